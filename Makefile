@@ -1,0 +1,35 @@
+# The two commands a fresh machine needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLEET := examples/seed-fleet
+
+.PHONY: demo test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.demo: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# fixer exits 1 when it finds something, which is the point of the demo.
+demo: $(VENV)/.demo
+	@echo "== fixer check $(FLEET)"
+	@$(BIN)/fixer check $(FLEET) || [ $$? -eq 1 ]
+	@echo "== fixer fix $(FLEET) (dry run: the diff it would apply)"
+	@$(BIN)/fixer fix $(FLEET) || [ $$? -eq 1 ]
+
+test: $(VENV)/.test
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV)

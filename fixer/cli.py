@@ -1,0 +1,195 @@
+"""The command line: check, fix, rules, explain. `main(argv) -> int`; the work is in the engine."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from fixer import engine
+from fixer.config import Config
+from fixer.output import diff as diff_output
+from fixer.output.apply import write_changes
+from fixer.output.findings import error_lines, json_document, text_lines
+from fixer.registry import choose, discover, unknown_codes
+from fixer.rule import Rule, Safety
+from fixer.tree import FolderSource, Tree
+from fixer.workspace import Workspace
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+class UsageProblem(click.UsageError):
+    exit_code = EXIT_ERROR
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def _rules(select: str | None, ignore: str | None) -> list[Rule]:
+    rules = discover()
+    wanted, unwanted = _codes(select), _codes(ignore)
+    unknown = unknown_codes(rules, (wanted or []) + (unwanted or []))
+    if unknown:
+        raise UsageProblem(f"unknown rule code: {', '.join(unknown)}")
+    return choose(rules, wanted, unwanted)
+
+
+def _root(path: str) -> Path:
+    root = Path(path)
+    if not root.is_dir():
+        raise UsageProblem(f"{path}: not a folder")
+    return root
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+select_option = click.option("--select", help="Rule codes or prefixes to run (P, P001, ALL).")
+ignore_option = click.option("--ignore", help="Rule codes or prefixes to leave out.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fixer")
+def cli() -> None:
+    """Find and fix what breaks the deployment of containerized FastAPI services."""
+
+
+@cli.command()
+@click.argument("path", default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@select_option
+@ignore_option
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]), default="compose")
+@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]),
+              default="install")
+def check(path: str, fmt: str, select: str | None, ignore: str | None, exit_zero: bool,
+          port_source: str, healthcheck_strategy: str) -> int:
+    """Report findings; write nothing."""
+    rules = _rules(select, ignore)
+    config = Config(port_source=port_source, healthcheck_strategy=healthcheck_strategy)
+    ws = Workspace.load(Tree(FolderSource(_root(path))), config)
+    findings = engine.check(ws, rules)
+    if fmt == "json":
+        click.echo(json_document(findings, ws.errors), nl=False)
+    else:
+        for line in text_lines(findings, path) + error_lines(ws.errors, path):
+            click.echo(line)
+        fixable = sum(1 for f in findings if f.fixable)
+        _echo_err(f"Found {len(findings)} finding(s), {fixable} with a fix"
+                  f" ({sum(1 for f in findings if f.report.safety is Safety.SAFE)} safe)."
+                  + (f" {len(ws.errors)} error(s)." if ws.errors else ""))
+    if ws.errors:
+        return EXIT_ERROR
+    return EXIT_FOUND if findings and not exit_zero else EXIT_CLEAN
+
+
+@cli.command()
+@click.argument("path", default=".")
+@click.option("--apply", "apply_", is_flag=True, help="Write the fixes into the working tree.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@select_option
+@ignore_option
+@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]), default="compose",
+              help="Which side of a port mismatch is right.")
+@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]),
+              default="install", help="Install curl/wget, or rewrite healthchecks to Python.")
+@click.option("--postgres-image", default="postgres:17-alpine", show_default=True,
+              help="Image of a database service fixer adds.")
+def fix(path: str, apply_: bool, unsafe_fixes: bool, select: str | None, ignore: str | None,
+        port_source: str, healthcheck_strategy: str, postgres_image: str) -> int:
+    """Fix findings: print a unified diff, or write it with --apply."""
+    root = _root(path)
+    rules = _rules(select, ignore)
+    config = Config(port_source=port_source, unsafe_fixes=unsafe_fixes,
+                    healthcheck_strategy=healthcheck_strategy, postgres_image=postgres_image)
+    result = engine.fix(Tree(FolderSource(root)), rules, config)
+    changes = result.tree.changes()
+    if apply_ and not result.errors:
+        write_changes(root, changes)
+    elif not apply_:
+        sys.stdout.write(diff_output.render(changes))
+    _summarize(result, path, apply_)
+    if result.errors or result.failed or result.problems:
+        return EXIT_ERROR
+    return EXIT_FOUND if result.applied else EXIT_CLEAN
+
+
+def _summarize(result: engine.FixResult, path: str, applied: bool) -> None:
+    for line in error_lines(result.errors, path):
+        _echo_err(line)
+    for failed in result.failed:
+        _echo_err(f"{failed.finding.path}:{failed.finding.line}: {failed.finding.code} "
+                  f"fix failed: {failed.reason}")
+    for problem in result.problems:
+        _echo_err(problem)
+    unsafe = [f for f in result.remaining if f.report.safety is Safety.UNSAFE]
+    display = [f for f in result.remaining if not f.fixable]
+    verb = "Applied" if applied and not result.errors else "Would apply"
+    _echo_err(f"{verb} {len(result.applied)} fix(es)."
+              + (f" {len(unsafe)} unsafe fix(es) available with --unsafe-fixes." if unsafe else "")
+              + (f" {len(display)} finding(s) need a person." if display else ""))
+    if applied and result.errors:
+        _echo_err("Nothing was written: fix the errors above first.")
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules_command(fmt: str) -> int:
+    """List the rule catalogue."""
+    rules = discover()
+    if fmt == "json":
+        click.echo(json.dumps([_rule_object(r) for r in rules], indent=2))
+        return EXIT_CLEAN
+    for rule in rules:
+        safety = " / ".join(s.value for s in rule.safety)
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.category.value:<19} {safety:<22} "
+                   f"{rule.summary}")
+    return EXIT_CLEAN
+
+
+def _rule_object(rule: Rule) -> dict[str, object]:
+    return {"code": rule.code, "name": rule.name, "category": rule.category.value,
+            "safety": [s.value for s in rule.safety], "summary": rule.summary,
+            "default": rule.default}
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> int:
+    """Print a rule's documentation."""
+    for rule in discover():
+        if rule.code == code.upper() or rule.name == code:
+            click.echo(f"# {rule.code} {rule.name}\n\n{rule.doc}")
+            return EXIT_CLEAN
+    raise UsageProblem(f"unknown rule: {code}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None,
+                          prog_name="fixer", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except click.Abort:
+        return EXIT_ERROR
+    return result if isinstance(result, int) else EXIT_CLEAN
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,1 @@
+"""Where results go: a diff, the working tree, a git branch, a report."""

@@ -1,0 +1,49 @@
+"""Findings and errors as text and as the JSON object of the CLI contract."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Sequence
+
+from fixer.errors import InputError
+from fixer.rule import Finding
+
+JSON_VERSION = 1
+
+
+def display_path(prefix: str, path: str) -> str:
+    """A repository path as the user can open it from where they ran fixer."""
+    return path if prefix in ("", ".") else posixpath.join(prefix, path)
+
+
+def text_lines(findings: Sequence[Finding], prefix: str) -> list[str]:
+    return [f"{display_path(prefix, f.path)}:{f.line}:{f.column}: {f.code} {f.message}"
+            for f in findings]
+
+
+def error_lines(errors: Sequence[InputError], prefix: str) -> list[str]:
+    return [f"{display_path(prefix, e.path)}:{e.line}: {e.message}" for e in errors]
+
+
+def finding_object(finding: Finding) -> dict[str, object]:
+    report = finding.report
+    fix = None
+    if finding.fixable:
+        fix = {"safety": report.safety.value, "title": report.fix_title}
+    return {
+        "code": finding.code, "name": finding.rule.name,
+        "category": finding.rule.category.value, "severity": "error",
+        "service": report.service, "path": report.path, "line": report.line,
+        "column": report.column, "message": report.message, "fix": fix,
+        "reason": report.reason, "fingerprint": finding.fingerprint,
+    }
+
+
+def json_document(findings: Sequence[Finding], errors: Sequence[InputError]) -> str:
+    document = {
+        "version": JSON_VERSION,
+        "findings": [finding_object(f) for f in findings],
+        "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in errors],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

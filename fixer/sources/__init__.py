@@ -1,0 +1,1 @@
+"""Parsers, one module per file kind: they tell where and what, and never write."""

@@ -1,0 +1,120 @@
+"""Dockerfiles, parsed by BuildKit's own parser (the `dockerfile` package).
+
+The parser gives each instruction its line span; offsets into the file's text
+are derived from those lines so fixes can splice exactly there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import dockerfile as _buildkit
+
+from fixer.errors import InputError
+from fixer.textfile import TextFile
+
+
+@dataclass(frozen=True)
+class Instruction:
+    cmd: str                 # upper case: FROM, RUN, CMD, ...
+    value: tuple[str, ...]   # the parser's arguments (exec form: the argv)
+    json: bool               # exec (JSON) form
+    flags: tuple[str, ...]
+    line: int                # 1-based first line
+    end_line: int
+    start: int               # offset of the instruction's first character
+    end: int                 # offset just past its last character (before the newline)
+
+
+@dataclass
+class Stage:
+    index: int
+    base: str
+    name: str | None
+    instructions: list[Instruction] = field(default_factory=list)
+
+    def find(self, cmd: str) -> list[Instruction]:
+        return [i for i in self.instructions if i.cmd == cmd]
+
+    def last(self, cmd: str) -> Instruction | None:
+        found = self.find(cmd)
+        return found[-1] if found else None
+
+
+@dataclass
+class Dockerfile:
+    file: TextFile
+    stages: list[Stage]
+
+    @property
+    def path(self) -> str:
+        return self.file.path
+
+    def final_stage(self, target: str | None = None) -> Stage | None:
+        """The stage `build.target` names, else the last one."""
+        if target:
+            for stage in self.stages:
+                if stage.name and stage.name.lower() == target.lower():
+                    return stage
+            return None
+        return self.stages[-1] if self.stages else None
+
+    def text_of(self, instruction: Instruction) -> str:
+        return self.file.text[instruction.start:instruction.end]
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    return starts
+
+
+def parse(file: TextFile) -> Dockerfile:
+    try:
+        commands = _buildkit.parse_string(file.text)
+    except _buildkit.GoParseError as exc:
+        raise InputError(file.path, _error_line(str(exc)), f"invalid Dockerfile: {exc}") from None
+    starts = line_starts(file.text)
+    stages: list[Stage] = []
+    for command in commands:
+        instruction = _instruction(file.text, starts, command)
+        if instruction.cmd == "FROM":
+            stages.append(_stage(len(stages), instruction))
+        elif stages:
+            stages[-1].instructions.append(instruction)
+        # instructions before the first FROM (ARG) belong to no stage
+    return Dockerfile(file, stages)
+
+
+def _error_line(message: str) -> int:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else 1
+
+
+def _instruction(text: str, starts: list[int], command: _buildkit.Command) -> Instruction:
+    first, last = command.start_line, command.end_line
+    start = starts[first - 1]
+    end = starts[last] if last < len(starts) else len(text)
+    end = _strip_newline(text, start, end)
+    # The line may begin with indentation: the instruction starts at its keyword.
+    while start < end and text[start] in " \t":
+        start += 1
+    return Instruction(
+        cmd=command.cmd.upper(), value=tuple(command.value), json=bool(command.json),
+        flags=tuple(command.flags), line=first, end_line=last, start=start, end=end,
+    )
+
+
+def _strip_newline(text: str, start: int, end: int) -> int:
+    if end > start and text[end - 1] == "\n":
+        end -= 1
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return end
+
+
+def _stage(index: int, instruction: Instruction) -> Stage:
+    value = instruction.value
+    name = value[2] if len(value) >= 3 and value[1].upper() == "AS" else None
+    return Stage(index, value[0] if value else "", name, [instruction])

@@ -1,0 +1,140 @@
+"""The model every rule reads: stacks, services, app services and their listen ports.
+
+Built from a Tree in one pass. Parsed files are cached by their text, so the
+fix loop, which rebuilds the workspace after every fix, re-parses only what
+a fix changed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from fixer import listen
+from fixer.config import Config
+from fixer.envfile import parse_env
+from fixer.errors import InputError
+from fixer.services import App, Service, Stack, resolve_build
+from fixer.sources import compose, dockerfile
+from fixer.stacks import group_stacks, is_compose_name
+from fixer.textfile import TextFile
+from fixer.tree import Tree
+
+T = TypeVar("T")
+_PARSED: dict[tuple[str, str, str], object] = {}  # (kind, path, text) -> parse result
+_PARSED_LIMIT = 20_000
+
+
+def _cached(kind: str, file: TextFile, parse: Callable[[TextFile], T]) -> T:
+    key = (kind, file.path, file.text)
+    if key not in _PARSED:
+        if len(_PARSED) > _PARSED_LIMIT:
+            _PARSED.clear()
+        try:
+            _PARSED[key] = parse(file)
+        except InputError as exc:
+            _PARSED[key] = exc
+    result = _PARSED[key]
+    if isinstance(result, InputError):
+        raise result
+    return result  # type: ignore[return-value]
+
+
+@dataclass
+class Workspace:
+    tree: Tree
+    config: Config = field(default_factory=Config)
+    stacks: list[Stack] = field(default_factory=list)
+    compose_docs: dict[str, compose.ComposeDoc] = field(default_factory=dict)
+    errors: list[InputError] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, tree: Tree, config: Config | None = None) -> Workspace:
+        ws = cls(tree, config or Config())
+        ws._load_compose()
+        for docs in group_stacks(ws.compose_docs.values()):
+            ws.stacks.append(ws._build_stack(docs))
+        return ws
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def read(self, path: str) -> TextFile | None:
+        """A file's text; None when absent. Unreadable files become errors, once."""
+        if not self.tree.exists(path):
+            return None
+        try:
+            return self.tree.read(path)
+        except InputError as exc:
+            self._error(exc)
+            return None
+
+    def dockerfile(self, path: str) -> dockerfile.Dockerfile | None:
+        file = self.read(path)
+        if file is None:
+            return None
+        try:
+            return _cached("dockerfile", file, dockerfile.parse)
+        except InputError as exc:
+            self._error(exc)
+            return None
+
+    def services(self) -> Iterator[Service]:
+        for stack in self.stacks:
+            yield from stack.services.values()
+
+    def apps(self) -> Iterator[Service]:
+        """Services whose Dockerfile exists (the app services of RULES.md)."""
+        return (s for s in self.services() if s.app is not None)
+
+    def _error(self, exc: InputError) -> None:
+        if all(str(e) != str(exc) for e in self.errors):
+            self.errors.append(exc)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _load_compose(self) -> None:
+        for path in sorted(p for p in self.tree.paths() if is_compose_name(p)):
+            file = self.read(path)
+            if file is None:
+                continue
+            try:
+                doc = _cached("compose", file, compose.parse)
+            except InputError as exc:
+                self._error(exc)
+                continue
+            if doc is not None:
+                self.compose_docs[path] = doc
+
+    def _build_stack(self, docs: list[compose.ComposeDoc]) -> Stack:
+        folder = posixpath.dirname(docs[0].path)
+        dotenv_file = self.read(posixpath.join(folder, ".env") if folder else ".env")
+        stack = Stack(docs, parse_env(dotenv_file.text) if dotenv_file else {})
+        for doc in docs:
+            for name, value in doc.services.items():
+                service = stack.services.get(name)
+                if service is None:
+                    stack.services[name] = Service(name, stack, [(doc, value)])
+                else:
+                    service.definitions.append((doc, value))
+        for service in stack.services.values():
+            try:
+                service.app = self._app(service)
+            except InputError as exc:
+                self._error(exc)
+        return stack
+
+    def _app(self, service: Service) -> App | None:
+        build = resolve_build(service, service.stack.dotenv)
+        if build is None:
+            return None
+        parsed = self.dockerfile(build.dockerfile)
+        if parsed is None:
+            return None
+        stage = parsed.final_stage(build.target)
+        if stage is None:
+            return None
+        port = listen.resolve(self.tree, build.context, parsed, stage, service.command(),
+                              service.environment(self.tree), {})
+        return App(build, parsed, stage, port)

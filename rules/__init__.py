@@ -1,0 +1,1 @@
+"""fixer's rules: one module per rule, found by scanning this package."""
