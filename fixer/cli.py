@@ -13,9 +13,9 @@ from fixer import engine
 from fixer.config import Config
 from fixer.output import diff as diff_output
 from fixer.output.apply import write_changes
-from fixer.output.findings import error_lines, json_document, text_lines
+from fixer.output.findings import display_path, error_lines, json_document, text_lines
 from fixer.registry import choose, discover, unknown_codes
-from fixer.rule import Rule, Safety
+from fixer.rule import Finding, Rule, Safety
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 
@@ -81,12 +81,11 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, exit_zero
     if fmt == "json":
         click.echo(json_document(findings, ws.errors), nl=False)
     else:
-        for line in text_lines(findings, path) + error_lines(ws.errors, path):
+        for line in text_lines(findings, path):
             click.echo(line)
-        fixable = sum(1 for f in findings if f.fixable)
-        _echo_err(f"Found {len(findings)} finding(s), {fixable} with a fix"
-                  f" ({sum(1 for f in findings if f.report.safety is Safety.SAFE)} safe)."
-                  + (f" {len(ws.errors)} error(s)." if ws.errors else ""))
+        for line in error_lines(ws.errors, path):
+            _echo_err(line)
+        _echo_err(_check_summary(findings, len(ws.errors)))
     if ws.errors:
         return EXIT_ERROR
     return EXIT_FOUND if findings and not exit_zero else EXIT_CLEAN
@@ -104,39 +103,102 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, exit_zero
               default="install", help="Install curl/wget, or rewrite healthchecks to Python.")
 @click.option("--postgres-image", default="postgres:17-alpine", show_default=True,
               help="Image of a database service fixer adds.")
+@click.option("--branch", help="Make branch NAME with one commit per fix (from CI).")
+@click.option("--base", default="HEAD", show_default=True, help="Commit the branch starts from.")
+@click.option("--push", "push_remote", metavar="REMOTE", help="Push the branch to REMOTE.")
+@click.option("--pr-body", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a pull-request description (markdown) to this file.")
+@click.option("--author", help='Commit author, "Name <email>" (default: git config, else fixer).')
 def fix(path: str, apply_: bool, unsafe_fixes: bool, select: str | None, ignore: str | None,
-        port_source: str, healthcheck_strategy: str, postgres_image: str) -> int:
-    """Fix findings: print a unified diff, or write it with --apply."""
+        port_source: str, healthcheck_strategy: str, postgres_image: str, branch: str | None,
+        base: str, push_remote: str | None, pr_body: Path | None, author: str | None) -> int:
+    """Fix findings: print a unified diff, write it with --apply, or commit it with --branch."""
     root = _root(path)
     rules = _rules(select, ignore)
     config = Config(port_source=port_source, unsafe_fixes=unsafe_fixes,
                     healthcheck_strategy=healthcheck_strategy, postgres_image=postgres_image)
+    if branch is not None:
+        if apply_:
+            raise UsageProblem("--apply and --branch do not go together")
+        return _fix_branch(root, path, rules, config,
+                           (branch, base, push_remote, pr_body, author))
+    if push_remote or pr_body:
+        raise UsageProblem("--push and --pr-body need --branch")
     result = engine.fix(Tree(FolderSource(root)), rules, config)
     changes = result.tree.changes()
     if apply_ and not result.errors:
         write_changes(root, changes)
     elif not apply_:
-        sys.stdout.write(diff_output.render(changes))
+        sys.stdout.write(diff_output.render(changes, result.tree.mode))
     _summarize(result, path, apply_)
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
     return EXIT_FOUND if result.applied else EXIT_CLEAN
 
 
+def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
+                options: tuple[str, str, str | None, Path | None, str | None]) -> int:
+    # gitpython is imported here only: `fixer check` must stay free of it.
+    from fixer.output import branch_mode
+    name, base, push_remote, pr_body, author = options
+    request = branch_mode.BranchRequest(name, base, push_remote, pr_body, author)
+    try:
+        result, made = branch_mode.run(root, request, rules, config, _echo_err)
+    except branch_mode.BranchError as exc:
+        _echo_err(f"fixer: {exc}")
+        return EXIT_ERROR
+    _summarize(result, path, applied=bool(made))
+    if result.errors or result.failed or result.problems:
+        return EXIT_ERROR
+    if not made:
+        _echo_err(f"Nothing to fix: branch {name} was not created.")
+        return EXIT_CLEAN
+    _echo_err(f"Branch {name}: {_plural(len(made), 'commit')}.")
+    return EXIT_FOUND
+
+
+def _plural(count: int, word: str) -> str:
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {word}{'es' if word.endswith('x') else 's'}"
+
+
+def _check_summary(findings: Sequence[Finding], errors: int) -> str:
+    if not findings and not errors:
+        return "All checks passed."
+    safe = sum(1 for f in findings if f.report.safety is Safety.SAFE)
+    unsafe = sum(1 for f in findings if f.report.safety is Safety.UNSAFE)
+    parts = [f"{safe} fixable with `fixer fix`"] if safe else []
+    parts += [f"{unsafe} more with `--unsafe-fixes`"] if unsafe else []
+    manual = len(findings) - safe - unsafe
+    parts += [f"{manual} to fix by hand"] if manual else []
+    found = f"Found {_plural(len(findings), 'finding')}" if findings else "No findings"
+    text = found + (f" ({', '.join(parts)})" if parts else "")
+    return text + (f"; {_plural(errors, 'error')} in the input." if errors else ".")
+
+
 def _summarize(result: engine.FixResult, path: str, applied: bool) -> None:
     for line in error_lines(result.errors, path):
         _echo_err(line)
     for failed in result.failed:
-        _echo_err(f"{failed.finding.path}:{failed.finding.line}: {failed.finding.code} "
-                  f"fix failed: {failed.reason}")
+        _echo_err(f"{display_path(path, failed.finding.path)}:{failed.finding.line}: "
+                  f"{failed.finding.code} fix failed: {failed.reason}")
     for problem in result.problems:
         _echo_err(problem)
     unsafe = [f for f in result.remaining if f.report.safety is Safety.UNSAFE]
-    display = [f for f in result.remaining if not f.fixable]
+    for finding in unsafe:
+        _echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
+                  f"unsafe fix available with --unsafe-fixes: {finding.report.fix_title}")
+    manual = [f for f in result.remaining if not f.fixable]
+    for finding in manual:
+        why = f" ({finding.report.reason})" if finding.report.reason else ""
+        _echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
+                  f"no automatic fix{why}: {finding.message}")
     verb = "Applied" if applied and not result.errors else "Would apply"
-    _echo_err(f"{verb} {len(result.applied)} fix(es)."
-              + (f" {len(unsafe)} unsafe fix(es) available with --unsafe-fixes." if unsafe else "")
-              + (f" {len(display)} finding(s) need a person." if display else ""))
+    _echo_err(f"{verb} {_plural(len(result.applied), 'fix')}."
+              + (f" {_plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."
+                 if unsafe else "")
+              + (f" {_plural(len(manual), 'finding')} to fix by hand." if manual else ""))
     if applied and result.errors:
         _echo_err("Nothing was written: fix the errors above first.")
 

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SERVERS = ("uvicorn", "gunicorn", "fastapi", "hypercorn", "granian")
 DEFAULT_PORT = 8000  # every server above listens on 8000 when not told otherwise
-SHELLS = ("sh", "bash", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/ash")
+SHELLS = ("sh", "bash", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash")
+# `sh -c`, `bash -ec`, `sh -lc`: any short-option cluster that ends in `c`.
+_SHELL_FLAG = re.compile(r"^-[a-z]*c$")
 _SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n")
+# Programs that start the next word as the real command.
+_WRAPPERS = ("exec", "env", "tini", "dumb-init", "--", "opentelemetry-instrument", "ddtrace-run")
+_RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
+# An ASGI/WSGI target: `app.main:app`, `main:create_app()`; never `0.0.0.0:8000`.
+_TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(\))?$")
+PORT_OPTIONS = {"uvicorn": ("--port",), "fastapi": ("--port",), "granian": ("--port",),
+                "gunicorn": ("--bind", "-b"), "hypercorn": ("--bind", "-b")}
+CONFIG_OPTIONS = ("-c", "--config")  # gunicorn/hypercorn read the bind from a config file
 
 
 @dataclass(frozen=True)
@@ -23,9 +33,12 @@ class Launch:
 
     server: str | None          # uvicorn, gunicorn, ... or None for `python file.py`
     target: str | None          # `app.main:app`, or the script `main.py` / module `-m app.main`
-    port_token: str | None      # as written: `8000`, `${PORT:-8000}`, `0.0.0.0:8000`
+    port_token: str | None      # the port as written: `8000`, `${PORT:-8000}` (host part dropped)
     via_shell: bool = False     # found inside `sh -c` or a shell-form command
     runs_script: bool = False   # `python main.py` / `python -m pkg.mod`
+    port_index: int | None = None    # index of the argv word that holds the port (exec form)
+    script_index: int | None = None  # index of the `sh -c` script word (exec form)
+    configured: bool = False    # `-c gunicorn.conf.py`: the bind may come from that file
 
 
 def split_shell(script: str) -> list[list[str]]:
@@ -42,68 +55,93 @@ def split_shell(script: str) -> list[list[str]]:
 
 
 def find_launch(argv: list[str], shell_form: bool = False) -> Launch | None:
+    """The server start in an exec-form argv, or in a shell-form command's text."""
     if shell_form:
         return _from_script(" ".join(argv))
-    if len(argv) >= 3 and argv[0] in SHELLS and argv[1] in ("-c", "-ec", "-ce"):
-        return _from_script(argv[2])
-    return _from_argv(argv)
+    if len(argv) >= 3 and argv[0] in SHELLS and _SHELL_FLAG.match(argv[1]):
+        launch = _from_script(argv[2])
+        return replace(launch, script_index=2) if launch else None
+    return _from_argv(argv, 0)
 
 
 def _from_script(script: str) -> Launch | None:
     for segment in split_shell(script):
-        launch = _from_argv(segment)
+        launch = _from_argv(segment, 0)
         if launch is not None:
-            return Launch(launch.server, launch.target, launch.port_token, True, launch.runs_script)
+            return replace(launch, via_shell=True, port_index=None)
     return None
 
 
-def _from_argv(argv: list[str]) -> Launch | None:
-    argv = _strip_prefix(argv)
+def _from_argv(argv: list[str], offset: int) -> Launch | None:
+    skipped = _prefix_length(argv)
+    argv, offset = argv[skipped:], offset + skipped
     if not argv:
         return None
     program = argv[0].rsplit("/", 1)[-1]
-    if program.startswith("python") and len(argv) >= 2:
+    if re.match(r"^python[\d.]*$", program) and len(argv) >= 2:
         if argv[1] == "-m" and len(argv) >= 3:
             if argv[2] in SERVERS:
-                return _server_launch(argv[2], argv[3:])
+                return _server_launch(argv[2], argv[3:], offset + 3)
             return Launch(None, "-m " + argv[2], None, runs_script=True)
         if argv[1].endswith(".py"):
             return Launch(None, argv[1], None, runs_script=True)
         return None
     if program in SERVERS:
-        return _server_launch(program, argv[1:])
+        return _server_launch(program, argv[1:], offset + 1)
     return None
 
 
-def _strip_prefix(argv: list[str]) -> list[str]:
-    """Drop `exec`, `env A=B`, and `VAR=value` prefixes."""
+def _prefix_length(argv: list[str]) -> int:
+    """How many words of `exec`, `env A=B`, `VAR=value`, `uv run`, `tini --` come first."""
     i = 0
-    while i < len(argv) and (argv[i] in ("exec", "env") or re.match(r"^[A-Za-z_]\w*=", argv[i])):
-        i += 1
-    return argv[i:]
+    while i < len(argv):
+        word = argv[i]
+        if word.rsplit("/", 1)[-1] in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", word):
+            i += 1
+        elif word in _RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
+            i += 2
+        else:
+            break
+    return i
 
 
-def _server_launch(server: str, args: list[str]) -> Launch:
+def _server_launch(server: str, args: list[str], offset: int) -> Launch:
     if server == "fastapi" and args and args[0] in ("run", "dev"):
-        args = args[1:]
-    target = next((a for a in args if not a.startswith("-") and (":" in a or a.endswith(".py"))), None)
-    port = _option(args, ("--port", "-p") if server in ("uvicorn", "fastapi", "granian") else ())
-    if port is None and server in ("gunicorn", "hypercorn"):
-        bind = _option(args, ("--bind", "-b"))
-        if bind is not None and ":" in bind and not bind.startswith("unix:"):
-            port = bind.rsplit(":", 1)[1]
-    return Launch(server, target, port)
+        args, offset = args[1:], offset + 1
+    target = next((a for a in args if _TARGET.match(a) or a.endswith(".py")), None)
+    found = _option(args, PORT_OPTIONS[server])
+    configured = server in ("gunicorn", "hypercorn") and _option(args, CONFIG_OPTIONS) is not None
+    if found is None:
+        return Launch(server, target, None, configured=configured)
+    value, index = found
+    port = bind_port(value) if server in ("gunicorn", "hypercorn") else value
+    if port is None:
+        return Launch(server, target, None, configured=configured)
+    return Launch(server, target, port, port_index=offset + index, configured=configured)
 
 
-def _option(args: list[str], names: tuple[str, ...]) -> str | None:
-    found = None
+def _option(args: list[str], names: tuple[str, ...]) -> tuple[str, int] | None:
+    """The first value of an option (`--port 8000` or `--port=8000`) and its word index."""
     for i, arg in enumerate(args):
         for name in names:
             if arg == name and i + 1 < len(args):
-                found = args[i + 1]
-            elif arg.startswith(name + "=") and name.startswith("--"):
-                found = arg[len(name) + 1:]
-    return found
+                return args[i + 1], i + 1
+            if arg.startswith(name + "=") and name.startswith("--"):
+                return arg[len(name) + 1:], i
+    return None
+
+
+def bind_port(bind: str) -> str | None:
+    """The port of a gunicorn bind `host:port`, `[::]:port`, `:port`; None for unix sockets."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    depth = 0
+    for i, char in enumerate(bind):
+        depth += char in "[{"
+        depth -= char in "]}"
+        if char == ":" and depth == 0:
+            return bind[i + 1:] or None
+    return None
 
 
 _VAR = re.compile(r"^\$(?:\{(?P<braced>\w+)(?:(?P<op>:?-)(?P<default>[^}]*))?\}|(?P<plain>\w+))$")

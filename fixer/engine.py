@@ -105,11 +105,11 @@ def _try_fix(ws: Workspace, findings: list[Finding], finding: Finding, rules: Se
     except EditConflict as exc:
         return FailedFix(finding, str(exc))
     new_ws = Workspace.load(new_tree, config)
+    new_findings = check(new_ws, rules)  # rules read files too: errors they meet count
     old_errors = {str(e) for e in ws.errors}
     new_errors = [e for e in new_ws.errors if str(e) not in old_errors]
     if new_errors:
         return FailedFix(finding, f"the fixed file does not parse: {new_errors[0]}")
-    new_findings = check(new_ws, rules)
     prints = {f.fingerprint for f in new_findings}
     if finding.fingerprint in prints:
         return FailedFix(finding, "the finding is still there after the fix")

@@ -6,25 +6,20 @@ First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT,
 
 from __future__ import annotations
 
-import ast
-import posixpath
-import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fixer.commands import DEFAULT_PORT, Launch, find_launch, resolve_token
+from fixer.portsites import (
+    Addition, Site, StageEnv, Word, flag_words, json_addition, json_words, stage_env,
+    token_sites, yaml_addition, yaml_words,
+)
+from fixer.scriptport import script_port
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.tree import Tree
 
-
-@dataclass(frozen=True)
-class Site:
-    """Where a port number is written: the digits at text[start:end] of `path`."""
-
-    path: str
-    start: int
-    end: int
+__all__ = ["ListenPort", "Region", "Site", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +29,7 @@ class Region:
     path: str
     start: int
     end: int
-    kind: str                       # "command", "CMD", "ENTRYPOINT", "script"
+    kind: str                       # "command", "CMD", "ENTRYPOINT"
     instruction: Instruction | None = None
 
 
@@ -46,147 +41,139 @@ class ListenPort:
     launch: Launch | None = None
     region: Region | None = None
     reason: str = ""
+    variable: str | None = None     # the variable whose value is the port, when it is set
+    addition: Addition | None = None  # where a port flag goes when the server ran on its default
 
     @property
     def known(self) -> bool:
         return self.port is not None
 
 
+@dataclass(frozen=True)
+class _Found:
+    region: Region
+    launch: Launch
+    words: list[Word] | None        # the argv as written (exec form / YAML list), else None
+    addition: Addition | None
+
+
 def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
             command: tuple[ComposeDoc, Value, list[str]] | None,
             env: dict[str, str], env_sites: dict[str, Site]) -> ListenPort:
-    env = {**_stage_env(dockerfile, stage)[0], **env}
-    sites_by_var = {**_stage_env(dockerfile, stage)[1], **env_sites}
-    for region, launch in _launches(dockerfile, stage, command):
-        if launch.runs_script:
-            return _from_script(tree, folder, launch, region)
-        if launch.port_token is None:
-            return ListenPort(DEFAULT_PORT, f"{launch.server} default", (), launch, region)
-        port, var = resolve_token(launch.port_token, env)
-        if port is None:
-            return ListenPort(None, region.kind, (), launch, region,
-                              f"port `{launch.port_token}` cannot be resolved")
-        if var is not None and var in sites_by_var and _env_wins(var, launch.port_token, env):
-            return ListenPort(port, f"{var} in {region.kind}", (sites_by_var[var],), launch, region)
-        sites = tuple(_digits(tree.read(region.path).text, region, str(port)))
-        return ListenPort(port, region.kind, sites, launch, region)
-    return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn command found")
+    """`env` is the service's compose environment; `env_sites` where its values are written."""
+    own = stage_env(dockerfile, stage)
+    merged = {**own.values, **env}
+    found = _launch(dockerfile, stage, command)
+    if found is None:
+        return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
+                                               "command found")
+    region, launch = found.region, found.launch
+    if launch.runs_script:
+        script = script_port(tree, folder, launch.target or "", merged)
+        sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
+        return ListenPort(script.port, script.origin, sites, launch, region, script.reason,
+                          script.variable, script.addition)
+    if launch.port_token is None:
+        return _default(found, merged, env, own, env_sites)
+    port, var = resolve_token(launch.port_token, merged)
+    if port is None:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"port `{launch.port_token}` cannot be resolved")
+    if var is not None and merged.get(var, "") == "":
+        var = None  # unset: the `${VAR:-N}` default is the port
+    if var is not None:  # the variable's value runs; a `${VAR:-N}` default does not
+        sites = _variable_sites(var, env, own, env_sites)
+    else:
+        sites = tuple(token_sites(region.path, tree.read(region.path).text, found.words,
+                                  (region.start, region.end), launch, port))
+    origin = f"{var} in {region.kind}" if var else region.kind
+    return ListenPort(port, origin, sites, launch, region, variable=var)
 
 
-def _env_wins(var: str, token: str, env: dict[str, str]) -> bool:
-    return env.get(var, "") != ""
+def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: StageEnv,
+             env_sites: dict[str, Site]) -> ListenPort:
+    """No port flag: the server's own default, or the variable it reads instead."""
+    launch, region = found.launch, found.region
+    if launch.configured:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"{launch.server} reads its bind from a config file")
+    # uvicorn's options fall back to UVICORN_*; gunicorn binds to $PORT when it is set.
+    variable = {"uvicorn": "UVICORN_PORT", "gunicorn": "PORT"}.get(launch.server or "")
+    value = merged.get(variable or "", "")
+    if variable and value.isdigit():
+        sites = _variable_sites(variable, env, own, env_sites)
+        return ListenPort(int(value), f"{variable} read by {launch.server}", sites, launch,
+                          region, variable=variable)
+    return ListenPort(DEFAULT_PORT, f"{launch.server} default", (), launch, region,
+                      addition=found.addition)
 
 
-def _launches(dockerfile: Dockerfile, stage: Stage,
-              command: tuple[ComposeDoc, Value, list[str]] | None) -> list[tuple[Region, Launch]]:
-    found: list[tuple[Region, Launch]] = []
+def _variable_sites(var: str | None, env: dict[str, str], own: StageEnv,
+                    env_sites: dict[str, Site]) -> tuple[Site, ...]:
+    """Where the variable's value is written: compose's value wins over the Dockerfile's."""
+    if var is None:
+        return ()
+    if var in env:
+        return (env_sites[var],) if var in env_sites else ()
+    return (own.sites[var],) if var in own.sites else ()
+
+
+def _launch(dockerfile: Dockerfile, stage: Stage,
+            command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
     if command is not None:
-        doc, value, argv = command
-        region = Region(doc.path, value.node.start_mark.index, value.node.end_mark.index, "command")
-        words = argv
-        if len(argv) == 1:
-            try:
-                words = shlex.split(argv[0])
-            except ValueError:
-                words = argv[0].split()
-        launch = find_launch(words)
-        return [(region, launch)] if launch else []
-    for kind in ("CMD", "ENTRYPOINT"):
-        instruction = stage.last(kind)
-        if instruction is None:
-            continue
-        launch = find_launch(list(instruction.value), shell_form=not instruction.json)
-        if launch is not None:
-            found.append((Region(dockerfile.path, instruction.start, instruction.end, kind,
-                                 instruction), launch))
-    return found
+        return _compose_launch(*command)
+    cmd, entrypoint = stage.last("CMD"), stage.last("ENTRYPOINT")
+    # The CMD first (an ENTRYPOINT script usually ends in `exec "$@"`), then an exec-form
+    # ENTRYPOINT with the exec-form CMD words it receives as arguments.
+    for instruction, arguments in ((cmd, None), (entrypoint, cmd)):
+        if instruction is not None:
+            found = _instruction_launch(dockerfile, instruction, arguments)
+            if found is not None:
+                return found
+    return None
 
 
-def _stage_env(dockerfile: Dockerfile, stage: Stage) -> tuple[dict[str, str], dict[str, Site]]:
-    """ENV and ARG defaults of the final stage, and where each value is written."""
-    values: dict[str, str] = {}
-    sites: dict[str, Site] = {}
-    for instruction in stage.instructions:
-        if instruction.cmd not in ("ENV", "ARG"):
-            continue
-        pairs = _pairs(instruction)
-        for name, value in pairs:
-            values[name] = value
-            if value.isdigit():
-                text = dockerfile.file.text
-                pattern = re.compile(rf"\b{re.escape(name)}(?:=|\s+)[\"']?({value})\b")
-                match = pattern.search(text, instruction.start, instruction.end)
-                if match:
-                    sites[name] = Site(dockerfile.path, match.start(1), match.end(1))
-    return values, sites
+def _instruction_launch(dockerfile: Dockerfile, instruction: Instruction,
+                        arguments: Instruction | None) -> _Found | None:
+    both_exec = arguments is not None and arguments.json and instruction.json
+    extra = arguments if both_exec else None
+    argv = list(instruction.value) + (list(extra.value) if extra else [])
+    launch = find_launch(argv, shell_form=not instruction.json)
+    if launch is None:
+        return None
+    region = Region(dockerfile.path, instruction.start, instruction.end, instruction.cmd,
+                    instruction)
+    if not instruction.json:
+        return _Found(region, launch, None, None)
+    text = dockerfile.file.text
+    words: list[Word] | None = json_words(text, instruction.start, instruction.end)
+    if extra is not None:
+        words = (words or []) + json_words(text, extra.start, extra.end)
+    if words is None or len(words) != len(argv):
+        words = None
+    flags = flag_words(launch.server, "{port}")
+    addition = None
+    if flags and not launch.via_shell:
+        addition = json_addition(dockerfile, instruction, flags)
+    return _Found(region, launch, words, addition)
 
 
-def _pairs(instruction: Instruction) -> list[tuple[str, str]]:
-    if instruction.cmd == "ARG":
-        out = []
-        for arg in instruction.value:
-            name, sep, value = arg.partition("=")
-            if sep:
-                out.append((name, value))
-        return out
-    values = instruction.value
-    return [(values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)]
-
-
-# A port as written after a flag: `--port 8000`, `--port=8000`, `"--port", "8000"`,
-# `-b 0.0.0.0:8000`, and `${VAR:-8000}` defaults.
-_FLAG_DIGITS = (
-    r"(?:--port|-p)(?:\s*=\s*|\s+|\"\s*,\s*\"|'\s*,\s*')(?:\$\{{\w+:?-)?({port})\b",
-    r"(?:--bind|-b)(?:\s*=\s*|\s+|\"\s*,\s*\"|'\s*,\s*')[^\s\"',]*?:({port})\b",
-    r"\$\{{\w+:?-({port})\}}",
-)
-
-
-def _digits(text: str, region: Region, port: str) -> list[Site]:
-    sites: list[Site] = []
-    for pattern in _FLAG_DIGITS:
-        for match in re.finditer(pattern.format(port=port), text[region.start:region.end]):
-            start = region.start + match.start(1)
-            site = Site(region.path, start, start + len(port))
-            if site not in sites:
-                sites.append(site)
-    return sites
-
-
-def _from_script(tree: Tree, folder: str, launch: Launch, region: Region) -> ListenPort:
-    """`python main.py` / `python -m app.main`: read `uvicorn.run(..., port=N)` in that file."""
-    target = launch.target or ""
-    relative = target[3:].replace(".", "/") + ".py" if target.startswith("-m ") else target
-    path = posixpath.normpath(posixpath.join(folder, relative))
-    if not tree.exists(path):
-        return ListenPort(None, "script", (), launch, region, f"{relative} not found")
-    source = tree.read(path).text
-    try:
-        module = ast.parse(source)
-    except SyntaxError as exc:
-        return ListenPort(None, "script", (), launch, region, f"{path}: {exc.msg}")
-    for node in ast.walk(module):
-        if isinstance(node, ast.Call) and _is_uvicorn_run(node.func):
-            for keyword in node.keywords:
-                if keyword.arg == "port" and isinstance(keyword.value, ast.Constant) \
-                        and isinstance(keyword.value.value, int):
-                    start = _offset(source, keyword.value.lineno, keyword.value.col_offset)
-                    end = _offset(source, keyword.value.end_lineno or keyword.value.lineno,
-                                  keyword.value.end_col_offset or 0)
-                    site = Site(path, start, end)
-                    return ListenPort(keyword.value.value, f"uvicorn.run in {path}", (site,),
-                                      launch, region)
-            return ListenPort(DEFAULT_PORT, "uvicorn default", (), launch, region)
-    return ListenPort(None, "script", (), launch, region, f"no uvicorn.run(...) in {path}")
-
-
-def _is_uvicorn_run(func: ast.expr) -> bool:
-    return isinstance(func, ast.Attribute) and func.attr == "run" and \
-        isinstance(func.value, ast.Name) and func.value.id == "uvicorn"
-
-
-def _offset(source: str, line: int, byte_column: int) -> int:
-    """ast columns count UTF-8 bytes; convert to a character offset."""
-    starts = [0] + [m.end() for m in re.finditer("\n", source)]
-    line_text = source[starts[line - 1]:]
-    return starts[line - 1] + len(line_text.encode("utf-8")[:byte_column].decode("utf-8", "ignore"))
+def _compose_launch(doc: ComposeDoc, value: Value, argv: list[str]) -> _Found | None:
+    """Compose splits a string `command:` like a shell would, but runs no shell."""
+    node = value.node
+    region = Region(doc.path, node.start_mark.index, node.end_mark.index, "command")
+    words: list[Word] | None = yaml_words(doc, value)
+    if not words:
+        words = None
+        try:
+            argv = shlex.split(argv[0]) if argv else []
+        except ValueError:
+            argv = argv[0].split()
+    launch = find_launch(argv)
+    if launch is None:
+        return None
+    if words is None:
+        launch = replace(launch, port_index=None, script_index=None)
+    flags = flag_words(launch.server, "{port}")
+    addition = yaml_addition(doc, value, flags) if flags and not launch.via_shell else None
+    return _Found(region, launch, words, addition)

@@ -144,6 +144,7 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         return None
     doc, value = found
     text = scalar(value)
+    context_raw: str | None
     if text is not None:
         context_raw, dockerfile_node, dockerfile_raw, target = text, None, "Dockerfile", None
     else:
@@ -154,17 +155,18 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         target = scalar(get(value, "target"))
     if context_raw is None or "://" in context_raw or context_raw.startswith("git@"):
         return None
-    context = _inside_root(doc, value, posixpath.join(posixpath.dirname(doc.path),
-                                                     interpolate(context_raw, dotenv)))
-    dockerfile = _inside_root(doc, value, posixpath.join(context, interpolate(dockerfile_raw, dotenv)))
+    context_written = interpolate(context_raw, dotenv)
+    context = _inside_root(doc, value, posixpath.dirname(doc.path), context_written)
+    dockerfile = _inside_root(doc, value, context, interpolate(dockerfile_raw, dotenv))
     return Build(doc, value, context, dockerfile, dockerfile_node, target)
 
 
-def _inside_root(doc: ComposeDoc, value: Value, path: str) -> str:
-    if path.startswith("/"):
-        raise InputError(doc.path, doc.line(value.node), f"build path {path} is absolute")
-    normal = posixpath.normpath(path)
+def _inside_root(doc: ComposeDoc, value: Value, folder: str, written: str) -> str:
+    """`written` (as the compose file has it) joined to `folder`, repository-relative."""
+    if written.startswith("/"):
+        raise InputError(doc.path, doc.line(value.node), f"build path {written} is absolute")
+    normal = posixpath.normpath(posixpath.join(folder, written))
     if normal == ".." or normal.startswith("../"):
         raise InputError(doc.path, doc.line(value.node),
-                         f"build path {path} is outside the repository root")
+                         f"build path {written} is outside the repository root")
     return "" if normal == "." else normal

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from fixer.edits import Edit, apply_to_texts
+from fixer.errors import InputError
 from fixer.textfile import TextFile, decode
 
 # Folders that are never part of a service's deployment and can be huge.
@@ -97,7 +98,11 @@ class Tree:
             return file
         cached = self._cache.get(path)
         if cached is None:
-            cached = decode(path, self.source.read_bytes(path))
+            try:
+                data = self.source.read_bytes(path)
+            except OSError as exc:  # permissions, a dangling symlink: bad input, not a crash
+                raise InputError(path, 1, f"cannot read: {exc.strerror or exc}") from None
+            cached = decode(path, data)
             self._cache[path] = cached
         return cached
 

@@ -54,37 +54,45 @@ _REFERRERS = re.compile(
 def detect(ws: Workspace) -> Iterator[Report]:
     seen: set[str] = set()
     built = {s.app.dockerfile.path for s in ws.apps() if s.app is not None}
-    referrers = [p for p in sorted(ws.tree.paths()) if _REFERRERS.search(p)]
+    mentions = _mentions(ws)
     for service in ws.apps():
         for stray in _strays(ws, service):
             if stray in seen or stray in built:
                 continue
             seen.add(stray)
-            yield _report(ws, service, stray, referrers)
+            yield _report(ws, service, stray, mentions)
 
 
-def _package_folders(service: Service) -> list[str]:
-    """The folders of the app module's packages: `app` for `app.main:app`, else `app`."""
+def _package_folder(service: Service) -> str | None:
+    """The folder of the app module's package: `app` for `app.main:app`, `src` for
+    `src.main:app`, `app` for `python app/run.py`; None for a top-level `main:app`."""
     assert service.app is not None
-    target = service.app.listen.launch.target if service.app.listen.launch else None
-    module = (target or "app.main:app").split(":")[0]
-    parts = module.split(".")[:-1] if ":" in (target or ":") else []
-    folders = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    return folders or ["app"]
+    launch = service.app.listen.launch
+    target = launch.target if launch is not None else None
+    if target is None:
+        return "app"  # the layout RULES.md assumes when nothing says otherwise
+    if target.startswith("-m "):
+        module = target[3:]
+    elif target.endswith(".py"):
+        return posixpath.dirname(target.lstrip("/")) or None
+    else:
+        module = target.split(":")[0]
+    parts = module.split(".")[:-1]
+    return "/".join(parts) or None
 
 
 def _strays(ws: Workspace, service: Service) -> list[str]:
     assert service.app is not None
     context = service.app.build.context
-    paths = []
-    for folder in _package_folders(service):
-        path = posixpath.join(context, folder, "Dockerfile") if context else f"{folder}/Dockerfile"
-        if ws.tree.exists(path):
-            paths.append(path)
-    return paths
+    folder = _package_folder(service)
+    if folder is None:
+        return []
+    path = posixpath.join(context, folder, "Dockerfile") if context else f"{folder}/Dockerfile"
+    return [path] if ws.tree.exists(path) else []
 
 
-def _report(ws: Workspace, service: Service, stray: str, candidates: list[str]) -> Report:
+def _report(ws: Workspace, service: Service, stray: str,
+            mentions: dict[str, set[str]]) -> Report:
     assert service.app is not None
     built = service.app.dockerfile.path
     stray_file = ws.read(stray)
@@ -94,7 +102,7 @@ def _report(ws: Workspace, service: Service, stray: str, candidates: list[str]) 
     if original is not None:
         versions.add(original.encode())
     same = stray_file is not None and stray_file.encode() in versions
-    referrers = _referrers(ws, stray, service.app.build.context, candidates)
+    referrers = _referrers(ws, stray, service.app.build.context, mentions)
     if same and not referrers:
         safety, why = Safety.SAFE, "an identical copy"
     else:
@@ -107,16 +115,36 @@ def _report(ws: Workspace, service: Service, stray: str, candidates: list[str]) 
     )
 
 
-def _referrers(ws: Workspace, stray: str, context: str, candidates: list[str]) -> list[str]:
+def _referrers(ws: Workspace, stray: str, context: str,
+               mentions: dict[str, set[str]]) -> list[str]:
+    """Files that name the stray: by its repository path, or, inside the service folder, by
+    its path from there (`app/Dockerfile`). A longer path ending in it also counts: a false
+    match only makes the fix unsafe."""
     inside = stray[len(context) + 1:] if context else stray
     found = []
-    for path in candidates:
-        file = ws.read(path)
-        if file is None:
-            continue
-        if stray in file.text or (path.startswith(context + "/") and inside in file.text):
+    for path, written in mentions.items():
+        local = not context or path.startswith(context + "/")
+        if any(_names(w, stray) or (local and _names(w, inside)) for w in written):
             found.append(path)
     return found
+
+
+def _names(written: str, path: str) -> bool:
+    return written == path or written.endswith("/" + path)
+
+
+# A path to a Dockerfile as written in a CI file, Makefile or compose file.
+_DOCKERFILE_PATH = re.compile(r"[\w./-]*Dockerfile[\w.-]*")
+
+
+def _mentions(ws: Workspace) -> dict[str, set[str]]:
+    """Each file that may build a Dockerfile -> the Dockerfile paths it writes; read once."""
+    out: dict[str, set[str]] = {}
+    for path in sorted(p for p in ws.tree.paths() if _REFERRERS.search(p)):
+        file = ws.read(path)
+        if file is not None:
+            out[path] = set(_DOCKERFILE_PATH.findall(file.text))
+    return out
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:

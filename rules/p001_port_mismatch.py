@@ -25,12 +25,19 @@ services:
 
 ## Fix safety
 Safe. With `--port-source compose` (the default) the Dockerfile side is rewritten
-to the compose target: the CMD/ENTRYPOINT port (or `ENV`/`ARG` it reads), `EXPOSE`,
-and `HEALTHCHECK` URLs. With `--port-source dockerfile` the compose side is
-rewritten to the listen port (targets, `expose`, healthcheck and peer URLs) and
-published host ports stay as they are. Display-only when the ports are ambiguous
-(several different targets), interpolated, reached through a YAML alias, or the
-Dockerfile is shared with a service that expects another port.
+to the compose target: the CMD/ENTRYPOINT port (or the `ENV`/`ARG`, compose
+`environment` value or `${PORT:-N}` default it reads), `EXPOSE`, and `HEALTHCHECK`
+URLs; a server that ran on its default port gets a `--port` (`--bind`) flag. With
+`--port-source dockerfile` the compose side is rewritten to the listen port
+(targets, `expose`, healthcheck and peer URLs) and published host ports stay as
+they are. When compose disagrees with itself and some of its container ports
+already are the listen port, the odd ones are rewritten to it (the compose side)
+whatever the port source. Display-only when the ports are
+ambiguous (several different targets), interpolated (`${VAR}`), reached through a
+YAML alias, or the Dockerfile is shared with a service that expects another port.
+Extra `ports`/`expose` entries beside the listen port (a metrics port) are not a
+mismatch; `/udp` entries, port ranges and interpolations that the stack's `.env`
+leaves without a value are not judged.
 
 ## Options
 `port-source = "compose" | "dockerfile"`.
@@ -39,9 +46,9 @@ Dockerfile is shared with a service that expects another port.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fixer.edits import Edit, TextEdit
-from fixer.listen import Site
 from fixer.ports import ContainerPort, container_ports
 from fixer.portfix import app_side_edits
 from fixer.rule import Category, Finding, Report, Safety
@@ -55,66 +62,82 @@ SAFETY = (Safety.SAFE, Safety.DISPLAY)
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
+    builders: dict[tuple[str, int], list[Service]] = {}
     for service in ws.apps():
-        report = _check(ws, service)
-        if report is not None:
-            yield report
+        assert service.app is not None
+        key = (service.app.dockerfile.path, service.app.stage.index)
+        builders.setdefault(key, []).append(service)
+    for group in builders.values():
+        for service in group:
+            report = _check(ws, service, group)
+            if report is not None:
+                yield report
 
 
-def _check(ws: Workspace, service: Service) -> Report | None:
+def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report | None:
     assert service.app is not None
     listen = service.app.listen.port
     if listen is None:
         return None
-    ports = [p for p in container_ports(service) if not p.udp]
-    wrong = [p for p in ports if p.port != listen]
-    if not wrong or _extra_listeners(ports, listen):
+    # An interpolation with no value in .env tells nothing: it is not judged.
+    ports = [p for p in container_ports(service) if not p.udp and p.effective is not None]
+    wrong = [p for p in ports if p.effective != listen]
+    if not wrong or _extra_listeners(ports, wrong, listen):
         return None
     first = wrong[0]
-    claimed = sorted({p.port for p in wrong if p.port is not None})
+    claimed = sorted({p.effective for p in wrong if p.effective is not None})
     where = ", ".join(sorted({p.kind for p in wrong}))
     message = (f"{service.name}: compose expects container port "
-               f"{'/'.join(map(str, claimed)) or first.raw} ({where}) but the app listens on "
+               f"{'/'.join(map(str, claimed))} ({where}) but the app listens on "
                f"{listen} ({service.app.listen.origin})")
-    base = dict(message=message, path=first.path, line=first.line, service=service.name,
-                subject="port")
+    report = Report(message, first.path, first.line, first.column, service.name, "port")
     reason = _ambiguity(wrong, claimed)
     if reason is None:
-        target = claimed[0]
-        if ws.config.port_source == "dockerfile":
-            edits, reason = _compose_side(wrong, listen)
-            title = f"Set the compose container port to {listen}"
-        else:
-            edits, reason = app_side_edits(ws, service, target)
-            title = f"Make {service.name} listen on {target}"
+        edits, reason, title = _edits(ws, service, builders, ports, wrong, listen, claimed[0])
         if reason is None:
-            return Report(**base, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
-    return Report(**base, reason=reason)
+            return replace(report, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+    return replace(report, reason=reason)
 
 
-def _extra_listeners(ports: list[ContainerPort], listen: int) -> bool:
-    """The app port is published, and the other ports are plain extra `ports`/`expose`
-    entries (a metrics port, say): those belong to something else, not a mismatch."""
-    if not any(p.port == listen for p in ports):
+def _edits(ws: Workspace, service: Service, builders: list[Service],
+           ports: list[ContainerPort], wrong: list[ContainerPort], listen: int,
+           target: int) -> tuple[list[Edit], str | None, str]:
+    """Which side to change: compose when it already agrees with the app somewhere."""
+    agrees = any(p.effective == listen for p in ports)
+    if agrees or ws.config.port_source == "dockerfile":
+        edits, reason = _compose_side(wrong, listen)
+        return edits, reason, f"Set the compose container port of {service.name} to {listen}"
+    edits, reason = app_side_edits(ws, service, target, builders)
+    return edits, reason, f"Make {service.name} listen on {target}"
+
+
+def _extra_listeners(ports: list[ContainerPort], wrong: list[ContainerPort],
+                     listen: int) -> bool:
+    """A `ports`/`expose` target is the app port and the others are plain extra
+    `ports`/`expose` entries (a metrics port, say): those are something else's."""
+    if not any(p.effective == listen and p.kind in ("ports", "expose") for p in ports):
         return False
-    return all(p.kind in ("ports", "expose") for p in ports if p.port != listen)
+    return all(p.kind in ("ports", "expose") for p in wrong)
 
 
 def _ambiguity(wrong: list[ContainerPort], claimed: list[int]) -> str | None:
-    if any(p.port is None for p in wrong):
-        raw = next(p.raw for p in wrong if p.port is None)
-        return f"the container port `{raw}` is interpolated or not a single number"
     if len(claimed) > 1:
         return f"compose claims several container ports ({', '.join(map(str, claimed))})"
+    interpolated = next((p for p in wrong if p.port is None or p.interpolated), None)
+    if interpolated is not None:
+        return (f"the container port in `{interpolated.raw}` comes from an interpolation "
+                f"({interpolated.path}:{interpolated.line})")
     return None
 
 
 def _compose_side(wrong: list[ContainerPort], listen: int) -> tuple[list[Edit], str | None]:
-    aliased = [p for p in wrong if p.aliased]
-    if aliased:
-        return [], f"{aliased[0].path}:{aliased[0].line} is reached through a YAML alias"
-    sites: list[Site] = [p.site for p in wrong if p.site is not None]
-    return [TextEdit(s.path, s.start, s.end, str(listen)) for s in sites], None
+    aliased = next((p for p in wrong if p.aliased), None)
+    if aliased is not None:
+        return [], f"{aliased.path}:{aliased.line} is reached through a YAML alias"
+    if any(p.site is None for p in wrong):
+        return [], "a container port is not written as a plain number"
+    return [TextEdit(p.site.path, p.site.start, p.site.end, str(listen))
+            for p in wrong if p.site is not None], None
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:

@@ -1,8 +1,9 @@
 """The final stage's EXPOSE does not name the port the app listens on.
 
 ## What it does
-Compares the `EXPOSE` instructions of the final stage with the app's listen
-port, and reports a final stage with no `EXPOSE` at all.
+Compares the `EXPOSE` instructions of the final stage with the port the image
+listens on (its CMD/ENTRYPOINT; a compose `command:` only when the image starts no
+server itself), and reports a final stage with no `EXPOSE` at all.
 
 ## Why is this bad?
 `EXPOSE` is the image's documentation of its port: tools (`docker run -P`,
@@ -22,18 +23,23 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 
 ## Fix safety
 Safe: `EXPOSE` changes no runtime behaviour. A single stale port is rewritten; a
-missing `EXPOSE` is added just before the CMD/ENTRYPOINT. Display-only when the
-stage exposes several ports, none of them the listen port.
+missing `EXPOSE` (or one that names only `/udp` ports) is added just before the
+CMD/ENTRYPOINT (above the comment lines that introduce it), or after the stage's
+last instruction when compose `command:` starts the app. Display-only when the
+stage exposes several ports, none of them the listen port, or when services that
+build the same stage listen on different ports. An `EXPOSE $PORT` is not judged.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fixer.edits import Edit, TextEdit
+from fixer.listen import resolve as resolve_listen
 from fixer.rule import Category, Finding, Report, Safety
-from fixer.services import Service
+from fixer.services import App, Service
 from fixer.sources.dockerfile import Instruction
 from fixer.workspace import Workspace
 
@@ -44,67 +50,101 @@ SAFETY = (Safety.SAFE, Safety.DISPLAY)
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
-    seen: set[str] = set()
+    by_stage: dict[tuple[str, int], list[Service]] = {}
     for service in ws.apps():
         assert service.app is not None
-        path = service.app.dockerfile.path
-        if path in seen:  # one Dockerfile, one finding, even when several services build it
-            continue
-        seen.add(path)
-        report = _check(service)
+        key = (service.app.dockerfile.path, service.app.stage.index)
+        by_stage.setdefault(key, []).append(service)
+    for services in by_stage.values():  # one stage, one finding, however many build it
+        report = _check(ws, services)
         if report is not None:
             yield report
 
 
-def _exposed(instructions: list[Instruction]) -> list[str]:
-    return [token.split("/")[0] for i in instructions for token in i.value
-            if not token.endswith("/udp")]
+def _tcp_ports(exposes: list[Instruction]) -> list[tuple[Instruction, str]]:
+    """(instruction, port) for each TCP port exposed; `/udp` ones are another listener's."""
+    return [(i, token.split("/")[0]) for i in exposes for token in i.value
+            if not token.lower().endswith(("/udp", "/sctp"))]
 
 
-def _check(service: Service) -> Report | None:
+def _image_port(ws: Workspace, service: Service) -> int | None:
+    """The port the image listens on: a compose `command:` override counts only when the
+    image starts no server of its own (EXPOSE documents the image, not one deployment)."""
     app = service.app
     assert app is not None
-    listen = app.listen.port
-    if listen is None:
+    region = app.listen.region
+    if region is None or region.kind != "command":
+        return app.listen.port
+    own = resolve_listen(ws.tree, app.folder, app.dockerfile, app.stage, None, {}, {})
+    return own.port if own.launch is not None else app.listen.port
+
+
+def _check(ws: Workspace, services: list[Service]) -> Report | None:
+    app = services[0].app
+    assert app is not None
+    listens = sorted({p for p in (_image_port(ws, s) for s in services) if p is not None})
+    ports = _tcp_ports(app.stage.find("EXPOSE"))
+    written = [p for _, p in ports]
+    if not listens or any(str(listen) in written for listen in listens):
         return None
-    exposes = app.stage.find("EXPOSE")
-    ports = _exposed(exposes)
-    if str(listen) in ports or any(not p.isdigit() for p in ports):
+    if any(not p.isdigit() for p in written):
         return None  # a variable in EXPOSE cannot be judged
+    report, edits, title = _problem(app, ports, listens[0])
+    report = replace(report, service=services[0].name)
+    if len(listens) > 1:
+        return replace(report, reason="the services that build it listen on different ports "
+                                      f"({', '.join(map(str, listens))})")
+    if not edits:
+        return replace(report, reason="several ports are exposed; which one is the app's "
+                                      "is unclear")
+    return replace(report, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+
+
+def _problem(app: App, ports: list[tuple[Instruction, str]],
+             listen: int) -> tuple[Report, list[Edit], str]:
+    """The report (with no fix yet), the edits that would fix it, and their title."""
     path = app.dockerfile.path
-    base = dict(path=path, service=service.name, subject="expose")
-    if not exposes:
-        anchor = app.stage.last("CMD") or app.stage.last("ENTRYPOINT")
-        line = anchor.line if anchor else app.stage.instructions[-1].end_line
-        return Report(message=f"final stage has no EXPOSE; the app listens on {listen}",
-                      line=line, **base, safety=Safety.SAFE, fix_title=f"Add EXPOSE {listen}")
-    first = exposes[0]
-    message = f"EXPOSE {' '.join(ports)} but the app listens on {listen}"
-    if len(ports) > 1:
-        return Report(message=message, line=first.line, **base,
-                      reason="several ports are exposed; which one is the app's is unclear")
-    return Report(message=message, line=first.line, **base, safety=Safety.SAFE,
-                  fix_title=f"Set EXPOSE to {listen}")
+    if ports:
+        message = f"EXPOSE {' '.join(p for _, p in ports)} but the app listens on {listen}"
+        edits: list[Edit] = [_rewritten(app, *ports[0], listen)] if len(ports) == 1 else []
+        return (Report(message, path, ports[0][0].line, subject="expose"), edits,
+                f"Set EXPOSE to {listen}")
+    anchor = _anchor(app)
+    line = anchor.line if anchor else app.stage.instructions[-1].end_line
+    what = "exposes no TCP port" if app.stage.find("EXPOSE") else "has no EXPOSE"
+    message = f"final stage {what}; the app listens on {listen}"
+    return (Report(message, path, line, subject="expose"), [_added(app, listen)],
+            f"Add EXPOSE {listen}")
+
+
+def _anchor(app: App) -> Instruction | None:
+    """The first CMD/ENTRYPOINT of the final stage: EXPOSE conventionally comes just before."""
+    starts = [i for i in app.stage.instructions if i.cmd in ("CMD", "ENTRYPOINT")]
+    return starts[0] if starts else None
+
+
+def _rewritten(app: App, instruction: Instruction, old: str, listen: int) -> TextEdit:
+    text = app.dockerfile.file.text
+    pattern = re.compile(rf"(?<![\w$:-]){old}(?=/|\s|$)")
+    match = pattern.search(text, instruction.start + len("EXPOSE"), instruction.end)
+    assert match is not None
+    return TextEdit(app.dockerfile.path, match.start(), match.end(), str(listen))
+
+
+def _added(app: App, listen: int) -> TextEdit:
+    text, newline = app.dockerfile.file.text, app.dockerfile.file.newline
+    anchor = _anchor(app)
+    if anchor is None:  # compose `command:` starts the app: after the stage's last line
+        end = app.stage.instructions[-1].end
+        return TextEdit(app.dockerfile.path, end, end, f"{newline}EXPOSE {listen}")
+    at = text.rfind("\n", 0, anchor.start) + 1
+    while at > 0:  # keep the comment lines that introduce the CMD next to it
+        previous = text.rfind("\n", 0, at - 1) + 1
+        if not text[previous:at].lstrip().startswith("#"):
+            break
+        at = previous
+    return TextEdit(app.dockerfile.path, at, at, f"EXPOSE {listen}{newline}")
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    service = next(s for s in ws.apps() if s.name == finding.report.service
-                   and s.app is not None and s.app.dockerfile.path == finding.report.path)
-    app = service.app
-    assert app is not None and app.listen.port is not None
-    port, text = str(app.listen.port), app.dockerfile.file.text
-    exposes = app.stage.find("EXPOSE")
-    if exposes:
-        first = exposes[0]
-        match = re.search(r"(?<=\s)(\d+)(?=/|\s|$)", text[first.start:first.end])
-        if match is None:
-            return []
-        return [TextEdit(finding.path, first.start + match.start(1), first.start + match.end(1), port)]
-    anchor = app.stage.last("CMD") or app.stage.last("ENTRYPOINT")
-    newline = app.dockerfile.file.newline
-    if anchor is not None:
-        line_start = text.rfind("\n", 0, anchor.start) + 1
-        return [TextEdit(finding.path, line_start, line_start, f"EXPOSE {port}{newline}")]
-    end = len(text)  # keep the file's lack of a final newline, if it lacks one
-    addition = f"EXPOSE {port}{newline}" if text.endswith("\n") else f"{newline}EXPOSE {port}"
-    return [TextEdit(finding.path, end, end, addition)]
+    return list(finding.report.data["edits"])

@@ -14,6 +14,9 @@ def write_changes(root: Path, changes: dict[str, tuple[TextFile | None, TextFile
         target = root / path
         if new is None:
             target.unlink()
+        elif target.is_symlink():
+            # The text came through the link: write through it and keep the link.
+            write_atomic(target.resolve(), new.encode())
         else:
             write_atomic(target, new.encode())
 

@@ -3,34 +3,46 @@
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Callable
 
 from fixer.textfile import TextFile
 
 CONTEXT = 3
 NO_NEWLINE = "\\ No newline at end of file\n"
+REGULAR_FILE = 0o100000
+# Lines end at "\n" only, as git and patch see them: str.splitlines() would also
+# split at "\r", "\f", "\u2028" ... and make hunks that apply nowhere.
+_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+Changes = dict[str, tuple[TextFile | None, TextFile | None]]
 
 
-def render(changes: dict[str, tuple[TextFile | None, TextFile | None]]) -> str:
-    return "".join(file_diff(path, old, new) for path, (old, new) in sorted(changes.items()))
+def render(changes: Changes, mode: Callable[[str], int] | None = None) -> str:
+    """The diff of every changed file, in path order. `mode(path)` gives a deleted file's
+    permission bits (default 0o644), so a deleted executable file says 100755 as git does."""
+    return "".join(file_diff(path, old, new, mode(path) if mode and new is None else 0o644)
+                   for path, (old, new) in sorted(changes.items()))
 
 
-def _lines(file: TextFile | None) -> list[str]:
+def lines(file: TextFile | None) -> list[str]:
+    """The file's lines as git splits them, each with its line ending."""
     if file is None:
         return []
     # The BOM is part of the first line's bytes: keep it so the patch applies.
     text = ("\ufeff" if file.bom and file.encoding == "utf-8" else "") + file.text
-    return text.splitlines(keepends=True)
+    return _LINE.findall(text)
 
 
-def file_diff(path: str, old: TextFile | None, new: TextFile | None) -> str:
+def file_diff(path: str, old: TextFile | None, new: TextFile | None, mode: int = 0o644) -> str:
     header = f"diff --git a/{path} b/{path}\n"
     if old is None:
-        header += "new file mode 100644\n"
+        header += f"new file mode {REGULAR_FILE | 0o644:o}\n"
     elif new is None:
-        header += "deleted file mode 100644\n"
-    a, b = _lines(old), _lines(new)
+        header += f"deleted file mode {REGULAR_FILE | (mode & 0o777):o}\n"
+    a, b = lines(old), lines(new)
     if not a and not b:
-        return header
+        return header  # an empty file created or deleted: git writes the header alone
     header += f"--- {'/dev/null' if old is None else 'a/' + path}\n"
     header += f"+++ {'/dev/null' if new is None else 'b/' + path}\n"
     return header + "".join(_hunks(a, b))

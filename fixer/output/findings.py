@@ -27,6 +27,7 @@ def error_lines(errors: Sequence[InputError], prefix: str) -> list[str]:
 
 
 def finding_object(finding: Finding) -> dict[str, object]:
+    """Exactly the keys of the CLI contract (DESIGN.md): scripts rely on the shape."""
     report = finding.report
     fix = None
     if finding.fixable:
@@ -36,7 +37,6 @@ def finding_object(finding: Finding) -> dict[str, object]:
         "category": finding.rule.category.value, "severity": "error",
         "service": report.service, "path": report.path, "line": report.line,
         "column": report.column, "message": report.message, "fix": fix,
-        "reason": report.reason, "fingerprint": finding.fingerprint,
     }
 
 

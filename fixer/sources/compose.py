@@ -88,15 +88,27 @@ def _owned(parent: Node, child: Node) -> bool:
     return bool(parent.start_mark.index <= child.start_mark.index <= parent.end_mark.index)
 
 
-def items(value: Value) -> Iterator[tuple[str, Value]]:
-    """Key/value pairs of a mapping, merge keys (`<<:`) expanded, own keys winning."""
+def items(value: Value) -> list[tuple[str, Value]]:
+    """Key/value pairs of a mapping, merge keys (`<<:`) expanded, own keys winning.
+
+    Memoized on the node: parsed documents are cached and shared between
+    workspace rebuilds, and services ask for the same mappings many times.
+    """
     node = value.node
     if not isinstance(node, yaml.MappingNode):
-        return
+        return []
+    memo: dict[bool, list[tuple[str, Value]]] = node.__dict__.setdefault("_fixer_items", {})
+    found = memo.get(value.aliased)
+    if found is None:
+        found = memo[value.aliased] = _items(node, value.aliased)
+    return found
+
+
+def _items(node: yaml.MappingNode, aliased_parent: bool) -> list[tuple[str, Value]]:
     own: list[tuple[str, Value]] = []
     merged: list[tuple[str, Value]] = []
     for key, child in node.value:
-        aliased = value.aliased or not _owned(node, child)
+        aliased = aliased_parent or not _owned(node, child)
         if key.tag.endswith(":merge") or key.value == MERGE_KEY:
             for source in child.value if isinstance(child, yaml.SequenceNode) else [child]:
                 merged.extend((k, Value(v.node, True)) for k, v in items(Value(source, True)))
@@ -107,7 +119,7 @@ def items(value: Value) -> Iterator[tuple[str, Value]]:
         if k not in seen:
             seen.add(k)
             own.append((k, v))
-    yield from own
+    return own
 
 
 def get(value: Value | None, key: str) -> Value | None:

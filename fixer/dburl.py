@@ -1,0 +1,133 @@
+"""PostgreSQL connection URLs: scheme, credentials, host, port and database.
+
+Parts may hold Compose interpolations (`${DB_USER}`, `${DB_PASSWORD:-secret}`,
+`$NAME`). An interpolation is atomic here: its `:` or `@` never splits the URL,
+and its text is kept as written so a fix can reference the same variables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+# `postgres://`, `postgresql://`, `postgresql+asyncpg://`, `postgres+psycopg2://`, ...
+_SCHEME = re.compile(r"^(postgres(?:ql)?(?:\+[A-Za-z0-9_.-]+)?)://", re.IGNORECASE)
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_]\w*")
+_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
+DEFAULT_PORT = "5432"
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "ip6-localhost"})
+
+
+@dataclass(frozen=True)
+class DbUrl:
+    """One parsed URL. Parts are raw text (interpolations kept); None when absent."""
+
+    raw: str
+    scheme: str
+    user: str | None
+    password: str | None
+    host: str
+    port: str | None
+    database: str | None
+
+    @property
+    def effective_port(self) -> str:
+        return self.port or DEFAULT_PORT
+
+    @property
+    def host_is_loopback(self) -> bool:
+        return self.host.lower() in LOOPBACK or self.host.startswith("127.")
+
+
+def is_postgres_url(value: str) -> bool:
+    return bool(_SCHEME.match(value.strip()))
+
+
+def wholly_interpolated(value: str) -> bool:
+    """`${DATABASE_URL}` or `${DATABASE_URL:-postgresql://...}`: the URL is decided elsewhere."""
+    text = value.strip()
+    match = _INTERPOLATION.match(text)
+    return bool(match and match.end() == len(text))
+
+
+def has_interpolation(part: str | None) -> bool:
+    return bool(part and _INTERPOLATION.search(part))
+
+
+def interpolations(part: str | None) -> list[str]:
+    """Variable names a part references."""
+    names = []
+    for match in _INTERPOLATION.finditer(part or ""):
+        names.append(re.split(r"[:?\-+}]", match.group(0).lstrip("${"), maxsplit=1)[0])
+    return names
+
+
+def decoded(part: str) -> str:
+    """Percent-decoding of the literal text between interpolations (`p%40ss` is `p@ss`)."""
+    pieces = _INTERPOLATION.split(part)
+    found = _INTERPOLATION.findall(part)
+    out = unquote(pieces[0])
+    for interpolation, piece in zip(found, pieces[1:]):
+        out += interpolation + unquote(piece)
+    return out
+
+
+def parse(value: str) -> DbUrl | None:
+    """The URL's parts; None for a non-PostgreSQL value, a multi-host or malformed URL."""
+    text = value.strip()
+    scheme = _SCHEME.match(text)
+    if scheme is None:
+        return None
+    masked, found = _mask(text[scheme.end():])
+    netloc, path = _split_netloc(masked)
+    userinfo, at, hostport = netloc.rpartition("@")
+    if not at:
+        userinfo = ""
+    user, colon, password = userinfo.partition(":")
+    host, port = _split_host_port(hostport)
+    if host is None or "," in hostport or not host:
+        return None
+    database = path.split("?", 1)[0].split("#", 1)[0] if path else ""
+
+    def restore(part: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: found[int(m.group(1))], part)
+
+    return DbUrl(
+        raw=text, scheme=scheme.group(1).lower(),
+        user=restore(user) if at and user else None,
+        password=restore(password) if colon else None,
+        host=restore(host), port=restore(port) if port else None,
+        database=restore(database) if database else None,
+    )
+
+
+def _mask(text: str) -> tuple[str, list[str]]:
+    """Replace each interpolation by a placeholder holding no URL delimiter."""
+    found: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return f"\x00{len(found) - 1}\x00"
+
+    return _INTERPOLATION.sub(hide, text), found
+
+
+def _split_netloc(rest: str) -> tuple[str, str]:
+    for index, char in enumerate(rest):
+        if char in "/?#":
+            return rest[:index], (rest[index + 1:] if char == "/" else "")
+    return rest, ""
+
+
+def _split_host_port(hostport: str) -> tuple[str | None, str | None]:
+    if hostport.startswith("["):  # IPv6 literal
+        end = hostport.find("]")
+        if end < 0:
+            return None, None
+        host, rest = hostport[:end + 1], hostport[end + 1:]
+        return host, rest[1:] if rest.startswith(":") else None
+    host, colon, port = hostport.partition(":")
+    if colon and not (port.isdigit() or _PLACEHOLDER.fullmatch(port)):
+        return None, None
+    return host, port or None

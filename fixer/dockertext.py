@@ -1,0 +1,200 @@
+"""Dockerfile text below the parser: the escape character, physical lines, and the
+shell words of an instruction with their offsets.
+
+BuildKit's parser gives each instruction's joined value but not where its words
+are written. Fixes that insert a package name or rewrite a command word by word
+need those offsets, so this module scans the raw text the way BuildKit joins it:
+an escape character at a line end continues the instruction, and comment or
+blank lines inside a continuation are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fixer.sources.dockerfile import Instruction
+
+_DIRECTIVE = re.compile(r"#\s*([A-Za-z][\w-]*)\s*=\s*(\S*)\s*")
+OPERATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
+REDIRECTS = re.compile(r"\d*(?:>>|>&|<&|>|<)")
+
+
+def escape_char(text: str) -> str:
+    """The `# escape=` parser directive's character (default backslash)."""
+    for line in text.splitlines():
+        match = _DIRECTIVE.fullmatch(line.strip())
+        if match is None:
+            break
+        if match.group(1).lower() == "escape" and match.group(2):
+            return match.group(2)[0]
+    return "\\"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One physical line of an instruction: text[start:end] is its content."""
+
+    start: int            # first character of the line
+    end: int              # before the continuation character (or the line end)
+    line_end: int         # before the newline
+    continued: bool       # ends with the escape character
+    skipped: bool         # a comment or blank line inside a continuation
+
+
+def physical_lines(text: str, instruction: Instruction, escape: str) -> list[Line]:
+    """The instruction's lines, as BuildKit reads them."""
+    lines: list[Line] = []
+    position = text.rfind("\n", 0, instruction.start) + 1
+    previous_continued = False
+    while position <= instruction.end:
+        newline = text.find("\n", position)
+        line_end = len(text) if newline < 0 else newline
+        if line_end > position and text[line_end - 1] == "\r":
+            line_end -= 1
+        content = text[position:line_end]
+        stripped = content.rstrip(" \t")
+        skipped = previous_continued and (not stripped.strip() or stripped.lstrip().startswith("#"))
+        continued = not skipped and stripped.endswith(escape)
+        end = position + len(stripped) - 1 if continued else line_end
+        lines.append(Line(position, end, line_end, continued, skipped))
+        if not skipped:
+            previous_continued = continued
+        if newline < 0:
+            break
+        position = newline + 1
+    return lines
+
+
+@dataclass(frozen=True)
+class Token:
+    """A shell word (quotes kept in `raw`, removed in `value`) or an operator."""
+
+    raw: str
+    value: str
+    start: int
+    end: int
+    operator: bool = False
+
+
+def instruction_tokens(text: str, instruction: Instruction, escape: str) -> list[Token]:
+    """The shell tokens of a shell-form instruction's body (after its keyword and flags)."""
+    pieces: list[tuple[int, int]] = []
+    for line in physical_lines(text, instruction, escape):
+        if not line.skipped:
+            pieces.append((max(line.start, instruction.start), line.end))
+            if not line.continued:
+                pieces.append((line.end, -1))  # an unescaped line end ends a command
+    joined, offsets = _join(text, pieces)
+    tokens = tokenize(joined)
+    out = [Token(t.raw, t.value, offsets[t.start], offsets[t.end - 1] + 1, t.operator)
+           for t in tokens]
+    out = out[1:] if out and not out[0].operator else out  # drop the keyword
+    while out and not out[0].operator and out[0].raw.startswith("--"):
+        out = out[1:]  # and its flags (`RUN --mount=...`, `HEALTHCHECK --interval=...`)
+    return out
+
+
+def _join(text: str, pieces: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """The pieces joined as BuildKit joins continued lines, and each character's offset."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for start, end in pieces:
+        if end < 0:
+            chars.append("\n")
+            offsets.append(start)
+            continue
+        chars.extend(text[start:end])
+        offsets.extend(range(start, end))
+    return "".join(chars), offsets
+
+
+def tokenize(script: str) -> list[Token]:
+    """Split a shell script into words and operators, with offsets into `script`."""
+    tokens: list[Token] = []
+    i, length = 0, len(script)
+    while i < length:
+        char = script[i]
+        if char in " \t\r":
+            i += 1
+            continue
+        if char == "#":
+            while i < length and script[i] != "\n":
+                i += 1
+            continue
+        operator = next((op for op in OPERATORS if script.startswith(op, i)), None)
+        if operator is not None:
+            tokens.append(Token(operator, operator, i, i + len(operator), True))
+            i += len(operator)
+            continue
+        end, value = _word(script, i)
+        tokens.append(Token(script[i:end], value, i, end))
+        i = end
+    return tokens
+
+
+def _word(script: str, i: int) -> tuple[int, str]:
+    """The end of the word starting at i and its value with quotes removed."""
+    value: list[str] = []
+    length = len(script)
+    while i < length:
+        char = script[i]
+        if char in "<>" and script.startswith("&", i + 1):  # `2>&1` is one word
+            value.append(script[i:i + 2])
+            i += 2
+        elif char in " \t\r\n;&|()":
+            break
+        elif char == "\\" and i + 1 < length:
+            value.append(script[i + 1])
+            i += 2
+        elif char == "'":
+            close = script.find("'", i + 1)
+            close = length if close < 0 else close
+            value.append(script[i + 1:close])
+            i = close + 1
+        elif char == '"':
+            i = _double_quoted(script, i + 1, value)
+        else:
+            value.append(char)
+            i += 1
+    return min(i, length), "".join(value)
+
+
+def _double_quoted(script: str, i: int, value: list[str]) -> int:
+    length = len(script)
+    while i < length and script[i] != '"':
+        if script[i] == "\\" and i + 1 < length and script[i + 1] in '"\\$`\n':
+            value.append(script[i + 1])
+            i += 2
+        else:
+            value.append(script[i])
+            i += 1
+    return i + 1
+
+
+def commands(tokens: list[Token]) -> list[list[Token]]:
+    """Simple commands: the words between operators, redirections and their targets removed."""
+    out: list[list[Token]] = []
+    current: list[Token] = []
+    skip_next = False
+    for token in tokens:
+        if token.operator:
+            if current:
+                out.append(current)
+            current = []
+            continue
+        if skip_next:
+            skip_next = False
+            continue
+        redirect = REDIRECTS.match(token.raw)
+        if redirect is not None:
+            skip_next = redirect.end() == len(token.raw)  # `> file`: the target is the next word
+            continue
+        current.append(token)
+    if current:
+        out.append(current)
+    return out
+
+
+def line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1

@@ -1,0 +1,41 @@
+"""A commit's tree as the base of a fixer Tree: fixes are computed from what is
+committed, never from uncommitted files in the working tree.
+"""
+
+from __future__ import annotations
+
+import stat
+
+import git
+
+from fixer.tree import SKIPPED_DIRS
+
+
+class CommitSource:
+    """Files of `commit` below `prefix` (a folder inside the repository, "" for its root)."""
+
+    def __init__(self, repo: git.Repo, commit: git.Commit, prefix: str = "") -> None:
+        self.repo = repo
+        self.commit = commit
+        self.prefix = prefix.strip("/")
+        self._blobs: dict[str, git.Blob] | None = None
+
+    def _index(self) -> dict[str, git.Blob]:
+        if self._blobs is None:
+            root = self.commit.tree / self.prefix if self.prefix else self.commit.tree
+            self._blobs = {}
+            for item in root.traverse(prune=lambda i, _d: i.type == "tree" and i.name in SKIPPED_DIRS):
+                if isinstance(item, git.Blob) and not stat.S_ISLNK(item.mode):
+                    relative = item.path[len(self.prefix) + 1:] if self.prefix else item.path
+                    self._blobs[relative] = item
+        return self._blobs
+
+    def paths(self) -> list[str]:
+        return sorted(self._index())
+
+    def read_bytes(self, path: str) -> bytes:
+        data: bytes = self._index()[path].data_stream.read()
+        return data
+
+    def mode(self, path: str) -> int:
+        return stat.S_IMODE(self._index()[path].mode)

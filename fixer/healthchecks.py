@@ -1,0 +1,75 @@
+"""Whether a service has a healthcheck: in compose, or as its image's Dockerfile HEALTHCHECK."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from fixer.services import Service
+from fixer.sources.compose import get, scalar, string_list
+from fixer.sources.dockerfile import Stage
+
+
+class Health(str, Enum):
+    CHECKED = "checked"      # a test runs
+    DISABLED = "disabled"    # `disable: true`, test NONE, or HEALTHCHECK NONE: deliberately none
+    PARTIAL = "partial"      # compose sets only timings (interval, ...) and nothing supplies a test
+    NONE = "none"
+
+
+def compose_health(service: Service) -> Health:
+    """What the merged compose `healthcheck` says (a later file overrides keys of an earlier one)."""
+    test: list[str] | None = None
+    disabled = False
+    seen = False
+    for _doc, value in service.all("healthcheck"):
+        seen = True
+        disable = scalar(get(value, "disable"))
+        if disable is not None:
+            disabled = disable.lower() == "true"
+        found = string_list(get(value, "test"))
+        if found is not None:
+            test = found
+    if disabled or (test is not None and test[:1] == ["NONE"]):
+        return Health.DISABLED
+    if test:
+        return Health.CHECKED
+    return Health.PARTIAL if seen else Health.NONE
+
+
+def dockerfile_health(service: Service) -> Health:
+    """The final stage's HEALTHCHECK, or the one it inherits from an earlier stage it builds on."""
+    app = service.app
+    if app is None:
+        return Health.NONE
+    stage: Stage | None = app.stage
+    visited: set[int] = set()
+    while stage is not None and stage.index not in visited:
+        visited.add(stage.index)
+        check = stage.last("HEALTHCHECK")
+        if check is not None:
+            none = [v.upper() for v in check.value[:1]] == ["NONE"]
+            return Health.DISABLED if none else Health.CHECKED
+        stage = _parent(app.dockerfile.stages, stage)
+    return Health.NONE
+
+
+def _parent(stages: list[Stage], stage: Stage) -> Stage | None:
+    for earlier in stages[: stage.index]:
+        if earlier.name and earlier.name.lower() == stage.base.lower():
+            return earlier
+    return None
+
+
+def health(service: Service) -> Health:
+    """Compose wins over the image; a compose entry with only timings keeps the image's test."""
+    composed = compose_health(service)
+    if composed in (Health.CHECKED, Health.DISABLED):
+        return composed
+    image = dockerfile_health(service)
+    if image is not Health.NONE:
+        return image
+    return composed
+
+
+def has_healthcheck(service: Service) -> bool:
+    return health(service) is Health.CHECKED

@@ -1,0 +1,75 @@
+"""The whole `fixer fix --branch` run: from the base commit to a pushed branch and PR text."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from fixer import engine
+from fixer.config import Config
+from fixer.gitsource import CommitSource
+from fixer.output import prbody
+from fixer.output.branch import (
+    BranchRefused, MadeCommit, author_from, check_existing, commit_date, make_commits, set_branch,
+)
+from fixer.output.push import push_branch
+from fixer.rule import Rule
+from fixer.tree import Tree
+
+
+@dataclass(frozen=True)
+class BranchRequest:
+    name: str
+    base: str = "HEAD"
+    push: str | None = None
+    pr_body: Path | None = None
+    author: str | None = None
+
+
+class BranchError(Exception):
+    """A one-line reason the branch could not be made."""
+
+
+def open_repo(root: Path) -> tuple[git.Repo, str]:
+    """The repository holding `root`, and root's folder inside it (POSIX, "" at the top)."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise BranchError(f"{root}: not inside a git repository") from None
+    top = Path(repo.working_tree_dir or ".").resolve()
+    prefix = os.path.relpath(root.resolve(), top)
+    return repo, "" if prefix == "." else Path(prefix).as_posix()
+
+
+def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Config,
+        say: Callable[[str], None]) -> tuple[engine.FixResult, list[MadeCommit]]:
+    repo, prefix = open_repo(root)
+    try:
+        base = repo.commit(request.base)
+    except (git.BadName, ValueError):
+        raise BranchError(f"--base {request.base}: no such commit") from None
+    try:
+        check_existing(repo, request.name, base)
+        result = engine.fix(Tree(CommitSource(repo, base, prefix)), rules, config)
+        if result.errors or not result.applied:
+            return result, []
+        made = make_commits(repo, base, prefix, result.applied, author_from(repo, request.author),
+                            commit_date())
+        set_branch(repo, request.name, made[-1].commit)
+        for item in made:
+            say(f"{item.commit.hexsha[:12]} {item.commit.summary}")
+        if request.push:
+            push_branch(repo, request.push, request.name, base)
+            say(f"pushed {request.name} to {request.push}")
+    except BranchRefused as exc:
+        raise BranchError(str(exc)) from None
+    except git.GitCommandError as exc:
+        raise BranchError(f"git {exc.command[1] if len(exc.command) > 1 else ''} failed: "
+                          f"{str(exc.stderr).strip()}") from None
+    if request.pr_body is not None:
+        request.pr_body.write_text(prbody.render(made, request.name), encoding="utf-8")
+    return result, made

@@ -1,0 +1,204 @@
+"""The PostgreSQL service C001 adds: credentials from the URLs, the fragment, the edits.
+
+Credentials come from the URL as written: `${VAR}` parts are referenced as the
+same variables; a literal password is written only where the repository's
+compose file already holds it, or referenced through a `.env` variable that
+holds exactly that value. fixer never invents or moves a secret.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from fixer import dburl
+from fixer.dbusage import ENVIRONMENT, UrlUse
+from fixer.depends import HEALTHY, set_conditions
+from fixer.edits import TextEdit
+from fixer.services import Service, Stack
+from fixer.sources import compose_style
+from fixer.sources.compose import ComposeDoc, Value, get
+from fixer.sources.compose_edit import (
+    Unfixable, add_entry, after_line, block_append_point, insert_lines, merge_inserts, value_end,
+)
+from fixer.sources.compose_style import Flow, Map, Seq, Style, is_flow
+from fixer.stacks import OVERRIDES, is_overlay
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user: str
+    password: str | None      # None: the URL has none, so the server trusts local connections
+    database: str | None
+    port: str | None          # None: PostgreSQL's default 5432
+
+
+def credentials(stack: Stack, uses: list[UrlUse]) -> Credentials:
+    """What every URL for the host agrees on; Unfixable when they disagree or a part is missing."""
+    parts = {}
+    for part in ("user", "password", "database", "port"):
+        values = {getattr(u.url, part) for u in uses}
+        if part == "port":
+            values = {None if v in (None, dburl.DEFAULT_PORT) else v for v in values}
+        if len(values) > 1:
+            raise Unfixable(f"the URLs for this host disagree on the {part}; fixer creates one "
+                            "database service, so a person must choose")
+        parts[part] = values.pop()
+    if not parts["user"]:
+        raise Unfixable("the URL names no user, so the database user is unknown")
+    for part in ("user", "password", "database", "port"):
+        for use in uses:
+            _check_reference(use, getattr(use.url, part))
+    password = parts["password"]
+    if password is not None and not dburl.has_interpolation(password):
+        password = _literal_password(stack, uses, dburl.decoded(password))
+    return Credentials(
+        user=dburl.decoded(parts["user"]), password=password,
+        database=dburl.decoded(parts["database"]) if parts["database"] else None,
+        port=parts["port"],
+    )
+
+
+def _check_reference(use: UrlUse, part: str | None) -> None:
+    """A `${VAR}` the env file defines for itself is not visible to another service."""
+    local = [n for n in dburl.interpolations(part) if n in use.file_keys
+             and n not in use.service.stack.dotenv]
+    if local:
+        raise Unfixable(f"the URL in {use.path} uses ${{{local[0]}}}, which only that file "
+                        "defines; the new service could not read it")
+
+
+def _literal_password(stack: Stack, uses: list[UrlUse], password: str) -> str:
+    if any(u.origin == ENVIRONMENT for u in uses):
+        return password  # the compose file already holds it
+    names = sorted((n for n, v in stack.dotenv.items() if v == password),
+                   key=lambda n: ("PASS" not in n.upper(), n))
+    if names:
+        return "${" + names[0] + "}"
+    raise Unfixable(f"the password is written only in {uses[0].path}; fixer does not copy a "
+                    "secret into a compose file (set POSTGRES_PASSWORD from a variable by hand)")
+
+
+def data_path(image: str) -> str:
+    """PostgreSQL 18 images keep data below /var/lib/postgresql (and refuse a mount at .../data)."""
+    tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else "latest"
+    major = re.match(r"(\d+)", tag)
+    if major is None:
+        return "/var/lib/postgresql" if tag in ("latest", "alpine") else "/var/lib/postgresql/data"
+    return "/var/lib/postgresql" if int(major.group(1)) >= 18 else "/var/lib/postgresql/data"
+
+
+def fragment(creds: Credentials, image: str, volume: str, style: Style) -> Map:
+    env = [("POSTGRES_USER", creds.user)]
+    if creds.password is None:
+        env.append(("POSTGRES_HOST_AUTH_METHOD", "trust"))
+    else:
+        env.append(("POSTGRES_PASSWORD", creds.password))
+    if creds.database:
+        env.append(("POSTGRES_DB", creds.database))
+    test = ["CMD", "pg_isready", "-U", creds.user, "-d", creds.database or creds.user]
+    if creds.port:
+        test += ["-p", creds.port]
+    environment: compose_style.Fragment = Seq(tuple(f"{k}={v}" for k, v in env)) \
+        if style.env_list else Map(tuple(env))
+    pairs: list[tuple[str, compose_style.Fragment]] = [("image", image)]
+    if creds.port:
+        pairs.append(("command", Flow(("postgres", "-p", creds.port))))
+    pairs += [
+        ("environment", environment),
+        ("healthcheck", Map((("test", Flow(tuple(test)) if style.flow_tests else Seq(tuple(test))),
+                             ("interval", "5s"), ("timeout", "5s"), ("retries", 5),
+                             ("start_period", "10s")))),
+        ("volumes", Seq((f"{volume}:{data_path(image)}",))),
+    ]
+    return Map(tuple(pairs))
+
+
+def volume_name(doc: ComposeDoc, host: str) -> str:
+    volumes = get(Value(doc.root), "volumes")
+    taken = {str(k.value) for k, _v in volumes.node.value} \
+        if volumes is not None and isinstance(volumes.node, yaml.MappingNode) else set()
+    sep = "-" if any("-" in t for t in taken) and not any("_" in t for t in taken) else "_"
+    for candidate in (f"{host}{sep}data", f"{host}{sep}pgdata"):
+        if candidate not in taken:
+            return candidate
+    number = 2
+    while f"{host}{sep}data{sep}{number}" in taken:
+        number += 1
+    return f"{host}{sep}data{sep}{number}"
+
+
+def _depends_site(use: UrlUse) -> tuple[ComposeDoc, Value]:
+    """The file that gets the service's `depends_on`: the compose file holding its URL (an
+    override that adds the URL adds the dependency too), else its first definition."""
+    for doc, value in use.service.definitions:
+        if use.origin == ENVIRONMENT and doc.path == use.path:
+            return doc, value
+    return use.service.definitions[0]
+
+
+def build_edits(stack: Stack, host: str, uses: list[UrlUse], image: str) -> list[TextEdit]:
+    """The service, its volume and every user's `depends_on`; Unfixable with the reason.
+
+    The service goes in the earliest file (in load order) that needs it, so a
+    base file that uses the URL stays valid when loaded without its override."""
+    creds = credentials(stack, uses)
+    sites: dict[str, tuple[ComposeDoc, Value]] = {}
+    for use in uses:
+        sites.setdefault(use.service.name, _depends_site(use))
+    edits: list[TextEdit] = []
+    for site_doc, definition in sites.values():
+        edits += set_conditions(site_doc, definition, {host: HEALTHY}, compose_style.detect(site_doc))
+    order = [d.path for d in stack.docs]
+    doc = min((d for d, _v in sites.values()), key=lambda d: order.index(d.path))
+    if _overlay_only(doc, stack):
+        doc = stack.docs[0]  # a service with an image would make the overlay a stack of its own
+    services = get(Value(doc.root), "services")
+    if services is None or services.aliased:
+        raise Unfixable(f"{doc.path} has no services mapping to add the database to")
+    style = compose_style.detect(doc)
+    volume = volume_name(doc, host)
+    new_service = add_entry(doc, services.node, host, fragment(creds, image, volume, style), style,
+                            blank_before=style.blank_between and not is_flow(services.node))
+    edits.append(new_service)
+    edits.append(_volume_edit(doc, volume, style, None if is_flow(services.node)
+                              else new_service.start))
+    return merge_inserts(edits)
+
+
+def _overlay_only(doc: ComposeDoc, stack: Stack) -> bool:
+    name = posixpath.basename(doc.path)
+    return doc is not stack.docs[0] and name not in OVERRIDES.values() and is_overlay(doc)
+
+
+def _volume_edit(doc: ComposeDoc, volume: str, style: Style, point: int | None) -> TextEdit:
+    """The named volume in top-level `volumes:`, created after the services when missing."""
+    text = doc.file.text
+    services = get(Value(doc.root), "services")
+    assert services is not None
+    column = style.unit
+    if isinstance(services.node, yaml.MappingNode) and services.node.value \
+            and not is_flow(services.node):
+        column = int(services.node.value[0][0].start_mark.column)
+    volumes = get(Value(doc.root), "volumes")
+    if volumes is None:
+        offset = len(text) if point is None else point
+        return insert_lines(doc, offset, ["volumes:", f"{' ' * column}{volume}:"], blank_before=True)
+    if volumes.aliased:
+        raise Unfixable("the top-level volumes come from a YAML alias")
+    node = volumes.node
+    if isinstance(node, yaml.ScalarNode):
+        if node.value:
+            raise Unfixable("the top-level `volumes` is not a mapping")
+        key = next(k for k, v in doc.root.value if v is node)
+        return insert_lines(doc, after_line(text, value_end(text, key, node)),
+                            [f"{' ' * column}{volume}:"])
+    if not isinstance(node, yaml.MappingNode):
+        raise Unfixable("the top-level `volumes` is not a mapping")
+    if not is_flow(node) and node.value:
+        return insert_lines(doc, block_append_point(text, node),
+                            [f"{' ' * int(node.value[0][0].start_mark.column)}{volume}:"])
+    return add_entry(doc, node, volume, Map(()), style)

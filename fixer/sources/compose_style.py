@@ -1,0 +1,259 @@
+"""A compose file's own style, and YAML fragments rendered in it.
+
+New text must read as if the file's author wrote it: the same indentation
+step, sequences indented (or not) under their key as the file does, the quotes
+the file puts around flow items, `environment` as a map or a list, healthcheck
+tests as flow or block sequences, blank lines between services or not.
+Fragments are built as plain strings; the surrounding file is never re-dumped.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass
+from typing import TypeVar, Union
+
+import yaml
+
+from fixer.sources.compose import ComposeDoc, Node, Value, get
+
+_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A flow sequence of scalars: `["CMD", "pg_isready"]`."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FlowMap:
+    """A flow mapping: `{condition: service_healthy}`."""
+
+    pairs: tuple[tuple[str, Fragment], ...]
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A block sequence of scalars."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Map:
+    """A block mapping; an empty one renders as a null value (`db_data:`)."""
+
+    pairs: tuple[tuple[str, Fragment], ...]
+
+
+Fragment = Union[str, int, Flow, FlowMap, Seq, Map]  # int: written as a YAML integer
+
+
+@dataclass(frozen=True)
+class Style:
+    newline: str = "\n"
+    unit: int = 2               # indentation step of block mappings
+    seq_offset: int = 2         # columns from a key to the `-` of its block sequence
+    flow_quote: str = '"'       # quote around flow sequence items: '"', "'" or "" (plain)
+    value_quote: str = ""       # quote around block scalar values that need none
+    env_list: bool = False      # `environment` as `- KEY=value`
+    flow_tests: bool = True     # healthcheck `test` as a flow sequence
+    blank_between: bool = False  # a blank line between two services
+
+
+def _plain(style: str | None) -> bool:
+    return not style  # PyYAML's C composer says "", the Python one None
+
+
+def walk(root: Node) -> list[Node]:
+    """Every node once, in document order; an alias's target is not visited twice."""
+    seen: set[int] = set()
+    found: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        found.append(node)
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(c for pair in reversed(node.value) for c in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return found
+
+
+T = TypeVar("T")
+
+
+def _most(counter: Counter[T], default: T) -> T:
+    return counter.most_common(1)[0][0] if counter else default
+
+
+_STYLES: dict[tuple[str, str], Style] = {}
+
+
+def detect(doc: ComposeDoc) -> Style:
+    """The file's style; cached by its text, as every finding in a file asks again."""
+    cache_key = (doc.path, doc.file.text)
+    if cache_key not in _STYLES:
+        if len(_STYLES) > 1000:
+            _STYLES.clear()
+        _STYLES[cache_key] = _detect(doc)
+    return _STYLES[cache_key]
+
+
+def _detect(doc: ComposeDoc) -> Style:
+    nodes = walk(doc.root)
+    steps: Counter[int] = Counter()
+    offsets: Counter[int] = Counter()
+    for node in nodes:
+        if not isinstance(node, yaml.MappingNode) or node.flow_style:
+            continue
+        for key, value in node.value:
+            if isinstance(value, yaml.MappingNode) and not value.flow_style and value.value \
+                    and value.start_mark.line > key.start_mark.line:
+                steps[int(value.value[0][0].start_mark.column - key.start_mark.column)] += 1
+            elif isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
+                offsets[int(value.start_mark.column - key.start_mark.column)] += 1
+    unit = _most(Counter({k: v for k, v in steps.items() if k > 0}), 2)
+    return Style(
+        newline=doc.file.newline, unit=unit, seq_offset=_most(offsets, unit),
+        flow_quote=_most(_flow_quotes(nodes), '"'), value_quote=_most(_value_quotes(nodes), ""),
+        env_list=_env_list(doc), flow_tests=_flow_tests(doc),
+        blank_between=_blank_between(doc),
+    )
+
+
+def _flow_quotes(nodes: list[Node]) -> Counter[str]:
+    quotes: Counter[str] = Counter()
+    for node in nodes:
+        if isinstance(node, yaml.SequenceNode) and node.flow_style:
+            for item in node.value:
+                if isinstance(item, yaml.ScalarNode) and item.style in ('"', "'", "", None):
+                    quotes[item.style or ""] += 1
+    return quotes
+
+
+def _value_quotes(nodes: list[Node]) -> Counter[str]:
+    """Quotes around block values that would be fine plain: the author's habit, not a need."""
+    quotes: Counter[str] = Counter()
+    for node in nodes:
+        if isinstance(node, yaml.MappingNode) and not node.flow_style:
+            for _key, value in node.value:
+                if isinstance(value, yaml.ScalarNode) and value.style in ('"', "'", "", None) \
+                        and value.value and plain_ok(value.value, flow=False):
+                    quotes[value.style or ""] += 1
+    return quotes
+
+
+def _service_values(doc: ComposeDoc, key: str) -> list[Value]:
+    return [v for s in doc.services.values() if (v := get(s, key)) is not None]
+
+
+def _env_list(doc: ComposeDoc) -> bool:
+    kinds = Counter(isinstance(v.node, yaml.SequenceNode) for v in _service_values(doc, "environment"))
+    return kinds[True] > kinds[False]
+
+
+def _flow_tests(doc: ComposeDoc) -> bool:
+    tests = [get(h, "test") for h in _service_values(doc, "healthcheck")]
+    kinds = Counter(bool(t.node.flow_style) for t in tests
+                    if t is not None and isinstance(t.node, yaml.SequenceNode))
+    return kinds[True] >= kinds[False]
+
+
+def _blank_between(doc: ComposeDoc) -> bool:
+    services = get(Value(doc.root), "services")
+    if services is None or not isinstance(services.node, yaml.MappingNode):
+        return False
+    lines = doc.file.text.splitlines()
+    keys = [k for k, _v in services.node.value][1:]
+    blank = [k for k in keys if k.start_mark.line > 0 and _blank_or_comment_before(lines, k.start_mark.line)]
+    return bool(keys) and len(blank) * 2 >= len(keys)
+
+
+def _blank_or_comment_before(lines: list[str], line: int) -> bool:
+    """A blank line right above the key, or above the comments that introduce it."""
+    index = line - 1
+    while index >= 0 and lines[index].lstrip().startswith("#"):
+        index -= 1
+    return index >= 0 and not lines[index].strip()
+
+
+# -- scalars -------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4096)
+def is_flow(node: Node) -> bool:
+    """A flow collection (`[a, b]`, `{a: 1}`); scalars are not."""
+    return bool(getattr(node, "flow_style", False))
+
+
+def plain_ok(value: str, flow: bool) -> bool:
+    """The value reads back as this very string when written without quotes."""
+    if not value or value != value.strip() or "\n" in value or "\r" in value:
+        return False
+    probe = f"[{value}]" if flow else f"k: {value}"
+    try:
+        loaded = yaml.load(probe, Loader=_LOADER)
+    except yaml.YAMLError:
+        return False
+    return bool(loaded == ([value] if flow else {"k": value}))
+
+
+def quoted(value: str, quote: str) -> str:
+    if quote == "'" and "\n" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def scalar(value: str, quote: str = "", flow: bool = False) -> str:
+    """A scalar in the given quote style; quoted anyway when plain would change its meaning."""
+    if quote:
+        return quoted(value, quote)
+    return value if plain_ok(value, flow) else quoted(value, '"')
+
+
+def key(name: str) -> str:
+    return scalar(name)
+
+
+# -- fragments -----------------------------------------------------------------------------
+
+def flow(fragment: Fragment, style: Style, quote: str | None = None) -> str:
+    """A fragment in flow style (one line). Sequence items take the quotes of the file's flow
+    lists (commands, tests); mapping values the quotes of its block values."""
+    if isinstance(fragment, int):
+        return str(fragment)
+    if isinstance(fragment, str):
+        return scalar(fragment, style.flow_quote if quote is None else quote, flow=True)
+    if isinstance(fragment, (Flow, Seq)):
+        return "[" + ", ".join(scalar(i, style.flow_quote, flow=True) for i in fragment.items) + "]"
+    pairs = fragment.pairs
+    return "{" + ", ".join(f"{key(k)}: {flow(v, style, style.value_quote)}" for k, v in pairs) + "}"
+
+
+def block(pairs: tuple[tuple[str, Fragment], ...], indent: int, style: Style) -> list[str]:
+    """Lines (no line endings) of a block mapping whose keys start at column `indent`."""
+    lines: list[str] = []
+    pad = " " * indent
+    for name, value in pairs:
+        if isinstance(value, int):
+            lines.append(f"{pad}{key(name)}: {value}")
+        elif isinstance(value, str):
+            lines.append(f"{pad}{key(name)}: {scalar(value, style.value_quote)}")
+        elif isinstance(value, (Flow, FlowMap)):
+            lines.append(f"{pad}{key(name)}: {flow(value, style)}")
+        elif isinstance(value, Seq):
+            lines.append(f"{pad}{key(name)}:")
+            dash = " " * (indent + style.seq_offset)
+            lines += [f"{dash}- {scalar(item, style.value_quote)}" for item in value.items]
+        else:
+            lines.append(f"{pad}{key(name)}:")
+            lines += block(value.pairs, indent + style.unit, style)
+    return lines
+

@@ -1,0 +1,2 @@
+def check() -> bool:
+    return True

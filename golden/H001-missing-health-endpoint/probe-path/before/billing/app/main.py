@@ -1,0 +1,8 @@
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/health/db")
+def database_health():
+    return {"db": "ok"}

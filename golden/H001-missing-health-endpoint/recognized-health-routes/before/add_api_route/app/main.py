@@ -1,0 +1,9 @@
+from fastapi import FastAPI
+
+
+def health():
+    return {"status": "ok"}
+
+
+app = FastAPI()
+app.add_api_route("/health", health)

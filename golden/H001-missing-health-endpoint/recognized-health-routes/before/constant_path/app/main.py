@@ -1,0 +1,9 @@
+from fastapi import FastAPI
+
+HEALTH_PATH = "/health"
+app = FastAPI()
+
+
+@app.get(HEALTH_PATH)
+def health():
+    return {"status": "ok"}

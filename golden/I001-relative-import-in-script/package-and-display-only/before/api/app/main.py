@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from .db import engine
+from . import db
+
+app = FastAPI()

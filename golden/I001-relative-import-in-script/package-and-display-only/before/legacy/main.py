@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from .logging import configure
+
+configure()
+app = FastAPI()

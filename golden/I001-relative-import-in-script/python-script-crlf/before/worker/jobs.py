@@ -1,0 +1,1 @@
+JOBS: list[str] = []

@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from app import db
+from app.db import session
+
+app = FastAPI()

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from .db import session
+
+app = FastAPI()

@@ -1,0 +1,133 @@
+"""A PostgreSQL URL points at a host that no service of the stack provides.
+
+## What it does
+Reads every service's environment as Compose builds it (`env_file` files, then
+`environment` in map or list form, bare and wholly `${VAR}` entries through the
+stack's `.env`) and parses PostgreSQL URLs (`postgres://`, `postgresql://`,
+`postgresql+asyncpg://`, `postgresql+psycopg://`, ...). A URL whose host is no
+service, `container_name`, network alias, `extra_hosts` or link alias of the
+stack, nor a service of a sibling compose file, is reported once per host.
+
+## Why is this bad?
+The service starts, fails to resolve the host and crashes or restarts forever:
+the stack cannot run with `docker compose up`.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api
+    environment:
+      DATABASE_URL: postgresql://app:app@db:5432/app
+```
+
+## Use instead
+```yaml
+services:
+  api:
+    build: ./api
+    environment:
+      DATABASE_URL: postgresql://app:app@db:5432/app
+    depends_on:
+      db:
+        condition: service_healthy
+  db:
+    image: postgres:17-alpine
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: app
+      POSTGRES_DB: app
+    healthcheck:
+      test: ["CMD", "pg_isready", "-U", "app", "-d", "app"]
+      interval: 5s
+      timeout: 5s
+      retries: 5
+      start_period: 10s
+    volumes:
+      - db_data:/var/lib/postgresql/data
+
+volumes:
+  db_data:
+```
+
+## Fix safety
+Safe: it adds a service and a volume, and makes the services that use the URL
+wait for it (`depends_on` with `condition: service_healthy`; a short list is
+turned into the long form, its other entries saying `service_started`, which is
+what they meant). Credentials come from the URL; `${VAR}` parts are referenced
+as the same variables; a password written only in an env file is referenced
+through a `.env` variable holding that value, never copied. A URL with no
+password gets `POSTGRES_HOST_AUTH_METHOD: trust`. A non-default port gets a
+server listening there. Display-only when the URLs disagree (user, password,
+database or port), name no user, hold a password fixer would have to copy out
+of an env file, or when `depends_on` comes from a YAML anchor. A `localhost`
+URL in a compose file is reported (the container itself runs no database) with
+no fix; `localhost` in `.env` files is left alone, as are MySQL/SQLite URLs,
+wholly `${VAR}` URLs and hosts with a domain.
+
+## Options
+`postgres-image` (default `postgres:17-alpine`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import replace
+
+from fixer import dbusage
+from fixer.edits import Edit
+from fixer.pgservice import build_edits
+from fixer.rule import Category, Finding, Report, Safety
+from fixer.services import Stack
+from fixer.sources.compose_edit import Unfixable
+from fixer.workspace import Workspace
+
+CODE = "C001"
+NAME = "missing-database-service"
+CATEGORY = Category.COMPOSE
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
+
+
+def detect(ws: Workspace) -> Iterator[Report]:
+    repository = dbusage.repository_names(ws)
+    for stack in ws.stacks:
+        for host, uses in dbusage.missing_hosts(ws, stack, repository).items():
+            yield _missing(ws, stack, host, uses)
+        yield from _loopback(ws, stack)
+
+
+def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse]) -> Report:
+    first = uses[0]
+    users = sorted({u.service.name for u in uses})
+    named = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
+    message = (f"{first.variable} of {named} points at PostgreSQL host `{host}`, "
+               f"which no service of {stack.name} provides")
+    base = Report(message=message, path=first.path, line=first.line, service=first.service.name,
+                subject=f"host {host} in {stack.name}")
+    try:
+        edits = build_edits(stack, host, uses, ws.config.postgres_image)
+    except Unfixable as exc:
+        return replace(base, reason=str(exc))
+    return replace(base, safety=Safety.SAFE,
+                  fix_title=f"Add a `{host}` postgres service and wait for it to be healthy",
+                  data={"edits": edits})
+
+
+def _loopback(ws: Workspace, stack: Stack) -> Iterator[Report]:
+    """`localhost` in a compose-given URL is the app's own container, where no database runs."""
+    for use in dbusage.postgres_uses(ws, stack):
+        if not use.url.host_is_loopback or posixpath.basename(use.path) == ".env":
+            continue
+        if use.service.get("network_mode") is not None:
+            continue  # `host` or another container's network: localhost may well answer
+        yield Report(
+            message=f"{use.variable} of {use.service.name} points at `{use.url.host}`, the "
+                    "service's own container, where no database runs",
+            path=use.path, line=use.line, service=use.service.name,
+            subject=f"loopback {use.variable}",
+            reason="use the database service's name as the host")
+
+
+def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+    return list(finding.report.data.get("edits", []))

@@ -1,0 +1,133 @@
+"""The final stage starts the app with a shell-form CMD or ENTRYPOINT.
+
+## What it does
+Finds a `CMD` or `ENTRYPOINT` written in shell form (`CMD uvicorn app.main:app`) in
+the final stage (or the stage `build.target` names). Exec forms are never reported,
+`["sh", "-c", "…"]` wrappers that expand a variable included.
+
+## Why is this bad?
+Shell form runs `/bin/sh -c "…"`: the shell is PID 1, and `docker stop` sends SIGTERM
+to the shell, which does not pass it on. The server never shuts down gracefully; it
+is killed after the stop timeout, dropping in-flight requests.
+
+## Example
+```dockerfile
+CMD uvicorn app.main:app --host 0.0.0.0 --port 8000
+```
+
+## Use instead
+```dockerfile
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+## Fix safety
+Safe when the command is plain words: the JSON array runs exactly what the shell
+ran, minus the shell. Unsafe when it uses shell features (`$VAR`, `&&`, `;`, pipes,
+redirects, globs): it becomes `["sh", "-c", "exec …"]` (the stage's `SHELL` when it
+sets one), with `exec` before the last command of a `&&`/`;` chain, so the server is
+PID 1; a pipeline or `||` keeps its shell as PID 1. Also unsafe when exec form
+changes how CMD and ENTRYPOINT combine: a shell-form ENTRYPOINT ignores CMD and
+compose `command:`, an exec-form one appends them; a CMD after an ENTRYPOINT is passed
+to it as `sh -c` arguments in shell form. Display-only under a non-POSIX `SHELL`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixer.edits import Edit
+from fixer.execform import DEFAULT_SHELL, POSIX_SHELLS, convert, shell_features
+from fixer.images import chain
+from fixer.rule import Category, Finding, Report, Safety
+from fixer.services import Service
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.workspace import Workspace
+
+CODE = "D002"
+NAME = "shell-form-cmd"
+CATEGORY = Category.DOCKERFILE
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+KINDS = ("CMD", "ENTRYPOINT")
+
+
+def detect(ws: Workspace) -> Iterator[Report]:
+    for services in _by_stage(ws):
+        app = services[0].app
+        assert app is not None
+        for kind in KINDS:
+            instruction = app.stage.last(kind)
+            if instruction is not None and not instruction.json:
+                yield _report(services, app.dockerfile, app.stage, instruction)
+
+
+def _by_stage(ws: Workspace) -> list[list[Service]]:
+    """App services grouped by the stage they build: one finding per instruction."""
+    groups: dict[tuple[str, int], list[Service]] = {}
+    for service in ws.apps():
+        assert service.app is not None
+        key = (service.app.dockerfile.path, service.app.stage.index)
+        groups.setdefault(key, []).append(service)
+    return list(groups.values())
+
+
+def _subject(stage: Stage, kind: str) -> str:
+    return f"{kind}:{stage.name or stage.index}"
+
+
+def _stage_shell(dockerfile: Dockerfile, stage: Stage, before: Instruction) -> tuple[str, ...]:
+    """The SHELL in force at `before` (the stage's own, else a parent stage's)."""
+    for link in chain(dockerfile, stage):
+        shells = [i for i in link.find("SHELL") if i.json and i.start < before.start]
+        if shells:
+            return shells[-1].value
+    return DEFAULT_SHELL
+
+
+def _combination_risk(services: list[Service], stage: Stage, kind: str) -> str | None:
+    if kind == "ENTRYPOINT":
+        if stage.find("CMD"):
+            return "an exec-form ENTRYPOINT appends the stage's CMD, which shell form ignored"
+        if any(s.command() is not None for s in services):
+            return "an exec-form ENTRYPOINT appends compose `command:`, which shell form ignored"
+        return None
+    if stage.find("ENTRYPOINT"):
+        return "the CMD is passed to the ENTRYPOINT as arguments, which exec form changes"
+    return None
+
+
+def _report(services: list[Service], dockerfile: Dockerfile, stage: Stage,
+            instruction: Instruction) -> Report:
+    kind = instruction.cmd
+    command = " ".join(instruction.value)
+    features = shell_features(command)
+    base = dict(path=dockerfile.path, line=instruction.line, service=services[0].name,
+                subject=_subject(stage, kind))
+    message = f"{kind} in shell form: /bin/sh is PID 1 and does not pass SIGTERM to the app"
+    shell = _stage_shell(dockerfile, stage, instruction)
+    if features and not POSIX_SHELLS.match(shell[0]):
+        return Report(message=message, **base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
+    risk = _combination_risk(services, stage, kind)
+    if features:
+        why = f"it uses shell features ({', '.join(features)})"
+        return Report(message=message, **base, safety=Safety.UNSAFE,
+                      fix_title=f"Run it as [\"{shell[0]}\", \"-c\", \"exec …\"] ({why})")
+    safety = Safety.UNSAFE if risk else Safety.SAFE
+    return Report(message=message, **base, safety=safety,
+                  fix_title=f"Use exec form{f' ({risk})' if risk else ''}")
+
+
+def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+    for services in _by_stage(ws):
+        app = services[0].app
+        assert app is not None
+        kind = finding.report.subject.split(":", 1)[0]
+        if app.dockerfile.path != finding.report.path \
+                or _subject(app.stage, kind) != finding.report.subject:
+            continue
+        instruction = app.stage.last(kind)
+        if instruction is None or instruction.json:
+            return []
+        shell = _stage_shell(app.dockerfile, app.stage, instruction)
+        conversion = convert(app.dockerfile, instruction, shell)
+        return list(conversion.edits) if conversion else []
+    return []

@@ -1,0 +1,201 @@
+"""A healthcheck runs curl or wget, and the image it runs in does not have it.
+
+## What it does
+Finds the `curl`/`wget` a compose `healthcheck.test` (`CMD`, `CMD-SHELL` or string
+form) or the Dockerfile's `HEALTHCHECK` calls, and checks that the final stage's image
+has it: from its base (full `python:3.x` images ship both, Alpine's busybox ships
+`wget`, slim and distroless images neither), an install in that stage or a stage it is
+built `FROM`, or a copied binary. A builder stage's install does not count.
+
+## Why is this bad?
+The probe fails with "executable file not found" on every run, so the container is
+marked unhealthy (and restarted, or never receives traffic) while the app is fine.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+# compose: test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+# hadolint ignore=DL3008
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+```
+
+## Fix safety
+Safe. The tool is added to the final stage's own `apt-get install`/`apk add` when it
+has one, else one install layer goes before the stage's non-root `USER` (else before
+its CMD/ENTRYPOINT): Debian `--no-install-recommends` and the apt lists removed,
+Alpine `apk add --no-cache`. The new layer carries `# hadolint ignore=DL3008` (DL3018 on
+Alpine): pinning a Debian package version breaks the build when the base moves on.
+Display-only for distroless and `scratch` images (no shell, no package manager).
+
+## Options
+`healthcheck-strategy = "python"` rewrites the healthcheck instead, to a Python urllib
+probe of the same URL (the image is left as it is). It is display-only where the probe
+sends headers or other options a plain GET cannot reproduce, or where the healthcheck is
+reached through a YAML alias.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from fixer.edits import Edit, TextEdit
+from fixer.healthcheck_rewrite import compose_test_edit, healthcheck_edit
+from fixer.images import Family, base_image, chain, family_of, tools_present
+from fixer.probes import Probe, from_compose_test, from_healthcheck, python_argv
+from fixer.rule import Category, Finding, Report, Safety
+from fixer.services import Service
+from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.tool_install import install_edits
+from fixer.workspace import Workspace
+
+CODE = "D003"
+NAME = "healthcheck-tool-missing"
+CATEGORY = Category.DOCKERFILE
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
+
+
+@dataclass
+class Use:
+    """One healthcheck that runs a tool: in compose (doc, test) or a HEALTHCHECK."""
+
+    probe: Probe
+    service: str | None = None
+    doc: ComposeDoc | None = None
+    test: Value | None = None
+    instruction: Instruction | None = None
+
+
+@dataclass
+class Target:
+    """A final stage, and the services that build it."""
+
+    dockerfile: Dockerfile
+    stage: Stage
+    subject: str
+    services: list[Service] = field(default_factory=list)
+
+
+def detect(ws: Workspace) -> Iterator[Report]:
+    for target in _targets(ws):
+        uses = _uses(target)
+        missing = _missing(target, uses)
+        if missing:
+            yield _report(ws, target, uses, missing)
+
+
+def _targets(ws: Workspace) -> list[Target]:
+    found: dict[tuple[str, int], Target] = {}
+    for service in ws.apps():
+        app = service.app
+        assert app is not None
+        key = (app.dockerfile.path, app.stage.index)
+        if key not in found:
+            suffix = f":{app.build.target}" if app.build.target else ""
+            found[key] = Target(app.dockerfile, app.stage,
+                                f"healthcheck-tool:{app.dockerfile.path}{suffix}")
+        found[key].services.append(service)
+    return list(found.values())
+
+
+def _compose_test(service: Service) -> tuple[ComposeDoc, Value] | None:
+    """The test compose runs: from the last file that sets it, unless disabled."""
+    for doc, healthcheck in reversed(service.all("healthcheck")):
+        if (scalar(get(healthcheck, "disable")) or "").lower() == "true":
+            return None
+        test = get(healthcheck, "test")
+        if test is not None:
+            return doc, test
+    return None
+
+
+def _uses(target: Target) -> list[Use]:
+    uses: list[Use] = []
+    for service in target.services:
+        found = _compose_test(service)
+        probe = from_compose_test(string_list(found[1]) or []) if found else None
+        if found is not None and probe is not None:
+            uses.append(Use(probe, service.name, found[0], found[1]))
+    for stage in chain(target.dockerfile, target.stage):
+        instruction = stage.last("HEALTHCHECK")
+        if instruction is not None:  # the nearest HEALTHCHECK is the one the image keeps
+            probe = from_healthcheck(instruction.value, instruction.json)
+            if probe is not None:
+                uses.append(Use(probe, instruction=instruction))
+            break
+    return uses
+
+
+def _missing(target: Target, uses: list[Use]) -> list[str]:
+    if not uses or not family_of(target.dockerfile, target.stage).known:
+        return []
+    present = tools_present(target.dockerfile, target.stage)
+    return sorted({u.probe.tool for u in uses} - present)
+
+
+def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> Report:
+    family = family_of(target.dockerfile, target.stage)
+    image = base_image(target.dockerfile, target.stage)
+    places = sorted({f"service {u.service}" if u.service else "HEALTHCHECK" for u in uses
+                     if u.probe.tool in missing})
+    message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
+               f"final stage ({image}, {family.label}) does not have")
+    base = dict(message=message, path=target.dockerfile.path, line=target.stage.instructions[0].line,
+                service=target.services[0].name, subject=target.subject)
+    reason = _no_fix_reason(ws, family, [u for u in uses if u.probe.tool in missing])
+    if reason is not None:
+        return Report(**base, reason=reason)
+    if ws.config.healthcheck_strategy == "python":
+        title = "Rewrite the healthcheck as a Python urllib probe"
+    else:
+        title = f"Install {' and '.join(missing)} in the final stage"
+    return Report(**base, safety=Safety.SAFE, fix_title=title)
+
+
+def _no_fix_reason(ws: Workspace, family: Family, uses: list[Use]) -> str | None:
+    if family.manager is None:
+        return f"a {family.label} image has no shell or package manager to install a tool with"
+    if ws.config.healthcheck_strategy != "python":
+        return None
+    for use in uses:
+        if not use.probe.plain or use.probe.url is None:
+            return f"the {use.probe.tool} probe uses options a Python urllib probe cannot mirror"
+        if use.test is not None and use.test.aliased:
+            return "the healthcheck is reached through a YAML alias"
+    return None
+
+
+def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+    target = next(t for t in _targets(ws) if t.dockerfile.path == finding.report.path
+                  and t.subject == finding.report.subject)
+    uses = _uses(target)
+    missing = _missing(target, uses)
+    family = family_of(target.dockerfile, target.stage)
+    if ws.config.healthcheck_strategy == "python":
+        python = family.python or "python3"
+        return [e for u in uses if u.probe.tool in missing for e in _rewrite(target, u, python)]
+    assert family.manager is not None
+    return list(install_edits(target.dockerfile, target.stage, family.manager, missing))
+
+
+def _rewrite(target: Target, use: Use, python: str) -> list[TextEdit]:
+    assert use.probe.url is not None
+    argv = python_argv(python, use.probe.url)
+    if use.doc is not None and use.test is not None:
+        edit = compose_test_edit(use.doc, use.test, argv)
+    elif use.instruction is not None:
+        owner = target.dockerfile
+        edit = healthcheck_edit(owner, use.instruction, argv)
+    else:
+        edit = None
+    if edit is None:
+        raise ValueError("the healthcheck's shape cannot be rewritten")
+    return [edit]

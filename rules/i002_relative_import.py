@@ -1,0 +1,93 @@
+"""A relative import in a service's code, where the policy wants absolute imports.
+
+## What it does
+Finds every relative import in the Python files of a service folder and names
+the absolute import from the service's import root (the folder the command puts
+on `sys.path`). Off unless selected by its full code: `--select I002`.
+
+## Why is this bad?
+Relative imports inside a package work, but the audit's policy is "uses absolute
+imports": an absolute import reads the same wherever the module moves, and a
+module that is later run as a script or served as top level keeps working.
+
+## Example
+```python
+# app/routes/users.py, the app served as app.main:app
+from ..db import session
+from . import schemas
+```
+
+## Use instead
+```python
+from app.db import session
+from app.routes import schemas
+```
+
+## Fix safety
+Safe: the absolute import names the module the relative one resolved to, from
+the import root of the command; comments and formatting around it are kept.
+Display-only where the dots climb above the import root, or where a top-level
+module's import has no absolute form (see I001). Files outside the import root
+are left alone: they have no absolute name to use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixer import appmodule
+from fixer.edits import Edit
+from fixer.rule import Category, Finding, Report, Safety
+from fixer.sources.python import absolutize_imports, narrow_edit, package_of, scan_relative
+from fixer.tree import SKIPPED_DIRS
+from fixer.workspace import Workspace
+
+CODE = "I002"
+NAME = "relative-import"
+CATEGORY = Category.IMPORTS
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
+DEFAULT = False
+
+
+def detect(ws: Workspace) -> Iterator[Report]:
+    seen: set[str] = set()
+    for service in ws.apps():
+        assert service.app is not None
+        found = appmodule.find(ws, service)
+        root = found.root if found is not None else service.app.folder
+        for path in _python_files(ws, service.app.folder):
+            package = package_of(path, root)
+            if path in seen or package is None:
+                continue
+            seen.add(path)
+            report = _report(ws, path, package, service.name)
+            if report is not None:
+                yield report
+
+
+def _python_files(ws: Workspace, folder: str) -> list[str]:
+    return [p for p in appmodule.files_under(ws.tree, folder) if p.endswith(".py")
+            and not SKIPPED_DIRS.intersection(p.split("/"))]
+
+
+def _report(ws: Workspace, path: str, package: str, service: str) -> Report | None:
+    file = ws.read(path)
+    scanned = scan_relative(file, package) if file is not None else None
+    if scanned is None:
+        return None
+    first = scanned.nodes[0]
+    problem = scanned.problems[0] if scanned.problems else None
+    return Report(message=f"relative import {scanned.summary()} in {path}", path=path,
+                  line=first.lineno, column=first.col_offset + 1, service=service,
+                  subject=path, reason=problem, safety=Safety.DISPLAY if problem else Safety.SAFE,
+                  fix_title=None if problem else "Import from the import root",
+                  data={"package": package})
+
+
+def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+    file = ws.read(finding.report.path)
+    if file is None:
+        return []
+    package = str(finding.report.data["package"])
+    edit = narrow_edit(file.path, file.text, absolutize_imports(file.text, package))
+    return [edit] if edit else []

@@ -1,0 +1,157 @@
+"""A compose service builds a context that has no Dockerfile.
+
+## What it does
+Checks that the Dockerfile a `build:` names (`build.dockerfile`, default `Dockerfile`,
+relative to `build.context`) exists, matched case-sensitively as a Linux build matches
+it. Services using `dockerfile_inline` or a remote context are left alone.
+
+## Why is this bad?
+`docker compose build` fails with "failed to read dockerfile: open Dockerfile: no such
+file or directory". A lowercase `dockerfile` works on macOS and Windows checkouts and
+breaks in CI on Linux.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api        # api/ holds `dockerfile`, not `Dockerfile`
+```
+
+## Use instead
+```yaml
+services:
+  api:
+    build:
+      context: ./api
+      dockerfile: dockerfile
+```
+
+## Fix safety
+Safe when one file in the context differs from the expected name only in case: the
+compose reference is corrected to it (the `dockerfile:` value, or a `build:` string
+turned into `context:` plus `dockerfile:`). Unsafe otherwise: a standard FastAPI
+Dockerfile is written (the repository's python slim base, requirements installed,
+`uvicorn` in exec form on the container port compose expects, the app module found at
+`app/main.py`, `main.py` or `src/main.py`): it may not be how the service was meant to
+be built. Display-only when the context folder does not exist, several files match in
+case, the reference is interpolated or reached through a YAML alias, or there is no
+app module.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from fixer.compose_build import reference_edit
+from fixer.dockerfile_template import find_app, fleet_base, render
+from fixer.edits import CreateFile, Edit
+from fixer.errors import InputError
+from fixer.ports import container_ports
+from fixer.rule import Category, Finding, Report, Safety
+from fixer.services import Build, Service, resolve_build
+from fixer.sources.compose import get
+from fixer.workspace import Workspace
+
+CODE = "S001"
+NAME = "missing-dockerfile"
+CATEGORY = Category.STRUCTURE
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+
+
+def detect(ws: Workspace) -> Iterator[Report]:
+    for service, build in _missing(ws):
+        yield _report(ws, service, build)
+
+
+def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
+    for service in ws.services():
+        if service.app is not None:
+            continue
+        try:
+            build = resolve_build(service, service.stack.dotenv)
+        except InputError:
+            continue   # the workspace reports it
+        if build is None or get(build.node, "dockerfile_inline") is not None:
+            continue
+        if not ws.tree.exists(build.dockerfile):
+            yield service, build
+
+
+def _case_variants(ws: Workspace, build: Build) -> list[str]:
+    prefix = build.context + "/" if build.context else ""
+    wanted = build.dockerfile.lower()
+    return sorted(p for p in ws.tree.paths()
+                  if p.lower() == wanted and p != build.dockerfile and p.startswith(prefix))
+
+
+def _context_exists(ws: Workspace, build: Build) -> bool:
+    prefix = build.context + "/"
+    return not build.context or any(p.startswith(prefix) for p in ws.tree.paths())
+
+
+def _report(ws: Workspace, service: Service, build: Build) -> Report:
+    doc = build.doc
+    base = dict(path=doc.path, line=doc.line(build.node.node), service=service.name,
+                subject=f"dockerfile:{build.dockerfile}",
+                message=f"{service.name}: the build context has no {build.dockerfile}")
+    if not _context_exists(ws, build):
+        return Report(**base, reason=f"the build context {build.context} does not exist")
+    variants = _case_variants(ws, build)
+    if len(variants) > 1:
+        return Report(**base, reason=f"several files differ from it only in case: "
+                                     f"{', '.join(variants)}")
+    if variants:
+        _edits, reason = reference_edit(service, build, _relative(build, variants[0]))
+        if reason is not None:
+            return Report(**base, reason=reason)
+        return Report(**base, safety=Safety.SAFE,
+                      fix_title=f"Point compose at {variants[0]} (the name differs in case)")
+    if find_app(ws.tree, build.context) is None:
+        return Report(**base, reason="no app/main.py, main.py or src/main.py in the build "
+                                     "context to start")
+    return Report(**base, safety=Safety.UNSAFE,
+                  fix_title=f"Write a standard FastAPI Dockerfile at {build.dockerfile}")
+
+
+def _relative(build: Build, path: str) -> str:
+    return path[len(build.context) + 1:] if build.context else path
+
+
+def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+    for service, build in _missing(ws):
+        if service.name != finding.report.service or \
+                f"dockerfile:{build.dockerfile}" != finding.report.subject:
+            continue
+        variants = _case_variants(ws, build)
+        if variants:
+            edits, _reason = reference_edit(service, build, _relative(build, variants[0]))
+            return list(edits)
+        return _generate(ws, service, build)
+    return []
+
+
+def _generate(ws: Workspace, service: Service, build: Build) -> list[Edit]:
+    app = find_app(ws.tree, build.context)
+    assert app is not None
+    folder = build.context
+    if ws.tree.exists(posixpath.join(folder, "requirements.txt") if folder else "requirements.txt"):
+        install = "requirements"
+    elif ws.tree.exists(posixpath.join(folder, "pyproject.toml") if folder else "pyproject.toml"):
+        install = "pyproject"
+    else:
+        install = "packages"
+    text = render(fleet_base(ws), app, _port(service), install, build.doc.file.newline)
+    return [CreateFile(build.dockerfile, text)]
+
+
+def _port(service: Service) -> int:
+    """The container port compose expects: the one its healthcheck and peers call, else
+    its first `ports`/`expose` target, else uvicorn's default."""
+    ports = [p for p in container_ports(service) if p.port is not None and not p.udp]
+    probed = [p.port for p in ports if p.kind in ("healthcheck", "peer")]
+    published = [p.port for p in ports if p.kind in ("ports", "expose")]
+    for choice in (probed, published):
+        if choice:
+            return int(choice[0])
+    return 8000

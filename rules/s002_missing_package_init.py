@@ -1,0 +1,67 @@
+"""The app package the command imports has no `__init__.py`.
+
+## What it does
+Finds the folder of the app module (`app/` for `uvicorn app.main:app`) when the
+command imports the module as part of a package and that folder has no
+`__init__.py`.
+
+## Why is this bad?
+Without `__init__.py` the folder is only a namespace package: it still imports,
+but any other `app` folder on `sys.path` merges into it, tools (pytest, mypy,
+setuptools' `find_packages`) skip or misname it, and relative imports inside it
+depend on how it happened to be found. The fleet's convention is a regular
+package.
+
+## Example
+```text
+notification_service/app/main.py      # CMD ["uvicorn", "app.main:app", ...]
+```
+
+## Use instead
+```text
+notification_service/app/__init__.py  # empty
+notification_service/app/main.py
+```
+
+## Fix safety
+Safe: an empty `__init__.py` makes the namespace package a regular package with
+the same contents; nothing that imported before stops importing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from fixer import appmodule
+from fixer.edits import CreateFile, Edit
+from fixer.rule import Category, Finding, Report, Safety
+from fixer.workspace import Workspace
+
+CODE = "S002"
+NAME = "missing-package-init"
+CATEGORY = Category.STRUCTURE
+SAFETY = (Safety.SAFE,)
+
+
+def detect(ws: Workspace) -> Iterator[Report]:
+    seen: set[str] = set()
+    for service in ws.apps():
+        found = appmodule.find(ws, service)
+        if found is None or not found.from_command or found.script or "." not in found.module:
+            continue
+        folder = posixpath.dirname(found.path)
+        marker = posixpath.join(folder, "__init__.py")
+        if marker in seen or ws.tree.exists(marker):
+            continue
+        seen.add(marker)
+        yield Report(
+            message=f"{folder}/ has no __init__.py, but the command imports `{found.module}` "
+                    "from it as a package",
+            path=found.path, line=1, service=service.name, subject=marker,
+            safety=Safety.SAFE, fix_title=f"Create an empty {marker}",
+        )
+
+
+def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+    return [CreateFile(finding.report.subject, "")]

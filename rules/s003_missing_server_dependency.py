@@ -1,0 +1,147 @@
+"""The command runs a server (or the app imports FastAPI) that the service's requirements do not list.
+
+## What it does
+Reads what the service starts (compose `command:`, else the final stage's CMD or
+ENTRYPOINT): uvicorn, gunicorn (and uvicorn's worker class), `fastapi run`
+(the FastAPI CLI), hypercorn, granian, or a script calling `uvicorn.run`; and whether
+the app module imports `fastapi`. Each must be declared in the requirements files the
+Dockerfile installs (followed through `-r` includes), the build context's
+requirements.txt, pyproject.toml (PEP 621 `dependencies` or Poetry's
+`[tool.poetry.dependencies]`), or a `pip install NAME` in the Dockerfile. Names compare
+PEP 503-normalized; extras, markers and versions are ignored (`uvicorn[standard]>=0.29`
+counts as uvicorn).
+
+## Why is this bad?
+The image builds, then the container exits at once: `exec: "uvicorn": executable file
+not found`, or `ModuleNotFoundError: No module named 'fastapi'`. It often works on a
+developer's machine, where the package happens to be installed.
+
+## Example
+```text
+# requirements.txt
+fastapi>=0.110
+# Dockerfile
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+```
+
+## Use instead
+```text
+# requirements.txt
+fastapi>=0.110
+uvicorn[standard]>=0.29
+```
+
+## Fix safety
+Unsafe: a new dependency changes what the image installs, and the version fixer picks
+(the same requirement line other services of the repository use, else the bare name)
+may not be the one the service was tested with. The line goes to the requirements file
+the Dockerfile installs (at its sorted place when the file is sorted), else to
+pyproject.toml. Display-only when the service has neither file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from fixer.dependency_sources import Declared, declared
+from fixer.edits import Edit
+from fixer.pyproject_deps import add_pep621, add_poetry
+from fixer.requirements import add_to_requirements, parse_requirement, requirements_lines
+from fixer.rule import Category, Finding, Report, Safety
+from fixer.server_needs import Need, needs
+from fixer.services import Service
+from fixer.workspace import Workspace
+
+CODE = "S003"
+NAME = "missing-server-dependency"
+CATEGORY = Category.STRUCTURE
+SAFETY = (Safety.UNSAFE, Safety.DISPLAY)
+
+
+def detect(ws: Workspace) -> Iterator[Report]:
+    seen: set[tuple[str, str]] = set()
+    for service in ws.apps():
+        for need, found, path, line in _missing(ws, service):
+            if (path, need.name) in seen:
+                continue
+            seen.add((path, need.name))
+            yield _report(service, need, found, path, line)
+
+
+def _missing(ws: Workspace, service: Service) -> list[tuple[Need, Declared, str, int]]:
+    app = service.app
+    assert app is not None
+    wanted = needs(ws, service)
+    if not wanted:
+        return []
+    found = declared(ws, app.build.context, app.dockerfile)
+    region = app.listen.region
+    path = region.path if region else app.dockerfile.path
+    file = ws.read(path)
+    line = file.line_of(region.start) if region and file else 1
+    return [(n, found, path, line) for n in wanted if not any(found.has(*a) for a in n.accepts)]
+
+
+def _target(found: Declared) -> str | None:
+    if found.requirement_files:
+        return found.requirement_files[0]
+    if found.pyproject and found.pyproject_table:
+        return found.pyproject
+    return None
+
+
+def _report(service: Service, need: Need, found: Declared, path: str, line: int) -> Report:
+    target = _target(found)
+    sources = found.requirement_files + ([found.pyproject] if found.pyproject else [])
+    listed = ", ".join(sources) or "no requirements.txt or pyproject.toml"
+    message = f"{need.why}, but {need.name} is not declared ({listed})"
+    base = dict(message=message, path=path, line=line, service=service.name,
+                subject=f"requirement:{need.name}")
+    if target is None:
+        context = service.app.build.context if service.app else ""
+        return Report(**base, reason=f"the build context {context or '.'} has no "
+                                     "requirements.txt or pyproject.toml to add it to")
+    return Report(**base, safety=Safety.UNSAFE, fix_title=f"Add {need.add} to {target}")
+
+
+def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+    for service in ws.apps():
+        for need, found, path, _line in _missing(ws, service):
+            if path != finding.report.path or f"requirement:{need.name}" != finding.report.subject:
+                continue
+            target = _target(found)
+            file = ws.read(target) if target else None
+            if target is None or file is None:
+                return []
+            line = _house_style(ws, need)
+            if target.endswith(".toml"):
+                edit = add_pep621(file, line) if found.pyproject_table == "pep621" else \
+                    add_poetry(file, *_poetry_parts(line))
+                return [edit] if edit else []
+            return [add_to_requirements(file, line)]
+    return []
+
+
+def _house_style(ws: Workspace, need: Need) -> str:
+    """The requirement line other services of the repository use for it, else `need.add`."""
+    parsed = parse_requirement(need.add)
+    wanted = parsed[0] if parsed else need.add
+    lines: Counter[str] = Counter()
+    for path in sorted(ws.tree.paths()):
+        name = posixpath.basename(path)
+        if not (name.endswith(".txt") and "requirements" in name):
+            continue
+        file = ws.read(path)
+        if file is not None:
+            lines.update(e.text for e in requirements_lines(file.text)[0] if e.name == wanted)
+    return lines.most_common(1)[0][0] if lines else need.add
+
+
+def _poetry_parts(line: str) -> tuple[str, list[str]]:
+    match = re.match(r"([A-Za-z0-9._-]+)(?:\[([^\]]*)\])?", line)
+    assert match is not None
+    extras = [e.strip() for e in (match.group(2) or "").split(",") if e.strip()]
+    return match.group(1), extras

@@ -1,0 +1,121 @@
+"""The app module and import root, resolved from the command and the WORKDIR the build copies to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fixer import appmodule
+from fixer.tree import FolderSource, Tree
+from fixer.workspace import Workspace
+
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+def resolve(tmp_path: Path, dockerfile: str, files: dict[str, str],
+            service: str = "build: ./svc\n") -> appmodule.AppModule | None:
+    (tmp_path / "docker-compose.yml").write_text("services:\n  api:\n    "
+                                                 + service.replace("\n", "\n    ").rstrip() + "\n")
+    for rel, text in {"svc/Dockerfile": dockerfile, **files}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    ws = Workspace.load(Tree(FolderSource(tmp_path)))
+    [api] = [s for s in ws.apps()]
+    return appmodule.find(ws, api)
+
+
+def cmd(*argv: str) -> str:
+    return "CMD [" + ", ".join(f'"{a}"' for a in argv) + "]\n"
+
+
+BASE = "FROM python:3.12-slim\nWORKDIR /app\n"
+UVICORN = cmd("uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000")
+
+# (dockerfile, files, expected (path, root, module, attr, package, from_command))
+CASES = [
+    pytest.param(BASE + "COPY . .\n" + UVICORN, {"svc/app/main.py": APP},
+                 ("svc/app/main.py", "svc", "app.main", "app", "app", True), id="copy-all"),
+    pytest.param(BASE + "COPY app ./app\n" + UVICORN, {"svc/app/main.py": APP},
+                 ("svc/app/main.py", "svc", "app.main", "app", "app", True), id="copy-app-folder"),
+    pytest.param(BASE + "COPY ./src/ .\n" + cmd("uvicorn", "main:api"),
+                 {"svc/src/main.py": APP, "svc/main.py": APP},
+                 ("svc/src/main.py", "svc/src", "main", "api", "", True), id="copy-src-contents"),
+    pytest.param("FROM python:3.12-slim\nWORKDIR /code\nCOPY . /code\n"
+                 + cmd("uvicorn", "src.main:app"), {"svc/src/main.py": APP},
+                 ("svc/src/main.py", "svc", "src.main", "app", "src", True), id="src-package"),
+    pytest.param(BASE + "COPY . .\n" + cmd("python", "main.py"), {"svc/main.py": APP},
+                 ("svc/main.py", "svc", "main", None, "", True), id="python-script"),
+    pytest.param(BASE + "COPY . .\n" + cmd("python", "-m", "app.main"), {"svc/app/main.py": APP},
+                 ("svc/app/main.py", "svc", "app.main", None, "app", True), id="python-m"),
+    pytest.param(BASE + "COPY . .\n" + cmd("uvicorn", "main:app", "--app-dir", "src"),
+                 {"svc/src/main.py": APP},
+                 ("svc/src/main.py", "svc/src", "main", "app", "", True), id="app-dir"),
+    pytest.param("FROM python:3.12-slim\nCOPY . /srv\n"
+                 + cmd("sh", "-c", "cd /srv && exec uvicorn main:app --port ${PORT:-8000}"),
+                 {"svc/main.py": APP}, ("svc/main.py", "svc", "main", "app", "", True),
+                 id="sh-c-cd"),
+    pytest.param(BASE + "COPY . .\n" + cmd("uvicorn", "--factory", "app.main:create_app"),
+                 {"svc/app/main.py": APP},
+                 ("svc/app/main.py", "svc", "app.main", "create_app", "app", True), id="factory"),
+    pytest.param(BASE + "COPY . .\n" + cmd("uvicorn", "app:app"), {"svc/app/__init__.py": APP},
+                 ("svc/app/__init__.py", "svc", "app", "app", "app", True), id="package-module"),
+    pytest.param("FROM python:3.12-slim AS build\nWORKDIR /build\nCOPY . .\n"
+                 "FROM python:3.12-slim\nWORKDIR /srv\nCOPY --from=build /build/src ./\n"
+                 + cmd("uvicorn", "shop.api:app"), {"svc/src/shop/api.py": APP},
+                 ("svc/src/shop/api.py", "svc/src", "shop.api", "app", "shop", True),
+                 id="copy-from-stage"),
+    pytest.param(BASE + "COPY . .\n" + cmd("fastapi", "run", "app/main.py"),
+                 {"svc/app/main.py": APP},
+                 ("svc/app/main.py", "svc/app", "main", None, "", True), id="fastapi-file"),
+    pytest.param(BASE + "COPY . .\n" + cmd("fastapi", "run", "app/main.py"),
+                 {"svc/app/main.py": APP, "svc/app/__init__.py": ""},
+                 ("svc/app/main.py", "svc", "app.main", None, "app", True),
+                 id="fastapi-file-package"),
+    # No usable command: guessed, and marked as guessed.
+    pytest.param(BASE + "COPY . .\n", {"svc/main.py": APP},
+                 ("svc/main.py", "svc", "main", None, "", False), id="no-cmd-guess-main"),
+    pytest.param(BASE + "COPY . .\n" + cmd("celery", "-A", "tasks", "worker"),
+                 {"svc/app/main.py": APP, "svc/main.py": APP},
+                 ("svc/app/main.py", "svc", "app.main", None, "app", False), id="guess-app-first"),
+    # `COPY app .` puts main.py at /app/main.py: `app.main` is not in the image.
+    pytest.param(BASE + "COPY app .\n" + UVICORN, {"svc/app/main.py": APP},
+                 ("svc/app/main.py", "svc", "app.main", None, "app", False),
+                 id="copy-contents-breaks-package"),
+]
+
+
+@pytest.mark.parametrize(("dockerfile", "files", "expected"), CASES)
+def test_find(tmp_path: Path, dockerfile: str, files: dict[str, str],
+              expected: tuple[str, str, str, str | None, str, bool]) -> None:
+    found = resolve(tmp_path, dockerfile, files)
+    assert found is not None
+    assert (found.path, found.root, found.module, found.attr, found.package,
+            found.from_command) == expected
+
+
+def test_compose_command_and_working_dir(tmp_path: Path) -> None:
+    found = resolve(tmp_path, "FROM python:3.12-slim\nCOPY . /opt/svc\n",
+                    {"svc/api/server.py": APP},
+                    "build: ./svc\nworking_dir: /opt/svc/api\ncommand: uvicorn server:app\n")
+    assert found is not None
+    assert (found.path, found.root, found.module) == ("svc/api/server.py", "svc/api", "server")
+
+
+def test_context_is_repository_root(tmp_path: Path) -> None:
+    found = resolve(tmp_path, BASE + "COPY . .\n" + cmd("uvicorn", "svc.app.main:app"),
+                    {"svc/app/main.py": APP},
+                    "build:\n  context: .\n  dockerfile: svc/Dockerfile\n")
+    assert found is not None
+    assert (found.path, found.root, found.package) == ("svc/app/main.py", "", "svc.app")
+
+
+def test_missing_module_is_none(tmp_path: Path) -> None:
+    assert resolve(tmp_path, BASE + "COPY . .\n" + UVICORN, {"svc/README.md": "x"}) is None
+
+
+def test_bind_mount_without_copy_reads_the_context(tmp_path: Path) -> None:
+    found = resolve(tmp_path, BASE + "RUN pip install fastapi uvicorn\n" + UVICORN,
+                    {"svc/app/main.py": APP})
+    assert found is not None
+    assert (found.path, found.root, found.from_command) == ("svc/app/main.py", "svc", True)

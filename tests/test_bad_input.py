@@ -1,0 +1,109 @@
+"""Bad input is an error that names the file and line (exit 2); nothing is written, and the
+other stacks are still checked and reported."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from support import run_cli
+from test_cli import service_tree, snapshot, write_tree
+
+def case(files: dict[str, str | bytes], message: str, id: str) -> object:
+    return pytest.param((files, message), id=id)
+
+
+BAD_CASES = [
+    case({"bad/compose.yaml": "services:\n  a:\n    image: x\n    command: foo: bar\n"},
+                 "bad/compose.yaml:4: invalid YAML: mapping values are not allowed",
+                 id="malformed-yaml"),
+    case({"bad/compose.yaml": "services:\n\n  a:\n\timage: x\n"},
+                 "bad/compose.yaml:4: invalid YAML", id="tab-indentation"),
+    case({"bad/compose.yaml": "- services\n- a\n"},
+                 "bad/compose.yaml:1: a compose file must be a mapping", id="not-a-mapping"),
+    case({"bad/compose.yaml": "# list\nservices:\n  - a\n"},
+                 "bad/compose.yaml:3: `services` must be a mapping", id="services-not-a-mapping"),
+    case({"bad/compose.yaml": "services:\n  a:\n    build: ./svc\n",
+                  "bad/svc/Dockerfile": b"FROM python:3.12-slim\n\x00\x01\x02"},
+                 "bad/svc/Dockerfile:1: binary file", id="nul-byte-dockerfile"),
+    case({"bad/compose.yaml": "services:\n  a:\n    build: ./svc\n",
+                  "bad/svc/Dockerfile": b"FROM python:3.12-slim\n# caf\xe9\n"},
+                 "bad/svc/Dockerfile:2: not valid utf-8", id="latin-1-dockerfile"),
+    case({"bad/compose.yaml": b"services:\n  a:\n    image: caf\xe9\n"},
+                 "bad/compose.yaml:3: not valid utf-8", id="latin-1-compose"),
+    case({"bad/compose.yaml": "services:\n  a:\n    image: x\n  b:\n"
+                                      "    build: ../../elsewhere\n"},
+                 "bad/compose.yaml:5: build path ../../elsewhere is outside the repository root",
+                 id="context-outside-root"),
+    case({"bad/compose.yaml": "services:\n  a:\n    build:\n      context: /srv/app\n"},
+                 "bad/compose.yaml:4: build path /srv/app is absolute", id="absolute-context"),
+]
+
+
+@pytest.fixture
+def good_and_bad(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path, str]:
+    files, message = request.param
+    repo = service_tree(tmp_path, folder="good")  # a P001 finding with a safe fix
+    write_tree(repo, files)
+    return repo, message
+
+
+@pytest.mark.parametrize("good_and_bad", BAD_CASES, indirect=True)
+def test_check_reports_the_error_and_the_good_stack(good_and_bad: tuple[Path, str]) -> None:
+    repo, message = good_and_bad
+    code, out, err = run_cli("check", repo, "--select", "P001")
+    assert code == 2
+    assert f"{repo}/{message}" in err
+    assert re.search(r"^\S+:\d+: ", err.splitlines()[0])
+    assert out.startswith(f"{repo}/good/compose.yaml:5:") and " P001 " in out
+
+
+@pytest.mark.parametrize("good_and_bad", BAD_CASES, indirect=True)
+def test_json_lists_the_error_with_its_line(good_and_bad: tuple[Path, str]) -> None:
+    repo, message = good_and_bad
+    code, out, _ = run_cli("check", repo, "--format", "json", "--select", "P001")
+    assert code == 2
+    document = json.loads(out)
+    path, line, text = message.split(":", 2)
+    assert [(e["path"], e["line"]) for e in document["errors"]] == [(path, int(line))]
+    assert text.strip() in document["errors"][0]["message"]
+    assert [f["code"] for f in document["findings"]] == ["P001"]
+
+
+@pytest.mark.parametrize("good_and_bad", BAD_CASES, indirect=True)
+def test_fix_writes_nothing_even_with_apply(good_and_bad: tuple[Path, str]) -> None:
+    repo, message = good_and_bad
+    before = snapshot(repo)
+    code, diff, err = run_cli("fix", "--apply", repo, "--select", "P001")
+    assert code == 2
+    assert diff == "" and snapshot(repo) == before
+    assert f"{repo}/{message}" in err and "Nothing was written" in err
+    code, diff, err = run_cli("fix", repo, "--select", "P001")
+    assert code == 2 and snapshot(repo) == before
+    assert diff.startswith("diff --git a/good/web/Dockerfile b/good/web/Dockerfile\n")
+
+
+def test_a_fix_never_touches_an_undecodable_file(tmp_path: Path) -> None:
+    """The service whose Dockerfile cannot be read is skipped, not guessed at."""
+    repo = service_tree(tmp_path)
+    (repo / "web/Dockerfile").write_bytes(b"\xff\xfeFROM!")  # a UTF-16 BOM, odd length
+    code, out, err = run_cli("check", repo, "--format", "json")
+    assert code == 2
+    document = json.loads(out)
+    assert document["findings"] == []
+    assert document["errors"] == [{"path": "web/Dockerfile", "line": 1,
+                                   "message": "not valid utf-16-le text"}]
+
+
+def test_a_dangling_symlink_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    repo = service_tree(tmp_path / "repo", folder="good")
+    write_tree(repo, {"bad/compose.yaml": "services:\n  a:\n    build: ./svc\n"})
+    (repo / "bad/svc").mkdir()
+    (repo / "bad/svc/Dockerfile").symlink_to(tmp_path / "gone")
+    code, out, err = run_cli("check", repo, "--select", "P001")
+    assert code == 2
+    assert f"{repo}/bad/svc/Dockerfile:1: cannot read" in err
+    assert " P001 " in out

@@ -1,0 +1,118 @@
+"""Services really start after `fixer fix --apply`: the fixed Dockerfile's CMD runs under a real
+uvicorn (in a subprocess, on a free loopback port, in the service folder the WORKDIR holds) and
+answers GET /health over HTTP. No mocks."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fixer.sources.dockerfile import parse
+from fixer.textfile import decode
+from support import GOLDEN, SEED_FLEET, copy_tree, run_cli
+
+DEADLINE = 20.0
+# Talk to the loopback server directly, whatever proxy the environment names.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_argv(service: Path, port: int) -> list[str]:
+    """The final stage's exec-form CMD, as `python -m uvicorn ...` on 127.0.0.1:port."""
+    dockerfile = parse(decode("Dockerfile", (service / "Dockerfile").read_bytes()))
+    stage = dockerfile.final_stage()
+    assert stage is not None
+    cmd = stage.last("CMD")
+    assert cmd is not None and cmd.json and cmd.value[0] == "uvicorn", cmd
+    args = list(cmd.value[1:])
+    for option, value in (("--port", str(port)), ("--host", "127.0.0.1")):
+        if option in args:
+            args[args.index(option) + 1] = value
+        else:
+            args += [option, value]
+    return [sys.executable, "-m", "uvicorn", *args]
+
+
+@contextmanager
+def running(service: Path, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(server_argv(service, port), cwd=service, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        try:
+            yield process, port
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def health_status(process: subprocess.Popen[bytes], port: int, log: Path) -> int:
+    """The HTTP status of GET /health once the server answers (bounded wait)."""
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited {process.returncode}:\n{log.read_text()}")
+        try:
+            with OPENER.open(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"no answer on port {port} within {DEADLINE}s:\n{log.read_text()}")
+
+
+def golden_service(case: str, service: str, tmp_path: Path) -> tuple[Path, Path]:
+    root = copy_tree(GOLDEN / case / "before", tmp_path / "repo")
+    return root, root / service
+
+
+def test_missing_health_route_is_served_after_the_fix(tmp_path: Path) -> None:
+    root, service = golden_service("H001-missing-health-endpoint/after-last-route",
+                                   "items_service", tmp_path)
+    with running(service, tmp_path / "before.log") as (process, port):
+        assert health_status(process, port, tmp_path / "before.log") == 404
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
+    assert code == 1, err
+    with running(service, tmp_path / "after.log") as (process, port):
+        assert health_status(process, port, tmp_path / "after.log") == 200
+
+
+def test_relative_imports_crash_before_the_fix_and_serve_after(tmp_path: Path) -> None:
+    root, service = golden_service("I001-relative-import-in-script/top-level-main", "notes",
+                                   tmp_path)
+    log = tmp_path / "before.log"
+    with running(service, log) as (process, _port):
+        returncode = process.wait(timeout=DEADLINE)
+    assert returncode != 0
+    assert "ImportError: attempted relative import with no known parent package" in log.read_text()
+    code, _, err = run_cli("fix", "--apply", root, "--select", "I001")
+    assert code == 1, err
+    with running(service, tmp_path / "after.log") as (process, port):
+        assert health_status(process, port, tmp_path / "after.log") == 200
+
+
+def test_seed_fleet_service_serves_after_the_full_fix(tmp_path: Path) -> None:
+    root = copy_tree(SEED_FLEET, tmp_path / "fleet")
+    code, _, err = run_cli("fix", "--apply", root)
+    assert code == 1, err
+    service = root / "notification_service"
+    assert (service / "app" / "__init__.py").exists()
+    with running(service, tmp_path / "fleet.log") as (process, port):
+        assert health_status(process, port, tmp_path / "fleet.log") == 200

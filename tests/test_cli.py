@@ -1,0 +1,246 @@
+"""The CLI contract of DESIGN.md: check's text and JSON output, exit codes, rule selection,
+and `fix --apply` (atomic writes, modes kept, deletions, unsafe fixes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from support import run_cli
+
+COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
+APP = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+       'def health() -> dict[str, str]:\n    return {"status": "ok"}\n')
+
+
+def dockerfile(port: int, expose: int | None = None) -> str:
+    return ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+            f"EXPOSE {expose or port}\n"
+            f'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "{port}"]\n')
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for path, content in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return root
+
+
+def service_tree(root: Path, port: int = 8000, folder: str = "", **extra: str | bytes) -> Path:
+    """A one-service stack; compose claims 8001, the app listens on `port`."""
+    prefix = f"{folder}/" if folder else ""
+    files: dict[str, str | bytes] = {
+        f"{prefix}compose.yaml": COMPOSE, f"{prefix}web/Dockerfile": dockerfile(port),
+        f"{prefix}web/app/__init__.py": "", f"{prefix}web/app/main.py": APP,
+    }
+    files.update({k.replace("__", "/"): v for k, v in extra.items()})
+    return write_tree(root, files)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# -- check: text -------------------------------------------------------------------------------
+
+FINDING_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) \S.*$")
+
+
+def test_check_prints_one_line_per_finding_and_a_summary_on_stderr(tmp_path: Path) -> None:
+    repo = service_tree(tmp_path)
+    code, out, err = run_cli("check", repo, "--select", "P001")
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 1
+    match = FINDING_LINE.match(lines[0])
+    assert match, lines[0]
+    assert match["path"] == f"{repo}/compose.yaml"
+    assert (match["line"], match["code"]) == ("5", "P001")  # the `- "8001:8001"` line
+    assert "8001" in lines[0] and "8000" in lines[0]
+    assert "Found 1 finding" in err and "1 fixable" in err
+    assert "Found" not in out
+
+
+def test_check_path_is_shown_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    service_tree(tmp_path / "repo")
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run_cli("check", "repo", "--select", "P001")
+    assert out.startswith("repo/compose.yaml:5:")
+    monkeypatch.chdir(tmp_path / "repo")
+    _, out, _ = run_cli("check", "--select", "P001")
+    assert out.startswith("compose.yaml:5:")
+
+
+def test_check_clean_tree_exits_0(tmp_path: Path) -> None:
+    code, out, err = run_cli("check", service_tree(tmp_path, port=8001), "--select", "P,D")
+    assert (code, out) == (0, "")
+    assert "All checks passed" in err
+
+
+def test_check_bad_input_exits_2_and_reports_on_stderr(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"compose.yaml": "services:\n  web: [\n"})
+    code, out, err = run_cli("check", tmp_path)
+    assert code == 2
+    assert out == ""
+    assert re.search(r"compose\.yaml:\d+: invalid YAML", err)
+
+
+def test_exit_zero_turns_findings_into_0_but_not_errors(tmp_path: Path) -> None:
+    code, out, _ = run_cli("check", service_tree(tmp_path / "a"), "--exit-zero")
+    assert code == 0 and "P001" in out
+    write_tree(tmp_path / "b", {"compose.yaml": "- just\n- a list\n"})
+    assert run_cli("check", tmp_path / "b", "--exit-zero")[0] == 2
+
+
+def test_check_on_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run_cli("check", tmp_path / "nowhere")
+    assert code == 2 and "not a folder" in err
+
+
+# -- check: JSON -------------------------------------------------------------------------------
+
+FINDING_KEYS = {"code", "name", "category", "severity", "service", "path", "line", "column",
+                "message", "fix"}
+
+
+def test_json_is_exactly_the_contract_object(tmp_path: Path) -> None:
+    repo = service_tree(tmp_path, folder="deploy")
+    code, out, _ = run_cli("check", repo, "--format", "json", "--select", "P001")
+    assert code == 1
+    document = json.loads(out)
+    assert set(document) == {"version", "findings", "errors"}
+    assert document["version"] == 1 and document["errors"] == []
+    [finding] = document["findings"]
+    assert set(finding) == FINDING_KEYS
+    assert finding["code"] == "P001" and finding["name"] == "port-mismatch"
+    assert finding["category"] == "Port Configuration"
+    assert finding["service"] == "web"
+    assert finding["path"] == "deploy/compose.yaml"  # relative to the root, POSIX form
+    assert finding["line"] == 5 and finding["column"] >= 1
+    assert finding["fix"] == {"safety": "safe", "title": finding["fix"]["title"]}
+    assert finding["fix"]["title"]
+
+
+def test_json_fix_is_null_for_display_only_and_errors_are_listed(tmp_path: Path) -> None:
+    # Two different EXPOSE ports: P002 cannot tell which one is the app's.
+    repo = service_tree(tmp_path, port=8001)
+    text = (repo / "web/Dockerfile").read_text().replace("EXPOSE 8001", "EXPOSE 9000 9001")
+    (repo / "web/Dockerfile").write_text(text)
+    write_tree(repo, {"broken/compose.yaml": "services:\n  a:\n    image: x\n  b: [\n"})
+    code, out, _ = run_cli("check", repo, "--format", "json", "--select", "P002")
+    assert code == 2
+    document = json.loads(out)
+    [finding] = document["findings"]
+    assert finding["code"] == "P002" and finding["fix"] is None
+    [error] = document["errors"]
+    assert error["path"] == "broken/compose.yaml" and error["line"] == 5
+    assert set(error) == {"path", "line", "message"}
+
+
+# -- rule selection ----------------------------------------------------------------------------
+
+def codes_found(repo: Path, *args: str) -> set[str]:
+    code, out, err = run_cli("check", repo, "--format", "json", *args)
+    assert code in (0, 1), err
+    return {f["code"] for f in json.loads(out)["findings"]}
+
+
+@pytest.fixture
+def three_rule_tree(tmp_path: Path) -> Path:
+    """P001 (compose 8001, CMD 8000), P002 (EXPOSE 9000) and D001 (a copy in app/)."""
+    repo = service_tree(tmp_path)
+    text = dockerfile(8000, expose=9000)
+    return write_tree(repo, {"web/Dockerfile": text, "web/app/Dockerfile": text})
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    pytest.param(("--select", "P"), {"P001", "P002"}, id="prefix"),
+    pytest.param(("--select", "p001"), {"P001"}, id="lowercase-code"),
+    pytest.param(("--select", "P002,D001"), {"P002", "D001"}, id="list"),
+    pytest.param(("--select", "P,D", "--ignore", "P"), {"D001"}, id="ignore-prefix"),
+    pytest.param(("--select", "P", "--ignore", "P001"), {"P002"}, id="select-minus-ignore"),
+])
+def test_select_and_ignore_take_codes_or_prefixes(three_rule_tree: Path, args: tuple[str, ...],
+                                                  expected: set[str]) -> None:
+    assert codes_found(three_rule_tree, *args) == expected
+
+
+def test_default_and_all_run_every_rule(three_rule_tree: Path) -> None:
+    assert {"P001", "P002", "D001"} <= codes_found(three_rule_tree)
+    assert {"P001", "P002", "D001"} <= codes_found(three_rule_tree, "--select", "ALL")
+    assert "P001" not in codes_found(three_rule_tree, "--ignore", "P001")
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_unknown_code_is_a_usage_error(tmp_path: Path, option: str) -> None:
+    code, out, err = run_cli("check", service_tree(tmp_path), option, "P001,Z999")
+    assert code == 2 and out == ""
+    assert "Z999" in err and "P001" not in err.replace("P001,Z999", "")
+
+
+def test_fix_also_rejects_unknown_codes(tmp_path: Path) -> None:
+    assert run_cli("fix", service_tree(tmp_path), "--select", "Q")[0] == 2
+
+
+# -- fix --apply -------------------------------------------------------------------------------
+
+def test_apply_writes_atomically_and_keeps_the_mode(tmp_path: Path) -> None:
+    repo = service_tree(tmp_path)
+    target = repo / "web/Dockerfile"
+    target.chmod(0o755)
+    other_name = repo / "keep.link"
+    os.link(target, other_name)  # an in-place write would change the hard link too
+    code, out, err = run_cli("fix", "--apply", repo, "--select", "P001")
+    assert code == 1, err
+    assert out == ""
+    assert '"--port", "8001"' in target.read_text()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+    assert '"--port", "8000"' in other_name.read_text()  # renamed over, not rewritten
+    assert not [p for p in repo.rglob("*.fixer")], "temporary file left behind"
+    assert "Applied 1 fix" in err
+
+
+def test_apply_deletes_files_and_a_second_run_is_clean(tmp_path: Path) -> None:
+    repo = service_tree(tmp_path, port=8001)
+    write_tree(repo, {"web/app/Dockerfile": dockerfile(8001)})
+    assert run_cli("fix", "--apply", repo, "--select", "D001")[0] == 1
+    assert not (repo / "web/app/Dockerfile").exists()
+    assert (repo / "web/Dockerfile").exists()
+    assert run_cli("fix", repo, "--select", "D001")[:2] == (0, "")
+
+
+def test_unsafe_fixes_are_listed_but_applied_only_when_asked(tmp_path: Path) -> None:
+    repo = service_tree(tmp_path, port=8001)
+    write_tree(repo, {"web/app/Dockerfile": dockerfile(8001) + "# an edit someone meant\n"})
+    before = snapshot(repo)
+    code, out, err = run_cli("fix", "--apply", repo, "--select", "D001")
+    assert code == 0 and out == ""
+    assert snapshot(repo) == before
+    assert re.search(r"web/app/Dockerfile:1: D001 unsafe fix available with --unsafe-fixes", err)
+    assert "1 unsafe fix available" in err
+    code, diff, err = run_cli("fix", repo, "--select", "D001", "--unsafe-fixes")
+    assert code == 1 and "deleted file mode" in diff
+    assert snapshot(repo) == before
+    code, _, err = run_cli("fix", "--apply", repo, "--select", "D001", "--unsafe-fixes")
+    assert code == 1, err
+    assert not (repo / "web/app/Dockerfile").exists()
+
+
+# -- the catalogue commands --------------------------------------------------------------------
+
+def test_rules_json_and_explain(tmp_path: Path) -> None:
+    code, out, _ = run_cli("rules", "--format", "json")
+    assert code == 0
+    catalogue = {r["code"]: r for r in json.loads(out)}
+    assert {"P001", "P002", "D001"} <= set(catalogue)
+    assert catalogue["D001"]["safety"] == ["safe", "unsafe"]
+    code, out, _ = run_cli("explain", "p001")
+    assert code == 0 and out.startswith("# P001 port-mismatch") and "## Fix safety" in out
+    assert run_cli("explain", "X123")[0] == 2

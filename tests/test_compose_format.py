@@ -1,0 +1,188 @@
+"""Compose edits keep the file's formatting: every original line the fix does not mean to change
+is byte-identical afterwards, and new lines follow the file's own style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fixer.sources import compose_style
+from fixer.sources.compose import parse
+from fixer.sources.compose_edit import block_append_point, node_end
+from fixer.textfile import decode
+from support import assert_compose_accepts, run_cli
+
+DB = "      DATABASE_URL: postgresql://app:app@db:5432/app\n"
+BOM = "\ufeff"
+
+
+def kept_in_order(before: list[bytes], after: list[bytes]) -> bool:
+    """`before` is a subsequence of `after`: only insertions happened."""
+    remaining = iter(after)
+    return all(any(line == candidate for candidate in remaining) for line in before)
+
+
+def run_fix(root: Path, files: dict[str, bytes], select: str) -> dict[str, bytes]:
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    code, _, err = run_cli("fix", "--apply", root, "--select", select)
+    assert code == 1, err
+    assert_compose_accepts(root)
+    assert run_cli("fix", root, "--select", select)[:2] == (0, "")
+    return {rel: (root / rel).read_bytes() for rel in files}
+
+
+CASES = [
+    pytest.param("C001", {"docker-compose.yml": (
+        "# Stack for local development\n"
+        "services:\n"
+        "  # the API, above the insertion point\n"
+        "  api:\n"
+        "    image: example/api:1.0   # beside\n"
+        "    environment:\n" + DB +
+        "    # below the last key of api\n"
+        "\n"
+        "# a comment at the end of the file\n")}, {}, id="comments-around"),
+    pytest.param("C001", {"docker-compose.yaml": (
+        "version: \"3.9\"\n"
+        "services:\n"
+        "    api:\n"
+        "        image: example/api:1.0\n"
+        "        environment:\n"
+        "        - DATABASE_URL=postgresql://app:app@db/app\n"
+        "        depends_on:\n"
+        "        - cache  # first\n"
+        "    cache:\n"
+        "        image: \"redis:7\"\n")}, {"docker-compose.yaml": {8}},
+        id="four-space-unindented-sequence"),
+    pytest.param("C001", {"docker-compose.yml": (
+        "services:\n"
+        "  api:\n"
+        "    image: 'example/api:1.0'\n"
+        "    environment: {DATABASE_URL: 'postgresql://app:app@db:5433/app'}\n"
+        "    depends_on: ['cache', \"queue\"]\n"
+        "  cache: {image: redis}\n"
+        "  queue:\n"
+        "    image: rabbitmq\n"
+        "volumes: {}\n")}, {"docker-compose.yml": {5, 9}}, id="quotes-and-flow-style"),
+    pytest.param("C001", {"docker-compose.yml": (
+        "version: '3.8'\n"
+        "x-env: &env\n"
+        "  DATABASE_URL: postgresql://app:app@db/app\n"
+        "x-svc: &svc\n"
+        "  restart: always\n"
+        "services:\n"
+        "  api:\n"
+        "    <<: *svc\n"
+        "    image: example/api:1.0\n"
+        "    environment:\n"
+        "      <<: *env\n"
+        "    command: >\n"
+        "      uvicorn app.main:app\n"
+        "      --port 8000\n"
+        "\n"
+        "  jobs:\n"
+        "    image: example/jobs:1.0\n"
+        "    environment: *env\n"
+        "    entrypoint: |\n"
+        "      run-jobs\n")}, {}, id="anchors-merge-folded-literal"),
+    pytest.param("C003", {"docker-compose.yml": (BOM +
+        "services:\r\n"
+        "  web:\r\n"
+        "    image: example/web:1.0\r\n"
+        "    depends_on:\r\n"
+        "      - api   # \u043f\u0435\u0440\u0432\u044b\u043c \U0001F680\r\n"
+        "      - cache\r\n"
+        "  api:\r\n"
+        "    image: example/api:1.0\r\n"
+        "    healthcheck:\r\n"
+        "      test: [\"CMD\", \"true\"]\r\n"
+        "  cache:\r\n"
+        "    image: redis:7\r\n").encode()}, {"docker-compose.yml": {5, 6}}, id="crlf-bom"),
+    pytest.param("C001", {"docker-compose.yml": (
+        "services:\r\n"
+        "  api:\r\n"
+        "    image: example/api:1.0\r\n"
+        "    environment:\r\n"
+        "      - DATABASE_URL=postgresql://app:app@db/app\r\n"
+        "    restart: always")}, {"docker-compose.yml": {6}}, id="crlf-no-final-newline"),
+    pytest.param("C001", {
+        "docker-compose.yml": "services:\n  api:\n    image: example/api:1.0\n    ports:\n"
+                              "      - \"8000:8000\"\n",
+        "docker-compose.override.yml": "services:\n  api:\n    environment:\n" + DB},
+        {}, id="base-and-override"),
+]
+
+
+@pytest.mark.parametrize(("select", "files", "changed"), CASES)
+def test_original_lines_survive(tmp_path: Path, select: str, files: dict[str, str | bytes],
+                                changed: dict[str, set[int]]) -> None:
+    before = {rel: data if isinstance(data, bytes) else data.encode() for rel, data in files.items()}
+    after = run_fix(tmp_path, before, select)
+    for rel, data in before.items():
+        old = data.splitlines(keepends=True)
+        new = after[rel].splitlines(keepends=True)
+        kept = [line for number, line in enumerate(old, 1) if number not in changed.get(rel, set())]
+        assert kept_in_order(kept, new), f"{rel}: an original line changed"
+        assert after[rel].startswith(b"\xef\xbb\xbf") == data.startswith(b"\xef\xbb\xbf")
+        assert after[rel].endswith(b"\n") == data.endswith(b"\n")
+        if b"\r\n" in data:
+            assert all(line.endswith(b"\r\n") for line in new[:-1]), f"{rel}: a bare LF line"
+        assert b"\t" not in after[rel]
+
+
+def test_new_lines_follow_the_file_style(tmp_path: Path) -> None:
+    compose = ("services:\n    api:\n        image: a\n        environment:\n"
+               "        - DATABASE_URL=postgresql://u:p@db/x\n        healthcheck:\n"
+               "            test:\n            - CMD\n            - 'true'\n")
+    after = run_fix(tmp_path, {"docker-compose.yml": compose.encode()}, "C001")
+    text = after["docker-compose.yml"].decode()
+    assert "    db:\n        image: postgres:17-alpine\n        environment:\n" \
+           "        - POSTGRES_USER=u\n" in text
+    assert "            test:\n            - CMD\n            - pg_isready\n" in text
+    assert "\nvolumes:\n    db_data:\n" in text
+
+
+@pytest.mark.parametrize(("text", "style"), [
+    pytest.param("services:\n  a:\n    ports:\n      - '1:1'\n    command: ['x']\n",
+                 dict(unit=2, seq_offset=2, flow_quote="'"), id="two-indented-single"),
+    pytest.param("services:\n    a:\n        ports:\n        - 1:1\n        command: [x]\n",
+                 dict(unit=4, seq_offset=0, flow_quote=""), id="four-unindented-plain"),
+    pytest.param("services:\n  a:\n    environment:\n      - A=1\n  b:\n    environment:\n"
+                 "      - B=1\n", dict(env_list=True, blank_between=False), id="env-list"),
+    pytest.param("services:\n  a:\n    image: \"x\"\n\n  b:\n    image: \"y\"\n",
+                 dict(value_quote='"', blank_between=True), id="quoted-values-blank-lines"),
+])
+def test_style_detection(text: str, style: dict[str, object]) -> None:
+    doc = parse(decode("docker-compose.yml", text.encode()))
+    assert doc is not None
+    detected = compose_style.detect(doc)
+    assert {k: getattr(detected, k) for k in style} == style
+
+
+@pytest.mark.parametrize(("text", "point_after"), [
+    pytest.param("s:\n  a:\n    k: v\n    # deeper comment\n\n# top comment\nt: 1\n",
+                 "    # deeper comment\n", id="deeper-comment-belongs"),
+    pytest.param("s:\n  a:\n    k: |\n      text\n\n  # shallow\nt: 1\n", "      text\n",
+                 id="literal-trailing-blank"),
+    pytest.param("s:\n  a:\n    k: [1,\n      2]  # c\nt: 1\n", "      2]  # c\n", id="flow-multiline"),
+    pytest.param("x: &x {a: 1}\ns:\n  a:\n    <<: *x\n", "    <<: *x\n", id="alias-last"),
+])
+def test_block_append_point(text: str, point_after: str) -> None:
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert root is not None
+    services = next(v for k, v in root.value if k.value == "s")
+    point = block_append_point(text, services)
+    assert text[:point].endswith(point_after)
+    assert node_end(text, services) <= point
+
+
+def test_keep_chomping_keeps_its_blank_lines() -> None:
+    text = "a:\n  k: |+\n    kept\n\n  j: 1\n"
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert root is not None
+    value = root.value[0][1].value[0][1]
+    assert text[:node_end(text, value)] == "a:\n  k: |+\n    kept\n\n"

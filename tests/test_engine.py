@@ -1,0 +1,207 @@
+"""The fix loop with real rule objects built in the test: verification, refusal of overlapping
+edits, rejection of fixes that leave their finding or bring an unfixable one, order, and the
+convergence bound."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from fixer import cli, engine
+from fixer.config import Config
+from fixer.edits import Edit, TextEdit
+from fixer.errors import InputError
+from fixer.output.diff import render
+from fixer.rule import Category, Finding, Report, Rule, Safety
+from fixer.tree import FolderSource, Tree
+from fixer.workspace import Workspace
+from support import run_cli
+from test_cli import snapshot, write_tree
+
+FixFn = Callable[[Workspace, Finding], list[Edit]]
+
+
+def text_files(ws: Workspace) -> Iterator[tuple[str, str]]:
+    for path in sorted(p for p in ws.tree.paths() if p.endswith(".txt")):
+        yield path, ws.tree.read(path).text
+
+
+def replace_all(old: str, new: str) -> FixFn:
+    def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+        text = ws.tree.read(finding.report.path).text
+        return [TextEdit(finding.report.path, m.start(), m.end(), new)
+                for m in re.finditer(re.escape(old), text)]
+    return fix
+
+
+def word_rule(code: str, old: str, new: str, safety: Safety = Safety.SAFE,
+              fix: FixFn | None = None) -> Rule:
+    """Finds `old` in .txt files (one finding per file, at its first line) and replaces it."""
+
+    def detect(ws: Workspace) -> Iterator[Report]:
+        for path, text in text_files(ws):
+            if old in text:
+                line = text.count("\n", 0, text.index(old)) + 1
+                yield Report(f"{old!r} in {path}", path, line, subject=f"{old}",
+                             safety=safety, fix_title=f"Replace {old!r} with {new!r}")
+
+    return Rule(code, f"word-{old.lower()}", Category.STRUCTURE, (safety,), f"{old}.", detect,
+                fix or replace_all(old, new))
+
+
+def run_fix(root: Path, rules: list[Rule], config: Config | None = None) -> engine.FixResult:
+    return engine.fix(Tree(FolderSource(root)), rules, config or Config())
+
+
+def texts(result: engine.FixResult) -> dict[str, str]:
+    return {p: result.tree.read(p).text for p in sorted(result.tree.paths())}
+
+
+def test_fixes_apply_and_are_verified(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD one\nOLD two\n", "b.txt": "fine\n"})
+    result = run_fix(root, [word_rule("X001", "OLD", "NEW")])
+    assert [f.finding.path for f in result.applied] == ["a.txt"]
+    assert texts(result) == {"a.txt": "NEW one\nNEW two\n", "b.txt": "fine\n"}
+    assert not (result.failed or result.problems or result.remaining)
+
+
+def test_overlapping_edits_fail_that_fix_and_the_others_still_apply(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n", "b.txt": "DUP\n"})
+
+    def overlapping(ws: Workspace, finding: Finding) -> list[Edit]:
+        return [TextEdit(finding.report.path, 0, 3, "X"), TextEdit(finding.report.path, 1, 2, "Y")]
+
+    rules = [word_rule("X001", "DUP", "?", fix=overlapping), word_rule("X002", "OLD", "NEW")]
+    result = run_fix(root, rules)
+    [failed] = result.failed
+    assert failed.finding.code == "X001" and "overlapping edits" in failed.reason
+    assert texts(result) == {"a.txt": "NEW\n", "b.txt": "DUP\n"}
+
+
+def test_a_fix_that_leaves_its_finding_fails(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n", "b.txt": "STAY\n"})
+    stays = word_rule("X001", "STAY", "STAY!")  # the word is still there after the fix
+    result = run_fix(root, [stays, word_rule("X002", "OLD", "NEW")])
+    [failed] = result.failed
+    assert failed.finding.code == "X001" and "still there" in failed.reason
+    assert texts(result) == {"a.txt": "NEW\n", "b.txt": "STAY\n"}
+
+
+def test_a_failed_fix_exits_2_and_the_other_fixes_are_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n", "b.txt": "STAY\n"})
+    rules = [word_rule("X001", "STAY", "STAY!"), word_rule("X002", "OLD", "NEW")]
+    monkeypatch.setattr(cli, "discover", lambda: rules)
+    before = snapshot(root)
+    code, diff, err = run_cli("fix", root)
+    assert code == 2 and snapshot(root) == before
+    assert "+NEW" in diff and "STAY" not in diff
+    assert re.search(r"b\.txt:1: X001 fix failed: the finding is still there", err)
+    code, _, _ = run_cli("fix", "--apply", root)
+    assert code == 2
+    assert snapshot(root) == {"a.txt": b"NEW\n", "b.txt": b"STAY\n"}
+
+
+def test_a_fix_bringing_an_unfixable_finding_is_rejected(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n"})
+    bad = word_rule("X009", "BAD", "", safety=Safety.DISPLAY)
+    result = run_fix(root, [word_rule("X001", "OLD", "BAD"), bad])
+    [failed] = result.failed
+    assert "would introduce X009" in failed.reason
+    assert texts(result) == {"a.txt": "OLD\n"} and not result.applied
+
+
+def test_a_fix_bringing_a_fixable_finding_is_followed_by_its_fix(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n"})
+    rules = [word_rule("X001", "OLD", "MID"), word_rule("X002", "MID", "NEW")]
+    result = run_fix(root, rules)
+    assert [f.finding.code for f in result.applied] == ["X001", "X002"]
+    assert texts(result) == {"a.txt": "NEW\n"}
+    assert not result.failed
+
+
+def test_a_fix_that_breaks_a_file_is_rejected(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n", "compose.yaml": "services: {}\n# OLD\n"})
+
+    def detect(ws: Workspace) -> Iterator[Report]:
+        if "OLD" in ws.tree.read("compose.yaml").text:
+            yield Report("old compose", "compose.yaml", 2, subject="c", safety=Safety.SAFE)
+
+    def breaks_yaml(ws: Workspace, finding: Finding) -> list[Edit]:
+        return [TextEdit("compose.yaml", 0, len(ws.tree.read("compose.yaml").text), "a: [\n")]
+
+    rule = Rule("X003", "old-compose", Category.COMPOSE, (Safety.SAFE,), "Old.", detect,
+                breaks_yaml)
+    result = run_fix(root, [rule, word_rule("X001", "OLD", "NEW")])
+    [failed] = result.failed
+    assert failed.finding.code == "X003" and "does not parse" in failed.reason
+    assert texts(result)["compose.yaml"] == "services: {}\n# OLD\n"
+    assert texts(result)["a.txt"] == "NEW\n"
+
+
+def test_unsafe_fixes_wait_for_the_option(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n"})
+    rule = word_rule("X001", "OLD", "NEW", safety=Safety.UNSAFE)
+    assert not run_fix(root, [rule]).applied
+    assert [f.code for f in run_fix(root, [rule]).remaining] == ["X001"]
+    assert texts(run_fix(root, [rule], Config(unsafe_fixes=True))) == {"a.txt": "NEW\n"}
+
+
+def test_fix_order_is_code_then_path_whatever_the_rule_order(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"b.txt": "ONE TWO\n", "a.txt": "TWO ONE\n", "c.txt": "ONE\n"})
+    rules = [word_rule("X002", "TWO", "2"), word_rule("X001", "ONE", "1")]
+    first = run_fix(root, rules)
+    second = run_fix(root, list(reversed(rules)))
+    order = [(f.finding.code, f.finding.path) for f in first.applied]
+    assert order == [("X001", "a.txt"), ("X001", "b.txt"), ("X001", "c.txt"),
+                     ("X002", "a.txt"), ("X002", "b.txt")]
+    assert order == [(f.finding.code, f.finding.path) for f in second.applied]
+    assert render(first.tree.changes()) == render(second.tree.changes())
+
+
+def test_check_sorts_by_position_and_turns_input_errors_into_errors(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"b.txt": "x\nONE\n", "a.txt": "ONE\n"})
+
+    def unreadable(ws: Workspace) -> Iterator[Report]:
+        raise InputError("a.txt", 1, "cannot make sense of it")
+        yield  # pragma: no cover
+
+    broken = Rule("X000", "broken", Category.STRUCTURE, (Safety.DISPLAY,), "B.", unreadable,
+                  None)
+    ws = Workspace.load(Tree(FolderSource(root)))
+    findings = engine.check(ws, [word_rule("X001", "ONE", "1"), broken])
+    assert [(f.path, f.line) for f in findings] == [("a.txt", 1), ("b.txt", 2)]
+    assert [str(e) for e in ws.errors] == ["a.txt:1: cannot make sense of it"]
+
+
+def test_rules_undoing_each_other_do_not_converge(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path, {"a.txt": "PING\n"})
+    rules = [word_rule("X001", "PING", "PONG"), word_rule("X002", "PONG", "PING")]
+    result = run_fix(root, rules)
+    assert result.problems and "did not converge" in result.problems[0]
+    assert "X001 a.txt came back" in result.problems[0]
+    monkeypatch.setattr(cli, "discover", lambda: rules)
+    code, _, err = run_cli("fix", root)
+    assert code == 2 and "did not converge" in err
+
+
+def test_an_endless_fix_stops_at_the_round_limit(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "x\n"})
+
+    def detect(ws: Workspace) -> Iterator[Report]:
+        lines = ws.tree.read("a.txt").text.count("\n")
+        # A new subject each time: every round a "new" finding that is fixable again.
+        yield Report("too short", "a.txt", 1, subject=f"lines={lines}", safety=Safety.SAFE)
+
+    def grow(ws: Workspace, finding: Finding) -> list[Edit]:
+        end = len(ws.tree.read("a.txt").text)
+        return [TextEdit("a.txt", end, end, "x\n")]
+
+    endless = Rule("X001", "never-enough", Category.STRUCTURE, (Safety.SAFE,), "N.", detect, grow)
+    result = run_fix(root, [endless])
+    assert result.problems == ["fixes did not converge: stopped after the round limit"]
+    assert len(result.applied) == 104  # 100 rounds plus 4 per finding found at the start

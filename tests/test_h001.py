@@ -1,0 +1,139 @@
+"""H001 missing-health-endpoint: what counts as a health route, and where the fix adds one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from support import run_cli
+
+APP = "from fastapi import APIRouter, FastAPI\n\n"
+HEALTH = '\n\n@app.get("/health")\ndef health():\n    return {"status": "ok"}\n'
+
+
+def service(root: Path, files: Mapping[str, str | bytes], target: str = "app.main:app",
+            extra: str = "", compose_extra: str = "") -> Path:
+    dockerfile = (f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{extra}"
+                  f'CMD ["uvicorn", "{target}", "--port", "8000"]\n')
+    files = {"docker-compose.yml": f"services:\n  api:\n    build: ./svc\n{compose_extra}",
+             "svc/Dockerfile": dockerfile, "svc/app/__init__.py": "", **files}
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(content if isinstance(content, bytes) else content.encode())
+    return root
+
+
+def fix(root: Path, path: str = "svc/app/main.py") -> bytes:
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
+    assert code == 1, err
+    assert run_cli("check", root, "--select", "H001")[0] == 0
+    return (root / path).read_bytes()
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    pytest.param(APP + "app = FastAPI()\n", APP + "app = FastAPI()\n" + HEALTH, id="no-routes"),
+    pytest.param(APP + "app = FastAPI()\nX = 1\n",
+                 APP + "app = FastAPI()\n" + HEALTH + "\n\nX = 1\n", id="code-right-after"),
+    pytest.param(APP + 'app = FastAPI()\n\n\n@app.get("/a")\ndef a():\n    return 1\n\n\nY = 2\n',
+                 APP + 'app = FastAPI()\n\n\n@app.get("/a")\ndef a():\n    return 1\n' + HEALTH
+                 + "\n\nY = 2\n", id="after-last-route"),
+    pytest.param(APP + "app = FastAPI()\n\n\n@app.post('/health')\nasync def a():\n  return 1\n",
+                 APP + "app = FastAPI()\n\n\n@app.post('/health')\nasync def a():\n  return 1\n"
+                 "\n\n@app.get('/health')\nasync def health():\n  return {'status': 'ok'}\n",
+                 id="post-only-async-2-spaces-single-quotes"),
+    pytest.param(APP + 'app = FastAPI()\n\n\n@app.api_route("/health", methods=["POST"])\n'
+                 "def health():\n    return 1\n",
+                 APP + 'app = FastAPI()\n\n\n@app.api_route("/health", methods=["POST"])\n'
+                 "def health():\n    return 1\n\n\n@app.get(\"/health\")\ndef health_check():\n"
+                 '    return {"status": "ok"}\n', id="api-route-without-get-name-taken"),
+    pytest.param(APP + "import health\nhealth_check = 1\napp = FastAPI()\n",
+                 APP + "import health\nhealth_check = 1\napp = FastAPI()\n"
+                 + HEALTH.replace("def health()", "def health_1()"), id="names-taken"),
+    pytest.param(APP + "def create_app():\n  app = FastAPI()\n  return app\n",
+                 APP + "def create_app():\n  app = FastAPI()\n\n  @app.get(\"/health\")\n"
+                 "  def health():\n    return {\"status\": \"ok\"}\n\n  return app\n",
+                 id="factory-command-names-it"),
+    pytest.param(APP + 'router = APIRouter()\n\n\n@router.get("/users")\ndef users():\n'
+                 '    return []\n\n\napp = FastAPI()\napp.include_router(router, prefix="/v1")\n'
+                 "\nif __name__ == '__main__':\n    pass\n",
+                 APP + 'router = APIRouter()\n\n\n@router.get("/users")\ndef users():\n'
+                 '    return []\n\n\napp = FastAPI()\napp.include_router(router, prefix="/v1")\n'
+                 + HEALTH + "\nif __name__ == '__main__':\n    pass\n", id="router-without-health"),
+    pytest.param(b"\xef\xbb\xbf" + (APP + "app = FastAPI()").replace("\n", "\r\n").encode(),
+                 b"\xef\xbb\xbf" + (APP + "app = FastAPI()\n" + HEALTH.rstrip("\n"))
+                 .replace("\n", "\r\n").encode(), id="crlf-bom-no-final-newline"),
+])
+def test_h001_fixes(tmp_path: Path, before: str | bytes, after: str | bytes) -> None:
+    target = "app.main:create_app" if "create_app" in str(before) else "app.main:app"
+    root = service(tmp_path, {"svc/app/main.py": before}, target)
+    if "create_app" in str(before):
+        dockerfile = root / "svc/Dockerfile"
+        dockerfile.write_text(dockerfile.read_text().replace('"--port"', '"--factory", "--port"'))
+    expected = after if isinstance(after, bytes) else after.encode()
+    assert fix(root) == expected
+
+
+def test_h001_fix_in_factory_called_at_import(tmp_path: Path) -> None:
+    source = ("from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\n"
+              "    app = FastAPI()\n\n    @app.get('/a')\n    async def a():\n        return 1\n"
+              "    return app\n\n\napi = create_app()\n")
+    root = service(tmp_path, {"svc/main.py": source}, "main:api")
+    assert fix(root, "svc/main.py").decode() == source.replace(
+        "return 1\n", "return 1\n\n    @app.get('/health')\n    async def health():\n"
+        "        return {'status': 'ok'}\n\n")
+
+
+def test_h001_fix_uses_the_probed_path(tmp_path: Path) -> None:
+    probe = "HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('http://localhost:8000/ping')\"\n"
+    root = service(tmp_path, {"svc/app/main.py": APP + "app = FastAPI()\n"}, extra=probe)
+    assert fix(root).decode() == APP + "app = FastAPI()\n" + HEALTH.replace("/health", "/ping")
+
+
+ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter({args})\n\n\n@router.get({path})\ndef f():\n    return 1\n"
+
+
+@pytest.mark.parametrize("files", [
+    pytest.param({"svc/app/main.py": APP + 'app = FastAPI()\n\n\n@app.get("/health")\n'
+                  "def h():\n    return 1\n"}, id="health"),
+    *[pytest.param({"svc/app/main.py": APP + f'app = FastAPI()\n\n\n@app.get("{p}")\n'
+                    "async def h():\n    return 1\n"}, id=p)
+      for p in ("/healthz", "/livez", "/readyz", "/api/v2/health", "/health/")],
+    pytest.param({"svc/app/main.py": APP + 'app = FastAPI()\n\n\n@app.api_route("/health", '
+                  'methods=["GET", "HEAD"])\ndef h():\n    return 1\n'}, id="api-route-get"),
+    pytest.param({"svc/app/main.py": APP + 'app = FastAPI()\napp.add_api_route("/healthz", '
+                  "lambda: 1)\n"}, id="add-api-route"),
+    pytest.param({"svc/app/main.py": APP + "from app.ops import router\n\napp = FastAPI()\n"
+                  "app.include_router(router)\n",
+                  "svc/app/ops.py": ROUTER.format(args='prefix="/ops"', path='"/health"')},
+                 id="imported-router-prefix"),
+    pytest.param({"svc/app/main.py": APP + "from .routers import ops\n\napp = FastAPI()\n"
+                  'app.include_router(ops.router, prefix="/health")\n',
+                  "svc/app/routers/__init__.py": "",
+                  "svc/app/routers/ops.py": ROUTER.format(args="", path='""')},
+                 id="include-prefix-relative-module"),
+    pytest.param({"svc/app/main.py": APP + "import settings\n\napp = FastAPI()\n"
+                  "app.include_router(router, prefix=settings.PREFIX)\n"
+                  + ROUTER.format(args="", path='"/healthz"').split("\n", 2)[2]},
+                 id="unknown-prefix-known-tail"),
+    pytest.param({"svc/app/main.py": APP + "from common.health import router\n\n"
+                  "app = FastAPI()\napp.include_router(router)\n"}, id="router-from-other-package"),
+    pytest.param({"svc/app/main.py": APP + "from app.setup import register\n\napp = FastAPI()\n"
+                  "register(app)\n"}, id="routes-added-elsewhere"),
+    pytest.param({"svc/app/main.py": APP + "import os\napp = FastAPI()\n\n\n"
+                  "@app.get(os.environ['P'])\ndef h():\n    return 1\n"}, id="non-literal-path"),
+    pytest.param({"svc/app/main.py": "app = object()\n"}, id="not-a-fastapi-app"),
+])
+def test_h001_noop(tmp_path: Path, files: dict[str, str]) -> None:
+    root = service(tmp_path, files)
+    code, out, err = run_cli("check", root, "--select", "H001")
+    assert (code, out) == (0, ""), err
+
+
+def test_h001_noop_probed_path(tmp_path: Path) -> None:
+    probe = ('    healthcheck:\n      test: ["CMD-SHELL", "wget -qO- '
+             'http://127.0.0.1:8000/status || exit 1"]\n')
+    root = service(tmp_path, {"svc/app/main.py": APP + 'app = FastAPI()\n\n\n@app.get("/status")'
+                              "\ndef s():\n    return 1\n"}, compose_extra=probe)
+    assert run_cli("check", root, "--select", "H001")[:2] == (0, "")

@@ -1,0 +1,115 @@
+"""I001 relative-import-in-script: top-level modules get absolute imports from the import root."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+from fixer.rule import Rule
+from fixer.sources.python import absolute_module
+from fixer.tree import FolderSource, Tree
+from fixer.workspace import Workspace
+from support import run_cli
+
+I001 = Rule.from_module(importlib.import_module("fixer_rules.i001_relative_import_in_script"))
+
+COMPOSE = "services:\n  api:\n    build: ./svc\n"
+
+
+def service(root: Path, files: dict[str, bytes | str], cmd: str = '"uvicorn", "main:app"') -> Path:
+    files = {"docker-compose.yml": COMPOSE,
+             "svc/Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [{cmd}]\n",
+             "svc/db.py": "x = 1\n", "svc/models.py": "", **files}
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(content if isinstance(content, bytes) else content.encode())
+    return root
+
+
+def fixed(tmp_path: Path, source: bytes | str, cmd: str = '"uvicorn", "main:app"',
+          path: str = "svc/main.py") -> bytes:
+    root = service(tmp_path, {"svc/main.py": "app = None\n", path: source}, cmd)
+    code, _, err = run_cli("fix", "--apply", root, "--select", "I001")
+    assert code in (0, 1), err
+    return (root / path).read_bytes()
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    pytest.param("from .db import x\n", "from db import x\n", id="module"),
+    pytest.param("from . import models\n", "import models\n", id="package-dot"),
+    pytest.param("from . import models as m, db\n", "import models as m, db\n", id="aliases"),
+    pytest.param("from . import (models,\n    db,)\n", "import models, db\n", id="parens-collapsed"),
+    pytest.param("from .db import (  # the engine\n    x,  # and its name\n)\n",
+                 "from db import (  # the engine\n    x,  # and its name\n)\n",
+                 id="comments-kept"),
+    pytest.param("import os; from .db import x  # why\n", "import os; from db import x  # why\n",
+                 id="semicolon"),
+    pytest.param("def f():\n    from . import db\n    return db\n",
+                 "def f():\n    import db\n    return db\n", id="inside-function"),
+    pytest.param("from . db import x\n", "from db import x\n", id="space-after-dot"),
+    pytest.param(b"\xef\xbb\xbfimport os\r\nfrom .db import x\r\n",
+                 b"\xef\xbb\xbfimport os\r\nfrom db import x\r\n", id="crlf-bom"),
+    pytest.param("from .db import x", "from db import x", id="no-final-newline"),
+])
+def test_i001_fixes(tmp_path: Path, before: str | bytes, after: str | bytes) -> None:
+    expected = after if isinstance(after, bytes) else after.encode()
+    assert fixed(tmp_path, before) == expected
+
+
+@pytest.mark.parametrize(("cmd", "path"), [
+    pytest.param('"python", "main.py"', "svc/main.py", id="python-script"),
+    pytest.param('"python", "-m", "main"', "svc/main.py", id="python-m-top-level"),
+    pytest.param('"uvicorn", "main:app"', "svc/db.py", id="sibling-of-top-level-app"),
+])
+def test_i001_fixes_every_top_level_module(tmp_path: Path, cmd: str, path: str) -> None:
+    assert fixed(tmp_path, "from .models import x\n", cmd, path) == b"from models import x\n"
+
+
+@pytest.mark.parametrize(("cmd", "path"), [
+    pytest.param('"uvicorn", "app.main:app"', "svc/app/main.py", id="package-module"),
+    pytest.param('"python", "-m", "app.main"', "svc/app/main.py", id="python-m-package"),
+    pytest.param('"uvicorn", "main:app"', "svc/app/routes.py", id="module-inside-package"),
+])
+def test_i001_noop_inside_packages(tmp_path: Path, cmd: str, path: str) -> None:
+    source = "from .db import x\nfrom . import models\n"
+    root = service(tmp_path, {path: source, "svc/app/__init__.py": "",
+                              "svc/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}, cmd)
+    code, out, err = run_cli("check", root, "--select", "I001")
+    assert (code, out) == (0, ""), err
+    assert (root / path).read_text() == source
+
+
+@pytest.mark.parametrize(("source", "reason"), [
+    pytest.param("from .logging import setup\n", "standard library", id="stdlib-shadow"),
+    pytest.param("from . import json\n", "standard library", id="stdlib-shadow-import"),
+    pytest.param("from ..db import x\n", "climbs above the import root", id="above-root"),
+    pytest.param("from . import *\n", "has no absolute form", id="star"),
+    pytest.param("from . import (db,  # note\n    models)\n", "comments", id="comment-in-parens"),
+])
+def test_i001_display_only(tmp_path: Path, source: str, reason: str) -> None:
+    root = service(tmp_path, {"svc/main.py": source})
+    [finding] = I001.detect(Workspace.load(Tree(FolderSource(root))))
+    assert (finding.path, finding.line, finding.fixable) == ("svc/main.py", 1, False)
+    assert reason in (finding.reason or "")
+    code, diff, _ = run_cli("fix", root, "--select", "I001")
+    assert (code, diff) == (0, "")
+
+
+@pytest.mark.parametrize(("package", "level", "module", "expected"), [
+    ("", 1, "db", "db"), ("", 1, None, ""), ("", 2, "db", None),
+    ("app", 1, "db", "app.db"), ("app", 1, None, "app"), ("app", 2, None, None),
+    ("app.api", 2, "db", "app.db"), ("app.api", 1, "v1.users", "app.api.v1.users"),
+])
+def test_absolute_module(package: str, level: int, module: str | None,
+                         expected: str | None) -> None:
+    assert absolute_module(package, level, module) == expected
+
+
+def test_i001_noop_for_siblings_of_a_package_root(tmp_path: Path) -> None:
+    # The root folder is a package: its modules may be imported through it (PYTHONPATH).
+    root = service(tmp_path, {"svc/main.py": "app = None\n", "svc/__init__.py": "",
+                              "svc/routes.py": "from .db import x\n"})
+    code, out, err = run_cli("check", root, "--select", "I001")
+    assert (code, out) == (0, ""), err

@@ -1,0 +1,210 @@
+"""The listen port: what a command runs (commands.py), and how a service's port is resolved
+and where it is written (listen.py, portsites.py, scriptport.py), on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fixer.commands import bind_port, find_launch, resolve_token
+from fixer.listen import ListenPort
+from fixer.tree import FolderSource, Tree
+from fixer.workspace import Workspace
+
+UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+
+
+@pytest.mark.parametrize(("argv", "shell_form", "expected"), [
+    pytest.param(UV + ["--port", "8000"], False, ("uvicorn", "app.main:app", "8000", 5),
+                 id="exec-port"),
+    pytest.param(UV + ["--port=8001"], False, ("uvicorn", "app.main:app", "8001", 4),
+                 id="exec-port-equals"),
+    pytest.param(["gunicorn", "--bind", "0.0.0.0:8000", "app.main:app"], False,
+                 ("gunicorn", "app.main:app", "8000", 2), id="gunicorn-bind-before-target"),
+    pytest.param(["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "-b", "[::]:8002",
+                  "app.main:app"], False, ("gunicorn", "app.main:app", "8002", 4),
+                 id="gunicorn-b-ipv6"),
+    pytest.param(["gunicorn", "--bind=0.0.0.0:${PORT:-8003}", "main:app"], False,
+                 ("gunicorn", "main:app", "${PORT:-8003}", 1), id="gunicorn-bind-variable"),
+    pytest.param(["gunicorn", "-b", "unix:/tmp/app.sock", "main:app"], False,
+                 ("gunicorn", "main:app", None, None), id="gunicorn-unix-socket"),
+    pytest.param(["fastapi", "run", "app/main.py", "--port", "8004"], False,
+                 ("fastapi", "app/main.py", "8004", 4), id="fastapi-run"),
+    pytest.param(["python", "-m", "uvicorn", "src.main:app", "--port", "8005"], False,
+                 ("uvicorn", "src.main:app", "8005", 5), id="python-m-uvicorn"),
+    pytest.param(["uv", "run", "uvicorn", "main:create_app()", "--port", "8006"], False,
+                 ("uvicorn", "main:create_app()", "8006", 5), id="uv-run-factory"),
+    pytest.param(["tini", "--", "uvicorn", "app.main:app"], False,
+                 ("uvicorn", "app.main:app", None, None), id="tini-default-port"),
+    pytest.param(["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app "
+                              "--port ${PORT:-8007}"], False,
+                 ("uvicorn", "app.main:app", "${PORT:-8007}", None), id="sh-c-segments"),
+    pytest.param(["uvicorn app.main:app --host 0.0.0.0 --port 8008"], True,
+                 ("uvicorn", "app.main:app", "8008", None), id="shell-form"),
+    pytest.param(["/bin/bash", "-ec", "cd /srv; gunicorn -b :8009 main:app"], False,
+                 ("gunicorn", "main:app", "8009", None), id="bash-ec"),
+])
+def test_find_launch(argv: list[str], shell_form: bool,
+                     expected: tuple[str, str, str | None, int | None]) -> None:
+    launch = find_launch(argv, shell_form)
+    assert launch is not None
+    assert (launch.server, launch.target, launch.port_token, launch.port_index) == expected
+    assert launch.via_shell == (shell_form or argv[0].endswith("sh"))
+
+
+@pytest.mark.parametrize(("argv", "target"), [
+    pytest.param(["python", "run_server.py"], "run_server.py", id="script"),
+    pytest.param(["python3.12", "-m", "app.main"], "-m app.main", id="module"),
+    pytest.param(["env", "PYTHONPATH=/srv", "python", "/app/main.py"], "/app/main.py",
+                 id="env-prefix"),
+])
+def test_find_launch_scripts(argv: list[str], target: str) -> None:
+    launch = find_launch(argv)
+    assert launch is not None and launch.runs_script and launch.target == target
+
+
+@pytest.mark.parametrize("argv", [
+    pytest.param(["./start.sh"], id="script-of-unknown-content"),
+    pytest.param(["celery", "-A", "app.worker", "worker"], id="other-program"),
+    pytest.param(["sh", "-c", "echo 'unbalanced"], id="unbalanced-quote"),
+    pytest.param(["python"], id="bare-python"),
+])
+def test_find_launch_none(argv: list[str]) -> None:
+    assert find_launch(argv) is None
+
+
+@pytest.mark.parametrize(("token", "env", "expected"), [
+    pytest.param("8000", {}, (8000, None), id="literal"),
+    pytest.param("$PORT", {"PORT": "8001"}, (8001, "PORT"), id="plain-variable"),
+    pytest.param("${PORT}", {}, (None, "PORT"), id="unset-no-default"),
+    pytest.param("${PORT:-8002}", {}, (8002, "PORT"), id="default-when-unset"),
+    pytest.param("${PORT:-8002}", {"PORT": ""}, (8002, "PORT"), id="colon-default-when-empty"),
+    pytest.param("${PORT-8002}", {"PORT": ""}, (None, "PORT"), id="dash-default-keeps-empty"),
+    pytest.param("${PORT:-8002}", {"PORT": "9000"}, (9000, "PORT"), id="set-wins"),
+    pytest.param("${PORT:-x}", {}, (None, "PORT"), id="default-not-a-number"),
+    pytest.param("80${N}", {"N": "80"}, (None, None), id="partial-interpolation"),
+])
+def test_resolve_token(token: str, env: dict[str, str],
+                       expected: tuple[int | None, str | None]) -> None:
+    assert resolve_token(token, env) == expected
+
+
+@pytest.mark.parametrize(("bind", "port"), [
+    pytest.param("0.0.0.0:8000", "8000", id="ipv4"),
+    pytest.param("[::]:8001", "8001", id="ipv6"),
+    pytest.param(":8002", "8002", id="no-host"),
+    pytest.param("${HOST:-0.0.0.0}:${PORT:-8003}", "${PORT:-8003}", id="variables"),
+    pytest.param("unix:/run/app.sock", None, id="unix"),
+    pytest.param("0.0.0.0", None, id="no-port"),
+])
+def test_bind_port(bind: str, port: str | None) -> None:
+    assert bind_port(bind) == port
+
+
+# -- resolving a service's port on a real tree ------------------------------------------------
+
+def listen_of(tmp_path: Path, files: dict[str, str], service: str = "api") -> ListenPort:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    ws = Workspace.load(Tree(FolderSource(tmp_path)))
+    found = next(s for s in ws.apps() if s.name == service)
+    assert found.app is not None
+    return found.app.listen
+
+
+def written(tmp_path: Path, listen: ListenPort) -> list[str]:
+    """The text at each site: what a fix would rewrite."""
+    return [(tmp_path / s.path).read_text()[s.start:s.end] for s in listen.sites]
+
+
+COMPOSE = "services:\n  api:\n    build: ./api\n"
+BASE = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+
+
+def df(*lines: str, **extra: str) -> dict[str, str]:
+    """An api/Dockerfile of BASE plus lines; `compose` adds compose lines, other keys files."""
+    files = {"api/Dockerfile": BASE + "".join(line + "\n" for line in lines)}
+    if "compose" in extra:
+        files["docker-compose.yml"] = COMPOSE + extra.pop("compose")
+    files.update({f"api/{name}.py": text for name, text in extra.items()})
+    return files
+
+
+SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
+
+
+@pytest.mark.parametrize(("files", "port", "origin", "sites"), [
+    pytest.param(df("ENV PORT=8100", SH_PORT), 8100, "PORT in CMD", ["8100"], id="env-site"),
+    pytest.param(df("ARG P=8101", "ENV PORT=${P}", "CMD uvicorn a:b --port ${PORT:-8000}"),
+                 8101, "PORT in CMD", ["8101"], id="env-reads-arg"),
+    pytest.param(df("ENV PORT=8000", SH_PORT, compose="    environment:\n      PORT: 8102\n"),
+                 8102, "PORT in CMD", [], id="compose-env-beats-dockerfile-env"),
+    pytest.param(df('CMD ["sh", "-c", "uvicorn a:b --port ${PORT:-8103}"]'),
+                 8103, "CMD", ["8103"], id="default-when-unset"),
+    pytest.param(df('CMD ["uvicorn", "a:b"]',
+                    compose="    environment:\n      - UVICORN_PORT=8104\n"),
+                 8104, "UVICORN_PORT read by uvicorn", [], id="uvicorn-env-variable"),
+    pytest.param(df("ENV PORT=8105", 'CMD ["gunicorn", "a:b"]'),
+                 8105, "PORT read by gunicorn", ["8105"], id="gunicorn-reads-port"),
+    pytest.param(df('CMD ["gunicorn", "-c", "conf.py", "a:b"]'),
+                 None, "CMD", [], id="gunicorn-config-file"),
+    pytest.param(df('CMD ["uvicorn", "a:b", "--port", "8000"]',
+                    compose="    command:\n      - uvicorn\n      - a:b\n"
+                            "      - --port\n      - '8106'\n"),
+                 8106, "command", ["8106"], id="compose-block-list"),
+    pytest.param(df('CMD ["uvicorn", "a:b"]',
+                    compose="    command: >\n      uvicorn a:b\n      --port\n      8107\n"),
+                 8107, "command", ["8107"], id="compose-folded"),
+    pytest.param(df('CMD ["uvicorn", "a:b", "--port", "8108", "--root-path", "/8108"]'),
+                 8108, "CMD", ["8108"], id="only-the-port-word"),
+    pytest.param(df('CMD ["python", "/app/serve.py"]',
+                    serve="import uvicorn\nPORT = 8109\nuvicorn.run('a:b', port=PORT)\n"),
+                 8109, "uvicorn.run in api/serve.py", ["8109"], id="script-module-constant"),
+    pytest.param(df('CMD ["python", "serve.py"]',
+                    serve="import os\nfrom uvicorn import run\n"
+                          "run('a:b', port=int(os.environ.get('PORT', '8110')))\n"),
+                 8110, "uvicorn.run in api/serve.py", ["8110"], id="script-env-default"),
+    pytest.param(df('CMD ["python", "serve.py"]',
+                    serve="import uvicorn\nuvicorn.run('a:b', port=settings.port)\n"),
+                 None, "uvicorn.run in api/serve.py", [], id="script-port-not-literal"),
+    pytest.param(df('ENTRYPOINT ["uvicorn", "a:b"]', 'CMD ["--port", "8111"]'),
+                 8111, "ENTRYPOINT", ["8111"], id="entrypoint-server-cmd-arguments"),
+    pytest.param(df('ENTRYPOINT ["./run.sh"]', 'CMD ["uvicorn", "a:b", "--port", "8112"]'),
+                 8112, "CMD", ["8112"], id="entrypoint-script-then-cmd"),
+    pytest.param(df('CMD ["celery", "worker"]'), None, "none", [], id="no-server"),
+])
+def test_resolve(tmp_path: Path, files: dict[str, str], port: int | None, origin: str,
+                 sites: list[str]) -> None:
+    listen = listen_of(tmp_path, {"docker-compose.yml": COMPOSE, **files})
+    assert (listen.port, listen.origin) == (port, origin)
+    assert written(tmp_path, listen) == sites
+    assert (listen.port is None) == bool(listen.reason)
+
+
+@pytest.mark.parametrize(("dockerfile", "compose", "added"), [
+    pytest.param('CMD ["uvicorn", "a:b" ]\n', "", 'CMD ["uvicorn", "a:b", "--port", "9000" ]',
+                 id="exec-form"),
+    pytest.param('CMD ["hypercorn", "a:b"]\n', "",
+                 'CMD ["hypercorn", "a:b", "--bind", "0.0.0.0:9000"]', id="hypercorn-bind"),
+    pytest.param('CMD ["uvicorn", "a:b"]\n', "    command: [uvicorn, a:b]\n",
+                 "    command: [uvicorn, a:b, --port, \"9000\"]", id="compose-flow"),
+    pytest.param('CMD ["uvicorn", "a:b"]\n', "    command: 'uvicorn a:b'\n",
+                 "    command: 'uvicorn a:b --port 9000'", id="compose-quoted-string"),
+])
+def test_addition(tmp_path: Path, dockerfile: str, compose: str, added: str) -> None:
+    listen = listen_of(tmp_path, {"docker-compose.yml": COMPOSE + compose,
+                                  "api/Dockerfile": BASE + dockerfile})
+    assert listen.port == 8000 and listen.addition is not None
+    edit = listen.addition.edit(9000)
+    text = (tmp_path / edit.path).read_text()
+    changed = text[:edit.start] + edit.text + text[edit.end:]
+    assert added in changed.splitlines()
+
+
+def test_no_addition_inside_sh_c(tmp_path: Path) -> None:
+    listen = listen_of(tmp_path, {"docker-compose.yml": COMPOSE,
+                                  **df('CMD ["sh", "-c", "exec uvicorn a:b"]')})
+    assert listen.port == 8000 and listen.addition is None
