@@ -18,7 +18,7 @@ from fixer.services import Service
 from fixer.sources.compose import ComposeDoc, Node, Value, elements, get, items, key_node, scalar
 from fixer.sources.compose_edit import (
     Unfixable, add_entry, after_line, anchor_name, flow_append, insert_lines, item_end,
-    line_start, replace_scalar, value_end,
+    line_start, replace_scalar, value_end, value_is_alias,
 )
 from fixer.sources.compose_style import FlowMap, Map, Style, block, flow, is_flow, key as key_text
 
@@ -57,15 +57,21 @@ def where_aliased(doc: ComposeDoc, definition: Value) -> str | None:
     if definition.aliased:
         return _anchor_reason(doc, definition.node)
     value = get(definition, "depends_on")
-    if value is not None and (value.aliased or any(e.aliased for e in elements(value))):
+    if value is None:
+        return None
+    key = key_node(definition, "depends_on")
+    if value.aliased or (key is not None and value_is_alias(doc.file.text, key)):
         return _anchor_reason(doc, value.node)
-    return None
+    aliased = [e for e in elements(value) if e.aliased]
+    return _anchor_reason(doc, aliased[0].node) if aliased else None
 
 
 def _anchor_reason(doc: ComposeDoc, node: Node) -> str:
     anchor = anchor_name(doc, node)
-    where = f"the anchor `&{anchor}`" if anchor else "a YAML alias"
-    return f"depends_on comes from {where}, shared through an alias; fixer does not edit it"
+    if anchor is None:
+        return "depends_on is reached through a YAML alias; fixer does not edit through one"
+    return (f"depends_on comes from the anchor `&{anchor}`, which aliases share; fixer does not "
+            "edit it")
 
 
 def set_conditions(doc: ComposeDoc, definition: Value, wanted: dict[str, str],

@@ -75,12 +75,17 @@ def convert(dockerfile: Dockerfile, instruction: Instruction,
         array = _json([*shell, script])
         return Conversion(_single_line(dockerfile, instruction, lines, tokens, array), True)
     words = [t.value for t in tokenize(command) if not t.operator]   # as sh unquotes them
+    kept = tokens
     if words[0] == "exec":   # `exec` is the shell's; in exec form the program runs directly
-        words, tokens = words[1:], tokens[1:]
+        words, kept = words[1:], tokens[1:]
     if not words:
         return None
-    if [t.value for t in tokens] == words and _one_line_each(text, tokens):
-        return Conversion(_layout(dockerfile, tokens), False)
+    same_line = not kept or line_start(text, kept[0].start) == line_start(text, tokens[0].start)
+    if [t.value for t in kept] == words and _one_line_each(text, kept) and same_line:
+        edits = _layout(dockerfile, kept)
+        first = edits[0]
+        edits[0] = TextEdit(first.path, tokens[0].start, first.end, first.text)
+        return Conversion(edits, False)
     return Conversion(_single_line(dockerfile, instruction, lines, tokens, _json(words)), False)
 
 

@@ -18,11 +18,12 @@ from fixer import dburl
 from fixer.dbusage import ENVIRONMENT, UrlUse
 from fixer.depends import HEALTHY, set_conditions
 from fixer.edits import TextEdit
-from fixer.services import Service, Stack
+from fixer.services import Stack
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Value, get
+from fixer.sources.compose import ComposeDoc, Value, get, key_node
 from fixer.sources.compose_edit import (
     Unfixable, add_entry, after_line, block_append_point, insert_lines, merge_inserts, value_end,
+    value_is_alias,
 )
 from fixer.sources.compose_style import Flow, Map, Seq, Style, is_flow
 from fixer.stacks import OVERRIDES, is_overlay
@@ -157,7 +158,8 @@ def build_edits(stack: Stack, host: str, uses: list[UrlUse], image: str) -> list
     if _overlay_only(doc, stack):
         doc = stack.docs[0]  # a service with an image would make the overlay a stack of its own
     services = get(Value(doc.root), "services")
-    if services is None or services.aliased:
+    services_key = key_node(Value(doc.root), "services")
+    if services is None or services_key is None or value_is_alias(doc.file.text, services_key):
         raise Unfixable(f"{doc.path} has no services mapping to add the database to")
     style = compose_style.detect(doc)
     volume = volume_name(doc, host)
@@ -187,13 +189,13 @@ def _volume_edit(doc: ComposeDoc, volume: str, style: Style, point: int | None) 
     if volumes is None:
         offset = len(text) if point is None else point
         return insert_lines(doc, offset, ["volumes:", f"{' ' * column}{volume}:"], blank_before=True)
-    if volumes.aliased:
+    key = key_node(Value(doc.root), "volumes")
+    if volumes.aliased or key is None or value_is_alias(text, key):
         raise Unfixable("the top-level volumes come from a YAML alias")
     node = volumes.node
     if isinstance(node, yaml.ScalarNode):
         if node.value:
             raise Unfixable("the top-level `volumes` is not a mapping")
-        key = next(k for k, v in doc.root.value if v is node)
         return insert_lines(doc, after_line(text, value_end(text, key, node)),
                             [f"{' ' * column}{volume}:"])
     if not isinstance(node, yaml.MappingNode):

@@ -10,7 +10,7 @@ import re
 from fixer.edits import TextEdit
 from fixer.textfile import TextFile
 
-_HEADER = re.compile(r"^[ \t]*\[\[?([^\]]+)\]\]?[ \t]*(?:#.*)?$", re.M)
+_HEADER = re.compile(r"^[ \t]*\[\[?([^\]]+)\]\]?[ \t]*(?:#[^\n]*)?\r?$", re.M)
 
 
 def _table(text: str, name: str) -> tuple[int, int] | None:

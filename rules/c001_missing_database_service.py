@@ -104,14 +104,14 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
     message = (f"{first.variable} of {named} points at PostgreSQL host `{host}`, "
                f"which no service of {stack.name} provides")
     base = Report(message=message, path=first.path, line=first.line, service=first.service.name,
-                subject=f"host {host} in {stack.name}")
+                  subject=f"host {host} in {stack.name}")
     try:
         edits = build_edits(stack, host, uses, ws.config.postgres_image)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     return replace(base, safety=Safety.SAFE,
-                  fix_title=f"Add a `{host}` postgres service and wait for it to be healthy",
-                  data={"edits": edits})
+                   fix_title=f"Add a `{host}` postgres service and wait for it to be healthy",
+                   data={"edits": edits})
 
 
 def _loopback(ws: Workspace, stack: Stack) -> Iterator[Report]:

@@ -51,6 +51,7 @@ from fixer.healthchecks import has_healthcheck
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.sources import compose_style
+from fixer.sources.compose import key_node
 from fixer.sources.compose_edit import Unfixable, merge_inserts
 from fixer.workspace import Workspace
 
@@ -76,7 +77,7 @@ def _report(service: Service, dependency: Dependency) -> Report:
     base = Report(
         message=f"{service.name} depends on {dependency.name} {waits}, though "
                 f"{dependency.name} has a healthcheck",
-        path=doc.path, line=doc.line(dependency.node.node), service=service.name,
+        path=doc.path, line=_line(dependency), service=service.name,
         subject=f"depends_on {dependency.name}",
     )
     try:
@@ -85,8 +86,17 @@ def _report(service: Service, dependency: Dependency) -> Report:
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     return replace(base, safety=Safety.SAFE,
-                  fix_title=f"Wait for {dependency.name} to be healthy",
-                  data={"edits": merge_inserts(edits)})
+                   fix_title=f"Wait for {dependency.name} to be healthy",
+                   data={"edits": merge_inserts(edits)})
+
+
+def _line(dependency: Dependency) -> int:
+    """The entry's line; for an entry written at an anchor, the line of this `depends_on`."""
+    doc = dependency.doc
+    key = key_node(dependency.definition, "depends_on")
+    if dependency.node.aliased and key is not None:
+        return doc.line(key)
+    return doc.line(dependency.node.node)
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:

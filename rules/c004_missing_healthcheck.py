@@ -75,11 +75,11 @@ def detect(ws: Workspace) -> Iterator[Report]:
             continue  # no web server in the command: nothing serves /health
         doc = app.build.doc
         base = Report(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
-                    path=doc.path, line=doc.line(app.build.node.node), service=service.name,
-                    subject="healthcheck")
+                      path=doc.path, line=doc.line(app.build.node.node), service=service.name,
+                      subject="healthcheck")
         if state is Health.PARTIAL:
             yield replace(base, reason="its compose healthcheck sets timings but no test; "
-                         "add the test by hand")
+                                       "add the test by hand")
         elif app.listen.port is None:
             yield replace(base, reason=f"the listen port is unknown: {app.listen.reason}")
         else:
@@ -99,8 +99,8 @@ def _fixable(ws: Workspace, service: Service, doc: ComposeDoc, port: int,
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     return replace(base, safety=Safety.SAFE,
-                  fix_title=f"Add a healthcheck on http://localhost:{port}/health",
-                  data={"edits": [edit]})
+                   fix_title=f"Add a healthcheck on http://localhost:{port}/health",
+                   data={"edits": [edit]})
 
 
 def _test(strategy: str, port: int) -> tuple[str, ...]:

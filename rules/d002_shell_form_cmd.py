@@ -34,6 +34,7 @@ to it as `sh -c` arguments in shell form. Display-only under a non-POSIX `SHELL`
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from fixer.edits import Edit
 from fixer.execform import DEFAULT_SHELL, POSIX_SHELLS, convert, shell_features
@@ -100,7 +101,7 @@ def _report(services: list[Service], dockerfile: Dockerfile, stage: Stage,
     kind = instruction.cmd
     command = " ".join(instruction.value)
     features = shell_features(command)
-    base = dict(path=dockerfile.path, line=instruction.line, service=services[0].name,
+    base: dict[str, Any] = dict(path=dockerfile.path, line=instruction.line, service=services[0].name,
                 subject=_subject(stage, kind))
     message = f"{kind} in shell form: /bin/sh is PID 1 and does not pass SIGTERM to the app"
     shell = _stage_shell(dockerfile, stage, instruction)

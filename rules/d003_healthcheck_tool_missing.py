@@ -44,6 +44,7 @@ reached through a YAML alias.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
 from fixer.edits import Edit, TextEdit
@@ -148,7 +149,7 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
                      if u.probe.tool in missing})
     message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
                f"final stage ({image}, {family.label}) does not have")
-    base = dict(message=message, path=target.dockerfile.path, line=target.stage.instructions[0].line,
+    base: dict[str, Any] = dict(message=message, path=target.dockerfile.path, line=target.stage.instructions[0].line,
                 service=target.services[0].name, subject=target.subject)
     reason = _no_fix_reason(ws, family, [u for u in uses if u.probe.tool in missing])
     if reason is not None:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from typing import Any
 
 from fixer.compose_build import reference_edit
 from fixer.dockerfile_template import find_app, fleet_base, render
@@ -92,7 +93,7 @@ def _context_exists(ws: Workspace, build: Build) -> bool:
 
 def _report(ws: Workspace, service: Service, build: Build) -> Report:
     doc = build.doc
-    base = dict(path=doc.path, line=doc.line(build.node.node), service=service.name,
+    base: dict[str, Any] = dict(path=doc.path, line=doc.line(build.node.node), service=service.name,
                 subject=f"dockerfile:{build.dockerfile}",
                 message=f"{service.name}: the build context has no {build.dockerfile}")
     if not _context_exists(ws, build):
@@ -149,9 +150,9 @@ def _port(service: Service) -> int:
     """The container port compose expects: the one its healthcheck and peers call, else
     its first `ports`/`expose` target, else uvicorn's default."""
     ports = [p for p in container_ports(service) if p.port is not None and not p.udp]
-    probed = [p.port for p in ports if p.kind in ("healthcheck", "peer")]
-    published = [p.port for p in ports if p.kind in ("ports", "expose")]
+    probed = [p.port for p in ports if p.port is not None and p.kind in ("healthcheck", "peer")]
+    published = [p.port for p in ports if p.port is not None and p.kind in ("ports", "expose")]
     for choice in (probed, published):
         if choice:
-            return int(choice[0])
+            return choice[0]
     return 8000

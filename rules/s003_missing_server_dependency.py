@@ -45,6 +45,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from fixer.dependency_sources import Declared, declared
 from fixer.edits import Edit
@@ -98,7 +99,7 @@ def _report(service: Service, need: Need, found: Declared, path: str, line: int)
     sources = found.requirement_files + ([found.pyproject] if found.pyproject else [])
     listed = ", ".join(sources) or "no requirements.txt or pyproject.toml"
     message = f"{need.why}, but {need.name} is not declared ({listed})"
-    base = dict(message=message, path=path, line=line, service=service.name,
+    base: dict[str, Any] = dict(message=message, path=path, line=line, service=service.name,
                 subject=f"requirement:{need.name}")
     if target is None:
         context = service.app.build.context if service.app else ""

@@ -38,6 +38,18 @@ def test_hadolint_sees_what_it_should() -> None:
     assert "DL3025" in hadolint_codes(before)
 
 
+def test_the_pragma_is_what_keeps_an_unpinned_install_quiet(tmp_path: Path) -> None:
+    case = GOLDEN / "D003-healthcheck-tool-missing" / "slim-layer-before-user"
+    repo = copy_tree(case / "before", tmp_path / "repo")
+    assert run_cli("fix", "--apply", repo, *case_args(case))[0] == 1
+    fixed = repo / "api" / "Dockerfile"
+    assert "DL3008" not in hadolint_codes(fixed)
+    text = fixed.read_text()
+    assert "# hadolint ignore=DL3008\n" in text
+    fixed.write_text(text.replace("# hadolint ignore=DL3008\n", ""))
+    assert "DL3008" in hadolint_codes(fixed)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
 def test_fixed_dockerfiles_gain_no_hadolint_finding(case: Path, tmp_path: Path) -> None:
     original = case / "before"

@@ -16,7 +16,7 @@ from fixer.output import prbody
 from fixer.output.branch import (
     BranchRefused, MadeCommit, author_from, check_existing, commit_date, make_commits, set_branch,
 )
-from fixer.output.push import push_branch
+from fixer.output.push import check_remote, push_branch
 from fixer.rule import Rule
 from fixer.tree import Tree
 
@@ -49,27 +49,44 @@ def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Confi
         say: Callable[[str], None]) -> tuple[engine.FixResult, list[MadeCommit]]:
     repo, prefix = open_repo(root)
     try:
-        base = repo.commit(request.base)
-    except (git.BadName, ValueError):
-        raise BranchError(f"--base {request.base}: no such commit") from None
-    try:
-        check_existing(repo, request.name, base)
-        result = engine.fix(Tree(CommitSource(repo, base, prefix)), rules, config)
-        if result.errors or not result.applied:
-            return result, []
-        made = make_commits(repo, base, prefix, result.applied, author_from(repo, request.author),
-                            commit_date())
-        set_branch(repo, request.name, made[-1].commit)
-        for item in made:
-            say(f"{item.commit.hexsha[:12]} {item.commit.summary}")
-        if request.push:
-            push_branch(repo, request.push, request.name, base)
-            say(f"pushed {request.name} to {request.push}")
+        return _run(repo, prefix, request, rules, config, say)
     except BranchRefused as exc:
         raise BranchError(str(exc)) from None
     except git.GitCommandError as exc:
-        raise BranchError(f"git {exc.command[1] if len(exc.command) > 1 else ''} failed: "
-                          f"{str(exc.stderr).strip()}") from None
+        command = exc.command[1] if isinstance(exc.command, list) and len(exc.command) > 1 else ""
+        raise BranchError(f"git {command} failed: {str(exc.stderr).strip()}") from None
+
+
+def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Rule],
+         config: Config, say: Callable[[str], None]) -> tuple[engine.FixResult, list[MadeCommit]]:
+    base = _base_commit(repo, request.base, prefix)
+    author = author_from(repo, request.author)
+    # Every refusal comes before anything is written, so a refused run changes nothing.
+    old_tip = check_existing(repo, request.name, base)
+    remote_tip = check_remote(repo, request.push, request.name, base) if request.push else None
+    result = engine.fix(Tree(CommitSource(repo, base, prefix)), rules, config)
+    if result.errors or not result.applied:
+        return result, []
+    made = make_commits(repo, base, prefix, result.applied, author, commit_date())
+    set_branch(repo, request.name, made[-1].commit, old_tip)
+    for item in made:
+        say(f"{item.commit.hexsha[:12]} {item.commit.summary}")
+    if request.push:
+        push_branch(repo, request.push, request.name, remote_tip)
+        say(f"pushed {request.name} to {request.push}")
     if request.pr_body is not None:
         request.pr_body.write_text(prbody.render(made, request.name), encoding="utf-8")
     return result, made
+
+
+def _base_commit(repo: git.Repo, ref: str, prefix: str) -> git.Commit:
+    try:
+        base = repo.commit(ref)
+    except (git.BadName, ValueError):
+        raise BranchError(f"--base {ref}: no such commit") from None
+    if prefix:
+        try:
+            base.tree / prefix
+        except KeyError:
+            raise BranchError(f"{prefix}: not in commit {ref} ({base.hexsha[:12]})") from None
+    return base

@@ -7,6 +7,7 @@ writing the few changed objects directly costs milliseconds.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from io import BytesIO
 
 import git
@@ -19,9 +20,12 @@ FILE_MODE, EXEC_MODE, TREE_MODE = 0o100644, 0o100755, 0o040000
 Changes = Mapping[str, "tuple[bytes, int] | None"]
 
 
+def _store(repo: git.Repo, kind: bytes, data: bytes) -> bytes:
+    return bytes(repo.odb.store(IStream(kind, len(data), BytesIO(data))).binsha)
+
+
 def write_blob(repo: git.Repo, data: bytes) -> bytes:
-    stream = repo.odb.store(IStream(b"blob", len(data), BytesIO(data)))
-    return bytes(stream.binsha)
+    return _store(repo, b"blob", data)
 
 
 def _write_tree(repo: git.Repo, entries: dict[str, tuple[bytes, int]]) -> bytes:
@@ -30,8 +34,7 @@ def _write_tree(repo: git.Repo, entries: dict[str, tuple[bytes, int]]) -> bytes:
                      key=lambda e: e[0] + "/" if e[1][1] == TREE_MODE else e[0])
     buffer = BytesIO()
     tree_to_stream([(sha, mode, name) for name, (sha, mode) in ordered], buffer.write)
-    data = buffer.getvalue()
-    return bytes(repo.odb.store(IStream(b"tree", len(data), BytesIO(data))).binsha)
+    return _store(repo, b"tree", buffer.getvalue())
 
 
 def _read_tree(repo: git.Repo, sha: bytes | None) -> dict[str, tuple[bytes, int]]:
@@ -63,3 +66,24 @@ def updated_tree(repo: git.Repo, tree_sha: bytes | None, changes: Changes) -> by
         else:
             entries[name] = (sub_sha, TREE_MODE)
     return _write_tree(repo, entries) if entries else None
+
+
+def _identity(actor: git.Actor, when: datetime) -> str:
+    # git drops these from names too: they would end the identity header early.
+    name = "".join(c for c in actor.name or "" if c not in "<>\n")
+    email = "".join(c for c in actor.email or "" if c not in "<>\n")
+    offset = int(when.utcoffset().total_seconds()) // 60 if when.utcoffset() else 0
+    sign, offset = ("-" if offset < 0 else "+"), abs(offset)
+    return f"{name} <{email}> {int(when.timestamp())} {sign}{offset // 60:02d}{offset % 60:02d}"
+
+
+def commit_tree(repo: git.Repo, tree_sha: bytes | None, parent: git.Commit, message: str,
+                author: git.Actor, when: datetime) -> git.Commit:
+    """A commit of the tree (None: the empty tree) on `parent`; author and committer alike.
+    Written as raw text: every header is given, so no config or clock is read and the
+    same input gives the same sha."""
+    tree = tree_sha if tree_sha is not None else _store(repo, b"tree", b"")
+    identity = _identity(author, when)
+    text = (f"tree {tree.hex()}\nparent {parent.hexsha}\nauthor {identity}\n"
+            f"committer {identity}\n\n{message}")
+    return git.Commit(repo, _store(repo, b"commit", text.encode("utf-8")))

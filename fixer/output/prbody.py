@@ -1,38 +1,64 @@
-"""The pull-request description for a fix branch, built from the commits actually made."""
+"""The pull-request description for a fix branch, built from the commits actually made:
+a summary table, then per commit what changed, why, and its diff statistics."""
 
 from __future__ import annotations
 
 import unidiff
 
-from fixer.output.branch import MadeCommit
+from fixer.output.branch import MadeCommit, fix_paths
 from fixer.output.diff import file_diff
+from fixer.rule import Finding
 
 
-def _stats(made: MadeCommit) -> list[tuple[str, int, int]]:
+def diff_stats(made: MadeCommit) -> list[tuple[str, int, int]]:
+    """(path, lines added, lines removed) per file of the commit, read by unidiff from
+    the commit's diff; paths relative to the folder fixer ran on."""
     fix = made.fix
     text = ""
-    for path in sorted({e.path for e in fix.edits}):
+    for path in fix_paths(fix):
         old = fix.before.read(path) if fix.before.exists(path) else None
         new = fix.after.read(path) if fix.after.exists(path) else None
         text += file_diff(path, old, new)
     return [(p.path, p.added, p.removed) for p in unidiff.PatchSet(text)]
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _why(finding: Finding) -> str:
+    """The finding itself, then the rule's "Why is this bad?" on one line."""
+    because = " ".join((finding.rule.doc_section("Why is this bad?") or "").split())
+    return f"{finding.message.rstrip('.')}. {because or finding.rule.summary}"
+
+
+def _summary(made: list[MadeCommit]) -> list[str]:
+    lines = ["| # | code | service | file | safety |", "|---|---|---|---|---|"]
+    for number, item in enumerate(made, 1):
+        finding = item.fix.finding
+        files = ", ".join(f"`{_cell(p)}`" for p in fix_paths(item.fix))
+        lines.append(f"| {number} | {finding.code} | {_cell(finding.report.service or '-')} "
+                     f"| {files} | {finding.report.safety.value} |")
+    return lines
+
+
+def _section(number: int, item: MadeCommit) -> list[str]:
+    finding = item.fix.finding
+    lines = ["", f"### {number}. {item.commit.summary}", "",
+             f"Commit {item.commit.hexsha[:12]}, rule {finding.code} `{finding.rule.name}` "
+             f"(`fixer explain {finding.code}`).", "",
+             f"**What changed:** {finding.report.fix_title or finding.message}", "",
+             f"**Why:** {_why(finding)}", ""]
+    for path, added, removed in diff_stats(item):
+        lines.append(f"- `{path}`: +{added} -{removed}")
+    return lines
+
+
 def render(made: list[MadeCommit], branch: str) -> str:
-    lines = [f"## fixer: {len(made)} automatic fix{'es' if len(made) != 1 else ''}", "",
-             f"Branch `{branch}` has one commit per fix; each can be reverted on its own.", "",
-             "| # | code | service | file | safety |", "|---|---|---|---|---|"]
+    plural = "es" if len(made) != 1 else ""
+    lines = [f"## fixer: {len(made)} automatic fix{plural}", "",
+             f"Branch `{branch}` has one commit per fix, in this order; each can be reverted "
+             "on its own.", "", *_summary(made)]
     for number, item in enumerate(made, 1):
-        finding = item.fix.finding
-        files = ", ".join(f"`{p}`" for p in sorted({e.path for e in item.fix.edits}))
-        lines.append(f"| {number} | {finding.code} | {finding.report.service or '-'} | {files} "
-                     f"| {finding.report.safety.value} |")
-    for number, item in enumerate(made, 1):
-        finding = item.fix.finding
-        lines += ["", f"### {number}. {item.commit.summary}", "",
-                  f"**What changed:** {finding.report.fix_title or finding.message}", "",
-                  f"**Why:** {finding.message}. {finding.rule.summary} "
-                  f"(`fixer explain {finding.code}`)", ""]
-        for path, added, removed in _stats(item):
-            lines.append(f"- `{path}`: +{added} -{removed}")
+        lines += _section(number, item)
     return "\n".join(lines) + "\n"

@@ -50,13 +50,14 @@ def _keeps(text: str, node: Node) -> bool:
     return re.search(r"[|>][1-9]?\+", header) is not None
 
 
-def alias_after(text: str, offset: int) -> re.Match[str] | None:
-    """The `*alias` token that is the first thing after `key:` (or `- `) at `offset`."""
+def alias_after(text: str, offset: int, item: bool = False) -> re.Match[str] | None:
+    """The `*alias` token that is the first thing after `key:` at `offset` (with `item`:
+    after the previous sequence item, so a `,` or `- ` comes first)."""
+    skipped = " \t\r\n" + (",-" if item else ":")
     index = offset
-    while index < len(text) and text[index] in " \t\r\n:-":
+    while index < len(text) and text[index] in skipped:
         index += 1
-    match = _ALIAS.match(text, index)
-    return match
+    return _ALIAS.match(text, index)
 
 
 def value_is_alias(text: str, key: Node) -> bool:
@@ -77,7 +78,7 @@ def item_end(text: str, seq: Node, index: int) -> int:
     previous = seq.value[index - 1] if index else None
     start = node_end(text, previous) if previous is not None else int(seq.start_mark.index)
     if item.start_mark.index < start:  # an alias: its node lies at the anchor
-        alias = alias_after(text, start)
+        alias = alias_after(text, start + (previous is None), item=True)
         if alias is None:
             raise Unfixable("cannot find the end of an aliased item")
         return alias.end()

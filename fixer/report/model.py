@@ -1,0 +1,92 @@
+"""What an audit report says, before it is rendered: services, findings, scores, fixes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from fixer.errors import InputError
+from fixer.report.scores import CATEGORIES, CategoryScore, category_scores, overall
+from fixer.rule import Category, Finding, Rule, Safety
+from fixer.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ServiceAudit:
+    name: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def compliant(self) -> bool:
+        return not self.findings
+
+    def in_category(self, category: Category) -> list[Finding]:
+        return [f for f in self.findings if f.rule.category is category]
+
+
+@dataclass(frozen=True)
+class FixLine:
+    """One fix `fixer fix` made (or could not make) on the way to the reported tree."""
+
+    code: str
+    service: str | None
+    text: str                 # the fix title, or why it failed
+
+
+@dataclass(frozen=True)
+class FixSummary:
+    applied: tuple[FixLine, ...] = ()
+    failed: tuple[FixLine, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Audit:
+    compose_files: tuple[str, ...]
+    services: tuple[ServiceAudit, ...]
+    findings: tuple[Finding, ...]
+    rules: tuple[Rule, ...]
+    scores: tuple[CategoryScore, ...]
+    errors: tuple[InputError, ...] = ()
+    after: FixSummary | None = None   # set when the report is of the tree after `fixer fix`
+    unserviced: tuple[Finding, ...] = field(default=())  # findings no service owns
+
+    @property
+    def overall(self) -> Fraction | None:
+        return overall(self.scores)
+
+    def by_rule(self) -> list[tuple[Rule, list[Finding]]]:
+        """Finding types in category order (as the scores list them), then by code."""
+        order = {category: index for index, category in enumerate(CATEGORIES)}
+        groups: dict[str, tuple[Rule, list[Finding]]] = {}
+        for finding in self.findings:
+            groups.setdefault(finding.code, (finding.rule, []))[1].append(finding)
+        return sorted(groups.values(), key=lambda g: (order[g[0].category], g[0].code))
+
+    def with_safety(self, safety: Safety) -> list[Finding]:
+        return [f for f in self.findings if f.report.safety is safety]
+
+
+def audited_names(ws: Workspace, findings: Sequence[Finding]) -> list[str]:
+    """The services fixer builds (compose `build:`) and any other service a finding names (an
+    image service whose `depends_on` is wrong, say), in compose order."""
+    named = {f.report.service for f in findings if f.report.service}
+    in_compose = dict.fromkeys(s.name for s in ws.services()
+                               if s.get("build") is not None or s.name in named)
+    return list(in_compose) + sorted(named - set(in_compose))
+
+
+def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule],
+                after: FixSummary | None = None) -> Audit:
+    names = audited_names(ws, findings)
+    grouped: dict[str, list[Finding]] = {name: [] for name in names}
+    for finding in findings:
+        if finding.report.service in grouped:
+            grouped[finding.report.service].append(finding)
+    services = tuple(ServiceAudit(name, tuple(grouped[name])) for name in names)
+    files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
+    return Audit(
+        compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
+        scores=tuple(category_scores(grouped, rules)), errors=tuple(ws.errors), after=after,
+        unserviced=tuple(f for f in findings if not f.report.service))

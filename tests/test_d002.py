@@ -1,0 +1,129 @@
+"""D002 shell-form-cmd: shell-form CMD/ENTRYPOINT of the final stage become exec form."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from support import run_cli
+
+COMPOSE = "services:\n  api:\n    build: ./api\n"
+HEAD = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+
+
+def make_repo(root: Path, dockerfile: str, compose: str = COMPOSE) -> Path:
+    (root / "api" / "app").mkdir(parents=True)
+    (root / "api" / "app" / "main.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
+    (root / "api" / "Dockerfile").write_bytes(dockerfile.encode())
+    (root / "docker-compose.yml").write_text(compose)
+    return root
+
+
+def fixed(root: Path, *args: str) -> str:
+    code, _, err = run_cli("fix", "--apply", root, "--select", "D002", *args)
+    assert code in (0, 1), err
+    return (root / "api" / "Dockerfile").read_bytes().decode()
+
+
+def finding(root: Path) -> dict[str, object]:
+    _, out, _ = run_cli("check", root, "--select", "D002", "--format", "json")
+    found = json.loads(out)["findings"]
+    assert len(found) == 1, found
+    return dict(found[0])
+
+
+@pytest.mark.parametrize(("before", "after", "args"), [
+    pytest.param("CMD uvicorn app.main:app --port 8000\n",
+                 'CMD ["uvicorn", "app.main:app", "--port", "8000"]\n', (), id="plain"),
+    pytest.param("CMD exec uvicorn app.main:app\n", 'CMD ["uvicorn", "app.main:app"]\n', (),
+                 id="exec-prefix-dropped"),
+    pytest.param("entrypoint uvicorn app.main:app\n", 'entrypoint ["uvicorn", "app.main:app"]\n',
+                 (), id="keyword-case-kept"),
+    pytest.param("CMD uvicorn app.main:app --root-path '/a b' --x \"q\\\"\"\n",
+                 'CMD ["uvicorn", "app.main:app", "--root-path", "/a b", "--x", "q\\""]\n', (),
+                 id="quotes-unquoted-as-sh-does"),
+    pytest.param("CMD uvicorn app.main:app --port $PORT\n",
+                 'CMD ["sh", "-c", "exec uvicorn app.main:app --port $PORT"]\n',
+                 ("--unsafe-fixes",), id="variable"),
+    pytest.param("CMD APP_ENV=prod uvicorn app.main:app\n",
+                 'CMD ["sh", "-c", "APP_ENV=prod exec uvicorn app.main:app"]\n',
+                 ("--unsafe-fixes",), id="assignment-prefix"),
+    pytest.param("CMD alembic upgrade head; uvicorn app.main:app\n",
+                 'CMD ["sh", "-c", "alembic upgrade head; exec uvicorn app.main:app"]\n',
+                 ("--unsafe-fixes",), id="sequence-exec-last"),
+    pytest.param("CMD uvicorn app.main:app || sleep 5\n",
+                 'CMD ["sh", "-c", "uvicorn app.main:app || sleep 5"]\n',
+                 ("--unsafe-fixes",), id="or-keeps-shell"),
+    pytest.param('SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nCMD uvicorn app.main:app > /tmp/log\n',
+                 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
+                 'CMD ["/bin/bash", "-o", "pipefail", "-c", "exec uvicorn app.main:app > /tmp/log"]\n',
+                 ("--unsafe-fixes",), id="stage-shell"),
+    pytest.param("CMD uvicorn \\\n  app.main:app\n", 'CMD ["uvicorn", \\\n  "app.main:app"]\n', (),
+                 id="continuation-keeps-lines"),
+    pytest.param("CMD uvicorn app.main:app\\\n--reload\n", 'CMD ["uvicorn", "app.main:app--reload"]\n',
+                 (), id="word-joined-across-lines"),
+])
+def test_d002_fixes(tmp_path: Path, before: str, after: str, args: tuple[str, ...]) -> None:
+    repo = make_repo(tmp_path, HEAD + before)
+    assert fixed(repo, *args) == HEAD + after
+
+
+@pytest.mark.parametrize(("dockerfile", "compose"), [
+    pytest.param(HEAD + 'CMD ["uvicorn", "app.main:app"]\n', COMPOSE, id="exec-form"),
+    pytest.param(HEAD + 'CMD ["sh", "-c", "uvicorn app.main:app --port ${PORT:-8000}"]\n', COMPOSE,
+                 id="sh-c-wrapper"),
+    pytest.param("FROM python:3.12-slim AS base\nCMD echo base\nFROM base\nCMD [\"python\"]\n",
+                 COMPOSE, id="shell-form-in-an-earlier-stage"),
+    pytest.param(HEAD + "CMD uvicorn app.main:app --port $PORT\n", COMPOSE,
+                 id="unsafe-needs-the-flag"),
+    pytest.param(HEAD + "ENTRYPOINT uvicorn app.main:app\n",
+                 COMPOSE + "    command: --port 9000\n", id="entrypoint-with-compose-command"),
+    pytest.param(HEAD + "FROM python:3.12-slim AS test\nCMD pytest -q\n",
+                 "services:\n  api:\n    build:\n      context: ./api\n      target: missing\n",
+                 id="target-names-no-stage"),
+])
+def test_d002_noop(tmp_path: Path, dockerfile: str, compose: str) -> None:
+    repo = make_repo(tmp_path, dockerfile, compose)
+    assert run_cli("fix", repo, "--select", "D002")[:2] == (0, "")
+
+
+def test_safety_follows_what_exec_form_changes(tmp_path: Path) -> None:
+    plain = make_repo(tmp_path / "a", HEAD + "CMD uvicorn app.main:app\n")
+    assert finding(plain)["fix"] == {"safety": "safe", "title": "Use exec form"}
+    assert finding(plain)["line"] == 4
+    variable = make_repo(tmp_path / "b", HEAD + "CMD uvicorn app.main:app --port $PORT\n")
+    assert finding(variable)["fix"]["safety"] == "unsafe"  # type: ignore[index]
+    combined = make_repo(tmp_path / "c", HEAD + 'ENTRYPOINT ["/entry.sh"]\nCMD uvicorn app.main:app\n')
+    assert finding(combined)["fix"]["safety"] == "unsafe"  # type: ignore[index]
+    windows = make_repo(tmp_path / "d", HEAD + 'SHELL ["powershell", "-Command"]\nCMD uvicorn $env:X\n')
+    assert finding(windows)["fix"] is None
+
+
+@pytest.mark.parametrize("command", [
+    "uvicorn app.main:app --host 0.0.0.0",
+    "python -c \"print('x y')\" 'a\\b' c\\ d",
+    "gunicorn \"app.main:create_app()\" -b '0.0.0.0:80' --log-config \"C:\\\\logs\\\\x.ini\"",
+    "echo \"a\\\\b\\$c\" '$HOME' \"don't\"",
+])
+def test_exec_form_runs_the_argv_the_shell_ran(tmp_path: Path, command: str) -> None:
+    """The real /bin/sh splits the shell-form command into the same words as the JSON array."""
+    repo = make_repo(tmp_path, HEAD + f"CMD {command}\n")
+    line = fixed(repo).splitlines()[-1]
+    assert line.startswith("CMD [")
+    argv = json.loads(line[len("CMD "):])
+    shell = subprocess.run(["/bin/sh", "-c", f"printf '%s\\0' {command}"], capture_output=True,
+                           text=True, check=True, timeout=10)
+    assert argv == shell.stdout.split("\0")[:-1]
+
+
+def test_crlf_bom_and_multiline_comment_hoisted(tmp_path: Path) -> None:
+    before = "\ufeffFROM python:3.12-slim\r\nCMD cd /app && \\\r\n    # start\r\n    uvicorn app.main:app\r\n"
+    repo = make_repo(tmp_path, before)
+    raw = (repo / "api" / "Dockerfile").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    after = fixed(repo, "--unsafe-fixes")
+    assert after == ("\ufeffFROM python:3.12-slim\r\n# start\r\n"
+                     'CMD ["sh", "-c", "cd /app && exec uvicorn app.main:app"]\r\n')
