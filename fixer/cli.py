@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from fixer import engine
+from fixer import configfile, engine, suppress
 from fixer.config import Config
+from fixer.output import color, github, sarif
 from fixer.output import diff as diff_output
 from fixer.output.apply import write_changes
 from fixer.output.findings import display_path, error_lines, json_document, text_lines
@@ -64,59 +65,96 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("path", default=".")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", default="text",
+              type=click.Choice(["text", "json", "markdown", "sarif", "github"]))
 @select_option
 @ignore_option
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]), default="compose")
-@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]),
-              default="install")
+@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]))
+@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
+@click.option("--show-unused-suppressions", is_flag=True,
+              help="Report `# fixer: ignore[...]` comments that suppress nothing.")
+@color.no_color_option
+@click.option("--diff-filter", metavar="DIFF",
+              help="Only findings on lines/files this unified diff adds (a file, or - for stdin).")
 def check(path: str, fmt: str, select: str | None, ignore: str | None, exit_zero: bool,
-          port_source: str, healthcheck_strategy: str) -> int:
+          port_source: str | None, healthcheck_strategy: str | None, diff_filter: str | None,
+          show_unused_suppressions: bool) -> int:
     """Report findings; write nothing."""
-    rules = _rules(select, ignore)
-    config = Config(port_source=port_source, healthcheck_strategy=healthcheck_strategy)
-    ws = Workspace.load(Tree(FolderSource(_root(path))), config)
-    findings = engine.check(ws, rules)
+    root = _root(path)
+    settings = configfile.settings(root, path, select=select, ignore=ignore,
+                                   port_source=port_source,
+                                   healthcheck_strategy=healthcheck_strategy)
+    rules = _rules(settings.select, settings.ignore)
+    ws = Workspace.load(Tree(FolderSource(root)), settings.config)
+    with color.progress(rules, sum(1 for _ in ws.services()), "Checking") as steps:
+        findings = engine.check(ws, steps)
+    if diff_filter is not None:
+        findings = _diff_filtered(findings, diff_filter, Path(path))
     if fmt == "json":
         click.echo(json_document(findings, ws.errors), nl=False)
+    elif fmt == "markdown":
+        from fixer.report import markdown_report
+        click.echo(markdown_report(ws, findings, rules), nl=False)
+    elif fmt == "sarif":
+        click.echo(sarif.document(ws, findings, rules, root, ws.errors), nl=False)
+    elif fmt == "github":
+        for line in github.lines(findings, ws.errors, path):
+            click.echo(line)
     else:
         for line in text_lines(findings, path):
-            click.echo(line)
+            click.echo(color.finding(line))
         for line in error_lines(ws.errors, path):
             _echo_err(line)
-        _echo_err(_check_summary(findings, len(ws.errors)))
+        _echo_err(_check_summary(findings, len(ws.errors), len(ws.suppressed)))
+    unused = suppress.unused_lines(ws, rules, discover(), path) if show_unused_suppressions else []
+    for line in unused:
+        click.echo(line, err=fmt != "text")
     if ws.errors:
         return EXIT_ERROR
-    return EXIT_FOUND if findings and not exit_zero else EXIT_CLEAN
+    return EXIT_FOUND if (findings or unused) and not exit_zero else EXIT_CLEAN
+
+
+def _diff_filtered(findings: list[Finding], source: str, root: Path) -> list[Finding]:
+    from fixer import difffilter
+    try:
+        return difffilter.only_changed(findings, source, root)
+    except difffilter.DiffFilterError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 @cli.command()
 @click.argument("path", default=".")
 @click.option("--apply", "apply_", is_flag=True, help="Write the fixes into the working tree.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
+              help="Also apply fixes that may change behaviour.")
 @select_option
 @ignore_option
-@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]), default="compose",
+@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]),
               help="Which side of a port mismatch is right.")
 @click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]),
-              default="install", help="Install curl/wget, or rewrite healthchecks to Python.")
-@click.option("--postgres-image", default="postgres:17-alpine", show_default=True,
+              help="Install curl/wget, or rewrite healthchecks to Python.")
+@click.option("--postgres-image", show_default="postgres:17-alpine",
               help="Image of a database service fixer adds.")
+@color.no_color_option
 @click.option("--branch", help="Make branch NAME with one commit per fix (from CI).")
 @click.option("--base", default="HEAD", show_default=True, help="Commit the branch starts from.")
 @click.option("--push", "push_remote", metavar="REMOTE", help="Push the branch to REMOTE.")
 @click.option("--pr-body", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a pull-request description (markdown) to this file.")
 @click.option("--author", help='Commit author, "Name <email>" (default: git config, else fixer).')
-def fix(path: str, apply_: bool, unsafe_fixes: bool, select: str | None, ignore: str | None,
-        port_source: str, healthcheck_strategy: str, postgres_image: str, branch: str | None,
-        base: str, push_remote: str | None, pr_body: Path | None, author: str | None) -> int:
+def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
+        ignore: str | None, port_source: str | None, healthcheck_strategy: str | None,
+        postgres_image: str | None, branch: str | None, base: str, push_remote: str | None,
+        pr_body: Path | None, author: str | None) -> int:
     """Fix findings: print a unified diff, write it with --apply, or commit it with --branch."""
     root = _root(path)
-    rules = _rules(select, ignore)
-    config = Config(port_source=port_source, unsafe_fixes=unsafe_fixes,
-                    healthcheck_strategy=healthcheck_strategy, postgres_image=postgres_image)
+    settings = configfile.settings(root, path, select=select, ignore=ignore,
+                                   unsafe_fixes=unsafe_fixes, port_source=port_source,
+                                   healthcheck_strategy=healthcheck_strategy,
+                                   postgres_image=postgres_image)
+    rules = _rules(settings.select, settings.ignore)
+    config = settings.config
     if branch is not None:
         if apply_:
             raise UsageProblem("--apply and --branch do not go together")
@@ -129,7 +167,7 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool, select: str | None, ignore:
     if apply_ and not result.errors:
         write_changes(root, changes)
     elif not apply_:
-        sys.stdout.write(diff_output.render(changes, result.tree.mode))
+        sys.stdout.write(color.diff(diff_output.render(changes, result.tree.mode)))
     _summarize(result, path, apply_)
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
@@ -163,9 +201,10 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'es' if word.endswith('x') else 's'}"
 
 
-def _check_summary(findings: Sequence[Finding], errors: int) -> str:
+def _check_summary(findings: Sequence[Finding], errors: int, suppressed: int = 0) -> str:
+    hidden = f" {suppressed} suppressed." if suppressed else ""
     if not findings and not errors:
-        return "All checks passed."
+        return "All checks passed." + hidden
     safe = sum(1 for f in findings if f.report.safety is Safety.SAFE)
     unsafe = sum(1 for f in findings if f.report.safety is Safety.UNSAFE)
     parts = [f"{safe} fixable with `fixer fix`"] if safe else []
@@ -174,7 +213,7 @@ def _check_summary(findings: Sequence[Finding], errors: int) -> str:
     parts += [f"{manual} to fix by hand"] if manual else []
     found = f"Found {_plural(len(findings), 'finding')}" if findings else "No findings"
     text = found + (f" ({', '.join(parts)})" if parts else "")
-    return text + (f"; {_plural(errors, 'error')} in the input." if errors else ".")
+    return text + (f"; {_plural(errors, 'error')} in the input." if errors else ".") + hidden
 
 
 def _summarize(result: engine.FixResult, path: str, applied: bool) -> None:
@@ -213,7 +252,7 @@ def rules_command(fmt: str) -> int:
         return EXIT_CLEAN
     for rule in rules:
         safety = " / ".join(s.value for s in rule.safety)
-        click.echo(f"{rule.code}  {rule.name:<28} {rule.category.value:<19} {safety:<22} "
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.category.value:<19} {safety:<28} "
                    f"{rule.summary}")
     return EXIT_CLEAN
 
@@ -233,6 +272,35 @@ def explain(code: str) -> int:
             click.echo(f"# {rule.code} {rule.name}\n\n{rule.doc}")
             return EXIT_CLEAN
     raise UsageProblem(f"unknown rule: {code}")
+
+
+@cli.command("report")
+@click.argument("path", default=".")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE instead of stdout.")
+@click.option("--after", is_flag=True, help="Report on the tree as `fixer fix` would leave it.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
+              help="With --after: apply unsafe fixes too.")
+@select_option
+@ignore_option
+@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]))
+@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
+def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bool | None,
+                   select: str | None, ignore: str | None, port_source: str | None,
+                   healthcheck_strategy: str | None) -> int:
+    """Write the markdown audit report (exit 0: a report is not a check)."""
+    from fixer.report import audit_report
+    root = _root(path)
+    settings = configfile.settings(root, path, select=select, ignore=ignore,
+                                   unsafe_fixes=unsafe_fixes, port_source=port_source,
+                                   healthcheck_strategy=healthcheck_strategy)
+    rules = _rules(settings.select, settings.ignore)
+    text = audit_report(Tree(FolderSource(root)), rules, settings.config, after)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    return EXIT_CLEAN
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,8 @@
-"""Options that change what rules find and how they fix (CLI flags set them)."""
+"""Options that change what rules find and how they fix.
+
+`fixer.configfile` reads them from fixer.toml or `[tool.fixer]` in pyproject.toml;
+CLI flags override what the file says.
+"""
 
 from __future__ import annotations
 
@@ -11,3 +15,17 @@ class Config:
     healthcheck_strategy: str = "install"   # "install" the tool, or rewrite to "python"
     postgres_image: str = "postgres:17-alpine"
     unsafe_fixes: bool = False
+    # Globs of repository paths fixer never reads nor edits (fixer.exclude has the syntax).
+    exclude: tuple[str, ...] = ()
+    # (service name, rule codes or prefixes) pairs: findings about that service are dropped.
+    # Tuples, not a dict, so that a Config stays hashable.
+    per_service_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Groups of compose files (repository paths, base first) read as one stack each.
+    stacks: tuple[tuple[str, ...], ...] = ()
+
+    def ignored_for(self, service: str | None) -> tuple[str, ...]:
+        """The codes (or prefixes) `per-service-ignores` turns off for this service."""
+        if service is None:
+            return ()
+        return tuple(code for name, codes in self.per_service_ignores if name == service
+                     for code in codes)

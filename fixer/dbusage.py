@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from fixer import dburl
 from fixer.envfile import interpolate, parse_env
-from fixer.services import Service, Stack
+from fixer.services import Service, Stack, env_file_paths
 from fixer.sources.compose import (
-    ComposeDoc, Value, elements, get, items, mapping_or_list, scalar, string_list,
+    ComposeDoc, Value, get, items, mapping_or_list, scalar, string_list,
 )
 from fixer.workspace import Workspace
 
@@ -57,21 +57,13 @@ def _env_lines(text: str) -> dict[str, tuple[str, int]]:
     return found
 
 
-def _env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str]) -> list[str]:
-    paths = [scalar(e) or scalar(get(e, "path")) or "" for e in elements(value)]
-    if scalar(value) is not None:
-        paths = [scalar(value) or ""]
-    folder = posixpath.dirname(doc.path)
-    return [posixpath.normpath(posixpath.join(folder, interpolate(p, dotenv))) for p in paths if p]
-
-
 def raw_environment(ws: Workspace, service: Service) -> dict[str, _Raw | None]:
     """Variable -> where its raw value is written; None when the value is decided elsewhere."""
     stack = service.stack
     dotenv_file = dotenv_path(stack)
     env: dict[str, _Raw | None] = {}
     for doc, value in service.all("env_file"):
-        for path in _env_file_paths(doc, value, stack.dotenv):
+        for path in env_file_paths(doc, value, stack.dotenv):
             file = ws.read(path)
             if file is None:
                 continue

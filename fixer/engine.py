@@ -7,13 +7,14 @@ finding is gone and nothing new appeared that fixer cannot fix in turn.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from fixer import suppress
 from fixer.config import Config
 from fixer.edits import Edit, EditConflict
 from fixer.errors import InputError
-from fixer.rule import Finding, Rule, Safety
+from fixer.rule import REVEALS_SERVICE, Finding, Rule, Safety
 from fixer.tree import Tree
 from fixer.workspace import Workspace
 
@@ -42,15 +43,23 @@ class FixResult:
     problems: list[str] = field(default_factory=list)   # did not converge, rule crashes
 
 
-def check(ws: Workspace, rules: Sequence[Rule]) -> list[Finding]:
-    """Every rule over the workspace, findings in file order. A crashing rule is an error."""
+def _revealed(fixed: Finding, new: Finding, edits: Sequence[Edit]) -> bool:
+    """A finding the fix revealed rather than caused: on the service the fix made
+    visible, in a file the fix did not touch."""
+    return bool(fixed.report.data.get(REVEALS_SERVICE)) and \
+        new.report.service == fixed.report.service and new.path not in {e.path for e in edits}
+
+
+def check(ws: Workspace, rules: Iterable[Rule]) -> list[Finding]:
+    """Every rule over the workspace, findings in file order. A crashing rule is an error.
+    Suppressed findings are left out (kept in ws.suppressed): they are neither shown nor fixed."""
     findings: list[Finding] = []
     for rule in rules:
         try:
             findings.extend(rule.detect(ws))
         except InputError as exc:
             ws.errors.append(exc)
-    return sorted(findings, key=Finding.sort_key)
+    return suppress.apply(ws, sorted(findings, key=Finding.sort_key))
 
 
 def allowed(finding: Finding, config: Config) -> bool:
@@ -114,7 +123,8 @@ def _try_fix(ws: Workspace, findings: list[Finding], finding: Finding, rules: Se
     if finding.fingerprint in prints:
         return FailedFix(finding, "the finding is still there after the fix")
     before = {f.fingerprint for f in findings}
-    introduced = [f for f in new_findings if f.fingerprint not in before and not allowed(f, config)]
+    introduced = [f for f in new_findings if f.fingerprint not in before
+                  and not allowed(f, config) and not _revealed(finding, f, edits)]
     if introduced:
         first = introduced[0]
         return FailedFix(finding, f"the fix would introduce {first.code} ({first.message})")

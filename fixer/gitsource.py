@@ -5,6 +5,7 @@ committed, never from uncommitted files in the working tree.
 from __future__ import annotations
 
 import stat
+from collections.abc import Iterator
 
 import git
 
@@ -23,11 +24,7 @@ class CommitSource:
     def _index(self) -> dict[str, git.Blob]:
         if self._blobs is None:
             root = self.commit.tree / self.prefix if self.prefix else self.commit.tree
-            self._blobs = {}
-            for item in root.traverse(prune=lambda i, _d: i.type == "tree" and i.name in SKIPPED_DIRS):
-                if isinstance(item, git.Blob) and not stat.S_ISLNK(item.mode):
-                    relative = item.path[len(self.prefix) + 1:] if self.prefix else item.path
-                    self._blobs[relative] = item
+            self._blobs = dict(_files(root, ""))
         return self._blobs
 
     def paths(self) -> list[str]:
@@ -39,3 +36,14 @@ class CommitSource:
 
     def mode(self, path: str) -> int:
         return stat.S_IMODE(self._index()[path].mode)
+
+
+def _files(tree: git.Tree, folder: str) -> Iterator[tuple[str, git.Blob]]:
+    """(path below the walk's root, blob) of regular files; symlinks and submodules are
+    left out as FolderSource leaves them, and so are the folders it skips."""
+    for blob in tree.blobs:
+        if not stat.S_ISLNK(blob.mode):
+            yield folder + blob.name, blob
+    for sub in tree.trees:
+        if sub.name not in SKIPPED_DIRS:
+            yield from _files(sub, f"{folder}{sub.name}/")

@@ -21,8 +21,8 @@ from fixer.sources.dockerfile import Dockerfile, Stage
 
 HEALTH_TOOLS = ("curl", "wget")
 _DEBIAN_RELEASES = ("bookworm", "bullseye", "buster", "trixie", "stretch")
-_PYTHON_LIKE = ("python", "tiangolo/uvicorn-gunicorn-fastapi", "tiangolo/uvicorn-gunicorn",
-                "ghcr.io/astral-sh/uv")
+# Images built on the official python ones (same tags, same variants).
+_PYTHON_LIKE = ("python", "tiangolo/uvicorn-gunicorn-fastapi", "tiangolo/uvicorn-gunicorn")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Family:
         return self.name != "unknown"
 
 
-DEBIAN = Family("debian", "Debian/Ubuntu slim", "apt", frozenset())
+DEBIAN = Family("debian", "Debian/Ubuntu", "apt", frozenset())
 ALPINE = Family("alpine", "Alpine", "apk", frozenset({"wget"}))
 FULL_PYTHON = Family("python", "full Debian", "apt", frozenset(HEALTH_TOOLS), "python")
 DISTROLESS = Family("distroless", "distroless", None, frozenset())
@@ -60,7 +60,7 @@ def classify(image: str) -> Family:
         return DEBIAN
     if name == "buildpack-deps":
         return Family("debian", "buildpack-deps", "apt", frozenset(HEALTH_TOOLS))
-    if is_python and name != "ghcr.io/astral-sh/uv" and "$" not in tag and \
+    if is_python and "$" not in tag and \
             (variant == "" or variant in _DEBIAN_RELEASES or tag in _DEBIAN_RELEASES):
         return FULL_PYTHON
     return UNKNOWN

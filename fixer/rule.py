@@ -31,6 +31,13 @@ class Category(str, Enum):
     COMPOSE = "Docker Compose"
 
 
+# Report.data key: the fix makes the service visible to the other rules (S001 pointing
+# compose at the real Dockerfile); their findings on it were there before, not introduced.
+REVEALS_SERVICE = "reveals_service"
+
+# A rule module may set FIX_ORDER lower to have its fixes applied before the others'.
+DEFAULT_FIX_ORDER = 100
+
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
 
@@ -80,11 +87,12 @@ class Finding:
         return (self.report.path, self.report.line, self.report.column, self.rule.code,
                 self.report.subject)
 
-    def fix_order(self) -> tuple[str, str, int, int, str]:
-        """Fix order: by rule code, then position, so a fix sees its rule's view of the
-        tree before later rules change it (D001 compares copies before P001 edits them)."""
-        return (self.rule.code, self.report.path, self.report.line, self.report.column,
-                self.report.subject)
+    def fix_order(self) -> tuple[int, str, str, int, int, str]:
+        """Fix order: the rule's FIX_ORDER, then its code, then position. Rules that settle
+        what other fixes build on (the listen port) go first, so a C004 healthcheck probes
+        the port P001 has just made the app listen on, not the stale one."""
+        return (self.rule.fix_order, self.rule.code, self.report.path, self.report.line,
+                self.report.column, self.report.subject)
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,7 @@ class Rule:
     detect_fn: Callable[[Workspace], Iterable[Report]] = field(repr=False)
     fix_fn: Callable[[Workspace, Finding], Sequence[Edit]] | None = field(repr=False)
     default: bool = True
+    fix_order: int = DEFAULT_FIX_ORDER
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -108,6 +117,7 @@ class Rule:
             safety=tuple(safety) if isinstance(safety, (tuple, list)) else (safety,),
             doc=(module.__doc__ or "").strip(), detect_fn=module.detect,
             fix_fn=getattr(module, "fix", None), default=getattr(module, "DEFAULT", True),
+            fix_order=getattr(module, "FIX_ORDER", DEFAULT_FIX_ORDER),
         )
 
     @property

@@ -83,7 +83,7 @@ class Service:
         """env_file values, then `environment` over them, interpolated from the stack's .env."""
         env: dict[str, str] = {}
         for doc, value in self.all("env_file"):
-            for path in _env_file_paths(doc, value, self.stack.dotenv):
+            for path in env_file_paths(doc, value, self.stack.dotenv):
                 if tree.exists(path):
                     env.update(parse_env(tree.read(path).text))
         for _doc, value in self.all("environment"):
@@ -105,7 +105,7 @@ class Service:
         return found
 
 
-def _env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str]) -> list[str]:
+def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str]) -> list[str]:
     # short form: a path or a list of paths; long form: a list of {path, required}
     paths = [scalar(e) or scalar(get(e, "path")) or "" for e in elements(value)]
     if scalar(value) is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from fixer.sources.compose import ComposeDoc, Value, get
 
@@ -39,16 +39,34 @@ def _is_standalone(service: Value) -> bool:
     return not hasattr(build.node, "value") or isinstance(build.node.value, str)
 
 
-def group_stacks(docs: Iterable[ComposeDoc]) -> list[list[ComposeDoc]]:
-    """Files grouped into stacks, each in load order (base first)."""
+def group_stacks(docs: Iterable[ComposeDoc],
+                 configured: Sequence[Sequence[str]] = ()) -> list[list[ComposeDoc]]:
+    """Files grouped into stacks, each in load order (base first).
+
+    `configured` (the `stacks` option) names groups of files to read as one stack each,
+    in the order given; the files it names take no part in the grouping by folder.
+    """
+    files = list(docs)
+    stacks = _configured_stacks(files, configured)
+    grouped = {doc.path for stack in stacks for doc in stack}
     by_folder: dict[str, dict[str, ComposeDoc]] = {}
-    for doc in docs:
-        if doc.services:
+    for doc in files:
+        if doc.services and doc.path not in grouped:
             folder, name = posixpath.split(doc.path)
             by_folder.setdefault(folder, {})[name] = doc
-    stacks: list[list[ComposeDoc]] = []
     for folder in sorted(by_folder):
         stacks.extend(_folder_stacks(by_folder[folder]))
+    return stacks
+
+
+def _configured_stacks(docs: list[ComposeDoc],
+                       configured: Sequence[Sequence[str]]) -> list[list[ComposeDoc]]:
+    by_path = {doc.path: doc for doc in docs}
+    stacks: list[list[ComposeDoc]] = []
+    for group in configured:
+        members = [by_path[path] for path in group if path in by_path]
+        if members:
+            stacks.append(members)
     return stacks
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from fixer import listen
+from fixer import exclude, listen
 from fixer.config import Config
 from fixer.envfile import parse_env
 from fixer.errors import InputError
@@ -21,6 +21,9 @@ from fixer.sources import compose, dockerfile
 from fixer.stacks import group_stacks, is_compose_name
 from fixer.textfile import TextFile
 from fixer.tree import Tree
+
+if TYPE_CHECKING:
+    from fixer.rule import Finding
 
 T = TypeVar("T")
 _PARSED: dict[tuple[str, str, str], object] = {}  # (kind, path, text) -> parse result
@@ -49,12 +52,14 @@ class Workspace:
     stacks: list[Stack] = field(default_factory=list)
     compose_docs: dict[str, compose.ComposeDoc] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)  # by `# fixer: ignore[...]`
 
     @classmethod
     def load(cls, tree: Tree, config: Config | None = None) -> Workspace:
-        ws = cls(tree, config or Config())
+        config = config or Config()
+        ws = cls(exclude.hide(tree, config.exclude), config)
         ws._load_compose()
-        for docs in group_stacks(ws.compose_docs.values()):
+        for docs in group_stacks(ws.compose_docs.values(), config.stacks):
             ws.stacks.append(ws._build_stack(docs))
         return ws
 

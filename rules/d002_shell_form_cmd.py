@@ -84,14 +84,15 @@ def _stage_shell(dockerfile: Dockerfile, stage: Stage, before: Instruction) -> t
     return DEFAULT_SHELL
 
 
-def _combination_risk(services: list[Service], stage: Stage, kind: str) -> str | None:
+def _combination_risk(services: list[Service], dockerfile: Dockerfile, stage: Stage,
+                      kind: str) -> str | None:
     if kind == "ENTRYPOINT":
         if stage.find("CMD"):
             return "an exec-form ENTRYPOINT appends the stage's CMD, which shell form ignored"
         if any(s.command() is not None for s in services):
             return "an exec-form ENTRYPOINT appends compose `command:`, which shell form ignored"
         return None
-    if stage.find("ENTRYPOINT"):
+    if any(link.find("ENTRYPOINT") for link in chain(dockerfile, stage)):  # own or inherited
         return "the CMD is passed to the ENTRYPOINT as arguments, which exec form changes"
     return None
 
@@ -107,7 +108,7 @@ def _report(services: list[Service], dockerfile: Dockerfile, stage: Stage,
     shell = _stage_shell(dockerfile, stage, instruction)
     if features and not POSIX_SHELLS.match(shell[0]):
         return Report(message=message, **base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
-    risk = _combination_risk(services, stage, kind)
+    risk = _combination_risk(services, dockerfile, stage, kind)
     if features:
         why = f"it uses shell features ({', '.join(features)})"
         return Report(message=message, **base, safety=Safety.UNSAFE,

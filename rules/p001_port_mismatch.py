@@ -59,6 +59,8 @@ CODE = "P001"
 NAME = "port-mismatch"
 CATEGORY = Category.PORTS
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
+# Port fixes go first: healthchecks and EXPOSE that other rules write use the listen port.
+FIX_ORDER = 10
 
 
 def detect(ws: Workspace) -> Iterator[Report]:

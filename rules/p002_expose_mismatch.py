@@ -47,6 +47,8 @@ CODE = "P002"
 NAME = "expose-mismatch"
 CATEGORY = Category.PORTS
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
+# After P001, which may move the listen port, and before rules that read EXPOSE.
+FIX_ORDER = 11
 
 
 def detect(ws: Workspace) -> Iterator[Report]:

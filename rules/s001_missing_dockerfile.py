@@ -49,7 +49,7 @@ from fixer.dockerfile_template import find_app, fleet_base, render
 from fixer.edits import CreateFile, Edit
 from fixer.errors import InputError
 from fixer.ports import container_ports
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import REVEALS_SERVICE, Category, Finding, Report, Safety
 from fixer.services import Build, Service, resolve_build
 from fixer.sources.compose import get
 from fixer.workspace import Workspace
@@ -106,7 +106,9 @@ def _report(ws: Workspace, service: Service, build: Build) -> Report:
         _edits, reason = reference_edit(service, build, _relative(build, variants[0]))
         if reason is not None:
             return Report(**base, reason=reason)
-        return Report(**base, safety=Safety.SAFE,
+        # Once compose names the real file, the service's other rules see it for the
+        # first time: what they find was there before, revealed, not introduced.
+        return Report(**base, safety=Safety.SAFE, data={REVEALS_SERVICE: True},
                       fix_title=f"Point compose at {variants[0]} (the name differs in case)")
     if find_app(ws.tree, build.context) is None:
         return Report(**base, reason="no app/main.py, main.py or src/main.py in the build "

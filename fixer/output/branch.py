@@ -62,9 +62,18 @@ def commit_message(fix: AppliedFix) -> str:
     return "\n".join([commit_subject(fix), "", *body, "", *trailers]) + "\n"
 
 
+def _message(commit: git.Commit) -> str:
+    message = commit.message
+    return message if isinstance(message, str) else message.decode("utf-8", "replace")
+
+
+def subject_of(commit: git.Commit) -> str:
+    return _message(commit).split("\n", 1)[0]
+
+
 def is_fixer_commit(commit: git.Commit) -> bool:
     """Both of fixer's trailers in the message's last paragraph (its trailer block)."""
-    message = commit.message if isinstance(commit.message, str) else commit.message.decode()
+    message = _message(commit)
     paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
     if len(paragraphs) < 2:
         return False
@@ -104,7 +113,7 @@ def refuse_foreign(repo: git.Repo, tip: git.Commit, base: git.Commit, label: str
         if not is_fixer_commit(commit):
             raise BranchRefused(
                 f"{label} has commit {commit.hexsha[:12]} that fixer did not make "
-                f"({commit.summary!r}); refusing to overwrite it")
+                f"({subject_of(commit)!r}); refusing to overwrite it")
 
 
 def author_from(repo: git.Repo, spec: str | None) -> git.Actor:

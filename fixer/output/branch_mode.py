@@ -15,6 +15,7 @@ from fixer.gitsource import CommitSource
 from fixer.output import prbody
 from fixer.output.branch import (
     BranchRefused, MadeCommit, author_from, check_existing, commit_date, make_commits, set_branch,
+    subject_of,
 )
 from fixer.output.push import check_remote, push_branch
 from fixer.rule import Rule
@@ -40,7 +41,9 @@ def open_repo(root: Path) -> tuple[git.Repo, str]:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise BranchError(f"{root}: not inside a git repository") from None
-    top = Path(repo.working_tree_dir or ".").resolve()
+    if repo.working_tree_dir is None:
+        raise BranchError(f"{root}: a bare repository; run fixer in a clone")
+    top = Path(repo.working_tree_dir).resolve()
     prefix = os.path.relpath(root.resolve(), top)
     return repo, "" if prefix == "." else Path(prefix).as_posix()
 
@@ -70,7 +73,7 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
     made = make_commits(repo, base, prefix, result.applied, author, commit_date())
     set_branch(repo, request.name, made[-1].commit, old_tip)
     for item in made:
-        say(f"{item.commit.hexsha[:12]} {item.commit.summary}")
+        say(f"{item.commit.hexsha[:12]} {subject_of(item.commit)}")
     if request.push:
         push_branch(repo, request.push, request.name, remote_tip)
         say(f"pushed {request.name} to {request.push}")

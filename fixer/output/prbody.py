@@ -3,9 +3,9 @@ a summary table, then per commit what changed, why, and its diff statistics."""
 
 from __future__ import annotations
 
-import unidiff
+from unidiff.patch import PatchSet
 
-from fixer.output.branch import MadeCommit, fix_paths
+from fixer.output.branch import MadeCommit, fix_paths, subject_of
 from fixer.output.diff import file_diff
 from fixer.rule import Finding
 
@@ -19,7 +19,7 @@ def diff_stats(made: MadeCommit) -> list[tuple[str, int, int]]:
         old = fix.before.read(path) if fix.before.exists(path) else None
         new = fix.after.read(path) if fix.after.exists(path) else None
         text += file_diff(path, old, new)
-    return [(p.path, p.added, p.removed) for p in unidiff.PatchSet(text)]
+    return [(p.path, p.added, p.removed) for p in PatchSet(text)]
 
 
 def _cell(text: str) -> str:
@@ -44,7 +44,7 @@ def _summary(made: list[MadeCommit]) -> list[str]:
 
 def _section(number: int, item: MadeCommit) -> list[str]:
     finding = item.fix.finding
-    lines = ["", f"### {number}. {item.commit.summary}", "",
+    lines = ["", f"### {number}. {subject_of(item.commit)}", "",
              f"Commit {item.commit.hexsha[:12]}, rule {finding.code} `{finding.rule.name}` "
              f"(`fixer explain {finding.code}`).", "",
              f"**What changed:** {finding.report.fix_title or finding.message}", "",

@@ -10,7 +10,7 @@ from fixer.output.branch import refuse_foreign
 
 
 def remote_tip(repo: git.Repo, remote: str, name: str) -> str | None:
-    listing = repo.git.ls_remote(remote, f"refs/heads/{name}")
+    listing = str(repo.git.ls_remote(remote, f"refs/heads/{name}"))
     return listing.split()[0] if listing.strip() else None
 
 

@@ -63,19 +63,45 @@ def stack_diagram(ws: Workspace) -> str:
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class _StackView:
+    """What the diagram needs to know about one stack's databases."""
+
+    stack: Stack
+    uses: list[dbusage.UrlUse]
+    answering: dict[str, str]     # a name containers may call -> the service answering to it
+    missing: set[str]             # PostgreSQL hosts no service answers to
+
+    @classmethod
+    def of(cls, ws: Workspace, stack: Stack) -> _StackView:
+        answering = {alias: service.name for service in stack.services.values()
+                     for alias in service.names()}
+        uses = [u for u in dbusage.postgres_uses(ws, stack)
+                if u.host and not u.url.host_is_loopback]
+        return cls(stack, uses, answering, set(dbusage.missing_hosts(ws, stack)))
+
+    def databases(self) -> set[str]:
+        """Services that are PostgreSQL: by image, or because a URL points at them."""
+        found = {s.name for s in self.stack.services.values() if _is_postgres(s)}
+        return found | {self.answering[u.host] for u in self.uses if u.host in self.answering}
+
+
 def _stack_lines(ws: Workspace, stack: Stack, ids: _Ids) -> Iterator[str]:
-    scope = stack.name
-    databases = _database_targets(stack)
+    view = _StackView.of(ws, stack)
+    databases = view.databases()
     for service in stack.services.values():
-        node_id = ids.get("svc", scope, service.name)
-        shape = "[(%s)]" if service.name in databases or _is_postgres(service) else "[%s]"
-        css = ":::database" if "(" in shape else ""
-        yield f"  {node_id}{shape % label(service.name, *_details(service))}{css}"
+        node_id = ids.get("svc", stack.name, service.name)
+        text = label(service.name, *_details(service))
+        if service.name in databases:
+            yield f"  {node_id}[({text})]:::database"
+        else:
+            yield f"  {node_id}[{text}]"
         for published in _published(service):
             yield f"  {HOST_ID} -->|{label(published)}| {node_id}"
+    drawn: set[str] = set()
+    yield from _database_lines(view, ids, drawn)
     for service in stack.services.values():
-        yield from _dependency_lines(stack, service, ids)
-    yield from _database_lines(ws, stack, ids)
+        yield from _dependency_lines(view, service, ids, drawn)
 
 
 def _details(service: Service) -> list[str]:
@@ -104,40 +130,48 @@ def _published(service: Service) -> list[str]:
     return found
 
 
-def _dependency_lines(stack: Stack, service: Service, ids: _Ids) -> Iterator[str]:
-    source = ids.get("svc", stack.name, service.name)
+def _dependency_lines(view: _StackView, service: Service, ids: _Ids,
+                      drawn: set[str]) -> Iterator[str]:
+    scope = view.stack.name
+    source = ids.get("svc", scope, service.name)
     for dependency in dependencies(service):
-        target = ids.get("svc", stack.name, dependency.name)
-        if dependency.name not in stack.services:
-            yield f"  {target}[{label(dependency.name, 'not defined')}]:::missing"
+        name = dependency.name
+        if name in view.stack.services:
+            target = ids.get("svc", scope, name)
+        elif name in view.missing:  # the database host C001 would add
+            target = ids.get("db", scope, name)
+            yield from _missing_database(view, name, target, drawn)
+        else:
+            target = ids.get("svc", scope, name)
+            if target not in drawn:
+                drawn.add(target)
+                yield f"  {target}[{label(name, 'not defined')}]:::missing"
         text = "depends_on (healthy)" if dependency.condition == HEALTHY else "depends_on"
         yield f"  {source} -.->|{label(text)}| {target}"
 
 
-def _database_targets(stack: Stack) -> dict[str, str]:
-    """Name a container may call -> the service that answers to it."""
-    return {alias: service.name for service in stack.services.values()
-            for alias in service.names()}
-
-
-def _database_lines(ws: Workspace, stack: Stack, ids: _Ids) -> Iterator[str]:
-    answering = _database_targets(stack)
-    missing = dbusage.missing_hosts(ws, stack)
-    drawn: set[str] = set()
-    for use in dbusage.postgres_uses(ws, stack):
-        if use.url.host_is_loopback or not use.host:
-            continue
-        source = ids.get("svc", stack.name, use.service.name)
-        if use.host in answering:
-            target = ids.get("svc", stack.name, answering[use.host])
+def _database_lines(view: _StackView, ids: _Ids, drawn: set[str]) -> Iterator[str]:
+    scope = view.stack.name
+    for use in view.uses:
+        source = ids.get("svc", scope, use.service.name)
+        if use.host in view.answering:
+            target = ids.get("svc", scope, view.answering[use.host])
         else:
-            target = ids.get("db", stack.name, use.host)
-            if target not in drawn:
-                drawn.add(target)
-                state = "missing: no service" if use.host in missing else "outside the stack"
-                css = "missing" if use.host in missing else "database"
-                yield f"  {target}[({label(use.host, 'PostgreSQL', state)})]:::{css}"
+            target = ids.get("db", scope, use.host)
+            yield from _missing_database(view, use.host, target, drawn)
         yield f"  {source} -->|{label(use.variable)}| {target}"
+
+
+def _missing_database(view: _StackView, host: str, node_id: str,
+                      drawn: set[str]) -> Iterator[str]:
+    """The node of a database host no service provides (or one outside the stack), once."""
+    if node_id in drawn:
+        return
+    drawn.add(node_id)
+    if host in view.missing:
+        yield f"  {node_id}[({label(host, 'PostgreSQL', 'missing: no service')})]:::missing"
+    else:
+        yield f"  {node_id}[({label(host, 'PostgreSQL', 'outside the stack')})]:::database"
 
 
 def _is_postgres(service: Service) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from fixer.errors import InputError
@@ -50,22 +50,29 @@ class Audit:
     scores: tuple[CategoryScore, ...]
     errors: tuple[InputError, ...] = ()
     after: FixSummary | None = None   # set when the report is of the tree after `fixer fix`
-    unserviced: tuple[Finding, ...] = field(default=())  # findings no service owns
 
     @property
     def overall(self) -> Fraction | None:
         return overall(self.scores)
 
     def by_rule(self) -> list[tuple[Rule, list[Finding]]]:
-        """Finding types in category order (as the scores list them), then by code."""
-        order = {category: index for index, category in enumerate(CATEGORIES)}
-        groups: dict[str, tuple[Rule, list[Finding]]] = {}
-        for finding in self.findings:
-            groups.setdefault(finding.code, (finding.rule, []))[1].append(finding)
-        return sorted(groups.values(), key=lambda g: (order[g[0].category], g[0].code))
+        return group_by_rule(self.findings)
 
     def with_safety(self, safety: Safety) -> list[Finding]:
         return [f for f in self.findings if f.report.safety is safety]
+
+
+def category_order(finding: Finding) -> tuple[int, str, tuple[str, int, int, str, str]]:
+    """Category (in the scores' order), then code, then position."""
+    return CATEGORIES.index(finding.rule.category), finding.code, finding.sort_key()
+
+
+def group_by_rule(findings: Sequence[Finding]) -> list[tuple[Rule, list[Finding]]]:
+    """Finding types in category order (as the scores list them), then by code."""
+    groups: dict[str, tuple[Rule, list[Finding]]] = {}
+    for finding in findings:
+        groups.setdefault(finding.code, (finding.rule, []))[1].append(finding)
+    return sorted(groups.values(), key=lambda group: category_order(group[1][0])[:2])
 
 
 def audited_names(ws: Workspace, findings: Sequence[Finding]) -> list[str]:
@@ -84,9 +91,9 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     for finding in findings:
         if finding.report.service in grouped:
             grouped[finding.report.service].append(finding)
-    services = tuple(ServiceAudit(name, tuple(grouped[name])) for name in names)
+    services = tuple(ServiceAudit(name, tuple(sorted(grouped[name], key=category_order)))
+                     for name in names)
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
-        scores=tuple(category_scores(grouped, rules)), errors=tuple(ws.errors), after=after,
-        unserviced=tuple(f for f in findings if not f.report.service))
+        scores=tuple(category_scores(grouped, rules)), errors=tuple(ws.errors), after=after)

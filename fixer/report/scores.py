@@ -1,9 +1,10 @@
 """Compliance scores: per category, the share of audited services with no finding in it.
 
 Category score = 100 × (audited services with no finding of that category) / (audited
-services). A category none of whose rules ran has no score. Overall = the mean of the
-scored categories. Percentages are rounded half up to a whole number only for display,
-so the overall score is the mean of the exact category shares, not of rounded ones.
+services). A category none of whose rules ran, or a tree with no service, has no score.
+Overall = the mean of the scored categories. Percentages are rounded half up to a whole
+number only for display, so the overall score is the mean of the exact category shares,
+not of rounded ones.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ CATEGORIES: tuple[Category, ...] = tuple(Category)
 FORMULA = (
     "Each category's score is the share of audited services (the compose services fixer "
     "builds, plus any service a finding names) that have no finding of that category's rules, "
-    "as a percentage. A category whose rules were not run has no score. The overall score is "
-    "the mean of the scored categories' exact shares. Scores are rounded half up to a whole "
-    "percent for display.")
+    "as a percentage. A category whose rules were not run, or a tree with no service, has no "
+    "score. The overall score is the mean of the scored categories' exact shares. Scores are "
+    "rounded half up to a whole percent for display.")
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,11 @@ class CategoryScore:
 
     @property
     def share(self) -> Fraction | None:
-        """The exact share of passing services; None when the category was not checked.
-        With no service at all there is nothing to fail: full marks."""
-        if not self.checked:
+        """The exact share of passing services; None when the category was not checked or
+        there is no service to score (an empty tree is not a compliant one)."""
+        if not self.checked or not self.total:
             return None
-        return Fraction(self.passing, self.total) if self.total else Fraction(1)
+        return Fraction(self.passing, self.total)
 
 
 def category_scores(findings_by_service: Mapping[str, Iterable[Finding]],

@@ -7,7 +7,6 @@ YAML; fixes splice text at these marks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import yaml
@@ -137,7 +136,8 @@ def key_node(value: Value, key: str) -> Node | None:
         return None
     for k, _ in value.node.value:
         if k.value == key:
-            return k
+            found: Node = k
+            return found
     return None
 
 

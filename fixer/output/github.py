@@ -1,0 +1,37 @@
+"""`fixer check --format github`: GitHub Actions workflow commands, one annotation a finding.
+
+`::error file=P,line=L,col=C,title=CODE::message`. GitHub reads `%`, CR and LF as escapes in
+the message, and also `:` and `,` in property values, so those are percent-encoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fixer.errors import InputError
+from fixer.output.findings import display_path
+from fixer.rule import Finding
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(kind: str, properties: dict[str, str | int], message: str) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    return f"::{kind} {props}::{escape_data(message)}"
+
+
+def lines(findings: Sequence[Finding], errors: Sequence[InputError], prefix: str) -> list[str]:
+    """One `::error` per finding, then one per input error (fixer could not read a file)."""
+    out = [command("error", {"file": display_path(prefix, f.path), "line": f.line,
+                             "col": f.column, "title": f.code}, f.message)
+           for f in findings]
+    out += [command("error", {"file": display_path(prefix, e.path), "line": e.line,
+                              "title": "fixer: input error"}, e.message)
+            for e in errors]
+    return out

@@ -1,0 +1,86 @@
+"""docs/rules.md, rendered from the rule docstrings: `python -m fixer.ruledocs > docs/rules.md`.
+
+The docstrings are the single source: `fixer explain CODE` prints them, this page
+collects them, and a test fails when the committed page is out of date.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator, Sequence
+
+from fixer.registry import discover
+from fixer.rule import Rule
+
+GENERATED = ("<!-- Generated from the rule docstrings in rules/ by "
+             "`python -m fixer.ruledocs > docs/rules.md`. Do not edit by hand. -->")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def safety_text(rule: Rule) -> str:
+    return " / ".join(s.value for s in rule.safety)
+
+
+def anchor(rule: Rule) -> str:
+    """GitHub's anchor for the heading `## CODE name`."""
+    return f"{rule.code.lower()}-{rule.name}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render(rules: Sequence[Rule]) -> str:
+    lines = ["# Rules", "", GENERATED, ""]
+    lines += list(_table(rules))
+    off = [r.code for r in rules if not r.default]
+    if off:
+        lines += ["", f"Off by default (run only when selected by full code): {', '.join(off)}."]
+    for rule in rules:
+        lines += ["", *_rule_section(rule)]
+    return "\n".join(lines) + "\n"
+
+
+def _table(rules: Sequence[Rule]) -> Iterator[str]:
+    yield "| Code | Name | Category | Fix safety | Summary |"
+    yield "|---|---|---|---|---|"
+    for rule in rules:
+        yield (f"| [{rule.code}](#{anchor(rule)}) | {rule.name} | {rule.category.value} | "
+               f"{safety_text(rule)} | {_cell(rule.summary)} |")
+
+
+def _rule_section(rule: Rule) -> Iterator[str]:
+    yield f"## {rule.code} {rule.name}"
+    yield ""
+    yield rule.summary
+    yield ""
+    yield f"- **Category**: {rule.category.value}"
+    yield f"- **Fix safety**: {safety_text(rule)}"
+    yield f"- **On by default**: {'yes' if rule.default else f'no (`--select {rule.code}`)'}"
+    body = rule.doc.split("\n", 1)[1].strip("\n") if "\n" in rule.doc else ""
+    if body:
+        yield ""
+        yield from demote(body.splitlines())
+
+
+def demote(lines: Sequence[str]) -> Iterator[str]:
+    """The docstring's `## Section` headings one level down, under the rule's own heading;
+    lines inside code fences (a YAML comment `## ...`) are left as they are."""
+    fenced, after_heading = False, False
+    for line in lines:
+        if after_heading and line.strip():
+            yield ""  # a blank line under each heading, as markdown linters want
+        if _FENCE.match(line):
+            fenced = not fenced
+        after_heading = not fenced and line.startswith("## ")
+        yield f"#{line}" if after_heading else line
+
+
+def main() -> int:
+    sys.stdout.buffer.write(render(discover()).encode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

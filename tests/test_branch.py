@@ -1,0 +1,325 @@
+"""`fixer fix --branch NAME`: one commit per fix, written without touching the working
+tree, the index or HEAD; real git repositories in temporary folders."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from fixer import engine
+from fixer.config import Config
+from fixer.registry import choose, discover
+from fixer.tree import FolderSource, Tree
+from support import SEED_FLEET, assert_compose_accepts, copy_tree, git, init_repo, run_cli
+
+SELECT = ("--select", "P001,D001")
+AUTHOR = "Robo Fixer <robo@example.com>"
+APP = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+       'def health() -> dict[str, str]:\n    return {"status": "ok"}\n')
+COMPOSE = ('services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
+           '  api:\n    build: ./api\n    ports:\n      - "8002:8002"\n'
+           '  worker:\n    build: ./worker\n    ports:\n      - "8003:8003"\n')
+
+
+def dockerfile(port: int, newline: str = "\n") -> str:
+    lines = ["FROM python:3.12-slim", "WORKDIR /app", "COPY . .", "RUN pip install fastapi uvicorn",
+             f"EXPOSE {port}",
+             f'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "{port}"]']
+    return newline.join(lines) + newline
+
+
+def service_files(name: str, port: int, newline: str = "\n") -> dict[str, str]:
+    return {f"{name}/Dockerfile": dockerfile(port, newline), f"{name}/requirements.txt":
+            "fastapi\nuvicorn\n", f"{name}/app/__init__.py": "", f"{name}/app/main.py": APP}
+
+
+# web listens on 8000 (P001), api has a copy of its Dockerfile in app/ (D001), worker's
+# Dockerfile has CRLF line ends, is executable and listens on 8000 (P001).
+FILES = {"compose.yaml": COMPOSE, **service_files("web", 8000), **service_files("api", 8002),
+         "api/app/Dockerfile": dockerfile(8002), **service_files("worker", 8000, "\r\n")}
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode())
+    return root
+
+
+def make_repo(root: Path, files: dict[str, str] | None = None) -> Path:
+    write_files(root, FILES if files is None else files)
+    if files is None:
+        (root / "worker" / "Dockerfile").chmod(0o755)
+    init_repo(root)
+    return root
+
+
+def git_bytes(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """git's raw output (CRLF and all), for the commands support.git would decode."""
+    return subprocess.run(["git", *args], cwd=repo, input=stdin, capture_output=True,
+                          check=True, timeout=60).stdout
+
+
+def rev(repo: Path, ref: str) -> str:
+    return git(repo, "rev-parse", "--verify", "-q", ref).strip()
+
+
+def commits(repo: Path, base: str, tip: str) -> list[str]:
+    """Commits base..tip, oldest first."""
+    return git(repo, "rev-list", "--reverse", f"{base}..{tip}").split()
+
+
+def touched(repo: Path, commit: str) -> list[str]:
+    return sorted(git(repo, "diff-tree", "--no-commit-id", "--name-only", "-r", commit).split())
+
+
+def engine_fixes(root: Path, codes: list[str]) -> list[tuple[str, list[str]]]:
+    """(code, files) of each fix the engine applies, in its order."""
+    result = engine.fix(Tree(FolderSource(root)), choose(discover(), codes, None), Config())
+    return [(f.finding.code, sorted({e.path for e in f.edits})) for f in result.applied]
+
+
+def repo_state(repo: Path) -> tuple[str, bytes, str, str, str]:
+    """What fixer must leave alone: status, index bytes, HEAD's ref and sha, branches."""
+    status = git(repo, "--no-optional-locks", "status", "--porcelain", "--untracked-files=all")
+    return (status, (repo / ".git" / "index").read_bytes(),
+            git(repo, "symbolic-ref", "HEAD"), rev(repo, "HEAD"), git(repo, "branch", "--list"))
+
+
+def fix_branch(repo: Path, *args: str, name: str = "fixer/autofix") -> tuple[int, str, str]:
+    return run_cli("fix", repo, "--branch", name, *args)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo")
+
+
+def test_one_commit_per_fix_each_holding_only_its_files(repo: Path) -> None:
+    expected = engine_fixes(repo, ["P001", "D001"])
+    assert len(expected) == 3, expected
+    code, out, err = fix_branch(repo, *SELECT)
+    assert (code, out) == (1, ""), err
+    made = commits(repo, "HEAD", "fixer/autofix")
+    assert len(made) == len(expected)
+    assert git(repo, "rev-parse", f"{made[0]}^").strip() == rev(repo, "HEAD")
+    for commit, (rule, files) in zip(made, expected):
+        assert touched(repo, commit) == files
+        subject = git(repo, "log", "-1", "--format=%s", commit).strip()
+        assert re.fullmatch(rf"fix\({rule}\): \S.*", subject), subject
+        trailers = git(repo, "log", "-1", "--format=%(trailers:only,unfold)", commit)
+        assert f"Fixer-Rule: {rule}\n" in trailers
+        assert re.search(r"^Fixer-Fingerprint: [0-9a-f]{16}$", trailers, re.M), trailers
+    assert "Branch fixer/autofix: 3 commits." in err
+
+
+def test_message_has_finding_files_rationale_and_parseable_trailers(repo: Path) -> None:
+    fix_branch(repo, *SELECT)
+    first = next(c for c in commits(repo, "HEAD", "fixer/autofix")
+                 if git(repo, "log", "-1", "--format=%s", c).startswith("fix(D001)"))
+    message = git(repo, "log", "-1", "--format=%B", first)
+    subject, blank, *body = message.splitlines()
+    assert subject == "fix(D001): delete api/app/Dockerfile" and blank == ""
+    assert "api/app/Dockerfile duplicates api/Dockerfile" in message
+    assert "- api/app/Dockerfile" in body
+    assert any(line.startswith("D001 duplicate-dockerfile: ") for line in body)
+    parsed = git_bytes(repo, "interpret-trailers", "--parse", stdin=message.encode()).decode()
+    assert parsed.splitlines()[0] == "Fixer-Rule: D001"
+    assert re.fullmatch(r"Fixer-Fingerprint: [0-9a-f]{16}", parsed.splitlines()[1])
+    worker = [c for c in commits(repo, "HEAD", "fixer/autofix") if "worker" in
+              git(repo, "log", "-1", "--format=%s", c)]
+    assert len(worker) == 1, "the service is named in the subject"
+
+
+def test_fingerprint_is_stable_across_bases(repo: Path) -> None:
+    fix_branch(repo, *SELECT)
+    before = git(repo, "log", "--format=%(trailers:key=Fixer-Fingerprint,valueonly)",
+                 "HEAD..fixer/autofix")
+    (repo / "README.md").write_text("a line that moves nothing fixer looks at\n")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-q", "-m", "docs")
+    fix_branch(repo, *SELECT)
+    after = git(repo, "log", "--format=%(trailers:key=Fixer-Fingerprint,valueonly)",
+                "HEAD..fixer/autofix")
+    assert before == after and len(set(before.split())) == 3
+
+
+def test_final_tree_holds_the_bytes_fix_apply_writes(repo: Path, tmp_path: Path) -> None:
+    applied = copy_tree(repo, tmp_path / "applied")
+    assert run_cli("fix", "--apply", applied, *SELECT)[0] == 1
+    fix_branch(repo, *SELECT)
+    for path in ["web/Dockerfile", "worker/Dockerfile"]:
+        blob = git_bytes(repo, "cat-file", "blob", f"fixer/autofix:{path}")
+        assert blob == (applied / path).read_bytes()
+    assert b"\r\n" in git_bytes(repo, "cat-file", "blob", "fixer/autofix:worker/Dockerfile")
+    listing = git(repo, "ls-tree", "-r", "fixer/autofix")
+    assert re.search(r"^100755 blob \w+\tworker/Dockerfile$", listing, re.M)
+    assert "api/app/Dockerfile" not in listing and "api/Dockerfile" in listing
+
+
+def test_working_tree_index_and_head_stay_and_fixes_come_from_the_base(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    clean_code = fix_branch(repo, *SELECT, "--author", AUTHOR, name="from-clean")[0]
+    assert clean_code == 1
+    # Unstaged: the working tree already fixes web's port. Staged: a new duplicate
+    # Dockerfile (a D001 defect). Untracked: a stray file.
+    (repo / "web" / "Dockerfile").write_text(dockerfile(8001))
+    (repo / "web" / "app" / "Dockerfile").write_text(dockerfile(8000))
+    git(repo, "add", "web/app/Dockerfile")
+    (repo / "notes.txt").write_text("scratch\n")
+    before = repo_state(repo)
+    assert " M web/Dockerfile" in before[0] and "A  web/app/Dockerfile" in before[0]
+    code, _, err = fix_branch(repo, *SELECT, "--author", AUTHOR, name="from-dirty")
+    assert code == 1, err
+    after = repo_state(repo)
+    assert after[:4] == before[:4]
+    assert rev(repo, "from-dirty") == rev(repo, "from-clean")
+    assert "web/app/Dockerfile" not in git(repo, "ls-tree", "-r", "--name-only", "from-dirty")
+
+
+def test_subfolder_path_commits_paths_inside_it(tmp_path: Path) -> None:
+    root = tmp_path / "mono"
+    write_files(root / "deploy", FILES)
+    (root / "README.md").parent.mkdir(parents=True, exist_ok=True)
+    (root / "README.md").write_text("top\n")
+    init_repo(root)
+    code, _, err = run_cli("fix", root / "deploy", "--branch", "fix", *SELECT)
+    assert code == 1, err
+    files = [touched(root, c) for c in commits(root, "HEAD", "fix")]
+    assert ["deploy/api/app/Dockerfile"] in files
+    assert all(f[0].startswith("deploy/") for f in files)
+
+
+@pytest.mark.parametrize("how", ["option", "config", "default"])
+def test_author_and_committer(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              how: str) -> None:
+    # No global or user config: only what the test sets counts.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    expected = {"option": AUTHOR, "config": "Cfg Person <cfg@example.com>",
+                "default": "fixer <fixer@users.noreply.localhost>"}[how]
+    if how == "config":
+        git(repo, "config", "user.name", "Cfg Person")
+        git(repo, "config", "user.email", "cfg@example.com")
+    args = ("--author", AUTHOR) if how == "option" else ()
+    assert fix_branch(repo, *SELECT, *args)[0] == 1
+    people = git(repo, "log", "--format=%an <%ae>|%cn <%ce>", "HEAD..fixer/autofix").split("\n")
+    assert set(filter(None, people)) == {f"{expected}|{expected}"}
+
+
+def test_source_date_epoch_makes_commits_reproducible(repo: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    fix_branch(repo, *SELECT, "--author", AUTHOR, name="one")
+    fix_branch(repo, *SELECT, "--author", AUTHOR, name="two")
+    assert rev(repo, "one") == rev(repo, "two")
+    assert git(repo, "log", "-1", "--format=%at %ct", "one").split() == ["1700000000"] * 2
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000001")
+    fix_branch(repo, *SELECT, "--author", AUTHOR, name="three")
+    assert rev(repo, "three") != rev(repo, "one")
+
+
+def test_fixer_branch_is_recreated_on_a_new_base(repo: Path) -> None:
+    assert fix_branch(repo, *SELECT)[0] == 1
+    old_tip = rev(repo, "fixer/autofix")
+    (repo / "worker" / "Dockerfile").write_bytes(dockerfile(8003, "\r\n").encode())
+    git(repo, "commit", "-q", "-am", "worker listens on 8003")
+    code, _, err = fix_branch(repo, *SELECT)
+    assert code == 1, err
+    assert rev(repo, "fixer/autofix") != old_tip
+    assert len(commits(repo, "HEAD", "fixer/autofix")) == 2
+    assert git(repo, "merge-base", "HEAD", "fixer/autofix").strip() == rev(repo, "HEAD")
+
+
+def test_branch_with_a_human_commit_is_refused_and_kept(repo: Path) -> None:
+    fix_branch(repo, *SELECT)
+    git(repo, "worktree", "add", "-q", "../human", "fixer/autofix")
+    human = repo.parent / "human"
+    (human / "web" / "NOTES.md").write_text("mine\n")
+    git(human, "add", "-A")
+    git(human, "commit", "-q", "-m", "a human change")
+    git(repo, "worktree", "remove", "../human")
+    tip = rev(repo, "fixer/autofix")
+    code, _, err = fix_branch(repo, *SELECT)
+    assert code == 2
+    assert "fixer did not make" in err and "a human change" in err
+    assert rev(repo, "fixer/autofix") == tip
+
+
+def test_checked_out_branch_is_refused(repo: Path) -> None:
+    branch = git(repo, "symbolic-ref", "--short", "HEAD").strip()
+    head = rev(repo, "HEAD")
+    code, _, err = fix_branch(repo, *SELECT, name=branch)
+    assert code == 2 and "checked out" in err
+    assert rev(repo, "HEAD") == head
+
+
+def test_nothing_to_fix_makes_no_branch(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "clean", {"compose.yaml": COMPOSE.split("  api:")[0],
+                                          **service_files("web", 8001)})
+    code, out, err = fix_branch(repo, *SELECT)
+    assert (code, out) == (0, ""), err
+    assert "was not created" in err
+    assert git(repo, "branch", "--list", "fixer/autofix") == ""
+
+
+def test_base_option_starts_the_branch_elsewhere(repo: Path) -> None:
+    first = rev(repo, "HEAD")
+    git(repo, "rm", "-q", "api/app/Dockerfile")
+    git(repo, "commit", "-q", "-m", "drop the copy")
+    assert fix_branch(repo, *SELECT)[0] == 1
+    assert len(commits(repo, "HEAD", "fixer/autofix")) == 2
+    assert fix_branch(repo, *SELECT, "--base", first, name="old")[0] == 1
+    assert git(repo, "rev-parse", f"{commits(repo, first, 'old')[0]}^").strip() == first
+    assert len(commits(repo, first, "old")) == 3
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--base", "no-such-ref"), "no such commit"),
+    (("--author", "nobody"), "Name <email>"),
+    (("--apply",), "do not go together"),
+], ids=["bad-base", "bad-author", "apply-and-branch"])
+def test_bad_requests_exit_2(repo: Path, args: tuple[str, ...], message: str) -> None:
+    code, _, err = fix_branch(repo, *args)
+    assert code == 2 and message in err, err
+    assert git(repo, "branch", "--list", "fixer/autofix") == ""
+
+
+def test_outside_a_repository_exits_2(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "plain", FILES)
+    code, _, err = fix_branch(folder, *SELECT)
+    assert code == 2 and "not inside a git repository" in err
+
+
+def test_invalid_branch_name_exits_2(repo: Path) -> None:
+    code, _, err = fix_branch(repo, *SELECT, name="bad..name")
+    assert code == 2 and "not a valid branch name" in err
+
+
+def test_seed_fleet_branch_has_one_commit_per_fix_and_each_commit_is_valid(
+        tmp_path: Path) -> None:
+    repo = copy_tree(SEED_FLEET, tmp_path / "fleet")
+    init_repo(repo)
+    code, _, err = run_cli("fix", repo)
+    count = int(re.search(r"Would apply (\d+) fix", err).group(1))  # type: ignore[union-attr]
+    assert code == 1 and count > 10, err
+    code, _, err = run_cli("fix", repo, "--branch", "fixer/autofix")
+    assert code == 1, err
+    made = commits(repo, "HEAD", "fixer/autofix")
+    assert len(made) == count
+    worktree = tmp_path / "checkout"
+    git(repo, "worktree", "add", "-q", str(worktree), "fixer/autofix")
+    code, out, err = run_cli("check", worktree)
+    assert (code, out) == (0, ""), out + err
+    for commit in made:
+        folder = tmp_path / f"at-{commit[:12]}"
+        with tarfile.open(fileobj=io.BytesIO(git_bytes(repo, "archive", commit))) as archive:
+            archive.extractall(folder, filter="data")
+        assert_compose_accepts(folder)

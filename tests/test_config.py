@@ -1,0 +1,211 @@
+"""Configuration: fixer.toml or [tool.fixer] in pyproject.toml, validated, with CLI flags over it;
+exclude globs, per-service-ignores and configured stacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fixer.exclude import PathFilter
+from support import run_cli
+
+COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
+DOCKERFILE = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 8000\n'
+              'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+APP = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+       'def health() -> dict[str, str]:\n    return {"status": "ok"}\n')
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for path, content in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode())
+    return root
+
+
+def web_tree(root: Path, folder: str = "web", compose: str = COMPOSE,
+             **files: str) -> Path:
+    """One service `web`: compose claims 8001, the app listens on 8000 (P001, and C004)."""
+    base = {"compose.yaml": compose.replace("./web", f"./{folder}"),
+            f"{folder}/Dockerfile": DOCKERFILE, f"{folder}/app/__init__.py": "",
+            f"{folder}/app/main.py": APP, f"{folder}/requirements.txt": "fastapi\nuvicorn\n"}
+    base.update(files)
+    return write_tree(root, base)
+
+
+def codes(root: Path, *args: str) -> list[str]:
+    code, out, err = run_cli("check", root, "--format", "json", *args)
+    assert code in (0, 1), err
+    return [f["code"] for f in json.loads(out)["findings"]]
+
+
+# -- where the configuration comes from ----------------------------------------------------------
+
+
+def test_pyproject_tool_fixer_selects_rules(tmp_path: Path) -> None:
+    web_tree(tmp_path)
+    assert codes(tmp_path) == ["C004", "P001"]
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.fixer]\n'
+                                             'select = ["P001"]\n')
+    assert codes(tmp_path) == ["P001"]
+
+
+def test_fixer_toml_wins_over_pyproject(tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"pyproject.toml": '[tool.fixer]\nselect = ["P001"]\n',
+                          "fixer.toml": 'select = ["C004"]\n'})
+    assert codes(tmp_path) == ["C004"]
+
+
+def test_a_pyproject_without_tool_fixer_is_no_configuration(tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"pyproject.toml": '[tool.ruff]\nline-length = 99\n'})
+    assert codes(tmp_path) == ["C004", "P001"]
+
+
+def test_cli_flags_override_the_file(tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"fixer.toml": 'select = ["P001"]\nignore = ["C"]\n'})
+    assert codes(tmp_path, "--select", "C004") == []          # config's ignore still applies
+    assert codes(tmp_path, "--select", "C004", "--ignore", "P") == ["C004"]
+
+
+def test_port_source_from_the_file_and_overridden_on_the_cli(tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"fixer.toml": 'port-source = "dockerfile"\n'})
+    _, diff, _ = run_cli("fix", tmp_path, "--select", "P001")
+    assert "+++ b/compose.yaml" in diff and "web/Dockerfile" not in diff
+    _, diff, _ = run_cli("fix", tmp_path, "--select", "P001", "--port-source", "compose")
+    assert "+++ b/web/Dockerfile" in diff and "compose.yaml" not in diff
+
+
+def test_unsafe_fixes_from_the_file_and_no_unsafe_fixes_flag(tmp_path: Path) -> None:
+    # S003: uvicorn is not in requirements.txt; adding it is an unsafe fix.
+    web_tree(tmp_path, **{"web/requirements.txt": "fastapi\n"})
+    _, diff, _ = run_cli("fix", tmp_path, "--select", "S003")
+    assert diff == ""
+    (tmp_path / "fixer.toml").write_text("unsafe-fixes = true\n")
+    _, diff, _ = run_cli("fix", tmp_path, "--select", "S003")
+    assert "+uvicorn" in diff
+    _, diff, _ = run_cli("fix", tmp_path, "--select", "S003", "--no-unsafe-fixes")
+    assert diff == ""
+
+
+def test_postgres_image_from_the_file(tmp_path: Path) -> None:
+    compose = COMPOSE.replace("    ports:", "    environment:\n"
+                              "      DATABASE_URL: postgresql://app:pw@db:5432/app\n    ports:")
+    web_tree(tmp_path, compose=compose, **{"fixer.toml": 'postgres-image = "postgres:16"\n'})
+    _, diff, _ = run_cli("fix", tmp_path, "--select", "C001")
+    assert "image: postgres:16" in diff
+    _, diff, _ = run_cli("fix", tmp_path, "--select", "C001", "--postgres-image", "pg:1")
+    assert "image: pg:1" in diff and "postgres:16" not in diff
+
+
+# -- errors name the file, the line and the key --------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("pyproject.toml", '[project]\nname = "x"\n\n[tool.fixer]\nselect = ["P001"]\nselec = []\n',
+     'pyproject.toml:6: [tool.fixer] unknown key "selec"'),
+    ("fixer.toml", '# settings\nunsafe-fixes = "yes"\n',
+     'fixer.toml:2: "unsafe-fixes" must be true or false, not "yes"'),
+    ("fixer.toml", 'port-source = "both"\n',
+     'fixer.toml:1: "port-source" must be one of compose, dockerfile, not "both"'),
+    ("fixer.toml", 'select = "P001"\n',
+     'fixer.toml:1: "select" must be a list of strings, not "P001"'),
+    ("fixer.toml", 'ignore = ["P001", "X999"]\n',
+     'fixer.toml:1: "ignore": unknown rule code X999'),
+    ("fixer.toml", 'exclude = ["a"]\n\n[per-service-ignores]\nweb = ["P001"]\napi = "P"\n',
+     'fixer.toml:5: "per-service-ignores.api" must be a list of strings, not "P"'),
+    ("fixer.toml", 'stacks = [["compose.yaml", "compose.prod.yaml"]]\n',
+     'fixer.toml:1: "stacks": no compose file compose.prod.yaml'),
+    ("fixer.toml", 'stacks = ["compose.yaml"]\n',
+     'fixer.toml:1: "stacks" must be a list of non-empty lists of compose files'),
+    ("pyproject.toml", '[tool]\nfixer = 3\n', "pyproject.toml:2: [tool.fixer] must be a table"),
+    ("fixer.toml", 'select = [\n', "fixer.toml: invalid TOML"),
+])
+def test_a_bad_configuration_is_an_error_naming_file_line_and_key(
+        tmp_path: Path, name: str, text: str, expected: str) -> None:
+    web_tree(tmp_path, **{name: text})
+    for command in ("check", "fix"):
+        code, out, err = run_cli(command, tmp_path)
+        assert code == 2 and out == ""
+        assert f"{tmp_path}/{expected}" in err
+
+
+def test_error_path_is_shown_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    web_tree(tmp_path, **{"pyproject.toml": "[tool.fixer]\nselec = []\n"})
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli("check")
+    assert code == 2 and 'pyproject.toml:2: [tool.fixer] unknown key "selec"' in err
+    assert str(tmp_path) not in err
+
+
+# -- exclude -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("pattern", "path", "excluded"), [
+    ("legacy", "legacy/compose.yaml", True),
+    ("legacy/", "legacy/svc/Dockerfile", True),
+    ("legacy/**", "legacy/svc/Dockerfile", True),
+    ("legacy/**", "legacy2/compose.yaml", False),
+    ("legacy", "new/legacy/compose.yaml", True),       # no slash: a name at any depth
+    ("svc/legacy", "new/svc/legacy/x.py", False),       # with a slash: from the root
+    ("*.gen.yml", "a/b/docker-compose.gen.yml", True),
+    ("a/*/Dockerfile", "a/b/Dockerfile", True),
+    ("a/*/Dockerfile", "a/b/c/Dockerfile", False),
+    ("**/fixtures/*.yaml", "tests/x/fixtures/compose.yaml", True),
+    ("**/fixtures/*.yaml", "fixtures/compose.yaml", True),
+    ("svc[12]", "svc1/app.py", True),
+    ("svc[!12]", "svc1/app.py", False),
+    ("./deploy/", "deploy/compose.yaml", True),
+])
+def test_exclude_glob_syntax(pattern: str, path: str, excluded: bool) -> None:
+    assert PathFilter([pattern]).excluded(path) is excluded
+
+
+def test_excluded_compose_files_are_not_read(tmp_path: Path) -> None:
+    web_tree(tmp_path)
+    write_tree(tmp_path, {"legacy/compose.yaml": "services:\n  a: [\n"})  # broken YAML
+    code, _, err = run_cli("check", tmp_path, "--select", "P001")
+    assert code == 2 and "legacy/compose.yaml" in err
+    (tmp_path / "fixer.toml").write_text('exclude = ["legacy"]\n')
+    code, out, err = run_cli("check", tmp_path, "--select", "P001")
+    assert code == 1 and "legacy" not in out + err
+
+
+def test_a_service_whose_folder_is_excluded_is_left_alone(tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"fixer.toml": 'exclude = ["web/"]\n'})
+    assert codes(tmp_path, "--select", "ALL") == []   # no S001 for a hidden Dockerfile
+    code, diff, _ = run_cli("fix", tmp_path, "--select", "ALL", "--unsafe-fixes")
+    assert code == 0 and diff == ""
+
+
+# -- per-service-ignores and stacks --------------------------------------------------------------
+
+
+def test_per_service_ignores_drop_codes_for_that_service_only(tmp_path: Path) -> None:
+    compose = COMPOSE + '  api:\n    build: ./api\n    ports:\n      - "9001:9001"\n'
+    web_tree(tmp_path, compose=compose)
+    write_tree(tmp_path, {f"api/{p.name}": p.read_text() for p in (tmp_path / "web").iterdir()
+                          if p.is_file()} | {"api/app/main.py": APP, "api/app/__init__.py": ""})
+    assert codes(tmp_path, "--select", "P001") == ["P001", "P001"]
+    (tmp_path / "fixer.toml").write_text('[per-service-ignores]\nweb = ["P"]\n')
+    code, out, _ = run_cli("check", tmp_path, "--select", "P001", "--format", "json")
+    assert [f["service"] for f in json.loads(out)["findings"]] == ["api"]
+    _, diff, _ = run_cli("fix", tmp_path, "--select", "P001")
+    assert "api/Dockerfile" in diff and "web/Dockerfile" not in diff
+
+
+def test_configured_stacks_merge_files_compose_would_not_group(tmp_path: Path) -> None:
+    # The ports overlay has neither image nor build: alone it is never read.
+    base = "services:\n  web:\n    build: ./web\n"
+    overlay = 'services:\n  web:\n    ports:\n      - "8001:8001"\n'
+    web_tree(tmp_path, **{"deploy/docker-compose.base.yml": base.replace("./web", "../web"),
+                          "deploy/docker-compose.ports.yml": overlay})
+    (tmp_path / "compose.yaml").unlink()
+    assert codes(tmp_path, "--select", "P001") == []
+    (tmp_path / "fixer.toml").write_text(
+        'stacks = [["deploy/docker-compose.base.yml", "./deploy/docker-compose.ports.yml"]]\n')
+    code, out, _ = run_cli("check", tmp_path, "--select", "P001", "--format", "json")
+    [finding] = json.loads(out)["findings"]
+    assert finding["path"] == "deploy/docker-compose.ports.yml" and finding["service"] == "web"

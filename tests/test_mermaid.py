@@ -1,0 +1,146 @@
+"""The stack diagram: what it draws, and that it is Mermaid flowchart syntax GitHub renders.
+
+The syntax check is structural (every line one of the statement forms the diagram uses,
+quoted labels, safe ids, defined endpoints). During development the same outputs were
+also accepted by mermaid 11's own parser (`mermaid.parse` under jsdom); that parser is
+180 MB of npm packages, too heavy to be a test dependency.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fixer import engine
+from fixer.config import Config
+from fixer.registry import choose, discover
+from fixer.report.mermaid import label, stack_diagram
+from fixer.tree import FolderSource, Tree
+from fixer.workspace import Workspace
+from support import SEED_FLEET
+
+ID = r"[A-Za-z][A-Za-z0-9_]*"
+LABEL = r'"[^"\n]*"'
+NODE = re.compile(rf'(?P<id>{ID})(?:\[{LABEL}\]|\[\({LABEL}\)\]|\(\[{LABEL}\]\))'
+                  rf'(?::::(?P<cls>{ID}))?')
+EDGE = re.compile(rf"(?P<a>{ID}) (?:-->|-\.->)\|{LABEL}\| (?P<b>{ID})")
+SUBGRAPH = re.compile(rf"subgraph {ID}\[{LABEL}\]")
+CLASSDEF = re.compile(rf"classDef (?P<name>{ID}) [\w#:,.-]+(?: [\w#:,.-]+)*")
+KEYWORDS = {"end", "graph", "flowchart", "subgraph", "style", "class", "classdef", "click",
+            "linkstyle", "direction", "default"}
+
+
+def assert_valid_flowchart(text: str) -> None:
+    lines = text.rstrip("\n").split("\n")
+    assert re.fullmatch(r"flowchart (TB|TD|LR|RL|BT)", lines[0]), lines[0]
+    nodes, classes, used_classes, endpoints, depth = set(), set(), set(), set(), 0
+    for line in (raw.strip() for raw in lines[1:]):
+        if node := NODE.fullmatch(line):
+            nodes.add(node["id"])
+            if node["cls"]:
+                used_classes.add(node["cls"])
+        elif edge := EDGE.fullmatch(line):
+            endpoints |= {edge["a"], edge["b"]}
+        elif SUBGRAPH.fullmatch(line):
+            depth += 1
+        elif line == "end":
+            depth -= 1
+            assert depth >= 0, "`end` without `subgraph`"
+        elif classdef := CLASSDEF.fullmatch(line):
+            classes.add(classdef["name"])
+        else:
+            raise AssertionError(f"not a flowchart statement: {line!r}")
+    assert depth == 0, "unclosed subgraph"
+    assert not {n.lower() for n in nodes} & KEYWORDS, "a node id is a Mermaid keyword"
+    assert endpoints <= nodes, f"edges to undefined nodes: {endpoints - nodes}"
+    assert used_classes <= classes, f"undefined classes: {used_classes - classes}"
+    for quoted in re.findall(LABEL, text):
+        assert not re.search(r"[<>]", quoted.replace("<br/>", "")), quoted
+
+
+def diagram_of(root: Path) -> str:
+    return stack_diagram(Workspace.load(Tree(FolderSource(root))))
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
+def test_the_checker_rejects_what_mermaid_rejects() -> None:
+    assert_valid_flowchart('flowchart TB\n  a["x"]\n  b["y"]\n  a -->|"p"| b\n')
+    for bad in ('flowchart TB\n  a[x y]\n', 'flowchart TB\n  a["x"y"]\n',
+                'flowchart TB\n  end["x"]\n', 'flowchart TB\n  a["x"]\n  a --> b\n',
+                'flowchart TB\n  subgraph s["x"]\n', 'flowchart TB\n  a["<b>x</b>"]\n'):
+        try:
+            assert_valid_flowchart(bad)
+        except AssertionError:
+            continue
+        raise AssertionError(f"accepted {bad!r}")
+
+
+def test_seed_fleet_services_ports_dependencies_and_the_missing_database() -> None:
+    text = diagram_of(SEED_FLEET)
+    assert_valid_flowchart(text)
+    for service, published in [("gateway_service", "8080:8080"), ("auth_service", "8001:8001"),
+                               ("usage_service", "8004:8000"),
+                               ("notification_service", "8005:8000")]:
+        assert f'  svc_{service}["{service}<br/>listens on 8000"]\n' in text
+        assert f'  host -->|"{published}"| svc_{service}\n' in text
+    assert '  svc_gateway_service -.->|"depends_on"| svc_auth_service\n' in text
+    assert '  db_db[("db<br/>PostgreSQL<br/>missing: no service")]:::missing\n' in text
+    users = re.findall(r'svc_(\w+) -->\|"DATABASE_URL"\| db_db', text)
+    assert sorted(users) == ["auth_service", "billing_service", "invoice_service",
+                             "usage_service"]
+
+
+def test_after_the_fixes_the_database_is_a_service_everyone_waits_for() -> None:
+    result = engine.fix(Tree(FolderSource(SEED_FLEET)), choose(discover(), None, None), Config())
+    text = stack_diagram(Workspace.load(result.tree))
+    assert_valid_flowchart(text)
+    assert ":::missing" not in text
+    assert '  svc_db[("db<br/>image postgres:17-alpine")]:::database\n' in text
+    assert '  svc_auth_service -.->|"depends_on (healthy)"| svc_db\n' in text
+    assert '  svc_gateway_service["gateway_service<br/>listens on 8080"]\n' in text
+
+
+def test_odd_names_get_safe_distinct_ids_and_escaped_labels(tmp_path: Path) -> None:
+    compose = (
+        "services:\n"
+        "  end:\n    image: nginx\n    depends_on: [my-svc, ghost]\n"
+        "  my-svc:\n    image: 'ex\"ample'\n    ports:\n      - \"${WEB_PORT:-8080}:8000\"\n"
+        "      - target: 8000\n        published: 9000\n    expose: ['7000']\n"
+        "    environment:\n      DATABASE_URL: postgresql://u:p@store:5432/d\n"
+        "      OTHER_URL: postgresql://u:p@db.example.com/d\n"
+        "      LOCAL_URL: postgresql://u:p@localhost/d\n"
+        "  my_svc:\n    build: ./nothing-here\n"
+        "  store:\n    image: postgres:16\n")
+    text = diagram_of(write(tmp_path, {"compose.yaml": compose}))
+    assert_valid_flowchart(text)
+    assert '  svc_end["end<br/>image nginx"]\n' in text
+    assert '  svc_my_svc["my-svc<br/>image ex#quot;ample<br/>expose 7000"]\n' in text
+    assert '  svc_my_svc_2["my_svc<br/>no Dockerfile"]\n' in text
+    assert '  host -->|"${WEB_PORT:-8080}:8000"| svc_my_svc\n' in text
+    assert '  host -->|"9000:8000"| svc_my_svc\n' in text
+    assert '  svc_store[("store<br/>image postgres:16")]:::database\n' in text
+    assert '  svc_my_svc -->|"DATABASE_URL"| svc_store\n' in text
+    assert ('  db_db_example_com[("db.example.com<br/>PostgreSQL<br/>outside the stack")]'
+            ":::database\n") in text
+    assert "LOCAL_URL" not in text  # the container's own loopback: no database to draw
+    assert '  svc_ghost["ghost<br/>not defined"]:::missing\n' in text
+    assert '  svc_end -.->|"depends_on"| svc_ghost\n' in text
+
+
+def test_each_stack_is_a_subgraph(tmp_path: Path) -> None:
+    root = write(tmp_path, {"one/compose.yaml": "services:\n  api:\n    image: a\n",
+                            "two/compose.yaml": "services:\n  api:\n    image: b\n"})
+    text = diagram_of(root)
+    assert_valid_flowchart(text)
+    assert '  subgraph stack_1["one/compose.yaml"]\n    svc_api["api<br/>image a"]\n' in text
+    assert '  subgraph stack_2["two/compose.yaml"]\n    svc_api_2["api<br/>image b"]\n' in text
+
+
+def test_label_quotes_and_escapes() -> None:
+    assert label("a", 'say "hi" <b>') == '"a<br/>say #quot;hi#quot; #lt;b#gt;"'

@@ -1,0 +1,85 @@
+"""`fixer fix --branch NAME --pr-body FILE`: the pull-request text matches the commits made."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from support import SEED_FLEET, copy_tree, git, init_repo, run_cli
+from test_branch import SELECT, commits, make_repo, touched
+
+ROW = re.compile(r"^\| (\d+) \| (\w+) \| ([^|]+) \| (.+) \| ([\w-]+) \|$", re.M)
+STAT = re.compile(r"^- `([^`]+)`: \+(\d+) -(\d+)$", re.M)
+
+
+def sections(body: str) -> dict[str, str]:
+    """Commit sha (12) -> its section of the body."""
+    parts = re.split(r"^### \d+\. ", body, flags=re.M)[1:]
+    found = {}
+    for part in parts:
+        sha = re.search(r"^Commit ([0-9a-f]{12}),", part, re.M)
+        assert sha is not None, part
+        found[sha.group(1)] = part
+    return found
+
+
+def numstat(repo: Path, commit: str) -> set[tuple[str, int, int]]:
+    rows = git(repo, "diff", "--numstat", f"{commit}^", commit).splitlines()
+    return {(path, int(added), int(removed))
+            for added, removed, path in (row.split("\t") for row in rows)}
+
+
+def test_table_row_per_commit_with_code_service_file_safety(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    body_file = tmp_path / "pr.md"
+    code, _, err = run_cli("fix", repo, "--branch", "fix", "--pr-body", body_file, *SELECT)
+    assert code == 1, err
+    body = body_file.read_text()
+    made = commits(repo, "HEAD", "fix")
+    rows = ROW.findall(body)
+    assert [int(r[0]) for r in rows] == list(range(1, len(made) + 1))
+    for commit, (_, rule, service, files, safety) in zip(made, rows):
+        trailer = git(repo, "log", "-1", "--format=%(trailers:key=Fixer-Rule,valueonly)", commit)
+        assert rule == trailer.strip()
+        assert re.findall(r"`([^`]+)`", files) == touched(repo, commit)
+        assert service in {"web", "api", "worker"} and safety == "safe"
+    # the engine's fix order: port rules (FIX_ORDER 10) before D001
+    assert [r[2] for r in rows] == ["web", "worker", "api"]
+    parts = sections(body)
+    assert list(parts) == [c[:12] for c in made]
+    for commit, part in zip(made, parts.values()):
+        subject = git(repo, "log", "-1", "--format=%s", commit).strip()
+        assert part.startswith(subject + "\n")
+        assert "**What changed:** " in part and "**Why:** " in part
+    assert "Published ports forward to nothing" in body, "the rule's why is quoted"
+
+
+def test_diff_statistics_match_git_numstat(tmp_path: Path) -> None:
+    repo = copy_tree(SEED_FLEET, tmp_path / "fleet")
+    init_repo(repo)
+    body_file = tmp_path / "pr.md"
+    assert run_cli("fix", repo, "--branch", "fix", "--pr-body", body_file)[0] == 1
+    parts = sections(body_file.read_text())
+    made = commits(repo, "HEAD", "fix")
+    assert len(parts) == len(made)
+    kinds = set()
+    for commit in made:
+        stats = {(p, int(a), int(r)) for p, a, r in STAT.findall(parts[commit[:12]])}
+        assert stats == numstat(repo, commit), commit
+        kinds |= {"added" if r == 0 else "removed" if a == 0 else "changed" for _, a, r in stats}
+    assert kinds == {"added", "removed", "changed"}, "all kinds of change were compared"
+
+
+def test_no_body_when_nothing_to_fix(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    body_file = tmp_path / "pr.md"
+    code, _, err = run_cli("fix", repo, "--branch", "fix", "--pr-body", body_file,
+                           "--select", "S001")
+    assert code == 0, err
+    assert not body_file.exists()
+
+
+def test_pr_body_needs_branch(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    code, _, err = run_cli("fix", repo, "--pr-body", tmp_path / "pr.md")
+    assert code == 2 and "need --branch" in err

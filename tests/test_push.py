@@ -1,0 +1,89 @@
+"""`fixer fix --branch NAME --push REMOTE` against a real local bare repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support import git, run_cli
+from test_branch import SELECT, dockerfile, make_repo, rev
+
+BRANCH = "fixer/autofix"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository whose `origin` is a bare repository holding main and a `release` branch."""
+    repo = make_repo(tmp_path / "repo")
+    git(repo, "branch", "-M", "main")
+    git(repo, "branch", "release")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-q", "origin", "main", "release")
+    return repo
+
+
+def remote_dir(repo: Path) -> Path:
+    return repo.parent / "remote.git"
+
+
+def remote_refs(repo: Path) -> dict[str, str]:
+    listing = git(remote_dir(repo), "for-each-ref", "--format=%(refname) %(objectname)")
+    return dict(line.split() for line in listing.splitlines())
+
+
+def push(repo: Path, *args: str) -> tuple[int, str, str]:
+    return run_cli("fix", repo, "--branch", BRANCH, "--push", "origin", *SELECT, *args)
+
+
+def test_push_creates_the_remote_branch(repo: Path) -> None:
+    before = remote_refs(repo)
+    code, _, err = push(repo)
+    assert code == 1, err
+    after = remote_refs(repo)
+    assert after[f"refs/heads/{BRANCH}"] == rev(repo, BRANCH)
+    count = git(remote_dir(repo), "rev-list", "--count", f"main..{BRANCH}").strip()
+    assert count == "3"
+    assert {k: v for k, v in after.items() if k != f"refs/heads/{BRANCH}"} == before
+    assert f"pushed {BRANCH} to origin" in err
+
+
+def test_push_recreates_fixers_own_branch_on_a_new_base(repo: Path) -> None:
+    assert push(repo)[0] == 1
+    first_tip = remote_refs(repo)[f"refs/heads/{BRANCH}"]
+    (repo / "web" / "Dockerfile").write_text(dockerfile(8001))
+    git(repo, "commit", "-q", "-am", "web listens on 8001")
+    git(repo, "push", "-q", "origin", "main")
+    # A fresh CI clone: no local fix branch, only the remote one fixer pushed before.
+    git(repo, "branch", "-D", BRANCH)
+    code, _, err = push(repo)
+    assert code == 1, err
+    tip = remote_refs(repo)[f"refs/heads/{BRANCH}"]
+    assert tip != first_tip and tip == rev(repo, BRANCH)
+    assert git(remote_dir(repo), "rev-list", "--count", f"main..{BRANCH}").strip() == "2"
+    assert git(remote_dir(repo), "merge-base", "main", BRANCH).strip() == rev(repo, "main")
+
+
+def test_remote_branch_with_a_human_commit_is_refused(repo: Path, tmp_path: Path) -> None:
+    assert push(repo)[0] == 1
+    human = tmp_path / "human"
+    git(tmp_path, "clone", "-q", "-b", BRANCH, str(remote_dir(repo)), str(human))
+    (human / "NOTES.md").write_text("reviewed by a human\n")
+    git(human, "add", "NOTES.md")
+    git(human, "commit", "-q", "-m", "review notes")
+    git(human, "push", "-q", "origin", BRANCH)
+    remote_before = remote_refs(repo)
+    git(repo, "branch", "-D", BRANCH)
+    code, _, err = push(repo)
+    assert code == 2
+    assert f"origin/{BRANCH} has commit" in err and "review notes" in err
+    assert remote_refs(repo) == remote_before
+    assert git(repo, "branch", "--list", BRANCH) == "", "refused before the local branch"
+
+
+def test_unknown_remote_exits_2(repo: Path) -> None:
+    code, _, err = run_cli("fix", repo, "--branch", BRANCH, "--push", "nowhere", *SELECT)
+    assert code == 2 and "git ls-remote failed" in err, err
+    assert git(repo, "branch", "--list", BRANCH) == ""

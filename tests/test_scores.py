@@ -1,0 +1,137 @@
+"""Compliance scores: the formula on hand-made findings, rounding, and on a small real tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from fixer.report.scores import CATEGORIES, category_scores, overall, percent
+from fixer.rule import Category, Finding, Report, Rule, Safety
+from support import run_cli
+
+
+def _no_reports(_ws: object) -> Iterator[Report]:
+    return iter(())
+
+
+def rule(code: str, category: Category) -> Rule:
+    return Rule(code=code, name=f"rule-{code.lower()}", category=category, safety=(Safety.SAFE,),
+                doc=f"Rule {code}.", detect_fn=_no_reports, fix_fn=None)
+
+
+STRUCTURE, PORTS = rule("S900", Category.STRUCTURE), rule("P900", Category.PORTS)
+PORTS_TOO = rule("P901", Category.PORTS)
+
+
+def finding(of: Rule, service: str) -> Finding:
+    return Finding(of, Report(message="m", path="compose.yaml", line=1, service=service))
+
+
+def scores_by_category(by_service: dict[str, list[Finding]],
+                       rules: list[Rule]) -> dict[Category, Fraction | None]:
+    return {s.category: s.share for s in category_scores(by_service, rules)}
+
+
+def test_a_category_scores_the_share_of_services_with_none_of_its_findings() -> None:
+    by_service = {
+        "a": [finding(PORTS, "a"), finding(PORTS_TOO, "a")],  # two findings: one service
+        "b": [finding(STRUCTURE, "b"), finding(PORTS, "b")],
+        "c": [], "d": [],
+    }
+    shares = scores_by_category(by_service, [STRUCTURE, PORTS, PORTS_TOO])
+    assert shares[Category.STRUCTURE] == Fraction(3, 4)
+    assert shares[Category.PORTS] == Fraction(2, 4)
+    # No rule of these categories ran: no score, and they do not count in the overall.
+    assert all(shares[c] is None for c in CATEGORIES
+               if c not in (Category.STRUCTURE, Category.PORTS))
+    assert overall(category_scores(by_service, [STRUCTURE, PORTS])) == Fraction(5, 8)
+
+
+def test_a_checked_category_with_no_finding_scores_full_marks() -> None:
+    by_service: dict[str, list[Finding]] = {"a": [], "b": [finding(PORTS, "b")]}
+    shares = scores_by_category(by_service, [STRUCTURE, PORTS])
+    assert shares[Category.STRUCTURE] == 1 and shares[Category.PORTS] == Fraction(1, 2)
+
+
+def test_no_service_or_no_rule_means_no_score() -> None:
+    assert scores_by_category({}, [STRUCTURE])[Category.STRUCTURE] is None
+    assert overall(category_scores({}, [STRUCTURE])) is None
+    assert overall(category_scores({"a": []}, [])) is None
+
+
+def test_the_categories_are_the_six_of_the_rules_catalogue_in_its_order() -> None:
+    assert [c.value for c in CATEGORIES] == [
+        "Structure", "Dockerfile", "Imports", "Health Endpoints", "Port Configuration",
+        "Docker Compose"]
+
+
+@pytest.mark.parametrize(("share", "shown"), [
+    (Fraction(1, 8), 13),      # 12.5: half up, where round() would say 12
+    (Fraction(5, 8), 63),      # 62.5
+    (Fraction(2, 7), 29),      # 28.57...
+    (Fraction(5, 7), 71),
+    (Fraction(0), 0), (Fraction(1), 100),
+])
+def test_percent_rounds_half_up(share: Fraction, shown: int) -> None:
+    assert percent(share) == shown
+
+
+def test_the_overall_score_is_the_mean_of_exact_shares_not_of_rounded_ones() -> None:
+    # Every service fails Port Configuration; all but service 0 fail Structure.
+    by_service = {str(n): [finding(PORTS, str(n))] + ([finding(STRUCTURE, str(n))] if n else [])
+                  for n in range(8)}
+    scores = category_scores(by_service, [STRUCTURE, PORTS])
+    assert [percent(s.share) for s in scores if s.share is not None] == [13, 0]  # 12.5 and 0
+    # exactly (1/8 + 0) / 2 = 6.25% -> 6; the mean of the rounded 13 and 0 would show 7
+    assert overall(scores) == Fraction(1, 16)
+    assert percent(Fraction(1, 16)) == 6
+
+
+# -- on a real tree ----------------------------------------------------------------------------
+
+DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 8000\n"
+              'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+APP = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+       'def health() -> dict[str, str]:\n    return {"status": "ok"}\n')
+COMPOSE = ('services:\n  a:\n    build: ./a\n    ports:\n      - "8001:8001"\n'
+           "  b:\n    build: ./b\n  c:\n    build: ./c\n  d:\n    build: ./d\n")
+
+
+@pytest.fixture
+def four_services(tmp_path: Path) -> Path:
+    """a: port mismatch and a stray app/Dockerfile; b: no app/__init__.py and a stray
+    app/Dockerfile; c and d: clean."""
+    files = {"compose.yaml": COMPOSE}
+    for name in "abcd":
+        files |= {f"{name}/Dockerfile": DOCKERFILE, f"{name}/app/main.py": APP,
+                  f"{name}/app/__init__.py": ""}
+    files |= {"a/app/Dockerfile": DOCKERFILE, "b/app/Dockerfile": DOCKERFILE}
+    del files["b/app/__init__.py"]
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    return tmp_path
+
+
+def test_the_report_shows_the_hand_computed_scores(four_services: Path) -> None:
+    code, out, err = run_cli("report", four_services, "--select", "S002,D001,P001")
+    assert code == 0, err
+    scores = out[out.index("## Compliance Score"):]
+    assert "- **Structure**: 75% ⚠️ (3 of 4 services)\n" in scores       # b
+    assert "- **Dockerfile**: 50% ⚠️ (2 of 4 services)\n" in scores      # a and b
+    assert "- **Port Configuration**: 75% ⚠️ (3 of 4 services)\n" in scores  # a
+    for category in ("Imports", "Health Endpoints", "Docker Compose"):
+        assert f"- **{category}**: not checked\n" in scores
+    # (3/4 + 2/4 + 3/4) / 3 = 2/3
+    assert "**Overall Compliance**: 67% - Requires fixes before production deployment" in scores
+    assert "Overall compliance: 67%." in out
+
+
+def test_after_the_fixes_every_checked_category_is_full(four_services: Path) -> None:
+    code, out, err = run_cli("report", four_services, "--select", "S002,D001,P001", "--after")
+    assert code == 0, err
+    assert "**Overall Compliance**: 100% - Ready for deployment" in out
+    assert "- **Dockerfile**: 100% ✅ (4 of 4 services)\n" in out
