@@ -1,8 +1,11 @@
 """The check and fix loops. The engine runs the rules it is handed; it never imports rules/.
 
-Fixing is one fix at a time against an in-memory tree: apply its edits, build
-the workspace again, run every rule again, and keep the fix only when its
-finding is gone and nothing new appeared that fixer cannot fix in turn.
+Fixing goes in rounds against an in-memory tree. Each round takes the fixable
+findings in fix order, computes their fixes on one workspace and keeps those that
+touch files and services no earlier fix of the round touches; they are applied,
+the workspace is built again, every rule runs again, and each fix is kept only when
+its finding is gone and nothing new appeared that fixer cannot fix in turn. A fix
+that fails inside a round is tried again alone, so its verdict is its own.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ from dataclasses import dataclass, field
 
 from fixer import suppress
 from fixer.config import Config
-from fixer.edits import Edit, EditConflict
+from fixer.edits import EditConflict, Edit
 from fixer.errors import InputError
-from fixer.rule import REVEALS_SERVICE, Finding, Rule, Safety
+from fixer.rule import Finding, Rule
 from fixer.tree import Tree
+from fixer.verify import Planned, allowed, problems
 from fixer.workspace import Workspace
+
+__all__ = ["AppliedFix", "FailedFix", "FixResult", "allowed", "check", "fix"]
 
 
 @dataclass
@@ -43,13 +49,6 @@ class FixResult:
     problems: list[str] = field(default_factory=list)   # did not converge, rule crashes
 
 
-def _revealed(fixed: Finding, new: Finding, edits: Sequence[Edit]) -> bool:
-    """A finding the fix revealed rather than caused: on the service the fix made
-    visible, in a file the fix did not touch."""
-    return bool(fixed.report.data.get(REVEALS_SERVICE)) and \
-        new.report.service == fixed.report.service and new.path not in {e.path for e in edits}
-
-
 def check(ws: Workspace, rules: Iterable[Rule]) -> list[Finding]:
     """Every rule over the workspace, findings in file order. A crashing rule is an error.
     Suppressed findings are left out (kept in ws.suppressed): they are neither shown nor fixed."""
@@ -62,38 +61,37 @@ def check(ws: Workspace, rules: Iterable[Rule]) -> list[Finding]:
     return suppress.apply(ws, sorted(findings, key=Finding.sort_key))
 
 
-def allowed(finding: Finding, config: Config) -> bool:
-    safety = finding.report.safety
-    return safety is Safety.SAFE or (safety is Safety.UNSAFE and config.unsafe_fixes)
+@dataclass
+class _Run:
+    rules: Sequence[Rule]
+    config: Config
+    ws: Workspace
+    findings: list[Finding]
+    result: FixResult
+    attempted: set[str] = field(default_factory=set)
+    alone: set[str] = field(default_factory=set)   # failed in a round: next time on its own
 
 
 def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
     ws = Workspace.load(tree, config)
     findings = check(ws, rules)
-    result = FixResult(tree, errors=list(ws.errors))
-    attempted: set[str] = set()
-    applied_prints: set[str] = set()
-    budget = 100 + 4 * len(findings)
-    while budget > 0:
-        candidate = min((f for f in findings if allowed(f, config)
-                         and f.fingerprint not in attempted), key=Finding.fix_order, default=None)
-        if candidate is None:
+    run = _Run(rules, config, ws, findings, FixResult(tree, errors=list(ws.errors)))
+    for _round in range(50 + 2 * len(findings)):
+        pending = sorted((f for f in run.findings if allowed(f, config)
+                          and f.fingerprint not in run.attempted), key=Finding.fix_order)
+        if not pending:
             break
-        budget -= 1
-        attempted.add(candidate.fingerprint)
-        outcome = _try_fix(ws, findings, candidate, rules, config)
-        if isinstance(outcome, FailedFix):
-            result.failed.append(outcome)
-            continue
-        edits, new_ws, new_findings = outcome
-        result.applied.append(AppliedFix(candidate, edits, ws.tree, new_ws.tree))
-        applied_prints.add(candidate.fingerprint)
-        ws, findings = new_ws, new_findings
+        _round_of(run, pending)
     else:
-        result.problems.append("fixes did not converge: stopped after the round limit")
-    result.tree = ws.tree
-    result.remaining = findings
-    back = [f for f in findings if f.fingerprint in applied_prints and allowed(f, config)]
+        run.result.problems.append("fixes did not converge: stopped after the round limit")
+    return _finish(run)
+
+
+def _finish(run: _Run) -> FixResult:
+    result = run.result
+    result.tree, result.remaining = run.ws.tree, run.findings
+    fixed = {a.finding.fingerprint for a in result.applied}
+    back = [f for f in run.findings if f.fingerprint in fixed and allowed(f, run.config)]
     if back:
         result.problems.append(
             "fixes did not converge: " + ", ".join(sorted({f"{f.code} {f.path}" for f in back}))
@@ -101,31 +99,83 @@ def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
     return result
 
 
-def _try_fix(ws: Workspace, findings: list[Finding], finding: Finding, rules: Sequence[Rule],
-             config: Config) -> FailedFix | tuple[list[Edit], Workspace, list[Finding]]:
+def _round_of(run: _Run, pending: list[Finding]) -> None:
+    alone = [f for f in pending if f.fingerprint in run.alone]
+    batch = _plan(run, alone[:1] or pending, single=bool(alone))
+    while batch:
+        applied = _apply(run, batch)
+        if applied is None:
+            return
+        tree_steps, new_ws = applied
+        new_findings = check(new_ws, run.rules)
+        blamed = problems(run.ws, run.findings, new_ws, new_findings, batch, run.config)
+        if not blamed:
+            _accept(run, batch, tree_steps, new_ws, new_findings)
+            return
+        if len(batch) == 1:
+            _fail(run, batch[0].finding, blamed[0])
+            return
+        run.alone |= {batch[i].finding.fingerprint for i in blamed}
+        batch = [p for i, p in enumerate(batch) if i not in blamed]
+
+
+def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
+    """Fixes for the round: each touches files and a service no earlier one touches."""
+    batch: list[Planned] = []
+    paths: set[str] = set()
+    services: set[str] = set()
+    for finding in pending:
+        service = finding.report.service
+        if service in services or (single and batch):
+            continue
+        edits = _edits(run, finding)
+        if edits is None:
+            continue
+        touched = {e.path for e in edits}
+        if touched & paths:
+            continue
+        batch.append(Planned(finding, edits))
+        paths |= touched
+        if service is not None:
+            services.add(service)
+    return batch
+
+
+def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
     try:
-        edits = list(finding.rule.fix(ws, finding))
+        edits = list(finding.rule.fix(run.ws, finding))
     except (InputError, EditConflict, ValueError, KeyError, IndexError) as exc:
-        return FailedFix(finding, f"the rule could not build its fix: {exc}")
+        _fail(run, finding, f"the rule could not build its fix: {exc}")
+        return None
     if not edits:
-        return FailedFix(finding, "the rule produced no edit")
-    try:
-        new_tree = ws.tree.with_edits(edits)
-    except EditConflict as exc:
-        return FailedFix(finding, str(exc))
-    new_ws = Workspace.load(new_tree, config)
-    new_findings = check(new_ws, rules)  # rules read files too: errors they meet count
-    old_errors = {str(e) for e in ws.errors}
-    new_errors = [e for e in new_ws.errors if str(e) not in old_errors]
-    if new_errors:
-        return FailedFix(finding, f"the fixed file does not parse: {new_errors[0]}")
-    prints = {f.fingerprint for f in new_findings}
-    if finding.fingerprint in prints:
-        return FailedFix(finding, "the finding is still there after the fix")
-    before = {f.fingerprint for f in findings}
-    introduced = [f for f in new_findings if f.fingerprint not in before
-                  and not allowed(f, config) and not _revealed(finding, f, edits)]
-    if introduced:
-        first = introduced[0]
-        return FailedFix(finding, f"the fix would introduce {first.code} ({first.message})")
-    return edits, new_ws, new_findings
+        _fail(run, finding, "the rule produced no edit")
+        return None
+    return edits
+
+
+def _apply(run: _Run, batch: list[Planned]) -> tuple[list[Tree], Workspace] | None:
+    """The tree after each fix of the batch in turn, and the workspace after them all."""
+    steps = [run.ws.tree]
+    for plan in list(batch):
+        try:
+            steps.append(steps[-1].with_edits(plan.edits))
+        except EditConflict as exc:
+            _fail(run, plan.finding, str(exc))
+            batch.remove(plan)
+    if not batch:
+        return None
+    return steps, Workspace.load(steps[-1], run.config)
+
+
+def _accept(run: _Run, batch: list[Planned], steps: list[Tree], new_ws: Workspace,
+            new_findings: list[Finding]) -> None:
+    for index, plan in enumerate(batch):
+        run.result.applied.append(AppliedFix(plan.finding, plan.edits, steps[index],
+                                             steps[index + 1]))
+        run.attempted.add(plan.finding.fingerprint)
+    run.ws, run.findings = new_ws, new_findings
+
+
+def _fail(run: _Run, finding: Finding, reason: str) -> None:
+    run.attempted.add(finding.fingerprint)
+    run.result.failed.append(FailedFix(finding, reason))

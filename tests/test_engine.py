@@ -204,4 +204,43 @@ def test_an_endless_fix_stops_at_the_round_limit(tmp_path: Path) -> None:
     endless = Rule("X001", "never-enough", Category.STRUCTURE, (Safety.SAFE,), "N.", detect, grow)
     result = run_fix(root, [endless])
     assert result.problems == ["fixes did not converge: stopped after the round limit"]
-    assert len(result.applied) == 104  # 100 rounds plus 4 per finding found at the start
+    assert len(result.applied) == 52  # 50 rounds plus 2 per finding found at the start
+
+
+def test_a_round_applies_disjoint_fixes_together_and_judges_each_alone(tmp_path: Path) -> None:
+    """Many files, one bad fix among them: the others land, the bad one fails on its own
+    verdict, and the work takes rounds, not one full re-check per fix."""
+    files = {f"f{i}.txt": "OLD\n" for i in range(30)}
+    files["f7.txt"] = "OLD POISON\n"
+    root = write_tree(tmp_path, files)
+    rounds = 0
+    poison = word_rule("X002", "BAD", "?", safety=Safety.DISPLAY)
+
+    def counting(ws: Workspace) -> Iterator[Report]:
+        nonlocal rounds
+        rounds += 1
+        yield from poison.detect_fn(ws)
+
+    def fix_old(ws: Workspace, finding: Finding) -> list[Edit]:
+        text = ws.tree.read(finding.report.path).text
+        # On the poisoned file the fix writes what the display-only X002 reports.
+        new = "BAD" if "POISON" in text else "NEW"
+        return [TextEdit(finding.report.path, 0, 3, new)]
+
+    watcher = Rule("X002", "word-bad", Category.STRUCTURE, (Safety.DISPLAY,), "B.", counting, None)
+    result = run_fix(root, [word_rule("X001", "OLD", "NEW", fix=fix_old), watcher])
+    assert sorted(f.finding.path for f in result.applied) == sorted(set(files) - {"f7.txt"})
+    [failed] = result.failed
+    assert failed.finding.path == "f7.txt" and "would introduce X002" in failed.reason
+    assert texts(result)["f7.txt"] == "OLD POISON\n"
+    assert rounds <= 6, f"{rounds} full checks for 30 fixes"
+
+
+def test_fixes_to_one_file_go_in_successive_rounds(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD and AGED\n"})
+    rules = [word_rule("X001", "OLD", "NEW"), word_rule("X002", "AGED", "FRESH")]
+    result = run_fix(root, rules)
+    assert [f.finding.code for f in result.applied] == ["X001", "X002"]
+    assert texts(result) == {"a.txt": "NEW and FRESH\n"}
+    first, second = result.applied
+    assert first.after is second.before  # each step is the previous tree plus that fix alone

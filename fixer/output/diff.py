@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 
+from fixer.output.patience import PatienceMatcher
 from fixer.textfile import TextFile
 
 CONTEXT = 3
@@ -50,7 +50,7 @@ def file_diff(path: str, old: TextFile | None, new: TextFile | None, mode: int =
 
 def _hunks(a: list[str], b: list[str]) -> list[str]:
     out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matcher = PatienceMatcher(a, b)
     for group in matcher.get_grouped_opcodes(CONTEXT):
         a_start, a_end = group[0][1], group[-1][2]
         b_start, b_end = group[0][3], group[-1][4]

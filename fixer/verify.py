@@ -1,0 +1,77 @@
+"""Verifying fixes against the workspace rebuilt after them.
+
+A fix passes when the changed files parse, its finding is gone, and every finding
+that was not there before is one fixer can fix in turn (or one the fix revealed
+rather than caused). Fixes applied together in one round touch disjoint files and
+services, so each problem found afterwards is traced to the fix that owns its file
+or service; a problem no fix owns makes every fix of the round suspect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fixer.config import Config
+from fixer.edits import Edit
+from fixer.rule import REVEALS_SERVICE, Finding, Safety
+from fixer.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A fix computed on the round's workspace: the finding and its edits."""
+
+    finding: Finding
+    edits: Sequence[Edit]
+
+    @property
+    def paths(self) -> set[str]:
+        return {e.path for e in self.edits}
+
+    def owns(self, path: str, service: str | None) -> bool:
+        return path in self.paths or (service is not None and
+                                      service == self.finding.report.service)
+
+
+def allowed(finding: Finding, config: Config) -> bool:
+    safety = finding.report.safety
+    return safety is Safety.SAFE or (safety is Safety.UNSAFE and config.unsafe_fixes)
+
+
+def _revealed(plan: Planned, new: Finding) -> bool:
+    """On the service the fix made visible, in a file it did not touch: there before."""
+    fixed = plan.finding
+    return bool(fixed.report.data.get(REVEALS_SERVICE)) and \
+        new.report.service == fixed.report.service and new.path not in plan.paths
+
+
+def problems(before_ws: Workspace, before: list[Finding], after_ws: Workspace,
+             after: list[Finding], batch: Sequence[Planned],
+             config: Config) -> dict[int, str]:
+    """Index in `batch` -> why that fix fails. Unowned problems blame every fix."""
+    blamed: dict[int, str] = {}
+    old_errors = {str(e) for e in before_ws.errors}
+    for error in (e for e in after_ws.errors if str(e) not in old_errors):
+        _blame(blamed, batch, error.path, None, f"the fixed file does not parse: {error}")
+    prints = {f.fingerprint for f in after}
+    for index, plan in enumerate(batch):
+        if plan.finding.fingerprint in prints:
+            blamed.setdefault(index, "the finding is still there after the fix")
+    known = {f.fingerprint for f in before}
+    for new in after:
+        if new.fingerprint in known or allowed(new, config):
+            continue
+        owners = [i for i, p in enumerate(batch) if p.owns(new.path, new.report.service)]
+        if any(_revealed(batch[i], new) for i in owners):
+            continue
+        _blame(blamed, batch, new.path, new.report.service,
+               f"the fix would introduce {new.code} ({new.message})")
+    return blamed
+
+
+def _blame(blamed: dict[int, str], batch: Sequence[Planned], path: str,
+           service: str | None, reason: str) -> None:
+    owners = [i for i, p in enumerate(batch) if p.owns(path, service)] or range(len(batch))
+    for index in owners:
+        blamed.setdefault(index, reason)
