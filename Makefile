@@ -4,11 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLEET := examples/seed-fleet
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.demo: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
@@ -20,9 +19,11 @@ $(VENV)/.test: $(BIN)/python pyproject.toml
 
 # fixer exits 1 when it finds something, which is the point of the demo.
 demo: $(VENV)/.demo
+	@echo "== fixer report $(FLEET)"
+	@$(BIN)/fixer report $(FLEET)
 	@echo "== fixer check $(FLEET)"
 	@$(BIN)/fixer check $(FLEET) || [ $$? -eq 1 ]
-	@echo "== fixer fix $(FLEET) (dry run: the diff it would apply)"
+	@echo "== fixer fix $(FLEET) (dry run: the diff it would apply; nothing is written)"
 	@$(BIN)/fixer fix $(FLEET) || [ $$? -eq 1 ]
 
 test: $(VENV)/.test
@@ -30,6 +31,9 @@ test: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(BIN)/python bench/run.py
+
+docs: $(VENV)/.demo
+	$(BIN)/python -m fixer.ruledocs > docs/rules.md
 
 clean:
 	rm -rf $(VENV)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import bisect
 import difflib
 from collections import Counter
+from typing import Literal
 
-Opcode = tuple[str, int, int, int, int]
+Tag = Literal["replace", "delete", "insert", "equal"]
+Opcode = tuple[Tag, int, int, int, int]
 
 
 class PatienceMatcher(difflib.SequenceMatcher):  # type: ignore[type-arg]
