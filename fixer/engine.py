@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fixer import suppress
 from fixer.config import Config
 from fixer.edits import EditConflict, Edit
-from fixer.errors import InputError
+from fixer.errors import InputError, crash_error
 from fixer.rule import Finding, Rule
 from fixer.tree import Tree
 from fixer.verify import Planned, allowed, problems
@@ -58,6 +58,8 @@ def check(ws: Workspace, rules: Iterable[Rule]) -> list[Finding]:
             findings.extend(rule.detect(ws))
         except InputError as exc:
             ws.errors.append(exc)
+        except Exception as exc:  # one broken rule must not take the others down
+            ws.errors.append(crash_error(rule.code, exc))
     return suppress.apply(ws, sorted(findings, key=Finding.sort_key))
 
 
@@ -144,8 +146,8 @@ def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
 def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
     try:
         edits = list(finding.rule.fix(run.ws, finding))
-    except (InputError, EditConflict, ValueError, KeyError, IndexError) as exc:
-        _fail(run, finding, f"the rule could not build its fix: {exc}")
+    except Exception as exc:  # a fix that cannot be built fails alone; the others go on
+        _fail(run, finding, f"the rule could not build its fix ({type(exc).__name__}: {exc})")
         return None
     if not edits:
         _fail(run, finding, "the rule produced no edit")

@@ -1,4 +1,5 @@
-"""Adding a dependency to pyproject.toml as text: an element of PEP 621's
+"""Dependencies in pyproject.toml: whether the file declares them itself, the extras and
+groups an install may add, and adding one as text: an element of PEP 621's
 `[project] dependencies` array, or a key of Poetry's `[tool.poetry.dependencies]`,
 in the file's own layout (one element a line or inline, quote style, trailing comma).
 """
@@ -6,11 +7,57 @@ in the file's own layout (one element a line or inline, quote style, trailing co
 from __future__ import annotations
 
 import re
+import tomllib
+from typing import Any
 
 from fixer.edits import TextEdit
+from fixer.requirements import normalize, parse_requirement
 from fixer.textfile import TextFile
 
 _HEADER = re.compile(r"^[ \t]*\[\[?([^\]]+)\]\]?[ \t]*(?:#[^\n]*)?\r?$", re.M)
+
+
+def _load(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def static_dependencies(text: str) -> bool:
+    """Whether the file declares the project's dependencies itself: a PEP 621 `[project]`
+    whose dependencies are not `dynamic` (setup.py or a requirements file would decide
+    them), or Poetry's dependencies table."""
+    data = _load(text)
+    project = data.get("project")
+    if isinstance(project, dict):
+        return "dependencies" not in (project.get("dynamic") or [])
+    return isinstance(data.get("tool", {}).get("poetry", {}).get("dependencies"), dict)
+
+
+def optional_requirements(text: str,
+                          extras: frozenset[str] | None) -> list[tuple[str, frozenset[str]]]:
+    """What an install adds to the main dependencies: the named extras (`pip install .[a]`),
+    or with None every extra and dependency group (`uv sync`, `poetry install` install
+    groups by default and take options fixer does not weigh)."""
+    data = _load(text)
+    tool = data.get("tool", {})
+    specs: list[str] = []
+    for name, group in (data.get("project", {}).get("optional-dependencies") or {}).items():
+        if extras is None or normalize(name) in extras:
+            specs.extend(group)
+    if extras is None:
+        groups = list((data.get("dependency-groups") or {}).values())
+        groups += [tool.get("uv", {}).get("dev-dependencies") or []]
+        groups += list((tool.get("pdm", {}).get("dev-dependencies") or {}).values())
+        specs.extend(s for group in groups for s in group if isinstance(s, str))
+        poetry = tool.get("poetry", {})
+        tables = [poetry.get("dev-dependencies")] + \
+            [g.get("dependencies") for g in (poetry.get("group") or {}).values()
+             if isinstance(g, dict)]
+        specs.extend(name for table in tables if isinstance(table, dict) for name in table)
+    parsed = (parse_requirement(str(spec)) for spec in specs)
+    return [p for p in parsed if p is not None]
 
 
 def _table(text: str, name: str) -> tuple[int, int] | None:

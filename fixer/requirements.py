@@ -1,8 +1,11 @@
 """Python requirements a service declares, and the edit that declares one more.
 
-Sources: requirements files (with their `-r` includes) and pyproject.toml (PEP 621
-`[project] dependencies`, Poetry `[tool.poetry.dependencies]`). Names compare
-PEP 503-normalized; extras, markers and versions do not matter for matching.
+Sources: requirements files (with their `-r` includes), pyproject.toml (PEP 621
+`[project] dependencies`, Poetry `[tool.poetry.dependencies]`) and the arguments of a
+`pip install` command line. Names compare PEP 503-normalized; extras, markers and
+versions do not matter for matching. What installs something no name can be read from
+(a path, a wheel, a wildcard, a variable) is reported as such, so that callers can
+refrain from judging.
 """
 
 from __future__ import annotations
@@ -11,13 +14,23 @@ import bisect
 import posixpath
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fixer.edits import TextEdit
 from fixer.textfile import TextFile
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?")
 _EGG = re.compile(r"#egg=([A-Za-z0-9._-]+)")
+_URL = re.compile(r"^(?:[\w.+-]+://|git\+|hg\+|svn\+|bzr\+)")
+_PROJECT = re.compile(r"^\.(?:/)?(\[[^\]]*\])?$")           # `.`, `./`, `.[server]`
+_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2")
+# pip options that take a value (the value is no requirement).
+_PIP_VALUED = {"-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f",
+               "--find-links", "--platform", "--python-version", "--implementation", "--abi",
+               "--src", "--upgrade-strategy", "--progress-bar", "--cache-dir", "--trusted-host",
+               "--timeout", "--retries", "--python", "-p", "--only-binary", "--no-binary",
+               "--config-settings", "-C", "--global-option", "--log", "--report"}
+_PIP_LOCATIONS = {"--prefix", "--target", "-t", "--root"}
 
 
 def normalize(name: str) -> str:
@@ -43,6 +56,89 @@ def parse_requirement(spec: str) -> tuple[str, frozenset[str]] | None:
     extras = match.group(2) or ""
     names = frozenset(normalize(e) for e in extras.strip("[]").split(",") if e.strip())
     return normalize(match.group(1)), names
+
+
+@dataclass
+class PipArgs:
+    """What the arguments of one `pip install` name."""
+
+    packages: list[str] = field(default_factory=list)    # requirement specs
+    files: list[str] = field(default_factory=list)       # `-r FILE`
+    project: frozenset[str] | None = None                # `pip install .[a,b]`: its extras
+    opaque: str | None = None                            # what it installs unnamed, and how
+    location: str | None = None                          # --prefix/--target/--root, --user
+    no_index: bool = False                               # only from --find-links
+
+
+def pip_args(args: list[str]) -> PipArgs:
+    """`-r f --prefix=/install fastapi .` -> files, location, packages, project."""
+    out = PipArgs()
+    words = iter(args)
+    for word in words:
+        option, equals, attached = word.partition("=") if word.startswith("--") else \
+            (word, "", "")
+        value = attached if equals else None
+        if option in ("-r", "--requirement"):
+            out.files.append(value if value is not None else next(words, ""))
+        elif re.match(r"^-r\S", word):                     # `-rrequirements.txt`
+            out.files.append(word[2:].lstrip("="))
+        elif option in _PIP_LOCATIONS:
+            out.location = value or next(words, None)
+        elif option == "--user":
+            out.location = "~/.local"
+        elif option == "--no-index":
+            out.no_index = True
+        elif option in ("-e", "--editable"):
+            _operand(value or next(words, ""), out)
+        elif option in _PIP_VALUED:
+            if value is None:
+                next(words, None)
+        elif not word.startswith("-"):
+            _operand(word, out)
+    return out
+
+
+def _operand(word: str, out: PipArgs) -> None:
+    kind, value = operand_kind(word)
+    if kind == "package":
+        out.packages.append(value)
+    elif kind == "project":
+        out.project = frozenset(normalize(e) for e in value.split(",") if e.strip())
+    elif out.opaque is None:
+        out.opaque = value
+
+
+def operand_kind(word: str) -> tuple[str, str]:
+    """("package", spec) | ("project", extras) for `.` | ("opaque", why) for what names nothing."""
+    if "$" in word or "`" in word:
+        return "opaque", f"`{word}` is expanded at build time"
+    project = _PROJECT.match(word)
+    if project:
+        return "project", (project.group(1) or "").strip("[]")
+    if _URL.match(word):
+        egg = _EGG.search(word)
+        return ("package", egg.group(1)) if egg else ("opaque", f"`{word}` is a URL")
+    first = word.split()[0] if word.split() else word
+    if first.startswith((".", "/", "~")) or any(c in first for c in "*?") or \
+            first.lower().endswith(_ARCHIVES) or ("/" in first and "@" not in word):
+        return "opaque", f"`{word}` is a path, a wildcard or an archive"
+    return "package", word
+
+
+def unreadable_lines(text: str) -> list[str]:
+    """Why lines of a requirements file install what no name can be read from."""
+    found: list[str] = []
+    for raw in text.splitlines():
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        editable = re.match(r"^(?:-e|--editable)(?:\s+|=)(\S+)", line)
+        if editable:
+            line = editable.group(1)
+        elif not line or line.startswith("-"):
+            continue
+        kind, why = operand_kind(line)
+        if kind != "package":
+            found.append(why if kind == "opaque" else f"`{line}` installs a local project")
+    return found
 
 
 def requirements_lines(text: str) -> tuple[list[Requirement], list[str]]:

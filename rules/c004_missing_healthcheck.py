@@ -5,6 +5,9 @@ Reports app services (a `build:` whose Dockerfile exists) that have neither a
 compose `healthcheck` with a test nor a `HEALTHCHECK` in the final stage of
 their Dockerfile. `healthcheck: {disable: true}` and `HEALTHCHECK NONE` are a
 deliberate choice and are left alone, as are services that run no web server.
+The healthcheck it adds probes the app's own GET health route when its code
+shows one (the route H001 accepts: `/api/health` behind a router prefix,
+`/healthz`, ...; `/health` first when there are several), else `/health`.
 
 ## Why is this bad?
 Without a healthcheck Docker cannot tell a hung app from a working one,
@@ -32,8 +35,10 @@ services:
 ```
 
 ## Fix safety
-Safe: a healthcheck on `/health` at the app's listen port (H001 adds the route
-where the app lacks it). Timings follow the file's other healthchecks. With
+Safe: a healthcheck at the app's listen port that probes the app's own GET
+health route, the one H001 finds (`/api/health`, `/healthz`, ...), so it does
+not probe a path the app lacks; when the code shows none it probes `/health`,
+which H001 adds. Timings follow the file's other healthchecks. With
 `healthcheck-strategy = "install"` the test runs curl (D003 then installs curl
 in the image when the final stage lacks it); with `"python"` it is a Python
 urllib one-liner, which needs nothing installed. Display-only when the listen
@@ -51,6 +56,7 @@ from dataclasses import replace
 
 from fixer.edits import Edit
 from fixer.healthchecks import Health, health
+from fixer.healthroute import existing_health_route
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.sources import compose_style
@@ -92,19 +98,20 @@ def _fixable(ws: Workspace, service: Service, doc: ComposeDoc, port: int,
     if definition is None or definition.aliased:
         return replace(base, reason="the service is defined through a YAML alias")
     style = compose_style.detect(doc)
-    test = _test(ws.config.healthcheck_strategy, port)
+    route = existing_health_route(ws, service) or "/health"  # H001 adds /health where none is
+    test = _test(ws.config.healthcheck_strategy, port, route)
     value = Map((("test", Flow(test) if style.flow_tests else Seq(test)), *_timings(doc)))
     try:
         edit = add_entry(doc, definition.node, "healthcheck", value, style)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     return replace(base, safety=Safety.SAFE,
-                   fix_title=f"Add a healthcheck on http://localhost:{port}/health",
+                   fix_title=f"Add a healthcheck on http://localhost:{port}{route}",
                    data={"edits": [edit]})
 
 
-def _test(strategy: str, port: int) -> tuple[str, ...]:
-    url = f"http://localhost:{port}/health"
+def _test(strategy: str, port: int, route: str) -> tuple[str, ...]:
+    url = f"http://localhost:{port}{route}"
     if strategy == "python":
         return ("CMD", "python", "-c",
                 f"import urllib.request; urllib.request.urlopen('{url}', timeout=3)")

@@ -53,18 +53,13 @@ and line endings. No finding when the code adds routes fixer cannot follow
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
-from fixer import appmodule
 from fixer.edits import Edit, TextEdit
+from fixer.healthroute import health_route, probe_paths, served_app
 from fixer.rule import Category, Finding, Report, Safety
-from fixer.services import Service
-from fixer.sources.compose import get, string_list
-from fixer.sources.python import (
-    UNKNOWN, AppRoutes, LineIndex, Modules, app_routes, bound_names, find_app, indent_unit,
-    quote_char,
-)
+from fixer.sources.fastapi_routes import AppRoutes
+from fixer.sources.python import LineIndex, bound_names, indent_unit, quote_char
 from fixer.workspace import Workspace
 
 CODE = "H001"
@@ -72,20 +67,17 @@ NAME = "missing-health-endpoint"
 CATEGORY = Category.HEALTH
 SAFETY = (Safety.SAFE,)
 
-HEALTH_PATHS = ("/health", "/healthz", "/livez", "/readyz")
-_URL = re.compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
-
 
 def detect(ws: Workspace) -> Iterator[Report]:
     seen: set[tuple[str, str | None]] = set()
     for service in ws.apps():
-        found = _app(ws, service)
+        found = served_app(ws, service)
         if found is None or (found[0].path, found[0].attr) in seen:
             continue
         module, routes = found
         seen.add((module.path, module.attr))
         probes = probe_paths(service)
-        if routes.unknown or any(_is_health(r.path, probes) for r in routes.routes if r.get):
+        if routes.unknown or health_route(routes, probes) is not None:
             continue
         site = routes.sites[0]
         path = probes[0] if probes else "/health"
@@ -98,38 +90,9 @@ def detect(ws: Workspace) -> Iterator[Report]:
         )
 
 
-def _app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule, AppRoutes] | None:
-    module = appmodule.find(ws, service)
-    if module is None:
-        return None
-    mods = Modules(ws.read, module.root)
-    sites = find_app(mods, module.path, module.attr)
-    return (module, app_routes(mods, sites)) if sites else None
-
-
-def probe_paths(service: Service) -> list[str]:
-    """The URL paths the service's healthchecks call (compose first, then the Dockerfile)."""
-    texts: list[str] = []
-    found = service.get("healthcheck")
-    if found is not None:
-        texts.append(" ".join(string_list(get(found[1], "test")) or []))
-    if service.app is not None:
-        texts.extend(service.app.dockerfile.text_of(i) for i in service.app.stage.find("HEALTHCHECK"))
-    return [m.group(1) or "/" for text in texts for m in _URL.finditer(text)]
-
-
-def _is_health(path: str, probes: list[str]) -> bool:
-    known = path.lstrip(UNKNOWN).rstrip("/") or "/"
-    wanted = {p.rstrip("/") or "/" for p in (*HEALTH_PATHS, *probes)}
-    if path.startswith(UNKNOWN):  # a prefix we cannot read: judge by the known tail
-        return known == "/" or any(w.endswith(known) or known.endswith(w) for w in wanted
-                                   if w != "/")
-    return known in wanted or known.endswith("/health")
-
-
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:
     found = next((f for s in ws.apps() if s.name == finding.report.service
-                  for f in [_app(ws, s)] if f is not None
+                  for f in [served_app(ws, s)] if f is not None
                   and f"{f[0].path}:{f[0].attr or f[1].sites[0].var}" == finding.report.subject),
                  None)
     if found is None:

@@ -38,10 +38,11 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from fixer import appmodule
+from fixer import appmodule, tree_index
 from fixer.edits import Edit
 from fixer.rule import Category, Finding, Report, Safety
-from fixer.sources.python import absolutize_imports, narrow_edit, scan_relative
+from fixer.sources.python import narrow_edit
+from fixer.sources.relative_imports import absolutize_imports, scan_relative
 from fixer.workspace import Workspace
 
 CODE = "I001"
@@ -71,7 +72,7 @@ def _top_level_modules(ws: Workspace, found: appmodule.AppModule) -> list[str]:
     PYTHONPATH for one, may import them through it)."""
     if ws.tree.exists(posixpath.join(found.root, "__init__.py")):
         return [found.path]
-    siblings = [p for p in appmodule.files_in(ws.tree, found.root)
+    siblings = [p for p in tree_index.files_in(ws.tree, found.root)
                 if p.endswith(".py") and p != found.path
                 and posixpath.basename(p)[:-3].isidentifier()]
     return [found.path, *siblings]

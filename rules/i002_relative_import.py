@@ -35,10 +35,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixer import appmodule
+from fixer import appmodule, tree_index
 from fixer.edits import Edit
 from fixer.rule import Category, Finding, Report, Safety
-from fixer.sources.python import absolutize_imports, narrow_edit, package_of, scan_relative
+from fixer.sources.python import narrow_edit, package_of
+from fixer.sources.relative_imports import absolutize_imports, scan_relative
 from fixer.tree import SKIPPED_DIRS
 from fixer.workspace import Workspace
 
@@ -66,7 +67,7 @@ def detect(ws: Workspace) -> Iterator[Report]:
 
 
 def _python_files(ws: Workspace, folder: str) -> list[str]:
-    return [p for p in appmodule.files_under(ws.tree, folder) if p.endswith(".py")
+    return [p for p in tree_index.files_under(ws.tree, folder) if p.endswith(".py")
             and not SKIPPED_DIRS.intersection(p.split("/"))]
 
 

@@ -5,11 +5,19 @@ Reads what the service starts (compose `command:`, else the final stage's CMD or
 ENTRYPOINT): uvicorn, gunicorn (and uvicorn's worker class), `fastapi run`
 (the FastAPI CLI), hypercorn, granian, or a script calling `uvicorn.run`; and whether
 the app module imports `fastapi`. Each must be declared in the requirements files the
-Dockerfile installs (followed through `-r` includes), the build context's
-requirements.txt, pyproject.toml (PEP 621 `dependencies` or Poetry's
-`[tool.poetry.dependencies]`), or a `pip install NAME` in the Dockerfile. Names compare
-PEP 503-normalized; extras, markers and versions are ignored (`uvicorn[standard]>=0.29`
-counts as uvicorn).
+image installs (followed through `-r` includes), the build context's requirements.txt,
+pyproject.toml (PEP 621 `dependencies` or Poetry's `[tool.poetry.dependencies]`) when
+`pip install .`, `uv sync`, `poetry install` or `pdm install` builds it, or a
+`pip install NAME` — in the final stage, the stages it is built FROM, or a stage whose
+installs it copies (`pip install --prefix=/install` then `COPY --from=builder /install
+/usr/local`, a venv, site-packages). Names compare PEP 503-normalized; extras, markers
+and versions are ignored (`uvicorn[standard]>=0.29` counts as uvicorn).
+
+No finding when the image may hold packages fixer cannot name: `pip install` of wheels,
+paths, wildcards or `$VARIABLES`, a `-r` file it cannot find, a project whose
+dependencies setup.py, setup.cfg or a `dynamic` pyproject.toml decide, `pipenv` or
+`conda`, packages copied from another image, or a base image other than a plain Python
+or OS one (`tiangolo/uvicorn-gunicorn-fastapi` already carries them).
 
 ## Why is this bad?
 The image builds, then the container exits at once: `exec: "uvicorn": executable file
@@ -36,7 +44,10 @@ Unsafe: a new dependency changes what the image installs, and the version fixer 
 (the same requirement line other services of the repository use, else the bare name)
 may not be the one the service was tested with. The line goes to the requirements file
 the Dockerfile installs (at its sorted place when the file is sorted), else to
-pyproject.toml. Display-only when the service has neither file.
+pyproject.toml. Display-only when the service has neither file, or when a line added
+there might not reach the image: a builder stage installs the file and the final stage
+copies a folder fixer cannot tie to where it installs, or the file is installed with
+`--no-index` from wheels that are not built from that same file.
 """
 
 from __future__ import annotations
@@ -78,7 +89,9 @@ def _missing(ws: Workspace, service: Service) -> list[tuple[Need, Declared, str,
     wanted = needs(ws, service)
     if not wanted:
         return []
-    found = declared(ws, app.build.context, app.dockerfile)
+    found = declared(ws, app.build.context, app.dockerfile, app.stage)
+    if found.unknown is not None:
+        return []   # the image installs packages fixer cannot name: they may include it
     region = app.listen.region
     path = region.path if region else app.dockerfile.path
     file = ws.read(path)
@@ -86,16 +99,21 @@ def _missing(ws: Workspace, service: Service) -> list[tuple[Need, Declared, str,
     return [(n, found, path, line) for n in wanted if not any(found.has(*a) for a in n.accepts)]
 
 
-def _target(found: Declared) -> str | None:
-    if found.requirement_files:
-        return found.requirement_files[0]
+def _target(found: Declared) -> tuple[str | None, str | None]:
+    """The file to add the requirement to, or None and why there is none."""
+    candidates = list(found.requirement_files)
     if found.pyproject and found.pyproject_table:
-        return found.pyproject
-    return None
+        candidates.append(found.pyproject)
+    for path in candidates:
+        if path not in found.blocked:
+            return path, None
+    if candidates:
+        return None, found.blocked[candidates[0]]
+    return None, None
 
 
 def _report(service: Service, need: Need, found: Declared, path: str, line: int) -> Report:
-    target = _target(found)
+    target, blocked = _target(found)
     sources = found.requirement_files + ([found.pyproject] if found.pyproject else [])
     listed = ", ".join(sources) or "no requirements.txt or pyproject.toml"
     message = f"{need.why}, but {need.name} is not declared ({listed})"
@@ -103,8 +121,9 @@ def _report(service: Service, need: Need, found: Declared, path: str, line: int)
                 subject=f"requirement:{need.name}")
     if target is None:
         context = service.app.build.context if service.app else ""
-        return Report(**base, reason=f"the build context {context or '.'} has no "
-                                     "requirements.txt or pyproject.toml to add it to")
+        reason = blocked or f"the build context {context or '.'} has no requirements file " \
+            "or pyproject.toml dependencies to add it to"
+        return Report(**base, reason=reason)
     return Report(**base, safety=Safety.UNSAFE, fix_title=f"Add {need.add} to {target}")
 
 
@@ -113,7 +132,7 @@ def fix(ws: Workspace, finding: Finding) -> list[Edit]:
         for need, found, path, _line in _missing(ws, service):
             if path != finding.report.path or f"requirement:{need.name}" != finding.report.subject:
                 continue
-            target = _target(found)
+            target, _ = _target(found)
             file = ws.read(target) if target else None
             if target is None or file is None:
                 return []

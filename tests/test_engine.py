@@ -244,3 +244,31 @@ def test_fixes_to_one_file_go_in_successive_rounds(tmp_path: Path) -> None:
     assert texts(result) == {"a.txt": "NEW and FRESH\n"}
     first, second = result.applied
     assert first.after is second.before  # each step is the previous tree plus that fix alone
+
+
+def test_a_crashing_rule_is_an_error_and_the_other_rules_still_report(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n"})
+
+    def broken(ws: Workspace) -> Iterator[Report]:
+        raise KeyError("boom")
+        yield  # pragma: no cover - makes this a generator
+
+    crashing = Rule("X009", "crashes", Category.STRUCTURE, (Safety.SAFE,), "C.", broken, None)
+    ws = Workspace.load(Tree(FolderSource(root)), Config())
+    found = engine.check(ws, [crashing, word_rule("X001", "OLD", "NEW")])
+    assert [f.code for f in found] == ["X001"]
+    [error] = ws.errors
+    assert "rule X009 crashed (KeyError" in error.message and error.path == "tests/test_engine.py"
+
+
+def test_a_fix_that_raises_fails_alone(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n", "b.txt": "AGED\n"})
+
+    def raises(ws: Workspace, finding: Finding) -> list[Edit]:
+        raise AttributeError("no such thing")
+
+    result = run_fix(root, [word_rule("X001", "OLD", "NEW", fix=raises),
+                            word_rule("X002", "AGED", "FRESH")])
+    [failed] = result.failed
+    assert failed.finding.code == "X001" and "AttributeError" in failed.reason
+    assert texts(result) == {"a.txt": "OLD\n", "b.txt": "FRESH\n"}

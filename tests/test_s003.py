@@ -9,13 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from fixer.requirements import normalize, parse_requirement, requirements_lines
-from support import run_cli
+from fixer.dependency_sources import carried
+from fixer.pyproject_deps import optional_requirements, static_dependencies
+from fixer.requirements import normalize, parse_requirement, pip_args, requirements_lines
+from fixer.requirements import unreadable_lines
+from support import GOLDEN, run_cli
 
 MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 UVICORN = 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n'
 REQS_DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
                    "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n")
+SLIM = "FROM python:3.12-slim\nWORKDIR /app\n"
+BUILDER = "FROM python:3.12 AS builder\nWORKDIR /build\nCOPY requirements.txt .\n"
+FASTAPI_ONLY = {"requirements.txt": "fastapi\n"}
+PROJECT = '[project]\nname = "api"\nversion = "1"\n'
 
 
 def make_repo(root: Path, files: Mapping[str, str | bytes], command: str = "") -> Path:
@@ -131,3 +138,147 @@ def test_fastapi_run_without_the_cli_and_no_requirements_file(tmp_path: Path) ->
     bare = make_repo(tmp_path / "b", {"Dockerfile": "FROM python:3.12-slim\nCOPY . .\n" + UVICORN})
     found = findings(bare)
     assert {f["fix"] is None for f in found} == {True} and len(found) == 2
+
+
+NOOP_CASES = sorted(p.parent for p in (GOLDEN / "S003-missing-server-dependency").glob("noop-*/args"))
+
+
+@pytest.mark.parametrize("case", NOOP_CASES, ids=[c.name for c in NOOP_CASES])
+def test_golden_noop_cases_have_no_finding_at_all(case: Path) -> None:
+    """A display-only finding makes no diff either: the golden no-op cases must be silent."""
+    assert findings(case / "before") == []
+
+
+def test_pip_command_lines() -> None:
+    args = pip_args(["--no-cache-dir", "--prefix=/install", "-r", "a.txt", "--requirement=b.txt",
+                     "-rc.txt", "-c", "constraints.txt", "uvicorn[standard]", "-e", ".[server]"])
+    assert args.files == ["a.txt", "b.txt", "c.txt"] and args.packages == ["uvicorn[standard]"]
+    assert args.location == "/install" and args.project == frozenset({"server"})
+    assert args.opaque is None and not args.no_index
+    assert pip_args(["--user", "--no-index", "-f", "/w", "fastapi"]).location == "~/.local"
+    assert pip_args(["--no-index", "--find-links", "/w", "fastapi"]).packages == ["fastapi"]
+    assert pip_args(["-e", "git+https://github.com/o/r.git#egg=Lib"]).packages == ["Lib"]
+    for opaque in (["/w/*"], ["./dist/api-1.0-py3-none-any.whl"], ["$PACKAGES"],
+                   ["libs/common"], ["https://example.com/x.tar.gz"]):
+        assert pip_args(opaque).opaque is not None, opaque
+    assert unreadable_lines("fastapi==0.110 --hash=sha256:ab\n-e ./libs/common\nx @ https://h/x.whl\n"
+                            "./wheels/y.whl\n") == ["`./libs/common` is a path, a wildcard or an "
+                                                     "archive", "`./wheels/y.whl` is a path, a "
+                                                     "wildcard or an archive"]
+
+
+def test_pyproject_static_dependencies_and_groups() -> None:
+    assert static_dependencies(PROJECT) and static_dependencies('[tool.poetry.dependencies]\nx = "*"\n')
+    assert not static_dependencies(PROJECT + 'dynamic = ["dependencies"]\n')
+    assert not static_dependencies("[build-system]\nrequires = ['setuptools']\n")
+    text = (PROJECT + '[project.optional-dependencies]\nserver = ["uvicorn"]\nx = ["httpx"]\n'
+            '[dependency-groups]\ndev = ["pytest", {include-group = "lint"}]\n'
+            '[tool.poetry.group.web.dependencies]\ngunicorn = "*"\n')
+    assert optional_requirements(text, frozenset({"server"})) == [("uvicorn", frozenset())]
+    assert {n for n, _ in optional_requirements(text, None)} == {"uvicorn", "httpx", "pytest",
+                                                                  "gunicorn"}
+
+
+@pytest.mark.parametrize(("location", "paths", "expected"), [
+    ("/install", ["/install"], True), ("/install", ["/install/"], True),
+    ("/usr/local", ["/usr/local/lib/python3.12/site-packages"], True),
+    ("/opt/venv", ["/opt"], True), ("~/.local", ["/root/.local"], True),
+    ("/install", ["/build"], False), ("/usr/local", ["/app"], False), (None, ["/"], False),
+])
+def test_copy_carries_installs(location: str | None, paths: list[str], expected: bool) -> None:
+    assert carried(location, paths) is expected
+
+
+@pytest.mark.parametrize("files", [
+    pytest.param({"Dockerfile": SLIM + "ARG PACKAGES\nRUN pip install $PACKAGES\n" + UVICORN},
+                 id="variable"),
+    pytest.param({"Dockerfile": SLIM + "RUN pip install -r /deps/server.txt\n" + UVICORN},
+                 id="requirements-file-not-found"),
+    pytest.param({**FASTAPI_ONLY, "Dockerfile": SLIM + "COPY . .\nRUN pip install -r requirements.txt"
+                  " ./wheels/*.whl\n" + UVICORN}, id="wheels-beside-requirements"),
+    pytest.param({"requirements.txt": "fastapi\n-e ./libs/server\n", "Dockerfile": REQS_DOCKERFILE
+                  + UVICORN}, id="requirements-line-is-a-path"),
+    pytest.param({"pyproject.toml": PROJECT + 'dynamic = ["dependencies"]\n', "Dockerfile": SLIM +
+                  "COPY . .\nRUN pip install .\n" + UVICORN}, id="dynamic-dependencies"),
+    pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi"]\n[project.optional-'
+                  'dependencies]\nserver = ["uvicorn"]\n', "Dockerfile": SLIM + "COPY . .\n"
+                  "RUN pip install '.[server]'\n" + UVICORN}, id="project-extra"),
+    pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi"]\n[dependency-groups]\n'
+                  'serve = ["uvicorn"]\n', "Dockerfile": SLIM + "COPY . .\nRUN uv sync --frozen\n"
+                  + UVICORN}, id="uv-sync-group"),
+    pytest.param({**FASTAPI_ONLY, "Dockerfile": SLIM + "COPY . .\nRUN grep -v '^#' server.txt | "
+                  "xargs pip install -r requirements.txt\n" + UVICORN}, id="xargs"),
+    pytest.param({"Pipfile": "", "Dockerfile": SLIM + "COPY . .\nRUN pipenv install --system "
+                  "--deploy\n" + UVICORN}, id="pipenv"),
+    pytest.param({**FASTAPI_ONLY, "Dockerfile": "FROM python:3.12 AS builder\nCOPY requirements.txt"
+                  " .\nRUN pip install --user -r requirements.txt\n" + SLIM + "COPY --from=builder "
+                  "/root/.local /root/.local\nCOPY --from=ghcr.io/org/server-deps:1 /usr/local/lib/"
+                  "python3.12/site-packages /usr/local/lib/python3.12/site-packages\n" + UVICORN},
+                 id="site-packages-from-an-image"),
+    pytest.param({"Dockerfile": "FROM python:3.12 AS deps\nCOPY . /src\nRUN pip install --target"
+                  "=/deps /src\n" + SLIM + "COPY --from=deps /deps /deps\n" + UVICORN},
+                 id="builder-installs-a-path"),
+    pytest.param({"Dockerfile": "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install "
+                  "-y python3-fastapi python3-uvicorn\nCOPY . /app\n" + UVICORN}, id="apt-packages"),
+    pytest.param({**FASTAPI_ONLY, "Dockerfile": REQS_DOCKERFILE.replace(
+                  "FROM python:3.12-slim", "ARG BASE\nFROM ${BASE}") + UVICORN}, id="base-image-is-a-variable"),
+])
+def test_s003_no_finding_when_the_image_may_hold_it(tmp_path: Path, files: dict[str, str]) -> None:
+    assert findings(make_repo(tmp_path, files)) == []
+
+
+@pytest.mark.parametrize(("files", "path", "after"), [
+    pytest.param({**FASTAPI_ONLY, "Dockerfile": BUILDER + "RUN python -m venv /opt/venv && /opt/venv"
+                  "/bin/pip install -r requirements.txt\n" + SLIM + "COPY --from=builder /opt/venv "
+                  "/opt/venv\nENV PATH=/opt/venv/bin:$PATH\n" + UVICORN},
+                 "requirements.txt", "fastapi\nuvicorn\n", id="venv-copied"),
+    pytest.param({**FASTAPI_ONLY, "Dockerfile": BUILDER + "ENV VIRTUAL_ENV=/opt/venv\nRUN pip "
+                  "install -r requirements.txt\nFROM builder AS runtime\n" + UVICORN},
+                 "requirements.txt", "fastapi\nuvicorn\n", id="built-from-builder"),
+    pytest.param({**FASTAPI_ONLY, "Dockerfile": BUILDER + "RUN pip install -r requirements.txt\n"
+                  + SLIM + "COPY --from=0 /usr/local/lib/python3.12/site-packages /usr/local/lib/"
+                  "python3.12/site-packages\n" + UVICORN}, "requirements.txt",
+                 "fastapi\nuvicorn\n", id="site-packages-copied"),
+    pytest.param({**FASTAPI_ONLY, "Dockerfile": "FROM node:20 AS web\nRUN npm ci\n" + SLIM +
+                  "COPY --from=web /web/dist ./static\nCOPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/\n"
+                  "COPY requirements.txt .\nRUN uv pip install --system -r requirements.txt\n" + UVICORN},
+                 "requirements.txt", "fastapi\nuvicorn\n", id="copies-that-are-no-packages"),
+    pytest.param({**FASTAPI_ONLY, "Dockerfile": BUILDER + "RUN pip wheel -w /w -r requirements.txt\n"
+                  + SLIM + "COPY --from=builder /w /w\nCOPY requirements.txt .\nRUN pip install "
+                  "--no-index --find-links=/w -r requirements.txt\n" + UVICORN},
+                 "requirements.txt", "fastapi\nuvicorn\n", id="no-index-wheels-of-the-same-file"),
+    pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi"]\n', "Dockerfile": SLIM +
+                  "COPY . .\nRUN uv sync --frozen --no-dev\n" + UVICORN}, "pyproject.toml",
+                 PROJECT + 'dependencies = ["fastapi", "uvicorn"]\n', id="uv-sync"),
+    pytest.param({"requirements.txt": "uvicorn\n", "Dockerfile": "FROM python:3.12 AS test\nRUN pip "
+                  "install fastapi pytest\n" + REQS_DOCKERFILE + UVICORN}, "requirements.txt",
+                 "uvicorn\nfastapi\n", id="a-stage-the-image-does-not-use"),
+])
+def test_s003_fixes_through_stages(tmp_path: Path, files: dict[str, str], path: str,
+                                   after: str) -> None:
+    repo = make_repo(tmp_path, files)
+    assert fix(repo) == 1
+    assert (repo / "api" / path).read_text() == after
+    assert findings(repo) == []
+
+
+@pytest.mark.parametrize(("dockerfile", "reason"), [
+    pytest.param(BUILDER + "RUN pip install --prefix=/install -r requirements.txt\n" + SLIM +
+                 "COPY --from=builder /build /build\n" + UVICORN,
+                 "the image copies /build from stage builder; fixer cannot tell that this carries "
+                 "what builder installs", id="copy-elsewhere"),
+    pytest.param(SLIM + "COPY wheels /w\nCOPY requirements.txt .\nRUN pip install --no-index "
+                 "--find-links /w -r requirements.txt\n" + UVICORN,
+                 "the image installs api/requirements.txt with --no-index from local wheels, "
+                 "which would also need the new one", id="no-index"),
+])
+def test_s003_display_only_when_a_line_might_not_reach_the_image(
+        tmp_path: Path, dockerfile: str, reason: str) -> None:
+    repo = make_repo(tmp_path, {**FASTAPI_ONLY, "Dockerfile": dockerfile})
+    found = findings(repo)
+    assert [(f["message"], f["fix"]) for f in found] == [
+        ("the CMD runs uvicorn, but uvicorn is not declared (api/requirements.txt)", None)]
+    _, out, _ = run_cli("fix", repo, "--select", "S003", "--unsafe-fixes")
+    assert out == "" and (repo / "api" / "requirements.txt").read_text() == "fastapi\n"
+    _, _, err = run_cli("fix", repo, "--select", "S003", "--unsafe-fixes")
+    assert f"no automatic fix ({reason})" in err

@@ -55,3 +55,32 @@ def test_one_fix_run_clears_them_and_compose_still_accepts_the_file(fleet: Path)
     for port in PORT_MISMATCHES.values():  # compose is the truth by default: its ports stay
         assert f'"{port}:{port}"' in compose and f"localhost:{port}/health" in compose
     assert_compose_accepts(fleet)
+
+
+def test_the_audit_findings_of_every_category_are_reported(fleet: Path) -> None:
+    """Every finding of the seed audit, and its immediate actions, have a rule here."""
+    found = findings(fleet)
+    by_code: dict[str, set[str]] = {}
+    for finding in found:
+        by_code.setdefault(str(finding["code"]), set()).add(str(finding["service"]))
+    assert by_code["P001"] == set(PORT_MISMATCHES)             # fix port mismatches
+    assert by_code["D001"] == set(SERVICES)                    # remove duplicate Dockerfiles
+    assert "C001" in by_code                                   # add the database service
+    assert by_code["D003"] == set(SERVICES)                    # add curl to the containers
+    assert by_code["S002"] == {"notification_service"}         # its structural defect
+    assert all(f["fix"] is not None for f in found), "every seed finding has a fix"
+
+
+def test_after_the_full_fix_nothing_is_left(fleet: Path) -> None:
+    code, _, err = run_cli("fix", "--apply", fleet)
+    assert code == 1, err
+    assert findings(fleet) == []
+    assert findings(fleet, "--select", "D,I,H,S") == []
+    assert findings(fleet, "--select", "C") == []
+    assert run_cli("fix", fleet)[:2] == (0, "")
+    assert (fleet / "notification_service" / "app" / "__init__.py").exists()
+    for service in SERVICES:
+        assert "curl" in (fleet / service / "Dockerfile").read_text()
+    compose = (fleet / "docker-compose.yml").read_text()
+    assert "\n  db:\n" in compose and "condition: service_healthy" in compose
+    assert_compose_accepts(fleet)

@@ -192,8 +192,10 @@ def is_flow(node: Node) -> bool:
     return bool(getattr(node, "flow_style", False))
 
 
+@functools.lru_cache(maxsize=8192)
 def plain_ok(value: str, flow: bool) -> bool:
-    """The value reads back as this very string when written without quotes."""
+    """The value reads back as this very string when written without quotes.
+    Cached: a style scan asks this of every scalar of a large file, most of them alike."""
     if not value or value != value.strip() or "\n" in value or "\r" in value:
         return False
     probe = f"[{value}]" if flow else f"k: {value}"

@@ -1,0 +1,118 @@
+"""Relative imports of a Python file: why one has no absolute form, and the rewrite.
+
+Detection works on `ast`; the rewrite (`absolutize_imports`) imports libcst,
+and only a fix calls it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fixer.sources.python import absolute_module, parse
+from fixer.textfile import TextFile
+
+if TYPE_CHECKING:
+    import libcst
+
+
+def relative_imports(tree: ast.Module) -> list[ast.ImportFrom]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level > 0]
+
+
+def import_problem(node: ast.ImportFrom, package: str, source: str) -> str | None:
+    """Why this relative import has no safe absolute form; None when it has one."""
+    written = "." * node.level + (node.module or "")
+    target = absolute_module(package, node.level, node.module)
+    if target is None:
+        return f"`{written}` climbs above the import root"
+    if package:
+        return None
+    if node.module is None and any(a.name == "*" for a in node.names):
+        return "`from . import *` has no absolute form at the top level"
+    segment = ast.get_source_segment(source, node) or ""
+    if node.module is None and "(" in segment and "#" in segment:
+        return "comments inside the parenthesized names would be lost"
+    firsts = [target.split(".")[0]] if target else [a.name.split(".")[0] for a in node.names]
+    shadowed = [name for name in firsts if name in sys.stdlib_module_names]
+    if shadowed:
+        return f"`{shadowed[0]}` would resolve to the standard library module, not the local one"
+    return None
+
+
+def written(node: ast.ImportFrom) -> str:
+    """The import as a short text: `from .db import x`, `from . import a, b`."""
+    names = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in node.names)
+    return f"from {'.' * node.level}{node.module or ''} import {names}"
+
+
+@dataclass(frozen=True)
+class RelativeImports:
+    """The relative imports of one file, and why any of them has no absolute form."""
+
+    nodes: list[ast.ImportFrom]
+    problems: list[str]
+
+    def summary(self) -> str:
+        more = f" (and {len(self.nodes) - 1} more)" if len(self.nodes) > 1 else ""
+        return f"`{written(self.nodes[0])}`{more}"
+
+
+def scan_relative(file: TextFile, package: str) -> RelativeImports | None:
+    """The file's relative imports seen from `package`; None when it has none."""
+    if "from ." not in file.text and not re.search(r"from\s+\.", file.text):
+        return None  # cheap: most files have no relative import at all
+    tree = parse(file)
+    if tree is None:
+        return None
+    nodes = sorted(relative_imports(tree), key=lambda n: (n.lineno, n.col_offset))
+    if not nodes:
+        return None
+    problems = [p for p in (import_problem(n, package, file.text) for n in nodes) if p]
+    return RelativeImports(nodes, problems)
+
+
+# -- libcst rewrite (fix time only) -------------------------------------------------------------
+
+def absolutize_imports(text: str, package: str) -> str:
+    """The text with every resolvable relative import made absolute from the import root."""
+    import libcst as cst
+    from libcst.helpers import get_full_name_for_node
+
+    class Absolutize(cst.CSTTransformer):
+        def leave_ImportFrom(self, original: cst.ImportFrom,
+                             updated: cst.ImportFrom) -> cst.BaseSmallStatement:
+            if not updated.relative:
+                return updated
+            written = get_full_name_for_node(updated.module) if updated.module else None
+            target = absolute_module(package, len(updated.relative), written)
+            if target is None:
+                return updated
+            if target:
+                return updated.with_changes(relative=[], module=cst.parse_expression(target))
+            if isinstance(updated.names, cst.ImportStar):
+                return updated
+            return cst.Import(names=_one_line(updated.names), semicolon=updated.semicolon,
+                              whitespace_after_import=updated.whitespace_after_import)
+
+    try:
+        return cst.parse_module(text).visit(Absolutize()).code
+    except cst.ParserSyntaxError as exc:
+        raise ValueError(f"libcst cannot parse the file: {exc.message}") from None
+
+
+def _one_line(names: Sequence[libcst.ImportAlias]) -> list[libcst.ImportAlias]:
+    """ImportFrom names (maybe parenthesized over lines) as `import a, b as c` names."""
+    import libcst as cst
+
+    out = []
+    for i, alias in enumerate(names):
+        last = i == len(names) - 1
+        comma = cst.MaybeSentinel.DEFAULT if last else \
+            cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        out.append(alias.with_changes(comma=comma))
+    return out
