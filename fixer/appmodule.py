@@ -15,8 +15,8 @@ import shlex
 import weakref
 from dataclasses import dataclass
 
-from fixer.commands import SHELLS, Launch, split_shell
-from fixer.image_paths import locate, workdir
+from fixer.image.image_paths import locate, workdir
+from fixer.ports.launch import SHELLS, Launch, split_shell
 from fixer.services import Service
 from fixer.tree import Tree
 from fixer.workspace import Workspace

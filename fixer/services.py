@@ -13,8 +13,8 @@ from fixer.sources.compose import (
 )
 
 if TYPE_CHECKING:
+    from fixer.ports.listen import ListenPort
     from fixer.sources.dockerfile import Dockerfile, Stage
-    from fixer.listen import ListenPort
     from fixer.tree import Tree
 
 

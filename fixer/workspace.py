@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from fixer import exclude, listen
+from fixer import exclude
 from fixer.config import Config
 from fixer.envfile import parse_env
 from fixer.errors import InputError
+from fixer.ports import listen
 from fixer.services import App, Service, Stack, resolve_build
 from fixer.sources import compose, dockerfile
 from fixer.stacks import group_stacks, is_compose_name

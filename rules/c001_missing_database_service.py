@@ -75,9 +75,9 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import replace
 
-from fixer import dbusage
+from fixer.database import dbusage
+from fixer.database.pgservice import build_edits
 from fixer.edits import Edit
-from fixer.pgservice import build_edits
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Stack
 from fixer.sources.compose_edit import Unfixable

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixer import dbusage
+from fixer.database import dbusage
 from fixer.depends import dependencies
 from fixer.rule import Category, Report, Safety
 from fixer.services import Service, Stack

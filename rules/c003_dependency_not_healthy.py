@@ -47,7 +47,7 @@ from dataclasses import replace
 
 from fixer.depends import HEALTHY, STARTED, Dependency, dependencies, set_conditions
 from fixer.edits import Edit
-from fixer.healthchecks import has_healthcheck
+from fixer.health.healthchecks import has_healthcheck
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.sources import compose_style

@@ -55,8 +55,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from fixer.edits import Edit
-from fixer.healthchecks import Health, health
-from fixer.healthroute import existing_health_route
+from fixer.health.healthchecks import Health, health
+from fixer.health.healthroute import existing_health_route
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.sources import compose_style

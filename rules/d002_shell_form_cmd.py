@@ -37,8 +37,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from fixer.edits import Edit
-from fixer.execform import DEFAULT_SHELL, POSIX_SHELLS, convert, shell_features
-from fixer.images import chain
+from fixer.image.execform import DEFAULT_SHELL, POSIX_SHELLS, convert, shell_features
+from fixer.image.images import chain
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage

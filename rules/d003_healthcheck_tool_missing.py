@@ -48,14 +48,14 @@ from typing import Any
 from dataclasses import dataclass, field
 
 from fixer.edits import Edit, TextEdit
-from fixer.healthcheck_rewrite import compose_test_edit, healthcheck_edit
-from fixer.images import Family, base_image, chain, family_of, tools_present
-from fixer.probes import Probe, from_compose_test, from_healthcheck, python_argv
+from fixer.health.probes import Probe, from_compose_test, from_healthcheck, python_argv
+from fixer.health.rewrite import compose_test_edit, healthcheck_edit
+from fixer.image.images import Family, base_image, chain, family_of, tools_present
+from fixer.image.tool_install import install_edits
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
-from fixer.tool_install import install_edits
 from fixer.workspace import Workspace
 
 CODE = "D003"

@@ -56,7 +56,7 @@ import ast
 from collections.abc import Iterator
 
 from fixer.edits import Edit, TextEdit
-from fixer.healthroute import health_route, probe_paths, served_app
+from fixer.health.healthroute import health_route, probe_paths, served_app
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.sources.fastapi_routes import AppRoutes
 from fixer.sources.python import LineIndex, bound_names, indent_unit, quote_char

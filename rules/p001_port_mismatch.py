@@ -49,8 +49,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from fixer.edits import Edit, TextEdit
-from fixer.ports import ContainerPort, container_ports
-from fixer.portfix import app_side_edits
+from fixer.ports.claims import ContainerPort, container_ports
+from fixer.ports.portfix import app_side_edits
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.workspace import Workspace

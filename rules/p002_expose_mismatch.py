@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from fixer.edits import Edit, TextEdit
-from fixer.listen import resolve as resolve_listen
+from fixer.ports.listen import resolve as resolve_listen
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import App, Service
 from fixer.sources.dockerfile import Instruction

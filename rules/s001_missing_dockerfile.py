@@ -44,11 +44,11 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-from fixer.compose_build import reference_edit
-from fixer.dockerfile_template import find_app, fleet_base, render
 from fixer.edits import CreateFile, Edit
 from fixer.errors import InputError
-from fixer.ports import container_ports
+from fixer.image.compose_build import reference_edit
+from fixer.image.dockerfile_template import find_app, fleet_base, render
+from fixer.ports.claims import container_ports
 from fixer.rule import REVEALS_SERVICE, Category, Finding, Report, Safety
 from fixer.services import Build, Service, resolve_build
 from fixer.sources.compose import get

@@ -58,12 +58,12 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from fixer.dependency_sources import Declared, declared
 from fixer.edits import Edit
-from fixer.pyproject_deps import add_pep621, add_poetry
-from fixer.requirements import add_to_requirements, parse_requirement, requirements_lines
+from fixer.pydeps.dependency_sources import Declared, declared
+from fixer.pydeps.pyproject_deps import add_pep621, add_poetry
+from fixer.pydeps.requirements import add_to_requirements, parse_requirement, requirements_lines
+from fixer.pydeps.server_needs import Need, needs
 from fixer.rule import Category, Finding, Report, Safety
-from fixer.server_needs import Need, needs
 from fixer.services import Service
 from fixer.workspace import Workspace
 

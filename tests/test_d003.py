@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fixer.images import classify, tools_present
-from fixer.probes import from_compose_test, python_code
+from fixer.health.probes import from_compose_test, python_code
+from fixer.image.images import classify, tools_present
 from fixer.sources.dockerfile import parse
 from fixer.textfile import TextFile
 from support import SEED_FLEET, copy_tree, run_cli

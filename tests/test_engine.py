@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fixer import cli, engine
+from fixer import engine
+from fixer.cli import shared
 from fixer.config import Config
 from fixer.edits import Edit, TextEdit
 from fixer.errors import InputError
@@ -94,7 +95,7 @@ def test_a_failed_fix_exits_2_and_the_other_fixes_are_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_tree(tmp_path, {"a.txt": "OLD\n", "b.txt": "STAY\n"})
     rules = [word_rule("X001", "STAY", "STAY!"), word_rule("X002", "OLD", "NEW")]
-    monkeypatch.setattr(cli, "discover", lambda: rules)
+    monkeypatch.setattr(shared, "discover", lambda: rules)
     before = snapshot(root)
     code, diff, err = run_cli("fix", root)
     assert code == 2 and snapshot(root) == before
@@ -184,7 +185,7 @@ def test_rules_undoing_each_other_do_not_converge(tmp_path: Path,
     result = run_fix(root, rules)
     assert result.problems and "did not converge" in result.problems[0]
     assert "X001 a.txt came back" in result.problems[0]
-    monkeypatch.setattr(cli, "discover", lambda: rules)
+    monkeypatch.setattr(shared, "discover", lambda: rules)
     code, _, err = run_cli("fix", root)
     assert code == 2 and "did not converge" in err
 

@@ -1,5 +1,5 @@
-"""The listen port: what a command runs (commands.py), and how a service's port is resolved
-and where it is written (listen.py, portsites.py, scriptport.py), on real files."""
+"""The listen port: what a command runs (ports/launch.py), and how a service's port is resolved
+and where it is written (ports/: listen, portsites, scriptport), on real files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fixer.commands import bind_port, find_launch, resolve_token
-from fixer.listen import ListenPort
+from fixer.ports.launch import bind_port, find_launch, resolve_token
+from fixer.ports.listen import ListenPort
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 

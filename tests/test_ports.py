@@ -1,5 +1,5 @@
-"""Container ports compose claims (ports.py), the short-syntax parser, and the compose
-environment site the port fix rewrites (portfix.py), on real compose text."""
+"""Container ports compose claims (ports/claims.py), the short-syntax parser, and the compose
+environment site the port fix rewrites (ports/portfix.py), on real compose text."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fixer.portfix import compose_env_site
-from fixer.ports import LOCAL_URL, ContainerPort, ShortPort, container_ports, parse_short
+from fixer.ports.claims import LOCAL_URL, ContainerPort, ShortPort, container_ports, parse_short
+from fixer.ports.portfix import compose_env_site
 from fixer.services import Service
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from fixer.dependency_sources import carried
-from fixer.pyproject_deps import optional_requirements, static_dependencies
-from fixer.requirements import normalize, parse_requirement, pip_args, requirements_lines
-from fixer.requirements import unreadable_lines
+from fixer.pydeps.install_paths import carried
+from fixer.pydeps.pyproject_deps import optional_requirements, static_dependencies
+from fixer.pydeps.requirements import normalize, parse_requirement, pip_args, requirements_lines
+from fixer.pydeps.requirements import unreadable_lines
 from support import GOLDEN, run_cli
 
 MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"

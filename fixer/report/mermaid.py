@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from fixer import dbusage
+from fixer.database import dbusage
 from fixer.depends import HEALTHY, dependencies
 from fixer.services import Service, Stack
 from fixer.sources.compose import elements, get, scalar

@@ -9,12 +9,12 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, replace
 
-from fixer.commands import DEFAULT_PORT, Launch, find_launch, resolve_token
-from fixer.portsites import (
+from fixer.ports.launch import DEFAULT_PORT, Launch, find_launch, resolve_token
+from fixer.ports.portsites import (
     Addition, Site, StageEnv, Word, flag_words, json_addition, json_words, stage_env,
     token_sites, yaml_addition, yaml_words,
 )
-from fixer.scriptport import script_port
+from fixer.ports.scriptport import script_port
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.tree import Tree

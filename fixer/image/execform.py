@@ -13,10 +13,10 @@ import json
 import re
 from dataclasses import dataclass
 
-from fixer.dockertext import Line, Token, escape_char, instruction_tokens, line_start
-from fixer.dockertext import physical_lines, tokenize
 from fixer.edits import TextEdit
 from fixer.sources.dockerfile import Dockerfile, Instruction
+from fixer.sources.dockertext import Line, Token, escape_char, instruction_tokens, line_start
+from fixer.sources.dockertext import physical_lines, tokenize
 
 DEFAULT_SHELL = ("sh", "-c")
 POSIX_SHELLS = re.compile(r"^(/usr)?(/bin/)?(sh|bash|ash|dash|zsh|ksh)$")

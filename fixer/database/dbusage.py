@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from fixer import dburl
+from fixer.database import dburl
 from fixer.envfile import interpolate, parse_env
 from fixer.services import Service, Stack, env_file_paths
 from fixer.sources.compose import (

@@ -16,7 +16,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from fixer.installs import PackageInstall, installs
+from fixer.image.installs import PackageInstall, installs
 from fixer.sources.dockerfile import Dockerfile, Stage
 
 HEALTH_TOOLS = ("curl", "wget")

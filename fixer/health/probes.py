@@ -13,8 +13,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from fixer.commands import SHELLS
-from fixer.dockertext import commands, tokenize
+from fixer.ports.launch import SHELLS
+from fixer.sources.dockertext import commands, tokenize
 
 TOOLS = ("curl", "wget")
 PROBE_TIMEOUT = 3

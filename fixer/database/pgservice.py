@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from fixer import dburl
-from fixer.dbusage import ENVIRONMENT, UrlUse
+from fixer.database import dburl
+from fixer.database.dbusage import ENVIRONMENT, UrlUse
 from fixer.depends import HEALTHY, set_conditions
 from fixer.edits import TextEdit
 from fixer.services import Stack

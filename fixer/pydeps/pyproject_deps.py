@@ -11,7 +11,7 @@ import tomllib
 from typing import Any
 
 from fixer.edits import TextEdit
-from fixer.requirements import normalize, parse_requirement
+from fixer.pydeps.requirements import normalize, parse_requirement
 from fixer.textfile import TextFile
 
 _HEADER = re.compile(r"^[ \t]*\[\[?([^\]]+)\]\]?[ \t]*(?:#[^\n]*)?\r?$", re.M)

@@ -20,13 +20,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fixer.dockertext import commands, escape_char, instruction_tokens
-from fixer.images import chain, meta_args, resolve_image
-from fixer.installs import installs
-from fixer.pyproject_deps import optional_requirements, static_dependencies
-from fixer.requirements import PipArgs, include_path, normalize, parse_requirement, pip_args
-from fixer.requirements import pyproject_requirements, requirements_lines, unreadable_lines
+from fixer.image.images import chain, meta_args, resolve_image
+from fixer.image.installs import installs
+from fixer.pydeps.install_paths import (
+    PACKAGE_PATH, BuildState, carried, pip_location, posix_join, repository_file, tool_location,
+)
+from fixer.pydeps.pyproject_deps import optional_requirements, static_dependencies
+from fixer.pydeps.requirements import PipArgs, include_path, normalize, parse_requirement, pip_args
+from fixer.pydeps.requirements import pyproject_requirements, requirements_lines, unreadable_lines
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockertext import commands, escape_char, instruction_tokens
 from fixer.workspace import Workspace
 
 # Bases that carry no Python packages beyond pip: the official Python images, OS images.
@@ -37,9 +40,6 @@ _PROJECT_TOOLS = {("uv", "sync"), ("poetry", "install"), ("poetry", "sync"),
 _OPAQUE_TOOLS = {"pipenv", "conda", "mamba", "micromamba", "hatch"}
 _PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
 _PIP_VERBS = ("install", "sync", "wheel", "download")
-_SYSTEM_BINS = {"/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"}
-_PACKAGE_PATH = re.compile(r"site-packages|dist-packages|venv|/\.local(?:/|$)"
-                           r"|^/usr/(?:local/)?lib/python|^/usr/local/?$|^/install(?:/|$)")
 
 
 @dataclass
@@ -85,27 +85,6 @@ class Declared:
             self.pyproject, self.pyproject_table = other.pyproject, other.pyproject_table
 
 
-def posix_join(folder: str, name: str) -> str:
-    return posixpath.normpath(posixpath.join(folder, name)) if folder else posixpath.normpath(name)
-
-
-def carried(location: str | None, paths: list[str]) -> bool:
-    """Whether a `COPY --from` of `paths` takes along what was installed at `location`."""
-    if location is None:
-        return False
-    for path in paths:
-        path = path.rstrip("/") or "/"
-        if "$" in path:
-            continue
-        if location == "~/.local":
-            if re.search(r"/\.local(?:/|$)", path):
-                return True
-        elif path == "/" or location == path or location.startswith(path + "/") or \
-                path.startswith(location + "/"):
-            return True
-    return False
-
-
 def declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage) -> Declared:
     reader = _Reader(ws, context, dockerfile)
     out = reader.stage(stage)
@@ -128,24 +107,6 @@ def declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage) 
 
 
 @dataclass
-class _State:
-    """What earlier instructions of a stage set: the working directory and ENV values."""
-
-    workdir: str = "/"
-    env: dict[str, str] = field(default_factory=dict)
-
-    def venv(self) -> str | None:
-        """The active virtualenv: VIRTUAL_ENV, else a `<dir>/bin` put first on PATH."""
-        if self.env.get("VIRTUAL_ENV"):
-            return self.env["VIRTUAL_ENV"]
-        for entry in self.env.get("PATH", "").split(":"):
-            entry = entry.rstrip("/")
-            if entry.endswith("/bin") and entry not in _SYSTEM_BINS and ".local" not in entry:
-                return posixpath.dirname(entry)
-        return None
-
-
-@dataclass
 class _Reader:
     ws: Workspace
     context: str
@@ -161,7 +122,7 @@ class _Reader:
         if not _PLAIN_BASES.match(_image_name(image)):
             out.unreadable(f"the base image {image or links[0].base} may hold Python packages")
         self.reading.add(stage.index)
-        state = _State()
+        state = BuildState()
         for link in links:
             for install in installs(self.dockerfile, link):
                 for name in install.names():   # `python3-uvicorn`, `py3-fastapi`
@@ -173,7 +134,7 @@ class _Reader:
         self.reading.discard(stage.index)
         return out
 
-    def _instruction(self, instruction: Instruction, state: _State, out: Declared) -> None:
+    def _instruction(self, instruction: Instruction, state: BuildState, out: Declared) -> None:
         value = list(instruction.value)
         if instruction.cmd == "WORKDIR" and value:
             state.workdir = posixpath.join(state.workdir, resolve_image(value[0], state.env))
@@ -196,7 +157,7 @@ class _Reader:
         tokens = instruction_tokens(text, instruction, escape_char(text))
         return [[w.value for w in words] for words in commands(tokens)]
 
-    def _command(self, argv: list[str], state: _State, out: Declared) -> None:
+    def _command(self, argv: list[str], state: BuildState, out: Declared) -> None:
         if not argv:
             return
         tool = posixpath.basename(argv[0])
@@ -205,14 +166,14 @@ class _Reader:
             state.env["POETRY_VIRTUALENVS_CREATE"] = argv[3] if len(argv) > 3 else ""
         if (tool, verb) in _PROJECT_TOOLS:
             out.installs = True
-            self._project(None, f"`{tool} {verb}`", _tool_location(tool, state), out)
+            self._project(None, f"`{tool} {verb}`", tool_location(tool, state), out)
         elif tool in _OPAQUE_TOOLS and verb in ("install", "sync", "create", "update"):
             out.installs = True
             out.unreadable(f"`{tool} {verb}` installs packages from files fixer does not read")
         else:
             self._pip_command(argv, state, out)
 
-    def _pip_command(self, argv: list[str], state: _State, out: Declared) -> None:
+    def _pip_command(self, argv: list[str], state: BuildState, out: Declared) -> None:
         runner = posixpath.basename(argv[0])   # `uv pip`, `xargs pip`
         at = next((i for i, a in enumerate(argv) if _PIP.match(posixpath.basename(a)) and
                    (i == 0 or argv[i - 1] == "-m" or runner in ("uv", "xargs"))), None)
@@ -231,7 +192,7 @@ class _Reader:
             out.unreadable("`xargs pip install` reads its packages from its input")
         if verb == "sync":    # `uv pip sync requirements.txt`
             args = PipArgs(files=args.files + args.packages, no_index=args.no_index)
-        self._pip(args, _pip_location(argv, at, args, state), out)
+        self._pip(args, pip_location(argv, at, args, state), out)
 
     def _pip(self, args: PipArgs, location: str | None, out: Declared) -> None:
         if args.opaque:
@@ -302,7 +263,7 @@ class _Reader:
 
     def _copy(self, source: str, paths: list[str], out: Declared) -> None:
         stage = self._stage_named(source)
-        packages = any(_PACKAGE_PATH.search(p) for p in paths)
+        packages = any(PACKAGE_PATH.search(p) for p in paths)
         if stage is None:
             if packages:
                 out.unreadable(f"`COPY --from={source}` copies Python packages from an image")
@@ -324,7 +285,7 @@ class _Reader:
         return None
 
     def _locate(self, arg: str) -> str | None:
-        return None if "$" in arg else _locate(self.ws, self.context, self.dockerfile, arg)
+        return None if "$" in arg else repository_file(self.ws, self.context, self.dockerfile, arg)
 
 
 def _strip_prefix(argv: list[str]) -> list[str]:
@@ -343,60 +304,3 @@ def _image_name(image: str) -> str:
     for prefix in ("docker.io/", "index.docker.io/", "library/"):
         name = name[len(prefix):] if name.startswith(prefix) else name
     return name
-
-
-def _pip_location(argv: list[str], at: int, args: PipArgs, state: _State) -> str | None:
-    """Where a pip command puts packages: its --prefix/--target/--root/--user, the
-    virtualenv its pip or python belongs to or that is active, else the system."""
-    if args.location:
-        if "$" in args.location or args.location.startswith("~"):
-            return args.location
-        return posixpath.join(state.workdir, args.location)
-    for word in argv[:at + 1]:
-        if word.startswith("/") and posixpath.basename(posixpath.dirname(word)) == "bin":
-            root = posixpath.dirname(posixpath.dirname(word))
-            if root not in ("/usr", "/usr/local", "/"):
-                return root
-    if "--system" in argv:   # `uv pip install --system`
-        return "/usr/local"
-    return state.venv() or "/usr/local"
-
-
-def _tool_location(tool: str, state: _State) -> str | None:
-    project_venv = posixpath.join(state.workdir, ".venv")
-    if tool == "uv":
-        return state.env.get("UV_PROJECT_ENVIRONMENT") or project_venv
-    if tool == "pdm":
-        return project_venv
-    if state.env.get("POETRY_VIRTUALENVS_CREATE", "").lower() in ("false", "0"):
-        return state.venv() or "/usr/local"
-    if state.env.get("POETRY_VIRTUALENVS_IN_PROJECT", "").lower() in ("true", "1"):
-        return project_venv
-    return None   # poetry's own cache folder
-
-
-def _locate(ws: Workspace, context: str, dockerfile: Dockerfile, arg: str) -> str | None:
-    """The repository file a `pip install -r ARG` reads, found through the COPYs."""
-    base = posixpath.basename(arg)
-    candidates = []
-    if not arg.startswith("/"):
-        candidates.append(arg)
-    for stage in dockerfile.stages:
-        for instruction in stage.find("COPY") + stage.find("ADD"):
-            if any(f.startswith("--from") for f in instruction.flags):
-                continue
-            *sources, dest = instruction.value
-            if len(sources) == 1 and not dest.endswith(("/", ".")) and \
-                    posixpath.basename(dest) == base:
-                candidates.append(sources[0])   # `COPY x/prod.txt /tmp/req.txt`
-            for source in sources:
-                if posixpath.basename(source.rstrip("/")) == base:
-                    candidates.append(source)
-                elif not posixpath.splitext(source)[1]:
-                    candidates.append(posixpath.join(source, base))
-    candidates.append(base)
-    for candidate in candidates:
-        path = posix_join(context, candidate)
-        if ws.tree.exists(path):
-            return path
-    return None

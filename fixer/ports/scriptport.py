@@ -11,8 +11,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from fixer.commands import DEFAULT_PORT
-from fixer.portsites import Addition, Site
+from fixer.ports.launch import DEFAULT_PORT
+from fixer.ports.portsites import Addition, Site
 from fixer.tree import Tree
 
 

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 from fixer import appmodule
-from fixer.dockertext import tokenize
 from fixer.services import Service
+from fixer.sources.dockertext import tokenize
 from fixer.workspace import Workspace
 
 _IMPORTS_FASTAPI = re.compile(r"^[ \t]*(?:from[ \t]+fastapi[\s.]|import[ \t]+fastapi\b)", re.M)

@@ -10,10 +10,10 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from fixer.dockertext import Token, commands, escape_char, instruction_tokens, line_start
-from fixer.dockertext import physical_lines
 from fixer.edits import TextEdit
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockertext import Token, commands, escape_char, instruction_tokens, line_start
+from fixer.sources.dockertext import physical_lines
 
 # Options that take a value, per package manager (the value is not a package).
 _VALUE_OPTIONS = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import yaml
 
 from fixer.edits import TextEdit
-from fixer.healthcheck_rewrite import yaml_scalar
+from fixer.health.rewrite import yaml_scalar
 from fixer.services import Build, Service
 from fixer.sources.compose import ComposeDoc, Value, get, key_node, scalar
 

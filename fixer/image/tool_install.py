@@ -9,11 +9,11 @@ Dockerfile has no hadolint finding its original lacked.
 
 from __future__ import annotations
 
-from fixer.dockertext import commands, escape_char, instruction_tokens, line_start
 from fixer.edits import TextEdit
-from fixer.images import stage_installs
-from fixer.installs import UNPINNED_CODE, PackageInstall, add_package, new_layer, pragma_edit
+from fixer.image.images import stage_installs
+from fixer.image.installs import UNPINNED_CODE, PackageInstall, add_package, new_layer, pragma_edit
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockertext import commands, escape_char, instruction_tokens, line_start
 
 _ROOT_USERS = ("root", "0", "root:root", "0:0")
 

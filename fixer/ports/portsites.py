@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from fixer.commands import Launch
 from fixer.edits import TextEdit
+from fixer.ports.launch import Launch
 from fixer.sources.compose import ComposeDoc, Value, elements
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 

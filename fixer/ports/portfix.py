@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from fixer.edits import Edit, TextEdit
-from fixer.portsites import Site, number_sites
-from fixer.ports import LOCAL_URL, container_ports
+from fixer.ports.claims import LOCAL_URL, container_ports
+from fixer.ports.portsites import Site, number_sites
 from fixer.services import Service
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage

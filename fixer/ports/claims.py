@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.envfile import interpolate
-from fixer.portsites import Site
+from fixer.ports.portsites import Site
 from fixer.services import Service, Stack
 from fixer.sources.compose import ComposeDoc, Value, elements, get, mapping_or_list, scalar
 

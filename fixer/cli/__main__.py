@@ -1,0 +1,5 @@
+"""`python -m fixer.cli`: the same as the `fixer` console script."""
+
+from fixer.cli.entry import run
+
+run()

@@ -1,0 +1,94 @@
+"""`fixer check`: report findings in a format of choice; write nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from fixer import configfile, engine, suppress
+from fixer.cli.shared import (
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageProblem, catalogue, echo_err, ignore_option, plural,
+    root_folder, select_option, selected_rules,
+)
+from fixer.output import color, github, sarif
+from fixer.output.findings import error_lines, json_document, text_lines
+from fixer.rule import Finding, Safety
+from fixer.tree import FolderSource, Tree
+from fixer.workspace import Workspace
+
+
+@click.command()
+@click.argument("path", default=".")
+@click.option("--format", "fmt", default="text",
+              type=click.Choice(["text", "json", "markdown", "sarif", "github"]))
+@select_option
+@ignore_option
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]))
+@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
+@click.option("--show-unused-suppressions", is_flag=True,
+              help="Report `# fixer: ignore[...]` comments that suppress nothing.")
+@color.no_color_option
+@click.option("--diff-filter", metavar="DIFF",
+              help="Only findings on lines/files this unified diff adds (a file, or - for stdin).")
+def check(path: str, fmt: str, select: str | None, ignore: str | None, exit_zero: bool,
+          port_source: str | None, healthcheck_strategy: str | None, diff_filter: str | None,
+          show_unused_suppressions: bool) -> int:
+    """Report findings; write nothing."""
+    root = root_folder(path)
+    settings = configfile.settings(root, path, select=select, ignore=ignore,
+                                   port_source=port_source,
+                                   healthcheck_strategy=healthcheck_strategy)
+    rules = selected_rules(settings.select, settings.ignore)
+    ws = Workspace.load(Tree(FolderSource(root)), settings.config)
+    with color.progress(rules, sum(1 for _ in ws.services()), "Checking") as steps:
+        findings = engine.check(ws, steps)
+    if diff_filter is not None:
+        findings = _diff_filtered(findings, diff_filter, Path(path))
+    if fmt == "json":
+        click.echo(json_document(findings, ws.errors), nl=False)
+    elif fmt == "markdown":
+        from fixer.report import markdown_report
+        click.echo(markdown_report(ws, findings, rules), nl=False)
+    elif fmt == "sarif":
+        click.echo(sarif.document(ws, findings, rules, root, ws.errors), nl=False)
+    elif fmt == "github":
+        for line in github.lines(findings, ws.errors, path):
+            click.echo(line)
+    else:
+        for line in text_lines(findings, path):
+            click.echo(color.finding(line))
+        for line in error_lines(ws.errors, path):
+            echo_err(line)
+        echo_err(_check_summary(findings, len(ws.errors), len(ws.suppressed)))
+    unused = suppress.unused_lines(ws, rules, catalogue(), path) if show_unused_suppressions else []
+    for line in unused:
+        click.echo(line, err=fmt != "text")
+    if ws.errors:
+        return EXIT_ERROR
+    return EXIT_FOUND if (findings or unused) and not exit_zero else EXIT_CLEAN
+
+
+def _diff_filtered(findings: list[Finding], source: str, root: Path) -> list[Finding]:
+    from fixer.output import difffilter
+    try:
+        return difffilter.only_changed(findings, source, root)
+    except difffilter.DiffFilterError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _check_summary(findings: Sequence[Finding], errors: int, suppressed: int = 0) -> str:
+    hidden = f" {suppressed} suppressed." if suppressed else ""
+    if not findings and not errors:
+        return "All checks passed." + hidden
+    safe = sum(1 for f in findings if f.report.safety is Safety.SAFE)
+    unsafe = sum(1 for f in findings if f.report.safety is Safety.UNSAFE)
+    parts = [f"{safe} fixable with `fixer fix`"] if safe else []
+    parts += [f"{unsafe} more with `--unsafe-fixes`"] if unsafe else []
+    manual = len(findings) - safe - unsafe
+    parts += [f"{manual} to fix by hand"] if manual else []
+    found = f"Found {plural(len(findings), 'finding')}" if findings else "No findings"
+    text = found + (f" ({', '.join(parts)})" if parts else "")
+    return text + (f"; {plural(errors, 'error')} in the input." if errors else ".") + hidden

@@ -1,0 +1,120 @@
+"""`fixer fix`: print the fixes as a unified diff, write them with --apply, or commit
+them one by one on a branch with --branch."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from fixer import configfile, engine
+from fixer.cli.shared import (
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageProblem, echo_err, ignore_option, plural,
+    root_folder, select_option, selected_rules,
+)
+from fixer.config import Config
+from fixer.output import color
+from fixer.output import diff as diff_output
+from fixer.output.apply import write_changes
+from fixer.output.findings import display_path, error_lines
+from fixer.rule import Rule, Safety
+from fixer.tree import FolderSource, Tree
+
+
+@click.command()
+@click.argument("path", default=".")
+@click.option("--apply", "apply_", is_flag=True, help="Write the fixes into the working tree.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
+              help="Also apply fixes that may change behaviour.")
+@select_option
+@ignore_option
+@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]),
+              help="Which side of a port mismatch is right.")
+@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]),
+              help="Install curl/wget, or rewrite healthchecks to Python.")
+@click.option("--postgres-image", show_default="postgres:17-alpine",
+              help="Image of a database service fixer adds.")
+@color.no_color_option
+@click.option("--branch", help="Make branch NAME with one commit per fix (from CI).")
+@click.option("--base", default="HEAD", show_default=True, help="Commit the branch starts from.")
+@click.option("--push", "push_remote", metavar="REMOTE", help="Push the branch to REMOTE.")
+@click.option("--pr-body", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a pull-request description (markdown) to this file.")
+@click.option("--author", help='Commit author, "Name <email>" (default: git config, else fixer).')
+def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
+        ignore: str | None, port_source: str | None, healthcheck_strategy: str | None,
+        postgres_image: str | None, branch: str | None, base: str, push_remote: str | None,
+        pr_body: Path | None, author: str | None) -> int:
+    """Fix findings: print a unified diff, write it with --apply, or commit it with --branch."""
+    root = root_folder(path)
+    settings = configfile.settings(root, path, select=select, ignore=ignore,
+                                   unsafe_fixes=unsafe_fixes, port_source=port_source,
+                                   healthcheck_strategy=healthcheck_strategy,
+                                   postgres_image=postgres_image)
+    rules = selected_rules(settings.select, settings.ignore)
+    config = settings.config
+    if branch is not None:
+        if apply_:
+            raise UsageProblem("--apply and --branch do not go together")
+        return _fix_branch(root, path, rules, config,
+                           (branch, base, push_remote, pr_body, author))
+    if push_remote or pr_body:
+        raise UsageProblem("--push and --pr-body need --branch")
+    result = engine.fix(Tree(FolderSource(root)), rules, config)
+    changes = result.tree.changes()
+    if apply_ and not result.errors:
+        write_changes(root, changes)
+    elif not apply_:
+        sys.stdout.write(color.diff(diff_output.render(changes, result.tree.mode)))
+    _summarize(result, path, apply_)
+    if result.errors or result.failed or result.problems:
+        return EXIT_ERROR
+    return EXIT_FOUND if result.applied else EXIT_CLEAN
+
+
+def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
+                options: tuple[str, str, str | None, Path | None, str | None]) -> int:
+    # gitpython is imported here only: `fixer check` must stay free of it.
+    from fixer.output import branch_mode
+    name, base, push_remote, pr_body, author = options
+    request = branch_mode.BranchRequest(name, base, push_remote, pr_body, author)
+    try:
+        result, made = branch_mode.run(root, request, rules, config, echo_err)
+    except branch_mode.BranchError as exc:
+        echo_err(f"fixer: {exc}")
+        return EXIT_ERROR
+    _summarize(result, path, applied=bool(made))
+    if result.errors or result.failed or result.problems:
+        return EXIT_ERROR
+    if not made:
+        echo_err(f"Nothing to fix: branch {name} was not created.")
+        return EXIT_CLEAN
+    echo_err(f"Branch {name}: {plural(len(made), 'commit')}.")
+    return EXIT_FOUND
+
+
+def _summarize(result: engine.FixResult, path: str, applied: bool) -> None:
+    for line in error_lines(result.errors, path):
+        echo_err(line)
+    for failed in result.failed:
+        echo_err(f"{display_path(path, failed.finding.path)}:{failed.finding.line}: "
+                 f"{failed.finding.code} fix failed: {failed.reason}")
+    for problem in result.problems:
+        echo_err(problem)
+    unsafe = [f for f in result.remaining if f.report.safety is Safety.UNSAFE]
+    for finding in unsafe:
+        echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
+                 f"unsafe fix available with --unsafe-fixes: {finding.report.fix_title}")
+    manual = [f for f in result.remaining if not f.fixable]
+    for finding in manual:
+        why = f" ({finding.report.reason})" if finding.report.reason else ""
+        echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
+                 f"no automatic fix{why}: {finding.message}")
+    verb = "Applied" if applied and not result.errors else "Would apply"
+    echo_err(f"{verb} {plural(len(result.applied), 'fix')}."
+             + (f" {plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."
+                if unsafe else "")
+             + (f" {plural(len(manual), 'finding')} to fix by hand." if manual else ""))
+    if applied and result.errors:
+        echo_err("Nothing was written: fix the errors above first.")

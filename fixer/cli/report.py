@@ -1,0 +1,40 @@
+"""`fixer report`: the markdown audit report of a tree, before or after the fixes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fixer import configfile
+from fixer.cli.shared import EXIT_CLEAN, ignore_option, root_folder, select_option, selected_rules
+from fixer.tree import FolderSource, Tree
+
+
+@click.command("report")
+@click.argument("path", default=".")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE instead of stdout.")
+@click.option("--after", is_flag=True, help="Report on the tree as `fixer fix` would leave it.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
+              help="With --after: apply unsafe fixes too.")
+@select_option
+@ignore_option
+@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]))
+@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
+def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bool | None,
+                   select: str | None, ignore: str | None, port_source: str | None,
+                   healthcheck_strategy: str | None) -> int:
+    """Write the markdown audit report (exit 0: a report is not a check)."""
+    from fixer.report import audit_report
+    root = root_folder(path)
+    settings = configfile.settings(root, path, select=select, ignore=ignore,
+                                   unsafe_fixes=unsafe_fixes, port_source=port_source,
+                                   healthcheck_strategy=healthcheck_strategy)
+    rules = selected_rules(settings.select, settings.ignore)
+    text = audit_report(Tree(FolderSource(root)), rules, settings.config, after)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    return EXIT_CLEAN

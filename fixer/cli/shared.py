@@ -1,0 +1,57 @@
+"""What the commands share: exit codes, the usage error, rule selection, common options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fixer.registry import choose, discover, unknown_codes
+from fixer.rule import Rule
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+class UsageProblem(click.UsageError):
+    exit_code = EXIT_ERROR
+
+
+def catalogue() -> list[Rule]:
+    """Every rule, the ones off by default included (tests replace `discover` here)."""
+    return discover()
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def selected_rules(select: str | None, ignore: str | None) -> list[Rule]:
+    rules = catalogue()
+    wanted, unwanted = _codes(select), _codes(ignore)
+    unknown = unknown_codes(rules, (wanted or []) + (unwanted or []))
+    if unknown:
+        raise UsageProblem(f"unknown rule code: {', '.join(unknown)}")
+    return choose(rules, wanted, unwanted)
+
+
+def root_folder(path: str) -> Path:
+    root = Path(path)
+    if not root.is_dir():
+        raise UsageProblem(f"{path}: not a folder")
+    return root
+
+
+def echo_err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def plural(count: int, word: str) -> str:
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {word}{'es' if word.endswith('x') else 's'}"
+
+
+select_option = click.option("--select", help="Rule codes or prefixes to run (P, P001, ALL).")
+ignore_option = click.option("--ignore", help="Rule codes or prefixes to leave out.")

@@ -1,0 +1,1 @@
+"""Ports: what a container command launches, the port the app listens on, what compose claims."""
