@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from fixer.report.model import Audit, group_by_rule
 from fixer.report.text import inline
@@ -85,23 +85,22 @@ def recommendations(audit: Audit) -> Iterator[str]:
     yield from _fix_list("### Fixed by `fixer fix` (safe)", audit.with_safety(Safety.SAFE))
     yield from _fix_list("### Fixed by `fixer fix --unsafe-fixes` (unsafe: review the diff)",
                          audit.with_safety(Safety.UNSAFE))
-    yield "### Needs a Person"
-    yield ""
-    manual = audit.with_safety(Safety.DISPLAY)
-    if not manual:
-        yield "None."
-        yield ""
-        return
-    for number, (rule, findings) in enumerate(group_by_rule(manual), 1):
-        yield f"{number}. **{heading(rule)}** ({rule.code})"
-        for finding in findings:
-            reason = finding.report.reason
-            why = f" Why no automatic fix: {inline(reason.rstrip('.'))}." if reason else ""
-            yield f"   - {who(finding)}: {message(finding)} ({where(finding)}).{why}"
-    yield ""
+    yield from _fix_list("### Needs a Person", audit.with_safety(Safety.DISPLAY), _by_hand)
 
 
-def _fix_list(title: str, findings: Sequence[Finding]) -> Iterator[str]:
+def _offered(finding: Finding) -> str:
+    return f"{who(finding)}: {fix_title(finding)}"
+
+
+def _by_hand(finding: Finding) -> str:
+    reason = finding.report.reason
+    why = f" Why no automatic fix: {inline(reason.rstrip('.'))}." if reason else ""
+    return f"{who(finding)}: {message(finding)} ({where(finding)}).{why}"
+
+
+def _fix_list(title: str, findings: Sequence[Finding],
+              line: Callable[[Finding], str] = _offered) -> Iterator[str]:
+    """Findings grouped by rule under a title, one line each; "None." when there are none."""
     yield title
     yield ""
     if not findings:
@@ -111,5 +110,5 @@ def _fix_list(title: str, findings: Sequence[Finding]) -> Iterator[str]:
     for number, (rule, group) in enumerate(group_by_rule(findings), 1):
         yield f"{number}. **{heading(rule)}** ({rule.code})"
         for finding in group:
-            yield f"   - {who(finding)}: {fix_title(finding)}"
+            yield f"   - {line(finding)}"
     yield ""
