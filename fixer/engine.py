@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from fixer import suppress
 from fixer.config import Config
-from fixer.edits import EditConflict, Edit
+from fixer.edits import Edit, EditConflict
 from fixer.errors import InputError, crash_error
 from fixer.rule import Finding, Rule
 from fixer.tree import Tree
@@ -151,6 +151,12 @@ def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
         return None
     if not edits:
         _fail(run, finding, "the rule produced no edit")
+        return None
+    shared = run.ws.shared_anchor(edits)
+    if shared is not None:
+        # Rules make such findings display-only; this is the engine's backstop.
+        _fail(run, finding, f"the fix would edit the YAML anchor &{shared}, which other "
+                            "services share; change it by hand")
         return None
     return edits
 

@@ -8,12 +8,13 @@ a fix changed.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from fixer import exclude
 from fixer.config import Config
+from fixer.edits import Edit, TextEdit
 from fixer.envfile import parse_env
 from fixer.errors import InputError
 from fixer.ports import listen
@@ -85,6 +86,17 @@ class Workspace:
         except InputError as exc:
             self._error(exc)
             return None
+
+    def shared_anchor(self, edits: Iterable[Edit]) -> str | None:
+        """The YAML anchor, aliased elsewhere, that a compose edit would land in: an edit
+        there changes every user of the anchor, not only the service a fix is about."""
+        for edit in edits:
+            doc = self.compose_docs.get(edit.path)
+            if doc is not None and isinstance(edit, TextEdit):
+                name = doc.shared_anchor_at(edit.start, edit.end)
+                if name is not None:
+                    return name
+        return None
 
     def services(self) -> Iterator[Service]:
         for stack in self.stacks:

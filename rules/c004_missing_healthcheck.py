@@ -105,6 +105,10 @@ def _fixable(ws: Workspace, service: Service, doc: ComposeDoc, port: int,
         edit = add_entry(doc, definition.node, "healthcheck", value, style)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
+    shared = ws.shared_anchor([edit])
+    if shared is not None:  # `api: &api` merged into another service: it would get it too
+        return replace(base, reason=f"{service.name} is the YAML anchor &{shared}, which other "
+                                    "services merge; a healthcheck added there reaches them too")
     return replace(base, safety=Safety.SAFE,
                    fix_title=f"Add a healthcheck on http://localhost:{port}{route}",
                    data={"edits": [edit]})

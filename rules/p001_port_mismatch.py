@@ -96,6 +96,9 @@ def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report |
     reason = _ambiguity(wrong, claimed)
     if reason is None:
         edits, reason, title = _edits(ws, service, builders, ports, wrong, listen, claimed[0])
+        shared = ws.shared_anchor(edits) if reason is None else None
+        if shared is not None:
+            reason = f"the port is written in the YAML anchor &{shared}, which other services share"
         if reason is None:
             return replace(report, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
     return replace(report, reason=reason)

@@ -273,3 +273,21 @@ def test_a_fix_that_raises_fails_alone(tmp_path: Path) -> None:
     [failed] = result.failed
     assert failed.finding.code == "X001" and "AttributeError" in failed.reason
     assert texts(result) == {"a.txt": "OLD\n", "b.txt": "FRESH\n"}
+
+
+def test_an_edit_inside_a_shared_yaml_anchor_is_refused(tmp_path: Path) -> None:
+    """The backstop for rules: text under `&name` that another node aliases is shared."""
+    compose = "x-env: &env\n  A: old\nservices:\n  a:\n    image: x\n    environment: *env\n"
+    root = write_tree(tmp_path, {"docker-compose.yml": compose})
+
+    def detect(ws: Workspace) -> Iterator[Report]:
+        yield Report("old value", "docker-compose.yml", 2, subject="old", safety=Safety.SAFE)
+
+    def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+        start = compose.index("old")
+        return [TextEdit("docker-compose.yml", start, start + 3, "new")]
+
+    rule = Rule("X003", "in-anchor", Category.COMPOSE, (Safety.SAFE,), "A.", detect, fix)
+    result = run_fix(root, [rule])
+    [failed] = result.failed
+    assert "YAML anchor &env" in failed.reason and not result.applied

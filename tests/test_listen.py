@@ -44,6 +44,9 @@ UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
                  ("uvicorn", "app.main:app", "8008", None), id="shell-form"),
     pytest.param(["/bin/bash", "-ec", "cd /srv; gunicorn -b :8009 main:app"], False,
                  ("gunicorn", "main:app", "8009", None), id="bash-ec"),
+    pytest.param(["bash", "-c", "python3 -m alembic upgrade head\n"
+                                "python3 -m gunicorn app.main:app --bind 0.0.0.0:8010\n"], False,
+                 ("gunicorn", "app.main:app", "8010", None), id="migration-script-then-server"),
 ])
 def test_find_launch(argv: list[str], shell_form: bool,
                      expected: tuple[str, str, str | None, int | None]) -> None:

@@ -65,11 +65,12 @@ def find_launch(argv: list[str], shell_form: bool = False) -> Launch | None:
 
 
 def _from_script(script: str) -> Launch | None:
-    for segment in split_shell(script):
-        launch = _from_argv(segment, 0)
-        if launch is not None:
-            return replace(launch, via_shell=True, port_index=None)
-    return None
+    """The server a script starts. `python -m alembic upgrade head && gunicorn ...` runs a
+    migration first: a segment that starts a known server wins over one that runs a script."""
+    launches = [launch for segment in split_shell(script)
+                if (launch := _from_argv(segment, 0)) is not None]
+    chosen = next((l for l in launches if l.server is not None), launches[0] if launches else None)
+    return None if chosen is None else replace(chosen, via_shell=True, port_index=None)
 
 
 def _from_argv(argv: list[str], offset: int) -> Launch | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from fixer.errors import InputError
+from fixer.sources.anchors import AnchorSpan, anchor_at, shared_anchors
 from fixer.textfile import TextFile
 
 try:  # the C composer; the pure-Python one gives the same nodes, slower
@@ -38,6 +39,7 @@ class ComposeDoc:
     file: TextFile
     root: yaml.MappingNode
     services: dict[str, Value] = field(default_factory=dict)
+    _anchors: list[AnchorSpan] | None = field(default=None, repr=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -52,6 +54,12 @@ class ComposeDoc:
     def source(self, node: Node) -> str:
         """The node's text exactly as written (quotes included)."""
         return self.file.text[node.start_mark.index:node.end_mark.index]
+
+    def shared_anchor_at(self, start: int, end: int) -> str | None:
+        """The anchor (aliased elsewhere) that text[start:end] lies in; None when unshared."""
+        if self._anchors is None:
+            self._anchors = shared_anchors(self.file.text) if "&" in self.file.text else []
+        return anchor_at(self._anchors, start, end)
 
 
 def parse(file: TextFile) -> ComposeDoc | None:
