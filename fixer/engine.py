@@ -135,6 +135,8 @@ def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
             continue
         touched = {e.path for e in edits}
         if touched & paths:
+            if service is not None:  # its later fixes wait too: they may build on this one
+                services.add(service)
             continue
         batch.append(Planned(finding, edits))
         paths |= touched

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fixer.config import Config
-from fixer.edits import Edit
+from fixer.edits import CreateFile, Edit
 from fixer.rule import REVEALS_SERVICE, Finding, Safety
 from fixer.workspace import Workspace
 
@@ -40,10 +40,13 @@ def allowed(finding: Finding, config: Config) -> bool:
 
 
 def _revealed(plan: Planned, new: Finding) -> bool:
-    """On the service the fix made visible, in a file it did not touch: there before."""
+    """On the service the fix made visible, in a file it did not write whole: there before.
+    That includes the compose file the fix corrected: the service's findings there (a
+    missing healthcheck, an ambiguous port) were hidden while it had no Dockerfile."""
     fixed = plan.finding
+    created = {e.path for e in plan.edits if isinstance(e, CreateFile)}
     return bool(fixed.report.data.get(REVEALS_SERVICE)) and \
-        new.report.service == fixed.report.service and new.path not in plan.paths
+        new.report.service == fixed.report.service and new.path not in created
 
 
 def problems(before_ws: Workspace, before: list[Finding], after_ws: Workspace,

@@ -3,6 +3,7 @@ that reproduces `--apply` byte for byte (CRLF, BOM, no final newline, odd line s
 
 from __future__ import annotations
 
+import codecs
 import shutil
 import stat
 import subprocess
@@ -128,6 +129,21 @@ def test_crlf_and_bom_files_patch_to_the_same_bytes_as_apply(tmp_path: Path) -> 
 
 
 COMPOSE_API = 'services:\n  api:\n    build: svc\n    ports: ["9002:8002"]\n'
+
+
+def test_utf16_file_is_a_git_binary_patch_that_reproduces_apply(tmp_path: Path) -> None:
+    # git sees UTF-16 text as binary (NUL bytes): a text hunk of it would apply nowhere.
+    repo = service_tree(tmp_path / "before")
+    requirements = codecs.BOM_UTF16_LE + "fastapi>=0.110\r\nhttpx\r\n".encode("utf-16-le")
+    (repo / "web/requirements.txt").write_bytes(requirements)
+    diff = assert_diff_reproduces_apply(repo, tmp_path, "--select", "S003", "--unsafe-fixes")
+    assert "\nGIT binary patch\nliteral 66\n" in diff
+    assert [(f.path, f.is_binary_file) for f in PatchSet(diff)] == [
+        ("web/requirements.txt", True)]
+    applied = (tmp_path / "applied/web/requirements.txt").read_bytes()
+    assert applied == requirements + "uvicorn\r\n".encode("utf-16-le")
+    git(tmp_path / "by-git", "apply", "-R", ".git/fixer.diff")  # the reverse literal holds too
+    assert (tmp_path / "by-git/web/requirements.txt").read_bytes() == requirements
 
 
 # -- new files: a rule object that creates files ----------------------------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+import zlib
 from collections.abc import Callable
 
 from fixer.output.patience import PatienceMatcher
@@ -40,12 +43,42 @@ def file_diff(path: str, old: TextFile | None, new: TextFile | None, mode: int =
         header += f"new file mode {REGULAR_FILE | 0o644:o}\n"
     elif new is None:
         header += f"deleted file mode {REGULAR_FILE | (mode & 0o777):o}\n"
+    if any(f is not None and f.encoding != "utf-8" for f in (old, new)):
+        return header + _binary_patch(old, new)
     a, b = lines(old), lines(new)
     if not a and not b:
         return header  # an empty file created or deleted: git writes the header alone
     header += f"--- {'/dev/null' if old is None else 'a/' + path}\n"
     header += f"+++ {'/dev/null' if new is None else 'b/' + path}\n"
     return header + "".join(_hunks(a, b))
+
+
+def _binary_patch(old: TextFile | None, new: TextFile | None) -> str:
+    """git's own form for a file it sees as binary (UTF-16 text has NUL bytes): a text hunk
+    of such a file applies nowhere, this one `git apply` takes. It needs the full blob ids."""
+    before = old.encode() if old is not None else b""
+    after = new.encode() if new is not None else b""
+    return (f"index {_blob_id(old, before)}..{_blob_id(new, after)}\nGIT binary patch\n"
+            + _literal(after) + _literal(before))
+
+
+def _blob_id(file: TextFile | None, data: bytes) -> str:
+    if file is None:
+        return "0" * 40
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _literal(data: bytes) -> str:
+    """`literal N` and the zlib-deflated bytes in base85, 52 bytes a line, each line led by
+    its byte count (A-Z: 1-26, a-z: 27-52); a blank line ends it."""
+    packed = zlib.compress(data)
+    out = [f"literal {len(data)}\n"]
+    for at in range(0, len(packed), 52):
+        chunk = packed[at:at + 52]
+        count = chr(ord("A") + len(chunk) - 1) if len(chunk) <= 26 else \
+            chr(ord("a") + len(chunk) - 27)
+        out.append(count + base64.b85encode(chunk, pad=True).decode("ascii") + "\n")
+    return "".join(out) + "\n"
 
 
 def _hunks(a: list[str], b: list[str]) -> list[str]:

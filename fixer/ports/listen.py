@@ -169,6 +169,8 @@ def _compose_launch(doc: ComposeDoc, value: Value, argv: list[str]) -> _Found | 
             argv = shlex.split(argv[0]) if argv else []
         except ValueError:
             argv = argv[0].split()
+    # `$$` is Compose's escape for `$`: the command sees `${PORT:-8000}` and expands it itself.
+    argv = [word.replace("$$", "$") for word in argv]
     launch = find_launch(argv)
     if launch is None:
         return None

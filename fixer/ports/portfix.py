@@ -11,6 +11,7 @@ import re
 
 from fixer.edits import Edit, TextEdit
 from fixer.ports.claims import LOCAL_URL, container_ports
+from fixer.ports.listen import resolve as resolve_listen
 from fixer.ports.portsites import Site, number_sites
 from fixer.services import Service
 from fixer.sources.compose import mapping_or_list
@@ -42,13 +43,22 @@ def app_side_edits(ws: Workspace, service: Service, target: int,
         if listen.addition is None:
             return [], f"no place to set the port ({listen.origin}{_where(listen.reason)})"
         edits.append(listen.addition.edit(target))
-    if from_compose:  # the Dockerfile's own CMD does not run: leave its EXPOSE alone
-        return edits, None
+    if from_compose and _image_starts_server(ws, service):
+        return edits, None  # the Dockerfile's own CMD does not run: leave its EXPOSE alone
     taken = {(e.path, e.start) for e in edits if isinstance(e, TextEdit)}
     for edit in _stage_mentions(app.dockerfile, app.stage, listen.port, target):
         if (edit.path, edit.start) not in taken:
             edits.append(edit)
     return edits, None
+
+
+def _image_starts_server(ws: Workspace, service: Service) -> bool:
+    """Whether the image's own CMD/ENTRYPOINT starts a server. When not, its EXPOSE and
+    HEALTHCHECK describe the compose `command:` (as P002 judges them) and move with it."""
+    app = service.app
+    assert app is not None
+    own = resolve_listen(ws.tree, app.folder, app.dockerfile, app.stage, None, {}, {})
+    return own.launch is not None
 
 
 def _where(reason: str) -> str:
