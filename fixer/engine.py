@@ -72,6 +72,7 @@ class _Run:
     result: FixResult
     attempted: set[str] = field(default_factory=set)
     alone: set[str] = field(default_factory=set)   # failed in a round: next time on its own
+    retried: set[str] = field(default_factory=set)  # fixed, brought back, fixed again
 
 
 def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
@@ -183,6 +184,15 @@ def _accept(run: _Run, batch: list[Planned], steps: list[Tree], new_ws: Workspac
         run.result.applied.append(AppliedFix(plan.finding, plan.edits, steps[index],
                                              steps[index + 1]))
         run.attempted.add(plan.finding.fingerprint)
+    # A finding fixed in an earlier round that this one brings back (a C004 curl healthcheck
+    # on a Dockerfile whose D003 fix installed only wget) is fixable in turn: it is tried
+    # again, once, so fixes that undo each other still end as "did not converge".
+    before = {f.fingerprint for f in run.findings}
+    fixed = {a.finding.fingerprint for a in run.result.applied}
+    back = {f.fingerprint for f in new_findings
+            if f.fingerprint not in before and f.fingerprint in fixed} - run.retried
+    run.attempted -= back
+    run.retried |= back
     run.ws, run.findings = new_ws, new_findings
 
 
