@@ -581,12 +581,27 @@ def fleets(draw: st.DrawFn) -> Fleet:
     if draw(st.booleans()):
         files[compose_name.replace(".y", ".override.y")] = encode(override_text(override, style),
                                                                   True, False)
+    if draw(st.booleans()):  # a stack of its own: a dev variant of one service, --reload
+        dev_port = draw(st.sampled_from(PORTS))
+        files[f"{style.folder}docker-compose.dev.yml"] = encode(
+            dev_stack_text(override, style, dev_port), True, False)
     for spec in specs:
         files.update(service_files(spec, encode, database))
     options = draw(st.lists(st.sampled_from((
         ("--port-source", "dockerfile"), ("--healthcheck-strategy", "python"),
         ("--unsafe-fixes",))), unique=True, max_size=2))
     return Fleet(files, [word for option in options for word in option])
+
+
+def dev_stack_text(spec: ServiceSpec, style: Style, port: int) -> str:
+    node: dict[str, Node] = {
+        "build": context(spec, style) if "root-context" not in spec.quirks else
+        {"context": context(spec, style), "dockerfile": f"{spec.name}/Dockerfile"},
+        "command": f"uvicorn {asgi_target(spec)} --host 0.0.0.0 --port {port} --reload",
+        "ports": list[Node]([f'"{port}:{port}"'])}
+    out: list[str] = []
+    emit({"services": {f"{spec.name}-dev": node}}, "", style, out)
+    return "\n".join(out) + "\n"
 
 
 def override_text(spec: ServiceSpec, style: Style) -> str:

@@ -1,7 +1,8 @@
 """End to end on generated fleets (tests/fleet_repos.py: small repositories drawn from the
 patterns of REAL-WORLD.md). On each, fixer must not crash or call valid input bad; its fixes
-must all apply and converge, leave no safe fix behind, keep each file's line endings and BOM;
-and the real Compose binary must accept the result.
+must all apply and converge, leave no safe fix behind, keep each file's line endings and BOM
+and Python files compiling; the dry-run diff, applied by git, must give the tree --apply
+wrote; and the real Compose binary must accept the result.
 
 Hunt for bugs with more examples and a random seed: FIXER_FLEET_EXAMPLES=1000 pytest ...
 """
@@ -66,7 +67,7 @@ def assert_byte_style_kept(root: Path, files: dict[str, bytes]) -> None:
             assert "\r" not in new, f"{relative}: CRLF in an LF file after fix"
 
 
-@settings(max_examples=int(HUNT or 40), deadline=None, derandomize=HUNT is None,
+@settings(max_examples=int(HUNT or 60), deadline=None, derandomize=HUNT is None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(fleets())
 def test_fix_is_total_convergent_and_keeps_bytes(fleet: Fleet) -> None:
