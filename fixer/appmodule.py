@@ -178,3 +178,9 @@ def _option(words: list[str], name: str) -> str | None:
         if word.startswith(name + "="):
             return word.split("=", 1)[1]
     return None
+
+
+def launch_words(service: Service) -> list[str]:
+    """The argv segment that starts the service's server; empty when none is found."""
+    launch = service.app.listen.launch if service.app is not None else None
+    return _words(service, launch)[0] if launch is not None else []

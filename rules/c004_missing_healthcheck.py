@@ -64,6 +64,7 @@ from fixer.sources.compose import ComposeDoc, get, scalar
 from fixer.sources.compose_edit import Unfixable, add_entry
 from fixer.sources.compose_style import Flow, Fragment, Map, Seq
 from fixer.workspace import Workspace
+from fixer.appservice import app_services
 
 CODE = "C004"
 NAME = "missing-healthcheck"
@@ -73,7 +74,7 @@ TIMINGS = (("interval", "30s"), ("timeout", "5s"), ("retries", 3), ("start_perio
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
-    for service in ws.apps():
+    for service in app_services(ws):
         state = health(service)
         app = service.app
         assert app is not None

@@ -61,6 +61,7 @@ from fixer.rule import Category, Finding, Report, Safety
 from fixer.sources.fastapi_routes import AppRoutes
 from fixer.sources.python import LineIndex, bound_names, indent_unit, quote_char
 from fixer.workspace import Workspace
+from fixer.appservice import app_services
 
 CODE = "H001"
 NAME = "missing-health-endpoint"
@@ -70,7 +71,7 @@ SAFETY = (Safety.SAFE,)
 
 def detect(ws: Workspace) -> Iterator[Report]:
     seen: set[tuple[str, str | None]] = set()
-    for service in ws.apps():
+    for service in app_services(ws):
         found = served_app(ws, service)
         if found is None or (found[0].path, found[0].attr) in seen:
             continue
@@ -91,7 +92,7 @@ def detect(ws: Workspace) -> Iterator[Report]:
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    found = next((f for s in ws.apps() if s.name == finding.report.service
+    found = next((f for s in app_services(ws) if s.name == finding.report.service
                   for f in [served_app(ws, s)] if f is not None
                   and f"{f[0].path}:{f[0].attr or f[1].sites[0].var}" == finding.report.subject),
                  None)

@@ -44,6 +44,7 @@ from fixer.rule import Category, Finding, Report, Safety
 from fixer.sources.python import narrow_edit
 from fixer.sources.relative_imports import absolutize_imports, scan_relative
 from fixer.workspace import Workspace
+from fixer.appservice import app_services
 
 CODE = "I001"
 NAME = "relative-import-in-script"
@@ -53,7 +54,7 @@ SAFETY = (Safety.SAFE, Safety.DISPLAY)
 
 def detect(ws: Workspace) -> Iterator[Report]:
     seen: set[str] = set()
-    for service in ws.apps():
+    for service in app_services(ws):
         found = appmodule.find(ws, service)
         if found is None or not found.from_command or found.package:
             continue  # a package module: its relative imports resolve

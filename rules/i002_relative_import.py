@@ -42,6 +42,7 @@ from fixer.sources.python import narrow_edit, package_of
 from fixer.sources.relative_imports import absolutize_imports, scan_relative
 from fixer.tree import SKIPPED_DIRS
 from fixer.workspace import Workspace
+from fixer.appservice import app_services
 
 CODE = "I002"
 NAME = "relative-import"
@@ -52,7 +53,7 @@ DEFAULT = False
 
 def detect(ws: Workspace) -> Iterator[Report]:
     seen: set[str] = set()
-    for service in ws.apps():
+    for service in app_services(ws):
         assert service.app is not None
         found = appmodule.find(ws, service)
         root = found.root if found is not None else service.app.folder

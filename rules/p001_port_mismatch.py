@@ -54,6 +54,7 @@ from fixer.ports.portfix import app_side_edits
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.workspace import Workspace
+from fixer.appservice import app_services
 
 CODE = "P001"
 NAME = "port-mismatch"
@@ -65,7 +66,7 @@ FIX_ORDER = 10
 
 def detect(ws: Workspace) -> Iterator[Report]:
     builders: dict[tuple[str, int], list[Service]] = {}
-    for service in ws.apps():
+    for service in app_services(ws):
         assert service.app is not None
         key = (service.app.dockerfile.path, service.app.stage.index)
         builders.setdefault(key, []).append(service)

@@ -42,6 +42,7 @@ from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import App, Service
 from fixer.sources.dockerfile import Instruction
 from fixer.workspace import Workspace
+from fixer.appservice import app_services
 
 CODE = "P002"
 NAME = "expose-mismatch"
@@ -53,7 +54,7 @@ FIX_ORDER = 11
 
 def detect(ws: Workspace) -> Iterator[Report]:
     by_stage: dict[tuple[str, int], list[Service]] = {}
-    for service in ws.apps():
+    for service in app_services(ws):
         assert service.app is not None
         key = (service.app.dockerfile.path, service.app.stage.index)
         by_stage.setdefault(key, []).append(service)

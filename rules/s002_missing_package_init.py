@@ -37,6 +37,7 @@ from fixer import appmodule
 from fixer.edits import CreateFile, Edit
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.workspace import Workspace
+from fixer.appservice import app_services
 
 CODE = "S002"
 NAME = "missing-package-init"
@@ -46,7 +47,7 @@ SAFETY = (Safety.SAFE,)
 
 def detect(ws: Workspace) -> Iterator[Report]:
     seen: set[str] = set()
-    for service in ws.apps():
+    for service in app_services(ws):
         found = appmodule.find(ws, service)
         if found is None or not found.from_command or found.script or "." not in found.module:
             continue

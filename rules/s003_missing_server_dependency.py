@@ -66,6 +66,7 @@ from fixer.pydeps.server_needs import Need, needs
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.workspace import Workspace
+from fixer.appservice import app_services
 
 CODE = "S003"
 NAME = "missing-server-dependency"
@@ -75,7 +76,7 @@ SAFETY = (Safety.UNSAFE, Safety.DISPLAY)
 
 def detect(ws: Workspace) -> Iterator[Report]:
     seen: set[tuple[str, str]] = set()
-    for service in ws.apps():
+    for service in app_services(ws):
         for need, found, path, line in _missing(ws, service):
             if (path, need.name) in seen:
                 continue
@@ -128,7 +129,7 @@ def _report(service: Service, need: Need, found: Declared, path: str, line: int)
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    for service in ws.apps():
+    for service in app_services(ws):
         for need, found, path, _line in _missing(ws, service):
             if path != finding.report.path or f"requirement:{need.name}" != finding.report.subject:
                 continue

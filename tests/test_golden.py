@@ -8,11 +8,20 @@ arguments in the case's `args` file) and checks:
   byte-identical (line endings, BOM and encoding included), and after/ matches
   when the case has one;
 - a second run changes nothing (convergence);
-- Compose accepts every compose file of the result.
+- Compose accepts every compose file of the result;
+- `fixer check` on before/ reports exactly expected.findings: one line per finding,
+  `path:line: CODE safety message`, where each expected line may stop early (a prefix of
+  the message). A no-op case of a display-only rule thus tells "reported, with no fix"
+  from "reported nothing".
+
+`FIXER_UPDATE_GOLDEN=1 make test` (or pytest -k) rewrites expected.diff and
+expected.findings of the cases it runs, for review with `git diff golden/`.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shlex
 from pathlib import Path
 
@@ -22,6 +31,9 @@ import unidiff
 from support import GOLDEN, assert_compose_accepts, copy_tree, git, init_repo, run_cli
 
 CASES = sorted(p.parent for p in GOLDEN.glob("*/*/before"))
+UPDATE = os.environ.get("FIXER_UPDATE_GOLDEN") == "1"
+# `fix` options that `check` does not take, with the number of values each has
+_FIX_ONLY = {"--unsafe-fixes": 0, "--postgres-image": 1}
 
 
 def case_args(case: Path) -> list[str]:
@@ -29,6 +41,40 @@ def case_args(case: Path) -> list[str]:
     if args_file.exists():
         return shlex.split(args_file.read_text())
     return ["--select", case.parent.name.split("-")[0]]
+
+
+def check_args(args: list[str]) -> list[str]:
+    """The case's `fix` arguments that `check` understands."""
+    kept: list[str] = []
+    skip = 0
+    for arg in args:
+        if skip:
+            skip -= 1
+        elif arg.split("=", 1)[0] in _FIX_ONLY:
+            skip = 0 if "=" in arg else _FIX_ONLY[arg.split("=", 1)[0]]
+        else:
+            kept.append(arg)
+    return kept
+
+
+def finding_lines(repo: Path, args: list[str]) -> list[str]:
+    code, out, err = run_cli("check", repo, "--format", "json", *check_args(args))
+    assert code in (0, 1), err
+    return [f"{f['path']}:{f['line']}: {f['code']} "
+            f"{f['fix']['safety'] if f['fix'] else 'display-only'} {f['message']}"
+            for f in json.loads(out)["findings"]]
+
+
+def _check_findings(case: Path, repo: Path, args: list[str]) -> None:
+    actual = finding_lines(repo, args)
+    expected_file = case / "expected.findings"
+    if UPDATE:
+        expected_file.write_text("".join(line + "\n" for line in actual), encoding="utf-8")
+    assert expected_file.exists(), f"{case}: no expected.findings (FIXER_UPDATE_GOLDEN=1 writes it)"
+    expected = expected_file.read_text(encoding="utf-8").splitlines()
+    assert len(actual) == len(expected) and all(
+        a.startswith(e) for a, e in zip(actual, expected)), \
+        "findings differ:\n" + "\n".join(actual) + "\nexpected:\n" + "\n".join(expected)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -41,7 +87,10 @@ def test_golden(case: Path, tmp_path: Path) -> None:
     repo = copy_tree(case / "before", tmp_path / "repo")
     before = snapshot(repo)
     args = case_args(case)
+    _check_findings(case, repo, args)
     code, diff, err = run_cli("fix", repo, *args)
+    if UPDATE:
+        (case / "expected.diff").write_bytes(diff.encode("utf-8"))
     expected = (case / "expected.diff").read_bytes().decode("utf-8")
     assert diff == expected, err
     assert code == (1 if expected else 0), err
