@@ -81,9 +81,12 @@ def _starts_http_server(ws: Workspace, service: Service) -> bool:
     if launch is None:
         return False
     if launch.server is None:
-        target = launch.target or ""
-        return launch.runs_script and bool(target) and \
-            not target.startswith("-m ")  # `python -m pytest`, `-m celery`
+        # `python main.py`, or `python -m app.main` when the module is the service's own
+        # (`python -m pytest` / `-m celery` run installed tools): `_judge` then asks for
+        # `uvicorn.run` in it
+        module = appmodule.find(ws, service)
+        return launch.runs_script and bool(launch.target) and \
+            module is not None and module.from_command
     if launch.server == "gunicorn":
         words = appmodule.launch_words(service)
         worker = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in _WORKER_OPTIONS),

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Which side of a port mismatch stays: "auto" weighs the references (RULES.md P001); the
+# old names force a side and keep their meaning: "compose" fixes the app, "dockerfile"
+# fixes compose.
+PORT_SOURCES = ("auto", "compose", "dockerfile")
+
 
 @dataclass(frozen=True)
 class Config:
-    port_source: str = "compose"            # which side of a port mismatch is the truth
+    port_source: str = "auto"               # which side of a port mismatch is the truth
     healthcheck_strategy: str = "install"   # "install" the tool, or rewrite to "python"
     postgres_image: str = "postgres:17-alpine"
     unsafe_fixes: bool = False

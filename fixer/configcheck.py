@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fixer.config import PORT_SOURCES
 from fixer.registry import discover, unknown_codes
 
 if TYPE_CHECKING:
     from fixer.configfile import ConfigFile
 
 Validator = Callable[["ConfigFile", str, Any, Path], Any]
-CHOICES = {"port-source": ("compose", "dockerfile"), "healthcheck-strategy": ("install", "python")}
+CHOICES = {"port-source": PORT_SOURCES, "healthcheck-strategy": ("install", "python")}
 
 
 def _shown(value: Any) -> str:

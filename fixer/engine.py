@@ -4,8 +4,10 @@ Fixing goes in rounds against an in-memory tree. Each round takes the fixable
 findings in fix order, computes their fixes on one workspace and keeps those that
 touch files and services no earlier fix of the round touches; they are applied,
 the workspace is built again, every rule runs again, and each fix is kept only when
-its finding is gone and nothing new appeared that fixer cannot fix in turn. A fix
-that fails inside a round is tried again alone, so its verdict is its own.
+its finding is gone, nothing new appeared that fixer cannot fix in turn, and the stack
+check (`fixer.stackcheck`, RULES.md "Trust") finds nothing broken on the stacks the round
+changed that was not broken before. A fix that fails inside a round is tried again
+alone, so its verdict is its own.
 """
 
 from __future__ import annotations

@@ -3,34 +3,43 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from fixer import tree_index
 from fixer.envfile import interpolate, parse_env
 from fixer.errors import InputError
 from fixer.sources.compose import (
     ComposeDoc, Value, elements, get, items, mapping_or_list, scalar, string_list,
 )
+from fixer.stacks import declares_build, is_auto_override, overridden
 
 if TYPE_CHECKING:
     from fixer.ports.listen import ListenPort
     from fixer.sources.dockerfile import Dockerfile, Stage
     from fixer.tree import Tree
 
+_DEFAULT = "Dockerfile"    # what compose builds when `build.dockerfile` is not given
+
 
 @dataclass(frozen=True)
 class Build:
-    doc: ComposeDoc          # the file that declares the context
-    node: Value              # the `build:` value
+    doc: ComposeDoc          # the last file whose `build:` names a context or Dockerfile
+    node: Value              # that file's `build:` value
     context: str             # repository-relative folder, "" for the root
-    dockerfile: str          # repository-relative path of the Dockerfile it names
+    dockerfile: str          # repository-relative path of the Dockerfile it builds
     dockerfile_node: Value | None
     target: str | None
+    named: bool = False      # compose names `build.dockerfile` (else the default applies)
 
 
 @dataclass
 class App:
-    """An app service: its Dockerfile exists. The service folder is the build context."""
+    """A built service: its Dockerfile exists. The service folder is the build context.
+
+    `dockerfile` is the file read: the one compose names, or when only a file differing
+    in case exists, that one (S001 reports the reference; the other rules still read it).
+    """
 
     build: Build
     dockerfile: Dockerfile
@@ -40,6 +49,11 @@ class App:
     @property
     def folder(self) -> str:
         return self.build.context
+
+    @property
+    def name_case_differs(self) -> bool:
+        """The Dockerfile read is not the path compose names: a Linux build misses it."""
+        return self.dockerfile.path != self.build.dockerfile
 
 
 @dataclass
@@ -83,7 +97,7 @@ class Service:
         """env_file values, then `environment` over them, interpolated from the stack's .env."""
         env: dict[str, str] = {}
         for doc, value in self.all("env_file"):
-            for path in env_file_paths(doc, value, self.stack.dotenv):
+            for path in env_file_paths(doc, value, self.stack.dotenv, self.stack.folder):
                 if tree.exists(path):
                     env.update(parse_env(tree.read(path).text))
         for _doc, value in self.all("environment"):
@@ -105,12 +119,16 @@ class Service:
         return found
 
 
-def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str]) -> list[str]:
+def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str],
+                   folder: str | None = None) -> list[str]:
+    """The files an `env_file` value names, resolved from `folder`: the stack's project
+    folder, which for an overlay in another folder is its base's (default: the file's)."""
     # short form: a path or a list of paths; long form: a list of {path, required}
     paths = [scalar(e) or scalar(get(e, "path")) or "" for e in elements(value)]
     if scalar(value) is not None:
         paths = [scalar(value) or ""]
-    folder = posixpath.dirname(doc.path)
+    if folder is None:
+        folder = posixpath.dirname(doc.path)
     return [posixpath.normpath(posixpath.join(folder, interpolate(p, dotenv))) for p in paths if p]
 
 
@@ -130,6 +148,13 @@ class Stack:
     def folder(self) -> str:
         return posixpath.dirname(self.docs[0].path)
 
+    def overlays(self) -> list[ComposeDoc]:
+        """The `-f` files merged over the base that only override what it defines (not
+        the override file Compose loads by itself)."""
+        base = self.docs[0]
+        return [doc for doc in self.docs[1:]
+                if not is_auto_override(doc, base) and overridden(doc)]
+
     def all_names(self) -> set[str]:
         out: set[str] = set()
         for service in self.services.values():
@@ -138,27 +163,66 @@ class Stack:
 
 
 def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
-    """Where a service's build context and Dockerfile are; None for image-only services."""
-    found = service.get("build")
-    if found is None:
+    """Where a service's build context and Dockerfile are; None for image-only services.
+
+    `build:` merges key by key over the stack's files, as Compose merges it: an overlay
+    that only sets `cache_from` or `args` keeps the base's context and Dockerfile, and is
+    no build of its own. Paths resolve from the stack's project folder, where Compose
+    resolves every `-f` file's paths.
+    """
+    declared = [(doc, value) for doc, value in service.all("build")
+                if declares_build(value) or _is_base_build(service, doc)]
+    if not declared:
         return None
-    doc, value = found
-    text = scalar(value)
-    context_raw: str | None
-    if text is not None:
-        context_raw, dockerfile_node, dockerfile_raw, target = text, None, "Dockerfile", None
-    else:
-        context_found = get(value, "context")
-        context_raw = scalar(context_found) if context_found else "."
-        dockerfile_node = get(value, "dockerfile")
-        dockerfile_raw = scalar(dockerfile_node) or "Dockerfile"
-        target = scalar(get(value, "target"))
-    if context_raw is None or "://" in context_raw or context_raw.startswith("git@"):
+    doc, value = declared[-1]
+    context_raw, dockerfile_raw, dockerfile_node, named = ".", _DEFAULT, None, False
+    for each_doc, each in declared:
+        text = scalar(each)
+        context_raw = text if text is not None else scalar(get(each, "context")) or context_raw
+        node = get(each, "dockerfile")
+        if node is not None:
+            dockerfile_raw = scalar(node) or dockerfile_raw
+            named = named or bool(scalar(node))
+            dockerfile_node = node if each_doc is doc else None
+    targets = [scalar(get(v, "target")) for _d, v in service.all("build")]
+    target = next((t for t in reversed(targets) if t is not None), None)
+    if "://" in context_raw or context_raw.startswith("git@"):
         return None
     context_written = interpolate(context_raw, dotenv)
-    context = _inside_root(doc, value, posixpath.dirname(doc.path), context_written)
+    context = _inside_root(doc, value, service.stack.folder, context_written)
     dockerfile = _inside_root(doc, value, context, interpolate(dockerfile_raw, dotenv))
-    return Build(doc, value, context, dockerfile, dockerfile_node, target)
+    return Build(doc, value, context, dockerfile, dockerfile_node, target, named)
+
+
+def locate_build(tree: Tree, service: Service) -> Build | None:
+    """`resolve_build`, with the Dockerfile the builders actually read.
+
+    When compose names no Dockerfile and the context has no `Dockerfile`, BuildKit's
+    dockerfile frontend and the classic builder both read `dockerfile` instead: that
+    build works, so the lowercase file is the service's Dockerfile, not a defect. A name
+    compose gives is matched exactly, as RULES.md has it.
+    """
+    build = resolve_build(service, service.stack.dotenv)
+    if build is None or build.named or tree.exists(build.dockerfile):
+        return build
+    lowercase = posixpath.join(build.context, _DEFAULT.lower())
+    return replace(build, dockerfile=lowercase) if tree.exists(lowercase) else build
+
+
+def _is_base_build(service: Service, doc: ComposeDoc) -> bool:
+    """A `build:` mapping of a service's first definition in the stack's base files: a
+    build of the project folder (Compose's default context), not an override."""
+    first = service.first_doc()
+    base = service.stack.docs[0]
+    return doc is first and (doc is base or is_auto_override(doc, base))
+
+
+def case_variants(tree: Tree, build: Build) -> list[str]:
+    """Files of the build context whose path differs from the Dockerfile's only in case:
+    what a case-insensitive checkout builds, and a Linux build does not find."""
+    wanted = build.dockerfile.lower()
+    return [p for p in tree_index.files_under(tree, build.context)
+            if p.lower() == wanted and p != build.dockerfile]
 
 
 def _inside_root(doc: ComposeDoc, value: Value, folder: str, written: str) -> str:

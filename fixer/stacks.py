@@ -1,4 +1,13 @@
-"""Which compose files Docker Compose would load together (RULES.md, "Stack")."""
+"""Which compose files Docker Compose would load together (RULES.md, "Stack").
+
+Files group by folder first: the canonical file and its override. Every other file
+with services is a stack of its own, unless it is an overlay: a file whose services
+only override (no `image`, no build context, no `extends`) services a base defines,
+such as a `-f` file `ci/docker-compose.ci.yml`. An overlay joins the stack of the
+nearest base that defines what it overrides: its own folder first, then each parent
+folder, then anywhere in the repository. Lookups go through indexes by folder and by
+service name, so grouping stays linear in the number of files and services.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Sequence
 
-from fixer.sources.compose import ComposeDoc, Value, get
+from fixer.sources.compose import ComposeDoc, Value, get, scalar
 
 CANONICAL = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDES = {
@@ -14,34 +23,54 @@ OVERRIDES = {
     "docker-compose.yaml": "docker-compose.override.yaml",
     "docker-compose.yml": "docker-compose.override.yml",
 }
+# `build:` keys that make a build of its own; `cache_from`, `args`, `target` alone only
+# override the base's build
+BUILD_KEYS = ("context", "dockerfile", "dockerfile_inline")
 _COMPOSE_NAME = re.compile(r"(^|/)[^/]*compose[^/]*\.ya?ml$", re.IGNORECASE)
+
+Stacks = list[list[ComposeDoc]]
 
 
 def is_compose_name(path: str) -> bool:
     return bool(_COMPOSE_NAME.search(path))
 
 
+def declares_build(build: Value) -> bool:
+    """`build: ./dir`, or a mapping that names a context or a Dockerfile."""
+    if not hasattr(build.node, "value") or isinstance(build.node.value, str):
+        return True
+    return any(get(build, key) is not None for key in BUILD_KEYS)
+
+
+def is_standalone(service: Value) -> bool:
+    """A service Compose can run from this file alone: an image, a build or `extends`."""
+    if get(service, "image") is not None or get(service, "extends") is not None:
+        return True
+    build = get(service, "build")
+    return build is not None and declares_build(build)
+
+
 def is_overlay(doc: ComposeDoc) -> bool:
     """Services that carry neither `image` nor a build context only override a base."""
     if not doc.services:
         return False
-    return all(not _is_standalone(value) for value in doc.services.values())
+    return all(not is_standalone(value) for value in doc.services.values())
 
 
-def _is_standalone(service: Value) -> bool:
-    if get(service, "image") is not None:
-        return True
-    build = get(service, "build")
-    if build is None:
-        return False
-    if get(build, "context") is not None:
-        return True
-    return not hasattr(build.node, "value") or isinstance(build.node.value, str)
+def overridden(doc: ComposeDoc) -> list[str]:
+    """The services of a file that only override a base's."""
+    return [name for name, value in doc.services.items() if not is_standalone(value)]
+
+
+def is_auto_override(doc: ComposeDoc, base: ComposeDoc) -> bool:
+    """The override file Compose loads by itself over `base` (same folder)."""
+    folder, name = posixpath.split(doc.path)
+    return folder == posixpath.dirname(base.path) and name in OVERRIDES.values()
 
 
 def group_stacks(docs: Iterable[ComposeDoc],
-                 configured: Sequence[Sequence[str]] = ()) -> list[list[ComposeDoc]]:
-    """Files grouped into stacks, each in load order (base first).
+                 configured: Sequence[Sequence[str]] = ()) -> Stacks:
+    """Files grouped into stacks, each in load order (base first, overlays last).
 
     `configured` (the `stacks` option) names groups of files to read as one stack each,
     in the order given; the files it names take no part in the grouping by folder.
@@ -54,15 +83,23 @@ def group_stacks(docs: Iterable[ComposeDoc],
         if doc.services and doc.path not in grouped:
             folder, name = posixpath.split(doc.path)
             by_folder.setdefault(folder, {})[name] = doc
+    overlays: list[ComposeDoc] = []
+    by_files: Stacks = []
     for folder in sorted(by_folder):
-        stacks.extend(_folder_stacks(by_folder[folder]))
-    return stacks
+        by_files.extend(_folder_stacks(by_folder[folder], overlays))
+    stacks.extend(by_files)
+    bases = _Bases(stacks)
+    overlays.extend(bases.take_partial_overlays(by_files))
+    for overlay in sorted(overlays, key=lambda d: d.path):
+        base = bases.base_for(overlay)
+        if base is not None:
+            base.append(overlay)
+    return [stack for stack in stacks if stack]
 
 
-def _configured_stacks(docs: list[ComposeDoc],
-                       configured: Sequence[Sequence[str]]) -> list[list[ComposeDoc]]:
+def _configured_stacks(docs: list[ComposeDoc], configured: Sequence[Sequence[str]]) -> Stacks:
     by_path = {doc.path: doc for doc in docs}
-    stacks: list[list[ComposeDoc]] = []
+    stacks: Stacks = []
     for group in configured:
         members = [by_path[path] for path in group if path in by_path]
         if members:
@@ -70,11 +107,11 @@ def _configured_stacks(docs: list[ComposeDoc],
     return stacks
 
 
-def _folder_stacks(files: dict[str, ComposeDoc]) -> list[list[ComposeDoc]]:
+def _folder_stacks(files: dict[str, ComposeDoc], overlays: list[ComposeDoc]) -> Stacks:
+    """The folder's canonical stack and its variants; overlays go to `overlays`."""
     canonical = next((n for n in CANONICAL if n in files), None)
     used: set[str] = set()
-    stacks: list[list[ComposeDoc]] = []
-    base: list[ComposeDoc] = []
+    stacks: Stacks = []
     if canonical is not None:
         base = [files[canonical]]
         used.add(canonical)
@@ -84,14 +121,11 @@ def _folder_stacks(files: dict[str, ComposeDoc]) -> list[list[ComposeDoc]]:
             used.add(override)
         stacks.append(base)
     for name in sorted(files):
-        if name in used:
-            continue
-        doc = files[name]
-        if is_overlay(doc):
-            if base:  # an overlay is only read merged over the folder's base
-                base.append(doc)
-            continue
-        stacks.append([doc])
+        if name not in used:
+            if is_overlay(files[name]):
+                overlays.append(files[name])
+            else:
+                stacks.append([files[name]])
     return stacks
 
 
@@ -100,3 +134,68 @@ def _override_for(canonical: str, files: dict[str, ComposeDoc]) -> str | None:
     if preferred in files:
         return preferred
     return next((n for n in OVERRIDES.values() if n in files), None)
+
+
+class _Bases:
+    """The stacks an overlay may join, indexed by their folder and their services."""
+
+    def __init__(self, stacks: Stacks) -> None:
+        self.names: dict[int, set[str]] = {}
+        self.by_name: dict[str, list[list[ComposeDoc]]] = {}
+        self.by_folder: dict[str, list[list[ComposeDoc]]] = {}
+        for stack in stacks:
+            if len(stack) == 1 and overridden(stack[0]):
+                continue  # a file with overrides of its own is no base for another
+            self._index(stack)
+
+    def _index(self, stack: list[ComposeDoc]) -> None:
+        names = {name for doc in stack for name in doc.services}
+        self.names[id(stack)] = names
+        for name in names:
+            self.by_name.setdefault(name, []).append(stack)
+        self.by_folder.setdefault(posixpath.dirname(stack[0].path), []).append(stack)
+
+    def take_partial_overlays(self, stacks: Stacks) -> list[ComposeDoc]:
+        """Files of their own stack that also override a service a base defines (a `-f`
+        file that adds services): overlays, taken out of their stacks."""
+        found: list[ComposeDoc] = []
+        for stack in stacks:
+            if len(stack) == 1 and id(stack) not in self.names and \
+                    any(name in self.by_name for name in overridden(stack[0])):
+                found.append(stack.pop())
+        return found
+
+    def base_for(self, overlay: ComposeDoc) -> list[ComposeDoc] | None:
+        """The nearest stack defining what the overlay overrides; else, for a file of
+        overrides only, the canonical stack of its own folder."""
+        names = overridden(overlay)
+        folder: str | None = posixpath.dirname(overlay.path)
+        while folder is not None:
+            best = self._most_names(self.by_folder.get(folder, []), names)
+            if best is not None:
+                return best
+            folder = posixpath.dirname(folder) if folder else None
+        anywhere = [s for name in names for s in self.by_name.get(name, [])]
+        best = self._most_names(sorted(anywhere, key=lambda s: _distance(overlay, s)), names)
+        if best is not None or not is_overlay(overlay):
+            return best
+        own = self.by_folder.get(posixpath.dirname(overlay.path), [])
+        return next((s for s in own if posixpath.basename(s[0].path) in CANONICAL), None)
+
+    def _most_names(self, candidates: list[list[ComposeDoc]],
+                    names: list[str]) -> list[ComposeDoc] | None:
+        best, hits = None, 0
+        for stack in candidates:
+            defined = self.names.get(id(stack), set())
+            count = sum(name in defined for name in names)
+            if count > hits:
+                best, hits = stack, count
+        return best
+
+
+def _distance(overlay: ComposeDoc, stack: list[ComposeDoc]) -> tuple[int, str]:
+    """Folder steps from the overlay to the stack's base file, then its path."""
+    mine = [p for p in posixpath.dirname(overlay.path).split("/") if p]
+    theirs = [p for p in posixpath.dirname(stack[0].path).split("/") if p]
+    shared = len(posixpath.commonprefix([mine, theirs]))
+    return len(mine) + len(theirs) - 2 * shared, stack[0].path

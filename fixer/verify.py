@@ -2,9 +2,11 @@
 
 A fix passes when the changed files parse, its finding is gone, and every finding
 that was not there before is one fixer can fix in turn (or one the fix revealed
-rather than caused). Fixes applied together in one round touch disjoint files and
-services, so each problem found afterwards is traced to the fix that owns its file
-or service; a problem no fix owns makes every fix of the round suspect.
+rather than caused), and the stack check (`fixer.stackcheck`) finds nothing on the
+stacks the round changed that held before and fails after. Fixes applied together in
+one round touch disjoint files and services, so each problem found afterwards is traced
+to the fix that owns its file or service; a problem no fix owns makes every fix of the
+round suspect.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from fixer import stackcheck
 from fixer.config import Config
 from fixer.edits import CreateFile, Edit
 from fixer.rule import REVEALS_SERVICE, Finding, Safety
@@ -56,7 +59,7 @@ def problems(before_ws: Workspace, before: list[Finding], after_ws: Workspace,
     blamed: dict[int, str] = {}
     old_errors = {str(e) for e in before_ws.errors}
     for error in (e for e in after_ws.errors if str(e) not in old_errors):
-        _blame(blamed, batch, error.path, None, f"the fixed file does not parse: {error}")
+        _blame(blamed, batch, error.path, (), f"the fixed file does not parse: {error}")
     prints = {f.fingerprint for f in after}
     for index, plan in enumerate(batch):
         if plan.finding.fingerprint in prints:
@@ -68,13 +71,33 @@ def problems(before_ws: Workspace, before: list[Finding], after_ws: Workspace,
         owners = [i for i, p in enumerate(batch) if p.owns(new.path, new.report.service)]
         if any(_revealed(batch[i], new) for i in owners):
             continue
-        _blame(blamed, batch, new.path, new.report.service,
+        _blame(blamed, batch, new.path, (new.report.service,),
                f"the fix would introduce {new.code} ({new.message})")
+    _stack_check(blamed, before_ws, after_ws, batch)
     return blamed
 
 
+def _stack_check(blamed: dict[int, str], before_ws: Workspace, after_ws: Workspace,
+                 batch: Sequence[Planned]) -> None:
+    """Only on the stacks the round changed: `fixer check` never pays for it, and a round
+    that edits one service of a large repository pays for that stack alone."""
+    paths = {path for plan in batch for path in plan.paths}
+    try:
+        stacks = stackcheck.changed_stacks(before_ws, paths) | \
+            stackcheck.changed_stacks(after_ws, paths)
+        found = stackcheck.regressions(before_ws, after_ws, stacks, paths)
+    except Exception as exc:  # a bug in the check must neither stop the run nor pass a fix
+        _blame(blamed, batch, "", (), f"the stack check could not run ({type(exc).__name__}: "
+                                      f"{exc})")
+        return
+    for breakage in found:
+        # A gate breaks through the service waited on or the one waiting: either may own it.
+        _blame(blamed, batch, breakage.path, breakage.services, breakage.message)
+
+
 def _blame(blamed: dict[int, str], batch: Sequence[Planned], path: str,
-           service: str | None, reason: str) -> None:
-    owners = [i for i, p in enumerate(batch) if p.owns(path, service)] or range(len(batch))
+           services: Sequence[str | None], reason: str) -> None:
+    owners = [i for i, p in enumerate(batch) if any(p.owns(path, s) for s in (None, *services))
+              ] or range(len(batch))
     for index in owners:
         blamed.setdefault(index, reason)

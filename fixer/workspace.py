@@ -18,7 +18,7 @@ from fixer.edits import Edit, TextEdit
 from fixer.envfile import parse_env
 from fixer.errors import InputError
 from fixer.ports import listen
-from fixer.services import App, Service, Stack, resolve_build
+from fixer.services import App, Build, Service, Stack, case_variants, locate_build
 from fixer.sources import compose, dockerfile
 from fixer.stacks import group_stacks, is_compose_name
 from fixer.textfile import TextFile
@@ -144,10 +144,10 @@ class Workspace:
         return stack
 
     def _app(self, service: Service) -> App | None:
-        build = resolve_build(service, service.stack.dotenv)
+        build = locate_build(self.tree, service)
         if build is None:
             return None
-        parsed = self.dockerfile(build.dockerfile)
+        parsed = self.dockerfile(self._dockerfile_path(build))
         if parsed is None:
             return None
         stage = parsed.final_stage(build.target)
@@ -156,3 +156,11 @@ class Workspace:
         port = listen.resolve(self.tree, build.context, parsed, stage, service.command(),
                               service.environment(self.tree), {})
         return App(build, parsed, stage, port)
+
+    def _dockerfile_path(self, build: Build) -> str:
+        """The Dockerfile compose names, else the one file that differs from it only in
+        case: the service's other findings are reported on what fixer can read."""
+        if self.tree.exists(build.dockerfile):
+            return build.dockerfile
+        variants = case_variants(self.tree, build)
+        return variants[0] if len(variants) == 1 else build.dockerfile

@@ -19,6 +19,10 @@ services:
     build: ./api
     environment:
       DATABASE_URL: postgresql://app:app@db:5432/app
+    networks: [backend]
+
+networks:
+  backend:
 ```
 
 ## Use instead
@@ -28,6 +32,7 @@ services:
     build: ./api
     environment:
       DATABASE_URL: postgresql://app:app@db:5432/app
+    networks: [backend]
     depends_on:
       db:
         condition: service_healthy
@@ -45,6 +50,10 @@ services:
       start_period: 10s
     volumes:
       - db_data:/var/lib/postgresql/data
+    networks: [backend]
+
+networks:
+  backend:
 
 volumes:
   db_data:
@@ -54,13 +63,20 @@ volumes:
 Safe: it adds a service and a volume, and makes the services that use the URL
 wait for it (`depends_on` with `condition: service_healthy`; a short list is
 turned into the long form, its other entries saying `service_started`, which is
-what they meant). Credentials come from the URL; `${VAR}` parts are referenced
+what they meant). The database joins every network its users (and the
+services that depend on it by name) are on, written as they write theirs; none
+when they are all on the default network. It goes in the base stack (the base
+file, or the override file that holds the URL), never in a `-f` overlay. Credentials come from the URL; `${VAR}` parts are referenced
 as the same variables; a password written only in an env file is referenced
 through a `.env` variable holding that value, never copied. A URL with no
 password gets `POSTGRES_HOST_AUTH_METHOD: trust`. A non-default port gets a
 server listening there. Display-only when the URLs disagree (user, password,
 database or port), name no user, hold a password fixer would have to copy out
-of an env file, or when `depends_on` comes from a YAML anchor. A `localhost`
+of an env file, when `depends_on` comes from a YAML anchor, when a user runs
+with `network_mode` or is on a network the receiving file cannot name
+(declared only in a file loaded after it), and when only an overlay names the
+URL (an incident drill or CI file loaded with `-f`: the base stack runs
+without that database). A `localhost`
 URL in a compose file is reported (the container itself runs no database) with
 no fix; `localhost` in `.env` files is left alone, as are MySQL/SQLite URLs,
 wholly `${VAR}` URLs and hosts with a domain.
@@ -105,8 +121,14 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
                f"which no service of {stack.name} provides")
     base = Report(message=message, path=first.path, line=first.line, service=first.service.name,
                   subject=f"host {host} in {stack.name}")
+    overridden = dbusage.base_uses(ws, stack, uses)
+    overlays = dbusage.overlay_sources(stack, uses, overridden)
+    if overlays:
+        return replace(base, reason=f"only {' and '.join(overlays)} names it, an overlay loaded "
+                                    "with `-f`; fixer does not add a service that the base stack "
+                                    "does not need")
     try:
-        edits = build_edits(stack, host, uses, ws.config.postgres_image)
+        edits = build_edits(stack, host, uses, ws.config.postgres_image, overridden)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     return replace(base, safety=Safety.SAFE,

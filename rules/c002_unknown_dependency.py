@@ -2,9 +2,10 @@
 
 ## What it does
 Checks every `depends_on` entry (short or long form) against the services of
-the stack. A name that a sibling compose file defines is a split stack (the
-files are run together by hand or by a script), not a defect; a database host
-that C001 adds is left to C001. Entries with `required: false` are skipped.
+the stack, an overlay's entries against the stack it is loaded over. A name
+that a sibling compose file defines is a split stack (the files are run
+together by hand or by a script), not a defect; a database host that C001
+reports is left to C001. Entries with `required: false` are skipped.
 
 ## Why is this bad?
 `docker compose up` refuses the whole stack: "service X depends on undefined

@@ -1,13 +1,15 @@
 """An app service has no healthcheck, in compose or in its Dockerfile.
 
 ## What it does
-Reports app services (a `build:` whose Dockerfile exists) that have neither a
-compose `healthcheck` with a test nor a `HEALTHCHECK` in the final stage of
-their Dockerfile. `healthcheck: {disable: true}` and `HEALTHCHECK NONE` are a
-deliberate choice and are left alone, as are services that run no web server.
-The healthcheck it adds probes the app's own GET health route when its code
-shows one (the route H001 accepts: `/api/health` behind a router prefix,
-`/healthz`, ...; `/health` first when there are several), else `/health`.
+Reports app services (FastAPI HTTP servers: not Flask or Django apps, workers,
+bots, test runners or one-shot jobs that others wait for with
+`service_completed_successfully`) that have neither a compose `healthcheck` with
+a test nor a `HEALTHCHECK` in the final stage of their Dockerfile.
+`healthcheck: {disable: true}` and `HEALTHCHECK NONE` are a deliberate choice and
+are left alone. The healthcheck it adds probes a route the app serves: its own GET
+health route (the one H001 accepts: `/api/health` behind a router prefix,
+`/healthz`, ...; `/health` first when there are several), else the `/health`
+route H001 adds.
 
 ## Why is this bad?
 Without a healthcheck Docker cannot tell a hung app from a working one,
@@ -28,21 +30,31 @@ services:
     build: ./api
     healthcheck:
       test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
-      interval: 30s
+      interval: 10s
       timeout: 5s
       retries: 3
       start_period: 10s
 ```
 
 ## Fix safety
-Safe: a healthcheck at the app's listen port that probes the app's own GET
-health route, the one H001 finds (`/api/health`, `/healthz`, ...), so it does
-not probe a path the app lacks; when the code shows none it probes `/health`,
-which H001 adds. Timings follow the file's other healthchecks. With
-`healthcheck-strategy = "install"` the test runs curl (D003 then installs curl
-in the image when the final stage lacks it); with `"python"` it is a Python
-urllib one-liner, which needs nothing installed. Display-only when the listen
-port is unknown, or when a compose `healthcheck` sets timings with no test.
+Safe: a healthcheck at the app's listen port on a route the app serves, with
+`interval: 10s` (a long interval delays everything that waits on it), `timeout:
+5s`, `retries: 3`, `start_period: 10s`. Where the app serves no health route, the
+fix adds the `GET /health` route H001 adds (H001 runs first when selected, so
+then it is H001's commit). The probe runs a tool the final stage has: curl, else
+wget (busybox on Alpine); with neither, curl, installed by the same fix as D003
+installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
+"python"` it is a Python urllib one-liner, which needs nothing installed.
+Unsafe, with the reason, when fixer does not know the base image (the probe then
+runs `python3`, as the app does), or when some routes cannot be read and the
+health path is only named by a literal in the code. Display-only when the listen
+port is unknown, when a compose `healthcheck` sets timings with no test, when the
+app's health route is not a plain path, when fixer cannot find the app object,
+when H001 is turned off for the service and the app serves no health route, when
+the app serves none and fixer cannot vouch that a route added to it would work
+(its class redefines `get` or other route-adding methods, or fixer cannot read
+its class: see H001), and on distroless images under the `install` strategy.
+Unsafe when the app serves its health route through such a class's methods.
 
 ## Options
 `healthcheck-strategy = "install" | "python"`.
@@ -50,27 +62,43 @@ port is unknown, or when a compose `healthcheck` sets timings with no test.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
+from fixer.appservice import app_services
 from fixer.edits import Edit
+from fixer.health.addroute import route_edit
 from fixer.health.healthchecks import Health, health
-from fixer.health.healthroute import existing_health_route
+from fixer.health.healthroute import HealthPlan, Source, plan
+from fixer.health.probes import python_argv
+from fixer.image.images import base_image, family_of, tools_present
+from fixer.image.tool_install import install_plan
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, get, scalar
+from fixer.sources.compose import ComposeDoc
 from fixer.sources.compose_edit import Unfixable, add_entry
 from fixer.sources.compose_style import Flow, Fragment, Map, Seq
 from fixer.workspace import Workspace
-from fixer.appservice import app_services
 
 CODE = "C004"
 NAME = "missing-healthcheck"
 CATEGORY = Category.COMPOSE
-SAFETY = (Safety.SAFE, Safety.DISPLAY)
-TIMINGS = (("interval", "30s"), ("timeout", "5s"), ("retries", 3), ("start_period", "10s"))
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+TIMINGS: tuple[tuple[str, Fragment], ...] = (
+    ("interval", "10s"), ("timeout", "5s"), ("retries", 3), ("start_period", "10s"))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One decision of the fix: what it settles on, the edits that needs, and why the fix
+    is unsafe (`doubt`) or impossible (`block`) because of it."""
+
+    value: tuple[str, ...] = ()            # the probed path, or the probe's argv
+    edits: list[Edit] = field(default_factory=list)
+    says: str = ""                         # for the fix title, when it brings edits
+    doubt: str | None = None
+    block: str | None = None
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
@@ -95,43 +123,93 @@ def detect(ws: Workspace) -> Iterator[Report]:
 
 def _fixable(ws: Workspace, service: Service, doc: ComposeDoc, port: int,
              base: Report) -> Report:
+    route = _route(ws, service, plan(ws, service))
+    url = f"http://localhost:{port}{route.value[0]}" if route.value else ""
+    tool = _tool(ws, service, url) if url else Choice()
+    setting = _healthcheck(ws, service, doc, tool.value) if tool.value else Choice()
+    block = route.block or tool.block or setting.block
+    if block is not None:
+        return replace(base, reason=block)
+    choices = (setting, route, tool)
+    says = [c.says for c in choices if c.says]
+    title = f"Add a healthcheck on {url}" + (", with " + " and ".join(says) if says else "")
+    edits = [e for c in choices for e in c.edits]
+    doubts = "; ".join(c.doubt for c in choices if c.doubt)
+    if doubts:
+        return replace(base, safety=Safety.UNSAFE, fix_title=f"{title} ({doubts})",
+                       reason=doubts, data={"edits": edits})
+    return replace(base, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+
+
+def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
+    """The path to probe: a route the app serves, or the one H001 adds (added here too,
+    so that the probe is right even in a run without H001)."""
+    path = health_plan.path
+    if health_plan.source is Source.SERVED and path:
+        return Choice((path,), doubt=f"{health_plan.doubt}: fixer cannot vouch that the app "
+                                     f"serves `{path}` as its code writes it"
+                      if health_plan.doubt else None)
+    if health_plan.source is Source.LITERAL and path:
+        return Choice((path,), doubt=f"{health_plan.why}: `{path}` is a health path its code "
+                                     "names, not a route fixer sees it serve")
+    if health_plan.source is not Source.ADDED or not path:
+        return Choice(block=f"no health route to probe: {health_plan.why}")
+    if health_plan.doubt:
+        return Choice(block="the app serves no health route, and fixer cannot vouch that one "
+                            f"added with a decorator would work: {health_plan.doubt}")
+    if any("H001".startswith(code) for code in ws.config.ignored_for(service.name)):
+        return Choice(block="the app serves no health route, and H001, which adds one, is "
+                            "turned off for this service")
+    edit = route_edit(ws, service, path)
+    if edit is None:
+        return Choice(block="the app serves no health route, and fixer cannot add one")
+    return Choice((path,), [edit], f"the GET {path} route it probes ({edit.path})")
+
+
+def _tool(ws: Workspace, service: Service, url: str) -> Choice:
+    """The probe, run by a tool the final stage has or that this fix installs in it."""
+    assert service.app is not None
+    dockerfile, stage = service.app.dockerfile, service.app.stage
+    family = family_of(dockerfile, stage)
+    python = python_argv(family.python or "python3", url)
+    if not family.known:
+        return Choice(("CMD", *python), doubt=f"fixer does not know what the base image "
+                      f"{base_image(dockerfile, stage)} ships; the probe assumes `{python[0]}`")
+    if ws.config.healthcheck_strategy == "python":
+        return Choice(("CMD", *python))
+    present = tools_present(dockerfile, stage)
+    if "curl" in present:
+        return Choice(("CMD", "curl", "-f", url))
+    if "wget" in present:
+        return Choice(("CMD", "wget", "-q", "-O", "/dev/null", url))
+    if family.manager is None:
+        return Choice(block=f"a {family.label} image has neither curl nor wget, nor a package "
+                            'manager to install one; healthcheck-strategy = "python" probes '
+                            "with the image's Python")
+    install = install_plan(dockerfile, stage, family.manager, ["curl"])
+    if install.reason is not None:
+        return Choice(block=f"the final stage lacks curl and fixer cannot install it: "
+                            f"{install.reason}")
+    return Choice(("CMD", "curl", "-f", url), list(install.edits),
+                  f"curl installed in {dockerfile.path}")
+
+
+def _healthcheck(ws: Workspace, service: Service, doc: ComposeDoc,
+                 test: tuple[str, ...]) -> Choice:
     definition = doc.services.get(service.name)
     if definition is None or definition.aliased:
-        return replace(base, reason="the service is defined through a YAML alias")
+        return Choice(block="the service is defined through a YAML alias")
     style = compose_style.detect(doc)
-    route = existing_health_route(ws, service) or "/health"  # H001 adds /health where none is
-    test = _test(ws.config.healthcheck_strategy, port, route)
-    value = Map((("test", Flow(test) if style.flow_tests else Seq(test)), *_timings(doc)))
+    value = Map((("test", Flow(test) if style.flow_tests else Seq(test)), *TIMINGS))
     try:
         edit = add_entry(doc, definition.node, "healthcheck", value, style)
     except Unfixable as exc:
-        return replace(base, reason=str(exc))
+        return Choice(block=str(exc))
     shared = ws.shared_anchor([edit])
     if shared is not None:  # `api: &api` merged into another service: it would get it too
-        return replace(base, reason=f"{service.name} is the YAML anchor &{shared}, which other "
-                                    "services merge; a healthcheck added there reaches them too")
-    return replace(base, safety=Safety.SAFE,
-                   fix_title=f"Add a healthcheck on http://localhost:{port}{route}",
-                   data={"edits": [edit]})
-
-
-def _test(strategy: str, port: int, route: str) -> tuple[str, ...]:
-    url = f"http://localhost:{port}{route}"
-    if strategy == "python":
-        return ("CMD", "python", "-c",
-                f"import urllib.request; urllib.request.urlopen('{url}', timeout=3)")
-    return ("CMD", "curl", "-f", url)
-
-
-def _timings(doc: ComposeDoc) -> list[tuple[str, Fragment]]:
-    """Each timing as most of the file's healthchecks write it, else a common default."""
-    checks = [get(s, "healthcheck") for s in doc.services.values()]
-    out: list[tuple[str, Fragment]] = []
-    for name, default in TIMINGS:
-        seen = Counter(v for c in checks if (v := scalar(get(c, name))) is not None)
-        value = seen.most_common(1)[0][0] if seen else default
-        out.append((name, int(value) if str(value).isdigit() else value))
-    return out
+        return Choice(block=f"{service.name} is the YAML anchor &{shared}, which other "
+                            "services merge; a healthcheck added there reaches them too")
+    return Choice(edits=[edit])
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:

@@ -1,8 +1,12 @@
 """A stray Dockerfile inside the app package, beside the one compose builds.
 
 ## What it does
-Finds `Dockerfile`s inside the service's app package folder (`app/Dockerfile`
-for `uvicorn app.main:app`) when compose builds the service-root Dockerfile.
+Finds a `Dockerfile` in a folder the service's code comes from, when compose builds
+the service-root Dockerfile: the app module's folder (`app/` for `uvicorn
+app.main:app`, and for `uvicorn main:app` after `COPY ./app /code`), and each folder
+the final stage copies that holds Python files (`COPY src/ ./app`). Every built
+service is checked (Flask apps and workers too); a Dockerfile that compose builds is
+never a stray, and the service folder itself is the service root.
 
 ## Why is this bad?
 Two Dockerfiles drift apart: people edit the one that is never built, CI or a
@@ -32,9 +36,12 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from fixer import appmodule
 from fixer.edits import DeleteFile, Edit
+from fixer.image.images import chain
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
+from fixer.tree_index import files_in, is_folder
 from fixer.workspace import Workspace
 
 CODE = "D001"
@@ -63,32 +70,53 @@ def detect(ws: Workspace) -> Iterator[Report]:
             yield _report(ws, service, stray, mentions)
 
 
-def _package_folder(service: Service) -> str | None:
-    """The folder of the app module's package: `app` for `app.main:app`, `src` for
-    `src.main:app`, `app` for `python app/run.py`; None for a top-level `main:app`."""
-    assert service.app is not None
-    launch = service.app.listen.launch
-    target = launch.target if launch is not None else None
-    if target is None:
-        return "app"  # the layout RULES.md assumes when nothing says otherwise
-    if target.startswith("-m "):
-        module = target[3:]
-    elif target.endswith(".py"):
-        return posixpath.dirname(target.lstrip("/")) or None
-    else:
-        module = target.split(":")[0]
-    parts = module.split(".")[:-1]
-    return "/".join(parts) or None
-
-
 def _strays(ws: Workspace, service: Service) -> list[str]:
+    """The Dockerfiles in the folders the service's code comes from."""
+    found = (posixpath.join(folder, "Dockerfile") for folder in _code_folders(ws, service))
+    return [path for path in found if ws.tree.exists(path)]
+
+
+def _code_folders(ws: Workspace, service: Service) -> list[str]:
+    """Folders of the build context that hold the service's code: the app module's folder
+    (`app/` for `app.main:app`, and for a `main:app` served from what `COPY ./app /code`
+    copied), then each folder the final stage COPYs that holds Python files (`COPY src/
+    ./app`). The context itself is the service root, never a code folder."""
     assert service.app is not None
     context = service.app.build.context
-    folder = _package_folder(service)
-    if folder is None:
-        return []
-    path = posixpath.join(context, folder, "Dockerfile") if context else f"{folder}/Dockerfile"
-    return [path] if ws.tree.exists(path) else []
+    module = appmodule.find(ws, service)
+    folders: list[str] = []
+    if module is not None:
+        if _inside(posixpath.dirname(module.path), context):
+            folders.append(posixpath.dirname(module.path))
+    elif is_folder(ws.tree, posixpath.join(context, "app")):
+        folders.append(posixpath.join(context, "app"))  # the layout RULES.md assumes
+    for folder in _copied_folders(ws, service):
+        if folder not in folders and any(p.endswith(".py") for p in files_in(ws.tree, folder)):
+            folders.append(folder)
+    return folders
+
+
+def _inside(folder: str, context: str) -> bool:
+    """A folder strictly inside the context (repository-relative paths)."""
+    if folder in ("", ".", context) or folder.startswith("../"):
+        return False
+    return not context or folder.startswith(context + "/")
+
+
+def _copied_folders(ws: Workspace, service: Service) -> list[str]:
+    """Build-context folders that the final stage (or a stage it is built FROM) copies."""
+    assert service.app is not None
+    context = service.app.build.context
+    out: list[str] = []
+    for stage in chain(service.app.dockerfile, service.app.stage):
+        for instruction in stage.find("COPY") + stage.find("ADD"):
+            if any(f.startswith("--from=") for f in instruction.flags):
+                continue
+            for source in instruction.value[:-1]:
+                folder = posixpath.normpath(posixpath.join(context, source.lstrip("/")))
+                if _inside(folder, context) and is_folder(ws.tree, folder):
+                    out.append(folder)
+    return out
 
 
 def _report(ws: Workspace, service: Service, stray: str,

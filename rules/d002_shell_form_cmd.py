@@ -2,8 +2,9 @@
 
 ## What it does
 Finds a `CMD` or `ENTRYPOINT` written in shell form (`CMD uvicorn app.main:app`) in
-the final stage (or the stage `build.target` names). Exec forms are never reported,
-`["sh", "-c", "…"]` wrappers that expand a variable included.
+the final stage (or the stage `build.target` names) of every built service. Exec
+forms are never reported, `["sh", "-c", "…"]` wrappers that expand a variable
+included.
 
 ## Why is this bad?
 Shell form runs `/bin/sh -c "…"`: the shell is PID 1, and `docker stop` sends SIGTERM
@@ -22,13 +23,18 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 
 ## Fix safety
 Safe when the command is plain words: the JSON array runs exactly what the shell
-ran, minus the shell. Unsafe when it uses shell features (`$VAR`, `&&`, `;`, pipes,
-redirects, globs): it becomes `["sh", "-c", "exec …"]` (the stage's `SHELL` when it
-sets one), with `exec` before the last command of a `&&`/`;` chain, so the server is
-PID 1; a pipeline or `||` keeps its shell as PID 1. Also unsafe when exec form
-changes how CMD and ENTRYPOINT combine: a shell-form ENTRYPOINT ignores CMD and
-compose `command:`, an exec-form one appends them; a CMD after an ENTRYPOINT is passed
-to it as `sh -c` arguments in shell form. Display-only under a non-POSIX `SHELL`.
+ran, minus the shell. Unsafe when it uses shell features (`$VAR`, `&&`, `;`, `&`,
+redirects, globs): it becomes `["sh", "-c", "… exec LAST"]` (the stage's `SHELL`
+when it sets one), with `exec` before the last command of the `&&`/`;`/`&` chain,
+so the server replaces the shell and gets SIGTERM (`celery … & exec uvicorn …`).
+Also unsafe when exec form changes how CMD and ENTRYPOINT combine: a shell-form
+ENTRYPOINT ignores CMD and compose `command:`, an exec-form one appends them; a
+CMD after an ENTRYPOINT is passed to it as `sh -c` arguments in shell form.
+A shell-form `sh -c "…"` wrapper keeps its shell and gets the same `exec` (unsafe
+when its script uses shell features). Display-only where no `exec` can reach the
+server: a pipeline, `||`, a subshell,
+or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
+the commands from a script that ends in `exec`); and under a non-POSIX `SHELL`.
 """
 
 from __future__ import annotations
@@ -37,7 +43,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from fixer.edits import Edit
-from fixer.image.execform import DEFAULT_SHELL, POSIX_SHELLS, convert, shell_features
+from fixer.image.execform import (
+    DEFAULT_SHELL, POSIX_SHELLS, convert, exec_last, shell_features, wrapped_script,
+)
 from fixer.image.images import chain
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
@@ -109,10 +117,18 @@ def _report(services: list[Service], dockerfile: Dockerfile, stage: Stage,
     if features and not POSIX_SHELLS.match(shell[0]):
         return Report(message=message, **base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
     risk = _combination_risk(services, dockerfile, stage, kind)
+    script = command if features else wrapped_script(command)
+    if script is not None and exec_last(script) is None:
+        return Report(message=message, **base, reason="a pipeline, `||`, a subshell or a "
+                      "trailing builtin keeps the shell as PID 1: no `exec` hands SIGTERM to "
+                      "the server (run it from a script that ends in `exec`)")
     if features:
         why = f"it uses shell features ({', '.join(features)})"
         return Report(message=message, **base, safety=Safety.UNSAFE,
-                      fix_title=f"Run it as [\"{shell[0]}\", \"-c\", \"exec …\"] ({why})")
+                      fix_title=f"Run it as [\"{shell[0]}\", \"-c\", \"… exec LAST\"] ({why})")
+    inner = shell_features(script) if script is not None else []
+    if inner:   # `sh -c "a & b"`: exec before b changes which process is PID 1
+        risk = f"`exec` before the last command of its script, which uses {', '.join(inner)}"
     safety = Safety.UNSAFE if risk else Safety.SAFE
     return Report(message=message, **base, safety=safety,
                   fix_title=f"Use exec form{f' ({risk})' if risk else ''}")

@@ -2,10 +2,15 @@
 
 ## What it does
 Finds the `curl`/`wget` a compose `healthcheck.test` (`CMD`, `CMD-SHELL` or string
-form) or the Dockerfile's `HEALTHCHECK` calls, and checks that the final stage's image
-has it: from its base (full `python:3.x` images ship both, Alpine's busybox ships
-`wget`, slim and distroless images neither), an install in that stage or a stage it is
-built `FROM`, or a copied binary. A builder stage's install does not count.
+form) or the Dockerfile's `HEALTHCHECK` calls, and checks that the final stage of
+the built service has it. Only base images whose tools fixer knows are judged (the
+known-images table: full `python` and `node` images and `nginx:*-alpine` ship curl;
+slim images ship neither tool; Alpine's busybox ships `wget`; `-alpine-slim`,
+`alpine`, `debian`, `ubuntu`, distroless and `scratch` lack curl), through registry
+prefixes, digests, `${VAR:-default}` tags and the compose build args that set them.
+Any other image is never reported. A stage built `FROM` an earlier stage inherits
+its image and installs; a builder stage's install does not count, nor an apk
+`--virtual` group that is deleted again. A copied binary counts.
 
 ## Why is this bad?
 The probe fails with "executable file not found" on every run, so the container is
@@ -28,30 +33,36 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
 
 ## Fix safety
 Safe. The tool is added to the final stage's own `apt-get install`/`apk add` when it
-has one, else one install layer goes before the stage's non-root `USER` (else before
-its CMD/ENTRYPOINT): Debian `--no-install-recommends` and the apt lists removed,
-Alpine `apk add --no-cache`. The new layer carries `# hadolint ignore=DL3008` (DL3018 on
-Alpine): pinning a Debian package version breaks the build when the base moves on.
-Display-only for distroless and `scratch` images (no shell, no package manager).
+has one (never to an apk `--virtual` group), else one install layer goes where the
+build cache keeps it: after the stage's `FROM` and the `ARG`/`ENV`/`WORKDIR`/`USER
+root` lines right after it, so before its first `COPY`/`ADD` and before any switch
+to a non-root `USER`. Debian `--no-install-recommends` with the apt lists removed,
+Alpine `apk add --no-cache`. The new layer carries `# hadolint ignore=DL3008`
+(DL3018 on Alpine): pinning a Debian package version breaks the build when the base
+moves on. Display-only for distroless and `scratch` images (no shell, no package
+manager), and when the stage inherits a non-root `USER` from the stage it is built
+`FROM` (no install can run there).
 
 ## Options
-`healthcheck-strategy = "python"` rewrites the healthcheck instead, to a Python urllib
-probe of the same URL (the image is left as it is). It is display-only where the probe
-sends headers or other options a plain GET cannot reproduce, or where the healthcheck is
-reached through a YAML alias.
+`healthcheck-strategy = "python"` rewrites the healthcheck instead, on images that
+have a Python, to a Python urllib probe of the same URL (the image is left as it is;
+elsewhere the tool is installed). It is display-only where the probe sends headers
+or other options a plain GET cannot reproduce, or where the healthcheck is reached
+through a YAML alias.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from fixer.edits import Edit, TextEdit
 from fixer.health.probes import Probe, from_compose_test, from_healthcheck, python_argv
 from fixer.health.rewrite import compose_test_edit, healthcheck_edit
-from fixer.image.images import Family, base_image, chain, family_of, tools_present
-from fixer.image.tool_install import install_edits
+from fixer.image.compose_build import build_args
+from fixer.image.images import UNKNOWN, Family, base_image, chain, classify, tools_present
+from fixer.image.tool_install import Plan, install_plan
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
@@ -83,6 +94,21 @@ class Target:
     stage: Stage
     subject: str
     services: list[Service] = field(default_factory=list)
+
+    @property
+    def args(self) -> dict[str, str | None]:
+        return build_args(self.services[0])
+
+    @property
+    def image(self) -> str:
+        return base_image(self.dockerfile, self.stage, self.args)
+
+    @property
+    def family(self) -> Family:
+        """The base image's entry; unknown when services pass build args that pick
+        different bases."""
+        images = {base_image(self.dockerfile, self.stage, build_args(s)) for s in self.services}
+        return classify(self.image) if len(images) == 1 else UNKNOWN
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
@@ -136,36 +162,49 @@ def _uses(target: Target) -> list[Use]:
 
 
 def _missing(target: Target, uses: list[Use]) -> list[str]:
-    if not uses or not family_of(target.dockerfile, target.stage).known:
+    """The tools the healthchecks run that the stage surely lacks: only an image of the
+    known-images table is judged."""
+    if not uses or not target.family.known:
         return []
-    present = tools_present(target.dockerfile, target.stage)
+    present = tools_present(target.dockerfile, target.stage, target.args)
     return sorted({u.probe.tool for u in uses} - present)
 
 
 def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> Report:
-    family = family_of(target.dockerfile, target.stage)
-    image = base_image(target.dockerfile, target.stage)
+    family = target.family
     places = sorted({f"service {u.service}" if u.service else "HEALTHCHECK" for u in uses
                      if u.probe.tool in missing})
     message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
-               f"final stage ({image}, {family.label}) does not have")
-    base: dict[str, Any] = dict(message=message, path=target.dockerfile.path, line=target.stage.instructions[0].line,
-                service=target.services[0].name, subject=target.subject)
-    reason = _no_fix_reason(ws, family, [u for u in uses if u.probe.tool in missing])
-    if reason is not None:
-        return Report(**base, reason=reason)
-    if ws.config.healthcheck_strategy == "python":
+               f"final stage ({target.image}, {family.label}) does not have")
+    base: dict[str, Any] = dict(message=message, path=target.dockerfile.path,
+                                line=target.stage.instructions[0].line,
+                                service=target.services[0].name, subject=target.subject)
+    failing = [u for u in uses if u.probe.tool in missing]
+    if _rewrites(ws, family):
+        reason = _rewrite_reason(failing)
         title = "Rewrite the healthcheck as a Python urllib probe"
     else:
+        reason = _install(target, missing).reason
         title = f"Install {' and '.join(missing)} in the final stage"
+    if reason is not None:
+        return Report(**base, reason=reason)
     return Report(**base, safety=Safety.SAFE, fix_title=title)
 
 
-def _no_fix_reason(ws: Workspace, family: Family, uses: list[Use]) -> str | None:
+def _rewrites(ws: Workspace, family: Family) -> bool:
+    """The Python strategy applies where the image has a Python to run the probe with."""
+    return ws.config.healthcheck_strategy == "python" and family.python is not None
+
+
+def _install(target: Target, missing: list[str]) -> Plan:
+    family = target.family
     if family.manager is None:
-        return f"a {family.label} image has no shell or package manager to install a tool with"
-    if ws.config.healthcheck_strategy != "python":
-        return None
+        return Plan([], f"a {family.label} image has no shell or package manager to install "
+                        "a tool with")
+    return install_plan(target.dockerfile, target.stage, family.manager, missing)
+
+
+def _rewrite_reason(uses: list[Use]) -> str | None:
     for use in uses:
         if not use.probe.plain or use.probe.url is None:
             return f"the {use.probe.tool} probe uses options a Python urllib probe cannot mirror"
@@ -179,12 +218,10 @@ def fix(ws: Workspace, finding: Finding) -> list[Edit]:
                   and t.subject == finding.report.subject)
     uses = _uses(target)
     missing = _missing(target, uses)
-    family = family_of(target.dockerfile, target.stage)
-    if ws.config.healthcheck_strategy == "python":
-        python = family.python or "python3"
+    python = target.family.python
+    if _rewrites(ws, target.family) and python is not None:
         return [e for u in uses if u.probe.tool in missing for e in _rewrite(target, u, python)]
-    assert family.manager is not None
-    return list(install_edits(target.dockerfile, target.stage, family.manager, missing))
+    return list(_install(target, missing).edits)
 
 
 def _rewrite(target: Target, use: Use, python: str) -> list[TextEdit]:

@@ -1,36 +1,55 @@
-"""A relative import in a module that runs at the top level, where it cannot work.
+"""A relative import that fails when the command starts the app: in a module run at
+the top level, or climbing above the top-level package from a module it imports.
 
 ## What it does
 Finds relative imports (`from .db import x`, `from . import models`) in modules
 that the command loads as top-level modules: the app module of `uvicorn main:app`
 (no package above it), the script of `python main.py`, and every other module in
 that import root, which the app can only import as top-level modules too (unless the
-root folder is itself a package).
+root folder is itself a package). It follows the app module's imports through the
+import root, transitively, and also finds relative imports that climb above their
+top-level package there (`from ..database import x` in `routers/items.py`, imported
+as `routers.items`). All of one service's are one finding with one fix.
 
 ## Why is this bad?
 A top-level module has no parent package, so Python stops the service at start-up
-with `ImportError: attempted relative import with no known parent package`.
+with `ImportError: attempted relative import with no known parent package`; dots
+that climb above the top-level package stop it with `attempted relative import
+beyond top-level package`. Fixing only the app module leaves the service failing
+at the next module it imports.
 
 ## Example
 ```python
 # main.py, served by CMD ["uvicorn", "main:app", ...]
 from .db import session
 from . import models
+from .routers import items
+
+# routers/items.py
+from ..database import get_db
 ```
 
 ## Use instead
 ```python
+# main.py
 from db import session
 import models
+from routers import items
+
+# routers/items.py
+from database import get_db
 ```
 
 ## Fix safety
-Safe: the import names the same module through the import root the command puts
-on `sys.path`; comments and formatting around it are kept. Display-only where
-there is no absolute form: dots that climb above the import root, `from . import *`,
-a local module named like a standard library module (the absolute import would
-load the standard one), or comments inside parenthesized names that `import a, b`
-cannot hold.
+Safe: each import names the module its dots point at (where the file sits) through
+the import root the command puts on `sys.path`, in every module the fix covers at
+once, so that afterwards the service imports; comments and formatting around it
+are kept, and relative imports that resolve inside a package are left alone.
+Display-only when one of them has no absolute form: dots that climb above the
+import root, `from . import *`, a local module named like a standard library module
+(the absolute import would load the standard one), or comments inside parenthesized
+names that `import a, b` cannot hold. Fixing the others alone would still leave the
+service failing at start-up.
 """
 
 from __future__ import annotations
@@ -39,12 +58,13 @@ import posixpath
 from collections.abc import Iterator
 
 from fixer import appmodule, tree_index
+from fixer.appservice import app_services
 from fixer.edits import Edit
 from fixer.rule import Category, Finding, Report, Safety
-from fixer.sources.python import narrow_edit
-from fixer.sources.relative_imports import absolutize_imports, scan_relative
+from fixer.sources.python import narrow_edit, package_of
+from fixer.sources.python_modules import Modules
+from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
 from fixer.workspace import Workspace
-from fixer.appservice import app_services
 
 CODE = "I001"
 NAME = "relative-import-in-script"
@@ -58,50 +78,69 @@ def detect(ws: Workspace) -> Iterator[Report]:
         found = appmodule.find(ws, service)
         if found is None or not found.from_command or found.package:
             continue  # a package module: its relative imports resolve
-        for path in _top_level_modules(ws, found):
-            if path in seen:
-                continue
-            seen.add(path)
-            report = _report(ws, path, found, service.name)
-            if report is not None:
-                yield report
+        failing = [(path, scanned) for path, scanned in _failing(ws, found) if path not in seen]
+        seen.update(path for path, _ in failing)
+        if failing:
+            yield _report(found, service.name, failing)
 
 
-def _top_level_modules(ws: Workspace, found: appmodule.AppModule) -> list[str]:
-    """The app module, then the other modules of its import root: the app can import them
-    only as top-level modules, unless the root is itself a package (then something else,
-    PYTHONPATH for one, may import them through it)."""
+def _failing(ws: Workspace, found: appmodule.AppModule) -> Iterator[tuple[str, RelativeImports]]:
+    """Each module the app loads with its relative imports that fail there: the modules
+    on its import path, then the other top-level modules of its import root."""
+    for path in _modules(ws, found):
+        file = ws.read(path)
+        scanned = scan_relative(file, _package(found, path), failing=True) if file else None
+        if scanned is not None:
+            yield path, scanned
+
+
+def _modules(ws: Workspace, found: appmodule.AppModule) -> list[str]:
+    reached = Modules(ws.read, found.root).import_path(found.path, found.package)
     if ws.tree.exists(posixpath.join(found.root, "__init__.py")):
-        return [found.path]
+        return reached  # a package root: something else may import its modules through it
     siblings = [p for p in tree_index.files_in(ws.tree, found.root)
-                if p.endswith(".py") and p != found.path
+                if p.endswith(".py") and p not in reached
                 and posixpath.basename(p)[:-3].isidentifier()]
-    return [found.path, *siblings]
+    return [*reached, *siblings]
 
 
-def _report(ws: Workspace, path: str, found: appmodule.AppModule, service: str) -> Report | None:
-    file = ws.read(path)
-    scanned = scan_relative(file, "") if file is not None else None
-    if scanned is None:
-        return None
-    if path != found.path:
+def _package(found: appmodule.AppModule, path: str) -> str:
+    """The module's `__package__` as the app imports it ("" at the top level)."""
+    return found.package if path == found.path else package_of(path, found.root) or ""
+
+
+def _report(found: appmodule.AppModule, service: str,
+            failing: list[tuple[str, RelativeImports]]) -> Report:
+    path, scanned = failing[0]
+    if path != found.path and "/" not in path[len(found.root):].lstrip("/"):
         how = f"a top-level module beside the app module `{found.module}`: it fails when imported"
+    elif path != found.path:
+        how = f"which `{found.module}` imports: it climbs above the top-level package"
     elif found.script:
         how = "which the command runs as a script: it fails at start-up"
     else:
         how = f"which the command imports as top-level `{found.module}`: it fails at start-up"
-    message = f"relative import {scanned.summary()} in {path}, {how}"
+    others = [p for p, _ in failing[1:]]
+    more = f"; also in {', '.join(others)}" if others else ""
+    problem = next((f"{p}: {s.problems[0]}" if p != path else s.problems[0]
+                    for p, s in failing if s.problems), None)
     first = scanned.nodes[0]
-    problem = scanned.problems[0] if scanned.problems else None
-    return Report(message=message, path=path, line=first.lineno, column=first.col_offset + 1,
-                  service=service, subject=path, reason=problem,
+    return Report(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
+                  path=path, line=first.lineno, column=first.col_offset + 1,
+                  service=service, subject=found.path, reason=problem,
                   safety=Safety.DISPLAY if problem else Safety.SAFE,
-                  fix_title=None if problem else "Import from the import root")
+                  fix_title=None if problem else "Import from the import root",
+                  data={"packages": {p: _package(found, p) for p, _ in failing}})
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    file = ws.read(finding.report.path)
-    if file is None:
-        return []
-    edit = narrow_edit(file.path, file.text, absolutize_imports(file.text, ""))
-    return [edit] if edit else []
+    """Every module of the finding at once: the service imports only when all are fixed."""
+    edits: list[Edit] = []
+    for path, package in dict(finding.report.data["packages"]).items():
+        file = ws.read(str(path))
+        edit = narrow_edit(file.path, file.text, absolutize_imports(file.text, str(package),
+                                                                    failing=True)) \
+            if file is not None else None
+        if edit is not None:
+            edits.append(edit)
+    return edits

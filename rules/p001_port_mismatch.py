@@ -1,10 +1,15 @@
 """Compose sends traffic to a container port the app does not listen on.
 
 ## What it does
-Compares the container ports compose claims for an app service (`ports` targets,
-`expose`, local healthcheck URLs, and `http://<service>:N` URLs in other services'
-environment) with the port the app listens on (compose `command:`, else the
-final stage's CMD/ENTRYPOINT, else `uvicorn.run(port=...)`, else the server's default).
+Compares the container ports the repository claims for an app service with the port
+the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, else
+`uvicorn.run(port=...)`, else the server's default). Claims are `ports` targets,
+`expose`, local healthcheck URLs, traefik `loadbalancer.server.port` labels, and
+`http(s)://` / `ws(s)://` URLs naming the service in other services' compose values,
+the stack's `.env`, `env_file`s and nginx configuration (`proxy_pass`, `upstream`
+servers). URLs of other schemes (`grpc://`, `amqp://`) reach other listeners and are
+not judged, nor are the `ports`/`expose` targets they reach; once one `ports`/`expose`
+target is the listen port, the other targets are other listeners too (a metrics port).
 
 ## Why is this bad?
 Published ports forward to nothing, the healthcheck fails, and the container is
@@ -13,34 +18,42 @@ restarted forever while the app itself is fine.
 ## Example
 ```yaml
 services:
-  gateway:
-    build: ./gateway          # CMD ["uvicorn", "app.main:app", "--port", "8000"]
-    ports: ["8080:8080"]
+  api:
+    build: ./api              # CMD ["uvicorn", "app.main:app", "--port", "8001"]
+    ports: ["8001:8000"]
+  nginx:
+    image: nginx:alpine       # nginx/default.conf: proxy_pass http://api:8001;
 ```
 
 ## Use instead
 ```yaml
-    ports: ["8080:8000"]      # or make the app listen on 8080
+    ports: ["8001:8001"]      # the port nginx calls and the app listens on
 ```
 
 ## Fix safety
-Safe. With `--port-source compose` (the default) the Dockerfile side is rewritten
-to the compose target: the CMD/ENTRYPOINT port (or the `ENV`/`ARG`, compose
-`environment` value or `${PORT:-N}` default it reads), `EXPOSE`, and `HEALTHCHECK`
-URLs; a server that ran on its default port gets a `--port` (`--bind`) flag. With
-`--port-source dockerfile` the compose side is rewritten to the listen port
-(targets, `expose`, healthcheck and peer URLs) and published host ports stay as
-they are. When compose disagrees with itself and some of its container ports
-already are the listen port, the odd ones are rewritten to it (the compose side)
-whatever the port source. Display-only when the ports are
-ambiguous (several different targets), interpolated (`${VAR}`), reached through a
-YAML alias, or the Dockerfile is shared with a service that expects another port.
-Extra `ports`/`expose` entries beside the listen port (a metrics port) are not a
-mismatch; `/udp` entries, port ranges and interpolations that the stack's `.env`
-leaves without a value are not judged.
+Safe. The side that stays is chosen by evidence (`port-source = "auto"`, the
+default): when peers (URLs of other services, nginx, traefik labels) all call one of
+the two ports, that port stays; else the port with more references (peers, `ports`,
+`expose`) stays; a tie keeps what compose's `ports`/`expose` say. A healthcheck probe
+is never evidence: it follows the app. When the listen port stays, the compose side
+moves to it: targets, `expose`, healthcheck URLs and every peer reference, wherever
+it is written (compose, `.env`, `env_file`, nginx files), byte for byte; published
+host ports stay as they are. When the other port stays, the app moves to it: the
+CMD/ENTRYPOINT port (or the `ENV`/`ARG`, compose `environment` value or
+`${PORT:-N}` default it reads), `EXPOSE`, `HEALTHCHECK` URLs (a server on its default
+port gets a `--port`/`--bind` flag), and the references that called the old port
+move with it. Display-only when the claims are ambiguous (several different ports),
+interpolated (`${VAR}`), reached through a YAML alias, when nginx calls the service
+on a port set at run time (`proxy_pass http://api:${API_PORT}` in a template), or
+when the Dockerfile is shared with a service that expects another port. `/udp`
+entries, port ranges and interpolations that the stack's `.env` leaves without a
+value are not judged.
 
 ## Options
-`port-source = "compose" | "dockerfile"`.
+`port-source = "auto" | "compose" | "dockerfile"` (`--port-source`). `auto` (the
+default) weighs the references as above. `compose` takes compose's port as the truth
+and moves the app (unless compose already agrees with the app somewhere: then only its
+odd entries move); `dockerfile` takes the listen port as the truth and moves compose.
 """
 
 from __future__ import annotations
@@ -48,13 +61,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from fixer.appservice import app_services
 from fixer.edits import Edit, TextEdit
-from fixer.ports.claims import ContainerPort, container_ports
+from fixer.ports.claims import ContainerPort
 from fixer.ports.portfix import app_side_edits
+from fixer.ports.references import service_claims
+from fixer.ports.side import Side, choose, http_claims
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.workspace import Workspace
-from fixer.appservice import app_services
 
 CODE = "P001"
 NAME = "port-mismatch"
@@ -83,9 +98,11 @@ def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report |
     if listen is None:
         return None
     # An interpolation with no value in .env tells nothing: it is not judged.
-    ports = [p for p in container_ports(service) if not p.udp and p.effective is not None]
+    claims = service_claims(ws, service)
+    known = [p for p in claims if not p.udp and p.effective is not None]
+    ports = http_claims(known, listen)
     wrong = [p for p in ports if p.effective != listen]
-    if not wrong or _extra_listeners(ports, wrong, listen):
+    if not wrong:
         return None
     first = wrong[0]
     claimed = sorted({p.effective for p in wrong if p.effective is not None})
@@ -94,9 +111,10 @@ def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report |
                f"{'/'.join(map(str, claimed))} ({where}) but the app listens on "
                f"{listen} ({service.app.listen.origin})")
     report = Report(message, first.path, first.line, first.column, service.name, "port")
-    reason = _ambiguity(wrong, claimed)
+    reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims)
     if reason is None:
-        edits, reason, title = _edits(ws, service, builders, ports, wrong, listen, claimed[0])
+        side = choose(ws.config.port_source, ports, listen, claimed[0])
+        edits, reason, title = _edits(ws, service, builders, ports, listen, side)
         shared = ws.shared_anchor(edits) if reason is None else None
         if shared is not None:
             reason = f"the port is written in the YAML anchor &{shared}, which other services share"
@@ -106,24 +124,24 @@ def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report |
 
 
 def _edits(ws: Workspace, service: Service, builders: list[Service],
-           ports: list[ContainerPort], wrong: list[ContainerPort], listen: int,
-           target: int) -> tuple[list[Edit], str | None, str]:
-    """Which side to change: compose when it already agrees with the app somewhere."""
-    agrees = any(p.effective == listen for p in ports)
-    if agrees or ws.config.port_source == "dockerfile":
-        edits, reason = _compose_side(wrong, listen)
-        return edits, reason, f"Set the compose container port of {service.name} to {listen}"
-    edits, reason = app_side_edits(ws, service, target, builders)
-    return edits, reason, f"Make {service.name} listen on {target}"
+           ports: list[ContainerPort], listen: int,
+           side: Side) -> tuple[list[Edit], str | None, str]:
+    """The other side moves to the port that stays; so does every reference to the old
+    port, wherever it is written (compose, `.env` files, proxy configuration)."""
+    moved = [p for p in ports if p.effective != side.port]
+    edits, reason = _rewrite(moved, side.port)
+    because = _because(side)
+    if side.port == listen:
+        title = f"Set the compose container port of {service.name} to {listen}{because}"
+        return edits, reason, title
+    app_edits, app_reason = app_side_edits(ws, service, side.port, builders)
+    title = f"Make {service.name} listen on {side.port}{because}"
+    return app_edits + edits, app_reason or reason, title
 
 
-def _extra_listeners(ports: list[ContainerPort], wrong: list[ContainerPort],
-                     listen: int) -> bool:
-    """A `ports`/`expose` target is the app port and the others are plain extra
-    `ports`/`expose` entries (a metrics port, say): those are something else's."""
-    if not any(p.effective == listen and p.kind in ("ports", "expose") for p in ports):
-        return False
-    return all(p.kind in ("ports", "expose") for p in wrong)
+def _because(side: Side) -> str:
+    ref = side.evidence
+    return "" if ref is None else f", as {ref.path}:{ref.line} calls it"
 
 
 def _ambiguity(wrong: list[ContainerPort], claimed: list[int]) -> str | None:
@@ -136,14 +154,27 @@ def _ambiguity(wrong: list[ContainerPort], claimed: list[int]) -> str | None:
     return None
 
 
-def _compose_side(wrong: list[ContainerPort], listen: int) -> tuple[list[Edit], str | None]:
-    aliased = next((p for p in wrong if p.aliased), None)
+def _runtime_proxy(claims: list[ContainerPort]) -> str | None:
+    """A proxy that calls the service on a port set at run time: no fix can show it still
+    reaches the app afterwards."""
+    found = next((p for p in claims if p.kind == "proxy" and p.port is None), None)
+    if found is None:
+        return None
+    return (f"{found.path}:{found.line} calls the service on a port set at run time "
+            f"(`{found.raw}`)")
+
+
+def _rewrite(moved: list[ContainerPort], port: int) -> tuple[list[Edit], str | None]:
+    """Each reference moved to `port`, byte-exactly at its digits, or why it cannot be."""
+    aliased = next((p for p in moved if p.aliased), None)
     if aliased is not None:
         return [], f"{aliased.path}:{aliased.line} is reached through a YAML alias"
-    if any(p.site is None for p in wrong):
-        return [], "a container port is not written as a plain number"
-    return [TextEdit(p.site.path, p.site.start, p.site.end, str(listen))
-            for p in wrong if p.site is not None], None
+    fixed = next((p for p in moved if p.site is None or p.interpolated), None)
+    if fixed is not None:
+        return [], (f"`{fixed.raw}` ({fixed.path}:{fixed.line}) is not written as a plain "
+                    f"number that can be rewritten")
+    return [TextEdit(p.site.path, p.site.start, p.site.end, str(port))
+            for p in moved if p.site is not None], None
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:

@@ -3,18 +3,27 @@
 ## What it does
 Checks that the Dockerfile a `build:` names (`build.dockerfile`, default `Dockerfile`,
 relative to `build.context`) exists, matched case-sensitively as a Linux build matches
-it. Services using `dockerfile_inline` or a remote context are left alone.
+it. When compose names no Dockerfile, the builders' own fallback applies: a context with
+no `Dockerfile` but a lowercase `dockerfile` builds from that file (BuildKit and the
+classic builder both try it), so it is the service's Dockerfile, every rule reads it,
+and it is no finding. A name given in `build.dockerfile` is matched exactly. Services
+using `dockerfile_inline` or a remote context are left alone. `build:` merges over the
+stack's files as Compose merges it: an overlay such as `ci/docker-compose.ci.yml` that
+only sets `cache_from` keeps the base's context, and paths in an overlay resolve from
+its base file's folder, as `docker compose -f` resolves them. When one file differs from
+the name only in case, the service's other rules read that file: their findings are
+reported beside this one, not after its fix.
 
 ## Why is this bad?
 `docker compose build` fails with "failed to read dockerfile: open Dockerfile: no such
-file or directory". A lowercase `dockerfile` works on macOS and Windows checkouts and
-breaks in CI on Linux.
+file or directory". A `DockerFile` works on macOS and Windows checkouts, which ignore
+case, and breaks in CI on Linux.
 
 ## Example
 ```yaml
 services:
   api:
-    build: ./api        # api/ holds `dockerfile`, not `Dockerfile`
+    build: ./api        # api/ holds `DockerFile`, not `Dockerfile`
 ```
 
 ## Use instead
@@ -23,7 +32,7 @@ services:
   api:
     build:
       context: ./api
-      dockerfile: dockerfile
+      dockerfile: DockerFile
 ```
 
 ## Fix safety
@@ -49,8 +58,8 @@ from fixer.errors import InputError
 from fixer.image.compose_build import reference_edit
 from fixer.image.dockerfile_template import find_app, fleet_base, render
 from fixer.ports.claims import container_ports
-from fixer.rule import REVEALS_SERVICE, Category, Finding, Report, Safety
-from fixer.services import Build, Service, resolve_build
+from fixer.rule import Category, Finding, Report, Safety
+from fixer.services import Build, Service, case_variants, locate_build
 from fixer.sources.compose import get
 from fixer.workspace import Workspace
 
@@ -68,22 +77,17 @@ def detect(ws: Workspace) -> Iterator[Report]:
 def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
     for service in ws.services():
         if service.app is not None:
+            if service.app.name_case_differs:  # read from the file that differs in case
+                yield service, service.app.build
             continue
         try:
-            build = resolve_build(service, service.stack.dotenv)
+            build = locate_build(ws.tree, service)
         except InputError:
             continue   # the workspace reports it
         if build is None or get(build.node, "dockerfile_inline") is not None:
             continue
         if not ws.tree.exists(build.dockerfile):
             yield service, build
-
-
-def _case_variants(ws: Workspace, build: Build) -> list[str]:
-    prefix = build.context + "/" if build.context else ""
-    wanted = build.dockerfile.lower()
-    return sorted(p for p in ws.tree.paths()
-                  if p.lower() == wanted and p != build.dockerfile and p.startswith(prefix))
 
 
 def _context_exists(ws: Workspace, build: Build) -> bool:
@@ -98,7 +102,7 @@ def _report(ws: Workspace, service: Service, build: Build) -> Report:
                 message=f"{service.name}: the build context has no {build.dockerfile}")
     if not _context_exists(ws, build):
         return Report(**base, reason=f"the build context {build.context} does not exist")
-    variants = _case_variants(ws, build)
+    variants = case_variants(ws.tree, build)
     if len(variants) > 1:
         return Report(**base, reason=f"several files differ from it only in case: "
                                      f"{', '.join(variants)}")
@@ -106,9 +110,9 @@ def _report(ws: Workspace, service: Service, build: Build) -> Report:
         _edits, reason = reference_edit(service, build, _relative(build, variants[0]))
         if reason is not None:
             return Report(**base, reason=reason)
-        # Once compose names the real file, the service's other rules see it for the
-        # first time: what they find was there before, revealed, not introduced.
-        return Report(**base, safety=Safety.SAFE, data={REVEALS_SERVICE: True},
+        # The other rules already read that file: their findings on the service are
+        # reported beside this one, and the fix reveals nothing new.
+        return Report(**base, safety=Safety.SAFE,
                       fix_title=f"Point compose at {variants[0]} (the name differs in case)")
     if find_app(ws.tree, build.context) is None:
         return Report(**base, reason="no app/main.py, main.py or src/main.py in the build "
@@ -126,7 +130,7 @@ def fix(ws: Workspace, finding: Finding) -> list[Edit]:
         if service.name != finding.report.service or \
                 f"dockerfile:{build.dockerfile}" != finding.report.subject:
             continue
-        variants = _case_variants(ws, build)
+        variants = case_variants(ws.tree, build)
         if variants:
             edits, _reason = reference_edit(service, build, _relative(build, variants[0]))
             return list(edits)

@@ -13,6 +13,9 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
 
 from fixer.sources.dockerfile import parse
 from fixer.textfile import decode
@@ -62,14 +65,15 @@ def running(service: Path, log: Path) -> Iterator[tuple[subprocess.Popen[bytes],
                 process.wait()
 
 
-def health_status(process: subprocess.Popen[bytes], port: int, log: Path) -> int:
-    """The HTTP status of GET /health once the server answers (bounded wait)."""
+def health_status(process: subprocess.Popen[bytes], port: int, log: Path,
+                  path: str = "/health") -> int:
+    """The HTTP status of GET `path` once the server answers (bounded wait)."""
     deadline = time.monotonic() + DEADLINE
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"server exited {process.returncode}:\n{log.read_text()}")
         try:
-            with OPENER.open(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+            with OPENER.open(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
                 return int(response.status)
         except urllib.error.HTTPError as exc:
             return int(exc.code)
@@ -92,6 +96,38 @@ def test_missing_health_route_is_served_after_the_fix(tmp_path: Path) -> None:
     assert code == 1, err
     with running(service, tmp_path / "after.log") as (process, port):
         assert health_status(process, port, tmp_path / "after.log") == 200
+
+
+def probed_path(root: Path, service: str) -> str:
+    """The path of the URL a compose healthcheck of the service probes."""
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text())
+    url = compose["services"][service]["healthcheck"]["test"][-1]
+    return str(urlsplit(url.split("'")[1] if "'" in url else url).path)
+
+
+def test_c004_probes_a_route_the_server_answers(tmp_path: Path) -> None:
+    """C004 alone, on a `class Api(FastAPI)` app with no health route: the probe it writes
+    gets 200 from the real server (issue 9, pattern 1), in the plain and the python form."""
+    for strategy in ("install", "python"):
+        root = copy_tree(GOLDEN / "C004-missing-healthcheck/subclass-app-gets-its-route-and-probe"
+                         / "before", tmp_path / strategy)
+        code, _, err = run_cli("fix", "--apply", root, "--select", "C004",
+                               "--healthcheck-strategy", strategy)
+        assert code == 1, err
+        path = probed_path(root, "gateway")
+        service = root / "gateway"
+        argv = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+                "--host", "127.0.0.1"]
+        port = free_port()
+        log = tmp_path / f"{strategy}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen([*argv, "--port", str(port)], cwd=service, stdout=out,
+                                       stderr=subprocess.STDOUT)
+            try:
+                assert health_status(process, port, log, path) == 200
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
 
 
 def test_relative_imports_crash_before_the_fix_and_serve_after(tmp_path: Path) -> None:

@@ -141,3 +141,79 @@ def test_seed_fleet_gets_a_healthy_postgres(tmp_path: Path) -> None:
     assert run_cli("check", fleet, "--select", "C")[:2] == (0, "")
     assert run_cli("fix", fleet)[:2] == (0, "")
     assert_compose_accepts(fleet)
+
+
+NETWORKED = ("services:\n  api:\n    image: example/api:1.0\n    environment:\n"
+             "      DATABASE_URL: postgresql://a:b@db/a\n{api}"
+             "  proxy:\n    image: nginx:1.27-alpine\n    networks: [edge]\n    depends_on: [db]\n"
+             "{top}")
+
+
+@pytest.mark.parametrize(("api", "top", "joined"), [
+    pytest.param("", "networks:\n  edge:\n", ["default", "edge"],
+                 id="default-and-a-depending-proxy"),
+    pytest.param("    networks: [backend]\n", "networks:\n  edge:\n  backend:\n    external: true\n",
+                 ["backend", "edge"], id="external-network"),
+    pytest.param("    networks:\n      backend:\n        aliases: [api.internal]\n",
+                 "networks:\n  edge:\n  backend:\n", ["backend", "edge"], id="mapping-form"),
+    pytest.param("    <<: *on-backend\n", "networks:\n  edge:\n  backend:\n",
+                 ["backend", "edge"], id="through-a-merge-key"),
+])
+def test_c001_database_joins_its_users_networks(tmp_path: Path, api: str, top: str,
+                                                joined: list[str]) -> None:
+    anchor = "x-net: &on-backend\n  networks: [backend]\n" if "*" in api else ""
+    root = write(tmp_path, {"docker-compose.yml": anchor + NETWORKED.format(api=api, top=top)})
+    assert run_cli("fix", "--apply", root, "--select", "C001")[0] == 1
+    services = config(root)["services"]
+    assert sorted(services["db"]["networks"]) == joined
+    assert_compose_accepts(root)
+
+
+@pytest.mark.parametrize(("compose", "files", "reason"), [
+    pytest.param(NETWORKED.format(api="    network_mode: host\n", top="networks:\n  edge:\n"), {},
+                 "network_mode: host", id="host-network"),
+    pytest.param(NETWORKED.format(api="", top=""), {"docker-compose.override.yml":
+                                                     "networks:\n  edge:\n"},
+                 "network `edge` is not declared in docker-compose.yml", id="declared-later"),
+])
+def test_c001_network_it_cannot_join_is_display_only(tmp_path: Path, compose: str,
+                                                     files: dict[str, str], reason: str) -> None:
+    root = write(tmp_path, {"docker-compose.yml": compose, **files})
+    [finding] = c001(root)
+    assert finding["fix"] is None
+    code, diff, err = run_cli("fix", root, "--select", "C001")
+    assert (code, diff) == (0, "") and reason in err
+
+
+def test_c001_url_only_in_an_overlay_is_display_only(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "docker-compose.yml": "services:\n  api:\n    image: example/api:1.0\n",
+        "docker-compose.drill.yml": "services:\n  api:\n    env_file: drill.env\n",
+        "drill.env": "DATABASE_URL=postgresql://a:b@replica/a\n"})
+    [finding] = c001(root)
+    assert finding["fix"] is None and finding["path"] == "drill.env"
+    code, diff, err = run_cli("fix", root, "--select", "C001")
+    assert (code, diff) == (0, "") and "only docker-compose.drill.yml names it" in err
+
+
+def test_c001_url_in_base_and_overlay_adds_to_the_base(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "docker-compose.yml": API.format(url="postgresql://a:b@db/a"),
+        "docker-compose.ci.yml": "services:\n  api:\n    environment:\n"
+                                 "      DATABASE_URL: postgresql://a:b@db/a\n"})
+    assert run_cli("fix", "--apply", root, "--select", "C001")[0] == 1
+    assert "  db:\n    image: postgres" in (root / "docker-compose.yml").read_text()
+    assert "postgres" not in (root / "docker-compose.ci.yml").read_text().replace(
+        "postgresql://", "")
+    assert config(root, "docker-compose.yml", "docker-compose.ci.yml")["services"]["db"]
+
+
+def test_c001_overlay_overriding_the_credentials_is_display_only(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "docker-compose.yml": API.format(url="postgresql://a:b@db/a"),
+        "docker-compose.ci.yml": "services:\n  api:\n    environment:\n"
+                                 "      DATABASE_URL: postgresql://ci:ci@db/ci\n"})
+    [finding] = c001(root)
+    assert finding["fix"] is None
+    code, diff, err = run_cli("fix", root, "--select", "C001")
+    assert (code, diff) == (0, "") and "disagree on the user" in err

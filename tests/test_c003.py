@@ -1,7 +1,9 @@
-"""C003 dependency-not-healthy: wait for a dependency's healthcheck, keeping the file's style."""
+"""C003 dependency-not-healthy: a built service waits for a healthcheck that can pass, keeping
+the file's style; explicit conditions and image services are the author's wiring."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,84 +11,179 @@ import yaml
 
 from support import run_cli
 
-HEALTHY = "  auth:\n    image: example/auth:1.0\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n"
+DB = ("  db:\n    image: postgres:16-alpine\n    healthcheck:\n"
+      "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n")
 PLAIN = "  cache:\n    image: redis:7\n"
+API = "services:\n  api:\n    build: ./api\n    depends_on:{deps}\n"
+FASTAPI = ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/health\")\n"
+           "def health() -> dict[str, str]:\n    return {\"status\": \"ok\"}\n")
+UVICORN = 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n'
 
 
-def fixed(tmp_path: Path, compose: str, *files: tuple[str, str]) -> tuple[int, str]:
-    (tmp_path / "docker-compose.yml").write_text(compose)
-    for rel, content in files:
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(content)
-    code, _, err = run_cli("fix", "--apply", tmp_path, "--select", "C003")
+def app_files(folder: str, base: str = "python:3.12") -> dict[str, str]:
+    return {f"{folder}/Dockerfile": f"FROM {base}\nWORKDIR /app\nCOPY . .\n{UVICORN}",
+            f"{folder}/app/__init__.py": "", f"{folder}/app/main.py": FASTAPI}
+
+
+def write(root: Path, compose: str, files: dict[str, str]) -> None:
+    for rel, content in {"docker-compose.yml": compose, **app_files("api"), **files}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content)
+
+
+def fixed(root: Path, compose: str, files: dict[str, str] | None = None,
+          *extra: str) -> tuple[int, str]:
+    write(root, compose, files or {})
+    code, _, err = run_cli("fix", "--apply", root, "--select", "C003", *extra)
     assert code in (0, 1), err
-    return code, (tmp_path / "docker-compose.yml").read_text()
+    return code, (root / "docker-compose.yml").read_text()
 
 
-def depends(text: str, service: str = "gateway") -> object:
+def findings(root: Path) -> list[dict[str, object]]:
+    code, out, err = run_cli("check", root, "--format", "json", "--select", "C003")
+    document = json.loads(out)
+    assert document["errors"] == [], err
+    return list(document["findings"])
+
+
+def depends(text: str, service: str = "api") -> object:
     return yaml.safe_load(text)["services"][service]["depends_on"]
 
 
-GATEWAY = "services:\n  gateway:\n    image: example/gateway:1.0\n    depends_on:{deps}\n"
-
-
 @pytest.mark.parametrize(("deps", "expected", "changed"), [
-    pytest.param("\n      - auth\n      - cache  # why\n",
-                 {"auth": {"condition": "service_healthy"}, "cache": {"condition": "service_started"}},
-                 "      auth:\n        condition: service_healthy\n      cache:  # why\n", id="list"),
-    pytest.param(" [cache, auth]\n",
-                 {"cache": {"condition": "service_started"}, "auth": {"condition": "service_healthy"}},
-                 "    depends_on: {cache: {condition: service_started}, auth: {condition: "
+    pytest.param("\n      - db\n      - cache  # why\n",
+                 {"db": {"condition": "service_healthy"}, "cache": {"condition": "service_started"}},
+                 "      db:\n        condition: service_healthy\n      cache:  # why\n", id="list"),
+    pytest.param(" [cache, db]\n",
+                 {"cache": {"condition": "service_started"}, "db": {"condition": "service_healthy"}},
+                 "    depends_on: {cache: {condition: service_started}, db: {condition: "
                  "service_healthy}}\n", id="flow-list"),
-    pytest.param("\n      auth:\n        condition: service_started  # was\n",
-                 {"auth": {"condition": "service_healthy"}},
-                 "        condition: service_healthy  # was\n", id="long-started"),
-    pytest.param("\n      auth: {restart: true}\n",
-                 {"auth": {"restart": True, "condition": "service_healthy"}},
-                 "      auth: {restart: true, condition: service_healthy}\n", id="flow-entry"),
-    pytest.param("\n      auth:\n", {"auth": {"condition": "service_healthy"}},
-                 "      auth:\n        condition: service_healthy\n", id="null-entry"),
+    pytest.param("\n      db: {restart: true}\n",
+                 {"db": {"restart": True, "condition": "service_healthy"}},
+                 "      db: {restart: true, condition: service_healthy}\n", id="flow-entry"),
+    pytest.param("\n      db:\n        required: true\n",
+                 {"db": {"required": True, "condition": "service_healthy"}},
+                 "        required: true\n        condition: service_healthy\n", id="no-condition"),
 ])
 def test_c003_fixes(tmp_path: Path, deps: str, expected: object, changed: str) -> None:
-    code, text = fixed(tmp_path, GATEWAY.format(deps=deps) + HEALTHY + PLAIN)
+    code, text = fixed(tmp_path, API.format(deps=deps) + DB + PLAIN)
     assert code == 1
     assert depends(text) == expected
     assert changed in text
 
 
-def test_c003_dockerfile_healthcheck_counts(tmp_path: Path) -> None:
-    compose = "services:\n  gateway:\n    image: g\n    depends_on: [auth]\n  auth:\n    build: ./auth\n"
-    dockerfile = ("FROM python:3.12 AS base\nHEALTHCHECK CMD curl -f http://localhost:8000/health\n"
-                  "FROM base\nCMD [\"uvicorn\", \"app.main:app\"]\n")
-    code, text = fixed(tmp_path, compose, ("auth/Dockerfile", dockerfile))
+def test_c003_gates_every_safe_entry_of_a_short_list_at_once(tmp_path: Path) -> None:
+    redis = "  cache:\n    image: redis:7\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"ping\"]\n"
+    code, text = fixed(tmp_path, API.format(deps="\n      - db\n      - cache\n") + DB + redis)
+    assert code == 1
+    assert depends(text) == {"db": {"condition": "service_healthy"},
+                             "cache": {"condition": "service_healthy"}}
+
+
+def test_c003_fastapi_dependency_with_a_served_probe_is_safe(tmp_path: Path) -> None:
+    compose = (API.format(deps=" [auth]") + "  auth:\n    build: ./auth\n    healthcheck:\n"
+               "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health/\"]\n")
+    code, text = fixed(tmp_path, compose, app_files("auth"))
     assert code == 1 and depends(text) == {"auth": {"condition": "service_healthy"}}
+
+
+def test_c003_dockerfile_healthcheck_counts(tmp_path: Path) -> None:
+    dockerfile = ("FROM python:3.12 AS base\nHEALTHCHECK CMD curl -f http://localhost:8000/health\n"
+                  f"FROM base\nWORKDIR /app\nCOPY . .\n{UVICORN}")
+    files = {**app_files("auth"), "auth/Dockerfile": dockerfile}
+    code, text = fixed(tmp_path, API.format(deps=" [auth]") + "  auth:\n    build: ./auth\n", files)
+    assert code == 1 and depends(text) == {"auth": {"condition": "service_healthy"}}
+
+
+@pytest.mark.parametrize(("test", "base", "why"), [
+    pytest.param('["CMD", "curl", "-f", "http://localhost:8000/status"]', "python:3.12",
+                 "asks for /status, which the app does not serve", id="path-not-served"),
+    pytest.param('["CMD", "curl", "-f", "http://localhost:9000/health"]', "python:3.12",
+                 "probes port 9000", id="other-port"),
+    pytest.param('["CMD", "curl", "-f", "http://localhost:8000/health"]', "python:3.12-slim",
+                 "runs curl", id="tool-missing"),
+])
+def test_c003_a_healthcheck_that_cannot_pass_is_not_gated(tmp_path: Path, test: str, base: str,
+                                                           why: str) -> None:
+    compose = (API.format(deps="\n      - auth\n") + "  auth:\n    build: ./auth\n"
+               f"    healthcheck:\n      test: {test}\n")
+    write(tmp_path, compose, app_files("auth", base))
+    [finding] = findings(tmp_path)
+    assert finding["fix"] is None
+    code, _, err = run_cli("fix", tmp_path, "--select", "C003")
+    assert code == 0 and why in err and "keep api from starting" in err
+
+
+@pytest.mark.parametrize("dependency", [
+    pytest.param("  mailer:\n    image: example/mailer:2.3\n    healthcheck:\n"
+                 "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8025/ready\"]\n",
+                 id="unknown-image"),
+    pytest.param("  cache:\n    image: redis:7\n    healthcheck:\n"
+                 "      test: [\"CMD-SHELL\", \"/usr/local/bin/check.sh\"]\n", id="unknown-probe"),
+])
+def test_c003_unknown_healthcheck_is_unsafe(tmp_path: Path, dependency: str) -> None:
+    name = dependency.split(":", 1)[0].strip()
+    compose = API.format(deps=f" [{name}]") + dependency
+    code, text = fixed(tmp_path, compose)
+    assert (code, text) == (0, compose)
+    [finding] = findings(tmp_path)
+    assert finding["fix"] == {"safety": "unsafe", "title": f"Wait for {name} to be healthy "
+                              f"(fixer cannot tell whether {name}'s healthcheck passes)"}
+    code, text = fixed(tmp_path, compose, None, "--unsafe-fixes")
+    assert code == 1 and depends(text) == {name: {"condition": "service_healthy"}}
 
 
 @pytest.mark.parametrize("deps", [
     pytest.param("\n      - cache\n", id="no-healthcheck"),
-    pytest.param("\n      auth:\n        condition: service_healthy\n", id="already-healthy"),
-    pytest.param("\n      auth:\n        condition: service_completed_successfully\n",
+    pytest.param("\n      db:\n        condition: service_healthy\n", id="already-healthy"),
+    pytest.param("\n      db:\n        condition: service_started\n", id="explicit-started"),
+    pytest.param("\n      db:\n        condition: service_completed_successfully\n",
                  id="completed-successfully"),
     pytest.param("\n      - unknown\n", id="undefined-is-c002"),
 ])
 def test_c003_noop(tmp_path: Path, deps: str) -> None:
-    compose = GATEWAY.format(deps=deps) + HEALTHY + PLAIN
+    compose = API.format(deps=deps) + DB + PLAIN
     code, text = fixed(tmp_path, compose)
     assert (code, text) == (0, compose)
+    assert findings(tmp_path) == []
+
+
+def test_c003_image_services_are_not_gated(tmp_path: Path) -> None:
+    compose = ("services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n"
+               "    depends_on: [db]\n" + DB)
+    (tmp_path / "docker-compose.yml").write_text(compose)
+    assert findings(tmp_path) == []
 
 
 def test_c003_disabled_healthcheck_is_none(tmp_path: Path) -> None:
-    compose = (GATEWAY.format(deps=" [auth]") + HEALTHY
-               + "    healthcheck:\n      disable: true\n").replace(
-        "    healthcheck:\n      test: [\"CMD\", \"true\"]\n    healthcheck:", "    healthcheck:")
+    compose = API.format(deps=" [db]") + DB.replace(
+        "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n", "      disable: true\n")
     code, text = fixed(tmp_path, compose)
     assert (code, text) == (0, compose)
 
 
 def test_c003_anchor_is_display_only_and_named(tmp_path: Path) -> None:
-    compose = ("x-deps: &upstreams\n  depends_on: [auth]\nservices:\n  gateway:\n    <<: *upstreams\n"
-               "    image: g\n" + HEALTHY)
-    (tmp_path / "docker-compose.yml").write_text(compose)
+    compose = ("x-deps: &upstreams\n  depends_on: [db]\nservices:\n  api:\n    <<: *upstreams\n"
+               "    build: ./api\n" + DB)
+    write(tmp_path, compose, {})
     code, diff, err = run_cli("fix", tmp_path, "--select", "C003")
     assert (code, diff) == (0, "")
     assert "`&upstreams`" in err
+
+
+def test_c003_short_list_waits_for_a_sibling_whose_healthcheck_cannot_pass(tmp_path: Path) -> None:
+    """Converting the list would pin the broken sibling to `service_started` for good; once its
+    healthcheck is fixed (here by hand, in a run by D003), both are gated in one edit."""
+    broken = ("  auth:\n    build: ./auth\n    healthcheck:\n"
+              "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health\"]\n")
+    compose = API.format(deps="\n      - db\n      - auth\n") + DB + broken
+    code, text = fixed(tmp_path, compose, app_files("auth", "python:3.12-slim"))
+    assert (code, text) == (0, compose)
+    assert [f["fix"] for f in findings(tmp_path)] == [None, None]
+    (tmp_path / "auth/Dockerfile").write_text(
+        "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends "
+        f"curl && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY . .\n{UVICORN}")
+    code, text = fixed(tmp_path, compose, {"auth/Dockerfile": (tmp_path / "auth/Dockerfile")
+                                           .read_text()})
+    assert code == 1 and depends(text) == {"db": {"condition": "service_healthy"},
+                                           "auth": {"condition": "service_healthy"}}

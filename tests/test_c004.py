@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,14 +10,17 @@ import yaml
 
 from support import assert_compose_accepts, run_cli
 
-MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+        'def health():\n    return {"status": "ok"}\n')
 CMD = '["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]'
 
 
-def repo(root: Path, compose: str, dockerfile_extra: str = "", cmd: str = CMD) -> Path:
+def repo(root: Path, compose: str, dockerfile_extra: str = "", cmd: str = CMD,
+         base: str = "python:3.12", main: str = MAIN) -> Path:
     files = {"docker-compose.yml": compose,
-             "api/Dockerfile": f"FROM python:3.12\nWORKDIR /app\nCOPY . .\n{dockerfile_extra}CMD {cmd}\n",
-             "api/app/__init__.py": "", "api/app/main.py": MAIN}
+             "api/Dockerfile":
+                 f"FROM {base}\nWORKDIR /app\nCOPY . .\n{dockerfile_extra}CMD {cmd}\n",
+             "api/app/__init__.py": "", "api/app/main.py": main}
     for rel, content in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(content)
@@ -38,7 +42,7 @@ def test_c004_strategies(tmp_path: Path, strategy: str, test: list[str]) -> None
     code, _, err = run_cli("fix", "--apply", root, "--select", "C004",
                            "--healthcheck-strategy", strategy)
     assert code == 1, err
-    assert healthcheck(root) == {"test": test, "interval": "30s", "timeout": "5s", "retries": 3,
+    assert healthcheck(root) == {"test": test, "interval": "10s", "timeout": "5s", "retries": 3,
                                  "start_period": "10s"}
     assert_compose_accepts(root)
     assert run_cli("fix", root, "--select", "C004")[:2] == (0, "")
@@ -78,3 +82,87 @@ def test_c004_display_only(tmp_path: Path, compose: str, cmd: str, reason: str) 
     root = repo(tmp_path, compose, cmd=cmd)
     code, diff, err = run_cli("fix", root, "--select", "C004")
     assert (code, diff) == (0, "") and reason in err, err
+
+
+COMPOSE = "services:\n  api:\n    build: ./api\n"
+
+
+@pytest.mark.parametrize(("base", "extra", "test"), [
+    pytest.param("python:3.12-slim", "RUN apt-get update && apt-get install -y curl\n",
+                 ["CMD", "curl", "-f", "http://localhost:8000/health"], id="curl-installed"),
+    pytest.param("python:3.12-alpine", "",
+                 ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:8000/health"],
+                 id="busybox-wget"),
+    pytest.param("python:3.12-slim", "",
+                 ["CMD", "curl", "-f", "http://localhost:8000/health"], id="slim-installs-curl"),
+])
+def test_c004_probe_runs_a_tool_the_image_has(tmp_path: Path, base: str, extra: str,
+                                              test: list[str]) -> None:
+    root = repo(tmp_path, COMPOSE, extra, base=base)
+    code, _, err = run_cli("fix", "--apply", root, "--select", "C004")
+    assert code == 1, err
+    assert healthcheck(root)["test"] == test
+    dockerfile = (root / "api/Dockerfile").read_text()
+    assert ("curl" in dockerfile) == (test[1] == "curl")
+    assert run_cli("check", root, "--select", "C004,D003")[0] == 0  # D003 has nothing to add
+
+
+def test_c004_adds_the_route_it_probes_when_h001_is_not_selected(tmp_path: Path) -> None:
+    main = "from fastapi import FastAPI\n\n\nclass Api(FastAPI):\n    pass\n\n\napp = Api()\n"
+    root = repo(tmp_path, COMPOSE, main=main)
+    code, _, err = run_cli("fix", "--apply", root, "--select", "C004")
+    assert code == 1, err
+    assert healthcheck(root)["test"][-1] == "http://localhost:8000/health"
+    assert (root / "api/app/main.py").read_text() == main + (
+        '\n\n@app.get("/health")\ndef health():\n    return {"status": "ok"}\n')
+    assert run_cli("check", root, "--select", "H001,C004")[0] == 0
+
+
+def test_c004_after_h001_in_one_run_probes_its_route(tmp_path: Path) -> None:
+    """H001 fixes first; C004 then probes the route H001 added (two commits, no overlap)."""
+    root = repo(tmp_path, COMPOSE, main="from fastapi import FastAPI\n\napp = FastAPI()\n")
+    code, diff, err = run_cli("fix", root, "--select", "H001,C004")
+    assert code == 1 and "Would apply 2 fixes." in err, err
+    assert diff.count('@app.get("/health")') == 1
+
+
+@pytest.mark.parametrize(("base", "main", "safety", "reason"), [
+    pytest.param("example/python-runtime:3", MAIN, "unsafe", "does not know what the base image",
+                 id="unknown-image-python3"),
+    pytest.param("python:3.12", "from fastapi import FastAPI\nfrom app.config import PATHS\n\n"
+                 "app = FastAPI()\n\n\n@app.get(PATHS.live)\ndef live():\n    return 1\n",
+                 "unsafe", "is a health path its code names", id="health-path-only-a-literal"),
+    pytest.param("python:3.12", "from fastapi import FastAPI\nfrom common import health\n\n"
+                 "app = FastAPI()\napp.include_router(health.router)\n",
+                 "display-only", "which fixer cannot read", id="health-router-unreadable"),
+    pytest.param("python:3.12", "from fastapi import FastAPI\n\n\ndef make():\n"
+                 "    return FastAPI()\n\n\napp = make()\n", "display-only",
+                 "cannot find where the app object is created", id="app-object-not-found"),
+    pytest.param("gcr.io/distroless/python3-debian12", MAIN, "display-only",
+                 "neither curl nor wget", id="distroless"),
+])
+def test_c004_unsafe_or_display_only(tmp_path: Path, base: str, main: str, safety: str,
+                                     reason: str) -> None:
+    root = repo(tmp_path, COMPOSE, base=base, main=main)
+    if "PATHS" in main:
+        (root / "api/app/config.py").write_text(
+            'class PATHS:\n    live = "/healthz"\n    ready = "/readyz"\n')
+    code, out, err = run_cli("check", root, "--select", "C004", "--format", "json")
+    fixable = json.loads(out)["findings"][0]["fix"]
+    assert (fixable or {}).get("safety", "display-only") == safety, fixable
+    code, diff, err = run_cli("fix", root, "--select", "C004", "--unsafe-fixes")
+    assert reason in (fixable["title"] if fixable else err), (fixable, err)
+    assert bool(diff) == (safety == "unsafe")
+
+
+def test_c004_unknown_image_probes_with_python3(tmp_path: Path) -> None:
+    root = repo(tmp_path, COMPOSE, base="example/python-runtime:3")
+    assert run_cli("fix", "--apply", root, "--select", "C004", "--unsafe-fixes")[0] == 1
+    assert healthcheck(root)["test"][:3] == ["CMD", "python3", "-c"]
+
+
+def test_c004_display_only_when_h001_is_off_for_the_service(tmp_path: Path) -> None:
+    root = repo(tmp_path, COMPOSE, main="from fastapi import FastAPI\n\napp = FastAPI()\n")
+    (root / "fixer.toml").write_text('[per-service-ignores]\napi = ["H001"]\n')
+    code, diff, err = run_cli("fix", root, "--select", "C004")
+    assert (code, diff) == (0, "") and "H001, which adds one, is turned off" in err, err

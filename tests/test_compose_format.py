@@ -92,16 +92,18 @@ CASES = [
     pytest.param("C003", {"docker-compose.yml": (BOM +
         "services:\r\n"
         "  web:\r\n"
-        "    image: example/web:1.0\r\n"
+        "    build: ./web\r\n"
         "    depends_on:\r\n"
-        "      - api   # \u043f\u0435\u0440\u0432\u044b\u043c \U0001F680\r\n"
+        "      - db   # \u043f\u0435\u0440\u0432\u044b\u043c \U0001F680\r\n"
         "      - cache\r\n"
-        "  api:\r\n"
-        "    image: example/api:1.0\r\n"
+        "  db:\r\n"
+        "    image: postgres:16-alpine\r\n"
         "    healthcheck:\r\n"
-        "      test: [\"CMD\", \"true\"]\r\n"
+        "      test: [\"CMD\", \"pg_isready\"]\r\n"
         "  cache:\r\n"
-        "    image: redis:7\r\n").encode()}, {"docker-compose.yml": {5, 6}}, id="crlf-bom"),
+        "    image: redis:7\r\n").encode(),
+        "web/Dockerfile": b"FROM nginx:1.27-alpine\r\nCOPY site /usr/share/nginx/html\r\n"},
+        {"docker-compose.yml": {5, 6}}, id="crlf-bom"),
     pytest.param("C001", {"docker-compose.yml": (
         "services:\r\n"
         "  api:\r\n"
@@ -151,6 +153,8 @@ def test_new_lines_follow_the_file_style(tmp_path: Path) -> None:
                  dict(unit=2, seq_offset=2, flow_quote="'"), id="two-indented-single"),
     pytest.param("services:\n    a:\n        ports:\n        - 1:1\n        command: [x]\n",
                  dict(unit=4, seq_offset=0, flow_quote=""), id="four-unindented-plain"),
+    pytest.param("services:\n  a:\n    networks: [backend]\n    depends_on: [b]\n",
+                 dict(flow_quote='"'), id="plain-name-lists-do-not-set-argv-quotes"),
     pytest.param("services:\n  a:\n    environment:\n      - A=1\n  b:\n    environment:\n"
                  "      - B=1\n", dict(env_list=True, blank_between=False), id="env-list"),
     pytest.param("services:\n  a:\n    image: \"x\"\n\n  b:\n    image: \"y\"\n",

@@ -78,6 +78,23 @@ def test_port_source_from_the_file_and_overridden_on_the_cli(tmp_path: Path) -> 
     assert "+++ b/web/Dockerfile" in diff and "compose.yaml" not in diff
 
 
+def test_port_source_auto_is_the_default_and_accepted_everywhere(tmp_path: Path) -> None:
+    # `ports: 8001:8001` and the app on 8000: with no peer, compose's port stays (app moves)
+    web_tree(tmp_path)
+    _, default, _ = run_cli("fix", tmp_path, "--select", "P001")
+    assert "+++ b/web/Dockerfile" in default and "compose.yaml" not in default
+    # a peer calls the app on 8000: auto keeps the port it calls and moves the target
+    compose = COMPOSE + "  worker:\n    image: busybox\n    environment:\n" \
+                        "      API: http://web:8000/jobs\n"
+    web_tree(tmp_path, compose=compose, **{"fixer.toml": 'port-source = "auto"\n'})
+    _, auto, _ = run_cli("fix", tmp_path, "--select", "P001")
+    assert '+      - "8001:8000"' in auto and "web/Dockerfile" not in auto
+    (tmp_path / "fixer.toml").write_text('port-source = "dockerfile"\n')
+    assert run_cli("fix", tmp_path, "--select", "P001", "--port-source", "auto")[1] == auto
+    code, out, err = run_cli("check", tmp_path, "--select", "P001", "--port-source", "auto")
+    assert code == 1 and "P001" in out, err
+
+
 def test_unsafe_fixes_from_the_file_and_no_unsafe_fixes_flag(tmp_path: Path) -> None:
     # S003: uvicorn is not in requirements.txt; adding it is an unsafe fix.
     web_tree(tmp_path, **{"web/requirements.txt": "fastapi\n"})
@@ -109,7 +126,7 @@ def test_postgres_image_from_the_file(tmp_path: Path) -> None:
     ("fixer.toml", '# settings\nunsafe-fixes = "yes"\n',
      'fixer.toml:2: "unsafe-fixes" must be true or false, not "yes"'),
     ("fixer.toml", 'port-source = "both"\n',
-     'fixer.toml:1: "port-source" must be one of compose, dockerfile, not "both"'),
+     'fixer.toml:1: "port-source" must be one of auto, compose, dockerfile, not "both"'),
     ("fixer.toml", 'select = "P001"\n',
      'fixer.toml:1: "select" must be a list of strings, not "P001"'),
     ("fixer.toml", 'ignore = ["P001", "X999"]\n',
@@ -197,13 +214,13 @@ def test_per_service_ignores_drop_codes_for_that_service_only(tmp_path: Path) ->
 
 
 def test_configured_stacks_merge_files_compose_would_not_group(tmp_path: Path) -> None:
-    # The ports overlay has neither image nor build: alone it is never read.
-    base = "services:\n  web:\n    build: ./web\n"
-    overlay = 'services:\n  web:\n    ports:\n      - "8001:8001"\n'
-    web_tree(tmp_path, **{"deploy/docker-compose.base.yml": base.replace("./web", "../web"),
-                          "deploy/docker-compose.ports.yml": overlay})
+    # Two standalone files (each names the build): Compose reads them apart unless told.
+    base = "services:\n  web:\n    build: ../web\n"
+    ports = 'services:\n  web:\n    build: ../web\n    ports:\n      - "8001:8001"\n'
+    web_tree(tmp_path, **{"deploy/docker-compose.base.yml": base,
+                          "deploy/docker-compose.ports.yml": ports})
     (tmp_path / "compose.yaml").unlink()
-    assert codes(tmp_path, "--select", "P001") == []
+    assert codes(tmp_path, "--select", "P001") == ["P001"]  # the ports file, as its own stack
     (tmp_path / "fixer.toml").write_text(
         'stacks = [["deploy/docker-compose.base.yml", "./deploy/docker-compose.ports.yml"]]\n')
     code, out, _ = run_cli("check", tmp_path, "--select", "P001", "--format", "json")

@@ -54,9 +54,18 @@ def finding(root: Path) -> dict[str, object]:
     pytest.param("CMD alembic upgrade head; uvicorn app.main:app\n",
                  'CMD ["sh", "-c", "alembic upgrade head; exec uvicorn app.main:app"]\n',
                  ("--unsafe-fixes",), id="sequence-exec-last"),
-    pytest.param("CMD uvicorn app.main:app || sleep 5\n",
-                 'CMD ["sh", "-c", "uvicorn app.main:app || sleep 5"]\n',
-                 ("--unsafe-fixes",), id="or-keeps-shell"),
+    pytest.param("CMD celery -A app.worker worker & uvicorn app.main:app\n",
+                 'CMD ["sh", "-c", "celery -A app.worker worker & exec uvicorn app.main:app"]\n',
+                 ("--unsafe-fixes",), id="background-job-exec-last"),
+    pytest.param('CMD sh -c "celery -A app.worker worker & uvicorn app.main:app"\n',
+                 'CMD ["sh", "-c", "celery -A app.worker worker & exec uvicorn app.main:app"]\n',
+                 ("--unsafe-fixes",), id="sh-c-wrapper-in-shell-form"),
+    pytest.param("CMD /bin/bash -ec 'uvicorn app.main:app'\n",
+                 'CMD ["/bin/bash", "-ec", "exec uvicorn app.main:app"]\n', (),
+                 id="plain-wrapper-safe"),
+    pytest.param("CMD python -m app.prestart && exec uvicorn app.main:app --port $PORT\n",
+                 'CMD ["sh", "-c", "python -m app.prestart && exec uvicorn app.main:app --port $PORT"]\n',
+                 ("--unsafe-fixes",), id="exec-already-there"),
     pytest.param('SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nCMD uvicorn app.main:app > /tmp/log\n',
                  'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
                  'CMD ["/bin/bash", "-o", "pipefail", "-c", "exec uvicorn app.main:app > /tmp/log"]\n',
@@ -100,6 +109,20 @@ def test_safety_follows_what_exec_form_changes(tmp_path: Path) -> None:
     assert finding(combined)["fix"]["safety"] == "unsafe"  # type: ignore[index]
     windows = make_repo(tmp_path / "d", HEAD + 'SHELL ["powershell", "-Command"]\nCMD uvicorn $env:X\n')
     assert finding(windows)["fix"] is None
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param("uvicorn app.main:app || sleep 5", id="or-keeps-shell"),
+    pytest.param("uvicorn app.main:app 2>&1 | tee /tmp/log", id="pipeline"),
+    pytest.param("celery -A app.worker worker & uvicorn app.main:app & wait", id="ends-in-wait"),
+    pytest.param("(cd /app && uvicorn app.main:app)", id="subshell"),
+    pytest.param("sh -c 'uvicorn app.main:app | tee /tmp/log'", id="wrapped-pipeline"),
+])
+def test_display_only_where_no_exec_reaches_the_server(tmp_path: Path, command: str) -> None:
+    """Wrapping these in `sh -c` would keep the shell as PID 1: nothing to offer."""
+    repo = make_repo(tmp_path, HEAD + f"CMD {command}\n")
+    assert finding(repo)["fix"] is None
+    assert run_cli("fix", repo, "--select", "D002", "--unsafe-fixes")[:2] == (0, "")
 
 
 @pytest.mark.parametrize("command", [

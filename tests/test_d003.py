@@ -3,6 +3,7 @@ and the seed fleet's curl healthchecks."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from fixer.health.probes import from_compose_test, python_code
-from fixer.image.images import classify, tools_present
+from fixer.image.images import classify, tool_status, tools_present
 from fixer.sources.dockerfile import parse
 from fixer.textfile import TextFile
 from support import SEED_FLEET, copy_tree, run_cli
@@ -22,22 +23,54 @@ CURL_TEST = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
 
 
 @pytest.mark.parametrize(("image", "family", "tools"), [
-    pytest.param("python:3.11-slim", "debian", set(), id="python-slim"),
-    pytest.param("python:3.12-slim-bookworm", "debian", set(), id="python-slim-bookworm"),
-    pytest.param("docker.io/library/python:3.11-slim@sha256:ab12", "debian", set(), id="digest"),
+    pytest.param("python:3.12", "python-full", {"curl", "wget", "python"}, id="python-full"),
+    pytest.param("python:3.11-bookworm", "python-full", {"curl", "wget", "python"},
+                 id="python-full-bookworm"),
+    pytest.param("python:3-trixie", "python-full", {"curl", "wget", "python"}, id="python-trixie"),
+    pytest.param("python:latest", "python-full", {"curl", "wget", "python"}, id="python-latest"),
+    pytest.param("python:3.11-slim", "python-slim", {"python"}, id="python-slim"),
+    pytest.param("python:3.12-slim-bookworm", "python-slim", {"python"}, id="python-slim-bookworm"),
+    pytest.param("python:slim", "python-slim", {"python"}, id="python-slim-alias"),
+    pytest.param("docker.io/library/python:3.11-slim@sha256:ab12", "python-slim", {"python"},
+                 id="registry-prefix-and-digest"),
+    pytest.param("python:3.12-alpine3.20", "python-alpine", {"wget", "python"},
+                 id="python-alpine"),
+    pytest.param("nginx:alpine", "nginx-alpine", {"curl", "wget"}, id="nginx-alpine"),
+    pytest.param("nginx:1.27-alpine", "nginx-alpine", {"curl", "wget"}, id="nginx-version-alpine"),
+    pytest.param("nginx:stable-alpine-perl", "nginx-alpine", {"curl", "wget"},
+                 id="nginx-alpine-perl"),
+    pytest.param("nginx:1.27-alpine-slim", "alpine", {"wget"}, id="nginx-alpine-slim"),
+    pytest.param("nginx:1.27", "unknown", set(), id="nginx-debian-unknown"),
+    pytest.param("node:20", "node-full", {"curl", "wget"}, id="node-full"),
+    pytest.param("node:lts-bookworm", "node-full", {"curl", "wget"}, id="node-lts-bookworm"),
+    pytest.param("node:20-slim", "node-slim", set(), id="node-slim"),
+    pytest.param("node:22-bookworm-slim", "node-slim", set(), id="node-bookworm-slim"),
+    pytest.param("node:20-alpine3.19", "node-alpine", {"wget"}, id="node-alpine"),
+    pytest.param("alpine:3.20", "alpine", {"wget"}, id="alpine"),
     pytest.param("debian:12-slim", "debian", set(), id="debian-slim"),
     pytest.param("ubuntu:24.04", "debian", set(), id="ubuntu"),
-    pytest.param("python:3.12-alpine3.20", "alpine", {"wget"}, id="python-alpine"),
-    pytest.param("alpine", "alpine", {"wget"}, id="alpine"),
-    pytest.param("python:3.11", "python", {"curl", "wget"}, id="full-python"),
-    pytest.param("python:3.11-bookworm", "python", {"curl", "wget"}, id="full-python-bookworm"),
-    pytest.param("gcr.io/distroless/python3-debian12", "distroless", set(), id="distroless"),
-    pytest.param("scratch", "distroless", set(), id="scratch"),
-    pytest.param("node:20", "unknown", set(), id="unknown"),
+    pytest.param("gcr.io/distroless/python3-debian12", "distroless", {"python"},
+                 id="distroless-python"),
+    pytest.param("gcr.io/distroless/base-debian12:nonroot", "distroless", set(),
+                 id="distroless-base"),
+    pytest.param("gcr.io/distroless/python3-debian12:debug", "unknown", set(),
+                 id="distroless-debug-has-busybox"),
+    pytest.param("scratch", "scratch", set(), id="scratch"),
+    pytest.param("python:3.12-windowsservercore", "unknown", set(), id="unknown-variant"),
+    pytest.param("ghcr.io/acme/python-base:3.12-slim", "unknown", set(), id="unknown-image"),
+    pytest.param("cgr.dev/chainguard/python:latest", "unknown", set(), id="chainguard-unknown"),
+    pytest.param("python:${PY}-slim", "unknown", set(), id="unresolved-variable"),
 ])
-def test_image_families(image: str, family: str, tools: set[str]) -> None:
+def test_known_images(image: str, family: str, tools: set[str]) -> None:
     found = classify(image)
     assert (found.name, set(found.tools)) == (family, tools)
+
+
+def test_unjudged_tools_are_unknown_not_absent() -> None:
+    assert classify("node:20").has("python") is None
+    assert classify("node:20").has("curl") is True
+    assert classify("python:3.12-slim").has("curl") is False
+    assert classify("ghcr.io/acme/base:1").has("curl") is None
 
 
 def stage_tools(text: str) -> set[str]:
@@ -46,17 +79,30 @@ def stage_tools(text: str) -> set[str]:
 
 
 def test_tools_follow_the_stage_chain_and_meta_args() -> None:
-    assert stage_tools("ARG PY=3.12\nFROM python:${PY}\n") == {"curl", "wget"}
-    assert stage_tools("ARG PY=3.12\nFROM python:${PY}-slim\n") == set()
+    assert stage_tools("ARG PY=3.12\nFROM python:${PY}\n") == {"curl", "wget", "python"}
+    assert stage_tools("ARG PY=3.12\nFROM python:${PY}-slim\n") == {"python"}
+    assert stage_tools("ARG PY\nFROM python:${PY:-3.12}\n") == {"curl", "wget", "python"}
     builder_only = ("FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y curl\n"
                     "FROM python:3.12-slim\n")
-    assert stage_tools(builder_only) == set()
+    assert stage_tools(builder_only) == {"python"}
     inherited = builder_only.replace("FROM python:3.12-slim\n", "FROM build AS final\n")
-    assert stage_tools(inherited) == {"curl"}
+    assert stage_tools(inherited) == {"curl", "python"}
     copied = "FROM gcr.io/distroless/base\nCOPY --from=tools /usr/bin/curl /usr/bin/curl\n"
     assert stage_tools(copied) == {"curl"}
     apk = "FROM python:3.12-alpine\nRUN apk add --no-cache --virtual .deps curl gcc\n"
-    assert stage_tools(apk) == {"curl", "wget"}
+    assert stage_tools(apk) == {"curl", "wget", "python"}
+    deleted = apk.replace("gcc\n", "gcc && pip install x && apk del .deps\n")
+    assert stage_tools(deleted) == {"wget", "python"}
+    assert stage_tools("FROM debian:12\nRUN apt-get install -y python3-minimal\n") == {"python"}
+
+
+def test_compose_build_args_pick_the_base() -> None:
+    dockerfile = parse(TextFile("Dockerfile", "ARG BASE=python:3.12-slim\nFROM ${BASE}\n"))
+    stage = dockerfile.stages[-1]
+    assert tool_status(dockerfile, stage, "curl") is False
+    assert tool_status(dockerfile, stage, "curl", {"BASE": "python:3.12"}) is True
+    assert tool_status(dockerfile, stage, "curl", {"BASE": None}) is None  # from the shell
+    assert tool_status(dockerfile, stage, "curl", {"OTHER": "x"}) is False
 
 
 @pytest.mark.parametrize(("test", "tool", "url"), [
@@ -104,8 +150,19 @@ LAYER = ("# hadolint ignore=DL3008{nl}RUN apt-get update && apt-get install -y "
                  "FROM python:3.12-slim\r\n" + LAYER.format(nl="\r\n") + "USER 1000\r\nCMD [\"uvicorn\"]\r\n",
                  id="crlf-before-user"),
     pytest.param("FROM python:3.12-slim\nUSER root\nRUN echo\nUSER app\n",
-                 "FROM python:3.12-slim\nUSER root\nRUN echo\n" + LAYER.format(nl="\n") + "USER app\n",
+                 "FROM python:3.12-slim\nUSER root\n" + LAYER.format(nl="\n") + "RUN echo\nUSER app\n",
                  id="root-user-is-no-switch"),
+    pytest.param("FROM python:3.12-slim\n\nARG V=1\nENV A=1\n\n# deps\nCOPY . .\n",
+                 "FROM python:3.12-slim\n\nARG V=1\nENV A=1\n\n" + LAYER.format(nl="\n")
+                 + "\n# deps\nCOPY . .\n", id="after-setup-before-commented-copy"),
+    pytest.param("FROM python:3.12-alpine\nRUN apk add --no-cache --virtual .b gcc && apk del .b\n",
+                 "FROM python:3.12-alpine\n# hadolint ignore=DL3018\nRUN apk add --no-cache curl\n"
+                 "RUN apk add --no-cache --virtual .b gcc && apk del .b\n",
+                 id="virtual-group-is-not-extended"),
+    pytest.param("FROM python:3.12-alpine\nRUN pip install --no-cache-dir fastapi==0.115.0\n",
+                 "FROM python:3.12-alpine\n# hadolint ignore=DL3018\nRUN apk add --no-cache curl\n"
+                 "# hadolint ignore=DL3059\nRUN pip install --no-cache-dir fastapi==0.115.0\n",
+                 id="apk-layer-before-a-one-command-run"),
     pytest.param("FROM python:3.12-slim\nWORKDIR /app",
                  "FROM python:3.12-slim\nWORKDIR /app\n" + LAYER.format(nl="\n").rstrip("\n"),
                  id="no-anchor-no-final-newline"),
@@ -148,6 +205,21 @@ def test_python_strategy_keeps_the_image_and_the_url(tmp_path: Path) -> None:
     compose = yaml.safe_load((repo / "docker-compose.yml").read_text())
     assert compose["services"]["api"]["healthcheck"]["test"] == [
         "CMD", "python", "-c", python_code("http://localhost:8000/health")]
+
+
+def test_python_strategy_needs_a_python_in_the_image(tmp_path: Path) -> None:
+    distroless = make_repo(tmp_path / "a", "FROM gcr.io/distroless/python3-debian12\n")
+    assert run_cli("fix", distroless, "--select", "D003")[:2] == (0, "")  # nothing to install with
+    assert fix(distroless, "--healthcheck-strategy", "python")[0] == 1
+    compose = yaml.safe_load((distroless / "docker-compose.yml").read_text())
+    assert compose["services"]["api"]["healthcheck"]["test"][:2] == ["CMD", "python3"]
+    nginx = make_repo(tmp_path / "b", "FROM nginx:1.27-alpine-slim\nCOPY . /usr/share/nginx/html\n")
+    assert fix(nginx, "--healthcheck-strategy", "python")[0] == 1  # no Python: curl installed
+    assert (nginx / "api" / "Dockerfile").read_text() == (
+        "FROM nginx:1.27-alpine-slim\n# hadolint ignore=DL3018\nRUN apk add --no-cache curl\n"
+        "COPY . /usr/share/nginx/html\n")
+    assert yaml.safe_load((nginx / "docker-compose.yml").read_text()) \
+        ["services"]["api"]["healthcheck"]["test"] == json.loads(CURL_TEST)
 
 
 def test_python_strategy_is_display_only_through_an_alias(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from fixer.rule import Category, Finding, Report, Rule, Safety
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 from support import copy_tree, git, init_repo, run_cli
-from test_cli import dockerfile, service_tree, snapshot, write_tree
+from test_cli import APP, dockerfile, service_tree, snapshot, write_tree
 
 BOM = b"\xef\xbb\xbf"
 
@@ -118,7 +118,7 @@ def test_crlf_and_bom_files_patch_to_the_same_bytes_as_apply(tmp_path: Path) -> 
     (repo / "web/Dockerfile").write_bytes(crlf)
     write_tree(repo, {"api/compose.yaml": COMPOSE_API,
                       "api/svc/Dockerfile": BOM + dockerfile(8000).encode(),
-                      "api/svc/app/__init__.py": "", "api/svc/app/main.py": ""})
+                      "api/svc/app/__init__.py": "", "api/svc/app/main.py": APP})
     diff = assert_diff_reproduces_apply(repo, tmp_path, "--select", "P001")
     assert " COPY . .\r\n-EXPOSE 8000\r\n" in diff and "\n+EXPOSE 8001\r\n" in diff
     assert "\n \ufeffFROM python" in diff  # the BOM is part of the first line's bytes

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fixer import engine
+from fixer import engine, stackcheck
 from fixer.cli import shared
 from fixer.config import Config
 from fixer.edits import Edit, TextEdit
@@ -291,3 +291,87 @@ def test_an_edit_inside_a_shared_yaml_anchor_is_refused(tmp_path: Path) -> None:
     result = run_fix(root, [rule])
     [failed] = result.failed
     assert "YAML anchor &env" in failed.reason and not result.applied
+
+
+# -- the stack check (RULES.md "Trust") -----------------------------------------------------------
+
+PROXIED_STACK = {
+    "compose.yaml": ("services:\n  proxy:\n    image: nginx:1.27-alpine\n    volumes:\n"
+                     "      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n"
+                     "  api:\n    build: ./api\n    expose:\n      - \"8001\"\n"
+                     "  worker:\n    build: ./worker\n"),
+    "nginx/default.conf": ("upstream backend {\n    server api:8001;\n}\nserver {\n    listen 80;\n"
+                           "    location / {\n        proxy_pass http://backend;\n    }\n}\n"),
+    "api/Dockerfile": ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n"
+                       'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8001"]\n'),
+    "api/app/__init__.py": "",
+    "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    "worker/Dockerfile": "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD python worker.py\n",
+    "worker/worker.py": "print('working')\n",
+}
+
+
+def file_rule(code: str, path: str, service: str, old: str, new: str) -> Rule:
+    """Finds `old` in one file of a service and replaces it: a fix that knows nothing of the
+    rest of the stack, as a careless rule would."""
+
+    def detect(ws: Workspace) -> Iterator[Report]:
+        if ws.tree.exists(path) and old in ws.tree.read(path).text:
+            yield Report(f"{old!r} in {path}", path, 1, service=service, subject=old,
+                         safety=Safety.SAFE, fix_title=f"Replace {old!r}")
+
+    return Rule(code, f"replace-in-{service}", Category.PORTS, (Safety.SAFE,), "R.", detect,
+                replace_all(old, new))
+
+
+def test_a_fix_that_breaks_the_stack_check_fails_and_the_others_of_its_round_apply(
+        tmp_path: Path) -> None:
+    """A port rewrite on the app side that leaves nginx's upstream on the old port fails,
+    blamed through the service it is about (it edits neither compose nor nginx); the fix of
+    the worker, planned in the same round, lands."""
+    root = write_tree(tmp_path, PROXIED_STACK)
+    rules = [file_rule("X001", "api/Dockerfile", "api", '"8001"', '"8000"'),
+             file_rule("X002", "worker/Dockerfile", "worker", "CMD python worker.py",
+                       'CMD ["python", "worker.py"]')]
+    result = run_fix(root, rules)
+    assert [a.finding.code for a in result.applied] == ["X002"]
+    [failed] = result.failed
+    assert failed.finding.code == "X001"
+    assert failed.reason == ("breaks the stack check (reference): compose.yaml:9 8001 no longer "
+                             "reaches a port api listens on (api listens on 8000)")
+    assert texts(result)["api/Dockerfile"] == PROXIED_STACK["api/Dockerfile"]
+    assert 'CMD ["python", "worker.py"]' in texts(result)["worker/Dockerfile"]
+
+
+def test_the_stack_check_names_the_proxy_reference_a_fix_breaks(tmp_path: Path) -> None:
+    files = dict(PROXIED_STACK)
+    files["compose.yaml"] = files["compose.yaml"].replace('    expose:\n      - "8001"\n', "")
+    root = write_tree(tmp_path, files)
+    result = run_fix(root, [file_rule("X001", "api/Dockerfile", "api", '"8001"', '"8000"')])
+    [failed] = result.failed
+    assert failed.reason == ("breaks the stack check (reference): nginx/default.conf:2 "
+                             "server api:8001 no longer reaches a port api listens on "
+                             "(api listens on 8000)")
+    assert not result.applied
+
+
+def test_a_fix_that_repairs_a_reference_passes_the_stack_check(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, PROXIED_STACK)
+    (root / "api/Dockerfile").write_text(PROXIED_STACK["api/Dockerfile"].replace("8001", "8000"))
+    result = run_fix(root, [file_rule("X001", "api/Dockerfile", "api", '"8000"', '"8001"')])
+    assert [a.finding.code for a in result.applied] == ["X001"] and not result.failed
+
+
+def test_a_stack_check_that_crashes_fails_the_fixes_of_its_round_not_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*_args: object) -> list[stackcheck.Breakage]:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(stackcheck, "regressions", crash)
+    root = write_tree(tmp_path, PROXIED_STACK)
+    rules = [file_rule("X002", "worker/Dockerfile", "worker", "CMD python worker.py",
+                       'CMD ["python", "worker.py"]')]
+    result = run_fix(root, rules)
+    [failed] = result.failed
+    assert failed.reason == "the stack check could not run (KeyError: 'boom')"
+    assert not result.applied

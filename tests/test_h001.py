@@ -61,6 +61,30 @@ def fix(root: Path, path: str = "svc/app/main.py") -> bytes:
                  APP + 'router = APIRouter()\n\n\n@router.get("/users")\ndef users():\n'
                  '    return []\n\n\napp = FastAPI()\napp.include_router(router, prefix="/v1")\n'
                  + HEALTH + "\nif __name__ == '__main__':\n    pass\n", id="router-without-health"),
+    pytest.param(APP + "class Api(FastAPI):\n    pass\n\n\napp = Api(title='x')\n",
+                 APP + "class Api(FastAPI):\n    pass\n\n\napp = Api(title='x')\n"
+                 + HEALTH.replace('"', "'"), id="fastapi-subclass"),
+    pytest.param(APP + "import fastapi\n\n\nclass Base(fastapi.FastAPI):\n    pass\n\n\n"
+                 "class Api(Base):\n    pass\n\n\napp: Api = Api()\n",
+                 APP + "import fastapi\n\n\nclass Base(fastapi.FastAPI):\n    pass\n\n\n"
+                 "class Api(Base):\n    pass\n\n\napp: Api = Api()\n" + HEALTH,
+                 id="subclass-of-a-subclass-annotated"),
+    pytest.param(APP + "app = FastAPI()\n\n\n@app.get(app.swagger_ui_oauth2_redirect_url, "
+                 "include_in_schema=False)\nasync def redirect():\n    return 1\n",
+                 APP + "app = FastAPI()\n\n\n@app.get(app.swagger_ui_oauth2_redirect_url, "
+                 "include_in_schema=False)\nasync def redirect():\n    return 1\n"
+                 + HEALTH, id="non-literal-path-skipped"),
+    pytest.param(APP + "from common.auth import router\n\napp = FastAPI()\n"
+                 "app.include_router(router)\n",
+                 APP + "from common.auth import router\n\napp = FastAPI()\n"
+                 "app.include_router(router)\n" + HEALTH, id="router-not-followed-no-literal"),
+    pytest.param(APP + "from app import settings\n\nrouter = APIRouter()\n\n\n"
+                 "@router.get('/')\ndef index():\n    return 1\n\n\napp = FastAPI()\n"
+                 "app.include_router(router, prefix=settings.API_PREFIX)\n",
+                 APP + "from app import settings\n\nrouter = APIRouter()\n\n\n"
+                 "@router.get('/')\ndef index():\n    return 1\n\n\napp = FastAPI()\n"
+                 "app.include_router(router, prefix=settings.API_PREFIX)\n"
+                 + HEALTH.replace('"', "'"), id="index-under-unknown-prefix"),
     pytest.param(b"\xef\xbb\xbf" + (APP + "app = FastAPI()").replace("\n", "\r\n").encode(),
                  b"\xef\xbb\xbf" + (APP + "app = FastAPI()\n" + HEALTH.rstrip("\n"))
                  .replace("\n", "\r\n").encode(), id="crlf-bom-no-final-newline"),
@@ -119,10 +143,16 @@ ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter({args})\n\n\n@rout
                  id="unknown-prefix-known-tail"),
     pytest.param({"svc/app/main.py": APP + "from common.health import router\n\n"
                   "app = FastAPI()\napp.include_router(router)\n"}, id="router-from-other-package"),
+    pytest.param({"svc/app/main.py": APP + "from common import probes\n\napp = FastAPI()\n"
+                  "app.include_router(probes.health_router)\n"}, id="health-router-by-name"),
     pytest.param({"svc/app/main.py": APP + "from app.setup import register\n\napp = FastAPI()\n"
-                  "register(app)\n"}, id="routes-added-elsewhere"),
-    pytest.param({"svc/app/main.py": APP + "import os\napp = FastAPI()\n\n\n"
-                  "@app.get(os.environ['P'])\ndef h():\n    return 1\n"}, id="non-literal-path"),
+                  "register(app)\n",
+                  "svc/app/setup.py": "def register(app):\n    app.get('/healthz')(lambda: 1)\n"},
+                 id="routes-added-elsewhere-literal"),
+    pytest.param({"svc/app/main.py": APP + "from app.config import settings\napp = FastAPI()\n"
+                  "\n\n@app.get(settings.health_path)\ndef h():\n    return 1\n",
+                  "svc/app/config.py": 'class Settings:\n    health_path = "/api/health"\n\n\n'
+                  "settings = Settings()\n"}, id="non-literal-path-literal-elsewhere"),
     pytest.param({"svc/app/main.py": "app = object()\n"}, id="not-a-fastapi-app"),
 ])
 def test_h001_noop(tmp_path: Path, files: dict[str, str]) -> None:
@@ -137,3 +167,25 @@ def test_h001_noop_probed_path(tmp_path: Path) -> None:
     root = service(tmp_path, {"svc/app/main.py": APP + 'app = FastAPI()\n\n\n@app.get("/status")'
                               "\ndef s():\n    return 1\n"}, compose_extra=probe)
     assert run_cli("check", root, "--select", "H001")[:2] == (0, "")
+
+
+def test_h001_subclass_imported_from_the_import_root(tmp_path: Path) -> None:
+    base = "from fastapi import FastAPI\n\n\nclass Service(FastAPI):\n    pass\n"
+    main = "from app.base import Service\n\napp = Service()\n"
+    root = service(tmp_path, {"svc/app/base.py": base, "svc/app/main.py": main})
+    assert fix(root).decode() == main + HEALTH
+
+
+@pytest.mark.parametrize("files", [
+    pytest.param({"svc/app/main.py": APP + "import os\napp = FastAPI()\n\n\n"
+                   "@app.get(os.environ['P'])\ndef h():\n    return 1\n"}, id="non-literal-path"),
+    pytest.param({"svc/app/main.py": APP + "from app.setup import register\n\napp = FastAPI()\n"
+                   "register(app)\n",
+                   "svc/tests/test_health.py": "def test(client):\n    client.get('/health')\n"},
+                 id="routes-added-elsewhere-literal-only-in-tests"),
+])
+def test_h001_reports_despite_unreadable_routes(tmp_path: Path, files: dict[str, str]) -> None:
+    """An unreadable route is skipped, not a reason to stay silent (issue 9, pattern 12)."""
+    root = service(tmp_path, files)
+    code, out, err = run_cli("check", root, "--select", "H001")
+    assert code == 1 and "serves no health route (GET /health) (" in out, out + err

@@ -12,13 +12,24 @@ from fixer.sources.python import absolute_module
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 from support import run_cli
+from test_boot import DEADLINE, health_status, running
 
 I001 = Rule.from_module(importlib.import_module("fixer_rules.i001_relative_import_in_script"))
 
 COMPOSE = "services:\n  api:\n    build: ./svc\n"
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+# `python main.py` / `python -m main`: the module starts the server itself
+RUN = '\n\nif __name__ == "__main__":\n    uvicorn.run(app, host="0.0.0.0", port=8000)\n'
+# the command, and the app module around the statements under test
+UVICORN = '"uvicorn", "main:app"'
+def app_module(body: str, cmd: str = UVICORN) -> str:
+    """A real FastAPI app module holding `body`; a script also calls uvicorn.run."""
+    if cmd == UVICORN:
+        return APP + body
+    return "import uvicorn\n" + APP + body + RUN
 
 
-def service(root: Path, files: dict[str, bytes | str], cmd: str = '"uvicorn", "main:app"') -> Path:
+def service(root: Path, files: dict[str, bytes | str], cmd: str = UVICORN) -> Path:
     files = {"docker-compose.yml": COMPOSE,
              "svc/Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [{cmd}]\n",
              "svc/db.py": "x = 1\n", "svc/models.py": "", **files}
@@ -28,9 +39,9 @@ def service(root: Path, files: dict[str, bytes | str], cmd: str = '"uvicorn", "m
     return root
 
 
-def fixed(tmp_path: Path, source: bytes | str, cmd: str = '"uvicorn", "main:app"',
+def fixed(tmp_path: Path, source: bytes | str, cmd: str = UVICORN,
           path: str = "svc/main.py") -> bytes:
-    root = service(tmp_path, {"svc/main.py": "app = None\n", path: source}, cmd)
+    root = service(tmp_path, {"svc/main.py": app_module("", cmd), path: source}, cmd)
     code, _, err = run_cli("fix", "--apply", root, "--select", "I001")
     assert code in (0, 1), err
     return (root / path).read_bytes()
@@ -49,22 +60,28 @@ def fixed(tmp_path: Path, source: bytes | str, cmd: str = '"uvicorn", "main:app"
     pytest.param("def f():\n    from . import db\n    return db\n",
                  "def f():\n    import db\n    return db\n", id="inside-function"),
     pytest.param("from . db import x\n", "from db import x\n", id="space-after-dot"),
-    pytest.param(b"\xef\xbb\xbfimport os\r\nfrom .db import x\r\n",
-                 b"\xef\xbb\xbfimport os\r\nfrom db import x\r\n", id="crlf-bom"),
+    pytest.param(b"\xef\xbb\xbffrom fastapi import FastAPI\r\nimport os\r\nfrom .db import x\r\n",
+                 b"\xef\xbb\xbffrom fastapi import FastAPI\r\nimport os\r\nfrom db import x\r\n",
+                 id="crlf-bom"),
     pytest.param("from .db import x", "from db import x", id="no-final-newline"),
 ])
 def test_i001_fixes(tmp_path: Path, before: str | bytes, after: str | bytes) -> None:
-    expected = after if isinstance(after, bytes) else after.encode()
-    assert fixed(tmp_path, before) == expected
+    # str cases: the statements under test follow a FastAPI app's first lines
+    source = before if isinstance(before, bytes) else app_module(before)
+    expected = after if isinstance(after, bytes) else app_module(after).encode()
+    assert fixed(tmp_path, source) == expected
 
 
 @pytest.mark.parametrize(("cmd", "path"), [
     pytest.param('"python", "main.py"', "svc/main.py", id="python-script"),
     pytest.param('"python", "-m", "main"', "svc/main.py", id="python-m-top-level"),
-    pytest.param('"uvicorn", "main:app"', "svc/db.py", id="sibling-of-top-level-app"),
+    pytest.param(UVICORN, "svc/db.py", id="sibling-of-top-level-app"),
 ])
 def test_i001_fixes_every_top_level_module(tmp_path: Path, cmd: str, path: str) -> None:
-    assert fixed(tmp_path, "from .models import x\n", cmd, path) == b"from models import x\n"
+    def wrap(body: str) -> str:
+        return app_module(body, cmd) if path == "svc/main.py" else body
+    after = fixed(tmp_path, wrap("from .models import x\n"), cmd, path)
+    assert after == wrap("from models import x\n").encode()
 
 
 @pytest.mark.parametrize(("cmd", "path"), [
@@ -89,9 +106,9 @@ def test_i001_noop_inside_packages(tmp_path: Path, cmd: str, path: str) -> None:
     pytest.param("from . import (db,  # note\n    models)\n", "comments", id="comment-in-parens"),
 ])
 def test_i001_display_only(tmp_path: Path, source: str, reason: str) -> None:
-    root = service(tmp_path, {"svc/main.py": source})
+    root = service(tmp_path, {"svc/main.py": app_module(source)})
     [finding] = I001.detect(Workspace.load(Tree(FolderSource(root))))
-    assert (finding.path, finding.line, finding.fixable) == ("svc/main.py", 1, False)
+    assert (finding.path, finding.line, finding.fixable) == ("svc/main.py", 4, False)
     assert reason in (finding.reason or "")
     code, diff, _ = run_cli("fix", root, "--select", "I001")
     assert (code, diff) == (0, "")
@@ -109,7 +126,90 @@ def test_absolute_module(package: str, level: int, module: str | None,
 
 def test_i001_noop_for_siblings_of_a_package_root(tmp_path: Path) -> None:
     # The root folder is a package: its modules may be imported through it (PYTHONPATH).
-    root = service(tmp_path, {"svc/main.py": "app = None\n", "svc/__init__.py": "",
+    root = service(tmp_path, {"svc/main.py": APP, "svc/__init__.py": "",
                               "svc/routes.py": "from .db import x\n"})
+    code, out, err = run_cli("check", root, "--select", "I001")
+    assert (code, out) == (0, ""), err
+
+
+# -- the whole import path, in one fix ----------------------------------------------------------
+
+ROUTED_MAIN = '''from fastapi import FastAPI
+
+from .database import engine
+from .routers import items
+
+app = FastAPI(title="inventory")
+app.include_router(items.router)
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok", "engine": engine}
+'''
+ITEMS = '''from fastapi import APIRouter
+
+from ..database import engine  # the shared engine
+from .schemas import Item
+
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")
+def list_items() -> list[Item]:
+    return [Item(name=engine)]
+'''
+
+
+def routed_service(root: Path, items: str = ITEMS) -> Path:
+    dockerfile = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
+                  'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+    return service(root, {"svc/Dockerfile": dockerfile, "svc/main.py": ROUTED_MAIN,
+                          "svc/database.py": 'engine = "sqlite"\n',
+                          "svc/routers/__init__.py": "", "svc/routers/items.py": items,
+                          "svc/routers/schemas.py": "from pydantic import BaseModel\n\n\n"
+                                                    "class Item(BaseModel):\n    name: str\n"})
+
+
+def test_i001_fixes_every_module_on_the_import_path_and_the_service_boots(
+        tmp_path: Path) -> None:
+    root = routed_service(tmp_path / "repo")
+    svc = root / "svc"
+    with running(svc, tmp_path / "before.log") as (process, _port):
+        assert process.wait(timeout=DEADLINE) != 0
+    assert "attempted relative import with no known parent package" in \
+        (tmp_path / "before.log").read_text()
+    [finding] = I001.detect(Workspace.load(Tree(FolderSource(root))))
+    assert (finding.path, finding.line, finding.fixable) == ("svc/main.py", 3, True)
+    assert "svc/routers/items.py" in finding.message
+    code, _, err = run_cli("fix", "--apply", root, "--select", "I001")
+    assert code == 1, err
+    assert (svc / "main.py").read_text() == ROUTED_MAIN.replace(
+        "from .database", "from database").replace("from .routers", "from routers")
+    # the import that climbed above `routers` is absolute; the one inside it is kept
+    assert (svc / "routers/items.py").read_text() == ITEMS.replace("from ..database",
+                                                                   "from database")
+    with running(svc, tmp_path / "after.log") as (process, port):
+        assert health_status(process, port, tmp_path / "after.log") == 200
+    assert run_cli("check", root, "--select", "I001")[0] == 0
+
+
+def test_i001_display_only_when_one_module_on_the_path_cannot_be_fixed(tmp_path: Path) -> None:
+    root = routed_service(tmp_path, ITEMS.replace("from ..database", "from ...database"))
+    [finding] = I001.detect(Workspace.load(Tree(FolderSource(root))))
+    assert (finding.path, finding.fixable) == ("svc/main.py", False)
+    assert finding.reason == "svc/routers/items.py: `...database` climbs above the import root"
+    code, diff, _ = run_cli("fix", root, "--select", "I001")
+    assert (code, diff) == (0, "")
+
+
+def test_i001_noop_when_the_app_is_imported_as_a_package(tmp_path: Path) -> None:
+    # `app.main:app`: `..database` from app.routers.items stays inside `app`
+    root = service(tmp_path, {
+        "svc/Dockerfile": 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n'
+                          'CMD ["uvicorn", "app.main:app"]\n',
+        "svc/app/__init__.py": "", "svc/app/main.py": ROUTED_MAIN,
+        "svc/app/database.py": "engine = 1\n", "svc/app/routers/__init__.py": "",
+        "svc/app/routers/items.py": ITEMS})
     code, out, err = run_cli("check", root, "--select", "I001")
     assert (code, out) == (0, ""), err

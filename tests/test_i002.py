@@ -15,13 +15,14 @@ from support import run_cli
 
 I002 = Rule.from_module(importlib.import_module("fixer_rules.i002_relative_import"))
 COMPOSE = "services:\n  api:\n    build: ./svc\n"
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 
 
 def service(root: Path, files: dict[str, str], target: str = "app.main:app",
             copy: str = "COPY . .") -> Path:
     dockerfile = f'FROM python:3.12-slim\nWORKDIR /app\n{copy}\nCMD ["uvicorn", "{target}"]\n'
     files = {"docker-compose.yml": COMPOSE, "svc/Dockerfile": dockerfile,
-             "svc/app/__init__.py": "", "svc/app/main.py": "app = None\n",
+             "svc/app/__init__.py": "", "svc/app/main.py": APP,
              "svc/app/api/__init__.py": "", **files}
     for rel, content in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -42,19 +43,20 @@ def service(root: Path, files: dict[str, str], target: str = "app.main:app",
                  "def f():\n    from app.api.v1.items import y\n", id="nested-spaced"),
 ])
 def test_i002_fixes(tmp_path: Path, path: str, before: str, after: str) -> None:
-    root = service(tmp_path, {path: before})
+    head = APP if path == "svc/app/main.py" else ""  # the app module stays a FastAPI app
+    root = service(tmp_path, {path: head + before})
     code, _, err = run_cli("fix", "--apply", root, "--select", "I002")
     assert code == 1, err
-    assert (root / path).read_text() == after
+    assert (root / path).read_text() == head + after
 
 
 def test_i002_fixes_from_the_commands_import_root(tmp_path: Path) -> None:
     root = service(tmp_path, {"svc/src/shop/__init__.py": "", "svc/src/shop/api.py":
-                              "from .db import x\n", "svc/scripts/seed.py": "from .x import y\n"},
+                              APP + "from .db import x\n", "svc/scripts/seed.py": "from .x import y\n"},
                    target="shop.api:app", copy="COPY src/ .")
     code, _, err = run_cli("fix", "--apply", root, "--select", "I002")
     assert code == 1, err
-    assert (root / "svc/src/shop/api.py").read_text() == "from shop.db import x\n"
+    assert (root / "svc/src/shop/api.py").read_text() == APP + "from shop.db import x\n"
     # outside the import root there is no absolute name: left alone
     assert (root / "svc/scripts/seed.py").read_text() == "from .x import y\n"
 
@@ -64,7 +66,7 @@ def test_i002_fixes_from_the_commands_import_root(tmp_path: Path) -> None:
     pytest.param(("--select", "ALL"), id="all"),
 ])
 def test_i002_noop_unless_selected_by_code(tmp_path: Path, args: tuple[str, ...]) -> None:
-    root = service(tmp_path, {"svc/app/main.py": "from .db import x\n"})
+    root = service(tmp_path, {"svc/app/main.py": APP + "from .db import x\n"})
     assert I002.default is False
     code, out, err = run_cli("check", "--format", "json", root, *args)
     assert '"I002"' not in out, err

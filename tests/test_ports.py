@@ -1,14 +1,22 @@
-"""Container ports compose claims (ports/claims.py), the short-syntax parser, and the compose
-environment site the port fix rewrites (ports/portfix.py), on real compose text."""
+"""Container ports compose claims (ports/claims.py), the short-syntax parser, the compose
+environment site the port fix rewrites (ports/portfix.py), URLs and proxy configuration, the
+workspace's reference index and the side P001 keeps, on real compose and nginx text."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
-from fixer.ports.claims import LOCAL_URL, ContainerPort, ShortPort, container_ports, parse_short
+from fixer.edits import TextEdit
+from fixer.ports.claims import LOCAL_URL, ContainerPort, container_ports
 from fixer.ports.portfix import compose_env_site
+from fixer.ports.proxyconf import is_proxy_config, proxy_targets
+from fixer.ports.references import references, service_claims
+from fixer.ports.shortsyntax import ShortPort, parse_short
+from fixer.ports.side import choose, http_claims
+from fixer.ports.urls import find_urls
 from fixer.services import Service
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
@@ -141,3 +149,229 @@ def test_compose_env_site(tmp_path: Path, environment: str, site: str | None,
     text = (tmp_path / "docker-compose.yml").read_text()
     assert (text[found.start:found.end] if found else None) == site
     assert reason in why
+
+
+# -- URLs, proxy configuration and the reference index (ports/urls.py, proxyconf.py,
+# references.py) -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("http://api:8000/x https://api:8443", [("http", "api", 8000, False, True),
+                                                         ("https", "api", 8443, False, True)],
+                 id="http"),
+    pytest.param("API=${API:-ws://api:8001}", [("ws", "api", 8001, True, True)],
+                 id="interpolation-default"),
+    pytest.param("grpc://inventory:50051,amqp://guest:pw@rabbit:5672//",
+                 [("grpc", "inventory", 50051, False, False),
+                  ("amqp", "rabbit", 5672, False, False)], id="other-schemes-userinfo"),
+    pytest.param("proxy_pass http://api:8002;", [("http", "api", 8002, False, True)],
+                 id="nginx-semicolon"),
+    pytest.param("http://api/ http://api:80x0 xhttp://api:8003", [("xhttp", "api", 8003, False,
+                                                                  False)],
+                 id="no-port-bad-port-other-scheme"),
+])
+def test_find_urls(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert [(u.scheme, u.host, u.port, u.interpolated, u.http) for u in find_urls(text)] \
+        == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a-" * 300_000, "a" * 600_000, "x://" + "u:" * 300_000, ("x://" + "a" * 8) * 50_000,
+    "http://" + "a." * 300_000,
+], ids=["dashes", "letters", "userinfo-colons", "many-schemes", "dotted-host"])
+def test_find_urls_is_linear(text: str) -> None:
+    started = time.perf_counter()
+    find_urls(text)
+    assert time.perf_counter() - started < 1.0  # quadratic would take minutes
+
+
+NGINX = """upstream backend {
+    server api:8001 max_fails=3;   # the app
+    server api-2:8001 backup;
+}
+upstream rpc {
+    server inventory:50051;
+}
+server {
+    listen 80;
+    location / { proxy_pass http://backend; }
+    location /v1/ {
+        proxy_pass http://api:8001/;
+    }
+    location /grpc { grpc_pass grpc://rpc; }
+    location /direct { grpc_pass inventory:50052; }
+    # proxy_pass http://api:9999;
+    set $docs http://docs:8080;
+    location /t { proxy_pass http://api:${API_PORT}; }  # an envsubst template
+}
+"""
+
+
+def test_proxy_targets() -> None:
+    crlf = NGINX.replace("\n", "\r\n")
+    found = [(t.line, t.host, t.port, t.http, t.text, crlf[t.start:t.end])
+             for t in proxy_targets("nginx/default.conf", crlf)]
+    assert [f[:4] for f in found] == [
+        (2, "api", 8001, True), (3, "api-2", 8001, True), (6, "inventory", 50051, False),
+        (12, "api", 8001, True), (15, "inventory", 50052, False), (17, "docs", 8080, True),
+        (18, "api", None, True)]
+    assert found[0][4:] == ("server api:8001 max_fails=3", "8001")
+    assert found[3][4] == "proxy_pass http://api:8001/"
+    assert found[6][4:] == ("proxy_pass http://api:${API_PORT}", "${API_PORT}")
+
+
+@pytest.mark.parametrize("text", [
+    "proxy_pass " * 100_000, "upstream u {\n" + "server a:1\n" * 100_000,
+    "proxy_pass x {" * 100_000 + "}" * 100_000, "# pass " * 100_000 + ";",
+], ids=["no-terminator", "unterminated-servers", "deep-blocks", "comments"])
+def test_proxy_targets_is_linear(text: str) -> None:
+    started = time.perf_counter()
+    proxy_targets("nginx.conf", text)
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("nginx/default.conf", True), ("deploy/nginx.conf", True), ("nginx/conf.d/api", True),
+    ("templates/default.conf.template", True), ("nginx/Dockerfile", False),
+    ("app/settings.py", False),
+])
+def test_is_proxy_config(path: str, expected: bool) -> None:
+    assert is_proxy_config(path) is expected
+
+
+REPO = {
+    "docker-compose.yml": """x-env: &env
+  SHARED: http://api:8001/x
+services:
+  api:
+    build: ./api
+    command: uvicorn a:b --port 8001
+    ports:
+      - "8001:8000"
+      - 9000-9001:9000-9001
+      - "53:53/udp"
+    labels:
+      traefik.http.services.api.loadbalancer.server.port: "8001"
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8001/health"]
+    environment:
+      SELF: http://api:8001
+  worker:
+    image: python:3.12
+    env_file: [worker.env]
+    environment:
+      <<: *env
+      RPC: grpc://api:50051
+      OTHER: http://api:${P}
+  beat:
+    image: python:3.12
+    environment: *env
+    env_file: worker.env
+  nginx:
+    image: nginx:alpine
+    expose: ["80"]
+""",
+    "worker.env": "API=http://api:8001\n",
+    ".env": "DOCS=http://nginx:80/docs\n",
+    "nginx/default.conf": "server {\n  location / { proxy_pass http://api:8001; }\n}\n",
+    "other/nginx.conf": "upstream u { server elsewhere:7000; }\n",
+}
+
+
+def refs(tmp_path: Path) -> list[tuple[object, ...]]:
+    ws = workspace_of(tmp_path, REPO)
+    return [(r.kind, r.path, r.line, r.service, r.port, r.http, r.text) for r in references(ws)]
+
+
+def workspace_of(tmp_path: Path, files: dict[str, str]) -> Workspace:
+    service_of(tmp_path, files)
+    return Workspace.load(Tree(FolderSource(tmp_path)))
+
+
+def test_references(tmp_path: Path) -> None:
+    stack = "docker-compose.yml"
+    assert refs(tmp_path) == [
+        ("published", stack, 8, "api", 8000, False, "8001:8000"),
+        ("healthcheck", stack, 14, "api", 8001, True, "http://localhost:8001"),
+        ("traefik", stack, 12, "api", 8001, True,
+         "traefik.http.services.api.loadbalancer.server.port=8001"),
+        # the anchor is one reference however many services merge it
+        ("url", stack, 2, "api", 8001, True, "http://api:8001"),
+        ("url", stack, 22, "api", 50051, False, "grpc://api:50051"),
+        ("proxy", "nginx/default.conf", 2, "api", 8001, True, "proxy_pass http://api:8001"),
+        ("url", "worker.env", 1, "api", 8001, True, "http://api:8001"),
+        ("expose", stack, 30, "nginx", 80, False, "80"),
+        ("url", ".env", 1, "nginx", 80, True, "http://nginx:80"),
+    ]
+
+
+def test_references_are_built_once_per_workspace(tmp_path: Path) -> None:
+    ws = workspace_of(tmp_path, REPO)
+    assert references(ws) is references(ws)
+    api = next(s for s in ws.services() if s.name == "api")
+    assert [p.kind for p in service_claims(ws, api)] == \
+        ["ports", "ports", "healthcheck", "traefik", "peer", "peer", "proxy", "peer"]
+    # the fix loop loads a new workspace on the edited tree: its references are its own
+    conf = REPO["nginx/default.conf"]
+    at = conf.index("8001")
+    edited = ws.tree.with_edits([TextEdit("nginx/default.conf", at, at + 4, "8000")])
+    again = Workspace.load(edited)
+    assert [r.port for r in references(again) if r.kind == "proxy"] == [8000]
+    assert [r.port for r in references(ws) if r.kind == "proxy"] == [8001]
+
+
+@pytest.mark.parametrize(("source", "kinds", "stays"), [
+    pytest.param("auto", [("ports", 8000), ("proxy", 8001)], 8001, id="pattern-2-proxy-calls-app"),
+    pytest.param("auto", [("ports", 8080)], 8080, id="no-peers-compose-port"),
+    pytest.param("auto", [("ports", 8080), ("peer", 8080), ("proxy", 8000)], 8080,
+                 id="peers-both-more-references"),
+    pytest.param("auto", [("ports", 8080), ("proxy", 8000)], 8000, id="peers-one-side"),
+    pytest.param("auto", [("ports", 8080), ("expose", 8080), ("healthcheck", 8000)], 8080,
+                 id="healthcheck-is-no-evidence"),
+    pytest.param("auto", [("ports", 8000), ("healthcheck", 8080)], 8000,
+                 id="stale-probe-follows-the-app"),
+    pytest.param("auto", [("peer", 8000), ("peer", 8080)], 8080, id="tie-no-target"),
+    pytest.param("auto", [("ports", 8000), ("peer", 8000), ("peer", 8080), ("proxy", 8080)],
+                 8000, id="tie-keeps-compose-target"),
+    pytest.param("compose", [("ports", 8080)], 8080, id="compose-forces-app-side"),
+    pytest.param("compose", [("ports", 8080), ("healthcheck", 8000)], 8000,
+                 id="compose-agrees-somewhere"),
+    pytest.param("dockerfile", [("ports", 8080), ("peer", 8080)], 8000, id="dockerfile"),
+])
+def test_choose_side(source: str, kinds: list[tuple[str, int]], stays: int) -> None:
+    claims = [ContainerPort(port, kind, "c.yml", 1, None) for kind, port in kinds]
+    listen = 8000
+    other = next(p for _, p in kinds if p != listen) if any(p != listen for _, p in kinds) \
+        else listen
+    assert choose(source, claims, listen, other).port == stays
+
+
+@pytest.mark.parametrize(("kinds", "judged"), [
+    pytest.param([("ports", 8000), ("ports", 9090), ("expose", 9091)], [8000],
+                 id="metrics-ports-beside-the-app-port"),
+    pytest.param([("ports", 8000), ("ports", 9090), ("peer", 9090)], [8000],
+                 id="url-to-another-listener"),
+    pytest.param([("ports", 8080), ("ports", 50051), ("grpc", 50051)], [8080],
+                 id="grpc-url-and-its-target"),
+    pytest.param([("ports", 8000), ("ports", 9090), ("healthcheck", 9090)], [8000, 9090],
+                 id="probe-is-never-another-listener"),
+    pytest.param([("ports", 8080), ("peer", 8081)], [8080, 8081], id="no-target-agrees"),
+])
+def test_http_claims(kinds: list[tuple[str, int]], judged: list[int]) -> None:
+    claims = [ContainerPort(port, "peer" if kind == "grpc" else kind, "c.yml", 1, None,
+                            http=kind != "grpc") for kind, port in kinds]
+    assert [p.port for p in http_claims(claims, 8000)] == judged
+
+
+def test_a_proxy_file_belongs_to_the_stacks_of_its_nearest_folder(tmp_path: Path) -> None:
+    compose = "services:\n  api:\n    build: ../api\n"
+    ws = workspace_of(tmp_path, {
+        "shop/docker-compose.yml": compose, "shop/nginx/default.conf": NGINX,
+        "blog/docker-compose.yml": compose,
+        "blog/nginx.conf": "upstream b {\n  server api:9000;\n}\n",
+        "ops/docker-compose.yml": compose,
+        "edge/nginx.conf": "server { location / { proxy_pass http://api:7000; } }\n"})
+    proxies = {(r.stack, r.port) for r in references(ws) if r.kind == "proxy"}
+    assert proxies == {("shop/docker-compose.yml", 8001), ("blog/docker-compose.yml", 9000),
+                       ("shop/docker-compose.yml", 7000), ("blog/docker-compose.yml", 7000),
+                       ("ops/docker-compose.yml", 7000)}

@@ -52,6 +52,9 @@ def test_table_row_per_commit_with_code_service_file_safety(tmp_path: Path) -> N
         assert part.startswith(subject + "\n")
         assert "**What changed:** " in part and "**Why:** " in part
     assert "Published ports forward to nothing" in body, "the rule's why is quoted"
+    # it claims what verification showed, not that commits are independent
+    assert "verified each on the tree it makes" in body and "revert from the end" in body
+    assert "reverted on its own" not in body
 
 
 def test_diff_statistics_match_git_numstat(tmp_path: Path) -> None:

@@ -151,7 +151,7 @@ def test_after_reports_the_fixed_tree_and_writes_nothing(tmp_path: Path) -> None
     assert "C001 `auth_service`: Add a `db` postgres service" in applied
     assert "P001 `gateway_service`: Make gateway_service listen on 8080" in applied
     assert sections(out, "##")["Critical Issues Found"].strip() == "None: no rule found anything."
-    assert "**Overall Compliance**: 100% - Ready for deployment" in out
+    assert "**Overall Compliance**: 100% - No finding in what fixer checks" in out
     assert 'svc_db[("db<br/>image postgres:17-alpine")]:::database' in out
 
 
@@ -226,3 +226,22 @@ def test_check_format_markdown_imports_neither_libcst_nor_gitpython() -> None:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1"
+
+
+def test_after_lists_a_safe_finding_whose_fix_failed_as_needing_a_person() -> None:
+    """In the report of the tree after `fixer fix`, a safe finding still there is one whose
+    fix failed verification: it is not "fixable with fixer fix", and the reason is shown."""
+    from fixer.registry import discover
+    from fixer.report.model import Audit, FixLine, FixSummary
+    from fixer.rule import Finding, Report, Safety
+
+    p001 = next(rule for rule in discover() if rule.code == "P001")
+    finding = Finding(p001, Report("compose expects 8001", "compose.yaml", 4, service="api",
+                                   safety=Safety.SAFE, fix_title="Make api listen on 8001"))
+    reason = "breaks the stack check (reference): nginx.conf:3 no longer reaches api"
+    failed = FixSummary(failed=(FixLine("P001", "api", reason),))
+    after = Audit((), (), (finding,), (p001,), (), after=failed)
+    assert after.safety_of(finding) is Safety.DISPLAY and after.failure_of(finding) == reason
+    assert after.with_safety(Safety.SAFE) == []
+    before = Audit((), (), (finding,), (p001,), ())
+    assert before.safety_of(finding) is Safety.SAFE and before.failure_of(finding) is None

@@ -36,9 +36,14 @@ def findings(root: Path) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize(("compose", "file", "after"), [
-    pytest.param("services:\n  api:\n    build: api\n", "api/dockerfile",
-                 "services:\n  api:\n    build:\n      context: api\n      dockerfile: dockerfile\n",
+    pytest.param("services:\n  api:\n    build: api\n", "api/DockerFile",
+                 "services:\n  api:\n    build:\n      context: api\n      dockerfile: DockerFile\n",
                  id="string-build"),
+    # a name compose gives is matched exactly: no lowercase fallback for it
+    pytest.param("services:\n  api:\n    build:\n      context: api\n      dockerfile: Dockerfile\n",
+                 "api/dockerfile",
+                 "services:\n  api:\n    build:\n      context: api\n      dockerfile: dockerfile\n",
+                 id="explicit-default-name"),
     pytest.param("services:\n    api:\n        build: {context: api}\n", "api/DOCKERFILE",
                  "services:\n    api:\n        build: {context: api, dockerfile: DOCKERFILE}\n",
                  id="flow-mapping"),
@@ -46,8 +51,8 @@ def findings(root: Path) -> list[dict[str, object]]:
                  "      dockerfile: 'docker/Dockerfile.Prod'\n", "docker/Dockerfile.prod",
                  "services:\n  api:\n    build:\n      args: {A: '1'}\n      context: .\n"
                  "      dockerfile: 'docker/Dockerfile.prod'\n", id="quoted-subfolder-path"),
-    pytest.param("services:\n  api:\n    build:\n      target: run\n", "dockerfile",
-                 "services:\n  api:\n    build:\n      dockerfile: dockerfile\n      target: run\n",
+    pytest.param("services:\n  api:\n    build:\n      target: run\n", "DockerFile",
+                 "services:\n  api:\n    build:\n      dockerfile: DockerFile\n      target: run\n",
                  id="mapping-without-context"),
 ])
 def test_s001_fixes_the_reference(tmp_path: Path, compose: str, file: str, after: str) -> None:
@@ -60,14 +65,14 @@ def test_s001_fixes_the_reference(tmp_path: Path, compose: str, file: str, after
 
 
 @pytest.mark.parametrize(("compose", "files", "reason"), [
-    pytest.param("services:\n  api:\n    build: ./api\n", {"api/dockerfile": "", "api/DOCKERFILE": ""},
+    pytest.param("services:\n  api:\n    build: ./api\n", {"api/DockerFile": "", "api/DOCKERFILE": ""},
                  "several files", id="two-case-variants"),
     pytest.param("services:\n  api:\n    build: ./gone\n", {"other/x": ""}, "does not exist",
                  id="missing-context"),
     pytest.param("x-build: &b\n  context: ./api\nservices:\n  api:\n    build: *b\n",
-                 {"api/dockerfile": ""}, "YAML alias", id="alias"),
+                 {"api/DockerFile": DOCKERFILE}, "YAML alias", id="alias"),
     pytest.param("services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ${DF:-Dockerfile}\n",
-                 {"api/dockerfile": ""}, "interpolated", id="interpolated"),
+                 {"api/dockerfile": DOCKERFILE}, "interpolated", id="interpolated"),
 ])
 def test_s001_display_only(tmp_path: Path, compose: str, files: dict[str, str],
                            reason: str) -> None:
@@ -86,6 +91,26 @@ def test_s001_noop_when_the_dockerfile_exists_or_is_inline(tmp_path: Path) -> No
     image_only = make_repo(tmp_path / "c", "services:\n  db:\n    image: postgres:17\n", {})
     for repo in (present, inline, image_only):
         assert findings(repo) == []
+
+
+@pytest.mark.parametrize(("compose", "files"), [
+    pytest.param("services:\n  api:\n    build: ./api\n", {"api/dockerfile": DOCKERFILE},
+                 id="string-build"),
+    pytest.param("services:\n  api:\n    build:\n      target: run\n", {"dockerfile": DOCKERFILE},
+                 id="root-context"),
+    pytest.param("services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ''\n",
+                 {"api/dockerfile": DOCKERFILE}, id="empty-name-is-the-default"),
+    # a lowercase file fixer cannot model (no FROM) is still the one the build reads
+    pytest.param("services:\n  api:\n    build: ./api\n", {"api/dockerfile": "CMD\n"},
+                 id="no-stage"),
+])
+def test_s001_noop_when_the_builders_fall_back_to_lowercase(
+        tmp_path: Path, compose: str, files: dict[str, str]) -> None:
+    """With no `build.dockerfile`, BuildKit and the classic builder read `dockerfile`
+    when the context has no `Dockerfile`: the build works, there is nothing to fix."""
+    repo = make_repo(tmp_path, compose, files)
+    assert findings(repo) == []
+    assert run_cli("fix", repo, "--select", "S001", "--unsafe-fixes")[:2] == (0, "")
 
 
 def free_port() -> int:

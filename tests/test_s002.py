@@ -11,6 +11,9 @@ from support import SEED_FLEET, copy_tree, run_cli
 
 COMPOSE = "services:\n  api:\n    build: ./svc\n"
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+# `python -m app.main`: the module starts the server itself
+SCRIPT = ("import uvicorn\n" + APP + '\n\nif __name__ == "__main__":\n'
+          '    uvicorn.run(app, host="0.0.0.0", port=8000)\n')
 
 
 def service(root: Path, files: dict[str, str], cmd: str) -> Path:
@@ -37,7 +40,7 @@ def created(root: Path) -> set[str]:
                  "svc/src/__init__.py", id="shell-form"),
 ])
 def test_s002_fixes(tmp_path: Path, cmd: str, module: str, marker: str) -> None:
-    root = service(tmp_path, {module: APP}, cmd)
+    root = service(tmp_path, {module: SCRIPT if '"python"' in cmd else APP}, cmd)
     code, _, err = run_cli("fix", "--apply", root, "--select", "S002")
     assert code == 1, err
     assert created(root) == {marker}
@@ -48,7 +51,7 @@ def test_s002_fixes(tmp_path: Path, cmd: str, module: str, marker: str) -> None:
     pytest.param('CMD ["uvicorn", "main:app"]', {"svc/main.py": APP}, id="top-level-module"),
     pytest.param('CMD ["uvicorn", "app.main:app"]',
                  {"svc/app/main.py": APP, "svc/app/__init__.py": ""}, id="marked"),
-    pytest.param('CMD ["python", "app/main.py"]', {"svc/app/main.py": APP}, id="script"),
+    pytest.param('CMD ["python", "app/main.py"]', {"svc/app/main.py": SCRIPT}, id="script"),
     pytest.param('CMD ["fastapi", "run", "app/main.py"]', {"svc/app/main.py": APP},
                  id="fastapi-file"),
     pytest.param("", {"svc/app/main.py": APP}, id="no-command-guessed-module"),

@@ -133,5 +133,5 @@ def test_the_report_shows_the_hand_computed_scores(four_services: Path) -> None:
 def test_after_the_fixes_every_checked_category_is_full(four_services: Path) -> None:
     code, out, err = run_cli("report", four_services, "--select", "S002,D001,P001", "--after")
     assert code == 0, err
-    assert "**Overall Compliance**: 100% - Ready for deployment" in out
+    assert "**Overall Compliance**: 100% - No finding in what fixer checks" in out
     assert "- **Dockerfile**: 100% ✅ (4 of 4 services)\n" in out

@@ -68,7 +68,11 @@ def test_the_audit_findings_of_every_category_are_reported(fleet: Path) -> None:
     assert "C001" in by_code                                   # add the database service
     assert by_code["D003"] == set(SERVICES)                    # add curl to the containers
     assert by_code["S002"] == {"notification_service"}         # its structural defect
-    assert all(f["fix"] is not None for f in found), "every seed finding has a fix"
+    # Every seed finding has a fix, but gateway's C003 entries wait on the healthchecks that
+    # auth's and billing's D003/P001 fixes repair: until then gating would keep gateway down.
+    waiting = [f for f in found if f["fix"] is None]
+    assert {(f["code"], f["service"]) for f in waiting} == {("C003", "gateway_service")}
+    assert len(waiting) == 2
 
 
 def test_after_the_full_fix_nothing_is_left(fleet: Path) -> None:

@@ -4,10 +4,14 @@ overrides and overlays, build contexts, case-exact Dockerfiles, encodings kept o
 from __future__ import annotations
 
 import codecs
+import time
 from pathlib import Path
 
 import pytest
 
+from fixer.sources.compose import parse as parse_compose
+from fixer.stacks import group_stacks
+from fixer.textfile import TextFile
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 from support import run_cli
@@ -24,6 +28,10 @@ def stacks(root: Path) -> list[list[str]]:
     ws = load(root)
     assert not ws.errors, ws.errors
     return [[doc.path for doc in stack.docs] for stack in ws.stacks]
+
+
+MULTI_STAGE_WORKER = ("FROM python:3.12-slim AS run\nCMD [\"python\", \"-m\", \"worker\"]\n"
+                      "FROM run AS test\nCMD [\"pytest\"]\n")
 
 
 def service(image: str = "nginx") -> str:
@@ -101,6 +109,106 @@ def test_compose_in_a_subfolder_resolves_contexts_from_its_own_folder(tmp_path: 
     assert apps["api"].dockerfile.path == "services/api/Dockerfile"
 
 
+# -- overlays in other folders (`-f` files) ----------------------------------------------------
+
+BASE = ("services:\n  api:\n    build: ./services/api\n    env_file: ./services/api/.env\n"
+        "  worker:\n    build:\n      context: ./services/worker\n      target: run\n"
+        "  db:\n    image: postgres:17-alpine\n")
+CI = ("# docker compose -f docker-compose.yml -f ci/docker-compose.ci.yml up\nservices:\n"
+      "  api:\n    build:\n      cache_from: [\"type=gha,scope=api\"]\n"
+      "    env_file: ./ci/api.env\n"
+      "  worker:\n    build: {cache_from: [\"type=gha\"], target: test}\n")
+SERVICES = {"services/api/Dockerfile": dockerfile(8000), "services/api/.env": "A=base\n",
+            "ci/api.env": "A=ci\nB=1\n", "services/worker/Dockerfile": MULTI_STAGE_WORKER}
+
+
+def test_a_ci_overlay_in_a_subfolder_joins_its_base_and_resolves_from_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"docker-compose.yml": BASE, "ci/docker-compose.ci.yml": CI,
+                          **SERVICES})
+    assert stacks(tmp_path) == [["docker-compose.yml", "ci/docker-compose.ci.yml"]]
+    ws = load(tmp_path)
+    services = ws.stacks[0].services
+    api, worker = services["api"].app, services["worker"].app
+    # `build: {cache_from}` overrides the base's build: the context stays ./services/api
+    assert api is not None and api.build.dockerfile == "services/api/Dockerfile"
+    assert api.build.doc.path == "docker-compose.yml"
+    assert worker is not None and (worker.folder, worker.build.target) == ("services/worker",
+                                                                           "test")
+    # the overlay's env_file resolves from the project folder, as `-f` resolves it
+    assert services["api"].environment(ws.tree) == {"A": "ci", "B": "1"}
+    assert [d.path for d in ws.stacks[0].overlays()] == ["ci/docker-compose.ci.yml"]
+    code, out, err = run_cli("check", tmp_path, "--select", "S001")
+    assert (code, out) == (0, ""), err
+
+
+def test_an_overlay_may_add_services_of_its_own(tmp_path: Path) -> None:
+    ci = CI + ("  tests:\n    build:\n      context: .\n      dockerfile: tests/Dockerfile\n"
+               "    command: pytest -q\n")
+    write_tree(tmp_path, {"docker-compose.yml": BASE, "ci/docker-compose.ci.yml": ci,
+                          "tests/Dockerfile": "FROM python:3.12-slim\nCOPY . .\n", **SERVICES})
+    ws = load(tmp_path)
+    assert [[d.path for d in s.docs] for s in ws.stacks] == [
+        ["docker-compose.yml", "ci/docker-compose.ci.yml"]]
+    tests = ws.stacks[0].services["tests"].app
+    assert tests is not None and (tests.folder, tests.dockerfile.path) == ("", "tests/Dockerfile")
+
+
+def test_an_overlay_joins_the_nearest_base_that_defines_its_services(tmp_path: Path) -> None:
+    api = "services:\n  api:\n    image: api\n"
+    write_tree(tmp_path, {
+        "docker-compose.yml": api, "deploy/docker-compose.yml": api + "  web:\n    image: w\n",
+        "deploy/ci/compose.ci.yaml": "services:\n  api:\n    healthcheck: {interval: 5s}\n",
+        "tools/compose.lint.yml": "services:\n  web:\n    environment: [A=1]\n",
+        "other/compose.yml": "services:\n  db:\n    image: postgres\n",
+        "other/compose.debug.yml": "services:\n  nobody:\n    environment: [A=1]\n",
+    })
+    assert stacks(tmp_path) == [
+        ["docker-compose.yml"],
+        ["deploy/docker-compose.yml", "deploy/ci/compose.ci.yaml", "tools/compose.lint.yml"],
+        ["other/compose.yml", "other/compose.debug.yml"],  # overrides of nothing: its folder's
+    ]
+
+
+def test_a_variant_with_a_service_of_overrides_is_an_overlay_of_its_folder(
+        tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "docker-compose.dev.yml": "services:\n  api:\n    build: ./api\n",
+        "docker-compose.ci.yml": "services:\n  api:\n    build:\n      cache_from: [x]\n"
+                                 "  e2e:\n    image: playwright\n",
+        "docker-compose.prod.yml": "services:\n  api:\n    image: registry/api\n",
+        "api/Dockerfile": dockerfile(8000),
+    })
+    assert stacks(tmp_path) == [["docker-compose.dev.yml", "docker-compose.ci.yml"],
+                                ["docker-compose.prod.yml"]]
+
+
+def test_build_merges_key_by_key_over_the_override(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: ./api\n",
+        "compose.override.yaml": "services:\n  api:\n    build:\n"
+                                 "      dockerfile: Dockerfile.dev\n",
+        "api/Dockerfile.dev": dockerfile(8000),
+    })
+    [app] = [s.app for s in load(tmp_path).apps()]
+    # the override names the Dockerfile; the context is still the base's
+    assert app is not None and app.dockerfile.path == "api/Dockerfile.dev"
+    assert (app.build.doc.path, app.folder) == ("compose.override.yaml", "api")
+
+
+def test_grouping_overlays_stays_linear(tmp_path: Path) -> None:
+    # every folder's base and overlay name the same service: no overlay scans every base
+    texts = {}
+    for i in range(3_000):
+        texts[f"s{i}/docker-compose.yml"] = "services:\n  app:\n    build: .\n"
+        texts[f"s{i}/ci/docker-compose.ci.yml"] = "services:\n  app:\n    build: {cache_from: [x]}\n"
+    docs = [d for d in (parse_compose(TextFile(p, t)) for p, t in texts.items()) if d is not None]
+    started = time.perf_counter()
+    grouped = group_stacks(docs)
+    assert time.perf_counter() - started < 2.0   # linear: a fraction; quadratic: many seconds
+    assert len(grouped) == 3_000
+    assert all(b.path.split("/")[0] == o.path.split("/")[0] for b, o in grouped)
+
+
 # -- build: forms and Dockerfiles -------------------------------------------------------------
 
 MULTI_STAGE = ("FROM python:3.12 AS build\nRUN pip wheel .\n"
@@ -133,14 +241,47 @@ def test_long_form_without_context_builds_the_compose_folder(tmp_path: Path) -> 
 
 
 def test_the_dockerfile_is_matched_case_sensitively(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"compose.yaml": "services:\n  a:\n    build: ./a\n"
+    write_tree(tmp_path, {"compose.yaml": "services:\n  a:\n    build:\n      context: ./a\n"
+                                          "      dockerfile: Dockerfile\n"
                                           "  b:\n    build:\n      context: ./a\n"
-                                          "      dockerfile: dockerfile\n",
-                          "a/dockerfile": dockerfile(8000)})
-    ws = load(tmp_path)
-    services = {s.name: s for s in ws.services()}
-    assert services["a"].app is None  # Linux builds look for "Dockerfile" exactly
-    assert services["b"].app is not None
+                                          "      dockerfile: dockerfile\n"
+                                          "  c:\n    build: ./c\n",
+                          "a/dockerfile": dockerfile(8000), "c/DockerFile": dockerfile(8000)})
+    apps = {s.name: s.app for s in load(tmp_path).services()}
+    a, b, c = apps["a"], apps["b"], apps["c"]
+    # a name compose gives is matched exactly; the other rules still read the file
+    assert a is not None and a.name_case_differs
+    assert (a.build.dockerfile, a.dockerfile.path) == ("a/Dockerfile", "a/dockerfile")
+    assert b is not None and not b.name_case_differs
+    # the builders' fallback is to `dockerfile` only, never to another casing
+    assert c is not None and c.name_case_differs
+    assert (c.build.dockerfile, c.dockerfile.path) == ("c/Dockerfile", "c/DockerFile")
+
+
+@pytest.mark.parametrize(("compose", "context"), [
+    pytest.param("services:\n  api:\n    build: ./api\n", "api", id="string"),
+    pytest.param("services:\n  api:\n    build:\n      context: api\n      network: host\n",
+                 "api", id="mapping"),
+    pytest.param("services:\n  api:\n    build:\n      args: {A: '1'}\n", "", id="root-context"),
+])
+def test_with_no_dockerfile_named_the_lowercase_default_is_built(
+        tmp_path: Path, compose: str, context: str) -> None:
+    """BuildKit and the classic builder read `dockerfile` when the context has no
+    `Dockerfile` and none is named: that file is the service's Dockerfile."""
+    lowercase = f"{context}/dockerfile" if context else "dockerfile"
+    write_tree(tmp_path, {"compose.yaml": compose, lowercase: dockerfile(8000)})
+    [app] = [s.app for s in load(tmp_path).apps()]
+    assert app is not None and not app.name_case_differs and not app.build.named
+    assert app.build.dockerfile == app.dockerfile.path == lowercase
+    assert app.listen.port == 8000
+
+
+def test_dockerfile_wins_over_the_lowercase_default(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"compose.yaml": "services:\n  api:\n    build: ./api\n",
+                          "api/Dockerfile": dockerfile(8000), "api/dockerfile": dockerfile(9000)})
+    [app] = [s.app for s in load(tmp_path).apps()]
+    assert app is not None and app.dockerfile.path == "api/Dockerfile"
+    assert app.listen.port == 8000
 
 
 # -- encodings and line endings, kept on write ------------------------------------------------

@@ -12,6 +12,7 @@ from fixer.cli.shared import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageProblem, catalogue, echo_err, ignore_option, plural,
     root_folder, select_option, selected_rules,
 )
+from fixer.config import PORT_SOURCES
 from fixer.output import color, github, sarif
 from fixer.output.findings import error_lines, json_document, text_lines
 from fixer.rule import Finding, Safety
@@ -26,7 +27,7 @@ from fixer.workspace import Workspace
 @select_option
 @ignore_option
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]))
+@click.option("--port-source", type=click.Choice(PORT_SOURCES))
 @click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
 @click.option("--show-unused-suppressions", is_flag=True,
               help="Report `# fixer: ignore[...]` comments that suppress nothing.")
@@ -50,8 +51,9 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, exit_zero
     if fmt == "json":
         click.echo(json_document(findings, ws.errors), nl=False)
     elif fmt == "markdown":
-        from fixer.report import markdown_report
-        click.echo(markdown_report(ws, findings, rules), nl=False)
+        from fixer.report import fixed_later, markdown_report
+        later = fixed_later(ws.tree, findings, rules, settings.config)
+        click.echo(markdown_report(ws, findings, rules, fixed_later=later), nl=False)
     elif fmt == "sarif":
         click.echo(sarif.document(ws, findings, rules, root, ws.errors), nl=False)
     elif fmt == "github":

@@ -13,7 +13,7 @@ from fixer.cli.shared import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageProblem, echo_err, ignore_option, plural,
     root_folder, select_option, selected_rules,
 )
-from fixer.config import Config
+from fixer.config import PORT_SOURCES, Config
 from fixer.output import color
 from fixer.output import diff as diff_output
 from fixer.output.apply import write_changes
@@ -29,8 +29,8 @@ from fixer.tree import FolderSource, Tree
               help="Also apply fixes that may change behaviour.")
 @select_option
 @ignore_option
-@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]),
-              help="Which side of a port mismatch is right.")
+@click.option("--port-source", type=click.Choice(PORT_SOURCES),
+              help="Which side of a port mismatch is right (default: auto, by the references).")
 @click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]),
               help="Install curl/wget, or rewrite healthchecks to Python.")
 @click.option("--postgres-image", show_default="postgres:17-alpine",

@@ -8,6 +8,7 @@ import click
 
 from fixer import configfile
 from fixer.cli.shared import EXIT_CLEAN, ignore_option, root_folder, select_option, selected_rules
+from fixer.config import PORT_SOURCES
 from fixer.tree import FolderSource, Tree
 
 
@@ -20,7 +21,7 @@ from fixer.tree import FolderSource, Tree
               help="With --after: apply unsafe fixes too.")
 @select_option
 @ignore_option
-@click.option("--port-source", type=click.Choice(["compose", "dockerfile"]))
+@click.option("--port-source", type=click.Choice(PORT_SOURCES))
 @click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
 def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bool | None,
                    select: str | None, ignore: str | None, port_source: str | None,

@@ -18,6 +18,7 @@ from fixer.services import Service, Stack, env_file_paths
 from fixer.sources.compose import (
     ComposeDoc, Value, get, items, mapping_or_list, scalar, string_list,
 )
+from fixer.stacks import OVERRIDES, is_overlay
 from fixer.workspace import Workspace
 
 ENVIRONMENT, ENV_FILE, DOTENV = "environment", "env_file", ".env"
@@ -33,6 +34,7 @@ class UrlUse:
     path: str                 # the file the URL is written in
     line: int
     origin: str               # ENVIRONMENT, ENV_FILE or DOTENV
+    source: str               # the compose file whose `environment`/`env_file` gives it
     file_keys: frozenset[str] = frozenset()  # keys the env file itself defines
 
 
@@ -42,6 +44,7 @@ class _Raw:
     path: str
     line: int
     origin: str
+    source: str
     file_keys: frozenset[str] = frozenset()
 
 
@@ -63,44 +66,76 @@ def raw_environment(ws: Workspace, service: Service) -> dict[str, _Raw | None]:
     dotenv_file = dotenv_path(stack)
     env: dict[str, _Raw | None] = {}
     for doc, value in service.all("env_file"):
-        for path in env_file_paths(doc, value, stack.dotenv):
+        for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
             file = ws.read(path)
             if file is None:
                 continue
             lines = _env_lines(file.text)
             origin = DOTENV if path == dotenv_file else ENV_FILE
             for key, (written, number) in lines.items():
-                env[key] = _Raw(written, path, number, origin, frozenset(lines))
+                env[key] = _Raw(written, path, number, origin, doc.path, frozenset(lines))
     for doc, value in service.all("environment"):
         for key, raw, node in mapping_or_list(value):
             if raw is None:  # `- KEY` / `KEY:`: passed through from the shell or .env
-                env[key] = _from_dotenv(ws, stack, key)
+                env[key] = _from_dotenv(ws, stack, key, doc.path)
             elif dburl.wholly_interpolated(raw):
-                env[key] = _from_dotenv(ws, stack, dburl.interpolations(raw)[0])
+                env[key] = _from_dotenv(ws, stack, dburl.interpolations(raw)[0], doc.path)
             else:
-                env[key] = _Raw(raw, doc.path, doc.line(node.node), ENVIRONMENT)
+                env[key] = _Raw(raw, doc.path, doc.line(node.node), ENVIRONMENT, doc.path)
     return env
 
 
-def _from_dotenv(ws: Workspace, stack: Stack, name: str) -> _Raw | None:
+def _from_dotenv(ws: Workspace, stack: Stack, name: str, source: str) -> _Raw | None:
     file = ws.read(dotenv_path(stack))
     found = _env_lines(file.text).get(name) if file else None
-    return None if found is None else _Raw(found[0], dotenv_path(stack), found[1], DOTENV)
+    return None if found is None else _Raw(found[0], dotenv_path(stack), found[1], DOTENV, source)
 
 
 def postgres_uses(ws: Workspace, stack: Stack) -> list[UrlUse]:
+    return [use for service in stack.services.values() for use in service_uses(ws, service)]
+
+
+def service_uses(ws: Workspace, service: Service) -> list[UrlUse]:
+    stack = service.stack
     uses: list[UrlUse] = []
-    for service in stack.services.values():
-        for variable, raw in raw_environment(ws, service).items():
-            if raw is None or not dburl.is_postgres_url(raw.value):
-                continue
-            url = dburl.parse(raw.value)
-            if url is None:
-                continue
-            host = interpolate(url.host, stack.dotenv) if "$" in url.host else url.host
-            uses.append(UrlUse(service, variable, url, host, raw.path, raw.line, raw.origin,
-                               raw.file_keys))
+    for variable, raw in raw_environment(ws, service).items():
+        if raw is None or not dburl.is_postgres_url(raw.value):
+            continue
+        url = dburl.parse(raw.value)
+        if url is None:
+            continue
+        host = interpolate(url.host, stack.dotenv) if "$" in url.host else url.host
+        uses.append(UrlUse(service, variable, url, host, raw.path, raw.line, raw.origin,
+                           raw.source, raw.file_keys))
     return uses
+
+
+def overlay_sources(stack: Stack, uses: list[UrlUse], overridden: list[UrlUse]) -> list[str]:
+    """The overlay files that give the URL when no file of the base stack names its host
+    (`overridden`: base_uses); [] otherwise. The base stack is what `docker compose up`
+    loads: the base file and its override file. An overlay is loaded only with `-f` (an
+    incident drill, a CI variant)."""
+    sources = sorted({use.source for use in uses})
+    if all(in_overlay(stack, path) for path in sources) and not overridden:
+        return sources
+    return []
+
+
+def base_uses(ws: Workspace, stack: Stack, uses: list[UrlUse]) -> list[UrlUse]:
+    """For each use an overlay gives, the URLs for the same host that the base stack gives
+    the service: the values the overlay overrides, which the database must serve too."""
+    found: list[UrlUse] = []
+    for use in uses:
+        if in_overlay(stack, use.source):
+            base = [(d, v) for d, v in use.service.definitions if not in_overlay(stack, d.path)]
+            view = Service(use.service.name, stack, base)
+            found += [u for u in service_uses(ws, view) if u.host == use.host]
+    return found
+
+
+def in_overlay(stack: Stack, path: str) -> bool:
+    """The file is one of the stack's `-f` overlays (neither its base file nor the override)."""
+    return any(doc.path == path for doc in stack.overlays())
 
 
 def service_names(doc: ComposeDoc, name: str, value: Value) -> set[str]:

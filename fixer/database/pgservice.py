@@ -8,14 +8,14 @@ holds exactly that value. fixer never invents or moves a secret.
 
 from __future__ import annotations
 
-import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import yaml
 
-from fixer.database import dburl
-from fixer.database.dbusage import ENVIRONMENT, UrlUse
+from fixer.database import dburl, networks
+from fixer.database.dbusage import ENVIRONMENT, UrlUse, in_overlay
 from fixer.depends import HEALTHY, set_conditions
 from fixer.edits import TextEdit
 from fixer.services import Stack
@@ -26,7 +26,6 @@ from fixer.sources.compose_edit import (
     value_is_alias,
 )
 from fixer.sources.compose_style import Flow, Map, Seq, Style, is_flow
-from fixer.stacks import OVERRIDES, is_overlay
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,8 @@ def data_path(image: str) -> str:
     return "/var/lib/postgresql" if int(major.group(1)) >= 18 else "/var/lib/postgresql/data"
 
 
-def fragment(creds: Credentials, image: str, volume: str, style: Style) -> Map:
+def fragment(creds: Credentials, image: str, volume: str, style: Style,
+             networks: compose_style.Fragment | None = None) -> Map:
     env = [("POSTGRES_USER", creds.user)]
     if creds.password is None:
         env.append(("POSTGRES_HOST_AUTH_METHOD", "trust"))
@@ -115,6 +115,8 @@ def fragment(creds: Credentials, image: str, volume: str, style: Style) -> Map:
                              ("start_period", "10s")))),
         ("volumes", Seq((f"{volume}:{data_path(image)}",))),
     ]
+    if networks is not None:
+        pairs.append(("networks", networks))
     return Map(tuple(pairs))
 
 
@@ -122,7 +124,8 @@ def volume_name(doc: ComposeDoc, host: str) -> str:
     volumes = get(Value(doc.root), "volumes")
     taken = {str(k.value) for k, _v in volumes.node.value} \
         if volumes is not None and isinstance(volumes.node, yaml.MappingNode) else set()
-    sep = "-" if any("-" in t for t in taken) and not any("_" in t for t in taken) else "_"
+    names = taken or {host}  # the file's volume names, else the host's own: `orders-db-data`
+    sep = "-" if any("-" in t for t in names) and not any("_" in t for t in names) else "_"
     for candidate in (f"{host}{sep}data", f"{host}{sep}pgdata"):
         if candidate not in taken:
             return candidate
@@ -132,48 +135,50 @@ def volume_name(doc: ComposeDoc, host: str) -> str:
     return f"{host}{sep}data{sep}{number}"
 
 
-def _depends_site(use: UrlUse) -> tuple[ComposeDoc, Value]:
+def _depends_site(stack: Stack, use: UrlUse) -> tuple[ComposeDoc, Value]:
     """The file that gets the service's `depends_on`: the compose file holding its URL (an
-    override that adds the URL adds the dependency too), else its first definition."""
-    for doc, value in use.service.definitions:
+    override that adds the URL adds the dependency too), else its first definition. Never an
+    overlay: the database goes in the base stack, which must be valid on its own."""
+    base = [(d, v) for d, v in use.service.definitions if not in_overlay(stack, d.path)]
+    for doc, value in base:
         if use.origin == ENVIRONMENT and doc.path == use.path:
             return doc, value
-    return use.service.definitions[0]
+    return (base or use.service.definitions)[0]
 
 
-def build_edits(stack: Stack, host: str, uses: list[UrlUse], image: str) -> list[TextEdit]:
+def build_edits(stack: Stack, host: str, uses: list[UrlUse], image: str,
+                overridden: Sequence[UrlUse] = ()) -> list[TextEdit]:
     """The service, its volume and every user's `depends_on`; Unfixable with the reason.
+    `overridden`: the base stack's URLs that overlays override; they must agree too.
 
     The service goes in the earliest file (in load order) that needs it, so a
-    base file that uses the URL stays valid when loaded without its override."""
-    creds = credentials(stack, uses)
+    base file that uses the URL stays valid when loaded without its override; it
+    joins every network of the services that reach it."""
+    creds = credentials(stack, [*uses, *overridden])
     sites: dict[str, tuple[ComposeDoc, Value]] = {}
     for use in uses:
-        sites.setdefault(use.service.name, _depends_site(use))
+        sites.setdefault(use.service.name, _depends_site(stack, use))
     edits: list[TextEdit] = []
     for site_doc, definition in sites.values():
         edits += set_conditions(site_doc, definition, {host: HEALTHY}, compose_style.detect(site_doc))
     order = [d.path for d in stack.docs]
     doc = min((d for d, _v in sites.values()), key=lambda d: order.index(d.path))
-    if _overlay_only(doc, stack):
-        doc = stack.docs[0]  # a service with an image would make the overlay a stack of its own
+    members = networks.users(stack, host, list({u.service.name: u.service for u in uses}.values()))
+    joined = networks.joined(stack, doc, members)
     services = get(Value(doc.root), "services")
     services_key = key_node(Value(doc.root), "services")
     if services is None or services_key is None or value_is_alias(doc.file.text, services_key):
         raise Unfixable(f"{doc.path} has no services mapping to add the database to")
     style = compose_style.detect(doc)
     volume = volume_name(doc, host)
-    new_service = add_entry(doc, services.node, host, fragment(creds, image, volume, style), style,
+    wanted = fragment(creds, image, volume, style,
+                      networks.fragment(joined, members) if joined else None)
+    new_service = add_entry(doc, services.node, host, wanted, style,
                             blank_before=style.blank_between and not is_flow(services.node))
     edits.append(new_service)
     edits.append(_volume_edit(doc, volume, style, None if is_flow(services.node)
                               else new_service.start))
     return merge_inserts(edits)
-
-
-def _overlay_only(doc: ComposeDoc, stack: Stack) -> bool:
-    name = posixpath.basename(doc.path)
-    return doc is not stack.docs[0] and name not in OVERRIDES.values() and is_overlay(doc)
 
 
 def _volume_edit(doc: ComposeDoc, volume: str, style: Style, point: int | None) -> TextEdit:

@@ -1,18 +1,22 @@
 """Pointing a compose `build:` at another Dockerfile, as a text splice in the file's style:
 the `dockerfile:` scalar rewritten, added to a `build:` mapping, or a `build: ./dir`
-string turned into `context:` plus `dockerfile:`.
+string turned into `context:` plus `dockerfile:`. And the build args compose passes.
 """
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from fixer.edits import TextEdit
+from fixer.envfile import interpolate
 from fixer.health.rewrite import yaml_scalar
 from fixer.services import Build, Service
-from fixer.sources.compose import ComposeDoc, Value, get, key_node, scalar
+from fixer.sources.compose import ComposeDoc, Value, get, key_node, mapping_or_list, scalar
 
 Result = tuple[list[TextEdit], str | None]
+_REFERENCE = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
 
 
 def reference_edit(service: Service, build: Build, relative: str) -> Result:
@@ -27,6 +31,20 @@ def reference_edit(service: Service, build: Build, relative: str) -> Result:
     if isinstance(build.node.node, yaml.ScalarNode):
         return _long_form(build.doc, parent, build.node, relative)
     return _add_key(build.doc, build.node, relative)
+
+
+def build_args(service: Service) -> dict[str, str | None]:
+    """`build.args` as compose passes them; None for a value fixer cannot know (taken from
+    the shell's environment, or interpolating a variable no `.env` defines)."""
+    found = service.get("build")
+    args = get(found[1], "args") if found is not None else None
+    out: dict[str, str | None] = {}
+    for name, raw, _node in mapping_or_list(args):
+        needed = [m.group(1) or m.group(3) for m in _REFERENCE.finditer(raw or "")
+                  if "-" not in (m.group(2) or "")]   # `${X:-d}` has a value anyway
+        known = raw is not None and all(n in service.stack.dotenv for n in needed)
+        out[name] = interpolate(raw, service.stack.dotenv) if known and raw is not None else None
+    return out
 
 
 def _rewrite_scalar(doc: ComposeDoc, node: Value, relative: str) -> Result:

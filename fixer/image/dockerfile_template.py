@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from fixer.image.images import base_image, classify
+from fixer.image.images import PYTHON_SLIM, base_image, classify
 from fixer.tree import Tree
 from fixer.workspace import Workspace
 
@@ -47,12 +47,13 @@ def find_app(tree: Tree, context: str) -> AppTarget | None:
 
 
 def fleet_base(ws: Workspace) -> str:
-    """The python slim base most of the repository's app services use (fleet consistency)."""
+    """The Debian-based python image (slim or full) most of the repository's built
+    services use, for fleet consistency."""
     bases: Counter[str] = Counter()
     for service in ws.apps():
         assert service.app is not None
         image = base_image(service.app.dockerfile, service.app.stage)
-        if image.startswith("python:") and classify(image).name == "debian" and "$" not in image:
+        if image.startswith("python:") and classify(image).manager == "apt" and "$" not in image:
             bases[image] += 1
     return bases.most_common(1)[0][0] if bases else DEFAULT_BASE
 

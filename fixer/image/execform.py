@@ -23,7 +23,7 @@ POSIX_SHELLS = re.compile(r"^(/usr)?(/bin/)?(sh|bash|ash|dash|zsh|ksh)$")
 # Characters the shell gives a meaning: expansion, operators, redirects, globs, comments.
 _FEATURES = re.compile(r"[$`|&;<>()*?\[\]{}~!\n]")
 _NOT_EXECABLE = {"cd", "export", "set", "source", ".", "if", "for", "while", "until", "case",
-                 "{", "!", "trap", "ulimit", "umask", "unset", "eval", "exec", "test", "["}
+                 "{", "!", "trap", "ulimit", "umask", "unset", "eval", "test", "[", "wait"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ def convert(dockerfile: Dockerfile, instruction: Instruction,
     tokens = [t for t in instruction_tokens(text, instruction, escape) if not t.operator]
     lines = physical_lines(text, instruction, escape)
     if shell_features(command):
-        script = _with_exec(_tidy(text, lines, instruction, command))
+        script = _tidy(text, lines, instruction, command)
+        script = exec_last(script) or script
         array = _json([*shell, script])
         return Conversion(_single_line(dockerfile, instruction, lines, tokens, array), True)
     words = [t.value for t in tokenize(command) if not t.operator]   # as sh unquotes them
@@ -80,6 +81,9 @@ def convert(dockerfile: Dockerfile, instruction: Instruction,
         words, kept = words[1:], tokens[1:]
     if not words:
         return None
+    inner = wrapped_script(command)
+    if inner is not None:   # `sh -c "a & b"`: the inner shell must exec the server too
+        words = [*words[:-1], exec_last(inner) or inner]
     same_line = not kept or line_start(text, kept[0].start) == line_start(text, tokens[0].start)
     if [t.value for t in kept] == words and _one_line_each(text, kept) and same_line:
         edits = _layout(dockerfile, kept)
@@ -147,13 +151,28 @@ def _tidy(text: str, lines: list[Line], instruction: Instruction, joined: str) -
     return " ".join(p.strip() for p in pieces if p.strip())
 
 
-def _with_exec(script: str) -> str:
-    """`exec` before the last command of a plain `&&`/`;` chain; a pipeline, `||`, `&`
-    or a subshell keeps its shell (exec there would change what runs)."""
+def wrapped_script(command: str) -> str | None:
+    """The script of a shell-form command that is itself a shell wrapper, plain words
+    such as `sh -c "celery … & uvicorn …"`; None for any other command."""
+    if shell_features(command):
+        return None
+    words = [t.value for t in tokenize(command) if not t.operator]
+    if words and words[0] == "exec":
+        words = words[1:]
+    if len(words) == 3 and POSIX_SHELLS.match(words[0]) and re.fullmatch(r"-[a-z]*c", words[1]):
+        return words[2]
+    return None
+
+
+def exec_last(script: str) -> str | None:
+    """The script with `exec` before its last command, when a plain `&&`/`;`/`&` chain
+    ends in one: the server replaces the shell and receives SIGTERM (`celery … & exec
+    uvicorn …`). None when no `exec` can do that: a pipeline, `||` or a subshell keeps
+    the shell as PID 1, and a builtin (`wait`, `cd`) cannot be exec'd."""
     tokens = tokenize(script)
     operators = {t.raw for t in tokens if t.operator}
-    if not operators <= {"&&", ";", "\n"}:
-        return script
+    if not operators <= {"&&", ";", "&", "\n"}:
+        return None
     last_start = 0
     for index, token in enumerate(tokens):
         if token.operator:
@@ -161,7 +180,9 @@ def _with_exec(script: str) -> str:
     words = [t for t in tokens[last_start:] if not t.operator]
     while words and re.match(r"^[A-Za-z_]\w*=", words[0].raw):
         words = words[1:]   # `VAR=x exec prog` exports VAR to prog
-    if not words or words[0].value in _NOT_EXECABLE:
+    if words and words[0].value == "exec":
         return script
+    if not words or words[0].value in _NOT_EXECABLE:
+        return None
     at = words[0].start
     return script[:at] + "exec " + script[at:]

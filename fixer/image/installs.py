@@ -39,6 +39,7 @@ class PackageInstall:
     manager: str                  # "apt", "apk", "yum"
     instruction: Instruction
     packages: tuple[Token, ...]   # the package words, where they are written
+    group: str | None = None      # apk `--virtual NAME`: a group `apk del NAME` removes
 
     def names(self) -> list[str]:
         return [package_name(w.value) for w in self.packages]
@@ -56,17 +57,35 @@ def package_name(word: str) -> str:
 
 def installs(dockerfile: Dockerfile, stage: Stage) -> list[PackageInstall]:
     """Every package install command in the stage's shell-form RUN instructions."""
+    found: list[PackageInstall] = []
+    for instruction, words in _run_commands(dockerfile, stage):
+        install = _install(instruction, words)
+        if install is not None:
+            found.append(install)
+    return found
+
+
+def removed_groups(dockerfile: Dockerfile, stage: Stage) -> set[str]:
+    """The names `apk del` removes in the stage: a `--virtual` group named there is gone
+    from the image, with every package it installed."""
+    removed: set[str] = set()
+    for _instruction, words in _run_commands(dockerfile, stage):
+        if len(words) > 2 and posixpath.basename(words[0].value) == "apk" \
+                and words[1].value == "del":
+            removed.update(w.value for w in words[2:] if not w.value.startswith("-"))
+    return removed
+
+
+def _run_commands(dockerfile: Dockerfile, stage: Stage) -> list[tuple[Instruction, list[Token]]]:
+    """The simple commands of the stage's shell-form RUNs, `sudo`/`env`/`VAR=` prefixes off."""
     text = dockerfile.file.text
     escape = escape_char(text)
-    found: list[PackageInstall] = []
+    out: list[tuple[Instruction, list[Token]]] = []
     for instruction in stage.find("RUN"):
-        if instruction.json:
-            continue
-        for words in commands(instruction_tokens(text, instruction, escape)):
-            install = _install(instruction, _strip_prefix(words))
-            if install is not None:
-                found.append(install)
-    return found
+        if not instruction.json:
+            for words in commands(instruction_tokens(text, instruction, escape)):
+                out.append((instruction, _strip_prefix(words)))
+    return out
 
 
 def _strip_prefix(words: list[Token]) -> list[Token]:
@@ -88,7 +107,19 @@ def _install(instruction: Instruction, words: list[Token]) -> PackageInstall | N
     rest = _operands(words[1:], options)
     if not rest or rest[0].value != verb:
         return None
-    return PackageInstall(manager, instruction, tuple(_operands(rest[1:], options)))
+    return PackageInstall(manager, instruction, tuple(_operands(rest[1:], options)),
+                          _option_value(words, ("--virtual", "-t")) if manager == "apk" else None)
+
+
+def _option_value(words: list[Token], names: tuple[str, ...]) -> str | None:
+    for word, following in zip(words, words[1:]):
+        if word.value in names:
+            return following.value
+    for word in words:
+        name, sep, value = word.value.partition("=")
+        if sep and name in names:
+            return value
+    return None
 
 
 def _operands(words: list[Token], options: set[str]) -> list[Token]:

@@ -1,6 +1,8 @@
 """Edits that make a Dockerfile stage install a tool (curl, wget): into the stage's own
-`apt-get install` / `apk add` when it has one, else as a new layer before the stage
-switches to a non-root USER (else before its CMD/ENTRYPOINT/HEALTHCHECK).
+`apt-get install` / `apk add` when it has one, else as one new layer where the build
+cache keeps it: right after the stage's FROM and the ARG/ENV/WORKDIR/`USER root` lines
+that follow it, so before its first COPY/ADD (a source change does not re-run
+`apt-get update`) and before any switch to a non-root USER (which could not install).
 
 A new layer is not version-pinned (a pinned Debian version breaks the build when the
 slim base moves on), so it carries hadolint's ignore pragma for the pin rule: the fixed
@@ -9,21 +11,35 @@ Dockerfile has no hadolint finding its original lacked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fixer.edits import TextEdit
-from fixer.image.images import stage_installs
+from fixer.image.images import chain, stage_installs
 from fixer.image.installs import UNPINNED_CODE, PackageInstall, add_package, new_layer, pragma_edit
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.dockertext import commands, escape_char, instruction_tokens, line_start
 
 _ROOT_USERS = ("root", "0", "root:root", "0:0")
+# What may stay between FROM and the new layer: it sets up, and never invalidates the cache.
+_SETUP = ("ARG", "ENV", "WORKDIR")
 
 
-def install_edits(dockerfile: Dockerfile, stage: Stage, manager: str,
-                  tools: list[str]) -> list[TextEdit]:
-    existing = stage_installs(dockerfile, stage, manager)
-    if existing:
-        return _extend(dockerfile, existing[0], manager, tools)
-    return _new_layer(dockerfile, stage, manager, tools)
+@dataclass(frozen=True)
+class Plan:
+    edits: list[TextEdit]
+    reason: str | None = None     # why no edit can install it (then `edits` is empty)
+
+
+def install_plan(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[str]) -> Plan:
+    existing = [i for i in stage_installs(dockerfile, stage, manager) if i.group is None]
+    if existing:   # an apk `--virtual` group is deleted again: never extend one
+        return Plan(_extend(dockerfile, existing[0], manager, tools))
+    at, following = _insertion_point(dockerfile, stage)
+    user = _user_at(dockerfile, stage, at)
+    if user is not None:
+        return Plan([], f"the stage runs as USER {user} (from an earlier stage), which cannot "
+                        "install packages")
+    return Plan(_new_layer(dockerfile, manager, tools, at, following))
 
 
 def _extend(dockerfile: Dockerfile, install: PackageInstall, manager: str,
@@ -50,40 +66,57 @@ def _merge(edits: list[TextEdit], more: list[TextEdit]) -> list[TextEdit]:
     return out
 
 
-def _new_layer(dockerfile: Dockerfile, stage: Stage, manager: str,
-               tools: list[str]) -> list[TextEdit]:
+def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
+               following: Instruction | None) -> list[TextEdit]:
     text = dockerfile.file.text
     newline = dockerfile.file.newline
-    at, previous = _insertion_point(dockerfile, stage)
-    ignored = [UNPINNED_CODE[manager]]
-    if manager == "apk" and previous is not None and _single_command_run(dockerfile, previous):
-        ignored.append("DL3059")  # two one-command RUNs in a row: hadolint asks to merge them
-    block = f"# hadolint ignore={','.join(ignored)}{newline}{new_layer(manager, tools)}"
+    block = f"# hadolint ignore={UNPINNED_CODE[manager]}{newline}{new_layer(manager, tools)}"
     if at == len(text) and not text.endswith("\n"):
         return [TextEdit(dockerfile.path, at, at, newline + block)]
     blank_above = at >= 2 and not text[line_start(text, at - 1):at].strip()
-    return [TextEdit(dockerfile.path, at, at, block + newline + (newline if blank_above else ""))]
+    edits = [TextEdit(dockerfile.path, at, at, block + newline + (newline if blank_above else ""))]
+    if manager == "apk" and following is not None and _single_command_run(dockerfile, following):
+        # two one-command RUNs in a row: hadolint asks, on the second, to merge them
+        pragma = pragma_edit(dockerfile, following, "DL3059")
+        edits = _merge(edits, [pragma] if pragma is not None else [])
+    return edits
 
 
 def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruction | None]:
-    """Where the new layer goes, and the instruction just before that place."""
-    users = [i for i in stage.find("USER") if i.value and i.value[0] not in _ROOT_USERS]
-    runs = [i for i in stage.instructions if i.cmd in ("CMD", "ENTRYPOINT", "HEALTHCHECK")]
-    anchors = users[:1] or runs
+    """Where the new layer goes, and the instruction that will follow it."""
     text = dockerfile.file.text
-    if not anchors:
-        last = stage.instructions[-1]
-        end = text.find("\n", last.end)
-        return (len(text) if end < 0 else end + 1), last
-    anchor = min(anchors, key=lambda i: i.start)
+    instructions = stage.instructions
+    index = 1
+    while index < len(instructions) and _is_setup(instructions[index]):
+        index += 1
+    if index == len(instructions):
+        end = text.find("\n", instructions[-1].end)
+        return (len(text) if end < 0 else end + 1), None
+    anchor = instructions[index]
     at = line_start(text, anchor.start)
     while at > 0:  # keep the comments written above the anchor with it
         above = line_start(text, at - 1)
         if not text[above:at].lstrip().startswith("#"):
             break
         at = above
-    index = stage.instructions.index(anchor)
-    return at, stage.instructions[index - 1] if index > 0 else None
+    return at, anchor
+
+
+def _is_setup(instruction: Instruction) -> bool:
+    if instruction.cmd == "USER":
+        return bool(instruction.value) and instruction.value[0] in _ROOT_USERS
+    return instruction.cmd in _SETUP
+
+
+def _user_at(dockerfile: Dockerfile, stage: Stage, at: int) -> str | None:
+    """The non-root user the stage runs as at `at`, inherited from a stage it is built
+    FROM; None for root."""
+    for link in chain(dockerfile, stage):
+        users = [i for i in link.find("USER") if link is not stage or i.start < at]
+        if users:
+            user = users[-1].value[0] if users[-1].value else "root"
+            return None if user in _ROOT_USERS else user
+    return None
 
 
 def _single_command_run(dockerfile: Dockerfile, instruction: Instruction) -> bool:

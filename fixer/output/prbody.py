@@ -57,8 +57,11 @@ def _section(number: int, item: MadeCommit) -> list[str]:
 def render(made: list[MadeCommit], branch: str) -> str:
     plural = "es" if len(made) != 1 else ""
     lines = [f"## fixer: {len(made)} automatic fix{plural}", "",
-             f"Branch `{branch}` has one commit per fix, in this order; each can be reverted "
-             "on its own.", "", *_summary(made)]
+             f"Branch `{branch}` has one commit per fix, in this order. fixer verified each "
+             "on the tree it makes: its finding is gone, no new finding appears, and no "
+             "healthcheck gate, port reference, network or import that fixer could read and "
+             "that worked before is broken by it. A later commit may build on an earlier one: "
+             "revert from the end.", "", *_summary(made)]
     for number, item in enumerate(made, 1):
         lines += _section(number, item)
     return "\n".join(lines) + "\n"

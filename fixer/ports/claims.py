@@ -1,19 +1,26 @@
 """Container ports a stack claims for a service (RULES.md, "Container ports in compose"):
 `ports` targets (short and long syntax), `expose`, healthcheck URLs on the local host,
-and `http://<service>:N` URLs in other services' environment.
+traefik `loadbalancer.server.port` labels, and `scheme://<service>:N` URLs in other
+services' compose values. `fixer.ports.references` adds what lies outside compose (`.env`
+files, `env_file`s, proxy configuration) and caches the whole index per workspace.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
 
 from fixer.envfile import interpolate
 from fixer.ports.portsites import Site
-from fixer.services import Service, Stack
-from fixer.sources.compose import ComposeDoc, Value, elements, get, mapping_or_list, scalar
+from fixer.ports.shortsyntax import body, parse_short
+from fixer.ports.urls import find_urls
+from fixer.services import Service
+from fixer.sources.compose import (
+    ComposeDoc, Value, elements, get, items, mapping_or_list, scalar,
+)
 
 LOCAL_URL = re.compile(
     r"(?<![\w.-])(?:https?://)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(?P<port>\d+))?"
@@ -24,7 +31,7 @@ _INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 @dataclass(frozen=True)
 class ContainerPort:
     port: int | None        # the literal target as written; None: interpolated or not a number
-    kind: str               # "ports", "expose", "healthcheck", "peer"
+    kind: str               # "ports", "expose", "healthcheck", "traefik", "peer", "proxy"
     path: str
     line: int
     site: Site | None       # where the target digits are written
@@ -34,6 +41,7 @@ class ContainerPort:
     column: int = 1
     resolved: int | None = None  # an interpolated target's value with the stack's .env
     interpolated: bool = False   # written inside a `${VAR:-...}` default: read, never edited
+    http: bool = True            # False: a `grpc://`-like URL or a TCP route, another listener
 
     @property
     def effective(self) -> int | None:
@@ -41,49 +49,19 @@ class ContainerPort:
         return self.port if self.port is not None else self.resolved
 
 
-@dataclass(frozen=True)
-class ShortPort:
-    """`[host_ip:][published:]target[/protocol]`, each part as written."""
-
-    host_ip: str | None
-    published: str | None
-    target: str
-    protocol: str
-
-
-def parse_short(raw: str) -> ShortPort:
-    """Split the short `ports` syntax; `${...}` and `[ipv6]` may hold colons."""
-    body = _body(raw)
-    protocol = raw[len(body) + 1:].lower() or "tcp"
-    parts = _split_colons(body)
-    target = parts[-1]
-    published = parts[-2] if len(parts) >= 2 else None
-    host_ip = ":".join(parts[:-2]) if len(parts) >= 3 else None
-    return ShortPort(host_ip, published, target, protocol)
-
-
-def _body(raw: str) -> str:
-    """The mapping without its `/protocol` suffix."""
-    head, slash, tail = raw.rpartition("/")
-    return head if slash and tail.lower() in ("tcp", "udp", "sctp") else raw
-
-
-def _split_colons(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for char in text:
-        depth += char in "{["
-        depth -= char in "}]"
-        if char == ":" and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    parts.append(current)
-    return parts
-
-
 def container_ports(service: Service) -> list[ContainerPort]:
-    """Every container port compose claims for the service; port ranges are not judged."""
+    """Every container port the service's compose stack claims for it, read from compose
+    alone and uncached: for callers without a workspace (rules use
+    `references.service_claims`, which also reads `.env` files and proxy configuration)."""
+    names = service.names()
+    peers = [port for other in service.stack.services.values() if other is not service
+             for host, port in compose_urls(other) if host in names]
+    return own_ports(service) + sorted(peers, key=_order)
+
+
+def own_ports(service: Service) -> list[ContainerPort]:
+    """What the service's own definition claims: `ports` targets, `expose`, its healthcheck
+    and traefik labels; port ranges are not judged."""
     found: list[ContainerPort] = []
     dotenv = service.stack.dotenv
     for doc, value in service.all("ports"):
@@ -91,8 +69,12 @@ def container_ports(service: Service) -> list[ContainerPort]:
     for doc, value in service.all("expose"):
         found.extend(_target(doc, item, "expose", dotenv) for item in elements(value))
     found.extend(healthcheck_ports(service))
-    found.extend(peer_ports(service))
+    found.extend(traefik_ports(service))
     return [p for p in found if not _is_range(p)]
+
+
+def _order(port: ContainerPort) -> tuple[str, int]:
+    return port.path, port.site.start if port.site else 0
 
 
 def _is_range(port: ContainerPort) -> bool:
@@ -120,7 +102,7 @@ def _port_entry(doc: ComposeDoc, item: Value, dotenv: dict[str, str]) -> Contain
         resolved = int(value) if value.isdigit() else None
         return ContainerPort(None, "ports", doc.path, doc.line(item.node), None, item.aliased,
                              raw, udp, doc.column(item.node), resolved)
-    site = _site(doc, item.node, raw, len(_body(raw)) - len(short.target), short.target)
+    site = _site(doc, item.node, raw, len(body(raw)) - len(short.target), short.target)
     return _claim(doc, item.node, int(short.target), "ports", site, item.aliased, raw, udp)
 
 
@@ -167,30 +149,35 @@ def healthcheck_ports(service: Service) -> list[ContainerPort]:
         if test is None:
             continue  # an overlay that sets only `interval`: the base's test applies
         nodes = elements(test) or [test]
-        return [p for node in nodes for p in _urls(doc, node, LOCAL_URL, "healthcheck")]
+        return [p for node in nodes for p in _local_urls(doc, node)]
     return []
 
 
-def _urls(doc: ComposeDoc, item: Value, pattern: re.Pattern[str], kind: str) -> list[ContainerPort]:
-    """The port of each URL the pattern finds (its group `port`)."""
+def _local_urls(doc: ComposeDoc, item: Value) -> list[ContainerPort]:
+    """The port of each local URL (the container itself) in a healthcheck scalar."""
     if not isinstance(item.node, yaml.ScalarNode):
         return []
     text = doc.source(item.node)
     locked = [m.span() for m in _INTERPOLATION.finditer(text)]
     out = []
-    for match in pattern.finditer(text):
+    for match in LOCAL_URL.finditer(text):
         digits = match.group("port")
-        if digits is None:
-            continue
-        relative = match.start("port")
-        start = item.node.start_mark.index + relative
-        line, column = _position(item.node, text, relative)
-        # a URL inside `${VAR:-...}` is read, never edited
-        inside = any(a <= relative < b for a, b in locked)
-        out.append(ContainerPort(int(digits), kind, doc.path, line,
-                                 Site(doc.path, start, start + len(digits)), item.aliased,
-                                 match.group(0), column=column, interpolated=inside))
+        if digits is not None:
+            # a URL inside `${VAR:-...}` is read, never edited
+            inside = any(a <= match.start("port") < b for a, b in locked)
+            out.append(_at(doc, item, match.start("port"), digits, "healthcheck",
+                           match.group(0), inside, True))
     return out
+
+
+def _at(doc: ComposeDoc, item: Value, relative: int, digits: str, kind: str, raw: str,
+        interpolated: bool, http: bool) -> ContainerPort:
+    """A claim whose digits start `relative` characters into the scalar's source."""
+    start = item.node.start_mark.index + relative
+    line, column = _position(item.node, doc.source(item.node), relative)
+    return ContainerPort(int(digits), kind, doc.path, line,
+                         Site(doc.path, start, start + len(digits)), item.aliased, raw,
+                         column=column, interpolated=interpolated, http=http)
 
 
 def _position(node: yaml.Node, text: str, relative: int) -> tuple[int, int]:
@@ -203,34 +190,65 @@ def _position(node: yaml.Node, text: str, relative: int) -> tuple[int, int]:
     return int(node.start_mark.line) + 1 + newlines, relative - before.rfind("\n")
 
 
-_PEER_URL = re.compile(
-    r"\b(?:https?|wss?|grpc)://(?P<host>[\w.-]+)(?::(?P<port>\d+))?(?=[/\s'\"?#}]|$)")
-_PEERS: dict[int, tuple[Stack, dict[str, list[tuple[Service, ContainerPort]]]]] = {}
+def compose_urls(service: Service) -> list[tuple[str, ContainerPort]]:
+    """(host, claim) for each `scheme://host:N` in any compose value of the service
+    (environment, command, labels, healthcheck, build args...): what it calls."""
+    out: list[tuple[str, ContainerPort]] = []
+    for doc, value in service.definitions:
+        for item in _scalars(value):
+            for url in find_urls(doc.source(item.node)):
+                out.append((url.host, _at(doc, item, url.start, str(url.port), "peer",
+                                          url.text, url.interpolated, url.http)))
+    return out
 
 
-def peer_ports(service: Service) -> list[ContainerPort]:
-    """`http://<name>:N` in the environment of the stack's other services."""
-    index = _peer_index(service.stack)
-    found = [port for name in service.names() for owner, port in index.get(name, [])
-             if owner is not service]
-    return sorted(found, key=lambda p: (p.path, p.site.start if p.site else 0))
+def _scalars(value: Value) -> Iterator[Value]:
+    """Every scalar under a node, merge keys expanded (an anchor's values are the service's)."""
+    node = value.node
+    if isinstance(node, yaml.ScalarNode):
+        yield value
+    elif isinstance(node, yaml.SequenceNode):
+        for item in elements(value):
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for _key, item in items(value):
+            yield from _scalars(item)
 
 
-def _peer_index(stack: Stack) -> dict[str, list[tuple[Service, ContainerPort]]]:
-    """host -> the URL ports naming it, over every service's environment: built once per
-    stack, so a thousand services cost one pass, not a million."""
-    cached = _PEERS.get(id(stack))
-    if cached is not None and cached[0] is stack:
-        return cached[1]
-    index: dict[str, list[tuple[Service, ContainerPort]]] = {}
-    for owner in stack.services.values():
-        for doc, value in owner.all("environment"):
-            for _key, _val, node in mapping_or_list(value):
-                for port in _urls(doc, node, _PEER_URL, "peer"):
-                    host = _PEER_URL.match(port.raw)
-                    if host is not None:
-                        index.setdefault(host.group("host"), []).append((owner, port))
-    if len(_PEERS) > 64:  # the fix loop builds a new stack after every fix
-        _PEERS.clear()
-    _PEERS[id(stack)] = (stack, index)
-    return index
+_TRAEFIK = re.compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\.[^.=\s]+"
+                      r"\.loadbalancer\.server\.port")
+
+
+def traefik_ports(service: Service) -> list[ContainerPort]:
+    """`traefik.<proto>.services.X.loadbalancer.server.port` labels: where traefik sends the
+    service's traffic (label keys in a mapping, or `key=value` items of a list)."""
+    out: list[ContainerPort] = []
+    for doc, value in service.all("labels"):
+        for key, val, item in mapping_or_list(value):
+            match = _TRAEFIK.fullmatch(key)
+            if match is None or val is None:
+                continue
+            proto = match.group("proto")
+            claim = _label_port(doc, item, val.strip(), service.stack.dotenv)
+            if claim is not None:
+                out.append(ContainerPort(claim.port, "traefik", claim.path, claim.line,
+                                         claim.site, claim.aliased, f"{key}={val}",
+                                         proto == "udp", claim.column, claim.resolved,
+                                         http=proto == "http"))
+    return out
+
+
+def _label_port(doc: ComposeDoc, item: Value, val: str,
+                dotenv: dict[str, str]) -> ContainerPort | None:
+    if not val.isdigit():
+        resolved = interpolate(val, dotenv) if "$" in val else ""
+        if not resolved.isdigit():
+            return None
+        return ContainerPort(None, "traefik", doc.path, doc.line(item.node), None,
+                             item.aliased, val, column=doc.column(item.node),
+                             resolved=int(resolved))
+    raw = scalar(item) or ""
+    # a list item `key=8000` holds the key too; a mapping value is the number alone
+    at = raw.rfind(val) if raw != val else 0
+    site = _site(doc, item.node, raw, at, val)
+    return _claim(doc, item.node, int(val), "traefik", site, item.aliased, val, False)

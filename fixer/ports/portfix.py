@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 from fixer.edits import Edit, TextEdit
-from fixer.ports.claims import LOCAL_URL, container_ports
+from fixer.ports.claims import LOCAL_URL
 from fixer.ports.listen import resolve as resolve_listen
 from fixer.ports.portsites import Site, number_sites
+from fixer.ports.references import service_claims
 from fixer.services import Service
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -29,7 +30,7 @@ def app_side_edits(ws: Workspace, service: Service, target: int,
     assert app is not None
     listen = app.listen
     from_compose = listen.region is not None and listen.region.kind == "command"
-    shared = None if from_compose else _sharing(builders or list(ws.apps()), service, target)
+    shared = None if from_compose else _sharing(ws, builders or list(ws.apps()), service, target)
     if shared:
         return [], f"{app.dockerfile.path} is also built by {shared}, which expects another port"
     sites = list(listen.sites)
@@ -84,7 +85,7 @@ def compose_env_site(service: Service, variable: str,
     return None, f"{variable} is set in an env_file or .env, not in compose `environment`"
 
 
-def _sharing(apps: list[Service], service: Service, target: int) -> str | None:
+def _sharing(ws: Workspace, apps: list[Service], service: Service, target: int) -> str | None:
     """Another app service built from the same Dockerfile stage that expects another port."""
     app = service.app
     assert app is not None
@@ -96,8 +97,8 @@ def _sharing(apps: list[Service], service: Service, target: int) -> str | None:
         region = other.app.listen.region
         if region is not None and region.kind == "command":
             continue  # it starts its own command: the Dockerfile's CMD is not its port
-        ports = {p.effective for p in container_ports(other)
-                 if p.effective is not None and not p.udp}
+        ports = {p.effective for p in service_claims(ws, other)
+                 if p.effective is not None and not p.udp and p.http}
         if ports and target not in ports:
             return other.name
     return None

@@ -82,18 +82,24 @@ def critical_issues(audit: Audit) -> Iterator[str]:
 def recommendations(audit: Audit) -> Iterator[str]:
     yield "## Recommendations"
     yield ""
-    yield from _fix_list("### Fixed by `fixer fix` (safe)", audit.with_safety(Safety.SAFE))
+    yield from _fix_list("### Fixed by `fixer fix` (safe)", audit.with_safety(Safety.SAFE),
+                         lambda f: _offered(f, audit))
     yield from _fix_list("### Fixed by `fixer fix --unsafe-fixes` (unsafe: review the diff)",
                          audit.with_safety(Safety.UNSAFE))
-    yield from _fix_list("### Needs a Person", audit.with_safety(Safety.DISPLAY), _by_hand)
+    yield from _fix_list("### Needs a Person", audit.with_safety(Safety.DISPLAY),
+                         lambda f: _by_hand(f, audit))
 
 
-def _offered(finding: Finding) -> str:
+def _offered(finding: Finding, audit: Audit | None = None) -> str:
+    later = audit.fixed_later.get(finding.fingerprint) if audit is not None else None
+    if later is not None:
+        return f"{who(finding)}: {inline(later)} (once the fixes it waits on are in)"
     return f"{who(finding)}: {fix_title(finding)}"
 
 
-def _by_hand(finding: Finding) -> str:
-    reason = finding.report.reason
+def _by_hand(finding: Finding, audit: Audit) -> str:
+    failure = audit.failure_of(finding)
+    reason = f"its fix failed verification: {failure}" if failure else finding.report.reason
     why = f" Why no automatic fix: {inline(reason.rstrip('.'))}." if reason else ""
     return f"{who(finding)}: {message(finding)} ({where(finding)}).{why}"
 

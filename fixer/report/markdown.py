@@ -138,11 +138,16 @@ def _details(audit: Audit) -> Iterator[str]:
         else:
             yield "- **Issues**:"
         for finding in service.findings:
-            yield f"  - {finding.code} {where(finding)}: {message(finding)}. {_fix_text(finding)}"
+            yield (f"  - {finding.code} {where(finding)}: {message(finding)}. "
+                   f"{_fix_text(finding, audit)}")
         yield ""
 
 
-def _fix_text(finding: Finding) -> str:
+def _fix_text(finding: Finding, audit: Audit) -> str:
+    later = audit.fixed_later.get(finding.fingerprint)
+    if later is not None:
+        return (f"Fix (safe, once the fixes it waits on are in): {inline(later)}; until then: "
+                f"{inline(finding.report.reason or '')}")
     if finding.fixable:
         return f"Fix ({finding.report.safety.value}): {fix_title(finding)}"
     return f"No automatic fix: {inline(finding.report.reason or 'none offered')}"
@@ -182,7 +187,8 @@ def _verdict(audit: Audit) -> str:
     if audit.errors:
         verdict = "Incomplete: some files could not be read"
     elif share == 1:
-        verdict = "Ready for deployment"
+        # fixer reads configuration; it has not seen the stack run
+        verdict = "No finding in what fixer checks"
     else:
         verdict = "Requires fixes before production deployment"
     return f"{percent(share)}% - {verdict}"

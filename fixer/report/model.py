@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from fixer.errors import InputError
@@ -50,6 +50,10 @@ class Audit:
     scores: tuple[CategoryScore, ...]
     errors: tuple[InputError, ...] = ()
     after: FixSummary | None = None   # set when the report is of the tree after `fixer fix`
+    # display-only findings that `fixer fix` still fixes once the fixes they wait on are in
+    # (a dependency's healthcheck that its own D003/P001 fixes make passable): fingerprint ->
+    # the title of the fix it makes
+    fixed_later: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def overall(self) -> Fraction | None:
@@ -59,7 +63,25 @@ class Audit:
         return group_by_rule(self.findings)
 
     def with_safety(self, safety: Safety) -> list[Finding]:
-        return [f for f in self.findings if f.report.safety is safety]
+        """Findings by what `fixer fix` does with them: a display-only finding that the fix
+        run fixes after others counts as safe, so the counts match the diff."""
+        return [f for f in self.findings if self.safety_of(f) is safety]
+
+    def safety_of(self, finding: Finding) -> Safety:
+        """What `fixer fix` does with the finding. In a report of the tree after the fix run,
+        a safe finding still there is one whose fix failed verification: a person's job."""
+        if finding.fingerprint in self.fixed_later:
+            return Safety.SAFE
+        if self.after is not None and finding.report.safety is Safety.SAFE:
+            return Safety.DISPLAY
+        return finding.report.safety
+
+    def failure_of(self, finding: Finding) -> str | None:
+        """Why `fixer fix` could not fix the finding, in a report of the tree after it."""
+        if self.after is None:
+            return None
+        return next((f.text for f in self.after.failed
+                     if (f.code, f.service) == (finding.code, finding.report.service)), None)
 
 
 def category_order(finding: Finding) -> tuple[int, str, tuple[str, int, int, str, str]]:
@@ -85,7 +107,8 @@ def audited_names(ws: Workspace, findings: Sequence[Finding]) -> list[str]:
 
 
 def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule],
-                after: FixSummary | None = None) -> Audit:
+                after: FixSummary | None = None,
+                fixed_later: Mapping[str, str] | None = None) -> Audit:
     names = audited_names(ws, findings)
     grouped: dict[str, list[Finding]] = {name: [] for name in names}
     for finding in findings:
@@ -96,4 +119,5 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
-        scores=tuple(category_scores(grouped, rules)), errors=tuple(ws.errors), after=after)
+        scores=tuple(category_scores(grouped, rules)), errors=tuple(ws.errors), after=after,
+        fixed_later=dict(fixed_later or {}))

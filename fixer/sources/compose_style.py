@@ -26,6 +26,7 @@ class Flow:
     """A flow sequence of scalars: `["CMD", "pg_isready"]`."""
 
     items: tuple[str, ...]
+    quote: str | None = None    # the items' quote; None: the file's quote for flow items
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Seq:
     """A block sequence of scalars."""
 
     items: tuple[str, ...]
+    quote: str | None = None    # the items' quote; None: the file's quote for block values
 
 
 @dataclass(frozen=True)
@@ -128,13 +130,23 @@ def _detect(doc: ComposeDoc) -> Style:
     )
 
 
+_ARGV_KEYS = frozenset({"test", "command", "entrypoint"})
+
+
 def _flow_quotes(nodes: list[Node]) -> Counter[str]:
+    """Quotes around the items of flow argv lists (`test`, `command`, `entrypoint`): the lists
+    new text writes. Name lists (`networks: [backend]`, `depends_on: [db]`) are mostly plain
+    even where commands are quoted, so they do not count."""
     quotes: Counter[str] = Counter()
     for node in nodes:
-        if isinstance(node, yaml.SequenceNode) and node.flow_style:
-            for item in node.value:
-                if isinstance(item, yaml.ScalarNode) and item.style in ('"', "'", "", None):
-                    quotes[item.style or ""] += 1
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        for key, value in node.value:
+            if key.value in _ARGV_KEYS and isinstance(value, yaml.SequenceNode) \
+                    and value.flow_style:
+                for item in value.value:
+                    if isinstance(item, yaml.ScalarNode) and item.style in ('"', "'", "", None):
+                        quotes[item.style or ""] += 1
     return quotes
 
 
@@ -234,7 +246,8 @@ def flow(fragment: Fragment, style: Style, quote: str | None = None) -> str:
     if isinstance(fragment, str):
         return scalar(fragment, style.flow_quote if quote is None else quote, flow=True)
     if isinstance(fragment, (Flow, Seq)):
-        return "[" + ", ".join(scalar(i, style.flow_quote, flow=True) for i in fragment.items) + "]"
+        items_quote = style.flow_quote if fragment.quote is None else fragment.quote
+        return "[" + ", ".join(scalar(i, items_quote, flow=True) for i in fragment.items) + "]"
     pairs = fragment.pairs
     return "{" + ", ".join(f"{key(k)}: {flow(v, style, style.value_quote)}" for k, v in pairs) + "}"
 
@@ -253,7 +266,8 @@ def block(pairs: tuple[tuple[str, Fragment], ...], indent: int, style: Style) ->
         elif isinstance(value, Seq):
             lines.append(f"{pad}{key(name)}:")
             dash = " " * (indent + style.seq_offset)
-            lines += [f"{dash}- {scalar(item, style.value_quote)}" for item in value.items]
+            quote = style.value_quote if value.quote is None else value.quote
+            lines += [f"{dash}- {scalar(item, quote)}" for item in value.items]
         else:
             lines.append(f"{pad}{key(name)}:")
             lines += block(value.pairs, indent + style.unit, style)

@@ -1,9 +1,13 @@
 """FastAPI apps and the routes their code shows.
 
-`find_app` follows the module the command names to the `FastAPI()` call that
-creates the app (through `app = create_app()`, factory functions and imports
-of the same import root); `app_routes` collects its routes, through every
-router it includes, with their prefixes joined.
+`find_app` follows the module the command names to the call that creates the
+app: `FastAPI()` or a subclass of it (`class Api(FastAPI)`), through
+`app = create_app()`, factory functions and imports of the same import root.
+`app_routes` collects its routes, through every router it includes, with their
+prefixes joined. A route whose path is not a literal is left out, and the app's
+`unknown` says why routes fixer cannot see may exist. Where the app's class
+redefines how routes are added, or cannot be read, `doubt` says why a route
+added with `@app.get` may fail or be served elsewhere.
 """
 
 from __future__ import annotations
@@ -11,15 +15,21 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from fixer.sources.python import Scope, statements
+from fixer.sources.python import Scope, bound_names, statements
 from fixer.sources.python_modules import (
-    Modules, assigned_value, binding, call_argument, is_call_to, string_value,
+    Modules, assigned_value, call_argument, is_call_to, string_value,
 )
 from fixer.textfile import TextFile
 
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace",
                            "api_route", "route", "websocket"})
 UNKNOWN = "*"  # stands for a path part that is not a literal: `UNKNOWN + "/health"`
+# `@app.get(...)` runs FastAPI's `get`, which calls `self.router.get`; `api_route`,
+# `add_api_route` and `route` are the other ways routes come in. A class that redefines one
+# of them (or sets it on `self`) may take other arguments (`def get(self, **kwargs)` makes
+# `@app.get("/health")` a TypeError at import) or serve the route at another path.
+ROUTE_ADDERS = frozenset({"get", "api_route", "add_api_route", "route", "router",
+                          "__getattribute__"})
 
 
 def join_paths(prefix: str, path: str) -> str:
@@ -45,6 +55,16 @@ class Route:
     path: str              # prefixes joined; starts with UNKNOWN when a part is not literal
     get: bool              # answers GET
     function: ast.FunctionDef | ast.AsyncFunctionDef | None
+    direct: bool = True    # added by a method of the app itself, not of a router it includes
+
+
+@dataclass
+class AppClass:
+    """The class an app is an instance of, as far as fixer reads it and its bases."""
+
+    classes: list[tuple[str, ast.Module, ast.ClassDef]] = field(default_factory=list)
+    fastapi: bool = False        # `FastAPI` is among its bases
+    unread: str | None = None    # which class of the chain fixer cannot read, and how it comes in
 
 
 @dataclass
@@ -53,29 +73,40 @@ class AppRoutes:
     routes: list[Route] = field(default_factory=list)
     unknown: str | None = None                              # why unseen routes may exist
     anchors: list[ast.stmt] = field(default_factory=list)   # creation-scope statements adding routes
+    unfollowed: list[str] = field(default_factory=list)     # included routers not read, as written
+    doubt: str | None = None    # why a route added with `@app.get` may not be served as written
+
+    def note(self, reason: str) -> None:
+        """Routes fixer cannot see may exist: the first reason found is kept."""
+        self.unknown = self.unknown or reason
 
 
 def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0) -> list[AppSite]:
     """The app `attr` of a module (guessed when None): followed through `app = create_app()`,
-    factory functions and imports from modules of the same import root."""
+    factory functions and imports from modules of the same import root. An app built by a
+    class or factory fixer cannot read (`ServiceApp()` from an installed package) is found
+    too; `app_routes` then says what that leaves unknown."""
     loaded = mods.load(path) if depth < 5 else None
     if loaded is None:
         return []
     file, tree = loaded
-    name = attr or _guess_app_name(tree)
-    stmt = binding(tree.body, name) if name else None
+    name = attr or _guess_app_name(mods, path, tree)
+    stmt = name_binding(tree.body, name) if name else None
     if name is None or stmt is None:
         return []
     here = AppSite(path, file, tree, tree, name, _top_of(tree.body, stmt))
     value = assigned_value(stmt)
-    if is_call_to(value, "FastAPI"):
+    if _creates_app(mods, path, tree, value):
         return [here]
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        inner = _inside_factory(here, stmt)
+        inner = _inside_factory(mods, here, stmt)
         return [inner] if inner else []
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
         factory = _function(mods, path, tree, value.func.id, depth)
-        return [factory, here] if factory else []
+        if factory:
+            return [factory, here]
+    if isinstance(value, ast.Call):
+        return [here] if app_class(mods, path, tree, value).unread else []
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         origin = mods.imported(path, stmt, name)
         sites = find_app(mods, origin[0], origin[1], depth + 1) if origin and origin[1] else []
@@ -83,10 +114,125 @@ def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0) -> list
     return []
 
 
-def _guess_app_name(tree: ast.Module) -> str | None:
-    names = [t.id for _top, s in statements(tree.body) if isinstance(s, ast.Assign)
-             and is_call_to(s.value, "FastAPI") for t in s.targets if isinstance(t, ast.Name)]
-    if "app" in names or (not names and binding(tree.body, "app") is not None):
+def name_binding(body: list[ast.stmt], name: str) -> ast.stmt | None:
+    """The last statement of a body that binds `name`. `app.state.db = db` and
+    `app.logger = log` set a part of the object `app` names and bind nothing (the
+    `binding` of python_modules counts them, and then loses the app)."""
+    found = None
+    for _top, stmt in statements(body):
+        if _binds(stmt, name):
+            found = stmt
+    return found
+
+
+def _binds(stmt: ast.stmt, name: str) -> bool:
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return any(_target_binds(target, name) for target in targets)
+    return isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import,
+                             ast.ImportFrom)) and name in bound_names([stmt])
+
+
+def _target_binds(target: ast.expr, name: str) -> bool:
+    """`name = `, `name, other = `, `*name, = `; never `name.attr = ` nor `name[key] = `."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return any(_target_binds(t, name) for t in target.elts)
+    if isinstance(target, ast.Starred):
+        return _target_binds(target.value, name)
+    return isinstance(target, ast.Name) and target.id == name
+
+
+def _creates_app(mods: Modules, path: str, tree: ast.Module, value: ast.expr | None) -> bool:
+    """`FastAPI(...)`, or a call to a class of the import root that subclasses it."""
+    return isinstance(value, ast.Call) and app_class(mods, path, tree, value).fastapi
+
+
+def app_class(mods: Modules, path: str, tree: ast.Module, call: ast.Call) -> AppClass:
+    """The class a call instantiates, read through its bases (`FastAPI()`: FastAPI itself)."""
+    found = AppClass()
+    if is_call_to(call, "FastAPI"):
+        found.fastapi = True
+    elif isinstance(call.func, ast.Name):
+        _read_class(mods, path, tree, call.func.id, found, None, 0)
+    else:
+        found.unread = f"the app is built by `{ast.unparse(call.func)}`"
+    return found
+
+
+def _read_class(mods: Modules, path: str, tree: ast.Module, name: str, found: AppClass,
+                derived: str | None, depth: int) -> None:
+    """Adds the class `name` (a base of `derived`, or the one the app is built by) and its
+    bases, here or imported from the import root, up to a `FastAPI` base: the bases after
+    it come after FastAPI in the method resolution order."""
+    stmt = name_binding(tree.body, name)
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)) and depth <= 5:
+        origin = mods.imported(path, stmt, name)
+        loaded = mods.load(origin[0]) if origin and origin[1] else None
+        if origin and origin[1] and loaded:
+            return _read_class(mods, origin[0], loaded[1], origin[1], found, derived, depth + 1)
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None  # a factory, not a class: the caller follows it
+    if not isinstance(stmt, ast.ClassDef) or depth > 5:
+        shown = f"`{_dotted(stmt, name)}`"
+        found.unread = found.unread or (f"the app's class `{derived}` derives from {shown}"
+                                        if derived else f"the app is built by {shown}")
+        return None
+    found.classes.append((path, tree, stmt))
+    for base in stmt.bases:
+        if isinstance(base, ast.Name) and base.id == "FastAPI" or \
+                isinstance(base, ast.Attribute) and base.attr == "FastAPI":
+            found.fastapi = True
+            return None
+        if isinstance(base, ast.Name) and base.id != "object":
+            _read_class(mods, path, tree, base.id, found, stmt.name, depth + 1)
+        elif not isinstance(base, ast.Name):
+            found.unread = found.unread or f"the app's class `{stmt.name}` derives from " \
+                                           f"`{ast.unparse(base)}`"
+    return None
+
+
+def _dotted(stmt: ast.stmt | None, name: str) -> str:
+    """The name as its import spells where it comes from: `platform_kit.web.ServiceApp`."""
+    if isinstance(stmt, ast.ImportFrom):
+        alias = next((a for a in stmt.names if (a.asname or a.name) == name), None)
+        source = "." * stmt.level + (stmt.module or "")
+        original = alias.name if alias else name
+        return f"{source}.{original}" if stmt.module else source + original
+    return name
+
+
+def _class_doubt(found: AppClass) -> str | None:
+    """Why `@app.get(...)` may not add a route as FastAPI's own `get` does."""
+    for path, _tree, cls in found.classes:
+        redefined = _redefined(cls)
+        if redefined is not None:
+            return f"the app's class `{cls.name}` ({path}:{cls.lineno}) redefines " \
+                   f"`{redefined}`"
+    return f"{found.unread}, which fixer cannot read" if found.unread else None
+
+
+def _redefined(cls: ast.ClassDef) -> str | None:
+    """A route-adding attribute the class defines, or sets on `self` in a method. Other
+    methods, `__init__` included, leave FastAPI's `get` as it is."""
+    own = bound_names(cls.body) & ROUTE_ADDERS
+    on_self = {t.attr for node in ast.walk(cls) if isinstance(node, (ast.Assign, ast.AnnAssign))
+               for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+               if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+               and t.value.id == "self" and t.attr in ROUTE_ADDERS}
+    return min(own | on_self, default=None)
+
+
+def _assigned_name(stmt: ast.stmt) -> str | None:
+    """The variable of `name = ...` / `name: T = ...`."""
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
+        stmt.target if isinstance(stmt, ast.AnnAssign) else None
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def _guess_app_name(mods: Modules, path: str, tree: ast.Module) -> str | None:
+    names = [name for _top, s in statements(tree.body) if (name := _assigned_name(s))
+             and _creates_app(mods, path, tree, assigned_value(s))]
+    if "app" in names or (not names and name_binding(tree.body, "app") is not None):
         return "app"
     return names[0] if names else None
 
@@ -98,10 +244,10 @@ def _top_of(body: list[ast.stmt], stmt: ast.stmt) -> ast.stmt:
 def _function(mods: Modules, path: str, tree: ast.Module, name: str,
               depth: int) -> AppSite | None:
     """The app a factory function builds, the function defined here or imported."""
-    stmt = binding(tree.body, name)
+    stmt = name_binding(tree.body, name)
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
         loaded = mods.load(path)
-        return _inside_factory(AppSite(path, loaded[0], tree, tree, name, stmt), stmt) \
+        return _inside_factory(mods, AppSite(path, loaded[0], tree, tree, name, stmt), stmt) \
             if loaded else None
     if isinstance(stmt, (ast.Import, ast.ImportFrom)) and depth < 5:
         origin = mods.imported(path, stmt, name)
@@ -111,46 +257,63 @@ def _function(mods: Modules, path: str, tree: ast.Module, name: str,
     return None
 
 
-def _inside_factory(outer: AppSite, function: ast.FunctionDef | ast.AsyncFunctionDef
-                    ) -> AppSite | None:
+def _inside_factory(mods: Modules, outer: AppSite,
+                    function: ast.FunctionDef | ast.AsyncFunctionDef) -> AppSite | None:
     for top, stmt in statements(function.body):
-        if isinstance(stmt, ast.Assign) and is_call_to(stmt.value, "FastAPI") \
-                and isinstance(stmt.targets[0], ast.Name):
-            return AppSite(outer.path, outer.file, outer.tree, function, stmt.targets[0].id, top)
+        name = _assigned_name(stmt)
+        if name and _creates_app(mods, outer.path, outer.tree, assigned_value(stmt)):
+            return AppSite(outer.path, outer.file, outer.tree, function, name, top)
     return None
 
 
 def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
-    """Every route the app serves that the code shows, through included routers."""
+    """Every route the app serves that the code shows, through included routers and the
+    `__init__` of its class."""
     result = AppRoutes(sites)
     for i, site in enumerate(sites):
-        created = assigned_value(binding(site.scope.body, site.var))
+        created = assigned_value(name_binding(site.scope.body, site.var))
         if isinstance(created, ast.Call) and any(k.arg == "routes" for k in created.keywords):
-            result.unknown = "the app is built with `routes=`"
+            result.note("the app is built with `routes=`")
+        if i == 0 and isinstance(created, ast.Call):
+            _class_routes(mods, site, created, result)
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     return result
+
+
+def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRoutes) -> None:
+    """The routes the app's class adds to itself in `__init__`, and the doubt it casts."""
+    found = app_class(mods, site.path, site.tree, created)
+    result.doubt = _class_doubt(found)
+    if found.unread:
+        result.note(f"{found.unread}, which fixer cannot read")
+    for path, tree, cls in found.classes:
+        for init in (s for s in cls.body if isinstance(s, ast.FunctionDef)
+                     and s.name == "__init__"):
+            _scan(mods, path, tree, init, "self", "", result, False, 0)
 
 
 def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, prefix: str,
           result: AppRoutes, anchors: bool, depth: int) -> None:
     for top, stmt in statements(scope.body):
-        before = len(result.routes)
+        routed = False  # the statement adds routes (even unreadable ones): a new one goes after
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in stmt.decorator_list:
                 if isinstance(decorator, ast.Call) and _method_of(decorator, var) in ROUTE_METHODS:
-                    result.routes.append(_route(tree, decorator, prefix, stmt))
+                    _add_route(result, tree, decorator, prefix, stmt, depth == 0)
+                    routed = True
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
             method = _method_of(call, var)
-            if method in ("add_api_route", "add_route"):
-                result.routes.append(_route(tree, call, prefix, None))
-            elif method == "include_router":
-                _include(mods, path, tree, scope, call, prefix, result, depth)
-                result.anchors.extend([top] if anchors else [])
+            if method in ("add_api_route", "add_route", "include_router"):
+                routed = True
+                if method == "include_router":
+                    _include(mods, path, tree, scope, call, prefix, result, depth)
+                else:
+                    _add_route(result, tree, call, prefix, None, depth == 0)
             elif isinstance(call.func, ast.Name) and any(
                     isinstance(a, ast.Name) and a.id == var for a in call.args):
-                result.unknown = f"`{call.func.id}({var})` may add routes"
-        if anchors and len(result.routes) > before:
+                result.note(f"`{call.func.id}({var})` may add routes")
+        if anchors and routed:
             result.anchors.append(top)
 
 
@@ -162,16 +325,23 @@ def _method_of(call: ast.Call, var: str) -> str | None:
     return None
 
 
-def _route(tree: ast.Module, call: ast.Call, prefix: str,
-           function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> Route:
+def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
+               function: ast.FunctionDef | ast.AsyncFunctionDef | None, direct: bool) -> None:
+    """The route a decorator or `add_api_route` call adds. One whose path is not a literal
+    (`app.swagger_ui_oauth2_redirect_url`) is left out: it says nothing about the others."""
     method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-    literal = string_value(tree, call_argument(call, 0, "path"))
+    path = call_argument(call, 0, "path")
+    literal = string_value(tree, path)
+    if literal is None:
+        shown = ast.unparse(path) if path is not None else "?"
+        result.note(f"the path `{shown}` of a route is not a literal")
+        return
     get = method == "get"
     if method in ("api_route", "route", "add_api_route", "add_route"):
         methods = next((k.value for k in call.keywords if k.arg == "methods"), None)
         get = methods is None or not isinstance(methods, (ast.List, ast.Tuple, ast.Set)) or any(
             string_value(tree, m) in ("GET", "get", None) for m in methods.elts)
-    return Route(join_paths(prefix, UNKNOWN if literal is None else literal), get, function)
+    result.routes.append(Route(join_paths(prefix, literal), get, function, direct))
 
 
 def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast.Call,
@@ -180,21 +350,39 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast
     found = _router(mods, path, tree, scope, router, depth) if router is not None else None
     if found is None or depth > 5:
         shown = ast.unparse(router) if router is not None else "?"
-        result.unknown = f"the router `{shown}` could not be followed"
+        result.note(f"the router `{shown}` could not be followed")
+        result.unfollowed.append(_written(tree, scope, router))
         return
     rpath, rtree, rscope, rvar, rcall = found
-    given = _prefix(tree, call)
+    given = _prefix(tree, call, result)
     _scan(mods, rpath, rtree, rscope, rvar, join_paths(join_paths(prefix, given),
-                                                        _prefix(rtree, rcall)), result, False,
-          depth + 1)
+                                                        _prefix(rtree, rcall, result)), result,
+          False, depth + 1)
 
 
-def _prefix(tree: ast.Module, call: ast.Call) -> str:
+def _written(tree: ast.Module, scope: Scope, router: ast.expr | None) -> str:
+    """A router as the code names it: the expression, and the import that binds it
+    (`from common.health import router`), which may say what it serves."""
+    if router is None:
+        return ""
+    head = router
+    while isinstance(head, ast.Attribute):
+        head = head.value
+    stmt = name_binding(scope.body, head.id) or name_binding(tree.body, head.id) \
+        if isinstance(head, ast.Name) else None
+    bound = ast.unparse(stmt) if isinstance(stmt, (ast.Import, ast.ImportFrom)) else ""
+    return f"{ast.unparse(router)} ({bound})" if bound else ast.unparse(router)
+
+
+def _prefix(tree: ast.Module, call: ast.Call, result: AppRoutes) -> str:
     node = next((k.value for k in call.keywords if k.arg == "prefix"), None)
     if node is None:
         return ""
     literal = string_value(tree, node)
-    return UNKNOWN if literal is None else literal
+    if literal is None:
+        result.note(f"the prefix `{ast.unparse(node)}` is not a literal")
+        return UNKNOWN
+    return literal
 
 
 RouterDef = tuple[str, ast.Module, Scope, str, ast.Call]
@@ -215,7 +403,7 @@ def _router(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast.
     if not isinstance(expr, ast.Name):
         return None
     for body_scope in ([scope, tree] if scope is not tree else [tree]):
-        stmt = binding(body_scope.body, expr.id)
+        stmt = name_binding(body_scope.body, expr.id)
         if stmt is None:
             continue
         value = assigned_value(stmt)
@@ -231,7 +419,7 @@ def _router(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast.
 
 
 def _origin(mods: Modules, path: str, tree: ast.Module, name: str) -> tuple[str, str | None] | None:
-    stmt = binding(tree.body, name)
+    stmt = name_binding(tree.body, name)
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return mods.imported(path, stmt, name)
     return None

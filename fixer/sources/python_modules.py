@@ -1,7 +1,8 @@
 """What a name stands for across the Python modules of one import root.
 
-`Modules` loads the files of an import root on demand and follows imports to
-the module that defines a name; the other helpers read a module's own bindings
+`Modules` loads the files of an import root on demand, follows imports to the
+module that defines a name, and lists the files importing a module runs (its
+import path); the other helpers read a module's own bindings
 (the last statement binding a name, the value assigned, a literal string).
 """
 
@@ -12,6 +13,7 @@ import posixpath
 from collections.abc import Callable
 
 from fixer.sources.python import absolute_module, bound_names, package_of, parse, statements
+from fixer.sources.relative_imports import target_module
 from fixer.textfile import TextFile
 
 
@@ -55,6 +57,52 @@ class Modules:
             owner = self.path_of(source) if source else None
             return (owner, alias.name) if owner else None
         return None
+
+
+    def import_path(self, start: str, package: str, limit: int = 2_000) -> list[str]:
+        """The files of the import root that importing `start` (as `package`) runs,
+        transitively: `start` first, then in the order found, packages' `__init__.py`
+        included. Relative imports are followed to where their file sits, even where
+        they climb above the top-level package (Python refuses those; the files that
+        they name are still what the author meant to load)."""
+        order = [start]
+        seen = {start}
+        at = 0
+        while at < len(order) and len(order) < limit:
+            path = order[at]
+            at += 1
+            loaded = self.load(path)
+            if loaded is None:
+                continue
+            own = package if path == start else package_of(path, self.root) or ""
+            for found in self._imported(loaded[1], own):
+                if found not in seen:
+                    seen.add(found)
+                    order.append(found)
+        return order
+
+    def _imported(self, tree: ast.Module, package: str) -> list[str]:
+        """Files an import statement of the module runs: each package on the way, the
+        module, and the submodules that `from pkg import name` may name."""
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(p for a in node.names for p in _prefixes(a.name))
+            elif isinstance(node, ast.ImportFrom):
+                source = target_module(package, node.level, node.module, True) \
+                    if node.level else node.module
+                if source is None:
+                    continue
+                names.update(_prefixes(source) if source else [])
+                names.update(f"{source}.{a.name}" if source else a.name for a in node.names
+                             if a.name != "*")
+        return sorted(p for p in (self.path_of(n) for n in names) if p is not None)
+
+
+def _prefixes(name: str) -> list[str]:
+    """`a.b.c` -> a, a.b, a.b.c: importing it runs each of them."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def binding(body: list[ast.stmt], name: str) -> ast.stmt | None:

@@ -19,25 +19,47 @@ from fixer.textfile import TextFile
 if TYPE_CHECKING:
     import libcst
 
+_ROOT = "<root>"   # a stand-in parent for the import root: dots may climb up to it
+
 
 def relative_imports(tree: ast.Module) -> list[ast.ImportFrom]:
     return [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level > 0]
 
 
-def import_problem(node: ast.ImportFrom, package: str, source: str) -> str | None:
+def fails_at_import(level: int, package: str) -> bool:
+    """A relative import that climbs above the top-level package of `package` (every one,
+    in a top-level module): Python refuses it when the module is imported."""
+    return level > (package.count(".") + 1 if package else 0)
+
+
+def target_module(package: str, level: int, module: str | None,
+                  rooted: bool = False) -> str | None:
+    """The absolute name an import names. `rooted`: dots may climb up to the import root
+    itself (`from ..db import x` in package `routers` names `db`): where the file sits,
+    which is what the author meant where Python refuses the import."""
+    if not rooted or not package:
+        return absolute_module(package, level, module)
+    found = absolute_module(f"{_ROOT}.{package}", level, module)
+    if found is None:
+        return None
+    return "" if found == _ROOT else found[len(_ROOT) + 1:]
+
+
+def import_problem(node: ast.ImportFrom, package: str, source: str,
+                   rooted: bool = False) -> str | None:
     """Why this relative import has no safe absolute form; None when it has one."""
     written = "." * node.level + (node.module or "")
-    target = absolute_module(package, node.level, node.module)
-    if target is None:
+    if target_module(package, node.level, None, rooted) is None:
         return f"`{written}` climbs above the import root"
-    if package:
-        return None
+    if target_module(package, node.level, None, rooted):
+        return None  # inside a package: the absolute name cannot be another module's
     if node.module is None and any(a.name == "*" for a in node.names):
         return "`from . import *` has no absolute form at the top level"
     segment = ast.get_source_segment(source, node) or ""
     if node.module is None and "(" in segment and "#" in segment:
         return "comments inside the parenthesized names would be lost"
-    firsts = [target.split(".")[0]] if target else [a.name.split(".")[0] for a in node.names]
+    firsts = [node.module.split(".")[0]] if node.module else \
+        [a.name.split(".")[0] for a in node.names]
     shadowed = [name for name in firsts if name in sys.stdlib_module_names]
     if shadowed:
         return f"`{shadowed[0]}` would resolve to the standard library module, not the local one"
@@ -62,34 +84,39 @@ class RelativeImports:
         return f"`{written(self.nodes[0])}`{more}"
 
 
-def scan_relative(file: TextFile, package: str) -> RelativeImports | None:
-    """The file's relative imports seen from `package`; None when it has none."""
+def scan_relative(file: TextFile, package: str, failing: bool = False) -> RelativeImports | None:
+    """The file's relative imports seen from `package`; None when it has none. `failing`:
+    only those that fail when the module is imported, resolved from the import root."""
     if "from ." not in file.text and not re.search(r"from\s+\.", file.text):
         return None  # cheap: most files have no relative import at all
     tree = parse(file)
     if tree is None:
         return None
-    nodes = sorted(relative_imports(tree), key=lambda n: (n.lineno, n.col_offset))
+    nodes = sorted((n for n in relative_imports(tree)
+                    if not failing or fails_at_import(n.level, package)),
+                   key=lambda n: (n.lineno, n.col_offset))
     if not nodes:
         return None
-    problems = [p for p in (import_problem(n, package, file.text) for n in nodes) if p]
+    problems = [p for p in (import_problem(n, package, file.text, failing) for n in nodes) if p]
     return RelativeImports(nodes, problems)
 
 
 # -- libcst rewrite (fix time only) -------------------------------------------------------------
 
-def absolutize_imports(text: str, package: str) -> str:
-    """The text with every resolvable relative import made absolute from the import root."""
+def absolutize_imports(text: str, package: str, failing: bool = False) -> str:
+    """The text with every resolvable relative import made absolute from the import root;
+    `failing`: only those that fail at import (see `scan_relative`)."""
     import libcst as cst
     from libcst.helpers import get_full_name_for_node
 
     class Absolutize(cst.CSTTransformer):
         def leave_ImportFrom(self, original: cst.ImportFrom,
                              updated: cst.ImportFrom) -> cst.BaseSmallStatement:
-            if not updated.relative:
+            level = len(updated.relative)
+            if not level or (failing and not fails_at_import(level, package)):
                 return updated
             written = get_full_name_for_node(updated.module) if updated.module else None
-            target = absolute_module(package, len(updated.relative), written)
+            target = target_module(package, level, written, failing)
             if target is None:
                 return updated
             if target:

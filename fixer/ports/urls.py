@@ -1,0 +1,72 @@
+"""`scheme://host:PORT` URLs in any text: compose values, `.env` files, proxy configuration.
+
+One pattern serves every reader, so a URL means the same wherever it is written. The
+scheme says which listener it reaches: HTTP(S) and WS(S) reach the app's HTTP server;
+`grpc://`, `amqp://`, `redis://` and the rest reach other listeners (RULES.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
+
+# The scheme may only start where no scheme character precedes it, so a long run of letters
+# is tried once, not from each of its characters: the scan stays linear on untrusted text.
+# (`-` and `.` end a scheme here, so `${API:-http://api:8000}` has its URL.) Userinfo
+# (`user:pw@`) is skipped; a URL with no port names no container port.
+URL = re.compile(
+    r"(?<![A-Za-z0-9+])(?P<scheme>[A-Za-z][A-Za-z0-9+]*)://"
+    r"(?:[^@/\s'\"]*@)?(?P<host>[\w.-]+)(?::(?P<port>\d+))?"
+    r"(?=[/\s'\";,?#})]|$)")
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class Url:
+    """One URL with a port; offsets are into the text that was scanned."""
+
+    scheme: str
+    host: str
+    port: int
+    start: int          # of the port's digits
+    end: int
+    text: str           # the URL as written
+    interpolated: bool  # inside `${VAR:-...}`: read, never edited
+
+    @property
+    def http(self) -> bool:
+        return self.scheme.lower() in HTTP_SCHEMES
+
+
+def find_urls(text: str, start: int = 0, end: int | None = None) -> list[Url]:
+    """Every URL with a port in text[start:end], offsets into `text`."""
+    stop = len(text) if end is None else end
+    if "://" not in text[start:stop]:
+        return []
+    locked = [m.span() for m in _INTERPOLATION.finditer(text, start, stop)]
+    out = []
+    for match in URL.finditer(text, start, stop):
+        digits = match.group("port")
+        if digits is None:
+            continue
+        at = match.start("port")
+        out.append(Url(match.group("scheme"), match.group("host"), int(digits), at,
+                       match.end("port"), match.group(0),
+                       any(a <= at < b for a, b in locked)))
+    return out
+
+
+class Lines:
+    """Line and column of offsets in one text: line starts found once, then bisected."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def column(self, offset: int) -> int:
+        return offset - self.starts[self.line(offset) - 1] + 1

@@ -1,0 +1,2 @@
+def test_placeholder() -> None:
+    assert True

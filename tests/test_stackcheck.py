@@ -1,0 +1,324 @@
+"""The stack check (RULES.md "Trust"): each property holding, broken and unknown on small real
+trees, and a regression only where a property that did not fail before fails after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fixer import stackcheck
+from fixer.config import Config
+from fixer.stackcheck import Verdict
+from fixer.tree import FolderSource, Tree
+from fixer.workspace import Workspace
+from test_cli import write_tree
+
+APP = ('from fastapi import FastAPI\n\nfrom app.routers import items\n\napp = FastAPI()\n'
+       'app.include_router(items.router)\n\n\n@app.get("/health")\n'
+       'def health() -> dict[str, str]:\n    return {"status": "ok"}\n')
+ROUTER = ('from fastapi import APIRouter\n\nfrom ..db import session\n\n'
+          'router = APIRouter(prefix="/items")\n\n\n@router.get("/")\n'
+          'def list_items() -> list[str]:\n    return session()\n')
+
+
+def dockerfile(base: str = "python:3.12-slim", port: int = 8000, extra: str = "") -> str:
+    return (f"FROM {base}\n{extra}WORKDIR /srv\nCOPY . .\n"
+            f'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "{port}"]\n')
+
+
+def api(folder: str = "api", **files: str) -> dict[str, str]:
+    """A FastAPI service folder: app package with a router and a db module; `files` replace
+    some, `__` standing for `/` and `_py` for `.py` (`app__main_py`)."""
+    tree = {f"{folder}/Dockerfile": dockerfile(), f"{folder}/app/__init__.py": "",
+            f"{folder}/app/main.py": APP, f"{folder}/app/db.py": "def session() -> list[str]:\n"
+                                                                 "    return []\n",
+            f"{folder}/app/routers/__init__.py": "", f"{folder}/app/routers/items.py": ROUTER}
+    tree.update({f"{folder}/{k.replace('__', '/').replace('_py', '.py')}": v
+                 for k, v in files.items()})
+    return tree
+
+
+GATED = """\
+services:
+  web:
+    image: nginx:1.27-alpine
+    depends_on:
+      api:
+        condition: service_healthy
+  api:
+    build: ./api
+    healthcheck:
+      test: {test}
+      interval: 10s
+"""
+CURL = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
+
+
+def load(root: Path) -> Workspace:
+    return Workspace.load(Tree(FolderSource(root)), Config())
+
+
+def facts_of(root: Path, prop: str) -> dict[tuple[str | int, ...], stackcheck.Fact]:
+    ws = load(root)
+    found = stackcheck.facts(ws, {s.name for s in ws.stacks})
+    return {k: f for k, f in found.items() if f.prop == prop}
+
+
+def only(root: Path, prop: str) -> stackcheck.Fact:
+    [fact] = facts_of(root, prop).values()
+    return fact
+
+
+def regressions(before: Path, after: Path) -> list[stackcheck.Breakage]:
+    old, new = load(before), load(after)
+    stacks = {s.name for s in old.stacks} | {s.name for s in new.stacks}
+    return stackcheck.regressions(old, new, stacks)
+
+
+# -- 1. healthcheck gates ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("base, extra, test, verdict, why", [
+    pytest.param("python:3.12", "", CURL, Verdict.HOLDS, "", id="curl-on-full-python"),
+    pytest.param("python:3.12-slim",
+                 "RUN apt-get update && apt-get install -y --no-install-recommends curl\n",
+                 CURL, Verdict.HOLDS, "", id="curl-installed"),
+    pytest.param("python:3.12-slim", "",
+                 '["CMD", "python", "-c", "import urllib.request; '
+                 "urllib.request.urlopen('http://127.0.0.1:8000/health')\"]",
+                 Verdict.HOLDS, "", id="python-probe"),
+    pytest.param("python:3.12-alpine", "", "wget -qO- http://localhost:8000/health || exit 1",
+                 Verdict.HOLDS, "", id="busybox-wget-shell-form"),
+    pytest.param("python:3.12-slim", "", CURL, Verdict.BROKEN, "it runs curl", id="no-curl"),
+    pytest.param("python:3.12", "", '["CMD", "curl", "-f", "http://localhost:8001/health"]',
+                 Verdict.BROKEN, "it probes port 8001, and api listens on 8000", id="wrong-port"),
+    pytest.param("python:3.12", "",
+                 '["CMD", "curl", "-f", "http://localhost:8000/healthz"]', Verdict.BROKEN,
+                 "it asks for /healthz, which the app does not serve", id="path-not-served"),
+    pytest.param("python:3.12", "", '["CMD", "curl", "-f", "http://localhost:8000/health/"]',
+                 Verdict.HOLDS, "", id="trailing-slash-served"),
+    pytest.param("python:3.12", "", '["CMD", "curl", "-f", "http://localhost:8000/items/"]',
+                 Verdict.HOLDS, "", id="router-route-with-prefix"),
+    pytest.param("registry.example.com/base:3", "", CURL, Verdict.UNKNOWN, "",
+                 id="unknown-image"),
+    pytest.param("python:3.12", "", '["CMD", "curl", "-f", "http://localhost:${PORT}/health"]',
+                 Verdict.HOLDS, "", id="interpolated-port-judges-the-tool-only"),
+    pytest.param("python:3.12-slim", "", '["CMD-SHELL", "pg_isready"]', Verdict.UNKNOWN, "",
+                 id="a-tool-fixer-does-not-judge"),
+])
+def test_healthcheck_gate(tmp_path: Path, base: str, extra: str, test: str, verdict: Verdict,
+                          why: str) -> None:
+    files = api(Dockerfile=dockerfile(base, extra=extra))
+    root = write_tree(tmp_path, {"compose.yaml": GATED.format(test=test), **files})
+    fact = only(root, stackcheck.GATE)
+    assert (fact.verdict, fact.path, fact.line, fact.services) == \
+        (verdict, "compose.yaml", 6, ("api", "web"))
+    assert why in fact.why
+
+
+def test_a_gate_on_a_built_service_without_healthcheck_is_broken_on_an_image_unknown(
+        tmp_path: Path) -> None:
+    compose = ("services:\n  web:\n    build: ./api\n    depends_on:\n      api: {condition: "
+               "service_healthy}\n      cache: {condition: service_healthy}\n"
+               "  api:\n    build: ./api\n  cache:\n    image: redis:7\n")
+    root = write_tree(tmp_path, {"compose.yaml": compose, **api()})
+    found = {f.services[0]: f for f in facts_of(root, stackcheck.GATE).values()}
+    assert found["api"].verdict is Verdict.BROKEN and "api has no healthcheck" in found["api"].why
+    assert found["cache"].verdict is Verdict.UNKNOWN
+
+
+def test_a_gate_added_on_a_healthcheck_that_cannot_pass_is_a_regression(tmp_path: Path) -> None:
+    before = GATED.format(test=CURL).replace(
+        "    depends_on:\n      api:\n        condition: service_healthy\n",
+        "    depends_on:\n      - api\n")
+    old = write_tree(tmp_path / "before", {"compose.yaml": before, **api()})
+    new = write_tree(tmp_path / "after", {"compose.yaml": GATED.format(test=CURL), **api()})
+    [breakage] = regressions(old, new)
+    assert breakage.message.startswith(
+        "breaks the stack check (healthcheck gate): compose.yaml:6 web waits for api to be "
+        "healthy but api's healthcheck cannot pass: it runs curl, which its final stage (")
+    assert regressions(new, new) == []  # broken before and after: not this round's doing
+
+
+def test_a_gate_unknown_before_and_broken_after_is_a_regression(tmp_path: Path) -> None:
+    """A base image fixer cannot judge, then one it can: the round made it checkable and broken."""
+    compose = GATED.format(test=CURL)
+    old = write_tree(tmp_path / "before", {"compose.yaml": compose, **api(
+        Dockerfile=dockerfile("registry.example.com/base:3"))})
+    new = write_tree(tmp_path / "after", {"compose.yaml": compose, **api()})
+    assert only(old, stackcheck.GATE).verdict is Verdict.UNKNOWN
+    [breakage] = regressions(old, new)
+    assert breakage.prop == stackcheck.GATE and breakage.services == ("api", "web")
+
+
+# -- 2. references -----------------------------------------------------------------------------
+
+NGINX = ("server {\n    listen 80;\n    location / {\n        proxy_pass http://api:8001;\n"
+         "    }\n}\n")
+PROXIED = """\
+services:
+  proxy:
+    image: nginx:1.27-alpine
+    volumes:
+      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro
+    ports:
+      - "80:80"
+  api:
+    build: ./api
+    ports:
+      - "8001:8001"
+  worker:
+    image: example/worker:2
+    environment:
+      API_URL: http://api:8001/items
+      QUEUE_URL: amqp://rabbit:5672
+  rabbit:
+    image: rabbitmq:3-management
+"""
+
+
+def proxied(root: Path, port: int) -> Path:
+    return write_tree(root, {"compose.yaml": PROXIED, "nginx/default.conf": NGINX,
+                             **api(Dockerfile=dockerfile(port=port))})
+
+
+def test_references_hold_when_they_reach_the_listen_port(tmp_path: Path) -> None:
+    found = facts_of(proxied(tmp_path, 8001), stackcheck.REFERENCE)
+    verdicts = {(f.path, f.subject): f.verdict for f in found.values()}
+    assert verdicts[("nginx/default.conf", "proxy_pass http://api:8001")] is Verdict.HOLDS
+    assert verdicts[("compose.yaml", "8001:8001")] is Verdict.HOLDS
+    assert any(f.subject.startswith("http://api:8001") and f.verdict is Verdict.HOLDS
+               for f in found.values())
+    # rabbit's port is its image's business: fixer knows no listen port for it
+    assert all(f.verdict is Verdict.UNKNOWN for f in found.values() if f.services == ("rabbit",))
+
+
+def test_a_reference_that_no_longer_reaches_its_port_is_a_regression(tmp_path: Path) -> None:
+    old, new = proxied(tmp_path / "before", 8001), proxied(tmp_path / "after", 8000)
+    found = regressions(old, new)
+    messages = sorted(b.message for b in found)
+    assert "breaks the stack check (reference): nginx/default.conf:4 proxy_pass " \
+           "http://api:8001 no longer reaches a port api listens on (api listens on 8000)" \
+           in messages
+    assert {b.path for b in found} == {"nginx/default.conf", "compose.yaml"}
+    assert all(b.service == "api" for b in found)
+    # the other way round the references start working: nothing broke
+    assert regressions(new, old) == []
+
+
+def test_references_to_a_service_with_no_known_port_are_unknown(tmp_path: Path) -> None:
+    cmd = 'CMD ["uvicorn", "app.main:app", "--port", "${PORT}"]\n'
+    root = proxied(tmp_path, 8001)
+    (root / "api/Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n" + cmd)
+    found = facts_of(root, stackcheck.REFERENCE)
+    assert found and all(f.verdict is Verdict.UNKNOWN for f in found.values())
+
+
+# -- 3. networks -------------------------------------------------------------------------------
+
+NETWORKED = """\
+services:
+  web:
+    build: ./api
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+    networks:
+      - backend
+{db}networks:
+  backend: {{}}
+"""
+DB_DEFAULT = "  db:\n    image: postgres:17-alpine\n"
+DB_BACKEND = "  db:\n    image: postgres:17-alpine\n    networks: [backend]\n"
+
+
+def networked(root: Path, db: str) -> Path:
+    return write_tree(root, {"compose.yaml": NETWORKED.format(db=db), **api()})
+
+
+def test_an_added_service_on_no_network_of_its_users_is_a_regression(tmp_path: Path) -> None:
+    old = networked(tmp_path / "before", "")
+    [breakage] = regressions(old, networked(tmp_path / "after", DB_DEFAULT))
+    assert breakage.message == ("breaks the stack check (network): compose.yaml:8 db shares no "
+                                "network with web, which names it (web: backend; db: default)")
+    assert breakage.services == ("db", "web")
+    assert regressions(old, networked(tmp_path / "joined", DB_BACKEND)) == []
+    assert only(networked(tmp_path / "joined", DB_BACKEND), stackcheck.NETWORK).verdict \
+        is Verdict.HOLDS
+
+
+def test_host_networking_is_unknown(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"compose.yaml": NETWORKED.format(db=DB_DEFAULT).replace(
+        "    networks:\n      - backend\n", "    network_mode: host\n"), **api()})
+    assert only(root, stackcheck.NETWORK).verdict is Verdict.UNKNOWN
+
+
+# -- 4. imports --------------------------------------------------------------------------------
+
+SIMPLE = "services:\n  api:\n    build: ./api\n"
+
+
+def imports_of(root: Path) -> dict[str, stackcheck.Fact]:
+    return {f.path: f for f in facts_of(root, stackcheck.IMPORT).values()}
+
+
+def test_the_import_path_follows_the_app_module_through_its_packages(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"compose.yaml": SIMPLE, **api(app__unused_py="x = (\n")})
+    found = imports_of(root)
+    assert sorted(found) == ["api/app/__init__.py", "api/app/db.py", "api/app/main.py",
+                             "api/app/routers/__init__.py", "api/app/routers/items.py"]
+    assert all(f.verdict is Verdict.HOLDS for f in found.values())  # unused.py is not imported
+
+
+@pytest.mark.parametrize("router, why", [
+    pytest.param(ROUTER.replace("def list_items()", "def list_items(:"), "SyntaxError",
+                 id="syntax-error"),
+    pytest.param("<<<<<<< HEAD\n" + ROUTER, "SyntaxError", id="conflict-markers"),
+    pytest.param(ROUTER.replace("from ..db", "from ...db"), "climbs above the import root",
+                 id="climbs-above-the-root"),
+    pytest.param(ROUTER.replace("from ..db", "from ..database"), "names no module",
+                 id="missing-module"),
+    pytest.param(ROUTER + "\nreturn None\n", "'return' outside function", id="compile-only"),
+])
+def test_a_module_that_stops_importing_is_a_regression(tmp_path: Path, router: str,
+                                                       why: str) -> None:
+    old = write_tree(tmp_path / "before", {"compose.yaml": SIMPLE, **api()})
+    new = write_tree(tmp_path / "after", {"compose.yaml": SIMPLE,
+                                          **api(app__routers__items_py=router)})
+    assert imports_of(new)["api/app/routers/items.py"].verdict is Verdict.BROKEN
+    [breakage] = regressions(old, new)
+    assert breakage.message.startswith("breaks the stack check (import): "
+                                       "api/app/routers/items.py:")
+    assert "a module on api's import path no longer imports" in breakage.message
+    assert why in breakage.message and breakage.service == "api"
+
+
+def test_a_relative_import_in_a_top_level_module_is_broken(tmp_path: Path) -> None:
+    docker = dockerfile().replace("app.main:app", "main:app").replace("COPY . .", "COPY app .")
+    root = write_tree(tmp_path, {"compose.yaml": SIMPLE, **api(
+        Dockerfile=docker, app__main_py=APP.replace("from app.routers", "from .routers"))})
+    found = imports_of(root)
+    assert found["api/app/main.py"].verdict is Verdict.BROKEN
+    assert "relative import in a top-level module" in found["api/app/main.py"].why
+    # still followed: what it imports is on the import path
+    assert "api/app/routers/items.py" in found
+
+
+def test_a_service_that_is_no_fastapi_app_has_no_import_facts(tmp_path: Path) -> None:
+    flask = "from flask import Flask\n\napp = Flask(__name__)\n"
+    root = write_tree(tmp_path, {"compose.yaml": SIMPLE, **api(app__main_py=flask)})
+    assert imports_of(root) == {}
+
+
+# -- which stacks a round changed ----------------------------------------------------------------
+
+def test_changed_stacks_are_those_whose_files_the_round_edited(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "shop/compose.yaml": "services:\n  api:\n    build: ../api\n    env_file: ../shop.env\n",
+        "admin/docker-compose.yml": "services:\n  admin:\n    build: ./panel\n",
+        "admin/panel/Dockerfile": dockerfile(), "shop.env": "X=1\n", **api()})
+    ws = load(root)
+    assert stackcheck.changed_stacks(ws, {"api/app/main.py"}) == {"shop/compose.yaml"}
+    assert stackcheck.changed_stacks(ws, {"shop.env"}) == {"shop/compose.yaml"}
+    assert stackcheck.changed_stacks(ws, {"admin/.env", "admin/panel/Dockerfile"}) == \
+        {"admin/docker-compose.yml"}
+    assert stackcheck.changed_stacks(ws, {"README.md"}) == set()
