@@ -27,6 +27,8 @@ class Config:
     per_service_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Groups of compose files (repository paths, base first) read as one stack each.
     stacks: tuple[tuple[str, ...], ...] = ()
+    # Health paths besides `/health` and any path ending in `/health` (H001, C004, H002).
+    health_paths: tuple[str, ...] = ("/healthz", "/livez", "/readyz")
 
     def ignored_for(self, service: str | None) -> tuple[str, ...]:
         """The codes (or prefixes) `per-service-ignores` turns off for this service."""

@@ -69,6 +69,15 @@ def check_globs(file: ConfigFile, key: str, value: Any, root: Path) -> tuple[str
     return tuple(_string_list(file, key, value))
 
 
+def check_paths(file: ConfigFile, key: str, value: Any, root: Path) -> tuple[str, ...]:
+    """A list of URL paths, each starting with `/`."""
+    paths = tuple(_string_list(file, key, value))
+    wrong = next((p for p in paths if not p.startswith("/")), None)
+    if wrong is not None:
+        raise file.fail(f'"{key}": {wrong!r} is not a URL path (it must start with "/")', key)
+    return paths
+
+
 def check_service_ignores(file: ConfigFile, key: str, value: Any,
                           root: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """A table: service name -> list of rule codes."""
@@ -104,4 +113,5 @@ KEYS: dict[str, Validator] = {
     "exclude": check_globs,
     "per-service-ignores": check_service_ignores,
     "stacks": check_stacks,
+    "health-paths": check_paths,
 }

@@ -46,7 +46,7 @@ running its own probe (`pg_isready` in `postgres`, `redis-cli` in `redis`, ...),
 or a FastAPI app probed over HTTP on `localhost` with a tool its final stage
 has, on the port it listens on, for a path it serves. Unsafe (the reason is
 given) when fixer cannot tell: an image it does not know, a probe it cannot
-read, an app whose port or routes it cannot see. Display-only when the
+read (a port written as `${VAR}`), an app whose port or routes it cannot see. Display-only when the
 healthcheck cannot pass (it probes a path the app does not serve, another
 port, or runs a tool the image lacks): fix the healthcheck first. A short list
 is turned into the long form: every entry of it whose gate is safe gets
@@ -61,18 +61,15 @@ alias (the finding names it).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 
 import yaml
 
 from fixer import stackcheck
-from fixer.database.images import ships_probe
 from fixer.depends import HEALTHY, Dependency, dependencies, set_conditions
 from fixer.edits import Edit
 from fixer.health.healthchecks import has_healthcheck
-from fixer.image.images import base_image
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import Service
 from fixer.sources import compose_style
@@ -87,8 +84,6 @@ SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 Verdict = stackcheck.Verdict
 _Flagged = tuple[Dependency, Verdict, str]  # an entry, whether its gate can pass, why not
-# an HTTP probe of the container itself: what the stack check judges by port and path
-_LOCAL_PROBE = re.compile(r"://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/\s\"']")
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
@@ -101,31 +96,9 @@ def detect(ws: Workspace) -> Iterator[Report]:
             if target is None or dependency.condition is not None:
                 continue  # an explicit condition is the author's choice
             if has_healthcheck(target):
-                flagged.append((dependency, *_gate(ws, target)))
+                flagged.append((dependency, *stackcheck.can_pass(ws, target)))
         for entry in flagged:
             yield _report(service, entry, flagged)
-
-
-def _gate(ws: Workspace, target: Service) -> tuple[Verdict, str]:
-    """Whether waiting for the target's healthcheck lets the stack come up (RULES.md "Trust",
-    property 1): holds only when fixer has judged every part of the probe."""
-    verdict, why = stackcheck._can_pass(ws, target)
-    if verdict is Verdict.BROKEN:
-        return verdict, why.removeprefix("but ")
-    found = stackcheck._health_command(target)
-    tool, text = found if found is not None else ("", "")
-    if ships_probe(_image(target), tool):
-        return Verdict.HOLDS, ""
-    if verdict is Verdict.HOLDS and _LOCAL_PROBE.search(text + " "):
-        return Verdict.HOLDS, ""
-    return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck passes"
-
-
-def _image(service: Service) -> str:
-    """The image the service runs: compose `image`, else its final stage's base image."""
-    if service.app is not None:
-        return base_image(service.app.dockerfile, service.app.stage)
-    return service.scalar("image") or ""
 
 
 def _report(service: Service, entry: _Flagged, flagged: list[_Flagged]) -> Report:

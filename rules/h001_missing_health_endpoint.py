@@ -9,10 +9,10 @@ GET, and the routes of every router the app includes, with the prefixes of
 the service's own modules included. The app has a health route when it answers
 GET on `/health`, on the path the service's own healthcheck probes (compose
 `healthcheck.test` or Dockerfile `HEALTHCHECK`), on a configured alternative
-(`/healthz`, `/livez` or `/readyz` unless `health-paths` says otherwise), or on any
-path ending in `/health`. A route whose path is not a
-literal (`@app.get(app.swagger_ui_oauth2_redirect_url)`) is skipped. Where the
-code adds routes fixer cannot follow (a router imported from another package, a
+(`/healthz`, `/livez` or `/readyz` unless `health-paths` says otherwise), or on
+any path ending in `/health`. A route whose path is not a literal
+(`@app.get(app.swagger_ui_oauth2_redirect_url)`) is skipped. Where the code adds
+routes fixer cannot follow (a router imported from another package, a
 non-literal path or prefix, `register(app)`), a health path written as a string
 literal in the service's Python files (tests left out) counts as served.
 Flask, Django, workers, bots and one-shot jobs are not app services and are
@@ -58,6 +58,7 @@ existing one (`health_check`, `health_1`, ... when `health` is taken); style
 follows the file: `async def` when its routes are async, its indentation, quotes
 and line endings. No finding when fixer cannot find where the app object is
 created (a factory that returns `FastAPI()` unnamed).
+
 Display-only when `@app.get` may not work on the app: its class, or a class it
 derives from before `FastAPI`, redefines `get`, `api_route`, `add_api_route`,
 `route`, `router` or `__getattribute__` (in its body, or on `self`: a `def
@@ -69,8 +70,9 @@ it leaves FastAPI's `get` as it is.
 ## Options
 `health-paths` (default `["/healthz", "/livez", "/readyz"]`): the paths besides
 `/health` that count as a health route, in order of preference; `health-paths =
-["/ping"]` makes an app that serves `GET /ping` compliant. `/health`, the path the
-service's healthcheck probes and any path ending in `/health` always count.
+["/ping"]` makes an app that serves `GET /ping` compliant (by default `/ping` is no
+health route, and H001 adds `/health` beside it). `/health`, the path the service's
+healthcheck probes and any path ending in `/health` always count.
 """
 
 from __future__ import annotations

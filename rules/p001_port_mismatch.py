@@ -45,7 +45,11 @@ port gets a `--port`/`--bind` flag), and the references that called the old port
 move with it. Display-only when the claims are ambiguous (several different ports),
 interpolated (`${VAR}`), reached through a YAML alias, when nginx calls the service
 on a port set at run time (`proxy_pass http://api:${API_PORT}` in a template), or
-when the Dockerfile is shared with a service that expects another port. `/udp`
+when the app side is a Dockerfile that other services build and the edit would be
+wrong for one of them: a service that runs the same CMD (it moves too) but is called
+on another port, or a service with its own compose `command:` or `environment` that
+listens on the port the app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are
+its too). An edit of the service's own compose lines is never held back. `/udp`
 entries, port ranges and interpolations that the stack's `.env` leaves without a
 value are not judged.
 
@@ -80,16 +84,20 @@ FIX_ORDER = 10
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
+    # Every built service of a stage, app service or not: a worker or a Flask app that
+    # builds the same Dockerfile shares its CMD, EXPOSE and HEALTHCHECK too.
     builders: dict[tuple[str, int], list[Service]] = {}
+    for service in ws.apps():
+        builders.setdefault(_stage_key(service), []).append(service)
     for service in app_services(ws):
-        assert service.app is not None
-        key = (service.app.dockerfile.path, service.app.stage.index)
-        builders.setdefault(key, []).append(service)
-    for group in builders.values():
-        for service in group:
-            report = _check(ws, service, group)
-            if report is not None:
-                yield report
+        report = _check(ws, service, builders[_stage_key(service)])
+        if report is not None:
+            yield report
+
+
+def _stage_key(service: Service) -> tuple[str, int]:
+    assert service.app is not None
+    return service.app.dockerfile.path, service.app.stage.index
 
 
 def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report | None:

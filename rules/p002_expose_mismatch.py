@@ -22,12 +22,22 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ```
 
 ## Fix safety
-Safe: `EXPOSE` changes no runtime behaviour. A single stale port is rewritten; a
-missing `EXPOSE` (or one that names only `/udp` ports) is added just before the
-CMD/ENTRYPOINT (above the comment lines that introduce it), or after the stage's
-last instruction when compose `command:` starts the app. Display-only when the
-stage exposes several ports, none of them the listen port, or when services that
-build the same stage listen on different ports. An `EXPOSE $PORT` is not judged.
+Safe when every container built from the stage listens on one port: a single stale
+port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
+just before the CMD/ENTRYPOINT (above the comment lines that introduce it), or after
+the stage's last instruction when compose `command:` starts the app. `EXPOSE`
+changes no port the app binds, but tools read it: traefik routes to the single
+exposed port when no label names one, `docker run -P` publishes it.
+
+Display-only when the stage exposes several ports, none of them the listen port, or
+when the containers built from the stage disagree: services that build it listen on
+different ports (a compose `environment` of their own), or one runs a compose
+`command:` on another port than the image's own CMD. The reason names each service
+and its port. A service's `command:` is not the image's business, so an `EXPOSE` that
+names the image's own port is no finding; but when it names another, no rewrite is
+right for all of them: one written for the image's CMD would point traefik and
+readers away from the service whose `command:` the old `EXPOSE` described. An
+`EXPOSE $PORT` is not judged.
 """
 
 from __future__ import annotations
@@ -37,7 +47,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from fixer.edits import Edit, TextEdit
-from fixer.ports.listen import resolve as resolve_listen
+from fixer.ports.portfix import image_listen
 from fixer.rule import Category, Finding, Report, Safety
 from fixer.services import App, Service
 from fixer.sources.dockerfile import Instruction
@@ -78,7 +88,7 @@ def _image_port(ws: Workspace, service: Service) -> int | None:
     region = app.listen.region
     if region is None or region.kind != "command":
         return app.listen.port
-    own = resolve_listen(ws.tree, app.folder, app.dockerfile, app.stage, None, {}, {})
+    own = image_listen(ws, service)
     return own.port if own.launch is not None else app.listen.port
 
 
@@ -94,13 +104,28 @@ def _check(ws: Workspace, services: list[Service]) -> Report | None:
         return None  # a variable in EXPOSE cannot be judged
     report, edits, title = _problem(app, ports, listens[0])
     report = replace(report, service=services[0].name)
-    if len(listens) > 1:
-        return replace(report, reason="the services that build it listen on different ports "
-                                      f"({', '.join(map(str, listens))})")
+    split = _split(services, listens)
+    if split is not None:
+        return replace(report, reason=split)
     if not edits:
         return replace(report, reason="several ports are exposed; which one is the app's "
                                       "is unclear")
     return replace(report, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+
+
+def _split(services: list[Service], listens: list[int]) -> str | None:
+    """Why no one EXPOSE fits every container built from the stage: its services listen
+    on different ports (a compose `command:` or `environment` of their own), or one runs a
+    compose `command:` on another port than the image's CMD. A rewrite for one of them
+    would be wrong for another (traefik, for one, routes to the single exposed port)."""
+    heard = [(s.name, s.app.listen) for s in services
+             if s.app is not None and s.app.listen.port is not None]
+    ports = {listen.port for _, listen in heard}
+    if len(ports | set(listens)) < 2:
+        return None
+    parts = [f"{name} on {listen.port} ({listen.origin})" for name, listen in heard]
+    parts += [f"the image's own CMD on {port}" for port in listens if port not in ports]
+    return f"the containers built from it listen on different ports: {', '.join(parts)}"
 
 
 def _problem(app: App, ports: list[tuple[Instruction, str]],

@@ -130,6 +130,39 @@ def test_c004_probes_a_route_the_server_answers(tmp_path: Path) -> None:
                 process.wait(timeout=10)
 
 
+def test_no_route_is_added_where_app_get_would_break_the_import(tmp_path: Path) -> None:
+    """The catalog's `CatalogApi.get` takes its path by keyword: the `@app.get("/health")`
+    H001 would add is a TypeError at import (checked here by hand), so H001 and C004 leave
+    it alone, and it still serves; beside it, the orders app gets its route and serves it."""
+    case = "H001-missing-health-endpoint/subclass-redefines-get"
+    root, catalog = golden_service(case, "catalog", tmp_path)
+    main = catalog / "catalog" / "main.py"
+    original = main.read_bytes()
+    main.write_bytes(original + b'\n\n@app.get("/health")\ndef health():\n    return {}\n')
+    log = tmp_path / "by-hand.log"
+    with running(catalog, log) as (process, _port):
+        assert process.wait(timeout=DEADLINE) != 0
+    assert "TypeError" in log.read_text()
+    main.write_bytes(original)
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001,C004")
+    assert code == 1, err
+    assert main.read_bytes() == original
+    with running(catalog, tmp_path / "catalog.log") as (process, port):
+        assert health_status(process, port, tmp_path / "catalog.log", "/products") == 200
+    with running(root / "orders", tmp_path / "orders.log") as (process, port):
+        assert health_status(process, port, tmp_path / "orders.log") == 200
+
+
+def test_health_route_added_beside_app_attributes_is_served(tmp_path: Path) -> None:
+    """`app.state.settings = ...` after `app = FastAPI()` does not hide the app (issue 9)."""
+    root, service = golden_service("H001-missing-health-endpoint/app-attributes-after-creation",
+                                   "billing", tmp_path)
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
+    assert code == 1, err
+    with running(service, tmp_path / "billing.log") as (process, port):
+        assert health_status(process, port, tmp_path / "billing.log") == 200
+
+
 def test_relative_imports_crash_before_the_fix_and_serve_after(tmp_path: Path) -> None:
     root, service = golden_service("I001-relative-import-in-script/top-level-main", "notes",
                                    tmp_path)

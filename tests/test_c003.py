@@ -133,6 +133,19 @@ def test_c003_unknown_healthcheck_is_unsafe(tmp_path: Path, dependency: str) -> 
     assert code == 1 and depends(text) == {name: {"condition": "service_healthy"}}
 
 
+def test_c003_a_probe_on_an_interpolated_port_is_unsafe(tmp_path: Path) -> None:
+    """fixer judges the tool (curl is in the full image) but not the port: it cannot show
+    that the healthcheck passes, so the gate is not safe."""
+    probe = "http://localhost:${AUTH_PORT:-8000}/health"
+    compose = (API.format(deps=" [auth]") + "  auth:\n    build: ./auth\n    healthcheck:\n"
+               f"      test: [\"CMD\", \"curl\", \"-f\", \"{probe}\"]\n")
+    code, text = fixed(tmp_path, compose, app_files("auth"))
+    assert (code, text) == (0, compose)
+    [finding] = findings(tmp_path)
+    assert finding["fix"] == {"safety": "unsafe", "title": "Wait for auth to be healthy "
+                              "(fixer cannot tell whether auth's healthcheck passes)"}
+
+
 @pytest.mark.parametrize("deps", [
     pytest.param("\n      - cache\n", id="no-healthcheck"),
     pytest.param("\n      db:\n        condition: service_healthy\n", id="already-healthy"),

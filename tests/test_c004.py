@@ -13,6 +13,10 @@ from support import assert_compose_accepts, run_cli
 MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
         'def health():\n    return {"status": "ok"}\n')
 CMD = '["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]'
+# A FastAPI subclass whose `get` takes the path by keyword: `@app.get("/health")` fails
+KEYWORD_GET = ("from fastapi import APIRouter, FastAPI\n\n\nclass Api(FastAPI):\n"
+               "    def get(self, *, path, **kwargs):\n"
+               "        return super().get(path, **kwargs)\n\n\n")
 
 
 def repo(root: Path, compose: str, dockerfile_extra: str = "", cmd: str = CMD,
@@ -140,6 +144,19 @@ def test_c004_after_h001_in_one_run_probes_its_route(tmp_path: Path) -> None:
                  "cannot find where the app object is created", id="app-object-not-found"),
     pytest.param("gcr.io/distroless/python3-debian12", MAIN, "display-only",
                  "neither curl nor wget", id="distroless"),
+    pytest.param("python:3.12", KEYWORD_GET + "app = Api()\n", "display-only",
+                 "fixer cannot vouch that one added with a decorator would work: the app's "
+                 "class `Api` (api/app/main.py:4) redefines `get`", id="class-redefines-get"),
+    pytest.param("python:3.12", KEYWORD_GET + 'app = Api()\n\n\n@app.get(path="/health")\n'
+                 "def health():\n    return 1\n", "unsafe", "redefines `get`: fixer cannot vouch "
+                 "that the app serves `/health`", id="class-redefines-get-health-on-the-app"),
+    pytest.param("python:3.12", KEYWORD_GET + 'ops = APIRouter()\n\n\n@ops.get("/healthz")\n'
+                 "def health():\n    return 1\n\n\napp = Api()\napp.include_router(ops)\n",
+                 "safe", "http://localhost:8000/healthz", id="class-redefines-get-health-router"),
+    pytest.param("python:3.12", "from fastapi import FastAPI\nfrom kit.web import ServiceApp\n"
+                 "\napp = ServiceApp()\n", "display-only",
+                 "the app is built by `kit.web.ServiceApp`, which fixer cannot read",
+                 id="class-unreadable"),
 ])
 def test_c004_unsafe_or_display_only(tmp_path: Path, base: str, main: str, safety: str,
                                      reason: str) -> None:
@@ -152,7 +169,7 @@ def test_c004_unsafe_or_display_only(tmp_path: Path, base: str, main: str, safet
     assert (fixable or {}).get("safety", "display-only") == safety, fixable
     code, diff, err = run_cli("fix", root, "--select", "C004", "--unsafe-fixes")
     assert reason in (fixable["title"] if fixable else err), (fixable, err)
-    assert bool(diff) == (safety == "unsafe")
+    assert bool(diff) == (safety != "display-only")
 
 
 def test_c004_unknown_image_probes_with_python3(tmp_path: Path) -> None:

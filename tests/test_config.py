@@ -137,6 +137,8 @@ def test_postgres_image_from_the_file(tmp_path: Path) -> None:
      'fixer.toml:1: "stacks": no compose file compose.prod.yaml'),
     ("fixer.toml", 'stacks = ["compose.yaml"]\n',
      'fixer.toml:1: "stacks" must be a list of non-empty lists of compose files'),
+    ("fixer.toml", 'health-paths = ["ping"]\n',
+     'fixer.toml:1: "health-paths": \'ping\' is not a URL path (it must start with "/")'),
     ("pyproject.toml", '[tool]\nfixer = 3\n', "pyproject.toml:2: [tool.fixer] must be a table"),
     ("fixer.toml", 'select = [\n', "fixer.toml: invalid TOML"),
 ])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import json
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,8 @@ def fix(root: Path, path: str = "svc/app/main.py") -> bytes:
                  "\nif __name__ == '__main__':\n    pass\n",
                  APP + 'router = APIRouter()\n\n\n@router.get("/users")\ndef users():\n'
                  '    return []\n\n\napp = FastAPI()\napp.include_router(router, prefix="/v1")\n'
-                 + HEALTH + "\nif __name__ == '__main__':\n    pass\n", id="router-without-health"),
+                 + HEALTH + "\n\nif __name__ == '__main__':\n    pass\n",
+                 id="router-without-health"),
     pytest.param(APP + "class Api(FastAPI):\n    pass\n\n\napp = Api(title='x')\n",
                  APP + "class Api(FastAPI):\n    pass\n\n\napp = Api(title='x')\n"
                  + HEALTH.replace('"', "'"), id="fastapi-subclass"),
@@ -85,6 +87,24 @@ def fix(root: Path, path: str = "svc/app/main.py") -> bytes:
                  "@router.get('/')\ndef index():\n    return 1\n\n\napp = FastAPI()\n"
                  "app.include_router(router, prefix=settings.API_PREFIX)\n"
                  + HEALTH.replace('"', "'"), id="index-under-unknown-prefix"),
+    pytest.param(APP + "app = FastAPI()\napp.state.db = None\napp.logger = print\n"
+                 "app.dependency_overrides[print] = print\napp.add_middleware(object)\n",
+                 APP + "app = FastAPI()\n" + HEALTH
+                 + "\n\napp.state.db = None\napp.logger = print\n"
+                 "app.dependency_overrides[print] = print\napp.add_middleware(object)\n",
+                 id="attributes-set-after-creation"),
+    pytest.param(APP + "from kit import Audit\n\n\nclass Api(FastAPI, Audit):\n"
+                 "    def __init__(self, **kw):\n        super().__init__(**kw)\n"
+                 "        self.started = True\n\n\napp = Api()\n",
+                 APP + "from kit import Audit\n\n\nclass Api(FastAPI, Audit):\n"
+                 "    def __init__(self, **kw):\n        super().__init__(**kw)\n"
+                 "        self.started = True\n\n\napp = Api()\n" + HEALTH,
+                 id="own-init-unread-base-after-fastapi"),
+    pytest.param("from fastapi import FastAPI as BaseApp\nfrom kit import Audit\n\n\n"
+                 "class Api(BaseApp, Audit):\n    pass\n\n\napp = Api()\n",
+                 "from fastapi import FastAPI as BaseApp\nfrom kit import Audit\n\n\n"
+                 "class Api(BaseApp, Audit):\n    pass\n\n\napp = Api()\n" + HEALTH,
+                 id="fastapi-under-another-name"),
     pytest.param(b"\xef\xbb\xbf" + (APP + "app = FastAPI()").replace("\n", "\r\n").encode(),
                  b"\xef\xbb\xbf" + (APP + "app = FastAPI()\n" + HEALTH.rstrip("\n"))
                  .replace("\n", "\r\n").encode(), id="crlf-bom-no-final-newline"),
@@ -154,6 +174,14 @@ ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter({args})\n\n\n@rout
                   "svc/app/config.py": 'class Settings:\n    health_path = "/api/health"\n\n\n'
                   "settings = Settings()\n"}, id="non-literal-path-literal-elsewhere"),
     pytest.param({"svc/app/main.py": "app = object()\n"}, id="not-a-fastapi-app"),
+    pytest.param({"svc/app/main.py": "from app.base import Api\n\napp = Api()\n",
+                  "svc/app/base.py": APP + "class Api(FastAPI):\n    def __init__(self):\n"
+                  "        super().__init__()\n        self.add_api_route('/livez', lambda: 1)\n"},
+                 id="class-adds-it-in-init"),
+    pytest.param({"svc/app/main.py": APP + "class Api(FastAPI):\n    def __init__(self):\n"
+                  "        super().__init__()\n\n        @self.get('/health')\n"
+                  "        def health():\n            return 1\n\n\napp = Api()\n"},
+                 id="class-decorates-it-in-init"),
 ])
 def test_h001_noop(tmp_path: Path, files: dict[str, str]) -> None:
     root = service(tmp_path, files)
@@ -189,3 +217,57 @@ def test_h001_reports_despite_unreadable_routes(tmp_path: Path, files: dict[str,
     root = service(tmp_path, files)
     code, out, err = run_cli("check", root, "--select", "H001")
     assert code == 1 and "serves no health route (GET /health) (" in out, out + err
+
+
+REDEFINED = "class Api(FastAPI):\n    {body}\n\n\napp = Api()\n"
+
+
+@pytest.mark.parametrize(("main", "files", "reason"), [
+    *[pytest.param(APP + REDEFINED.format(body=body), {}, f"redefines `{name}`", id=name)
+      for name, body in (
+          ("get", "def get(self, *, path, **kwargs):\n        return super().get(path, **kwargs)"),
+          ("api_route", "def api_route(self, path, **kwargs):\n        return None"),
+          ("add_api_route", "def add_api_route(self, path, endpoint, **kwargs):\n        pass"),
+          ("route", "route = None"),
+          ("router", "def __init__(self):\n        super().__init__()\n"
+                     "        self.router = APIRouter(prefix='/v2')"),
+          ("__getattribute__", "def __getattribute__(self, name):\n"
+                               "        return object.__getattribute__(self, name)"))],
+    pytest.param(APP + "from app.base import Base\n\n\nclass Api(Base):\n    pass\n\n\n"
+                 "app = Api()\n", {"svc/app/base.py": APP + "class Base(FastAPI):\n"
+                                   "    def get(self, **kwargs):\n        pass\n"},
+                 "the app's class `Base` (svc/app/base.py:3) redefines `get`",
+                 id="imported-base-redefines-get"),
+    pytest.param(APP + "from kit.tracing import Traced\n\n\nclass Api(Traced, FastAPI):\n"
+                 "    pass\n\n\napp = Api()\n", {}, "the app's class `Api` derives from "
+                 "`kit.tracing.Traced`, which fixer cannot read", id="unread-base-before-fastapi"),
+    pytest.param(APP + "import kit\n\n\nclass Api(kit.base(), FastAPI):\n    pass\n\n\n"
+                 "app = Api()\n", {}, "derives from `kit.base()`", id="base-built-by-a-call"),
+    pytest.param(APP + "from kit.web import ServiceApp\n\napp = ServiceApp(name='svc')\n", {},
+                 "the app is built by `kit.web.ServiceApp`, which fixer cannot read",
+                 id="unread-class"),
+])
+def test_h001_display_only_when_app_get_may_not_work(tmp_path: Path, main: str,
+                                                     files: dict[str, str], reason: str) -> None:
+    """`@app.get("/health")` on a class whose `get` takes keywords only is a TypeError at
+    import: the app would never start. No fix, and the reason says why (issue 9)."""
+    root = service(tmp_path, {"svc/app/main.py": main, **files})
+    code, out, err = run_cli("check", root, "--select", "H001", "--format", "json")
+    findings = json.loads(out)["findings"]
+    assert code == 1 and [f["fix"] for f in findings] == [None], out + err
+    assert "serves no health route (GET /health)" in findings[0]["message"]
+    code, diff, err = run_cli("fix", root, "--select", "H001")
+    assert (code, diff) == (0, "") and "fixer cannot vouch that a route added with " \
+        f"`@app.get` works: " in err and reason in err, err
+
+
+def test_h001_configured_alternative_counts(tmp_path: Path) -> None:
+    """`/ping` is no health path by default (H001 adds `/health` beside it); configured as an
+    alternative it is one, and C004 probes it."""
+    ping = APP + 'app = FastAPI()\n\n\n@app.get("/ping")\ndef ping():\n    return "pong"\n'
+    root = service(tmp_path, {"svc/app/main.py": ping})
+    assert run_cli("check", root, "--select", "H001")[0] == 1
+    (root / "fixer.toml").write_text('health-paths = ["/ping", "/healthz"]\n')
+    assert run_cli("check", root, "--select", "H001")[:2] == (0, "")
+    code, diff, err = run_cli("fix", root, "--select", "C004", "--healthcheck-strategy", "python")
+    assert code == 1 and "http://localhost:8000/ping" in diff, diff + err

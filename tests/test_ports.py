@@ -20,6 +20,7 @@ from fixer.ports.urls import find_urls
 from fixer.services import Service
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
+from support import run_cli
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -375,3 +376,103 @@ def test_a_proxy_file_belongs_to_the_stacks_of_its_nearest_folder(tmp_path: Path
     assert proxies == {("shop/docker-compose.yml", 8001), ("blog/docker-compose.yml", 9000),
                        ("shop/docker-compose.yml", 7000), ("blog/docker-compose.yml", 7000),
                        ("ops/docker-compose.yml", 7000)}
+
+
+SHARED_DOCKERFILE = (
+    "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nEXPOSE {expose}\n"
+    "HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1\n"
+    'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+
+
+def shared_repo(root: Path, services: str, expose: int = 8000) -> Path:
+    """Services that all build backend/, whose image serves a FastAPI app on 8000."""
+    files = {"docker-compose.yml": "services:\n" + services,
+             "backend/Dockerfile": SHARED_DOCKERFILE.format(expose=expose),
+             "backend/requirements.txt": "fastapi\nuvicorn\ngunicorn\n",
+             "backend/app/__init__.py": "",
+             "backend/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
+WEB = '  web:\n    build: ./backend\n    ports: ["8080:8080"]\n'
+REPORTS = "  reports:\n    build: ./backend\n    command: uvicorn app.main:app --port {port}\n"
+
+
+@pytest.mark.parametrize(("other", "reason"), [
+    pytest.param(REPORTS.format(port=8000),
+                 "backend/Dockerfile is also built by reports, which listens on 8000 (command)",
+                 id="own-command-on-the-port-the-image-leaves"),
+    pytest.param("  legacy:\n    build: ./backend\n    command: gunicorn -b :8000 wsgi:app\n",
+                 "backend/Dockerfile is also built by legacy, which listens on 8000 (command)",
+                 id="not-an-app-service-still-shares-the-healthcheck"),
+    pytest.param('  admin:\n    build: ./backend\n    ports: ["9000:9000"]\n',
+                 "backend/Dockerfile is also built by admin, which moves with it but is called "
+                 "on 9000", id="moves-with-it-but-called-elsewhere"),
+    pytest.param(REPORTS.format(port=9000),
+                 None, id="own-command-on-a-third-port"),
+    pytest.param("  admin:\n    build: ./backend\n", None, id="moves-with-it-called-by-nobody"),
+    pytest.param("  worker:\n    build: ./backend\n    command: celery -A app.tasks worker\n",
+                 None, id="worker-listens-on-nothing"),
+])
+def test_app_side_fix_on_a_shared_dockerfile(tmp_path: Path, other: str,
+                                             reason: str | None) -> None:
+    """P001 moves web to 8080 (what its `ports` say) by editing the shared image's CMD,
+    EXPOSE and HEALTHCHECK, unless another container built from it would be left wrong."""
+    root = shared_repo(tmp_path, WEB + other)
+    code, diff, err = run_cli("fix", root, "--select", "P001")
+    if reason is not None:
+        assert (code, diff) == (0, "") and reason in err, err
+    else:
+        added = [line for line in diff.splitlines() if line[:1] == "+" and line[:3] != "+++"]
+        assert code == 1 and len(added) == 3, diff  # CMD, EXPOSE and HEALTHCHECK move
+        assert '"--port", "8080"]' in diff and "localhost:8080/health" in diff, diff
+
+
+def test_compose_side_fix_ignores_the_shared_dockerfile(tmp_path: Path) -> None:
+    """A compose `command:` edit changes web alone, whoever else builds its image."""
+    web = ('  web:\n    build: ./backend\n    command: uvicorn app.main:app --port 8000\n'
+           '    ports: ["8080:8080"]\n')
+    root = shared_repo(tmp_path, web + "  admin:\n    build: ./backend\n")
+    code, diff, err = run_cli("fix", root, "--select", "P001")
+    assert code == 1 and "backend/Dockerfile" not in diff, err
+    assert "-    command: uvicorn app.main:app --port 8000" in diff, diff
+
+
+
+@pytest.mark.parametrize(("services", "reason"), [
+    pytest.param(WEB + REPORTS.format(port=8001),
+                 "the containers built from it listen on different ports: web on 8000 (CMD), "
+                 "reports on 8001 (command)", id="image-cmd-and-command-differ"),
+    pytest.param(REPORTS.format(port=8001),
+                 "the containers built from it listen on different ports: reports on 8001 "
+                 "(command), the image's own CMD on 8000", id="one-service-overrides"),
+    pytest.param(WEB + REPORTS.format(port=8000), None, id="command-on-the-image-port"),
+])
+def test_p002_on_a_shared_stage(tmp_path: Path, services: str, reason: str | None) -> None:
+    """A stale EXPOSE is rewritten only when every container built from the stage (and
+    the image's own CMD) listens on one port."""
+    root = shared_repo(tmp_path, services, expose=5000)
+    code, diff, err = run_cli("fix", root, "--select", "P002")
+    if reason is not None:
+        assert (code, diff) == (0, "") and reason in err, err
+    else:
+        assert code == 1 and "-EXPOSE 5000\n+EXPOSE 8000" in diff, diff
+
+
+def test_same_command_with_its_port_in_an_env_file(tmp_path: Path) -> None:
+    """admin runs the image's CMD too, on the port its env_file gives uvicorn: the flag P001
+    would add for web would move admin as well, to a port nothing shows it is called on."""
+    admin = "  admin:\n    build: ./backend\n    env_file: admin.env\n"
+    root = shared_repo(tmp_path, WEB + admin)
+    (root / "admin.env").write_text("UVICORN_PORT=9000\n")
+    dockerfile = root / "backend" / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace(', "--port", "8000"', ""))
+    code, diff, err = run_cli("fix", root, "--select", "P001")
+    reason = "backend/Dockerfile is also built by admin, which runs the same command on another"
+    assert (code, diff) == (0, "") and reason in err, err
+    (root / "admin.env").write_text("LOG_LEVEL=debug\n")  # both on uvicorn's default
+    code, diff, err = run_cli("fix", root, "--select", "P001")
+    assert code == 1 and '"0.0.0.0", "--port", "8080"]' in diff, diff

@@ -53,6 +53,8 @@ services:
       interval: 10s
 """
 CURL = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
+PYTHON_PROBE = ('["CMD", "python", "-c", "import urllib.request; '
+                "urllib.request.urlopen('http://127.0.0.1:8000/health')\"]")
 
 
 def load(root: Path) -> Workspace:
@@ -83,10 +85,7 @@ def regressions(before: Path, after: Path) -> list[stackcheck.Breakage]:
     pytest.param("python:3.12-slim",
                  "RUN apt-get update && apt-get install -y --no-install-recommends curl\n",
                  CURL, Verdict.HOLDS, "", id="curl-installed"),
-    pytest.param("python:3.12-slim", "",
-                 '["CMD", "python", "-c", "import urllib.request; '
-                 "urllib.request.urlopen('http://127.0.0.1:8000/health')\"]",
-                 Verdict.HOLDS, "", id="python-probe"),
+    pytest.param("python:3.12-slim", "", PYTHON_PROBE, Verdict.HOLDS, "", id="python-probe"),
     pytest.param("python:3.12-alpine", "", "wget -qO- http://localhost:8000/health || exit 1",
                  Verdict.HOLDS, "", id="busybox-wget-shell-form"),
     pytest.param("python:3.12-slim", "", CURL, Verdict.BROKEN, "it runs curl", id="no-curl"),
@@ -102,9 +101,23 @@ def regressions(before: Path, after: Path) -> list[stackcheck.Breakage]:
     pytest.param("registry.example.com/base:3", "", CURL, Verdict.UNKNOWN, "",
                  id="unknown-image"),
     pytest.param("python:3.12", "", '["CMD", "curl", "-f", "http://localhost:${PORT}/health"]',
-                 Verdict.HOLDS, "", id="interpolated-port-judges-the-tool-only"),
+                 Verdict.UNKNOWN, "", id="interpolated-port-is-no-probe-fixer-judges"),
+    pytest.param("python:3.12-slim", "",
+                 '["CMD", "curl", "-f", "http://localhost:${PORT}/health"]', Verdict.BROKEN,
+                 "it runs curl", id="interpolated-port-still-judges-the-tool"),
     pytest.param("python:3.12-slim", "", '["CMD-SHELL", "pg_isready"]', Verdict.UNKNOWN, "",
                  id="a-tool-fixer-does-not-judge"),
+    pytest.param("postgres:16-alpine", "", '["CMD-SHELL", "pg_isready -U app"]', Verdict.HOLDS,
+                 "", id="a-database-image-runs-its-own-probe"),
+    pytest.param("node:20-slim", "", PYTHON_PROBE, Verdict.UNKNOWN, "",
+                 id="python-on-node-the-table-does-not-say"),
+    pytest.param("node:20-slim", "", CURL, Verdict.BROKEN, "(Debian/Ubuntu) lacks",
+                 id="curl-on-node-slim"),
+    pytest.param("gcr.io/distroless/python3-debian12", "", PYTHON_PROBE, Verdict.HOLDS, "",
+                 id="python-on-distroless-python"),
+    pytest.param("gcr.io/distroless/base-debian12", "", PYTHON_PROBE, Verdict.BROKEN,
+                 "it runs python, which its final stage (distroless) lacks",
+                 id="python-on-distroless-base"),
 ])
 def test_healthcheck_gate(tmp_path: Path, base: str, extra: str, test: str, verdict: Verdict,
                           why: str) -> None:
@@ -303,6 +316,21 @@ def test_a_relative_import_in_a_top_level_module_is_broken(tmp_path: Path) -> No
     assert "api/app/routers/items.py" in found
 
 
+def test_a_module_named_by_an_import_that_climbs_too_high_is_still_on_the_path(
+        tmp_path: Path) -> None:
+    """`from ...config` in app/routers/items.py climbs above `app`: Python refuses it, but
+    api/config.py is what the author meant to load (and what I001's absolute import will
+    load), so it is judged too."""
+    router = ROUTER.replace("from ..db import session", "from ..db import session\n"
+                                                        "from ...config import SETTINGS")
+    root = write_tree(tmp_path, {"compose.yaml": SIMPLE, **api(
+        app__routers__items_py=router, config_py="SETTINGS = {}\n")})
+    found = imports_of(root)
+    assert found["api/app/routers/items.py"].verdict is Verdict.BROKEN
+    assert "climbs above the import root" in found["api/app/routers/items.py"].why
+    assert found["api/config.py"].verdict is Verdict.HOLDS
+
+
 def test_a_service_that_is_no_fastapi_app_has_no_import_facts(tmp_path: Path) -> None:
     flask = "from flask import Flask\n\napp = Flask(__name__)\n"
     root = write_tree(tmp_path, {"compose.yaml": SIMPLE, **api(app__main_py=flask)})
@@ -322,3 +350,20 @@ def test_changed_stacks_are_those_whose_files_the_round_edited(tmp_path: Path) -
     assert stackcheck.changed_stacks(ws, {"admin/.env", "admin/panel/Dockerfile"}) == \
         {"admin/docker-compose.yml"}
     assert stackcheck.changed_stacks(ws, {"README.md"}) == set()
+
+
+def test_an_overlays_env_file_is_read_from_its_base_folder(tmp_path: Path) -> None:
+    """Compose resolves every `-f` file from the project directory: `./worker.env` in
+    ci/docker-compose.ci.yml is shop/worker.env, whose URL is a reference of the stack."""
+    root = write_tree(tmp_path, {
+        "shop/compose.yaml": ("services:\n  api:\n    build: ../api\n    ports:\n"
+                              "      - \"8000:8000\"\n  worker:\n    image: example/worker:2\n"),
+        "ci/docker-compose.ci.yml": "services:\n  worker:\n    env_file: ./worker.env\n",
+        "shop/worker.env": "API_URL=http://api:8000/items\n",
+        "ci/worker.env": "API_URL=http://api:9000/items\n", **api()})
+    ws = load(root)
+    assert stackcheck.changed_stacks(ws, {"shop/worker.env"}) == {"shop/compose.yaml"}
+    assert stackcheck.changed_stacks(ws, {"ci/worker.env"}) == set()
+    found = facts_of(root, stackcheck.REFERENCE).values()
+    assert {(f.path, f.subject, f.verdict) for f in found if f.path.endswith(".env")} == \
+        {("shop/worker.env", "http://api:8000", Verdict.HOLDS)}

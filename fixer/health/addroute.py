@@ -59,11 +59,18 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
 def _insert(path: str, text: str, newline: str, index: LineIndex, after_line: int,
             block: list[str], module_level: bool) -> TextEdit:
     """The block after a line, with blank lines around it as the scope wants (PEP 8)."""
-    blanks = newline * (2 if module_level else 1)
+    wanted = 2 if module_level else 1
     position = index.line_end(after_line)
     body = newline.join(block)
     if position == len(text) and not text.endswith("\n"):
-        return TextEdit(path, position, position, newline + blanks + body)  # no final newline
-    following = text[position:].split("\n", 1)[0]
-    separator = "" if position == len(text) or not following.strip() else blanks
-    return TextEdit(path, position, position, blanks + body + newline + separator)
+        return TextEdit(path, position, position, newline * (wanted + 1) + body)  # no final newline
+    separator = newline * _missing_blanks(text[position:], wanted)
+    return TextEdit(path, position, position, newline * wanted + body + newline + separator)
+
+
+def _missing_blanks(after: str, wanted: int) -> int:
+    """The blank lines to add below the block so that `wanted` separate it from the code
+    that follows (the blank lines already there stay below it); none at the end of the file."""
+    lines = after.split("\n")
+    present = next((i for i, line in enumerate(lines) if line.strip()), None)
+    return 0 if present is None else max(0, wanted - present)

@@ -20,9 +20,6 @@ from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, 
 from fixer.sources.python_modules import Modules
 from fixer.workspace import Workspace
 
-# RULES.md H001: `/health`, then the configured alternatives (`health-paths`), in order of
-# preference; `health_paths` is the Config field that option fills.
-ALTERNATIVES = ("/healthz", "/livez", "/readyz")
 _URL = re.compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
 _PROBEABLE = re.compile(r"/[\w.~/-]*", re.ASCII)  # safe as written in a curl or Python URL literal
 _PATH_LITERAL = re.compile(r"""["'](/[\w.~/{}-]*)["']""", re.ASCII)
@@ -74,8 +71,7 @@ def probe_paths(service: Service) -> list[str]:
 def wanted_paths(config: Config, probes: list[str]) -> list[str]:
     """The paths a health route may have besides any ending in `/health`, in order of
     preference: `/health`, the configured alternatives, then what the healthchecks probe."""
-    alternatives: tuple[str, ...] = getattr(config, "health_paths", ALTERNATIVES)
-    return list(dict.fromkeys(["/health", *alternatives, *probes]))
+    return list(dict.fromkeys(["/health", *config.health_paths, *probes]))
 
 
 def health_route(routes: AppRoutes, wanted: list[str]) -> Route | None:
@@ -107,7 +103,7 @@ def plan(ws: Workspace, service: Service) -> HealthPlan:
     probes = probe_paths(service)
     wanted = wanted_paths(ws.config, probes)
     route = health_route(found[1], wanted) if found else None
-    doubt = found[1].doubt or "" if found else ""
+    doubt = (found[1].doubt or "") if found else ""
     if route is not None and _PROBEABLE.fullmatch(route.path):
         return HealthPlan(Source.SERVED, route.path, doubt=doubt if route.direct else "")
     if route is not None:

@@ -11,6 +11,7 @@ import re
 
 from fixer.edits import Edit, TextEdit
 from fixer.ports.claims import LOCAL_URL
+from fixer.ports.listen import ListenPort
 from fixer.ports.listen import resolve as resolve_listen
 from fixer.ports.portsites import Site, number_sites
 from fixer.ports.references import service_claims
@@ -24,15 +25,24 @@ def app_side_edits(ws: Workspace, service: Service, target: int,
                    builders: list[Service] | None = None) -> tuple[list[Edit], str | None]:
     """Edits that make the app listen on `target`, or the reason there are none.
 
-    `builders`: the app services that build the same Dockerfile stage (default: found in
-    `ws`; a rule that checks every service passes them to stay linear)."""
+    `builders`: the built services that build the same Dockerfile stage, app services or
+    not (default: found in `ws`; a rule that checks every service passes them to stay
+    linear)."""
+    edits, reason = _listen_edits(ws, service, target)
+    if reason is not None:
+        return [], reason
+    shared = _sharing(ws, builders or list(ws.apps()), service, target, edits)
+    if shared is not None:
+        return [], shared
+    return edits, None
+
+
+def _listen_edits(ws: Workspace, service: Service,
+                  target: int) -> tuple[list[Edit], str | None]:
+    """Where the port is written (or where a flag goes), then EXPOSE and HEALTHCHECK."""
     app = service.app
     assert app is not None
     listen = app.listen
-    from_compose = listen.region is not None and listen.region.kind == "command"
-    shared = None if from_compose else _sharing(ws, builders or list(ws.apps()), service, target)
-    if shared:
-        return [], f"{app.dockerfile.path} is also built by {shared}, which expects another port"
     sites = list(listen.sites)
     if listen.variable is not None and not sites:
         site, reason = compose_env_site(service, listen.variable, listen.port)
@@ -44,7 +54,8 @@ def app_side_edits(ws: Workspace, service: Service, target: int,
         if listen.addition is None:
             return [], f"no place to set the port ({listen.origin}{_where(listen.reason)})"
         edits.append(listen.addition.edit(target))
-    if from_compose and _image_starts_server(ws, service):
+    from_compose = listen.region is not None and listen.region.kind == "command"
+    if from_compose and image_listen(ws, service).launch is not None:
         return edits, None  # the Dockerfile's own CMD does not run: leave its EXPOSE alone
     taken = {(e.path, e.start) for e in edits if isinstance(e, TextEdit)}
     for edit in _stage_mentions(app.dockerfile, app.stage, listen.port, target):
@@ -53,13 +64,13 @@ def app_side_edits(ws: Workspace, service: Service, target: int,
     return edits, None
 
 
-def _image_starts_server(ws: Workspace, service: Service) -> bool:
-    """Whether the image's own CMD/ENTRYPOINT starts a server. When not, its EXPOSE and
-    HEALTHCHECK describe the compose `command:` (as P002 judges them) and move with it."""
+def image_listen(ws: Workspace, service: Service) -> ListenPort:
+    """What the image's own CMD/ENTRYPOINT listens on, with no compose `command:` or
+    `environment`. When it starts no server (`launch` is None), the image's EXPOSE and
+    HEALTHCHECK describe the compose `command:` and move with it."""
     app = service.app
     assert app is not None
-    own = resolve_listen(ws.tree, app.folder, app.dockerfile, app.stage, None, {}, {})
-    return own.launch is not None
+    return resolve_listen(ws.tree, app.folder, app.dockerfile, app.stage, None, {}, {})
 
 
 def _where(reason: str) -> str:
@@ -85,22 +96,35 @@ def compose_env_site(service: Service, variable: str,
     return None, f"{variable} is set in an env_file or .env, not in compose `environment`"
 
 
-def _sharing(ws: Workspace, apps: list[Service], service: Service, target: int) -> str | None:
-    """Another app service built from the same Dockerfile stage that expects another port."""
+def _sharing(ws: Workspace, builders: list[Service], service: Service, target: int,
+             edits: list[Edit]) -> str | None:
+    """Why edits to a Dockerfile (or build context) that other services build are wrong
+    for one of them. One that reads its port from the same place moves with the app:
+    it must be called on `target`. One that keeps its port (its own compose `command:`
+    or `environment`) and listens on the port the app leaves shares the image's CMD,
+    EXPOSE and HEALTHCHECK with it: after the edits they would describe the app alone
+    (its healthcheck would probe a port it does not listen on)."""
     app = service.app
     assert app is not None
-    for other in apps:
-        if other is service or other.app is None:
+    if all(edit.path in ws.compose_docs for edit in edits):
+        return None  # only the service's own compose lines change
+    for other in builders:
+        if other is service or other.app is None or other.app.stage is not app.stage:
             continue
-        if other.app.dockerfile.path != app.dockerfile.path or other.app.stage is not app.stage:
-            continue
-        region = other.app.listen.region
-        if region is not None and region.kind == "command":
-            continue  # it starts its own command: the Dockerfile's CMD is not its port
-        ports = {p.effective for p in service_claims(ws, other)
-                 if p.effective is not None and not p.udp and p.http}
-        if ports and target not in ports:
-            return other.name
+        mine, theirs = app.listen, other.app.listen
+        built_by = f"{app.dockerfile.path} is also built by {other.name}"
+        if theirs.region == mine.region and theirs.sites == mine.sites:
+            if (theirs.port, theirs.variable) != (mine.port, mine.variable):
+                # the same command, its port set elsewhere (an env_file): an added flag
+                # would move it too, and nothing shows where it is called
+                return f"{built_by}, which runs the same command on another port"
+            called = {p.effective for p in service_claims(ws, other)
+                      if p.effective is not None and not p.udp and p.http}
+            if called and target not in called:
+                return (f"{built_by}, which moves with it but is called on "
+                        f"{'/'.join(map(str, sorted(called)))}")
+        elif theirs.port is not None and theirs.port == mine.port:
+            return f"{built_by}, which listens on {theirs.port} ({theirs.origin}) and would keep it"
     return None
 
 

@@ -149,7 +149,7 @@ def _peer_urls(ws: Workspace, stack: Stack,
     for service in stack.services.values():
         found.extend((service.name, host, port) for host, port in compose_urls(service))
         for doc, value in service.all("env_file"):
-            for path in env_file_paths(doc, value, stack.dotenv):
+            for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
                 found.extend((service.name, h, p) for h, p in _file_urls(ws, path, files))
     dotenv = posixpath.join(stack.folder, ".env") if stack.folder else ".env"
     found.extend((None, h, p) for h, p in _file_urls(ws, dotenv, files))

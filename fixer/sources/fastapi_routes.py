@@ -30,6 +30,7 @@ UNKNOWN = "*"  # stands for a path part that is not a literal: `UNKNOWN + "/heal
 # `@app.get("/health")` a TypeError at import) or serve the route at another path.
 ROUTE_ADDERS = frozenset({"get", "api_route", "add_api_route", "route", "router",
                           "__getattribute__"})
+_FASTAPI = ("fastapi.FastAPI", "fastapi.applications.FastAPI")  # where an import finds it
 
 
 def join_paths(prefix: str, path: str) -> str:
@@ -153,42 +154,51 @@ def app_class(mods: Modules, path: str, tree: ast.Module, call: ast.Call) -> App
     if is_call_to(call, "FastAPI"):
         found.fastapi = True
     elif isinstance(call.func, ast.Name):
-        _read_class(mods, path, tree, call.func.id, found, None, 0)
+        found.fastapi = _read_class(mods, path, tree, call.func.id, found, None, 0)
     else:
         found.unread = f"the app is built by `{ast.unparse(call.func)}`"
     return found
 
 
 def _read_class(mods: Modules, path: str, tree: ast.Module, name: str, found: AppClass,
-                derived: str | None, depth: int) -> None:
-    """Adds the class `name` (a base of `derived`, or the one the app is built by) and its
-    bases, here or imported from the import root, up to a `FastAPI` base: the bases after
-    it come after FastAPI in the method resolution order."""
+                derived: str | None, depth: int) -> bool:
+    """Adds the class `name` (a base of `derived`, or what the app is built by), here or
+    imported from the import root, and its bases; True when it is or derives from FastAPI."""
     stmt = name_binding(tree.body, name)
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)) and depth <= 5:
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        if _dotted(stmt, name) in _FASTAPI:  # `from fastapi import FastAPI as BaseApp`
+            return True
         origin = mods.imported(path, stmt, name)
-        loaded = mods.load(origin[0]) if origin and origin[1] else None
+        loaded = mods.load(origin[0]) if origin and origin[1] and depth <= 5 else None
         if origin and origin[1] and loaded:
             return _read_class(mods, origin[0], loaded[1], origin[1], found, derived, depth + 1)
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None  # a factory, not a class: the caller follows it
+        return False  # a factory, not a class: `find_app` follows it
     if not isinstance(stmt, ast.ClassDef) or depth > 5:
         shown = f"`{_dotted(stmt, name)}`"
         found.unread = found.unread or (f"the app's class `{derived}` derives from {shown}"
                                         if derived else f"the app is built by {shown}")
-        return None
+        return False
     found.classes.append((path, tree, stmt))
-    for base in stmt.bases:
+    return _read_bases(mods, path, tree, stmt, found, depth)
+
+
+def _read_bases(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef,
+                found: AppClass, depth: int) -> bool:
+    """The bases of `cls`, in order, up to the one that is or derives from FastAPI: those
+    after it come after FastAPI in the method resolution order, and cannot change `get`."""
+    for base in cls.bases:
         if isinstance(base, ast.Name) and base.id == "FastAPI" or \
                 isinstance(base, ast.Attribute) and base.attr == "FastAPI":
-            found.fastapi = True
-            return None
-        if isinstance(base, ast.Name) and base.id != "object":
-            _read_class(mods, path, tree, base.id, found, stmt.name, depth + 1)
-        elif not isinstance(base, ast.Name):
-            found.unread = found.unread or f"the app's class `{stmt.name}` derives from " \
+            return True
+        if isinstance(base, ast.Name):
+            if base.id != "object" and \
+                    _read_class(mods, path, tree, base.id, found, cls.name, depth + 1):
+                return True
+        else:
+            found.unread = found.unread or f"the app's class `{cls.name}` derives from " \
                                            f"`{ast.unparse(base)}`"
-    return None
+    return False
 
 
 def _dotted(stmt: ast.stmt | None, name: str) -> str:

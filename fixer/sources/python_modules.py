@@ -58,15 +58,20 @@ class Modules:
             return (owner, alias.name) if owner else None
         return None
 
-
     def import_path(self, start: str, package: str, limit: int = 2_000) -> list[str]:
         """The files of the import root that importing `start` (as `package`) runs,
         transitively: `start` first, then in the order found, packages' `__init__.py`
         included. Relative imports are followed to where their file sits, even where
         they climb above the top-level package (Python refuses those; the files that
         they name are still what the author meant to load)."""
+        return list(self.import_packages(start, package, limit))
+
+    def import_packages(self, start: str, package: str,
+                        limit: int = 2_000) -> dict[str, str]:
+        """The import path (see `import_path`), each file with the `__package__` it runs
+        as: `package` for `start`, which may run at the top level wherever it sits."""
+        found = {start: package}
         order = [start]
-        seen = {start}
         at = 0
         while at < len(order) and len(order) < limit:
             path = order[at]
@@ -74,12 +79,11 @@ class Modules:
             loaded = self.load(path)
             if loaded is None:
                 continue
-            own = package if path == start else package_of(path, self.root) or ""
-            for found in self._imported(loaded[1], own):
-                if found not in seen:
-                    seen.add(found)
-                    order.append(found)
-        return order
+            for imported in self._imported(loaded[1], found[path]):
+                if imported not in found:
+                    found[imported] = package_of(imported, self.root) or ""
+                    order.append(imported)
+        return found
 
     def _imported(self, tree: ast.Module, package: str) -> list[str]:
         """Files an import statement of the module runs: each package on the way, the

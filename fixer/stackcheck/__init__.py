@@ -1,0 +1,114 @@
+"""The stack check (RULES.md, "Trust: what safe means"): what a fix round must not break.
+
+Four properties are judged on a workspace, each subject as holding, broken or unknown, one
+module each:
+1. `gate`: a `depends_on` with `condition: service_healthy` waits on a service whose
+   healthcheck can pass (its tool is in the final stage, it probes the port the service
+   listens on, an HTTP probe asks for a path the app serves);
+2. `references`: a published port, an `expose`, a URL or a proxy target reaches the port
+   its service listens on;
+3. `network`: a service shares a network with every service that names it;
+4. `imports`: the Python files on an app service's import path compile, and their relative
+   imports resolve.
+`regressions` compares the facts before and after a round on the stacks the round changed:
+only a subject that was not broken before (or did not exist) and is broken after is a
+regression. Where fixer cannot tell, the verdict is unknown, never broken: a fix is
+refused only for what fixer can show.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import weakref
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from fixer.services import Stack, env_file_paths
+from fixer.stackcheck.gate import can_pass, gate_facts, health_command
+from fixer.stackcheck.imports import import_facts
+from fixer.stackcheck.network import network_facts
+from fixer.stackcheck.references import reference_facts
+from fixer.stackcheck.verdicts import GATE, IMPORT, NETWORK, REFERENCE, Fact, StackFacts, Verdict
+from fixer.tree import Tree
+from fixer.workspace import Workspace
+
+__all__ = ["GATE", "IMPORT", "NETWORK", "REFERENCE", "Breakage", "Fact", "StackFacts",
+           "Verdict", "can_pass", "changed_stacks", "facts", "health_command",
+           "regressions"]
+
+
+@dataclass(frozen=True)
+class Breakage:
+    """A property that held before a round and fails after it."""
+
+    prop: str
+    subject: str
+    path: str
+    line: int
+    services: tuple[str, ...]
+    why: str
+
+    @property
+    def service(self) -> str:
+        return self.services[0]
+
+    @property
+    def message(self) -> str:
+        return f"breaks the stack check ({self.prop}): {self.path}:{self.line} " \
+               f"{self.subject} {self.why}"
+
+
+def regressions(before_ws: Workspace, after_ws: Workspace, stacks: Collection[str],
+                paths: Collection[str] = ()) -> list[Breakage]:
+    """What the round broke on `stacks` (and in the reference files of `paths`)."""
+    before = facts(before_ws, stacks, paths)
+    found: list[Breakage] = []
+    for key, fact in facts(after_ws, stacks, paths).items():
+        old = before.get(key)
+        if fact.verdict is Verdict.BROKEN and (old is None or old.verdict is not Verdict.BROKEN):
+            found.append(Breakage(fact.prop, fact.subject, fact.path, fact.line, fact.services,
+                                  fact.why))
+    return found
+
+
+def changed_stacks(ws: Workspace, paths: Collection[str]) -> set[str]:
+    """The stacks whose compose files, .env files, env_files or build contexts hold a path."""
+    return {stack.name for stack in ws.stacks if any(_touches(stack, p) for p in paths)}
+
+
+def _touches(stack: Stack, path: str) -> bool:
+    if path in {doc.path for doc in stack.docs} or \
+            path == posixpath.join(stack.folder, ".env"):
+        return True
+    for service in stack.services.values():
+        if service.app is not None and (path == service.app.build.dockerfile or
+                                        _inside(path, service.app.folder)):
+            return True
+        if any(path in env_file_paths(doc, value, stack.dotenv, stack.folder)
+               for doc, value in service.all("env_file")):
+            return True
+    return False
+
+
+def _inside(path: str, folder: str) -> bool:
+    return not folder or path.startswith(folder + "/")
+
+
+# per tree, the facts of each stack: the engine asks again for the same workspace (a round's
+# "after" is the next round's "before")
+_FACTS: weakref.WeakKeyDictionary[Tree, dict[str, StackFacts]] = weakref.WeakKeyDictionary()
+
+
+def facts(ws: Workspace, stacks: Collection[str], paths: Collection[str] = ()) -> StackFacts:
+    """Every subject of the four properties on the named stacks."""
+    cached = _FACTS.setdefault(ws.tree, {})
+    out: StackFacts = {}
+    for stack in ws.stacks:
+        if stack.name not in stacks:
+            continue
+        if stack.name not in cached:
+            found = [*gate_facts(ws, stack), *network_facts(ws, stack), *import_facts(ws, stack)]
+            cached[stack.name] = {f.key: f for f in found}
+        out.update(cached[stack.name])
+    out.update((f.key, f) for f in reference_facts(ws, stacks, paths))
+    return out

@@ -1,0 +1,173 @@
+"""Property 1 of the stack check: a `depends_on` with `condition: service_healthy` waits on a
+service whose healthcheck can pass (its tool is in the final stage, it probes the port the
+service listens on, an HTTP probe asks for a path the app serves)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from fixer.appservice import is_app_service
+from fixer.database.images import ships_probe
+from fixer.depends import HEALTHY, dependencies
+from fixer.health.healthchecks import Health, compose_health, health
+from fixer.health.healthroute import served_app
+from fixer.image.compose_build import build_args
+from fixer.image.images import TOOLS, base_image, chain, family_of, tool_status
+from fixer.ports.urls import URL
+from fixer.services import Service, Stack
+from fixer.sources.compose import get, string_list
+from fixer.sources.dockertext import commands, tokenize
+from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
+from fixer.stackcheck.verdicts import GATE, Fact, Verdict, listen_port, worst
+from fixer.workspace import Workspace
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0")
+_URL_PATH = re.compile(r"/[^\s\"'?#,;)]*")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+
+
+def gate_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
+    for service in stack.services.values():
+        for dep in dependencies(service):
+            if dep.condition != HEALTHY:
+                continue
+            target = stack.services.get(dep.name)
+            verdict, why = can_pass(ws, target) if target is not None else (Verdict.UNKNOWN, "")
+            yield Fact(GATE, (GATE, stack.name, service.name, dep.name), dep.doc.path,
+                       dep.doc.line(dep.node.node), (dep.name, service.name),
+                       f"{service.name} waits for {dep.name} to be healthy", verdict,
+                       f"but {why}")
+
+
+def can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
+    """Whether the target's healthcheck can pass, and why not ("api has no healthcheck").
+    Holds only when fixer has judged all of it: a database or broker image running its own
+    probe (`pg_isready` in `postgres`), or HTTP probes of the container itself whose tool,
+    port and path all hold. Anything else it cannot break is unknown."""
+    state = health(target)
+    if state is Health.DISABLED:
+        return Verdict.BROKEN, f"{target.name}'s healthcheck is disabled"
+    if state is not Health.CHECKED:
+        return _no_healthcheck(target)
+    found = health_command(target)
+    if found is None:
+        return _cannot_tell(target)
+    tool, text = found
+    probes = _probes(text)
+    verdict, why = worst([_tool_verdict(target, tool),
+                          *(_port_verdict(target, port) for port, _path in probes),
+                          *(_path_verdict(ws, target, path) for _port, path in probes)])
+    if verdict is Verdict.BROKEN:
+        return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
+    if ships_probe(_image(target), tool) or (verdict is Verdict.HOLDS and probes):
+        return Verdict.HOLDS, ""
+    return _cannot_tell(target)  # a probe fixer does not read, or a port it cannot see
+
+
+def _no_healthcheck(target: Service) -> tuple[Verdict, str]:
+    """A built service on a known base has none at all; an image may have its own."""
+    app = target.app
+    if app is not None and family_of(app.dockerfile, app.stage, build_args(target)).known:
+        return Verdict.BROKEN, f"{target.name} has no healthcheck"
+    return _cannot_tell(target)
+
+
+def _cannot_tell(target: Service) -> tuple[Verdict, str]:
+    return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck passes"
+
+
+def _image(service: Service) -> str:
+    """The image the service runs: its final stage's base image, else compose `image`."""
+    if service.app is not None:
+        return base_image(service.app.dockerfile, service.app.stage, build_args(service))
+    return service.scalar("image") or ""
+
+
+def _probes(text: str) -> list[tuple[int, str]]:
+    """(port, path) of each HTTP URL on the container itself that a healthcheck calls; a port
+    written as `${VAR}` is no URL here, so fixer judges neither its port nor its path."""
+    found: list[tuple[int, str]] = []
+    for url in URL.finditer(text):
+        scheme = url.group("scheme").lower()
+        if url.group("host") not in _LOCAL_HOSTS or scheme not in ("http", "https"):
+            continue
+        port = int(url.group("port") or (443 if scheme == "https" else 80))
+        path = _URL_PATH.match(text, url.end())
+        found.append((port, path.group(0) if path else "/"))
+    return found
+
+
+def health_command(service: Service) -> tuple[str, str] | None:
+    """(tool, command text) of the healthcheck that runs: compose's, else the image's."""
+    if compose_health(service) is Health.CHECKED:
+        test: list[str] = []
+        for _doc, value in service.all("healthcheck"):
+            test = string_list(get(value, "test")) or test
+        if test[:1] == ["CMD"]:
+            return _tool(test[1:]), " ".join(test[1:])
+        script = " ".join(test[1:]) if test[:1] == ["CMD-SHELL"] else " ".join(test)
+        return _script_tool(script), script
+    app = service.app
+    checks = [s.last("HEALTHCHECK") for s in chain(app.dockerfile, app.stage)] if app else []
+    check = next((c for c in checks if c is not None), None)
+    if check is None or [v.upper() for v in check.value[:1]] != ["CMD"]:
+        return None
+    argv = list(check.value[1:])
+    return (_tool(argv) if check.json else _script_tool(" ".join(argv))), " ".join(argv)
+
+
+def _script_tool(script: str) -> str:
+    first = next(iter(commands(tokenize(script))), [])
+    return _tool([w.value for w in first])
+
+
+def _tool(argv: list[str]) -> str:
+    words = [w for w in argv if w not in ("exec", "env") and not _ASSIGNMENT.match(w)]
+    tool = posixpath.basename(words[0]) if words else ""
+    return "python" if re.fullmatch(r"python[\d.]*", tool) else tool
+
+
+def _tool_verdict(target: Service, tool: str) -> tuple[Verdict, str]:
+    """Judged from the final stage's base image (RULES.md "Known images") and what the stage
+    installs; an image-only service, an image the table does not know or a tool it says
+    nothing about (python on `node`) is unknown."""
+    app = target.app
+    if app is None or tool not in TOOLS:
+        return Verdict.UNKNOWN, ""
+    args = build_args(target)
+    present = tool_status(app.dockerfile, app.stage, tool, args)
+    if present is None:
+        return Verdict.UNKNOWN, ""
+    if present:
+        return Verdict.HOLDS, ""
+    label = family_of(app.dockerfile, app.stage, args).label
+    return Verdict.BROKEN, f"it runs {tool}, which its final stage ({label}) lacks"
+
+
+def _port_verdict(target: Service, port: int) -> tuple[Verdict, str]:
+    listen = listen_port(target)
+    if listen is None:
+        return Verdict.UNKNOWN, ""
+    if port == listen:
+        return Verdict.HOLDS, ""
+    return Verdict.BROKEN, f"it probes port {port}, and {target.name} listens on {listen}"
+
+
+def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, str]:
+    """Broken only when fixer sees every route of a FastAPI app and none answers GET `path`."""
+    if not is_app_service(ws, target):
+        return Verdict.UNKNOWN, ""
+    found = served_app(ws, target)
+    if found is None:
+        return Verdict.UNKNOWN, ""
+    routes = found[1]
+    wanted = path.rstrip("/") or "/"  # a route `/health/` serves `/health` (FastAPI redirects)
+    if any(r.get and (r.path.rstrip("/") or "/") == wanted for r in routes.routes):
+        return Verdict.HOLDS, ""
+    texts = [site.file.text for site in routes.sites]
+    if routes.unknown or any(r.path.startswith(UNREAD) for r in routes.routes) or \
+            any(".mount(" in t or f'"{path}"' in t or f"'{path}'" in t for t in texts):
+        return Verdict.UNKNOWN, ""  # a mounted app, middleware or unread route may serve it
+    return Verdict.BROKEN, f"it asks for {path}, which the app does not serve"

@@ -1,0 +1,121 @@
+"""Property 4 of the stack check: the Python files on an app service's import path compile,
+and their relative imports resolve."""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from fixer import appmodule
+from fixer.appservice import is_app_service
+from fixer.services import Stack
+from fixer.sources.python import absolute_module, parse
+from fixer.sources.python_modules import Modules
+from fixer.sources.relative_imports import import_problem, relative_imports, written
+from fixer.stackcheck.verdicts import IMPORT, Fact, Verdict
+from fixer.textfile import TextFile
+from fixer.tree import Tree
+from fixer.tree_index import is_folder
+from fixer.workspace import Workspace
+
+Problem = tuple[int, str]  # (line, why the module fails to import)
+
+
+def import_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
+    for service in stack.services.values():
+        if service.app is None or not is_app_service(ws, service):
+            continue
+        module = appmodule.find(ws, service)
+        if module is None:
+            continue
+        for path, (line, problem) in _judged(ws, module).items():
+            yield Fact(IMPORT, (IMPORT, stack.name, service.name, path), path, line,
+                       (service.name,), f"a module on {service.name}'s import path",
+                       Verdict.BROKEN if problem else Verdict.HOLDS,
+                       f"no longer imports: {problem}")
+
+
+def _judged(ws: Workspace, module: appmodule.AppModule) -> dict[str, tuple[int, str | None]]:
+    """Each file on the app module's import path with (line, why it fails to import, or
+    None)."""
+    mods = Modules(ws.read, module.root)
+    found: dict[str, tuple[int, str | None]] = {}
+    for path, package in mods.import_packages(module.path, module.package).items():
+        file = ws.read(path)
+        if file is not None:
+            scan = _scan(file, package)
+            found[path] = scan.problem or _missing(ws.tree, mods, scan.relative) or (1, None)
+    return found
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What a module's text says about its imports, seen from its package."""
+
+    problem: Problem | None                     # it does not compile, or a relative import
+    relative: tuple[tuple[int, str, str], ...]  # (line, import as written, absolute target)
+
+
+# (path, text, package) -> scan: the rounds of a fix run re-read mostly unchanged files
+_SCANS: dict[tuple[str, str, str], _Scan] = {}
+_SCANS_LIMIT = 20_000
+
+
+def _scan(file: TextFile, package: str) -> _Scan:
+    key = (file.path, file.text, package)
+    if key not in _SCANS:
+        if len(_SCANS) > _SCANS_LIMIT:
+            _SCANS.clear()
+        _SCANS[key] = _scan_text(file, package)
+    return _SCANS[key]
+
+
+def _scan_text(file: TextFile, package: str) -> _Scan:
+    tree = parse(file)
+    if tree is None:
+        return _Scan(_syntax_error(file.text, file.path), ())
+    problem = _compile_problem(tree, file.path)
+    relative: list[tuple[int, str, str]] = []
+    for node in relative_imports(tree):
+        problem = problem or _relative_problem(node, package, file.text)
+        target = absolute_module(package, node.level, node.module)
+        relative.append((node.lineno, written(node), target or ""))
+    return _Scan(problem, tuple(relative))
+
+
+def _syntax_error(text: str, path: str) -> Problem:
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        return line, f"{type(exc).__name__}: {getattr(exc, 'msg', None) or exc}"
+    return 1, "it does not parse"
+
+
+def _compile_problem(tree: ast.Module, path: str) -> Problem | None:
+    """What `ast.parse` lets through and the compiler does not (`return` outside a function)."""
+    try:
+        compile(tree, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return getattr(exc, "lineno", None) or 1, f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _relative_problem(node: ast.ImportFrom, package: str, text: str) -> Problem | None:
+    if not package:
+        return node.lineno, f"`{written(node)}` is a relative import in a top-level module"
+    problem = import_problem(node, package, text)
+    return (node.lineno, problem) if problem is not None else None
+
+
+def _missing(tree: Tree, mods: Modules, relative: Iterable[tuple[int, str, str]]
+             ) -> Problem | None:
+    """The first relative import whose module is not in the service (a file, a package, or a
+    folder Python imports as a namespace package)."""
+    for line, shown, target in relative:
+        if mods.path_of(target) is None and \
+                not is_folder(tree, posixpath.join(mods.root, *target.split("."))):
+            return line, f"`{shown}` names no module of the service"
+    return None
