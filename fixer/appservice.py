@@ -36,6 +36,9 @@ _WORKER_OPTIONS = ("-k", "--worker-class")
 _FOLLOW_DEPTH = 3      # modules followed from the app module to find `import fastapi`
 _FOLDER_SCAN_LIMIT = 200  # Python files read when the app module cannot be located
 
+# per tree, the services each stack awaits to completion (stack name -> names)
+_AWAITED: weakref.WeakKeyDictionary[Tree, dict[str, frozenset[str]]] = \
+    weakref.WeakKeyDictionary()
 # per tree, the verdict for each (stack, service)
 _VERDICTS: weakref.WeakKeyDictionary[Tree, dict[tuple[str, str], bool]] = \
     weakref.WeakKeyDictionary()
@@ -56,7 +59,7 @@ def is_app_service(ws: Workspace, service: Service) -> bool:
 
 def _judge(ws: Workspace, service: Service) -> bool:
     app = service.app
-    if app is None or _is_one_shot(service):
+    if app is None or _is_one_shot(ws, service):
         return False
     launch = app.listen.launch
     if launch is None or not _starts_http_server(ws, service):
@@ -69,10 +72,15 @@ def _judge(ws: Workspace, service: Service) -> bool:
     return _imports_fastapi(ws, module.path, module.root)
 
 
-def _is_one_shot(service: Service) -> bool:
+def _is_one_shot(ws: Workspace, service: Service) -> bool:
     """Another service waits for it to finish: a migration or init job, not a server."""
-    return any(dep.name == service.name and dep.condition == COMPLETED
-               for other in service.stack.services.values() for dep in dependencies(other))
+    per_stack = _AWAITED.setdefault(ws.tree, {})
+    awaited = per_stack.get(service.stack.name)
+    if awaited is None:  # one pass per stack: asking per service would be quadratic
+        awaited = frozenset(dep.name for other in service.stack.services.values()
+                            for dep in dependencies(other) if dep.condition == COMPLETED)
+        per_stack[service.stack.name] = awaited
+    return service.name in awaited
 
 
 def _starts_http_server(ws: Workspace, service: Service) -> bool:

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from fixer.config import PORT_SOURCES
 from fixer.registry import discover, unknown_codes
+from fixer.rule import Severity
 
 if TYPE_CHECKING:
     from fixer.configfile import ConfigFile
 
 Validator = Callable[["ConfigFile", str, Any, Path], Any]
-CHOICES = {"port-source": PORT_SOURCES, "healthcheck-strategy": ("install", "python")}
+CHOICES = {"port-source": PORT_SOURCES, "healthcheck-strategy": ("install", "python"),
+           "severity": tuple(s.value for s in Severity)}
 
 
 def _shown(value: Any) -> str:
@@ -114,4 +116,5 @@ KEYS: dict[str, Validator] = {
     "per-service-ignores": check_service_ignores,
     "stacks": check_stacks,
     "health-paths": check_paths,
+    "severity": check_choice,
 }

@@ -20,7 +20,10 @@ import click
 
 from fixer import configcheck
 from fixer.config import Config
+from fixer.rule import Severity
 
+# Keys that choose what `check` runs and reports, not how rules work: Settings fields, not Config.
+_REPORTING_KEYS = ("select", "ignore", "severity")
 # (file name, table holding fixer's keys), first found wins: fixer.toml over pyproject.toml.
 CANDIDATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fixer.toml", ()), ("pyproject.toml", ("tool", "fixer")))
@@ -60,6 +63,7 @@ class Settings:
     select: str | None = None   # comma-separated codes, as --select takes them
     ignore: str | None = None
     source: str | None = None   # the file read, if any
+    severity: Severity = Severity.WARNING   # report findings this severe or more (check)
 
 
 def _dotted(name: str) -> tuple[str, ...]:
@@ -117,19 +121,20 @@ def find(root: Path, shown_root: str) -> ConfigFile | None:
 def settings(root: Path, shown_root: str, *, select: str | None = None,
              ignore: str | None = None, unsafe_fixes: bool | None = None,
              port_source: str | None = None, healthcheck_strategy: str | None = None,
-             postgres_image: str | None = None) -> Settings:
+             postgres_image: str | None = None, severity: str | None = None) -> Settings:
     """The configuration file's values, each overridden by the CLI flag when one is given
     (None: not given)."""
     file = find(root, shown_root)
     values = validate(file, root) if file else {}
     flags = {"unsafe_fixes": unsafe_fixes, "port_source": port_source,
              "healthcheck_strategy": healthcheck_strategy, "postgres_image": postgres_image}
-    fields = {k: v for k, v in values.items() if k not in ("select", "ignore")}
+    fields = {k: v for k, v in values.items() if k not in _REPORTING_KEYS}
     fields.update({k: v for k, v in flags.items() if v is not None})
     return Settings(dataclasses.replace(Config(), **fields),
                     select if select is not None else values.get("select"),
                     ignore if ignore is not None else values.get("ignore"),
-                    file.shown if file else None)
+                    file.shown if file else None,
+                    Severity(severity or values.get("severity", Severity.WARNING.value)))
 
 
 def validate(file: ConfigFile, root: Path) -> dict[str, Any]:

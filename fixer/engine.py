@@ -44,6 +44,9 @@ class FailedFix:
 @dataclass
 class FixResult:
     tree: Tree
+    # the findings of the first check, on the tree the run started from: a fix whose finding
+    # is not among them is for a finding an earlier fix revealed
+    initial: list[Finding] = field(default_factory=list)
     applied: list[AppliedFix] = field(default_factory=list)
     failed: list[FailedFix] = field(default_factory=list)
     remaining: list[Finding] = field(default_factory=list)
@@ -80,7 +83,8 @@ class _Run:
 def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
     ws = Workspace.load(tree, config)
     findings = check(ws, rules)
-    run = _Run(rules, config, ws, findings, FixResult(tree, errors=list(ws.errors)))
+    run = _Run(rules, config, ws, findings,
+               FixResult(tree, initial=list(findings), errors=list(ws.errors)))
     for _round in range(50 + 2 * len(findings)):
         pending = sorted((f for f in run.findings if allowed(f, config)
                           and f.fingerprint not in run.attempted), key=Finding.fix_order)

@@ -22,6 +22,17 @@ class Safety(str, Enum):
     DISPLAY = "display-only"
 
 
+class Severity(str, Enum):
+    """RULES.md "Severity": an error breaks the stack; a warning is hardening or hygiene."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def rank(self) -> int:
+        return 0 if self is Severity.ERROR else 1
+
+
 class Category(str, Enum):
     STRUCTURE = "Structure"
     DOCKERFILE = "Dockerfile"
@@ -104,6 +115,7 @@ class Rule:
     category: Category
     safety: tuple[Safety, ...]
     doc: str
+    severity: Severity = field(default=Severity.ERROR, kw_only=True)
     detect_fn: Callable[[Workspace], Iterable[Report]] = field(repr=False)
     fix_fn: Callable[[Workspace, Finding], Sequence[Edit]] | None = field(repr=False)
     default: bool = True
@@ -118,6 +130,7 @@ class Rule:
             doc=(module.__doc__ or "").strip(), detect_fn=module.detect,
             fix_fn=getattr(module, "fix", None), default=getattr(module, "DEFAULT", True),
             fix_order=getattr(module, "FIX_ORDER", DEFAULT_FIX_ORDER),
+            severity=module.SEVERITY,
         )
 
     @property

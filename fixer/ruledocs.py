@@ -22,6 +22,14 @@ def safety_text(rule: Rule) -> str:
     return " / ".join(s.value for s in rule.safety)
 
 
+def facts(rule: Rule) -> list[tuple[str, str]]:
+    """What the catalogue says of a rule besides its docs: this page and `fixer explain`
+    show the same facts."""
+    default = "yes" if rule.default else f"no (`--select {rule.code}`)"
+    return [("Category", rule.category.value), ("Severity", rule.severity.value),
+            ("Fix safety", safety_text(rule)), ("On by default", default)]
+
+
 def anchor(rule: Rule) -> str:
     """GitHub's anchor for the heading `## CODE name`."""
     return f"{rule.code.lower()}-{rule.name}"
@@ -43,11 +51,11 @@ def render(rules: Sequence[Rule]) -> str:
 
 
 def _table(rules: Sequence[Rule]) -> Iterator[str]:
-    yield "| Code | Name | Category | Fix safety | Summary |"
-    yield "|---|---|---|---|---|"
+    yield "| Code | Name | Category | Severity | Fix safety | Summary |"
+    yield "|---|---|---|---|---|---|"
     for rule in rules:
         yield (f"| [{rule.code}](#{anchor(rule)}) | {rule.name} | {rule.category.value} | "
-               f"{safety_text(rule)} | {_cell(rule.summary)} |")
+               f"{rule.severity.value} | {safety_text(rule)} | {_cell(rule.summary)} |")
 
 
 def _rule_section(rule: Rule) -> Iterator[str]:
@@ -55,9 +63,7 @@ def _rule_section(rule: Rule) -> Iterator[str]:
     yield ""
     yield rule.summary
     yield ""
-    yield f"- **Category**: {rule.category.value}"
-    yield f"- **Fix safety**: {safety_text(rule)}"
-    yield f"- **On by default**: {'yes' if rule.default else f'no (`--select {rule.code}`)'}"
+    yield from (f"- **{label}**: {value}" for label, value in facts(rule))
     body = rule.doc.split("\n", 1)[1].strip("\n") if "\n" in rule.doc else ""
     if body:
         yield ""

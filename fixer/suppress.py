@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from fixer.errors import InputError
 from fixer.exclude import PathFilter
 from fixer.rule import Finding, Rule
-from fixer.services import resolve_build
+from fixer.services import Build, resolve_build
 from fixer.textfile import TextFile
 from fixer.workspace import Workspace
 
@@ -146,9 +146,19 @@ def _in_excluded_service(ws: Workspace, path_filter: PathFilter, finding: Findin
         except InputError:
             continue
         if build is not None and ((build.context and path_filter.excluded(build.context))
-                                  or path_filter.excluded(build.dockerfile)):
+                                  or any(map(path_filter.excluded, _dockerfiles(ws, build)))):
             return True
     return False
+
+
+def _dockerfiles(ws: Workspace, build: Build) -> list[str]:
+    """The paths the build reads its Dockerfile from. With none named in compose and no
+    `Dockerfile` in the context, builders read a lowercase `dockerfile` (see
+    `locate_build`); excluded, it is hidden from the tree, so only its path can tell."""
+    if build.named or ws.tree.exists(build.dockerfile):
+        return [build.dockerfile]
+    lowercase = posixpath.basename(build.dockerfile).lower()
+    return [build.dockerfile, posixpath.join(build.context, lowercase)]
 
 
 # -- unused suppressions ---------------------------------------------------------------------

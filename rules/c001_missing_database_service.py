@@ -9,8 +9,9 @@ service, `container_name`, network alias, `extra_hosts` or link alias of the
 stack, nor a service of a sibling compose file, is reported once per host.
 
 ## Why is this bad?
-The service starts, fails to resolve the host and crashes or restarts forever:
-the stack cannot run with `docker compose up`.
+The service starts, fails to resolve the host and exits, or fails every request
+that needs the database (with `restart:` set, a crash restarts it in a loop): the
+stack cannot run with `docker compose up`.
 
 ## Example
 ```yaml
@@ -94,7 +95,7 @@ from dataclasses import replace
 from fixer.database import dbusage
 from fixer.database.pgservice import build_edits
 from fixer.edits import Edit
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Stack
 from fixer.sources.compose_edit import Unfixable
 from fixer.workspace import Workspace
@@ -102,6 +103,7 @@ from fixer.workspace import Workspace
 CODE = "C001"
 NAME = "missing-database-service"
 CATEGORY = Category.COMPOSE
+SEVERITY = Severity.ERROR
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 
 

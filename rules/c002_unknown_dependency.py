@@ -39,13 +39,14 @@ from collections.abc import Iterator
 
 from fixer.database import dbusage
 from fixer.depends import dependencies
-from fixer.rule import Category, Report, Safety
+from fixer.rule import Category, Report, Safety, Severity
 from fixer.services import Service, Stack
 from fixer.workspace import Workspace
 
 CODE = "C002"
 NAME = "unknown-dependency"
 CATEGORY = Category.COMPOSE
+SEVERITY = Severity.ERROR
 SAFETY = (Safety.DISPLAY,)
 
 

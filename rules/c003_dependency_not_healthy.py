@@ -70,7 +70,7 @@ from fixer import stackcheck
 from fixer.depends import HEALTHY, Dependency, dependencies, set_conditions
 from fixer.edits import Edit
 from fixer.health.healthchecks import has_healthcheck
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Service
 from fixer.sources import compose_style
 from fixer.sources.compose import get, key_node
@@ -80,6 +80,7 @@ from fixer.workspace import Workspace
 CODE = "C003"
 NAME = "dependency-not-healthy"
 CATEGORY = Category.COMPOSE
+SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 Verdict = stackcheck.Verdict

@@ -49,11 +49,13 @@ Unsafe, with the reason, when fixer does not know the base image (the probe then
 runs `python3`, as the app does), or when some routes cannot be read and the
 health path is only named by a literal in the code. Display-only when the listen
 port is unknown, when a compose `healthcheck` sets timings with no test, when the
-app's health route is not a plain path, when fixer cannot find the app object,
-when H001 is turned off for the service and the app serves no health route, when
-the app serves none and fixer cannot vouch that a route added to it would work
-(its class redefines `get` or other route-adding methods, or fixer cannot read
-its class: see H001), and on distroless images under the `install` strategy.
+app's health route is not a plain path, when fixer cannot find the app object
+(the reason names the module on the app's import path that does not compile, where
+one does: S004 reports it), when H001 is turned off for the service and the app
+serves no health route, when the app serves none and fixer cannot vouch that a
+route added to it would work (its class redefines `get` or other route-adding
+methods, or fixer cannot read its class: see H001), and on distroless images under
+the `install` strategy.
 Unsafe when the app serves its health route through such a class's methods.
 
 ## Options
@@ -73,7 +75,7 @@ from fixer.health.healthroute import HealthPlan, Source, plan
 from fixer.health.probes import python_argv
 from fixer.image.images import base_image, family_of, tools_present
 from fixer.image.tool_install import install_plan
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Service
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc
@@ -84,6 +86,7 @@ from fixer.workspace import Workspace
 CODE = "C004"
 NAME = "missing-healthcheck"
 CATEGORY = Category.COMPOSE
+SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 TIMINGS: tuple[tuple[str, Fragment], ...] = (
     ("interval", "10s"), ("timeout", "5s"), ("retries", 3), ("start_period", "10s"))

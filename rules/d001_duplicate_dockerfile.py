@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from fixer import appmodule
 from fixer.edits import DeleteFile, Edit
 from fixer.image.images import chain
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Service
 from fixer.tree_index import files_in, is_folder
 from fixer.workspace import Workspace
@@ -47,6 +47,7 @@ from fixer.workspace import Workspace
 CODE = "D001"
 NAME = "duplicate-dockerfile"
 CATEGORY = Category.DOCKERFILE
+SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.UNSAFE)
 
 # Files that may build or name a Dockerfile by path.

@@ -47,7 +47,7 @@ from fixer.image.execform import (
     DEFAULT_SHELL, POSIX_SHELLS, convert, exec_last, shell_features, wrapped_script,
 )
 from fixer.image.images import chain
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Service
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.workspace import Workspace
@@ -55,6 +55,7 @@ from fixer.workspace import Workspace
 CODE = "D002"
 NAME = "shell-form-cmd"
 CATEGORY = Category.DOCKERFILE
+SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 KINDS = ("CMD", "ENTRYPOINT")
 

@@ -13,8 +13,9 @@ its image and installs; a builder stage's install does not count, nor an apk
 `--virtual` group that is deleted again. A copied binary counts.
 
 ## Why is this bad?
-The probe fails with "executable file not found" on every run, so the container is
-marked unhealthy (and restarted, or never receives traffic) while the app is fine.
+The probe fails with "executable file not found" on every run: the container never
+becomes healthy while the app is fine. So every service that waits for it with
+`condition: service_healthy` never starts.
 
 ## Example
 ```dockerfile
@@ -58,12 +59,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fixer.edits import Edit, TextEdit
+from fixer.health.healthchecks import nearest_healthcheck
 from fixer.health.probes import Probe, from_compose_test, from_healthcheck, python_argv
 from fixer.health.rewrite import compose_test_edit, healthcheck_edit
 from fixer.image.compose_build import build_args
-from fixer.image.images import UNKNOWN, Family, base_image, chain, classify, tools_present
+from fixer.image.images import UNKNOWN, Family, base_image, classify, tools_present
 from fixer.image.tool_install import Plan, install_plan
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Service
 from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -72,6 +74,7 @@ from fixer.workspace import Workspace
 CODE = "D003"
 NAME = "healthcheck-tool-missing"
 CATEGORY = Category.DOCKERFILE
+SEVERITY = Severity.ERROR
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 
 
@@ -151,13 +154,10 @@ def _uses(target: Target) -> list[Use]:
         probe = from_compose_test(string_list(found[1]) or []) if found else None
         if found is not None and probe is not None:
             uses.append(Use(probe, service.name, found[0], found[1]))
-    for stage in chain(target.dockerfile, target.stage):
-        instruction = stage.last("HEALTHCHECK")
-        if instruction is not None:  # the nearest HEALTHCHECK is the one the image keeps
-            probe = from_healthcheck(instruction.value, instruction.json)
-            if probe is not None:
-                uses.append(Use(probe, instruction=instruction))
-            break
+    instruction = nearest_healthcheck(target.dockerfile, target.stage)
+    probe = from_healthcheck(instruction.value, instruction.json) if instruction else None
+    if instruction is not None and probe is not None:
+        uses.append(Use(probe, instruction=instruction))
     return uses
 
 

@@ -84,12 +84,13 @@ from fixer.appservice import app_services
 from fixer.edits import Edit
 from fixer.health.addroute import route_edit
 from fixer.health.healthroute import Source, plan, served_app
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.workspace import Workspace
 
 CODE = "H001"
 NAME = "missing-health-endpoint"
 CATEGORY = Category.HEALTH
+SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 # Before C004 (and after P001): C004 then probes the route this fix has just added.
 FIX_ORDER = 50

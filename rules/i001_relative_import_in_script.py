@@ -48,20 +48,22 @@ are kept, and relative imports that resolve inside a package are left alone.
 Display-only when one of them has no absolute form: dots that climb above the
 import root, `from . import *`, a local module named like a standard library module
 (the absolute import would load the standard one), or comments inside parenthesized
-names that `import a, b` cannot hold. Fixing the others alone would still leave the
-service failing at start-up.
+names that `import a, b` cannot hold; and when a module on the import path does not
+compile (S004 reports it): fixer cannot see the imports in it. Fixing the others alone
+would still leave the service failing at start-up.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from fixer import appmodule, tree_index
 from fixer.appservice import app_services
 from fixer.edits import Edit
-from fixer.rule import Category, Finding, Report, Safety
-from fixer.sources.python import narrow_edit, package_of
+from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.sources.python import first_uncompiled, narrow_edit
 from fixer.sources.python_modules import Modules
 from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
 from fixer.workspace import Workspace
@@ -69,7 +71,16 @@ from fixer.workspace import Workspace
 CODE = "I001"
 NAME = "relative-import-in-script"
 CATEGORY = Category.IMPORTS
+SEVERITY = Severity.ERROR
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
+
+
+class Failing(NamedTuple):
+    """A module the app loads, the `__package__` it runs as, and its failing imports."""
+
+    path: str
+    package: str
+    scanned: RelativeImports
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
@@ -78,40 +89,45 @@ def detect(ws: Workspace) -> Iterator[Report]:
         found = appmodule.find(ws, service)
         if found is None or not found.from_command or found.package:
             continue  # a package module: its relative imports resolve
-        failing = [(path, scanned) for path, scanned in _failing(ws, found) if path not in seen]
-        seen.update(path for path, _ in failing)
+        reached = Modules(ws.read, found.root).import_packages(found.path, found.package)
+        failing = [f for f in _failing(ws, _modules(ws, found, reached)) if f.path not in seen]
+        seen.update(f.path for f in failing)
         if failing:
-            yield _report(found, service.name, failing)
+            yield _report(found, service.name, failing, _uncompiled(ws, reached))
 
 
-def _failing(ws: Workspace, found: appmodule.AppModule) -> Iterator[tuple[str, RelativeImports]]:
-    """Each module the app loads with its relative imports that fail there: the modules
-    on its import path, then the other top-level modules of its import root."""
-    for path in _modules(ws, found):
+def _failing(ws: Workspace, modules: dict[str, str]) -> Iterator[Failing]:
+    """Each module the app loads with its relative imports that fail there."""
+    for path, package in modules.items():
         file = ws.read(path)
-        scanned = scan_relative(file, _package(found, path), failing=True) if file else None
+        scanned = scan_relative(file, package, failing=True) if file else None
         if scanned is not None:
-            yield path, scanned
+            yield Failing(path, package, scanned)
 
 
-def _modules(ws: Workspace, found: appmodule.AppModule) -> list[str]:
-    reached = Modules(ws.read, found.root).import_path(found.path, found.package)
+def _modules(ws: Workspace, found: appmodule.AppModule, reached: dict[str, str]
+             ) -> dict[str, str]:
+    """The modules the app loads, each with its `__package__` ("" at the top level): those
+    on its import path (`reached`), then the other top-level modules of its import root."""
     if ws.tree.exists(posixpath.join(found.root, "__init__.py")):
         return reached  # a package root: something else may import its modules through it
-    siblings = [p for p in tree_index.files_in(ws.tree, found.root)
+    siblings = {p: "" for p in tree_index.files_in(ws.tree, found.root)
                 if p.endswith(".py") and p not in reached
-                and posixpath.basename(p)[:-3].isidentifier()]
-    return [*reached, *siblings]
+                and posixpath.basename(p)[:-3].isidentifier()}
+    return reached | siblings
 
 
-def _package(found: appmodule.AppModule, path: str) -> str:
-    """The module's `__package__` as the app imports it ("" at the top level)."""
-    return found.package if path == found.path else package_of(path, found.root) or ""
+def _uncompiled(ws: Workspace, reached: Iterable[str]) -> str | None:
+    """Why the fix cannot promise that the service imports: a module on the import path
+    does not compile (S004 reports it), so fixer cannot see the relative imports in it."""
+    broken = first_uncompiled(ws.read, reached)
+    return f"{broken}: fixer cannot see its imports, and the service does not start until " \
+        "a person corrects it" if broken else None
 
 
-def _report(found: appmodule.AppModule, service: str,
-            failing: list[tuple[str, RelativeImports]]) -> Report:
-    path, scanned = failing[0]
+def _report(found: appmodule.AppModule, service: str, failing: list[Failing],
+            uncompiled: str | None) -> Report:
+    path, scanned = failing[0].path, failing[0].scanned
     if path != found.path and "/" not in path[len(found.root):].lstrip("/"):
         how = f"a top-level module beside the app module `{found.module}`: it fails when imported"
     elif path != found.path:
@@ -120,17 +136,18 @@ def _report(found: appmodule.AppModule, service: str,
         how = "which the command runs as a script: it fails at start-up"
     else:
         how = f"which the command imports as top-level `{found.module}`: it fails at start-up"
-    others = [p for p, _ in failing[1:]]
+    others = [f.path for f in failing[1:]]
     more = f"; also in {', '.join(others)}" if others else ""
-    problem = next((f"{p}: {s.problems[0]}" if p != path else s.problems[0]
-                    for p, s in failing if s.problems), None)
+    problem = uncompiled or next((f"{f.path}: {f.scanned.problems[0]}" if f.path != path
+                                  else f.scanned.problems[0]
+                                  for f in failing if f.scanned.problems), None)
     first = scanned.nodes[0]
     return Report(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
                   path=path, line=first.lineno, column=first.col_offset + 1,
                   service=service, subject=found.path, reason=problem,
                   safety=Safety.DISPLAY if problem else Safety.SAFE,
                   fix_title=None if problem else "Import from the import root",
-                  data={"packages": {p: _package(found, p) for p, _ in failing}})
+                  data={"packages": {f.path: f.package for f in failing}})
 
 
 def fix(ws: Workspace, finding: Finding) -> list[Edit]:

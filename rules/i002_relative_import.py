@@ -37,7 +37,7 @@ from collections.abc import Iterator
 
 from fixer import appmodule, tree_index
 from fixer.edits import Edit
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.sources.python import narrow_edit, package_of
 from fixer.sources.relative_imports import absolutize_imports, scan_relative
 from fixer.tree import SKIPPED_DIRS
@@ -47,6 +47,7 @@ from fixer.appservice import app_services
 CODE = "I002"
 NAME = "relative-import"
 CATEGORY = Category.IMPORTS
+SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 DEFAULT = False
 

@@ -12,8 +12,10 @@ not judged, nor are the `ports`/`expose` targets they reach; once one `ports`/`e
 target is the listen port, the other targets are other listeners too (a metrics port).
 
 ## Why is this bad?
-Published ports forward to nothing, the healthcheck fails, and the container is
-restarted forever while the app itself is fine.
+Published ports and peers' URLs reach a port nobody listens on, and a healthcheck
+on that port never passes: the container never becomes healthy while the app itself
+is fine. So every service that waits for it with `condition: service_healthy` never
+starts.
 
 ## Example
 ```yaml
@@ -71,13 +73,14 @@ from fixer.ports.claims import ContainerPort
 from fixer.ports.portfix import app_side_edits
 from fixer.ports.references import service_claims
 from fixer.ports.side import Side, choose, http_claims
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Service
 from fixer.workspace import Workspace
 
 CODE = "P001"
 NAME = "port-mismatch"
 CATEGORY = Category.PORTS
+SEVERITY = Severity.ERROR
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 # Port fixes go first: healthchecks and EXPOSE that other rules write use the listen port.
 FIX_ORDER = 10

@@ -48,7 +48,7 @@ from dataclasses import replace
 
 from fixer.edits import Edit, TextEdit
 from fixer.ports.portfix import image_listen
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import App, Service
 from fixer.sources.dockerfile import Instruction
 from fixer.workspace import Workspace
@@ -57,6 +57,7 @@ from fixer.appservice import app_services
 CODE = "P002"
 NAME = "expose-mismatch"
 CATEGORY = Category.PORTS
+SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 # After P001, which may move the listen port, and before rules that read EXPOSE.
 FIX_ORDER = 11

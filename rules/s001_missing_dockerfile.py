@@ -58,7 +58,7 @@ from fixer.errors import InputError
 from fixer.image.compose_build import reference_edit
 from fixer.image.dockerfile_template import find_app, fleet_base, render
 from fixer.ports.claims import container_ports
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Build, Service, case_variants, locate_build
 from fixer.sources.compose import get
 from fixer.workspace import Workspace
@@ -66,6 +66,7 @@ from fixer.workspace import Workspace
 CODE = "S001"
 NAME = "missing-dockerfile"
 CATEGORY = Category.STRUCTURE
+SEVERITY = Severity.ERROR
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 

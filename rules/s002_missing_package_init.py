@@ -35,13 +35,14 @@ from collections.abc import Iterator
 
 from fixer import appmodule
 from fixer.edits import CreateFile, Edit
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.workspace import Workspace
 from fixer.appservice import app_services
 
 CODE = "S002"
 NAME = "missing-package-init"
 CATEGORY = Category.STRUCTURE
+SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE,)
 
 

@@ -63,7 +63,7 @@ from fixer.pydeps.dependency_sources import Declared, declared
 from fixer.pydeps.pyproject_deps import add_pep621, add_poetry
 from fixer.pydeps.requirements import add_to_requirements, parse_requirement, requirements_lines
 from fixer.pydeps.server_needs import Need, needs
-from fixer.rule import Category, Finding, Report, Safety
+from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Service
 from fixer.workspace import Workspace
 from fixer.appservice import app_services
@@ -71,6 +71,7 @@ from fixer.appservice import app_services
 CODE = "S003"
 NAME = "missing-server-dependency"
 CATEGORY = Category.STRUCTURE
+SEVERITY = Severity.ERROR
 SAFETY = (Safety.UNSAFE, Safety.DISPLAY)
 
 

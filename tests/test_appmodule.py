@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 
 from fixer import appmodule
+from fixer.sources.python import bound_names
+from fixer.sources.python_modules import binding, string_value
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 
@@ -119,3 +122,20 @@ def test_bind_mount_without_copy_reads_the_context(tmp_path: Path) -> None:
                     {"svc/app/main.py": APP})
     assert found is not None
     assert (found.path, found.root, found.from_command) == ("svc/app/main.py", "svc", True)
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param("a = 1\nb: int = 2\nc += 3\n", {"a", "b", "c"}, id="plain"),
+    pytest.param("d, (e, *f) = g\n[h, i] = j\n", {"d", "e", "f", "h", "i"}, id="unpacking"),
+    pytest.param("app.logger = log\nstate[key] = 1\nx.y[z] += 1\n", set(), id="parts-of-objects"),
+])
+def test_bound_names_are_plain_names(source: str, expected: set[str]) -> None:
+    assert bound_names(ast.parse(source).body) == expected
+
+
+def test_binding_is_not_an_attribute_or_item_set_later() -> None:
+    tree = ast.parse('PATH = "/health"\napp = FastAPI()\napp.logger = log\n'
+                     "app.state.db = None\nEXEMPT[PATH] = True\n")
+    created = binding(tree.body, "app")
+    assert isinstance(created, ast.Assign) and ast.unparse(created.value) == "FastAPI()"
+    assert string_value(tree, ast.Name("PATH")) == "/health"

@@ -142,6 +142,10 @@ def test_c004_after_h001_in_one_run_probes_its_route(tmp_path: Path) -> None:
     pytest.param("python:3.12", "from fastapi import FastAPI\n\n\ndef make():\n"
                  "    return FastAPI()\n\n\napp = make()\n", "display-only",
                  "cannot find where the app object is created", id="app-object-not-found"),
+    pytest.param("python:3.12", MAIN.replace("def health():\n", "def health():\n<<<<<<< HEAD\n"),
+                 "display-only", "no health route to probe: api/app/main.py:8 does not compile "
+                 "(IndentationError: expected an indented block after function definition on "
+                 "line 7), so fixer cannot read the app", id="app-module-does-not-compile"),
     pytest.param("gcr.io/distroless/python3-debian12", MAIN, "display-only",
                  "neither curl nor wget", id="distroless"),
     pytest.param("python:3.12", KEYWORD_GET + "app = Api()\n", "display-only",

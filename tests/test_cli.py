@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from support import run_cli
+from test_report import NO_DOCKERFILE
 
 COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
 APP = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
@@ -50,7 +51,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 # -- check: text -------------------------------------------------------------------------------
 
-FINDING_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) \S.*$")
+FINDING_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) "
+                          r"\[(?P<severity>error|warning)\] \S.*$")
 
 
 def test_check_prints_one_line_per_finding_and_a_summary_on_stderr(tmp_path: Path) -> None:
@@ -63,6 +65,7 @@ def test_check_prints_one_line_per_finding_and_a_summary_on_stderr(tmp_path: Pat
     assert match, lines[0]
     assert match["path"] == f"{repo}/compose.yaml"
     assert (match["line"], match["code"]) == ("5", "P001")  # the `- "8001:8001"` line
+    assert match["severity"] == "error"
     assert "8001" in lines[0] and "8000" in lines[0]
     assert "Found 1 finding" in err and "1 fixable" in err
     assert "Found" not in out
@@ -102,6 +105,54 @@ def test_exit_zero_turns_findings_into_0_but_not_errors(tmp_path: Path) -> None:
 def test_check_on_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run_cli("check", tmp_path / "nowhere")
     assert code == 2 and "not a folder" in err
+
+
+# -- check: severity ---------------------------------------------------------------------------
+
+def severity_tree(root: Path, port: int = 8000) -> Path:
+    """A P001 (error) unless `port` is 8001, and always a C004 (warning): no healthcheck."""
+    return service_tree(root, port=port, **{"web__requirements.txt": "fastapi\nuvicorn\n"})
+
+
+def check_lines(*args: str | Path) -> tuple[int, dict[str, str], str]:
+    """(exit code, code -> severity of each text line, stderr) of `fixer check ARGS`."""
+    code, out, err = run_cli("check", *args)
+    matches = [FINDING_LINE.match(line) for line in out.splitlines()]
+    assert all(matches), out
+    return code, {m["code"]: m["severity"] for m in matches if m}, err
+
+
+def test_check_text_shows_each_findings_severity(tmp_path: Path) -> None:
+    code, severities, err = check_lines(severity_tree(tmp_path))
+    assert code == 1
+    assert severities == {"C004": "warning", "P001": "error"}
+    assert "Found 2 findings: 1 error, 1 warning (" in err and "not shown" not in err
+
+
+def test_severity_error_reports_only_errors(tmp_path: Path) -> None:
+    repo = severity_tree(tmp_path)
+    code, severities, err = check_lines(repo, "--severity", "error")
+    assert (code, severities) == (1, {"P001": "error"})
+    assert "Found 1 finding: 1 error (" in err
+    assert "1 finding below --severity error not shown." in err
+    _, out, _ = run_cli("check", repo, "--severity", "error", "--format", "json")
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["P001"]
+    assert check_lines(repo, "--severity", "warning")[1] == {"C004": "warning", "P001": "error"}
+
+
+def test_warnings_below_the_chosen_severity_do_not_fail_the_check(tmp_path: Path) -> None:
+    repo = severity_tree(tmp_path, port=8001)          # the port agrees: C004 alone
+    assert check_lines(repo)[:2] == (1, {"C004": "warning"})
+    code, out, err = run_cli("check", repo, "--severity", "error")
+    assert (code, out) == (0, "")
+    assert "All checks passed. 1 finding below --severity error not shown." in err
+    for fmt in ("json", "sarif", "github"):
+        assert run_cli("check", repo, "--severity", "error", "--format", fmt)[0] == 0, fmt
+
+
+def test_an_unknown_severity_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, err = run_cli("check", severity_tree(tmp_path), "--severity", "info")
+    assert (code, out) == (2, "") and "'info' is not one of 'error', 'warning'" in err
 
 
 # -- check: JSON -------------------------------------------------------------------------------
@@ -231,6 +282,38 @@ def test_unsafe_fixes_are_listed_but_applied_only_when_asked(tmp_path: Path) -> 
     code, _, err = run_cli("fix", "--apply", repo, "--select", "D001", "--unsafe-fixes")
     assert code == 1, err
     assert not (repo / "web/app/Dockerfile").exists()
+
+
+# -- fix: the summary --------------------------------------------------------------------------
+
+REVEALED_LINE = re.compile(r"^\S*/api/Dockerfile:\d+: D003 fix for a revealed finding: "
+                           r"Install curl in the final stage \(revealed by the S001 fix of api\)$",
+                           re.M)
+REVEALED_COUNT = "2 fixes (1 for a finding revealed by an earlier fix)."
+
+
+def test_fix_summary_counts_and_names_the_fixes_of_revealed_findings(tmp_path: Path) -> None:
+    """S001 (unsafe) writes a python-slim Dockerfile; only then does D003 see that the
+    healthcheck's curl is missing from it. `fixer check` shows one finding, the diff makes
+    two fixes: the summary says which fix is for a revealed finding, and what revealed it."""
+    repo = write_tree(tmp_path, {**NO_DOCKERFILE})
+    _, out, _ = run_cli("check", repo, "--format", "json")
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["S001"]
+    code, diff, err = run_cli("fix", repo, "--unsafe-fixes")
+    assert code == 1 and "+++ b/api/Dockerfile" in diff and "curl" in diff, err
+    assert REVEALED_LINE.search(err), err
+    assert err.splitlines()[-1] == f"Would apply {REVEALED_COUNT}"
+    code, out, err = run_cli("fix", "--apply", repo, "--unsafe-fixes")
+    assert code == 1 and out == "", err
+    assert REVEALED_LINE.search(err), err
+    assert err.splitlines()[-1] == f"Applied {REVEALED_COUNT}"
+    assert "curl" in (repo / "api/Dockerfile").read_text()
+
+
+def test_fix_summary_without_revealed_findings_gives_the_count_alone(tmp_path: Path) -> None:
+    code, _, err = run_cli("fix", severity_tree(tmp_path), "--select", "P001")
+    assert code == 1 and "revealed" not in err, err
+    assert err.splitlines()[-1] == "Would apply 1 fix."
 
 
 # -- the catalogue commands --------------------------------------------------------------------

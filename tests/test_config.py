@@ -117,6 +117,18 @@ def test_postgres_image_from_the_file(tmp_path: Path) -> None:
     assert "image: pg:1" in diff and "postgres:16" not in diff
 
 
+def test_severity_from_the_file_and_overridden_on_the_cli(tmp_path: Path) -> None:
+    # web_tree: P001 is an error, C004 a warning.
+    web_tree(tmp_path, **{"pyproject.toml": '[tool.fixer]\nseverity = "error"\n'})
+    assert codes(tmp_path) == ["P001"]
+    assert codes(tmp_path, "--severity", "warning") == ["C004", "P001"]
+    (tmp_path / "web/Dockerfile").write_text(DOCKERFILE.replace("8000", "8001"))
+    assert run_cli("check", tmp_path)[0] == 0                  # a warning alone: exit 0
+    assert run_cli("check", tmp_path, "--severity", "warning")[0] == 1
+    code, diff, _ = run_cli("fix", tmp_path)                   # fix still fixes warnings
+    assert code == 1 and "healthcheck:" in diff
+
+
 # -- errors name the file, the line and the key --------------------------------------------------
 
 
@@ -137,6 +149,8 @@ def test_postgres_image_from_the_file(tmp_path: Path) -> None:
      'fixer.toml:1: "stacks": no compose file compose.prod.yaml'),
     ("fixer.toml", 'stacks = ["compose.yaml"]\n',
      'fixer.toml:1: "stacks" must be a list of non-empty lists of compose files'),
+    ("fixer.toml", 'select = ["P"]\nseverity = "info"\n',
+     'fixer.toml:2: "severity" must be one of error, warning, not "info"'),
     ("fixer.toml", 'health-paths = ["ping"]\n',
      'fixer.toml:1: "health-paths": \'ping\' is not a URL path (it must start with "/")'),
     ("pyproject.toml", '[tool]\nfixer = 3\n', "pyproject.toml:2: [tool.fixer] must be a table"),

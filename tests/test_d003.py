@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fixer.health.probes import from_compose_test, python_code
+from fixer.health.probes import dockerfile_test, from_compose_test, healthcheck_commands, python_code
 from fixer.image.images import classify, tool_status, tools_present
 from fixer.sources.dockerfile import parse
 from fixer.textfile import TextFile
@@ -96,6 +96,27 @@ def test_tools_follow_the_stage_chain_and_meta_args() -> None:
     assert stage_tools("FROM debian:12\nRUN apt-get install -y python3-minimal\n") == {"python"}
 
 
+@pytest.mark.parametrize(("install", "python"), [
+    pytest.param("apt-get install -y python3.11", True, id="versioned"),
+    pytest.param("apt-get install -y --no-install-recommends python3-pip", True, id="pip"),
+    pytest.param("apt-get install -y python3-venv python3-dev", True, id="venv-dev"),
+    pytest.param("apt-get install -y python3.12-venv", True, id="versioned-venv"),
+    pytest.param("apk add --no-cache py3-pip", True, id="alpine-py3"),
+    pytest.param("apt-get install -y python3-pip-whl python3-doc", False, id="wheel-and-docs"),
+    pytest.param("apt-get install -y python-is-python3", True, id="python-is-python3"),
+    pytest.param("apt-get install -y libpython3.11", False, id="library-only"),
+])
+def test_packages_that_bring_a_python(install: str, python: bool) -> None:
+    assert ("python" in stage_tools(f"FROM debian:12-slim\nRUN {install}\n")) is python
+
+
+def test_a_copied_file_is_python_only_when_it_is_an_interpreter() -> None:
+    base = "FROM gcr.io/distroless/base-debian12\n"
+    assert stage_tools(base + "COPY --from=py /usr/local/bin/python3.12 /usr/local/bin/\n") \
+        == {"python"}
+    assert stage_tools(base + "COPY py3-requirements.txt python3-notes.md /srv/\n") == set()
+
+
 def test_compose_build_args_pick_the_base() -> None:
     dockerfile = parse(TextFile("Dockerfile", "ARG BASE=python:3.12-slim\nFROM ${BASE}\n"))
     stage = dockerfile.stages[-1]
@@ -114,10 +135,31 @@ def test_compose_build_args_pick_the_base() -> None:
                  id="string"),
     pytest.param(["CMD", "/usr/bin/curl", "--fail", "http://localhost/health"], "curl",
                  "http://localhost/health", id="absolute-path"),
+    pytest.param(["CMD", "sh", "-c", "curl -f http://localhost/health"], "curl",
+                 "http://localhost/health", id="through-sh-c"),
 ])
 def test_probes(test: list[str], tool: str, url: str) -> None:
     probe = from_compose_test(test)
     assert probe is not None and (probe.tool, probe.url, probe.plain) == (tool, url, True)
+
+
+@pytest.mark.parametrize(("test", "expected"), [
+    pytest.param(["CMD", "env", "LANG=C", "curl", "-f", "http://x"], [["curl", "-f", "http://x"]],
+                 id="env-and-assignment"),
+    pytest.param(["CMD", "sh", "-c", "exec wget -q http://x || exit 1"],
+                 [["wget", "-q", "http://x"], ["exit", "1"]], id="sh-c"),
+    pytest.param(["CMD-SHELL", "pg_isready -U app && sh -c 'curl http://x'"],
+                 [["pg_isready", "-U", "app"], ["curl", "http://x"]], id="cmd-shell-nested-sh-c"),
+    pytest.param(["python3.12 -c 'print(1)'"], [["python3.12", "-c", "print(1)"]], id="string"),
+    pytest.param(["NONE"], [], id="none"),
+    pytest.param(dockerfile_test(("CMD", "curl -f http://x || exit 1"), False),
+                 [["curl", "-f", "http://x"], ["exit", "1"]], id="dockerfile-shell-form"),
+    pytest.param(dockerfile_test(("CMD", "curl", "-f", "http://x"), True),
+                 [["curl", "-f", "http://x"]], id="dockerfile-exec-form"),
+    pytest.param(dockerfile_test(("NONE",), False), [], id="dockerfile-none"),
+])
+def test_the_commands_a_healthcheck_runs(test: list[str], expected: list[list[str]]) -> None:
+    assert healthcheck_commands(test) == expected
 
 
 def test_probe_options_a_python_probe_cannot_mirror() -> None:

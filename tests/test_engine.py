@@ -16,11 +16,13 @@ from fixer.config import Config
 from fixer.edits import Edit, TextEdit
 from fixer.errors import InputError
 from fixer.output.diff import render
+from fixer.registry import choose, discover
+from fixer.report import fixrun
 from fixer.rule import Category, Finding, Report, Rule, Safety
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 from support import run_cli
-from test_cli import snapshot, write_tree
+from test_cli import severity_tree, snapshot, write_tree
 
 FixFn = Callable[[Workspace, Finding], list[Edit]]
 
@@ -375,3 +377,34 @@ def test_a_stack_check_that_crashes_fails_the_fixes_of_its_round_not_the_run(
     [failed] = result.failed
     assert failed.reason == "the stack check could not run (KeyError: 'boom')"
     assert not result.applied
+
+
+# -- revealed findings -------------------------------------------------------------------------
+
+def test_the_first_check_is_kept_and_a_revealed_fix_names_the_fix_revealing_it(
+        tmp_path: Path) -> None:
+    """X003 finds NEW, which only X002's fix of b.txt writes: its fix is for a finding the
+    first check did not have, revealed by that fix, not by X001's fix before it."""
+    root = write_tree(tmp_path, {"a.txt": "AAA\n", "b.txt": "OLD\n"})
+    rules = [word_rule("X001", "AAA", "ok"), word_rule("X002", "OLD", "NEW"),
+             word_rule("X003", "NEW", "DONE")]
+    result = run_fix(root, rules)
+    assert [(f.code, f.path) for f in result.initial] == [("X001", "a.txt"), ("X002", "b.txt")]
+    assert [(a.finding.code, a.finding.path) for a in result.applied] == [
+        ("X001", "a.txt"), ("X002", "b.txt"), ("X003", "b.txt")]
+    assert fixrun.revealers(result, Config()) == {2: 1}
+    [revealed] = fixrun.revealed(result, Config())
+    assert revealed.finding is result.applied[2].finding
+    assert revealed.fix.revealed_by is not None and revealed.fix.revealed_by.code == "X002"
+
+
+def test_fixes_of_findings_a_severity_filter_hides_are_not_revealed_ones(tmp_path: Path) -> None:
+    """`check --format markdown --severity error` hands the report the errors alone; the
+    warning's fix (C004) was in the first check all the same, so nothing was revealed."""
+    config = Config()
+    rules = choose(discover(), ["P001", "C004"], None)
+    result = engine.fix(Tree(FolderSource(severity_tree(tmp_path))), rules, config)
+    assert {a.finding.code for a in result.applied} == {"P001", "C004"}
+    errors = [f for f in result.initial if f.code == "P001"]
+    assert fixrun.fix_run(errors, result, config).revealed == ()
+    assert all(line.revealed_by is None for line in fixrun.summary(errors, result, config).applied)

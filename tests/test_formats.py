@@ -1,5 +1,5 @@
 """`--format json` against its published JSON Schema (docs/schema/check.schema.json), and
-`--format github` workflow commands with GitHub's escaping."""
+`--format github` workflow commands with GitHub's escaping; each finding at its rule's severity."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 
 from fixer.output.github import command, escape_data, escape_property
+from fixer.registry import discover
 from support import REPO, SEED_FLEET, run_cli
 from test_config import web_tree
 
@@ -39,6 +40,16 @@ def test_seed_fleet_json_matches_the_schema(validator: jsonschema.Draft202012Val
     assert len(document["findings"]) >= 10 and "safe" in fixes
 
 
+def test_json_severity_is_the_rules_severity() -> None:
+    severity = {rule.code: rule.severity.value for rule in discover()}
+    findings = check_json(SEED_FLEET, "--select", "ALL")["findings"]
+    assert {(f["code"], f["severity"]) for f in findings} == \
+        {(f["code"], severity[f["code"]]) for f in findings}
+    assert {f["severity"] for f in findings} == {"error", "warning"}
+    errors_only = check_json(SEED_FLEET, "--select", "ALL", "--severity", "error")["findings"]
+    assert errors_only == [f for f in findings if f["severity"] == "error"]
+
+
 def test_json_with_errors_and_display_only_findings_matches_the_schema(
         tmp_path: Path, validator: jsonschema.Draft202012Validator) -> None:
     web_tree(tmp_path, **{"compose.yaml": "services:\n  web:\n    build: ./web\n"
@@ -56,7 +67,9 @@ def test_json_with_errors_and_display_only_findings_matches_the_schema(
     lambda d: d["findings"][0].update(path="/abs/compose.yaml"),
     lambda d: d["findings"][0].update(fix={"safety": "display-only", "title": "x"}),
     lambda d: d.update(version=2),
-], ids=["missing-key", "extra-key", "line-0", "absolute-path", "bad-safety", "version"])
+    lambda d: d["findings"][0].update(severity="info"),
+], ids=["missing-key", "extra-key", "line-0", "absolute-path", "bad-safety", "version",
+        "bad-severity"])
 def test_the_schema_rejects_other_shapes(validator: jsonschema.Draft202012Validator,
                                          break_it: Any) -> None:
     document = copy.deepcopy(check_json(SEED_FLEET))
@@ -66,8 +79,8 @@ def test_the_schema_rejects_other_shapes(validator: jsonschema.Draft202012Valida
 
 # -- github ------------------------------------------------------------------------------------
 
-ANNOTATION = re.compile(r"^::error file=(?P<file>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+),"
-                        r"title=(?P<title>[A-Z]\d{3})::(?P<message>.+)$")
+ANNOTATION = re.compile(r"^::(?P<kind>error|warning) file=(?P<file>[^,]+),line=(?P<line>\d+),"
+                        r"col=(?P<col>\d+),title=(?P<title>[A-Z]\d{3})::(?P<message>.+)$")
 
 
 def test_github_annotations_match_the_findings(tmp_path: Path) -> None:
@@ -83,6 +96,8 @@ def test_github_annotations_match_the_findings(tmp_path: Path) -> None:
         assert match["file"] == f"{tmp_path}/{finding['path']}"
         assert (int(match["line"]), int(match["col"])) == (finding["line"], finding["column"])
         assert match["title"] == finding["code"] and match["message"] == finding["message"]
+        assert match["kind"] == finding["severity"]
+    assert {line.split(" ", 1)[0] for line in lines} == {"::error", "::warning"}
 
 
 def test_github_annotations_are_relative_to_where_fixer_ran(

@@ -197,6 +197,36 @@ def test_h001_noop_probed_path(tmp_path: Path) -> None:
     assert run_cli("check", root, "--select", "H001")[:2] == (0, "")
 
 
+STATUS_PROBE = '["CMD", "curl", "-f", "http://localhost:8000/status"]'
+# the probe that runs is the merged one: an overlay that sets only timings keeps the base's
+# test, and a final stage built FROM an earlier one keeps that stage's HEALTHCHECK
+PROBED_ELSEWHERE = [
+    pytest.param({"docker-compose.override.yml": "services:\n  api:\n    healthcheck:\n"
+                  "      interval: 30s\n"},
+                 f"    healthcheck:\n      test: {STATUS_PROBE}\n", id="overlay-sets-interval"),
+    pytest.param({"svc/Dockerfile": f"FROM python:3.12 AS base\nHEALTHCHECK CMD {STATUS_PROBE}\n"
+                  "\nFROM base\nWORKDIR /app\nCOPY . .\n"
+                  'CMD ["uvicorn", "app.main:app", "--port", "8000"]\n'},
+                 "", id="inherited-healthcheck"),
+]
+
+
+@pytest.mark.parametrize(("files", "compose_extra"), PROBED_ELSEWHERE)
+def test_h001_noop_path_probed_by_the_merged_healthcheck(
+        tmp_path: Path, files: dict[str, str], compose_extra: str) -> None:
+    main = APP + 'app = FastAPI()\n\n\n@app.get("/status")\ndef s():\n    return 1\n'
+    root = service(tmp_path, {"svc/app/main.py": main, **files}, compose_extra=compose_extra)
+    assert run_cli("check", root, "--select", "H001")[:2] == (0, "")
+
+
+@pytest.mark.parametrize(("files", "compose_extra"), PROBED_ELSEWHERE)
+def test_h001_fix_adds_the_path_the_merged_healthcheck_probes(
+        tmp_path: Path, files: dict[str, str], compose_extra: str) -> None:
+    root = service(tmp_path, {"svc/app/main.py": APP + "app = FastAPI()\n", **files},
+                   compose_extra=compose_extra)
+    assert fix(root).decode() == APP + "app = FastAPI()\n" + HEALTH.replace("/health", "/status")
+
+
 def test_h001_subclass_imported_from_the_import_root(tmp_path: Path) -> None:
     base = "from fastapi import FastAPI\n\n\nclass Service(FastAPI):\n    pass\n"
     main = "from app.base import Service\n\napp = Service()\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,28 @@ def test_i001_noop_when_the_app_is_imported_as_a_package(tmp_path: Path) -> None
         "svc/app/routers/items.py": ITEMS})
     code, out, err = run_cli("check", root, "--select", "I001")
     assert (code, out) == (0, ""), err
+
+
+CONFLICTED_ITEMS = ITEMS.replace("    return [Item(name=engine)]\n", """<<<<<<< HEAD
+    return [Item(name=engine)]
+=======
+    return [Item(name=engine.upper())]
+>>>>>>> feature/upper-names
+""")
+
+
+def test_i001_display_only_when_a_module_on_the_path_does_not_compile(tmp_path: Path) -> None:
+    # items.py's `from ..database` is hidden behind its conflict markers: fixing main.py
+    # alone would leave the service failing at start-up
+    root = routed_service(tmp_path, CONFLICTED_ITEMS)
+    [finding] = I001.detect(Workspace.load(Tree(FolderSource(root))))
+    assert (finding.path, finding.line, finding.fixable) == ("svc/main.py", 3, False)
+    assert (finding.reason or "").startswith(
+        "svc/routers/items.py:11 does not compile (IndentationError: expected an indented "
+        "block after function definition on line 10): fixer cannot see its imports")
+    code, diff, _ = run_cli("fix", root, "--select", "I001")
+    assert (code, diff) == (0, "")
+    # the same file, and only it, is what S004 reports
+    code, out, _ = run_cli("check", root, "--select", "S004", "--format", "json")
+    assert [(f["path"], f["line"]) for f in json.loads(out)["findings"]] == \
+        [("svc/routers/items.py", 11)]

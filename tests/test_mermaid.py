@@ -8,16 +8,18 @@ also accepted by mermaid 11's own parser (`mermaid.parse` under jsdom); that par
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import time
 from pathlib import Path
 
 from fixer import engine
 from fixer.config import Config
 from fixer.registry import choose, discover
-from fixer.report.mermaid import label, stack_diagram
+from fixer.report.mermaid import MAX_SERVICES, diagram, label, stack_diagram
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
-from support import SEED_FLEET
+from support import REPO, SEED_FLEET, run_cli
 
 ID = r"[A-Za-z][A-Za-z0-9_]*"
 LABEL = r'"[^"\n]*"'
@@ -144,3 +146,80 @@ def test_each_stack_is_a_subgraph(tmp_path: Path) -> None:
 
 def test_label_quotes_and_escapes() -> None:
     assert label("a", 'say "hi" <b>') == '"a<br/>say #quot;hi#quot; #lt;b#gt;"'
+
+
+# -- large repositories: one node per stack ----------------------------------------------------
+
+def bench_generate(root: Path, count: int) -> Path:
+    """The repository's own benchmark generator: seed-fleet-shaped services, defects included
+    (a missing `db` that every service's DATABASE_URL names)."""
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(root, count)
+    return root
+
+
+def edges(text: str) -> list[str]:
+    return [line for line in text.splitlines() if EDGE.fullmatch(line.strip())]
+
+
+def test_a_thousand_services_collapse_to_one_node_per_stack(tmp_path: Path) -> None:
+    root = bench_generate(tmp_path / "monorepo", 1000)
+    started = time.monotonic()
+    drawn = diagram(Workspace.load(Tree(FolderSource(root))))
+    assert time.monotonic() - started < 10
+    assert_valid_flowchart(drawn.text)
+    assert drawn.note == ("The stack has 1000 services, more than the 100 a readable diagram "
+                          "holds: the diagram shows one node per stack, with counts.")
+    nodes = [m["id"] for m in (NODE.fullmatch(line.strip()) for line in drawn.text.splitlines())
+             if m]
+    assert sorted(nodes) == ["db_db", "host", "stack_docker_compose_yml"]
+    assert ('  stack_docker_compose_yml["docker-compose.yml<br/>1000 services: 1000 built, 0 from '
+            'images<br/>0 depends_on (0 healthy)<br/>1000 database URLs<br/>one node per stack"]'
+            ) in drawn.text
+    assert edges(drawn.text) == [
+        '  host -->|"1000 published ports"| stack_docker_compose_yml',
+        '  stack_docker_compose_yml -->|"1000 services"| db_db']
+    assert '  db_db[("db<br/>PostgreSQL<br/>missing: no service")]:::missing' in drawn.text
+
+
+def chain(count: int, fanout: int) -> str:
+    """`count` image services, each depending on the `fanout` before it."""
+    lines = ["services:"]
+    for i in range(count):
+        lines += [f"  s{i}:", "    image: busybox"]
+        before = [f"s{j}" for j in range(max(0, i - fanout), i)]
+        if before:
+            lines.append(f"    depends_on: [{', '.join(before)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_near_the_edge_limit_the_diagram_collapses_too(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(chain(60, 9))  # 60 services, 504 - 45 = 495 edges
+    drawn = diagram(Workspace.load(Tree(FolderSource(tmp_path))))
+    assert 60 <= MAX_SERVICES
+    assert drawn.note is not None and "495 edges, near the 500 GitHub renders" in drawn.note
+    assert_valid_flowchart(drawn.text)
+    assert "495 depends_on (0 healthy)" in drawn.text
+    (tmp_path / "compose.yaml").write_text(chain(60, 3))
+    small = diagram(Workspace.load(Tree(FolderSource(tmp_path))))
+    assert small.note is None and len(edges(small.text)) == 60 * 3 - 6
+
+
+def test_each_stack_keeps_its_node_and_the_report_says_why(tmp_path: Path) -> None:
+    for name in ("billing", "catalog", "search"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "compose.yaml").write_text(chain(40, 1))
+    code, out, err = run_cli("report", tmp_path, "--select", "C002")
+    assert code == 0, err
+    section = out[out.index("## Stack Diagram"):out.index("## Critical Issues Found")]
+    assert ("The stack has 120 services, more than the 100 a readable diagram holds: the "
+            "diagram shows one node per stack, with counts.\n") in section
+    text = section[section.index("```mermaid\n") + 11:section.rindex("```")]
+    assert_valid_flowchart(text)
+    for name in ("billing", "catalog", "search"):
+        assert (f'  stack_{name}_compose_yaml["{name}/compose.yaml<br/>40 services: 0 built, 40 '
+                'from images<br/>39 depends_on (0 healthy)<br/>0 database URLs<br/>one node per '
+                'stack"]\n') in text

@@ -170,6 +170,9 @@ def test_compose_env_site(tmp_path: Path, environment: str, site: str | None,
     pytest.param("http://api/ http://api:80x0 xhttp://api:8003", [("xhttp", "api", 8003, False,
                                                                   False)],
                  id="no-port-bad-port-other-scheme"),
+    pytest.param("curl -f http://[::1]:8004/health; http://[fd00::2]:9000",
+                 [("http", "[::1]", 8004, False, True), ("http", "[fd00::2]", 9000, False, True)],
+                 id="ipv6-hosts"),
 ])
 def test_find_urls(text: str, expected: list[tuple[object, ...]]) -> None:
     assert [(u.scheme, u.host, u.port, u.interpolated, u.http) for u in find_urls(text)] \
@@ -178,8 +181,9 @@ def test_find_urls(text: str, expected: list[tuple[object, ...]]) -> None:
 
 @pytest.mark.parametrize("text", [
     "a-" * 300_000, "a" * 600_000, "x://" + "u:" * 300_000, ("x://" + "a" * 8) * 50_000,
-    "http://" + "a." * 300_000,
-], ids=["dashes", "letters", "userinfo-colons", "many-schemes", "dotted-host"])
+    "http://" + "a." * 300_000, "http://[" + "1:" * 300_000, "x://[1" * 100_000,
+], ids=["dashes", "letters", "userinfo-colons", "many-schemes", "dotted-host", "ipv6-unclosed",
+        "many-ipv6-starts"])
 def test_find_urls_is_linear(text: str) -> None:
     started = time.perf_counter()
     find_urls(text)

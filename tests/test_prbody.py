@@ -7,6 +7,7 @@ from pathlib import Path
 
 from support import SEED_FLEET, copy_tree, git, init_repo, run_cli
 from test_branch import SELECT, commits, make_repo, touched
+from test_report import NO_DOCKERFILE, curl_on_slim, write_tree
 
 ROW = re.compile(r"^\| (\d+) \| (\w+) \| ([^|]+) \| (.+) \| ([\w-]+) \|$", re.M)
 STAT = re.compile(r"^- `([^`]+)`: \+(\d+) -(\d+)$", re.M)
@@ -86,3 +87,63 @@ def test_pr_body_needs_branch(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     code, _, err = run_cli("fix", repo, "--pr-body", tmp_path / "pr.md")
     assert code == 2 and "need --branch" in err
+
+
+# -- revealed commits and repository-true impact -------------------------------------------------
+
+ITEMS_APP = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/items")\n'
+             'def items() -> list[str]:\n    return []\n')
+HEALTHY = "      api:\n        condition: service_healthy\n"
+STARTED = "      - api\n"
+
+
+def pr_body(root: Path, files: dict[str, str], *args: str) -> str:
+    repo = write_tree(root / "repo", files)
+    init_repo(repo)
+    code, _, err = run_cli("fix", repo, "--branch", "fix", "--pr-body", root / "pr.md", *args)
+    assert code == 1, err
+    return (root / "pr.md").read_text()
+
+
+def why_of(body: str, code: str) -> str:
+    """The **Why:** line of the commit that fixes `code`."""
+    [part] = [p for p in sections(body).values() if p.startswith(f"fix({code}):")]
+    found = re.search(r"^\*\*Why:\*\* (.+)$", part, re.M)
+    assert found is not None, part
+    return found.group(1)
+
+
+def test_a_revealed_commit_names_the_commit_that_reveals_it(tmp_path: Path) -> None:
+    """S001 writes a python-slim Dockerfile (unsafe); only then can D003 see that the
+    healthcheck's curl is missing from it: `fixer check` on the base shows S001 alone."""
+    body = pr_body(tmp_path, NO_DOCKERFILE, "--unsafe-fixes")
+    assert [row[:3] for row in ROW.findall(body)] == [("1", "S001", "api"), ("2", "D003", "api")]
+    first, second = sections(body).values()
+    assert "Revealed by" not in first
+    assert ("**Revealed by commit 1 (S001 api):** `fixer check` on the base does not show this "
+            "finding; it appears only once that commit is in.") in second
+    assert "1 of them fixes a finding that appears only once an earlier commit is in" in body
+
+
+def test_why_names_the_services_that_wait_on_the_tree_the_commit_starts_from(
+        tmp_path: Path) -> None:
+    body = pr_body(tmp_path / "a", curl_on_slim(HEALTHY), "--select", "D003")
+    assert ("Here every service that waits for it to be healthy never starts: `web` (waits for "
+            "`api`).") in why_of(body, "D003")
+    assert "Revealed by" not in body and "of them fix" not in body
+    # web waits for api only once the C003 commit after D003's is in: D003's commit claims
+    # no waiting service, though the branch's last tree has one
+    body = pr_body(tmp_path / "b", curl_on_slim(STARTED), "--select", "D003,C003")
+    assert [row[1] for row in ROW.findall(body)] == ["D003", "C003"]
+    assert "waits for" not in why_of(body, "D003")
+
+
+def test_why_leaves_out_the_rules_claim_about_waiting_services_where_none_wait(
+        tmp_path: Path) -> None:
+    """H001's docs say every service that waits for the app never starts; here `web` only
+    starts after it, so the body does not say so."""
+    body = pr_body(tmp_path, {**curl_on_slim(STARTED), "api/app/main.py": ITEMS_APP},
+                   "--select", "H001")
+    why = why_of(body, "H001")
+    assert why.startswith("the app `app` in api/app/main.py serves no health route")
+    assert "waits for it" not in body and "never starts" not in body

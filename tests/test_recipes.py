@@ -102,7 +102,7 @@ def test_pre_commit_hooks_check_then_fix(hook_repo: tuple[Path, str], tmp_path: 
     first = try_repo(hook_repo, target)  # both hooks, in id order: check, then fix
     assert first.returncode == 1, first.stdout + first.stderr
     assert re.search(r"^fixer check\.+Failed$", first.stdout, re.M), first.stdout
-    assert "P001 web: compose expects container port 8001" in first.stdout
+    assert "P001 [error] web: compose expects container port 8001" in first.stdout
     assert re.search(r"^fixer fix\.+Failed$", first.stdout, re.M)
     assert "files were modified by this hook" in first.stdout
     assert '"--port", "8001"' in (target / "web" / "Dockerfile").read_text()

@@ -4,13 +4,15 @@ selection works as ruff's does."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from fixer.registry import choose, discover, unknown_codes
-from fixer.rule import DOC_SECTIONS, Category, Report, Rule, Safety
+from fixer.rule import DOC_SECTIONS, Category, Report, Rule, Safety, Severity
 from fixer.workspace import Workspace
 from support import GOLDEN, REPO
 
@@ -49,6 +51,44 @@ def test_rule_docs_have_every_section(rule: Rule) -> None:
     assert set(headings) <= {*DOC_SECTIONS, "Options"}, headings
     for title in DOC_SECTIONS:
         assert rule.doc_section(title), f"{rule.code}: empty section {title}"
+
+
+# The severity column of the rule table in RULES.md (the product spec), pinned here: the
+# spec lives outside this repository. A rule whose code is missing here has no agreed severity.
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+SPEC_SEVERITIES = {
+    "S001": ERROR, "S002": WARNING, "S003": ERROR, "S004": ERROR,
+    "D001": WARNING, "D002": WARNING, "D003": ERROR,
+    "I001": ERROR, "I002": WARNING, "I003": ERROR,
+    "H001": WARNING, "H002": ERROR,
+    "P001": ERROR, "P002": WARNING,
+    "C001": ERROR, "C002": ERROR, "C003": WARNING, "C004": WARNING, "C005": WARNING,
+    "C006": WARNING,
+}
+
+
+def rule_module(rule: Rule) -> ModuleType:
+    """The module a rule was loaded from (a module with no SEVERITY fails discover() itself)."""
+    return sys.modules[rule.detect_fn.__module__]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_every_rule_module_declares_the_severity_of_the_spec(rule: Rule) -> None:
+    declared = vars(rule_module(rule)).get("SEVERITY")
+    assert isinstance(declared, Severity), f"{rule.code}: no SEVERITY = Severity.X"
+    assert rule.code in SPEC_SEVERITIES, f"{rule.code}: not in the rule table of RULES.md"
+    assert declared is SPEC_SEVERITIES[rule.code], \
+        f"{rule.code}: SEVERITY is {declared.value}, RULES.md says " \
+        f"{SPEC_SEVERITIES[rule.code].value}"
+    assert rule.severity is declared   # what every output reads
+
+
+def test_both_severities_are_in_use() -> None:
+    assert {r.severity for r in RULES} == {ERROR, WARNING}
+
+
+def test_severity_rank_puts_errors_first() -> None:
+    assert ERROR.rank < WARNING.rank   # `--severity` and the report order rely on it
 
 
 def golden_cases(rule: Rule) -> list[Path]:

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from fixer import engine
+from fixer.config import Config
+from fixer.registry import choose, discover
+from fixer.report.impact import Facts, impact_text
 from fixer.report.text import inline
+from fixer.rule import Severity
+from fixer.tree import FolderSource, Tree
+from fixer.workspace import Workspace
 from support import REPO, SEED_FLEET, copy_tree, run_cli
 
 GOLDEN_REPORT = REPO / "tests" / "data" / "report" / "seed-fleet.md"
@@ -27,11 +34,22 @@ def sections(markdown: str, level: str) -> dict[str, str]:
     return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2])}
 
 
-def issue_section(markdown: str, heading: str) -> str:
-    critical = sections(markdown, "##")["Critical Issues Found"]
-    found = [body for title, body in sections(critical, "###").items() if heading in title]
-    assert len(found) == 1, f"no single issue section {heading!r}"
+CRITICAL, MINOR = "Critical Issues Found", "Minor Issues"
+ISSUE_HEADING = re.compile(r"^### \d+\. \*\*(.+?)\*\* \((\w+) [\w-]+\): (?:breaks|in) (\d+) services?$",
+                           re.M)
+
+
+def issue_section(markdown: str, heading: str, part: str = CRITICAL) -> str:
+    issues = sections(markdown, "##")[part]
+    found = [body for title, body in sections(issues, "###").items() if heading in title]
+    assert len(found) == 1, f"no single issue section {heading!r} under {part}"
     return found[0]
+
+
+def issue_headings(markdown: str, part: str) -> list[tuple[str, str, int]]:
+    """(heading, code, services) of each finding type under `part`, in order."""
+    body = sections(markdown, "##").get(part, "")
+    return [(title, code, int(count)) for title, code, count in ISSUE_HEADING.findall(body)]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +67,7 @@ def test_the_seed_fleet_report_is_the_golden_file(seed_report: str) -> None:
 def test_it_has_the_seed_report_sections_in_order(seed_report: str) -> None:
     titles = re.findall(r"^## (.+)$", seed_report, flags=re.M)
     assert titles == ["Executive Summary", "Target Services Audited", "Stack Diagram",
-                      "Critical Issues Found", "Detailed Findings by Service",
+                      "Critical Issues Found", "Minor Issues", "Detailed Findings by Service",
                       "Recommendations", "Compliance Score"]
     assert seed_report.startswith("# FastAPI Microservices Audit Report\n")
     assert str(SEED_FLEET) not in seed_report and str(REPO) not in seed_report
@@ -59,7 +77,8 @@ def test_it_names_the_seven_services_of_the_seed_audit(seed_report: str) -> None
     audited = sections(seed_report, "##")["Target Services Audited"]
     listed = re.findall(r"^\d+\. (✅|❌) \*\*(\w+)\*\* - ", audited, flags=re.M)
     assert [name for _mark, name in listed] == SEED_SERVICES
-    assert all(mark == "❌" for mark, _name in listed)  # every service has a stray Dockerfile
+    # every service's healthcheck runs curl, which its slim image lacks: an error (D003)
+    assert all(mark == "❌" for mark, _name in listed)
     details = sections(seed_report, "###")
     for service in SEED_SERVICES:
         body = details[f"❌ {service}"]
@@ -68,7 +87,7 @@ def test_it_names_the_seven_services_of_the_seed_audit(seed_report: str) -> None
             assert f"- **{field}**:" in body
 
 
-def test_it_lists_the_seed_port_mismatches(seed_report: str) -> None:
+def test_it_lists_the_seed_port_mismatches_as_critical(seed_report: str) -> None:
     body = issue_section(seed_report, "Port Mismatches in Docker Compose")
     affected = re.findall(r"^- `(\w+)`: compose expects container port (\d+)\b.*\b8000\b", body,
                           flags=re.M)
@@ -76,13 +95,13 @@ def test_it_lists_the_seed_port_mismatches(seed_report: str) -> None:
     assert "**Impact**:" in body and "**Issue**:" in body
 
 
-def test_it_lists_the_seed_duplicate_dockerfiles(seed_report: str) -> None:
-    body = issue_section(seed_report, "Duplicate Dockerfiles")
+def test_it_lists_the_seed_duplicate_dockerfiles_as_minor(seed_report: str) -> None:
+    body = issue_section(seed_report, "Duplicate Dockerfiles", MINOR)
     paths = re.findall(r"\(`(\w+/app/Dockerfile):1`\)", body)
     assert sorted(paths) == sorted(f"{s}/app/Dockerfile" for s in SEED_SERVICES)
 
 
-def test_it_reports_the_missing_database_service(seed_report: str) -> None:
+def test_it_reports_the_missing_database_service_as_critical(seed_report: str) -> None:
     body = issue_section(seed_report, "Missing Database Service")
     assert "`db`" in body
     for user in ("auth_service", "billing_service", "invoice_service", "usage_service"):
@@ -107,9 +126,11 @@ def test_compliance_scores_every_category_and_overall(seed_report: str) -> None:
     scored = re.findall(r"^- \*\*(.+?)\*\*: (\d+)% ", body, flags=re.M)
     assert [c for c, _ in scored] == ["Structure", "Dockerfile", "Imports", "Health Endpoints",
                                       "Port Configuration", "Docker Compose"]
-    # 6/7, 0/7, 7/7, 7/7, 2/7, 5/7 services pass; their mean is 27/42 = 64.3%
+    # 6/7, 0/7, 7/7, 7/7, 2/7, 5/7 services pass
     assert [int(p) for _, p in scored] == [86, 0, 100, 100, 29, 71]
-    assert "**Overall Compliance**: 64% - Requires fixes before production deployment" in body
+    # error-free 7/7, 0/7, 7/7, 7/7, 2/7, 6/7 (C001 on auth_service; S002, D001 and C003 are
+    # warnings): (3 × 29/7 + 27/7) / (4 × 6) = 114/168 = 67.9%
+    assert "**Overall Compliance**: 68% - Requires fixes before production deployment" in body
 
 
 def test_check_format_markdown_is_the_same_report(seed_report: str) -> None:
@@ -183,8 +204,8 @@ def test_a_service_whose_dockerfile_is_missing_is_audited(tmp_path: Path) -> Non
     (tmp_path / "api").mkdir()
     code, out, _ = run_cli("report", tmp_path, "--select", "S001")
     assert code == 0
-    assert re.search(r"^1\. ❌ \*\*api\*\* - 1 finding \(Structure\)$", out, flags=re.M)
-    assert "- **Structure**: 0% ❌ (0 of 1 service)" in out
+    assert re.search(r"^1\. ❌ \*\*api\*\* - 1 critical issue \(Structure\)$", out, flags=re.M)
+    assert "- **Structure**: 0% ❌ (0 of 1 service; 1 with errors)" in out
 
 
 def test_an_empty_tree_is_not_scored(tmp_path: Path) -> None:
@@ -245,3 +266,175 @@ def test_after_lists_a_safe_finding_whose_fix_failed_as_needing_a_person() -> No
     assert after.with_safety(Safety.SAFE) == []
     before = Audit((), (), (finding,), (p001,), ())
     assert before.safety_of(finding) is Safety.SAFE and before.failure_of(finding) is None
+    # before the fixes, a fix the run could not make is not counted as fixable either
+    from fixer.report.model import FixRun
+    failing = Audit((), (), (finding,), (p001,), (), run=FixRun(failed=failed.failed))
+    assert failing.safety_of(finding) is Safety.DISPLAY and failing.failure_of(finding) == reason
+
+
+# -- ranked by impact ------------------------------------------------------------------------
+
+def severity_of(code: str) -> Severity:
+    return next(rule.severity for rule in discover() if rule.code == code)
+
+
+def test_critical_issues_are_the_errors_those_that_break_most_services_first(
+        seed_report: str) -> None:
+    critical = issue_headings(seed_report, CRITICAL)
+    # D003: every service's healthcheck; P001: five ports; C001: the four DATABASE_URL users
+    assert [(code, count) for _title, code, count in critical] == [
+        ("D003", 7), ("P001", 5), ("C001", 4)]
+    minor = issue_headings(seed_report, MINOR)
+    assert [(code, count) for _title, code, count in minor] == [
+        ("D001", 7), ("S002", 1), ("C003", 1)]
+    assert {severity_of(code) for _t, code, _c in critical} == {Severity.ERROR}
+    assert {severity_of(code) for _t, code, _c in minor} == {Severity.WARNING}
+
+
+def test_the_report_counts_the_fixes_the_diff_makes(seed_report: str) -> None:
+    result = engine.fix(Tree(FolderSource(SEED_FLEET)), choose(discover(), None, None), Config())
+    made = len(result.applied)
+    assert f"`fixer fix` makes {made} fixes" in sections(seed_report, "##")["Executive Summary"]
+    safe = sections(sections(seed_report, "##")["Recommendations"], "###")[
+        "Fixed by `fixer fix` (safe)"]
+    # the two C003 entries of gateway_service are one fix: one line, as one commit
+    assert len(re.findall(r"^   - ", safe, flags=re.M)) == made
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
+HEALTH_APP = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+              'def health() -> dict[str, str]:\n    return {"status": "ok"}\n')
+NO_DOCKERFILE = {
+    "compose.yaml": ("services:\n  api:\n    build: ./api\n    ports:\n      - \"8080:8080\"\n"
+                     "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
+                     "\"http://localhost:8080/health\"]\n      interval: 10s\n"),
+    "api/requirements.txt": "fastapi\nuvicorn\n",
+    "api/app/__init__.py": "",
+    "api/app/main.py": HEALTH_APP,
+}
+
+
+def test_a_revealed_finding_is_shown_with_the_fix_that_reveals_it(tmp_path: Path) -> None:
+    """S001 writes a python-slim Dockerfile (unsafe); only then can D003 see that the
+    healthcheck's curl is missing from it. The same run fixes it: the report says so and
+    counts both fixes, as the diff makes both."""
+    root = write_tree(tmp_path / "repo", NO_DOCKERFILE)
+    code, out, err = run_cli("report", root, "--unsafe-fixes")
+    assert code == 0, err
+    result = engine.fix(Tree(FolderSource(root)), choose(discover(), None, None),
+                        Config(unsafe_fixes=True))
+    made, revealed = len(result.applied), len(result.applied) - 1
+    assert made >= 2 and [a.finding.code for a in result.applied][0] == "S001"
+    assert (f"`fixer fix --unsafe-fixes` makes {made} fixes, {revealed} of them for findings "
+            "that appear only once another fix is in") in out
+    unsafe = sections(sections(out, "##")["Recommendations"], "###")[
+        "Fixed by `fixer fix --unsafe-fixes` (unsafe: review the diff)"]
+    assert re.search(r"^   - `api`: Write a standard FastAPI Dockerfile at api/Dockerfile\n"
+                     r"(     - then, revealed once the S001 fix of `api` is in: .*\n)*"
+                     r"     - then, revealed once the S001 fix of `api` is in: D003 `api`: the "
+                     r"healthcheck .* runs curl.*Fixed in the same run: Install curl", unsafe,
+                     flags=re.M), unsafe
+    assert len(re.findall(r"^ *- (`api`: Write|then, revealed)", unsafe, flags=re.M)) == made
+    # and the diff of `fixer fix` makes that fix
+    diff = run_cli("fix", root, "--unsafe-fixes")[1]
+    assert "+++ b/api/Dockerfile" in diff and "curl" in diff
+    after = run_cli("report", root, "--unsafe-fixes", "--after")[1]
+    assert re.search(r"^\d+\. D003 `api`: Install curl in the final stage \(revealed by the "
+                     r"S001 fix of `api`\)$", sections(after, "##")["Fixes Applied"], flags=re.M)
+
+
+SLIM = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\nCOPY app ./app\nEXPOSE 8000\n"
+        'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+FLASK = "from flask import Flask\n\napp = Flask(__name__)\n"
+
+
+def curl_on_slim(wait: str) -> dict[str, str]:
+    """`api` probes itself with curl, which its slim image lacks (D003); `web`, a Flask
+    frontend, depends on it as `wait` says."""
+    compose = ("services:\n"
+               "  api:\n    build: ./api\n    ports:\n      - \"8000:8000\"\n"
+               "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
+               "\"http://localhost:8000/health\"]\n"
+               f"  web:\n    build: ./web\n    depends_on:\n{wait}")
+    return {"compose.yaml": compose, "api/Dockerfile": SLIM, "api/requirements.txt": "fastapi\n",
+            "api/app/__init__.py": "", "api/app/main.py": HEALTH_APP,
+            "web/Dockerfile": "FROM python:3.12-slim\nCMD [\"flask\", \"run\"]\n",
+            "web/app.py": FLASK}
+
+
+def test_waiting_services_are_named_only_where_some_wait(tmp_path: Path) -> None:
+    healthy = "      api:\n        condition: service_healthy\n"
+    code, out, err = run_cli("report", write_tree(tmp_path / "a", curl_on_slim(healthy)),
+                             "--select", "D003")
+    assert code == 0, err
+    impact = issue_section(out, "Healthcheck Tools Missing")
+    assert ("Here every service that waits for it to be healthy never starts: `web` (waits "
+            "for `api`).") in impact
+    # web never starts either: two services broken
+    assert issue_headings(out, CRITICAL) == [
+        ("Healthcheck Tools Missing from Images", "D003", 2)]
+    code, out, err = run_cli("report", write_tree(tmp_path / "b", curl_on_slim("      - api\n")),
+                             "--select", "D003")
+    assert code == 0, err
+    assert "waits for it" not in out
+    assert issue_headings(out, CRITICAL) == [
+        ("Healthcheck Tools Missing from Images", "D003", 1)]
+
+
+def test_no_rule_claims_waiting_services_in_a_repository_without_them(tmp_path: Path) -> None:
+    facts = Facts.of(Workspace.load(Tree(FolderSource(write_tree(tmp_path, NO_DOCKERFILE)))))
+    for rule in discover():
+        assert "waits for it" not in impact_text(rule, [], facts), rule.code
+
+
+def test_health_impact_claims_a_failing_probe_only_where_one_exists(tmp_path: Path) -> None:
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n",
+             "api/Dockerfile": SLIM, "api/requirements.txt": "fastapi\n",
+             "api/app/__init__.py": "",
+             "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "H001")
+    assert code == 0, err
+    impact = issue_section(out, "Missing Health Endpoints", MINOR)
+    assert "decide that a container is healthy by calling it" in impact
+    assert "404" not in impact and "waits for it" not in impact
+
+
+def test_port_impact_names_only_the_claims_that_miss(tmp_path: Path) -> None:
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n    expose:\n      - \"8080\"\n",
+             "api/Dockerfile": SLIM, "api/requirements.txt": "fastapi\n",
+             "api/app/__init__.py": "", "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "P001")
+    assert code == 0, err
+    impact = issue_section(out, "Port Mismatches")
+    assert "The exposed port reaches nothing" in impact
+    assert "Published ports" not in impact and "healthcheck" not in impact
+
+
+def test_image_services_are_drawn_but_not_scored(tmp_path: Path) -> None:
+    compose = ("services:\n"
+               "  api:\n    build: ./api\n    environment:\n"
+               "      DATABASE_URL: postgresql://app:secret@db:5432/app\n"
+               "  db:\n    image: postgres:16\n"
+               "  cache:\n    image: redis:7-alpine\n"
+               "  prometheus:\n    image: prom/prometheus:v2.53.0\n    depends_on: [grafana]\n")
+    files = {"compose.yaml": compose, "api/Dockerfile": SLIM, "api/requirements.txt": "fastapi\n",
+             "api/app/__init__.py": "", "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "C002,D001")
+    assert code == 0, err
+    summary = sections(out, "##")["Executive Summary"]
+    assert "Audited 1 service that fixer builds" in summary
+    assert "not scored: `db`, `cache`, `prometheus`." in summary
+    assert re.findall(r"^\d+\. .+$", sections(out, "##")["Target Services Audited"],
+                      flags=re.M) == ["1. ✅ **api** - Compliant: no findings"]
+    for node in ("svc_db", "svc_cache", "svc_prometheus"):
+        assert f"  {node}[" in out
+    # the finding on the image service is reported, and breaks the stack compose refuses
+    assert "- `prometheus`: " in issue_section(out, "Unknown Dependencies")
+    assert "- **Docker Compose**: 100% ✅ (1 of 1 service)" in out

@@ -12,7 +12,7 @@ import pytest
 
 from fixer.registry import discover
 from fixer.rule import DOC_SECTIONS, Rule
-from fixer.ruledocs import demote, render, safety_text
+from fixer.ruledocs import demote, facts, render, safety_text
 from support import REPO, run_cli
 
 RULES = discover()
@@ -36,10 +36,11 @@ def test_the_page_has_a_table_row_and_a_section_per_rule() -> None:
     page = render(RULES)
     for rule in RULES:
         row = (f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | "
-               f"{rule.category.value} | {safety_text(rule)} |")
+               f"{rule.category.value} | {rule.severity.value} | {safety_text(rule)} |")
         assert row in page
         section = page.split(f"\n## {rule.code} {rule.name}\n", 1)[1].split("\n## ", 1)[0]
         assert section.lstrip().startswith(rule.summary)
+        assert f"\n- **Severity**: {rule.severity.value}\n" in section
         for title in DOC_SECTIONS:
             assert f"\n### {title}\n" in section, f"{rule.code}: {title}"
 
@@ -51,10 +52,10 @@ def test_section_headings_move_down_a_level_but_code_blocks_do_not_change() -> N
 
 
 ROW = re.compile(r"^(?P<code>[A-Z]\d{3})  (?P<name>\S+) +(?P<category>\S.*?) {2,}"
-                 r"(?P<safety>\S.*?)\s+(?P<summary>\S.*)$")
+                 r"(?P<severity>error|warning) +(?P<safety>\S.*?)\s+(?P<summary>\S.*)$")
 
 
-def test_rules_lists_code_name_category_safety_and_summary() -> None:
+def test_rules_lists_code_name_category_severity_safety_and_summary() -> None:
     code, out, _ = run_cli("rules")
     assert code == 0
     lines = out.splitlines()
@@ -62,8 +63,8 @@ def test_rules_lists_code_name_category_safety_and_summary() -> None:
     for rule, line in zip(RULES, lines):
         match = ROW.match(line)
         assert match, line
-        assert (match["code"], match["name"], match["category"]) == \
-            (rule.code, rule.name, rule.category.value)
+        assert (match["code"], match["name"], match["category"], match["severity"]) == \
+            (rule.code, rule.name, rule.category.value, rule.severity.value)
         assert line.endswith(rule.summary) and safety_text(rule) in line
 
 
@@ -72,16 +73,20 @@ def test_rules_json_is_the_same_data() -> None:
     assert code == 0
     assert json.loads(out) == [
         {"code": r.code, "name": r.name, "category": r.category.value,
-         "safety": [s.value for s in r.safety], "summary": r.summary, "default": r.default}
+         "severity": r.severity.value, "safety": [s.value for s in r.safety],
+         "summary": r.summary, "default": r.default}
         for r in RULES]
+    assert {r["severity"] for r in json.loads(out)} == {"error", "warning"}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
-def test_explain_prints_the_rule_docs(rule: Rule) -> None:
+def test_explain_prints_the_rule_facts_and_docs(rule: Rule) -> None:
     for key in (rule.code, rule.code.lower(), rule.name):
         code, out, _ = run_cli("explain", key)
         assert code == 0
-        assert out == f"# {rule.code} {rule.name}\n\n{rule.doc}\n"
+        block = "\n".join(f"{label}: {value}" for label, value in facts(rule))
+        assert out == f"# {rule.code} {rule.name}\n\n{block}\n\n{rule.doc}\n"
+        assert f"\nSeverity: {rule.severity.value}\n" in out
 
 
 def test_explain_an_unknown_rule_is_a_usage_error() -> None:

@@ -57,6 +57,7 @@ def test_rule_metadata() -> None:
     assert p001["defaultConfiguration"]["level"] == "error"
     assert p001["help"]["markdown"].count("## ") >= 5          # the rule's own docs
     assert rules[0]["defaultConfiguration"]["enabled"] is False  # I002 is off by default
+    assert rules[0]["defaultConfiguration"]["level"] == "warning"   # a policy, not a break
 
 
 def test_results_point_where_the_json_findings_do(tmp_path: Path) -> None:
@@ -73,6 +74,8 @@ def test_results_point_where_the_json_findings_do(tmp_path: Path) -> None:
         assert location["artifactLocation"] == {"uri": finding["path"], "uriBaseId": "%SRCROOT%"}
         assert location["region"] == {"startLine": finding["line"],
                                       "startColumn": finding["column"]}
+        assert result["level"] == finding["severity"]   # SARIF's level is the severity
+    assert [r["level"] for r in run["results"]] == ["warning", "error"]   # C004, P001
     base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
     assert base == tmp_path.resolve().as_uri() + "/"
 

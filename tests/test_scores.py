@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fixer.report.scores import CATEGORIES, category_scores, overall, percent
-from fixer.rule import Category, Finding, Report, Rule, Safety
+from fixer.report.scores import CATEGORIES, FORMULA, category_scores, overall, percent
+from fixer.rule import Category, Finding, Report, Rule, Safety, Severity
 from support import run_cli
 
 
@@ -17,13 +17,15 @@ def _no_reports(_ws: object) -> Iterator[Report]:
     return iter(())
 
 
-def rule(code: str, category: Category) -> Rule:
+def rule(code: str, category: Category, severity: Severity = Severity.ERROR) -> Rule:
     return Rule(code=code, name=f"rule-{code.lower()}", category=category, safety=(Safety.SAFE,),
-                doc=f"Rule {code}.", detect_fn=_no_reports, fix_fn=None)
+                doc=f"Rule {code}.", detect_fn=_no_reports, fix_fn=None, severity=severity)
 
 
 STRUCTURE, PORTS = rule("S900", Category.STRUCTURE), rule("P900", Category.PORTS)
 PORTS_TOO = rule("P901", Category.PORTS)
+STRUCTURE_HINT = rule("S901", Category.STRUCTURE, Severity.WARNING)
+PORTS_HINT = rule("P902", Category.PORTS, Severity.WARNING)
 
 
 def finding(of: Rule, service: str) -> Finding:
@@ -47,7 +49,37 @@ def test_a_category_scores_the_share_of_services_with_none_of_its_findings() -> 
     # No rule of these categories ran: no score, and they do not count in the overall.
     assert all(shares[c] is None for c in CATEGORIES
                if c not in (Category.STRUCTURE, Category.PORTS))
+    # every finding is an error: the weighted mean is the plain mean of the category scores
     assert overall(category_scores(by_service, [STRUCTURE, PORTS])) == Fraction(5, 8)
+
+
+def test_the_overall_score_weighs_an_error_free_category_above_a_warning_free_one() -> None:
+    """The formula of the report's FORMULA text: per scored category, 3 × its error-free
+    share + 1 × its score (the share with no finding), over 4 × the categories."""
+    by_service = {
+        "a": [finding(STRUCTURE, "a"), finding(STRUCTURE_HINT, "a")],  # Structure 0 of 4
+        "b": [finding(STRUCTURE_HINT, "b"), finding(PORTS, "b")],      # 3 of 4; Ports 0
+        "c": [finding(PORTS_HINT, "c")],                                # Ports 3 of 4
+        "d": [],
+    }
+    scores = category_scores(by_service, [STRUCTURE, STRUCTURE_HINT, PORTS, PORTS_HINT])
+    shares = {s.category: s.share for s in scores}
+    # the displayed per-category score is still the share of services with no finding
+    assert shares[Category.STRUCTURE] == Fraction(2, 4)    # c, d
+    assert shares[Category.PORTS] == Fraction(2, 4)        # a, d
+    # Structure: (3 × 3/4 error-free (not a) + 2/4) / 4 = 11/16; Ports: the same (not b)
+    assert overall(scores) == Fraction(11, 16)
+    # the same per service: (0 + 3 + 4 + 4) / 16 and (4 + 0 + 3 + 4) / 16
+    assert "3 × the share of services with no error in it plus 1 × its score" in FORMULA
+    assert "with warnings only 3, one with an error 0" in FORMULA
+
+
+def test_a_warning_costs_a_quarter_and_an_error_everything() -> None:
+    warned = overall(category_scores({"a": [finding(PORTS_HINT, "a")]}, [PORTS, PORTS_HINT]))
+    broken = overall(category_scores({"a": [finding(PORTS, "a")]}, [PORTS, PORTS_HINT]))
+    both = overall(category_scores({"a": [finding(PORTS, "a"), finding(PORTS_HINT, "a")]},
+                                   [PORTS, PORTS_HINT]))
+    assert (warned, broken, both) == (Fraction(3, 4), 0, 0)
 
 
 def test_a_checked_category_with_no_finding_scores_full_marks() -> None:
@@ -120,14 +152,25 @@ def test_the_report_shows_the_hand_computed_scores(four_services: Path) -> None:
     code, out, err = run_cli("report", four_services, "--select", "S002,D001,P001")
     assert code == 0, err
     scores = out[out.index("## Compliance Score"):]
-    assert "- **Structure**: 75% ⚠️ (3 of 4 services)\n" in scores       # b
-    assert "- **Dockerfile**: 50% ⚠️ (2 of 4 services)\n" in scores      # a and b
-    assert "- **Port Configuration**: 75% ⚠️ (3 of 4 services)\n" in scores  # a
+    # S002 and D001 are warnings, P001 an error
+    assert "- **Structure**: 75% ⚠️ (3 of 4 services; 1 with warnings)\n" in scores   # b
+    assert "- **Dockerfile**: 50% ⚠️ (2 of 4 services; 2 with warnings)\n" in scores  # a, b
+    assert "- **Port Configuration**: 75% ⚠️ (3 of 4 services; 1 with errors)\n" in scores
     for category in ("Imports", "Health Endpoints", "Docker Compose"):
         assert f"- **{category}**: not checked\n" in scores
-    # (3/4 + 2/4 + 3/4) / 3 = 2/3
-    assert "**Overall Compliance**: 67% - Requires fixes before production deployment" in scores
-    assert "Overall compliance: 67%." in out
+    # Structure (3 × 4/4 + 3/4) / 4 = 15/16; Dockerfile (3 × 4/4 + 2/4) / 4 = 14/16;
+    # Ports (3 × 3/4 + 3/4) / 4 = 12/16; mean 41/48 = 85.4% -> 85
+    assert "**Overall Compliance**: 85% - Requires fixes before production deployment" in scores
+    assert "Overall compliance: 85%." in out
+
+
+def test_warnings_alone_are_compliant_with_minor_issues(four_services: Path) -> None:
+    code, out, err = run_cli("report", four_services, "--select", "S002,D001")
+    assert code == 0, err
+    assert "1. ✅ **a** - Compliant with minor issues: 1 minor issue (Dockerfile)\n" in out
+    assert "2. ✅ **b** - Compliant with minor issues: 2 minor issues (Structure, Dockerfile)\n" in out
+    assert "3. ✅ **c** - Compliant: no findings\n" in out
+    assert "**Overall Compliance**: 91% - Compliant with minor issues" in out  # (15+14)/32
 
 
 def test_after_the_fixes_every_checked_category_is_full(four_services: Path) -> None:

@@ -53,6 +53,7 @@ services:
       interval: 10s
 """
 CURL = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
+SH_C_CURL = '["CMD", "sh", "-c", "exec curl -fsS http://localhost:8000/health || exit 1"]'
 PYTHON_PROBE = ('["CMD", "python", "-c", "import urllib.request; '
                 "urllib.request.urlopen('http://127.0.0.1:8000/health')\"]")
 
@@ -91,6 +92,8 @@ def regressions(before: Path, after: Path) -> list[stackcheck.Breakage]:
     pytest.param("python:3.12-slim", "", CURL, Verdict.BROKEN, "it runs curl", id="no-curl"),
     pytest.param("python:3.12", "", '["CMD", "curl", "-f", "http://localhost:8001/health"]',
                  Verdict.BROKEN, "it probes port 8001, and api listens on 8000", id="wrong-port"),
+    pytest.param("python:3.12", "", '["CMD", "curl", "-f", "http://[::1]:8001/health"]',
+                 Verdict.BROKEN, "it probes port 8001", id="wrong-port-on-ipv6-loopback"),
     pytest.param("python:3.12", "",
                  '["CMD", "curl", "-f", "http://localhost:8000/healthz"]', Verdict.BROKEN,
                  "it asks for /healthz, which the app does not serve", id="path-not-served"),
@@ -107,6 +110,9 @@ def regressions(before: Path, after: Path) -> list[stackcheck.Breakage]:
                  "it runs curl", id="interpolated-port-still-judges-the-tool"),
     pytest.param("python:3.12-slim", "", '["CMD-SHELL", "pg_isready"]', Verdict.UNKNOWN, "",
                  id="a-tool-fixer-does-not-judge"),
+    pytest.param("python:3.12-slim", "", SH_C_CURL, Verdict.BROKEN, "it runs curl",
+                 id="curl-through-sh-c-on-slim"),
+    pytest.param("python:3.12", "", SH_C_CURL, Verdict.HOLDS, "", id="curl-through-sh-c"),
     pytest.param("postgres:16-alpine", "", '["CMD-SHELL", "pg_isready -U app"]', Verdict.HOLDS,
                  "", id="a-database-image-runs-its-own-probe"),
     pytest.param("node:20-slim", "", PYTHON_PROBE, Verdict.UNKNOWN, "",
@@ -127,6 +133,24 @@ def test_healthcheck_gate(tmp_path: Path, base: str, extra: str, test: str, verd
     assert (fact.verdict, fact.path, fact.line, fact.services) == \
         (verdict, "compose.yaml", 6, ("api", "web"))
     assert why in fact.why
+
+
+VERSIONED = APP.replace("app = FastAPI()\n", "class Api(FastAPI):\n"
+                        "    def get(self, path: str, **kwargs: object) -> object:\n"
+                        '        return super().get("/v1" + path, **kwargs)\n\n\n'
+                        "app = Api()\n")
+
+
+@pytest.mark.parametrize("probed, verdict", [
+    pytest.param("/health", Verdict.UNKNOWN, id="app-get-on-a-class-that-redefines-get"),
+    pytest.param("/items/", Verdict.HOLDS, id="router-route-is-no-app-get"),
+])
+def test_a_route_the_apps_class_may_change_is_not_vouched_for(tmp_path: Path, probed: str,
+                                                              verdict: Verdict) -> None:
+    test = f'["CMD", "curl", "-f", "http://localhost:8000{probed}"]'
+    files = api(Dockerfile=dockerfile("python:3.12"), app__main_py=VERSIONED)
+    root = write_tree(tmp_path, {"compose.yaml": GATED.format(test=test), **files})
+    assert only(root, stackcheck.GATE).verdict is verdict
 
 
 def test_a_gate_on_a_built_service_without_healthcheck_is_broken_on_an_image_unknown(

@@ -128,3 +128,19 @@ def test_comment_scan_positions() -> None:
     found = comments(TextFile("compose.yaml", text))
     assert [(s.line, s.column, s.codes, s.own_line) for s in found] == [
         (2, 3, ("C001", "C003"), True), (3, 26, ("P001",), False)]
+
+
+@pytest.mark.parametrize(("pattern", "uppercase_too", "expected"), [
+    pytest.param("web/dockerfile", False, [], id="the-lowercase-file-it-builds"),
+    pytest.param("dockerfile", False, [], id="a-name-at-any-depth"),
+    pytest.param("web/dockerfile", True, ["C004", "P001"], id="a-lowercase-file-it-does-not-build"),
+])
+def test_a_service_whose_lowercase_dockerfile_is_excluded_is_left_alone(
+        tmp_path: Path, pattern: str, uppercase_too: bool, expected: list[str]) -> None:
+    """With no `build.dockerfile` and no `Dockerfile`, the build reads `dockerfile`: excluding
+    that file hides the service, never turns it into a missing Dockerfile (S001)."""
+    root = web_tree(tmp_path, **{"fixer.toml": f'exclude = ["{pattern}"]\n'})
+    (root / "web" / "dockerfile").write_bytes((root / "web" / "Dockerfile").read_bytes())
+    if not uppercase_too:
+        (root / "web" / "Dockerfile").unlink()
+    assert sorted(check(root)[1]) == expected

@@ -60,10 +60,19 @@ def repo(tmp_path: Path) -> Path:
     return web_tree(tmp_path)
 
 
-def test_findings_are_coloured_on_a_terminal(repo: Path) -> None:
+def bold(colour: int, text: str) -> tuple[str, str]:
+    """The two orders in which a terminal style may set bold and a foreground colour."""
+    return f"{ESC}1m{ESC}{colour}m{text}{ESC}0m", f"{ESC}{colour}m{ESC}1m{text}{ESC}0m"
+
+
+def test_findings_are_coloured_by_severity_on_a_terminal(repo: Path) -> None:
     code, out, _ = run_fixer("check", repo)
     assert code == 1
-    assert f"{ESC}1m{ESC}31mP001{ESC}0m" in out or f"{ESC}31m{ESC}1mP001{ESC}0m" in out
+    warning, error = out.splitlines()   # C004 on compose.yaml line 3, P001 on line 5
+    assert any(styled in error for styled in bold(31, "P001"))       # red: an error
+    assert f"{ESC}31m[error]{ESC}0m" in error
+    assert any(styled in warning for styled in bold(33, "C004"))     # yellow: a warning
+    assert f"{ESC}33m[warning]{ESC}0m" in warning
 
 
 def test_diffs_are_coloured_on_a_terminal(repo: Path) -> None:

@@ -14,8 +14,8 @@ from fixer.cli.shared import (
 )
 from fixer.config import PORT_SOURCES
 from fixer.output import color, github, sarif
-from fixer.output.findings import error_lines, json_document, text_lines
-from fixer.rule import Finding, Safety
+from fixer.output.findings import at_or_above, error_lines, json_document, text_lines
+from fixer.rule import Finding, Safety, Severity
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 
@@ -26,6 +26,8 @@ from fixer.workspace import Workspace
               type=click.Choice(["text", "json", "markdown", "sarif", "github"]))
 @select_option
 @ignore_option
+@click.option("--severity", type=click.Choice([s.value for s in Severity]),
+              help="Report only findings this severe or more (default: warning, everything).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--port-source", type=click.Choice(PORT_SOURCES))
 @click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
@@ -34,18 +36,21 @@ from fixer.workspace import Workspace
 @color.no_color_option
 @click.option("--diff-filter", metavar="DIFF",
               help="Only findings on lines/files this unified diff adds (a file, or - for stdin).")
-def check(path: str, fmt: str, select: str | None, ignore: str | None, exit_zero: bool,
-          port_source: str | None, healthcheck_strategy: str | None, diff_filter: str | None,
-          show_unused_suppressions: bool) -> int:
+def check(path: str, fmt: str, select: str | None, ignore: str | None, severity: str | None,
+          exit_zero: bool, port_source: str | None, healthcheck_strategy: str | None,
+          diff_filter: str | None, show_unused_suppressions: bool) -> int:
     """Report findings; write nothing."""
     root = root_folder(path)
     settings = configfile.settings(root, path, select=select, ignore=ignore,
-                                   port_source=port_source,
+                                   port_source=port_source, severity=severity,
                                    healthcheck_strategy=healthcheck_strategy)
     rules = selected_rules(settings.select, settings.ignore)
     ws = Workspace.load(Tree(FolderSource(root)), settings.config)
     with color.progress(rules, sum(1 for _ in ws.services()), "Checking") as steps:
-        findings = engine.check(ws, steps)
+        found = engine.check(ws, steps)
+    # Below the threshold is neither shown nor a reason to exit 1; the summary counts it.
+    findings = at_or_above(found, settings.severity)
+    hidden = len(found) - len(findings)
     if diff_filter is not None:
         findings = _diff_filtered(findings, diff_filter, Path(path))
     if fmt == "json":
@@ -64,7 +69,8 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, exit_zero
             click.echo(color.finding(line))
         for line in error_lines(ws.errors, path):
             echo_err(line)
-        echo_err(_check_summary(findings, len(ws.errors), len(ws.suppressed)))
+        echo_err(_check_summary(findings, len(ws.errors), len(ws.suppressed))
+                 + _below_threshold(hidden, settings.severity))
     unused = suppress.unused_lines(ws, rules, catalogue(), path) if show_unused_suppressions else []
     for line in unused:
         click.echo(line, err=fmt != "text")
@@ -81,6 +87,19 @@ def _diff_filtered(findings: list[Finding], source: str, root: Path) -> list[Fin
         raise UsageProblem(str(exc)) from None
 
 
+def _below_threshold(hidden: int, threshold: Severity) -> str:
+    if not hidden:
+        return ""
+    return f" {plural(hidden, 'finding')} below --severity {threshold.value} not shown."
+
+
+def _by_severity(findings: Sequence[Finding]) -> str:
+    """`: 1 error, 2 warnings`: how many of each severity, the most severe first."""
+    counts = [(s, sum(1 for f in findings if f.rule.severity is s))
+              for s in sorted(Severity, key=lambda s: s.rank)]
+    return ": " + ", ".join(plural(n, s.value) for s, n in counts if n)
+
+
 def _check_summary(findings: Sequence[Finding], errors: int, suppressed: int = 0) -> str:
     hidden = f" {suppressed} suppressed." if suppressed else ""
     if not findings and not errors:
@@ -91,6 +110,7 @@ def _check_summary(findings: Sequence[Finding], errors: int, suppressed: int = 0
     parts += [f"{unsafe} more with `--unsafe-fixes`"] if unsafe else []
     manual = len(findings) - safe - unsafe
     parts += [f"{manual} to fix by hand"] if manual else []
-    found = f"Found {plural(len(findings), 'finding')}" if findings else "No findings"
+    found = f"Found {plural(len(findings), 'finding')}{_by_severity(findings)}" if findings \
+        else "No findings"
     text = found + (f" ({', '.join(parts)})" if parts else "")
     return text + (f"; {plural(errors, 'error')} in the input." if errors else ".") + hidden

@@ -18,6 +18,8 @@ from fixer.output import color
 from fixer.output import diff as diff_output
 from fixer.output.apply import write_changes
 from fixer.output.findings import display_path, error_lines
+from fixer.report.fixrun import revealed
+from fixer.report.model import FixLine
 from fixer.rule import Rule, Safety
 from fixer.tree import FolderSource, Tree
 
@@ -67,7 +69,7 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         write_changes(root, changes)
     elif not apply_:
         sys.stdout.write(color.diff(diff_output.render(changes, result.tree.mode)))
-    _summarize(result, path, apply_)
+    _summarize(result, path, apply_, config)
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
     return EXIT_FOUND if result.applied else EXIT_CLEAN
@@ -84,7 +86,7 @@ def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
     except branch_mode.BranchError as exc:
         echo_err(f"fixer: {exc}")
         return EXIT_ERROR
-    _summarize(result, path, applied=bool(made))
+    _summarize(result, path, bool(made), config)
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
     if not made:
@@ -94,7 +96,7 @@ def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
     return EXIT_FOUND
 
 
-def _summarize(result: engine.FixResult, path: str, applied: bool) -> None:
+def _summarize(result: engine.FixResult, path: str, applied: bool, config: Config) -> None:
     for line in error_lines(result.errors, path):
         echo_err(line)
     for failed in result.failed:
@@ -102,6 +104,12 @@ def _summarize(result: engine.FixResult, path: str, applied: bool) -> None:
                  f"{failed.finding.code} fix failed: {failed.reason}")
     for problem in result.problems:
         echo_err(problem)
+    # `fixer check` never showed these findings: say which fix of the diff brought each out
+    shown = revealed(result, config)
+    for item in shown:
+        echo_err(f"{display_path(path, item.finding.path)}:{item.finding.line}: "
+                 f"{item.finding.code} fix for a revealed finding: {item.fix.text}"
+                 f" ({_revealed_by(item.fix.revealed_by)})")
     unsafe = [f for f in result.remaining if f.report.safety is Safety.UNSAFE]
     for finding in unsafe:
         echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
@@ -112,9 +120,23 @@ def _summarize(result: engine.FixResult, path: str, applied: bool) -> None:
         echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
                  f"no automatic fix{why}: {finding.message}")
     verb = "Applied" if applied and not result.errors else "Would apply"
-    echo_err(f"{verb} {plural(len(result.applied), 'fix')}."
+    echo_err(f"{verb} {plural(len(result.applied), 'fix')}{_of_them_revealed(len(shown))}."
              + (f" {plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."
                 if unsafe else "")
              + (f" {plural(len(manual), 'finding')} to fix by hand." if manual else ""))
     if applied and result.errors:
         echo_err("Nothing was written: fix the errors above first.")
+
+
+def _revealed_by(by: FixLine | None) -> str:
+    if by is None:
+        return "revealed by an earlier fix"
+    return f"revealed by the {by.code} fix of {by.service or 'the repository'}"
+
+
+def _of_them_revealed(count: int) -> str:
+    """` (1 for a finding revealed by an earlier fix)`: fixes `fixer check` could not count."""
+    if not count:
+        return ""
+    what = "a finding" if count == 1 else "findings"
+    return f" ({count} for {what} revealed by an earlier fix)"

@@ -8,6 +8,7 @@ import click
 
 from fixer.cli.shared import EXIT_CLEAN, UsageProblem, catalogue
 from fixer.rule import Rule
+from fixer.ruledocs import facts, safety_text
 
 
 @click.command("rules")
@@ -19,16 +20,15 @@ def rules_command(fmt: str) -> int:
         click.echo(json.dumps([_rule_object(r) for r in rules], indent=2))
         return EXIT_CLEAN
     for rule in rules:
-        safety = " / ".join(s.value for s in rule.safety)
-        click.echo(f"{rule.code}  {rule.name:<28} {rule.category.value:<19} {safety:<28} "
-                   f"{rule.summary}")
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.category.value:<19} "
+                   f"{rule.severity.value:<8} {safety_text(rule):<28} {rule.summary}")
     return EXIT_CLEAN
 
 
 def _rule_object(rule: Rule) -> dict[str, object]:
     return {"code": rule.code, "name": rule.name, "category": rule.category.value,
-            "safety": [s.value for s in rule.safety], "summary": rule.summary,
-            "default": rule.default}
+            "severity": rule.severity.value, "safety": [s.value for s in rule.safety],
+            "summary": rule.summary, "default": rule.default}
 
 
 @click.command()
@@ -37,6 +37,7 @@ def explain(code: str) -> int:
     """Print a rule's documentation."""
     for rule in catalogue():
         if rule.code == code.upper() or rule.name == code:
-            click.echo(f"# {rule.code} {rule.name}\n\n{rule.doc}")
+            lines = "\n".join(f"{label}: {value}" for label, value in facts(rule))
+            click.echo(f"# {rule.code} {rule.name}\n\n{lines}\n\n{rule.doc}")
             return EXIT_CLEAN
     raise UsageProblem(f"unknown rule: {code}")

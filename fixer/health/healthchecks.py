@@ -6,7 +6,7 @@ from enum import Enum
 
 from fixer.services import Service
 from fixer.sources.compose import get, scalar, string_list
-from fixer.sources.dockerfile import Stage
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 
 
 class Health(str, Enum):
@@ -18,39 +18,52 @@ class Health(str, Enum):
 
 def compose_health(service: Service) -> Health:
     """What the merged compose `healthcheck` says (a later file overrides keys of an earlier one)."""
-    test: list[str] | None = None
     disabled = False
-    seen = False
     for _doc, value in service.all("healthcheck"):
-        seen = True
         disable = scalar(get(value, "disable"))
         if disable is not None:
             disabled = disable.lower() == "true"
-        found = string_list(get(value, "test"))
-        if found is not None:
-            test = found
+    test = compose_test(service)
     if disabled or (test is not None and test[:1] == ["NONE"]):
         return Health.DISABLED
     if test:
         return Health.CHECKED
-    return Health.PARTIAL if seen else Health.NONE
+    return Health.PARTIAL if service.all("healthcheck") else Health.NONE
+
+
+def compose_test(service: Service) -> list[str] | None:
+    """The merged compose `healthcheck.test`: the last file's that sets one (an overlay that
+    sets only `interval` keeps the base's)."""
+    test: list[str] | None = None
+    for _doc, value in service.all("healthcheck"):
+        found = string_list(get(value, "test"))
+        if found is not None:
+            test = found
+    return test
 
 
 def dockerfile_health(service: Service) -> Health:
     """The final stage's HEALTHCHECK, or the one it inherits from an earlier stage it builds on."""
     app = service.app
-    if app is None:
+    check = nearest_healthcheck(app.dockerfile, app.stage) if app is not None else None
+    if check is None:
         return Health.NONE
-    stage: Stage | None = app.stage
+    none = [v.upper() for v in check.value[:1]] == ["NONE"]
+    return Health.DISABLED if none else Health.CHECKED
+
+
+def nearest_healthcheck(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
+    """The HEALTHCHECK an image built from `stage` keeps: its own last one, else the one of
+    the stage it is built FROM, and so on."""
+    current: Stage | None = stage
     visited: set[int] = set()
-    while stage is not None and stage.index not in visited:
-        visited.add(stage.index)
-        check = stage.last("HEALTHCHECK")
+    while current is not None and current.index not in visited:
+        visited.add(current.index)
+        check = current.last("HEALTHCHECK")
         if check is not None:
-            none = [v.upper() for v in check.value[:1]] == ["NONE"]
-            return Health.DISABLED if none else Health.CHECKED
-        stage = _parent(app.dockerfile.stages, stage)
-    return Health.NONE
+            return check
+        current = _parent(dockerfile.stages, current)
+    return None
 
 
 def _parent(stages: list[Stage], stage: Stage) -> Stage | None:

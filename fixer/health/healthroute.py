@@ -14,9 +14,10 @@ from enum import Enum
 
 from fixer import appmodule
 from fixer.config import Config
+from fixer.health.healthchecks import compose_test, nearest_healthcheck
 from fixer.services import Service
-from fixer.sources.compose import get, string_list
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, find_app
+from fixer.sources.python import first_uncompiled
 from fixer.sources.python_modules import Modules
 from fixer.workspace import Workspace
 
@@ -58,13 +59,14 @@ def served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule, Ap
 
 
 def probe_paths(service: Service) -> list[str]:
-    """The URL paths the service's healthchecks call (compose first, then the Dockerfile)."""
-    texts: list[str] = []
-    found = service.get("healthcheck")
-    if found is not None:
-        texts.append(" ".join(string_list(get(found[1], "test")) or []))
-    if service.app is not None:
-        texts.extend(service.app.dockerfile.text_of(i) for i in service.app.stage.find("HEALTHCHECK"))
+    """The URL paths the service's healthchecks call: the merged compose test (an overlay
+    that sets only `interval` keeps the base's), then the HEALTHCHECK the final stage has
+    or inherits from the stage it is built FROM."""
+    texts = [" ".join(compose_test(service) or [])]
+    app = service.app
+    check = nearest_healthcheck(app.dockerfile, app.stage) if app is not None else None
+    if app is not None and check is not None:
+        texts.append(app.dockerfile.text_of(check))
     return [m.group(1) or "/" for text in texts for m in _URL.finditer(text)]
 
 
@@ -110,6 +112,9 @@ def plan(ws: Workspace, service: Service) -> HealthPlan:
         shown = route.path.replace(UNKNOWN, "…")
         return HealthPlan(Source.UNREADABLE, None,
                           f"its health route `{shown}` is not a path fixer can write in a probe")
+    broken = _uncompiled(ws, service) if found is None else None
+    if broken is not None:   # no literal in the code stands in for routes of a broken app
+        return HealthPlan(Source.UNREADABLE, None, f"{broken}, so fixer cannot read the app")
     why = "fixer cannot find where the app object is created" if found is None else \
         found[1].unknown
     added = probes[0] if probes else "/health"
@@ -125,6 +130,16 @@ def plan(ws: Workspace, service: Service) -> HealthPlan:
                                                    "which fixer cannot read")
     return HealthPlan(Source.ADDED, added, why, doubt) if found else \
         HealthPlan(Source.UNREADABLE, None, why)
+
+
+def _uncompiled(ws: Workspace, service: Service) -> str | None:
+    """A module on the app's import path that does not compile (S004 reports it): why
+    fixer may find no app object."""
+    module = appmodule.find(ws, service)
+    if module is None:
+        return None
+    return first_uncompiled(ws.read, Modules(ws.read, module.root).import_path(
+        module.path, module.package))
 
 
 def health_literal(ws: Workspace, folder: str, wanted: list[str]) -> str | None:

@@ -1,16 +1,17 @@
-"""Healthcheck probes: which tool (`curl`, `wget`) a healthcheck runs, the URL it calls,
-and the Python urllib probe that can replace it.
+"""Healthcheck probes: the commands a healthcheck runs, which tool (`curl`, `wget`) it
+probes with, the URL it calls, and the Python urllib probe that can replace it.
 
 Compose `healthcheck.test` comes as `["CMD", argv...]`, `["CMD-SHELL", script]` or a
 plain string (a shell script); a Dockerfile HEALTHCHECK as `CMD argv` (exec form) or
-`CMD script`. Scripts are split into simple commands, so `curl -f URL || exit 1` reads
-as the curl it runs.
+`CMD script`, read as the compose test that runs the same. Scripts are split into
+simple commands, so `curl -f URL || exit 1` reads as the curl it runs.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fixer.ports.launch import SHELLS
@@ -27,6 +28,7 @@ _WGET_FLAGS = {"-q", "--quiet", "--spider", "--no-verbose", "-nv", "-S", "--serv
                "--no-check-certificate", "-O-", "-qO-", "-qO", "-O", "--output-document", "-T",
                "--timeout", "-t", "--tries", "-Y"}
 _WGET_VALUED = {"-O", "--output-document", "-T", "--timeout", "-t", "--tries", "-qO", "-Y"}
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")  # `VAR=value` before a command sets its environment
 
 
 @dataclass(frozen=True)
@@ -36,49 +38,58 @@ class Probe:
     plain: bool             # only flags a Python probe reproduces, a literal URL
 
 
-def from_argv(argv: list[str]) -> Probe | None:
-    """The probe an argv runs (directly, or through `sh -c`)."""
-    while argv and (argv[0] in ("exec", "env") or re.match(r"^[A-Za-z_]\w*=", argv[0])):
-        argv = argv[1:]
-    if not argv:
-        return None
-    if argv[0] in SHELLS and len(argv) >= 3 and argv[1] in ("-c", "-ec", "-ce"):
-        return from_script(argv[2])
-    tool = posixpath.basename(argv[0])
-    if tool not in TOOLS:
-        return None
-    return _probe(tool, argv[1:])
-
-
-def from_script(script: str) -> Probe | None:
-    for words in commands(tokenize(script)):
-        probe = from_argv([w.value for w in words])
-        if probe is not None:
-            return probe
-    return None
-
-
-def from_compose_test(test: list[str]) -> Probe | None:
-    """`["CMD", ...]`, `["CMD-SHELL", script]`, or a string (given as a one-item list)."""
-    if not test:
-        return None
-    head = test[0]
+def healthcheck_commands(test: Sequence[str]) -> list[list[str]]:
+    """The simple commands a healthcheck test runs, in order: `["CMD", argv...]`,
+    `["CMD-SHELL", script]` or a string (given as a one-item list). Each argv starts at
+    the program: `exec`, `env` and `VAR=value` before it are left out, and a shell run
+    with `-c` gives the commands of its script (`["CMD", "sh", "-c", "curl ..."]` runs curl)."""
+    head = test[0] if test else "NONE"
     if head == "CMD":
-        return from_argv(test[1:])
+        return _argv_commands(list(test[1:]))
     if head == "CMD-SHELL":
-        return from_script(" ".join(test[1:]))
-    if len(test) == 1 and head != "NONE":
-        return from_script(head)
+        return _script_commands(" ".join(test[1:]))
+    return _script_commands(head) if len(test) == 1 and head != "NONE" else []
+
+
+def dockerfile_test(value: Sequence[str], exec_form: bool) -> list[str]:
+    """A Dockerfile HEALTHCHECK's parsed value, ("CMD", argv...) or ("CMD", script), as the
+    compose test that runs the same; [] for `HEALTHCHECK NONE`."""
+    if not value or value[0].upper() != "CMD":
+        return []
+    return ["CMD", *value[1:]] if exec_form else ["CMD-SHELL", " ".join(value[1:])]
+
+
+def tool_of(argv: Sequence[str]) -> str:
+    """The program an argv runs, by name: `/usr/bin/curl` is curl, `python3.12` is python."""
+    tool = posixpath.basename(argv[0]) if argv else ""
+    return "python" if re.fullmatch(r"python[\d.]*", tool) else tool
+
+
+def _argv_commands(argv: list[str]) -> list[list[str]]:
+    while argv and (argv[0] in ("exec", "env") or _ASSIGNMENT.match(argv[0])):
+        argv = argv[1:]
+    if argv[:1] and argv[0] in SHELLS and len(argv) >= 3 and argv[1] in ("-c", "-ec", "-ce"):
+        return _script_commands(argv[2])
+    return [argv] if argv else []
+
+
+def _script_commands(script: str) -> list[list[str]]:
+    return [argv for words in commands(tokenize(script))
+            for argv in _argv_commands([w.value for w in words])]
+
+
+def from_compose_test(test: Sequence[str]) -> Probe | None:
+    """The first curl or wget a compose test runs (see `healthcheck_commands`)."""
+    for argv in healthcheck_commands(test):
+        tool = tool_of(argv)
+        if tool in TOOLS:
+            return _probe(tool, argv[1:])
     return None
 
 
-def from_healthcheck(value: tuple[str, ...], exec_form: bool) -> Probe | None:
-    """A Dockerfile HEALTHCHECK's parsed value: ("CMD", argv...) or ("CMD", script)."""
-    if not value or value[0].upper() != "CMD":
-        return None
-    if exec_form:
-        return from_argv(list(value[1:]))
-    return from_script(" ".join(value[1:]))
+def from_healthcheck(value: Sequence[str], exec_form: bool) -> Probe | None:
+    """The first curl or wget a Dockerfile HEALTHCHECK runs."""
+    return from_compose_test(dockerfile_test(value, exec_form))
 
 
 def _probe(tool: str, args: list[str]) -> Probe:

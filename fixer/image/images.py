@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from fixer.image.installs import PackageInstall, installs, removed_groups
@@ -25,8 +25,13 @@ TOOLS = (*HEALTH_TOOLS, "python")      # what the table judges
 _RELEASES = ("bookworm", "bullseye", "buster", "trixie", "stretch")
 # Images built on the official python ones (same tags, same variants).
 _PYTHON_LIKE = ("python", "tiangolo/uvicorn-gunicorn-fastapi", "tiangolo/uvicorn-gunicorn")
-# Packages that put a `python` on the PATH.
-_PYTHON_PACKAGES = ("python3", "python3-minimal", "python", "python3-full")
+# Packages that put a Python on the PATH: `python3`, `python3.11`, and the packages that
+# depend on one (Debian's `python3-pip`, `python3-venv`, `python3.11-dev`, `python-is-python3`;
+# Alpine's `py3-pip`). A `-doc` package or a wheel bundle (`python3-pip-whl`) brings none.
+_PYTHON_PACKAGE = re.compile(
+    r"python3?|python-is-python3|python3(?:\.\d+)?(?:-[\w.+-]+)?|py3-[\w.+-]+")
+_NO_PYTHON = re.compile(r".+-(?:doc|whl)")
+_PYTHON_BINARY = re.compile(r"python(?:3(?:\.\d+)?)?")  # a copied interpreter
 
 
 @dataclass(frozen=True)
@@ -204,9 +209,10 @@ def tools_present(dockerfile: Dockerfile, stage: Stage,
         deleted = removed_groups(dockerfile, link)
         for install in installs(dockerfile, link):
             if install.group is None or install.group not in deleted:
-                present.update(_provided(install.names()))
+                present.update(_provided(install.names(), _brings_python))
         for instruction in link.find("COPY") + link.find("ADD"):
-            present.update(_provided(posixpath.basename(w.rstrip("/")) for w in instruction.value))
+            copied = (posixpath.basename(w.rstrip("/")) for w in instruction.value)
+            present.update(_provided(copied, _is_python_binary))
     return present
 
 
@@ -219,12 +225,21 @@ def tool_status(dockerfile: Dockerfile, stage: Stage, tool: str,
     return family_of(dockerfile, stage, build_args).has(tool)
 
 
-def _provided(names: Iterable[str]) -> set[str]:
+def _provided(names: Iterable[str], python: Callable[[str], bool]) -> set[str]:
+    """The tools of TOOLS that packages or copied files of these names bring."""
     words = set(names)
     found = {t for t in HEALTH_TOOLS if t in words}
-    if words & set(_PYTHON_PACKAGES):
+    if any(python(w) for w in words):
         found.add("python")
     return found
+
+
+def _brings_python(package: str) -> bool:
+    return bool(_PYTHON_PACKAGE.fullmatch(package)) and not _NO_PYTHON.fullmatch(package)
+
+
+def _is_python_binary(name: str) -> bool:
+    return bool(_PYTHON_BINARY.fullmatch(name))
 
 
 def stage_installs(dockerfile: Dockerfile, stage: Stage, manager: str) -> list[PackageInstall]:

@@ -78,7 +78,8 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
         push_branch(repo, request.push, request.name, remote_tip)
         say(f"pushed {request.name} to {request.push}")
     if request.pr_body is not None:
-        request.pr_body.write_text(prbody.render(made, request.name), encoding="utf-8")
+        body = prbody.render(made, request.name, result, config)
+        request.pr_body.write_text(body, encoding="utf-8")
     return result, made
 
 

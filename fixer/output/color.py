@@ -19,7 +19,9 @@ import click
 T = TypeVar("T")
 _META_KEY = "fixer.no_color"
 PROGRESS_MIN_SERVICES = 50   # more services than this: show a progress bar on a terminal
-_FINDING = re.compile(r"^(.*?:\d+:\d+: )([A-Z]+\d+)( .*)?$", re.S)
+_FINDING = re.compile(r"^(.*?:\d+:\d+: )([A-Z]+\d+)(?: \[(error|warning)\])?( .*)?$", re.S)
+# An error breaks the stack and a warning does not (RULES.md "Severity"): red and yellow.
+_SEVERITY_COLOR = {"error": "red", "warning": "yellow"}
 
 
 def _no_color_flag(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -50,12 +52,15 @@ def enabled(stream: TextIO | None = None) -> bool:
 
 
 def finding(line: str) -> str:
-    """`path:line:col: CODE message` with the place in bold and the code in bold red."""
+    """`path:line:col: CODE [severity] message` with the place in bold and the code and its
+    severity in the severity's colour (bold red for an error, bold yellow for a warning)."""
     match = _FINDING.match(line)
     if match is None or not enabled():
         return line
-    where, code, rest = match.group(1), match.group(2), match.group(3) or ""
-    return click.style(where, bold=True) + click.style(code, bold=True, fg="red") + rest
+    where, code, severity, rest = match.groups(default="")
+    fg = _SEVERITY_COLOR.get(severity, "red")
+    tag = " " + click.style(f"[{severity}]", fg=fg) if severity else ""
+    return click.style(where, bold=True) + click.style(code, bold=True, fg=fg) + tag + rest
 
 
 _HEADERS = ("diff --git", "--- ", "+++ ", "new file mode", "deleted file mode", "index ",

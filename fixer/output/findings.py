@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Sequence
 
 from fixer.errors import InputError
-from fixer.rule import Finding
+from fixer.rule import Finding, Severity
 
 JSON_VERSION = 1
 
@@ -17,8 +17,16 @@ def display_path(prefix: str, path: str) -> str:
     return path if prefix in ("", ".") else posixpath.join(prefix, path)
 
 
+def at_or_above(findings: Sequence[Finding], threshold: Severity) -> list[Finding]:
+    """The findings as severe as `threshold` or more (`--severity error`: errors only)."""
+    return [f for f in findings if f.rule.severity.rank <= threshold.rank]
+
+
 def text_lines(findings: Sequence[Finding], prefix: str) -> list[str]:
-    return [f"{display_path(prefix, f.path)}:{f.line}:{f.column}: {f.code} {f.message}"
+    """`path:line:col: CODE [severity] message`: the code stays the first word after the
+    place, as flake8-style parsers expect; the severity tag leads the message."""
+    return [f"{display_path(prefix, f.path)}:{f.line}:{f.column}: {f.code} "
+            f"[{f.rule.severity.value}] {f.message}"
             for f in findings]
 
 
@@ -34,7 +42,7 @@ def finding_object(finding: Finding) -> dict[str, object]:
         fix = {"safety": report.safety.value, "title": report.fix_title}
     return {
         "code": finding.code, "name": finding.rule.name,
-        "category": finding.rule.category.value, "severity": "error",
+        "category": finding.rule.category.value, "severity": finding.rule.severity.value,
         "service": report.service, "path": report.path, "line": report.line,
         "column": report.column, "message": report.message, "fix": fix,
     }

@@ -1,7 +1,9 @@
 """`fixer check --format github`: GitHub Actions workflow commands, one annotation a finding.
 
-`::error file=P,line=L,col=C,title=CODE::message`. GitHub reads `%`, CR and LF as escapes in
-the message, and also `:` and `,` in property values, so those are percent-encoded.
+`::error file=P,line=L,col=C,title=CODE::message`, or `::warning ...` for a rule whose
+severity is warning (RULES.md "Severity"), so that GitHub shows the two apart. GitHub reads
+`%`, CR and LF as escapes in the message, and also `:` and `,` in property values, so those
+are percent-encoded.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ def command(kind: str, properties: dict[str, str | int], message: str) -> str:
 
 
 def lines(findings: Sequence[Finding], errors: Sequence[InputError], prefix: str) -> list[str]:
-    """One `::error` per finding, then one per input error (fixer could not read a file)."""
-    out = [command("error", {"file": display_path(prefix, f.path), "line": f.line,
-                             "col": f.column, "title": f.code}, f.message)
+    """One annotation per finding at its rule's severity, then one `::error` per input error
+    (fixer could not read a file)."""
+    out = [command(f.rule.severity.value,
+                   {"file": display_path(prefix, f.path), "line": f.line, "col": f.column,
+                    "title": f.code}, f.message)
            for f in findings]
     out += [command("error", {"file": display_path(prefix, e.path), "line": e.line,
                               "title": "fixer: input error"}, e.message)

@@ -1,11 +1,13 @@
 """`fixer check --format sarif`: a SARIF 2.1.0 log, for GitHub code scanning and SARIF viewers.
 
 Each rule that ran is a reportingDescriptor (docs from its module docstring, help link to its
-section of docs/rules.md); each finding a result at its file, line and column, relative to
-%SRCROOT% (the repository fixer checked). A fixable finding carries its fix: the rule's own
-edits, as replacements of line/column regions of the unfixed files. Each fix is built alone,
-against the files as they are (`fixer fix` applies fixes one after another, re-checking
-between them, so a later fix there may differ from its SARIF form).
+section of docs/rules.md, its severity as the default level); each finding a result at its
+file, line and column, relative to %SRCROOT% (the repository fixer checked), at the level of
+its rule's severity (SARIF's "error" and "warning" are fixer's two severities). A fixable
+finding carries its fix: the rule's own edits, as replacements of line/column regions of the
+unfixed files. Each fix is built alone, against the files as they are (`fixer fix` applies
+fixes one after another, re-checking between them, so a later fix there may differ from its
+SARIF form).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ ROOT_ID = "%SRCROOT%"
 # Where each rule's docs live, as a reference from the repository's root: the rule's section
 # of docs/rules.md (the anchor GitHub makes of a "## P001 port-mismatch" heading).
 RULES_DOC = "docs/rules.md"
-LEVEL = "error"  # every finding breaks a deployment (the JSON format's "severity" too)
 
 
 def help_uri(rule: Rule) -> str:
@@ -47,7 +48,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "fullDescription": _message(what),
         "helpUri": help_uri(rule),
         "help": {"text": rule.doc, "markdown": rule.doc},
-        "defaultConfiguration": {"level": LEVEL, "enabled": rule.default},
+        "defaultConfiguration": {"level": rule.severity.value, "enabled": rule.default},
         "properties": {"category": rule.category.value,
                        "safety": [s.value for s in rule.safety],
                        "tags": [rule.category.value]},
@@ -110,7 +111,7 @@ def result(ws: Workspace, finding: Finding, index: int) -> dict[str, Any]:
         "artifactLocation": artifact(finding.path),
         "region": {"startLine": finding.line, "startColumn": finding.column}}}
     out: dict[str, Any] = {
-        "ruleId": finding.code, "ruleIndex": index, "level": LEVEL,
+        "ruleId": finding.code, "ruleIndex": index, "level": finding.rule.severity.value,
         "message": _message(finding.message), "locations": [location],
         "partialFingerprints": {"fixerFingerprint/v1": finding.fingerprint},
         "properties": {"service": finding.service, "category": finding.rule.category.value},

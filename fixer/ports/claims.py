@@ -16,15 +16,15 @@ import yaml
 from fixer.envfile import interpolate
 from fixer.ports.portsites import Site
 from fixer.ports.shortsyntax import body, parse_short
-from fixer.ports.urls import find_urls
+from fixer.ports.urls import LOCAL_HOSTS, find_urls
 from fixer.services import Service
 from fixer.sources.compose import (
     ComposeDoc, Value, elements, get, items, mapping_or_list, scalar,
 )
 
+_LOCAL = "|".join(map(re.escape, LOCAL_HOSTS))
 LOCAL_URL = re.compile(
-    r"(?<![\w.-])(?:https?://)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(?P<port>\d+))?"
-    r"(?=[/\s'\"?#)]|$)")
+    rf"(?<![\w.-])(?:https?://)?(?:{_LOCAL})(?::(?P<port>\d+))?(?=[/\s'\"?#)]|$)")
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
 

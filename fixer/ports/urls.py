@@ -12,14 +12,16 @@ import re
 from dataclasses import dataclass
 
 HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")  # the container itself (RULES.md)
 
 # The scheme may only start where no scheme character precedes it, so a long run of letters
 # is tried once, not from each of its characters: the scan stays linear on untrusted text.
 # (`-` and `.` end a scheme here, so `${API:-http://api:8000}` has its URL.) Userinfo
-# (`user:pw@`) is skipped; a URL with no port names no container port.
+# (`user:pw@`) is skipped; a URL with no port names no container port. An IPv6 host is
+# written in brackets (`http://[::1]:8000`), its colons no port.
 URL = re.compile(
     r"(?<![A-Za-z0-9+])(?P<scheme>[A-Za-z][A-Za-z0-9+]*)://"
-    r"(?:[^@/\s'\"]*@)?(?P<host>[\w.-]+)(?::(?P<port>\d+))?"
+    r"(?:[^@/\s'\"]*@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.-]+)(?::(?P<port>\d+))?"
     r"(?=[/\s'\";,?#})]|$)")
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 

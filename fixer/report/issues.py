@@ -1,12 +1,14 @@
-"""The report's finding-type sections: critical issues and recommendations."""
+"""The report's finding-type sections: critical issues (errors, those that break the most
+services first), minor issues (warnings), and recommendations."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from fixer.report.model import Audit, group_by_rule
+from fixer.report.impact import doc_impact
+from fixer.report.model import Audit, FixLine, Revealed
 from fixer.report.text import inline
-from fixer.rule import Finding, Rule, Safety
+from fixer.rule import Finding, Rule, Safety, Severity
 
 # Headings in the seed report's words; a rule not listed here gets its name as a title.
 HEADINGS = {
@@ -26,16 +28,11 @@ HEADINGS = {
     "C003": "Dependencies Not Awaited Until Healthy",
     "C004": "Missing Healthchecks",
 }
+CRITICAL, MINOR = "Critical Issues Found", "Minor Issues"
 
 
 def heading(rule: Rule) -> str:
     return HEADINGS.get(rule.code) or rule.name.replace("-", " ").title()
-
-
-def impact(rule: Rule) -> str:
-    """The first paragraph of the rule's "Why is this bad?", on one line."""
-    section = rule.doc_section("Why is this bad?") or ""
-    return inline(" ".join(section.split("\n\n")[0].split()))
 
 
 def message(finding: Finding) -> str:
@@ -60,14 +57,35 @@ def where(finding: Finding) -> str:
 
 
 def critical_issues(audit: Audit) -> Iterator[str]:
-    yield "## Critical Issues Found"
+    """Errors: what breaks the stack, the finding types that break the most services first."""
+    yield f"## {CRITICAL}"
     yield ""
-    groups = audit.by_rule()
-    if not groups:
+    if not audit.findings:
         yield "None: no rule found anything."
         yield ""
-    for number, (rule, findings) in enumerate(groups, 1):
-        yield f"### {number}. **{heading(rule)}** ({rule.code} {rule.name})"
+    elif not audit.by_impact(Severity.ERROR):
+        yield f"None: nothing found breaks the stack (see {MINOR})."
+        yield ""
+    yield from _issue_groups(audit, Severity.ERROR, "breaks")
+
+
+def minor_issues(audit: Audit) -> Iterator[str]:
+    """Warnings: hardening, hygiene and the audit's policy; the stack runs."""
+    groups = audit.by_impact(Severity.WARNING)
+    if not groups:
+        return
+    yield f"## {MINOR}"
+    yield ""
+    yield "These do not stop the stack from running."
+    yield ""
+    yield from _issue_groups(audit, Severity.WARNING, "in")
+
+
+def _issue_groups(audit: Audit, severity: Severity, verb: str) -> Iterator[str]:
+    for number, (rule, findings) in enumerate(audit.by_impact(severity), 1):
+        count = audit.broken.get(rule.code, 0)
+        yield (f"### {number}. **{heading(rule)}** ({rule.code} {rule.name}): {verb} "
+               f"{count} service{'s' * (count != 1)}")
         yield ""
         yield f"**Issue**: {inline(rule.summary)}"
         yield ""
@@ -75,23 +93,23 @@ def critical_issues(audit: Audit) -> Iterator[str]:
         for finding in findings:
             yield f"- {who(finding)}: {message(finding)} ({where(finding)})"
         yield ""
-        yield f"**Impact**: {impact(rule)}"
+        yield f"**Impact**: {audit.impacts.get(rule.code) or inline(doc_impact(rule))}"
         yield ""
 
 
 def recommendations(audit: Audit) -> Iterator[str]:
     yield "## Recommendations"
     yield ""
-    yield from _fix_list("### Fixed by `fixer fix` (safe)", audit.with_safety(Safety.SAFE),
+    yield from _fix_list("### Fixed by `fixer fix` (safe)", audit, Safety.SAFE,
                          lambda f: _offered(f, audit))
     yield from _fix_list("### Fixed by `fixer fix --unsafe-fixes` (unsafe: review the diff)",
-                         audit.with_safety(Safety.UNSAFE))
-    yield from _fix_list("### Needs a Person", audit.with_safety(Safety.DISPLAY),
+                         audit, Safety.UNSAFE, lambda f: _offered(f, audit))
+    yield from _fix_list("### Needs a Person", audit, Safety.DISPLAY,
                          lambda f: _by_hand(f, audit))
 
 
-def _offered(finding: Finding, audit: Audit | None = None) -> str:
-    later = audit.fixed_later.get(finding.fingerprint) if audit is not None else None
+def _offered(finding: Finding, audit: Audit) -> str:
+    later = audit.fixed_later.get(finding.fingerprint)
     if later is not None:
         return f"{who(finding)}: {inline(later)} (once the fixes it waits on are in)"
     return f"{who(finding)}: {fix_title(finding)}"
@@ -104,17 +122,56 @@ def _by_hand(finding: Finding, audit: Audit) -> str:
     return f"{who(finding)}: {message(finding)} ({where(finding)}).{why}"
 
 
-def _fix_list(title: str, findings: Sequence[Finding],
-              line: Callable[[Finding], str] = _offered) -> Iterator[str]:
-    """Findings grouped by rule under a title, one line each; "None." when there are none."""
+def revealed_line(revealed: Revealed) -> str:
+    """A fix of the run for a finding that only appears once another fix is in."""
+    finding, by = revealed.finding, revealed.fix.revealed_by
+    after = f"the {by.code} fix of `{by.service or '-'}`" if by else "an earlier fix"
+    return (f"then, revealed once {after} is in: {finding.code} {who(finding)}: "
+            f"{message(finding)}. Fixed in the same run: {inline(revealed.fix.text)}")
+
+
+def _fix_list(title: str, audit: Audit, safety: Safety,
+              line: Callable[[Finding], str]) -> Iterator[str]:
+    """Findings grouped by rule under a title, one line each, and under a fix the findings
+    it reveals that the same run fixes; "None." when there are none."""
+    findings = audit.with_safety(safety)
+    groups = audit.ranked(findings)
     yield title
     yield ""
-    if not findings:
-        yield "None."
-        yield ""
-        return
-    for number, (rule, group) in enumerate(group_by_rule(findings), 1):
+    shown: set[str] = set()
+    for number, (rule, group) in enumerate(groups, 1):
         yield f"{number}. **{heading(rule)}** ({rule.code})"
+        # one line per fix: a fix that settles several findings (two `depends_on` entries of
+        # one service) is listed once, so the lines are the fixes the diff makes
         for finding in group:
-            yield f"   - {line(finding)}"
+            text = f"   - {line(finding)}"
+            if text in shown:
+                continue
+            shown.add(text)
+            yield text
+            for revealed in audit.revealed_by(finding):
+                if revealed.finding.fingerprint not in shown:
+                    shown.add(revealed.finding.fingerprint)
+                    yield f"     - {revealed_line(revealed)}"
+    rest = _unplaced(audit, shown) if safety is Safety.SAFE else []
+    if rest:
+        yield f"{len(groups) + 1}. **Revealed by other fixes**"
+        yield from (f"   - {revealed_line(r)}" for r in rest)
+    if not findings and not rest:
+        yield "None."
     yield ""
+
+
+def _unplaced(audit: Audit, shown: set[str]) -> Sequence[Revealed]:
+    """Revealed findings whose revealing fix is not one of the audit's findings (it was
+    itself revealed): listed on their own, still with what reveals them."""
+    placed = {r.finding.fingerprint for f in audit.findings for r in audit.revealed_by(f)}
+    return [r for r in audit.run.revealed
+            if r.finding.fingerprint not in placed | shown]
+
+
+def fix_line(line: FixLine) -> str:
+    """A fix made, for the report of the tree after the fixes."""
+    by = line.revealed_by
+    revealed = (f" (revealed by the {by.code} fix of `{by.service or '-'}`)" if by else "")
+    return f"{line.code} `{line.service or '-'}`: {inline(line.text)}{revealed}"

@@ -5,25 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixer.report.issues import critical_issues, fix_title, message, recommendations, where
+from fixer.report.issues import (
+    critical_issues, fix_line, fix_title, message, minor_issues, recommendations, revealed_line,
+    where,
+)
+from fixer.report.mermaid import Diagram
 from fixer.report.model import Audit, FixSummary, ServiceAudit
 from fixer.report.scores import CATEGORIES, FORMULA, badge, percent
+from fixer.report.summary import plural, summary
 from fixer.report.text import inline
-from fixer.rule import Category, Finding, Safety
+from fixer.rule import Category, Finding, Severity
 
 TITLE = "# FastAPI Microservices Audit Report"
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else many or word + 's'}"
-
-
-def render(audit: Audit, diagram: str) -> str:
+def render(audit: Audit, diagram: Diagram) -> str:
     """The whole report; `diagram` is the Mermaid flowchart of the stack."""
     parts = [
-        _title(audit), _summary(audit), _errors(audit), _fixes_made(audit.after),
-        _services(audit), _diagram(diagram), critical_issues(audit), _details(audit),
-        recommendations(audit), _scores(audit),
+        _title(audit), summary(audit), _errors(audit), _fixes_made(audit.after),
+        _services(audit), _diagram(diagram), critical_issues(audit), minor_issues(audit),
+        _details(audit), recommendations(audit), _scores(audit),
     ]
     lines = [line for part in parts for line in part]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -37,30 +38,6 @@ def _title(audit: Audit) -> Iterator[str]:
         made = f"{plural(applied, 'fix', 'fixes')} applied" + (f", {failed} failed" * bool(failed))
         yield f"> The tree as `fixer fix` would leave it: {made}. Nothing was written."
         yield ""
-
-
-def _summary(audit: Audit) -> Iterator[str]:
-    files = ", ".join(f"`{f}`" for f in audit.compose_files) or "no compose file"
-    total = len(audit.services)
-    text = (f"Audited {plural(total, 'service')} of {files} for containerization correctness, "
-            f"structural soundness and runtime readiness, with {plural(len(audit.rules), 'rule')}.")
-    if audit.findings:
-        failing = sum(1 for s in audit.services if not s.compliant)
-        safe, unsafe = len(audit.with_safety(Safety.SAFE)), len(audit.with_safety(Safety.UNSAFE))
-        manual = len(audit.findings) - safe - unsafe
-        text += (f" Found {plural(len(audit.findings), 'finding')} of "
-                 f"{plural(len(audit.by_rule()), 'type')} in {failing} of {total} services: "
-                 f"{safe} fixable with `fixer fix`, {unsafe} more with `--unsafe-fixes`, "
-                 f"{manual} to fix by hand.")
-    else:
-        text += " Found nothing to fix."
-    share = audit.overall
-    if share is not None:
-        text += f" Overall compliance: {percent(share)}%."
-    yield "## Executive Summary"
-    yield ""
-    yield text
-    yield ""
 
 
 def _errors(audit: Audit) -> Iterator[str]:
@@ -83,7 +60,7 @@ def _fixes_made(after: FixSummary | None) -> Iterator[str]:
     if not after.applied:
         yield "None."
     for number, line in enumerate(after.applied, 1):
-        yield f"{number}. {line.code} `{line.service or '-'}`: {inline(line.text)}"
+        yield f"{number}. {fix_line(line)}"
     for line in after.failed:
         yield f"- ❌ {line.code} `{line.service or '-'}` failed: {inline(line.text)}"
     for problem in after.problems:
@@ -106,17 +83,29 @@ def _mark(service: ServiceAudit) -> str:
 
 
 def _service_state(service: ServiceAudit) -> str:
+    """As the seed audit says it: a service with warnings only is compliant."""
+    if not service.findings:
+        return "Compliant: no findings"
+    minor = _counted(service.warnings, "minor issue")
     if service.compliant:
-        return "No findings"
-    categories = [c.value for c in CATEGORIES if service.in_category(c)]
-    return f"{plural(len(service.findings), 'finding')} ({', '.join(categories)})"
+        return f"Compliant with minor issues: {minor}"
+    critical = _counted(service.errors, "critical issue")
+    return critical + (f"; {minor}" if service.warnings else "")
 
 
-def _diagram(diagram: str) -> Iterator[str]:
+def _counted(findings: list[Finding], word: str) -> str:
+    categories = [c.value for c in CATEGORIES if any(f.rule.category is c for f in findings)]
+    return f"{plural(len(findings), word)} ({', '.join(categories)})"
+
+
+def _diagram(diagram: Diagram) -> Iterator[str]:
     yield "## Stack Diagram"
     yield ""
+    if diagram.note:
+        yield diagram.note
+        yield ""
     yield "```mermaid"
-    yield diagram.rstrip("\n")
+    yield diagram.text.rstrip("\n")
     yield "```"
     yield ""
 
@@ -133,14 +122,17 @@ def _details(audit: Audit) -> Iterator[str]:
         yield f"### {_mark(service)} {inline(service.name)}"
         for category in CATEGORIES:
             yield f"- **{category.value}**: {_category_state(service, category, checked)}"
-        if not service.findings:
-            yield "- **Issues**: None"
-        else:
-            yield "- **Issues**:"
+        yield "- **Issues**:" + (" None" if not service.findings else "")
         for finding in service.findings:
-            yield (f"  - {finding.code} {where(finding)}: {message(finding)}. "
-                   f"{_fix_text(finding, audit)}")
+            yield (f"  - {_severity_mark(finding)} {finding.code} {where(finding)}: "
+                   f"{message(finding)}. {_fix_text(finding, audit)}")
+            for revealed in audit.revealed_by(finding):
+                yield f"    - {revealed_line(revealed)}"
         yield ""
+
+
+def _severity_mark(finding: Finding) -> str:
+    return "❌" if finding.rule.severity is Severity.ERROR else "⚠️"
 
 
 def _fix_text(finding: Finding, audit: Audit) -> str:
@@ -148,6 +140,9 @@ def _fix_text(finding: Finding, audit: Audit) -> str:
     if later is not None:
         return (f"Fix (safe, once the fixes it waits on are in): {inline(later)}; until then: "
                 f"{inline(finding.report.reason or '')}")
+    failure = audit.failure_of(finding)
+    if failure is not None:
+        return f"Fix ({finding.report.safety.value}) failed verification: {inline(failure)}"
     if finding.fixable:
         return f"Fix ({finding.report.safety.value}): {fix_title(finding)}"
     return f"No automatic fix: {inline(finding.report.reason or 'none offered')}"
@@ -155,13 +150,15 @@ def _fix_text(finding: Finding, audit: Audit) -> str:
 
 def _category_state(service: ServiceAudit, category: Category,
                     checked: dict[Category, list[str]]) -> str:
+    """❌ with an error of the category, ⚠️ with warnings only, ✅ with neither."""
     if not checked[category]:
         return "Not checked"
     found = service.in_category(category)
     if not found:
         return f"✅ No findings ({', '.join(checked[category])})"
     codes = dict.fromkeys(f"{f.code} {f.rule.name}" for f in found)
-    return "❌ " + ", ".join(codes)
+    mark = "❌" if any(f.rule.severity is Severity.ERROR for f in found) else "⚠️"
+    return f"{mark} " + ", ".join(codes)
 
 
 def _scores(audit: Audit) -> Iterator[str]:
@@ -172,8 +169,12 @@ def _scores(audit: Audit) -> Iterator[str]:
         if score.share is None:
             yield f"{name} {'not checked' if not score.checked else 'no service to score'}"
             continue
+        failing = [f"{score.total - score.error_free} with errors",
+                   f"{score.total - score.warning_free} with warnings"]
+        extra = ", ".join(text for text in failing if not text.startswith("0 "))
+        extra = f"; {extra}" if extra else ""
         yield (f"{name} {percent(score.share)}% {badge(score.share)} "
-               f"({score.passing} of {plural(score.total, 'service')})")
+               f"({score.passing} of {plural(score.total, 'service')}{extra})")
     yield ""
     yield f"**Overall Compliance**: {_verdict(audit)}"
     yield ""
@@ -186,9 +187,11 @@ def _verdict(audit: Audit) -> str:
         return "not scored (no service audited, or no category checked)"
     if audit.errors:
         verdict = "Incomplete: some files could not be read"
-    elif share == 1:
+    elif any(not s.compliant for s in audit.services):
+        verdict = "Requires fixes before production deployment"
+    elif any(s.findings for s in audit.services):
+        verdict = "Compliant with minor issues"
+    else:
         # fixer reads configuration; it has not seen the stack run
         verdict = "No finding in what fixer checks"
-    else:
-        verdict = "Requires fixes before production deployment"
     return f"{percent(share)}% - {verdict}"

@@ -20,6 +20,11 @@ from fixer.workspace import Workspace
 _POSTGRES_IMAGE = re.compile(r"(^|/)(postgres|postgis|postgresql)[^/]*(:|@|$)", re.IGNORECASE)
 _ESCAPES = {'"': "#quot;", "<": "#lt;", ">": "#gt;"}
 HOST_ID = "host"
+_EDGE = re.compile(r" (?:-->|-\.->)\|")
+# GitHub renders a Mermaid diagram of at most 500 edges and 50,000 characters; a diagram
+# of more than 100 services is unreadable anyway.
+GITHUB_EDGES, GITHUB_TEXT = 500, 50_000
+MAX_SERVICES, MAX_EDGES, MAX_TEXT = 100, 450, 45_000
 CLASS_DEFS = ("classDef missing stroke:#d00,stroke-width:2px,stroke-dasharray:5 5",
               "classDef database fill:#eef")
 
@@ -47,10 +52,41 @@ class _Ids:
         return self.taken[key]
 
 
+@dataclass(frozen=True)
+class Diagram:
+    text: str                  # the flowchart (without the ``` fence)
+    note: str | None = None    # set when the diagram is collapsed: why, in a sentence
+
+
 def stack_diagram(ws: Workspace) -> str:
     """The flowchart text (without the ``` fence)."""
-    ids = _Ids()
-    lines = ["flowchart TB", f"  {HOST_ID}([{label('host')}])"]
+    return diagram(ws).text
+
+
+def diagram(ws: Workspace) -> Diagram:
+    """One node per service; past what GitHub renders well (more than `MAX_SERVICES`
+    services, or near its edge and text limits), one node per stack with counts."""
+    count = sum(len(stack.services) for stack in ws.stacks)
+    if count > MAX_SERVICES:
+        why = f"{count} services, more than the {MAX_SERVICES} a readable diagram holds"
+    else:
+        text = _full(ws)
+        edges = sum(1 for line in text.splitlines() if _EDGE.search(line))
+        if edges <= MAX_EDGES and len(text) <= MAX_TEXT:
+            return Diagram(text)
+        why = (f"{edges} edges, near the {GITHUB_EDGES} GitHub renders" if edges > MAX_EDGES
+               else f"{len(text)} characters, near the {GITHUB_TEXT} GitHub renders")
+    return Diagram(_collapsed(ws), f"The stack has {why}: the diagram shows one node per "
+                                   "stack, with counts.")
+
+
+def _flowchart(body: list[str]) -> str:
+    lines = ["flowchart TB", f"  {HOST_ID}([{label('host')}])", *body]
+    return "\n".join(lines + [f"  {line}" for line in CLASS_DEFS]) + "\n"
+
+
+def _full(ws: Workspace) -> str:
+    ids, lines = _Ids(), []
     several = len(ws.stacks) > 1
     for number, stack in enumerate(ws.stacks, 1):
         body = list(_stack_lines(ws, stack, ids))
@@ -59,8 +95,36 @@ def stack_diagram(ws: Workspace) -> str:
             lines += ["  " + line for line in body] + ["  end"]
         else:
             lines += body
-    lines += [f"  {line}" for line in CLASS_DEFS]
-    return "\n".join(lines) + "\n"
+    return _flowchart(lines)
+
+
+def _collapsed(ws: Workspace) -> str:
+    ids = _Ids()
+    return _flowchart([line for stack in ws.stacks for line in _stack_summary(ws, stack, ids)])
+
+
+def _stack_summary(ws: Workspace, stack: Stack, ids: _Ids) -> Iterator[str]:
+    """One node for the stack: how many services, ports, dependencies and database URLs;
+    a node per PostgreSQL host that no service provides, as the full diagram has."""
+    view = _StackView.of(ws, stack)
+    services = list(stack.services.values())
+    built = sum(1 for s in services if s.get("build") is not None)
+    published = sum(len(_published(s)) for s in services)
+    waits = [d for s in services for d in dependencies(s)]
+    healthy = sum(1 for d in waits if d.condition == HEALTHY)
+    node = ids.get("stack", stack.name, stack.name)
+    text = label(stack.name,
+                 f"{len(services)} services: {built} built, {len(services) - built} from images",
+                 f"{len(waits)} depends_on ({healthy} healthy)", f"{len(view.uses)} database URLs",
+                 "one node per stack")
+    yield f"  {node}[{text}]"
+    if published:
+        yield f"  {HOST_ID} -->|{label(f'{published} published ports')}| {node}"
+    for host in sorted(view.missing):
+        users = {u.service.name for u in view.uses if u.host == host}
+        target = ids.get("db", stack.name, host)
+        yield f"  {target}[({label(host, 'PostgreSQL', 'missing: no service')})]:::missing"
+        yield f"  {node} -->|{label(f'{len(users)} services')}| {target}"
 
 
 @dataclass(frozen=True)

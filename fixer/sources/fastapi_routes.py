@@ -6,8 +6,8 @@ app: `FastAPI()` or a subclass of it (`class Api(FastAPI)`), through
 `app_routes` collects its routes, through every router it includes, with their
 prefixes joined. A route whose path is not a literal is left out, and the app's
 `unknown` says why routes fixer cannot see may exist. Where the app's class
-redefines how routes are added, or cannot be read, `doubt` says why a route
-added with `@app.get` may fail or be served elsewhere.
+redefines how routes are added, or cannot be read (`fastapi_classes`), `doubt`
+says why a route added with `@app.get` may fail or be served elsewhere.
 """
 
 from __future__ import annotations
@@ -15,22 +15,16 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from fixer.sources.python import Scope, bound_names, statements
+from fixer.sources.fastapi_classes import app_class, class_doubt
+from fixer.sources.python import Scope, statements
 from fixer.sources.python_modules import (
-    Modules, assigned_value, call_argument, is_call_to, string_value,
+    Modules, assigned_value, binding, call_argument, is_call_to, string_value,
 )
 from fixer.textfile import TextFile
 
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace",
                            "api_route", "route", "websocket"})
 UNKNOWN = "*"  # stands for a path part that is not a literal: `UNKNOWN + "/health"`
-# `@app.get(...)` runs FastAPI's `get`, which calls `self.router.get`; `api_route`,
-# `add_api_route` and `route` are the other ways routes come in. A class that redefines one
-# of them (or sets it on `self`) may take other arguments (`def get(self, **kwargs)` makes
-# `@app.get("/health")` a TypeError at import) or serve the route at another path.
-ROUTE_ADDERS = frozenset({"get", "api_route", "add_api_route", "route", "router",
-                          "__getattribute__"})
-_FASTAPI = ("fastapi.FastAPI", "fastapi.applications.FastAPI")  # where an import finds it
 
 
 def join_paths(prefix: str, path: str) -> str:
@@ -60,15 +54,6 @@ class Route:
 
 
 @dataclass
-class AppClass:
-    """The class an app is an instance of, as far as fixer reads it and its bases."""
-
-    classes: list[tuple[str, ast.Module, ast.ClassDef]] = field(default_factory=list)
-    fastapi: bool = False        # `FastAPI` is among its bases
-    unread: str | None = None    # which class of the chain fixer cannot read, and how it comes in
-
-
-@dataclass
 class AppRoutes:
     sites: list[AppSite]   # the first is where the app is created
     routes: list[Route] = field(default_factory=list)
@@ -92,7 +77,7 @@ def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0) -> list
         return []
     file, tree = loaded
     name = attr or _guess_app_name(mods, path, tree)
-    stmt = name_binding(tree.body, name) if name else None
+    stmt = binding(tree.body, name) if name else None
     if name is None or stmt is None:
         return []
     here = AppSite(path, file, tree, tree, name, _top_of(tree.body, stmt))
@@ -115,121 +100,9 @@ def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0) -> list
     return []
 
 
-def name_binding(body: list[ast.stmt], name: str) -> ast.stmt | None:
-    """The last statement of a body that binds `name`. `app.state.db = db` and
-    `app.logger = log` set a part of the object `app` names and bind nothing (the
-    `binding` of python_modules counts them, and then loses the app)."""
-    found = None
-    for _top, stmt in statements(body):
-        if _binds(stmt, name):
-            found = stmt
-    return found
-
-
-def _binds(stmt: ast.stmt, name: str) -> bool:
-    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-        return any(_target_binds(target, name) for target in targets)
-    return isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import,
-                             ast.ImportFrom)) and name in bound_names([stmt])
-
-
-def _target_binds(target: ast.expr, name: str) -> bool:
-    """`name = `, `name, other = `, `*name, = `; never `name.attr = ` nor `name[key] = `."""
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return any(_target_binds(t, name) for t in target.elts)
-    if isinstance(target, ast.Starred):
-        return _target_binds(target.value, name)
-    return isinstance(target, ast.Name) and target.id == name
-
-
 def _creates_app(mods: Modules, path: str, tree: ast.Module, value: ast.expr | None) -> bool:
     """`FastAPI(...)`, or a call to a class of the import root that subclasses it."""
     return isinstance(value, ast.Call) and app_class(mods, path, tree, value).fastapi
-
-
-def app_class(mods: Modules, path: str, tree: ast.Module, call: ast.Call) -> AppClass:
-    """The class a call instantiates, read through its bases (`FastAPI()`: FastAPI itself)."""
-    found = AppClass()
-    if is_call_to(call, "FastAPI"):
-        found.fastapi = True
-    elif isinstance(call.func, ast.Name):
-        found.fastapi = _read_class(mods, path, tree, call.func.id, found, None, 0)
-    else:
-        found.unread = f"the app is built by `{ast.unparse(call.func)}`"
-    return found
-
-
-def _read_class(mods: Modules, path: str, tree: ast.Module, name: str, found: AppClass,
-                derived: str | None, depth: int) -> bool:
-    """Adds the class `name` (a base of `derived`, or what the app is built by), here or
-    imported from the import root, and its bases; True when it is or derives from FastAPI."""
-    stmt = name_binding(tree.body, name)
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        if _dotted(stmt, name) in _FASTAPI:  # `from fastapi import FastAPI as BaseApp`
-            return True
-        origin = mods.imported(path, stmt, name)
-        loaded = mods.load(origin[0]) if origin and origin[1] and depth <= 5 else None
-        if origin and origin[1] and loaded:
-            return _read_class(mods, origin[0], loaded[1], origin[1], found, derived, depth + 1)
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False  # a factory, not a class: `find_app` follows it
-    if not isinstance(stmt, ast.ClassDef) or depth > 5:
-        shown = f"`{_dotted(stmt, name)}`"
-        found.unread = found.unread or (f"the app's class `{derived}` derives from {shown}"
-                                        if derived else f"the app is built by {shown}")
-        return False
-    found.classes.append((path, tree, stmt))
-    return _read_bases(mods, path, tree, stmt, found, depth)
-
-
-def _read_bases(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef,
-                found: AppClass, depth: int) -> bool:
-    """The bases of `cls`, in order, up to the one that is or derives from FastAPI: those
-    after it come after FastAPI in the method resolution order, and cannot change `get`."""
-    for base in cls.bases:
-        if isinstance(base, ast.Name) and base.id == "FastAPI" or \
-                isinstance(base, ast.Attribute) and base.attr == "FastAPI":
-            return True
-        if isinstance(base, ast.Name):
-            if base.id != "object" and \
-                    _read_class(mods, path, tree, base.id, found, cls.name, depth + 1):
-                return True
-        else:
-            found.unread = found.unread or f"the app's class `{cls.name}` derives from " \
-                                           f"`{ast.unparse(base)}`"
-    return False
-
-
-def _dotted(stmt: ast.stmt | None, name: str) -> str:
-    """The name as its import spells where it comes from: `platform_kit.web.ServiceApp`."""
-    if isinstance(stmt, ast.ImportFrom):
-        alias = next((a for a in stmt.names if (a.asname or a.name) == name), None)
-        source = "." * stmt.level + (stmt.module or "")
-        original = alias.name if alias else name
-        return f"{source}.{original}" if stmt.module else source + original
-    return name
-
-
-def _class_doubt(found: AppClass) -> str | None:
-    """Why `@app.get(...)` may not add a route as FastAPI's own `get` does."""
-    for path, _tree, cls in found.classes:
-        redefined = _redefined(cls)
-        if redefined is not None:
-            return f"the app's class `{cls.name}` ({path}:{cls.lineno}) redefines " \
-                   f"`{redefined}`"
-    return f"{found.unread}, which fixer cannot read" if found.unread else None
-
-
-def _redefined(cls: ast.ClassDef) -> str | None:
-    """A route-adding attribute the class defines, or sets on `self` in a method. Other
-    methods, `__init__` included, leave FastAPI's `get` as it is."""
-    own = bound_names(cls.body) & ROUTE_ADDERS
-    on_self = {t.attr for node in ast.walk(cls) if isinstance(node, (ast.Assign, ast.AnnAssign))
-               for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
-               if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
-               and t.value.id == "self" and t.attr in ROUTE_ADDERS}
-    return min(own | on_self, default=None)
 
 
 def _assigned_name(stmt: ast.stmt) -> str | None:
@@ -242,7 +115,7 @@ def _assigned_name(stmt: ast.stmt) -> str | None:
 def _guess_app_name(mods: Modules, path: str, tree: ast.Module) -> str | None:
     names = [name for _top, s in statements(tree.body) if (name := _assigned_name(s))
              and _creates_app(mods, path, tree, assigned_value(s))]
-    if "app" in names or (not names and name_binding(tree.body, "app") is not None):
+    if "app" in names or (not names and binding(tree.body, "app") is not None):
         return "app"
     return names[0] if names else None
 
@@ -254,7 +127,7 @@ def _top_of(body: list[ast.stmt], stmt: ast.stmt) -> ast.stmt:
 def _function(mods: Modules, path: str, tree: ast.Module, name: str,
               depth: int) -> AppSite | None:
     """The app a factory function builds, the function defined here or imported."""
-    stmt = name_binding(tree.body, name)
+    stmt = binding(tree.body, name)
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
         loaded = mods.load(path)
         return _inside_factory(mods, AppSite(path, loaded[0], tree, tree, name, stmt), stmt) \
@@ -281,7 +154,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
     `__init__` of its class."""
     result = AppRoutes(sites)
     for i, site in enumerate(sites):
-        created = assigned_value(name_binding(site.scope.body, site.var))
+        created = assigned_value(binding(site.scope.body, site.var))
         if isinstance(created, ast.Call) and any(k.arg == "routes" for k in created.keywords):
             result.note("the app is built with `routes=`")
         if i == 0 and isinstance(created, ast.Call):
@@ -293,7 +166,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
 def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRoutes) -> None:
     """The routes the app's class adds to itself in `__init__`, and the doubt it casts."""
     found = app_class(mods, site.path, site.tree, created)
-    result.doubt = _class_doubt(found)
+    result.doubt = class_doubt(found)
     if found.unread:
         result.note(f"{found.unread}, which fixer cannot read")
     for path, tree, cls in found.classes:
@@ -378,7 +251,7 @@ def _written(tree: ast.Module, scope: Scope, router: ast.expr | None) -> str:
     head = router
     while isinstance(head, ast.Attribute):
         head = head.value
-    stmt = name_binding(scope.body, head.id) or name_binding(tree.body, head.id) \
+    stmt = binding(scope.body, head.id) or binding(tree.body, head.id) \
         if isinstance(head, ast.Name) else None
     bound = ast.unparse(stmt) if isinstance(stmt, (ast.Import, ast.ImportFrom)) else ""
     return f"{ast.unparse(router)} ({bound})" if bound else ast.unparse(router)
@@ -413,7 +286,7 @@ def _router(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast.
     if not isinstance(expr, ast.Name):
         return None
     for body_scope in ([scope, tree] if scope is not tree else [tree]):
-        stmt = name_binding(body_scope.body, expr.id)
+        stmt = binding(body_scope.body, expr.id)
         if stmt is None:
             continue
         value = assigned_value(stmt)
@@ -429,7 +302,7 @@ def _router(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast.
 
 
 def _origin(mods: Modules, path: str, tree: ast.Module, name: str) -> tuple[str, str | None] | None:
-    stmt = name_binding(tree.body, name)
+    stmt = binding(tree.body, name)
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return mods.imported(path, stmt, name)
     return None

@@ -4,7 +4,7 @@ Detection must stay cheap (`fixer check` never imports libcst), so everything
 here works on `ast` trees or tokens, except `narrow_edit`, which turns a
 rewritten text (libcst's, at fix time) into one splice. Relative imports are in
 `relative_imports`, name resolution across modules in `python_modules`, FastAPI
-apps and routes in `fastapi_routes`.
+apps and routes in `fastapi_routes`, their classes in `fastapi_classes`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import ast
 import io
 import re
 import tokenize
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from fixer.edits import TextEdit
 from fixer.textfile import TextFile
@@ -34,6 +36,52 @@ def parse(file: TextFile) -> ast.Module | None:
         except (SyntaxError, ValueError):
             _PARSED[key] = None
     return _PARSED[key]
+
+
+class CompileError(NamedTuple):
+    """Where and why the compiler rejects a module."""
+
+    line: int
+    message: str   # `SyntaxError: invalid syntax`
+
+
+_COMPILED: dict[tuple[str, str], CompileError | None] = {}
+
+
+def compile_problem(file: TextFile) -> CompileError | None:
+    """Why the module does not compile (None when it does): a syntax error, a NUL byte, or
+    what `ast.parse` lets through and code generation refuses (`return` outside a function).
+    The one answer for every check of "this file imports"."""
+    key = (file.path, file.text)
+    if key not in _COMPILED:
+        if len(_COMPILED) > _PARSED_LIMIT:
+            _COMPILED.clear()
+        _COMPILED[key] = _compile(file)
+    return _COMPILED[key]
+
+
+def _compile(file: TextFile) -> CompileError | None:
+    tree = parse(file)
+    try:
+        with warnings.catch_warnings():   # a warning ("is" with a literal) stops no import
+            warnings.simplefilter("ignore")
+            compile(file.text if tree is None else tree, file.path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return CompileError(exc.lineno or 1, f"{type(exc).__name__}: {exc.msg}")
+    except (ValueError, RecursionError) as exc:   # a NUL character; nesting too deep
+        return CompileError(1, f"{type(exc).__name__}: {exc}")
+    return None
+
+
+def first_uncompiled(read: Callable[[str], TextFile | None], paths: Iterable[str]) -> str | None:
+    """`path:line does not compile (why)` for the first of the files the compiler rejects:
+    on an import path, the module that stops the service and hides its own imports."""
+    for path in paths:
+        file = read(path)
+        problem = compile_problem(file) if file is not None else None
+        if problem is not None:
+            return f"{path}:{problem.line} does not compile ({problem.message})"
+    return None
 
 
 class LineIndex:
@@ -73,7 +121,7 @@ def statements(body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, ast.stmt]]:
 
 
 def bound_names(body: list[ast.stmt]) -> set[str]:
-    """Names a body binds: defs, classes, assignments and imports."""
+    """Names a body binds: defs, classes, assignments to plain names and imports."""
     names: set[str] = set()
     for _top, stmt in statements(body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -83,8 +131,20 @@ def bound_names(body: list[ast.stmt]) -> set[str]:
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
-                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+                names.update(_target_names(target))
     return names
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    """`name = `, `name, other = `, `*name, = `; never `name.attr = ` nor `name[key] = `,
+    which set a part of the object `name` stands for and bind nothing."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+    elif isinstance(target, ast.Name):
+        yield target.id
 
 
 # -- style --------------------------------------------------------------------------------------

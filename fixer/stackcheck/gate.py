@@ -4,28 +4,26 @@ service listens on, an HTTP probe asks for a path the app serves)."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 
 from fixer.appservice import is_app_service
 from fixer.database.images import ships_probe
 from fixer.depends import HEALTHY, dependencies
-from fixer.health.healthchecks import Health, compose_health, health
+from fixer.health.healthchecks import (
+    Health, compose_health, compose_test, health, nearest_healthcheck,
+)
 from fixer.health.healthroute import served_app
+from fixer.health.probes import dockerfile_test, healthcheck_commands, tool_of
 from fixer.image.compose_build import build_args
-from fixer.image.images import TOOLS, base_image, chain, family_of, tool_status
-from fixer.ports.urls import URL
+from fixer.image.images import TOOLS, base_image, family_of, tool_status
+from fixer.ports.urls import LOCAL_HOSTS, URL
 from fixer.services import Service, Stack
-from fixer.sources.compose import get, string_list
-from fixer.sources.dockertext import commands, tokenize
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.stackcheck.verdicts import GATE, Fact, Verdict, listen_port, worst
 from fixer.workspace import Workspace
 
-_LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0")
 _URL_PATH = re.compile(r"/[^\s\"'?#,;)]*")
-_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 
 
 def gate_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
@@ -91,7 +89,7 @@ def _probes(text: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for url in URL.finditer(text):
         scheme = url.group("scheme").lower()
-        if url.group("host") not in _LOCAL_HOSTS or scheme not in ("http", "https"):
+        if url.group("host") not in LOCAL_HOSTS or scheme not in ("http", "https"):
             continue
         port = int(url.group("port") or (443 if scheme == "https" else 80))
         path = _URL_PATH.match(text, url.end())
@@ -100,33 +98,18 @@ def _probes(text: str) -> list[tuple[int, str]]:
 
 
 def health_command(service: Service) -> tuple[str, str] | None:
-    """(tool, command text) of the healthcheck that runs: compose's, else the image's."""
-    if compose_health(service) is Health.CHECKED:
-        test: list[str] = []
-        for _doc, value in service.all("healthcheck"):
-            test = string_list(get(value, "test")) or test
-        if test[:1] == ["CMD"]:
-            return _tool(test[1:]), " ".join(test[1:])
-        script = " ".join(test[1:]) if test[:1] == ["CMD-SHELL"] else " ".join(test)
-        return _script_tool(script), script
+    """(tool, test as one text) of the healthcheck that runs: compose's, else the image's.
+    The tool is the first command's (`curl` for `["CMD", "sh", "-c", "curl ..."]`)."""
     app = service.app
-    checks = [s.last("HEALTHCHECK") for s in chain(app.dockerfile, app.stage)] if app else []
-    check = next((c for c in checks if c is not None), None)
-    if check is None or [v.upper() for v in check.value[:1]] != ["CMD"]:
+    if compose_health(service) is Health.CHECKED:
+        test = compose_test(service) or []
+    else:
+        check = nearest_healthcheck(app.dockerfile, app.stage) if app is not None else None
+        test = dockerfile_test(check.value, check.json) if check is not None else []
+    if not test:
         return None
-    argv = list(check.value[1:])
-    return (_tool(argv) if check.json else _script_tool(" ".join(argv))), " ".join(argv)
-
-
-def _script_tool(script: str) -> str:
-    first = next(iter(commands(tokenize(script))), [])
-    return _tool([w.value for w in first])
-
-
-def _tool(argv: list[str]) -> str:
-    words = [w for w in argv if w not in ("exec", "env") and not _ASSIGNMENT.match(w)]
-    tool = posixpath.basename(words[0]) if words else ""
-    return "python" if re.fullmatch(r"python[\d.]*", tool) else tool
+    found = healthcheck_commands(test)
+    return tool_of(found[0] if found else []), " ".join(test)
 
 
 def _tool_verdict(target: Service, tool: str) -> tuple[Verdict, str]:
@@ -156,7 +139,8 @@ def _port_verdict(target: Service, port: int) -> tuple[Verdict, str]:
 
 
 def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, str]:
-    """Broken only when fixer sees every route of a FastAPI app and none answers GET `path`."""
+    """Broken only when fixer sees every route of a FastAPI app and none answers GET `path`;
+    holding only when a route answers it that the app's class cannot have changed."""
     if not is_app_service(ws, target):
         return Verdict.UNKNOWN, ""
     found = served_app(ws, target)
@@ -164,8 +148,11 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
         return Verdict.UNKNOWN, ""
     routes = found[1]
     wanted = path.rstrip("/") or "/"  # a route `/health/` serves `/health` (FastAPI redirects)
-    if any(r.get and (r.path.rstrip("/") or "/") == wanted for r in routes.routes):
+    matching = [r for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
+    if any(not r.direct or routes.doubt is None for r in matching):
         return Verdict.HOLDS, ""
+    if matching:  # `@app.get` on a class that redefines how routes are added, or is unread
+        return Verdict.UNKNOWN, ""
     texts = [site.file.text for site in routes.sites]
     if routes.unknown or any(r.path.startswith(UNREAD) for r in routes.routes) or \
             any(".mount(" in t or f'"{path}"' in t or f"'{path}'" in t for t in texts):

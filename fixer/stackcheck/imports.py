@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fixer import appmodule
 from fixer.appservice import is_app_service
 from fixer.services import Stack
-from fixer.sources.python import absolute_module, parse
+from fixer.sources.python import absolute_module, compile_problem, parse
 from fixer.sources.python_modules import Modules
 from fixer.sources.relative_imports import import_problem, relative_imports, written
 from fixer.stackcheck.verdicts import IMPORT, Fact, Verdict
@@ -73,34 +73,16 @@ def _scan(file: TextFile, package: str) -> _Scan:
 
 
 def _scan_text(file: TextFile, package: str) -> _Scan:
+    problem: Problem | None = compile_problem(file)
     tree = parse(file)
     if tree is None:
-        return _Scan(_syntax_error(file.text, file.path), ())
-    problem = _compile_problem(tree, file.path)
+        return _Scan(problem or (1, "it does not parse"), ())
     relative: list[tuple[int, str, str]] = []
     for node in relative_imports(tree):
         problem = problem or _relative_problem(node, package, file.text)
         target = absolute_module(package, node.level, node.module)
         relative.append((node.lineno, written(node), target or ""))
     return _Scan(problem, tuple(relative))
-
-
-def _syntax_error(text: str, path: str) -> Problem:
-    try:
-        compile(text, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        return line, f"{type(exc).__name__}: {getattr(exc, 'msg', None) or exc}"
-    return 1, "it does not parse"
-
-
-def _compile_problem(tree: ast.Module, path: str) -> Problem | None:
-    """What `ast.parse` lets through and the compiler does not (`return` outside a function)."""
-    try:
-        compile(tree, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        return getattr(exc, "lineno", None) or 1, f"{type(exc).__name__}: {exc}"
-    return None
 
 
 def _relative_problem(node: ast.ImportFrom, package: str, text: str) -> Problem | None:

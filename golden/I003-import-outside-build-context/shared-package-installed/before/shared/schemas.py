@@ -1,0 +1,6 @@
+from pydantic import BaseModel
+
+
+class Invoice(BaseModel):
+    number: str
+    total_cents: int

@@ -1,0 +1,1 @@
+"""Models and helpers shared by the storefront services."""

@@ -1,0 +1,1 @@
+ORDER_PAID = "order.paid"

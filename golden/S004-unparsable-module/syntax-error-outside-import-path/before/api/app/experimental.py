@@ -1,0 +1,3 @@
+# Not imported anywhere yet: a sketch of the v2 search endpoint.
+def search(query)
+    return []

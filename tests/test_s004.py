@@ -1,0 +1,122 @@
+"""S004 unparsable-module: a file on an app service's import path that does not compile
+(display-only); the other rules and fixes go on around it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from support import run_cli
+
+COMPOSE = "services:\n  api:\n    build: ./api\n    ports:\n      - \"8000:8000\"\n"
+MAIN = ("from fastapi import FastAPI\n\nfrom app import helpers\n\napp = FastAPI()\n\n\n"
+        "@app.get(\"/health\")\ndef health():\n    return {\"status\": \"ok\"}\n")
+CONFLICT = ("def total(items):\n<<<<<<< HEAD\n    return sum(items)\n=======\n"
+            "    return sum(items, 0)\n>>>>>>> feature/start\n")
+# nested quotes in an f-string: Python 3.12 accepts them (PEP 701), 3.11 does not
+PEP701 = 'SETTINGS = {"env": "prod"}\nBANNER = f"api ({SETTINGS["env"]})"\n'
+
+
+def dockerfile(image: str, port: int = 8000) -> str:
+    return (f"FROM {image}\nWORKDIR /srv\nCOPY requirements.txt .\n"
+            "RUN pip install --no-cache-dir -r requirements.txt\nCOPY app ./app\n"
+            f"EXPOSE {port}\n"
+            f'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "{port}"]\n')
+
+
+def repo(root: Path, files: dict[str, str], image: str = "python:3.11-slim",
+         compose: str = COMPOSE) -> Path:
+    files = {"docker-compose.yml": compose, "api/Dockerfile": dockerfile(image),
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+             "api/app/main.py": MAIN, "api/app/helpers.py": "X = 1\n", **files}
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content)
+    return root
+
+
+def findings(root: Path, select: str = "S004") -> list[dict[str, object]]:
+    code, out, err = run_cli("check", root, "--format", "json", "--select", select)
+    document = json.loads(out)
+    assert document["errors"] == [], "a module that does not parse is no input error"
+    assert code == (1 if document["findings"] else 0), err
+    return [f for f in document["findings"] if f["code"] == "S004"]
+
+
+@pytest.mark.parametrize(("files", "image"), [
+    pytest.param({}, "python:3.11-slim", id="compiles"),
+    pytest.param({"api/app/unused.py": CONFLICT, "api/scripts/old.py": "print 'x'\n"},
+                 "python:3.11-slim", id="not-on-the-import-path"),
+    pytest.param({"api/app/helpers.py": PEP701}, "python:3.13-slim",
+                 id="syntax-the-image-python-accepts"),
+    pytest.param({"api/app/helpers.py": 'D = {"k": 1}\nMD = f"`{D["k"]}` <> 0"\n'},
+                 "python:3.13-slim", id="backtick-in-a-string-is-no-python2"),
+    pytest.param({"api/app/helpers.py": "def f(:\n    pass\n"}, "python:3-slim",
+                 id="image-python-unknown-plain-error-not-judged"),
+    pytest.param({"api/app/main.py": "from flask import Flask\napp = Flask(__name__)\n"
+                  "<<<<<<< HEAD\n"}, "python:3.11-slim", id="not-an-app-service"),
+])
+def test_s004_noop(tmp_path: Path, files: dict[str, str], image: str) -> None:
+    assert findings(repo(tmp_path, files, image)) == []
+
+
+@pytest.mark.parametrize(("files", "image", "path", "line", "says"), [
+    pytest.param({"api/app/helpers.py": CONFLICT}, "python:3.11-slim", "api/app/helpers.py", 2,
+                 "(merge-conflict marker `<<<<<<< HEAD`): IndentationError: expected an "
+                 "indented block", id="conflict-in-imported-module"),
+    pytest.param({"api/app/main.py": MAIN + CONFLICT}, "python:3-slim", "api/app/main.py", 12,
+                 "merge-conflict marker", id="conflict-whatever-the-image-python"),
+    pytest.param({"api/app/helpers.py": "import sys\nprint 'usage: %s' % sys.argv[0]\n"},
+                 "python:3.13", "api/app/helpers.py", 2, "(Python 2 syntax)", id="python2-print"),
+    pytest.param({"api/app/helpers.py": "try:\n    pass\nexcept OSError, e:\n    pass\n"},
+                 "python:3.11-slim", "api/app/helpers.py", 3,
+                 "(Python 2 syntax): SyntaxError: multiple exception types must be "
+                 "parenthesized", id="python2-except"),
+    pytest.param({"api/app/helpers.py": "def differ(a, b):\n    return a <> b\n"},
+                 "python:3-slim", "api/app/helpers.py", 2, "(Python 2 syntax)",
+                 id="python2-operator-whatever-the-image-python"),
+    pytest.param({"api/app/helpers.py": "def f(:\n    pass\n"}, "python:3.11-slim",
+                 "api/app/helpers.py", 1, "does not compile: SyntaxError: invalid syntax",
+                 id="syntax-error-image-not-newer"),
+    pytest.param({"api/app/helpers.py": "import os\n\nif not os.environ.get('DEBUG'):\n"
+                  "    return\n"}, "python:3.11-slim", "api/app/helpers.py", 4,
+                 "does not compile: SyntaxError: 'return' outside function",
+                 id="parses-but-does-not-compile"),
+    pytest.param({"api/app/helpers.py": '"""Helpers\n=======\n"""\ndef f(:\n    pass\n'},
+                 "python:3.11-slim", "api/app/helpers.py", 4,
+                 "does not compile: SyntaxError", id="docstring-underline-is-no-conflict-marker"),
+    pytest.param({"api/app/main.py": MAIN.replace("from app import helpers",
+                                                  "from .routers import items"),
+                  "api/app/routers/__init__.py": "", "api/app/routers/items.py": "x = (\n"},
+                 "python:3.11-slim", "api/app/routers/items.py", 1, "was never closed",
+                 id="through-a-relative-import"),
+])
+def test_s004_reports(tmp_path: Path, files: dict[str, str], image: str, path: str,
+                      line: int, says: str) -> None:
+    [finding] = findings(repo(tmp_path, files, image))
+    assert (finding["path"], finding["line"], finding["fix"]) == (path, line, None)
+    assert says in str(finding["message"]) and finding["severity"] == "error"
+    assert str(finding["message"]).endswith("api cannot import `app.main` and stops at start-up")
+
+
+def test_s004_a_shared_file_is_one_finding_naming_every_service(tmp_path: Path) -> None:
+    compose = COMPOSE + "  admin:\n    build: ./api\n    ports:\n      - \"9000:8000\"\n"
+    [finding] = findings(repo(tmp_path, {"api/app/helpers.py": CONFLICT}, compose=compose))
+    assert "api, admin cannot import `app.main` and stop at start-up" in str(finding["message"])
+
+
+def test_s004_other_rules_read_around_it_and_fixes_go_on(tmp_path: Path) -> None:
+    """Every rule runs on a service whose app module does not parse; a fix for the same
+    service applies, and the finding stays for a person."""
+    root = repo(tmp_path, {"api/app/main.py": MAIN + CONFLICT,
+                           "api/Dockerfile": dockerfile("python:3.11-slim", 8080)})
+    code, out, err = run_cli("check", root, "--format", "json")
+    document = json.loads(out)
+    assert (code, document["errors"]) == (1, []), err
+    assert {"S004", "P001"} <= {f["code"] for f in document["findings"]}
+    code, _, err = run_cli("fix", "--apply", root, "--select", "S004,P001")
+    assert code == 1, err
+    assert '"--port", "8000"]' in (root / "api/Dockerfile").read_text()
+    assert [f["path"] for f in findings(root)] == ["api/app/main.py"]
