@@ -33,6 +33,9 @@ class AppliedFix:
     edits: Sequence[Edit]
     before: Tree
     after: Tree
+    # the workspace the fix was computed on: the tree before its round, which differs from
+    # `before` only in files and services of the other fixes of the round, never in its own
+    planned_on: Workspace
 
 
 @dataclass
@@ -188,7 +191,7 @@ def _accept(run: _Run, batch: list[Planned], steps: list[Tree], new_ws: Workspac
             new_findings: list[Finding]) -> None:
     for index, plan in enumerate(batch):
         run.result.applied.append(AppliedFix(plan.finding, plan.edits, steps[index],
-                                             steps[index + 1]))
+                                             steps[index + 1], run.ws))
         run.attempted.add(plan.finding.fingerprint)
     # A finding fixed in an earlier round that this one brings back (a C004 curl healthcheck
     # on a Dockerfile whose D003 fix installed only wget) is fixable in turn: it is tried

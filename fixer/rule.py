@@ -46,6 +46,11 @@ class Category(str, Enum):
 # compose at the real Dockerfile); their findings on it were there before, not introduced.
 REVEALS_SERVICE = "reveals_service"
 
+# Report.data key: the finding is display-only only until other fixes of the run are in (a
+# `depends_on` list that waits for C004/C005 to give an entry its healthcheck). A fix that makes
+# it appear does not introduce a defect: it is the next step of the same run.
+WAITS = "waits"
+
 # A rule module may set FIX_ORDER lower to have its fixes applied before the others'.
 DEFAULT_FIX_ORDER = 100
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fixer import stackcheck
 from fixer.config import Config
 from fixer.edits import CreateFile, Edit
-from fixer.rule import REVEALS_SERVICE, Finding, Safety
+from fixer.rule import REVEALS_SERVICE, WAITS, Finding, Safety
 from fixer.workspace import Workspace
 
 
@@ -66,7 +66,7 @@ def problems(before_ws: Workspace, before: list[Finding], after_ws: Workspace,
             blamed.setdefault(index, "the finding is still there after the fix")
     known = {f.fingerprint for f in before}
     for new in after:
-        if new.fingerprint in known or allowed(new, config):
+        if new.fingerprint in known or allowed(new, config) or new.report.data.get(WAITS):
             continue
         owners = [i for i, p in enumerate(batch) if p.owns(new.path, new.report.service)]
         if any(_revealed(batch[i], new) for i in owners):

@@ -63,8 +63,16 @@ volumes:
 ## Fix safety
 Safe: it adds a service and a volume, and makes the services that use the URL
 wait for it (`depends_on` with `condition: service_healthy`; a short list is
-turned into the long form, its other entries saying `service_started`, which is
-what they meant). The database joins every network its users (and the
+turned into the long form, each other entry decided as C003 decides it:
+`service_healthy` where its healthcheck can pass, `service_started`, what the
+short form meant, where it has none that a rule adds; an image's service keeps
+`service_started` on every other entry). Unsafe, with the reason, while another
+entry of such a list cannot be decided yet (an app service C004 may give a
+healthcheck, a database C005 probes, a healthcheck that cannot pass yet), since
+the long form would pin it to `service_started`, or when fixer cannot tell
+whether a sibling's healthcheck passes: `fixer fix` applies C004 and C005 first,
+and this fix is safe once they are in.
+The database joins every network its users (and the
 services that depend on it by name) are on, written as they write theirs; none
 when they are all on the default network. It goes in the base stack (the base
 file, or the override file that holds the URL), never in a `-f` overlay. Credentials come from the URL; `${VAR}` parts are referenced
@@ -104,7 +112,10 @@ CODE = "C001"
 NAME = "missing-database-service"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.ERROR
-SAFETY = (Safety.SAFE, Safety.DISPLAY)
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+# After C004 and C005, which give the other entries of a user's short `depends_on` list the
+# healthcheck they can be gated on: the list is converted once (fixer.depends_plan).
+FIX_ORDER = 105
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
@@ -130,12 +141,14 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
                                     "with `-f`; fixer does not add a service that the base stack "
                                     "does not need")
     try:
-        edits = build_edits(stack, host, uses, ws.config.postgres_image, overridden)
+        edits, doubt = build_edits(ws, stack, host, uses, ws.config.postgres_image, overridden)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
-    return replace(base, safety=Safety.SAFE,
-                   fix_title=f"Add a `{host}` postgres service and wait for it to be healthy",
-                   data={"edits": edits})
+    title = f"Add a `{host}` postgres service and wait for it to be healthy"
+    if doubt:
+        return replace(base, safety=Safety.UNSAFE, fix_title=f"{title} ({doubt})", reason=doubt,
+                       data={"edits": edits})
+    return replace(base, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
 
 
 def _loopback(ws: Workspace, stack: Stack) -> Iterator[Report]:

@@ -48,13 +48,19 @@ has, on the port it listens on, for a path it serves. Unsafe (the reason is
 given) when fixer cannot tell: an image it does not know, a probe it cannot
 read (a port written as `${VAR}`), an app whose port or routes it cannot see. Display-only when the
 healthcheck cannot pass (it probes a path the app does not serve, another
-port, or runs a tool the image lacks): fix the healthcheck first. A short list
-is turned into the long form: every entry of it whose gate is safe gets
-`condition: service_healthy` in the same fix, the others
-`condition: service_started`, which is what the short form meant (from then on
-they read as the author's choice), and all keep their comments. While another
-entry of the same short list cannot pass yet (other rules may fix its
-healthcheck in the same run), the list is left as it is (display-only).
+port, or runs a tool the image lacks): fix the healthcheck first.
+
+A short list is turned into the long form once, every entry decided in the
+same fix, because each condition written reads from then on as the author's
+choice: `condition: service_healthy` for every entry with a healthcheck that
+can pass (unsafe, with the reason, when fixer cannot tell whether one passes),
+and `condition: service_started`, which is what the short form meant, for a
+service with no healthcheck that no rule gives one; all keep their comments.
+While an entry of the list is an app service with no healthcheck (C004 may add
+one), a database C005 gives its probe, or a service whose healthcheck cannot
+pass yet (D003, P001 or H002 may repair it), the list is left as it is
+(display-only, naming what it waits for): `fixer fix` applies this fix after
+those, and converts the list once they are in.
 Display-only when `depends_on` comes from a YAML anchor shared through an
 alias (the finding names it).
 """
@@ -64,16 +70,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-import yaml
-
-from fixer import stackcheck
+from fixer import depends_plan, stackcheck
 from fixer.depends import HEALTHY, Dependency, dependencies, set_conditions
 from fixer.edits import Edit
 from fixer.health.healthchecks import has_healthcheck
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import WAITS, Category, Finding, Report, Safety, Severity
 from fixer.services import Service
 from fixer.sources import compose_style
-from fixer.sources.compose import get, key_node
+from fixer.sources.compose import key_node
 from fixer.sources.compose_edit import Unfixable, merge_inserts
 from fixer.workspace import Workspace
 
@@ -82,28 +86,27 @@ NAME = "dependency-not-healthy"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+# After the rules that add or repair healthchecks (C004, C005, D003, P001, H002): a short list
+# is converted once, when every entry of it can be decided (fixer.depends_plan).
+FIX_ORDER = 110
 
 Verdict = stackcheck.Verdict
-_Flagged = tuple[Dependency, Verdict, str]  # an entry, whether its gate can pass, why not
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
     for service in ws.services():
         if service.app is None:  # an image's service (prometheus, nginx): its author's wiring
             continue
-        flagged: list[_Flagged] = []
         for dependency in dependencies(service):
             target = service.stack.services.get(dependency.name)
             if target is None or dependency.condition is not None:
                 continue  # an explicit condition is the author's choice
             if has_healthcheck(target):
-                flagged.append((dependency, *stackcheck.can_pass(ws, target)))
-        for entry in flagged:
-            yield _report(service, entry, flagged)
+                yield _report(ws, service, dependency, *stackcheck.can_pass(ws, target))
 
 
-def _report(service: Service, entry: _Flagged, flagged: list[_Flagged]) -> Report:
-    dependency, verdict, why = entry
+def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Verdict,
+            why: str) -> Report:
     doc = dependency.doc
     base = Report(
         message=f"{service.name} depends on {dependency.name} only for it to start, though "
@@ -114,47 +117,21 @@ def _report(service: Service, entry: _Flagged, flagged: list[_Flagged]) -> Repor
     if verdict is Verdict.BROKEN:
         return replace(base, reason=f"{why}; waiting for it would keep {service.name} from "
                                     "starting")
-    waiting = _broken_siblings(dependency, flagged)
-    if waiting:
-        return replace(base, reason=f"{waiting[0]}'s healthcheck, in the same list, cannot pass "
-                                    "yet; the long form would pin it to service_started, so "
-                                    "fix that healthcheck first")
-    names = [dependency.name] + _safe_siblings(dependency, flagged)
+    listed = depends_plan.plan(ws, service, doc, dependency.definition,
+                               {dependency.name: HEALTHY})
+    if listed.waits:
+        return replace(base, reason=listed.waits, data={WAITS: True})
     try:
-        edits = set_conditions(doc, dependency.definition, dict.fromkeys(names, HEALTHY),
-                               compose_style.detect(doc))
+        edits = merge_inserts(set_conditions(doc, dependency.definition, listed.conditions,
+                                             compose_style.detect(doc)))
     except Unfixable as exc:
         return replace(base, reason=str(exc))
-    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-    title = f"Wait for {listed} to be healthy"
-    if verdict is Verdict.UNKNOWN:
-        return replace(base, safety=Safety.UNSAFE, fix_title=f"{title} ({why})", reason=why,
-                       data={"edits": merge_inserts(edits)})
-    return replace(base, safety=Safety.SAFE, fix_title=title, data={"edits": merge_inserts(edits)})
-
-
-def _siblings(dependency: Dependency, flagged: list[_Flagged], verdict: Verdict) -> list[str]:
-    """The other flagged entries of the same `depends_on` whose gate has this verdict."""
-    return [other.name for other, judged, _why in flagged
-            if judged is verdict and other.name != dependency.name
-            and other.doc is dependency.doc and other.definition.node is dependency.definition.node]
-
-
-def _safe_siblings(dependency: Dependency, flagged: list[_Flagged]) -> list[str]:
-    """Setting one condition turns a short list into the long form, every other entry saying
-    `service_started`: an entry this rule gates safely gets its gate in the same edit, or that
-    explicit condition would hide it from the next round."""
-    return _siblings(dependency, flagged, Verdict.HOLDS)
-
-
-def _broken_siblings(dependency: Dependency, flagged: list[_Flagged]) -> list[str]:
-    """Entries of the same short list whose healthcheck cannot pass yet (curl missing, a stale
-    port: other rules may fix it in this very run). Converting the list now would pin them to
-    `service_started` for good; the gate waits until they can be gated too."""
-    value = get(dependency.definition, "depends_on")
-    if value is None or not isinstance(value.node, yaml.SequenceNode):
-        return []
-    return _siblings(dependency, flagged, Verdict.BROKEN)
+    title = f"Wait for {depends_plan.names(listed.healthy)} to be healthy"
+    doubt = why if verdict is Verdict.UNKNOWN else listed.doubt
+    if doubt:
+        return replace(base, safety=Safety.UNSAFE, fix_title=f"{title} ({doubt})", reason=doubt,
+                       data={"edits": edits})
+    return replace(base, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
 
 
 def _line(dependency: Dependency) -> int:

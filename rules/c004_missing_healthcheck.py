@@ -44,12 +44,17 @@ fix adds the `GET /health` route H001 adds (H001 runs first when selected, so
 then it is H001's commit). The probe runs a tool the final stage has: curl, else
 wget (busybox on Alpine); with neither, curl, installed by the same fix as D003
 installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
-"python"` it is a Python urllib one-liner, which needs nothing installed.
+"python"` it is a Python urllib one-liner, which needs nothing installed; so it is
+on an image of a Debian release whose package archive is gone (buster and older,
+named in the tag or following from the python version: see D003), where
+nothing can be installed.
 Unsafe, with the reason, when fixer does not know the base image (the probe then
 runs `python3`, as the app does), or when some routes cannot be read and the
 health path is only named by a literal in the code. Display-only when the listen
 port is unknown, when a compose `healthcheck` sets timings with no test, when the
-app's health route is not a plain path, when fixer cannot find the app object
+app's health route is not a plain path, when the image lacks curl and wget and
+can neither install one (its Debian package archive is gone) nor run Python, when
+fixer cannot find the app object
 (the reason names the module on the app's import path that does not compile, where
 one does: S004 reports it), when H001 is turned off for the service and the app
 serves no health route, when the app serves none and fixer cannot vouch that a
@@ -70,7 +75,7 @@ from dataclasses import dataclass, field, replace
 from fixer.appservice import app_services
 from fixer.edits import Edit
 from fixer.health.addroute import route_edit
-from fixer.health.healthchecks import Health, health
+from fixer.health.healthchecks import TIMINGS, Health, health
 from fixer.health.healthroute import HealthPlan, Source, plan
 from fixer.health.probes import python_argv
 from fixer.image.images import base_image, family_of, tools_present
@@ -80,7 +85,7 @@ from fixer.services import Service
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc
 from fixer.sources.compose_edit import Unfixable, add_entry
-from fixer.sources.compose_style import Flow, Fragment, Map, Seq
+from fixer.sources.compose_style import Flow, Map, Seq
 from fixer.workspace import Workspace
 
 CODE = "C004"
@@ -88,8 +93,6 @@ NAME = "missing-healthcheck"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
-TIMINGS: tuple[tuple[str, Fragment], ...] = (
-    ("interval", "10s"), ("timeout", "5s"), ("retries", 3), ("start_period", "10s"))
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ class Choice:
 
     value: tuple[str, ...] = ()            # the probed path, or the probe's argv
     edits: list[Edit] = field(default_factory=list)
-    says: str = ""                         # for the fix title, when it brings edits
+    says: str = ""                         # for the fix title: what it adds, or why so
     doubt: str | None = None
     block: str | None = None
 
@@ -189,7 +192,10 @@ def _tool(ws: Workspace, service: Service, url: str) -> Choice:
         return Choice(block=f"a {family.label} image has neither curl nor wget, nor a package "
                             'manager to install one; healthcheck-strategy = "python" probes '
                             "with the image's Python")
-    install = install_plan(dockerfile, stage, family.manager, ["curl"])
+    image = base_image(dockerfile, stage)
+    install = install_plan(dockerfile, stage, family.manager, ["curl"], image)
+    if install.no_packages and family.python is not None:
+        return Choice(("CMD", *python), says=f"a Python urllib probe: {install.reason}")
     if install.reason is not None:
         return Choice(block=f"the final stage lacks curl and fixer cannot install it: "
                             f"{install.reason}")

@@ -40,9 +40,18 @@ root` lines right after it, so before its first `COPY`/`ADD` and before any swit
 to a non-root `USER`. Debian `--no-install-recommends` with the apt lists removed,
 Alpine `apk add --no-cache`. The new layer carries `# hadolint ignore=DL3008`
 (DL3018 on Alpine): pinning a Debian package version breaks the build when the base
-moves on. Display-only for distroless and `scratch` images (no shell, no package
-manager), and when the stage inherits a non-root `USER` from the stage it is built
-`FROM` (no install can run there).
+moves on. Nothing is installed on an image of a Debian release whose package archive
+is gone (jessie, stretch, buster: `apt-get update` fails there), whether the release
+is in the tag (`python:3.10-slim-buster`, `debian:buster-slim`, `debian:10`) or
+follows from a python tag built before the official images moved to bullseye in
+August 2021 (`python:3.9.4-slim`: 3.9.0-3.9.6, 3.8.0-3.8.11, 3.7.0-3.7.11, any 3.6.x,
+and every 3.5 or 2.x tag; an unpinned `python:3.9-slim` is a current image), and
+not even into an `apt-get install` the stage already runs (that build already
+depends on the archive). There the probe is rewritten to the Python urllib one-liner
+when the image has a Python, as `healthcheck-strategy = "python"` does; else the
+finding is display-only with that reason. Display-only for distroless and `scratch`
+images (no shell, no package manager), and when the stage inherits a non-root `USER`
+from the stage it is built `FROM` (no install can run there).
 
 ## Options
 `healthcheck-strategy = "python"` rewrites the healthcheck instead, on images that
@@ -179,21 +188,32 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
     base: dict[str, Any] = dict(message=message, path=target.dockerfile.path,
                                 line=target.stage.instructions[0].line,
                                 service=target.services[0].name, subject=target.subject)
-    failing = [u for u in uses if u.probe.tool in missing]
-    if _rewrites(ws, family):
-        reason = _rewrite_reason(failing)
-        title = "Rewrite the healthcheck as a Python urllib probe"
-    else:
-        reason = _install(target, missing).reason
-        title = f"Install {' and '.join(missing)} in the final stage"
+    title, reason = _choice(ws, target, [u for u in uses if u.probe.tool in missing], missing)
     if reason is not None:
         return Report(**base, reason=reason)
     return Report(**base, safety=Safety.SAFE, fix_title=title)
 
 
-def _rewrites(ws: Workspace, family: Family) -> bool:
-    """The Python strategy applies where the image has a Python to run the probe with."""
-    return ws.config.healthcheck_strategy == "python" and family.python is not None
+def _choice(ws: Workspace, target: Target, failing: list[Use],
+            missing: list[str]) -> tuple[str, str | None]:
+    """The fix's title, and why there is no fix (None when there is one)."""
+    plan = _install(target, missing)
+    if _python(ws, target.family, plan) is None:
+        return f"Install {' and '.join(missing)} in the final stage", plan.reason
+    title = "Rewrite the healthcheck as a Python urllib probe"
+    reason = _rewrite_reason(failing)
+    if not plan.no_packages:
+        return title, reason
+    return f"{title}: {plan.reason}", reason and f"{plan.reason}, and {reason}"
+
+
+def _python(ws: Workspace, family: Family, plan: Plan) -> str | None:
+    """The image's Python, when the fix rewrites the probe to run it instead of installing
+    a tool: under the Python strategy, and wherever nothing can be installed (the image's
+    Debian release has lost its package archive). None where the image has no Python."""
+    if ws.config.healthcheck_strategy == "python" or plan.no_packages:
+        return family.python
+    return None
 
 
 def _install(target: Target, missing: list[str]) -> Plan:
@@ -201,7 +221,7 @@ def _install(target: Target, missing: list[str]) -> Plan:
     if family.manager is None:
         return Plan([], f"a {family.label} image has no shell or package manager to install "
                         "a tool with")
-    return install_plan(target.dockerfile, target.stage, family.manager, missing)
+    return install_plan(target.dockerfile, target.stage, family.manager, missing, target.image)
 
 
 def _rewrite_reason(uses: list[Use]) -> str | None:
@@ -218,10 +238,11 @@ def fix(ws: Workspace, finding: Finding) -> list[Edit]:
                   and t.subject == finding.report.subject)
     uses = _uses(target)
     missing = _missing(target, uses)
-    python = target.family.python
-    if _rewrites(ws, target.family) and python is not None:
+    plan = _install(target, missing)
+    python = _python(ws, target.family, plan)
+    if python is not None:
         return [e for u in uses if u.probe.tool in missing for e in _rewrite(target, u, python)]
-    return list(_install(target, missing).edits)
+    return list(plan.edits)
 
 
 def _rewrite(target: Target, use: Use, python: str) -> list[TextEdit]:

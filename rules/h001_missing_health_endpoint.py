@@ -20,6 +20,10 @@ never reported. Attribute assignments after the app is created (`app.state.db =
 db`, `app.logger = log`) do not hide it. Routes the app's class adds to itself in
 `__init__` (`self.add_api_route(...)`) count.
 
+A service whose healthcheck asks for a path the app does not serve is H002's
+finding, not this one's (one defect, one finding): H002's fix rewrites the probe
+to the app's health route or adds the route it asks for.
+
 ## Why is this bad?
 Compose and orchestrators decide that a container is healthy by calling it. With
 no health route the probe gets 404, the container never turns healthy, and every
@@ -84,6 +88,7 @@ from fixer.appservice import app_services
 from fixer.edits import Edit
 from fixer.health.addroute import route_edit
 from fixer.health.healthroute import Source, plan, served_app
+from fixer.health.unserved import WRITABLE, unserved_probes
 from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.workspace import Workspace
 
@@ -100,12 +105,16 @@ def detect(ws: Workspace) -> Iterator[Report]:
     seen: set[tuple[str, str | None]] = set()
     for service in app_services(ws):
         found = served_app(ws, service)
-        if found is None or (found[0].path, found[0].attr) in seen:
+        if found is None or (found[0].path, found[0].attr) in seen or \
+                unserved_probes(ws, service):  # H002's finding: one defect, one finding
             continue
         module, routes = found
         seen.add((module.path, module.attr))
         health = plan(ws, service)
-        if health.source is not Source.ADDED or health.path is None:
+        # A probe's path that no URL and no Python literal can hold as written (`/$PATH`,
+        # `/live}` read from `${URL:-http://localhost:8000/live}`) is never a route to add.
+        if health.source is not Source.ADDED or health.path is None or \
+                not WRITABLE.fullmatch(health.path):
             continue
         site = routes.sites[0]
         unread = f" ({health.why}; no health path appears in its code)" if health.why else ""

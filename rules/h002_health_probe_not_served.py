@@ -57,24 +57,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-
-import yaml
+from dataclasses import replace
 
 from fixer.appservice import app_services
 from fixer.edits import Edit, TextEdit
 from fixer.health.addroute import route_edit
-from fixer.health.healthchecks import Health, compose_health, health, nearest_healthcheck
 from fixer.health.healthroute import is_health, served_app, wanted_paths
-from fixer.ports.urls import LOCAL_HOSTS, URL
+from fixer.health.unserved import WRITABLE, ProbeSite, unserved_probes
 from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.services import Service
-from fixer.sources.compose import ComposeDoc, Value, elements, get
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes
-# The stack check's own judgement of a probed path (RULES.md "Trust" 1): H002 reports
-# exactly the probes the check calls broken.
-from fixer.stackcheck.gate import _path_verdict as path_verdict
-from fixer.stackcheck.verdicts import Verdict
 from fixer.workspace import Workspace
 
 CODE = "H002"
@@ -87,87 +79,22 @@ SAFETY = (Safety.SAFE, Safety.DISPLAY)
 # its health route under another name.
 FIX_ORDER = 40
 
-_PATH = re.compile(r"/[^\s\"'?#,;)}\\]*")   # ends where a quote, a `${...}` or a query does
-_WRITABLE = re.compile(r"/[\w.~/-]*", re.ASCII)  # a path as a URL and a Python literal hold it
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 _HEALTH_WORD = re.compile(r"health", re.I)
-
-
-@dataclass(frozen=True)
-class ProbeSite:
-    """A local probe URL's path, where the healthcheck writes it: text[start:end] of `file`."""
-
-    path: str
-    file: str
-    start: int
-    end: int
-    line: int
-    column: int
-    editable: bool    # not inside a `${VAR:-...}` default, not reached through an alias
 
 
 def detect(ws: Workspace) -> Iterator[Report]:
     for service in app_services(ws):
-        sites = probe_sites(service)
-        found = served_app(ws, service) if sites else None
-        if found is None:
-            continue
-        for path in dict.fromkeys(s.path for s in sites):
-            if path_verdict(ws, service, path)[0] is Verdict.BROKEN:
-                yield _report(ws, service, found[1], [s for s in sites if s.path == path])
-
-
-def probe_sites(service: Service) -> list[ProbeSite]:
-    """The local probes of the healthcheck that runs: compose's test, else the image's."""
-    if health(service) is not Health.CHECKED:
-        return []
-    if compose_health(service) is Health.CHECKED:
-        for doc, value in reversed(service.all("healthcheck")):
-            test = get(value, "test")
-            if test is not None:  # an overlay that sets only `interval` keeps the base's test
-                return [s for item in (elements(test) or [test]) for s in _compose_sites(doc, item)]
-    app = service.app
-    check = nearest_healthcheck(app.dockerfile, app.stage) if app is not None else None
-    if app is None or check is None:
-        return []
-    text = app.dockerfile.file.text
-    return _sites(app.dockerfile.path, text, check.start, check.end, check.line, True)
-
-
-def _compose_sites(doc: ComposeDoc, item: Value) -> list[ProbeSite]:
-    node = item.node
-    if not isinstance(node, yaml.ScalarNode):
-        return []
-    return _sites(doc.path, doc.file.text, int(node.start_mark.index), int(node.end_mark.index),
-                  doc.line(node), not item.aliased)
-
-
-def _sites(file: str, text: str, start: int, end: int, line: int,
-           editable: bool) -> list[ProbeSite]:
-    """Local HTTP URLs in text[start:end], the first line of which is `line`."""
-    locked = [m.span() for m in _INTERPOLATION.finditer(text, start, end)]
-    found: list[ProbeSite] = []
-    for url in URL.finditer(text, start, end):
-        if url.group("host") not in LOCAL_HOSTS or url.group("scheme").lower() not in (
-                "http", "https"):
-            continue
-        match = _PATH.match(text, url.end(), end)
-        at, stop = (match.start(), match.end()) if match else (url.end(), url.end())
-        path = match.group(0) if match else "/"
-        if "$" in path:
-            continue  # `/$HEALTH_PATH`: a path fixer cannot read
-        inside = any(a <= at < b for a, b in locked)
-        found.append(ProbeSite(path, file, at, stop, line + text.count("\n", start, at),
-                               at - text.rfind("\n", 0, at),
-                               editable and not inside and _WRITABLE.fullmatch(path) is not None))
-    return found
+        unserved = unserved_probes(ws, service)
+        found = served_app(ws, service) if unserved else None
+        if found is not None:
+            yield from (_report(ws, service, found[1], sites) for sites in unserved)
 
 
 def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
     """The app's literal GET routes that read as health routes: those H001 counts, and those
     whose last part names health (`/healthcheck/`, `/api/v1/health-check`)."""
     paths = [r.path for r in routes.routes if r.get and not r.path.startswith(UNKNOWN)
-             and _WRITABLE.fullmatch(r.path)]
+             and WRITABLE.fullmatch(r.path)]
     last = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]
     return sorted({p for p, tail in zip(paths, last)
                    if is_health(p, wanted) or _HEALTH_WORD.search(tail)})
@@ -190,7 +117,7 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
         return replace(base, safety=Safety.SAFE, data={"edits": edits},
                        fix_title=f"Probe {served[0]}, the app's health route, instead of "
                                  f"{site.path}")
-    edit = route_edit(ws, service, site.path) if _WRITABLE.fullmatch(site.path) else None
+    edit = route_edit(ws, service, site.path) if WRITABLE.fullmatch(site.path) else None
     if edit is None:
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
     return replace(base, safety=Safety.SAFE, data={"edits": [edit]},

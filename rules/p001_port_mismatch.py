@@ -33,27 +33,36 @@ services:
 ```
 
 ## Fix safety
-Safe. The side that stays is chosen by evidence (`port-source = "auto"`, the
-default): when peers (URLs of other services, nginx, traefik labels) all call one of
-the two ports, that port stays; else the port with more references (peers, `ports`,
-`expose`) stays; a tie keeps what compose's `ports`/`expose` say. A healthcheck probe
-is never evidence: it follows the app. When the listen port stays, the compose side
-moves to it: targets, `expose`, healthcheck URLs and every peer reference, wherever
-it is written (compose, `.env`, `env_file`, nginx files), byte for byte; published
-host ports stay as they are. When the other port stays, the app moves to it: the
-CMD/ENTRYPOINT port (or the `ENV`/`ARG`, compose `environment` value or
-`${PORT:-N}` default it reads), `EXPOSE`, `HEALTHCHECK` URLs (a server on its default
-port gets a `--port`/`--bind` flag), and the references that called the old port
-move with it. Display-only when the claims are ambiguous (several different ports),
-interpolated (`${VAR}`), reached through a YAML alias, when nginx calls the service
-on a port set at run time (`proxy_pass http://api:${API_PORT}` in a template), or
-when the app side is a Dockerfile that other services build and the edit would be
-wrong for one of them: a service that runs the same CMD (it moves too) but is called
-on another port, or a service with its own compose `command:` or `environment` that
-listens on the port the app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are
-its too). An edit of the service's own compose lines is never held back. `/udp`
-entries, port ranges and interpolations that the stack's `.env` leaves without a
-value are not judged.
+Safe, unless the app would move in Python source. The side that stays is chosen by
+evidence (`port-source = "auto"`, the default): when peers (URLs of other services,
+nginx, traefik labels) all call one of the two ports, that port stays; else the port
+with more references (peers, `ports`, `expose`) stays; a tie keeps what compose's
+`ports`/`expose` say. A healthcheck probe is never evidence: it follows the app. When
+the listen port stays, the compose side moves to it: targets, `expose`, healthcheck
+URLs and every peer reference, wherever it is written (compose, `.env`, `env_file`,
+nginx files), byte for byte; published host ports stay as they are. When the other
+port stays, the app moves to it: the CMD/ENTRYPOINT port (or the `ENV`/`ARG`, compose
+`environment` value or `${PORT:-N}` default it reads), `EXPOSE`, `HEALTHCHECK` URLs (a
+server on its default port gets a `--port`/`--bind` flag), and the references that
+called the old port move with it.
+
+Unsafe when that port is written in Python source: `uvicorn.run(port=8001)` (or the
+`os.getenv("PORT", "8001")` default it reads, or no `port=` at all) in the module the
+image runs (`python -m app.main`). That call is usually the developer's local runner
+under `if __name__ == "__main__"`: the module also runs outside the container, on the
+port it names, and other commands may serve the same app on the image's port. The
+reason names the line; change the command (`uvicorn app.main:app --port 8000`) or the
+code by hand, or take the rewrite with `--unsafe-fixes`.
+
+Display-only when the claims are ambiguous (several different ports), interpolated
+(`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
+at run time (`proxy_pass http://api:${API_PORT}` in a template), or when the app side
+is a Dockerfile that other services build and the edit would be wrong for one of them:
+a service that runs the same CMD (it moves too) but is called on another port, or a
+service with its own compose `command:` or `environment` that listens on the port the
+app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). An edit of the
+service's own compose lines is never held back. `/udp` entries, port ranges and
+interpolations that the stack's `.env` leaves without a value are not judged.
 
 ## Options
 `port-source = "auto" | "compose" | "dockerfile"` (`--port-source`). `auto` (the
@@ -70,7 +79,7 @@ from dataclasses import replace
 from fixer.appservice import app_services
 from fixer.edits import Edit, TextEdit
 from fixer.ports.claims import ContainerPort
-from fixer.ports.portfix import app_side_edits
+from fixer.ports.portfix import app_side_edits, python_source_doubt
 from fixer.ports.references import service_claims
 from fixer.ports.side import Side, choose, http_claims
 from fixer.rule import Category, Finding, Report, Safety, Severity
@@ -81,7 +90,7 @@ CODE = "P001"
 NAME = "port-mismatch"
 CATEGORY = Category.PORTS
 SEVERITY = Severity.ERROR
-SAFETY = (Safety.SAFE, Safety.DISPLAY)
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 # Port fixes go first: healthchecks and EXPOSE that other rules write use the listen port.
 FIX_ORDER = 10
 
@@ -130,8 +139,17 @@ def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report |
         if shared is not None:
             reason = f"the port is written in the YAML anchor &{shared}, which other services share"
         if reason is None:
-            return replace(report, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+            return _offered(ws, report, edits, title)
     return replace(report, reason=reason)
+
+
+def _offered(ws: Workspace, report: Report, edits: list[Edit], title: str) -> Report:
+    """The fix, unsafe when it would rewrite the port in Python source."""
+    doubt = python_source_doubt(ws, edits)
+    if doubt is not None:
+        return replace(report, safety=Safety.UNSAFE, fix_title=f"{title} ({doubt})",
+                       reason=doubt, data={"edits": edits})
+    return replace(report, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
 
 
 def _edits(ws: Workspace, service: Service, builders: list[Service],

@@ -217,3 +217,30 @@ def test_c001_overlay_overriding_the_credentials_is_display_only(tmp_path: Path)
     assert finding["fix"] is None
     code, diff, err = run_cli("fix", root, "--select", "C001")
     assert (code, diff) == (0, "") and "disagree on the user" in err
+
+
+FASTAPI_APP = {
+    "api/Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\n'
+                      'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+    "api/app/__init__.py": "",
+    "api/app/main.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+                       'def health():\n    return {"status": "ok"}\n'}
+
+
+def test_c001_short_list_with_a_sibling_c005_probes(tmp_path: Path) -> None:
+    """Adding `db` turns `[cache]` into the long form; cache gets its probe from C005, so
+    pinning it to `service_started` now would keep it from ever being gated: the fix is
+    unsafe until C005's is in, and `fixer fix` applies C005 first."""
+    compose = ("services:\n  api:\n    build: ./api\n    environment:\n"
+               "      DATABASE_URL: postgresql://shop:shop@db:5432/shop\n"
+               "    depends_on: [cache]\n  cache:\n    image: redis:7-alpine\n")
+    root = write(tmp_path, {"docker-compose.yml": compose, **FASTAPI_APP})
+    [finding] = c001(root)
+    assert finding["fix"]["safety"] == "unsafe"
+    assert "waits until cache has a healthcheck (C005)" in finding["fix"]["title"]
+    code, _, err = run_cli("fix", "--apply", root, "--select", "C001,C005")
+    assert code == 1, err
+    api = config(root)["services"]["api"]
+    assert {name: entry["condition"] for name, entry in api["depends_on"].items()} == \
+        {"cache": "service_healthy", "db": "service_healthy"}
+    assert run_cli("fix", root, "--select", "C001,C005")[:2] == (0, "")

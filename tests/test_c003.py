@@ -13,7 +13,7 @@ from support import run_cli
 
 DB = ("  db:\n    image: postgres:16-alpine\n    healthcheck:\n"
       "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n")
-PLAIN = "  cache:\n    image: redis:7\n"
+PLAIN = "  cache:\n    image: memcached:1.6-alpine\n"  # no healthcheck, and no rule gives it one
 API = "services:\n  api:\n    build: ./api\n    depends_on:{deps}\n"
 FASTAPI = ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/health\")\n"
            "def health() -> dict[str, str]:\n    return {\"status\": \"ok\"}\n")
@@ -200,3 +200,56 @@ def test_c003_short_list_waits_for_a_sibling_whose_healthcheck_cannot_pass(tmp_p
                                            .read_text()})
     assert code == 1 and depends(text) == {"db": {"condition": "service_healthy"},
                                            "auth": {"condition": "service_healthy"}}
+
+
+REDIS = "  cache:\n    image: redis:7-alpine\n"  # no healthcheck: C005 gives it `redis-cli ping`
+AUTH = "  auth:\n    build: ./auth\n"                # a FastAPI app: C004 gives it a healthcheck
+
+
+@pytest.mark.parametrize(("sibling", "files", "other", "reason"), [
+    pytest.param(AUTH, app_files("auth"), "C004", "waits until auth has a healthcheck (C004)",
+                 id="app-without-healthcheck"),
+    pytest.param(REDIS, {}, "C005", "waits until cache has a healthcheck (C005)",
+                 id="database-without-healthcheck"),
+])
+def test_c003_short_list_waits_for_the_healthcheck_another_rule_adds(
+        tmp_path: Path, sibling: str, files: dict[str, str], other: str, reason: str) -> None:
+    """Converting now would pin the sibling to `service_started`, and C003 never overrides an
+    explicit condition: the list waits, and is converted once, after the other rule's fix."""
+    name = sibling.split(":", 1)[0].strip()
+    compose = API.format(deps=f"\n      - db\n      - {name}\n") + DB + sibling
+    code, text = fixed(tmp_path, compose, files)
+    assert (code, text) == (0, compose)
+    assert [f["fix"] for f in findings(tmp_path)] == [None]
+    _, _, err = run_cli("fix", tmp_path, "--select", "C003")
+    assert reason in err
+    code, _, err = run_cli("fix", "--apply", tmp_path, "--select", f"C003,{other}")
+    text = (tmp_path / "docker-compose.yml").read_text()
+    assert code == 1, err
+    assert depends(text) == {"db": {"condition": "service_healthy"},
+                             name: {"condition": "service_healthy"}}
+    assert run_cli("fix", tmp_path, "--select", f"C003,{other}")[:2] == (0, "")
+
+
+FLASK = {"admin/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                             'CMD ["gunicorn", "--bind", "0.0.0.0:5000", "admin:app"]\n',
+         "admin/admin.py": "from flask import Flask\n\napp = Flask(__name__)\n"}
+MAILER = ("  mailer:\n    image: example/mailer:2.3\n    healthcheck:\n"
+          "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8025/ready\"]\n")
+
+
+def test_c003_every_entry_of_a_short_list_is_decided_in_one_fix(tmp_path: Path) -> None:
+    """db passes; a Flask admin has no healthcheck and no rule gives it one (`service_started`);
+    mailer's healthcheck fixer cannot judge: gated too, so the whole conversion is unsafe."""
+    compose = (API.format(deps="\n      - db\n      - admin\n      - mailer\n") + DB +
+               "  admin:\n    build: ./admin\n" + MAILER)
+    code, text = fixed(tmp_path, compose, FLASK)
+    assert (code, text) == (0, compose)
+    titles = {f["fix"]["title"] for f in findings(tmp_path)}  # type: ignore[index]
+    assert titles == {"Wait for db and mailer to be healthy (fixer cannot tell whether mailer's "
+                      "healthcheck passes)"}
+    code, text = fixed(tmp_path, compose, FLASK, "--unsafe-fixes")
+    assert code == 1
+    assert depends(text) == {"db": {"condition": "service_healthy"},
+                             "admin": {"condition": "service_started"},
+                             "mailer": {"condition": "service_healthy"}}

@@ -111,6 +111,29 @@ def test_c004_probe_runs_a_tool_the_image_has(tmp_path: Path, base: str, extra: 
     assert run_cli("check", root, "--select", "C004,D003")[0] == 0  # D003 has nothing to add
 
 
+PYTHON_PROBE = ["CMD", "python", "-c", "import urllib.request; urllib.request."
+                "urlopen('http://localhost:8000/health', timeout=3)"]
+
+
+@pytest.mark.parametrize(("base", "extra", "test"), [
+    pytest.param("python:3.10-slim-buster", "", PYTHON_PROBE, id="suite-in-tag"),
+    pytest.param("python:3.9.4-slim", "", PYTHON_PROBE, id="patch-pinned-before-bullseye"),
+    pytest.param("python:3.7.3-slim", "RUN apt-get update && apt-get install -y gcc\n",
+                 PYTHON_PROBE, id="existing-apt-install-not-extended"),
+    pytest.param("python:3.9.4", "", ["CMD", "curl", "-f", "http://localhost:8000/health"],
+                 id="full-image-ships-curl"),
+])
+def test_c004_archived_release_installs_nothing(tmp_path: Path, base: str, extra: str,
+                                               test: list[str]) -> None:
+    root = repo(tmp_path, COMPOSE, extra, base=base)
+    dockerfile = (root / "api/Dockerfile").read_text()
+    code, _, err = run_cli("fix", "--apply", root, "--select", "C004")
+    assert code == 1, err
+    assert healthcheck(root)["test"] == test
+    assert (root / "api/Dockerfile").read_text() == dockerfile
+    assert run_cli("check", root, "--select", "C004,D003")[0] == 0
+
+
 def test_c004_adds_the_route_it_probes_when_h001_is_not_selected(tmp_path: Path) -> None:
     main = "from fastapi import FastAPI\n\n\nclass Api(FastAPI):\n    pass\n\n\napp = Api()\n"
     root = repo(tmp_path, COMPOSE, main=main)
@@ -148,6 +171,9 @@ def test_c004_after_h001_in_one_run_probes_its_route(tmp_path: Path) -> None:
                  "line 7), so fixer cannot read the app", id="app-module-does-not-compile"),
     pytest.param("gcr.io/distroless/python3-debian12", MAIN, "display-only",
                  "neither curl nor wget", id="distroless"),
+    pytest.param("debian:10-slim", MAIN, "display-only", "cannot install it: debian:10-slim is "
+                 "Debian buster, whose package archive is gone: apt-get cannot install curl",
+                 id="archived-release-no-python"),
     pytest.param("python:3.12", KEYWORD_GET + "app = Api()\n", "display-only",
                  "fixer cannot vouch that one added with a decorator would work: the app's "
                  "class `Api` (api/app/main.py:4) redefines `get`", id="class-redefines-get"),

@@ -144,6 +144,28 @@ def test_c005_pg_isready_passes_on_a_real_server(tmp_path: Path, postgres: tuple
     assert run_probe(service, PGHOST=folder, PGPORT=str(free_port())) != 0
 
 
+# each deployment supplies the env file; the repository does not hold it
+DEPLOYED_ENV = "    env_file:\n      - path: ./db.prod.env\n        required: false\n"
+FROM_DEPLOYED_ENV = ("pg_isready -U ${POSTGRES_USER:-postgres} "
+                     "-d ${POSTGRES_DB:-${POSTGRES_USER:-postgres}}")
+
+
+def test_c005_env_file_not_in_the_repository(tmp_path: Path, postgres: tuple[str, int]) -> None:
+    """The user the deployment's env file sets, read by the container's shell: a probe as
+    `postgres` would pass too, but the server would log a failed login every 10 seconds."""
+    root = repo(tmp_path, API + "  db:\n    image: postgres:16-alpine\n" + DEPLOYED_ENV)
+    service = fixed_service(root)
+    assert container_command(service) == ["sh", "-c", FROM_DEPLOYED_ENV]
+    folder, port = postgres
+    assert run_probe(service, PGHOST=folder, PGPORT=str(port)) == 0
+    (root / "db.prod.env").write_text("POSTGRES_USER=stock\nPOSTGRES_PASSWORD=x\n")
+    deployed = resolved(root)["db"]
+    script = container_command(deployed)[2].replace("pg_isready", "echo", 1)
+    said = subprocess.run(["sh", "-c", script], env=deployed["environment"],
+                          capture_output=True, text=True, timeout=30).stdout
+    assert said == "-U stock -d stock\n"
+
+
 def test_c005_postgres_port_from_the_command(tmp_path: Path, postgres: tuple[str, int]) -> None:
     folder, port = postgres
     compose = API + f"  db:\n    image: postgres:16\n    command: postgres -p {port}\n"
@@ -263,21 +285,40 @@ AUTH = ("  auth:\n    build: ./api\n    healthcheck:\n"
         "'http://localhost:8000/health', timeout=3)\"]\n")
 
 
-@pytest.mark.parametrize(("tool", "conditions"), [
-    # a sibling whose healthcheck passes is gated in the same edit, as C003 would gate it
-    pytest.param("python", {"db": "service_healthy", "auth": "service_healthy"},
-                 id="sibling-passes"),
-    # one that cannot pass yet (the slim image has no `curl`) is not pinned to
-    # service_started: the list stays as it is, for C003 once that healthcheck is fixed
-    pytest.param("curl", {"db": "service_started", "auth": "service_started"},
-                 id="sibling-cannot-pass-yet"),
-])
-def test_c005_short_list_siblings(tmp_path: Path, tool: str, conditions: dict[str, str]) -> None:
-    compose = API.replace("- db\n", "- db\n      - auth\n") + AUTH.format(tool=tool) + \
+def test_c005_short_list_sibling_that_passes_is_gated_in_the_same_edit(tmp_path: Path) -> None:
+    compose = API.replace("- db\n", "- db\n      - auth\n") + AUTH.format(tool="python") + \
         "  db:\n    image: postgres:16\n"
     root = repo(tmp_path, compose)
     db = fixed_service(root)
     assert container_command(db) == ["pg_isready", "-U", "postgres", "-d", "postgres"]
     api = resolved(root)["api"]
-    assert {name: entry["condition"] for name, entry in api["depends_on"].items()} == conditions
-    assert ("- db" in (root / "docker-compose.yml").read_text()) is (tool == "curl")
+    assert {name: entry["condition"] for name, entry in api["depends_on"].items()} == \
+        {"db": "service_healthy", "auth": "service_healthy"}
+
+
+@pytest.mark.parametrize(("sibling", "other", "reason"), [
+    # the slim image has no `curl`: D003 installs it
+    pytest.param(AUTH.format(tool="curl"), "D003", "waits until auth's healthcheck can pass",
+                 id="healthcheck-cannot-pass-yet"),
+    # a FastAPI app with no healthcheck: C004 gives it one
+    pytest.param("  auth:\n    build: ./api\n", "C004",
+                 "waits until auth has a healthcheck (C004)", id="app-without-healthcheck"),
+])
+def test_c005_waits_while_a_sibling_cannot_be_gated_yet(tmp_path: Path, sibling: str,
+                                                        other: str, reason: str) -> None:
+    """A healthcheck alone would leave C003 an entry it cannot gate yet, and converting the
+    list would pin the sibling to `service_started`: the fix waits, and `fixer fix` applies
+    it after the other rule's fix, converting the list once with both entries gated."""
+    compose = API.replace("- db\n", "- db\n      - auth\n") + sibling + \
+        "  db:\n    image: postgres:16\n"
+    root = repo(tmp_path, compose)
+    code, out, err = run_cli("check", root, "--select", "C005", "--format", "json")
+    assert [f["fix"] for f in json.loads(out)["findings"]] == [None]
+    assert reason in run_cli("fix", root, "--select", "C005")[2]
+    code, _, err = run_cli("fix", "--apply", root, "--select", f"C005,{other}")
+    assert code == 1, err
+    services = resolved(root)
+    assert {name: entry["condition"] for name, entry in services["api"]["depends_on"].items()} \
+        == {"db": "service_healthy", "auth": "service_healthy"}
+    assert container_command(services["db"]) == ["pg_isready", "-U", "postgres", "-d", "postgres"]
+    assert run_cli("fix", root, "--select", f"C005,{other}")[:2] == (0, "")

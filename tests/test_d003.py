@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from fixer.health.probes import dockerfile_test, from_compose_test, healthcheck_commands, python_code
-from fixer.image.images import classify, tool_status, tools_present
+from fixer.image.images import archive_gone, classify, debian_release, tool_status, tools_present
+from fixer.image.releases import PYTHON_LAST_ON_BUSTER
 from fixer.sources.dockerfile import parse
 from fixer.textfile import TextFile
 from support import SEED_FLEET, copy_tree, run_cli
@@ -71,6 +72,73 @@ def test_unjudged_tools_are_unknown_not_absent() -> None:
     assert classify("node:20").has("curl") is True
     assert classify("python:3.12-slim").has("curl") is False
     assert classify("ghcr.io/acme/base:1").has("curl") is None
+
+
+@pytest.mark.parametrize(("image", "release"), [
+    pytest.param("python:3.10-slim-buster", "Debian buster", id="suite-in-tag"),
+    pytest.param("python:3.7-stretch", "Debian stretch", id="stretch"),
+    pytest.param("python:2.7-jessie", "Debian jessie", id="jessie"),
+    pytest.param("node:14-buster-slim", "Debian buster", id="node-suite"),
+    pytest.param("buildpack-deps:buster-curl", "Debian buster", id="buildpack-deps"),
+    pytest.param("debian:buster-slim", "Debian buster", id="debian-codename"),
+    pytest.param("debian:10", "Debian buster", id="debian-version"),
+    pytest.param("debian:10.13-slim", "Debian buster", id="debian-point-release"),
+    pytest.param("debian:bookworm-20240612-slim", "Debian bookworm", id="debian-dated"),
+    pytest.param("debian:12-slim", "Debian bookworm", id="debian-current"),
+    pytest.param("debian:stable-slim", None, id="debian-alias"),
+    pytest.param("python:3.9.4-slim", "Debian buster or older", id="patch-pinned-3.9"),
+    pytest.param("python:3.9.6", "Debian buster or older", id="boundary-3.9"),
+    pytest.param("python:3.8.11-slim", "Debian buster or older", id="boundary-3.8"),
+    pytest.param("python:3.7.0", "Debian buster or older", id="oldest-3.7"),
+    pytest.param("python:3.6.15-slim", "Debian buster or older", id="every-pinned-3.6"),
+    pytest.param("python:3.9.0rc1-slim", "Debian buster or older", id="release-candidate"),
+    pytest.param("docker.io/library/python:3.8.5-slim@sha256:ab12", "Debian buster or older",
+                 id="registry-prefix-and-digest"),
+    pytest.param("python:3.5-slim", "Debian buster or older", id="series-ended-before-the-move"),
+    pytest.param("python:2.7", "Debian buster or older", id="python-2"),
+    pytest.param("python:3.9.7-slim", None, id="first-bullseye-3.9"),
+    pytest.param("python:3.8.12", None, id="first-bullseye-3.8"),
+    pytest.param("python:3.10.0-slim", None, id="series-after-the-move"),
+    pytest.param("python:3.9-slim", None, id="unpinned-is-current"),
+    pytest.param("python:3.12", None, id="current"),
+    pytest.param("python:3", None, id="major-only"),
+    pytest.param("python:3.9.4-slim-bullseye", "Debian bullseye", id="suite-beats-version"),
+    pytest.param("python:3.9.4-alpine", None, id="alpine-is-not-debian"),
+    pytest.param("ubuntu:18.04", None, id="ubuntu-not-judged"),
+    pytest.param("tiangolo/uvicorn-gunicorn-fastapi:python3.7", None, id="derived-image"),
+])
+def test_debian_releases(image: str, release: str | None) -> None:
+    found = debian_release(image)
+    assert (str(found).split(" (")[0] if found else None) == release
+
+
+@pytest.mark.parametrize(("image", "gone"), [
+    pytest.param("python:3.10-slim-buster", True, id="buster"),
+    pytest.param("debian:9-slim", True, id="stretch"),
+    pytest.param("python:3.9.4-slim", True, id="pinned-before-the-move"),
+    pytest.param("python:3.11-slim-bullseye", False, id="bullseye"),
+    pytest.param("python:3.12-slim-bookworm", False, id="bookworm"),
+    pytest.param("node:22-trixie-slim", False, id="trixie"),
+    pytest.param("python:3.9-slim", False, id="unpinned"),
+    pytest.param("gcr.io/distroless/python3-debian10", False, id="no-package-manager"),
+])
+def test_archived_releases(image: str, gone: bool) -> None:
+    assert (archive_gone(image) is not None) is gone
+
+
+def test_archive_reason_says_how_fixer_knows() -> None:
+    assert archive_gone("debian:buster-slim") == \
+        "debian:buster-slim is Debian buster, whose package archive is gone"
+    assert archive_gone("python:3.9.4-slim") == (
+        "python:3.9.4-slim is Debian buster or older (the official python images moved to "
+        "bullseye in August 2021, after python 3.9.6), whose package archive is gone")
+
+
+def test_the_python_boundary_table_names_the_last_buster_patch_release() -> None:
+    for (major, minor), last in PYTHON_LAST_ON_BUSTER.items():
+        assert archive_gone(f"python:{major}.{minor}.{last}-slim") is not None
+        assert archive_gone(f"python:{major}.{minor}.{last + 1}-slim") is None
+        assert archive_gone(f"python:{major}.{minor}-slim") is None
 
 
 def stage_tools(text: str) -> set[str]:
@@ -238,6 +306,45 @@ def test_d003_fixes(tmp_path: Path, before: str, after: str) -> None:
 def test_d003_noop(tmp_path: Path, dockerfile: str, test: str) -> None:
     repo = make_repo(tmp_path, dockerfile, test)
     assert run_cli("fix", repo, "--select", "D003")[:2] == (0, "")
+
+
+@pytest.mark.parametrize("dockerfile", [
+    pytest.param("FROM python:3.10-slim-buster\nWORKDIR /app\nCOPY . .\n", id="suite-in-tag"),
+    pytest.param("FROM python:3.7.3-slim\nRUN apt-get update && apt-get install -y "
+                 "--no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n",
+                 id="existing-apt-install-not-extended"),
+    pytest.param("ARG PY=3.8.5\nFROM python:${PY}-slim AS runtime\n", id="version-from-an-arg"),
+])
+def test_d003_archived_release_probes_with_python(tmp_path: Path, dockerfile: str) -> None:
+    repo = make_repo(tmp_path, dockerfile)
+    code, err = fix(repo)
+    assert code == 1, err
+    assert (repo / "api" / "Dockerfile").read_text() == dockerfile
+    compose = yaml.safe_load((repo / "docker-compose.yml").read_text())
+    assert compose["services"]["api"]["healthcheck"]["test"] == [
+        "CMD", "python", "-c", python_code("http://localhost:8000/health")]
+    assert run_cli("check", repo, "--select", "D003")[0] == 0
+
+
+GONE = "is Debian buster, whose package archive is gone: apt-get cannot install curl"
+
+
+@pytest.mark.parametrize(("dockerfile", "test", "reason"), [
+    pytest.param("FROM debian:buster-slim\nCOPY exporter /usr/local/bin/\n", CURL_TEST,
+                 f"debian:buster-slim {GONE}", id="no-python"),
+    pytest.param("FROM node:14-buster-slim\nCOPY . .\n", CURL_TEST, f"node:14-buster-slim {GONE}",
+                 id="python-not-judged"),
+    pytest.param("FROM python:3.10-slim-buster\n",
+                 '["CMD", "curl", "-f", "-H", "X-Probe: 1", "http://localhost:8000/health"]',
+                 f"python:3.10-slim-buster {GONE}, and the curl probe uses options a Python "
+                 "urllib probe cannot mirror", id="probe-options"),
+])
+def test_d003_archived_release_display_only(tmp_path: Path, dockerfile: str, test: str,
+                                            reason: str) -> None:
+    repo = make_repo(tmp_path, dockerfile, test)
+    code, out, err = run_cli("fix", repo, "--select", "D003")
+    assert (code, out) == (0, "") and reason in err, err
+    assert run_cli("check", repo, "--select", "D003")[0] == 1
 
 
 def test_python_strategy_keeps_the_image_and_the_url(tmp_path: Path) -> None:

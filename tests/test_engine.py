@@ -392,6 +392,10 @@ def test_the_first_check_is_kept_and_a_revealed_fix_names_the_fix_revealing_it(
     assert [(f.code, f.path) for f in result.initial] == [("X001", "a.txt"), ("X002", "b.txt")]
     assert [(a.finding.code, a.finding.path) for a in result.applied] == [
         ("X001", "a.txt"), ("X002", "b.txt"), ("X003", "b.txt")]
+    # X001 and X002 share the first round, computed on one workspace; X003 comes after them
+    first, second, third = result.applied
+    assert first.planned_on is second.planned_on and first.planned_on.tree is first.before
+    assert third.planned_on.tree is third.before is second.after
     assert fixrun.revealers(result, Config()) == {2: 1}
     [revealed] = fixrun.revealed(result, Config())
     assert revealed.finding is result.applied[2].finding

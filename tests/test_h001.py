@@ -129,12 +129,6 @@ def test_h001_fix_in_factory_called_at_import(tmp_path: Path) -> None:
         "        return {'status': 'ok'}\n\n")
 
 
-def test_h001_fix_uses_the_probed_path(tmp_path: Path) -> None:
-    probe = "HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('http://localhost:8000/ping')\"\n"
-    root = service(tmp_path, {"svc/app/main.py": APP + "app = FastAPI()\n"}, extra=probe)
-    assert fix(root).decode() == APP + "app = FastAPI()\n" + HEALTH.replace("/health", "/ping")
-
-
 ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter({args})\n\n\n@router.get({path})\ndef f():\n    return 1\n"
 
 
@@ -217,14 +211,6 @@ def test_h001_noop_path_probed_by_the_merged_healthcheck(
     main = APP + 'app = FastAPI()\n\n\n@app.get("/status")\ndef s():\n    return 1\n'
     root = service(tmp_path, {"svc/app/main.py": main, **files}, compose_extra=compose_extra)
     assert run_cli("check", root, "--select", "H001")[:2] == (0, "")
-
-
-@pytest.mark.parametrize(("files", "compose_extra"), PROBED_ELSEWHERE)
-def test_h001_fix_adds_the_path_the_merged_healthcheck_probes(
-        tmp_path: Path, files: dict[str, str], compose_extra: str) -> None:
-    root = service(tmp_path, {"svc/app/main.py": APP + "app = FastAPI()\n", **files},
-                   compose_extra=compose_extra)
-    assert fix(root).decode() == APP + "app = FastAPI()\n" + HEALTH.replace("/health", "/status")
 
 
 def test_h001_subclass_imported_from_the_import_root(tmp_path: Path) -> None:

@@ -104,6 +104,34 @@ def test_h002_fixes(tmp_path: Path, main: str, healthcheck: str, extra: str, edi
     assert run_cli("fix", root, "--select", "H002")[:2] == (0, "")
 
 
+STATUS = '["CMD", "curl", "-f", "http://localhost:8000/status"]'
+
+
+@pytest.mark.parametrize(("files", "healthcheck", "extra", "path"), [
+    # an overlay that sets only timings keeps the base's test
+    pytest.param({"docker-compose.override.yml": "services:\n  api:\n    healthcheck:\n"
+                  "      interval: 30s\n"}, f"test: {STATUS}", "", "/status",
+                 id="overlay-sets-interval"),
+    # a final stage built FROM an earlier one keeps that stage's HEALTHCHECK
+    pytest.param({"svc/Dockerfile": f"FROM python:3.12 AS base\nHEALTHCHECK CMD {STATUS}\n\n"
+                  "FROM base\nWORKDIR /app\nCOPY . .\n"
+                  'CMD ["uvicorn", "app.main:app", "--port", "8000"]\n'}, "", "", "/status",
+                 id="inherited-healthcheck"),
+    pytest.param({}, "", "HEALTHCHECK CMD python -c \"import urllib.request as u; "
+                 "u.urlopen('http://localhost:8000/ping')\"\n", "/ping",
+                 id="shell-form-python-probe"),
+])
+def test_h002_adds_the_route_the_running_healthcheck_asks_for(
+        tmp_path: Path, files: dict[str, str], healthcheck: str, extra: str, path: str) -> None:
+    """An app with no route at all: the route added is the path the probe that runs asks
+    for, wherever that probe is written."""
+    root = service(tmp_path, {"svc/app/main.py": APP, **files}, healthcheck, extra)
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H002")
+    assert code == 1, err
+    assert (root / "svc" / "app" / "main.py").read_text() == APP + route(path, name="health")
+    assert findings(root) == []
+
+
 def test_h002_is_an_error_at_the_probe(tmp_path: Path) -> None:
     root = service(tmp_path, {"svc/app/main.py": APP + route("/ready")},
                    CURL.format(path="/heathz"))
@@ -128,6 +156,7 @@ def test_h002_display_only_where_routes_are_in_doubt(tmp_path: Path) -> None:
     pytest.param("typo-rewritten-to-served-path", "orders", id="typo"),
     pytest.param("probe-health-served-under-api-v1", "payments", id="api-v1"),
     pytest.param("dockerfile-probe-gets-the-route", "notifications", id="route-added"),
+    pytest.param("probe-path-route-added", "billing", id="python-probe-route-added"),
 ])
 def test_h002_probe_answered_by_the_real_server(tmp_path: Path, case: str, folder: str) -> None:
     """Before the fix the probed path gets 404 from uvicorn; after it, 200."""
@@ -148,6 +177,27 @@ def probed(root: Path, folder: str) -> str:
         if match:
             return match.group(1)
     raise AssertionError("no probe")
+
+
+@pytest.mark.parametrize("healthcheck", [
+    pytest.param(CURL.format(path="/status"), id="plain-url"),
+    pytest.param('test: ["CMD-SHELL", "curl -f ${PROBE_URL:-http://localhost:8000/status}"]',
+                 id="url-in-a-variable-default"),
+])
+def test_h001_leaves_an_unserved_probe_to_h002(tmp_path: Path, healthcheck: str) -> None:
+    """One defect, one finding: an app with no health route whose healthcheck asks for
+    `/status` is H002's, not H001's too; fixing both adds the one route the probe asks for
+    (never `/status}`, read past the end of a `${VAR:-...}` default), and then neither
+    rule has anything left to say."""
+    root = service(tmp_path, {"svc/app/main.py": APP + route("/items")}, healthcheck)
+    code, out, err = run_cli("check", root, "--select", "H001,H002", "--format", "json")
+    assert code == 1, err
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["H002"]
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001,H002")
+    assert code == 1, err
+    main = (root / "svc" / "app" / "main.py").read_text()
+    assert re.findall(r'@app\.get\("([^"]*)"\)', main) == ["/items", "/status"]
+    assert run_cli("fix", root, "--select", "H001,H002")[:2] == (0, "")
 
 
 HEALTHCHECK = 'HEALTHCHECK CMD ["curl", "-f", "http://localhost:8000/health"]\n'

@@ -480,3 +480,43 @@ def test_same_command_with_its_port_in_an_env_file(tmp_path: Path) -> None:
     (root / "admin.env").write_text("LOG_LEVEL=debug\n")  # both on uvicorn's default
     code, diff, err = run_cli("fix", root, "--select", "P001")
     assert code == 1 and '"0.0.0.0", "--port", "8080"]' in diff, diff
+
+
+SCRIPT_DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n"
+                     'CMD ["python", "-m", "app.main"]\n')
+SCRIPT_MAIN = ("import os\n\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n"
+               'if __name__ == "__main__":\n    uvicorn.run("app.main:app", port={port})\n')
+PYTHON_SOURCE = ("the port is set in Python source, api/app/main.py:9, which also runs outside "
+                 "the container; change the command or the code by hand")
+
+
+@pytest.mark.parametrize(("api", "port", "unsafe", "moved"), [
+    pytest.param('    ports: ["8000:8000"]\n', "8001", True,
+                 '+    uvicorn.run("app.main:app", port=8000)', id="literal"),
+    pytest.param('    ports: ["8000:8000"]\n', 'int(os.getenv("PORT", "8001"))', True,
+                 '+    uvicorn.run("app.main:app", port=int(os.getenv("PORT", "8000")))',
+                 id="default-of-an-unset-variable"),
+    pytest.param('    ports: ["8000:8000"]\n    environment:\n      PORT: "8001"\n',
+                 'int(os.getenv("PORT", "8001"))', False, '+      PORT: "8000"',
+                 id="variable-set-by-compose"),
+    pytest.param('    ports: ["8000:8000"]\n  web:\n    image: nginx:alpine\n    environment:\n'
+                 '      API_URL: http://api:8001\n', "8001", False, '+    ports: ["8000:8001"]',
+                 id="the-python-port-stays"),
+])
+def test_port_written_in_python_source(tmp_path: Path, api: str, port: str, unsafe: bool,
+                                       moved: str) -> None:
+    """P001 never edits Python source safely: `uvicorn.run(port=...)` is also the local
+    runner. A port that compose sets, or a compose side that moves, stays safe."""
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n" + api,
+             "api/Dockerfile": SCRIPT_DOCKERFILE, "api/requirements.txt": "fastapi\nuvicorn\n",
+             "api/app/__init__.py": "", "api/app/main.py": SCRIPT_MAIN.format(port=port)}
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    code, diff, err = run_cli("fix", tmp_path, "--select", "P001")
+    if unsafe:
+        assert (code, diff) == (0, "") and PYTHON_SOURCE in err, err
+        code, diff, err = run_cli("fix", tmp_path, "--select", "P001", "--unsafe-fixes")
+    else:
+        assert "Python source" not in err, err
+    assert code == 1 and moved in diff.splitlines(), diff

@@ -125,7 +125,7 @@ def test_a_revealed_commit_names_the_commit_that_reveals_it(tmp_path: Path) -> N
     assert "1 of them fixes a finding that appears only once an earlier commit is in" in body
 
 
-def test_why_names_the_services_that_wait_on_the_tree_the_commit_starts_from(
+def test_why_names_the_services_that_wait_on_the_tree_the_fix_was_made_on(
         tmp_path: Path) -> None:
     body = pr_body(tmp_path / "a", curl_on_slim(HEALTHY), "--select", "D003")
     assert ("Here every service that waits for it to be healthy never starts: `web` (waits for "
@@ -138,12 +138,15 @@ def test_why_names_the_services_that_wait_on_the_tree_the_commit_starts_from(
     assert "waits for" not in why_of(body, "D003")
 
 
-def test_why_leaves_out_the_rules_claim_about_waiting_services_where_none_wait(
+def test_why_keeps_the_rules_claim_about_waiting_services_only_where_some_wait(
         tmp_path: Path) -> None:
-    """H001's docs say every service that waits for the app never starts; here `web` only
-    starts after it, so the body does not say so."""
-    body = pr_body(tmp_path, {**curl_on_slim(STARTED), "api/app/main.py": ITEMS_APP},
-                   "--select", "H001")
-    why = why_of(body, "H001")
-    assert why.startswith("the app `app` in api/app/main.py serves no health route")
+    """H002's docs say every service that waits for the app with `service_healthy` never
+    starts: said (with the names) where `web` waits so, left out where it only starts after."""
+    files = {**curl_on_slim(HEALTHY), "api/app/main.py": ITEMS_APP}
+    why = why_of(pr_body(tmp_path / "a", files, "--select", "H002"), "H002")
+    assert why.startswith("the healthcheck of api asks for /health, which the app")
+    assert "`web` (waits for `api`)" in why
+    files = {**curl_on_slim(STARTED), "api/app/main.py": ITEMS_APP}
+    body = pr_body(tmp_path / "b", files, "--select", "H002")
+    assert why_of(body, "H002").startswith("the healthcheck of api asks for /health")
     assert "waits for it" not in body and "never starts" not in body

@@ -13,7 +13,7 @@ import pytest
 from fixer import engine
 from fixer.config import Config
 from fixer.registry import choose, discover
-from fixer.report.impact import Facts, impact_text
+from fixer.report.impact import Facts, impact_text, without_waiters
 from fixer.report.text import inline
 from fixer.rule import Severity
 from fixer.tree import FolderSource, Tree
@@ -404,6 +404,35 @@ def test_health_impact_claims_a_failing_probe_only_where_one_exists(tmp_path: Pa
     impact = issue_section(out, "Missing Health Endpoints", MINOR)
     assert "decide that a container is healthy by calling it" in impact
     assert "404" not in impact and "waits for it" not in impact
+
+
+def test_probe_impact_keeps_its_claims_when_nobody_waits(tmp_path: Path) -> None:
+    """Only the waiters clause goes: the 404 said before it in the same sentence stays."""
+    files = {"compose.yaml": ("services:\n  api:\n    build: ./api\n    healthcheck:\n"
+                              "      test: [\"CMD\", \"python\", \"-c\", \"import urllib.request;"
+                              " urllib.request.urlopen('http://localhost:8000/health')\"]\n"),
+             "api/Dockerfile": SLIM, "api/requirements.txt": "fastapi\n",
+             "api/app/__init__.py": "",
+             "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "H002")
+    assert code == 0, err
+    impact = issue_section(out, "Health Probe Not Served")
+    assert ("**Impact**: The probe gets 404 on every try: the container never becomes healthy, "
+            "and `docker compose up --wait` fails.") in impact
+    assert "waits for it" not in impact
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("The probe fails, and every service that waits for it never starts.", "The probe fails."),
+    ("The probe fails: the container is down, every service that waits for it with "
+     "`condition: service_healthy` never starts, and `up --wait` fails. Logs say why.",
+     "The probe fails: the container is down, and `up --wait` fails. Logs say why."),
+    ("Every service that waits for it never starts. Logs say why.", "Logs say why."),
+    ("The app is fine. So every service that waits for it (`service_healthy`) never starts.",
+     "The app is fine."),
+])
+def test_impact_drops_the_waiters_clause_and_nothing_before_it(text: str, kept: str) -> None:
+    assert without_waiters(text) == kept
 
 
 def test_port_impact_names_only_the_claims_that_miss(tmp_path: Path) -> None:

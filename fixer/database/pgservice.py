@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import yaml
 
+from fixer import depends_plan
 from fixer.database import dburl, networks
 from fixer.database.dbusage import ENVIRONMENT, UrlUse, in_overlay
 from fixer.depends import HEALTHY, set_conditions
 from fixer.edits import TextEdit
-from fixer.services import Stack
+from fixer.services import Service, Stack
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Value, get, key_node
 from fixer.sources.compose_edit import (
@@ -26,6 +27,7 @@ from fixer.sources.compose_edit import (
     value_is_alias,
 )
 from fixer.sources.compose_style import Flow, Map, Seq, Style, is_flow
+from fixer.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -146,23 +148,22 @@ def _depends_site(stack: Stack, use: UrlUse) -> tuple[ComposeDoc, Value]:
     return (base or use.service.definitions)[0]
 
 
-def build_edits(stack: Stack, host: str, uses: list[UrlUse], image: str,
-                overridden: Sequence[UrlUse] = ()) -> list[TextEdit]:
-    """The service, its volume and every user's `depends_on`; Unfixable with the reason.
-    `overridden`: the base stack's URLs that overlays override; they must agree too.
+def build_edits(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
+                overridden: Sequence[UrlUse] = ()) -> tuple[list[TextEdit], str | None]:
+    """The service, its volume and every user's `depends_on`, and why the fix is unsafe (or
+    None); Unfixable with the reason. `overridden`: the base stack's URLs that overlays
+    override; they must agree too.
 
     The service goes in the earliest file (in load order) that needs it, so a
     base file that uses the URL stays valid when loaded without its override; it
     joins every network of the services that reach it."""
     creds = credentials(stack, [*uses, *overridden])
-    sites: dict[str, tuple[ComposeDoc, Value]] = {}
+    sites: dict[str, tuple[Service, ComposeDoc, Value]] = {}
     for use in uses:
-        sites.setdefault(use.service.name, _depends_site(stack, use))
-    edits: list[TextEdit] = []
-    for site_doc, definition in sites.values():
-        edits += set_conditions(site_doc, definition, {host: HEALTHY}, compose_style.detect(site_doc))
+        sites.setdefault(use.service.name, (use.service, *_depends_site(stack, use)))
+    edits, doubt = _depends_edits(ws, host, list(sites.values()))
     order = [d.path for d in stack.docs]
-    doc = min((d for d, _v in sites.values()), key=lambda d: order.index(d.path))
+    doc = min((d for _s, d, _v in sites.values()), key=lambda d: order.index(d.path))
     members = networks.users(stack, host, list({u.service.name: u.service for u in uses}.values()))
     joined = networks.joined(stack, doc, members)
     services = get(Value(doc.root), "services")
@@ -178,7 +179,24 @@ def build_edits(stack: Stack, host: str, uses: list[UrlUse], image: str,
     edits.append(new_service)
     edits.append(_volume_edit(doc, volume, style, None if is_flow(services.node)
                               else new_service.start))
-    return merge_inserts(edits)
+    return merge_inserts(edits), doubt
+
+
+def _depends_edits(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Value]]
+                   ) -> tuple[list[TextEdit], str | None]:
+    """`condition: service_healthy` on the database in every user's `depends_on`. A short
+    list becomes the long form, each other entry decided as C003 decides it; while one of
+    them cannot be decided yet (C004 may give it a healthcheck), converting would pin it to
+    `service_started`: the fix is then unsafe, and `fixer fix` applies it after those."""
+    edits: list[TextEdit] = []
+    doubt: str | None = None
+    for owner, doc, definition in sites:
+        listed = depends_plan.plan(ws, owner, doc, definition, {host: HEALTHY})
+        if listed.waits:
+            doubt = doubt or f"the depends_on of {owner.name} {listed.waits}"
+        doubt = doubt or listed.doubt
+        edits += set_conditions(doc, definition, listed.conditions, compose_style.detect(doc))
+    return edits, doubt
 
 
 def _volume_edit(doc: ComposeDoc, volume: str, style: Style, point: int | None) -> TextEdit:

@@ -5,8 +5,11 @@ Values are taken as the compose file writes them: `${VAR}` interpolations and `$
 stay as they are, so Compose substitutes the probe exactly as it substitutes the server's
 settings. A value Compose cannot see (an `env_file` entry, a bare `- POSTGRES_USER`) is
 read by the container's shell as `$$POSTGRES_USER` (`$$`: Compose leaves one `$` for the
-shell). Each probe answers as soon as the server accepts connections, whatever the
-credentials (pg_isready, `mysqladmin ping` and `redis-cli ping` exit 0 on an access error).
+shell); when an `env_file` of the service is not in the repository (a secret file each
+deployment supplies), any variable may come from it, so the shell reads the variable with the
+image's default (`$${POSTGRES_USER:-postgres}`). Each probe answers as soon as the server
+accepts connections, whatever the credentials (pg_isready, `mysqladmin ping` and `redis-cli
+ping` exit 0 on an access error).
 """
 
 from __future__ import annotations
@@ -19,12 +22,8 @@ from fixer.database.images import family, image_version
 from fixer.envfile import parse_env
 from fixer.services import Service, env_file_paths
 from fixer.sources.compose import mapping_or_list
-from fixer.sources.compose_style import Fragment
 from fixer.workspace import Workspace
 
-# The same as C004's: a long interval delays the start of everything that waits on it.
-TIMINGS: tuple[tuple[str, Fragment], ...] = (
-    ("interval", "10s"), ("timeout", "5s"), ("retries", 3), ("start_period", "10s"))
 _INTERPOLATION = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}|\$(\w+)")
 # written bare in the shell script: plain words, and one `${VAR}` Compose substitutes
 _PLAIN_WORD = re.compile(r"[\w@%+=:,./-]+|\$\{\w+(?::?-[\w@%+=:,./-]*)?\}")
@@ -72,22 +71,33 @@ def resolved_image(service: Service) -> str | None:
     return None if unresolved else value
 
 
-def written_environment(ws: Workspace, service: Service) -> dict[str, str | None]:
+@dataclass(frozen=True)
+class Environment:
     """Variable -> its value as the compose file writes it; None when Compose cannot see the
     value (a bare `KEY`, or a key of an `env_file`): only the container knows it. An empty
-    value counts as unset, as the images' entrypoints read it."""
+    value counts as unset, as the images' entrypoints read it. `unseen`: an `env_file` is
+    not in the repository, so any variable not written here may be set there."""
+
+    values: dict[str, str | None]
+    unseen: bool = False
+
+
+def written_environment(ws: Workspace, service: Service) -> Environment:
     stack = service.stack
     env: dict[str, str | None] = {}
+    unseen = False
     for doc, value in service.all("env_file"):
         for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
             file = ws.read(path)
-            if file is not None:
+            if file is None:
+                unseen = True
+            else:
                 env.update({k: None for k, v in parse_env(file.text).items() if v})
     for _doc, value in service.all("environment"):
         for key, raw, _node in mapping_or_list(value):
             if raw != "":
                 env[key] = raw
-    return env
+    return Environment(env, unseen)
 
 
 def probe(ws: Workspace, service: Service) -> DbProbe | None:
@@ -106,7 +116,7 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
     return DbProbe(kind, _test(argv), doubt)
 
 
-def _argv(kind: str, env: dict[str, str | None], words: list[str],
+def _argv(kind: str, env: Environment, words: list[str],
           version: tuple[int, ...] | None, unknown: str | None) -> tuple[list[Word], str | None]:
     if kind == "postgres":
         return _postgres(env, words)
@@ -130,23 +140,30 @@ def _argv(kind: str, env: dict[str, str | None], words: list[str],
     return _words("rabbitmq-diagnostics", "-q", "ping"), None
 
 
-def _postgres(env: dict[str, str | None], words: list[str]) -> tuple[list[Word], str | None]:
+def _postgres(env: Environment, words: list[str]) -> tuple[list[Word], str | None]:
     """`pg_isready -U user -d database`: the entrypoint's defaults are user `postgres` and a
     database named after the user. Naming them keeps the server's log free of failed
-    connection attempts for `root`."""
-    user = _reference(env, "POSTGRES_USER") or Word("postgres")
-    database = _reference(env, "POSTGRES_DB") or user
+    connection attempts for `root`, or for `postgres` where a deployment's env file names
+    another user."""
+    user = _reference(env, "POSTGRES_USER", Word("postgres"))
+    database = _reference(env, "POSTGRES_DB", user)
     port = _option(words, ("-p",), ("port=",))
     argv = [Word("pg_isready"), Word("-U"), user, Word("-d"), database]
     argv += [Word("-p"), Word(port)] if port else []
     return argv, _config_doubt(words, "postgres", r"^config_file=")
 
 
-def _reference(env: dict[str, str | None], name: str) -> Word | None:
-    if name not in env:
-        return None
-    value = env[name]
-    return Word(f"$${name}", shell=True) if value is None else Word(value)
+def _reference(env: Environment, name: str, default: Word) -> Word:
+    """The variable's value as written; `$$NAME` for the container's shell when only the
+    container knows it; `$${NAME:-default}` when an env file fixer cannot read may set it."""
+    if name in env.values:
+        value = env.values[name]
+        return Word(f"$${name}", shell=True) if value is None else Word(value)
+    if not env.unseen:
+        return default
+    word = f"$${{{name}:-{default.text}}}"
+    plain = default.shell or _PLAIN_WORD.fullmatch(default.text)
+    return Word(word if plain else f'"{word}"', shell=True)
 
 
 def _words(*texts: str) -> list[Word]:

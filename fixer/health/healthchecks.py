@@ -6,7 +6,13 @@ from enum import Enum
 
 from fixer.services import Service
 from fixer.sources.compose import get, scalar, string_list
+from fixer.sources.compose_style import Flow, Fragment, Map, Seq, Style
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+
+# The timings of every healthcheck fixer adds (C004, C005): a long interval delays the start of
+# everything that waits on it.
+TIMINGS: tuple[tuple[str, Fragment], ...] = (
+    ("interval", "10s"), ("timeout", "5s"), ("retries", 3), ("start_period", "10s"))
 
 
 class Health(str, Enum):
@@ -86,3 +92,8 @@ def health(service: Service) -> Health:
 
 def has_healthcheck(service: Service) -> bool:
     return health(service) is Health.CHECKED
+
+
+def healthcheck_fragment(test: tuple[str, ...], style: Style) -> Map:
+    """A compose `healthcheck` with `test` in the file's list style, and fixer's timings."""
+    return Map((("test", Flow(test) if style.flow_tests else Seq(test)), *TIMINGS))

@@ -7,7 +7,8 @@ them: `python` full / slim / alpine, `nginx` alpine (the official image installs
 `gcr.io/distroless/*`, `scratch`. A registry prefix (`docker.io/library/`), a digest or a
 `${VAR:-default}` tag resolves to the same entry; any other image, or a tag variant the
 table does not name (`-windowsservercore`, `:debug`), is unknown, and rules judge
-nothing about it.
+nothing about it. A Debian-based image whose release's package archive is gone
+(`releases`) ships what the table says, but nothing more can be installed on it.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from fixer.image.installs import PackageInstall, installs, removed_groups
+from fixer.image.releases import SUITES, Release, release
 from fixer.sources.dockerfile import Dockerfile, Stage
 
 HEALTH_TOOLS = ("curl", "wget")        # what a healthcheck runs, and D003 installs
 TOOLS = (*HEALTH_TOOLS, "python")      # what the table judges
-_RELEASES = ("bookworm", "bullseye", "buster", "trixie", "stretch")
 # Images built on the official python ones (same tags, same variants).
 _PYTHON_LIKE = ("python", "tiangolo/uvicorn-gunicorn-fastapi", "tiangolo/uvicorn-gunicorn")
 # Packages that put a Python on the PATH: `python3`, `python3.11`, and the packages that
@@ -126,7 +127,24 @@ def _variant(tag: str, extras: tuple[str, ...]) -> set[str] | None:
 def _variant_word(word: str, extras: tuple[str, ...]) -> str | None:
     if re.fullmatch(r"alpine[\d.]*", word):
         return "alpine"
-    return word if word in ("slim", "rc", *_RELEASES, *extras) else None
+    return word if word in ("slim", "rc", *SUITES, *extras) else None
+
+
+def debian_release(image: str) -> Release | None:
+    """The Debian release of a Debian-based image of the table, where its reference tells
+    it (`releases`); None for other images."""
+    if classify(image).manager != "apt":
+        return None
+    return release(*_split(image.strip().lower()))
+
+
+def archive_gone(image: str) -> str | None:
+    """Why no package can be installed on this image: its Debian release's package archive
+    is gone; None when fixer knows no reason."""
+    found = debian_release(image)
+    if found is None or not found.archived:
+        return None
+    return f"{image} is {found}, whose package archive is gone"
 
 
 def _split(image: str) -> tuple[str, str]:

@@ -4,6 +4,10 @@ cache keeps it: right after the stage's FROM and the ARG/ENV/WORKDIR/`USER root`
 that follow it, so before its first COPY/ADD (a source change does not re-run
 `apt-get update`) and before any switch to a non-root USER (which could not install).
 
+No install is offered on an image whose Debian release's package archive is gone
+(`apt-get update` fails there): not a new layer, and not a package added to an existing
+`apt-get install` either, since that build already depends on an archive that is gone.
+
 A new layer is not version-pinned (a pinned Debian version breaks the build when the
 slim base moves on), so it carries hadolint's ignore pragma for the pin rule: the fixed
 Dockerfile has no hadolint finding its original lacked.
@@ -14,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fixer.edits import TextEdit
-from fixer.image.images import chain, stage_installs
+from fixer.image.images import archive_gone, chain, stage_installs
 from fixer.image.installs import UNPINNED_CODE, PackageInstall, add_package, new_layer, pragma_edit
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.dockertext import commands, escape_char, instruction_tokens, line_start
@@ -28,9 +32,15 @@ _SETUP = ("ARG", "ENV", "WORKDIR")
 class Plan:
     edits: list[TextEdit]
     reason: str | None = None     # why no edit can install it (then `edits` is empty)
+    no_packages: bool = False     # nothing can be installed on the image at all
 
 
-def install_plan(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[str]) -> Plan:
+def install_plan(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[str],
+                 image: str) -> Plan:
+    """The edits that install `tools` in the stage, whose base image is `image`."""
+    gone = archive_gone(image) if manager == "apt" else None
+    if gone is not None:
+        return Plan([], f"{gone}: apt-get cannot install {' and '.join(tools)}", no_packages=True)
     existing = [i for i in stage_installs(dockerfile, stage, manager) if i.group is None]
     if existing:   # an apk `--virtual` group is deleted again: never extend one
         return Plan(_extend(dockerfile, existing[0], manager, tools))

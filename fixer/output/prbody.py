@@ -1,7 +1,7 @@
 """The pull-request description for a fix branch, built from the commits actually made:
 a summary table, then per commit what changed, why, and its diff statistics. A commit whose
 finding only an earlier commit revealed says which one, and "why" says what the finding breaks
-in this repository, read from the tree the commit starts from (the report's impact text)."""
+in this repository, read from the tree its fix was made on (the report's impact text)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from fixer.output.diff import file_diff
 from fixer.report.fixrun import revealers
 from fixer.report.impact import Facts, impact_text
 from fixer.rule import Finding
-from fixer.workspace import Workspace
 
 
 def diff_stats(made: MadeCommit) -> list[tuple[str, int, int]]:
@@ -65,10 +64,10 @@ def _summary(made: list[MadeCommit]) -> list[str]:
 
 
 def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
-             config: Config) -> list[str]:
+             known: dict[int, Facts]) -> list[str]:
     item = made[number - 1]
     finding = item.fix.finding
-    facts = Facts.of(Workspace.load(item.fix.before, config))
+    facts = _facts(item, known)
     lines = ["", f"### {number}. {subject_of(item.commit)}", "",
              f"Commit {item.commit.hexsha[:12]}, rule {finding.code} `{finding.rule.name}` "
              f"(`fixer explain {finding.code}`).", ""]
@@ -79,6 +78,17 @@ def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
     for path, added, removed in diff_stats(item):
         lines.append(f"- `{path}`: +{added} -{removed}")
     return lines
+
+
+def _facts(item: MadeCommit, known: dict[int, Facts]) -> Facts:
+    """What the impact text may claim about the tree the fix was made on (the tree before
+    its round: the fixes of one round touch other files and services, and are verified each
+    on its own). Read once per round, so a long branch costs one read per round, not per
+    commit."""
+    ws = item.fix.planned_on
+    if id(ws) not in known:
+        known[id(ws)] = Facts.of(ws)
+    return known[id(ws)]
 
 
 def _commit_numbers(result: FixResult, config: Config) -> dict[int, int | None]:
@@ -101,6 +111,7 @@ def _revealed_count(by: Mapping[int, int | None]) -> str:
 def render(made: list[MadeCommit], branch: str, result: FixResult, config: Config) -> str:
     """The body for the commits `made` from the fix run `result`, one per applied fix."""
     by = _commit_numbers(result, config)
+    known: dict[int, Facts] = {}
     plural = "es" if len(made) != 1 else ""
     lines = [f"## fixer: {len(made)} automatic fix{plural}", "",
              f"Branch `{branch}` has one commit per fix, in this order. fixer verified each "
@@ -111,5 +122,5 @@ def render(made: list[MadeCommit], branch: str, result: FixResult, config: Confi
              f"commit may build on an earlier one: revert from the end.{_revealed_count(by)}",
              "", *_summary(made)]
     for number in range(1, len(made) + 1):
-        lines += _section(number, made, by, config)
+        lines += _section(number, made, by, known)
     return "\n".join(lines) + "\n"

@@ -37,6 +37,21 @@ def app_side_edits(ws: Workspace, service: Service, target: int,
     return edits, None
 
 
+def python_source_doubt(ws: Workspace, edits: list[Edit]) -> str | None:
+    """Why app-side edits that touch Python source are not safe. A port set in Python
+    (`uvicorn.run(port=...)`, often under `if __name__ == "__main__"`) is usually the
+    developer's local runner: the module also runs outside the container, where that
+    port is meant, and other commands serve the same app on the image's port. RULES.md
+    lists the app-side edits (CMD/ENTRYPOINT, EXPOSE, HEALTHCHECK, `ENV PORT`); Python
+    source is not among them."""
+    edit = next((e for e in edits if isinstance(e, TextEdit) and e.path.endswith(".py")), None)
+    if edit is None:
+        return None
+    line = ws.tree.read(edit.path).line_of(edit.start)
+    return (f"the port is set in Python source, {edit.path}:{line}, which also runs outside "
+            f"the container; change the command or the code by hand")
+
+
 def _listen_edits(ws: Workspace, service: Service,
                   target: int) -> tuple[list[Edit], str | None]:
     """Where the port is written (or where a flag goes), then EXPOSE and HEALTHCHECK."""

@@ -26,10 +26,14 @@ from fixer.rule import Finding, Rule, Severity
 from fixer.services import Service
 from fixer.workspace import Workspace
 
-# The clause of a rule's docs that claims services wait on the broken one.
+# The clause of a rule's docs that claims services wait on the broken one, and the text
+# that goes with it: only the clause goes, never the claims written before it.
+_CLAUSE = (r"(?:[Ee]very service that|[Ww]hatever) waits for (?:it|the service)"
+           r"(?: \([^)]*\)| with `[^`]*`)? never starts")
 _WAITERS_CLAUSE = re.compile(
-    r",? and every service that waits for it(?: \([^)]*\))? never starts|"
-    r"[^.]*\bevery service that waits for it\b[^.]*\.\s*")
+    rf",? and {_CLAUSE}"                              # the last item: "a, and every …."
+    rf"|(?:^|(?<=\. ))(?:So |Then )?{_CLAUSE}\.\s*"  # a sentence of its own
+    rf"|{_CLAUSE}, ")                                # an item amid others: "a, every …, and b."
 # Rules whose finding leaves the container unhealthy (or never started) while a
 # healthcheck exists: a service waiting for it to be healthy never starts.
 _BREAK_WAITERS = {"D003", "H001", "H002", "P001", "S001", "S003", "S004", "I001", "I003"}
@@ -117,8 +121,13 @@ def impact_text(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     general = _SPECIFIC.get(rule.code, _from_docs)(rule, findings, facts)
     waiting = _waiting(rule, findings, facts)
     if not waiting:
-        general = _WAITERS_CLAUSE.sub("", general).strip()
+        general = without_waiters(general)
     return " ".join(part for part in (general, waiting) if part)
+
+
+def without_waiters(text: str) -> str:
+    """`text` without its claim that services waiting for the broken one never start."""
+    return _WAITERS_CLAUSE.sub("", text).strip()
 
 
 def doc_impact(rule: Rule) -> str:

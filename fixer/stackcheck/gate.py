@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from fixer.appservice import is_app_service
 from fixer.database.images import ships_probe
@@ -23,7 +24,20 @@ from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.stackcheck.verdicts import GATE, Fact, Verdict, listen_port, worst
 from fixer.workspace import Workspace
 
-_URL_PATH = re.compile(r"/[^\s\"'?#,;)]*")
+# A probe URL's path ends where a quote, a query, or the `}` of a `${VAR:-http://...}` default
+# does (and a backslash: `\"` in a YAML double-quoted string, as the file writes it).
+_URL_PATH = re.compile(r"/[^\s\"'?#,;)}\\]*")
+
+
+@dataclass(frozen=True)
+class LocalProbe:
+    """An HTTP(S) URL on the container itself: its port, and its path as text[start:end]
+    (an empty span where the URL has no path, which asks for `/`)."""
+
+    port: int
+    path: str
+    start: int
+    end: int
 
 
 def gate_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
@@ -53,10 +67,10 @@ def can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     if found is None:
         return _cannot_tell(target)
     tool, text = found
-    probes = _probes(text)
+    probes = list(local_probes(text))
     verdict, why = worst([_tool_verdict(target, tool),
-                          *(_port_verdict(target, port) for port, _path in probes),
-                          *(_path_verdict(ws, target, path) for _port, path in probes)])
+                          *(_port_verdict(target, probe.port) for probe in probes),
+                          *(path_verdict(ws, target, probe.path) for probe in probes)])
     if verdict is Verdict.BROKEN:
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
     if ships_probe(_image(target), tool) or (verdict is Verdict.HOLDS and probes):
@@ -83,18 +97,19 @@ def _image(service: Service) -> str:
     return service.scalar("image") or ""
 
 
-def _probes(text: str) -> list[tuple[int, str]]:
-    """(port, path) of each HTTP URL on the container itself that a healthcheck calls; a port
-    written as `${VAR}` is no URL here, so fixer judges neither its port nor its path."""
-    found: list[tuple[int, str]] = []
-    for url in URL.finditer(text):
+def local_probes(text: str, start: int = 0, end: int | None = None) -> Iterator[LocalProbe]:
+    """The HTTP(S) URLs on the container itself in text[start:end]; a port written as `${VAR}`
+    is no URL here, so fixer judges neither its port nor its path."""
+    stop = len(text) if end is None else end
+    for url in URL.finditer(text, start, stop):
         scheme = url.group("scheme").lower()
         if url.group("host") not in LOCAL_HOSTS or scheme not in ("http", "https"):
             continue
         port = int(url.group("port") or (443 if scheme == "https" else 80))
-        path = _URL_PATH.match(text, url.end())
-        found.append((port, path.group(0) if path else "/"))
-    return found
+        path = _URL_PATH.match(text, url.end(), stop)
+        at, until = path.span() if path else (url.end(), url.end())
+        yield LocalProbe(port, path.group(0) if path else "/", at, until)
+
 
 
 def health_command(service: Service) -> tuple[str, str] | None:
@@ -138,10 +153,11 @@ def _port_verdict(target: Service, port: int) -> tuple[Verdict, str]:
     return Verdict.BROKEN, f"it probes port {port}, and {target.name} listens on {listen}"
 
 
-def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, str]:
+def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, str]:
     """Broken only when fixer sees every route of a FastAPI app and none answers GET `path`;
-    holding only when a route answers it that the app's class cannot have changed."""
-    if not is_app_service(ws, target):
+    holding only when a route answers it that the app's class cannot have changed. A path
+    written with a variable (`/$HEALTH_PATH`) is one fixer cannot read."""
+    if "$" in path or not is_app_service(ws, target):
         return Verdict.UNKNOWN, ""
     found = served_app(ws, target)
     if found is None:
