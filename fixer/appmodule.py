@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fixer.image.image_paths import locate, workdir
 from fixer.ports.launch import SHELLS, Launch, split_shell
 from fixer.services import Service
+from fixer.sources.python_modules import Modules
 from fixer.tree import Tree
 from fixer.workspace import Workspace
 
@@ -184,3 +185,23 @@ def launch_words(service: Service) -> list[str]:
     """The argv segment that starts the service's server; empty when none is found."""
     launch = service.app.listen.launch if service.app is not None else None
     return _words(service, launch)[0] if launch is not None else []
+
+
+# per tree, the import path of each app module: S004, I001, I003, C004 and the stack check all
+# walk it, and a walk parses every module on it
+_PATHS: weakref.WeakKeyDictionary[Tree, dict[AppModule, dict[str, str]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
+    """The files importing the app module runs, each with the `__package__` it runs as
+    (`Modules.import_packages`), computed once per tree."""
+    found = _PATHS.setdefault(ws.tree, {})
+    if module not in found:
+        found[module] = Modules(ws.read, module.root).import_packages(module.path,
+                                                                      module.package)
+    return found[module]
+
+
+def import_path(ws: Workspace, module: AppModule) -> list[str]:
+    return list(import_packages(ws, module))

@@ -195,7 +195,9 @@ def _tool(ws: Workspace, service: Service, url: str) -> Choice:
     image = base_image(dockerfile, stage)
     install = install_plan(dockerfile, stage, family.manager, ["curl"], image)
     if install.no_packages and family.python is not None:
-        return Choice(("CMD", *python), says=f"a Python urllib probe: {install.reason}")
+        # the title is a commit subject: the why (an archived release) stays short here
+        return Choice(("CMD", *python), says="a Python urllib probe (the image's package "
+                                              "archive is gone)")
     if install.reason is not None:
         return Choice(block=f"the final stage lacks curl and fixer cannot install it: "
                             f"{install.reason}")

@@ -64,7 +64,6 @@ from fixer.appservice import app_services
 from fixer.edits import Edit
 from fixer.rule import Category, Finding, Report, Safety, Severity
 from fixer.sources.python import first_uncompiled, narrow_edit
-from fixer.sources.python_modules import Modules
 from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
 from fixer.workspace import Workspace
 
@@ -89,7 +88,7 @@ def detect(ws: Workspace) -> Iterator[Report]:
         found = appmodule.find(ws, service)
         if found is None or not found.from_command or found.package:
             continue  # a package module: its relative imports resolve
-        reached = Modules(ws.read, found.root).import_packages(found.path, found.package)
+        reached = appmodule.import_packages(ws, found)
         failing = [f for f in _failing(ws, _modules(ws, found, reached)) if f.path not in seen]
         seen.update(f.path for f in failing)
         if failing:

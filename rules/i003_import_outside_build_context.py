@@ -86,7 +86,7 @@ def _service_reports(ws: Workspace, service: Service) -> Iterator[Report]:
         return
     inside = _names_inside(ws.tree, app.folder)
     candidates: dict[str, tuple[str, ast.Import | ast.ImportFrom, str, str]] = {}
-    for path, stmt, top in _imports(Modules(ws.read, module.root), module):
+    for path, stmt, top in _imports(ws, Modules(ws.read, module.root), module):
         if top in candidates or top in inside or top in sys.stdlib_module_names:
             continue
         outside = _outside(ws, app.folder, top)
@@ -101,10 +101,10 @@ def _service_reports(ws: Workspace, service: Service) -> Iterator[Report]:
             yield _report(service, path, stmt, top, parent, package)
 
 
-def _imports(mods: Modules, module: appmodule.AppModule) -> Iterator[Import]:
+def _imports(ws: Workspace, mods: Modules, module: appmodule.AppModule) -> Iterator[Import]:
     """The absolute imports that run when the module is imported: at module level, not
     guarded by `try:` or `if TYPE_CHECKING:`."""
-    for path in mods.import_path(module.path, module.package):
+    for path in appmodule.import_path(ws, module):
         loaded = mods.load(path)
         for top, stmt in statements(loaded[1].body) if loaded else ():
             if _guarded(top):

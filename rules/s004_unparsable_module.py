@@ -57,7 +57,6 @@ from fixer.image.images import base_image
 from fixer.rule import Category, Report, Safety, Severity
 from fixer.services import Service
 from fixer.sources.python import compile_problem
-from fixer.sources.python_modules import Modules
 from fixer.textfile import TextFile
 from fixer.workspace import Workspace
 
@@ -109,7 +108,7 @@ def detect(ws: Workspace) -> Iterator[Report]:
         if module is None:
             continue
         newer = _may_run_newer_python(service)
-        for path in Modules(ws.read, module.root).import_path(module.path, module.package):
+        for path in appmodule.import_path(ws, module):
             file = ws.read(path)
             problem = _diagnose(file) if file is not None else None
             if problem is not None and (problem.universal or not newer):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from support import run_cli
+from support import GOLDEN, run_cli
 from test_report import NO_DOCKERFILE
 
 COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
@@ -327,3 +327,13 @@ def test_rules_json_and_explain(tmp_path: Path) -> None:
     code, out, _ = run_cli("explain", "p001")
     assert code == 0 and out.startswith("# P001 port-mismatch") and "## Fix safety" in out
     assert run_cli("explain", "X123")[0] == 2
+
+
+def test_check_summary_counts_findings_that_wait_for_other_fixes() -> None:
+    """A `depends_on` list that waits for C004 to give an entry its healthcheck is display-only
+    now, but `fixer fix` converts it once C004's fix is in: not a person's job."""
+    case = GOLDEN / "C003-dependency-not-healthy" / "gateway-list-waits-for-c004" / "before"
+    code, _, err = run_cli("check", case, "--select", "C003,C004")
+    assert code == 1
+    assert err.rstrip().endswith(
+        "(2 fixable with `fixer fix`, 2 once the fixes they wait on are in).")

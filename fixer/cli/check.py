@@ -15,7 +15,7 @@ from fixer.cli.shared import (
 from fixer.config import PORT_SOURCES
 from fixer.output import color, github, sarif
 from fixer.output.findings import at_or_above, error_lines, json_document, text_lines
-from fixer.rule import Finding, Safety, Severity
+from fixer.rule import WAITS, Finding, Safety, Severity
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 
@@ -108,7 +108,10 @@ def _check_summary(findings: Sequence[Finding], errors: int, suppressed: int = 0
     unsafe = sum(1 for f in findings if f.report.safety is Safety.UNSAFE)
     parts = [f"{safe} fixable with `fixer fix`"] if safe else []
     parts += [f"{unsafe} more with `--unsafe-fixes`"] if unsafe else []
-    manual = len(findings) - safe - unsafe
+    # display-only until other fixes of the same `fixer fix` are in: not a person's job
+    waiting = sum(1 for f in findings if f.report.data.get(WAITS) and not f.fixable)
+    parts += [f"{waiting} once the fixes they wait on are in"] if waiting else []
+    manual = len(findings) - safe - unsafe - waiting
     parts += [f"{manual} to fix by hand"] if manual else []
     found = f"Found {plural(len(findings), 'finding')}{_by_severity(findings)}" if findings \
         else "No findings"

@@ -9,6 +9,7 @@ turns healthy. `plan` is that single answer.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from enum import Enum
 
@@ -19,6 +20,7 @@ from fixer.services import Service
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, find_app
 from fixer.sources.python import first_uncompiled
 from fixer.sources.python_modules import Modules
+from fixer.tree import Tree
 from fixer.workspace import Workspace
 
 _URL = re.compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
@@ -48,8 +50,24 @@ class HealthPlan:
     #                    written (its class redefines `get`, or fixer cannot read it)
 
 
+# per tree, each service's app and routes: H001, H002, C004, C003's gate and the stack check
+# all ask, and reading routes parses the app's modules
+_SERVED: weakref.WeakKeyDictionary[Tree, dict[tuple[str, str],
+                                              tuple[appmodule.AppModule, AppRoutes] | None]] = \
+    weakref.WeakKeyDictionary()
+
+
 def served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule, AppRoutes] | None:
     """The service's app module and the routes its app serves; None when no app is found."""
+    found = _SERVED.setdefault(ws.tree, {})
+    key = (service.stack.name, service.name)
+    if key not in found:
+        found[key] = _served_app(ws, service)
+    return found[key]
+
+
+def _served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule,
+                                                            AppRoutes] | None:
     module = appmodule.find(ws, service)
     if module is None:
         return None
@@ -138,8 +156,7 @@ def _uncompiled(ws: Workspace, service: Service) -> str | None:
     module = appmodule.find(ws, service)
     if module is None:
         return None
-    return first_uncompiled(ws.read, Modules(ws.read, module.root).import_path(
-        module.path, module.package))
+    return first_uncompiled(ws.read, appmodule.import_path(ws, module))
 
 
 def health_literal(ws: Workspace, folder: str, wanted: list[str]) -> str | None:
