@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 
@@ -39,3 +40,35 @@ def interpolate(value: str, env: dict[str, str]) -> str:
             return default or ""
         return found or ""
     return _INTERPOLATION.sub(substitute, value.replace("$$", "\x00")).replace("\x00", "$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One variable a value reads, as Compose's interpolation sees it."""
+
+    name: str
+    text: str              # as written: `${NAME:-x}`, `$NAME`
+    start: int             # offset in the value
+    operator: str | None   # `-`, `:-` (a default), `?`, `:?` (required), None (neither)
+    default: str | None    # what `-` / `:-` gives, when the value sets it
+
+    @property
+    def bare(self) -> bool:
+        """Neither a default nor a required marker: unset, it becomes an empty string."""
+        return self.operator is None
+
+
+def references(value: str) -> list[Reference]:
+    """The variables `value` reads, with `interpolate`'s pattern. `$$` is an escaped dollar
+    (the container's shell reads `$$VAR`, Compose does not), and a name Compose refuses
+    (`$1`) is none."""
+    masked = value.replace("$$", "\x00\x00")   # same length: offsets stay those of `value`
+    found: list[Reference] = []
+    for match in _INTERPOLATION.finditer(masked):
+        name = match.group(1) or match.group(4)
+        if name[0].isdigit():
+            continue
+        default = match.group(3) if match.group(2) and match.group(2).endswith("-") else None
+        found.append(Reference(name, value[match.start():match.end()], match.start(),
+                               match.group(2), default and default.replace("\x00\x00", "$")))
+    return found

@@ -14,7 +14,9 @@ import pytest
 import yaml
 
 from support import REPO, git
+from test_boot import free_port
 from test_branch import APP, write_files
+from test_probe import serving, single_service
 
 VENV_BIN = Path(sys.executable).parent
 HEALTH = ("python", "-c", "import urllib.request; "
@@ -31,6 +33,8 @@ SEEDED = {
     "web/requirements.txt": "fastapi\nuvicorn\n", "web/app/__init__.py": "", "web/app/main.py": APP,
 }
 FIX_COMMAND = "fixer fix --branch fixer/autofix --push origin --pr-body pr.md"
+PROBE_COMMAND = "fixer probe --wait --timeout 120"
+AUTOFIX_JOBS = ["fixer-autofix", "fixer-merge-request"]
 
 
 def shell_env(home: Path, **extra: str) -> dict[str, str]:
@@ -209,7 +213,7 @@ def gitlab_jobs() -> dict[str, dict[str, object]]:
 
 def test_gitlab_jobs_shape() -> None:
     jobs = gitlab_jobs()
-    assert list(jobs) == ["fixer-autofix", "fixer-merge-request"]
+    assert list(jobs) == [*AUTOFIX_JOBS, "fixer-probe"]
     script: list[str] = jobs["fixer-autofix"]["script"]  # type: ignore[assignment]
     assert any(FIX_COMMAND in line for line in script)
     assert jobs["fixer-autofix"]["artifacts"] == {"paths": ["pr.md"],
@@ -227,7 +231,8 @@ def run_gitlab_pipeline(repo: Path) -> list[tuple[str, int, str]]:
     git(repo, "checkout", "-q", "--detach")
     env = shell_env(repo.parent, CI_DEFAULT_BRANCH="main", CI_PROJECT_PATH="group/project")
     results = []
-    for name, job in gitlab_jobs().items():
+    for name in AUTOFIX_JOBS:
+        job = gitlab_jobs()[name]
         lines = [("echo MERGE-REQUEST-OPENED" if line.startswith("glab ") else line)
                  for line in job["script"]]  # type: ignore[attr-defined]
         result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
@@ -268,3 +273,63 @@ def test_gitlab_pipeline_fails_when_fixer_refuses(tmp_path: Path) -> None:
     git(repo, "reset", "-q", "--hard", "HEAD~1")
     results = run_gitlab_pipeline(repo)
     assert [(name, code) for name, code, _ in results] == [("fixer-autofix", 2)]
+
+
+# -- fixer probe after `docker compose up -d` ---------------------------------------------
+
+def test_github_health_job_shape() -> None:
+    job = github_workflow()["jobs"]["health"]  # type: ignore[index]
+    assert job["permissions"] == {"contents": "read"}
+    names = [s.get("name") for s in job["steps"]]
+    assert names[-4:] == ["Start the stack", "Probe the health routes",
+                          "Show the logs of a failed start", "Stop the stack"]
+    start, probe, logs, stop = job["steps"][-4:]
+    assert start["run"].startswith("docker compose up -d")
+    assert probe["run"] == PROBE_COMMAND
+    assert (logs["if"], stop["if"]) == ("failure()", "always()")
+
+
+def run_health_step(repo: Path) -> subprocess.CompletedProcess[str]:
+    """The probe step as the runner runs it; the stack it probes is already up."""
+    job = github_workflow()["jobs"]["health"]  # type: ignore[index]
+    step = next(s for s in job["steps"] if s.get("name") == "Probe the health routes")
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                           step["run"]], cwd=repo, env={**shell_env(repo.parent), **job["env"]},
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_github_health_step_passes_on_a_healthy_stack(tmp_path: Path) -> None:
+    port = free_port()
+    repo = single_service(tmp_path / "repo", port)
+    with serving(repo / "late", port, delay=1.0):  # `compose up -d` returns before the app
+        result = run_health_step(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"http://127.0.0.1:{port}/health" in result.stdout
+
+
+def test_github_health_step_fails_when_nothing_can_be_probed(tmp_path: Path) -> None:
+    repo = single_service(tmp_path / "repo", free_port())
+    compose = repo / "compose.yaml"
+    compose.write_text(re.sub(r"ports:\n.*\n", "expose: ['8000']\n", compose.read_text()))
+    result = run_health_step(repo)
+    assert result.returncode == 2
+    assert "publishes its port to the host: nothing to probe" in result.stderr
+
+
+def test_gitlab_probe_job_probes_the_running_stack(tmp_path: Path) -> None:
+    """The job's script with `docker compose` standing in for the stack the test starts,
+    and PROBE_HOST set to where it listens (in GitLab: the docker:dind service)."""
+    job = gitlab_jobs()["fixer-probe"]
+    assert job["variables"]["PROBE_HOST"] == "docker"  # type: ignore[index]
+    script: list[str] = job["script"]  # type: ignore[assignment]
+    assert script[0].startswith("docker compose up -d") and PROBE_COMMAND in script[1]
+    port = free_port()
+    repo = single_service(tmp_path / "repo", port)
+    lines = [("echo STACK-UP" if line.startswith("docker ") else line) for line in script]
+    with serving(repo / "late", port):
+        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                                 "\n".join(lines)], cwd=repo,
+                                env=shell_env(tmp_path, PROBE_HOST="127.0.0.1"),
+                                capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("STACK-UP\nlate ")

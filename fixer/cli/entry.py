@@ -9,6 +9,7 @@ import click
 
 from fixer.cli.check import check
 from fixer.cli.fix import fix
+from fixer.cli.probe import probe_command
 from fixer.cli.report import report_command
 from fixer.cli.rules import explain, rules_command
 from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR
@@ -20,7 +21,7 @@ def cli() -> None:
     """Find and fix what breaks the deployment of containerized FastAPI services."""
 
 
-for command in (check, fix, rules_command, explain, report_command):
+for command in (check, fix, rules_command, explain, report_command, probe_command):
     cli.add_command(command)
 
 

@@ -35,7 +35,7 @@ def no_color_option(function: Callable[..., Any]) -> Callable[..., Any]:
                         callback=_no_color_flag, help="Never colour the output.")(function)
 
 
-def _isatty(stream: TextIO) -> bool:
+def isatty(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):  # a closed or exotic stream
@@ -48,7 +48,7 @@ def enabled(stream: TextIO | None = None) -> bool:
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.meta.get(_META_KEY):
         return False
-    return _isatty(stream if stream is not None else sys.stdout)
+    return isatty(stream if stream is not None else sys.stdout)
 
 
 def finding(line: str) -> str:
@@ -100,7 +100,7 @@ def diff(text: str) -> str:
 def progress(items: Sequence[T], services: int, label: str) -> Iterator[Iterable[T]]:
     """`items`, shown as a progress bar on stderr when the run is large and stderr is a
     terminal; else `items` as they are (nothing is printed)."""
-    if services <= PROGRESS_MIN_SERVICES or not _isatty(sys.stderr):
+    if services <= PROGRESS_MIN_SERVICES or not isatty(sys.stderr):
         yield items
         return
     with click.progressbar(items, label=label, file=sys.stderr,
