@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLEET := examples/seed-fleet
 
-.PHONY: demo test bench docs clean
+.PHONY: demo test test-fast new-case bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ demo: $(VENV)/.demo
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest -q
+
+# The inner loop: everything but the tests marked slow (real servers, pre-commit, hypothesis).
+# CI runs `make test`.
+test-fast: $(VENV)/.test
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# make new-case CODE=P001 NAME=published-port-moves
+new-case: $(VENV)/.test
+	$(BIN)/python tests/new_case.py $(CODE) $(NAME)
 
 # dclint comes from npm; without npm the benchmark measures the rest.
 bench: $(VENV)/.test

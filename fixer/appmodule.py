@@ -1,4 +1,4 @@
-"""The app module of an app service (RULES.md, "App module") and its import root.
+"""The app module of an app service (the `module:attr` its command serves) and its import root.
 
 The command names `module:attr` relative to the container's working directory
 (the final WORKDIR, compose `working_dir`, `cd` in a `sh -c`, `--app-dir`).

@@ -1,4 +1,4 @@
-"""Which built services are app services (RULES.md, "App service").
+"""Which built services are app services: the FastAPI HTTP servers.
 
 An app service starts an HTTP server for a FastAPI app: its command runs uvicorn,
 gunicorn with a uvicorn worker, `fastapi run`, hypercorn or granian, or a Python

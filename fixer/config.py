@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Which side of a port mismatch stays: "auto" weighs the references (RULES.md P001); the
+# Which side of a port mismatch stays: "auto" weighs the references (`fixer explain P001`); the
 # old names force a side and keep their meaning: "compose" fixes the app, "dockerfile"
 # fixes compose.
 PORT_SOURCES = ("auto", "compose", "dockerfile")

@@ -5,7 +5,7 @@ findings in fix order, computes their fixes on one workspace and keeps those tha
 touch files and services no earlier fix of the round touches; they are applied,
 the workspace is built again, every rule runs again, and each fix is kept only when
 its finding is gone, nothing new appeared that fixer cannot fix in turn, and the stack
-check (`fixer.stackcheck`, RULES.md "Trust") finds nothing broken on the stacks the round
+check (`fixer.stackcheck`) finds nothing broken on the stacks the round
 changed that was not broken before. A fix that fails inside a round is tried again
 alone, so its verdict is its own.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fixer import suppress
 from fixer.config import Config
 from fixer.edits import Edit, EditConflict
-from fixer.errors import InputError, crash_error
+from fixer.errors import InputError, RuleCrash
 from fixer.rule import Finding, Rule
 from fixer.tree import Tree
 from fixer.verify import Planned, allowed, problems
@@ -53,12 +53,13 @@ class FixResult:
     applied: list[AppliedFix] = field(default_factory=list)
     failed: list[FailedFix] = field(default_factory=list)
     remaining: list[Finding] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)   # did not converge, rule crashes
+    errors: list[InputError] = field(default_factory=list)   # rule crashes (RuleCrash) too
+    problems: list[str] = field(default_factory=list)   # did not converge
 
 
 def check(ws: Workspace, rules: Iterable[Rule]) -> list[Finding]:
-    """Every rule over the workspace, findings in file order. A crashing rule is an error.
+    """Every rule over the workspace, findings in file order. A crashing rule is an error
+    (a RuleCrash, kept in ws.errors) and the other rules still run.
     Suppressed findings are left out (kept in ws.suppressed): they are neither shown nor fixed."""
     findings: list[Finding] = []
     for rule in rules:
@@ -67,7 +68,7 @@ def check(ws: Workspace, rules: Iterable[Rule]) -> list[Finding]:
         except InputError as exc:
             ws.errors.append(exc)
         except Exception as exc:  # one broken rule must not take the others down
-            ws.errors.append(crash_error(rule.code, exc))
+            ws.errors.append(RuleCrash(rule.code, "detect", exc))
     return suppress.apply(ws, sorted(findings, key=Finding.sort_key))
 
 
@@ -159,7 +160,10 @@ def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
     try:
         edits = list(finding.rule.fix(run.ws, finding))
     except Exception as exc:  # a fix that cannot be built fails alone; the others go on
-        _fail(run, finding, f"the rule could not build its fix ({type(exc).__name__}: {exc})")
+        crash = RuleCrash(finding.code, "fix", exc)
+        if all(str(e) != str(crash) for e in run.result.errors):
+            run.result.errors.append(crash)
+        _fail(run, finding, f"the rule could not build its fix ({crash.exception})")
         return None
     if not edits:
         _fail(run, finding, "the rule produced no edit")

@@ -23,7 +23,8 @@ class Safety(str, Enum):
 
 
 class Severity(str, Enum):
-    """RULES.md "Severity": an error breaks the stack; a warning is hardening or hygiene."""
+    """An error breaks the stack (a build fails, a service never starts or never becomes
+    healthy, traffic reaches no listener); a warning is hardening or hygiene: it runs."""
 
     ERROR = "error"
     WARNING = "warning"

@@ -200,7 +200,7 @@ def locate_build(tree: Tree, service: Service) -> Build | None:
     When compose names no Dockerfile and the context has no `Dockerfile`, BuildKit's
     dockerfile frontend and the classic builder both read `dockerfile` instead: that
     build works, so the lowercase file is the service's Dockerfile, not a defect. A name
-    compose gives is matched exactly, as RULES.md has it.
+    compose gives is matched exactly, case included, as a Linux build matches it.
     """
     build = resolve_build(service, service.stack.dotenv)
     if build is None or build.named or tree.exists(build.dockerfile):

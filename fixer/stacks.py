@@ -1,4 +1,4 @@
-"""Which compose files Docker Compose would load together (RULES.md, "Stack").
+"""Which compose files Docker Compose would load together: the stacks.
 
 Files group by folder first: the canonical file and its override. Every other file
 with services is a stack of its own, unless it is an overlay: a file whose services

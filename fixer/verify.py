@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from fixer import stackcheck
 from fixer.config import Config
+from fixer.errors import RuleCrash
 from fixer.edits import CreateFile, Edit
 from fixer.rule import REVEALS_SERVICE, WAITS, Finding, Safety
 from fixer.workspace import Workspace
@@ -59,7 +60,9 @@ def problems(before_ws: Workspace, before: list[Finding], after_ws: Workspace,
     blamed: dict[int, str] = {}
     old_errors = {str(e) for e in before_ws.errors}
     for error in (e for e in after_ws.errors if str(e) not in old_errors):
-        _blame(blamed, batch, error.path, (), f"the fixed file does not parse: {error}")
+        what = "a rule crashed on the fixed files" if isinstance(error, RuleCrash) \
+            else "the fixed file does not parse"
+        _blame(blamed, batch, error.path, (), f"{what}: {error}")
     prints = {f.fingerprint for f in after}
     for index, plan in enumerate(batch):
         if plan.finding.fingerprint in prints:

@@ -103,7 +103,8 @@ class Workspace:
             yield from stack.services.values()
 
     def apps(self) -> Iterator[Service]:
-        """Services whose Dockerfile exists (the app services of RULES.md)."""
+        """Built services: those whose Dockerfile exists. `fixer.appservice.app_services`
+        narrows them to the FastAPI HTTP servers."""
         return (s for s in self.services() if s.app is not None)
 
     def _error(self, exc: InputError) -> None:

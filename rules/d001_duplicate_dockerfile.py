@@ -90,7 +90,7 @@ def _code_folders(ws: Workspace, service: Service) -> list[str]:
         if _inside(posixpath.dirname(module.path), context):
             folders.append(posixpath.dirname(module.path))
     elif is_folder(ws.tree, posixpath.join(context, "app")):
-        folders.append(posixpath.join(context, "app"))  # the layout RULES.md assumes
+        folders.append(posixpath.join(context, "app"))  # the usual layout: an app/ package
     for folder in _copied_folders(ws, service):
         if folder not in folders and any(p.endswith(".py") for p in files_in(ws.tree, folder)):
             folders.append(folder)

@@ -94,7 +94,7 @@ def test_a_fix_never_touches_an_undecodable_file(tmp_path: Path) -> None:
     assert code == 2
     document = json.loads(out)
     assert document["findings"] == []
-    assert document["errors"] == [{"path": "web/Dockerfile", "line": 1,
+    assert document["errors"] == [{"kind": "input", "path": "web/Dockerfile", "line": 1,
                                    "message": "not valid utf-16-le text"}]
 
 

@@ -15,11 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 
 from fixer.sources.dockerfile import parse
 from fixer.textfile import decode
 from support import GOLDEN, SEED_FLEET, copy_tree, run_cli
+
+pytestmark = pytest.mark.slow  # every test here boots uvicorn
 
 DEADLINE = 20.0
 # Talk to the loopback server directly, whatever proxy the environment names.

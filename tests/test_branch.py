@@ -303,6 +303,7 @@ def test_invalid_branch_name_exits_2(repo: Path) -> None:
     assert code == 2 and "not a valid branch name" in err
 
 
+@pytest.mark.slow
 def test_seed_fleet_branch_has_one_commit_per_fix_and_each_commit_is_valid(
         tmp_path: Path) -> None:
     repo = copy_tree(SEED_FLEET, tmp_path / "fleet")

@@ -119,6 +119,7 @@ def postgres() -> Iterator[tuple[str, int]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("db", "extra", "argv"), [
     pytest.param("    environment:\n      POSTGRES_USER: orders\n      POSTGRES_PASSWORD: x\n",
                  {}, ["pg_isready", "-U", "orders", "-d", "orders"], id="literal"),
@@ -150,6 +151,7 @@ FROM_DEPLOYED_ENV = ("pg_isready -U ${POSTGRES_USER:-postgres} "
                      "-d ${POSTGRES_DB:-${POSTGRES_USER:-postgres}}")
 
 
+@pytest.mark.slow
 def test_c005_env_file_not_in_the_repository(tmp_path: Path, postgres: tuple[str, int]) -> None:
     """The user the deployment's env file sets, read by the container's shell: a probe as
     `postgres` would pass too, but the server would log a failed login every 10 seconds."""
@@ -166,6 +168,7 @@ def test_c005_env_file_not_in_the_repository(tmp_path: Path, postgres: tuple[str
     assert said == "-U stock -d stock\n"
 
 
+@pytest.mark.slow
 def test_c005_postgres_port_from_the_command(tmp_path: Path, postgres: tuple[str, int]) -> None:
     folder, port = postgres
     compose = API + f"  db:\n    image: postgres:16\n    command: postgres -p {port}\n"
@@ -203,6 +206,7 @@ def _in_own_network(script: str, binaries: Path) -> int:
     pytest.param("    image: redis:7\n    command: [\"redis-server\", \"--requirepass\", \"s3\"]\n",
                  ["redis-cli", "ping"], id="password"),
 ])
+@pytest.mark.slow
 def test_c005_redis_cli_ping_passes_on_a_real_server(tmp_path: Path, cache: str,
                                                       argv: list[str]) -> None:
     binaries = _redis_bin()

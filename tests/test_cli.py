@@ -3,14 +3,18 @@ and `fix --apply` (atomic writes, modes kept, deletions, unsafe fixes)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import stat
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
+from fixer.cli import shared
+from fixer.registry import discover
 from support import GOLDEN, run_cli
 from test_report import NO_DOCKERFILE
 
@@ -192,7 +196,7 @@ def test_json_fix_is_null_for_display_only_and_errors_are_listed(tmp_path: Path)
     assert finding["code"] == "P002" and finding["fix"] is None
     [error] = document["errors"]
     assert error["path"] == "broken/compose.yaml" and error["line"] == 5
-    assert set(error) == {"path", "line", "message"}
+    assert set(error) == {"kind", "path", "line", "message"} and error["kind"] == "input"
 
 
 # -- rule selection ----------------------------------------------------------------------------
@@ -337,3 +341,62 @@ def test_check_summary_counts_findings_that_wait_for_other_fixes() -> None:
     assert code == 1
     assert err.rstrip().endswith(
         "(2 fixable with `fixer fix`, 2 once the fixes they wait on are in).")
+
+
+# -- a rule that crashes: a bug in fixer, not in the input --------------------------------------
+
+CRASH_LINE = "fixer: internal error in rule D001 (detect): KeyError: 'x' — please report it"
+
+
+def crash_rule(monkeypatch: pytest.MonkeyPatch, code: str, stage: str = "detect") -> None:
+    """The real catalogue, with rule `code`'s detect (or fix) function raising KeyError('x')."""
+    def boom(*_args: object) -> NoReturn:
+        raise KeyError("x")
+
+    rules = [dataclasses.replace(r, **{f"{stage}_fn": boom}) if r.code == code else r
+             for r in discover()]
+    monkeypatch.setattr(shared, "discover", lambda: rules)
+
+
+def test_a_rule_crash_is_one_line_naming_the_rule_and_check_reports_the_rest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    crash_rule(monkeypatch, "D001")
+    repo = service_tree(tmp_path)
+    code, out, err = run_cli("check", repo, "--select", "P001,D001")
+    assert code == 2
+    assert [m["code"] for m in map(FINDING_LINE.match, out.splitlines()) if m] == ["P001"]
+    assert CRASH_LINE in err.splitlines()
+    # No place in the user's repository (nor in fixer's code) is named, and no traceback
+    assert not re.search(r"^\S+:\d+: ", err, re.MULTILINE) and "Traceback" not in err
+    assert err.rstrip().endswith("; 1 rule crashed (a bug in fixer).")
+
+
+def test_verbose_shows_the_traceback_of_a_crash(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    crash_rule(monkeypatch, "D001")
+    repo = service_tree(tmp_path)
+    for command in ("check", "fix"):
+        code, _, err = run_cli(command, repo, "--select", "P001,D001", "-v")
+        assert code == 2 and CRASH_LINE in err
+        after = err.split(CRASH_LINE, 1)[1]
+        assert after.lstrip().startswith("Traceback (most recent call last):")
+        assert 'raise KeyError("x")' in after and after.count("KeyError: 'x'") == 1
+
+
+def test_a_rule_crash_does_not_block_apply_of_the_other_fixes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    crash_rule(monkeypatch, "D001")
+    repo = service_tree(tmp_path)
+    code, _, err = run_cli("fix", "--apply", repo, "--select", "P001,D001")
+    assert code == 2  # an error happened, after the P001 fix was written
+    assert (repo / "web/Dockerfile").read_text() == dockerfile(8001)
+    assert CRASH_LINE in err.splitlines() and "Applied 1 fix." in err
+    assert "Nothing was written" not in err
+
+
+def test_input_errors_still_block_apply(tmp_path: Path) -> None:
+    repo = service_tree(tmp_path, **{"broken__compose.yaml": "services:\n  a: [\n"})
+    before = snapshot(repo)
+    code, _, err = run_cli("fix", "--apply", repo, "--select", "P001")
+    assert code == 2 and snapshot(repo) == before
+    assert "Would apply 1 fix." in err and "Nothing was written: fix the input errors" in err

@@ -387,6 +387,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_python_probe_passes_on_a_live_app_and_fails_on_http_errors(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text(
         "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('/health')\n"

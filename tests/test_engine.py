@@ -14,7 +14,7 @@ from fixer import engine, stackcheck
 from fixer.cli import shared
 from fixer.config import Config
 from fixer.edits import Edit, TextEdit
-from fixer.errors import InputError
+from fixer.errors import InputError, RuleCrash, input_errors
 from fixer.output.diff import render
 from fixer.registry import choose, discover
 from fixer.report import fixrun
@@ -261,7 +261,27 @@ def test_a_crashing_rule_is_an_error_and_the_other_rules_still_report(tmp_path: 
     found = engine.check(ws, [crashing, word_rule("X001", "OLD", "NEW")])
     assert [f.code for f in found] == ["X001"]
     [error] = ws.errors
-    assert "rule X009 crashed (KeyError" in error.message and error.path == "tests/test_engine.py"
+    assert isinstance(error, RuleCrash) and (error.code, error.stage) == ("X009", "detect")
+    assert str(error) == "internal error in rule X009 (detect): KeyError: 'boom'"
+    assert error.path == "tests/test_engine.py"  # where it raised, for the maintainers
+    assert not input_errors(ws.errors)
+
+
+def test_a_fix_after_which_a_rule_crashes_fails(tmp_path: Path) -> None:
+    """fixer cannot show the stack is fine when a rule cannot look at the fixed files."""
+    root = write_tree(tmp_path, {"a.txt": "OLD\n"})
+
+    def chokes_on_new(ws: Workspace) -> Iterator[Report]:
+        if any("NEW" in text for _path, text in text_files(ws)):
+            raise KeyError("NEW")
+        yield from ()
+
+    fragile = Rule("X009", "fragile", Category.STRUCTURE, (Safety.DISPLAY,), "F.",
+                   chokes_on_new, None)
+    result = run_fix(root, [word_rule("X001", "OLD", "NEW"), fragile])
+    [failed] = result.failed
+    assert "internal error in rule X009 (detect): KeyError: 'NEW'" in failed.reason
+    assert texts(result) == {"a.txt": "OLD\n"} and not result.errors
 
 
 def test_a_fix_that_raises_fails_alone(tmp_path: Path) -> None:
@@ -275,6 +295,25 @@ def test_a_fix_that_raises_fails_alone(tmp_path: Path) -> None:
     [failed] = result.failed
     assert failed.finding.code == "X001" and "AttributeError" in failed.reason
     assert texts(result) == {"a.txt": "OLD\n", "b.txt": "FRESH\n"}
+    [crash] = result.errors
+    assert isinstance(crash, RuleCrash) and (crash.code, crash.stage) == ("X001", "fix")
+
+
+def test_a_fix_that_raises_is_a_fixer_bug_and_the_other_fixes_are_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path, {"a.txt": "OLD\n", "b.txt": "AGED\n", "c.txt": "OLD\n"})
+
+    def raises(ws: Workspace, finding: Finding) -> list[Edit]:
+        raise AttributeError("no such thing")
+
+    rules = [word_rule("X001", "OLD", "NEW", fix=raises), word_rule("X002", "AGED", "FRESH")]
+    monkeypatch.setattr(shared, "discover", lambda: rules)
+    code, _, err = run_cli("fix", "--apply", root)
+    assert code == 2
+    assert snapshot(root) == {"a.txt": b"OLD\n", "b.txt": b"FRESH\n", "c.txt": b"OLD\n"}
+    crash = ("fixer: internal error in rule X001 (fix): AttributeError: no such thing"
+             " — please report it")
+    assert err.splitlines().count(crash) == 1  # once, however many of its findings it failed
 
 
 def test_an_edit_inside_a_shared_yaml_anchor_is_refused(tmp_path: Path) -> None:

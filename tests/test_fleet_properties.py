@@ -16,10 +16,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from fleet_repos import Fleet, fleets
 from support import assert_compose_accepts, run_cli
+
+pytestmark = pytest.mark.slow  # hypothesis: dozens of generated fleets, each fixed and checked
 
 HUNT = os.environ.get("FIXER_FLEET_EXAMPLES")
 

@@ -15,6 +15,7 @@ import pytest
 from fixer.output.github import command, escape_data, escape_property
 from fixer.registry import discover
 from support import REPO, SEED_FLEET, run_cli
+from test_cli import crash_rule
 from test_config import web_tree
 
 SCHEMA_PATH = REPO / "docs" / "schema" / "check.schema.json"
@@ -58,6 +59,25 @@ def test_json_with_errors_and_display_only_findings_matches_the_schema(
     document = check_json(tmp_path)
     validator.validate(document)
     assert document["errors"] and any(f["fix"] is None for f in document["findings"])
+
+
+def test_a_rule_crash_is_an_error_of_kind_crash_beside_input_errors(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        validator: jsonschema.Draft202012Validator) -> None:
+    crash_rule(monkeypatch, "D001")
+    web_tree(tmp_path, **{"broken/compose.yaml": "services:\n  a: [\n"})
+    code, out, _ = run_cli("check", tmp_path, "--format", "json", "--select", "P001,D001")
+    document = json.loads(out)
+    validator.validate(document)
+    assert code == 2 and [f["code"] for f in document["findings"]] == ["P001"]
+    crash, bad_input = sorted(document["errors"], key=lambda e: str(e["kind"]))
+    assert crash == {"kind": "crash", "rule": "D001", "stage": "detect",
+                     "exception": "KeyError: 'x'",
+                     "message": "internal error in rule D001 (detect): KeyError: 'x'"}
+    assert bad_input["kind"] == "input" and bad_input["path"] == "broken/compose.yaml"
+    for wrong in ({**crash, "path": "compose.yaml"}, {**crash, "kind": "input"},
+                  {**bad_input, "kind": "crash"}):
+        assert not validator.is_valid({**document, "errors": [wrong]})
 
 
 @pytest.mark.parametrize("break_it", [
@@ -113,6 +133,19 @@ def test_github_input_errors_are_annotations_too(tmp_path: Path) -> None:
     code, out, _ = run_cli("check", tmp_path, "--format", "github", "--select", "P001")
     assert code == 2
     assert f"::error file={tmp_path}/broken/compose.yaml,line=" in out
+
+
+def test_github_a_rule_crash_is_an_error_at_no_file(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    crash_rule(monkeypatch, "D001")
+    web_tree(tmp_path)
+    code, out, _ = run_cli("check", tmp_path, "--format", "github", "--select", "P001,D001")
+    assert code == 2
+    *annotations, crash = out.splitlines()
+    matches = [ANNOTATION.match(line) for line in annotations]
+    assert all(matches) and [m["title"] for m in matches if m] == ["P001"]
+    assert crash == ("::error title=fixer%3A internal error in rule D001::fixer: internal error "
+                     "in rule D001 (detect): KeyError: 'x' — please report it")
 
 
 def test_github_escaping() -> None:

@@ -82,6 +82,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
             if p.is_file() and ".git" not in p.relative_to(root).parts}
 
 
+@pytest.mark.slow  # git apply and the Compose binary per fix case; run one rule with -k CODE
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
 def test_golden(case: Path, tmp_path: Path) -> None:
     repo = copy_tree(case / "before", tmp_path / "repo")

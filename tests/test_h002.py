@@ -158,6 +158,7 @@ def test_h002_display_only_where_routes_are_in_doubt(tmp_path: Path) -> None:
     pytest.param("dockerfile-probe-gets-the-route", "notifications", id="route-added"),
     pytest.param("probe-path-route-added", "billing", id="python-probe-route-added"),
 ])
+@pytest.mark.slow
 def test_h002_probe_answered_by_the_real_server(tmp_path: Path, case: str, folder: str) -> None:
     """Before the fix the probed path gets 404 from uvicorn; after it, 200."""
     root = copy_tree(GOLDEN / "H002-health-probe-not-served" / case / "before", tmp_path / "r")

@@ -50,6 +50,7 @@ def test_the_pragma_is_what_keeps_an_unpinned_install_quiet(tmp_path: Path) -> N
     assert "DL3008" in hadolint_codes(fixed)
 
 
+@pytest.mark.slow  # the hadolint binary, once per golden Dockerfile case
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
 def test_fixed_dockerfiles_gain_no_hadolint_finding(case: Path, tmp_path: Path) -> None:
     original = case / "before"

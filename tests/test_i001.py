@@ -172,6 +172,7 @@ def routed_service(root: Path, items: str = ITEMS) -> Path:
                                                     "class Item(BaseModel):\n    name: str\n"})
 
 
+@pytest.mark.slow
 def test_i001_fixes_every_module_on_the_import_path_and_the_service_boots(
         tmp_path: Path) -> None:
     root = routed_service(tmp_path / "repo")

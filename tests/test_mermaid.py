@@ -13,6 +13,8 @@ import re
 import time
 from pathlib import Path
 
+import pytest
+
 from fixer import engine
 from fixer.config import Config
 from fixer.registry import choose, discover
@@ -165,6 +167,7 @@ def edges(text: str) -> list[str]:
     return [line for line in text.splitlines() if EDGE.fullmatch(line.strip())]
 
 
+@pytest.mark.slow
 def test_a_thousand_services_collapse_to_one_node_per_stack(tmp_path: Path) -> None:
     root = bench_generate(tmp_path / "monorepo", 1000)
     started = time.monotonic()

@@ -243,6 +243,7 @@ def test_plan_host_network_and_bind_address(tmp_path: Path) -> None:
 
 # -- fixer probe against real servers -----------------------------------------------------
 
+@pytest.mark.slow
 def test_probe_lists_every_app_service_and_exits_1(stack: tuple[Path, Ports]) -> None:
     root, ports = stack
     code, out, err = run_cli("probe", root)
@@ -258,6 +259,7 @@ def test_probe_lists_every_app_service_and_exits_1(stack: tuple[Path, Ports]) ->
     assert err == "1 of 3 probed services healthy; 1 not reachable from the host.\n"
 
 
+@pytest.mark.slow
 def test_probe_exits_0_when_all_reachable_services_are_healthy(stack: tuple[Path, Ports],
                                                                tmp_path: Path) -> None:
     root, ports = stack
@@ -271,6 +273,7 @@ def test_probe_exits_0_when_all_reachable_services_are_healthy(stack: tuple[Path
     assert err == "1 of 1 probed service healthy; 1 not reachable from the host.\n"
 
 
+@pytest.mark.slow
 def test_probe_json(stack: tuple[Path, Ports]) -> None:
     root, ports = stack
     code, out, _ = run_cli("probe", root, "--format", "json")
@@ -296,6 +299,7 @@ def single_service(root: Path, port: int, app: str = HEALTHY_APP.format(name="la
     return root
 
 
+@pytest.mark.slow
 def test_wait_until_a_late_server_is_healthy(tmp_path: Path) -> None:
     port = free_port()
     root = single_service(tmp_path, port)
@@ -308,6 +312,7 @@ def test_wait_until_a_late_server_is_healthy(tmp_path: Path) -> None:
     assert 1.0 < took < 25
 
 
+@pytest.mark.slow
 def test_wait_gives_up_after_the_timeout(tmp_path: Path) -> None:
     port = free_port()
     root = single_service(tmp_path, port, FAILING_APP)
@@ -320,6 +325,7 @@ def test_wait_gives_up_after_the_timeout(tmp_path: Path) -> None:
     assert 1.9 < took < 8
 
 
+@pytest.mark.slow
 def test_wait_shows_a_live_status_line_on_a_terminal(tmp_path: Path) -> None:
     port = free_port()
     root = single_service(tmp_path, port)
@@ -331,6 +337,7 @@ def test_wait_shows_a_live_status_line_on_a_terminal(tmp_path: Path) -> None:
     assert row("late", f"http://127.0.0.1:{port}/health", "200", "healthy").search(out)
 
 
+@pytest.mark.slow
 def test_no_status_line_in_a_pipe(tmp_path: Path) -> None:
     port = free_port()
     root = single_service(tmp_path, port)
@@ -379,6 +386,7 @@ def test_stack_choice(tmp_path: Path) -> None:
     assert code == 1 and "http://127.0.0.1:18080/health" in out
 
 
+@pytest.mark.slow
 def test_host_option(stack: tuple[Path, Ports]) -> None:
     root, ports = stack
     code, out, _ = run_cli("probe", root, "--host", "localhost")
@@ -408,6 +416,7 @@ def run_script(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=60, env={"PATH": "/usr/bin:/bin"})
 
 
+@pytest.mark.slow
 def test_emitted_script_passes_shellcheck(stack: tuple[Path, Ports]) -> None:
     script = emitted(stack[0], "--host", "docker")
     shellcheck = Path(sys.executable).parent / "shellcheck"
@@ -419,6 +428,7 @@ def test_emitted_script_passes_shellcheck(stack: tuple[Path, Ports]) -> None:
     assert "# worker: not reachable from the host: only `expose` (8000)" in text
 
 
+@pytest.mark.slow
 def test_emitted_script_runs_the_same_checks(stack: tuple[Path, Ports]) -> None:
     root, ports = stack
     result = run_script(emitted(root), "2")
@@ -429,6 +439,7 @@ def test_emitted_script_runs_the_same_checks(stack: tuple[Path, Ports]) -> None:
         f"search http://127.0.0.1:{ports.search}/health - down"]
 
 
+@pytest.mark.slow
 def test_emitted_script_waits_for_a_late_server(tmp_path: Path) -> None:
     port = free_port()
     root = single_service(tmp_path, port)

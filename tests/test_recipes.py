@@ -101,6 +101,7 @@ def try_repo(hook_repo: tuple[Path, str], target: Path,
          "--all-files"], cwd=target, env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_pre_commit_hooks_check_then_fix(hook_repo: tuple[Path, str], tmp_path: Path) -> None:
     target = seeded_repo(tmp_path)
     first = try_repo(hook_repo, target)  # both hooks, in id order: check, then fix
@@ -175,6 +176,7 @@ def _condition_holds(condition: str, output: Path) -> bool:
     return _outputs(output).get(match.group(1)) == match.group(2)
 
 
+@pytest.mark.slow
 def test_github_job_pushes_the_branch_and_opens_a_pull_request(tmp_path: Path) -> None:
     repo = seeded_repo(tmp_path)
     code, outputs, ran = run_github_job(repo)
@@ -184,6 +186,7 @@ def test_github_job_pushes_the_branch_and_opens_a_pull_request(tmp_path: Path) -
     assert "| P001 | web |" in (repo / "pr.md").read_text()
 
 
+@pytest.mark.slow
 def test_github_job_does_nothing_on_a_clean_repository(tmp_path: Path) -> None:
     clean = {**SEEDED, "web/Dockerfile": SEEDED["web/Dockerfile"].replace("8000", "8001")}
     repo = seeded_repo(tmp_path, clean)
@@ -192,6 +195,7 @@ def test_github_job_does_nothing_on_a_clean_repository(tmp_path: Path) -> None:
     assert remote_count(tmp_path) is None
 
 
+@pytest.mark.slow
 def test_github_job_fails_when_fixer_refuses(tmp_path: Path) -> None:
     repo = seeded_repo(tmp_path)
     git(repo, "commit", "-q", "--allow-empty", "-m", "human")
@@ -247,6 +251,7 @@ def run_gitlab_pipeline(repo: Path) -> list[tuple[str, int, str]]:
     return results
 
 
+@pytest.mark.slow
 def test_gitlab_pipeline_pushes_the_branch_and_opens_a_merge_request(tmp_path: Path) -> None:
     repo = seeded_repo(tmp_path)
     results = run_gitlab_pipeline(repo)
@@ -257,6 +262,7 @@ def test_gitlab_pipeline_pushes_the_branch_and_opens_a_merge_request(tmp_path: P
     assert "| P001 | web |" in (repo / "pr.md").read_text()
 
 
+@pytest.mark.slow
 def test_gitlab_pipeline_opens_nothing_on_a_clean_repository(tmp_path: Path) -> None:
     clean = {**SEEDED, "web/Dockerfile": SEEDED["web/Dockerfile"].replace("8000", "8001")}
     repo = seeded_repo(tmp_path, clean)
@@ -266,6 +272,7 @@ def test_gitlab_pipeline_opens_nothing_on_a_clean_repository(tmp_path: Path) -> 
     assert remote_count(tmp_path) is None
 
 
+@pytest.mark.slow
 def test_gitlab_pipeline_fails_when_fixer_refuses(tmp_path: Path) -> None:
     repo = seeded_repo(tmp_path)
     git(repo, "commit", "-q", "--allow-empty", "-m", "human")
@@ -298,6 +305,7 @@ def run_health_step(repo: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=180)
 
 
+@pytest.mark.slow
 def test_github_health_step_passes_on_a_healthy_stack(tmp_path: Path) -> None:
     port = free_port()
     repo = single_service(tmp_path / "repo", port)
@@ -307,6 +315,7 @@ def test_github_health_step_passes_on_a_healthy_stack(tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{port}/health" in result.stdout
 
 
+@pytest.mark.slow
 def test_github_health_step_fails_when_nothing_can_be_probed(tmp_path: Path) -> None:
     repo = single_service(tmp_path / "repo", free_port())
     compose = repo / "compose.yaml"
@@ -316,6 +325,7 @@ def test_github_health_step_fails_when_nothing_can_be_probed(tmp_path: Path) -> 
     assert "publishes its port to the host: nothing to probe" in result.stderr
 
 
+@pytest.mark.slow
 def test_gitlab_probe_job_probes_the_running_stack(tmp_path: Path) -> None:
     """The job's script with `docker compose` standing in for the stack the test starts,
     and PROBE_HOST set to where it listens (in GitLab: the docker:dind service)."""

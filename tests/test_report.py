@@ -467,3 +467,18 @@ def test_image_services_are_drawn_but_not_scored(tmp_path: Path) -> None:
     # the finding on the image service is reported, and breaks the stack compose refuses
     assert "- `prometheus`: " in issue_section(out, "Unknown Dependencies")
     assert "- **Docker Compose**: 100% ✅ (1 of 1 service)" in out
+
+
+def test_a_rule_crash_is_listed_apart_from_input_errors() -> None:
+    """A crashing rule is a bug in fixer: the report says so, apart from the files that could
+    not be read, and names no file of the repository for it."""
+    from fixer.errors import InputError, RuleCrash
+    from fixer.report import markdown
+    from fixer.report.model import Audit
+
+    crash = RuleCrash("D001", "detect", KeyError("x"))
+    unreadable = InputError("compose.yaml", 3, "mapping values are not allowed here")
+    out = "\n".join(markdown._errors(Audit((), (), (), (), (), errors=(unreadable, crash))))
+    inputs, crashes = out.split("## Rules That Crashed")
+    assert "- `compose.yaml:3`: mapping values" in inputs and "D001" not in inputs
+    assert "- D001 (detect): KeyError: 'x'" in crashes and "compose.yaml" not in crashes

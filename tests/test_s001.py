@@ -137,6 +137,7 @@ def test_generated_dockerfile_satisfies_the_port_rules(tmp_path: Path) -> None:
     assert run_cli("fix", repo, "--select", "S001", "--unsafe-fixes")[:2] == (0, "")
 
 
+@pytest.mark.slow
 def test_generated_cmd_serves_the_app_on_the_compose_port(tmp_path: Path) -> None:
     """Run the generated CMD as the container would (in the folder COPY puts at WORKDIR) and
     call the health route on the port compose publishes."""

@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 
 from support import REPO, SEED_FLEET, run_cli
+from test_cli import crash_rule
 from test_config import web_tree
 
 
@@ -149,6 +150,24 @@ def test_input_errors_are_tool_notifications(tmp_path: Path,
     [note] = invocation["toolExecutionNotifications"]
     uri = note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "broken/compose.yaml" and note["level"] == "error"
+
+
+def test_a_rule_crash_is_a_notification_at_no_location(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sarif_schema: dict[str, Any]) -> None:
+    crash_rule(monkeypatch, "D001")
+    web_tree(tmp_path)
+    code, out, _ = run_cli("check", tmp_path, "--format", "sarif", "--select", "P001,D001")
+    assert code == 2
+    log = json.loads(out)
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    [run] = log["runs"]
+    assert [r["ruleId"] for r in run["results"]] == ["P001"]
+    [invocation] = run["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [note] = invocation["toolExecutionNotifications"]
+    assert "locations" not in note and note["associatedRule"] == {"id": "D001"}
+    assert note["exception"] == {"kind": "KeyError", "message": "'x'"}
+    assert note["message"]["text"].startswith("fixer: internal error in rule D001 (detect)")
 
 
 def github_anchor(heading: str) -> str:

@@ -195,6 +195,7 @@ def test_build_merges_key_by_key_over_the_override(tmp_path: Path) -> None:
     assert (app.build.doc.path, app.folder) == ("compose.override.yaml", "api")
 
 
+@pytest.mark.slow
 def test_grouping_overlays_stays_linear(tmp_path: Path) -> None:
     # every folder's base and overlay name the same service: no overlay scans every base
     texts = {}

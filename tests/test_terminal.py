@@ -14,6 +14,8 @@ import pytest
 
 from test_config import COMPOSE, web_tree
 
+pytestmark = pytest.mark.slow  # each test starts fixer in a subprocess, most on a pseudo-terminal
+
 ESC = "\x1b["
 
 

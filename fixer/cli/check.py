@@ -10,9 +10,10 @@ import click
 from fixer import configfile, engine, suppress
 from fixer.cli.shared import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageProblem, catalogue, echo_err, ignore_option, plural,
-    root_folder, select_option, selected_rules,
+    root_folder, select_option, selected_rules, verbose_option,
 )
 from fixer.config import PORT_SOURCES
+from fixer.errors import InputError, crashes, input_errors
 from fixer.output import color, github, sarif
 from fixer.output.findings import at_or_above, error_lines, json_document, text_lines
 from fixer.rule import WAITS, Finding, Safety, Severity
@@ -34,11 +35,12 @@ from fixer.workspace import Workspace
 @click.option("--show-unused-suppressions", is_flag=True,
               help="Report `# fixer: ignore[...]` comments that suppress nothing.")
 @color.no_color_option
+@verbose_option
 @click.option("--diff-filter", metavar="DIFF",
               help="Only findings on lines/files this unified diff adds (a file, or - for stdin).")
 def check(path: str, fmt: str, select: str | None, ignore: str | None, severity: str | None,
           exit_zero: bool, port_source: str | None, healthcheck_strategy: str | None,
-          diff_filter: str | None, show_unused_suppressions: bool) -> int:
+          diff_filter: str | None, show_unused_suppressions: bool, verbose: bool) -> int:
     """Report findings; write nothing."""
     root = root_folder(path)
     settings = configfile.settings(root, path, select=select, ignore=ignore,
@@ -67,9 +69,9 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, severity:
     else:
         for line in text_lines(findings, path):
             click.echo(color.finding(line))
-        for line in error_lines(ws.errors, path):
+        for line in error_lines(ws.errors, path, verbose):
             echo_err(line)
-        echo_err(_check_summary(findings, len(ws.errors), len(ws.suppressed))
+        echo_err(_check_summary(findings, ws.errors, len(ws.suppressed))
                  + _below_threshold(hidden, settings.severity))
     unused = suppress.unused_lines(ws, rules, catalogue(), path) if show_unused_suppressions else []
     for line in unused:
@@ -100,7 +102,8 @@ def _by_severity(findings: Sequence[Finding]) -> str:
     return ": " + ", ".join(plural(n, s.value) for s, n in counts if n)
 
 
-def _check_summary(findings: Sequence[Finding], errors: int, suppressed: int = 0) -> str:
+def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (),
+                   suppressed: int = 0) -> str:
     hidden = f" {suppressed} suppressed." if suppressed else ""
     if not findings and not errors:
         return "All checks passed." + hidden
@@ -116,4 +119,12 @@ def _check_summary(findings: Sequence[Finding], errors: int, suppressed: int = 0
     found = f"Found {plural(len(findings), 'finding')}{_by_severity(findings)}" if findings \
         else "No findings"
     text = found + (f" ({', '.join(parts)})" if parts else "")
-    return text + (f"; {plural(errors, 'error')} in the input." if errors else ".") + hidden
+    return text + _errors_part(errors) + hidden
+
+
+def _errors_part(errors: Sequence[InputError]) -> str:
+    """`; 1 error in the input, 1 rule crashed (a bug in fixer).`: the two kinds apart."""
+    inputs, crashed = len(input_errors(errors)), len(crashes(errors))
+    parts = [f"{plural(inputs, 'error')} in the input"] if inputs else []
+    parts += [f"{plural(crashed, 'rule')} crashed (a bug in fixer)"] if crashed else []
+    return "; " + ", ".join(parts) + "." if parts else "."

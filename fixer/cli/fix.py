@@ -11,9 +11,10 @@ import click
 from fixer import configfile, engine
 from fixer.cli.shared import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageProblem, echo_err, ignore_option, plural,
-    root_folder, select_option, selected_rules,
+    root_folder, select_option, selected_rules, verbose_option,
 )
 from fixer.config import PORT_SOURCES, Config
+from fixer.errors import input_errors
 from fixer.output import color
 from fixer.output import diff as diff_output
 from fixer.output.apply import write_changes
@@ -38,6 +39,7 @@ from fixer.tree import FolderSource, Tree
 @click.option("--postgres-image", show_default="postgres:17-alpine",
               help="Image of a database service fixer adds.")
 @color.no_color_option
+@verbose_option
 @click.option("--branch", help="Make branch NAME with one commit per fix (from CI).")
 @click.option("--base", default="HEAD", show_default=True, help="Commit the branch starts from.")
 @click.option("--push", "push_remote", metavar="REMOTE", help="Push the branch to REMOTE.")
@@ -47,7 +49,7 @@ from fixer.tree import FolderSource, Tree
 def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         ignore: str | None, port_source: str | None, healthcheck_strategy: str | None,
         postgres_image: str | None, branch: str | None, base: str, push_remote: str | None,
-        pr_body: Path | None, author: str | None) -> int:
+        pr_body: Path | None, author: str | None, verbose: bool) -> int:
     """Fix findings: print a unified diff, write it with --apply, or commit it with --branch."""
     root = root_folder(path)
     settings = configfile.settings(root, path, select=select, ignore=ignore,
@@ -60,23 +62,27 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         if apply_:
             raise UsageProblem("--apply and --branch do not go together")
         return _fix_branch(root, path, rules, config,
-                           (branch, base, push_remote, pr_body, author))
+                           (branch, base, push_remote, pr_body, author), verbose)
     if push_remote or pr_body:
         raise UsageProblem("--push and --pr-body need --branch")
     result = engine.fix(Tree(FolderSource(root)), rules, config)
     changes = result.tree.changes()
-    if apply_ and not result.errors:
+    # Unreadable input may hide what a fix breaks; a rule's crash is fixer's bug and leaves
+    # the other rules' verified fixes as good as they were.
+    blocked = bool(input_errors(result.errors))
+    if apply_ and not blocked:
         write_changes(root, changes)
     elif not apply_:
         sys.stdout.write(color.diff(diff_output.render(changes, result.tree.mode)))
-    _summarize(result, path, apply_, config)
+    _summarize(result, path, apply_, config, verbose)
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
     return EXIT_FOUND if result.applied else EXIT_CLEAN
 
 
 def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
-                options: tuple[str, str, str | None, Path | None, str | None]) -> int:
+                options: tuple[str, str, str | None, Path | None, str | None],
+                verbose: bool) -> int:
     # gitpython is imported here only: `fixer check` must stay free of it.
     from fixer.output import branch_mode
     name, base, push_remote, pr_body, author = options
@@ -86,7 +92,7 @@ def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
     except branch_mode.BranchError as exc:
         echo_err(f"fixer: {exc}")
         return EXIT_ERROR
-    _summarize(result, path, bool(made), config)
+    _summarize(result, path, bool(made), config, verbose)
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
     if not made:
@@ -96,8 +102,9 @@ def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
     return EXIT_FOUND
 
 
-def _summarize(result: engine.FixResult, path: str, applied: bool, config: Config) -> None:
-    for line in error_lines(result.errors, path):
+def _summarize(result: engine.FixResult, path: str, applied: bool, config: Config,
+               verbose: bool = False) -> None:
+    for line in error_lines(result.errors, path, verbose):
         echo_err(line)
     for failed in result.failed:
         echo_err(f"{display_path(path, failed.finding.path)}:{failed.finding.line}: "
@@ -119,13 +126,14 @@ def _summarize(result: engine.FixResult, path: str, applied: bool, config: Confi
         why = f" ({finding.report.reason})" if finding.report.reason else ""
         echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
                  f"no automatic fix{why}: {finding.message}")
-    verb = "Applied" if applied and not result.errors else "Would apply"
+    blocked = bool(input_errors(result.errors))
+    verb = "Applied" if applied and not blocked else "Would apply"
     echo_err(f"{verb} {plural(len(result.applied), 'fix')}{_of_them_revealed(len(shown))}."
              + (f" {plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."
                 if unsafe else "")
              + (f" {plural(len(manual), 'finding')} to fix by hand." if manual else ""))
-    if applied and result.errors:
-        echo_err("Nothing was written: fix the errors above first.")
+    if applied and blocked:
+        echo_err("Nothing was written: fix the input errors above first.")
 
 
 def _revealed_by(by: FixLine | None) -> str:

@@ -55,3 +55,5 @@ def plural(count: int, word: str) -> str:
 
 select_option = click.option("--select", help="Rule codes or prefixes to run (P, P001, ALL).")
 ignore_option = click.option("--ignore", help="Rule codes or prefixes to leave out.")
+verbose_option = click.option("-v", "--verbose", is_flag=True,
+                              help="Show the traceback of a rule that crashed (a bug in fixer).")

@@ -1,8 +1,8 @@
 """The healthcheck probes of an app service that ask for a path its app does not serve.
 
 H002 reports them and H001 leaves such a service to H002: one defect, one finding. The
-verdict is the stack check's own (RULES.md "Trust" 1), so H002 reports exactly the probes
-the check calls broken.
+verdict is the stack check's own (`fixer.stackcheck.gate`: a healthcheck must probe a path
+the app serves), so H002 reports exactly the probes the check calls broken.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""What a Dockerfile stage's image holds: the tools its base image ships (RULES.md,
-"Known images"), and the tools the stage (or a stage it is built FROM) installs.
+"""What a Dockerfile stage's image holds: the tools its base image ships (the known images
+below, also listed by `fixer explain D003`), and the tools the stage (or a stage it is built
+FROM) installs.
 
 Only the images of the table are judged, by name and tag as their maintainers publish
 them: `python` full / slim / alpine, `nginx` alpine (the official image installs curl;

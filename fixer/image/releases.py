@@ -3,7 +3,8 @@ whether that release's packages can still be installed.
 
 Debian moves a release's packages from deb.debian.org to archive.debian.org after its
 long-term support ends. On an image of such a release `apt-get update` fails with 404,
-so an install layer added there breaks the build (RULES.md "Trust"): fixer offers none.
+so an install layer added there breaks the build, and a fix that breaks the build is never
+safe: fixer offers none.
 
 The facts below are data, read from the image's name and tag only:
 - a release codename in the tag (`python:3.10-slim-buster`, `node:14-buster-slim`,

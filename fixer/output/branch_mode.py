@@ -11,6 +11,7 @@ import git
 
 from fixer import engine
 from fixer.config import Config
+from fixer.errors import input_errors
 from fixer.gitsource import CommitSource
 from fixer.output import prbody
 from fixer.output.branch import (
@@ -68,7 +69,7 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
     old_tip = check_existing(repo, request.name, base)
     remote_tip = check_remote(repo, request.push, request.name, base) if request.push else None
     result = engine.fix(Tree(CommitSource(repo, base, prefix)), rules, config)
-    if result.errors or not result.applied:
+    if input_errors(result.errors) or not result.applied:  # a rule crash blocks nothing
         return result, []
     made = make_commits(repo, base, prefix, result.applied, author, commit_date())
     set_branch(repo, request.name, made[-1].commit, old_tip)

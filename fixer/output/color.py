@@ -20,7 +20,7 @@ T = TypeVar("T")
 _META_KEY = "fixer.no_color"
 PROGRESS_MIN_SERVICES = 50   # more services than this: show a progress bar on a terminal
 _FINDING = re.compile(r"^(.*?:\d+:\d+: )([A-Z]+\d+)(?: \[(error|warning)\])?( .*)?$", re.S)
-# An error breaks the stack and a warning does not (RULES.md "Severity"): red and yellow.
+# An error breaks the stack and a warning does not (`fixer.rule.Severity`): red and yellow.
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow"}
 
 

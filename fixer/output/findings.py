@@ -6,7 +6,7 @@ import json
 import posixpath
 from collections.abc import Sequence
 
-from fixer.errors import InputError
+from fixer.errors import InputError, RuleCrash
 from fixer.rule import Finding, Severity
 
 JSON_VERSION = 1
@@ -30,12 +30,21 @@ def text_lines(findings: Sequence[Finding], prefix: str) -> list[str]:
             for f in findings]
 
 
-def error_lines(errors: Sequence[InputError], prefix: str) -> list[str]:
-    return [f"{display_path(prefix, e.path)}:{e.line}: {e.message}" for e in errors]
+def error_lines(errors: Sequence[InputError], prefix: str, verbose: bool = False) -> list[str]:
+    """An input error at its file and line; a rule crash as fixer's own bug, which names no
+    file of the repository (its traceback under --verbose)."""
+    lines: list[str] = []
+    for error in errors:
+        if isinstance(error, RuleCrash):
+            lines.append(error.report_line())
+            lines += [error.traceback_text()] if verbose else []
+        else:
+            lines.append(f"{display_path(prefix, error.path)}:{error.line}: {error.message}")
+    return lines
 
 
 def finding_object(finding: Finding) -> dict[str, object]:
-    """Exactly the keys of the CLI contract (DESIGN.md): scripts rely on the shape."""
+    """Exactly the keys of docs/schema/check.schema.json: scripts rely on the shape."""
     report = finding.report
     fix = None
     if finding.fixable:
@@ -52,6 +61,15 @@ def json_document(findings: Sequence[Finding], errors: Sequence[InputError]) -> 
     document = {
         "version": JSON_VERSION,
         "findings": [finding_object(f) for f in findings],
-        "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in errors],
+        "errors": [error_object(e) for e in errors],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def error_object(error: InputError) -> dict[str, object]:
+    """`kind` tells fixer's own bug (a rule crash, no place in the repository) from input
+    fixer could not read (at a file and line)."""
+    if isinstance(error, RuleCrash):
+        return {"kind": "crash", "rule": error.code, "stage": error.stage,
+                "exception": error.exception, "message": error.message}
+    return {"kind": "input", "path": error.path, "line": error.line, "message": error.message}

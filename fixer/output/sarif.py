@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from fixer import __version__
 from fixer.edits import CreateFile, DeleteFile, Edit, EditConflict, TextEdit
-from fixer.errors import InputError
+from fixer.errors import InputError, RuleCrash
 from fixer.rule import Finding, Rule
 from fixer.textfile import TextFile
 from fixer.workspace import Workspace
@@ -125,6 +125,13 @@ def result(ws: Workspace, finding: Finding, index: int) -> dict[str, Any]:
 
 
 def _notification(error: InputError) -> dict[str, Any]:
+    """An input error at its file and line; a rule crash at no location, naming its rule and
+    carrying its exception (SARIF's way to say the tool, not the code, went wrong)."""
+    if isinstance(error, RuleCrash):
+        return {"level": "error", "message": _message(error.report_line()),
+                "associatedRule": {"id": error.code},
+                "exception": {"kind": type(error.exc).__name__, "message": str(error.exc)},
+                "properties": {"kind": "crash", "stage": error.stage}}
     location = {"physicalLocation": {"artifactLocation": artifact(error.path),
                                      "region": {"startLine": max(error.line, 1)}}}
     return {"level": "error", "message": _message(error.message), "locations": [location]}

@@ -1,4 +1,4 @@
-"""Container ports a stack claims for a service (RULES.md, "Container ports in compose"):
+"""Container ports a stack claims for a service:
 `ports` targets (short and long syntax), `expose`, healthcheck URLs on the local host,
 traefik `loadbalancer.server.port` labels, and `scheme://<service>:N` URLs in other
 services' compose values. `fixer.ports.references` adds what lies outside compose (`.env`

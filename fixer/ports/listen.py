@@ -1,4 +1,4 @@
-"""The port an app service listens on (RULES.md, "Listen port"), and where it is written.
+"""The port an app service listens on, and where it is written.
 
 First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT,
 `uvicorn.run(port=N)` in the script the command runs, then the server's default.

@@ -41,9 +41,9 @@ def python_source_doubt(ws: Workspace, edits: list[Edit]) -> str | None:
     """Why app-side edits that touch Python source are not safe. A port set in Python
     (`uvicorn.run(port=...)`, often under `if __name__ == "__main__"`) is usually the
     developer's local runner: the module also runs outside the container, where that
-    port is meant, and other commands serve the same app on the image's port. RULES.md
-    lists the app-side edits (CMD/ENTRYPOINT, EXPOSE, HEALTHCHECK, `ENV PORT`); Python
-    source is not among them."""
+    port is meant, and other commands serve the same app on the image's port. P001's
+    app-side edits are CMD/ENTRYPOINT, EXPOSE, HEALTHCHECK and `ENV PORT` (`fixer explain
+    P001`); Python source is not among them."""
     edit = next((e for e in edits if isinstance(e, TextEdit) and e.path.endswith(".py")), None)
     if edit is None:
         return None

@@ -44,7 +44,7 @@ class ProxyTarget:
 
 
 def is_proxy_config(path: str) -> bool:
-    """The file names RULES.md reads as proxy configuration."""
+    """The file names read as proxy configuration: `*.conf`, `*.conf.template`, `conf.d/*`."""
     name = posixpath.basename(path)
     folder = posixpath.basename(posixpath.dirname(path))
     return name.endswith((".conf", ".conf.template")) or folder == "conf.d"

@@ -1,7 +1,7 @@
-"""Every reference in the repository that reaches a service's container port (RULES.md,
-"Container ports in compose" and "Trust" 2): `ports` targets, `expose`, healthcheck URLs,
-traefik labels, and `scheme://service:N` in other services' compose values, in the stack's
-`.env`, in `env_file`s and in proxy configuration (nginx).
+"""Every reference in the repository that reaches a service's container port (what the
+stack check's `references` property keeps working): `ports` targets, `expose`, healthcheck
+URLs, traefik labels, and `scheme://service:N` in other services' compose values, in the
+stack's `.env`, in `env_file`s and in proxy configuration (nginx).
 
 One index per workspace serves both P001 (the claims it judges and edits, with their
 sites) and the stack check (`references`, the public view). It is built in one pass over

@@ -1,5 +1,5 @@
 """Which container ports are the app's HTTP port, and which side of a mismatch stays
-(RULES.md P001, `port-source`).
+(P001's `port-source` option; `fixer explain P001`).
 
 Other listeners are never judged: URLs of other schemes (`grpc://`, `amqp://`) and TCP
 routes, `ports`/`expose` targets those reach, and, once one `ports`/`expose` target is the

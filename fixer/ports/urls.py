@@ -2,7 +2,7 @@
 
 One pattern serves every reader, so a URL means the same wherever it is written. The
 scheme says which listener it reaches: HTTP(S) and WS(S) reach the app's HTTP server;
-`grpc://`, `amqp://`, `redis://` and the rest reach other listeners (RULES.md).
+`grpc://`, `amqp://`, `redis://` and the rest reach other listeners, never judged.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")  # the container itself (RULES.md)
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")  # the container itself
 
 # The scheme may only start where no scheme character precedes it, so a long run of letters
 # is tried once, not from each of its characters: the scan stays linear on untrusted text.

@@ -10,7 +10,8 @@ from fixer.report.model import Audit, FixLine, Revealed
 from fixer.report.text import inline
 from fixer.rule import Finding, Rule, Safety, Severity
 
-# Headings in the seed report's words; a rule not listed here gets its name as a title.
+# Headings that name the defect as a reader of the report knows it; a rule not listed here
+# gets its name as a title.
 HEADINGS = {
     "S001": "Missing Dockerfiles",
     "S002": "Missing Package Markers (`__init__.py`)",

@@ -1,10 +1,12 @@
-"""The audit report as markdown, in the seed audit's shape. Deterministic: no dates, no
-machine paths, only repository-relative ones, so a golden file can pin it."""
+"""The audit report as markdown: summary, services, stack diagram, issues, recommendations
+and scores, in the order a reviewer reads them. Deterministic: no dates, no machine paths,
+only repository-relative ones, so a golden file can pin it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fixer.errors import RuleCrash
 from fixer.report.issues import (
     critical_issues, fix_line, fix_title, message, minor_issues, recommendations, revealed_line,
     where,
@@ -41,15 +43,24 @@ def _title(audit: Audit) -> Iterator[str]:
 
 
 def _errors(audit: Audit) -> Iterator[str]:
-    if not audit.errors:
-        return
-    yield "## Input Errors"
-    yield ""
-    yield "These files could not be read; the findings below leave them out."
-    yield ""
-    for error in audit.errors:
-        yield f"- `{error.path}:{error.line}`: {inline(error.message)}"
-    yield ""
+    inputs = [e for e in audit.errors if not isinstance(e, RuleCrash)]
+    crashes = [e for e in audit.errors if isinstance(e, RuleCrash)]
+    if inputs:
+        yield "## Input Errors"
+        yield ""
+        yield "These files could not be read; the findings below leave them out."
+        yield ""
+        for error in inputs:
+            yield f"- `{error.path}:{error.line}`: {inline(error.message)}"
+        yield ""
+    if crashes:
+        yield "## Rules That Crashed"
+        yield ""
+        yield "A bug in fixer, not in this repository: these rules' findings are missing."
+        yield ""
+        for crash in crashes:
+            yield f"- {crash.code} ({crash.stage}): {inline(crash.exception)}"
+        yield ""
 
 
 def _fixes_made(after: FixSummary | None) -> Iterator[str]:
@@ -83,7 +94,7 @@ def _mark(service: ServiceAudit) -> str:
 
 
 def _service_state(service: ServiceAudit) -> str:
-    """As the seed audit says it: a service with warnings only is compliant."""
+    """A service with warnings only is compliant (with minor issues); an error makes it not."""
     if not service.findings:
         return "Compliant: no findings"
     minor = _counted(service.warnings, "minor issue")

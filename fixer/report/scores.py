@@ -19,11 +19,11 @@ from fractions import Fraction
 
 from fixer.rule import Category, Finding, Rule, Severity
 
-# The audit's categories in the order of RULES.md (and of the seed report).
+# The audit's categories, in the order the rule catalogue lists them (`fixer rules`).
 CATEGORIES: tuple[Category, ...] = tuple(Category)
 
 # How much a category's error-free share and its score (no finding at all) weigh in the
-# overall score: an error breaks the stack, a warning does not (RULES.md "Severity").
+# overall score: an error breaks the stack, a warning does not (`fixer.rule.Severity`).
 ERROR_WEIGHT, FINDING_WEIGHT = 3, 1
 
 FORMULA = (
@@ -98,7 +98,7 @@ def percent(share: Fraction) -> int:
 
 
 def badge(share: Fraction) -> str:
-    """✅ for full marks, ⚠️ from half up, ❌ below half (as the seed report marks them)."""
+    """✅ for full marks, ⚠️ from half up, ❌ below half: the report's three marks."""
     if share == 1:
         return "✅"
     return "⚠️" if share >= Fraction(1, 2) else "❌"

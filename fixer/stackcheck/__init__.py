@@ -1,4 +1,4 @@
-"""The stack check (RULES.md, "Trust: what safe means"): what a fix round must not break.
+"""The stack check: what a fix round must not break, so that a safe fix keeps the stack up.
 
 Four properties are judged on a workspace, each subject as holding, broken or unknown, one
 module each:

@@ -128,9 +128,9 @@ def health_command(service: Service) -> tuple[str, str] | None:
 
 
 def _tool_verdict(target: Service, tool: str) -> tuple[Verdict, str]:
-    """Judged from the final stage's base image (RULES.md "Known images") and what the stage
-    installs; an image-only service, an image the table does not know or a tool it says
-    nothing about (python on `node`) is unknown."""
+    """Judged from the final stage's base image (the known images of `fixer.image.images`)
+    and what the stage installs; an image-only service, an image the table does not know or
+    a tool it says nothing about (python on `node`) is unknown."""
     app = target.app
     if app is None or tool not in TOOLS:
         return Verdict.UNKNOWN, ""
