@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fixer.sources.dockerfile import Instruction
 
@@ -79,6 +80,13 @@ class Token:
 
 def instruction_tokens(text: str, instruction: Instruction, escape: str) -> list[Token]:
     """The shell tokens of a shell-form instruction's body (after its keyword and flags)."""
+    return list(_instruction_tokens(text, instruction, escape))
+
+
+# D003, S003, C004 and the stack check each tokenize the same RUN lines: once per run is enough.
+# Bounded, so a long fix run does not keep every round's Dockerfiles alive.
+@lru_cache(maxsize=8192)
+def _instruction_tokens(text: str, instruction: Instruction, escape: str) -> tuple[Token, ...]:
     pieces: list[tuple[int, int]] = []
     for line in physical_lines(text, instruction, escape):
         if not line.skipped:
@@ -92,7 +100,7 @@ def instruction_tokens(text: str, instruction: Instruction, escape: str) -> list
     out = out[1:] if out and not out[0].operator else out  # drop the keyword
     while out and not out[0].operator and out[0].raw.startswith("--"):
         out = out[1:]  # and its flags (`RUN --mount=...`, `HEALTHCHECK --interval=...`)
-    return out
+    return tuple(out)
 
 
 def _join(text: str, pieces: list[tuple[int, int]]) -> tuple[str, list[int]]:
