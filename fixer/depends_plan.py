@@ -30,13 +30,9 @@ from fixer.appservice import is_app_service
 from fixer.database.unchecked import will_probe
 from fixer.depends import HEALTHY, STARTED
 from fixer.health.healthchecks import Health, health
-from fixer.rule import WAITS
 from fixer.services import Service
 from fixer.sources.compose import ComposeDoc, Value, elements, get, scalar
 from fixer.workspace import Workspace
-
-
-
 
 @dataclass(frozen=True)
 class ListPlan:

@@ -24,7 +24,21 @@ from fixer.tree import Tree
 from fixer.verify import Planned, allowed, problems
 from fixer.workspace import Workspace
 
-__all__ = ["AppliedFix", "FailedFix", "FixResult", "allowed", "check", "fix"]
+__all__ = ["AppliedFix", "CheckResult", "FailedFix", "FixResult", "allowed", "check", "fix"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check of a workspace found."""
+
+    findings: list[Finding]          # shown (and fixable), in file order
+    suppressed: list[Finding]        # by `# fixer: ignore[...]` comments
+    input_errors: list[InputError]   # files fixer could not read or make sense of
+    crashes: list[RuleCrash]         # bugs in fixer: a rule's detect raised
+
+    @property
+    def errors(self) -> list[InputError]:
+        return [*self.input_errors, *self.crashes]
 
 
 @dataclass
@@ -57,19 +71,26 @@ class FixResult:
     problems: list[str] = field(default_factory=list)   # did not converge
 
 
-def check(ws: Workspace, rules: Iterable[Rule]) -> list[Finding]:
-    """Every rule over the workspace, findings in file order. A crashing rule is an error
-    (a RuleCrash, kept in ws.errors) and the other rules still run.
-    Suppressed findings are left out (kept in ws.suppressed): they are neither shown nor fixed."""
+def check(ws: Workspace, rules: Iterable[Rule]) -> CheckResult:
+    """Every rule over the workspace, findings in file order. A crashing rule is a fixer
+    bug (a RuleCrash) and the other rules still run. Suppressed findings are set apart:
+    they are neither shown nor fixed. The input errors are the workspace's own (files it
+    could not load, or that a rule could not read) and those a rule raised."""
     findings: list[Finding] = []
+    raised: list[InputError] = []
+    crashes: list[RuleCrash] = []
     for rule in rules:
         try:
             findings.extend(rule.detect(ws))
+        except RuleCrash as exc:
+            crashes.append(exc)
         except InputError as exc:
-            ws.errors.append(exc)
+            raised.append(exc)
         except Exception as exc:  # one broken rule must not take the others down
-            ws.errors.append(RuleCrash(rule.code, "detect", exc))
-    return suppress.apply(ws, sorted(findings, key=Finding.sort_key))
+            crashes.append(RuleCrash(rule.code, "detect", exc))
+    shown, suppressed = suppress.apply(ws, sorted(findings, key=Finding.sort_key))
+    input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())
+    return CheckResult(shown, suppressed, input_errors, crashes)
 
 
 @dataclass
@@ -77,7 +98,7 @@ class _Run:
     rules: Sequence[Rule]
     config: Config
     ws: Workspace
-    findings: list[Finding]
+    checked: CheckResult   # of `ws`
     result: FixResult
     attempted: set[str] = field(default_factory=set)
     alone: set[str] = field(default_factory=set)   # failed in a round: next time on its own
@@ -86,11 +107,11 @@ class _Run:
 
 def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
     ws = Workspace.load(tree, config)
-    findings = check(ws, rules)
-    run = _Run(rules, config, ws, findings,
-               FixResult(tree, initial=list(findings), errors=list(ws.errors)))
-    for _round in range(50 + 2 * len(findings)):
-        pending = sorted((f for f in run.findings if allowed(f, config)
+    checked = check(ws, rules)
+    run = _Run(rules, config, ws, checked,
+               FixResult(tree, initial=list(checked.findings), errors=checked.errors))
+    for _round in range(50 + 2 * len(checked.findings)):
+        pending = sorted((f for f in run.checked.findings if allowed(f, config)
                           and f.fingerprint not in run.attempted), key=Finding.fix_order)
         if not pending:
             break
@@ -102,9 +123,9 @@ def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
 
 def _finish(run: _Run) -> FixResult:
     result = run.result
-    result.tree, result.remaining = run.ws.tree, run.findings
+    result.tree, result.remaining = run.ws.tree, run.checked.findings
     fixed = {a.finding.fingerprint for a in result.applied}
-    back = [f for f in run.findings if f.fingerprint in fixed and allowed(f, run.config)]
+    back = [f for f in run.checked.findings if f.fingerprint in fixed and allowed(f, run.config)]
     if back:
         result.problems.append(
             "fixes did not converge: " + ", ".join(sorted({f"{f.code} {f.path}" for f in back}))
@@ -120,10 +141,10 @@ def _round_of(run: _Run, pending: list[Finding]) -> None:
         if applied is None:
             return
         tree_steps, new_ws = applied
-        new_findings = check(new_ws, run.rules)
-        blamed = problems(run.ws, run.findings, new_ws, new_findings, batch, run.config)
+        new_checked = check(new_ws, run.rules)
+        blamed = problems(run.ws, run.checked, new_ws, new_checked, batch, run.config)
         if not blamed:
-            _accept(run, batch, tree_steps, new_ws, new_findings)
+            _accept(run, batch, tree_steps, new_ws, new_checked)
             return
         if len(batch) == 1:
             _fail(run, batch[0].finding, blamed[0])
@@ -138,7 +159,7 @@ def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
     paths: set[str] = set()
     services: set[str] = set()
     for finding in pending:
-        service = finding.report.service
+        service = finding.service
         if service in services or (single and batch):
             continue
         edits = _edits(run, finding)
@@ -158,7 +179,7 @@ def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
 
 def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
     try:
-        edits = list(finding.rule.fix(run.ws, finding))
+        edits = list(finding.edits())
     except Exception as exc:  # a fix that cannot be built fails alone; the others go on
         crash = RuleCrash(finding.code, "fix", exc)
         if all(str(e) != str(crash) for e in run.result.errors):
@@ -192,7 +213,7 @@ def _apply(run: _Run, batch: list[Planned]) -> tuple[list[Tree], Workspace] | No
 
 
 def _accept(run: _Run, batch: list[Planned], steps: list[Tree], new_ws: Workspace,
-            new_findings: list[Finding]) -> None:
+            new_checked: CheckResult) -> None:
     for index, plan in enumerate(batch):
         run.result.applied.append(AppliedFix(plan.finding, plan.edits, steps[index],
                                              steps[index + 1], run.ws))
@@ -200,13 +221,13 @@ def _accept(run: _Run, batch: list[Planned], steps: list[Tree], new_ws: Workspac
     # A finding fixed in an earlier round that this one brings back (a C004 curl healthcheck
     # on a Dockerfile whose D003 fix installed only wget) is fixable in turn: it is tried
     # again, once, so fixes that undo each other still end as "did not converge".
-    before = {f.fingerprint for f in run.findings}
+    before = {f.fingerprint for f in run.checked.findings}
     fixed = {a.finding.fingerprint for a in run.result.applied}
-    back = {f.fingerprint for f in new_findings
+    back = {f.fingerprint for f in new_checked.findings
             if f.fingerprint not in before and f.fingerprint in fixed} - run.retried
     run.attempted -= back
     run.retried |= back
-    run.ws, run.findings = new_ws, new_findings
+    run.ws, run.checked = new_ws, new_checked
 
 
 def _fail(run: _Run, finding: Finding, reason: str) -> None:

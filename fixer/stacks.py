@@ -15,7 +15,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Sequence
 
-from fixer.sources.compose import ComposeDoc, Value, get, scalar
+from fixer.sources.compose import ComposeDoc, Value, get
 
 CANONICAL = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDES = {

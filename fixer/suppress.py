@@ -108,20 +108,20 @@ def _read(ws: Workspace, path: str) -> TextFile | None:
         return None
 
 
-def apply(ws: Workspace, findings: Sequence[Finding]) -> list[Finding]:
-    """The findings to show; the ones a comment suppresses go to `ws.suppressed`."""
+def apply(ws: Workspace, findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """The findings to show, and those a comment suppresses."""
     path_filter = PathFilter(ws.config.exclude)
     known = _Comments(ws)
     shown: list[Finding] = []
-    ws.suppressed = []
+    suppressed: list[Finding] = []
     for finding in findings:
         if _dropped(ws, path_filter, finding):
             continue
         if any(s.code_for(finding) for s in known.of(finding.path)):
-            ws.suppressed.append(finding)
+            suppressed.append(finding)
         else:
             shown.append(finding)
-    return shown
+    return shown, suppressed
 
 
 def _dropped(ws: Workspace, path_filter: PathFilter, finding: Finding) -> bool:
@@ -176,7 +176,7 @@ class Unused:
                 f"unused suppression ignore[{self.code}]")
 
 
-def _candidate_paths(ws: Workspace) -> Iterable[str]:
+def _candidate_paths(ws: Workspace, suppressed: Sequence[Finding]) -> Iterable[str]:
     """Files a suppression comment may sit in: compose files, Dockerfiles, Python files and
     any file a suppressed finding points at."""
     for path in sorted(ws.tree.paths()):
@@ -184,18 +184,19 @@ def _candidate_paths(ws: Workspace) -> Iterable[str]:
         if (path in ws.compose_docs or path.endswith(".py") or "dockerfile" in name.lower()
                 or "containerfile" in name.lower()):
             yield path
-    yield from sorted({f.path for f in ws.suppressed} - set(ws.tree.paths()))
+    yield from sorted({f.path for f in suppressed} - set(ws.tree.paths()))
 
 
-def unused(ws: Workspace, ran: Sequence[str], known: Sequence[str]) -> list[Unused]:
+def unused(ws: Workspace, suppressed: Sequence[Finding], ran: Sequence[str],
+           known: Sequence[str]) -> list[Unused]:
     """Listed codes that suppressed nothing. A code of a rule that did not run (`ran`) may
     well be needed on another run, so only codes of rules that ran, or of no rule at all
     (`known`: every rule code), are reported."""
     found = _Comments(ws)
     out: list[Unused] = []
-    for path in _candidate_paths(ws):
+    for path in _candidate_paths(ws, suppressed):
         for suppression in found.of(path):
-            used = {suppression.code_for(f) for f in ws.suppressed}
+            used = {suppression.code_for(f) for f in suppressed}
             for code in suppression.codes:
                 relevant = (code == "ALL" or any(c.startswith(code) for c in ran)
                             or not any(c.startswith(code) for c in known))
@@ -204,7 +205,8 @@ def unused(ws: Workspace, ran: Sequence[str], known: Sequence[str]) -> list[Unus
     return out
 
 
-def unused_lines(ws: Workspace, ran: Sequence[Rule], every: Sequence[Rule],
-                 prefix: str) -> list[str]:
+def unused_lines(ws: Workspace, suppressed: Sequence[Finding], ran: Sequence[Rule],
+                 every: Sequence[Rule], prefix: str) -> list[str]:
     """`path:line:col: unused suppression ignore[CODE]`, one per unused code."""
-    return [u.line(prefix) for u in unused(ws, [r.code for r in ran], [r.code for r in every])]
+    codes = [r.code for r in ran], [r.code for r in every]
+    return [u.line(prefix) for u in unused(ws, suppressed, *codes)]

@@ -1,8 +1,8 @@
 """Verifying fixes against the workspace rebuilt after them.
 
 A fix passes when the changed files parse, its finding is gone, and every finding
-that was not there before is one fixer can fix in turn (or one the fix revealed
-rather than caused), and the stack check (`fixer.stackcheck`) finds nothing on the
+that was not there before is one fixer can fix in turn (or one that waits for
+another fix of the run), and the stack check (`fixer.stackcheck`) finds nothing on the
 stacks the round changed that held before and fails after. Fixes applied together in
 one round touch disjoint files and services, so each problem found afterwards is traced
 to the fix that owns its file or service; a problem no fix owns makes every fix of the
@@ -13,13 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fixer import stackcheck
 from fixer.config import Config
+from fixer.edits import Edit
 from fixer.errors import RuleCrash
-from fixer.edits import CreateFile, Edit
-from fixer.rule import REVEALS_SERVICE, WAITS, Finding, Safety
+from fixer.rule import Finding, Safety
 from fixer.workspace import Workspace
+
+if TYPE_CHECKING:
+    from fixer.engine import CheckResult
 
 
 @dataclass(frozen=True)
@@ -35,46 +39,33 @@ class Planned:
 
     def owns(self, path: str, service: str | None) -> bool:
         return path in self.paths or (service is not None and
-                                      service == self.finding.report.service)
+                                      service == self.finding.service)
 
 
 def allowed(finding: Finding, config: Config) -> bool:
-    safety = finding.report.safety
+    safety = finding.safety
     return safety is Safety.SAFE or (safety is Safety.UNSAFE and config.unsafe_fixes)
 
 
-def _revealed(plan: Planned, new: Finding) -> bool:
-    """On the service the fix made visible, in a file it did not write whole: there before.
-    That includes the compose file the fix corrected: the service's findings there (a
-    missing healthcheck, an ambiguous port) were hidden while it had no Dockerfile."""
-    fixed = plan.finding
-    created = {e.path for e in plan.edits if isinstance(e, CreateFile)}
-    return bool(fixed.report.data.get(REVEALS_SERVICE)) and \
-        new.report.service == fixed.report.service and new.path not in created
-
-
-def problems(before_ws: Workspace, before: list[Finding], after_ws: Workspace,
-             after: list[Finding], batch: Sequence[Planned],
+def problems(before_ws: Workspace, before: CheckResult, after_ws: Workspace,
+             after: CheckResult, batch: Sequence[Planned],
              config: Config) -> dict[int, str]:
     """Index in `batch` -> why that fix fails. Unowned problems blame every fix."""
     blamed: dict[int, str] = {}
-    old_errors = {str(e) for e in before_ws.errors}
-    for error in (e for e in after_ws.errors if str(e) not in old_errors):
+    old_errors = {str(e) for e in before.errors}
+    for error in (e for e in after.errors if str(e) not in old_errors):
         what = "a rule crashed on the fixed files" if isinstance(error, RuleCrash) \
             else "the fixed file does not parse"
         _blame(blamed, batch, error.path, (), f"{what}: {error}")
-    prints = {f.fingerprint for f in after}
+    prints = {f.fingerprint for f in after.findings}
     for index, plan in enumerate(batch):
         if plan.finding.fingerprint in prints:
             blamed.setdefault(index, "the finding is still there after the fix")
-    known = {f.fingerprint for f in before}
-    for new in after:
-        if new.fingerprint in known or allowed(new, config) or new.report.data.get(WAITS):
+    known = {f.fingerprint for f in before.findings}
+    for new in after.findings:
+        if new.fingerprint in known or allowed(new, config) or new.violation.waits:
             continue
-        owners = [i for i, p in enumerate(batch) if p.owns(new.path, new.report.service)]
-        if any(_revealed(batch[i], new) for i in owners):
-            continue
-        _blame(blamed, batch, new.path, (new.report.service,),
+        _blame(blamed, batch, new.path, (new.service,),
                f"the fix would introduce {new.code} ({new.message})")
     _stack_check(blamed, before_ws, after_ws, batch)
     return blamed

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from fixer import exclude
 from fixer.config import Config
@@ -23,9 +23,6 @@ from fixer.sources import compose, dockerfile
 from fixer.stacks import group_stacks, is_compose_name
 from fixer.textfile import TextFile
 from fixer.tree import Tree
-
-if TYPE_CHECKING:
-    from fixer.rule import Finding
 
 T = TypeVar("T")
 _PARSED: dict[tuple[str, str, str], object] = {}  # (kind, path, text) -> parse result
@@ -53,8 +50,8 @@ class Workspace:
     config: Config = field(default_factory=Config)
     stacks: list[Stack] = field(default_factory=list)
     compose_docs: dict[str, compose.ComposeDoc] = field(default_factory=dict)
+    # files that could not be loaded, or that a rule could not read: the model's own record
     errors: list[InputError] = field(default_factory=list)
-    suppressed: list[Finding] = field(default_factory=list)  # by `# fixer: ignore[...]`
 
     @classmethod
     def load(cls, tree: Tree, config: Config | None = None) -> Workspace:

@@ -102,8 +102,7 @@ from dataclasses import replace
 
 from fixer.database import dbusage
 from fixer.database.pgservice import build_edits
-from fixer.edits import Edit
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Stack
 from fixer.sources.compose_edit import Unfixable
 from fixer.workspace import Workspace
@@ -118,7 +117,7 @@ SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 FIX_ORDER = 105
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     repository = dbusage.repository_names(ws)
     for stack in ws.stacks:
         for host, uses in dbusage.missing_hosts(ws, stack, repository).items():
@@ -126,13 +125,13 @@ def detect(ws: Workspace) -> Iterator[Report]:
         yield from _loopback(ws, stack)
 
 
-def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse]) -> Report:
+def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse]) -> Violation:
     first = uses[0]
     users = sorted({u.service.name for u in uses})
     named = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
     message = (f"{first.variable} of {named} points at PostgreSQL host `{host}`, "
                f"which no service of {stack.name} provides")
-    base = Report(message=message, path=first.path, line=first.line, service=first.service.name,
+    base = Violation(message=message, path=first.path, line=first.line, service=first.service.name,
                   subject=f"host {host} in {stack.name}")
     overridden = dbusage.base_uses(ws, stack, uses)
     overlays = dbusage.overlay_sources(stack, uses, overridden)
@@ -146,25 +145,21 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         return replace(base, reason=str(exc))
     title = f"Add a `{host}` postgres service and wait for it to be healthy"
     if doubt:
-        return replace(base, safety=Safety.UNSAFE, fix_title=f"{title} ({doubt})", reason=doubt,
-                       data={"edits": edits})
-    return replace(base, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+        return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
+    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
 
 
-def _loopback(ws: Workspace, stack: Stack) -> Iterator[Report]:
+def _loopback(ws: Workspace, stack: Stack) -> Iterator[Violation]:
     """`localhost` in a compose-given URL is the app's own container, where no database runs."""
     for use in dbusage.postgres_uses(ws, stack):
         if not use.url.host_is_loopback or posixpath.basename(use.path) == ".env":
             continue
         if use.service.get("network_mode") is not None:
             continue  # `host` or another container's network: localhost may well answer
-        yield Report(
+        yield Violation(
             message=f"{use.variable} of {use.service.name} points at `{use.url.host}`, the "
                     "service's own container, where no database runs",
             path=use.path, line=use.line, service=use.service.name,
             subject=f"loopback {use.variable}",
             reason="use the database service's name as the host")
 
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return list(finding.report.data.get("edits", []))

@@ -39,7 +39,7 @@ from collections.abc import Iterator
 
 from fixer.database import dbusage
 from fixer.depends import dependencies
-from fixer.rule import Category, Report, Safety, Severity
+from fixer.rule import Category, Safety, Severity, Violation
 from fixer.services import Service, Stack
 from fixer.workspace import Workspace
 
@@ -50,7 +50,7 @@ SEVERITY = Severity.ERROR
 SAFETY = (Safety.DISPLAY,)
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     defined = _defined_anywhere(ws)
     repository = dbusage.repository_names(ws)
     for stack in ws.stacks:
@@ -62,7 +62,7 @@ def detect(ws: Workspace) -> Iterator[Report]:
                         or not dependency.required:
                     continue
                 doc = dependency.doc
-                yield Report(
+                yield Violation(
                     message=f"{service.name} depends on `{name}`, which no compose file defines"
                             + _hint(stack, name),
                     path=doc.path, line=doc.line(dependency.node.node), service=service.name,

@@ -72,9 +72,8 @@ from dataclasses import replace
 
 from fixer import depends_plan, stackcheck
 from fixer.depends import HEALTHY, Dependency, dependencies, set_conditions
-from fixer.edits import Edit
 from fixer.health.healthchecks import has_healthcheck
-from fixer.rule import WAITS, Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.sources import compose_style
 from fixer.sources.compose import key_node
@@ -93,7 +92,7 @@ FIX_ORDER = 110
 Verdict = stackcheck.Verdict
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     for service in ws.services():
         if service.app is None:  # an image's service (prometheus, nginx): its author's wiring
             continue
@@ -106,9 +105,9 @@ def detect(ws: Workspace) -> Iterator[Report]:
 
 
 def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Verdict,
-            why: str) -> Report:
+            why: str) -> Violation:
     doc = dependency.doc
-    base = Report(
+    base = Violation(
         message=f"{service.name} depends on {dependency.name} only for it to start, though "
                 f"{dependency.name} has a healthcheck",
         path=doc.path, line=_line(dependency), service=service.name,
@@ -120,7 +119,7 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     listed = depends_plan.plan(ws, service, doc, dependency.definition,
                                {dependency.name: HEALTHY})
     if listed.waits:
-        return replace(base, reason=listed.waits, data={WAITS: True})
+        return replace(base, reason=listed.waits, waits=True)
     try:
         edits = merge_inserts(set_conditions(doc, dependency.definition, listed.conditions,
                                              compose_style.detect(doc)))
@@ -129,9 +128,8 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     title = f"Wait for {depends_plan.names(listed.healthy)} to be healthy"
     doubt = why if verdict is Verdict.UNKNOWN else listed.doubt
     if doubt:
-        return replace(base, safety=Safety.UNSAFE, fix_title=f"{title} ({doubt})", reason=doubt,
-                       data={"edits": edits})
-    return replace(base, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+        return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
+    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
 
 
 def _line(dependency: Dependency) -> int:
@@ -142,6 +140,3 @@ def _line(dependency: Dependency) -> int:
         return doc.line(key)
     return doc.line(dependency.node.node)
 
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return list(finding.report.data.get("edits", []))

@@ -80,7 +80,7 @@ from fixer.health.healthroute import HealthPlan, Source, plan
 from fixer.health.probes import python_argv
 from fixer.image.images import base_image, family_of, tools_present
 from fixer.image.tool_install import install_plan
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc
@@ -107,7 +107,7 @@ class Choice:
     block: str | None = None
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     for service in app_services(ws):
         state = health(service)
         app = service.app
@@ -115,7 +115,7 @@ def detect(ws: Workspace) -> Iterator[Report]:
         if state in (Health.CHECKED, Health.DISABLED) or app.listen.origin == "none":
             continue  # no web server in the command: nothing serves /health
         doc = app.build.doc
-        base = Report(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
+        base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
                       path=doc.path, line=doc.line(app.build.node.node), service=service.name,
                       subject="healthcheck")
         if state is Health.PARTIAL:
@@ -128,7 +128,7 @@ def detect(ws: Workspace) -> Iterator[Report]:
 
 
 def _fixable(ws: Workspace, service: Service, doc: ComposeDoc, port: int,
-             base: Report) -> Report:
+             base: Violation) -> Violation:
     route = _route(ws, service, plan(ws, service))
     url = f"http://localhost:{port}{route.value[0]}" if route.value else ""
     tool = _tool(ws, service, url) if url else Choice()
@@ -142,9 +142,8 @@ def _fixable(ws: Workspace, service: Service, doc: ComposeDoc, port: int,
     edits = [e for c in choices for e in c.edits]
     doubts = "; ".join(c.doubt for c in choices if c.doubt)
     if doubts:
-        return replace(base, safety=Safety.UNSAFE, fix_title=f"{title} ({doubts})",
-                       reason=doubts, data={"edits": edits})
-    return replace(base, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+        return replace(base, fix=Fix.of(f"{title} ({doubts})", Safety.UNSAFE, edits), reason=doubts)
+    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
 
 
 def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
@@ -222,6 +221,3 @@ def _healthcheck(ws: Workspace, service: Service, doc: ComposeDoc,
                             "services merge; a healthcheck added there reaches them too")
     return Choice(edits=[edit])
 
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return list(finding.report.data.get("edits", []))

@@ -94,8 +94,8 @@ from fixer import depends_plan
 from fixer.database.probes import DbProbe
 from fixer.database.unchecked import Unchecked, definition_in, healthcheck_edit, unchecked
 from fixer.depends import HEALTHY, Dependency, set_conditions
-from fixer.edits import Edit, TextEdit
-from fixer.rule import WAITS, Category, Finding, Report, Safety, Severity
+from fixer.edits import TextEdit
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.sources import compose_style
 from fixer.sources.compose import scalar
@@ -112,7 +112,7 @@ SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 FIX_ORDER = 102
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[tuple[str, str]] = set()
     for stack in ws.stacks:
         targets = unchecked(ws, stack)
@@ -139,7 +139,7 @@ class Plan:
     doubt: str | None = None
 
 
-def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Report:
+def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Violation:
     db = target.service
     found = db.get("image")
     assert found is not None
@@ -147,7 +147,7 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     apps = depends_plan.names(sorted(target.apps))
     # an image merged from an `x-` anchor: the line of the service, not of the anchor
     where = definition_in(db, doc) if image.aliased else image
-    base = Report(message=f"{db.name} ({scalar(image)}) has no healthcheck, so {apps} cannot "
+    base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, so {apps} cannot "
                           "wait until it accepts connections",
                   path=doc.path, line=doc.line(where.node), service=db.name,
                   subject=f"healthcheck of {db.name}")
@@ -157,7 +157,7 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     try:
         plan = _plan(ws, target, targets)
     except Waits as exc:
-        return replace(base, reason=str(exc), data={WAITS: True})
+        return replace(base, reason=str(exc), waits=True)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     title = "Add " + depends_plan.names([f"a `{p.tool}` healthcheck to {n}"
@@ -167,9 +167,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     edits = merge_inserts(plan.edits)
     doubt = target.probe.doubt or plan.doubt
     if doubt:
-        return replace(base, safety=Safety.UNSAFE, fix_title=f"{title} ({doubt})",
-                       reason=doubt, data={"edits": edits})
-    return replace(base, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+        return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
+    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
 
 
 def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Plan:
@@ -207,6 +206,3 @@ def _add_healthcheck(ws: Workspace, plan: Plan, target: Unchecked) -> None:
         plan.edits.append(healthcheck_edit(ws, target))
         plan.checked[target.service.name] = target.probe
 
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return list(finding.report.data.get("edits", []))

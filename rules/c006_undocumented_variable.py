@@ -61,7 +61,7 @@ import yaml
 
 from fixer.edits import CreateFile, Edit, TextEdit
 from fixer.envfile import Reference, parse_env, references
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service, Stack, env_file_paths
 from fixer.sources.compose import ComposeDoc, Value, items, mapping_or_list
 from fixer.textfile import TextFile
@@ -95,7 +95,7 @@ class Use:
     shell: frozenset[str]      # services that read it in a command, entrypoint or healthcheck
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[tuple[str, str]] = set()
     for stack in ws.stacks:
         by_name: dict[str, list[Use]] = {}
@@ -201,10 +201,10 @@ def _line(doc: ComposeDoc, node: yaml.ScalarNode, ref: Reference) -> int:
     return doc.line(node)
 
 
-def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use]) -> Report:
+def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use]) -> Violation:
     service = first.services[0] if first.services else None
     reader = service or f"the top-level `{first.readers[0]}`"
-    base = Report(
+    base = Violation(
         message=f"{reader} reads `{first.ref.text}` with no default, and no .env, env_file or "
                 f"{EXAMPLES[0]} defines {name}: Compose substitutes an empty string",
         path=first.doc.path, line=first.line, service=service, subject=f"variable {name}")
@@ -213,8 +213,8 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
         return replace(base, reason=f"the `environment` of {meant[0]} sets {name}: write "
                                     f"`$${name}` if the container's shell should read it")
     target = _target(ws, stack)
-    return replace(base, safety=Safety.SAFE, fix_title=f"Document {name} in {target}",
-                   data={"edits": [_edit(ws, stack, target, name, first, uses)]})
+    return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE,
+                                 lambda: [_edit(ws, stack, target, name, first, uses)]))
 
 
 def _environment_keys(service: Service) -> set[str]:
@@ -269,6 +269,3 @@ def _appended(file: TextFile, header: str, lines: list[str]) -> str:
         return newline.join(block) + newline
     return newline + newline.join(block)
 
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return list(finding.report.data.get("edits", []))

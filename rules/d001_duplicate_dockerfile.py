@@ -37,9 +37,9 @@ import re
 from collections.abc import Iterator
 
 from fixer import appmodule
-from fixer.edits import DeleteFile, Edit
+from fixer.edits import DeleteFile
 from fixer.image.images import chain
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.tree_index import files_in, is_folder
 from fixer.workspace import Workspace
@@ -59,7 +59,7 @@ _REFERRERS = re.compile(
 )
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[str] = set()
     built = {s.app.dockerfile.path for s in ws.apps() if s.app is not None}
     mentions = _mentions(ws)
@@ -121,7 +121,7 @@ def _copied_folders(ws: Workspace, service: Service) -> list[str]:
 
 
 def _report(ws: Workspace, service: Service, stray: str,
-            mentions: dict[str, set[str]]) -> Report:
+            mentions: dict[str, set[str]]) -> Violation:
     assert service.app is not None
     built = service.app.dockerfile.path
     stray_file = ws.read(stray)
@@ -137,10 +137,10 @@ def _report(ws: Workspace, service: Service, stray: str,
     else:
         safety = Safety.UNSAFE
         why = "its content differs" if not same else f"referenced by {', '.join(referrers)}"
-    return Report(
+    return Violation(
         message=f"{stray} duplicates {built}, which compose builds ({why})",
-        path=stray, line=1, service=service.name, subject=stray, safety=safety,
-        fix_title=f"Delete {stray}",
+        path=stray, line=1, service=service.name, subject=stray,
+        fix=Fix.of(f"Delete {stray}", safety, [DeleteFile(stray)]),
     )
 
 
@@ -175,6 +175,3 @@ def _mentions(ws: Workspace) -> dict[str, set[str]]:
             out[path] = set(_DOCKERFILE_PATH.findall(file.text))
     return out
 
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return [DeleteFile(finding.report.path)]

@@ -40,14 +40,20 @@ the commands from a script that ends in `exec`); and under a non-POSIX `SHELL`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import replace
+from functools import partial
 
 from fixer.edits import Edit
 from fixer.image.execform import (
-    DEFAULT_SHELL, POSIX_SHELLS, convert, exec_last, shell_features, wrapped_script,
+    DEFAULT_SHELL,
+    POSIX_SHELLS,
+    convert,
+    exec_last,
+    shell_features,
+    wrapped_script,
 )
 from fixer.image.images import chain
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.workspace import Workspace
@@ -60,7 +66,7 @@ SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 KINDS = ("CMD", "ENTRYPOINT")
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     for services in _by_stage(ws):
         app = services[0].app
         assert app is not None
@@ -107,46 +113,36 @@ def _combination_risk(services: list[Service], dockerfile: Dockerfile, stage: St
 
 
 def _report(services: list[Service], dockerfile: Dockerfile, stage: Stage,
-            instruction: Instruction) -> Report:
+            instruction: Instruction) -> Violation:
     kind = instruction.cmd
     command = " ".join(instruction.value)
     features = shell_features(command)
-    base: dict[str, Any] = dict(path=dockerfile.path, line=instruction.line, service=services[0].name,
-                subject=_subject(stage, kind))
-    message = f"{kind} in shell form: /bin/sh is PID 1 and does not pass SIGTERM to the app"
+    base = Violation(
+        message=f"{kind} in shell form: /bin/sh is PID 1 and does not pass SIGTERM to the app",
+        path=dockerfile.path, line=instruction.line, service=services[0].name,
+        subject=_subject(stage, kind))
     shell = _stage_shell(dockerfile, stage, instruction)
     if features and not POSIX_SHELLS.match(shell[0]):
-        return Report(message=message, **base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
+        return replace(base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
     risk = _combination_risk(services, dockerfile, stage, kind)
     script = command if features else wrapped_script(command)
     if script is not None and exec_last(script) is None:
-        return Report(message=message, **base, reason="a pipeline, `||`, a subshell or a "
-                      "trailing builtin keeps the shell as PID 1: no `exec` hands SIGTERM to "
-                      "the server (run it from a script that ends in `exec`)")
+        return replace(base, reason="a pipeline, `||`, a subshell or a trailing builtin keeps "
+                                    "the shell as PID 1: no `exec` hands SIGTERM to the server "
+                                    "(run it from a script that ends in `exec`)")
+    build = partial(_exec_form, dockerfile, instruction, shell)
     if features:
         why = f"it uses shell features ({', '.join(features)})"
-        return Report(message=message, **base, safety=Safety.UNSAFE,
-                      fix_title=f"Run it as [\"{shell[0]}\", \"-c\", \"… exec LAST\"] ({why})")
+        title = f"Run it as [\"{shell[0]}\", \"-c\", \"… exec LAST\"] ({why})"
+        return replace(base, fix=Fix(title, Safety.UNSAFE, build))
     inner = shell_features(script) if script is not None else []
     if inner:   # `sh -c "a & b"`: exec before b changes which process is PID 1
         risk = f"`exec` before the last command of its script, which uses {', '.join(inner)}"
     safety = Safety.UNSAFE if risk else Safety.SAFE
-    return Report(message=message, **base, safety=safety,
-                  fix_title=f"Use exec form{f' ({risk})' if risk else ''}")
+    return replace(base, fix=Fix(f"Use exec form{f' ({risk})' if risk else ''}", safety, build))
 
 
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    for services in _by_stage(ws):
-        app = services[0].app
-        assert app is not None
-        kind = finding.report.subject.split(":", 1)[0]
-        if app.dockerfile.path != finding.report.path \
-                or _subject(app.stage, kind) != finding.report.subject:
-            continue
-        instruction = app.stage.last(kind)
-        if instruction is None or instruction.json:
-            return []
-        shell = _stage_shell(app.dockerfile, app.stage, instruction)
-        conversion = convert(app.dockerfile, instruction, shell)
-        return list(conversion.edits) if conversion else []
-    return []
+def _exec_form(dockerfile: Dockerfile, instruction: Instruction,
+               shell: tuple[str, ...]) -> list[Edit]:
+    conversion = convert(dockerfile, instruction, shell)
+    return list(conversion.edits) if conversion else []

@@ -64,8 +64,8 @@ through a YAML alias.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 from fixer.edits import Edit, TextEdit
 from fixer.health.healthchecks import nearest_healthcheck
@@ -74,7 +74,7 @@ from fixer.health.rewrite import compose_test_edit, healthcheck_edit
 from fixer.image.compose_build import build_args
 from fixer.image.images import UNKNOWN, Family, base_image, classify, tools_present
 from fixer.image.tool_install import Plan, install_plan
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -123,7 +123,7 @@ class Target:
         return classify(self.image) if len(images) == 1 else UNKNOWN
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     for target in _targets(ws):
         uses = _uses(target)
         missing = _missing(target, uses)
@@ -179,19 +179,19 @@ def _missing(target: Target, uses: list[Use]) -> list[str]:
     return sorted({u.probe.tool for u in uses} - present)
 
 
-def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> Report:
+def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> Violation:
     family = target.family
     places = sorted({f"service {u.service}" if u.service else "HEALTHCHECK" for u in uses
                      if u.probe.tool in missing})
     message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
                f"final stage ({target.image}, {family.label}) does not have")
-    base: dict[str, Any] = dict(message=message, path=target.dockerfile.path,
-                                line=target.stage.instructions[0].line,
-                                service=target.services[0].name, subject=target.subject)
+    base = Violation(message=message, path=target.dockerfile.path,
+                     line=target.stage.instructions[0].line, service=target.services[0].name,
+                     subject=target.subject)
     title, reason = _choice(ws, target, [u for u in uses if u.probe.tool in missing], missing)
     if reason is not None:
-        return Report(**base, reason=reason)
-    return Report(**base, safety=Safety.SAFE, fix_title=title)
+        return replace(base, reason=reason)
+    return replace(base, fix=Fix(title, Safety.SAFE, partial(_edits, ws, target, uses, missing)))
 
 
 def _choice(ws: Workspace, target: Target, failing: list[Use],
@@ -233,11 +233,7 @@ def _rewrite_reason(uses: list[Use]) -> str | None:
     return None
 
 
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    target = next(t for t in _targets(ws) if t.dockerfile.path == finding.report.path
-                  and t.subject == finding.report.subject)
-    uses = _uses(target)
-    missing = _missing(target, uses)
+def _edits(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> list[Edit]:
     plan = _install(target, missing)
     python = _python(ws, target.family, plan)
     if python is not None:

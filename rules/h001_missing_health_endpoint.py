@@ -83,13 +83,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 
 from fixer.appservice import app_services
 from fixer.edits import Edit
 from fixer.health.addroute import route_edit
 from fixer.health.healthroute import Source, plan, served_app
 from fixer.health.unserved import WRITABLE, unserved_probes
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
+from fixer.services import Service
 from fixer.workspace import Workspace
 
 CODE = "H001"
@@ -101,7 +103,7 @@ SAFETY = (Safety.SAFE, Safety.DISPLAY)
 FIX_ORDER = 50
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[tuple[str, str | None]] = set()
     for service in app_services(ws):
         found = served_app(ws, service)
@@ -118,19 +120,20 @@ def detect(ws: Workspace) -> Iterator[Report]:
             continue
         site = routes.sites[0]
         unread = f" ({health.why}; no health path appears in its code)" if health.why else ""
-        report = Report(
+        violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "
                     f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))}){unread}",
             path=site.path, line=site.created.lineno, service=service.name,
-            subject=f"{module.path}:{module.attr or site.var}", safety=Safety.SAFE,
-            fix_title=f"Add a GET {health.path} route", data={"route": health.path},
+            subject=f"{module.path}:{module.attr or site.var}",
         )
-        yield replace(report, safety=Safety.DISPLAY, fix_title=None, data={},
-                      reason=f"fixer cannot vouch that a route added with `@{site.var}.get` "
-                             f"works: {health.doubt}") if health.doubt else report
+        if health.doubt:
+            yield replace(violation, reason=f"fixer cannot vouch that a route added with "
+                                            f"`@{site.var}.get` works: {health.doubt}")
+        else:
+            yield replace(violation, fix=Fix(f"Add a GET {health.path} route", Safety.SAFE,
+                                             partial(_route, ws, service, health.path)))
 
 
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    service = next((s for s in app_services(ws) if s.name == finding.report.service), None)
-    edit = route_edit(ws, service, str(finding.report.data["route"])) if service else None
+def _route(ws: Workspace, service: Service, path: str) -> list[Edit]:
+    edit = route_edit(ws, service, path)
     return [edit] if edit is not None else []

@@ -64,7 +64,7 @@ from fixer.edits import Edit, TextEdit
 from fixer.health.addroute import route_edit
 from fixer.health.healthroute import is_health, served_app, wanted_paths
 from fixer.health.unserved import WRITABLE, ProbeSite, unserved_probes
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes
 from fixer.workspace import Workspace
@@ -82,7 +82,7 @@ FIX_ORDER = 40
 _HEALTH_WORD = re.compile(r"health", re.I)
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     for service in app_services(ws):
         unserved = unserved_probes(ws, service)
         found = served_app(ws, service) if unserved else None
@@ -101,10 +101,10 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
 
 
 def _report(ws: Workspace, service: Service, routes: AppRoutes,
-            sites: list[ProbeSite]) -> Report:
+            sites: list[ProbeSite]) -> Violation:
     site = sites[0]
     app = routes.sites[0]
-    base = Report(
+    base = Violation(
         message=f"the healthcheck of {service.name} asks for {site.path}, which the app "
                 f"`{app.var}` in {app.path} does not serve: the container never becomes healthy",
         path=site.file, line=site.line, column=site.column, service=service.name,
@@ -114,14 +114,13 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     served = health_like(routes, wanted_paths(ws.config, []))
     edits = _rewrite(ws, service, sites, served[0]) if len(served) == 1 else None
     if edits:
-        return replace(base, safety=Safety.SAFE, data={"edits": edits},
-                       fix_title=f"Probe {served[0]}, the app's health route, instead of "
-                                 f"{site.path}")
+        return replace(base, fix=Fix.of(f"Probe {served[0]}, the app's health route, "
+                                        f"instead of {site.path}", Safety.SAFE, edits))
     edit = route_edit(ws, service, site.path) if WRITABLE.fullmatch(site.path) else None
     if edit is None:
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
-    return replace(base, safety=Safety.SAFE, data={"edits": [edit]},
-                   fix_title=f"Add a GET {site.path} route for the probe")
+    return replace(base, fix=Fix.of(f"Add a GET {site.path} route for the probe", Safety.SAFE,
+                                    [edit]))
 
 
 def _rewrite(ws: Workspace, service: Service, sites: list[ProbeSite],
@@ -136,6 +135,3 @@ def _rewrite(ws: Workspace, service: Service, sites: list[ProbeSite],
     edits: list[Edit] = [TextEdit(s.file, s.start, s.end, path) for s in sites]
     return None if ws.shared_anchor(edits) is not None else edits
 
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return list(finding.report.data.get("edits", []))

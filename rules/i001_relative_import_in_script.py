@@ -57,12 +57,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import NamedTuple
 
 from fixer import appmodule, tree_index
 from fixer.appservice import app_services
 from fixer.edits import Edit
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.sources.python import first_uncompiled, narrow_edit
 from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
 from fixer.workspace import Workspace
@@ -82,7 +83,7 @@ class Failing(NamedTuple):
     scanned: RelativeImports
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[str] = set()
     for service in app_services(ws):
         found = appmodule.find(ws, service)
@@ -92,7 +93,7 @@ def detect(ws: Workspace) -> Iterator[Report]:
         failing = [f for f in _failing(ws, _modules(ws, found, reached)) if f.path not in seen]
         seen.update(f.path for f in failing)
         if failing:
-            yield _report(found, service.name, failing, _uncompiled(ws, reached))
+            yield _report(ws, found, service.name, failing, _uncompiled(ws, reached))
 
 
 def _failing(ws: Workspace, modules: dict[str, str]) -> Iterator[Failing]:
@@ -124,8 +125,8 @@ def _uncompiled(ws: Workspace, reached: Iterable[str]) -> str | None:
         "a person corrects it" if broken else None
 
 
-def _report(found: appmodule.AppModule, service: str, failing: list[Failing],
-            uncompiled: str | None) -> Report:
+def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: list[Failing],
+            uncompiled: str | None) -> Violation:
     path, scanned = failing[0].path, failing[0].scanned
     if path != found.path and "/" not in path[len(found.root):].lstrip("/"):
         how = f"a top-level module beside the app module `{found.module}`: it fails when imported"
@@ -141,20 +142,20 @@ def _report(found: appmodule.AppModule, service: str, failing: list[Failing],
                                   else f.scanned.problems[0]
                                   for f in failing if f.scanned.problems), None)
     first = scanned.nodes[0]
-    return Report(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
-                  path=path, line=first.lineno, column=first.col_offset + 1,
-                  service=service, subject=found.path, reason=problem,
-                  safety=Safety.DISPLAY if problem else Safety.SAFE,
-                  fix_title=None if problem else "Import from the import root",
-                  data={"packages": {f.path: f.package for f in failing}})
+    packages = {f.path: f.package for f in failing}
+    fix = None if problem else Fix("Import from the import root", Safety.SAFE,
+                                   partial(_absolutized, ws, packages))
+    return Violation(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
+                     path=path, line=first.lineno, column=first.col_offset + 1,
+                     service=service, subject=found.path, reason=problem, fix=fix)
 
 
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+def _absolutized(ws: Workspace, packages: dict[str, str]) -> list[Edit]:
     """Every module of the finding at once: the service imports only when all are fixed."""
     edits: list[Edit] = []
-    for path, package in dict(finding.report.data["packages"]).items():
-        file = ws.read(str(path))
-        edit = narrow_edit(file.path, file.text, absolutize_imports(file.text, str(package),
+    for path, package in packages.items():
+        file = ws.read(path)
+        edit = narrow_edit(file.path, file.text, absolutize_imports(file.text, package,
                                                                     failing=True)) \
             if file is not None else None
         if edit is not None:

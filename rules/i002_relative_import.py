@@ -34,15 +34,17 @@ are left alone: they have no absolute name to use.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from fixer import appmodule, tree_index
+from fixer.appservice import app_services
 from fixer.edits import Edit
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.sources.python import narrow_edit, package_of
 from fixer.sources.relative_imports import absolutize_imports, scan_relative
+from fixer.textfile import TextFile
 from fixer.tree import SKIPPED_DIRS
 from fixer.workspace import Workspace
-from fixer.appservice import app_services
 
 CODE = "I002"
 NAME = "relative-import"
@@ -52,7 +54,7 @@ SAFETY = (Safety.SAFE, Safety.DISPLAY)
 DEFAULT = False
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[str] = set()
     for service in app_services(ws):
         assert service.app is not None
@@ -73,24 +75,20 @@ def _python_files(ws: Workspace, folder: str) -> list[str]:
             and not SKIPPED_DIRS.intersection(p.split("/"))]
 
 
-def _report(ws: Workspace, path: str, package: str, service: str) -> Report | None:
+def _report(ws: Workspace, path: str, package: str, service: str) -> Violation | None:
     file = ws.read(path)
     scanned = scan_relative(file, package) if file is not None else None
-    if scanned is None:
+    if file is None or scanned is None:
         return None
     first = scanned.nodes[0]
     problem = scanned.problems[0] if scanned.problems else None
-    return Report(message=f"relative import {scanned.summary()} in {path}", path=path,
-                  line=first.lineno, column=first.col_offset + 1, service=service,
-                  subject=path, reason=problem, safety=Safety.DISPLAY if problem else Safety.SAFE,
-                  fix_title=None if problem else "Import from the import root",
-                  data={"package": package})
+    fix = None if problem else Fix("Import from the import root", Safety.SAFE,
+                                   partial(_absolutized, file, package))
+    return Violation(message=f"relative import {scanned.summary()} in {path}", path=path,
+                     line=first.lineno, column=first.col_offset + 1, service=service,
+                     subject=path, reason=problem, fix=fix)
 
 
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    file = ws.read(finding.report.path)
-    if file is None:
-        return []
-    package = str(finding.report.data["package"])
+def _absolutized(file: TextFile, package: str) -> list[Edit]:
     edit = narrow_edit(file.path, file.text, absolutize_imports(file.text, package))
     return [edit] if edit else []

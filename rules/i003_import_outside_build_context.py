@@ -56,7 +56,7 @@ from collections.abc import Iterator
 from fixer import appmodule, tree_index
 from fixer.appservice import app_services
 from fixer.pydeps.dependency_sources import declared
-from fixer.rule import Category, Report, Safety, Severity
+from fixer.rule import Category, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.sources.compose import elements, get, scalar
 from fixer.sources.python import statements
@@ -73,12 +73,12 @@ SAFETY = (Safety.DISPLAY,)
 Import = tuple[str, ast.Import | ast.ImportFrom, str]  # (file, statement, top-level name)
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     for service in app_services(ws):
         yield from _service_reports(ws, service)
 
 
-def _service_reports(ws: Workspace, service: Service) -> Iterator[Report]:
+def _service_reports(ws: Workspace, service: Service) -> Iterator[Violation]:
     app = service.app
     module = appmodule.find(ws, service)
     mounts = _bind_mounts(service)
@@ -200,14 +200,14 @@ def _extra_contexts(service: Service) -> bool:
 
 
 def _report(service: Service, path: str, stmt: ast.Import | ast.ImportFrom, top: str,
-            parent: str, package: str) -> Report:
+            parent: str, package: str) -> Violation:
     assert service.app is not None
     context = service.app.folder
     written = ast.unparse(stmt)
     written = written if len(written) <= 60 else written[:57] + "..."
     dockerfile = posixpath.relpath(service.app.build.dockerfile, parent or ".")
     shown = package + ("" if package.endswith(".py") else "/")
-    return Report(
+    return Violation(
         message=f"`{written}`: `{top}` is {shown}, outside the build context {context}/ of "
                 f"{service.name}; the image cannot hold it, and {service.name} stops at "
                 f"start-up (ModuleNotFoundError)",

@@ -82,7 +82,7 @@ from fixer.ports.claims import ContainerPort
 from fixer.ports.portfix import app_side_edits, python_source_doubt
 from fixer.ports.references import service_claims
 from fixer.ports.side import Side, choose, http_claims
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.workspace import Workspace
 
@@ -95,7 +95,7 @@ SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 FIX_ORDER = 10
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     # Every built service of a stage, app service or not: a worker or a Flask app that
     # builds the same Dockerfile shares its CMD, EXPOSE and HEALTHCHECK too.
     builders: dict[tuple[str, int], list[Service]] = {}
@@ -112,7 +112,7 @@ def _stage_key(service: Service) -> tuple[str, int]:
     return service.app.dockerfile.path, service.app.stage.index
 
 
-def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report | None:
+def _check(ws: Workspace, service: Service, builders: list[Service]) -> Violation | None:
     assert service.app is not None
     listen = service.app.listen.port
     if listen is None:
@@ -130,7 +130,7 @@ def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report |
     message = (f"{service.name}: compose expects container port "
                f"{'/'.join(map(str, claimed))} ({where}) but the app listens on "
                f"{listen} ({service.app.listen.origin})")
-    report = Report(message, first.path, first.line, first.column, service.name, "port")
+    report = Violation(message, first.path, first.line, first.column, service.name, "port")
     reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims)
     if reason is None:
         side = choose(ws.config.port_source, ports, listen, claimed[0])
@@ -143,13 +143,12 @@ def _check(ws: Workspace, service: Service, builders: list[Service]) -> Report |
     return replace(report, reason=reason)
 
 
-def _offered(ws: Workspace, report: Report, edits: list[Edit], title: str) -> Report:
+def _offered(ws: Workspace, report: Violation, edits: list[Edit], title: str) -> Violation:
     """The fix, unsafe when it would rewrite the port in Python source."""
     doubt = python_source_doubt(ws, edits)
     if doubt is not None:
-        return replace(report, safety=Safety.UNSAFE, fix_title=f"{title} ({doubt})",
-                       reason=doubt, data={"edits": edits})
-    return replace(report, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+        return replace(report, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
+    return replace(report, fix=Fix.of(title, Safety.SAFE, edits))
 
 
 def _edits(ws: Workspace, service: Service, builders: list[Service],
@@ -205,6 +204,3 @@ def _rewrite(moved: list[ContainerPort], port: int) -> tuple[list[Edit], str | N
     return [TextEdit(p.site.path, p.site.start, p.site.end, str(port))
             for p in moved if p.site is not None], None
 
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return list(finding.report.data["edits"])

@@ -46,13 +46,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from fixer.appservice import app_services
 from fixer.edits import Edit, TextEdit
 from fixer.ports.portfix import image_listen
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import App, Service
 from fixer.sources.dockerfile import Instruction
 from fixer.workspace import Workspace
-from fixer.appservice import app_services
 
 CODE = "P002"
 NAME = "expose-mismatch"
@@ -63,7 +63,7 @@ SAFETY = (Safety.SAFE, Safety.DISPLAY)
 FIX_ORDER = 11
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     by_stage: dict[tuple[str, int], list[Service]] = {}
     for service in app_services(ws):
         assert service.app is not None
@@ -93,7 +93,7 @@ def _image_port(ws: Workspace, service: Service) -> int | None:
     return own.port if own.launch is not None else app.listen.port
 
 
-def _check(ws: Workspace, services: list[Service]) -> Report | None:
+def _check(ws: Workspace, services: list[Service]) -> Violation | None:
     app = services[0].app
     assert app is not None
     listens = sorted({p for p in (_image_port(ws, s) for s in services) if p is not None})
@@ -111,7 +111,7 @@ def _check(ws: Workspace, services: list[Service]) -> Report | None:
     if not edits:
         return replace(report, reason="several ports are exposed; which one is the app's "
                                       "is unclear")
-    return replace(report, safety=Safety.SAFE, fix_title=title, data={"edits": edits})
+    return replace(report, fix=Fix.of(title, Safety.SAFE, edits))
 
 
 def _split(services: list[Service], listens: list[int]) -> str | None:
@@ -130,19 +130,19 @@ def _split(services: list[Service], listens: list[int]) -> str | None:
 
 
 def _problem(app: App, ports: list[tuple[Instruction, str]],
-             listen: int) -> tuple[Report, list[Edit], str]:
+             listen: int) -> tuple[Violation, list[Edit], str]:
     """The report (with no fix yet), the edits that would fix it, and their title."""
     path = app.dockerfile.path
     if ports:
         message = f"EXPOSE {' '.join(p for _, p in ports)} but the app listens on {listen}"
         edits: list[Edit] = [_rewritten(app, *ports[0], listen)] if len(ports) == 1 else []
-        return (Report(message, path, ports[0][0].line, subject="expose"), edits,
+        return (Violation(message, path, ports[0][0].line, subject="expose"), edits,
                 f"Set EXPOSE to {listen}")
     anchor = _anchor(app)
     line = anchor.line if anchor else app.stage.instructions[-1].end_line
     what = "exposes no TCP port" if app.stage.find("EXPOSE") else "has no EXPOSE"
     message = f"final stage {what}; the app listens on {listen}"
-    return (Report(message, path, line, subject="expose"), [_added(app, listen)],
+    return (Violation(message, path, line, subject="expose"), [_added(app, listen)],
             f"Add EXPOSE {listen}")
 
 
@@ -174,6 +174,3 @@ def _added(app: App, listen: int) -> TextEdit:
         at = previous
     return TextEdit(app.dockerfile.path, at, at, f"EXPOSE {listen}{newline}")
 
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return list(finding.report.data["edits"])

@@ -51,14 +51,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import replace
+from functools import partial
 
 from fixer.edits import CreateFile, Edit
 from fixer.errors import InputError
 from fixer.image.compose_build import reference_edit
 from fixer.image.dockerfile_template import find_app, fleet_base, render
 from fixer.ports.claims import container_ports
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Build, Service, case_variants, locate_build
 from fixer.sources.compose import get
 from fixer.workspace import Workspace
@@ -70,7 +71,7 @@ SEVERITY = Severity.ERROR
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     for service, build in _missing(ws):
         yield _report(ws, service, build)
 
@@ -96,47 +97,34 @@ def _context_exists(ws: Workspace, build: Build) -> bool:
     return not build.context or any(p.startswith(prefix) for p in ws.tree.paths())
 
 
-def _report(ws: Workspace, service: Service, build: Build) -> Report:
+def _report(ws: Workspace, service: Service, build: Build) -> Violation:
     doc = build.doc
-    base: dict[str, Any] = dict(path=doc.path, line=doc.line(build.node.node), service=service.name,
-                subject=f"dockerfile:{build.dockerfile}",
-                message=f"{service.name}: the build context has no {build.dockerfile}")
+    base = Violation(path=doc.path, line=doc.line(build.node.node), service=service.name,
+                     subject=f"dockerfile:{build.dockerfile}",
+                     message=f"{service.name}: the build context has no {build.dockerfile}")
     if not _context_exists(ws, build):
-        return Report(**base, reason=f"the build context {build.context} does not exist")
+        return replace(base, reason=f"the build context {build.context} does not exist")
     variants = case_variants(ws.tree, build)
     if len(variants) > 1:
-        return Report(**base, reason=f"several files differ from it only in case: "
-                                     f"{', '.join(variants)}")
+        return replace(base, reason=f"several files differ from it only in case: "
+                                    f"{', '.join(variants)}")
     if variants:
-        _edits, reason = reference_edit(service, build, _relative(build, variants[0]))
+        edits, reason = reference_edit(service, build, _relative(build, variants[0]))
         if reason is not None:
-            return Report(**base, reason=reason)
+            return replace(base, reason=reason)
         # The other rules already read that file: their findings on the service are
         # reported beside this one, and the fix reveals nothing new.
-        return Report(**base, safety=Safety.SAFE,
-                      fix_title=f"Point compose at {variants[0]} (the name differs in case)")
+        return replace(base, fix=Fix.of(f"Point compose at {variants[0]} (the name differs "
+                                        "in case)", Safety.SAFE, edits))
     if find_app(ws.tree, build.context) is None:
-        return Report(**base, reason="no app/main.py, main.py or src/main.py in the build "
-                                     "context to start")
-    return Report(**base, safety=Safety.UNSAFE,
-                  fix_title=f"Write a standard FastAPI Dockerfile at {build.dockerfile}")
+        return replace(base, reason="no app/main.py, main.py or src/main.py in the build "
+                                    "context to start")
+    return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
+                                 Safety.UNSAFE, partial(_generate, ws, service, build)))
 
 
 def _relative(build: Build, path: str) -> str:
     return path[len(build.context) + 1:] if build.context else path
-
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    for service, build in _missing(ws):
-        if service.name != finding.report.service or \
-                f"dockerfile:{build.dockerfile}" != finding.report.subject:
-            continue
-        variants = case_variants(ws.tree, build)
-        if variants:
-            edits, _reason = reference_edit(service, build, _relative(build, variants[0]))
-            return list(edits)
-        return _generate(ws, service, build)
-    return []
 
 
 def _generate(ws: Workspace, service: Service, build: Build) -> list[Edit]:

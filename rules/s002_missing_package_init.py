@@ -34,10 +34,10 @@ import posixpath
 from collections.abc import Iterator
 
 from fixer import appmodule
-from fixer.edits import CreateFile, Edit
-from fixer.rule import Category, Finding, Report, Safety, Severity
-from fixer.workspace import Workspace
 from fixer.appservice import app_services
+from fixer.edits import CreateFile
+from fixer.rule import Category, Fix, Safety, Severity, Violation
+from fixer.workspace import Workspace
 
 CODE = "S002"
 NAME = "missing-package-init"
@@ -46,7 +46,7 @@ SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE,)
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[str] = set()
     for service in app_services(ws):
         found = appmodule.find(ws, service)
@@ -57,13 +57,9 @@ def detect(ws: Workspace) -> Iterator[Report]:
         if marker in seen or ws.tree.exists(marker):
             continue
         seen.add(marker)
-        yield Report(
+        yield Violation(
             message=f"{folder}/ has no __init__.py, but the command imports `{found.module}` "
                     "from it as a package",
             path=found.path, line=1, service=service.name, subject=marker,
-            safety=Safety.SAFE, fix_title=f"Create an empty {marker}",
+            fix=Fix.of(f"Create an empty {marker}", Safety.SAFE, [CreateFile(marker, "")]),
         )
-
-
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    return [CreateFile(finding.report.subject, "")]

@@ -56,17 +56,18 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import replace
+from functools import partial
 
+from fixer.appservice import app_services
 from fixer.edits import Edit
 from fixer.pydeps.dependency_sources import Declared, declared
 from fixer.pydeps.pyproject_deps import add_pep621, add_poetry
 from fixer.pydeps.requirements import add_to_requirements, parse_requirement, requirements_lines
 from fixer.pydeps.server_needs import Need, needs
-from fixer.rule import Category, Finding, Report, Safety, Severity
+from fixer.rule import Category, Fix, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.workspace import Workspace
-from fixer.appservice import app_services
 
 CODE = "S003"
 NAME = "missing-server-dependency"
@@ -75,14 +76,14 @@ SEVERITY = Severity.ERROR
 SAFETY = (Safety.UNSAFE, Safety.DISPLAY)
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[tuple[str, str]] = set()
     for service in app_services(ws):
         for need, found, path, line in _missing(ws, service):
             if (path, need.name) in seen:
                 continue
             seen.add((path, need.name))
-            yield _report(service, need, found, path, line)
+            yield _report(ws, service, need, found, path, line)
 
 
 def _missing(ws: Workspace, service: Service) -> list[tuple[Need, Declared, str, int]]:
@@ -114,37 +115,33 @@ def _target(found: Declared) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _report(service: Service, need: Need, found: Declared, path: str, line: int) -> Report:
+def _report(ws: Workspace, service: Service, need: Need, found: Declared, path: str,
+            line: int) -> Violation:
     target, blocked = _target(found)
     sources = found.requirement_files + ([found.pyproject] if found.pyproject else [])
     listed = ", ".join(sources) or "no requirements.txt or pyproject.toml"
     message = f"{need.why}, but {need.name} is not declared ({listed})"
-    base: dict[str, Any] = dict(message=message, path=path, line=line, service=service.name,
-                subject=f"requirement:{need.name}")
+    base = Violation(message=message, path=path, line=line, service=service.name,
+                     subject=f"requirement:{need.name}")
     if target is None:
         context = service.app.build.context if service.app else ""
         reason = blocked or f"the build context {context or '.'} has no requirements file " \
             "or pyproject.toml dependencies to add it to"
-        return Report(**base, reason=reason)
-    return Report(**base, safety=Safety.UNSAFE, fix_title=f"Add {need.add} to {target}")
+        return replace(base, reason=reason)
+    return replace(base, fix=Fix(f"Add {need.add} to {target}", Safety.UNSAFE,
+                                 partial(_declared, ws, need, found, target)))
 
 
-def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-    for service in app_services(ws):
-        for need, found, path, _line in _missing(ws, service):
-            if path != finding.report.path or f"requirement:{need.name}" != finding.report.subject:
-                continue
-            target, _ = _target(found)
-            file = ws.read(target) if target else None
-            if target is None or file is None:
-                return []
-            line = _house_style(ws, need)
-            if target.endswith(".toml"):
-                edit = add_pep621(file, line) if found.pyproject_table == "pep621" else \
-                    add_poetry(file, *_poetry_parts(line))
-                return [edit] if edit else []
-            return [add_to_requirements(file, line)]
-    return []
+def _declared(ws: Workspace, need: Need, found: Declared, target: str) -> list[Edit]:
+    file = ws.read(target)
+    if file is None:
+        return []
+    line = _house_style(ws, need)
+    if target.endswith(".toml"):
+        edit = add_pep621(file, line) if found.pyproject_table == "pep621" else \
+            add_poetry(file, *_poetry_parts(line))
+        return [edit] if edit else []
+    return [add_to_requirements(file, line)]
 
 
 def _house_style(ws: Workspace, need: Need) -> str:

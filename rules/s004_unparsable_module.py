@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from fixer import appmodule
 from fixer.appservice import app_services
 from fixer.image.images import base_image
-from fixer.rule import Category, Report, Safety, Severity
+from fixer.rule import Category, Safety, Severity, Violation
 from fixer.services import Service
 from fixer.sources.python import compile_problem
 from fixer.textfile import TextFile
@@ -100,7 +100,7 @@ class Unparsable:
         return self.kind != "syntax"
 
 
-def detect(ws: Workspace) -> Iterator[Report]:
+def detect(ws: Workspace) -> Iterator[Violation]:
     importers: dict[str, list[tuple[Service, str]]] = {}
     problems: dict[str, Unparsable] = {}
     for service in app_services(ws):
@@ -150,11 +150,11 @@ def _may_run_newer_python(service: Service) -> bool:
     return version is None or (int(version[1]), int(version[2])) > sys.version_info[:2]
 
 
-def _report(path: str, problem: Unparsable, importers: list[tuple[Service, str]]) -> Report:
+def _report(path: str, problem: Unparsable, importers: list[tuple[Service, str]]) -> Violation:
     names = list(dict.fromkeys(s.name for s, _ in importers))
     service, module = importers[0]
     cause = f" ({problem.cause})" if problem.cause else ""
-    return Report(
+    return Violation(
         message=f"{path} does not compile{cause}: {problem.compiler}; "
                 f"{', '.join(names)} cannot import `{module}` and "
                 f"{'stop' if len(names) > 1 else 'stops'} at start-up",

@@ -15,10 +15,10 @@ from unidiff.patch import PatchSet
 
 from fixer import engine
 from fixer.config import Config
-from fixer.edits import CreateFile, Edit, TextEdit
+from fixer.edits import CreateFile, TextEdit
 from fixer.output.apply import write_changes
 from fixer.output.diff import render
-from fixer.rule import Category, Finding, Report, Rule, Safety
+from fixer.rule import Category, Fix, Rule, Safety, Violation
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 from support import copy_tree, git, init_repo, run_cli
@@ -151,17 +151,14 @@ def test_utf16_file_is_a_git_binary_patch_that_reproduces_apply(tmp_path: Path) 
 def creating_rule(files: dict[str, str]) -> Rule:
     """A real rule object whose fix creates `files` when they are missing."""
 
-    def detect(ws: Workspace) -> Iterator[Report]:
+    def detect(ws: Workspace) -> Iterator[Violation]:
         for path in sorted(files):
             if not ws.tree.exists(path):
-                yield Report(f"{path} is missing", path, 1, subject=path, safety=Safety.SAFE,
-                             fix_title=f"Create {path}")
+                create = [CreateFile(path, files[path])]
+                yield Violation(f"{path} is missing", path, 1, subject=path,
+                                fix=Fix.of(f"Create {path}", Safety.SAFE, create))
 
-    def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-        return [CreateFile(finding.report.path, files[finding.report.path])]
-
-    return Rule("X901", "missing-file", Category.STRUCTURE, (Safety.SAFE,), "Missing.",
-                detect, fix)
+    return Rule("X901", "missing-file", Category.STRUCTURE, (Safety.SAFE,), "Missing.", detect)
 
 
 def fixed_tree(root: Path, rules: list[Rule]) -> Tree:
@@ -207,17 +204,16 @@ def test_gnu_patch_creates_new_files(tmp_path: Path) -> None:
 # -- lines are split as git splits them -------------------------------------------------------
 
 def replacing_rule(old: str, new: str) -> Rule:
-    def detect(ws: Workspace) -> Iterator[Report]:
+    def detect(ws: Workspace) -> Iterator[Violation]:
         for path in sorted(ws.tree.paths()):
             if old in ws.tree.read(path).text:
-                yield Report(f"{old} in {path}", path, 1, subject=path, safety=Safety.SAFE)
+                text = ws.tree.read(path).text
+                start = text.index(old)
+                edit = TextEdit(path, start, start + len(old), new)
+                yield Violation(f"{old} in {path}", path, 1, subject=path,
+                                fix=Fix.of(f"Replace {old}", Safety.SAFE, [edit]))
 
-    def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-        text = ws.tree.read(finding.report.path).text
-        start = text.index(old)
-        return [TextEdit(finding.report.path, start, start + len(old), new)]
-
-    return Rule("X902", "old-word", Category.STRUCTURE, (Safety.SAFE,), "Old.", detect, fix)
+    return Rule("X902", "old-word", Category.STRUCTURE, (Safety.SAFE,), "Old.", detect)
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x1c", "\x85", "\r"])

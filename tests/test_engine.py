@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -14,17 +15,18 @@ from fixer import engine, stackcheck
 from fixer.cli import shared
 from fixer.config import Config
 from fixer.edits import Edit, TextEdit
-from fixer.errors import InputError, RuleCrash, input_errors
+from fixer.errors import InputError, RuleCrash
 from fixer.output.diff import render
 from fixer.registry import choose, discover
 from fixer.report import fixrun
-from fixer.rule import Category, Finding, Report, Rule, Safety
+from fixer.rule import Category, Fix, Rule, Safety, Violation
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 from support import run_cli
 from test_cli import severity_tree, snapshot, write_tree
 
-FixFn = Callable[[Workspace, Finding], list[Edit]]
+# Builds a fix on the workspace a violation was found on, for the file it names.
+FixFn = Callable[[Workspace, str], list[Edit]]
 
 
 def text_files(ws: Workspace) -> Iterator[tuple[str, str]]:
@@ -33,9 +35,9 @@ def text_files(ws: Workspace) -> Iterator[tuple[str, str]]:
 
 
 def replace_all(old: str, new: str) -> FixFn:
-    def fix(ws: Workspace, finding: Finding) -> list[Edit]:
-        text = ws.tree.read(finding.report.path).text
-        return [TextEdit(finding.report.path, m.start(), m.end(), new)
+    def fix(ws: Workspace, path: str) -> list[Edit]:
+        text = ws.tree.read(path).text
+        return [TextEdit(path, m.start(), m.end(), new)
                 for m in re.finditer(re.escape(old), text)]
     return fix
 
@@ -44,15 +46,16 @@ def word_rule(code: str, old: str, new: str, safety: Safety = Safety.SAFE,
               fix: FixFn | None = None) -> Rule:
     """Finds `old` in .txt files (one finding per file, at its first line) and replaces it."""
 
-    def detect(ws: Workspace) -> Iterator[Report]:
+    def detect(ws: Workspace) -> Iterator[Violation]:
         for path, text in text_files(ws):
             if old in text:
                 line = text.count("\n", 0, text.index(old)) + 1
-                yield Report(f"{old!r} in {path}", path, line, subject=f"{old}",
-                             safety=safety, fix_title=f"Replace {old!r} with {new!r}")
+                offered = None if safety is Safety.DISPLAY else \
+                    Fix(f"Replace {old!r} with {new!r}", safety, partial(build, ws, path))
+                yield Violation(f"{old!r} in {path}", path, line, subject=f"{old}", fix=offered)
 
-    return Rule(code, f"word-{old.lower()}", Category.STRUCTURE, (safety,), f"{old}.", detect,
-                fix or replace_all(old, new))
+    build = fix or replace_all(old, new)
+    return Rule(code, f"word-{old.lower()}", Category.STRUCTURE, (safety,), f"{old}.", detect)
 
 
 def run_fix(root: Path, rules: list[Rule], config: Config | None = None) -> engine.FixResult:
@@ -74,8 +77,8 @@ def test_fixes_apply_and_are_verified(tmp_path: Path) -> None:
 def test_overlapping_edits_fail_that_fix_and_the_others_still_apply(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"a.txt": "OLD\n", "b.txt": "DUP\n"})
 
-    def overlapping(ws: Workspace, finding: Finding) -> list[Edit]:
-        return [TextEdit(finding.report.path, 0, 3, "X"), TextEdit(finding.report.path, 1, 2, "Y")]
+    def overlapping(ws: Workspace, path: str) -> list[Edit]:
+        return [TextEdit(path, 0, 3, "X"), TextEdit(path, 1, 2, "Y")]
 
     rules = [word_rule("X001", "DUP", "?", fix=overlapping), word_rule("X002", "OLD", "NEW")]
     result = run_fix(root, rules)
@@ -129,15 +132,15 @@ def test_a_fix_bringing_a_fixable_finding_is_followed_by_its_fix(tmp_path: Path)
 def test_a_fix_that_breaks_a_file_is_rejected(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"a.txt": "OLD\n", "compose.yaml": "services: {}\n# OLD\n"})
 
-    def detect(ws: Workspace) -> Iterator[Report]:
+    def detect(ws: Workspace) -> Iterator[Violation]:
         if "OLD" in ws.tree.read("compose.yaml").text:
-            yield Report("old compose", "compose.yaml", 2, subject="c", safety=Safety.SAFE)
+            yield Violation("old compose", "compose.yaml", 2, subject="c",
+                            fix=Fix("Break it", Safety.SAFE, partial(breaks_yaml, ws)))
 
-    def breaks_yaml(ws: Workspace, finding: Finding) -> list[Edit]:
+    def breaks_yaml(ws: Workspace) -> list[Edit]:
         return [TextEdit("compose.yaml", 0, len(ws.tree.read("compose.yaml").text), "a: [\n")]
 
-    rule = Rule("X003", "old-compose", Category.COMPOSE, (Safety.SAFE,), "Old.", detect,
-                breaks_yaml)
+    rule = Rule("X003", "old-compose", Category.COMPOSE, (Safety.SAFE,), "Old.", detect)
     result = run_fix(root, [rule, word_rule("X001", "OLD", "NEW")])
     [failed] = result.failed
     assert failed.finding.code == "X003" and "does not parse" in failed.reason
@@ -168,16 +171,16 @@ def test_fix_order_is_code_then_path_whatever_the_rule_order(tmp_path: Path) -> 
 def test_check_sorts_by_position_and_turns_input_errors_into_errors(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"b.txt": "x\nONE\n", "a.txt": "ONE\n"})
 
-    def unreadable(ws: Workspace) -> Iterator[Report]:
+    def unreadable(ws: Workspace) -> Iterator[Violation]:
         raise InputError("a.txt", 1, "cannot make sense of it")
         yield  # pragma: no cover
 
-    broken = Rule("X000", "broken", Category.STRUCTURE, (Safety.DISPLAY,), "B.", unreadable,
-                  None)
+    broken = Rule("X000", "broken", Category.STRUCTURE, (Safety.DISPLAY,), "B.", unreadable)
     ws = Workspace.load(Tree(FolderSource(root)))
-    findings = engine.check(ws, [word_rule("X001", "ONE", "1"), broken])
-    assert [(f.path, f.line) for f in findings] == [("a.txt", 1), ("b.txt", 2)]
-    assert [str(e) for e in ws.errors] == ["a.txt:1: cannot make sense of it"]
+    checked = engine.check(ws, [word_rule("X001", "ONE", "1"), broken])
+    assert [(f.path, f.line) for f in checked.findings] == [("a.txt", 1), ("b.txt", 2)]
+    assert [str(e) for e in checked.input_errors] == ["a.txt:1: cannot make sense of it"]
+    assert not ws.errors and not checked.crashes  # a result of the check, not the workspace's
 
 
 def test_rules_undoing_each_other_do_not_converge(tmp_path: Path,
@@ -195,16 +198,17 @@ def test_rules_undoing_each_other_do_not_converge(tmp_path: Path,
 def test_an_endless_fix_stops_at_the_round_limit(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"a.txt": "x\n"})
 
-    def detect(ws: Workspace) -> Iterator[Report]:
+    def detect(ws: Workspace) -> Iterator[Violation]:
         lines = ws.tree.read("a.txt").text.count("\n")
         # A new subject each time: every round a "new" finding that is fixable again.
-        yield Report("too short", "a.txt", 1, subject=f"lines={lines}", safety=Safety.SAFE)
+        yield Violation("too short", "a.txt", 1, subject=f"lines={lines}",
+                        fix=Fix("Grow", Safety.SAFE, partial(grow, ws)))
 
-    def grow(ws: Workspace, finding: Finding) -> list[Edit]:
+    def grow(ws: Workspace) -> list[Edit]:
         end = len(ws.tree.read("a.txt").text)
         return [TextEdit("a.txt", end, end, "x\n")]
 
-    endless = Rule("X001", "never-enough", Category.STRUCTURE, (Safety.SAFE,), "N.", detect, grow)
+    endless = Rule("X001", "never-enough", Category.STRUCTURE, (Safety.SAFE,), "N.", detect)
     result = run_fix(root, [endless])
     assert result.problems == ["fixes did not converge: stopped after the round limit"]
     assert len(result.applied) == 52  # 50 rounds plus 2 per finding found at the start
@@ -219,18 +223,18 @@ def test_a_round_applies_disjoint_fixes_together_and_judges_each_alone(tmp_path:
     rounds = 0
     poison = word_rule("X002", "BAD", "?", safety=Safety.DISPLAY)
 
-    def counting(ws: Workspace) -> Iterator[Report]:
+    def counting(ws: Workspace) -> Iterator[Violation]:
         nonlocal rounds
         rounds += 1
         yield from poison.detect_fn(ws)
 
-    def fix_old(ws: Workspace, finding: Finding) -> list[Edit]:
-        text = ws.tree.read(finding.report.path).text
+    def fix_old(ws: Workspace, path: str) -> list[Edit]:
+        text = ws.tree.read(path).text
         # On the poisoned file the fix writes what the display-only X002 reports.
         new = "BAD" if "POISON" in text else "NEW"
-        return [TextEdit(finding.report.path, 0, 3, new)]
+        return [TextEdit(path, 0, 3, new)]
 
-    watcher = Rule("X002", "word-bad", Category.STRUCTURE, (Safety.DISPLAY,), "B.", counting, None)
+    watcher = Rule("X002", "word-bad", Category.STRUCTURE, (Safety.DISPLAY,), "B.", counting)
     result = run_fix(root, [word_rule("X001", "OLD", "NEW", fix=fix_old), watcher])
     assert sorted(f.finding.path for f in result.applied) == sorted(set(files) - {"f7.txt"})
     [failed] = result.failed
@@ -252,32 +256,32 @@ def test_fixes_to_one_file_go_in_successive_rounds(tmp_path: Path) -> None:
 def test_a_crashing_rule_is_an_error_and_the_other_rules_still_report(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"a.txt": "OLD\n"})
 
-    def broken(ws: Workspace) -> Iterator[Report]:
+    def broken(ws: Workspace) -> Iterator[Violation]:
         raise KeyError("boom")
         yield  # pragma: no cover - makes this a generator
 
-    crashing = Rule("X009", "crashes", Category.STRUCTURE, (Safety.SAFE,), "C.", broken, None)
+    crashing = Rule("X009", "crashes", Category.STRUCTURE, (Safety.SAFE,), "C.", broken)
     ws = Workspace.load(Tree(FolderSource(root)), Config())
-    found = engine.check(ws, [crashing, word_rule("X001", "OLD", "NEW")])
+    checked = engine.check(ws, [crashing, word_rule("X001", "OLD", "NEW")])
+    found = checked.findings
     assert [f.code for f in found] == ["X001"]
-    [error] = ws.errors
+    [error] = checked.crashes
     assert isinstance(error, RuleCrash) and (error.code, error.stage) == ("X009", "detect")
     assert str(error) == "internal error in rule X009 (detect): KeyError: 'boom'"
     assert error.path == "tests/test_engine.py"  # where it raised, for the maintainers
-    assert not input_errors(ws.errors)
+    assert not checked.input_errors and checked.errors == [error]
 
 
 def test_a_fix_after_which_a_rule_crashes_fails(tmp_path: Path) -> None:
     """fixer cannot show the stack is fine when a rule cannot look at the fixed files."""
     root = write_tree(tmp_path, {"a.txt": "OLD\n"})
 
-    def chokes_on_new(ws: Workspace) -> Iterator[Report]:
+    def chokes_on_new(ws: Workspace) -> Iterator[Violation]:
         if any("NEW" in text for _path, text in text_files(ws)):
             raise KeyError("NEW")
         yield from ()
 
-    fragile = Rule("X009", "fragile", Category.STRUCTURE, (Safety.DISPLAY,), "F.",
-                   chokes_on_new, None)
+    fragile = Rule("X009", "fragile", Category.STRUCTURE, (Safety.DISPLAY,), "F.", chokes_on_new)
     result = run_fix(root, [word_rule("X001", "OLD", "NEW"), fragile])
     [failed] = result.failed
     assert "internal error in rule X009 (detect): KeyError: 'NEW'" in failed.reason
@@ -287,7 +291,7 @@ def test_a_fix_after_which_a_rule_crashes_fails(tmp_path: Path) -> None:
 def test_a_fix_that_raises_fails_alone(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"a.txt": "OLD\n", "b.txt": "AGED\n"})
 
-    def raises(ws: Workspace, finding: Finding) -> list[Edit]:
+    def raises(ws: Workspace, path: str) -> list[Edit]:
         raise AttributeError("no such thing")
 
     result = run_fix(root, [word_rule("X001", "OLD", "NEW", fix=raises),
@@ -303,7 +307,7 @@ def test_a_fix_that_raises_is_a_fixer_bug_and_the_other_fixes_are_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_tree(tmp_path, {"a.txt": "OLD\n", "b.txt": "AGED\n", "c.txt": "OLD\n"})
 
-    def raises(ws: Workspace, finding: Finding) -> list[Edit]:
+    def raises(ws: Workspace, path: str) -> list[Edit]:
         raise AttributeError("no such thing")
 
     rules = [word_rule("X001", "OLD", "NEW", fix=raises), word_rule("X002", "AGED", "FRESH")]
@@ -321,14 +325,15 @@ def test_an_edit_inside_a_shared_yaml_anchor_is_refused(tmp_path: Path) -> None:
     compose = "x-env: &env\n  A: old\nservices:\n  a:\n    image: x\n    environment: *env\n"
     root = write_tree(tmp_path, {"docker-compose.yml": compose})
 
-    def detect(ws: Workspace) -> Iterator[Report]:
-        yield Report("old value", "docker-compose.yml", 2, subject="old", safety=Safety.SAFE)
+    def detect(ws: Workspace) -> Iterator[Violation]:
+        yield Violation("old value", "docker-compose.yml", 2, subject="old",
+                        fix=Fix("Renew", Safety.SAFE, fix))
 
-    def fix(ws: Workspace, finding: Finding) -> list[Edit]:
+    def fix() -> list[Edit]:
         start = compose.index("old")
         return [TextEdit("docker-compose.yml", start, start + 3, "new")]
 
-    rule = Rule("X003", "in-anchor", Category.COMPOSE, (Safety.SAFE,), "A.", detect, fix)
+    rule = Rule("X003", "in-anchor", Category.COMPOSE, (Safety.SAFE,), "A.", detect)
     result = run_fix(root, [rule])
     [failed] = result.failed
     assert "YAML anchor &env" in failed.reason and not result.applied
@@ -356,13 +361,13 @@ def file_rule(code: str, path: str, service: str, old: str, new: str) -> Rule:
     """Finds `old` in one file of a service and replaces it: a fix that knows nothing of the
     rest of the stack, as a careless rule would."""
 
-    def detect(ws: Workspace) -> Iterator[Report]:
+    def detect(ws: Workspace) -> Iterator[Violation]:
         if ws.tree.exists(path) and old in ws.tree.read(path).text:
-            yield Report(f"{old!r} in {path}", path, 1, service=service, subject=old,
-                         safety=Safety.SAFE, fix_title=f"Replace {old!r}")
+            yield Violation(f"{old!r} in {path}", path, 1, service=service, subject=old,
+                            fix=Fix(f"Replace {old!r}", Safety.SAFE,
+                                    partial(replace_all(old, new), ws, path)))
 
-    return Rule(code, f"replace-in-{service}", Category.PORTS, (Safety.SAFE,), "R.", detect,
-                replace_all(old, new))
+    return Rule(code, f"replace-in-{service}", Category.PORTS, (Safety.SAFE,), "R.", detect)
 
 
 def test_a_fix_that_breaks_the_stack_check_fails_and_the_others_of_its_round_apply(

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from fixer.registry import choose, discover, unknown_codes
-from fixer.rule import DOC_SECTIONS, Category, Report, Rule, Safety, Severity
+from fixer.rule import DOC_SECTIONS, Category, Rule, Safety, Severity, Violation
 from fixer.workspace import Workspace
 from support import GOLDEN, REPO
 
@@ -115,11 +115,11 @@ def test_every_golden_folder_belongs_to_a_rule() -> None:
 # -- selection --------------------------------------------------------------------------------
 
 def fake(code: str, default: bool = True) -> Rule:
-    def detect(ws: Workspace) -> Iterator[Report]:
+    def detect(ws: Workspace) -> Iterator[Violation]:
         return iter(())
 
     return Rule(code, f"rule-{code.lower()}", Category.IMPORTS, (Safety.SAFE,), "R.", detect,
-                None, default)
+                default)
 
 
 CATALOGUE = [fake("I001"), fake("I002", default=False), fake("P001"), fake("P002"), fake("P101")]

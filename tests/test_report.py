@@ -254,11 +254,12 @@ def test_after_lists_a_safe_finding_whose_fix_failed_as_needing_a_person() -> No
     fix failed verification: it is not "fixable with fixer fix", and the reason is shown."""
     from fixer.registry import discover
     from fixer.report.model import Audit, FixLine, FixSummary
-    from fixer.rule import Finding, Report, Safety
+    from fixer.rule import Finding, Fix, Safety, Violation
 
     p001 = next(rule for rule in discover() if rule.code == "P001")
-    finding = Finding(p001, Report("compose expects 8001", "compose.yaml", 4, service="api",
-                                   safety=Safety.SAFE, fix_title="Make api listen on 8001"))
+    fix = Fix("Make api listen on 8001", Safety.SAFE, lambda: [])
+    finding = Finding(p001, Violation("compose expects 8001", "compose.yaml", 4, service="api",
+                                      fix=fix))
     reason = "breaks the stack check (reference): nginx.conf:3 no longer reaches api"
     failed = FixSummary(failed=(FixLine("P001", "api", reason),))
     after = Audit((), (), (finding,), (p001,), (), after=failed)

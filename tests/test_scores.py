@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 
 from fixer.report.scores import CATEGORIES, FORMULA, category_scores, overall, percent
-from fixer.rule import Category, Finding, Report, Rule, Safety, Severity
+from fixer.rule import Category, Finding, Rule, Safety, Severity, Violation
 from support import run_cli
 
 
-def _no_reports(_ws: object) -> Iterator[Report]:
+def _no_reports(_ws: object) -> Iterator[Violation]:
     return iter(())
 
 
 def rule(code: str, category: Category, severity: Severity = Severity.ERROR) -> Rule:
     return Rule(code=code, name=f"rule-{code.lower()}", category=category, safety=(Safety.SAFE,),
-                doc=f"Rule {code}.", detect_fn=_no_reports, fix_fn=None, severity=severity)
+                doc=f"Rule {code}.", detect_fn=_no_reports, severity=severity)
 
 
 STRUCTURE, PORTS = rule("S900", Category.STRUCTURE), rule("P900", Category.PORTS)
@@ -29,7 +29,7 @@ PORTS_HINT = rule("P902", Category.PORTS, Severity.WARNING)
 
 
 def finding(of: Rule, service: str) -> Finding:
-    return Finding(of, Report(message="m", path="compose.yaml", line=1, service=service))
+    return Finding(of, Violation(message="m", path="compose.yaml", line=1, service=service))
 
 
 def scores_by_category(by_service: dict[str, list[Finding]],

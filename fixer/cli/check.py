@@ -16,7 +16,7 @@ from fixer.config import PORT_SOURCES
 from fixer.errors import InputError, crashes, input_errors
 from fixer.output import color, github, sarif
 from fixer.output.findings import at_or_above, error_lines, json_document, text_lines
-from fixer.rule import WAITS, Finding, Safety, Severity
+from fixer.rule import Finding, Safety, Severity
 from fixer.tree import FolderSource, Tree
 from fixer.workspace import Workspace
 
@@ -49,34 +49,36 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, severity:
     rules = selected_rules(settings.select, settings.ignore)
     ws = Workspace.load(Tree(FolderSource(root)), settings.config)
     with color.progress(rules, sum(1 for _ in ws.services()), "Checking") as steps:
-        found = engine.check(ws, steps)
+        checked = engine.check(ws, steps)
+    errors = checked.errors
     # Below the threshold is neither shown nor a reason to exit 1; the summary counts it.
-    findings = at_or_above(found, settings.severity)
-    hidden = len(found) - len(findings)
+    findings = at_or_above(checked.findings, settings.severity)
+    hidden = len(checked.findings) - len(findings)
     if diff_filter is not None:
         findings = _diff_filtered(findings, diff_filter, Path(path))
     if fmt == "json":
-        click.echo(json_document(findings, ws.errors), nl=False)
+        click.echo(json_document(findings, errors), nl=False)
     elif fmt == "markdown":
         from fixer.report import fixed_later, markdown_report
         later = fixed_later(ws.tree, findings, rules, settings.config)
-        click.echo(markdown_report(ws, findings, rules, fixed_later=later), nl=False)
+        click.echo(markdown_report(ws, findings, rules, errors, fixed_later=later), nl=False)
     elif fmt == "sarif":
-        click.echo(sarif.document(ws, findings, rules, root, ws.errors), nl=False)
+        click.echo(sarif.document(ws, findings, rules, root, errors), nl=False)
     elif fmt == "github":
-        for line in github.lines(findings, ws.errors, path):
+        for line in github.lines(findings, errors, path):
             click.echo(line)
     else:
         for line in text_lines(findings, path):
             click.echo(color.finding(line))
-        for line in error_lines(ws.errors, path, verbose):
+        for line in error_lines(errors, path, verbose):
             echo_err(line)
-        echo_err(_check_summary(findings, ws.errors, len(ws.suppressed))
+        echo_err(_check_summary(findings, errors, len(checked.suppressed))
                  + _below_threshold(hidden, settings.severity))
-    unused = suppress.unused_lines(ws, rules, catalogue(), path) if show_unused_suppressions else []
+    unused = suppress.unused_lines(ws, checked.suppressed, rules, catalogue(), path) \
+        if show_unused_suppressions else []
     for line in unused:
         click.echo(line, err=fmt != "text")
-    if ws.errors:
+    if errors:
         return EXIT_ERROR
     return EXIT_FOUND if (findings or unused) and not exit_zero else EXIT_CLEAN
 
@@ -107,12 +109,12 @@ def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (
     hidden = f" {suppressed} suppressed." if suppressed else ""
     if not findings and not errors:
         return "All checks passed." + hidden
-    safe = sum(1 for f in findings if f.report.safety is Safety.SAFE)
-    unsafe = sum(1 for f in findings if f.report.safety is Safety.UNSAFE)
+    safe = sum(1 for f in findings if f.safety is Safety.SAFE)
+    unsafe = sum(1 for f in findings if f.safety is Safety.UNSAFE)
     parts = [f"{safe} fixable with `fixer fix`"] if safe else []
     parts += [f"{unsafe} more with `--unsafe-fixes`"] if unsafe else []
     # display-only until other fixes of the same `fixer fix` are in: not a person's job
-    waiting = sum(1 for f in findings if f.report.data.get(WAITS) and not f.fixable)
+    waiting = sum(1 for f in findings if f.violation.waits and not f.fixable)
     parts += [f"{waiting} once the fixes they wait on are in"] if waiting else []
     manual = len(findings) - safe - unsafe - waiting
     parts += [f"{manual} to fix by hand"] if manual else []

@@ -117,13 +117,13 @@ def _summarize(result: engine.FixResult, path: str, applied: bool, config: Confi
         echo_err(f"{display_path(path, item.finding.path)}:{item.finding.line}: "
                  f"{item.finding.code} fix for a revealed finding: {item.fix.text}"
                  f" ({_revealed_by(item.fix.revealed_by)})")
-    unsafe = [f for f in result.remaining if f.report.safety is Safety.UNSAFE]
+    unsafe = [f for f in result.remaining if f.safety is Safety.UNSAFE]
     for finding in unsafe:
         echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
-                 f"unsafe fix available with --unsafe-fixes: {finding.report.fix_title}")
+                 f"unsafe fix available with --unsafe-fixes: {finding.fix_title}")
     manual = [f for f in result.remaining if not f.fixable]
     for finding in manual:
-        why = f" ({finding.report.reason})" if finding.report.reason else ""
+        why = f" ({finding.reason})" if finding.reason else ""
         echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
                  f"no automatic fix{why}: {finding.message}")
     blocked = bool(input_errors(result.errors))

@@ -18,7 +18,6 @@ from fixer.services import Service, Stack, env_file_paths
 from fixer.sources.compose import (
     ComposeDoc, Value, get, items, mapping_or_list, scalar, string_list,
 )
-from fixer.stacks import OVERRIDES, is_overlay
 from fixer.workspace import Workspace
 
 ENVIRONMENT, ENV_FILE, DOTENV = "environment", "env_file", ".env"

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from fixer.image.images import PYTHON_SLIM, base_image, classify
+from fixer.image.images import base_image, classify
 from fixer.tree import Tree
 from fixer.workspace import Workspace
 

@@ -44,11 +44,11 @@ def commit_subject(fix: AppliedFix) -> str:
     """`fix(CODE): <what changed> in <service>`; " in <service>" is left out when the
     title already names the service (`make gateway listen on 8080`)."""
     finding = fix.finding
-    title = (finding.report.fix_title or finding.message).strip().rstrip(".")
+    title = (finding.fix_title or finding.message).strip().rstrip(".")
     # Lower-case a leading capital word ("Add ...") but not an acronym ("CMD ...").
     if title[:1].isupper() and not title[1:2].isupper():
         title = title[0].lower() + title[1:]
-    service = finding.report.service
+    service = finding.service
     if service and not re.search(rf"(?<![\w.-]){re.escape(service)}(?![\w.-])", title):
         title += f" in {service}"
     return f"fix({finding.code}): {title}"

@@ -92,7 +92,7 @@ def only_changed(findings: Sequence[Finding], source: str, root: Path) -> list[F
 
 
 def _in_scope(scope: DiffScope, finding: Finding, prefix: str) -> bool:
-    path, line = finding.report.path, finding.report.line
+    path, line = finding.path, finding.line
     if scope.covers(path, line):
         return True
     return bool(prefix) and scope.covers(f"{prefix}/{path}", line)

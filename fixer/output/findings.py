@@ -45,15 +45,14 @@ def error_lines(errors: Sequence[InputError], prefix: str, verbose: bool = False
 
 def finding_object(finding: Finding) -> dict[str, object]:
     """Exactly the keys of docs/schema/check.schema.json: scripts rely on the shape."""
-    report = finding.report
     fix = None
     if finding.fixable:
-        fix = {"safety": report.safety.value, "title": report.fix_title}
+        fix = {"safety": finding.safety.value, "title": finding.fix_title}
     return {
         "code": finding.code, "name": finding.rule.name,
         "category": finding.rule.category.value, "severity": finding.rule.severity.value,
-        "service": report.service, "path": report.path, "line": report.line,
-        "column": report.column, "message": report.message, "fix": fix,
+        "service": finding.service, "path": finding.path, "line": finding.line,
+        "column": finding.column, "message": finding.message, "fix": fix,
     }
 
 

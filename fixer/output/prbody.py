@@ -48,7 +48,7 @@ def _revealed(number: int | None, made: list[MadeCommit]) -> list[str]:
         by = "an earlier commit"
     else:
         finding = made[number - 1].fix.finding
-        by = f"commit {number} ({finding.code} {finding.report.service or '-'})"
+        by = f"commit {number} ({finding.code} {finding.service or '-'})"
     return [f"**Revealed by {by}:** `fixer check` on the base does not show this finding; "
             "it appears only once that commit is in.", ""]
 
@@ -58,8 +58,8 @@ def _summary(made: list[MadeCommit]) -> list[str]:
     for number, item in enumerate(made, 1):
         finding = item.fix.finding
         files = ", ".join(f"`{_cell(p)}`" for p in fix_paths(item.fix))
-        lines.append(f"| {number} | {finding.code} | {_cell(finding.report.service or '-')} "
-                     f"| {files} | {finding.report.safety.value} |")
+        lines.append(f"| {number} | {finding.code} | {_cell(finding.service or '-')} "
+                     f"| {files} | {finding.safety.value} |")
     return lines
 
 
@@ -73,7 +73,7 @@ def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
              f"(`fixer explain {finding.code}`).", ""]
     if number in by:
         lines += _revealed(by[number], made)
-    lines += [f"**What changed:** {finding.report.fix_title or finding.message}", "",
+    lines += [f"**What changed:** {finding.fix_title or finding.message}", "",
               f"**Why:** {_why(finding, facts)}", ""]
     for path, added, removed in diff_stats(item):
         lines.append(f"- `{path}`: +{added} -{removed}")

@@ -90,9 +90,9 @@ def _change(ws: Workspace, path: str, edits: Sequence[Edit]) -> dict[str, Any] |
 
 
 def fix_object(ws: Workspace, finding: Finding) -> dict[str, Any] | None:
-    """The finding's fix as SARIF, from the rule's own fix(); None when it cannot build one."""
+    """The finding's fix as SARIF, built by the finding itself; None when it cannot build one."""
     try:
-        edits = list(finding.rule.fix(ws, finding))
+        edits = list(finding.edits())
     except (InputError, EditConflict, ValueError, KeyError, IndexError):
         return None
     by_path: dict[str, list[Edit]] = {}
@@ -101,9 +101,9 @@ def fix_object(ws: Workspace, finding: Finding) -> dict[str, Any] | None:
     changes = [_change(ws, path, group) for path, group in sorted(by_path.items())]
     if not changes or any(c is None for c in changes):
         return None
-    return {"description": _message(finding.report.fix_title or f"Fix {finding.code}"),
+    return {"description": _message(finding.fix_title or f"Fix {finding.code}"),
             "artifactChanges": changes,
-            "properties": {"safety": finding.report.safety.value}}
+            "properties": {"safety": finding.safety.value}}
 
 
 def result(ws: Workspace, finding: Finding, index: int) -> dict[str, Any]:
@@ -116,8 +116,8 @@ def result(ws: Workspace, finding: Finding, index: int) -> dict[str, Any]:
         "partialFingerprints": {"fixerFingerprint/v1": finding.fingerprint},
         "properties": {"service": finding.service, "category": finding.rule.category.value},
     }
-    if finding.report.reason:
-        out["properties"]["reason"] = finding.report.reason
+    if finding.reason:
+        out["properties"]["reason"] = finding.reason
     fix = fix_object(ws, finding) if finding.fixable else None
     if fix is not None:
         out["fixes"] = [fix]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from fixer import engine
 from fixer.config import Config
+from fixer.errors import InputError
 from fixer.report import markdown
 from fixer.report.fixrun import fix_run, summary
 from fixer.report.mermaid import diagram
@@ -18,11 +19,12 @@ __all__ = ["audit_report", "fixed_later", "markdown_report"]
 
 
 def markdown_report(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule],
-                    after: FixSummary | None = None,
+                    errors: Sequence[InputError], after: FixSummary | None = None,
                     fixed_later: FixRun | None = None) -> str:
     """The report of findings `engine.check` made on `ws` with `rules`; `fixed_later` is
     what the fix run does with them (see `fixed_later()`)."""
-    return markdown.render(build_audit(ws, findings, rules, after, fixed_later), diagram(ws))
+    audit = build_audit(ws, findings, rules, errors, after, fixed_later)
+    return markdown.render(audit, diagram(ws))
 
 
 def audit_report(tree: Tree, rules: Sequence[Rule], config: Config, after: bool = False) -> str:
@@ -31,12 +33,15 @@ def audit_report(tree: Tree, rules: Sequence[Rule], config: Config, after: bool 
     what `fixer fix` fixes are the fixes the diff makes."""
     result = engine.fix(tree, rules, config)
     ws = Workspace.load(tree, config)
-    findings = engine.check(ws, rules)
+    checked = engine.check(ws, rules)
+    findings = checked.findings
     if not after:
-        return markdown_report(ws, findings, rules, fixed_later=fix_run(findings, result, config))
+        return markdown_report(ws, findings, rules, checked.errors,
+                               fixed_later=fix_run(findings, result, config))
     done = summary(findings, result, config)
     ws = Workspace.load(result.tree, config)
-    return markdown_report(ws, engine.check(ws, rules), rules, done)
+    checked = engine.check(ws, rules)
+    return markdown_report(ws, checked.findings, rules, checked.errors, done)
 
 
 def fixed_later(tree: Tree, findings: Sequence[Finding], rules: Sequence[Rule],

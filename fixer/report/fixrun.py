@@ -24,7 +24,7 @@ def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> F
     return FixRun(
         fixes=len(result.applied), unsafe=config.unsafe_fixes,
         fixed_later=_fixed_later(findings, result),
-        failed=tuple(FixLine(f.finding.code, f.finding.report.service, f.reason)
+        failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
                      for f in result.failed),
         revealed=tuple(revealed(result, config)))
 
@@ -35,24 +35,24 @@ def summary(_findings: Sequence[Finding], result: FixResult, config: Config) -> 
     not by the audited findings, which a `--severity` may have filtered.)"""
     by = {r.finding.fingerprint: r.fix.revealed_by for r in revealed(result, config)}
     return FixSummary(
-        applied=tuple(FixLine(a.finding.code, a.finding.report.service, title(a.finding),
+        applied=tuple(FixLine(a.finding.code, a.finding.service, title(a.finding),
                               by.get(a.finding.fingerprint)) for a in result.applied),
-        failed=tuple(FixLine(f.finding.code, f.finding.report.service, f.reason)
+        failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
                      for f in result.failed),
         problems=tuple(result.problems))
 
 
 def title(finding: Finding) -> str:
-    return finding.report.fix_title or finding.rule.summary
+    return finding.fix_title or finding.rule.summary
 
 
 def _fixed_later(findings: Sequence[Finding], result: FixResult) -> dict[str, str]:
     """Display-only findings of the tree that the fix run removed, after the fixes they wait
     on (one C003 fix may settle two entries): fingerprint -> the title of the fix."""
     remaining = {f.fingerprint for f in result.remaining}
-    titles = {(a.finding.code, a.finding.report.service): a.finding.report.fix_title
+    titles = {(a.finding.code, a.finding.service): a.finding.fix_title
               for a in result.applied}
-    return {f.fingerprint: titles.get((f.code, f.report.service)) or f.rule.summary
+    return {f.fingerprint: titles.get((f.code, f.service)) or f.rule.summary
             for f in findings if not f.fixable and f.fingerprint not in remaining}
 
 
@@ -62,7 +62,7 @@ def revealed(result: FixResult, config: Config) -> list[Revealed]:
     found = []
     for index, by in revealers(result, config).items():
         finding = result.applied[index].finding
-        line = FixLine(finding.code, finding.report.service, title(finding),
+        line = FixLine(finding.code, finding.service, title(finding),
                        None if by is None else _line(result.applied[by].finding))
         found.append(Revealed(finding, line))
     return found
@@ -79,7 +79,7 @@ def revealers(result: FixResult, config: Config) -> dict[int, int | None]:
 
 
 def _line(finding: Finding) -> FixLine:
-    return FixLine(finding.code, finding.report.service, title(finding))
+    return FixLine(finding.code, finding.service, title(finding))
 
 
 def _revealer(applied: Sequence[AppliedFix], index: int, config: Config,
@@ -88,8 +88,8 @@ def _revealer(applied: Sequence[AppliedFix], index: int, config: Config,
     service or file are tried first: a fix reveals what it makes visible, on what it touches."""
     finding = applied[index].finding
     owners = [i for i in range(index)
-              if applied[i].finding.report.service == finding.report.service
-              or finding.report.path in {e.path for e in applied[i].edits}]
+              if applied[i].finding.service == finding.service
+              or finding.path in {e.path for e in applied[i].edits}]
     candidates = owners or list(range(index))
     if len(candidates) < 2:  # no other fix to tell it from: nothing to re-check
         return candidates[0] if candidates else None

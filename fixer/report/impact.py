@@ -82,7 +82,7 @@ def broken_services(facts: Facts, findings: Sequence[Finding]) -> dict[str, int]
 
 
 def _broken_by(finding: Finding, facts: Facts) -> set[str]:
-    service = finding.report.service
+    service = finding.service
     names = {service} if service else set()
     if finding.rule.severity is not Severity.ERROR:
         return names
@@ -97,7 +97,7 @@ def _broken_by(finding: Finding, facts: Facts) -> set[str]:
 
 def _database_users(finding: Finding, facts: Facts) -> set[str]:
     """The services whose PostgreSQL URL names the host C001 reports missing."""
-    match = _C001_SUBJECT.match(finding.report.subject)
+    match = _C001_SUBJECT.match(finding.subject)
     if match is None:
         return set()
     stacks = [s for s in facts.ws.stacks if s.name == match["stack"]]
@@ -144,7 +144,7 @@ def _waiting(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     """"`a` waits for `b` to be healthy and never starts", for the services that do."""
     if rule.code not in _BREAK_WAITERS:
         return ""
-    broken = sorted({f.report.service for f in findings if f.report.service
+    broken = sorted({f.service for f in findings if f.service
                      and _leaves_unhealthy(f, facts)})
     pairs = [(waiter, name) for name in broken
              for waiter in sorted(facts.waiters.get(name, frozenset()))]
@@ -159,7 +159,7 @@ def _waiting(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
 def _leaves_unhealthy(finding: Finding, facts: Facts) -> bool:
     """A P001 finding leaves the container unhealthy only when its healthcheck probes the
     wrong port; the other rules of `_BREAK_WAITERS` always do, where a healthcheck exists."""
-    service = facts.services.get(finding.report.service or "")
+    service = facts.services.get(finding.service or "")
     if service is None:
         return False
     if finding.code == "P001":
@@ -181,7 +181,7 @@ def _wrong_claims(service: Service, facts: Facts) -> set[str]:
 def _p001(_rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     kinds: set[str] = set()
     for finding in findings:
-        service = facts.services.get(finding.report.service or "")
+        service = facts.services.get(finding.service or "")
         kinds |= _wrong_claims(service, facts) if service else set()
     parts = [text for kind, text in _P001_PARTS if kind & kinds]
     if not parts:
@@ -216,7 +216,7 @@ def _s001(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
 def _s002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     """"The fleet's convention" only where another app package of the repository is a
     regular package."""
-    missing = {f.report.service for f in findings}
+    missing = {f.service for f in findings}
     regular = any(_is_regular_package(facts.ws, s) for s in app_services(facts.ws)
                   if s.name not in missing)
     return _drop_sentences(rule, lambda s: regular or "convention" not in s)
@@ -230,7 +230,7 @@ def _is_regular_package(ws: Workspace, service: Service) -> bool:
 
 
 def _services(findings: Sequence[Finding], facts: Facts) -> list[Service]:
-    found = (facts.services.get(f.report.service or "") for f in findings)
+    found = (facts.services.get(f.service or "") for f in findings)
     return [service for service in found if service is not None]
 
 

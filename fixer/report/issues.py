@@ -38,23 +38,23 @@ def heading(rule: Rule) -> str:
 
 def message(finding: Finding) -> str:
     """The message without a leading `service: `, which the report already shows."""
-    text = finding.report.message.rstrip(".")
-    prefix = f"{finding.report.service}: "
-    if finding.report.service and text.startswith(prefix):
+    text = finding.message.rstrip(".")
+    prefix = f"{finding.service}: "
+    if finding.service and text.startswith(prefix):
         text = text[len(prefix):]
     return inline(text)
 
 
 def who(finding: Finding) -> str:
-    return f"`{finding.report.service}`" if finding.report.service else "(no service)"
+    return f"`{finding.service}`" if finding.service else "(no service)"
 
 
 def fix_title(finding: Finding) -> str:
-    return inline(finding.report.fix_title or finding.rule.summary)
+    return inline(finding.fix_title or finding.rule.summary)
 
 
 def where(finding: Finding) -> str:
-    return f"`{finding.report.path}:{finding.report.line}`"
+    return f"`{finding.path}:{finding.line}`"
 
 
 def critical_issues(audit: Audit) -> Iterator[str]:
@@ -118,7 +118,7 @@ def _offered(finding: Finding, audit: Audit) -> str:
 
 def _by_hand(finding: Finding, audit: Audit) -> str:
     failure = audit.failure_of(finding)
-    reason = f"its fix failed verification: {failure}" if failure else finding.report.reason
+    reason = f"its fix failed verification: {failure}" if failure else finding.reason
     why = f" Why no automatic fix: {inline(reason.rstrip('.'))}." if reason else ""
     return f"{who(finding)}: {message(finding)} ({where(finding)}).{why}"
 

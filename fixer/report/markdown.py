@@ -150,13 +150,13 @@ def _fix_text(finding: Finding, audit: Audit) -> str:
     later = audit.fixed_later.get(finding.fingerprint)
     if later is not None:
         return (f"Fix (safe, once the fixes it waits on are in): {inline(later)}; until then: "
-                f"{inline(finding.report.reason or '')}")
+                f"{inline(finding.reason or '')}")
     failure = audit.failure_of(finding)
     if failure is not None:
-        return f"Fix ({finding.report.safety.value}) failed verification: {inline(failure)}"
+        return f"Fix ({finding.safety.value}) failed verification: {inline(failure)}"
     if finding.fixable:
-        return f"Fix ({finding.report.safety.value}): {fix_title(finding)}"
-    return f"No automatic fix: {inline(finding.report.reason or 'none offered')}"
+        return f"Fix ({finding.safety.value}): {fix_title(finding)}"
+    return f"No automatic fix: {inline(finding.reason or 'none offered')}"
 
 
 def _category_state(service: ServiceAudit, category: Category,

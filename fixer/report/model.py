@@ -120,22 +120,22 @@ class Audit:
         job."""
         if finding.fingerprint in self.fixed_later:
             return Safety.SAFE
-        if finding.report.safety is Safety.SAFE and \
+        if finding.safety is Safety.SAFE and \
                 (self.after is not None or self.failure_of(finding) is not None):
             return Safety.DISPLAY
-        return finding.report.safety
+        return finding.safety
 
     def failure_of(self, finding: Finding) -> str | None:
         """Why `fixer fix` could not fix the finding."""
         failed = self.after.failed if self.after is not None else self.run.failed
         return next((f.text for f in failed
-                     if (f.code, f.service) == (finding.code, finding.report.service)), None)
+                     if (f.code, f.service) == (finding.code, finding.service)), None)
 
     def revealed_by(self, finding: Finding) -> list[Revealed]:
         """What the finding's fix reveals and the same run fixes."""
         return [r for r in self.run.revealed if r.fix.revealed_by is not None and
                 (r.fix.revealed_by.code, r.fix.revealed_by.service)
-                == (finding.code, finding.report.service)]
+                == (finding.code, finding.service)]
 
 
 def category_order(finding: Finding) -> tuple[int, str, tuple[str, int, int, str, str]]:
@@ -160,12 +160,13 @@ def audited_names(ws: Workspace) -> list[str]:
 
 
 def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule],
-                after: FixSummary | None = None, run: FixRun | None = None) -> Audit:
+                errors: Sequence[InputError], after: FixSummary | None = None,
+                run: FixRun | None = None) -> Audit:
     names = audited_names(ws)
     grouped: dict[str, list[Finding]] = {name: [] for name in names}
     for finding in findings:
-        if finding.report.service in grouped:
-            grouped[finding.report.service].append(finding)
+        if finding.service in grouped:
+            grouped[finding.service].append(finding)
     services = tuple(ServiceAudit(name, tuple(sorted(grouped[name], key=category_order)))
                      for name in names)
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
@@ -173,6 +174,6 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     facts = Facts.of(ws)
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
-        scores=tuple(category_scores(grouped, rules)), errors=tuple(ws.errors), after=after,
+        scores=tuple(category_scores(grouped, rules)), errors=tuple(errors), after=after,
         run=run or FixRun(), impacts=impacts(facts, findings),
         broken=broken_services(facts, findings), unscored=tuple(others))
