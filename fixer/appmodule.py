@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import posixpath
 import shlex
-import weakref
 from dataclasses import dataclass
 
+from fixer.derived import Memo
 from fixer.image.image_paths import locate, workdir
 from fixer.ports.launch import SHELLS, Launch, split_shell
-from fixer.services import Service
+from fixer.services import BuiltService, Service
 from fixer.sources.python_modules import Modules
 from fixer.tree import Tree
 from fixer.workspace import Workspace
@@ -45,14 +45,13 @@ class AppModule:
         return self.module.rpartition(".")[0]
 
 
-# per tree, the module found for each (stack, service): rules ask for it again and again
-_FOUND: weakref.WeakKeyDictionary[Tree, dict[tuple[str, str], AppModule | None]] = \
-    weakref.WeakKeyDictionary()
+# per workspace, the module found for each (stack, service): rules ask for it again and again
+_FOUND: Memo[dict[tuple[str, str], AppModule | None]] = Memo("app modules")
 
 
 def find(ws: Workspace, service: Service) -> AppModule | None:
     """The service's app module, from its command when it names one, else guessed."""
-    found = _FOUND.setdefault(ws.tree, {})
+    found = ws.derived.get(_FOUND, dict)
     key = (service.stack.name, service.name)
     if key not in found:
         found[key] = _find(ws, service)
@@ -60,15 +59,14 @@ def find(ws: Workspace, service: Service) -> AppModule | None:
 
 
 def _find(ws: Workspace, service: Service) -> AppModule | None:
-    app = service.app
-    if app is None:
+    if not isinstance(service, BuiltService):
         return None
-    launch = app.listen.launch
+    launch = service.app.listen.launch
     if launch is not None:
         found = _from_launch(ws, service, launch)
         if found is not None:
             return found
-    return _guess(ws.tree, app.folder)
+    return _guess(ws.tree, service.app.folder)
 
 
 def _guess(tree: Tree, context: str) -> AppModule | None:
@@ -80,8 +78,7 @@ def _guess(tree: Tree, context: str) -> AppModule | None:
     return None
 
 
-def _from_launch(ws: Workspace, service: Service, launch: Launch) -> AppModule | None:
-    assert service.app is not None
+def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppModule | None:
     words, cds = _words(service, launch)
     cwd = workdir(service)
     for folder in cds:
@@ -108,7 +105,7 @@ def _from_launch(ws: Workspace, service: Service, launch: Launch) -> AppModule |
     return None
 
 
-def _script(ws: Workspace, service: Service, cwd: str, target: str) -> AppModule | None:
+def _script(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:
     path = locate(ws.tree, service, cwd, target)
     if path is None:
         return None
@@ -116,7 +113,7 @@ def _script(ws: Workspace, service: Service, cwd: str, target: str) -> AppModule
     return AppModule(path, posixpath.dirname(path), name, None, False, True, True)
 
 
-def _fastapi_file(ws: Workspace, service: Service, cwd: str, target: str) -> AppModule | None:
+def _fastapi_file(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:
     """`fastapi run app/main.py` imports the file as a package module when its folders have
     `__init__.py` files, else as a top-level module from its own folder."""
     path = locate(ws.tree, service, cwd, target)
@@ -136,9 +133,8 @@ def _up(path: str, levels: int) -> str:
     return path
 
 
-def _words(service: Service, launch: Launch) -> tuple[list[str], list[str]]:
+def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]:
     """The argv segment that starts the server, and the `cd` folders run before it."""
-    assert service.app is not None
     region = service.app.listen.region
     argv: list[str] = []
     if region is not None and region.kind == "command":
@@ -183,20 +179,21 @@ def _option(words: list[str], name: str) -> str | None:
 
 def launch_words(service: Service) -> list[str]:
     """The argv segment that starts the service's server; empty when none is found."""
-    launch = service.app.listen.launch if service.app is not None else None
+    if not isinstance(service, BuiltService):
+        return []
+    launch = service.app.listen.launch
     return _words(service, launch)[0] if launch is not None else []
 
 
-# per tree, the import path of each app module: S004, I001, I003, C004 and the stack check all
+# per workspace, the import path of each app module: S004, I001, I003, C004 and the stack check all
 # walk it, and a walk parses every module on it
-_PATHS: weakref.WeakKeyDictionary[Tree, dict[AppModule, dict[str, str]]] = \
-    weakref.WeakKeyDictionary()
+_PATHS: Memo[dict[AppModule, dict[str, str]]] = Memo("import paths")
 
 
 def import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
     """The files importing the app module runs, each with the `__package__` it runs as
     (`Modules.import_packages`), computed once per tree."""
-    found = _PATHS.setdefault(ws.tree, {})
+    found = ws.derived.get(_PATHS, dict)
     if module not in found:
         found[module] = Modules(ws.read, module.root).import_packages(module.path,
                                                                       module.package)

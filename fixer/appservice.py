@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-import weakref
 from collections.abc import Iterator
 
 from fixer import appmodule
 from fixer.depends import dependencies
-from fixer.services import Service
+from fixer.derived import Memo
+from fixer.services import BuiltService, Service
 from fixer.tree import Tree
 from fixer.workspace import Workspace
 
@@ -36,21 +36,19 @@ _WORKER_OPTIONS = ("-k", "--worker-class")
 _FOLLOW_DEPTH = 3      # modules followed from the app module to find `import fastapi`
 _FOLDER_SCAN_LIMIT = 200  # Python files read when the app module cannot be located
 
-# per tree, the services each stack awaits to completion (stack name -> names)
-_AWAITED: weakref.WeakKeyDictionary[Tree, dict[str, frozenset[str]]] = \
-    weakref.WeakKeyDictionary()
-# per tree, the verdict for each (stack, service)
-_VERDICTS: weakref.WeakKeyDictionary[Tree, dict[tuple[str, str], bool]] = \
-    weakref.WeakKeyDictionary()
+# per workspace, the services each stack awaits to completion (stack name -> names)
+_AWAITED: Memo[dict[str, frozenset[str]]] = Memo("stacks awaited to completion")
+# per workspace, the verdict for each (stack, service)
+_VERDICTS: Memo[dict[tuple[str, str], bool]] = Memo("app service verdicts")
 
 
-def app_services(ws: Workspace) -> Iterator[Service]:
+def app_services(ws: Workspace) -> Iterator[BuiltService]:
     """The built services that serve a FastAPI app over HTTP."""
     return (s for s in ws.apps() if is_app_service(ws, s))
 
 
 def is_app_service(ws: Workspace, service: Service) -> bool:
-    verdicts = _VERDICTS.setdefault(ws.tree, {})
+    verdicts = ws.derived.get(_VERDICTS, dict)
     key = (service.stack.name, service.name)
     if key not in verdicts:
         verdicts[key] = _judge(ws, service)
@@ -58,15 +56,14 @@ def is_app_service(ws: Workspace, service: Service) -> bool:
 
 
 def _judge(ws: Workspace, service: Service) -> bool:
-    app = service.app
-    if app is None or _is_one_shot(ws, service):
+    if not isinstance(service, BuiltService) or _is_one_shot(ws, service):
         return False
-    launch = app.listen.launch
+    launch = service.app.listen.launch
     if launch is None or not _starts_http_server(ws, service):
         return False
     module = appmodule.find(ws, service)
     if module is None:
-        return _folder_imports_fastapi(ws, app.folder)
+        return _folder_imports_fastapi(ws, service.app.folder)
     if launch.server is None and not _calls_uvicorn_run(ws, module.path):
         return False
     return _imports_fastapi(ws, module.path, module.root)
@@ -74,7 +71,7 @@ def _judge(ws: Workspace, service: Service) -> bool:
 
 def _is_one_shot(ws: Workspace, service: Service) -> bool:
     """Another service waits for it to finish: a migration or init job, not a server."""
-    per_stack = _AWAITED.setdefault(ws.tree, {})
+    per_stack = ws.derived.get(_AWAITED, dict)
     awaited = per_stack.get(service.stack.name)
     if awaited is None:  # one pass per stack: asking per service would be quadratic
         awaited = frozenset(dep.name for other in service.stack.services.values()
@@ -83,8 +80,7 @@ def _is_one_shot(ws: Workspace, service: Service) -> bool:
     return service.name in awaited
 
 
-def _starts_http_server(ws: Workspace, service: Service) -> bool:
-    assert service.app is not None
+def _starts_http_server(ws: Workspace, service: BuiltService) -> bool:
     launch = service.app.listen.launch
     if launch is None:
         return False

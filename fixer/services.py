@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,10 @@ class Build:
     named: bool = False      # compose names `build.dockerfile` (else the default applies)
 
 
+# (Dockerfile path, stage index): one image, whichever services build it.
+StageKey = tuple[str, int]
+
+
 @dataclass
 class App:
     """A built service: its Dockerfile exists. The service folder is the build context.
@@ -49,6 +54,11 @@ class App:
     @property
     def folder(self) -> str:
         return self.build.context
+
+    @property
+    def stage_key(self) -> StageKey:
+        """The final stage it builds: services with the same key share one image."""
+        return self.dockerfile.path, self.stage.index
 
     @property
     def name_case_differs(self) -> bool:
@@ -117,6 +127,24 @@ class Service:
                 for alias in string_list(get(net, "aliases")) or []:
                     found.add(alias)
         return found
+
+
+@dataclass
+class BuiltService(Service):
+    """A service whose Dockerfile exists and parses: its `app` is there by type, so code
+    that only sees built services (`ws.apps()`, `app_services(ws)`) needs no check."""
+
+    app: App
+
+
+
+def by_stage(services: Iterable[BuiltService]) -> dict[StageKey, list[BuiltService]]:
+    """The services grouped by the final stage they build, in order: a rule about an
+    image reports it once, and a fix to it must suit every service that builds it."""
+    groups: dict[StageKey, list[BuiltService]] = {}
+    for service in services:
+        groups.setdefault(service.app.stage_key, []).append(service)
+    return groups
 
 
 def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str],

@@ -8,8 +8,9 @@ newlines), and remembers the encoding and the BOM, so edits are splices on
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from fixer.derived import Derived
 from fixer.errors import InputError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -27,6 +28,9 @@ class TextFile:
     text: str
     encoding: str = "utf-8"
     bom: bool = False
+    # What parsers made of the text (its syntax tree, its style): a file no fix changed is
+    # the same TextFile in every round of a run, so it is parsed once.
+    derived: Derived = field(default_factory=Derived, compare=False, repr=False)
 
     @property
     def newline(self) -> str:

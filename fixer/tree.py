@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
+from fixer.derived import Derived
 from fixer.edits import Edit, apply_to_texts
 from fixer.errors import InputError
 from fixer.textfile import TextFile, decode
@@ -73,6 +74,7 @@ class Tree:
         self._cache = cache if cache is not None else {}
         self._listing: set[str] | None = None
         self._base_paths: set[str] | None = None
+        self.derived = Derived()   # facts of this tree's files as a whole (a folder index)
 
     def paths(self) -> set[str]:
         """Every path in the tree, case-exact."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import bisect
 import posixpath
-import weakref
 from dataclasses import dataclass
 
+from fixer.derived import Memo
 from fixer.tree import Tree
 
 
@@ -21,22 +21,23 @@ class _TreeIndex:
     ordered: list[str]
 
 
-_INDEX: weakref.WeakKeyDictionary[Tree, _TreeIndex] = weakref.WeakKeyDictionary()
+_INDEX: Memo[_TreeIndex] = Memo("folder index")
 
 
 def _index(tree: Tree) -> _TreeIndex:
-    index = _INDEX.get(tree)
-    if index is None:
-        files: dict[str, list[str]] = {}
-        folders: set[str] = {""}
-        for path in sorted(tree.paths()):
-            folder = posixpath.dirname(path)
-            files.setdefault(folder, []).append(path)
-            while folder not in folders:
-                folders.add(folder)
-                folder = posixpath.dirname(folder)
-        index = _INDEX[tree] = _TreeIndex(files, folders, sorted(tree.paths()))
-    return index
+    return tree.derived.get(_INDEX, lambda: _build(tree))
+
+
+def _build(tree: Tree) -> _TreeIndex:
+    files: dict[str, list[str]] = {}
+    folders: set[str] = {""}
+    for path in sorted(tree.paths()):
+        folder = posixpath.dirname(path)
+        files.setdefault(folder, []).append(path)
+        while folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return _TreeIndex(files, folders, sorted(tree.paths()))
 
 
 def files_in(tree: Tree, folder: str) -> list[str]:

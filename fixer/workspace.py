@@ -14,34 +14,35 @@ from typing import TypeVar
 
 from fixer import exclude
 from fixer.config import Config
+from fixer.derived import Derived, Memo
 from fixer.edits import Edit, TextEdit
 from fixer.envfile import parse_env
 from fixer.errors import InputError
 from fixer.ports import listen
-from fixer.services import App, Build, Service, Stack, case_variants, locate_build
+from fixer.services import App, Build, BuiltService, Service, Stack, case_variants, locate_build
 from fixer.sources import compose, dockerfile
 from fixer.stacks import group_stacks, is_compose_name
 from fixer.textfile import TextFile
 from fixer.tree import Tree
 
 T = TypeVar("T")
-_PARSED: dict[tuple[str, str, str], object] = {}  # (kind, path, text) -> parse result
-_PARSED_LIMIT = 20_000
+_COMPOSE: Memo[compose.ComposeDoc | None | InputError] = Memo("compose document")
+_DOCKERFILE: Memo[dockerfile.Dockerfile | InputError] = Memo("Dockerfile")
 
 
-def _cached(kind: str, file: TextFile, parse: Callable[[TextFile], T]) -> T:
-    key = (kind, file.path, file.text)
-    if key not in _PARSED:
-        if len(_PARSED) > _PARSED_LIMIT:
-            _PARSED.clear()
+def _parsed(memo: Memo[T | InputError], file: TextFile, parse: Callable[[TextFile], T]) -> T:
+    """The file parsed once per text (the error too: a file that does not parse is
+    reported the same way every round)."""
+    def attempt() -> T | InputError:
         try:
-            _PARSED[key] = parse(file)
+            return parse(file)
         except InputError as exc:
-            _PARSED[key] = exc
-    result = _PARSED[key]
+            return exc
+
+    result = file.derived.get(memo, attempt)
     if isinstance(result, InputError):
         raise result
-    return result  # type: ignore[return-value]
+    return result
 
 
 @dataclass
@@ -52,6 +53,9 @@ class Workspace:
     compose_docs: dict[str, compose.ComposeDoc] = field(default_factory=dict)
     # files that could not be loaded, or that a rule could not read: the model's own record
     errors: list[InputError] = field(default_factory=list)
+    # facts derived from this workspace (each service's app module, its routes): computed
+    # once, asked for by many rules, gone with the workspace
+    derived: Derived = field(default_factory=Derived, repr=False, compare=False)
 
     @classmethod
     def load(cls, tree: Tree, config: Config | None = None) -> Workspace:
@@ -79,7 +83,7 @@ class Workspace:
         if file is None:
             return None
         try:
-            return _cached("dockerfile", file, dockerfile.parse)
+            return _parsed(_DOCKERFILE, file, dockerfile.parse)
         except InputError as exc:
             self._error(exc)
             return None
@@ -99,10 +103,10 @@ class Workspace:
         for stack in self.stacks:
             yield from stack.services.values()
 
-    def apps(self) -> Iterator[Service]:
+    def apps(self) -> Iterator[BuiltService]:
         """Built services: those whose Dockerfile exists. `fixer.appservice.app_services`
         narrows them to the FastAPI HTTP servers."""
-        return (s for s in self.services() if s.app is not None)
+        return (s for s in self.services() if isinstance(s, BuiltService))
 
     def _error(self, exc: InputError) -> None:
         if all(str(e) != str(exc) for e in self.errors):
@@ -116,7 +120,7 @@ class Workspace:
             if file is None:
                 continue
             try:
-                doc = _cached("compose", file, compose.parse)
+                doc = _parsed(_COMPOSE, file, compose.parse)
             except InputError as exc:
                 self._error(exc)
                 continue
@@ -134,11 +138,14 @@ class Workspace:
                     stack.services[name] = Service(name, stack, [(doc, value)])
                 else:
                     service.definitions.append((doc, value))
-        for service in stack.services.values():
+        for name, service in stack.services.items():
             try:
-                service.app = self._app(service)
+                app = self._app(service)
             except InputError as exc:
                 self._error(exc)
+                continue
+            if app is not None:
+                stack.services[name] = BuiltService(name, stack, service.definitions, app)
         return stack
 
     def _app(self, service: Service) -> App | None:

@@ -75,13 +75,13 @@ from dataclasses import dataclass, field, replace
 from fixer.appservice import app_services
 from fixer.edits import Edit
 from fixer.health.addroute import route_edit
-from fixer.health.healthchecks import TIMINGS, Health, health
+from fixer.health.healthchecks import Health, TIMINGS, health
 from fixer.health.healthroute import HealthPlan, Source, plan
 from fixer.health.probes import python_argv
 from fixer.image.images import base_image, family_of, tools_present
 from fixer.image.tool_install import install_plan
 from fixer.rule import Category, Fix, Safety, Severity, Violation
-from fixer.services import Service
+from fixer.services import BuiltService, Service
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc
 from fixer.sources.compose_edit import Unfixable, add_entry
@@ -111,7 +111,6 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     for service in app_services(ws):
         state = health(service)
         app = service.app
-        assert app is not None
         if state in (Health.CHECKED, Health.DISABLED) or app.listen.origin == "none":
             continue  # no web server in the command: nothing serves /health
         doc = app.build.doc
@@ -127,7 +126,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield _fixable(ws, service, doc, app.listen.port, base)
 
 
-def _fixable(ws: Workspace, service: Service, doc: ComposeDoc, port: int,
+def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
              base: Violation) -> Violation:
     route = _route(ws, service, plan(ws, service))
     url = f"http://localhost:{port}{route.value[0]}" if route.value else ""
@@ -171,9 +170,8 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     return Choice((path,), [edit], f"the GET {path} route it probes ({edit.path})")
 
 
-def _tool(ws: Workspace, service: Service, url: str) -> Choice:
+def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     """The probe, run by a tool the final stage has or that this fix installs in it."""
-    assert service.app is not None
     dockerfile, stage = service.app.dockerfile, service.app.stage
     family = family_of(dockerfile, stage)
     python = python_argv(family.python or "python3", url)

@@ -40,7 +40,7 @@ from fixer import appmodule
 from fixer.edits import DeleteFile
 from fixer.image.images import chain
 from fixer.rule import Category, Fix, Safety, Severity, Violation
-from fixer.services import Service
+from fixer.services import BuiltService
 from fixer.tree_index import files_in, is_folder
 from fixer.workspace import Workspace
 
@@ -71,18 +71,17 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield _report(ws, service, stray, mentions)
 
 
-def _strays(ws: Workspace, service: Service) -> list[str]:
+def _strays(ws: Workspace, service: BuiltService) -> list[str]:
     """The Dockerfiles in the folders the service's code comes from."""
     found = (posixpath.join(folder, "Dockerfile") for folder in _code_folders(ws, service))
     return [path for path in found if ws.tree.exists(path)]
 
 
-def _code_folders(ws: Workspace, service: Service) -> list[str]:
+def _code_folders(ws: Workspace, service: BuiltService) -> list[str]:
     """Folders of the build context that hold the service's code: the app module's folder
     (`app/` for `app.main:app`, and for a `main:app` served from what `COPY ./app /code`
     copied), then each folder the final stage COPYs that holds Python files (`COPY src/
     ./app`). The context itself is the service root, never a code folder."""
-    assert service.app is not None
     context = service.app.build.context
     module = appmodule.find(ws, service)
     folders: list[str] = []
@@ -104,9 +103,8 @@ def _inside(folder: str, context: str) -> bool:
     return not context or folder.startswith(context + "/")
 
 
-def _copied_folders(ws: Workspace, service: Service) -> list[str]:
+def _copied_folders(ws: Workspace, service: BuiltService) -> list[str]:
     """Build-context folders that the final stage (or a stage it is built FROM) copies."""
-    assert service.app is not None
     context = service.app.build.context
     out: list[str] = []
     for stage in chain(service.app.dockerfile, service.app.stage):
@@ -120,9 +118,8 @@ def _copied_folders(ws: Workspace, service: Service) -> list[str]:
     return out
 
 
-def _report(ws: Workspace, service: Service, stray: str,
+def _report(ws: Workspace, service: BuiltService, stray: str,
             mentions: dict[str, set[str]]) -> Violation:
-    assert service.app is not None
     built = service.app.dockerfile.path
     stray_file = ws.read(stray)
     # Identical to the built Dockerfile now, or before fixer edited it in this run.

@@ -54,7 +54,7 @@ from fixer.image.execform import (
 )
 from fixer.image.images import chain
 from fixer.rule import Category, Fix, Safety, Severity, Violation
-from fixer.services import Service
+from fixer.services import BuiltService, by_stage
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.workspace import Workspace
 
@@ -67,23 +67,12 @@ KINDS = ("CMD", "ENTRYPOINT")
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
-    for services in _by_stage(ws):
+    for services in by_stage(ws.apps()).values():
         app = services[0].app
-        assert app is not None
         for kind in KINDS:
             instruction = app.stage.last(kind)
             if instruction is not None and not instruction.json:
                 yield _report(services, app.dockerfile, app.stage, instruction)
-
-
-def _by_stage(ws: Workspace) -> list[list[Service]]:
-    """App services grouped by the stage they build: one finding per instruction."""
-    groups: dict[tuple[str, int], list[Service]] = {}
-    for service in ws.apps():
-        assert service.app is not None
-        key = (service.app.dockerfile.path, service.app.stage.index)
-        groups.setdefault(key, []).append(service)
-    return list(groups.values())
 
 
 def _subject(stage: Stage, kind: str) -> str:
@@ -99,7 +88,7 @@ def _stage_shell(dockerfile: Dockerfile, stage: Stage, before: Instruction) -> t
     return DEFAULT_SHELL
 
 
-def _combination_risk(services: list[Service], dockerfile: Dockerfile, stage: Stage,
+def _combination_risk(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
                       kind: str) -> str | None:
     if kind == "ENTRYPOINT":
         if stage.find("CMD"):
@@ -112,7 +101,7 @@ def _combination_risk(services: list[Service], dockerfile: Dockerfile, stage: St
     return None
 
 
-def _report(services: list[Service], dockerfile: Dockerfile, stage: Stage,
+def _report(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
             instruction: Instruction) -> Violation:
     kind = instruction.cmd
     command = " ".join(instruction.value)

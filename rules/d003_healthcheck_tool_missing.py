@@ -64,7 +64,7 @@ through a YAML alias.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 from fixer.edits import Edit, TextEdit
@@ -75,7 +75,7 @@ from fixer.image.compose_build import build_args
 from fixer.image.images import UNKNOWN, Family, base_image, classify, tools_present
 from fixer.image.tool_install import Plan, install_plan
 from fixer.rule import Category, Fix, Safety, Severity, Violation
-from fixer.services import Service
+from fixer.services import BuiltService, Service, by_stage
 from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.workspace import Workspace
@@ -105,7 +105,7 @@ class Target:
     dockerfile: Dockerfile
     stage: Stage
     subject: str
-    services: list[Service] = field(default_factory=list)
+    services: list[BuiltService]
 
     @property
     def args(self) -> dict[str, str | None]:
@@ -132,17 +132,13 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 
 def _targets(ws: Workspace) -> list[Target]:
-    found: dict[tuple[str, int], Target] = {}
-    for service in ws.apps():
-        app = service.app
-        assert app is not None
-        key = (app.dockerfile.path, app.stage.index)
-        if key not in found:
-            suffix = f":{app.build.target}" if app.build.target else ""
-            found[key] = Target(app.dockerfile, app.stage,
-                                f"healthcheck-tool:{app.dockerfile.path}{suffix}")
-        found[key].services.append(service)
-    return list(found.values())
+    targets = []
+    for services in by_stage(ws.apps()).values():
+        app = services[0].app
+        suffix = f":{app.build.target}" if app.build.target else ""
+        subject = f"healthcheck-tool:{app.dockerfile.path}{suffix}"
+        targets.append(Target(app.dockerfile, app.stage, subject, services))
+    return targets
 
 
 def _compose_test(service: Service) -> tuple[ComposeDoc, Value] | None:

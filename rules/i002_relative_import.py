@@ -57,7 +57,6 @@ DEFAULT = False
 def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[str] = set()
     for service in app_services(ws):
-        assert service.app is not None
         found = appmodule.find(ws, service)
         root = found.root if found is not None else service.app.folder
         for path in _python_files(ws, service.app.folder):

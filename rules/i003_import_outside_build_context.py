@@ -57,7 +57,7 @@ from fixer import appmodule, tree_index
 from fixer.appservice import app_services
 from fixer.pydeps.dependency_sources import declared
 from fixer.rule import Category, Safety, Severity, Violation
-from fixer.services import Service
+from fixer.services import BuiltService, Service
 from fixer.sources.compose import elements, get, scalar
 from fixer.sources.python import statements
 from fixer.sources.python_modules import Modules
@@ -78,11 +78,11 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         yield from _service_reports(ws, service)
 
 
-def _service_reports(ws: Workspace, service: Service) -> Iterator[Violation]:
+def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation]:
     app = service.app
     module = appmodule.find(ws, service)
     mounts = _bind_mounts(service)
-    if app is None or module is None or mounts is None or _extra_contexts(service):
+    if module is None or mounts is None or _extra_contexts(service):
         return
     inside = _names_inside(ws.tree, app.folder)
     candidates: dict[str, tuple[str, ast.Import | ast.ImportFrom, str, str]] = {}
@@ -199,9 +199,8 @@ def _extra_contexts(service: Service) -> bool:
                for _doc, value in service.all("build"))
 
 
-def _report(service: Service, path: str, stmt: ast.Import | ast.ImportFrom, top: str,
+def _report(service: BuiltService, path: str, stmt: ast.Import | ast.ImportFrom, top: str,
             parent: str, package: str) -> Violation:
-    assert service.app is not None
     context = service.app.folder
     written = ast.unparse(stmt)
     written = written if len(written) <= 60 else written[:57] + "..."

@@ -83,7 +83,7 @@ from fixer.ports.portfix import app_side_edits, python_source_doubt
 from fixer.ports.references import service_claims
 from fixer.ports.side import Side, choose, http_claims
 from fixer.rule import Category, Fix, Safety, Severity, Violation
-from fixer.services import Service
+from fixer.services import BuiltService, by_stage
 from fixer.workspace import Workspace
 
 CODE = "P001"
@@ -98,22 +98,14 @@ FIX_ORDER = 10
 def detect(ws: Workspace) -> Iterator[Violation]:
     # Every built service of a stage, app service or not: a worker or a Flask app that
     # builds the same Dockerfile shares its CMD, EXPOSE and HEALTHCHECK too.
-    builders: dict[tuple[str, int], list[Service]] = {}
-    for service in ws.apps():
-        builders.setdefault(_stage_key(service), []).append(service)
+    builders = by_stage(ws.apps())
     for service in app_services(ws):
-        report = _check(ws, service, builders[_stage_key(service)])
+        report = _check(ws, service, builders[service.app.stage_key])
         if report is not None:
             yield report
 
 
-def _stage_key(service: Service) -> tuple[str, int]:
-    assert service.app is not None
-    return service.app.dockerfile.path, service.app.stage.index
-
-
-def _check(ws: Workspace, service: Service, builders: list[Service]) -> Violation | None:
-    assert service.app is not None
+def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -> Violation | None:
     listen = service.app.listen.port
     if listen is None:
         return None
@@ -151,7 +143,7 @@ def _offered(ws: Workspace, report: Violation, edits: list[Edit], title: str) ->
     return replace(report, fix=Fix.of(title, Safety.SAFE, edits))
 
 
-def _edits(ws: Workspace, service: Service, builders: list[Service],
+def _edits(ws: Workspace, service: BuiltService, builders: list[BuiltService],
            ports: list[ContainerPort], listen: int,
            side: Side) -> tuple[list[Edit], str | None, str]:
     """The other side moves to the port that stays; so does every reference to the old

@@ -50,7 +50,7 @@ from fixer.appservice import app_services
 from fixer.edits import Edit, TextEdit
 from fixer.ports.portfix import image_listen
 from fixer.rule import Category, Fix, Safety, Severity, Violation
-from fixer.services import App, Service
+from fixer.services import App, BuiltService, by_stage
 from fixer.sources.dockerfile import Instruction
 from fixer.workspace import Workspace
 
@@ -64,12 +64,7 @@ FIX_ORDER = 11
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
-    by_stage: dict[tuple[str, int], list[Service]] = {}
-    for service in app_services(ws):
-        assert service.app is not None
-        key = (service.app.dockerfile.path, service.app.stage.index)
-        by_stage.setdefault(key, []).append(service)
-    for services in by_stage.values():  # one stage, one finding, however many build it
+    for services in by_stage(app_services(ws)).values():  # one stage, one finding, however many build it
         report = _check(ws, services)
         if report is not None:
             yield report
@@ -81,11 +76,10 @@ def _tcp_ports(exposes: list[Instruction]) -> list[tuple[Instruction, str]]:
             if not token.lower().endswith(("/udp", "/sctp"))]
 
 
-def _image_port(ws: Workspace, service: Service) -> int | None:
+def _image_port(ws: Workspace, service: BuiltService) -> int | None:
     """The port the image listens on: a compose `command:` override counts only when the
     image starts no server of its own (EXPOSE documents the image, not one deployment)."""
     app = service.app
-    assert app is not None
     region = app.listen.region
     if region is None or region.kind != "command":
         return app.listen.port
@@ -93,9 +87,8 @@ def _image_port(ws: Workspace, service: Service) -> int | None:
     return own.port if own.launch is not None else app.listen.port
 
 
-def _check(ws: Workspace, services: list[Service]) -> Violation | None:
+def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     app = services[0].app
-    assert app is not None
     listens = sorted({p for p in (_image_port(ws, s) for s in services) if p is not None})
     ports = _tcp_ports(app.stage.find("EXPOSE"))
     written = [p for _, p in ports]
@@ -114,7 +107,7 @@ def _check(ws: Workspace, services: list[Service]) -> Violation | None:
     return replace(report, fix=Fix.of(title, Safety.SAFE, edits))
 
 
-def _split(services: list[Service], listens: list[int]) -> str | None:
+def _split(services: list[BuiltService], listens: list[int]) -> str | None:
     """Why no one EXPOSE fits every container built from the stage: its services listen
     on different ports (a compose `command:` or `environment` of their own), or one runs a
     compose `command:` on another port than the image's CMD. A rewrite for one of them

@@ -66,7 +66,7 @@ from fixer.pydeps.pyproject_deps import add_pep621, add_poetry
 from fixer.pydeps.requirements import add_to_requirements, parse_requirement, requirements_lines
 from fixer.pydeps.server_needs import Need, needs
 from fixer.rule import Category, Fix, Safety, Severity, Violation
-from fixer.services import Service
+from fixer.services import BuiltService, Service
 from fixer.workspace import Workspace
 
 CODE = "S003"
@@ -86,9 +86,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield _report(ws, service, need, found, path, line)
 
 
-def _missing(ws: Workspace, service: Service) -> list[tuple[Need, Declared, str, int]]:
+def _missing(ws: Workspace, service: BuiltService) -> list[tuple[Need, Declared, str, int]]:
     app = service.app
-    assert app is not None
     wanted = needs(ws, service)
     if not wanted:
         return []

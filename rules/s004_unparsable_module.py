@@ -55,7 +55,7 @@ from fixer import appmodule
 from fixer.appservice import app_services
 from fixer.image.images import base_image
 from fixer.rule import Category, Safety, Severity, Violation
-from fixer.services import Service
+from fixer.services import BuiltService, Service
 from fixer.sources.python import compile_problem
 from fixer.textfile import TextFile
 from fixer.workspace import Workspace
@@ -142,10 +142,9 @@ def _python2(message: str, text: str) -> bool:
     return bool(_PYTHON2.search(_STRING.sub('""', text)))
 
 
-def _may_run_newer_python(service: Service) -> bool:
+def _may_run_newer_python(service: BuiltService) -> bool:
     """The image's Python may accept syntax that the Python fixer runs on rejects."""
     app = service.app
-    assert app is not None
     version = _PYTHON_TAG.match(base_image(app.dockerfile, app.stage).split("/")[-1])
     return version is None or (int(version[1]), int(version[2])) > sys.version_info[:2]
 

@@ -8,19 +8,18 @@ it to `service_started`. Both ask here, so they cannot disagree.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 
 from fixer.appservice import is_app_service
 from fixer.database.probes import DbProbe, probe
 from fixer.depends import Dependency, dependencies
+from fixer.derived import Memo
 from fixer.edits import TextEdit
 from fixer.health.healthchecks import Health, compose_health, healthcheck_fragment
 from fixer.services import Service, Stack
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.compose_edit import Unfixable, add_entry
-from fixer.tree import Tree
 from fixer.workspace import Workspace
 
 
@@ -38,15 +37,14 @@ class Unchecked:
     writable: bool | None = None                     # the probe can be added (None: not tried)
 
 
-# per tree, the unchecked databases of each stack (stack name -> service name -> Unchecked)
-_FOUND: weakref.WeakKeyDictionary[Tree, dict[str, dict[str, Unchecked]]] = \
-    weakref.WeakKeyDictionary()
+# per workspace, the unchecked databases of each stack (stack name -> service name -> Unchecked)
+_FOUND: Memo[dict[str, dict[str, Unchecked]]] = Memo("unchecked databases")
 
 
 def unchecked(ws: Workspace, stack: Stack) -> dict[str, Unchecked]:
     """Image services of known databases with no compose healthcheck (timings only
     included), each with the built services' entries that name it."""
-    per_stack = _FOUND.setdefault(ws.tree, {})
+    per_stack = ws.derived.get(_FOUND, dict)
     if stack.name not in per_stack:  # one pass per stack: the planner asks per list entry
         per_stack[stack.name] = _find(ws, stack)
     return per_stack[stack.name]

@@ -9,18 +9,17 @@ turns healthy. `plan` is that single answer.
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 from enum import Enum
 
 from fixer import appmodule
 from fixer.config import Config
+from fixer.derived import Memo
 from fixer.health.healthchecks import compose_test, nearest_healthcheck
-from fixer.services import Service
+from fixer.services import BuiltService, Service
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, find_app
 from fixer.sources.python import first_uncompiled
 from fixer.sources.python_modules import Modules
-from fixer.tree import Tree
 from fixer.workspace import Workspace
 
 _URL = re.compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
@@ -50,16 +49,15 @@ class HealthPlan:
     #                    written (its class redefines `get`, or fixer cannot read it)
 
 
-# per tree, each service's app and routes: H001, H002, C004, C003's gate and the stack check
-# all ask, and reading routes parses the app's modules
-_SERVED: weakref.WeakKeyDictionary[Tree, dict[tuple[str, str],
-                                              tuple[appmodule.AppModule, AppRoutes] | None]] = \
-    weakref.WeakKeyDictionary()
+# each service's app and routes: H001, H002, C004, C003's gate and the stack check all
+# ask, and reading routes parses the app's modules
+_SERVED: Memo[dict[tuple[str, str], tuple[appmodule.AppModule, AppRoutes] | None]] = \
+    Memo("served apps")
 
 
 def served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule, AppRoutes] | None:
     """The service's app module and the routes its app serves; None when no app is found."""
-    found = _SERVED.setdefault(ws.tree, {})
+    found = ws.derived.get(_SERVED, dict)
     key = (service.stack.name, service.name)
     if key not in found:
         found[key] = _served_app(ws, service)
@@ -116,7 +114,7 @@ def is_health(path: str, wanted: list[str]) -> bool:
     return known in normal or known.endswith("/health")
 
 
-def plan(ws: Workspace, service: Service) -> HealthPlan:
+def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     """The health route of the service's app: served, to be added by H001, only named by
     a literal in the code (some routes could not be read), or unreadable."""
     found = served_app(ws, service)
@@ -138,7 +136,6 @@ def plan(ws: Workspace, service: Service) -> HealthPlan:
     added = probes[0] if probes else "/health"
     if why is None:
         return HealthPlan(Source.ADDED, added, doubt=doubt)
-    assert service.app is not None
     literal = health_literal(ws, service.app.folder, wanted)
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal, why)

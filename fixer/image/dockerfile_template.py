@@ -51,7 +51,6 @@ def fleet_base(ws: Workspace) -> str:
     services use, for fleet consistency."""
     bases: Counter[str] = Counter()
     for service in ws.apps():
-        assert service.app is not None
         image = base_image(service.app.dockerfile, service.app.stage)
         if image.startswith("python:") and classify(image).manager == "apt" and "$" not in image:
             bases[image] += 1

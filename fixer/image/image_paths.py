@@ -12,17 +12,16 @@ import fnmatch
 import posixpath
 import re
 
-from fixer.services import Service
+from fixer.services import BuiltService
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.tree import Tree
 from fixer.tree_index import is_folder
 
 
-def locate(tree: Tree, service: Service, cwd: str, relative: str) -> str | None:
+def locate(tree: Tree, service: BuiltService, cwd: str, relative: str) -> str | None:
     """The repository file that lands at cwd/relative in the container, through COPY/ADD.
     A stage that copies nothing from the context (a compose bind mount) runs in the
     context itself."""
-    assert service.app is not None
     app = service.app
     container_path = posixpath.normpath(posixpath.join(cwd, relative))
     context_path = _to_context(tree, app.folder, app.dockerfile, app.stage, container_path, 0)
@@ -141,9 +140,8 @@ def _expand(value: str, env: dict[str, str]) -> str:
     return re.sub(r"\$\{?(\w+)\}?", lambda m: env.get(m.group(1), m.group(0)), value)
 
 
-def workdir(service: Service) -> str:
+def workdir(service: BuiltService) -> str:
     """The container's working directory: compose `working_dir`, else the final WORKDIR."""
-    assert service.app is not None
     override = service.scalar("working_dir")
     if override:
         return posixpath.normpath(override)

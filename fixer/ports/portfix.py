@@ -15,14 +15,14 @@ from fixer.ports.listen import ListenPort
 from fixer.ports.listen import resolve as resolve_listen
 from fixer.ports.portsites import Site, number_sites
 from fixer.ports.references import service_claims
-from fixer.services import Service
+from fixer.services import BuiltService, Service
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.workspace import Workspace
 
 
-def app_side_edits(ws: Workspace, service: Service, target: int,
-                   builders: list[Service] | None = None) -> tuple[list[Edit], str | None]:
+def app_side_edits(ws: Workspace, service: BuiltService, target: int,
+                   builders: list[BuiltService] | None = None) -> tuple[list[Edit], str | None]:
     """Edits that make the app listen on `target`, or the reason there are none.
 
     `builders`: the built services that build the same Dockerfile stage, app services or
@@ -52,11 +52,10 @@ def python_source_doubt(ws: Workspace, edits: list[Edit]) -> str | None:
             f"the container; change the command or the code by hand")
 
 
-def _listen_edits(ws: Workspace, service: Service,
+def _listen_edits(ws: Workspace, service: BuiltService,
                   target: int) -> tuple[list[Edit], str | None]:
     """Where the port is written (or where a flag goes), then EXPOSE and HEALTHCHECK."""
     app = service.app
-    assert app is not None
     listen = app.listen
     sites = list(listen.sites)
     if listen.variable is not None and not sites:
@@ -79,12 +78,11 @@ def _listen_edits(ws: Workspace, service: Service,
     return edits, None
 
 
-def image_listen(ws: Workspace, service: Service) -> ListenPort:
+def image_listen(ws: Workspace, service: BuiltService) -> ListenPort:
     """What the image's own CMD/ENTRYPOINT listens on, with no compose `command:` or
     `environment`. When it starts no server (`launch` is None), the image's EXPOSE and
     HEALTHCHECK describe the compose `command:` and move with it."""
     app = service.app
-    assert app is not None
     return resolve_listen(ws.tree, app.folder, app.dockerfile, app.stage, None, {}, {})
 
 
@@ -111,7 +109,7 @@ def compose_env_site(service: Service, variable: str,
     return None, f"{variable} is set in an env_file or .env, not in compose `environment`"
 
 
-def _sharing(ws: Workspace, builders: list[Service], service: Service, target: int,
+def _sharing(ws: Workspace, builders: list[BuiltService], service: BuiltService, target: int,
              edits: list[Edit]) -> str | None:
     """Why edits to a Dockerfile (or build context) that other services build are wrong
     for one of them. One that reads its port from the same place moves with the app:
@@ -120,7 +118,6 @@ def _sharing(ws: Workspace, builders: list[Service], service: Service, target: i
     EXPOSE and HEALTHCHECK with it: after the edits they would describe the app alone
     (its healthcheck would probe a port it does not listen on)."""
     app = service.app
-    assert app is not None
     if all(edit.path in ws.compose_docs for edit in edits):
         return None  # only the service's own compose lines change
     for other in builders:

@@ -12,15 +12,14 @@ the run and no longer.
 from __future__ import annotations
 
 import posixpath
-import weakref
 from dataclasses import dataclass
 
+from fixer.derived import Memo
 from fixer.ports.claims import ContainerPort, compose_urls, own_ports
 from fixer.ports.portsites import Site
 from fixer.ports.proxyconf import ProxyTarget, is_proxy_config, proxy_targets
 from fixer.ports.urls import Lines, find_urls
 from fixer.services import Service, Stack, env_file_paths
-from fixer.tree import Tree
 from fixer.workspace import Workspace
 
 _KINDS = {"ports": "published", "expose": "expose", "healthcheck": "healthcheck",
@@ -50,8 +49,7 @@ class _Index:
     public: list[PortReference]
 
 
-_INDEXES: weakref.WeakKeyDictionary[Tree, tuple[weakref.ref[Workspace], _Index]] = \
-    weakref.WeakKeyDictionary()
+_INDEX: Memo[_Index] = Memo("port references")
 
 
 def references(ws: Workspace) -> list[PortReference]:
@@ -66,12 +64,7 @@ def service_claims(ws: Workspace, service: Service) -> list[ContainerPort]:
 
 
 def _index(ws: Workspace) -> _Index:
-    cached = _INDEXES.get(ws.tree)
-    if cached is not None and cached[0]() is ws:
-        return cached[1]
-    index = _build(ws)
-    _INDEXES[ws.tree] = (weakref.ref(ws), index)
-    return index
+    return ws.derived.get(_INDEX, lambda: _build(ws))
 
 
 def _build(ws: Workspace) -> _Index:

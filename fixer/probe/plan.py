@@ -9,7 +9,7 @@ from fixer.appservice import app_services
 from fixer.envfile import interpolate
 from fixer.health.healthroute import Source, plan, probe_paths
 from fixer.ports.shortsyntax import parse_short
-from fixer.services import Service, Stack
+from fixer.services import BuiltService, Service, Stack
 from fixer.sources.compose import Value, elements, get, scalar
 from fixer.stacks import CANONICAL
 from fixer.workspace import Workspace
@@ -82,9 +82,8 @@ def targets(ws: Workspace, stack: Stack) -> list[Target]:
     return [_target(ws, s) for s in services]
 
 
-def _target(ws: Workspace, service: Service) -> Target:
+def _target(ws: Workspace, service: BuiltService) -> Target:
     path, route, note = _route(ws, service)
-    assert service.app is not None
     listen = service.app.listen.port
     if service.scalar("network_mode") == "host" and listen is not None:
         return Target(service.name, path, route, listen, note=note)
@@ -92,7 +91,7 @@ def _target(ws: Workspace, service: Service) -> Target:
     return Target(service.name, path, route, port, bind, reason, note)
 
 
-def _route(ws: Workspace, service: Service) -> tuple[str, str, str]:
+def _route(ws: Workspace, service: BuiltService) -> tuple[str, str, str]:
     """(path, where it comes from, note): the route the app serves, else the one its
     healthcheck probes, else `/health`."""
     health = plan(ws, service)

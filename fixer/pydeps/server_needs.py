@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from fixer import appmodule
-from fixer.services import Service
+from fixer.services import BuiltService, Service
 from fixer.sources.dockertext import tokenize
 from fixer.workspace import Workspace
 
@@ -29,9 +29,8 @@ def _simple(name: str, why: str) -> Need:
     return Need(name, ((name, None),), name, why)
 
 
-def needs(ws: Workspace, service: Service) -> list[Need]:
+def needs(ws: Workspace, service: BuiltService) -> list[Need]:
     app = service.app
-    assert app is not None
     launch, region = app.listen.launch, app.listen.region
     where = "compose `command:`" if region and region.kind == "command" else \
         f"the {region.kind if region else 'CMD'}"
@@ -52,9 +51,8 @@ def needs(ws: Workspace, service: Service) -> list[Need]:
     return out
 
 
-def _command_words(service: Service) -> list[str]:
+def _command_words(service: BuiltService) -> list[str]:
     app = service.app
-    assert app is not None
     command = service.command()
     if command is not None:
         argv = command[2]
@@ -75,7 +73,7 @@ def _words(script: str) -> list[str]:
     return [t.value for t in tokenize(script) if not t.operator]
 
 
-def _worker_needs(service: Service, where: str) -> list[Need]:
+def _worker_needs(service: BuiltService, where: str) -> list[Need]:
     words = _command_words(service)
     worker = None
     for index, word in enumerate(words):

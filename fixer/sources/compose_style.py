@@ -16,6 +16,7 @@ from typing import TypeVar, Union
 
 import yaml
 
+from fixer.derived import Memo
 from fixer.sources.compose import ComposeDoc, Node, Value, get
 
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -95,17 +96,12 @@ def _most(counter: Counter[T], default: T) -> T:
     return counter.most_common(1)[0][0] if counter else default
 
 
-_STYLES: dict[tuple[str, str], Style] = {}
+_STYLE: Memo[Style] = Memo("compose style")
 
 
 def detect(doc: ComposeDoc) -> Style:
-    """The file's style; cached by its text, as every finding in a file asks again."""
-    cache_key = (doc.path, doc.file.text)
-    if cache_key not in _STYLES:
-        if len(_STYLES) > 1000:
-            _STYLES.clear()
-        _STYLES[cache_key] = _detect(doc)
-    return _STYLES[cache_key]
+    """The file's style; kept with its text, as every finding in a file asks again."""
+    return doc.file.derived.get(_STYLE, lambda: _detect(doc))
 
 
 def _detect(doc: ComposeDoc) -> Style:

@@ -17,25 +17,24 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
+from fixer.derived import Memo
 from fixer.edits import TextEdit
 from fixer.textfile import TextFile
 
-_PARSED: dict[tuple[str, str], ast.Module | None] = {}
-_PARSED_LIMIT = 20_000
+_PARSED: Memo[ast.Module | None] = Memo("python syntax tree")
 Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def parse(file: TextFile) -> ast.Module | None:
     """The module's tree; None when it does not parse (another tool's problem, not ours)."""
-    key = (file.path, file.text)
-    if key not in _PARSED:
-        if len(_PARSED) > _PARSED_LIMIT:
-            _PARSED.clear()
-        try:
-            _PARSED[key] = ast.parse(file.text, file.path)
-        except (SyntaxError, ValueError):
-            _PARSED[key] = None
-    return _PARSED[key]
+    return file.derived.get(_PARSED, lambda: _parse(file))
+
+
+def _parse(file: TextFile) -> ast.Module | None:
+    try:
+        return ast.parse(file.text, file.path)
+    except (SyntaxError, ValueError):
+        return None
 
 
 class CompileError(NamedTuple):
@@ -45,19 +44,14 @@ class CompileError(NamedTuple):
     message: str   # `SyntaxError: invalid syntax`
 
 
-_COMPILED: dict[tuple[str, str], CompileError | None] = {}
+_COMPILED: Memo[CompileError | None] = Memo("python compile problem")
 
 
 def compile_problem(file: TextFile) -> CompileError | None:
     """Why the module does not compile (None when it does): a syntax error, a NUL byte, or
     what `ast.parse` lets through and code generation refuses (`return` outside a function).
     The one answer for every check of "this file imports"."""
-    key = (file.path, file.text)
-    if key not in _COMPILED:
-        if len(_COMPILED) > _PARSED_LIMIT:
-            _COMPILED.clear()
-        _COMPILED[key] = _compile(file)
-    return _COMPILED[key]
+    return file.derived.get(_COMPILED, lambda: _compile(file))
 
 
 def _compile(file: TextFile) -> CompileError | None:

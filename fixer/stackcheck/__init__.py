@@ -19,17 +19,16 @@ refused only for what fixer can show.
 from __future__ import annotations
 
 import posixpath
-import weakref
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from fixer.derived import Memo
 from fixer.services import Stack, env_file_paths
 from fixer.stackcheck.gate import can_pass, gate_facts, health_command
 from fixer.stackcheck.imports import import_facts
 from fixer.stackcheck.network import network_facts
 from fixer.stackcheck.references import reference_facts
 from fixer.stackcheck.verdicts import GATE, IMPORT, NETWORK, REFERENCE, Fact, StackFacts, Verdict
-from fixer.tree import Tree
 from fixer.workspace import Workspace
 
 __all__ = ["GATE", "IMPORT", "NETWORK", "REFERENCE", "Breakage", "Fact", "StackFacts",
@@ -94,14 +93,14 @@ def _inside(path: str, folder: str) -> bool:
     return not folder or path.startswith(folder + "/")
 
 
-# per tree, the facts of each stack: the engine asks again for the same workspace (a round's
+# per workspace, the facts of each stack: the engine asks again for the same workspace (a round's
 # "after" is the next round's "before")
-_FACTS: weakref.WeakKeyDictionary[Tree, dict[str, StackFacts]] = weakref.WeakKeyDictionary()
+_FACTS: Memo[dict[str, StackFacts]] = Memo("stack check facts")
 
 
 def facts(ws: Workspace, stacks: Collection[str], paths: Collection[str] = ()) -> StackFacts:
     """Every subject of the four properties on the named stacks."""
-    cached = _FACTS.setdefault(ws.tree, {})
+    cached = ws.derived.get(_FACTS, dict)
     out: StackFacts = {}
     for stack in ws.stacks:
         if stack.name not in stacks:

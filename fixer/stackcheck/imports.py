@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from fixer import appmodule
 from fixer.appservice import is_app_service
+from fixer.derived import Memo
 from fixer.services import Stack
 from fixer.sources.python import absolute_module, compile_problem, parse
 from fixer.sources.python_modules import Modules
@@ -58,18 +59,15 @@ class _Scan:
     relative: tuple[tuple[int, str, str], ...]  # (line, import as written, absolute target)
 
 
-# (path, text, package) -> scan: the rounds of a fix run re-read mostly unchanged files
-_SCANS: dict[tuple[str, str, str], _Scan] = {}
-_SCANS_LIMIT = 20_000
+# package -> scan, kept with the file: the rounds of a fix run re-read mostly unchanged files
+_SCANS: Memo[dict[str, _Scan]] = Memo("import scans")
 
 
 def _scan(file: TextFile, package: str) -> _Scan:
-    key = (file.path, file.text, package)
-    if key not in _SCANS:
-        if len(_SCANS) > _SCANS_LIMIT:
-            _SCANS.clear()
-        _SCANS[key] = _scan_text(file, package)
-    return _SCANS[key]
+    scans = file.derived.get(_SCANS, dict)
+    if package not in scans:
+        scans[package] = _scan_text(file, package)
+    return scans[package]
 
 
 def _scan_text(file: TextFile, package: str) -> _Scan:
