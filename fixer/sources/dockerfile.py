@@ -1,4 +1,4 @@
-"""Dockerfiles, parsed by BuildKit's own parser (the `dockerfile` package).
+"""Dockerfiles, parsed in pure Python with BuildKit's grammar (`dockerfile_grammar`).
 
 The parser gives each instruction its line span; offsets into the file's text
 are derived from those lines so fixes can splice exactly there.
@@ -9,16 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import dockerfile as _buildkit
-
 from fixer.errors import InputError
+from fixer.sources.dockerfile_grammar import BadDockerfile, RawInstruction, read
 from fixer.textfile import TextFile
 
 
 @dataclass(frozen=True)
 class Instruction:
     cmd: str                 # upper case: FROM, RUN, CMD, ...
-    value: tuple[str, ...]   # the parser's arguments (exec form: the argv)
+    value: tuple[str, ...]   # BuildKit's arguments (exec form: the argv)
     json: bool               # exec (JSON) form
     flags: tuple[str, ...]
     line: int                # 1-based first line
@@ -72,13 +71,13 @@ def line_starts(text: str) -> list[int]:
 
 def parse(file: TextFile) -> Dockerfile:
     try:
-        commands = _buildkit.parse_string(file.text)
-    except _buildkit.GoParseError as exc:
-        raise InputError(file.path, _error_line(str(exc)), f"invalid Dockerfile: {exc}") from None
+        found = read(file.text)
+    except BadDockerfile as exc:
+        raise InputError(file.path, exc.line, f"invalid Dockerfile: {exc.message}") from None
     starts = line_starts(file.text)
     stages: list[Stage] = []
-    for command in commands:
-        instruction = _instruction(file.text, starts, command)
+    for raw in found:
+        instruction = _instruction(file.text, starts, raw)
         if instruction.cmd == "FROM":
             stages.append(_stage(len(stages), instruction))
         elif stages:
@@ -87,13 +86,8 @@ def parse(file: TextFile) -> Dockerfile:
     return Dockerfile(file, stages)
 
 
-def _error_line(message: str) -> int:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else 1
-
-
-def _instruction(text: str, starts: list[int], command: _buildkit.Command) -> Instruction:
-    first, last = command.start_line, command.end_line
+def _instruction(text: str, starts: list[int], raw: RawInstruction) -> Instruction:
+    first, last = raw.line, raw.end_line
     start = starts[first - 1]
     end = starts[last] if last < len(starts) else len(text)
     end = _strip_newline(text, start, end)
@@ -101,8 +95,8 @@ def _instruction(text: str, starts: list[int], command: _buildkit.Command) -> In
     while start < end and text[start] in " \t":
         start += 1
     return Instruction(
-        cmd=command.cmd.upper(), value=tuple(command.value), json=bool(command.json),
-        flags=tuple(command.flags), line=first, end_line=last, start=start, end=end,
+        cmd=raw.cmd.upper(), value=raw.values, json=raw.json, flags=raw.flags,
+        line=first, end_line=last, start=start, end=end,
     )
 
 
