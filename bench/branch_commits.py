@@ -23,11 +23,11 @@ import git  # noqa: E402
 
 from fixer import engine  # noqa: E402
 from fixer.cli import main as fixer_main  # noqa: E402
-from fixer.config import Config  # noqa: E402
-from fixer.gitsource import CommitSource  # noqa: E402
-from fixer.output.branch import DEFAULT_AUTHOR, commit_date, make_commits  # noqa: E402
-from fixer.registry import discover  # noqa: E402
-from fixer.tree import Tree  # noqa: E402
+from fixer.core.config import Config  # noqa: E402
+from fixer.git.gitsource import CommitSource  # noqa: E402
+from fixer.git.branch import DEFAULT_AUTHOR, commit_date, make_commits  # noqa: E402
+from fixer.app.registry import discover  # noqa: E402
+from fixer.core.tree import Tree  # noqa: E402
 
 SERVICES = 200
 

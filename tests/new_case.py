@@ -17,7 +17,7 @@ import re
 import sys
 from pathlib import Path
 
-from fixer.registry import discover
+from fixer.app.registry import discover
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 CASE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

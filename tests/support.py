@@ -12,8 +12,8 @@ import compose as compose_package
 
 from fixer.cli import main
 from fixer.sources.compose import parse as parse_compose
-from fixer.stacks import group_stacks, is_compose_name
-from fixer.textfile import decode
+from fixer.model.stacks import group_stacks, is_compose_name
+from fixer.core.textfile import decode
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "golden"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from fixer import appmodule
+from fixer.model import appmodule
 from fixer.sources.python import bound_names
 from fixer.sources.python_modules import binding, string_value
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fixer.appservice import app_services
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.model.appservice import app_services
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from test_cli import APP, write_tree
 
 FLASK = "from flask import Flask\n\napp = Flask(__name__)\n"

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from fixer.sources.dockerfile import parse
-from fixer.textfile import decode
+from fixer.core.textfile import decode
 from support import GOLDEN, SEED_FLEET, copy_tree, run_cli
 
 pytestmark = pytest.mark.slow  # every test here boots uvicorn

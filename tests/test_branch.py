@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from fixer import engine
-from fixer.config import Config
-from fixer.registry import choose, discover
-from fixer.tree import FolderSource, Tree
+from fixer.core.config import Config
+from fixer.app.registry import choose, discover
+from fixer.core.tree import FolderSource, Tree
 from support import SEED_FLEET, assert_compose_accepts, copy_tree, git, init_repo, run_cli
 
 SELECT = ("--select", "P001,D001")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fixer.database import dburl
+from fixer.facts.database import dburl
 from support import SEED_FLEET, assert_compose_accepts, compose_binary, copy_tree, run_cli
 
 

@@ -14,7 +14,7 @@ from typing import NoReturn
 import pytest
 
 from fixer.cli import shared
-from fixer.registry import discover
+from fixer.app.registry import discover
 from support import GOLDEN, run_cli
 from test_report import NO_DOCKERFILE
 

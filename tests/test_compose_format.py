@@ -11,7 +11,7 @@ import yaml
 from fixer.sources import compose_style
 from fixer.sources.compose import parse
 from fixer.sources.compose_edit import block_append_point, node_end
-from fixer.textfile import decode
+from fixer.core.textfile import decode
 from support import assert_compose_accepts, run_cli
 
 DB = "      DATABASE_URL: postgresql://app:app@db:5432/app\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fixer.exclude import PathFilter
+from fixer.core.exclude import PathFilter
 from support import run_cli
 
 COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'

@@ -13,11 +13,22 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fixer.health.probes import dockerfile_test, from_compose_test, healthcheck_commands, python_code
-from fixer.image.images import archive_gone, classify, debian_release, tool_status, tools_present
-from fixer.image.releases import PYTHON_LAST_ON_BUSTER
+from fixer.facts.health.probes import (
+    dockerfile_test,
+    from_compose_test,
+    healthcheck_commands,
+    python_code,
+)
+from fixer.facts.image.images import (
+    archive_gone,
+    classify,
+    debian_release,
+    tool_status,
+    tools_present,
+)
+from fixer.facts.image.releases import PYTHON_LAST_ON_BUSTER
 from fixer.sources.dockerfile import parse
-from fixer.textfile import TextFile
+from fixer.core.textfile import TextFile
 from support import SEED_FLEET, copy_tree, run_cli
 
 CURL_TEST = '["CMD", "curl", "-f", "http://localhost:8000/health"]'

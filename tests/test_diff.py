@@ -14,13 +14,13 @@ import pytest
 from unidiff.patch import PatchSet
 
 from fixer import engine
-from fixer.config import Config
-from fixer.edits import CreateFile, TextEdit
-from fixer.output.apply import write_changes
-from fixer.output.diff import render
-from fixer.rule import Category, Fix, Rule, Safety, Violation
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.config import Config
+from fixer.core.edits import CreateFile, TextEdit
+from fixer.app.apply import write_changes
+from fixer.formats.diff import render
+from fixer.model.rule import Category, Fix, Rule, Safety, Violation
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from support import copy_tree, git, init_repo, run_cli
 from test_cli import APP, dockerfile, service_tree, snapshot, write_tree
 

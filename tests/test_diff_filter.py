@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fixer.output.difffilter import DiffFilterError, parse_scope
+from fixer.formats.difffilter import DiffFilterError, parse_scope
 from support import git, init_repo, run_cli
 from test_branch import FILES, dockerfile, make_repo, service_files, write_files
 

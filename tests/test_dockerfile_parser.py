@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from fixer.errors import InputError
+from fixer.core.errors import InputError
 from fixer.sources.dockerfile import Instruction, parse
 from fixer.sources.dockerfile_grammar import BadDockerfile, RawInstruction, read
-from fixer.textfile import TextFile, decode
+from fixer.core.textfile import TextFile, decode
 
 from support import REPO, SEED_FLEET
 

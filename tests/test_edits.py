@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixer.edits import CreateFile, DeleteFile, EditConflict, TextEdit, apply_to_texts, splice
+from fixer.core.edits import CreateFile, DeleteFile, EditConflict, TextEdit, apply_to_texts, splice
 
 
 def one_by_one(text: str, edits: list[TextEdit]) -> str:

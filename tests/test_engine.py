@@ -13,15 +13,15 @@ import pytest
 
 from fixer import engine, stackcheck
 from fixer.cli import shared
-from fixer.config import Config
-from fixer.edits import Edit, TextEdit
-from fixer.errors import InputError, RuleCrash
-from fixer.output.diff import render
-from fixer.registry import choose, discover
-from fixer.report import fixrun
-from fixer.rule import Category, Fix, Rule, Safety, Violation
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.config import Config
+from fixer.core.edits import Edit, TextEdit
+from fixer.core.errors import InputError, RuleCrash
+from fixer.formats.diff import render
+from fixer.app.registry import choose, discover
+from fixer.formats.report import fixrun
+from fixer.model.rule import Category, Fix, Rule, Safety, Violation
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from support import run_cli
 from test_cli import severity_tree, snapshot, write_tree
 

@@ -12,8 +12,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from fixer.output.github import command, escape_data, escape_property
-from fixer.registry import discover
+from fixer.formats.github import command, escape_data, escape_property
+from fixer.app.registry import discover
 from support import REPO, SEED_FLEET, run_cli
 from test_cli import crash_rule
 from test_config import web_tree

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from fixer.rule import Rule
+from fixer.model.rule import Rule
 from fixer.sources.python import absolute_module
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from support import run_cli
 from test_boot import DEADLINE, health_status, running
 
-I001 = Rule.from_module(importlib.import_module("fixer_rules.i001_relative_import_in_script"))
+I001 = Rule.from_module(importlib.import_module("fixer_rules.imports.i001_relative_import_in_script"))
 
 COMPOSE = "services:\n  api:\n    build: ./svc\n"
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from fixer.rule import Rule
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.model.rule import Rule
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from support import run_cli
 
-I002 = Rule.from_module(importlib.import_module("fixer_rules.i002_relative_import"))
+I002 = Rule.from_module(importlib.import_module("fixer_rules.imports.i002_relative_import"))
 COMPOSE = "services:\n  api:\n    build: ./svc\n"
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 

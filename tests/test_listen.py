@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from fixer.ports.launch import bind_port, find_launch, resolve_token
-from fixer.ports.listen import ListenPort
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.sources.launch import bind_port, find_launch, resolve_token
+from fixer.model.listen import ListenPort
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 
 UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from fixer import engine
-from fixer.config import Config
-from fixer.registry import choose, discover
-from fixer.report.mermaid import MAX_SERVICES, diagram, label, stack_diagram
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.config import Config
+from fixer.app.registry import choose, discover
+from fixer.formats.report.mermaid import MAX_SERVICES, diagram, label, stack_diagram
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from support import REPO, SEED_FLEET, run_cli
 
 ID = r"[A-Za-z][A-Za-z0-9_]*"

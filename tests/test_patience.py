@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixer.output.patience import PatienceMatcher
+from fixer.formats.patience import PatienceMatcher
 
 lines = st.lists(st.sampled_from(["a\n", "b\n", "c\n", "interval: 30s\n", "x\r\n", "y"]),
                  max_size=40)

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from fixer.edits import TextEdit
-from fixer.ports.claims import LOCAL_URL, ContainerPort, container_ports
-from fixer.ports.portfix import compose_env_site
-from fixer.ports.proxyconf import is_proxy_config, proxy_targets
-from fixer.ports.references import references, service_claims
-from fixer.ports.shortsyntax import ShortPort, parse_short
-from fixer.ports.side import choose, http_claims
-from fixer.ports.urls import find_urls
-from fixer.services import Service
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.edits import TextEdit
+from fixer.facts.ports.claims import LOCAL_URL, ContainerPort, container_ports
+from fixer_rules.ports.portfix import compose_env_site
+from fixer.facts.ports.proxyconf import is_proxy_config, proxy_targets
+from fixer.facts.ports.references import references, service_claims
+from fixer.facts.ports.shortsyntax import ShortPort, parse_short
+from fixer.facts.ports.side import choose, http_claims
+from fixer.facts.ports.urls import find_urls
+from fixer.model.services import Service
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from support import run_cli
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from fixer.probe.plan import Target, choose_stack, targets
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.app.probe.plan import Target, choose_stack, targets
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from support import run_cli
 from test_boot import free_port
 from test_terminal import run_fixer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fixer.registry import discover
+from fixer.app.registry import discover
 from support import REPO
 
 ROW = re.compile(r"^\| ([A-Z]\d{3}) \| ([\w-]+) \| ([\w ]+) \| (error|warning) \|", re.M)

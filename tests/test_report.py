@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from fixer import engine
-from fixer.config import Config
-from fixer.registry import choose, discover
-from fixer.report.impact import Facts, impact_text, without_waiters
-from fixer.report.text import inline
-from fixer.rule import Severity
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.config import Config
+from fixer.app.registry import choose, discover
+from fixer.formats.report.impact import Facts, impact_text, without_waiters
+from fixer.formats.report.text import inline
+from fixer.model.rule import Severity
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from support import REPO, SEED_FLEET, copy_tree, run_cli
 
 GOLDEN_REPORT = REPO / "tests" / "data" / "report" / "seed-fleet.md"
@@ -252,9 +252,9 @@ def test_check_format_markdown_imports_neither_libcst_nor_gitpython() -> None:
 def test_after_lists_a_safe_finding_whose_fix_failed_as_needing_a_person() -> None:
     """In the report of the tree after `fixer fix`, a safe finding still there is one whose
     fix failed verification: it is not "fixable with fixer fix", and the reason is shown."""
-    from fixer.registry import discover
-    from fixer.report.model import Audit, FixLine, FixSummary
-    from fixer.rule import Finding, Fix, Safety, Violation
+    from fixer.app.registry import discover
+    from fixer.formats.report.model import Audit, FixLine, FixSummary
+    from fixer.model.rule import Finding, Fix, Safety, Violation
 
     p001 = next(rule for rule in discover() if rule.code == "P001")
     fix = Fix("Make api listen on 8001", Safety.SAFE, lambda: [])
@@ -268,7 +268,7 @@ def test_after_lists_a_safe_finding_whose_fix_failed_as_needing_a_person() -> No
     before = Audit((), (), (finding,), (p001,), ())
     assert before.safety_of(finding) is Safety.SAFE and before.failure_of(finding) is None
     # before the fixes, a fix the run could not make is not counted as fixable either
-    from fixer.report.model import FixRun
+    from fixer.formats.report.model import FixRun
     failing = Audit((), (), (finding,), (p001,), (), run=FixRun(failed=failed.failed))
     assert failing.safety_of(finding) is Safety.DISPLAY and failing.failure_of(finding) == reason
 
@@ -473,9 +473,9 @@ def test_image_services_are_drawn_but_not_scored(tmp_path: Path) -> None:
 def test_a_rule_crash_is_listed_apart_from_input_errors() -> None:
     """A crashing rule is a bug in fixer: the report says so, apart from the files that could
     not be read, and names no file of the repository for it."""
-    from fixer.errors import InputError, RuleCrash
-    from fixer.report import markdown
-    from fixer.report.model import Audit
+    from fixer.core.errors import InputError, RuleCrash
+    from fixer.formats.report import markdown
+    from fixer.formats.report.model import Audit
 
     crash = RuleCrash("D001", "detect", KeyError("x"))
     unreadable = InputError("compose.yaml", 3, "mapping values are not allowed here")

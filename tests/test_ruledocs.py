@@ -10,14 +10,14 @@ import sys
 
 import pytest
 
-from fixer.registry import discover
-from fixer.rule import DOC_SECTIONS, Rule
-from fixer.ruledocs import demote, facts, render, safety_text
+from fixer.app.registry import discover
+from fixer.model.rule import DOC_SECTIONS, Rule
+from fixer.app.ruledocs import demote, facts, render, safety_text
 from support import REPO, run_cli
 
 RULES = discover()
 DOCS = REPO / "docs" / "rules.md"
-REGENERATE = "python -m fixer.ruledocs > docs/rules.md"
+REGENERATE = "python -m fixer.app.ruledocs > docs/rules.md"
 
 
 def test_docs_rules_md_is_up_to_date() -> None:
@@ -26,7 +26,7 @@ def test_docs_rules_md_is_up_to_date() -> None:
 
 
 def test_the_module_entry_point_prints_the_page() -> None:
-    result = subprocess.run([sys.executable, "-m", "fixer.ruledocs"], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "fixer.app.ruledocs"], capture_output=True,
                             timeout=60, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("utf-8") == render(RULES)

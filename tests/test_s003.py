@@ -9,10 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from fixer.pydeps.install_paths import carried
-from fixer.pydeps.pyproject_deps import optional_requirements, static_dependencies
-from fixer.pydeps.requirements import normalize, parse_requirement, pip_args, requirements_lines
-from fixer.pydeps.requirements import unreadable_lines
+from fixer.facts.pydeps.install_paths import carried
+from fixer.facts.pydeps.pyproject_deps import optional_requirements, static_dependencies
+from fixer.facts.pydeps.requirements import (
+    normalize,
+    parse_requirement,
+    pip_args,
+    requirements_lines,
+)
+from fixer.facts.pydeps.requirements import unreadable_lines
 from support import GOLDEN, run_cli
 
 MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"

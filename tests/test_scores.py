@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fixer.report.scores import CATEGORIES, FORMULA, category_scores, overall, percent
-from fixer.rule import Category, Finding, Rule, Safety, Severity, Violation
+from fixer.formats.report.scores import CATEGORIES, FORMULA, category_scores, overall, percent
+from fixer.model.rule import Category, Finding, Rule, Safety, Severity, Violation
 from support import run_cli
 
 

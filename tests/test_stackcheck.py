@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from fixer import stackcheck
-from fixer.config import Config
+from fixer.core.config import Config
 from fixer.stackcheck import Verdict
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from test_cli import write_tree
 
 APP = ('from fastapi import FastAPI\n\nfrom app.routers import items\n\napp = FastAPI()\n'

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from fixer.sources.compose import parse as parse_compose
-from fixer.stacks import group_stacks
-from fixer.textfile import TextFile
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.model.stacks import group_stacks
+from fixer.core.textfile import TextFile
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.workspace import Workspace
 from support import run_cli
 from test_cli import APP, dockerfile, write_tree
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fixer.suppress import comments
-from fixer.textfile import TextFile
+from fixer.engine.suppress import comments
+from fixer.core.textfile import TextFile
 from support import run_cli
 from test_config import APP, COMPOSE, DOCKERFILE, web_tree
 

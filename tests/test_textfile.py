@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixer.errors import InputError
-from fixer.textfile import TextFile, decode
+from fixer.core.errors import InputError
+from fixer.core.textfile import TextFile, decode
 
 ENCODINGS = {
     "utf-8": b"",

@@ -19,7 +19,7 @@ def test_mypy_catches_a_misspelled_finding_field(tmp_path: Path) -> None:
     """The rule protocol is typed end to end: no `__getattr__`, no `dict[str, Any]` payload."""
     probe = tmp_path / "probe.py"
     probe.write_text(
-        "from fixer.rule import Finding\n\n\n"
+        "from fixer.model.rule import Finding\n\n\n"
         "def title(finding: Finding) -> str:\n"
         "    return finding.messgae + str(finding.violation.fix_tilte)\n")
     stdout, _, status = api.run(["--config-file", str(REPO / "pyproject.toml"), str(probe)])

@@ -7,18 +7,30 @@ from pathlib import Path
 
 import click
 
-from fixer import configfile, engine, suppress
+from fixer import engine
+from fixer.app import configfile
 from fixer.cli.shared import (
-    EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageProblem, catalogue, echo_err, ignore_option, plural,
-    root_folder, select_option, selected_rules, verbose_option,
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FOUND,
+    UsageProblem,
+    catalogue,
+    echo_err,
+    ignore_option,
+    plural,
+    root_folder,
+    select_option,
+    selected_rules,
+    verbose_option,
 )
-from fixer.config import PORT_SOURCES
-from fixer.errors import InputError, crashes, input_errors
-from fixer.output import color, github, sarif
-from fixer.output.findings import at_or_above, error_lines, json_document, text_lines
-from fixer.rule import Finding, Safety, Severity
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.config import PORT_SOURCES
+from fixer.core.errors import InputError, crashes, input_errors
+from fixer.core.tree import FolderSource, Tree
+from fixer.engine import suppress
+from fixer.formats import color, github, sarif
+from fixer.formats.findings import at_or_above, error_lines, json_document, text_lines
+from fixer.model.rule import Finding, Safety, Severity
+from fixer.model.workspace import Workspace
 
 
 @click.command()
@@ -59,7 +71,8 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, severity:
     if fmt == "json":
         click.echo(json_document(findings, errors), nl=False)
     elif fmt == "markdown":
-        from fixer.report import fixed_later, markdown_report
+        from fixer.app.report import fixed_later
+        from fixer.formats.report import markdown_report
         later = fixed_later(ws.tree, findings, rules, settings.config)
         click.echo(markdown_report(ws, findings, rules, errors, fixed_later=later), nl=False)
     elif fmt == "sarif":
@@ -84,7 +97,7 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, severity:
 
 
 def _diff_filtered(findings: list[Finding], source: str, root: Path) -> list[Finding]:
-    from fixer.output import difffilter
+    from fixer.formats import difffilter
     try:
         return difffilter.only_changed(findings, source, root)
     except difffilter.DiffFilterError as exc:

@@ -8,21 +8,31 @@ from pathlib import Path
 
 import click
 
-from fixer import configfile, engine
+from fixer import engine
+from fixer.app import configfile
+from fixer.app.apply import write_changes
 from fixer.cli.shared import (
-    EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageProblem, echo_err, ignore_option, plural,
-    root_folder, select_option, selected_rules, verbose_option,
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FOUND,
+    UsageProblem,
+    echo_err,
+    ignore_option,
+    plural,
+    root_folder,
+    select_option,
+    selected_rules,
+    verbose_option,
 )
-from fixer.config import PORT_SOURCES, Config
-from fixer.errors import input_errors
-from fixer.output import color
-from fixer.output import diff as diff_output
-from fixer.output.apply import write_changes
-from fixer.output.findings import display_path, error_lines
-from fixer.report.fixrun import revealed
-from fixer.report.model import FixLine
-from fixer.rule import Rule, Safety
-from fixer.tree import FolderSource, Tree
+from fixer.core.config import PORT_SOURCES, Config
+from fixer.core.errors import input_errors
+from fixer.core.tree import FolderSource, Tree
+from fixer.formats import color
+from fixer.formats import diff as diff_output
+from fixer.formats.findings import display_path, error_lines
+from fixer.formats.report.fixrun import revealed
+from fixer.formats.report.model import FixLine
+from fixer.model.rule import Rule, Safety
 
 
 @click.command()
@@ -84,7 +94,7 @@ def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
                 options: tuple[str, str, str | None, Path | None, str | None],
                 verbose: bool) -> int:
     # gitpython is imported here only: `fixer check` must stay free of it.
-    from fixer.output import branch_mode
+    from fixer.app import branch as branch_mode
     name, base, push_remote, pr_body, author = options
     request = branch_mode.BranchRequest(name, base, push_remote, pr_body, author)
     try:

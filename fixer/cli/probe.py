@@ -14,17 +14,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fixer import configfile
+from fixer.app import configfile
+from fixer.app.probe import REQUEST_TIMEOUT, WAIT_TIMEOUT
 from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, echo_err, root_folder
-from fixer.output.color import isatty
-from fixer.output.findings import error_lines
-from fixer.probe import REQUEST_TIMEOUT, WAIT_TIMEOUT
-from fixer.tree import FolderSource, Tree
-from fixer.workspace import Workspace
+from fixer.core.tree import FolderSource, Tree
+from fixer.formats.color import isatty
+from fixer.formats.findings import error_lines
+from fixer.model.workspace import Workspace
 
 if TYPE_CHECKING:
-    from fixer.probe.http import Result
-    from fixer.probe.plan import Target
+    from fixer.app.probe.http import Result
+    from fixer.app.probe.plan import Target
 
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")  # a name or an IPv4 address
 _IPV6 = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
@@ -63,7 +63,7 @@ def probe_command(path: str, stack_file: str | None, host: str | None, timeout: 
     no port are listed with the reason. Exit 0 when every probed one answers 2xx, 1 when
     one does not, 2 when there is nothing to probe.
     """
-    from fixer.probe.http import Result, all_healthy, probe_all, wait_healthy
+    from fixer.app.probe.http import Result, all_healthy, probe_all, wait_healthy
     planned = _plan(path, stack_file)
     if planned is None:
         return EXIT_ERROR
@@ -75,7 +75,7 @@ def probe_command(path: str, stack_file: str | None, host: str | None, timeout: 
                  "nothing to probe")
         return EXIT_ERROR
     if emit == "sh":
-        from fixer.probe.script import shell_script
+        from fixer.app.probe.script import shell_script
         click.echo(shell_script(stack, targets, timeout or WAIT_TIMEOUT, host), nl=False)
         return EXIT_CLEAN
     if wait:
@@ -88,7 +88,7 @@ def probe_command(path: str, stack_file: str | None, host: str | None, timeout: 
 
 def _plan(path: str, stack_file: str | None) -> tuple[str, list[Target]] | None:
     """(stack name, targets), or None once the reason nothing can be probed is said."""
-    from fixer.probe.plan import ProbeError, choose_stack, targets
+    from fixer.app.probe.plan import ProbeError, choose_stack, targets
     root = root_folder(path)
     ws = Workspace.load(Tree(FolderSource(root)), configfile.settings(root, path).config)
     for line in error_lines(ws.errors, path):
@@ -115,7 +115,7 @@ def _relative(root: Path, stack_file: str | None) -> str | None:
 
 
 def _show(fmt: str, stack: str, results: Sequence[Result], summary: bool = True) -> None:
-    from fixer.probe import render
+    from fixer.app.probe import render
     if fmt == "json":
         click.echo(render.document(stack, results), nl=False)
         return
@@ -127,8 +127,8 @@ def _show(fmt: str, stack: str, results: Sequence[Result], summary: bool = True)
 
 def _live_status() -> Callable[[list[Result], float], None]:
     """A status line rewritten in place on a terminal; nothing in a pipe or a CI log."""
-    from fixer.probe import render
-    from fixer.probe.http import all_healthy
+    from fixer.app.probe import render
+    from fixer.app.probe.http import all_healthy
     if not isatty(sys.stderr):
         return lambda _results, _left: None
     width = [0]

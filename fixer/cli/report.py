@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from fixer import configfile
+from fixer.app import configfile
 from fixer.cli.shared import EXIT_CLEAN, ignore_option, root_folder, select_option, selected_rules
-from fixer.config import PORT_SOURCES
-from fixer.tree import FolderSource, Tree
+from fixer.core.config import PORT_SOURCES
+from fixer.core.tree import FolderSource, Tree
 
 
 @click.command("report")
@@ -27,7 +27,7 @@ def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bo
                    select: str | None, ignore: str | None, port_source: str | None,
                    healthcheck_strategy: str | None) -> int:
     """Write the markdown audit report (exit 0: a report is not a check)."""
-    from fixer.report import audit_report
+    from fixer.app.report import audit_report
     root = root_folder(path)
     settings = configfile.settings(root, path, select=select, ignore=ignore,
                                    unsafe_fixes=unsafe_fixes, port_source=port_source,

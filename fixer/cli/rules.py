@@ -6,9 +6,9 @@ import json
 
 import click
 
+from fixer.app.ruledocs import facts, safety_text
 from fixer.cli.shared import EXIT_CLEAN, UsageProblem, catalogue
-from fixer.rule import Rule
-from fixer.ruledocs import facts, safety_text
+from fixer.model.rule import Rule
 
 
 @click.command("rules")

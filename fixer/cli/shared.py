@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from fixer.registry import choose, discover, unknown_codes
-from fixer.rule import Rule
+from fixer.app.registry import choose, discover, unknown_codes
+from fixer.model.rule import Rule
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 

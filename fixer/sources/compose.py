@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from fixer.errors import InputError
+from fixer.core.errors import InputError
+from fixer.core.textfile import TextFile
 from fixer.sources.anchors import AnchorSpan, anchor_at, shared_anchors
-from fixer.textfile import TextFile
 
 try:  # the C composer; the pure-Python one gives the same nodes, slower
     _Loader: type = yaml.CSafeLoader

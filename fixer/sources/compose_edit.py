@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import yaml
 
-from fixer.edits import TextEdit
+from fixer.core.edits import TextEdit
 from fixer.sources.compose import ComposeDoc, Node
 from fixer.sources.compose_style import Fragment, Style, block, detect, flow, is_flow, walk
 

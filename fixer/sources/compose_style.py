@@ -16,7 +16,7 @@ from typing import TypeVar, Union
 
 import yaml
 
-from fixer.derived import Memo
+from fixer.core.derived import Memo
 from fixer.sources.compose import ComposeDoc, Node, Value, get
 
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

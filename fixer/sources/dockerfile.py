@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from fixer.errors import InputError
+from fixer.core.errors import InputError
+from fixer.core.textfile import TextFile
 from fixer.sources.dockerfile_grammar import BadDockerfile, RawInstruction, read
-from fixer.textfile import TextFile
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,14 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from fixer.sources.dockerfile_words import (
-    BYTE_SPACE, GO_SPACE, BadInstruction, builder_flags, byte_view, from_bytes, go_quote, words,
+    BYTE_SPACE,
+    GO_SPACE,
+    BadInstruction,
+    builder_flags,
+    byte_view,
+    from_bytes,
+    go_quote,
+    words,
 )
 
 # What BuildKit splits the instruction word and FROM, EXPOSE, COPY words on (not Unicode spaces).

@@ -15,12 +15,17 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from fixer.core.textfile import TextFile
 from fixer.sources.fastapi_classes import app_class, class_doubt
 from fixer.sources.python import Scope, statements
 from fixer.sources.python_modules import (
-    Modules, assigned_value, binding, call_argument, is_call_to, string_value,
+    Modules,
+    assigned_value,
+    binding,
+    call_argument,
+    is_call_to,
+    string_value,
 )
-from fixer.textfile import TextFile
 
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace",
                            "api_route", "route", "websocket"})

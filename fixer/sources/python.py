@@ -17,9 +17,9 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from fixer.derived import Memo
-from fixer.edits import TextEdit
-from fixer.textfile import TextFile
+from fixer.core.derived import Memo
+from fixer.core.edits import TextEdit
+from fixer.core.textfile import TextFile
 
 _PARSED: Memo[ast.Module | None] = Memo("python syntax tree")
 Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
@@ -112,6 +112,20 @@ def statements(body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, ast.stmt]]:
                 stack.extend(getattr(stmt, "finalbody", []))
                 for handler in getattr(stmt, "handlers", []):
                     stack.extend(handler.body)
+
+
+def every_statement(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Each statement at any depth, function and class bodies included, without visiting
+    expressions: an import is a statement, and a module has ten times more expressions."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        nested: list[ast.stmt] = list(getattr(stmt, "body", []))   # in source order
+        for part in [*getattr(stmt, "handlers", []), *getattr(stmt, "cases", [])]:
+            nested += part.body
+        nested += [*getattr(stmt, "orelse", []), *getattr(stmt, "finalbody", [])]
+        stack.extend(reversed(nested))
 
 
 def bound_names(body: list[ast.stmt]) -> set[str]:

@@ -12,9 +12,16 @@ import ast
 import posixpath
 from collections.abc import Callable
 
-from fixer.sources.python import absolute_module, bound_names, package_of, parse, statements
+from fixer.core.textfile import TextFile
+from fixer.sources.python import (
+    absolute_module,
+    bound_names,
+    every_statement,
+    package_of,
+    parse,
+    statements,
+)
 from fixer.sources.relative_imports import target_module
-from fixer.textfile import TextFile
 
 
 class Modules:
@@ -89,7 +96,7 @@ class Modules:
         """Files an import statement of the module runs: each package on the way, the
         module, and the submodules that `from pkg import name` may name."""
         names: set[str] = set()
-        for node in ast.walk(tree):
+        for node in every_statement(tree.body):
             if isinstance(node, ast.Import):
                 names.update(p for a in node.names for p in _prefixes(a.name))
             elif isinstance(node, ast.ImportFrom):

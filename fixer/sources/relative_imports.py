@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fixer.core.textfile import TextFile
 from fixer.sources.python import absolute_module, parse
-from fixer.textfile import TextFile
 
 if TYPE_CHECKING:
     import libcst

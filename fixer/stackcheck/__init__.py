@@ -22,14 +22,14 @@ import posixpath
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from fixer.derived import Memo
-from fixer.services import Stack, env_file_paths
+from fixer.core.derived import Memo
+from fixer.model.services import Stack, env_file_paths
+from fixer.model.workspace import Workspace
 from fixer.stackcheck.gate import can_pass, gate_facts, health_command
 from fixer.stackcheck.imports import import_facts
 from fixer.stackcheck.network import network_facts
 from fixer.stackcheck.references import reference_facts
 from fixer.stackcheck.verdicts import GATE, IMPORT, NETWORK, REFERENCE, Fact, StackFacts, Verdict
-from fixer.workspace import Workspace
 
 __all__ = ["GATE", "IMPORT", "NETWORK", "REFERENCE", "Breakage", "Fact", "StackFacts",
            "Verdict", "can_pass", "changed_stacks", "facts", "health_command",

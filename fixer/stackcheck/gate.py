@@ -8,21 +8,25 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fixer.appservice import is_app_service
-from fixer.database.images import ships_probe
-from fixer.depends import HEALTHY, dependencies
-from fixer.health.healthchecks import (
-    Health, compose_health, compose_test, health, nearest_healthcheck,
+from fixer.facts.database.images import ships_probe
+from fixer.facts.health.healthchecks import (
+    Health,
+    compose_health,
+    compose_test,
+    health,
+    nearest_healthcheck,
 )
-from fixer.health.healthroute import served_app
-from fixer.health.probes import dockerfile_test, healthcheck_commands, tool_of
-from fixer.image.compose_build import build_args
-from fixer.image.images import TOOLS, base_image, family_of, tool_status
-from fixer.ports.urls import LOCAL_HOSTS, URL
-from fixer.services import Service, Stack
+from fixer.facts.health.healthroute import served_app
+from fixer.facts.health.probes import dockerfile_test, healthcheck_commands, tool_of
+from fixer.facts.image.compose_build import build_args
+from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
+from fixer.facts.ports.urls import LOCAL_HOSTS, URL
+from fixer.model.appservice import is_app_service
+from fixer.model.depends import HEALTHY, dependencies
+from fixer.model.services import Service, Stack
+from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.stackcheck.verdicts import GATE, Fact, Verdict, listen_port, worst
-from fixer.workspace import Workspace
 
 # A probe URL's path ends where a quote, a query, or the `}` of a `${VAR:-http://...}` default
 # does (and a backslash: `\"` in a YAML double-quoted string, as the file writes it).
@@ -128,7 +132,7 @@ def health_command(service: Service) -> tuple[str, str] | None:
 
 
 def _tool_verdict(target: Service, tool: str) -> tuple[Verdict, str]:
-    """Judged from the final stage's base image (the known images of `fixer.image.images`)
+    """Judged from the final stage's base image (the known images of `fixer.facts.image.images`)
     and what the stage installs; an image-only service, an image the table does not know or
     a tool it says nothing about (python on `node`) is unknown."""
     app = target.app

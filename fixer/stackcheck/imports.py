@@ -8,18 +8,18 @@ import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from fixer import appmodule
-from fixer.appservice import is_app_service
-from fixer.derived import Memo
-from fixer.services import Stack
+from fixer.core.derived import Memo
+from fixer.core.textfile import TextFile
+from fixer.core.tree import Tree
+from fixer.core.tree_index import is_folder
+from fixer.model import appmodule
+from fixer.model.appservice import is_app_service
+from fixer.model.services import Stack
+from fixer.model.workspace import Workspace
 from fixer.sources.python import absolute_module, compile_problem, parse
 from fixer.sources.python_modules import Modules
 from fixer.sources.relative_imports import import_problem, relative_imports, written
 from fixer.stackcheck.verdicts import IMPORT, Fact, Verdict
-from fixer.textfile import TextFile
-from fixer.tree import Tree
-from fixer.tree_index import is_folder
-from fixer.workspace import Workspace
 
 Problem = tuple[int, str]  # (line, why the module fails to import)
 

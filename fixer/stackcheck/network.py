@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixer.database.networks import service_networks
-from fixer.depends import dependencies
-from fixer.ports.urls import URL
-from fixer.services import Service, Stack
+from fixer.facts.database.networks import service_networks
+from fixer.facts.ports.urls import URL
+from fixer.model.depends import dependencies
+from fixer.model.services import Service, Stack
+from fixer.model.workspace import Workspace
 from fixer.sources.compose import Value, get, key_node
 from fixer.sources.compose_edit import Unfixable
 from fixer.stackcheck.verdicts import NETWORK, Fact, Verdict
-from fixer.workspace import Workspace
 
 
 def network_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:

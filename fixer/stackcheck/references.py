@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 
-from fixer.ports.references import references
-from fixer.services import Service
+from fixer.facts.ports.references import references
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
 from fixer.stackcheck.verdicts import REFERENCE, Fact, Verdict, listen_port
-from fixer.workspace import Workspace
 
 
 def reference_facts(ws: Workspace, stacks: Collection[str],

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from fixer.services import Service
+from fixer.model.services import Service
 
 GATE, REFERENCE, NETWORK, IMPORT = "healthcheck gate", "reference", "network", "import"
 

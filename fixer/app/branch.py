@@ -1,0 +1,103 @@
+"""The whole `fixer fix --branch` run: from the base commit to a pushed branch and PR text."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from fixer import engine
+from fixer.core.config import Config
+from fixer.core.errors import input_errors
+from fixer.core.tree import Tree
+from fixer.git import prbody
+from fixer.git.branch import (
+    BranchRefused,
+    MadeCommit,
+    author_from,
+    check_existing,
+    commit_date,
+    make_commits,
+    set_branch,
+    subject_of,
+)
+from fixer.git.gitsource import CommitSource
+from fixer.git.push import check_remote, push_branch
+from fixer.model.rule import Rule
+
+
+@dataclass(frozen=True)
+class BranchRequest:
+    name: str
+    base: str = "HEAD"
+    push: str | None = None
+    pr_body: Path | None = None
+    author: str | None = None
+
+
+class BranchError(Exception):
+    """A one-line reason the branch could not be made."""
+
+
+def open_repo(root: Path) -> tuple[git.Repo, str]:
+    """The repository holding `root`, and root's folder inside it (POSIX, "" at the top)."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise BranchError(f"{root}: not inside a git repository") from None
+    if repo.working_tree_dir is None:
+        raise BranchError(f"{root}: a bare repository; run fixer in a clone")
+    top = Path(repo.working_tree_dir).resolve()
+    prefix = os.path.relpath(root.resolve(), top)
+    return repo, "" if prefix == "." else Path(prefix).as_posix()
+
+
+def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Config,
+        say: Callable[[str], None]) -> tuple[engine.FixResult, list[MadeCommit]]:
+    repo, prefix = open_repo(root)
+    try:
+        return _run(repo, prefix, request, rules, config, say)
+    except BranchRefused as exc:
+        raise BranchError(str(exc)) from None
+    except git.GitCommandError as exc:
+        command = exc.command[1] if isinstance(exc.command, list) and len(exc.command) > 1 else ""
+        raise BranchError(f"git {command} failed: {str(exc.stderr).strip()}") from None
+
+
+def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Rule],
+         config: Config, say: Callable[[str], None]) -> tuple[engine.FixResult, list[MadeCommit]]:
+    base = _base_commit(repo, request.base, prefix)
+    author = author_from(repo, request.author)
+    # Every refusal comes before anything is written, so a refused run changes nothing.
+    old_tip = check_existing(repo, request.name, base)
+    remote_tip = check_remote(repo, request.push, request.name, base) if request.push else None
+    result = engine.fix(Tree(CommitSource(repo, base, prefix)), rules, config)
+    if input_errors(result.errors) or not result.applied:  # a rule crash blocks nothing
+        return result, []
+    made = make_commits(repo, base, prefix, result.applied, author, commit_date())
+    set_branch(repo, request.name, made[-1].commit, old_tip)
+    for item in made:
+        say(f"{item.commit.hexsha[:12]} {subject_of(item.commit)}")
+    if request.push:
+        push_branch(repo, request.push, request.name, remote_tip)
+        say(f"pushed {request.name} to {request.push}")
+    if request.pr_body is not None:
+        body = prbody.render(made, request.name, result, config)
+        request.pr_body.write_text(body, encoding="utf-8")
+    return result, made
+
+
+def _base_commit(repo: git.Repo, ref: str, prefix: str) -> git.Commit:
+    try:
+        base = repo.commit(ref)
+    except (git.BadName, ValueError):
+        raise BranchError(f"--base {ref}: no such commit") from None
+    if prefix:
+        try:
+            base.tree / prefix
+        except KeyError:
+            raise BranchError(f"{prefix}: not in commit {ref} ({base.hexsha[:12]})") from None
+    return base

@@ -1,0 +1,52 @@
+"""Finds rules by scanning the rules package: no central list to edit."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from types import ModuleType
+
+from fixer.model.rule import Rule
+
+RULES_PACKAGE = "fixer_rules"
+
+
+# `c001_missing_database_service`: a rule; the other modules of a category are its helpers
+RULE_MODULE = re.compile(r"[a-z]\d{3}_\w+")
+
+
+def discover(package: str = RULES_PACKAGE) -> list[Rule]:
+    """Every rule module in the package's category folders, in code order."""
+    root: ModuleType = importlib.import_module(package)
+    rules = []
+    for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+        if not info.ispkg and RULE_MODULE.fullmatch(info.name.rpartition(".")[2]):
+            rules.append(Rule.from_module(importlib.import_module(info.name)))
+    return sorted(rules, key=lambda r: r.code)
+
+
+def matches(code: str, patterns: list[str]) -> bool:
+    """`P` selects P001 and P002, `P001` selects itself, `ALL` everything (as ruff)."""
+    return any(p == "ALL" or code.startswith(p) for p in patterns)
+
+
+def choose(rules: list[Rule], select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
+    """Rules on by default (or the selected ones) minus the ignored ones.
+
+    A rule that is off by default runs only when selected by its full code
+    (I002 needs `--select I002`), so a prefix never turns on a stricter policy.
+    """
+    chosen = []
+    for rule in rules:
+        if select:
+            on = rule.code in select if not rule.default else matches(rule.code, select)
+        else:
+            on = rule.default
+        if on and not matches(rule.code, ignore or []):
+            chosen.append(rule)
+    return chosen
+
+
+def unknown_codes(rules: list[Rule], patterns: list[str]) -> list[str]:
+    return [p for p in patterns if p != "ALL" and not any(r.code.startswith(p) for r in rules)]

@@ -1,0 +1,1 @@
+"""The ground floor: the tree of files, text round trips, edits, errors, configuration."""

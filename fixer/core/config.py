@@ -1,0 +1,38 @@
+"""Options that change what rules find and how they fix.
+
+`fixer.app.configfile` reads them from fixer.toml or `[tool.fixer]` in pyproject.toml;
+CLI flags override what the file says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Which side of a port mismatch stays: "auto" weighs the references (`fixer explain P001`); the
+# old names force a side and keep their meaning: "compose" fixes the app, "dockerfile"
+# fixes compose.
+PORT_SOURCES = ("auto", "compose", "dockerfile")
+
+
+@dataclass(frozen=True)
+class Config:
+    port_source: str = "auto"               # which side of a port mismatch is the truth
+    healthcheck_strategy: str = "install"   # "install" the tool, or rewrite to "python"
+    postgres_image: str = "postgres:17-alpine"
+    unsafe_fixes: bool = False
+    # Globs of repository paths fixer never reads nor edits (fixer.core.exclude has the syntax).
+    exclude: tuple[str, ...] = ()
+    # (service name, rule codes or prefixes) pairs: findings about that service are dropped.
+    # Tuples, not a dict, so that a Config stays hashable.
+    per_service_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Groups of compose files (repository paths, base first) read as one stack each.
+    stacks: tuple[tuple[str, ...], ...] = ()
+    # Health paths besides `/health` and any path ending in `/health` (H001, C004, H002).
+    health_paths: tuple[str, ...] = ("/healthz", "/livez", "/readyz")
+
+    def ignored_for(self, service: str | None) -> tuple[str, ...]:
+        """The codes (or prefixes) `per-service-ignores` turns off for this service."""
+        if service is None:
+            return ()
+        return tuple(code for name, codes in self.per_service_ignores if name == service
+                     for code in codes)

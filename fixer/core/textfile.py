@@ -1,0 +1,86 @@
+"""Decoding and encoding files so that a round trip gives back the same bytes.
+
+A TextFile keeps the decoded text with its own line endings (no universal
+newlines), and remembers the encoding and the BOM, so edits are splices on
+`text` and `encode()` restores everything the edit did not touch.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+from fixer.core.derived import Derived
+from fixer.core.errors import InputError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """One text file: its path relative to the root (POSIX form) and its text."""
+
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    bom: bool = False
+    # What parsers made of the text (its syntax tree, its style): a file no fix changed is
+    # the same TextFile in every round of a run, so it is parsed once.
+    derived: Derived = field(default_factory=Derived, compare=False, repr=False)
+
+    @property
+    def newline(self) -> str:
+        """The file's own line ending: CRLF when most of its lines use it."""
+        crlf = self.text.count("\r\n")
+        return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
+
+    @property
+    def ends_with_newline(self) -> bool:
+        return self.text.endswith("\n")
+
+    def encode(self) -> bytes:
+        """The bytes of this file: BOM (when it had one) plus the text in its encoding."""
+        body = self.text.encode(self.encoding)
+        if not self.bom:
+            return body
+        return _bom_for(self.encoding) + body
+
+    def with_text(self, text: str) -> TextFile:
+        return TextFile(self.path, text, self.encoding, self.bom)
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a character offset."""
+        return self.text.count("\n", 0, offset) + 1
+
+    def column_of(self, offset: int) -> int:
+        """1-based column of a character offset."""
+        return offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _bom_for(encoding: str) -> bytes:
+    for bom, name in _BOMS:
+        if name == encoding:
+            return bom
+    raise ValueError(f"no BOM for {encoding}")
+
+
+def decode(path: str, data: bytes) -> TextFile:
+    """Decode bytes read from `path`; raise InputError for binary or undecodable data."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return TextFile(path, _decode(path, data[len(bom):], encoding), encoding, True)
+    if b"\x00" in data:
+        raise InputError(path, 1, "binary file (NUL byte), not text")
+    return TextFile(path, _decode(path, data, "utf-8"), "utf-8", False)
+
+
+def _decode(path: str, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(path, line, f"not valid {encoding} text") from None

@@ -1,0 +1,155 @@
+"""The repository as fixer sees it: a base (a folder, later a git commit) plus an
+in-memory overlay of changed files. Files are read and decoded once.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+from fixer.core.derived import Derived
+from fixer.core.edits import Edit, apply_to_texts
+from fixer.core.errors import InputError
+from fixer.core.textfile import TextFile, decode
+
+# Folders that are never part of a service's deployment and can be huge.
+SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache",
+     ".pytest_cache", ".tox", ".ruff_cache", ".hypothesis", ".idea", ".vscode"}
+)
+
+
+class Source(Protocol):
+    """Where the unchanged files come from."""
+
+    def paths(self) -> Iterable[str]: ...
+
+    def read_bytes(self, path: str) -> bytes: ...
+
+    def mode(self, path: str) -> int: ...
+
+
+class FolderSource:
+    """Files below a folder on disk, listed once (case-exact, as a Linux build sees them)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._paths: list[str] | None = None
+
+    def paths(self) -> list[str]:
+        if self._paths is None:
+            self._paths = sorted(_walk(self.root))
+        return self._paths
+
+    def read_bytes(self, path: str) -> bytes:
+        return (self.root / path).read_bytes()
+
+    def mode(self, path: str) -> int:
+        return stat.S_IMODE((self.root / path).stat().st_mode)
+
+
+def _walk(root: Path) -> Iterator[str]:
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in files:
+            yield prefix + name
+
+
+class Tree:
+    """Base files plus an overlay: path -> new TextFile, or None when deleted."""
+
+    def __init__(
+        self,
+        source: Source,
+        overlay: dict[str, TextFile | None] | None = None,
+        cache: dict[str, TextFile] | None = None,
+    ) -> None:
+        self.source = source
+        self.overlay = overlay or {}
+        self._cache = cache if cache is not None else {}
+        self._listing: set[str] | None = None
+        self._base_paths: set[str] | None = None
+        self.derived = Derived()   # facts of this tree's files as a whole (a folder index)
+
+    def paths(self) -> set[str]:
+        """Every path in the tree, case-exact."""
+        if self._listing is None:
+            listing = set(self._base_set())
+            for path, file in self.overlay.items():
+                if file is None:
+                    listing.discard(path)
+                else:
+                    listing.add(path)
+            self._listing = listing
+        return self._listing
+
+    def exists(self, path: str) -> bool:
+        return path in self.paths()
+
+    def read(self, path: str) -> TextFile:
+        """The file's current text; InputError when it is not text."""
+        if path in self.overlay:
+            file = self.overlay[path]
+            if file is None:
+                raise FileNotFoundError(path)
+            return file
+        cached = self._cache.get(path)
+        if cached is None:
+            try:
+                data = self.source.read_bytes(path)
+            except OSError as exc:  # permissions, a dangling symlink: bad input, not a crash
+                raise InputError(path, 1, f"cannot read: {exc.strerror or exc}") from None
+            cached = decode(path, data)
+            self._cache[path] = cached
+        return cached
+
+    def original(self, path: str) -> TextFile | None:
+        """The file as the base has it, before any fix (None when the base lacks it)."""
+        if path not in self._base_set():
+            return None
+        return Tree(self.source, cache=self._cache).read(path)
+
+    def _base_set(self) -> set[str]:
+        if self._base_paths is None:
+            self._base_paths = set(self.source.paths())
+        return self._base_paths
+
+    def with_edits(self, edits: Iterable[Edit]) -> Tree:
+        """A new tree with the edits applied; EditConflict when they overlap."""
+        edits = list(edits)
+        touched = {e.path for e in edits}
+        current = {p: (self.read(p).text if self.exists(p) else None) for p in touched}
+        new_texts = apply_to_texts(current, edits)
+        overlay = dict(self.overlay)
+        for path, text in new_texts.items():
+            overlay[path] = None if text is None else self._file_like(path, text)
+        return Tree(self.source, overlay, self._cache)
+
+    def _file_like(self, path: str, text: str) -> TextFile:
+        """Keep an existing file's encoding and BOM; new files are UTF-8."""
+        if self.exists(path):
+            return self.read(path).with_text(text)
+        return TextFile(path, text)
+
+    def changes(self) -> dict[str, tuple[TextFile | None, TextFile | None]]:
+        """path -> (base file or None, new file or None), for files that differ from the base."""
+        base_paths = self._base_set()
+        out: dict[str, tuple[TextFile | None, TextFile | None]] = {}
+        base_tree = Tree(self.source, cache=self._cache)
+        for path in sorted(self.overlay):
+            old = base_tree.read(path) if path in base_paths else None
+            new = self.overlay[path]
+            if old is None and new is None:
+                continue
+            if old is not None and new is not None and old.encode() == new.encode():
+                continue
+            out[path] = (old, new)
+        return out
+
+    def mode(self, path: str) -> int:
+        return self.source.mode(path) if path in self._base_set() else 0o644

@@ -1,0 +1,60 @@
+"""The files of a tree by folder, built once per tree: which files a folder holds,
+which folders exist. Finding app modules asks these questions for every service.
+"""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+from dataclasses import dataclass
+
+from fixer.core.derived import Memo
+from fixer.core.tree import Tree
+
+
+@dataclass
+class _TreeIndex:
+    """Per tree, built once: files by folder, every folder, and every file in path order."""
+
+    files: dict[str, list[str]]
+    folders: set[str]
+    ordered: list[str]
+
+
+_INDEX: Memo[_TreeIndex] = Memo("folder index")
+
+
+def _index(tree: Tree) -> _TreeIndex:
+    return tree.derived.get(_INDEX, lambda: _build(tree))
+
+
+def _build(tree: Tree) -> _TreeIndex:
+    files: dict[str, list[str]] = {}
+    folders: set[str] = {""}
+    for path in sorted(tree.paths()):
+        folder = posixpath.dirname(path)
+        files.setdefault(folder, []).append(path)
+        while folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return _TreeIndex(files, folders, sorted(tree.paths()))
+
+
+def files_in(tree: Tree, folder: str) -> list[str]:
+    """The files directly inside a folder."""
+    return _index(tree).files.get(folder, [])
+
+
+def files_under(tree: Tree, folder: str) -> list[str]:
+    """Every file below a folder, at any depth, in path order."""
+    ordered = _index(tree).ordered
+    if not folder:
+        return ordered
+    prefix = folder + "/"
+    start = bisect.bisect_left(ordered, prefix)
+    end = bisect.bisect_left(ordered, folder + "0")  # "0" sorts right after "/"
+    return ordered[start:end]
+
+
+def is_folder(tree: Tree, folder: str) -> bool:
+    return folder in ("", ".") or folder in _index(tree).folders

@@ -1,0 +1,235 @@
+"""The check and fix loops. The engine runs the rules it is handed; it never imports rules/.
+
+Fixing goes in rounds against an in-memory tree. Each round takes the fixable
+findings in fix order, computes their fixes on one workspace and keeps those that
+touch files and services no earlier fix of the round touches; they are applied,
+the workspace is built again, every rule runs again, and each fix is kept only when
+its finding is gone, nothing new appeared that fixer cannot fix in turn, and the stack
+check (`fixer.stackcheck`) finds nothing broken on the stacks the round
+changed that was not broken before. A fix that fails inside a round is tried again
+alone, so its verdict is its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from fixer.core.config import Config
+from fixer.core.edits import Edit, EditConflict
+from fixer.core.errors import InputError, RuleCrash
+from fixer.core.tree import Tree
+from fixer.engine import suppress
+from fixer.engine.verify import Planned, allowed, problems
+from fixer.model.rule import Finding, Rule
+from fixer.model.workspace import Workspace
+
+__all__ = ["AppliedFix", "CheckResult", "FailedFix", "FixResult", "allowed", "check", "fix"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check of a workspace found."""
+
+    findings: list[Finding]          # shown (and fixable), in file order
+    suppressed: list[Finding]        # by `# fixer: ignore[...]` comments
+    input_errors: list[InputError]   # files fixer could not read or make sense of
+    crashes: list[RuleCrash]         # bugs in fixer: a rule's detect raised
+
+    @property
+    def errors(self) -> list[InputError]:
+        return [*self.input_errors, *self.crashes]
+
+
+@dataclass
+class AppliedFix:
+    finding: Finding
+    edits: Sequence[Edit]
+    before: Tree
+    after: Tree
+    # the workspace the fix was computed on: the tree before its round, which differs from
+    # `before` only in files and services of the other fixes of the round, never in its own
+    planned_on: Workspace
+
+
+@dataclass
+class FailedFix:
+    finding: Finding
+    reason: str
+
+
+@dataclass
+class FixResult:
+    tree: Tree
+    # the findings of the first check, on the tree the run started from: a fix whose finding
+    # is not among them is for a finding an earlier fix revealed
+    initial: list[Finding] = field(default_factory=list)
+    applied: list[AppliedFix] = field(default_factory=list)
+    failed: list[FailedFix] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)   # rule crashes (RuleCrash) too
+    problems: list[str] = field(default_factory=list)   # did not converge
+
+
+def check(ws: Workspace, rules: Iterable[Rule]) -> CheckResult:
+    """Every rule over the workspace, findings in file order. A crashing rule is a fixer
+    bug (a RuleCrash) and the other rules still run. Suppressed findings are set apart:
+    they are neither shown nor fixed. The input errors are the workspace's own (files it
+    could not load, or that a rule could not read) and those a rule raised."""
+    findings: list[Finding] = []
+    raised: list[InputError] = []
+    crashes: list[RuleCrash] = []
+    for rule in rules:
+        try:
+            findings.extend(rule.detect(ws))
+        except RuleCrash as exc:
+            crashes.append(exc)
+        except InputError as exc:
+            raised.append(exc)
+        except Exception as exc:  # one broken rule must not take the others down
+            crashes.append(RuleCrash(rule.code, "detect", exc))
+    shown, suppressed = suppress.apply(ws, sorted(findings, key=Finding.sort_key))
+    input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())
+    return CheckResult(shown, suppressed, input_errors, crashes)
+
+
+@dataclass
+class _Run:
+    rules: Sequence[Rule]
+    config: Config
+    ws: Workspace
+    checked: CheckResult   # of `ws`
+    result: FixResult
+    attempted: set[str] = field(default_factory=set)
+    alone: set[str] = field(default_factory=set)   # failed in a round: next time on its own
+    retried: set[str] = field(default_factory=set)  # fixed, brought back, fixed again
+
+
+def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
+    ws = Workspace.load(tree, config)
+    checked = check(ws, rules)
+    run = _Run(rules, config, ws, checked,
+               FixResult(tree, initial=list(checked.findings), errors=checked.errors))
+    for _round in range(50 + 2 * len(checked.findings)):
+        pending = sorted((f for f in run.checked.findings if allowed(f, config)
+                          and f.fingerprint not in run.attempted), key=Finding.fix_order)
+        if not pending:
+            break
+        _round_of(run, pending)
+    else:
+        run.result.problems.append("fixes did not converge: stopped after the round limit")
+    return _finish(run)
+
+
+def _finish(run: _Run) -> FixResult:
+    result = run.result
+    result.tree, result.remaining = run.ws.tree, run.checked.findings
+    fixed = {a.finding.fingerprint for a in result.applied}
+    back = [f for f in run.checked.findings if f.fingerprint in fixed and allowed(f, run.config)]
+    if back:
+        result.problems.append(
+            "fixes did not converge: " + ", ".join(sorted({f"{f.code} {f.path}" for f in back}))
+            + " came back after being fixed")
+    return result
+
+
+def _round_of(run: _Run, pending: list[Finding]) -> None:
+    alone = [f for f in pending if f.fingerprint in run.alone]
+    batch = _plan(run, alone[:1] or pending, single=bool(alone))
+    while batch:
+        applied = _apply(run, batch)
+        if applied is None:
+            return
+        tree_steps, new_ws = applied
+        new_checked = check(new_ws, run.rules)
+        blamed = problems(run.ws, run.checked, new_ws, new_checked, batch, run.config)
+        if not blamed:
+            _accept(run, batch, tree_steps, new_ws, new_checked)
+            return
+        if len(batch) == 1:
+            _fail(run, batch[0].finding, blamed[0])
+            return
+        run.alone |= {batch[i].finding.fingerprint for i in blamed}
+        batch = [p for i, p in enumerate(batch) if i not in blamed]
+
+
+def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
+    """Fixes for the round: each touches files and a service no earlier one touches."""
+    batch: list[Planned] = []
+    paths: set[str] = set()
+    services: set[str] = set()
+    for finding in pending:
+        service = finding.service
+        if service in services or (single and batch):
+            continue
+        edits = _edits(run, finding)
+        if edits is None:
+            continue
+        touched = {e.path for e in edits}
+        if touched & paths:
+            if service is not None:  # its later fixes wait too: they may build on this one
+                services.add(service)
+            continue
+        batch.append(Planned(finding, edits))
+        paths |= touched
+        if service is not None:
+            services.add(service)
+    return batch
+
+
+def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
+    try:
+        edits = list(finding.edits())
+    except Exception as exc:  # a fix that cannot be built fails alone; the others go on
+        crash = RuleCrash(finding.code, "fix", exc)
+        if all(str(e) != str(crash) for e in run.result.errors):
+            run.result.errors.append(crash)
+        _fail(run, finding, f"the rule could not build its fix ({crash.exception})")
+        return None
+    if not edits:
+        _fail(run, finding, "the rule produced no edit")
+        return None
+    shared = run.ws.shared_anchor(edits)
+    if shared is not None:
+        # Rules make such findings display-only; this is the engine's backstop.
+        _fail(run, finding, f"the fix would edit the YAML anchor &{shared}, which other "
+                            "services share; change it by hand")
+        return None
+    return edits
+
+
+def _apply(run: _Run, batch: list[Planned]) -> tuple[list[Tree], Workspace] | None:
+    """The tree after each fix of the batch in turn, and the workspace after them all."""
+    steps = [run.ws.tree]
+    for plan in list(batch):
+        try:
+            steps.append(steps[-1].with_edits(plan.edits))
+        except EditConflict as exc:
+            _fail(run, plan.finding, str(exc))
+            batch.remove(plan)
+    if not batch:
+        return None
+    return steps, Workspace.load(steps[-1], run.config)
+
+
+def _accept(run: _Run, batch: list[Planned], steps: list[Tree], new_ws: Workspace,
+            new_checked: CheckResult) -> None:
+    for index, plan in enumerate(batch):
+        run.result.applied.append(AppliedFix(plan.finding, plan.edits, steps[index],
+                                             steps[index + 1], run.ws))
+        run.attempted.add(plan.finding.fingerprint)
+    # A finding fixed in an earlier round that this one brings back (a C004 curl healthcheck
+    # on a Dockerfile whose D003 fix installed only wget) is fixable in turn: it is tried
+    # again, once, so fixes that undo each other still end as "did not converge".
+    before = {f.fingerprint for f in run.checked.findings}
+    fixed = {a.finding.fingerprint for a in run.result.applied}
+    back = {f.fingerprint for f in new_checked.findings
+            if f.fingerprint not in before and f.fingerprint in fixed} - run.retried
+    run.attempted -= back
+    run.retried |= back
+    run.ws, run.checked = new_ws, new_checked
+
+
+def _fail(run: _Run, finding: Finding, reason: str) -> None:
+    run.attempted.add(finding.fingerprint)
+    run.result.failed.append(FailedFix(finding, reason))

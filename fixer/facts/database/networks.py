@@ -1,0 +1,95 @@
+"""The networks the database C001 adds joins: every network its users are on.
+
+A container resolves another service's name only on a network both are on. A
+service that names no `networks` is on the stack's `default` network; when
+every user is there, the database names no networks either. Otherwise it joins
+each network a user is on (`default` included, written out, when some user is
+on it), by the name the users write. Every such network must be declared in
+the file that gets the database or in one loaded before it, or Compose rejects
+that file when it is loaded without the files that follow it.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from fixer.model.depends import dependencies
+from fixer.model.services import Service, Stack
+from fixer.sources.compose import ComposeDoc, Value, get, items, string_list
+from fixer.sources.compose_edit import Unfixable
+from fixer.sources.compose_style import Flow, Fragment, Seq, is_flow
+
+DEFAULT = "default"
+
+
+def users(stack: Stack, host: str, url_users: list[Service]) -> list[Service]:
+    """The services that must reach the host: those with its URL, then those that depend
+    on it by name (they wait for it, so they mean to talk to it)."""
+    found = list(url_users)
+    named = {s.name for s in found}   # by name: comparing services field by field is slow
+    for service in stack.services.values():
+        if service.name not in named and any(d.name == host for d in dependencies(service)):
+            found.append(service)
+    return found
+
+
+def service_networks(service: Service) -> list[str]:
+    """The networks a service's container joins, in the order written ([DEFAULT] for none);
+    the files of the stack add up, as Compose merges them."""
+    mode = service.scalar("network_mode")
+    if mode is not None:
+        raise Unfixable(f"{service.name} runs with `network_mode: {mode}`; fixer cannot tell "
+                        "which network would reach the database")
+    found: list[str] = []
+    for _doc, value in service.all("networks"):
+        for name in _names(value):
+            if name not in found:
+                found.append(name)
+    return found or [DEFAULT]
+
+
+def _names(value: Value) -> list[str]:
+    if isinstance(value.node, yaml.SequenceNode):
+        return string_list(value) or []
+    return [name for name, _value in items(value)]
+
+
+def joined(stack: Stack, doc: ComposeDoc, members: list[Service]) -> list[str]:
+    """The networks the database joins when added to `doc`; [] for the default network only."""
+    wanted: list[str] = []
+    for member in members:
+        wanted += [n for n in service_networks(member) if n not in wanted]
+    if wanted == [DEFAULT]:
+        return []
+    declared = _declared(stack, doc)
+    for name in wanted:
+        if "$" in name:
+            raise Unfixable(f"the network `{name}` is interpolated; fixer cannot tell its name")
+        if name != DEFAULT and name not in declared:
+            raise Unfixable(f"the network `{name}` is not declared in {doc.path} or a file "
+                            "loaded before it, where the database would be added")
+    return wanted
+
+
+def _declared(stack: Stack, doc: ComposeDoc) -> set[str]:
+    loaded = stack.docs[:stack.docs.index(doc) + 1] if doc in stack.docs else [doc]
+    names: set[str] = set()
+    for each in loaded:
+        networks = get(Value(each.root), "networks")
+        if networks is not None:
+            names.update(name for name, _value in items(networks))
+    return names
+
+
+def fragment(names: list[str], members: list[Service]) -> Fragment:
+    """The list written as the users write theirs: flow or block, with the same quotes."""
+    for member in members:
+        found = member.get("networks")
+        if found is None or not isinstance(found[1].node, yaml.SequenceNode) \
+                or not found[1].node.value:
+            continue
+        node = found[1].node
+        first = node.value[0]
+        quote = first.style if isinstance(first, yaml.ScalarNode) and first.style else ""
+        return Flow(tuple(names), quote) if is_flow(node) else Seq(tuple(names), quote)
+    return Seq(tuple(names))

@@ -1,0 +1,211 @@
+"""The healthcheck a database or broker service gets: its image's own probe, with the user,
+database and port its compose definition gives the server.
+
+Values are taken as the compose file writes them: `${VAR}` interpolations and `$$` escapes
+stay as they are, so Compose substitutes the probe exactly as it substitutes the server's
+settings. A value Compose cannot see (an `env_file` entry, a bare `- POSTGRES_USER`) is
+read by the container's shell as `$$POSTGRES_USER` (`$$`: Compose leaves one `$` for the
+shell); when an `env_file` of the service is not in the repository (a secret file each
+deployment supplies), any variable may come from it, so the shell reads the variable with the
+image's default (`$${POSTGRES_USER:-postgres}`). Each probe answers as soon as the server
+accepts connections, whatever the credentials (pg_isready, `mysqladmin ping` and `redis-cli
+ping` exit 0 on an access error).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from fixer.core.envfile import parse_env
+from fixer.facts.database.images import family, image_version
+from fixer.model.services import Service, env_file_paths
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import mapping_or_list
+
+_INTERPOLATION = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}|\$(\w+)")
+# written bare in the shell script: plain words, and one `${VAR}` Compose substitutes
+_PLAIN_WORD = re.compile(r"[\w@%+=:,./-]+|\$\{\w+(?::?-[\w@%+=:,./-]*)?\}")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One argument of the probe: as Compose should read it, or (`shell`) a `$$NAME` that
+    the container's shell expands."""
+
+    text: str
+    shell: bool = False
+
+
+@dataclass(frozen=True)
+class DbProbe:
+    family: str
+    test: tuple[str, ...]       # ("CMD", argv...) or ("CMD-SHELL", script)
+    doubt: str | None = None    # why fixer cannot vouch that it passes
+
+    @property
+    def tool(self) -> str:
+        return self.test[1].split()[0]
+
+
+def resolved_image(service: Service) -> str | None:
+    """The service's `image`, interpolated from the stack's `.env`; None when a variable
+    has neither a value there nor a default."""
+    raw = service.scalar("image")
+    if raw is None:
+        return None
+    dotenv = service.stack.dotenv
+    unresolved = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal unresolved
+        name, rest = match.group(1) or match.group(3), match.group(2) or ""
+        if dotenv.get(name):
+            return dotenv[name]
+        if rest[1:2] == "-" or rest[:1] == "-":
+            return rest.lstrip(":")[1:]
+        unresolved = True
+        return ""
+    value = _INTERPOLATION.sub(substitute, raw.replace("$$", "\x00")).replace("\x00", "$")
+    return None if unresolved else value
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Variable -> its value as the compose file writes it; None when Compose cannot see the
+    value (a bare `KEY`, or a key of an `env_file`): only the container knows it. An empty
+    value counts as unset, as the images' entrypoints read it. `unseen`: an `env_file` is
+    not in the repository, so any variable not written here may be set there."""
+
+    values: dict[str, str | None]
+    unseen: bool = False
+
+
+def written_environment(ws: Workspace, service: Service) -> Environment:
+    stack = service.stack
+    env: dict[str, str | None] = {}
+    unseen = False
+    for doc, value in service.all("env_file"):
+        for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
+            file = ws.read(path)
+            if file is None:
+                unseen = True
+            else:
+                env.update({k: None for k, v in parse_env(file.text).items() if v})
+    for _doc, value in service.all("environment"):
+        for key, raw, _node in mapping_or_list(value):
+            if raw != "":
+                env[key] = raw
+    return Environment(env, unseen)
+
+
+def probe(ws: Workspace, service: Service) -> DbProbe | None:
+    """The probe for a service of a known database or broker image; None for any other."""
+    image = resolved_image(service)
+    raw = service.scalar("image")
+    kind = family(image if image is not None else raw or "")
+    if kind is None:
+        return None
+    env = written_environment(ws, service)
+    found = service.command()
+    words = _command_words(found[2]) if found else []
+    version = image_version(image) if image is not None else None
+    unknown = None if image is not None else f"fixer cannot resolve the image `{raw}`"
+    argv, doubt = _argv(kind, env, words, version, unknown)
+    return DbProbe(kind, _test(argv), doubt)
+
+
+def _argv(kind: str, env: Environment, words: list[str],
+          version: tuple[int, ...] | None, unknown: str | None) -> tuple[list[Word], str | None]:
+    if kind == "postgres":
+        return _postgres(env, words)
+    if kind in ("redis", "valkey"):
+        port = _option(words, ("--port",))
+        tool = "valkey-cli" if kind == "valkey" else "redis-cli"
+        return _words(tool, *(["-p", port] if port else []), "ping"), \
+            _config_doubt(words, "redis-server", r"\.conf$")
+    if kind in ("mysql", "mariadb"):
+        # mariadb 11 images no longer ship `mysqladmin`; `mariadb-admin` came in 10.5
+        modern = kind == "mariadb" and (version is None or version >= (10, 5))
+        doubt = unknown if kind == "mariadb" else None
+        return _words("mariadb-admin" if modern else "mysqladmin", "ping", "-h", "localhost"), doubt
+    if kind == "mongo":
+        # the legacy `mongo` shell left the image in 6.0; `mongosh` came in 5.0
+        shell = "mongo" if version is not None and version < (6,) else "mongosh"
+        port = _option(words, ("--port",))
+        return _words(shell, *(["--port", port] if port else []), "--quiet", "--eval",
+                      "db.adminCommand('ping')"), unknown or _config_doubt(
+                          words, "mongod", r"^(--config|-f)$|\.conf$")
+    return _words("rabbitmq-diagnostics", "-q", "ping"), None
+
+
+def _postgres(env: Environment, words: list[str]) -> tuple[list[Word], str | None]:
+    """`pg_isready -U user -d database`: the entrypoint's defaults are user `postgres` and a
+    database named after the user. Naming them keeps the server's log free of failed
+    connection attempts for `root`, or for `postgres` where a deployment's env file names
+    another user."""
+    user = _reference(env, "POSTGRES_USER", Word("postgres"))
+    database = _reference(env, "POSTGRES_DB", user)
+    port = _option(words, ("-p",), ("port=",))
+    argv = [Word("pg_isready"), Word("-U"), user, Word("-d"), database]
+    argv += [Word("-p"), Word(port)] if port else []
+    return argv, _config_doubt(words, "postgres", r"^config_file=")
+
+
+def _reference(env: Environment, name: str, default: Word) -> Word:
+    """The variable's value as written; `$$NAME` for the container's shell when only the
+    container knows it; `$${NAME:-default}` when an env file fixer cannot read may set it."""
+    if name in env.values:
+        value = env.values[name]
+        return Word(f"$${name}", shell=True) if value is None else Word(value)
+    if not env.unseen:
+        return default
+    word = f"$${{{name}:-{default.text}}}"
+    plain = default.shell or _PLAIN_WORD.fullmatch(default.text)
+    return Word(word if plain else f'"{word}"', shell=True)
+
+
+def _words(*texts: str) -> list[Word]:
+    return [Word(text) for text in texts]
+
+
+def _test(argv: list[Word]) -> tuple[str, ...]:
+    """Exec form, unless a word is for the container's shell to expand."""
+    if not any(word.shell for word in argv):
+        return ("CMD", *(word.text for word in argv))
+    script = " ".join(w.text if w.shell or _PLAIN_WORD.fullmatch(w.text) else shlex.quote(w.text)
+                      for w in argv)
+    return ("CMD-SHELL", script)
+
+
+def _command_words(argv: list[str]) -> list[str]:
+    """A compose `command:` as words: a list as it is, a string split as the shell would."""
+    if len(argv) != 1:
+        return argv
+    try:
+        return shlex.split(argv[0])
+    except ValueError:
+        return argv[0].split()
+
+
+def _option(words: list[str], flags: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str | None:
+    """The value of `--port N`, `--port=N`, `-pN` or a `port=N` word, as written."""
+    for index, word in enumerate(words):
+        for flag in flags:
+            if word == flag and index + 1 < len(words):
+                return words[index + 1]
+            if word.startswith(flag + "=") or (len(flag) == 2 and word.startswith(flag)
+                                               and len(word) > 2):
+                return word[len(flag):].lstrip("=")
+        for prefix in prefixes:
+            if word.startswith(prefix):
+                return word[len(prefix):]
+    return None
+
+
+def _config_doubt(words: list[str], server: str, pattern: str) -> str | None:
+    """A configuration file may set a port (or a socket) the probe does not know."""
+    found = next((w for w in words if re.search(pattern, w)), None)
+    return f"{server} reads the configuration `{found}`, which may set another port" \
+        if found else None

@@ -1,0 +1,110 @@
+"""Database and broker services with no healthcheck that app services wait for: the services
+C005 gives their image's own probe.
+
+C005 fixes them; the `depends_on` planner (`fixer_rules.compose.depends_plan`) asks whether a service
+will get its probe, so that a short list naming it waits for that fix instead of pinning
+it to `service_started`. Both ask here, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fixer.core.derived import Memo
+from fixer.core.edits import TextEdit
+from fixer.facts.database.probes import DbProbe, probe
+from fixer.facts.health.healthchecks import Health, compose_health, healthcheck_fragment
+from fixer.model.appservice import is_app_service
+from fixer.model.depends import Dependency, dependencies
+from fixer.model.services import Service, Stack
+from fixer.model.workspace import Workspace
+from fixer.sources import compose_style
+from fixer.sources.compose import ComposeDoc, Value
+from fixer.sources.compose_edit import Unfixable, add_entry
+
+
+@dataclass
+class Unchecked:
+    """A database or broker service with no healthcheck, and the `depends_on` entries of the
+    built services naming it."""
+
+    service: Service
+    probe: DbProbe
+    partial: bool                                    # compose sets timings but no test
+    dependents: list[tuple[Service, Dependency]] = field(default_factory=list)
+    apps: set[str] = field(default_factory=set)      # dependents that are app services: C005
+                                                     # reports for them and gates their entries
+    writable: bool | None = None                     # the probe can be added (None: not tried)
+
+
+# per workspace, the unchecked databases of each stack (stack name -> service name -> Unchecked)
+_FOUND: Memo[dict[str, dict[str, Unchecked]]] = Memo("unchecked databases")
+
+
+def unchecked(ws: Workspace, stack: Stack) -> dict[str, Unchecked]:
+    """Image services of known databases with no compose healthcheck (timings only
+    included), each with the built services' entries that name it."""
+    per_stack = ws.derived.get(_FOUND, dict)
+    if stack.name not in per_stack:  # one pass per stack: the planner asks per list entry
+        per_stack[stack.name] = _find(ws, stack)
+    return per_stack[stack.name]
+
+
+def _find(ws: Workspace, stack: Stack) -> dict[str, Unchecked]:
+    found: dict[str, Unchecked] = {}
+    for name, service in stack.services.items():
+        state = compose_health(service)
+        if service.app is not None or state not in (Health.NONE, Health.PARTIAL):
+            continue
+        known = probe(ws, service)
+        if known is not None:
+            found[name] = Unchecked(service, known, state is Health.PARTIAL)
+    for owner in stack.services.values():
+        if owner.app is None:
+            continue
+        for dependency in dependencies(owner):
+            target = found.get(dependency.name)
+            if target is not None:
+                target.dependents.append((owner, dependency))
+                if is_app_service(ws, owner):
+                    target.apps.add(owner.name)
+    return found
+
+
+def will_probe(ws: Workspace, service: Service) -> Unchecked | None:
+    """The service, when C005 will give it its probe: an app service waits for it, its
+    compose healthcheck is not a timings-only one, and the probe can be written."""
+    found = unchecked(ws, service.stack).get(service.name)
+    if found is None or not found.apps or found.partial:
+        return None
+    if found.writable is None:  # asked once per list entry naming it: built once
+        try:
+            healthcheck_edit(ws, found)
+            found.writable = True
+        except Unfixable:
+            found.writable = False
+    return found if found.writable else None
+
+
+def healthcheck_edit(ws: Workspace, target: Unchecked) -> TextEdit:
+    """`healthcheck:` added to the definition that names the image, in the file's style."""
+    service = target.service
+    image = service.get("image")
+    assert image is not None
+    doc = image[0]
+    definition = definition_in(service, doc)
+    if definition.aliased:
+        raise Unfixable(f"{service.name} is defined through a YAML alias")
+    style = compose_style.detect(doc)
+    edit = add_entry(doc, definition.node, "healthcheck",
+                     healthcheck_fragment(target.probe.test, style), style)
+    shared = ws.shared_anchor([edit])
+    if shared is not None:
+        raise Unfixable(f"{service.name} is the YAML anchor &{shared}, which other services "
+                        "merge; a healthcheck added there reaches them too")
+    return edit
+
+
+def definition_in(service: Service, doc: ComposeDoc) -> Value:
+    """The service's mapping in one of its files."""
+    return next(value for each, value in service.definitions if each is doc)

@@ -1,0 +1,76 @@
+"""The edit that adds a GET health route to an app, in the style of its file.
+
+H001 makes it its fix; C004 adds it with its healthcheck when the app serves no
+health route yet, so that its probe never asks for a path the app lacks, even in a
+run where H001 is not selected.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from fixer.core.edits import TextEdit
+from fixer.facts.health.healthroute import served_app
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+from fixer.sources.fastapi_routes import AppRoutes
+from fixer.sources.python import LineIndex, bound_names, indent_unit, quote_char
+
+
+def route_edit(ws: Workspace, service: Service, path: str) -> TextEdit | None:
+    """A `GET path` route returning `{"status": "ok"}`, right after the app's last route
+    (or its creation), inside the factory function when a factory builds the app. None
+    when fixer cannot vouch that `@app.get` works on the app (its class redefines it)."""
+    found = served_app(ws, service)
+    if found is None or found[1].doubt:
+        return None
+    routes = found[1]
+    site = routes.sites[0]
+    anchor = max([site.created, *routes.anchors], key=lambda s: s.end_lineno or s.lineno)
+    index = LineIndex(site.file.text)
+    indent = index.line_text(anchor.lineno)[:anchor.col_offset]
+    block = _render(site.file.text, indent, site.var, path, _free_name(routes), routes)
+    return _insert(site.path, site.file.text, site.file.newline, index,
+                   anchor.end_lineno or anchor.lineno, block, site.scope is site.tree)
+
+
+def _free_name(routes: AppRoutes) -> str:
+    site = routes.sites[0]
+    taken = bound_names(site.tree.body)
+    if not isinstance(site.scope, ast.Module):
+        taken |= bound_names(site.scope.body) | {a.arg for a in site.scope.args.args}
+    candidates = ["health", "health_check"] + [f"health_{i}" for i in range(1, 100)]
+    return next(name for name in candidates if name not in taken)
+
+
+def _render(text: str, indent: str, var: str, path: str, name: str,
+            routes: AppRoutes) -> list[str]:
+    functions = [r.function for r in routes.routes if r.function is not None]
+    is_async = sum(isinstance(f, ast.AsyncFunctionDef) for f in functions) * 2 > len(functions)
+    typed = sum(f.returns is not None for f in functions) * 2 > len(functions)
+    q, unit = quote_char(text), indent_unit(text)
+    return [
+        f"{indent}@{var}.get({q}{path}{q})",
+        f"{indent}{'async ' if is_async else ''}def {name}(){' -> dict[str, str]' if typed else ''}:",
+        f"{indent}{unit}return {{{q}status{q}: {q}ok{q}}}",
+    ]
+
+
+def _insert(path: str, text: str, newline: str, index: LineIndex, after_line: int,
+            block: list[str], module_level: bool) -> TextEdit:
+    """The block after a line, with blank lines around it as the scope wants (PEP 8)."""
+    wanted = 2 if module_level else 1
+    position = index.line_end(after_line)
+    body = newline.join(block)
+    if position == len(text) and not text.endswith("\n"):
+        return TextEdit(path, position, position, newline * (wanted + 1) + body)  # no final newline
+    separator = newline * _missing_blanks(text[position:], wanted)
+    return TextEdit(path, position, position, newline * wanted + body + newline + separator)
+
+
+def _missing_blanks(after: str, wanted: int) -> int:
+    """The blank lines to add below the block so that `wanted` separate it from the code
+    that follows (the blank lines already there stay below it); none at the end of the file."""
+    lines = after.split("\n")
+    present = next((i for i, line in enumerate(lines) if line.strip()), None)
+    return 0 if present is None else max(0, wanted - present)

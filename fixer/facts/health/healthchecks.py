@@ -1,0 +1,99 @@
+"""Whether a service has a healthcheck: in compose, or as its image's Dockerfile HEALTHCHECK."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from fixer.model.services import Service
+from fixer.sources.compose import get, scalar, string_list
+from fixer.sources.compose_style import Flow, Fragment, Map, Seq, Style
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+
+# The timings of every healthcheck fixer adds (C004, C005): a long interval delays the start of
+# everything that waits on it.
+TIMINGS: tuple[tuple[str, Fragment], ...] = (
+    ("interval", "10s"), ("timeout", "5s"), ("retries", 3), ("start_period", "10s"))
+
+
+class Health(str, Enum):
+    CHECKED = "checked"      # a test runs
+    DISABLED = "disabled"    # `disable: true`, test NONE, or HEALTHCHECK NONE: deliberately none
+    PARTIAL = "partial"      # compose sets only timings (interval, ...) and nothing supplies a test
+    NONE = "none"
+
+
+def compose_health(service: Service) -> Health:
+    """What the merged compose `healthcheck` says (a later file overrides keys of an earlier one)."""
+    disabled = False
+    for _doc, value in service.all("healthcheck"):
+        disable = scalar(get(value, "disable"))
+        if disable is not None:
+            disabled = disable.lower() == "true"
+    test = compose_test(service)
+    if disabled or (test is not None and test[:1] == ["NONE"]):
+        return Health.DISABLED
+    if test:
+        return Health.CHECKED
+    return Health.PARTIAL if service.all("healthcheck") else Health.NONE
+
+
+def compose_test(service: Service) -> list[str] | None:
+    """The merged compose `healthcheck.test`: the last file's that sets one (an overlay that
+    sets only `interval` keeps the base's)."""
+    test: list[str] | None = None
+    for _doc, value in service.all("healthcheck"):
+        found = string_list(get(value, "test"))
+        if found is not None:
+            test = found
+    return test
+
+
+def dockerfile_health(service: Service) -> Health:
+    """The final stage's HEALTHCHECK, or the one it inherits from an earlier stage it builds on."""
+    app = service.app
+    check = nearest_healthcheck(app.dockerfile, app.stage) if app is not None else None
+    if check is None:
+        return Health.NONE
+    none = [v.upper() for v in check.value[:1]] == ["NONE"]
+    return Health.DISABLED if none else Health.CHECKED
+
+
+def nearest_healthcheck(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
+    """The HEALTHCHECK an image built from `stage` keeps: its own last one, else the one of
+    the stage it is built FROM, and so on."""
+    current: Stage | None = stage
+    visited: set[int] = set()
+    while current is not None and current.index not in visited:
+        visited.add(current.index)
+        check = current.last("HEALTHCHECK")
+        if check is not None:
+            return check
+        current = _parent(dockerfile.stages, current)
+    return None
+
+
+def _parent(stages: list[Stage], stage: Stage) -> Stage | None:
+    for earlier in stages[: stage.index]:
+        if earlier.name and earlier.name.lower() == stage.base.lower():
+            return earlier
+    return None
+
+
+def health(service: Service) -> Health:
+    """Compose wins over the image; a compose entry with only timings keeps the image's test."""
+    composed = compose_health(service)
+    if composed in (Health.CHECKED, Health.DISABLED):
+        return composed
+    image = dockerfile_health(service)
+    if image is not Health.NONE:
+        return image
+    return composed
+
+
+def has_healthcheck(service: Service) -> bool:
+    return health(service) is Health.CHECKED
+
+
+def healthcheck_fragment(test: tuple[str, ...], style: Style) -> Map:
+    """A compose `healthcheck` with `test` in the file's list style, and fixer's timings."""
+    return Map((("test", Flow(test) if style.flow_tests else Seq(test)), *TIMINGS))

@@ -1,0 +1,178 @@
+"""The health route an app service serves, or the one H001 can add to it.
+
+H001 adds a health route where the app has none, and C004 adds a compose
+healthcheck; both must agree on which route counts, or C004 probes `/health`
+on an app whose only health route is `/api/health` and the container never
+turns healthy. `plan` is that single answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from fixer.core.config import Config
+from fixer.core.derived import Memo
+from fixer.facts.health.healthchecks import compose_test, nearest_healthcheck
+from fixer.model import appmodule
+from fixer.model.services import BuiltService, Service
+from fixer.model.workspace import Workspace
+from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, find_app
+from fixer.sources.python import first_uncompiled
+from fixer.sources.python_modules import Modules
+
+_URL = re.compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
+_PROBEABLE = re.compile(r"/[\w.~/-]*", re.ASCII)  # safe as written in a curl or Python URL literal
+_PATH_LITERAL = re.compile(r"""["'](/[\w.~/{}-]*)["']""", re.ASCII)
+_TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
+_LITERAL_SCAN_LIMIT = 500  # Python files read for a health path literal
+
+
+class Source(str, Enum):
+    """Where the health route a probe can call comes from."""
+
+    SERVED = "served"            # the app's routes show it
+    ADDED = "added"              # the app serves none: H001 adds it
+    LITERAL = "literal"          # some routes are unreadable; the path is a literal in the code
+    UNREADABLE = "unreadable"    # the app serves one fixer cannot read, or fixer cannot tell
+
+
+@dataclass(frozen=True)
+class HealthPlan:
+    """The route a healthcheck of the service can probe, and how fixer knows it."""
+
+    source: Source
+    path: str | None   # None when UNREADABLE
+    why: str = ""      # for LITERAL and UNREADABLE: what fixer could not read
+    doubt: str = ""    # for SERVED and ADDED: why a route on the app may not be served as
+    #                    written (its class redefines `get`, or fixer cannot read it)
+
+
+# each service's app and routes: H001, H002, C004, C003's gate and the stack check all
+# ask, and reading routes parses the app's modules
+_SERVED: Memo[dict[tuple[str, str], tuple[appmodule.AppModule, AppRoutes] | None]] = \
+    Memo("served apps")
+
+
+def served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule, AppRoutes] | None:
+    """The service's app module and the routes its app serves; None when no app is found."""
+    found = ws.derived.get(_SERVED, dict)
+    key = (service.stack.name, service.name)
+    if key not in found:
+        found[key] = _served_app(ws, service)
+    return found[key]
+
+
+def _served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule,
+                                                            AppRoutes] | None:
+    module = appmodule.find(ws, service)
+    if module is None:
+        return None
+    mods = Modules(ws.read, module.root)
+    sites = find_app(mods, module.path, module.attr)
+    return (module, app_routes(mods, sites)) if sites else None
+
+
+def probe_paths(service: Service) -> list[str]:
+    """The URL paths the service's healthchecks call: the merged compose test (an overlay
+    that sets only `interval` keeps the base's), then the HEALTHCHECK the final stage has
+    or inherits from the stage it is built FROM."""
+    texts = [" ".join(compose_test(service) or [])]
+    app = service.app
+    check = nearest_healthcheck(app.dockerfile, app.stage) if app is not None else None
+    if app is not None and check is not None:
+        texts.append(app.dockerfile.text_of(check))
+    return [m.group(1) or "/" for text in texts for m in _URL.finditer(text)]
+
+
+def wanted_paths(config: Config, probes: list[str]) -> list[str]:
+    """The paths a health route may have besides any ending in `/health`, in order of
+    preference: `/health`, the configured alternatives, then what the healthchecks probe."""
+    return list(dict.fromkeys(["/health", *config.health_paths, *probes]))
+
+
+def health_route(routes: AppRoutes, wanted: list[str]) -> Route | None:
+    """The app's GET health route, or None when it has none.
+
+    A health route answers GET on a wanted path (`wanted_paths`) or on any path ending
+    in `/health`. With several, the choice is deterministic: literal paths before those
+    with a part fixer cannot read (they start with UNKNOWN), then in the order of
+    `wanted`, then the rest by path.
+    """
+    found = [r for r in routes.routes if r.get and is_health(r.path, wanted)]
+    return min(found, key=lambda r: _preference(r.path, wanted)) if found else None
+
+
+def is_health(path: str, wanted: list[str]) -> bool:
+    known = path.lstrip(UNKNOWN).rstrip("/") or "/"
+    normal = {p.rstrip("/") or "/" for p in wanted}
+    if path.startswith(UNKNOWN):  # a prefix we cannot read: judge by the known tail alone;
+        # `/` under `settings.API_PREFIX` is an index, and must not silence H001
+        return known != "/" and any(w.endswith(known) or known.endswith(w) for w in normal
+                                    if w != "/")
+    return known in normal or known.endswith("/health")
+
+
+def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
+    """The health route of the service's app: served, to be added by H001, only named by
+    a literal in the code (some routes could not be read), or unreadable."""
+    found = served_app(ws, service)
+    probes = probe_paths(service)
+    wanted = wanted_paths(ws.config, probes)
+    route = health_route(found[1], wanted) if found else None
+    doubt = (found[1].doubt or "") if found else ""
+    if route is not None and _PROBEABLE.fullmatch(route.path):
+        return HealthPlan(Source.SERVED, route.path, doubt=doubt if route.direct else "")
+    if route is not None:
+        shown = route.path.replace(UNKNOWN, "…")
+        return HealthPlan(Source.UNREADABLE, None,
+                          f"its health route `{shown}` is not a path fixer can write in a probe")
+    broken = _uncompiled(ws, service) if found is None else None
+    if broken is not None:   # no literal in the code stands in for routes of a broken app
+        return HealthPlan(Source.UNREADABLE, None, f"{broken}, so fixer cannot read the app")
+    why = "fixer cannot find where the app object is created" if found is None else \
+        found[1].unknown
+    added = probes[0] if probes else "/health"
+    if why is None:
+        return HealthPlan(Source.ADDED, added, doubt=doubt)
+    literal = health_literal(ws, service.app.folder, wanted)
+    if literal is not None:
+        return HealthPlan(Source.LITERAL, literal, why)
+    named = [r for r in found[1].unfollowed if "health" in r.lower()] if found else []
+    if named:  # `from common.health import router`: it serves one, at a path fixer cannot see
+        return HealthPlan(Source.UNREADABLE, None, f"the app includes the router {named[0]}, "
+                                                   "which fixer cannot read")
+    return HealthPlan(Source.ADDED, added, why, doubt) if found else \
+        HealthPlan(Source.UNREADABLE, None, why)
+
+
+def _uncompiled(ws: Workspace, service: Service) -> str | None:
+    """A module on the app's import path that does not compile (S004 reports it): why
+    fixer may find no app object."""
+    module = appmodule.find(ws, service)
+    if module is None:
+        return None
+    return first_uncompiled(ws.read, appmodule.import_path(ws, module))
+
+
+def health_literal(ws: Workspace, folder: str, wanted: list[str]) -> str | None:
+    """A health path written as a string literal in the service's Python files (tests
+    left out): when some routes cannot be read, it is likely one of them."""
+    prefix = folder + "/" if folder else ""
+    paths = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py")
+                   and not _TEST_FILE.search(p[len(prefix):]))
+    found: set[str] = set()
+    for path in paths[:_LITERAL_SCAN_LIMIT]:
+        file = ws.read(path)
+        if file is not None:
+            found.update(m.group(1) for m in _PATH_LITERAL.finditer(file.text)
+                         if is_health(m.group(1), wanted) and _PROBEABLE.fullmatch(m.group(1)))
+    return min(found, key=lambda p: _preference(p, wanted)) if found else None
+
+
+def _preference(path: str, wanted: list[str]) -> tuple[bool, int, str]:
+    known = path.rstrip("/") or "/"
+    normal = [p.rstrip("/") or "/" for p in wanted]
+    rank = normal.index(known) if known in normal else len(normal)
+    return path.startswith(UNKNOWN), rank, path

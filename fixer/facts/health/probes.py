@@ -1,0 +1,130 @@
+"""Healthcheck probes: the commands a healthcheck runs, which tool (`curl`, `wget`) it
+probes with, the URL it calls, and the Python urllib probe that can replace it.
+
+Compose `healthcheck.test` comes as `["CMD", argv...]`, `["CMD-SHELL", script]` or a
+plain string (a shell script); a Dockerfile HEALTHCHECK as `CMD argv` (exec form) or
+`CMD script`, read as the compose test that runs the same. Scripts are split into
+simple commands, so `curl -f URL || exit 1` reads as the curl it runs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fixer.sources.dockertext import commands, tokenize
+from fixer.sources.launch import SHELLS
+
+TOOLS = ("curl", "wget")
+PROBE_TIMEOUT = 3
+# Flags a Python urllib probe reproduces: quiet output, fail on HTTP errors, timeouts.
+_CURL_FLAGS = {"--fail", "--silent", "--show-error", "--location", "--insecure", "-f", "-s", "-S",
+               "-L", "-k", "-q", "--fail-with-body", "-sS", "--no-progress-meter"}
+_CURL_VALUED = {"-o", "--output", "-m", "--max-time", "--connect-timeout", "--retry",
+                "--retry-delay", "--retry-max-time", "-w", "--write-out"}
+_WGET_FLAGS = {"-q", "--quiet", "--spider", "--no-verbose", "-nv", "-S", "--server-response",
+               "--no-check-certificate", "-O-", "-qO-", "-qO", "-O", "--output-document", "-T",
+               "--timeout", "-t", "--tries", "-Y"}
+_WGET_VALUED = {"-O", "--output-document", "-T", "--timeout", "-t", "--tries", "-qO", "-Y"}
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")  # `VAR=value` before a command sets its environment
+
+
+@dataclass(frozen=True)
+class Probe:
+    tool: str               # curl or wget
+    url: str | None         # the URL called, scheme added when it had none
+    plain: bool             # only flags a Python probe reproduces, a literal URL
+
+
+def healthcheck_commands(test: Sequence[str]) -> list[list[str]]:
+    """The simple commands a healthcheck test runs, in order: `["CMD", argv...]`,
+    `["CMD-SHELL", script]` or a string (given as a one-item list). Each argv starts at
+    the program: `exec`, `env` and `VAR=value` before it are left out, and a shell run
+    with `-c` gives the commands of its script (`["CMD", "sh", "-c", "curl ..."]` runs curl)."""
+    head = test[0] if test else "NONE"
+    if head == "CMD":
+        return _argv_commands(list(test[1:]))
+    if head == "CMD-SHELL":
+        return _script_commands(" ".join(test[1:]))
+    return _script_commands(head) if len(test) == 1 and head != "NONE" else []
+
+
+def dockerfile_test(value: Sequence[str], exec_form: bool) -> list[str]:
+    """A Dockerfile HEALTHCHECK's parsed value, ("CMD", argv...) or ("CMD", script), as the
+    compose test that runs the same; [] for `HEALTHCHECK NONE`."""
+    if not value or value[0].upper() != "CMD":
+        return []
+    return ["CMD", *value[1:]] if exec_form else ["CMD-SHELL", " ".join(value[1:])]
+
+
+def tool_of(argv: Sequence[str]) -> str:
+    """The program an argv runs, by name: `/usr/bin/curl` is curl, `python3.12` is python."""
+    tool = posixpath.basename(argv[0]) if argv else ""
+    return "python" if re.fullmatch(r"python[\d.]*", tool) else tool
+
+
+def _argv_commands(argv: list[str]) -> list[list[str]]:
+    while argv and (argv[0] in ("exec", "env") or _ASSIGNMENT.match(argv[0])):
+        argv = argv[1:]
+    if argv[:1] and argv[0] in SHELLS and len(argv) >= 3 and argv[1] in ("-c", "-ec", "-ce"):
+        return _script_commands(argv[2])
+    return [argv] if argv else []
+
+
+def _script_commands(script: str) -> list[list[str]]:
+    return [argv for words in commands(tokenize(script))
+            for argv in _argv_commands([w.value for w in words])]
+
+
+def from_compose_test(test: Sequence[str]) -> Probe | None:
+    """The first curl or wget a compose test runs (see `healthcheck_commands`)."""
+    for argv in healthcheck_commands(test):
+        tool = tool_of(argv)
+        if tool in TOOLS:
+            return _probe(tool, argv[1:])
+    return None
+
+
+def from_healthcheck(value: Sequence[str], exec_form: bool) -> Probe | None:
+    """The first curl or wget a Dockerfile HEALTHCHECK runs."""
+    return from_compose_test(dockerfile_test(value, exec_form))
+
+
+def _probe(tool: str, args: list[str]) -> Probe:
+    flags, valued = (_CURL_FLAGS, _CURL_VALUED) if tool == "curl" else (_WGET_FLAGS, _WGET_VALUED)
+    url: str | None = None
+    plain = True
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        name = arg.split("=", 1)[0]
+        if arg.startswith("-") and arg != "-":
+            if name in valued and "=" not in arg and not (arg.startswith("-qO") and len(arg) > 3):
+                skip = True
+            plain = plain and (name in flags or name in valued or _short_flags(tool, arg))
+        elif url is None:
+            url = arg
+    if url is not None and "://" not in url:
+        url = "http://" + url
+    if url is None or re.search(r"[$'\"\\\s]", url):
+        plain = False
+    return Probe(tool, url, plain)
+
+
+def _short_flags(tool: str, arg: str) -> bool:
+    """Bundled short flags: `-fsS`, `-sf`, `-fsSL`."""
+    allowed = "fsSLkq" if tool == "curl" else "qS"
+    return bool(re.fullmatch(rf"-[{allowed}]+", arg))
+
+
+def python_code(url: str) -> str:
+    """The probe's Python: urlopen raises (exit 1) on refused connections and HTTP errors."""
+    return f"import urllib.request; urllib.request.urlopen('{url}', timeout={PROBE_TIMEOUT})"
+
+
+def python_argv(python: str, url: str) -> list[str]:
+    return [python, "-c", python_code(url)]

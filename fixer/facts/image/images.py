@@ -1,0 +1,266 @@
+"""What a Dockerfile stage's image holds: the tools its base image ships (the known images
+below, also listed by `fixer explain D003`), and the tools the stage (or a stage it is built
+FROM) installs.
+
+Only the images of the table are judged, by name and tag as their maintainers publish
+them: `python` full / slim / alpine, `nginx` alpine (the official image installs curl;
+`-alpine-slim` does not), `node` full / slim / alpine, `alpine`, `debian`, `ubuntu`,
+`gcr.io/distroless/*`, `scratch`. A registry prefix (`docker.io/library/`), a digest or a
+`${VAR:-default}` tag resolves to the same entry; any other image, or a tag variant the
+table does not name (`-windowsservercore`, `:debug`), is unknown, and rules judge
+nothing about it. A Debian-based image whose release's package archive is gone
+(`releases`) ships what the table says, but nothing more can be installed on it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from fixer.facts.image.installs import PackageInstall, installs, removed_groups
+from fixer.facts.image.releases import SUITES, Release, release
+from fixer.sources.dockerfile import Dockerfile, Stage
+
+HEALTH_TOOLS = ("curl", "wget")        # what a healthcheck runs, and D003 installs
+TOOLS = (*HEALTH_TOOLS, "python")      # what the table judges
+# Images built on the official python ones (same tags, same variants).
+_PYTHON_LIKE = ("python", "tiangolo/uvicorn-gunicorn-fastapi", "tiangolo/uvicorn-gunicorn")
+# Packages that put a Python on the PATH: `python3`, `python3.11`, and the packages that
+# depend on one (Debian's `python3-pip`, `python3-venv`, `python3.11-dev`, `python-is-python3`;
+# Alpine's `py3-pip`). A `-doc` package or a wheel bundle (`python3-pip-whl`) brings none.
+_PYTHON_PACKAGE = re.compile(
+    r"python3?|python-is-python3|python3(?:\.\d+)?(?:-[\w.+-]+)?|py3-[\w.+-]+")
+_NO_PYTHON = re.compile(r".+-(?:doc|whl)")
+_PYTHON_BINARY = re.compile(r"python(?:3(?:\.\d+)?)?")  # a copied interpreter
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str                     # the table's row: "python-slim", "nginx-alpine", ...
+    label: str                    # for messages: "Debian/Ubuntu"
+    manager: str | None           # "apt" or "apk": how to install a tool; None: no shell
+    tools: frozenset[str]         # the tools of TOOLS the base image ships
+    unjudged: frozenset[str] = frozenset()   # tools the table says nothing about
+    python: str | None = None     # the image's Python command, when it has one
+
+    @property
+    def known(self) -> bool:
+        return self.name != "unknown"
+
+    def has(self, tool: str) -> bool | None:
+        """Whether the base image ships `tool`; None when fixer does not know."""
+        if tool in self.tools:
+            return True
+        return None if not self.known or tool in self.unjudged else False
+
+
+def _family(name: str, label: str, manager: str | None, tools: str,
+            unjudged: str = "", python: str | None = None) -> Family:
+    return Family(name, label, manager, frozenset(tools.split()), frozenset(unjudged.split()),
+                  python)
+
+
+PYTHON_FULL = _family("python-full", "full Debian", "apt", "curl wget python", python="python")
+PYTHON_SLIM = _family("python-slim", "Debian/Ubuntu", "apt", "python", python="python")
+PYTHON_ALPINE = _family("python-alpine", "Alpine", "apk", "wget python", python="python")
+NGINX_ALPINE = _family("nginx-alpine", "nginx Alpine", "apk", "curl wget")
+NODE_FULL = _family("node-full", "full Debian", "apt", "curl wget", unjudged="python")
+NODE_SLIM = _family("node-slim", "Debian/Ubuntu", "apt", "", unjudged="python")
+NODE_ALPINE = _family("node-alpine", "Alpine", "apk", "wget", unjudged="python")
+ALPINE = _family("alpine", "Alpine", "apk", "wget")
+DEBIAN = _family("debian", "Debian/Ubuntu", "apt", "")
+BUILDPACK = _family("buildpack-deps", "buildpack-deps", "apt", "curl wget", unjudged="python")
+DISTROLESS = _family("distroless", "distroless", None, "")
+DISTROLESS_PYTHON = _family("distroless", "distroless", None, "python", python="python3")
+SCRATCH = _family("scratch", "scratch", None, "")
+UNKNOWN = _family("unknown", "unknown", None, "")
+
+
+def classify(image: str) -> Family:
+    """The table's entry for an image reference such as
+    `docker.io/library/python:3.11-slim@sha256:..`; UNKNOWN when it has none."""
+    name, tag = _split(image.strip().lower())
+    if "$" in name + tag or not name:
+        return UNKNOWN
+    if name.startswith("gcr.io/distroless/"):
+        if "debug" in tag.split("-"):   # the debug tags add a busybox shell
+            return UNKNOWN
+        return DISTROLESS_PYTHON if name.split("/")[-1].startswith("python") else DISTROLESS
+    if name == "scratch":
+        return SCRATCH
+    if name in ("alpine", "debian", "ubuntu"):
+        return ALPINE if name == "alpine" else DEBIAN
+    if name == "buildpack-deps":
+        return BUILDPACK
+    return _by_variant(name, _variant(tag, ("perl", "otel") if name == "nginx" else ()))
+
+
+def _by_variant(name: str, variant: set[str] | None) -> Family:
+    if variant is None:
+        return UNKNOWN
+    kind = "alpine" if "alpine" in variant else "slim" if "slim" in variant else "full"
+    if name in _PYTHON_LIKE:
+        return {"alpine": PYTHON_ALPINE, "slim": PYTHON_SLIM, "full": PYTHON_FULL}[kind]
+    if name == "node":
+        return {"alpine": NODE_ALPINE, "slim": NODE_SLIM, "full": NODE_FULL}[kind]
+    if name == "nginx" and kind == "alpine":   # `alpine-slim` lacks the curl `alpine` adds
+        return ALPINE if "slim" in variant else NGINX_ALPINE
+    return UNKNOWN
+
+
+def _variant(tag: str, extras: tuple[str, ...]) -> set[str] | None:
+    """The variant words of a tag (`3.12-slim-bookworm` -> {slim, bookworm}); None when a
+    word is not one the table knows (`windowsservercore`, a custom suffix)."""
+    words = tag.split("-")
+    if not _variant_word(words[0], extras):
+        words = words[1:]   # the version or alias (`3.12`, `lts`, `iron`, `latest`)
+    found: set[str] = set()
+    for word in words:
+        normal = _variant_word(word, extras)
+        if normal is None:
+            return None
+        found.add(normal)
+    return found
+
+
+def _variant_word(word: str, extras: tuple[str, ...]) -> str | None:
+    if re.fullmatch(r"alpine[\d.]*", word):
+        return "alpine"
+    return word if word in ("slim", "rc", *SUITES, *extras) else None
+
+
+def debian_release(image: str) -> Release | None:
+    """The Debian release of a Debian-based image of the table, where its reference tells
+    it (`releases`); None for other images."""
+    if classify(image).manager != "apt":
+        return None
+    return release(*_split(image.strip().lower()))
+
+
+def archive_gone(image: str) -> str | None:
+    """Why no package can be installed on this image: its Debian release's package archive
+    is gone; None when fixer knows no reason."""
+    found = debian_release(image)
+    if found is None or not found.archived:
+        return None
+    return f"{image} is {found}, whose package archive is gone"
+
+
+def _split(image: str) -> tuple[str, str]:
+    image = image.split("@", 1)[0]
+    slash = image.rfind("/")
+    colon = image.rfind(":")
+    name, tag = (image[:colon], image[colon + 1:]) if colon > slash else (image, "latest")
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    if name.startswith("library/"):
+        name = name[len("library/"):]
+    return name, tag
+
+
+def meta_args(dockerfile: Dockerfile) -> dict[str, str]:
+    """`ARG NAME=value` defaults declared before the first FROM (they may name the base)."""
+    text = dockerfile.file.text
+    first = dockerfile.stages[0].instructions[0].start if dockerfile.stages else len(text)
+    pattern = re.compile(r"^[ \t]*ARG[ \t]+(\w+)=[\"']?([^\s\"']*)", re.I | re.M)
+    return {m.group(1): m.group(2) for m in pattern.finditer(text, 0, first)}
+
+
+_VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
+
+
+def resolve_image(image: str, args: dict[str, str]) -> str:
+    """`${VAR}` / `$VAR` substituted from `args`, else the reference's default, else ""."""
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(3)
+        default = match.group(2) or ""
+        return args.get(name) or default
+    return _VARIABLE.sub(value, image)
+
+
+def chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stage, then the stage it is built FROM, and so on (a `FROM builder` chain)."""
+    by_name = {s.name.lower(): s for s in dockerfile.stages if s.name}
+    out = [stage]
+    while out[-1].base.lower() in by_name:
+        parent = by_name[out[-1].base.lower()]
+        if parent in out or parent.index >= out[-1].index:
+            break
+        out.append(parent)
+    return out
+
+
+def base_image(dockerfile: Dockerfile, stage: Stage,
+               build_args: Mapping[str, str | None] | None = None) -> str:
+    """The external image at the root of the stage's chain, ARG defaults (and the compose
+    build args that override them) substituted. A variable with no value and no default
+    stays as written: such an image is unknown."""
+    overrides = build_args or {}
+    defaults = meta_args(dockerfile)
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(3)
+        found = overrides[name] if name in overrides else defaults.get(name)
+        if found and "$" not in found:
+            return found
+        # an arg compose passes from the environment, or one that is itself interpolated
+        unresolvable = (name in overrides and found is None) or "$" in (found or "")
+        default = match.group(2)
+        return default if default is not None and not unresolvable else match.group(0)
+    return _VARIABLE.sub(value, chain(dockerfile, stage)[-1].base)
+
+
+def family_of(dockerfile: Dockerfile, stage: Stage,
+              build_args: Mapping[str, str | None] | None = None) -> Family:
+    return classify(base_image(dockerfile, stage, build_args))
+
+
+def tools_present(dockerfile: Dockerfile, stage: Stage,
+                  build_args: Mapping[str, str | None] | None = None) -> set[str]:
+    """The tools of TOOLS (curl, wget, python) the stage surely has: its base image's (when
+    the table knows it), what it or a stage it is built FROM installs, copied binaries.
+    A tool missing here is absent only when `tool_status` says False."""
+    present = set(family_of(dockerfile, stage, build_args).tools)
+    for link in chain(dockerfile, stage):
+        deleted = removed_groups(dockerfile, link)
+        for install in installs(dockerfile, link):
+            if install.group is None or install.group not in deleted:
+                present.update(_provided(install.names(), _brings_python))
+        for instruction in link.find("COPY") + link.find("ADD"):
+            copied = (posixpath.basename(w.rstrip("/")) for w in instruction.value)
+            present.update(_provided(copied, _is_python_binary))
+    return present
+
+
+def tool_status(dockerfile: Dockerfile, stage: Stage, tool: str,
+                build_args: Mapping[str, str | None] | None = None) -> bool | None:
+    """Whether the stage has `tool`: True, False, or None when its base image is unknown
+    (or the table does not say) and the stage does not add it."""
+    if tool in tools_present(dockerfile, stage, build_args):
+        return True
+    return family_of(dockerfile, stage, build_args).has(tool)
+
+
+def _provided(names: Iterable[str], python: Callable[[str], bool]) -> set[str]:
+    """The tools of TOOLS that packages or copied files of these names bring."""
+    words = set(names)
+    found = {t for t in HEALTH_TOOLS if t in words}
+    if any(python(w) for w in words):
+        found.add("python")
+    return found
+
+
+def _brings_python(package: str) -> bool:
+    return bool(_PYTHON_PACKAGE.fullmatch(package)) and not _NO_PYTHON.fullmatch(package)
+
+
+def _is_python_binary(name: str) -> bool:
+    return bool(_PYTHON_BINARY.fullmatch(name))
+
+
+def stage_installs(dockerfile: Dockerfile, stage: Stage, manager: str) -> list[PackageInstall]:
+    """The stage's own `apt-get install` / `apk add` commands (not its parents')."""
+    return [i for i in installs(dockerfile, stage) if i.manager == manager]

@@ -1,0 +1,218 @@
+"""System package installs in a Dockerfile stage (`apt-get install`, `apk add`), where
+their package names are written, and the edits that add one more package or a new
+install layer in the file's own style.
+"""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+import re
+from dataclasses import dataclass
+
+from fixer.core.edits import TextEdit
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockertext import (
+    Token,
+    commands,
+    escape_char,
+    instruction_tokens,
+    line_start,
+    physical_lines,
+)
+
+# Options that take a value, per package manager (the value is not a package).
+_VALUE_OPTIONS = {
+    "apt": {"-o", "-t", "-c", "--option", "--target-release", "--config-file"},
+    "apk": {"-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch", "--cache-dir",
+            "--keys-dir", "--repositories-file"},
+    "yum": {"--setopt", "--enablerepo", "--disablerepo", "--releasever", "-c", "--config"},
+}
+_PROGRAMS = {"apt-get": ("apt", "install"), "apt": ("apt", "install"),
+             "apk": ("apk", "add"), "yum": ("yum", "install"), "dnf": ("yum", "install"),
+             "microdnf": ("yum", "install")}
+# What hadolint reports for an unpinned package, per manager.
+UNPINNED_CODE = {"apt": "DL3008", "apk": "DL3018"}
+NEW_LAYER = {
+    "apt": "RUN apt-get update && apt-get install -y --no-install-recommends {packages} "
+           "&& rm -rf /var/lib/apt/lists/*",
+    "apk": "RUN apk add --no-cache {packages}",
+}
+
+
+@dataclass(frozen=True)
+class PackageInstall:
+    manager: str                  # "apt", "apk", "yum"
+    instruction: Instruction
+    packages: tuple[Token, ...]   # the package words, where they are written
+    group: str | None = None      # apk `--virtual NAME`: a group `apk del NAME` removes
+
+    def names(self) -> list[str]:
+        return [package_name(w.value) for w in self.packages]
+
+    @property
+    def pinned(self) -> bool:
+        """Every package carries a version (hadolint reports none of them)."""
+        return bool(self.packages) and all(re.search(r"[=~<>]", w.value) for w in self.packages)
+
+
+def package_name(word: str) -> str:
+    """`curl=7.88.1-10` / `curl:amd64` / `curl~8` -> `curl`."""
+    return re.split(r"[=:~<>]", word, maxsplit=1)[0].lower()
+
+
+def installs(dockerfile: Dockerfile, stage: Stage) -> list[PackageInstall]:
+    """Every package install command in the stage's shell-form RUN instructions."""
+    found: list[PackageInstall] = []
+    for instruction, words in _run_commands(dockerfile, stage):
+        install = _install(instruction, words)
+        if install is not None:
+            found.append(install)
+    return found
+
+
+def removed_groups(dockerfile: Dockerfile, stage: Stage) -> set[str]:
+    """The names `apk del` removes in the stage: a `--virtual` group named there is gone
+    from the image, with every package it installed."""
+    removed: set[str] = set()
+    for _instruction, words in _run_commands(dockerfile, stage):
+        if len(words) > 2 and posixpath.basename(words[0].value) == "apk" \
+                and words[1].value == "del":
+            removed.update(w.value for w in words[2:] if not w.value.startswith("-"))
+    return removed
+
+
+def _run_commands(dockerfile: Dockerfile, stage: Stage) -> list[tuple[Instruction, list[Token]]]:
+    """The simple commands of the stage's shell-form RUNs, `sudo`/`env`/`VAR=` prefixes off."""
+    text = dockerfile.file.text
+    escape = escape_char(text)
+    out: list[tuple[Instruction, list[Token]]] = []
+    for instruction in stage.find("RUN"):
+        if not instruction.json:
+            for words in commands(instruction_tokens(text, instruction, escape)):
+                out.append((instruction, _strip_prefix(words)))
+    return out
+
+
+def _strip_prefix(words: list[Token]) -> list[Token]:
+    i = 0
+    while i < len(words) and (words[i].value in ("sudo", "env", "exec")
+                              or re.match(r"^[A-Za-z_]\w*=", words[i].value)):
+        i += 1
+    return words[i:]
+
+
+def _install(instruction: Instruction, words: list[Token]) -> PackageInstall | None:
+    if not words:
+        return None
+    program = _PROGRAMS.get(posixpath.basename(words[0].value))
+    if program is None:
+        return None
+    manager, verb = program
+    options = _VALUE_OPTIONS[manager]
+    rest = _operands(words[1:], options)
+    if not rest or rest[0].value != verb:
+        return None
+    return PackageInstall(manager, instruction, tuple(_operands(rest[1:], options)),
+                          _option_value(words, ("--virtual", "-t")) if manager == "apk" else None)
+
+
+def _option_value(words: list[Token], names: tuple[str, ...]) -> str | None:
+    for word, following in zip(words, words[1:]):
+        if word.value in names:
+            return following.value
+    for word in words:
+        name, sep, value = word.value.partition("=")
+        if sep and name in names:
+            return value
+    return None
+
+
+def _operands(words: list[Token], options: set[str]) -> list[Token]:
+    """The words that are not options or option values."""
+    out: list[Token] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.value in options:
+            skip = True
+        elif not word.value.startswith("-"):
+            out.append(word)
+    return out
+
+
+def add_package(dockerfile: Dockerfile, install: PackageInstall, name: str) -> list[TextEdit]:
+    """Insert `name` into the install's package list: at its sorted place when the list is
+    sorted, else at the end; on a line of its own when the packages are one per line."""
+    text, path = dockerfile.file.text, dockerfile.path
+    words = install.packages
+    names = install.names()
+    position = bisect.bisect(names, name) if names == sorted(names) else len(names)
+    if not words:
+        return []
+    if not _one_per_line(text, words):
+        if position < len(words):
+            return [TextEdit(path, words[position].start, words[position].start, name + " ")]
+        return [TextEdit(path, words[-1].end, words[-1].end, " " + name)]
+    newline = dockerfile.file.newline
+    tail = _continuation_tail(dockerfile, install)
+    if position < len(words):
+        word = words[position]
+        indent = text[line_start(text, word.start):word.start]
+        start = _above_comments(text, line_start(text, word.start))
+        return [TextEdit(path, start, start, f"{indent}{name}{tail}{newline}")]
+    last = words[-1]
+    indent = text[line_start(text, last.start):last.start]
+    return [TextEdit(path, last.end, last.end, f"{tail}{newline}{indent}{name}")]
+
+
+def _above_comments(text: str, start: int) -> int:
+    """The start of the comment lines right above a line: they describe the package below."""
+    while start > 0:
+        above = line_start(text, start - 1)
+        if not text[above:start].lstrip().startswith("#"):
+            break
+        start = above
+    return start
+
+
+def _one_per_line(text: str, words: tuple[Token, ...]) -> bool:
+    starts = [line_start(text, w.start) for w in words]
+    alone = all(not text[s:w.start].strip() for s, w in zip(starts, words))
+    return alone and len(set(starts)) == len(starts)
+
+
+def _continuation_tail(dockerfile: Dockerfile, install: PackageInstall) -> str:
+    """What follows a package on its line when the line continues: ` \\` as the file has it."""
+    text = dockerfile.file.text
+    escape = escape_char(text)
+    lines = physical_lines(text, install.instruction, escape)
+    for word in install.packages:
+        for line in lines:
+            if line.start <= word.start <= line.line_end and line.continued \
+                    and not text[word.end:line.end].strip():
+                return text[word.end:line.end + 1]
+    return " " + escape
+
+
+def new_layer(manager: str, packages: list[str]) -> str:
+    return NEW_LAYER[manager].format(packages=" ".join(packages))
+
+
+def pragma_edit(dockerfile: Dockerfile, instruction: Instruction, code: str) -> TextEdit | None:
+    """`# hadolint ignore=CODE` above an instruction: extend the one there, or add one."""
+    text = dockerfile.file.text
+    start = line_start(text, instruction.start)
+    if start > 0:
+        above_start = line_start(text, start - 1)
+        above = text[above_start:start].rstrip("\r\n")
+        match = re.fullmatch(r"\s*#\s*hadolint\s+ignore=([\w,]+)\s*", above)
+        if match:
+            if code in match.group(1).split(","):
+                return None
+            at = above_start + match.end(1)
+            return TextEdit(dockerfile.path, at, at, "," + code)
+    indent = text[start:instruction.start]
+    pragma = f"{indent}# hadolint ignore={code}{dockerfile.file.newline}"
+    return TextEdit(dockerfile.path, start, start, pragma)

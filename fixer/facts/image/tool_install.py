@@ -1,0 +1,145 @@
+"""Edits that make a Dockerfile stage install a tool (curl, wget): into the stage's own
+`apt-get install` / `apk add` when it has one, else as one new layer where the build
+cache keeps it: right after the stage's FROM and the ARG/ENV/WORKDIR/`USER root` lines
+that follow it, so before its first COPY/ADD (a source change does not re-run
+`apt-get update`) and before any switch to a non-root USER (which could not install).
+
+No install is offered on an image whose Debian release's package archive is gone
+(`apt-get update` fails there): not a new layer, and not a package added to an existing
+`apt-get install` either, since that build already depends on an archive that is gone.
+
+A new layer is not version-pinned (a pinned Debian version breaks the build when the
+slim base moves on), so it carries hadolint's ignore pragma for the pin rule: the fixed
+Dockerfile has no hadolint finding its original lacked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fixer.core.edits import TextEdit
+from fixer.facts.image.images import archive_gone, chain, stage_installs
+from fixer.facts.image.installs import (
+    UNPINNED_CODE,
+    PackageInstall,
+    add_package,
+    new_layer,
+    pragma_edit,
+)
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockertext import commands, escape_char, instruction_tokens, line_start
+
+_ROOT_USERS = ("root", "0", "root:root", "0:0")
+# What may stay between FROM and the new layer: it sets up, and never invalidates the cache.
+_SETUP = ("ARG", "ENV", "WORKDIR")
+
+
+@dataclass(frozen=True)
+class Plan:
+    edits: list[TextEdit]
+    reason: str | None = None     # why no edit can install it (then `edits` is empty)
+    no_packages: bool = False     # nothing can be installed on the image at all
+
+
+def install_plan(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[str],
+                 image: str) -> Plan:
+    """The edits that install `tools` in the stage, whose base image is `image`."""
+    gone = archive_gone(image) if manager == "apt" else None
+    if gone is not None:
+        return Plan([], f"{gone}: apt-get cannot install {' and '.join(tools)}", no_packages=True)
+    existing = [i for i in stage_installs(dockerfile, stage, manager) if i.group is None]
+    if existing:   # an apk `--virtual` group is deleted again: never extend one
+        return Plan(_extend(dockerfile, existing[0], manager, tools))
+    at, following = _insertion_point(dockerfile, stage)
+    user = _user_at(dockerfile, stage, at)
+    if user is not None:
+        return Plan([], f"the stage runs as USER {user} (from an earlier stage), which cannot "
+                        "install packages")
+    return Plan(_new_layer(dockerfile, manager, tools, at, following))
+
+
+def _extend(dockerfile: Dockerfile, install: PackageInstall, manager: str,
+            tools: list[str]) -> list[TextEdit]:
+    edits: list[TextEdit] = []
+    for tool in tools:
+        edits = _merge(edits, add_package(dockerfile, install, tool))
+    if install.pinned:  # the list was all pinned: hadolint had nothing to say about it
+        pragma = pragma_edit(dockerfile, install.instruction, UNPINNED_CODE[manager])
+        if pragma is not None:
+            edits.append(pragma)
+    return edits
+
+
+def _merge(edits: list[TextEdit], more: list[TextEdit]) -> list[TextEdit]:
+    """Insertions at one offset become one edit (the engine refuses overlapping ones)."""
+    out = list(edits)
+    for edit in more:
+        same = next((e for e in out if e.start == edit.start == e.end == edit.end), None)
+        if same is None:
+            out.append(edit)
+        else:
+            out[out.index(same)] = TextEdit(same.path, same.start, same.end, same.text + edit.text)
+    return out
+
+
+def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
+               following: Instruction | None) -> list[TextEdit]:
+    text = dockerfile.file.text
+    newline = dockerfile.file.newline
+    block = f"# hadolint ignore={UNPINNED_CODE[manager]}{newline}{new_layer(manager, tools)}"
+    if at == len(text) and not text.endswith("\n"):
+        return [TextEdit(dockerfile.path, at, at, newline + block)]
+    blank_above = at >= 2 and not text[line_start(text, at - 1):at].strip()
+    edits = [TextEdit(dockerfile.path, at, at, block + newline + (newline if blank_above else ""))]
+    if manager == "apk" and following is not None and _single_command_run(dockerfile, following):
+        # two one-command RUNs in a row: hadolint asks, on the second, to merge them
+        pragma = pragma_edit(dockerfile, following, "DL3059")
+        edits = _merge(edits, [pragma] if pragma is not None else [])
+    return edits
+
+
+def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruction | None]:
+    """Where the new layer goes, and the instruction that will follow it."""
+    text = dockerfile.file.text
+    instructions = stage.instructions
+    index = 1
+    while index < len(instructions) and _is_setup(instructions[index]):
+        index += 1
+    if index == len(instructions):
+        end = text.find("\n", instructions[-1].end)
+        return (len(text) if end < 0 else end + 1), None
+    anchor = instructions[index]
+    at = line_start(text, anchor.start)
+    while at > 0:  # keep the comments written above the anchor with it
+        above = line_start(text, at - 1)
+        if not text[above:at].lstrip().startswith("#"):
+            break
+        at = above
+    return at, anchor
+
+
+def _is_setup(instruction: Instruction) -> bool:
+    if instruction.cmd == "USER":
+        return bool(instruction.value) and instruction.value[0] in _ROOT_USERS
+    return instruction.cmd in _SETUP
+
+
+def _user_at(dockerfile: Dockerfile, stage: Stage, at: int) -> str | None:
+    """The non-root user the stage runs as at `at`, inherited from a stage it is built
+    FROM; None for root."""
+    for link in chain(dockerfile, stage):
+        users = [i for i in link.find("USER") if link is not stage or i.start < at]
+        if users:
+            user = users[-1].value[0] if users[-1].value else "root"
+            return None if user in _ROOT_USERS else user
+    return None
+
+
+def _single_command_run(dockerfile: Dockerfile, instruction: Instruction) -> bool:
+    if instruction.cmd != "RUN":
+        return False
+    if instruction.json:
+        return True
+    text = dockerfile.file.text
+    tokens = instruction_tokens(text, instruction, escape_char(text))
+    return len(commands(tokens)) <= 1

@@ -1,0 +1,260 @@
+"""Container ports a stack claims for a service:
+`ports` targets (short and long syntax), `expose`, healthcheck URLs on the local host,
+traefik `loadbalancer.server.port` labels, and `scheme://<service>:N` URLs in other
+services' compose values. `fixer.facts.ports.references` adds what lies outside compose (`.env`
+files, `env_file`s, proxy configuration) and caches the whole index per workspace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+from fixer.core.envfile import interpolate
+from fixer.facts.ports.shortsyntax import body, parse_short
+from fixer.facts.ports.urls import LOCAL_HOSTS, find_urls
+from fixer.model.services import Service
+from fixer.sources.compose import (
+    ComposeDoc,
+    Value,
+    elements,
+    get,
+    items,
+    mapping_or_list,
+    scalar,
+)
+from fixer.sources.portsites import Site
+
+_LOCAL = "|".join(map(re.escape, LOCAL_HOSTS))
+LOCAL_URL = re.compile(
+    rf"(?<![\w.-])(?:https?://)?(?:{_LOCAL})(?::(?P<port>\d+))?(?=[/\s'\"?#)]|$)")
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class ContainerPort:
+    port: int | None        # the literal target as written; None: interpolated or not a number
+    kind: str               # "ports", "expose", "healthcheck", "traefik", "peer", "proxy"
+    path: str
+    line: int
+    site: Site | None       # where the target digits are written
+    aliased: bool = False   # reached through a YAML alias: never edited
+    raw: str = ""
+    udp: bool = False
+    column: int = 1
+    resolved: int | None = None  # an interpolated target's value with the stack's .env
+    interpolated: bool = False   # written inside a `${VAR:-...}` default: read, never edited
+    http: bool = True            # False: a `grpc://`-like URL or a TCP route, another listener
+
+    @property
+    def effective(self) -> int | None:
+        """The port compose would use: the literal, else the interpolated value."""
+        return self.port if self.port is not None else self.resolved
+
+
+def container_ports(service: Service) -> list[ContainerPort]:
+    """Every container port the service's compose stack claims for it, read from compose
+    alone and uncached: for callers without a workspace (rules use
+    `references.service_claims`, which also reads `.env` files and proxy configuration)."""
+    names = service.names()
+    peers = [port for other in service.stack.services.values() if other is not service
+             for host, port in compose_urls(other) if host in names]
+    return own_ports(service) + sorted(peers, key=_order)
+
+
+def own_ports(service: Service) -> list[ContainerPort]:
+    """What the service's own definition claims: `ports` targets, `expose`, its healthcheck
+    and traefik labels; port ranges are not judged."""
+    found: list[ContainerPort] = []
+    dotenv = service.stack.dotenv
+    for doc, value in service.all("ports"):
+        found.extend(_port_entry(doc, item, dotenv) for item in elements(value))
+    for doc, value in service.all("expose"):
+        found.extend(_target(doc, item, "expose", dotenv) for item in elements(value))
+    found.extend(healthcheck_ports(service))
+    found.extend(traefik_ports(service))
+    return [p for p in found if not _is_range(p)]
+
+
+def _order(port: ContainerPort) -> tuple[str, int]:
+    return port.path, port.site.start if port.site else 0
+
+
+def _is_range(port: ContainerPort) -> bool:
+    """`8000-8010`: a range of container ports, which this model does not judge."""
+    if port.kind not in ("ports", "expose") or port.port is not None or "$" in port.raw:
+        return False
+    return "-" in parse_short(port.raw).target
+
+
+def _port_entry(doc: ComposeDoc, item: Value, dotenv: dict[str, str]) -> ContainerPort:
+    if isinstance(item.node, yaml.MappingNode):  # long syntax
+        target = get(item, "target")
+        udp = (scalar(get(item, "protocol")) or "tcp").lower() == "udp"
+        if target is None:
+            return ContainerPort(None, "ports", doc.path, doc.line(item.node), None, item.aliased,
+                                 column=doc.column(item.node), udp=udp)
+        entry = _target(doc, Value(target.node, item.aliased or target.aliased), "ports", dotenv)
+        return ContainerPort(entry.port, "ports", entry.path, entry.line, entry.site,
+                             entry.aliased, entry.raw, udp, entry.column, entry.resolved)
+    raw = scalar(item) or ""
+    short = parse_short(raw)
+    udp = short.protocol == "udp"
+    if not short.target.isdigit():
+        value = parse_short(interpolate(raw, dotenv)).target if "${" in raw else ""
+        resolved = int(value) if value.isdigit() else None
+        return ContainerPort(None, "ports", doc.path, doc.line(item.node), None, item.aliased,
+                             raw, udp, doc.column(item.node), resolved)
+    site = _site(doc, item.node, raw, len(body(raw)) - len(short.target), short.target)
+    return _claim(doc, item.node, int(short.target), "ports", site, item.aliased, raw, udp)
+
+
+def _target(doc: ComposeDoc, item: Value, kind: str, dotenv: dict[str, str]) -> ContainerPort:
+    """A lone port: an `expose` item or a long-syntax `target:`."""
+    raw = scalar(item) or ""
+    number, _, protocol = raw.partition("/")
+    udp = protocol.lower() == "udp"
+    if not number.isdigit():
+        value = interpolate(number, dotenv) if "$" in number else ""
+        resolved = int(value) if value.isdigit() else None
+        return ContainerPort(None, kind, doc.path, doc.line(item.node), None, item.aliased, raw,
+                             udp, doc.column(item.node), resolved)
+    site = _site(doc, item.node, raw, 0, number)
+    return _claim(doc, item.node, int(number), kind, site, item.aliased, raw, udp)
+
+
+def _content(doc: ComposeDoc, node: yaml.Node, raw: str) -> int:
+    """Offset of the scalar's value in the text, or -1 when it is not written verbatim."""
+    source = doc.source(node)
+    quoted = source[:1] in ("'", '"')
+    inner = source[1:-1] if quoted else source
+    return node.start_mark.index + (1 if quoted else 0) if inner == raw else -1
+
+
+def _site(doc: ComposeDoc, node: yaml.Node, raw: str, at: int, digits: str) -> Site | None:
+    content = _content(doc, node, raw)
+    if content < 0 or at < 0:
+        return None
+    return Site(doc.path, content + at, content + at + len(digits))
+
+
+def _claim(doc: ComposeDoc, node: yaml.Node, port: int, kind: str, site: Site | None,
+           aliased: bool, raw: str, udp: bool) -> ContainerPort:
+    relative = site.start - node.start_mark.index if site else 0
+    line, column = _position(node, doc.source(node), relative)
+    return ContainerPort(port, kind, doc.path, line, site, aliased, raw, udp, column)
+
+
+def healthcheck_ports(service: Service) -> list[ContainerPort]:
+    """Local URLs in the healthcheck `test` compose uses (the last file that sets one)."""
+    for doc, value in reversed(service.all("healthcheck")):
+        test = get(value, "test")
+        if test is None:
+            continue  # an overlay that sets only `interval`: the base's test applies
+        nodes = elements(test) or [test]
+        return [p for node in nodes for p in _local_urls(doc, node)]
+    return []
+
+
+def _local_urls(doc: ComposeDoc, item: Value) -> list[ContainerPort]:
+    """The port of each local URL (the container itself) in a healthcheck scalar."""
+    if not isinstance(item.node, yaml.ScalarNode):
+        return []
+    text = doc.source(item.node)
+    locked = [m.span() for m in _INTERPOLATION.finditer(text)]
+    out = []
+    for match in LOCAL_URL.finditer(text):
+        digits = match.group("port")
+        if digits is not None:
+            # a URL inside `${VAR:-...}` is read, never edited
+            inside = any(a <= match.start("port") < b for a, b in locked)
+            out.append(_at(doc, item, match.start("port"), digits, "healthcheck",
+                           match.group(0), inside, True))
+    return out
+
+
+def _at(doc: ComposeDoc, item: Value, relative: int, digits: str, kind: str, raw: str,
+        interpolated: bool, http: bool) -> ContainerPort:
+    """A claim whose digits start `relative` characters into the scalar's source."""
+    start = item.node.start_mark.index + relative
+    line, column = _position(item.node, doc.source(item.node), relative)
+    return ContainerPort(int(digits), kind, doc.path, line,
+                         Site(doc.path, start, start + len(digits)), item.aliased, raw,
+                         column=column, interpolated=interpolated, http=http)
+
+
+def _position(node: yaml.Node, text: str, relative: int) -> tuple[int, int]:
+    """1-based line and column of text[relative], where text is the node's source; from the
+    node's mark, so a large file is never rescanned from its start."""
+    before = text[:relative]
+    newlines = before.count("\n")
+    if not newlines:
+        return int(node.start_mark.line) + 1, int(node.start_mark.column) + relative + 1
+    return int(node.start_mark.line) + 1 + newlines, relative - before.rfind("\n")
+
+
+def compose_urls(service: Service) -> list[tuple[str, ContainerPort]]:
+    """(host, claim) for each `scheme://host:N` in any compose value of the service
+    (environment, command, labels, healthcheck, build args...): what it calls."""
+    out: list[tuple[str, ContainerPort]] = []
+    for doc, value in service.definitions:
+        for item in _scalars(value):
+            for url in find_urls(doc.source(item.node)):
+                out.append((url.host, _at(doc, item, url.start, str(url.port), "peer",
+                                          url.text, url.interpolated, url.http)))
+    return out
+
+
+def _scalars(value: Value) -> Iterator[Value]:
+    """Every scalar under a node, merge keys expanded (an anchor's values are the service's)."""
+    node = value.node
+    if isinstance(node, yaml.ScalarNode):
+        yield value
+    elif isinstance(node, yaml.SequenceNode):
+        for item in elements(value):
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for _key, item in items(value):
+            yield from _scalars(item)
+
+
+_TRAEFIK = re.compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\.[^.=\s]+"
+                      r"\.loadbalancer\.server\.port")
+
+
+def traefik_ports(service: Service) -> list[ContainerPort]:
+    """`traefik.<proto>.services.X.loadbalancer.server.port` labels: where traefik sends the
+    service's traffic (label keys in a mapping, or `key=value` items of a list)."""
+    out: list[ContainerPort] = []
+    for doc, value in service.all("labels"):
+        for key, val, item in mapping_or_list(value):
+            match = _TRAEFIK.fullmatch(key)
+            if match is None or val is None:
+                continue
+            proto = match.group("proto")
+            claim = _label_port(doc, item, val.strip(), service.stack.dotenv)
+            if claim is not None:
+                out.append(ContainerPort(claim.port, "traefik", claim.path, claim.line,
+                                         claim.site, claim.aliased, f"{key}={val}",
+                                         proto == "udp", claim.column, claim.resolved,
+                                         http=proto == "http"))
+    return out
+
+
+def _label_port(doc: ComposeDoc, item: Value, val: str,
+                dotenv: dict[str, str]) -> ContainerPort | None:
+    if not val.isdigit():
+        resolved = interpolate(val, dotenv) if "$" in val else ""
+        if not resolved.isdigit():
+            return None
+        return ContainerPort(None, "traefik", doc.path, doc.line(item.node), None,
+                             item.aliased, val, column=doc.column(item.node),
+                             resolved=int(resolved))
+    raw = scalar(item) or ""
+    # a list item `key=8000` holds the key too; a mapping value is the number alone
+    at = raw.rfind(val) if raw != val else 0
+    site = _site(doc, item.node, raw, at, val)
+    return _claim(doc, item.node, int(val), "traefik", site, item.aliased, val, False)

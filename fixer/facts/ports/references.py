@@ -1,0 +1,180 @@
+"""Every reference in the repository that reaches a service's container port (what the
+stack check's `references` property keeps working): `ports` targets, `expose`, healthcheck
+URLs, traefik labels, and `scheme://service:N` in other services' compose values, in the
+stack's `.env`, in `env_file`s and in proxy configuration (nginx).
+
+One index per workspace serves both P001 (the claims it judges and edits, with their
+sites) and the stack check (`references`, the public view). It is built in one pass over
+the stacks and the proxy files, and cached on the workspace's tree, so it lives as long as
+the run and no longer.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from fixer.core.derived import Memo
+from fixer.facts.ports.claims import ContainerPort, compose_urls, own_ports
+from fixer.facts.ports.proxyconf import ProxyTarget, is_proxy_config, proxy_targets
+from fixer.facts.ports.urls import Lines, find_urls
+from fixer.model.services import Service, Stack, env_file_paths
+from fixer.model.workspace import Workspace
+from fixer.sources.portsites import Site
+
+_KINDS = {"ports": "published", "expose": "expose", "healthcheck": "healthcheck",
+          "traefik": "traefik", "peer": "url", "proxy": "proxy"}
+
+
+@dataclass(frozen=True)
+class PortReference:
+    path: str        # repository path of the file holding the reference
+    line: int
+    text: str        # as written: "http://api:8001", "8080:8000", "proxy_pass http://api:8001"
+    kind: str        # "published" | "expose" | "url" | "proxy" | "traefik" | "healthcheck"
+    stack: str       # Stack.name of the stack the target service belongs to
+    service: str     # the service the reference reaches
+    port: int        # the container port it reaches
+    http: bool       # an HTTP(S)/WS(S) reference; grpc://, amqp://, a TCP route and
+    #                  `ports`/`expose` (which say nothing of the protocol) are False
+
+
+Key = tuple[str, str]  # (stack name, service name)
+_Files = dict[str, list[tuple[str, ContainerPort]]]  # env file path -> its URLs, per build
+
+
+@dataclass
+class _Index:
+    claims: dict[Key, list[ContainerPort]]
+    public: list[PortReference]
+
+
+_INDEX: Memo[_Index] = Memo("port references")
+
+
+def references(ws: Workspace) -> list[PortReference]:
+    """Every reference to a container port of a service of the workspace's stacks; UDP
+    entries and interpolations the stack's `.env` leaves without a value are left out."""
+    return _index(ws).public
+
+
+def service_claims(ws: Workspace, service: Service) -> list[ContainerPort]:
+    """What P001 judges for the service: its own compose claims, then what others call."""
+    return _index(ws).claims.get((service.stack.name, service.name), [])
+
+
+def _index(ws: Workspace) -> _Index:
+    return ws.derived.get(_INDEX, lambda: _build(ws))
+
+
+def _build(ws: Workspace) -> _Index:
+    proxies = _proxies_by_stack(ws)
+    claims: dict[Key, list[ContainerPort]] = {}
+    public: list[PortReference] = []
+    files: _Files = {}
+    for stack in ws.stacks:
+        mine = proxies.get(stack.name, [])
+        for key, found in _stack_claims(ws, stack, mine, files).items():
+            claims[key] = found
+            public.extend(_public(stack.name, key[1], p) for p in found
+                          if p.effective is not None and not p.udp)
+    return _Index(claims, public)
+
+
+def _proxies_by_stack(ws: Workspace) -> dict[str, list[ProxyTarget]]:
+    """Stack name -> the proxy targets it may be reached by. A proxy file belongs to the
+    stacks of the nearest folder above it (in a repository of several projects, each
+    project's nginx calls its own `api`); one above every stack folder to them all."""
+    folders: dict[str, list[str]] = {}
+    for stack in ws.stacks:
+        folders.setdefault(stack.folder, []).append(stack.name)
+    out: dict[str, list[ProxyTarget]] = {}
+    for path in sorted(p for p in ws.tree.paths() if is_proxy_config(p)):
+        file = ws.read(path)
+        targets = proxy_targets(path, file.text) if file is not None else []
+        for name in _owners(folders, path) if targets else []:
+            out.setdefault(name, []).extend(targets)
+    return out
+
+
+def _owners(folders: dict[str, list[str]], path: str) -> list[str]:
+    folder = posixpath.dirname(path)
+    while True:
+        if folder in folders:
+            return folders[folder]
+        if not folder:
+            return [name for names in folders.values() for name in names]
+        folder = posixpath.dirname(folder)
+
+
+def _stack_claims(ws: Workspace, stack: Stack, proxies: list[ProxyTarget],
+                  files: _Files) -> dict[Key, list[ContainerPort]]:
+    """(stack, service) -> its own claims, then the peers' in file order."""
+    hosts: dict[str, str] = {}
+    for service in stack.services.values():
+        hosts.update((name, service.name) for name in service.names())
+    peers: dict[str, dict[tuple[str, int], ContainerPort]] = {}
+    for owner, host, port in _peer_urls(ws, stack, files):
+        target = hosts.get(host)
+        if target is not None and target != owner:
+            # an anchor merged into several services is one reference, not one per user
+            peers.setdefault(target, {}).setdefault(_where(port), port)
+    for proxy in proxies:
+        target = hosts.get(proxy.host)
+        if target is not None:
+            peers.setdefault(target, {}).setdefault((proxy.path, proxy.start), _claim(proxy))
+    out: dict[Key, list[ContainerPort]] = {}
+    for service in stack.services.values():
+        found = sorted(peers.get(service.name, {}).values(), key=_where)
+        out[(stack.name, service.name)] = own_ports(service) + found
+    return out
+
+
+def _where(port: ContainerPort) -> tuple[str, int]:
+    return port.path, port.site.start if port.site else -port.line
+
+
+def _peer_urls(ws: Workspace, stack: Stack,
+               files: _Files) -> list[tuple[str | None, str, ContainerPort]]:
+    """(owner service or None, host, claim) for every URL in the stack's compose values,
+    its `.env` and its services' `env_file`s."""
+    found: list[tuple[str | None, str, ContainerPort]] = []
+    for service in stack.services.values():
+        found.extend((service.name, host, port) for host, port in compose_urls(service))
+        for doc, value in service.all("env_file"):
+            for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
+                found.extend((service.name, h, p) for h, p in _file_urls(ws, path, files))
+    dotenv = posixpath.join(stack.folder, ".env") if stack.folder else ".env"
+    found.extend((None, h, p) for h, p in _file_urls(ws, dotenv, files))
+    return found
+
+
+def _file_urls(ws: Workspace, path: str, files: _Files) -> list[tuple[str, ContainerPort]]:
+    """The URLs of an env file, scanned once however many services load it."""
+    if path not in files:
+        file = ws.read(path)
+        files[path] = _env_urls(path, file.text) if file is not None else []
+    return files[path]
+
+
+def _env_urls(path: str, text: str) -> list[tuple[str, ContainerPort]]:
+    lines = Lines(text)
+    return [(url.host, ContainerPort(url.port, "peer", path, lines.line(url.start),
+                                     Site(path, url.start, url.end), raw=url.text,
+                                     column=lines.column(url.start),
+                                     interpolated=url.interpolated, http=url.http))
+            for url in find_urls(text)]
+
+
+def _claim(proxy: ProxyTarget) -> ContainerPort:
+    """A proxy target as a claim; one whose port is set at run time has no site."""
+    site = Site(proxy.path, proxy.start, proxy.end) if proxy.port is not None else None
+    return ContainerPort(proxy.port, "proxy", proxy.path, proxy.line, site, raw=proxy.text,
+                         column=proxy.column, http=proxy.http)
+
+
+def _public(stack: str, service: str, port: ContainerPort) -> PortReference:
+    assert port.effective is not None
+    http = port.http and port.kind not in ("ports", "expose")
+    return PortReference(port.path, port.line, port.raw, _KINDS[port.kind], stack, service,
+                         port.effective, http)

@@ -1,0 +1,320 @@
+"""Which Python packages a service's image holds, as far as its Dockerfile shows them.
+
+Read along the final stage and the stages it is built FROM: packages a `pip install`
+names, the requirements files it installs (`-r`, found through COPY, followed through
+`-r` includes), the project `pip install .`, `uv sync`, `poetry install` or `pdm install`
+builds (its pyproject.toml), distribution packages (`apt-get install python3-x`), and
+what an earlier stage installs when the image copies it over (`COPY --from=builder
+/install /usr/local`). The build context's requirements.txt and pyproject.toml count too.
+
+What installs packages no name can be read from (a wheel, a path, a wildcard, a
+variable, a setup.py project, a Pipfile, a base image other than a plain Python or OS
+image, packages copied from another image) makes the result `unknown`: the image may
+hold anything, and a rule judges nothing then.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fixer.facts.image.images import chain, meta_args, resolve_image
+from fixer.facts.image.installs import installs
+from fixer.facts.pydeps.install_paths import (
+    PACKAGE_PATH,
+    BuildState,
+    carried,
+    pip_location,
+    posix_join,
+    repository_file,
+    tool_location,
+)
+from fixer.facts.pydeps.pyproject_deps import optional_requirements, static_dependencies
+from fixer.facts.pydeps.requirements import (
+    PipArgs,
+    include_path,
+    normalize,
+    parse_requirement,
+    pip_args,
+    pyproject_requirements,
+    requirements_lines,
+    unreadable_lines,
+)
+from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockertext import commands, escape_char, instruction_tokens
+
+# Bases that carry no Python packages beyond pip: the official Python images, OS images.
+_PLAIN_BASES = re.compile(r"^(?:python|pypy|debian|ubuntu|alpine|buildpack-deps|scratch"
+                          r"|gcr\.io/distroless/python3[\w-]*)$")
+_PROJECT_TOOLS = {("uv", "sync"), ("poetry", "install"), ("poetry", "sync"),
+                  ("pdm", "install"), ("pdm", "sync")}
+_OPAQUE_TOOLS = {"pipenv", "conda", "mamba", "micromamba", "hatch"}
+_PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
+_PIP_VERBS = ("install", "sync", "wheel", "download")
+
+
+@dataclass
+class Declared:
+    names: dict[str, set[frozenset[str]]] = field(default_factory=dict)  # name -> extras seen
+    requirement_files: list[str] = field(default_factory=list)   # preferred first
+    pyproject: str | None = None
+    pyproject_table: str | None = None                        # "pep621" | "poetry"
+    unknown: str | None = None        # why the image may hold packages fixer cannot name
+    blocked: dict[str, str] = field(default_factory=dict)     # file -> why adding there is unsound
+    locations: dict[str, str | None] = field(default_factory=dict)  # file -> where it installs
+    installs: bool = False            # some command installs Python packages
+
+    def add(self, name: str, extras: frozenset[str]) -> None:
+        self.names.setdefault(normalize(name), set()).add(extras)
+
+    def has(self, name: str, extra: str | None = None) -> bool:
+        seen = self.names.get(normalize(name))
+        if seen is None:
+            return False
+        return extra is None or any(extra in extras for extras in seen)
+
+    def unreadable(self, why: str) -> None:
+        if self.unknown is None:
+            self.unknown = why
+
+    def merge(self, other: Declared, carried: Callable[[str | None], bool], why: str) -> None:
+        """Take in what a stage the image copies from installs; where the copy may not
+        carry a file's installs, adding a line to that file is not sound."""
+        for name, seen in other.names.items():
+            self.names.setdefault(name, set()).update(seen)
+        if other.unknown:
+            self.unreadable(other.unknown)
+        for path in other.requirement_files:
+            if path not in self.requirement_files:
+                self.requirement_files.append(path)
+        for path, reason in other.blocked.items():
+            self.blocked.setdefault(path, reason)
+        for path, location in other.locations.items():
+            if not carried(location):
+                self.blocked.setdefault(path, why)
+        if self.pyproject is None and other.pyproject:
+            self.pyproject, self.pyproject_table = other.pyproject, other.pyproject_table
+
+
+def declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage) -> Declared:
+    reader = _Reader(ws, context, dockerfile)
+    out = reader.stage(stage)
+    for path in reader.no_index:
+        if path not in reader.wheels:
+            out.blocked.setdefault(path, f"the image installs {path} with --no-index from "
+                                         "local wheels, which would also need the new one")
+    default = posix_join(context, "requirements.txt")
+    if default not in out.requirement_files and ws.tree.exists(default):
+        out.requirement_files.append(default)
+        reader.read_requirements(default, out, set())
+    pyproject = posix_join(context, "pyproject.toml")
+    file = ws.read(pyproject)
+    if file is not None and out.pyproject is None:
+        found, table = pyproject_requirements(file.text)
+        for name, extras in found:
+            out.add(name, extras)
+        out.pyproject, out.pyproject_table = pyproject, table
+    return out
+
+
+@dataclass
+class _Reader:
+    ws: Workspace
+    context: str
+    dockerfile: Dockerfile
+    wheels: set[str] = field(default_factory=set)     # files `pip wheel -r` builds wheels of
+    no_index: list[str] = field(default_factory=list)  # files installed with --no-index
+    reading: set[int] = field(default_factory=set)     # stages being read (copy cycles)
+
+    def stage(self, stage: Stage) -> Declared:
+        out = Declared()
+        links = list(reversed(chain(self.dockerfile, stage)))
+        image = resolve_image(links[0].base, meta_args(self.dockerfile))
+        if not _PLAIN_BASES.match(_image_name(image)):
+            out.unreadable(f"the base image {image or links[0].base} may hold Python packages")
+        self.reading.add(stage.index)
+        state = BuildState()
+        for link in links:
+            for install in installs(self.dockerfile, link):
+                for name in install.names():   # `python3-uvicorn`, `py3-fastapi`
+                    match = re.match(r"^(?:python3?|py3)-(.+)$", name)
+                    if match:
+                        out.add(match.group(1), frozenset())
+            for instruction in link.instructions:
+                self._instruction(instruction, state, out)
+        self.reading.discard(stage.index)
+        return out
+
+    def _instruction(self, instruction: Instruction, state: BuildState, out: Declared) -> None:
+        value = list(instruction.value)
+        if instruction.cmd == "WORKDIR" and value:
+            state.workdir = posixpath.join(state.workdir, resolve_image(value[0], state.env))
+        elif instruction.cmd == "ENV":
+            for key, raw in zip(value[::2], value[1::2]):
+                state.env[key] = resolve_image(raw.strip("\"'"), state.env)
+        elif instruction.cmd == "RUN":
+            for argv in self._commands(instruction):
+                self._command(_strip_prefix(argv), state, out)
+        elif instruction.cmd == "COPY":
+            source = next((f.split("=", 1)[1] for f in instruction.flags
+                           if f.startswith("--from=")), None)
+            if source is not None and len(value) > 1:
+                self._copy(source, value[:-1], out)
+
+    def _commands(self, instruction: Instruction) -> list[list[str]]:
+        if instruction.json:
+            return [list(instruction.value)]
+        text = self.dockerfile.file.text
+        tokens = instruction_tokens(text, instruction, escape_char(text))
+        return [[w.value for w in words] for words in commands(tokens)]
+
+    def _command(self, argv: list[str], state: BuildState, out: Declared) -> None:
+        if not argv:
+            return
+        tool = posixpath.basename(argv[0])
+        verb = next((a for a in argv[1:] if not a.startswith("-")), "")
+        if tool == "poetry" and argv[1:3] == ["config", "virtualenvs.create"]:
+            state.env["POETRY_VIRTUALENVS_CREATE"] = argv[3] if len(argv) > 3 else ""
+        if (tool, verb) in _PROJECT_TOOLS:
+            out.installs = True
+            self._project(None, f"`{tool} {verb}`", tool_location(tool, state), out)
+        elif tool in _OPAQUE_TOOLS and verb in ("install", "sync", "create", "update"):
+            out.installs = True
+            out.unreadable(f"`{tool} {verb}` installs packages from files fixer does not read")
+        else:
+            self._pip_command(argv, state, out)
+
+    def _pip_command(self, argv: list[str], state: BuildState, out: Declared) -> None:
+        runner = posixpath.basename(argv[0])   # `uv pip`, `xargs pip`
+        at = next((i for i, a in enumerate(argv) if _PIP.match(posixpath.basename(a)) and
+                   (i == 0 or argv[i - 1] == "-m" or runner in ("uv", "xargs"))), None)
+        if at is None:
+            return
+        verb = next((a for a in argv[at + 1:] if a in _PIP_VERBS), None)
+        if verb is None:
+            return
+        args = pip_args(argv[argv.index(verb, at + 1) + 1:])
+        if verb in ("wheel", "download"):
+            located = (self._locate(arg) for arg in args.files)
+            self.wheels.update(path for path in located if path)
+            return
+        out.installs = True
+        if runner == "xargs":
+            out.unreadable("`xargs pip install` reads its packages from its input")
+        if verb == "sync":    # `uv pip sync requirements.txt`
+            args = PipArgs(files=args.files + args.packages, no_index=args.no_index)
+        self._pip(args, pip_location(argv, at, args, state), out)
+
+    def _pip(self, args: PipArgs, location: str | None, out: Declared) -> None:
+        if args.opaque:
+            out.unreadable(f"`pip install` installs what fixer cannot name: {args.opaque}")
+        for spec in args.packages:
+            parsed = parse_requirement(spec)
+            if parsed is not None:
+                out.add(*parsed)
+        for arg in args.files:
+            self._requirements_arg(arg, location, args.no_index, out)
+        if args.project is not None:
+            self._project(args.project, "`pip install .`", location, out)
+
+    def _requirements_arg(self, arg: str, location: str | None, no_index: bool,
+                          out: Declared) -> None:
+        path = self._locate(arg)
+        name = posixpath.basename(path or "")
+        if path is None or name in ("setup.py", "setup.cfg"):
+            out.unreadable(f"`pip install -r {arg}` reads a file fixer cannot find or read")
+        elif name == "pyproject.toml":  # `uv pip install -r pyproject.toml`
+            self._project(frozenset(), f"`pip install -r {arg}`", location, out,
+                          [posixpath.dirname(path)])
+        else:
+            if path not in out.requirement_files:
+                out.requirement_files.append(path)
+            out.locations.setdefault(path, location)
+            if no_index:
+                self.no_index.append(path)
+            self.read_requirements(path, out, set())
+
+    def read_requirements(self, path: str, out: Declared, seen: set[str]) -> None:
+        file = self.ws.read(path)
+        if file is None:
+            out.unreadable(f"{path} is included but fixer cannot find it")
+            return
+        if path in seen:
+            return
+        seen.add(path)
+        for why in unreadable_lines(file.text):
+            out.unreadable(f"{path}: {why}")
+        entries, includes = requirements_lines(file.text)
+        for entry in entries:
+            out.add(entry.name, entry.extras)
+        for included in includes:
+            self.read_requirements(include_path(path, included), out, seen)
+
+    def _project(self, extras: frozenset[str] | None, command: str, location: str | None,
+                 out: Declared, folders: list[str] | None = None) -> None:
+        """The project a command builds: the build context's, else the Dockerfile folder's."""
+        for folder in folders or [self.context, posixpath.dirname(self.dockerfile.path)]:
+            manifests = [posix_join(folder, n) for n in ("pyproject.toml", "setup.py", "setup.cfg")]
+            present = [m for m in manifests if self.ws.tree.exists(m)]
+            if not present:
+                continue
+            file = self.ws.read(manifests[0])
+            if file is None or not static_dependencies(file.text):
+                out.unreadable(f"{command} installs the project in {folder or '.'}, whose "
+                               f"dependencies {posixpath.basename(present[-1])} decides")
+                return
+            found, table = pyproject_requirements(file.text)
+            for name, extra in found + optional_requirements(file.text, extras):
+                out.add(name, extra)
+            if out.pyproject in (None, file.path):
+                out.pyproject, out.pyproject_table = file.path, table
+            out.locations.setdefault(file.path, location)
+            return
+        out.unreadable(f"{command} installs a project fixer cannot find")
+
+    def _copy(self, source: str, paths: list[str], out: Declared) -> None:
+        stage = self._stage_named(source)
+        packages = any(PACKAGE_PATH.search(p) for p in paths)
+        if stage is None:
+            if packages:
+                out.unreadable(f"`COPY --from={source}` copies Python packages from an image")
+            return
+        if stage.index in self.reading:
+            return
+        copied = self.stage(stage)
+        if copied.installs:
+            why = (f"the image copies {' '.join(paths)} from stage {source}; fixer cannot tell "
+                   f"that this carries what {source} installs")
+            out.merge(copied, lambda location: carried(location, paths), why)
+        elif copied.unknown and packages:
+            out.unreadable(copied.unknown)
+
+    def _stage_named(self, source: str) -> Stage | None:
+        for stage in self.dockerfile.stages:
+            if (stage.name or "").lower() == source.lower() or str(stage.index) == source:
+                return stage
+        return None
+
+    def _locate(self, arg: str) -> str | None:
+        return None if "$" in arg else repository_file(self.ws, self.context, self.dockerfile, arg)
+
+
+def _strip_prefix(argv: list[str]) -> list[str]:
+    """`sudo`, `env`, `VAR=value` before the program."""
+    i = 0
+    while i < len(argv) and (argv[i] in ("sudo", "env", "exec", "command") or
+                             re.match(r"^[A-Za-z_]\w*=", argv[i])):
+        i += 1
+    return argv[i:]
+
+
+def _image_name(image: str) -> str:
+    name = image.strip().lower().split("@", 1)[0]
+    if name.rfind(":") > name.rfind("/"):
+        name = name[:name.rfind(":")]
+    for prefix in ("docker.io/", "index.docker.io/", "library/"):
+        name = name[len(prefix):] if name.startswith(prefix) else name
+    return name

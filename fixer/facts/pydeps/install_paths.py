@@ -1,0 +1,114 @@
+"""Paths in a Dockerfile's Python installs: where a command puts the packages, whether a
+`COPY --from` carries them along, and which repository file a `pip install -r` reads.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from fixer.facts.pydeps.requirements import PipArgs
+from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import Dockerfile
+
+_SYSTEM_BINS = {"/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"}
+# Where installed Python packages live: a `COPY --from` of such a path copies packages.
+PACKAGE_PATH = re.compile(r"site-packages|dist-packages|venv|/\.local(?:/|$)"
+                          r"|^/usr/(?:local/)?lib/python|^/usr/local/?$|^/install(?:/|$)")
+
+
+@dataclass
+class BuildState:
+    """What earlier instructions of a stage set: the working directory and ENV values."""
+
+    workdir: str = "/"
+    env: dict[str, str] = field(default_factory=dict)
+
+    def venv(self) -> str | None:
+        """The active virtualenv: VIRTUAL_ENV, else a `<dir>/bin` put first on PATH."""
+        if self.env.get("VIRTUAL_ENV"):
+            return self.env["VIRTUAL_ENV"]
+        for entry in self.env.get("PATH", "").split(":"):
+            entry = entry.rstrip("/")
+            if entry.endswith("/bin") and entry not in _SYSTEM_BINS and ".local" not in entry:
+                return posixpath.dirname(entry)
+        return None
+
+
+def pip_location(argv: list[str], at: int, args: PipArgs, state: BuildState) -> str | None:
+    """Where a pip command puts packages: its --prefix/--target/--root/--user, the
+    virtualenv its pip or python belongs to or that is active, else the system."""
+    if args.location:
+        if "$" in args.location or args.location.startswith("~"):
+            return args.location
+        return posixpath.join(state.workdir, args.location)
+    for word in argv[:at + 1]:
+        if word.startswith("/") and posixpath.basename(posixpath.dirname(word)) == "bin":
+            root = posixpath.dirname(posixpath.dirname(word))
+            if root not in ("/usr", "/usr/local", "/"):
+                return root
+    if "--system" in argv:   # `uv pip install --system`
+        return "/usr/local"
+    return state.venv() or "/usr/local"
+
+
+def tool_location(tool: str, state: BuildState) -> str | None:
+    project_venv = posixpath.join(state.workdir, ".venv")
+    if tool == "uv":
+        return state.env.get("UV_PROJECT_ENVIRONMENT") or project_venv
+    if tool == "pdm":
+        return project_venv
+    if state.env.get("POETRY_VIRTUALENVS_CREATE", "").lower() in ("false", "0"):
+        return state.venv() or "/usr/local"
+    if state.env.get("POETRY_VIRTUALENVS_IN_PROJECT", "").lower() in ("true", "1"):
+        return project_venv
+    return None   # poetry's own cache folder
+
+
+def carried(location: str | None, paths: list[str]) -> bool:
+    """Whether a `COPY --from` of `paths` takes along what was installed at `location`."""
+    if location is None:
+        return False
+    for path in paths:
+        path = path.rstrip("/") or "/"
+        if "$" in path:
+            continue
+        if location == "~/.local":
+            if re.search(r"/\.local(?:/|$)", path):
+                return True
+        elif path == "/" or location == path or location.startswith(path + "/") or \
+                path.startswith(location + "/"):
+            return True
+    return False
+
+
+def posix_join(folder: str, name: str) -> str:
+    return posixpath.normpath(posixpath.join(folder, name)) if folder else posixpath.normpath(name)
+
+
+def repository_file(ws: Workspace, context: str, dockerfile: Dockerfile, arg: str) -> str | None:
+    """The repository file a `pip install -r ARG` reads, found through the COPYs."""
+    base = posixpath.basename(arg)
+    candidates = []
+    if not arg.startswith("/"):
+        candidates.append(arg)
+    for stage in dockerfile.stages:
+        for instruction in stage.find("COPY") + stage.find("ADD"):
+            if any(f.startswith("--from") for f in instruction.flags):
+                continue
+            *sources, dest = instruction.value
+            if len(sources) == 1 and not dest.endswith(("/", ".")) and \
+                    posixpath.basename(dest) == base:
+                candidates.append(sources[0])   # `COPY x/prod.txt /tmp/req.txt`
+            for source in sources:
+                if posixpath.basename(source.rstrip("/")) == base:
+                    candidates.append(source)
+                elif not posixpath.splitext(source)[1]:
+                    candidates.append(posixpath.join(source, base))
+    candidates.append(base)
+    for candidate in candidates:
+        path = posix_join(context, candidate)
+        if ws.tree.exists(path):
+            return path
+    return None

@@ -1,0 +1,217 @@
+"""Python requirements a service declares, and the edit that declares one more.
+
+Sources: requirements files (with their `-r` includes), pyproject.toml (PEP 621
+`[project] dependencies`, Poetry `[tool.poetry.dependencies]`) and the arguments of a
+`pip install` command line. Names compare PEP 503-normalized; extras, markers and
+versions do not matter for matching. What installs something no name can be read from
+(a path, a wheel, a wildcard, a variable) is reported as such, so that callers can
+refrain from judging.
+"""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+from fixer.core.edits import TextEdit
+from fixer.core.textfile import TextFile
+
+_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?")
+_EGG = re.compile(r"#egg=([A-Za-z0-9._-]+)")
+_URL = re.compile(r"^(?:[\w.+-]+://|git\+|hg\+|svn\+|bzr\+)")
+_PROJECT = re.compile(r"^\.(?:/)?(\[[^\]]*\])?$")           # `.`, `./`, `.[server]`
+_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2")
+# pip options that take a value (the value is no requirement).
+_PIP_VALUED = {"-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f",
+               "--find-links", "--platform", "--python-version", "--implementation", "--abi",
+               "--src", "--upgrade-strategy", "--progress-bar", "--cache-dir", "--trusted-host",
+               "--timeout", "--retries", "--python", "-p", "--only-binary", "--no-binary",
+               "--config-settings", "-C", "--global-option", "--log", "--report"}
+_PIP_LOCATIONS = {"--prefix", "--target", "-t", "--root"}
+
+
+def normalize(name: str) -> str:
+    """PEP 503: `Uvicorn_Worker` and `uvicorn.worker` are `uvicorn-worker`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    name: str                     # normalized
+    extras: frozenset[str]
+    start: int                    # the line's offset in its file
+    text: str                     # the line as written (continuations joined)
+
+
+def parse_requirement(spec: str) -> tuple[str, frozenset[str]] | None:
+    """`uvicorn[standard]>=0.29 ; python_version > "3.8"` -> ("uvicorn", {"standard"})."""
+    if re.match(r"^\s*[\w.+-]+://", spec):   # a bare URL names no project
+        return None
+    match = _NAME.match(spec)
+    if match is None:
+        return None
+    extras = match.group(2) or ""
+    names = frozenset(normalize(e) for e in extras.strip("[]").split(",") if e.strip())
+    return normalize(match.group(1)), names
+
+
+@dataclass
+class PipArgs:
+    """What the arguments of one `pip install` name."""
+
+    packages: list[str] = field(default_factory=list)    # requirement specs
+    files: list[str] = field(default_factory=list)       # `-r FILE`
+    project: frozenset[str] | None = None                # `pip install .[a,b]`: its extras
+    opaque: str | None = None                            # what it installs unnamed, and how
+    location: str | None = None                          # --prefix/--target/--root, --user
+    no_index: bool = False                               # only from --find-links
+
+
+def pip_args(args: list[str]) -> PipArgs:
+    """`-r f --prefix=/install fastapi .` -> files, location, packages, project."""
+    out = PipArgs()
+    words = iter(args)
+    for word in words:
+        option, equals, attached = word.partition("=") if word.startswith("--") else \
+            (word, "", "")
+        value = attached if equals else None
+        if option in ("-r", "--requirement"):
+            out.files.append(value if value is not None else next(words, ""))
+        elif re.match(r"^-r\S", word):                     # `-rrequirements.txt`
+            out.files.append(word[2:].lstrip("="))
+        elif option in _PIP_LOCATIONS:
+            out.location = value or next(words, None)
+        elif option == "--user":
+            out.location = "~/.local"
+        elif option == "--no-index":
+            out.no_index = True
+        elif option in ("-e", "--editable"):
+            _operand(value or next(words, ""), out)
+        elif option in _PIP_VALUED:
+            if value is None:
+                next(words, None)
+        elif not word.startswith("-"):
+            _operand(word, out)
+    return out
+
+
+def _operand(word: str, out: PipArgs) -> None:
+    kind, value = operand_kind(word)
+    if kind == "package":
+        out.packages.append(value)
+    elif kind == "project":
+        out.project = frozenset(normalize(e) for e in value.split(",") if e.strip())
+    elif out.opaque is None:
+        out.opaque = value
+
+
+def operand_kind(word: str) -> tuple[str, str]:
+    """("package", spec) | ("project", extras) for `.` | ("opaque", why) for what names nothing."""
+    if "$" in word or "`" in word:
+        return "opaque", f"`{word}` is expanded at build time"
+    project = _PROJECT.match(word)
+    if project:
+        return "project", (project.group(1) or "").strip("[]")
+    if _URL.match(word):
+        egg = _EGG.search(word)
+        return ("package", egg.group(1)) if egg else ("opaque", f"`{word}` is a URL")
+    first = word.split()[0] if word.split() else word
+    if first.startswith((".", "/", "~")) or any(c in first for c in "*?") or \
+            first.lower().endswith(_ARCHIVES) or ("/" in first and "@" not in word):
+        return "opaque", f"`{word}` is a path, a wildcard or an archive"
+    return "package", word
+
+
+def unreadable_lines(text: str) -> list[str]:
+    """Why lines of a requirements file install what no name can be read from."""
+    found: list[str] = []
+    for raw in text.splitlines():
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        editable = re.match(r"^(?:-e|--editable)(?:\s+|=)(\S+)", line)
+        if editable:
+            line = editable.group(1)
+        elif not line or line.startswith("-"):
+            continue
+        kind, why = operand_kind(line)
+        if kind != "package":
+            found.append(why if kind == "opaque" else f"`{line}` installs a local project")
+    return found
+
+
+def requirements_lines(text: str) -> tuple[list[Requirement], list[str]]:
+    """The requirements of a requirements file, and the files it includes with `-r`."""
+    found: list[Requirement] = []
+    includes: list[str] = []
+    offset = 0
+    for raw in re.split(r"(?<=\n)", text):
+        start, offset = offset, offset + len(raw)
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        if not line:
+            continue
+        option = re.match(r"^(-r|--requirement)(?:\s+|=)(\S+)", line)
+        if option:
+            includes.append(option.group(2))
+            continue
+        egg = _EGG.search(raw)
+        if line.startswith("-e") and egg:
+            found.append(Requirement(normalize(egg.group(1)), frozenset(), start, line))
+            continue
+        if line.startswith("-"):
+            continue
+        parsed = parse_requirement(line)
+        if parsed is not None:
+            found.append(Requirement(parsed[0], parsed[1], start, line))
+    return found, includes
+
+
+def include_path(owner: str, included: str) -> str:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(owner), included))
+
+
+def pyproject_requirements(text: str) -> tuple[list[tuple[str, frozenset[str]]], str | None]:
+    """(requirements, "pep621" | "poetry" | None: which table an addition goes to)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return [], None
+    out: list[tuple[str, frozenset[str]]] = []
+    project = data.get("project")
+    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies")
+    if isinstance(project, dict):
+        for spec in project.get("dependencies") or []:
+            parsed = parse_requirement(str(spec))
+            if parsed is not None:
+                out.append(parsed)
+    if isinstance(poetry, dict):
+        for name, value in poetry.items():
+            extras = value.get("extras", []) if isinstance(value, dict) else []
+            out.append((normalize(name), frozenset(normalize(e) for e in extras)))
+    if isinstance(project, dict) and "dependencies" in project:
+        return out, "pep621"
+    if isinstance(poetry, dict):
+        return out, "poetry"
+    return out, None
+
+
+def add_to_requirements(file: TextFile, line: str) -> TextEdit:
+    """A new requirement line: at its sorted place when the file's names are sorted,
+    else at the end (a file without a final newline keeps that)."""
+    text, newline = file.text, file.newline
+    entries, _ = requirements_lines(text)
+    names = [e.name for e in entries]
+    parsed = parse_requirement(line)
+    name = parsed[0] if parsed else normalize(line)
+    if len(names) > 1 and names == sorted(names):
+        position = bisect.bisect(names, name)
+        if position < len(entries):
+            at = entries[position].start
+            return TextEdit(file.path, at, at, line + newline)
+    end = len(text)
+    if not text:
+        return TextEdit(file.path, 0, 0, line + newline)
+    if text.endswith("\n"):
+        return TextEdit(file.path, end, end, line + newline)
+    return TextEdit(file.path, end, end, newline + line)

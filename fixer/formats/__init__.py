@@ -1,0 +1,2 @@
+"""What the engine produced, rendered: findings as text, JSON, SARIF or GitHub annotations,
+unified diffs, the markdown report."""

@@ -1,0 +1,110 @@
+"""A git-style unified diff of a tree's changes, that `git apply` and `patch -p1` accept."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import zlib
+from collections.abc import Callable
+
+from fixer.core.textfile import TextFile
+from fixer.formats.patience import PatienceMatcher
+
+CONTEXT = 3
+NO_NEWLINE = "\\ No newline at end of file\n"
+REGULAR_FILE = 0o100000
+# Lines end at "\n" only, as git and patch see them: str.splitlines() would also
+# split at "\r", "\f", "\u2028" ... and make hunks that apply nowhere.
+_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+Changes = dict[str, tuple[TextFile | None, TextFile | None]]
+
+
+def render(changes: Changes, mode: Callable[[str], int] | None = None) -> str:
+    """The diff of every changed file, in path order. `mode(path)` gives a deleted file's
+    permission bits (default 0o644), so a deleted executable file says 100755 as git does."""
+    return "".join(file_diff(path, old, new, mode(path) if mode and new is None else 0o644)
+                   for path, (old, new) in sorted(changes.items()))
+
+
+def lines(file: TextFile | None) -> list[str]:
+    """The file's lines as git splits them, each with its line ending."""
+    if file is None:
+        return []
+    # The BOM is part of the first line's bytes: keep it so the patch applies.
+    text = ("\ufeff" if file.bom and file.encoding == "utf-8" else "") + file.text
+    return _LINE.findall(text)
+
+
+def file_diff(path: str, old: TextFile | None, new: TextFile | None, mode: int = 0o644) -> str:
+    header = f"diff --git a/{path} b/{path}\n"
+    if old is None:
+        header += f"new file mode {REGULAR_FILE | 0o644:o}\n"
+    elif new is None:
+        header += f"deleted file mode {REGULAR_FILE | (mode & 0o777):o}\n"
+    if any(f is not None and f.encoding != "utf-8" for f in (old, new)):
+        return header + _binary_patch(old, new)
+    a, b = lines(old), lines(new)
+    if not a and not b:
+        return header  # an empty file created or deleted: git writes the header alone
+    header += f"--- {'/dev/null' if old is None else 'a/' + path}\n"
+    header += f"+++ {'/dev/null' if new is None else 'b/' + path}\n"
+    return header + "".join(_hunks(a, b))
+
+
+def _binary_patch(old: TextFile | None, new: TextFile | None) -> str:
+    """git's own form for a file it sees as binary (UTF-16 text has NUL bytes): a text hunk
+    of such a file applies nowhere, this one `git apply` takes. It needs the full blob ids."""
+    before = old.encode() if old is not None else b""
+    after = new.encode() if new is not None else b""
+    return (f"index {_blob_id(old, before)}..{_blob_id(new, after)}\nGIT binary patch\n"
+            + _literal(after) + _literal(before))
+
+
+def _blob_id(file: TextFile | None, data: bytes) -> str:
+    if file is None:
+        return "0" * 40
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _literal(data: bytes) -> str:
+    """`literal N` and the zlib-deflated bytes in base85, 52 bytes a line, each line led by
+    its byte count (A-Z: 1-26, a-z: 27-52); a blank line ends it."""
+    packed = zlib.compress(data)
+    out = [f"literal {len(data)}\n"]
+    for at in range(0, len(packed), 52):
+        chunk = packed[at:at + 52]
+        count = chr(ord("A") + len(chunk) - 1) if len(chunk) <= 26 else \
+            chr(ord("a") + len(chunk) - 27)
+        out.append(count + base64.b85encode(chunk, pad=True).decode("ascii") + "\n")
+    return "".join(out) + "\n"
+
+
+def _hunks(a: list[str], b: list[str]) -> list[str]:
+    out: list[str] = []
+    matcher = PatienceMatcher(a, b)
+    for group in matcher.get_grouped_opcodes(CONTEXT):
+        a_start, a_end = group[0][1], group[-1][2]
+        b_start, b_end = group[0][3], group[-1][4]
+        out.append(f"@@ -{_range(a_start, a_end)} +{_range(b_start, b_end)} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(_mark(" ", line) for line in a[i1:i2])
+                continue
+            out.extend(_mark("-", line) for line in a[i1:i2])
+            out.extend(_mark("+", line) for line in b[j1:j2])
+    return out
+
+
+def _range(start: int, end: int) -> str:
+    length = end - start
+    if length == 0:
+        return f"{start},0"
+    return f"{start + 1}" if length == 1 else f"{start + 1},{length}"
+
+
+def _mark(prefix: str, line: str) -> str:
+    if line.endswith("\n"):
+        return prefix + line
+    return prefix + line + "\n" + NO_NEWLINE

@@ -1,0 +1,109 @@
+"""What `fixer fix` does with the audited findings, read from a fix run, so that the report's
+counts are the fixes the diff makes: one fix may settle several findings (one C003 fix, two
+`depends_on` entries), a display-only finding may be fixed once the fixes it waits on are in,
+a fix may fail verification, and a fix may reveal a finding nobody could see before it (a
+Dockerfile that S001 writes has no curl for the healthcheck: D003)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fixer.core.config import Config
+from fixer.engine import AppliedFix, FixResult
+from fixer.formats.report.model import FixLine, FixRun, FixSummary, Revealed
+from fixer.model.rule import Finding
+from fixer.model.workspace import Workspace
+
+# Trees re-checked to find which earlier fix revealed a finding (each costs a workspace
+# load and one rule); past this, the latest fix on the same service or file is named.
+_SCAN_LIMIT = 12
+
+
+def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> FixRun:
+    """The run `result` seen from the audited `findings` of the tree it started from."""
+    return FixRun(
+        fixes=len(result.applied), unsafe=config.unsafe_fixes,
+        fixed_later=_fixed_later(findings, result),
+        failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
+                     for f in result.failed),
+        revealed=tuple(revealed(result, config)))
+
+
+def summary(_findings: Sequence[Finding], result: FixResult, config: Config) -> FixSummary:
+    """The fixes made, for the report of the tree after them; revealed ones say by what.
+    (Which findings were revealed is judged by the run's own first check, `result.initial`,
+    not by the audited findings, which a `--severity` may have filtered.)"""
+    by = {r.finding.fingerprint: r.fix.revealed_by for r in revealed(result, config)}
+    return FixSummary(
+        applied=tuple(FixLine(a.finding.code, a.finding.service, title(a.finding),
+                              by.get(a.finding.fingerprint)) for a in result.applied),
+        failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
+                     for f in result.failed),
+        problems=tuple(result.problems))
+
+
+def title(finding: Finding) -> str:
+    return finding.fix_title or finding.rule.summary
+
+
+def _fixed_later(findings: Sequence[Finding], result: FixResult) -> dict[str, str]:
+    """Display-only findings of the tree that the fix run removed, after the fixes they wait
+    on (one C003 fix may settle two entries): fingerprint -> the title of the fix."""
+    remaining = {f.fingerprint for f in result.remaining}
+    titles = {(a.finding.code, a.finding.service): a.finding.fix_title
+              for a in result.applied}
+    return {f.fingerprint: titles.get((f.code, f.service)) or f.rule.summary
+            for f in findings if not f.fixable and f.fingerprint not in remaining}
+
+
+def revealed(result: FixResult, config: Config) -> list[Revealed]:
+    """The fixes of the run whose finding its first check did not have, each with the
+    earlier fix that made it appear. For `fix` output and the PR body too."""
+    found = []
+    for index, by in revealers(result, config).items():
+        finding = result.applied[index].finding
+        line = FixLine(finding.code, finding.service, title(finding),
+                       None if by is None else _line(result.applied[by].finding))
+        found.append(Revealed(finding, line))
+    return found
+
+
+def revealers(result: FixResult, config: Config) -> dict[int, int | None]:
+    """Index (in `result.applied`) of each fix whose finding the run's first check did not
+    have -> index of the earlier fix that revealed it (None when none can be named)."""
+    known = {f.fingerprint for f in result.initial}
+    loaded: dict[int, Workspace] = {}  # by index: fixes revealing several findings load once
+    return {index: _revealer(result.applied, index, config, loaded)
+            for index, applied in enumerate(result.applied)
+            if applied.finding.fingerprint not in known}
+
+
+def _line(finding: Finding) -> FixLine:
+    return FixLine(finding.code, finding.service, title(finding))
+
+
+def _revealer(applied: Sequence[AppliedFix], index: int, config: Config,
+              loaded: dict[int, Workspace]) -> int | None:
+    """The first fix before `index` after which its finding is there. Fixes of the same
+    service or file are tried first: a fix reveals what it makes visible, on what it touches."""
+    finding = applied[index].finding
+    owners = [i for i in range(index)
+              if applied[i].finding.service == finding.service
+              or finding.path in {e.path for e in applied[i].edits}]
+    candidates = owners or list(range(index))
+    if len(candidates) < 2:  # no other fix to tell it from: nothing to re-check
+        return candidates[0] if candidates else None
+    for earlier in candidates[:_SCAN_LIMIT]:
+        if earlier not in loaded:
+            loaded[earlier] = Workspace.load(applied[earlier].after, config)
+        if _present(loaded[earlier], finding):
+            return earlier
+    return candidates[-1]
+
+
+def _present(ws: Workspace, finding: Finding) -> bool:
+    try:
+        found = finding.rule.detect(ws)
+    except Exception:  # a rule that cannot read the tree proves nothing here
+        return False
+    return finding.fingerprint in {f.fingerprint for f in found}

@@ -1,0 +1,244 @@
+"""What a finding type breaks in this repository: the report's "Impact" lines and the
+ranking of its critical issues.
+
+A rule's "Why is this bad?" says what the defect does in general. Some of it is a claim
+about the repository ("every service that waits for it never starts", "the healthcheck
+fails"); the report says such a claim only where the repository bears it out, and names
+the services it is about. The rest of the text is kept as the rule's docs say it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from fixer.facts.database import dbusage
+from fixer.facts.health.healthchecks import has_healthcheck
+from fixer.facts.ports.references import service_claims
+from fixer.facts.ports.side import http_claims
+from fixer.formats.report.text import inline
+from fixer.model import appmodule
+from fixer.model.appservice import app_services
+from fixer.model.depends import HEALTHY, dependencies
+from fixer.model.rule import Finding, Rule, Severity
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+
+# The clause of a rule's docs that claims services wait on the broken one, and the text
+# that goes with it: only the clause goes, never the claims written before it.
+_CLAUSE = (r"(?:[Ee]very service that|[Ww]hatever) waits for (?:it|the service)"
+           r"(?: \([^)]*\)| with `[^`]*`)? never starts")
+_WAITERS_CLAUSE = re.compile(
+    rf",? and {_CLAUSE}"                              # the last item: "a, and every …."
+    rf"|(?:^|(?<=\. ))(?:So |Then )?{_CLAUSE}\.\s*"  # a sentence of its own
+    rf"|{_CLAUSE}, ")                                # an item amid others: "a, every …, and b."
+# Rules whose finding leaves the container unhealthy (or never started) while a
+# healthcheck exists: a service waiting for it to be healthy never starts.
+_BREAK_WAITERS = {"D003", "H001", "H002", "P001", "S001", "S003", "S004", "I001", "I003"}
+_C001_SUBJECT = re.compile(r"^host (?P<host>.+) in (?P<stack>.+)$")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the impact text may claim, read from the workspace once."""
+
+    ws: Workspace
+    services: Mapping[str, Service]          # by name (the first stack's, on a clash)
+    waiters: Mapping[str, frozenset[str]]    # service -> services awaiting it healthy
+
+    @classmethod
+    def of(cls, ws: Workspace) -> Facts:
+        services: dict[str, Service] = {}
+        waiters: dict[str, set[str]] = {}
+        for service in ws.services():
+            services.setdefault(service.name, service)
+            for dependency in dependencies(service):
+                if dependency.condition == HEALTHY:
+                    waiters.setdefault(dependency.name, set()).add(service.name)
+        return cls(ws, services, {k: frozenset(v) for k, v in waiters.items()})
+
+    def waiting_on(self, names: Iterable[str]) -> set[str]:
+        """Every service that waits, directly or through others, for one of `names` to be
+        healthy: none of them starts while it is not."""
+        found: set[str] = set()
+        todo = list(names)
+        while todo:
+            for waiter in self.waiters.get(todo.pop(), frozenset()) - found:
+                found.add(waiter)
+                todo.append(waiter)
+        return found
+
+
+# -- ranking -------------------------------------------------------------------------------
+
+def broken_services(facts: Facts, findings: Sequence[Finding]) -> dict[str, int]:
+    """Code -> how many services its findings break (errors) or touch (warnings)."""
+    hit: dict[str, set[str]] = {}
+    for finding in findings:
+        hit.setdefault(finding.code, set()).update(_broken_by(finding, facts))
+    return {code: len(names) for code, names in hit.items()}
+
+
+def _broken_by(finding: Finding, facts: Facts) -> set[str]:
+    service = finding.service
+    names = {service} if service else set()
+    if finding.rule.severity is not Severity.ERROR:
+        return names
+    if finding.code == "C001":
+        names |= _database_users(finding, facts)
+    found = facts.services.get(service or "")
+    if finding.code == "C002" and found is not None:
+        # compose refuses the whole stack: "depends on undefined service"
+        names |= set(found.stack.services)
+    return names | facts.waiting_on(names)
+
+
+def _database_users(finding: Finding, facts: Facts) -> set[str]:
+    """The services whose PostgreSQL URL names the host C001 reports missing."""
+    match = _C001_SUBJECT.match(finding.subject)
+    if match is None:
+        return set()
+    stacks = [s for s in facts.ws.stacks if s.name == match["stack"]]
+    return {use.service.name for stack in stacks for use in dbusage.postgres_uses(facts.ws, stack)
+            if use.host == match["host"]}
+
+
+# -- impact text ---------------------------------------------------------------------------
+
+def impacts(facts: Facts, findings: Sequence[Finding]) -> dict[str, str]:
+    """Code -> the report's impact line for its findings in this repository."""
+    groups: dict[str, tuple[Rule, list[Finding]]] = {}
+    for finding in findings:
+        groups.setdefault(finding.code, (finding.rule, []))[1].append(finding)
+    return {code: impact_text(rule, group, facts) for code, (rule, group) in groups.items()}
+
+
+def impact_text(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    """The rule's general impact with only the claims this repository bears out, then the
+    services that wait in vain, named."""
+    general = _SPECIFIC.get(rule.code, _from_docs)(rule, findings, facts)
+    waiting = _waiting(rule, findings, facts)
+    if not waiting:
+        general = without_waiters(general)
+    return " ".join(part for part in (general, waiting) if part)
+
+
+def without_waiters(text: str) -> str:
+    """`text` without its claim that services waiting for the broken one never start."""
+    return _WAITERS_CLAUSE.sub("", text).strip()
+
+
+def doc_impact(rule: Rule) -> str:
+    """The first paragraph of the rule's "Why is this bad?", on one line."""
+    section = rule.doc_section("Why is this bad?") or ""
+    return " ".join(section.split("\n\n")[0].split())
+
+
+def _from_docs(rule: Rule, _findings: Sequence[Finding], _facts: Facts) -> str:
+    return inline(doc_impact(rule))
+
+
+def _waiting(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    """"`a` waits for `b` to be healthy and never starts", for the services that do."""
+    if rule.code not in _BREAK_WAITERS:
+        return ""
+    broken = sorted({f.service for f in findings if f.service
+                     and _leaves_unhealthy(f, facts)})
+    pairs = [(waiter, name) for name in broken
+             for waiter in sorted(facts.waiters.get(name, frozenset()))]
+    if not pairs:
+        return ""
+    said = ", ".join(f"`{waiter}` (waits for `{name}`)" for waiter, name in pairs)
+    further = len(facts.waiting_on(broken) - {waiter for waiter, _name in pairs})
+    more = f", and {further} more that wait on those" if further else ""
+    return f"Here every service that waits for it to be healthy never starts: {said}{more}."
+
+
+def _leaves_unhealthy(finding: Finding, facts: Facts) -> bool:
+    """A P001 finding leaves the container unhealthy only when its healthcheck probes the
+    wrong port; the other rules of `_BREAK_WAITERS` always do, where a healthcheck exists."""
+    service = facts.services.get(finding.service or "")
+    if service is None:
+        return False
+    if finding.code == "P001":
+        return "healthcheck" in _wrong_claims(service, facts)
+    return True
+
+
+# -- rule-specific claims ------------------------------------------------------------------
+
+def _wrong_claims(service: Service, facts: Facts) -> set[str]:
+    """The kinds of container ports (ports, healthcheck, peer, ...) that miss the app."""
+    if service.app is None or service.app.listen.port is None:
+        return set()
+    listen = service.app.listen.port
+    known = [p for p in service_claims(facts.ws, service) if not p.udp and p.effective]
+    return {p.kind for p in http_claims(known, listen) if p.effective != listen}
+
+
+def _p001(_rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    kinds: set[str] = set()
+    for finding in findings:
+        service = facts.services.get(finding.service or "")
+        kinds |= _wrong_claims(service, facts) if service else set()
+    parts = [text for kind, text in _P001_PARTS if kind & kinds]
+    if not parts:
+        return "Traffic that names the container port goes to a port nobody listens on."
+    text = "; ".join(parts)
+    return f"{text[:1].upper()}{text[1:]}. The app itself is fine."
+
+
+_P001_PARTS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"ports"}), "published ports forward to nothing"),
+    (frozenset({"expose"}), "the exposed port reaches nothing"),
+    (frozenset({"healthcheck"}), "the healthcheck fails, so the container never turns healthy"),
+    (frozenset({"peer", "proxy", "traefik"}),
+     "services and proxies that call it on that port get connection refused"),
+)
+
+
+def _h001(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    """"The probe gets 404" only where a healthcheck probes the app."""
+    probed = any(has_healthcheck(s) for s in _services(findings, facts))
+    return _drop_sentences(rule, lambda s: probed or "probe" not in s)
+
+
+def _s001(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    """The case-insensitive checkout explains the finding only where a file differing in
+    case exists."""
+    differs = any(s.app is not None and s.app.name_case_differs
+                  for s in _services(findings, facts))
+    return _drop_sentences(rule, lambda s: differs or "`DockerFile`" not in s)
+
+
+def _s002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    """"The fleet's convention" only where another app package of the repository is a
+    regular package."""
+    missing = {f.service for f in findings}
+    regular = any(_is_regular_package(facts.ws, s) for s in app_services(facts.ws)
+                  if s.name not in missing)
+    return _drop_sentences(rule, lambda s: regular or "convention" not in s)
+
+
+def _is_regular_package(ws: Workspace, service: Service) -> bool:
+    found = appmodule.find(ws, service)
+    if found is None or found.script or "." not in found.module:
+        return False
+    return ws.tree.exists(posixpath.join(posixpath.dirname(found.path), "__init__.py"))
+
+
+def _services(findings: Sequence[Finding], facts: Facts) -> list[Service]:
+    found = (facts.services.get(f.service or "") for f in findings)
+    return [service for service in found if service is not None]
+
+
+def _drop_sentences(rule: Rule, keep: Callable[[str], bool]) -> str:
+    sentences = re.split(r"(?<=\.)\s+(?=[A-Z`])", doc_impact(rule))
+    return inline(" ".join(s for s in sentences if keep(s)))
+
+
+_SPECIFIC: dict[str, Callable[[Rule, Sequence[Finding], Facts], str]] = {
+    "H001": _h001, "P001": _p001, "S001": _s001, "S002": _s002,
+}

@@ -1,0 +1,178 @@
+"""The report's finding-type sections: critical issues (errors, those that break the most
+services first), minor issues (warnings), and recommendations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+from fixer.formats.report.impact import doc_impact
+from fixer.formats.report.model import Audit, FixLine, Revealed
+from fixer.formats.report.text import inline
+from fixer.model.rule import Finding, Rule, Safety, Severity
+
+# Headings that name the defect as a reader of the report knows it; a rule not listed here
+# gets its name as a title.
+HEADINGS = {
+    "S001": "Missing Dockerfiles",
+    "S002": "Missing Package Markers (`__init__.py`)",
+    "S003": "Missing Server Dependencies",
+    "D001": "Duplicate Dockerfiles",
+    "D002": "Shell-Form CMD or ENTRYPOINT",
+    "D003": "Healthcheck Tools Missing from Images",
+    "I001": "Relative Imports in Scripts",
+    "I002": "Relative Imports",
+    "H001": "Missing Health Endpoints",
+    "P001": "Port Mismatches in Docker Compose",
+    "P002": "EXPOSE Mismatches",
+    "C001": "Missing Database Service",
+    "C002": "Unknown Dependencies",
+    "C003": "Dependencies Not Awaited Until Healthy",
+    "C004": "Missing Healthchecks",
+}
+CRITICAL, MINOR = "Critical Issues Found", "Minor Issues"
+
+
+def heading(rule: Rule) -> str:
+    return HEADINGS.get(rule.code) or rule.name.replace("-", " ").title()
+
+
+def message(finding: Finding) -> str:
+    """The message without a leading `service: `, which the report already shows."""
+    text = finding.message.rstrip(".")
+    prefix = f"{finding.service}: "
+    if finding.service and text.startswith(prefix):
+        text = text[len(prefix):]
+    return inline(text)
+
+
+def who(finding: Finding) -> str:
+    return f"`{finding.service}`" if finding.service else "(no service)"
+
+
+def fix_title(finding: Finding) -> str:
+    return inline(finding.fix_title or finding.rule.summary)
+
+
+def where(finding: Finding) -> str:
+    return f"`{finding.path}:{finding.line}`"
+
+
+def critical_issues(audit: Audit) -> Iterator[str]:
+    """Errors: what breaks the stack, the finding types that break the most services first."""
+    yield f"## {CRITICAL}"
+    yield ""
+    if not audit.findings:
+        yield "None: no rule found anything."
+        yield ""
+    elif not audit.by_impact(Severity.ERROR):
+        yield f"None: nothing found breaks the stack (see {MINOR})."
+        yield ""
+    yield from _issue_groups(audit, Severity.ERROR, "breaks")
+
+
+def minor_issues(audit: Audit) -> Iterator[str]:
+    """Warnings: hardening, hygiene and the audit's policy; the stack runs."""
+    groups = audit.by_impact(Severity.WARNING)
+    if not groups:
+        return
+    yield f"## {MINOR}"
+    yield ""
+    yield "These do not stop the stack from running."
+    yield ""
+    yield from _issue_groups(audit, Severity.WARNING, "in")
+
+
+def _issue_groups(audit: Audit, severity: Severity, verb: str) -> Iterator[str]:
+    for number, (rule, findings) in enumerate(audit.by_impact(severity), 1):
+        count = audit.broken.get(rule.code, 0)
+        yield (f"### {number}. **{heading(rule)}** ({rule.code} {rule.name}): {verb} "
+               f"{count} service{'s' * (count != 1)}")
+        yield ""
+        yield f"**Issue**: {inline(rule.summary)}"
+        yield ""
+        yield "**Affected Services**:"
+        for finding in findings:
+            yield f"- {who(finding)}: {message(finding)} ({where(finding)})"
+        yield ""
+        yield f"**Impact**: {audit.impacts.get(rule.code) or inline(doc_impact(rule))}"
+        yield ""
+
+
+def recommendations(audit: Audit) -> Iterator[str]:
+    yield "## Recommendations"
+    yield ""
+    yield from _fix_list("### Fixed by `fixer fix` (safe)", audit, Safety.SAFE,
+                         lambda f: _offered(f, audit))
+    yield from _fix_list("### Fixed by `fixer fix --unsafe-fixes` (unsafe: review the diff)",
+                         audit, Safety.UNSAFE, lambda f: _offered(f, audit))
+    yield from _fix_list("### Needs a Person", audit, Safety.DISPLAY,
+                         lambda f: _by_hand(f, audit))
+
+
+def _offered(finding: Finding, audit: Audit) -> str:
+    later = audit.fixed_later.get(finding.fingerprint)
+    if later is not None:
+        return f"{who(finding)}: {inline(later)} (once the fixes it waits on are in)"
+    return f"{who(finding)}: {fix_title(finding)}"
+
+
+def _by_hand(finding: Finding, audit: Audit) -> str:
+    failure = audit.failure_of(finding)
+    reason = f"its fix failed verification: {failure}" if failure else finding.reason
+    why = f" Why no automatic fix: {inline(reason.rstrip('.'))}." if reason else ""
+    return f"{who(finding)}: {message(finding)} ({where(finding)}).{why}"
+
+
+def revealed_line(revealed: Revealed) -> str:
+    """A fix of the run for a finding that only appears once another fix is in."""
+    finding, by = revealed.finding, revealed.fix.revealed_by
+    after = f"the {by.code} fix of `{by.service or '-'}`" if by else "an earlier fix"
+    return (f"then, revealed once {after} is in: {finding.code} {who(finding)}: "
+            f"{message(finding)}. Fixed in the same run: {inline(revealed.fix.text)}")
+
+
+def _fix_list(title: str, audit: Audit, safety: Safety,
+              line: Callable[[Finding], str]) -> Iterator[str]:
+    """Findings grouped by rule under a title, one line each, and under a fix the findings
+    it reveals that the same run fixes; "None." when there are none."""
+    findings = audit.with_safety(safety)
+    groups = audit.ranked(findings)
+    yield title
+    yield ""
+    shown: set[str] = set()
+    for number, (rule, group) in enumerate(groups, 1):
+        yield f"{number}. **{heading(rule)}** ({rule.code})"
+        # one line per fix: a fix that settles several findings (two `depends_on` entries of
+        # one service) is listed once, so the lines are the fixes the diff makes
+        for finding in group:
+            text = f"   - {line(finding)}"
+            if text in shown:
+                continue
+            shown.add(text)
+            yield text
+            for revealed in audit.revealed_by(finding):
+                if revealed.finding.fingerprint not in shown:
+                    shown.add(revealed.finding.fingerprint)
+                    yield f"     - {revealed_line(revealed)}"
+    rest = _unplaced(audit, shown) if safety is Safety.SAFE else []
+    if rest:
+        yield f"{len(groups) + 1}. **Revealed by other fixes**"
+        yield from (f"   - {revealed_line(r)}" for r in rest)
+    if not findings and not rest:
+        yield "None."
+    yield ""
+
+
+def _unplaced(audit: Audit, shown: set[str]) -> Sequence[Revealed]:
+    """Revealed findings whose revealing fix is not one of the audit's findings (it was
+    itself revealed): listed on their own, still with what reveals them."""
+    placed = {r.finding.fingerprint for f in audit.findings for r in audit.revealed_by(f)}
+    return [r for r in audit.run.revealed
+            if r.finding.fingerprint not in placed | shown]
+
+
+def fix_line(line: FixLine) -> str:
+    """A fix made, for the report of the tree after the fixes."""
+    by = line.revealed_by
+    revealed = (f" (revealed by the {by.code} fix of `{by.service or '-'}`)" if by else "")
+    return f"{line.code} `{line.service or '-'}`: {inline(line.text)}{revealed}"

@@ -1,0 +1,214 @@
+"""The audit report as markdown: summary, services, stack diagram, issues, recommendations
+and scores, in the order a reviewer reads them. Deterministic: no dates, no machine paths,
+only repository-relative ones, so a golden file can pin it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixer.core.errors import RuleCrash
+from fixer.formats.report.issues import (
+    critical_issues,
+    fix_line,
+    fix_title,
+    message,
+    minor_issues,
+    recommendations,
+    revealed_line,
+    where,
+)
+from fixer.formats.report.mermaid import Diagram
+from fixer.formats.report.model import Audit, FixSummary, ServiceAudit
+from fixer.formats.report.scores import CATEGORIES, FORMULA, badge, percent
+from fixer.formats.report.summary import plural, summary
+from fixer.formats.report.text import inline
+from fixer.model.rule import Category, Finding, Severity
+
+TITLE = "# FastAPI Microservices Audit Report"
+
+
+def render(audit: Audit, diagram: Diagram) -> str:
+    """The whole report; `diagram` is the Mermaid flowchart of the stack."""
+    parts = [
+        _title(audit), summary(audit), _errors(audit), _fixes_made(audit.after),
+        _services(audit), _diagram(diagram), critical_issues(audit), minor_issues(audit),
+        _details(audit), recommendations(audit), _scores(audit),
+    ]
+    lines = [line for part in parts for line in part]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _title(audit: Audit) -> Iterator[str]:
+    yield TITLE + (" (after `fixer fix`)" if audit.after else "")
+    yield ""
+    if audit.after:
+        applied, failed = len(audit.after.applied), len(audit.after.failed)
+        made = f"{plural(applied, 'fix', 'fixes')} applied" + (f", {failed} failed" * bool(failed))
+        yield f"> The tree as `fixer fix` would leave it: {made}. Nothing was written."
+        yield ""
+
+
+def _errors(audit: Audit) -> Iterator[str]:
+    inputs = [e for e in audit.errors if not isinstance(e, RuleCrash)]
+    crashes = [e for e in audit.errors if isinstance(e, RuleCrash)]
+    if inputs:
+        yield "## Input Errors"
+        yield ""
+        yield "These files could not be read; the findings below leave them out."
+        yield ""
+        for error in inputs:
+            yield f"- `{error.path}:{error.line}`: {inline(error.message)}"
+        yield ""
+    if crashes:
+        yield "## Rules That Crashed"
+        yield ""
+        yield "A bug in fixer, not in this repository: these rules' findings are missing."
+        yield ""
+        for crash in crashes:
+            yield f"- {crash.code} ({crash.stage}): {inline(crash.exception)}"
+        yield ""
+
+
+def _fixes_made(after: FixSummary | None) -> Iterator[str]:
+    if after is None:
+        return
+    yield "## Fixes Applied"
+    yield ""
+    if not after.applied:
+        yield "None."
+    for number, line in enumerate(after.applied, 1):
+        yield f"{number}. {fix_line(line)}"
+    for line in after.failed:
+        yield f"- ❌ {line.code} `{line.service or '-'}` failed: {inline(line.text)}"
+    for problem in after.problems:
+        yield f"- ❌ {inline(problem)}"
+    yield ""
+
+
+def _services(audit: Audit) -> Iterator[str]:
+    yield "## Target Services Audited"
+    yield ""
+    if not audit.services:
+        yield "No service: no compose file builds one."
+    for number, service in enumerate(audit.services, 1):
+        yield f"{number}. {_mark(service)} **{inline(service.name)}** - {_service_state(service)}"
+    yield ""
+
+
+def _mark(service: ServiceAudit) -> str:
+    return "✅" if service.compliant else "❌"
+
+
+def _service_state(service: ServiceAudit) -> str:
+    """A service with warnings only is compliant (with minor issues); an error makes it not."""
+    if not service.findings:
+        return "Compliant: no findings"
+    minor = _counted(service.warnings, "minor issue")
+    if service.compliant:
+        return f"Compliant with minor issues: {minor}"
+    critical = _counted(service.errors, "critical issue")
+    return critical + (f"; {minor}" if service.warnings else "")
+
+
+def _counted(findings: list[Finding], word: str) -> str:
+    categories = [c.value for c in CATEGORIES if any(f.rule.category is c for f in findings)]
+    return f"{plural(len(findings), word)} ({', '.join(categories)})"
+
+
+def _diagram(diagram: Diagram) -> Iterator[str]:
+    yield "## Stack Diagram"
+    yield ""
+    if diagram.note:
+        yield diagram.note
+        yield ""
+    yield "```mermaid"
+    yield diagram.text.rstrip("\n")
+    yield "```"
+    yield ""
+
+
+def _details(audit: Audit) -> Iterator[str]:
+    yield "## Detailed Findings by Service"
+    yield ""
+    checked = {category: sorted(r.code for r in audit.rules if r.category is category)
+               for category in CATEGORIES}
+    if not audit.services:
+        yield "No service."
+        yield ""
+    for service in audit.services:
+        yield f"### {_mark(service)} {inline(service.name)}"
+        for category in CATEGORIES:
+            yield f"- **{category.value}**: {_category_state(service, category, checked)}"
+        yield "- **Issues**:" + (" None" if not service.findings else "")
+        for finding in service.findings:
+            yield (f"  - {_severity_mark(finding)} {finding.code} {where(finding)}: "
+                   f"{message(finding)}. {_fix_text(finding, audit)}")
+            for revealed in audit.revealed_by(finding):
+                yield f"    - {revealed_line(revealed)}"
+        yield ""
+
+
+def _severity_mark(finding: Finding) -> str:
+    return "❌" if finding.rule.severity is Severity.ERROR else "⚠️"
+
+
+def _fix_text(finding: Finding, audit: Audit) -> str:
+    later = audit.fixed_later.get(finding.fingerprint)
+    if later is not None:
+        return (f"Fix (safe, once the fixes it waits on are in): {inline(later)}; until then: "
+                f"{inline(finding.reason or '')}")
+    failure = audit.failure_of(finding)
+    if failure is not None:
+        return f"Fix ({finding.safety.value}) failed verification: {inline(failure)}"
+    if finding.fixable:
+        return f"Fix ({finding.safety.value}): {fix_title(finding)}"
+    return f"No automatic fix: {inline(finding.reason or 'none offered')}"
+
+
+def _category_state(service: ServiceAudit, category: Category,
+                    checked: dict[Category, list[str]]) -> str:
+    """❌ with an error of the category, ⚠️ with warnings only, ✅ with neither."""
+    if not checked[category]:
+        return "Not checked"
+    found = service.in_category(category)
+    if not found:
+        return f"✅ No findings ({', '.join(checked[category])})"
+    codes = dict.fromkeys(f"{f.code} {f.rule.name}" for f in found)
+    mark = "❌" if any(f.rule.severity is Severity.ERROR for f in found) else "⚠️"
+    return f"{mark} " + ", ".join(codes)
+
+
+def _scores(audit: Audit) -> Iterator[str]:
+    yield "## Compliance Score"
+    yield ""
+    for score in audit.scores:
+        name = f"- **{score.category.value}**:"
+        if score.share is None:
+            yield f"{name} {'not checked' if not score.checked else 'no service to score'}"
+            continue
+        failing = [f"{score.total - score.error_free} with errors",
+                   f"{score.total - score.warning_free} with warnings"]
+        extra = ", ".join(text for text in failing if not text.startswith("0 "))
+        extra = f"; {extra}" if extra else ""
+        yield (f"{name} {percent(score.share)}% {badge(score.share)} "
+               f"({score.passing} of {plural(score.total, 'service')}{extra})")
+    yield ""
+    yield f"**Overall Compliance**: {_verdict(audit)}"
+    yield ""
+    yield f"How the scores are computed: {FORMULA}"
+
+
+def _verdict(audit: Audit) -> str:
+    share = audit.overall
+    if share is None:
+        return "not scored (no service audited, or no category checked)"
+    if audit.errors:
+        verdict = "Incomplete: some files could not be read"
+    elif any(not s.compliant for s in audit.services):
+        verdict = "Requires fixes before production deployment"
+    elif any(s.findings for s in audit.services):
+        verdict = "Compliant with minor issues"
+    else:
+        # fixer reads configuration; it has not seen the stack run
+        verdict = "No finding in what fixer checks"
+    return f"{percent(share)}% - {verdict}"

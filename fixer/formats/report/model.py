@@ -1,0 +1,179 @@
+"""What an audit report says, before it is rendered: services, findings, scores, fixes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from fixer.core.errors import InputError
+from fixer.formats.report.impact import Facts, broken_services, impacts
+from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
+from fixer.model.rule import Category, Finding, Rule, Safety, Severity
+from fixer.model.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ServiceAudit:
+    name: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def compliant(self) -> bool:
+        """No error: warnings alone leave a service "compliant with minor issues"."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.rule.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.rule.severity is not Severity.ERROR]
+
+    def in_category(self, category: Category) -> list[Finding]:
+        return [f for f in self.findings if f.rule.category is category]
+
+
+@dataclass(frozen=True)
+class FixLine:
+    """One fix `fixer fix` made (or could not make) on the way to the reported tree."""
+
+    code: str
+    service: str | None
+    text: str                 # the fix title, or why it failed
+    revealed_by: FixLine | None = None  # the fix that made its finding appear
+
+
+@dataclass(frozen=True)
+class FixSummary:
+    applied: tuple[FixLine, ...] = ()
+    failed: tuple[FixLine, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """A finding that appears only once another fix is in, and that the same run fixes."""
+
+    finding: Finding
+    fix: FixLine              # its fix, with `revealed_by` set
+
+
+@dataclass(frozen=True)
+class FixRun:
+    """What `fixer fix` does with the tree the report is about (before the fixes)."""
+
+    fixes: int = 0            # the fixes the diff makes (one commit each in branch mode)
+    unsafe: bool = False      # the run applies unsafe fixes too
+    # display-only findings that the run still fixes once the fixes they wait on are in (a
+    # dependency's healthcheck that its own D003/P001 fixes make passable): fingerprint ->
+    # the title of the fix it makes
+    fixed_later: Mapping[str, str] = field(default_factory=dict)
+    failed: tuple[FixLine, ...] = ()
+    revealed: tuple[Revealed, ...] = ()
+
+
+@dataclass(frozen=True)
+class Audit:
+    compose_files: tuple[str, ...]
+    services: tuple[ServiceAudit, ...]
+    findings: tuple[Finding, ...]
+    rules: tuple[Rule, ...]
+    scores: tuple[CategoryScore, ...]
+    errors: tuple[InputError, ...] = ()
+    after: FixSummary | None = None   # set when the report is of the tree after `fixer fix`
+    run: FixRun = field(default_factory=FixRun)  # what `fixer fix` does (before the fixes)
+    impacts: Mapping[str, str] = field(default_factory=dict)   # code -> its impact here
+    broken: Mapping[str, int] = field(default_factory=dict)    # code -> services it breaks
+    unscored: tuple[str, ...] = ()    # services in compose that fixer does not build
+
+    @property
+    def fixed_later(self) -> Mapping[str, str]:
+        return self.run.fixed_later
+
+    @property
+    def overall(self) -> Fraction | None:
+        return overall(self.scores)
+
+    def by_rule(self) -> list[tuple[Rule, list[Finding]]]:
+        return group_by_rule(self.findings)
+
+    def by_impact(self, severity: Severity) -> list[tuple[Rule, list[Finding]]]:
+        """Finding types of one severity, those that break the most services first."""
+        return [g for g in self.ranked(self.findings) if g[0].severity is severity]
+
+    def ranked(self, findings: Sequence[Finding]) -> list[tuple[Rule, list[Finding]]]:
+        """Finding types, errors first, then by how many services they break or touch;
+        ties in category order."""
+        return sorted(group_by_rule(findings), key=lambda group: (
+            group[0].severity.rank, -self.broken.get(group[0].code, 0)))
+
+    def with_safety(self, safety: Safety) -> list[Finding]:
+        """Findings by what `fixer fix` does with them: a display-only finding that the fix
+        run fixes after others counts as safe, so the counts match the diff."""
+        return [f for f in self.findings if self.safety_of(f) is safety]
+
+    def safety_of(self, finding: Finding) -> Safety:
+        """What `fixer fix` does with the finding. A safe finding whose fix fails
+        verification (in the fix run, or in a report of the tree after it) is a person's
+        job."""
+        if finding.fingerprint in self.fixed_later:
+            return Safety.SAFE
+        if finding.safety is Safety.SAFE and \
+                (self.after is not None or self.failure_of(finding) is not None):
+            return Safety.DISPLAY
+        return finding.safety
+
+    def failure_of(self, finding: Finding) -> str | None:
+        """Why `fixer fix` could not fix the finding."""
+        failed = self.after.failed if self.after is not None else self.run.failed
+        return next((f.text for f in failed
+                     if (f.code, f.service) == (finding.code, finding.service)), None)
+
+    def revealed_by(self, finding: Finding) -> list[Revealed]:
+        """What the finding's fix reveals and the same run fixes."""
+        return [r for r in self.run.revealed if r.fix.revealed_by is not None and
+                (r.fix.revealed_by.code, r.fix.revealed_by.service)
+                == (finding.code, finding.service)]
+
+
+def category_order(finding: Finding) -> tuple[int, str, tuple[str, int, int, str, str]]:
+    """Category (in the scores' order), then code, then position."""
+    return CATEGORIES.index(finding.rule.category), finding.code, finding.sort_key()
+
+
+def group_by_rule(findings: Sequence[Finding]) -> list[tuple[Rule, list[Finding]]]:
+    """Finding types in category order (as the scores list them), then by code."""
+    groups: dict[str, tuple[Rule, list[Finding]]] = {}
+    for finding in findings:
+        groups.setdefault(finding.code, (finding.rule, []))[1].append(finding)
+    return sorted(groups.values(), key=lambda group: category_order(group[1][0])[:2])
+
+
+def audited_names(ws: Workspace) -> list[str]:
+    """The services fixer builds (compose `build:`), in compose order. Image services
+    (postgres, redis) are drawn in the diagram but not scored: fixer fixes none of their
+    files, and counting them would lift every score by the share of services it never
+    judged."""
+    return list(dict.fromkeys(s.name for s in ws.services() if s.get("build") is not None))
+
+
+def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule],
+                errors: Sequence[InputError], after: FixSummary | None = None,
+                run: FixRun | None = None) -> Audit:
+    names = audited_names(ws)
+    grouped: dict[str, list[Finding]] = {name: [] for name in names}
+    for finding in findings:
+        if finding.service in grouped:
+            grouped[finding.service].append(finding)
+    services = tuple(ServiceAudit(name, tuple(sorted(grouped[name], key=category_order)))
+                     for name in names)
+    files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
+    others = dict.fromkeys(s.name for s in ws.services() if s.name not in grouped)
+    facts = Facts.of(ws)
+    return Audit(
+        compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
+        scores=tuple(category_scores(grouped, rules)), errors=tuple(errors), after=after,
+        run=run or FixRun(), impacts=impacts(facts, findings),
+        broken=broken_services(facts, findings), unscored=tuple(others))

@@ -1,0 +1,65 @@
+"""The report's executive summary: what was audited, what was found, and what the fix run
+makes, in counts that match the sections below and the diff of `fixer fix`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixer.formats.report.model import Audit
+from fixer.formats.report.scores import percent
+from fixer.model.rule import Safety, Severity
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def summary(audit: Audit) -> Iterator[str]:
+    yield "## Executive Summary"
+    yield ""
+    yield " ".join(part for part in (_scope(audit), _found(audit), _run(audit)) if part) + \
+        (f" Overall compliance: {percent(audit.overall)}%." if audit.overall is not None else "")
+    yield ""
+
+
+def _scope(audit: Audit) -> str:
+    files = ", ".join(f"`{f}`" for f in audit.compose_files) or "no compose file"
+    text = (f"Audited {plural(len(audit.services), 'service')} that fixer builds from {files} "
+            f"for containerization correctness, structural soundness and runtime readiness, "
+            f"with {plural(len(audit.rules), 'rule')}.")
+    if audit.unscored:
+        names = ", ".join(f"`{name}`" for name in audit.unscored)
+        text += f" Image services, drawn in the diagram but not scored: {names}."
+    return text
+
+
+def _found(audit: Audit) -> str:
+    if not audit.findings:
+        return "Found nothing to fix."
+    broken = sum(1 for s in audit.services if not s.compliant)
+    minor = sum(1 for s in audit.services if s.compliant and s.findings)
+    errors = sum(1 for f in audit.findings if f.rule.severity is Severity.ERROR)
+    safe, unsafe = len(audit.with_safety(Safety.SAFE)), len(audit.with_safety(Safety.UNSAFE))
+    manual = len(audit.findings) - safe - unsafe
+    return (f"Found {plural(len(audit.findings), 'finding')} of "
+            f"{plural(len(audit.by_rule()), 'type')}: {plural(errors, 'critical issue')} and "
+            f"{len(audit.findings) - errors} minor. Services with critical issues: {broken} of "
+            f"{len(audit.services)}; with minor issues only: {minor}; with none: "
+            f"{len(audit.services) - broken - minor}. Fixable with `fixer fix`: "
+            f"{safe}; with `--unsafe-fixes`: {unsafe} more; by hand: {manual}.")
+
+
+def _run(audit: Audit) -> str:
+    """What the fix run makes, so the count is the diff's: one fix may settle several
+    findings, and a fix may reveal a finding that the same run then fixes."""
+    run = audit.run
+    if audit.after is not None or not run.fixes:
+        return ""
+    command = "`fixer fix --unsafe-fixes`" if run.unsafe else "`fixer fix`"
+    text = f"{command} makes {plural(run.fixes, 'fix', 'fixes')}"
+    if run.fixes - len(run.revealed) < len(audit.with_safety(Safety.SAFE)):
+        text += " (one fix may settle several findings)"
+    if run.revealed:
+        text += (f", {len(run.revealed)} of them for findings that appear only once another "
+                 "fix is in (under Recommendations, with the fix that reveals them)")
+    return text + "."

@@ -1,0 +1,154 @@
+"""`fixer check --format sarif`: a SARIF 2.1.0 log, for GitHub code scanning and SARIF viewers.
+
+Each rule that ran is a reportingDescriptor (docs from its module docstring, help link to its
+section of docs/rules.md, its severity as the default level); each finding a result at its
+file, line and column, relative to %SRCROOT% (the repository fixer checked), at the level of
+its rule's severity (SARIF's "error" and "warning" are fixer's two severities). A fixable
+finding carries its fix: the rule's own edits, as replacements of line/column regions of the
+unfixed files. Each fix is built alone, against the files as they are (`fixer fix` applies
+fixes one after another, re-checking between them, so a later fix there may differ from its
+SARIF form).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fixer import __version__
+from fixer.core.edits import CreateFile, DeleteFile, Edit, EditConflict, TextEdit
+from fixer.core.errors import InputError, RuleCrash
+from fixer.core.textfile import TextFile
+from fixer.model.rule import Finding, Rule
+from fixer.model.workspace import Workspace
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+ROOT_ID = "%SRCROOT%"
+# Where each rule's docs live, as a reference from the repository's root: the rule's section
+# of docs/rules.md (the anchor GitHub makes of a "## P001 port-mismatch" heading).
+RULES_DOC = "docs/rules.md"
+
+
+def help_uri(rule: Rule) -> str:
+    return f"{RULES_DOC}#{rule.code.lower()}-{rule.name}"
+
+
+def _message(text: str) -> dict[str, str]:
+    return {"text": text}
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    what = rule.doc_section("What it does") or rule.summary
+    return {
+        "id": rule.code, "name": rule.name,
+        "shortDescription": _message(rule.summary),
+        "fullDescription": _message(what),
+        "helpUri": help_uri(rule),
+        "help": {"text": rule.doc, "markdown": rule.doc},
+        "defaultConfiguration": {"level": rule.severity.value, "enabled": rule.default},
+        "properties": {"category": rule.category.value,
+                       "safety": [s.value for s in rule.safety],
+                       "tags": [rule.category.value]},
+    }
+
+
+def artifact(path: str) -> dict[str, str]:
+    return {"uri": quote(path), "uriBaseId": ROOT_ID}
+
+
+def region(file: TextFile, start: int, end: int) -> dict[str, int]:
+    """A region of `file` by line and column (end column exclusive; start == end inserts)."""
+    return {"startLine": file.line_of(start), "startColumn": file.column_of(start),
+            "endLine": file.line_of(end), "endColumn": file.column_of(end)}
+
+
+def _replacement(file: TextFile, start: int, end: int, text: str) -> dict[str, Any]:
+    return {"deletedRegion": region(file, start, end), "insertedContent": {"text": text}}
+
+
+def _change(ws: Workspace, path: str, edits: Sequence[Edit]) -> dict[str, Any] | None:
+    """One artifactChange: every edit of one file. Creating a file inserts its text into an
+    empty artifact; deleting one removes all of its text (marked in the properties)."""
+    first = edits[0]
+    if isinstance(first, CreateFile):
+        replacements = [_replacement(TextFile(path, ""), 0, 0, first.text)]
+        return {"artifactLocation": artifact(path), "replacements": replacements,
+                "properties": {"operation": "create"}}
+    current = ws.read(path)
+    if current is None:
+        return None
+    if isinstance(first, DeleteFile):
+        replacements = [_replacement(current, 0, len(current.text), "")]
+        return {"artifactLocation": artifact(path), "replacements": replacements,
+                "properties": {"operation": "delete"}}
+    splices = sorted((e for e in edits if isinstance(e, TextEdit)), key=lambda e: e.start)
+    replacements = [_replacement(current, e.start, e.end, e.text) for e in splices]
+    return {"artifactLocation": artifact(path), "replacements": replacements}
+
+
+def fix_object(ws: Workspace, finding: Finding) -> dict[str, Any] | None:
+    """The finding's fix as SARIF, built by the finding itself; None when it cannot build one."""
+    try:
+        edits = list(finding.edits())
+    except (InputError, EditConflict, ValueError, KeyError, IndexError):
+        return None
+    by_path: dict[str, list[Edit]] = {}
+    for edit in edits:
+        by_path.setdefault(edit.path, []).append(edit)
+    changes = [_change(ws, path, group) for path, group in sorted(by_path.items())]
+    if not changes or any(c is None for c in changes):
+        return None
+    return {"description": _message(finding.fix_title or f"Fix {finding.code}"),
+            "artifactChanges": changes,
+            "properties": {"safety": finding.safety.value}}
+
+
+def result(ws: Workspace, finding: Finding, index: int) -> dict[str, Any]:
+    location = {"physicalLocation": {
+        "artifactLocation": artifact(finding.path),
+        "region": {"startLine": finding.line, "startColumn": finding.column}}}
+    out: dict[str, Any] = {
+        "ruleId": finding.code, "ruleIndex": index, "level": finding.rule.severity.value,
+        "message": _message(finding.message), "locations": [location],
+        "partialFingerprints": {"fixerFingerprint/v1": finding.fingerprint},
+        "properties": {"service": finding.service, "category": finding.rule.category.value},
+    }
+    if finding.reason:
+        out["properties"]["reason"] = finding.reason
+    fix = fix_object(ws, finding) if finding.fixable else None
+    if fix is not None:
+        out["fixes"] = [fix]
+    return out
+
+
+def _notification(error: InputError) -> dict[str, Any]:
+    """An input error at its file and line; a rule crash at no location, naming its rule and
+    carrying its exception (SARIF's way to say the tool, not the code, went wrong)."""
+    if isinstance(error, RuleCrash):
+        return {"level": "error", "message": _message(error.report_line()),
+                "associatedRule": {"id": error.code},
+                "exception": {"kind": type(error.exc).__name__, "message": str(error.exc)},
+                "properties": {"kind": "crash", "stage": error.stage}}
+    location = {"physicalLocation": {"artifactLocation": artifact(error.path),
+                                     "region": {"startLine": max(error.line, 1)}}}
+    return {"level": "error", "message": _message(error.message), "locations": [location]}
+
+
+def document(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule], root: Path,
+             errors: Sequence[InputError] = ()) -> str:
+    """The SARIF log of one check run, as text."""
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    run = {
+        "tool": {"driver": {"name": "fixer", "version": __version__,
+                            "rules": [rule_descriptor(r) for r in rules]}},
+        "originalUriBaseIds": {ROOT_ID: {"uri": root.resolve().as_uri().rstrip("/") + "/"}},
+        "invocations": [{"executionSuccessful": not errors,
+                         "toolExecutionNotifications": [_notification(e) for e in errors]}],
+        "columnKind": "unicodeCodePoints",
+        "results": [result(ws, f, index[f.code]) for f in findings],
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

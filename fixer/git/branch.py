@@ -1,0 +1,175 @@
+"""`fixer fix --branch NAME`: one commit per applied fix on a branch, written as git objects.
+
+The working tree, the index, HEAD and the current branch are never touched: commits
+are built from the base commit's tree plus each fix, and only the branch ref moves.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import git
+
+from fixer.core.textfile import TextFile
+from fixer.engine import AppliedFix
+from fixer.git.gitobjects import EXEC_MODE, FILE_MODE, Changes, commit_tree, updated_tree
+
+TRAILER_RULE = "Fixer-Rule"
+TRAILER_FINGERPRINT = "Fixer-Fingerprint"
+# Used when neither --author nor git config names anyone (a bare CI runner).
+DEFAULT_AUTHOR = git.Actor("fixer", "fixer@users.noreply.localhost")
+_AUTHOR_SPEC = re.compile(r"^\s*([^<>\n]+?)\s*<([^<>\s]+)>\s*$")
+
+
+class BranchRefused(Exception):
+    """The branch cannot be (re)made: never overwrite human work or the checked-out branch."""
+
+
+@dataclass(frozen=True)
+class MadeCommit:
+    fix: AppliedFix
+    commit: git.Commit
+    paths: tuple[str, ...]
+
+
+def fix_paths(fix: AppliedFix) -> list[str]:
+    return sorted({e.path for e in fix.edits})
+
+
+def commit_subject(fix: AppliedFix) -> str:
+    """`fix(CODE): <what changed> in <service>`; " in <service>" is left out when the
+    title already names the service (`make gateway listen on 8080`)."""
+    finding = fix.finding
+    title = (finding.fix_title or finding.message).strip().rstrip(".")
+    # Lower-case a leading capital word ("Add ...") but not an acronym ("CMD ...").
+    if title[:1].isupper() and not title[1:2].isupper():
+        title = title[0].lower() + title[1:]
+    service = finding.service
+    if service and not re.search(rf"(?<![\w.-]){re.escape(service)}(?![\w.-])", title):
+        title += f" in {service}"
+    return f"fix({finding.code}): {title}"
+
+
+def commit_message(fix: AppliedFix) -> str:
+    finding = fix.finding
+    body = [finding.message, "", "Files:", *[f"- {p}" for p in fix_paths(fix)], "",
+            f"{finding.code} {finding.rule.name}: {finding.rule.summary}"]
+    trailers = [f"{TRAILER_RULE}: {finding.code}", f"{TRAILER_FINGERPRINT}: {finding.fingerprint}"]
+    return "\n".join([commit_subject(fix), "", *body, "", *trailers]) + "\n"
+
+
+def _message(commit: git.Commit) -> str:
+    message = commit.message
+    return message if isinstance(message, str) else message.decode("utf-8", "replace")
+
+
+def subject_of(commit: git.Commit) -> str:
+    return _message(commit).split("\n", 1)[0]
+
+
+def is_fixer_commit(commit: git.Commit) -> bool:
+    """Both of fixer's trailers in the message's last paragraph (its trailer block)."""
+    message = _message(commit)
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return False
+    keys = {line.partition(":")[0].strip() for line in paragraphs[-1].splitlines()}
+    return {TRAILER_RULE, TRAILER_FINGERPRINT} <= keys
+
+
+def check_name(repo: git.Repo, name: str) -> None:
+    try:
+        repo.git.check_ref_format("--branch", name)
+    except git.GitCommandError:
+        raise BranchRefused(f"{name!r} is not a valid branch name") from None
+
+
+def check_existing(repo: git.Repo, name: str, base: git.Commit) -> git.Commit | None:
+    """The branch's current tip (None when it does not exist). Refused when it is checked
+    out anywhere, or has commits since the base that fixer did not make."""
+    check_name(repo, name)
+    ref = f"refs/heads/{name}"
+    if ref in _checked_out(repo):
+        raise BranchRefused(f"branch {name} is checked out; fixer only makes branches it "
+                            "does not have to check out")
+    if name not in [h.name for h in repo.heads]:
+        return None
+    tip = repo.heads[name].commit
+    refuse_foreign(repo, tip, base, f"branch {name}")
+    return tip
+
+
+def _checked_out(repo: git.Repo) -> set[str]:
+    listing = repo.git.worktree("list", "--porcelain")
+    return {line.split(" ", 1)[1] for line in listing.splitlines() if line.startswith("branch ")}
+
+
+def refuse_foreign(repo: git.Repo, tip: git.Commit, base: git.Commit, label: str) -> None:
+    for commit in repo.iter_commits(f"{base.hexsha}..{tip.hexsha}"):
+        if not is_fixer_commit(commit):
+            raise BranchRefused(
+                f"{label} has commit {commit.hexsha[:12]} that fixer did not make "
+                f"({subject_of(commit)!r}); refusing to overwrite it")
+
+
+def author_from(repo: git.Repo, spec: str | None) -> git.Actor:
+    """--author "Name <email>", else git config user.name/email, else fixer's default."""
+    if spec:
+        match = _AUTHOR_SPEC.match(spec)
+        if match is None:
+            raise BranchRefused(f"--author {spec!r}: expected \"Name <email>\"")
+        return git.Actor(match.group(1), match.group(2))
+    reader = repo.config_reader()
+    name = reader.get_value("user", "name", "")
+    email = reader.get_value("user", "email", "")
+    if name and email:
+        return git.Actor(str(name), str(email))
+    return DEFAULT_AUTHOR
+
+
+def commit_date() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds' convention), else now; in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[AppliedFix],
+                 author: git.Actor, when: datetime) -> list[MadeCommit]:
+    """One commit per fix, each on the one before: its tree is its parent's tree plus
+    the files of that fix alone."""
+    made: list[MadeCommit] = []
+    parent = base
+    for fix in fixes:
+        changes = _fix_changes(fix, prefix)
+        tree_sha = updated_tree(repo, parent.tree.binsha, changes)
+        commit = commit_tree(repo, tree_sha, parent, commit_message(fix), author, when)
+        made.append(MadeCommit(fix, commit, tuple(sorted(changes))))
+        parent = commit
+    return made
+
+
+def _fix_changes(fix: AppliedFix, prefix: str) -> Changes:
+    changes: dict[str, tuple[bytes, int] | None] = {}
+    for path in fix_paths(fix):
+        full = posixpath.join(prefix, path) if prefix else path
+        new: TextFile | None = fix.after.read(path) if fix.after.exists(path) else None
+        if new is None:
+            changes[full] = None
+            continue
+        mode = fix.before.mode(path) if fix.before.exists(path) else 0o644
+        changes[full] = (new.encode(), EXEC_MODE if mode & 0o111 else FILE_MODE)
+    return changes
+
+
+def set_branch(repo: git.Repo, name: str, commit: git.Commit, old: git.Commit | None) -> None:
+    """Point refs/heads/NAME at the commit, only if it still is where it was when it was
+    checked (compare-and-swap: a concurrent update makes this fail, not lose work)."""
+    expected = old.hexsha if old is not None else "0" * 40
+    repo.git.update_ref("-m", f"fixer: fix branch {name}", f"refs/heads/{name}",
+                        commit.hexsha, expected)

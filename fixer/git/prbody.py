@@ -1,0 +1,126 @@
+"""The pull-request description for a fix branch, built from the commits actually made:
+a summary table, then per commit what changed, why, and its diff statistics. A commit whose
+finding only an earlier commit revealed says which one, and "why" says what the finding breaks
+in this repository, read from the tree its fix was made on (the report's impact text)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from unidiff.patch import PatchSet
+
+from fixer.core.config import Config
+from fixer.engine import FixResult
+from fixer.formats.diff import file_diff
+from fixer.formats.report.fixrun import revealers
+from fixer.formats.report.impact import Facts, impact_text
+from fixer.git.branch import MadeCommit, fix_paths, subject_of
+from fixer.model.rule import Finding
+
+
+def diff_stats(made: MadeCommit) -> list[tuple[str, int, int]]:
+    """(path, lines added, lines removed) per file of the commit, read by unidiff from
+    the commit's diff; paths relative to the folder fixer ran on."""
+    fix = made.fix
+    text = ""
+    for path in fix_paths(fix):
+        old = fix.before.read(path) if fix.before.exists(path) else None
+        new = fix.after.read(path) if fix.after.exists(path) else None
+        text += file_diff(path, old, new)
+    return [(p.path, p.added, p.removed) for p in PatchSet(text)]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _why(finding: Finding, facts: Facts) -> str:
+    """The finding itself, then what it breaks here: the rule's "Why is this bad?" with only
+    the claims the repository bears out ("every service that waits for it never starts"
+    only where some service waits for it, named)."""
+    because = impact_text(finding.rule, [finding], facts)
+    return f"{finding.message.rstrip('.')}. {because or finding.rule.summary}"
+
+
+def _revealed(number: int | None, made: list[MadeCommit]) -> list[str]:
+    """The line of a commit whose finding appears only once commit `number` is in."""
+    if number is None:
+        by = "an earlier commit"
+    else:
+        finding = made[number - 1].fix.finding
+        by = f"commit {number} ({finding.code} {finding.service or '-'})"
+    return [f"**Revealed by {by}:** `fixer check` on the base does not show this finding; "
+            "it appears only once that commit is in.", ""]
+
+
+def _summary(made: list[MadeCommit]) -> list[str]:
+    lines = ["| # | code | service | file | safety |", "|---|---|---|---|---|"]
+    for number, item in enumerate(made, 1):
+        finding = item.fix.finding
+        files = ", ".join(f"`{_cell(p)}`" for p in fix_paths(item.fix))
+        lines.append(f"| {number} | {finding.code} | {_cell(finding.service or '-')} "
+                     f"| {files} | {finding.safety.value} |")
+    return lines
+
+
+def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
+             known: dict[int, Facts]) -> list[str]:
+    item = made[number - 1]
+    finding = item.fix.finding
+    facts = _facts(item, known)
+    lines = ["", f"### {number}. {subject_of(item.commit)}", "",
+             f"Commit {item.commit.hexsha[:12]}, rule {finding.code} `{finding.rule.name}` "
+             f"(`fixer explain {finding.code}`).", ""]
+    if number in by:
+        lines += _revealed(by[number], made)
+    lines += [f"**What changed:** {finding.fix_title or finding.message}", "",
+              f"**Why:** {_why(finding, facts)}", ""]
+    for path, added, removed in diff_stats(item):
+        lines.append(f"- `{path}`: +{added} -{removed}")
+    return lines
+
+
+def _facts(item: MadeCommit, known: dict[int, Facts]) -> Facts:
+    """What the impact text may claim about the tree the fix was made on (the tree before
+    its round: the fixes of one round touch other files and services, and are verified each
+    on its own). Read once per round, so a long branch costs one read per round, not per
+    commit."""
+    ws = item.fix.planned_on
+    if id(ws) not in known:
+        known[id(ws)] = Facts.of(ws)
+    return known[id(ws)]
+
+
+def _commit_numbers(result: FixResult, config: Config) -> dict[int, int | None]:
+    """Commit number of each revealed fix -> that of the commit revealing it. One commit is
+    made per applied fix, in order, so commit k is `result.applied[k - 1]`."""
+    return {index + 1: None if earlier is None else earlier + 1
+            for index, earlier in revealers(result, config).items()}
+
+
+def _revealed_count(by: Mapping[int, int | None]) -> str:
+    if not by:
+        return ""
+    if len(by) == 1:
+        return (" 1 of them fixes a finding that appears only once an earlier commit is in; "
+                "it says which.")
+    return (f" {len(by)} of them fix findings that appear only once an earlier commit is in; "
+            "each says which.")
+
+
+def render(made: list[MadeCommit], branch: str, result: FixResult, config: Config) -> str:
+    """The body for the commits `made` from the fix run `result`, one per applied fix."""
+    by = _commit_numbers(result, config)
+    known: dict[int, Facts] = {}
+    plural = "es" if len(made) != 1 else ""
+    lines = [f"## fixer: {len(made)} automatic fix{plural}", "",
+             f"Branch `{branch}` has one commit per fix, in this order. fixer verified each "
+             "on the tree it makes: its finding is gone, any other finding that appears is "
+             "one fixer can fix in turn or one that was there but hidden (on a service the "
+             "commit made buildable), and no healthcheck gate, port reference, network or "
+             "import that fixer could read and that worked before is broken by it. A later "
+             f"commit may build on an earlier one: revert from the end.{_revealed_count(by)}",
+             "", *_summary(made)]
+    for number in range(1, len(made) + 1):
+        lines += _section(number, made, by, known)
+    return "\n".join(lines) + "\n"

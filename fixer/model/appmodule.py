@@ -1,0 +1,204 @@
+"""The app module of an app service (the `module:attr` its command serves) and its import root.
+
+The command names `module:attr` relative to the container's working directory
+(the final WORKDIR, compose `working_dir`, `cd` in a `sh -c`, `--app-dir`).
+The stage's COPY/ADD instructions (`image_paths`) say which folder of the build
+context lands there, so `WORKDIR /app` + `COPY app ./app` puts `app.main` at
+<service folder>/app/main.py. Without a usable command the module is guessed:
+app/main.py, main.py, src/main.py.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+from dataclasses import dataclass
+
+from fixer.core.derived import Memo
+from fixer.core.tree import Tree
+from fixer.model.image_paths import locate, workdir
+from fixer.model.services import BuiltService, Service
+from fixer.model.workspace import Workspace
+from fixer.sources.launch import SHELLS, Launch, split_shell
+from fixer.sources.python_modules import Modules
+
+FALLBACKS = ("app/main.py", "main.py", "src/main.py")
+
+
+@dataclass(frozen=True)
+class AppModule:
+    path: str            # the module's file, repository-relative
+    root: str            # the import root (what is on sys.path), repository-relative
+    module: str          # dotted name as imported: `app.main`, `main`
+    attr: str | None     # `app` of `app.main:app`; None when the command names none
+    factory: bool        # `--factory`, or gunicorn's `module:create_app()`
+    script: bool         # run as a file (`python main.py`): top level wherever it lives
+    from_command: bool   # read from the command, not guessed
+
+    @property
+    def package(self) -> str:
+        """The module's `__package__`: "" when it runs at the top level."""
+        if self.script:
+            return ""
+        if self.path.endswith("__init__.py"):
+            return self.module
+        return self.module.rpartition(".")[0]
+
+
+# per workspace, the module found for each (stack, service): rules ask for it again and again
+_FOUND: Memo[dict[tuple[str, str], AppModule | None]] = Memo("app modules")
+
+
+def find(ws: Workspace, service: Service) -> AppModule | None:
+    """The service's app module, from its command when it names one, else guessed."""
+    found = ws.derived.get(_FOUND, dict)
+    key = (service.stack.name, service.name)
+    if key not in found:
+        found[key] = _find(ws, service)
+    return found[key]
+
+
+def _find(ws: Workspace, service: Service) -> AppModule | None:
+    if not isinstance(service, BuiltService):
+        return None
+    launch = service.app.listen.launch
+    if launch is not None:
+        found = _from_launch(ws, service, launch)
+        if found is not None:
+            return found
+    return _guess(ws.tree, service.app.folder)
+
+
+def _guess(tree: Tree, context: str) -> AppModule | None:
+    for candidate in FALLBACKS:
+        path = posixpath.join(context, candidate) if context else candidate
+        if tree.exists(path):
+            module = candidate[:-3].replace("/", ".")
+            return AppModule(path, context, module, None, False, False, False)
+    return None
+
+
+def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppModule | None:
+    words, cds = _words(service, launch)
+    cwd = workdir(service)
+    for folder in cds:
+        cwd = posixpath.normpath(posixpath.join(cwd, folder))
+    for option in ("--app-dir", "--chdir"):
+        value = _option(words, option)
+        if value:
+            cwd = posixpath.normpath(posixpath.join(cwd, value))
+    target = launch.target
+    if not target:
+        return None
+    if launch.runs_script and not target.startswith("-m "):
+        return _script(ws, service, cwd, target)
+    if launch.server == "fastapi" and target.endswith(".py"):
+        return _fastapi_file(ws, service, cwd, target)
+    module, _, attr = target.removeprefix("-m ").partition(":")
+    factory = "--factory" in words or attr.endswith(")")
+    attr_name = attr.split("(")[0] or None
+    for relative in (module.replace(".", "/") + ".py", module.replace(".", "/") + "/__init__.py"):
+        path = locate(ws.tree, service, cwd, relative)
+        if path is not None:
+            root = _up(path, module.count(".") + (2 if relative.endswith("__init__.py") else 1))
+            return AppModule(path, root, module, attr_name, factory, False, True)
+    return None
+
+
+def _script(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:
+    path = locate(ws.tree, service, cwd, target)
+    if path is None:
+        return None
+    name = posixpath.basename(path)[:-3]
+    return AppModule(path, posixpath.dirname(path), name, None, False, True, True)
+
+
+def _fastapi_file(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:
+    """`fastapi run app/main.py` imports the file as a package module when its folders have
+    `__init__.py` files, else as a top-level module from its own folder."""
+    path = locate(ws.tree, service, cwd, target)
+    if path is None:
+        return None
+    parts = [posixpath.basename(path)[:-3]]
+    folder = posixpath.dirname(path)
+    while folder and ws.tree.exists(posixpath.join(folder, "__init__.py")):
+        parts.insert(0, posixpath.basename(folder))
+        folder = posixpath.dirname(folder)
+    return AppModule(path, folder, ".".join(parts), None, False, False, True)
+
+
+def _up(path: str, levels: int) -> str:
+    for _ in range(levels):
+        path = posixpath.dirname(path)
+    return path
+
+
+def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]:
+    """The argv segment that starts the server, and the `cd` folders run before it."""
+    region = service.app.listen.region
+    argv: list[str] = []
+    if region is not None and region.kind == "command":
+        found = service.command()
+        argv = found[2] if found else []
+        if len(argv) == 1:
+            argv = _split(argv[0])
+    elif region is not None and region.instruction is not None:
+        argv = list(region.instruction.value)
+        if not region.instruction.json:
+            argv = ["sh", "-c", " ".join(argv)]
+    if len(argv) >= 3 and argv[0] in SHELLS and argv[1] in ("-c", "-ec", "-ce"):
+        return _segment(split_shell(argv[2]), launch)
+    return argv, []
+
+
+def _segment(segments: list[list[str]], launch: Launch) -> tuple[list[str], list[str]]:
+    cds: list[str] = []
+    for segment in segments:
+        if segment[0] == "cd" and len(segment) == 2:
+            cds.append(segment[1])
+        elif launch.target and any(launch.target in word for word in segment):
+            return segment, cds
+    return [], cds
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _option(words: list[str], name: str) -> str | None:
+    for i, word in enumerate(words):
+        if word == name and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith(name + "="):
+            return word.split("=", 1)[1]
+    return None
+
+
+def launch_words(service: Service) -> list[str]:
+    """The argv segment that starts the service's server; empty when none is found."""
+    if not isinstance(service, BuiltService):
+        return []
+    launch = service.app.listen.launch
+    return _words(service, launch)[0] if launch is not None else []
+
+
+# per workspace, the import path of each app module: S004, I001, I003, C004 and the stack check all
+# walk it, and a walk parses every module on it
+_PATHS: Memo[dict[AppModule, dict[str, str]]] = Memo("import paths")
+
+
+def import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
+    """The files importing the app module runs, each with the `__package__` it runs as
+    (`Modules.import_packages`), computed once per tree."""
+    found = ws.derived.get(_PATHS, dict)
+    if module not in found:
+        found[module] = Modules(ws.read, module.root).import_packages(module.path,
+                                                                      module.package)
+    return found[module]
+
+
+def import_path(ws: Workspace, module: AppModule) -> list[str]:
+    return list(import_packages(ws, module))

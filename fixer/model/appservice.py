@@ -1,0 +1,161 @@
+"""Which built services are app services: the FastAPI HTTP servers.
+
+An app service starts an HTTP server for a FastAPI app: its command runs uvicorn,
+gunicorn with a uvicorn worker, `fastapi run`, hypercorn or granian, or a Python
+script that calls `uvicorn.run`, and its app module imports `fastapi` (directly, or
+through the modules of its own import root that it imports: a factory elsewhere).
+Flask and Django apps, workers, bots, test runners and one-shot jobs (what other
+services wait for with `service_completed_successfully`) are built services, not
+app services: the health, port and import rules must not fire for them, because
+their fixes (a `/health` probe, a port rewrite) would be wrong there.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from fixer.core.derived import Memo
+from fixer.core.tree import Tree
+from fixer.model import appmodule
+from fixer.model.depends import dependencies
+from fixer.model.services import BuiltService, Service
+from fixer.model.workspace import Workspace
+
+COMPLETED = "service_completed_successfully"
+_FASTAPI_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+fastapi\b|import[ \t]+fastapi\b)", re.M)
+_UVICORN_RUN = re.compile(r"\buvicorn\.run\(|^[ \t]*from[ \t]+uvicorn[ \t]+import[ \t].*\brun\b",
+                          re.M)
+# `from pkg.mod import x`, `from . import x`, `import pkg.mod`: where to look for a factory
+_LOCAL_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))",
+                           re.M)
+# `uvicorn.run("app.main:app", ...)`: the script serves a module it names as a string
+_RUN_TARGET = re.compile(r"""\buvicorn\.run\(\s*["']([\w.]+):""")
+_WORKER_OPTIONS = ("-k", "--worker-class")
+_FOLLOW_DEPTH = 3      # modules followed from the app module to find `import fastapi`
+_FOLDER_SCAN_LIMIT = 200  # Python files read when the app module cannot be located
+
+# per workspace, the services each stack awaits to completion (stack name -> names)
+_AWAITED: Memo[dict[str, frozenset[str]]] = Memo("stacks awaited to completion")
+# per workspace, the verdict for each (stack, service)
+_VERDICTS: Memo[dict[tuple[str, str], bool]] = Memo("app service verdicts")
+
+
+def app_services(ws: Workspace) -> Iterator[BuiltService]:
+    """The built services that serve a FastAPI app over HTTP."""
+    return (s for s in ws.apps() if is_app_service(ws, s))
+
+
+def is_app_service(ws: Workspace, service: Service) -> bool:
+    verdicts = ws.derived.get(_VERDICTS, dict)
+    key = (service.stack.name, service.name)
+    if key not in verdicts:
+        verdicts[key] = _judge(ws, service)
+    return verdicts[key]
+
+
+def _judge(ws: Workspace, service: Service) -> bool:
+    if not isinstance(service, BuiltService) or _is_one_shot(ws, service):
+        return False
+    launch = service.app.listen.launch
+    if launch is None or not _starts_http_server(ws, service):
+        return False
+    module = appmodule.find(ws, service)
+    if module is None:
+        return _folder_imports_fastapi(ws, service.app.folder)
+    if launch.server is None and not _calls_uvicorn_run(ws, module.path):
+        return False
+    return _imports_fastapi(ws, module.path, module.root)
+
+
+def _is_one_shot(ws: Workspace, service: Service) -> bool:
+    """Another service waits for it to finish: a migration or init job, not a server."""
+    per_stack = ws.derived.get(_AWAITED, dict)
+    awaited = per_stack.get(service.stack.name)
+    if awaited is None:  # one pass per stack: asking per service would be quadratic
+        awaited = frozenset(dep.name for other in service.stack.services.values()
+                            for dep in dependencies(other) if dep.condition == COMPLETED)
+        per_stack[service.stack.name] = awaited
+    return service.name in awaited
+
+
+def _starts_http_server(ws: Workspace, service: BuiltService) -> bool:
+    launch = service.app.listen.launch
+    if launch is None:
+        return False
+    if launch.server is None:
+        # `python main.py`, or `python -m app.main` when the module is the service's own
+        # (`python -m pytest` / `-m celery` run installed tools): `_judge` then asks for
+        # `uvicorn.run` in it
+        module = appmodule.find(ws, service)
+        return launch.runs_script and bool(launch.target) and \
+            module is not None and module.from_command
+    if launch.server == "gunicorn":
+        words = appmodule.launch_words(service)
+        worker = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in _WORKER_OPTIONS),
+                      None) or next((w.split("=", 1)[1] for w in words
+                                     if w.startswith("--worker-class=")), None)
+        return worker is None or "uvicorn" in worker.lower()
+    return True
+
+
+def _calls_uvicorn_run(ws: Workspace, path: str) -> bool:
+    file = ws.read(path)
+    return file is not None and bool(_UVICORN_RUN.search(file.text))
+
+
+def _imports_fastapi(ws: Workspace, path: str, root: str) -> bool:
+    """The module, or a module of its import root that it imports, imports fastapi."""
+    seen: set[str] = set()
+    frontier = [path]
+    for _depth in range(_FOLLOW_DEPTH + 1):
+        following: list[str] = []
+        for current in frontier:
+            if current in seen:
+                continue
+            seen.add(current)
+            file = ws.read(current)
+            if file is None:
+                continue
+            if _FASTAPI_IMPORT.search(file.text):
+                return True
+            following.extend(_local_modules(ws.tree, current, root, file.text))
+            following.extend(_run_targets(ws.tree, root, file.text))
+        frontier = following
+    return False
+
+
+def _local_modules(tree: Tree, path: str, root: str, text: str) -> list[str]:
+    found: list[str] = []
+    for match in _LOCAL_IMPORT.finditer(text):
+        written = match.group(1) or match.group(2) or ""
+        dots = len(written) - len(written.lstrip("."))
+        if dots:
+            base = posixpath.dirname(path)
+            for _ in range(dots - 1):
+                base = posixpath.dirname(base)
+        else:
+            base = root
+        rest = written.lstrip(".")
+        stem = posixpath.join(base, *rest.split(".")) if rest else base
+        for candidate in (stem + ".py", posixpath.join(stem, "__init__.py")):
+            if tree.exists(candidate):
+                found.append(candidate)
+    return found
+
+
+def _run_targets(tree: Tree, root: str, text: str) -> list[str]:
+    stems = [posixpath.join(root, *m.group(1).split(".")) for m in _RUN_TARGET.finditer(text)]
+    return [c for stem in stems for c in (stem + ".py", posixpath.join(stem, "__init__.py"))
+            if tree.exists(c)]
+
+
+def _folder_imports_fastapi(ws: Workspace, folder: str) -> bool:
+    prefix = folder + "/" if folder else ""
+    python = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py"))
+    for path in python[:_FOLDER_SCAN_LIMIT]:
+        file = ws.read(path)
+        if file is not None and _FASTAPI_IMPORT.search(file.text):
+            return True
+    return False

@@ -1,0 +1,192 @@
+"""`depends_on` of a service: reading its entries and setting their conditions.
+
+Compose reads the short form (`- db`, `[db, cache]`) as the long form with
+`condition: service_started`. Setting one entry's condition therefore turns a
+short form into the long form, every other entry saying `service_started`,
+which is exactly what it meant. Comments stay where they were: items are
+rewritten one line at a time, never re-dumped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from fixer.core.edits import TextEdit
+from fixer.model.services import Service
+from fixer.sources.compose import ComposeDoc, Node, Value, elements, get, items, key_node, scalar
+from fixer.sources.compose_edit import (
+    Unfixable,
+    add_entry,
+    after_line,
+    anchor_name,
+    flow_append,
+    insert_lines,
+    item_end,
+    line_start,
+    replace_scalar,
+    value_end,
+    value_is_alias,
+)
+from fixer.sources.compose_style import FlowMap, Map, Style, block, flow, is_flow
+from fixer.sources.compose_style import key as key_text
+
+HEALTHY, STARTED = "service_healthy", "service_started"
+
+
+@dataclass(frozen=True)
+class Dependency:
+    name: str
+    condition: str | None      # None: short form, or long form without a condition
+    doc: ComposeDoc
+    definition: Value          # the service's mapping in `doc`
+    node: Value                # the entry: a scalar item, or the long form's value
+    required: bool = True
+
+
+def dependencies(service: Service) -> list[Dependency]:
+    """Every entry of every file's `depends_on`, in load order."""
+    found: list[Dependency] = []
+    for doc, definition in service.definitions:
+        value = get(definition, "depends_on")
+        if value is None:
+            continue
+        if isinstance(value.node, yaml.SequenceNode):
+            found += [Dependency(scalar(e) or "", None, doc, definition, e) for e in elements(value)]
+            continue
+        for name, entry in items(value):
+            condition = scalar(get(entry, "condition"))
+            required = (scalar(get(entry, "required")) or "true").lower() != "false"
+            found.append(Dependency(name, condition, doc, definition, entry, required))
+    return found
+
+
+def where_aliased(doc: ComposeDoc, definition: Value) -> str | None:
+    """Why `depends_on` of this definition cannot be edited in place, or None."""
+    if definition.aliased:
+        return _anchor_reason(doc, definition.node)
+    value = get(definition, "depends_on")
+    if value is None:
+        return None
+    key = key_node(definition, "depends_on")
+    if value.aliased or (key is not None and value_is_alias(doc.file.text, key)):
+        return _anchor_reason(doc, value.node)
+    aliased = [e for e in elements(value) if e.aliased]
+    return _anchor_reason(doc, aliased[0].node) if aliased else None
+
+
+def _anchor_reason(doc: ComposeDoc, node: Node) -> str:
+    anchor = anchor_name(doc, node)
+    if anchor is None:
+        return "depends_on is reached through a YAML alias; fixer does not edit through one"
+    return (f"depends_on comes from the anchor `&{anchor}`, which aliases share; fixer does not "
+            "edit it")
+
+
+def set_conditions(doc: ComposeDoc, definition: Value, wanted: dict[str, str],
+                   style: Style) -> list[TextEdit]:
+    """Edits giving each wanted entry its condition (added when missing). Unfixable when the
+    edit would go through an alias or the shape is not one Compose accepts."""
+    reason = where_aliased(doc, definition)
+    if reason:
+        raise Unfixable(reason)
+    value = get(definition, "depends_on")
+    if value is None:
+        pairs = tuple((n, Map((("condition", c),))) for n, c in wanted.items())
+        if is_flow(definition.node):
+            flow_pairs = tuple((n, FlowMap((("condition", c),))) for n, c in wanted.items())
+            return [add_entry(doc, definition.node, "depends_on", FlowMap(flow_pairs), style)]
+        return [add_entry(doc, definition.node, "depends_on", Map(pairs), style)]
+    node = value.node
+    if isinstance(node, yaml.SequenceNode):
+        return _from_list(doc, definition, node, wanted, style)
+    if isinstance(node, yaml.MappingNode):
+        return _in_mapping(doc, node, wanted, style)
+    raise Unfixable("depends_on is neither a list nor a mapping")
+
+
+def _from_list(doc: ComposeDoc, definition: Value, node: Node, wanted: dict[str, str],
+               style: Style) -> list[TextEdit]:
+    names = [scalar(Value(item)) for item in node.value]
+    if any(n is None for n in names):
+        raise Unfixable("a depends_on item is not a plain name")
+    conditions = {n: wanted.get(str(n), STARTED) for n in names}
+    new = {n: c for n, c in wanted.items() if n not in conditions}
+    if is_flow(node):
+        return _flow_list(doc, node, conditions, new, style)
+    key = key_node(definition, "depends_on")
+    assert key is not None
+    column = int(key.start_mark.column) + style.unit
+    text = doc.file.text
+    edits: list[TextEdit] = []
+    for index, item in enumerate(node.value):
+        start = line_start(text, int(item.start_mark.index))
+        if text[start:item.start_mark.index].strip() != "-":
+            raise Unfixable("a depends_on item shares its line with other text")
+        end = item_end(text, node, index)
+        edits.append(TextEdit(doc.path, start, end, " " * column + doc.source(item) + ":"))
+        lines = block((("condition", conditions[names[index]]),), column + style.unit, style)
+        edits.append(insert_lines(doc, after_line(text, end), lines))
+    last = after_line(text, item_end(text, node, len(node.value) - 1))
+    for name, condition in new.items():
+        entry = block(((name, Map((("condition", condition),))),), column, style)
+        edits.append(insert_lines(doc, last, entry))
+    return edits
+
+
+def _flow_list(doc: ComposeDoc, node: Node, conditions: dict[str | None, str],
+               new: dict[str, str], style: Style) -> list[TextEdit]:
+    start, end = int(node.start_mark.index), int(node.end_mark.index)
+    if doc.file.text[start] != "[" or doc.file.text[end - 1] != "]":
+        raise Unfixable("depends_on is not a plain flow list")
+    entries = [f"{key_text(n)}: {_flow_condition(c, style)}" for n, c in new.items()]
+    if not node.value:
+        return [TextEdit(doc.path, start, end, "{" + ", ".join(entries) + "}")]
+    edits = [TextEdit(doc.path, start, start + 1, "{")]
+    for index, item in enumerate(node.value):
+        item_stop = item_end(doc.file.text, node, index)
+        suffix = ": " + _flow_condition(conditions[scalar(Value(item))], style)
+        if index == len(node.value) - 1:
+            suffix += "".join(f", {e}" for e in entries)
+        edits.append(TextEdit(doc.path, item_stop, item_stop, suffix))
+    edits.append(TextEdit(doc.path, end - 1, end, "}"))
+    return edits
+
+
+def _flow_condition(condition: str, style: Style) -> str:
+    return flow(FlowMap((("condition", condition),)), style)
+
+
+def _in_mapping(doc: ComposeDoc, node: Node, wanted: dict[str, str],
+                style: Style) -> list[TextEdit]:
+    edits: list[TextEdit] = []
+    existing = {str(k.value): (k, v) for k, v in node.value}
+    for name, condition in wanted.items():
+        if name not in existing:
+            value = FlowMap((("condition", condition),)) if is_flow(node) \
+                else Map((("condition", condition),))
+            edits.append(add_entry(doc, node, name, value, style))
+            continue
+        key, entry = existing[name]
+        edits += _entry_condition(doc, key, entry, condition, style)
+    return edits
+
+
+def _entry_condition(doc: ComposeDoc, key: Node, entry: Node, condition: str,
+                     style: Style) -> list[TextEdit]:
+    text = doc.file.text
+    if isinstance(entry, yaml.ScalarNode) and entry.start_mark.index == entry.end_mark.index:
+        column = int(key.start_mark.column) + style.unit
+        point = after_line(text, value_end(text, key, entry))
+        return [insert_lines(doc, point, block((("condition", condition),), column, style))]
+    if not isinstance(entry, yaml.MappingNode):
+        raise Unfixable(f"depends_on entry {key.value} is not a mapping")
+    for sub_key, sub_value in entry.value:
+        if sub_key.value == "condition":
+            if scalar(Value(sub_value)) == condition:
+                return []
+            return [replace_scalar(doc, sub_value, condition)]
+    if is_flow(entry):
+        return [flow_append(doc, entry, f"condition: {flow(condition, style, style.value_quote)}")]
+    return [add_entry(doc, entry, "condition", condition, style)]

@@ -1,0 +1,155 @@
+"""Where a file the container sees comes from in the repository.
+
+The stage's COPY/ADD instructions (through `--from` stages and the stages it is
+built FROM) and WORKDIRs say which path of the build context lands at a path
+in the image: `WORKDIR /app` + `COPY app ./app` puts <context>/app/main.py at
+/app/app/main.py.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+
+from fixer.core.tree import Tree
+from fixer.core.tree_index import is_folder
+from fixer.model.services import BuiltService
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+
+
+def locate(tree: Tree, service: BuiltService, cwd: str, relative: str) -> str | None:
+    """The repository file that lands at cwd/relative in the container, through COPY/ADD.
+    A stage that copies nothing from the context (a compose bind mount) runs in the
+    context itself."""
+    app = service.app
+    container_path = posixpath.normpath(posixpath.join(cwd, relative))
+    context_path = _to_context(tree, app.folder, app.dockerfile, app.stage, container_path, 0)
+    if context_path is None and not _copies_context(app.dockerfile, app.stage):
+        context_path = posixpath.normpath(relative)
+    if context_path is None:
+        return None
+    path = posixpath.normpath(posixpath.join(app.folder, context_path)) if app.folder \
+        else posixpath.normpath(context_path)
+    return path if tree.exists(path) else None
+
+
+def _copies_context(dockerfile: Dockerfile, stage: Stage) -> bool:
+    for current in _lineage(dockerfile, stage):
+        for ins in current.instructions:
+            if ins.cmd in ("COPY", "ADD") and _flag(ins, "--from") is None:
+                return True
+    return False
+
+
+def _lineage(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stage and the stages it is built FROM, nearest first."""
+    chain = [stage]
+    while len(chain) < 10:
+        base = next((s for s in dockerfile.stages[:chain[-1].index]
+                     if s.name and s.name.lower() == chain[-1].base.lower()), None)
+        if base is None:
+            break
+        chain.append(base)
+    return chain
+
+
+def _to_context(tree: Tree, context: str, dockerfile: Dockerfile, stage: Stage,
+                target: str, depth: int) -> str | None:
+    """The build-context path that COPY/ADD put at `target` in the stage, last copy winning."""
+    if depth > 5:
+        return None
+    for current in _lineage(dockerfile, stage):
+        dirs = _workdirs(dockerfile, current)
+        for ins in reversed(current.instructions):
+            if ins.cmd not in ("COPY", "ADD") or len(ins.value) < 2:
+                continue
+            found = _through(tree, context, dockerfile, ins, dirs[id(ins)], target, depth)
+            if found is not None:
+                return found
+    return None
+
+
+def _through(tree: Tree, context: str, dockerfile: Dockerfile, ins: Instruction, cwd: str,
+             target: str, depth: int) -> str | None:
+    *sources, dest = ins.value
+    dest_path = posixpath.normpath(posixpath.join(cwd, dest))
+    into_folder = dest.endswith("/") or len(sources) > 1
+    origin = _flag(ins, "--from")
+    for source in reversed(sources):
+        source = posixpath.normpath(source.lstrip("/")) if origin is None else source
+        if origin is not None:
+            stage = next((s for s in dockerfile.stages if s.name and s.name.lower()
+                          == origin.lower()), None)
+            rest = _below(target, dest_path)
+            if stage is None or rest is None:
+                continue
+            return _to_context(tree, context, dockerfile, stage,
+                               posixpath.normpath(posixpath.join(source, rest)), depth + 1)
+        found = _copied(tree, context, source, dest_path, into_folder, target)
+        if found is not None:
+            return found
+    return None
+
+
+def _copied(tree: Tree, context: str, source: str, dest: str, into_folder: bool,
+            target: str) -> str | None:
+    full = posixpath.normpath(posixpath.join(context, source)) if context else source
+    if any(c in source for c in "*?["):
+        folder, name = posixpath.split(target)
+        if folder == dest and fnmatch.fnmatchcase(name, posixpath.basename(source)):
+            return posixpath.join(posixpath.dirname(source), name)
+        return None
+    if source != "." and tree.exists(full):  # a file
+        landing = posixpath.join(dest, posixpath.basename(source)) if into_folder else dest
+        return source if landing == target else None
+    rest = _below(target, dest)
+    if rest is None or not is_folder(tree, "" if full == "." else full):
+        return None
+    return posixpath.normpath(posixpath.join(source, rest))
+
+
+def _below(path: str, folder: str) -> str | None:
+    if path == folder:
+        return "."
+    prefix = folder.rstrip("/") + "/"
+    return path[len(prefix):] if path.startswith(prefix) else None
+
+
+def _workdirs(dockerfile: Dockerfile, stage: Stage) -> dict[int, str]:
+    """The working directory each instruction of a stage runs in (keyed by id)."""
+    lineage = _lineage(dockerfile, stage)
+    cwd = _final_workdir(dockerfile, lineage[1]) if len(lineage) > 1 else "/"
+    env: dict[str, str] = {}
+    out: dict[int, str] = {}
+    for ins in stage.instructions:
+        if ins.cmd == "ENV":
+            env.update(zip(ins.value[0::2], ins.value[1::2]))
+        elif ins.cmd == "WORKDIR" and ins.value:
+            cwd = posixpath.normpath(posixpath.join(cwd, _expand(ins.value[0], env)))
+        out[id(ins)] = cwd
+    return out
+
+
+def _final_workdir(dockerfile: Dockerfile, stage: Stage) -> str:
+    dirs = _workdirs(dockerfile, stage)
+    return dirs[id(stage.instructions[-1])] if stage.instructions else "/"
+
+
+def _expand(value: str, env: dict[str, str]) -> str:
+    return re.sub(r"\$\{?(\w+)\}?", lambda m: env.get(m.group(1), m.group(0)), value)
+
+
+def workdir(service: BuiltService) -> str:
+    """The container's working directory: compose `working_dir`, else the final WORKDIR."""
+    override = service.scalar("working_dir")
+    if override:
+        return posixpath.normpath(override)
+    return _final_workdir(service.app.dockerfile, service.app.stage)
+
+
+def _flag(ins: Instruction, name: str) -> str | None:
+    for flag in ins.flags:
+        if flag.startswith(name + "="):
+            return flag.split("=", 1)[1]
+    return None

@@ -1,0 +1,190 @@
+"""The port an app service listens on, and where it is written.
+
+First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT,
+`uvicorn.run(port=N)` in the script the command runs, then the server's default.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, replace
+
+from fixer.core.tree import Tree
+from fixer.sources.compose import ComposeDoc, Value
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.launch import DEFAULT_PORT, Launch, find_launch, resolve_token
+from fixer.sources.portsites import (
+    Addition,
+    Site,
+    StageEnv,
+    Word,
+    flag_words,
+    json_addition,
+    json_words,
+    stage_env,
+    token_sites,
+    yaml_addition,
+    yaml_words,
+)
+from fixer.sources.scriptport import script_port
+
+__all__ = ["ListenPort", "Region", "Site", "resolve"]
+
+
+@dataclass(frozen=True)
+class Region:
+    """The text a command was read from: a compose `command:` or a Dockerfile instruction."""
+
+    path: str
+    start: int
+    end: int
+    kind: str                       # "command", "CMD", "ENTRYPOINT"
+    instruction: Instruction | None = None
+
+
+@dataclass(frozen=True)
+class ListenPort:
+    port: int | None
+    origin: str
+    sites: tuple[Site, ...] = ()
+    launch: Launch | None = None
+    region: Region | None = None
+    reason: str = ""
+    variable: str | None = None     # the variable whose value is the port, when it is set
+    addition: Addition | None = None  # where a port flag goes when the server ran on its default
+
+    @property
+    def known(self) -> bool:
+        return self.port is not None
+
+
+@dataclass(frozen=True)
+class _Found:
+    region: Region
+    launch: Launch
+    words: list[Word] | None        # the argv as written (exec form / YAML list), else None
+    addition: Addition | None
+
+
+def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
+            command: tuple[ComposeDoc, Value, list[str]] | None,
+            env: dict[str, str], env_sites: dict[str, Site]) -> ListenPort:
+    """`env` is the service's compose environment; `env_sites` where its values are written."""
+    own = stage_env(dockerfile, stage)
+    merged = {**own.values, **env}
+    found = _launch(dockerfile, stage, command)
+    if found is None:
+        return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
+                                               "command found")
+    region, launch = found.region, found.launch
+    if launch.runs_script:
+        script = script_port(tree, folder, launch.target or "", merged)
+        sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
+        return ListenPort(script.port, script.origin, sites, launch, region, script.reason,
+                          script.variable, script.addition)
+    if launch.port_token is None:
+        return _default(found, merged, env, own, env_sites)
+    port, var = resolve_token(launch.port_token, merged)
+    if port is None:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"port `{launch.port_token}` cannot be resolved")
+    if var is not None and merged.get(var, "") == "":
+        var = None  # unset: the `${VAR:-N}` default is the port
+    if var is not None:  # the variable's value runs; a `${VAR:-N}` default does not
+        sites = _variable_sites(var, env, own, env_sites)
+    else:
+        sites = tuple(token_sites(region.path, tree.read(region.path).text, found.words,
+                                  (region.start, region.end), launch, port))
+    origin = f"{var} in {region.kind}" if var else region.kind
+    return ListenPort(port, origin, sites, launch, region, variable=var)
+
+
+def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: StageEnv,
+             env_sites: dict[str, Site]) -> ListenPort:
+    """No port flag: the server's own default, or the variable it reads instead."""
+    launch, region = found.launch, found.region
+    if launch.configured:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"{launch.server} reads its bind from a config file")
+    # uvicorn's options fall back to UVICORN_*; gunicorn binds to $PORT when it is set.
+    variable = {"uvicorn": "UVICORN_PORT", "gunicorn": "PORT"}.get(launch.server or "")
+    value = merged.get(variable or "", "")
+    if variable and value.isdigit():
+        sites = _variable_sites(variable, env, own, env_sites)
+        return ListenPort(int(value), f"{variable} read by {launch.server}", sites, launch,
+                          region, variable=variable)
+    return ListenPort(DEFAULT_PORT, f"{launch.server} default", (), launch, region,
+                      addition=found.addition)
+
+
+def _variable_sites(var: str | None, env: dict[str, str], own: StageEnv,
+                    env_sites: dict[str, Site]) -> tuple[Site, ...]:
+    """Where the variable's value is written: compose's value wins over the Dockerfile's."""
+    if var is None:
+        return ()
+    if var in env:
+        return (env_sites[var],) if var in env_sites else ()
+    return (own.sites[var],) if var in own.sites else ()
+
+
+def _launch(dockerfile: Dockerfile, stage: Stage,
+            command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
+    if command is not None:
+        return _compose_launch(*command)
+    cmd, entrypoint = stage.last("CMD"), stage.last("ENTRYPOINT")
+    # The CMD first (an ENTRYPOINT script usually ends in `exec "$@"`), then an exec-form
+    # ENTRYPOINT with the exec-form CMD words it receives as arguments.
+    for instruction, arguments in ((cmd, None), (entrypoint, cmd)):
+        if instruction is not None:
+            found = _instruction_launch(dockerfile, instruction, arguments)
+            if found is not None:
+                return found
+    return None
+
+
+def _instruction_launch(dockerfile: Dockerfile, instruction: Instruction,
+                        arguments: Instruction | None) -> _Found | None:
+    both_exec = arguments is not None and arguments.json and instruction.json
+    extra = arguments if both_exec else None
+    argv = list(instruction.value) + (list(extra.value) if extra else [])
+    launch = find_launch(argv, shell_form=not instruction.json)
+    if launch is None:
+        return None
+    region = Region(dockerfile.path, instruction.start, instruction.end, instruction.cmd,
+                    instruction)
+    if not instruction.json:
+        return _Found(region, launch, None, None)
+    text = dockerfile.file.text
+    words: list[Word] | None = json_words(text, instruction.start, instruction.end)
+    if extra is not None:
+        words = (words or []) + json_words(text, extra.start, extra.end)
+    if words is None or len(words) != len(argv):
+        words = None
+    flags = flag_words(launch.server, "{port}")
+    addition = None
+    if flags and not launch.via_shell:
+        addition = json_addition(dockerfile, instruction, flags)
+    return _Found(region, launch, words, addition)
+
+
+def _compose_launch(doc: ComposeDoc, value: Value, argv: list[str]) -> _Found | None:
+    """Compose splits a string `command:` like a shell would, but runs no shell."""
+    node = value.node
+    region = Region(doc.path, node.start_mark.index, node.end_mark.index, "command")
+    words: list[Word] | None = yaml_words(doc, value)
+    if not words:
+        words = None
+        try:
+            argv = shlex.split(argv[0]) if argv else []
+        except ValueError:
+            argv = argv[0].split()
+    # `$$` is Compose's escape for `$`: the command sees `${PORT:-8000}` and expands it itself.
+    argv = [word.replace("$$", "$") for word in argv]
+    launch = find_launch(argv)
+    if launch is None:
+        return None
+    if words is None:
+        launch = replace(launch, port_index=None, script_index=None)
+    flags = flag_words(launch.server, "{port}")
+    addition = yaml_addition(doc, value, flags) if flags and not launch.via_shell else None
+    return _Found(region, launch, words, addition)

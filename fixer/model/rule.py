@@ -1,0 +1,209 @@
+"""The rule API: what a rule module declares, what it reports, and the Finding the engine makes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from fixer.core.edits import Edit
+
+if TYPE_CHECKING:
+    from fixer.model.workspace import Workspace
+
+
+class Safety(str, Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY = "display-only"
+
+
+class Severity(str, Enum):
+    """An error breaks the stack (a build fails, a service never starts or never becomes
+    healthy, traffic reaches no listener); a warning is hardening or hygiene: it runs."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def rank(self) -> int:
+        return 0 if self is Severity.ERROR else 1
+
+
+class Category(str, Enum):
+    STRUCTURE = "Structure"
+    DOCKERFILE = "Dockerfile"
+    IMPORTS = "Imports"
+    HEALTH = "Health Endpoints"
+    PORTS = "Port Configuration"
+    COMPOSE = "Docker Compose"
+
+
+# A rule module may set FIX_ORDER lower to have its fixes applied before the others'.
+DEFAULT_FIX_ORDER = 100
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+
+
+# Builds a fix's edits on the workspace its violation was found on; called only when the
+# engine applies the fix, so `fixer check` never pays for edits nobody asked for.
+EditBuilder = Callable[[], Sequence[Edit]]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What a violation offers to change: a title for the diff and commit, its safety
+    (SAFE or UNSAFE) and the deferred builder of its edits."""
+
+    title: str
+    safety: Safety
+    build: EditBuilder = field(compare=False, hash=False, repr=False)
+
+    @classmethod
+    def of(cls, title: str, safety: Safety, edits: Sequence[Edit]) -> Fix:
+        """A fix whose edits detection had to build anyway (to judge its safety)."""
+        built = tuple(edits)
+        return cls(title, safety, lambda: built)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule's detect() yields: one problem at one place, and the fix it offers."""
+
+    message: str
+    path: str
+    line: int
+    column: int = 1
+    service: str | None = None
+    subject: str = ""                 # stable identity within the rule (no line numbers)
+    fix: Fix | None = None            # None: display-only
+    reason: str | None = None         # why there is no fix, or why it is unsafe
+    # Display-only only until other fixes of the run are in (a `depends_on` list that waits
+    # for C004/C005 to give an entry its healthcheck): when a fix makes it appear, it is the
+    # next step of the same run, not a defect that fix introduced.
+    waits: bool = False
+
+    @property
+    def safety(self) -> Safety:
+        return self.fix.safety if self.fix is not None else Safety.DISPLAY
+
+    @property
+    def fix_title(self) -> str | None:
+        return self.fix.title if self.fix is not None else None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A Violation stamped with its rule."""
+
+    rule: Rule
+    violation: Violation
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def message(self) -> str:
+        return self.violation.message
+
+    @property
+    def path(self) -> str:
+        return self.violation.path
+
+    @property
+    def line(self) -> int:
+        return self.violation.line
+
+    @property
+    def column(self) -> int:
+        return self.violation.column
+
+    @property
+    def service(self) -> str | None:
+        return self.violation.service
+
+    @property
+    def subject(self) -> str:
+        return self.violation.subject
+
+    @property
+    def safety(self) -> Safety:
+        return self.violation.safety
+
+    @property
+    def fix_title(self) -> str | None:
+        return self.violation.fix_title
+
+    @property
+    def reason(self) -> str | None:
+        return self.violation.reason
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs and line shifts: code, service, file and subject."""
+        key = "\0".join((self.rule.code, self.service or "", self.path, self.subject))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    @property
+    def fixable(self) -> bool:
+        return self.violation.fix is not None
+
+    def edits(self) -> Sequence[Edit]:
+        """The fix's edits, built now on the workspace the violation was found on."""
+        fix = self.violation.fix
+        return () if fix is None else fix.build()
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Report order: by file and position."""
+        return (self.path, self.line, self.column, self.rule.code, self.subject)
+
+    def fix_order(self) -> tuple[int, str, str, int, int, str]:
+        """Fix order: the rule's FIX_ORDER, then its code, then position. Rules that settle
+        what other fixes build on (the listen port) go first, so a C004 healthcheck probes
+        the port P001 has just made the app listen on, not the stale one."""
+        return (self.rule.fix_order, self.rule.code, self.path, self.line, self.column,
+                self.subject)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule module, loaded: its declarations and its two functions."""
+
+    code: str
+    name: str
+    category: Category
+    safety: tuple[Safety, ...]
+    doc: str
+    severity: Severity = field(default=Severity.ERROR, kw_only=True)
+    detect_fn: Callable[[Workspace], Iterable[Violation]] = field(repr=False)
+    default: bool = True
+    fix_order: int = DEFAULT_FIX_ORDER
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> Rule:
+        safety = module.SAFETY
+        return cls(
+            code=module.CODE, name=module.NAME, category=module.CATEGORY,
+            safety=tuple(safety) if isinstance(safety, (tuple, list)) else (safety,),
+            doc=(module.__doc__ or "").strip(), detect_fn=module.detect,
+            default=getattr(module, "DEFAULT", True),
+            fix_order=getattr(module, "FIX_ORDER", DEFAULT_FIX_ORDER),
+            severity=module.SEVERITY,
+        )
+
+    @property
+    def summary(self) -> str:
+        """The first line of the docs."""
+        return self.doc.splitlines()[0].strip() if self.doc else ""
+
+    def doc_section(self, title: str) -> str | None:
+        match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", self.doc, re.M | re.S)
+        return match.group(1).strip() if match else None
+
+    def detect(self, ws: Workspace) -> list[Finding]:
+        return [Finding(self, violation) for violation in self.detect_fn(ws)]

@@ -1,0 +1,273 @@
+"""A compose service, merged over the files of its stack as Compose merges them."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from fixer.core import tree_index
+from fixer.core.envfile import interpolate, parse_env
+from fixer.core.errors import InputError
+from fixer.model.stacks import declares_build, is_auto_override, overridden
+from fixer.sources.compose import (
+    ComposeDoc,
+    Value,
+    elements,
+    get,
+    items,
+    mapping_or_list,
+    scalar,
+    string_list,
+)
+
+if TYPE_CHECKING:
+    from fixer.core.tree import Tree
+    from fixer.model.listen import ListenPort
+    from fixer.sources.dockerfile import Dockerfile, Stage
+
+_DEFAULT = "Dockerfile"    # what compose builds when `build.dockerfile` is not given
+
+
+@dataclass(frozen=True)
+class Build:
+    doc: ComposeDoc          # the last file whose `build:` names a context or Dockerfile
+    node: Value              # that file's `build:` value
+    context: str             # repository-relative folder, "" for the root
+    dockerfile: str          # repository-relative path of the Dockerfile it builds
+    dockerfile_node: Value | None
+    target: str | None
+    named: bool = False      # compose names `build.dockerfile` (else the default applies)
+
+
+# (Dockerfile path, stage index): one image, whichever services build it.
+StageKey = tuple[str, int]
+
+
+@dataclass
+class App:
+    """A built service: its Dockerfile exists. The service folder is the build context.
+
+    `dockerfile` is the file read: the one compose names, or when only a file differing
+    in case exists, that one (S001 reports the reference; the other rules still read it).
+    """
+
+    build: Build
+    dockerfile: Dockerfile
+    stage: Stage
+    listen: ListenPort
+
+    @property
+    def folder(self) -> str:
+        return self.build.context
+
+    @property
+    def stage_key(self) -> StageKey:
+        """The final stage it builds: services with the same key share one image."""
+        return self.dockerfile.path, self.stage.index
+
+    @property
+    def name_case_differs(self) -> bool:
+        """The Dockerfile read is not the path compose names: a Linux build misses it."""
+        return self.dockerfile.path != self.build.dockerfile
+
+
+# A service, a stack: one object per run of the model, compared by identity (a field-by-field
+# comparison walks the whole stack, and two services are never equal but the same one).
+@dataclass(eq=False)
+class Service:
+    name: str
+    stack: Stack
+    definitions: list[tuple[ComposeDoc, Value]]
+    app: App | None = None
+
+    def first_doc(self) -> ComposeDoc:
+        return self.definitions[0][0]
+
+    def get(self, key: str) -> tuple[ComposeDoc, Value] | None:
+        """The value from the last file that sets `key` (Compose's override order)."""
+        for doc, value in reversed(self.definitions):
+            found = get(value, key)
+            if found is not None:
+                return doc, found
+        return None
+
+    def all(self, key: str) -> list[tuple[ComposeDoc, Value]]:
+        out = []
+        for doc, value in self.definitions:
+            found = get(value, key)
+            if found is not None:
+                out.append((doc, found))
+        return out
+
+    def scalar(self, key: str) -> str | None:
+        found = self.get(key)
+        return scalar(found[1]) if found else None
+
+    def command(self) -> tuple[ComposeDoc, Value, list[str]] | None:
+        found = self.get("command")
+        if found is None:
+            return None
+        argv = string_list(found[1])
+        return None if argv is None else (found[0], found[1], argv)
+
+    def environment(self, tree: Tree) -> dict[str, str]:
+        """env_file values, then `environment` over them, interpolated from the stack's .env."""
+        env: dict[str, str] = {}
+        for doc, value in self.all("env_file"):
+            for path in env_file_paths(doc, value, self.stack.dotenv, self.stack.folder):
+                if tree.exists(path):
+                    env.update(parse_env(tree.read(path).text))
+        for _doc, value in self.all("environment"):
+            for key, val, _node in mapping_or_list(value):
+                if val is not None:
+                    env[key] = interpolate(val, self.stack.dotenv)
+        return env
+
+    def names(self) -> set[str]:
+        """What other containers may call it: its name, container_name, network aliases."""
+        found = {self.name}
+        container = self.scalar("container_name")
+        if container:
+            found.add(container)
+        for _doc, networks in self.all("networks"):
+            for _name, net in items(networks):
+                for alias in string_list(get(net, "aliases")) or []:
+                    found.add(alias)
+        return found
+
+
+@dataclass(eq=False)
+class BuiltService(Service):
+    """A service whose Dockerfile exists and parses: its `app` is there by type, so code
+    that only sees built services (`ws.apps()`, `app_services(ws)`) needs no check."""
+
+    app: App
+
+
+
+def by_stage(services: Iterable[BuiltService]) -> dict[StageKey, list[BuiltService]]:
+    """The services grouped by the final stage they build, in order: a rule about an
+    image reports it once, and a fix to it must suit every service that builds it."""
+    groups: dict[StageKey, list[BuiltService]] = {}
+    for service in services:
+        groups.setdefault(service.app.stage_key, []).append(service)
+    return groups
+
+
+def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str],
+                   folder: str | None = None) -> list[str]:
+    """The files an `env_file` value names, resolved from `folder`: the stack's project
+    folder, which for an overlay in another folder is its base's (default: the file's)."""
+    # short form: a path or a list of paths; long form: a list of {path, required}
+    paths = [scalar(e) or scalar(get(e, "path")) or "" for e in elements(value)]
+    if scalar(value) is not None:
+        paths = [scalar(value) or ""]
+    if folder is None:
+        folder = posixpath.dirname(doc.path)
+    return [posixpath.normpath(posixpath.join(folder, interpolate(p, dotenv))) for p in paths if p]
+
+
+@dataclass(eq=False)
+class Stack:
+    """Compose files loaded together, base first, and their services merged by name."""
+
+    docs: list[ComposeDoc]
+    dotenv: dict[str, str] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.docs[0].path
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.docs[0].path)
+
+    def overlays(self) -> list[ComposeDoc]:
+        """The `-f` files merged over the base that only override what it defines (not
+        the override file Compose loads by itself)."""
+        base = self.docs[0]
+        return [doc for doc in self.docs[1:]
+                if not is_auto_override(doc, base) and overridden(doc)]
+
+    def all_names(self) -> set[str]:
+        out: set[str] = set()
+        for service in self.services.values():
+            out |= service.names()
+        return out
+
+
+def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
+    """Where a service's build context and Dockerfile are; None for image-only services.
+
+    `build:` merges key by key over the stack's files, as Compose merges it: an overlay
+    that only sets `cache_from` or `args` keeps the base's context and Dockerfile, and is
+    no build of its own. Paths resolve from the stack's project folder, where Compose
+    resolves every `-f` file's paths.
+    """
+    declared = [(doc, value) for doc, value in service.all("build")
+                if declares_build(value) or _is_base_build(service, doc)]
+    if not declared:
+        return None
+    doc, value = declared[-1]
+    context_raw, dockerfile_raw, dockerfile_node, named = ".", _DEFAULT, None, False
+    for each_doc, each in declared:
+        text = scalar(each)
+        context_raw = text if text is not None else scalar(get(each, "context")) or context_raw
+        node = get(each, "dockerfile")
+        if node is not None:
+            dockerfile_raw = scalar(node) or dockerfile_raw
+            named = named or bool(scalar(node))
+            dockerfile_node = node if each_doc is doc else None
+    targets = [scalar(get(v, "target")) for _d, v in service.all("build")]
+    target = next((t for t in reversed(targets) if t is not None), None)
+    if "://" in context_raw or context_raw.startswith("git@"):
+        return None
+    context_written = interpolate(context_raw, dotenv)
+    context = _inside_root(doc, value, service.stack.folder, context_written)
+    dockerfile = _inside_root(doc, value, context, interpolate(dockerfile_raw, dotenv))
+    return Build(doc, value, context, dockerfile, dockerfile_node, target, named)
+
+
+def locate_build(tree: Tree, service: Service) -> Build | None:
+    """`resolve_build`, with the Dockerfile the builders actually read.
+
+    When compose names no Dockerfile and the context has no `Dockerfile`, BuildKit's
+    dockerfile frontend and the classic builder both read `dockerfile` instead: that
+    build works, so the lowercase file is the service's Dockerfile, not a defect. A name
+    compose gives is matched exactly, case included, as a Linux build matches it.
+    """
+    build = resolve_build(service, service.stack.dotenv)
+    if build is None or build.named or tree.exists(build.dockerfile):
+        return build
+    lowercase = posixpath.join(build.context, _DEFAULT.lower())
+    return replace(build, dockerfile=lowercase) if tree.exists(lowercase) else build
+
+
+def _is_base_build(service: Service, doc: ComposeDoc) -> bool:
+    """A `build:` mapping of a service's first definition in the stack's base files: a
+    build of the project folder (Compose's default context), not an override."""
+    first = service.first_doc()
+    base = service.stack.docs[0]
+    return doc is first and (doc is base or is_auto_override(doc, base))
+
+
+def case_variants(tree: Tree, build: Build) -> list[str]:
+    """Files of the build context whose path differs from the Dockerfile's only in case:
+    what a case-insensitive checkout builds, and a Linux build does not find."""
+    wanted = build.dockerfile.lower()
+    return [p for p in tree_index.files_under(tree, build.context)
+            if p.lower() == wanted and p != build.dockerfile]
+
+
+def _inside_root(doc: ComposeDoc, value: Value, folder: str, written: str) -> str:
+    """`written` (as the compose file has it) joined to `folder`, repository-relative."""
+    if written.startswith("/"):
+        raise InputError(doc.path, doc.line(value.node), f"build path {written} is absolute")
+    normal = posixpath.normpath(posixpath.join(folder, written))
+    if normal == ".." or normal.startswith("../"):
+        raise InputError(doc.path, doc.line(value.node),
+                         f"build path {written} is outside the repository root")
+    return "" if normal == "." else normal

@@ -1,0 +1,179 @@
+"""The model every rule reads: stacks, services, app services and their listen ports.
+
+Built from a Tree in one pass. Parsed files are cached by their text, so the
+fix loop, which rebuilds the workspace after every fix, re-parses only what
+a fix changed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from fixer.core import exclude
+from fixer.core.config import Config
+from fixer.core.derived import Derived, Memo
+from fixer.core.edits import Edit, TextEdit
+from fixer.core.envfile import parse_env
+from fixer.core.errors import InputError
+from fixer.core.textfile import TextFile
+from fixer.core.tree import Tree
+from fixer.model import listen
+from fixer.model.services import (
+    App,
+    Build,
+    BuiltService,
+    Service,
+    Stack,
+    case_variants,
+    locate_build,
+)
+from fixer.model.stacks import group_stacks, is_compose_name
+from fixer.sources import compose, dockerfile
+
+T = TypeVar("T")
+_COMPOSE: Memo[compose.ComposeDoc | None | InputError] = Memo("compose document")
+_DOCKERFILE: Memo[dockerfile.Dockerfile | InputError] = Memo("Dockerfile")
+
+
+def _parsed(memo: Memo[T | InputError], file: TextFile, parse: Callable[[TextFile], T]) -> T:
+    """The file parsed once per text (the error too: a file that does not parse is
+    reported the same way every round)."""
+    def attempt() -> T | InputError:
+        try:
+            return parse(file)
+        except InputError as exc:
+            return exc
+
+    result = file.derived.get(memo, attempt)
+    if isinstance(result, InputError):
+        raise result
+    return result
+
+
+@dataclass
+class Workspace:
+    tree: Tree
+    config: Config = field(default_factory=Config)
+    stacks: list[Stack] = field(default_factory=list)
+    compose_docs: dict[str, compose.ComposeDoc] = field(default_factory=dict)
+    # files that could not be loaded, or that a rule could not read: the model's own record
+    errors: list[InputError] = field(default_factory=list)
+    # facts derived from this workspace (each service's app module, its routes): computed
+    # once, asked for by many rules, gone with the workspace
+    derived: Derived = field(default_factory=Derived, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, tree: Tree, config: Config | None = None) -> Workspace:
+        config = config or Config()
+        ws = cls(exclude.hide(tree, config.exclude), config)
+        ws._load_compose()
+        for docs in group_stacks(ws.compose_docs.values(), config.stacks):
+            ws.stacks.append(ws._build_stack(docs))
+        return ws
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def read(self, path: str) -> TextFile | None:
+        """A file's text; None when absent. Unreadable files become errors, once."""
+        if not self.tree.exists(path):
+            return None
+        try:
+            return self.tree.read(path)
+        except InputError as exc:
+            self._error(exc)
+            return None
+
+    def dockerfile(self, path: str) -> dockerfile.Dockerfile | None:
+        file = self.read(path)
+        if file is None:
+            return None
+        try:
+            return _parsed(_DOCKERFILE, file, dockerfile.parse)
+        except InputError as exc:
+            self._error(exc)
+            return None
+
+    def shared_anchor(self, edits: Iterable[Edit]) -> str | None:
+        """The YAML anchor, aliased elsewhere, that a compose edit would land in: an edit
+        there changes every user of the anchor, not only the service a fix is about."""
+        for edit in edits:
+            doc = self.compose_docs.get(edit.path)
+            if doc is not None and isinstance(edit, TextEdit):
+                name = doc.shared_anchor_at(edit.start, edit.end)
+                if name is not None:
+                    return name
+        return None
+
+    def services(self) -> Iterator[Service]:
+        for stack in self.stacks:
+            yield from stack.services.values()
+
+    def apps(self) -> Iterator[BuiltService]:
+        """Built services: those whose Dockerfile exists. `fixer.model.appservice.app_services`
+        narrows them to the FastAPI HTTP servers."""
+        return (s for s in self.services() if isinstance(s, BuiltService))
+
+    def _error(self, exc: InputError) -> None:
+        if all(str(e) != str(exc) for e in self.errors):
+            self.errors.append(exc)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _load_compose(self) -> None:
+        for path in sorted(p for p in self.tree.paths() if is_compose_name(p)):
+            file = self.read(path)
+            if file is None:
+                continue
+            try:
+                doc = _parsed(_COMPOSE, file, compose.parse)
+            except InputError as exc:
+                self._error(exc)
+                continue
+            if doc is not None:
+                self.compose_docs[path] = doc
+
+    def _build_stack(self, docs: list[compose.ComposeDoc]) -> Stack:
+        folder = posixpath.dirname(docs[0].path)
+        dotenv_file = self.read(posixpath.join(folder, ".env") if folder else ".env")
+        stack = Stack(docs, parse_env(dotenv_file.text) if dotenv_file else {})
+        for doc in docs:
+            for name, value in doc.services.items():
+                service = stack.services.get(name)
+                if service is None:
+                    stack.services[name] = Service(name, stack, [(doc, value)])
+                else:
+                    service.definitions.append((doc, value))
+        for name, service in stack.services.items():
+            try:
+                app = self._app(service)
+            except InputError as exc:
+                self._error(exc)
+                continue
+            if app is not None:
+                stack.services[name] = BuiltService(name, stack, service.definitions, app)
+        return stack
+
+    def _app(self, service: Service) -> App | None:
+        build = locate_build(self.tree, service)
+        if build is None:
+            return None
+        parsed = self.dockerfile(self._dockerfile_path(build))
+        if parsed is None:
+            return None
+        stage = parsed.final_stage(build.target)
+        if stage is None:
+            return None
+        port = listen.resolve(self.tree, build.context, parsed, stage, service.command(),
+                              service.environment(self.tree), {})
+        return App(build, parsed, stage, port)
+
+    def _dockerfile_path(self, build: Build) -> str:
+        """The Dockerfile compose names, else the one file that differs from it only in
+        case: the service's other findings are reported on what fixer can read."""
+        if self.tree.exists(build.dockerfile):
+            return build.dockerfile
+        variants = case_variants(self.tree, build)
+        return variants[0] if len(variants) == 1 else build.dockerfile

@@ -1,1 +1,0 @@
-"""Where results go: a diff, the working tree, a git branch, a report."""

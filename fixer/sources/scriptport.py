@@ -1,0 +1,163 @@
+"""The port a Python script serves on: `python run_server.py` calling `uvicorn.run(...)`.
+
+Reads `port=` as a literal, a module-level constant, or `int(os.getenv("PORT", 8000))`
+(resolved through the container's environment), and says where its digits are.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from dataclasses import dataclass
+
+from fixer.core.tree import Tree
+from fixer.sources.launch import DEFAULT_PORT
+from fixer.sources.portsites import Addition, Site
+
+
+@dataclass(frozen=True)
+class ScriptPort:
+    port: int | None
+    origin: str
+    sites: tuple[Site, ...] = ()
+    addition: Addition | None = None
+    reason: str = ""
+    variable: str | None = None
+
+
+def script_port(tree: Tree, folder: str, target: str, env: dict[str, str]) -> ScriptPort:
+    """`target` is `main.py`, `/app/run.py` or `-m app.main`."""
+    path = _script_path(tree, folder, target)
+    if path is None:
+        return ScriptPort(None, "script", reason=f"{target} not found")
+    source = tree.read(path).text
+    try:
+        module = ast.parse(source)
+    except SyntaxError as exc:
+        return ScriptPort(None, "script", reason=f"{path}: {exc.msg}")
+    call = _uvicorn_run(module)
+    if call is None:
+        return ScriptPort(None, "script", reason=f"no uvicorn.run(...) in {path}")
+    keyword = next((k for k in call.keywords if k.arg == "port"), None)
+    if keyword is None:
+        return ScriptPort(DEFAULT_PORT, "uvicorn.run default", (), _addition(path, source, call))
+    return _read_port(path, source, module, keyword.value, env)
+
+
+def _script_path(tree: Tree, folder: str, target: str) -> str | None:
+    relative = target[3:].replace(".", "/") + ".py" if target.startswith("-m ") else target
+    parts = relative.strip("/").split("/")
+    # `/app/run.py` is under the WORKDIR the build copies the folder to: drop leading folders.
+    for i in range(len(parts) if relative.startswith("/") else 1):
+        path = posixpath.normpath(posixpath.join(folder, *parts[i:]))
+        if tree.exists(path):
+            return path
+    return None
+
+
+def _uvicorn_run(module: ast.Module) -> ast.Call | None:
+    imported_run = any(isinstance(n, ast.ImportFrom) and n.module == "uvicorn"
+                       and any(a.name == "run" and a.asname is None for a in n.names)
+                       for n in ast.walk(module))
+    for node in ast.walk(module):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "run" and \
+                isinstance(func.value, ast.Name) and func.value.id == "uvicorn":
+            return node
+        if imported_run and isinstance(func, ast.Name) and func.id == "run":
+            return node
+    return None
+
+
+def _read_port(path: str, source: str, module: ast.Module, expr: ast.expr,
+               env: dict[str, str]) -> ScriptPort:
+    origin = f"uvicorn.run in {path}"
+    if isinstance(expr, ast.Name):
+        assigned = _module_constant(module, expr.id)
+        if assigned is not None:
+            expr = assigned
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and \
+            expr.func.id == "int" and len(expr.args) == 1:
+        expr = expr.args[0]
+    literal = _digits(expr)
+    if literal is not None:
+        return ScriptPort(int(literal), origin, (_site(path, source, expr, literal),))
+    lookup = _env_lookup(expr)
+    if lookup is None:
+        return ScriptPort(None, origin, reason=f"the port in {path} is not a literal")
+    name, default = lookup
+    value = env.get(name)
+    if value is not None and value.isdigit():
+        return ScriptPort(int(value), f"{name} read by {path}", variable=name)
+    found = _digits(default) if default is not None else None
+    if found is None or default is None:
+        return ScriptPort(None, origin, reason=f"{name} is not set and has no default")
+    return ScriptPort(int(found), origin, (_site(path, source, default, found),))
+
+
+def _module_constant(module: ast.Module, name: str) -> ast.expr | None:
+    for node in module.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], ast.Name) and node.targets[0].id == name:
+            return node.value
+    return None
+
+
+def _digits(expr: ast.expr | None) -> str | None:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, int) and \
+            not isinstance(expr.value, bool):
+        return str(expr.value)
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str) and expr.value.isdigit():
+        return expr.value
+    return None
+
+
+def _env_lookup(expr: ast.expr) -> tuple[str, ast.expr | None] | None:
+    """`os.getenv("PORT", 8000)`, `os.environ.get(...)`, `os.environ["PORT"]`."""
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and \
+            isinstance(expr.slice.value, str) and ast.unparse(expr.value).endswith("environ"):
+        return expr.slice.value, None
+    if not isinstance(expr, ast.Call) or not expr.args:
+        return None
+    func = ast.unparse(expr.func)
+    if not (func.endswith("getenv") or func.endswith("environ.get")):
+        return None
+    name = expr.args[0]
+    if not isinstance(name, ast.Constant) or not isinstance(name.value, str):
+        return None
+    return name.value, expr.args[1] if len(expr.args) > 1 else None
+
+
+def _site(path: str, source: str, expr: ast.expr, digits: str) -> Site:
+    start = _offset(source, expr.lineno, expr.col_offset)
+    end = _offset(source, expr.end_lineno or expr.lineno, expr.end_col_offset or 0)
+    at = source.find(digits, start, end)
+    return Site(path, at, at + len(digits))
+
+
+def _addition(path: str, source: str, call: ast.Call) -> Addition | None:
+    """`, port=N` just after the call's last argument."""
+    arguments: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    if not arguments or any(k.arg is None for k in call.keywords):  # **kwargs may set it
+        return None
+    last = max(arguments, key=lambda a: (a.end_lineno or 0, a.end_col_offset or 0))
+    at = _offset(source, last.end_lineno or 0, last.end_col_offset or 0)
+    trailing = re.match(r"[ \t]*,[ \t]*(?=\r?\n)", source[at:])
+    if trailing is None:
+        return Addition(path, at, ", port={port}")
+    # One argument per line with a trailing comma: the port gets its own line, same style.
+    line_start = source.rfind("\n", 0, at) + 1
+    indent = re.match(r"[ \t]*", source[line_start:]).group(0)  # type: ignore[union-attr]
+    newline = "\r\n" if source[at + trailing.end():].startswith("\r") else "\n"
+    return Addition(path, at + len(trailing.group(0).rstrip(" \t")),
+                    f"{newline}{indent}port={{port}},")
+
+
+def _offset(source: str, line: int, byte_column: int) -> int:
+    """ast columns count UTF-8 bytes; convert to a character offset."""
+    starts = [0] + [m.end() for m in re.finditer("\n", source)]
+    line_text = source[starts[line - 1]:]
+    return starts[line - 1] + len(line_text.encode("utf-8")[:byte_column].decode("utf-8", "ignore"))

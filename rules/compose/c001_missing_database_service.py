@@ -1,0 +1,166 @@
+"""A PostgreSQL URL points at a host that no service of the stack provides.
+
+## What it does
+Reads every service's environment as Compose builds it (`env_file` files, then
+`environment` in map or list form, bare and wholly `${VAR}` entries through the
+stack's `.env`) and parses PostgreSQL URLs (`postgres://`, `postgresql://`,
+`postgresql+asyncpg://`, `postgresql+psycopg://`, ...). A URL whose host is no
+service, `container_name`, network alias, `extra_hosts` or link alias of the
+stack, nor a service of a sibling compose file, is reported once per host.
+
+## Why is this bad?
+The service starts, fails to resolve the host and exits, or fails every request
+that needs the database (with `restart:` set, a crash restarts it in a loop): the
+stack cannot run with `docker compose up`.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api
+    environment:
+      DATABASE_URL: postgresql://app:app@db:5432/app
+    networks: [backend]
+
+networks:
+  backend:
+```
+
+## Use instead
+```yaml
+services:
+  api:
+    build: ./api
+    environment:
+      DATABASE_URL: postgresql://app:app@db:5432/app
+    networks: [backend]
+    depends_on:
+      db:
+        condition: service_healthy
+  db:
+    image: postgres:17-alpine
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: app
+      POSTGRES_DB: app
+    healthcheck:
+      test: ["CMD", "pg_isready", "-U", "app", "-d", "app"]
+      interval: 5s
+      timeout: 5s
+      retries: 5
+      start_period: 10s
+    volumes:
+      - db_data:/var/lib/postgresql/data
+    networks: [backend]
+
+networks:
+  backend:
+
+volumes:
+  db_data:
+```
+
+## Fix safety
+Safe: it adds a service and a volume, and makes the services that use the URL
+wait for it (`depends_on` with `condition: service_healthy`; a short list is
+turned into the long form, each other entry decided as C003 decides it:
+`service_healthy` where its healthcheck can pass, `service_started`, what the
+short form meant, where it has none that a rule adds; an image's service keeps
+`service_started` on every other entry). Unsafe, with the reason, while another
+entry of such a list cannot be decided yet (an app service C004 may give a
+healthcheck, a database C005 probes, a healthcheck that cannot pass yet), since
+the long form would pin it to `service_started`, or when fixer cannot tell
+whether a sibling's healthcheck passes: `fixer fix` applies C004 and C005 first,
+and this fix is safe once they are in.
+The database joins every network its users (and the
+services that depend on it by name) are on, written as they write theirs; none
+when they are all on the default network. It goes in the base stack (the base
+file, or the override file that holds the URL), never in a `-f` overlay. Credentials come from the URL; `${VAR}` parts are referenced
+as the same variables; a password written only in an env file is referenced
+through a `.env` variable holding that value, never copied. A URL with no
+password gets `POSTGRES_HOST_AUTH_METHOD: trust`. A non-default port gets a
+server listening there. Display-only when the URLs disagree (user, password,
+database or port), name no user, hold a password fixer would have to copy out
+of an env file, when `depends_on` comes from a YAML anchor, when a user runs
+with `network_mode` or is on a network the receiving file cannot name
+(declared only in a file loaded after it), and when only an overlay names the
+URL (an incident drill or CI file loaded with `-f`: the base stack runs
+without that database). A `localhost`
+URL in a compose file is reported (the container itself runs no database) with
+no fix; `localhost` in `.env` files is left alone, as are MySQL/SQLite URLs,
+wholly `${VAR}` URLs and hosts with a domain.
+
+## Options
+`postgres-image` (default `postgres:17-alpine`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import replace
+
+from fixer.facts.database import dbusage
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import Stack
+from fixer.model.workspace import Workspace
+from fixer.sources.compose_edit import Unfixable
+
+from .pgservice import build_edits
+
+CODE = "C001"
+NAME = "missing-database-service"
+CATEGORY = Category.COMPOSE
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+# After C004 and C005, which give the other entries of a user's short `depends_on` list the
+# healthcheck they can be gated on: the list is converted once (depends_plan.py).
+FIX_ORDER = 105
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    repository = dbusage.repository_names(ws)
+    for stack in ws.stacks:
+        for host, uses in dbusage.missing_hosts(ws, stack, repository).items():
+            yield _missing(ws, stack, host, uses)
+        yield from _loopback(ws, stack)
+
+
+def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse]) -> Violation:
+    first = uses[0]
+    users = sorted({u.service.name for u in uses})
+    named = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
+    message = (f"{first.variable} of {named} points at PostgreSQL host `{host}`, "
+               f"which no service of {stack.name} provides")
+    base = Violation(message=message, path=first.path, line=first.line, service=first.service.name,
+                  subject=f"host {host} in {stack.name}")
+    overridden = dbusage.base_uses(ws, stack, uses)
+    overlays = dbusage.overlay_sources(stack, uses, overridden)
+    if overlays:
+        return replace(base, reason=f"only {' and '.join(overlays)} names it, an overlay loaded "
+                                    "with `-f`; fixer does not add a service that the base stack "
+                                    "does not need")
+    try:
+        edits, doubt = build_edits(ws, stack, host, uses, ws.config.postgres_image, overridden)
+    except Unfixable as exc:
+        return replace(base, reason=str(exc))
+    title = f"Add a `{host}` postgres service and wait for it to be healthy"
+    if doubt:
+        return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
+    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+
+
+def _loopback(ws: Workspace, stack: Stack) -> Iterator[Violation]:
+    """`localhost` in a compose-given URL is the app's own container, where no database runs."""
+    for use in dbusage.postgres_uses(ws, stack):
+        if not use.url.host_is_loopback or posixpath.basename(use.path) == ".env":
+            continue
+        if use.service.get("network_mode") is not None:
+            continue  # `host` or another container's network: localhost may well answer
+        yield Violation(
+            message=f"{use.variable} of {use.service.name} points at `{use.url.host}`, the "
+                    "service's own container, where no database runs",
+            path=use.path, line=use.line, service=use.service.name,
+            subject=f"loopback {use.variable}",
+            reason="use the database service's name as the host")
+

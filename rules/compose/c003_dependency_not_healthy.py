@@ -1,0 +1,144 @@
+"""A built service waits only for a dependency to start, though the dependency has a healthcheck.
+
+## What it does
+Finds `depends_on` entries of built services (short list `- db`, flow list
+`[db]`, or long form with no `condition`) whose service has a healthcheck: a
+compose `healthcheck` with a test, or a `HEALTHCHECK` in the final stage of the
+Dockerfile it builds. An explicit `condition` (`service_started`,
+`service_completed_successfully`, ...) is the author's choice and never a
+finding, and neither is the `depends_on` of a service that runs an image
+(a `prometheus` or `nginx` waiting for the apps it watches or fronts).
+
+## Why is this bad?
+Compose starts the dependent service as soon as the dependency's container
+starts, before it accepts connections; the first requests fail, or the app
+crashes at start-up and restarts until it wins the race. The healthcheck is
+already there to say when the dependency is ready.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api
+    depends_on:
+      - db
+  db:
+    image: postgres:17-alpine
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U app"]
+```
+
+## Use instead
+```yaml
+services:
+  api:
+    build: ./api
+    depends_on:
+      db:
+        condition: service_healthy
+```
+
+## Fix safety
+A gate is only as good as the healthcheck behind it: if the healthcheck never
+passes, `docker compose up` stops with "dependency failed to start". The fix is
+safe when fixer can show the healthcheck passes: a database or broker image
+running its own probe (`pg_isready` in `postgres`, `redis-cli` in `redis`, ...),
+or a FastAPI app probed over HTTP on `localhost` with a tool its final stage
+has, on the port it listens on, for a path it serves. Unsafe (the reason is
+given) when fixer cannot tell: an image it does not know, a probe it cannot
+read (a port written as `${VAR}`), an app whose port or routes it cannot see. Display-only when the
+healthcheck cannot pass (it probes a path the app does not serve, another
+port, or runs a tool the image lacks): fix the healthcheck first.
+
+A short list is turned into the long form once, every entry decided in the
+same fix, because each condition written reads from then on as the author's
+choice: `condition: service_healthy` for every entry with a healthcheck that
+can pass (unsafe, with the reason, when fixer cannot tell whether one passes),
+and `condition: service_started`, which is what the short form meant, for a
+service with no healthcheck that no rule gives one; all keep their comments.
+While an entry of the list is an app service with no healthcheck (C004 may add
+one), a database C005 gives its probe, or a service whose healthcheck cannot
+pass yet (D003, P001 or H002 may repair it), the list is left as it is
+(display-only, naming what it waits for): `fixer fix` applies this fix after
+those, and converts the list once they are in.
+Display-only when `depends_on` comes from a YAML anchor shared through an
+alias (the finding names it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from fixer import stackcheck
+from fixer.facts.health.healthchecks import has_healthcheck
+from fixer.model.depends import HEALTHY, Dependency, dependencies, set_conditions
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+from fixer.sources import compose_style
+from fixer.sources.compose import key_node
+from fixer.sources.compose_edit import Unfixable, merge_inserts
+
+from . import depends_plan
+
+CODE = "C003"
+NAME = "dependency-not-healthy"
+CATEGORY = Category.COMPOSE
+SEVERITY = Severity.WARNING
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+# After the rules that add or repair healthchecks (C004, C005, D003, P001, H002): a short list
+# is converted once, when every entry of it can be decided (depends_plan.py).
+FIX_ORDER = 110
+
+Verdict = stackcheck.Verdict
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    for service in ws.services():
+        if service.app is None:  # an image's service (prometheus, nginx): its author's wiring
+            continue
+        for dependency in dependencies(service):
+            target = service.stack.services.get(dependency.name)
+            if target is None or dependency.condition is not None:
+                continue  # an explicit condition is the author's choice
+            if has_healthcheck(target):
+                yield _report(ws, service, dependency, *stackcheck.can_pass(ws, target))
+
+
+def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Verdict,
+            why: str) -> Violation:
+    doc = dependency.doc
+    base = Violation(
+        message=f"{service.name} depends on {dependency.name} only for it to start, though "
+                f"{dependency.name} has a healthcheck",
+        path=doc.path, line=_line(dependency), service=service.name,
+        subject=f"depends_on {dependency.name}",
+    )
+    if verdict is Verdict.BROKEN:
+        return replace(base, reason=f"{why}; waiting for it would keep {service.name} from "
+                                    "starting")
+    listed = depends_plan.plan(ws, service, doc, dependency.definition,
+                               {dependency.name: HEALTHY})
+    if listed.waits:
+        return replace(base, reason=listed.waits, waits=True)
+    try:
+        edits = merge_inserts(set_conditions(doc, dependency.definition, listed.conditions,
+                                             compose_style.detect(doc)))
+    except Unfixable as exc:
+        return replace(base, reason=str(exc))
+    title = f"Wait for {depends_plan.names(listed.healthy)} to be healthy"
+    doubt = why if verdict is Verdict.UNKNOWN else listed.doubt
+    if doubt:
+        return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
+    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+
+
+def _line(dependency: Dependency) -> int:
+    """The entry's line; for an entry written at an anchor, the line of this `depends_on`."""
+    doc = dependency.doc
+    key = key_node(dependency.definition, "depends_on")
+    if dependency.node.aliased and key is not None:
+        return doc.line(key)
+    return doc.line(dependency.node.node)
+

@@ -1,0 +1,221 @@
+"""An app service has no healthcheck, in compose or in its Dockerfile.
+
+## What it does
+Reports app services (FastAPI HTTP servers: not Flask or Django apps, workers,
+bots, test runners or one-shot jobs that others wait for with
+`service_completed_successfully`) that have neither a compose `healthcheck` with
+a test nor a `HEALTHCHECK` in the final stage of their Dockerfile.
+`healthcheck: {disable: true}` and `HEALTHCHECK NONE` are a deliberate choice and
+are left alone. The healthcheck it adds probes a route the app serves: its own GET
+health route (the one H001 accepts: `/api/health` behind a router prefix,
+`/healthz`, ...; `/health` first when there are several), else the `/health`
+route H001 adds.
+
+## Why is this bad?
+Without a healthcheck Docker cannot tell a hung app from a working one,
+`depends_on: condition: service_healthy` cannot wait for it, and orchestrators
+route traffic to containers that do not answer.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api        # uvicorn app.main:app --port 8000
+```
+
+## Use instead
+```yaml
+services:
+  api:
+    build: ./api
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
+      interval: 10s
+      timeout: 5s
+      retries: 3
+      start_period: 10s
+```
+
+## Fix safety
+Safe: a healthcheck at the app's listen port on a route the app serves, with
+`interval: 10s` (a long interval delays everything that waits on it), `timeout:
+5s`, `retries: 3`, `start_period: 10s`. Where the app serves no health route, the
+fix adds the `GET /health` route H001 adds (H001 runs first when selected, so
+then it is H001's commit). The probe runs a tool the final stage has: curl, else
+wget (busybox on Alpine); with neither, curl, installed by the same fix as D003
+installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
+"python"` it is a Python urllib one-liner, which needs nothing installed; so it is
+on an image of a Debian release whose package archive is gone (buster and older,
+named in the tag or following from the python version: see D003), where
+nothing can be installed.
+Unsafe, with the reason, when fixer does not know the base image (the probe then
+runs `python3`, as the app does), or when some routes cannot be read and the
+health path is only named by a literal in the code. Display-only when the listen
+port is unknown, when a compose `healthcheck` sets timings with no test, when the
+app's health route is not a plain path, when the image lacks curl and wget and
+can neither install one (its Debian package archive is gone) nor run Python, when
+fixer cannot find the app object
+(the reason names the module on the app's import path that does not compile, where
+one does: S004 reports it), when H001 is turned off for the service and the app
+serves no health route, when the app serves none and fixer cannot vouch that a
+route added to it would work (its class redefines `get` or other route-adding
+methods, or fixer cannot read its class: see H001), and on distroless images under
+the `install` strategy.
+Unsafe when the app serves its health route through such a class's methods.
+
+## Options
+`healthcheck-strategy = "install" | "python"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from fixer.core.edits import Edit
+from fixer.facts.health.addroute import route_edit
+from fixer.facts.health.healthchecks import TIMINGS, Health, health
+from fixer.facts.health.healthroute import HealthPlan, Source, plan
+from fixer.facts.health.probes import python_argv
+from fixer.facts.image.images import base_image, family_of, tools_present
+from fixer.facts.image.tool_install import install_plan
+from fixer.model.appservice import app_services
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import BuiltService, Service
+from fixer.model.workspace import Workspace
+from fixer.sources import compose_style
+from fixer.sources.compose import ComposeDoc
+from fixer.sources.compose_edit import Unfixable, add_entry
+from fixer.sources.compose_style import Flow, Map, Seq
+
+CODE = "C004"
+NAME = "missing-healthcheck"
+CATEGORY = Category.COMPOSE
+SEVERITY = Severity.WARNING
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One decision of the fix: what it settles on, the edits that needs, and why the fix
+    is unsafe (`doubt`) or impossible (`block`) because of it."""
+
+    value: tuple[str, ...] = ()            # the probed path, or the probe's argv
+    edits: list[Edit] = field(default_factory=list)
+    says: str = ""                         # for the fix title: what it adds, or why so
+    doubt: str | None = None
+    block: str | None = None
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    for service in app_services(ws):
+        state = health(service)
+        app = service.app
+        if state in (Health.CHECKED, Health.DISABLED) or app.listen.origin == "none":
+            continue  # no web server in the command: nothing serves /health
+        doc = app.build.doc
+        base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
+                      path=doc.path, line=doc.line(app.build.node.node), service=service.name,
+                      subject="healthcheck")
+        if state is Health.PARTIAL:
+            yield replace(base, reason="its compose healthcheck sets timings but no test; "
+                                       "add the test by hand")
+        elif app.listen.port is None:
+            yield replace(base, reason=f"the listen port is unknown: {app.listen.reason}")
+        else:
+            yield _fixable(ws, service, doc, app.listen.port, base)
+
+
+def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
+             base: Violation) -> Violation:
+    route = _route(ws, service, plan(ws, service))
+    url = f"http://localhost:{port}{route.value[0]}" if route.value else ""
+    tool = _tool(ws, service, url) if url else Choice()
+    setting = _healthcheck(ws, service, doc, tool.value) if tool.value else Choice()
+    block = route.block or tool.block or setting.block
+    if block is not None:
+        return replace(base, reason=block)
+    choices = (setting, route, tool)
+    says = [c.says for c in choices if c.says]
+    title = f"Add a healthcheck on {url}" + (", with " + " and ".join(says) if says else "")
+    edits = [e for c in choices for e in c.edits]
+    doubts = "; ".join(c.doubt for c in choices if c.doubt)
+    if doubts:
+        return replace(base, fix=Fix.of(f"{title} ({doubts})", Safety.UNSAFE, edits), reason=doubts)
+    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+
+
+def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
+    """The path to probe: a route the app serves, or the one H001 adds (added here too,
+    so that the probe is right even in a run without H001)."""
+    path = health_plan.path
+    if health_plan.source is Source.SERVED and path:
+        return Choice((path,), doubt=f"{health_plan.doubt}: fixer cannot vouch that the app "
+                                     f"serves `{path}` as its code writes it"
+                      if health_plan.doubt else None)
+    if health_plan.source is Source.LITERAL and path:
+        return Choice((path,), doubt=f"{health_plan.why}: `{path}` is a health path its code "
+                                     "names, not a route fixer sees it serve")
+    if health_plan.source is not Source.ADDED or not path:
+        return Choice(block=f"no health route to probe: {health_plan.why}")
+    if health_plan.doubt:
+        return Choice(block="the app serves no health route, and fixer cannot vouch that one "
+                            f"added with a decorator would work: {health_plan.doubt}")
+    if any("H001".startswith(code) for code in ws.config.ignored_for(service.name)):
+        return Choice(block="the app serves no health route, and H001, which adds one, is "
+                            "turned off for this service")
+    edit = route_edit(ws, service, path)
+    if edit is None:
+        return Choice(block="the app serves no health route, and fixer cannot add one")
+    return Choice((path,), [edit], f"the GET {path} route it probes ({edit.path})")
+
+
+def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
+    """The probe, run by a tool the final stage has or that this fix installs in it."""
+    dockerfile, stage = service.app.dockerfile, service.app.stage
+    family = family_of(dockerfile, stage)
+    python = python_argv(family.python or "python3", url)
+    if not family.known:
+        return Choice(("CMD", *python), doubt=f"fixer does not know what the base image "
+                      f"{base_image(dockerfile, stage)} ships; the probe assumes `{python[0]}`")
+    if ws.config.healthcheck_strategy == "python":
+        return Choice(("CMD", *python))
+    present = tools_present(dockerfile, stage)
+    if "curl" in present:
+        return Choice(("CMD", "curl", "-f", url))
+    if "wget" in present:
+        return Choice(("CMD", "wget", "-q", "-O", "/dev/null", url))
+    if family.manager is None:
+        return Choice(block=f"a {family.label} image has neither curl nor wget, nor a package "
+                            'manager to install one; healthcheck-strategy = "python" probes '
+                            "with the image's Python")
+    image = base_image(dockerfile, stage)
+    install = install_plan(dockerfile, stage, family.manager, ["curl"], image)
+    if install.no_packages and family.python is not None:
+        # the title is a commit subject: the why (an archived release) stays short here
+        return Choice(("CMD", *python), says="a Python urllib probe (the image's package "
+                                              "archive is gone)")
+    if install.reason is not None:
+        return Choice(block=f"the final stage lacks curl and fixer cannot install it: "
+                            f"{install.reason}")
+    return Choice(("CMD", "curl", "-f", url), list(install.edits),
+                  f"curl installed in {dockerfile.path}")
+
+
+def _healthcheck(ws: Workspace, service: Service, doc: ComposeDoc,
+                 test: tuple[str, ...]) -> Choice:
+    definition = doc.services.get(service.name)
+    if definition is None or definition.aliased:
+        return Choice(block="the service is defined through a YAML alias")
+    style = compose_style.detect(doc)
+    value = Map((("test", Flow(test) if style.flow_tests else Seq(test)), *TIMINGS))
+    try:
+        edit = add_entry(doc, definition.node, "healthcheck", value, style)
+    except Unfixable as exc:
+        return Choice(block=str(exc))
+    shared = ws.shared_anchor([edit])
+    if shared is not None:  # `api: &api` merged into another service: it would get it too
+        return Choice(block=f"{service.name} is the YAML anchor &{shared}, which other "
+                            "services merge; a healthcheck added there reaches them too")
+    return Choice(edits=[edit])
+

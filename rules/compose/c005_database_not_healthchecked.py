@@ -1,0 +1,209 @@
+"""An app service depends on a database or broker that has no healthcheck.
+
+## What it does
+Finds services of a known database or broker image (`postgres` and the images built
+on it: `postgis/postgis`, `timescale/timescaledb`, `pgvector/pgvector`; `mysql`,
+`mariadb`, `redis`, `valkey/valkey`, `mongo`, `rabbitmq`; registry prefixes, tags
+and digests aside, a `${VAR}` tag read through `.env` or its default) that have no
+compose `healthcheck`, when an app service (a FastAPI HTTP server) names them in
+`depends_on`. A worker, a bot or a one-shot job that depends on one is not
+reported: it is no app service. `healthcheck: {disable: true}` and `test:
+["NONE"]` are a deliberate choice and are left alone.
+
+## Why is this bad?
+Without a healthcheck, `depends_on` can only wait for the database's container to
+start, not for the server in it to accept connections: the app's first connection
+fails, and it crashes or restarts until it wins the race. This is the most common
+start-up race of a compose stack.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api
+    depends_on:
+      - db
+  db:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_USER: ${DB_USER}
+      POSTGRES_DB: orders
+```
+
+## Use instead
+```yaml
+services:
+  api:
+    build: ./api
+    depends_on:
+      db:
+        condition: service_healthy
+  db:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_USER: ${DB_USER}
+      POSTGRES_DB: orders
+    healthcheck:
+      test: ["CMD", "pg_isready", "-U", "${DB_USER}", "-d", "orders"]
+      interval: 10s
+      timeout: 5s
+      retries: 3
+      start_period: 10s
+```
+
+## Fix safety
+Safe: it adds the image's own probe, which its image ships and which passes as soon
+as the server accepts connections, whatever the credentials: `pg_isready -U USER -d
+DB` (`-p` when the command moves the port), `mysqladmin ping -h localhost`
+(`mariadb-admin` on `mariadb` 10.5 and later, which dropped `mysqladmin` in 11),
+`redis-cli ping` (`valkey-cli`; `-p` for a `--port`), `rabbitmq-diagnostics -q
+ping`, `mongosh --quiet --eval "db.adminCommand('ping')"` (`mongo` before 6.0).
+User and database come from the service's `environment` as written, `${VAR}`
+interpolations kept, so Compose substitutes them as it does for the server; a value
+only the container knows (an `env_file` entry, a bare `- POSTGRES_USER`) is read
+by the container's shell as `$$POSTGRES_USER`; where an `env_file` of the service
+is not in the repository (each deployment supplies it), the shell reads
+`$${POSTGRES_USER:-postgres}`, so the probe names the user that file sets (a probe
+as `postgres` would pass, but log a failed login every 10 seconds); the image's
+defaults otherwise. Timings are C004's (`interval: 10s`, `timeout: 5s`, `retries:
+3`, `start_period: 10s`), the test in the file's list style and quotes. Every app
+service's entry for it with no `condition` gets `condition: service_healthy`; an
+explicit condition (`service_started`, ...) is the author's choice and is kept.
+A short list turned into the long form is converted once, every entry decided in
+this fix (as C003 decides them): `service_healthy` for each entry whose healthcheck
+can pass and each database this fix gives its probe too, `service_started`, what
+the short form meant, for a service no rule gives a healthcheck. While an entry of
+a list naming the database is an app service with no healthcheck (C004) or has a
+healthcheck that cannot pass yet, the fix waits (display-only, naming what for):
+a healthcheck alone would leave C003 an entry it cannot gate yet. `fixer fix`
+applies C004 and D003 first, so the list is converted once they are in. Unsafe,
+with the reason, when fixer cannot tell whether an entry's healthcheck passes,
+when the server reads a configuration file that may move its port, or fixer cannot
+resolve the image's tag where the probe depends on the version (`mariadb`,
+`mongo`). Display-only when the service or a `depends_on` to edit comes from a
+YAML anchor other services share, and when a
+compose `healthcheck` sets timings with no test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from fixer.core.edits import TextEdit
+from fixer.facts.database.probes import DbProbe
+from fixer.facts.database.unchecked import Unchecked, definition_in, healthcheck_edit, unchecked
+from fixer.model.depends import HEALTHY, Dependency, set_conditions
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+from fixer.sources import compose_style
+from fixer.sources.compose import scalar
+from fixer.sources.compose_edit import Unfixable, merge_inserts
+
+from . import depends_plan
+
+CODE = "C005"
+NAME = "database-not-healthchecked"
+CATEGORY = Category.COMPOSE
+SEVERITY = Severity.WARNING
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+# After C004 and D003, which give the other entries of a short list the healthcheck they can
+# be gated on; before C001 and C003, which convert lists too (depends_plan.py).
+FIX_ORDER = 102
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    seen: set[tuple[str, str]] = set()
+    for stack in ws.stacks:
+        targets = unchecked(ws, stack)
+        for target in targets.values():
+            found = target.service.get("image")
+            if not target.apps or found is None or (found[0].path, target.service.name) in seen:
+                continue
+            seen.add((found[0].path, target.service.name))
+            yield _report(ws, target, targets)
+
+
+class Waits(Unfixable):
+    """A list naming the database waits for another fix (depends_plan.py)."""
+
+
+@dataclass
+class Plan:
+    """What the fix does: its edits, the services it gives a healthcheck (with their probe),
+    the app services it makes wait for them, and why one of those gates is in doubt."""
+
+    edits: list[TextEdit] = field(default_factory=list)
+    checked: dict[str, DbProbe] = field(default_factory=dict)
+    gated: set[str] = field(default_factory=set)
+    doubt: str | None = None
+
+
+def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Violation:
+    db = target.service
+    found = db.get("image")
+    assert found is not None
+    doc, image = found
+    apps = depends_plan.names(sorted(target.apps))
+    # an image merged from an `x-` anchor: the line of the service, not of the anchor
+    where = definition_in(db, doc) if image.aliased else image
+    base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, so {apps} cannot "
+                          "wait until it accepts connections",
+                  path=doc.path, line=doc.line(where.node), service=db.name,
+                  subject=f"healthcheck of {db.name}")
+    if target.partial:
+        return replace(base, reason="its compose healthcheck sets timings but no test; add "
+                                    f"the test by hand (`{' '.join(target.probe.test[1:])}`)")
+    try:
+        plan = _plan(ws, target, targets)
+    except Waits as exc:
+        return replace(base, reason=str(exc), waits=True)
+    except Unfixable as exc:
+        return replace(base, reason=str(exc))
+    title = "Add " + depends_plan.names([f"a `{p.tool}` healthcheck to {n}"
+                                         for n, p in plan.checked.items()])
+    if plan.gated:
+        title += f" and make {depends_plan.names(sorted(plan.gated))} wait for it to be healthy"
+    edits = merge_inserts(plan.edits)
+    doubt = target.probe.doubt or plan.doubt
+    if doubt:
+        return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
+    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+
+
+def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Plan:
+    """The healthcheck, and `service_healthy` on each app entry with no condition. Every
+    short list that names the database is planned, a worker's too: once the database has a
+    healthcheck, C003 reports each such entry, and converts the list as planned here."""
+    plan = Plan()
+    _add_healthcheck(ws, plan, target)
+    for owner, dependency in target.dependents:
+        if dependency.condition is None:  # an explicit condition is the author's choice
+            _plan_entry(ws, plan, targets, owner, dependency, owner.name in target.apps)
+    return plan
+
+
+def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner: Service,
+                dependency: Dependency, gate: bool) -> None:
+    """Unfixable while the list must wait: a healthcheck alone would leave C003 a finding it
+    cannot fix yet on this entry."""
+    doc = dependency.doc
+    listed = depends_plan.plan(ws, owner, doc, dependency.definition,
+                               {dependency.name: HEALTHY}, probes=True)
+    if listed.waits:
+        raise Waits(f"the depends_on of {owner.name} {listed.waits}")
+    plan.doubt = plan.doubt or listed.doubt
+    for name in listed.probes:
+        _add_healthcheck(ws, plan, targets[name])
+    if gate:
+        plan.edits += set_conditions(doc, dependency.definition, listed.conditions,
+                                     compose_style.detect(doc))
+        plan.gated.add(owner.name)
+
+
+def _add_healthcheck(ws: Workspace, plan: Plan, target: Unchecked) -> None:
+    if target.service.name not in plan.checked:
+        plan.edits.append(healthcheck_edit(ws, target))
+        plan.checked[target.service.name] = target.probe
+

@@ -1,0 +1,271 @@
+"""A variable the stack reads has no default and nothing defines it.
+
+## What it does
+Reads every value of the stack's compose files (services, build args, `env_file`
+paths, networks, `x-` extensions) for `${VAR}` and `$VAR` with neither a default
+(`${VAR:-x}`, `${VAR-x}`) nor a required marker (`${VAR:?message}`, `${VAR?}`),
+and reports each variable that neither the `.env` of the stack's project folder,
+nor an `env_file` of a service that reads it, nor a `.env.example`,
+`.env.sample` or `.env.template` there defines. `$$VAR` is an escaped dollar that
+the container's shell expands, never a variable of Compose. One finding per
+variable, at its first use.
+
+## Why is this bad?
+Compose substitutes an empty string for an unset variable and only warns: the
+stack starts with an empty database host, password or image tag, and fails later
+and further from the cause. Nothing in the repository tells the next person which
+variables to set.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api
+    environment:
+      DATABASE_URL: postgresql://app:${DB_PASSWORD}@db/orders
+      LOG_LEVEL: ${LOG_LEVEL:-info}
+```
+
+## Use instead
+A `.env.example` beside the compose file, which `cp .env.example .env` turns into
+the values Compose reads:
+```shell
+# api (docker-compose.yml)
+DB_PASSWORD=
+```
+
+## Fix safety
+Safe: the fix only documents; Compose never reads `.env.example`, so the stack
+runs as before. It extends the first of `.env.example`, `.env.sample`,
+`.env.template` in the project folder, or creates `.env.example`: one `VAR=` line
+per variable under a comment naming the service (and file) that reads it first,
+with the other readers named, in the order of first use. A default that another
+use in the stack gives is filled in, except for names that look like secrets
+(password, secret, token, key, credential, auth, DSN), which stay empty: a secret
+is never invented nor copied. An existing file keeps its bytes; the lines are
+appended in its line endings, with or without its final newline, its BOM kept.
+Display-only when a `command`, `entrypoint` or `healthcheck` reads `$VAR` that the
+service's own `environment` sets: the container's shell was probably meant to read
+it (`$$VAR`), which needs a person to confirm. A variable inside another's default
+(`${A:-${B}}`) is not read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import yaml
+
+from fixer.core.edits import CreateFile, Edit, TextEdit
+from fixer.core.envfile import Reference, parse_env, references
+from fixer.core.textfile import TextFile
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import Service, Stack, env_file_paths
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import ComposeDoc, Value, items, mapping_or_list
+
+CODE = "C006"
+NAME = "undocumented-variable"
+CATEGORY = Category.COMPOSE
+SEVERITY = Severity.WARNING
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
+# Last: it only documents, and its fixes share one file, one per round; other rules' fixes
+# of the same service must not wait behind them.
+FIX_ORDER = 200
+
+EXAMPLES = (".env.example", ".env.sample", ".env.template")
+_SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
+_PLAIN = re.compile(r"[\w@%+=:,./-]*")
+_SHELL_KEYS = ("command", "entrypoint", "healthcheck")
+_INTRO = "# Variables the compose files read. Copy this file to .env and set them."
+
+
+@dataclass(frozen=True)
+class Use:
+    """One reference in one scalar: the file, line, and who reads it."""
+
+    ref: Reference
+    doc: ComposeDoc
+    line: int
+    readers: tuple[str, ...]   # services (through aliases too); else the top-level key
+    services: tuple[str, ...]  # the services among them
+    shell: frozenset[str]      # services that read it in a command, entrypoint or healthcheck
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    seen: set[tuple[str, str]] = set()
+    for stack in ws.stacks:
+        by_name: dict[str, list[Use]] = {}
+        for use in _uses(stack):
+            by_name.setdefault(use.ref.name, []).append(use)
+        if not by_name:
+            continue
+        defined = _Definitions(ws, stack)
+        for name, uses in by_name.items():
+            open_uses = [u for u in uses if u.ref.bare and not defined.covers(u)]
+            if open_uses and (stack.folder, name) not in seen:
+                seen.add((stack.folder, name))
+                yield _report(ws, stack, name, open_uses[0], uses)
+
+
+class _Definitions:
+    """What defines a variable for a use: the project folder's `.env` and example files,
+    and the `env_file`s of the services that read it (read once, when first asked)."""
+
+    def __init__(self, ws: Workspace, stack: Stack) -> None:
+        self.ws, self.stack = ws, stack
+        self.documented = _documented(ws, stack)
+        self.env_files: dict[str, set[str]] = {}
+
+    def covers(self, use: Use) -> bool:
+        name = use.ref.name
+        return name in self.documented or any(name in self._env_file(s) for s in use.services)
+
+    def _env_file(self, service: str) -> set[str]:
+        if service not in self.env_files:
+            self.env_files[service] = _env_file_names(self.ws, self.stack.services[service])
+        return self.env_files[service]
+
+
+def _documented(ws: Workspace, stack: Stack) -> set[str]:
+    """Names the project folder's `.env` and example files define."""
+    names = set(stack.dotenv)
+    for example in EXAMPLES:
+        file = ws.read(posixpath.join(stack.folder, example))
+        if file is not None:
+            names |= set(parse_env(file.text))
+    return names
+
+
+def _env_file_names(ws: Workspace, service: Service) -> set[str]:
+    names: set[str] = set()
+    for doc, value in service.all("env_file"):
+        for path in env_file_paths(doc, value, service.stack.dotenv, service.stack.folder):
+            file = ws.read(path)
+            if file is not None:
+                names |= set(parse_env(file.text))
+    return names
+
+
+def _uses(stack: Stack) -> Iterator[Use]:
+    """Every reference of the stack's files, in file and text order. A scalar of an anchor
+    is read by every service that aliases it, and counted once."""
+    for doc in stack.docs:
+        readers, shell = _service_scalars(doc)
+        seen: set[int] = set()
+        for key, value in doc.root.value:
+            for node in _scalars(value, seen):
+                for ref in references(str(node.value)):
+                    services = tuple(readers.get(id(node), ()))
+                    yield Use(ref, doc, _line(doc, node, ref), services or (str(key.value),),
+                              services, frozenset(shell.get(id(node), ())))
+
+
+def _service_scalars(doc: ComposeDoc) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Which services read each scalar node, and which read it as a shell command."""
+    readers: dict[int, list[str]] = {}
+    shell: dict[int, list[str]] = {}
+    for name, value in doc.services.items():
+        seen: set[int] = set()
+        for key, child in items(Value(value.node)):
+            for node in _scalars(child.node, seen):
+                readers.setdefault(id(node), []).append(name)
+                if key in _SHELL_KEYS:
+                    shell.setdefault(id(node), []).append(name)
+    return readers, shell
+
+
+def _scalars(node: yaml.Node, seen: set[int]) -> Iterator[yaml.ScalarNode]:
+    """Scalar values (never keys) below `node` holding a `$`; an alias is the node it names."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        if "$" in str(node.value):
+            yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            yield from _scalars(child, seen)
+    elif isinstance(node, yaml.MappingNode):
+        for _key, child in node.value:
+            yield from _scalars(child, seen)
+
+
+def _line(doc: ComposeDoc, node: yaml.ScalarNode, ref: Reference) -> int:
+    """A literal block (`|`) keeps its lines: the reference's own; else the scalar's."""
+    if node.style == "|":
+        return doc.line(node) + 1 + str(node.value).count("\n", 0, ref.start)
+    return doc.line(node)
+
+
+def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use]) -> Violation:
+    service = first.services[0] if first.services else None
+    reader = service or f"the top-level `{first.readers[0]}`"
+    base = Violation(
+        message=f"{reader} reads `{first.ref.text}` with no default, and no .env, env_file or "
+                f"{EXAMPLES[0]} defines {name}: Compose substitutes an empty string",
+        path=first.doc.path, line=first.line, service=service, subject=f"variable {name}")
+    meant = [s for s in first.shell if name in _environment_keys(stack.services[s])]
+    if meant:
+        return replace(base, reason=f"the `environment` of {meant[0]} sets {name}: write "
+                                    f"`$${name}` if the container's shell should read it")
+    target = _target(ws, stack)
+    return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE,
+                                 lambda: [_edit(ws, stack, target, name, first, uses)]))
+
+
+def _environment_keys(service: Service) -> set[str]:
+    return {key for _doc, value in service.all("environment")
+            for key, _val, _node in mapping_or_list(value)}
+
+
+def _target(ws: Workspace, stack: Stack) -> str:
+    """The example file to extend: the first that exists, else a new `.env.example`."""
+    paths = [posixpath.join(stack.folder, name) for name in EXAMPLES]
+    return next((p for p in paths if ws.read(p) is not None), paths[0])
+
+
+def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
+          uses: list[Use]) -> Edit:
+    where = posixpath.relpath(first.doc.path, stack.folder or ".")
+    header = f"# {first.readers[0]} ({where})"
+    others = [r for r in dict.fromkeys(r for u in uses for r in u.readers) if r != first.readers[0]]
+    lines = ([f"# {name} is also read by {', '.join(others)}"] if others else []) + \
+        [f"{name}={_value(name, uses)}"]
+    file = ws.read(target)
+    if file is None:
+        return CreateFile(target, "\n".join([_INTRO, "", header, *lines]) + "\n")
+    return TextEdit(target, len(file.text), len(file.text), _appended(file, header, lines))
+
+
+def _value(name: str, uses: list[Use]) -> str:
+    """A default another use gives, written so that Compose's .env parser reads it back."""
+    default = next((u.ref.default for u in uses if u.ref.default), "")
+    if not default or _SECRET.search(name) or "${" in default:  # a nested one: not a value
+        return ""
+    if _PLAIN.fullmatch(default):
+        return default
+    return f"'{default}'" if "'" not in default and "\n" not in default else ""
+
+
+def _appended(file: TextFile, header: str, lines: list[str]) -> str:
+    """What to add at the end of `file`: under `header` when its last paragraph is that
+    header's (the same service), else a new paragraph; in the file's line endings, and with
+    a final newline only when the file ends with one."""
+    existing = file.text.splitlines()
+    paragraph: list[str] = []
+    for line in reversed(existing):
+        if not line.strip():
+            break
+        paragraph.insert(0, line)
+    block = lines if paragraph[:1] == [header] else [header, *lines]
+    if block[0] == header and existing and existing[-1].strip():
+        block = ["", *block]
+    newline = file.newline
+    if not file.text or file.ends_with_newline:
+        return newline.join(block) + newline
+    return newline + newline.join(block)
+

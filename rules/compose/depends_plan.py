@@ -1,0 +1,118 @@
+"""The conditions a short `depends_on` list gets when a fix turns it into the long form.
+
+Setting one entry's condition writes every entry of a short list out (`fixer.model.depends`), and
+from then on each reads as the author's choice: C003 never overrides an explicit condition.
+An entry written `service_started` today is therefore never gated, even when a later fix of
+the same run gives its service a healthcheck. So the list is converted once, with every
+entry right, and waits while one of them cannot be decided yet:
+- `service_healthy` when the entry's healthcheck can pass (the stack check holds), or the
+  fix itself gives a database its image's probe; in doubt (the stack check cannot tell),
+  still `service_healthy`, and the fix is unsafe with the reason;
+- `service_started`, what the short form meant, when the service has no healthcheck and no
+  rule will give it one, when it is no service of the stack (C002), and for every entry of
+  an image's service (a proxy or prometheus: C003 leaves its wiring to its author);
+- the whole conversion waits (the finding is display-only with the reason) while an entry
+  is an app service with no healthcheck (C004 may add one), a database C005 will probe,
+  or a service whose healthcheck cannot pass yet (D003, P001 or H002 may repair it).
+Rules that convert lists run after the rules that add or repair healthchecks (FIX_ORDER),
+so in `fixer fix` a waiting list is converted once those fixes are in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from fixer import stackcheck
+from fixer.facts.database.unchecked import will_probe
+from fixer.facts.health.healthchecks import Health, health
+from fixer.model.appservice import is_app_service
+from fixer.model.depends import HEALTHY, STARTED
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import ComposeDoc, Value, elements, get, scalar
+
+
+@dataclass(frozen=True)
+class ListPlan:
+    """What to write: a condition for every entry the edit writes out (`set_conditions`'s
+    `wanted`), and why the conversion should wait (an entry that waits is written
+    `service_started` here, for a caller that converts all the same)."""
+
+    conditions: dict[str, str]
+    waits: str | None = None          # why the list must stay as it is for now
+    doubt: str | None = None          # why a gate it writes is not shown to pass
+    probes: tuple[str, ...] = ()      # databases the fix must give their probe (C005)
+
+    @property
+    def healthy(self) -> list[str]:
+        return [name for name, condition in self.conditions.items() if condition == HEALTHY]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    condition: str | None = None      # None: the conversion waits
+    why: str | None = None            # what it waits for, or why its gate is in doubt
+    probed: bool = False              # the fix gives it its probe
+
+
+def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
+         wanted: Mapping[str, str], probes: bool = False) -> ListPlan:
+    """The conditions for the `depends_on` of `owner` in `doc` when the entries of `wanted`
+    get theirs. `probes`: the fix (C005) gives the databases C005 would probe their probe
+    too, so they can be gated in the same edit."""
+    value = get(definition, "depends_on")
+    if value is None or not isinstance(value.node, yaml.SequenceNode):
+        return ListPlan(dict(wanted))  # a mapping: setting one entry leaves the others alone
+    listed = [name for name in (scalar(e) for e in elements(value)) if name]
+    conditions: dict[str, str] = {}   # as listed, then the entries the fix adds
+    waits: str | None = None
+    doubt: str | None = None
+    probed: list[str] = []
+    for name in listed:
+        entry = _Entry(wanted[name]) if name in wanted else _judge(ws, owner, name, probes)
+        conditions[name] = entry.condition or STARTED  # what a fix that does not wait writes
+        if entry.condition is None:
+            waits = waits or (f"waits until {entry.why}; the long form now would pin {name} "
+                              "to service_started")
+        elif entry.condition == HEALTHY:
+            doubt = doubt or entry.why
+        probed += [name] if entry.probed else []
+    conditions.update((name, c) for name, c in wanted.items() if name not in conditions)
+    return ListPlan(conditions, waits, doubt, tuple(probed))
+
+
+def _judge(ws: Workspace, owner: Service, name: str, probes: bool) -> _Entry:
+    target = owner.stack.services.get(name)
+    if target is None or owner.app is None:
+        return _Entry(STARTED)
+    state = health(target)
+    if state is Health.CHECKED:
+        return _gate(ws, target)
+    if state is Health.DISABLED:
+        return _Entry(STARTED)  # deliberately none
+    database = will_probe(ws, target)
+    if database is not None:
+        if probes and database.probe.doubt is None:
+            return _Entry(HEALTHY, probed=True)
+        return _Entry(why=f"{name} has a healthcheck (C005)")
+    if is_app_service(ws, target):
+        return _Entry(why=f"{name} has a healthcheck (C004)")
+    return _Entry(STARTED)
+
+
+def _gate(ws: Workspace, target: Service) -> _Entry:
+    verdict, why = stackcheck.can_pass(ws, target)
+    if verdict is stackcheck.Verdict.HOLDS:
+        return _Entry(HEALTHY)
+    if verdict is stackcheck.Verdict.UNKNOWN:
+        return _Entry(HEALTHY, why)
+    detail = why.split(": ", 1)[-1]  # "auth's healthcheck cannot pass: it runs curl, ..."
+    return _Entry(why=f"{target.name}'s healthcheck can pass (today {detail})")
+
+
+def names(items: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`: services as a fix title names them."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]

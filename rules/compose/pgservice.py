@@ -1,0 +1,236 @@
+"""The PostgreSQL service C001 adds: credentials from the URLs, the fragment, the edits.
+
+Credentials come from the URL as written: `${VAR}` parts are referenced as the
+same variables; a literal password is written only where the repository's
+compose file already holds it, or referenced through a `.env` variable that
+holds exactly that value. fixer never invents or moves a secret.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from fixer.core.edits import TextEdit
+from fixer.facts.database import dburl, networks
+from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay
+from fixer.model.depends import HEALTHY, set_conditions
+from fixer.model.services import Service, Stack
+from fixer.model.workspace import Workspace
+from fixer.sources import compose_style
+from fixer.sources.compose import ComposeDoc, Value, get, key_node
+from fixer.sources.compose_edit import (
+    Unfixable,
+    add_entry,
+    after_line,
+    block_append_point,
+    insert_lines,
+    merge_inserts,
+    value_end,
+    value_is_alias,
+)
+from fixer.sources.compose_style import Flow, Map, Seq, Style, is_flow
+
+from . import depends_plan
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user: str
+    password: str | None      # None: the URL has none, so the server trusts local connections
+    database: str | None
+    port: str | None          # None: PostgreSQL's default 5432
+
+
+def credentials(stack: Stack, uses: list[UrlUse]) -> Credentials:
+    """What every URL for the host agrees on; Unfixable when they disagree or a part is missing."""
+    parts = {}
+    for part in ("user", "password", "database", "port"):
+        values = {getattr(u.url, part) for u in uses}
+        if part == "port":
+            values = {None if v in (None, dburl.DEFAULT_PORT) else v for v in values}
+        if len(values) > 1:
+            raise Unfixable(f"the URLs for this host disagree on the {part}; fixer creates one "
+                            "database service, so a person must choose")
+        parts[part] = values.pop()
+    if not parts["user"]:
+        raise Unfixable("the URL names no user, so the database user is unknown")
+    for part in ("user", "password", "database", "port"):
+        for use in uses:
+            _check_reference(use, getattr(use.url, part))
+    password = parts["password"]
+    if password is not None and not dburl.has_interpolation(password):
+        password = _literal_password(stack, uses, dburl.decoded(password))
+    return Credentials(
+        user=dburl.decoded(parts["user"]), password=password,
+        database=dburl.decoded(parts["database"]) if parts["database"] else None,
+        port=parts["port"],
+    )
+
+
+def _check_reference(use: UrlUse, part: str | None) -> None:
+    """A `${VAR}` the env file defines for itself is not visible to another service."""
+    local = [n for n in dburl.interpolations(part) if n in use.file_keys
+             and n not in use.service.stack.dotenv]
+    if local:
+        raise Unfixable(f"the URL in {use.path} uses ${{{local[0]}}}, which only that file "
+                        "defines; the new service could not read it")
+
+
+def _literal_password(stack: Stack, uses: list[UrlUse], password: str) -> str:
+    if any(u.origin == ENVIRONMENT for u in uses):
+        return password  # the compose file already holds it
+    names = sorted((n for n, v in stack.dotenv.items() if v == password),
+                   key=lambda n: ("PASS" not in n.upper(), n))
+    if names:
+        return "${" + names[0] + "}"
+    raise Unfixable(f"the password is written only in {uses[0].path}; fixer does not copy a "
+                    "secret into a compose file (set POSTGRES_PASSWORD from a variable by hand)")
+
+
+def data_path(image: str) -> str:
+    """PostgreSQL 18 images keep data below /var/lib/postgresql (and refuse a mount at .../data)."""
+    tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else "latest"
+    major = re.match(r"(\d+)", tag)
+    if major is None:
+        return "/var/lib/postgresql" if tag in ("latest", "alpine") else "/var/lib/postgresql/data"
+    return "/var/lib/postgresql" if int(major.group(1)) >= 18 else "/var/lib/postgresql/data"
+
+
+def fragment(creds: Credentials, image: str, volume: str, style: Style,
+             networks: compose_style.Fragment | None = None) -> Map:
+    env = [("POSTGRES_USER", creds.user)]
+    if creds.password is None:
+        env.append(("POSTGRES_HOST_AUTH_METHOD", "trust"))
+    else:
+        env.append(("POSTGRES_PASSWORD", creds.password))
+    if creds.database:
+        env.append(("POSTGRES_DB", creds.database))
+    test = ["CMD", "pg_isready", "-U", creds.user, "-d", creds.database or creds.user]
+    if creds.port:
+        test += ["-p", creds.port]
+    environment: compose_style.Fragment = Seq(tuple(f"{k}={v}" for k, v in env)) \
+        if style.env_list else Map(tuple(env))
+    pairs: list[tuple[str, compose_style.Fragment]] = [("image", image)]
+    if creds.port:
+        pairs.append(("command", Flow(("postgres", "-p", creds.port))))
+    pairs += [
+        ("environment", environment),
+        ("healthcheck", Map((("test", Flow(tuple(test)) if style.flow_tests else Seq(tuple(test))),
+                             ("interval", "5s"), ("timeout", "5s"), ("retries", 5),
+                             ("start_period", "10s")))),
+        ("volumes", Seq((f"{volume}:{data_path(image)}",))),
+    ]
+    if networks is not None:
+        pairs.append(("networks", networks))
+    return Map(tuple(pairs))
+
+
+def volume_name(doc: ComposeDoc, host: str) -> str:
+    volumes = get(Value(doc.root), "volumes")
+    taken = {str(k.value) for k, _v in volumes.node.value} \
+        if volumes is not None and isinstance(volumes.node, yaml.MappingNode) else set()
+    names = taken or {host}  # the file's volume names, else the host's own: `orders-db-data`
+    sep = "-" if any("-" in t for t in names) and not any("_" in t for t in names) else "_"
+    for candidate in (f"{host}{sep}data", f"{host}{sep}pgdata"):
+        if candidate not in taken:
+            return candidate
+    number = 2
+    while f"{host}{sep}data{sep}{number}" in taken:
+        number += 1
+    return f"{host}{sep}data{sep}{number}"
+
+
+def _depends_site(stack: Stack, use: UrlUse) -> tuple[ComposeDoc, Value]:
+    """The file that gets the service's `depends_on`: the compose file holding its URL (an
+    override that adds the URL adds the dependency too), else its first definition. Never an
+    overlay: the database goes in the base stack, which must be valid on its own."""
+    base = [(d, v) for d, v in use.service.definitions if not in_overlay(stack, d.path)]
+    for doc, value in base:
+        if use.origin == ENVIRONMENT and doc.path == use.path:
+            return doc, value
+    return (base or use.service.definitions)[0]
+
+
+def build_edits(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
+                overridden: Sequence[UrlUse] = ()) -> tuple[list[TextEdit], str | None]:
+    """The service, its volume and every user's `depends_on`, and why the fix is unsafe (or
+    None); Unfixable with the reason. `overridden`: the base stack's URLs that overlays
+    override; they must agree too.
+
+    The service goes in the earliest file (in load order) that needs it, so a
+    base file that uses the URL stays valid when loaded without its override; it
+    joins every network of the services that reach it."""
+    creds = credentials(stack, [*uses, *overridden])
+    sites: dict[str, tuple[Service, ComposeDoc, Value]] = {}
+    for use in uses:
+        sites.setdefault(use.service.name, (use.service, *_depends_site(stack, use)))
+    edits, doubt = _depends_edits(ws, host, list(sites.values()))
+    order = [d.path for d in stack.docs]
+    doc = min((d for _s, d, _v in sites.values()), key=lambda d: order.index(d.path))
+    members = networks.users(stack, host, list({u.service.name: u.service for u in uses}.values()))
+    joined = networks.joined(stack, doc, members)
+    services = get(Value(doc.root), "services")
+    services_key = key_node(Value(doc.root), "services")
+    if services is None or services_key is None or value_is_alias(doc.file.text, services_key):
+        raise Unfixable(f"{doc.path} has no services mapping to add the database to")
+    style = compose_style.detect(doc)
+    volume = volume_name(doc, host)
+    wanted = fragment(creds, image, volume, style,
+                      networks.fragment(joined, members) if joined else None)
+    new_service = add_entry(doc, services.node, host, wanted, style,
+                            blank_before=style.blank_between and not is_flow(services.node))
+    edits.append(new_service)
+    edits.append(_volume_edit(doc, volume, style, None if is_flow(services.node)
+                              else new_service.start))
+    return merge_inserts(edits), doubt
+
+
+def _depends_edits(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Value]]
+                   ) -> tuple[list[TextEdit], str | None]:
+    """`condition: service_healthy` on the database in every user's `depends_on`. A short
+    list becomes the long form, each other entry decided as C003 decides it; while one of
+    them cannot be decided yet (C004 may give it a healthcheck), converting would pin it to
+    `service_started`: the fix is then unsafe, and `fixer fix` applies it after those."""
+    edits: list[TextEdit] = []
+    doubt: str | None = None
+    for owner, doc, definition in sites:
+        listed = depends_plan.plan(ws, owner, doc, definition, {host: HEALTHY})
+        if listed.waits:
+            doubt = doubt or f"the depends_on of {owner.name} {listed.waits}"
+        doubt = doubt or listed.doubt
+        edits += set_conditions(doc, definition, listed.conditions, compose_style.detect(doc))
+    return edits, doubt
+
+
+def _volume_edit(doc: ComposeDoc, volume: str, style: Style, point: int | None) -> TextEdit:
+    """The named volume in top-level `volumes:`, created after the services when missing."""
+    text = doc.file.text
+    services = get(Value(doc.root), "services")
+    assert services is not None
+    column = style.unit
+    if isinstance(services.node, yaml.MappingNode) and services.node.value \
+            and not is_flow(services.node):
+        column = int(services.node.value[0][0].start_mark.column)
+    volumes = get(Value(doc.root), "volumes")
+    if volumes is None:
+        offset = len(text) if point is None else point
+        return insert_lines(doc, offset, ["volumes:", f"{' ' * column}{volume}:"], blank_before=True)
+    key = key_node(Value(doc.root), "volumes")
+    if volumes.aliased or key is None or value_is_alias(text, key):
+        raise Unfixable("the top-level volumes come from a YAML alias")
+    node = volumes.node
+    if isinstance(node, yaml.ScalarNode):
+        if node.value:
+            raise Unfixable("the top-level `volumes` is not a mapping")
+        return insert_lines(doc, after_line(text, value_end(text, key, node)),
+                            [f"{' ' * column}{volume}:"])
+    if not isinstance(node, yaml.MappingNode):
+        raise Unfixable("the top-level `volumes` is not a mapping")
+    if not is_flow(node) and node.value:
+        return insert_lines(doc, block_append_point(text, node),
+                            [f"{' ' * int(node.value[0][0].start_mark.column)}{volume}:"])
+    return add_entry(doc, node, volume, Map(()), style)

@@ -1,0 +1,174 @@
+"""A stray Dockerfile inside the app package, beside the one compose builds.
+
+## What it does
+Finds a `Dockerfile` in a folder the service's code comes from, when compose builds
+the service-root Dockerfile: the app module's folder (`app/` for `uvicorn
+app.main:app`, and for `uvicorn main:app` after `COPY ./app /code`), and each folder
+the final stage copies that holds Python files (`COPY src/ ./app`). Every built
+service is checked (Flask apps and workers too); a Dockerfile that compose builds is
+never a stray, and the service folder itself is the service root.
+
+## Why is this bad?
+Two Dockerfiles drift apart: people edit the one that is never built, CI or a
+teammate builds the wrong one, and the image that ships is not the one reviewed.
+
+## Example
+```text
+gateway_service/Dockerfile        <- compose builds this one
+gateway_service/app/Dockerfile    <- a copy nobody builds
+```
+
+## Use instead
+```text
+gateway_service/Dockerfile
+```
+
+## Fix safety
+Safe when the copy is byte-identical to the built Dockerfile and nothing in the
+repository (compose files, CI files, Makefiles, scripts) refers to it: the
+deletion loses nothing. Unsafe otherwise: the copy may hold changes someone meant
+to keep, or a pipeline may build it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from fixer.core.edits import DeleteFile
+from fixer.core.tree_index import files_in, is_folder
+from fixer.facts.image.images import chain
+from fixer.model import appmodule
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import BuiltService
+from fixer.model.workspace import Workspace
+
+CODE = "D001"
+NAME = "duplicate-dockerfile"
+CATEGORY = Category.DOCKERFILE
+SEVERITY = Severity.WARNING
+SAFETY = (Safety.SAFE, Safety.UNSAFE)
+
+# Files that may build or name a Dockerfile by path.
+_REFERRERS = re.compile(
+    r"(^|/)(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|Makefile|[^/]+\.mk|Jenkinsfile|"
+    r"[^/]+\.sh|\.circleci/config\.ya?ml|azure-pipelines[^/]*\.ya?ml|bitbucket-pipelines\.yml|"
+    r"skaffold[^/]*\.ya?ml|docker-bake[^/]*\.(hcl|json)|[^/]*compose[^/]*\.ya?ml|\.drone\.ya?ml|"
+    r"cloudbuild[^/]*\.ya?ml|Tiltfile|justfile|Taskfile\.ya?ml)$"
+)
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    seen: set[str] = set()
+    built = {s.app.dockerfile.path for s in ws.apps() if s.app is not None}
+    mentions = _mentions(ws)
+    for service in ws.apps():
+        for stray in _strays(ws, service):
+            if stray in seen or stray in built:
+                continue
+            seen.add(stray)
+            yield _report(ws, service, stray, mentions)
+
+
+def _strays(ws: Workspace, service: BuiltService) -> list[str]:
+    """The Dockerfiles in the folders the service's code comes from."""
+    found = (posixpath.join(folder, "Dockerfile") for folder in _code_folders(ws, service))
+    return [path for path in found if ws.tree.exists(path)]
+
+
+def _code_folders(ws: Workspace, service: BuiltService) -> list[str]:
+    """Folders of the build context that hold the service's code: the app module's folder
+    (`app/` for `app.main:app`, and for a `main:app` served from what `COPY ./app /code`
+    copied), then each folder the final stage COPYs that holds Python files (`COPY src/
+    ./app`). The context itself is the service root, never a code folder."""
+    context = service.app.build.context
+    module = appmodule.find(ws, service)
+    folders: list[str] = []
+    if module is not None:
+        if _inside(posixpath.dirname(module.path), context):
+            folders.append(posixpath.dirname(module.path))
+    elif is_folder(ws.tree, posixpath.join(context, "app")):
+        folders.append(posixpath.join(context, "app"))  # the usual layout: an app/ package
+    for folder in _copied_folders(ws, service):
+        if folder not in folders and any(p.endswith(".py") for p in files_in(ws.tree, folder)):
+            folders.append(folder)
+    return folders
+
+
+def _inside(folder: str, context: str) -> bool:
+    """A folder strictly inside the context (repository-relative paths)."""
+    if folder in ("", ".", context) or folder.startswith("../"):
+        return False
+    return not context or folder.startswith(context + "/")
+
+
+def _copied_folders(ws: Workspace, service: BuiltService) -> list[str]:
+    """Build-context folders that the final stage (or a stage it is built FROM) copies."""
+    context = service.app.build.context
+    out: list[str] = []
+    for stage in chain(service.app.dockerfile, service.app.stage):
+        for instruction in stage.find("COPY") + stage.find("ADD"):
+            if any(f.startswith("--from=") for f in instruction.flags):
+                continue
+            for source in instruction.value[:-1]:
+                folder = posixpath.normpath(posixpath.join(context, source.lstrip("/")))
+                if _inside(folder, context) and is_folder(ws.tree, folder):
+                    out.append(folder)
+    return out
+
+
+def _report(ws: Workspace, service: BuiltService, stray: str,
+            mentions: dict[str, set[str]]) -> Violation:
+    built = service.app.dockerfile.path
+    stray_file = ws.read(stray)
+    # Identical to the built Dockerfile now, or before fixer edited it in this run.
+    versions = {service.app.dockerfile.file.encode()}
+    original = ws.tree.original(built)
+    if original is not None:
+        versions.add(original.encode())
+    same = stray_file is not None and stray_file.encode() in versions
+    referrers = _referrers(ws, stray, service.app.build.context, mentions)
+    if same and not referrers:
+        safety, why = Safety.SAFE, "an identical copy"
+    else:
+        safety = Safety.UNSAFE
+        why = "its content differs" if not same else f"referenced by {', '.join(referrers)}"
+    return Violation(
+        message=f"{stray} duplicates {built}, which compose builds ({why})",
+        path=stray, line=1, service=service.name, subject=stray,
+        fix=Fix.of(f"Delete {stray}", safety, [DeleteFile(stray)]),
+    )
+
+
+def _referrers(ws: Workspace, stray: str, context: str,
+               mentions: dict[str, set[str]]) -> list[str]:
+    """Files that name the stray: by its repository path, or, inside the service folder, by
+    its path from there (`app/Dockerfile`). A longer path ending in it also counts: a false
+    match only makes the fix unsafe."""
+    inside = stray[len(context) + 1:] if context else stray
+    found = []
+    for path, written in mentions.items():
+        local = not context or path.startswith(context + "/")
+        if any(_names(w, stray) or (local and _names(w, inside)) for w in written):
+            found.append(path)
+    return found
+
+
+def _names(written: str, path: str) -> bool:
+    return written == path or written.endswith("/" + path)
+
+
+# A path to a Dockerfile as written in a CI file, Makefile or compose file.
+_DOCKERFILE_PATH = re.compile(r"[\w./-]*Dockerfile[\w.-]*")
+
+
+def _mentions(ws: Workspace) -> dict[str, set[str]]:
+    """Each file that may build a Dockerfile -> the Dockerfile paths it writes; read once."""
+    out: dict[str, set[str]] = {}
+    for path in sorted(p for p in ws.tree.paths() if _REFERRERS.search(p)):
+        file = ws.read(path)
+        if file is not None:
+            out[path] = set(_DOCKERFILE_PATH.findall(file.text))
+    return out
+

@@ -1,0 +1,138 @@
+"""The final stage starts the app with a shell-form CMD or ENTRYPOINT.
+
+## What it does
+Finds a `CMD` or `ENTRYPOINT` written in shell form (`CMD uvicorn app.main:app`) in
+the final stage (or the stage `build.target` names) of every built service. Exec
+forms are never reported, `["sh", "-c", "…"]` wrappers that expand a variable
+included.
+
+## Why is this bad?
+Shell form runs `/bin/sh -c "…"`: the shell is PID 1, and `docker stop` sends SIGTERM
+to the shell, which does not pass it on. The server never shuts down gracefully; it
+is killed after the stop timeout, dropping in-flight requests.
+
+## Example
+```dockerfile
+CMD uvicorn app.main:app --host 0.0.0.0 --port 8000
+```
+
+## Use instead
+```dockerfile
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+## Fix safety
+Safe when the command is plain words: the JSON array runs exactly what the shell
+ran, minus the shell. Unsafe when it uses shell features (`$VAR`, `&&`, `;`, `&`,
+redirects, globs): it becomes `["sh", "-c", "… exec LAST"]` (the stage's `SHELL`
+when it sets one), with `exec` before the last command of the `&&`/`;`/`&` chain,
+so the server replaces the shell and gets SIGTERM (`celery … & exec uvicorn …`).
+Also unsafe when exec form changes how CMD and ENTRYPOINT combine: a shell-form
+ENTRYPOINT ignores CMD and compose `command:`, an exec-form one appends them; a
+CMD after an ENTRYPOINT is passed to it as `sh -c` arguments in shell form.
+A shell-form `sh -c "…"` wrapper keeps its shell and gets the same `exec` (unsafe
+when its script uses shell features). Display-only where no `exec` can reach the
+server: a pipeline, `||`, a subshell,
+or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
+the commands from a script that ends in `exec`); and under a non-POSIX `SHELL`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+
+from fixer.core.edits import Edit
+from fixer.facts.image.images import chain
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import BuiltService, by_stage
+from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+
+from .execform import (
+    DEFAULT_SHELL,
+    POSIX_SHELLS,
+    convert,
+    exec_last,
+    shell_features,
+    wrapped_script,
+)
+
+CODE = "D002"
+NAME = "shell-form-cmd"
+CATEGORY = Category.DOCKERFILE
+SEVERITY = Severity.WARNING
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+KINDS = ("CMD", "ENTRYPOINT")
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    for services in by_stage(ws.apps()).values():
+        app = services[0].app
+        for kind in KINDS:
+            instruction = app.stage.last(kind)
+            if instruction is not None and not instruction.json:
+                yield _report(services, app.dockerfile, app.stage, instruction)
+
+
+def _subject(stage: Stage, kind: str) -> str:
+    return f"{kind}:{stage.name or stage.index}"
+
+
+def _stage_shell(dockerfile: Dockerfile, stage: Stage, before: Instruction) -> tuple[str, ...]:
+    """The SHELL in force at `before` (the stage's own, else a parent stage's)."""
+    for link in chain(dockerfile, stage):
+        shells = [i for i in link.find("SHELL") if i.json and i.start < before.start]
+        if shells:
+            return shells[-1].value
+    return DEFAULT_SHELL
+
+
+def _combination_risk(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
+                      kind: str) -> str | None:
+    if kind == "ENTRYPOINT":
+        if stage.find("CMD"):
+            return "an exec-form ENTRYPOINT appends the stage's CMD, which shell form ignored"
+        if any(s.command() is not None for s in services):
+            return "an exec-form ENTRYPOINT appends compose `command:`, which shell form ignored"
+        return None
+    if any(link.find("ENTRYPOINT") for link in chain(dockerfile, stage)):  # own or inherited
+        return "the CMD is passed to the ENTRYPOINT as arguments, which exec form changes"
+    return None
+
+
+def _report(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
+            instruction: Instruction) -> Violation:
+    kind = instruction.cmd
+    command = " ".join(instruction.value)
+    features = shell_features(command)
+    base = Violation(
+        message=f"{kind} in shell form: /bin/sh is PID 1 and does not pass SIGTERM to the app",
+        path=dockerfile.path, line=instruction.line, service=services[0].name,
+        subject=_subject(stage, kind))
+    shell = _stage_shell(dockerfile, stage, instruction)
+    if features and not POSIX_SHELLS.match(shell[0]):
+        return replace(base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
+    risk = _combination_risk(services, dockerfile, stage, kind)
+    script = command if features else wrapped_script(command)
+    if script is not None and exec_last(script) is None:
+        return replace(base, reason="a pipeline, `||`, a subshell or a trailing builtin keeps "
+                                    "the shell as PID 1: no `exec` hands SIGTERM to the server "
+                                    "(run it from a script that ends in `exec`)")
+    build = partial(_exec_form, dockerfile, instruction, shell)
+    if features:
+        why = f"it uses shell features ({', '.join(features)})"
+        title = f"Run it as [\"{shell[0]}\", \"-c\", \"… exec LAST\"] ({why})"
+        return replace(base, fix=Fix(title, Safety.UNSAFE, build))
+    inner = shell_features(script) if script is not None else []
+    if inner:   # `sh -c "a & b"`: exec before b changes which process is PID 1
+        risk = f"`exec` before the last command of its script, which uses {', '.join(inner)}"
+    safety = Safety.UNSAFE if risk else Safety.SAFE
+    return replace(base, fix=Fix(f"Use exec form{f' ({risk})' if risk else ''}", safety, build))
+
+
+def _exec_form(dockerfile: Dockerfile, instruction: Instruction,
+               shell: tuple[str, ...]) -> list[Edit]:
+    conversion = convert(dockerfile, instruction, shell)
+    return list(conversion.edits) if conversion else []

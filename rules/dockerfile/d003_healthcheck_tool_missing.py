@@ -1,0 +1,252 @@
+"""A healthcheck runs curl or wget, and the image it runs in does not have it.
+
+## What it does
+Finds the `curl`/`wget` a compose `healthcheck.test` (`CMD`, `CMD-SHELL` or string
+form) or the Dockerfile's `HEALTHCHECK` calls, and checks that the final stage of
+the built service has it. Only base images whose tools fixer knows are judged (the
+known-images table: full `python` and `node` images and `nginx:*-alpine` ship curl;
+slim images ship neither tool; Alpine's busybox ships `wget`; `-alpine-slim`,
+`alpine`, `debian`, `ubuntu`, distroless and `scratch` lack curl), through registry
+prefixes, digests, `${VAR:-default}` tags and the compose build args that set them.
+Any other image is never reported. A stage built `FROM` an earlier stage inherits
+its image and installs; a builder stage's install does not count, nor an apk
+`--virtual` group that is deleted again. A copied binary counts.
+
+## Why is this bad?
+The probe fails with "executable file not found" on every run: the container never
+becomes healthy while the app is fine. So every service that waits for it with
+`condition: service_healthy` never starts.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+# compose: test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+# hadolint ignore=DL3008
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+```
+
+## Fix safety
+Safe. The tool is added to the final stage's own `apt-get install`/`apk add` when it
+has one (never to an apk `--virtual` group), else one install layer goes where the
+build cache keeps it: after the stage's `FROM` and the `ARG`/`ENV`/`WORKDIR`/`USER
+root` lines right after it, so before its first `COPY`/`ADD` and before any switch
+to a non-root `USER`. Debian `--no-install-recommends` with the apt lists removed,
+Alpine `apk add --no-cache`. The new layer carries `# hadolint ignore=DL3008`
+(DL3018 on Alpine): pinning a Debian package version breaks the build when the base
+moves on. Nothing is installed on an image of a Debian release whose package archive
+is gone (jessie, stretch, buster: `apt-get update` fails there), whether the release
+is in the tag (`python:3.10-slim-buster`, `debian:buster-slim`, `debian:10`) or
+follows from a python tag built before the official images moved to bullseye in
+August 2021 (`python:3.9.4-slim`: 3.9.0-3.9.6, 3.8.0-3.8.11, 3.7.0-3.7.11, any 3.6.x,
+and every 3.5 or 2.x tag; an unpinned `python:3.9-slim` is a current image), and
+not even into an `apt-get install` the stage already runs (that build already
+depends on the archive). There the probe is rewritten to the Python urllib one-liner
+when the image has a Python, as `healthcheck-strategy = "python"` does; else the
+finding is display-only with that reason. Display-only for distroless and `scratch`
+images (no shell, no package manager), and when the stage inherits a non-root `USER`
+from the stage it is built `FROM` (no install can run there).
+
+## Options
+`healthcheck-strategy = "python"` rewrites the healthcheck instead, on images that
+have a Python, to a Python urllib probe of the same URL (the image is left as it is;
+elsewhere the tool is installed). It is display-only where the probe sends headers
+or other options a plain GET cannot reproduce, or where the healthcheck is reached
+through a YAML alias.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import partial
+
+from fixer.core.edits import Edit, TextEdit
+from fixer.facts.health.healthchecks import nearest_healthcheck
+from fixer.facts.health.probes import Probe, from_compose_test, from_healthcheck, python_argv
+from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
+from fixer.facts.image.compose_build import build_args
+from fixer.facts.image.images import UNKNOWN, Family, base_image, classify, tools_present
+from fixer.facts.image.tool_install import Plan, install_plan
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import BuiltService, Service, by_stage
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+
+CODE = "D003"
+NAME = "healthcheck-tool-missing"
+CATEGORY = Category.DOCKERFILE
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
+
+
+@dataclass
+class Use:
+    """One healthcheck that runs a tool: in compose (doc, test) or a HEALTHCHECK."""
+
+    probe: Probe
+    service: str | None = None
+    doc: ComposeDoc | None = None
+    test: Value | None = None
+    instruction: Instruction | None = None
+
+
+@dataclass
+class Target:
+    """A final stage, and the services that build it."""
+
+    dockerfile: Dockerfile
+    stage: Stage
+    subject: str
+    services: list[BuiltService]
+
+    @property
+    def args(self) -> dict[str, str | None]:
+        return build_args(self.services[0])
+
+    @property
+    def image(self) -> str:
+        return base_image(self.dockerfile, self.stage, self.args)
+
+    @property
+    def family(self) -> Family:
+        """The base image's entry; unknown when services pass build args that pick
+        different bases."""
+        images = {base_image(self.dockerfile, self.stage, build_args(s)) for s in self.services}
+        return classify(self.image) if len(images) == 1 else UNKNOWN
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    for target in _targets(ws):
+        uses = _uses(target)
+        missing = _missing(target, uses)
+        if missing:
+            yield _report(ws, target, uses, missing)
+
+
+def _targets(ws: Workspace) -> list[Target]:
+    targets = []
+    for services in by_stage(ws.apps()).values():
+        app = services[0].app
+        suffix = f":{app.build.target}" if app.build.target else ""
+        subject = f"healthcheck-tool:{app.dockerfile.path}{suffix}"
+        targets.append(Target(app.dockerfile, app.stage, subject, services))
+    return targets
+
+
+def _compose_test(service: Service) -> tuple[ComposeDoc, Value] | None:
+    """The test compose runs: from the last file that sets it, unless disabled."""
+    for doc, healthcheck in reversed(service.all("healthcheck")):
+        if (scalar(get(healthcheck, "disable")) or "").lower() == "true":
+            return None
+        test = get(healthcheck, "test")
+        if test is not None:
+            return doc, test
+    return None
+
+
+def _uses(target: Target) -> list[Use]:
+    uses: list[Use] = []
+    for service in target.services:
+        found = _compose_test(service)
+        probe = from_compose_test(string_list(found[1]) or []) if found else None
+        if found is not None and probe is not None:
+            uses.append(Use(probe, service.name, found[0], found[1]))
+    instruction = nearest_healthcheck(target.dockerfile, target.stage)
+    probe = from_healthcheck(instruction.value, instruction.json) if instruction else None
+    if instruction is not None and probe is not None:
+        uses.append(Use(probe, instruction=instruction))
+    return uses
+
+
+def _missing(target: Target, uses: list[Use]) -> list[str]:
+    """The tools the healthchecks run that the stage surely lacks: only an image of the
+    known-images table is judged."""
+    if not uses or not target.family.known:
+        return []
+    present = tools_present(target.dockerfile, target.stage, target.args)
+    return sorted({u.probe.tool for u in uses} - present)
+
+
+def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> Violation:
+    family = target.family
+    places = sorted({f"service {u.service}" if u.service else "HEALTHCHECK" for u in uses
+                     if u.probe.tool in missing})
+    message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
+               f"final stage ({target.image}, {family.label}) does not have")
+    base = Violation(message=message, path=target.dockerfile.path,
+                     line=target.stage.instructions[0].line, service=target.services[0].name,
+                     subject=target.subject)
+    title, reason = _choice(ws, target, [u for u in uses if u.probe.tool in missing], missing)
+    if reason is not None:
+        return replace(base, reason=reason)
+    return replace(base, fix=Fix(title, Safety.SAFE, partial(_edits, ws, target, uses, missing)))
+
+
+def _choice(ws: Workspace, target: Target, failing: list[Use],
+            missing: list[str]) -> tuple[str, str | None]:
+    """The fix's title, and why there is no fix (None when there is one)."""
+    plan = _install(target, missing)
+    if _python(ws, target.family, plan) is None:
+        return f"Install {' and '.join(missing)} in the final stage", plan.reason
+    title = "Rewrite the healthcheck as a Python urllib probe"
+    reason = _rewrite_reason(failing)
+    if not plan.no_packages:
+        return title, reason
+    return f"{title}: {plan.reason}", reason and f"{plan.reason}, and {reason}"
+
+
+def _python(ws: Workspace, family: Family, plan: Plan) -> str | None:
+    """The image's Python, when the fix rewrites the probe to run it instead of installing
+    a tool: under the Python strategy, and wherever nothing can be installed (the image's
+    Debian release has lost its package archive). None where the image has no Python."""
+    if ws.config.healthcheck_strategy == "python" or plan.no_packages:
+        return family.python
+    return None
+
+
+def _install(target: Target, missing: list[str]) -> Plan:
+    family = target.family
+    if family.manager is None:
+        return Plan([], f"a {family.label} image has no shell or package manager to install "
+                        "a tool with")
+    return install_plan(target.dockerfile, target.stage, family.manager, missing, target.image)
+
+
+def _rewrite_reason(uses: list[Use]) -> str | None:
+    for use in uses:
+        if not use.probe.plain or use.probe.url is None:
+            return f"the {use.probe.tool} probe uses options a Python urllib probe cannot mirror"
+        if use.test is not None and use.test.aliased:
+            return "the healthcheck is reached through a YAML alias"
+    return None
+
+
+def _edits(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> list[Edit]:
+    plan = _install(target, missing)
+    python = _python(ws, target.family, plan)
+    if python is not None:
+        return [e for u in uses if u.probe.tool in missing for e in _rewrite(target, u, python)]
+    return list(plan.edits)
+
+
+def _rewrite(target: Target, use: Use, python: str) -> list[TextEdit]:
+    assert use.probe.url is not None
+    argv = python_argv(python, use.probe.url)
+    if use.doc is not None and use.test is not None:
+        edit = compose_test_edit(use.doc, use.test, argv)
+    elif use.instruction is not None:
+        owner = target.dockerfile
+        edit = healthcheck_edit(owner, use.instruction, argv)
+    else:
+        edit = None
+    if edit is None:
+        raise ValueError("the healthcheck's shape cannot be rewritten")
+    return [edit]

@@ -1,0 +1,1 @@
+"""Health Endpoints rules (H)."""

@@ -1,0 +1,140 @@
+"""The FastAPI app serves no health route.
+
+## What it does
+Finds the app the command serves (`app.main:app`, `main:api`, a factory, an
+instance of a `FastAPI` subclass such as `class Api(FastAPI)`) and reads the
+routes its code shows: decorators on the app, `add_api_route`, `api_route` with
+GET, and the routes of every router the app includes, with the prefixes of
+`APIRouter(prefix=...)` and `include_router(prefix=...)`, routers imported from
+the service's own modules included. The app has a health route when it answers
+GET on `/health`, on the path the service's own healthcheck probes (compose
+`healthcheck.test` or Dockerfile `HEALTHCHECK`), on a configured alternative
+(`/healthz`, `/livez` or `/readyz` unless `health-paths` says otherwise), or on
+any path ending in `/health`. A route whose path is not a literal
+(`@app.get(app.swagger_ui_oauth2_redirect_url)`) is skipped. Where the code adds
+routes fixer cannot follow (a router imported from another package, a
+non-literal path or prefix, `register(app)`), a health path written as a string
+literal in the service's Python files (tests left out) counts as served.
+Flask, Django, workers, bots and one-shot jobs are not app services and are
+never reported. Attribute assignments after the app is created (`app.state.db =
+db`, `app.logger = log`) do not hide it. Routes the app's class adds to itself in
+`__init__` (`self.add_api_route(...)`) count.
+
+A service whose healthcheck asks for a path the app does not serve is H002's
+finding, not this one's (one defect, one finding): H002's fix rewrites the probe
+to the app's health route or adds the route it asks for.
+
+## Why is this bad?
+Compose and orchestrators decide that a container is healthy by calling it. With
+no health route the probe gets 404, the container never turns healthy, and every
+service that waits for it (`condition: service_healthy`) never starts.
+
+## Example
+```python
+app = FastAPI()
+
+
+@app.get("/items")
+def items():
+    return []
+```
+
+## Use instead
+```python
+app = FastAPI()
+
+
+@app.get("/items")
+def items():
+    return []
+
+
+@app.get("/health")
+def health():
+    return {"status": "ok"}
+```
+
+## Fix safety
+Safe: it only adds a route (on the path the healthcheck probes, else `/health`),
+right after the app's last route or its creation, inside the factory function
+when a factory builds the app. The function's name never clashes with an
+existing one (`health_check`, `health_1`, ... when `health` is taken); style
+follows the file: `async def` when its routes are async, its indentation, quotes
+and line endings. No finding when fixer cannot find where the app object is
+created (a factory that returns `FastAPI()` unnamed).
+
+Display-only when `@app.get` may not work on the app: its class, or a class it
+derives from before `FastAPI`, redefines `get`, `api_route`, `add_api_route`,
+`route`, `router` or `__getattribute__` (in its body, or on `self`: a `def
+get(self, **kwargs)` makes the added decorator a TypeError at import, and the app
+never starts), or fixer cannot read the class or factory that builds the app (an
+installed package, a base built by a call). An `__init__` of its own is no reason:
+it leaves FastAPI's `get` as it is.
+
+## Options
+`health-paths` (default `["/healthz", "/livez", "/readyz"]`): the paths besides
+`/health` that count as a health route, in order of preference; `health-paths =
+["/ping"]` makes an app that serves `GET /ping` compliant (by default `/ping` is no
+health route, and H001 adds `/health` beside it). `/health`, the path the service's
+healthcheck probes and any path ending in `/health` always count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+
+from fixer.core.edits import Edit
+from fixer.facts.health.addroute import route_edit
+from fixer.facts.health.healthroute import Source, plan, served_app
+from fixer.model.appservice import app_services
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+
+from .unserved import WRITABLE, unserved_probes
+
+CODE = "H001"
+NAME = "missing-health-endpoint"
+CATEGORY = Category.HEALTH
+SEVERITY = Severity.WARNING
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
+# Before C004 (and after P001): C004 then probes the route this fix has just added.
+FIX_ORDER = 50
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    seen: set[tuple[str, str | None]] = set()
+    for service in app_services(ws):
+        found = served_app(ws, service)
+        if found is None or (found[0].path, found[0].attr) in seen or \
+                unserved_probes(ws, service):  # H002's finding: one defect, one finding
+            continue
+        module, routes = found
+        seen.add((module.path, module.attr))
+        health = plan(ws, service)
+        # A probe's path that no URL and no Python literal can hold as written (`/$PATH`,
+        # `/live}` read from `${URL:-http://localhost:8000/live}`) is never a route to add.
+        if health.source is not Source.ADDED or health.path is None or \
+                not WRITABLE.fullmatch(health.path):
+            continue
+        site = routes.sites[0]
+        unread = f" ({health.why}; no health path appears in its code)" if health.why else ""
+        violation = Violation(
+            message=f"the app `{site.var}` in {site.path} serves no health route "
+                    f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))}){unread}",
+            path=site.path, line=site.created.lineno, service=service.name,
+            subject=f"{module.path}:{module.attr or site.var}",
+        )
+        if health.doubt:
+            yield replace(violation, reason=f"fixer cannot vouch that a route added with "
+                                            f"`@{site.var}.get` works: {health.doubt}")
+        else:
+            yield replace(violation, fix=Fix(f"Add a GET {health.path} route", Safety.SAFE,
+                                             partial(_route, ws, service, health.path)))
+
+
+def _route(ws: Workspace, service: Service, path: str) -> list[Edit]:
+    edit = route_edit(ws, service, path)
+    return [edit] if edit is not None else []

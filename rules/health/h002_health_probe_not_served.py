@@ -1,0 +1,138 @@
+"""The healthcheck probes a path the FastAPI app does not serve.
+
+## What it does
+Reads the healthcheck that runs for an app service (the compose `healthcheck.test`,
+else the final stage's `HEALTHCHECK`) and the `http(s)://localhost:PORT/PATH` URLs
+it calls on the container itself (`127.0.0.1` and `0.0.0.0` too), and the routes
+the app serves: decorators on the app, `add_api_route`, `api_route` with GET, and
+the routes of every router it includes, prefixes joined (as H001 reads them). A
+probe whose path no GET route answers is reported; a route `/health/` serves a
+`/health` probe and the other way round (FastAPI redirects, and curl, wget and
+urllib follow or accept the redirect). Nothing is reported when fixer cannot read
+all of it: a URL whose port or path is a `${VAR}`, an app whose routes fixer cannot
+all see (a router it cannot follow, a path or prefix that is not a literal, a
+mounted app, `register(app)`), or an app whose code names the path in a literal
+somewhere (middleware may answer it).
+
+## Why is this bad?
+The probe gets 404 on every try: the container never becomes healthy, every
+service that waits for it with `condition: service_healthy` never starts, and
+`docker compose up --wait` fails. An orchestrator restarts the container forever.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api   # its app serves GET /api/v1/health
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
+```
+
+## Use instead
+```yaml
+services:
+  api:
+    build: ./api
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/api/v1/health"]
+```
+
+## Fix safety
+Safe. When the app serves exactly one health-like GET route (a path H001 counts as
+a health route, or one whose last part names health: `/healthcheck/`,
+`/api/v1/health`), the probe's path is rewritten to it, in place: only the path's
+characters change, in the compose file or the Dockerfile that holds the probe.
+Otherwise (none, or several to choose from), the app gets a `GET PATH` route
+returning `{"status": "ok"}`, added as H001 adds one (after the app's last route,
+inside the factory when one builds the app, in the file's style). Where the probe
+cannot be edited (its URL is inside a `${VAR:-...}` default, or in a YAML anchor
+other services share, or in a Dockerfile another service builds too), the route is
+added instead. Display-only when fixer cannot
+vouch that a route added with `@app.get` works or that the app's routes are served
+as written (its class redefines `get` or another route-adding method, or fixer
+cannot read its class; see H001).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from fixer.core.edits import Edit, TextEdit
+from fixer.facts.health.addroute import route_edit
+from fixer.facts.health.healthroute import is_health, served_app, wanted_paths
+from fixer.model.appservice import app_services
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes
+
+from .unserved import WRITABLE, ProbeSite, unserved_probes
+
+CODE = "H002"
+NAME = "health-probe-not-served"
+CATEGORY = Category.HEALTH
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
+# After the port rules (the probe's port is theirs), before H001: where the probe asks for a
+# path the app lacks, H001 would add a route at that very path even when the app serves
+# its health route under another name.
+FIX_ORDER = 40
+
+_HEALTH_WORD = re.compile(r"health", re.I)
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    for service in app_services(ws):
+        unserved = unserved_probes(ws, service)
+        found = served_app(ws, service) if unserved else None
+        if found is not None:
+            yield from (_report(ws, service, found[1], sites) for sites in unserved)
+
+
+def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
+    """The app's literal GET routes that read as health routes: those H001 counts, and those
+    whose last part names health (`/healthcheck/`, `/api/v1/health-check`)."""
+    paths = [r.path for r in routes.routes if r.get and not r.path.startswith(UNKNOWN)
+             and WRITABLE.fullmatch(r.path)]
+    last = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]
+    return sorted({p for p, tail in zip(paths, last)
+                   if is_health(p, wanted) or _HEALTH_WORD.search(tail)})
+
+
+def _report(ws: Workspace, service: Service, routes: AppRoutes,
+            sites: list[ProbeSite]) -> Violation:
+    site = sites[0]
+    app = routes.sites[0]
+    base = Violation(
+        message=f"the healthcheck of {service.name} asks for {site.path}, which the app "
+                f"`{app.var}` in {app.path} does not serve: the container never becomes healthy",
+        path=site.file, line=site.line, column=site.column, service=service.name,
+        subject=f"probe {site.path}")
+    if routes.doubt:
+        return replace(base, reason=f"fixer cannot vouch for the app's routes: {routes.doubt}")
+    served = health_like(routes, wanted_paths(ws.config, []))
+    edits = _rewrite(ws, service, sites, served[0]) if len(served) == 1 else None
+    if edits:
+        return replace(base, fix=Fix.of(f"Probe {served[0]}, the app's health route, "
+                                        f"instead of {site.path}", Safety.SAFE, edits))
+    edit = route_edit(ws, service, site.path) if WRITABLE.fullmatch(site.path) else None
+    if edit is None:
+        return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
+    return replace(base, fix=Fix.of(f"Add a GET {site.path} route for the probe", Safety.SAFE,
+                                    [edit]))
+
+
+def _rewrite(ws: Workspace, service: Service, sites: list[ProbeSite],
+             path: str) -> list[Edit] | None:
+    """The probe's path replaced where it is written; None where one cannot be edited, or
+    where a Dockerfile holds it that another service builds too (its app may serve another
+    path: a route added to this app breaks nobody)."""
+    others = {s.name for s in ws.apps() if s.name != service.name and s.app is not None
+              and any(site.file == s.app.dockerfile.path for site in sites)}
+    if others or not all(s.editable for s in sites):
+        return None
+    edits: list[Edit] = [TextEdit(s.file, s.start, s.end, path) for s in sites]
+    return None if ws.shared_anchor(edits) is not None else edits
+

@@ -1,0 +1,87 @@
+"""The healthcheck probes of an app service that ask for a path its app does not serve.
+
+H002 reports them and H001 leaves such a service to H002: one defect, one finding. The
+verdict is the stack check's own (`fixer.stackcheck.gate`: a healthcheck must probe a path
+the app serves), so H002 reports exactly the probes the check calls broken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from fixer.facts.health.healthchecks import Health, compose_health, health, nearest_healthcheck
+from fixer.facts.health.healthroute import served_app
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import ComposeDoc, Value, elements, get
+from fixer.stackcheck.gate import local_probes, path_verdict
+from fixer.stackcheck.verdicts import Verdict
+
+WRITABLE = re.compile(r"/[\w.~/-]*", re.ASCII)  # a path as a URL and a Python literal hold it
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class ProbeSite:
+    """A local probe URL's path, where the healthcheck writes it: text[start:end] of `file`."""
+
+    path: str
+    file: str
+    start: int
+    end: int
+    line: int
+    column: int
+    editable: bool    # not inside a `${VAR:-...}` default, not reached through an alias
+
+
+def unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
+    """The sites of each probed path the app does not serve, one list per path, in the
+    healthcheck's order; none when fixer finds no app or cannot tell."""
+    sites = probe_sites(service)
+    if not sites or served_app(ws, service) is None:
+        return []
+    return [[s for s in sites if s.path == path] for path in dict.fromkeys(s.path for s in sites)
+            if path_verdict(ws, service, path)[0] is Verdict.BROKEN]
+
+
+def probe_sites(service: Service) -> list[ProbeSite]:
+    """The local probes of the healthcheck that runs: compose's test, else the image's."""
+    if health(service) is not Health.CHECKED:
+        return []
+    if compose_health(service) is Health.CHECKED:
+        for doc, value in reversed(service.all("healthcheck")):
+            test = get(value, "test")
+            if test is not None:  # an overlay that sets only `interval` keeps the base's test
+                return [s for item in (elements(test) or [test]) for s in _compose_sites(doc, item)]
+    app = service.app
+    check = nearest_healthcheck(app.dockerfile, app.stage) if app is not None else None
+    if app is None or check is None:
+        return []
+    text = app.dockerfile.file.text
+    return _sites(app.dockerfile.path, text, check.start, check.end, check.line, True)
+
+
+def _compose_sites(doc: ComposeDoc, item: Value) -> list[ProbeSite]:
+    node = item.node
+    if not isinstance(node, yaml.ScalarNode):
+        return []
+    return _sites(doc.path, doc.file.text, int(node.start_mark.index), int(node.end_mark.index),
+                  doc.line(node), not item.aliased)
+
+
+def _sites(file: str, text: str, start: int, end: int, line: int,
+           editable: bool) -> list[ProbeSite]:
+    """Local HTTP URLs in text[start:end], the first line of which is `line`."""
+    locked = [m.span() for m in _INTERPOLATION.finditer(text, start, end)]
+    found: list[ProbeSite] = []
+    for probe in local_probes(text, start, end):
+        at = probe.start
+        writable = editable and WRITABLE.fullmatch(probe.path) is not None and \
+            not any(a <= at < b for a, b in locked)
+        found.append(ProbeSite(probe.path, file, at, probe.end,
+                               line + text.count("\n", start, at), at - text.rfind("\n", 0, at),
+                               writable))
+    return found

@@ -1,0 +1,164 @@
+"""A relative import that fails when the command starts the app: in a module run at
+the top level, or climbing above the top-level package from a module it imports.
+
+## What it does
+Finds relative imports (`from .db import x`, `from . import models`) in modules
+that the command loads as top-level modules: the app module of `uvicorn main:app`
+(no package above it), the script of `python main.py`, and every other module in
+that import root, which the app can only import as top-level modules too (unless the
+root folder is itself a package). It follows the app module's imports through the
+import root, transitively, and also finds relative imports that climb above their
+top-level package there (`from ..database import x` in `routers/items.py`, imported
+as `routers.items`). All of one service's are one finding with one fix.
+
+## Why is this bad?
+A top-level module has no parent package, so Python stops the service at start-up
+with `ImportError: attempted relative import with no known parent package`; dots
+that climb above the top-level package stop it with `attempted relative import
+beyond top-level package`. Fixing only the app module leaves the service failing
+at the next module it imports.
+
+## Example
+```python
+# main.py, served by CMD ["uvicorn", "main:app", ...]
+from .db import session
+from . import models
+from .routers import items
+
+# routers/items.py
+from ..database import get_db
+```
+
+## Use instead
+```python
+# main.py
+from db import session
+import models
+from routers import items
+
+# routers/items.py
+from database import get_db
+```
+
+## Fix safety
+Safe: each import names the module its dots point at (where the file sits) through
+the import root the command puts on `sys.path`, in every module the fix covers at
+once, so that afterwards the service imports; comments and formatting around it
+are kept, and relative imports that resolve inside a package are left alone.
+Display-only when one of them has no absolute form: dots that climb above the
+import root, `from . import *`, a local module named like a standard library module
+(the absolute import would load the standard one), or comments inside parenthesized
+names that `import a, b` cannot hold; and when a module on the import path does not
+compile (S004 reports it): fixer cannot see the imports in it. Fixing the others alone
+would still leave the service failing at start-up.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import NamedTuple
+
+from fixer.core import tree_index
+from fixer.core.edits import Edit
+from fixer.model import appmodule
+from fixer.model.appservice import app_services
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.workspace import Workspace
+from fixer.sources.python import first_uncompiled, narrow_edit
+from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
+
+CODE = "I001"
+NAME = "relative-import-in-script"
+CATEGORY = Category.IMPORTS
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
+
+
+class Failing(NamedTuple):
+    """A module the app loads, the `__package__` it runs as, and its failing imports."""
+
+    path: str
+    package: str
+    scanned: RelativeImports
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    seen: set[str] = set()
+    for service in app_services(ws):
+        found = appmodule.find(ws, service)
+        if found is None or not found.from_command or found.package:
+            continue  # a package module: its relative imports resolve
+        reached = appmodule.import_packages(ws, found)
+        failing = [f for f in _failing(ws, _modules(ws, found, reached)) if f.path not in seen]
+        seen.update(f.path for f in failing)
+        if failing:
+            yield _report(ws, found, service.name, failing, _uncompiled(ws, reached))
+
+
+def _failing(ws: Workspace, modules: dict[str, str]) -> Iterator[Failing]:
+    """Each module the app loads with its relative imports that fail there."""
+    for path, package in modules.items():
+        file = ws.read(path)
+        scanned = scan_relative(file, package, failing=True) if file else None
+        if scanned is not None:
+            yield Failing(path, package, scanned)
+
+
+def _modules(ws: Workspace, found: appmodule.AppModule, reached: dict[str, str]
+             ) -> dict[str, str]:
+    """The modules the app loads, each with its `__package__` ("" at the top level): those
+    on its import path (`reached`), then the other top-level modules of its import root."""
+    if ws.tree.exists(posixpath.join(found.root, "__init__.py")):
+        return reached  # a package root: something else may import its modules through it
+    siblings = {p: "" for p in tree_index.files_in(ws.tree, found.root)
+                if p.endswith(".py") and p not in reached
+                and posixpath.basename(p)[:-3].isidentifier()}
+    return reached | siblings
+
+
+def _uncompiled(ws: Workspace, reached: Iterable[str]) -> str | None:
+    """Why the fix cannot promise that the service imports: a module on the import path
+    does not compile (S004 reports it), so fixer cannot see the relative imports in it."""
+    broken = first_uncompiled(ws.read, reached)
+    return f"{broken}: fixer cannot see its imports, and the service does not start until " \
+        "a person corrects it" if broken else None
+
+
+def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: list[Failing],
+            uncompiled: str | None) -> Violation:
+    path, scanned = failing[0].path, failing[0].scanned
+    if path != found.path and "/" not in path[len(found.root):].lstrip("/"):
+        how = f"a top-level module beside the app module `{found.module}`: it fails when imported"
+    elif path != found.path:
+        how = f"which `{found.module}` imports: it climbs above the top-level package"
+    elif found.script:
+        how = "which the command runs as a script: it fails at start-up"
+    else:
+        how = f"which the command imports as top-level `{found.module}`: it fails at start-up"
+    others = [f.path for f in failing[1:]]
+    more = f"; also in {', '.join(others)}" if others else ""
+    problem = uncompiled or next((f"{f.path}: {f.scanned.problems[0]}" if f.path != path
+                                  else f.scanned.problems[0]
+                                  for f in failing if f.scanned.problems), None)
+    first = scanned.nodes[0]
+    packages = {f.path: f.package for f in failing}
+    fix = None if problem else Fix("Import from the import root", Safety.SAFE,
+                                   partial(_absolutized, ws, packages))
+    return Violation(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
+                     path=path, line=first.lineno, column=first.col_offset + 1,
+                     service=service, subject=found.path, reason=problem, fix=fix)
+
+
+def _absolutized(ws: Workspace, packages: dict[str, str]) -> list[Edit]:
+    """Every module of the finding at once: the service imports only when all are fixed."""
+    edits: list[Edit] = []
+    for path, package in packages.items():
+        file = ws.read(path)
+        edit = narrow_edit(file.path, file.text, absolutize_imports(file.text, package,
+                                                                    failing=True)) \
+            if file is not None else None
+        if edit is not None:
+            edits.append(edit)
+    return edits

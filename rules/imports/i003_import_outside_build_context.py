@@ -1,0 +1,220 @@
+"""An app service imports a package of the repository that its build context leaves out.
+
+## What it does
+Reads the module-level absolute imports of every module on an app service's import
+path (the app module and what it imports from its import root, transitively). An
+import is reported when its top-level package is found in no file of the build
+context, but in a folder above it (`shared/` beside the service folders, built with
+`context: ./orders`), and neither the Dockerfile's installs nor the context's
+requirements.txt / pyproject.toml name it. One finding per service and package, at
+the first import of it.
+
+Left alone: imports guarded by `try:` (the author handles their failure) or under
+`if TYPE_CHECKING:`, imports inside functions, standard library modules, a service
+whose image installs what fixer cannot name (`-e ../shared`, `shared @ file:...`,
+a wheel, a base image with its own packages: the package may be among them), a
+build with `additional_contexts` (the Dockerfile may copy the package from there),
+and a package that a bind mount of the service puts into the container.
+
+## Why is this bad?
+`docker compose build` sends only the build context to the builder, so no `COPY`
+can reach `../shared`: the image holds the service without the package, and the
+server stops at start-up with `ModuleNotFoundError: No module named 'shared'`. It
+works on the developer's machine, where the repository root is on `sys.path`.
+
+## Example
+```yaml
+services:
+  orders:
+    build: ./orders          # orders/app/main.py: from shared.schemas import Order
+```
+
+## Use instead
+```yaml
+services:
+  orders:
+    build:
+      context: .
+      dockerfile: orders/Dockerfile   # COPY orders/ . and COPY shared/ ./shared/
+```
+or make `shared` an installable package and name it in the service's requirements.
+
+## Fix safety
+Display-only: building from the common parent changes every `COPY` of the
+Dockerfile and what `.dockerignore` applies to, and packaging the code is a
+decision about the repository's layout; both need a person.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import sys
+import tomllib
+from collections.abc import Iterator
+
+from fixer.core import tree_index
+from fixer.core.tree import Tree
+from fixer.facts.pydeps.dependency_sources import declared
+from fixer.model import appmodule
+from fixer.model.appservice import app_services
+from fixer.model.rule import Category, Safety, Severity, Violation
+from fixer.model.services import BuiltService, Service
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import elements, get, scalar
+from fixer.sources.python import statements
+from fixer.sources.python_modules import Modules
+
+CODE = "I003"
+NAME = "import-outside-build-context"
+CATEGORY = Category.IMPORTS
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.DISPLAY,)
+
+Import = tuple[str, ast.Import | ast.ImportFrom, str]  # (file, statement, top-level name)
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    for service in app_services(ws):
+        yield from _service_reports(ws, service)
+
+
+def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation]:
+    app = service.app
+    module = appmodule.find(ws, service)
+    mounts = _bind_mounts(service)
+    if module is None or mounts is None or _extra_contexts(service):
+        return
+    inside = _names_inside(ws.tree, app.folder)
+    candidates: dict[str, tuple[str, ast.Import | ast.ImportFrom, str, str]] = {}
+    for path, stmt, top in _imports(ws, Modules(ws.read, module.root), module):
+        if top in candidates or top in inside or top in sys.stdlib_module_names:
+            continue
+        outside = _outside(ws, app.folder, top)
+        if outside is not None and not any(_within(outside[1], m) for m in mounts):
+            candidates[top] = (path, stmt, *outside)
+    # read last: most services import nothing from outside their context
+    found = declared(ws, app.folder, app.dockerfile, app.stage) if candidates else None
+    if found is None or found.unknown is not None:
+        return   # the image installs what fixer cannot name: the package may be among it
+    for top, (path, stmt, parent, package) in candidates.items():
+        if not any(found.has(name) for name in _distributions(ws, top, package)):
+            yield _report(service, path, stmt, top, parent, package)
+
+
+def _imports(ws: Workspace, mods: Modules, module: appmodule.AppModule) -> Iterator[Import]:
+    """The absolute imports that run when the module is imported: at module level, not
+    guarded by `try:` or `if TYPE_CHECKING:`."""
+    for path in appmodule.import_path(ws, module):
+        loaded = mods.load(path)
+        for top, stmt in statements(loaded[1].body) if loaded else ():
+            if _guarded(top):
+                continue
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    yield path, stmt, alias.name.split(".")[0]
+            elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
+                yield path, stmt, stmt.module.split(".")[0]
+
+
+def _guarded(top: ast.stmt) -> bool:
+    if isinstance(top, ast.Try) and top.handlers:
+        return True
+    return isinstance(top, ast.If) and "TYPE_CHECKING" in ast.unparse(top.test)
+
+
+def _names_inside(tree: Tree, context: str) -> set[str]:
+    """Every folder name and module name in the build context: an import of one of them
+    may resolve in the image (a `src/` layout, a COPY fixer does not follow)."""
+    names: set[str] = set()
+    start = len(context) + 1 if context else 0
+    for path in tree_index.files_under(tree, context):
+        *folders, name = path[start:].split("/")
+        names.update(folders)
+        if name.endswith(".py"):
+            names.add(name[:-3])
+    return names
+
+
+def _outside(ws: Workspace, context: str, top: str) -> tuple[str, str] | None:
+    """(the folder above the context that holds the package, the package's path): the
+    nearest such folder, as Python would find it with that folder on `sys.path`."""
+    folder = context
+    while folder:
+        folder = posixpath.dirname(folder)
+        package = posixpath.join(folder, top)
+        module = package + ".py"
+        if ws.tree.exists(module):
+            package = module
+        elif not any(p.endswith(".py") for p in tree_index.files_under(ws.tree, package)):
+            continue   # neither a module, a package nor a namespace package of Python files
+        if not _within(context, package):
+            return folder, package
+    return None
+
+
+def _distributions(ws: Workspace, top: str, package: str) -> set[str]:
+    """The names a requirement may install the package by: its own, and the project name
+    of a pyproject.toml in its folder (`acme-shared` for `shared/`)."""
+    file = ws.read(posixpath.join(package, "pyproject.toml"))
+    try:
+        data = tomllib.loads(file.text) if file is not None else {}
+    except tomllib.TOMLDecodeError:
+        data = {}
+    names = {_dig(data, "project", "name"), _dig(data, "tool", "poetry", "name")}
+    return {top} | {n for n in names if isinstance(n, str)}
+
+
+def _dig(data: object, *keys: str) -> object:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _within(path: str, folder: str) -> bool:
+    return not folder or path == folder or path.startswith(folder + "/")
+
+
+def _bind_mounts(service: Service) -> list[str] | None:
+    """Repository folders the service's bind mounts put into the container; None when a
+    mount's source is outside what fixer can read (absolute, interpolated, home)."""
+    sources: list[str] = []
+    for _doc, value in service.all("volumes"):
+        for entry in elements(value):
+            text = scalar(entry)
+            source = text.split(":", 1)[0] if text is not None else \
+                scalar(get(entry, "source")) if scalar(get(entry, "type")) == "bind" else None
+            if not source or (text is not None and not source.startswith((".", "/", "~", "$"))):
+                continue   # a named volume
+            if source.startswith(("/", "~", "$")):
+                return None
+            normal = posixpath.normpath(posixpath.join(service.stack.folder, source))
+            if normal == ".." or normal.startswith("../"):
+                return None
+            sources.append("" if normal == "." else normal)
+    return sources
+
+
+def _extra_contexts(service: Service) -> bool:
+    return any(get(value, "additional_contexts") is not None
+               for _doc, value in service.all("build"))
+
+
+def _report(service: BuiltService, path: str, stmt: ast.Import | ast.ImportFrom, top: str,
+            parent: str, package: str) -> Violation:
+    context = service.app.folder
+    written = ast.unparse(stmt)
+    written = written if len(written) <= 60 else written[:57] + "..."
+    dockerfile = posixpath.relpath(service.app.build.dockerfile, parent or ".")
+    shown = package + ("" if package.endswith(".py") else "/")
+    return Violation(
+        message=f"`{written}`: `{top}` is {shown}, outside the build context {context}/ of "
+                f"{service.name}; the image cannot hold it, and {service.name} stops at "
+                f"start-up (ModuleNotFoundError)",
+        path=path, line=stmt.lineno, column=stmt.col_offset + 1, service=service.name,
+        subject=f"import {top}",
+        reason=f"build from {parent or 'the repository root'} (`context: "
+               f"{posixpath.relpath(parent or '.', service.stack.folder or '.')}`, "
+               f"`dockerfile: {dockerfile}`) and COPY {shown} in the Dockerfile, or make "
+               f"`{top}` a package that the service's requirements install",
+    )

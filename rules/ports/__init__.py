@@ -1,0 +1,1 @@
+"""Port Configuration rules (P)."""

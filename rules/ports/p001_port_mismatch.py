@@ -1,0 +1,199 @@
+"""Compose sends traffic to a container port the app does not listen on.
+
+## What it does
+Compares the container ports the repository claims for an app service with the port
+the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, else
+`uvicorn.run(port=...)`, else the server's default). Claims are `ports` targets,
+`expose`, local healthcheck URLs, traefik `loadbalancer.server.port` labels, and
+`http(s)://` / `ws(s)://` URLs naming the service in other services' compose values,
+the stack's `.env`, `env_file`s and nginx configuration (`proxy_pass`, `upstream`
+servers). URLs of other schemes (`grpc://`, `amqp://`) reach other listeners and are
+not judged, nor are the `ports`/`expose` targets they reach; once one `ports`/`expose`
+target is the listen port, the other targets are other listeners too (a metrics port).
+
+## Why is this bad?
+Published ports and peers' URLs reach a port nobody listens on, and a healthcheck
+on that port never passes: the container never becomes healthy while the app itself
+is fine. So every service that waits for it with `condition: service_healthy` never
+starts.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api              # CMD ["uvicorn", "app.main:app", "--port", "8001"]
+    ports: ["8001:8000"]
+  nginx:
+    image: nginx:alpine       # nginx/default.conf: proxy_pass http://api:8001;
+```
+
+## Use instead
+```yaml
+    ports: ["8001:8001"]      # the port nginx calls and the app listens on
+```
+
+## Fix safety
+Safe, unless the app would move in Python source. The side that stays is chosen by
+evidence (`port-source = "auto"`, the default): when peers (URLs of other services,
+nginx, traefik labels) all call one of the two ports, that port stays; else the port
+with more references (peers, `ports`, `expose`) stays; a tie keeps what compose's
+`ports`/`expose` say. A healthcheck probe is never evidence: it follows the app. When
+the listen port stays, the compose side moves to it: targets, `expose`, healthcheck
+URLs and every peer reference, wherever it is written (compose, `.env`, `env_file`,
+nginx files), byte for byte; published host ports stay as they are. When the other
+port stays, the app moves to it: the CMD/ENTRYPOINT port (or the `ENV`/`ARG`, compose
+`environment` value or `${PORT:-N}` default it reads), `EXPOSE`, `HEALTHCHECK` URLs (a
+server on its default port gets a `--port`/`--bind` flag), and the references that
+called the old port move with it.
+
+Unsafe when that port is written in Python source: `uvicorn.run(port=8001)` (or the
+`os.getenv("PORT", "8001")` default it reads, or no `port=` at all) in the module the
+image runs (`python -m app.main`). That call is usually the developer's local runner
+under `if __name__ == "__main__"`: the module also runs outside the container, on the
+port it names, and other commands may serve the same app on the image's port. The
+reason names the line; change the command (`uvicorn app.main:app --port 8000`) or the
+code by hand, or take the rewrite with `--unsafe-fixes`.
+
+Display-only when the claims are ambiguous (several different ports), interpolated
+(`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
+at run time (`proxy_pass http://api:${API_PORT}` in a template), or when the app side
+is a Dockerfile that other services build and the edit would be wrong for one of them:
+a service that runs the same CMD (it moves too) but is called on another port, or a
+service with its own compose `command:` or `environment` that listens on the port the
+app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). An edit of the
+service's own compose lines is never held back. `/udp` entries, port ranges and
+interpolations that the stack's `.env` leaves without a value are not judged.
+
+## Options
+`port-source = "auto" | "compose" | "dockerfile"` (`--port-source`). `auto` (the
+default) weighs the references as above. `compose` takes compose's port as the truth
+and moves the app (unless compose already agrees with the app somewhere: then only its
+odd entries move); `dockerfile` takes the listen port as the truth and moves compose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from fixer.core.edits import Edit, TextEdit
+from fixer.facts.ports.claims import ContainerPort
+from fixer.facts.ports.references import service_claims
+from fixer.facts.ports.side import Side, choose, http_claims
+from fixer.model.appservice import app_services
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import BuiltService, by_stage
+from fixer.model.workspace import Workspace
+
+from .portfix import app_side_edits, python_source_doubt
+
+CODE = "P001"
+NAME = "port-mismatch"
+CATEGORY = Category.PORTS
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+# Port fixes go first: healthchecks and EXPOSE that other rules write use the listen port.
+FIX_ORDER = 10
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    # Every built service of a stage, app service or not: a worker or a Flask app that
+    # builds the same Dockerfile shares its CMD, EXPOSE and HEALTHCHECK too.
+    builders = by_stage(ws.apps())
+    for service in app_services(ws):
+        report = _check(ws, service, builders[service.app.stage_key])
+        if report is not None:
+            yield report
+
+
+def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -> Violation | None:
+    listen = service.app.listen.port
+    if listen is None:
+        return None
+    # An interpolation with no value in .env tells nothing: it is not judged.
+    claims = service_claims(ws, service)
+    known = [p for p in claims if not p.udp and p.effective is not None]
+    ports = http_claims(known, listen)
+    wrong = [p for p in ports if p.effective != listen]
+    if not wrong:
+        return None
+    first = wrong[0]
+    claimed = sorted({p.effective for p in wrong if p.effective is not None})
+    where = ", ".join(sorted({p.kind for p in wrong}))
+    message = (f"{service.name}: compose expects container port "
+               f"{'/'.join(map(str, claimed))} ({where}) but the app listens on "
+               f"{listen} ({service.app.listen.origin})")
+    report = Violation(message, first.path, first.line, first.column, service.name, "port")
+    reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims)
+    if reason is None:
+        side = choose(ws.config.port_source, ports, listen, claimed[0])
+        edits, reason, title = _edits(ws, service, builders, ports, listen, side)
+        shared = ws.shared_anchor(edits) if reason is None else None
+        if shared is not None:
+            reason = f"the port is written in the YAML anchor &{shared}, which other services share"
+        if reason is None:
+            return _offered(ws, report, edits, title)
+    return replace(report, reason=reason)
+
+
+def _offered(ws: Workspace, report: Violation, edits: list[Edit], title: str) -> Violation:
+    """The fix, unsafe when it would rewrite the port in Python source."""
+    doubt = python_source_doubt(ws, edits)
+    if doubt is not None:
+        return replace(report, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
+    return replace(report, fix=Fix.of(title, Safety.SAFE, edits))
+
+
+def _edits(ws: Workspace, service: BuiltService, builders: list[BuiltService],
+           ports: list[ContainerPort], listen: int,
+           side: Side) -> tuple[list[Edit], str | None, str]:
+    """The other side moves to the port that stays; so does every reference to the old
+    port, wherever it is written (compose, `.env` files, proxy configuration)."""
+    moved = [p for p in ports if p.effective != side.port]
+    edits, reason = _rewrite(moved, side.port)
+    because = _because(side)
+    if side.port == listen:
+        title = f"Set the compose container port of {service.name} to {listen}{because}"
+        return edits, reason, title
+    app_edits, app_reason = app_side_edits(ws, service, side.port, builders)
+    title = f"Make {service.name} listen on {side.port}{because}"
+    return app_edits + edits, app_reason or reason, title
+
+
+def _because(side: Side) -> str:
+    ref = side.evidence
+    return "" if ref is None else f", as {ref.path}:{ref.line} calls it"
+
+
+def _ambiguity(wrong: list[ContainerPort], claimed: list[int]) -> str | None:
+    if len(claimed) > 1:
+        return f"compose claims several container ports ({', '.join(map(str, claimed))})"
+    interpolated = next((p for p in wrong if p.port is None or p.interpolated), None)
+    if interpolated is not None:
+        return (f"the container port in `{interpolated.raw}` comes from an interpolation "
+                f"({interpolated.path}:{interpolated.line})")
+    return None
+
+
+def _runtime_proxy(claims: list[ContainerPort]) -> str | None:
+    """A proxy that calls the service on a port set at run time: no fix can show it still
+    reaches the app afterwards."""
+    found = next((p for p in claims if p.kind == "proxy" and p.port is None), None)
+    if found is None:
+        return None
+    return (f"{found.path}:{found.line} calls the service on a port set at run time "
+            f"(`{found.raw}`)")
+
+
+def _rewrite(moved: list[ContainerPort], port: int) -> tuple[list[Edit], str | None]:
+    """Each reference moved to `port`, byte-exactly at its digits, or why it cannot be."""
+    aliased = next((p for p in moved if p.aliased), None)
+    if aliased is not None:
+        return [], f"{aliased.path}:{aliased.line} is reached through a YAML alias"
+    fixed = next((p for p in moved if p.site is None or p.interpolated), None)
+    if fixed is not None:
+        return [], (f"`{fixed.raw}` ({fixed.path}:{fixed.line}) is not written as a plain "
+                    f"number that can be rewritten")
+    return [TextEdit(p.site.path, p.site.start, p.site.end, str(port))
+            for p in moved if p.site is not None], None
+

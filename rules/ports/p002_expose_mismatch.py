@@ -1,0 +1,170 @@
+"""The final stage's EXPOSE does not name the port the app listens on.
+
+## What it does
+Compares the `EXPOSE` instructions of the final stage with the port the image
+listens on (its CMD/ENTRYPOINT; a compose `command:` only when the image starts no
+server itself), and reports a final stage with no `EXPOSE` at all.
+
+## Why is this bad?
+`EXPOSE` is the image's documentation of its port: tools (`docker run -P`,
+orchestrators, readers) trust it. A stale one points them at a dead port.
+
+## Example
+```dockerfile
+EXPOSE 8001
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+## Use instead
+```dockerfile
+EXPOSE 8000
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+## Fix safety
+Safe when every container built from the stage listens on one port: a single stale
+port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
+just before the CMD/ENTRYPOINT (above the comment lines that introduce it), or after
+the stage's last instruction when compose `command:` starts the app. `EXPOSE`
+changes no port the app binds, but tools read it: traefik routes to the single
+exposed port when no label names one, `docker run -P` publishes it.
+
+Display-only when the stage exposes several ports, none of them the listen port, or
+when the containers built from the stage disagree: services that build it listen on
+different ports (a compose `environment` of their own), or one runs a compose
+`command:` on another port than the image's own CMD. The reason names each service
+and its port. A service's `command:` is not the image's business, so an `EXPOSE` that
+names the image's own port is no finding; but when it names another, no rewrite is
+right for all of them: one written for the image's CMD would point traefik and
+readers away from the service whose `command:` the old `EXPOSE` described. An
+`EXPOSE $PORT` is not judged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from fixer.core.edits import Edit, TextEdit
+from fixer.model.appservice import app_services
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import App, BuiltService, by_stage
+from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import Instruction
+
+from .portfix import image_listen
+
+CODE = "P002"
+NAME = "expose-mismatch"
+CATEGORY = Category.PORTS
+SEVERITY = Severity.WARNING
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
+# After P001, which may move the listen port, and before rules that read EXPOSE.
+FIX_ORDER = 11
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    for services in by_stage(app_services(ws)).values():  # one stage, one finding, however many build it
+        report = _check(ws, services)
+        if report is not None:
+            yield report
+
+
+def _tcp_ports(exposes: list[Instruction]) -> list[tuple[Instruction, str]]:
+    """(instruction, port) for each TCP port exposed; `/udp` ones are another listener's."""
+    return [(i, token.split("/")[0]) for i in exposes for token in i.value
+            if not token.lower().endswith(("/udp", "/sctp"))]
+
+
+def _image_port(ws: Workspace, service: BuiltService) -> int | None:
+    """The port the image listens on: a compose `command:` override counts only when the
+    image starts no server of its own (EXPOSE documents the image, not one deployment)."""
+    app = service.app
+    region = app.listen.region
+    if region is None or region.kind != "command":
+        return app.listen.port
+    own = image_listen(ws, service)
+    return own.port if own.launch is not None else app.listen.port
+
+
+def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
+    app = services[0].app
+    listens = sorted({p for p in (_image_port(ws, s) for s in services) if p is not None})
+    ports = _tcp_ports(app.stage.find("EXPOSE"))
+    written = [p for _, p in ports]
+    if not listens or any(str(listen) in written for listen in listens):
+        return None
+    if any(not p.isdigit() for p in written):
+        return None  # a variable in EXPOSE cannot be judged
+    report, edits, title = _problem(app, ports, listens[0])
+    report = replace(report, service=services[0].name)
+    split = _split(services, listens)
+    if split is not None:
+        return replace(report, reason=split)
+    if not edits:
+        return replace(report, reason="several ports are exposed; which one is the app's "
+                                      "is unclear")
+    return replace(report, fix=Fix.of(title, Safety.SAFE, edits))
+
+
+def _split(services: list[BuiltService], listens: list[int]) -> str | None:
+    """Why no one EXPOSE fits every container built from the stage: its services listen
+    on different ports (a compose `command:` or `environment` of their own), or one runs a
+    compose `command:` on another port than the image's CMD. A rewrite for one of them
+    would be wrong for another (traefik, for one, routes to the single exposed port)."""
+    heard = [(s.name, s.app.listen) for s in services
+             if s.app is not None and s.app.listen.port is not None]
+    ports = {listen.port for _, listen in heard}
+    if len(ports | set(listens)) < 2:
+        return None
+    parts = [f"{name} on {listen.port} ({listen.origin})" for name, listen in heard]
+    parts += [f"the image's own CMD on {port}" for port in listens if port not in ports]
+    return f"the containers built from it listen on different ports: {', '.join(parts)}"
+
+
+def _problem(app: App, ports: list[tuple[Instruction, str]],
+             listen: int) -> tuple[Violation, list[Edit], str]:
+    """The report (with no fix yet), the edits that would fix it, and their title."""
+    path = app.dockerfile.path
+    if ports:
+        message = f"EXPOSE {' '.join(p for _, p in ports)} but the app listens on {listen}"
+        edits: list[Edit] = [_rewritten(app, *ports[0], listen)] if len(ports) == 1 else []
+        return (Violation(message, path, ports[0][0].line, subject="expose"), edits,
+                f"Set EXPOSE to {listen}")
+    anchor = _anchor(app)
+    line = anchor.line if anchor else app.stage.instructions[-1].end_line
+    what = "exposes no TCP port" if app.stage.find("EXPOSE") else "has no EXPOSE"
+    message = f"final stage {what}; the app listens on {listen}"
+    return (Violation(message, path, line, subject="expose"), [_added(app, listen)],
+            f"Add EXPOSE {listen}")
+
+
+def _anchor(app: App) -> Instruction | None:
+    """The first CMD/ENTRYPOINT of the final stage: EXPOSE conventionally comes just before."""
+    starts = [i for i in app.stage.instructions if i.cmd in ("CMD", "ENTRYPOINT")]
+    return starts[0] if starts else None
+
+
+def _rewritten(app: App, instruction: Instruction, old: str, listen: int) -> TextEdit:
+    text = app.dockerfile.file.text
+    pattern = re.compile(rf"(?<![\w$:-]){old}(?=/|\s|$)")
+    match = pattern.search(text, instruction.start + len("EXPOSE"), instruction.end)
+    assert match is not None
+    return TextEdit(app.dockerfile.path, match.start(), match.end(), str(listen))
+
+
+def _added(app: App, listen: int) -> TextEdit:
+    text, newline = app.dockerfile.file.text, app.dockerfile.file.newline
+    anchor = _anchor(app)
+    if anchor is None:  # compose `command:` starts the app: after the stage's last line
+        end = app.stage.instructions[-1].end
+        return TextEdit(app.dockerfile.path, end, end, f"{newline}EXPOSE {listen}")
+    at = text.rfind("\n", 0, anchor.start) + 1
+    while at > 0:  # keep the comment lines that introduce the CMD next to it
+        previous = text.rfind("\n", 0, at - 1) + 1
+        if not text[previous:at].lstrip().startswith("#"):
+            break
+        at = previous
+    return TextEdit(app.dockerfile.path, at, at, f"EXPOSE {listen}{newline}")
+

@@ -1,0 +1,170 @@
+"""Making an app listen on another port: the Dockerfile (or compose `command:`) side.
+
+Shared by the port rules: rewrite every place the old port is written (the CMD or
+ENTRYPOINT flag, the ENV/ARG or compose `environment` value it reads, EXPOSE,
+HEALTHCHECK URLs), or add a port flag where the server ran on its default.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fixer.core.edits import Edit, TextEdit
+from fixer.facts.ports.claims import LOCAL_URL
+from fixer.facts.ports.references import service_claims
+from fixer.model.listen import ListenPort
+from fixer.model.listen import resolve as resolve_listen
+from fixer.model.services import BuiltService, Service
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import mapping_or_list
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.portsites import Site, number_sites
+
+
+def app_side_edits(ws: Workspace, service: BuiltService, target: int,
+                   builders: list[BuiltService] | None = None) -> tuple[list[Edit], str | None]:
+    """Edits that make the app listen on `target`, or the reason there are none.
+
+    `builders`: the built services that build the same Dockerfile stage, app services or
+    not (default: found in `ws`; a rule that checks every service passes them to stay
+    linear)."""
+    edits, reason = _listen_edits(ws, service, target)
+    if reason is not None:
+        return [], reason
+    shared = _sharing(ws, builders or list(ws.apps()), service, target, edits)
+    if shared is not None:
+        return [], shared
+    return edits, None
+
+
+def python_source_doubt(ws: Workspace, edits: list[Edit]) -> str | None:
+    """Why app-side edits that touch Python source are not safe. A port set in Python
+    (`uvicorn.run(port=...)`, often under `if __name__ == "__main__"`) is usually the
+    developer's local runner: the module also runs outside the container, where that
+    port is meant, and other commands serve the same app on the image's port. P001's
+    app-side edits are CMD/ENTRYPOINT, EXPOSE, HEALTHCHECK and `ENV PORT` (`fixer explain
+    P001`); Python source is not among them."""
+    edit = next((e for e in edits if isinstance(e, TextEdit) and e.path.endswith(".py")), None)
+    if edit is None:
+        return None
+    line = ws.tree.read(edit.path).line_of(edit.start)
+    return (f"the port is set in Python source, {edit.path}:{line}, which also runs outside "
+            f"the container; change the command or the code by hand")
+
+
+def _listen_edits(ws: Workspace, service: BuiltService,
+                  target: int) -> tuple[list[Edit], str | None]:
+    """Where the port is written (or where a flag goes), then EXPOSE and HEALTHCHECK."""
+    app = service.app
+    listen = app.listen
+    sites = list(listen.sites)
+    if listen.variable is not None and not sites:
+        site, reason = compose_env_site(service, listen.variable, listen.port)
+        if site is None:
+            return [], reason
+        sites.append(site)
+    edits: list[Edit] = [TextEdit(s.path, s.start, s.end, str(target)) for s in sites]
+    if not edits:
+        if listen.addition is None:
+            return [], f"no place to set the port ({listen.origin}{_where(listen.reason)})"
+        edits.append(listen.addition.edit(target))
+    from_compose = listen.region is not None and listen.region.kind == "command"
+    if from_compose and image_listen(ws, service).launch is not None:
+        return edits, None  # the Dockerfile's own CMD does not run: leave its EXPOSE alone
+    taken = {(e.path, e.start) for e in edits if isinstance(e, TextEdit)}
+    for edit in _stage_mentions(app.dockerfile, app.stage, listen.port, target):
+        if (edit.path, edit.start) not in taken:
+            edits.append(edit)
+    return edits, None
+
+
+def image_listen(ws: Workspace, service: BuiltService) -> ListenPort:
+    """What the image's own CMD/ENTRYPOINT listens on, with no compose `command:` or
+    `environment`. When it starts no server (`launch` is None), the image's EXPOSE and
+    HEALTHCHECK describe the compose `command:` and move with it."""
+    app = service.app
+    return resolve_listen(ws.tree, app.folder, app.dockerfile, app.stage, None, {}, {})
+
+
+def _where(reason: str) -> str:
+    return f": {reason}" if reason else ""
+
+
+def compose_env_site(service: Service, variable: str,
+                     port: int | None) -> tuple[Site | None, str]:
+    """Where the service's compose `environment` writes the variable's number."""
+    for doc, value in reversed(service.all("environment")):
+        for key, val, item in mapping_or_list(value):
+            if key != variable:
+                continue
+            if item.aliased:
+                return None, f"{variable} is set through a YAML alias"
+            if val is None or "$" in val or port is None:
+                return None, f"{variable} is set by an interpolation"
+            node = item.node
+            found = number_sites(doc.path, doc.file.text, node.start_mark.index,
+                                 node.end_mark.index, port)
+            if found:
+                return found[-1], ""
+    return None, f"{variable} is set in an env_file or .env, not in compose `environment`"
+
+
+def _sharing(ws: Workspace, builders: list[BuiltService], service: BuiltService, target: int,
+             edits: list[Edit]) -> str | None:
+    """Why edits to a Dockerfile (or build context) that other services build are wrong
+    for one of them. One that reads its port from the same place moves with the app:
+    it must be called on `target`. One that keeps its port (its own compose `command:`
+    or `environment`) and listens on the port the app leaves shares the image's CMD,
+    EXPOSE and HEALTHCHECK with it: after the edits they would describe the app alone
+    (its healthcheck would probe a port it does not listen on)."""
+    app = service.app
+    if all(edit.path in ws.compose_docs for edit in edits):
+        return None  # only the service's own compose lines change
+    for other in builders:
+        if other is service or other.app is None or other.app.stage is not app.stage:
+            continue
+        mine, theirs = app.listen, other.app.listen
+        built_by = f"{app.dockerfile.path} is also built by {other.name}"
+        if theirs.region == mine.region and theirs.sites == mine.sites:
+            if (theirs.port, theirs.variable) != (mine.port, mine.variable):
+                # the same command, its port set elsewhere (an env_file): an added flag
+                # would move it too, and nothing shows where it is called
+                return f"{built_by}, which runs the same command on another port"
+            called = {p.effective for p in service_claims(ws, other)
+                      if p.effective is not None and not p.udp and p.http}
+            if called and target not in called:
+                return (f"{built_by}, which moves with it but is called on "
+                        f"{'/'.join(map(str, sorted(called)))}")
+        elif theirs.port is not None and theirs.port == mine.port:
+            return f"{built_by}, which listens on {theirs.port} ({theirs.origin}) and would keep it"
+    return None
+
+
+def _stage_mentions(dockerfile: Dockerfile, stage: Stage, old: int | None,
+                    target: int) -> list[TextEdit]:
+    """EXPOSE, HEALTHCHECK URLs and `ENV PORT` of the final stage that carry the old port."""
+    if old is None:
+        return []
+    edits: list[TextEdit] = []
+    text = dockerfile.file.text
+    for instruction in stage.instructions:
+        for start, end in _old_port_spans(text, instruction, str(old)):
+            edits.append(TextEdit(dockerfile.path, start, end, str(target)))
+    return edits
+
+
+def _old_port_spans(text: str, instruction: Instruction, old: str) -> list[tuple[int, int]]:
+    body = text[instruction.start:instruction.end]
+    if instruction.cmd == "EXPOSE":
+        pattern = re.compile(rf"(?<![\w$:-])({old})(?=/|\s|$)")
+    elif instruction.cmd == "HEALTHCHECK":
+        return [(instruction.start + m.start(1), instruction.start + m.end(1))
+                for m in LOCAL_URL.finditer(body) if m.group(1) == old]
+    elif instruction.cmd == "ENV":
+        # the app's own port variables only: `DB_PORT=8000` is another server's
+        pattern = re.compile(rf"(?<![\w$])(?:APP_|API_|HTTP_|SERVER_|UVICORN_)?PORT(?:=|\s+)"
+                             rf"[\"']?({old})(?!\d)")
+    else:
+        return []
+    return [(instruction.start + m.start(1), instruction.start + m.end(1))
+            for m in pattern.finditer(body)]

@@ -1,0 +1,154 @@
+"""A compose service builds a context that has no Dockerfile.
+
+## What it does
+Checks that the Dockerfile a `build:` names (`build.dockerfile`, default `Dockerfile`,
+relative to `build.context`) exists, matched case-sensitively as a Linux build matches
+it. When compose names no Dockerfile, the builders' own fallback applies: a context with
+no `Dockerfile` but a lowercase `dockerfile` builds from that file (BuildKit and the
+classic builder both try it), so it is the service's Dockerfile, every rule reads it,
+and it is no finding. A name given in `build.dockerfile` is matched exactly. Services
+using `dockerfile_inline` or a remote context are left alone. `build:` merges over the
+stack's files as Compose merges it: an overlay such as `ci/docker-compose.ci.yml` that
+only sets `cache_from` keeps the base's context, and paths in an overlay resolve from
+its base file's folder, as `docker compose -f` resolves them. When one file differs from
+the name only in case, the service's other rules read that file: their findings are
+reported beside this one, not after its fix.
+
+## Why is this bad?
+`docker compose build` fails with "failed to read dockerfile: open Dockerfile: no such
+file or directory". A `DockerFile` works on macOS and Windows checkouts, which ignore
+case, and breaks in CI on Linux.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api        # api/ holds `DockerFile`, not `Dockerfile`
+```
+
+## Use instead
+```yaml
+services:
+  api:
+    build:
+      context: ./api
+      dockerfile: DockerFile
+```
+
+## Fix safety
+Safe when one file in the context differs from the expected name only in case: the
+compose reference is corrected to it (the `dockerfile:` value, or a `build:` string
+turned into `context:` plus `dockerfile:`). Unsafe otherwise: a standard FastAPI
+Dockerfile is written (the repository's python slim base, requirements installed,
+`uvicorn` in exec form on the container port compose expects, the app module found at
+`app/main.py`, `main.py` or `src/main.py`): it may not be how the service was meant to
+be built. Display-only when the context folder does not exist, several files match in
+case, the reference is interpolated or reached through a YAML alias, or there is no
+app module.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+
+from fixer.core.edits import CreateFile, Edit
+from fixer.core.errors import InputError
+from fixer.facts.image.compose_build import reference_edit
+from fixer.facts.ports.claims import container_ports
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import Build, Service, case_variants, locate_build
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import get
+
+from .dockerfile_template import find_app, fleet_base, render
+
+CODE = "S001"
+NAME = "missing-dockerfile"
+CATEGORY = Category.STRUCTURE
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    for service, build in _missing(ws):
+        yield _report(ws, service, build)
+
+
+def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
+    for service in ws.services():
+        if service.app is not None:
+            if service.app.name_case_differs:  # read from the file that differs in case
+                yield service, service.app.build
+            continue
+        try:
+            build = locate_build(ws.tree, service)
+        except InputError:
+            continue   # the workspace reports it
+        if build is None or get(build.node, "dockerfile_inline") is not None:
+            continue
+        if not ws.tree.exists(build.dockerfile):
+            yield service, build
+
+
+def _context_exists(ws: Workspace, build: Build) -> bool:
+    prefix = build.context + "/"
+    return not build.context or any(p.startswith(prefix) for p in ws.tree.paths())
+
+
+def _report(ws: Workspace, service: Service, build: Build) -> Violation:
+    doc = build.doc
+    base = Violation(path=doc.path, line=doc.line(build.node.node), service=service.name,
+                     subject=f"dockerfile:{build.dockerfile}",
+                     message=f"{service.name}: the build context has no {build.dockerfile}")
+    if not _context_exists(ws, build):
+        return replace(base, reason=f"the build context {build.context} does not exist")
+    variants = case_variants(ws.tree, build)
+    if len(variants) > 1:
+        return replace(base, reason=f"several files differ from it only in case: "
+                                    f"{', '.join(variants)}")
+    if variants:
+        edits, reason = reference_edit(service, build, _relative(build, variants[0]))
+        if reason is not None:
+            return replace(base, reason=reason)
+        # The other rules already read that file: their findings on the service are
+        # reported beside this one, and the fix reveals nothing new.
+        return replace(base, fix=Fix.of(f"Point compose at {variants[0]} (the name differs "
+                                        "in case)", Safety.SAFE, edits))
+    if find_app(ws.tree, build.context) is None:
+        return replace(base, reason="no app/main.py, main.py or src/main.py in the build "
+                                    "context to start")
+    return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
+                                 Safety.UNSAFE, partial(_generate, ws, service, build)))
+
+
+def _relative(build: Build, path: str) -> str:
+    return path[len(build.context) + 1:] if build.context else path
+
+
+def _generate(ws: Workspace, service: Service, build: Build) -> list[Edit]:
+    app = find_app(ws.tree, build.context)
+    assert app is not None
+    folder = build.context
+    if ws.tree.exists(posixpath.join(folder, "requirements.txt") if folder else "requirements.txt"):
+        install = "requirements"
+    elif ws.tree.exists(posixpath.join(folder, "pyproject.toml") if folder else "pyproject.toml"):
+        install = "pyproject"
+    else:
+        install = "packages"
+    text = render(fleet_base(ws), app, _port(service), install, build.doc.file.newline)
+    return [CreateFile(build.dockerfile, text)]
+
+
+def _port(service: Service) -> int:
+    """The container port compose expects: the one its healthcheck and peers call, else
+    its first `ports`/`expose` target, else uvicorn's default."""
+    ports = [p for p in container_ports(service) if p.port is not None and not p.udp]
+    probed = [p.port for p in ports if p.port is not None and p.kind in ("healthcheck", "peer")]
+    published = [p.port for p in ports if p.port is not None and p.kind in ("ports", "expose")]
+    for choice in (probed, published):
+        if choice:
+            return choice[0]
+    return 8000

@@ -1,0 +1,170 @@
+"""The command runs a server (or the app imports FastAPI) that the service's requirements do not list.
+
+## What it does
+Reads what the service starts (compose `command:`, else the final stage's CMD or
+ENTRYPOINT): uvicorn, gunicorn (and uvicorn's worker class), `fastapi run`
+(the FastAPI CLI), hypercorn, granian, or a script calling `uvicorn.run`; and whether
+the app module imports `fastapi`. Each must be declared in the requirements files the
+image installs (followed through `-r` includes), the build context's requirements.txt,
+pyproject.toml (PEP 621 `dependencies` or Poetry's `[tool.poetry.dependencies]`) when
+`pip install .`, `uv sync`, `poetry install` or `pdm install` builds it, or a
+`pip install NAME` — in the final stage, the stages it is built FROM, or a stage whose
+installs it copies (`pip install --prefix=/install` then `COPY --from=builder /install
+/usr/local`, a venv, site-packages). Names compare PEP 503-normalized; extras, markers
+and versions are ignored (`uvicorn[standard]>=0.29` counts as uvicorn).
+
+No finding when the image may hold packages fixer cannot name: `pip install` of wheels,
+paths, wildcards or `$VARIABLES`, a `-r` file it cannot find, a project whose
+dependencies setup.py, setup.cfg or a `dynamic` pyproject.toml decide, `pipenv` or
+`conda`, packages copied from another image, or a base image other than a plain Python
+or OS one (`tiangolo/uvicorn-gunicorn-fastapi` already carries them).
+
+## Why is this bad?
+The image builds, then the container exits at once: `exec: "uvicorn": executable file
+not found`, or `ModuleNotFoundError: No module named 'fastapi'`. It often works on a
+developer's machine, where the package happens to be installed.
+
+## Example
+```text
+# requirements.txt
+fastapi>=0.110
+# Dockerfile
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+```
+
+## Use instead
+```text
+# requirements.txt
+fastapi>=0.110
+uvicorn[standard]>=0.29
+```
+
+## Fix safety
+Unsafe: a new dependency changes what the image installs, and the version fixer picks
+(the same requirement line other services of the repository use, else the bare name)
+may not be the one the service was tested with. The line goes to the requirements file
+the Dockerfile installs (at its sorted place when the file is sorted), else to
+pyproject.toml. Display-only when the service has neither file, or when a line added
+there might not reach the image: a builder stage installs the file and the final stage
+copies a folder fixer cannot tie to where it installs, or the file is installed with
+`--no-index` from wheels that are not built from that same file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+
+from fixer.core.edits import Edit
+from fixer.facts.pydeps.dependency_sources import Declared, declared
+from fixer.facts.pydeps.pyproject_deps import add_pep621, add_poetry
+from fixer.facts.pydeps.requirements import (
+    add_to_requirements,
+    parse_requirement,
+    requirements_lines,
+)
+from fixer.model.appservice import app_services
+from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import BuiltService, Service
+from fixer.model.workspace import Workspace
+
+from .server_needs import Need, needs
+
+CODE = "S003"
+NAME = "missing-server-dependency"
+CATEGORY = Category.STRUCTURE
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.UNSAFE, Safety.DISPLAY)
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    seen: set[tuple[str, str]] = set()
+    for service in app_services(ws):
+        for need, found, path, line in _missing(ws, service):
+            if (path, need.name) in seen:
+                continue
+            seen.add((path, need.name))
+            yield _report(ws, service, need, found, path, line)
+
+
+def _missing(ws: Workspace, service: BuiltService) -> list[tuple[Need, Declared, str, int]]:
+    app = service.app
+    wanted = needs(ws, service)
+    if not wanted:
+        return []
+    found = declared(ws, app.build.context, app.dockerfile, app.stage)
+    if found.unknown is not None:
+        return []   # the image installs packages fixer cannot name: they may include it
+    region = app.listen.region
+    path = region.path if region else app.dockerfile.path
+    file = ws.read(path)
+    line = file.line_of(region.start) if region and file else 1
+    return [(n, found, path, line) for n in wanted if not any(found.has(*a) for a in n.accepts)]
+
+
+def _target(found: Declared) -> tuple[str | None, str | None]:
+    """The file to add the requirement to, or None and why there is none."""
+    candidates = list(found.requirement_files)
+    if found.pyproject and found.pyproject_table:
+        candidates.append(found.pyproject)
+    for path in candidates:
+        if path not in found.blocked:
+            return path, None
+    if candidates:
+        return None, found.blocked[candidates[0]]
+    return None, None
+
+
+def _report(ws: Workspace, service: Service, need: Need, found: Declared, path: str,
+            line: int) -> Violation:
+    target, blocked = _target(found)
+    sources = found.requirement_files + ([found.pyproject] if found.pyproject else [])
+    listed = ", ".join(sources) or "no requirements.txt or pyproject.toml"
+    message = f"{need.why}, but {need.name} is not declared ({listed})"
+    base = Violation(message=message, path=path, line=line, service=service.name,
+                     subject=f"requirement:{need.name}")
+    if target is None:
+        context = service.app.build.context if service.app else ""
+        reason = blocked or f"the build context {context or '.'} has no requirements file " \
+            "or pyproject.toml dependencies to add it to"
+        return replace(base, reason=reason)
+    return replace(base, fix=Fix(f"Add {need.add} to {target}", Safety.UNSAFE,
+                                 partial(_declared, ws, need, found, target)))
+
+
+def _declared(ws: Workspace, need: Need, found: Declared, target: str) -> list[Edit]:
+    file = ws.read(target)
+    if file is None:
+        return []
+    line = _house_style(ws, need)
+    if target.endswith(".toml"):
+        edit = add_pep621(file, line) if found.pyproject_table == "pep621" else \
+            add_poetry(file, *_poetry_parts(line))
+        return [edit] if edit else []
+    return [add_to_requirements(file, line)]
+
+
+def _house_style(ws: Workspace, need: Need) -> str:
+    """The requirement line other services of the repository use for it, else `need.add`."""
+    parsed = parse_requirement(need.add)
+    wanted = parsed[0] if parsed else need.add
+    lines: Counter[str] = Counter()
+    for path in sorted(ws.tree.paths()):
+        name = posixpath.basename(path)
+        if not (name.endswith(".txt") and "requirements" in name):
+            continue
+        file = ws.read(path)
+        if file is not None:
+            lines.update(e.text for e in requirements_lines(file.text)[0] if e.name == wanted)
+    return lines.most_common(1)[0][0] if lines else need.add
+
+
+def _poetry_parts(line: str) -> tuple[str, list[str]]:
+    match = re.match(r"([A-Za-z0-9._-]+)(?:\[([^\]]*)\])?", line)
+    assert match is not None
+    extras = [e.strip() for e in (match.group(2) or "").split(",") if e.strip()]
+    return match.group(1), extras

@@ -1,0 +1,93 @@
+"""The Python packages an app service needs to start: the server its command runs
+(and gunicorn's worker class), and FastAPI when the app module imports it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fixer.model import appmodule
+from fixer.model.services import BuiltService, Service
+from fixer.model.workspace import Workspace
+from fixer.sources.dockertext import tokenize
+
+_IMPORTS_FASTAPI = re.compile(r"^[ \t]*(?:from[ \t]+fastapi[\s.]|import[ \t]+fastapi\b)", re.M)
+_WORKERS = {"uvicorn.workers": ("uvicorn", "uvicorn"), "uvicorn_worker": ("uvicorn-worker",
+                                                                          "uvicorn-worker")}
+
+
+@dataclass(frozen=True)
+class Need:
+    name: str                                   # normalized project name, for the subject
+    accepts: tuple[tuple[str, str | None], ...]  # (project, extra) pairs that satisfy it
+    add: str                                    # the requirement line to add
+    why: str
+
+
+def _simple(name: str, why: str) -> Need:
+    return Need(name, ((name, None),), name, why)
+
+
+def needs(ws: Workspace, service: BuiltService) -> list[Need]:
+    app = service.app
+    launch, region = app.listen.launch, app.listen.region
+    where = "compose `command:`" if region and region.kind == "command" else \
+        f"the {region.kind if region else 'CMD'}"
+    out: list[Need] = []
+    server = launch.server if launch else None
+    if launch is not None and launch.runs_script and app.listen.origin.startswith("uvicorn"):
+        server = "uvicorn"  # `python main.py` that calls uvicorn.run(...)
+    if server == "fastapi":
+        out.append(Need("fastapi-cli", (("fastapi", "standard"), ("fastapi", "all"),
+                                        ("fastapi-cli", None)),
+                        "fastapi-cli", f"{where} runs `fastapi run` (the FastAPI CLI)"))
+    elif server is not None:
+        out.append(_simple(server, f"{where} runs {server}"))
+    if server == "gunicorn":
+        out.extend(_worker_needs(service, where))
+    if _imports_fastapi(ws, service):
+        out.append(_simple("fastapi", "the app imports fastapi"))
+    return out
+
+
+def _command_words(service: BuiltService) -> list[str]:
+    app = service.app
+    command = service.command()
+    if command is not None:
+        argv = command[2]
+        return _words(argv[0]) if len(argv) == 1 else argv
+    region = app.listen.region
+    if region is None or region.instruction is None:
+        return []
+    instruction = region.instruction
+    if instruction.json:
+        words = list(instruction.value)
+        if len(words) == 3 and words[1] == "-c":  # ["sh", "-c", "script"]
+            return words[:2] + _words(words[2])
+        return words
+    return _words(" ".join(instruction.value))
+
+
+def _words(script: str) -> list[str]:
+    return [t.value for t in tokenize(script) if not t.operator]
+
+
+def _worker_needs(service: BuiltService, where: str) -> list[Need]:
+    words = _command_words(service)
+    worker = None
+    for index, word in enumerate(words):
+        if word in ("-k", "--worker-class") and index + 1 < len(words):
+            worker = words[index + 1]
+        elif word.startswith("--worker-class="):
+            worker = word.split("=", 1)[1]
+    for prefix, (name, add) in _WORKERS.items():
+        if worker and worker.startswith(prefix + "."):
+            return [Need(name, ((name, None),), add, f"{where} runs gunicorn with {worker}")]
+    return []
+
+
+def _imports_fastapi(ws: Workspace, service: Service) -> bool:
+    module = appmodule.find(ws, service)
+    file = ws.read(module.path) if module else None
+    return file is not None and bool(_IMPORTS_FASTAPI.search(file.text))
