@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import pytest
 from fixer import engine, stackcheck
 from fixer.cli import shared
 from fixer.core.config import Config
-from fixer.core.edits import Edit, TextEdit
+from fixer.core.edits import CreateFile, Edit, TextEdit
+from fixer.engine.claims import Claims
 from fixer.core.errors import InputError, RuleCrash
 from fixer.formats.diff import render
 from fixer.app.registry import choose, discover
@@ -62,8 +64,12 @@ def run_fix(root: Path, rules: list[Rule], config: Config | None = None) -> engi
     return engine.fix(Tree(FolderSource(root)), rules, config or Config())
 
 
+def snapshot_of(tree: Tree) -> dict[str, str]:
+    return {p: tree.read(p).text for p in sorted(tree.paths())}
+
+
 def texts(result: engine.FixResult) -> dict[str, str]:
-    return {p: result.tree.read(p).text for p in sorted(result.tree.paths())}
+    return snapshot_of(result.tree)
 
 
 def test_fixes_apply_and_are_verified(tmp_path: Path) -> None:
@@ -250,7 +256,10 @@ def test_fixes_to_one_file_go_in_successive_rounds(tmp_path: Path) -> None:
     assert [f.finding.code for f in result.applied] == ["X001", "X002"]
     assert texts(result) == {"a.txt": "NEW and FRESH\n"}
     first, second = result.applied
-    assert first.after is second.before  # each step is the previous tree plus that fix alone
+    # each step is the previous tree plus that fix alone
+    assert first.after.read("a.txt").text == second.before.read("a.txt").text == \
+        "NEW and AGED\n"
+    assert first.files == {"a.txt": (first.before.read("a.txt"), first.after.read("a.txt"))}
 
 
 def test_a_crashing_rule_is_an_error_and_the_other_rules_still_report(tmp_path: Path) -> None:
@@ -438,8 +447,10 @@ def test_the_first_check_is_kept_and_a_revealed_fix_names_the_fix_revealing_it(
         ("X001", "a.txt"), ("X002", "b.txt"), ("X003", "b.txt")]
     # X001 and X002 share the first round, computed on one workspace; X003 comes after them
     first, second, third = result.applied
-    assert first.planned_on is second.planned_on and first.planned_on.tree is first.before
-    assert third.planned_on.tree is third.before is second.after
+    assert first.planned_on is second.planned_on
+    assert snapshot_of(first.planned_on.tree) == snapshot_of(first.before)
+    assert snapshot_of(third.planned_on.tree) == snapshot_of(third.before) == \
+        snapshot_of(second.after) == {"a.txt": "ok\n", "b.txt": "NEW\n"}
     assert fixrun.revealers(result, Config()) == {2: 1}
     [revealed] = fixrun.revealed(result, Config())
     assert revealed.finding is result.applied[2].finding
@@ -456,3 +467,81 @@ def test_fixes_of_findings_a_severity_filter_hides_are_not_revealed_ones(tmp_pat
     errors = [f for f in result.initial if f.code == "P001"]
     assert fixrun.fix_run(errors, result, config).revealed == ()
     assert all(line.revealed_by is None for line in fixrun.summary(errors, result, config).applied)
+
+
+# -- fixes sharing one file ---------------------------------------------------------------------
+
+def line_rule(code: str, old: str, new: str) -> Rule:
+    """One finding per line holding `old` in lines.txt, each fixed by a splice of that line
+    alone: many fixes, one file, disjoint text."""
+
+    def detect(ws: Workspace) -> Iterator[Violation]:
+        text = ws.tree.read("lines.txt").text
+        for match in re.finditer(re.escape(old), text):
+            line = text.count("\n", 0, match.start()) + 1
+            edit = TextEdit("lines.txt", match.start(), match.end(), new)
+            yield Violation(f"{old} on line {line}", "lines.txt", line, service=f"s{line}",
+                            subject=f"line {text[:match.start()].count(chr(10))}",
+                            fix=Fix.of(f"Replace {old}", Safety.SAFE, [edit]))
+
+    return Rule(code, f"line-{old.lower()}", Category.STRUCTURE, (Safety.SAFE,), f"{old}.",
+                detect)
+
+
+def test_fixes_to_disjoint_text_of_one_file_share_a_round(tmp_path: Path) -> None:
+    lines = "".join(f"{i} OLD {'x' * i}\n" for i in range(40))
+    root = write_tree(tmp_path, {"lines.txt": lines})
+    rounds = 0
+    rule = line_rule("X001", "OLD", "NEWER")
+
+    def counting(ws: Workspace) -> Iterator[Violation]:
+        nonlocal rounds
+        rounds += 1
+        yield from rule.detect_fn(ws)
+
+    counted = Rule("X001", rule.name, rule.category, rule.safety, rule.doc, counting)
+    result = run_fix(root, [counted])
+    assert texts(result)["lines.txt"] == lines.replace("OLD", "NEWER")
+    assert len(result.applied) == 40 and not result.failed
+    assert rounds == 2, f"{rounds} checks for 40 fixes of one file"
+    for fix in result.applied:   # each step is its own fix on top of the earlier ones
+        before, after = fix.before.read("lines.txt").text, fix.after.read("lines.txt").text
+        assert after.count("NEWER") == before.count("NEWER") + 1
+
+
+def test_a_bad_fix_among_fixes_of_one_file_fails_alone(tmp_path: Path) -> None:
+    lines = "".join(f"{i} OLD\n" for i in range(10)).replace("5 OLD", "5 OLD POISON")
+    root = write_tree(tmp_path, {"lines.txt": lines})
+    rule = line_rule("X001", "OLD", "NEW")
+
+    def poisoned(ws: Workspace) -> Iterator[Violation]:
+        for violation in rule.detect_fn(ws):
+            if violation.line == 6:  # its fix writes what the display-only X002 reports
+                edit = TextEdit("lines.txt", lines.index("5 OLD") + 2, lines.index("5 OLD") + 5,
+                                "BAD")
+                violation = replace(violation, fix=Fix.of("Poison", Safety.SAFE, [edit]))
+            yield violation
+
+    bad = Rule("X001", rule.name, rule.category, rule.safety, rule.doc, poisoned)
+    watcher = Rule("X002", "bad-word", Category.STRUCTURE, (Safety.DISPLAY,), "B.",
+                   lambda ws: (Violation("BAD", "lines.txt", 1, subject="bad")
+                               for _ in range(ws.tree.read("lines.txt").text.count("BAD"))))
+    result = run_fix(root, [bad, watcher])
+    [failed] = result.failed
+    assert failed.finding.line == 6 and "would introduce X002" in failed.reason
+    assert texts(result)["lines.txt"] == lines.replace("OLD", "NEW").replace("5 NEW", "5 OLD")
+    assert len(result.applied) == 9
+
+
+def test_claims_shift_offsets_past_earlier_edits_and_refuse_touching_ones() -> None:
+    claims = Claims()
+    first = [TextEdit("f", 10, 12, "abcd")]   # +2 characters before offset 20
+    assert claims.admits(first)
+    claims.take(first)
+    later = TextEdit("f", 20, 21, "z")
+    assert claims.shifted([later]) == [TextEdit("f", 22, 23, "z")]
+    assert claims.shifted([TextEdit("f", 0, 1, "y")]) == [TextEdit("f", 0, 1, "y")]
+    assert not claims.admits([TextEdit("f", 11, 15, "")])      # overlaps
+    assert not claims.admits([TextEdit("f", 10, 10, "q")])     # same point: order unclear
+    assert not claims.admits([CreateFile("f", "")])            # the whole file
+    assert claims.admits([TextEdit("f", 12, 12, "after"), TextEdit("g", 0, 0, "x")])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -51,6 +51,34 @@ class FolderSource:
         return stat.S_IMODE((self.root / path).stat().st_mode)
 
 
+class MemorySource:
+    """Files held in memory, path -> text or bytes: a repository with no folder behind it.
+    Text is stored as UTF-8. Paths inside the folders a FolderSource skips are left out, so
+    that the same files give the same tree either way. Modes default to 0o644."""
+
+    def __init__(self, files: Mapping[str, str | bytes],
+                 modes: Mapping[str, int] | None = None) -> None:
+        self._files = {path: data.encode() if isinstance(data, str) else data
+                       for path, data in files.items() if not self._skipped(path)}
+        self._modes = dict(modes or {})
+
+    def paths(self) -> list[str]:
+        return sorted(self._files)
+
+    def read_bytes(self, path: str) -> bytes:
+        try:
+            return self._files[path]
+        except KeyError:
+            raise FileNotFoundError(2, "No such file or directory", path) from None
+
+    def mode(self, path: str) -> int:
+        return self._modes.get(path, 0o644)
+
+    @staticmethod
+    def _skipped(path: str) -> bool:
+        return any(part in SKIPPED_DIRS for part in path.split("/")[:-1])
+
+
 def _walk(root: Path) -> Iterator[str]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
@@ -89,7 +117,11 @@ class Tree:
         return self._listing
 
     def exists(self, path: str) -> bool:
-        return path in self.paths()
+        # Without building the listing: a fix run makes a tree per fix and asks each about
+        # the few files the fix touches.
+        if path in self.overlay:
+            return self.overlay[path] is not None
+        return path in self._base_set()
 
     def read(self, path: str) -> TextFile:
         """The file's current text; InputError when it is not text."""
@@ -121,20 +153,30 @@ class Tree:
 
     def with_edits(self, edits: Iterable[Edit]) -> Tree:
         """A new tree with the edits applied; EditConflict when they overlap."""
+        return self.with_files(self.edited(edits))
+
+    def edited(self, edits: Iterable[Edit],
+               changed: Mapping[str, TextFile | None] | None = None) -> dict[str, TextFile | None]:
+        """The new file (None: deleted) of each path the edits touch, the edits applied to
+        this tree's files as `changed` has them (the changes a fix round made so far);
+        EditConflict when they overlap."""
+        changed = changed or {}
         edits = list(edits)
         touched = {e.path for e in edits}
-        current = {p: (self.read(p).text if self.exists(p) else None) for p in touched}
-        new_texts = apply_to_texts(current, edits)
-        overlay = dict(self.overlay)
-        for path, text in new_texts.items():
-            overlay[path] = None if text is None else self._file_like(path, text)
-        return Tree(self.source, overlay, self._cache)
+        current = {p: self.current(p, changed) for p in touched}
+        new_texts = apply_to_texts({p: f.text if f else None for p, f in current.items()}, edits)
+        return {path: None if text is None else _file_like(current[path], path, text)
+                for path, text in new_texts.items()}
 
-    def _file_like(self, path: str, text: str) -> TextFile:
-        """Keep an existing file's encoding and BOM; new files are UTF-8."""
-        if self.exists(path):
-            return self.read(path).with_text(text)
-        return TextFile(path, text)
+    def current(self, path: str, changed: Mapping[str, TextFile | None]) -> TextFile | None:
+        """The file as `changed` has it, else as this tree has it (None: absent)."""
+        if path in changed:
+            return changed[path]
+        return self.read(path) if self.exists(path) else None
+
+    def with_files(self, files: Mapping[str, TextFile | None]) -> Tree:
+        """A new tree in which these files are as given (None: deleted)."""
+        return Tree(self.source, {**self.overlay, **files}, self._cache)
 
     def changes(self) -> dict[str, tuple[TextFile | None, TextFile | None]]:
         """path -> (base file or None, new file or None), for files that differ from the base."""
@@ -153,3 +195,8 @@ class Tree:
 
     def mode(self, path: str) -> int:
         return self.source.mode(path) if path in self._base_set() else 0o644
+
+
+def _file_like(old: TextFile | None, path: str, text: str) -> TextFile:
+    """Keep an existing file's encoding and BOM; new files are UTF-8."""
+    return old.with_text(text) if old is not None else TextFile(path, text)

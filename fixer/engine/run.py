@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from fixer.core.config import Config
 from fixer.core.edits import Edit, EditConflict
 from fixer.core.errors import InputError, RuleCrash
+from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.engine import suppress
+from fixer.engine.claims import Claims
+from fixer.engine.history import FileChanges, History
 from fixer.engine.verify import Planned, allowed, problems
 from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
@@ -41,15 +44,26 @@ class CheckResult:
         return [*self.input_errors, *self.crashes]
 
 
-@dataclass
+@dataclass(eq=False)
 class AppliedFix:
     finding: Finding
-    edits: Sequence[Edit]
-    before: Tree
-    after: Tree
+    edits: Sequence[Edit]          # offsets into the files of `planned_on`
+    files: FileChanges             # the files it changed, just before and just after it
     # the workspace the fix was computed on: the tree before its round, which differs from
     # `before` only in files and services of the other fixes of the round, never in its own
     planned_on: Workspace
+    history: History = field(repr=False)
+    index: int = 0                 # in the run's order of applied fixes
+
+    @property
+    def before(self) -> Tree:
+        """The tree just before this fix (rebuilt on demand)."""
+        return self.history.tree_at(self.index)
+
+    @property
+    def after(self) -> Tree:
+        """The tree just after this fix (rebuilt on demand)."""
+        return self.history.tree_at(self.index + 1)
 
 
 @dataclass
@@ -100,6 +114,7 @@ class _Run:
     ws: Workspace
     checked: CheckResult   # of `ws`
     result: FixResult
+    history: History
     attempted: set[str] = field(default_factory=set)
     alone: set[str] = field(default_factory=set)   # failed in a round: next time on its own
     retried: set[str] = field(default_factory=set)  # fixed, brought back, fixed again
@@ -109,7 +124,8 @@ def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
     ws = Workspace.load(tree, config)
     checked = check(ws, rules)
     run = _Run(rules, config, ws, checked,
-               FixResult(tree, initial=list(checked.findings), errors=checked.errors))
+               FixResult(tree, initial=list(checked.findings), errors=checked.errors),
+               History(ws.tree))
     for _round in range(50 + 2 * len(checked.findings)):
         pending = sorted((f for f in run.checked.findings if allowed(f, config)
                           and f.fingerprint not in run.attempted), key=Finding.fix_order)
@@ -140,11 +156,11 @@ def _round_of(run: _Run, pending: list[Finding]) -> None:
         applied = _apply(run, batch)
         if applied is None:
             return
-        tree_steps, new_ws = applied
+        steps, new_ws = applied
         new_checked = check(new_ws, run.rules)
         blamed = problems(run.ws, run.checked, new_ws, new_checked, batch, run.config)
         if not blamed:
-            _accept(run, batch, tree_steps, new_ws, new_checked)
+            _accept(run, batch, steps, new_ws, new_checked)
             return
         if len(batch) == 1:
             _fail(run, batch[0].finding, blamed[0])
@@ -154,10 +170,13 @@ def _round_of(run: _Run, pending: list[Finding]) -> None:
 
 
 def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
-    """Fixes for the round: each touches files and a service no earlier one touches."""
+    """Fixes for the round: each touches text and a service no earlier one touches. A fix
+    that edits a Dockerfile makes every service built from it wait for the next round: what
+    their fixes choose (a healthcheck's tool, a port) may build on it."""
     batch: list[Planned] = []
-    paths: set[str] = set()
+    claims = Claims()
     services: set[str] = set()
+    built_from = _builders(run.ws)
     for finding in pending:
         service = finding.service
         if service in services or (single and batch):
@@ -165,16 +184,24 @@ def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
         edits = _edits(run, finding)
         if edits is None:
             continue
-        touched = {e.path for e in edits}
-        if touched & paths:
+        if not claims.admits(edits):
             if service is not None:  # its later fixes wait too: they may build on this one
                 services.add(service)
             continue
         batch.append(Planned(finding, edits))
-        paths |= touched
+        claims.take(edits)
+        services.update(name for e in edits for name in built_from.get(e.path, ()))
         if service is not None:
             services.add(service)
     return batch
+
+
+def _builders(ws: Workspace) -> dict[str, list[str]]:
+    """Dockerfile path -> the services built from it."""
+    found: dict[str, list[str]] = {}
+    for service in ws.apps():
+        found.setdefault(service.app.dockerfile.path, []).append(service.name)
+    return found
 
 
 def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
@@ -198,25 +225,34 @@ def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
     return edits
 
 
-def _apply(run: _Run, batch: list[Planned]) -> tuple[list[Tree], Workspace] | None:
-    """The tree after each fix of the batch in turn, and the workspace after them all."""
-    steps = [run.ws.tree]
+def _apply(run: _Run, batch: list[Planned]) -> tuple[list[FileChanges], Workspace] | None:
+    """The files each fix of the batch changes, applied in turn, and the workspace after
+    them all. One tree is built for the round, not one per fix."""
+    tree = run.ws.tree
+    claims = Claims()
+    changed: dict[str, TextFile | None] = {}   # by the fixes of the round so far
+    steps: list[FileChanges] = []
     for plan in list(batch):
         try:
-            steps.append(steps[-1].with_edits(plan.edits))
+            new = tree.edited(claims.shifted(plan.edits), changed)
         except EditConflict as exc:
             _fail(run, plan.finding, str(exc))
             batch.remove(plan)
+            continue
+        claims.take(plan.edits)
+        steps.append({path: (tree.current(path, changed), file) for path, file in new.items()})
+        changed.update(new)
     if not batch:
         return None
-    return steps, Workspace.load(steps[-1], run.config)
+    return steps, Workspace.load(tree.with_files(changed), run.config)
 
 
-def _accept(run: _Run, batch: list[Planned], steps: list[Tree], new_ws: Workspace,
+def _accept(run: _Run, batch: list[Planned], steps: list[FileChanges], new_ws: Workspace,
             new_checked: CheckResult) -> None:
-    for index, plan in enumerate(batch):
-        run.result.applied.append(AppliedFix(plan.finding, plan.edits, steps[index],
-                                             steps[index + 1], run.ws))
+    for plan, files in zip(batch, steps):
+        index = run.history.record(files)
+        run.result.applied.append(AppliedFix(plan.finding, plan.edits, files, run.ws,
+                                             run.history, index))
         run.attempted.add(plan.finding.fingerprint)
     # A finding fixed in an earlier round that this one brings back (a C004 curl healthcheck
     # on a Dockerfile whose D003 fix installed only wget) is fixable in turn: it is tried

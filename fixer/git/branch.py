@@ -14,9 +14,8 @@ from datetime import datetime, timezone
 
 import git
 
-from fixer.core.textfile import TextFile
 from fixer.engine import AppliedFix
-from fixer.git.gitobjects import EXEC_MODE, FILE_MODE, Changes, commit_tree, updated_tree
+from fixer.git.gitobjects import Changes, EXEC_MODE, FILE_MODE, commit_tree, updated_tree
 
 TRAILER_RULE = "Fixer-Rule"
 TRAILER_FINGERPRINT = "Fixer-Fingerprint"
@@ -158,11 +157,11 @@ def _fix_changes(fix: AppliedFix, prefix: str) -> Changes:
     changes: dict[str, tuple[bytes, int] | None] = {}
     for path in fix_paths(fix):
         full = posixpath.join(prefix, path) if prefix else path
-        new: TextFile | None = fix.after.read(path) if fix.after.exists(path) else None
+        old, new = fix.files[path]
         if new is None:
             changes[full] = None
             continue
-        mode = fix.before.mode(path) if fix.before.exists(path) else 0o644
+        mode = fix.history.base.mode(path) if old is not None else 0o644
         changes[full] = (new.encode(), EXEC_MODE if mode & 0o111 else FILE_MODE)
     return changes
 

@@ -24,8 +24,7 @@ def diff_stats(made: MadeCommit) -> list[tuple[str, int, int]]:
     fix = made.fix
     text = ""
     for path in fix_paths(fix):
-        old = fix.before.read(path) if fix.before.exists(path) else None
-        new = fix.after.read(path) if fix.after.exists(path) else None
+        old, new = fix.files[path]
         text += file_diff(path, old, new)
     return [(p.path, p.added, p.removed) for p in PatchSet(text)]
 

@@ -12,6 +12,7 @@ import ast
 import posixpath
 from collections.abc import Callable
 
+from fixer.core.derived import Memo
 from fixer.core.textfile import TextFile
 from fixer.sources.python import (
     absolute_module,
@@ -86,28 +87,40 @@ class Modules:
             loaded = self.load(path)
             if loaded is None:
                 continue
-            for imported in self._imported(loaded[1], found[path]):
+            for imported in self._imported(*loaded, found[path]):
                 if imported not in found:
                     found[imported] = package_of(imported, self.root) or ""
                     order.append(imported)
         return found
 
-    def _imported(self, tree: ast.Module, package: str) -> list[str]:
+    def _imported(self, file: TextFile, tree: ast.Module, package: str) -> list[str]:
         """Files an import statement of the module runs: each package on the way, the
         module, and the submodules that `from pkg import name` may name."""
-        names: set[str] = set()
-        for node in every_statement(tree.body):
-            if isinstance(node, ast.Import):
-                names.update(p for a in node.names for p in _prefixes(a.name))
-            elif isinstance(node, ast.ImportFrom):
-                source = target_module(package, node.level, node.module, True) \
-                    if node.level else node.module
-                if source is None:
-                    continue
-                names.update(_prefixes(source) if source else [])
-                names.update(f"{source}.{a.name}" if source else a.name for a in node.names
-                             if a.name != "*")
-        return sorted(p for p in (self.path_of(n) for n in names) if p is not None)
+        by_package = file.derived.get(_IMPORTED, dict)  # the text says which names...
+        if package not in by_package:
+            by_package[package] = _imported_names(tree, package)
+        found = (self.path_of(n) for n in by_package[package])  # ...the tree, which files
+        return sorted(p for p in found if p is not None)
+
+
+# package -> the dotted names the module's import statements run, kept with the file
+_IMPORTED: Memo[dict[str, frozenset[str]]] = Memo("imported names")
+
+
+def _imported_names(tree: ast.Module, package: str) -> frozenset[str]:
+    names: set[str] = set()
+    for node in every_statement(tree.body):
+        if isinstance(node, ast.Import):
+            names.update(p for a in node.names for p in _prefixes(a.name))
+        elif isinstance(node, ast.ImportFrom):
+            source = target_module(package, node.level, node.module, True) \
+                if node.level else node.module
+            if source is None:
+                continue
+            names.update(_prefixes(source) if source else [])
+            names.update(f"{source}.{a.name}" if source else a.name for a in node.names
+                         if a.name != "*")
+    return frozenset(names)
 
 
 def _prefixes(name: str) -> list[str]:

@@ -85,6 +85,9 @@ NAME = "healthcheck-tool-missing"
 CATEGORY = Category.DOCKERFILE
 SEVERITY = Severity.ERROR
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
+# Before C004 (100): a healthcheck C004 writes for a service picks a tool the image has, and
+# the tool this fix installs for the image's other services is one.
+FIX_ORDER = 90
 
 
 @dataclass
