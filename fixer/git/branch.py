@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import git
 
 from fixer.engine import AppliedFix
-from fixer.git.gitobjects import Changes, EXEC_MODE, FILE_MODE, commit_tree, updated_tree
+from fixer.git.gitobjects import EXEC_MODE, FILE_MODE, Changes, ObjectWriter
 
 TRAILER_RULE = "Fixer-Rule"
 TRAILER_FINGERPRINT = "Fixer-Fingerprint"
@@ -143,13 +143,15 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
     """One commit per fix, each on the one before: its tree is its parent's tree plus
     the files of that fix alone."""
     made: list[MadeCommit] = []
-    parent = base
+    writer = ObjectWriter(repo)
+    parent = base.hexsha
+    tree_sha: bytes | None = base.tree.binsha
     for fix in fixes:
         changes = _fix_changes(fix, prefix)
-        tree_sha = updated_tree(repo, parent.tree.binsha, changes)
-        commit = commit_tree(repo, tree_sha, parent, commit_message(fix), author, when)
+        tree_sha = writer.updated_tree(tree_sha, changes)
+        commit = writer.commit(tree_sha, parent, commit_message(fix), author, when)
         made.append(MadeCommit(fix, commit, tuple(sorted(changes))))
-        parent = commit
+        parent = commit.hexsha
     return made
 
 

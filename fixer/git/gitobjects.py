@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache
 from io import BytesIO
 
 import git
@@ -16,65 +15,88 @@ from git.objects.fun import tree_entries_from_data, tree_to_stream
 from gitdb import IStream, LooseObjectDB
 
 FILE_MODE, EXEC_MODE, TREE_MODE = 0o100644, 0o100755, 0o040000
+_TREES_KEPT = 64
 
 # path inside the tree -> (bytes, git mode), or None to delete the file
 Changes = Mapping[str, "tuple[bytes, int] | None"]
 
 
-@lru_cache(maxsize=8)
-def _loose_objects(objects_dir: str) -> LooseObjectDB:
-    return LooseObjectDB(objects_dir)
+class ObjectWriter:
+    """Writes blobs, trees and commits into a repository's object store in-process, and
+    remembers the trees it wrote: each commit of a chain starts from the tree written for
+    the one before, which is then read from memory, not from git."""
 
+    def __init__(self, repo: git.Repo) -> None:
+        self.repo = repo
+        # gitpython's default object database runs `git hash-object` once per object (about
+        # 1.5 ms each); gitdb writes the same loose object in-process.
+        self._database = LooseObjectDB(str(repo.odb.root_path()))
+        self._trees: dict[bytes, dict[str, tuple[bytes, int]]] = {}
 
-def _store(repo: git.Repo, kind: bytes, data: bytes) -> bytes:
-    # gitpython's default object database runs `git hash-object` once per object (about
-    # 1.5 ms each); gitdb writes the same loose object in-process.
-    database = _loose_objects(str(repo.odb.root_path()))
-    return bytes(database.store(IStream(kind, len(data), BytesIO(data))).binsha)
+    def store(self, kind: bytes, data: bytes) -> bytes:
+        return bytes(self._database.store(IStream(kind, len(data), BytesIO(data))).binsha)
 
+    def blob(self, data: bytes) -> bytes:
+        return self.store(b"blob", data)
 
-def write_blob(repo: git.Repo, data: bytes) -> bytes:
-    return _store(repo, b"blob", data)
+    def updated_tree(self, tree_sha: bytes | None, changes: Changes) -> bytes | None:
+        """The sha of `tree_sha` with `changes` applied; None when nothing is left in it."""
+        entries = dict(self._read_tree(tree_sha))
+        below: dict[str, dict[str, tuple[bytes, int] | None]] = {}
+        for path, change in changes.items():
+            head, sep, rest = path.partition("/")
+            if sep:
+                below.setdefault(head, {})[rest] = change
+            elif change is None:
+                entries.pop(head, None)
+            else:
+                data, mode = change
+                entries[head] = (self.blob(data), mode)
+        for name, sub in below.items():
+            current = entries.get(name)
+            inner = current[0] if current and current[1] == TREE_MODE else None
+            sub_sha = self.updated_tree(inner, sub)
+            if sub_sha is None:
+                entries.pop(name, None)
+            else:
+                entries[name] = (sub_sha, TREE_MODE)
+        return self._write_tree(entries) if entries else None
 
+    def commit(self, tree_sha: bytes | None, parent: str, message: str, author: git.Actor,
+               when: datetime) -> git.Commit:
+        """A commit of the tree (None: the empty tree) on the parent commit's hex sha; author
+        and committer alike. Written as raw text: every header is given, so no config or
+        clock is read and the same input gives the same sha."""
+        tree = tree_sha if tree_sha is not None else self.store(b"tree", b"")
+        identity = _identity(author, when)
+        text = (f"tree {tree.hex()}\nparent {parent}\nauthor {identity}\n"
+                f"committer {identity}\n\n{message}")
+        return git.Commit(self.repo, self.store(b"commit", text.encode("utf-8")))
 
-def _write_tree(repo: git.Repo, entries: dict[str, tuple[bytes, int]]) -> bytes:
-    # git orders entries by name, a tree's name compared as if it ended with "/"
-    ordered = sorted(entries.items(),
-                     key=lambda e: e[0] + "/" if e[1][1] == TREE_MODE else e[0])
-    buffer = BytesIO()
-    tree_to_stream([(sha, mode, name) for name, (sha, mode) in ordered], buffer.write)
-    return _store(repo, b"tree", buffer.getvalue())
+    def _write_tree(self, entries: dict[str, tuple[bytes, int]]) -> bytes:
+        # git orders entries by name, a tree's name compared as if it ended with "/"
+        ordered = sorted(entries.items(),
+                         key=lambda e: e[0] + "/" if e[1][1] == TREE_MODE else e[0])
+        buffer = BytesIO()
+        tree_to_stream([(sha, mode, name) for name, (sha, mode) in ordered], buffer.write)
+        sha = self.store(b"tree", buffer.getvalue())
+        self._remember(sha, entries)
+        return sha
 
+    def _remember(self, sha: bytes, entries: dict[str, tuple[bytes, int]]) -> None:
+        # The latest trees only: the next commit of a chain starts from the last root.
+        if len(self._trees) >= _TREES_KEPT:
+            self._trees.pop(next(iter(self._trees)))
+        self._trees[sha] = entries
 
-def _read_tree(repo: git.Repo, sha: bytes | None) -> dict[str, tuple[bytes, int]]:
-    if sha is None:
-        return {}
-    data = repo.odb.stream(sha).read()
-    return {name: (bytes(binsha), mode) for binsha, mode, name in tree_entries_from_data(data)}
-
-
-def updated_tree(repo: git.Repo, tree_sha: bytes | None, changes: Changes) -> bytes | None:
-    """The sha of `tree_sha` with `changes` applied; None when nothing is left in it."""
-    entries = _read_tree(repo, tree_sha)
-    below: dict[str, dict[str, tuple[bytes, int] | None]] = {}
-    for path, change in changes.items():
-        head, sep, rest = path.partition("/")
-        if sep:
-            below.setdefault(head, {})[rest] = change
-        elif change is None:
-            entries.pop(head, None)
-        else:
-            data, mode = change
-            entries[head] = (write_blob(repo, data), mode)
-    for name, sub in below.items():
-        current = entries.get(name)
-        sub_sha = updated_tree(repo, current[0] if current and current[1] == TREE_MODE else None,
-                               sub)
-        if sub_sha is None:
-            entries.pop(name, None)
-        else:
-            entries[name] = (sub_sha, TREE_MODE)
-    return _write_tree(repo, entries) if entries else None
+    def _read_tree(self, sha: bytes | None) -> dict[str, tuple[bytes, int]]:
+        if sha is None:
+            return {}
+        if sha not in self._trees:
+            data = self.repo.odb.stream(sha).read()
+            self._remember(sha, {name: (bytes(binsha), mode)
+                                 for binsha, mode, name in tree_entries_from_data(data)})
+        return self._trees[sha]
 
 
 def _identity(actor: git.Actor, when: datetime) -> str:
@@ -85,15 +107,3 @@ def _identity(actor: git.Actor, when: datetime) -> str:
     offset = int(delta.total_seconds()) // 60 if delta is not None else 0
     sign, offset = ("-" if offset < 0 else "+"), abs(offset)
     return f"{name} <{email}> {int(when.timestamp())} {sign}{offset // 60:02d}{offset % 60:02d}"
-
-
-def commit_tree(repo: git.Repo, tree_sha: bytes | None, parent: git.Commit, message: str,
-                author: git.Actor, when: datetime) -> git.Commit:
-    """A commit of the tree (None: the empty tree) on `parent`; author and committer alike.
-    Written as raw text: every header is given, so no config or clock is read and the
-    same input gives the same sha."""
-    tree = tree_sha if tree_sha is not None else _store(repo, b"tree", b"")
-    identity = _identity(author, when)
-    text = (f"tree {tree.hex()}\nparent {parent.hexsha}\nauthor {identity}\n"
-            f"committer {identity}\n\n{message}")
-    return git.Commit(repo, _store(repo, b"commit", text.encode("utf-8")))
