@@ -74,9 +74,15 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
     # Every refusal comes before anything is written, so a refused run changes nothing.
     old_tip = check_existing(repo, request.name, base)
     remote_tip = check_remote(repo, request.push, request.name, base) if request.push else None
-    result = engine.fix(Tree(CommitSource(repo, base, prefix)), rules, config)
+    source = CommitSource(repo, base, prefix)
+    result = engine.fix(Tree(source), rules, config)
     if input_errors(result.errors) or not result.applied:  # a rule crash blocks nothing
         return result, []
+    linked = sorted({path for fix in result.applied for path in fix.files
+                     if source.is_link(path)})
+    if linked:  # the working tree's --apply refuses the same
+        raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "
+                            "through links")
     made = make_commits(repo, base, prefix, result.applied, author, commit_date())
     set_branch(repo, request.name, made[-1].commit, old_tip)
     for item in made:

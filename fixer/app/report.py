@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from fixer import engine
 from fixer.core.config import Config
+from fixer.core.errors import InputError
 from fixer.core.tree import Tree
 from fixer.formats.report import markdown_report
 from fixer.formats.report.fixrun import fix_run, summary
@@ -14,7 +16,13 @@ from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
 
 
-def audit_report(tree: Tree, rules: Sequence[Rule], config: Config, after: bool = False) -> str:
+@dataclass(frozen=True)
+class Audit:
+    text: str                      # the markdown report
+    errors: list[InputError]       # what it lists under "Input Errors" (rule crashes too)
+
+
+def audit_report(tree: Tree, rules: Sequence[Rule], config: Config, after: bool = False) -> Audit:
     """The report of a tree; with `after`, of the tree as `fixer fix` would leave it (in
     memory: nothing is written). Either way the fix run is made, so the report's counts of
     what `fixer fix` fixes are the fixes the diff makes."""
@@ -23,12 +31,14 @@ def audit_report(tree: Tree, rules: Sequence[Rule], config: Config, after: bool 
     checked = engine.check(ws, rules)
     findings = checked.findings
     if not after:
-        return markdown_report(ws, findings, rules, checked.errors,
+        text = markdown_report(ws, findings, rules, checked.errors,
                                fixed_later=fix_run(findings, result, config))
+        return Audit(text, checked.errors)
     done = summary(findings, result, config)
     ws = Workspace.load(result.tree, config)
     checked = engine.check(ws, rules)
-    return markdown_report(ws, checked.findings, rules, checked.errors, done)
+    return Audit(markdown_report(ws, checked.findings, rules, checked.errors, done),
+                 checked.errors)
 
 
 def fixed_later(tree: Tree, findings: Sequence[Finding], rules: Sequence[Rule],

@@ -10,7 +10,14 @@ import click
 
 from fixer import engine
 from fixer.app import configfile
-from fixer.app.apply import write_changes
+from fixer.app.apply import (
+    ApplyError,
+    Changes,
+    Interrupted,
+    leftovers,
+    remove_leftovers,
+    write_changes,
+)
 from fixer.cli.shared import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -33,6 +40,8 @@ from fixer.formats.findings import display_path, error_lines
 from fixer.formats.report.fixrun import revealed
 from fixer.formats.report.model import FixLine
 from fixer.model.rule import Rule, Safety
+
+EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it interrupted
 
 
 @click.command()
@@ -75,19 +84,76 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
                            (branch, base, push_remote, pr_body, author), verbose)
     if push_remote or pr_body:
         raise UsageProblem("--push and --pr-body need --branch")
-    result = engine.fix(Tree(FolderSource(root)), rules, config)
+    source = _source_without_leftovers(root, path, apply_)
+    result = engine.fix(Tree(source), rules, config)
     changes = result.tree.changes()
     # Unreadable input may hide what a fix breaks; a rule's crash is fixer's bug and leaves
     # the other rules' verified fixes as good as they were.
     blocked = bool(input_errors(result.errors))
-    if apply_ and not blocked:
-        write_changes(root, changes)
-    elif not apply_:
+    if not apply_:
         sys.stdout.write(color.diff(diff_output.render(changes, result.tree.mode)))
+    elif not blocked:
+        return _apply(root, path, changes, source, (result, config, verbose))
     _summarize(result, path, apply_, config, verbose)
+    return _exit_code(result)
+
+
+def _exit_code(result: engine.FixResult) -> int:
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
     return EXIT_FOUND if result.applied else EXIT_CLEAN
+
+
+def _apply(root: Path, path: str, changes: Changes, source: FolderSource,
+           run: tuple[engine.FixResult, Config, bool]) -> int:
+    """Write the changes all or nothing: exit 2 with `path: reason` when nothing could be
+    written, 130 when interrupted (saying whether the files were written)."""
+    result, config, verbose = run
+    try:
+        write_changes(root, changes, source.digest)
+    except ApplyError as exc:
+        echo_err(exc.shown(display_path(path, exc.path)))
+        _summarize(result, path, False, config, verbose)
+        echo_err(_not_written(exc))
+        return EXIT_ERROR
+    except Interrupted as exc:
+        _summarize(result, path, bool(exc.written), config, verbose)
+        echo_err(f"fixer: interrupted; {_written(exc.written, exc.total)}.")
+        return EXIT_INTERRUPTED
+    _summarize(result, path, True, config, verbose)
+    return _exit_code(result)
+
+
+def _not_written(exc: ApplyError) -> str:
+    if not exc.rolled_back:
+        return "Nothing was written."
+    return (f"Nothing was written: {exc.rolled_back} of {exc.total} files had been replaced,"
+            " and were rolled back.")
+
+
+def _written(written: int, total: int) -> str:
+    if not written:
+        return "nothing was written"
+    return f"all {plural(total, 'file')} were written" if total > 1 else "the file was written"
+
+
+def _source_without_leftovers(root: Path, path: str, apply_: bool) -> FolderSource:
+    """The folder's files. Temporary files of an earlier run killed while writing are
+    removed first by --apply (and a fresh listing made), named by a dry run."""
+    source = FolderSource(root)
+    found = leftovers(source.paths())
+    if not found:
+        return source
+    if not apply_:
+        echo_err(f"{plural(len(found), 'temporary file')} left by an interrupted fixer run"
+                 f" ({', '.join(display_path(path, p) for p in found)}): fixer fix --apply"
+                 " removes them.")
+        return source
+    removed = remove_leftovers(root, found)
+    if removed:
+        echo_err(f"Removed {plural(len(removed), 'temporary file')} left by an interrupted"
+                 f" fixer run: {', '.join(display_path(path, p) for p in removed)}")
+    return FolderSource(root)
 
 
 def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,

@@ -7,8 +7,16 @@ from pathlib import Path
 import click
 
 from fixer.app import configfile
-from fixer.cli.shared import EXIT_CLEAN, ignore_option, root_folder, select_option, selected_rules
+from fixer.cli.shared import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    ignore_option,
+    root_folder,
+    select_option,
+    selected_rules,
+)
 from fixer.core.config import PORT_SOURCES
+from fixer.core.errors import input_errors
 from fixer.core.tree import FolderSource, Tree
 
 
@@ -26,16 +34,18 @@ from fixer.core.tree import FolderSource, Tree
 def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bool | None,
                    select: str | None, ignore: str | None, port_source: str | None,
                    healthcheck_strategy: str | None) -> int:
-    """Write the markdown audit report (exit 0: a report is not a check)."""
+    """Write the markdown audit report (exit 0: a report is not a check; 2 when input
+    could not be read, which the report lists under "Input Errors")."""
     from fixer.app.report import audit_report
     root = root_folder(path)
     settings = configfile.settings(root, path, select=select, ignore=ignore,
                                    unsafe_fixes=unsafe_fixes, port_source=port_source,
                                    healthcheck_strategy=healthcheck_strategy)
     rules = selected_rules(settings.select, settings.ignore)
-    text = audit_report(Tree(FolderSource(root)), rules, settings.config, after)
+    tree = Tree(FolderSource(root))
+    audit = audit_report(tree, rules, settings.config, after)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(audit.text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-    return EXIT_CLEAN
+        output.write_text(audit.text, encoding="utf-8")
+    return EXIT_ERROR if input_errors(audit.errors) else EXIT_CLEAN

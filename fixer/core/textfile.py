@@ -8,6 +8,8 @@ newlines), and remembers the encoding and the BOM, so edits are splices on
 from __future__ import annotations
 
 import codecs
+import io
+import tokenize
 from dataclasses import dataclass, field
 
 from fixer.core.derived import Derived
@@ -75,7 +77,29 @@ def decode(path: str, data: bytes) -> TextFile:
             return TextFile(path, _decode(path, data[len(bom):], encoding), encoding, True)
     if b"\x00" in data:
         raise InputError(path, 1, "binary file (NUL byte), not text")
-    return TextFile(path, _decode(path, data, "utf-8"), "utf-8", False)
+    encoding = _coding_cookie(path, data)
+    return TextFile(path, _decode(path, data, encoding), encoding, False)
+
+
+def _coding_cookie(path: str, data: bytes) -> str:
+    """The codec a Python file declares in its first two lines (PEP 263), as Python itself
+    reads it; UTF-8 for every other file. A codec that does not keep ASCII as it is (UTF-16)
+    cannot be a source encoding, and one that does not give back the same bytes would
+    change the lines no fix touched: both are read as UTF-8, which refuses them."""
+    if not path.endswith(".py") or b"coding" not in b"\n".join(data.split(b"\n", 2)[:2]):
+        return "utf-8"
+    try:
+        declared, _lines = tokenize.detect_encoding(io.BytesIO(data).readline)
+        codec = codecs.lookup(declared).name
+    except (SyntaxError, LookupError):
+        return "utf-8"
+    if codec == "utf-8" or b"# x\n".decode(codec, "replace") != "# x\n":
+        return "utf-8"
+    try:
+        same = data.decode(codec).encode(codec) == data
+    except (UnicodeError, LookupError):
+        return "utf-8"
+    return codec if same else "utf-8"
 
 
 def _decode(path: str, data: bytes, encoding: str) -> str:

@@ -4,6 +4,7 @@ in-memory overlay of changed files. Files are read and decoded once.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator, Mapping
@@ -33,11 +34,17 @@ class Source(Protocol):
 
 
 class FolderSource:
-    """Files below a folder on disk, listed once (case-exact, as a Linux build sees them)."""
+    """Files below a folder on disk, listed once (case-exact, as a Linux build sees them).
+
+    The real root is a boundary: a link whose target lies outside it is never read, and
+    only regular files are opened (a FIFO would block the run, a device never ends). The
+    digest of every file read is kept, so that --apply can tell a file changed since."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.real_root = os.path.realpath(root)
         self._paths: list[str] | None = None
+        self._digests: dict[str, bytes] = {}
 
     def paths(self) -> list[str]:
         if self._paths is None:
@@ -45,10 +52,64 @@ class FolderSource:
         return self._paths
 
     def read_bytes(self, path: str) -> bytes:
-        return (self.root / path).read_bytes()
+        full = os.path.join(self.root, path)
+        # The listing never goes through a link to a folder, so only the file itself can
+        # be a link; resolving every path instead would cost more than the read.
+        if os.path.islink(full):
+            full = self._real_inside(path)
+        data = read_regular(path, full)
+        self._digests[path] = hashlib.sha256(data).digest()
+        return data
+
+    def digest(self, path: str) -> bytes | None:
+        """SHA-256 of the bytes this source read for `path`; None when it never read it."""
+        return self._digests.get(path)
 
     def mode(self, path: str) -> int:
         return stat.S_IMODE((self.root / path).stat().st_mode)
+
+    def _real_inside(self, path: str) -> str:
+        """The file's real path; InputError when a link takes it out of the real root."""
+        real = os.path.realpath(self.root / path)
+        if not is_within(real, self.real_root):
+            os.stat(real)   # a dangling link is "cannot read", wherever it points
+            raise InputError(path, 1, "symlink to a file outside the repository")
+        return real
+
+
+# A compose file, Dockerfile or module is rarely over a few hundred KiB; a bigger file is a
+# dump or a generated artefact, and reading it whole would only cost memory and parse time.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+# Where the platform has them: never block on open, never follow a link swapped in late.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
+def read_regular(path: str, real: str) -> bytes:
+    """The bytes of the regular file at `real` (shown as `path`). Stat first: opening a
+    FIFO blocks and opening a device may act on it; fstat again after the open, because
+    the name may point at another file by then."""
+    _check_regular(path, os.stat(real))
+    fd = os.open(real, _OPEN_FLAGS)
+    with os.fdopen(fd, "rb") as handle:
+        _check_regular(path, os.fstat(handle.fileno()))
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:   # it grew after the fstat
+        raise InputError(path, 1, f"file too large (over {MAX_FILE_BYTES} bytes)")
+    return data
+
+
+def _check_regular(path: str, info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, 1, "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(path, 1, f"file too large ({info.st_size} bytes)")
+
+
+def is_within(real: str, real_root: str) -> bool:
+    """Whether the real path `real` is `real_root` or below it."""
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 class MemorySource:
@@ -80,6 +141,8 @@ class MemorySource:
 
 
 def _walk(root: Path) -> Iterator[str]:
+    # os.walk does not descend into links to folders: following one could leave the root
+    # or loop, and git does not follow them either (it stores the link itself).
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
         rel = os.path.relpath(folder, root)

@@ -17,6 +17,11 @@ REGULAR_FILE = 0o100000
 # Lines end at "\n" only, as git and patch see them: str.splitlines() would also
 # split at "\r", "\f", "\u2028" ... and make hunks that apply nowhere.
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+# Bytes git writes as a letter escape in a quoted name; other bytes below 0x20, DEL and
+# bytes >= 0x80 are written in octal.
+_LETTER_ESCAPES = {0x07: "a", 0x08: "b", 0x09: "t", 0x0A: "n", 0x0B: "v", 0x0C: "f",
+                   0x0D: "r", 0x22: '"', 0x5C: "\\"}
+_NEEDS_QUOTES = re.compile(r'[\x00-\x1f"\\\x7f-\U0010ffff]')
 
 Changes = dict[str, tuple[TextFile | None, TextFile | None]]
 
@@ -38,19 +43,57 @@ def lines(file: TextFile | None) -> list[str]:
 
 
 def file_diff(path: str, old: TextFile | None, new: TextFile | None, mode: int = 0o644) -> str:
-    header = f"diff --git a/{path} b/{path}\n"
+    binary = any(f is not None and f.encoding != "utf-8" for f in (old, new))
+    a, b = ([], []) if binary else (lines(old), lines(new))
+    header = _git_header(path, named_only_here=binary or not (a or b))
     if old is None:
         header += f"new file mode {REGULAR_FILE | 0o644:o}\n"
     elif new is None:
         header += f"deleted file mode {REGULAR_FILE | (mode & 0o777):o}\n"
-    if any(f is not None and f.encoding != "utf-8" for f in (old, new)):
+    if binary:
         return header + _binary_patch(old, new)
-    a, b = lines(old), lines(new)
     if not a and not b:
         return header  # an empty file created or deleted: git writes the header alone
-    header += f"--- {'/dev/null' if old is None else 'a/' + path}\n"
-    header += f"+++ {'/dev/null' if new is None else 'b/' + path}\n"
+    header += f"--- {'/dev/null' if old is None else _label('a/', path)}\n"
+    header += f"+++ {'/dev/null' if new is None else _label('b/', path)}\n"
     return header + "".join(_hunks(a, b))
+
+
+def _git_header(path: str, named_only_here: bool) -> str:
+    """`diff --git a/P b/P`, as git writes it, but for one case. When no `---`/`+++` line
+    follows (an empty or a binary file), the name is read from this line alone, and
+    unquoted with a space in it, `patch` cannot read it, nor can `git apply` where a folder
+    name ends in a space (`end /x.py`: git's own diff of it does not apply). Quoted, both
+    read it, so such a name is quoted."""
+    a, b = quote_path("a/" + path), quote_path("b/" + path)
+    if named_only_here and " " in path and not a.startswith('"'):
+        a, b = f'"a/{path}"', f'"b/{path}"'
+    return f"diff --git {a} {b}\n"
+
+
+def quote_path(name: str) -> str:
+    """`name` as git writes it in a diff (core.quotePath=true): in double quotes, C-style,
+    when it holds a control byte, `"`, `\\`, DEL or any byte >= 0x80 (as octal escapes of
+    its UTF-8 bytes); else as it is, spaces included."""
+    if not _NEEDS_QUOTES.search(name):
+        return name
+    data = name.encode("utf-8", "surrogateescape")   # a name that is not UTF-8: its bytes
+    return '"' + "".join(_quoted_byte(byte) for byte in data) + '"'
+
+
+def _quoted_byte(byte: int) -> str:
+    letter = _LETTER_ESCAPES.get(byte)
+    if letter is not None:
+        return "\\" + letter
+    if byte < 0x20 or byte >= 0x7F:
+        return f"\\{byte:03o}"
+    return chr(byte)
+
+
+def _label(prefix: str, path: str) -> str:
+    """A `---`/`+++` file name. git ends one that holds a space with a tab, so that
+    `patch` does not take the rest of the name for a timestamp."""
+    return quote_path(prefix + path) + ("\t" if " " in path else "")
 
 
 def _binary_patch(old: TextFile | None, new: TextFile | None) -> str:

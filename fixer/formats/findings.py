@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Sequence
 
 from fixer.core.errors import InputError, RuleCrash
 from fixer.model.rule import Finding, Severity
 
 JSON_VERSION = 1
+# What a terminal would act on instead of showing: C0 and C1 controls (ESC starts an escape
+# sequence), DEL, and the bidirectional overrides that reorder what is shown.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def display_path(prefix: str, path: str) -> str:
@@ -25,9 +29,20 @@ def at_or_above(findings: Sequence[Finding], threshold: Severity) -> list[Findin
 def text_lines(findings: Sequence[Finding], prefix: str) -> list[str]:
     """`path:line:col: CODE [severity] message`: the code stays the first word after the
     place, as flake8-style parsers expect; the severity tag leads the message."""
-    return [f"{display_path(prefix, f.path)}:{f.line}:{f.column}: {f.code} "
-            f"[{f.rule.severity.value}] {f.message}"
+    return [printable(f"{display_path(prefix, f.path)}:{f.line}:{f.column}: {f.code} "
+                      f"[{f.rule.severity.value}] {f.message}")
             for f in findings]
+
+
+def printable(line: str) -> str:
+    """The line with every control character escaped (`\\x1b`, `\\n`): a file name or a
+    value from the repository cannot move the cursor, recolour the terminal or split one
+    finding over two lines."""
+    return _UNPRINTABLE.sub(_escaped, line)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
 
 
 def error_lines(errors: Sequence[InputError], prefix: str, verbose: bool = False) -> list[str]:
@@ -39,7 +54,8 @@ def error_lines(errors: Sequence[InputError], prefix: str, verbose: bool = False
             lines.append(error.report_line())
             lines += [error.traceback_text()] if verbose else []
         else:
-            lines.append(f"{display_path(prefix, error.path)}:{error.line}: {error.message}")
+            lines.append(printable(f"{display_path(prefix, error.path)}:{error.line}: "
+                                   f"{error.message}"))
     return lines
 
 

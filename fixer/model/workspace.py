@@ -32,10 +32,12 @@ from fixer.model.services import (
 )
 from fixer.model.stacks import group_stacks, is_compose_name
 from fixer.sources import compose, dockerfile
+from fixer.sources.dockerfile_grammar import BadDockerfile, read
 
 T = TypeVar("T")
 _COMPOSE: Memo[compose.ComposeDoc | None | InputError] = Memo("compose document")
 _DOCKERFILE: Memo[dockerfile.Dockerfile | InputError] = Memo("Dockerfile")
+_NO_STAGE: Memo[InputError | None] = Memo("instruction outside a build stage")
 
 
 def _parsed(memo: Memo[T | InputError], file: TextFile, parse: Callable[[TextFile], T]) -> T:
@@ -163,6 +165,9 @@ class Workspace:
         parsed = self.dockerfile(self._dockerfile_path(build))
         if parsed is None:
             return None
+        outside = parsed.file.derived.get(_NO_STAGE, lambda: _outside_stage(parsed))
+        if outside is not None:
+            raise outside
         stage = parsed.final_stage(build.target)
         if stage is None:
             return None
@@ -177,3 +182,23 @@ class Workspace:
             return build.dockerfile
         variants = case_variants(self.tree, build)
         return variants[0] if len(variants) == 1 else build.dockerfile
+
+
+def _outside_stage(parsed: dockerfile.Dockerfile) -> InputError | None:
+    """What BuildKit refuses before it builds anything: an instruction other than ARG
+    before the first FROM, or no FROM at all. The parser keeps only what is inside the
+    stages, so the text before the first FROM is read again (usually a few lines)."""
+    text = parsed.file.text
+    end = parsed.stages[0].instructions[0].start if parsed.stages else len(text)
+    try:
+        before = read(text[:end]) if text[:end].strip() else []
+    except BadDockerfile:     # comments and blank lines only: no instruction
+        before = []
+    stray = next((i for i in before if i.cmd.upper() != "ARG"), None)
+    if stray is not None:
+        return InputError(parsed.path, stray.line, f"{stray.cmd.upper()} before the first FROM: "
+                          "no build stage in current context, the build fails")
+    if not parsed.stages:
+        return InputError(parsed.path, 1, "no FROM instruction: the Dockerfile contains no "
+                          "stages to build")
+    return None

@@ -63,19 +63,14 @@ class ComposeDoc:
 
 
 def parse(file: TextFile) -> ComposeDoc | None:
-    """The parsed file; None when it is empty. InputError when it is not a compose mapping."""
-    try:
-        root = yaml.compose(file.text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise InputError(file.path, line, f"invalid YAML: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(file.path, 1, f"invalid YAML: {exc}") from None
+    """The parsed file; None when it is empty. InputError when it is not YAML, or not a
+    compose file Compose itself would load (see `_check_unique_keys`, `Shape`)."""
+    root = _compose(file)
     if root is None:
         return None
     if not isinstance(root, yaml.MappingNode):
         raise InputError(file.path, root.start_mark.line + 1, "a compose file must be a mapping")
+    _check_unique_keys(file, root)
     doc = ComposeDoc(file, root)
     services = get(Value(root), "services")
     if services is not None and isinstance(services.node, yaml.MappingNode):
@@ -83,7 +78,138 @@ def parse(file: TextFile) -> ComposeDoc | None:
             doc.services[key] = value
     elif services is not None and not _is_null(services.node):
         raise InputError(file.path, doc.line(services.node), "`services` must be a mapping")
+    for name, value in doc.services.items():
+        _check_shape(doc, value.node, f"services.{name}", _SERVICE)
     return doc
+
+
+def _compose(file: TextFile) -> Node | None:
+    try:
+        node: Node | None = yaml.compose(file.text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise InputError(file.path, _error_line(exc), f"invalid YAML: {exc.problem or exc.context}"
+                         ) from None
+    except yaml.reader.ReaderError as exc:
+        # No mark, only a position: a byte offset in the UTF-8 text the C reader is fed,
+        # a character offset in the pure-Python one.
+        before = (file.text.encode("utf-8", "surrogatepass")[:exc.position].count(b"\n")
+                  if _Loader is not yaml.SafeLoader else file.text.count("\n", 0, exc.position))
+        reason = str(exc).split("\n", 1)[0]    # the rest names "<unicode string>"
+        raise InputError(file.path, before + 1, f"invalid YAML: {reason}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(file.path, 1, f"invalid YAML: {exc}") from None
+    return node
+
+
+def _error_line(exc: yaml.MarkedYAMLError) -> int:
+    """The line the mistake is on. A key without its `:` is found only where the scanner
+    gives up, often lines later: the key's own line is the context mark."""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+        mark = exc.context_mark
+    return int(mark.line) + 1 if mark is not None else 1
+
+
+def _check_unique_keys(file: TextFile, root: Node) -> None:
+    """A key written twice in one mapping: YAML forbids it and Compose refuses the file,
+    while a reader that takes the first (or the last) would fix a value Compose never
+    uses. Compose compares keys as text (`1` and `"1"` clash). Each node is visited once,
+    so an alias bomb costs what its text costs."""
+    seen: set[int] = set()
+    todo: list[Node] = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys = {str(k.value) if isinstance(k, yaml.ScalarNode) else id(k)
+                    for k, _ in node.value}
+            if len(keys) != len(node.value):
+                _raise_duplicate(file, node)
+            todo.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+
+
+def _raise_duplicate(file: TextFile, node: yaml.MappingNode) -> None:
+    first: dict[str, Node] = {}
+    for key, _value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        earlier = first.setdefault(str(key.value), key)
+        if earlier is not key:
+            raise InputError(file.path, key.start_mark.line + 1,
+                             f"duplicate key `{key.value}` (first at line "
+                             f"{earlier.start_mark.line + 1}): Compose refuses the file")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The node kinds Compose's schema allows for a value fixer reads, checked before any
+    rule reads it: a rule that finds a string where it expects a list would read nothing
+    and report the service as clean."""
+
+    says: str                     # what it must be, as the error says it
+    scalar: bool = False
+    sequence: bool = False
+    mapping: bool = False
+    null: bool = False            # `key: ~` allowed
+    element: Shape | None = None  # every element of a sequence
+    member: Shape | None = None   # every value of a mapping
+    keys: tuple[tuple[str, Shape], ...] = ()   # the values of these keys of a mapping
+
+
+_TEXT = Shape("a string", scalar=True)
+_TEXT_OR_NULL = Shape("a string, a number or null", scalar=True, null=True)
+_TEXTS = Shape("a string or a list of strings", scalar=True, sequence=True, element=_TEXT)
+_SERVICE = Shape("a mapping", mapping=True, keys=(
+    ("build", Shape("a string or a mapping", scalar=True, mapping=True,
+                    keys=(("context", _TEXT), ("dockerfile", _TEXT), ("target", _TEXT)))),
+    ("healthcheck", Shape("a mapping", mapping=True, keys=(("test", _TEXTS),))),
+    ("ports", Shape("a list", sequence=True,
+                    element=Shape("a number, a string or a mapping", scalar=True, mapping=True))),
+    ("expose", Shape("a list", sequence=True, element=_TEXT)),
+    ("depends_on", Shape("a list or a mapping", sequence=True, mapping=True, element=_TEXT,
+                         member=Shape("a mapping", mapping=True))),
+    ("environment", Shape("a mapping or a list", mapping=True, sequence=True, element=_TEXT,
+                          member=_TEXT_OR_NULL)),
+    ("command", Shape("a string or a list", scalar=True, sequence=True, null=True, element=_TEXT)),
+    ("entrypoint", Shape("a string or a list", scalar=True, sequence=True, null=True,
+                         element=_TEXT)),
+    ("env_file", Shape("a string or a list", scalar=True, sequence=True,
+                       element=Shape("a string or a mapping", scalar=True, mapping=True))),
+))
+
+
+def _check_shape(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> None:
+    """InputError at the node when its kind is not one `shape` allows. Values under a tag
+    of Compose's own (`!reset`, `!override`) are left to Compose."""
+    if not node.tag.startswith("tag:yaml.org,2002:"):
+        return
+    if not _kind_allowed(node, shape):
+        raise InputError(doc.path, doc.line(node), f"{where} must be {shape.says}")
+    if isinstance(node, yaml.SequenceNode) and shape.element is not None:
+        for index, element in enumerate(node.value):
+            _check_shape(doc, element, f"{where}[{index}]", shape.element)
+    if isinstance(node, yaml.MappingNode):
+        _check_keys(doc, Value(node), where, shape)
+
+
+def _kind_allowed(node: Node, shape: Shape) -> bool:
+    if isinstance(node, yaml.MappingNode):
+        return shape.mapping
+    if isinstance(node, yaml.SequenceNode):
+        return shape.sequence
+    return shape.null if _is_null(node) else shape.scalar
+
+
+def _check_keys(doc: ComposeDoc, value: Value, where: str, shape: Shape) -> None:
+    named = dict(shape.keys)
+    for key, child in items(value):
+        inner = named.get(key, shape.member)
+        if inner is not None:
+            _check_shape(doc, child.node, f"{where}.{key}", inner)
 
 
 def _is_null(node: Node) -> bool:

@@ -1,0 +1,425 @@
+"""Hardening (issue 14): the root is a boundary, only regular files are opened, --apply
+never loses an edit and writes all or nothing, an interrupt leaves a whole tree."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import resource
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import git
+import pytest
+
+from fixer import engine
+from fixer.app import apply
+from fixer.app.apply import ApplyError, write_changes
+from fixer.core.config import Config
+from fixer.core.errors import InputError
+from fixer.core.textfile import TextFile
+from fixer.core.tree import MAX_FILE_BYTES, FolderSource, Tree
+from fixer.git.gitsource import CommitSource
+from kit import rules
+from support import FILES, REPO, dockerfile, run_cli, write_tree
+
+# FILES's fix run touches these, in this (sorted) order; api/app/Dockerfile is deleted (D001)
+TOUCHED = ["api/Dockerfile", "api/app/Dockerfile", "compose.yaml", "web/Dockerfile",
+           "worker/Dockerfile"]
+
+
+def snapshot(root: Path) -> dict[str, bytes | str]:
+    """Every entry below root: a file's bytes, a link's target, a folder's kind."""
+    out: dict[str, bytes | str] = {}
+    for path in sorted(root.rglob("*")):
+        key = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            out[key] = "-> " + os.readlink(path)
+        elif path.is_dir():
+            out[key] = "folder"
+        else:
+            out[key] = path.read_bytes()
+    return out
+
+
+def temp_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if apply.leftovers([p.name])]
+
+
+def repo(tmp_path: Path) -> Path:
+    root = write_tree(tmp_path / "repo", FILES)
+    (root / "worker/Dockerfile").chmod(0o755)
+    return root
+
+
+def computed(root: Path) -> tuple[FolderSource, engine.FixResult]:
+    source = FolderSource(root)
+    return source, engine.fix(Tree(source), rules(), Config())
+
+
+@contextlib.contextmanager
+def unblocking(fifo: Path) -> Iterator[None]:
+    """Open the FIFO's write end whenever a reader waits on it: a blocking open in the code
+    under test then reads an empty file (and the test fails) instead of hanging forever."""
+    stop = threading.Event()
+
+    def writer() -> None:
+        while not stop.wait(0.05):
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+# -- the root is a boundary ------------------------------------------------------------------------
+
+def test_a_link_to_a_file_outside_the_root_is_neither_read_nor_written(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    outside = tmp_path / "outside.Dockerfile"
+    (root / "web/Dockerfile").rename(outside)
+    (root / "web/Dockerfile").symlink_to(outside)
+    (tmp_path / "secret.env").write_text("TOKEN=not-for-fixer\n")
+    (root / ".env").symlink_to(tmp_path / "secret.env")
+    before, outside_before = snapshot(root), outside.read_bytes()
+    code, out, err = run_cli("check", root)
+    assert code == 2
+    assert f"{root}/web/Dockerfile:1: symlink to a file outside the repository" in err
+    assert f"{root}/.env:1: symlink to a file outside the repository" in err
+    assert " D001 " in out   # the other services are still checked
+    code, _out, err = run_cli("fix", "--apply", root)
+    assert code == 2
+    assert snapshot(root) == before and outside.read_bytes() == outside_before
+
+
+def test_a_folder_link_out_of_the_root_is_not_followed_nor_written_into(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", {"compose.yaml": FILES["compose.yaml"],
+                                          **{k: v for k, v in FILES.items() if k[:4] == "web/"}})
+    outside = write_tree(tmp_path / "elsewhere", {"app/main.py": "print('not a service')\n"})
+    (root / "api").symlink_to(outside, target_is_directory=True)
+    (root / "worker").symlink_to(outside, target_is_directory=True)
+    before, outside_before = snapshot(root), snapshot(outside)
+    code, _out, err = run_cli("fix", "--apply", "--unsafe-fixes", root, "--select", "S001")
+    assert "(the build context api does not exist)" in err   # a link is one entry, as in git
+    assert snapshot(outside) == outside_before and snapshot(root) == before
+    # and were a fix to write below the link, nothing at all would be written
+    new = TextFile("api/Dockerfile", dockerfile(8000))
+    changes = {"web/NOTES": (None, new), "api/Dockerfile": (None, new)}
+    with pytest.raises(ApplyError, match="^api:1: is a symbolic link; fixer does not write"):
+        write_changes(root, changes)
+    assert snapshot(outside) == outside_before and snapshot(root) == before
+
+
+def test_a_link_inside_the_root_is_read_but_never_written_through(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "web/Dockerfile").rename(root / "web/Dockerfile.real")
+    (root / "web/Dockerfile").symlink_to("Dockerfile.real")
+    code, out, _err = run_cli("check", root, "--select", "P001")
+    assert code == 1   # the Dockerfile was read through the link:
+    assert "web: compose expects container port 8001 (ports) but the app listens on 8000" in out
+    before = snapshot(root)
+    code, out, err = run_cli("fix", "--apply", root)
+    assert code == 2 and out == ""
+    assert f"{root}/web/Dockerfile:1: is a symbolic link; fixer does not write through links" in err
+    assert snapshot(root) == before   # not even the other services' files
+    assert not temp_files(root)
+
+
+# -- only regular files, size-capped -------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["compose.yaml", "web/Dockerfile", ".env", "web/app/main.py"])
+def test_a_fifo_is_not_a_regular_file_and_blocks_nothing(tmp_path: Path, name: str) -> None:
+    root = write_tree(tmp_path, {f"a/{k}": v for k, v in FILES.items() if not k.startswith("api/")
+                                 and not k.startswith("worker/")})
+    write_tree(root, {f"b/{k}": v for k, v in FILES.items()})
+    fifo = root / "a" / name
+    with contextlib.suppress(FileNotFoundError):
+        fifo.unlink()
+    os.mkfifo(fifo)
+    with unblocking(fifo):
+        code, out, err = run_cli("check", root)
+    assert code == 2
+    assert f"{root}/a/{name}:1: not a regular file" in err
+    assert f"{root}/b/compose.yaml:13:15: P001 [error] worker:" in out   # the other stack
+
+
+def test_a_socket_is_not_a_regular_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(tmp_path)
+    (root / "web/Dockerfile").unlink()
+    monkeypatch.chdir(root / "web")   # a socket's path must be short: bind it relative
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("Dockerfile")
+        assert stat.S_ISSOCK((root / "web/Dockerfile").lstat().st_mode)
+        code, out, err = run_cli("check", root)
+    assert code == 2
+    assert f"{root}/web/Dockerfile:1: not a regular file" in err
+    assert "P001 [error] worker:" in out
+
+
+def test_a_file_over_the_size_cap_is_reported_not_read(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    size = MAX_FILE_BYTES + 1
+    os.truncate(root / "web/app/main.py", size)   # sparse: cheap to make
+    code, out, err = run_cli("check", root)
+    assert code == 2
+    assert f"{root}/web/app/main.py:1: file too large ({size} bytes)" in err
+    assert "P001 [error] worker:" in out
+    with pytest.raises(InputError, match="file too large"):
+        FolderSource(root).read_bytes("web/app/main.py")
+
+
+# -- never lose an edit ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("path", "deleted"), [
+    ("web/Dockerfile", False), ("api/app/Dockerfile", False), ("web/Dockerfile", True)])
+def test_a_file_changed_during_the_run_is_left_alone(tmp_path: Path, path: str,
+                                                      deleted: bool) -> None:
+    root = repo(tmp_path)
+    source, result = computed(root)
+    if deleted:
+        (root / path).unlink()   # another run, a checkout
+    else:
+        (root / path).write_text(dockerfile(9999))   # a hook, an editor
+    before = snapshot(root)
+    with pytest.raises(ApplyError) as caught:
+        write_changes(root, result.tree.changes(), source.digest)
+    assert str(caught.value) == f"{path}:1: changed since fixer read it"
+    assert snapshot(root) == before and not temp_files(root)
+
+
+def test_a_file_created_during_the_run_is_not_replaced(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "web/app/__init__.py").unlink()
+    source = FolderSource(root)
+    result = engine.fix(Tree(source), rules("S002"), Config())
+    assert "web/app/__init__.py" in result.tree.changes()
+    (root / "web/app/__init__.py").write_text("VERSION = 2\n")
+    with pytest.raises(ApplyError, match="web/app/__init__.py:1: changed since fixer read it"):
+        write_changes(root, result.tree.changes(), source.digest)
+    assert (root / "web/app/__init__.py").read_text() == "VERSION = 2\n"
+
+
+# -- all or nothing ------------------------------------------------------------------------------
+
+def test_a_file_size_limit_writes_nothing(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    before = snapshot(root)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64, hard))   # ulimit -f: EFBIG on write
+    try:
+        code, out, err = run_cli("fix", "--apply", root)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert code == 2 and out == ""
+    assert f"{root}/api/Dockerfile: cannot write: file too large" in err
+    assert "Traceback" not in err and "Nothing was written." in err
+    assert snapshot(root) == before and not temp_files(root)
+
+
+def test_a_read_only_file_is_reported_not_replaced(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "worker/Dockerfile").chmod(0o444)
+    before = snapshot(root)
+    code, _out, err = run_cli("fix", "--apply", root)
+    assert code == 2
+    assert f"{root}/worker/Dockerfile: cannot write: read-only file" in err
+    assert snapshot(root) == before
+
+
+def test_a_file_with_other_hard_links_is_reported_not_split(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    os.link(root / "web/Dockerfile", tmp_path / "shared-Dockerfile")
+    before = snapshot(root)
+    code, _out, err = run_cli("fix", "--apply", root)
+    assert code == 2
+    assert f"{root}/web/Dockerfile: cannot write: it has 2 hard links" in err
+    assert snapshot(root) == before
+
+
+def _bound_by_file_modes() -> None:
+    """In the child before exec: drop the capabilities that let root ignore file modes
+    (DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER) from the bounding set, so the fixer it runs
+    obeys a read-only folder as any user would. A no-op for other users."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2, 3):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:   # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+@pytest.mark.slow   # a fixer process of its own
+def test_a_read_only_folder_writes_nothing(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    before = snapshot(root)
+    (root / "worker").chmod(0o555)
+    try:
+        run = subprocess.run([sys.executable, "-m", "fixer.cli", "fix", "--apply", str(root)],
+                             capture_output=True, text=True, timeout=120,
+                             preexec_fn=_bound_by_file_modes)
+    finally:
+        (root / "worker").chmod(0o755)
+    assert run.returncode == 2, run.stderr
+    assert f"{root}/worker/Dockerfile: cannot write: permission denied" in run.stderr
+    assert snapshot(root) == before and not temp_files(root)
+
+
+def test_a_target_that_became_a_folder_writes_nothing(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    source, result = computed(root)
+    (root / "worker/Dockerfile").unlink()
+    (root / "worker/Dockerfile").mkdir()
+    before = snapshot(root)
+    with pytest.raises(ApplyError, match="worker/Dockerfile: cannot write: not a regular file"):
+        write_changes(root, result.tree.changes(), source.digest)
+    assert snapshot(root) == before
+
+
+def test_a_failed_rename_rolls_back_the_renames_before_it(tmp_path: Path) -> None:
+    """The swap itself fails at its last target (it became a folder after the verify):
+    the four renames before it are undone, the deleted file is back, no temp file stays."""
+    root = repo(tmp_path)
+    source, result = computed(root)
+    changes = result.tree.changes()
+    assert sorted(changes) == TOUCHED
+    before = snapshot(root)
+    targets = [apply._plan(root, p, old, new, source.digest)
+               for p, (old, new) in sorted(changes.items())]
+    made: list[str] = []
+    with apply._SignalFlag() as flag:
+        apply._stage(root, targets, made, flag)
+    apply._verify(targets)
+    (root / "worker/Dockerfile").unlink()
+    (root / "worker/Dockerfile").mkdir()
+    before["worker/Dockerfile"] = "folder"
+    with pytest.raises(ApplyError) as caught:
+        apply._swap(targets)
+    apply._discard(targets, made)
+    assert (caught.value.rolled_back, caught.value.total) == (4, 5)
+    assert str(caught.value) == "worker/Dockerfile: cannot write: not a regular file"
+    assert snapshot(root) == before and not temp_files(root)
+
+
+def test_apply_keeps_the_owner_and_drops_set_id_bits(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    target = root / "web/Dockerfile"
+    target.chmod(0o6755)
+    if os.geteuid() == 0:
+        os.chown(target, 4321, 4322)
+    code, _out, err = run_cli("fix", "--apply", root)
+    assert code == 1, err
+    info = target.stat()
+    assert b"8001" in target.read_bytes()
+    assert stat.S_IMODE(info.st_mode) == 0o755
+    if os.geteuid() == 0:
+        assert (info.st_uid, info.st_gid) == (4321, 4322)
+
+
+# -- leftovers of a killed run ---------------------------------------------------------------------
+
+def test_the_next_run_removes_the_temp_files_of_a_killed_run(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    leftovers = ["web/.Dockerfile.k2j_x9aa.fixer", ".compose.yaml.0abcdefg.fixer-old"]
+    kept = ["web/notes.fixer", "web/.Dockerfile.fixer", "web/.Dockerfile.TOOLONG12.fixer"]
+    write_tree(root, {p: "partial" for p in leftovers + kept})
+    code, _out, err = run_cli("fix", root)
+    assert "2 temporary files left by an interrupted fixer run" in err
+    assert all((root / p).exists() for p in leftovers)   # a dry run writes nothing
+    code, _out, err = run_cli("fix", "--apply", root)
+    assert code == 1, err
+    assert "Removed 2 temporary files left by an interrupted fixer run" in err
+    assert not any((root / p).exists() for p in leftovers)
+    assert all((root / p).exists() for p in kept)
+
+
+# -- interrupts --------------------------------------------------------------------------------
+
+def many_services(root: Path, count: int) -> Path:
+    """`count` services whose compose port differs from the listen port: one P001 fix each."""
+    compose = "services:\n" + "".join(
+        f"  s{i}:\n    build: ./s{i:03}\n    ports:\n      - \"8001:8001\"\n" for i in range(count))
+    files: dict[str, str] = {"compose.yaml": compose}
+    for i in range(count):
+        files.update({f"s{i:03}/Dockerfile": dockerfile(8000), f"s{i:03}/app/__init__.py": "",
+                      f"s{i:03}/app/main.py": FILES["web/app/main.py"]})
+    return write_tree(root, files)
+
+
+def wait_for_staging(root: Path, process: subprocess.Popen[str]) -> None:
+    """Until the first temporary file of the write phase appears (or the process ends)."""
+    first = root / "s000"
+    while process.poll() is None:
+        if any(apply.leftovers([e.name]) for e in os.scandir(first)):
+            return
+        time.sleep(0.0005)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_in_the_write_phase_leaves_a_whole_tree(tmp_path: Path, signum: int) -> None:
+    root = many_services(tmp_path / "repo", 150)
+    before = snapshot(root)
+    process = subprocess.Popen([sys.executable, "-m", "fixer.cli", "fix", "--apply", str(root)],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_staging(root, process)
+    process.send_signal(signum)
+    _out, err = process.communicate(timeout=120)
+    after = snapshot(root)
+    assert not temp_files(root)
+    changed = sum(after[p] != before[p] for p in before)
+    assert process.returncode == 130, err
+    if "nothing was written" in err:
+        assert changed == 0
+    else:
+        assert "fixer: interrupted; all 150 files were written." in err
+        assert changed == 150
+
+
+# -- branch mode reads links as the working tree does, and never writes through one -----------
+
+def _committed(root: Path) -> None:
+    for argv in (["init", "-q", "-b", "main"], ["add", "-A"],
+                 ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base"]):
+        subprocess.run(["git", *argv], cwd=root, check=True, capture_output=True)
+
+
+def test_branch_mode_reads_a_link_inside_the_repository_as_check_does(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "shared").mkdir()
+    (root / "api/app/Dockerfile").rename(root / "shared/Dockerfile")
+    (root / "api/app/Dockerfile").symlink_to("../../shared/Dockerfile")
+    _committed(root)
+    commit = git.Repo(root).head.commit
+    source = CommitSource(git.Repo(root), commit)
+    assert source.is_link("api/app/Dockerfile")
+    assert source.read_bytes("api/app/Dockerfile") == (root / "shared/Dockerfile").read_bytes()
+    code, _out, err = run_cli("fix", "--branch", "fixer/fixes", root)
+    assert code == 2   # D001 would delete the stray copy, which is a link
+    assert "api/app/Dockerfile:1: is a symbolic link; fixer does not write through links" in err
+    refs = subprocess.run(["git", "branch", "--list", "fixer/fixes"], cwd=root,
+                          capture_output=True, text=True, check=True).stdout
+    assert refs == "", "a refused run creates no branch"
+
+
+def test_branch_mode_refuses_a_link_that_leaves_the_repository(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "api/.env").symlink_to("/etc/hostname")
+    (root / "api/docs").symlink_to("app")   # a link to a folder is not followed
+    _committed(root)
+    source = CommitSource(git.Repo(root), git.Repo(root).head.commit)
+    assert "api/docs" not in source.paths() and "api/.env" in source.paths()
+    with pytest.raises(InputError, match="symlink to a file outside the repository"):
+        source.read_bytes("api/.env")

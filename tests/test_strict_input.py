@@ -1,0 +1,246 @@
+"""Input Compose or BuildKit refuses is an input error at its real line, never read as if
+it were something else: exit 2, nothing written, the other stacks still checked.
+
+Every compose file refused here is refused by the real Compose binary too, and every one
+accepted here Compose accepts, so fixer never refuses what Compose loads.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import kit
+from support import compose_config, git, init_repo, run_cli, write_tree
+
+# A good stack at the root with a fixable finding (D002: shell-form CMD), and a second
+# stack in bad/ whose compose file each case replaces.
+GOOD = kit.app_service(cmd_form="shell")
+BAD_SERVICE = {f"bad/{path}": text for path, text in kit.app_service().items()
+               if path != "compose.yaml"}
+
+
+def _compose(body: str) -> str:
+    return "services:\n  api:\n    build: ./api\n" + textwrap.indent(textwrap.dedent(body), "    ")
+
+
+def _repo(root: Path, compose: str, files: dict[str, str] | None = None) -> Path:
+    return write_tree(root, {**GOOD, **BAD_SERVICE, "bad/compose.yaml": compose, **(files or {})})
+
+
+REFUSED = [
+    pytest.param(_compose("""\
+        ports:
+          - "8000:8000"
+        ports:
+          - "9000:8000"
+        """), 6, "duplicate key `ports` (first at line 4)", id="duplicate-ports"),
+    pytest.param(_compose("""\
+        environment:
+          1: a
+          "1": b
+        """), 6, "duplicate key `1` (first at line 5)", id="duplicate-key-as-text"),
+    pytest.param("x-a: &a\n  image: x\nx-b: &b\n  image: y\nservices:\n  api:\n    <<: *a\n"
+                 "    <<: *b\n", 8, "duplicate key `<<`", id="duplicate-merge-key"),
+    pytest.param("x-top: 1\nservices:\n  api:\n    build: ./api\nx-top: 2\n", 5,
+                 "duplicate key `x-top` (first at line 1)", id="duplicate-top-level"),
+    pytest.param("services:\n  api: 42\n", 2, "services.api must be a mapping",
+                 id="service-not-mapping"),
+    pytest.param("services:\n  db:\n    image: postgres\n  api:\n", 4,
+                 "services.api must be a mapping", id="service-null"),
+    pytest.param("services:\n  api:\n    build: [a, b]\n", 3,
+                 "services.api.build must be a string or a mapping", id="build-list"),
+    pytest.param(_compose("build:\n  context: [a]\n").replace("    build: ./api\n", "", 1), 4,
+                 "services.api.build.context must be a string", id="build-context-list"),
+    pytest.param(_compose("healthcheck: yes\n"), 4, "services.api.healthcheck must be a mapping",
+                 id="healthcheck-yes"),
+    pytest.param(_compose("healthcheck:\n  test: {a: 1}\n"), 5,
+                 "services.api.healthcheck.test must be a string or a list",
+                 id="healthcheck-test-mapping"),
+    pytest.param(_compose('ports: "8000:8000"\n'), 4, "services.api.ports must be a list",
+                 id="ports-string"),
+    pytest.param(_compose("ports:\n  - [8000]\n"), 5, "services.api.ports[0] must be",
+                 id="ports-item-list"),
+    pytest.param(_compose("expose: 8000\n"), 4, "services.api.expose must be a list",
+                 id="expose-number"),
+    pytest.param(_compose("depends_on: db\n") + "  db:\n    image: postgres\n", 4,
+                 "services.api.depends_on must be a list or a mapping", id="depends-on-string"),
+    pytest.param(_compose("depends_on:\n  db: 1\n") + "  db:\n    image: postgres\n", 5,
+                 "services.api.depends_on.db must be a mapping", id="depends-on-entry"),
+    pytest.param(_compose("environment: PORT=8000\n"), 4,
+                 "services.api.environment must be a mapping or a list", id="environment-string"),
+    pytest.param(_compose("environment:\n  PORT: [8000]\n"), 5,
+                 "services.api.environment.PORT must be", id="environment-value-list"),
+    pytest.param(_compose("command: {port: 8000}\n"), 4,
+                 "services.api.command must be a string or a list", id="command-mapping"),
+    pytest.param(_compose("command: [uvicorn, [x]]\n"), 4, "services.api.command[1] must be",
+                 id="command-nested"),
+    pytest.param("x-a: &a\n  ports: \"8000\"\nservices:\n  api:\n    <<: *a\n    build: ./api\n",
+                 2, "services.api.ports must be a list", id="through-merge-key"),
+]
+
+
+@pytest.mark.parametrize(("compose", "line", "message"), REFUSED)
+def test_refused_input_is_an_error_at_its_line(tmp_path: Path, compose: str, line: int,
+                                               message: str) -> None:
+    root = _repo(tmp_path, compose)
+    assert compose_config(root, ["bad/compose.yaml"]).returncode != 0   # Compose refuses it
+    assert compose_config(root, ["compose.yaml"]).returncode == 0
+    code, out, err = run_cli("check", root)
+    assert code == 2
+    errors = [e for e in err.splitlines() if e.startswith(f"{root}/bad/compose.yaml:")]
+    assert len(errors) == 1 and errors[0].startswith(f"{root}/bad/compose.yaml:{line}: {message}")
+    assert f"{root}/api/Dockerfile:7:1: D002" in out      # the other stack is still checked
+
+
+@pytest.mark.parametrize(("compose", "line", "message"), REFUSED[:3] + REFUSED[4:7])
+def test_refused_input_blocks_apply(tmp_path: Path, compose: str, line: int,
+                                    message: str) -> None:
+    root = _repo(tmp_path, compose)
+    before = kit.read_folder(root)
+    code, _out, err = run_cli("fix", "--apply", root)
+    assert code == 2
+    assert f"bad/compose.yaml:{line}: {message}" in err
+    assert kit.read_folder(root) == before
+
+
+ACCEPTED = [
+    pytest.param(_compose("command: ~\nentrypoint: ~\n"), id="command-null"),
+    pytest.param(_compose("healthcheck: !reset null\nports: !reset []\n"), id="reset-tags"),
+    pytest.param(_compose("environment:\n  EMPTY:\n  N: 1\n  B: true\n"), id="environment-null"),
+    pytest.param(_compose("environment:\n  - PORT=8000\nexpose:\n  - 8000\n  - '9000'\n"),
+                 id="environment-list"),
+    pytest.param(_compose("ports:\n  - 8000\n  - '8001:8000'\n  - target: 8000\n"
+                          "    published: 8002\n"), id="ports-forms"),
+    pytest.param(_compose("env_file:\n  - path: ./missing.env\n    required: false\n"),
+                 id="env-file-long"),
+    pytest.param(_compose("depends_on:\n  db:\n    condition: service_healthy\n")
+                 + "  db:\n    image: postgres\n    healthcheck:\n      test: pg_isready\n",
+                 id="depends-on-long"),
+    pytest.param(_compose("depends_on: [db]\nhealthcheck:\n  disable: true\n")
+                 + "  db:\n    image: postgres\n", id="depends-on-short"),
+    pytest.param("x-a: &a\n  image: x\n  ports: [\"8000:8000\"]\nservices:\n  api:\n    <<: *a\n"
+                 "    build: ./api\n    image: y\n  other:\n    <<: *a\n", id="merge-key-override"),
+    pytest.param(_compose("command: [uvicorn, app.main:app, --port, '8000']\n"),
+                 id="command-list")
+]
+
+
+@pytest.mark.parametrize("compose", ACCEPTED)
+def test_what_compose_accepts_is_read(tmp_path: Path, compose: str) -> None:
+    root = _repo(tmp_path, compose)
+    assert compose_config(root, ["bad/compose.yaml"]).returncode == 0   # Compose accepts it
+    outcome = kit.run_check(kit.read_folder(root))
+    assert outcome.errors == []
+
+
+# -- Dockerfiles BuildKit cannot build ---------------------------------------------------------
+
+@pytest.mark.parametrize(("dockerfile", "line", "message"), [
+    pytest.param("# build it\n\nRUN pip install fastapi\n", 3,
+                 "RUN before the first FROM: no build stage", id="no-from"),
+    pytest.param("ARG VERSION=3.12\n", 1, "no FROM instruction", id="arg-only"),
+    pytest.param("ARG V=3.12\nWORKDIR /app\nFROM python:${V}-slim\nCMD [\"python\"]\n", 2,
+                 "WORKDIR before the first FROM", id="before-from"),
+])
+def test_dockerfile_without_stage_is_an_error(tmp_path: Path, dockerfile: str, line: int,
+                                              message: str) -> None:
+    root = _repo(tmp_path, _compose(""), {"bad/api/Dockerfile": dockerfile})
+    before = kit.read_folder(root)
+    code, out, err = run_cli("fix", "--apply", root)
+    assert code == 2
+    assert f"{root}/bad/api/Dockerfile:{line}: {message}" in err
+    assert kit.read_folder(root) == before
+
+
+def test_dockerfile_with_args_before_from_is_read() -> None:
+    files = kit.app_service(cmd_form="shell")
+    files["api/Dockerfile"] = "# syntax=docker/dockerfile:1\nARG V=3.12\n" + files["api/Dockerfile"]
+    assert kit.codes(kit.check(files, select="D002")) == ["D002"]
+
+
+def test_dockerfile_no_service_builds_is_not_an_error() -> None:
+    files = {**kit.app_service(), "tools/Dockerfile": "RUN echo not a Dockerfile\n"}
+    assert kit.run_check(files).errors == []
+
+
+# -- error positions ---------------------------------------------------------------------------
+
+LONG = "a" * 100_000
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    pytest.param(f"services:\n  api:\n    build: ./api\n\n\n    {LONG} x\n", 6,
+                 id="key-without-colon"),
+    pytest.param(f"services:\n  api:\n    build: ./api\n\n\n    command: {LONG}\x07\n", 6,
+                 id="control-character"),
+    pytest.param(f"services:\n  api:\n    build: ./api\n\n\n    command: {'é' * 50_000}\x07\n", 6,
+                 id="control-character-after-non-ascii"),
+])
+def test_yaml_error_names_its_line(text: str, line: int) -> None:
+    errors = kit.run_check({**kit.app_service(), "compose.yaml": text}).errors
+    assert [(e.path, e.line) for e in errors] == [("compose.yaml", line)]
+    assert errors[0].message.startswith("invalid YAML: ")
+    assert "<unicode string>" not in errors[0].message
+
+
+# -- report ------------------------------------------------------------------------------------
+
+def test_report_exits_2_on_invalid_yaml(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {**GOOD, "compose.yaml": GOOD["compose.yaml"] + "  x: [\n"})
+    code, out, _err = run_cli("report", root)
+    assert code == 2
+    assert "## Input Errors" in out
+
+
+def test_report_exits_0_on_readable_input(tmp_path: Path) -> None:
+    code, _out, _err = run_cli("report", write_tree(tmp_path, GOOD))
+    assert code == 0
+
+
+# -- PEP 263 coding cookies --------------------------------------------------------------------
+
+LATIN1_MAIN = ("# -*- coding: latin-1 -*-\n# Café: the café's API\n"
+               "from fastapi import FastAPI\n\n"
+               "app = FastAPI()\n\n\n@app.get(\"/\")\ndef root() -> dict[str, str]:\n"
+               "    return {\"name\": \"café\"}\n").encode("latin-1")
+
+
+def test_coding_cookie_file_is_read_and_fixed_in_its_encoding(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {**kit.app_service(routes=(), healthcheck=None),
+                                     "api/app/main.py": LATIN1_MAIN}
+    root = write_tree(tmp_path, files)
+    code, _out, err = run_cli("fix", "--apply", "--select", "H001", root)
+    assert code == 1 and "Applied 1 fix." in err
+    after = (root / "api/app/main.py").read_bytes()
+    assert after.startswith(LATIN1_MAIN)          # every byte it had is kept, in latin-1
+    assert '@app.get("/health")' in after.decode("latin-1")
+    assert kit.run_check(kit.read_folder(root), select="H001").findings == []
+
+
+def test_coding_cookie_on_line_two() -> None:
+    main = (b"#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\n# costs 3 \x80\n"
+            + LATIN1_MAIN.split(b"\n", 1)[1])
+    outcome = kit.run_check({**kit.app_service(), "api/app/main.py": main})
+    assert outcome.errors == []
+    assert outcome.workspace.tree.read("api/app/main.py").text.count("€") == 1
+
+
+def test_undeclared_latin1_is_still_refused() -> None:
+    main = LATIN1_MAIN.split(b"\n", 1)[1]
+    errors = kit.run_check({**kit.app_service(), "api/app/main.py": main}).errors
+    assert [(e.path, e.line, e.message) for e in errors] == [
+        ("api/app/main.py", 1, "not valid utf-8 text")]
+
+
+def test_coding_cookie_file_diff_applies_with_git(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {**kit.app_service(routes=(), healthcheck=None),
+                                     "api/app/main.py": LATIN1_MAIN}
+    root = write_tree(tmp_path / "repo", files)
+    init_repo(root)
+    outcome = kit.fix(files, select="H001")
+    (tmp_path / "fix.diff").write_text(outcome.diff)
+    git(root, "apply", str(tmp_path / "fix.diff"))
+    assert (root / "api/app/main.py").read_bytes() == outcome.tree["api/app/main.py"]
