@@ -28,11 +28,20 @@ def discover(package: str = RULES_PACKAGE) -> list[Rule]:
 
 def matches(code: str, patterns: list[str]) -> bool:
     """`P` selects P001 and P002, `P001` selects itself, `ALL` everything (as ruff)."""
-    return any(p == "ALL" or code.startswith(p) for p in patterns)
+    return specificity(code, patterns) is not None
+
+
+def specificity(code: str, patterns: list[str]) -> int | None:
+    """How specific the most specific pattern naming the code is (`ALL` 0, `P` 1, `P001`
+    4); None when none names it."""
+    found = [0 if p == "ALL" else len(p) for p in patterns if p == "ALL" or code.startswith(p)]
+    return max(found) if found else None
 
 
 def choose(rules: list[Rule], select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
-    """Rules on by default (or the selected ones) minus the ignored ones.
+    """Rules on by default (or the selected ones) minus the ignored ones. When a rule is
+    both selected and ignored, the more specific pattern wins, as in ruff: `--select P001
+    --ignore P` runs P001; `--select P --ignore P001` does not; a tie ignores.
 
     A rule that is off by default runs only when selected by its full code
     (I002 needs `--select I002`), so a prefix never turns on a stricter policy.
@@ -43,7 +52,8 @@ def choose(rules: list[Rule], select: list[str] | None, ignore: list[str] | None
             on = rule.code in select if not rule.default else matches(rule.code, select)
         else:
             on = rule.default
-        if on and not matches(rule.code, ignore or []):
+        ignored = specificity(rule.code, ignore or [])
+        if on and (ignored is None or ignored < (specificity(rule.code, select or []) or 0)):
             chosen.append(rule)
     return chosen
 

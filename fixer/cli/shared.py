@@ -53,7 +53,15 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'es' if word.endswith('x') else 's'}"
 
 
-select_option = click.option("--select", help="Rule codes or prefixes to run (P, P001, ALL).")
-ignore_option = click.option("--ignore", help="Rule codes or prefixes to leave out.")
+def _joined(_context: click.Context, _param: click.Parameter,
+            value: tuple[str, ...]) -> str | None:
+    """A repeated option adds up, as in ruff: `--select P --select C` is `--select P,C`."""
+    return ",".join(value) if value else None
+
+
+select_option = click.option("--select", multiple=True, callback=_joined,
+                             help="Rule codes or prefixes to run (P, P001, ALL); repeatable.")
+ignore_option = click.option("--ignore", multiple=True, callback=_joined,
+                             help="Rule codes or prefixes to leave out; repeatable.")
 verbose_option = click.option("-v", "--verbose", is_flag=True,
                               help="Show the traceback of a rule that crashed (a bug in fixer).")

@@ -1,0 +1,48 @@
+"""Fitting the tools people run fixer beside: `python -m fixer`, ruff's selection rules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from fixer.app.registry import choose, discover
+from support import REPO, SEED_FLEET, run_cli
+
+
+def test_python_dash_m_fixer_runs_the_command_line() -> None:
+    run = subprocess.run([sys.executable, "-m", "fixer", "check", str(SEED_FLEET),
+                          "--select", "S002"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert "S002" in run.stdout
+
+
+@pytest.mark.parametrize(("select", "ignore", "runs"), [
+    (["P001"], ["P"], ["P001"]),            # the more specific selector wins
+    (["P"], ["P001"], ["P002"]),
+    (["ALL"], ["P"], None),                  # every default rule but P
+    (["P"], ["P"], []),                      # a tie ignores
+    (None, ["ALL"], []),
+    (["P002"], ["ALL"], ["P002"]),
+])
+def test_the_more_specific_of_select_and_ignore_wins(
+        select: list[str] | None, ignore: list[str], runs: list[str] | None) -> None:
+    chosen = [r.code for r in choose(discover(), select, ignore)]
+    if runs is None:
+        assert chosen and not any(code.startswith("P") for code in chosen)
+    else:
+        assert chosen == runs
+
+
+def test_a_repeated_select_adds_up() -> None:
+    code, out, _ = run_cli("check", SEED_FLEET, "--select", "S002", "--select", "D001")
+    assert code == 1
+    assert {line.split()[1] for line in out.splitlines()} == {"S002", "D001"}
+    code, out, _ = run_cli("check", SEED_FLEET, "--select", "P001", "--ignore", "P")
+    assert code == 1 and {line.split()[1] for line in out.splitlines()} == {"P001"}
+
+
+def test_the_license_the_metadata_names_ships_with_the_source() -> None:
+    assert 'license = { text = "MIT" }' in (REPO / "pyproject.toml").read_text()
+    assert (REPO / "LICENSE").read_text().startswith("MIT License\n")
