@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import os
+import re
 import resource
 import signal
 import socket
@@ -19,6 +21,8 @@ from pathlib import Path
 
 import git
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fixer import engine
 from fixer.app import apply
@@ -30,6 +34,8 @@ from fixer.core.tree import MAX_FILE_BYTES, FolderSource, Tree
 from fixer.git.gitsource import CommitSource
 from kit import rules
 from support import FILES, REPO, dockerfile, run_cli, write_tree
+
+d001 = importlib.import_module("fixer_rules.dockerfile.d001_duplicate_dockerfile")
 
 # FILES's fix run touches these, in this (sorted) order; api/app/Dockerfile is deleted (D001)
 TOUCHED = ["api/Dockerfile", "api/app/Dockerfile", "compose.yaml", "web/Dockerfile",
@@ -423,3 +429,22 @@ def test_branch_mode_refuses_a_link_that_leaves_the_repository(tmp_path: Path) -
     assert "api/docs" not in source.paths() and "api/.env" in source.paths()
     with pytest.raises(InputError, match="symlink to a file outside the repository"):
         source.read_bytes("api/.env")
+
+
+# -- bounded work on long lines ----------------------------------------------------------------
+
+PATH_PATTERN = re.compile(r"[\w./-]*Dockerfile[\w.-]*")   # what D001 looks for, as a pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Dockerfile", "Dockerfil", "ockerfile", "a", "/", ".", "-", " ",
+                                 "\n", "é", "_", "²", "x/Dockerfile"]), max_size=30))
+def test_d001_finds_the_paths_the_pattern_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert d001._dockerfile_paths(text) == set(PATH_PATTERN.findall(text))
+
+
+def test_d001_reads_a_200_kb_token_once() -> None:
+    """The pattern took 84 s on such a line; the walk takes its length."""
+    text = "RUN echo " + "a/" * 100_000 + "Dockerfile.prod " + "b" * 100_000 + "\n"
+    assert d001._dockerfile_paths(text) == {"a/" * 100_000 + "Dockerfile.prod"}

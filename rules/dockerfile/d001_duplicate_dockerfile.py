@@ -159,8 +159,29 @@ def _names(written: str, path: str) -> bool:
     return written == path or written.endswith("/" + path)
 
 
-# A path to a Dockerfile as written in a CI file, Makefile or compose file.
-_DOCKERFILE_PATH = re.compile(r"[\w./-]*Dockerfile[\w.-]*")
+# A path to a Dockerfile as written in a CI file, Makefile or compose file: what the pattern
+# `[\w./-]*Dockerfile[\w.-]*` finds, found without it. A pattern that starts with a repeated
+# class is retried from every position of a long run of path characters (quadratic: minutes
+# on a 200 KB token); here each run is walked once, from each occurrence of the word.
+_RUN = re.compile(r"[\w./-]*")
+_SUFFIX = re.compile(r"[\w.-]*")
+_WORD = "Dockerfile"
+
+
+def _dockerfile_paths(text: str) -> set[str]:
+    found: set[str] = set()
+    done = 0   # where the last path ended: a path never starts before it
+    at = text.find(_WORD)
+    while at != -1:
+        start = at
+        while start > done and (text[start - 1].isalnum() or text[start - 1] in "_./-"):
+            start -= 1
+        run_end = _RUN.match(text, at).end()
+        last = text.rfind(_WORD, at, run_end)   # the greedy pattern reaches the last one
+        done = _SUFFIX.match(text, last + len(_WORD)).end()
+        found.add(text[start:done])
+        at = text.find(_WORD, done)
+    return found
 
 
 def _mentions(ws: Workspace) -> dict[str, set[str]]:
@@ -169,6 +190,6 @@ def _mentions(ws: Workspace) -> dict[str, set[str]]:
     for path in sorted(p for p in ws.tree.paths() if _REFERRERS.search(p)):
         file = ws.read(path)
         if file is not None:
-            out[path] = set(_DOCKERFILE_PATH.findall(file.text))
+            out[path] = _dockerfile_paths(file.text)
     return out
 
