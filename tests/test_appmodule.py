@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
 from fixer.model import appmodule
 from fixer.sources.python import bound_names
 from fixer.sources.python_modules import binding, string_value
-from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
+from kit import tree
 
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 
 
-def resolve(tmp_path: Path, dockerfile: str, files: dict[str, str],
+def resolve(dockerfile: str, files: dict[str, str],
             service: str = "build: ./svc\n") -> appmodule.AppModule | None:
-    (tmp_path / "docker-compose.yml").write_text("services:\n  api:\n    "
-                                                 + service.replace("\n", "\n    ").rstrip() + "\n")
-    for rel, text in {"svc/Dockerfile": dockerfile, **files}.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
-    ws = Workspace.load(Tree(FolderSource(tmp_path)))
+    compose = "services:\n  api:\n    " + service.replace("\n", "\n    ").rstrip() + "\n"
+    ws = Workspace.load(tree({"docker-compose.yml": compose, "svc/Dockerfile": dockerfile,
+                              **files}))
     [api] = [s for s in ws.apps()]
     return appmodule.find(ws, api)
 
@@ -89,36 +85,36 @@ CASES = [
 
 
 @pytest.mark.parametrize(("dockerfile", "files", "expected"), CASES)
-def test_find(tmp_path: Path, dockerfile: str, files: dict[str, str],
+def test_find(dockerfile: str, files: dict[str, str],
               expected: tuple[str, str, str, str | None, str, bool]) -> None:
-    found = resolve(tmp_path, dockerfile, files)
+    found = resolve(dockerfile, files)
     assert found is not None
     assert (found.path, found.root, found.module, found.attr, found.package,
             found.from_command) == expected
 
 
-def test_compose_command_and_working_dir(tmp_path: Path) -> None:
-    found = resolve(tmp_path, "FROM python:3.12-slim\nCOPY . /opt/svc\n",
+def test_compose_command_and_working_dir() -> None:
+    found = resolve("FROM python:3.12-slim\nCOPY . /opt/svc\n",
                     {"svc/api/server.py": APP},
                     "build: ./svc\nworking_dir: /opt/svc/api\ncommand: uvicorn server:app\n")
     assert found is not None
     assert (found.path, found.root, found.module) == ("svc/api/server.py", "svc/api", "server")
 
 
-def test_context_is_repository_root(tmp_path: Path) -> None:
-    found = resolve(tmp_path, BASE + "COPY . .\n" + cmd("uvicorn", "svc.app.main:app"),
+def test_context_is_repository_root() -> None:
+    found = resolve(BASE + "COPY . .\n" + cmd("uvicorn", "svc.app.main:app"),
                     {"svc/app/main.py": APP},
                     "build:\n  context: .\n  dockerfile: svc/Dockerfile\n")
     assert found is not None
     assert (found.path, found.root, found.package) == ("svc/app/main.py", "", "svc.app")
 
 
-def test_missing_module_is_none(tmp_path: Path) -> None:
-    assert resolve(tmp_path, BASE + "COPY . .\n" + UVICORN, {"svc/README.md": "x"}) is None
+def test_missing_module_is_none() -> None:
+    assert resolve(BASE + "COPY . .\n" + UVICORN, {"svc/README.md": "x"}) is None
 
 
-def test_bind_mount_without_copy_reads_the_context(tmp_path: Path) -> None:
-    found = resolve(tmp_path, BASE + "RUN pip install fastapi uvicorn\n" + UVICORN,
+def test_bind_mount_without_copy_reads_the_context() -> None:
+    found = resolve(BASE + "RUN pip install fastapi uvicorn\n" + UVICORN,
                     {"svc/app/main.py": APP})
     assert found is not None
     assert (found.path, found.root, found.from_command) == ("svc/app/main.py", "svc", True)

@@ -45,6 +45,7 @@ def test_every_measurement_prints_a_figure_for_both_trees() -> None:
     assert "(killed)" not in output and "exit 2" not in output
 
 
+@pytest.mark.slow  # real processes killed at their limit
 def test_a_run_past_the_timeout_is_killed_and_larger_trees_skip_it() -> None:
     output = bench("--sizes", "3,6", "--skip-branch", "--timeout", "0.05")
     assert len(lines(r"fixer check +> 0\.05 s \(killed\)", output)) == 3, output
@@ -53,6 +54,7 @@ def test_a_run_past_the_timeout_is_killed_and_larger_trees_skip_it() -> None:
     assert "speed-up" not in output
 
 
+@pytest.mark.slow  # a real process killed at its limit
 def test_a_run_past_the_memory_ceiling_is_killed() -> None:
     output = bench("--sizes", "3", "--skip-branch", "--memory-limit", "5")
     assert len(lines(r"fixer fix --apply +> 5 MB \(killed\)", output)) == 2, output

@@ -15,49 +15,13 @@ from fixer import engine
 from fixer.core.config import Config
 from fixer.app.registry import choose, discover
 from fixer.core.tree import FolderSource, Tree
-from support import SEED_FLEET, assert_compose_accepts, copy_tree, git, init_repo, run_cli
+from support import (
+    COMPOSE, FILES, SEED_FLEET, assert_compose_accepts, copy_tree, dockerfile, git, init_repo,
+    make_repo, run_cli, service_files, write_tree,
+)
 
 SELECT = ("--select", "P001,D001")
 AUTHOR = "Robo Fixer <robo@example.com>"
-APP = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
-       'def health() -> dict[str, str]:\n    return {"status": "ok"}\n')
-COMPOSE = ('services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
-           '  api:\n    build: ./api\n    ports:\n      - "8002:8002"\n'
-           '  worker:\n    build: ./worker\n    ports:\n      - "8003:8003"\n')
-
-
-def dockerfile(port: int, newline: str = "\n") -> str:
-    lines = ["FROM python:3.12-slim", "WORKDIR /app", "COPY . .", "RUN pip install fastapi uvicorn",
-             f"EXPOSE {port}",
-             f'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "{port}"]']
-    return newline.join(lines) + newline
-
-
-def service_files(name: str, port: int, newline: str = "\n") -> dict[str, str]:
-    return {f"{name}/Dockerfile": dockerfile(port, newline), f"{name}/requirements.txt":
-            "fastapi\nuvicorn\n", f"{name}/app/__init__.py": "", f"{name}/app/main.py": APP}
-
-
-# web listens on 8000 (P001), api has a copy of its Dockerfile in app/ (D001), worker's
-# Dockerfile has CRLF line ends, is executable and listens on 8000 (P001).
-FILES = {"compose.yaml": COMPOSE, **service_files("web", 8000), **service_files("api", 8002),
-         "api/app/Dockerfile": dockerfile(8002), **service_files("worker", 8000, "\r\n")}
-
-
-def write_files(root: Path, files: dict[str, str]) -> Path:
-    for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode())
-    return root
-
-
-def make_repo(root: Path, files: dict[str, str] | None = None) -> Path:
-    write_files(root, FILES if files is None else files)
-    if files is None:
-        (root / "worker" / "Dockerfile").chmod(0o755)
-    init_repo(root)
-    return root
 
 
 def git_bytes(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -97,14 +61,24 @@ def fix_branch(repo: Path, *args: str, name: str = "fixer/autofix") -> tuple[int
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    return make_repo(tmp_path / "repo")
+def repo(committed_files: Path, tmp_path: Path) -> Path:
+    return copy_tree(committed_files, tmp_path / "repo")
 
 
-def test_one_commit_per_fix_each_holding_only_its_files(repo: Path) -> None:
+@pytest.fixture(scope="module")
+def branched(committed_files: Path, tmp_path_factory: pytest.TempPathFactory,
+             ) -> tuple[Path, tuple[int, str, str]]:
+    """A copy of the committed files after `fix --branch fixer/autofix --select P001,D001`,
+    made once for the tests that only read it: (repository, (exit code, stdout, stderr))."""
+    repo = copy_tree(committed_files, tmp_path_factory.mktemp("branched") / "repo")
+    return repo, fix_branch(repo, *SELECT)
+
+
+def test_one_commit_per_fix_each_holding_only_its_files(
+        branched: tuple[Path, tuple[int, str, str]]) -> None:
+    repo, (code, out, err) = branched
     expected = engine_fixes(repo, ["P001", "D001"])
     assert len(expected) == 3, expected
-    code, out, err = fix_branch(repo, *SELECT)
     assert (code, out) == (1, ""), err
     made = commits(repo, "HEAD", "fixer/autofix")
     assert len(made) == len(expected)
@@ -119,8 +93,9 @@ def test_one_commit_per_fix_each_holding_only_its_files(repo: Path) -> None:
     assert "Branch fixer/autofix: 3 commits." in err
 
 
-def test_message_has_finding_files_rationale_and_parseable_trailers(repo: Path) -> None:
-    fix_branch(repo, *SELECT)
+def test_message_has_finding_files_rationale_and_parseable_trailers(
+        branched: tuple[Path, tuple[int, str, str]]) -> None:
+    repo = branched[0]
     first = next(c for c in commits(repo, "HEAD", "fixer/autofix")
                  if git(repo, "log", "-1", "--format=%s", c).startswith("fix(D001)"))
     message = git(repo, "log", "-1", "--format=%B", first)
@@ -150,10 +125,12 @@ def test_fingerprint_is_stable_across_bases(repo: Path) -> None:
     assert before == after and len(set(before.split())) == 3
 
 
-def test_final_tree_holds_the_bytes_fix_apply_writes(repo: Path, tmp_path: Path) -> None:
-    applied = copy_tree(repo, tmp_path / "applied")
+def test_final_tree_holds_the_bytes_fix_apply_writes(committed_files: Path, tmp_path: Path,
+                                                     branched: tuple[Path, tuple[int, str, str]],
+                                                     ) -> None:
+    applied = copy_tree(committed_files, tmp_path / "applied")
     assert run_cli("fix", "--apply", applied, *SELECT)[0] == 1
-    fix_branch(repo, *SELECT)
+    repo = branched[0]
     for path in ["web/Dockerfile", "worker/Dockerfile"]:
         blob = git_bytes(repo, "cat-file", "blob", f"fixer/autofix:{path}")
         assert blob == (applied / path).read_bytes()
@@ -185,10 +162,8 @@ def test_working_tree_index_and_head_stay_and_fixes_come_from_the_base(
 
 
 def test_subfolder_path_commits_paths_inside_it(tmp_path: Path) -> None:
-    root = tmp_path / "mono"
-    write_files(root / "deploy", FILES)
-    (root / "README.md").parent.mkdir(parents=True, exist_ok=True)
-    (root / "README.md").write_text("top\n")
+    root = write_tree(tmp_path / "mono", {"README.md": "top\n",
+                                          **{f"deploy/{path}": text for path, text in FILES.items()}})
     init_repo(root)
     code, _, err = run_cli("fix", root / "deploy", "--branch", "fix", *SELECT)
     assert code == 1, err
@@ -293,7 +268,7 @@ def test_bad_requests_exit_2(repo: Path, args: tuple[str, ...], message: str) ->
 
 
 def test_outside_a_repository_exits_2(tmp_path: Path) -> None:
-    folder = write_files(tmp_path / "plain", FILES)
+    folder = write_tree(tmp_path / "plain", FILES)
     code, _, err = fix_branch(folder, *SELECT)
     assert code == 2 and "not inside a git repository" in err
 
@@ -303,7 +278,7 @@ def test_invalid_branch_name_exits_2(repo: Path) -> None:
     assert code == 2 and "not a valid branch name" in err
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # the whole seed fleet, a commit per fix, and the Compose binary per commit
 def test_seed_fleet_branch_has_one_commit_per_fix_and_each_commit_is_valid(
         tmp_path: Path) -> None:
     repo = copy_tree(SEED_FLEET, tmp_path / "fleet")

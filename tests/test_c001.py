@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from fixer.facts.database import dburl
-from support import SEED_FLEET, assert_compose_accepts, compose_binary, copy_tree, run_cli
+from kit import FixOutcome, check, fix
+from support import assert_compose_accepts, compose_binary, write_tree
 
 
 @pytest.mark.parametrize(("url", "parts"), [
@@ -49,107 +51,93 @@ def test_dburl_helpers() -> None:
     assert dburl.interpolations("${A}-$B-${C:-x}") == ["A", "B", "C"]
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content)
-    return root
+def fixed(files: dict[str, str], select: str | tuple[str, ...] = "C001") -> FixOutcome:
+    outcome = fix(files, select=select)
+    assert outcome.clean and outcome.applied, outcome
+    return outcome
 
 
-def c001(root: Path) -> list[dict[str, Any]]:
-    code, out, err = run_cli("check", root, "--format", "json", "--select", "C001")
-    document = json.loads(out)
-    assert document["errors"] == [], err
-    return [f for f in document["findings"]]
+def services(outcome: FixOutcome, path: str = "docker-compose.yml") -> dict[str, Any]:
+    """The services of the fixed compose file as written (tests marked slow below check that
+    the real Compose binary reads them alike)."""
+    found: dict[str, Any] = yaml.safe_load(outcome.text(path))["services"]
+    return found
 
 
-def config(root: Path, *files: str) -> dict[str, Any]:
-    args = [str(compose_binary())]
-    for name in files or ("docker-compose.yml",):
-        args += ["-f", str(root / name)]
-    result = subprocess.run(args + ["config", "--format", "json"], cwd=root, capture_output=True,
-                            text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    model: dict[str, Any] = json.loads(result.stdout)
-    return model
+def environment(service: dict[str, Any]) -> dict[str, str]:
+    """A service's `environment`, list form or mapping, as the mapping Compose makes of it."""
+    entries = service.get("environment") or {}
+    if isinstance(entries, list):
+        return dict(entry.split("=", 1) for entry in entries)
+    return dict(entries)
+
+
+def display_only(files: dict[str, str], reason: str) -> None:
+    """One C001 finding, reported with no fix, and `reason` says why."""
+    outcome = fix(files, select="C001")
+    [finding] = outcome.remaining
+    assert (finding.fixable, outcome.diff, outcome.clean) == (False, "", True)
+    assert reason in (finding.reason or ""), finding.reason
 
 
 API = "services:\n  api:\n    image: example/api:1.0\n    environment:\n      DATABASE_URL: {url}\n"
 
 
-@pytest.mark.parametrize(("url", "reason"), [
-    pytest.param("postgresql://app@db:5432/app", None, id="no-password-trust"),
-    pytest.param("postgresql://db:5432/app", "names no user", id="no-user"),
-])
-def test_c001_credentials(tmp_path: Path, url: str, reason: str | None) -> None:
-    root = write(tmp_path, {"docker-compose.yml": API.format(url=url)})
-    [finding] = c001(root)
-    if reason:
-        code, diff, err = run_cli("fix", root, "--select", "C001")
-        assert (finding["fix"], code, diff) == (None, 0, "") and reason in err
-        return
-    assert run_cli("fix", "--apply", root, "--select", "C001")[0] == 1
-    db = config(root)["services"]["db"]
-    assert db["environment"] == {"POSTGRES_USER": "app", "POSTGRES_HOST_AUTH_METHOD": "trust",
-                                 "POSTGRES_DB": "app"}
+def test_c001_credentials_with_no_password_trust_the_network() -> None:
+    db = services(fixed({"docker-compose.yml": API.format(url="postgresql://app@db:5432/app")}))
+    assert db["db"]["environment"] == {"POSTGRES_USER": "app",
+                                       "POSTGRES_HOST_AUTH_METHOD": "trust", "POSTGRES_DB": "app"}
 
 
-def test_c001_port_is_honoured(tmp_path: Path) -> None:
-    root = write(tmp_path, {"docker-compose.yml": API.format(url="postgresql://a:b@pg:6543/a")})
-    assert run_cli("fix", "--apply", root, "--select", "C001")[0] == 1
-    pg = config(root)["services"]["pg"]
+def test_c001_credentials_with_no_user_are_display_only() -> None:
+    display_only({"docker-compose.yml": API.format(url="postgresql://db:5432/app")},
+                 "names no user")
+
+
+def test_c001_port_is_honoured() -> None:
+    pg = services(fixed({"docker-compose.yml": API.format(url="postgresql://a:b@pg:6543/a")}))["pg"]
     assert pg["command"] == ["postgres", "-p", "6543"]
     assert pg["healthcheck"]["test"][-2:] == ["-p", "6543"]
 
 
-def test_c001_never_copies_a_secret_out_of_an_env_file(tmp_path: Path) -> None:
-    root = write(tmp_path, {
-        "docker-compose.yml": "services:\n  api:\n    image: x\n    env_file: app.env\n",
-        "app.env": "DATABASE_URL=postgresql://app:TopSecret@db/app\n"})
-    [finding] = c001(root)
-    assert finding["fix"] is None
-    code, diff, _ = run_cli("fix", root, "--select", "C001")
-    assert (code, diff) == (0, "")
-    assert "TopSecret" not in (root / "docker-compose.yml").read_text()
+def test_c001_never_copies_a_secret_out_of_an_env_file() -> None:
+    files = {"docker-compose.yml": "services:\n  api:\n    image: x\n    env_file: app.env\n",
+             "app.env": "DATABASE_URL=postgresql://app:TopSecret@db/app\n"}
+    [finding] = check(files, select="C001")
+    assert not finding.fixable
+    outcome = fix(files, select="C001")
+    assert (outcome.diff, outcome.clean) == ("", True)
+    assert "TopSecret" not in outcome.text("docker-compose.yml")
 
 
-def test_c001_existing_volume_name_is_not_reused(tmp_path: Path) -> None:
+def test_c001_existing_volume_name_is_not_reused() -> None:
     compose = API.format(url="postgresql://a:b@db/a") + "volumes:\n  db_data:\n"
-    root = write(tmp_path, {"docker-compose.yml": compose})
-    assert run_cli("fix", "--apply", root, "--select", "C001")[0] == 1
-    assert (root / "docker-compose.yml").read_text().endswith("  db_data:\n  db_pgdata:\n")
-    db = config(root)["services"]["db"]
-    assert db["volumes"][0]["source"] == "db_pgdata"
+    outcome = fixed({"docker-compose.yml": compose})
+    assert outcome.text("docker-compose.yml").endswith("  db_data:\n  db_pgdata:\n")
+    assert services(outcome)["db"]["volumes"][0].startswith("db_pgdata:")
 
 
-def test_seed_fleet_gets_a_healthy_postgres(tmp_path: Path) -> None:
-    fleet = copy_tree(SEED_FLEET, tmp_path / "seed-fleet")
-    code, _, err = run_cli("fix", "--apply", fleet)
-    assert code == 1, err
-    model = config(fleet)
-    services = model["services"]
-    db = services["db"]
+def test_seed_fleet_gets_a_healthy_postgres(seed_fleet_fixed: FixOutcome) -> None:
+    fleet = services(seed_fleet_fixed)
+    db = fleet["db"]
     assert db["image"] == "postgres:17-alpine"
     assert db["environment"] == {"POSTGRES_USER": "fleet", "POSTGRES_PASSWORD": "fleet",
                                  "POSTGRES_DB": "fleet"}
     assert db["healthcheck"]["test"] == ["CMD", "pg_isready", "-U", "fleet", "-d", "fleet"]
-    assert db["volumes"][0]["target"] == "/var/lib/postgresql/data"
-    users = sorted(n for n, s in services.items() if "DATABASE_URL" in s.get("environment", {}))
+    assert db["volumes"][0].endswith(":/var/lib/postgresql/data")
+    users = sorted(n for n, s in fleet.items() if "DATABASE_URL" in environment(s))
     assert users == ["auth_service", "billing_service", "invoice_service", "usage_service"]
     for name in users:
-        assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
-    assert run_cli("check", fleet, "--select", "C")[:2] == (0, "")
-    assert run_cli("fix", fleet)[:2] == (0, "")
-    assert_compose_accepts(fleet)
+        assert fleet[name]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert check(seed_fleet_fixed.tree, select="C") == []
+    assert fix(seed_fleet_fixed.tree).diff == ""
 
 
 NETWORKED = ("services:\n  api:\n    image: example/api:1.0\n    environment:\n"
              "      DATABASE_URL: postgresql://a:b@db/a\n{api}"
              "  proxy:\n    image: nginx:1.27-alpine\n    networks: [edge]\n    depends_on: [db]\n"
              "{top}")
-
-
-@pytest.mark.parametrize(("api", "top", "joined"), [
+JOINED = [
     pytest.param("", "networks:\n  edge:\n", ["default", "edge"],
                  id="default-and-a-depending-proxy"),
     pytest.param("    networks: [backend]\n", "networks:\n  edge:\n  backend:\n    external: true\n",
@@ -158,14 +146,25 @@ NETWORKED = ("services:\n  api:\n    image: example/api:1.0\n    environment:\n"
                  "networks:\n  edge:\n  backend:\n", ["backend", "edge"], id="mapping-form"),
     pytest.param("    <<: *on-backend\n", "networks:\n  edge:\n  backend:\n",
                  ["backend", "edge"], id="through-a-merge-key"),
-])
-def test_c001_database_joins_its_users_networks(tmp_path: Path, api: str, top: str,
-                                                joined: list[str]) -> None:
+]
+
+
+def networked(api: str, top: str) -> dict[str, str]:
     anchor = "x-net: &on-backend\n  networks: [backend]\n" if "*" in api else ""
-    root = write(tmp_path, {"docker-compose.yml": anchor + NETWORKED.format(api=api, top=top)})
-    assert run_cli("fix", "--apply", root, "--select", "C001")[0] == 1
-    services = config(root)["services"]
-    assert sorted(services["db"]["networks"]) == joined
+    return {"docker-compose.yml": anchor + NETWORKED.format(api=api, top=top)}
+
+
+@pytest.mark.parametrize(("api", "top", "joined"), JOINED)
+def test_c001_database_joins_its_users_networks(api: str, top: str, joined: list[str]) -> None:
+    assert sorted(services(fixed(networked(api, top)))["db"]["networks"]) == joined
+
+
+@pytest.mark.slow  # the Compose binary
+@pytest.mark.parametrize(("api", "top", "joined"), JOINED)
+def test_c001_compose_puts_the_database_on_its_users_networks(
+        tmp_path: Path, api: str, top: str, joined: list[str]) -> None:
+    root = write_tree(tmp_path, fixed(networked(api, top)).tree)
+    assert sorted(compose_model(root)["services"]["db"]["networks"]) == joined
     assert_compose_accepts(root)
 
 
@@ -176,47 +175,43 @@ def test_c001_database_joins_its_users_networks(tmp_path: Path, api: str, top: s
                                                      "networks:\n  edge:\n"},
                  "network `edge` is not declared in docker-compose.yml", id="declared-later"),
 ])
-def test_c001_network_it_cannot_join_is_display_only(tmp_path: Path, compose: str,
-                                                     files: dict[str, str], reason: str) -> None:
-    root = write(tmp_path, {"docker-compose.yml": compose, **files})
-    [finding] = c001(root)
-    assert finding["fix"] is None
-    code, diff, err = run_cli("fix", root, "--select", "C001")
-    assert (code, diff) == (0, "") and reason in err
+def test_c001_network_it_cannot_join_is_display_only(compose: str, files: dict[str, str],
+                                                     reason: str) -> None:
+    display_only({"docker-compose.yml": compose, **files}, reason)
 
 
-def test_c001_url_only_in_an_overlay_is_display_only(tmp_path: Path) -> None:
-    root = write(tmp_path, {
-        "docker-compose.yml": "services:\n  api:\n    image: example/api:1.0\n",
-        "docker-compose.drill.yml": "services:\n  api:\n    env_file: drill.env\n",
-        "drill.env": "DATABASE_URL=postgresql://a:b@replica/a\n"})
-    [finding] = c001(root)
-    assert finding["fix"] is None and finding["path"] == "drill.env"
-    code, diff, err = run_cli("fix", root, "--select", "C001")
-    assert (code, diff) == (0, "") and "only docker-compose.drill.yml names it" in err
+def test_c001_url_only_in_an_overlay_is_display_only() -> None:
+    files = {"docker-compose.yml": "services:\n  api:\n    image: example/api:1.0\n",
+             "docker-compose.drill.yml": "services:\n  api:\n    env_file: drill.env\n",
+             "drill.env": "DATABASE_URL=postgresql://a:b@replica/a\n"}
+    [finding] = check(files, select="C001")
+    assert (finding.fixable, finding.path) == (False, "drill.env")
+    display_only(files, "only docker-compose.drill.yml names it")
 
 
-def test_c001_url_in_base_and_overlay_adds_to_the_base(tmp_path: Path) -> None:
-    root = write(tmp_path, {
-        "docker-compose.yml": API.format(url="postgresql://a:b@db/a"),
-        "docker-compose.ci.yml": "services:\n  api:\n    environment:\n"
-                                 "      DATABASE_URL: postgresql://a:b@db/a\n"})
-    assert run_cli("fix", "--apply", root, "--select", "C001")[0] == 1
-    assert "  db:\n    image: postgres" in (root / "docker-compose.yml").read_text()
-    assert "postgres" not in (root / "docker-compose.ci.yml").read_text().replace(
-        "postgresql://", "")
-    assert config(root, "docker-compose.yml", "docker-compose.ci.yml")["services"]["db"]
+OVERLAY = {"docker-compose.yml": API.format(url="postgresql://a:b@db/a"),
+           "docker-compose.ci.yml": "services:\n  api:\n    environment:\n"
+                                    "      DATABASE_URL: postgresql://a:b@db/a\n"}
 
 
-def test_c001_overlay_overriding_the_credentials_is_display_only(tmp_path: Path) -> None:
-    root = write(tmp_path, {
-        "docker-compose.yml": API.format(url="postgresql://a:b@db/a"),
-        "docker-compose.ci.yml": "services:\n  api:\n    environment:\n"
-                                 "      DATABASE_URL: postgresql://ci:ci@db/ci\n"})
-    [finding] = c001(root)
-    assert finding["fix"] is None
-    code, diff, err = run_cli("fix", root, "--select", "C001")
-    assert (code, diff) == (0, "") and "disagree on the user" in err
+def test_c001_url_in_base_and_overlay_adds_to_the_base() -> None:
+    outcome = fixed(OVERLAY)
+    assert "  db:\n    image: postgres" in outcome.text("docker-compose.yml")
+    assert "postgres" not in outcome.text("docker-compose.ci.yml").replace("postgresql://", "")
+    assert services(outcome)["db"]
+
+
+@pytest.mark.slow  # the Compose binary
+def test_c001_compose_reads_the_database_through_the_overlay(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, fixed(OVERLAY).tree)
+    assert compose_model(root, "docker-compose.yml", "docker-compose.ci.yml")["services"]["db"]
+
+
+def test_c001_overlay_overriding_the_credentials_is_display_only() -> None:
+    display_only({"docker-compose.yml": API.format(url="postgresql://a:b@db/a"),
+                  "docker-compose.ci.yml": "services:\n  api:\n    environment:\n"
+                                           "      DATABASE_URL: postgresql://ci:ci@db/ci\n"},
+                 "disagree on the user")
 
 
 FASTAPI_APP = {
@@ -225,22 +220,65 @@ FASTAPI_APP = {
     "api/app/__init__.py": "",
     "api/app/main.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
                        'def health():\n    return {"status": "ok"}\n'}
+SIBLING = {"docker-compose.yml": "services:\n  api:\n    build: ./api\n    environment:\n"
+                                 "      DATABASE_URL: postgresql://shop:shop@db:5432/shop\n"
+                                 "    depends_on: [cache]\n  cache:\n    image: redis:7-alpine\n",
+           **FASTAPI_APP}
 
 
-def test_c001_short_list_with_a_sibling_c005_probes(tmp_path: Path) -> None:
+def test_c001_short_list_with_a_sibling_c005_probes() -> None:
     """Adding `db` turns `[cache]` into the long form; cache gets its probe from C005, so
     pinning it to `service_started` now would keep it from ever being gated: the fix is
     unsafe until C005's is in, and `fixer fix` applies C005 first."""
-    compose = ("services:\n  api:\n    build: ./api\n    environment:\n"
-               "      DATABASE_URL: postgresql://shop:shop@db:5432/shop\n"
-               "    depends_on: [cache]\n  cache:\n    image: redis:7-alpine\n")
-    root = write(tmp_path, {"docker-compose.yml": compose, **FASTAPI_APP})
-    [finding] = c001(root)
-    assert finding["fix"]["safety"] == "unsafe"
-    assert "waits until cache has a healthcheck (C005)" in finding["fix"]["title"]
-    code, _, err = run_cli("fix", "--apply", root, "--select", "C001,C005")
-    assert code == 1, err
-    api = config(root)["services"]["api"]
+    [finding] = check(SIBLING, select="C001")
+    assert finding.safety.value == "unsafe"
+    assert "waits until cache has a healthcheck (C005)" in (finding.fix_title or "")
+    outcome = fixed(SIBLING, ("C001", "C005"))
+    api = services(outcome)["api"]
     assert {name: entry["condition"] for name, entry in api["depends_on"].items()} == \
         {"cache": "service_healthy", "db": "service_healthy"}
-    assert run_cli("fix", root, "--select", "C001,C005")[:2] == (0, "")
+    assert fix(outcome.tree, select=("C001", "C005")).diff == ""
+
+
+@pytest.mark.slow  # the Compose binary
+@pytest.mark.parametrize("files", [
+    pytest.param({"docker-compose.yml": API.format(url="postgresql://app@db:5432/app")},
+                 id="no-password-trust"),
+    pytest.param({"docker-compose.yml": API.format(url="postgresql://a:b@pg:6543/a")}, id="port"),
+    pytest.param({"docker-compose.yml": API.format(url="postgresql://a:b@db/a") +
+                  "volumes:\n  db_data:\n"}, id="existing-volume"),
+    pytest.param(SIBLING, id="short-list-with-a-sibling"),
+])
+def test_c001_compose_reads_the_added_database_as_written(tmp_path: Path,
+                                                          files: dict[str, str]) -> None:
+    outcome = fix(files, select=("C001", "C005"))
+    root = write_tree(tmp_path, outcome.tree)
+    model = compose_model(root)["services"]
+    for name, written in services(outcome).items():
+        assert model[name]["image" if "image" in written else "build"]
+        for key in ("command", "environment"):
+            assert model[name].get(key) == written.get(key), (name, key)
+        if "healthcheck" in written:
+            assert model[name]["healthcheck"]["test"] == written["healthcheck"]["test"]
+
+
+@pytest.mark.slow  # the Compose binary, on the whole fixed seed fleet
+def test_seed_fleet_database_as_compose_reads_it(tmp_path: Path,
+                                                 seed_fleet_fixed: FixOutcome) -> None:
+    root = write_tree(tmp_path, seed_fleet_fixed.tree)
+    db = compose_model(root)["services"]["db"]
+    assert db["volumes"][0]["target"] == "/var/lib/postgresql/data"
+    assert db["healthcheck"]["test"] == ["CMD", "pg_isready", "-U", "fleet", "-d", "fleet"]
+    assert_compose_accepts(root)
+
+
+def compose_model(root: Path, *files: str) -> dict[str, Any]:
+    """`docker-compose config --format json`: the files as the real Compose binary reads them."""
+    args = [str(compose_binary())]
+    for name in files or ("docker-compose.yml",):
+        args += ["-f", str(root / name)]
+    result = subprocess.run(args + ["config", "--format", "json"], cwd=root, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    model: dict[str, Any] = json.loads(result.stdout)
+    return model

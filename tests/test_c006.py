@@ -8,34 +8,21 @@ warns about none of them), and `config -q` passes.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from support import GOLDEN, compose_binary, compose_stacks, copy_tree, run_cli
+from kit import check, fix, read_folder
+from support import GOLDEN, compose_binary, compose_stacks, write_tree
 
 HEADER = "services:\n  api:\n    image: python:3.12-slim\n"
 CASES = sorted(p.parent for p in (GOLDEN / "C006-undocumented-variable").glob("*/before"))
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            (root / rel).write_bytes(content)
-        else:
-            (root / rel).write_bytes(content.encode())
-    return root
-
-
-def findings(root: Path) -> list[dict[str, object]]:
-    code, out, err = run_cli("check", root, "--select", "C006", "--format", "json")
-    assert code in (0, 1), err
-    found: list[dict[str, object]] = json.loads(out)["findings"]
-    return found
+def env(environment: str, extra: dict[str, str | bytes] | None = None) -> dict[str, str | bytes]:
+    return {"docker-compose.yml": HEADER + "    environment:\n" + environment, **(extra or {})}
 
 
 @pytest.mark.parametrize(("environment", "extra"), [
@@ -49,49 +36,45 @@ def findings(root: Path) -> list[dict[str, object]]:
     pytest.param("      A: $$A\n      B: $${B}\n      C: \"$$$$C\"\n", {}, id="escapes"),
     pytest.param("      A: $1 and $$2\n", {}, id="not-a-name"),
 ])
-def test_c006_noop(tmp_path: Path, environment: str, extra: dict[str, str | bytes]) -> None:
-    write(tmp_path, {"docker-compose.yml": HEADER + "    environment:\n" + environment, **extra})
-    assert findings(tmp_path) == []
+def test_c006_noop(environment: str, extra: dict[str, str | bytes]) -> None:
+    assert check(env(environment, extra), select="C006") == []
 
 
-def test_c006_env_file_defines_it_for_its_service_only(tmp_path: Path) -> None:
+def test_c006_env_file_defines_it_for_its_service_only() -> None:
     compose = (HEADER + "    env_file: [api.env]\n    environment:\n      A: ${A}\n"
                "  worker:\n    image: python:3.12-slim\n    environment:\n      A: ${A}\n")
-    write(tmp_path, {"docker-compose.yml": compose, "api.env": "A=1\n"})
-    assert [(f["service"], f["line"]) for f in findings(tmp_path)] == [("worker", 10)]
+    found = check({"docker-compose.yml": compose, "api.env": "A=1\n"}, select="C006")
+    assert [(f.service, f.line) for f in found] == [("worker", 10)]
 
 
-def test_c006_command_escapes_are_the_containers(tmp_path: Path) -> None:
+def test_c006_command_escapes_are_the_containers() -> None:
     compose = HEADER + '    command: sh -c "echo $$HOME $${PATH} $TAG"\n'
-    write(tmp_path, {"docker-compose.yml": compose})
-    assert [f["message"] for f in findings(tmp_path)] == [
+    assert [f.message for f in check({"docker-compose.yml": compose}, select="C006")] == [
         "api reads `$TAG` with no default, and no .env, env_file or .env.example defines TAG: "
         "Compose substitutes an empty string"]
 
 
-def test_c006_literal_block_reports_the_line_of_the_use(tmp_path: Path) -> None:
+def test_c006_literal_block_reports_the_line_of_the_use() -> None:
     compose = HEADER + "    command: |\n      sh -c 'echo start'\n      run --token ${TOKEN}\n"
-    write(tmp_path, {"docker-compose.yml": compose})
-    assert [f["line"] for f in findings(tmp_path)] == [6]
+    assert [f.line for f in check({"docker-compose.yml": compose}, select="C006")] == [6]
 
 
-def test_c006_anchor_is_read_by_every_service_that_aliases_it(tmp_path: Path) -> None:
+def test_c006_anchor_is_read_by_every_service_that_aliases_it() -> None:
     compose = ("x-env: &env\n  REGION: ${REGION}\nservices:\n  api:\n    image: a\n"
                "    environment: *env\n  worker:\n    image: b\n    environment: *env\n")
-    write(tmp_path, {"docker-compose.yml": compose})
-    assert run_cli("fix", "--apply", tmp_path, "--select", "C006")[0] == 1
-    assert (tmp_path / ".env.example").read_text().endswith(
+    outcome = fix({"docker-compose.yml": compose}, select="C006")
+    assert outcome.applied
+    assert (outcome.files[".env.example"] or "").endswith(
         "# api (docker-compose.yml)\n# REGION is also read by worker\nREGION=\n")
 
 
-def test_c006_shell_variable_the_service_sets_is_display_only(tmp_path: Path) -> None:
+def test_c006_shell_variable_the_service_sets_is_display_only() -> None:
     compose = (HEADER + "    environment:\n      USER_NAME: app\n"
                '    healthcheck:\n      test: ["CMD-SHELL", "check $USER_NAME"]\n')
-    write(tmp_path, {"docker-compose.yml": compose})
-    [finding] = findings(tmp_path)
-    assert finding["fix"] is None
-    code, _out, err = run_cli("fix", tmp_path, "--select", "C006")
-    assert code == 0 and "write `$$USER_NAME` if the container's shell should read it" in err
+    outcome = fix({"docker-compose.yml": compose}, select="C006")
+    [finding] = outcome.remaining
+    assert not finding.fixable and outcome.files == {} and outcome.clean
+    assert "write `$$USER_NAME` if the container's shell should read it" in (finding.reason or "")
 
 
 @pytest.mark.parametrize(("environment", "extra", "example"), [
@@ -109,27 +92,28 @@ def test_c006_shell_variable_the_service_sets_is_display_only(tmp_path: Path) ->
                  "# api (docker-compose.yml)\nA=\n", id="empty-file"),
     pytest.param("      A: ${A}\n", {".env.sample": b"X=1\n"}, None, id="extends-env-sample"),
 ])
-def test_c006_fixes(tmp_path: Path, environment: str, extra: dict[str, str | bytes],
-                    example: str | None) -> None:
-    write(tmp_path, {"docker-compose.yml": HEADER + "    environment:\n" + environment, **extra})
-    code, _out, err = run_cli("fix", "--apply", tmp_path, "--select", "C006")
-    assert code == 1, err
-    assert run_cli("fix", tmp_path, "--select", "C006")[:2] == (0, "")
+def test_c006_fixes(environment: str, extra: dict[str, str | bytes], example: str | None) -> None:
+    outcome = fix(env(environment, extra), select="C006")
+    assert outcome.clean and outcome.applied
+    assert fix(outcome.tree, select="C006").diff == ""
     if example is None:
-        assert not (tmp_path / ".env.example").exists()
-        assert (tmp_path / ".env.sample").read_text() == "X=1\n\n# api (docker-compose.yml)\nA=\n"
+        assert ".env.example" not in outcome.tree
+        assert outcome.tree[".env.sample"] == b"X=1\n\n# api (docker-compose.yml)\nA=\n"
     else:
-        assert (tmp_path / ".env.example").read_bytes().decode("utf-8") == example
+        assert outcome.tree[".env.example"].decode("utf-8") == example
 
 
+@pytest.mark.slow  # the Compose binary, per golden case
 @pytest.mark.parametrize("case", [c for c in CASES if (c / "expected.diff").stat().st_size],
                          ids=lambda c: c.name)
 def test_c006_golden_stack_resolves_with_the_example_file(tmp_path: Path, case: Path) -> None:
-    root = copy_tree(case / "before", tmp_path / "repo")
-    documented = {m.group(1) for f in findings(root) if f["fix"]
-                  for m in [re.search(r"defines (\w+):", str(f["message"]))] if m}
+    before = read_folder(case / "before")
+    documented = {m.group(1) for f in check(before, select="C006") if f.fixable
+                  for m in [re.search(r"defines (\w+):", f.message)] if m}
     assert documented
-    assert run_cli("fix", "--apply", root, "--select", "C006")[0] == 1
+    outcome = fix(before, select="C006")
+    assert outcome.applied
+    root = write_tree(tmp_path / "repo", outcome.tree)
     for files in compose_stacks(root):
         folder = (root / files[0]).parent
         args = [str(compose_binary()), "--env-file", str(folder / ".env.example")]

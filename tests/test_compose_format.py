@@ -12,7 +12,8 @@ from fixer.sources import compose_style
 from fixer.sources.compose import parse
 from fixer.sources.compose_edit import block_append_point, node_end
 from fixer.core.textfile import decode
-from support import assert_compose_accepts, run_cli
+from kit import fix
+from support import assert_compose_accepts, write_tree
 
 DB = "      DATABASE_URL: postgresql://app:app@db:5432/app\n"
 BOM = "\ufeff"
@@ -24,15 +25,12 @@ def kept_in_order(before: list[bytes], after: list[bytes]) -> bool:
     return all(any(line == candidate for candidate in remaining) for line in before)
 
 
-def run_fix(root: Path, files: dict[str, bytes], select: str) -> dict[str, bytes]:
-    for rel, data in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(data)
-    code, _, err = run_cli("fix", "--apply", root, "--select", select)
-    assert code == 1, err
-    assert_compose_accepts(root)
-    assert run_cli("fix", root, "--select", select)[:2] == (0, "")
-    return {rel: (root / rel).read_bytes() for rel in files}
+def run_fix(files: dict[str, bytes], select: str) -> dict[str, bytes]:
+    """The repository after `fixer fix --select SELECT`, which must fix it in one run."""
+    outcome = fix(files, select=select)
+    assert outcome.clean and outcome.applied, outcome
+    assert fix(outcome.tree, select=select).diff == ""
+    return outcome.tree
 
 
 CASES = [
@@ -120,10 +118,10 @@ CASES = [
 
 
 @pytest.mark.parametrize(("select", "files", "changed"), CASES)
-def test_original_lines_survive(tmp_path: Path, select: str, files: dict[str, str | bytes],
+def test_original_lines_survive(select: str, files: dict[str, str | bytes],
                                 changed: dict[str, set[int]]) -> None:
     before = {rel: data if isinstance(data, bytes) else data.encode() for rel, data in files.items()}
-    after = run_fix(tmp_path, before, select)
+    after = run_fix(before, select)
     for rel, data in before.items():
         old = data.splitlines(keepends=True)
         new = after[rel].splitlines(keepends=True)
@@ -136,11 +134,24 @@ def test_original_lines_survive(tmp_path: Path, select: str, files: dict[str, st
         assert b"\t" not in after[rel]
 
 
-def test_new_lines_follow_the_file_style(tmp_path: Path) -> None:
-    compose = ("services:\n    api:\n        image: a\n        environment:\n"
-               "        - DATABASE_URL=postgresql://u:p@db/x\n        healthcheck:\n"
-               "            test:\n            - CMD\n            - 'true'\n")
-    after = run_fix(tmp_path, {"docker-compose.yml": compose.encode()}, "C001")
+STYLED = ("services:\n    api:\n        image: a\n        environment:\n"
+          "        - DATABASE_URL=postgresql://u:p@db/x\n        healthcheck:\n"
+          "            test:\n            - CMD\n            - 'true'\n")
+
+
+@pytest.mark.slow  # the Compose binary, per case
+@pytest.mark.parametrize(("select", "files"), [
+    *[pytest.param(case.values[0], case.values[1], id=case.id) for case in CASES],
+    pytest.param("C001", {"docker-compose.yml": STYLED}, id="new-lines-in-the-file-style"),
+])
+def test_compose_accepts_every_edited_file(tmp_path: Path, select: str,
+                                           files: dict[str, str | bytes]) -> None:
+    before = {rel: data if isinstance(data, bytes) else data.encode() for rel, data in files.items()}
+    assert_compose_accepts(write_tree(tmp_path, run_fix(before, select)))
+
+
+def test_new_lines_follow_the_file_style() -> None:
+    after = run_fix({"docker-compose.yml": STYLED.encode()}, "C001")
     text = after["docker-compose.yml"].decode()
     assert "    db:\n        image: postgres:17-alpine\n        environment:\n" \
            "        - POSTGRES_USER=u\n" in text

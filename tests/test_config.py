@@ -9,21 +9,13 @@ from pathlib import Path
 import pytest
 
 from fixer.core.exclude import PathFilter
-from support import run_cli
+from support import run_cli, write_tree
 
 COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
 DOCKERFILE = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 8000\n'
               'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
 APP = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
        'def health() -> dict[str, str]:\n    return {"status": "ok"}\n')
-
-
-def write_tree(root: Path, files: dict[str, str]) -> Path:
-    for path, content in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content.encode())
-    return root
 
 
 def web_tree(root: Path, folder: str = "web", compose: str = COMPOSE,
@@ -66,7 +58,9 @@ def test_a_pyproject_without_tool_fixer_is_no_configuration(tmp_path: Path) -> N
 
 def test_cli_flags_override_the_file(tmp_path: Path) -> None:
     web_tree(tmp_path, **{"fixer.toml": 'select = ["P001"]\nignore = ["C"]\n'})
-    assert codes(tmp_path, "--select", "C004") == []          # config's ignore still applies
+    # the config's ignore still applies, unless a more specific selector names the rule
+    assert codes(tmp_path, "--select", "C") == []
+    assert codes(tmp_path, "--select", "C004") == ["C004"]
     assert codes(tmp_path, "--select", "C004", "--ignore", "P") == ["C004"]
 
 

@@ -4,35 +4,32 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from support import run_cli
+from fixer.model.rule import Finding
+from kit import check, fix
 
 COMPOSE = "services:\n  api:\n    build: ./api\n"
 HEAD = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
 
 
-def make_repo(root: Path, dockerfile: str, compose: str = COMPOSE) -> Path:
-    (root / "api" / "app").mkdir(parents=True)
-    (root / "api" / "app" / "main.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
-    (root / "api" / "Dockerfile").write_bytes(dockerfile.encode())
-    (root / "docker-compose.yml").write_text(compose)
-    return root
+def repo(dockerfile: str | bytes, compose: str = COMPOSE) -> dict[str, str | bytes]:
+    return {"api/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "api/Dockerfile": dockerfile.encode() if isinstance(dockerfile, str) else dockerfile,
+            "docker-compose.yml": compose}
 
 
-def fixed(root: Path, *args: str) -> str:
-    code, _, err = run_cli("fix", "--apply", root, "--select", "D002", *args)
-    assert code in (0, 1), err
-    return (root / "api" / "Dockerfile").read_bytes().decode()
+def fixed(dockerfile: str, unsafe: bool = False) -> str:
+    """The Dockerfile after `fixer fix --select D002`."""
+    outcome = fix(repo(dockerfile), select="D002", unsafe=unsafe)
+    assert outcome.clean, outcome
+    return outcome.tree["api/Dockerfile"].decode()
 
 
-def finding(root: Path) -> dict[str, object]:
-    _, out, _ = run_cli("check", root, "--select", "D002", "--format", "json")
-    found = json.loads(out)["findings"]
-    assert len(found) == 1, found
-    return dict(found[0])
+def finding(dockerfile: str) -> Finding:
+    [found] = check(repo(dockerfile), select="D002")
+    return found
 
 
 @pytest.mark.parametrize(("before", "after", "args"), [
@@ -75,9 +72,8 @@ def finding(root: Path) -> dict[str, object]:
     pytest.param("CMD uvicorn app.main:app\\\n--reload\n", 'CMD ["uvicorn", "app.main:app--reload"]\n',
                  (), id="word-joined-across-lines"),
 ])
-def test_d002_fixes(tmp_path: Path, before: str, after: str, args: tuple[str, ...]) -> None:
-    repo = make_repo(tmp_path, HEAD + before)
-    assert fixed(repo, *args) == HEAD + after
+def test_d002_fixes(before: str, after: str, args: tuple[str, ...]) -> None:
+    assert fixed(HEAD + before, unsafe="--unsafe-fixes" in args) == HEAD + after
 
 
 @pytest.mark.parametrize(("dockerfile", "compose"), [
@@ -94,21 +90,19 @@ def test_d002_fixes(tmp_path: Path, before: str, after: str, args: tuple[str, ..
                  "services:\n  api:\n    build:\n      context: ./api\n      target: missing\n",
                  id="target-names-no-stage"),
 ])
-def test_d002_noop(tmp_path: Path, dockerfile: str, compose: str) -> None:
-    repo = make_repo(tmp_path, dockerfile, compose)
-    assert run_cli("fix", repo, "--select", "D002")[:2] == (0, "")
+def test_d002_noop(dockerfile: str, compose: str) -> None:
+    outcome = fix(repo(dockerfile, compose), select="D002")
+    assert (outcome.diff, outcome.applied, outcome.clean) == ("", [], True)
 
 
-def test_safety_follows_what_exec_form_changes(tmp_path: Path) -> None:
-    plain = make_repo(tmp_path / "a", HEAD + "CMD uvicorn app.main:app\n")
-    assert finding(plain)["fix"] == {"safety": "safe", "title": "Use exec form"}
-    assert finding(plain)["line"] == 4
-    variable = make_repo(tmp_path / "b", HEAD + "CMD uvicorn app.main:app --port $PORT\n")
-    assert finding(variable)["fix"]["safety"] == "unsafe"  # type: ignore[index]
-    combined = make_repo(tmp_path / "c", HEAD + 'ENTRYPOINT ["/entry.sh"]\nCMD uvicorn app.main:app\n')
-    assert finding(combined)["fix"]["safety"] == "unsafe"  # type: ignore[index]
-    windows = make_repo(tmp_path / "d", HEAD + 'SHELL ["powershell", "-Command"]\nCMD uvicorn $env:X\n')
-    assert finding(windows)["fix"] is None
+def test_safety_follows_what_exec_form_changes() -> None:
+    plain = finding(HEAD + "CMD uvicorn app.main:app\n")
+    assert (plain.safety.value, plain.fix_title, plain.line) == ("safe", "Use exec form", 4)
+    assert finding(HEAD + "CMD uvicorn app.main:app --port $PORT\n").safety.value == "unsafe"
+    combined = HEAD + 'ENTRYPOINT ["/entry.sh"]\nCMD uvicorn app.main:app\n'
+    assert finding(combined).safety.value == "unsafe"
+    windows = HEAD + 'SHELL ["powershell", "-Command"]\nCMD uvicorn $env:X\n'
+    assert not finding(windows).fixable
 
 
 @pytest.mark.parametrize("command", [
@@ -118,11 +112,11 @@ def test_safety_follows_what_exec_form_changes(tmp_path: Path) -> None:
     pytest.param("(cd /app && uvicorn app.main:app)", id="subshell"),
     pytest.param("sh -c 'uvicorn app.main:app | tee /tmp/log'", id="wrapped-pipeline"),
 ])
-def test_display_only_where_no_exec_reaches_the_server(tmp_path: Path, command: str) -> None:
+def test_display_only_where_no_exec_reaches_the_server(command: str) -> None:
     """Wrapping these in `sh -c` would keep the shell as PID 1: nothing to offer."""
-    repo = make_repo(tmp_path, HEAD + f"CMD {command}\n")
-    assert finding(repo)["fix"] is None
-    assert run_cli("fix", repo, "--select", "D002", "--unsafe-fixes")[:2] == (0, "")
+    assert not finding(HEAD + f"CMD {command}\n").fixable
+    outcome = fix(repo(HEAD + f"CMD {command}\n"), select="D002", unsafe=True)
+    assert (outcome.diff, outcome.clean) == ("", True)
 
 
 @pytest.mark.parametrize("command", [
@@ -131,10 +125,9 @@ def test_display_only_where_no_exec_reaches_the_server(tmp_path: Path, command: 
     "gunicorn \"app.main:create_app()\" -b '0.0.0.0:80' --log-config \"C:\\\\logs\\\\x.ini\"",
     "echo \"a\\\\b\\$c\" '$HOME' \"don't\"",
 ])
-def test_exec_form_runs_the_argv_the_shell_ran(tmp_path: Path, command: str) -> None:
+def test_exec_form_runs_the_argv_the_shell_ran(command: str) -> None:
     """The real /bin/sh splits the shell-form command into the same words as the JSON array."""
-    repo = make_repo(tmp_path, HEAD + f"CMD {command}\n")
-    line = fixed(repo).splitlines()[-1]
+    line = fixed(HEAD + f"CMD {command}\n").splitlines()[-1]
     assert line.startswith("CMD [")
     argv = json.loads(line[len("CMD "):])
     shell = subprocess.run(["/bin/sh", "-c", f"printf '%s\\0' {command}"], capture_output=True,
@@ -142,11 +135,9 @@ def test_exec_form_runs_the_argv_the_shell_ran(tmp_path: Path, command: str) -> 
     assert argv == shell.stdout.split("\0")[:-1]
 
 
-def test_crlf_bom_and_multiline_comment_hoisted(tmp_path: Path) -> None:
+def test_crlf_bom_and_multiline_comment_hoisted() -> None:
     before = "\ufeffFROM python:3.12-slim\r\nCMD cd /app && \\\r\n    # start\r\n    uvicorn app.main:app\r\n"
-    repo = make_repo(tmp_path, before)
-    raw = (repo / "api" / "Dockerfile").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")
-    after = fixed(repo, "--unsafe-fixes")
+    assert repo(before)["api/Dockerfile"].startswith(b"\xef\xbb\xbf")  # type: ignore[union-attr]
+    after = fixed(before, unsafe=True)
     assert after == ("\ufeffFROM python:3.12-slim\r\n# start\r\n"
                      'CMD ["sh", "-c", "cd /app && exec uvicorn app.main:app"]\r\n')

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -29,7 +30,8 @@ from fixer.facts.image.images import (
 from fixer.facts.image.releases import PYTHON_LAST_ON_BUSTER
 from fixer.sources.dockerfile import parse
 from fixer.core.textfile import TextFile
-from support import SEED_FLEET, copy_tree, run_cli
+import kit
+from kit import FixOutcome, check
 
 CURL_TEST = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
 
@@ -248,18 +250,30 @@ def test_probe_options_a_python_probe_cannot_mirror() -> None:
     assert from_compose_test(["NONE"]) is None
 
 
-def make_repo(root: Path, dockerfile: str, test: str = CURL_TEST, extra: str = "") -> Path:
-    (root / "api" / "app").mkdir(parents=True)
-    (root / "api" / "app" / "main.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
-    (root / "api" / "Dockerfile").write_bytes(dockerfile.encode())
-    (root / "docker-compose.yml").write_text(
-        f"services:\n  api:\n    build: ./api\n{extra}    healthcheck:\n      test: {test}\n")
-    return root
+def repo(dockerfile: str, test: str = CURL_TEST, extra: str = "") -> dict[str, str | bytes]:
+    return {"api/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "api/Dockerfile": dockerfile.encode(),
+            "docker-compose.yml": f"services:\n  api:\n    build: ./api\n{extra}    healthcheck:\n"
+                                  f"      test: {test}\n"}
 
 
-def fix(root: Path, *args: str) -> tuple[int, str]:
-    code, _, err = run_cli("fix", "--apply", root, "--select", "D003", *args)
-    return code, err
+def fix(files: dict[str, str | bytes], **options: Any) -> FixOutcome:
+    """`fixer fix --select D003`, which must fix something."""
+    outcome = kit.fix(files, select="D003", **options)
+    assert outcome.clean and outcome.applied, outcome
+    return outcome
+
+
+def healthcheck_test(outcome: FixOutcome) -> object:
+    return yaml.safe_load(outcome.text("docker-compose.yml"))["services"]["api"]["healthcheck"][
+        "test"]
+
+
+def unchanged(files: dict[str, str | bytes], **options: Any) -> FixOutcome:
+    """`fixer fix --select D003` that changes nothing and fails nothing."""
+    outcome = kit.fix(files, select="D003", **options)
+    assert (outcome.diff, outcome.clean) == ("", True), outcome
+    return outcome
 
 
 LAYER = ("# hadolint ignore=DL3008{nl}RUN apt-get update && apt-get install -y "
@@ -299,10 +313,8 @@ LAYER = ("# hadolint ignore=DL3008{nl}RUN apt-get update && apt-get install -y "
                  "FROM python:3.12-slim\nRUN apt-get install -y \\\n    zlib1g \\\n    gcc \\\n    curl\n",
                  id="unsorted-appended"),
 ])
-def test_d003_fixes(tmp_path: Path, before: str, after: str) -> None:
-    repo = make_repo(tmp_path, before)
-    assert fix(repo)[0] == 1
-    assert (repo / "api" / "Dockerfile").read_bytes().decode() == after
+def test_d003_fixes(before: str, after: str) -> None:
+    assert fix(repo(before)).tree["api/Dockerfile"].decode() == after
 
 
 @pytest.mark.parametrize(("dockerfile", "test"), [
@@ -314,9 +326,8 @@ def test_d003_fixes(tmp_path: Path, before: str, after: str) -> None:
     pytest.param("FROM python:3.12-slim\n", '["CMD", "python", "-c", "print(1)"]', id="no-tool"),
     pytest.param("FROM python:3.12-slim\nHEALTHCHECK NONE\n", '["NONE"]', id="disabled"),
 ])
-def test_d003_noop(tmp_path: Path, dockerfile: str, test: str) -> None:
-    repo = make_repo(tmp_path, dockerfile, test)
-    assert run_cli("fix", repo, "--select", "D003")[:2] == (0, "")
+def test_d003_noop(dockerfile: str, test: str) -> None:
+    assert unchanged(repo(dockerfile, test)).applied == []
 
 
 @pytest.mark.parametrize("dockerfile", [
@@ -326,15 +337,12 @@ def test_d003_noop(tmp_path: Path, dockerfile: str, test: str) -> None:
                  id="existing-apt-install-not-extended"),
     pytest.param("ARG PY=3.8.5\nFROM python:${PY}-slim AS runtime\n", id="version-from-an-arg"),
 ])
-def test_d003_archived_release_probes_with_python(tmp_path: Path, dockerfile: str) -> None:
-    repo = make_repo(tmp_path, dockerfile)
-    code, err = fix(repo)
-    assert code == 1, err
-    assert (repo / "api" / "Dockerfile").read_text() == dockerfile
-    compose = yaml.safe_load((repo / "docker-compose.yml").read_text())
-    assert compose["services"]["api"]["healthcheck"]["test"] == [
+def test_d003_archived_release_probes_with_python(dockerfile: str) -> None:
+    outcome = fix(repo(dockerfile))
+    assert outcome.text("api/Dockerfile") == dockerfile
+    assert healthcheck_test(outcome) == [
         "CMD", "python", "-c", python_code("http://localhost:8000/health")]
-    assert run_cli("check", repo, "--select", "D003")[0] == 0
+    assert check(outcome.tree, select="D003") == []
 
 
 GONE = "is Debian buster, whose package archive is gone: apt-get cannot install curl"
@@ -350,46 +358,39 @@ GONE = "is Debian buster, whose package archive is gone: apt-get cannot install 
                  f"python:3.10-slim-buster {GONE}, and the curl probe uses options a Python "
                  "urllib probe cannot mirror", id="probe-options"),
 ])
-def test_d003_archived_release_display_only(tmp_path: Path, dockerfile: str, test: str,
-                                            reason: str) -> None:
-    repo = make_repo(tmp_path, dockerfile, test)
-    code, out, err = run_cli("fix", repo, "--select", "D003")
-    assert (code, out) == (0, "") and reason in err, err
-    assert run_cli("check", repo, "--select", "D003")[0] == 1
+def test_d003_archived_release_display_only(dockerfile: str, test: str, reason: str) -> None:
+    [finding] = unchanged(repo(dockerfile, test)).remaining
+    assert not finding.fixable and reason in (finding.reason or ""), finding.reason
 
 
-def test_python_strategy_keeps_the_image_and_the_url(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path, "FROM python:3.12-slim\n")
-    assert fix(repo, "--healthcheck-strategy", "python")[0] == 1
-    assert (repo / "api" / "Dockerfile").read_text() == "FROM python:3.12-slim\n"
-    compose = yaml.safe_load((repo / "docker-compose.yml").read_text())
-    assert compose["services"]["api"]["healthcheck"]["test"] == [
+def test_python_strategy_keeps_the_image_and_the_url() -> None:
+    outcome = fix(repo("FROM python:3.12-slim\n"), healthcheck_strategy="python")
+    assert outcome.text("api/Dockerfile") == "FROM python:3.12-slim\n"
+    assert healthcheck_test(outcome) == [
         "CMD", "python", "-c", python_code("http://localhost:8000/health")]
 
 
-def test_python_strategy_needs_a_python_in_the_image(tmp_path: Path) -> None:
-    distroless = make_repo(tmp_path / "a", "FROM gcr.io/distroless/python3-debian12\n")
-    assert run_cli("fix", distroless, "--select", "D003")[:2] == (0, "")  # nothing to install with
-    assert fix(distroless, "--healthcheck-strategy", "python")[0] == 1
-    compose = yaml.safe_load((distroless / "docker-compose.yml").read_text())
-    assert compose["services"]["api"]["healthcheck"]["test"][:2] == ["CMD", "python3"]
-    nginx = make_repo(tmp_path / "b", "FROM nginx:1.27-alpine-slim\nCOPY . /usr/share/nginx/html\n")
-    assert fix(nginx, "--healthcheck-strategy", "python")[0] == 1  # no Python: curl installed
-    assert (nginx / "api" / "Dockerfile").read_text() == (
+def test_python_strategy_needs_a_python_in_the_image() -> None:
+    distroless = repo("FROM gcr.io/distroless/python3-debian12\n")
+    assert unchanged(distroless).applied == []  # nothing to install with
+    test = healthcheck_test(fix(distroless, healthcheck_strategy="python"))
+    assert test[:2] == ["CMD", "python3"]  # type: ignore[index]
+    # no Python: curl installed
+    nginx = fix(repo("FROM nginx:1.27-alpine-slim\nCOPY . /usr/share/nginx/html\n"),
+                healthcheck_strategy="python")
+    assert nginx.text("api/Dockerfile") == (
         "FROM nginx:1.27-alpine-slim\n# hadolint ignore=DL3018\nRUN apk add --no-cache curl\n"
         "COPY . /usr/share/nginx/html\n")
-    assert yaml.safe_load((nginx / "docker-compose.yml").read_text()) \
-        ["services"]["api"]["healthcheck"]["test"] == json.loads(CURL_TEST)
+    assert healthcheck_test(nginx) == json.loads(CURL_TEST)
 
 
-def test_python_strategy_is_display_only_through_an_alias(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path, "FROM python:3.12-slim\n")
-    (repo / "docker-compose.yml").write_text(
+def test_python_strategy_is_display_only_through_an_alias() -> None:
+    files = repo("FROM python:3.12-slim\n") | {"docker-compose.yml": (
         "x-health: &health\n  test: " + CURL_TEST + "\nservices:\n  api:\n    build: ./api\n"
-        "    healthcheck: *health\n")
-    code, out, err = run_cli("fix", repo, "--select", "D003", "--healthcheck-strategy", "python")
-    assert (code, out) == (0, "") and "YAML alias" in err
-    assert run_cli("fix", repo, "--select", "D003")[0] == 1  # installing curl needs no edit there
+        "    healthcheck: *health\n")}
+    [finding] = unchanged(files, healthcheck_strategy="python").remaining
+    assert "YAML alias" in (finding.reason or "")
+    assert fix(files).applied  # installing curl needs no edit there
 
 
 def free_port() -> int:
@@ -420,16 +421,15 @@ def test_python_probe_passes_on_a_live_app_and_fails_on_http_errors(tmp_path: Pa
     assert subprocess.run(probe, capture_output=True).returncode == 1  # refused: unhealthy
 
 
-def test_seed_fleet_dockerfiles_install_the_curl_their_healthchecks_run(tmp_path: Path) -> None:
-    fleet = copy_tree(SEED_FLEET, tmp_path / "fleet")
-    code, _, err = run_cli("fix", "--apply", fleet)
-    assert code == 1, err
-    compose = yaml.safe_load((fleet / "docker-compose.yml").read_text())
+def test_seed_fleet_dockerfiles_install_the_curl_their_healthchecks_run(
+        seed_fleet_fixed: FixOutcome) -> None:
+    assert seed_fleet_fixed.clean and seed_fleet_fixed.applied
+    compose = yaml.safe_load(seed_fleet_fixed.text("docker-compose.yml"))
     curl_services = [name for name, service in compose["services"].items()
                      if "curl" in service.get("healthcheck", {}).get("test", [])]
     assert len(curl_services) == 7
     for name in curl_services:
-        text = (fleet / name / "Dockerfile").read_text()
+        text = seed_fleet_fixed.text(f"{name}/Dockerfile")
         assert "curl" in stage_tools(text), name
         assert "apt-get install -y --no-install-recommends curl" in text
-    assert run_cli("check", fleet, "--select", "D003")[0] == 0
+    assert check(seed_fleet_fixed.tree, select="D003") == []

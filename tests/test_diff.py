@@ -89,12 +89,16 @@ def test_gnu_patch_accepts_the_diff(tmp_path: Path) -> None:
     assert snapshot(repo) == snapshot(applied)
 
 
-def test_deleted_executable_keeps_its_mode_in_the_header(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("mode", "header"), [(0o755, "100755"), (0o775, "100755"),
+                                              (0o664, "100644"), (0o600, "100644")])
+def test_deleted_file_header_names_a_mode_git_knows(tmp_path: Path, mode: int,
+                                                    header: str) -> None:
+    """git writes 100755 or 100644 whatever the group bits (a umask 002 checkout has 664)."""
     repo = service_tree(tmp_path, port=8001)
     write_tree(repo, {"web/app/Dockerfile": dockerfile(8001)})
-    (repo / "web/app/Dockerfile").chmod(0o755)
+    (repo / "web/app/Dockerfile").chmod(mode)
     _, diff, _ = run_cli("fix", repo, "--select", "D001")
-    assert "deleted file mode 100755\n" in diff
+    assert f"deleted file mode {header}\n" in diff
     git_apply(repo, diff)
     assert not (repo / "web/app/Dockerfile").exists()
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from fixer.formats.difffilter import DiffFilterError, parse_scope
-from support import git, init_repo, run_cli
-from test_branch import FILES, dockerfile, make_repo, service_files, write_files
+from support import FILES, copy_tree, dockerfile, git, init_repo, run_cli, service_files, write_tree
 
 # A new service appended to compose: its ports line (an added line) does not match its
 # Dockerfile (P001), and it has a copy of its Dockerfile in app/ (D001 on an added file).
@@ -22,7 +21,7 @@ EXTRA_SERVICE = '  extra:\n    build: ./extra\n    ports:\n      - "8004:8004"\n
 def add_extra_service(root: Path) -> None:
     with (root / "compose.yaml").open("a") as compose:
         compose.write(EXTRA_SERVICE)
-    write_files(root, {**service_files("extra", 8000), "extra/app/Dockerfile": dockerfile(8000)})
+    write_tree(root, {**service_files("extra", 8000), "extra/app/Dockerfile": dockerfile(8000)})
 
 
 def json_findings(*argv: str | Path) -> tuple[int, list[tuple[str, str, int]]]:
@@ -46,9 +45,11 @@ def added_lines(repo: Path, spec: str) -> dict[str, set[int]]:
     return found
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    repo = make_repo(tmp_path / "repo")
+@pytest.fixture(scope="module")
+def featured(committed_files: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed files on main, and a branch `feature` that adds a service, checked out;
+    its diff from main in change.diff. Made once: tests that change it take `repo`."""
+    repo = copy_tree(committed_files, tmp_path_factory.mktemp("featured") / "repo")
     git(repo, "branch", "-M", "main")
     git(repo, "checkout", "-q", "-b", "feature")
     add_extra_service(repo)
@@ -58,7 +59,13 @@ def repo(tmp_path: Path) -> Path:
     return repo
 
 
-def test_only_findings_on_added_lines_and_added_files(repo: Path) -> None:
+@pytest.fixture
+def repo(featured: Path, tmp_path: Path) -> Path:
+    return copy_tree(featured, tmp_path / "repo")
+
+
+def test_only_findings_on_added_lines_and_added_files(featured: Path) -> None:
+    repo = featured
     _, everything = json_findings(repo, "--select", "P001,D001")
     assert ("P001", "compose.yaml", 5) in everything      # web: an old defect
     assert ("D001", "api/app/Dockerfile", 1) in everything
@@ -70,7 +77,8 @@ def test_only_findings_on_added_lines_and_added_files(repo: Path) -> None:
     assert worker, "worker's defect sits on a context line of the diff: it must be left out"
 
 
-def test_every_kept_finding_is_on_an_added_line(repo: Path) -> None:
+def test_every_kept_finding_is_on_an_added_line(featured: Path) -> None:
+    repo = featured
     _, everything = json_findings(repo, "--select", "ALL")
     _, kept = json_findings(repo, "--select", "ALL", "--diff-filter", repo / "change.diff")
     added = added_lines(repo, "main...HEAD")
@@ -79,24 +87,22 @@ def test_every_kept_finding_is_on_an_added_line(repo: Path) -> None:
     assert kept == expected and 0 < len(kept) < len(everything)
 
 
-def test_diff_from_stdin(repo: Path) -> None:
-    diff = (repo / "change.diff").read_bytes()
-    result = subprocess.run(
-        [sys.executable, "-m", "fixer.cli", "check", str(repo), "--select", "P001,D001",
-         "--diff-filter", "-"], input=diff, capture_output=True, timeout=120)
-    assert result.returncode == 1, result.stderr
-    lines = result.stdout.decode().splitlines()
-    assert [line.split(": ")[1].split()[0] for line in lines] == ["P001", "D001"]
+def test_diff_from_stdin(featured: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    diff = (featured / "change.diff").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(diff)))
+    code, out, err = run_cli("check", featured, "--select", "P001,D001", "--diff-filter", "-")
+    assert code == 1, err
+    assert [line.split(": ")[1].split()[0] for line in out.splitlines()] == ["P001", "D001"]
 
 
-def test_empty_diff_keeps_nothing(repo: Path) -> None:
-    (repo / "empty.diff").write_text("")
-    assert json_findings(repo, "--diff-filter", repo / "empty.diff") == (0, [])
+def test_empty_diff_keeps_nothing(featured: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty.diff").write_text("")
+    assert json_findings(featured, "--diff-filter", tmp_path / "empty.diff") == (0, [])
 
 
 def test_subfolder_matches_paths_from_the_repository_top(tmp_path: Path) -> None:
     root = tmp_path / "mono"
-    write_files(root / "deploy", FILES)
+    write_tree(root / "deploy", FILES)
     init_repo(root)
     add_extra_service(root / "deploy")
     git(root, "add", "-A")
@@ -127,11 +133,12 @@ def test_deleted_files_count_whole_and_crlf_lines_are_numbered(repo: Path) -> No
     ("this is not a diff\n", "no file header"),
     ("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n", "not a unified diff"),
 ], ids=["missing", "not-a-diff", "truncated-hunk"])
-def test_unreadable_diff_exits_2(repo: Path, content: str | None, message: str) -> None:
-    target = repo / "bad.diff"
+def test_unreadable_diff_exits_2(featured: Path, tmp_path: Path, content: str | None,
+                                message: str) -> None:
+    target = tmp_path / "bad.diff"
     if content is not None:
         target.write_text(content)
-    code, _, err = run_cli("check", repo, "--diff-filter", target)
+    code, _, err = run_cli("check", featured, "--diff-filter", target)
     assert code == 2 and message in err, err
 
 

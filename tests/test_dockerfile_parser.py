@@ -93,6 +93,7 @@ REPOSITORY_DOCKERFILES = sorted(p for top in ("golden", "examples", "tests")
                                 if p.is_file() and is_dockerfile(p))
 
 
+@pytest.mark.slow  # BuildKit parses every Dockerfile of the repository
 def test_every_dockerfile_in_the_repository_parses_as_buildkit_parses_it() -> None:
     names = {p.relative_to(REPO).as_posix() for p in REPOSITORY_DOCKERFILES}
     # Not vacuous: the seed fleet and the golden cases with heredocs and `# escape=` are here.
@@ -296,6 +297,7 @@ def test_what_buildkit_accepts_parses(text: str) -> None:
     assert_same_as_buildkit(TextFile("Dockerfile", text))
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_fixer_checks_the_seed_fleet_without_the_buildkit_package() -> None:
     """The package is a test extra only: blocking its import changes nothing for fixer."""
     code = ("import sys; sys.modules['dockerfile'] = None\n"

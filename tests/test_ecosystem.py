@@ -11,6 +11,7 @@ from fixer.app.registry import choose, discover
 from support import REPO, SEED_FLEET, run_cli
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_python_dash_m_fixer_runs_the_command_line() -> None:
     run = subprocess.run([sys.executable, "-m", "fixer", "check", str(SEED_FLEET),
                           "--select", "S002"], capture_output=True, text=True, timeout=120)

@@ -34,6 +34,7 @@ def text_and_edits(draw: st.DrawFn) -> tuple[str, list[TextEdit]]:
     return text, draw(st.permutations(edits))
 
 
+@pytest.mark.slow  # hypothesis: many generated examples
 @settings(max_examples=80, deadline=None)
 @given(text_and_edits())
 def test_splice_equals_one_by_one(case: tuple[str, list[TextEdit]]) -> None:

@@ -20,18 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from fleet_repos import Fleet, fleets
-from support import assert_compose_accepts, run_cli
+from support import assert_compose_accepts, run_cli, write_tree
 
 pytestmark = pytest.mark.slow  # hypothesis: dozens of generated fleets, each fixed and checked
 
 HUNT = os.environ.get("FIXER_FLEET_EXAMPLES")
-
-
-def write(root: Path, files: dict[str, bytes]) -> None:
-    for relative, data in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
 
 
 def check_json(root: Path, options: list[str]) -> dict[str, list[dict[str, object]]]:
@@ -76,7 +69,7 @@ def assert_byte_style_kept(root: Path, files: dict[str, bytes]) -> None:
 def test_fix_is_total_convergent_and_keeps_bytes(fleet: Fleet) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        write(root, fleet.files)
+        write_tree(root, fleet.files)
         assert_compose_accepts(root)  # the generator's contract, not fixer's
         assert check_json(root, fleet.options)["errors"] == []
         _, diff, _ = run_cli("fix", root, *fleet.options)
@@ -106,7 +99,7 @@ def assert_diff_is_what_was_written(root: Path, files: dict[str, bytes], diff: s
     """`git apply` of the dry run's diff on the original tree gives the tree --apply wrote."""
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder)
-        write(copy, files)
+        write_tree(copy, files)
         (copy / "fixer.diff").write_bytes(diff.encode("utf-8"))
         result = subprocess.run(["git", "apply", "--allow-empty", "--whitespace=nowarn",
                                  "fixer.diff"], cwd=copy, capture_output=True, text=True,

@@ -3,34 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-import json
-from pathlib import Path
 
 import pytest
 
-from support import run_cli
+from kit import check, fix
 
 APP = "from fastapi import APIRouter, FastAPI\n\n"
 HEALTH = '\n\n@app.get("/health")\ndef health():\n    return {"status": "ok"}\n'
 
 
-def service(root: Path, files: Mapping[str, str | bytes], target: str = "app.main:app",
-            extra: str = "", compose_extra: str = "") -> Path:
+def service(files: Mapping[str, str | bytes], target: str = "app.main:app", extra: str = "",
+            compose_extra: str = "") -> dict[str, str | bytes]:
     dockerfile = (f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{extra}"
                   f'CMD ["uvicorn", "{target}", "--port", "8000"]\n')
-    files = {"docker-compose.yml": f"services:\n  api:\n    build: ./svc\n{compose_extra}",
-             "svc/Dockerfile": dockerfile, "svc/app/__init__.py": "", **files}
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(content if isinstance(content, bytes) else content.encode())
-    return root
+    return {"docker-compose.yml": f"services:\n  api:\n    build: ./svc\n{compose_extra}",
+            "svc/Dockerfile": dockerfile, "svc/app/__init__.py": "", **files}
 
 
-def fix(root: Path, path: str = "svc/app/main.py") -> bytes:
-    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
-    assert code == 1, err
-    assert run_cli("check", root, "--select", "H001")[0] == 0
-    return (root / path).read_bytes()
+def fixed(files: dict[str, str | bytes], path: str = "svc/app/main.py") -> bytes:
+    """The file after `fixer fix --select H001`, which must leave no H001 finding."""
+    outcome = fix(files, select="H001")
+    assert outcome.clean and outcome.applied, outcome
+    assert check(outcome.tree, select="H001") == []
+    return outcome.tree[path]
 
 
 @pytest.mark.parametrize(("before", "after"), [
@@ -109,22 +104,21 @@ def fix(root: Path, path: str = "svc/app/main.py") -> bytes:
                  b"\xef\xbb\xbf" + (APP + "app = FastAPI()\n" + HEALTH.rstrip("\n"))
                  .replace("\n", "\r\n").encode(), id="crlf-bom-no-final-newline"),
 ])
-def test_h001_fixes(tmp_path: Path, before: str | bytes, after: str | bytes) -> None:
+def test_h001_fixes(before: str | bytes, after: str | bytes) -> None:
     target = "app.main:create_app" if "create_app" in str(before) else "app.main:app"
-    root = service(tmp_path, {"svc/app/main.py": before}, target)
+    files = service({"svc/app/main.py": before}, target)
     if "create_app" in str(before):
-        dockerfile = root / "svc/Dockerfile"
-        dockerfile.write_text(dockerfile.read_text().replace('"--port"', '"--factory", "--port"'))
+        files["svc/Dockerfile"] = str(files["svc/Dockerfile"]).replace(
+            '"--port"', '"--factory", "--port"')
     expected = after if isinstance(after, bytes) else after.encode()
-    assert fix(root) == expected
+    assert fixed(files) == expected
 
 
-def test_h001_fix_in_factory_called_at_import(tmp_path: Path) -> None:
+def test_h001_fix_in_factory_called_at_import() -> None:
     source = ("from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\n"
               "    app = FastAPI()\n\n    @app.get('/a')\n    async def a():\n        return 1\n"
               "    return app\n\n\napi = create_app()\n")
-    root = service(tmp_path, {"svc/main.py": source}, "main:api")
-    assert fix(root, "svc/main.py").decode() == source.replace(
+    assert fixed(service({"svc/main.py": source}, "main:api"), "svc/main.py").decode() == source.replace(
         "return 1\n", "return 1\n\n    @app.get('/health')\n    async def health():\n"
         "        return {'status': 'ok'}\n\n")
 
@@ -177,18 +171,16 @@ ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter({args})\n\n\n@rout
                   "        def health():\n            return 1\n\n\napp = Api()\n"},
                  id="class-decorates-it-in-init"),
 ])
-def test_h001_noop(tmp_path: Path, files: dict[str, str]) -> None:
-    root = service(tmp_path, files)
-    code, out, err = run_cli("check", root, "--select", "H001")
-    assert (code, out) == (0, ""), err
+def test_h001_noop(files: dict[str, str]) -> None:
+    assert check(service(files), select="H001") == []
 
 
-def test_h001_noop_probed_path(tmp_path: Path) -> None:
+def test_h001_noop_probed_path() -> None:
     probe = ('    healthcheck:\n      test: ["CMD-SHELL", "wget -qO- '
              'http://127.0.0.1:8000/status || exit 1"]\n')
-    root = service(tmp_path, {"svc/app/main.py": APP + 'app = FastAPI()\n\n\n@app.get("/status")'
-                              "\ndef s():\n    return 1\n"}, compose_extra=probe)
-    assert run_cli("check", root, "--select", "H001")[:2] == (0, "")
+    files = service({"svc/app/main.py": APP + 'app = FastAPI()\n\n\n@app.get("/status")'
+                     "\ndef s():\n    return 1\n"}, compose_extra=probe)
+    assert check(files, select="H001") == []
 
 
 STATUS_PROBE = '["CMD", "curl", "-f", "http://localhost:8000/status"]'
@@ -206,18 +198,18 @@ PROBED_ELSEWHERE = [
 
 
 @pytest.mark.parametrize(("files", "compose_extra"), PROBED_ELSEWHERE)
-def test_h001_noop_path_probed_by_the_merged_healthcheck(
-        tmp_path: Path, files: dict[str, str], compose_extra: str) -> None:
+def test_h001_noop_path_probed_by_the_merged_healthcheck(files: dict[str, str],
+                                                         compose_extra: str) -> None:
     main = APP + 'app = FastAPI()\n\n\n@app.get("/status")\ndef s():\n    return 1\n'
-    root = service(tmp_path, {"svc/app/main.py": main, **files}, compose_extra=compose_extra)
-    assert run_cli("check", root, "--select", "H001")[:2] == (0, "")
+    assert check(service({"svc/app/main.py": main, **files}, compose_extra=compose_extra),
+                 select="H001") == []
 
 
-def test_h001_subclass_imported_from_the_import_root(tmp_path: Path) -> None:
+def test_h001_subclass_imported_from_the_import_root() -> None:
     base = "from fastapi import FastAPI\n\n\nclass Service(FastAPI):\n    pass\n"
     main = "from app.base import Service\n\napp = Service()\n"
-    root = service(tmp_path, {"svc/app/base.py": base, "svc/app/main.py": main})
-    assert fix(root).decode() == main + HEALTH
+    assert fixed(service({"svc/app/base.py": base, "svc/app/main.py": main})).decode() == (
+        main + HEALTH)
 
 
 @pytest.mark.parametrize("files", [
@@ -228,11 +220,10 @@ def test_h001_subclass_imported_from_the_import_root(tmp_path: Path) -> None:
                    "svc/tests/test_health.py": "def test(client):\n    client.get('/health')\n"},
                  id="routes-added-elsewhere-literal-only-in-tests"),
 ])
-def test_h001_reports_despite_unreadable_routes(tmp_path: Path, files: dict[str, str]) -> None:
+def test_h001_reports_despite_unreadable_routes(files: dict[str, str]) -> None:
     """An unreadable route is skipped, not a reason to stay silent (issue 9, pattern 12)."""
-    root = service(tmp_path, files)
-    code, out, err = run_cli("check", root, "--select", "H001")
-    assert code == 1 and "serves no health route (GET /health) (" in out, out + err
+    [finding] = check(service(files), select="H001")
+    assert "serves no health route (GET /health) (" in finding.message
 
 
 REDEFINED = "class Api(FastAPI):\n    {body}\n\n\napp = Api()\n"
@@ -263,27 +254,28 @@ REDEFINED = "class Api(FastAPI):\n    {body}\n\n\napp = Api()\n"
                  "the app is built by `kit.web.ServiceApp`, which fixer cannot read",
                  id="unread-class"),
 ])
-def test_h001_display_only_when_app_get_may_not_work(tmp_path: Path, main: str,
-                                                     files: dict[str, str], reason: str) -> None:
+def test_h001_display_only_when_app_get_may_not_work(main: str, files: dict[str, str],
+                                                     reason: str) -> None:
     """`@app.get("/health")` on a class whose `get` takes keywords only is a TypeError at
     import: the app would never start. No fix, and the reason says why (issue 9)."""
-    root = service(tmp_path, {"svc/app/main.py": main, **files})
-    code, out, err = run_cli("check", root, "--select", "H001", "--format", "json")
-    findings = json.loads(out)["findings"]
-    assert code == 1 and [f["fix"] for f in findings] == [None], out + err
-    assert "serves no health route (GET /health)" in findings[0]["message"]
-    code, diff, err = run_cli("fix", root, "--select", "H001")
-    assert (code, diff) == (0, "") and "fixer cannot vouch that a route added with " \
-        f"`@app.get` works: " in err and reason in err, err
+    repo = service({"svc/app/main.py": main, **files})
+    [finding] = check(repo, select="H001")
+    assert not finding.fixable
+    assert "serves no health route (GET /health)" in finding.message
+    outcome = fix(repo, select="H001")
+    assert (outcome.diff, outcome.clean) == ("", True)
+    why = outcome.remaining[0].reason or ""
+    assert "fixer cannot vouch that a route added with `@app.get` works: " in why
+    assert reason in why, why
 
 
-def test_h001_configured_alternative_counts(tmp_path: Path) -> None:
+def test_h001_configured_alternative_counts() -> None:
     """`/ping` is no health path by default (H001 adds `/health` beside it); configured as an
     alternative it is one, and C004 probes it."""
     ping = APP + 'app = FastAPI()\n\n\n@app.get("/ping")\ndef ping():\n    return "pong"\n'
-    root = service(tmp_path, {"svc/app/main.py": ping})
-    assert run_cli("check", root, "--select", "H001")[0] == 1
-    (root / "fixer.toml").write_text('health-paths = ["/ping", "/healthz"]\n')
-    assert run_cli("check", root, "--select", "H001")[:2] == (0, "")
-    code, diff, err = run_cli("fix", root, "--select", "C004", "--healthcheck-strategy", "python")
-    assert code == 1 and "http://localhost:8000/ping" in diff, diff + err
+    repo = service({"svc/app/main.py": ping})
+    paths = ("/ping", "/healthz")
+    assert len(check(repo, select="H001")) == 1
+    assert check(repo, select="H001", health_paths=paths) == []
+    outcome = fix(repo, select="C004", healthcheck_strategy="python", health_paths=paths)
+    assert outcome.applied and "http://localhost:8000/ping" in outcome.diff

@@ -6,13 +6,14 @@ redirect, which urllib, like curl's caller, follows)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from fixer.model.rule import Finding
+from kit import check, fix
 from support import GOLDEN, copy_tree, run_cli
 from test_boot import health_status, running
 
@@ -21,30 +22,23 @@ CURL = 'test: ["CMD", "curl", "-f", "http://localhost:8000{path}"]'
 LOCAL_URL = re.compile(r"//(?:localhost|127\.0\.0\.1):\d+(/[^\s\"')]*)")
 
 
-def service(root: Path, files: Mapping[str, str], healthcheck: str = "",
-            dockerfile_extra: str = "") -> Path:
+def service(files: Mapping[str, str], healthcheck: str = "",
+            dockerfile_extra: str = "") -> dict[str, str]:
     compose = "services:\n  api:\n    build: ./svc\n"
     if healthcheck:
         compose += f"    healthcheck:\n      {healthcheck}\n"
-    files = {"docker-compose.yml": compose, "svc/app/__init__.py": "",
-             "svc/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n" + dockerfile_extra
-             + 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
-             **files}
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content)
-    return root
+    return {"docker-compose.yml": compose, "svc/app/__init__.py": "",
+            "svc/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n" + dockerfile_extra
+            + 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+            **files}
 
 
 def route(path: str, method: str = "get", name: str = "handler") -> str:
     return f'\n\n@app.{method}("{path}")\ndef {name}():\n    return {{"status": "ok"}}\n'
 
 
-def findings(root: Path) -> list[dict[str, object]]:
-    code, out, err = run_cli("check", root, "--select", "H002", "--format", "json")
-    assert code in (0, 1), err
-    found: list[dict[str, object]] = json.loads(out)["findings"]
-    return found
+def findings(files: Mapping[str, str | bytes]) -> list[Finding]:
+    return check(files, select="H002")
 
 
 @pytest.mark.parametrize(("main", "probe"), [
@@ -62,20 +56,17 @@ def findings(root: Path) -> list[dict[str, object]]:
     # a POST-only route names the path: fixer cannot tell what else answers it
     pytest.param(APP + route("/health", method="post"), "/health", id="post-route-names-it"),
 ])
-def test_h002_noop(tmp_path: Path, main: str, probe: str) -> None:
-    root = service(tmp_path, {"svc/app/main.py": main}, CURL.format(path=probe))
-    assert findings(root) == []
+def test_h002_noop(main: str, probe: str) -> None:
+    assert findings(service({"svc/app/main.py": main}, CURL.format(path=probe))) == []
 
 
-def test_h002_reads_no_probe_it_cannot_read(tmp_path: Path) -> None:
+def test_h002_reads_no_probe_it_cannot_read() -> None:
     """A port or path in a variable, and a Flask app: nothing to judge."""
     for test in ('test: ["CMD-SHELL", "curl -f http://localhost:${PORT:-8000}/health"]',
                  'test: ["CMD-SHELL", "curl -f http://localhost:8000/$HEALTH_PATH"]'):
-        root = service(tmp_path / str(len(test)), {"svc/app/main.py": APP + route("/ok")}, test)
-        assert findings(root) == []
+        assert findings(service({"svc/app/main.py": APP + route("/ok")}, test)) == []
     flask = "from flask import Flask\n\napp = Flask(__name__)\n"
-    root = service(tmp_path / "flask", {"svc/app/main.py": flask}, CURL.format(path="/health"))
-    assert findings(root) == []
+    assert findings(service({"svc/app/main.py": flask}, CURL.format(path="/health"))) == []
 
 
 @pytest.mark.parametrize(("main", "healthcheck", "extra", "edited", "expected"), [
@@ -90,18 +81,14 @@ def test_h002_reads_no_probe_it_cannot_read(tmp_path: Path) -> None:
                  'test: ["CMD-SHELL", "curl -f ${PROBE_URL:-http://localhost:8000/live}"]', "",
                  "svc/app/main.py", '@app.get("/live")', id="interpolated-url-route-added"),
 ])
-def test_h002_fixes(tmp_path: Path, main: str, healthcheck: str, extra: str, edited: str,
+def test_h002_fixes(main: str, healthcheck: str, extra: str, edited: str,
                     expected: str) -> None:
-    root = service(tmp_path, {"svc/app/main.py": main}, healthcheck, extra)
-    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    code, _, err = run_cli("fix", "--apply", root, "--select", "H002")
-    assert code == 1, err
-    changed = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                     if p.is_file() and p.read_bytes() != before[p])
-    assert changed == [edited]
-    assert expected in (root / edited).read_text()
-    assert findings(root) == []
-    assert run_cli("fix", root, "--select", "H002")[:2] == (0, "")
+    outcome = fix(service({"svc/app/main.py": main}, healthcheck, extra), select="H002")
+    assert outcome.clean and outcome.applied
+    assert sorted(outcome.files) == [edited]
+    assert expected in outcome.text(edited)
+    assert findings(outcome.tree) == []
+    assert fix(outcome.tree, select="H002").diff == ""
 
 
 STATUS = '["CMD", "curl", "-f", "http://localhost:8000/status"]'
@@ -122,34 +109,30 @@ STATUS = '["CMD", "curl", "-f", "http://localhost:8000/status"]'
                  id="shell-form-python-probe"),
 ])
 def test_h002_adds_the_route_the_running_healthcheck_asks_for(
-        tmp_path: Path, files: dict[str, str], healthcheck: str, extra: str, path: str) -> None:
+        files: dict[str, str], healthcheck: str, extra: str, path: str) -> None:
     """An app with no route at all: the route added is the path the probe that runs asks
     for, wherever that probe is written."""
-    root = service(tmp_path, {"svc/app/main.py": APP, **files}, healthcheck, extra)
-    code, _, err = run_cli("fix", "--apply", root, "--select", "H002")
-    assert code == 1, err
-    assert (root / "svc" / "app" / "main.py").read_text() == APP + route(path, name="health")
-    assert findings(root) == []
+    outcome = fix(service({"svc/app/main.py": APP, **files}, healthcheck, extra), select="H002")
+    assert outcome.clean and outcome.applied
+    assert outcome.text("svc/app/main.py") == APP + route(path, name="health")
+    assert findings(outcome.tree) == []
 
 
-def test_h002_is_an_error_at_the_probe(tmp_path: Path) -> None:
-    root = service(tmp_path, {"svc/app/main.py": APP + route("/ready")},
-                   CURL.format(path="/heathz"))
-    [finding] = findings(root)
-    line = (root / "docker-compose.yml").read_text().splitlines()[4]
-    assert (finding["severity"], finding["line"]) == ("error", 5)
-    assert finding["column"] == line.index("/heathz") + 1
+def test_h002_is_an_error_at_the_probe() -> None:
+    files = service({"svc/app/main.py": APP + route("/ready")}, CURL.format(path="/heathz"))
+    [finding] = findings(files)
+    line = files["docker-compose.yml"].splitlines()[4]
+    assert (finding.rule.severity.value, finding.line) == ("error", 5)
+    assert finding.column == line.index("/heathz") + 1
 
 
-def test_h002_display_only_where_routes_are_in_doubt(tmp_path: Path) -> None:
+def test_h002_display_only_where_routes_are_in_doubt() -> None:
     main = ("from fastapi import FastAPI\n\n\nclass Api(FastAPI):\n"
             "    def get(self, path, **kwargs):\n        return super().get('/v2' + path, **kwargs)"
             "\n\n\napp = Api()\n" + route("/healthz"))
-    root = service(tmp_path, {"svc/app/main.py": main}, CURL.format(path="/health"))
-    [finding] = findings(root)
-    assert finding["fix"] is None
-    _, _, err = run_cli("fix", root, "--select", "H002")
-    assert "redefines `get`" in err
+    [finding] = findings(service({"svc/app/main.py": main}, CURL.format(path="/health")))
+    assert not finding.fixable
+    assert "redefines `get`" in (finding.reason or "")
 
 
 @pytest.mark.parametrize(("case", "folder"), [
@@ -185,40 +168,35 @@ def probed(root: Path, folder: str) -> str:
     pytest.param('test: ["CMD-SHELL", "curl -f ${PROBE_URL:-http://localhost:8000/status}"]',
                  id="url-in-a-variable-default"),
 ])
-def test_h001_leaves_an_unserved_probe_to_h002(tmp_path: Path, healthcheck: str) -> None:
+def test_h001_leaves_an_unserved_probe_to_h002(healthcheck: str) -> None:
     """One defect, one finding: an app with no health route whose healthcheck asks for
     `/status` is H002's, not H001's too; fixing both adds the one route the probe asks for
     (never `/status}`, read past the end of a `${VAR:-...}` default), and then neither
     rule has anything left to say."""
-    root = service(tmp_path, {"svc/app/main.py": APP + route("/items")}, healthcheck)
-    code, out, err = run_cli("check", root, "--select", "H001,H002", "--format", "json")
-    assert code == 1, err
-    assert [f["code"] for f in json.loads(out)["findings"]] == ["H002"]
-    code, _, err = run_cli("fix", "--apply", root, "--select", "H001,H002")
-    assert code == 1, err
-    main = (root / "svc" / "app" / "main.py").read_text()
+    files = service({"svc/app/main.py": APP + route("/items")}, healthcheck)
+    assert [f.code for f in check(files, select=("H001", "H002"))] == ["H002"]
+    outcome = fix(files, select=("H001", "H002"))
+    assert outcome.clean and outcome.applied
+    main = outcome.text("svc/app/main.py")
     assert re.findall(r'@app\.get\("([^"]*)"\)', main) == ["/items", "/status"]
-    assert run_cli("fix", root, "--select", "H001,H002")[:2] == (0, "")
+    assert fix(outcome.tree, select=("H001", "H002")).diff == ""
 
 
 HEALTHCHECK = 'HEALTHCHECK CMD ["curl", "-f", "http://localhost:8000/health"]\n'
 
 
-def test_h002_shared_dockerfile_probe_is_not_rewritten(tmp_path: Path) -> None:
+def test_h002_shared_dockerfile_probe_is_not_rewritten() -> None:
     """Two apps build one Dockerfile: rewriting its HEALTHCHECK for one would break the
     other's; each app gets the probed route instead."""
     admin = "from fastapi import FastAPI\n\napp = FastAPI()\n" + route("/admin/healthz")
-    root = service(tmp_path, {"svc/app/main.py": APP + route("/healthz"),
-                              "svc/app/admin.py": admin},
-                   dockerfile_extra=HEALTHCHECK)
-    compose = root / "docker-compose.yml"
-    compose.write_text(compose.read_text() + "  admin:\n    build: ./svc\n"
-                       "    command: uvicorn app.admin:app --host 0.0.0.0 --port 8000\n")
-    dockerfile = (root / "svc" / "Dockerfile").read_bytes()
-    assert len(findings(root)) == 2
-    code, _, err = run_cli("fix", "--apply", root, "--select", "H002")
-    assert code == 1, err
-    assert (root / "svc" / "Dockerfile").read_bytes() == dockerfile
+    files = service({"svc/app/main.py": APP + route("/healthz"), "svc/app/admin.py": admin},
+                    dockerfile_extra=HEALTHCHECK)
+    files["docker-compose.yml"] += ("  admin:\n    build: ./svc\n"
+                                    "    command: uvicorn app.admin:app --host 0.0.0.0 --port 8000\n")
+    assert len(findings(files)) == 2
+    outcome = fix(files, select="H002")
+    assert outcome.clean and outcome.applied
+    assert "svc/Dockerfile" not in outcome.files
     for module in ("main", "admin"):
-        assert '@app.get("/health")' in (root / "svc" / "app" / f"{module}.py").read_text()
-    assert findings(root) == []
+        assert '@app.get("/health")' in outcome.text(f"svc/app/{module}.py")
+    assert findings(outcome.tree) == []

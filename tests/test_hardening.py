@@ -439,6 +439,7 @@ PATH_PATTERN = re.compile(r"[\w./-]*Dockerfile[\w.-]*")   # what D001 looks for,
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["Dockerfile", "Dockerfil", "ockerfile", "a", "/", ".", "-", " ",
                                  "\n", "é", "_", "²", "x/Dockerfile"]), max_size=30))
+@pytest.mark.slow  # hypothesis
 def test_d001_finds_the_paths_the_pattern_finds(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert d001._dockerfile_paths(text) == set(PATH_PATTERN.findall(text))

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-import json
 from pathlib import Path
 
 import pytest
 
-from fixer.model.rule import Rule
 from fixer.sources.python import absolute_module
-from fixer.core.tree import FolderSource, Tree
-from fixer.model.workspace import Workspace
-from support import run_cli
+from kit import check, fix
+from support import write_tree
 from test_boot import DEADLINE, health_status, running
-
-I001 = Rule.from_module(importlib.import_module("fixer_rules.imports.i001_relative_import_in_script"))
 
 COMPOSE = "services:\n  api:\n    build: ./svc\n"
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
@@ -30,22 +24,22 @@ def app_module(body: str, cmd: str = UVICORN) -> str:
     return "import uvicorn\n" + APP + body + RUN
 
 
-def service(root: Path, files: dict[str, bytes | str], cmd: str = UVICORN) -> Path:
-    files = {"docker-compose.yml": COMPOSE,
-             "svc/Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [{cmd}]\n",
-             "svc/db.py": "x = 1\n", "svc/models.py": "", **files}
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(content if isinstance(content, bytes) else content.encode())
-    return root
+def service(files: dict[str, bytes | str], cmd: str = UVICORN) -> dict[str, bytes | str]:
+    return {"docker-compose.yml": COMPOSE,
+            "svc/Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [{cmd}]\n",
+            "svc/db.py": "x = 1\n", "svc/models.py": "", **files}
 
 
-def fixed(tmp_path: Path, source: bytes | str, cmd: str = UVICORN,
-          path: str = "svc/main.py") -> bytes:
-    root = service(tmp_path, {"svc/main.py": app_module("", cmd), path: source}, cmd)
-    code, _, err = run_cli("fix", "--apply", root, "--select", "I001")
-    assert code in (0, 1), err
-    return (root / path).read_bytes()
+def fixed(source: bytes | str, cmd: str = UVICORN, path: str = "svc/main.py") -> bytes:
+    outcome = fix(service({"svc/main.py": app_module("", cmd), path: source}, cmd), select="I001")
+    assert outcome.clean, outcome
+    return outcome.tree[path]
+
+
+def unchanged(files: dict[str, bytes | str]) -> None:
+    """`fixer fix --select I001` changes nothing, and fails nothing."""
+    outcome = fix(files, select="I001")
+    assert (outcome.diff, outcome.clean) == ("", True)
 
 
 @pytest.mark.parametrize(("before", "after"), [
@@ -66,11 +60,11 @@ def fixed(tmp_path: Path, source: bytes | str, cmd: str = UVICORN,
                  id="crlf-bom"),
     pytest.param("from .db import x", "from db import x", id="no-final-newline"),
 ])
-def test_i001_fixes(tmp_path: Path, before: str | bytes, after: str | bytes) -> None:
+def test_i001_fixes(before: str | bytes, after: str | bytes) -> None:
     # str cases: the statements under test follow a FastAPI app's first lines
     source = before if isinstance(before, bytes) else app_module(before)
     expected = after if isinstance(after, bytes) else app_module(after).encode()
-    assert fixed(tmp_path, source) == expected
+    assert fixed(source) == expected
 
 
 @pytest.mark.parametrize(("cmd", "path"), [
@@ -78,10 +72,10 @@ def test_i001_fixes(tmp_path: Path, before: str | bytes, after: str | bytes) -> 
     pytest.param('"python", "-m", "main"', "svc/main.py", id="python-m-top-level"),
     pytest.param(UVICORN, "svc/db.py", id="sibling-of-top-level-app"),
 ])
-def test_i001_fixes_every_top_level_module(tmp_path: Path, cmd: str, path: str) -> None:
+def test_i001_fixes_every_top_level_module(cmd: str, path: str) -> None:
     def wrap(body: str) -> str:
         return app_module(body, cmd) if path == "svc/main.py" else body
-    after = fixed(tmp_path, wrap("from .models import x\n"), cmd, path)
+    after = fixed(wrap("from .models import x\n"), cmd, path)
     assert after == wrap("from models import x\n").encode()
 
 
@@ -90,13 +84,11 @@ def test_i001_fixes_every_top_level_module(tmp_path: Path, cmd: str, path: str) 
     pytest.param('"python", "-m", "app.main"', "svc/app/main.py", id="python-m-package"),
     pytest.param('"uvicorn", "main:app"', "svc/app/routes.py", id="module-inside-package"),
 ])
-def test_i001_noop_inside_packages(tmp_path: Path, cmd: str, path: str) -> None:
+def test_i001_noop_inside_packages(cmd: str, path: str) -> None:
     source = "from .db import x\nfrom . import models\n"
-    root = service(tmp_path, {path: source, "svc/app/__init__.py": "",
-                              "svc/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}, cmd)
-    code, out, err = run_cli("check", root, "--select", "I001")
-    assert (code, out) == (0, ""), err
-    assert (root / path).read_text() == source
+    files = service({path: source, "svc/app/__init__.py": "",
+                     "svc/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}, cmd)
+    assert check(files, select="I001") == []
 
 
 @pytest.mark.parametrize(("source", "reason"), [
@@ -106,13 +98,12 @@ def test_i001_noop_inside_packages(tmp_path: Path, cmd: str, path: str) -> None:
     pytest.param("from . import *\n", "has no absolute form", id="star"),
     pytest.param("from . import (db,  # note\n    models)\n", "comments", id="comment-in-parens"),
 ])
-def test_i001_display_only(tmp_path: Path, source: str, reason: str) -> None:
-    root = service(tmp_path, {"svc/main.py": app_module(source)})
-    [finding] = I001.detect(Workspace.load(Tree(FolderSource(root))))
+def test_i001_display_only(source: str, reason: str) -> None:
+    files = service({"svc/main.py": app_module(source)})
+    [finding] = check(files, select="I001")
     assert (finding.path, finding.line, finding.fixable) == ("svc/main.py", 4, False)
     assert reason in (finding.reason or "")
-    code, diff, _ = run_cli("fix", root, "--select", "I001")
-    assert (code, diff) == (0, "")
+    unchanged(files)
 
 
 @pytest.mark.parametrize(("package", "level", "module", "expected"), [
@@ -125,12 +116,10 @@ def test_absolute_module(package: str, level: int, module: str | None,
     assert absolute_module(package, level, module) == expected
 
 
-def test_i001_noop_for_siblings_of_a_package_root(tmp_path: Path) -> None:
+def test_i001_noop_for_siblings_of_a_package_root() -> None:
     # The root folder is a package: its modules may be imported through it (PYTHONPATH).
-    root = service(tmp_path, {"svc/main.py": APP, "svc/__init__.py": "",
-                              "svc/routes.py": "from .db import x\n"})
-    code, out, err = run_cli("check", root, "--select", "I001")
-    assert (code, out) == (0, ""), err
+    files = service({"svc/main.py": APP, "svc/__init__.py": "", "svc/routes.py": "from .db import x\n"})
+    assert check(files, select="I001") == []
 
 
 # -- the whole import path, in one fix ----------------------------------------------------------
@@ -162,10 +151,10 @@ def list_items() -> list[Item]:
 '''
 
 
-def routed_service(root: Path, items: str = ITEMS) -> Path:
+def routed_service(items: str = ITEMS) -> dict[str, bytes | str]:
     dockerfile = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
                   'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
-    return service(root, {"svc/Dockerfile": dockerfile, "svc/main.py": ROUTED_MAIN,
+    return service({"svc/Dockerfile": dockerfile, "svc/main.py": ROUTED_MAIN,
                           "svc/database.py": 'engine = "sqlite"\n',
                           "svc/routers/__init__.py": "", "svc/routers/items.py": items,
                           "svc/routers/schemas.py": "from pydantic import BaseModel\n\n\n"
@@ -175,46 +164,45 @@ def routed_service(root: Path, items: str = ITEMS) -> Path:
 @pytest.mark.slow
 def test_i001_fixes_every_module_on_the_import_path_and_the_service_boots(
         tmp_path: Path) -> None:
-    root = routed_service(tmp_path / "repo")
-    svc = root / "svc"
-    with running(svc, tmp_path / "before.log") as (process, _port):
+    files = routed_service()
+    with running(write_tree(tmp_path / "before", files) / "svc", tmp_path / "before.log") as (
+            process, _port):
         assert process.wait(timeout=DEADLINE) != 0
     assert "attempted relative import with no known parent package" in \
         (tmp_path / "before.log").read_text()
-    [finding] = I001.detect(Workspace.load(Tree(FolderSource(root))))
+    [finding] = check(files, select="I001")
     assert (finding.path, finding.line, finding.fixable) == ("svc/main.py", 3, True)
     assert "svc/routers/items.py" in finding.message
-    code, _, err = run_cli("fix", "--apply", root, "--select", "I001")
-    assert code == 1, err
-    assert (svc / "main.py").read_text() == ROUTED_MAIN.replace(
+    outcome = fix(files, select="I001")
+    assert outcome.clean and outcome.applied
+    assert outcome.text("svc/main.py") == ROUTED_MAIN.replace(
         "from .database", "from database").replace("from .routers", "from routers")
     # the import that climbed above `routers` is absolute; the one inside it is kept
-    assert (svc / "routers/items.py").read_text() == ITEMS.replace("from ..database",
-                                                                   "from database")
+    assert outcome.text("svc/routers/items.py") == ITEMS.replace("from ..database",
+                                                                 "from database")
+    svc = write_tree(tmp_path / "after", outcome.tree) / "svc"
     with running(svc, tmp_path / "after.log") as (process, port):
         assert health_status(process, port, tmp_path / "after.log") == 200
-    assert run_cli("check", root, "--select", "I001")[0] == 0
+    assert check(outcome.tree, select="I001") == []
 
 
-def test_i001_display_only_when_one_module_on_the_path_cannot_be_fixed(tmp_path: Path) -> None:
-    root = routed_service(tmp_path, ITEMS.replace("from ..database", "from ...database"))
-    [finding] = I001.detect(Workspace.load(Tree(FolderSource(root))))
+def test_i001_display_only_when_one_module_on_the_path_cannot_be_fixed() -> None:
+    files = routed_service(ITEMS.replace("from ..database", "from ...database"))
+    [finding] = check(files, select="I001")
     assert (finding.path, finding.fixable) == ("svc/main.py", False)
     assert finding.reason == "svc/routers/items.py: `...database` climbs above the import root"
-    code, diff, _ = run_cli("fix", root, "--select", "I001")
-    assert (code, diff) == (0, "")
+    unchanged(files)
 
 
-def test_i001_noop_when_the_app_is_imported_as_a_package(tmp_path: Path) -> None:
+def test_i001_noop_when_the_app_is_imported_as_a_package() -> None:
     # `app.main:app`: `..database` from app.routers.items stays inside `app`
-    root = service(tmp_path, {
+    files = service({
         "svc/Dockerfile": 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n'
                           'CMD ["uvicorn", "app.main:app"]\n',
         "svc/app/__init__.py": "", "svc/app/main.py": ROUTED_MAIN,
         "svc/app/database.py": "engine = 1\n", "svc/app/routers/__init__.py": "",
         "svc/app/routers/items.py": ITEMS})
-    code, out, err = run_cli("check", root, "--select", "I001")
-    assert (code, out) == (0, ""), err
+    assert check(files, select="I001") == []
 
 
 CONFLICTED_ITEMS = ITEMS.replace("    return [Item(name=engine)]\n", """<<<<<<< HEAD
@@ -225,18 +213,15 @@ CONFLICTED_ITEMS = ITEMS.replace("    return [Item(name=engine)]\n", """<<<<<<< 
 """)
 
 
-def test_i001_display_only_when_a_module_on_the_path_does_not_compile(tmp_path: Path) -> None:
+def test_i001_display_only_when_a_module_on_the_path_does_not_compile() -> None:
     # items.py's `from ..database` is hidden behind its conflict markers: fixing main.py
     # alone would leave the service failing at start-up
-    root = routed_service(tmp_path, CONFLICTED_ITEMS)
-    [finding] = I001.detect(Workspace.load(Tree(FolderSource(root))))
+    files = routed_service(CONFLICTED_ITEMS)
+    [finding] = check(files, select="I001")
     assert (finding.path, finding.line, finding.fixable) == ("svc/main.py", 3, False)
     assert (finding.reason or "").startswith(
         "svc/routers/items.py:11 does not compile (IndentationError: expected an indented "
         "block after function definition on line 10): fixer cannot see its imports")
-    code, diff, _ = run_cli("fix", root, "--select", "I001")
-    assert (code, diff) == (0, "")
+    unchanged(files)
     # the same file, and only it, is what S004 reports
-    code, out, _ = run_cli("check", root, "--select", "S004", "--format", "json")
-    assert [(f["path"], f["line"]) for f in json.loads(out)["findings"]] == \
-        [("svc/routers/items.py", 11)]
+    assert [(f.path, f.line) for f in check(files, select="S004")] == [("svc/routers/items.py", 11)]

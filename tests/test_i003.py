@@ -3,13 +3,12 @@ that its build context leaves out, and nothing installs it (display-only)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from support import run_cli
+from fixer.model.rule import Finding
+from kit import check, fix
 
 COMPOSE = "services:\n  orders:\n    build: ./orders\n    ports:\n      - \"8000:8000\"\n{more}"
 DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
@@ -20,24 +19,23 @@ SHARED = {"shared/__init__.py": "", "shared/schemas.py": "class Order:\n    pass
 FROM_SHARED = "from shared.schemas import Order\n"
 
 
-def repo(root: Path, imports: str = FROM_SHARED, files: dict[str, str] | None = None,
-         more: str = "", requirements: str = "fastapi\nuvicorn\n") -> Path:
-    tree = {"docker-compose.yml": COMPOSE.format(more=more), "orders/Dockerfile": DOCKERFILE,
+def repo(imports: str = FROM_SHARED, files: dict[str, str] | None = None, more: str = "",
+         requirements: str = "fastapi\nuvicorn\n") -> dict[str, str]:
+    return {"docker-compose.yml": COMPOSE.format(more=more), "orders/Dockerfile": DOCKERFILE,
             "orders/requirements.txt": requirements, "orders/app/__init__.py": "",
             "orders/app/main.py": MAIN.format(imports=imports), **SHARED, **(files or {})}
-    for rel, content in tree.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content)
-    return root
 
 
-def i003(root: Path) -> list[dict[str, object]]:
-    code, out, err = run_cli("check", root, "--format", "json", "--select", "I003")
-    document = json.loads(out)
-    assert document["errors"] == [], err
-    found: list[dict[str, object]] = document["findings"]
-    assert code == (1 if found else 0), err
-    return found
+def i003(files: dict[str, str]) -> list[Finding]:
+    return check(files, select="I003")
+
+
+def reported_with_no_fix(files: dict[str, str]) -> str:
+    """`fixer fix --select I003` changes nothing; the reason the one finding gives."""
+    outcome = fix(files, select="I003")
+    [finding] = outcome.remaining
+    assert (outcome.diff, outcome.clean, finding.fixable) == ("", True, False)
+    return finding.reason or ""
 
 
 @pytest.mark.parametrize("kwargs", [
@@ -70,19 +68,19 @@ def i003(root: Path) -> list[dict[str, object]]:
                   "files": {"orders/app/config.py": ""}}, id="package-holding-the-context"),
     pytest.param({"imports": "import httpx\n"}, id="not-in-the-repository"),
 ])
-def test_i003_noop(tmp_path: Path, kwargs: dict[str, Any]) -> None:
-    assert i003(repo(tmp_path, **kwargs)) == []
+def test_i003_noop(kwargs: dict[str, Any]) -> None:
+    assert i003(repo(**kwargs)) == []
 
 
-def test_i003_noop_for_additional_contexts_and_non_app_services(tmp_path: Path) -> None:
-    root = repo(tmp_path, more="    build:\n      context: ./orders\n      additional_contexts:\n"
-                               "        shared: ./shared\n")
-    text = (root / "docker-compose.yml").read_text().replace("    build: ./orders\n", "", 1)
+def test_i003_noop_for_additional_contexts_and_non_app_services() -> None:
+    files = repo(more="    build:\n      context: ./orders\n      additional_contexts:\n"
+                      "        shared: ./shared\n")
+    text = files["docker-compose.yml"].replace("    build: ./orders\n", "", 1)
     worker = ("  worker:\n    build: ./orders\n"
               "    command: [\"celery\", \"-A\", \"app.tasks\", \"worker\"]\n")
-    (root / "docker-compose.yml").write_text(text + worker)
-    (root / "orders/app/tasks.py").write_text("from shared.schemas import Order\n")
-    assert i003(root) == []
+    files |= {"docker-compose.yml": text + worker,
+              "orders/app/tasks.py": "from shared.schemas import Order\n"}
+    assert i003(files) == []
 
 
 @pytest.mark.parametrize(("kwargs", "package", "reason"), [
@@ -102,17 +100,15 @@ def test_i003_noop_for_additional_contexts_and_non_app_services(tmp_path: Path) 
                   "files": {"shared/pyproject.toml": '[project]\nname = "acme-shared"\n'}},
                  "shared/", "", id="another-project-required"),
 ])
-def test_i003_reports(tmp_path: Path, kwargs: dict[str, Any], package: str,
-                      reason: str) -> None:
-    code, out, err = run_cli("fix", repo(tmp_path, **kwargs), "--select", "I003")
-    assert (code, out) == (0, ""), err
-    [finding] = i003(tmp_path)
-    assert (finding["path"], finding["line"], finding["fix"]) == ("orders/app/main.py", 2, None)
-    assert f"is {package}, outside the build context orders/ of orders" in str(finding["message"])
-    assert reason in err and finding["severity"] == "error"
+def test_i003_reports(kwargs: dict[str, Any], package: str, reason: str) -> None:
+    assert reason in reported_with_no_fix(repo(**kwargs))
+    [finding] = i003(repo(**kwargs))
+    assert (finding.path, finding.line, finding.fixable) == ("orders/app/main.py", 2, False)
+    assert f"is {package}, outside the build context orders/ of orders" in finding.message
+    assert finding.rule.severity.value == "error"
 
 
-def test_i003_nested_services_and_compose_in_a_folder(tmp_path: Path) -> None:
+def test_i003_nested_services_and_compose_in_a_folder() -> None:
     """The suggestion names the context as the compose file writes it, from its folder."""
     compose = "services:\n  orders:\n    build: ../services/orders\n"
     files = {"deploy/docker-compose.yml": compose, "services/orders/Dockerfile": DOCKERFILE,
@@ -120,11 +116,7 @@ def test_i003_nested_services_and_compose_in_a_folder(tmp_path: Path) -> None:
              "services/orders/app/__init__.py": "",
              "services/orders/app/main.py": MAIN.format(imports=FROM_SHARED + "import shared\n"),
              **SHARED}
-    for rel, content in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(content)
-    [finding] = i003(tmp_path)   # one finding per service and package
-    _, _, err = run_cli("fix", tmp_path, "--select", "I003")
+    [finding] = i003(files)   # one finding per service and package
     assert "build from the repository root (`context: ..`, " \
-           "`dockerfile: services/orders/Dockerfile`)" in err
-    assert finding["line"] == 2
+           "`dockerfile: services/orders/Dockerfile`)" in reported_with_no_fix(files)
+    assert finding.line == 2

@@ -3,14 +3,13 @@ and where it is written (ports/: listen, portsites, scriptport), on real files."
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from fixer.sources.launch import bind_port, find_launch, resolve_token
 from fixer.model.listen import ListenPort
-from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
+from kit import tree
 
 UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
 
@@ -107,20 +106,16 @@ def test_bind_port(bind: str, port: str | None) -> None:
 
 # -- resolving a service's port on a real tree ------------------------------------------------
 
-def listen_of(tmp_path: Path, files: dict[str, str], service: str = "api") -> ListenPort:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    ws = Workspace.load(Tree(FolderSource(tmp_path)))
+def listen_of(files: dict[str, str], service: str = "api") -> ListenPort:
+    ws = Workspace.load(tree(files))
     found = next(s for s in ws.apps() if s.name == service)
     assert found.app is not None
     return found.app.listen
 
 
-def written(tmp_path: Path, listen: ListenPort) -> list[str]:
+def written(files: dict[str, str], listen: ListenPort) -> list[str]:
     """The text at each site: what a fix would rewrite."""
-    return [(tmp_path / s.path).read_text()[s.start:s.end] for s in listen.sites]
+    return [files[s.path][s.start:s.end] for s in listen.sites]
 
 
 COMPOSE = "services:\n  api:\n    build: ./api\n"
@@ -179,11 +174,12 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
                  8112, "CMD", ["8112"], id="entrypoint-script-then-cmd"),
     pytest.param(df('CMD ["celery", "worker"]'), None, "none", [], id="no-server"),
 ])
-def test_resolve(tmp_path: Path, files: dict[str, str], port: int | None, origin: str,
+def test_resolve(files: dict[str, str], port: int | None, origin: str,
                  sites: list[str]) -> None:
-    listen = listen_of(tmp_path, {"docker-compose.yml": COMPOSE, **files})
+    files = {"docker-compose.yml": COMPOSE, **files}
+    listen = listen_of(files)
     assert (listen.port, listen.origin) == (port, origin)
-    assert written(tmp_path, listen) == sites
+    assert written(files, listen) == sites
     assert (listen.port is None) == bool(listen.reason)
 
 
@@ -197,17 +193,17 @@ def test_resolve(tmp_path: Path, files: dict[str, str], port: int | None, origin
     pytest.param('CMD ["uvicorn", "a:b"]\n', "    command: 'uvicorn a:b'\n",
                  "    command: 'uvicorn a:b --port 9000'", id="compose-quoted-string"),
 ])
-def test_addition(tmp_path: Path, dockerfile: str, compose: str, added: str) -> None:
-    listen = listen_of(tmp_path, {"docker-compose.yml": COMPOSE + compose,
-                                  "api/Dockerfile": BASE + dockerfile})
+def test_addition(dockerfile: str, compose: str, added: str) -> None:
+    files = {"docker-compose.yml": COMPOSE + compose, "api/Dockerfile": BASE + dockerfile}
+    listen = listen_of(files)
     assert listen.port == 8000 and listen.addition is not None
     edit = listen.addition.edit(9000)
-    text = (tmp_path / edit.path).read_text()
+    text = files[edit.path]
     changed = text[:edit.start] + edit.text + text[edit.end:]
     assert added in changed.splitlines()
 
 
-def test_no_addition_inside_sh_c(tmp_path: Path) -> None:
-    listen = listen_of(tmp_path, {"docker-compose.yml": COMPOSE,
+def test_no_addition_inside_sh_c() -> None:
+    listen = listen_of({"docker-compose.yml": COMPOSE,
                                   **df('CMD ["sh", "-c", "exec uvicorn a:b"]')})
     assert listen.port == 8000 and listen.addition is None

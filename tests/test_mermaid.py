@@ -15,13 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from fixer import engine
-from fixer.core.config import Config
-from fixer.app.registry import choose, discover
 from fixer.formats.report.mermaid import MAX_SERVICES, diagram, label, stack_diagram
 from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
-from support import REPO, SEED_FLEET, run_cli
+from kit import FixOutcome, Files, tree
+from support import REPO, run_cli, write_tree
 
 ID = r"[A-Za-z][A-Za-z0-9_]*"
 LABEL = r'"[^"\n]*"'
@@ -62,15 +60,8 @@ def assert_valid_flowchart(text: str) -> None:
         assert not re.search(r"[<>]", quoted.replace("<br/>", "")), quoted
 
 
-def diagram_of(root: Path) -> str:
-    return stack_diagram(Workspace.load(Tree(FolderSource(root))))
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
-    return root
+def diagram_of(files: Files) -> str:
+    return stack_diagram(Workspace.load(tree(files)))
 
 
 def test_the_checker_rejects_what_mermaid_rejects() -> None:
@@ -85,8 +76,9 @@ def test_the_checker_rejects_what_mermaid_rejects() -> None:
         raise AssertionError(f"accepted {bad!r}")
 
 
-def test_seed_fleet_services_ports_dependencies_and_the_missing_database() -> None:
-    text = diagram_of(SEED_FLEET)
+def test_seed_fleet_services_ports_dependencies_and_the_missing_database(
+        seed_fleet: dict[str, bytes]) -> None:
+    text = diagram_of(seed_fleet)
     assert_valid_flowchart(text)
     for service, published in [("gateway_service", "8080:8080"), ("auth_service", "8001:8001"),
                                ("usage_service", "8004:8000"),
@@ -100,9 +92,9 @@ def test_seed_fleet_services_ports_dependencies_and_the_missing_database() -> No
                              "usage_service"]
 
 
-def test_after_the_fixes_the_database_is_a_service_everyone_waits_for() -> None:
-    result = engine.fix(Tree(FolderSource(SEED_FLEET)), choose(discover(), None, None), Config())
-    text = stack_diagram(Workspace.load(result.tree))
+def test_after_the_fixes_the_database_is_a_service_everyone_waits_for(
+        seed_fleet_fixed: FixOutcome) -> None:
+    text = diagram_of(seed_fleet_fixed.tree)
     assert_valid_flowchart(text)
     assert ":::missing" not in text
     assert '  svc_db[("db<br/>image postgres:17-alpine")]:::database\n' in text
@@ -110,7 +102,7 @@ def test_after_the_fixes_the_database_is_a_service_everyone_waits_for() -> None:
     assert '  svc_gateway_service["gateway_service<br/>listens on 8080"]\n' in text
 
 
-def test_odd_names_get_safe_distinct_ids_and_escaped_labels(tmp_path: Path) -> None:
+def test_odd_names_get_safe_distinct_ids_and_escaped_labels() -> None:
     compose = (
         "services:\n"
         "  end:\n    image: nginx\n    depends_on: [my-svc, ghost]\n"
@@ -121,7 +113,7 @@ def test_odd_names_get_safe_distinct_ids_and_escaped_labels(tmp_path: Path) -> N
         "      LOCAL_URL: postgresql://u:p@localhost/d\n"
         "  my_svc:\n    build: ./nothing-here\n"
         "  store:\n    image: postgres:16\n")
-    text = diagram_of(write(tmp_path, {"compose.yaml": compose}))
+    text = diagram_of({"compose.yaml": compose})
     assert_valid_flowchart(text)
     assert '  svc_end["end<br/>image nginx"]\n' in text
     assert '  svc_my_svc["my-svc<br/>image ex#quot;ample<br/>expose 7000"]\n' in text
@@ -137,10 +129,9 @@ def test_odd_names_get_safe_distinct_ids_and_escaped_labels(tmp_path: Path) -> N
     assert '  svc_end -.->|"depends_on"| svc_ghost\n' in text
 
 
-def test_each_stack_is_a_subgraph(tmp_path: Path) -> None:
-    root = write(tmp_path, {"one/compose.yaml": "services:\n  api:\n    image: a\n",
-                            "two/compose.yaml": "services:\n  api:\n    image: b\n"})
-    text = diagram_of(root)
+def test_each_stack_is_a_subgraph() -> None:
+    text = diagram_of({"one/compose.yaml": "services:\n  api:\n    image: a\n",
+                       "two/compose.yaml": "services:\n  api:\n    image: b\n"})
     assert_valid_flowchart(text)
     assert '  subgraph stack_1["one/compose.yaml"]\n    svc_api["api<br/>image a"]\n' in text
     assert '  subgraph stack_2["two/compose.yaml"]\n    svc_api_2["api<br/>image b"]\n' in text
@@ -199,22 +190,20 @@ def chain(count: int, fanout: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_near_the_edge_limit_the_diagram_collapses_too(tmp_path: Path) -> None:
-    (tmp_path / "compose.yaml").write_text(chain(60, 9))  # 60 services, 504 - 45 = 495 edges
-    drawn = diagram(Workspace.load(Tree(FolderSource(tmp_path))))
+def test_near_the_edge_limit_the_diagram_collapses_too() -> None:
+    # 60 services, 504 - 45 = 495 edges
+    drawn = diagram(Workspace.load(tree({"compose.yaml": chain(60, 9)})))
     assert 60 <= MAX_SERVICES
     assert drawn.note is not None and "495 edges, near the 500 GitHub renders" in drawn.note
     assert_valid_flowchart(drawn.text)
     assert "495 depends_on (0 healthy)" in drawn.text
-    (tmp_path / "compose.yaml").write_text(chain(60, 3))
-    small = diagram(Workspace.load(Tree(FolderSource(tmp_path))))
+    small = diagram(Workspace.load(tree({"compose.yaml": chain(60, 3)})))
     assert small.note is None and len(edges(small.text)) == 60 * 3 - 6
 
 
 def test_each_stack_keeps_its_node_and_the_report_says_why(tmp_path: Path) -> None:
-    for name in ("billing", "catalog", "search"):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "compose.yaml").write_text(chain(40, 1))
+    write_tree(tmp_path, {f"{name}/compose.yaml": chain(40, 1)
+                          for name in ("billing", "catalog", "search")})
     code, out, err = run_cli("report", tmp_path, "--select", "C002")
     assert code == 0, err
     section = out[out.index("## Stack Diagram"):out.index("## Critical Issues Found")]

@@ -19,6 +19,7 @@ def scaffold(root: Path, *argv: str) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_script_creates_the_case_tree(tmp_path: Path) -> None:
     code, out, err = scaffold(tmp_path, "P001", "published-port-moves")
     assert code == 0, err

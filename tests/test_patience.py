@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ def rebuild(a: list[str], b: list[str]) -> list[str]:
     return out
 
 
+@pytest.mark.slow  # hypothesis: many generated examples
 @settings(max_examples=300, deadline=None)
 @given(lines, lines)
 def test_opcodes_turn_old_into_new(a: list[str], b: list[str]) -> None:

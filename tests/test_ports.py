@@ -5,7 +5,6 @@ workspace's reference index and the side P001 keeps, on real compose and nginx t
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +17,8 @@ from fixer.facts.ports.shortsyntax import ShortPort, parse_short
 from fixer.facts.ports.side import choose, http_claims
 from fixer.facts.ports.urls import find_urls
 from fixer.model.services import Service
-from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
-from support import run_cli
+from kit import FixOutcome, fix, tree
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -55,24 +53,22 @@ def test_local_url(text: str, ports: list[str | None]) -> None:
     assert [m.group(1) for m in LOCAL_URL.finditer(text)] == ports
 
 
-def service_of(tmp_path: Path, files: dict[str, str], name: str = "api") -> Service:
-    for path, text in files.items():
-        target = tmp_path / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
-    (tmp_path / "api").mkdir(exist_ok=True)
-    (tmp_path / "api" / "Dockerfile").write_text('FROM python:3.12-slim\nCMD ["uvicorn", "a:b"]\n')
-    ws = Workspace.load(Tree(FolderSource(tmp_path)))
+def with_api(files: dict[str, str]) -> dict[str, str]:
+    return {"api/Dockerfile": 'FROM python:3.12-slim\nCMD ["uvicorn", "a:b"]\n', **files}
+
+
+def service_of(files: dict[str, str], name: str = "api") -> Service:
+    ws = Workspace.load(tree(with_api(files)))
     return next(s for s in ws.services() if s.name == name)
 
 
-def claims(tmp_path: Path, ports: list[ContainerPort]) -> list[tuple[object, ...]]:
+def claims(files: dict[str, str], ports: list[ContainerPort]) -> list[tuple[object, ...]]:
     """(kind, effective port, the text at the site or None, line, column, editable)."""
     out: list[tuple[object, ...]] = []
     for port in ports:
         at = None
         if port.site is not None:
-            at = (tmp_path / port.site.path).read_text()[port.site.start:port.site.end]
+            at = files[port.site.path][port.site.start:port.site.end]
         out.append((port.kind, port.effective, at, port.line, port.column,
                     not (port.aliased or port.interpolated or port.site is None)))
     return out
@@ -105,32 +101,32 @@ HEAD = "services:\n  api:\n    build: ./api\n"
                  [("peer", 8011, "8011", 7, 21, True), ("peer", 8012, "8012", 8, 26, False)],
                  id="peer-urls"),
 ])
-def test_container_ports(tmp_path: Path, compose: str, expected: list[tuple[object, ...]]) -> None:
-    service = service_of(tmp_path, {"docker-compose.yml": HEAD + compose, ".env": "X=1\n"})
-    assert claims(tmp_path, container_ports(service)) == expected
+def test_container_ports(compose: str, expected: list[tuple[object, ...]]) -> None:
+    files = {"docker-compose.yml": HEAD + compose, ".env": "X=1\n"}
+    assert claims(files, container_ports(service_of(files))) == expected
 
 
-def test_udp_entries_are_marked(tmp_path: Path) -> None:
-    service = service_of(tmp_path, {"docker-compose.yml": HEAD + "    ports:\n      - 53:53/udp\n"
+def test_udp_entries_are_marked() -> None:
+    service = service_of({"docker-compose.yml": HEAD + "    ports:\n      - 53:53/udp\n"
                                     "      - target: 54\n        protocol: udp\n"})
     assert [(p.effective, p.udp) for p in container_ports(service)] == [(53, True), (54, True)]
 
 
-def test_interpolation_reads_dotenv(tmp_path: Path) -> None:
-    service = service_of(tmp_path, {"docker-compose.yml": HEAD + "    ports:\n      - 80:${T}\n",
+def test_interpolation_reads_dotenv() -> None:
+    service = service_of({"docker-compose.yml": HEAD + "    ports:\n      - 80:${T}\n",
                                     ".env": "T=8020\n"})
     [port] = container_ports(service)
     assert (port.port, port.resolved, port.site) == (None, 8020, None)
 
 
-def test_alias_is_not_editable(tmp_path: Path) -> None:
+def test_alias_is_not_editable() -> None:
     compose = "x-p: &p\n  - '8030:8030'\n" + HEAD + "    ports: *p\n"
-    [port] = container_ports(service_of(tmp_path, {"docker-compose.yml": compose}))
+    [port] = container_ports(service_of({"docker-compose.yml": compose}))
     assert port.aliased and port.effective == 8030
 
 
-def test_overlay_without_test_keeps_base_healthcheck(tmp_path: Path) -> None:
-    service = service_of(tmp_path, {
+def test_overlay_without_test_keeps_base_healthcheck() -> None:
+    service = service_of({
         "docker-compose.yml": HEAD + "    healthcheck:\n      test: curl localhost:8040\n",
         "docker-compose.override.yml": "services:\n  api:\n    healthcheck:\n      interval: 5s\n"})
     assert [p.effective for p in container_ports(service)] == [8040]
@@ -142,13 +138,12 @@ def test_overlay_without_test_keeps_base_healthcheck(tmp_path: Path) -> None:
     pytest.param("      PORT: ${PORT:-8000}\n", None, "interpolation", id="interpolated"),
     pytest.param("      OTHER: '8000'\n", None, "env_file", id="not-in-compose"),
 ])
-def test_compose_env_site(tmp_path: Path, environment: str, site: str | None,
+def test_compose_env_site(environment: str, site: str | None,
                           reason: str) -> None:
     compose = HEAD + "    environment:\n" + environment
-    service = service_of(tmp_path, {"docker-compose.yml": compose})
+    service = service_of({"docker-compose.yml": compose})
     found, why = compose_env_site(service, "PORT", 8000)
-    text = (tmp_path / "docker-compose.yml").read_text()
-    assert (text[found.start:found.end] if found else None) == site
+    assert (compose[found.start:found.end] if found else None) == site
     assert reason in why
 
 
@@ -184,6 +179,7 @@ def test_find_urls(text: str, expected: list[tuple[object, ...]]) -> None:
     "http://" + "a." * 300_000, "http://[" + "1:" * 300_000, "x://[1" * 100_000,
 ], ids=["dashes", "letters", "userinfo-colons", "many-schemes", "dotted-host", "ipv6-unclosed",
         "many-ipv6-starts"])
+@pytest.mark.slow  # timing on inputs of 600 kB
 def test_find_urls_is_linear(text: str) -> None:
     started = time.perf_counter()
     find_urls(text)
@@ -229,6 +225,7 @@ def test_proxy_targets() -> None:
     "proxy_pass " * 100_000, "upstream u {\n" + "server a:1\n" * 100_000,
     "proxy_pass x {" * 100_000 + "}" * 100_000, "# pass " * 100_000 + ";",
 ], ids=["no-terminator", "unterminated-servers", "deep-blocks", "comments"])
+@pytest.mark.slow  # timing on inputs of 1 MB
 def test_proxy_targets_is_linear(text: str) -> None:
     started = time.perf_counter()
     proxy_targets("nginx.conf", text)
@@ -283,19 +280,18 @@ services:
 }
 
 
-def refs(tmp_path: Path) -> list[tuple[object, ...]]:
-    ws = workspace_of(tmp_path, REPO)
+def refs() -> list[tuple[object, ...]]:
+    ws = workspace_of(REPO)
     return [(r.kind, r.path, r.line, r.service, r.port, r.http, r.text) for r in references(ws)]
 
 
-def workspace_of(tmp_path: Path, files: dict[str, str]) -> Workspace:
-    service_of(tmp_path, files)
-    return Workspace.load(Tree(FolderSource(tmp_path)))
+def workspace_of(files: dict[str, str]) -> Workspace:
+    return Workspace.load(tree(with_api(files)))
 
 
-def test_references(tmp_path: Path) -> None:
+def test_references() -> None:
     stack = "docker-compose.yml"
-    assert refs(tmp_path) == [
+    assert refs() == [
         ("published", stack, 8, "api", 8000, False, "8001:8000"),
         ("healthcheck", stack, 14, "api", 8001, True, "http://localhost:8001"),
         ("traefik", stack, 12, "api", 8001, True,
@@ -310,8 +306,8 @@ def test_references(tmp_path: Path) -> None:
     ]
 
 
-def test_references_are_built_once_per_workspace(tmp_path: Path) -> None:
-    ws = workspace_of(tmp_path, REPO)
+def test_references_are_built_once_per_workspace() -> None:
+    ws = workspace_of(REPO)
     assert references(ws) is references(ws)
     api = next(s for s in ws.services() if s.name == "api")
     assert [p.kind for p in service_claims(ws, api)] == \
@@ -368,9 +364,9 @@ def test_http_claims(kinds: list[tuple[str, int]], judged: list[int]) -> None:
     assert [p.port for p in http_claims(claims, 8000)] == judged
 
 
-def test_a_proxy_file_belongs_to_the_stacks_of_its_nearest_folder(tmp_path: Path) -> None:
+def test_a_proxy_file_belongs_to_the_stacks_of_its_nearest_folder() -> None:
     compose = "services:\n  api:\n    build: ../api\n"
-    ws = workspace_of(tmp_path, {
+    ws = workspace_of({
         "shop/docker-compose.yml": compose, "shop/nginx/default.conf": NGINX,
         "blog/docker-compose.yml": compose,
         "blog/nginx.conf": "upstream b {\n  server api:9000;\n}\n",
@@ -388,17 +384,20 @@ SHARED_DOCKERFILE = (
     'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
 
 
-def shared_repo(root: Path, services: str, expose: int = 8000) -> Path:
+def shared_repo(services: str, expose: int = 8000) -> dict[str, str]:
     """Services that all build backend/, whose image serves a FastAPI app on 8000."""
-    files = {"docker-compose.yml": "services:\n" + services,
-             "backend/Dockerfile": SHARED_DOCKERFILE.format(expose=expose),
-             "backend/requirements.txt": "fastapi\nuvicorn\ngunicorn\n",
-             "backend/app/__init__.py": "",
-             "backend/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
-    return root
+    return {"docker-compose.yml": "services:\n" + services,
+            "backend/Dockerfile": SHARED_DOCKERFILE.format(expose=expose),
+            "backend/requirements.txt": "fastapi\nuvicorn\ngunicorn\n",
+            "backend/app/__init__.py": "",
+            "backend/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+
+
+def refused(outcome: FixOutcome, reason: str) -> None:
+    """Nothing changed, nothing failed, and a finding left for a person says `reason`."""
+    assert (outcome.diff, outcome.clean) == ("", True), outcome
+    said = [f"{f.reason} {f.fix_title}" for f in outcome.remaining]
+    assert any(reason in text for text in said), said
 
 
 WEB = '  web:\n    build: ./backend\n    ports: ["8080:8080"]\n'
@@ -421,28 +420,26 @@ REPORTS = "  reports:\n    build: ./backend\n    command: uvicorn app.main:app -
     pytest.param("  worker:\n    build: ./backend\n    command: celery -A app.tasks worker\n",
                  None, id="worker-listens-on-nothing"),
 ])
-def test_app_side_fix_on_a_shared_dockerfile(tmp_path: Path, other: str,
-                                             reason: str | None) -> None:
+def test_app_side_fix_on_a_shared_dockerfile(other: str, reason: str | None) -> None:
     """P001 moves web to 8080 (what its `ports` say) by editing the shared image's CMD,
     EXPOSE and HEALTHCHECK, unless another container built from it would be left wrong."""
-    root = shared_repo(tmp_path, WEB + other)
-    code, diff, err = run_cli("fix", root, "--select", "P001")
+    outcome = fix(shared_repo(WEB + other), select="P001")
     if reason is not None:
-        assert (code, diff) == (0, "") and reason in err, err
+        refused(outcome, reason)
     else:
+        diff = outcome.diff
         added = [line for line in diff.splitlines() if line[:1] == "+" and line[:3] != "+++"]
-        assert code == 1 and len(added) == 3, diff  # CMD, EXPOSE and HEALTHCHECK move
+        assert outcome.applied and len(added) == 3, diff  # CMD, EXPOSE and HEALTHCHECK move
         assert '"--port", "8080"]' in diff and "localhost:8080/health" in diff, diff
 
 
-def test_compose_side_fix_ignores_the_shared_dockerfile(tmp_path: Path) -> None:
+def test_compose_side_fix_ignores_the_shared_dockerfile() -> None:
     """A compose `command:` edit changes web alone, whoever else builds its image."""
     web = ('  web:\n    build: ./backend\n    command: uvicorn app.main:app --port 8000\n'
            '    ports: ["8080:8080"]\n')
-    root = shared_repo(tmp_path, web + "  admin:\n    build: ./backend\n")
-    code, diff, err = run_cli("fix", root, "--select", "P001")
-    assert code == 1 and "backend/Dockerfile" not in diff, err
-    assert "-    command: uvicorn app.main:app --port 8000" in diff, diff
+    outcome = fix(shared_repo(web + "  admin:\n    build: ./backend\n"), select="P001")
+    assert outcome.applied and "backend/Dockerfile" not in outcome.diff, outcome
+    assert "-    command: uvicorn app.main:app --port 8000" in outcome.diff, outcome.diff
 
 
 
@@ -455,31 +452,28 @@ def test_compose_side_fix_ignores_the_shared_dockerfile(tmp_path: Path) -> None:
                  "(command), the image's own CMD on 8000", id="one-service-overrides"),
     pytest.param(WEB + REPORTS.format(port=8000), None, id="command-on-the-image-port"),
 ])
-def test_p002_on_a_shared_stage(tmp_path: Path, services: str, reason: str | None) -> None:
+def test_p002_on_a_shared_stage(services: str, reason: str | None) -> None:
     """A stale EXPOSE is rewritten only when every container built from the stage (and
     the image's own CMD) listens on one port."""
-    root = shared_repo(tmp_path, services, expose=5000)
-    code, diff, err = run_cli("fix", root, "--select", "P002")
+    outcome = fix(shared_repo(services, expose=5000), select="P002")
     if reason is not None:
-        assert (code, diff) == (0, "") and reason in err, err
+        refused(outcome, reason)
     else:
-        assert code == 1 and "-EXPOSE 5000\n+EXPOSE 8000" in diff, diff
+        assert outcome.applied and "-EXPOSE 5000\n+EXPOSE 8000" in outcome.diff, outcome.diff
 
 
-def test_same_command_with_its_port_in_an_env_file(tmp_path: Path) -> None:
+def test_same_command_with_its_port_in_an_env_file() -> None:
     """admin runs the image's CMD too, on the port its env_file gives uvicorn: the flag P001
     would add for web would move admin as well, to a port nothing shows it is called on."""
     admin = "  admin:\n    build: ./backend\n    env_file: admin.env\n"
-    root = shared_repo(tmp_path, WEB + admin)
-    (root / "admin.env").write_text("UVICORN_PORT=9000\n")
-    dockerfile = root / "backend" / "Dockerfile"
-    dockerfile.write_text(dockerfile.read_text().replace(', "--port", "8000"', ""))
-    code, diff, err = run_cli("fix", root, "--select", "P001")
-    reason = "backend/Dockerfile is also built by admin, which runs the same command on another"
-    assert (code, diff) == (0, "") and reason in err, err
-    (root / "admin.env").write_text("LOG_LEVEL=debug\n")  # both on uvicorn's default
-    code, diff, err = run_cli("fix", root, "--select", "P001")
-    assert code == 1 and '"0.0.0.0", "--port", "8080"]' in diff, diff
+    files = shared_repo(WEB + admin)
+    files["backend/Dockerfile"] = files["backend/Dockerfile"].replace(', "--port", "8000"', "")
+    files["admin.env"] = "UVICORN_PORT=9000\n"
+    refused(fix(files, select="P001"),
+            "backend/Dockerfile is also built by admin, which runs the same command on another")
+    files["admin.env"] = "LOG_LEVEL=debug\n"  # both on uvicorn's default
+    outcome = fix(files, select="P001")
+    assert outcome.applied and '"0.0.0.0", "--port", "8080"]' in outcome.diff, outcome.diff
 
 
 SCRIPT_DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n"
@@ -503,20 +497,16 @@ PYTHON_SOURCE = ("the port is set in Python source, api/app/main.py:9, which als
                  '      API_URL: http://api:8001\n', "8001", False, '+    ports: ["8000:8001"]',
                  id="the-python-port-stays"),
 ])
-def test_port_written_in_python_source(tmp_path: Path, api: str, port: str, unsafe: bool,
-                                       moved: str) -> None:
+def test_port_written_in_python_source(api: str, port: str, unsafe: bool, moved: str) -> None:
     """P001 never edits Python source safely: `uvicorn.run(port=...)` is also the local
     runner. A port that compose sets, or a compose side that moves, stays safe."""
     files = {"compose.yaml": "services:\n  api:\n    build: ./api\n" + api,
              "api/Dockerfile": SCRIPT_DOCKERFILE, "api/requirements.txt": "fastapi\nuvicorn\n",
              "api/app/__init__.py": "", "api/app/main.py": SCRIPT_MAIN.format(port=port)}
-    for path, text in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
-    code, diff, err = run_cli("fix", tmp_path, "--select", "P001")
+    outcome = fix(files, select="P001")
     if unsafe:
-        assert (code, diff) == (0, "") and PYTHON_SOURCE in err, err
-        code, diff, err = run_cli("fix", tmp_path, "--select", "P001", "--unsafe-fixes")
+        refused(outcome, PYTHON_SOURCE)
+        outcome = fix(files, select="P001", unsafe=True)
     else:
-        assert "Python source" not in err, err
-    assert code == 1 and moved in diff.splitlines(), diff
+        assert not [f for f in outcome.remaining if "Python source" in f"{f.reason} {f.fix_title}"]
+    assert outcome.applied and moved in outcome.diff.splitlines(), outcome.diff

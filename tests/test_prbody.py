@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from support import SEED_FLEET, copy_tree, git, init_repo, run_cli
-from test_branch import SELECT, commits, make_repo, touched
-from test_report import NO_DOCKERFILE, curl_on_slim, write_tree
+import pytest
+
+from support import SEED_FLEET, copy_tree, git, init_repo, make_repo, run_cli, write_tree
+from test_branch import SELECT, commits, touched
+from test_report import NO_DOCKERFILE, curl_on_slim
 
 ROW = re.compile(r"^\| (\d+) \| (\w+) \| ([^|]+) \| (.+) \| ([\w-]+) \|$", re.M)
 STAT = re.compile(r"^- `([^`]+)`: \+(\d+) -(\d+)$", re.M)
@@ -58,6 +60,7 @@ def test_table_row_per_commit_with_code_service_file_safety(tmp_path: Path) -> N
     assert "reverted on its own" not in body
 
 
+@pytest.mark.slow  # the whole seed fleet as a branch, git numstat per commit
 def test_diff_statistics_match_git_numstat(tmp_path: Path) -> None:
     repo = copy_tree(SEED_FLEET, tmp_path / "fleet")
     init_repo(repo)

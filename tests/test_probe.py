@@ -21,7 +21,7 @@ import pytest
 from fixer.app.probe.plan import Target, choose_stack, targets
 from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
-from support import run_cli
+from support import run_cli, write_tree
 from test_boot import free_port
 from test_terminal import run_fixer
 
@@ -63,12 +63,9 @@ class Ports:
 
 
 def write_service(root: Path, name: str, app: str, dockerfile: str = DOCKERFILE) -> None:
-    folder = root / name
-    (folder / "app").mkdir(parents=True, exist_ok=True)
-    (folder / "app" / "__init__.py").write_text("")
-    (folder / "app" / "main.py").write_text(app)
-    (folder / "requirements.txt").write_text("fastapi\nuvicorn[standard]\n")
-    (folder / "Dockerfile").write_text(dockerfile)
+    write_tree(root, {f"{name}/app/__init__.py": "", f"{name}/app/main.py": app,
+                      f"{name}/requirements.txt": "fastapi\nuvicorn[standard]\n",
+                      f"{name}/Dockerfile": dockerfile})
 
 
 def stack_yaml(ports: Ports) -> str:
@@ -123,9 +120,8 @@ def write_stack(root: Path, ports: Ports) -> Path:
     write_service(root, "search", HEALTHY_APP.format(name="search"))
     write_service(root, "worker", HEALTHY_APP.format(name="worker"))
     write_service(root, "admin", FLASK_APP, FLASK_DOCKERFILE)
-    (root / "compose.yaml").write_text(stack_yaml(ports))
-    (root / ".env").write_text(f"# ports on the host\nBILLING_PORT={ports.billing}\n")
-    return root
+    return write_tree(root, {"compose.yaml": stack_yaml(ports),
+                             ".env": f"# ports on the host\nBILLING_PORT={ports.billing}\n"})
 
 
 def answers(port: int) -> bool:

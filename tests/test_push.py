@@ -6,23 +6,34 @@ from pathlib import Path
 
 import pytest
 
-from support import git, run_cli
-from test_branch import SELECT, dockerfile, make_repo, rev
+from support import copy_tree, dockerfile, git, run_cli
+from test_branch import SELECT, rev
+
+# Each test pushes to a real bare repository: about half a second apiece.
+pytestmark = pytest.mark.slow
 
 BRANCH = "fixer/autofix"
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A repository whose `origin` is a bare repository holding main and a `release` branch."""
-    repo = make_repo(tmp_path / "repo")
+@pytest.fixture(scope="module")
+def pushed(committed_files: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed files on main and `release`, both pushed to a bare `remote.git` beside
+    the repository; made once, copied per test."""
+    folder = tmp_path_factory.mktemp("pushed")
+    repo = copy_tree(committed_files, folder / "repo")
     git(repo, "branch", "-M", "main")
     git(repo, "branch", "release")
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    git(repo, "remote", "add", "origin", str(remote))
+    git(folder, "init", "-q", "--bare", str(folder / "remote.git"))
+    git(repo, "remote", "add", "origin", "../remote.git")
     git(repo, "push", "-q", "origin", "main", "release")
-    return repo
+    return folder
+
+
+@pytest.fixture
+def repo(pushed: Path, tmp_path: Path) -> Path:
+    """A repository whose `origin` is a bare repository holding main and a `release` branch."""
+    copy_tree(pushed / "remote.git", tmp_path / "remote.git")
+    return copy_tree(pushed / "repo", tmp_path / "repo")
 
 
 def remote_dir(repo: Path) -> Path:

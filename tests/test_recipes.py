@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import REPO, git
+from support import APP, REPO, git, write_tree
 from test_boot import free_port
-from test_branch import APP, write_files
 from test_probe import serving, single_service
 
 VENV_BIN = Path(sys.executable).parent
@@ -45,7 +44,7 @@ def shell_env(home: Path, **extra: str) -> dict[str, str]:
 
 def seeded_repo(tmp_path: Path, files: dict[str, str] = SEEDED) -> Path:
     """A checkout of `main` whose `origin` is a bare repository."""
-    repo = write_files(tmp_path / "checkout", files)
+    repo = write_tree(tmp_path / "checkout", files)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")

@@ -242,6 +242,7 @@ print(code, ",".join(sorted(m for m in sys.modules if m.split(".")[0] in ("libcs
 """
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_check_format_markdown_imports_neither_libcst_nor_gitpython() -> None:
     result = subprocess.run([sys.executable, "-c", PROBE, str(SEED_FLEET)],
                             capture_output=True, text=True, timeout=120)

@@ -25,6 +25,7 @@ def test_docs_rules_md_is_up_to_date() -> None:
         f"docs/rules.md is out of date with the rule docstrings: run `{REGENERATE}`"
 
 
+@pytest.mark.slow  # a fresh interpreter runs the module's entry point
 def test_the_module_entry_point_prints_the_page() -> None:
     result = subprocess.run([sys.executable, "-m", "fixer.app.ruledocs"], capture_output=True,
                             timeout=60, cwd=REPO)

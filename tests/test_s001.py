@@ -14,28 +14,31 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import assert_compose_accepts, run_cli
+from fixer.model.rule import Finding
+from kit import check, fix
+from support import assert_compose_accepts, write_tree
 
 MAIN = ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/health')\n"
         "def health() -> dict[str, str]:\n    return {'status': 'ok'}\n")
 DOCKERFILE = 'FROM python:3.12-slim\nCMD ["uvicorn", "app.main:app"]\n'
 
 
-def make_repo(root: Path, compose: str, files: dict[str, str]) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "docker-compose.yml").write_text(compose)
-    for relative, text in files.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_text(text)
-    return root
+def repo(compose: str, files: dict[str, str]) -> dict[str, str]:
+    return {"docker-compose.yml": compose, **files}
 
 
-def findings(root: Path) -> list[dict[str, object]]:
-    _, out, _ = run_cli("check", root, "--select", "S001", "--format", "json")
-    return list(json.loads(out)["findings"])
+def findings(files: dict[str, str | bytes]) -> list[Finding]:
+    return check(files, select="S001")
 
 
-@pytest.mark.parametrize(("compose", "file", "after"), [
+def unchanged(files: dict[str, str], unsafe: bool = False) -> list[Finding]:
+    """`fixer fix --select S001` changes nothing and fails nothing; what is left."""
+    outcome = fix(files, select="S001", unsafe=unsafe)
+    assert (outcome.diff, outcome.clean) == ("", True), outcome
+    return outcome.remaining
+
+
+REFERENCES = [
     pytest.param("services:\n  api:\n    build: api\n", "api/DockerFile",
                  "services:\n  api:\n    build:\n      context: api\n      dockerfile: DockerFile\n",
                  id="string-build"),
@@ -54,14 +57,26 @@ def findings(root: Path) -> list[dict[str, object]]:
     pytest.param("services:\n  api:\n    build:\n      target: run\n", "DockerFile",
                  "services:\n  api:\n    build:\n      dockerfile: DockerFile\n      target: run\n",
                  id="mapping-without-context"),
-])
-def test_s001_fixes_the_reference(tmp_path: Path, compose: str, file: str, after: str) -> None:
-    repo = make_repo(tmp_path, compose, {file: DOCKERFILE})
-    assert findings(repo)[0]["fix"]["safety"] == "safe"  # type: ignore[index]
-    assert run_cli("fix", "--apply", repo, "--select", "S001")[0] == 1
-    assert (repo / "docker-compose.yml").read_text() == after
-    assert findings(repo) == []
-    assert_compose_accepts(repo)
+]
+
+
+@pytest.mark.parametrize(("compose", "file", "after"), REFERENCES)
+def test_s001_fixes_the_reference(compose: str, file: str, after: str) -> None:
+    files = repo(compose, {file: DOCKERFILE})
+    assert findings(files)[0].safety.value == "safe"
+    outcome = fix(files, select="S001")
+    assert outcome.clean and outcome.applied
+    assert outcome.files == {"docker-compose.yml": after}
+    assert findings(outcome.tree) == []
+
+
+@pytest.mark.slow  # the Compose binary
+@pytest.mark.parametrize(("compose", "file", "after"), REFERENCES)
+def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: str, file: str,
+                                                      after: str) -> None:
+    outcome = fix(repo(compose, {file: DOCKERFILE}), select="S001")
+    assert outcome.text("docker-compose.yml") == after
+    assert_compose_accepts(write_tree(tmp_path, outcome.tree))
 
 
 @pytest.mark.parametrize(("compose", "files", "reason"), [
@@ -74,23 +89,20 @@ def test_s001_fixes_the_reference(tmp_path: Path, compose: str, file: str, after
     pytest.param("services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ${DF:-Dockerfile}\n",
                  {"api/dockerfile": DOCKERFILE}, "interpolated", id="interpolated"),
 ])
-def test_s001_display_only(tmp_path: Path, compose: str, files: dict[str, str],
-                           reason: str) -> None:
-    repo = make_repo(tmp_path, compose, files)
-    found = findings(repo)
-    assert len(found) == 1 and found[0]["fix"] is None
-    code, out, err = run_cli("fix", repo, "--select", "S001", "--unsafe-fixes")
-    assert (code, out) == (0, "") and reason in err
+def test_s001_display_only(compose: str, files: dict[str, str], reason: str) -> None:
+    found = findings(repo(compose, files))
+    assert len(found) == 1 and not found[0].fixable
+    [left] = unchanged(repo(compose, files), unsafe=True)
+    assert reason in (left.reason or "")
 
 
-def test_s001_noop_when_the_dockerfile_exists_or_is_inline(tmp_path: Path) -> None:
-    present = make_repo(tmp_path / "a", "services:\n  api:\n    build: ./api\n",
-                        {"api/Dockerfile": DOCKERFILE})
-    inline = make_repo(tmp_path / "b", "services:\n  api:\n    build:\n      context: ./api\n"
-                       "      dockerfile_inline: FROM python:3.12-slim\n", {"api/main.py": MAIN})
-    image_only = make_repo(tmp_path / "c", "services:\n  db:\n    image: postgres:17\n", {})
-    for repo in (present, inline, image_only):
-        assert findings(repo) == []
+def test_s001_noop_when_the_dockerfile_exists_or_is_inline() -> None:
+    present = repo("services:\n  api:\n    build: ./api\n", {"api/Dockerfile": DOCKERFILE})
+    inline = repo("services:\n  api:\n    build:\n      context: ./api\n"
+                  "      dockerfile_inline: FROM python:3.12-slim\n", {"api/main.py": MAIN})
+    image_only = repo("services:\n  db:\n    image: postgres:17\n", {})
+    for files in (present, inline, image_only):
+        assert findings(files) == []
 
 
 @pytest.mark.parametrize(("compose", "files"), [
@@ -100,17 +112,13 @@ def test_s001_noop_when_the_dockerfile_exists_or_is_inline(tmp_path: Path) -> No
                  id="root-context"),
     pytest.param("services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ''\n",
                  {"api/dockerfile": DOCKERFILE}, id="empty-name-is-the-default"),
-    # a lowercase file fixer cannot model (no FROM) is still the one the build reads
-    pytest.param("services:\n  api:\n    build: ./api\n", {"api/dockerfile": "CMD\n"},
-                 id="no-stage"),
 ])
-def test_s001_noop_when_the_builders_fall_back_to_lowercase(
-        tmp_path: Path, compose: str, files: dict[str, str]) -> None:
+def test_s001_noop_when_the_builders_fall_back_to_lowercase(compose: str,
+                                                           files: dict[str, str]) -> None:
     """With no `build.dockerfile`, BuildKit and the classic builder read `dockerfile`
     when the context has no `Dockerfile`: the build works, there is nothing to fix."""
-    repo = make_repo(tmp_path, compose, files)
-    assert findings(repo) == []
-    assert run_cli("fix", repo, "--select", "S001", "--unsafe-fixes")[:2] == (0, "")
+    assert findings(repo(compose, files)) == []
+    assert unchanged(repo(compose, files), unsafe=True) == []
 
 
 def free_port() -> int:
@@ -119,22 +127,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def generated_repo(root: Path, port: int) -> Path:
+def generated_repo(port: int) -> dict[str, str]:
     compose = (f"services:\n  billing:\n    build: ./billing\n    ports:\n      - \"{port}:{port}\"\n"
                f"    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:{port}/health\"]\n")
-    return make_repo(root, compose, {"billing/app/__init__.py": "", "billing/app/main.py": MAIN,
-                                     "billing/requirements.txt": "fastapi\nuvicorn\n"})
+    return repo(compose, {"billing/app/__init__.py": "", "billing/app/main.py": MAIN,
+                          "billing/requirements.txt": "fastapi\nuvicorn\n"})
 
 
-def test_generated_dockerfile_satisfies_the_port_rules(tmp_path: Path) -> None:
-    repo = generated_repo(tmp_path, 8010)
-    assert findings(repo)[0]["fix"]["safety"] == "unsafe"  # type: ignore[index]
-    assert run_cli("fix", repo, "--select", "S001")[:2] == (0, "")  # unsafe: not by default
-    assert run_cli("fix", "--apply", repo, "--select", "S001", "--unsafe-fixes")[0] == 1
-    text = (repo / "billing" / "Dockerfile").read_text()
+def generated(port: int) -> dict[str, bytes]:
+    """The repository after `fixer fix --select S001 --unsafe-fixes` wrote its Dockerfile."""
+    outcome = fix(generated_repo(port), select="S001", unsafe=True)
+    assert outcome.clean and outcome.applied, outcome
+    return outcome.tree
+
+
+def test_generated_dockerfile_satisfies_the_port_rules() -> None:
+    files = generated_repo(8010)
+    assert findings(files)[0].safety.value == "unsafe"
+    assert unchanged(files)  # unsafe: not by default
+    after = generated(8010)
+    text = after["billing/Dockerfile"].decode()
     assert text.startswith("FROM python:3.12-slim\n") and "EXPOSE 8010\n" in text
-    assert run_cli("check", repo, "--select", "S001,P001,P002")[0] == 0
-    assert run_cli("fix", repo, "--select", "S001", "--unsafe-fixes")[:2] == (0, "")
+    assert check(after, select=("S001", "P001", "P002")) == []
+    assert fix(after, select="S001", unsafe=True).diff == ""
 
 
 @pytest.mark.slow
@@ -142,8 +157,7 @@ def test_generated_cmd_serves_the_app_on_the_compose_port(tmp_path: Path) -> Non
     """Run the generated CMD as the container would (in the folder COPY puts at WORKDIR) and
     call the health route on the port compose publishes."""
     port = free_port()
-    repo = generated_repo(tmp_path, port)
-    assert run_cli("fix", "--apply", repo, "--select", "S001", "--unsafe-fixes")[0] == 1
+    repo = write_tree(tmp_path, generated(port))
     cmd = next(line for line in (repo / "billing" / "Dockerfile").read_text().splitlines()
                if line.startswith("CMD "))
     argv = json.loads(cmd[len("CMD "):])

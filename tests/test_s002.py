@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from support import SEED_FLEET, copy_tree, run_cli
+from kit import FixOutcome, check, fix
 
 COMPOSE = "services:\n  api:\n    build: ./svc\n"
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
@@ -16,17 +13,13 @@ SCRIPT = ("import uvicorn\n" + APP + '\n\nif __name__ == "__main__":\n'
           '    uvicorn.run(app, host="0.0.0.0", port=8000)\n')
 
 
-def service(root: Path, files: dict[str, str], cmd: str) -> Path:
-    files = {"docker-compose.yml": COMPOSE,
-             "svc/Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{cmd}\n", **files}
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content)
-    return root
+def service(files: dict[str, str], cmd: str) -> dict[str, str]:
+    return {"docker-compose.yml": COMPOSE,
+            "svc/Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{cmd}\n", **files}
 
 
-def created(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("__init__.py")}
+def fixed(files: dict[str, str] | dict[str, bytes]) -> FixOutcome:
+    return fix(files, select="S002")
 
 
 @pytest.mark.parametrize(("cmd", "module", "marker"), [
@@ -39,12 +32,11 @@ def created(root: Path) -> set[str]:
     pytest.param("CMD uvicorn src.main:app --port 8000", "svc/src/main.py",
                  "svc/src/__init__.py", id="shell-form"),
 ])
-def test_s002_fixes(tmp_path: Path, cmd: str, module: str, marker: str) -> None:
-    root = service(tmp_path, {module: SCRIPT if '"python"' in cmd else APP}, cmd)
-    code, _, err = run_cli("fix", "--apply", root, "--select", "S002")
-    assert code == 1, err
-    assert created(root) == {marker}
-    assert (root / marker).read_bytes() == b""
+def test_s002_fixes(cmd: str, module: str, marker: str) -> None:
+    outcome = fixed(service({module: SCRIPT if '"python"' in cmd else APP}, cmd))
+    assert outcome.clean and outcome.applied
+    assert outcome.files == {marker: ""}
+    assert outcome.tree[marker] == b""
 
 
 @pytest.mark.parametrize(("cmd", "files"), [
@@ -56,23 +48,16 @@ def test_s002_fixes(tmp_path: Path, cmd: str, module: str, marker: str) -> None:
                  id="fastapi-file"),
     pytest.param("", {"svc/app/main.py": APP}, id="no-command-guessed-module"),
 ])
-def test_s002_noop(tmp_path: Path, cmd: str, files: dict[str, str]) -> None:
-    root = service(tmp_path, files, cmd)
-    before = created(root)
-    code, out, err = run_cli("fix", "--apply", root, "--select", "S002")
-    assert (code, created(root)) == (0, before), err + out
+def test_s002_noop(cmd: str, files: dict[str, str]) -> None:
+    outcome = fixed(service(files, cmd))
+    assert (outcome.files, outcome.applied, outcome.clean) == ({}, [], True)
 
 
-def test_s002_seed_fleet_only_notification_service(tmp_path: Path) -> None:
-    root = copy_tree(SEED_FLEET, tmp_path / "fleet")
-    code, out, _ = run_cli("check", "--format", "json", root, "--select", "S002")
-    findings = json.loads(out)["findings"]
-    assert code == 1
-    assert [(f["service"], f["path"]) for f in findings] == [
+def test_s002_seed_fleet_only_notification_service(seed_fleet: dict[str, bytes],
+                                                    seed_fleet_fixed: FixOutcome) -> None:
+    assert [(f.service, f.path) for f in check(seed_fleet, select="S002")] == [
         ("notification_service", "notification_service/app/main.py")]
-    before = created(root)
-    code, _, err = run_cli("fix", "--apply", root, "--select", "S002")
-    assert code == 1, err
-    assert created(root) - before == {"notification_service/app/__init__.py"}
-    assert (root / "notification_service/app/__init__.py").read_bytes() == b""
-    assert run_cli("check", root, "--select", "S002")[0] == 0
+    created = [path for path in seed_fleet_fixed.files if path.endswith("__init__.py")]
+    assert created == ["notification_service/app/__init__.py"]
+    assert seed_fleet_fixed.files[created[0]] == ""
+    assert check(seed_fleet_fixed.tree, select="S002") == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,14 +10,11 @@ import pytest
 
 from fixer.facts.pydeps.install_paths import carried
 from fixer.facts.pydeps.pyproject_deps import optional_requirements, static_dependencies
-from fixer.facts.pydeps.requirements import (
-    normalize,
-    parse_requirement,
-    pip_args,
-    requirements_lines,
-)
+from fixer.facts.pydeps.requirements import normalize, parse_requirement, pip_args, requirements_lines
 from fixer.facts.pydeps.requirements import unreadable_lines
-from support import GOLDEN, run_cli
+from fixer.model.rule import Finding
+from kit import check, fix, read_folder
+from support import GOLDEN
 
 MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 UVICORN = 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n'
@@ -30,25 +26,22 @@ FASTAPI_ONLY = {"requirements.txt": "fastapi\n"}
 PROJECT = '[project]\nname = "api"\nversion = "1"\n'
 
 
-def make_repo(root: Path, files: Mapping[str, str | bytes], command: str = "") -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "docker-compose.yml").write_text(f"services:\n  api:\n    build: ./api\n{command}")
-    for relative, data in {"api/app/__init__.py": "", "api/app/main.py": MAIN, **files}.items():
-        path = root / "api" / relative if not relative.startswith("api/") else root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data.encode() if isinstance(data, str) else data)
-    return root
+def repo(files: Mapping[str, str | bytes], command: str = "") -> dict[str, str | bytes]:
+    """The compose file and the service folder `api/`, where `files` go (relative to it)."""
+    service = {"app/__init__.py": "", "app/main.py": MAIN, **files}
+    return {"docker-compose.yml": f"services:\n  api:\n    build: ./api\n{command}",
+            **{f"api/{path}": data for path, data in service.items()}}
 
 
-def fix(root: Path) -> int:
-    code, _, err = run_cli("fix", "--apply", root, "--select", "S003", "--unsafe-fixes")
-    assert code in (0, 1), err
-    return code
+def fixed(files: Mapping[str, str | bytes]) -> dict[str, bytes]:
+    """The repository after `fixer fix --select S003 --unsafe-fixes`, which must fix something."""
+    outcome = fix(files, select="S003", unsafe=True)
+    assert outcome.clean and outcome.applied, outcome
+    return outcome.tree
 
 
-def findings(root: Path) -> list[dict[str, object]]:
-    _, out, _ = run_cli("check", root, "--select", "S003", "--format", "json")
-    return list(json.loads(out)["findings"])
+def findings(files: Mapping[str, str | bytes]) -> list[Finding]:
+    return check(files, select="S003")
 
 
 @pytest.mark.parametrize(("spec", "name", "extras"), [
@@ -99,18 +92,16 @@ def test_requirements_lines_skip_options_and_follow_includes() -> None:
                  '[tool.poetry.dependencies]\r\npython = "^3.12"\r\nuvicorn = "*"\r\nfastapi = "*"\r\n',
                  id="poetry-crlf"),
 ])
-def test_s003_fixes(tmp_path: Path, files: dict[str, str], path: str, after: str) -> None:
-    repo = make_repo(tmp_path, files)
-    assert fix(repo) == 1
-    assert (repo / "api" / path).read_bytes().decode() == after
-    assert findings(repo) == []
+def test_s003_fixes(files: dict[str, str], path: str, after: str) -> None:
+    tree = fixed(repo(files))
+    assert tree[f"api/{path}"].decode() == after
+    assert findings(tree) == []
 
 
-def test_utf16le_requirements_are_written_back_in_utf16le(tmp_path: Path) -> None:
+def test_utf16le_requirements_are_written_back_in_utf16le() -> None:
     before = codecs.BOM_UTF16_LE + "fastapi>=0.110\r\nhttpx>=0.27\r\n".encode("utf-16-le")
-    repo = make_repo(tmp_path, {"requirements.txt": before, "Dockerfile": REQS_DOCKERFILE + UVICORN})
-    assert fix(repo) == 1
-    after = (repo / "api" / "requirements.txt").read_bytes()
+    tree = fixed(repo({"requirements.txt": before, "Dockerfile": REQS_DOCKERFILE + UVICORN}))
+    after = tree["api/requirements.txt"]
     assert after.startswith(before)
     assert after == before + "uvicorn\r\n".encode("utf-16-le")
 
@@ -129,20 +120,18 @@ def test_utf16le_requirements_are_written_back_in_utf16le(tmp_path: Path) -> Non
                   "Starlette\napp = Starlette()\n", "Dockerfile": REQS_DOCKERFILE + UVICORN}, "",
                  id="not-a-fastapi-app"),
 ])
-def test_s003_noop(tmp_path: Path, files: dict[str, str], command: str) -> None:
-    repo = make_repo(tmp_path, files, command)
-    assert findings(repo) == []
+def test_s003_noop(files: dict[str, str], command: str) -> None:
+    assert findings(repo(files, command)) == []
 
 
-def test_fastapi_run_without_the_cli_and_no_requirements_file(tmp_path: Path) -> None:
-    cli = make_repo(tmp_path / "a", {"requirements.txt": "fastapi>=0.110\n",
-                                     "Dockerfile": REQS_DOCKERFILE + 'CMD ["fastapi", "run"]\n'})
-    assert [f["message"] for f in findings(cli)] == [
+def test_fastapi_run_without_the_cli_and_no_requirements_file() -> None:
+    cli = repo({"requirements.txt": "fastapi>=0.110\n",
+                "Dockerfile": REQS_DOCKERFILE + 'CMD ["fastapi", "run"]\n'})
+    assert [f.message for f in findings(cli)] == [
         "the CMD runs `fastapi run` (the FastAPI CLI), but fastapi-cli is not declared "
         "(api/requirements.txt)"]
-    bare = make_repo(tmp_path / "b", {"Dockerfile": "FROM python:3.12-slim\nCOPY . .\n" + UVICORN})
-    found = findings(bare)
-    assert {f["fix"] is None for f in found} == {True} and len(found) == 2
+    found = findings(repo({"Dockerfile": "FROM python:3.12-slim\nCOPY . .\n" + UVICORN}))
+    assert {f.fixable for f in found} == {False} and len(found) == 2
 
 
 NOOP_CASES = sorted(p.parent for p in (GOLDEN / "S003-missing-server-dependency").glob("noop-*/args"))
@@ -151,7 +140,7 @@ NOOP_CASES = sorted(p.parent for p in (GOLDEN / "S003-missing-server-dependency"
 @pytest.mark.parametrize("case", NOOP_CASES, ids=[c.name for c in NOOP_CASES])
 def test_golden_noop_cases_have_no_finding_at_all(case: Path) -> None:
     """A display-only finding makes no diff either: the golden no-op cases must be silent."""
-    assert findings(case / "before") == []
+    assert findings(read_folder(case / "before")) == []
 
 
 def test_pip_command_lines() -> None:
@@ -228,8 +217,8 @@ def test_copy_carries_installs(location: str | None, paths: list[str], expected:
     pytest.param({**FASTAPI_ONLY, "Dockerfile": REQS_DOCKERFILE.replace(
                   "FROM python:3.12-slim", "ARG BASE\nFROM ${BASE}") + UVICORN}, id="base-image-is-a-variable"),
 ])
-def test_s003_no_finding_when_the_image_may_hold_it(tmp_path: Path, files: dict[str, str]) -> None:
-    assert findings(make_repo(tmp_path, files)) == []
+def test_s003_no_finding_when_the_image_may_hold_it(files: dict[str, str]) -> None:
+    assert findings(repo(files)) == []
 
 
 @pytest.mark.parametrize(("files", "path", "after"), [
@@ -259,12 +248,10 @@ def test_s003_no_finding_when_the_image_may_hold_it(tmp_path: Path, files: dict[
                   "install fastapi pytest\n" + REQS_DOCKERFILE + UVICORN}, "requirements.txt",
                  "uvicorn\nfastapi\n", id="a-stage-the-image-does-not-use"),
 ])
-def test_s003_fixes_through_stages(tmp_path: Path, files: dict[str, str], path: str,
-                                   after: str) -> None:
-    repo = make_repo(tmp_path, files)
-    assert fix(repo) == 1
-    assert (repo / "api" / path).read_text() == after
-    assert findings(repo) == []
+def test_s003_fixes_through_stages(files: dict[str, str], path: str, after: str) -> None:
+    tree = fixed(repo(files))
+    assert tree[f"api/{path}"].decode() == after
+    assert findings(tree) == []
 
 
 @pytest.mark.parametrize(("dockerfile", "reason"), [
@@ -277,13 +264,11 @@ def test_s003_fixes_through_stages(tmp_path: Path, files: dict[str, str], path: 
                  "the image installs api/requirements.txt with --no-index from local wheels, "
                  "which would also need the new one", id="no-index"),
 ])
-def test_s003_display_only_when_a_line_might_not_reach_the_image(
-        tmp_path: Path, dockerfile: str, reason: str) -> None:
-    repo = make_repo(tmp_path, {**FASTAPI_ONLY, "Dockerfile": dockerfile})
-    found = findings(repo)
-    assert [(f["message"], f["fix"]) for f in found] == [
-        ("the CMD runs uvicorn, but uvicorn is not declared (api/requirements.txt)", None)]
-    _, out, _ = run_cli("fix", repo, "--select", "S003", "--unsafe-fixes")
-    assert out == "" and (repo / "api" / "requirements.txt").read_text() == "fastapi\n"
-    _, _, err = run_cli("fix", repo, "--select", "S003", "--unsafe-fixes")
-    assert f"no automatic fix ({reason})" in err
+def test_s003_display_only_when_a_line_might_not_reach_the_image(dockerfile: str,
+                                                                 reason: str) -> None:
+    files = repo({**FASTAPI_ONLY, "Dockerfile": dockerfile})
+    assert [(f.message, f.fixable) for f in findings(files)] == [
+        ("the CMD runs uvicorn, but uvicorn is not declared (api/requirements.txt)", False)]
+    outcome = fix(files, select="S003", unsafe=True)
+    assert (outcome.diff, outcome.files, outcome.clean) == ("", {}, True)
+    assert [f.reason for f in outcome.remaining] == [reason]

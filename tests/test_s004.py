@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from support import run_cli
+from fixer.model.rule import Finding
+from kit import Files, check, codes, fix
 
 COMPOSE = "services:\n  api:\n    build: ./api\n    ports:\n      - \"8000:8000\"\n"
 MAIN = ("from fastapi import FastAPI\n\nfrom app import helpers\n\napp = FastAPI()\n\n\n"
@@ -26,23 +24,17 @@ def dockerfile(image: str, port: int = 8000) -> str:
             f'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "{port}"]\n')
 
 
-def repo(root: Path, files: dict[str, str], image: str = "python:3.11-slim",
-         compose: str = COMPOSE) -> Path:
-    files = {"docker-compose.yml": compose, "api/Dockerfile": dockerfile(image),
-             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
-             "api/app/main.py": MAIN, "api/app/helpers.py": "X = 1\n", **files}
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content)
-    return root
+def repo(files: dict[str, str], image: str = "python:3.11-slim",
+         compose: str = COMPOSE) -> dict[str, str]:
+    return {"docker-compose.yml": compose, "api/Dockerfile": dockerfile(image),
+            "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+            "api/app/main.py": MAIN, "api/app/helpers.py": "X = 1\n", **files}
 
 
-def findings(root: Path, select: str = "S004") -> list[dict[str, object]]:
-    code, out, err = run_cli("check", root, "--format", "json", "--select", select)
-    document = json.loads(out)
-    assert document["errors"] == [], "a module that does not parse is no input error"
-    assert code == (1 if document["findings"] else 0), err
-    return [f for f in document["findings"] if f["code"] == "S004"]
+def findings(files: Files) -> list[Finding]:
+    """S004's findings; the kit fails the test on input errors, and a module that does not
+    parse is none."""
+    return check(files, select="S004")
 
 
 @pytest.mark.parametrize(("files", "image"), [
@@ -58,8 +50,8 @@ def findings(root: Path, select: str = "S004") -> list[dict[str, object]]:
     pytest.param({"api/app/main.py": "from flask import Flask\napp = Flask(__name__)\n"
                   "<<<<<<< HEAD\n"}, "python:3.11-slim", id="not-an-app-service"),
 ])
-def test_s004_noop(tmp_path: Path, files: dict[str, str], image: str) -> None:
-    assert findings(repo(tmp_path, files, image)) == []
+def test_s004_noop(files: dict[str, str], image: str) -> None:
+    assert findings(repo(files, image)) == []
 
 
 @pytest.mark.parametrize(("files", "image", "path", "line", "says"), [
@@ -93,30 +85,27 @@ def test_s004_noop(tmp_path: Path, files: dict[str, str], image: str) -> None:
                  "python:3.11-slim", "api/app/routers/items.py", 1, "was never closed",
                  id="through-a-relative-import"),
 ])
-def test_s004_reports(tmp_path: Path, files: dict[str, str], image: str, path: str,
-                      line: int, says: str) -> None:
-    [finding] = findings(repo(tmp_path, files, image))
-    assert (finding["path"], finding["line"], finding["fix"]) == (path, line, None)
-    assert says in str(finding["message"]) and finding["severity"] == "error"
-    assert str(finding["message"]).endswith("api cannot import `app.main` and stops at start-up")
+def test_s004_reports(files: dict[str, str], image: str, path: str, line: int,
+                      says: str) -> None:
+    [finding] = findings(repo(files, image))
+    assert (finding.path, finding.line, finding.fixable) == (path, line, False)
+    assert says in finding.message and finding.rule.severity.value == "error"
+    assert finding.message.endswith("api cannot import `app.main` and stops at start-up")
 
 
-def test_s004_a_shared_file_is_one_finding_naming_every_service(tmp_path: Path) -> None:
+def test_s004_a_shared_file_is_one_finding_naming_every_service() -> None:
     compose = COMPOSE + "  admin:\n    build: ./api\n    ports:\n      - \"9000:8000\"\n"
-    [finding] = findings(repo(tmp_path, {"api/app/helpers.py": CONFLICT}, compose=compose))
-    assert "api, admin cannot import `app.main` and stop at start-up" in str(finding["message"])
+    [finding] = findings(repo({"api/app/helpers.py": CONFLICT}, compose=compose))
+    assert "api, admin cannot import `app.main` and stop at start-up" in finding.message
 
 
-def test_s004_other_rules_read_around_it_and_fixes_go_on(tmp_path: Path) -> None:
+def test_s004_other_rules_read_around_it_and_fixes_go_on() -> None:
     """Every rule runs on a service whose app module does not parse; a fix for the same
     service applies, and the finding stays for a person."""
-    root = repo(tmp_path, {"api/app/main.py": MAIN + CONFLICT,
-                           "api/Dockerfile": dockerfile("python:3.11-slim", 8080)})
-    code, out, err = run_cli("check", root, "--format", "json")
-    document = json.loads(out)
-    assert (code, document["errors"]) == (1, []), err
-    assert {"S004", "P001"} <= {f["code"] for f in document["findings"]}
-    code, _, err = run_cli("fix", "--apply", root, "--select", "S004,P001")
-    assert code == 1, err
-    assert '"--port", "8000"]' in (root / "api/Dockerfile").read_text()
-    assert [f["path"] for f in findings(root)] == ["api/app/main.py"]
+    files = repo({"api/app/main.py": MAIN + CONFLICT,
+                  "api/Dockerfile": dockerfile("python:3.11-slim", 8080)})
+    assert {"S004", "P001"} <= set(codes(check(files)))
+    outcome = fix(files, select=("S004", "P001"))
+    assert outcome.clean and outcome.applied
+    assert '"--port", "8000"]' in outcome.text("api/Dockerfile")
+    assert [f.path for f in findings(outcome.tree)] == ["api/app/main.py"]

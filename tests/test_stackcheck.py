@@ -3,16 +3,14 @@ trees, and a regression only where a property that did not fail before fails aft
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from fixer import stackcheck
 from fixer.core.config import Config
 from fixer.stackcheck import Verdict
-from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
-from test_cli import write_tree
+from kit import Files, tree
 
 APP = ('from fastapi import FastAPI\n\nfrom app.routers import items\n\napp = FastAPI()\n'
        'app.include_router(items.router)\n\n\n@app.get("/health")\n'
@@ -58,22 +56,22 @@ PYTHON_PROBE = ('["CMD", "python", "-c", "import urllib.request; '
                 "urllib.request.urlopen('http://127.0.0.1:8000/health')\"]")
 
 
-def load(root: Path) -> Workspace:
-    return Workspace.load(Tree(FolderSource(root)), Config())
+def load(files: Files) -> Workspace:
+    return Workspace.load(tree(files), Config())
 
 
-def facts_of(root: Path, prop: str) -> dict[tuple[str | int, ...], stackcheck.Fact]:
-    ws = load(root)
+def facts_of(files: Files, prop: str) -> dict[tuple[str | int, ...], stackcheck.Fact]:
+    ws = load(files)
     found = stackcheck.facts(ws, {s.name for s in ws.stacks})
     return {k: f for k, f in found.items() if f.prop == prop}
 
 
-def only(root: Path, prop: str) -> stackcheck.Fact:
-    [fact] = facts_of(root, prop).values()
+def only(files: Files, prop: str) -> stackcheck.Fact:
+    [fact] = facts_of(files, prop).values()
     return fact
 
 
-def regressions(before: Path, after: Path) -> list[stackcheck.Breakage]:
+def regressions(before: Files, after: Files) -> list[stackcheck.Breakage]:
     old, new = load(before), load(after)
     stacks = {s.name for s in old.stacks} | {s.name for s in new.stacks}
     return stackcheck.regressions(old, new, stacks)
@@ -134,11 +132,11 @@ def regressions(before: Path, after: Path) -> list[stackcheck.Breakage]:
                  "it runs python, which its final stage (distroless) lacks",
                  id="python-on-distroless-base"),
 ])
-def test_healthcheck_gate(tmp_path: Path, base: str, extra: str, test: str, verdict: Verdict,
+def test_healthcheck_gate(base: str, extra: str, test: str, verdict: Verdict,
                           why: str) -> None:
     files = api(Dockerfile=dockerfile(base, extra=extra))
-    root = write_tree(tmp_path, {"compose.yaml": GATED.format(test=test), **files})
-    fact = only(root, stackcheck.GATE)
+    repo = {"compose.yaml": GATED.format(test=test), **files}
+    fact = only(repo, stackcheck.GATE)
     assert (fact.verdict, fact.path, fact.line, fact.services) == \
         (verdict, "compose.yaml", 6, ("api", "web"))
     assert why in fact.why
@@ -154,31 +152,30 @@ VERSIONED = APP.replace("app = FastAPI()\n", "class Api(FastAPI):\n"
     pytest.param("/health", Verdict.UNKNOWN, id="app-get-on-a-class-that-redefines-get"),
     pytest.param("/items/", Verdict.HOLDS, id="router-route-is-no-app-get"),
 ])
-def test_a_route_the_apps_class_may_change_is_not_vouched_for(tmp_path: Path, probed: str,
+def test_a_route_the_apps_class_may_change_is_not_vouched_for(probed: str,
                                                               verdict: Verdict) -> None:
     test = f'["CMD", "curl", "-f", "http://localhost:8000{probed}"]'
     files = api(Dockerfile=dockerfile("python:3.12"), app__main_py=VERSIONED)
-    root = write_tree(tmp_path, {"compose.yaml": GATED.format(test=test), **files})
-    assert only(root, stackcheck.GATE).verdict is verdict
+    repo = {"compose.yaml": GATED.format(test=test), **files}
+    assert only(repo, stackcheck.GATE).verdict is verdict
 
 
-def test_a_gate_on_a_built_service_without_healthcheck_is_broken_on_an_image_unknown(
-        tmp_path: Path) -> None:
+def test_a_gate_on_a_built_service_without_healthcheck_is_broken_on_an_image_unknown() -> None:
     compose = ("services:\n  web:\n    build: ./api\n    depends_on:\n      api: {condition: "
                "service_healthy}\n      cache: {condition: service_healthy}\n"
                "  api:\n    build: ./api\n  cache:\n    image: redis:7\n")
-    root = write_tree(tmp_path, {"compose.yaml": compose, **api()})
-    found = {f.services[0]: f for f in facts_of(root, stackcheck.GATE).values()}
+    repo = {"compose.yaml": compose, **api()}
+    found = {f.services[0]: f for f in facts_of(repo, stackcheck.GATE).values()}
     assert found["api"].verdict is Verdict.BROKEN and "api has no healthcheck" in found["api"].why
     assert found["cache"].verdict is Verdict.UNKNOWN
 
 
-def test_a_gate_added_on_a_healthcheck_that_cannot_pass_is_a_regression(tmp_path: Path) -> None:
+def test_a_gate_added_on_a_healthcheck_that_cannot_pass_is_a_regression() -> None:
     before = GATED.format(test=CURL).replace(
         "    depends_on:\n      api:\n        condition: service_healthy\n",
         "    depends_on:\n      - api\n")
-    old = write_tree(tmp_path / "before", {"compose.yaml": before, **api()})
-    new = write_tree(tmp_path / "after", {"compose.yaml": GATED.format(test=CURL), **api()})
+    old = {"compose.yaml": before, **api()}
+    new = {"compose.yaml": GATED.format(test=CURL), **api()}
     [breakage] = regressions(old, new)
     assert breakage.message.startswith(
         "breaks the stack check (healthcheck gate): compose.yaml:6 web waits for api to be "
@@ -186,12 +183,12 @@ def test_a_gate_added_on_a_healthcheck_that_cannot_pass_is_a_regression(tmp_path
     assert regressions(new, new) == []  # broken before and after: not this round's doing
 
 
-def test_a_gate_unknown_before_and_broken_after_is_a_regression(tmp_path: Path) -> None:
+def test_a_gate_unknown_before_and_broken_after_is_a_regression() -> None:
     """A base image fixer cannot judge, then one it can: the round made it checkable and broken."""
     compose = GATED.format(test=CURL)
-    old = write_tree(tmp_path / "before", {"compose.yaml": compose, **api(
-        Dockerfile=dockerfile("registry.example.com/base:3"))})
-    new = write_tree(tmp_path / "after", {"compose.yaml": compose, **api()})
+    old = {"compose.yaml": compose, **api(
+        Dockerfile=dockerfile("registry.example.com/base:3"))}
+    new = {"compose.yaml": compose, **api()}
     assert only(old, stackcheck.GATE).verdict is Verdict.UNKNOWN
     [breakage] = regressions(old, new)
     assert breakage.prop == stackcheck.GATE and breakage.services == ("api", "web")
@@ -223,13 +220,13 @@ services:
 """
 
 
-def proxied(root: Path, port: int) -> Path:
-    return write_tree(root, {"compose.yaml": PROXIED, "nginx/default.conf": NGINX,
-                             **api(Dockerfile=dockerfile(port=port))})
+def proxied(port: int) -> dict[str, str]:
+    return {"compose.yaml": PROXIED, "nginx/default.conf": NGINX,
+            **api(Dockerfile=dockerfile(port=port))}
 
 
-def test_references_hold_when_they_reach_the_listen_port(tmp_path: Path) -> None:
-    found = facts_of(proxied(tmp_path, 8001), stackcheck.REFERENCE)
+def test_references_hold_when_they_reach_the_listen_port() -> None:
+    found = facts_of(proxied(8001), stackcheck.REFERENCE)
     verdicts = {(f.path, f.subject): f.verdict for f in found.values()}
     assert verdicts[("nginx/default.conf", "proxy_pass http://api:8001")] is Verdict.HOLDS
     assert verdicts[("compose.yaml", "8001:8001")] is Verdict.HOLDS
@@ -239,8 +236,8 @@ def test_references_hold_when_they_reach_the_listen_port(tmp_path: Path) -> None
     assert all(f.verdict is Verdict.UNKNOWN for f in found.values() if f.services == ("rabbit",))
 
 
-def test_a_reference_that_no_longer_reaches_its_port_is_a_regression(tmp_path: Path) -> None:
-    old, new = proxied(tmp_path / "before", 8001), proxied(tmp_path / "after", 8000)
+def test_a_reference_that_no_longer_reaches_its_port_is_a_regression() -> None:
+    old, new = proxied(8001), proxied(8000)
     found = regressions(old, new)
     messages = sorted(b.message for b in found)
     assert "breaks the stack check (reference): nginx/default.conf:4 proxy_pass " \
@@ -252,11 +249,11 @@ def test_a_reference_that_no_longer_reaches_its_port_is_a_regression(tmp_path: P
     assert regressions(new, old) == []
 
 
-def test_references_to_a_service_with_no_known_port_are_unknown(tmp_path: Path) -> None:
+def test_references_to_a_service_with_no_known_port_are_unknown() -> None:
     cmd = 'CMD ["uvicorn", "app.main:app", "--port", "${PORT}"]\n'
-    root = proxied(tmp_path, 8001)
-    (root / "api/Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n" + cmd)
-    found = facts_of(root, stackcheck.REFERENCE)
+    repo = proxied(8001)
+    repo["api/Dockerfile"] = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n" + cmd
+    found = facts_of(repo, stackcheck.REFERENCE)
     assert found and all(f.verdict is Verdict.UNKNOWN for f in found.values())
 
 
@@ -277,25 +274,25 @@ DB_DEFAULT = "  db:\n    image: postgres:17-alpine\n"
 DB_BACKEND = "  db:\n    image: postgres:17-alpine\n    networks: [backend]\n"
 
 
-def networked(root: Path, db: str) -> Path:
-    return write_tree(root, {"compose.yaml": NETWORKED.format(db=db), **api()})
+def networked(db: str) -> dict[str, str]:
+    return {"compose.yaml": NETWORKED.format(db=db), **api()}
 
 
-def test_an_added_service_on_no_network_of_its_users_is_a_regression(tmp_path: Path) -> None:
-    old = networked(tmp_path / "before", "")
-    [breakage] = regressions(old, networked(tmp_path / "after", DB_DEFAULT))
+def test_an_added_service_on_no_network_of_its_users_is_a_regression() -> None:
+    old = networked("")
+    [breakage] = regressions(old, networked(DB_DEFAULT))
     assert breakage.message == ("breaks the stack check (network): compose.yaml:8 db shares no "
                                 "network with web, which names it (web: backend; db: default)")
     assert breakage.services == ("db", "web")
-    assert regressions(old, networked(tmp_path / "joined", DB_BACKEND)) == []
-    assert only(networked(tmp_path / "joined", DB_BACKEND), stackcheck.NETWORK).verdict \
+    assert regressions(old, networked(DB_BACKEND)) == []
+    assert only(networked(DB_BACKEND), stackcheck.NETWORK).verdict \
         is Verdict.HOLDS
 
 
-def test_host_networking_is_unknown(tmp_path: Path) -> None:
-    root = write_tree(tmp_path, {"compose.yaml": NETWORKED.format(db=DB_DEFAULT).replace(
-        "    networks:\n      - backend\n", "    network_mode: host\n"), **api()})
-    assert only(root, stackcheck.NETWORK).verdict is Verdict.UNKNOWN
+def test_host_networking_is_unknown() -> None:
+    repo = {"compose.yaml": NETWORKED.format(db=DB_DEFAULT).replace(
+        "    networks:\n      - backend\n", "    network_mode: host\n"), **api()}
+    assert only(repo, stackcheck.NETWORK).verdict is Verdict.UNKNOWN
 
 
 # -- 4. imports --------------------------------------------------------------------------------
@@ -303,13 +300,13 @@ def test_host_networking_is_unknown(tmp_path: Path) -> None:
 SIMPLE = "services:\n  api:\n    build: ./api\n"
 
 
-def imports_of(root: Path) -> dict[str, stackcheck.Fact]:
-    return {f.path: f for f in facts_of(root, stackcheck.IMPORT).values()}
+def imports_of(repo: Files) -> dict[str, stackcheck.Fact]:
+    return {f.path: f for f in facts_of(repo, stackcheck.IMPORT).values()}
 
 
-def test_the_import_path_follows_the_app_module_through_its_packages(tmp_path: Path) -> None:
-    root = write_tree(tmp_path, {"compose.yaml": SIMPLE, **api(app__unused_py="x = (\n")})
-    found = imports_of(root)
+def test_the_import_path_follows_the_app_module_through_its_packages() -> None:
+    repo = {"compose.yaml": SIMPLE, **api(app__unused_py="x = (\n")}
+    found = imports_of(repo)
     assert sorted(found) == ["api/app/__init__.py", "api/app/db.py", "api/app/main.py",
                              "api/app/routers/__init__.py", "api/app/routers/items.py"]
     assert all(f.verdict is Verdict.HOLDS for f in found.values())  # unused.py is not imported
@@ -325,11 +322,11 @@ def test_the_import_path_follows_the_app_module_through_its_packages(tmp_path: P
                  id="missing-module"),
     pytest.param(ROUTER + "\nreturn None\n", "'return' outside function", id="compile-only"),
 ])
-def test_a_module_that_stops_importing_is_a_regression(tmp_path: Path, router: str,
+def test_a_module_that_stops_importing_is_a_regression(router: str,
                                                        why: str) -> None:
-    old = write_tree(tmp_path / "before", {"compose.yaml": SIMPLE, **api()})
-    new = write_tree(tmp_path / "after", {"compose.yaml": SIMPLE,
-                                          **api(app__routers__items_py=router)})
+    old = {"compose.yaml": SIMPLE, **api()}
+    new = {"compose.yaml": SIMPLE,
+                                          **api(app__routers__items_py=router)}
     assert imports_of(new)["api/app/routers/items.py"].verdict is Verdict.BROKEN
     [breakage] = regressions(old, new)
     assert breakage.message.startswith("breaks the stack check (import): "
@@ -338,46 +335,45 @@ def test_a_module_that_stops_importing_is_a_regression(tmp_path: Path, router: s
     assert why in breakage.message and breakage.service == "api"
 
 
-def test_a_relative_import_in_a_top_level_module_is_broken(tmp_path: Path) -> None:
+def test_a_relative_import_in_a_top_level_module_is_broken() -> None:
     docker = dockerfile().replace("app.main:app", "main:app").replace("COPY . .", "COPY app .")
-    root = write_tree(tmp_path, {"compose.yaml": SIMPLE, **api(
-        Dockerfile=docker, app__main_py=APP.replace("from app.routers", "from .routers"))})
-    found = imports_of(root)
+    repo = {"compose.yaml": SIMPLE, **api(
+        Dockerfile=docker, app__main_py=APP.replace("from app.routers", "from .routers"))}
+    found = imports_of(repo)
     assert found["api/app/main.py"].verdict is Verdict.BROKEN
     assert "relative import in a top-level module" in found["api/app/main.py"].why
     # still followed: what it imports is on the import path
     assert "api/app/routers/items.py" in found
 
 
-def test_a_module_named_by_an_import_that_climbs_too_high_is_still_on_the_path(
-        tmp_path: Path) -> None:
+def test_a_module_named_by_an_import_that_climbs_too_high_is_still_on_the_path() -> None:
     """`from ...config` in app/routers/items.py climbs above `app`: Python refuses it, but
     api/config.py is what the author meant to load (and what I001's absolute import will
     load), so it is judged too."""
     router = ROUTER.replace("from ..db import session", "from ..db import session\n"
                                                         "from ...config import SETTINGS")
-    root = write_tree(tmp_path, {"compose.yaml": SIMPLE, **api(
-        app__routers__items_py=router, config_py="SETTINGS = {}\n")})
-    found = imports_of(root)
+    repo = {"compose.yaml": SIMPLE, **api(
+        app__routers__items_py=router, config_py="SETTINGS = {}\n")}
+    found = imports_of(repo)
     assert found["api/app/routers/items.py"].verdict is Verdict.BROKEN
     assert "climbs above the import root" in found["api/app/routers/items.py"].why
     assert found["api/config.py"].verdict is Verdict.HOLDS
 
 
-def test_a_service_that_is_no_fastapi_app_has_no_import_facts(tmp_path: Path) -> None:
+def test_a_service_that_is_no_fastapi_app_has_no_import_facts() -> None:
     flask = "from flask import Flask\n\napp = Flask(__name__)\n"
-    root = write_tree(tmp_path, {"compose.yaml": SIMPLE, **api(app__main_py=flask)})
-    assert imports_of(root) == {}
+    repo = {"compose.yaml": SIMPLE, **api(app__main_py=flask)}
+    assert imports_of(repo) == {}
 
 
 # -- which stacks a round changed ----------------------------------------------------------------
 
-def test_changed_stacks_are_those_whose_files_the_round_edited(tmp_path: Path) -> None:
-    root = write_tree(tmp_path, {
+def test_changed_stacks_are_those_whose_files_the_round_edited() -> None:
+    repo = {
         "shop/compose.yaml": "services:\n  api:\n    build: ../api\n    env_file: ../shop.env\n",
         "admin/docker-compose.yml": "services:\n  admin:\n    build: ./panel\n",
-        "admin/panel/Dockerfile": dockerfile(), "shop.env": "X=1\n", **api()})
-    ws = load(root)
+        "admin/panel/Dockerfile": dockerfile(), "shop.env": "X=1\n", **api()}
+    ws = load(repo)
     assert stackcheck.changed_stacks(ws, {"api/app/main.py"}) == {"shop/compose.yaml"}
     assert stackcheck.changed_stacks(ws, {"shop.env"}) == {"shop/compose.yaml"}
     assert stackcheck.changed_stacks(ws, {"admin/.env", "admin/panel/Dockerfile"}) == \
@@ -385,18 +381,18 @@ def test_changed_stacks_are_those_whose_files_the_round_edited(tmp_path: Path) -
     assert stackcheck.changed_stacks(ws, {"README.md"}) == set()
 
 
-def test_an_overlays_env_file_is_read_from_its_base_folder(tmp_path: Path) -> None:
+def test_an_overlays_env_file_is_read_from_its_base_folder() -> None:
     """Compose resolves every `-f` file from the project directory: `./worker.env` in
     ci/docker-compose.ci.yml is shop/worker.env, whose URL is a reference of the stack."""
-    root = write_tree(tmp_path, {
+    repo = {
         "shop/compose.yaml": ("services:\n  api:\n    build: ../api\n    ports:\n"
                               "      - \"8000:8000\"\n  worker:\n    image: example/worker:2\n"),
         "ci/docker-compose.ci.yml": "services:\n  worker:\n    env_file: ./worker.env\n",
         "shop/worker.env": "API_URL=http://api:8000/items\n",
-        "ci/worker.env": "API_URL=http://api:9000/items\n", **api()})
-    ws = load(root)
+        "ci/worker.env": "API_URL=http://api:9000/items\n", **api()}
+    ws = load(repo)
     assert stackcheck.changed_stacks(ws, {"shop/worker.env"}) == {"shop/compose.yaml"}
     assert stackcheck.changed_stacks(ws, {"ci/worker.env"}) == set()
-    found = facts_of(root, stackcheck.REFERENCE).values()
+    found = facts_of(repo, stackcheck.REFERENCE).values()
     assert {(f.path, f.subject, f.verdict) for f in found if f.path.endswith(".env")} == \
         {("shop/worker.env", "http://api:8000", Verdict.HOLDS)}

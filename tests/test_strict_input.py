@@ -82,12 +82,19 @@ REFUSED = [
 ]
 
 
+@pytest.mark.slow  # the Compose binary, twice a case
+@pytest.mark.parametrize(("compose", "line", "message"), REFUSED)
+def test_compose_refuses_what_fixer_refuses(tmp_path: Path, compose: str, line: int,
+                                            message: str) -> None:
+    root = _repo(tmp_path, compose)
+    assert compose_config(root, ["bad/compose.yaml"]).returncode != 0
+    assert compose_config(root, ["compose.yaml"]).returncode == 0
+
+
 @pytest.mark.parametrize(("compose", "line", "message"), REFUSED)
 def test_refused_input_is_an_error_at_its_line(tmp_path: Path, compose: str, line: int,
                                                message: str) -> None:
     root = _repo(tmp_path, compose)
-    assert compose_config(root, ["bad/compose.yaml"]).returncode != 0   # Compose refuses it
-    assert compose_config(root, ["compose.yaml"]).returncode == 0
     code, out, err = run_cli("check", root)
     assert code == 2
     errors = [e for e in err.splitlines() if e.startswith(f"{root}/bad/compose.yaml:")]
@@ -128,11 +135,15 @@ ACCEPTED = [
 ]
 
 
+@pytest.mark.slow  # the Compose binary
+@pytest.mark.parametrize("compose", ACCEPTED)
+def test_compose_accepts_what_fixer_reads(tmp_path: Path, compose: str) -> None:
+    assert compose_config(_repo(tmp_path, compose), ["bad/compose.yaml"]).returncode == 0
+
+
 @pytest.mark.parametrize("compose", ACCEPTED)
 def test_what_compose_accepts_is_read(tmp_path: Path, compose: str) -> None:
-    root = _repo(tmp_path, compose)
-    assert compose_config(root, ["bad/compose.yaml"]).returncode == 0   # Compose accepts it
-    outcome = kit.run_check(kit.read_folder(root))
+    outcome = kit.run_check(kit.read_folder(_repo(tmp_path, compose)))
     assert outcome.errors == []
 
 

@@ -30,6 +30,7 @@ def file_bytes(kind: str, lines: list[str], newline: str, final_newline: bool) -
     return ENCODINGS[kind] + text.encode(CODECS[kind])
 
 
+@pytest.mark.slow  # hypothesis: many generated examples
 @settings(max_examples=60, deadline=None)
 @given(kind=st.sampled_from(sorted(ENCODINGS)), lines=st.lists(line_text, max_size=6),
        newline=st.sampled_from(["\n", "\r\n"]), final_newline=st.booleans())
@@ -42,6 +43,7 @@ def test_decode_encode_round_trip(kind: str, lines: list[str], newline: str,
         assert file.bom and file.encoding == CODECS[kind]
 
 
+@pytest.mark.slow  # hypothesis: many generated examples
 @settings(max_examples=40, deadline=None)
 @given(kind=st.sampled_from(sorted(ENCODINGS)), lines=st.lists(line_text, min_size=2, max_size=6),
        newline=st.sampled_from(["\n", "\r\n"]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from mypy import api
@@ -9,12 +11,14 @@ from mypy import api
 from support import REPO
 
 
+@pytest.mark.slow  # mypy over the whole code base
 def test_mypy_strict_passes() -> None:
     stdout, stderr, status = api.run(["--config-file", str(REPO / "pyproject.toml"),
                                       str(REPO / "fixer"), str(REPO / "rules")])
     assert status == 0, stdout + stderr
 
 
+@pytest.mark.slow  # mypy
 def test_mypy_catches_a_misspelled_finding_field(tmp_path: Path) -> None:
     """The rule protocol is typed end to end: no `__getattr__`, no `dict[str, Any]` payload."""
     probe = tmp_path / "probe.py"

@@ -49,7 +49,9 @@ def file_diff(path: str, old: TextFile | None, new: TextFile | None, mode: int =
     if old is None:
         header += f"new file mode {REGULAR_FILE | 0o644:o}\n"
     elif new is None:
-        header += f"deleted file mode {REGULAR_FILE | (mode & 0o777):o}\n"
+        # git knows two modes of a regular file: executable by its owner, or not
+        kept = 0o755 if mode & 0o100 else 0o644
+        header += f"deleted file mode {REGULAR_FILE | kept:o}\n"
     if binary:
         return header + _binary_patch(old, new)
     if not a and not b:

@@ -176,12 +176,16 @@ def _dockerfile_paths(text: str) -> set[str]:
         start = at
         while start > done and (text[start - 1].isalnum() or text[start - 1] in "_./-"):
             start -= 1
-        run_end = _RUN.match(text, at).end()
+        run_end = _end(_RUN.match(text, at), at)
         last = text.rfind(_WORD, at, run_end)   # the greedy pattern reaches the last one
-        done = _SUFFIX.match(text, last + len(_WORD)).end()
+        done = _end(_SUFFIX.match(text, last + len(_WORD)), last + len(_WORD))
         found.add(text[start:done])
         at = text.find(_WORD, done)
     return found
+
+
+def _end(match: re.Match[str] | None, at: int) -> int:
+    return match.end() if match else at   # a `*` pattern always matches; mypy cannot tell
 
 
 def _mentions(ws: Workspace) -> dict[str, set[str]]:
