@@ -449,3 +449,39 @@ def test_d001_reads_a_200_kb_token_once() -> None:
     """The pattern took 84 s on such a line; the walk takes its length."""
     text = "RUN echo " + "a/" * 100_000 + "Dockerfile.prod " + "b" * 100_000 + "\n"
     assert d001._dockerfile_paths(text) == {"a/" * 100_000 + "Dockerfile.prod"}
+
+
+# -- branch mode: options refused before any work, a failed push moves nothing -------------------
+
+def _branches(root: Path) -> str:
+    return subprocess.run(["git", "branch", "--list", "fixer/fixes"], cwd=root,
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--push", "-uorigin", "--push -uorigin: a remote's name does not start with '-'"),
+    ("--pr-body", "missing/pr.md", "the folder"),
+])
+def test_branch_options_that_cannot_work_are_refused_first(
+        tmp_path: Path, option: str, value: str, message: str) -> None:
+    root = repo(tmp_path)
+    _committed(root)
+    argument = value if option == "--push" else str(root / value)
+    code, _out, err = run_cli("fix", "--branch", "fixer/fixes", option, argument, root)
+    assert code == 2 and message in err and "Traceback" not in err
+    assert _branches(root) == "", "a refused run creates no branch"
+
+
+@pytest.mark.slow   # a real git push to a remote that refuses it
+def test_a_failed_push_leaves_the_local_branch_where_it_was(tmp_path: Path) -> None:
+    root = repo(tmp_path / "work")
+    _committed(root)
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho refused by policy >&2\nexit 1\n")
+    hook.chmod(0o755)
+    subprocess.run(["git", "remote", "add", "origin", str(remote)], cwd=root, check=True)
+    code, _out, err = run_cli("fix", "--branch", "fixer/fixes", "--push", "origin", root)
+    assert code == 2 and "git push failed" in err
+    assert _branches(root) == "", "the local branch moves only after the push succeeded"

@@ -25,7 +25,7 @@ from fixer.git.branch import (
     subject_of,
 )
 from fixer.git.gitsource import CommitSource
-from fixer.git.push import check_remote, push_branch
+from fixer.git.push import check_remote, push_commit
 from fixer.model.rule import Rule
 
 
@@ -69,6 +69,7 @@ def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Confi
 
 def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Rule],
          config: Config, say: Callable[[str], None]) -> tuple[engine.FixResult, list[MadeCommit]]:
+    _check_request(request)
     base = _base_commit(repo, request.base, prefix)
     author = author_from(repo, request.author)
     # Every refusal comes before anything is written, so a refused run changes nothing.
@@ -84,16 +85,27 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
         raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "
                             "through links")
     made = make_commits(repo, base, prefix, result.applied, author, commit_date())
-    set_branch(repo, request.name, made[-1].commit, old_tip)
+    tip = made[-1].commit
+    if request.push:   # first: a failed push leaves the local branch where it was
+        push_commit(repo, request.push, request.name, tip.hexsha, remote_tip)
+    set_branch(repo, request.name, tip, old_tip)
     for item in made:
         say(f"{item.commit.hexsha[:12]} {subject_of(item.commit)}")
     if request.push:
-        push_branch(repo, request.push, request.name, remote_tip)
         say(f"pushed {request.name} to {request.push}")
     if request.pr_body is not None:
         body = prbody.render(made, request.name, result, config)
         request.pr_body.write_text(body, encoding="utf-8")
     return result, made
+
+
+def _check_request(request: BranchRequest) -> None:
+    """What the options themselves make impossible, refused before any git work."""
+    if request.push is not None and request.push.startswith("-"):
+        raise BranchRefused(f"--push {request.push}: a remote's name does not start with '-'")
+    folder = request.pr_body.parent if request.pr_body is not None else None
+    if folder is not None and not folder.is_dir():
+        raise BranchRefused(f"--pr-body {request.pr_body}: the folder {folder} does not exist")
 
 
 def _base_commit(repo: git.Repo, ref: str, prefix: str) -> git.Commit:

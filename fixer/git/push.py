@@ -27,8 +27,10 @@ def check_remote(repo: git.Repo, remote: str, name: str, base: git.Commit) -> st
     return tip
 
 
-def push_branch(repo: git.Repo, remote: str, name: str, expected_tip: str | None) -> None:
-    """Push refs/heads/NAME, forcing only over the tip that was checked: if someone pushed
-    in between, the lease fails and the push is refused."""
+def push_commit(repo: git.Repo, remote: str, name: str, commit: str,
+                expected_tip: str | None) -> None:
+    """Push the commit as refs/heads/NAME of the remote, forcing only over the tip that was
+    checked: if someone pushed in between, the lease fails and the push is refused. The
+    local branch is moved after this succeeds, so a failed push leaves both as they were."""
     lease = f"--force-with-lease=refs/heads/{name}:{expected_tip or ''}"
-    repo.git.push("--porcelain", lease, remote, f"refs/heads/{name}:refs/heads/{name}")
+    repo.git.push("--porcelain", lease, remote, f"{commit}:refs/heads/{name}")
