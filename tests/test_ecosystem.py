@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,28 @@ def test_a_repeated_select_adds_up() -> None:
 def test_the_license_the_metadata_names_ships_with_the_source() -> None:
     assert 'license = { text = "MIT" }' in (REPO / "pyproject.toml").read_text()
     assert (REPO / "LICENSE").read_text().startswith("MIT License\n")
+
+
+@pytest.mark.parametrize(("env", "coloured"), [
+    ({"FORCE_COLOR": "1"}, True),
+    ({"FORCE_COLOR": "0"}, False),
+    ({"FORCE_COLOR": "1", "NO_COLOR": ""}, False),   # NO_COLOR, set to anything, wins
+    ({}, False),                                       # not a terminal
+])
+def test_force_color_colours_output_that_is_not_a_terminal(
+        monkeypatch: pytest.MonkeyPatch, env: dict[str, str], coloured: bool) -> None:
+    for name in ("FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, out, _ = run_cli("check", SEED_FLEET, "--select", "S002")
+    assert code == 1 and ("\x1b[" in out) is coloured
+    assert "\x1b[" not in run_cli("check", SEED_FLEET, "--select", "S002", "--no-color")[1]
+
+
+def test_a_folder_with_no_compose_file_is_not_all_checks_passed(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("no services here\n")
+    code, out, err = run_cli("check", tmp_path)
+    assert (code, out) == (0, "")
+    assert err == f"No compose file found in {tmp_path}: nothing was checked.\n"
+    assert "All checks passed." not in err

@@ -85,8 +85,11 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, severity:
             click.echo(color.finding(line))
         for line in error_lines(errors, path, verbose):
             echo_err(line)
-        echo_err(_check_summary(findings, errors, len(checked.suppressed))
-                 + _below_threshold(hidden, settings.severity))
+        if not ws.compose_docs and not errors:   # a wrong path, not a clean repository
+            echo_err(f"No compose file found in {path}: nothing was checked.")
+        else:
+            echo_err(_check_summary(findings, errors, len(checked.suppressed))
+                     + _below_threshold(hidden, settings.severity))
     unused = suppress.unused_lines(ws, checked.suppressed, rules, catalogue(), path) \
         if show_unused_suppressions else []
     for line in unused:

@@ -13,6 +13,7 @@ from fixer.cli.probe import probe_command
 from fixer.cli.report import report_command
 from fixer.cli.rules import explain, rules_command
 from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR
+from fixer.formats import color
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,8 +28,10 @@ for command in (check, fix, rules_command, explain, report_command, probe_comman
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
+        # click.echo strips colour from a stream that is not a terminal unless told not to
         result = cli.main(args=list(argv) if argv is not None else None,
-                          prog_name="fixer", standalone_mode=False)
+                          prog_name="fixer", standalone_mode=False,
+                          color=True if color.forced() else None)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

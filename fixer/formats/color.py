@@ -1,8 +1,10 @@
 """Terminal niceties: colour and a progress bar, only where a person is watching.
 
 Colour is on when the stream is a terminal, NO_COLOR is not set (any value turns it off, as
-no-color.org asks) and --no-color was not given. Text written to a pipe or a file is never
-coloured, so scripts and golden files see the plain bytes.
+no-color.org asks) and --no-color was not given. Text written to a pipe or a file is not
+coloured, so scripts and golden files see the plain bytes, unless FORCE_COLOR is set to a
+value other than "0" (force-color.org; CI logs show colour that way); --no-color and NO_COLOR
+still win over it.
 """
 
 from __future__ import annotations
@@ -42,13 +44,17 @@ def isatty(stream: TextIO) -> bool:
         return False
 
 
+def forced() -> bool:
+    return os.environ.get("FORCE_COLOR", "") not in ("", "0") and "NO_COLOR" not in os.environ
+
+
 def enabled(stream: TextIO | None = None) -> bool:
     if "NO_COLOR" in os.environ:
         return False
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.meta.get(_META_KEY):
         return False
-    return isatty(stream if stream is not None else sys.stdout)
+    return forced() or isatty(stream if stream is not None else sys.stdout)
 
 
 def finding(line: str) -> str:
