@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,39 @@ def test_a_folder_with_no_compose_file_is_not_all_checks_passed(tmp_path: Path) 
     assert (code, out) == (0, "")
     assert err == f"No compose file found in {tmp_path}: nothing was checked.\n"
     assert "All checks passed." not in err
+
+
+def _repository(root: Path) -> Path:
+    shutil.copytree(SEED_FLEET, root)
+    for argv in (["init", "-q", "-b", "main"], ["add", "-A"],
+                 ["-c", "user.name=Dev", "-c", "user.email=dev@example.com",
+                  "commit", "-qm", "fleet"]):
+        subprocess.run(["git", *argv], cwd=root, check=True, capture_output=True)
+    return root
+
+
+def _identities(root: Path, ref: str) -> str:
+    return subprocess.run(["git", "log", "-1", "--format=%an <%ae>|%cn <%ce>", ref], cwd=root,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+@pytest.mark.slow   # a branch of commits on the seed fleet
+def test_branch_mode_takes_author_and_committer_from_git_s_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _repository(tmp_path / "repo")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Bot")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "bot@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "CI")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "ci@example.com")
+    code, _out, err = run_cli("fix", "--branch", "fixer/fixes", root)
+    assert code == 1, err
+    assert _identities(root, "fixer/fixes") == "Bot <bot@example.com>|CI <ci@example.com>"
+
+
+@pytest.mark.slow   # a branch of commits on the seed fleet
+def test_branch_mode_says_its_commits_are_not_signed(tmp_path: Path) -> None:
+    root = _repository(tmp_path / "repo")
+    subprocess.run(["git", "config", "commit.gpgsign", "true"], cwd=root, check=True)
+    code, _out, err = run_cli("fix", "--branch", "fixer/fixes", root)
+    assert code == 1, err
+    assert "commit.gpgsign is set, but fixer writes its commits itself and does not sign" in err

@@ -18,6 +18,7 @@ from fixer.git.branch import (
     BranchRefused,
     MadeCommit,
     author_from,
+    committer_from,
     check_existing,
     commit_date,
     make_commits,
@@ -84,7 +85,11 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
     if linked:  # the working tree's --apply refuses the same
         raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "
                             "through links")
-    made = make_commits(repo, base, prefix, result.applied, author, commit_date())
+    made = make_commits(repo, base, prefix, result.applied, author, commit_date(),
+                        committer_from(author))
+    if _signing_asked(repo):
+        say("fixer: commit.gpgsign is set, but fixer writes its commits itself and does not "
+            "sign them; sign them with `git rebase --exec 'git commit --amend --no-edit -S'`")
     tip = made[-1].commit
     if request.push:   # first: a failed push leaves the local branch where it was
         push_commit(repo, request.push, request.name, tip.hexsha, remote_tip)
@@ -97,6 +102,11 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
         body = prbody.render(made, request.name, result, config)
         request.pr_body.write_text(body, encoding="utf-8")
     return result, made
+
+
+def _signing_asked(repo: git.Repo) -> bool:
+    value = repo.config_reader().get_value("commit", "gpgsign", "false")
+    return str(value).lower() in ("true", "yes", "on", "1")
 
 
 def _check_request(request: BranchRequest) -> None:

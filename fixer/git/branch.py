@@ -116,12 +116,28 @@ def refuse_foreign(repo: git.Repo, tip: git.Commit, base: git.Commit, label: str
 
 
 def author_from(repo: git.Repo, spec: str | None) -> git.Actor:
-    """--author "Name <email>", else git config user.name/email, else fixer's default."""
+    """--author "Name <email>", else GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else git config
+    user.name/email, else fixer's default."""
     if spec:
         match = _AUTHOR_SPEC.match(spec)
         if match is None:
             raise BranchRefused(f"--author {spec!r}: expected \"Name <email>\"")
         return git.Actor(match.group(1), match.group(2))
+    return _from_environment("AUTHOR") or _configured(repo)
+
+
+def committer_from(author: git.Actor) -> git.Actor:
+    """GIT_COMMITTER_NAME/GIT_COMMITTER_EMAIL, as git reads them, else the author."""
+    return _from_environment("COMMITTER") or author
+
+
+def _from_environment(role: str) -> git.Actor | None:
+    name = os.environ.get(f"GIT_{role}_NAME", "").strip()
+    email = os.environ.get(f"GIT_{role}_EMAIL", "").strip()
+    return git.Actor(name, email) if name and email else None
+
+
+def _configured(repo: git.Repo) -> git.Actor:
     reader = repo.config_reader()
     name = reader.get_value("user", "name", "")
     email = reader.get_value("user", "email", "")
@@ -139,7 +155,8 @@ def commit_date() -> datetime:
 
 
 def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[AppliedFix],
-                 author: git.Actor, when: datetime) -> list[MadeCommit]:
+                 author: git.Actor, when: datetime,
+                 committer: git.Actor | None = None) -> list[MadeCommit]:
     """One commit per fix, each on the one before: its tree is its parent's tree plus
     the files of that fix alone."""
     made: list[MadeCommit] = []
@@ -149,7 +166,7 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
     for fix in fixes:
         changes = _fix_changes(fix, prefix)
         tree_sha = writer.updated_tree(tree_sha, changes)
-        commit = writer.commit(tree_sha, parent, commit_message(fix), author, when)
+        commit = writer.commit(tree_sha, parent, commit_message(fix), author, when, committer)
         made.append(MadeCommit(fix, commit, tuple(sorted(changes))))
         parent = commit.hexsha
     return made

@@ -63,14 +63,13 @@ class ObjectWriter:
         return self._write_tree(entries) if entries else None
 
     def commit(self, tree_sha: bytes | None, parent: str, message: str, author: git.Actor,
-               when: datetime) -> git.Commit:
-        """A commit of the tree (None: the empty tree) on the parent commit's hex sha; author
-        and committer alike. Written as raw text: every header is given, so no config or
-        clock is read and the same input gives the same sha."""
+               when: datetime, committer: git.Actor | None = None) -> git.Commit:
+        """A commit of the tree (None: the empty tree) on the parent commit's hex sha; the
+        committer is the author unless given. Written as raw text: every header is given, so
+        no config or clock is read and the same input gives the same sha."""
         tree = tree_sha if tree_sha is not None else self.store(b"tree", b"")
-        identity = _identity(author, when)
-        text = (f"tree {tree.hex()}\nparent {parent}\nauthor {identity}\n"
-                f"committer {identity}\n\n{message}")
+        text = (f"tree {tree.hex()}\nparent {parent}\nauthor {_identity(author, when)}\n"
+                f"committer {_identity(committer or author, when)}\n\n{message}")
         return git.Commit(self.repo, self.store(b"commit", text.encode("utf-8")))
 
     def _write_tree(self, entries: dict[str, tuple[bytes, int]]) -> bytes:
