@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from support import REPO, SEED_FLEET, run_cli
+from support import SEED_FLEET, run_cli
 from test_cli import crash_rule
 from test_config import web_tree
 
@@ -54,7 +55,8 @@ def test_rule_metadata() -> None:
     assert p001["name"] == "port-mismatch"
     assert p001["shortDescription"]["text"]
     assert p001["fullDescription"]["text"] != p001["shortDescription"]["text"]
-    assert p001["helpUri"] == "docs/rules.md#p001-port-mismatch"
+    # helpUri must be an absolute URI; fixer has none to give, and the help carries the docs
+    assert "helpUri" not in p001 and "informationUri" not in log["runs"][0]["tool"]["driver"]
     assert p001["defaultConfiguration"]["level"] == "error"
     assert p001["help"]["markdown"].count("## ") >= 5          # the rule's own docs
     assert rules[0]["defaultConfiguration"]["enabled"] is False  # I002 is off by default
@@ -170,19 +172,17 @@ def test_a_rule_crash_is_a_notification_at_no_location(
     assert note["message"]["text"].startswith("fixer: internal error in rule D001 (detect)")
 
 
-def github_anchor(heading: str) -> str:
-    """The fragment GitHub gives a markdown heading: lower case, punctuation dropped,
-    spaces to hyphens."""
-    kept = "".join(c for c in heading.strip().lower() if c.isalnum() or c in " -_")
-    return kept.replace(" ", "-")
-
-
-def test_every_help_uri_points_at_a_heading_of_docs_rules_md() -> None:
-    docs = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
-    anchors = {github_anchor(line.lstrip("#")) for line in docs.splitlines()
-               if line.startswith("#")}
-    rules = sarif(SEED_FLEET, "--select", "ALL,I002")["runs"][0]["tool"]["driver"]["rules"]
-    assert len(rules) >= 15
-    for rule in rules:
-        page, fragment = rule["helpUri"].split("#")
-        assert page == "docs/rules.md" and fragment in anchors, rule["helpUri"]
+def test_paths_are_from_the_repository_root_when_the_stack_is_in_a_subfolder(
+        tmp_path: Path) -> None:
+    """Code scanning places a result by its path from the repository's root."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SEED_FLEET, repo / "deploy" / "fleet")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    log = sarif(repo / "deploy" / "fleet", "--select", "S002")
+    run = log["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+    [found] = run["results"]
+    uri = found["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "deploy/fleet/notification_service/app/main.py"
+    [change] = found["fixes"][0]["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == "deploy/fleet/notification_service/app/__init__.py"

@@ -27,13 +27,6 @@ from fixer.model.workspace import Workspace
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 ROOT_ID = "%SRCROOT%"
-# Where each rule's docs live, as a reference from the repository's root: the rule's section
-# of docs/rules.md (the anchor GitHub makes of a "## P001 port-mismatch" heading).
-RULES_DOC = "docs/rules.md"
-
-
-def help_uri(rule: Rule) -> str:
-    return f"{RULES_DOC}#{rule.code.lower()}-{rule.name}"
 
 
 def _message(text: str) -> dict[str, str]:
@@ -46,7 +39,6 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "id": rule.code, "name": rule.name,
         "shortDescription": _message(rule.summary),
         "fullDescription": _message(what),
-        "helpUri": help_uri(rule),
         "help": {"text": rule.doc, "markdown": rule.doc},
         "defaultConfiguration": {"level": rule.severity.value, "enabled": rule.default},
         "properties": {"category": rule.category.value,
@@ -55,8 +47,21 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def artifact(path: str) -> dict[str, str]:
-    return {"uri": quote(path), "uriBaseId": ROOT_ID}
+def artifact(path: str, prefix: str = "") -> dict[str, str]:
+    """A file by its path from the repository's root (`prefix`: the checked folder's path
+    from there), which is where code scanning looks for it."""
+    return {"uri": quote(prefix + path), "uriBaseId": ROOT_ID}
+
+
+def repository_root(folder: Path) -> tuple[Path, str]:
+    """The root of the git repository the folder is in (the folder itself outside one), and
+    the folder's path from it, ending in "/" (or "")."""
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            relative = folder.relative_to(candidate).as_posix()
+            return candidate, "" if relative == "." else relative + "/"
+    return folder, ""
 
 
 def region(file: TextFile, start: int, end: int) -> dict[str, int]:
@@ -69,27 +74,28 @@ def _replacement(file: TextFile, start: int, end: int, text: str) -> dict[str, A
     return {"deletedRegion": region(file, start, end), "insertedContent": {"text": text}}
 
 
-def _change(ws: Workspace, path: str, edits: Sequence[Edit]) -> dict[str, Any] | None:
+def _change(ws: Workspace, path: str, edits: Sequence[Edit],
+            prefix: str) -> dict[str, Any] | None:
     """One artifactChange: every edit of one file. Creating a file inserts its text into an
     empty artifact; deleting one removes all of its text (marked in the properties)."""
     first = edits[0]
     if isinstance(first, CreateFile):
         replacements = [_replacement(TextFile(path, ""), 0, 0, first.text)]
-        return {"artifactLocation": artifact(path), "replacements": replacements,
+        return {"artifactLocation": artifact(path, prefix), "replacements": replacements,
                 "properties": {"operation": "create"}}
     current = ws.read(path)
     if current is None:
         return None
     if isinstance(first, DeleteFile):
         replacements = [_replacement(current, 0, len(current.text), "")]
-        return {"artifactLocation": artifact(path), "replacements": replacements,
+        return {"artifactLocation": artifact(path, prefix), "replacements": replacements,
                 "properties": {"operation": "delete"}}
     splices = sorted((e for e in edits if isinstance(e, TextEdit)), key=lambda e: e.start)
     replacements = [_replacement(current, e.start, e.end, e.text) for e in splices]
-    return {"artifactLocation": artifact(path), "replacements": replacements}
+    return {"artifactLocation": artifact(path, prefix), "replacements": replacements}
 
 
-def fix_object(ws: Workspace, finding: Finding) -> dict[str, Any] | None:
+def fix_object(ws: Workspace, finding: Finding, prefix: str = "") -> dict[str, Any] | None:
     """The finding's fix as SARIF, built by the finding itself; None when it cannot build one."""
     try:
         edits = list(finding.edits())
@@ -98,7 +104,7 @@ def fix_object(ws: Workspace, finding: Finding) -> dict[str, Any] | None:
     by_path: dict[str, list[Edit]] = {}
     for edit in edits:
         by_path.setdefault(edit.path, []).append(edit)
-    changes = [_change(ws, path, group) for path, group in sorted(by_path.items())]
+    changes = [_change(ws, path, group, prefix) for path, group in sorted(by_path.items())]
     if not changes or any(c is None for c in changes):
         return None
     return {"description": _message(finding.fix_title or f"Fix {finding.code}"),
@@ -106,9 +112,9 @@ def fix_object(ws: Workspace, finding: Finding) -> dict[str, Any] | None:
             "properties": {"safety": finding.safety.value}}
 
 
-def result(ws: Workspace, finding: Finding, index: int) -> dict[str, Any]:
+def result(ws: Workspace, finding: Finding, index: int, prefix: str = "") -> dict[str, Any]:
     location = {"physicalLocation": {
-        "artifactLocation": artifact(finding.path),
+        "artifactLocation": artifact(finding.path, prefix),
         "region": {"startLine": finding.line, "startColumn": finding.column}}}
     out: dict[str, Any] = {
         "ruleId": finding.code, "ruleIndex": index, "level": finding.rule.severity.value,
@@ -118,13 +124,13 @@ def result(ws: Workspace, finding: Finding, index: int) -> dict[str, Any]:
     }
     if finding.reason:
         out["properties"]["reason"] = finding.reason
-    fix = fix_object(ws, finding) if finding.fixable else None
+    fix = fix_object(ws, finding, prefix) if finding.fixable else None
     if fix is not None:
         out["fixes"] = [fix]
     return out
 
 
-def _notification(error: InputError) -> dict[str, Any]:
+def _notification(error: InputError, prefix: str) -> dict[str, Any]:
     """An input error at its file and line; a rule crash at no location, naming its rule and
     carrying its exception (SARIF's way to say the tool, not the code, went wrong)."""
     if isinstance(error, RuleCrash):
@@ -132,7 +138,7 @@ def _notification(error: InputError) -> dict[str, Any]:
                 "associatedRule": {"id": error.code},
                 "exception": {"kind": type(error.exc).__name__, "message": str(error.exc)},
                 "properties": {"kind": "crash", "stage": error.stage}}
-    location = {"physicalLocation": {"artifactLocation": artifact(error.path),
+    location = {"physicalLocation": {"artifactLocation": artifact(error.path, prefix),
                                      "region": {"startLine": max(error.line, 1)}}}
     return {"level": "error", "message": _message(error.message), "locations": [location]}
 
@@ -141,14 +147,15 @@ def document(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule], 
              errors: Sequence[InputError] = ()) -> str:
     """The SARIF log of one check run, as text."""
     index = {rule.code: i for i, rule in enumerate(rules)}
+    top, prefix = repository_root(root)
     run = {
         "tool": {"driver": {"name": "fixer", "version": __version__,
                             "rules": [rule_descriptor(r) for r in rules]}},
-        "originalUriBaseIds": {ROOT_ID: {"uri": root.resolve().as_uri().rstrip("/") + "/"}},
-        "invocations": [{"executionSuccessful": not errors,
-                         "toolExecutionNotifications": [_notification(e) for e in errors]}],
+        "originalUriBaseIds": {ROOT_ID: {"uri": top.as_uri().rstrip("/") + "/"}},
+        "invocations": [{"executionSuccessful": not errors, "toolExecutionNotifications":
+                         [_notification(e, prefix) for e in errors]}],
         "columnKind": "unicodeCodePoints",
-        "results": [result(ws, f, index[f.code]) for f in findings],
+        "results": [result(ws, f, index[f.code], prefix) for f in findings],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
