@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from fixer.core.derived import Memo
 from fixer.facts.image.installs import PackageInstall, installs, removed_groups
 from fixer.facts.image.releases import SUITES, Release, release
 from fixer.sources.dockerfile import Dockerfile, Stage
@@ -218,11 +219,26 @@ def family_of(dockerfile: Dockerfile, stage: Stage,
     return classify(base_image(dockerfile, stage, build_args))
 
 
+# (stage index, build args) -> the tools it has, kept with the Dockerfile's text: D003, C004
+# and the stack check ask for every service of every round
+_TOOLS: Memo[dict[tuple[int, tuple[tuple[str, str | None], ...]], frozenset[str]]] = \
+    Memo("tools present")
+
+
 def tools_present(dockerfile: Dockerfile, stage: Stage,
                   build_args: Mapping[str, str | None] | None = None) -> set[str]:
     """The tools of TOOLS (curl, wget, python) the stage surely has: its base image's (when
     the table knows it), what it or a stage it is built FROM installs, copied binaries.
     A tool missing here is absent only when `tool_status` says False."""
+    known = dockerfile.file.derived.get(_TOOLS, dict)
+    key = (stage.index, tuple(sorted((build_args or {}).items())))
+    if key not in known:
+        known[key] = frozenset(_tools_present(dockerfile, stage, build_args))
+    return set(known[key])
+
+
+def _tools_present(dockerfile: Dockerfile, stage: Stage,
+                   build_args: Mapping[str, str | None] | None) -> set[str]:
     present = set(family_of(dockerfile, stage, build_args).tools)
     for link in chain(dockerfile, stage):
         deleted = removed_groups(dockerfile, link)
