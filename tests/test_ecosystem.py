@@ -110,3 +110,35 @@ def test_branch_mode_says_its_commits_are_not_signed(tmp_path: Path) -> None:
     code, _out, err = run_cli("fix", "--branch", "fixer/fixes", root)
     assert code == 1, err
     assert "commit.gpgsign is set, but fixer writes its commits itself and does not sign" in err
+
+
+def _tip(root: Path, ref: str) -> str:
+    return subprocess.run(["git", "rev-parse", ref], cwd=root, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+@pytest.mark.slow   # branches of commits on the seed fleet, and a push
+def test_a_rerun_with_nothing_new_moves_and_pushes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renovate's etiquette: a second run on the same base neither makes a new tip nor
+    force-pushes one; it exits 0 and says the branch is up to date."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)   # commit dates may differ
+    root = _repository(tmp_path / "repo")
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    subprocess.run(["git", "remote", "add", "origin", str(remote)], cwd=root, check=True)
+    args = ("fix", "--branch", "fixer/fixes", "--push", "origin", root)
+    assert run_cli(*args)[0] == 1
+    local, pushed = _tip(root, "fixer/fixes"), _tip(remote, "fixer/fixes")
+    assert local == pushed
+    code, _out, err = run_cli(*args)
+    assert code == 0, err
+    assert "Branch fixer/fixes is up to date" in err
+    assert (_tip(root, "fixer/fixes"), _tip(remote, "fixer/fixes")) == (local, pushed)
+    # a new commit on the base: the branch is rebuilt on it and pushed again
+    (root / "NOTES.md").write_text("moved on\n")
+    subprocess.run(["git", "add", "NOTES.md"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=Dev", "-c", "user.email=dev@example.com",
+                    "commit", "-qm", "notes"], cwd=root, check=True)
+    assert run_cli(*args)[0] == 1
+    assert _tip(remote, "fixer/fixes") != pushed

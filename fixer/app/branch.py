@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import git
@@ -56,8 +57,14 @@ def open_repo(root: Path) -> tuple[git.Repo, str]:
     return repo, "" if prefix == "." else Path(prefix).as_posix()
 
 
+class BranchRun(NamedTuple):
+    result: engine.FixResult
+    made: list[MadeCommit]     # the commits now on the branch; [] when none were made
+    up_to_date: bool = False   # the branch (and the remote's) already held these fixes
+
+
 def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Config,
-        say: Callable[[str], None]) -> tuple[engine.FixResult, list[MadeCommit]]:
+        say: Callable[[str], None]) -> BranchRun:
     repo, prefix = open_repo(root)
     try:
         return _run(repo, prefix, request, rules, config, say)
@@ -69,7 +76,7 @@ def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Confi
 
 
 def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Rule],
-         config: Config, say: Callable[[str], None]) -> tuple[engine.FixResult, list[MadeCommit]]:
+         config: Config, say: Callable[[str], None]) -> BranchRun:
     _check_request(request)
     base = _base_commit(repo, request.base, prefix)
     author = author_from(repo, request.author)
@@ -79,7 +86,7 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
     source = CommitSource(repo, base, prefix)
     result = engine.fix(Tree(source), rules, config)
     if input_errors(result.errors) or not result.applied:  # a rule crash blocks nothing
-        return result, []
+        return BranchRun(result, [])
     linked = sorted({path for fix in result.applied for path in fix.files
                      if source.is_link(path)})
     if linked:  # the working tree's --apply refuses the same
@@ -91,6 +98,9 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
         say("fixer: commit.gpgsign is set, but fixer writes its commits itself and does not "
             "sign them; sign them with `git rebase --exec 'git commit --amend --no-edit -S'`")
     tip = made[-1].commit
+    if _holds_already(repo, base, tip, old_tip, remote_tip, request):
+        # A rerun with nothing new: no new tip, no force-push, no pull request churn.
+        return BranchRun(result, [], up_to_date=True)
     if request.push:   # first: a failed push leaves the local branch where it was
         push_commit(repo, request.push, request.name, tip.hexsha, remote_tip)
     set_branch(repo, request.name, tip, old_tip)
@@ -101,7 +111,19 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
     if request.pr_body is not None:
         body = prbody.render(made, request.name, result, config)
         request.pr_body.write_text(body, encoding="utf-8")
-    return result, made
+    return BranchRun(result, made)
+
+
+def _holds_already(repo: git.Repo, base: git.Commit, tip: git.Commit,
+                   old_tip: git.Commit | None, remote_tip: str | None,
+                   request: BranchRequest) -> bool:
+    """The branch is built on the same base and has the very tree these fixes make, and the
+    remote (when pushing) has that branch: the commit dates differ, nothing else does."""
+    if old_tip is None or tip.tree.binsha != old_tip.tree.binsha:
+        return False
+    if not repo.is_ancestor(base, old_tip):   # the base moved on: the branch is rebuilt
+        return False
+    return request.push is None or remote_tip == old_tip.hexsha
 
 
 def _signing_asked(repo: git.Repo) -> bool:

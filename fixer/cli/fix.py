@@ -164,13 +164,18 @@ def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
     name, base, push_remote, pr_body, author = options
     request = branch_mode.BranchRequest(name, base, push_remote, pr_body, author)
     try:
-        result, made = branch_mode.run(root, request, rules, config, echo_err)
+        result, made, up_to_date = branch_mode.run(root, request, rules, config, echo_err)
     except branch_mode.BranchError as exc:
         echo_err(f"fixer: {exc}")
         return EXIT_ERROR
     _summarize(result, path, bool(made), config, verbose)
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
+    if up_to_date:
+        pushed = f" and {push_remote}'s" if push_remote else ""
+        echo_err(f"Branch {name} is up to date: it{pushed} already holds these fixes; nothing "
+                 "was moved or pushed.")
+        return EXIT_CLEAN
     if not made:
         echo_err(f"Nothing to fix: branch {name} was not created.")
         return EXIT_CLEAN
