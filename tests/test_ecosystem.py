@@ -142,3 +142,18 @@ def test_a_rerun_with_nothing_new_moves_and_pushes_nothing(
                     "commit", "-qm", "notes"], cwd=root, check=True)
     assert run_cli(*args)[0] == 1
     assert _tip(remote, "fixer/fixes") != pushed
+
+
+def test_what_git_ignores_is_neither_checked_nor_fixed(tmp_path: Path) -> None:
+    """As ruff: a build output or vendored copy that .gitignore leaves out is not the stack."""
+    root = tmp_path / "repo"
+    shutil.copytree(SEED_FLEET, root)
+    shutil.copytree(SEED_FLEET, root / "build" / "old-fleet")
+    (root / "scratch.yaml").write_text("services:\n  x:\n    build: ./nowhere\n")
+    (root / ".gitignore").write_text("build/\nscratch.yaml\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    _code, out, _err = run_cli("check", root, "--select", "S002,S001")
+    assert "S002" in out
+    assert "build/" not in out and "scratch.yaml" not in out
+    shutil.rmtree(root / ".git")   # not a git work tree: .gitignore is not read
+    assert "build/old-fleet" in run_cli("check", root, "--select", "S002")[1]

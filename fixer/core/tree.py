@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
@@ -48,7 +49,8 @@ class FolderSource:
 
     def paths(self) -> list[str]:
         if self._paths is None:
-            self._paths = sorted(_walk(self.root))
+            ignored = set(git_ignored(self.root))
+            self._paths = sorted(p for p in _walk(self.root) if not _under(p, ignored))
         return self._paths
 
     def read_bytes(self, path: str) -> bytes:
@@ -111,6 +113,34 @@ def is_within(real: str, real_root: str) -> bool:
     """Whether the real path `real` is `real_root` or below it."""
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
+
+
+def git_ignored(root: Path) -> tuple[str, ...]:
+    """What the repository's .gitignore files leave out below `root` (folders end in "/"),
+    as git itself says: build output, virtualenvs and vendored copies are not the stack's.
+    Nothing outside a git work tree, or where git is not installed (as ruff does)."""
+    real = Path(os.path.realpath(root))
+    if not any((folder / ".git").exists() for folder in (real, *real.parents)):
+        return ()   # not a work tree: no git process to start
+    try:
+        listing = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--others", "--ignored",
+             "--exclude-standard", "--directory", "--no-empty-directory"],
+            capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    if listing.returncode != 0:   # not a work tree
+        return ()
+    return tuple(p for p in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
+
+
+def _under(path: str, ignored: set[str]) -> bool:
+    """The path, or a folder it is in ("a/b/"), is ignored."""
+    if not ignored:
+        return False
+    parts = path.split("/")
+    return path in ignored or any("/".join(parts[:n]) + "/" in ignored
+                                  for n in range(1, len(parts)))
 
 class MemorySource:
     """Files held in memory, path -> text or bytes: a repository with no folder behind it.
