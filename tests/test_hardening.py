@@ -32,6 +32,7 @@ from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile
 from fixer.core.tree import MAX_FILE_BYTES, FolderSource, Tree
 from fixer.git.gitsource import CommitSource
+import kit
 from kit import rules
 from support import FILES, REPO, dockerfile, run_cli, write_tree
 
@@ -485,3 +486,16 @@ def test_a_failed_push_leaves_the_local_branch_where_it_was(tmp_path: Path) -> N
     code, _out, err = run_cli("fix", "--branch", "fixer/fixes", "--push", "origin", root)
     assert code == 2 and "git push failed" in err
     assert _branches(root) == "", "the local branch moves only after the push succeeded"
+
+
+# -- build.dockerfile_inline: the Dockerfile in the context is not the one built ----------------
+
+def test_a_service_built_from_an_inline_dockerfile_is_not_read_from_the_context() -> None:
+    files = kit.app_service(cmd_form="shell", compose_port="8080:8000")
+    inline = ("build:\n      context: ./api\n      dockerfile_inline: |\n"
+              "        FROM python:3.12-slim\n        CMD [\"python\", \"-V\"]")
+    files["compose.yaml"] = str(files["compose.yaml"]).replace("build: ./api", inline)
+    assert "dockerfile_inline" in files["compose.yaml"]
+    # api/Dockerfile (shell-form CMD, port 8000) is not what Compose builds: nothing to say
+    assert not [f for f in kit.check(files) if f.path == "api/Dockerfile"]
+    assert "api/Dockerfile" not in kit.fix(files).files

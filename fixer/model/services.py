@@ -213,6 +213,7 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         return None
     doc, value = declared[-1]
     context_raw, dockerfile_raw, dockerfile_node, named = ".", _DEFAULT, None, False
+    inline = False
     for each_doc, each in declared:
         text = scalar(each)
         context_raw = text if text is not None else scalar(get(each, "context")) or context_raw
@@ -221,6 +222,12 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
             dockerfile_raw = scalar(node) or dockerfile_raw
             named = named or bool(scalar(node))
             dockerfile_node = node if each_doc is doc else None
+            inline = False
+        inline = inline or get(each, "dockerfile_inline") is not None
+    if inline:
+        # Compose builds the text in the compose file; a Dockerfile in the context is not
+        # the image's, and fixer does not read or edit Dockerfile text held in YAML.
+        return None
     targets = [scalar(get(v, "target")) for _d, v in service.all("build")]
     target = next((t for t in reversed(targets) if t is not None), None)
     if "://" in context_raw or context_raw.startswith("git@"):
