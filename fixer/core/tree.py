@@ -115,12 +115,17 @@ def is_within(real: str, real_root: str) -> bool:
 
 
 
+def work_tree_root(folder: Path) -> Path | None:
+    """The top of the git work tree the folder is in (its real path); None outside one."""
+    real = Path(os.path.realpath(folder))
+    return next((f for f in (real, *real.parents) if (f / ".git").exists()), None)
+
+
 def git_ignored(root: Path) -> tuple[str, ...]:
     """What the repository's .gitignore files leave out below `root` (folders end in "/"),
     as git itself says: build output, virtualenvs and vendored copies are not the stack's.
     Nothing outside a git work tree, or where git is not installed (as ruff does)."""
-    real = Path(os.path.realpath(root))
-    if not any((folder / ".git").exists() for folder in (real, *real.parents)):
+    if work_tree_root(root) is None:
         return ()   # not a work tree: no git process to start
     try:
         listing = subprocess.run(

@@ -22,6 +22,7 @@ from fixer import __version__
 from fixer.core.edits import CreateFile, DeleteFile, Edit, EditConflict, TextEdit
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.textfile import TextFile
+from fixer.core.tree import work_tree_root
 from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
 
@@ -57,11 +58,11 @@ def repository_root(folder: Path) -> tuple[Path, str]:
     """The root of the git repository the folder is in (the folder itself outside one), and
     the folder's path from it, ending in "/" (or "")."""
     folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            relative = folder.relative_to(candidate).as_posix()
-            return candidate, "" if relative == "." else relative + "/"
-    return folder, ""
+    top = work_tree_root(folder)
+    if top is None:
+        return folder, ""
+    relative = folder.relative_to(top).as_posix()
+    return top, "" if relative == "." else relative + "/"
 
 
 def region(file: TextFile, start: int, end: int) -> dict[str, int]:
