@@ -8,8 +8,11 @@ the files no fix changed, and nothing outlives the run (no module-level cache).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar, cast
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+if TYPE_CHECKING:
+    from fixer.core.textfile import TextFile
 
 T = TypeVar("T")
 
@@ -38,3 +41,39 @@ class Derived:
         if fact not in self._values:
             self._values[fact] = compute()
         return cast(T, self._values[fact])
+
+
+Read = Callable[[str], "TextFile | None"]
+
+
+class Carried:
+    """Facts computed from files alone, kept across the trees of one fix run.
+
+    A fix round builds a new tree and workspace, so facts kept on the workspace are computed
+    again each round, though most files did not change. A fact kept here remembers every
+    file its computation read (through the reader it was handed) and is used again only
+    while each of them reads back as the very same file: a pure function of those files
+    gives the same value. The check reads them again through the caller's reader, so that
+    a file that cannot be read is reported by this workspace as it would have been."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[Memo[Any], Hashable], tuple[object, tuple[tuple[str, Any], ...]]] \
+            = {}
+
+    def get(self, fact: Memo[T], key: Hashable, read: Read,
+            compute: Callable[[Read], T]) -> T:
+        kept = self._values.get((fact, key))
+        if kept is not None and all(read(path) is file for path, file in kept[1]):
+            return cast(T, kept[0])
+        reads: dict[str, TextFile | None] = {}
+
+        def tracked(path: str) -> TextFile | None:
+            file = read(path)
+            reads.setdefault(path, file)
+            return file
+
+        value = compute(tracked)
+        self._values[(fact, key)] = (value, tuple(reads.items()))
+        return value

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from fixer.core.derived import Derived
+from fixer.core.derived import Carried, Derived
 from fixer.core.edits import Edit, apply_to_texts
 from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile, decode
@@ -194,10 +194,13 @@ class Tree:
         source: Source,
         overlay: dict[str, TextFile | None] | None = None,
         cache: dict[str, TextFile] | None = None,
+        carried: Carried | None = None,
     ) -> None:
         self.source = source
         self.overlay = overlay or {}
         self._cache = cache if cache is not None else {}
+        # facts of files kept across the trees a fix run makes (`with_files`)
+        self.carried = carried if carried is not None else Carried()
         self._listing: set[str] | None = None
         self._base_paths: set[str] | None = None
         self.derived = Derived()   # facts of this tree's files as a whole (a folder index)
@@ -274,7 +277,7 @@ class Tree:
 
     def with_files(self, files: Mapping[str, TextFile | None]) -> Tree:
         """A new tree in which these files are as given (None: deleted)."""
-        return Tree(self.source, {**self.overlay, **files}, self._cache)
+        return Tree(self.source, {**self.overlay, **files}, self._cache, self.carried)
 
     def changes(self) -> dict[str, tuple[TextFile | None, TextFile | None]]:
         """path -> (base file or None, new file or None), for files that differ from the base."""

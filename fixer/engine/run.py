@@ -22,6 +22,7 @@ from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.engine import suppress
 from fixer.engine.claims import Claims
+from fixer.core.collector import fewer_collections
 from fixer.engine.history import FileChanges, History
 from fixer.engine.verify import Planned, allowed, problems
 from fixer.model.rule import Finding, Rule
@@ -90,6 +91,11 @@ def check(ws: Workspace, rules: Iterable[Rule]) -> CheckResult:
     bug (a RuleCrash) and the other rules still run. Suppressed findings are set apart:
     they are neither shown nor fixed. The input errors are the workspace's own (files it
     could not load, or that a rule could not read) and those a rule raised."""
+    with fewer_collections():
+        return _check(ws, rules)
+
+
+def _check(ws: Workspace, rules: Iterable[Rule]) -> CheckResult:
     findings: list[Finding] = []
     raised: list[InputError] = []
     crashes: list[RuleCrash] = []
@@ -121,6 +127,11 @@ class _Run:
 
 
 def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
+    with fewer_collections():
+        return _fix(tree, rules, config)
+
+
+def _fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
     ws = Workspace.load(tree, config)
     checked = check(ws, rules)
     run = _Run(rules, config, ws, checked,

@@ -185,19 +185,16 @@ def launch_words(service: Service) -> list[str]:
     return _words(service, launch)[0] if launch is not None else []
 
 
-# per workspace, the import path of each app module: S004, I001, I003, C004 and the stack check all
-# walk it, and a walk parses every module on it
-_PATHS: Memo[dict[AppModule, dict[str, str]]] = Memo("import paths")
+# the import path of each app module: S004, I001, I003, C004 and the stack check all walk it,
+# and a walk parses every module on it; kept across fix rounds while its files are unchanged
+_PATHS: Memo[dict[str, str]] = Memo("import path")
 
 
 def import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
     """The files importing the app module runs, each with the `__package__` it runs as
-    (`Modules.import_packages`), computed once per tree."""
-    found = ws.derived.get(_PATHS, dict)
-    if module not in found:
-        found[module] = Modules(ws.read, module.root).import_packages(module.path,
-                                                                      module.package)
-    return found[module]
+    (`Modules.import_packages`), computed once while those files are unchanged."""
+    return ws.tree.carried.get(_PATHS, module, ws.read, lambda read: Modules(
+        read, module.root).import_packages(module.path, module.package))
 
 
 def import_path(ws: Workspace, module: AppModule) -> list[str]:

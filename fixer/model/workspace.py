@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from fixer.core import exclude
+from fixer.core.collector import fewer_collections
 from fixer.core.config import Config
 from fixer.core.derived import Derived, Memo
 from fixer.core.edits import Edit, TextEdit
@@ -71,9 +72,10 @@ class Workspace:
     def load(cls, tree: Tree, config: Config | None = None) -> Workspace:
         config = config or Config()
         ws = cls(exclude.hide(tree, config.exclude), config)
-        ws._load_compose()
-        for docs in group_stacks(ws.compose_docs.values(), config.stacks):
-            ws.stacks.append(ws._build_stack(docs))
+        with fewer_collections():
+            ws._load_compose()
+            for docs in group_stacks(ws.compose_docs.values(), config.stacks):
+                ws.stacks.append(ws._build_stack(docs))
         return ws
 
     # -- reading -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from fixer.core.config import Config
-from fixer.core.derived import Memo
+from fixer.core.derived import Memo, Read
 from fixer.facts.health.healthchecks import compose_test, nearest_healthcheck
 from fixer.model import appmodule
 from fixer.model.services import BuiltService, Service
@@ -69,9 +69,19 @@ def _served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule,
     module = appmodule.find(ws, service)
     if module is None:
         return None
-    mods = Modules(ws.read, module.root)
-    sites = find_app(mods, module.path, module.attr)
-    return (module, app_routes(mods, sites)) if sites else None
+    key = (module.root, module.path, module.attr)
+    routes = ws.tree.carried.get(_ROUTES, key, ws.read, lambda read: _routes(read, *key))
+    return (module, routes) if routes is not None else None
+
+
+# a module's app and routes, kept across the rounds of a fix run while its files are unchanged
+_ROUTES: Memo[AppRoutes | None] = Memo("app routes")
+
+
+def _routes(read: Read, root: str, path: str, attr: str | None) -> AppRoutes | None:
+    mods = Modules(read, root)
+    sites = find_app(mods, path, attr)
+    return app_routes(mods, sites) if sites else None
 
 
 def probe_paths(service: Service) -> list[str]:
