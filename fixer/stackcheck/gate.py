@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from fixer.core.derived import Memo
 from fixer.facts.database.images import ships_probe
 from fixer.facts.health.healthchecks import (
     Health,
@@ -57,11 +58,23 @@ def gate_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
                        f"but {why}")
 
 
+# per workspace: C001 and C003 ask it for each service that waits, the stack check again
+# (a service compares by identity: a view of it built for another question is not it)
+_CAN_PASS: Memo[dict[Service, tuple[Verdict, str]]] = Memo("healthcheck can pass")
+
+
 def can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     """Whether the target's healthcheck can pass, and why not ("api has no healthcheck").
     Holds only when fixer has judged all of it: a database or broker image running its own
     probe (`pg_isready` in `postgres`), or HTTP probes of the container itself whose tool,
     port and path all hold. Anything else it cannot break is unknown."""
+    known = ws.derived.get(_CAN_PASS, dict)
+    if target not in known:
+        known[target] = _can_pass(ws, target)
+    return known[target]
+
+
+def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     state = health(target)
     if state is Health.DISABLED:
         return Verdict.BROKEN, f"{target.name}'s healthcheck is disabled"
