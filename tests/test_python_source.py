@@ -68,3 +68,13 @@ def test_every_statement_finds_what_ast_walk_finds(openers: list[str]) -> None:
     walked = [a.name for node in ast.walk(ast.parse(source))
               if isinstance(node, ast.Import) for a in node.names]
     assert sorted(imported(source)) == sorted(walked)
+
+
+def test_every_statement_kind_that_holds_statements_is_walked_into() -> None:
+    """A statement kind a newer Python adds with a body of its own must not be skipped."""
+    from fixer.sources.python import _COMPOUND
+    kinds = [k for k in vars(ast).values()
+             if isinstance(k, type) and issubclass(k, ast.stmt) and k is not ast.stmt]
+    holders = {k for k in kinds
+               if set(k._fields) & {"body", "orelse", "finalbody", "handlers", "cases"}}
+    assert holders == set(_COMPOUND)

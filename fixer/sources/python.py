@@ -114,6 +114,11 @@ def statements(body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, ast.stmt]]:
                     stack.extend(handler.body)
 
 
+# the statements that hold other statements (`try*` from Python 3.11, `match` from 3.10)
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
+             ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match)
+
+
 def every_statement(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Each statement at any depth, function and class bodies included, without visiting
     expressions: an import is a statement, and a module has ten times more expressions."""
@@ -121,6 +126,8 @@ def every_statement(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     while stack:
         stmt = stack.pop()
         yield stmt
+        if not isinstance(stmt, _COMPOUND):   # most statements: nothing nested to look up
+            continue
         nested: list[ast.stmt] = list(getattr(stmt, "body", []))   # in source order
         for part in [*getattr(stmt, "handlers", []), *getattr(stmt, "cases", [])]:
             nested += part.body
