@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import click
 
-from fixer import engine
-from fixer.app import configfile
+from fixer.app.check import Checked, CheckRequest, Options, RequestError
+from fixer.app.check import run as run_check
 from fixer.cli.shared import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -20,17 +21,13 @@ from fixer.cli.shared import (
     plural,
     root_folder,
     select_option,
-    selected_rules,
     verbose_option,
 )
 from fixer.core.config import PORT_SOURCES
 from fixer.core.errors import InputError, crashes, input_errors
-from fixer.core.tree import FolderSource, Tree
-from fixer.engine import suppress
 from fixer.formats import color, github, sarif
-from fixer.formats.findings import at_or_above, error_lines, json_document, text_lines
-from fixer.model.rule import Finding, Safety, Severity
-from fixer.model.workspace import Workspace
+from fixer.formats.findings import error_lines, json_document, text_lines
+from fixer.model.rule import Finding, Rule, Safety, Severity
 
 
 @click.command()
@@ -54,57 +51,57 @@ def check(path: str, fmt: str, select: str | None, ignore: str | None, severity:
           exit_zero: bool, port_source: str | None, healthcheck_strategy: str | None,
           diff_filter: str | None, show_unused_suppressions: bool, verbose: bool) -> int:
     """Report findings; write nothing."""
-    root = root_folder(path)
-    settings = configfile.settings(root, path, select=select, ignore=ignore,
-                                   port_source=port_source, severity=severity,
-                                   healthcheck_strategy=healthcheck_strategy)
-    rules = selected_rules(settings.select, settings.ignore)
-    ws = Workspace.load(Tree(FolderSource(root)), settings.config)
-    with color.progress(rules, sum(1 for _ in ws.services()), "Checking") as steps:
-        checked = engine.check(ws, steps)
-    errors = checked.errors
-    # Below the threshold is neither shown nor a reason to exit 1; the summary counts it.
-    findings = at_or_above(checked.findings, settings.severity)
-    hidden = len(checked.findings) - len(findings)
-    if diff_filter is not None:
-        findings = _diff_filtered(findings, diff_filter, Path(path))
+    options = Options(select=select, ignore=ignore, port_source=port_source,
+                      severity=severity, healthcheck_strategy=healthcheck_strategy)
+    request = CheckRequest(root_folder(path), catalogue(), path, options, diff_filter,
+                           fix_run=fmt == "markdown",
+                           unused_suppressions=show_unused_suppressions)
+    try:
+        checked = run_check(request, _progress_bar)
+    except RequestError as exc:
+        raise UsageProblem(str(exc)) from None
+    _show(checked, fmt, path, verbose)
+    unused = [u.line(path) for u in checked.unused]
+    for line in unused:
+        click.echo(line, err=fmt != "text")
+    if checked.errors:
+        return EXIT_ERROR
+    return EXIT_FOUND if (checked.findings or unused) and not exit_zero else EXIT_CLEAN
+
+
+def _progress_bar(rules: Sequence[Rule], services: int) -> AbstractContextManager[Iterable[Rule]]:
+    return color.progress(rules, services, "Checking")
+
+
+def _show(checked: Checked, fmt: str, path: str, verbose: bool) -> None:
+    """The findings and errors in the format asked for (text: the summary on stderr too)."""
+    ws, findings, errors = checked.workspace, checked.findings, checked.errors
     if fmt == "json":
         click.echo(json_document(findings, errors), nl=False)
     elif fmt == "markdown":
-        from fixer.app.report import fixed_later
         from fixer.formats.report import markdown_report
-        later = fixed_later(ws.tree, findings, rules, settings.config)
-        click.echo(markdown_report(ws, findings, rules, errors, fixed_later=later), nl=False)
+        click.echo(markdown_report(ws, findings, checked.rules, errors,
+                                   fixed_later=checked.fixed_later), nl=False)
     elif fmt == "sarif":
-        click.echo(sarif.document(ws, findings, rules, root, errors), nl=False)
+        click.echo(sarif.document(ws, findings, checked.rules, Path(path), errors), nl=False)
     elif fmt == "github":
         for line in github.lines(findings, errors, path):
             click.echo(line)
     else:
-        for line in text_lines(findings, path):
-            click.echo(color.finding(line))
-        for line in error_lines(errors, path, verbose):
-            echo_err(line)
-        if not ws.compose_docs and not errors:   # a wrong path, not a clean repository
-            echo_err(f"No compose file found in {path}: nothing was checked.")
-        else:
-            echo_err(_check_summary(findings, errors, len(checked.suppressed))
-                     + _below_threshold(hidden, settings.severity))
-    unused = suppress.unused_lines(ws, checked.suppressed, rules, catalogue(), path) \
-        if show_unused_suppressions else []
-    for line in unused:
-        click.echo(line, err=fmt != "text")
-    if errors:
-        return EXIT_ERROR
-    return EXIT_FOUND if (findings or unused) and not exit_zero else EXIT_CLEAN
+        _show_text(checked, path, verbose)
 
 
-def _diff_filtered(findings: list[Finding], source: str, root: Path) -> list[Finding]:
-    from fixer.formats import difffilter
-    try:
-        return difffilter.only_changed(findings, source, root)
-    except difffilter.DiffFilterError as exc:
-        raise UsageProblem(str(exc)) from None
+def _show_text(checked: Checked, path: str, verbose: bool) -> None:
+    for line in text_lines(checked.findings, path):
+        click.echo(color.finding(line))
+    for line in error_lines(checked.errors, path, verbose):
+        echo_err(line)
+    # no compose file and no error: a wrong path, not a clean repository
+    if not checked.workspace.compose_docs and not checked.errors:
+        echo_err(f"No compose file found in {path}: nothing was checked.")
+    else:
+        echo_err(_check_summary(checked.findings, checked.errors, len(checked.suppressed))
+                 + _below_threshold(checked.hidden, checked.severity))
 
 
 def _below_threshold(hidden: int, threshold: Severity) -> str:

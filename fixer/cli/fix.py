@@ -9,37 +9,30 @@ from pathlib import Path
 import click
 
 from fixer import engine
-from fixer.app import configfile
-from fixer.app.apply import (
-    ApplyError,
-    Changes,
-    Interrupted,
-    leftovers,
-    remove_leftovers,
-    write_changes,
-)
+from fixer.app.apply import ApplyError
+from fixer.app.check import Options, RequestError
+from fixer.app.fix import FixRequest, FixRun, Refused
+from fixer.app.fix import run as run_fix
 from fixer.cli.shared import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FOUND,
     UsageProblem,
+    catalogue,
     echo_err,
     ignore_option,
     plural,
     root_folder,
     select_option,
-    selected_rules,
     verbose_option,
 )
-from fixer.core.config import PORT_SOURCES, Config
-from fixer.core.errors import input_errors
-from fixer.core.tree import FolderSource, Tree
+from fixer.core.config import PORT_SOURCES
 from fixer.formats import color
 from fixer.formats import diff as diff_output
 from fixer.formats.findings import display_path, error_lines
 from fixer.formats.report.fixrun import revealed
 from fixer.formats.report.model import FixLine
-from fixer.model.rule import Rule, Safety
+from fixer.model.rule import Safety
 
 EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it interrupted
 
@@ -70,32 +63,25 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         postgres_image: str | None, branch: str | None, base: str, push_remote: str | None,
         pr_body: Path | None, author: str | None, verbose: bool) -> int:
     """Fix findings: print a unified diff, write it with --apply, or commit it with --branch."""
-    root = root_folder(path)
-    settings = configfile.settings(root, path, select=select, ignore=ignore,
-                                   unsafe_fixes=unsafe_fixes, port_source=port_source,
-                                   healthcheck_strategy=healthcheck_strategy,
-                                   postgres_image=postgres_image)
-    rules = selected_rules(settings.select, settings.ignore)
-    config = settings.config
+    options = Options(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+                      port_source=port_source, healthcheck_strategy=healthcheck_strategy,
+                      postgres_image=postgres_image)
+    request = FixRequest(root_folder(path), catalogue(), path, options, apply_, branch, base,
+                         push_remote, pr_body, author)
+    try:
+        done = run_fix(request, echo_err)
+    except RequestError as exc:
+        raise UsageProblem(str(exc)) from None
+    except Refused as exc:
+        echo_err(f"fixer: {exc}")
+        return EXIT_ERROR
     if branch is not None:
-        if apply_:
-            raise UsageProblem("--apply and --branch do not go together")
-        return _fix_branch(root, path, rules, config,
-                           (branch, base, push_remote, pr_body, author), verbose)
-    if push_remote or pr_body:
-        raise UsageProblem("--push and --pr-body need --branch")
-    source = _source_without_leftovers(root, path, apply_)
-    result = engine.fix(Tree(source), rules, config)
-    changes = result.tree.changes()
-    # Unreadable input may hide what a fix breaks; a rule's crash is fixer's bug and leaves
-    # the other rules' verified fixes as good as they were.
-    blocked = bool(input_errors(result.errors))
+        return _branch_outcome(done, path, branch, push_remote, verbose)
+    _say_leftovers(done, path)
     if not apply_:
-        sys.stdout.write(color.diff(diff_output.render(changes, result.tree.mode)))
-    elif not blocked:
-        return _apply(root, path, changes, source, (result, config, verbose))
-    _summarize(result, path, apply_, config, verbose)
-    return _exit_code(result)
+        tree = done.result.tree
+        sys.stdout.write(color.diff(diff_output.render(tree.changes(), tree.mode)))
+    return _outcome(done, path, verbose)
 
 
 def _exit_code(result: engine.FixResult) -> int:
@@ -104,24 +90,21 @@ def _exit_code(result: engine.FixResult) -> int:
     return EXIT_FOUND if result.applied else EXIT_CLEAN
 
 
-def _apply(root: Path, path: str, changes: Changes, source: FolderSource,
-           run: tuple[engine.FixResult, Config, bool]) -> int:
-    """Write the changes all or nothing: exit 2 with `path: reason` when nothing could be
-    written, 130 when interrupted (saying whether the files were written)."""
-    result, config, verbose = run
-    try:
-        write_changes(root, changes, source.digest)
-    except ApplyError as exc:
-        echo_err(exc.shown(display_path(path, exc.path)))
-        _summarize(result, path, False, config, verbose)
-        echo_err(_not_written(exc))
+def _outcome(done: FixRun, path: str, verbose: bool) -> int:
+    """The summary; after --apply, `path: reason` and exit 2 when nothing could be written,
+    130 when interrupted (saying whether the files were written)."""
+    failure = done.not_written
+    if failure is not None:
+        echo_err(failure.shown(display_path(path, failure.path)))
+    _summarize(done, path, verbose)
+    if failure is not None:
+        echo_err(_not_written(failure))
         return EXIT_ERROR
-    except Interrupted as exc:
-        _summarize(result, path, bool(exc.written), config, verbose)
-        echo_err(f"fixer: interrupted; {_written(exc.written, exc.total)}.")
+    stopped = done.interrupted
+    if stopped is not None:
+        echo_err(f"fixer: interrupted; {_written(stopped.written, stopped.total)}.")
         return EXIT_INTERRUPTED
-    _summarize(result, path, True, config, verbose)
-    return _exit_code(result)
+    return _exit_code(done.result)
 
 
 def _not_written(exc: ApplyError) -> str:
@@ -137,41 +120,25 @@ def _written(written: int, total: int) -> str:
     return f"all {plural(total, 'file')} were written" if total > 1 else "the file was written"
 
 
-def _source_without_leftovers(root: Path, path: str, apply_: bool) -> FolderSource:
-    """The folder's files. Temporary files of an earlier run killed while writing are
-    removed first by --apply (and a fresh listing made), named by a dry run."""
-    source = FolderSource(root)
-    found = leftovers(source.paths())
-    if not found:
-        return source
-    if not apply_:
-        echo_err(f"{plural(len(found), 'temporary file')} left by an interrupted fixer run"
-                 f" ({', '.join(display_path(path, p) for p in found)}): fixer fix --apply"
-                 " removes them.")
-        return source
-    removed = remove_leftovers(root, found)
-    if removed:
-        echo_err(f"Removed {plural(len(removed), 'temporary file')} left by an interrupted"
-                 f" fixer run: {', '.join(display_path(path, p) for p in removed)}")
-    return FolderSource(root)
+def _say_leftovers(done: FixRun, path: str) -> None:
+    """Temporary files of an earlier run killed while writing: --apply removed them, a dry
+    run names them."""
+    if done.leftovers:
+        echo_err(f"{plural(len(done.leftovers), 'temporary file')} left by an interrupted"
+                 f" fixer run ({', '.join(display_path(path, p) for p in done.leftovers)}):"
+                 " fixer fix --apply removes them.")
+    if done.removed:
+        echo_err(f"Removed {plural(len(done.removed), 'temporary file')} left by an interrupted"
+                 f" fixer run: {', '.join(display_path(path, p) for p in done.removed)}")
 
 
-def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
-                options: tuple[str, str, str | None, Path | None, str | None],
-                verbose: bool) -> int:
-    # gitpython is imported here only: `fixer check` must stay free of it.
-    from fixer.app import branch as branch_mode
-    name, base, push_remote, pr_body, author = options
-    request = branch_mode.BranchRequest(name, base, push_remote, pr_body, author)
-    try:
-        result, made, up_to_date = branch_mode.run(root, request, rules, config, echo_err)
-    except branch_mode.BranchError as exc:
-        echo_err(f"fixer: {exc}")
-        return EXIT_ERROR
-    _summarize(result, path, bool(made), config, verbose)
+def _branch_outcome(done: FixRun, path: str, name: str, push_remote: str | None,
+                    verbose: bool) -> int:
+    _summarize(done, path, verbose)
+    result, made = done.result, done.branch_run.made if done.branch_run else []
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
-    if up_to_date:
+    if done.branch_run is not None and done.branch_run.up_to_date:
         pushed = f" and {push_remote}'s" if push_remote else ""
         echo_err(f"Branch {name} is up to date: it{pushed} already holds these fixes; nothing "
                  "was moved or pushed.")
@@ -183,8 +150,8 @@ def _fix_branch(root: Path, path: str, rules: list[Rule], config: Config,
     return EXIT_FOUND
 
 
-def _summarize(result: engine.FixResult, path: str, applied: bool, config: Config,
-               verbose: bool = False) -> None:
+def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
+    result = done.result
     for line in error_lines(result.errors, path, verbose):
         echo_err(line)
     for failed in result.failed:
@@ -193,7 +160,7 @@ def _summarize(result: engine.FixResult, path: str, applied: bool, config: Confi
     for problem in result.problems:
         echo_err(problem)
     # `fixer check` never showed these findings: say which fix of the diff brought each out
-    shown = revealed(result, config)
+    shown = revealed(result, done.config)
     for item in shown:
         echo_err(f"{display_path(path, item.finding.path)}:{item.finding.line}: "
                  f"{item.finding.code} fix for a revealed finding: {item.fix.text}"
@@ -207,13 +174,12 @@ def _summarize(result: engine.FixResult, path: str, applied: bool, config: Confi
         why = f" ({finding.reason})" if finding.reason else ""
         echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
                  f"no automatic fix{why}: {finding.message}")
-    blocked = bool(input_errors(result.errors))
-    verb = "Applied" if applied and not blocked else "Would apply"
+    verb = "Applied" if done.landed else "Would apply"
     echo_err(f"{verb} {plural(len(result.applied), 'fix')}{_of_them_revealed(len(shown))}."
              + (f" {plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."
                 if unsafe else "")
              + (f" {plural(len(manual), 'finding')} to fix by hand." if manual else ""))
-    if applied and blocked:
+    if done.blocked:
         echo_err("Nothing was written: fix the input errors above first.")
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from fixer.app.registry import choose, discover, unknown_codes
+from fixer.app.check import RequestError, chosen_rules
+from fixer.app.registry import discover
 from fixer.model.rule import Rule
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -21,19 +22,12 @@ def catalogue() -> list[Rule]:
     return discover()
 
 
-def _codes(value: str | None) -> list[str] | None:
-    if not value:
-        return None
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
-
-
 def selected_rules(select: str | None, ignore: str | None) -> list[Rule]:
-    rules = catalogue()
-    wanted, unwanted = _codes(select), _codes(ignore)
-    unknown = unknown_codes(rules, (wanted or []) + (unwanted or []))
-    if unknown:
-        raise UsageProblem(f"unknown rule code: {', '.join(unknown)}")
-    return choose(rules, wanted, unwanted)
+    """The rules --select and --ignore choose, for a use case handed its rules (report)."""
+    try:
+        return chosen_rules(catalogue(), select, ignore)
+    except RequestError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def root_folder(path: str) -> Path:

@@ -1,0 +1,133 @@
+"""The `fixer check` use case: the settings in force, the rules they choose, one check of the
+folder, and the findings to show. Nothing is printed and nothing is written."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fixer import engine
+from fixer.app import configfile
+from fixer.app.registry import choose, unknown_codes
+from fixer.core.errors import InputError
+from fixer.core.tree import FolderSource, Tree
+from fixer.engine import suppress
+from fixer.formats.findings import at_or_above
+from fixer.model.rule import Finding, Rule, Severity
+from fixer.model.workspace import Workspace
+
+if TYPE_CHECKING:   # the markdown report's modules are imported only when it is asked for
+    from fixer.formats.report.model import FixRun
+
+# Wraps the rules of a check (and is told how many services it covers): the command line's
+# progress bar. It must hand every rule back, in order.
+Progress = Callable[[Sequence[Rule], int], AbstractContextManager[Iterable[Rule]]]
+
+
+class RequestError(ValueError):
+    """A request fixer cannot run as given (an unknown rule code, an unreadable --diff-filter
+    diff, flags that exclude each other): a one-line reason, reported as a usage error."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """The flags that override the configuration file's values; None: not given."""
+
+    select: str | None = None          # comma-separated codes or prefixes, as --select takes
+    ignore: str | None = None
+    unsafe_fixes: bool | None = None
+    port_source: str | None = None
+    healthcheck_strategy: str | None = None
+    postgres_image: str | None = None
+    severity: str | None = None
+
+
+def chosen_rules(catalogue: Sequence[Rule], select: str | None,
+                 ignore: str | None) -> list[Rule]:
+    """The rules `--select` and `--ignore` (or their keys in the file) run, out of every rule."""
+    every = list(catalogue)
+    wanted, unwanted = _codes(select), _codes(ignore)
+    unknown = unknown_codes(every, (wanted or []) + (unwanted or []))
+    if unknown:
+        raise RequestError(f"unknown rule code: {', '.join(unknown)}")
+    return choose(every, wanted, unwanted)
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def prepare(root: Path, shown: str, options: Options,
+            catalogue: Sequence[Rule]) -> tuple[configfile.Settings, list[Rule]]:
+    """The configuration file's settings with the flags over them, and the rules they run.
+    `shown` is the folder as the user named it: a configuration error names its file so."""
+    settings = configfile.settings(root, shown, **dataclasses.asdict(options))
+    return settings, chosen_rules(catalogue, settings.select, settings.ignore)
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    root: Path
+    catalogue: Sequence[Rule]           # every rule: selection, and unused-suppression codes
+    shown: str = "."                    # the folder as the user named it
+    options: Options = Options()
+    diff_filter: str | None = None      # a unified diff's file (or "-", stdin): its scope only
+    fix_run: bool = False               # the markdown report counts what `fixer fix` would fix
+    unused_suppressions: bool = False
+
+
+@dataclass(frozen=True)
+class Checked:
+    workspace: Workspace
+    rules: list[Rule]                   # the rules that ran
+    severity: Severity                  # the threshold in force
+    findings: list[Finding]             # at or above it, and in the diff's scope when given
+    hidden: int                         # below it: counted, never shown
+    errors: list[InputError]            # input errors and rule crashes
+    suppressed: list[Finding]           # by `# fixer: ignore[...]` comments
+    unused: list[suppress.Unused] = dataclasses.field(default_factory=list)   # when asked
+    fixed_later: FixRun | None = None   # with fix_run: the fix run of the folder
+
+
+def _all_at_once(rules: Sequence[Rule], _services: int) -> AbstractContextManager[Iterable[Rule]]:
+    return nullcontext(rules)
+
+
+def run(request: CheckRequest, progress: Progress = _all_at_once) -> Checked:
+    """Check the folder. RequestError for a rule code no rule has or an unreadable diff;
+    configfile.ConfigError for a configuration file fixer cannot use."""
+    settings, rules = prepare(request.root, request.shown, request.options, request.catalogue)
+    ws = Workspace.load(Tree(FolderSource(request.root)), settings.config)
+    with progress(rules, sum(1 for _ in ws.services())) as steps:
+        checked = engine.check(ws, steps)
+    # Below the threshold is neither shown nor a reason to exit 1; the summary counts it.
+    findings = at_or_above(checked.findings, settings.severity)
+    hidden = len(checked.findings) - len(findings)
+    if request.diff_filter is not None:
+        findings = _diff_filtered(findings, request.diff_filter, request.root)
+    later = _fixed_later(ws, findings, rules, settings) if request.fix_run else None
+    unused = suppress.unused(ws, checked.suppressed, [r.code for r in rules],
+                             [r.code for r in request.catalogue]) \
+        if request.unused_suppressions else []
+    return Checked(ws, rules, settings.severity, findings, hidden, checked.errors,
+                   checked.suppressed, unused, later)
+
+
+def _diff_filtered(findings: list[Finding], source: str, root: Path) -> list[Finding]:
+    from fixer.formats import difffilter
+    try:
+        return difffilter.only_changed(findings, source, root)
+    except difffilter.DiffFilterError as exc:
+        raise RequestError(str(exc)) from None
+
+
+def _fixed_later(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule],
+                 settings: configfile.Settings) -> FixRun:
+    from fixer.app.report import fixed_later
+    return fixed_later(ws.tree, findings, rules, settings.config)

@@ -1,0 +1,130 @@
+"""The `fixer fix` use case: the fix run of a folder, left in memory for a diff (the dry run),
+written into the working tree (--apply), or committed one fix at a time on a branch
+(--branch). Nothing is printed; what the command line shows comes back in a `FixRun`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fixer import engine
+from fixer.app.apply import ApplyError, Interrupted, leftovers, remove_leftovers, write_changes
+from fixer.app.check import Options, RequestError, prepare
+from fixer.core.config import Config
+from fixer.core.errors import input_errors
+from fixer.core.tree import FolderSource, Tree
+from fixer.model.rule import Rule
+
+if TYPE_CHECKING:   # gitpython is imported only when a branch is asked for
+    from fixer.app.branch import BranchRun
+
+
+@dataclass(frozen=True)
+class FixRequest:
+    root: Path
+    catalogue: Sequence[Rule]           # every rule, out of which the options choose
+    shown: str = "."                    # the folder as the user named it
+    options: Options = Options()
+    apply: bool = False                 # write the fixes into the working tree
+    branch: str | None = None           # commit them on this branch instead
+    base: str = "HEAD"                  # with branch: the commit it starts from
+    push: str | None = None             # with branch: the remote it is pushed to
+    pr_body: Path | None = None         # with branch: where the pull request's text goes
+    author: str | None = None           # with branch: "Name <email>"
+
+
+class Refused(Exception):
+    """The branch could not be made (a one-line reason); nothing was written."""
+
+
+@dataclass(frozen=True)
+class FixRun:
+    result: engine.FixResult
+    config: Config                      # in force: which fixes count as revealed ones
+    landed: bool = False                # the fixes are in the working tree or on the branch
+    blocked: bool = False               # --apply wrote nothing: the input has errors
+    leftovers: tuple[str, ...] = ()     # dry run: temporary files of a killed run, kept
+    removed: tuple[str, ...] = ()       # --apply: those removed before the run
+    written: tuple[str, ...] = ()       # --apply: the files now changed on disk
+    not_written: ApplyError | None = None    # --apply: why nothing was written
+    interrupted: Interrupted | None = None   # --apply: a signal came while writing
+    branch_run: BranchRun | None = None   # --branch: the commits made, or why none were
+
+
+def _silent(_line: str) -> None:
+    return None
+
+
+def run(request: FixRequest, say: Callable[[str], None] = _silent) -> FixRun:
+    """The fix run the request asks for. `say` gets branch mode's lines as they happen (the
+    commits made, the push). RequestError for flags that exclude each other or an unknown
+    rule code, Refused when the branch cannot be made, configfile.ConfigError for a
+    configuration file fixer cannot use."""
+    settings, rules = prepare(request.root, request.shown, request.options, request.catalogue)
+    _check_mode(request)
+    if request.branch is not None:
+        return _on_branch(request, request.branch, rules, settings.config, say)
+    return _in_folder(request, rules, settings.config)
+
+
+def _check_mode(request: FixRequest) -> None:
+    if request.branch is not None and request.apply:
+        raise RequestError("--apply and --branch do not go together")
+    if request.branch is None and (request.push or request.pr_body):
+        raise RequestError("--push and --pr-body need --branch")
+
+
+def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> FixRun:
+    source, kept, removed = _without_leftovers(request.root, request.apply)
+    result = engine.fix(Tree(source), rules, config)
+    done = FixRun(result, config, leftovers=kept, removed=removed)
+    if not request.apply:
+        return done
+    # Unreadable input may hide what a fix breaks; a rule's crash is fixer's bug and leaves
+    # the other rules' verified fixes as good as they were.
+    if input_errors(result.errors):
+        return replace(done, blocked=True)
+    return _write(request.root, source, done)
+
+
+def _write(root: Path, source: FolderSource, done: FixRun) -> FixRun:
+    """Write the changes all or nothing; a file changed since fixer read it is not replaced."""
+    changes = done.result.tree.changes()
+    try:
+        write_changes(root, changes, source.digest)
+    except ApplyError as exc:
+        return replace(done, not_written=exc)
+    except Interrupted as exc:   # the swap is all or nothing: 0 or every file was written
+        return replace(done, interrupted=exc, landed=bool(exc.written),
+                       written=tuple(sorted(changes)) if exc.written else ())
+    return replace(done, landed=True, written=tuple(sorted(changes)))
+
+
+def _without_leftovers(root: Path, apply: bool) -> tuple[FolderSource, tuple[str, ...],
+                                                         tuple[str, ...]]:
+    """The folder's files, the leftovers kept and those removed. Temporary files of an
+    earlier run killed while writing are removed first by --apply (and a fresh listing
+    made), and only named by a dry run, which writes nothing."""
+    source = FolderSource(root)
+    found = leftovers(source.paths())
+    if not found:
+        return source, (), ()
+    if not apply:
+        return source, tuple(found), ()
+    removed = remove_leftovers(root, found)
+    return FolderSource(root), (), tuple(removed)
+
+
+def _on_branch(request: FixRequest, name: str, rules: Sequence[Rule], config: Config,
+               say: Callable[[str], None]) -> FixRun:
+    # gitpython is imported here only: `fixer check` and the dry run must stay free of it.
+    from fixer.app import branch as branch_mode
+    wanted = branch_mode.BranchRequest(name, request.base, request.push, request.pr_body,
+                                       request.author)
+    try:
+        done = branch_mode.run(request.root, wanted, rules, config, say)
+    except branch_mode.BranchError as exc:
+        raise Refused(str(exc)) from None
+    return FixRun(done.result, config, landed=bool(done.made), branch_run=done)
