@@ -11,6 +11,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fixer import engine, stackcheck
 from fixer.cli import shared
@@ -533,15 +535,31 @@ def test_a_bad_fix_among_fixes_of_one_file_fails_alone(tmp_path: Path) -> None:
     assert len(result.applied) == 9
 
 
-def test_claims_shift_offsets_past_earlier_edits_and_refuse_touching_ones() -> None:
+def test_claims_refuse_edits_that_touch_claimed_ones() -> None:
     claims = Claims()
-    first = [TextEdit("f", 10, 12, "abcd")]   # +2 characters before offset 20
+    first = [TextEdit("f", 10, 12, "abcd")]
     assert claims.admits(first)
     claims.take(first)
-    later = TextEdit("f", 20, 21, "z")
-    assert claims.shifted([later]) == [TextEdit("f", 22, 23, "z")]
-    assert claims.shifted([TextEdit("f", 0, 1, "y")]) == [TextEdit("f", 0, 1, "y")]
     assert not claims.admits([TextEdit("f", 11, 15, "")])      # overlaps
+    assert not claims.admits([TextEdit("f", 5, 11, "")])       # overlaps from the left
+    assert not claims.admits([TextEdit("f", 0, 30, "")])       # holds it
+    assert not claims.admits([TextEdit("f", 11, 11, "q")])     # an insertion inside it
     assert not claims.admits([TextEdit("f", 10, 10, "q")])     # same point: order unclear
     assert not claims.admits([CreateFile("f", "")])            # the whole file
     assert claims.admits([TextEdit("f", 12, 12, "after"), TextEdit("g", 0, 0, "x")])
+    assert claims.admits([TextEdit("f", 3, 10, "before")])
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6)), max_size=25))
+def test_claims_agree_with_checking_every_claimed_edit(spans: list[tuple[int, int]]) -> None:
+    """Neighbours only, as claims check, give the answer that comparing with every claimed
+    edit gives."""
+    claims, taken = Claims(), []
+    for start, length in spans:
+        edit = TextEdit("f", start, start + length, "x")
+        every = not any(edit.start < o.end and o.start < edit.end or edit.start == o.start
+                        for o in taken)
+        assert claims.admits([edit]) == every
+        if every:
+            claims.take([edit])
+            taken.append(edit)

@@ -42,17 +42,29 @@ def edited_paths(edits: Iterable[Edit]) -> set[str]:
 
 
 def splice(text: str, edits: Iterable[TextEdit]) -> str:
-    """Apply non-overlapping splices to `text`; overlapping ones are refused."""
+    """Apply non-overlapping splices to `text`; overlapping ones are refused. One pass over
+    the text, however many splices: a fix round may splice a thousand into one compose file."""
+    ordered = _checked_order(len(text), edits)
+    parts: list[str] = []
+    at = 0
+    for edit in ordered:
+        parts += [text[at:edit.start], edit.text]
+        at = edit.end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _checked_order(length: int, edits: Iterable[TextEdit]) -> list[TextEdit]:
+    """The splices by position; EditConflict when two overlap (or insert at one point,
+    where which goes first is unclear) or one lies outside a text of `length`."""
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
     for before, after in zip(ordered, ordered[1:]):
         if after.start < before.end or (after.start == before.end == after.end == before.start):
             raise EditConflict(f"{after.path}: overlapping edits at offset {after.start}")
-    out = text
-    for edit in reversed(ordered):
-        if not 0 <= edit.start <= edit.end <= len(text):
+    for edit in ordered:
+        if not 0 <= edit.start <= edit.end <= length:
             raise EditConflict(f"{edit.path}: edit {edit.start}-{edit.end} outside the file")
-        out = out[: edit.start] + edit.text + out[edit.end:]
-    return out
+    return ordered
 
 
 def apply_to_texts(
@@ -62,16 +74,39 @@ def apply_to_texts(
 
     `texts` gives the current text of each touched path (None: absent).
     """
-    by_path: dict[str, list[Edit]] = {}
-    for edit in edits:
-        by_path.setdefault(edit.path, []).append(edit)
     result: dict[str, str | None] = {}
-    for path, group in by_path.items():
+    for path, group in _by_path(edits).items():
         result[path] = _apply_one(path, texts.get(path), group)
     return result
 
 
+def check_applicable(texts: Mapping[str, str | None], edits: Iterable[Edit]) -> None:
+    """EditConflict when `apply_to_texts` would refuse the edits, without building any text."""
+    for path, group in _by_path(edits).items():
+        current = texts.get(path)
+        if _whole_file(path, current, group) is None:
+            _checked_order(len(current or ""), [e for e in group if isinstance(e, TextEdit)])
+
+
+def _by_path(edits: Iterable[Edit]) -> dict[str, list[Edit]]:
+    by_path: dict[str, list[Edit]] = {}
+    for edit in edits:
+        by_path.setdefault(edit.path, []).append(edit)
+    return by_path
+
+
 def _apply_one(path: str, current: str | None, group: list[Edit]) -> str | None:
+    whole = _whole_file(path, current, group)
+    if whole is not None:
+        return whole[0]
+    assert current is not None
+    return splice(current, [e for e in group if isinstance(e, TextEdit)])
+
+
+def _whole_file(path: str, current: str | None,
+                group: list[Edit]) -> tuple[str | None] | None:
+    """(the new text, None when deleted) of a group that creates or deletes the file; None
+    for a group of splices into an existing file. EditConflict when the group cannot apply."""
     whole = [e for e in group if not isinstance(e, TextEdit)]
     if whole:
         if len(group) > 1:
@@ -79,10 +114,10 @@ def _apply_one(path: str, current: str | None, group: list[Edit]) -> str | None:
         if isinstance(whole[0], CreateFile):
             if current is not None:
                 raise EditConflict(f"{path}: cannot create, the file exists")
-            return whole[0].text
+            return (whole[0].text,)
         if current is None:
             raise EditConflict(f"{path}: cannot delete, the file does not exist")
-        return None
+        return (None,)
     if current is None:
         raise EditConflict(f"{path}: cannot edit, the file does not exist")
-    return splice(current, [e for e in group if isinstance(e, TextEdit)])
+    return None

@@ -1,16 +1,20 @@
-"""The trees of a fix run, one per applied fix, rebuilt on demand from what each fix changed.
+"""The trees of a fix run, one per applied fix, rebuilt on demand from the fixes' edits.
 
-A run of a thousand fixes would otherwise keep a thousand trees; each fix keeps only its own
-files before and after it, and a tree after any fix is the run's first tree with the files of
-the fixes up to it (branch mode reads only the files; a report that asks which fix revealed a
-finding rebuilds a few trees).
+A run of a thousand fixes would otherwise keep a thousand trees, or a thousand copies of
+the compose file they share. A round keeps its first tree's version of each file its fixes
+touch and each fix's edits, which are offsets into those files (the fixes of a round touch
+disjoint text). The files just after any fix are those files with the edits of the round's
+fixes up to it applied; the round's last tree is built once, in one pass over each file.
+Branch mode reads each fix's files once; a report that asks which fix revealed a finding
+rebuilds a few trees.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from fixer.core.edits import Edit, apply_to_texts
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 
@@ -18,19 +22,61 @@ from fixer.core.tree import Tree
 FileChanges = Mapping[str, tuple[TextFile | None, TextFile | None]]
 
 
+@dataclass(frozen=True, eq=False)
+class Round:
+    """The fixes applied together in one round, in order, on the files of its first tree."""
+
+    base: Mapping[str, TextFile | None]   # each path a fix of the round touches, as it was
+    edits: Sequence[Sequence[Edit]]       # each fix's, in offsets of `base`
+
+    def files_after(self, count: int, paths: set[str] | None = None) -> dict[str, TextFile | None]:
+        """The files (of `paths`, else of every path the first `count` fixes touch) after the
+        first `count` fixes of the round."""
+        done = [e for fix in self.edits[:count] for e in fix
+                if paths is None or e.path in paths]
+        wanted = paths if paths is not None else {e.path for e in done}
+        texts = apply_to_texts({p: _text(self.base[p]) for p in wanted}, done)
+        return {path: _file(self.base[path], path, texts[path]) if path in texts
+                else self.base[path] for path in wanted}
+
+    def changes(self, position: int) -> FileChanges:
+        """The files fix `position` of the round changed, just before and just after it."""
+        paths = {e.path for e in self.edits[position]}
+        before = self.files_after(position, paths)
+        after = self.files_after(position + 1, paths)
+        return {path: (before[path], after[path]) for path in sorted(paths)}
+
+
+def _text(file: TextFile | None) -> str | None:
+    return file.text if file is not None else None
+
+
+def _file(old: TextFile | None, path: str, text: str | None) -> TextFile | None:
+    """Keep an existing file's encoding and BOM; new files are UTF-8."""
+    if text is None:
+        return None
+    return old.with_text(text) if old is not None else TextFile(path, text)
+
+
 @dataclass(eq=False)
 class History:
-    """The run's first tree and the files each applied fix changed, in the order applied."""
+    """The run's first tree and, for each applied fix in the order applied, its round and
+    its place in it."""
 
     base: Tree
-    changes: list[FileChanges] = field(default_factory=list)
+    steps: list[tuple[Round, int]] = field(default_factory=list)
     # the trees built lately: a report asks for the same few again and again
     _built: dict[int, Tree] = field(default_factory=dict, repr=False)
 
-    def record(self, files: FileChanges) -> int:
-        """The index of the fix whose changes these are."""
-        self.changes.append(files)
-        return len(self.changes) - 1
+    def record(self, round_: Round, position: int) -> int:
+        """The index of the fix at `position` of `round_` in the run."""
+        self.steps.append((round_, position))
+        return len(self.steps) - 1
+
+    def files(self, index: int) -> FileChanges:
+        """The files fix `index` changed, just before and just after it (built on demand)."""
+        round_, position = self.steps[index]
+        return round_.changes(position)
 
     def tree_at(self, count: int) -> Tree:
         """The tree after the first `count` fixes."""
@@ -38,7 +84,15 @@ class History:
             if len(self._built) >= 16:
                 self._built.pop(next(iter(self._built)))
             files: dict[str, TextFile | None] = {}
-            for changes in self.changes[:count]:
-                files.update((path, new) for path, (_old, new) in changes.items())
+            for round_, applied in _rounds(self.steps[:count]):
+                files.update(round_.files_after(applied))
             self._built[count] = self.base.with_files(files)
         return self._built[count]
+
+
+def _rounds(steps: Sequence[tuple[Round, int]]) -> list[tuple[Round, int]]:
+    """Each round of the steps, in order, with how many of its fixes they include."""
+    counts: dict[Round, int] = {}
+    for round_, position in steps:
+        counts[round_] = max(counts.get(round_, 0), position + 1)
+    return list(counts.items())

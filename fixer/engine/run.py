@@ -16,14 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fixer.core.config import Config
-from fixer.core.edits import Edit, EditConflict
+from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.engine import suppress
 from fixer.engine.claims import Claims
 from fixer.core.collector import fewer_collections
-from fixer.engine.history import FileChanges, History
+from fixer.engine.history import FileChanges, History, Round
 from fixer.engine.verify import Planned, allowed, problems
 from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
@@ -49,12 +49,16 @@ class CheckResult:
 class AppliedFix:
     finding: Finding
     edits: Sequence[Edit]          # offsets into the files of `planned_on`
-    files: FileChanges             # the files it changed, just before and just after it
     # the workspace the fix was computed on: the tree before its round, which differs from
     # `before` only in files and services of the other fixes of the round, never in its own
     planned_on: Workspace
     history: History = field(repr=False)
     index: int = 0                 # in the run's order of applied fixes
+
+    @property
+    def files(self) -> FileChanges:
+        """The files it changed, just before and just after it (rebuilt on demand)."""
+        return self.history.files(self.index)
 
     @property
     def before(self) -> Tree:
@@ -164,14 +168,11 @@ def _round_of(run: _Run, pending: list[Finding]) -> None:
     alone = [f for f in pending if f.fingerprint in run.alone]
     batch = _plan(run, alone[:1] or pending, single=bool(alone))
     while batch:
-        applied = _apply(run, batch)
-        if applied is None:
-            return
-        steps, new_ws = applied
+        round_, new_ws = _apply(run, batch)
         new_checked = check(new_ws, run.rules)
         blamed = problems(run.ws, run.checked, new_ws, new_checked, batch, run.config)
         if not blamed:
-            _accept(run, batch, steps, new_ws, new_checked)
+            _accept(run, batch, round_, new_ws, new_checked)
             return
         if len(batch) == 1:
             _fail(run, batch[0].finding, blamed[0])
@@ -233,37 +234,35 @@ def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
         _fail(run, finding, f"the fix would edit the YAML anchor &{shared}, which other "
                             "services share; change it by hand")
         return None
+    try:   # overlapping edits of its own, a file to create that exists, ...
+        check_applicable(_texts(run.ws.tree, {e.path for e in edits}), edits)
+    except EditConflict as exc:
+        _fail(run, finding, str(exc))
+        return None
     return edits
 
 
-def _apply(run: _Run, batch: list[Planned]) -> tuple[list[FileChanges], Workspace] | None:
-    """The files each fix of the batch changes, applied in turn, and the workspace after
-    them all. One tree is built for the round, not one per fix."""
+def _texts(tree: Tree, paths: set[str]) -> dict[str, str | None]:
+    return {path: tree.read(path).text if tree.exists(path) else None for path in paths}
+
+
+def _apply(run: _Run, batch: list[Planned]) -> tuple[Round, Workspace]:
+    """The batch's fixes as one round, and the workspace after them all. Each file is
+    spliced once, however many fixes edit it: they touch disjoint text of the round's first
+    tree, and each fix's own edits were checked when it was planned."""
     tree = run.ws.tree
-    claims = Claims()
-    changed: dict[str, TextFile | None] = {}   # by the fixes of the round so far
-    steps: list[FileChanges] = []
-    for plan in list(batch):
-        try:
-            new = tree.edited(claims.shifted(plan.edits), changed)
-        except EditConflict as exc:
-            _fail(run, plan.finding, str(exc))
-            batch.remove(plan)
-            continue
-        claims.take(plan.edits)
-        steps.append({path: (tree.current(path, changed), file) for path, file in new.items()})
-        changed.update(new)
-    if not batch:
-        return None
-    return steps, Workspace.load(tree.with_files(changed), run.config)
+    paths = {path for plan in batch for path in plan.paths}
+    base = {path: tree.read(path) if tree.exists(path) else None for path in sorted(paths)}
+    round_ = Round(base, [plan.edits for plan in batch])
+    return round_, Workspace.load(tree.with_files(round_.files_after(len(batch))), run.config)
 
 
-def _accept(run: _Run, batch: list[Planned], steps: list[FileChanges], new_ws: Workspace,
+def _accept(run: _Run, batch: list[Planned], round_: Round, new_ws: Workspace,
             new_checked: CheckResult) -> None:
-    for plan, files in zip(batch, steps):
-        index = run.history.record(files)
-        run.result.applied.append(AppliedFix(plan.finding, plan.edits, files, run.ws,
-                                             run.history, index))
+    for position, plan in enumerate(batch):
+        index = run.history.record(round_, position)
+        run.result.applied.append(AppliedFix(plan.finding, plan.edits, run.ws, run.history,
+                                             index))
         run.attempted.add(plan.finding.fingerprint)
     # A finding fixed in an earlier round that this one brings back (a C004 curl healthcheck
     # on a Dockerfile whose D003 fix installed only wget) is fixable in turn: it is tried
