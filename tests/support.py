@@ -5,13 +5,22 @@ Tests of what rules find and fix use tests/kit.py, in memory."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import io
+import os
+import re
 import shutil
 import subprocess
+import zipfile
+from collections.abc import Iterable
+from importlib.metadata import Distribution, distribution
 from pathlib import Path
 
 import compose as compose_package
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from fixer.cli import main
 from fixer.sources.compose import parse as parse_compose
@@ -129,3 +138,93 @@ def make_repo(root: Path, files: Files | None = None) -> Path:
         (root / "worker" / "Dockerfile").chmod(0o755)
     init_repo(root)
     return root
+
+
+# -- fixer's own packaging, built and installed offline ----------------------------------------
+
+# What a copy of the project leaves out: at its top, version control, environments and build
+# output; anywhere, caches (a golden case may well have a `dist` folder of its own).
+NOT_PROJECT_TOP = {".git", ".venv", "venv", "build", "dist", "fixer.egg-info"}
+CACHES = shutil.ignore_patterns("__pycache__", "*.py[cod]", ".pytest_cache", ".mypy_cache",
+                                ".hypothesis", "node_modules")
+
+
+def copy_project(target: Path) -> Path:
+    """The working tree less what NOT_PROJECT_TOP and CACHES name: a tree to build and
+    install from, so that setuptools' build folders land in it, not in the working tree."""
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = NOT_PROJECT_TOP & set(names) if Path(folder) == REPO else set()
+        return top | CACHES(folder, names)
+    shutil.copytree(REPO, target, ignore=ignore, symlinks=True)
+    return target
+
+
+def offline_pip_env(home: Path, wheelhouse: Path) -> dict[str, str]:
+    """An environment in which pip reaches no index and no machine configuration: it finds
+    only the wheels in `wheelhouse`."""
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+            "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1",
+            "PIP_FIND_LINKS": str(wheelhouse), "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "PIP_NO_CACHE_DIR": "1"}
+
+
+def offline_wheelhouse(folder: Path, requirements: Iterable[str]) -> Path:
+    """Wheels of the installed distributions the requirements need, their own requirements
+    included, rebuilt from the files this interpreter has: pip can then install them with
+    no network, as it would from the index."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for dist in requirement_closure(requirements).values():
+        repack(dist, folder)
+    return folder
+
+
+def requirement_closure(requirements: Iterable[str]) -> dict[str, Distribution]:
+    """The installed distribution of each requirement and of each of theirs, by canonical
+    name; markers are evaluated for this interpreter and the extras asked for."""
+    found: dict[str, Distribution] = {}
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        if name in found:
+            continue
+        found[name] = distribution(requirement.name)
+        extras = ["", *requirement.extras]
+        for line in found[name].requires or []:
+            needed = Requirement(line)
+            if needed.marker is None or any(needed.marker.evaluate({"extra": e}) for e in extras):
+                todo.append(needed)
+    return found
+
+
+def repack(dist: Distribution, folder: Path) -> Path:
+    """The installed distribution as a wheel again: its files from RECORD (scripts outside
+    site-packages are left out, pip makes them from entry_points.txt), a new RECORD."""
+    tags = [line[4:].strip() for line in (dist.read_text("WHEEL") or "").splitlines()
+            if line.startswith("Tag:")]
+    name = re.sub(r"[-_.]+", "_", dist.metadata["Name"]).lower()
+    info = next(f.parent for f in dist.files or [] if f.name == "METADATA")
+    wheel = folder / f"{name}-{dist.version}-{tags[0]}.whl"
+    record = f"{info.as_posix()}/RECORD"
+    rows = []
+    with zipfile.ZipFile(wheel, "w") as archive:  # stored, not deflated: it is read once
+        for file in dist.files or []:
+            if ".." in file.parts or "__pycache__" in file.parts or (
+                    file.parent == info and file.name in PIP_WRITES):
+                continue
+            path = Path(str(dist.locate_file(file)))
+            data = path.read_bytes()
+            archive.writestr(zipfile.ZipInfo.from_file(path, file.as_posix()), data)  # mode kept
+            rows.append(record_row(file.as_posix(), data))
+        archive.writestr(record, "".join(rows) + f"{record},,\n")
+    return wheel
+
+
+def record_row(name: str, data: bytes) -> str:
+    """A line of a wheel's RECORD: path, urlsafe base64 sha256 without padding, size."""
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(data)}\n"
+
+
+# What pip writes into a dist-info folder when it installs a wheel, so not part of one.
+PIP_WRITES = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import tomllib
+
 import pytest
 
 from fixer.app.registry import choose, discover
@@ -47,7 +49,8 @@ def test_a_repeated_select_adds_up() -> None:
 
 
 def test_the_license_the_metadata_names_ships_with_the_source() -> None:
-    assert 'license = { text = "MIT" }' in (REPO / "pyproject.toml").read_text()
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert (project["license"], project["license-files"]) == ("MIT", ["LICENSE"])
     assert (REPO / "LICENSE").read_text().startswith("MIT License\n")
 
 
