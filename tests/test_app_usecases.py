@@ -85,11 +85,11 @@ def test_check_refuses_a_request_it_cannot_run(tmp_path: Path, fields: dict[str,
 
 def test_check_keeps_the_findings_the_diff_filter_adds(tmp_path: Path) -> None:
     root = folder(tmp_path)
-    diff = tmp_path / "change.diff"   # adds the Dockerfile's CMD line (D002), not the compose port
+    diff = tmp_path / "change.diff"   # changes the CMD: D002 on it, and P001, whose cause it is
     diff.write_text("--- a/api/Dockerfile\n+++ b/api/Dockerfile\n@@ -7 +7 @@\n"
                     "-CMD true\n+CMD uvicorn app.main:app --host 0.0.0.0 --port 8000\n")
     checked = run_check(CheckRequest(root, catalogue(), str(root), diff_filter=str(diff)))
-    assert codes(checked.findings) == ["D002"]
+    assert codes(checked.findings) == ["D002", "P001"]
 
 
 def test_check_hands_the_rules_and_the_service_count_to_the_progress(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -10,10 +11,13 @@ from enum import Enum
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from fixer.core.derived import Memo
 from fixer.core.edits import Edit
+from fixer.core.textfile import TextFile
 
 if TYPE_CHECKING:
     from fixer.model.workspace import Workspace
+    from fixer.sources.compose import ComposeDoc, Node
 
 
 class Safety(str, Enum):
@@ -71,6 +75,54 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Location:
+    """A place whose change can cause a finding, or change it: lines `line` to `end_line`
+    (1-based, inclusive) of `path`, or the whole file when `line` is None (the module
+    whose routes a probe relies on). `--diff-filter` keeps a finding a diff touches here."""
+
+    path: str
+    line: int | None = None
+    end_line: int | None = None       # None: the one line `line`
+
+    @property
+    def last(self) -> int | None:
+        return self.line if self.end_line is None else self.end_line
+
+    @classmethod
+    def of_text(cls, file: TextFile, start: int, end: int) -> Location:
+        """The lines of file.text[start:end]: for offsets that come with no line (a compose
+        `command:` region, a port's digits). The file's line starts are found once and
+        kept with it: a count from the top for each of a thousand services in one compose
+        file would grow with the square of its size."""
+        starts = file.derived.get(_LINE_STARTS, lambda: _line_starts(file.text))
+        stop = _trimmed(file.text, start, end)
+        return cls(file.path, bisect.bisect_right(starts, start),
+                   bisect.bisect_right(starts, max(start, stop - 1)))
+
+    @classmethod
+    def of_node(cls, doc: ComposeDoc, node: Node) -> Location:
+        """The lines of a compose node, from its marks: no count from the file's top. A block
+        node's end mark sits on the next token: the whitespace before it is left out."""
+        text, start, end = doc.file.text, int(node.start_mark.index), int(node.end_mark.index)
+        blank = text.count("\n", _trimmed(text, start, end), end)
+        return cls(doc.path, int(node.start_mark.line) + 1, int(node.end_mark.line) + 1 - blank)
+
+
+_LINE_STARTS: Memo[list[int]] = Memo("line starts")
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def _trimmed(text: str, start: int, end: int) -> int:
+    """`end` moved back over trailing whitespace (never before `start`)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+@dataclass(frozen=True)
 class Violation:
     """What a rule's detect() yields: one problem at one place, and the fix it offers."""
 
@@ -86,6 +138,10 @@ class Violation:
     # for C004/C005 to give an entry its healthcheck): when a fix makes it appear, it is the
     # next step of the same run, not a defect that fix introduced.
     waits: bool = False
+    # Other places whose change can cause or change this finding (for P001 the command, the
+    # EXPOSE and every port claim of the service, wherever it is reported): what
+    # `--diff-filter` follows. Locations only, so that `fixer check` builds them cheaply.
+    causes: tuple[Location, ...] = ()
 
     @property
     def safety(self) -> Safety:
@@ -130,6 +186,10 @@ class Finding:
     @property
     def subject(self) -> str:
         return self.violation.subject
+
+    @property
+    def causes(self) -> tuple[Location, ...]:
+        return self.violation.causes
 
     @property
     def safety(self) -> Safety:

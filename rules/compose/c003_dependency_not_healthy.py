@@ -71,9 +71,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from fixer import stackcheck
-from fixer.facts.health.healthchecks import has_healthcheck
+from fixer.facts.health.healthchecks import has_healthcheck, nearest_healthcheck
 from fixer.model.depends import HEALTHY, Dependency, dependencies, set_conditions
-from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
@@ -114,6 +114,7 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
                 f"{dependency.name} has a healthcheck",
         path=doc.path, line=_line(dependency), service=service.name,
         subject=f"depends_on {dependency.name}",
+        causes=_healthchecks(service.stack.services[dependency.name]),
     )
     if verdict is Verdict.BROKEN:
         return replace(base, reason=f"{why}; waiting for it would keep {service.name} from "
@@ -132,6 +133,17 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     if doubt:
         return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
     return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+
+
+def _healthchecks(target: Service) -> tuple[Location, ...]:
+    """The target's healthchecks (compose, else the image's HEALTHCHECK): giving it one is
+    what makes a plain `depends_on` entry a finding."""
+    found = [Location.of_node(doc, value.node) for doc, value in target.all("healthcheck")]
+    app = target.app
+    check = nearest_healthcheck(app.dockerfile, app.stage) if app is not None else None
+    if app is not None and check is not None:
+        found.append(Location(app.dockerfile.path, check.line, check.end_line))
+    return tuple(found)
 
 
 def _line(dependency: Dependency) -> int:

@@ -80,7 +80,7 @@ from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, tools_present
 from fixer.facts.image.tool_install import install_plan
 from fixer.model.appservice import app_services
-from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
@@ -116,7 +116,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         doc = app.build.doc
         base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
                       path=doc.path, line=doc.line(app.build.node.node), service=service.name,
-                      subject="healthcheck")
+                      subject="healthcheck", causes=_command(ws, service))
         if state is Health.PARTIAL:
             yield replace(base, reason="its compose healthcheck sets timings but no test; "
                                        "add the test by hand")
@@ -124,6 +124,15 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield replace(base, reason=f"the listen port is unknown: {app.listen.reason}")
         else:
             yield _fixable(ws, service, doc, app.listen.port, base)
+
+
+def _command(ws: Workspace, service: BuiltService) -> tuple[Location, ...]:
+    """The command that starts the web server: a change there can make the service one
+    that needs a healthcheck."""
+    region = service.app.listen.region
+    if region is None:
+        return ()
+    return (Location.of_text(ws.tree.read(region.path), region.start, region.end),)
 
 
 def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,

@@ -74,7 +74,7 @@ from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
 from fixer.facts.image.compose_build import build_args
 from fixer.facts.image.images import UNKNOWN, Family, base_image, classify, tools_present
 from fixer.facts.image.tool_install import Plan, install_plan
-from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, by_stage
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
@@ -186,11 +186,28 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
                f"final stage ({target.image}, {family.label}) does not have")
     base = Violation(message=message, path=target.dockerfile.path,
                      line=target.stage.instructions[0].line, service=target.services[0].name,
-                     subject=target.subject)
+                     subject=target.subject, causes=_causes(target, uses, missing))
     title, reason = _choice(ws, target, [u for u in uses if u.probe.tool in missing], missing)
     if reason is not None:
         return replace(base, reason=reason)
     return replace(base, fix=Fix(title, Safety.SAFE, partial(_edits, ws, target, uses, missing)))
+
+
+def _causes(target: Target, uses: list[Use], missing: list[str]) -> tuple[Location, ...]:
+    """Besides the FROM line (the finding's own: the base image decides the tools), the
+    healthchecks that run a missing tool, and the final stage's RUN lines that install
+    tools (or no longer do)."""
+    path = target.dockerfile.path
+    found = [Location(path, i.line, i.end_line) for i in target.stage.instructions
+             if i.cmd == "RUN"]
+    for use in uses:
+        if use.probe.tool not in missing:
+            continue
+        if use.doc is not None and use.test is not None:
+            found.append(Location.of_node(use.doc, use.test.node))
+        elif use.instruction is not None:
+            found.append(Location(path, use.instruction.line, use.instruction.end_line))
+    return tuple(found)
 
 
 def _choice(ws: Workspace, target: Target, failing: list[Use],

@@ -63,7 +63,7 @@ from fixer.core.edits import Edit, TextEdit
 from fixer.facts.health.addroute import route_edit
 from fixer.facts.health.healthroute import is_health, served_app, wanted_paths
 from fixer.model.appservice import app_services
-from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes
@@ -109,7 +109,7 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
         message=f"the healthcheck of {service.name} asks for {site.path}, which the app "
                 f"`{app.var}` in {app.path} does not serve: the container never becomes healthy",
         path=site.file, line=site.line, column=site.column, service=service.name,
-        subject=f"probe {site.path}")
+        subject=f"probe {site.path}", causes=_causes(routes, sites))
     if routes.doubt:
         return replace(base, reason=f"fixer cannot vouch for the app's routes: {routes.doubt}")
     served = health_like(routes, wanted_paths(ws.config, []))
@@ -122,6 +122,14 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
     return replace(base, fix=Fix.of(f"Add a GET {site.path} route for the probe", Safety.SAFE,
                                     [edit]))
+
+
+def _causes(routes: AppRoutes, sites: list[ProbeSite]) -> tuple[Location, ...]:
+    """The probe's other sites, and the modules where the app is created, whole (a route
+    removed or renamed anywhere in them can leave the probe unserved)."""
+    found = [Location(s.file, s.line) for s in sites[1:]]
+    found += [Location(app.path) for app in routes.sites]
+    return tuple(dict.fromkeys(found))
 
 
 def _rewrite(ws: Workspace, service: Service, sites: list[ProbeSite],

@@ -81,11 +81,11 @@ from fixer.facts.ports.claims import ContainerPort
 from fixer.facts.ports.references import service_claims
 from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
-from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, by_stage
 from fixer.model.workspace import Workspace
 
-from .portfix import app_side_edits, python_source_doubt
+from .portfix import app_side_edits, listen_causes, python_source_doubt, stage_causes
 
 CODE = "P001"
 NAME = "port-mismatch"
@@ -123,7 +123,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     message = (f"{service.name}: compose expects container port "
                f"{'/'.join(map(str, claimed))} ({where}) but the app listens on "
                f"{listen} ({service.app.listen.origin})")
-    report = Violation(message, first.path, first.line, first.column, service.name, "port")
+    report = Violation(message, first.path, first.line, first.column, service.name, "port",
+                       causes=_causes(ws, service, claims))
     reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims)
     if reason is None:
         side = choose(ws.config.port_source, ports, listen, claimed[0])
@@ -134,6 +135,17 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
         if reason is None:
             return _offered(ws, report, edits, title)
     return replace(report, reason=reason)
+
+
+def _causes(ws: Workspace, service: BuiltService,
+            claims: list[ContainerPort]) -> tuple[Location, ...]:
+    """What the finding depends on, wherever it is reported: the command and the places
+    the listen port is written, EXPOSE and HEALTHCHECK, and every port claim read (ports,
+    expose, healthcheck URLs, labels, peer and proxy URLs)."""
+    app = service.app
+    found = [*listen_causes(ws, service), *stage_causes(app.dockerfile, app.stage),
+             *(Location(p.path, p.line) for p in claims)]
+    return tuple(dict.fromkeys(found))
 
 
 def _offered(ws: Workspace, report: Violation, edits: list[Edit], title: str) -> Violation:

@@ -48,12 +48,12 @@ from dataclasses import replace
 
 from fixer.core.edits import Edit, TextEdit
 from fixer.model.appservice import app_services
-from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import App, BuiltService, by_stage
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction
 
-from .portfix import image_listen
+from .portfix import image_listen, listen_causes
 
 CODE = "P002"
 NAME = "expose-mismatch"
@@ -98,7 +98,7 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     if any(not p.isdigit() for p in written):
         return None  # a variable in EXPOSE cannot be judged
     report, edits, title = _problem(app, ports, listens[0])
-    report = replace(report, service=services[0].name)
+    report = replace(report, service=services[0].name, causes=_causes(ws, services))
     split = _split(services, listens)
     if split is not None:
         return replace(report, reason=split)
@@ -106,6 +106,17 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return replace(report, reason="several ports are exposed; which one is the app's "
                                       "is unclear")
     return replace(report, fix=Fix.of(title, Safety.SAFE, edits))
+
+
+def _causes(ws: Workspace, services: list[BuiltService]) -> tuple[Location, ...]:
+    """The other side of EXPOSE: the stage's own CMD/ENTRYPOINT, and where each container
+    built from it takes its listen port from (a compose `command:`, the flag, `ENV` or
+    `environment` value that sets the port)."""
+    app = services[0].app
+    own = [Location(app.dockerfile.path, i.line, i.end_line) for i in app.stage.instructions
+           if i.cmd in ("CMD", "ENTRYPOINT")]
+    found = own + [place for s in services for place in listen_causes(ws, s)]
+    return tuple(dict.fromkeys(found))
 
 
 def _split(services: list[BuiltService], listens: list[int]) -> str | None:

@@ -14,6 +14,7 @@ from fixer.facts.ports.claims import LOCAL_URL
 from fixer.facts.ports.references import service_claims
 from fixer.model.listen import ListenPort
 from fixer.model.listen import resolve as resolve_listen
+from fixer.model.rule import Location
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
@@ -50,6 +51,23 @@ def python_source_doubt(ws: Workspace, edits: list[Edit]) -> str | None:
     line = ws.tree.read(edit.path).line_of(edit.start)
     return (f"the port is set in Python source, {edit.path}:{line}, which also runs outside "
             f"the container; change the command or the code by hand")
+
+
+def listen_causes(ws: Workspace, service: BuiltService) -> list[Location]:
+    """Where the app's listen port comes from: the command (compose `command:`, CMD,
+    ENTRYPOINT) and each place its port is written (a flag, an `ENV`, a compose
+    `environment` value, `uvicorn.run(port=...)`). A change there moves the listen port."""
+    listen = service.app.listen
+    places = [(s.path, s.start, s.end) for s in listen.sites]
+    if listen.region is not None:
+        places.insert(0, (listen.region.path, listen.region.start, listen.region.end))
+    return [Location.of_text(ws.tree.read(path), start, end) for path, start, end in places]
+
+
+def stage_causes(dockerfile: Dockerfile, stage: Stage) -> list[Location]:
+    """The final stage's EXPOSE and HEALTHCHECK lines: they carry the app's port too."""
+    return [Location(dockerfile.path, i.line, i.end_line) for i in stage.instructions
+            if i.cmd in ("EXPOSE", "HEALTHCHECK")]
 
 
 def _listen_edits(ws: Workspace, service: BuiltService,
