@@ -153,7 +153,7 @@ def test_an_unknown_severity_is_a_usage_error(tmp_path: Path) -> None:
 # -- check: JSON -------------------------------------------------------------------------------
 
 FINDING_KEYS = {"code", "name", "category", "severity", "service", "path", "line", "column",
-                "message", "fix"}
+                "message", "fix", "fingerprint"}
 
 
 def test_json_is_exactly_the_contract_object(tmp_path: Path) -> None:

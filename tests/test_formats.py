@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 from fixer.formats.github import command, escape_data, escape_property
 from fixer.app.registry import discover
-from support import REPO, SEED_FLEET, run_cli
+from support import REPO, SEED_FLEET, git, run_cli
 from test_cli import crash_rule
 from test_config import web_tree
 
@@ -155,3 +156,114 @@ def test_github_escaping() -> None:
                              "title": "P001"}, "50% of\nports")
     assert line == ("::error file=odd%2Cdir%3Ax/compose.yaml,line=3,col=1,title=P001"
                     "::50%25 of%0Aports")
+
+
+# -- gitlab ------------------------------------------------------------------------------------
+# GitLab's Code Quality report, as its documentation describes it: a JSON array of issues,
+# each with these keys (more are allowed and ignored); severity is one of five words.
+
+GITLAB_SHAPE = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "minLength": 1},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "location": {
+                "type": "object",
+                "required": ["path", "lines"],
+                "properties": {
+                    "path": {"type": "string", "pattern": "^(?![/.])(?!.*\\\\)"},
+                    "lines": {"type": "object", "required": ["begin"],
+                              "properties": {"begin": {"type": "integer", "minimum": 1}}},
+                },
+            },
+        },
+    },
+}
+
+
+def gitlab_issues(*argv: str | Path) -> tuple[int, list[dict[str, Any]]]:
+    code, out, _ = run_cli("check", "--format", "gitlab", *argv)
+    issues: list[dict[str, Any]] = json.loads(out)
+    jsonschema.Draft202012Validator(GITLAB_SHAPE).validate(issues)
+    return code, issues
+
+
+def test_gitlab_code_quality_has_gitlabs_shape_one_issue_a_finding() -> None:
+    code, issues = gitlab_issues(SEED_FLEET)
+    findings = check_json(SEED_FLEET)["findings"]
+    assert code == 1 and len(issues) == len(findings) == 23
+    assert len({i["fingerprint"] for i in issues}) == 23
+    for issue, finding in zip(issues, findings):
+        assert issue["check_name"] == finding["code"]
+        assert issue["fingerprint"] == finding["fingerprint"]
+        assert issue["description"] == f"{finding['code']} {finding['message']}"
+        assert issue["severity"] == {"error": "critical", "warning": "minor"}[finding["severity"]]
+        assert issue["location"]["lines"]["begin"] == finding["line"]
+    for wrong in ({"severity": "error"}, {"location": {"path": "x", "lines": {}}}):
+        assert not jsonschema.Draft202012Validator(GITLAB_SHAPE).is_valid([{**issues[0], **wrong}])
+
+
+def test_gitlab_paths_are_from_the_repository_root(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    web_tree(repo / "deploy" / "stack")
+    git(repo, "init", "-q")
+    monkeypatch.chdir(repo / "deploy")
+    _, issues = gitlab_issues("stack", "--select", "P001")
+    assert [i["location"]["path"] for i in issues] == ["deploy/stack/compose.yaml"]
+
+
+def test_gitlab_lists_input_errors_and_nothing_found_is_an_empty_list(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    web_tree(tmp_path, **{"broken/compose.yaml": "services:\n  a: [\n"})
+    monkeypatch.chdir(tmp_path)   # outside a git repository: paths as typed
+    code, issues = gitlab_issues(".", "--select", "P001")
+    assert code == 2 and [i["check_name"] for i in issues] == ["P001", "input-error"]
+    assert issues[1]["location"]["path"] == "broken/compose.yaml"
+    (tmp_path / "broken/compose.yaml").unlink()
+    code, issues = gitlab_issues(".", "--select", "D001")
+    assert code == 0 and issues == []
+
+
+# -- junit -------------------------------------------------------------------------------------
+
+def junit_root(*argv: str | Path) -> tuple[int, ET.Element]:
+    code, out, _ = run_cli("check", "--format", "junit", *argv)
+    assert out.startswith("<?xml")
+    return code, ET.fromstring(out)
+
+
+def test_junit_has_a_failure_per_finding_in_a_suite_per_rule() -> None:
+    code, root = junit_root(SEED_FLEET)
+    findings = check_json(SEED_FLEET)["findings"]
+    assert code == 1 and root.tag == "testsuites"
+    assert root.get("failures") == str(len(findings)) == "23"
+    suites = root.findall("testsuite")
+    assert {s.get("name", "").split()[0] for s in suites} == {f["code"] for f in findings}
+    failures = root.findall("testsuite/testcase/failure")
+    assert sorted((f.get("type"), f.get("message")) for f in failures) == \
+        sorted((f["code"], f["message"]) for f in findings)
+    for suite in suites:
+        assert suite.get("tests") == suite.get("failures") == str(len(suite.findall("testcase")))
+    places = {c.get("name") for c in root.iter("testcase")}
+    assert {f"{SEED_FLEET}/{f['path']}:{f['line']}:{f['column']}" for f in findings} == places
+
+
+def test_junit_with_nothing_found_is_one_passing_case_and_errors_are_errors(
+        tmp_path: Path) -> None:
+    web_tree(tmp_path)
+    code, root = junit_root(tmp_path, "--select", "D001")
+    assert code == 0 and root.get("failures") == "0"
+    [case] = root.iter("testcase")
+    assert list(case) == []
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken/compose.yaml").write_text("services:\n  a: [\n")
+    code, root = junit_root(tmp_path, "--select", "P001")
+    assert code == 2 and root.get("errors") == "1" and root.get("failures") == "1"
+    [error] = root.iter("error")
+    assert error.get("type") == "input" and "broken/compose.yaml" in (error.text or "")

@@ -16,7 +16,7 @@ from fixer.app.registry import choose, unknown_codes
 from fixer.core.errors import InputError
 from fixer.core.tree import FolderSource, Tree
 from fixer.engine import suppress
-from fixer.formats.findings import at_or_above
+from fixer.formats.findings import at_or_above, moved, moved_error
 from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.workspace import Workspace
 
@@ -39,6 +39,7 @@ class Options:
 
     select: str | None = None          # comma-separated codes or prefixes, as --select takes
     ignore: str | None = None
+    extend_select: str | None = None   # added to the file's (or the default) selection
     unsafe_fixes: bool | None = None
     port_source: str | None = None
     healthcheck_strategy: str | None = None
@@ -46,15 +47,16 @@ class Options:
     severity: str | None = None
 
 
-def chosen_rules(catalogue: Sequence[Rule], select: str | None,
-                 ignore: str | None) -> list[Rule]:
-    """The rules `--select` and `--ignore` (or their keys in the file) run, out of every rule."""
+def chosen_rules(catalogue: Sequence[Rule], select: str | None, ignore: str | None,
+                 extend_select: str | None = None) -> list[Rule]:
+    """The rules `--select`, `--extend-select` and `--ignore` (or their keys in the file)
+    run, out of every rule."""
     every = list(catalogue)
-    wanted, unwanted = _codes(select), _codes(ignore)
-    unknown = unknown_codes(every, (wanted or []) + (unwanted or []))
+    wanted, unwanted, extra = _codes(select), _codes(ignore), _codes(extend_select)
+    unknown = unknown_codes(every, (wanted or []) + (unwanted or []) + (extra or []))
     if unknown:
         raise RequestError(f"unknown rule code: {', '.join(unknown)}")
-    return choose(every, wanted, unwanted)
+    return choose(every, wanted, unwanted, extra)
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -67,8 +69,10 @@ def prepare(root: Path, shown: str, options: Options,
             catalogue: Sequence[Rule]) -> tuple[configfile.Settings, list[Rule]]:
     """The configuration file's settings with the flags over them, and the rules they run.
     `shown` is the folder as the user named it: a configuration error names its file so."""
-    settings = configfile.settings(root, shown, **dataclasses.asdict(options))
-    return settings, chosen_rules(catalogue, settings.select, settings.ignore)
+    flags = dataclasses.asdict(options)
+    extend = flags.pop("extend_select")   # a flag only: it extends what the file selects
+    settings = configfile.settings(root, shown, **flags)
+    return settings, chosen_rules(catalogue, settings.select, settings.ignore, extend)
 
 
 @dataclass(frozen=True)
@@ -131,3 +135,38 @@ def _fixed_later(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rul
                  settings: configfile.Settings) -> FixRun:
     from fixer.app.report import fixed_later
     return fixed_later(ws.tree, findings, rules, settings.config)
+
+
+@dataclass(frozen=True)
+class Folder:
+    shown: str                          # the folder as the user typed it
+    checked: Checked                    # its findings: those no baseline holds
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The checks of the folders of one `fixer check a b`, as one report."""
+
+    folders: list[Folder]
+    prefix: str                         # the paths of `findings` are relative to it
+    findings: list[Finding]
+    errors: list[InputError]
+    baselined: int = 0                  # findings a baseline held, left out
+
+
+def merged(checks: Sequence[tuple[str, Checked]],
+           baseline: frozenset[str] = frozenset()) -> Merged:
+    """One report of each folder's check. With one folder, paths stay relative to it (the
+    outputs join the folder as they always did); with several, each finding's path is the
+    folder as typed joined with its own, and so is its fingerprint, which the baseline
+    matches: the fingerprints of a report are the ones its JSON shows."""
+    single = len(checks) == 1
+    folders, findings, errors, hidden = [], [], [], 0
+    for shown, checked in checks:
+        prefix = "." if single else shown
+        kept = [f for f in checked.findings if moved(f, prefix).fingerprint not in baseline]
+        hidden += len(checked.findings) - len(kept)
+        folders.append(Folder(shown, dataclasses.replace(checked, findings=kept)))
+        findings += [moved(f, prefix) for f in kept]
+        errors += [moved_error(e, prefix) for e in checked.errors]
+    return Merged(folders, checks[0][0] if single else ".", findings, errors, hidden)

@@ -38,24 +38,30 @@ def specificity(code: str, patterns: list[str]) -> int | None:
     return max(found) if found else None
 
 
-def choose(rules: list[Rule], select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
-    """Rules on by default (or the selected ones) minus the ignored ones. When a rule is
-    both selected and ignored, the more specific pattern wins, as in ruff: `--select P001
-    --ignore P` runs P001; `--select P --ignore P001` does not; a tie ignores.
+def choose(rules: list[Rule], select: list[str] | None, ignore: list[str] | None,
+           extend: list[str] | None = None) -> list[Rule]:
+    """Rules on by default (or the selected ones), plus the `extend` ones, minus the ignored
+    ones. When a rule is both selected and ignored, the more specific pattern wins, as in
+    ruff (`--select` and `--extend-select` count alike): `--select P001 --ignore P` runs
+    P001; `--select P --ignore P001` does not; a tie ignores.
 
     A rule that is off by default runs only when selected by its full code
-    (I002 needs `--select I002`), so a prefix never turns on a stricter policy.
+    (I002 needs `--select I002` or `--extend-select I002`), so a prefix never turns on a
+    stricter policy.
     """
     chosen = []
+    wanted = (select or []) + (extend or [])
     for rule in rules:
-        if select:
-            on = rule.code in select if not rule.default else matches(rule.code, select)
-        else:
-            on = rule.default
+        on = _selected(rule, select) if select else rule.default
+        on = on or (extend is not None and _selected(rule, extend))
         ignored = specificity(rule.code, ignore or [])
-        if on and (ignored is None or ignored < (specificity(rule.code, select or []) or 0)):
+        if on and (ignored is None or ignored < (specificity(rule.code, wanted) or 0)):
             chosen.append(rule)
     return chosen
+
+
+def _selected(rule: Rule, patterns: list[str]) -> bool:
+    return rule.code in patterns if not rule.default else matches(rule.code, patterns)
 
 
 def unknown_codes(rules: list[Rule], patterns: list[str]) -> list[str]:

@@ -1,14 +1,17 @@
-"""`fixer check`: report findings in a format of choice; write nothing."""
+"""`fixer check`: report findings in a format of choice; write nothing (but the report or
+the baseline a flag names)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import click
 
-from fixer.app.check import Checked, CheckRequest, Options, RequestError
+from fixer.app import baseline
+from fixer.app.check import Checked, CheckRequest, Merged, Options, RequestError, merged
 from fixer.app.check import run as run_check
 from fixer.cli.shared import (
     EXIT_CLEAN,
@@ -17,6 +20,7 @@ from fixer.cli.shared import (
     UsageProblem,
     catalogue,
     echo_err,
+    extend_select_option,
     ignore_option,
     plural,
     root_folder,
@@ -25,16 +29,25 @@ from fixer.cli.shared import (
 )
 from fixer.core.config import PORT_SOURCES
 from fixer.core.errors import InputError, crashes, input_errors
-from fixer.formats import color, github, sarif
-from fixer.formats.findings import error_lines, json_document, text_lines
+from fixer.core.tree import work_tree_root
+from fixer.formats import color, github, gitlab, junit, sarif
+from fixer.formats.findings import (
+    error_lines,
+    json_document,
+    statistics,
+    statistics_lines,
+    text_lines,
+)
 from fixer.model.rule import Finding, Rule, Safety, Severity
 
-
+FORMATS = ["text", "json", "markdown", "sarif", "github", "gitlab", "junit"]
+# Formats that describe one repository as a whole (the audit, with its scores)
+ONE_FOLDER_FORMATS = ("markdown",)
 @click.command()
-@click.argument("path", default=".")
-@click.option("--format", "fmt", default="text",
-              type=click.Choice(["text", "json", "markdown", "sarif", "github"]))
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--format", "fmt", default="text", type=click.Choice(FORMATS))
 @select_option
+@extend_select_option
 @ignore_option
 @click.option("--severity", type=click.Choice([s.value for s in Severity]),
               help="Report only findings this severe or more (default: warning, everything).")
@@ -43,65 +56,191 @@ from fixer.model.rule import Finding, Rule, Safety, Severity
 @click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
 @click.option("--show-unused-suppressions", is_flag=True,
               help="Report `# fixer: ignore[...]` comments that suppress nothing.")
+@click.option("--statistics", is_flag=True,
+              help="Count the findings of each rule instead of listing them (text or json).")
+@click.option("-q", "--quiet", is_flag=True, help="Findings only: no summary line.")
 @color.no_color_option
 @verbose_option
+@click.option("--output-file", metavar="FILE",
+              help="Write the report to FILE instead of stdout (its folder must exist).")
+@click.option("--baseline", "baseline_file", metavar="FILE",
+              help="Leave out the findings this baseline holds (--write-baseline wrote it).")
+@click.option("--baseline-if-exists", metavar="FILE",
+              help="As --baseline when FILE exists; else check without a baseline.")
+@click.option("--write-baseline", metavar="FILE",
+              help="Write the findings' fingerprints to FILE as a baseline and exit 0.")
 @click.option("--diff-filter", metavar="DIFF",
-              help="Only findings on lines/files this unified diff adds (a file, or - for stdin).")
-def check(path: str, fmt: str, select: str | None, ignore: str | None, severity: str | None,
-          exit_zero: bool, port_source: str | None, healthcheck_strategy: str | None,
-          diff_filter: str | None, show_unused_suppressions: bool, verbose: bool) -> int:
-    """Report findings; write nothing."""
-    options = Options(select=select, ignore=ignore, port_source=port_source,
-                      severity=severity, healthcheck_strategy=healthcheck_strategy)
-    request = CheckRequest(root_folder(path), catalogue(), path, options, diff_filter,
-                           fix_run=fmt == "markdown",
-                           unused_suppressions=show_unused_suppressions)
+              help="Only findings whose line, or a line they depend on, this unified diff "
+                   "touches (a file, or - for stdin).")
+def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: str | None,
+          ignore: str | None, severity: str | None, exit_zero: bool, port_source: str | None,
+          healthcheck_strategy: str | None, diff_filter: str | None,
+          show_unused_suppressions: bool, statistics: bool, quiet: bool, verbose: bool,
+          output_file: str | None, baseline_file: str | None, baseline_if_exists: str | None,
+          write_baseline: str | None) -> int:
+    """Report findings; write nothing. Each PATH (default .) is checked as a repository
+    of its own, and their findings are reported together."""
+    shown = list(paths) or ["."]
+    _refuse(shown, fmt, statistics, diff_filter, output_file)
+    known = _baseline(baseline_file, baseline_if_exists, write_baseline)
+    options = Options(select=select, ignore=ignore, extend_select=extend_select,
+                      port_source=port_source, severity=severity,
+                      healthcheck_strategy=healthcheck_strategy)
+    report = merged([(path, _checked(CheckRequest(
+        root_folder(path), catalogue(), path, options, diff_filter, fix_run=fmt == "markdown",
+        unused_suppressions=show_unused_suppressions))) for path in shown], known)
+    if write_baseline is not None:
+        return _write_baseline(report, write_baseline)
+    unused = [u.line(f.shown) for f in report.folders for u in f.checked.unused]
+    text = _render(report, fmt, statistics, verbose, colour=output_file is None)
+    if fmt == "text":   # a comment that suppresses nothing is reported as a finding is
+        text += "".join(f"{line}\n" for line in unused)
+    _emit(text, output_file)
+    for line in unused if fmt != "text" else []:
+        echo_err(line)
+    if fmt == "text":
+        _summary(report, quiet)
+    if report.errors:
+        return EXIT_ERROR
+    return EXIT_FOUND if (report.findings or unused) and not exit_zero else EXIT_CLEAN
+
+
+def _refuse(paths: Sequence[str], fmt: str, statistics: bool, diff_filter: str | None,
+            output_file: str | None) -> None:
+    """Flags that cannot go together, told before anything runs."""
+    if len(paths) > 1 and fmt in ONE_FOLDER_FORMATS:
+        raise UsageProblem(f"--format {fmt} takes one PATH")
+    if len(paths) > 1 and diff_filter is not None:
+        raise UsageProblem("--diff-filter takes one PATH")
+    if statistics and fmt not in ("text", "json"):
+        raise UsageProblem("--statistics prints text or json")
+    if output_file is not None and not Path(output_file).parent.is_dir():
+        raise UsageProblem(f"{output_file}: no such folder")
+
+
+def _baseline(file: str | None, if_exists: str | None,
+              write: str | None) -> frozenset[str]:
+    """The fingerprints to leave out: none without a baseline (or when --baseline-if-exists
+    names a file that is not there)."""
+    if write is not None and (file or if_exists):
+        raise UsageProblem("--write-baseline and --baseline do not go together")
+    if file is None and if_exists is not None and Path(if_exists).exists():
+        file = if_exists
+    if file is None:
+        return frozenset()
     try:
-        checked = run_check(request, _progress_bar)
+        return baseline.load(Path(file), file)
+    except baseline.BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _checked(request: CheckRequest) -> Checked:
+    try:
+        return run_check(request, _progress_bar)
     except RequestError as exc:
         raise UsageProblem(str(exc)) from None
-    _show(checked, fmt, path, verbose)
-    unused = [u.line(path) for u in checked.unused]
-    for line in unused:
-        click.echo(line, err=fmt != "text")
-    if checked.errors:
-        return EXIT_ERROR
-    return EXIT_FOUND if (checked.findings or unused) and not exit_zero else EXIT_CLEAN
+
+
+def _write_baseline(report: Merged, file: str) -> int:
+    try:
+        baseline.write(Path(file), file, report.findings)
+    except baseline.BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
+    for line in error_lines(report.errors, report.prefix):
+        echo_err(line)
+    echo_err(f"Wrote {plural(len({f.fingerprint for f in report.findings}), 'finding')}"
+             f" to the baseline {file}.")
+    # A file fixer could not read may hide findings the baseline should hold
+    return EXIT_ERROR if report.errors else EXIT_CLEAN
 
 
 def _progress_bar(rules: Sequence[Rule], services: int) -> AbstractContextManager[Iterable[Rule]]:
     return color.progress(rules, services, "Checking")
 
 
-def _show(checked: Checked, fmt: str, path: str, verbose: bool) -> None:
-    """The findings and errors in the format asked for (text: the summary on stderr too)."""
-    ws, findings, errors = checked.workspace, checked.findings, checked.errors
+def _emit(text: str, output_file: str | None) -> None:
+    """The report on stdout, or in the file (created or replaced) with nothing on stdout."""
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output_file).write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        raise UsageProblem(f"{output_file}: cannot write: {exc.strerror or exc}") from None
+
+
+def _render(report: Merged, fmt: str, statistics_only: bool, verbose: bool,
+            colour: bool) -> str:
+    """The report in the format asked for (text: the errors go to stderr)."""
+    findings, errors, prefix = report.findings, report.errors, report.prefix
+    if statistics_only:
+        return _statistics(findings, fmt)
     if fmt == "json":
-        click.echo(json_document(findings, errors), nl=False)
-    elif fmt == "markdown":
+        return json_document(findings, errors)
+    if fmt == "markdown":
         from fixer.formats.report import markdown_report
-        click.echo(markdown_report(ws, findings, checked.rules, errors,
-                                   fixed_later=checked.fixed_later), nl=False)
-    elif fmt == "sarif":
-        click.echo(sarif.document(ws, findings, checked.rules, Path(path), errors), nl=False)
-    elif fmt == "github":
-        for line in github.lines(findings, errors, path):
-            click.echo(line)
-    else:
-        _show_text(checked, path, verbose)
-
-
-def _show_text(checked: Checked, path: str, verbose: bool) -> None:
-    for line in text_lines(checked.findings, path):
-        click.echo(color.finding(line))
-    for line in error_lines(checked.errors, path, verbose):
+        checked = report.folders[0].checked
+        return markdown_report(checked.workspace, checked.findings, checked.rules, errors,
+                               fixed_later=checked.fixed_later)
+    if fmt == "sarif":
+        return _sarif(report)
+    if fmt == "gitlab":
+        return gitlab.document([gitlab.issues(f.checked.findings, f.checked.errors,
+                                              _from_repository_root(f.shown))
+                                for f in report.folders])
+    if fmt == "junit":
+        return junit.document(findings, errors, prefix)
+    if fmt == "github":
+        return "".join(line + "\n" for line in github.lines(findings, errors, prefix))
+    for line in error_lines(errors, prefix, verbose):
         echo_err(line)
+    lines = text_lines(findings, prefix)
+    return "".join((color.finding(line) if colour else line) + "\n" for line in lines)
+
+
+def _from_repository_root(shown: str) -> str:
+    """The folder's path from the root of its git repository, where GitLab looks for files;
+    outside a repository, the folder as typed."""
+    if work_tree_root(Path(shown).resolve()) is None:
+        return shown
+    return sarif.repository_root(Path(shown))[1]
+
+
+def _statistics(findings: Sequence[Finding], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(statistics(findings), indent=2) + "\n"
+    return "".join(line + "\n" for line in statistics_lines(findings))
+
+
+def _sarif(report: Merged) -> str:
+    """One SARIF run per folder: each has its own repository root and its own fixes."""
+    texts = [sarif.document(f.checked.workspace, f.checked.findings, f.checked.rules,
+                            Path(f.shown), f.checked.errors) for f in report.folders]
+    if len(texts) == 1:
+        return texts[0]
+    logs = [json.loads(text) for text in texts]
+    return json.dumps({**logs[0], "runs": [run for log in logs for run in log["runs"]]},
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+def _summary(report: Merged, quiet: bool) -> None:
+    """On stderr: that a folder had nothing to check (even with --quiet: it is no summary
+    but a warning that a clean result means nothing), and what was found."""
+    empty = [f for f in report.folders if not f.checked.workspace.compose_docs
+             and not f.checked.errors]
     # no compose file and no error: a wrong path, not a clean repository
-    if not checked.workspace.compose_docs and not checked.errors:
-        echo_err(f"No compose file found in {path}: nothing was checked.")
-    else:
-        echo_err(_check_summary(checked.findings, checked.errors, len(checked.suppressed))
-                 + _below_threshold(checked.hidden, checked.severity))
+    for folder in empty:
+        echo_err(f"No compose file found in {folder.shown}: nothing was checked.")
+    if quiet or len(empty) == len(report.folders):
+        return
+    checks = [f.checked for f in report.folders]
+    echo_err(_check_summary(report.findings, report.errors, sum(len(c.suppressed) for c in checks))
+             + _below_threshold(sum(c.hidden for c in checks), checks[0].severity)
+             + _baselined(report.baselined))
+
+
+def _baselined(count: int) -> str:
+    return f" {plural(count, 'finding')} hidden by the baseline." if count else ""
 
 
 def _below_threshold(hidden: int, threshold: Severity) -> str:

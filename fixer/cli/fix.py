@@ -20,6 +20,7 @@ from fixer.cli.shared import (
     UsageProblem,
     catalogue,
     echo_err,
+    extend_select_option,
     ignore_option,
     plural,
     root_folder,
@@ -43,6 +44,7 @@ EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it i
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
               help="Also apply fixes that may change behaviour.")
 @select_option
+@extend_select_option
 @ignore_option
 @click.option("--port-source", type=click.Choice(PORT_SOURCES),
               help="Which side of a port mismatch is right (default: auto, by the references).")
@@ -59,12 +61,15 @@ EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it i
               help="Write a pull-request description (markdown) to this file.")
 @click.option("--author", help='Commit author, "Name <email>" (default: git config, else fixer).')
 def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
-        ignore: str | None, port_source: str | None, healthcheck_strategy: str | None,
-        postgres_image: str | None, branch: str | None, base: str, push_remote: str | None,
-        pr_body: Path | None, author: str | None, verbose: bool) -> int:
-    """Fix findings: print a unified diff, write it with --apply, or commit it with --branch."""
-    options = Options(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes,
-                      port_source=port_source, healthcheck_strategy=healthcheck_strategy,
+        extend_select: str | None, ignore: str | None, port_source: str | None,
+        healthcheck_strategy: str | None, postgres_image: str | None, branch: str | None,
+        base: str, push_remote: str | None, pr_body: Path | None, author: str | None,
+        verbose: bool) -> int:
+    """Fix findings: print a unified diff, write it with --apply, or commit it with --branch.
+    One PATH (default .): the repository whose files are fixed."""
+    options = Options(select=select, ignore=ignore, extend_select=extend_select,
+                      unsafe_fixes=unsafe_fixes, port_source=port_source,
+                      healthcheck_strategy=healthcheck_strategy,
                       postgres_image=postgres_image)
     request = FixRequest(root_folder(path), catalogue(), path, options, apply_, branch, base,
                          push_remote, pr_body, author)

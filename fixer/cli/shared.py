@@ -55,6 +55,9 @@ def _joined(_context: click.Context, _param: click.Parameter,
 
 select_option = click.option("--select", multiple=True, callback=_joined,
                              help="Rule codes or prefixes to run (P, P001, ALL); repeatable.")
+extend_select_option = click.option(
+    "--extend-select", multiple=True, callback=_joined,
+    help="Rule codes or prefixes to run beside the selected (or default) ones; repeatable.")
 ignore_option = click.option("--ignore", multiple=True, callback=_joined,
                              help="Rule codes or prefixes to leave out; repeatable.")
 verbose_option = click.option("-v", "--verbose", is_flag=True,

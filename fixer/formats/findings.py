@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from fixer.core.errors import InputError, RuleCrash
-from fixer.model.rule import Finding, Severity
+from fixer.model.rule import Finding, Safety, Severity
 
 JSON_VERSION = 1
 # What a terminal would act on instead of showing: C0 and C1 controls (ESC starts an escape
@@ -19,6 +21,23 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def display_path(prefix: str, path: str) -> str:
     """A repository path as the user can open it from where they ran fixer."""
     return path if prefix in ("", ".") else posixpath.join(prefix, path)
+
+
+def moved(finding: Finding, prefix: str) -> Finding:
+    """The finding with its path as seen from where the user ran fixer (`prefix`: the folder
+    as typed). Its fingerprint follows the path: a report of several folders tells a file of
+    one from the same file of another."""
+    if prefix in ("", "."):
+        return finding
+    return Finding(finding.rule, dataclasses.replace(finding.violation,
+                                                     path=display_path(prefix, finding.path)))
+
+
+def moved_error(error: InputError, prefix: str) -> InputError:
+    """An input error at its path as typed; a rule crash names no file, so it stays as is."""
+    if isinstance(error, RuleCrash) or prefix in ("", "."):
+        return error
+    return InputError(display_path(prefix, error.path), error.line, error.message)
 
 
 def at_or_above(findings: Sequence[Finding], threshold: Severity) -> list[Finding]:
@@ -69,6 +88,7 @@ def finding_object(finding: Finding) -> dict[str, object]:
         "category": finding.rule.category.value, "severity": finding.rule.severity.value,
         "service": finding.service, "path": finding.path, "line": finding.line,
         "column": finding.column, "message": finding.message, "fix": fix,
+        "fingerprint": finding.fingerprint,
     }
 
 
@@ -88,3 +108,29 @@ def error_object(error: InputError) -> dict[str, object]:
         return {"kind": "crash", "rule": error.code, "stage": error.stage,
                 "exception": error.exception, "message": error.message}
     return {"kind": "input", "path": error.path, "line": error.line, "message": error.message}
+
+
+def statistics(findings: Sequence[Finding]) -> list[dict[str, object]]:
+    """Per rule code: how many findings, and how many of them `fixer fix` fixes (safe
+    fixes); the most frequent first, then by code."""
+    counts = Counter(f.code for f in findings)
+    fixable = Counter(f.code for f in findings if f.safety is Safety.SAFE)
+    names = {f.code: f.rule.name for f in findings}
+    order = sorted(counts, key=lambda code: (-counts[code], code))
+    return [{"code": code, "name": names[code], "count": counts[code],
+             "fixable": fixable[code]} for code in order]
+
+
+def statistics_lines(findings: Sequence[Finding]) -> list[str]:
+    """`  12 P001 port-mismatch [*]`, as ruff's --statistics: `[*]` when `fixer fix` fixes
+    every one of them, `[3 fixable]` when it fixes some."""
+    rows = statistics(findings)
+    width = max((len(str(row["count"])) for row in rows), default=1)
+    return [f"{row['count']:>{width}} {row['code']} {row['name']}{_fixable_tag(row)}"
+            for row in rows]
+
+
+def _fixable_tag(row: dict[str, object]) -> str:
+    if not row["fixable"]:
+        return ""
+    return " [*]" if row["fixable"] == row["count"] else f" [{row['fixable']} fixable]"

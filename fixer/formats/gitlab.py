@@ -1,0 +1,76 @@
+"""`fixer check --format gitlab`: a GitLab Code Quality report (the `codequality` artifact).
+
+A JSON list with one object per finding: `description`, `check_name` (the rule's code),
+`fingerprint` (unique in the report: GitLab compares them between the merge request and its
+target to say what is new), `severity` (one of info, minor, major, critical, blocker) and
+`location` (`path` from the repository root, `lines.begin`). An error breaks the stack, so it
+is critical; a warning is minor. An input error is reported as a major issue at its file; a
+rule crash has no place in the repository and is left to the exit code and stderr.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from collections.abc import Sequence
+
+from fixer.core.errors import InputError, RuleCrash
+from fixer.formats.findings import display_path
+from fixer.model.rule import Finding, Severity
+
+SEVERITIES = ("info", "minor", "major", "critical", "blocker")
+_SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "minor"}
+
+
+def issue(finding: Finding, prefix: str = "") -> dict[str, object]:
+    """The finding at its path from the repository root (`prefix`: the checked folder's);
+    its fingerprint is the one the JSON output and the baseline show."""
+    return {
+        "description": f"{finding.code} {finding.message}",
+        "check_name": finding.code,
+        "fingerprint": finding.fingerprint,
+        "severity": _SEVERITY[finding.rule.severity],
+        "location": {"path": _path(prefix, finding.path), "lines": {"begin": finding.line}},
+    }
+
+
+def _path(prefix: str, path: str) -> str:
+    return posixpath.normpath(display_path(prefix, path))
+
+
+def _error_issue(error: InputError) -> dict[str, object]:
+    key = f"input\0{error.path}\0{error.message}"
+    return {
+        "description": f"fixer could not read this file: {error.message}",
+        "check_name": "input-error",
+        "fingerprint": hashlib.sha256(key.encode()).hexdigest()[:16],
+        "severity": "major",
+        "location": {"path": error.path, "lines": {"begin": max(error.line, 1)}},
+    }
+
+
+def issues(findings: Sequence[Finding], errors: Sequence[InputError],
+           prefix: str) -> list[dict[str, object]]:
+    """The issues of one checked folder; `prefix`: its path from the repository root."""
+    out = [issue(f, prefix) for f in findings]
+    out += [_error_issue(_at(e, prefix)) for e in errors if not isinstance(e, RuleCrash)]
+    return out
+
+
+def _at(error: InputError, prefix: str) -> InputError:
+    return InputError(_path(prefix, error.path), error.line, error.message)
+
+
+def document(issue_lists: Sequence[list[dict[str, object]]]) -> str:
+    """One report of several folders' issues. Two findings that share a fingerprint (the
+    same subject reported twice) get distinct ones, or GitLab would show one of them."""
+    seen: set[str] = set()
+    merged = []
+    for item in (i for issues_ in issue_lists for i in issues_):
+        print_ = str(item["fingerprint"])
+        while print_ in seen:
+            print_ = hashlib.sha256(print_.encode()).hexdigest()[:16]
+        seen.add(print_)
+        merged.append({**item, "fingerprint": print_})
+    return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"

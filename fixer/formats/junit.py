@@ -1,0 +1,75 @@
+"""`fixer check --format junit`: JUnit XML, for CI systems that show test reports.
+
+One testsuite per rule that found something (named by its code and name), a testcase per
+finding named by its place, with a <failure> whose type is the code and whose message is the
+finding's; input errors and rule crashes are testcases with an <error> in a suite of their
+own. With nothing found, one passing testcase, so the report says the check ran. Control
+characters are escaped: XML 1.0 cannot carry them, and a file name may hold one.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from itertools import groupby
+
+from fixer.core.errors import InputError, RuleCrash
+from fixer.formats.findings import display_path, printable
+from fixer.model.rule import Finding
+
+
+def _suite(name: str, cases: list[ET.Element], kind: str) -> ET.Element:
+    suite = ET.Element("testsuite", name=name, tests=str(len(cases)),
+                       failures=str(len(cases) if kind == "failure" else 0),
+                       errors=str(len(cases) if kind == "error" else 0))
+    suite.extend(cases)
+    return suite
+
+
+def _case(name: str, classname: str, kind: str, message: str, kind_type: str,
+          body: str) -> ET.Element:
+    case = ET.Element("testcase", name=printable(name), classname=printable(classname))
+    outcome = ET.SubElement(case, kind, message=printable(message), type=kind_type)
+    outcome.text = printable(body)
+    return case
+
+
+def _finding_case(finding: Finding, prefix: str) -> ET.Element:
+    place = f"{display_path(prefix, finding.path)}:{finding.line}:{finding.column}"
+    return _case(place, display_path(prefix, finding.path), "failure", finding.message,
+                 finding.code, f"{place}: {finding.code} [{finding.rule.severity.value}] "
+                               f"{finding.message}")
+
+
+def _error_case(error: InputError, prefix: str) -> ET.Element:
+    if isinstance(error, RuleCrash):
+        return _case(f"rule {error.code}", "fixer", "error", error.report_line(), "crash",
+                     error.exception)
+    place = f"{display_path(prefix, error.path)}:{error.line}"
+    return _case(place, display_path(prefix, error.path), "error", error.message, "input",
+                 f"{place}: {error.message}")
+
+
+def _suites(findings: Sequence[Finding], errors: Sequence[InputError],
+            prefix: str) -> list[ET.Element]:
+    suites = []
+    ordered = sorted(findings, key=lambda f: (f.code, f.sort_key()))
+    for code, group in groupby(ordered, key=lambda f: f.code):
+        items = list(group)
+        suites.append(_suite(f"{code} {items[0].rule.name}",
+                             [_finding_case(f, prefix) for f in items], "failure"))
+    if errors:
+        suites.append(_suite("errors", [_error_case(e, prefix) for e in errors], "error"))
+    if not suites:
+        passed = ET.Element("testcase", name="fixer check", classname="fixer")
+        suites.append(_suite("fixer", [passed], "pass"))
+    return suites
+
+
+def document(findings: Sequence[Finding], errors: Sequence[InputError], prefix: str) -> str:
+    suites = _suites(findings, errors, prefix)
+    root = ET.Element("testsuites", name="fixer", tests=str(sum(len(s) for s in suites)),
+                      failures=str(len(findings)), errors=str(len(errors)))
+    root.extend(suites)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
