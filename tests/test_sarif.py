@@ -7,13 +7,15 @@ import json
 import shutil
 import subprocess
 from importlib import resources
+from importlib.metadata import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import jsonschema
 import pytest
 
-from support import SEED_FLEET, run_cli
+from support import REPO, SEED_FLEET, run_cli
 from test_cli import crash_rule
 from test_config import web_tree
 
@@ -55,8 +57,12 @@ def test_rule_metadata() -> None:
     assert p001["name"] == "port-mismatch"
     assert p001["shortDescription"]["text"]
     assert p001["fullDescription"]["text"] != p001["shortDescription"]["text"]
-    # helpUri must be an absolute URI; fixer has none to give, and the help carries the docs
-    assert "helpUri" not in p001 and "informationUri" not in log["runs"][0]["tool"]["driver"]
+    # absolute URIs from the package metadata: the project, and the rule's section of the docs
+    urls = dict(e.split(", ", 1) for e in metadata("fixer").get_all("Project-URL") or [])
+    assert log["runs"][0]["tool"]["driver"]["informationUri"] == urls["Homepage"]
+    assert p001["helpUri"] == urls["Documentation"] + "#p001-port-mismatch"
+    assert urlparse(p001["helpUri"]).scheme == "https"
+    assert "## P001 port-mismatch" in (REPO / "docs" / "rules.md").read_text()  # the anchor's heading
     assert p001["defaultConfiguration"]["level"] == "error"
     assert p001["help"]["markdown"].count("## ") >= 5          # the rule's own docs
     assert rules[0]["defaultConfiguration"]["enabled"] is False  # I002 is off by default

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -34,10 +35,27 @@ def _message(text: str) -> dict[str, str]:
     return {"text": text}
 
 
-def rule_descriptor(rule: Rule) -> dict[str, Any]:
+def project_urls() -> dict[str, str]:
+    """The installed package's project URLs by label (Homepage, Documentation, ...); none
+    when fixer runs from a tree that is not installed."""
+    try:
+        entries = metadata("fixer").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return {}
+    return dict(entry.split(", ", 1) for entry in entries if ", " in entry)
+
+
+def _help_uri(rule: Rule, urls: dict[str, str]) -> dict[str, str]:
+    """The rule's section of the rule docs (an absolute URI, as SARIF requires), when the
+    metadata names where the docs are."""
+    docs = urls.get("Documentation")
+    return {"helpUri": f"{docs}#{rule.code.lower()}-{rule.name}"} if docs else {}
+
+
+def rule_descriptor(rule: Rule, urls: dict[str, str] | None = None) -> dict[str, Any]:
     what = rule.doc_section("What it does") or rule.summary
     return {
-        "id": rule.code, "name": rule.name,
+        "id": rule.code, "name": rule.name, **_help_uri(rule, urls or {}),
         "shortDescription": _message(rule.summary),
         "fullDescription": _message(what),
         "help": {"text": rule.doc, "markdown": rule.doc},
@@ -149,9 +167,11 @@ def document(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule], 
     """The SARIF log of one check run, as text."""
     index = {rule.code: i for i, rule in enumerate(rules)}
     top, prefix = repository_root(root)
+    urls = project_urls()
+    homepage = {"informationUri": urls["Homepage"]} if "Homepage" in urls else {}
     run = {
-        "tool": {"driver": {"name": "fixer", "version": __version__,
-                            "rules": [rule_descriptor(r) for r in rules]}},
+        "tool": {"driver": {"name": "fixer", "version": __version__, **homepage,
+                            "rules": [rule_descriptor(r, urls) for r in rules]}},
         "originalUriBaseIds": {ROOT_ID: {"uri": top.as_uri().rstrip("/") + "/"}},
         "invocations": [{"executionSuccessful": not errors, "toolExecutionNotifications":
                          [_notification(e, prefix) for e in errors]}],
