@@ -25,7 +25,7 @@ from fixer import engine  # noqa: E402
 from fixer.cli import main as fixer_main  # noqa: E402
 from fixer.core.config import Config  # noqa: E402
 from fixer.git.gitsource import CommitSource  # noqa: E402
-from fixer.git.branch import DEFAULT_AUTHOR, commit_date, make_commits  # noqa: E402
+from fixer.git.branch import DEFAULT_AUTHOR, Signature, commit_date, make_commits  # noqa: E402
 from fixer.app.registry import discover  # noqa: E402
 from fixer.core.tree import Tree  # noqa: E402
 
@@ -58,7 +58,8 @@ def main() -> int:
             print("nothing to fix: no commit to time")
             return 0
         start = time.perf_counter()
-        made = make_commits(repo, base, "", result.applied, DEFAULT_AUTHOR, commit_date())
+        made = make_commits(repo, base, "", result.applied,
+                            Signature(DEFAULT_AUTHOR, DEFAULT_AUTHOR, commit_date()))
         writing = time.perf_counter() - start
         print(f"writing {len(made)} commits: {writing * 1000:.0f} ms, "
               f"{writing * 1000 / len(made):.2f} ms per commit")

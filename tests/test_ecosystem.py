@@ -106,15 +106,6 @@ def test_branch_mode_takes_author_and_committer_from_git_s_environment(
     assert _identities(root, "fixer/fixes") == "Bot <bot@example.com>|CI <ci@example.com>"
 
 
-@pytest.mark.slow   # a branch of commits on the seed fleet
-def test_branch_mode_says_its_commits_are_not_signed(tmp_path: Path) -> None:
-    root = _repository(tmp_path / "repo")
-    subprocess.run(["git", "config", "commit.gpgsign", "true"], cwd=root, check=True)
-    code, _out, err = run_cli("fix", "--branch", "fixer/fixes", root)
-    assert code == 1, err
-    assert "commit.gpgsign is set, but fixer writes its commits itself and does not sign" in err
-
-
 def _tip(root: Path, ref: str) -> str:
     return subprocess.run(["git", "rev-parse", ref], cwd=root, capture_output=True, text=True,
                           check=True).stdout.strip()

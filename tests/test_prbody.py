@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from support import SEED_FLEET, copy_tree, git, init_repo, make_repo, run_cli, write_tree
+from fixer.app import branch as branch_mode
+from fixer.app.registry import choose, discover
+from fixer.core.config import Config
+from fixer.git import prbody
+from support import REPO, SEED_FLEET, copy_tree, git, init_repo, make_repo, run_cli, write_tree
 from test_branch import SELECT, commits, touched
 from test_report import NO_DOCKERFILE, curl_on_slim
 
@@ -153,3 +159,65 @@ def test_why_keeps_the_rules_claim_about_waiting_services_only_where_some_wait(
     body = pr_body(tmp_path / "b", files, "--select", "H002")
     assert why_of(body, "H002").startswith("the healthcheck of api asks for /health")
     assert "waits for it" not in body and "never starts" not in body
+
+
+# -- the size cap ------------------------------------------------------------------------------
+
+MORE = re.compile(r"^\*\*…and (\d+) more fix(?:es)?\*\* \(commits (\d+) to (\d+) of `([^`]+)`\): "
+                  r"see the report artifact; each commit's message says what it changes and "
+                  r"why\.$", re.M)
+
+
+def assert_well_formed(body: str, total: int) -> int:
+    """Whole table rows and whole sections for the first commits, numbered from 1, and a
+    count of the rest that adds up to `total`; returns how many commits the body shows."""
+    table = [line for line in body.splitlines() if line.startswith("|")]
+    rows = ROW.findall(body)
+    assert len(table) == len(rows) + 2, "every table line is a whole row"
+    shown = len(rows)
+    assert [int(r[0]) for r in rows] == list(range(1, shown + 1))
+    parts = re.split(r"^### \d+\. ", body, flags=re.M)[1:]
+    assert len(parts) == shown
+    assert all(STAT.search(part) for part in parts), "each section ends with its statistics"
+    assert "```" not in body
+    more = MORE.findall(body)
+    if shown == total:
+        assert more == []
+    else:
+        assert [tuple(map(int, m[:3])) for m in more] == [(total - shown, shown + 1, total)]
+        assert f"|\n\n**…and {total - shown} more" in body, "a blank line ends the table"
+    return shown
+
+
+def test_the_body_stops_at_whole_commits_below_the_limit(tmp_path: Path) -> None:
+    """Every limit from the bare heading to more than the whole body: never over it, always
+    whole rows and sections, more of them as the limit grows."""
+    repo = make_repo(tmp_path / "repo")
+    said: list[str] = []
+    done = branch_mode.run(repo, branch_mode.BranchRequest("fix"),
+                           choose(discover(), ["P001", "D001"], None), Config(), said.append)
+    full = prbody.render(done.made, "fix", done.result, Config())
+    assert assert_well_formed(full, 3) == 3
+    shown = []
+    for limit in range(1000, len(full) + 1000, 50):
+        body = prbody.render(done.made, "fix", done.result, Config(), limit=limit)
+        assert len(body) <= limit
+        shown.append(assert_well_formed(body, 3))
+    assert shown == sorted(shown) and {0, 1, 2, 3} <= set(shown)
+
+
+@pytest.mark.slow  # a 60-service generated fleet, a commit per fix
+def test_a_large_fleet_body_fits_github(tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet"
+    subprocess.run([sys.executable, str(REPO / "bench" / "gen_monorepo.py"), "60", str(fleet),
+                    "--seed-defects"], check=True, capture_output=True, timeout=120)
+    init_repo(fleet)
+    body_file = tmp_path / "pr.md"
+    code, _, err = run_cli("fix", fleet, "--branch", "fix", "--pr-body", body_file)
+    assert code == 1, err
+    body = body_file.read_text()
+    total = len(commits(fleet, "HEAD", "fix"))
+    assert total > 150
+    assert len(body) < 65_536
+    shown = assert_well_formed(body, total)
+    assert 50 < shown < total

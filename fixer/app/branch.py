@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 import git
 
@@ -18,15 +19,17 @@ from fixer.git import prbody
 from fixer.git.branch import (
     BranchRefused,
     MadeCommit,
+    Signature,
     author_from,
-    committer_from,
     check_existing,
     commit_date,
+    committer_from,
     make_commits,
     set_branch,
-    subject_of,
 )
+from fixer.git.gitobjects import SigningFailed
 from fixer.git.gitsource import CommitSource
+from fixer.git.ownership import BranchState, Edit, ShallowClone, subject_of
 from fixer.git.push import check_remote, push_commit
 from fixer.model.rule import Rule
 
@@ -38,10 +41,35 @@ class BranchRequest:
     push: str | None = None
     pr_body: Path | None = None
     author: str | None = None
+    signoff: bool = False   # a Signed-off-by trailer (DCO) for the committer on each commit
 
 
 class BranchError(Exception):
     """A one-line reason the branch could not be made."""
+
+
+class Outcome(Enum):
+    MADE = "made"               # commits made (and pushed): exit 1
+    UP_TO_DATE = "up to date"   # the branch (and the remote's) already held these fixes
+    NOTHING = "nothing"         # nothing to fix and no branch
+    STALE = "stale"             # nothing left to fix, and the branch is still there
+    EDITED = "edited"           # a person edited the branch: left alone
+
+
+class BranchRun(NamedTuple):
+    result: engine.FixResult
+    made: list[MadeCommit]     # the commits now on the branch; [] when none were made
+    outcome: Outcome = Outcome.NOTHING
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.outcome is Outcome.UP_TO_DATE
+
+    @property
+    def left_alone(self) -> bool:
+        """The branch is still there as it was, and the run said why (exit 0): a person
+        edited it, or nothing is left to fix and it is stale."""
+        return self.outcome in (Outcome.EDITED, Outcome.STALE)
 
 
 def open_repo(root: Path) -> tuple[git.Repo, str]:
@@ -57,18 +85,12 @@ def open_repo(root: Path) -> tuple[git.Repo, str]:
     return repo, "" if prefix == "." else Path(prefix).as_posix()
 
 
-class BranchRun(NamedTuple):
-    result: engine.FixResult
-    made: list[MadeCommit]     # the commits now on the branch; [] when none were made
-    up_to_date: bool = False   # the branch (and the remote's) already held these fixes
-
-
 def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Config,
         say: Callable[[str], None]) -> BranchRun:
     repo, prefix = open_repo(root)
     try:
         return _run(repo, prefix, request, rules, config, say)
-    except BranchRefused as exc:
+    except (BranchRefused, ShallowClone) as exc:
         raise BranchError(str(exc)) from None
     except git.GitCommandError as exc:
         command = exc.command[1] if isinstance(exc.command, list) and len(exc.command) > 1 else ""
@@ -79,56 +101,108 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
          config: Config, say: Callable[[str], None]) -> BranchRun:
     _check_request(request)
     base = _base_commit(repo, request.base, prefix)
-    author = author_from(repo, request.author)
+    by = _signature(repo, request)
     # Every refusal comes before anything is written, so a refused run changes nothing.
-    old_tip = check_existing(repo, request.name, base)
-    remote_tip = check_remote(repo, request.push, request.name, base) if request.push else None
+    local = check_existing(repo, request.name, base)
+    remote = check_remote(repo, request.push, request.name, base) if request.push else None
     source = CommitSource(repo, base, prefix)
     result = engine.fix(Tree(source), rules, config)
-    if input_errors(result.errors) or not result.applied:  # a rule crash blocks nothing
+    if input_errors(result.errors):   # a rule crash blocks nothing
         return BranchRun(result, [])
+    kept = _left_alone(request, base, local, remote, result, say)
+    if kept is not None:
+        return BranchRun(result, [], kept)
     linked = sorted({path for fix in result.applied for path in fix.files
                      if source.is_link(path)})
     if linked:  # the working tree's --apply refuses the same
         raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "
                             "through links")
-    made = make_commits(repo, base, prefix, result.applied, author, commit_date(),
-                        committer_from(author))
-    if _signing_asked(repo):
-        say("fixer: commit.gpgsign is set, but fixer writes its commits itself and does not "
-            "sign them; sign them with `git rebase --exec 'git commit --amend --no-edit -S'`")
-    tip = made[-1].commit
-    if _holds_already(repo, base, tip, old_tip, remote_tip, request):
+    made = _commits(repo, base, prefix, result.applied, by)
+    if _holds_already(made[-1].commit, base, local, remote, request):
         # A rerun with nothing new: no new tip, no force-push, no pull request churn.
-        return BranchRun(result, [], up_to_date=True)
+        return BranchRun(result, [], Outcome.UP_TO_DATE)
+    _publish(repo, request, made, local, remote, say)
+    if request.pr_body is not None:
+        request.pr_body.write_text(prbody.render(made, request.name, result, config),
+                                   encoding="utf-8")
+    return BranchRun(result, made, Outcome.MADE)
+
+
+def _left_alone(request: BranchRequest, base: git.Commit, local: BranchState | None,
+                remote: BranchState | None, result: engine.FixResult,
+                say: Callable[[str], None]) -> Outcome | None:
+    """Why no commit is made: a person edited the branch (their work wins, and it is not
+    an error: a warning, exit 0), or nothing is left to fix. None when commits are due."""
+    for state in (local, remote):
+        if state is not None and state.edit is not None:
+            say(_edited(state.label, state.edit))
+            return Outcome.EDITED
+    if result.applied:
+        return None
+    if local is None and remote is None:
+        return Outcome.NOTHING
+    where = f" (on {request.push})" if remote is not None else ""
+    say(f"Nothing left to fix: branch {request.name}{where} is stale; close its pull request.")
+    if request.pr_body is not None:   # the recipes close the pull request with this text
+        request.pr_body.write_text(prbody.stale_note(request.name, base.hexsha), encoding="utf-8")
+    return Outcome.STALE
+
+
+def _edited(label: str, edit: Edit) -> str:
+    return (f"fixer: warning: {label} was edited by a person; fixer leaves it alone (commit "
+            f"{edit.commit.hexsha[:12]} {subject_of(edit.commit)!r} {edit.reason}). Merge or "
+            "close its pull request and delete the branch to let fixer make a new one.")
+
+
+def _signature(repo: git.Repo, request: BranchRequest) -> Signature:
+    author = author_from(repo, request.author)
+    return Signature(author, committer_from(author), commit_date(), request.signoff,
+                     sign=_signing_asked(repo))
+
+
+def _commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[engine.AppliedFix],
+             by: Signature) -> list[MadeCommit]:
+    """The commits, signed when git is set to sign: never an unsigned commit in their place."""
+    try:
+        return make_commits(repo, base, prefix, fixes, by)
+    except SigningFailed as exc:
+        raise BranchRefused(
+            f"commit.gpgsign is set and git could not sign fixer's commits ({exc}); nothing "
+            "was written. Give git a signing key (user.signingkey), or set commit.gpgsign "
+            "to false for this repository") from None
+
+
+def _publish(repo: git.Repo, request: BranchRequest, made: list[MadeCommit],
+             local: BranchState | None, remote: BranchState | None,
+             say: Callable[[str], None]) -> None:
+    tip = made[-1].commit
     if request.push:   # first: a failed push leaves the local branch where it was
-        push_commit(repo, request.push, request.name, tip.hexsha, remote_tip)
-    set_branch(repo, request.name, tip, old_tip)
+        push_commit(repo, request.push, request.name, tip.hexsha,
+                    remote.tip.hexsha if remote is not None else None)
+    set_branch(repo, request.name, tip, local.tip if local is not None else None)
     for item in made:
         say(f"{item.commit.hexsha[:12]} {subject_of(item.commit)}")
     if request.push:
         say(f"pushed {request.name} to {request.push}")
-    if request.pr_body is not None:
-        body = prbody.render(made, request.name, result, config)
-        request.pr_body.write_text(body, encoding="utf-8")
-    return BranchRun(result, made)
 
 
-def _holds_already(repo: git.Repo, base: git.Commit, tip: git.Commit,
-                   old_tip: git.Commit | None, remote_tip: str | None,
-                   request: BranchRequest) -> bool:
-    """The branch is built on the same base and has the very tree these fixes make, and the
-    remote (when pushing) has that branch: the commit dates differ, nothing else does."""
-    if old_tip is None or tip.tree.binsha != old_tip.tree.binsha:
+def _holds_already(tip: git.Commit, base: git.Commit, local: BranchState | None,
+                   remote: BranchState | None, request: BranchRequest) -> bool:
+    """The branch fixer updates (the remote's when pushing, else the local one) is built on
+    the same base and has the very tree these fixes make; a local branch, if any, is the
+    same commit. Read from the branches' own commits, so a fresh CI clone, even a shallow
+    one with no local branch, finds it up to date too."""
+    if request.push is None:
+        return local is not None and local.holds(base, tip)
+    if remote is None or not remote.holds(base, tip):
         return False
-    if not repo.is_ancestor(base, old_tip):   # the base moved on: the branch is rebuilt
-        return False
-    return request.push is None or remote_tip == old_tip.hexsha
+    return local is None or local.tip.hexsha == remote.tip.hexsha
 
 
 def _signing_asked(repo: git.Repo) -> bool:
-    value = repo.config_reader().get_value("commit", "gpgsign", "false")
-    return str(value).lower() in ("true", "yes", "on", "1")
+    """commit.gpgsign as git reads it: every config file, includes, `GIT_CONFIG_*`."""
+    value = repo.git.config("--type=bool", "--default=false", "--get", "commit.gpgsign")
+    return str(value).strip() == "true"
 
 
 def _check_request(request: BranchRequest) -> None:

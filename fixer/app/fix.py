@@ -33,6 +33,7 @@ class FixRequest:
     push: str | None = None             # with branch: the remote it is pushed to
     pr_body: Path | None = None         # with branch: where the pull request's text goes
     author: str | None = None           # with branch: "Name <email>"
+    signoff: bool = False               # with branch: a Signed-off-by trailer on each commit
 
 
 class Refused(Exception):
@@ -122,7 +123,7 @@ def _on_branch(request: FixRequest, name: str, rules: Sequence[Rule], config: Co
     # gitpython is imported here only: `fixer check` and the dry run must stay free of it.
     from fixer.app import branch as branch_mode
     wanted = branch_mode.BranchRequest(name, request.base, request.push, request.pr_body,
-                                       request.author)
+                                       request.author, request.signoff)
     try:
         done = branch_mode.run(request.root, wanted, rules, config, say)
     except branch_mode.BranchError as exc:

@@ -58,13 +58,16 @@ EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it i
 @click.option("--base", default="HEAD", show_default=True, help="Commit the branch starts from.")
 @click.option("--push", "push_remote", metavar="REMOTE", help="Push the branch to REMOTE.")
 @click.option("--pr-body", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a pull-request description (markdown) to this file.")
+              help="Write the pull request's description (markdown) to this file; when the "
+                   "branch is stale, the comment that closes it.")
 @click.option("--author", help='Commit author, "Name <email>" (default: git config, else fixer).')
+@click.option("--signoff", is_flag=True,
+              help="Add a Signed-off-by trailer (DCO) for the committer to each commit.")
 def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         extend_select: str | None, ignore: str | None, port_source: str | None,
         healthcheck_strategy: str | None, postgres_image: str | None, branch: str | None,
         base: str, push_remote: str | None, pr_body: Path | None, author: str | None,
-        verbose: bool) -> int:
+        signoff: bool, verbose: bool) -> int:
     """Fix findings: print a unified diff, write it with --apply, or commit it with --branch.
     One PATH (default .): the repository whose files are fixed."""
     options = Options(select=select, ignore=ignore, extend_select=extend_select,
@@ -72,7 +75,7 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
                       healthcheck_strategy=healthcheck_strategy,
                       postgres_image=postgres_image)
     request = FixRequest(root_folder(path), catalogue(), path, options, apply_, branch, base,
-                         push_remote, pr_body, author)
+                         push_remote, pr_body, author, signoff)
     try:
         done = run_fix(request, echo_err)
     except RequestError as exc:
@@ -144,10 +147,13 @@ def _branch_outcome(done: FixRun, path: str, name: str, push_remote: str | None,
     if result.errors or result.failed or result.problems:
         return EXIT_ERROR
     if done.branch_run is not None and done.branch_run.up_to_date:
-        pushed = f" and {push_remote}'s" if push_remote else ""
-        echo_err(f"Branch {name} is up to date: it{pushed} already holds these fixes; nothing "
+        # in CI a fresh clone has no local branch: only the remote's may hold them
+        where = f" (on {push_remote})" if push_remote else ""
+        echo_err(f"Branch {name} is up to date{where}: it already holds these fixes; nothing "
                  "was moved or pushed.")
         return EXIT_CLEAN
+    if done.branch_run is not None and done.branch_run.left_alone:
+        return EXIT_CLEAN   # app/branch said why (a person's edit, a stale branch)
     if not made:
         echo_err(f"Nothing to fix: branch {name} was not created.")
         return EXIT_CLEAN

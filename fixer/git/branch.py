@@ -16,9 +16,15 @@ import git
 
 from fixer.engine import AppliedFix
 from fixer.git.gitobjects import EXEC_MODE, FILE_MODE, Changes, ObjectWriter
+from fixer.git.ownership import (
+    TRAILER_BASE,
+    TRAILER_FINGERPRINT,
+    TRAILER_RULE,
+    TRAILER_TREE,
+    BranchState,
+    read_branch,
+)
 
-TRAILER_RULE = "Fixer-Rule"
-TRAILER_FINGERPRINT = "Fixer-Fingerprint"
 # Used when neither --author nor git config names anyone (a bare CI runner).
 DEFAULT_AUTHOR = git.Actor("fixer", "fixer@users.noreply.localhost")
 _AUTHOR_SPEC = re.compile(r"^\s*([^<>\n]+?)\s*<([^<>\s]+)>\s*$")
@@ -53,31 +59,18 @@ def commit_subject(fix: AppliedFix) -> str:
     return f"fix({finding.code}): {title}"
 
 
-def commit_message(fix: AppliedFix) -> str:
+def commit_message(fix: AppliedFix, tree: str, base: str,
+                   signoff: git.Actor | None = None) -> str:
+    """Subject, body and trailers. Fixer-Tree is the commit's own tree and Fixer-Base the
+    commit the run started from: what tells fixer's commits from a person's edit of them."""
     finding = fix.finding
     body = [finding.message, "", "Files:", *[f"- {p}" for p in fix_paths(fix)], "",
             f"{finding.code} {finding.rule.name}: {finding.rule.summary}"]
-    trailers = [f"{TRAILER_RULE}: {finding.code}", f"{TRAILER_FINGERPRINT}: {finding.fingerprint}"]
+    trailers = [f"{TRAILER_RULE}: {finding.code}", f"{TRAILER_FINGERPRINT}: {finding.fingerprint}",
+                f"{TRAILER_TREE}: {tree}", f"{TRAILER_BASE}: {base}"]
+    if signoff is not None:   # the Developer Certificate of Origin line `git commit -s` writes
+        trailers.append(f"Signed-off-by: {signoff.name} <{signoff.email}>")
     return "\n".join([commit_subject(fix), "", *body, "", *trailers]) + "\n"
-
-
-def _message(commit: git.Commit) -> str:
-    message = commit.message
-    return message if isinstance(message, str) else message.decode("utf-8", "replace")
-
-
-def subject_of(commit: git.Commit) -> str:
-    return _message(commit).split("\n", 1)[0]
-
-
-def is_fixer_commit(commit: git.Commit) -> bool:
-    """Both of fixer's trailers in the message's last paragraph (its trailer block)."""
-    message = _message(commit)
-    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
-    if len(paragraphs) < 2:
-        return False
-    keys = {line.partition(":")[0].strip() for line in paragraphs[-1].splitlines()}
-    return {TRAILER_RULE, TRAILER_FINGERPRINT} <= keys
 
 
 def check_name(repo: git.Repo, name: str) -> None:
@@ -87,9 +80,9 @@ def check_name(repo: git.Repo, name: str) -> None:
         raise BranchRefused(f"{name!r} is not a valid branch name") from None
 
 
-def check_existing(repo: git.Repo, name: str, base: git.Commit) -> git.Commit | None:
-    """The branch's current tip (None when it does not exist). Refused when it is checked
-    out anywhere, or has commits since the base that fixer did not make."""
+def check_existing(repo: git.Repo, name: str, base: git.Commit) -> BranchState | None:
+    """What the branch holds now (None when it does not exist); refused when it is checked
+    out anywhere."""
     check_name(repo, name)
     ref = f"refs/heads/{name}"
     if ref in _checked_out(repo):
@@ -97,22 +90,12 @@ def check_existing(repo: git.Repo, name: str, base: git.Commit) -> git.Commit | 
                             "does not have to check out")
     if name not in [h.name for h in repo.heads]:
         return None
-    tip = repo.heads[name].commit
-    refuse_foreign(repo, tip, base, f"branch {name}")
-    return tip
+    return read_branch(repo, repo.heads[name].commit, base, f"branch {name}")
 
 
 def _checked_out(repo: git.Repo) -> set[str]:
     listing = repo.git.worktree("list", "--porcelain")
     return {line.split(" ", 1)[1] for line in listing.splitlines() if line.startswith("branch ")}
-
-
-def refuse_foreign(repo: git.Repo, tip: git.Commit, base: git.Commit, label: str) -> None:
-    for commit in repo.iter_commits(f"{base.hexsha}..{tip.hexsha}"):
-        if not is_fixer_commit(commit):
-            raise BranchRefused(
-                f"{label} has commit {commit.hexsha[:12]} that fixer did not make "
-                f"({subject_of(commit)!r}); refusing to overwrite it")
 
 
 def author_from(repo: git.Repo, spec: str | None) -> git.Actor:
@@ -154,9 +137,18 @@ def commit_date() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+@dataclass(frozen=True)
+class Signature:
+    """Who the commits are by, and how they are signed."""
+    author: git.Actor
+    committer: git.Actor
+    when: datetime
+    signoff: bool = False   # a Signed-off-by trailer for the committer
+    sign: bool = False      # signed by git, as commit.gpgsign asks
+
+
 def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[AppliedFix],
-                 author: git.Actor, when: datetime,
-                 committer: git.Actor | None = None) -> list[MadeCommit]:
+                 by: Signature) -> list[MadeCommit]:
     """One commit per fix, each on the one before: its tree is its parent's tree plus
     the files of that fix alone."""
     made: list[MadeCommit] = []
@@ -166,7 +158,11 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
     for fix in fixes:
         changes = _fix_changes(fix, prefix)
         tree_sha = writer.updated_tree(tree_sha, changes)
-        commit = writer.commit(tree_sha, parent, commit_message(fix), author, when, committer)
+        tree = writer.tree_or_empty(tree_sha)
+        message = commit_message(fix, tree.hex(), base.hexsha,
+                                 by.committer if by.signoff else None)
+        commit = writer.commit(tree, parent, message, by.author, by.when, by.committer,
+                               sign=by.sign)
         made.append(MadeCommit(fix, commit, tuple(sorted(changes))))
         parent = commit.hexsha
     return made

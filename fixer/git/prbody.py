@@ -1,7 +1,8 @@
 """The pull-request description for a fix branch, built from the commits actually made:
 a summary table, then per commit what changed, why, and its diff statistics. A commit whose
 finding only an earlier commit revealed says which one, and "why" says what the finding breaks
-in this repository, read from the tree its fix was made on (the report's impact text)."""
+in this repository, read from the tree its fix was made on (the report's impact text).
+A long branch's body stops at whole commits below GitHub's size limit and counts the rest."""
 
 from __future__ import annotations
 
@@ -14,8 +15,14 @@ from fixer.engine import FixResult
 from fixer.formats.diff import file_diff
 from fixer.formats.report.fixrun import revealers
 from fixer.formats.report.impact import Facts, impact_text
-from fixer.git.branch import MadeCommit, fix_paths, subject_of
+from fixer.git.branch import MadeCommit, fix_paths
+from fixer.git.ownership import subject_of
 from fixer.model.rule import Finding
+
+# GitHub refuses a pull-request body over 65,536 characters; the margin is for what a recipe
+# or a reviewer adds to it. GitLab's limit is higher.
+BODY_LIMIT = 60_000
+_TABLE_HEAD = ["| # | code | service | file | safety |", "|---|---|---|---|---|"]
 
 
 def diff_stats(made: MadeCommit) -> list[tuple[str, int, int]]:
@@ -52,14 +59,22 @@ def _revealed(number: int | None, made: list[MadeCommit]) -> list[str]:
             "it appears only once that commit is in.", ""]
 
 
-def _summary(made: list[MadeCommit]) -> list[str]:
-    lines = ["| # | code | service | file | safety |", "|---|---|---|---|---|"]
-    for number, item in enumerate(made, 1):
-        finding = item.fix.finding
-        files = ", ".join(f"`{_cell(p)}`" for p in fix_paths(item.fix))
-        lines.append(f"| {number} | {finding.code} | {_cell(finding.service or '-')} "
-                     f"| {files} | {finding.safety.value} |")
-    return lines
+def _row(number: int, item: MadeCommit) -> str:
+    finding = item.fix.finding
+    files = ", ".join(f"`{_cell(p)}`" for p in fix_paths(item.fix))
+    return (f"| {number} | {finding.code} | {_cell(finding.service or '-')} "
+            f"| {files} | {finding.safety.value} |")
+
+
+def _more(left: int, shown: int, branch: str) -> list[str]:
+    """The paragraph that counts the commits the body leaves out (after a blank line: a
+    line right below a table would be read as one of its rows)."""
+    if not left:
+        return []
+    plural = "es" if left != 1 else ""
+    return ["", f"**…and {left} more fix{plural}** (commits {shown + 1} to {shown + left} of "
+                f"`{branch}`): see the report artifact; each commit's message says what it "
+                "changes and why."]
 
 
 def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
@@ -107,19 +122,45 @@ def _revealed_count(by: Mapping[int, int | None]) -> str:
             "each says which.")
 
 
-def render(made: list[MadeCommit], branch: str, result: FixResult, config: Config) -> str:
-    """The body for the commits `made` from the fix run `result`, one per applied fix."""
+def _size(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
+
+
+def render(made: list[MadeCommit], branch: str, result: FixResult, config: Config,
+           limit: int = BODY_LIMIT) -> str:
+    """The body for the commits `made` from the fix run `result`, one per applied fix: the
+    first commits whose table row and section fit in `limit` characters, whole, and a count
+    of the others."""
     by = _commit_numbers(result, config)
+    head = [*_intro(len(made), branch, by), "", *_TABLE_HEAD]
+    # room for the count of the commits left out, at its longest
+    room = limit - _size(head) - _size(_more(len(made), len(made), branch))
     known: dict[int, Facts] = {}
-    plural = "es" if len(made) != 1 else ""
-    lines = [f"## fixer: {len(made)} automatic fix{plural}", "",
-             f"Branch `{branch}` has one commit per fix, in this order. fixer verified each "
-             "on the tree it makes: its finding is gone, any other finding that appears is "
-             "one fixer can fix in turn or one that was there but hidden (on a service the "
-             "commit made buildable), and no healthcheck gate, port reference, network or "
-             "import that fixer could read and that worked before is broken by it. A later "
-             f"commit may build on an earlier one: revert from the end.{_revealed_count(by)}",
-             "", *_summary(made)]
+    rows: list[str] = []
+    sections: list[str] = []
     for number in range(1, len(made) + 1):
-        lines += _section(number, made, by, known)
+        row, section = _row(number, made[number - 1]), _section(number, made, by, known)
+        room -= len(row) + 1 + _size(section)
+        if room < 0:
+            break
+        rows.append(row)
+        sections += section
+    lines = [*head, *rows, *_more(len(made) - len(rows), len(rows), branch), *sections]
     return "\n".join(lines) + "\n"
+
+
+def _intro(count: int, branch: str, by: Mapping[int, int | None]) -> list[str]:
+    plural = "es" if count != 1 else ""
+    return [f"## fixer: {count} automatic fix{plural}", "",
+            f"Branch `{branch}` has one commit per fix, in this order. fixer verified each "
+            "on the tree it makes: its finding is gone, any other finding that appears is "
+            "one fixer can fix in turn or one that was there but hidden (on a service the "
+            "commit made buildable), and no healthcheck gate, port reference, network or "
+            "import that fixer could read and that worked before is broken by it. A later "
+            f"commit may build on an earlier one: revert from the end.{_revealed_count(by)}"]
+
+
+def stale_note(branch: str, base: str) -> str:
+    """The comment that closes the pull request of a branch with nothing left to fix."""
+    return (f"fixer: nothing is left to fix on {base[:12]}, so branch `{branch}` is stale: "
+            "its fixes are in, or no longer apply. Closing its pull request.\n")

@@ -1,12 +1,12 @@
 """Pushing the fix branch with force-with-lease: a recreated branch replaces only what
-fixer itself pushed before, and never a branch someone has added commits to.
+fixer itself pushed before, and never a branch a person has edited.
 """
 
 from __future__ import annotations
 
 import git
 
-from fixer.git.branch import refuse_foreign
+from fixer.git.ownership import BranchState, read_branch
 
 
 def remote_tip(repo: git.Repo, remote: str, name: str) -> str | None:
@@ -14,17 +14,18 @@ def remote_tip(repo: git.Repo, remote: str, name: str) -> str | None:
     return listing.split()[0] if listing.strip() else None
 
 
-def check_remote(repo: git.Repo, remote: str, name: str, base: git.Commit) -> str | None:
-    """The remote branch's tip (None when absent), refused when it has commits since the
-    base that fixer did not make. Checked before anything is made, so a refusal leaves
-    the local and the remote branch as they were."""
+def check_remote(repo: git.Repo, remote: str, name: str,
+                 base: git.Commit) -> BranchState | None:
+    """What the remote branch holds (None when it is absent). Read before anything is made,
+    so a branch a person edited is left as it was, here and on the remote."""
     tip = remote_tip(repo, remote, name)
-    if tip is not None:
-        # Only FETCH_HEAD, remote-tracking refs and objects are written: the work tree,
-        # the index and HEAD stay.
-        repo.git.fetch("--no-tags", remote, f"refs/heads/{name}")
-        refuse_foreign(repo, repo.commit(tip), base, f"{remote}/{name}")
-    return tip
+    if tip is None:
+        return None
+    # Only FETCH_HEAD, remote-tracking refs and objects are written: the work tree, the index
+    # and HEAD stay. In a shallow clone this brings the branch's commits, all that judging
+    # it needs.
+    repo.git.fetch("--no-tags", remote, f"refs/heads/{name}")
+    return read_branch(repo, repo.commit(tip), base, f"{remote}/{name}")
 
 
 def push_commit(repo: git.Repo, remote: str, name: str, commit: str,
