@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from fixer.core import tree_index
+from fixer.core.derived import Derived
 from fixer.core.envfile import interpolate, parse_env
 from fixer.core.errors import InputError
 from fixer.model.stacks import declares_build, is_auto_override, overridden
@@ -81,6 +82,9 @@ class Service:
     stack: Stack
     definitions: list[tuple[ComposeDoc, Value]]
     app: App | None = None
+    # facts derived from this service's definitions alone (its merged healthcheck test),
+    # asked for by many rules: a service lives as long as its workspace
+    derived: Derived = field(default_factory=Derived, repr=False)
 
     def first_doc(self) -> ComposeDoc:
         return self.definitions[0][0]

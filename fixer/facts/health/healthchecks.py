@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from fixer.core.derived import Memo
 from fixer.model.services import Service
 from fixer.sources.compose import get, scalar, string_list
 from fixer.sources.compose_style import Flow, Fragment, Map, Seq, Style
@@ -22,8 +23,17 @@ class Health(str, Enum):
     NONE = "none"
 
 
+# per service: the rules and the stack check ask for them many times a check
+_HEALTH: Memo[Health] = Memo("compose health")
+_TEST: Memo[list[str] | None] = Memo("compose healthcheck test")
+
+
 def compose_health(service: Service) -> Health:
     """What the merged compose `healthcheck` says (a later file overrides keys of an earlier one)."""
+    return service.derived.get(_HEALTH, lambda: _compose_health(service))
+
+
+def _compose_health(service: Service) -> Health:
     disabled = False
     for _doc, value in service.all("healthcheck"):
         disable = scalar(get(value, "disable"))
@@ -39,7 +49,12 @@ def compose_health(service: Service) -> Health:
 
 def compose_test(service: Service) -> list[str] | None:
     """The merged compose `healthcheck.test`: the last file's that sets one (an overlay that
-    sets only `interval` keeps the base's)."""
+    sets only `interval` keeps the base's). A new list each time: callers may change theirs."""
+    test = service.derived.get(_TEST, lambda: _compose_test(service))
+    return list(test) if test is not None else None
+
+
+def _compose_test(service: Service) -> list[str] | None:
     test: list[str] | None = None
     for _doc, value in service.all("healthcheck"):
         found = string_list(get(value, "test"))

@@ -162,12 +162,21 @@ def _split(image: str) -> tuple[str, str]:
     return name, tag
 
 
+_META_ARG = re.compile(r"^[ \t]*ARG[ \t]+(\w+)=[\"']?([^\s\"']*)", re.I | re.M)
+# kept with the Dockerfile's file, which the Dockerfile is parsed from
+_META_ARGS: Memo[dict[str, str]] = Memo("ARG defaults before the first FROM")
+
+
 def meta_args(dockerfile: Dockerfile) -> dict[str, str]:
-    """`ARG NAME=value` defaults declared before the first FROM (they may name the base)."""
+    """`ARG NAME=value` defaults declared before the first FROM (they may name the base).
+    A new dict each time: callers may change theirs."""
+    return dict(dockerfile.file.derived.get(_META_ARGS, lambda: _meta_args(dockerfile)))
+
+
+def _meta_args(dockerfile: Dockerfile) -> dict[str, str]:
     text = dockerfile.file.text
     first = dockerfile.stages[0].instructions[0].start if dockerfile.stages else len(text)
-    pattern = re.compile(r"^[ \t]*ARG[ \t]+(\w+)=[\"']?([^\s\"']*)", re.I | re.M)
-    return {m.group(1): m.group(2) for m in pattern.finditer(text, 0, first)}
+    return {m.group(1): m.group(2) for m in _META_ARG.finditer(text, 0, first)}
 
 
 _VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
@@ -194,12 +203,24 @@ def chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
     return out
 
 
+# per Dockerfile (kept with its file): stage index and compose build args -> the base image
+_BASES: Memo[dict[tuple[int, tuple[tuple[str, str | None], ...]], str]] = Memo("base images")
+
+
 def base_image(dockerfile: Dockerfile, stage: Stage,
                build_args: Mapping[str, str | None] | None = None) -> str:
     """The external image at the root of the stage's chain, ARG defaults (and the compose
     build args that override them) substituted. A variable with no value and no default
     stays as written: such an image is unknown."""
-    overrides = build_args or {}
+    known = dockerfile.file.derived.get(_BASES, dict)
+    key = (stage.index, tuple(sorted((build_args or {}).items())))
+    if key not in known:
+        known[key] = _base_image(dockerfile, stage, build_args or {})
+    return known[key]
+
+
+def _base_image(dockerfile: Dockerfile, stage: Stage,
+                overrides: Mapping[str, str | None]) -> str:
     defaults = meta_args(dockerfile)
 
     def value(match: re.Match[str]) -> str:
