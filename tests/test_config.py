@@ -4,11 +4,17 @@ exclude globs, per-service-ignores and configured stacks."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from fixer.app import configfile
+from fixer.core.errors import InputError
 from fixer.core.exclude import PathFilter
+from fixer.core.tree import FolderSource
 from support import run_cli, write_tree
 
 COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
@@ -165,6 +171,61 @@ def test_error_path_is_shown_as_given(tmp_path: Path, monkeypatch: pytest.Monkey
     code, _, err = run_cli("check")
     assert code == 2 and 'pyproject.toml:2: [tool.fixer] unknown key "selec"' in err
     assert str(tmp_path) not in err
+
+
+@pytest.mark.slow   # a fixer process of its own: a blocking open would hang this one
+@pytest.mark.parametrize("name", ["fixer.toml", "pyproject.toml"])
+def test_a_configuration_file_that_is_a_fifo_is_refused_not_read(tmp_path: Path,
+                                                                  name: str) -> None:
+    web_tree(tmp_path)
+    os.mkfifo(tmp_path / name)
+    run = subprocess.run([sys.executable, "-m", "fixer.cli", "check", str(tmp_path)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and run.stdout == ""
+    assert f"{tmp_path}/{name}:1: not a regular file" in run.stderr
+
+
+def test_a_configuration_file_linked_from_outside_the_root_is_refused(tmp_path: Path) -> None:
+    root = web_tree(tmp_path / "repo")
+    (tmp_path / "elsewhere.toml").write_text('select = ["P001"]\n')
+    (root / "fixer.toml").symlink_to(tmp_path / "elsewhere.toml")
+    code, out, err = run_cli("check", root)
+    assert code == 2 and out == ""
+    assert f"{root}/fixer.toml:1: symlink to a file outside the repository" in err
+
+
+@pytest.mark.parametrize(("value", "size"), [
+    ("1024", 1024), ('"5 MiB"', 5 << 20), ('"512KiB"', 512 << 10), ('"2 GiB"', 2 << 30)])
+def test_max_file_size_from_the_file(tmp_path: Path, value: str, size: int) -> None:
+    web_tree(tmp_path, **{"fixer.toml": f"max-file-size = {value}\n"})
+    assert configfile.settings(tmp_path, str(tmp_path)).config.max_file_size == size
+
+
+@pytest.mark.parametrize("value", ["0", "-1", '"5MB"', "true", "1.5", '"big"'])
+def test_a_max_file_size_that_is_no_size_is_an_error(tmp_path: Path, value: str) -> None:
+    web_tree(tmp_path, **{"fixer.toml": f"# cap\nmax-file-size = {value}\n"})
+    code, out, err = run_cli("check", tmp_path)
+    assert code == 2 and out == ""
+    assert f'{tmp_path}/fixer.toml:2: "max-file-size" must be a size: a number of bytes' in err
+
+
+def test_a_file_over_the_configured_size_is_reported_not_read(tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"fixer.toml": 'max-file-size = "1 KiB"\n',
+                          "web/app/main.py": APP + "#" * 1024 + "\n"})
+    config = configfile.settings(tmp_path, str(tmp_path)).config
+    with pytest.raises(InputError) as caught:
+        FolderSource(tmp_path, config.max_file_size).read_bytes("web/app/main.py")
+    assert str(caught.value) == "web/app/main.py:1: larger than 1 KiB (max-file-size); not read"
+    assert FolderSource(tmp_path, config.max_file_size).read_bytes("web/Dockerfile") \
+        == DOCKERFILE.encode()
+
+
+def test_check_reports_a_file_over_the_configured_size(tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"fixer.toml": 'max-file-size = "1 KiB"\n',
+                          "web/app/main.py": APP + "#" * 1024 + "\n"})
+    code, _out, err = run_cli("check", tmp_path)
+    assert code == 2
+    assert f"{tmp_path}/web/app/main.py:1: larger than 1 KiB (max-file-size); not read" in err
 
 
 # -- exclude -----------------------------------------------------------------------------------

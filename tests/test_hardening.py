@@ -182,10 +182,11 @@ def test_a_file_over_the_size_cap_is_reported_not_read(tmp_path: Path) -> None:
     os.truncate(root / "web/app/main.py", size)   # sparse: cheap to make
     code, out, err = run_cli("check", root)
     assert code == 2
-    assert f"{root}/web/app/main.py:1: file too large ({size} bytes)" in err
+    assert f"{root}/web/app/main.py:1: larger than 5 MiB (max-file-size); not read" in err
     assert "P001 [error] worker:" in out
-    with pytest.raises(InputError, match="file too large"):
+    with pytest.raises(InputError, match="larger than 5 MiB"):
         FolderSource(root).read_bytes("web/app/main.py")
+    assert len(FolderSource(root, size).read_bytes("web/app/main.py")) == size
 
 
 # -- never lose an edit ----------------------------------------------------------------------------
@@ -309,6 +310,7 @@ def test_a_failed_rename_rolls_back_the_renames_before_it(tmp_path: Path) -> Non
     with apply._SignalFlag() as flag:
         apply._stage(root, targets, made, flag)
     apply._verify(targets)
+    apply._name_backups(targets)
     (root / "worker/Dockerfile").unlink()
     (root / "worker/Dockerfile").mkdir()
     before["worker/Dockerfile"] = "folder"
@@ -499,3 +501,23 @@ def test_a_service_built_from_an_inline_dockerfile_is_not_read_from_the_context(
     # api/Dockerfile (shell-form CMD, port 8000) is not what Compose builds: nothing to say
     assert not [f for f in kit.check(files) if f.path == "api/Dockerfile"]
     assert "api/Dockerfile" not in kit.fix(files).files
+
+
+# -- GitHub annotations: a hostile folder name cannot end a property or forge a command ----------
+
+def test_github_annotations_escape_a_path_with_comma_colon_percent_and_newline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = "we,b:1%\nx"
+    files = {f"{folder}/{path.removeprefix('api/')}": text
+             for path, text in kit.app_service(cmd_form="shell", routes=()).items()
+             if path.startswith("api/")}
+    files["compose.yaml"] = 'services:\n  api:\n    build: "./we,b:1%\\nx"\n'
+    monkeypatch.chdir(write_tree(tmp_path, files))
+    code, out, _err = run_cli("check", "--format", "github", "--select", "D002,H001")
+    assert code == 1
+    escaped = "we%2Cb%3A1%25%0Ax"   # in a property: `,` and `:` too
+    assert out.splitlines() == [
+        f"::warning file={escaped}/Dockerfile,line=7,col=1,title=D002::CMD in shell form: "
+        "/bin/sh is PID 1 and does not pass SIGTERM to the app",
+        f"::warning file={escaped}/app/main.py,line=3,col=1,title=H001::the app `app` in "
+        "we,b:1%25%0Ax/app/main.py serves no health route (GET /health)"]

@@ -7,13 +7,20 @@ accepted here Compose accepts, so fixer never refuses what Compose loads.
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 import kit
-from support import compose_config, git, init_repo, run_cli, write_tree
+from fixer.core.textfile import TextFile
+from fixer.sources.compose import get, mapping_or_list
+from fixer.sources.compose import parse as parse_compose
+from support import compose_binary, compose_config, git, init_repo, run_cli, write_tree
 
 # A good stack at the root with a fixable finding (D002: shell-form CMD), and a second
 # stack in bad/ whose compose file each case replaces.
@@ -79,6 +86,52 @@ REFUSED = [
                  id="command-nested"),
     pytest.param("x-a: &a\n  ports: \"8000\"\nservices:\n  api:\n    <<: *a\n    build: ./api\n",
                  2, "services.api.ports must be a list", id="through-merge-key"),
+    # Scalars Compose's YAML 1.2 reads as another type than the schema wants
+    pytest.param(_compose('command: ["uvicorn", "app.main:app", "--port", 8000]\n'), 4,
+                 "services.api.command[3] must be a string, not a number (8000)",
+                 id="command-int-element"),
+    pytest.param(_compose("command: [uvicorn, true, app.main:app]\n"), 4,
+                 "services.api.command[1] must be a string, not a boolean", id="command-bool"),
+    pytest.param(_compose("command: [uvicorn, ~]\n"), 4,
+                 "services.api.command[1] must be a string, not null", id="command-null-element"),
+    pytest.param(_compose("command: 8000\n"), 4,
+                 "services.api.command must be a string or a list of strings, not a number",
+                 id="command-int"),
+    pytest.param(_compose("entrypoint: [sh, 010]\n"), 4,
+                 "services.api.entrypoint[1] must be a string, not a number (010)",
+                 id="entrypoint-octal"),
+    pytest.param(_compose("healthcheck:\n  test: [CMD, curl, 42]\n"), 5,
+                 "services.api.healthcheck.test[2] must be a string, not a number (42)",
+                 id="healthcheck-test-int"),
+    pytest.param(_compose("healthcheck:\n  test: true\n"), 5,
+                 "services.api.healthcheck.test must be a string or a list of strings, "
+                 "not a boolean", id="healthcheck-test-bool"),
+    pytest.param(_compose("ports:\n  - true\n"), 5,
+                 "services.api.ports[0] must be a number, a string or a mapping, not a boolean",
+                 id="ports-bool"),
+    pytest.param(_compose("ports:\n  - 1.5\n"), 5, "services.api.ports[0] must be",
+                 id="ports-float"),
+    pytest.param(_compose("ports:\n  - target: 1.5\n"), 5,
+                 "services.api.ports[0].target must be a number or a string", id="ports-target"),
+    pytest.param(_compose("expose:\n  - true\n"), 5, "services.api.expose[0] must be",
+                 id="expose-bool"),
+    pytest.param(_compose("environment:\n  - 8000\n"), 5,
+                 "services.api.environment[0] must be a string, not a number", id="env-list-int"),
+    pytest.param(_compose("environment:\n  SINCE: 2001-12-14\n"), 5,
+                 "services.api.environment.SINCE must be a string, a number, a boolean or null, "
+                 "not a date", id="env-date"),
+    pytest.param(_compose("depends_on: [1]\n") + '  "1":\n    image: postgres\n', 4,
+                 "services.api.depends_on[0] must be a string", id="depends-on-int"),
+    pytest.param(_compose("depends_on:\n  db:\n    condition: 1\n")
+                 + "  db:\n    image: postgres\n", 6,
+                 "services.api.depends_on.db.condition must be a string", id="condition-int"),
+    pytest.param(_compose("build:\n  context: 8000\n").replace("    build: ./api\n", "", 1), 4,
+                 "services.api.build.context must be a string, not a number",
+                 id="build-context-int"),
+    pytest.param(_compose("env_file: 1\n"), 4, "services.api.env_file must be a string or a list",
+                 id="env-file-int"),
+    pytest.param("x-a: &a [1, *a]\n" + _compose(""), 1,
+                 "an alias refers to a node it is part of", id="alias-cycle"),
 ]
 
 
@@ -131,7 +184,18 @@ ACCEPTED = [
     pytest.param("x-a: &a\n  image: x\n  ports: [\"8000:8000\"]\nservices:\n  api:\n    <<: *a\n"
                  "    build: ./api\n    image: y\n  other:\n    <<: *a\n", id="merge-key-override"),
     pytest.param(_compose("command: [uvicorn, app.main:app, --port, '8000']\n"),
-                 id="command-list")
+                 id="command-list"),
+    # strings to YAML 1.2 that YAML 1.1 reads as booleans, numbers or other tags
+    pytest.param(_compose("command: [uvicorn, yes, on, 12:30, 8001:8000, =, 1e999, !!str 8000]\n"
+                          "healthcheck:\n  test: [CMD, curl, '42', !!str 43]\n"),
+                 id="yaml-1.2-strings"),
+    pytest.param(_compose("ports:\n  - 8000\n  - 0x1F41\n  - target: 8002\n    published: 9002\n"
+                          "expose:\n  - 8000\n  - 010\n"), id="ports-numbers"),
+    pytest.param(_compose("environment:\n  A: 010\n  B: 0x1F\n  C: 1_000\n  D: 1.50\n  E: True\n"
+                          "  F: yes\n  G: ~\n  H: 1e3\n  I: .inf\n  J: 12:30\n  K: 0o17\n"
+                          "  L: 08\n  M: 99999999999999999999\n  N: -0b11\n  O: 1e999\n"
+                          "  P: 0.0001\n  Q: 0.00001\n  R: 123456.5\n  S: !!int '7'\n"),
+                 id="environment-scalars"),
 ]
 
 
@@ -145,6 +209,60 @@ def test_compose_accepts_what_fixer_reads(tmp_path: Path, compose: str) -> None:
 def test_what_compose_accepts_is_read(tmp_path: Path, compose: str) -> None:
     outcome = kit.run_check(kit.read_folder(_repo(tmp_path, compose)))
     assert outcome.errors == []
+
+
+ENVIRONMENT = ACCEPTED[-1].values[0]
+
+
+def _environment(compose: str) -> dict[str, str | None]:
+    doc = parse_compose(TextFile("compose.yaml", compose))
+    assert doc is not None
+    return {key: text for key, text, _node in
+            mapping_or_list(get(doc.services["api"], "environment"))}
+
+
+def test_environment_values_read_as_compose_reads_them() -> None:
+    assert _environment(ENVIRONMENT) == {
+        "A": "8", "B": "31", "C": "1000", "D": "1.5", "E": "true", "F": "yes", "G": None,
+        "H": "1000", "I": "+Inf", "J": "12:30", "K": "15", "L": "8", "M": "1e+20", "N": "-3",
+        "O": "1e999", "P": "0.0001", "Q": "1e-05", "R": "123456.5", "S": "7"}
+
+
+@pytest.mark.slow  # the Compose binary
+def test_environment_values_are_what_compose_makes_of_them(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {**kit.app_service(), "compose.yaml": ENVIRONMENT})
+    run = subprocess.run([str(compose_binary()), "config", "--format", "json"], cwd=root,
+                         capture_output=True, text=True, timeout=60, check=True)
+    expected = json.loads(run.stdout)["services"]["api"]["environment"]
+    assert _environment(ENVIRONMENT) == expected
+
+
+def _bomb(use: str) -> str:
+    """A billion laughs: nine levels of nine aliases each, used once by the service."""
+    levels = ["x-l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"x-l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 9)]
+    return "\n".join(levels) + "\nservices:\n  api:\n    build: ./api\n" + use
+
+
+@pytest.mark.parametrize(("use", "line"), [
+    ("    command: *l8\n", 13), ("    command: [uvicorn, *l8]\n", 13),
+    ("    environment: *l8\n", 13), ("    environment:\n      A: *l8\n", 14),
+    ("    labels: *l8\n", 13), ("    x-notes: *l8\n", 13)])
+def test_an_alias_bomb_is_refused_before_anything_walks_it(use: str, line: int) -> None:
+    started = time.perf_counter()
+    errors = kit.run_check({**kit.app_service(), "compose.yaml": _bomb(use)}).errors
+    assert time.perf_counter() - started < 5
+    assert [e.line for e in errors] == [line]
+    assert re.fullmatch(r"YAML aliases expand to [\d,]{11} nodes \(an alias bomb\); not read",
+                        errors[0].message)
+
+
+def test_aliases_compose_files_use_are_read() -> None:
+    """A hundred services sharing one anchor: far from the budget."""
+    shared = "x-base: &base\n  restart: always\n  environment:\n    A: '1'\n    B: '2'\n"
+    services = "".join(f"  s{i}:\n    <<: *base\n    image: x\n" for i in range(100))
+    files = {**kit.app_service(), "compose.yaml": shared + "services:\n" + services}
+    assert kit.run_check(files).errors == []
 
 
 # -- Dockerfiles BuildKit cannot build ---------------------------------------------------------

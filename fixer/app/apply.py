@@ -6,9 +6,12 @@
    folder, so that the rename is atomic), then all are fsynced;
 3. verify: each target still holds the bytes fixer read (a file edited during the run is
    not overwritten with fixer's version of its old content);
-4. swap: the renames, each original kept as a hard-linked backup, so that a failure rolls
+4. journal: `.fixer-apply.journal` at the root names every target with the hashes of its
+   old and new content, its temporary file and its backup, so that a run killed during the
+   swap (SIGKILL, a power cut) can be completed or rolled back by the next one (`recover`);
+5. swap: the renames, each original kept as a hard-linked backup, so that a failure rolls
    every rename already done back;
-5. commit: the backups are removed.
+6. commit: the backups are removed, then the journal.
 
 SIGINT and SIGTERM only set a flag while this runs: the staging stops between files, the
 swap always finishes, and the caller is told by `Interrupted`.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -25,6 +29,7 @@ import signal
 import stat
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -43,6 +48,9 @@ BACKUP_SUFFIX = ".fixer-old"
 # only files this module makes match, so a later run may delete them without asking.
 _LEFTOVER = re.compile(r"\A\..+\.[a-z0-9_]{8}\.fixer(?:-old)?\Z")
 _RANDOM = "abcdefghijklmnopqrstuvwxyz0123456789_"
+JOURNAL = ".fixer-apply.journal"
+# Test-only: seconds to sleep between two renames, so that a test can kill the run there.
+_PAUSE_VARIABLE = "FIXER_TEST_PAUSE_BETWEEN_RENAMES"
 _LINK = "is a symbolic link; fixer does not write through links"
 _CHANGED = "changed since fixer read it"
 
@@ -55,6 +63,7 @@ class ApplyError(Exception):
         self.path, self.reason, self.line = path, reason, line
         self.rolled_back = 0   # renames done before the failure, then undone
         self.total = 0
+        self.stuck = False     # a rename could not be undone: the journal is kept
 
     def __str__(self) -> str:
         return self.shown(self.path)
@@ -81,8 +90,10 @@ class _Target:
     digest: bytes | None      # SHA-256 of what fixer read; None: a new file
     mode: int = 0o644
     owner: tuple[int, int] | None = None
+    size: int = 0             # bytes on disk when planned: a larger file has changed
     temp: str | None = None   # staged content, until renamed
     backup: str | None = None  # the original, until committed or restored
+    backup_name: str | None = None   # where the original goes, chosen before the journal
     swapped: bool = False
 
 
@@ -90,6 +101,7 @@ def write_changes(root: Path, changes: Changes,
                   read_digest: Callable[[str], bytes | None] | None = None) -> int:
     """Write every change or none (ApplyError); the number of files written.
     `read_digest` gives the SHA-256 of the bytes fixer read for a path (the source's)."""
+    _refuse_journal(root)
     targets = [_plan(root, path, old, new, read_digest)
                for path, (old, new) in sorted(changes.items())]
     made_dirs: list[str] = []
@@ -99,11 +111,16 @@ def write_changes(root: Path, changes: Changes,
             _verify(targets)
             if flag.caught:
                 raise Interrupted(0, len(targets))
+            _write_journal(root, targets)
             _swap(targets)
-        except BaseException:
+        except BaseException as exc:
             _discard(targets, made_dirs)
+            if not (isinstance(exc, ApplyError) and exc.stuck):   # else the next run needs it
+                _quietly(os.unlink, os.path.join(root, JOURNAL))
             raise
         _commit(targets)
+        _quietly(os.unlink, os.path.join(root, JOURNAL))
+        _fsync(str(root))
     if flag.caught:
         raise Interrupted(len(targets), len(targets))
     return len(targets)
@@ -153,6 +170,7 @@ def _check_replaceable(target: _Target, info: os.stat_result | None) -> None:
     # set-id bits never carry over to content fixer wrote
     target.mode = stat.S_IMODE(info.st_mode) & ~(stat.S_ISUID | stat.S_ISGID)
     target.owner = (info.st_uid, info.st_gid)
+    target.size = info.st_size
 
 
 # -- stage and verify ----------------------------------------------------------------------------
@@ -202,7 +220,7 @@ def _verify(targets: list[_Target]) -> None:
                 raise ApplyError(target.path, _CHANGED, 1)
             continue
         try:
-            now = hashlib.sha256(read_regular(target.path, target.full)).digest()
+            now = hashlib.sha256(read_regular(target.path, target.full, target.size)).digest()
         except (OSError, InputError):
             now = None
         if now != target.digest:
@@ -213,7 +231,10 @@ def _verify(targets: list[_Target]) -> None:
 
 def _swap(targets: list[_Target]) -> None:
     done: list[_Target] = []
+    pause = float(os.environ.get(_PAUSE_VARIABLE) or 0)
     for target in targets:
+        if done and pause:
+            time.sleep(pause)
         done.append(target)
         try:
             _swap_one(target)
@@ -223,6 +244,7 @@ def _swap(targets: list[_Target]) -> None:
             stuck = _roll_back(done)
             if stuck:
                 error.reason += "; could not roll back " + ", ".join(stuck)
+                error.stuck = True
             raise error from None
 
 
@@ -231,7 +253,7 @@ def _swap_one(target: _Target) -> None:
         # became a folder (or a link) since the verify: never move that aside
         raise OSError(errno.EINVAL, "not a regular file")
     if target.data is None:   # a deletion: the original moves aside until the commit
-        target.backup = _aside(target.full, move=True)
+        target.backup = _aside(target, move=True)
         target.swapped = True
     elif target.digest is None:
         os.link(_staged(target), target.full)   # unlike a rename, never replaces a file
@@ -239,7 +261,7 @@ def _swap_one(target: _Target) -> None:
         os.unlink(_staged(target))
         target.temp = None
     else:
-        target.backup = _aside(target.full, move=False)
+        target.backup = _aside(target, move=False)
         os.replace(_staged(target), target.full)
         target.swapped, target.temp = True, None
 
@@ -249,26 +271,32 @@ def _staged(target: _Target) -> str:
     return target.temp
 
 
-def _aside(full: str, move: bool) -> str:
-    """A new name beside `full` holding its original: a hard link, so that the target
-    stays in place until the rename replaces it, or the file itself moved there (for a
-    deletion, or where the file system has no hard links)."""
+def _aside(target: _Target, move: bool) -> str:
+    """The backup (named before the journal was written) holding the original: a hard
+    link, so that the target stays in place until the rename replaces it, or the file
+    itself moved there (for a deletion, or where the file system has no hard links)."""
+    assert target.backup_name is not None, "named before the swap"
+    backup = target.backup_name
+    if not move:
+        try:
+            os.link(target.full, backup, follow_symlinks=False)
+            return backup
+        except FileExistsError:
+            raise
+        except OSError:
+            pass
+    os.rename(target.full, backup)
+    return backup
+
+
+def _backup_name(full: str) -> str:
+    """A free name beside `full` for its original (`.NAME.XXXXXXXX.fixer-old`)."""
     folder, name = os.path.split(full)
     while True:
         token = "".join(secrets.choice(_RANDOM) for _ in range(8))
         backup = os.path.join(folder, f".{name}.{token}{BACKUP_SUFFIX}")
-        if os.path.lexists(backup):
-            continue
-        if not move:
-            try:
-                os.link(full, backup, follow_symlinks=False)
-                return backup
-            except FileExistsError:
-                continue
-            except OSError:
-                pass
-        os.rename(full, backup)
-        return backup
+        if not os.path.lexists(backup):
+            return backup
 
 
 def _roll_back(done: list[_Target]) -> list[str]:
@@ -327,17 +355,156 @@ def _fsync(path: str) -> OSError | None:
     return None
 
 
+# -- the journal: completing or rolling back a run killed during the swap -----------------------
+
+def _refuse_journal(root: Path) -> None:
+    if os.path.lexists(os.path.join(root, JOURNAL)):
+        raise ApplyError(JOURNAL, "an interrupted --apply could be neither completed nor "
+                                  "rolled back; see the files it names", 1)
+
+
+def _write_journal(root: Path, targets: list[_Target]) -> None:
+    """Name every backup, then write the journal durably (a temporary file renamed into
+    place, its folder synced): a run killed before the rename leaves only a temp file."""
+    _name_backups(targets)
+    files = [{"path": t.path, "old": _hex(t.digest),
+              "new": None if t.data is None else hashlib.sha256(t.data).hexdigest(),
+              "temp": _relative(root, t.temp), "backup": _relative(root, t.backup_name)}
+             for t in targets]
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(dir=root, prefix=f"{JOURNAL}.", suffix=TEMP_SUFFIX)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"version": 1, "files": files}, handle, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, os.path.join(root, JOURNAL))
+    except OSError as exc:   # nothing is renamed yet: the run stops here, all as it was
+        if temp is not None:
+            _quietly(os.unlink, temp)
+        raise ApplyError(JOURNAL, f"cannot write: {_reason(exc)}") from None
+    _fsync(str(root))
+
+
+def _name_backups(targets: list[_Target]) -> None:
+    for target in targets:
+        if target.digest is not None:
+            target.backup_name = _backup_name(target.full)
+
+
+def recover(root: Path) -> str | None:
+    """Finish what a run killed during its swap left, as its journal says: completed when
+    every file not yet replaced still has its temporary file, else rolled back from the
+    backups. A sentence saying which; None when there is no journal. ApplyError (the
+    journal and its files left as they are) when a file changed since or a needed temp
+    or backup is gone."""
+    journal = os.path.join(root, JOURNAL)
+    if not os.path.lexists(journal):
+        return None
+    try:
+        with open(journal, encoding="utf-8") as handle:
+            files: list[dict[str, str | None]] = json.load(handle)["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ApplyError(JOURNAL, "unreadable journal of an interrupted --apply", 1) from None
+    done = [_state(root, entry) for entry in files]
+    pending = [e for e, new in zip(files, done) if not new]
+    forward = all(_holds(root, e["temp"], e["new"]) for e in pending if e["new"] is not None)
+    if forward:
+        for entry in pending:
+            _roll_forward(root, entry)
+    else:
+        for entry in (e for e, new in zip(files, done) if new):
+            _restore(root, entry)
+    _remove_named(root, files)
+    _quietly(os.unlink, journal)
+    _fsync(str(root))
+    what = "completed" if forward else "rolled back"
+    return f"An interrupted fixer fix --apply was {what} ({len(files)} files, {JOURNAL})."
+
+
+def _state(root: Path, entry: dict[str, str | None]) -> bool:
+    """Whether the entry's target holds its new content (True) or its old one (False)."""
+    path = entry["path"]
+    assert path is not None, "every entry names its target"
+    if _holds(root, path, entry["new"]):
+        return True
+    if _holds(root, path, entry["old"]):
+        return False
+    raise ApplyError(path, "changed since an interrupted --apply; its journal is kept", 1)
+
+
+def _holds(root: Path, path: str | None, digest: str | None) -> bool:
+    """Whether the file holds content with this hash (digest None: the file is absent)."""
+    if path is None:
+        return False
+    full = os.path.join(root, path)
+    if digest is None:
+        return not os.path.lexists(full)
+    try:
+        data = read_regular(path, full, os.lstat(full).st_size)
+    except (OSError, InputError):
+        return False
+    return hashlib.sha256(data).hexdigest() == digest
+
+
+def _roll_forward(root: Path, entry: dict[str, str | None]) -> None:
+    target = os.path.join(root, str(entry["path"]))
+    if entry["new"] is None:
+        os.unlink(target)
+    else:
+        os.replace(os.path.join(root, str(entry["temp"])), target)
+
+
+def _restore(root: Path, entry: dict[str, str | None]) -> None:
+    target = os.path.join(root, str(entry["path"]))
+    if entry["old"] is None:
+        os.unlink(target)   # a file the run created
+    elif _holds(root, entry["backup"], entry["old"]):
+        os.replace(os.path.join(root, str(entry["backup"])), target)
+    else:
+        raise ApplyError(str(entry["path"]), "an interrupted --apply replaced it and its "
+                                             "original is gone; its journal is kept", 1)
+
+
+def _remove_named(root: Path, files: list[dict[str, str | None]]) -> None:
+    for entry in files:
+        for name in (entry["temp"], entry["backup"]):
+            if name is not None:
+                _quietly(os.unlink, os.path.join(root, name))
+    _fsync_all(sorted({os.path.dirname(os.path.join(root, str(e["path"]))) for e in files}))
+
+
+def _hex(digest: bytes | None) -> str | None:
+    return None if digest is None else digest.hex()
+
+
+def _relative(root: Path, full: str | None) -> str | None:
+    return None if full is None else os.path.relpath(full, root).replace(os.sep, "/")
+
+
 # -- leftovers, signals, messages ----------------------------------------------------------------
 
 def leftovers(paths: Iterable[str]) -> list[str]:
-    """The temporary files and backups of an earlier run that was killed mid-write."""
-    return [p for p in paths if _LEFTOVER.match(p.rsplit("/", 1)[-1])]
+    """The temporary files and backups of an earlier run that was killed mid-write, and
+    its journal."""
+    return [p for p in paths if p == JOURNAL or _LEFTOVER.match(p.rsplit("/", 1)[-1])]
 
 
-def remove_leftovers(root: Path, paths: Iterable[str]) -> list[str]:
-    """Remove those leftovers that are still plain files; the paths removed."""
+def remove_leftovers(root: Path, paths: Iterable[str]) -> tuple[list[str], str | None]:
+    """Complete or roll back the run a journal names (`recover`), then remove the
+    leftovers that are still plain files: the paths removed, and what recovery did (None
+    without a journal). A journal that cannot be followed stays, with every file it names:
+    the next write refuses to run."""
+    paths = list(paths)
     removed = []
-    for path in leftovers(paths):
+    recovered = None
+    if JOURNAL in paths:
+        try:
+            recovered = recover(root)
+            removed.append(JOURNAL)
+        except ApplyError as exc:
+            return [], f"{exc}; the journal {JOURNAL} and its files are kept"
+    for path in leftovers(p for p in paths if p != JOURNAL):
         full = os.path.join(root, path)
         try:
             if stat.S_ISREG(os.lstat(full).st_mode):
@@ -345,7 +512,7 @@ def remove_leftovers(root: Path, paths: Iterable[str]) -> list[str]:
                 removed.append(path)
         except OSError:
             continue
-    return removed
+    return removed, recovered
 
 
 class _SignalFlag:

@@ -107,7 +107,8 @@ def run(request: CheckRequest, progress: Progress = _all_at_once) -> Checked:
     """Check the folder. RequestError for a rule code no rule has or an unreadable diff;
     configfile.ConfigError for a configuration file fixer cannot use."""
     settings, rules = prepare(request.root, request.shown, request.options, request.catalogue)
-    ws = Workspace.load(Tree(FolderSource(request.root)), settings.config)
+    ws = Workspace.load(Tree(FolderSource(request.root, settings.config.max_file_size)),
+                        settings.config)
     with progress(rules, sum(1 for _ in ws.services())) as steps:
         checked = engine.check(ws, steps)
     # Below the threshold is neither shown nor a reason to exit 1; the summary counts it.

@@ -5,6 +5,7 @@ Each raises the file's error (naming the key and its line) on a value of the wro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,6 +106,25 @@ def check_stacks(file: ConfigFile, key: str, value: Any,
     return tuple(groups)
 
 
+_SIZE = re.compile(r"\s*(\d+)\s*(B|KiB|MiB|GiB)?\s*")
+_UNITS = {None: 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+
+
+def check_size(file: ConfigFile, key: str, value: Any, root: Path) -> int:
+    """A size in bytes: an integer, or a string with a binary unit ("5 MiB", "512KiB")."""
+    match = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if match is not None:
+        size = int(match.group(1)) * _UNITS[match.group(2)]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    else:
+        size = 0
+    if size <= 0:
+        raise file.fail(f'"{key}" must be a size: a number of bytes over 0, or a string such '
+                        f'as "5 MiB" or "512 KiB", not {_shown(value)}', key)
+    return size
+
+
 KEYS: dict[str, Validator] = {
     "select": check_selection,
     "ignore": check_selection,
@@ -117,4 +137,5 @@ KEYS: dict[str, Validator] = {
     "stacks": check_stacks,
     "health-paths": check_paths,
     "severity": check_choice,
+    "max-file-size": check_size,
 }

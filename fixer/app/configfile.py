@@ -9,6 +9,7 @@ line and the key (exit 2): a typo must not silently turn a setting off.
 from __future__ import annotations
 
 import dataclasses
+import os
 import posixpath
 import re
 import tomllib
@@ -20,6 +21,8 @@ import click
 
 from fixer.app import configcheck
 from fixer.core.config import Config
+from fixer.core.errors import InputError
+from fixer.core.tree import FolderSource
 from fixer.model.rule import Severity
 
 # Keys that choose what `check` runs and reports, not how rules work: Settings fields, not Config.
@@ -86,30 +89,38 @@ def key_line(text: str, table: tuple[str, ...], key: str) -> int | None:
     return None
 
 
-def _parse(path: Path, shown: str) -> dict[str, Any]:
+def _read(root: Path, name: str, shown: str) -> str:
+    """The file's text, read as every input is: only a regular file (a FIFO named
+    fixer.toml would block the run), size-capped, never through a link out of the root."""
     try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
+        return FolderSource(root).read_bytes(name).decode("utf-8")
+    except InputError as exc:
+        raise ConfigError(f"{shown}:{exc.line}: {exc.message}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{shown}: not valid UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+
+
+def _parse(text: str, shown: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
 
 
 def find(root: Path, shown_root: str) -> ConfigFile | None:
     """The configuration file of the repository at `root`, if it has one."""
     for name, table in CANDIDATES:
-        path = root / name
-        if not path.is_file():
+        if not os.path.lexists(root / name):
             continue
         shown = name if shown_root in ("", ".") else posixpath.join(shown_root, name)
-        data: Any = _parse(path, shown)
+        text = _read(root, name, shown)
+        data: Any = _parse(text, shown)
         for part in table:
             data = data.get(part) if isinstance(data, dict) else None
         if data is None:
             continue  # a pyproject.toml without [tool.fixer]
-        text = path.read_text(encoding="utf-8")
         if not isinstance(data, dict):
             line = key_line(text, table[:-1], table[-1])
             raise ConfigError(f"{shown}{f':{line}' if line else ''}: "

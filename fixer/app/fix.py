@@ -48,6 +48,7 @@ class FixRun:
     blocked: bool = False               # --apply wrote nothing: the input has errors
     leftovers: tuple[str, ...] = ()     # dry run: temporary files of a killed run, kept
     removed: tuple[str, ...] = ()       # --apply: those removed before the run
+    recovered: str | None = None        # --apply: what became of a run killed mid-write
     written: tuple[str, ...] = ()       # --apply: the files now changed on disk
     not_written: ApplyError | None = None    # --apply: why nothing was written
     interrupted: Interrupted | None = None   # --apply: a signal came while writing
@@ -78,9 +79,10 @@ def _check_mode(request: FixRequest) -> None:
 
 
 def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> FixRun:
-    source, kept, removed = _without_leftovers(request.root, request.apply)
+    source, kept, removed, recovered = _without_leftovers(request.root, request.apply,
+                                                          config.max_file_size)
     result = engine.fix(Tree(source), rules, config)
-    done = FixRun(result, config, leftovers=kept, removed=removed)
+    done = FixRun(result, config, leftovers=kept, removed=removed, recovered=recovered)
     if not request.apply:
         return done
     # Unreadable input may hide what a fix breaks; a rule's crash is fixer's bug and leaves
@@ -103,19 +105,20 @@ def _write(root: Path, source: FolderSource, done: FixRun) -> FixRun:
     return replace(done, landed=True, written=tuple(sorted(changes)))
 
 
-def _without_leftovers(root: Path, apply: bool) -> tuple[FolderSource, tuple[str, ...],
-                                                         tuple[str, ...]]:
-    """The folder's files, the leftovers kept and those removed. Temporary files of an
-    earlier run killed while writing are removed first by --apply (and a fresh listing
-    made), and only named by a dry run, which writes nothing."""
-    source = FolderSource(root)
+def _without_leftovers(root: Path, apply: bool, max_bytes: int
+                       ) -> tuple[FolderSource, tuple[str, ...], tuple[str, ...], str | None]:
+    """The folder's files, the leftovers kept, those removed, and what became of a run
+    killed while writing (its journal followed). Temporary files of an earlier run are
+    removed first by --apply (and a fresh listing made), and only named by a dry run,
+    which writes nothing."""
+    source = FolderSource(root, max_bytes)
     found = leftovers(source.paths())
     if not found:
-        return source, (), ()
+        return source, (), (), None
     if not apply:
-        return source, tuple(found), ()
-    removed = remove_leftovers(root, found)
-    return FolderSource(root), (), tuple(removed)
+        return source, tuple(found), (), None
+    removed, recovered = remove_leftovers(root, found)
+    return FolderSource(root, max_bytes), (), tuple(removed), recovered
 
 
 def _on_branch(request: FixRequest, name: str, rules: Sequence[Rule], config: Config,

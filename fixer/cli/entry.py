@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from types import FrameType
 
 import click
 
@@ -14,6 +18,8 @@ from fixer.cli.report import report_command
 from fixer.cli.rules import explain, rules_command
 from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR
 from fixer.formats import color
+
+EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it interrupted
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,7 +32,43 @@ for command in (check, fix, rules_command, explain, report_command, probe_comman
     cli.add_command(command)
 
 
+class _Interrupted(BaseException):
+    """SIGINT while a command runs. Not a KeyboardInterrupt: click would catch that, print
+    a blank line and turn it into an Abort; no `except Exception` stops it either."""
+
+
+@contextlib.contextmanager
+def _sigint_raises() -> Iterator[None]:
+    """While active, SIGINT raises _Interrupted (main thread only, where handlers can be
+    set; the write phase of --apply sets its own and puts this one back)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:   # started in the background: Ctrl-C is not ours
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise _Interrupted
+
+    signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        with _sigint_raises():
+            return _main(argv)
+    except (_Interrupted, KeyboardInterrupt):
+        click.echo("fixer: interrupted", err=True)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         # click.echo strips colour from a stream that is not a terminal unless told not to
         result = cli.main(args=list(argv) if argv is not None else None,
@@ -37,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_ERROR
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt from None
         return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_CLEAN
 

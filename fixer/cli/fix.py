@@ -135,6 +135,8 @@ def _say_leftovers(done: FixRun, path: str) -> None:
         echo_err(f"{plural(len(done.leftovers), 'temporary file')} left by an interrupted"
                  f" fixer run ({', '.join(display_path(path, p) for p in done.leftovers)}):"
                  " fixer fix --apply removes them.")
+    if done.recovered:
+        echo_err(done.recovered)
     if done.removed:
         echo_err(f"Removed {plural(len(done.removed), 'temporary file')} left by an interrupted"
                  f" fixer run: {', '.join(display_path(path, p) for p in done.removed)}")

@@ -90,7 +90,8 @@ def _plan(path: str, stack_file: str | None) -> tuple[str, list[Target]] | None:
     """(stack name, targets), or None once the reason nothing can be probed is said."""
     from fixer.app.probe.plan import ProbeError, choose_stack, targets
     root = root_folder(path)
-    ws = Workspace.load(Tree(FolderSource(root)), configfile.settings(root, path).config)
+    config = configfile.settings(root, path).config
+    ws = Workspace.load(Tree(FolderSource(root, config.max_file_size)), config)
     for line in error_lines(ws.errors, path):
         echo_err(line)
     try:

@@ -42,7 +42,7 @@ def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bo
                                    unsafe_fixes=unsafe_fixes, port_source=port_source,
                                    healthcheck_strategy=healthcheck_strategy)
     rules = selected_rules(settings.select, settings.ignore)
-    tree = Tree(FolderSource(root))
+    tree = Tree(FolderSource(root, settings.config.max_file_size))
     audit = audit_report(tree, rules, settings.config, after)
     if output is None:
         click.echo(audit.text, nl=False)

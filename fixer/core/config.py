@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fixer.core.tree import MAX_FILE_BYTES
+
 # Which side of a port mismatch stays: "auto" weighs the references (`fixer explain P001`); the
 # old names force a side and keep their meaning: "compose" fixes the app, "dockerfile"
 # fixes compose.
@@ -29,6 +31,8 @@ class Config:
     stacks: tuple[tuple[str, ...], ...] = ()
     # Health paths besides `/health` and any path ending in `/health` (H001, C004, H002).
     health_paths: tuple[str, ...] = ("/healthz", "/livez", "/readyz")
+    # Files larger than this many bytes are reported and not read (`max-file-size`).
+    max_file_size: int = MAX_FILE_BYTES
 
     def ignored_for(self, service: str | None) -> tuple[str, ...]:
         """The codes (or prefixes) `per-service-ignores` turns off for this service."""

@@ -24,6 +24,16 @@ SKIPPED_DIRS = frozenset(
 )
 
 
+# A compose file, Dockerfile or module is rarely over a few hundred KiB; a bigger file is a
+# dump or a generated artefact, and reading it whole would only cost memory and parse time.
+# `max-file-size` in the configuration changes it.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+# Where the platform has them: never block on open, never follow a link swapped in late.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
 class Source(Protocol):
     """Where the unchanged files come from."""
 
@@ -41,9 +51,10 @@ class FolderSource:
     only regular files are opened (a FIFO would block the run, a device never ends). The
     digest of every file read is kept, so that --apply can tell a file changed since."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
+        self.max_bytes = max_bytes   # `max-file-size`: a bigger file is reported, not read
         self._paths: list[str] | None = None
         self._digests: dict[str, bytes] = {}
 
@@ -59,7 +70,7 @@ class FolderSource:
         # be a link; resolving every path instead would cost more than the read.
         if os.path.islink(full):
             full = self._real_inside(path)
-        data = read_regular(path, full)
+        data = read_regular(path, full, self.max_bytes)
         self._digests[path] = hashlib.sha256(data).digest()
         return data
 
@@ -79,34 +90,37 @@ class FolderSource:
         return real
 
 
-# A compose file, Dockerfile or module is rarely over a few hundred KiB; a bigger file is a
-# dump or a generated artefact, and reading it whole would only cost memory and parse time.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-
-# Where the platform has them: never block on open, never follow a link swapped in late.
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-               | getattr(os, "O_CLOEXEC", 0))
-
-
-def read_regular(path: str, real: str) -> bytes:
+def read_regular(path: str, real: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of the regular file at `real` (shown as `path`). Stat first: opening a
     FIFO blocks and opening a device may act on it; fstat again after the open, because
     the name may point at another file by then."""
-    _check_regular(path, os.stat(real))
+    _check_regular(path, os.stat(real), max_bytes)
     fd = os.open(real, _OPEN_FLAGS)
     with os.fdopen(fd, "rb") as handle:
-        _check_regular(path, os.fstat(handle.fileno()))
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:   # it grew after the fstat
-        raise InputError(path, 1, f"file too large (over {MAX_FILE_BYTES} bytes)")
+        _check_regular(path, os.fstat(handle.fileno()), max_bytes)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:   # it grew after the fstat
+        raise too_large(path, max_bytes)
     return data
 
 
-def _check_regular(path: str, info: os.stat_result) -> None:
+def _check_regular(path: str, info: os.stat_result, max_bytes: int) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise InputError(path, 1, "not a regular file")
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(path, 1, f"file too large ({info.st_size} bytes)")
+    if info.st_size > max_bytes:
+        raise too_large(path, max_bytes)
+
+
+def too_large(path: str, max_bytes: int) -> InputError:
+    return InputError(path, 1, f"larger than {shown_size(max_bytes)} (max-file-size); not read")
+
+
+def shown_size(size: int) -> str:
+    """`5 MiB`, `512 KiB`, `1000 bytes`: the largest unit that shows the size exactly."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale and size % scale == 0:
+            return f"{size // scale} {unit}"
+    return f"{size} bytes"
 
 
 def is_within(real: str, real_root: str) -> bool:

@@ -14,6 +14,7 @@ import yaml
 from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile
 from fixer.sources.anchors import AnchorSpan, anchor_at, shared_anchors
+from fixer.sources.compose_shape import check_document, compose_text, kind
 
 try:  # the C composer; the pure-Python one gives the same nodes, slower
     _Loader: type = yaml.CSafeLoader
@@ -64,13 +65,13 @@ class ComposeDoc:
 
 def parse(file: TextFile) -> ComposeDoc | None:
     """The parsed file; None when it is empty. InputError when it is not YAML, or not a
-    compose file Compose itself would load (see `_check_unique_keys`, `Shape`)."""
+    compose file Compose itself would load (see `check_document`, `Shape`)."""
     root = _compose(file)
     if root is None:
         return None
     if not isinstance(root, yaml.MappingNode):
         raise InputError(file.path, root.start_mark.line + 1, "a compose file must be a mapping")
-    _check_unique_keys(file, root)
+    check_document(file.path, root)
     doc = ComposeDoc(file, root)
     services = get(Value(root), "services")
     if services is not None and isinstance(services.node, yaml.MappingNode):
@@ -110,76 +111,51 @@ def _error_line(exc: yaml.MarkedYAMLError) -> int:
     return int(mark.line) + 1 if mark is not None else 1
 
 
-def _check_unique_keys(file: TextFile, root: Node) -> None:
-    """A key written twice in one mapping: YAML forbids it and Compose refuses the file,
-    while a reader that takes the first (or the last) would fix a value Compose never
-    uses. Compose compares keys as text (`1` and `"1"` clash). Each node is visited once,
-    so an alias bomb costs what its text costs."""
-    seen: set[int] = set()
-    todo: list[Node] = [root]
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            keys = {str(k.value) if isinstance(k, yaml.ScalarNode) else id(k)
-                    for k, _ in node.value}
-            if len(keys) != len(node.value):
-                _raise_duplicate(file, node)
-            todo.extend(child for pair in node.value for child in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            todo.extend(node.value)
-
-
-def _raise_duplicate(file: TextFile, node: yaml.MappingNode) -> None:
-    first: dict[str, Node] = {}
-    for key, _value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
-            continue
-        earlier = first.setdefault(str(key.value), key)
-        if earlier is not key:
-            raise InputError(file.path, key.start_mark.line + 1,
-                             f"duplicate key `{key.value}` (first at line "
-                             f"{earlier.start_mark.line + 1}): Compose refuses the file")
-
-
 @dataclass(frozen=True)
 class Shape:
     """The node kinds Compose's schema allows for a value fixer reads, checked before any
     rule reads it: a rule that finds a string where it expects a list would read nothing
-    and report the service as clean."""
+    and report the service as clean, and one that reads `8000` where Compose wants a
+    string would fix a file Compose refuses."""
 
     says: str                     # what it must be, as the error says it
-    scalar: bool = False
+    scalars: frozenset[str] = frozenset()   # the scalar kinds (`compose_shape.kind`) allowed
     sequence: bool = False
     mapping: bool = False
-    null: bool = False            # `key: ~` allowed
     element: Shape | None = None  # every element of a sequence
     member: Shape | None = None   # every value of a mapping
     keys: tuple[tuple[str, Shape], ...] = ()   # the values of these keys of a mapping
 
 
-_TEXT = Shape("a string", scalar=True)
-_TEXT_OR_NULL = Shape("a string, a number or null", scalar=True, null=True)
-_TEXTS = Shape("a string or a list of strings", scalar=True, sequence=True, element=_TEXT)
+_STRING = frozenset({"string"})
+_NUMBER = frozenset({"string", "integer"})
+_TEXT = Shape("a string", _STRING)
+_TEXTS = Shape("a string or a list of strings", _STRING, sequence=True, element=_TEXT)
+_COMMAND = Shape("a string or a list of strings", _STRING | {"null"}, sequence=True,
+                 element=_TEXT)
+_PORT = Shape("a number, a string or a mapping", _NUMBER, mapping=True, keys=(
+    ("target", Shape("a number or a string", _NUMBER)),
+    ("published", Shape("a number or a string", _NUMBER))))
 _SERVICE = Shape("a mapping", mapping=True, keys=(
-    ("build", Shape("a string or a mapping", scalar=True, mapping=True,
+    ("build", Shape("a string or a mapping", _STRING, mapping=True,
                     keys=(("context", _TEXT), ("dockerfile", _TEXT), ("target", _TEXT)))),
     ("healthcheck", Shape("a mapping", mapping=True, keys=(("test", _TEXTS),))),
-    ("ports", Shape("a list", sequence=True,
-                    element=Shape("a number, a string or a mapping", scalar=True, mapping=True))),
-    ("expose", Shape("a list", sequence=True, element=_TEXT)),
+    ("ports", Shape("a list", sequence=True, element=_PORT)),
+    ("expose", Shape("a list", sequence=True, element=Shape("a number or a string", _NUMBER))),
     ("depends_on", Shape("a list or a mapping", sequence=True, mapping=True, element=_TEXT,
-                         member=Shape("a mapping", mapping=True))),
+                         member=Shape("a mapping", mapping=True,
+                                      keys=(("condition", _TEXT),)))),
     ("environment", Shape("a mapping or a list", mapping=True, sequence=True, element=_TEXT,
-                          member=_TEXT_OR_NULL)),
-    ("command", Shape("a string or a list", scalar=True, sequence=True, null=True, element=_TEXT)),
-    ("entrypoint", Shape("a string or a list", scalar=True, sequence=True, null=True,
-                         element=_TEXT)),
-    ("env_file", Shape("a string or a list", scalar=True, sequence=True,
-                       element=Shape("a string or a mapping", scalar=True, mapping=True))),
+                          member=Shape("a string, a number, a boolean or null",
+                                       _NUMBER | {"float", "boolean", "null"}))),
+    ("command", _COMMAND),
+    ("entrypoint", _COMMAND),
+    ("env_file", Shape("a string or a list", _STRING, sequence=True,
+                       element=Shape("a string or a mapping", _STRING, mapping=True,
+                                     keys=(("path", _TEXT),)))),
 ))
+_KIND_NAMES = {"integer": "a number", "float": "a number", "boolean": "a boolean",
+               "null": "null", "date": "a date", "string": "a string"}
 
 
 def _check_shape(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> None:
@@ -188,7 +164,7 @@ def _check_shape(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> None:
     if not node.tag.startswith("tag:yaml.org,2002:"):
         return
     if not _kind_allowed(node, shape):
-        raise InputError(doc.path, doc.line(node), f"{where} must be {shape.says}")
+        raise InputError(doc.path, doc.line(node), f"{where} must be {shape.says}{_not(node)}")
     if isinstance(node, yaml.SequenceNode) and shape.element is not None:
         for index, element in enumerate(node.value):
             _check_shape(doc, element, f"{where}[{index}]", shape.element)
@@ -201,7 +177,15 @@ def _kind_allowed(node: Node, shape: Shape) -> bool:
         return shape.mapping
     if isinstance(node, yaml.SequenceNode):
         return shape.sequence
-    return shape.null if _is_null(node) else shape.scalar
+    return isinstance(node, yaml.ScalarNode) and kind(node) in shape.scalars
+
+
+def _not(node: Node) -> str:
+    """`, not a number (8000)`: a scalar YAML reads as another type is easy to miss."""
+    if not isinstance(node, yaml.ScalarNode):
+        return ""
+    shown = f" ({node.value})" if node.value and len(node.value) <= 40 else ""
+    return f", not {_KIND_NAMES[kind(node)]}{shown}"
 
 
 def _check_keys(doc: ComposeDoc, value: Value, where: str, shape: Shape) -> None:
@@ -213,7 +197,7 @@ def _check_keys(doc: ComposeDoc, value: Value, where: str, shape: Shape) -> None
 
 
 def _is_null(node: Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
+    return isinstance(node, yaml.ScalarNode) and kind(node) == "null"
 
 
 def _owned(parent: Node, child: Node) -> bool:
@@ -256,12 +240,22 @@ def _items(node: yaml.MappingNode, aliased_parent: bool) -> list[tuple[str, Valu
 
 
 def get(value: Value | None, key: str) -> Value | None:
-    if value is None:
+    if value is None or not isinstance(value.node, yaml.MappingNode):
         return None
-    for k, v in items(value):
-        if k == key:
-            return v
-    return None
+    return _by_key(value).get(key)
+
+
+def _by_key(value: Value) -> dict[str, Value]:
+    """`items` as a dict, the first of a key winning as in `items`, memoized beside it: the
+    `services` mapping of a thousand services is asked for each of them."""
+    memo: dict[bool, dict[str, Value]] = value.node.__dict__.setdefault("_fixer_keys", {})
+    found = memo.get(value.aliased)
+    if found is None:
+        found = {}
+        for k, v in items(value):
+            found.setdefault(k, v)
+        memo[value.aliased] = found
+    return found
 
 
 def key_node(value: Value, key: str) -> Node | None:
@@ -283,14 +277,13 @@ def elements(value: Value | None) -> list[Value]:
 
 
 def scalar(value: Value | None) -> str | None:
-    """A scalar's value as written, whatever YAML 1.1 would resolve it to.
-
-    `8001:8000` unquoted is a base-60 integer to YAML 1.1, a string to Compose:
-    the raw value avoids that trap.
+    """A scalar's value as Compose reads it (YAML 1.2), whatever YAML 1.1 would resolve
+    it to: `8001:8000` unquoted is a base-60 integer to YAML 1.1, a string to Compose;
+    `PORT: 0x1F40` is the number 8000 to Compose, so its variable holds `8000`.
     """
-    if value is None or not isinstance(value.node, yaml.ScalarNode) or _is_null(value.node):
+    if value is None or not isinstance(value.node, yaml.ScalarNode):
         return None
-    return str(value.node.value)
+    return compose_text(value.node)
 
 
 def string_list(value: Value | None) -> list[str] | None:

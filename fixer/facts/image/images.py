@@ -170,7 +170,8 @@ _META_ARGS: Memo[dict[str, str]] = Memo("ARG defaults before the first FROM")
 def meta_args(dockerfile: Dockerfile) -> dict[str, str]:
     """`ARG NAME=value` defaults declared before the first FROM (they may name the base).
     A new dict each time: callers may change theirs."""
-    return dict(dockerfile.file.derived.get(_META_ARGS, lambda: _meta_args(dockerfile)))
+    found = dockerfile.file.derived.get(_META_ARGS, lambda: _meta_args(dockerfile))
+    return dict(found)
 
 
 def _meta_args(dockerfile: Dockerfile) -> dict[str, str]:

@@ -1,0 +1,60 @@
+"""Ctrl-C while fixer reads, checks or computes fixes: `fixer: interrupted` on stderr, exit 130
+(as a shell reports an interrupted command), no traceback, nothing written. The write phase
+of --apply has its own tests in test_hardening.py."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from support import REPO
+
+GENERATOR = REPO / "bench" / "gen_monorepo.py"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def interrupted_run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run fixer on the tree and send SIGINT once it has worked for a second of CPU time:
+    past its imports (0.4 s), before the end of the run (2 s for `check` on this tree)."""
+    process = subprocess.Popen([sys.executable, "-m", "fixer.cli", *args, str(root)], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while process.poll() is None and cpu_seconds(process.pid) < 1.0:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def monorepo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("monorepo")
+    subprocess.run([sys.executable, str(GENERATOR), "300", str(root)], check=True,
+                   capture_output=True, timeout=120)
+    return root
+
+
+@pytest.mark.slow   # fixer processes of their own on a 300-service tree
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads CPU time from /proc")
+@pytest.mark.parametrize("args", [("check",), ("check", "--format", "json"), ("fix",),
+                                  ("fix", "--apply")])
+def test_ctrl_c_during_the_run_says_interrupted_and_exits_130(monorepo: Path,
+                                                              args: tuple[str, ...]) -> None:
+    before = files(monorepo)
+    run = interrupted_run(monorepo, *args)
+    assert (run.returncode, run.stderr, run.stdout) == (130, "fixer: interrupted\n", "")
+    assert files(monorepo) == before
