@@ -302,3 +302,25 @@ def test_seed_fleet_branch_has_one_commit_per_fix_and_each_commit_is_valid(
         with tarfile.open(fileobj=io.BytesIO(git_bytes(repo, "archive", commit))) as archive:
             archive.extractall(folder, filter="data")
         assert_compose_accepts(folder)
+
+
+def test_tree_objects_are_written_as_git_writes_them(tmp_path: Path) -> None:
+    """fixer's own tree serializer gives the sha `git mktree` gives for the same entries
+    (git's order: a folder sorts as if its name ended with `/`)."""
+    import git as gitpython
+
+    from fixer.git.gitobjects import EXEC_MODE, FILE_MODE, TREE_MODE, ObjectWriter, tree_bytes
+    repo = gitpython.Repo.init(tmp_path)
+    writer = ObjectWriter(repo)
+    blob, exe = writer.blob(b"x\n"), writer.blob(b"#!/bin/sh\n")
+    folder = writer.updated_tree(None, {"inner.txt": (b"y\n", FILE_MODE)})
+    assert folder is not None
+    entries = {"a.b": (blob, FILE_MODE), "a": (folder, TREE_MODE), "a-c": (exe, EXEC_MODE),
+               "ünï code": (blob, FILE_MODE)}
+    listing = "".join(f"{mode:06o} {'tree' if mode == TREE_MODE else 'blob'} {sha.hex()}\t{name}\n"
+                      for name, (sha, mode) in entries.items())
+    made = subprocess.run(["git", "mktree"], cwd=tmp_path, input=listing.encode(),
+                          capture_output=True, check=True).stdout.decode().strip()
+    assert writer.store(b"tree", tree_bytes(entries)).hex() == made
+    with pytest.raises(ValueError, match="not a name git keeps"):
+        tree_bytes({".GIT": (blob, FILE_MODE)})

@@ -563,3 +563,23 @@ def test_claims_agree_with_checking_every_claimed_edit(spans: list[tuple[int, in
         if every:
             claims.take([edit])
             taken.append(edit)
+
+
+def test_each_fix_of_a_round_keeps_the_files_just_before_and_after_it() -> None:
+    """Asked in order or out of it, a fix's files are the round's first files with the edits
+    of the fixes up to it (before) and including it (after)."""
+    from fixer.core.textfile import TextFile
+    from fixer.engine.history import Round
+    base = {"f": TextFile("f", "0123456789"), "g": None}
+    fixes = [[TextEdit("f", 8, 9, "E")], [TextEdit("f", 1, 2, "B"), CreateFile("g", "new")],
+             [TextEdit("f", 4, 6, "")]]
+    round_ = Round(base, fixes)
+    expected = {0: {"f": ("0123456789", "01234567E9")},
+                1: {"f": ("01234567E9", "0B234567E9"), "g": (None, "new")},
+                2: {"f": ("0B234567E9", "0B2367E9")}}
+    for order in ([0, 1, 2], [2, 0, 1, 1]):
+        for position in order:
+            got = {path: tuple(f.text if f else None for f in pair)
+                   for path, pair in round_.changes(position).items()}
+            assert got == expected[position]
+    assert round_.files_after(3)["f"].text == "0B2367E9"   # type: ignore[union-attr]

@@ -11,10 +11,11 @@ rebuilds a few trees.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from fixer.core.edits import Edit, apply_to_texts
+from fixer.core.edits import Edit, TextEdit, apply_to_texts, splice
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 
@@ -22,12 +23,15 @@ from fixer.core.tree import Tree
 FileChanges = Mapping[str, tuple[TextFile | None, TextFile | None]]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Round:
     """The fixes applied together in one round, in order, on the files of its first tree."""
 
     base: Mapping[str, TextFile | None]   # each path a fix of the round touches, as it was
     edits: Sequence[Sequence[Edit]]       # each fix's, in offsets of `base`
+    # path -> (how many fixes, their splices of it by position): branch mode asks for each
+    # fix's files in order, and each answer extends the one before (no re-sort from scratch)
+    _cursor: dict[str, tuple[int, list[TextEdit]]] = field(default_factory=dict, repr=False)
 
     def files_after(self, count: int, paths: set[str] | None = None) -> dict[str, TextFile | None]:
         """The files (of `paths`, else of every path the first `count` fixes touch) after the
@@ -41,10 +45,33 @@ class Round:
 
     def changes(self, position: int) -> FileChanges:
         """The files fix `position` of the round changed, just before and just after it."""
-        paths = {e.path for e in self.edits[position]}
-        before = self.files_after(position, paths)
-        after = self.files_after(position + 1, paths)
-        return {path: (before[path], after[path]) for path in sorted(paths)}
+        out: dict[str, tuple[TextFile | None, TextFile | None]] = {}
+        for path in sorted({e.path for e in self.edits[position]}):
+            own = [e for e in self.edits[position] if e.path == path]
+            if any(not isinstance(e, TextEdit) for e in own):   # created or deleted: by this fix alone
+                out[path] = (self.base[path], self.files_after(position + 1, {path})[path])
+                continue
+            before = self._spliced(path, position)
+            out[path] = (before, self._spliced(path, position + 1))
+        return out
+
+    def _spliced(self, path: str, count: int) -> TextFile | None:
+        """The file after the first `count` fixes, from the splices kept by position."""
+        done, spans = self._cursor.get(path, (0, []))
+        if done > count:   # asked out of order: start again
+            done, spans = 0, []
+        for fix in self.edits[done:count]:
+            for edit in fix:
+                if edit.path == path and isinstance(edit, TextEdit):
+                    insort(spans, edit, key=_position)
+        self._cursor[path] = (count, spans)
+        base = self.base[path]
+        return _file(base, path, splice(base.text, spans)) if base is not None and spans \
+            else base
+
+
+def _position(edit: TextEdit) -> tuple[int, int]:
+    return edit.start, edit.end
 
 
 def _text(file: TextFile | None) -> str | None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from io import BytesIO
 
 import git
-from git.objects.fun import tree_entries_from_data, tree_to_stream
+from git.objects.fun import tree_entries_from_data
 from gitdb import IStream, LooseObjectDB
 
 FILE_MODE, EXEC_MODE, TREE_MODE = 0o100644, 0o100755, 0o040000
@@ -109,12 +109,7 @@ class ObjectWriter:
         return self.repo.commit(done.stdout.decode().strip())
 
     def _write_tree(self, entries: dict[str, tuple[bytes, int]]) -> bytes:
-        # git orders entries by name, a tree's name compared as if it ended with "/"
-        ordered = sorted(entries.items(),
-                         key=lambda e: e[0] + "/" if e[1][1] == TREE_MODE else e[0])
-        buffer = BytesIO()
-        tree_to_stream([(sha, mode, name) for name, (sha, mode) in ordered], buffer.write)
-        sha = self.store(b"tree", buffer.getvalue())
+        sha = self.store(b"tree", tree_bytes(entries))
         self._remember(sha, entries)
         return sha
 
@@ -132,6 +127,24 @@ class ObjectWriter:
             self._remember(sha, {name: (bytes(binsha), mode)
                                  for binsha, mode, name in tree_entries_from_data(data)})
         return self._trees[sha]
+
+
+def tree_bytes(entries: Mapping[str, tuple[bytes, int]]) -> bytes:
+    """A tree object's content: `<mode in octal> <name>\\0<binary sha>` per entry, in git's
+    order (by name, a tree's name compared as if it ended with "/"). Written here rather
+    than by gitpython's serializer, which checks every name of a thousand-entry root tree
+    again for each commit; names here are checked once, as they come in."""
+    ordered = sorted(entries.items(), key=lambda e: e[0] + "/" if e[1][1] == TREE_MODE else e[0])
+    return b"".join(b"%o %s\0%s" % (mode, _entry_name(name), sha)
+                    for name, (sha, mode) in ordered)
+
+
+def _entry_name(name: str) -> bytes:
+    """The name as git stores it; ValueError for one git refuses in a tree (a path
+    separator, a NUL, `.`, `..`, `.git` in any case)."""
+    if not name or "/" in name or "\0" in name or name in (".", "..") or name.lower() == ".git":
+        raise ValueError(f"not a name git keeps in a tree: {name!r}")
+    return name.encode("utf-8", "surrogateescape")
 
 
 def _clean(text: str | None) -> str:
