@@ -7,6 +7,8 @@ import dataclasses
 import json
 import re
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import NoReturn
 
@@ -14,7 +16,7 @@ import pytest
 
 from fixer.cli import shared
 from fixer.app.registry import discover
-from support import GOLDEN, run_cli, write_tree
+from support import GOLDEN, SEED_FLEET, run_cli, write_tree
 from test_report import NO_DOCKERFILE
 
 COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
@@ -388,3 +390,16 @@ def test_input_errors_still_block_apply(tmp_path: Path) -> None:
     code, _, err = run_cli("fix", "--apply", repo, "--select", "P001")
     assert code == 2 and snapshot(repo) == before
     assert "Would apply 1 fix." in err and "Nothing was written: fix the input errors" in err
+
+
+def test_check_imports_only_its_own_command() -> None:
+    """`fixer check` loads neither the fix, report nor probe commands (nor what they use):
+    on a small repository the imports were most of its time."""
+    code = ("import sys; from fixer.cli import main; main(['check', sys.argv[1]]); "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('fixer.'))))")
+    done = subprocess.run([sys.executable, "-c", code, str(SEED_FLEET)], capture_output=True,
+                          text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "fixer.cli.check" in loaded
+    assert not loaded & {"fixer.cli.fix", "fixer.cli.report", "fixer.cli.probe",
+                         "fixer.app.apply", "fixer.formats.diff", "fixer.formats.report"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import signal
 import sys
 import threading
@@ -11,25 +12,41 @@ from types import FrameType
 
 import click
 
-from fixer.cli.check import check
-from fixer.cli.fix import fix
-from fixer.cli.probe import probe_command
-from fixer.cli.report import report_command
-from fixer.cli.rules import explain, rules_command
 from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR
 from fixer.formats import color
 
 EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it interrupted
 
+# name -> the module and attribute of its click command, in the order `--help` lists them
+COMMANDS = {
+    "check": ("fixer.cli.check", "check"),
+    "fix": ("fixer.cli.fix", "fix"),
+    "rules": ("fixer.cli.rules", "rules_command"),
+    "explain": ("fixer.cli.rules", "explain"),
+    "report": ("fixer.cli.report", "report_command"),
+    "probe": ("fixer.cli.probe", "probe_command"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Commands(click.Group):
+    """Imports a command's module only when it runs: `fixer check` on a small repository
+    spent most of its time importing what `fix`, `report` and `probe` use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fixer")
 def cli() -> None:
     """Find and fix what breaks the deployment of containerized FastAPI services."""
-
-
-for command in (check, fix, rules_command, explain, report_command, probe_command):
-    cli.add_command(command)
 
 
 class _Interrupted(BaseException):
