@@ -583,3 +583,23 @@ def test_each_fix_of_a_round_keeps_the_files_just_before_and_after_it() -> None:
                    for path, pair in round_.changes(position).items()}
             assert got == expected[position]
     assert round_.files_after(3)["f"].text == "0B2367E9"   # type: ignore[union-attr]
+
+
+def test_a_fix_run_past_its_time_budget_stops_with_an_error() -> None:
+    from fixer.core.errors import BudgetExceeded
+    from kit import app_service, fix
+    with pytest.raises(BudgetExceeded, match=r"over its time budget of 0 s \(fix-time-budget\);"
+                                             " nothing was written"):
+        fix(app_service(compose_port="8000:9000"), fix_time_budget=0.0)
+    assert fix(app_service(compose_port="8000:9000")).files   # within the default budget
+
+
+def test_a_fix_run_past_its_memory_budget_stops_with_an_error() -> None:
+    from fixer.core.errors import BudgetExceeded
+    from fixer.engine.budget import peak_megabytes
+    from kit import app_service, fix
+    if peak_megabytes() is None:
+        pytest.skip("this platform does not report peak memory")
+    with pytest.raises(BudgetExceeded, match=r"its memory reached [\d,]+ MB, over its budget "
+                                             r"of 1 MB \(fix-memory-budget\)"):
+        fix(app_service(compose_port="8000:9000"), fix_memory_budget=1)

@@ -521,3 +521,54 @@ def test_github_annotations_escape_a_path_with_comma_colon_percent_and_newline(
         "/bin/sh is PID 1 and does not pass SIGTERM to the app",
         f"::warning file={escaped}/app/main.py,line=3,col=1,title=H001::the app `app` in "
         "we,b:1%25%0Ax/app/main.py serves no health route (GET /health)"]
+
+
+# -- bounded work: a megabyte token anywhere is read in linear time, by every rule ----------------
+
+def _megabyte_tokens(root: Path) -> None:
+    """A one-service stack with a 1 MB token in each compose value, env file, requirements
+    file, module and proxy file, and 60 KB ones in the Dockerfile (Docker refuses lines over
+    64 KiB, and so does fixer): a rule with a pattern worse than linear would take hours."""
+    long, digits = "a" * 1_000_000, "9" * 1_000_000
+    short, short_digits = "a" * 60_000, "9" * 60_000
+    write_tree(root, {
+        "compose.yaml": (
+            "services:\n  api:\n    build: ./api\n"
+            f'    command: ["uvicorn", "app.main:app", "--port", "8000", "--{long}"]\n'
+            '    ports:\n      - "8080:8000"\n'
+            f'    environment:\n      DATABASE_URL: "postgresql://u:p@db{long}:5432/x"\n'
+            f'      PEER: "http://api:{digits}/health"\n'
+            f'    labels:\n      - "traefik.http.services.api.loadbalancer.server.port={digits}"\n'
+            f'    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/{long}"]\n'
+            "  proxy:\n    image: nginx\n    volumes:\n"
+            "      - ./proxy/nginx.conf:/etc/nginx/nginx.conf\n"),
+        "proxy/nginx.conf": f"server {{ location / {{ proxy_pass http://api:{digits}/{long}; }} }}\n",
+        "api/Dockerfile": (f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install {short}\n"
+                           f"RUN echo {'x/' * 25_000}Dockerfile\nEXPOSE {short_digits}\n"
+                           f"ENV P{short}=1\nHEALTHCHECK CMD curl -f http://localhost:8000/{short}\n"
+                           f"CMD uvicorn app.main:app --port 8000 --{short}\n"),
+        "api/requirements.txt": f"fastapi\nuvicorn\n{long}\n",
+        "api/app/__init__.py": "",
+        "api/app/main.py": (f'from fastapi import FastAPI\napp = FastAPI()\nX = "{long}"\n'
+                            f'# {long}\n@app.get("/{long}")\ndef root():\n    return {{}}\n'),
+        ".env": f"A={long}\nB=http://api:{digits}/\n",
+    })
+
+
+@pytest.mark.slow   # megabytes through every rule, twice
+def test_megabyte_tokens_are_read_in_linear_time_by_every_rule(tmp_path: Path) -> None:
+    _megabyte_tokens(tmp_path)
+    for command in (["check", "--select", "ALL"], ["fix", "--select", "ALL", "--unsafe-fixes"]):
+        # the timeout only tells a hang from a run: linear work takes seconds
+        done = subprocess.run([sys.executable, "-m", "fixer", *command, str(tmp_path)],
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode in (0, 1), done.stderr[-2000:]
+        assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("8000", 8000), ("0", 0), ("123456789", 123456789), ("1234567890", None), ("", None),
+    ("²", None), ("٣٠٠٠", None), ("80a", None), ("-1", None), ("9" * 5000, None)])
+def test_a_number_is_one_to_nine_ascii_digits(text: str, value: int | None) -> None:
+    from fixer.core.numbers import number
+    assert number(text) == value

@@ -13,6 +13,7 @@ from types import FrameType
 import click
 
 from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR
+from fixer.core.errors import BudgetExceeded
 from fixer.formats import color
 
 EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it interrupted
@@ -93,6 +94,9 @@ def _main(argv: Sequence[str] | None) -> int:
                           color=True if color.forced() else None)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except BudgetExceeded as exc:
+        click.echo(f"fixer: {exc}", err=True)
+        return EXIT_ERROR
     except click.ClickException as exc:
         exc.show()
         return EXIT_ERROR

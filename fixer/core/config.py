@@ -33,6 +33,10 @@ class Config:
     health_paths: tuple[str, ...] = ("/healthz", "/livez", "/readyz")
     # Files larger than this many bytes are reported and not read (`max-file-size`).
     max_file_size: int = MAX_FILE_BYTES
+    # A fix run stops with an error past this wall time (seconds) or peak memory (MB):
+    # gen_monorepo's 3,000 services take about a minute and 0.7 GB.
+    fix_time_budget: float = 1800.0
+    fix_memory_budget: int = 4096
 
     def ignored_for(self, service: str | None) -> tuple[str, ...]:
         """The codes (or prefixes) `per-service-ignores` turns off for this service."""

@@ -66,3 +66,8 @@ def input_errors(errors: Sequence[InputError]) -> list[InputError]:
 
 def crashes(errors: Sequence[InputError]) -> list[RuleCrash]:
     return [e for e in errors if isinstance(e, RuleCrash)]
+
+
+class BudgetExceeded(Exception):
+    """A fix run passed its time or memory budget (`fixer.engine.budget`): a one-line
+    message; nothing is written."""

@@ -21,6 +21,7 @@ from fixer.core.errors import InputError, RuleCrash
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.engine import suppress
+from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
 from fixer.core.collector import fewer_collections
 from fixer.engine.history import FileChanges, History, Round
@@ -141,7 +142,9 @@ def _fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
     run = _Run(rules, config, ws, checked,
                FixResult(tree, initial=list(checked.findings), errors=checked.errors),
                History(ws.tree))
-    for _round in range(50 + 2 * len(checked.findings)):
+    budget = Budget(config)
+    for rounds in range(50 + 2 * len(checked.findings)):
+        budget.check(rounds)
         pending = sorted((f for f in run.checked.findings if allowed(f, config)
                           and f.fingerprint not in run.attempted), key=Finding.fix_order)
         if not pending:

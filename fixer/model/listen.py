@@ -9,6 +9,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, replace
 
+from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -109,9 +110,10 @@ def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: St
     # uvicorn's options fall back to UVICORN_*; gunicorn binds to $PORT when it is set.
     variable = {"uvicorn": "UVICORN_PORT", "gunicorn": "PORT"}.get(launch.server or "")
     value = merged.get(variable or "", "")
-    if variable and value.isdigit():
+    port = number(value) if variable else None
+    if variable and port is not None:
         sites = _variable_sites(variable, env, own, env_sites)
-        return ListenPort(int(value), f"{variable} read by {launch.server}", sites, launch,
+        return ListenPort(port, f"{variable} read by {launch.server}", sites, launch,
                           region, variable=variable)
     return ListenPort(DEFAULT_PORT, f"{launch.server} default", (), launch, region,
                       addition=found.addition)

@@ -11,6 +11,8 @@ import re
 import shlex
 from dataclasses import dataclass, replace
 
+from fixer.core.numbers import number
+
 SERVERS = ("uvicorn", "gunicorn", "fastapi", "hypercorn", "granian")
 DEFAULT_PORT = 8000  # every server above listens on 8000 when not told otherwise
 SHELLS = ("sh", "bash", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash")
@@ -150,8 +152,8 @@ _VAR = re.compile(r"^\$(?:\{(?P<braced>\w+)(?:(?P<op>:?-)(?P<default>[^}]*))?\}|
 
 def resolve_token(token: str, env: dict[str, str]) -> tuple[int | None, str | None]:
     """(port, the variable it came from) for `8000`, `$PORT`, `${PORT:-8000}`."""
-    if token.isdigit():
-        return int(token), None
+    if number(token) is not None:   # 8000
+        return number(token), None
     match = _VAR.match(token)
     if not match:
         return None, None
@@ -159,6 +161,4 @@ def resolve_token(token: str, env: dict[str, str]) -> tuple[int | None, str | No
     value = env.get(name)
     if value is None or (value == "" and match.group("op") == ":-"):
         value = match.group("default")
-    if value is not None and value.isdigit():
-        return int(value), name
-    return None, name
+    return (number(value) if value is not None else None), name

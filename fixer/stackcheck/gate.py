@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
+from fixer.core.numbers import number
 from fixer.facts.database.images import ships_probe
 from fixer.facts.health.healthchecks import (
     Health,
@@ -122,7 +123,10 @@ def local_probes(text: str, start: int = 0, end: int | None = None) -> Iterator[
         scheme = url.group("scheme").lower()
         if url.group("host") not in LOCAL_HOSTS or scheme not in ("http", "https"):
             continue
-        port = int(url.group("port") or (443 if scheme == "https" else 80))
+        port = number(url.group("port")) if url.group("port") else (443 if scheme == "https"
+                                                                     else 80)
+        if port is None:   # a run of digits no port has: not a URL fixer reads
+            continue
         path = _URL_PATH.match(text, url.end(), stop)
         at, until = path.span() if path else (url.end(), url.end())
         yield LocalProbe(port, path.group(0) if path else "/", at, until)

@@ -79,7 +79,8 @@ file, or the override file that holds the URL), never in a `-f` overlay. Credent
 as the same variables; a password written only in an env file is referenced
 through a `.env` variable holding that value, never copied. A URL with no
 password gets `POSTGRES_HOST_AUTH_METHOD: trust`. A non-default port gets a
-server listening there. Display-only when the URLs disagree (user, password,
+server listening there. Display-only when the host is no name a service can answer to
+(over DNS's limits), when the URLs disagree (user, password,
 database or port), name no user, hold a password fixer would have to copy out
 of an env file, when `depends_on` comes from a YAML anchor, when a user runs
 with `network_mode` or is on a network the receiving file cannot name
@@ -134,6 +135,9 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
                f"which no service of {stack.name} provides")
     base = Violation(message=message, path=first.path, line=first.line, service=first.service.name,
                   subject=f"host {host} in {stack.name}")
+    if not _service_name(host):
+        return replace(base, reason=f"`{host[:40]}...` is no name a service can answer to "
+                                    "(a DNS name is at most 253 characters, 63 a label)")
     overridden = dbusage.base_uses(ws, stack, uses)
     overlays = dbusage.overlay_sources(stack, uses, overridden)
     if overlays:
@@ -148,6 +152,11 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
     if doubt:
         return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
     return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+
+
+def _service_name(host: str) -> bool:
+    """Docker's DNS answers a service's name only within DNS's limits."""
+    return len(host) <= 253 and all(0 < len(label) <= 63 for label in host.split("."))
 
 
 def _loopback(ws: Workspace, stack: Stack) -> Iterator[Violation]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.envfile import interpolate
+from fixer.core.numbers import number
 from fixer.facts.ports.shortsyntax import body, parse_short
 from fixer.facts.ports.urls import LOCAL_HOSTS, find_urls
 from fixer.model.services import Service
@@ -103,27 +104,27 @@ def _port_entry(doc: ComposeDoc, item: Value, dotenv: dict[str, str]) -> Contain
     raw = scalar(item) or ""
     short = parse_short(raw)
     udp = short.protocol == "udp"
-    if not short.target.isdigit():
+    container = number(short.target)
+    if container is None:
         value = parse_short(interpolate(raw, dotenv)).target if "${" in raw else ""
-        resolved = int(value) if value.isdigit() else None
         return ContainerPort(None, "ports", doc.path, doc.line(item.node), None, item.aliased,
-                             raw, udp, doc.column(item.node), resolved)
+                             raw, udp, doc.column(item.node), number(value))
     site = _site(doc, item.node, raw, len(body(raw)) - len(short.target), short.target)
-    return _claim(doc, item.node, int(short.target), "ports", site, item.aliased, raw, udp)
+    return _claim(doc, item.node, container, "ports", site, item.aliased, raw, udp)
 
 
 def _target(doc: ComposeDoc, item: Value, kind: str, dotenv: dict[str, str]) -> ContainerPort:
     """A lone port: an `expose` item or a long-syntax `target:`."""
     raw = scalar(item) or ""
-    number, _, protocol = raw.partition("/")
+    written, _, protocol = raw.partition("/")
     udp = protocol.lower() == "udp"
-    if not number.isdigit():
-        value = interpolate(number, dotenv) if "$" in number else ""
-        resolved = int(value) if value.isdigit() else None
+    port = number(written)
+    if port is None:
+        value = interpolate(written, dotenv) if "$" in written else ""
         return ContainerPort(None, kind, doc.path, doc.line(item.node), None, item.aliased, raw,
-                             udp, doc.column(item.node), resolved)
-    site = _site(doc, item.node, raw, 0, number)
-    return _claim(doc, item.node, int(number), kind, site, item.aliased, raw, udp)
+                             udp, doc.column(item.node), number(value))
+    site = _site(doc, item.node, raw, 0, written)
+    return _claim(doc, item.node, port, kind, site, item.aliased, raw, udp)
 
 
 def _content(doc: ComposeDoc, node: yaml.Node, raw: str) -> int:
@@ -170,7 +171,7 @@ def _local_urls(doc: ComposeDoc, item: Value) -> list[ContainerPort]:
     out = []
     for match in LOCAL_URL.finditer(text):
         digits = match.group("port")
-        if digits is not None:
+        if digits is not None and number(digits) is not None:
             # a URL inside `${VAR:-...}` is read, never edited
             inside = any(a <= match.start("port") < b for a, b in locked)
             out.append(_at(doc, item, match.start("port"), digits, "healthcheck",
@@ -183,7 +184,7 @@ def _at(doc: ComposeDoc, item: Value, relative: int, digits: str, kind: str, raw
     """A claim whose digits start `relative` characters into the scalar's source."""
     start = item.node.start_mark.index + relative
     line, column = _position(item.node, doc.source(item.node), relative)
-    return ContainerPort(int(digits), kind, doc.path, line,
+    return ContainerPort(number(digits), kind, doc.path, line,
                          Site(doc.path, start, start + len(digits)), item.aliased, raw,
                          column=column, interpolated=interpolated, http=http)
 
@@ -248,15 +249,16 @@ def traefik_ports(service: Service) -> list[ContainerPort]:
 
 def _label_port(doc: ComposeDoc, item: Value, val: str,
                 dotenv: dict[str, str]) -> ContainerPort | None:
-    if not val.isdigit():
-        resolved = interpolate(val, dotenv) if "$" in val else ""
-        if not resolved.isdigit():
+    port = number(val)
+    if port is None:
+        resolved = number(interpolate(val, dotenv) if "$" in val else "")
+        if resolved is None:
             return None
         return ContainerPort(None, "traefik", doc.path, doc.line(item.node), None,
                              item.aliased, val, column=doc.column(item.node),
-                             resolved=int(resolved))
+                             resolved=resolved)
     raw = scalar(item) or ""
     # a list item `key=8000` holds the key too; a mapping value is the number alone
     at = raw.rfind(val) if raw != val else 0
     site = _site(doc, item.node, raw, at, val)
-    return _claim(doc, item.node, int(val), "traefik", site, item.aliased, val, False)
+    return _claim(doc, item.node, port, "traefik", site, item.aliased, val, False)

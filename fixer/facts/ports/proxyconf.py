@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from fixer.core.numbers import number
 from fixer.facts.ports.urls import Lines, find_urls
 
 _STATEMENT = re.compile(r"([^;{}]*)([;{}])")
@@ -121,7 +122,8 @@ def _statement(reader: _Reader, start: int, end: int, words: list[str], block: s
 def _target(reader: _Reader, start: int, end: int, match: re.Match[str], http: bool,
             runtime: bool = False) -> ProxyTarget:
     at = match.start("port")
-    number = None if runtime else int(match.group("port"))
+    # a run of digits no port has is read as a port fixer cannot know, as one set at run time
+    port = None if runtime else number(match.group("port"))
     return ProxyTarget(reader.path, reader.lines.line(at), reader.lines.column(at), at,
-                       match.end("port"), match.group("host"), number,
+                       match.end("port"), match.group("host"), port,
                        " ".join(reader.text[start:end].split()), http)

@@ -11,6 +11,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from fixer.core.numbers import number
+
 HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")  # the container itself
 
@@ -51,11 +53,11 @@ def find_urls(text: str, start: int = 0, end: int | None = None) -> list[Url]:
     locked = [m.span() for m in _INTERPOLATION.finditer(text, start, stop)]
     out = []
     for match in URL.finditer(text, start, stop):
-        digits = match.group("port")
-        if digits is None:
+        port = number(match.group("port") or "")
+        if port is None:   # none, or a run of digits no port has
             continue
         at = match.start("port")
-        out.append(Url(match.group("scheme"), match.group("host"), int(digits), at,
+        out.append(Url(match.group("scheme"), match.group("host"), port, at,
                        match.end("port"), match.group(0),
                        any(a <= at < b for a, b in locked)))
     return out

@@ -1,0 +1,50 @@
+"""How much time and memory a fix run may take before it stops.
+
+A run on a repository far larger than any fixer was measured on, or a rule that turns
+quadratic on an input nobody foresaw, must not hold a CI job for hours or push the machine
+into swap: between rounds the run compares its wall time and peak memory with the budget
+(`Config.fix_time_budget`, `Config.fix_memory_budget`) and stops with a clear error. Nothing
+is written: a run cut short has verified only some of its fixes.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from fixer.core.config import Config
+from fixer.core.errors import BudgetExceeded
+
+try:   # not on Windows, where the memory budget is not enforced
+    import resource
+except ImportError:  # pragma: no cover
+    resource = None  # type: ignore[assignment]
+
+
+class Budget:
+    def __init__(self, config: Config) -> None:
+        self.seconds = config.fix_time_budget
+        self.megabytes = config.fix_memory_budget
+        self.started = time.monotonic()
+
+    def check(self, rounds: int) -> None:
+        """BudgetExceeded once either limit is passed."""
+        spent = time.monotonic() - self.started
+        if spent > self.seconds:
+            raise BudgetExceeded(f"fixer fix stopped after {rounds} rounds and {spent:.0f} s: "
+                                 f"over its time budget of {self.seconds:.0f} s "
+                                 "(fix-time-budget); nothing was written")
+        peak = peak_megabytes()
+        if peak is not None and peak > self.megabytes:
+            raise BudgetExceeded(f"fixer fix stopped after {rounds} rounds: its memory "
+                                 f"reached {peak:,} MB, over its budget of {self.megabytes:,} MB "
+                                 "(fix-memory-budget); nothing was written")
+
+
+def peak_megabytes() -> int | None:
+    """The process's peak resident memory so far (None where the platform does not say)."""
+    if resource is None:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # kilobytes on Linux, bytes on macOS
+    return int(peak / (1024 * 1024 if sys.platform == "darwin" else 1024))
