@@ -15,7 +15,8 @@ from fixer.app import configfile
 from fixer.core.errors import InputError
 from fixer.core.exclude import PathFilter
 from fixer.core.tree import FolderSource
-from support import run_cli, write_tree
+from fixer.app.configpaths import move_glob
+from support import git, run_cli, write_tree
 
 COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
 DOCKERFILE = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 8000\n'
@@ -297,3 +298,162 @@ def test_configured_stacks_merge_files_compose_would_not_group(tmp_path: Path) -
     code, out, _ = run_cli("check", tmp_path, "--select", "P001", "--format", "json")
     [finding] = json.loads(out)["findings"]
     assert finding["path"] == "deploy/docker-compose.ports.yml" and finding["service"] == "web"
+
+
+# -- a configuration above PATH, and --config ----------------------------------------------------
+
+
+def test_a_configuration_above_path_applies_to_it(tmp_path: Path) -> None:
+    sub = web_tree(tmp_path / "sub")
+    assert codes(sub) == ["C004", "P001"]
+    (tmp_path / "pyproject.toml").write_text('[tool.fixer]\nselect = ["P001"]\n')
+    assert codes(sub) == ["P001"]
+    assert codes(tmp_path / "sub" / ".." / "sub") == ["P001"]
+
+
+def test_the_nearest_configuration_wins(tmp_path: Path) -> None:
+    sub = web_tree(tmp_path / "a" / "sub")
+    (tmp_path / "fixer.toml").write_text('select = ["P001"]\n')
+    (tmp_path / "a" / "pyproject.toml").write_text('[tool.fixer]\nselect = ["C004"]\n')
+    assert codes(sub) == ["C004"]   # a nearer pyproject.toml over a farther fixer.toml
+    (sub / "fixer.toml").write_text('select = ["ALL"]\nignore = ["C004"]\n')
+    assert "C004" not in codes(sub) and "P001" in codes(sub)
+
+
+def test_a_pyproject_without_tool_fixer_does_not_stop_the_search(tmp_path: Path) -> None:
+    sub = web_tree(tmp_path / "sub", **{"pyproject.toml": '[tool.ruff]\nline-length = 99\n'})
+    (tmp_path / "fixer.toml").write_text('select = ["P001"]\n')
+    assert codes(sub) == ["P001"]
+
+
+def test_the_search_stops_at_the_top_of_the_git_work_tree(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    sub = web_tree(repo / "sub")
+    git(repo, "init", "-q", "--template=")
+    (tmp_path / "fixer.toml").write_text('select = ["P001"]\n')   # another project's
+    assert codes(sub) == ["C004", "P001"]
+    (repo / "fixer.toml").write_text('select = ["C004"]\n')       # the top itself is read
+    assert codes(sub) == ["C004"]
+
+
+def test_an_error_in_a_configuration_above_names_it_from_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    web_tree(tmp_path / "sub")
+    (tmp_path / "pyproject.toml").write_text('[tool.fixer]\nselec = []\n')
+    monkeypatch.chdir(tmp_path / "sub")
+    code, out, err = run_cli("check")
+    assert code == 2 and out == ""
+    assert '../pyproject.toml:2: [tool.fixer] unknown key "selec"' in err
+
+
+def test_exclude_from_a_configuration_above_is_moved_to_path(tmp_path: Path) -> None:
+    sub = web_tree(tmp_path / "sub")
+    write_tree(sub, {"legacy/compose.yaml": "services:\n  a: [\n"})   # broken YAML
+    (tmp_path / "fixer.toml").write_text('exclude = ["sub/legacy/"]\n')
+    code, out, err = run_cli("check", sub, "--select", "P001")
+    assert code == 1 and "legacy" not in out + err, err
+    # anchored where the file is: sub/new/legacy is not sub/legacy
+    write_tree(sub, {"new/legacy/compose.yaml": "services:\n  a: [\n"})
+    code, _, err = run_cli("check", sub, "--select", "P001")
+    assert code == 2 and "new/legacy/compose.yaml" in err
+    assert "sub/legacy/compose.yaml" not in err
+
+
+# Two files Compose would read apart: the base claims 8001, the other runs the app on 8001.
+# Grouped as one stack, the app listens where compose says; apart, the base is a P001.
+STACK_BASE = 'services:\n  web:\n    build: ../web\n    ports:\n      - "8001:8001"\n'
+STACK_CMD = ("services:\n  web:\n    build: ../web\n"
+             "    command: uvicorn app.main:app --host 0.0.0.0 --port 8001\n")
+
+
+def stacked_tree(root: Path) -> Path:
+    web_tree(root, **{"deploy/docker-compose.base.yml": STACK_BASE,
+                      "deploy/docker-compose.cmd.yml": STACK_CMD})
+    (root / "compose.yaml").unlink()
+    return root
+
+
+def test_stacks_from_a_configuration_above_are_moved_to_path(tmp_path: Path) -> None:
+    sub = stacked_tree(tmp_path / "sub")
+    write_tree(tmp_path, {"other/compose.yaml": "services:\n  x:\n    image: busybox\n"})
+    assert codes(sub, "--select", "P001") == ["P001"]
+    (tmp_path / "fixer.toml").write_text(
+        'stacks = [["sub/deploy/docker-compose.base.yml", "sub/deploy/docker-compose.cmd.yml"],'
+        ' ["other/compose.yaml"]]\n')
+    assert codes(sub, "--select", "P001") == []          # one stack: no mismatch
+    assert codes(tmp_path, "--select", "P001") == []     # as from the file's own folder
+
+
+def test_config_option_names_the_file_and_nothing_is_searched(tmp_path: Path) -> None:
+    repo = web_tree(tmp_path / "repo", **{"fixer.toml": 'select = ["C004"]\n'})
+    write_tree(repo, {"legacy/compose.yaml": "services:\n  a: [\n"})
+    settings = write_tree(tmp_path / "settings", {
+        "ci.toml": 'select = ["P001"]\nexclude = ["../repo/legacy"]\n',
+        "pyproject.toml": '[project]\nname = "x"\n\n[tool.fixer]\nselect = ["C004"]\n'
+                          'exclude = ["../repo/legacy/"]\n'})
+    assert codes(repo, "--config", settings / "ci.toml") == ["P001"]
+    assert codes(repo, "--config", settings / "pyproject.toml") == ["C004"]
+    _, diff, _ = run_cli("fix", repo, "--config", settings / "ci.toml")
+    assert "+++ b/web/Dockerfile" in diff and "healthcheck" not in diff
+    code, out, _ = run_cli("report", repo, "--config", settings / "ci.toml")
+    assert code == 0 and "Port" in out and "Healthcheck" not in out
+    assert "Healthcheck" in run_cli("report", repo, "--select", "C004")[1]
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "report"])
+def test_a_config_option_naming_no_file_exits_2(tmp_path: Path, command: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    web_tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(command, ".", "--config", "conf/nope.toml")
+    assert code == 2 and out == "" and "conf/nope.toml: no such file" in err
+
+
+def test_a_config_option_naming_a_pyproject_without_tool_fixer_exits_2(tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"other/pyproject.toml": "[tool.ruff]\n"})
+    code, _, err = run_cli("check", tmp_path, "--config", tmp_path / "other/pyproject.toml")
+    assert code == 2 and f"{tmp_path}/other/pyproject.toml: no [tool.fixer] table" in err
+
+
+def test_verbose_names_a_configuration_that_is_not_paths_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    web_tree(tmp_path / "sub")
+    (tmp_path / "fixer.toml").write_text('select = ["P001"]\n')
+    monkeypatch.chdir(tmp_path / "sub")
+    assert "config: ../fixer.toml" in run_cli("check", "-v")[2]
+    assert "config:" not in run_cli("check")[2]
+    assert "config: ../fixer.toml" in run_cli("fix", "-v")[2]
+    (tmp_path / "sub" / "fixer.toml").write_text('select = ["P001"]\n')
+    assert "config:" not in run_cli("check", "-v")[2]
+    assert "config: ../fixer.toml" in run_cli("check", "-v", "--config", "../fixer.toml")[2]
+
+
+@pytest.mark.parametrize(("pattern", "folder", "path", "moved"), [
+    ("sub/legacy/", ".", "sub", ["legacy/**"]),
+    ("sub/legacy", ".", "sub", ["legacy/**"]),
+    ("sub/legacy/**", ".", "sub", ["legacy/**"]),
+    ("./sub/a/*.yml", ".", "sub", ["a/*.yml"]),
+    ("*/legacy/", ".", "sub", ["legacy/**"]),
+    ("legacy", ".", "sub", ["legacy"]),                      # a name at any depth stays
+    ("**/fixtures/*.yaml", ".", "sub", ["**/fixtures/*.yaml"]),
+    ("**/sub/x/y", ".", "a/sub", ["**/sub/x/y", "x/y"]),    # `**` over PATH's folders, or not
+    ("other/legacy/", ".", "sub", []),                      # beside PATH: dropped
+    ("sub/a/", ".", "sub/a", []),                           # PATH itself: it was named
+    ("sub/**", ".", "sub", []),
+    ("a/b", ".", "a/b/c", []),                              # a folder above PATH
+    ("x/y", "ci", ".", ["ci/x/y"]),                         # the file below PATH
+    ("../legacy/", "ci", ".", ["legacy/**"]),
+    ("../../x/y", "a/ci", "b", []),
+])
+def test_moving_an_exclude_glob_to_path(tmp_path: Path, pattern: str, folder: str, path: str,
+                                        moved: list[str]) -> None:
+    (tmp_path / path).mkdir(parents=True, exist_ok=True)
+    assert move_glob(pattern, tmp_path / folder, tmp_path / path) == moved
+
+
+def test_a_bare_name_left_at_paths_top_also_names_its_file(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"sub/compose.gen.yml": "services: {}\n"})
+    assert move_glob("sub/compose.gen.yml", tmp_path, tmp_path / "sub") \
+        == ["compose.gen.yml", "compose.gen.yml/**"]
+    assert move_glob("sub/compose.gen.yml/", tmp_path, tmp_path / "sub") \
+        == ["compose.gen.yml/**"]

@@ -45,6 +45,7 @@ class Options:
     healthcheck_strategy: str | None = None
     postgres_image: str | None = None
     severity: str | None = None
+    config: str | None = None          # --config FILE as typed; None: found from the folder up
 
 
 def chosen_rules(catalogue: Sequence[Rule], select: str | None, ignore: str | None,
@@ -97,6 +98,7 @@ class Checked:
     suppressed: list[Finding]           # by `# fixer: ignore[...]` comments
     unused: list[suppress.Unused] = dataclasses.field(default_factory=list)   # when asked
     fixed_later: FixRun | None = None   # with fix_run: the fix run of the folder
+    config_elsewhere: str | None = None   # the configuration file, when it is not the folder's
 
 
 def _all_at_once(rules: Sequence[Rule], _services: int) -> AbstractContextManager[Iterable[Rule]]:
@@ -121,7 +123,13 @@ def run(request: CheckRequest, progress: Progress = _all_at_once) -> Checked:
                              [r.code for r in request.catalogue]) \
         if request.unused_suppressions else []
     return Checked(ws, rules, settings.severity, findings, hidden, checked.errors,
-                   checked.suppressed, unused, later)
+                   checked.suppressed, unused, later, elsewhere(settings))
+
+
+def elsewhere(settings: configfile.Settings) -> str | None:
+    """The configuration file in force, as the user would name it, when it is not the one in
+    the folder checked (found above it, or named by --config): worth saying with -v."""
+    return settings.source if settings.outside else None
 
 
 def _diff_filtered(findings: list[Finding], source: str, root: Path) -> list[Finding]:

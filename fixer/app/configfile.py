@@ -1,6 +1,14 @@
-"""Reading the configuration: `fixer.toml` (top-level keys) or `[tool.fixer]` in pyproject.toml,
-in the folder fixer is pointed at. When both exist, fixer.toml wins and pyproject.toml is not
-read (as ruff.toml over pyproject.toml): one file, never a merge. CLI flags override the file.
+"""Reading the configuration: `fixer.toml` (top-level keys) or `[tool.fixer]` in pyproject.toml.
+When both exist in a folder, fixer.toml wins and pyproject.toml is not read (as ruff.toml over
+pyproject.toml): one file, never a merge. CLI flags override the file.
+
+Where it comes from, as in ruff: the folder fixer is pointed at (PATH), else the nearest
+folder above it, up to the top of the git work tree PATH is in (the folder holding `.git`;
+outside git, the filesystem root). A pyproject.toml without `[tool.fixer]` is no
+configuration and the search goes on above it. `--config FILE` names the file instead (a
+file named pyproject.toml is read for its `[tool.fixer]`, any other for its top-level keys)
+and nothing is searched. Paths in the file (`exclude`, `stacks`) are relative to its own
+folder; `fixer.app.configpaths` moves them to PATH's root.
 
 A key fixer does not know, or a value of the wrong type, is an error naming the file, the
 line and the key (exit 2): a typo must not silently turn a setting off.
@@ -19,10 +27,10 @@ from typing import Any
 
 import click
 
-from fixer.app import configcheck
+from fixer.app import configcheck, configpaths
 from fixer.core.config import Config
 from fixer.core.errors import InputError
-from fixer.core.tree import FolderSource
+from fixer.core.tree import FolderSource, work_tree_root
 from fixer.model.rule import Severity
 
 # Keys that choose what `check` runs and reports, not how rules work: Settings fields, not Config.
@@ -45,6 +53,7 @@ class ConfigFile:
     table: tuple[str, ...]    # where fixer's keys live: ("tool", "fixer") or () for fixer.toml
     text: str
     values: dict[str, Any]
+    folder: Path              # its real folder: the one its paths are relative to
 
     def fail(self, message: str, *keys: str) -> ConfigError:
         """An error at the line of the innermost key found (keys: outer to inner)."""
@@ -67,6 +76,7 @@ class Settings:
     ignore: str | None = None
     source: str | None = None   # the file read, if any
     severity: Severity = Severity.WARNING   # report findings this severe or more (check)
+    outside: bool = False       # the file read is not PATH's own (found above it, or --config)
 
 
 def _dotted(name: str) -> tuple[str, ...]:
@@ -109,33 +119,73 @@ def _parse(text: str, shown: str) -> dict[str, Any]:
         raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
 
 
-def find(root: Path, shown_root: str) -> ConfigFile | None:
-    """The configuration file of the repository at `root`, if it has one."""
+def _table(text: str, table: tuple[str, ...], shown: str) -> dict[str, Any] | None:
+    """fixer's keys in the file; None for a pyproject.toml without [tool.fixer]."""
+    data: Any = _parse(text, shown)
+    for part in table:
+        data = data.get(part) if isinstance(data, dict) else None
+    if data is None or isinstance(data, dict):
+        return data
+    line = key_line(text, table[:-1], table[-1])
+    raise ConfigError(f"{shown}{f':{line}' if line else ''}: [{'.'.join(table)}] must be a table")
+
+
+def _in_folder(folder: Path, shown_folder: str) -> ConfigFile | None:
+    """The configuration file of one folder, if it has one (fixer.toml first)."""
     for name, table in CANDIDATES:
-        if not os.path.lexists(root / name):
+        if not os.path.lexists(folder / name):
             continue
-        shown = name if shown_root in ("", ".") else posixpath.join(shown_root, name)
-        text = _read(root, name, shown)
-        data: Any = _parse(text, shown)
-        for part in table:
-            data = data.get(part) if isinstance(data, dict) else None
-        if data is None:
-            continue  # a pyproject.toml without [tool.fixer]
-        if not isinstance(data, dict):
-            line = key_line(text, table[:-1], table[-1])
-            raise ConfigError(f"{shown}{f':{line}' if line else ''}: "
-                              f"[{'.'.join(table)}] must be a table")
-        return ConfigFile(shown, table, text, data)
+        shown = name if shown_folder in ("", ".") else posixpath.join(shown_folder, name)
+        text = _read(folder, name, shown)
+        values = _table(text, table, shown)
+        if values is not None:
+            return ConfigFile(shown, table, text, values, folder)
     return None
+
+
+def _folders_up(root: Path) -> list[Path]:
+    """PATH's real folder and those above it, nearest first, up to the top of its git work
+    tree: a file above that belongs to another project (or to none)."""
+    real = Path(os.path.realpath(root))
+    top = work_tree_root(real)
+    chain = [real, *real.parents]
+    return chain[:chain.index(top) + 1] if top in chain else chain
+
+
+def find(root: Path, shown_root: str) -> ConfigFile | None:
+    """The configuration in force for the repository at `root`: its own file, else the
+    nearest one above it (named from `shown_root`, as the user named PATH)."""
+    for depth, folder in enumerate(_folders_up(root)):
+        shown = shown_root if not depth else \
+            posixpath.normpath(posixpath.join(shown_root or ".", *[".."] * depth))
+        found = _in_folder(folder, shown)
+        if found is not None:
+            return found
+    return None
+
+
+def given(typed: str) -> ConfigFile:
+    """The file `--config` names (as typed): pyproject.toml for its [tool.fixer], any other
+    name for its top-level keys."""
+    if not os.path.lexists(typed):
+        raise ConfigError(f"{typed}: no such file")
+    real = Path(os.path.realpath(typed))
+    table = ("tool", "fixer") if Path(typed).name == "pyproject.toml" else ()
+    text = _read(real.parent, real.name, typed)
+    values = _table(text, table, typed)
+    if values is None:
+        raise ConfigError(f"{typed}: no [tool.fixer] table")
+    return ConfigFile(typed, table, text, values, real.parent)
 
 
 def settings(root: Path, shown_root: str, *, select: str | None = None,
              ignore: str | None = None, unsafe_fixes: bool | None = None,
              port_source: str | None = None, healthcheck_strategy: str | None = None,
-             postgres_image: str | None = None, severity: str | None = None) -> Settings:
+             postgres_image: str | None = None, severity: str | None = None,
+             config: str | None = None) -> Settings:
     """The configuration file's values, each overridden by the CLI flag when one is given
-    (None: not given)."""
-    file = find(root, shown_root)
+    (None: not given). `config`: the file --config names, as typed; None: searched for."""
+    file = given(config) if config is not None else find(root, shown_root)
     values = validate(file, root) if file else {}
     flags = {"unsafe_fixes": unsafe_fixes, "port_source": port_source,
              "healthcheck_strategy": healthcheck_strategy, "postgres_image": postgres_image}
@@ -145,15 +195,33 @@ def settings(root: Path, shown_root: str, *, select: str | None = None,
                     select if select is not None else values.get("select"),
                     ignore if ignore is not None else values.get("ignore"),
                     file.shown if file else None,
-                    Severity(severity or values.get("severity", Severity.WARNING.value)))
+                    Severity(severity or values.get("severity", Severity.WARNING.value)),
+                    file is not None and not _same_folder(file.folder, root))
+
+
+def _same_folder(folder: Path, root: Path) -> bool:
+    return folder == Path(os.path.realpath(root))
 
 
 def validate(file: ConfigFile, root: Path) -> dict[str, Any]:
-    """Config field name -> value, for every key of the file; ConfigError on the first bad one."""
+    """Config field name -> value, for every key of the file; ConfigError on the first bad one.
+    Paths are checked from the file's folder, then moved to `root`, the folder checked."""
     out: dict[str, Any] = {}
     for key, value in file.values.items():
         check = configcheck.KEYS.get(key)
         if check is None:
             raise file.fail(f'unknown key "{key}"', key)
-        out[key.replace("-", "_")] = check(file, key, value, root)
-    return out
+        out[key.replace("-", "_")] = check(file, key, value, file.folder)
+    if _same_folder(file.folder, root):
+        return out
+    return _moved(out, file.folder, Path(os.path.realpath(root)))
+
+
+def _moved(values: dict[str, Any], folder: Path, root: Path) -> dict[str, Any]:
+    """The values of a file in `folder` with its paths relative to `root` instead."""
+    moved = dict(values)
+    if "exclude" in moved:
+        moved["exclude"] = configpaths.move_globs(moved["exclude"], folder, root)
+    if "stacks" in moved:
+        moved["stacks"] = configpaths.move_stacks(moved["stacks"], folder, root)
+    return moved

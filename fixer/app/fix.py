@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from fixer import engine
 from fixer.app.apply import ApplyError, Interrupted, leftovers, remove_leftovers, write_changes
-from fixer.app.check import Options, RequestError, prepare
+from fixer.app.check import Options, RequestError, elsewhere, prepare
 from fixer.core.config import Config
 from fixer.core.errors import input_errors
 from fixer.core.tree import FolderSource, Tree
@@ -53,6 +53,7 @@ class FixRun:
     not_written: ApplyError | None = None    # --apply: why nothing was written
     interrupted: Interrupted | None = None   # --apply: a signal came while writing
     branch_run: BranchRun | None = None   # --branch: the commits made, or why none were
+    config_elsewhere: str | None = None   # the configuration file, when it is not the folder's
 
 
 def _silent(_line: str) -> None:
@@ -67,8 +68,10 @@ def run(request: FixRequest, say: Callable[[str], None] = _silent) -> FixRun:
     settings, rules = prepare(request.root, request.shown, request.options, request.catalogue)
     _check_mode(request)
     if request.branch is not None:
-        return _on_branch(request, request.branch, rules, settings.config, say)
-    return _in_folder(request, rules, settings.config)
+        done = _on_branch(request, request.branch, rules, settings.config, say)
+    else:
+        done = _in_folder(request, rules, settings.config)
+    return replace(done, config_elsewhere=elsewhere(settings))
 
 
 def _check_mode(request: FixRequest) -> None:

@@ -19,6 +19,7 @@ from fixer.cli.shared import (
     EXIT_FOUND,
     UsageProblem,
     catalogue,
+    config_option,
     echo_err,
     extend_select_option,
     ignore_option,
@@ -59,6 +60,7 @@ ONE_FOLDER_FORMATS = ("markdown",)
 @click.option("--statistics", is_flag=True,
               help="Count the findings of each rule instead of listing them (text or json).")
 @click.option("-q", "--quiet", is_flag=True, help="Findings only: no summary line.")
+@config_option
 @color.no_color_option
 @verbose_option
 @click.option("--output-file", metavar="FILE",
@@ -77,7 +79,7 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
           healthcheck_strategy: str | None, diff_filter: str | None,
           show_unused_suppressions: bool, statistics: bool, quiet: bool, verbose: bool,
           output_file: str | None, baseline_file: str | None, baseline_if_exists: str | None,
-          write_baseline: str | None) -> int:
+          write_baseline: str | None, config_file: str | None) -> int:
     """Report findings; write nothing. Each PATH (default .) is checked as a repository
     of its own, and their findings are reported together."""
     shown = list(paths) or ["."]
@@ -85,12 +87,14 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
     known = _baseline(baseline_file, baseline_if_exists, write_baseline)
     options = Options(select=select, ignore=ignore, extend_select=extend_select,
                       port_source=port_source, severity=severity,
-                      healthcheck_strategy=healthcheck_strategy)
+                      healthcheck_strategy=healthcheck_strategy, config=config_file)
     report = merged([(path, _checked(CheckRequest(
         root_folder(path), catalogue(), path, options, diff_filter, fix_run=fmt == "markdown",
         unused_suppressions=show_unused_suppressions))) for path in shown], known)
     if write_baseline is not None:
         return _write_baseline(report, write_baseline)
+    if verbose:
+        _say_config(report)
     unused = [u.line(f.shown) for f in report.folders for u in f.checked.unused]
     text = _render(report, fmt, statistics, verbose, colour=output_file is None)
     if fmt == "text":   # a comment that suppresses nothing is reported as a finding is
@@ -103,6 +107,14 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
     if report.errors:
         return EXIT_ERROR
     return EXIT_FOUND if (report.findings or unused) and not exit_zero else EXIT_CLEAN
+
+
+def _say_config(report: Merged) -> None:
+    """-v: the configuration file in force when it is not the checked folder's own, each
+    file once (several PATHs may share the one above them)."""
+    for shown in dict.fromkeys(f.checked.config_elsewhere for f in report.folders):
+        if shown is not None:
+            echo_err(f"config: {shown}")
 
 
 def _refuse(paths: Sequence[str], fmt: str, statistics: bool, diff_filter: str | None,

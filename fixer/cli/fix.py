@@ -19,6 +19,7 @@ from fixer.cli.shared import (
     EXIT_FOUND,
     UsageProblem,
     catalogue,
+    config_option,
     echo_err,
     extend_select_option,
     ignore_option,
@@ -52,6 +53,7 @@ EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it i
               help="Install curl/wget, or rewrite healthchecks to Python.")
 @click.option("--postgres-image", show_default="postgres:17-alpine",
               help="Image of a database service fixer adds.")
+@config_option
 @color.no_color_option
 @verbose_option
 @click.option("--branch", help="Make branch NAME with one commit per fix (from CI).")
@@ -67,13 +69,13 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         extend_select: str | None, ignore: str | None, port_source: str | None,
         healthcheck_strategy: str | None, postgres_image: str | None, branch: str | None,
         base: str, push_remote: str | None, pr_body: Path | None, author: str | None,
-        signoff: bool, verbose: bool) -> int:
+        signoff: bool, verbose: bool, config_file: str | None) -> int:
     """Fix findings: print a unified diff, write it with --apply, or commit it with --branch.
     One PATH (default .): the repository whose files are fixed."""
     options = Options(select=select, ignore=ignore, extend_select=extend_select,
                       unsafe_fixes=unsafe_fixes, port_source=port_source,
                       healthcheck_strategy=healthcheck_strategy,
-                      postgres_image=postgres_image)
+                      postgres_image=postgres_image, config=config_file)
     request = FixRequest(root_folder(path), catalogue(), path, options, apply_, branch, base,
                          push_remote, pr_body, author, signoff)
     try:
@@ -83,6 +85,8 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
     except Refused as exc:
         echo_err(f"fixer: {exc}")
         return EXIT_ERROR
+    if verbose and done.config_elsewhere is not None:
+        echo_err(f"config: {done.config_elsewhere}")
     if branch is not None:
         return _branch_outcome(done, path, branch, push_remote, verbose)
     _say_leftovers(done, path)

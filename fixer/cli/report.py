@@ -10,6 +10,7 @@ from fixer.app import configfile
 from fixer.cli.shared import (
     EXIT_CLEAN,
     EXIT_ERROR,
+    config_option,
     ignore_option,
     root_folder,
     select_option,
@@ -31,16 +32,18 @@ from fixer.core.tree import FolderSource, Tree
 @ignore_option
 @click.option("--port-source", type=click.Choice(PORT_SOURCES))
 @click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
+@config_option
 def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bool | None,
                    select: str | None, ignore: str | None, port_source: str | None,
-                   healthcheck_strategy: str | None) -> int:
+                   healthcheck_strategy: str | None, config_file: str | None) -> int:
     """Write the markdown audit report (exit 0: a report is not a check; 2 when input
     could not be read, which the report lists under "Input Errors")."""
     from fixer.app.report import audit_report
     root = root_folder(path)
     settings = configfile.settings(root, path, select=select, ignore=ignore,
                                    unsafe_fixes=unsafe_fixes, port_source=port_source,
-                                   healthcheck_strategy=healthcheck_strategy)
+                                   healthcheck_strategy=healthcheck_strategy,
+                                   config=config_file)
     rules = selected_rules(settings.select, settings.ignore)
     tree = Tree(FolderSource(root, settings.config.max_file_size))
     audit = audit_report(tree, rules, settings.config, after)

@@ -60,5 +60,12 @@ extend_select_option = click.option(
     help="Rule codes or prefixes to run beside the selected (or default) ones; repeatable.")
 ignore_option = click.option("--ignore", multiple=True, callback=_joined,
                              help="Rule codes or prefixes to leave out; repeatable.")
-verbose_option = click.option("-v", "--verbose", is_flag=True,
-                              help="Show the traceback of a rule that crashed (a bug in fixer).")
+verbose_option = click.option(
+    "-v", "--verbose", is_flag=True,
+    help="Name the configuration file in force when it is not PATH's own, and show the "
+         "traceback of a rule that crashed (a bug in fixer).")
+config_option = click.option(
+    "--config", "config_file", metavar="FILE",
+    help="Use this configuration file (fixer.toml keys, or a pyproject.toml's [tool.fixer]) "
+         "instead of searching PATH and the folders above it; its paths are relative to its "
+         "own folder.")
