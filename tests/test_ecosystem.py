@@ -149,5 +149,9 @@ def test_what_git_ignores_is_neither_checked_nor_fixed(tmp_path: Path) -> None:
     _code, out, _err = run_cli("check", root, "--select", "S002,S001")
     assert "S002" in out
     assert "build/" not in out and "scratch.yaml" not in out
+    # as ruff's --no-respect-gitignore: every file, ignored or not
+    for command in ("check", "fix"):
+        shown = "".join(run_cli(command, root, "--select", "S002", "--no-respect-gitignore")[1:])
+        assert "build/old-fleet" in shown, command
     shutil.rmtree(root / ".git")   # not a git work tree: .gitignore is not read
     assert "build/old-fleet" in run_cli("check", root, "--select", "S002")[1]

@@ -46,6 +46,7 @@ class Options:
     postgres_image: str | None = None
     severity: str | None = None
     config: str | None = None          # --config FILE as typed; None: found from the folder up
+    respect_gitignore: bool = True     # False: also what .gitignore leaves out
 
 
 def chosen_rules(catalogue: Sequence[Rule], select: str | None, ignore: str | None,
@@ -72,6 +73,7 @@ def prepare(root: Path, shown: str, options: Options,
     `shown` is the folder as the user named it: a configuration error names its file so."""
     flags = dataclasses.asdict(options)
     extend = flags.pop("extend_select")   # a flag only: it extends what the file selects
+    flags.pop("respect_gitignore")        # a flag only: which files are listed
     settings = configfile.settings(root, shown, **flags)
     return settings, chosen_rules(catalogue, settings.select, settings.ignore, extend)
 
@@ -109,7 +111,8 @@ def run(request: CheckRequest, progress: Progress = _all_at_once) -> Checked:
     """Check the folder. RequestError for a rule code no rule has or an unreadable diff;
     configfile.ConfigError for a configuration file fixer cannot use."""
     settings, rules = prepare(request.root, request.shown, request.options, request.catalogue)
-    ws = Workspace.load(Tree(FolderSource(request.root, settings.config.max_file_size)),
+    ws = Workspace.load(Tree(FolderSource(request.root, settings.config.max_file_size,
+                                          request.options.respect_gitignore)),
                         settings.config)
     with progress(rules, sum(1 for _ in ws.services())) as steps:
         checked = engine.check(ws, steps)

@@ -82,8 +82,8 @@ def _check_mode(request: FixRequest) -> None:
 
 
 def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> FixRun:
-    source, kept, removed, recovered = _without_leftovers(request.root, request.apply,
-                                                          config.max_file_size)
+    source, kept, removed, recovered = _without_leftovers(
+        request.root, request.apply, config.max_file_size, request.options.respect_gitignore)
     result = engine.fix(Tree(source), rules, config)
     done = FixRun(result, config, leftovers=kept, removed=removed, recovered=recovered)
     if not request.apply:
@@ -108,20 +108,20 @@ def _write(root: Path, source: FolderSource, done: FixRun) -> FixRun:
     return replace(done, landed=True, written=tuple(sorted(changes)))
 
 
-def _without_leftovers(root: Path, apply: bool, max_bytes: int
+def _without_leftovers(root: Path, apply: bool, max_bytes: int, respect_gitignore: bool = True
                        ) -> tuple[FolderSource, tuple[str, ...], tuple[str, ...], str | None]:
     """The folder's files, the leftovers kept, those removed, and what became of a run
     killed while writing (its journal followed). Temporary files of an earlier run are
     removed first by --apply (and a fresh listing made), and only named by a dry run,
     which writes nothing."""
-    source = FolderSource(root, max_bytes)
+    source = FolderSource(root, max_bytes, respect_gitignore)
     found = leftovers(source.paths())
     if not found:
         return source, (), (), None
     if not apply:
         return source, tuple(found), (), None
     removed, recovered = remove_leftovers(root, found)
-    return FolderSource(root, max_bytes), (), tuple(removed), recovered
+    return FolderSource(root, max_bytes, respect_gitignore), (), tuple(removed), recovered
 
 
 def _on_branch(request: FixRequest, name: str, rules: Sequence[Rule], config: Config,

@@ -22,6 +22,7 @@ from fixer.cli.shared import (
     config_option,
     echo_err,
     extend_select_option,
+    gitignore_option,
     ignore_option,
     plural,
     root_folder,
@@ -61,6 +62,7 @@ ONE_FOLDER_FORMATS = ("markdown",)
               help="Count the findings of each rule instead of listing them (text or json).")
 @click.option("-q", "--quiet", is_flag=True, help="Findings only: no summary line.")
 @config_option
+@gitignore_option
 @color.no_color_option
 @verbose_option
 @click.option("--output-file", metavar="FILE",
@@ -79,7 +81,7 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
           healthcheck_strategy: str | None, diff_filter: str | None,
           show_unused_suppressions: bool, statistics: bool, quiet: bool, verbose: bool,
           output_file: str | None, baseline_file: str | None, baseline_if_exists: str | None,
-          write_baseline: str | None, config_file: str | None) -> int:
+          write_baseline: str | None, config_file: str | None, respect_gitignore: bool) -> int:
     """Report findings; write nothing. Each PATH (default .) is checked as a repository
     of its own, and their findings are reported together."""
     shown = list(paths) or ["."]
@@ -87,7 +89,8 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
     known = _baseline(baseline_file, baseline_if_exists, write_baseline)
     options = Options(select=select, ignore=ignore, extend_select=extend_select,
                       port_source=port_source, severity=severity,
-                      healthcheck_strategy=healthcheck_strategy, config=config_file)
+                      healthcheck_strategy=healthcheck_strategy, config=config_file,
+                      respect_gitignore=respect_gitignore)
     report = merged([(path, _checked(CheckRequest(
         root_folder(path), catalogue(), path, options, diff_filter, fix_run=fmt == "markdown",
         unused_suppressions=show_unused_suppressions))) for path in shown], known)

@@ -22,6 +22,7 @@ from fixer.cli.shared import (
     config_option,
     echo_err,
     extend_select_option,
+    gitignore_option,
     ignore_option,
     plural,
     root_folder,
@@ -54,6 +55,7 @@ EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it i
 @click.option("--postgres-image", show_default="postgres:17-alpine",
               help="Image of a database service fixer adds.")
 @config_option
+@gitignore_option
 @color.no_color_option
 @verbose_option
 @click.option("--branch", help="Make branch NAME with one commit per fix (from CI).")
@@ -69,13 +71,14 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         extend_select: str | None, ignore: str | None, port_source: str | None,
         healthcheck_strategy: str | None, postgres_image: str | None, branch: str | None,
         base: str, push_remote: str | None, pr_body: Path | None, author: str | None,
-        signoff: bool, verbose: bool, config_file: str | None) -> int:
+        signoff: bool, verbose: bool, config_file: str | None, respect_gitignore: bool) -> int:
     """Fix findings: print a unified diff, write it with --apply, or commit it with --branch.
     One PATH (default .): the repository whose files are fixed."""
     options = Options(select=select, ignore=ignore, extend_select=extend_select,
                       unsafe_fixes=unsafe_fixes, port_source=port_source,
                       healthcheck_strategy=healthcheck_strategy,
-                      postgres_image=postgres_image, config=config_file)
+                      postgres_image=postgres_image, config=config_file,
+                      respect_gitignore=respect_gitignore)
     request = FixRequest(root_folder(path), catalogue(), path, options, apply_, branch, base,
                          push_remote, pr_body, author, signoff)
     try:

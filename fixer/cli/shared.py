@@ -64,6 +64,9 @@ verbose_option = click.option(
     "-v", "--verbose", is_flag=True,
     help="Name the configuration file in force when it is not PATH's own, and show the "
          "traceback of a rule that crashed (a bug in fixer).")
+gitignore_option = click.option(
+    "--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+    help="Leave out what .gitignore leaves out, in a git work tree.")
 config_option = click.option(
     "--config", "config_file", metavar="FILE",
     help="Use this configuration file (fixer.toml keys, or a pyproject.toml's [tool.fixer]) "

@@ -51,16 +51,19 @@ class FolderSource:
     only regular files are opened (a FIFO would block the run, a device never ends). The
     digest of every file read is kept, so that --apply can tell a file changed since."""
 
-    def __init__(self, root: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
+    def __init__(self, root: Path, max_bytes: int = MAX_FILE_BYTES,
+                 respect_gitignore: bool = True) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
         self.max_bytes = max_bytes   # `max-file-size`: a bigger file is reported, not read
+        # what .gitignore leaves out is not listed (`--no-respect-gitignore` lists it)
+        self.respect_gitignore = respect_gitignore
         self._paths: list[str] | None = None
         self._digests: dict[str, bytes] = {}
 
     def paths(self) -> list[str]:
         if self._paths is None:
-            ignored = set(git_ignored(self.root))
+            ignored = set(git_ignored(self.root)) if self.respect_gitignore else set()
             self._paths = sorted(p for p in _walk(self.root) if not _under(p, ignored))
         return self._paths
 
