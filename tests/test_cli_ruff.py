@@ -293,5 +293,5 @@ def test_gitlab_fingerprints_stay_unique_over_copies_of_one_repository(
 def test_quiet_still_says_a_folder_had_no_compose_file(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     code, out, err = run_cli("check", tmp_path / "empty", web_tree(tmp_path / "repo"), "-q")
-    assert code == 1 and len(out.splitlines()) == 2
+    assert code == 2 and len(out.splitlines()) == 2   # the worst: a folder not checked
     assert err == f"No compose file found in {tmp_path / 'empty'}: nothing was checked.\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -74,8 +75,10 @@ def test_force_color_colours_output_that_is_not_a_terminal(
 def test_a_folder_with_no_compose_file_is_not_all_checks_passed(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("no services here\n")
     code, out, err = run_cli("check", tmp_path)
-    assert (code, out) == (0, "")
+    assert (code, out) == (2, "")   # a wrong path: not "clean"
     assert err == f"No compose file found in {tmp_path}: nothing was checked.\n"
+    code, out, err = run_cli("check", tmp_path, "--format", "json")
+    assert code == 2 and json.loads(out)["findings"] == [] and "No compose file found" in err
     assert "All checks passed." not in err
 
 

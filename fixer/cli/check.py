@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from fixer.app import baseline
-from fixer.app.check import Checked, CheckRequest, Merged, Options, RequestError, merged
+from fixer.app.check import Checked, CheckRequest, Folder, Merged, Options, RequestError, merged
 from fixer.app.check import run as run_check
 from fixer.cli.shared import (
     EXIT_CLEAN,
@@ -105,9 +105,13 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
     _emit(text, output_file)
     for line in unused if fmt != "text" else []:
         echo_err(line)
+    empty = _not_checked(report)
     if fmt == "text":
-        _summary(report, quiet)
-    if report.errors:
+        _summary(report, quiet, empty)
+    else:   # stdout holds the format; the warning goes beside it
+        for folder in empty:
+            echo_err(_nothing_checked(folder.shown))
+    if report.errors or empty:   # a folder with no compose file is a wrong path, not clean
         return EXIT_ERROR
     return EXIT_FOUND if (report.findings or unused) and not exit_zero else EXIT_CLEAN
 
@@ -238,14 +242,21 @@ def _sarif(report: Merged) -> str:
                       indent=2, ensure_ascii=False) + "\n"
 
 
-def _summary(report: Merged, quiet: bool) -> None:
+def _not_checked(report: Merged) -> list[Folder]:
+    """The folders with no compose file and no error: a wrong path, not a clean repository."""
+    return [f for f in report.folders if not f.checked.workspace.compose_docs
+            and not f.checked.errors]
+
+
+def _nothing_checked(shown: str) -> str:
+    return f"No compose file found in {shown}: nothing was checked."
+
+
+def _summary(report: Merged, quiet: bool, empty: list[Folder]) -> None:
     """On stderr: that a folder had nothing to check (even with --quiet: it is no summary
     but a warning that a clean result means nothing), and what was found."""
-    empty = [f for f in report.folders if not f.checked.workspace.compose_docs
-             and not f.checked.errors]
-    # no compose file and no error: a wrong path, not a clean repository
     for folder in empty:
-        echo_err(f"No compose file found in {folder.shown}: nothing was checked.")
+        echo_err(_nothing_checked(folder.shown))
     if quiet or len(empty) == len(report.folders):
         return
     checks = [f.checked for f in report.folders]
