@@ -457,3 +457,24 @@ def test_a_bare_name_left_at_paths_top_also_names_its_file(tmp_path: Path) -> No
         == ["compose.gen.yml", "compose.gen.yml/**"]
     assert move_glob("sub/compose.gen.yml/", tmp_path, tmp_path / "sub") \
         == ["compose.gen.yml/**"]
+
+
+def test_a_fix_run_past_the_configured_time_budget_stops_and_writes_nothing(
+        tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"fixer.toml": "fix-time-budget = 0.001\n"})
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    code, _out, err = run_cli("fix", "--apply", tmp_path)
+    assert code == 2
+    assert "fixer: fixer fix stopped after 0 rounds" in err
+    assert "over its time budget of 0 s (fix-time-budget); nothing was written" in err
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("fix-time-budget = 0", '"fix-time-budget" must be a number of seconds over 0, not 0'),
+    ('fix-memory-budget = "4 GB"', '"fix-memory-budget" must be a whole number of MB over 0'),
+])
+def test_budgets_must_be_positive_numbers(tmp_path: Path, line: str, message: str) -> None:
+    web_tree(tmp_path, **{"fixer.toml": line + "\n"})
+    code, _out, err = run_cli("check", tmp_path)
+    assert code == 2 and f"fixer.toml:1: {message}" in err

@@ -125,6 +125,21 @@ def check_size(file: ConfigFile, key: str, value: Any, root: Path) -> int:
     return size
 
 
+def check_seconds(file: ConfigFile, key: str, value: Any, root: Path) -> float:
+    """A duration in seconds, over 0 (an integer or a decimal)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise file.fail(f'"{key}" must be a number of seconds over 0, not {_shown(value)}', key)
+    return float(value)
+
+
+def check_megabytes(file: ConfigFile, key: str, value: Any, root: Path) -> int:
+    """A memory size in MB, a whole number over 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise file.fail(f'"{key}" must be a whole number of MB over 0, not {_shown(value)}',
+                        key)
+    return value
+
+
 KEYS: dict[str, Validator] = {
     "select": check_selection,
     "ignore": check_selection,
@@ -138,4 +153,6 @@ KEYS: dict[str, Validator] = {
     "health-paths": check_paths,
     "severity": check_choice,
     "max-file-size": check_size,
+    "fix-time-budget": check_seconds,
+    "fix-memory-budget": check_megabytes,
 }

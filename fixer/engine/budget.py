@@ -31,14 +31,18 @@ class Budget:
         """BudgetExceeded once either limit is passed."""
         spent = time.monotonic() - self.started
         if spent > self.seconds:
-            raise BudgetExceeded(f"fixer fix stopped after {rounds} rounds and {spent:.0f} s: "
+            raise BudgetExceeded(f"fixer fix stopped after {_rounds(rounds)} and {spent:.0f} s: "
                                  f"over its time budget of {self.seconds:.0f} s "
                                  "(fix-time-budget); nothing was written")
         peak = peak_megabytes()
         if peak is not None and peak > self.megabytes:
-            raise BudgetExceeded(f"fixer fix stopped after {rounds} rounds: its memory "
+            raise BudgetExceeded(f"fixer fix stopped after {_rounds(rounds)}: its memory "
                                  f"reached {peak:,} MB, over its budget of {self.megabytes:,} MB "
                                  "(fix-memory-budget); nothing was written")
+
+
+def _rounds(count: int) -> str:
+    return "1 round" if count == 1 else f"{count} rounds"
 
 
 def peak_megabytes() -> int | None:

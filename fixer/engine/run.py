@@ -137,12 +137,12 @@ def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
 
 
 def _fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
+    budget = Budget(config)   # the whole run counts, its first check included
     ws = Workspace.load(tree, config)
     checked = check(ws, rules)
     run = _Run(rules, config, ws, checked,
                FixResult(tree, initial=list(checked.findings), errors=checked.errors),
                History(ws.tree))
-    budget = Budget(config)
     for rounds in range(50 + 2 * len(checked.findings)):
         budget.check(rounds)
         pending = sorted((f for f in run.checked.findings if allowed(f, config)
