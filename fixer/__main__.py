@@ -1,5 +1,22 @@
-"""`python -m fixer`: the command line, as the `fixer` script runs it."""
+"""`python -m fixer` and the `fixer` console script: the command line.
 
-from fixer.cli.entry import run
+The command line's modules are imported inside `run`, so that a Ctrl-C while they load ends
+as any other interrupt does (`fixer: interrupted`, exit 130), not with a traceback.
+"""
 
-run()
+import sys
+
+EXIT_INTERRUPTED = 130   # 128 + SIGINT
+
+
+def run() -> None:
+    try:
+        from fixer.cli.entry import main
+    except KeyboardInterrupt:
+        sys.stderr.write("fixer: interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -189,6 +189,22 @@ def test_a_file_over_the_size_cap_is_reported_not_read(tmp_path: Path) -> None:
     assert len(FolderSource(root, size).read_bytes("web/app/main.py")) == size
 
 
+def test_branch_mode_caps_a_committed_file_as_check_caps_a_file_on_disk(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "web/app/main.py").write_bytes(b"#" * 2048 + b"\n")
+    git.Repo.init(root)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", "add", "-A"],
+                   cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "b"],
+                   cwd=root, check=True)
+    repository = git.Repo(root)
+    capped = CommitSource(repository, repository.head.commit, max_bytes=1024)
+    with pytest.raises(InputError, match=r"web/app/main.py:1: larger than 1 KiB"):
+        capped.read_bytes("web/app/main.py")
+    assert len(CommitSource(repository, repository.head.commit).read_bytes(
+        "web/app/main.py")) == 2049
+
+
 # -- never lose an edit ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("path", "deleted"), [

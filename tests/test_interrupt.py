@@ -58,3 +58,18 @@ def test_ctrl_c_during_the_run_says_interrupted_and_exits_130(monorepo: Path,
     run = interrupted_run(monorepo, *args)
     assert (run.returncode, run.stderr, run.stdout) == (130, "fixer: interrupted\n", "")
     assert files(monorepo) == before
+
+
+def test_ctrl_c_while_the_command_line_loads_says_interrupted_too() -> None:
+    """The interrupt lands while `fixer.cli.entry` is imported (made to happen there)."""
+    code = ("import builtins, fixer.__main__ as script\n"
+            "real = builtins.__import__\n"
+            "def importing(name, *args, **kwargs):\n"
+            "    if name == 'fixer.cli.entry':\n"
+            "        raise KeyboardInterrupt\n"
+            "    return real(name, *args, **kwargs)\n"
+            "builtins.__import__ = importing\n"
+            "script.run()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (130, "fixer: interrupted\n")

@@ -105,7 +105,7 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
     # Every refusal comes before anything is written, so a refused run changes nothing.
     local = check_existing(repo, request.name, base)
     remote = check_remote(repo, request.push, request.name, base) if request.push else None
-    source = CommitSource(repo, base, prefix)
+    source = CommitSource(repo, base, prefix, config.max_file_size)
     result = engine.fix(Tree(source), rules, config)
     if input_errors(result.errors):   # a rule crash blocks nothing
         return BranchRun(result, [])

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import git
 
 from fixer.core.errors import InputError
-from fixer.core.tree import SKIPPED_DIRS
+from fixer.core.tree import MAX_FILE_BYTES, SKIPPED_DIRS, too_large
 
 
 # A chain of links longer than this is a loop, as the kernel's own limit says for paths.
@@ -24,10 +24,12 @@ class CommitSource:
     one that leaves the prefix is an input error, never followed (the same boundary as
     the working tree's)."""
 
-    def __init__(self, repo: git.Repo, commit: git.Commit, prefix: str = "") -> None:
+    def __init__(self, repo: git.Repo, commit: git.Commit, prefix: str = "",
+                 max_bytes: int = MAX_FILE_BYTES) -> None:
         self.repo = repo
         self.commit = commit
         self.prefix = prefix.strip("/")
+        self.max_bytes = max_bytes   # `max-file-size`, as for a folder: the blob is not read
         self._blobs: dict[str, git.Blob] | None = None
 
     def _index(self) -> dict[str, git.Blob]:
@@ -50,7 +52,10 @@ class CommitSource:
         return blob is not None and stat.S_ISLNK(blob.mode)
 
     def read_bytes(self, path: str) -> bytes:
-        data: bytes = self._index()[self._target(path)].data_stream.read()
+        blob = self._index()[self._target(path)]
+        if blob.size > self.max_bytes:
+            raise too_large(path, self.max_bytes)
+        data: bytes = blob.data_stream.read()
         return data
 
     def mode(self, path: str) -> int:
