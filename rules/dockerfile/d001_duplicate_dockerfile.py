@@ -35,8 +35,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from functools import partial
 
-from fixer.core.edits import DeleteFile
+from fixer.core.edits import DeleteFile, Edit
 from fixer.core.tree_index import files_in, is_folder
 from fixer.facts.image.images import chain
 from fixer.model import appmodule
@@ -137,7 +138,7 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
     return Violation(
         message=f"{stray} duplicates {built}, which compose builds ({why})",
         path=stray, line=1, service=service.name, subject=stray,
-        fix=Fix.of(f"Delete {stray}", safety, [DeleteFile(stray)]),
+        fix=Fix(f"Delete {stray}", safety, partial(_deleted, stray)),
     )
 
 
@@ -197,3 +198,6 @@ def _mentions(ws: Workspace) -> dict[str, set[str]]:
             out[path] = _dockerfile_paths(file.text)
     return out
 
+
+def _deleted(stray: str) -> list[Edit]:
+    return [DeleteFile(stray)]

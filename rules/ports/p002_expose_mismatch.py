@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
 from fixer.model.appservice import app_services
@@ -97,15 +98,20 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return None
     if any(not p.isdigit() for p in written):
         return None  # a variable in EXPOSE cannot be judged
-    report, edits, title = _problem(app, ports, listens[0])
+    report, title = _problem(app, ports, listens[0])
     report = replace(report, service=services[0].name, causes=_causes(ws, services))
     split = _split(services, listens)
     if split is not None:
         return replace(report, reason=split)
-    if not edits:
+    if len(ports) > 1:
         return replace(report, reason="several ports are exposed; which one is the app's "
                                       "is unclear")
-    return replace(report, fix=Fix.of(title, Safety.SAFE, edits))
+    return replace(report, fix=Fix(title, Safety.SAFE, partial(_edits, app, ports, listens[0])))
+
+
+def _edits(app: App, ports: list[tuple[Instruction, str]], listen: int) -> list[Edit]:
+    """The one EXPOSE rewritten to the port the app listens on, or one added before the CMD."""
+    return [_rewritten(app, *ports[0], listen)] if ports else [_added(app, listen)]
 
 
 def _causes(ws: Workspace, services: list[BuiltService]) -> tuple[Location, ...]:
@@ -135,20 +141,18 @@ def _split(services: list[BuiltService], listens: list[int]) -> str | None:
 
 
 def _problem(app: App, ports: list[tuple[Instruction, str]],
-             listen: int) -> tuple[Violation, list[Edit], str]:
-    """The report (with no fix yet), the edits that would fix it, and their title."""
+             listen: int) -> tuple[Violation, str]:
+    """The report (with no fix yet) and the title of the fix that would fix it."""
     path = app.dockerfile.path
     if ports:
         message = f"EXPOSE {' '.join(p for _, p in ports)} but the app listens on {listen}"
-        edits: list[Edit] = [_rewritten(app, *ports[0], listen)] if len(ports) == 1 else []
-        return (Violation(message, path, ports[0][0].line, subject="expose"), edits,
+        return (Violation(message, path, ports[0][0].line, subject="expose"),
                 f"Set EXPOSE to {listen}")
     anchor = _anchor(app)
     line = anchor.line if anchor else app.stage.instructions[-1].end_line
     what = "exposes no TCP port" if app.stage.find("EXPOSE") else "has no EXPOSE"
     message = f"final stage {what}; the app listens on {listen}"
-    return (Violation(message, path, line, subject="expose"), [_added(app, listen)],
-            f"Add EXPOSE {listen}")
+    return Violation(message, path, line, subject="expose"), f"Add EXPOSE {listen}"
 
 
 def _anchor(app: App) -> Instruction | None:

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from functools import partial
 
-from fixer.core.edits import CreateFile
+from fixer.core.edits import CreateFile, Edit
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
@@ -61,5 +62,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             message=f"{folder}/ has no __init__.py, but the command imports `{found.module}` "
                     "from it as a package",
             path=found.path, line=1, service=service.name, subject=marker,
-            fix=Fix.of(f"Create an empty {marker}", Safety.SAFE, [CreateFile(marker, "")]),
+            fix=Fix(f"Create an empty {marker}", Safety.SAFE, partial(_created, marker)),
         )
+
+
+def _created(marker: str) -> list[Edit]:
+    return [CreateFile(marker, "")]
