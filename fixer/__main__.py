@@ -6,7 +6,8 @@ as any other interrupt does (`fixer: interrupted`, exit 130), not with a traceba
 
 import sys
 
-EXIT_INTERRUPTED = 130   # 128 + SIGINT
+# fixer.cli.shared.EXIT_INTERRUPTED, written out: importing it is what may be interrupted
+EXIT_INTERRUPTED = 130
 
 
 def run() -> None:

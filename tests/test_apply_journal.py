@@ -50,6 +50,14 @@ def killed_in_the_swap(root: Path, delay: float, pause: float = PAUSE) -> None:
     process.wait(timeout=60)
 
 
+def interrupted_copy(base: Path, tmp_path: Path) -> Path:
+    """A copy of `base` whose `fix --apply` was killed after its first rename, during the
+    pause before the next."""
+    root = Path(shutil.copytree(base, tmp_path / "repo"))
+    killed_in_the_swap(root, 0.1, pause=0.3)
+    return root
+
+
 def changed_files(root: Path, before: dict[str, bytes | str]) -> int:
     now = snapshot(root)
     return sum(now.get(path) != content for path, content in before.items())
@@ -78,8 +86,7 @@ def test_a_run_killed_at_random_points_of_the_swap_is_completed_by_the_next(
 def test_the_next_apply_completes_an_interrupted_one_before_its_own_run(
         tmp_path: Path, trees: tuple[Path, dict[str, bytes | str]]) -> None:
     base, fixed = trees
-    root = shutil.copytree(base, tmp_path / "repo")
-    killed_in_the_swap(root, 0.1, pause=0.3)   # after the first rename, during the pause
+    root = interrupted_copy(base, tmp_path)
     assert (root / JOURNAL).exists() and 0 < changed_files(root, snapshot(base)) < SERVICES
     code, _out, err = run_cli("fix", "--apply", root)
     assert code in (0, 1), err
@@ -92,8 +99,7 @@ def test_the_next_apply_completes_an_interrupted_one_before_its_own_run(
 def test_a_missing_temp_file_rolls_the_renames_back(
         tmp_path: Path, trees: tuple[Path, dict[str, bytes | str]]) -> None:
     base, _fixed = trees
-    root = shutil.copytree(base, tmp_path / "repo")
-    killed_in_the_swap(root, 0.1, pause=0.3)
+    root = interrupted_copy(base, tmp_path)
     staged = [p for p in temp_files(root) if p.name.endswith(apply.TEMP_SUFFIX)]
     staged[0].unlink()   # one file not yet replaced can no longer be: undo the others
     message = apply.recover(root)
@@ -107,8 +113,7 @@ def test_a_missing_temp_file_rolls_the_renames_back(
 def test_a_file_changed_after_the_kill_keeps_the_journal_and_blocks_apply(
         tmp_path: Path, trees: tuple[Path, dict[str, bytes | str]]) -> None:
     base, _fixed = trees
-    root = shutil.copytree(base, tmp_path / "repo")
-    killed_in_the_swap(root, 0.1, pause=0.3)
+    root = interrupted_copy(base, tmp_path)
     (root / "s007/Dockerfile").write_text("FROM scratch\n")   # an editor, after the kill
     with pytest.raises(ApplyError, match="s007/Dockerfile:1: changed since an interrupted"):
         apply.recover(root)

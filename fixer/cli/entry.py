@@ -12,11 +12,10 @@ from types import FrameType
 
 import click
 
-from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR
+from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED
 from fixer.core.errors import BudgetExceeded
 from fixer.formats import color
 
-EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it interrupted
 
 # name -> the module and attribute of its click command, in the order `--help` lists them
 COMMANDS = {

@@ -17,6 +17,7 @@ from fixer.cli.shared import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FOUND,
+    EXIT_INTERRUPTED,
     UsageProblem,
     catalogue,
     config_option,
@@ -37,7 +38,6 @@ from fixer.formats.report.fixrun import revealed
 from fixer.formats.report.model import FixLine
 from fixer.model.rule import Safety
 
-EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it interrupted
 
 
 @click.command()

@@ -11,6 +11,7 @@ from fixer.app.registry import discover
 from fixer.model.rule import Rule
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130   # 128 + SIGINT, what a shell reports for a command it interrupted
 
 
 class UsageProblem(click.UsageError):
