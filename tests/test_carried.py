@@ -1,28 +1,31 @@
-"""Facts carried across the trees of a fix run are used again only while every file they
-read is the very same file."""
+"""Facts carried across the trees of a fix run are used again only while everything they
+read of the tree reads back the same: each file (the very same file), each existence asked
+about, the listing when they asked for it. The trees note the reads as the fact runs."""
 
 from __future__ import annotations
 
-from fixer.core.derived import Memo, Read
+from kit import app_service
+from kit import tree as memory_tree
+
+from fixer.core import tree_index
+from fixer.core.derived import Derived, Memo
+from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile
 from fixer.core.tree import MemorySource, Tree
+from fixer.facts.pydeps.dependency_sources import Declared, declared
+from fixer.model.workspace import Workspace
 
 LINES: Memo[int] = Memo("lines of a and of b when there is one")
-
-
-def _count(read: Read, calls: list[str]) -> int:
-    calls.append("computed")
-    total = 0
-    for path in ("a.txt", "b.txt"):
-        file = read(path)
-        total += len(file.text.splitlines()) if file is not None else 0
-    return total
+FOLDER: Memo[int] = Memo("files in the folder src")
+OUTER: Memo[int] = Memo("lines, doubled")
 
 
 def _lines(tree: Tree, calls: list[str]) -> int:
-    def read(path: str) -> TextFile | None:
-        return tree.read(path) if tree.exists(path) else None
-    return tree.carried.get(LINES, "key", read, lambda tracked: _count(tracked, calls))
+    def count() -> int:
+        calls.append("computed")
+        return sum(len(tree.read(path).text.splitlines())
+                   for path in ("a.txt", "b.txt") if tree.exists(path))
+    return tree.carried.remember(LINES, "key", tree, count)
 
 
 def test_a_fact_is_used_again_on_a_tree_whose_files_it_read_did_not_change() -> None:
@@ -60,14 +63,79 @@ def test_trees_of_separate_runs_share_nothing() -> None:
     assert calls == ["computed", "computed"]
 
 
-def test_a_run_collects_garbage_less_often_and_leaves_the_callers_thresholds() -> None:
-    import gc
+def _in_src(tree: Tree, calls: list[str]) -> int:
+    def count() -> int:
+        calls.append("computed")
+        return len(tree_index.files_under(tree, "src"))
+    return tree.carried.remember(FOLDER, "src", tree, count)
 
-    from fixer.core.collector import YOUNGEST_THRESHOLD, fewer_collections
-    before = gc.get_threshold()
-    with fewer_collections():
-        assert gc.get_threshold()[0] == YOUNGEST_THRESHOLD
-        with fewer_collections():   # nested (check inside fix): still the run's setting
-            assert gc.get_threshold()[0] == YOUNGEST_THRESHOLD
-        assert gc.get_threshold()[0] == YOUNGEST_THRESHOLD
-    assert gc.get_threshold() == before
+
+def test_a_fact_that_asked_for_the_listing_sees_a_file_created_anywhere() -> None:
+    calls: list[str] = []
+    tree = Tree(MemorySource({"src/a.py": "", "b.txt": ""}))
+    tree_index.files_under(tree, "src")   # the index exists before the fact asks for it
+    assert _in_src(tree, calls) == 1
+    assert _in_src(tree.with_files({"b.txt": TextFile("b.txt", "x")}), calls) == 1
+    assert _in_src(tree.with_files({"src/c.py": TextFile("src/c.py", "")}), calls) == 2
+    assert calls == ["computed", "computed"]
+
+
+def test_a_fact_inside_another_hands_its_reads_on_even_when_it_is_not_computed() -> None:
+    calls: list[str] = []
+    tree = Tree(MemorySource({"a.txt": "1\n"}))
+    _lines(tree, calls)   # kept: the outer fact below uses it without computing it
+
+    def outer(on: Tree) -> int:
+        return on.carried.remember(OUTER, "key", on, lambda: 2 * _lines(on, calls))
+
+    assert outer(tree) == 2
+    assert outer(tree.with_files({"a.txt": TextFile("a.txt", "1\n2\n")})) == 4
+    assert calls == ["computed", "computed"]
+
+
+def test_a_fact_that_asks_a_workspace_or_service_fact_is_not_carried() -> None:
+    calls: list[str] = []
+    shared = Derived(shared=True)
+    tree = Tree(MemorySource({"a.txt": "1\n"}))
+
+    def count() -> int:
+        calls.append("computed")
+        return len(tree.read("a.txt").text) + shared.get(LINES, lambda: 1)
+
+    for _ in range(2):
+        assert tree.carried.remember(OUTER, "key", tree, count) == 3
+    assert calls == ["computed", "computed"]
+
+
+def test_a_fact_that_met_an_unreadable_file_is_not_carried() -> None:
+    calls: list[str] = []
+    tree = Tree(MemorySource({"b.bin": b"\x00\x01binary"}))   # not text
+
+    def count() -> int:
+        calls.append("computed")
+        try:
+            return len(tree.read("b.bin").text)
+        except InputError:   # each workspace reports the file itself
+            return 0
+
+    for _ in range(2):
+        assert tree.carried.remember(OUTER, "key", tree, count) == 0
+    assert calls == ["computed", "computed"]
+
+
+def _installed(tree: Tree) -> tuple[Declared, Workspace]:
+    ws = Workspace.load(tree)
+    app = next(ws.apps()).app
+    return declared(ws, app.build.context, app.dockerfile, app.stage), ws
+
+
+def test_what_an_image_installs_follows_its_requirements_across_rounds() -> None:
+    first = memory_tree(app_service(requirements="fastapi\n"))
+    before, _ = _installed(first)
+    compose = first.read("compose.yaml")   # every round changes the compose file
+    later = first.with_files({"compose.yaml": compose.with_text(compose.text + "\n")})
+    assert _installed(later)[0] is before   # carried: nothing it read changed
+    requirements = first.read("api/requirements.txt")
+    edited = later.with_files({"api/requirements.txt": requirements.with_text("fastapi\nuvicorn\n")})
+    after, _ = _installed(edited)
+    assert not before.has("uvicorn") and after.has("uvicorn")

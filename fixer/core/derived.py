@@ -9,7 +9,7 @@ the files no fix changed, and nothing outlives the run (no module-level cache).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
     from fixer.core.textfile import TextFile
@@ -30,17 +30,82 @@ class Memo(Generic[T]):
 
 
 class Derived:
-    """The facts derived from one owner so far."""
+    """The facts derived from one owner so far. `shared`: the owner is a workspace or a
+    service, whose facts may rest on the compose model, which a computation carried across
+    fix rounds (`Carried.remember`) cannot follow: asking one of them there keeps that
+    computation from being carried."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_values", "_shared")
 
-    def __init__(self) -> None:
+    def __init__(self, shared: bool = False) -> None:
         self._values: dict[Memo[Any], object] = {}
+        self._shared = shared
 
     def get(self, fact: Memo[T], compute: Callable[[], T]) -> T:
+        if self._shared and RECORDING:
+            untrack()
         if fact not in self._values:
             self._values[fact] = compute()
         return cast(T, self._values[fact])
+
+
+class Reads:
+    """What one computation read of a tree: each file (None: absent) and each existence it
+    asked about, the tree's listing when it asked for one, and whether it asked for
+    anything a tree cannot vouch for (`carriable` False)."""
+
+    __slots__ = ("files", "exists", "listing", "carriable")
+
+    def __init__(self) -> None:
+        self.files: dict[str, TextFile] = {}
+        self.exists: dict[str, bool] = {}
+        self.listing: Hashable | None = None
+        self.carriable = True
+
+    def add(self, other: Reads) -> None:
+        for path, file in other.files.items():
+            self.files.setdefault(path, file)
+        for path, present in other.exists.items():
+            self.exists.setdefault(path, present)
+        if other.listing is not None and self.listing is None:
+            self.listing = other.listing
+        self.carriable = self.carriable and other.carriable
+
+
+# The computations being carried right now, innermost last: the dynamic extent of
+# `Carried.remember`, not a cache. A tree notes every read into each of them.
+RECORDING: list[Reads] = []
+
+
+def note_file(path: str, file: TextFile) -> None:
+    for reads in RECORDING:
+        reads.files.setdefault(path, file)
+
+
+def note_exists(path: str, present: bool) -> None:
+    for reads in RECORDING:
+        reads.exists.setdefault(path, present)
+
+
+def note_listing(token: Hashable) -> None:
+    for reads in RECORDING:
+        if reads.listing is None:
+            reads.listing = token
+
+
+def untrack() -> None:
+    for reads in RECORDING:
+        reads.carriable = False
+
+
+class Files(Protocol):
+    """A tree as a carried computation is checked against: without noting the reads."""
+
+    def present(self, path: str) -> bool: ...
+
+    def peek(self, path: str) -> TextFile | None: ...   # None: absent or unreadable
+
+    def listing_token(self) -> Hashable: ...
 
 
 Read = Callable[[str], "TextFile | None"]
@@ -51,29 +116,45 @@ class Carried:
 
     A fix round builds a new tree and workspace, so facts kept on the workspace are computed
     again each round, though most files did not change. A fact kept here remembers every
-    file its computation read (through the reader it was handed) and is used again only
-    while each of them reads back as the very same file: a pure function of those files
-    gives the same value. The check reads them again through the caller's reader, so that
-    a file that cannot be read is reported by this workspace as it would have been."""
+    file its computation read, every existence it asked about and the listing if it asked
+    for one (the trees note them while it runs), and is used again only while each reads
+    back the same: a pure function of those files gives the same value. A computation that
+    met a file it could not read is not kept, so that each workspace reports the file as it
+    would have been reported."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_remembered",)
 
     def __init__(self) -> None:
-        self._values: dict[tuple[Memo[Any], Hashable], tuple[object, tuple[tuple[str, Any], ...]]] \
-            = {}
+        self._remembered: dict[tuple[Memo[Any], Hashable], tuple[object, Reads]] = {}
 
-    def get(self, fact: Memo[T], key: Hashable, read: Read,
-            compute: Callable[[Read], T]) -> T:
-        kept = self._values.get((fact, key))
-        if kept is not None and all(read(path) is file for path, file in kept[1]):
+    def remember(self, fact: Memo[T], key: Hashable, files: Files, compute: Callable[[], T]) -> T:
+        """`compute()`, or its value from an earlier tree of the run when every file it read
+        reads back as the very same file, every existence it asked about is unchanged, and
+        so is the listing if it asked for one. Its reads are noted as it runs (the trees do
+        it: no reader to thread through); it must take nothing from the compose model but
+        what `key` holds. What it asks of a workspace or a service (`Derived(shared=True)`)
+        or a file that cannot be read keeps it from being carried: it is computed again."""
+        kept = self._remembered.get((fact, key))
+        if kept is not None and _still(kept[1], files):
+            for reads in RECORDING:
+                reads.add(kept[1])
             return cast(T, kept[0])
-        reads: dict[str, TextFile | None] = {}
-
-        def tracked(path: str) -> TextFile | None:
-            file = read(path)
-            reads.setdefault(path, file)
-            return file
-
-        value = compute(tracked)
-        self._values[(fact, key)] = (value, tuple(reads.items()))
+        reads = Reads()
+        RECORDING.append(reads)
+        try:
+            value = compute()
+        finally:
+            RECORDING.pop()
+        for outer in RECORDING:
+            outer.add(reads)
+        if reads.carriable:
+            self._remembered[(fact, key)] = (value, reads)
         return value
+
+
+def _still(reads: Reads, files: Files) -> bool:
+    if reads.listing is not None and files.listing_token() != reads.listing:
+        return False
+    if any(files.present(path) != present for path, present in reads.exists.items()):
+        return False
+    return all(files.peek(path) is file for path, file in reads.files.items())

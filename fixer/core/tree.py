@@ -8,14 +8,17 @@ import hashlib
 import os
 import stat
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from fixer.core.derived import Carried, Derived
+from fixer.core import derived as tracking
+from fixer.core.derived import Carried, Derived, Memo
 from fixer.core.edits import Edit, apply_to_texts
 from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile, decode
+
+T = TypeVar("T")
 
 # Folders that are never part of a service's deployment and can be huge.
 SKIPPED_DIRS = frozenset(
@@ -220,10 +223,14 @@ class Tree:
         self.carried = carried if carried is not None else Carried()
         self._listing: set[str] | None = None
         self._base_paths: set[str] | None = None
-        self.derived = Derived()   # facts of this tree's files as a whole (a folder index)
+        # facts of this tree's files as a whole (a folder index): they rest on its listing
+        self.derived: Derived = _ListingFacts(self)
+        self._token: frozenset[tuple[str, bool]] | None = None
 
     def paths(self) -> set[str]:
         """Every path in the tree, case-exact."""
+        if tracking.RECORDING:
+            tracking.note_listing(self.listing_token())
         if self._listing is None:
             listing = set(self._base_set())
             for path, file in self.overlay.items():
@@ -235,6 +242,13 @@ class Tree:
         return self._listing
 
     def exists(self, path: str) -> bool:
+        present = self.present(path)
+        if tracking.RECORDING:
+            tracking.note_exists(path, present)
+        return present
+
+    def present(self, path: str) -> bool:
+        """`exists`, unnoted by the computations being carried."""
         # Without building the listing: a fix run makes a tree per fix and asks each about
         # the few files the fix touches.
         if path in self.overlay:
@@ -243,6 +257,33 @@ class Tree:
 
     def read(self, path: str) -> TextFile:
         """The file's current text; InputError when it is not text."""
+        try:
+            file = self._read(path)
+        except InputError:
+            tracking.untrack()   # the error is this workspace's to report, every round
+            raise
+        if tracking.RECORDING:
+            tracking.note_file(path, file)
+        return file
+
+    def peek(self, path: str) -> TextFile | None:
+        """The file, unnoted by the computations being carried; None when it is absent or
+        cannot be read."""
+        try:
+            return self._read(path) if self.present(path) else None
+        except InputError:
+            return None
+
+    def listing_token(self) -> frozenset[tuple[str, bool]]:
+        """Equal for two trees of a run with the same listing: the paths they create or
+        delete relative to their base."""
+        if self._token is None:
+            base = self._base_set()
+            self._token = frozenset((path, file is not None) for path, file in self.overlay.items()
+                                    if (file is not None) != (path in base))
+        return self._token
+
+    def _read(self, path: str) -> TextFile:
         if path in self.overlay:
             file = self.overlay[path]
             if file is None:
@@ -298,6 +339,7 @@ class Tree:
 
     def changes(self) -> dict[str, tuple[TextFile | None, TextFile | None]]:
         """path -> (base file or None, new file or None), for files that differ from the base."""
+        tracking.untrack()
         base_paths = self._base_set()
         out: dict[str, tuple[TextFile | None, TextFile | None]] = {}
         base_tree = Tree(self.source, cache=self._cache)
@@ -313,6 +355,21 @@ class Tree:
 
     def mode(self, path: str) -> int:
         return self.source.mode(path) if path in self._base_set() else 0o644
+
+
+class _ListingFacts(Derived):
+    """A tree's facts of its files as a whole: asking one notes the tree's listing."""
+
+    __slots__ = ("_tree",)
+
+    def __init__(self, tree: Tree) -> None:
+        super().__init__()
+        self._tree = tree
+
+    def get(self, fact: Memo[T], compute: Callable[[], T]) -> T:
+        if tracking.RECORDING:
+            tracking.note_listing(self._tree.listing_token())
+        return super().get(fact, compute)
 
 
 def _file_like(old: TextFile | None, path: str, text: str) -> TextFile:

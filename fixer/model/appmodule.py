@@ -193,8 +193,8 @@ _PATHS: Memo[dict[str, str]] = Memo("import path")
 def import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
     """The files importing the app module runs, each with the `__package__` it runs as
     (`Modules.import_packages`), computed once while those files are unchanged."""
-    return ws.tree.carried.get(_PATHS, module, ws.read, lambda read: Modules(
-        read, module.root).import_packages(module.path, module.package))
+    return ws.tree.carried.remember(_PATHS, module, ws.tree, lambda: Modules(
+        ws.read, module.root).import_packages(module.path, module.package))
 
 
 def import_path(ws: Workspace, module: AppModule) -> list[str]:

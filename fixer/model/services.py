@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from fixer.core import tree_index
-from fixer.core.derived import Derived
+from fixer.core.derived import Derived, Memo
 from fixer.core.envfile import interpolate, parse_env
 from fixer.core.errors import InputError
 from fixer.model.stacks import declares_build, is_auto_override, overridden
@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from fixer.model.listen import ListenPort
     from fixer.sources.dockerfile import Dockerfile, Stage
 
-_DEFAULT = "Dockerfile"    # what compose builds when `build.dockerfile` is not given
+_DEFAULT = "Dockerfile"
+_ENVIRONMENT: Memo[dict[Tree, dict[str, str]]] = Memo("environment, per tree")
+_NAMES: Memo[frozenset[str]] = Memo("names other containers call it by")    # what compose builds when `build.dockerfile` is not given
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class Service:
     app: App | None = None
     # facts derived from this service's definitions alone (its merged healthcheck test),
     # asked for by many rules: a service lives as long as its workspace
-    derived: Derived = field(default_factory=Derived, repr=False)
+    derived: Derived = field(default_factory=lambda: Derived(shared=True), repr=False)
 
     def first_doc(self) -> ComposeDoc:
         return self.definitions[0][0]
@@ -117,7 +119,15 @@ class Service:
         return None if argv is None else (found[0], found[1], argv)
 
     def environment(self, tree: Tree) -> dict[str, str]:
-        """env_file values, then `environment` over them, interpolated from the stack's .env."""
+        """env_file values, then `environment` over them, interpolated from the stack's .env.
+        Read once per tree (the model, the listen port and the stack check all ask); a new
+        dict each time: callers may change theirs."""
+        known = self.derived.get(_ENVIRONMENT, dict)
+        if tree not in known:
+            known[tree] = self._environment(tree)
+        return dict(known[tree])
+
+    def _environment(self, tree: Tree) -> dict[str, str]:
         env: dict[str, str] = {}
         for doc, value in self.all("env_file"):
             for path in env_file_paths(doc, value, self.stack.dotenv, self.stack.folder):
@@ -129,8 +139,11 @@ class Service:
                     env[key] = interpolate(val, self.stack.dotenv)
         return env
 
-    def names(self) -> set[str]:
+    def names(self) -> frozenset[str]:
         """What other containers may call it: its name, container_name, network aliases."""
+        return self.derived.get(_NAMES, self._names)
+
+    def _names(self) -> frozenset[str]:
         found = {self.name}
         container = self.scalar("container_name")
         if container:
@@ -139,7 +152,7 @@ class Service:
             for _name, net in items(networks):
                 for alias in string_list(get(net, "aliases")) or []:
                     found.add(alias)
-        return found
+        return frozenset(found)
 
 
 @dataclass(eq=False)

@@ -66,7 +66,8 @@ class Workspace:
     errors: list[InputError] = field(default_factory=list)
     # facts derived from this workspace (each service's app module, its routes): computed
     # once, asked for by many rules, gone with the workspace
-    derived: Derived = field(default_factory=Derived, repr=False, compare=False)
+    derived: Derived = field(default_factory=lambda: Derived(shared=True), repr=False,
+                             compare=False)
 
     @classmethod
     def load(cls, tree: Tree, config: Config | None = None) -> Workspace:

@@ -38,9 +38,18 @@ def import_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
                        f"no longer imports: {problem}")
 
 
+# each app module's import path, judged: carried across fix rounds while its files are
+# unchanged, as most are
+_JUDGED: Memo[dict[str, tuple[int, str | None]]] = Memo("import path, judged")
+
+
 def _judged(ws: Workspace, module: appmodule.AppModule) -> dict[str, tuple[int, str | None]]:
     """Each file on the app module's import path with (line, why it fails to import, or
-    None)."""
+    None). The value is shared: callers read it."""
+    return ws.tree.carried.remember(_JUDGED, module, ws.tree, lambda: _judge(ws, module))
+
+
+def _judge(ws: Workspace, module: appmodule.AppModule) -> dict[str, tuple[int, str | None]]:
     mods = Modules(ws.read, module.root)
     found: dict[str, tuple[int, str | None]] = {}
     for path, package in mods.import_packages(module.path, module.package).items():

@@ -70,7 +70,7 @@ def _served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule,
     if module is None:
         return None
     key = (module.root, module.path, module.attr)
-    routes = ws.tree.carried.get(_ROUTES, key, ws.read, lambda read: _routes(read, *key))
+    routes = ws.tree.carried.remember(_ROUTES, key, ws.tree, lambda: _routes(ws.read, *key))
     return (module, routes) if routes is not None else None
 
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from fixer.core.derived import Memo, untrack
 from fixer.facts.image.images import chain, meta_args, resolve_image
 from fixer.facts.image.installs import installs
 from fixer.facts.pydeps.install_paths import (
@@ -99,7 +100,21 @@ class Declared:
             self.pyproject, self.pyproject_table = other.pyproject, other.pyproject_table
 
 
+# what an image installs: S003 and I003 ask for each service, every fix round
+_DECLARED: Memo[Declared] = Memo("declared packages")
+
+
 def declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage) -> Declared:
+    """The packages the stage's image installs, from its Dockerfile and the files it
+    installs from; carried across fix rounds while those files are unchanged. The value is
+    shared: callers read it, never change it."""
+    return ws.tree.carried.remember(_DECLARED, (context, dockerfile.path, stage.index), ws.tree,
+                                    lambda: _declared(ws, context, dockerfile, stage))
+
+
+def _declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage) -> Declared:
+    if ws.read(dockerfile.path) is not dockerfile.file:   # noted: the value rests on it
+        untrack()   # a Dockerfile from elsewhere: nothing to check it against next round
     reader = _Reader(ws, context, dockerfile)
     out = reader.stage(stage)
     for path in reader.no_index:
