@@ -18,7 +18,7 @@ since nothing here reads it: pass its options instead.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -262,3 +262,22 @@ def _main(routes: Sequence[str]) -> str:
         text += (f'\n\n@app.get("{path}")\ndef route_{number}() -> dict[str, str]:\n'
                  '    return {"status": "ok"}\n')
     return text
+
+
+def calls(monkeypatch: Any, module: object, *names: str) -> list[tuple[str, Any]]:
+    """The module's functions (or classes) `names` replaced, for the test, by ones that note
+    each call as (name, what it returned), in order: the renderers a rule's fix builds its
+    edits with, watched to show that `check` leaves them alone."""
+    noted: list[tuple[str, Any]] = []
+
+    def spy(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def noting(*args: Any, **kwargs: Any) -> Any:
+            slot = len(noted)   # in the order the calls start: an outer renderer first
+            noted.append((name, None))
+            noted[slot] = (name, function(*args, **kwargs))
+            return noted[slot][1]
+        return noting
+
+    for name in names:
+        monkeypatch.setattr(module, name, spy(name, getattr(module, name)))
+    return noted

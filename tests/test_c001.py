@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
+from fixer.core.edits import TextEdit
 from fixer.facts.database import dburl
-from kit import FixOutcome, check, fix
+from fixer_rules.compose import pgservice
+from kit import FixOutcome, calls, check, fix
 from support import assert_compose_accepts, compose_binary, write_tree
-
 
 @pytest.mark.parametrize(("url", "parts"), [
     pytest.param("postgresql://fleet:fleet@db:5432/fleet",
@@ -282,3 +283,36 @@ def compose_model(root: Path, *files: str) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
     model: dict[str, Any] = json.loads(result.stdout)
     return model
+
+
+def test_c001_builds_its_edits_only_when_the_fix_is_applied(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fixer check` judges the fix (its safety, its reason) on the plan; the service and the
+    `depends_on` gate are written only when the fix's edits are asked for."""
+    built = calls(monkeypatch, pgservice, "add_entry", "set_conditions")
+    compose = API.format(url="postgresql://a:b@db/a") + "    depends_on:\n      - cache\n" \
+        + "  cache:\n    image: memcached:1.6-alpine\n"
+    [finding] = check({"docker-compose.yml": compose}, select="C001")
+    assert (finding.safety.value, built) == ("safe", [])
+    edits = finding.edits()
+    assert sorted(name for name, _ in built) == ["add_entry", "set_conditions"]
+    assert any(isinstance(e, TextEdit) and "image: postgres:17-alpine" in e.text for e in edits)
+
+
+@pytest.mark.parametrize(("volumes", "reason"), [
+    pytest.param("volumes:\n", None, id="empty"),
+    pytest.param("volumes: {}\n", None, id="flow"),
+    pytest.param("volumes:\n  other:\n", None, id="block"),
+    pytest.param("volumes: &v {}\n", "the collection is an anchor", id="anchored-empty"),
+    pytest.param("volumes: [other]\n", "the top-level `volumes` is not a mapping", id="list"),
+    pytest.param("x-v: &v {other: {}}\nvolumes: *v\n", "come from a YAML alias", id="alias"),
+])
+def test_c001_judges_the_volume_where_the_edit_would_put_it(volumes: str,
+                                                            reason: str | None) -> None:
+    """Check says the fix is impossible exactly where writing the volume would be."""
+    files = {"docker-compose.yml": API.format(url="postgresql://a:b@db/a") + volumes}
+    if reason is not None:
+        display_only(files, reason)
+        return
+    outcome = fixed(files)
+    assert "db_data" in yaml.safe_load(outcome.text("docker-compose.yml"))["volumes"]

@@ -3,10 +3,17 @@ the file's style; explicit conditions and image services are the author's wiring
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
-from kit import Files, check, fix
+from fixer.core.edits import TextEdit
+from fixer.model.depends import HEALTHY, set_conditions
+from fixer.sources import compose_style
+from fixer.sources.compose_edit import Unfixable
+from fixer_rules.compose import c003_dependency_not_healthy as c003
+from kit import Files, calls, check, fix, run_check
 
 DB = ("  db:\n    image: postgres:16-alpine\n    healthcheck:\n"
       "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n")
@@ -62,7 +69,7 @@ def test_c003_fixes(deps: str, expected: object, changed: str) -> None:
 
 def test_c003_gates_every_safe_entry_of_a_short_list_at_once() -> None:
     redis = "  cache:\n    image: redis:7\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"ping\"]\n"
-    applied, text = fixed(API.format(deps="\n      - db\n      - cache\n") + DB + redis)
+    applied, text = fixed(API.format(deps="\n      - db\n      - cache") + DB + redis)
     assert applied
     assert depends(text) == {"db": {"condition": "service_healthy"},
                              "cache": {"condition": "service_healthy"}}
@@ -232,3 +239,40 @@ def test_c003_every_entry_of_a_short_list_is_decided_in_one_fix() -> None:
     assert depends(text) == {"db": {"condition": "service_healthy"},
                              "admin": {"condition": "service_started"},
                              "mailer": {"condition": "service_healthy"}}
+
+
+def test_c003_builds_its_edits_only_when_the_fix_is_applied(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fixer check` judges whether the conditions can be written (`conditions_refused`)
+    without writing them: `set_conditions` runs only when the fix's edits are asked for."""
+    built = calls(monkeypatch, c003, "set_conditions")
+    [finding] = check(repo(API.format(deps="\n      - db\n      - cache") + DB + PLAIN),
+                      select="C003")
+    assert (finding.safety.value, built) == ("safe", [])
+    edits = finding.edits()
+    assert [name for name, _ in built] == ["set_conditions"]
+    assert any(isinstance(e, TextEdit) and "condition: service_healthy" in e.text for e in edits)
+
+
+@pytest.mark.parametrize(("deps", "reason"), [
+    pytest.param("\n      - &x db\n      # a comment\n      - *x",
+                 "cannot find the end of an aliased item", id="alias-after-a-comment"),
+    pytest.param("\n      db: &c {}", "the collection is an anchor", id="anchored-empty-entry"),
+    pytest.param(" &d [db]", "depends_on is not a plain flow list", id="anchored-flow-list"),
+    pytest.param("\n      - db\n      - cache", None, id="short-list"),
+    pytest.param("\n      db:\n        restart: true", None, id="long-form"),
+])
+def test_c003_judges_its_fix_where_the_edit_would_go(deps: str, reason: str | None) -> None:
+    """What check reports as fixable, the edit writes; what it refuses, the edit refuses for
+    the same reason: the judgement and the renderer share one account of the shapes."""
+    outcome = run_check(repo(API.format(deps=deps) + DB + PLAIN), select="C003")
+    assert {(f.fixable, f.reason) for f in outcome.findings} == {(reason is None, reason)}
+    [(doc, definition)] = [d for s in outcome.workspace.services() if s.name == "api"
+                           for d in s.definitions]
+    style = compose_style.detect(doc)
+    if reason is None:
+        assert set_conditions(doc, definition, {"db": HEALTHY}, style)
+        assert all(finding.edits() for finding in outcome.findings)
+    else:
+        with pytest.raises(Unfixable, match=re.escape(reason)):
+            set_conditions(doc, definition, {"db": HEALTHY}, style)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kit import FixOutcome, check, fix
+import fixer_rules.compose.c004_missing_healthcheck as c004
+from kit import FixOutcome, calls, check, fix
 from support import assert_compose_accepts, write_tree
 
 MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
@@ -206,3 +207,18 @@ def test_c004_display_only_when_h001_is_off_for_the_service() -> None:
                   select="C004", per_service_ignores=(("api", ("H001",)),))
     [finding] = outcome.remaining
     assert outcome.diff == "" and "H001, which adds one, is turned off" in (finding.reason or "")
+
+
+def test_c004_check_builds_no_edit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fixer check` judges where the healthcheck, the route and the curl layer go without
+    writing them: each is rendered only when the fix's edits are asked for."""
+    built = calls(monkeypatch, c004, "add_entry", "route_edits", "install_edits")
+    files = repo(base="python:3.12-slim", main="from fastapi import FastAPI\n\napp = FastAPI()\n")
+    [finding] = check(files, select="C004")
+    assert finding.fix_title == ("Add a healthcheck on http://localhost:8000/health, with the GET "
+                                 "/health route it probes (api/app/main.py) and curl installed "
+                                 "in api/Dockerfile")
+    assert built == []
+    edits = finding.edits()
+    assert [name for name, _ in built] == ["add_entry", "route_edits", "install_edits"]
+    assert [e.path for e in edits] == ["docker-compose.yml", "api/app/main.py", "api/Dockerfile"]

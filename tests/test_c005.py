@@ -28,7 +28,8 @@ import pytest
 
 import yaml
 
-from kit import FixOutcome, check, fix
+import fixer_rules.compose.c005_database_not_healthchecked as c005
+from kit import FixOutcome, calls, check, fix
 from support import compose_binary, write_tree
 
 MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
@@ -348,3 +349,16 @@ def test_c005_compose_resolves_a_converted_short_list(tmp_path: Path) -> None:
     compose = SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
     assert conditions(on_disk(tmp_path, repo(compose), "api")) == {
         "db": "service_healthy", "auth": "service_healthy"}
+
+
+def test_c005_check_builds_no_edit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fixer check` judges where the probe and the conditions go without writing them:
+    both are rendered only when the fix's edits are asked for."""
+    built = calls(monkeypatch, c005, "healthcheck_edit", "set_conditions")
+    compose = SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
+    [finding] = check(repo(compose), select="C005")
+    assert finding.fix_title == ("Add a `pg_isready` healthcheck to db and make api wait for it "
+                                 "to be healthy")
+    assert built == []
+    assert finding.edits()
+    assert [name for name, _ in built] == ["healthcheck_edit", "set_conditions"]

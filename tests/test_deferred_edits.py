@@ -1,55 +1,52 @@
-"""`fixer check` builds no edit a rule could defer: only the rules whose fix's safety is
-judged on where its edits land build them in `detect` (`Fix.of`), and docs/architecture.md
-names exactly those."""
+"""`fixer check` builds no edit: every rule judges its fix on a plan and defers the edits to
+`Fix.build`, which the engine calls only when it applies the fix."""
 
 from __future__ import annotations
 
-import re
-import sys
-from collections.abc import Sequence
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from support import GOLDEN, SEED_FLEET
 
 from fixer import engine
 from fixer.app.registry import discover
+from fixer.core import edits as edit_types
 from fixer.core.config import Config
-from fixer.core.edits import Edit
 from fixer.core.tree import FolderSource, Tree
-from fixer.model.rule import Fix, Safety
 from fixer.model.workspace import Workspace
-from support import GOLDEN, REPO, SEED_FLEET
 
 
-def _documented() -> set[str]:
-    """The codes of the "Edits built during detection" debt in docs/architecture.md."""
-    text = (REPO / "docs" / "architecture.md").read_text()
-    debt = text[text.index("**Edits built during detection.**"):]
-    debt = debt[:debt.index(":")]
-    return set(re.findall(r"\b[A-Z]\d{3}\b", debt))
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The kind of each edit made while the test runs, whoever makes it."""
+    made: list[str] = []
+    for kind in (edit_types.TextEdit, edit_types.CreateFile, edit_types.DeleteFile):
+        original = kind.__init__
+
+        def spy(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> None:
+            made.append(type(self).__name__)
+            _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(kind, "__init__", spy)
+    yield made
+
+
+def _trees() -> list[Path]:
+    return [SEED_FLEET, *sorted(p for p in GOLDEN.glob("*/*/before") if p.is_dir())]
 
 
 @pytest.mark.slow   # every golden case, checked
-def test_check_builds_edits_only_in_the_rules_that_judge_safety_on_them(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    eager: set[str] = set()
-    original = Fix.of.__func__   # type: ignore[attr-defined]
-
-    def spy(cls: type[Fix], title: str, safety: Safety, edits: Sequence[Edit]) -> Fix:
-        module = sys._getframe(1).f_globals   # the rule module that built them
-        eager.add(str(module.get("CODE", module["__name__"])))
-        fix: Fix = original(cls, title, safety, edits)
-        return fix
-
-    monkeypatch.setattr(Fix, "of", classmethod(spy))
+def test_check_builds_no_edit_and_fixing_builds_them(built: list[str]) -> None:
     rules = discover()
-    trees = [SEED_FLEET, *sorted(p for p in GOLDEN.glob("*/*/before") if p.is_dir())]
-    for root in trees:
-        engine.check(Workspace.load(Tree(FolderSource(root)), Config()), rules)
-    assert eager, "the spy saw no Fix.of: it does not watch what the rules call"
-    assert eager <= _documented(), f"edits built in detect, undocumented: {eager - _documented()}"
-
-
-def test_the_documented_rules_exist() -> None:
-    codes = {rule.code for rule in discover()}
-    assert _documented() and _documented() <= codes
+    fixable = []
+    for root in _trees():
+        checked = engine.check(Workspace.load(Tree(FolderSource(root)), Config()), rules)
+        fixable += [f for f in checked.findings if f.fixable]
+    assert not built, f"fixer check built {len(built)} edits"
+    codes = {f.code for f in fixable}
+    for finding in {f.code: f for f in fixable}.values():   # one fix of each rule, built
+        finding.edits()
+    assert built, "the spy saw no edit when fixes were built: it watches nothing"
+    assert codes >= {"C001", "C003", "C004", "C005", "P001", "H002", "S001"}

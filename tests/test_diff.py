@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -160,7 +161,7 @@ def creating_rule(files: dict[str, str]) -> Rule:
             if not ws.tree.exists(path):
                 create = [CreateFile(path, files[path])]
                 yield Violation(f"{path} is missing", path, 1, subject=path,
-                                fix=Fix.of(f"Create {path}", Safety.SAFE, create))
+                                fix=Fix(f"Create {path}", Safety.SAFE, partial(list, create)))
 
     return Rule("X901", "missing-file", Category.STRUCTURE, (Safety.SAFE,), "Missing.", detect)
 
@@ -215,7 +216,7 @@ def replacing_rule(old: str, new: str) -> Rule:
                 start = text.index(old)
                 edit = TextEdit(path, start, start + len(old), new)
                 yield Violation(f"{old} in {path}", path, 1, subject=path,
-                                fix=Fix.of(f"Replace {old}", Safety.SAFE, [edit]))
+                                fix=Fix(f"Replace {old}", Safety.SAFE, partial(list, [edit])))
 
     return Rule("X902", "old-word", Category.STRUCTURE, (Safety.SAFE,), "Old.", detect)
 

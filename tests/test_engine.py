@@ -484,7 +484,7 @@ def line_rule(code: str, old: str, new: str) -> Rule:
             edit = TextEdit("lines.txt", match.start(), match.end(), new)
             yield Violation(f"{old} on line {line}", "lines.txt", line, service=f"s{line}",
                             subject=f"line {text[:match.start()].count(chr(10))}",
-                            fix=Fix.of(f"Replace {old}", Safety.SAFE, [edit]))
+                            fix=Fix(f"Replace {old}", Safety.SAFE, partial(list, [edit])))
 
     return Rule(code, f"line-{old.lower()}", Category.STRUCTURE, (Safety.SAFE,), f"{old}.",
                 detect)
@@ -521,7 +521,7 @@ def test_a_bad_fix_among_fixes_of_one_file_fails_alone(tmp_path: Path) -> None:
             if violation.line == 6:  # its fix writes what the display-only X002 reports
                 edit = TextEdit("lines.txt", lines.index("5 OLD") + 2, lines.index("5 OLD") + 5,
                                 "BAD")
-                violation = replace(violation, fix=Fix.of("Poison", Safety.SAFE, [edit]))
+                violation = replace(violation, fix=Fix("Poison", Safety.SAFE, partial(list, [edit])))
             yield violation
 
     bad = Rule("X001", rule.name, rule.category, rule.safety, rule.doc, poisoned)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import fixer_rules.health.h002_health_probe_not_served as h002
 from fixer.model.rule import Finding
-from kit import check, fix
+from kit import calls, check, fix
 from support import GOLDEN, copy_tree, run_cli
 from test_boot import health_status, running
 
@@ -200,3 +201,21 @@ def test_h002_shared_dockerfile_probe_is_not_rewritten() -> None:
     for module in ("main", "admin"):
         assert '@app.get("/health")' in outcome.text(f"svc/app/{module}.py")
     assert findings(outcome.tree) == []
+
+
+@pytest.mark.parametrize(("main", "title", "renderer"), [
+    pytest.param(APP + route("/healthz"), "Probe /healthz, the app's health route, instead of "
+                 "/health", "_rewrite", id="probe-rewritten"),
+    pytest.param(APP + route("/ready"), "Add a GET /health route for the probe", "route_edits",
+                 id="route-added"),
+])
+def test_h002_check_builds_no_edit(monkeypatch: pytest.MonkeyPatch, main: str, title: str,
+                                   renderer: str) -> None:
+    """`fixer check` judges whether the probe can be rewritten where it is written without
+    rewriting it: the edit is rendered only when the fix's edits are asked for."""
+    built = calls(monkeypatch, h002, "_rewrite", "route_edits")
+    [finding] = findings(service({"svc/app/main.py": main}, CURL.format(path="/health")))
+    assert finding.fix_title == title
+    assert built == []
+    assert finding.edits()
+    assert [name for name, _ in built] == [renderer]

@@ -5,6 +5,7 @@ workspace's reference index and the side P001 keeps, on real compose and nginx t
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,8 @@ from fixer.facts.ports.side import choose, http_claims
 from fixer.facts.ports.urls import find_urls
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from kit import FixOutcome, fix, tree
+from fixer.sources import portsites
+from kit import FixOutcome, calls, check, fix, tree
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -510,3 +512,37 @@ def test_port_written_in_python_source(api: str, port: str, unsafe: bool, moved:
     else:
         assert not [f for f in outcome.remaining if "Python source" in f"{f.reason} {f.fix_title}"]
     assert outcome.applied and moved in outcome.diff.splitlines(), outcome.diff
+
+
+def no_flag(files: dict[str, str]) -> dict[str, str]:
+    """The shared image's CMD without its `--port`: uvicorn on its default, a flag to add."""
+    return {**files, "backend/Dockerfile": files["backend/Dockerfile"].replace(
+        ', "--port", "8000"', "")}
+
+
+def script_repo(port: str) -> dict[str, str]:
+    return {"compose.yaml": 'services:\n  api:\n    build: ./api\n    ports: ["8000:8000"]\n',
+            "api/Dockerfile": SCRIPT_DOCKERFILE, "api/requirements.txt": "fastapi\nuvicorn\n",
+            "api/app/__init__.py": "", "api/app/main.py": SCRIPT_MAIN.format(port=port)}
+
+
+@pytest.mark.parametrize(("files", "options", "safety", "written"), [
+    pytest.param(shared_repo(WEB), {}, "safe", ["8080", "8080", "8080"], id="app-side"),
+    pytest.param(shared_repo(WEB), {"port_source": "dockerfile"}, "safe", ["8000"],
+                 id="compose-side"),
+    pytest.param(no_flag(shared_repo(WEB)), {}, "safe",
+                 [', "--port", "8080"', "8080", "8080"], id="flag-added"),
+    pytest.param(script_repo("8001"), {}, "unsafe", ["8000"], id="python-source"),
+])
+def test_p001_builds_its_edits_only_when_the_fix_is_applied(
+        monkeypatch: pytest.MonkeyPatch, files: dict[str, str], options: dict[str, Any],
+        safety: str, written: list[str]) -> None:
+    """`fixer check` judges P001's fix (shared anchor, shared image, Python source) on
+    where its edits would land and renders none of them: every port edit is made in
+    fixer.sources.portsites, and only when the fix is built."""
+    noted = calls(monkeypatch, portsites, "TextEdit")
+    [finding] = check(files, select="P001", **options)
+    assert (finding.safety.value, noted) == (safety, [])
+    edits = list(finding.edits())
+    made = [edit for _, edit in noted]
+    assert edits == made and [e.text for e in made] == written

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fixer.core.edits import splice
+from fixer.facts.image import compose_build
 from fixer.model.rule import Finding
-from kit import check, fix
+from kit import calls, check, fix
 from support import assert_compose_accepts, write_tree
 
 MAIN = ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/health')\n"
@@ -57,6 +59,12 @@ REFERENCES = [
     pytest.param("services:\n  api:\n    build:\n      target: run\n", "DockerFile",
                  "services:\n  api:\n    build:\n      dockerfile: DockerFile\n      target: run\n",
                  id="mapping-without-context"),
+    # a folded `build:` is one value: it becomes `context:` on one line, and the keys after
+    # it stay where they were (its end mark lies past its line break)
+    pytest.param("services:\n  api:\n    build: >-\n      api\n    ports:\n      - 8000:8000\n",
+                 "api/DockerFile",
+                 "services:\n  api:\n    build:\n      context: api\n      dockerfile: DockerFile\n"
+                 "    ports:\n      - 8000:8000\n", id="folded-build"),
 ]
 
 
@@ -68,6 +76,20 @@ def test_s001_fixes_the_reference(compose: str, file: str, after: str) -> None:
     assert outcome.clean and outcome.applied
     assert outcome.files == {"docker-compose.yml": after}
     assert findings(outcome.tree) == []
+
+
+@pytest.mark.parametrize(("compose", "file", "after"), REFERENCES)
+def test_s001_builds_its_compose_edit_only_when_the_fix_is_applied(
+        monkeypatch: pytest.MonkeyPatch, compose: str, file: str, after: str) -> None:
+    """`fixer check` judges the reference edit (an alias, an interpolation, where the key
+    goes) from the compose nodes and renders nothing: compose_build makes the edits only
+    when the fix is built."""
+    noted = calls(monkeypatch, compose_build, "TextEdit")
+    [finding] = findings(repo(compose, {file: DOCKERFILE}))
+    assert (finding.safety.value, noted) == ("safe", [])
+    edits = list(finding.edits())
+    made = [edit for _, edit in noted]
+    assert edits == made and splice(compose, made) == after
 
 
 @pytest.mark.slow  # the Compose binary
@@ -88,6 +110,8 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
                  {"api/DockerFile": DOCKERFILE}, "YAML alias", id="alias"),
     pytest.param("services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ${DF:-Dockerfile}\n",
                  {"api/dockerfile": DOCKERFILE}, "interpolated", id="interpolated"),
+    pytest.param("services:\n  api:\n    build: >-  # the API\n      api\n",
+                 {"api/DockerFile": DOCKERFILE}, "comment on its header", id="folded-commented"),
 ])
 def test_s001_display_only(compose: str, files: dict[str, str], reason: str) -> None:
     found = findings(repo(compose, files))

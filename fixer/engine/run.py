@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from fixer.core.config import Config
 from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
-from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.engine import suppress
 from fixer.engine.budget import Budget

@@ -4,7 +4,9 @@ Compose reads the short form (`- db`, `[db, cache]`) as the long form with
 `condition: service_started`. Setting one entry's condition therefore turns a
 short form into the long form, every other entry saying `service_started`,
 which is exactly what it meant. Comments stay where they were: items are
-rewritten one line at a time, never re-dumped.
+rewritten one line at a time, never re-dumped. Whether they can be written
+(`conditions_refused`) is judged on the nodes and offsets the edits use, so a
+fix reports it in `fixer check` and builds its edits only when applied.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fixer.sources.compose_edit import (
     add_entry,
     after_line,
     anchor_name,
+    entry_point,
     flow_append,
     insert_lines,
     item_end,
@@ -86,9 +89,9 @@ def _anchor_reason(doc: ComposeDoc, node: Node) -> str:
 
 def set_conditions(doc: ComposeDoc, definition: Value, wanted: dict[str, str],
                    style: Style) -> list[TextEdit]:
-    """Edits giving each wanted entry its condition (added when missing). Unfixable when the
-    edit would go through an alias or the shape is not one Compose accepts."""
-    reason = where_aliased(doc, definition)
+    """Edits giving each wanted entry its condition (added when missing). Unfixable with the
+    reason `conditions_refused` gives."""
+    reason = conditions_refused(doc, definition, wanted)
     if reason:
         raise Unfixable(reason)
     value = get(definition, "depends_on")
@@ -98,32 +101,100 @@ def set_conditions(doc: ComposeDoc, definition: Value, wanted: dict[str, str],
             flow_pairs = tuple((n, FlowMap((("condition", c),))) for n, c in wanted.items())
             return [add_entry(doc, definition.node, "depends_on", FlowMap(flow_pairs), style)]
         return [add_entry(doc, definition.node, "depends_on", Map(pairs), style)]
+    if isinstance(value.node, yaml.SequenceNode):
+        return _from_list(doc, definition, value.node, wanted, style)
+    return _in_mapping(doc, value.node, wanted, style)
+
+
+# -- can the conditions be written: judged on the nodes and offsets the edits would use ------
+
+def conditions_refused(doc: ComposeDoc, definition: Value, wanted: dict[str, str]) -> str | None:
+    """Why `set_conditions` cannot give the wanted entries their conditions (the edit would go
+    through an alias, into a shape Compose does not accept, or where no entry can be added),
+    or None. A fix judges its safety on this without building its edits; `set_conditions`
+    raises with the same reason, so what this accepts it renders."""
+    reason = where_aliased(doc, definition)
+    if reason:
+        return reason
+    value = get(definition, "depends_on")
+    if value is None:
+        return append_refused(doc, definition.node)
     node = value.node
     if isinstance(node, yaml.SequenceNode):
-        return _from_list(doc, definition, node, wanted, style)
+        return _list_refused(doc, node)
     if isinstance(node, yaml.MappingNode):
-        return _in_mapping(doc, node, wanted, style)
-    raise Unfixable("depends_on is neither a list nor a mapping")
+        return _mapping_refused(doc, node, wanted)
+    return "depends_on is neither a list nor a mapping"
 
+
+def _list_refused(doc: ComposeDoc, node: Node) -> str | None:
+    """A short list is rewritten item by item: each must be a plain name on a line of its own
+    (block) inside plain brackets (flow), with an end the edit can find."""
+    if any(scalar(Value(item)) is None for item in node.value):
+        return "a depends_on item is not a plain name"
+    text = doc.file.text
+    start, end = int(node.start_mark.index), int(node.end_mark.index)
+    if is_flow(node) and (text[start] != "[" or text[end - 1] != "]"):
+        return "depends_on is not a plain flow list"
+    for index, item in enumerate(node.value):
+        item_start = int(item.start_mark.index)
+        if not is_flow(node) and text[line_start(text, item_start):item_start].strip() != "-":
+            return "a depends_on item shares its line with other text"
+        try:
+            item_end(text, node, index)
+        except Unfixable as exc:
+            return str(exc)
+    return None
+
+
+def _mapping_refused(doc: ComposeDoc, node: Node, wanted: dict[str, str]) -> str | None:
+    existing = _entries(node)
+    for name in wanted:
+        if name in existing:
+            reason = _entry_refused(doc, *existing[name])
+        else:
+            reason = append_refused(doc, node)
+        if reason:
+            return reason
+    return None
+
+
+def _entry_refused(doc: ComposeDoc, key: Node, entry: Node) -> str | None:
+    if isinstance(entry, yaml.ScalarNode) and entry.start_mark.index == entry.end_mark.index:
+        return None  # `db:` with nothing after: the condition goes on the next line
+    if not isinstance(entry, yaml.MappingNode):
+        return f"depends_on entry {key.value} is not a mapping"
+    if any(sub_key.value == "condition" for sub_key, _value in entry.value):
+        return None  # rewritten in place
+    return append_refused(doc, entry)
+
+
+def append_refused(doc: ComposeDoc, node: Node) -> str | None:
+    """Why `add_entry` (or `flow_append`, on a flow mapping) cannot add an entry to `node`,
+    or None: judged on the point where it would put it."""
+    try:
+        entry_point(doc, node)
+    except Unfixable as exc:
+        return str(exc)
+    return None
+
+
+# -- the edits, for what `conditions_refused` accepted -----------------------------------------
 
 def _from_list(doc: ComposeDoc, definition: Value, node: Node, wanted: dict[str, str],
                style: Style) -> list[TextEdit]:
-    names = [scalar(Value(item)) for item in node.value]
-    if any(n is None for n in names):
-        raise Unfixable("a depends_on item is not a plain name")
-    conditions = {n: wanted.get(str(n), STARTED) for n in names}
+    names = [str(scalar(Value(item))) for item in node.value]
+    conditions = {n: wanted.get(n, STARTED) for n in names}
     new = {n: c for n, c in wanted.items() if n not in conditions}
     if is_flow(node):
         return _flow_list(doc, node, conditions, new, style)
     key = key_node(definition, "depends_on")
-    assert key is not None
+    assert key is not None  # an own key: where_aliased refuses one merged in
     column = int(key.start_mark.column) + style.unit
     text = doc.file.text
     edits: list[TextEdit] = []
     for index, item in enumerate(node.value):
         start = line_start(text, int(item.start_mark.index))
-        if text[start:item.start_mark.index].strip() != "-":
-            raise Unfixable("a depends_on item shares its line with other text")
         end = item_end(text, node, index)
         edits.append(TextEdit(doc.path, start, end, " " * column + doc.source(item) + ":"))
         lines = block((("condition", conditions[names[index]]),), column + style.unit, style)
@@ -135,18 +206,16 @@ def _from_list(doc: ComposeDoc, definition: Value, node: Node, wanted: dict[str,
     return edits
 
 
-def _flow_list(doc: ComposeDoc, node: Node, conditions: dict[str | None, str],
+def _flow_list(doc: ComposeDoc, node: Node, conditions: dict[str, str],
                new: dict[str, str], style: Style) -> list[TextEdit]:
     start, end = int(node.start_mark.index), int(node.end_mark.index)
-    if doc.file.text[start] != "[" or doc.file.text[end - 1] != "]":
-        raise Unfixable("depends_on is not a plain flow list")
     entries = [f"{key_text(n)}: {_flow_condition(c, style)}" for n, c in new.items()]
     if not node.value:
         return [TextEdit(doc.path, start, end, "{" + ", ".join(entries) + "}")]
     edits = [TextEdit(doc.path, start, start + 1, "{")]
     for index, item in enumerate(node.value):
         item_stop = item_end(doc.file.text, node, index)
-        suffix = ": " + _flow_condition(conditions[scalar(Value(item))], style)
+        suffix = ": " + _flow_condition(conditions[str(scalar(Value(item)))], style)
         if index == len(node.value) - 1:
             suffix += "".join(f", {e}" for e in entries)
         edits.append(TextEdit(doc.path, item_stop, item_stop, suffix))
@@ -158,10 +227,15 @@ def _flow_condition(condition: str, style: Style) -> str:
     return flow(FlowMap((("condition", condition),)), style)
 
 
+def _entries(node: Node) -> dict[str, tuple[Node, Node]]:
+    """A depends_on mapping's own entries by name (the last of a repeated key, as written)."""
+    return {str(k.value): (k, v) for k, v in node.value}
+
+
 def _in_mapping(doc: ComposeDoc, node: Node, wanted: dict[str, str],
                 style: Style) -> list[TextEdit]:
     edits: list[TextEdit] = []
-    existing = {str(k.value): (k, v) for k, v in node.value}
+    existing = _entries(node)
     for name, condition in wanted.items():
         if name not in existing:
             value = FlowMap((("condition", condition),)) if is_flow(node) \
@@ -176,12 +250,10 @@ def _in_mapping(doc: ComposeDoc, node: Node, wanted: dict[str, str],
 def _entry_condition(doc: ComposeDoc, key: Node, entry: Node, condition: str,
                      style: Style) -> list[TextEdit]:
     text = doc.file.text
-    if isinstance(entry, yaml.ScalarNode) and entry.start_mark.index == entry.end_mark.index:
+    if isinstance(entry, yaml.ScalarNode):  # `db:` with nothing after (_entry_refused)
         column = int(key.start_mark.column) + style.unit
         point = after_line(text, value_end(text, key, entry))
         return [insert_lines(doc, point, block((("condition", condition),), column, style))]
-    if not isinstance(entry, yaml.MappingNode):
-        raise Unfixable(f"depends_on entry {key.value} is not a mapping")
     for sub_key, sub_value in entry.value:
         if sub_key.value == "condition":
             if scalar(Value(sub_value)) == condition:

@@ -67,12 +67,6 @@ class Fix:
     safety: Safety
     build: EditBuilder = field(compare=False, hash=False, repr=False)
 
-    @classmethod
-    def of(cls, title: str, safety: Safety, edits: Sequence[Edit]) -> Fix:
-        """A fix whose edits detection had to build anyway (to judge its safety)."""
-        built = tuple(edits)
-        return cls(title, safety, lambda: built)
-
 
 @dataclass(frozen=True)
 class Location:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from fixer.core import exclude
 from fixer.core.collector import fewer_collections
 from fixer.core.config import Config
 from fixer.core.derived import Derived, Memo
-from fixer.core.edits import Edit, TextEdit
+from fixer.core.edits import CreateFile, DeleteFile, Edit
 from fixer.core.envfile import parse_env
 from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile
@@ -36,6 +36,19 @@ from fixer.sources import compose, dockerfile
 from fixer.sources.dockerfile_grammar import BadDockerfile, read
 
 T = TypeVar("T")
+class Span(Protocol):
+    """Text of one file, from `start` to `end`: an edit's, or one a plan would rewrite."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
 _COMPOSE: Memo[compose.ComposeDoc | None | InputError] = Memo("compose document")
 _DOCKERFILE: Memo[dockerfile.Dockerfile | InputError] = Memo("Dockerfile")
 _NO_STAGE: Memo[InputError | None] = Memo("instruction outside a build stage")
@@ -101,16 +114,22 @@ class Workspace:
             self._error(exc)
             return None
 
-    def shared_anchor(self, edits: Iterable[Edit]) -> str | None:
+    def shared_anchor(self, spans: Iterable[Span | Edit]) -> str | None:
         """The YAML anchor, aliased elsewhere, that a compose edit would land in: an edit
-        there changes every user of the anchor, not only the service a fix is about."""
-        for edit in edits:
-            doc = self.compose_docs.get(edit.path)
-            if doc is not None and isinstance(edit, TextEdit):
-                name = doc.shared_anchor_at(edit.start, edit.end)
-                if name is not None:
-                    return name
+        there changes every user of the anchor, not only the service a fix is about. The
+        spans are built edits, or the text a plan would rewrite (a port's digits)."""
+        for span in spans:
+            if isinstance(span, (CreateFile, DeleteFile)):
+                continue
+            name = self.shared_anchor_at(span.path, span.start, span.end)
+            if name is not None:
+                return name
         return None
+
+    def shared_anchor_at(self, path: str, start: int, end: int) -> str | None:
+        """The shared anchor that text[start:end] of the compose file `path` lies in."""
+        doc = self.compose_docs.get(path)
+        return None if doc is None else doc.shared_anchor_at(start, end)
 
     def services(self) -> Iterator[Service]:
         for stack in self.stacks:

@@ -139,31 +139,50 @@ def insert_lines(doc: ComposeDoc, offset: int, lines: list[str], blank_before: b
     return TextEdit(doc.path, offset, offset, "".join(line + newline for line in body))
 
 
-def add_entry(doc: ComposeDoc, mapping: Node, name: str, value: Fragment, style: Style,
-              indent: int | None = None, blank_before: bool = False) -> TextEdit:
-    """A new last entry `name: value` of a mapping, block or flow."""
-    text = doc.file.text
+def entry_point(doc: ComposeDoc, mapping: Node) -> int:
+    """Where `add_entry` puts a new last entry of the mapping. Unfixable where none can go:
+    an empty `key:`, an empty anchored flow mapping, a last item written as an alias whose
+    end fixer cannot find. A fix judges itself on this offset (is it inside an anchor other
+    services share?) before any text is rendered, and the splice lands exactly here."""
     if is_flow(mapping):
-        return flow_append(doc, mapping, f"{name}: {flow(value, style)}")
+        return flow_append_point(doc.file.text, mapping)
     if isinstance(mapping, yaml.ScalarNode):  # `key:` with no value yet
         raise Unfixable("the mapping is empty")
+    return block_append_point(doc.file.text, mapping)
+
+
+def add_entry(doc: ComposeDoc, mapping: Node, name: str, value: Fragment, style: Style,
+              indent: int | None = None, blank_before: bool = False) -> TextEdit:
+    """A new last entry `name: value` of a mapping, block or flow, at its `entry_point`."""
+    at = entry_point(doc, mapping)
+    if is_flow(mapping):
+        return _flow_insert(doc, mapping, at, f"{name}: {flow(value, style)}")
     column = entries_column(mapping) if indent is None else indent
     lines = block(((name, value),), column, style)
-    return insert_lines(doc, block_append_point(text, mapping), lines, blank_before)
+    return insert_lines(doc, at, lines, blank_before)
 
 
-def flow_append(doc: ComposeDoc, node: Node, item: str) -> TextEdit:
-    """`item` as the last entry of a flow mapping or sequence."""
-    text = doc.file.text
+def flow_append_point(text: str, node: Node) -> int:
+    """Where `flow_append` puts a new last entry of a flow mapping or sequence: right after
+    the opening bracket when it is empty, else right after its last entry."""
     if not node.value:
         opening = int(node.start_mark.index)
         if text[opening] == "&":
             raise Unfixable("the collection is an anchor")
-        return TextEdit(doc.path, opening + 1, opening + 1, item)
+        return opening + 1
     last = node.value[-1]
-    end = value_end(text, last[0], last[1]) if isinstance(last, tuple) \
-        else item_end(text, node, len(node.value) - 1)
-    return TextEdit(doc.path, end, end, f", {item}")
+    if isinstance(last, tuple):
+        return value_end(text, last[0], last[1])
+    return item_end(text, node, len(node.value) - 1)
+
+
+def flow_append(doc: ComposeDoc, node: Node, item: str) -> TextEdit:
+    """`item` as the last entry of a flow mapping or sequence."""
+    return _flow_insert(doc, node, flow_append_point(doc.file.text, node), item)
+
+
+def _flow_insert(doc: ComposeDoc, node: Node, at: int, item: str) -> TextEdit:
+    return TextEdit(doc.path, at, at, f", {item}" if node.value else item)
 
 
 def replace_scalar(doc: ComposeDoc, node: Node, value: str) -> TextEdit:

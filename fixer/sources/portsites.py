@@ -27,6 +27,10 @@ class Site:
     start: int
     end: int
 
+    def edit(self, port: int) -> TextEdit:
+        """The digits rewritten to `port`."""
+        return TextEdit(self.path, self.start, self.end, str(port))
+
 
 @dataclass(frozen=True)
 class Word:
@@ -45,6 +49,12 @@ class Addition:
     path: str
     offset: int
     template: str
+
+    @property
+    def site(self) -> Site:
+        """Where the inserted text lands: what a fix judges (an anchor, Python source)
+        before it renders the text."""
+        return Site(self.path, self.offset, self.offset)
 
     def edit(self, port: int) -> TextEdit:
         return TextEdit(self.path, self.offset, self.offset, self.template.format(port=port))

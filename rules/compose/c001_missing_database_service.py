@@ -100,6 +100,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 
 from fixer.facts.database import dbusage
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
@@ -107,7 +108,7 @@ from fixer.model.services import Stack
 from fixer.model.workspace import Workspace
 from fixer.sources.compose_edit import Unfixable
 
-from .pgservice import build_edits
+from . import pgservice
 
 CODE = "C001"
 NAME = "missing-database-service"
@@ -145,13 +146,15 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
                                     "with `-f`; fixer does not add a service that the base stack "
                                     "does not need")
     try:
-        edits, doubt = build_edits(ws, stack, host, uses, ws.config.postgres_image, overridden)
+        plan = pgservice.plan(ws, stack, host, uses, ws.config.postgres_image, overridden)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     title = f"Add a `{host}` postgres service and wait for it to be healthy"
-    if doubt:
-        return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
-    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+    build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
+    if plan.doubt:
+        return replace(base, fix=Fix(f"{title} ({plan.doubt})", Safety.UNSAFE, build),
+                       reason=plan.doubt)
+    return replace(base, fix=Fix(title, Safety.SAFE, build))
 
 
 def _service_name(host: str) -> bool:

@@ -69,16 +69,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 
 from fixer import stackcheck
+from fixer.core.edits import TextEdit
 from fixer.facts.health.healthchecks import has_healthcheck, nearest_healthcheck
-from fixer.model.depends import HEALTHY, Dependency, dependencies, set_conditions
+from fixer.model.depends import (
+    HEALTHY,
+    Dependency,
+    conditions_refused,
+    dependencies,
+    set_conditions,
+)
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import key_node
-from fixer.sources.compose_edit import Unfixable, merge_inserts
+from fixer.sources.compose import ComposeDoc, Value, key_node
+from fixer.sources.compose_edit import merge_inserts
 
 from . import depends_plan
 
@@ -123,16 +131,20 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
                                {dependency.name: HEALTHY})
     if listed.waits:
         return replace(base, reason=listed.waits, waits=True)
-    try:
-        edits = merge_inserts(set_conditions(doc, dependency.definition, listed.conditions,
-                                             compose_style.detect(doc)))
-    except Unfixable as exc:
-        return replace(base, reason=str(exc))
+    refused = conditions_refused(doc, dependency.definition, listed.conditions)
+    if refused:
+        return replace(base, reason=refused)
     title = f"Wait for {depends_plan.names(listed.healthy)} to be healthy"
+    build = partial(_edits, doc, dependency.definition, listed.conditions)
     doubt = why if verdict is Verdict.UNKNOWN else listed.doubt
     if doubt:
-        return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
-    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+        return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
+    return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _edits(doc: ComposeDoc, definition: Value, conditions: dict[str, str]) -> list[TextEdit]:
+    """The conditions written, when the fix is applied (`conditions_refused` accepted them)."""
+    return merge_inserts(set_conditions(doc, definition, conditions, compose_style.detect(doc)))
 
 
 def _healthchecks(target: Service) -> tuple[Location, ...]:

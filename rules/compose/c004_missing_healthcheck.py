@@ -70,22 +70,23 @@ Unsafe when the app serves its health route through such a class's methods.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import partial
 
 from fixer.core.edits import Edit
-from fixer.facts.health.addroute import route_edit
+from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, health
 from fixer.facts.health.healthroute import HealthPlan, Source, plan
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, tools_present
-from fixer.facts.image.tool_install import install_plan
+from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model.appservice import app_services
-from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
+from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc
-from fixer.sources.compose_edit import Unfixable, add_entry
+from fixer.sources.compose import ComposeDoc, Node
+from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
 
 CODE = "C004"
@@ -97,11 +98,12 @@ SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 @dataclass(frozen=True)
 class Choice:
-    """One decision of the fix: what it settles on, the edits that needs, and why the fix
-    is unsafe (`doubt`) or impossible (`block`) because of it."""
+    """One decision of the fix: what it settles on, the builder of the edits that needs
+    (called only when the fix is applied), and why the fix is unsafe (`doubt`) or
+    impossible (`block`) because of it."""
 
     value: tuple[str, ...] = ()            # the probed path, or the probe's argv
-    edits: list[Edit] = field(default_factory=list)
+    build: EditBuilder | None = None
     says: str = ""                         # for the fix title: what it adds, or why so
     doubt: str | None = None
     block: str | None = None
@@ -140,18 +142,23 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     route = _route(ws, service, plan(ws, service))
     url = f"http://localhost:{port}{route.value[0]}" if route.value else ""
     tool = _tool(ws, service, url) if url else Choice()
-    setting = _healthcheck(ws, service, doc, tool.value) if tool.value else Choice()
+    setting = _healthcheck(service, doc, tool.value) if tool.value else Choice()
     block = route.block or tool.block or setting.block
     if block is not None:
         return replace(base, reason=block)
     choices = (setting, route, tool)
     says = [c.says for c in choices if c.says]
     title = f"Add a healthcheck on {url}" + (", with " + " and ".join(says) if says else "")
-    edits = [e for c in choices for e in c.edits]
+    build = partial(_edits, tuple(c.build for c in choices if c.build is not None))
     doubts = "; ".join(c.doubt for c in choices if c.doubt)
     if doubts:
-        return replace(base, fix=Fix.of(f"{title} ({doubts})", Safety.UNSAFE, edits), reason=doubts)
-    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+        return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
+    return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _edits(builders: tuple[EditBuilder, ...]) -> list[Edit]:
+    """The fix's edits, each choice's in turn: the healthcheck, the route, the install."""
+    return [edit for build in builders for edit in build()]
 
 
 def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
@@ -173,10 +180,11 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     if any("H001".startswith(code) for code in ws.config.ignored_for(service.name)):
         return Choice(block="the app serves no health route, and H001, which adds one, is "
                             "turned off for this service")
-    edit = route_edit(ws, service, path)
-    if edit is None:
+    routes = addable(ws, service)
+    if routes is None:
         return Choice(block="the app serves no health route, and fixer cannot add one")
-    return Choice((path,), [edit], f"the GET {path} route it probes ({edit.path})")
+    return Choice((path,), partial(route_edits, routes, path),
+                  f"the GET {path} route it probes ({routes.sites[0].path})")
 
 
 def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
@@ -199,32 +207,35 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                             'manager to install one; healthcheck-strategy = "python" probes '
                             "with the image's Python")
     image = base_image(dockerfile, stage)
-    install = install_plan(dockerfile, stage, family.manager, ["curl"], image)
-    if install.no_packages and family.python is not None:
+    where = placement(dockerfile, stage, family.manager, ["curl"], image)
+    if where.no_packages and family.python is not None:
         # the title is a commit subject: the why (an archived release) stays short here
         return Choice(("CMD", *python), says="a Python urllib probe (the image's package "
                                               "archive is gone)")
-    if install.reason is not None:
+    if where.reason is not None:
         return Choice(block=f"the final stage lacks curl and fixer cannot install it: "
-                            f"{install.reason}")
-    return Choice(("CMD", "curl", "-f", url), list(install.edits),
+                            f"{where.reason}")
+    return Choice(("CMD", "curl", "-f", url), partial(install_edits, where),
                   f"curl installed in {dockerfile.path}")
 
 
-def _healthcheck(ws: Workspace, service: Service, doc: ComposeDoc,
-                 test: tuple[str, ...]) -> Choice:
+def _healthcheck(service: Service, doc: ComposeDoc, test: tuple[str, ...]) -> Choice:
+    """The compose `healthcheck:` entry, judged where `add_entry` will put it."""
     definition = doc.services.get(service.name)
     if definition is None or definition.aliased:
         return Choice(block="the service is defined through a YAML alias")
-    style = compose_style.detect(doc)
-    value = Map((("test", Flow(test) if style.flow_tests else Seq(test)), *TIMINGS))
     try:
-        edit = add_entry(doc, definition.node, "healthcheck", value, style)
+        at = entry_point(doc, definition.node)
     except Unfixable as exc:
         return Choice(block=str(exc))
-    shared = ws.shared_anchor([edit])
+    shared = doc.shared_anchor_at(at, at)
     if shared is not None:  # `api: &api` merged into another service: it would get it too
         return Choice(block=f"{service.name} is the YAML anchor &{shared}, which other "
                             "services merge; a healthcheck added there reaches them too")
-    return Choice(edits=[edit])
+    return Choice(build=partial(_healthcheck_edits, doc, definition.node, test))
 
+
+def _healthcheck_edits(doc: ComposeDoc, mapping: Node, test: tuple[str, ...]) -> list[Edit]:
+    style = compose_style.detect(doc)
+    value = Map((("test", Flow(test) if style.flow_tests else Seq(test)), *TIMINGS))
+    return [add_entry(doc, mapping, "healthcheck", value, style)]

@@ -87,18 +87,26 @@ compose `healthcheck` sets timings with no test.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from fixer.core.edits import TextEdit
 from fixer.facts.database.probes import DbProbe
-from fixer.facts.database.unchecked import Unchecked, definition_in, healthcheck_edit, unchecked
-from fixer.model.depends import HEALTHY, Dependency, set_conditions
+from fixer.facts.database.unchecked import (
+    HealthcheckSite,
+    Unchecked,
+    definition_in,
+    healthcheck_edit,
+    healthcheck_site,
+    unchecked,
+)
+from fixer.model.depends import HEALTHY, Dependency, conditions_refused, set_conditions
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import scalar
+from fixer.sources.compose import ComposeDoc, Value, scalar
 from fixer.sources.compose_edit import Unfixable, merge_inserts
 
 from . import depends_plan
@@ -129,12 +137,17 @@ class Waits(Unfixable):
     """A list naming the database waits for another fix (depends_plan.py)."""
 
 
+# One part of the fix's edits, built only when the fix is applied.
+Step = Callable[[], list[TextEdit]]
+
+
 @dataclass
 class Plan:
-    """What the fix does: its edits, the services it gives a healthcheck (with their probe),
-    the app services it makes wait for them, and why one of those gates is in doubt."""
+    """What the fix does: its edits, in order, each part built only when the fix is applied
+    (judged here where it goes); the services it gives a healthcheck (with their probe), the
+    app services it makes wait for them, and why one of those gates is in doubt."""
 
-    edits: list[TextEdit] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     checked: dict[str, DbProbe] = field(default_factory=dict)
     gated: set[str] = field(default_factory=set)
     doubt: str | None = None
@@ -165,11 +178,16 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
                                          for n, p in plan.checked.items()])
     if plan.gated:
         title += f" and make {depends_plan.names(sorted(plan.gated))} wait for it to be healthy"
-    edits = merge_inserts(plan.edits)
+    build = partial(_edits, tuple(plan.steps))
     doubt = target.probe.doubt or plan.doubt
     if doubt:
-        return replace(base, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
-    return replace(base, fix=Fix.of(title, Safety.SAFE, edits))
+        return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
+    return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _edits(steps: tuple[Step, ...]) -> list[TextEdit]:
+    """The plan's edits; insertions at one point joined in the plan's order."""
+    return merge_inserts(edit for step in steps for edit in step())
 
 
 def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Plan:
@@ -177,7 +195,7 @@ def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Pl
     short list that names the database is planned, a worker's too: once the database has a
     healthcheck, C003 reports each such entry, and converts the list as planned here."""
     plan = Plan()
-    _add_healthcheck(ws, plan, target)
+    _add_healthcheck(plan, target)
     for owner, dependency in target.dependents:
         if dependency.condition is None:  # an explicit condition is the author's choice
             _plan_entry(ws, plan, targets, owner, dependency, owner.name in target.apps)
@@ -195,15 +213,24 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
         raise Waits(f"the depends_on of {owner.name} {listed.waits}")
     plan.doubt = plan.doubt or listed.doubt
     for name in listed.probes:
-        _add_healthcheck(ws, plan, targets[name])
+        _add_healthcheck(plan, targets[name])
     if gate:
-        plan.edits += set_conditions(doc, dependency.definition, listed.conditions,
-                                     compose_style.detect(doc))
+        refused = conditions_refused(doc, dependency.definition, listed.conditions)
+        if refused:
+            raise Unfixable(refused)
+        plan.steps.append(partial(_conditions, doc, dependency.definition, listed.conditions))
         plan.gated.add(owner.name)
 
 
-def _add_healthcheck(ws: Workspace, plan: Plan, target: Unchecked) -> None:
+def _add_healthcheck(plan: Plan, target: Unchecked) -> None:
     if target.service.name not in plan.checked:
-        plan.edits.append(healthcheck_edit(ws, target))
+        plan.steps.append(partial(_healthcheck, target, healthcheck_site(target)))
         plan.checked[target.service.name] = target.probe
 
+
+def _healthcheck(target: Unchecked, site: HealthcheckSite) -> list[TextEdit]:
+    return [healthcheck_edit(target, site)]
+
+
+def _conditions(doc: ComposeDoc, definition: Value, wanted: dict[str, str]) -> list[TextEdit]:
+    return set_conditions(doc, definition, wanted, compose_style.detect(doc))

@@ -1,4 +1,4 @@
-"""The PostgreSQL service C001 adds: credentials from the URLs, the fragment, the edits.
+"""The PostgreSQL service C001 adds: credentials from the URLs, the plan, the edits.
 
 Credentials come from the URL as written: `${VAR}` parts are referenced as the
 same variables; a literal password is written only where the repository's
@@ -17,7 +17,7 @@ import yaml
 from fixer.core.edits import TextEdit
 from fixer.facts.database import dburl, networks
 from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay
-from fixer.model.depends import HEALTHY, set_conditions
+from fixer.model.depends import HEALTHY, append_refused, conditions_refused, set_conditions
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
@@ -155,11 +155,36 @@ def _depends_site(stack: Stack, use: UrlUse) -> tuple[ComposeDoc, Value]:
     return (base or use.service.definitions)[0]
 
 
-def build_edits(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
-                overridden: Sequence[UrlUse] = ()) -> tuple[list[TextEdit], str | None]:
-    """The service, its volume and every user's `depends_on`, and why the fix is unsafe (or
-    None); Unfixable with the reason. `overridden`: the base stack's URLs that overlays
-    override; they must agree too.
+@dataclass(frozen=True)
+class Gate:
+    """A user's `depends_on` that gets the database: the definition the edit goes in, and
+    the condition of every entry it writes (`depends_plan`), accepted by `conditions_refused`."""
+
+    doc: ComposeDoc
+    definition: Value
+    conditions: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DatabasePlan:
+    """The database fix as `detect` judges it, from the parsed files and with no text yet:
+    what goes where, and why it is unsafe (None: safe). `render` writes it."""
+
+    host: str
+    creds: Credentials
+    image: str
+    doc: ComposeDoc                   # the file that gets the service and its volume
+    volume: str
+    networks: tuple[str, ...]         # () when every user is on the default network
+    members: tuple[Service, ...]      # the services that reach it: their `networks` style
+    gates: tuple[Gate, ...]
+    doubt: str | None
+
+
+def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
+         overridden: Sequence[UrlUse] = ()) -> DatabasePlan:
+    """The service, its volume and every user's `depends_on`; Unfixable with the reason.
+    `overridden`: the base stack's URLs that overlays override; they must agree too.
 
     The service goes in the earliest file (in load order) that needs it, so a
     base file that uses the URL stays valid when loaded without its override; it
@@ -168,68 +193,102 @@ def build_edits(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], imag
     sites: dict[str, tuple[Service, ComposeDoc, Value]] = {}
     for use in uses:
         sites.setdefault(use.service.name, (use.service, *_depends_site(stack, use)))
-    edits, doubt = _depends_edits(ws, host, list(sites.values()))
+    gates, doubt = _gates(ws, host, list(sites.values()))
     order = [d.path for d in stack.docs]
     doc = min((d for _s, d, _v in sites.values()), key=lambda d: order.index(d.path))
     members = networks.users(stack, host, list({u.service.name: u.service for u in uses}.values()))
     joined = networks.joined(stack, doc, members)
-    services = get(Value(doc.root), "services")
-    services_key = key_node(Value(doc.root), "services")
-    if services is None or services_key is None or value_is_alias(doc.file.text, services_key):
-        raise Unfixable(f"{doc.path} has no services mapping to add the database to")
-    style = compose_style.detect(doc)
-    volume = volume_name(doc, host)
-    wanted = fragment(creds, image, volume, style,
-                      networks.fragment(joined, members) if joined else None)
-    new_service = add_entry(doc, services.node, host, wanted, style,
-                            blank_before=style.blank_between and not is_flow(services.node))
-    edits.append(new_service)
-    edits.append(_volume_edit(doc, volume, style, None if is_flow(services.node)
-                              else new_service.start))
-    return merge_inserts(edits), doubt
+    refused = append_refused(doc, _services(doc).node) or _volume_refused(doc)
+    if refused:
+        raise Unfixable(refused)
+    return DatabasePlan(host, creds, image, doc, volume_name(doc, host), tuple(joined),
+                        tuple(members), gates, doubt)
 
 
-def _depends_edits(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Value]]
-                   ) -> tuple[list[TextEdit], str | None]:
+def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Value]]
+           ) -> tuple[tuple[Gate, ...], str | None]:
     """`condition: service_healthy` on the database in every user's `depends_on`. A short
     list becomes the long form, each other entry decided as C003 decides it; while one of
     them cannot be decided yet (C004 may give it a healthcheck), converting would pin it to
     `service_started`: the fix is then unsafe, and `fixer fix` applies it after those."""
-    edits: list[TextEdit] = []
+    gates: list[Gate] = []
     doubt: str | None = None
     for owner, doc, definition in sites:
         listed = depends_plan.plan(ws, owner, doc, definition, {host: HEALTHY})
         if listed.waits:
             doubt = doubt or f"the depends_on of {owner.name} {listed.waits}"
         doubt = doubt or listed.doubt
-        edits += set_conditions(doc, definition, listed.conditions, compose_style.detect(doc))
-    return edits, doubt
+        refused = conditions_refused(doc, definition, listed.conditions)
+        if refused:
+            raise Unfixable(refused)
+        gates.append(Gate(doc, definition, listed.conditions))
+    return tuple(gates), doubt
+
+
+def _services(doc: ComposeDoc) -> Value:
+    """The file's own `services` mapping, which gets the database; Unfixable without one."""
+    services = get(Value(doc.root), "services")
+    services_key = key_node(Value(doc.root), "services")
+    if services is None or services_key is None or value_is_alias(doc.file.text, services_key):
+        raise Unfixable(f"{doc.path} has no services mapping to add the database to")
+    return services
+
+
+def _volume_refused(doc: ComposeDoc) -> str | None:
+    """Why the named volume cannot go in the file's top-level `volumes:`, or None."""
+    volumes = get(Value(doc.root), "volumes")
+    if volumes is None:
+        return None  # a new `volumes:` goes after the services
+    key = key_node(Value(doc.root), "volumes")
+    if volumes.aliased or key is None or value_is_alias(doc.file.text, key):
+        return "the top-level volumes come from a YAML alias"
+    node = volumes.node
+    if isinstance(node, yaml.ScalarNode):
+        return "the top-level `volumes` is not a mapping" if node.value else None
+    if not isinstance(node, yaml.MappingNode):
+        return "the top-level `volumes` is not a mapping"
+    return append_refused(doc, node)
+
+
+# -- the edits, built only when the fix is applied ---------------------------------------------
+
+def render(plan: DatabasePlan) -> list[TextEdit]:
+    """The edits of a plan that `plan` returned: every user's `depends_on`, the service, its
+    volume. Each place they go was judged there, so nothing here refuses."""
+    edits = [edit for gate in plan.gates for edit in set_conditions(
+        gate.doc, gate.definition, gate.conditions, compose_style.detect(gate.doc))]
+    doc = plan.doc
+    services = _services(doc).node
+    style = compose_style.detect(doc)
+    joined = networks.fragment(list(plan.networks), list(plan.members)) if plan.networks \
+        else None
+    new_service = add_entry(doc, services, plan.host,
+                            fragment(plan.creds, plan.image, plan.volume, style, joined), style,
+                            blank_before=style.blank_between and not is_flow(services))
+    edits.append(new_service)
+    edits.append(_volume_edit(doc, plan.volume, style, None if is_flow(services)
+                              else new_service.start))
+    return merge_inserts(edits)
 
 
 def _volume_edit(doc: ComposeDoc, volume: str, style: Style, point: int | None) -> TextEdit:
-    """The named volume in top-level `volumes:`, created after the services when missing."""
+    """The named volume in top-level `volumes:` (`_volume_refused` accepted it), created after
+    the services when missing."""
     text = doc.file.text
-    services = get(Value(doc.root), "services")
-    assert services is not None
+    services = _services(doc).node
     column = style.unit
-    if isinstance(services.node, yaml.MappingNode) and services.node.value \
-            and not is_flow(services.node):
-        column = int(services.node.value[0][0].start_mark.column)
+    if isinstance(services, yaml.MappingNode) and services.value and not is_flow(services):
+        column = int(services.value[0][0].start_mark.column)
     volumes = get(Value(doc.root), "volumes")
     if volumes is None:
         offset = len(text) if point is None else point
         return insert_lines(doc, offset, ["volumes:", f"{' ' * column}{volume}:"], blank_before=True)
-    key = key_node(Value(doc.root), "volumes")
-    if volumes.aliased or key is None or value_is_alias(text, key):
-        raise Unfixable("the top-level volumes come from a YAML alias")
     node = volumes.node
-    if isinstance(node, yaml.ScalarNode):
-        if node.value:
-            raise Unfixable("the top-level `volumes` is not a mapping")
+    if isinstance(node, yaml.ScalarNode):  # `volumes:` with nothing after it
+        key = key_node(Value(doc.root), "volumes")
+        assert key is not None
         return insert_lines(doc, after_line(text, value_end(text, key, node)),
                             [f"{' ' * column}{volume}:"])
-    if not isinstance(node, yaml.MappingNode):
-        raise Unfixable("the top-level `volumes` is not a mapping")
     if not is_flow(node) and node.value:
         return insert_lines(doc, block_append_point(text, node),
                             [f"{' ' * int(node.value[0][0].start_mark.column)}{volume}:"])

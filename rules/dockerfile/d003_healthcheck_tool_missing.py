@@ -73,7 +73,7 @@ from fixer.facts.health.probes import Probe, from_compose_test, from_healthcheck
 from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
 from fixer.facts.image.compose_build import build_args
 from fixer.facts.image.images import UNKNOWN, Family, base_image, classify, tools_present
-from fixer.facts.image.tool_install import Plan, install_plan
+from fixer.facts.image.tool_install import Placement, install_edits, placement
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, by_stage
 from fixer.model.workspace import Workspace
@@ -223,7 +223,7 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
     return f"{title}: {plan.reason}", reason and f"{plan.reason}, and {reason}"
 
 
-def _python(ws: Workspace, family: Family, plan: Plan) -> str | None:
+def _python(ws: Workspace, family: Family, plan: Placement) -> str | None:
     """The image's Python, when the fix rewrites the probe to run it instead of installing
     a tool: under the Python strategy, and wherever nothing can be installed (the image's
     Debian release has lost its package archive). None where the image has no Python."""
@@ -232,12 +232,14 @@ def _python(ws: Workspace, family: Family, plan: Plan) -> str | None:
     return None
 
 
-def _install(target: Target, missing: list[str]) -> Plan:
+def _install(target: Target, missing: list[str]) -> Placement:
+    """Where the install goes (judged in detect, rendered by `install_edits` in the fix)."""
     family = target.family
     if family.manager is None:
-        return Plan([], f"a {family.label} image has no shell or package manager to install "
-                        "a tool with")
-    return install_plan(target.dockerfile, target.stage, family.manager, missing, target.image)
+        return Placement(target.dockerfile, "", tuple(missing),
+                         reason=f"a {family.label} image has no shell or package manager to "
+                                "install a tool with")
+    return placement(target.dockerfile, target.stage, family.manager, missing, target.image)
 
 
 def _rewrite_reason(uses: list[Use]) -> str | None:
@@ -254,7 +256,7 @@ def _edits(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -
     python = _python(ws, target.family, plan)
     if python is not None:
         return [e for u in uses if u.probe.tool in missing for e in _rewrite(target, u, python)]
-    return list(plan.edits)
+    return list(install_edits(plan))
 
 
 def _rewrite(target: Target, use: Use, python: str) -> list[TextEdit]:

@@ -58,9 +58,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
-from fixer.facts.health.addroute import route_edit
+from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthroute import is_health, served_app, wanted_paths
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -113,15 +114,15 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     if routes.doubt:
         return replace(base, reason=f"fixer cannot vouch for the app's routes: {routes.doubt}")
     served = health_like(routes, wanted_paths(ws.config, []))
-    edits = _rewrite(ws, service, sites, served[0]) if len(served) == 1 else None
-    if edits:
-        return replace(base, fix=Fix.of(f"Probe {served[0]}, the app's health route, "
-                                        f"instead of {site.path}", Safety.SAFE, edits))
-    edit = route_edit(ws, service, site.path) if WRITABLE.fullmatch(site.path) else None
-    if edit is None:
+    if len(served) == 1 and _rewritable(ws, service, sites):
+        return replace(base, fix=Fix(f"Probe {served[0]}, the app's health route, instead of "
+                                     f"{site.path}", Safety.SAFE,
+                                     partial(_rewrite, sites, served[0])))
+    added = addable(ws, service) if WRITABLE.fullmatch(site.path) else None
+    if added is None:
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
-    return replace(base, fix=Fix.of(f"Add a GET {site.path} route for the probe", Safety.SAFE,
-                                    [edit]))
+    return replace(base, fix=Fix(f"Add a GET {site.path} route for the probe", Safety.SAFE,
+                                 partial(route_edits, added, site.path)))
 
 
 def _causes(routes: AppRoutes, sites: list[ProbeSite]) -> tuple[Location, ...]:
@@ -132,15 +133,17 @@ def _causes(routes: AppRoutes, sites: list[ProbeSite]) -> tuple[Location, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _rewrite(ws: Workspace, service: Service, sites: list[ProbeSite],
-             path: str) -> list[Edit] | None:
-    """The probe's path replaced where it is written; None where one cannot be edited, or
-    where a Dockerfile holds it that another service builds too (its app may serve another
-    path: a route added to this app breaks nobody)."""
+def _rewritable(ws: Workspace, service: Service, sites: list[ProbeSite]) -> bool:
+    """The probe's path can be replaced where it is written: no site is inside a `${VAR}`
+    default, reached through an alias or inside a YAML anchor other services share, and no
+    Dockerfile holds it that another service builds too (its app may serve another path: a
+    route added to this app breaks nobody)."""
     others = {s.name for s in ws.apps() if s.name != service.name and s.app is not None
               and any(site.file == s.app.dockerfile.path for site in sites)}
-    if others or not all(s.editable for s in sites):
-        return None
-    edits: list[Edit] = [TextEdit(s.file, s.start, s.end, path) for s in sites]
-    return None if ws.shared_anchor(edits) is not None else edits
+    return not others and all(
+        s.editable and ws.shared_anchor_at(s.file, s.start, s.end) is None for s in sites)
 
+
+def _rewrite(sites: list[ProbeSite], path: str) -> list[Edit]:
+    """The probe's path replaced at each of its sites, as `_rewritable` judged them."""
+    return [TextEdit(s.file, s.start, s.end, path) for s in sites]

@@ -76,7 +76,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from fixer.core.edits import Edit, TextEdit
 from fixer.facts.ports.claims import ContainerPort
 from fixer.facts.ports.references import service_claims
 from fixer.facts.ports.side import Side, choose, http_claims
@@ -84,8 +83,9 @@ from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, by_stage
 from fixer.model.workspace import Workspace
+from fixer.sources.portsites import Site
 
-from .portfix import app_side_edits, listen_causes, python_source_doubt, stage_causes
+from .portfix import PortMove, app_side_move, listen_causes, python_source_doubt, stage_causes
 
 CODE = "P001"
 NAME = "port-mismatch"
@@ -128,12 +128,12 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims)
     if reason is None:
         side = choose(ws.config.port_source, ports, listen, claimed[0])
-        edits, reason, title = _edits(ws, service, builders, ports, listen, side)
-        shared = ws.shared_anchor(edits) if reason is None else None
+        move, reason, title = _plan(ws, service, builders, ports, listen, side)
+        shared = ws.shared_anchor(move.spans()) if move is not None else None
         if shared is not None:
             reason = f"the port is written in the YAML anchor &{shared}, which other services share"
-        if reason is None:
-            return _offered(ws, report, edits, title)
+        elif move is not None:
+            return _offered(ws, report, move, title)
     return replace(report, reason=reason)
 
 
@@ -148,28 +148,33 @@ def _causes(ws: Workspace, service: BuiltService,
     return tuple(dict.fromkeys(found))
 
 
-def _offered(ws: Workspace, report: Violation, edits: list[Edit], title: str) -> Violation:
-    """The fix, unsafe when it would rewrite the port in Python source."""
-    doubt = python_source_doubt(ws, edits)
+def _offered(ws: Workspace, report: Violation, move: PortMove, title: str) -> Violation:
+    """The fix, unsafe when it would rewrite the port in Python source. Its edits are
+    rendered from the move only when the fix is applied."""
+    doubt = python_source_doubt(ws, move.spans())
     if doubt is not None:
-        return replace(report, fix=Fix.of(f"{title} ({doubt})", Safety.UNSAFE, edits), reason=doubt)
-    return replace(report, fix=Fix.of(title, Safety.SAFE, edits))
+        return replace(report, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, move.edits),
+                       reason=doubt)
+    return replace(report, fix=Fix(title, Safety.SAFE, move.edits))
 
 
-def _edits(ws: Workspace, service: BuiltService, builders: list[BuiltService],
-           ports: list[ContainerPort], listen: int,
-           side: Side) -> tuple[list[Edit], str | None, str]:
+def _plan(ws: Workspace, service: BuiltService, builders: list[BuiltService],
+          ports: list[ContainerPort], listen: int,
+          side: Side) -> tuple[PortMove | None, str | None, str]:
     """The other side moves to the port that stays; so does every reference to the old
-    port, wherever it is written (compose, `.env` files, proxy configuration)."""
-    moved = [p for p in ports if p.effective != side.port]
-    edits, reason = _rewrite(moved, side.port)
+    port, wherever it is written (compose, `.env` files, proxy configuration). No move
+    when it cannot be made: then the reason says why."""
+    moved, reason = _reference_sites([p for p in ports if p.effective != side.port])
     because = _because(side)
     if side.port == listen:
         title = f"Set the compose container port of {service.name} to {listen}{because}"
-        return edits, reason, title
-    app_edits, app_reason = app_side_edits(ws, service, side.port, builders)
+        return (PortMove(listen, tuple(moved)) if reason is None else None), reason, title
+    app, app_reason = app_side_move(ws, service, side.port, builders)
     title = f"Make {service.name} listen on {side.port}{because}"
-    return app_edits + edits, app_reason or reason, title
+    reason = app_reason or reason
+    if app is None or reason is not None:
+        return None, reason, title
+    return app.also(moved), None, title
 
 
 def _because(side: Side) -> str:
@@ -197,8 +202,8 @@ def _runtime_proxy(claims: list[ContainerPort]) -> str | None:
             f"(`{found.raw}`)")
 
 
-def _rewrite(moved: list[ContainerPort], port: int) -> tuple[list[Edit], str | None]:
-    """Each reference moved to `port`, byte-exactly at its digits, or why it cannot be."""
+def _reference_sites(moved: list[ContainerPort]) -> tuple[list[Site], str | None]:
+    """Where each reference's digits are rewritten, byte-exactly, or why they cannot be."""
     aliased = next((p for p in moved if p.aliased), None)
     if aliased is not None:
         return [], f"{aliased.path}:{aliased.line} is reached through a YAML alias"
@@ -206,6 +211,4 @@ def _rewrite(moved: list[ContainerPort], port: int) -> tuple[list[Edit], str | N
     if fixed is not None:
         return [], (f"`{fixed.raw}` ({fixed.path}:{fixed.line}) is not written as a plain "
                     f"number that can be rewritten")
-    return [TextEdit(p.site.path, p.site.start, p.site.end, str(port))
-            for p in moved if p.site is not None], None
-
+    return [p.site for p in moved if p.site is not None], None

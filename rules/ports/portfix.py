@@ -2,14 +2,18 @@
 
 Shared by the port rules: rewrite every place the old port is written (the CMD or
 ENTRYPOINT flag, the ENV/ARG or compose `environment` value it reads, EXPOSE,
-HEALTHCHECK URLs), or add a port flag where the server ran on its default.
+HEALTHCHECK URLs), or add a port flag where the server ran on its default. A fix is
+planned as a `PortMove` (positions only), judged on those positions, and rendered into
+edits only when the engine applies it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from fixer.core.edits import Edit, TextEdit
+from fixer.core.edits import Edit
 from fixer.facts.ports.claims import LOCAL_URL
 from fixer.facts.ports.references import service_claims
 from fixer.model.listen import ListenPort
@@ -19,37 +23,62 @@ from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
-from fixer.sources.portsites import Site, number_sites
+from fixer.sources.portsites import Addition, Site, number_sites
 
 
-def app_side_edits(ws: Workspace, service: BuiltService, target: int,
-                   builders: list[BuiltService] | None = None) -> tuple[list[Edit], str | None]:
-    """Edits that make the app listen on `target`, or the reason there are none.
+@dataclass(frozen=True)
+class PortMove:
+    """A port fix as positions: the text a missing port flag adds, then the digits at each
+    site, all set to `port`. Detection judges it from `spans` alone (which file, inside a
+    shared YAML anchor); `edits` renders it when the fix is applied, and cannot fail."""
+
+    port: int
+    sites: tuple[Site, ...] = ()
+    addition: Addition | None = None
+
+    def spans(self) -> list[Site]:
+        """Where each edit lands, in the order `edits` makes them."""
+        head = [] if self.addition is None else [self.addition.site]
+        return [*head, *self.sites]
+
+    def edits(self) -> list[Edit]:
+        """The edits, rendered when the fix is applied: positions and a port, no judgement."""
+        head = [] if self.addition is None else [self.addition.edit(self.port)]
+        return [*head, *(site.edit(self.port) for site in self.sites)]
+
+    def also(self, sites: Sequence[Site]) -> PortMove:
+        """The move with more sites rewritten after its own."""
+        return replace(self, sites=(*self.sites, *sites))
+
+
+def app_side_move(ws: Workspace, service: BuiltService, target: int,
+                  builders: list[BuiltService] | None = None) -> tuple[PortMove | None, str | None]:
+    """Where to make the app listen on `target`, or the reason it cannot be moved.
 
     `builders`: the built services that build the same Dockerfile stage, app services or
     not (default: found in `ws`; a rule that checks every service passes them to stay
     linear)."""
-    edits, reason = _listen_edits(ws, service, target)
-    if reason is not None:
-        return [], reason
-    shared = _sharing(ws, builders or list(ws.apps()), service, target, edits)
+    move, reason = _listen_move(ws, service, target)
+    if move is None:
+        return None, reason
+    shared = _sharing(ws, builders or list(ws.apps()), service, target, move)
     if shared is not None:
-        return [], shared
-    return edits, None
+        return None, shared
+    return move, None
 
 
-def python_source_doubt(ws: Workspace, edits: list[Edit]) -> str | None:
-    """Why app-side edits that touch Python source are not safe. A port set in Python
+def python_source_doubt(ws: Workspace, spans: Sequence[Site]) -> str | None:
+    """Why app-side edits that land in Python source are not safe. A port set in Python
     (`uvicorn.run(port=...)`, often under `if __name__ == "__main__"`) is usually the
     developer's local runner: the module also runs outside the container, where that
     port is meant, and other commands serve the same app on the image's port. P001's
     app-side edits are CMD/ENTRYPOINT, EXPOSE, HEALTHCHECK and `ENV PORT` (`fixer explain
     P001`); Python source is not among them."""
-    edit = next((e for e in edits if isinstance(e, TextEdit) and e.path.endswith(".py")), None)
-    if edit is None:
+    span = next((s for s in spans if s.path.endswith(".py")), None)
+    if span is None:
         return None
-    line = ws.tree.read(edit.path).line_of(edit.start)
-    return (f"the port is set in Python source, {edit.path}:{line}, which also runs outside "
+    line = ws.tree.read(span.path).line_of(span.start)
+    return (f"the port is set in Python source, {span.path}:{line}, which also runs outside "
             f"the container; change the command or the code by hand")
 
 
@@ -70,8 +99,8 @@ def stage_causes(dockerfile: Dockerfile, stage: Stage) -> list[Location]:
             if i.cmd in ("EXPOSE", "HEALTHCHECK")]
 
 
-def _listen_edits(ws: Workspace, service: BuiltService,
-                  target: int) -> tuple[list[Edit], str | None]:
+def _listen_move(ws: Workspace, service: BuiltService,
+                 target: int) -> tuple[PortMove | None, str | None]:
     """Where the port is written (or where a flag goes), then EXPOSE and HEALTHCHECK."""
     app = service.app
     listen = app.listen
@@ -79,21 +108,20 @@ def _listen_edits(ws: Workspace, service: BuiltService,
     if listen.variable is not None and not sites:
         site, reason = compose_env_site(service, listen.variable, listen.port)
         if site is None:
-            return [], reason
+            return None, reason
         sites.append(site)
-    edits: list[Edit] = [TextEdit(s.path, s.start, s.end, str(target)) for s in sites]
-    if not edits:
+    addition = None
+    if not sites:
         if listen.addition is None:
-            return [], f"no place to set the port ({listen.origin}{_where(listen.reason)})"
-        edits.append(listen.addition.edit(target))
+            return None, f"no place to set the port ({listen.origin}{_where(listen.reason)})"
+        addition = listen.addition
+    move = PortMove(target, tuple(sites), addition)
     from_compose = listen.region is not None and listen.region.kind == "command"
     if from_compose and image_listen(ws, service).launch is not None:
-        return edits, None  # the Dockerfile's own CMD does not run: leave its EXPOSE alone
-    taken = {(e.path, e.start) for e in edits if isinstance(e, TextEdit)}
-    for edit in _stage_mentions(app.dockerfile, app.stage, listen.port, target):
-        if (edit.path, edit.start) not in taken:
-            edits.append(edit)
-    return edits, None
+        return move, None  # the Dockerfile's own CMD does not run: leave its EXPOSE alone
+    taken = {(s.path, s.start) for s in move.spans()}
+    return move.also([s for s in _stage_mentions(app.dockerfile, app.stage, listen.port)
+                      if (s.path, s.start) not in taken]), None
 
 
 def image_listen(ws: Workspace, service: BuiltService) -> ListenPort:
@@ -128,7 +156,7 @@ def compose_env_site(service: Service, variable: str,
 
 
 def _sharing(ws: Workspace, builders: list[BuiltService], service: BuiltService, target: int,
-             edits: list[Edit]) -> str | None:
+             move: PortMove) -> str | None:
     """Why edits to a Dockerfile (or build context) that other services build are wrong
     for one of them. One that reads its port from the same place moves with the app:
     it must be called on `target`. One that keeps its port (its own compose `command:`
@@ -136,7 +164,7 @@ def _sharing(ws: Workspace, builders: list[BuiltService], service: BuiltService,
     EXPOSE and HEALTHCHECK with it: after the edits they would describe the app alone
     (its healthcheck would probe a port it does not listen on)."""
     app = service.app
-    if all(edit.path in ws.compose_docs for edit in edits):
+    if all(span.path in ws.compose_docs for span in move.spans()):
         return None  # only the service's own compose lines change
     for other in builders:
         if other is service or other.app is None or other.app.stage is not app.stage:
@@ -158,17 +186,13 @@ def _sharing(ws: Workspace, builders: list[BuiltService], service: BuiltService,
     return None
 
 
-def _stage_mentions(dockerfile: Dockerfile, stage: Stage, old: int | None,
-                    target: int) -> list[TextEdit]:
+def _stage_mentions(dockerfile: Dockerfile, stage: Stage, old: int | None) -> list[Site]:
     """EXPOSE, HEALTHCHECK URLs and `ENV PORT` of the final stage that carry the old port."""
     if old is None:
         return []
-    edits: list[TextEdit] = []
     text = dockerfile.file.text
-    for instruction in stage.instructions:
-        for start, end in _old_port_spans(text, instruction, str(old)):
-            edits.append(TextEdit(dockerfile.path, start, end, str(target)))
-    return edits
+    return [Site(dockerfile.path, start, end) for instruction in stage.instructions
+            for start, end in _old_port_spans(text, instruction, str(old))]
 
 
 def _old_port_spans(text: str, instruction: Instruction, old: str) -> list[tuple[int, int]]:

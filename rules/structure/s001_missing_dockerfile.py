@@ -56,7 +56,7 @@ from functools import partial
 
 from fixer.core.edits import CreateFile, Edit
 from fixer.core.errors import InputError
-from fixer.facts.image.compose_build import reference_edit
+from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Build, Service, case_variants, locate_build
@@ -110,13 +110,13 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
         return replace(base, reason=f"several files differ from it only in case: "
                                     f"{', '.join(variants)}")
     if variants:
-        edits, reason = reference_edit(service, build, _relative(build, variants[0]))
-        if reason is not None:
+        reference, reason = plan_reference(service, build, _relative(build, variants[0]))
+        if reference is None:
             return replace(base, reason=reason)
         # The other rules already read that file: their findings on the service are
         # reported beside this one, and the fix reveals nothing new.
-        return replace(base, fix=Fix.of(f"Point compose at {variants[0]} (the name differs "
-                                        "in case)", Safety.SAFE, edits))
+        return replace(base, fix=Fix(f"Point compose at {variants[0]} (the name differs "
+                                     "in case)", Safety.SAFE, reference.edits))
     if find_app(ws.tree, build.context) is None:
         return replace(base, reason="no app/main.py, main.py or src/main.py in the build "
                                     "context to start")

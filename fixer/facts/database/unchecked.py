@@ -20,7 +20,7 @@ from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Value
-from fixer.sources.compose_edit import Unfixable, add_entry
+from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 
 
 @dataclass
@@ -77,17 +77,27 @@ def will_probe(ws: Workspace, service: Service) -> Unchecked | None:
     found = unchecked(ws, service.stack).get(service.name)
     if found is None or not found.apps or found.partial:
         return None
-    if found.writable is None:  # asked once per list entry naming it: built once
+    if found.writable is None:  # asked once per list entry naming it: judged once
         try:
-            healthcheck_edit(ws, found)
+            healthcheck_site(found)
             found.writable = True
         except Unfixable:
             found.writable = False
     return found if found.writable else None
 
 
-def healthcheck_edit(ws: Workspace, target: Unchecked) -> TextEdit:
-    """`healthcheck:` added to the definition that names the image, in the file's style."""
+@dataclass(frozen=True)
+class HealthcheckSite:
+    """Where a database's `healthcheck:` goes: its definition in the file naming its image."""
+
+    doc: ComposeDoc
+    definition: Value
+
+
+def healthcheck_site(target: Unchecked) -> HealthcheckSite:
+    """The definition that names the image, judged where `add_entry` will put the entry.
+    Unfixable when it is reached through an alias, when no entry can go there, or when it
+    would land in a YAML anchor other services share."""
     service = target.service
     image = service.get("image")
     assert image is not None
@@ -95,14 +105,20 @@ def healthcheck_edit(ws: Workspace, target: Unchecked) -> TextEdit:
     definition = definition_in(service, doc)
     if definition.aliased:
         raise Unfixable(f"{service.name} is defined through a YAML alias")
-    style = compose_style.detect(doc)
-    edit = add_entry(doc, definition.node, "healthcheck",
-                     healthcheck_fragment(target.probe.test, style), style)
-    shared = ws.shared_anchor([edit])
+    at = entry_point(doc, definition.node)
+    shared = doc.shared_anchor_at(at, at)
     if shared is not None:
         raise Unfixable(f"{service.name} is the YAML anchor &{shared}, which other services "
                         "merge; a healthcheck added there reaches them too")
-    return edit
+    return HealthcheckSite(doc, definition)
+
+
+def healthcheck_edit(target: Unchecked, site: HealthcheckSite) -> TextEdit:
+    """`healthcheck:` with the image's probe added at a site `healthcheck_site` accepted,
+    in the file's style."""
+    style = compose_style.detect(site.doc)
+    return add_entry(site.doc, site.definition.node, "healthcheck",
+                     healthcheck_fragment(target.probe.test, style), style)
 
 
 def definition_in(service: Service, doc: ComposeDoc) -> Value:

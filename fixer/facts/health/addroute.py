@@ -18,13 +18,28 @@ from fixer.sources.python import LineIndex, bound_names, indent_unit, quote_char
 
 
 def route_edit(ws: Workspace, service: Service, path: str) -> TextEdit | None:
-    """A `GET path` route returning `{"status": "ok"}`, right after the app's last route
-    (or its creation), inside the factory function when a factory builds the app. None
-    when fixer cannot vouch that `@app.get` works on the app (its class redefines it)."""
+    """A `GET path` route returning `{"status": "ok"}` (see `add_route`); None when fixer
+    cannot vouch that `@app.get` works on the app (see `addable`)."""
+    routes = addable(ws, service)
+    return None if routes is None else add_route(routes, path)
+
+
+def addable(ws: Workspace, service: Service) -> AppRoutes | None:
+    """The routes of the app a route can be added to: fixer found the app and can vouch
+    that `@app.get` works on it (its class does not redefine it). A fix judges itself on
+    this before any text is written, and `add_route` renders on what it returns."""
     found = served_app(ws, service)
-    if found is None or found[1].doubt:
-        return None
-    routes = found[1]
+    return None if found is None or found[1].doubt else found[1]
+
+
+def route_edits(routes: AppRoutes, path: str) -> list[TextEdit]:
+    """`add_route` as a fix's edit list: what a deferred fix builds from `addable`'s routes."""
+    return [add_route(routes, path)]
+
+
+def add_route(routes: AppRoutes, path: str) -> TextEdit:
+    """A `GET path` route returning `{"status": "ok"}`, right after the app's last route
+    (or its creation), inside the factory function when a factory builds the app."""
     site = routes.sites[0]
     anchor = max([site.created, *routes.anchors], key=lambda s: s.end_lineno or s.lineno)
     index = LineIndex(site.file.text)

@@ -15,7 +15,7 @@ Dockerfile has no hadolint finding its original lacked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fixer.core.edits import TextEdit
 from fixer.facts.image.images import archive_gone, chain, stage_installs
@@ -35,27 +35,48 @@ _SETUP = ("ARG", "ENV", "WORKDIR")
 
 
 @dataclass(frozen=True)
-class Plan:
-    edits: list[TextEdit]
-    reason: str | None = None     # why no edit can install it (then `edits` is empty)
+class Placement:
+    """Where an install of `tools` goes in a stage, judged before any text is written: into
+    the stage's own install (`install`), else a new layer at offset `at`, before the
+    instruction `following`; or why none can (`reason`)."""
+
+    dockerfile: Dockerfile
+    manager: str
+    tools: tuple[str, ...]
+    install: PackageInstall | None = None
+    at: int = 0
+    following: Instruction | None = None
+    reason: str | None = None
     no_packages: bool = False     # nothing can be installed on the image at all
 
 
-def install_plan(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[str],
-                 image: str) -> Plan:
-    """The edits that install `tools` in the stage, whose base image is `image`."""
+def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[str],
+              image: str) -> Placement:
+    """Where the install of `tools` goes in the stage, whose base image is `image`."""
+    where = Placement(dockerfile, manager, tuple(tools))
     gone = archive_gone(image) if manager == "apt" else None
     if gone is not None:
-        return Plan([], f"{gone}: apt-get cannot install {' and '.join(tools)}", no_packages=True)
+        return replace(where, reason=f"{gone}: apt-get cannot install {' and '.join(tools)}",
+                       no_packages=True)
     existing = [i for i in stage_installs(dockerfile, stage, manager) if i.group is None]
     if existing:   # an apk `--virtual` group is deleted again: never extend one
-        return Plan(_extend(dockerfile, existing[0], manager, tools))
+        return replace(where, install=existing[0])
     at, following = _insertion_point(dockerfile, stage)
     user = _user_at(dockerfile, stage, at)
     if user is not None:
-        return Plan([], f"the stage runs as USER {user} (from an earlier stage), which cannot "
-                        "install packages")
-    return Plan(_new_layer(dockerfile, manager, tools, at, following))
+        return replace(where, reason=f"the stage runs as USER {user} (from an earlier stage), "
+                                     "which cannot install packages")
+    return replace(where, at=at, following=following)
+
+
+def install_edits(where: Placement) -> list[TextEdit]:
+    """The edits of an install placed by `placement`; none where it cannot go."""
+    tools = list(where.tools)
+    if where.reason is not None:
+        return []
+    if where.install is not None:
+        return _extend(where.dockerfile, where.install, where.manager, tools)
+    return _new_layer(where.dockerfile, where.manager, tools, where.at, where.following)
 
 
 def _extend(dockerfile: Dockerfile, install: PackageInstall, manager: str,
