@@ -30,12 +30,13 @@ test: $(VENV)/.test
 	$(BIN)/python -m pytest -q
 
 # The inner loop: everything but the tests marked slow (real servers and tools, the Compose
-# binary, git pushes, the whole seed fleet on disk, fresh interpreters, hypothesis). Bytecode
-# is cached under .pytest_cache even where the environment turns writing it off: collecting
-# then takes a second instead of five. CI runs `make test`.
+# binary, git branches and pushes, the whole seed fleet on disk, fresh interpreters,
+# hypothesis), on every core. Bytecode is cached under .pytest_cache even where the
+# environment turns writing it off: collecting then takes a second instead of five. CI runs
+# `make test`.
 test-fast: $(VENV)/.test
 	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.pytest_cache/pycache \
-		$(BIN)/python -m pytest -q -m "not slow"
+		$(BIN)/python -m pytest -q -m "not slow" -n auto
 
 # make new-case CODE=P001 NAME=published-port-moves
 new-case: $(VENV)/.test

@@ -105,6 +105,7 @@ def using_workflow(**inputs: str) -> dict[str, Any]:
                  "run": 'echo "fixes were pushed"'}]}}}
 
 
+@pytest.mark.slow   # actionlint, a real tool
 def test_actionlint_accepts_workflows_that_use_the_action(tmp_path: Path) -> None:
     assert actionlint(tmp_path, using_workflow(path=".", args="--format github")) == []
     assert actionlint(tmp_path, using_workflow(mode="branch", branch="fixer/autofix",
@@ -114,6 +115,7 @@ def test_actionlint_accepts_workflows_that_use_the_action(tmp_path: Path) -> Non
     assert len(messages) == 1 and 'input "folder" is not defined' in messages[0], messages
 
 
+@pytest.mark.slow   # actionlint, a real tool
 def test_actionlint_accepts_the_action_steps_as_a_reusable_workflow(tmp_path: Path) -> None:
     """actionlint lints workflows, not action metadata: the action's steps, in a workflow
     called with the same inputs, get its checks (actions' inputs, expressions, shellcheck)."""
@@ -125,6 +127,7 @@ def test_actionlint_accepts_the_action_steps_as_a_reusable_workflow(tmp_path: Pa
     assert actionlint(tmp_path, workflow) == []
 
 
+@pytest.mark.slow   # actionlint, a real tool
 def test_actionlint_accepts_the_documented_workflows(tmp_path: Path) -> None:
     page = (REPO / "docs" / "ci" / "action.md").read_text()
     workflows = [block.replace("fixer-project/fixer@v1", "./")

@@ -218,6 +218,7 @@ def test_a_branch_outside_a_git_repository_is_refused(tmp_path: Path) -> None:
         run_fix(FixRequest(root, catalogue(), str(root), branch="fixes"))
 
 
+@pytest.mark.slow   # a git branch
 def test_a_branch_gets_one_commit_per_fix_and_the_working_tree_stays(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", FILES)
     before = read_folder(root)

@@ -20,6 +20,9 @@ from support import (
     make_repo, run_cli, service_files, write_tree,
 )
 
+# Every test here commits on a branch through git, a few dozen git calls each: slow.
+pytestmark = pytest.mark.slow
+
 SELECT = ("--select", "P001,D001")
 AUTHOR = "Robo Fixer <robo@example.com>"
 

@@ -18,6 +18,9 @@ from fixer.core.config import Config
 from support import copy_tree, git, run_cli
 from test_branch import SELECT, commits, fix_branch, rev
 
+# Every test here commits on a branch through git, a few dozen git calls each: slow.
+pytestmark = pytest.mark.slow
+
 BRANCH = "fixer/autofix"
 EDITED = f"branch {BRANCH} was edited by a person; fixer leaves it alone"
 

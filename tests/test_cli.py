@@ -392,6 +392,7 @@ def test_input_errors_still_block_apply(tmp_path: Path) -> None:
     assert "Would apply 1 fix." in err and "Nothing was written: fix the input errors" in err
 
 
+@pytest.mark.slow   # a fresh interpreter
 def test_check_imports_only_its_own_command() -> None:
     """`fixer check` loads neither the fix, report nor probe commands (nor what they use):
     on a small repository the imports were most of its time."""

@@ -189,6 +189,7 @@ def test_a_file_over_the_size_cap_is_reported_not_read(tmp_path: Path) -> None:
     assert len(FolderSource(root, size).read_bytes("web/app/main.py")) == size
 
 
+@pytest.mark.slow   # a git branch
 def test_branch_mode_caps_a_committed_file_as_check_caps_a_file_on_disk(tmp_path: Path) -> None:
     root = repo(tmp_path)
     (root / "web/app/main.py").write_bytes(b"#" * 2048 + b"\n")
@@ -421,6 +422,7 @@ def _committed(root: Path) -> None:
         subprocess.run(["git", *argv], cwd=root, check=True, capture_output=True)
 
 
+@pytest.mark.slow   # a git branch
 def test_branch_mode_reads_a_link_inside_the_repository_as_check_does(tmp_path: Path) -> None:
     root = repo(tmp_path)
     (root / "shared").mkdir()
@@ -439,6 +441,7 @@ def test_branch_mode_reads_a_link_inside_the_repository_as_check_does(tmp_path: 
     assert refs == "", "a refused run creates no branch"
 
 
+@pytest.mark.slow   # a git branch
 def test_branch_mode_refuses_a_link_that_leaves_the_repository(tmp_path: Path) -> None:
     root = repo(tmp_path)
     (root / "api/.env").symlink_to("/etc/hostname")

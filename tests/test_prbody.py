@@ -17,6 +17,9 @@ from support import REPO, SEED_FLEET, copy_tree, git, init_repo, make_repo, run_
 from test_branch import SELECT, commits, touched
 from test_report import NO_DOCKERFILE, curl_on_slim
 
+# Every test here commits on a branch through git, a few dozen git calls each: slow.
+pytestmark = pytest.mark.slow
+
 ROW = re.compile(r"^\| (\d+) \| (\w+) \| ([^|]+) \| (.+) \| ([\w-]+) \|$", re.M)
 STAT = re.compile(r"^- `([^`]+)`: \+(\d+) -(\d+)$", re.M)
 
