@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fixer.core.textfile import TextFile
-from fixer.sources.python import absolute_module, parse
+from fixer.sources.python import absolute_module, every_statement, parse
 
 if TYPE_CHECKING:
     import libcst
@@ -23,7 +23,8 @@ _ROOT = "<root>"   # a stand-in parent for the import root: dots may climb up to
 
 
 def relative_imports(tree: ast.Module) -> list[ast.ImportFrom]:
-    return [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level > 0]
+    """In source order; statements only are walked (an import is one), not expressions."""
+    return [n for n in every_statement(tree.body) if isinstance(n, ast.ImportFrom) and n.level > 0]
 
 
 def fails_at_import(level: int, package: str) -> bool:
