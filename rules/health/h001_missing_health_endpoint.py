@@ -85,12 +85,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
-from fixer.core.edits import Edit
-from fixer.facts.health.addroute import route_edit
+from fixer.facts.health.addroute import route_edits
 from fixer.facts.health.healthroute import Source, plan, served_app
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
-from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 
 from .unserved import WRITABLE, unserved_probes
@@ -131,10 +129,6 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield replace(violation, reason=f"fixer cannot vouch that a route added with "
                                             f"`@{site.var}.get` works: {health.doubt}")
         else:
+            # no doubt about the app's class: `addable` holds, and the route renders on it
             yield replace(violation, fix=Fix(f"Add a GET {health.path} route", Safety.SAFE,
-                                             partial(_route, ws, service, health.path)))
-
-
-def _route(ws: Workspace, service: Service, path: str) -> list[Edit]:
-    edit = route_edit(ws, service, path)
-    return [edit] if edit is not None else []
+                                             partial(route_edits, routes, health.path)))

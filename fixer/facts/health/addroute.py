@@ -17,13 +17,6 @@ from fixer.sources.fastapi_routes import AppRoutes
 from fixer.sources.python import LineIndex, bound_names, indent_unit, quote_char
 
 
-def route_edit(ws: Workspace, service: Service, path: str) -> TextEdit | None:
-    """A `GET path` route returning `{"status": "ok"}` (see `add_route`); None when fixer
-    cannot vouch that `@app.get` works on the app (see `addable`)."""
-    routes = addable(ws, service)
-    return None if routes is None else add_route(routes, path)
-
-
 def addable(ws: Workspace, service: Service) -> AppRoutes | None:
     """The routes of the app a route can be added to: fixer found the app and can vouch
     that `@app.get` works on it (its class does not redefine it). A fix judges itself on
