@@ -119,6 +119,11 @@ def test_utf16le_requirements_are_written_back_in_utf16le() -> None:
     pytest.param({"requirements.txt": "uvicorn\n", "app/main.py": "from starlette.applications import "
                   "Starlette\napp = Starlette()\n", "Dockerfile": REQS_DOCKERFILE + UVICORN}, "",
                  id="not-a-fastapi-app"),
+    # the FastAPI CLI's `standard` extra (and `all`) brings uvicorn: a uvicorn CMD is served
+    pytest.param({"requirements.txt": "fastapi[standard]>=0.112\n",
+                  "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-standard-brings-uvicorn"),
+    pytest.param({"requirements.txt": "FastAPI[all]>=0.112\n",
+                  "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-all-brings-uvicorn"),
 ])
 def test_s003_noop(files: dict[str, str], command: str) -> None:
     assert findings(repo(files, command)) == []
@@ -272,3 +277,25 @@ def test_s003_display_only_when_a_line_might_not_reach_the_image(dockerfile: str
     outcome = fix(files, select="S003", unsafe=True)
     assert (outcome.diff, outcome.files, outcome.clean) == ("", {}, True)
     assert [f.reason for f in outcome.remaining] == [reason]
+
+
+def test_a_script_that_calls_uvicorn_run_is_named_as_such() -> None:
+    main = MAIN + 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run(app, port=8000)\n'
+    files = repo({"app/main.py": main, **FASTAPI_ONLY,
+                  "Dockerfile": REQS_DOCKERFILE + 'CMD ["python", "app/main.py"]\n'})
+    [finding] = findings(files)
+    assert finding.message.startswith(
+        "the CMD runs a script that calls `uvicorn.run`, but uvicorn is not declared"), finding
+
+
+@pytest.mark.parametrize(("lock", "command"), [("poetry.lock", "poetry add"), ("uv.lock", "uv add"),
+                                               ("pdm.lock", "pdm add")])
+def test_a_locked_pyproject_takes_no_line_from_fixer(lock: str, command: str) -> None:
+    """A line added to pyproject.toml without a new lock breaks `poetry install` and
+    `uv sync --locked`: the tool that writes the lock adds it."""
+    files = repo({"pyproject.toml": PROJECT + 'dependencies = ["fastapi"]\n', lock: "# lock\n",
+                  "Dockerfile": SLIM + "COPY . .\nRUN pip install --no-cache-dir .\n" + UVICORN})
+    [finding] = findings(files)
+    assert not finding.fixable and f"`{command}`" in (finding.reason or ""), finding
+    del files[f"api/{lock}"]
+    assert findings(files)[0].fixable   # the same project with no lock: the line is added

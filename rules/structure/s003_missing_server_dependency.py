@@ -47,7 +47,11 @@ the Dockerfile installs (at its sorted place when the file is sorted), else to
 pyproject.toml. Display-only when the service has neither file, or when a line added
 there might not reach the image: a builder stage installs the file and the final stage
 copies a folder fixer cannot tie to where it installs, or the file is installed with
-`--no-index` from wheels that are not built from that same file.
+`--no-index` from wheels that are not built from that same file; and when a lock file
+(`poetry.lock`, `uv.lock`, `pdm.lock`) sits beside the pyproject.toml it would go to: a
+line added without a new lock makes `poetry install` refuse the project, so the tool that
+writes the lock adds it. `fastapi[standard]` and `fastapi[all]` bring uvicorn and the
+FastAPI CLI: a command that runs either needs nothing more.
 """
 
 from __future__ import annotations

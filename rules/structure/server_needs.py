@@ -13,6 +13,8 @@ from fixer.model.workspace import Workspace
 from fixer.sources.dockertext import tokenize
 
 _IMPORTS_FASTAPI = re.compile(r"^[ \t]*(?:from[ \t]+fastapi[\s.]|import[ \t]+fastapi\b)", re.M)
+# `fastapi[standard]` (and `[all]`) bring the FastAPI CLI and uvicorn with them
+_FASTAPI_STANDARD = (("fastapi", "standard"), ("fastapi", "all"))
 _WORKERS = {"uvicorn.workers": ("uvicorn", "uvicorn"), "uvicorn_worker": ("uvicorn-worker",
                                                                           "uvicorn-worker")}
 
@@ -36,14 +38,17 @@ def needs(ws: Workspace, service: BuiltService) -> list[Need]:
         f"the {region.kind if region else 'CMD'}"
     out: list[Need] = []
     server = launch.server if launch else None
+    runs = f"{where} runs {server}"
     if launch is not None and launch.runs_script and app.listen.origin.startswith("uvicorn"):
         server = "uvicorn"  # `python main.py` that calls uvicorn.run(...)
+        runs = f"{where} runs a script that calls `uvicorn.run`"
     if server == "fastapi":
-        out.append(Need("fastapi-cli", (("fastapi", "standard"), ("fastapi", "all"),
-                                        ("fastapi-cli", None)),
+        out.append(Need("fastapi-cli", (*_FASTAPI_STANDARD, ("fastapi-cli", None)),
                         "fastapi-cli", f"{where} runs `fastapi run` (the FastAPI CLI)"))
+    elif server == "uvicorn":
+        out.append(Need("uvicorn", (("uvicorn", None), *_FASTAPI_STANDARD), "uvicorn", runs))
     elif server is not None:
-        out.append(_simple(server, f"{where} runs {server}"))
+        out.append(_simple(server, runs))
     if server == "gunicorn":
         out.extend(_worker_needs(service, where))
     if _imports_fastapi(ws, service):

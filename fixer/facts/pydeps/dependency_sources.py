@@ -132,7 +132,28 @@ def _declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage)
         for name, extras in found:
             out.add(name, extras)
         out.pyproject, out.pyproject_table = pyproject, table
+    _block_locked(ws, out)
     return out
+
+
+# The lock files of the tools that install a pyproject.toml's dependencies from a lock:
+# a line added to the project without a new lock fails `poetry install` ("pyproject.toml
+# changed significantly since poetry.lock was last generated") and `uv sync --locked`.
+_LOCKS = {"poetry.lock": "poetry add", "uv.lock": "uv add", "pdm.lock": "pdm add"}
+
+
+def _block_locked(ws: Workspace, out: Declared) -> None:
+    """A pyproject.toml with a lock file beside it takes no line from fixer: adding one is
+    the tool's job, which writes the lock too."""
+    if out.pyproject is None:
+        return
+    folder = posixpath.dirname(out.pyproject)
+    for lock, command in _LOCKS.items():
+        if ws.tree.exists(posix_join(folder, lock)):
+            out.blocked.setdefault(out.pyproject, f"{posix_join(folder, lock)} pins what the "
+                                   f"image installs: add the package with `{command}`, which "
+                                   "updates the lock too")
+            return
 
 
 @dataclass
