@@ -362,3 +362,33 @@ def test_c005_check_builds_no_edit(monkeypatch: pytest.MonkeyPatch) -> None:
     assert built == []
     assert finding.edits()
     assert [name for name, _ in built] == ["healthcheck_edit", "set_conditions"]
+
+
+def test_a_list_does_not_wait_for_a_healthcheck_c004_cannot_add() -> None:
+    """gui waits for db and api. C004 cannot give api a healthcheck (its port comes from an
+    unset variable), so api's entry is what the short form meant, `service_started`, and
+    C005 gates db now instead of waiting for a fix that never comes."""
+    main = ("import os\n\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+            '@app.get("/health")\ndef health() -> dict[str, str]:\n    return {"status": "ok"}\n'
+            '\n\nif __name__ == "__main__":\n'
+            '    uvicorn.run(app, host="0.0.0.0", port=int(os.environ["PORT"]))\n')
+    files = {
+        "docker-compose.yml": "services:\n  api:\n    build: ./api\n    depends_on:\n      - db\n"
+                              "  gui:\n    build: ./gui\n"
+                              "    depends_on:\n      - db\n      - api\n  db:\n"
+                              "    image: postgres:16-alpine\n    environment:\n"
+                              "      POSTGRES_PASSWORD: pw\n",
+        "api/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                          'CMD ["python", "-m", "app.main"]\n',
+        "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+        "api/app/main.py": main,
+        "gui/Dockerfile": "FROM nginx:alpine\nCOPY index.html /usr/share/nginx/html/\n",
+        "gui/index.html": "<p>hi</p>\n",
+    }
+    found = {f.code: f for f in check(files, select=("C004", "C005"))}
+    assert not found["C004"].fixable and "listen port is unknown" in (found["C004"].reason or "")
+    assert found["C005"].fixable and not found["C005"].violation.waits, found["C005"]
+    services = yaml.safe_load(fix(files, select=("C003", "C005")).text("docker-compose.yml"))
+    assert services["services"]["api"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert services["services"]["gui"]["depends_on"] == {
+        "db": {"condition": "service_healthy"}, "api": {"condition": "service_started"}}

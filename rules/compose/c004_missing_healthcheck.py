@@ -75,7 +75,7 @@ from functools import partial
 
 from fixer.core.edits import Edit
 from fixer.facts.health.addroute import addable, route_edits
-from fixer.facts.health.healthchecks import TIMINGS, Health, health
+from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import HealthPlan, Source, plan
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, tools_present
@@ -119,11 +119,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
                       path=doc.path, line=doc.line(app.build.node.node), service=service.name,
                       subject="healthcheck", causes=_command(ws, service))
-        if state is Health.PARTIAL:
-            yield replace(base, reason="its compose healthcheck sets timings but no test; "
-                                       "add the test by hand")
-        elif app.listen.port is None:
-            yield replace(base, reason=f"the listen port is unknown: {app.listen.reason}")
+        blocked = cannot_add(service)
+        if blocked is not None or app.listen.port is None:
+            yield replace(base, reason=blocked)
         else:
             yield _fixable(ws, service, doc, app.listen.port, base)
 

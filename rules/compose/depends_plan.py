@@ -12,7 +12,8 @@ entry right, and waits while one of them cannot be decided yet:
   rule will give it one, when it is no service of the stack (C002), and for every entry of
   an image's service (a proxy or prometheus: C003 leaves its wiring to its author);
 - the whole conversion waits (the finding is display-only with the reason) while an entry
-  is an app service with no healthcheck (C004 may add one), a database C005 will probe,
+  is an app service with no healthcheck that C004 may add (not one whose listen port is
+  unknown, or whose compose healthcheck sets only timings), a database C005 will probe,
   or a service whose healthcheck cannot pass yet (D003, P001 or H002 may repair it).
 Rules that convert lists run after the rules that add or repair healthchecks (FIX_ORDER),
 so in `fixer fix` a waiting list is converted once those fixes are in.
@@ -27,7 +28,7 @@ import yaml
 
 from fixer import stackcheck
 from fixer.facts.database.unchecked import will_probe
-from fixer.facts.health.healthchecks import Health, health
+from fixer.facts.health.healthchecks import Health, cannot_add, health
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, STARTED
 from fixer.model.services import Service
@@ -98,9 +99,9 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool) -> _Entry:
         if probes and database.probe.doubt is None:
             return _Entry(HEALTHY, probed=True)
         return _Entry(why=f"{name} has a healthcheck (C005)")
-    if is_app_service(ws, target):
+    if is_app_service(ws, target) and cannot_add(target) is None:
         return _Entry(why=f"{name} has a healthcheck (C004)")
-    return _Entry(STARTED)
+    return _Entry(STARTED)   # none, and none to come: what the short form meant
 
 
 def _gate(ws: Workspace, target: Service) -> _Entry:

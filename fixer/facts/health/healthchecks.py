@@ -105,6 +105,21 @@ def health(service: Service) -> Health:
     return composed
 
 
+def cannot_add(service: Service) -> str | None:
+    """Why no healthcheck can be added to a service that has none or only timings (C004's
+    display-only reasons that need no plan), or None when one may be. C004 reports it; a
+    `depends_on` conversion that would wait for C004's healthcheck does not wait for one
+    that cannot come."""
+    app = service.app
+    if health(service) is Health.PARTIAL:
+        return "its compose healthcheck sets timings but no test; add the test by hand"
+    if app is None or app.listen.origin == "none":
+        return "it runs no web server fixer can probe"
+    if app.listen.port is None:
+        return f"the listen port is unknown: {app.listen.reason}"
+    return None
+
+
 def has_healthcheck(service: Service) -> bool:
     return health(service) is Health.CHECKED
 
