@@ -276,3 +276,48 @@ def test_c003_judges_its_fix_where_the_edit_would_go(deps: str, reason: str | No
     else:
         with pytest.raises(Unfixable, match=re.escape(reason)):
             set_conditions(doc, definition, {"db": HEALTHY}, style)
+
+
+# web waits for users, whose app imports a package outside its build context (I003): users
+# stops at start-up, so a wait for it to be healthy would keep web from starting at all.
+STOPPED_MAIN = ('from fastapi import FastAPI\n\nfrom shared.texts import GREETING{suppress}\n\n'
+                'app = FastAPI()\n\n\n@app.get("/health")\ndef health() -> dict[str, str]:\n'
+                '    return {{"status": GREETING}}\n')
+
+
+def stopped_users(healthcheck: bool = True, suppress: str = "",
+                  requirements: str = "fastapi\nuvicorn\n") -> dict[str, str]:
+    probe = '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n'
+    return {
+        "docker-compose.yml": "services:\n  web:\n    build: ./web\n    depends_on:\n      - users\n"
+                              "  users:\n    build: ./users\n" + (probe if healthcheck else ""),
+        "web/Dockerfile": "FROM nginx:1.27-alpine\nCOPY index.html /usr/share/nginx/html/\n",
+        "web/index.html": "<p>hi</p>\n",
+        "users/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n"
+                            "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+                            "EXPOSE 8000\n"
+                            'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+        "users/requirements.txt": requirements,
+        "users/app/__init__.py": "", "users/app/main.py": STOPPED_MAIN.format(suppress=suppress),
+        "shared/__init__.py": "", "shared/texts.py": "GREETING = 'ok'\n",
+    }
+
+
+def test_a_wait_for_a_service_that_stops_at_start_up_is_held() -> None:
+    found = {f.code: f for f in check(stopped_users(), allow_errors=True)}
+    held = found["C003"]
+    assert not held.fixable and held.violation.held and not held.violation.waits
+    assert (held.reason or "").startswith("users stops at start-up (I003 at users/app/main.py:3)")
+    # the author's `ignore` on the start-up finding is their call: the wait is offered again
+    suppressed = stopped_users(suppress="  # fixer: ignore[I003]")
+    assert [f.safety.value for f in check(suppressed, select="C003")] == ["safe"]
+
+
+def test_a_healthcheck_that_reveals_a_held_wait_is_kept() -> None:
+    """C004 gives users a healthcheck, which reveals web's C003; that wait is held (users
+    stops at start-up), and the healthcheck, which did not make users stop, stays."""
+    outcome = fix(stopped_users(healthcheck=False), select=("C003", "C004", "I003"))
+    assert outcome.failed == [] and "healthcheck:" in outcome.text("docker-compose.yml")
+    assert "      - users\n" in outcome.text("docker-compose.yml")   # web's list unchanged
+    assert [(f.code, f.violation.held) for f in outcome.remaining] == [("C003", True),
+                                                                       ("I003", False)]

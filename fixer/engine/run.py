@@ -19,7 +19,7 @@ from fixer.core.config import Config
 from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.tree import Tree
-from fixer.engine import suppress
+from fixer.engine import gates, suppress
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
 from fixer.core.collector import fewer_collections
@@ -113,6 +113,7 @@ def _check(ws: Workspace, rules: Iterable[Rule]) -> CheckResult:
         except Exception as exc:  # one broken rule must not take the others down
             crashes.append(RuleCrash(rule.code, "detect", exc))
     shown, suppressed = suppress.apply(ws, sorted(findings, key=Finding.sort_key))
+    shown = gates.hold(shown)   # a suppressed start-up finding is the author's call: no hold
     input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())
     return CheckResult(shown, suppressed, input_errors, crashes)
 

@@ -63,7 +63,8 @@ def problems(before_ws: Workspace, before: CheckResult, after_ws: Workspace,
             blamed.setdefault(index, "the finding is still there after the fix")
     known = {f.fingerprint for f in before.findings}
     for new in after.findings:
-        if new.fingerprint in known or allowed(new, config) or new.violation.waits:
+        if new.fingerprint in known or allowed(new, config) or new.violation.waits or \
+                new.violation.held:   # held by a start-up finding the fix did not make
             continue
         _blame(blamed, batch, new.path, (new.service,),
                f"the fix would introduce {new.code} ({new.message})")

@@ -136,6 +136,12 @@ class Violation:
     # EXPOSE and every port claim of the service, wherever it is reported): what
     # `--diff-filter` follows. Locations only, so that `fixer check` builds them cheaply.
     causes: tuple[Location, ...] = ()
+    # The services of the same stack the fix makes others wait for until they are healthy
+    # (C003's and C005's `service_healthy`): a service that stops at start-up never is.
+    relies_on: tuple[str, ...] = ()
+    # Display-only because a service in `relies_on` stops at start-up (engine/gates.py): the
+    # start-up finding is the defect; a fix that reveals this one did not make it.
+    held: bool = False
 
     @property
     def safety(self) -> Safety:
@@ -237,6 +243,9 @@ class Rule:
     detect_fn: Callable[[Workspace], Iterable[Violation]] = field(repr=False)
     default: bool = True
     fix_order: int = DEFAULT_FIX_ORDER
+    # Its findings stop the service at start-up (STOPS_START in the module): a missing
+    # server package, a module that does not compile or import.
+    stops_start: bool = False
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -247,6 +256,7 @@ class Rule:
             doc=(module.__doc__ or "").strip(), detect_fn=module.detect,
             default=getattr(module, "DEFAULT", True),
             fix_order=getattr(module, "FIX_ORDER", DEFAULT_FIX_ORDER),
+            stops_start=getattr(module, "STOPS_START", False),
             severity=module.SEVERITY,
         )
 

@@ -151,6 +151,7 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         return replace(base, reason=str(exc))
     title = f"Add a `{host}` postgres service and wait for it to be healthy"
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
+    base = replace(base, relies_on=plan.waits_for)
     if plan.doubt:
         return replace(base, fix=Fix(f"{title} ({plan.doubt})", Safety.UNSAFE, build),
                        reason=plan.doubt)

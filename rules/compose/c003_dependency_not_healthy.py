@@ -48,7 +48,11 @@ has, on the port it listens on, for a path it serves. Unsafe (the reason is
 given) when fixer cannot tell: an image it does not know, a probe it cannot
 read (a port written as `${VAR}`), an app whose port or routes it cannot see. Display-only when the
 healthcheck cannot pass (it probes a path the app does not serve, another
-port, or runs a tool the image lacks): fix the healthcheck first.
+port, or runs a tool the image lacks): fix the healthcheck first. Display-only
+too while the service it would wait for stops at start-up (its server package is
+missing, or a module on its import path does not compile or import: S003, S004,
+I001, I003): the short form lets the waiting service start, a gate would not. C005
+and C001 hold their gates the same way.
 
 A short list is turned into the long form once, every entry decided in the
 same fix, because each condition written reads from then on as the author's
@@ -135,6 +139,7 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     if refused:
         return replace(base, reason=refused)
     title = f"Wait for {depends_plan.names(listed.healthy)} to be healthy"
+    base = replace(base, relies_on=tuple(listed.healthy))
     build = partial(_edits, doc, dependency.definition, listed.conditions)
     doubt = why if verdict is Verdict.UNKNOWN else listed.doubt
     if doubt:

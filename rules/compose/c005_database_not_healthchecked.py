@@ -150,6 +150,7 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     checked: dict[str, DbProbe] = field(default_factory=dict)
     gated: set[str] = field(default_factory=set)
+    healthy: set[str] = field(default_factory=set)   # what the gated lists wait for
     doubt: str | None = None
 
 
@@ -179,6 +180,7 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if plan.gated:
         title += f" and make {depends_plan.names(sorted(plan.gated))} wait for it to be healthy"
     build = partial(_edits, tuple(plan.steps))
+    base = replace(base, relies_on=tuple(sorted(plan.healthy)))
     doubt = target.probe.doubt or plan.doubt
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
@@ -220,6 +222,7 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
             raise Unfixable(refused)
         plan.steps.append(partial(_conditions, doc, dependency.definition, listed.conditions))
         plan.gated.add(owner.name)
+        plan.healthy.update(listed.healthy)
 
 
 def _add_healthcheck(plan: Plan, target: Unchecked) -> None:

@@ -180,6 +180,13 @@ class DatabasePlan:
     gates: tuple[Gate, ...]
     doubt: str | None
 
+    @property
+    def waits_for(self) -> tuple[str, ...]:
+        """The existing services the users' lists will wait for to be healthy."""
+        return tuple(sorted({name for gate in self.gates for name, condition
+                             in gate.conditions.items()
+                             if condition == HEALTHY and name != self.host}))
+
 
 def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
          overridden: Sequence[UrlUse] = ()) -> DatabasePlan:

@@ -73,6 +73,8 @@ CODE = "I001"
 NAME = "relative-import-in-script"
 CATEGORY = Category.IMPORTS
 SEVERITY = Severity.ERROR
+# Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
+STOPS_START = True
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 
 

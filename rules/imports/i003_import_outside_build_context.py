@@ -69,6 +69,8 @@ CODE = "I003"
 NAME = "import-outside-build-context"
 CATEGORY = Category.IMPORTS
 SEVERITY = Severity.ERROR
+# Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
+STOPS_START = True
 SAFETY = (Safety.DISPLAY,)
 
 Import = tuple[str, ast.Import | ast.ImportFrom, str]  # (file, statement, top-level name)

@@ -82,6 +82,8 @@ CODE = "S003"
 NAME = "missing-server-dependency"
 CATEGORY = Category.STRUCTURE
 SEVERITY = Severity.ERROR
+# Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
+STOPS_START = True
 SAFETY = (Safety.UNSAFE, Safety.DISPLAY)
 
 

@@ -64,6 +64,8 @@ CODE = "S004"
 NAME = "unparsable-module"
 CATEGORY = Category.STRUCTURE
 SEVERITY = Severity.ERROR
+# Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
+STOPS_START = True
 SAFETY = (Safety.DISPLAY,)
 
 # git writes `<<<<<<< ours`, `=======`, `>>>>>>> theirs`; a lone `=======` may be a
