@@ -307,7 +307,9 @@ def test_a_wait_for_a_service_that_stops_at_start_up_is_held() -> None:
     found = {f.code: f for f in check(stopped_users(), allow_errors=True)}
     held = found["C003"]
     assert not held.fixable and held.violation.held and not held.violation.waits
-    assert (held.reason or "").startswith("users stops at start-up (I003 at users/app/main.py:3)")
+    assert (held.reason or "").startswith("the fix makes services wait for users to be healthy, "
+                                          "and users stops at start-up (I003 at "
+                                          "users/app/main.py:3)")
     # the author's `ignore` on the start-up finding is their call: the wait is offered again
     suppressed = stopped_users(suppress="  # fixer: ignore[I003]")
     assert [f.safety.value for f in check(suppressed, select="C003")] == ["safe"]

@@ -32,9 +32,9 @@ def _held(finding: Finding, stopped: dict[str, Finding]) -> Finding:
     if not finding.fixable or not blockers:
         return finding
     first = blockers[0]
-    reason = (f"{first.service} stops at start-up ({first.code} at {first.path}:{first.line}); "
-              "waiting for it to be healthy would keep the services that wait from starting "
-              "at all")
+    reason = (f"the fix makes services wait for {first.service} to be healthy, and "
+              f"{first.service} stops at start-up ({first.code} at {first.path}:{first.line}): "
+              "they would not start at all")
     # waits: the stop is fixable in turn, and this fix follows once it is in
     return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
                                          waits=any(b.fixable for b in blockers)))
