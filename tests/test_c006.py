@@ -33,6 +33,8 @@ def env(environment: str, extra: dict[str, str | bytes] | None = None) -> dict[s
     pytest.param("      A: $A\n", {".env": "export A=1\n"}, id="dotenv-export"),
     pytest.param("      A: ${A}\n", {".env.sample": "A=x\n"}, id="env-sample"),
     pytest.param("      A: ${A}\n", {".env.template": "# A\nA='x'\n"}, id="env-template"),
+    pytest.param("      A: ${A}\n", {"example.env": "A=x\n"}, id="example-env"),
+    pytest.param("      A: ${A}\n", {".env.dist": "A=x\n"}, id="env-dist"),
     pytest.param("      A: $$A\n      B: $${B}\n      C: \"$$$$C\"\n", {}, id="escapes"),
     pytest.param("      A: $1 and $$2\n", {}, id="not-a-name"),
 ])
@@ -124,3 +126,9 @@ def test_c006_golden_stack_resolves_with_the_example_file(tmp_path: Path, case: 
         assert result.returncode == 0, result.stderr
         unset = set(re.findall(r'The \\"(\w+)\\" variable is not set', result.stderr))
         assert not unset & documented, result.stderr
+
+
+def test_c006_extends_an_example_env_rather_than_writing_a_second_file() -> None:
+    outcome = fix(env("      A: ${A}\n", {"example.env": b"X=1\n"}), select="C006")
+    assert outcome.clean and ".env.example" not in outcome.tree
+    assert outcome.tree["example.env"] == b"X=1\n\n# api (docker-compose.yml)\nA=\n"

@@ -5,8 +5,9 @@ Reads every value of the stack's compose files (services, build args, `env_file`
 paths, networks, `x-` extensions) for `${VAR}` and `$VAR` with neither a default
 (`${VAR:-x}`, `${VAR-x}`) nor a required marker (`${VAR:?message}`, `${VAR?}`),
 and reports each variable that neither the `.env` of the stack's project folder,
-nor an `env_file` of a service that reads it, nor a `.env.example`,
-`.env.sample` or `.env.template` there defines. `$$VAR` is an escaped dollar that
+nor an `env_file` of a service that reads it, nor an example file there defines
+(`.env.example`, `.env.sample`, `.env.template`, `.env.dist`, `example.env`,
+`sample.env`, `env.example`, `env.sample`). `$$VAR` is an escaped dollar that
 the container's shell expands, never a variable of Compose. One finding per
 variable, at its first use.
 
@@ -36,8 +37,8 @@ DB_PASSWORD=
 
 ## Fix safety
 Safe: the fix only documents; Compose never reads `.env.example`, so the stack
-runs as before. It extends the first of `.env.example`, `.env.sample`,
-`.env.template` in the project folder, or creates `.env.example`: one `VAR=` line
+runs as before. It extends the first example file of the project folder (in the
+order above), or creates `.env.example`: one `VAR=` line
 per variable under a comment naming the service (and file) that reads it first,
 with the other readers named, in the order of first use. A default that another
 use in the stack gives is filled in, except for names that look like secrets
@@ -76,7 +77,10 @@ SAFETY = (Safety.SAFE, Safety.DISPLAY)
 # of the same service must not wait behind them.
 FIX_ORDER = 200
 
-EXAMPLES = (".env.example", ".env.sample", ".env.template")
+# The names projects give the file that documents their variables; the first is the one
+# fixer creates when there is none (an `example.env` beside it would be a second copy).
+EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.dist", "example.env",
+            "sample.env", "env.example", "env.sample")
 _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 _PLAIN = re.compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")

@@ -98,7 +98,7 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return None
     if any(not p.isdigit() for p in written):
         return None  # a variable in EXPOSE cannot be judged
-    report, title = _problem(app, ports, listens[0])
+    report, title = _problem(app, ports, listens[0], _listening(services, listens))
     report = replace(report, service=services[0].name, causes=_causes(ws, services))
     split = _split(services, listens)
     if split is not None:
@@ -130,28 +130,47 @@ def _split(services: list[BuiltService], listens: list[int]) -> str | None:
     on different ports (a compose `command:` or `environment` of their own), or one runs a
     compose `command:` on another port than the image's CMD. A rewrite for one of them
     would be wrong for another (traefik, for one, routes to the single exposed port)."""
-    heard = [(s.name, s.app.listen) for s in services
-             if s.app is not None and s.app.listen.port is not None]
-    ports = {listen.port for _, listen in heard}
-    if len(ports | set(listens)) < 2:
+    heard = _listeners(services, listens)
+    if len({port for _, port, _ in heard}) < 2:
         return None
-    parts = [f"{name} on {listen.port} ({listen.origin})" for name, listen in heard]
-    parts += [f"the image's own CMD on {port}" for port in listens if port not in ports]
+    parts = [f"{who} on {port} ({origin})" if origin else f"{who} on {port}"
+             for who, port, origin in heard]
     return f"the containers built from it listen on different ports: {', '.join(parts)}"
 
 
-def _problem(app: App, ports: list[tuple[Instruction, str]],
-             listen: int) -> tuple[Violation, str]:
+def _listeners(services: list[BuiltService], listens: list[int]) -> list[tuple[str, int, str]]:
+    """(who, port, where it comes from) for each container built from the stage that
+    listens on a known port, then the image's own CMD where no container uses its port."""
+    heard = [(s.name, s.app.listen.port, s.app.listen.origin) for s in services
+             if s.app.listen.port is not None]
+    ports = {port for _, port, _ in heard}
+    return heard + [("the image's own CMD", port, "") for port in listens if port not in ports]
+
+
+def _listening(services: list[BuiltService], listens: list[int]) -> str:
+    """`the app listens on 8000`, or with several ports `its containers listen on 8000
+    (alpha) and 8001 (beta)`: the headline names every port EXPOSE would have to fit."""
+    by_port: dict[int, list[str]] = {}
+    for who, port, _ in _listeners(services, listens):
+        by_port.setdefault(port, []).append(who)
+    if len(by_port) < 2:
+        return f"the app listens on {listens[0]}"
+    return "its containers listen on " + " and ".join(
+        f"{port} ({', '.join(who)})" for port, who in sorted(by_port.items()))
+
+
+def _problem(app: App, ports: list[tuple[Instruction, str]], listen: int,
+             listening: str) -> tuple[Violation, str]:
     """The report (with no fix yet) and the title of the fix that would fix it."""
     path = app.dockerfile.path
     if ports:
-        message = f"EXPOSE {' '.join(p for _, p in ports)} but the app listens on {listen}"
+        message = f"EXPOSE {' '.join(p for _, p in ports)} but {listening}"
         return (Violation(message, path, ports[0][0].line, subject="expose"),
                 f"Set EXPOSE to {listen}")
     anchor = _anchor(app)
     line = anchor.line if anchor else app.stage.instructions[-1].end_line
     what = "exposes no TCP port" if app.stage.find("EXPOSE") else "has no EXPOSE"
-    message = f"final stage {what}; the app listens on {listen}"
+    message = f"final stage {what}; {listening}"
     return Violation(message, path, line, subject="expose"), f"Add EXPOSE {listen}"
 
 
