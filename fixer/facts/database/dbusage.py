@@ -12,6 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from fixer.core.derived import Memo
 from fixer.core.envfile import interpolate, parse_env
 from fixer.facts.database import dburl
 from fixer.model.services import Service, Stack, env_file_paths
@@ -96,8 +97,18 @@ def _from_dotenv(ws: Workspace, stack: Stack, name: str, source: str) -> _Raw | 
     return None if found is None else _Raw(found[0], dotenv_path(stack), found[1], DOTENV, source)
 
 
+# stack -> its services' PostgreSQL URLs: C001 asks twice per stack, the report again
+_USES: Memo[dict[Stack, list[UrlUse]]] = Memo("PostgreSQL URLs per stack")
+
+
 def postgres_uses(ws: Workspace, stack: Stack) -> list[UrlUse]:
-    return [use for service in stack.services.values() for use in service_uses(ws, service)]
+    """Every PostgreSQL URL the stack's services are given, read once per workspace; a new
+    list each time: callers may change theirs."""
+    known = ws.derived.get(_USES, dict)
+    if stack not in known:
+        known[stack] = [use for service in stack.services.values()
+                        for use in service_uses(ws, service)]
+    return list(known[stack])
 
 
 def service_uses(ws: Workspace, service: Service) -> list[UrlUse]:
