@@ -43,17 +43,21 @@ Dockerfile is written (the repository's python slim base, requirements installed
 `uvicorn` in exec form on the container port compose expects, the app module found at
 `app/main.py`, `main.py` or `src/main.py`): it may not be how the service was meant to
 be built. Display-only when the context folder does not exist, several files match in
-case, the reference is interpolated or reached through a YAML alias, or there is no
-app module.
+case, the reference is interpolated or reached through a YAML alias, there is no
+app module, or a Dockerfile sits in a folder of the context (`app/Dockerfile`): the
+author's recipe exists, only not where compose looks, and a stock file beside it would
+replace it (D001 would then delete theirs as a stray copy).
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
+from fixer.core import tree_index
 from fixer.core.edits import CreateFile, Edit
 from fixer.core.errors import InputError
 from fixer.facts.image.compose_build import plan_reference
@@ -64,6 +68,9 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose import get
 
 from .dockerfile_template import find_app, fleet_base, render
+
+# Dockerfile, Dockerfile.prod, api.Dockerfile, dockerfile (any case)
+_DOCKERFILE_NAME = re.compile(r"(?i)(?:[\w.-]+\.)?dockerfile(?:\.[\w.-]+)?")
 
 CODE = "S001"
 NAME = "missing-dockerfile"
@@ -120,8 +127,21 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
     if find_app(ws.tree, build.context) is None:
         return replace(base, reason="no app/main.py, main.py or src/main.py in the build "
                                     "context to start")
+    elsewhere = _dockerfiles_below(ws, build)
+    if elsewhere:
+        # The author's recipe is there (its COPY paths expect its own folder as the context):
+        # a stock file beside it would replace what they wrote, never a fix to vouch for.
+        return replace(base, reason=f"the build context holds {elsewhere[0]}: point `build:` "
+                                    "at the Dockerfile the service is meant to build")
     return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
                                  Safety.UNSAFE, partial(_generate, ws, service, build)))
+
+
+def _dockerfiles_below(ws: Workspace, build: Build) -> list[str]:
+    """Dockerfiles in the build context's folders (`app/Dockerfile`, `docker/api.Dockerfile`):
+    the service has a recipe, only not where compose looks."""
+    return [path for path in tree_index.files_under(ws.tree, build.context)
+            if _DOCKERFILE_NAME.fullmatch(posixpath.basename(path))]
 
 
 def _relative(build: Build, path: str) -> str:
