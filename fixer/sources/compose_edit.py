@@ -36,11 +36,16 @@ def node_end(text: str, node: Node) -> int:
     if isinstance(node, yaml.SequenceNode) and not is_flow(node) and node.value:
         return item_end(text, node, len(node.value) - 1)
     end = int(node.end_mark.index)
-    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">") and not _keeps(text, node):
+    if is_block(node) and not _keeps(text, node):
         # clip or strip chomping: trailing blank lines are not part of the value
         while end > node.start_mark.index and text[end - 1] in " \t\r\n":
             end -= 1
     return end
+
+
+def is_block(node: Node) -> bool:
+    """A block scalar (`|` literal or `>` folded): its text runs over the lines below its key."""
+    return isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
 
 
 def _keeps(text: str, node: Node) -> bool:

@@ -17,6 +17,7 @@ from fixer.core.envfile import interpolate
 from fixer.facts.health.rewrite import yaml_scalar
 from fixer.model.services import Build, Service
 from fixer.sources.compose import ComposeDoc, Node, Value, get, key_node, mapping_or_list, scalar
+from fixer.sources.compose_edit import is_block, node_end
 
 _REFERENCE = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
 
@@ -146,9 +147,7 @@ def _long_form(plan: LongForm) -> list[TextEdit]:
     newline = doc.file.newline
     children = (f"{newline}{indent}context: {context}{newline}{indent}dockerfile: "
                 f"{yaml_scalar(plan.relative, 'plain', False)}")
-    end = build.end_mark.index
-    if getattr(build, "style", None) in ("|", ">"):   # its end mark is past its line break
-        end = build.start_mark.index + len(doc.file.text[build.start_mark.index:end].rstrip())
+    end = node_end(doc.file.text, build)   # a block scalar's end mark is past its line break
     line_end = doc.file.text.find("\n", end)
     line_end = len(doc.file.text) if line_end < 0 else line_end
     line_end -= doc.file.text[line_end - 1:line_end] == "\r"
@@ -161,7 +160,7 @@ def _long_form(plan: LongForm) -> list[TextEdit]:
 
 def _block_comment(doc: ComposeDoc, node: yaml.Node) -> bool:
     """A `>-  # why` header: turning the scalar into `context:` would lose the comment."""
-    if getattr(node, "style", None) not in ("|", ">"):
+    if not is_block(node):
         return False
     start = int(node.start_mark.index)
     end = doc.file.text.find("\n", start)
@@ -171,7 +170,7 @@ def _block_comment(doc: ComposeDoc, node: yaml.Node) -> bool:
 def _context_text(doc: ComposeDoc, build: yaml.Node, flow: bool) -> str:
     """The `build:` string as `context:` writes it: as written, but a block scalar (`>-` and
     its lines) is one value, written as one scalar on the key's line."""
-    if getattr(build, "style", None) in ("|", ">"):
+    if is_block(build):
         return yaml_scalar(str(build.value), "plain", flow)
     return doc.source(build)
 
