@@ -208,3 +208,16 @@ def _get(url: str, deadline: float) -> bytes:
         except OSError:
             assert time.monotonic() < deadline, f"nothing answers on {url}"
             time.sleep(0.2)
+
+
+@pytest.mark.parametrize("recipe", ["app/Dockerfile", "docker/api.Dockerfile", "AuthDockerfile",
+                                    "Dockerfile.prod"])
+def test_s001_writes_no_stock_dockerfile_beside_the_authors_recipe(recipe: str) -> None:
+    """compose names a Dockerfile that is not there, but the context holds the author's own
+    under another name or folder: a stock file would replace it (D001 would then delete
+    theirs as a stray copy). Display-only, naming it."""
+    files = repo("services:\n  api:\n    build: ./api\n",
+                 {f"api/{recipe}": DOCKERFILE, "api/app/__init__.py": "",
+                  "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"})
+    [finding] = findings(files)
+    assert not finding.fixable and f"holds api/{recipe}" in (finding.reason or ""), finding

@@ -69,8 +69,8 @@ from fixer.sources.compose import get
 
 from .dockerfile_template import find_app, fleet_base, render
 
-# Dockerfile, Dockerfile.prod, api.Dockerfile, dockerfile (any case)
-_DOCKERFILE_NAME = re.compile(r"(?i)(?:[\w.-]+\.)?dockerfile(?:\.[\w.-]+)?")
+# Dockerfile, Dockerfile.prod, api.Dockerfile, AuthDockerfile, dockerfile (any case)
+_DOCKERFILE_NAME = re.compile(r"(?i)[\w.-]*dockerfile(?:\.[\w.-]+)?")
 
 CODE = "S001"
 NAME = "missing-dockerfile"
@@ -138,8 +138,8 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
 
 
 def _dockerfiles_below(ws: Workspace, build: Build) -> list[str]:
-    """Dockerfiles in the build context's folders (`app/Dockerfile`, `docker/api.Dockerfile`):
-    the service has a recipe, only not where compose looks."""
+    """Dockerfiles in the build context (`app/Dockerfile`, `docker/api.Dockerfile`,
+    `AuthDockerfile`): the service has a recipe, only not where compose looks."""
     return [path for path in tree_index.files_under(ws.tree, build.context)
             if _DOCKERFILE_NAME.fullmatch(posixpath.basename(path))]
 
