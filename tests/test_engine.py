@@ -535,6 +535,89 @@ def test_a_bad_fix_among_fixes_of_one_file_fails_alone(tmp_path: Path) -> None:
     assert len(result.applied) == 9
 
 
+def service_rule(code: str, old: str, new: Callable[[str], str],
+                 safety: Safety = Safety.SAFE) -> Rule:
+    """Finds `old` in each `<service>.txt` and reports it on that service; the fix writes
+    `new(text)`, computed from the file's text on the workspace it was found on."""
+
+    def detect(ws: Workspace) -> Iterator[Violation]:
+        for path, text in text_files(ws):
+            if old in text:
+                start = text.index(old)
+                edit = TextEdit(path, start, start + len(old), new(text))
+                offered = None if safety is Safety.DISPLAY else \
+                    Fix(f"Replace {old}", safety, partial(list, [edit]))
+                yield Violation(f"{old} in {path}", path, 1, service=path[:-4], subject=old,
+                                fix=offered)
+
+    return Rule(code, f"service-{old.lower()}", Category.STRUCTURE, (safety,), f"{old}.",
+                detect)
+
+
+def counted(rule: Rule, calls: list[int]) -> Rule:
+    def detect(ws: Workspace) -> Iterator[Violation]:
+        calls.append(1)
+        yield from rule.detect_fn(ws)
+
+    return Rule(rule.code, rule.name, rule.category, rule.safety, rule.doc, detect)
+
+
+def test_fixes_of_one_service_share_a_round(tmp_path: Path) -> None:
+    """A chain of fixes per service (a port, then a curl layer, then a stray copy) costs one
+    round, not one round per link, when they edit disjoint text and nothing new shows."""
+    root = write_tree(tmp_path, {f"s{i}.txt": "OLD and AGED\n" for i in range(5)})
+    checks: list[int] = []
+    rules = [counted(service_rule("X001", "OLD", lambda _: "NEW"), checks),
+             service_rule("X002", "AGED", lambda _: "FRESH")]
+    result = run_fix(root, rules)
+    assert set(texts(result).values()) == {"NEW and FRESH\n"}
+    assert len(result.applied) == 10 and not result.failed
+    assert len(checks) == 2, f"{len(checks)} checks for two fixes in each of five services"
+    x001, x002 = (next(a for a in result.applied if a.finding.code == code and
+                       a.finding.path == "s3.txt") for code in ("X001", "X002"))
+    # the second fix of s3 builds on the first: its tree just before holds the first's edit
+    assert x001.after.read("s3.txt").text == x002.before.read("s3.txt").text == \
+        "NEW and AGED\n"
+
+
+def test_fixes_of_one_service_that_meet_go_one_per_round(tmp_path: Path) -> None:
+    """X002 copies the file's first word, so computed beside X001 it copies the word X001
+    replaces. What shows (X003 reports the stale copy) takes X002 back: it is computed again
+    after X001, as one fix per round would, and the service stays one fix per round. Taking
+    it back is no verdict: neither fix is then tried alone, one round each."""
+    files = {f"a{i}.txt": "OLD and AGED\n" for i in range(5)}
+    root = write_tree(tmp_path, {**files, "b.txt": "OLD\n"})
+    checks: list[int] = []
+    rules = [counted(service_rule("X001", "OLD", lambda _: "NEW"), checks),
+             service_rule("X002", "AGED", lambda text: text.split()[0] + "-FRESH"),
+             service_rule("X003", "OLD-", lambda _: "", safety=Safety.DISPLAY)]
+    result = run_fix(root, rules)
+    assert texts(result) == {**dict.fromkeys(files, "NEW and NEW-FRESH\n"), "b.txt": "NEW\n"}
+    assert not result.failed and not result.remaining
+    first, second = (a for a in result.applied if a.finding.path == "a3.txt")
+    assert (first.finding.code, second.finding.code) == ("X001", "X002")
+    assert second.planned_on.tree.read("a3.txt").text == "NEW and AGED\n"
+    # the first check; the round, then again without the X002 fixes; a round for those
+    assert len(checks) == 4, f"{len(checks)} checks"
+
+
+def test_a_failed_fix_among_one_services_fixes_fails_alone(tmp_path: Path) -> None:
+    """Only the fix that fails is failed, whichever of a service's fixes it is: the
+    others of that service are taken back, not blamed."""
+    for stays in ("OLD", "AGED"):
+        root = write_tree(tmp_path / stays, {"a.txt": "OLD and AGED\n", "b.txt": "OLD AGED\n"})
+        # in a.txt, the fix for `stays` leaves its word where it was
+        rules = [service_rule(code, word, lambda text, w=word: w if w == stays and "and" in text
+                              else w.lower()) for code, word in (("X001", "OLD"), ("X002", "AGED"))]
+        result = run_fix(root, rules)
+        [failed] = result.failed
+        assert failed.finding.subject == stays and failed.finding.path == "a.txt"
+        assert "still there" in failed.reason
+        assert sorted((a.finding.path, a.finding.subject) for a in result.applied) == sorted(
+            [("a.txt", ({"OLD", "AGED"} - {stays}).pop()), ("b.txt", "OLD"), ("b.txt", "AGED")])
+        assert texts(result)["b.txt"] == "old aged\n"
+
+
 def test_claims_refuse_edits_that_touch_claimed_ones() -> None:
     claims = Claims()
     first = [TextEdit("f", 10, 12, "abcd")]

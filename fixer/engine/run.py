@@ -1,13 +1,19 @@
 """The check and fix loops. The engine runs the rules it is handed; it never imports rules/.
 
 Fixing goes in rounds against an in-memory tree. Each round takes the fixable
-findings in fix order, computes their fixes on one workspace and keeps those that
-touch files and services no earlier fix of the round touches; they are applied,
-the workspace is built again, every rule runs again, and each fix is kept only when
-its finding is gone, nothing new appeared that fixer cannot fix in turn, and the stack
-check (`fixer.stackcheck`) finds nothing broken on the stacks the round
-changed that was not broken before. A fix that fails inside a round is tried again
-alone, so its verdict is its own.
+findings in fix order, computes their fixes on one workspace and keeps those whose edits
+touch text no earlier fix of the round touches; they are applied, the workspace is built
+again, every rule runs again, and each fix is kept only when its finding is gone, nothing
+new appeared that fixer cannot fix in turn, and the stack check (`fixer.stackcheck`) finds
+nothing broken on the stacks the round changed that was not broken before. A fix that fails
+inside a round is tried again alone, so its verdict is its own.
+
+Several fixes of one service may share a round (a port in the Dockerfile's CMD, a curl
+layer above it, a stray copy deleted): a chain of one fix per service per round made a
+thousand-service fleet pay a full check per link. Each was computed without the others, so
+the round must show they did not meet: when anything new appears on such a service, or one
+of its fixes fails, its later fixes are taken back before any verdict, and that service
+goes one fix per round from then on, as every service did before.
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ class AppliedFix:
     finding: Finding
     edits: Sequence[Edit]          # offsets into the files of `planned_on`
     # the workspace the fix was computed on: the tree before its round, which differs from
-    # `before` only in files and services of the other fixes of the round, never in its own
+    # `before` only by the earlier fixes of the round (text the fix's own edits do not touch)
     planned_on: Workspace
     history: History = field(repr=False)
     index: int = 0                 # in the run's order of applied fixes
@@ -128,6 +134,7 @@ class _Run:
     history: History
     attempted: set[str] = field(default_factory=set)
     alone: set[str] = field(default_factory=set)   # failed in a round: next time on its own
+    serial: set[str] = field(default_factory=set)  # services back to one fix per round
     retried: set[str] = field(default_factory=set)  # fixed, brought back, fixed again
 
 
@@ -174,6 +181,11 @@ def _round_of(run: _Run, pending: list[Finding]) -> None:
         round_, new_ws = _apply(run, batch)
         new_checked = check(new_ws, run.rules)
         blamed = problems(run.ws, run.checked, new_ws, new_checked, batch, run.config)
+        later = _met(batch, blamed, run.checked, new_checked)
+        if later:   # not a verdict: they go to a later round, computed after the first
+            run.serial |= {batch[i].finding.service or "" for i in later}
+            batch = [p for i, p in enumerate(batch) if i not in later]
+            continue
         if not blamed:
             _accept(run, batch, round_, new_ws, new_checked)
             return
@@ -185,30 +197,51 @@ def _round_of(run: _Run, pending: list[Finding]) -> None:
 
 
 def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
-    """Fixes for the round: each touches text and a service no earlier one touches. A fix
-    that edits a Dockerfile makes every service built from it wait for the next round: what
-    their fixes choose (a healthcheck's tool, a port) may build on it."""
+    """Fixes for the round: each touches text no earlier one touches. A service whose fix
+    cannot join keeps its later fixes back too (they may build on that one), and so does a
+    service that goes one fix per round. A fix that edits a Dockerfile makes every other
+    service built from it wait for the next round: what their fixes choose (a healthcheck's
+    tool, a port) may build on it."""
     batch: list[Planned] = []
     claims = Claims()
-    services: set[str] = set()
+    waiting: set[str] = set()
+    taken: set[str] = set()
     built_from = _builders(run.ws)
     for finding in pending:
         service = finding.service
-        if service in services or (single and batch):
+        if service in waiting or (single and batch) or (service in run.serial and
+                                                         service in taken):
             continue
         edits = _edits(run, finding)
         if edits is None:
             continue
         if not claims.admits(edits):
-            if service is not None:  # its later fixes wait too: they may build on this one
-                services.add(service)
+            if service is not None:
+                waiting.add(service)
             continue
         batch.append(Planned(finding, edits))
         claims.take(edits)
-        services.update(name for e in edits for name in built_from.get(e.path, ()))
+        waiting.update(name for e in edits for name in built_from.get(e.path, ())
+                       if name != service)
         if service is not None:
-            services.add(service)
+            taken.add(service)
     return batch
+
+
+def _met(batch: list[Planned], blamed: dict[int, str], before: CheckResult,
+         after: CheckResult) -> set[int]:
+    """The later fixes of each service that took several this round and shows anything
+    new: a finding the round's first check did not have, or a failed fix. They were
+    computed without each other, so either may have been the other's undoing."""
+    shared: dict[str, list[int]] = {}
+    for index, plan in enumerate(batch):
+        if plan.finding.service is not None:
+            shared.setdefault(plan.finding.service, []).append(index)
+    known = {f.fingerprint for f in before.findings}
+    touched = {f.service for f in after.findings if f.fingerprint not in known}
+    return {index for service, indices in shared.items() if len(indices) > 1 and
+            (service in touched or any(i in blamed for i in indices))
+            for index in indices[1:]}
 
 
 def _builders(ws: Workspace) -> dict[str, list[str]]:
