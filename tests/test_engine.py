@@ -686,3 +686,79 @@ def test_a_fix_run_past_its_memory_budget_stops_with_an_error() -> None:
     with pytest.raises(BudgetExceeded, match=r"its memory reached [\d,]+ MB, over its budget "
                                              r"of 1 MB \(fix-memory-budget\)"):
         fix(app_service(compose_port="8000:9000"), fix_memory_budget=1)
+
+
+# -- the cyclic garbage collector ------------------------------------------------------------
+
+@pytest.fixture
+def collections_seen() -> Iterator[list[int]]:
+    """The generation of each cyclic collection that starts while the test runs."""
+    import gc
+    seen: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append(info["generation"])
+
+    was_enabled = gc.isenabled()
+    gc.callbacks.append(note)
+    try:
+        yield seen
+    finally:
+        gc.callbacks.remove(note)
+        (gc.enable if was_enabled else gc.disable)()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_runs_collect_no_cycles_and_leave_the_collector_as_they_found_it(
+        enabled: bool, collections_seen: list[int]) -> None:
+    """A rule that watches: while any rule runs, in the check and in every fix round, the
+    collector is off and has not collected since the first rule ran. The seed fleet
+    allocates far more than the 700 objects after which an enabled collector would."""
+    import gc
+    from support import SEED_FLEET
+    watched: list[tuple[bool, int]] = []
+
+    def watch(ws: Workspace) -> Iterator[Violation]:
+        watched.append((gc.isenabled(), len(collections_seen)))
+        return iter(())
+
+    rules = [*choose(discover(), None, None),
+             Rule("X009", "watch", Category.STRUCTURE, (Safety.DISPLAY,), "W.", watch)]
+    (gc.enable if enabled else gc.disable)()
+    result = engine.fix(Tree(FolderSource(SEED_FLEET)), rules, Config())
+    assert gc.isenabled() is enabled
+    engine.check(Workspace.load(Tree(FolderSource(SEED_FLEET)), Config()), rules)
+    assert gc.isenabled() is enabled
+    assert len(result.applied) > 10 and len(watched) > 3
+    assert {on for on, _ in watched} == {False}
+    fix_round_counts = {count for _, count in watched[:-1]}
+    assert len(fix_round_counts) == 1, "the collector ran during the fix run"
+
+
+def test_a_fix_run_past_half_its_memory_budget_collects_before_each_round(
+        collections_seen: list[int]) -> None:
+    from fixer.engine.budget import Budget, peak_megabytes
+    peak = peak_megabytes()
+    if peak is None:   # pragma: no cover - Windows does not say; the budget is not enforced
+        pytest.skip("no peak memory on this platform")
+    Budget(Config(fix_memory_budget=peak * 3)).check(1)
+    assert not collections_seen
+    Budget(Config(fix_memory_budget=peak * 2 - 1)).check(1)
+    assert collections_seen == [2]
+
+
+def test_the_console_script_runs_without_the_collector(
+        monkeypatch: pytest.MonkeyPatch, collections_seen: list[int],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A command ends with its process: once a run restored the collector, writing the
+    report started a collection that walked every object the run kept."""
+    import gc
+    from fixer.__main__ import run
+    from support import SEED_FLEET
+    gc.enable()
+    monkeypatch.setattr("sys.argv", ["fixer", "check", str(SEED_FLEET)])
+    with pytest.raises(SystemExit) as exited:
+        run()
+    assert exited.value.code == 1 and "P001" in capsys.readouterr().out
+    assert not gc.isenabled() and not collections_seen

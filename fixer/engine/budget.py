@@ -4,11 +4,14 @@ A run on a repository far larger than any fixer was measured on, or a rule that 
 quadratic on an input nobody foresaw, must not hold a CI job for hours or push the machine
 into swap: between rounds the run compares its wall time and peak memory with the budget
 (`Config.fix_time_budget`, `Config.fix_memory_budget`) and stops with a clear error. Nothing
-is written: a run cut short has verified only some of its fixes.
+is written: a run cut short has verified only some of its fixes. Cycles are not collected
+while a run goes (core/collector.py): past half the memory budget, each round starts with a
+collection, so that only memory the run still holds can stop it.
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 
@@ -35,6 +38,8 @@ class Budget:
                                  f"over its time budget of {self.seconds:.0f} s "
                                  "(fix-time-budget); nothing was written")
         peak = peak_megabytes()
+        if peak is not None and peak > self.megabytes // 2:
+            gc.collect()
         if peak is not None and peak > self.megabytes:
             raise BudgetExceeded(f"fixer fix stopped after {_rounds(rounds)}: its memory "
                                  f"reached {peak:,} MB, over its budget of {self.megabytes:,} MB "

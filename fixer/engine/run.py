@@ -28,7 +28,7 @@ from fixer.core.tree import Tree
 from fixer.engine import gates, suppress
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
-from fixer.core.collector import fewer_collections
+from fixer.core.collector import no_cyclic_collection
 from fixer.engine.history import FileChanges, History, Round
 from fixer.engine.verify import Planned, allowed, problems
 from fixer.model.rule import Finding, Rule
@@ -101,7 +101,7 @@ def check(ws: Workspace, rules: Iterable[Rule]) -> CheckResult:
     bug (a RuleCrash) and the other rules still run. Suppressed findings are set apart:
     they are neither shown nor fixed. The input errors are the workspace's own (files it
     could not load, or that a rule could not read) and those a rule raised."""
-    with fewer_collections():
+    with no_cyclic_collection():
         return _check(ws, rules)
 
 
@@ -139,7 +139,7 @@ class _Run:
 
 
 def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
-    with fewer_collections():
+    with no_cyclic_collection():
         return _fix(tree, rules, config)
 
 

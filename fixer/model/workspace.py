@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from fixer.core import exclude
-from fixer.core.collector import fewer_collections
+from fixer.core.collector import no_cyclic_collection
 from fixer.core.config import Config
 from fixer.core.derived import Derived, Memo
 from fixer.core.edits import CreateFile, DeleteFile, Edit
@@ -86,7 +86,7 @@ class Workspace:
     def load(cls, tree: Tree, config: Config | None = None) -> Workspace:
         config = config or Config()
         ws = cls(exclude.hide(tree, config.exclude), config)
-        with fewer_collections():
+        with no_cyclic_collection():
             ws._load_compose()
             for docs in group_stacks(ws.compose_docs.values(), config.stacks):
                 ws.stacks.append(ws._build_stack(docs))
