@@ -1,8 +1,9 @@
-"""The `fixer` command group, `main(argv) -> int` and the console script `run()`."""
+"""The `fixer` command group, `main(argv) -> int` and the process `run()`."""
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import signal
 import sys
@@ -107,4 +108,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def run() -> None:
+    """The `fixer` process (`python -m fixer.cli`, and the console script through
+    fixer.__main__). It runs without the cyclic garbage collector (fixer/core/collector.py):
+    a command ends with its process, and once a run had restored the collector, one
+    collection while the report was written walked every object the run kept, about 0.8 s
+    on 1,000 services."""
+    gc.disable()
     sys.exit(main())
