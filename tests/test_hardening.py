@@ -189,6 +189,17 @@ def test_a_file_over_the_size_cap_is_reported_not_read(tmp_path: Path) -> None:
     assert len(FolderSource(root, size).read_bytes("web/app/main.py")) == size
 
 
+@pytest.mark.parametrize("size", [0, 1, 65_535, 65_536, 65_537, 300_001])
+def test_a_file_is_read_byte_for_byte_whatever_its_size(tmp_path: Path, size: int) -> None:
+    data = (b"line\r\n\x00\xff" * (size // 8 + 1))[:size]
+    (tmp_path / "f.txt").write_bytes(data)
+    assert FolderSource(tmp_path).read_bytes("f.txt") == data
+    assert FolderSource(tmp_path, max(size, 1)).read_bytes("f.txt") == data
+    if size:
+        with pytest.raises(InputError, match="max-file-size"):
+            FolderSource(tmp_path, size - 1).read_bytes("f.txt")
+
+
 @pytest.mark.slow   # a git branch
 def test_branch_mode_caps_a_committed_file_as_check_caps_a_file_on_disk(tmp_path: Path) -> None:
     root = repo(tmp_path)
