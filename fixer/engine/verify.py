@@ -4,9 +4,10 @@ A fix passes when the changed files parse, its finding is gone, and every findin
 that was not there before is one fixer can fix in turn (or one that waits for
 another fix of the run), and the stack check (`fixer.stackcheck`) finds nothing on the
 stacks the round changed that held before and fails after. Fixes applied together in
-one round touch disjoint files and services, so each problem found afterwards is traced
-to the fix that owns its file or service; a problem no fix owns makes every fix of the
-round suspect.
+one round touch disjoint text, so each problem found afterwards is traced to the fixes
+that own its file or service; a problem no fix owns makes every fix of the round suspect.
+(A service with several fixes in the round has its later ones taken back before any such
+verdict: engine/run.py.)
 """
 
 from __future__ import annotations

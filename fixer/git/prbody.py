@@ -95,10 +95,10 @@ def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
 
 
 def _facts(item: MadeCommit, known: dict[int, Facts]) -> Facts:
-    """What the impact text may claim about the tree the fix was made on (the tree before
-    its round: the fixes of one round touch other files and services, and are verified each
-    on its own). Read once per round, so a long branch costs one read per round, not per
-    commit."""
+    """What the impact text may claim about the tree the fix was made on, where its finding
+    was found (the tree before its round: the fixes of one round touch other text, and are
+    verified each on its own). Read once per round, so a long branch costs one read per
+    round, not per commit."""
     ws = item.fix.planned_on
     if id(ws) not in known:
         known[id(ws)] = Facts.of(ws)
