@@ -201,3 +201,21 @@ def test_keep_chomping_keeps_its_blank_lines() -> None:
     assert root is not None
     value = root.value[0][1].value[0][1]
     assert text[:node_end(text, value)] == "a:\n  k: |+\n    kept\n\n"
+
+
+def test_a_key_node_is_the_first_own_scalar_key_of_that_name() -> None:
+    """Found through a memo on the mapping node, as the scan it replaced found it: the first
+    of a repeated key, never a key of a merged mapping, never a non-scalar key."""
+    import yaml
+    from fixer.sources.compose import Value, key_node
+    text = ("base: &b {inherited: 1}\n"
+            "m:\n  <<: *b\n  a: 1\n  ? [x]\n  : 2\n  b: 3\n  a: 4\n")
+    mapping = yaml.compose(text).value[1][1]
+    value = Value(mapping)
+    first_a = key_node(value, "a")
+    assert first_a is not None and first_a.start_mark.line == 3
+    b = key_node(value, "b")
+    assert b is not None and b.start_mark.line == 6
+    assert key_node(value, "inherited") is None and key_node(value, "[x]") is None
+    assert key_node(value, "a") is first_a   # asked again: the same node
+    assert key_node(Value(yaml.compose("- a\n")), "a") is None

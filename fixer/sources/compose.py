@@ -259,14 +259,23 @@ def _by_key(value: Value) -> dict[str, Value]:
 
 
 def key_node(value: Value, key: str) -> Node | None:
-    """The key node itself (own keys only), for edits next to it."""
+    """The key node itself (own keys only, the first of a key), for edits next to it."""
     if not isinstance(value.node, yaml.MappingNode):
         return None
-    for k, _ in value.node.value:
-        if k.value == key:
-            found: Node = k
-            return found
-    return None
+    return _key_nodes(value.node).get(key)
+
+
+def _key_nodes(node: yaml.MappingNode) -> dict[str, Node]:
+    """A mapping's own scalar keys, the first of each, memoized on the node as `_by_key`:
+    the stack check asks where each of a thousand services is defined."""
+    found: dict[str, Node] | None = node.__dict__.get("_fixer_key_nodes")
+    if found is None:
+        found = {}
+        for k, _ in node.value:
+            if isinstance(k.value, str):
+                found.setdefault(k.value, k)
+        node.__dict__["_fixer_key_nodes"] = found
+    return found
 
 
 def elements(value: Value | None) -> list[Value]:
