@@ -307,6 +307,40 @@ def test_seed_fleet_branch_has_one_commit_per_fix_and_each_commit_is_valid(
         assert_compose_accepts(folder)
 
 
+def test_a_chain_of_updated_trees_is_what_git_writes_for_each(tmp_path: Path) -> None:
+    """Each tree of a chain is laid out from the one before (entries changed, added, removed,
+    a file turned into a folder): every tree read back from git is the one written."""
+    import git as gitpython
+
+    from fixer.git.gitobjects import EXEC_MODE, FILE_MODE, ObjectWriter
+    repo = gitpython.Repo.init(tmp_path)
+    writer = ObjectWriter(repo)
+    files = {f"s{i}/app.py": (f"{i}\n".encode(), FILE_MODE) for i in range(30)}
+    files["a"] = (b"file\n", FILE_MODE)
+    tree = writer.updated_tree(None, files)
+    steps: list[dict[str, tuple[bytes, int] | None]] = [
+        {"s7/app.py": (b"changed\n", FILE_MODE)},
+        {"s7/app.py": (b"changed\n", EXEC_MODE)},
+        {"s8/app.py": None, "s8b/app.py": (b"new\n", FILE_MODE)},
+        {"a": None, "a/inner": (b"now a folder\n", FILE_MODE)},
+        {"s1/app.py": (b"again\n", FILE_MODE), "s2/app.py": (b"and\n", FILE_MODE)},
+    ]
+    for change in steps:
+        tree = writer.updated_tree(tree, change)
+        assert tree is not None
+        for path, now in change.items():
+            listed = subprocess.run(["git", "ls-tree", "-r", tree.hex(), "--", path],
+                                    cwd=tmp_path, capture_output=True, check=True).stdout.decode()
+            if now is None:   # gone as a file (`a` is a folder by then)
+                assert all(line.split("\t")[1] != path for line in listed.splitlines())
+            else:
+                mode, _, sha = listed.split("\t")[0].split()
+                assert (int(mode, 8), bytes.fromhex(sha)) == (now[1], writer.blob(now[0]))
+    fsck = subprocess.run(["git", "fsck", "--strict", "--no-dangling"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+
+
 def test_tree_objects_are_written_as_git_writes_them(tmp_path: Path) -> None:
     """fixer's own tree serializer gives the sha `git mktree` gives for the same entries
     (git's order: a folder sorts as if its name ended with `/`)."""

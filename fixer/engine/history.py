@@ -38,18 +38,23 @@ class Round:
         first `count` fixes of the round."""
         done = [e for fix in self.edits[:count] for e in fix
                 if paths is None or e.path in paths]
-        wanted = paths if paths is not None else {e.path for e in done}
-        texts = apply_to_texts({p: _text(self.base[p]) for p in wanted}, done)
+        return self._applied(paths if paths is not None else {e.path for e in done}, done)
+
+    def _applied(self, paths: set[str], edits: Sequence[Edit]) -> dict[str, TextFile | None]:
+        texts = apply_to_texts({p: _text(self.base[p]) for p in paths}, edits)
         return {path: _file(self.base[path], path, texts[path]) if path in texts
-                else self.base[path] for path in wanted}
+                else self.base[path] for path in paths}
 
     def changes(self, position: int) -> FileChanges:
         """The files fix `position` of the round changed, just before and just after it."""
         out: dict[str, tuple[TextFile | None, TextFile | None]] = {}
         for path in sorted({e.path for e in self.edits[position]}):
             own = [e for e in self.edits[position] if e.path == path]
-            if any(not isinstance(e, TextEdit) for e in own):   # created or deleted: by this fix alone
-                out[path] = (self.base[path], self.files_after(position + 1, {path})[path])
+            if any(not isinstance(e, TextEdit) for e in own):
+                # created or deleted: by this fix alone (engine/claims.py), so its own edits
+                # on the round's first file are the whole story, however many fixes came
+                # before it (a thousand D001 deletions in one round)
+                out[path] = (self.base[path], self._applied({path}, own)[path])
                 continue
             before = self._spliced(path, position)
             out[path] = (before, self._spliced(path, position + 1))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from io import BytesIO
 
@@ -22,6 +22,8 @@ _SIGNING_TIMEOUT = 60   # seconds for one signature
 
 # path inside the tree -> (bytes, git mode), or None to delete the file
 Changes = Mapping[str, "tuple[bytes, int] | None"]
+# a tree's entries as stored, name -> `<mode> <name>\0<sha>`, in git's order
+Layout = dict[str, bytes]
 
 
 class SigningFailed(Exception):
@@ -43,6 +45,7 @@ class ObjectWriter:
         # 1.5 ms each); gitdb writes the same loose object in-process.
         self._database = LooseObjectDB(str(repo.odb.root_path()))
         self._trees: dict[bytes, dict[str, tuple[bytes, int]]] = {}
+        self._layouts: dict[bytes, Layout] = {}
 
     def store(self, kind: bytes, data: bytes) -> bytes:
         return bytes(self._database.store(IStream(kind, len(data), BytesIO(data))).binsha)
@@ -71,7 +74,8 @@ class ObjectWriter:
                 entries.pop(name, None)
             else:
                 entries[name] = (sub_sha, TREE_MODE)
-        return self._write_tree(entries) if entries else None
+        changed = {path.partition("/")[0] for path in changes}
+        return self._write_tree(entries, tree_sha, changed) if entries else None
 
     def tree_or_empty(self, tree_sha: bytes | None) -> bytes:
         """The tree's sha; None (nothing left in it) is the empty tree."""
@@ -108,16 +112,38 @@ class ObjectWriter:
             raise SigningFailed(done.stderr.decode("utf-8", "replace"))
         return self.repo.commit(done.stdout.decode().strip())
 
-    def _write_tree(self, entries: dict[str, tuple[bytes, int]]) -> bytes:
-        sha = self.store(b"tree", tree_bytes(entries))
-        self._remember(sha, entries)
+    def _write_tree(self, entries: dict[str, tuple[bytes, int]], base: bytes | None = None,
+                    changed: Collection[str] = ()) -> bytes:
+        layout = self._relayout(entries, base, changed)
+        sha = self.store(b"tree", b"".join(layout.values()))
+        self._remember(sha, entries, layout)
         return sha
 
-    def _remember(self, sha: bytes, entries: dict[str, tuple[bytes, int]]) -> None:
+    def _relayout(self, entries: dict[str, tuple[bytes, int]], base: bytes | None,
+                  changed: Collection[str]) -> Layout:
+        """The entries laid out: from the base tree's layout, with the `changed` names laid
+        out again, when the names are the base tree's. A commit of a chain changes a few
+        entries of a root tree of thousands; laying them all out again made each commit cost
+        more the larger the repository."""
+        old, kept = self._trees.get(base or b""), self._layouts.get(base or b"")
+        if old is None or kept is None or len(old) != len(entries) or \
+                any(name not in old for name in changed):
+            return layout(entries)
+        fresh = dict(kept)
+        for name in changed:
+            fresh[name] = _entry(name, *entries[name])
+        return fresh
+
+    def _remember(self, sha: bytes, entries: dict[str, tuple[bytes, int]],
+                  laid_out: Layout | None = None) -> None:
         # The latest trees only: the next commit of a chain starts from the last root.
         if len(self._trees) >= _TREES_KEPT:
-            self._trees.pop(next(iter(self._trees)))
+            oldest = next(iter(self._trees))
+            del self._trees[oldest]
+            self._layouts.pop(oldest, None)
         self._trees[sha] = entries
+        if laid_out is not None:
+            self._layouts[sha] = laid_out
 
     def _read_tree(self, sha: bytes | None) -> dict[str, tuple[bytes, int]]:
         if sha is None:
@@ -130,13 +156,20 @@ class ObjectWriter:
 
 
 def tree_bytes(entries: Mapping[str, tuple[bytes, int]]) -> bytes:
-    """A tree object's content: `<mode in octal> <name>\\0<binary sha>` per entry, in git's
+    """A tree object's content: `<mode in octal> <name>\0<binary sha>` per entry, in git's
     order (by name, a tree's name compared as if it ended with "/"). Written here rather
     than by gitpython's serializer, which checks every name of a thousand-entry root tree
     again for each commit; names here are checked once, as they come in."""
+    return b"".join(layout(entries).values())
+
+
+def layout(entries: Mapping[str, tuple[bytes, int]]) -> Layout:
     ordered = sorted(entries.items(), key=lambda e: e[0] + "/" if e[1][1] == TREE_MODE else e[0])
-    return b"".join(b"%o %s\0%s" % (mode, _entry_name(name), sha)
-                    for name, (sha, mode) in ordered)
+    return {name: _entry(name, sha, mode) for name, (sha, mode) in ordered}
+
+
+def _entry(name: str, sha: bytes, mode: int) -> bytes:
+    return b"%o %s\0%s" % (mode, _entry_name(name), sha)
 
 
 def _entry_name(name: str) -> bytes:
