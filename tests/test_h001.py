@@ -279,3 +279,41 @@ def test_h001_configured_alternative_counts() -> None:
     assert check(repo, select="H001", health_paths=paths) == []
     outcome = fix(repo, select="C004", healthcheck_strategy="python", health_paths=paths)
     assert outcome.applied and "http://localhost:8000/ping" in outcome.diff
+
+
+def shared_context(a_main: str, b_main: str) -> dict[str, str | bytes]:
+    """Two apps of one package, both built from the repository's root folder."""
+    compose = "services:\n" + "".join(
+        f"  {name}:\n    build: .\n    command: uvicorn pkg.{name}.main:app --port 8000\n"
+        for name in ("a", "b"))
+    setup = "def setup(app):\n    app.add_exception_handler(ValueError, lambda r, e: None)\n"
+    return {"docker-compose.yml": compose,
+            "Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "x:app"]\n',
+            "pkg/__init__.py": "", "pkg/a/__init__.py": "", "pkg/b/__init__.py": "",
+            "pkg/utils.py": setup, "pkg/a/main.py": a_main, "pkg/b/main.py": b_main}
+
+
+def test_h001_another_apps_health_route_does_not_count_in_a_shared_build_context() -> None:
+    """All services build from `.`; `setup(app)` may add routes, so a health path written
+    in the code would count. The one in app a's own module is a's, not b's: b is reported.
+    So is each app when neither has one, and the route H001 adds to one does not hide the
+    other's finding (a real monorepo of six apps lost five fixes that way)."""
+    plain = APP + "from pkg.utils import setup\n\napp = FastAPI()\nsetup(app)\n"
+    files = shared_context(plain + HEALTH, plain)
+    [finding] = check(files, select="H001")
+    assert finding.path == "pkg/b/main.py"
+    both = shared_context(plain, plain)
+    assert sorted(f.path for f in check(both, select="H001")) == ["pkg/a/main.py",
+                                                                  "pkg/b/main.py"]
+    outcome = fix(both, select="H001")
+    assert outcome.clean and len(outcome.applied) == 2
+    for path in ("pkg/a/main.py", "pkg/b/main.py"):
+        assert '@app.get("/health")' in outcome.tree[path].decode()
+
+
+def test_h001_a_health_literal_in_a_module_both_apps_import_counts_for_both() -> None:
+    helpers = 'HEALTH_PATH = "/health"\n'
+    plain = (APP + "from pkg import paths\nfrom pkg.utils import setup\n\napp = FastAPI()\n"
+             "setup(app)\n")
+    files = {**shared_context(plain, plain), "pkg/paths.py": helpers}
+    assert check(files, select="H001") == []

@@ -14,7 +14,8 @@ any path ending in `/health`. A route whose path is not a literal
 (`@app.get(app.swagger_ui_oauth2_redirect_url)`) is skipped. Where the code adds
 routes fixer cannot follow (a router imported from another package, a
 non-literal path or prefix, `register(app)`), a health path written as a string
-literal in the service's Python files (tests left out) counts as served.
+literal in the service's Python files (tests left out, and the files only another
+app built from the same folder imports) counts as served.
 Flask, Django, workers, bots and one-shot jobs are not app services and are
 never reported. Attribute assignments after the app is created (`app.state.db =
 db`, `app.logger = log`) do not hide it. Routes the app's class adds to itself in

@@ -146,7 +146,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     added = probes[0] if probes else "/health"
     if why is None:
         return HealthPlan(Source.ADDED, added, doubt=doubt)
-    literal = health_literal(ws, service.app.folder, wanted)
+    literal = health_literal(ws, service.app.folder, wanted, _theirs(ws, service))
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal, why)
     named = [r for r in found[1].unfollowed if "health" in r.lower()] if found else []
@@ -166,12 +166,13 @@ def _uncompiled(ws: Workspace, service: Service) -> str | None:
     return first_uncompiled(ws.read, appmodule.import_path(ws, module))
 
 
-def health_literal(ws: Workspace, folder: str, wanted: list[str]) -> str | None:
+def health_literal(ws: Workspace, folder: str, wanted: list[str],
+                   theirs: frozenset[str] = frozenset()) -> str | None:
     """A health path written as a string literal in the service's Python files (tests
-    left out): when some routes cannot be read, it is likely one of them."""
+    left out, and `theirs`): when some routes cannot be read, it is likely one of them."""
     prefix = folder + "/" if folder else ""
     paths = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py")
-                   and not _TEST_FILE.search(p[len(prefix):]))
+                   and not _TEST_FILE.search(p[len(prefix):]) and p not in theirs)
     found: set[str] = set()
     for path in paths[:_LITERAL_SCAN_LIMIT]:
         file = ws.read(path)
@@ -179,6 +180,23 @@ def health_literal(ws: Workspace, folder: str, wanted: list[str]) -> str | None:
             found.update(m.group(1) for m in _PATH_LITERAL.finditer(file.text)
                          if is_health(m.group(1), wanted) and _PROBEABLE.fullmatch(m.group(1)))
     return min(found, key=lambda p: _preference(p, wanted)) if found else None
+
+
+def _theirs(ws: Workspace, service: BuiltService) -> frozenset[str]:
+    """The files only other apps built from the same folder import: a monorepo whose
+    services all build from `.` keeps each app's routes in its own package, and the
+    `/health` of one (or the one H001 adds to it) says nothing of the others'."""
+    own = appmodule.find(ws, service)
+    mine = set(appmodule.import_path(ws, own)) if own is not None else set()
+    found: set[str] = set()
+    for other in ws.apps():
+        if other.app.folder != service.app.folder or \
+                (other.stack.name, other.name) == (service.stack.name, service.name):
+            continue
+        module = appmodule.find(ws, other)
+        if module is not None and module.path not in mine:
+            found.update(appmodule.import_path(ws, module))
+    return frozenset(found - mine)
 
 
 def _preference(path: str, wanted: list[str]) -> tuple[bool, int, str]:

@@ -1,0 +1,21 @@
+import uvicorn
+from fastapi import FastAPI
+
+from platform_apps.errors import install_error_handlers
+
+app = FastAPI(title="orders")
+install_error_handlers(app)
+
+
+@app.get("/health")
+async def health():
+    return {"status": "ok"}
+
+
+@app.get("/orders")
+async def orders():
+    return []
+
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="0.0.0.0", port=8000)
