@@ -48,6 +48,10 @@ class Derived:
             self._values[fact] = compute()
         return cast(T, self._values[fact])
 
+    def has(self, fact: Memo[Any]) -> bool:
+        """The fact was computed already."""
+        return fact in self._values
+
 
 class Reads:
     """What one computation read of a tree: each file (None: absent) and each existence it

@@ -26,6 +26,7 @@ from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.tree import Tree
 from fixer.engine import gates, suppress
+from fixer.engine.ahead import modules_to_compile
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
 from fixer.core.collector import no_cyclic_collection
@@ -33,6 +34,7 @@ from fixer.engine.history import FileChanges, History, Round
 from fixer.engine.verify import Planned, allowed, problems
 from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
+from fixer.sources.compile_ahead import compiling
 
 __all__ = ["AppliedFix", "CheckResult", "FailedFix", "FixResult", "allowed", "check", "fix"]
 
@@ -100,8 +102,9 @@ def check(ws: Workspace, rules: Iterable[Rule]) -> CheckResult:
     """Every rule over the workspace, findings in file order. A crashing rule is a fixer
     bug (a RuleCrash) and the other rules still run. Suppressed findings are set apart:
     they are neither shown nor fixed. The input errors are the workspace's own (files it
-    could not load, or that a rule could not read) and those a rule raised."""
-    with no_cyclic_collection():
+    could not load, or that a rule could not read) and those a rule raised. The modules are
+    compiled on another core meanwhile, when there are many (`compile_ahead`)."""
+    with no_cyclic_collection(), compiling(modules_to_compile(ws)):
         return _check(ws, rules)
 
 

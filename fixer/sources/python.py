@@ -20,6 +20,7 @@ from typing import NamedTuple
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.core.textfile import TextFile
+from fixer.sources import compile_ahead
 
 _PARSED: Memo[ast.Module | None] = Memo("python syntax tree")
 Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
@@ -54,7 +55,15 @@ def compile_problem(file: TextFile) -> CompileError | None:
     return file.derived.get(_COMPILED, lambda: _compile(file))
 
 
+def compiled_known(file: TextFile) -> bool:
+    """Whether the module's compile problem was asked already."""
+    return file.derived.has(_COMPILED)
+
+
 def _compile(file: TextFile) -> CompileError | None:
+    ahead = compile_ahead.answer(file)   # the same answer, from a worker on another core
+    if ahead is not None:
+        return None if ahead.compiles else CompileError(ahead.line, ahead.message)
     tree = parse(file)
     try:
         with warnings.catch_warnings():   # a warning ("is" with a literal) stops no import

@@ -1,0 +1,206 @@
+"""The compile worker (fixer/sources/compile_ahead.py): a real worker process answers for each
+module exactly what compiling it in-process answers, and a worker that cannot start, dies or
+lags changes no answer. The engine starts one for a check of many modules."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from fixer import engine
+from fixer.core.textfile import TextFile
+from fixer.engine.ahead import modules_to_compile
+from fixer.model.workspace import Workspace
+from fixer.sources import compile_ahead, python
+from fixer.sources.python import CompileError
+from kit import check, lines, rules, tree
+
+# What the compiler says of each, from code generation as much as from the parser.
+MODULES = {
+    "fine.py": "import os\n\n\ndef main() -> None:\n    print(os.name)\n",
+    "empty.py": "",
+    "syntax.py": "def broken(:\n    pass\n",
+    "indent.py": "def f():\nreturn 1\n",
+    "tabs.py": "if True:\n\tx = 1\n        y = 2\n",
+    "python2.py": 'print "hello"\n',
+    "conflict.py": "x = 1\n<<<<<<< HEAD\ny = 2\n=======\ny = 3\n>>>>>>> other\n",
+    "return.py": "x = 1\nreturn x\n",           # code generation refuses, the parser does not
+    "nonlocal.py": "nonlocal x\n",
+    "await.py": "import asyncio\nawait asyncio.sleep(1)\n",
+    "break.py": "x = 1\n\nbreak\n",
+    "star.py": "*a = [1]\n",
+    "duplicate.py": "def f(a, a):\n    pass\n",
+    "future.py": "from __future__ import braces\n",
+    "late_future.py": "import os\nfrom __future__ import annotations\n",
+    "nul.py": "x = 1\0\n",
+    "nested.py": "x = " + "(" * 250 + ")" * 250 + "\n",
+    "unicode.py": "név = 'ő'\nprint(név)\n",
+    "warning.py": "x = 1\nif x is 1:\n    pass\n",   # a SyntaxWarning only: it compiles
+}
+
+
+def in_process(file: TextFile) -> CompileError | None:
+    assert not compile_ahead.CURRENT
+    return python._compile(file)
+
+
+def worker_answer(file: TextFile) -> CompileError | None | str:
+    answer = compile_ahead.answer(file)
+    if answer is None:
+        return "no answer"
+    return None if answer.compiles else CompileError(answer.line, answer.message)
+
+
+@pytest.fixture
+def modules() -> list[TextFile]:
+    return [TextFile(path, text) for path, text in MODULES.items()]
+
+
+def test_the_worker_answers_what_compiling_in_process_answers(modules: list[TextFile]) -> None:
+    expected = {file.path: in_process(file) for file in modules}
+    assert expected["fine.py"] is None and expected["warning.py"] is None
+    assert expected["return.py"] == CompileError(2, "SyntaxError: 'return' outside function")
+    with compile_ahead.compiling(modules, force=True) as worker:
+        assert worker is not None
+        assert worker.wait(timeout=60)
+        answers = {file.path: worker_answer(file) for file in modules}
+        assert worker.answered == len(modules)
+    assert answers == expected
+
+
+def test_a_deep_recursion_is_left_to_the_in_process_path() -> None:
+    # compiling it raises RecursionError, which the worker does not answer for: in-process,
+    # what happens to it is what happened before the worker
+    deep = TextFile("deep.py", "x = " + "-" * 200_000 + "1\n")
+    with compile_ahead.compiling([deep], force=True) as worker:
+        assert worker is not None and worker.wait(timeout=60)
+        assert worker.answered == 0
+        assert compile_ahead.answer(deep) is None
+
+
+def test_answers_are_for_the_very_files_sent(modules: list[TextFile]) -> None:
+    # a file with the same path and text that was not sent (a later round's edit) has none
+    with compile_ahead.compiling(modules, force=True) as worker:
+        assert worker is not None and worker.wait(timeout=60)
+        copy = TextFile("return.py", MODULES["return.py"])
+        assert compile_ahead.answer(copy) is None
+        assert compile_ahead.answer(modules[0]) is not None
+    assert compile_ahead.answer(modules[0]) is None   # no worker outside the block
+
+
+@pytest.mark.parametrize("command", [
+    ["/nonexistent/python3"],
+    [sys.executable, "-c", "import sys; sys.stdin.buffer.read(4); sys.exit(0)"],
+    [sys.executable, "-c", "import sys; sys.stdout.buffer.write(b'\\x00\\x00\\x00\\x09junk')"],
+])
+def test_a_worker_that_fails_changes_no_answer(modules: list[TextFile],
+                                               command: list[str]) -> None:
+    expected = {file.path: in_process(file) for file in modules}
+    with compile_ahead.compiling(modules, command=command, force=True) as worker:
+        if worker is not None:
+            assert worker.wait(timeout=60)
+        got = {file.path: python._compile(file) for file in modules}
+        assert all(compile_ahead.answer(file) is None for file in modules)
+    assert got == expected
+
+
+def test_the_worker_is_stopped_and_reaped_when_the_block_ends() -> None:
+    # a worker still reading its input when the check ends is killed, not left behind
+    slow = [sys.executable, "-c", "import time; time.sleep(60)"]
+    files = [TextFile("a.py", "x = 1\n")]
+    with compile_ahead.compiling(files, command=slow, force=True) as worker:
+        assert worker is not None and worker.process.poll() is None
+    assert worker.process.returncode is not None
+    assert worker.wait(timeout=5)
+
+
+def test_few_modules_start_no_worker(modules: list[TextFile]) -> None:
+    assert len(modules) < compile_ahead.MIN_MODULES
+    with compile_ahead.compiling(modules) as worker:
+        assert worker is None
+
+
+# -- the engine --------------------------------------------------------------------------------
+
+def fleet(services: int) -> dict[str, str]:
+    """Services whose app modules fail to compile in several ways, and one that compiles."""
+    compose = "services:\n" + "".join(
+        f"  s{i}:\n    build: ./s{i}\n    ports:\n      - \"{8000 + i}:8000\"\n"
+        for i in range(services))
+    files = {"docker-compose.yml": compose, "tools/loose.py": "return 1\n"}
+    broken = [text for path, text in MODULES.items()
+              if path not in ("nested.py", "fine.py", "empty.py")]
+    for i in range(services):
+        files[f"s{i}/Dockerfile"] = (
+            "FROM python:3.11-slim\nWORKDIR /srv\nCOPY requirements.txt .\n"
+            "RUN pip install --no-cache-dir -r requirements.txt\nCOPY app ./app\n"
+            'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+        files[f"s{i}/requirements.txt"] = "fastapi\nuvicorn\n"
+        files[f"s{i}/app/__init__.py"] = ""
+        files[f"s{i}/app/main.py"] = (
+            "from fastapi import FastAPI\n\nfrom app import helpers\n\napp = FastAPI()\n\n\n"
+            '@app.get("/health")\ndef health():\n    return {"status": helpers.STATUS}\n')
+        files[f"s{i}/app/helpers.py"] = broken[i % len(broken)] + "STATUS = 'ok'\n"
+    return files
+
+
+@pytest.fixture
+def popen_calls() -> Iterator[list[tuple[object, ...]]]:
+    """The processes started while the test runs, as the interpreter reports them."""
+    calls: list[tuple[object, ...]] = []
+    hooks.append(calls)
+    yield calls
+    hooks.remove(calls)
+
+
+hooks: list[list[tuple[object, ...]]] = []
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event == "subprocess.Popen":
+        for calls in hooks:
+            calls.append(args)
+
+
+sys.addaudithook(_audit)
+
+
+def worker_started(calls: list[tuple[object, ...]]) -> bool:
+    return any("-c" in list(args[1]) and compile_ahead._PROGRAM in list(args[1])  # type: ignore
+               for args in calls)
+
+
+def test_a_check_answered_by_the_worker_reports_what_one_without_it_does(
+        popen_calls: list[tuple[object, ...]]) -> None:
+    files = fleet(20)   # 60 modules: too few for the engine to start a worker of its own
+    without = lines(check(files, allow_errors=True))
+    assert not worker_started(popen_calls)
+    assert sum(" S004 " in line for line in without) >= 12
+    ws = Workspace.load(tree(files))
+    sent = modules_to_compile(ws)
+    with compile_ahead.compiling(sent, force=True) as worker:
+        assert worker is not None and worker.wait(timeout=60)
+        assert worker.answered == len(sent) >= 55   # a module with a NUL byte is no text
+        result = engine.check(ws, rules(None, None))
+    assert lines(result.findings) == without
+
+
+def test_a_check_of_many_modules_starts_a_worker_and_reports_the_same(
+        monkeypatch: pytest.MonkeyPatch, popen_calls: list[tuple[object, ...]]) -> None:
+    files = fleet(20)
+    without = lines(check(files, allow_errors=True))
+    monkeypatch.setattr(compile_ahead, "MIN_MODULES", 1)
+    monkeypatch.setattr(compile_ahead, "_spare_core", lambda: True)   # a one-core runner
+    assert lines(check(files, allow_errors=True)) == without
+    assert worker_started(popen_calls)
+
+
+def test_the_worker_is_sent_the_modules_of_the_build_folders_not_yet_compiled() -> None:
+    ws = Workspace.load(tree(fleet(3)))
+    sent = [file.path for file in modules_to_compile(ws)]
+    assert sent == [f"s{i}/app/{name}" for i in range(3)
+                    for name in ("__init__.py", "helpers.py", "main.py")]
+    python.compile_problem(ws.tree.read("s1/app/main.py"))
+    assert "s1/app/main.py" not in [file.path for file in modules_to_compile(ws)]
