@@ -112,6 +112,13 @@ def run() -> None:
     fixer.__main__). It runs without the cyclic garbage collector (fixer/core/collector.py):
     a command ends with its process, and once a run had restored the collector, one
     collection while the report was written walked every object the run kept, about 0.8 s
-    on 1,000 services."""
+    on 1,000 services.
+
+    Its objects are frozen before it exits: CPython collects once more as it shuts down, off
+    or not, and walking what a run kept took 0.4 s after a 1,000-service check and 0.5 s
+    after a fix. Frozen objects are left out of that collection; their memory goes back with
+    the process, as it would have anyway."""
     gc.disable()
-    sys.exit(main())
+    code = main()
+    gc.freeze()
+    sys.exit(code)
