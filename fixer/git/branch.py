@@ -152,7 +152,8 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
     """One commit per fix, each on the one before: its tree is its parent's tree plus
     the files of that fix alone."""
     made: list[MadeCommit] = []
-    writer = ObjectWriter(repo)
+    # one pack of deltas, unless git signs: it must read each tree from the object store
+    writer = ObjectWriter(repo, pack=not by.sign)
     parent = base.hexsha
     tree_sha: bytes | None = base.tree.binsha
     for fix in fixes:
@@ -165,6 +166,7 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
                                sign=by.sign)
         made.append(MadeCommit(fix, commit, tuple(sorted(changes))))
         parent = commit.hexsha
+    writer.finish()
     return made
 
 

@@ -16,6 +16,8 @@ import git
 from git.objects.fun import tree_entries_from_data
 from gitdb import IStream, LooseObjectDB
 
+from fixer.git.packwriter import PackWriter
+
 FILE_MODE, EXEC_MODE, TREE_MODE = 0o100644, 0o100755, 0o040000
 _TREES_KEPT = 64
 _SIGNING_TIMEOUT = 60   # seconds for one signature
@@ -37,24 +39,39 @@ class SigningFailed(Exception):
 class ObjectWriter:
     """Writes blobs, trees and commits into a repository's object store in-process, and
     remembers the trees it wrote: each commit of a chain starts from the tree written for
-    the one before, which is then read from memory, not from git."""
+    the one before, which is then read from memory, not from git.
 
-    def __init__(self, repo: git.Repo) -> None:
+    With `pack`, the objects go into one pack written by `finish`, each version of a path a
+    delta on the one before (fixer/git/packwriter.py); until then they are in no object
+    store, so nothing but this writer may read them (git commit-tree, which signs, cannot)."""
+
+    def __init__(self, repo: git.Repo, pack: bool = False) -> None:
         self.repo = repo
         # gitpython's default object database runs `git hash-object` once per object (about
         # 1.5 ms each); gitdb writes the same loose object in-process.
         self._database = LooseObjectDB(str(repo.odb.root_path()))
+        self._pack = PackWriter(str(repo.odb.root_path())) if pack else None
         self._trees: dict[bytes, dict[str, tuple[bytes, int]]] = {}
         self._layouts: dict[bytes, Layout] = {}
 
-    def store(self, kind: bytes, data: bytes) -> bytes:
+    def store(self, kind: bytes, data: bytes, path: str | None = None) -> bytes:
+        """The object's sha, once it is stored; `path` names what it is a version of."""
+        if self._pack is not None:
+            return self._pack.store(kind, data, path)
         return bytes(self._database.store(IStream(kind, len(data), BytesIO(data))).binsha)
 
-    def blob(self, data: bytes) -> bytes:
-        return self.store(b"blob", data)
+    def blob(self, data: bytes, path: str | None = None) -> bytes:
+        return self.store(b"blob", data, path)
 
-    def updated_tree(self, tree_sha: bytes | None, changes: Changes) -> bytes | None:
-        """The sha of `tree_sha` with `changes` applied; None when nothing is left in it."""
+    def finish(self) -> None:
+        """Write the pack, when objects go into one: before anything else reads them."""
+        if self._pack is not None:
+            self._pack.finish()
+
+    def updated_tree(self, tree_sha: bytes | None, changes: Changes,
+                     at: str = "") -> bytes | None:
+        """The sha of `tree_sha` (the tree of the folder `at`, "" for the root, else ending
+        with "/") with `changes` applied; None when nothing is left in it."""
         entries = dict(self._read_tree(tree_sha))
         below: dict[str, dict[str, tuple[bytes, int] | None]] = {}
         for path, change in changes.items():
@@ -65,17 +82,17 @@ class ObjectWriter:
                 entries.pop(head, None)
             else:
                 data, mode = change
-                entries[head] = (self.blob(data), mode)
+                entries[head] = (self.blob(data, at + head), mode)
         for name, sub in below.items():
             current = entries.get(name)
             inner = current[0] if current and current[1] == TREE_MODE else None
-            sub_sha = self.updated_tree(inner, sub)
+            sub_sha = self.updated_tree(inner, sub, f"{at}{name}/")
             if sub_sha is None:
                 entries.pop(name, None)
             else:
                 entries[name] = (sub_sha, TREE_MODE)
         changed = {path.partition("/")[0] for path in changes}
-        return self._write_tree(entries, tree_sha, changed) if entries else None
+        return self._write_tree(entries, tree_sha, changed, at) if entries else None
 
     def tree_or_empty(self, tree_sha: bytes | None) -> bytes:
         """The tree's sha; None (nothing left in it) is the empty tree."""
@@ -113,9 +130,9 @@ class ObjectWriter:
         return self.repo.commit(done.stdout.decode().strip())
 
     def _write_tree(self, entries: dict[str, tuple[bytes, int]], base: bytes | None = None,
-                    changed: Collection[str] = ()) -> bytes:
+                    changed: Collection[str] = (), at: str | None = None) -> bytes:
         layout = self._relayout(entries, base, changed)
-        sha = self.store(b"tree", b"".join(layout.values()))
+        sha = self.store(b"tree", b"".join(layout.values()), at)
         self._remember(sha, entries, layout)
         return sha
 
@@ -149,7 +166,8 @@ class ObjectWriter:
         if sha is None:
             return {}
         if sha not in self._trees:
-            data = self.repo.odb.stream(sha).read()
+            held = self._pack.data(sha) if self._pack is not None else None
+            data = held[1] if held is not None else self.repo.odb.stream(sha).read()
             self._remember(sha, {name: (bytes(binsha), mode)
                                  for binsha, mode, name in tree_entries_from_data(data)})
         return self._trees[sha]
