@@ -213,3 +213,18 @@ def test_a_chain_written_as_a_pack_is_the_chain_written_as_loose_objects(
     log = {mode: git(tmp_path / mode, "log", "-p", "--format=%H %T", heads[mode])
            for mode in heads}
     assert log["pack"] == log["loose"] and log["pack"].count("\n") > 1000
+
+
+def test_the_same_objects_written_again_leave_the_pack_as_it_was(repo: Path) -> None:
+    # a pack's name is its checksum: the same chain written twice names the same pack,
+    # which is kept (git keeps packs read-only; Windows cannot replace such a file)
+    paths, inodes = [], []
+    for _ in range(2):
+        writer = PackWriter(str(repo / ".git" / "objects"))
+        for data in versions(5, 5_000):
+            writer.store(b"blob", data, "f")
+        paths.append(writer.finish())
+        inodes.append(Path(str(paths[-1])).stat().st_ino)
+    assert paths[0] == paths[1] and inodes[0] == inodes[1], "not written again"
+    assert len(list((repo / ".git" / "objects" / "pack").iterdir())) == 2   # .pack, .idx
+    git(repo, "fsck", "--strict", "--full")

@@ -236,7 +236,10 @@ def _negative_offset(distance: int) -> bytes:
 
 def _write_new(folder: str, target: str, parts: list[bytes]) -> None:
     """Write the file whole under a temporary name, then rename it into place, read-only
-    as git keeps its packs."""
+    as git keeps its packs. A pack of that name is there already when the same objects were
+    written before, in the same order: its name is its checksum."""
+    if os.path.exists(target):
+        return
     fd, temp = tempfile.mkstemp(dir=folder, prefix="tmp_pack_")
     try:
         with os.fdopen(fd, "wb") as handle:
