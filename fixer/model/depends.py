@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.model.services import Service
 from fixer.sources.compose import ComposeDoc, Node, Value, elements, get, items, key_node, scalar
@@ -48,8 +49,16 @@ class Dependency:
     required: bool = True
 
 
-def dependencies(service: Service) -> list[Dependency]:
-    """Every entry of every file's `depends_on`, in load order."""
+_DEPENDENCIES: Memo[tuple[Dependency, ...]] = Memo("depends_on entries")
+
+
+def dependencies(service: Service) -> tuple[Dependency, ...]:
+    """Every entry of every file's `depends_on`, in load order; read once per service (the
+    rules and the stack check each ask, for every service)."""
+    return service.derived.get(_DEPENDENCIES, lambda: tuple(_dependencies(service)))
+
+
+def _dependencies(service: Service) -> list[Dependency]:
     found: list[Dependency] = []
     for doc, definition in service.definitions:
         value = get(definition, "depends_on")

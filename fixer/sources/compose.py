@@ -240,7 +240,13 @@ def _items(node: yaml.MappingNode, aliased_parent: bool) -> list[tuple[str, Valu
 
 
 def get(value: Value | None, key: str) -> Value | None:
-    if value is None or not isinstance(value.node, yaml.MappingNode):
+    if value is None:
+        return None
+    # the memo `_by_key` keeps first: `get` is asked hundreds of thousands of times a run
+    known: dict[bool, dict[str, Value]] | None = value.node.__dict__.get("_fixer_keys")
+    if known is not None and value.aliased in known:
+        return known[value.aliased].get(key)
+    if not isinstance(value.node, yaml.MappingNode):
         return None
     return _by_key(value).get(key)
 

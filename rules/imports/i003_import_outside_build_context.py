@@ -54,6 +54,7 @@ import tomllib
 from collections.abc import Iterator
 
 from fixer.core import tree_index
+from fixer.core.derived import Memo
 from fixer.core.tree import Tree
 from fixer.facts.pydeps.dependency_sources import declared
 from fixer.model import appmodule
@@ -109,14 +110,28 @@ def _imports(ws: Workspace, mods: Modules, module: appmodule.AppModule) -> Itera
     guarded by `try:` or `if TYPE_CHECKING:`."""
     for path in appmodule.import_path(ws, module):
         loaded = mods.load(path)
-        for top, stmt in statements(loaded[1].body) if loaded else ():
-            if _guarded(top):
-                continue
-            if isinstance(stmt, ast.Import):
-                for alias in stmt.names:
-                    yield path, stmt, alias.name.split(".")[0]
-            elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
-                yield path, stmt, stmt.module.split(".")[0]
+        if loaded is not None:
+            file, tree = loaded
+            for stmt, top in file.derived.get(_RUN_IMPORTS, lambda: _run_imports(tree)):
+                yield path, stmt, top
+
+
+# (statement, top-level package) of a module's unguarded absolute imports, kept with the
+# file: every service importing it asks, again each fix round
+_RUN_IMPORTS: Memo[tuple[tuple[ast.Import | ast.ImportFrom, str], ...]] = \
+    Memo("imports run at module level")
+
+
+def _run_imports(tree: ast.Module) -> tuple[tuple[ast.Import | ast.ImportFrom, str], ...]:
+    found: list[tuple[ast.Import | ast.ImportFrom, str]] = []
+    for top, stmt in statements(tree.body):
+        if _guarded(top):
+            continue
+        if isinstance(stmt, ast.Import):
+            found.extend((stmt, alias.name.split(".")[0]) for alias in stmt.names)
+        elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
+            found.append((stmt, stmt.module.split(".")[0]))
+    return tuple(found)
 
 
 def _guarded(top: ast.stmt) -> bool:

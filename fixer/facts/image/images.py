@@ -126,8 +126,11 @@ def _variant(tag: str, extras: tuple[str, ...]) -> set[str] | None:
     return found
 
 
+_ALPINE_WORD = re.compile(r"alpine[\d.]*")
+
+
 def _variant_word(word: str, extras: tuple[str, ...]) -> str | None:
-    if re.fullmatch(r"alpine[\d.]*", word):
+    if _ALPINE_WORD.fullmatch(word):
         return "alpine"
     return word if word in ("slim", "rc", *SUITES, *extras) else None
 

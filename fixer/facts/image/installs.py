@@ -94,10 +94,13 @@ def _run_commands(dockerfile: Dockerfile, stage: Stage) -> list[tuple[Instructio
     return out
 
 
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+
+
 def _strip_prefix(words: list[Token]) -> list[Token]:
     i = 0
     while i < len(words) and (words[i].value in ("sudo", "env", "exec")
-                              or re.match(r"^[A-Za-z_]\w*=", words[i].value)):
+                              or _ASSIGNMENT.match(words[i].value)):
         i += 1
     return words[i:]
 

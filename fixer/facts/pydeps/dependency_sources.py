@@ -40,8 +40,7 @@ from fixer.facts.pydeps.requirements import (
     parse_requirement,
     pip_args,
     pyproject_requirements,
-    requirements_lines,
-    unreadable_lines,
+    read_requirements_file,
 )
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -281,12 +280,12 @@ class _Reader:
         if path in seen:
             return
         seen.add(path)
-        for why in unreadable_lines(file.text):
+        read = read_requirements_file(file)
+        for why in read.unreadable:
             out.unreadable(f"{path}: {why}")
-        entries, includes = requirements_lines(file.text)
-        for entry in entries:
+        for entry in read.entries:
             out.add(entry.name, entry.extras)
-        for included in includes:
+        for included in read.includes:
             self.read_requirements(include_path(path, included), out, seen)
 
     def _project(self, extras: frozenset[str] | None, command: str, location: str | None,

@@ -16,6 +16,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
+from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.core.textfile import TextFile
 
@@ -33,9 +34,12 @@ _PIP_VALUED = {"-c", "--constraint", "-i", "--index-url", "--extra-index-url", "
 _PIP_LOCATIONS = {"--prefix", "--target", "-t", "--root"}
 
 
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
 def normalize(name: str) -> str:
     """PEP 503: `Uvicorn_Worker` and `uvicorn.worker` are `uvicorn-worker`."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return _SEPARATORS.sub("-", name).lower()
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,30 @@ def requirements_lines(text: str) -> tuple[list[Requirement], list[str]]:
         if parsed is not None:
             found.append(Requirement(parsed[0], parsed[1], start, line))
     return found, includes
+
+
+@dataclass(frozen=True)
+class RequirementsFile:
+    """What a requirements file says: why lines install what no name can be read from, its
+    requirements and the files it includes."""
+
+    unreadable: tuple[str, ...]
+    entries: tuple[Requirement, ...]
+    includes: tuple[str, ...]
+
+
+_READ: Memo[RequirementsFile] = Memo("requirements file")
+
+
+def read_requirements_file(file: TextFile) -> RequirementsFile:
+    """The file read once: every image that installs it asks, again each fix round its
+    Dockerfile changes."""
+    return file.derived.get(_READ, lambda: _read(file.text))
+
+
+def _read(text: str) -> RequirementsFile:
+    entries, includes = requirements_lines(text)
+    return RequirementsFile(tuple(unreadable_lines(text)), tuple(entries), tuple(includes))
 
 
 def include_path(owner: str, included: str) -> str:
