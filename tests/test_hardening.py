@@ -464,6 +464,29 @@ def test_branch_mode_refuses_a_link_that_leaves_the_repository(tmp_path: Path) -
         source.read_bytes("api/.env")
 
 
+def test_a_commit_lists_the_files_a_folder_lists(tmp_path: Path) -> None:
+    """Branch mode reads a commit as check reads the folder: modes kept, the folders fixer
+    skips left out at any depth, a submodule left out, a name that is not UTF-8 kept."""
+    root = repo(tmp_path)
+    for path in ("node_modules/x.js", "api/.venv/lib/site.py", "api/sub/__pycache__/m.pyc"):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text("x\n")
+    odd = os.fsdecode(b"api/caf\xe9.txt")
+    (root / odd).write_bytes(b"latin-1 name\n")
+    _committed(root)
+    sub = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    subprocess.run(["git", "update-index", "--add", "--cacheinfo", f"160000,{sub},vendor/lib"],
+                   cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit",
+                    "-qm", "a submodule"], cwd=root, check=True)
+    source = CommitSource(git.Repo(root), git.Repo(root).head.commit)
+    assert source.paths() == sorted(FolderSource(root).paths())
+    assert "vendor/lib" not in source.paths() and odd in source.paths()
+    assert source.mode("worker/Dockerfile") & 0o111 and not source.mode("api/Dockerfile") & 0o111
+    assert source.read_bytes(odd) == b"latin-1 name\n"
+
+
 # -- bounded work on long lines ----------------------------------------------------------------
 
 PATH_PATTERN = re.compile(r"[\w./-]*Dockerfile[\w.-]*")   # what D001 looks for, as a pattern
