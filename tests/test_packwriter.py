@@ -129,19 +129,18 @@ def test_git_reads_every_object_of_the_pack_as_stored(repo: Path) -> None:
     assert Path(pack).stat().st_size < 30 * 20_000   # 130 versions of 20 KB, as deltas
 
 
-def test_the_writer_answers_for_the_latest_version_and_small_objects(repo: Path) -> None:
+def test_the_writer_answers_for_the_latest_version_of_each_path(repo: Path) -> None:
     writer = PackWriter(str(repo / ".git" / "objects"))
     first, second = versions(2, 10_000)
     old = writer.store(b"blob", first, "a")
     new = writer.store(b"blob", second, "a")
-    small = writer.store(b"blob", b"tiny", "b")
-    writer.store(b"blob", b"other", "b")
     assert writer.data(new) == (b"blob", second)
-    assert writer.data(small) == (b"blob", b"tiny")   # small: held, though superseded
-    assert writer.data(old) is None                    # large and superseded: not held
+    assert writer.data(old) is None                    # superseded: not held
+    assert writer.data(writer.store(b"commit", b"tree x\n", None)) is None
     twin = writer.store(b"blob", second, "c")   # the same content at two paths
     writer.store(b"blob", first, "a")
     assert twin == new and writer.data(new) == (b"blob", second)
+    assert writer.data(old) == (b"blob", first)        # the latest of `a` again
 
 
 def test_a_pack_past_its_limit_is_written_and_the_next_begins(

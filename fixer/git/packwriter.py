@@ -9,8 +9,8 @@ one is stored whole, as `git repack` keeps its chains short, so reading any one 
 
 The pack and its index (version 2) are written when the chain is done, under their names of
 `git index-pack`, the index last: git finds a pack by its index, so a run killed before
-leaves at most an unreferenced temporary file. Until then, the writer answers for the trees
-and files it holds (`data`): the latest version of each path, and every small object.
+leaves at most an unreferenced temporary file. Until then, the writer answers for the latest
+version of each path (`data`), which is all a chain reads back.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from dataclasses import dataclass
 _TYPES = {b"commit": 1, b"tree": 2, b"blob": 3, b"tag": 4}
 _OFS_DELTA = 6
 MAX_DEPTH = 50            # git's own default `pack.depth`
-_KEEP_SMALL = 4096        # objects up to this size stay readable from memory
 _COPY_MAX = 0xFFFFFF      # the most one copy instruction of a delta can take
 # A pack grows past this only by its last object: offsets in an index stay 4-byte ones
 PACK_LIMIT = 1 << 30
@@ -59,17 +58,15 @@ class PackWriter:
             self.finish()   # the objects so far go in a pack; the next starts afresh
         if sha not in self._entries:
             self._append(kind, data, sha, self._latest.get(path) if path is not None else None)
-        if sha not in self._held:
-            self._held[sha] = (kind, data, set())
         if path is not None:
+            self._held.setdefault(sha, (kind, data, set()))
             self._make_latest(path, sha)
-        elif len(data) > _KEEP_SMALL and not self._held[sha][2]:
-            del self._held[sha]
         return sha
 
     def data(self, sha: bytes) -> tuple[bytes, bytes] | None:
-        """(kind, content) of an object stored here and still held (the latest version of
-        a path, or a small object); None otherwise."""
+        """(kind, content) of an object stored here that is still the latest version of a
+        path; None otherwise. A chain reads no other: each commit's tree refers to the latest
+        version of each folder it changed, or to what the base commit holds."""
         held = self._held.get(sha)
         return None if held is None else (held[0], held[1])
 
@@ -105,7 +102,7 @@ class PackWriter:
         if old is not None:
             kind, data, paths = self._held[old]
             paths.discard(path)
-            if not paths and len(data) > _KEEP_SMALL:
+            if not paths:
                 del self._held[old]
 
     def _append(self, kind: bytes, data: bytes, sha: bytes, base: bytes | None) -> None:
