@@ -52,7 +52,7 @@ def _judged(ws: Workspace, module: appmodule.AppModule) -> dict[str, tuple[int, 
 def _judge(ws: Workspace, module: appmodule.AppModule) -> dict[str, tuple[int, str | None]]:
     mods = Modules(ws.read, module.root)
     found: dict[str, tuple[int, str | None]] = {}
-    for path, package in mods.import_packages(module.path, module.package).items():
+    for path, package in appmodule.import_packages(ws, module).items():   # the rules' walk
         file = ws.read(path)
         if file is not None:
             scan = _scan(file, package)
