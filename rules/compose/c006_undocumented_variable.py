@@ -6,8 +6,8 @@ paths, networks, `x-` extensions) for `${VAR}` and `$VAR` with neither a default
 (`${VAR:-x}`, `${VAR-x}`) nor a required marker (`${VAR:?message}`, `${VAR?}`),
 and reports each variable that neither the `.env` of the stack's project folder,
 nor an `env_file` of a service that reads it, nor an example file there defines
-(`.env.example`, `.env.sample`, `.env.template`, `.env.dist`, `example.env`,
-`sample.env`, `env.example`, `env.sample`). `$$VAR` is an escaped dollar that
+(`.env.example`, `.env.sample`, `.env.template`, `.env.tpl`, `.env.dist`,
+`example.env`, `sample.env`, `env.example`, `env.sample`). `$$VAR` is an escaped dollar that
 the container's shell expands, never a variable of Compose. One finding per
 variable, at its first use.
 
@@ -79,8 +79,8 @@ FIX_ORDER = 200
 
 # The names projects give the file that documents their variables; the first is the one
 # fixer creates when there is none (an `example.env` beside it would be a second copy).
-EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.dist", "example.env",
-            "sample.env", "env.example", "env.sample")
+EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.dist",
+            "example.env", "sample.env", "env.example", "env.sample")
 _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 _PLAIN = re.compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
