@@ -116,6 +116,14 @@ def test_the_worker_is_stopped_and_reaped_when_the_block_ends() -> None:
     assert worker.wait(timeout=5)
 
 
+def test_a_frozen_fixer_starts_no_worker(modules: list[TextFile],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # its executable is the frozen fixer, not an interpreter that runs `-c PROGRAM`
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    with compile_ahead.compiling(modules, force=True) as worker:
+        assert worker is None
+
+
 def test_few_modules_start_no_worker(modules: list[TextFile]) -> None:
     assert len(modules) < compile_ahead.MIN_MODULES
     with compile_ahead.compiling(modules) as worker:

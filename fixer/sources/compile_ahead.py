@@ -151,7 +151,8 @@ def compiling(files: Sequence[TextFile], command: Sequence[str] | None = None,
 
 def _start(files: Sequence[TextFile], command: Sequence[str] | None) -> Worker | None:
     if command is None:
-        if not sys.executable:
+        # a frozen fixer's executable is fixer itself, not an interpreter to run the program
+        if not sys.executable or getattr(sys, "frozen", False):
             return None
         command = [sys.executable, "-I", "-S", "-c", _PROGRAM]
     try:
