@@ -24,7 +24,8 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ## Fix safety
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
-just before the CMD/ENTRYPOINT (above the comment lines that introduce it), or after
+just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
+blank line when a blank line sets that comment and CMD apart), or after
 the stage's last instruction when compose `command:` starts the app. `EXPOSE`
 changes no port the app binds, but tools read it: traefik routes to the single
 exposed port when no label names one, `docker run -P` publishes it.
@@ -194,11 +195,16 @@ def _added(app: App, listen: int) -> TextEdit:
     if anchor is None:  # compose `command:` starts the app: after the stage's last line
         end = app.stage.instructions[-1].end
         return TextEdit(app.dockerfile.path, end, end, f"{newline}EXPOSE {listen}")
-    at = text.rfind("\n", 0, anchor.start) + 1
+    start = at = text.rfind("\n", 0, anchor.start) + 1
     while at > 0:  # keep the comment lines that introduce the CMD next to it
         previous = text.rfind("\n", 0, at - 1) + 1
         if not text[previous:at].lstrip().startswith("#"):
             break
         at = previous
-    return TextEdit(app.dockerfile.path, at, at, f"EXPOSE {listen}{newline}")
+    # Above a commented CMD that stands in a paragraph of its own, EXPOSE gets one too: glued
+    # to the comment, it would read as part of what the comment introduces.
+    before = text[text.rfind("\n", 0, at - 1) + 1:at] if at > 0 else ""
+    paragraph = at < start and at > 0 and not before.strip()
+    return TextEdit(app.dockerfile.path, at, at,
+                    f"EXPOSE {listen}{newline}" + (newline if paragraph else ""))
 
