@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from fixer_rules.compose.c006_undocumented_variable import EXAMPLES
 from kit import check, fix, read_folder
 from support import GOLDEN, compose_binary, compose_stacks, write_tree
 
@@ -118,7 +119,8 @@ def test_c006_golden_stack_resolves_with_the_example_file(tmp_path: Path, case: 
     root = write_tree(tmp_path / "repo", outcome.tree)
     for files in compose_stacks(root):
         folder = (root / files[0]).parent
-        args = [str(compose_binary()), "--env-file", str(folder / ".env.example")]
+        example = next(folder / name for name in EXAMPLES if (folder / name).exists())
+        args = [str(compose_binary()), "--env-file", str(example)]
         for name in files:
             args += ["-f", str(root / name)]
         result = subprocess.run(args + ["config", "-q"], cwd=folder, capture_output=True,
