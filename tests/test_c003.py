@@ -315,6 +315,21 @@ def test_a_wait_for_a_service_that_stops_at_start_up_is_held() -> None:
     assert [f.safety.value for f in check(suppressed, select="C003")] == ["safe"]
 
 
+def test_each_held_entry_names_its_own_service_when_it_stops() -> None:
+    """web waits for users and orders, which both stop at start-up. The fix converts the
+    whole list, so both entries are held; each names its own service, not the first one."""
+    files = stopped_users()
+    files["docker-compose.yml"] = files["docker-compose.yml"].replace(
+        "      - users\n", "      - users\n      - orders\n") + files["docker-compose.yml"][
+        files["docker-compose.yml"].index("  users:"):].replace("users", "orders")
+    files.update({path.replace("users/", "orders/"): text for path, text in files.items()
+                  if path.startswith("users/")})
+    held = {f.subject: f.reason or "" for f in check(files, allow_errors=True) if f.code == "C003"}
+    assert held["depends_on users"].startswith("the fix makes services wait for users to be ")
+    assert held["depends_on orders"].startswith("the fix makes services wait for orders to be ")
+    assert "(I003 at orders/app/main.py:3)" in held["depends_on orders"]
+
+
 def test_a_healthcheck_that_reveals_a_held_wait_is_kept() -> None:
     """C004 gives users a healthcheck, which reveals web's C003; that wait is held (users
     stops at start-up), and the healthcheck, which did not make users stop, stays."""

@@ -139,7 +139,9 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     if refused:
         return replace(base, reason=refused)
     title = f"Wait for {depends_plan.names(listed.healthy)} to be healthy"
-    base = replace(base, relies_on=tuple(listed.healthy))
+    # this entry's own service first: when it stops at start-up, the hold names it
+    base = replace(base, relies_on=tuple(sorted(listed.healthy,
+                                                key=lambda name: name != dependency.name)))
     build = partial(_edits, doc, dependency.definition, listed.conditions)
     doubt = why if verdict is Verdict.UNKNOWN else listed.doubt
     if doubt:
