@@ -70,10 +70,6 @@ class PackWriter:
         held = self._held.get(sha)
         return None if held is None else (held[0], held[1])
 
-    @property
-    def count(self) -> int:
-        return len(self._entries)
-
     def finish(self) -> str | None:
         """Write the pack and its index into the object store; the pack's path, None when
         nothing was stored."""
@@ -100,7 +96,7 @@ class PackWriter:
         self._latest[path] = sha
         self._held[sha][2].add(path)
         if old is not None:
-            kind, data, paths = self._held[old]
+            paths = self._held[old][2]
             paths.discard(path)
             if not paths:
                 del self._held[old]
