@@ -94,6 +94,8 @@ def test_answers_are_for_the_very_files_sent(modules: list[TextFile]) -> None:
     ["/nonexistent/python3"],
     [sys.executable, "-c", "import sys; sys.stdin.buffer.read(4); sys.exit(0)"],
     [sys.executable, "-c", "import sys; sys.stdout.buffer.write(b'\\x00\\x00\\x00\\x09junk')"],
+    [sys.executable, "-c", "import marshal, struct, sys; data = marshal.dumps((1, 'x', 5)); "
+                           "sys.stdout.buffer.write(struct.pack('>I', len(data)) + data)"],
 ])
 def test_a_worker_that_fails_changes_no_answer(modules: list[TextFile],
                                                command: list[str]) -> None:

@@ -115,6 +115,8 @@ class Worker:
                     if len(head) < _FRAME.size:
                         return
                     kind, line, message = marshal.loads(stdout.read(_FRAME.unpack(head)[0]))
+                    if not (kind in (0, 1, 2, 3) and type(line) is int and type(message) is str):
+                        return   # not the program's answer: trust none that follows
                     if kind != 3:
                         self._answers[slot] = Answer(kind == 0, line, message)
         except (OSError, ValueError, EOFError, TypeError):
