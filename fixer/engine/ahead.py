@@ -7,8 +7,7 @@ the few files the fixes changed, too few to start a worker for.
 
 from __future__ import annotations
 
-import posixpath
-
+from fixer.core import tree_index
 from fixer.core.textfile import TextFile
 from fixer.model.workspace import Workspace
 from fixer.sources.python import compiled_known
@@ -20,25 +19,13 @@ MAX_MODULES = 20_000
 
 def modules_to_compile(ws: Workspace) -> list[TextFile]:
     folders = {service.app.folder for service in ws.apps()}
-    if not folders:
-        return []
+    paths = {path for folder in folders for path in tree_index.files_under(ws.tree, folder)
+             if path.endswith(".py")}
     found: list[TextFile] = []
-    for path in sorted(p for p in ws.tree.paths() if p.endswith(".py")):
-        if not _inside(path, folders):
-            continue
+    for path in sorted(paths):
         file = ws.tree.peek(path)   # unnoted; an unreadable file is the rules' to report
         if file is not None and not compiled_known(file):
             found.append(file)
             if len(found) == MAX_MODULES:
                 break
     return found
-
-
-def _inside(path: str, folders: set[str]) -> bool:
-    folder = posixpath.dirname(path)
-    while True:
-        if folder in folders:
-            return True
-        if not folder:
-            return False
-        folder = posixpath.dirname(folder)
