@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from fixer.core.collector import no_cyclic_collection
 from fixer.core.config import Config
 from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
@@ -29,7 +30,6 @@ from fixer.engine import gates, suppress
 from fixer.engine.ahead import modules_to_compile
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
-from fixer.core.collector import no_cyclic_collection
 from fixer.engine.history import FileChanges, History, Round
 from fixer.engine.verify import Planned, allowed, problems
 from fixer.model.rule import Finding, Rule

@@ -174,7 +174,7 @@ class ObjectWriter:
 
 
 def tree_bytes(entries: Mapping[str, tuple[bytes, int]]) -> bytes:
-    """A tree object's content: `<mode in octal> <name>\0<binary sha>` per entry, in git's
+    """A tree object's content: `<mode in octal> <name>\\0<binary sha>` per entry, in git's
     order (by name, a tree's name compared as if it ended with "/"). Written here rather
     than by gitpython's serializer, which checks every name of a thousand-entry root tree
     again for each commit; names here are checked once, as they come in."""

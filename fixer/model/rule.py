@@ -138,6 +138,7 @@ class Violation:
     causes: tuple[Location, ...] = ()
     # The services of the same stack the fix makes others wait for until they are healthy
     # (C003's and C005's `service_healthy`): a service that stops at start-up never is.
+    # The hold names the first of them that stops, so the one the finding is about goes first.
     relies_on: tuple[str, ...] = ()
     # Display-only because a service in `relies_on` stops at start-up (engine/gates.py): the
     # start-up finding is the defect; a fix that reveals this one did not make it.
