@@ -3,7 +3,7 @@ folders written to disk: the values the command line formats, with nothing print
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -92,18 +92,19 @@ def test_check_keeps_the_findings_the_diff_filter_adds(tmp_path: Path) -> None:
     assert codes(checked.findings) == ["D002", "P001"]
 
 
-def test_check_hands_the_rules_and_the_service_count_to_the_progress(tmp_path: Path) -> None:
+def test_check_tells_the_progress_its_rules_and_services_and_ticks_once_per_rule(
+        tmp_path: Path) -> None:
     root = write_tree(tmp_path / "repo", {**FILES, **{
         f"second/{path}": text for path, text in app_service(name="web").items()}})
-    seen: list[tuple[list[str], int]] = []
+    seen: list[tuple[int, int]] = []
+    ticks: list[None] = []
 
-    def only_d002(rules: Sequence[Rule], services: int) -> AbstractContextManager[Iterable[Rule]]:
-        seen.append(([r.code for r in rules], services))
-        return nullcontext([r for r in rules if r.code == "D002"])
+    def counting(rules: int, services: int) -> AbstractContextManager[Callable[[], None]]:
+        seen.append((rules, services))
+        return nullcontext(lambda: ticks.append(None))
 
-    checked = run_check(CheckRequest(root, catalogue(), str(root)), only_d002)
-    assert seen == [([r.code for r in checked.rules], 2)]
-    assert codes(checked.findings) == ["D002"]   # the check ran the rules the progress handed back
+    checked = run_check(CheckRequest(root, catalogue(), str(root)), counting)
+    assert seen == [(len(checked.rules), 2)] and len(ticks) == len(checked.rules) > 10
 
 
 def test_unused_suppressions_are_looked_for_only_when_asked(tmp_path: Path) -> None:

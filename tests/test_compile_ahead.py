@@ -202,7 +202,7 @@ def test_a_check_of_many_modules_starts_a_worker_and_reports_the_same(
     files = fleet(20)
     without = lines(check(files, allow_errors=True))
     monkeypatch.setattr(compile_ahead, "MIN_MODULES", 1)
-    monkeypatch.setattr(compile_ahead, "_spare_core", lambda: True)   # a one-core runner
+    monkeypatch.setattr(compile_ahead, "spare_core", lambda: True)   # a one-core runner
     assert lines(check(files, allow_errors=True)) == without
     assert worker_started(popen_calls)
 

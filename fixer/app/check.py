@@ -4,7 +4,7 @@ folder, and the findings to show. Nothing is printed and nothing is written."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +23,9 @@ from fixer.model.workspace import Workspace
 if TYPE_CHECKING:   # the markdown report's modules are imported only when it is asked for
     from fixer.formats.report.model import FixRun
 
-# Wraps the rules of a check (and is told how many services it covers): the command line's
-# progress bar. It must hand every rule back, in order.
-Progress = Callable[[Sequence[Rule], int], AbstractContextManager[Iterable[Rule]]]
+# Told how many rules a check runs and how many services it covers, gives the step to call as
+# each rule ends: the command line's progress bar.
+Progress = Callable[[int, int], AbstractContextManager[Callable[[], None]]]
 
 
 class RequestError(ValueError):
@@ -86,6 +86,7 @@ class CheckRequest:
     options: Options = Options()
     diff_filter: str | None = None      # a unified diff's file (or "-", stdin): its scope only
     fix_run: bool = False               # the markdown report counts what `fixer fix` would fix
+    edits_shown: bool = False           # the format shows each fix's edits (SARIF)
     unused_suppressions: bool = False
 
 
@@ -103,19 +104,20 @@ class Checked:
     config_elsewhere: str | None = None   # the configuration file, when it is not the folder's
 
 
-def _all_at_once(rules: Sequence[Rule], _services: int) -> AbstractContextManager[Iterable[Rule]]:
-    return nullcontext(rules)
+def _unseen(_rules: int, _services: int) -> AbstractContextManager[Callable[[], None]]:
+    return nullcontext(lambda: None)
 
 
-def run(request: CheckRequest, progress: Progress = _all_at_once) -> Checked:
+def run(request: CheckRequest, progress: Progress = _unseen) -> Checked:
     """Check the folder. RequestError for a rule code no rule has or an unreadable diff;
     configfile.ConfigError for a configuration file fixer cannot use."""
     settings, rules = prepare(request.root, request.shown, request.options, request.catalogue)
     ws = Workspace.load(Tree(FolderSource(request.root, settings.config.max_file_size,
                                           request.options.respect_gitignore)),
                         settings.config)
-    with progress(rules, sum(1 for _ in ws.services())) as steps:
-        checked = engine.check(ws, steps)
+    with progress(len(rules), sum(1 for _ in ws.services())) as tick:
+        # SARIF shows every fix's edits: built where the rules ran, so all run here
+        checked = engine.check(ws, rules, tick, fork=not request.edits_shown)
     # Below the threshold is neither shown nor a reason to exit 1; the summary counts it.
     findings = at_or_above(checked.findings, settings.severity)
     hidden = len(checked.findings) - len(findings)

@@ -4,7 +4,7 @@ the baseline a flag names)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from fixer.formats.findings import (
     statistics_lines,
     text_lines,
 )
-from fixer.model.rule import Finding, Rule, Safety, Severity
+from fixer.model.rule import Finding, Safety, Severity
 
 FORMATS = ["text", "json", "markdown", "sarif", "github", "gitlab", "junit"]
 # Formats that describe one repository as a whole (the audit, with its scores)
@@ -93,6 +93,7 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
                       respect_gitignore=respect_gitignore)
     report = merged([(path, _checked(CheckRequest(
         root_folder(path), catalogue(), path, options, diff_filter, fix_run=fmt == "markdown",
+        edits_shown=fmt == "sarif",
         unused_suppressions=show_unused_suppressions))) for path in shown], known)
     if write_baseline is not None:
         return _write_baseline(report, write_baseline)
@@ -173,7 +174,7 @@ def _write_baseline(report: Merged, file: str) -> int:
     return EXIT_ERROR if report.errors else EXIT_CLEAN
 
 
-def _progress_bar(rules: Sequence[Rule], services: int) -> AbstractContextManager[Iterable[Rule]]:
+def _progress_bar(rules: int, services: int) -> AbstractContextManager[Callable[[], None]]:
     return color.progress(rules, services, "Checking")
 
 

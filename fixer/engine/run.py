@@ -18,7 +18,7 @@ goes one fix per round from then on, as every service did before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fixer.core.collector import no_cyclic_collection
@@ -26,7 +26,7 @@ from fixer.core.config import Config
 from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.tree import Tree
-from fixer.engine import gates, suppress
+from fixer.engine import fanout, gates, suppress
 from fixer.engine.ahead import modules_to_compile
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
@@ -98,29 +98,32 @@ class FixResult:
     problems: list[str] = field(default_factory=list)   # did not converge
 
 
-def check(ws: Workspace, rules: Iterable[Rule]) -> CheckResult:
+def check(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None] = lambda: None,
+          fork: bool = False) -> CheckResult:
     """Every rule over the workspace, findings in file order. A crashing rule is a fixer
     bug (a RuleCrash) and the other rules still run. Suppressed findings are set apart:
     they are neither shown nor fixed. The input errors are the workspace's own (files it
     could not load, or that a rule could not read) and those a rule raised. The modules are
-    compiled on another core meanwhile, when there are many (`compile_ahead`)."""
-    with no_cyclic_collection(), compiling(modules_to_compile(ws)):
-        return _check(ws, rules)
+    compiled on another core meanwhile, when there are many (`compile_ahead`). With `fork`,
+    a check of many services runs the rules that read app code in a second process
+    (`fanout`); `tick` is called as each rule ends (a progress bar)."""
+    with no_cyclic_collection():
+        return _check(ws, fanout.run_rules(
+            ws, rules, tick, lambda: compiling(modules_to_compile(ws)), fork))
 
 
-def _check(ws: Workspace, rules: Iterable[Rule]) -> CheckResult:
+def _check(ws: Workspace, runs: Iterable[fanout.RuleRun]) -> CheckResult:
     findings: list[Finding] = []
     raised: list[InputError] = []
     crashes: list[RuleCrash] = []
-    for rule in rules:
-        try:
-            findings.extend(rule.detect(ws))
-        except RuleCrash as exc:
-            crashes.append(exc)
-        except InputError as exc:
-            raised.append(exc)
-        except Exception as exc:  # one broken rule must not take the others down
-            crashes.append(RuleCrash(rule.code, "detect", exc))
+    for run in runs:
+        findings.extend(run.findings)
+        if isinstance(run.raised, RuleCrash):
+            crashes.append(run.raised)
+        elif isinstance(run.raised, InputError):
+            raised.append(run.raised)
+        elif run.raised is not None:   # one broken rule must not take the others down
+            crashes.append(RuleCrash(run.rule.code, "detect", run.raised))
     shown, suppressed = suppress.apply(ws, sorted(findings, key=Finding.sort_key))
     shown = gates.hold(shown)   # a suppressed start-up finding is the author's call: no hold
     input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())

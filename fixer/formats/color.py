@@ -12,13 +12,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
 import click
 
-T = TypeVar("T")
 _META_KEY = "fixer.no_color"
 PROGRESS_MIN_SERVICES = 50   # more services than this: show a progress bar on a terminal
 _FINDING = re.compile(r"^(.*?:\d+:\d+: )([A-Z]+\d+)(?: \[(error|warning)\])?( .*)?$", re.S)
@@ -103,12 +102,12 @@ def diff(text: str) -> str:
 
 
 @contextmanager
-def progress(items: Sequence[T], services: int, label: str) -> Iterator[Iterable[T]]:
-    """`items`, shown as a progress bar on stderr when the run is large and stderr is a
-    terminal; else `items` as they are (nothing is printed)."""
+def progress(total: int, services: int, label: str) -> Iterator[Callable[[], None]]:
+    """A step of `total`, to call as each ends: shown as a progress bar on stderr when the run
+    is large and stderr is a terminal; else nothing is printed."""
     if services <= PROGRESS_MIN_SERVICES or not isatty(sys.stderr):
-        yield items
+        yield lambda: None
         return
-    with click.progressbar(items, label=label, file=sys.stderr,
+    with click.progressbar(length=total, label=label, file=sys.stderr,
                            show_eta=False, show_percent=True) as bar:
-        yield bar
+        yield lambda: bar.update(1)

@@ -247,6 +247,9 @@ class Rule:
     # Its findings stop the service at start-up (STOPS_START in the module): a missing
     # server package, a module that does not compile or import.
     stops_start: bool = False
+    # Its detect reads the services' Python code (READS_APP_CODE in the module): such rules
+    # share the costliest facts, so a check on two cores runs them in one process.
+    reads_app_code: bool = False
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -258,6 +261,7 @@ class Rule:
             default=getattr(module, "DEFAULT", True),
             fix_order=getattr(module, "FIX_ORDER", DEFAULT_FIX_ORDER),
             stops_start=getattr(module, "STOPS_START", False),
+            reads_app_code=getattr(module, "READS_APP_CODE", False),
             severity=module.SEVERITY,
         )
 

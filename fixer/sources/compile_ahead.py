@@ -18,7 +18,6 @@ deeply nested code) comes back as "not known", so the in-process path raises it 
 from __future__ import annotations
 
 import marshal
-import os
 import struct
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
 
+from fixer.core.cores import spare_core
 from fixer.core.textfile import TextFile
 
 # Below this many modules the compiling takes less than starting a worker.
@@ -138,7 +138,7 @@ def compiling(files: Sequence[TextFile], command: Sequence[str] | None = None,
     """Compile `files` in a worker while the block runs, when they are many enough
     (`MIN_MODULES`) and a core is spare, or when `force`d; the worker is stopped when the
     block ends. `command` runs another worker program (the default is `_PROGRAM`)."""
-    wanted = force or (len(files) >= MIN_MODULES and _spare_core())
+    wanted = force or (len(files) >= MIN_MODULES and spare_core())
     worker = _start(files, command) if wanted and files else None
     if worker is None:
         yield None
@@ -162,7 +162,3 @@ def _start(files: Sequence[TextFile], command: Sequence[str] | None) -> Worker |
     except OSError:
         return None
 
-
-def _spare_core() -> bool:
-    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    return (len(usable) if usable is not None else os.cpu_count() or 1) > 1

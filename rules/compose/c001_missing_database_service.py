@@ -114,6 +114,7 @@ CODE = "C001"
 NAME = "missing-database-service"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.ERROR
+READS_APP_CODE = True   # its healthcheck gates ask which routes each app serves
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 # After C004 and C005, which give the other entries of a user's short `depends_on` list the
 # healthcheck they can be gated on: the list is converted once (depends_plan.py).

@@ -98,6 +98,7 @@ CODE = "C003"
 NAME = "dependency-not-healthy"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.WARNING
+READS_APP_CODE = True   # its healthcheck gates ask which routes each app serves
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 # After the rules that add or repair healthchecks (C004, C005, D003, P001, H002): a short list
 # is converted once, when every entry of it can be decided (depends_plan.py).

@@ -93,6 +93,7 @@ CODE = "C004"
 NAME = "missing-healthcheck"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.WARNING
+READS_APP_CODE = True   # it probes only a route the app serves
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 

@@ -98,6 +98,7 @@ CODE = "H001"
 NAME = "missing-health-endpoint"
 CATEGORY = Category.HEALTH
 SEVERITY = Severity.WARNING
+READS_APP_CODE = True   # the app's routes
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 # Before C004 (and after P001): C004 then probes the route this fix has just added.
 FIX_ORDER = 50

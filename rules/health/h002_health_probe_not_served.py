@@ -75,6 +75,7 @@ CODE = "H002"
 NAME = "health-probe-not-served"
 CATEGORY = Category.HEALTH
 SEVERITY = Severity.ERROR
+READS_APP_CODE = True   # the app's routes
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 # After the port rules (the probe's port is theirs), before H001: where the probe asks for a
 # path the app lacks, H001 would add a route at that very path even when the app serves

@@ -73,6 +73,7 @@ CODE = "I001"
 NAME = "relative-import-in-script"
 CATEGORY = Category.IMPORTS
 SEVERITY = Severity.ERROR
+READS_APP_CODE = True   # the launched script's imports
 # Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
 STOPS_START = True
 SAFETY = (Safety.SAFE, Safety.DISPLAY)

@@ -51,6 +51,7 @@ CODE = "I002"
 NAME = "relative-import"
 CATEGORY = Category.IMPORTS
 SEVERITY = Severity.WARNING
+READS_APP_CODE = True   # the modules' imports
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 DEFAULT = False
 

@@ -70,6 +70,7 @@ CODE = "I003"
 NAME = "import-outside-build-context"
 CATEGORY = Category.IMPORTS
 SEVERITY = Severity.ERROR
+READS_APP_CODE = True   # the modules' imports
 # Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
 STOPS_START = True
 SAFETY = (Safety.DISPLAY,)

@@ -64,6 +64,7 @@ CODE = "S004"
 NAME = "unparsable-module"
 CATEGORY = Category.STRUCTURE
 SEVERITY = Severity.ERROR
+READS_APP_CODE = True   # whether each module on the import path compiles
 # Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
 STOPS_START = True
 SAFETY = (Safety.DISPLAY,)
