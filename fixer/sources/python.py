@@ -148,15 +148,24 @@ def bound_names(body: list[ast.stmt]) -> set[str]:
     """Names a body binds: defs, classes, assignments to plain names and imports."""
     names: set[str] = set()
     for _top, stmt in statements(body):
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(stmt.name)
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            for target in targets:
-                names.update(_target_names(target))
+        names.update(own_names(stmt))
     return names
+
+
+# the statements `statements` goes into: what they bind includes what their blocks bind
+BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith)
+
+
+def own_names(stmt: ast.stmt) -> list[str]:
+    """The names one statement binds itself, not through the statements it holds."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [stmt.name]
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return [(a.asname or a.name).split(".")[0] for a in stmt.names]
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return [name for target in targets for name in _target_names(target)]
+    return []
 
 
 def _target_names(target: ast.expr) -> Iterator[str]:

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from fixer.core.derived import Memo
 from fixer.core.textfile import TextFile
 from fixer.sources.python import (
+    BLOCKS,
     absolute_module,
     bound_names,
     every_statement,
+    own_names,
     package_of,
     parse,
     statements,
@@ -133,7 +135,10 @@ def binding(body: list[ast.stmt], name: str) -> ast.stmt | None:
     """The last statement of a body that binds `name`."""
     found = None
     for _top, stmt in statements(body):
-        if name in bound_names([stmt]) and not isinstance(stmt, ast.AugAssign):
+        if isinstance(stmt, ast.AugAssign):
+            continue
+        # a block binds what its statements bind; a plain statement only its own names
+        if name in (bound_names([stmt]) if isinstance(stmt, BLOCKS) else own_names(stmt)):
             found = stmt
     return found
 
