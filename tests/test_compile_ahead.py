@@ -4,7 +4,9 @@ lags changes no answer. The engine starts one for a check of many modules."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -214,3 +216,17 @@ def test_the_worker_is_sent_the_modules_of_the_build_folders_not_yet_compiled() 
                     for name in ("__init__.py", "helpers.py", "main.py")]
     python.compile_problem(ws.tree.read("s1/app/main.py"))
     assert "s1/app/main.py" not in [file.path for file in modules_to_compile(ws)]
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no process priorities")
+def test_the_worker_runs_at_the_lowest_priority() -> None:
+    # it uses only a core nothing else wants: beside a forked check, the two processes of
+    # the check keep both cores, and a module not answered yet is compiled in-process
+    body = "".join(f"def f{i}(x):\n    return [x * {i} for _ in range(3)]\n" for i in range(400))
+    files = [TextFile(f"m{n}.py", body) for n in range(300)]
+    with compile_ahead.compiling(files, force=True) as worker:
+        assert worker is not None
+        while worker.answered == 0 and worker.process.poll() is None:
+            time.sleep(0.01)
+        assert worker.process.poll() is None, "the worker ended before it could be looked at"
+        assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) == 19

@@ -71,12 +71,14 @@ def run_rules(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None],
 
 
 def worth_forking(ws: Workspace) -> bool:
+    """Linux, a core spare, no other thread, and enough app services to pay for the fork."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork")
             and threading.active_count() == 1 and spare_core()
             and sum(1 for _ in ws.apps()) >= MIN_APPS)
 
 
 def _run(ws: Workspace, rule: Rule, tick: Callable[[], None]) -> RuleRun:
+    """The rule run here, in this process."""
     recorded = len(ws.errors)
     run = RuleRun(rule)
     try:

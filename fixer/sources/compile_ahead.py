@@ -6,7 +6,9 @@ rests on the module's text alone, so a worker process (this interpreter, running
 compiles the texts it is sent and streams back one answer per text. The rules never wait for
 it: an answer not back yet is computed in-process, as without a worker. So the worker decides
 when an answer is computed, never what it is, and a worker that cannot start, dies or lags
-costs nothing but its own core.
+costs nothing but its own core. It runs at the lowest priority (nice 19): beside a check on
+two cores (engine/fanout.py) it takes only the CPU the check's own processes leave, and a
+module it has not answered yet is compiled by the rule that asks.
 
 Answers travel in `marshal`, whose format is this interpreter's own: the worker is always
 `sys.executable`, the same version. It runs isolated (`-I -S`: no site packages, no
@@ -37,7 +39,9 @@ MIN_MODULES = 200
 # SyntaxError (message with its class name), 2 a ValueError, 3 not known.
 _FRAME = struct.Struct(">I")
 _PROGRAM = """
-import marshal, struct, sys, warnings
+import marshal, os, struct, sys, warnings
+if hasattr(os, "nice"):
+    os.nice(19)
 warnings.simplefilter("ignore")
 frame = struct.Struct(">I")
 inp, out = sys.stdin.buffer, sys.stdout.buffer
