@@ -31,7 +31,7 @@ from fixer.facts.image.releases import PYTHON_LAST_ON_BUSTER
 from fixer.sources.dockerfile import parse
 from fixer.core.textfile import TextFile
 import kit
-from kit import FixOutcome, check
+from kit import FixOutcome, app_service, check, codes
 
 CURL_TEST = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
 
@@ -433,3 +433,16 @@ def test_seed_fleet_dockerfiles_install_the_curl_their_healthchecks_run(
         assert "curl" in stage_tools(text), name
         assert "apt-get install -y --no-install-recommends curl" in text
     assert check(seed_fleet_fixed.tree, select="D003") == []
+
+
+@pytest.mark.parametrize("runner", ["", "sudo ", "command ", "env DEBIAN_FRONTEND=noninteractive ",
+                                    "DEBIAN_FRONTEND=noninteractive "])
+def test_an_install_behind_a_runner_counts(runner: str) -> None:
+    # `command apt-get install` installs as `apt-get install` does: the program is the word
+    # after `sudo`, `env`, `exec`, `command` and the assignments before it
+    files = app_service(healthcheck="curl")
+    files["api/Dockerfile"] = files["api/Dockerfile"].replace(
+        "WORKDIR /app\n", "RUN apt-get update && " + runner + "apt-get install -y --no-install-"
+        "recommends curl && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\n")
+    assert codes(check(files)) == []
+    assert codes(check(app_service(healthcheck="curl"))) == ["D003"]

@@ -204,5 +204,19 @@ def commands(tokens: list[Token]) -> list[list[Token]]:
     return out
 
 
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+# words that run the program after them (`sudo apt-get ...`, `env PIP_NO_CACHE=1 pip ...`)
+_RUNNERS = frozenset(("sudo", "env", "exec", "command"))
+
+
+def program_at(words: list[str]) -> int:
+    """Where a simple command's program is: past `sudo`, `env`, `exec`, `command` and the
+    `VAR=value` assignments before it."""
+    i = 0
+    while i < len(words) and (words[i] in _RUNNERS or _ASSIGNMENT.match(words[i])):
+        i += 1
+    return i
+
+
 def line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1

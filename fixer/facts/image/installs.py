@@ -19,6 +19,7 @@ from fixer.sources.dockertext import (
     instruction_tokens,
     line_start,
     physical_lines,
+    program_at,
 )
 
 # Options that take a value, per package manager (the value is not a package).
@@ -90,19 +91,8 @@ def _run_commands(dockerfile: Dockerfile, stage: Stage) -> list[tuple[Instructio
     for instruction in stage.find("RUN"):
         if not instruction.json:
             for words in commands(instruction_tokens(text, instruction, escape)):
-                out.append((instruction, _strip_prefix(words)))
+                out.append((instruction, words[program_at([w.value for w in words]):]))
     return out
-
-
-_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
-
-
-def _strip_prefix(words: list[Token]) -> list[Token]:
-    i = 0
-    while i < len(words) and (words[i].value in ("sudo", "env", "exec")
-                              or _ASSIGNMENT.match(words[i].value)):
-        i += 1
-    return words[i:]
 
 
 def _install(instruction: Instruction, words: list[Token]) -> PackageInstall | None:

@@ -44,7 +44,7 @@ from fixer.facts.pydeps.requirements import (
 )
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
-from fixer.sources.dockertext import commands, escape_char, instruction_tokens
+from fixer.sources.dockertext import commands, escape_char, instruction_tokens, program_at
 
 # Bases that carry no Python packages beyond pip: the official Python images, OS images.
 _PLAIN_BASES = re.compile(r"^(?:python|pypy|debian|ubuntu|alpine|buildpack-deps|scratch"
@@ -192,7 +192,7 @@ class _Reader:
                 state.env[key] = resolve_image(raw.strip("\"'"), state.env)
         elif instruction.cmd == "RUN":
             for argv in self._commands(instruction):
-                self._command(_strip_prefix(argv), state, out)
+                self._command(argv[program_at(argv):], state, out)
         elif instruction.cmd == "COPY":
             source = next((f.split("=", 1)[1] for f in instruction.flags
                            if f.startswith("--from=")), None)
@@ -335,15 +335,6 @@ class _Reader:
 
     def _locate(self, arg: str) -> str | None:
         return None if "$" in arg else repository_file(self.ws, self.context, self.dockerfile, arg)
-
-
-def _strip_prefix(argv: list[str]) -> list[str]:
-    """`sudo`, `env`, `VAR=value` before the program."""
-    i = 0
-    while i < len(argv) and (argv[i] in ("sudo", "env", "exec", "command") or
-                             re.match(r"^[A-Za-z_]\w*=", argv[i])):
-        i += 1
-    return argv[i:]
 
 
 def _image_name(image: str) -> str:
