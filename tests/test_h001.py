@@ -317,3 +317,22 @@ def test_h001_a_health_literal_in_a_module_both_apps_import_counts_for_both() ->
              "setup(app)\n")
     files = {**shared_context(plain, plain), "pkg/paths.py": helpers}
     assert check(files, select="H001") == []
+
+
+@pytest.mark.parametrize(("image", "head", "returns"), [
+    ("python:3.8-slim", "", "dict"),              # evaluated at import: TypeError on 3.8
+    ("python:3.8-slim", "from __future__ import annotations\n", "dict[str, str]"),
+    ("python:3.9", "", "dict[str, str]"),
+    ("python:3.12-slim", "", "dict[str, str]"),
+    ("ghcr.io/acme/base:7", "", "dict"),          # the image does not say its Python
+    ("ghcr.io/acme/base:7", "NAMES: list[str] = []\n", "dict[str, str]"),  # the module does
+])
+def test_the_added_route_is_annotated_as_the_image_python_accepts(image: str, head: str,
+                                                                   returns: str) -> None:
+    # the file's routes are annotated, so the added one is too; `dict[str, str]` only where
+    # it cannot stop the module at import
+    source = (f"{head}from fastapi import FastAPI\n\napp = FastAPI()\n{head and chr(10)}\n\n"
+              "@app.get('/items')\ndef items() -> list:\n    return []\n")
+    files = service({"svc/app/main.py": source})
+    files["svc/Dockerfile"] = str(files["svc/Dockerfile"]).replace("python:3.12-slim", image)
+    assert f"def health() -> {returns}:\n".encode() in fixed(files)

@@ -78,7 +78,7 @@ from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import HealthPlan, Source, plan
 from fixer.facts.health.probes import python_argv
-from fixer.facts.image.images import base_image, family_of, tools_present
+from fixer.facts.image.images import base_image, family_of, service_python, tools_present
 from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
@@ -182,7 +182,7 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     routes = addable(ws, service)
     if routes is None:
         return Choice(block="the app serves no health route, and fixer cannot add one")
-    return Choice((path,), partial(route_edits, routes, path),
+    return Choice((path,), partial(route_edits, routes, path, service_python(service)),
                   f"the GET {path} route it probes ({routes.sites[0].path})")
 
 

@@ -87,6 +87,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.facts.health.addroute import route_edits
+from fixer.facts.image.images import service_python
 from fixer.facts.health.healthroute import Source, plan, served_app
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
@@ -132,5 +133,6 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                                             f"`@{site.var}.get` works: {health.doubt}")
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
+            build = partial(route_edits, routes, health.path, service_python(service))
             yield replace(violation, fix=Fix(f"Add a GET {health.path} route", Safety.SAFE,
-                                             partial(route_edits, routes, health.path)))
+                                             build))

@@ -62,6 +62,7 @@ from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
 from fixer.facts.health.addroute import addable, route_edits
+from fixer.facts.image.images import service_python
 from fixer.facts.health.healthroute import is_health, served_app, wanted_paths
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -123,7 +124,7 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     if added is None:
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
     return replace(base, fix=Fix(f"Add a GET {site.path} route for the probe", Safety.SAFE,
-                                 partial(route_edits, added, site.path)))
+                                 partial(route_edits, added, site.path, service_python(service))))
 
 
 def _causes(routes: AppRoutes, sites: list[ProbeSite]) -> tuple[Location, ...]:

@@ -52,7 +52,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixer.core.textfile import TextFile
-from fixer.facts.image.images import base_image
+from fixer.facts.image.images import image_python
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Safety, Severity, Violation
@@ -80,7 +80,6 @@ _PYTHON2 = re.compile(r"\bexcept\s+[\w.]+\s*,\s*\w+\s*:|^\s*raise\s+[\w.]+\s*,|<
                       r"|\b\d+[lL]\b")
 _UNICODE_RAW = re.compile(r"\b[uU][rR][\"']")   # ur"...", before strings are taken out
 _STRING = re.compile(r"([\"'])(?:\\.|(?!\1).)*\1")
-_PYTHON_TAG = re.compile(r"^(?:python|pypy):(\d+)\.(\d+)(?:[.-]|$)")
 _REASONS = {
     "conflict": "resolve the merge conflict: which side to keep needs a person",
     "python2": "port the module to Python 3",
@@ -147,9 +146,8 @@ def _python2(message: str, text: str) -> bool:
 
 def _may_run_newer_python(service: BuiltService) -> bool:
     """The image's Python may accept syntax that the Python fixer runs on rejects."""
-    app = service.app
-    version = _PYTHON_TAG.match(base_image(app.dockerfile, app.stage).split("/")[-1])
-    return version is None or (int(version[1]), int(version[2])) > sys.version_info[:2]
+    version = image_python(service.app.dockerfile, service.app.stage)
+    return version is None or version > sys.version_info[:2]
 
 
 def _report(path: str, problem: Unparsable, importers: list[tuple[Service, str]]) -> Violation:

@@ -14,7 +14,7 @@ from fixer.facts.health.healthroute import served_app
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import AppRoutes
-from fixer.sources.python import LineIndex, bound_names, indent_unit, quote_char
+from fixer.sources.python import LineIndex, bound_names, every_statement, indent_unit, quote_char
 
 
 def addable(ws: Workspace, service: Service) -> AppRoutes | None:
@@ -25,19 +25,22 @@ def addable(ws: Workspace, service: Service) -> AppRoutes | None:
     return None if found is None or found[1].doubt else found[1]
 
 
-def route_edits(routes: AppRoutes, path: str) -> list[TextEdit]:
-    """`add_route` as a fix's edit list: what a deferred fix builds from `addable`'s routes."""
-    return [add_route(routes, path)]
+def route_edits(routes: AppRoutes, path: str, python: tuple[int, int] | None) -> list[TextEdit]:
+    """`add_route` as a fix's edit list: what a deferred fix builds from `addable`'s routes,
+    for an image whose Python is `python` (None: its reference does not say,
+    `facts.image.images.image_python`)."""
+    return [add_route(routes, path, python is not None and python >= (3, 9))]
 
 
-def add_route(routes: AppRoutes, path: str) -> TextEdit:
+def add_route(routes: AppRoutes, path: str, generics: bool = False) -> TextEdit:
     """A `GET path` route returning `{"status": "ok"}`, right after the app's last route
-    (or its creation), inside the factory function when a factory builds the app."""
+    (or its creation), inside the factory function when a factory builds the app.
+    `generics`: the image's Python is known to take `dict[str, str]` (3.9 or later)."""
     site = routes.sites[0]
     anchor = max([site.created, *routes.anchors], key=lambda s: s.end_lineno or s.lineno)
     index = LineIndex(site.file.text)
     indent = index.line_text(anchor.lineno)[:anchor.col_offset]
-    block = _render(site.file.text, indent, site.var, path, _free_name(routes), routes)
+    block = _render(site.file.text, indent, site.var, path, _free_name(routes), routes, generics)
     return _insert(site.path, site.file.text, site.file.newline, index,
                    anchor.end_lineno or anchor.lineno, block, site.scope is site.tree)
 
@@ -52,16 +55,60 @@ def _free_name(routes: AppRoutes) -> str:
 
 
 def _render(text: str, indent: str, var: str, path: str, name: str,
-            routes: AppRoutes) -> list[str]:
+            routes: AppRoutes, generics: bool) -> list[str]:
     functions = [r.function for r in routes.routes if r.function is not None]
     is_async = sum(isinstance(f, ast.AsyncFunctionDef) for f in functions) * 2 > len(functions)
     typed = sum(f.returns is not None for f in functions) * 2 > len(functions)
+    returns = f" -> {_dict_annotation(routes.sites[0].tree, generics)}" if typed else ""
     q, unit = quote_char(text), indent_unit(text)
     return [
         f"{indent}@{var}.get({q}{path}{q})",
-        f"{indent}{'async ' if is_async else ''}def {name}(){' -> dict[str, str]' if typed else ''}:",
+        f"{indent}{'async ' if is_async else ''}def {name}(){returns}:",
         f"{indent}{unit}return {{{q}status{q}: {q}ok{q}}}",
     ]
+
+
+# builtins whose subscript (`dict[str, str]`) an annotation may hold from Python 3.9 on
+_GENERIC_BUILTINS = frozenset(("dict", "list", "set", "frozenset", "tuple", "type"))
+
+
+def _dict_annotation(tree: ast.Module, generics: bool) -> str:
+    """`dict[str, str]` where the image's Python is 3.9 or later (`generics`), the module
+    shows it runs on one, or it does not evaluate annotations (`from __future__ import
+    annotations`); else `dict`. On 3.8 and before, `dict[str, str]` in a def raises
+    TypeError when the module is imported. The image's reference does not always name its
+    Python; a module that already subscripts a builtin in an evaluated annotation proves the
+    version it runs on."""
+    if generics or _lazy_annotations(tree) or \
+            any(_subscripts_builtin(a) for a in _annotations(tree)):
+        return "dict[str, str]"
+    return "dict"
+
+
+def _lazy_annotations(tree: ast.Module) -> bool:
+    return any(isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"
+               and any(a.name == "annotations" for a in stmt.names) for stmt in tree.body)
+
+
+def _annotations(tree: ast.Module) -> list[ast.expr]:
+    """The annotations a module evaluates: function returns and arguments, and annotated
+    assignments."""
+    found: list[ast.expr] = []
+    for stmt in every_statement(tree.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = stmt.args
+            every = [*args.posonlyargs, *args.args, *args.kwonlyargs,
+                     *(a for a in (args.vararg, args.kwarg) if a is not None)]
+            found += [a.annotation for a in every if a.annotation is not None]
+            found += [stmt.returns] if stmt.returns is not None else []
+        elif isinstance(stmt, ast.AnnAssign):
+            found.append(stmt.annotation)
+    return found
+
+
+def _subscripts_builtin(annotation: ast.expr) -> bool:
+    return any(isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+               and node.value.id in _GENERIC_BUILTINS for node in ast.walk(annotation))
 
 
 def _insert(path: str, text: str, newline: str, index: LineIndex, after_line: int,

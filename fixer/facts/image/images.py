@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fixer.core.derived import Memo
 from fixer.facts.image.installs import PackageInstall, installs, removed_groups
 from fixer.facts.image.releases import SUITES, Release, release
+from fixer.model.services import Service
 from fixer.sources.dockerfile import Dockerfile, Stage
 
 HEALTH_TOOLS = ("curl", "wget")        # what a healthcheck runs, and D003 installs
@@ -237,6 +238,23 @@ def _base_image(dockerfile: Dockerfile, stage: Stage,
         default = match.group(2)
         return default if default is not None and not unresolvable else match.group(0)
     return _VARIABLE.sub(value, chain(dockerfile, stage)[-1].base)
+
+
+# `python:3.12-slim`, `pypy:3.10`: the version the image's reference names
+_PYTHON_TAG = re.compile(r"^(?:python|pypy):(\d+)\.(\d+)(?:[.-]|$)")
+
+
+def image_python(dockerfile: Dockerfile, stage: Stage) -> tuple[int, int] | None:
+    """The Python (major, minor) of the stage's image when its reference names it
+    (`python:3.8-slim`); None when it does not (`python:latest`, a base of one's own)."""
+    match = _PYTHON_TAG.match(base_image(dockerfile, stage).split("/")[-1])
+    return None if match is None else (int(match[1]), int(match[2]))
+
+
+def service_python(service: Service) -> tuple[int, int] | None:
+    """`image_python` of the image a built service runs; None for a service that is not."""
+    app = service.app
+    return None if app is None else image_python(app.dockerfile, app.stage)
 
 
 def family_of(dockerfile: Dockerfile, stage: Stage,
