@@ -54,6 +54,11 @@ port it names, and other commands may serve the same app on the image's port. Th
 reason names the line; change the command (`uvicorn app.main:app --port 8000`) or the
 code by hand, or take the rewrite with `--unsafe-fixes`.
 
+Unsafe too when the app would move off a port that a Kubernetes manifest of the repository
+names for the service (a Deployment's `containerPort`, a Service's `targetPort`; the
+manifest is the service's when one of its names begins with the service's name): the same
+image runs there, and fixer edits no manifest. The reason names the manifest.
+
 Display-only when the claims are ambiguous (several different ports), interpolated
 (`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
 at run time (`proxy_pass http://api:${API_PORT}` in a template), or when the app side
@@ -77,6 +82,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from fixer.facts.ports.claims import ContainerPort
+from fixer.facts.ports.kubernetes import ports_for
 from fixer.facts.ports.references import service_claims
 from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
@@ -133,8 +139,20 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
         if shared is not None:
             reason = f"the port is written in the YAML anchor &{shared}, which other services share"
         elif move is not None:
-            return _offered(ws, report, move, title)
+            manifest = _manifest_doubt(ws, service, listen) if side.port != listen else None
+            return _offered(ws, report, move, title, manifest)
     return replace(report, reason=reason)
+
+
+def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: a Kubernetes manifest about the service
+    sends it traffic there, and fixer edits no manifest."""
+    others = [name for name in service.stack.services if name != service.name]
+    named = [m for m in ports_for(ws, service.name, others) if m.port == listen]
+    if not named:
+        return None
+    return (f"{named[0].path} (Kubernetes) sends {service.name} traffic to port {listen}, "
+            "which the app would stop listening on; fixer does not edit manifests")
 
 
 def _causes(ws: Workspace, service: BuiltService,
@@ -148,10 +166,12 @@ def _causes(ws: Workspace, service: BuiltService,
     return tuple(dict.fromkeys(found))
 
 
-def _offered(ws: Workspace, report: Violation, move: PortMove, title: str) -> Violation:
-    """The fix, unsafe when it would rewrite the port in Python source. Its edits are
-    rendered from the move only when the fix is applied."""
-    doubt = python_source_doubt(ws, move.spans())
+def _offered(ws: Workspace, report: Violation, move: PortMove, title: str,
+             manifest: str | None) -> Violation:
+    """The fix, unsafe when it would rewrite the port in Python source, or move the app off
+    a port a Kubernetes manifest names (`manifest`, why). Its edits are rendered from the
+    move only when the fix is applied."""
+    doubt = python_source_doubt(ws, move.spans()) or manifest
     if doubt is not None:
         return replace(report, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, move.edits),
                        reason=doubt)

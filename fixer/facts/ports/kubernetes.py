@@ -1,0 +1,118 @@
+"""The container ports a repository's Kubernetes manifests name for a compose service.
+
+A repository that deploys with Kubernetes as well as compose builds the same images for
+both: a Service's `targetPort` and a workload's `containerPort` are where Kubernetes sends
+traffic. A fix that moves the port an image listens on (P001's app side) makes them point at
+nothing, and fixer edits no manifest. So such a move is unsafe when a manifest about the
+service names the port it listens on now.
+
+A manifest is "about" a compose service when one of its names (`metadata.name`, a label or
+selector value, a container's name or image) begins with the service's name as a whole
+word (`tasks-service`, `tasks-api` for `tasks`); a longer service name of the same stack
+that fits wins (`api-gateway-svc` is api-gateway's, not api's).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+from fixer.core.derived import Memo
+from fixer.model.stacks import is_compose_name
+from fixer.model.workspace import Workspace
+
+# The kinds whose ports reach a container; what a Service sends on is its `targetPort`.
+_WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job",
+              "CronJob", "Service"}
+_WORD = re.compile(r"[-_.:/]")
+
+
+@dataclass(frozen=True)
+class ManifestPort:
+    path: str
+    names: frozenset[str]   # the manifest's names, lowercased
+    port: int
+
+
+_PORTS: Memo[list[ManifestPort]] = Memo("Kubernetes manifest ports")
+
+
+def manifest_ports(ws: Workspace) -> list[ManifestPort]:
+    """Every container port a Kubernetes manifest of the repository names, read once."""
+    return ws.derived.get(_PORTS, lambda: list(_read(ws)))
+
+
+def ports_for(ws: Workspace, service: str, others: list[str]) -> list[ManifestPort]:
+    """The ports of the manifests about `service`, of the stack whose services are
+    `others` (a manifest that a longer name of them fits is that one's)."""
+    return [m for m in manifest_ports(ws) if _owner(m.names, [service, *others]) == service]
+
+
+def _owner(names: frozenset[str], services: list[str]) -> str | None:
+    fitting = [s for s in services if any(_starts_with_word(n, s.lower()) for n in names)]
+    return max(fitting, key=len, default=None)
+
+
+def _starts_with_word(name: str, service: str) -> bool:
+    return name == service or (name.startswith(service) and
+                               _WORD.match(name, len(service)) is not None)
+
+
+def _read(ws: Workspace) -> Iterator[ManifestPort]:
+    for path in sorted(ws.tree.paths()):
+        if not path.endswith((".yml", ".yaml")) or is_compose_name(path):
+            continue
+        file = ws.read(path)
+        if file is None or "apiVersion" not in file.text or "kind" not in file.text:
+            continue
+        try:
+            documents = list(yaml.safe_load_all(file.text))
+        except yaml.YAMLError:   # a template (Helm) or not YAML: nothing fixer can read
+            continue
+        for document in documents:
+            if isinstance(document, dict) and document.get("kind") in _WORKLOADS:
+                names = frozenset(n.lower() for n in _names(document))
+                for port in sorted(set(_ports(document))):
+                    yield ManifestPort(path, names, port)
+
+
+def _names(document: dict[object, object]) -> Iterator[str]:
+    """metadata.name, label and selector values, and each container's name and image (not
+    every `name`: an environment variable's is not the manifest's)."""
+    metadata = document.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("name"), str):
+        yield metadata["name"]
+    for mapping in _mappings(document):
+        image = mapping.get("image")
+        if isinstance(image, str):
+            yield posixpath.basename(image.split("@")[0]).split(":")[0]
+            if isinstance(mapping.get("name"), str):
+                yield str(mapping["name"])
+        for key in ("labels", "matchLabels", "selector"):
+            value = mapping.get(key)
+            if isinstance(value, dict):
+                yield from (v for v in value.values() if isinstance(v, str))
+
+
+def _ports(document: dict[object, object]) -> Iterator[int]:
+    service = document.get("kind") == "Service"
+    for mapping in _mappings(document):
+        key = "targetPort" if service else "containerPort"
+        value = mapping.get(key, mapping.get("port") if service and key not in mapping else None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            yield value
+
+
+def _mappings(node: object) -> Iterator[dict[object, object]]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
