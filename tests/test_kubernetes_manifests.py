@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fixer.facts.ports.kubernetes import ports_for
 from fixer.model.workspace import Workspace
-from kit import app_service, check, tree
+from kit import app_service, check, run_check, tree
 
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
@@ -25,7 +25,7 @@ spec:
 """
 
 
-def manifests(files: dict[str, str]) -> Workspace:
+def manifests(files: dict[str, str | bytes]) -> Workspace:
     return Workspace.load(tree(files))
 
 
@@ -54,3 +54,19 @@ def test_p001_moves_the_app_safely_when_the_manifests_name_the_compose_port() ->
     found = check(files, select="P001")
     assert [(f.code, f.safety.value) for f in found] == [("P001", "unsafe")]
     assert "k8s/api.yaml (Kubernetes) sends api traffic to port 8002" in (found[0].reason or "")
+
+
+def test_a_yaml_file_fixer_cannot_read_is_no_manifest_and_no_error() -> None:
+    files: dict[str, str | bytes] = dict(app_service(port=8002, compose_port="8001:8001",
+                                                    healthcheck=None))
+    files["secrets.enc.yaml"] = b"\x00\xffapiVersion kind \xfe"   # encrypted by git-crypt
+    outcome = run_check(files, select="P001")
+    assert outcome.errors == [] and [f.safety.value for f in outcome.findings] == ["safe"]
+
+
+def test_aliases_are_walked_once() -> None:
+    # nested aliases make a graph of 2**40 paths; each mapping is read once
+    lines = ["apiVersion: v1", "kind: Pod", "metadata: {name: api}", "a0: &a0 {containerPort: 8000}"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 41)]
+    ws = manifests({"k8s/pod.yaml": "\n".join(lines) + "\n"})
+    assert [m.port for m in ports_for(ws, "api", [])] == [8000]

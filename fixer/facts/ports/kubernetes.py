@@ -66,7 +66,7 @@ def _read(ws: Workspace) -> Iterator[ManifestPort]:
     for path in sorted(ws.tree.paths()):
         if not path.endswith((".yml", ".yaml")) or is_compose_name(path):
             continue
-        file = ws.read(path)
+        file = ws.tree.peek(path)   # a YAML file fixer cannot read is no manifest, no error
         if file is None or "apiVersion" not in file.text or "kind" not in file.text:
             continue
         try:
@@ -108,9 +108,14 @@ def _ports(document: dict[object, object]) -> Iterator[int]:
 
 
 def _mappings(node: object) -> Iterator[dict[object, object]]:
-    stack = [node]
+    """Each mapping once: aliases make the loaded document a graph, and a walk of every
+    path through nested aliases would grow exponentially."""
+    stack, seen = [node], set()
     while stack:
         item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
         if isinstance(item, dict):
             yield item
             stack.extend(item.values())
