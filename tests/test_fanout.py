@@ -207,7 +207,7 @@ def test_a_rule_the_child_cannot_answer_for_is_run_again_here(
 def records(*messages: str) -> Detect:
     def detect(ws: Workspace) -> Iterator[Violation]:
         for message in messages:
-            ws._error(InputError("api/app/main.py", 1, message))
+            ws.record_error(InputError("api/app/main.py", 1, message))
         return iter(())
     return detect
 

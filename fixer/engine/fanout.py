@@ -28,7 +28,7 @@ import signal
 import struct
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
@@ -111,7 +111,9 @@ def _forked(ws: Workspace, rules: Sequence[Rule], child: set[int], tick: Callabl
     for index in sorted(child - runs.keys()):   # did not arrive whole: found here
         runs[index] = _run(ws, rules[index], tick)
     ordered = [runs[i] for i in range(len(rules))]
-    ws.errors[:] = _once([*initial, *(e for run in ordered for e in run.errors)])
+    ws.errors[:] = initial   # again, as one process records them: rule after rule
+    for error in (e for run in ordered for e in run.errors):
+        ws.record_error(error)
     return ordered
 
 
@@ -129,15 +131,6 @@ def _beside(pid: int, read_end: int, write_end: int, ws: Workspace, rules: Seque
         return runs, received.data()
     finally:
         _reap(pid, done)
-
-
-def _once(errors: Iterable[InputError]) -> list[InputError]:
-    """Each error once, where it first appears: what `Workspace._error` keeps when the rules
-    run one after the other in one process."""
-    first: dict[str, InputError] = {}
-    for error in errors:
-        first.setdefault(str(error), error)
-    return list(first.values())
 
 
 def _child(ws: Workspace, rules: Sequence[Rule], mine: list[int], fd: int,

@@ -101,7 +101,7 @@ class Workspace:
         try:
             return self.tree.read(path)
         except InputError as exc:
-            self._error(exc)
+            self.record_error(exc)
             return None
 
     def dockerfile(self, path: str) -> dockerfile.Dockerfile | None:
@@ -111,7 +111,7 @@ class Workspace:
         try:
             return _parsed(_DOCKERFILE, file, dockerfile.parse)
         except InputError as exc:
-            self._error(exc)
+            self.record_error(exc)
             return None
 
     def shared_anchor(self, spans: Iterable[Span | Edit]) -> str | None:
@@ -140,7 +140,8 @@ class Workspace:
         narrows them to the FastAPI HTTP servers."""
         return (s for s in self.services() if isinstance(s, BuiltService))
 
-    def _error(self, exc: InputError) -> None:
+    def record_error(self, exc: InputError) -> None:
+        """Keep an input error, once (by its text), where it first appeared."""
         if all(str(e) != str(exc) for e in self.errors):
             self.errors.append(exc)
 
@@ -154,7 +155,7 @@ class Workspace:
             try:
                 doc = _parsed(_COMPOSE, file, compose.parse)
             except InputError as exc:
-                self._error(exc)
+                self.record_error(exc)
                 continue
             if doc is not None:
                 self.compose_docs[path] = doc
@@ -174,7 +175,7 @@ class Workspace:
             try:
                 app = self._app(service)
             except InputError as exc:
-                self._error(exc)
+                self.record_error(exc)
                 continue
             if app is not None:
                 stack.services[name] = BuiltService(name, stack, service.definitions, app)
