@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib.metadata import Distribution, distribution
 from pathlib import Path
 
@@ -228,3 +228,20 @@ def record_row(name: str, data: bytes) -> str:
 
 # What pip writes into a dist-info folder when it installs a wheel, so not part of one.
 PIP_WRITES = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
+
+
+def process_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (Linux): 0 the state, 1 the parent
+    process, 11 and 12 user and system time in clock ticks; None once it has ended."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def process_stats() -> Iterator[tuple[int, list[str]]]:
+    """`process_stat` of every process there is."""
+    for folder in Path("/proc").glob("[0-9]*"):
+        fields = process_stat(int(folder.name))
+        if fields is not None:
+            yield int(folder.name), fields

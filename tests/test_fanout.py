@@ -24,6 +24,7 @@ from fixer.engine.run import CheckResult
 from fixer.model.rule import Category, Finding, Fix, Location, Rule, Safety, Violation
 from fixer.model.workspace import Workspace
 from kit import app_service, rules, tree
+from support import process_stats
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_FLEET = REPO / "examples" / "seed-fleet"
@@ -79,13 +80,13 @@ def no_child_left() -> bool:
     """No fork of this process is still there, running or unreaped (Linux /proc): a fork
     runs this process's command line; the other processes tests start run their own."""
     ours = Path("/proc/self/cmdline").read_bytes()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = stat.read_text().rsplit(")", 1)[1].split()[1]
-            if parent == str(os.getpid()) and (stat.parent / "cmdline").read_bytes() == ours:
-                return False
-        except OSError:   # ended meanwhile
-            continue
+    for number, fields in process_stats():
+        if fields[1] == str(os.getpid()):
+            try:
+                if Path(f"/proc/{number}/cmdline").read_bytes() == ours:
+                    return False
+            except OSError:   # ended meanwhile
+                continue
     return True
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support import REPO
+from support import REPO, process_stat, process_stats
 
 GENERATOR = REPO / "bench" / "gen_monorepo.py"
 
@@ -22,24 +22,17 @@ def cpu_seconds(pid: int, seen: set[int]) -> float:
     """User plus system time the process and its children (a forked check, the compile
     worker) have used so far (Linux /proc); the children's ids go into `seen`."""
     total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:   # a process that ended meanwhile
-            continue
+    for number, fields in process_stats():
         if fields[1] == str(pid):
-            seen.add(int(stat.parent.name))
-        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            seen.add(number)
+        if number == pid or fields[1] == str(pid):
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
 def running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    fields = process_stat(pid)
+    return fields is not None and fields[0] != "Z"
 
 
 def interrupted_run(root: Path, *args: str, group: bool) -> subprocess.CompletedProcess[str]:
