@@ -100,7 +100,11 @@ def rules(select: Codes = None, ignore: Codes = None) -> list[Rule]:
     return choose(every, wanted, unwanted)
 
 
-def config(unsafe: bool = False, **options: Any) -> Config:
+def config(unsafe: bool = False, chosen: Sequence[Rule] | None = None, **options: Any) -> Config:
+    """The options as keywords; with `chosen`, the rules the run runs, as `fixer` tells the
+    rules (a fix asks before it makes another rule's change)."""
+    if chosen is not None:
+        options.setdefault("rules_run", tuple(rule.code for rule in chosen))
     return Config(unsafe_fixes=unsafe, **options)
 
 
@@ -122,8 +126,9 @@ class CheckOutcome:
 def run_check(files: Files, select: Codes = None, ignore: Codes = None,
               **options: Any) -> CheckOutcome:
     """`fixer check` on the files, everything it produced."""
-    ws = Workspace.load(tree(files), config(**options))
-    result = engine.check(ws, rules(select, ignore))
+    chosen = rules(select, ignore)
+    ws = Workspace.load(tree(files), config(chosen=chosen, **options))
+    result = engine.check(ws, chosen)
     return CheckOutcome(result.findings, result.errors, result.suppressed, ws)
 
 
@@ -164,7 +169,8 @@ def fix(files: Files, select: Codes = None, ignore: Codes = None, unsafe: bool =
         **options: Any) -> FixOutcome:
     """`fixer fix --select SELECT [--unsafe-fixes]` on the files, as a dry run."""
     base = file_bytes(files)
-    result = engine.fix(tree(base, modes), rules(select, ignore), config(unsafe, **options))
+    chosen = rules(select, ignore)
+    result = engine.fix(tree(base, modes), chosen, config(unsafe, chosen, **options))
     _no_errors(result.errors, allow_errors)
     changes = result.tree.changes()
     return FixOutcome(

@@ -58,9 +58,10 @@ def services(outcome: FixOutcome) -> dict[str, Any]:
     return found
 
 
-def on_disk(root: Path, files: dict[str, str], name: str = "db") -> dict[str, Any]:
+def on_disk(root: Path, files: dict[str, str], name: str = "db",
+            select: tuple[str, ...] = ("C005",)) -> dict[str, Any]:
     """The service after the fix, written under `root`, as the real Compose binary resolves it."""
-    service: dict[str, Any] = resolved(write_tree(root, fixed(files).tree))[name]
+    service: dict[str, Any] = resolved(write_tree(root, fixed(files, select).tree))[name]
     return service
 
 
@@ -313,12 +314,42 @@ def conditions(service: dict[str, Any]) -> dict[str, str]:
 
 
 def test_c005_short_list_sibling_that_passes_is_gated_in_the_same_edit() -> None:
+    """Written out, the list would pin auth to `service_started` for good (C003 never
+    overrides a condition): the edit gates it as C003 would, and its title says so."""
     compose = SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
-    fixed_services = services(fixed(repo(compose)))
+    [finding] = [f for f in check(repo(compose), select=("C005", "C003")) if f.code == "C005"]
+    assert finding.fix_title == (
+        "Add a `pg_isready` healthcheck to db and make api wait for it to be healthy; in long "
+        "form, the depends_on of api also waits for auth to be healthy (C003)")
+    fixed_services = services(fixed(repo(compose), ("C005", "C003")))
     assert container_command(fixed_services["db"]) == ["pg_isready", "-U", "postgres", "-d",
                                                        "postgres"]
     assert conditions(fixed_services["api"]) == {"db": "service_healthy",
                                                  "auth": "service_healthy"}
+
+
+@pytest.mark.parametrize(("compose_change", "select", "options"), [
+    pytest.param(("", ""), ("C005",), {}, id="c003-not-selected"),
+    pytest.param(("", ""), ("C005", "C003"), {"per_service_ignores": (("api", ("C003",)),)},
+                 id="per-service-ignores"),
+    pytest.param(("- auth\n", "- auth  # fixer: ignore[C003]\n"), ("C005", "C003"), {},
+                 id="comment-on-the-entry"),
+])
+def test_c005_leaves_the_sibling_to_the_user_who_turned_c003_off(
+        compose_change: tuple[str, str], select: tuple[str, ...],
+        options: dict[str, Any]) -> None:
+    """Gating auth is C003's change: where the user turned C003 off, the list written out
+    keeps what the short form meant, and the title claims nothing for C003."""
+    compose = (SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
+               ).replace(*compose_change)
+    [finding] = [f for f in check(repo(compose), select=select, **options)
+                 if f.code == "C005"]
+    assert finding.fix_title == ("Add a `pg_isready` healthcheck to db and make api wait for it "
+                                 "to be healthy")
+    outcome = fix(repo(compose), select=select, **options)
+    assert outcome.clean and [f.code for f in outcome.applied] == ["C005"]
+    assert conditions(services(outcome)["api"]) == {"db": "service_healthy",
+                                                    "auth": "service_started"}
 
 
 @pytest.mark.parametrize(("sibling", "other", "reason"), [
@@ -335,9 +366,9 @@ def test_c005_waits_while_a_sibling_cannot_be_gated_yet(sibling: str, other: str
     list would pin the sibling to `service_started`: the fix waits, and `fixer fix` applies
     it after the other rule's fix, converting the list once with both entries gated."""
     files = repo(SHORT_LIST + sibling + "  db:\n    image: postgres:16\n")
-    [finding] = check(files, select="C005")
+    [finding] = [f for f in check(files, select=("C005", "C003")) if f.code == "C005"]
     assert not finding.fixable and reason in (finding.reason or "")
-    fixed_services = services(fixed(files, ("C005", other)))
+    fixed_services = services(fixed(files, ("C005", "C003", other)))
     assert conditions(fixed_services["api"]) == {"db": "service_healthy",
                                                  "auth": "service_healthy"}
     assert container_command(fixed_services["db"]) == ["pg_isready", "-U", "postgres", "-d",
@@ -347,7 +378,7 @@ def test_c005_waits_while_a_sibling_cannot_be_gated_yet(sibling: str, other: str
 @pytest.mark.slow  # the Compose binary
 def test_c005_compose_resolves_a_converted_short_list(tmp_path: Path) -> None:
     compose = SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
-    assert conditions(on_disk(tmp_path, repo(compose), "api")) == {
+    assert conditions(on_disk(tmp_path, repo(compose), "api", ("C005", "C003"))) == {
         "db": "service_healthy", "auth": "service_healthy"}
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fixer.engine.suppress import comments
+from fixer.sources.suppressions import comments
 from fixer.core.textfile import TextFile
 from support import run_cli
 from test_config import APP, COMPOSE, DOCKERFILE, web_tree

@@ -75,7 +75,10 @@ def prepare(root: Path, shown: str, options: Options,
     extend = flags.pop("extend_select")   # a flag only: it extends what the file selects
     flags.pop("respect_gitignore")        # a flag only: which files are listed
     settings = configfile.settings(root, shown, **flags)
-    return settings, chosen_rules(catalogue, settings.select, settings.ignore, extend)
+    rules = chosen_rules(catalogue, settings.select, settings.ignore, extend)
+    # a fix that would make another rule's change on the way asks whether that rule runs
+    config = dataclasses.replace(settings.config, rules_run=tuple(r.code for r in rules))
+    return dataclasses.replace(settings, config=config), rules
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ class Config:
     # (service name, rule codes or prefixes) pairs: findings about that service are dropped.
     # Tuples, not a dict, so that a Config stays hashable.
     per_service_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The codes of the rules this run runs (after --select and --ignore); None: every rule.
+    # A fix asks before it makes another rule's change on the way (fixer.model.optout).
+    rules_run: tuple[str, ...] | None = None
     # Groups of compose files (repository paths, base first) read as one stack each.
     stacks: tuple[tuple[str, ...], ...] = ()
     # Health paths besides `/health` and any path ending in `/health` (H001, C004, H002).

@@ -1,123 +1,31 @@
-"""Findings the user turned off: `# fixer: ignore[CODE,...]` comments, `per-service-ignores`,
-and findings about excluded paths.
-
-A suppression comment covers a finding on its own line, or on the next line when the
-comment stands alone on its line. Codes may be prefixes (`ignore[P]`) or ALL, as in --ignore.
-In Python files only real comments count (tokenize); in compose files, Dockerfiles and
-the rest, a `#` at the start of a line or after a blank.
+"""Findings the user turned off: `# fixer: ignore[CODE,...]` comments (what they cover:
+`sources/suppressions.py`), `per-service-ignores`, and findings about excluded paths.
 """
 
 from __future__ import annotations
 
-import io
 import posixpath
-import re
-import tokenize
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fixer.core.errors import InputError
 from fixer.core.exclude import PathFilter
-from fixer.core.textfile import TextFile
+from fixer.model.optout import comments_of
 from fixer.model.rule import Finding, Rule
 from fixer.model.services import Build, resolve_build
 from fixer.model.workspace import Workspace
-
-_DIRECTIVE = re.compile(r"#\s*fixer:\s*ignore\[([^\]]*)\]")
-_TEXT_COMMENT = re.compile(r"(?:^|(?<=\s))#\s*fixer:\s*ignore\[([^\]]*)\]")
-_MARKER = "fixer:"
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """One `# fixer: ignore[...]` comment."""
-
-    path: str
-    line: int
-    column: int            # 1-based column of the `#`
-    codes: tuple[str, ...]
-    own_line: bool         # nothing but the comment on its line: it also covers the next line
-
-    def covers_line(self, line: int) -> bool:
-        return line == self.line or (self.own_line and line == self.line + 1)
-
-    def code_for(self, finding: Finding) -> str | None:
-        """The listed code (or prefix) that matches the finding, when the line is covered."""
-        if finding.path != self.path or not self.covers_line(finding.line):
-            return None
-        return next((c for c in self.codes if c == "ALL" or finding.code.startswith(c)), None)
-
-
-def _codes(listed: str) -> tuple[str, ...]:
-    return tuple(c.strip().upper() for c in listed.split(",") if c.strip())
-
-
-def _python_comments(file: TextFile) -> Iterator[Suppression]:
-    lines = file.text.split("\n")  # numbered as tokenize and TextFile.line_of count them
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(file.text).readline))
-    except (tokenize.TokenError, SyntaxError):  # broken Python: fall back to the text scan
-        yield from _text_comments(file)
-        return
-    for token in tokens:
-        if token.type != tokenize.COMMENT:
-            continue
-        match = _DIRECTIVE.match(token.string)
-        if match:
-            row, col = token.start
-            own = not lines[row - 1][:col].strip() if row <= len(lines) else False
-            yield Suppression(file.path, row, col + 1, _codes(match.group(1)), own)
-
-
-def _text_comments(file: TextFile) -> Iterator[Suppression]:
-    for number, line in enumerate(file.text.split("\n"), start=1):
-        match = _TEXT_COMMENT.search(line)
-        if match:
-            own = not line[:match.start()].strip()
-            yield Suppression(file.path, number, match.start() + 1, _codes(match.group(1)), own)
-
-
-def comments(file: TextFile) -> list[Suppression]:
-    """The suppression comments of a file (cheap when it has none)."""
-    if _MARKER not in file.text:
-        return []
-    if file.path.endswith(".py"):
-        return list(_python_comments(file))
-    return list(_text_comments(file))
-
-
-class _Comments:
-    """Suppression comments per path, each file scanned once."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self._by_path: dict[str, list[Suppression]] = {}
-
-    def of(self, path: str) -> list[Suppression]:
-        if path not in self._by_path:
-            self._by_path[path] = comments(file) if (file := _read(self.ws, path)) else []
-        return self._by_path[path]
-
-
-def _read(ws: Workspace, path: str) -> TextFile | None:
-    if not ws.tree.exists(path):
-        return None
-    try:
-        return ws.tree.read(path)
-    except InputError:  # a rule that reads it reports the error
-        return None
-
+from fixer.sources.suppressions import Suppression
 
 def apply(ws: Workspace, findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
     """The findings to show, and those a comment suppresses."""
     path_filter = PathFilter(ws.config.exclude)
-    known = _Comments(ws)
     shown: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
         if _dropped(ws, path_filter, finding):
             continue
-        if any(s.code_for(finding) for s in known.of(finding.path)):
+        if any(s.code_for(finding.path, finding.line, finding.code)
+               for s in comments_of(ws, finding.path)):
             suppressed.append(finding)
         else:
             shown.append(finding)
@@ -192,11 +100,10 @@ def unused(ws: Workspace, suppressed: Sequence[Finding], ran: Sequence[str],
     """Listed codes that suppressed nothing. A code of a rule that did not run (`ran`) may
     well be needed on another run, so only codes of rules that ran, or of no rule at all
     (`known`: every rule code), are reported."""
-    found = _Comments(ws)
     out: list[Unused] = []
     for path in _candidate_paths(ws, suppressed):
-        for suppression in found.of(path):
-            used = {suppression.code_for(f) for f in suppressed}
+        for suppression in comments_of(ws, path):
+            used = {suppression.code_for(f.path, f.line, f.code) for f in suppressed}
             for code in suppression.codes:
                 relevant = (code == "ALL" or any(c.startswith(code) for c in ran)
                             or not any(c.startswith(code) for c in known))

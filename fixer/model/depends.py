@@ -74,6 +74,16 @@ def _dependencies(service: Service) -> list[Dependency]:
     return found
 
 
+def entry_line(doc: ComposeDoc, definition: Value, entry: Value) -> int:
+    """An entry's line: where a finding about it is reported, and where a `# fixer:
+    ignore[...]` comment covers it. For an entry written at an anchor, the line of this
+    service's `depends_on`."""
+    key = key_node(definition, "depends_on")
+    if entry.aliased and key is not None:
+        return doc.line(key)
+    return doc.line(entry.node)
+
+
 def where_aliased(doc: ComposeDoc, definition: Value) -> str | None:
     """Why `depends_on` of this definition cannot be edited in place, or None."""
     if definition.aliased:

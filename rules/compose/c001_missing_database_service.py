@@ -65,8 +65,10 @@ Safe: it adds a service and a volume, and makes the services that use the URL
 wait for it (`depends_on` with `condition: service_healthy`; a short list is
 turned into the long form, each other entry decided as C003 decides it:
 `service_healthy` where its healthcheck can pass, `service_started`, what the
-short form meant, where it has none that a rule adds; an image's service keeps
-`service_started` on every other entry). Unsafe, with the reason, while another
+short form meant, where it has none that a rule adds or where the user turned C003
+off for the entry (not run, `per-service-ignores`, a `# fixer: ignore[C003]`
+comment on its line); an image's service keeps `service_started` on every other
+entry). The title names the entries it gates as C003 would. Unsafe, with the reason, while another
 entry of such a list cannot be decided yet (an app service C004 may give a
 healthcheck, a database C005 probes, a healthcheck that cannot pass yet), since
 the long form would pin it to `service_started`, or when fixer cannot tell
@@ -150,7 +152,8 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         plan = pgservice.plan(ws, stack, host, uses, ws.config.postgres_image, overridden)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
-    title = f"Add a `{host}` postgres service and wait for it to be healthy"
+    title = f"Add a `{host}` postgres service and wait for it to be healthy" + \
+        plan.c003_on_the_way
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
     base = replace(base, relies_on=plan.waits_for)
     if plan.doubt:

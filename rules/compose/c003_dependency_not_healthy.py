@@ -59,7 +59,8 @@ same fix, because each condition written reads from then on as the author's
 choice: `condition: service_healthy` for every entry with a healthcheck that
 can pass (unsafe, with the reason, when fixer cannot tell whether one passes),
 and `condition: service_started`, which is what the short form meant, for a
-service with no healthcheck that no rule gives one; all keep their comments.
+service with no healthcheck that no rule gives one, and for an entry a
+`# fixer: ignore[C003]` comment covers; all keep their comments.
 While an entry of the list is an app service with no healthcheck (C004 may add
 one), a database C005 gives its probe, or a service whose healthcheck cannot
 pass yet (D003, P001 or H002 may repair it), the list is left as it is
@@ -83,13 +84,14 @@ from fixer.model.depends import (
     Dependency,
     conditions_refused,
     dependencies,
+    entry_line,
     set_conditions,
 )
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Value, key_node
+from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.compose_edit import merge_inserts
 
 from . import depends_plan
@@ -125,7 +127,7 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     base = Violation(
         message=f"{service.name} depends on {dependency.name} only for it to start, though "
                 f"{dependency.name} has a healthcheck",
-        path=doc.path, line=_line(dependency), service=service.name,
+        path=doc.path, line=entry_line(dependency.doc, dependency.definition, dependency.node), service=service.name,
         subject=f"depends_on {dependency.name}",
         causes=_healthchecks(service.stack.services[dependency.name]),
     )
@@ -164,13 +166,3 @@ def _healthchecks(target: Service) -> tuple[Location, ...]:
     if app is not None and check is not None:
         found.append(Location(app.dockerfile.path, check.line, check.end_line))
     return tuple(found)
-
-
-def _line(dependency: Dependency) -> int:
-    """The entry's line; for an entry written at an anchor, the line of this `depends_on`."""
-    doc = dependency.doc
-    key = key_node(dependency.definition, "depends_on")
-    if dependency.node.aliased and key is not None:
-        return doc.line(key)
-    return doc.line(dependency.node.node)
-

@@ -72,7 +72,10 @@ explicit condition (`service_started`, ...) is the author's choice and is kept.
 A short list turned into the long form is converted once, every entry decided in
 this fix (as C003 decides them): `service_healthy` for each entry whose healthcheck
 can pass and each database this fix gives its probe too, `service_started`, what
-the short form meant, for a service no rule gives a healthcheck. While an entry of
+the short form meant, for a service no rule gives a healthcheck and for an entry
+the user turned C003 off for (not run, `per-service-ignores`, a `# fixer:
+ignore[C003]` comment on its line): gating it is C003's change. The title names
+the entries it gates as C003 would. While an entry of
 a list naming the database is an app service with no healthcheck (C004) or has a
 healthcheck that cannot pass yet, the fix waits (display-only, naming what for):
 a healthcheck alone would leave C003 an entry it cannot gate yet. `fixer fix`
@@ -151,6 +154,9 @@ class Plan:
     checked: dict[str, DbProbe] = field(default_factory=dict)
     gated: set[str] = field(default_factory=set)
     healthy: set[str] = field(default_factory=set)   # what the gated lists wait for
+    # lists whose other entries it gates as C003 would, and those entries
+    c003_owners: set[str] = field(default_factory=set)
+    c003_gated: set[str] = field(default_factory=set)
     doubt: str | None = None
 
 
@@ -179,6 +185,7 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
                                          for n, p in plan.checked.items()])
     if plan.gated:
         title += f" and make {depends_plan.names(sorted(plan.gated))} wait for it to be healthy"
+    title += depends_plan.c003_on_the_way(sorted(plan.c003_owners), sorted(plan.c003_gated))
     build = partial(_edits, tuple(plan.steps))
     base = replace(base, relies_on=tuple(sorted(plan.healthy)))
     doubt = target.probe.doubt or plan.doubt
@@ -223,6 +230,9 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
         plan.steps.append(partial(_conditions, doc, dependency.definition, listed.conditions))
         plan.gated.add(owner.name)
         plan.healthy.update(listed.healthy)
+        if listed.for_c003:
+            plan.c003_owners.add(owner.name)
+            plan.c003_gated.update(listed.for_c003)
 
 
 def _add_healthcheck(plan: Plan, target: Unchecked) -> None:

@@ -9,8 +9,10 @@ entry right, and waits while one of them cannot be decided yet:
   fix itself gives a database its image's probe; in doubt (the stack check cannot tell),
   still `service_healthy`, and the fix is unsafe with the reason;
 - `service_started`, what the short form meant, when the service has no healthcheck and no
-  rule will give it one, when it is no service of the stack (C002), and for every entry of
-  an image's service (a proxy or prometheus: C003 leaves its wiring to its author);
+  rule will give it one, when it is no service of the stack (C002), for every entry of
+  an image's service (a proxy or prometheus: C003 leaves its wiring to its author), and
+  where the user turned C003 off (not run, `per-service-ignores`, or a `# fixer:
+  ignore[C003]` comment on the entry's line): gating it would be C003's change;
 - the whole conversion waits (the finding is display-only with the reason) while an entry
   is an app service with no healthcheck that C004 may add (not one whose listen port is
   unknown, or whose compose healthcheck sets only timings), a database C005 will probe,
@@ -30,7 +32,8 @@ from fixer import stackcheck
 from fixer.facts.database.unchecked import will_probe
 from fixer.facts.health.healthchecks import Health, cannot_add, health
 from fixer.model.appservice import is_app_service
-from fixer.model.depends import HEALTHY, STARTED
+from fixer.model.depends import HEALTHY, STARTED, entry_line
+from fixer.model.optout import turned_off
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, elements, get, scalar
@@ -46,6 +49,8 @@ class ListPlan:
     waits: str | None = None          # why the list must stay as it is for now
     doubt: str | None = None          # why a gate it writes is not shown to pass
     probes: tuple[str, ...] = ()      # databases the fix must give their probe (C005)
+    # entries it gates that the fix did not ask for: C003's change, made on the way
+    for_c003: tuple[str, ...] = ()
 
     @property
     def healthy(self) -> list[str]:
@@ -67,13 +72,16 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
     value = get(definition, "depends_on")
     if value is None or not isinstance(value.node, yaml.SequenceNode):
         return ListPlan(dict(wanted))  # a mapping: setting one entry leaves the others alone
-    listed = [name for name in (scalar(e) for e in elements(value)) if name]
+    listed = [(name, entry_line(doc, definition, e))
+              for name, e in ((scalar(e), e) for e in elements(value)) if name]
     conditions: dict[str, str] = {}   # as listed, then the entries the fix adds
     waits: str | None = None
     doubt: str | None = None
     probed: list[str] = []
-    for name in listed:
-        entry = _Entry(wanted[name]) if name in wanted else _judge(ws, owner, name, probes)
+    for_c003: list[str] = []
+    for name, line in listed:
+        entry = _Entry(wanted[name]) if name in wanted else \
+            _judge(ws, owner, name, probes, (doc.path, line))
         conditions[name] = entry.condition or STARTED  # what a fix that does not wait writes
         if entry.condition is None:
             waits = waits or (f"waits until {entry.why}; the long form now would pin {name} "
@@ -81,25 +89,31 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
         elif entry.condition == HEALTHY:
             doubt = doubt or entry.why
         probed += [name] if entry.probed else []
+        for_c003 += [name] if entry.condition == HEALTHY and not entry.probed and \
+            name not in wanted else []
     conditions.update((name, c) for name, c in wanted.items() if name not in conditions)
-    return ListPlan(conditions, waits, doubt, tuple(probed))
+    return ListPlan(conditions, waits, doubt, tuple(probed), tuple(for_c003))
 
 
-def _judge(ws: Workspace, owner: Service, name: str, probes: bool) -> _Entry:
+def _judge(ws: Workspace, owner: Service, name: str, probes: bool,
+           at: tuple[str, int]) -> _Entry:
+    """The condition of an entry the fix does not ask for, written `at` (path, line)."""
     target = owner.stack.services.get(name)
     if target is None or owner.app is None:
         return _Entry(STARTED)
     state = health(target)
-    if state is Health.CHECKED:
-        return _gate(ws, target)
     if state is Health.DISABLED:
         return _Entry(STARTED)  # deliberately none
+    c003_off = turned_off(ws, "C003", owner.name, *at)
+    if state is Health.CHECKED:
+        # gating it is C003's change: not where the user turned C003 off
+        return _Entry(STARTED) if c003_off else _gate(ws, target)
     database = will_probe(ws, target)
     if database is not None:
         if probes and database.probe.doubt is None:
-            return _Entry(HEALTHY, probed=True)
+            return _Entry(HEALTHY, probed=True)   # C005's own change: the probe and its gate
         return _Entry(why=f"{name} has a healthcheck (C005)")
-    if is_app_service(ws, target) and cannot_add(target) is None:
+    if is_app_service(ws, target) and cannot_add(target) is None and not c003_off:
         return _Entry(why=f"{name} has a healthcheck (C004)")
     return _Entry(STARTED)   # none, and none to come: what the short form meant
 
@@ -114,6 +128,18 @@ def _gate(ws: Workspace, target: Service) -> _Entry:
     return _Entry(why=f"{target.name}'s healthcheck can pass (today {detail})")
 
 
-def names(items: Sequence[str]) -> str:
-    """`a`, `a and b`, `a, b and c`: services as a fix title names them."""
+def names(items: Sequence[str], most: int | None = None) -> str:
+    """`a`, `a and b`, `a, b and c`: services as a fix title names them; past `most` of
+    them, `a, b, c and 996 more`."""
+    if most is not None and len(items) > most:
+        return ", ".join(items[:most]) + f" and {len(items) - most} more"
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+
+
+def c003_on_the_way(owners: Sequence[str], gated: Sequence[str]) -> str:
+    """What a fix's title adds when writing lists out gates entries as C003 would: the
+    commit must say so, since C003's own fix of them then has nothing left to do."""
+    if not gated:
+        return ""
+    return (f"; in long form, the depends_on of {names(sorted(owners), 3)} also waits for "
+            f"{names(sorted(gated), 3)} to be healthy (C003)")

@@ -163,6 +163,8 @@ class Gate:
     doc: ComposeDoc
     definition: Value
     conditions: dict[str, str]
+    owner: str = ""                    # the service whose list it is
+    for_c003: tuple[str, ...] = ()     # entries gated as C003 would (`ListPlan.for_c003`)
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,14 @@ class DatabasePlan:
     members: tuple[Service, ...]      # the services that reach it: their `networks` style
     gates: tuple[Gate, ...]
     doubt: str | None
+
+    @property
+    def c003_on_the_way(self) -> str:
+        """What the title adds when the users' lists, written out, gate entries as C003
+        would."""
+        owners = [gate.owner for gate in self.gates if gate.for_c003]
+        gated = sorted({name for gate in self.gates for name in gate.for_c003})
+        return depends_plan.c003_on_the_way(owners, gated)
 
     @property
     def waits_for(self) -> tuple[str, ...]:
@@ -228,7 +238,7 @@ def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Valu
         refused = conditions_refused(doc, definition, listed.conditions)
         if refused:
             raise Unfixable(refused)
-        gates.append(Gate(doc, definition, listed.conditions))
+        gates.append(Gate(doc, definition, listed.conditions, owner.name, listed.for_c003))
     return tuple(gates), doubt
 
 
