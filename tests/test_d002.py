@@ -105,6 +105,18 @@ def test_safety_follows_what_exec_form_changes() -> None:
     assert not finding(windows).fixable
 
 
+@pytest.mark.parametrize(("command", "named"), [
+    ("alembic upgrade head && uvicorn app.main:app", "(&&)"),
+    ("celery -A app.worker worker & uvicorn app.main:app", "(&)"),
+    ("migrate >> /tmp/log; uvicorn app.main:app", "(>>, ;)"),
+    ("uvicorn app.main:app --port $PORT", "($)"),
+])
+def test_the_reason_names_the_shell_features_as_written(command: str, named: str) -> None:
+    """`&&` is no background `&`: the reason a reviewer reads names what the command has."""
+    title = finding(HEAD + f"CMD {command}\n").fix_title or ""
+    assert title.endswith(f"(it uses shell features {named})"), title
+
+
 @pytest.mark.parametrize("command", [
     pytest.param("uvicorn app.main:app || sleep 5", id="or-keeps-shell"),
     pytest.param("uvicorn app.main:app 2>&1 | tee /tmp/log", id="pipeline"),

@@ -29,6 +29,7 @@ DEFAULT_SHELL = ("sh", "-c")
 POSIX_SHELLS = re.compile(r"^(/usr)?(/bin/)?(sh|bash|ash|dash|zsh|ksh)$")
 # Characters the shell gives a meaning: expansion, operators, redirects, globs, comments.
 _FEATURES = re.compile(r"[$`|&;<>()*?\[\]{}~!\n]")
+_DOUBLED = {"&&", "||", ">>", "<<", ";;"}
 _NOT_EXECABLE = {"cd", "export", "set", "source", ".", "if", "for", "while", "until", "case",
                  "{", "!", "trap", "ulimit", "umask", "unset", "eval", "test", "[", "wait"}
 
@@ -57,7 +58,11 @@ def shell_features(command: str) -> list[str]:
         elif char in "'\"":
             quote = char
         elif _FEATURES.match(command, i) or (char == "#" and (i == 0 or command[i - 1].isspace())):
-            found.append(char)
+            # named as written: `&&` is a list, `&` a background job
+            feature = command[i:i + 2] if command[i:i + 2] in _DOUBLED else char
+            found.append(feature)
+            i += len(feature)
+            continue
         i += 1
     if quote:
         return ["unbalanced quotes"]
