@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Callable
 
 from fixer.core.textfile import TextFile
-from fixer.formats.patience import PatienceMatcher
+from fixer.formats.patience import hunks
 
 CONTEXT = 3
 NO_NEWLINE = "\\ No newline at end of file\n"
@@ -128,8 +128,7 @@ def _literal(data: bytes) -> str:
 
 def _hunks(a: list[str], b: list[str]) -> list[str]:
     out: list[str] = []
-    matcher = PatienceMatcher(a, b)
-    for group in matcher.get_grouped_opcodes(CONTEXT):
+    for group in hunks(a, b, CONTEXT):
         a_start, a_end = group[0][1], group[-1][2]
         b_start, b_end = group[0][3], group[-1][4]
         out.append(f"@@ -{_range(a_start, a_end)} +{_range(b_start, b_end)} @@\n")

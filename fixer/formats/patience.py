@@ -1,5 +1,5 @@
 """A line diff that stays fast on large files: patience diff over lines unique to both
-sides, with difflib only for the small gaps between those anchors.
+sides, with difflib only for the small gaps between those anchors, grouped into hunks here.
 
 difflib alone is quadratic on files whose lines repeat (a compose file with a thousand
 `interval: 30s` lines took minutes); fixes change a few lines between many unique ones
@@ -17,18 +17,37 @@ Tag = Literal["replace", "delete", "insert", "equal"]
 Opcode = tuple[Tag, int, int, int, int]
 
 
-class PatienceMatcher(difflib.SequenceMatcher):  # type: ignore[type-arg]
-    """A SequenceMatcher whose opcodes come from patience diff; grouping is difflib's own."""
+def opcodes(a: list[str], b: list[str]) -> list[Opcode]:
+    """difflib-style opcodes that turn `a` into `b`, tiling both sides."""
+    raw: list[Opcode] = []
+    _diff(a, 0, len(a), b, 0, len(b), raw)
+    return _merge(raw)
 
-    def __init__(self, a: list[str], b: list[str]) -> None:
-        super().__init__(None, a, b, autojunk=False)
-        self._lines = (a, b)
 
-    def get_opcodes(self) -> list[Opcode]:
-        a, b = self._lines
-        raw: list[Opcode] = []
-        _diff(a, 0, len(a), b, 0, len(b), raw)
-        return _merge(raw)
+def hunks(a: list[str], b: list[str], context: int) -> list[list[Opcode]]:
+    """The opcodes grouped as a unified diff shows them: each hunk has at most `context`
+    unchanged lines before its first change and after its last, and an unchanged run longer
+    than twice that ends one hunk and starts the next. None when nothing changed.
+
+    Not difflib's SequenceMatcher: it indexes every line of the new side before it is asked
+    anything, which was most of the diff of a thousand-service compose file."""
+    codes = opcodes(a, b)
+    if all(tag == "equal" for tag, *_ in codes):
+        return []
+    tag, i1, i2, j1, j2 = codes[0]
+    if tag == "equal":   # the lines before the first change: only the last `context`
+        codes[0] = (tag, max(i1, i2 - context), i2, max(j1, j2 - context), j2)
+    tag, i1, i2, j1, j2 = codes[-1]
+    if tag == "equal":   # after the last change: only the first `context`
+        codes[-1] = (tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context))
+    found: list[list[Opcode]] = [[]]
+    for tag, i1, i2, j1, j2 in codes:
+        if tag == "equal" and i2 - i1 > 2 * context:
+            found[-1].append((tag, i1, i1 + context, j1, j1 + context))
+            found.append([])
+            i1, j1 = i2 - context, j2 - context
+        found[-1].append((tag, i1, i2, j1, j2))
+    return found
 
 
 def _diff(a: list[str], alo: int, ahi: int, b: list[str], blo: int, bhi: int,
