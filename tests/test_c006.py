@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fixer_rules.compose.c006_undocumented_variable import EXAMPLES
+from fixer_rules.compose.c006_undocumented_variable import EXAMPLES, is_example_name
 from kit import check, fix, read_folder
 from support import GOLDEN, compose_binary, compose_stacks, write_tree
 
@@ -36,6 +36,9 @@ def env(environment: str, extra: dict[str, str | bytes] | None = None) -> dict[s
     pytest.param("      A: ${A}\n", {".env.template": "# A\nA='x'\n"}, id="env-template"),
     pytest.param("      A: ${A}\n", {"example.env": "A=x\n"}, id="example-env"),
     pytest.param("      A: ${A}\n", {".env.dist": "A=x\n"}, id="env-dist"),
+    pytest.param("      A: ${A}\n", {".example.env": "A=x\n"}, id="dot-example-env"),
+    pytest.param("      A: ${A}\n", {".env.local.example": "A=x\n"}, id="env-local-example"),
+    pytest.param("      A: ${A}\n", {".env.defaults": "A=x\n"}, id="env-defaults"),
     pytest.param("      A: $$A\n      B: $${B}\n      C: \"$$$$C\"\n", {}, id="escapes"),
     pytest.param("      A: $1 and $$2\n", {}, id="not-a-name"),
 ])
@@ -119,7 +122,8 @@ def test_c006_golden_stack_resolves_with_the_example_file(tmp_path: Path, case: 
     root = write_tree(tmp_path / "repo", outcome.tree)
     for files in compose_stacks(root):
         folder = (root / files[0]).parent
-        example = next(folder / name for name in EXAMPLES if (folder / name).exists())
+        named = [folder / name for name in EXAMPLES if (folder / name).exists()]
+        example = (named or sorted(p for p in folder.iterdir() if is_example_name(p.name)))[0]
         args = [str(compose_binary()), "--env-file", str(example)]
         for name in files:
             args += ["-f", str(root / name)]
@@ -134,3 +138,25 @@ def test_c006_extends_an_example_env_rather_than_writing_a_second_file() -> None
     outcome = fix(env("      A: ${A}\n", {"example.env": b"X=1\n"}), select="C006")
     assert outcome.clean and ".env.example" not in outcome.tree
     assert outcome.tree["example.env"] == b"X=1\n\n# api (docker-compose.yml)\nA=\n"
+
+
+@pytest.mark.parametrize("name", [".env.local", ".envrc", "dev.env", "environment.yml",
+                                  "examples.txt", "envoy.example.yaml"])
+def test_c006_a_file_that_is_no_example_documents_nothing(name: str) -> None:
+    """Only a name with the word `env` and a word such as example or defaults documents."""
+    [finding] = check(env("      A: ${A}\n", {name: "A=x\n"}), select="C006")
+    assert finding.fixable and finding.fix_title == "Document A in .env.example"
+
+
+@pytest.mark.parametrize(("value", "glued"), [
+    ("uZq3P4qWm8v6y$B+E(H@McQ", True),      # a `$` inside a secret
+    ("pa55$word", True),
+    ("https://host:$PORT/x", False),         # after a delimiter: a variable
+    ("$A", False),
+    ("x${A}", False),                        # braces say it is one
+])
+def test_c006_a_dollar_glued_to_a_word_is_left_to_the_user(value: str, glued: bool) -> None:
+    [finding] = check(env(f"      S: '{value}'\n"), select="C006")
+    assert finding.fixable is not glued
+    if glued:
+        assert "write `$$` if the `$` is literal" in (finding.reason or "")

@@ -155,7 +155,7 @@ def test_an_unknown_severity_is_a_usage_error(tmp_path: Path) -> None:
 # -- check: JSON -------------------------------------------------------------------------------
 
 FINDING_KEYS = {"code", "name", "category", "severity", "service", "path", "line", "column",
-                "message", "fix", "fingerprint"}
+                "message", "fix", "reason", "fingerprint"}
 
 
 def test_json_is_exactly_the_contract_object(tmp_path: Path) -> None:
@@ -173,7 +173,7 @@ def test_json_is_exactly_the_contract_object(tmp_path: Path) -> None:
     assert finding["path"] == "deploy/compose.yaml"  # relative to the root, POSIX form
     assert finding["line"] == 5 and finding["column"] >= 1
     assert finding["fix"] == {"safety": "safe", "title": finding["fix"]["title"]}
-    assert finding["fix"]["title"]
+    assert finding["fix"]["title"] and finding["reason"] is None
 
 
 def test_json_fix_is_null_for_display_only_and_errors_are_listed(tmp_path: Path) -> None:
@@ -187,6 +187,7 @@ def test_json_fix_is_null_for_display_only_and_errors_are_listed(tmp_path: Path)
     document = json.loads(out)
     [finding] = document["findings"]
     assert finding["code"] == "P002" and finding["fix"] is None
+    assert finding["reason"] == "several ports are exposed; which one is the app's is unclear"
     [error] = document["errors"]
     assert error["path"] == "broken/compose.yaml" and error["line"] == 5
     assert set(error) == {"kind", "path", "line", "message"} and error["kind"] == "input"

@@ -88,7 +88,7 @@ def finding_object(finding: Finding) -> dict[str, object]:
         "category": finding.rule.category.value, "severity": finding.rule.severity.value,
         "service": finding.service, "path": finding.path, "line": finding.line,
         "column": finding.column, "message": finding.message, "fix": fix,
-        "fingerprint": finding.fingerprint,
+        "reason": finding.reason, "fingerprint": finding.fingerprint,
     }
 
 

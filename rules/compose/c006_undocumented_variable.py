@@ -7,7 +7,9 @@ paths, networks, `x-` extensions) for `${VAR}` and `$VAR` with neither a default
 and reports each variable that neither the `.env` of the stack's project folder,
 nor an `env_file` of a service that reads it, nor an example file there defines
 (`.env.example`, `.env.sample`, `.env.template`, `.env.tpl`, `.env.dist`,
-`example.env`, `sample.env`, `env.example`, `env.sample`). `$$VAR` is an escaped dollar that
+`example.env`, `sample.env`, `env.example`, `env.sample`, and any other file whose
+name has the word `env` and one of example, sample, template, tpl, dist or default:
+`.example.env`, `.env.local.example`, `.env.defaults`). `$$VAR` is an escaped dollar that
 the container's shell expands, never a variable of Compose. One finding per
 variable, at its first use.
 
@@ -47,8 +49,10 @@ is never invented nor copied. An existing file keeps its bytes; the lines are
 appended in its line endings, with or without its final newline, its BOM kept.
 Display-only when a `command`, `entrypoint` or `healthcheck` reads `$VAR` that the
 service's own `environment` sets: the container's shell was probably meant to read
-it (`$$VAR`), which needs a person to confirm. A variable inside another's default
-(`${A:-${B}}`) is not read.
+it (`$$VAR`), which needs a person to confirm. Display-only too when every use is
+an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`): a `$`
+inside a password or a hash reads so, and documenting `B` would call it a variable
+where `$$` is the fix. A variable inside another's default (`${A:-${B}}`) is not read.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ import yaml
 from fixer.core.edits import CreateFile, Edit, TextEdit
 from fixer.core.envfile import Reference, parse_env, references
 from fixer.core.textfile import TextFile
+from fixer.core.tree_index import files_in
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack, env_file_paths
 from fixer.model.workspace import Workspace
@@ -81,6 +86,10 @@ FIX_ORDER = 200
 # fixer creates when there is none (an `example.env` beside it would be a second copy).
 EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.dist",
             "example.env", "sample.env", "env.example", "env.sample")
+# Other names that document variables too (`.example.env`, `.env.local.example`,
+# `.env.defaults`): "env" as a word of the name, and a word that says it is not the real one.
+_ENV_WORD = re.compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
+_EXAMPLE_WORD = re.compile(r"example|sample|template|tpl|dist|default", re.I)
 _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 _PLAIN = re.compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
@@ -97,6 +106,8 @@ class Use:
     readers: tuple[str, ...]   # services (through aliases too); else the top-level key
     services: tuple[str, ...]  # the services among them
     shell: frozenset[str]      # services that read it in a command, entrypoint or healthcheck
+    # `$NAME` right after a letter or digit (`…6y$B+E(H@`): maybe a literal `$` in a secret
+    glued: bool = False
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -137,11 +148,25 @@ class _Definitions:
 def _documented(ws: Workspace, stack: Stack) -> set[str]:
     """Names the project folder's `.env` and example files define."""
     names = set(stack.dotenv)
-    for example in EXAMPLES:
-        file = ws.read(posixpath.join(stack.folder, example))
+    for path in _examples(ws, stack):
+        file = ws.read(path)
         if file is not None:
             names |= set(parse_env(file.text))
     return names
+
+
+def _examples(ws: Workspace, stack: Stack) -> list[str]:
+    """The project folder's example files: those of EXAMPLES that exist, in that order, then
+    any other whose name says it is one, by name."""
+    named = [p for p in (posixpath.join(stack.folder, n) for n in EXAMPLES) if ws.tree.exists(p)]
+    others = sorted(p for p in files_in(ws.tree, stack.folder) if p not in named and
+                    is_example_name(posixpath.basename(p)))
+    return named + others
+
+
+def is_example_name(name: str) -> bool:
+    """A file name that says it documents variables (`.example.env`, `.env.defaults`)."""
+    return bool(_ENV_WORD.search(name) and _EXAMPLE_WORD.search(name))
 
 
 def _env_file_names(ws: Workspace, service: Service) -> set[str]:
@@ -162,10 +187,13 @@ def _uses(stack: Stack) -> Iterator[Use]:
         seen: set[int] = set()
         for key, value in doc.root.value:
             for node in _scalars(value, seen):
-                for ref in references(str(node.value)):
+                text = str(node.value)
+                for ref in references(text):
                     services = tuple(readers.get(id(node), ()))
+                    glued = not ref.text.startswith("${") and ref.start > 0 and \
+                        text[ref.start - 1].isalnum()
                     yield Use(ref, doc, _line(doc, node, ref), services or (str(key.value),),
-                              services, frozenset(shell.get(id(node), ())))
+                              services, frozenset(shell.get(id(node), ())), glued)
 
 
 def _service_scalars(doc: ComposeDoc) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
@@ -216,6 +244,10 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
     if meant:
         return replace(base, reason=f"the `environment` of {meant[0]} sets {name}: write "
                                     f"`$${name}` if the container's shell should read it")
+    if all(u.glued for u in uses if u.ref.bare):
+        return replace(base, reason=f"`{first.ref.text}` follows a letter or digit, as a `$` "
+                                    f"inside a password or hash does: write `$$` if the `$` "
+                                    f"is literal; documenting {name} would call it a variable")
     target = _target(ws, stack)
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE,
                                  lambda: [_edit(ws, stack, target, name, first, uses)]))
@@ -228,8 +260,8 @@ def _environment_keys(service: Service) -> set[str]:
 
 def _target(ws: Workspace, stack: Stack) -> str:
     """The example file to extend: the first that exists, else a new `.env.example`."""
-    paths = [posixpath.join(stack.folder, name) for name in EXAMPLES]
-    return next((p for p in paths if ws.read(p) is not None), paths[0])
+    readable = [p for p in _examples(ws, stack) if ws.read(p) is not None]
+    return readable[0] if readable else posixpath.join(stack.folder, EXAMPLES[0])
 
 
 def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,

@@ -141,5 +141,6 @@ def c003_on_the_way(owners: Sequence[str], gated: Sequence[str]) -> str:
     commit must say so, since C003's own fix of them then has nothing left to do."""
     if not gated:
         return ""
-    return (f"; in long form, the depends_on of {names(sorted(owners), 3)} also waits for "
+    waits = "waits" if len(owners) == 1 else "wait"
+    return (f"; in long form, the depends_on of {names(sorted(owners), 3)} also {waits} for "
             f"{names(sorted(gated), 3)} to be healthy (C003)")
