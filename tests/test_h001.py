@@ -161,6 +161,11 @@ ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter({args})\n\n\n@rout
                   "\n\n@app.get(settings.health_path)\ndef h():\n    return 1\n",
                   "svc/app/config.py": 'class Settings:\n    health_path = "/api/health"\n\n\n'
                   "settings = Settings()\n"}, id="non-literal-path-literal-elsewhere"),
+    pytest.param({"svc/app/main.py": APP + "from .routers import router\n\napp = FastAPI()\n\n\n"
+                  '@router.get("/health")\nasync def ping():\n    return 1\n\n\n'
+                  "app.include_router(router)\n",
+                  "svc/app/routers/__init__.py": "from fastapi import APIRouter\n\n"
+                  "router = APIRouter()\n"}, id="imported-router-decorated-before-include"),
     pytest.param({"svc/app/main.py": "app = object()\n"}, id="not-a-fastapi-app"),
     pytest.param({"svc/app/main.py": "from app.base import Api\n\napp = Api()\n",
                   "svc/app/base.py": APP + "class Api(FastAPI):\n    def __init__(self):\n"
@@ -336,3 +341,14 @@ def test_the_added_route_is_annotated_as_the_image_python_accepts(image: str, he
     files = service({"svc/app/main.py": source})
     files["svc/Dockerfile"] = str(files["svc/Dockerfile"]).replace("python:3.12-slim", image)
     assert f"def health() -> {returns}:\n".encode() in fixed(files)
+
+
+def test_h001_a_route_put_on_a_router_after_it_is_included_is_not_served() -> None:
+    """`include_router` copies the router's routes when it runs: a decorator on the imported
+    router below it adds a route the app never serves."""
+    main = (APP + "from .routers import router\n\napp = FastAPI()\napp.include_router(router)\n"
+            '\n\n@router.get("/health")\nasync def ping():\n    return 1\n')
+    files = service({"svc/app/main.py": main, "svc/app/routers/__init__.py":
+                     "from fastapi import APIRouter\n\nrouter = APIRouter()\n"})
+    [finding] = check(files, select="H001")
+    assert finding.code == "H001" and finding.fixable

@@ -181,8 +181,11 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
 
 
 def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, prefix: str,
-          result: AppRoutes, anchors: bool, depth: int) -> None:
+          result: AppRoutes, anchors: bool, depth: int, until: ast.stmt | None = None) -> None:
+    """The routes the statements of `scope` add to `var` (those before `until`, when given)."""
     for top, stmt in statements(scope.body):
+        if stmt is until:
+            return
         routed = False  # the statement adds routes (even unreadable ones): a new one goes after
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in stmt.decorator_list:
@@ -195,7 +198,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             if method in ("add_api_route", "add_route", "include_router"):
                 routed = True
                 if method == "include_router":
-                    _include(mods, path, tree, scope, call, prefix, result, depth)
+                    _include(mods, path, tree, scope, stmt, prefix, result, depth)
                 else:
                     _add_route(result, tree, call, prefix, None, depth == 0)
             elif isinstance(call.func, ast.Name) and any(
@@ -232,8 +235,13 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
     result.routes.append(Route(join_paths(prefix, literal), get, function, direct))
 
 
-def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast.Call,
+def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast.Expr,
              prefix: str, result: AppRoutes, depth: int) -> None:
+    """The routes of an included router: where it is created, and, for a router imported
+    here, the decorators this scope puts on it before including it (`include_router` copies
+    the routes the router has at that moment)."""
+    assert isinstance(stmt.value, ast.Call)
+    call = stmt.value
     router = call_argument(call, 0, "router")
     found = _router(mods, path, tree, scope, router, depth) if router is not None else None
     if found is None or depth > 5:
@@ -243,9 +251,11 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast
         return
     rpath, rtree, rscope, rvar, rcall = found
     given = _prefix(tree, call, result)
-    _scan(mods, rpath, rtree, rscope, rvar, join_paths(join_paths(prefix, given),
-                                                        _prefix(rtree, rcall, result)), result,
-          False, depth + 1)
+    joined = join_paths(join_paths(prefix, given), _prefix(rtree, rcall, result))
+    _scan(mods, rpath, rtree, rscope, rvar, joined, result, False, depth + 1)
+    if isinstance(router, ast.Name) and (rpath, rscope) != (path, scope) and \
+            (rpath, rscope) != (path, tree):   # imported: decorated here too, maybe
+        _scan(mods, path, tree, scope, router.id, joined, result, False, depth + 1, until=stmt)
 
 
 def _written(tree: ast.Module, scope: Scope, router: ast.expr | None) -> str:
