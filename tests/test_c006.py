@@ -39,6 +39,7 @@ def env(environment: str, extra: dict[str, str | bytes] | None = None) -> dict[s
     pytest.param("      A: ${A}\n", {".example.env": "A=x\n"}, id="dot-example-env"),
     pytest.param("      A: ${A}\n", {".env.local.example": "A=x\n"}, id="env-local-example"),
     pytest.param("      A: ${A}\n", {".env.defaults": "A=x\n"}, id="env-defaults"),
+    pytest.param("      A: ${A}\n", {".env_example": 'export A="x"\n'}, id="env-underscore-example"),
     pytest.param("      A: $$A\n      B: $${B}\n      C: \"$$$$C\"\n", {}, id="escapes"),
     pytest.param("      A: $1 and $$2\n", {}, id="not-a-name"),
 ])
