@@ -423,3 +423,14 @@ def test_a_list_does_not_wait_for_a_healthcheck_c004_cannot_add() -> None:
     assert services["services"]["api"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert services["services"]["gui"]["depends_on"] == {
         "db": {"condition": "service_healthy"}, "api": {"condition": "service_started"}}
+
+
+def test_c005_title_of_a_fix_that_probes_two_databases() -> None:
+    """Written out, the list gates both databases: the title says `them`."""
+    compose = (API.replace("- db\n", "- db\n      - cache\n") + "  db:\n    image: postgres:16\n"
+               "  cache:\n    image: redis:7\n")
+    titles = {f.fix_title for f in check(repo(compose), select="C005")}
+    assert titles == {"Add a `pg_isready` healthcheck to db and a `redis-cli` healthcheck to cache "
+                      "and make api wait for them to be healthy",
+                      "Add a `redis-cli` healthcheck to cache and a `pg_isready` healthcheck to db "
+                      "and make api wait for them to be healthy"}

@@ -184,7 +184,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     title = "Add " + depends_plan.names([f"a `{p.tool}` healthcheck to {n}"
                                          for n, p in plan.checked.items()])
     if plan.gated:
-        title += f" and make {depends_plan.names(sorted(plan.gated))} wait for it to be healthy"
+        them = "them" if len(plan.checked) > 1 else "it"
+        title += f" and make {depends_plan.names(sorted(plan.gated))} wait for {them} to be healthy"
     title += depends_plan.c003_on_the_way(sorted(plan.c003_owners), sorted(plan.c003_gated))
     build = partial(_edits, tuple(plan.steps))
     base = replace(base, relies_on=tuple(sorted(plan.healthy)))
