@@ -42,6 +42,8 @@ def env(environment: str, extra: dict[str, str | bytes] | None = None) -> dict[s
     pytest.param("      A: ${A}\n", {".env_example": 'export A="x"\n'}, id="env-underscore-example"),
     pytest.param("      A: $$A\n      B: $${B}\n      C: \"$$$$C\"\n", {}, id="escapes"),
     pytest.param("      A: $1 and $$2\n", {}, id="not-a-name"),
+    pytest.param("      P: /opt/x:${PATH}\n      O: ${USER}\n      D: $PWD/data\n"
+                 "      H: ${HOME}/.aws\n      L: $LOGNAME $SHELL\n", {}, id="set-by-the-shell"),
 ])
 def test_c006_noop(environment: str, extra: dict[str, str | bytes]) -> None:
     assert check(env(environment, extra), select="C006") == []
@@ -161,3 +163,10 @@ def test_c006_a_dollar_glued_to_a_word_is_left_to_the_user(value: str, glued: bo
     assert finding.fixable is not glued
     if glued:
         assert "write `$$` if the `$` is literal" in (finding.reason or "")
+
+
+def test_c006_uid_is_no_exported_variable() -> None:
+    """bash sets UID and GID for itself and exports neither: Compose reads them empty."""
+    found = check(env("      U: ${UID}\n      G: ${GID}\n"), select="C006")
+    assert [f.fix_title for f in found] == ["Document UID in .env.example",
+                                            "Document GID in .env.example"]

@@ -173,6 +173,20 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
     pytest.param(df('ENTRYPOINT ["./run.sh"]', 'CMD ["uvicorn", "a:b", "--port", "8112"]'),
                  8112, "CMD", ["8112"], id="entrypoint-script-then-cmd"),
     pytest.param(df('CMD ["celery", "worker"]'), None, "none", [], id="no-server"),
+    # gunicorn reads ./gunicorn.conf.py and GUNICORN_CMD_ARGS untold: its default is no fact
+    pytest.param({**df('CMD ["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "a:b"]'),
+                  "api/gunicorn.conf.py": 'bind = "0.0.0.0:9000"\n'},
+                 None, "CMD", [], id="gunicorn-conf-py-read-untold"),
+    pytest.param(df('ENV GUNICORN_CMD_ARGS="--bind=0.0.0.0:9000 --workers=2"',
+                    'CMD ["gunicorn", "a:b"]'), None, "CMD", [], id="gunicorn-cmd-args-bind"),
+    pytest.param(df('CMD ["gunicorn", "a:b"]',
+                    compose="    environment:\n      GUNICORN_CMD_ARGS: -b :9001\n"),
+                 None, "CMD", [], id="gunicorn-cmd-args-from-compose"),
+    pytest.param(df('ENV GUNICORN_CMD_ARGS="--workers=2"', 'CMD ["gunicorn", "a:b"]'),
+                 8000, "gunicorn default", [], id="gunicorn-cmd-args-without-bind"),
+    pytest.param({**df('CMD ["gunicorn", "--bind", "0.0.0.0:8113", "a:b"]'),
+                  "api/gunicorn.conf.py": 'bind = "0.0.0.0:9000"\n'},
+                 8113, "CMD", ["8113"], id="command-line-bind-beats-conf-py"),
 ])
 def test_resolve(files: dict[str, str], port: int | None, origin: str,
                  sites: list[str]) -> None:

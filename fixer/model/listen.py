@@ -6,11 +6,13 @@ First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT,
 
 from __future__ import annotations
 
+import posixpath
 import shlex
 from dataclasses import dataclass, replace
 
 from fixer.core.numbers import number
 from fixer.core.tree import Tree
+from fixer.core.tree_index import files_under
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.launch import DEFAULT_PORT, Launch, find_launch, resolve_token
@@ -84,6 +86,9 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         return ListenPort(script.port, script.origin, sites, launch, region, script.reason,
                           script.variable, script.addition)
     if launch.port_token is None:
+        implicit = _implicit_gunicorn_config(tree, folder, launch, merged)
+        if implicit is not None:
+            return ListenPort(None, region.kind, (), launch, region, implicit)
         return _default(found, merged, env, own, env_sites)
     port, var = resolve_token(launch.port_token, merged)
     if port is None:
@@ -98,6 +103,25 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
                                   (region.start, region.end), launch, port))
     origin = f"{var} in {region.kind}" if var else region.kind
     return ListenPort(port, origin, sites, launch, region, variable=var)
+
+
+def _implicit_gunicorn_config(tree: Tree, folder: str, launch: Launch,
+                              merged: dict[str, str]) -> str | None:
+    """Why a gunicorn command with no `--bind` may bind elsewhere than its default: it
+    reads GUNICORN_CMD_ARGS, and `./gunicorn.conf.py` of its working directory, untold.
+    Any such file in the build context may be the one (where COPY puts it is not judged
+    here): the port is then unknown, never a guess."""
+    if launch.server != "gunicorn":
+        return None
+    # a Dockerfile's ENV value keeps its quotes here
+    options = merged.get("GUNICORN_CMD_ARGS", "").strip().strip("\"'").split()
+    if any(o == "-b" or o.startswith(("--bind", "-b")) for o in options):
+        return "gunicorn reads its bind from GUNICORN_CMD_ARGS"
+    config = next((p for p in files_under(tree, folder)
+                   if posixpath.basename(p) == "gunicorn.conf.py"), None)
+    if config is not None:
+        return f"gunicorn reads ./gunicorn.conf.py from its working directory ({config})"
+    return None
 
 
 def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: StageEnv,

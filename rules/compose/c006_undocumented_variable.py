@@ -10,8 +10,9 @@ nor an `env_file` of a service that reads it, nor an example file there defines
 `example.env`, `sample.env`, `env.example`, `env.sample`, and any other file whose
 name has the word `env` and one of example, sample, template, tpl, dist or default:
 `.example.env`, `.env.local.example`, `.env.defaults`). `$$VAR` is an escaped dollar that
-the container's shell expands, never a variable of Compose. One finding per
-variable, at its first use.
+the container's shell expands, never a variable of Compose. `PATH`, `HOME`, `USER`,
+`LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them.
+One finding per variable, at its first use.
 
 ## Why is this bad?
 Compose substitutes an empty string for an unset variable and only warns: the
@@ -91,6 +92,10 @@ EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.di
 _ENV_WORD = re.compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
 _EXAMPLE_WORD = re.compile(r"example|sample|template|tpl|dist|default", re.I)
 _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
+# What the shell that runs Compose always exports: never empty, never the user's to set. A
+# `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
+# containers' PATH (UID and GID are shell variables, not exported: they stay findings).
+_SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD"})
 _PLAIN = re.compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
 _INTRO = "# Variables the compose files read. Copy this file to .env and set them."
@@ -120,6 +125,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue
         defined = _Definitions(ws, stack)
         for name, uses in by_name.items():
+            if name in _SHELL_SET:
+                continue
             open_uses = [u for u in uses if u.ref.bare and not defined.covers(u)]
             if open_uses and (stack.folder, name) not in seen:
                 seen.add((stack.folder, name))
