@@ -139,6 +139,7 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
         message=f"{stray} duplicates {built}, which compose builds ({why})",
         path=stray, line=1, service=service.name, subject=stray,
         fix=Fix(f"Delete {stray}", safety, partial(_deleted, stray)),
+        reason=why if safety is Safety.UNSAFE else None,
     )
 
 

@@ -124,12 +124,13 @@ def _report(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
     if features:
         why = f"it uses shell features ({', '.join(features)})"
         title = f"Run it as [\"{shell[0]}\", \"-c\", \"… exec LAST\"] ({why})"
-        return replace(base, fix=Fix(title, Safety.UNSAFE, build))
+        return replace(base, fix=Fix(title, Safety.UNSAFE, build), reason=why)
     inner = shell_features(script) if script is not None else []
     if inner:   # `sh -c "a & b"`: exec before b changes which process is PID 1
         risk = f"`exec` before the last command of its script, which uses {', '.join(inner)}"
     safety = Safety.UNSAFE if risk else Safety.SAFE
-    return replace(base, fix=Fix(f"Use exec form{f' ({risk})' if risk else ''}", safety, build))
+    return replace(base, fix=Fix(f"Use exec form{f' ({risk})' if risk else ''}", safety, build),
+                   reason=risk)
 
 
 def _exec_form(dockerfile: Dockerfile, instruction: Instruction,

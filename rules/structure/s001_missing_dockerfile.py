@@ -134,7 +134,8 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
         return replace(base, reason=f"the build context holds {elsewhere[0]}: point `build:` "
                                     "at the Dockerfile the service is meant to build")
     return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
-                                 Safety.UNSAFE, partial(_generate, ws, service, build)))
+                                 Safety.UNSAFE, partial(_generate, ws, service, build)),
+                   reason="a stock Dockerfile may not be how the service was meant to be built")
 
 
 def _dockerfiles_below(ws: Workspace, build: Build) -> list[str]:

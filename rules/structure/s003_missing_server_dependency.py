@@ -139,7 +139,9 @@ def _report(ws: Workspace, service: Service, need: Need, found: Declared, path: 
             "or pyproject.toml dependencies to add it to"
         return replace(base, reason=reason)
     return replace(base, fix=Fix(f"Add {need.add} to {target}", Safety.UNSAFE,
-                                 partial(_declared, ws, need, found, target)))
+                                 partial(_declared, ws, need, found, target)),
+                   reason="a new dependency changes what the image installs, and its version "
+                          "may not be the one the service was tested with")
 
 
 def _declared(ws: Workspace, need: Need, found: Declared, target: str) -> list[Edit]:
