@@ -113,8 +113,9 @@ def test_safety_follows_what_exec_form_changes() -> None:
 ])
 def test_the_reason_names_the_shell_features_as_written(command: str, named: str) -> None:
     """`&&` is no background `&`: the reason a reviewer reads names what the command has."""
-    title = finding(HEAD + f"CMD {command}\n").fix_title or ""
-    assert title.endswith(f"(it uses shell features {named})"), title
+    found = finding(HEAD + f"CMD {command}\n")
+    assert (found.fix_title or "").endswith(f"(it uses shell features {named})"), found.fix_title
+    assert found.reason == f"it uses shell features {named}"   # JSON and SARIF carry it
 
 
 @pytest.mark.parametrize("command", [
