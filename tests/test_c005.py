@@ -434,3 +434,15 @@ def test_c005_title_of_a_fix_that_probes_two_databases() -> None:
                       "and make api wait for them to be healthy",
                       "Add a `redis-cli` healthcheck to cache and a `pg_isready` healthcheck to db "
                       "and make api wait for them to be healthy"}
+
+
+def test_c005_a_cluster_state_file_is_no_configuration() -> None:
+    """`--cluster-config-file` names the state file a Redis cluster node writes; no port is
+    set there, so the probe is safe (the file redis-server reads settings from is the first
+    word, `redis.conf`)."""
+    db = ("    image: redis:7\n    command: redis-server --cluster-enabled yes "
+          "--cluster-config-file /data/nodes.conf --port 6380\n")
+    [finding] = check(repo(API + "  db:\n" + db), select="C005")
+    assert finding.safety.value == "safe", finding.reason
+    added = "".join(getattr(edit, "text", "") for edit in finding.edits())
+    assert '"redis-cli", "-p", "6380", "ping"' in added, added

@@ -123,8 +123,11 @@ def _argv(kind: str, env: Environment, words: list[str],
     if kind in ("redis", "valkey"):
         port = _option(words, ("--port",))
         tool = "valkey-cli" if kind == "valkey" else "redis-cli"
+        # `--cluster-config-file nodes.conf` names the cluster's own state file, no settings
+        settings = [w for i, w in enumerate(words)
+                    if not (i and words[i - 1] == "--cluster-config-file")]
         return _words(tool, *(["-p", port] if port else []), "ping"), \
-            _config_doubt(words, "redis-server", r"\.conf$")
+            _config_doubt(settings, "redis-server", r"\.conf$")
     if kind in ("mysql", "mariadb"):
         # mariadb 11 images no longer ship `mysqladmin`; `mariadb-admin` came in 10.5
         modern = kind == "mariadb" and (version is None or version >= (10, 5))
