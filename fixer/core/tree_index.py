@@ -14,11 +14,13 @@ from fixer.core.tree import Tree
 
 @dataclass
 class _TreeIndex:
-    """Per tree, built once: files by folder, every folder, and every file in path order."""
+    """Per tree, built once: files by folder, every folder, every file in path order, and
+    files by name."""
 
     files: dict[str, list[str]]
     folders: set[str]
     ordered: list[str]
+    named: dict[str, list[str]]
 
 
 _INDEX: Memo[_TreeIndex] = Memo("folder index")
@@ -31,13 +33,16 @@ def _index(tree: Tree) -> _TreeIndex:
 def _build(tree: Tree) -> _TreeIndex:
     files: dict[str, list[str]] = {}
     folders: set[str] = {""}
-    for path in sorted(tree.paths()):
-        folder = posixpath.dirname(path)
+    named: dict[str, list[str]] = {}
+    ordered = sorted(tree.paths())
+    for path in ordered:
+        folder, name = posixpath.split(path)
         files.setdefault(folder, []).append(path)
+        named.setdefault(name, []).append(path)
         while folder not in folders:
             folders.add(folder)
             folder = posixpath.dirname(folder)
-    return _TreeIndex(files, folders, sorted(tree.paths()))
+    return _TreeIndex(files, folders, ordered, named)
 
 
 def files_in(tree: Tree, folder: str) -> list[str]:
@@ -54,6 +59,12 @@ def files_under(tree: Tree, folder: str) -> list[str]:
     start = bisect.bisect_left(ordered, prefix)
     end = bisect.bisect_left(ordered, folder + "0")  # "0" sorts right after "/"
     return ordered[start:end]
+
+
+def named_under(tree: Tree, folder: str, name: str) -> list[str]:
+    """The files called `name` below a folder, at any depth, in path order."""
+    found = _index(tree).named.get(name, [])
+    return found if not folder else [p for p in found if p.startswith(folder + "/")]
 
 
 def is_folder(tree: Tree, folder: str) -> bool:

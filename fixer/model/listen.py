@@ -6,13 +6,12 @@ First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT,
 
 from __future__ import annotations
 
-import posixpath
 import shlex
 from dataclasses import dataclass, replace
 
 from fixer.core.numbers import number
 from fixer.core.tree import Tree
-from fixer.core.tree_index import files_under
+from fixer.core.tree_index import named_under
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.launch import DEFAULT_PORT, Launch, find_launch, resolve_token
@@ -117,10 +116,9 @@ def _implicit_gunicorn_config(tree: Tree, folder: str, launch: Launch,
     options = merged.get("GUNICORN_CMD_ARGS", "").strip().strip("\"'").split()
     if any(o == "-b" or o.startswith(("--bind", "-b")) for o in options):
         return "gunicorn reads its bind from GUNICORN_CMD_ARGS"
-    config = next((p for p in files_under(tree, folder)
-                   if posixpath.basename(p) == "gunicorn.conf.py"), None)
-    if config is not None:
-        return f"gunicorn reads ./gunicorn.conf.py from its working directory ({config})"
+    configs = named_under(tree, folder, "gunicorn.conf.py")
+    if configs:
+        return f"gunicorn reads ./gunicorn.conf.py from its working directory ({configs[0]})"
     return None
 
 
