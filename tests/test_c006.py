@@ -38,7 +38,6 @@ def env(environment: str, extra: dict[str, str | bytes] | None = None) -> dict[s
     pytest.param("      A: ${A}\n", {".env.dist": "A=x\n"}, id="env-dist"),
     pytest.param("      A: ${A}\n", {".example.env": "A=x\n"}, id="dot-example-env"),
     pytest.param("      A: ${A}\n", {".env.local.example": "A=x\n"}, id="env-local-example"),
-    pytest.param("      A: ${A}\n", {".env.defaults": "A=x\n"}, id="env-defaults"),
     pytest.param("      A: ${A}\n", {".env_example": 'export A="x"\n'}, id="env-underscore-example"),
     pytest.param("      A: $$A\n      B: $${B}\n      C: \"$$$$C\"\n", {}, id="escapes"),
     pytest.param("      A: $1 and $$2\n", {}, id="not-a-name"),
@@ -144,7 +143,7 @@ def test_c006_extends_an_example_env_rather_than_writing_a_second_file() -> None
 
 
 @pytest.mark.parametrize("name", [".env.local", ".envrc", "dev.env", "environment.yml",
-                                  "examples.txt", "envoy.example.yaml"])
+                                  "examples.txt", "envoy.example.yaml", ".env.defaults"])
 def test_c006_a_file_that_is_no_example_documents_nothing(name: str) -> None:
     """Only a name with the word `env` and a word such as example or defaults documents."""
     [finding] = check(env("      A: ${A}\n", {name: "A=x\n"}), select="C006")
@@ -170,3 +169,13 @@ def test_c006_uid_is_no_exported_variable() -> None:
     found = check(env("      U: ${UID}\n      G: ${GID}\n"), select="C006")
     assert [f.fix_title for f in found] == ["Document UID in .env.example",
                                             "Document GID in .env.example"]
+
+
+@pytest.mark.parametrize("name", [".env.dist", "env.example", ".env.defaults"])
+def test_c006_writes_no_line_into_a_file_a_service_loads(name: str) -> None:
+    """An `env_file` is set in the container: `A=` there would give it an empty A. Whatever
+    its name, it documents nothing, and the line goes to a new .env.example."""
+    compose = HEADER + f"    env_file: {name}\n    environment:\n      B: ${{B}}\n"
+    outcome = fix({"docker-compose.yml": compose, name: "A=1\n"}, select="C006")
+    assert outcome.clean and outcome.tree[name] == b"A=1\n"
+    assert outcome.tree[".env.example"].endswith(b"B=\n")

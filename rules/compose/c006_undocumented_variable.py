@@ -8,8 +8,9 @@ and reports each variable that neither the `.env` of the stack's project folder,
 nor an `env_file` of a service that reads it, nor an example file there defines
 (`.env.example`, `.env.sample`, `.env.template`, `.env.tpl`, `.env.dist`,
 `example.env`, `sample.env`, `env.example`, `env.sample`, and any other file whose
-name has the word `env` and one of example, sample, template, tpl, dist or default:
-`.example.env`, `.env.local.example`, `.env.defaults`). `$$VAR` is an escaped dollar that
+name has the word `env` and one of example, sample, template, tpl or dist:
+`.example.env`, `.env.local.example`; never one a service loads as its `env_file`, whose
+values are set in the container). `$$VAR` is an escaped dollar that
 the container's shell expands, never a variable of Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them.
 One finding per variable, at its first use.
@@ -87,10 +88,11 @@ FIX_ORDER = 200
 # fixer creates when there is none (an `example.env` beside it would be a second copy).
 EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.dist",
             "example.env", "sample.env", "env.example", "env.sample")
-# Other names that document variables too (`.example.env`, `.env.local.example`,
-# `.env.defaults`): "env" as a word of the name, and a word that says it is not the real one.
+# Other names that document variables too (`.example.env`, `.env.local.example`): "env" as a
+# word of the name, and a word that says it is not the real one. Not "defaults": such a file
+# holds values something loads (a service's `env_file`), and `VAR=` lines there would be set.
 _ENV_WORD = re.compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
-_EXAMPLE_WORD = re.compile(r"example|sample|template|tpl|dist|default", re.I)
+_EXAMPLE_WORD = re.compile(r"example|sample|template|tpl|dist", re.I)
 _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 # What the shell that runs Compose always exports: never empty, never the user's to set. A
 # `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
@@ -164,11 +166,15 @@ def _documented(ws: Workspace, stack: Stack) -> set[str]:
 
 def _examples(ws: Workspace, stack: Stack) -> list[str]:
     """The project folder's example files: those of EXAMPLES that exist, in that order, then
-    any other whose name says it is one, by name."""
+    any other whose name says it is one, by name. A file a service loads as its `env_file` is
+    none, whatever its name: what it holds is set in the container."""
+    loaded = {path for service in stack.services.values()
+              for doc, value in service.all("env_file")
+              for path in env_file_paths(doc, value, stack.dotenv, stack.folder)}
     named = [p for p in (posixpath.join(stack.folder, n) for n in EXAMPLES) if ws.tree.exists(p)]
     others = sorted(p for p in files_in(ws.tree, stack.folder) if p not in named and
                     is_example_name(posixpath.basename(p)))
-    return named + others
+    return [p for p in named + others if p not in loaded]
 
 
 def is_example_name(name: str) -> bool:
