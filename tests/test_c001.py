@@ -316,3 +316,28 @@ def test_c001_judges_the_volume_where_the_edit_would_put_it(volumes: str,
         return
     outcome = fixed(files)
     assert "db_data" in yaml.safe_load(outcome.text("docker-compose.yml"))["volumes"]
+
+
+@pytest.mark.parametrize(("include", "files", "reported"), [
+    # Compose loads the included file's services into the project: a second `db` would be
+    # refused ("services.db conflicts with imported resource")
+    pytest.param("include:\n  - infra/db.yaml\n",
+                 {"infra/db.yaml": "services:\n  db:\n    image: postgres:16\n"}, False,
+                 id="included-defines-it"),
+    pytest.param("include:\n  - path: [infra/db.yaml]\n",
+                 {"infra/db.yaml": "services:\n  db:\n    image: postgres:16\n"}, False,
+                 id="long-syntax-path-list"),
+    pytest.param("include:\n  - infra/cache.yaml\n",
+                 {"infra/cache.yaml": "services:\n  cache:\n    image: redis:7\n"}, True,
+                 id="included-defines-something-else"),
+    pytest.param("include:\n  - infra/missing.yaml\n", {}, False, id="included-unreadable"),
+    pytest.param("include:\n  - ${INFRA}/db.yaml\n", {}, False, id="included-interpolated"),
+])
+def test_c001_and_c002_read_what_the_stack_includes(include: str, files: dict[str, str],
+                                                    reported: bool) -> None:
+    """A host an included file defines is no missing service; one fixer cannot read may
+    define it, so neither C001 nor C002 says it is missing."""
+    compose = include + API.format(url="postgresql://app:pw@db:5432/app") + \
+        "    depends_on:\n      - db\n"
+    found = check({"docker-compose.yml": compose, **files}, select=("C001", "C002"))
+    assert [f.code for f in found] == (["C001"] if reported else [])

@@ -54,12 +54,15 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     defined = _defined_anywhere(ws)
     repository = dbusage.repository_names(ws)
     for stack in ws.stacks:
+        included = dbusage.included_names(ws, stack)
+        if included is None:   # an included file fixer cannot read may define any name
+            continue
         added_by_c001 = set(dbusage.missing_hosts(ws, stack, repository))
         for service in stack.services.values():
             for dependency in dependencies(service):
                 name = dependency.name
                 if name in stack.services or name in defined or name in added_by_c001 \
-                        or not dependency.required:
+                        or name in included or not dependency.required:
                     continue
                 doc = dependency.doc
                 yield Violation(

@@ -12,7 +12,10 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+import yaml
+
 from fixer.core.derived import Memo
+from fixer.core.errors import InputError
 from fixer.core.envfile import interpolate, parse_env
 from fixer.facts.database import dburl
 from fixer.model.services import Service, Stack, env_file_paths
@@ -20,12 +23,14 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose import (
     ComposeDoc,
     Value,
+    elements,
     get,
     items,
     mapping_or_list,
     scalar,
     string_list,
 )
+from fixer.sources.compose import parse as parse_compose
 
 ENVIRONMENT, ENV_FILE, DOTENV = "environment", "env_file", ".env"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a service name; a dot means a domain
@@ -176,6 +181,39 @@ def repository_names(ws: Workspace) -> set[str]:
     return found
 
 
+def included_names(ws: Workspace, stack: Stack) -> set[str] | None:
+    """The services the files of the stack's top-level `include:` define (Compose loads
+    them into the project); None when one cannot be read: then what the stack lacks is
+    unknown."""
+    found: set[str] = set()
+    for doc in stack.docs:
+        entries = get(Value(doc.root), "include")
+        if entries is None:
+            continue
+        for entry in (elements(entries) if isinstance(entries.node, yaml.SequenceNode)
+                      else [entries]):
+            paths = string_list(get(entry, "path")) if isinstance(entry.node, yaml.MappingNode) \
+                else string_list(entry)
+            for path in paths or [""]:   # no path: nothing fixer can read
+                names = _services_of(ws, posixpath.dirname(doc.path), path)
+                if names is None:
+                    return None
+                found |= names
+    return found
+
+
+def _services_of(ws: Workspace, folder: str, path: str) -> set[str] | None:
+    if not path or "$" in path or posixpath.isabs(path):
+        return None
+    file = ws.read(posixpath.normpath(posixpath.join(folder, path)))
+    try:
+        doc = parse_compose(file) if file is not None else None
+    except InputError:
+        return None
+    return None if doc is None else {name for name, value in doc.services.items()
+                                     for name in service_names(doc, name, value)}
+
+
 def reachable_names(stack: Stack) -> set[str]:
     """Names a container of the stack can resolve: services, container names, aliases,
     `extra_hosts` entries and `links`/`external_links` aliases."""
@@ -200,7 +238,11 @@ def missing_hosts(ws: Workspace, stack: Stack, repository: set[str] | None = Non
                   ) -> dict[str, list[UrlUse]]:
     """Hosts of PostgreSQL URLs that nothing in the repository answers to, with their uses.
     `repository`: repository_names(ws), when the caller loops over many stacks."""
-    known = reachable_names(stack) | (repository_names(ws) if repository is None else repository)
+    included = included_names(ws, stack)
+    if included is None:   # an included file fixer cannot read may well define the host
+        return {}
+    known = reachable_names(stack) | included | \
+        (repository_names(ws) if repository is None else repository)
     found: dict[str, list[UrlUse]] = {}
     for use in postgres_uses(ws, stack):
         if use.host and is_service_like(use.host) and use.host not in known:
