@@ -352,3 +352,25 @@ def test_h001_a_route_put_on_a_router_after_it_is_included_is_not_served() -> No
                      "from fastapi import APIRouter\n\nrouter = APIRouter()\n"})
     [finding] = check(files, select="H001")
     assert finding.code == "H001" and finding.fixable
+
+
+@pytest.mark.parametrize(("body", "fixable"), [
+    # a path returns the app before the last statement that adds routes: a route added
+    # after it is never registered on that path
+    pytest.param("    app = FastAPI()\n    app.include_router(router)\n    if DEBUG:\n"
+                 "        app.include_router(router)\n        return app\n    return app\n",
+                 False, id="return-inside-the-last-adder"),
+    pytest.param("    app = FastAPI()\n    if DEBUG:\n        return app\n"
+                 "    app.include_router(router)\n    return app\n", False,
+                 id="return-before-the-last-adder"),
+    # the decorated routes' own returns are not the factory's
+    pytest.param("    app = FastAPI()\n\n    @app.get('/items')\n    def items():\n"
+                 "        return []\n\n    return app\n", True, id="route-functions-return"),
+])
+def test_h001_a_factory_that_may_return_early(body: str, fixable: bool) -> None:
+    main = (APP + "DEBUG = True\nrouter = APIRouter()\n\n\ndef create_app():\n" + body +
+            "\n\napp = create_app()\n")
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert finding.fixable is fixable
+    if not fixable:
+        assert "may return at line" in (finding.reason or ""), finding.reason

@@ -13,6 +13,7 @@ says why a route added with `@app.get` may fail or be served elsewhere.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from fixer.core.textfile import TextFile
@@ -70,6 +71,13 @@ class AppRoutes:
     def note(self, reason: str) -> None:
         """Routes fixer cannot see may exist: the first reason found is kept."""
         self.unknown = self.unknown or reason
+
+    @property
+    def last_adder(self) -> ast.stmt:
+        """The statement a new route goes after: the last one of the creation scope that adds
+        routes, or the app's creation."""
+        return max([self.sites[0].created, *self.anchors],
+                   key=lambda s: s.end_lineno or s.lineno)
 
 
 def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0) -> list[AppSite]:
@@ -165,7 +173,40 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
         if i == 0 and isinstance(created, ast.Call):
             _class_routes(mods, site, created, result)
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
+    early = _early_return(sites[0], result.last_adder) if sites else None
+    if early is not None:
+        result.doubt = result.doubt or (
+            f"the factory may return at line {early.lineno}, before its last statement that "
+            "adds routes: a route added after that statement may never be registered")
     return result
+
+
+def _early_return(site: AppSite, last: ast.stmt) -> ast.Return | None:
+    """A `return` of the factory from the app's creation to `last`, inclusive: a path on
+    which the app is returned before a route added after `last` is."""
+    if site.scope is site.tree:
+        return None
+    body = site.scope.body
+    start = body.index(site.created) if site.created in body else 0
+    end = body.index(last) if last in body else len(body) - 1
+    for stmt in body[start:end + 1]:
+        found = next((node for node in _own_nodes(stmt) if isinstance(node, ast.Return)), None)
+        if found is not None:
+            return found
+    return None
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """`node` and what it holds that runs in its scope: a function, lambda or class defined
+    there (a decorated route) returns from itself, not from the factory."""
+    if isinstance(node, _SCOPES):
+        return
+    yield node
+    for child in ast.iter_child_nodes(node):
+        yield from _own_nodes(child)
 
 
 def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRoutes) -> None:

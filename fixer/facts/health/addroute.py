@@ -37,7 +37,7 @@ def add_route(routes: AppRoutes, path: str, generics: bool = False) -> TextEdit:
     (or its creation), inside the factory function when a factory builds the app.
     `generics`: the image's Python is known to take `dict[str, str]` (3.9 or later)."""
     site = routes.sites[0]
-    anchor = max([site.created, *routes.anchors], key=lambda s: s.end_lineno or s.lineno)
+    anchor = routes.last_adder
     index = LineIndex(site.file.text)
     indent = index.line_text(anchor.lineno)[:anchor.col_offset]
     block = _render(site.file.text, indent, site.var, path, _free_name(routes), routes, generics)
