@@ -175,6 +175,14 @@ def test_tools_follow_the_stage_chain_and_meta_args() -> None:
     deleted = apk.replace("gcc\n", "gcc && pip install x && apk del .deps\n")
     assert stage_tools(deleted) == {"wget", "python"}
     assert stage_tools("FROM debian:12\nRUN apt-get install -y python3-minimal\n") == {"python"}
+    # a later stage purges what its base installed, or what the image ships
+    purged = inherited + "RUN pip install x && apt-get purge -y --auto-remove curl\n"
+    assert stage_tools(purged) == {"python"}
+    assert stage_tools("FROM python:3.12\nRUN apt-get remove -y curl wget\n") == {"python"}
+    assert stage_tools(purged + "FROM final\nRUN apt-get install -y curl\n") == {"curl", "python"}
+    # in one stage a removal reads as coming after its installs (a build-deps cleanup): the
+    # cautious side, since a tool wrongly taken as present gives a probe that never passes
+    assert stage_tools(purged + "RUN apt-get install -y curl\n") == {"python"}
 
 
 @pytest.mark.parametrize(("install", "python"), [
@@ -446,3 +454,23 @@ def test_an_install_behind_a_runner_counts(runner: str) -> None:
         "recommends curl && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\n")
     assert codes(check(files)) == []
     assert codes(check(app_service(healthcheck="curl"))) == ["D003"]
+
+
+def test_a_tool_the_build_purges_is_absent_and_not_installed_again() -> None:
+    """Installed by the base stage, purged by the final one: a curl probe never passes, and
+    an install layer above the purge would be undone. D003 leaves it to the author, and
+    C004 probes with the image's Python instead."""
+    dockerfile = ("FROM python:3.12-slim AS base\nRUN apt-get update && apt-get install -y curl\n"
+                  "FROM base AS final\nWORKDIR /srv\nCOPY . .\n"
+                  "RUN pip install -r requirements.txt && apt-get purge -y curl\n"
+                  'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+    [finding] = kit.check(repo(dockerfile), select="D003")
+    assert not finding.fixable and "removes curl" in (finding.reason or ""), finding.reason
+    files = repo(dockerfile, extra="")
+    files["docker-compose.yml"] = b"services:\n  api:\n    build: ./api\n"
+    files["api/app/main.py"] = (b"from fastapi import FastAPI\napp = FastAPI()\n\n\n"
+                                b'@app.get("/health")\ndef health():\n    return {}\n')
+    outcome = kit.fix(files, select="C004")
+    assert outcome.clean and [f.code for f in outcome.applied] == ["C004"], outcome
+    assert outcome.tree["api/Dockerfile"] == dockerfile.encode()
+    assert "urllib" in outcome.text("docker-compose.yml")

@@ -207,10 +207,10 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                             "with the image's Python")
     image = base_image(dockerfile, stage)
     where = placement(dockerfile, stage, family.manager, ["curl"], image)
-    if where.no_packages and family.python is not None:
+    if (where.no_packages or where.undone) and family.python is not None:
         # the title is a commit subject: the why (an archived release) stays short here
-        return Choice(("CMD", *python), says="a Python urllib probe (the image's package "
-                                              "archive is gone)")
+        why = "the build removes curl" if where.undone else "the image's package archive is gone"
+        return Choice(("CMD", *python), says=f"a Python urllib probe ({why})")
     if where.reason is not None:
         return Choice(block=f"the final stage lacks curl and fixer cannot install it: "
                             f"{where.reason}")

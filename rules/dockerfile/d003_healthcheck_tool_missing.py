@@ -50,8 +50,11 @@ not even into an `apt-get install` the stage already runs (that build already
 depends on the archive). There the probe is rewritten to the Python urllib one-liner
 when the image has a Python, as `healthcheck-strategy = "python"` does; else the
 finding is display-only with that reason. Display-only for distroless and `scratch`
-images (no shell, no package manager), and when the stage inherits a non-root `USER`
-from the stage it is built `FROM` (no install can run there).
+images (no shell, no package manager), when the stage inherits a non-root `USER`
+from the stage it is built `FROM` (no install can run there), and when the build
+removes the tool again (`apt-get purge -y curl` after the install, `apk del`): an
+install above that step would be undone. A tool so removed counts as absent, whatever
+an earlier stage or the base image had.
 
 ## Options
 `healthcheck-strategy = "python"` rewrites the healthcheck instead, on images that

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
-from fixer.facts.image.installs import PackageInstall, installs, removed_groups
+from fixer.facts.image.installs import PackageInstall, installs, removed
 from fixer.facts.image.releases import SUITES, Release, release
 from fixer.model.services import Service
 from fixer.sources.dockerfile import Dockerfile, Stage
@@ -283,15 +283,27 @@ def tools_present(dockerfile: Dockerfile, stage: Stage,
 def _tools_present(dockerfile: Dockerfile, stage: Stage,
                    build_args: Mapping[str, str | None] | None) -> set[str]:
     present = set(family_of(dockerfile, stage, build_args).tools)
-    for link in chain(dockerfile, stage):
-        deleted = removed_groups(dockerfile, link)
+    for link in reversed(chain(dockerfile, stage)):   # the base first, as the build runs
+        deleted = removed(dockerfile, link)
         for install in installs(dockerfile, link):
             if install.group is None or install.group not in deleted:
                 present.update(_provided(install.names(), _brings_python))
         for instruction in link.find("COPY") + link.find("ADD"):
             copied = (posixpath.basename(w.rstrip("/")) for w in instruction.value)
             present.update(_provided(copied, _is_python_binary))
+        # a stage that purges curl (or wget) it or its base installed has none: read as
+        # coming after the installs, the order of a build-dependency cleanup
+        present -= {tool for tool in HEALTH_TOOLS if tool in deleted}
     return present
+
+
+def tools_removed(dockerfile: Dockerfile, stage: Stage) -> set[str]:
+    """The health tools a stage of the chain removes and no later one installs again."""
+    gone: set[str] = set()
+    for link in reversed(chain(dockerfile, stage)):
+        gone -= {t for install in installs(dockerfile, link) for t in install.names()}
+        gone |= {tool for tool in HEALTH_TOOLS if tool in removed(dockerfile, link)}
+    return gone
 
 
 def tool_status(dockerfile: Dockerfile, stage: Stage, tool: str,
@@ -300,6 +312,8 @@ def tool_status(dockerfile: Dockerfile, stage: Stage, tool: str,
     (or the table does not say) and the stage does not add it."""
     if tool in tools_present(dockerfile, stage, build_args):
         return True
+    if tool in tools_removed(dockerfile, stage):
+        return False
     return family_of(dockerfile, stage, build_args).has(tool)
 
 

@@ -72,15 +72,21 @@ def installs(dockerfile: Dockerfile, stage: Stage) -> list[PackageInstall]:
     return found
 
 
-def removed_groups(dockerfile: Dockerfile, stage: Stage) -> set[str]:
-    """The names `apk del` removes in the stage: a `--virtual` group named there is gone
-    from the image, with every package it installed."""
-    removed: set[str] = set()
+# The subcommands that take packages out again, per program.
+_REMOVING = {"apk": ("del",), "apt-get": ("purge", "remove"), "apt": ("purge", "remove"),
+             "yum": ("remove", "erase"), "dnf": ("remove", "erase"), "microdnf": ("remove",)}
+
+
+def removed(dockerfile: Dockerfile, stage: Stage) -> set[str]:
+    """The names the stage's RUNs remove with a package manager (`apt-get purge -y curl`,
+    `apk del .build-deps`): packages, and `--virtual` groups gone with all they installed."""
+    found: set[str] = set()
     for _instruction, words in _run_commands(dockerfile, stage):
-        if len(words) > 2 and posixpath.basename(words[0].value) == "apk" \
-                and words[1].value == "del":
-            removed.update(w.value for w in words[2:] if not w.value.startswith("-"))
-    return removed
+        program = posixpath.basename(words[0].value) if words else ""
+        if len(words) > 2 and words[1].value in _REMOVING.get(program, ()):
+            found.update(package_name(w.value) for w in words[2:]
+                         if not w.value.startswith("-"))
+    return found
 
 
 def _run_commands(dockerfile: Dockerfile, stage: Stage) -> list[tuple[Instruction, list[Token]]]:

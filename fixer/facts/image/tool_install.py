@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from fixer.core.edits import TextEdit
-from fixer.facts.image.images import archive_gone, chain, stage_installs
+from fixer.facts.image.images import archive_gone, chain, stage_installs, tools_removed
 from fixer.facts.image.installs import (
     UNPINNED_CODE,
     PackageInstall,
@@ -48,6 +48,7 @@ class Placement:
     following: Instruction | None = None
     reason: str | None = None
     no_packages: bool = False     # nothing can be installed on the image at all
+    undone: bool = False          # the build removes the tool again after any install
 
 
 def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[str],
@@ -58,6 +59,10 @@ def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[st
     if gone is not None:
         return replace(where, reason=f"{gone}: apt-get cannot install {' and '.join(tools)}",
                        no_packages=True)
+    purged = [tool for tool in tools if tool in tools_removed(dockerfile, stage)]
+    if purged:   # `apt-get purge -y curl` after the build: an install above it is undone
+        return replace(where, reason=f"the build removes {purged[0]} from the final stage "
+                                     "(a package manager's purge or remove)", undone=True)
     existing = [i for i in stage_installs(dockerfile, stage, manager) if i.group is None]
     if existing:   # an apk `--virtual` group is deleted again: never extend one
         return replace(where, install=existing[0])
