@@ -119,6 +119,7 @@ def written(files: dict[str, str], listen: ListenPort) -> list[str]:
 
 
 COMPOSE = "services:\n  api:\n    build: ./api\n"
+BUILD_ARGS = "services:\n  api:\n    build:\n      context: ./api\n      args:\n"
 BASE = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
 
 
@@ -184,6 +185,14 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
                  None, "CMD", [], id="gunicorn-cmd-args-from-compose"),
     pytest.param(df('ENV GUNICORN_CMD_ARGS="--workers=2"', 'CMD ["gunicorn", "a:b"]'),
                  8000, "gunicorn default", [], id="gunicorn-cmd-args-without-bind"),
+    # compose's build.args set the ARG the port comes from: its default is not what runs
+    pytest.param({**df("ARG APP_PORT=5000", "ENV APP_PORT=${APP_PORT}",
+                       'CMD ["sh", "-c", "uvicorn a:b --port ${APP_PORT}"]'),
+                  "docker-compose.yml": BUILD_ARGS + "        APP_PORT: 8114\n"},
+                 8114, "APP_PORT in CMD", [], id="build-arg-sets-the-port"),
+    pytest.param({**df("ARG APP_PORT=5000", 'CMD ["sh", "-c", "uvicorn a:b --port $APP_PORT"]'),
+                  "docker-compose.yml": BUILD_ARGS + "        - APP_PORT\n"},
+                 None, "CMD", [], id="build-arg-from-the-shell"),
     pytest.param({**df('CMD ["gunicorn", "--bind", "0.0.0.0:8113", "a:b"]'),
                   "api/gunicorn.conf.py": 'bind = "0.0.0.0:9000"\n'},
                  8113, "CMD", ["8113"], id="command-line-bind-beats-conf-py"),

@@ -7,6 +7,7 @@ First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT,
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from fixer.core.numbers import number
@@ -70,9 +71,11 @@ class _Found:
 
 def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
             command: tuple[ComposeDoc, Value, list[str]] | None,
-            env: dict[str, str], env_sites: dict[str, Site]) -> ListenPort:
-    """`env` is the service's compose environment; `env_sites` where its values are written."""
-    own = stage_env(dockerfile, stage)
+            env: dict[str, str], env_sites: dict[str, Site],
+            build_args: Mapping[str, str | None] | None = None) -> ListenPort:
+    """`env` is the service's compose environment; `env_sites` where its values are written;
+    `build_args` compose's `build.args`, which set the stage's ARGs."""
+    own = stage_env(dockerfile, stage, build_args)
     merged = {**own.values, **env}
     found = _launch(dockerfile, stage, command)
     if found is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from fixer.sources.dockerfile import Dockerfile, Stage
 
 _DEFAULT = "Dockerfile"
+_REFERENCE = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")   # `${X}`, `${X:-d}`, `$X`
 _ENVIRONMENT: Memo[dict[Tree, dict[str, str]]] = Memo("environment, per tree")
 _NAMES: Memo[frozenset[str]] = Memo("names other containers call it by")    # what compose builds when `build.dockerfile` is not given
 
@@ -138,6 +140,20 @@ class Service:
                 if val is not None:
                     env[key] = interpolate(val, self.stack.dotenv)
         return env
+
+    def build_args(self) -> dict[str, str | None]:
+        """`build.args` as compose passes them; None for a value fixer cannot know (taken
+        from the shell's environment, or interpolating a variable no `.env` defines)."""
+        found = self.get("build")
+        args = get(found[1], "args") if found is not None else None
+        out: dict[str, str | None] = {}
+        for name, raw, _node in mapping_or_list(args):
+            needed = [m.group(1) or m.group(3) for m in _REFERENCE.finditer(raw or "")
+                      if "-" not in (m.group(2) or "")]   # `${X:-d}` has a value anyway
+            known = raw is not None and all(n in self.stack.dotenv for n in needed)
+            out[name] = interpolate(raw, self.stack.dotenv) if known and raw is not None \
+                else None
+        return out
 
     def names(self) -> frozenset[str]:
         """What other containers may call it: its name, container_name, network aliases."""

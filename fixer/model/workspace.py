@@ -195,7 +195,7 @@ class Workspace:
         if stage is None:
             return None
         port = listen.resolve(self.tree, build.context, parsed, stage, service.command(),
-                              service.environment(self.tree), {})
+                              service.environment(self.tree), {}, service.build_args())
         return App(build, parsed, stage, port)
 
     def _dockerfile_path(self, build: Build) -> str:

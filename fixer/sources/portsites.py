@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -122,16 +123,27 @@ class StageEnv:
     sites: dict[str, Site]
 
 
-def stage_env(dockerfile: Dockerfile, stage: Stage) -> StageEnv:
+def stage_env(dockerfile: Dockerfile, stage: Stage,
+              build_args: Mapping[str, str | None] | None = None) -> StageEnv:
     """ENV and ARG defaults of a stage, and where each number is written; an ENV that
-    reads an ARG (`ENV PORT=${PORT}`) points at the ARG's digits."""
+    reads an ARG (`ENV PORT=${PORT}`) points at the ARG's digits. An ARG compose's
+    `build.args` sets has that value (`$NAME`, unresolved, when fixer cannot know it) and no
+    site in the Dockerfile: its default is not what the build uses."""
     values: dict[str, str] = {}
     sites: dict[str, Site] = {}
     text = dockerfile.file.text
+    given = build_args or {}
     for instruction in stage.instructions:
         if instruction.cmd not in ("ENV", "ARG"):
             continue
+        if instruction.cmd == "ARG":
+            for name in (a.partition("=")[0] for a in instruction.value):
+                if name in given:
+                    sites.pop(name, None)
+                    values[name] = given[name] or f"${name}"
         for name, raw in _pairs(instruction):
+            if instruction.cmd == "ARG" and name in given:
+                continue
             sites.pop(name, None)  # a later ENV/ARG replaces the value and where it is written
             reference = re.fullmatch(r"\$\{?(\w+)(?::?-(\d+))?\}?", raw)
             if reference and reference.group(1) in values:

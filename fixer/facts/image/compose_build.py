@@ -13,13 +13,11 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.edits import TextEdit
-from fixer.core.envfile import interpolate
 from fixer.facts.health.rewrite import yaml_scalar
 from fixer.model.services import Build, Service
-from fixer.sources.compose import ComposeDoc, Node, Value, get, key_node, mapping_or_list, scalar
+from fixer.sources.compose import ComposeDoc, Node, Value, get, key_node, scalar
 from fixer.sources.compose_edit import is_block, node_end
 
-_REFERENCE = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
 
 
 @dataclass(frozen=True)
@@ -95,17 +93,8 @@ def plan_reference(service: Service, build: Build, relative: str) -> Planned:
 
 
 def build_args(service: Service) -> dict[str, str | None]:
-    """`build.args` as compose passes them; None for a value fixer cannot know (taken from
-    the shell's environment, or interpolating a variable no `.env` defines)."""
-    found = service.get("build")
-    args = get(found[1], "args") if found is not None else None
-    out: dict[str, str | None] = {}
-    for name, raw, _node in mapping_or_list(args):
-        needed = [m.group(1) or m.group(3) for m in _REFERENCE.finditer(raw or "")
-                  if "-" not in (m.group(2) or "")]   # `${X:-d}` has a value anyway
-        known = raw is not None and all(n in service.stack.dotenv for n in needed)
-        out[name] = interpolate(raw, service.stack.dotenv) if known and raw is not None else None
-    return out
+    """`build.args` as compose passes them (`Service.build_args`)."""
+    return service.build_args()
 
 
 def _rename(doc: ComposeDoc, node: Value, relative: str) -> Planned:
