@@ -274,6 +274,8 @@ services:
   nginx:
     image: nginx:alpine
     expose: ["80"]
+    volumes:
+      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro
 """,
     "worker.env": "API=http://api:8001\n",
     ".env": "DOCS=http://nginx:80/docs\n",
@@ -366,18 +368,22 @@ def test_http_claims(kinds: list[tuple[str, int]], judged: list[int]) -> None:
     assert [p.port for p in http_claims(claims, 8000)] == judged
 
 
-def test_a_proxy_file_belongs_to_the_stacks_of_its_nearest_folder() -> None:
-    compose = "services:\n  api:\n    build: ../api\n"
+def test_a_proxy_file_counts_for_the_stacks_whose_nginx_reads_it() -> None:
+    """Mounted (a file or its folder) or built into an nginx image; a configuration no nginx
+    of the stack reads (a Kubernetes deployment's) says nothing of how its services meet."""
+    api = "  api:\n    build: ../api\n"
     ws = workspace_of({
-        "shop/docker-compose.yml": compose, "shop/nginx/default.conf": NGINX,
-        "blog/docker-compose.yml": compose,
-        "blog/nginx.conf": "upstream b {\n  server api:9000;\n}\n",
-        "ops/docker-compose.yml": compose,
+        "shop/docker-compose.yml": "services:\n" + api + "  web:\n    image: nginx:1.27\n"
+                                   "    volumes:\n      - ./nginx:/etc/nginx/conf.d:ro\n",
+        "shop/nginx/default.conf": NGINX,
+        "blog/docker-compose.yml": "services:\n" + api + "  proxy:\n    build: ./proxy\n",
+        "blog/proxy/Dockerfile": "FROM nginx:alpine\nCOPY nginx.conf /etc/nginx/nginx.conf\n",
+        "blog/proxy/nginx.conf": "upstream b {\n  server api:9000;\n}\n",
+        "ops/docker-compose.yml": "services:\n" + api,
+        "ops/deploy/k8s/nginx.conf": "server { location / { proxy_pass http://api:7000; } }\n",
         "edge/nginx.conf": "server { location / { proxy_pass http://api:7000; } }\n"})
     proxies = {(r.stack, r.port) for r in references(ws) if r.kind == "proxy"}
-    assert proxies == {("shop/docker-compose.yml", 8001), ("blog/docker-compose.yml", 9000),
-                       ("shop/docker-compose.yml", 7000), ("blog/docker-compose.yml", 7000),
-                       ("ops/docker-compose.yml", 7000)}
+    assert proxies == {("shop/docker-compose.yml", 8001), ("blog/docker-compose.yml", 9000)}
 
 
 SHARED_DOCKERFILE = (

@@ -14,12 +14,16 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+import yaml
+
 from fixer.core.derived import Memo
+from fixer.facts.image.images import base_image
 from fixer.facts.ports.claims import ContainerPort, compose_urls, own_ports
 from fixer.facts.ports.proxyconf import ProxyTarget, is_proxy_config, proxy_targets
 from fixer.facts.ports.urls import Lines, find_urls
 from fixer.model.services import Service, Stack, env_file_paths
 from fixer.model.workspace import Workspace
+from fixer.sources.compose import Value, elements, get, scalar
 from fixer.sources.portsites import Site
 
 _KINDS = {"ports": "published", "expose": "expose", "healthcheck": "healthcheck",
@@ -82,29 +86,56 @@ def _build(ws: Workspace) -> _Index:
 
 
 def _proxies_by_stack(ws: Workspace) -> dict[str, list[ProxyTarget]]:
-    """Stack name -> the proxy targets it may be reached by. A proxy file belongs to the
-    stacks of the nearest folder above it (in a repository of several projects, each
-    project's nginx calls its own `api`); one above every stack folder to them all."""
-    folders: dict[str, list[str]] = {}
-    for stack in ws.stacks:
-        folders.setdefault(stack.folder, []).append(stack.name)
+    """Stack name -> the proxy targets it may be reached by: those of the nginx
+    configurations an nginx service of the stack bind-mounts, or builds its image from a
+    folder holding. One that no nginx of the stack reads (a Kubernetes deployment's, another
+    project's) says nothing of how this stack's services reach each other."""
+    used = {stack.name: _nginx_paths(stack) for stack in ws.stacks}
     out: dict[str, list[ProxyTarget]] = {}
     for path in sorted(p for p in ws.tree.paths() if is_proxy_config(p)):
-        file = ws.read(path)
+        owners = [name for name, paths in used.items()
+                  if any(path == u or path.startswith(u + "/") for u in paths)]
+        file = ws.read(path) if owners else None
         targets = proxy_targets(path, file.text) if file is not None else []
-        for name in _owners(folders, path) if targets else []:
+        for name in owners if targets else []:
             out.setdefault(name, []).extend(targets)
     return out
 
 
-def _owners(folders: dict[str, list[str]], path: str) -> list[str]:
-    folder = posixpath.dirname(path)
-    while True:
-        if folder in folders:
-            return folders[folder]
-        if not folder:
-            return [name for names in folders.values() for name in names]
-        folder = posixpath.dirname(folder)
+def _nginx_paths(stack: Stack) -> list[str]:
+    """The repository paths the stack's nginx services read: bind-mounted files and
+    folders, and build contexts. "" stands for the whole repository."""
+    found: list[str] = []
+    for service in stack.services.values():
+        if not _runs_nginx(service):
+            continue
+        if service.app is not None:
+            found.append(service.app.build.context)
+        for _doc, volumes in service.all("volumes"):
+            found += [posixpath.normpath(posixpath.join(stack.folder, source))
+                      for source in _bind_sources(volumes)]
+    return ["" if p == "." else p for p in found]
+
+
+def _runs_nginx(service: Service) -> bool:
+    image = service.scalar("image") or ""
+    if service.app is not None:
+        image = base_image(service.app.dockerfile, service.app.stage) or image
+    return any(name in image.lower() for name in ("nginx", "openresty"))
+
+
+def _bind_sources(volumes: Value) -> list[str]:
+    """The relative host paths of `volumes` entries (`./nginx.conf:/etc/...`, or the long
+    syntax's `source:`); named volumes and absolute paths are no repository file."""
+    sources: list[str] = []
+    for entry in elements(volumes) if isinstance(volumes.node, yaml.SequenceNode) else []:
+        text = scalar(entry) if isinstance(entry.node, yaml.ScalarNode) else \
+            scalar(get(entry, "source")) if isinstance(entry.node, yaml.MappingNode) else None
+        source = (text or "").split(":", 1)[0] if isinstance(entry.node, yaml.ScalarNode) \
+            else (text or "")
+        if source.startswith("."):
+            sources.append(source)
+    return sources
 
 
 def _stack_claims(ws: Workspace, stack: Stack, proxies: list[ProxyTarget],
