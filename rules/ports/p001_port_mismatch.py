@@ -57,7 +57,10 @@ code by hand, or take the rewrite with `--unsafe-fixes`.
 Unsafe too when the app would move off a port that a Kubernetes manifest of the repository
 names for the service (a Deployment's `containerPort`, a Service's `targetPort`; the
 manifest is the service's when one of its names begins with the service's name): the same
-image runs there, and fixer edits no manifest. The reason names the manifest.
+image runs there, and fixer edits no manifest. The reason names the manifest. Unsafe
+as well when the app would move off its port in a stack with a proxy whose
+configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish): it may send the
+service traffic on the port the app listens on now.
 
 Display-only when the claims are ambiguous (several different ports), interpolated
 (`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
@@ -83,7 +86,7 @@ from dataclasses import replace
 
 from fixer.facts.ports.claims import ContainerPort
 from fixer.facts.ports.kubernetes import ports_for
-from fixer.facts.ports.references import service_claims
+from fixer.facts.ports.references import UNREAD_PROXIES, runs_image, service_claims
 from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -139,8 +142,10 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
         if shared is not None:
             reason = f"the port is written in the YAML anchor &{shared}, which other services share"
         elif move is not None:
-            manifest = _manifest_doubt(ws, service, listen) if side.port != listen else None
-            return _offered(ws, report, move, title, manifest)
+            moves_app = side.port != listen
+            doubt = (_manifest_doubt(ws, service, listen) or _unread_proxy_doubt(service, listen)
+                     ) if moves_app else None
+            return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
 
 
@@ -155,6 +160,17 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
             "which the app would stop listening on; fixer does not edit manifests")
 
 
+def _unread_proxy_doubt(service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: a proxy of the stack whose configuration
+    fixer does not read (Caddy, HAProxy, Envoy, Varnish) may send it traffic there."""
+    for other in service.stack.services.values():
+        image = runs_image(other, UNREAD_PROXIES) if other is not service else None
+        if image is not None:
+            return (f"{other.name} ({image}) may send {service.name} traffic to port {listen}, "
+                    "and fixer does not read its configuration")
+    return None
+
+
 def _causes(ws: Workspace, service: BuiltService,
             claims: list[ContainerPort]) -> tuple[Location, ...]:
     """What the finding depends on, wherever it is reported: the command and the places
@@ -167,11 +183,12 @@ def _causes(ws: Workspace, service: BuiltService,
 
 
 def _offered(ws: Workspace, report: Violation, move: PortMove, title: str,
-             manifest: str | None) -> Violation:
+             off_port: str | None) -> Violation:
     """The fix, unsafe when it would rewrite the port in Python source, or move the app off
-    a port a Kubernetes manifest names (`manifest`, why). Its edits are rendered from the
-    move only when the fix is applied."""
-    doubt = python_source_doubt(ws, move.spans()) or manifest
+    a port something fixer does not edit may use (`off_port`, why: a Kubernetes manifest,
+    a proxy whose configuration it does not read). Its edits are rendered from the move
+    only when the fix is applied."""
+    doubt = python_source_doubt(ws, move.spans()) or off_port
     if doubt is not None:
         return replace(report, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, move.edits),
                        reason=doubt)

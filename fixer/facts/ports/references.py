@@ -118,10 +118,20 @@ def _nginx_paths(stack: Stack) -> list[str]:
 
 
 def _runs_nginx(service: Service) -> bool:
+    return runs_image(service, ("nginx", "openresty")) is not None
+
+
+# Proxies whose configuration fixer does not read: one may reach a service on any port.
+UNREAD_PROXIES = ("caddy", "haproxy", "envoy", "varnish")
+
+
+def runs_image(service: Service, names: tuple[str, ...]) -> str | None:
+    """The image the service runs (its `image:`, or the base of the image it builds) when
+    its name has one of `names`; else None."""
     image = service.scalar("image") or ""
     if service.app is not None:
         image = base_image(service.app.dockerfile, service.app.stage) or image
-    return any(name in image.lower() for name in ("nginx", "openresty"))
+    return image if any(name in image.lower() for name in names) else None
 
 
 def _bind_sources(volumes: Value) -> list[str]:
