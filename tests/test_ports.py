@@ -552,3 +552,23 @@ def test_p001_builds_its_edits_only_when_the_fix_is_applied(
     edits = list(finding.edits())
     made = [edit for _, edit in noted]
     assert edits == made and [e.text for e in made] == written
+
+
+@pytest.mark.parametrize(("base_expose", "fixable", "found"), [
+    pytest.param("EXPOSE 8000\n", False, False, id="inherits-the-listen-port"),
+    pytest.param("EXPOSE 9000\n", False, True, id="inherits-another-port"),
+    pytest.param("", True, True, id="nothing-exposed"),
+])
+def test_p002_reads_what_the_stage_inherits(base_expose: str, fixable: bool, found: bool) -> None:
+    """A stage built FROM another of the file keeps its EXPOSE: adding one beside it is a
+    duplicate, and changing the base's is the author's call (other stages may share it)."""
+    dockerfile = ("FROM python:3.12 AS base\nWORKDIR /srv\nCOPY . .\n" + base_expose +
+                  "\nFROM base AS final\n"
+                  'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+    files = {"docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+             "api/Dockerfile": dockerfile, "api/app/__init__.py": "",
+             "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    findings = check(files, select="P002")
+    assert bool(findings) is found
+    if found:
+        assert findings[0].fixable is fixable

@@ -38,7 +38,9 @@ and its port. A service's `command:` is not the image's business, so an `EXPOSE`
 names the image's own port is no finding; but when it names another, no rewrite is
 right for all of them: one written for the image's CMD would point traefik and
 readers away from the service whose `command:` the old `EXPOSE` described. An
-`EXPOSE $PORT` is not judged.
+`EXPOSE $PORT` is not judged. A stage built `FROM` another stage of the file keeps that
+stage's `EXPOSE`: inherited, the listen port is no finding, and another port is
+display-only (the base's `EXPOSE` may be other stages' too).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
+from fixer.facts.image.images import chain
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import App, BuiltService, by_stage
@@ -94,7 +97,10 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     app = services[0].app
     listens = sorted({p for p in (_image_port(ws, s) for s in services) if p is not None})
     ports = _tcp_ports(app.stage.find("EXPOSE"))
-    written = [p for _, p in ports]
+    # a stage built FROM another of the file keeps what that one exposes
+    inherited = [(i, p) for link in chain(app.dockerfile, app.stage)[1:]
+                 for i, p in _tcp_ports(link.find("EXPOSE"))]
+    written = [p for _, p in ports + inherited]
     if not listens or any(str(listen) in written for listen in listens):
         return None
     if any(not p.isdigit() for p in written):
@@ -107,6 +113,10 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     if len(ports) > 1:
         return replace(report, reason="several ports are exposed; which one is the app's "
                                       "is unclear")
+    if not ports and inherited:
+        return replace(report, reason=f"the stage inherits `EXPOSE {inherited[0][1]}` from "
+                                      f"line {inherited[0][0].line}, which other stages may "
+                                      "share: which to change is the author's call")
     return replace(report, fix=Fix(title, Safety.SAFE, partial(_edits, app, ports, listens[0])))
 
 
