@@ -221,3 +221,20 @@ def test_s001_writes_no_stock_dockerfile_beside_the_authors_recipe(recipe: str) 
                   "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"})
     [finding] = findings(files)
     assert not finding.fixable and f"holds api/{recipe}" in (finding.reason or ""), finding
+
+
+@pytest.mark.parametrize(("dockerfile", "dotenv", "reported"), [
+    # Compose refuses to run without APP_ENV: each deployment gives it, no file is missing
+    pytest.param("Dockerfile.${APP_ENV:?set APP_ENV}", None, False, id="required-unset"),
+    pytest.param("Dockerfile.$APP_ENV", None, False, id="bare-unset"),
+    pytest.param("Dockerfile.${APP_ENV}", "APP_ENV=staging\n", True, id="set-by-dotenv"),
+    pytest.param("Dockerfile.${APP_ENV:-staging}", None, True, id="default"),
+])
+def test_s001_a_dockerfile_named_by_an_unset_variable(dockerfile: str, dotenv: str | None,
+                                                      reported: bool) -> None:
+    files = {"compose.yaml": "services:\n  api:\n    build:\n      context: ./backend\n"
+                             f"      dockerfile: {dockerfile}\n",
+             "backend/Dockerfile.dev": "FROM python:3.12\n",
+             "backend/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+             **({".env": dotenv} if dotenv else {})}
+    assert [f.code for f in check(files, select="S001")] == (["S001"] if reported else [])

@@ -46,7 +46,9 @@ be built. Display-only when the context folder does not exist, several files mat
 case, the reference is interpolated or reached through a YAML alias, there is no
 app module, or a Dockerfile sits in a folder of the context (`app/Dockerfile`): the
 author's recipe exists, only not where compose looks, and a stock file beside it would
-replace it (D001 would then delete theirs as a stray copy).
+replace it (D001 would then delete theirs as a stray copy). No finding when the context
+or the Dockerfile name reads a variable with no default that no `.env` sets
+(`Dockerfile.${APP_ENV:?}`): which file is built is each deployment's.
 """
 
 from __future__ import annotations
@@ -59,13 +61,14 @@ from functools import partial
 
 from fixer.core import tree_index
 from fixer.core.edits import CreateFile, Edit
+from fixer.core.envfile import references
 from fixer.core.errors import InputError
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Build, Service, case_variants, locate_build
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import get
+from fixer.sources.compose import get, scalar
 
 from .dockerfile_template import find_app, fleet_base, render
 
@@ -96,8 +99,18 @@ def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
             continue   # the workspace reports it
         if build is None or get(build.node, "dockerfile_inline") is not None:
             continue
-        if not ws.tree.exists(build.dockerfile):
+        if not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build):
             yield service, build
+
+
+def _unset_in_path(service: Service, build: Build) -> bool:
+    """The context or Dockerfile reads a variable with no default that no `.env` sets
+    (`dockerfile: Dockerfile.${APP_ENV:?}`): each deployment gives it, so which file is
+    built is unknown here, and no file is missing."""
+    written = [scalar(build.node), scalar(get(build.node, "context")),
+               scalar(get(build.node, "dockerfile"))]
+    return any(ref.default is None and ref.name not in service.stack.dotenv
+               for text in written if text for ref in references(text))
 
 
 def _context_exists(ws: Workspace, build: Build) -> bool:
