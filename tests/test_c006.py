@@ -179,3 +179,13 @@ def test_c006_writes_no_line_into_a_file_a_service_loads(name: str) -> None:
     outcome = fix({"docker-compose.yml": compose, name: "A=1\n"}, select="C006")
     assert outcome.clean and outcome.tree[name] == b"A=1\n"
     assert outcome.tree[".env.example"].endswith(b"B=\n")
+
+
+def test_c006_a_new_example_beside_a_dotenv_says_to_add_to_it() -> None:
+    """"Copy this file to .env" would drop what the repository's .env already sets."""
+    outcome = fix(env("      A: ${A}\n      B: ${B}\n", {".env": "A=1\n"}), select="C006")
+    assert outcome.tree[".env.example"].decode().splitlines()[0] == \
+        "# Variables the compose files read that .env does not set: add them there."
+    alone = fix(env("      B: ${B}\n"), select="C006")
+    assert alone.tree[".env.example"].decode().startswith("# Variables the compose files read. "
+                                                          "Copy this file to .env")

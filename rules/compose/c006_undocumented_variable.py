@@ -101,6 +101,8 @@ _SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD"})
 _PLAIN = re.compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
 _INTRO = "# Variables the compose files read. Copy this file to .env and set them."
+# beside a `.env` of its own: copying this over it would drop what it sets
+_INTRO_BESIDE_DOTENV = "# Variables the compose files read that .env does not set: add them there."
 
 
 @dataclass(frozen=True)
@@ -286,7 +288,9 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
         [f"{name}={_value(name, uses)}"]
     file = ws.read(target)
     if file is None:
-        return CreateFile(target, "\n".join([_INTRO, "", header, *lines]) + "\n")
+        beside = ws.tree.exists(posixpath.join(stack.folder, ".env"))
+        intro = _INTRO_BESIDE_DOTENV if beside else _INTRO
+        return CreateFile(target, "\n".join([intro, "", header, *lines]) + "\n")
     return TextEdit(target, len(file.text), len(file.text), _appended(file, header, lines))
 
 
