@@ -13,7 +13,7 @@ from fixer.core.edits import TextEdit
 from fixer.facts.ports.claims import LOCAL_URL, ContainerPort, container_ports
 from fixer_rules.ports.portfix import compose_env_site
 from fixer.facts.ports.proxyconf import is_proxy_config, proxy_targets
-from fixer.facts.ports.references import references, service_claims
+from fixer.facts.ports.references import references, service_claims, unread_proxies
 from fixer.facts.ports.shortsyntax import ShortPort, parse_short
 from fixer.facts.ports.side import choose, http_claims
 from fixer.facts.ports.urls import find_urls
@@ -572,3 +572,12 @@ def test_p002_reads_what_the_stage_inherits(base_expose: str, fixable: bool, fou
     assert bool(findings) is found
     if found:
         assert findings[0].fixable is fixable
+
+
+def test_the_proxies_fixer_does_not_read_are_found_once_per_stack() -> None:
+    """P001 asks for every service: a walk of the stack per service was quadratic."""
+    ws = workspace_of({"docker-compose.yml": "services:\n  api:\n    build: ./api\n"
+                                             "  edge:\n    image: caddy:2\n"})
+    [stack] = ws.stacks
+    assert unread_proxies(ws, stack) == [("edge", "caddy:2")]
+    assert unread_proxies(ws, stack) is unread_proxies(ws, stack)

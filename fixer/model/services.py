@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 _DEFAULT = "Dockerfile"
 _REFERENCE = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")   # `${X}`, `${X:-d}`, `$X`
 _ENVIRONMENT: Memo[dict[Tree, dict[str, str]]] = Memo("environment, per tree")
-_NAMES: Memo[frozenset[str]] = Memo("names other containers call it by")    # what compose builds when `build.dockerfile` is not given
+_NAMES: Memo[frozenset[str]] = Memo("names other containers call it by")
+_BUILD_ARGS: Memo[dict[str, str | None]] = Memo("build args")    # what compose builds when `build.dockerfile` is not given
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,12 @@ class Service:
 
     def build_args(self) -> dict[str, str | None]:
         """`build.args` as compose passes them; None for a value fixer cannot know (taken
-        from the shell's environment, or interpolating a variable no `.env` defines)."""
+        from the shell's environment, or interpolating a variable no `.env` defines). Read
+        once (the listen port, the base image and the stack check ask); a new dict each time."""
+        kept: dict[str, str | None] = self.derived.get(_BUILD_ARGS, self._build_args)
+        return dict(kept)
+
+    def _build_args(self) -> dict[str, str | None]:
         found = self.get("build")
         args = get(found[1], "args") if found is not None else None
         out: dict[str, str | None] = {}

@@ -86,7 +86,7 @@ from dataclasses import replace
 
 from fixer.facts.ports.claims import ContainerPort
 from fixer.facts.ports.kubernetes import ports_for
-from fixer.facts.ports.references import UNREAD_PROXIES, runs_image, service_claims
+from fixer.facts.ports.references import service_claims, unread_proxies
 from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -143,8 +143,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
             reason = f"the port is written in the YAML anchor &{shared}, which other services share"
         elif move is not None:
             moves_app = side.port != listen
-            doubt = (_manifest_doubt(ws, service, listen) or _unread_proxy_doubt(service, listen)
-                     ) if moves_app else None
+            doubt = (_manifest_doubt(ws, service, listen) or
+                     _unread_proxy_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
 
@@ -160,13 +160,12 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
             "which the app would stop listening on; fixer does not edit manifests")
 
 
-def _unread_proxy_doubt(service: BuiltService, listen: int) -> str | None:
+def _unread_proxy_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     """Why moving the app off `listen` is unsafe: a proxy of the stack whose configuration
     fixer does not read (Caddy, HAProxy, Envoy, Varnish) may send it traffic there."""
-    for other in service.stack.services.values():
-        image = runs_image(other, UNREAD_PROXIES) if other is not service else None
-        if image is not None:
-            return (f"{other.name} ({image}) may send {service.name} traffic to port {listen}, "
+    for name, image in unread_proxies(ws, service.stack):
+        if name != service.name:
+            return (f"{name} ({image}) may send {service.name} traffic to port {listen}, "
                     "and fixer does not read its configuration")
     return None
 

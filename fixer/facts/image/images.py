@@ -297,13 +297,20 @@ def _tools_present(dockerfile: Dockerfile, stage: Stage,
     return present
 
 
-def tools_removed(dockerfile: Dockerfile, stage: Stage) -> set[str]:
+# per Dockerfile (kept with its file): stage index -> the health tools its build removes
+_REMOVED: Memo[dict[int, frozenset[str]]] = Memo("health tools a stage removes")
+
+
+def tools_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
     """The health tools a stage of the chain removes and no later one installs again."""
-    gone: set[str] = set()
-    for link in reversed(chain(dockerfile, stage)):
-        gone -= {t for install in installs(dockerfile, link) for t in install.names()}
-        gone |= {tool for tool in HEALTH_TOOLS if tool in removed(dockerfile, link)}
-    return gone
+    known = dockerfile.file.derived.get(_REMOVED, dict)
+    if stage.index not in known:
+        gone: set[str] = set()
+        for link in reversed(chain(dockerfile, stage)):
+            gone -= {t for install in installs(dockerfile, link) for t in install.names()}
+            gone |= {tool for tool in HEALTH_TOOLS if tool in removed(dockerfile, link)}
+        known[stage.index] = frozenset(gone)
+    return known[stage.index]
 
 
 def tool_status(dockerfile: Dockerfile, stage: Stage, tool: str,

@@ -125,6 +125,21 @@ def _runs_nginx(service: Service) -> bool:
 UNREAD_PROXIES = ("caddy", "haproxy", "envoy", "varnish")
 
 
+# per workspace: each stack's proxies fixer does not read, (service, image)
+_UNREAD: Memo[dict[str, list[tuple[str, str]]]] = Memo("proxies fixer does not read")
+
+
+def unread_proxies(ws: Workspace, stack: Stack) -> list[tuple[str, str]]:
+    """(service, image) for each service of the stack that runs a proxy of UNREAD_PROXIES;
+    found once per stack (P001 asks for every service)."""
+    per_stack = ws.derived.get(_UNREAD, dict)
+    if stack.name not in per_stack:
+        per_stack[stack.name] = [
+            (service.name, image) for service in stack.services.values()
+            if (image := runs_image(service, UNREAD_PROXIES)) is not None]
+    return per_stack[stack.name]
+
+
 def runs_image(service: Service, names: tuple[str, ...]) -> str | None:
     """The image the service runs (its `image:`, or the base of the image it builds) when
     its name has one of `names`; else None."""
