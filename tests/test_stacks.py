@@ -310,3 +310,16 @@ def test_encoding_and_newlines_survive_a_fix(tmp_path: Path, kind: str, newline:
     assert (tmp_path / "compose.yaml").read_bytes() == encoded(compose, kind)
     assert (tmp_path / "web/Dockerfile").read_bytes() == encoded(docker.replace("8000", "8001"),
                                                                  kind)
+
+
+def test_a_configured_stack_file_is_read_whatever_its_name(tmp_path: Path) -> None:
+    """`stacks` names the files a Makefile joins with `-f` (`docker_compose/app.yaml`): each
+    is read as compose, though no "compose" is in its name; unnamed, it is no compose file."""
+    compose = "services:\n  api:\n    build: ../svc\n"
+    write_tree(tmp_path, {"deploy/app.yaml": compose, "svc/Dockerfile": dockerfile(8000),
+                          "svc/app/__init__.py": "", "svc/app/main.py": APP})
+    code, out, err = run_cli("check", tmp_path, "--select", "C004")
+    assert code == 2 and "No compose file found" in err, err
+    (tmp_path / "fixer.toml").write_text('stacks = [["deploy/app.yaml"]]\n')
+    code, out, err = run_cli("check", tmp_path, "--select", "C004")
+    assert code == 1 and "deploy/app.yaml:" in out and "C004" in out, out + err

@@ -148,7 +148,11 @@ class Workspace:
     # -- building ----------------------------------------------------------------------------
 
     def _load_compose(self) -> None:
-        for path in sorted(p for p in self.tree.paths() if is_compose_name(p)):
+        # a file the configuration names in `stacks` is a compose file whatever its name
+        # (`docker_compose/app.yaml`, joined with `-f` by a Makefile)
+        configured = {path for group in self.config.stacks for path in group}
+        for path in sorted(p for p in self.tree.paths()
+                           if is_compose_name(p) or p in configured):
             file = self.read(path)
             if file is None:
                 continue
