@@ -238,3 +238,19 @@ def test_s001_a_dockerfile_named_by_an_unset_variable(dockerfile: str, dotenv: s
              "backend/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
              **({".env": dotenv} if dotenv else {})}
     assert [f.code for f in check(files, select="S001")] == (["S001"] if reported else [])
+
+
+@pytest.mark.parametrize(("makefile", "reported"), [
+    pytest.param("up:\n\tdocker compose --project-directory . -f infra/docker-compose.yml up\n",
+                 False, id="project-directory-root"),
+    pytest.param("up:\n\tdocker compose -f infra/docker-compose.yml up\n", True,
+                 id="no-project-directory"),
+])
+def test_s001_reads_the_project_directory_the_scripts_give(makefile: str, reported: bool) -> None:
+    """Compose run with `--project-directory .` resolves `context: .` from the root: the
+    Dockerfile is there, not missing."""
+    files = {"infra/docker-compose.yml": "services:\n  api:\n    build:\n      context: .\n"
+                                         "      dockerfile: infra/Dockerfile\n",
+             "infra/Dockerfile": "FROM python:3.12\n", "Makefile": makefile,
+             "src/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
+    assert [f.code for f in check(files, select="S001")] == (["S001"] if reported else [])

@@ -39,6 +39,7 @@ from functools import partial
 
 from fixer.core.edits import DeleteFile, Edit
 from fixer.core.tree_index import files_in, is_folder
+from fixer.facts.image.buildscripts import is_build_script
 from fixer.facts.image.images import chain
 from fixer.model import appmodule
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
@@ -50,14 +51,6 @@ NAME = "duplicate-dockerfile"
 CATEGORY = Category.DOCKERFILE
 SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.UNSAFE)
-
-# Files that may build or name a Dockerfile by path.
-_REFERRERS = re.compile(
-    r"(^|/)(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|Makefile|[^/]+\.mk|Jenkinsfile|"
-    r"[^/]+\.sh|\.circleci/config\.ya?ml|azure-pipelines[^/]*\.ya?ml|bitbucket-pipelines\.yml|"
-    r"skaffold[^/]*\.ya?ml|docker-bake[^/]*\.(hcl|json)|[^/]*compose[^/]*\.ya?ml|\.drone\.ya?ml|"
-    r"cloudbuild[^/]*\.ya?ml|Tiltfile|justfile|Taskfile\.ya?ml)$"
-)
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -193,7 +186,7 @@ def _end(match: re.Match[str] | None, at: int) -> int:
 def _mentions(ws: Workspace) -> dict[str, set[str]]:
     """Each file that may build a Dockerfile -> the Dockerfile paths it writes; read once."""
     out: dict[str, set[str]] = {}
-    for path in sorted(p for p in ws.tree.paths() if _REFERRERS.search(p)):
+    for path in sorted(p for p in ws.tree.paths() if is_build_script(p)):
         file = ws.read(path)
         if file is not None:
             out[path] = _dockerfile_paths(file.text)

@@ -48,7 +48,9 @@ app module, or a Dockerfile sits in a folder of the context (`app/Dockerfile`): 
 author's recipe exists, only not where compose looks, and a stock file beside it would
 replace it (D001 would then delete theirs as a stray copy). No finding when the context
 or the Dockerfile name reads a variable with no default that no `.env` sets
-(`Dockerfile.${APP_ENV:?}`): which file is built is each deployment's.
+(`Dockerfile.${APP_ENV:?}`): which file is built is each deployment's; and none when
+the Dockerfile exists resolved from a `--project-directory` the repository's scripts
+run Compose with (a Makefile's `docker compose --project-directory . -f infra/...`).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from fixer.core import tree_index
 from fixer.core.edits import CreateFile, Edit
 from fixer.core.envfile import references
 from fixer.core.errors import InputError
+from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
@@ -99,8 +102,19 @@ def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
             continue   # the workspace reports it
         if build is None or get(build.node, "dockerfile_inline") is not None:
             continue
-        if not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build):
+        if not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build) \
+                and not _found_from_project_directory(ws, build):
             yield service, build
+
+
+def _found_from_project_directory(ws: Workspace, build: Build) -> bool:
+    """The Dockerfile exists where the repository's scripts make Compose look: a Makefile
+    that runs `docker compose --project-directory . -f infra/docker-compose.yml` resolves
+    `context: .` from the repository's root, not from infra/."""
+    context = scalar(build.node) or scalar(get(build.node, "context")) or "."
+    name = scalar(get(build.node, "dockerfile")) or "Dockerfile"
+    return any(ws.tree.exists(posixpath.normpath(posixpath.join(folder, context, name)))
+               for folder in project_directories(ws))
 
 
 def _unset_in_path(service: Service, build: Build) -> bool:
