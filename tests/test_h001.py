@@ -374,3 +374,21 @@ def test_h001_a_factory_that_may_return_early(body: str, fixable: bool) -> None:
     assert finding.fixable is fixable
     if not fixable:
         assert "may return at line" in (finding.reason or ""), finding.reason
+
+
+@pytest.mark.parametrize(("created", "fixable"), [
+    pytest.param("FastAPI(dependencies=[Depends(require_key)])", False, id="app-wide-auth"),
+    pytest.param("FastAPI(dependencies=[])", True, id="none-given"),
+    pytest.param("FastAPI(title='api')", True, id="no-dependencies"),
+])
+def test_h001_stands_back_from_app_wide_dependencies(created: str, fixable: bool) -> None:
+    """Dependencies given to FastAPI() run before every route, an added one too: behind an
+    API-key check the new /health answers 403, and a healthcheck on it never passes."""
+    main = ("from fastapi import Depends, FastAPI, Header, HTTPException\n\n\n"
+            "def require_key(x_key: str = Header(None)):\n    if x_key != 'k':\n"
+            "        raise HTTPException(403)\n\n\n"
+            f"app = {created}\n\n\n@app.get('/items')\ndef items():\n    return []\n")
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert finding.fixable is fixable
+    if not fixable:
+        assert "before every route" in (finding.reason or ""), finding.reason

@@ -172,6 +172,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             result.note("the app is built with `routes=`")
         if i == 0 and isinstance(created, ast.Call):
             _class_routes(mods, site, created, result)
+            result.doubt = result.doubt or _app_wide_dependencies(created)
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     early = _early_return(sites[0], result.last_adder) if sites else None
     if early is not None:
@@ -207,6 +208,16 @@ def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
     yield node
     for child in ast.iter_child_nodes(node):
         yield from _own_nodes(child)
+
+
+def _app_wide_dependencies(created: ast.Call) -> str | None:
+    """`FastAPI(dependencies=[Depends(api_key)])` runs them before every route, one added
+    too: a health route would answer what they answer (a 403 without the key)."""
+    given = next((k.value for k in created.keywords if k.arg == "dependencies"), None)
+    if given is None or (isinstance(given, (ast.List, ast.Tuple)) and not given.elts):
+        return None
+    return (f"the app runs `dependencies={ast.unparse(given)}` before every route, so an "
+            "added health route would answer what they answer (an auth check refuses a probe)")
 
 
 def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRoutes) -> None:

@@ -70,7 +70,11 @@ derives from before `FastAPI`, redefines `get`, `api_route`, `add_api_route`,
 get(self, **kwargs)` makes the added decorator a TypeError at import, and the app
 never starts), or fixer cannot read the class or factory that builds the app (an
 installed package, a base built by a call). An `__init__` of its own is no reason:
-it leaves FastAPI's `get` as it is.
+it leaves FastAPI's `get` as it is. Display-only too when the app is built with
+`FastAPI(dependencies=[...])`, which run before every route, the added one too (an
+API-key check answers a probe 403), and when a factory may return before its last
+statement that adds routes (`if DEBUG: return app`): a route added after it is never
+registered on that path.
 
 ## Options
 `health-paths` (default `["/healthz", "/livez", "/readyz"]`): the paths besides
