@@ -392,3 +392,29 @@ def test_h001_stands_back_from_app_wide_dependencies(created: str, fixable: bool
     assert finding.fixable is fixable
     if not fixable:
         assert "before every route" in (finding.reason or ""), finding.reason
+
+
+MIDDLEWARE_APP = ("from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n"
+                  "from starlette.middleware.trustedhost import TrustedHostMiddleware\n"
+                  "from starlette.middleware.cors import CORSMiddleware\n\napp = FastAPI()\n{}\n\n"
+                  "@app.get('/items')\ndef items():\n    return []\n")
+
+
+@pytest.mark.parametrize(("middleware", "fixable"), [
+    pytest.param("app.add_middleware(TrustedHostMiddleware, allowed_hosts=['api.example.com'])",
+                 False, id="trusted-hosts-without-localhost"),
+    pytest.param("app.add_middleware(TrustedHostMiddleware, allowed_hosts=['localhost', 'x.io'])",
+                 True, id="trusted-hosts-with-localhost"),
+    pytest.param("app.add_middleware(CORSMiddleware, allow_origins=['*'])", True, id="cors"),
+    pytest.param("\n\n@app.middleware('http')\nasync def key(request: Request, call_next):\n"
+                 "    if request.headers.get('x-key') != 'k':\n"
+                 "        return JSONResponse({}, status_code=401)\n"
+                 "    return await call_next(request)\n", False, id="refusing-middleware"),
+    pytest.param("\n\n@app.middleware('http')\nasync def timing(request: Request, call_next):\n"
+                 "    return await call_next(request)\n", True, id="passing-middleware"),
+])
+def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: str,
+                                                                  fixable: bool) -> None:
+    main = MIDDLEWARE_APP.format(middleware)
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert finding.fixable is fixable, finding.reason

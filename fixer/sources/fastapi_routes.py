@@ -173,6 +173,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
         if i == 0 and isinstance(created, ast.Call):
             _class_routes(mods, site, created, result)
             result.doubt = result.doubt or _app_wide_dependencies(created)
+        result.doubt = result.doubt or _refusing_middleware(site)
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     early = _early_return(sites[0], result.last_adder) if sites else None
     if early is not None:
@@ -218,6 +219,49 @@ def _app_wide_dependencies(created: ast.Call) -> str | None:
         return None
     return (f"the app runs `dependencies={ast.unparse(given)}` before every route, so an "
             "added health route would answer what they answer (an auth check refuses a probe)")
+
+
+_LOCAL_HOSTS = {"*", "localhost", "127.0.0.1"}
+_REFUSALS = {401, 403}
+
+
+def _refusing_middleware(site: AppSite) -> str | None:
+    """Middleware that may refuse a probe before any route answers: TrustedHostMiddleware
+    whose hosts leave out localhost (a 400), one whose class says it authenticates, or an
+    `@app.middleware("http")` function that answers 401 or 403."""
+    for _top, stmt in statements(site.scope.body):
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+                _method_of(stmt.value, site.var) == "add_middleware" and stmt.value.args:
+            found = _middleware_class(stmt.value)
+            if found:
+                return found
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                isinstance(d, ast.Call) and _method_of(d, site.var) == "middleware"
+                for d in stmt.decorator_list) and _refuses(stmt):
+            return (f"the middleware `{stmt.name}` answers 401 or 403 before any route, so an "
+                    "added health route may refuse a probe")
+    return None
+
+
+def _middleware_class(call: ast.Call) -> str | None:
+    name = ast.unparse(call.args[0]).rsplit(".", 1)[-1]
+    if name == "TrustedHostMiddleware":
+        hosts = next((k.value for k in call.keywords if k.arg == "allowed_hosts"), None)
+        listed = {e.value for e in hosts.elts if isinstance(e, ast.Constant)} \
+            if isinstance(hosts, (ast.List, ast.Tuple)) else None
+        if listed is None or not listed & _LOCAL_HOSTS:
+            return ("TrustedHostMiddleware answers 400 to a host it does not allow, and a "
+                    "healthcheck probes localhost")
+    elif "auth" in name.lower():
+        return f"the middleware `{name}` may refuse a probe before any route answers"
+    return None
+
+
+def _refuses(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any((isinstance(n, ast.Constant) and n.value in _REFUSALS) or
+               (isinstance(n, (ast.Name, ast.Attribute)) and
+                any(f"HTTP_{code}" in ast.unparse(n) for code in _REFUSALS))
+               for n in ast.walk(function))
 
 
 def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRoutes) -> None:

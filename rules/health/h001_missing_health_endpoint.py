@@ -72,9 +72,11 @@ never starts), or fixer cannot read the class or factory that builds the app (an
 installed package, a base built by a call). An `__init__` of its own is no reason:
 it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 `FastAPI(dependencies=[...])`, which run before every route, the added one too (an
-API-key check answers a probe 403), and when a factory may return before its last
-statement that adds routes (`if DEBUG: return app`): a route added after it is never
-registered on that path.
+API-key check answers a probe 403), or with middleware that may refuse a probe
+(`TrustedHostMiddleware` leaving out localhost, a middleware class named for auth, an
+`@app.middleware("http")` function answering 401 or 403), and when a factory may
+return before its last statement that adds routes (`if DEBUG: return app`): a route
+added after it is never registered on that path.
 
 ## Options
 `health-paths` (default `["/healthz", "/livez", "/readyz"]`): the paths besides
