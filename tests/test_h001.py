@@ -418,3 +418,19 @@ def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: st
     main = MIDDLEWARE_APP.format(middleware)
     [finding] = check(service({"svc/app/main.py": main}), select="H001")
     assert finding.fixable is fixable, finding.reason
+
+
+@pytest.mark.parametrize(("route", "fixable"), [
+    pytest.param("/{slug}", False, id="root-parameter"),
+    pytest.param("/{rest:path}", False, id="catch-all"),
+    pytest.param("/pages/{slug}", True, id="under-a-prefix"),
+    pytest.param("/{slug}/edit", True, id="longer-pattern"),
+])
+def test_h001_stands_back_where_an_earlier_route_answers_the_path(route: str,
+                                                                  fixable: bool) -> None:
+    """Starlette matches in order: `/{slug}` registered before an added `/health` answers it
+    (a 404 from the page handler), and the healthcheck on it never passes."""
+    main = APP + f"app = FastAPI()\n\n\n@app.get('{route}')\ndef page(slug: str = ''):\n" \
+                 "    return {}\n"
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert finding.fixable is fixable, finding.reason

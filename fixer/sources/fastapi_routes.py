@@ -13,6 +13,7 @@ says why a route added with `@app.get` may fail or be served elsewhere.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -72,12 +73,30 @@ class AppRoutes:
         """Routes fixer cannot see may exist: the first reason found is kept."""
         self.unknown = self.unknown or reason
 
+    def shadowing(self, path: str) -> Route | None:
+        """A GET route with path parameters that answers `path` (`/{slug}`, `/{rest:path}`):
+        registered before a route added after the app's routes, it takes the request."""
+        for route in self.routes:
+            if route.get and "{" in route.path and not route.path.startswith(UNKNOWN) and \
+                    _pattern(route.path).fullmatch(path):
+                return route
+        return None
+
     @property
     def last_adder(self) -> ast.stmt:
         """The statement a new route goes after: the last one of the creation scope that adds
         routes, or the app's creation."""
         return max([self.sites[0].created, *self.anchors],
                    key=lambda s: s.end_lineno or s.lineno)
+
+
+def _pattern(route: str) -> re.Pattern[str]:
+    """What a route path matches, as Starlette reads it: `{name}` one segment, `{name:path}`
+    the rest."""
+    parts = re.split(r"(\{[^}]*\})", route)
+    return re.compile("".join(
+        (".*" if part.endswith(":path}") else "[^/]+") if part.startswith("{") else re.escape(part)
+        for part in parts))
 
 
 def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0) -> list[AppSite]:

@@ -120,6 +120,10 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
         return replace(base, fix=Fix(f"Probe {served[0]}, the app's health route, instead of "
                                      f"{site.path}", Safety.SAFE,
                                      partial(_rewrite, sites, served[0])))
+    shadow = routes.shadowing(site.path)
+    if shadow is not None:   # a route added after it would never answer the probe
+        return replace(base, reason=f"its route `{shadow.path}` answers {site.path} first: "
+                                    "probe a path the app serves")
     added = addable(ws, service) if WRITABLE.fullmatch(site.path) else None
     if added is None:
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")

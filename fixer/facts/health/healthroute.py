@@ -144,6 +144,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     why = "fixer cannot find where the app object is created" if found is None else \
         found[1].unknown
     added = probes[0] if probes else "/health"
+    shadow = found[1].shadowing(added) if found else None
+    if shadow is not None:   # a route added after it would never answer
+        doubt = doubt or f"its route `{shadow.path}` answers {added} first"
     if why is None:
         return HealthPlan(Source.ADDED, added, doubt=doubt)
     literal = health_literal(ws, service.app.folder, wanted, _theirs(ws, service))
