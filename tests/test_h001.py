@@ -166,6 +166,9 @@ ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter({args})\n\n\n@rout
                   "app.include_router(router)\n",
                   "svc/app/routers/__init__.py": "from fastapi import APIRouter\n\n"
                   "router = APIRouter()\n"}, id="imported-router-decorated-before-include"),
+    pytest.param({"svc/app/main.py": APP + "v1 = FastAPI()\n\n\n@v1.get('/health')\n"
+                  "def health():\n    return {}\n\n\napp = FastAPI()\napp.mount('/v1', v1)\n"},
+                 id="mounted-sub-app-serves-it"),
     pytest.param({"svc/app/main.py": "app = object()\n"}, id="not-a-fastapi-app"),
     pytest.param({"svc/app/main.py": "from app.base import Api\n\napp = Api()\n",
                   "svc/app/base.py": APP + "class Api(FastAPI):\n    def __init__(self):\n"

@@ -68,6 +68,7 @@ class AppRoutes:
     anchors: list[ast.stmt] = field(default_factory=list)   # creation-scope statements adding routes
     unfollowed: list[str] = field(default_factory=list)     # included routers not read, as written
     doubt: str | None = None    # why a route added with `@app.get` may not be served as written
+    root_path: str | None = None  # `FastAPI(root_path="/api")`, when a literal
 
     def note(self, reason: str) -> None:
         """Routes fixer cannot see may exist: the first reason found is kept."""
@@ -192,6 +193,8 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
         if i == 0 and isinstance(created, ast.Call):
             _class_routes(mods, site, created, result)
             result.doubt = result.doubt or _app_wide_dependencies(created)
+            given = next((k.value for k in created.keywords if k.arg == "root_path"), None)
+            result.root_path = string_value(site.tree, given) if given is not None else None
         result.doubt = result.doubt or _refusing_middleware(site)
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     early = _early_return(sites[0], result.last_adder) if sites else None
@@ -310,7 +313,9 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
             method = _method_of(call, var)
-            if method in ("add_api_route", "add_route", "include_router"):
+            if method == "mount":
+                _mount(mods, path, tree, scope, call, prefix, result, depth)
+            elif method in ("add_api_route", "add_route", "include_router"):
                 routed = True
                 if method == "include_router":
                     _include(mods, path, tree, scope, stmt, prefix, result, depth)
@@ -348,6 +353,23 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
         get = methods is None or not isinstance(methods, (ast.List, ast.Tuple, ast.Set)) or any(
             string_value(tree, m) in ("GET", "get", None) for m in methods.elts)
     result.routes.append(Route(join_paths(prefix, literal), get, function, direct))
+
+
+def _mount(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast.Call,
+           prefix: str, result: AppRoutes, depth: int) -> None:
+    """The routes of a FastAPI app mounted on this one (`app.mount("/v1", v1)`, `v1 =
+    FastAPI()` in the same module), under the mount's path. Static files and other ASGI
+    apps serve no route fixer could probe: left out, as before."""
+    where = string_value(tree, call_argument(call, 0, "path"))
+    mounted = call_argument(call, 1, "app")
+    if where is None or not isinstance(mounted, ast.Name) or depth > 5:
+        return
+    for body_scope in ([scope, tree] if scope is not tree else [tree]):
+        value = assigned_value(binding(body_scope.body, mounted.id))
+        if isinstance(value, ast.Call) and is_call_to(value, "FastAPI"):
+            _scan(mods, path, tree, body_scope, mounted.id, join_paths(prefix, where), result,
+                  False, depth + 1)
+            return
 
 
 def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast.Expr,

@@ -91,7 +91,19 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         unserved = unserved_probes(ws, service)
         found = served_app(ws, service) if unserved else None
         if found is not None:
-            yield from (_report(ws, service, found[1], sites) for sites in unserved)
+            yield from (_report(ws, service, found[1], sites) for sites in unserved
+                        if not _under_root_path(found[1], sites[0].path))
+
+
+def _under_root_path(routes: AppRoutes, path: str) -> bool:
+    """`FastAPI(root_path="/api")` and a probe of `/api/health` where the app serves
+    `/health`: Starlette versions differ on whether the root path is taken off the request
+    before routing, so whether the probe is answered is unknown, not a defect."""
+    root = (routes.root_path or "").rstrip("/")
+    if not root or not path.startswith(root + "/"):
+        return False
+    inner = path[len(root):]
+    return any(r.path.rstrip("/") == inner.rstrip("/") for r in routes.routes)
 
 
 def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
