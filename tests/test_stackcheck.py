@@ -72,9 +72,12 @@ def only(files: Files, prop: str) -> stackcheck.Fact:
 
 
 def regressions(before: Files, after: Files) -> list[stackcheck.Breakage]:
+    """What the change from `before` to `after` broke, judged as a fix round is: on the
+    files it changed."""
     old, new = load(before), load(after)
     stacks = {s.name for s in old.stacks} | {s.name for s in new.stacks}
-    return stackcheck.regressions(old, new, stacks)
+    changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+    return stackcheck.regressions(old, new, stacks, changed)
 
 
 # -- 1. healthcheck gates ----------------------------------------------------------------------
@@ -396,3 +399,14 @@ def test_an_overlays_env_file_is_read_from_its_base_folder() -> None:
     found = facts_of(repo, stackcheck.REFERENCE).values()
     assert {(f.path, f.subject, f.verdict) for f in found if f.path.endswith(".env")} == \
         {("shop/worker.env", "http://api:8000", Verdict.HOLDS)}
+
+
+def test_a_file_the_round_did_not_touch_is_no_compile_regression() -> None:
+    """S001 writes the Dockerfile that makes a service an app: its modules are judged for the
+    first time, by the Python fixer runs on. One that does not compile here (3.12 syntax on a
+    3.12 image) was not made so by the round."""
+    module = "from fastapi import FastAPI\n\napp = FastAPI()\nx = f'{', '.join(['a'])}'\n"
+    before = {"compose.yaml": SIMPLE, **api(app__main_py=module)}
+    before.pop("api/Dockerfile")
+    after = {"compose.yaml": SIMPLE, **api(app__main_py=module)}
+    assert regressions(before, after) == []

@@ -26,7 +26,7 @@ from fixer.core.derived import Memo
 from fixer.model.services import Stack, env_file_paths
 from fixer.model.workspace import Workspace
 from fixer.stackcheck.gate import can_pass, gate_facts, health_command
-from fixer.stackcheck.imports import import_facts
+from fixer.stackcheck.imports import COMPILER_ERRORS, import_facts
 from fixer.stackcheck.network import network_facts
 from fixer.stackcheck.references import reference_facts
 from fixer.stackcheck.verdicts import GATE, IMPORT, NETWORK, REFERENCE, Fact, StackFacts, Verdict
@@ -64,10 +64,21 @@ def regressions(before_ws: Workspace, after_ws: Workspace, stacks: Collection[st
     found: list[Breakage] = []
     for key, fact in facts(after_ws, stacks, paths).items():
         old = before.get(key)
+        if _untouched_compile_error(fact, paths):
+            continue
         if fact.verdict is Verdict.BROKEN and (old is None or old.verdict is not Verdict.BROKEN):
             found.append(Breakage(fact.prop, fact.subject, fact.path, fact.line, fact.services,
                                   fact.why))
     return found
+
+
+def _untouched_compile_error(fact: Fact, paths: Collection[str]) -> bool:
+    """A file the round did not edit that does not compile: no fix made it so. It is only
+    judged anew (S001 wrote the Dockerfile that makes its service an app), and judged by the
+    Python fixer runs on, which an image's newer Python may not agree with; S004 reports
+    what no Python 3 accepts."""
+    return fact.prop == IMPORT and fact.path not in paths and \
+        fact.why.removeprefix("no longer imports: ").startswith(COMPILER_ERRORS)
 
 
 def changed_stacks(ws: Workspace, paths: Collection[str]) -> set[str]:

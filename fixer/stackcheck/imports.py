@@ -38,6 +38,11 @@ def import_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
                        f"no longer imports: {problem}")
 
 
+# what the compiler says of a file: only an edit of that file can make it so
+COMPILER_ERRORS = ("SyntaxError", "IndentationError", "TabError")
+
+
+
 # each app module's import path, judged: carried across fix rounds while its files are
 # unchanged, as most are
 _JUDGED: Memo[dict[str, tuple[int, str | None]]] = Memo("import path, judged")

@@ -47,16 +47,15 @@ accepts is reported then: conflict markers and Python 2 syntax.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixer.core.textfile import TextFile
-from fixer.facts.image.images import image_python
+from fixer.facts.image.images import may_run_newer_python
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Safety, Severity, Violation
-from fixer.model.services import BuiltService, Service
+from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.python import compile_problem
 
@@ -109,7 +108,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         module = appmodule.find(ws, service)
         if module is None:
             continue
-        newer = _may_run_newer_python(service)
+        newer = may_run_newer_python(service.app.dockerfile, service.app.stage)
         for path in appmodule.import_path(ws, module):
             file = ws.read(path)
             problem = _diagnose(file) if file is not None else None
@@ -142,12 +141,6 @@ def _python2(message: str, text: str) -> bool:
     if any(words in message for words in _PYTHON2_MESSAGES) or _UNICODE_RAW.search(text):
         return True
     return bool(_PYTHON2.search(_STRING.sub('""', text)))
-
-
-def _may_run_newer_python(service: BuiltService) -> bool:
-    """The image's Python may accept syntax that the Python fixer runs on rejects."""
-    version = image_python(service.app.dockerfile, service.app.stage)
-    return version is None or version > sys.version_info[:2]
 
 
 def _report(path: str, problem: Unparsable, importers: list[tuple[Service, str]]) -> Violation:

@@ -15,6 +15,7 @@ nothing about it. A Debian-based image whose release's package archive is gone
 from __future__ import annotations
 
 import posixpath
+import sys
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -249,6 +250,13 @@ def image_python(dockerfile: Dockerfile, stage: Stage) -> tuple[int, int] | None
     (`python:3.8-slim`); None when it does not (`python:latest`, a base of one's own)."""
     match = _PYTHON_TAG.match(base_image(dockerfile, stage).split("/")[-1])
     return None if match is None else (int(match[1]), int(match[2]))
+
+
+def may_run_newer_python(dockerfile: Dockerfile, stage: Stage) -> bool:
+    """The image's Python may accept syntax that the Python fixer runs on rejects: it is
+    newer, or its version is unknown (S004, and the stack check's compile verdict)."""
+    version = image_python(dockerfile, stage)
+    return version is None or version > sys.version_info[:2]
 
 
 def service_python(service: Service) -> tuple[int, int] | None:
