@@ -60,7 +60,9 @@ manifest is the service's when one of its names begins with the service's name):
 image runs there, and fixer edits no manifest. The reason names the manifest. Unsafe
 as well when the app would move off its port in a stack with a proxy whose
 configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish): it may send the
-service traffic on the port the app listens on now.
+service traffic on the port the app listens on now; and when a Python file of the
+repository calls the service on that port (`http://users:8080` as a settings default),
+a URL fixer does not edit.
 
 Display-only when the claims are ambiguous (several different ports), interpolated
 (`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
@@ -86,7 +88,7 @@ from dataclasses import replace
 
 from fixer.facts.ports.claims import ContainerPort
 from fixer.facts.ports.kubernetes import ports_for
-from fixer.facts.ports.references import service_claims, unread_proxies
+from fixer.facts.ports.references import service_claims, source_urls, unread_proxies
 from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -144,7 +146,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
         elif move is not None:
             moves_app = side.port != listen
             doubt = (_manifest_doubt(ws, service, listen) or
-                     _unread_proxy_doubt(ws, service, listen)) if moves_app else None
+                     _unread_proxy_doubt(ws, service, listen) or
+                     _source_url_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
 
@@ -167,6 +170,18 @@ def _unread_proxy_doubt(ws: Workspace, service: BuiltService, listen: int) -> st
         if name != service.name:
             return (f"{name} ({image}) may send {service.name} traffic to port {listen}, "
                     "and fixer does not read its configuration")
+    return None
+
+
+def _source_url_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: Python source of the repository calls the
+    service there (`http://users:8080` as a settings default), which fixer does not edit."""
+    urls = source_urls(ws)
+    for name in sorted(service.names()):
+        path = urls.get((name, listen))
+        if path is not None:
+            return (f"{path} calls {name}:{listen}, which the app would stop listening on; "
+                    "fixer does not edit URLs in Python code")
     return None
 
 

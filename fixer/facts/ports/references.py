@@ -12,6 +12,7 @@ the run and no longer.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -123,6 +124,30 @@ def _runs_nginx(service: Service) -> bool:
 
 # Proxies whose configuration fixer does not read: one may reach a service on any port.
 UNREAD_PROXIES = ("caddy", "haproxy", "envoy", "varnish")
+
+
+# `http://users:8080` in Python source: a peer URL compose does not show
+_SOURCE_URL = re.compile(r"//([A-Za-z0-9_.-]+):(\d{2,5})\b")
+# per workspace: (host, port) -> the first Python file that names it
+_SOURCE_URLS: Memo[dict[tuple[str, int], str]] = Memo("host:port in Python source")
+
+
+def source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
+    """Each `//host:port` a Python file of the repository writes (a default in a settings
+    module, a hard-coded client URL), and the first file that does: read once per
+    workspace."""
+    return ws.derived.get(_SOURCE_URLS, lambda: _source_urls(ws))
+
+
+def _source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
+    found: dict[tuple[str, int], str] = {}
+    for path in sorted(p for p in ws.tree.paths() if p.endswith(".py")):
+        file = ws.read(path)
+        if file is None or "//" not in file.text:
+            continue
+        for match in _SOURCE_URL.finditer(file.text):
+            found.setdefault((match.group(1), int(match.group(2))), path)
+    return found
 
 
 # per workspace: each stack's proxies fixer does not read, (service, image)
