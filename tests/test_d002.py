@@ -154,3 +154,10 @@ def test_crlf_bom_and_multiline_comment_hoisted() -> None:
     after = fixed(before, unsafe=True)
     assert after == ("\ufeffFROM python:3.12-slim\r\n# start\r\n"
                      'CMD ["sh", "-c", "cd /app && exec uvicorn app.main:app"]\r\n')
+
+
+def test_a_list_in_single_quotes_is_left_to_the_author() -> None:
+    """`CMD ['uvicorn', ...]` is no JSON: Docker runs it through sh, broken. `sh -c "exec
+    ['uvicorn', ...]"` would keep it broken; the author writes the double quotes."""
+    found = finding(HEAD + "CMD ['uvicorn', 'app.main:app', '--port', '8000']\n")
+    assert not found.fixable and "single quotes" in (found.reason or "")

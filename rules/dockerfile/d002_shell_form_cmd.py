@@ -34,11 +34,14 @@ A shell-form `sh -c "…"` wrapper keeps its shell and gets the same `exec` (uns
 when its script uses shell features). Display-only where no `exec` can reach the
 server: a pipeline, `||`, a subshell,
 or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
-the commands from a script that ends in `exec`); and under a non-POSIX `SHELL`.
+the commands from a script that ends in `exec`); under a non-POSIX `SHELL`; and for
+a list in single quotes (`CMD ['uvicorn', ...]`), which Docker does not read as JSON:
+wrapped in `sh -c` it would stay broken, and the author writes the double quotes.
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -102,6 +105,19 @@ def _combination_risk(services: list[BuiltService], dockerfile: Dockerfile, stag
     return None
 
 
+def _single_quoted_list(command: str) -> bool:
+    """`CMD ['uvicorn', 'app.main:app']`: meant as exec form, read by Docker as shell form
+    (JSON takes double quotes only). Wrapping it in `sh -c` keeps it broken."""
+    text = command.strip()
+    if not (text.startswith("[") and text.endswith("]") and "'" in text):
+        return False
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return False
+    return isinstance(value, list) and all(isinstance(word, str) for word in value)
+
+
 def _report(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
             instruction: Instruction) -> Violation:
     kind = instruction.cmd
@@ -111,6 +127,10 @@ def _report(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
         message=f"{kind} in shell form: /bin/sh is PID 1 and does not pass SIGTERM to the app",
         path=dockerfile.path, line=instruction.line, service=services[0].name,
         subject=_subject(stage, kind))
+    if _single_quoted_list(command):
+        return replace(base, reason=f"the {kind} is a list in single quotes, which Docker does "
+                                    "not read as JSON: sh runs it as one broken command; write "
+                                    "it with double quotes")
     shell = _stage_shell(dockerfile, stage, instruction)
     if features and not POSIX_SHELLS.match(shell[0]):
         return replace(base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
