@@ -62,6 +62,10 @@ route added to it would work (its class redefines `get` or other route-adding
 methods, or fixer cannot read its class: see H001), and on distroless images under
 the `install` strategy.
 Unsafe when the app serves its health route through such a class's methods.
+Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
+the service's `command`, `entrypoint`, `build`, `environment`, `env_file` or `ports`:
+fixer judges the stack with the overlay merged, and the healthcheck goes in the base
+file, which also runs without it.
 
 ## Options
 `healthcheck-strategy = "install" | "python"`.
@@ -83,9 +87,10 @@ from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service
+from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Node
+from fixer.sources.compose import ComposeDoc, Node, get
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
 
@@ -149,10 +154,30 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     says = [c.says for c in choices if c.says]
     title = f"Add a healthcheck on {url}" + (", with " + " and ".join(says) if says else "")
     build = partial(_edits, tuple(c.build for c in choices if c.build is not None))
-    doubts = "; ".join(c.doubt for c in choices if c.doubt)
+    doubts = "; ".join([c.doubt for c in choices if c.doubt] +
+                       [d for d in [_overlay_doubt(service, doc)] if d])
     if doubts:
         return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+# what a `-f` overlay may change that the healthcheck rests on: the port, the image's tools
+_RUN_KEYS = ("command", "entrypoint", "build", "environment", "env_file", "ports")
+
+
+def _overlay_doubt(service: Service, doc: ComposeDoc) -> str | None:
+    """The healthcheck goes in `doc`, and fixer judged it on the stack with its overlays
+    merged: a `-f` overlay (not Compose's own override file, which `docker compose up` loads
+    too) that changes how the service runs makes `doc` alone a different service."""
+    first = service.stack.docs[0]
+    for other, value in service.definitions:
+        if other is doc or other is first or is_auto_override(other, first):
+            continue
+        changed = next((key for key in _RUN_KEYS if get(value, key) is not None), None)
+        if changed is not None:
+            return (f"{other.path}, loaded with `-f`, sets {service.name}'s `{changed}`; the "
+                    f"healthcheck goes in {doc.path}, which also runs without it")
+    return None
 
 
 def _edits(builders: tuple[EditBuilder, ...]) -> list[Edit]:
