@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
@@ -56,6 +57,18 @@ class Reference:
     def bare(self) -> bool:
         """Neither a default nor a required marker: unset, it becomes an empty string."""
         return self.operator is None
+
+
+# every `${...}` and `$NAME`, whatever follows the name in braces (`:?`, `:+`, ...)
+_ANY_REFERENCE = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
+
+
+def unset_names(value: str, env: Mapping[str, str]) -> list[str]:
+    """The variables `value` reads that `env` does not set and no `-`/`:-` default covers:
+    what only the shell running Compose could give (a `:?` marker or a `:+` alternative
+    still needs one)."""
+    return [m.group(1) or m.group(3) for m in _ANY_REFERENCE.finditer(value)
+            if "-" not in (m.group(2) or "") and (m.group(1) or m.group(3)) not in env]
 
 
 def references(value: str) -> list[Reference]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from fixer.core import tree_index
 from fixer.core.derived import Derived, Memo
-from fixer.core.envfile import interpolate, parse_env
+from fixer.core.envfile import interpolate, parse_env, unset_names
 from fixer.core.errors import InputError
 from fixer.model.stacks import declares_build, is_auto_override, overridden
 from fixer.sources.compose import (
@@ -29,11 +28,10 @@ if TYPE_CHECKING:
     from fixer.model.listen import ListenPort
     from fixer.sources.dockerfile import Dockerfile, Stage
 
-_DEFAULT = "Dockerfile"
-_REFERENCE = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")   # `${X}`, `${X:-d}`, `$X`
+_DEFAULT = "Dockerfile"   # what compose builds when `build.dockerfile` is not given
 _ENVIRONMENT: Memo[dict[Tree, dict[str, str]]] = Memo("environment, per tree")
 _NAMES: Memo[frozenset[str]] = Memo("names other containers call it by")
-_BUILD_ARGS: Memo[dict[str, str | None]] = Memo("build args")    # what compose builds when `build.dockerfile` is not given
+_BUILD_ARGS: Memo[dict[str, str | None]] = Memo("build args")
 
 
 @dataclass(frozen=True)
@@ -154,9 +152,7 @@ class Service:
         args = get(found[1], "args") if found is not None else None
         out: dict[str, str | None] = {}
         for name, raw, _node in mapping_or_list(args):
-            needed = [m.group(1) or m.group(3) for m in _REFERENCE.finditer(raw or "")
-                      if "-" not in (m.group(2) or "")]   # `${X:-d}` has a value anyway
-            known = raw is not None and all(n in self.stack.dotenv for n in needed)
+            known = raw is not None and not unset_names(raw, self.stack.dotenv)
             out[name] = interpolate(raw, self.stack.dotenv) if known and raw is not None \
                 else None
         return out

@@ -63,7 +63,7 @@ from functools import partial
 
 from fixer.core import tree_index
 from fixer.core.edits import CreateFile, Edit
-from fixer.core.envfile import references
+from fixer.core.envfile import unset_names
 from fixer.core.errors import InputError
 from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.image.compose_build import plan_reference
@@ -123,8 +123,7 @@ def _unset_in_path(service: Service, build: Build) -> bool:
     built is unknown here, and no file is missing."""
     written = [scalar(build.node), scalar(get(build.node, "context")),
                scalar(get(build.node, "dockerfile"))]
-    return any(ref.default is None and ref.name not in service.stack.dotenv
-               for text in written if text for ref in references(text))
+    return any(unset_names(text, service.stack.dotenv) for text in written if text)
 
 
 def _context_exists(ws: Workspace, build: Build) -> bool:
