@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from fixer.core import tree_index
@@ -140,12 +141,12 @@ class Service:
                     env[key] = interpolate(val, self.stack.dotenv)
         return env
 
-    def build_args(self) -> dict[str, str | None]:
+    def build_args(self) -> Mapping[str, str | None]:
         """`build.args` as compose passes them; None for a value fixer cannot know (taken
         from the shell's environment, or interpolating a variable no `.env` defines). Read
-        once (the listen port, the base image and the stack check ask); a new dict each time."""
+        once, and shared: the listen port, the base image and the stack check ask."""
         kept: dict[str, str | None] = self.derived.get(_BUILD_ARGS, self._build_args)
-        return dict(kept)
+        return MappingProxyType(kept)
 
     def _build_args(self) -> dict[str, str | None]:
         found = self.get("build")

@@ -20,7 +20,6 @@ from fixer.facts.health.healthchecks import (
 )
 from fixer.facts.health.healthroute import served_app
 from fixer.facts.health.probes import dockerfile_test, healthcheck_commands, tool_of
-from fixer.facts.image.compose_build import build_args
 from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
@@ -99,7 +98,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
 def _no_healthcheck(target: Service) -> tuple[Verdict, str]:
     """A built service on a known base has none at all; an image may have its own."""
     app = target.app
-    if app is not None and family_of(app.dockerfile, app.stage, build_args(target)).known:
+    if app is not None and family_of(app.dockerfile, app.stage, target.build_args()).known:
         return Verdict.BROKEN, f"{target.name} has no healthcheck"
     return _cannot_tell(target)
 
@@ -111,7 +110,7 @@ def _cannot_tell(target: Service) -> tuple[Verdict, str]:
 def _image(service: Service) -> str:
     """The image the service runs: its final stage's base image, else compose `image`."""
     if service.app is not None:
-        return base_image(service.app.dockerfile, service.app.stage, build_args(service))
+        return base_image(service.app.dockerfile, service.app.stage, service.build_args())
     return service.scalar("image") or ""
 
 
@@ -155,7 +154,7 @@ def _tool_verdict(target: Service, tool: str) -> tuple[Verdict, str]:
     app = target.app
     if app is None or tool not in TOOLS:
         return Verdict.UNKNOWN, ""
-    args = build_args(target)
+    args = target.build_args()
     present = tool_status(app.dockerfile, app.stage, tool, args)
     if present is None:
         return Verdict.UNKNOWN, ""

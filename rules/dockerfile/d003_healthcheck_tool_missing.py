@@ -66,7 +66,7 @@ through a YAML alias.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -74,7 +74,6 @@ from fixer.core.edits import Edit, TextEdit
 from fixer.facts.health.healthchecks import nearest_healthcheck
 from fixer.facts.health.probes import Probe, from_compose_test, from_healthcheck, python_argv
 from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
-from fixer.facts.image.compose_build import build_args
 from fixer.facts.image.images import UNKNOWN, Family, base_image, classify, tools_present
 from fixer.facts.image.tool_install import Placement, install_edits, placement
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -114,8 +113,8 @@ class Target:
     services: list[BuiltService]
 
     @property
-    def args(self) -> dict[str, str | None]:
-        return build_args(self.services[0])
+    def args(self) -> Mapping[str, str | None]:
+        return self.services[0].build_args()
 
     @property
     def image(self) -> str:
@@ -125,7 +124,7 @@ class Target:
     def family(self) -> Family:
         """The base image's entry; unknown when services pass build args that pick
         different bases."""
-        images = {base_image(self.dockerfile, self.stage, build_args(s)) for s in self.services}
+        images = {base_image(self.dockerfile, self.stage, s.build_args()) for s in self.services}
         return classify(self.image) if len(images) == 1 else UNKNOWN
 
 

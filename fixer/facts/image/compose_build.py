@@ -92,11 +92,6 @@ def plan_reference(service: Service, build: Build, relative: str) -> Planned:
     return AddKey(build.doc, build.node, relative), None
 
 
-def build_args(service: Service) -> dict[str, str | None]:
-    """`build.args` as compose passes them (`Service.build_args`)."""
-    return service.build_args()
-
-
 def _rename(doc: ComposeDoc, node: Value, relative: str) -> Planned:
     """Where the `dockerfile:` value's text sits in the file, or why it cannot be renamed."""
     raw = scalar(node) or ""
