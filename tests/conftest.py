@@ -1,7 +1,9 @@
 """What every test module shares: tests/ on the import path (kit, support, fleet_repos) and the
 setups too costly to repeat per test."""
 
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,24 @@ def committed_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(repo, "repack", "-a", "-d", "-q")
     git(repo, "prune-packed")
     return repo
+
+
+forks: list[list[int]] = []
+
+
+def _audit(event: str, _args: tuple[object, ...]) -> None:
+    if event == "os.fork":
+        for seen in forks:
+            seen.append(os.getpid())
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture
+def forked() -> Iterator[list[int]]:
+    """The forks made while the test runs, as the interpreter reports them."""
+    seen: list[int] = []
+    forks.append(seen)
+    yield seen
+    forks.remove(seen)

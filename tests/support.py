@@ -245,3 +245,17 @@ def process_stats() -> Iterator[tuple[int, list[str]]]:
         fields = process_stat(int(folder.name))
         if fields is not None:
             yield int(folder.name), fields
+
+
+def no_child_left() -> bool:
+    """No fork of this process is still there, running or unreaped (Linux /proc): a fork
+    runs this process's command line; the other processes tests start run their own."""
+    ours = Path("/proc/self/cmdline").read_bytes()
+    for number, fields in process_stats():
+        if fields[1] == str(os.getpid()):
+            try:
+                if Path(f"/proc/{number}/cmdline").read_bytes() == ours:
+                    return False
+            except OSError:   # ended meanwhile
+                continue
+    return True

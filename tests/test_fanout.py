@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +23,7 @@ from fixer.engine.run import CheckResult
 from fixer.model.rule import Category, Finding, Fix, Location, Rule, Safety, Violation
 from fixer.model.workspace import Workspace
 from kit import app_service, rules, tree
-from support import process_stats
+from support import no_child_left
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_FLEET = REPO / "examples" / "seed-fleet"
@@ -35,27 +34,6 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork for any number of services, on a one-core runner too."""
     monkeypatch.setattr(fanout, "MIN_APPS", 0)
     monkeypatch.setattr(fanout, "spare_core", lambda: True)
-
-
-forks: list[list[int]] = []
-
-
-def _audit(event: str, _args: tuple[object, ...]) -> None:
-    if event == "os.fork":
-        for seen in forks:
-            seen.append(os.getpid())
-
-
-sys.addaudithook(_audit)
-
-
-@pytest.fixture
-def forked() -> Iterator[list[int]]:
-    """The forks made while the test runs, as the interpreter reports them."""
-    seen: list[int] = []
-    forks.append(seen)
-    yield seen
-    forks.remove(seen)
 
 
 def everything(result: CheckResult) -> list[object]:
@@ -74,20 +52,6 @@ def both(load: Callable[[], Workspace], chosen: list[Rule]) -> tuple[CheckResult
     one = engine.check(load(), chosen)
     two = engine.check(load(), chosen, fork=True)
     return one, two
-
-
-def no_child_left() -> bool:
-    """No fork of this process is still there, running or unreaped (Linux /proc): a fork
-    runs this process's command line; the other processes tests start run their own."""
-    ours = Path("/proc/self/cmdline").read_bytes()
-    for number, fields in process_stats():
-        if fields[1] == str(os.getpid()):
-            try:
-                if Path(f"/proc/{number}/cmdline").read_bytes() == ours:
-                    return False
-            except OSError:   # ended meanwhile
-                continue
-    return True
 
 
 def test_a_forked_check_of_the_seed_fleet_reports_what_one_process_does(

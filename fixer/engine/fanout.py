@@ -66,7 +66,7 @@ def run_rules(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None],
     child = [i for i, rule in enumerate(rules) if rule.reads_app_code]
     if not (fork and 0 < len(child) < len(rules) and worth_forking(ws)):
         with ahead():
-            return [_run(ws, rule, tick) for rule in rules]
+            return [run_one(ws, rule, tick) for rule in rules]
     return _forked(ws, rules, set(child), tick, ahead)
 
 
@@ -77,7 +77,7 @@ def worth_forking(ws: Workspace) -> bool:
             and sum(1 for _ in ws.apps()) >= MIN_APPS)
 
 
-def _run(ws: Workspace, rule: Rule, tick: Callable[[], None]) -> RuleRun:
+def run_one(ws: Workspace, rule: Rule, tick: Callable[[], None]) -> RuleRun:
     """The rule run here, in this process."""
     recorded = len(ws.errors)
     run = RuleRun(rule)
@@ -100,18 +100,28 @@ def _forked(ws: Workspace, rules: Sequence[Rule], child: set[int], tick: Callabl
         os.close(read_end)
         os.close(write_end)
         with ahead():
-            return [_run(ws, rule, tick) for rule in rules]
+            return [run_one(ws, rule, tick) for rule in rules]
     if pid == 0:   # pragma: no cover - the child; it never returns
         os.close(read_end)
         _child(ws, rules, sorted(child), write_end, ahead)
     runs, data = _beside(pid, read_end, write_end, ws, rules, child, tick)
-    for index, run in _decoded(ws, rules, child, data).items():
+    return merged(ws, rules, child, runs, _decoded(ws, rules, child, data), initial, tick)
+
+
+def merged(ws: Workspace, rules: Sequence[Rule], child: set[int], own: dict[int, RuleRun],
+           sent: dict[int, RuleRun], initial: list[InputError],
+           tick: Callable[[], None]) -> list[RuleRun]:
+    """Every rule's run in the rules' order: this process's `own`, the other's `sent`, and
+    the other's rules that did not arrive whole, run here now. The workspace's input errors
+    are recorded again after `initial`, rule after rule, as one process records them."""
+    runs = dict(own)
+    for index, run in sent.items():
         runs[index] = run
         tick()
     for index in sorted(child - runs.keys()):   # did not arrive whole: found here
-        runs[index] = _run(ws, rules[index], tick)
+        runs[index] = run_one(ws, rules[index], tick)
     ordered = [runs[i] for i in range(len(rules))]
-    ws.errors[:] = initial   # again, as one process records them: rule after rule
+    ws.errors[:] = initial
     for error in (e for run in ordered for e in run.errors):
         ws.record_error(error)
     return ordered
@@ -125,7 +135,7 @@ def _beside(pid: int, read_end: int, write_end: int, ws: Workspace, rules: Seque
     try:
         os.close(write_end)   # the child's end: the pipe ends when the child does
         received = _Receiver(read_end)
-        runs = {i: _run(ws, rules[i], tick) for i in range(len(rules)) if i not in child}
+        runs = {i: run_one(ws, rules[i], tick) for i in range(len(rules)) if i not in child}
         received.wait()
         done = True
         return runs, received.data()
@@ -208,23 +218,34 @@ def _decoded(ws: Workspace, rules: Sequence[Rule], child: set[int],
             if at + size > len(data):
                 raise ValueError("a frame cut short")
             index, violations, errors = marshal.loads(data[at:at + size])
-            if type(index) is not int or index not in child or index in runs \
-                    or type(violations) is not list or type(errors) is not list:
+            if type(index) is not int or index not in child or index in runs:
                 raise ValueError("not a frame of this check")
-            runs[index] = _received(ws, rules[index], violations, errors)
+            runs[index] = received(ws, rules[index], violations, errors)
         except (ValueError, EOFError, TypeError):
             break
         at += size
     return runs
 
 
-def _received(ws: Workspace, rule: Rule, violations: list[object],
-              errors: list[object]) -> RuleRun:
+def received(ws: Workspace, rule: Rule, violations: object, errors: object,
+             edits: Sequence[Sequence[Edit] | None] = ()) -> RuleRun:
+    """The run of `rule` another process sent: its encoded violations and input errors, and
+    the edits of each violation's fix where that process built it (engine/partner.py). A
+    fix it did not build is built here when asked (`_found_again`). ValueError or TypeError
+    when they are not such encodings."""
+    if type(violations) is not list or type(errors) is not list:
+        raise ValueError("not a rule's run")
     found: list[Violation] = []
     for position, fields in enumerate(violations):
-        found.append(wire.decode_violation(fields, _found_again(ws, rule, found, position)))
+        built = edits[position] if position < len(edits) else None
+        build = _found_again(ws, rule, found, position) if built is None else _given(built)
+        found.append(wire.decode_violation(fields, build))
     return RuleRun(rule, [Finding(rule, v) for v in found],
                    errors=[wire.decode_error(e) for e in errors])
+
+
+def _given(edits: Sequence[Edit]) -> Callable[[], Sequence[Edit]]:
+    return lambda: edits
 
 
 _AGAIN: dict[str, Memo[list[Violation]]] = {}

@@ -31,6 +31,7 @@ from fixer.engine.ahead import modules_to_compile
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
 from fixer.engine.history import FileChanges, History, Round
+from fixer.engine.partner import FIRST, Partner
 from fixer.engine.verify import Planned, allowed, problems
 from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
@@ -99,15 +100,18 @@ class FixResult:
 
 
 def check(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None] = lambda: None,
-          fork: bool = False) -> CheckResult:
+          fork: bool = False, partner: Partner | None = None, token: int = FIRST) -> CheckResult:
     """Every rule over the workspace, findings in file order. A crashing rule is a fixer
     bug (a RuleCrash) and the other rules still run. Suppressed findings are set apart:
     they are neither shown nor fixed. The input errors are the workspace's own (files it
     could not load, or that a rule could not read) and those a rule raised. The modules are
     compiled on another core meanwhile, when there are many (`compile_ahead`). With `fork`,
     a check of many services runs the rules that read app code in a second process
-    (`fanout`); `tick` is called as each rule ends (a progress bar)."""
+    (`fanout`); `tick` is called as each rule ends (a progress bar). With a `partner` (a
+    fix run's), its rules run there on the workspace of `token`, which is `ws`."""
     with no_cyclic_collection():
+        if partner is not None:
+            return _check(ws, partner.check_runs(ws, token, tick))
         return _check(ws, fanout.run_rules(
             ws, rules, tick, lambda: compiling(modules_to_compile(ws)), fork))
 
@@ -138,6 +142,8 @@ class _Run:
     checked: CheckResult   # of `ws`
     result: FixResult
     history: History
+    partner: Partner | None = None   # runs the app-code rules in a second process
+    token: int = FIRST               # of `ws`, for the partner
     attempted: set[str] = field(default_factory=set)
     alone: set[str] = field(default_factory=set)   # failed in a round: next time on its own
     serial: set[str] = field(default_factory=set)  # services back to one fix per round
@@ -152,10 +158,20 @@ def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
 def _fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
     budget = Budget(config)   # the whole run counts, its first check included
     ws = Workspace.load(tree, config)
-    checked = check(ws, rules)
+    partner = Partner.start(ws, rules)
+    try:
+        return _rounds(tree, rules, config, budget, ws, partner)
+    finally:
+        if partner is not None:
+            partner.close()
+
+
+def _rounds(tree: Tree, rules: Sequence[Rule], config: Config, budget: Budget, ws: Workspace,
+            partner: Partner | None) -> FixResult:
+    checked = check(ws, rules, partner=partner)
     run = _Run(rules, config, ws, checked,
                FixResult(tree, initial=list(checked.findings), errors=checked.errors),
-               History(ws.tree))
+               History(ws.tree), partner)
     for rounds in range(50 + 2 * len(checked.findings)):
         budget.check(rounds)
         pending = sorted((f for f in run.checked.findings if allowed(f, config)
@@ -184,8 +200,10 @@ def _round_of(run: _Run, pending: list[Finding]) -> None:
     alone = [f for f in pending if f.fingerprint in run.alone]
     batch = _plan(run, alone[:1] or pending, single=bool(alone))
     while batch:
-        round_, new_ws = _apply(run, batch)
-        new_checked = check(new_ws, run.rules)
+        round_, new_ws, token = _apply(run, batch)
+        new_checked = check(new_ws, run.rules, partner=run.partner, token=token)
+        if run.partner is not None:
+            run.partner.give_facts(token, run.ws, new_ws)
         blamed = problems(run.ws, run.checked, new_ws, new_checked, batch, run.config)
         later = _met(batch, blamed, run.checked, new_checked)
         if later:   # not a verdict: they go to a later round, computed after the first
@@ -193,7 +211,7 @@ def _round_of(run: _Run, pending: list[Finding]) -> None:
             batch = [p for i, p in enumerate(batch) if i not in later]
             continue
         if not blamed:
-            _accept(run, batch, round_, new_ws, new_checked)
+            _accept(run, batch, round_, new_ws, token, new_checked)
             return
         if len(batch) == 1:
             _fail(run, batch[0].finding, blamed[0])
@@ -288,18 +306,21 @@ def _texts(tree: Tree, paths: set[str]) -> dict[str, str | None]:
     return {path: tree.read(path).text if tree.exists(path) else None for path in paths}
 
 
-def _apply(run: _Run, batch: list[Planned]) -> tuple[Round, Workspace]:
-    """The batch's fixes as one round, and the workspace after them all. Each file is
-    spliced once, however many fixes edit it: they touch disjoint text of the round's first
-    tree, and each fix's own edits were checked when it was planned."""
+def _apply(run: _Run, batch: list[Planned]) -> tuple[Round, Workspace, int]:
+    """The batch's fixes as one round, the workspace after them all, and its token for the
+    partner (which builds the same workspace meanwhile). Each file is spliced once, however
+    many fixes edit it: they touch disjoint text of the round's first tree, and each fix's
+    own edits were checked when it was planned."""
     tree = run.ws.tree
     paths = {path for plan in batch for path in plan.paths}
     base = {path: tree.read(path) if tree.exists(path) else None for path in sorted(paths)}
     round_ = Round(base, [plan.edits for plan in batch])
-    return round_, Workspace.load(tree.with_files(round_.files_after(len(batch))), run.config)
+    files = round_.files_after(len(batch))
+    token = run.partner.submit(run.token, files) if run.partner is not None else FIRST
+    return round_, Workspace.load(tree.with_files(files), run.config), token
 
 
-def _accept(run: _Run, batch: list[Planned], round_: Round, new_ws: Workspace,
+def _accept(run: _Run, batch: list[Planned], round_: Round, new_ws: Workspace, token: int,
             new_checked: CheckResult) -> None:
     for position, plan in enumerate(batch):
         index = run.history.record(round_, position)
@@ -315,7 +336,7 @@ def _accept(run: _Run, batch: list[Planned], round_: Round, new_ws: Workspace,
             if f.fingerprint not in before and f.fingerprint in fixed} - run.retried
     run.attempted -= back
     run.retried |= back
-    run.ws, run.checked = new_ws, new_checked
+    run.ws, run.token, run.checked = new_ws, token, new_checked
 
 
 def _fail(run: _Run, finding: Finding, reason: str) -> None:

@@ -32,8 +32,8 @@ from fixer.stackcheck.references import reference_facts
 from fixer.stackcheck.verdicts import GATE, IMPORT, NETWORK, REFERENCE, Fact, StackFacts, Verdict
 
 __all__ = ["GATE", "IMPORT", "NETWORK", "REFERENCE", "Breakage", "Fact", "StackFacts",
-           "Verdict", "can_pass", "changed_stacks", "facts", "health_command",
-           "regressions"]
+           "Verdict", "app_facts", "can_pass", "changed_stacks", "facts", "give",
+           "health_command", "regressions"]
 
 
 @dataclass(frozen=True)
@@ -107,18 +107,39 @@ def _inside(path: str, folder: str) -> bool:
 # per workspace, the facts of each stack: the engine asks again for the same workspace (a round's
 # "after" is the next round's "before")
 _FACTS: Memo[dict[str, StackFacts]] = Memo("stack check facts")
+# per workspace, the gate and import facts of stacks that another process of the run worked
+# out (engine/partner.py): the two properties that read the apps' code
+_GIVEN: Memo[dict[str, tuple[list[Fact], list[Fact]]]] = Memo("stack check facts given")
 
 
 def facts(ws: Workspace, stacks: Collection[str], paths: Collection[str] = ()) -> StackFacts:
     """Every subject of the four properties on the named stacks."""
     cached = ws.derived.get(_FACTS, dict)
+    given = ws.derived.get(_GIVEN, dict)
     out: StackFacts = {}
     for stack in ws.stacks:
         if stack.name not in stacks:
             continue
         if stack.name not in cached:
-            found = [*gate_facts(ws, stack), *network_facts(ws, stack), *import_facts(ws, stack)]
+            gates, imports = given[stack.name] if stack.name in given else \
+                _app_facts(ws, stack)
+            found = [*gates, *network_facts(ws, stack), *imports]
             cached[stack.name] = {f.key: f for f in found}
         out.update(cached[stack.name])
     out.update((f.key, f) for f in reference_facts(ws, stacks, paths))
     return out
+
+
+def app_facts(ws: Workspace, stacks: Collection[str]) -> dict[str, tuple[list[Fact], list[Fact]]]:
+    """The gate facts and the import facts of the named stacks: what reads the apps' code."""
+    return {stack.name: _app_facts(ws, stack) for stack in ws.stacks if stack.name in stacks}
+
+
+def give(ws: Workspace, stack: str, gates: list[Fact], imports: list[Fact]) -> None:
+    """The gate and import facts of `stack` on `ws`, as `app_facts` gave them in another
+    process that holds the same workspace: `facts` takes them instead of working them out."""
+    ws.derived.get(_GIVEN, dict)[stack] = (gates, imports)
+
+
+def _app_facts(ws: Workspace, stack: Stack) -> tuple[list[Fact], list[Fact]]:
+    return list(gate_facts(ws, stack)), list(import_facts(ws, stack))
