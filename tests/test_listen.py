@@ -196,6 +196,26 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
     pytest.param({**df('CMD ["gunicorn", "--bind", "0.0.0.0:8113", "a:b"]'),
                   "api/gunicorn.conf.py": 'bind = "0.0.0.0:9000"\n'},
                  8113, "CMD", ["8113"], id="command-line-bind-beats-conf-py"),
+    # a Unix socket or a file descriptor: no TCP port, never the server's default
+    pytest.param(df('CMD ["gunicorn", "-b", "unix:/run/app.sock", "a:b"]'), None, "CMD", [],
+                 id="gunicorn-unix-socket-only"),
+    pytest.param(df('CMD ["gunicorn", "-b", "unix:/run/app.sock", "-b", ":8115", "a:b"]'),
+                 8115, "CMD", ["8115"], id="gunicorn-socket-and-tcp"),
+    pytest.param(df('CMD ["hypercorn", "--bind", "fd://3", "a:b"]'), None, "CMD", [],
+                 id="hypercorn-fd"),
+    pytest.param(df('CMD ["uvicorn", "a:b", "--uds", "/run/app.sock", "--port", "8000"]'),
+                 None, "CMD", [], id="uvicorn-uds-ignores-the-port"),
+    pytest.param(df('CMD ["uvicorn", "a:b", "--fd", "0"]'), None, "CMD", [], id="uvicorn-fd"),
+    # compose's entrypoint replaces the image's CMD: its server runs, not the CMD's
+    pytest.param(df('CMD ["uvicorn", "a:b", "--port", "8000"]',
+                    compose="    entrypoint: uvicorn a:b --port 5000\n"),
+                 5000, "entrypoint", [], id="compose-entrypoint-server"),  # not edited there
+    pytest.param(df('CMD ["uvicorn", "a:b", "--port", "8000"]',
+                    compose="    entrypoint: [alembic, upgrade, head]\n"),
+                 None, "none", [], id="compose-entrypoint-no-server"),
+    pytest.param(df('CMD ["uvicorn", "a:b", "--port", "8116"]',
+                    compose="    entrypoint:\n"),
+                 8116, "CMD", ["8116"], id="compose-entrypoint-null"),
 ])
 def test_resolve(files: dict[str, str], port: int | None, origin: str,
                  sites: list[str]) -> None:

@@ -137,7 +137,10 @@ def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]
     """The argv segment that starts the server, and the `cd` folders run before it."""
     region = service.app.listen.region
     argv: list[str] = []
-    if region is not None and region.kind == "command":
+    if region is not None and region.kind == "entrypoint":
+        given, found = service.entrypoint(), service.command()
+        argv = [*(given[2] or [] if given else []), *(found[2] if found else [])]
+    elif region is not None and region.kind == "command":
         found = service.command()
         argv = found[2] if found else []
         if len(argv) == 1:

@@ -10,6 +10,8 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+import yaml
+
 from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
@@ -61,6 +63,11 @@ class ListenPort:
         return self.port is not None
 
 
+# The kinds of region that are compose keys (the others are Dockerfile instructions): what
+# they start overrides the image's own command for one deployment.
+COMPOSE_KINDS = frozenset(("command", "entrypoint"))
+
+
 @dataclass(frozen=True)
 class _Found:
     region: Region
@@ -72,21 +79,35 @@ class _Found:
 def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
             command: tuple[ComposeDoc, Value, list[str]] | None,
             env: dict[str, str], env_sites: dict[str, Site],
-            build_args: Mapping[str, str | None] | None = None) -> ListenPort:
+            build_args: Mapping[str, str | None] | None = None,
+            entrypoint: tuple[ComposeDoc, Value, list[str] | None] | None = None) -> ListenPort:
     """`env` is the service's compose environment; `env_sites` where its values are written;
-    `build_args` compose's `build.args`, which set the stage's ARGs."""
-    own = stage_env(dockerfile, stage, build_args)
-    merged = {**own.values, **env}
-    found = _launch(dockerfile, stage, command)
+    `build_args` compose's `build.args`, which set the stage's ARGs; `entrypoint` compose's
+    `entrypoint:`, which replaces the image's ENTRYPOINT and CMD. A port read there has no
+    site a fix may edit: fixer rewrites no compose `entrypoint:`."""
+    found = _entrypoint_launch(*entrypoint, command) if entrypoint is not None else \
+        _launch(dockerfile, stage, command)
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
+    port = _resolve(tree, folder, found, stage_env(dockerfile, stage, build_args), env,
+                    env_sites)
+    return replace(port, sites=(), addition=None) if found.region.kind == "entrypoint" \
+        else port
+
+
+def _resolve(tree: Tree, folder: str, found: _Found, own: StageEnv, env: dict[str, str],
+             env_sites: dict[str, Site]) -> ListenPort:
+    merged = {**own.values, **env}
     region, launch = found.region, found.launch
     if launch.runs_script:
         script = script_port(tree, folder, launch.target or "", merged)
         sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
         return ListenPort(script.port, script.origin, sites, launch, region, script.reason,
                           script.variable, script.addition)
+    if launch.socket:
+        return ListenPort(None, region.kind, (), launch, region,
+                          "the server binds a Unix socket or a file descriptor, no TCP port")
     if launch.port_token is None:
         implicit = _implicit_gunicorn_config(tree, folder, launch, merged)
         if implicit is not None:
@@ -194,6 +215,32 @@ def _instruction_launch(dockerfile: Dockerfile, instruction: Instruction,
     return _Found(region, launch, words, addition)
 
 
+def _entrypoint_launch(doc: ComposeDoc, value: Value, argv: list[str] | None,
+                       command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
+    """The server compose's `entrypoint:` starts, with `command:` as its arguments (Compose
+    runs no shell for them, and never the image's CMD then)."""
+    if argv is None:
+        return None
+    words = [*_as_run(value, argv), *(_as_run(command[1], command[2]) if command else [])]
+    launch = find_launch([word.replace("$$", "$") for word in words])
+    if launch is None:
+        return None
+    node = value.node
+    return _Found(Region(doc.path, node.start_mark.index, node.end_mark.index, "entrypoint"),
+                  launch, None, None)
+
+
+def _as_run(value: Value, argv: list[str]) -> list[str]:
+    """The words Compose runs for a `command:` or `entrypoint:`: a list as written, a string
+    split as a shell would split it (Compose runs no shell)."""
+    if isinstance(value.node, yaml.SequenceNode) or not argv:
+        return argv
+    try:
+        return shlex.split(argv[0])
+    except ValueError:
+        return argv[0].split()
+
+
 def _compose_launch(doc: ComposeDoc, value: Value, argv: list[str]) -> _Found | None:
     """Compose splits a string `command:` like a shell would, but runs no shell."""
     node = value.node
@@ -201,10 +248,7 @@ def _compose_launch(doc: ComposeDoc, value: Value, argv: list[str]) -> _Found | 
     words: list[Word] | None = yaml_words(doc, value)
     if not words:
         words = None
-        try:
-            argv = shlex.split(argv[0]) if argv else []
-        except ValueError:
-            argv = argv[0].split()
+        argv = _as_run(value, argv)
     # `$$` is Compose's escape for `$`: the command sees `${PORT:-8000}` and expands it itself.
     argv = [word.replace("$$", "$") for word in argv]
     launch = find_launch(argv)

@@ -120,6 +120,15 @@ class Service:
         argv = string_list(found[1])
         return None if argv is None else (found[0], found[1], argv)
 
+    def entrypoint(self) -> tuple[ComposeDoc, Value, list[str] | None] | None:
+        """Compose's `entrypoint:`, when set (not null): the image's ENTRYPOINT and CMD then
+        never run, only it (and `command:` as its arguments). The argv is None when fixer
+        cannot read it."""
+        found = self.get("entrypoint")
+        if found is None or found[1].node.tag.endswith(":null"):
+            return None
+        return found[0], found[1], string_list(found[1])
+
     def environment(self, tree: Tree) -> dict[str, str]:
         """env_file values, then `environment` over them, interpolated from the stack's .env.
         Read once per tree (the model, the listen port and the stack check all ask); a new

@@ -199,7 +199,8 @@ class Workspace:
         if stage is None:
             return None
         port = listen.resolve(self.tree, build.context, parsed, stage, service.command(),
-                              service.environment(self.tree), {}, service.build_args())
+                              service.environment(self.tree), {}, service.build_args(),
+                              service.entrypoint())
         return App(build, parsed, stage, port)
 
     def _dockerfile_path(self, build: Build) -> str:

@@ -27,6 +27,10 @@ _TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(\))?$")
 PORT_OPTIONS = {"uvicorn": ("--port",), "fastapi": ("--port",), "granian": ("--port",),
                 "gunicorn": ("--bind", "-b"), "hypercorn": ("--bind", "-b")}
 CONFIG_OPTIONS = ("-c", "--config")  # gunicorn/hypercorn read the bind from a config file
+# Options that bind a Unix socket or a file descriptor instead of a TCP port (uvicorn then
+# ignores --host and --port), and the bind values that do so for gunicorn and hypercorn.
+_SOCKET_OPTIONS = {"uvicorn": ("--uds", "--fd"), "granian": ("--uds",)}
+_SOCKET_BINDS = ("unix:", "fd://")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Launch:
     port_index: int | None = None    # index of the argv word that holds the port (exec form)
     script_index: int | None = None  # index of the `sh -c` script word (exec form)
     configured: bool = False    # `-c gunicorn.conf.py`: the bind may come from that file
+    socket: bool = False        # binds a Unix socket or a file descriptor only: no TCP port
 
 
 def split_shell(script: str) -> list[list[str]]:
@@ -112,31 +117,43 @@ def _server_launch(server: str, args: list[str], offset: int) -> Launch:
     if server == "fastapi" and args and args[0] in ("run", "dev"):
         args, offset = args[1:], offset + 1
     target = next((a for a in args if _TARGET.match(a) or a.endswith(".py")), None)
-    found = _option(args, PORT_OPTIONS[server])
-    configured = server in ("gunicorn", "hypercorn") and _option(args, CONFIG_OPTIONS) is not None
-    if found is None:
+    binds = server in ("gunicorn", "hypercorn")
+    configured = binds and _option(args, CONFIG_OPTIONS) is not None
+    if server in _SOCKET_OPTIONS and _option(args, _SOCKET_OPTIONS[server]) is not None:
+        return Launch(server, target, None, configured=configured, socket=True)
+    found = _options(args, PORT_OPTIONS[server])
+    if binds:   # several binds: the first TCP one; unix sockets and fds have no port
+        tcp = [(port, index) for value, index in found if (port := bind_port(value))]
+        if found and not tcp and all(v.startswith(_SOCKET_BINDS) for v, _ in found):
+            return Launch(server, target, None, configured=configured, socket=True)
+        found = tcp
+    if not found:
         return Launch(server, target, None, configured=configured)
-    value, index = found
-    port = bind_port(value) if server in ("gunicorn", "hypercorn") else value
-    if port is None:
-        return Launch(server, target, None, configured=configured)
+    port, index = found[0]
     return Launch(server, target, port, port_index=offset + index, configured=configured)
 
 
 def _option(args: list[str], names: tuple[str, ...]) -> tuple[str, int] | None:
     """The first value of an option (`--port 8000` or `--port=8000`) and its word index."""
+    found = _options(args, names)
+    return found[0] if found else None
+
+
+def _options(args: list[str], names: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Every value of an option, in order, each with its word index."""
+    found: list[tuple[str, int]] = []
     for i, arg in enumerate(args):
         for name in names:
             if arg == name and i + 1 < len(args):
-                return args[i + 1], i + 1
-            if arg.startswith(name + "=") and name.startswith("--"):
-                return arg[len(name) + 1:], i
-    return None
+                found.append((args[i + 1], i + 1))
+            elif arg.startswith(name + "=") and name.startswith("--"):
+                found.append((arg[len(name) + 1:], i))
+    return found
 
 
 def bind_port(bind: str) -> str | None:
     """The port of a gunicorn bind `host:port`, `[::]:port`, `:port`; None for unix sockets."""
-    if bind.startswith(("unix:", "fd://")):
+    if bind.startswith(_SOCKET_BINDS):
         return None
     depth = 0
     for i, char in enumerate(bind):

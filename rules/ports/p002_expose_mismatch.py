@@ -53,6 +53,7 @@ from functools import partial
 from fixer.core.edits import Edit, TextEdit
 from fixer.facts.image.images import chain
 from fixer.model.appservice import app_services
+from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import App, BuiltService, by_stage
 from fixer.model.workspace import Workspace
@@ -83,11 +84,12 @@ def _tcp_ports(exposes: list[Instruction]) -> list[tuple[Instruction, str]]:
 
 
 def _image_port(ws: Workspace, service: BuiltService) -> int | None:
-    """The port the image listens on: a compose `command:` override counts only when the
-    image starts no server of its own (EXPOSE documents the image, not one deployment)."""
+    """The port the image listens on: a compose `command:` or `entrypoint:` override counts
+    only when the image starts no server of its own (EXPOSE documents the image, not one
+    deployment)."""
     app = service.app
     region = app.listen.region
-    if region is None or region.kind != "command":
+    if region is None or region.kind not in COMPOSE_KINDS:
         return app.listen.port
     own = image_listen(ws, service)
     return own.port if own.launch is not None else app.listen.port

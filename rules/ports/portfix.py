@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from fixer.core.edits import Edit
 from fixer.facts.ports.claims import LOCAL_URL
 from fixer.facts.ports.references import service_claims
-from fixer.model.listen import ListenPort
+from fixer.model.listen import COMPOSE_KINDS, ListenPort
 from fixer.model.listen import resolve as resolve_listen
 from fixer.model.rule import Location
 from fixer.model.services import BuiltService, Service
@@ -116,7 +116,7 @@ def _listen_move(ws: Workspace, service: BuiltService,
             return None, f"no place to set the port ({listen.origin}{_where(listen.reason)})"
         addition = listen.addition
     move = PortMove(target, tuple(sites), addition)
-    from_compose = listen.region is not None and listen.region.kind == "command"
+    from_compose = listen.region is not None and listen.region.kind in COMPOSE_KINDS
     if from_compose and image_listen(ws, service).launch is not None:
         return move, None  # the Dockerfile's own CMD does not run: leave its EXPOSE alone
     taken = {(s.path, s.start) for s in move.spans()}

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from fixer.model import appmodule
+from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.dockertext import tokenize
@@ -34,7 +35,7 @@ def _simple(name: str, why: str) -> Need:
 def needs(ws: Workspace, service: BuiltService) -> list[Need]:
     app = service.app
     launch, region = app.listen.launch, app.listen.region
-    where = "compose `command:`" if region and region.kind == "command" else \
+    where = f"compose `{region.kind}:`" if region and region.kind in COMPOSE_KINDS else \
         f"the {region.kind if region else 'CMD'}"
     out: list[Need] = []
     server = launch.server if launch else None
