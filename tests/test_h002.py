@@ -61,9 +61,38 @@ def findings(files: Mapping[str, str | bytes]) -> list[Finding]:
                  '\n\napp.mount("/v1", v1)\n', "/v1/health", id="mounted-fastapi-serves-it"),
     # a POST-only route names the path: fixer cannot tell what else answers it
     pytest.param(APP + route("/health", method="post"), "/health", id="post-route-names-it"),
+    # FastAPI's own pages, at their default URLs or where the constructor puts them
+    pytest.param(APP, "/docs", id="docs-page"),
+    pytest.param(APP, "/openapi.json", id="openapi-schema"),
+    pytest.param(APP, "/redoc", id="redoc-page"),
+    pytest.param(APP, "/docs/oauth2-redirect", id="oauth2-redirect-page"),
+    pytest.param(APP.replace("FastAPI()", 'FastAPI(openapi_url=SCHEMA)') + 'SCHEMA = "/s.json"\n',
+                 "/docs", id="docs-page-with-a-schema-elsewhere"),
+    # a URL fixer cannot settle: the page may be on or off
+    pytest.param(APP.replace("FastAPI()", 'FastAPI(docs_url=None if PROD else "/docs")'),
+                 "/docs", id="docs-page-maybe-off"),
+    pytest.param(APP.replace("FastAPI()", "FastAPI(**settings.app_options)"), "/redoc",
+                 id="keywords-spread"),
+    pytest.param(APP.replace("FastAPI()", "FastAPI(openapi_url=settings.openapi_url)"), "/docs",
+                 id="schema-url-from-settings"),
 ])
 def test_h002_noop(main: str, probe: str) -> None:
     assert findings(service({"svc/app/main.py": main}, CURL.format(path=probe))) == []
+
+
+@pytest.mark.parametrize(("main", "probe"), [
+    pytest.param(APP.replace("FastAPI()", "FastAPI(docs_url=None)"), "/docs", id="docs-off"),
+    pytest.param(APP.replace("FastAPI()", 'FastAPI(openapi_url="")'), "/docs",
+                 id="schema-off-takes-the-docs-page"),
+    pytest.param(APP.replace("FastAPI()", "FastAPI(openapi_url=None)"), "/openapi.json",
+                 id="schema-off"),
+    pytest.param(APP.replace("FastAPI()", 'FastAPI(redoc_url="/api/redoc")'), "/redoc",
+                 id="redoc-moved"),
+])
+def test_h002_a_fastapi_page_the_app_turns_off_gets_no_fake_route(main: str, probe: str) -> None:
+    """The probe is unserved; a route answering {"status": "ok"} there would fake the page."""
+    [finding] = findings(service({"svc/app/main.py": main}, CURL.format(path=probe)))
+    assert not finding.fixable and "FastAPI's own page" in (finding.reason or "")
 
 
 def test_h002_reads_no_probe_it_cannot_read() -> None:
@@ -158,6 +187,19 @@ def test_h002_probe_answered_by_the_real_server(tmp_path: Path, case: str, folde
     assert code == 1, err
     with running(root / folder, log) as (process, port):
         assert health_status(process, port, log, probed(root, folder)) == 200
+
+
+@pytest.mark.parametrize(("folder", "page"), [("orders", "/docs"), ("billing", "/schema.json")])
+@pytest.mark.slow
+def test_fastapi_pages_the_probes_ask_for_answer_200(tmp_path: Path, folder: str,
+                                                     page: str) -> None:
+    """The no-op case is right: uvicorn answers the probed page (the default `/docs`, the
+    schema at the `openapi_url` the app sets) before any fix."""
+    root = copy_tree(GOLDEN / "H002-health-probe-not-served" / "fastapi-docs-page-is-served" /
+                     "before", tmp_path / "r")
+    log = tmp_path / "server.log"
+    with running(root / folder, log) as (process, port):
+        assert health_status(process, port, log, page) == 200
 
 
 def probed(root: Path, folder: str) -> str:

@@ -69,6 +69,9 @@ class AppRoutes:
     unfollowed: list[str] = field(default_factory=list)     # included routers not read, as written
     doubt: str | None = None    # why a route added with `@app.get` may not be served as written
     root_path: str | None = None  # `FastAPI(root_path="/api")`, when a literal
+    # FastAPI's own pages (`/docs`, ...) that the app may or may not serve: their URL is set
+    # by an expression fixer cannot settle (`docs_url=None if PROD else "/docs"`)
+    unsure: set[str] = field(default_factory=set)
 
     def note(self, reason: str) -> None:
         """Routes fixer cannot see may exist: the first reason found is kept."""
@@ -195,6 +198,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             result.doubt = result.doubt or _app_wide_dependencies(created)
             given = next((k.value for k in created.keywords if k.arg == "root_path"), None)
             result.root_path = string_value(site.tree, given) if given is not None else None
+            _builtin_routes(site, created, result)
         result.doubt = result.doubt or _refusing_middleware(site)
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     early = _early_return(sites[0], result.last_adder) if sites else None
@@ -203,6 +207,46 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             f"the factory may return at line {early.lineno}, before its last statement that "
             "adds routes: a route added after that statement may never be registered")
     return result
+
+
+# The pages FastAPI's constructor adds before any route of the app: keyword, default URL, and
+# the keyword whose URL it also needs (the docs pages read the OpenAPI schema).
+_BUILTIN = (("openapi_url", "/openapi.json", None),
+            ("docs_url", "/docs", "openapi_url"),
+            ("redoc_url", "/redoc", "openapi_url"),
+            ("swagger_ui_oauth2_redirect_url", "/docs/oauth2-redirect", "docs_url"))
+BUILTIN_PAGES = frozenset(default for _keyword, default, _needs in _BUILTIN)
+
+
+def _builtin_routes(site: AppSite, created: ast.Call, result: AppRoutes) -> None:
+    """FastAPI's own GET pages (`/openapi.json`, `/docs`, `/docs/oauth2-redirect`, `/redoc`),
+    at the URLs the constructor's keywords give them (None turns one off). A URL fixer cannot
+    settle makes its page unsure: a probe of it is neither served nor unserved."""
+    spread = any(k.arg is None for k in created.keywords)   # `FastAPI(**settings)`
+    urls: dict[str, set[str | None]] = {}
+    for keyword, default, needs in _BUILTIN:
+        given = next((k.value for k in created.keywords if k.arg == keyword), None)
+        own: set[str | None] = {default, None} if spread else {default} if given is None \
+            else _possible_urls(site.tree, given, default)
+        if needs is not None and None in urls[needs]:
+            own = own | {None} if urls[needs] != {None} else {None}
+        urls[keyword] = own
+        served = {url for url in own if url is not None}
+        if len(own) == 1 and served:
+            result.routes.append(Route(served.pop(), True, None))
+        else:
+            result.unsure |= served
+
+
+def _possible_urls(tree: ast.Module, node: ast.expr, default: str) -> set[str | None]:
+    """The values a URL keyword may take: a literal, None, either branch of `a if c else b`;
+    the default or None when fixer cannot read it (a setting)."""
+    if isinstance(node, ast.IfExp):
+        return _possible_urls(tree, node.body, default) | _possible_urls(tree, node.orelse, default)
+    if isinstance(node, ast.Constant) and node.value is None:
+        return {None}
+    value = string_value(tree, node)
+    return {value or None} if value is not None else {default, None}
 
 
 def _early_return(site: AppSite, last: ast.stmt) -> ast.Return | None:

@@ -187,8 +187,8 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
     matching = [r for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
     if any(not r.direct or routes.doubt is None for r in matching):
         return Verdict.HOLDS, ""
-    if matching:  # `@app.get` on a class that redefines how routes are added, or is unread
-        return Verdict.UNKNOWN, ""
+    if matching or wanted in routes.unsure:   # `@app.get` on a class that redefines how
+        return Verdict.UNKNOWN, ""              # routes are added; `/docs` that may be off
     texts = [site.file.text for site in routes.sites]
     if routes.unknown or any(r.path.startswith(UNREAD) for r in routes.routes) or \
             any(".mount(" in t or f'"{path}"' in t or f"'{path}'" in t for t in texts):

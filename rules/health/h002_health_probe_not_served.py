@@ -5,7 +5,10 @@ Reads the healthcheck that runs for an app service (the compose `healthcheck.tes
 else the final stage's `HEALTHCHECK`) and the `http(s)://localhost:PORT/PATH` URLs
 it calls on the container itself (`127.0.0.1` and `0.0.0.0` too), and the routes
 the app serves: decorators on the app, `add_api_route`, `api_route` with GET, and
-the routes of every router it includes, prefixes joined (as H001 reads them). A
+the routes of every router it includes, prefixes joined (as H001 reads them), and
+FastAPI's own pages (`/openapi.json`, `/docs`, `/docs/oauth2-redirect`, `/redoc`) at
+the URLs the constructor gives them (`docs_url=None` turns one off; a URL fixer cannot
+settle, such as `None if PROD else "/docs"`, leaves a probe of it unjudged). A
 probe whose path no GET route answers is reported; a route `/health/` serves a
 `/health` probe and the other way round (FastAPI redirects, and curl, wget and
 urllib follow or accept the redirect). Nothing is reported when fixer cannot read
@@ -47,7 +50,8 @@ returning `{"status": "ok"}`, added as H001 adds one (after the app's last route
 inside the factory when one builds the app, in the file's style). Where the probe
 cannot be edited (its URL is inside a `${VAR:-...}` default, or in a YAML anchor
 other services share, or in a Dockerfile another service builds too), the route is
-added instead. Display-only when fixer cannot
+added instead. A probe of one of FastAPI's own pages that the app turns off gets no
+such route (it would fake the page): display-only. Display-only when fixer cannot
 vouch that a route added with `@app.get` works or that the app's routes are served
 as written (its class redefines `get` or another route-adding method, or fixer
 cannot read its class; see H001).
@@ -68,7 +72,7 @@ from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes
+from fixer.sources.fastapi_routes import BUILTIN_PAGES, UNKNOWN, AppRoutes
 
 from .unserved import WRITABLE, ProbeSite, unserved_probes
 
@@ -136,6 +140,10 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     if shadow is not None:   # a route added after it would never answer the probe
         return replace(base, reason=f"its route `{shadow.path}` answers {site.path} first: "
                                     "probe a path the app serves")
+    if site.path.rstrip("/") in BUILTIN_PAGES:   # the app turned that page off
+        return replace(base, reason=f"{site.path} is FastAPI's own page, which the app turns "
+                                    "off; a route answering {\"status\": \"ok\"} there is no "
+                                    "such page: probe a health route")
     added = addable(ws, service) if WRITABLE.fullmatch(site.path) else None
     if added is None:
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
