@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
+from mypy import api
 
 from kit import check, fix
+from support import GOLDEN, copy_tree, run_cli
 
 APP = "from fastapi import APIRouter, FastAPI\n\n"
 HEALTH = '\n\n@app.get("/health")\ndef health():\n    return {"status": "ok"}\n'
@@ -437,3 +440,19 @@ def test_h001_stands_back_where_an_earlier_route_answers_the_path(route: str,
                  "    return {}\n"
     [finding] = check(service({"svc/app/main.py": main}), select="H001")
     assert finding.fixable is fixable, finding.reason
+
+
+@pytest.mark.slow  # mypy
+def test_h001_route_in_a_strict_typed_module_passes_mypy_strict(tmp_path: Path) -> None:
+    """Routes fixer cannot resolve (`setup_routes(app)`) leave the module's own functions to
+    set the style: annotated there, the added handler is annotated, and `mypy --strict`
+    (which the project runs) accepts the module before and after."""
+    root = copy_tree(GOLDEN / "H001-missing-health-endpoint" /
+                     "annotated-module-gets-an-annotated-route" / "before", tmp_path / "r")
+    module = root / "svc" / "app" / "web.py"
+    strict = ["--strict", "--ignore-missing-imports", str(module)]
+    assert api.run(strict)[2] == 0
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
+    assert code == 1 and "def health() -> dict[str, str]:" in module.read_text(), err
+    stdout, stderr, status = api.run(strict)
+    assert status == 0, stdout + stderr

@@ -58,7 +58,12 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
             routes: AppRoutes, generics: bool) -> list[str]:
     functions = [r.function for r in routes.routes if r.function is not None]
     is_async = sum(isinstance(f, ast.AsyncFunctionDef) for f in functions) * 2 > len(functions)
-    typed = sum(f.returns is not None for f in functions) * 2 > len(functions)
+    # the app's own route handlers set the style; when fixer resolved none (routes added by
+    # `setup_routes(app)`), the functions of the app's module say whether it is typed: a
+    # module typed for `mypy --strict` must get an annotated handler
+    typing = functions or [s for s in every_statement(routes.sites[0].tree.body)
+                           if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    typed = sum(f.returns is not None for f in typing) * 2 > len(typing)
     returns = f" -> {_dict_annotation(routes.sites[0].tree, generics)}" if typed else ""
     q, unit = quote_char(text), indent_unit(text)
     return [
