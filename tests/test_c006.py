@@ -16,7 +16,7 @@ import pytest
 
 from fixer_rules.compose.c006_undocumented_variable import EXAMPLES, is_example_name
 from kit import check, fix, read_folder
-from support import GOLDEN, compose_binary, compose_stacks, write_tree
+from support import GOLDEN, compose_binary, compose_stacks, git, make_repo, run_cli, write_tree
 
 HEADER = "services:\n  api:\n    image: python:3.12-slim\n"
 CASES = sorted(p.parent for p in (GOLDEN / "C006-undocumented-variable").glob("*/before"))
@@ -189,3 +189,88 @@ def test_c006_a_new_example_beside_a_dotenv_says_to_add_to_it() -> None:
     alone = fix(env("      B: ${B}\n"), select="C006")
     assert alone.tree[".env.example"].decode().startswith("# Variables the compose files read. "
                                                           "Copy this file to .env")
+
+
+# -- an example file git ignores ---------------------------------------------------------------
+
+DB = "services:\n  db:\n    image: postgres:16-alpine\n    ports:\n      - \"${DB_PORT}:5432\"\n"
+
+
+@pytest.mark.parametrize(("gitignore", "created"), [
+    pytest.param(".env\n.env.*\n", None, id="env-star-ignores-every-name"),
+    pytest.param(".env\n", ".env.example", id="env-only"),
+    pytest.param(".env\n.env.*\n!.env.example\n", ".env.example", id="negated"),
+    pytest.param(".env.example\n", ".env.sample", id="next-name"),
+])
+def test_c006_never_creates_an_example_file_git_ignores(tmp_path: Path, gitignore: str,
+                                                         created: str | None) -> None:
+    """A run that leaves ignored files out would not see the file it wrote, and propose it
+    again; a commit would leave it out. Display-only when git ignores every name."""
+    repo = make_repo(tmp_path / "repo", {"docker-compose.yml": DB, ".gitignore": gitignore})
+    code, diff, err = run_cli("fix", repo, "--select", "C006")
+    if created is None:
+        assert (code, diff) == (0, "")
+        assert "the repository's .gitignore ignores .env.example, so a new example file " \
+               "would not be committed" in err
+        return
+    assert code == 1 and f"+++ b/{created}\n" in diff and diff.count("+++ b/") == 1
+    assert run_cli("fix", "--apply", repo, "--select", "C006")[0] == 1
+    assert run_cli("fix", repo, "--select", "C006")[:2] == (0, "")   # it sees what it wrote
+    assert git(repo, "status", "--porcelain") == f"?? {created}\n"   # and git would commit it
+
+
+def test_c006_extends_a_tracked_example_file_an_ignore_pattern_matches(tmp_path: Path) -> None:
+    """git commits the changes of a tracked file whatever .gitignore says."""
+    repo = make_repo(tmp_path / "repo", {"docker-compose.yml": DB, ".gitignore": ".env.*\n"})
+    write_tree(repo, {".env.example": "X=1\n"})
+    git(repo, "add", "-f", ".env.example")
+    git(repo, "commit", "-q", "-m", "example")
+    code, diff, _ = run_cli("fix", repo, "--select", "C006")
+    assert code == 1 and "+++ b/.env.example\n" in diff and "+DB_PORT=\n" in diff
+
+
+def test_c006_appends_nothing_to_an_example_file_git_ignores(tmp_path: Path) -> None:
+    """--no-respect-gitignore reads the ignored file: its lines would still not be committed."""
+    repo = make_repo(tmp_path / "repo", {"docker-compose.yml": DB, ".gitignore": ".env.*\n"})
+    write_tree(repo, {".env.example": "X=1\n"})
+    code, diff, err = run_cli("fix", repo, "--no-respect-gitignore", "--select", "C006")
+    assert (code, diff) == (0, "")
+    assert "the repository's .gitignore ignores .env.example, so lines added to it would not " \
+           "be committed" in err
+
+
+def test_c006_branch_commits_no_example_file_git_ignores(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"docker-compose.yml": DB, ".gitignore": ".env.*\n"})
+    code, _, err = run_cli("fix", repo, "--branch", "fixer/docs", "--select", "C006")
+    assert code == 0 and "the repository's .gitignore ignores .env.example" in err
+    assert "fixer/docs" not in git(repo, "branch", "--list")
+
+
+# -- an example file beside the env file the stack is run with ---------------------------------
+
+INFRA = ("services:\n  api:\n    image: python:3.12-slim\n    env_file: ../.env\n"
+         "    ports:\n      - \"${API_PORT}:8000\"\n      - \"${DEBUG_PORT}:5678\"\n")
+
+
+@pytest.mark.parametrize(("extra", "reported"), [
+    pytest.param({"infra/docker-compose.yml": INFRA}, ["DEBUG_PORT"], id="env-file-folder"),
+    pytest.param({"infra/docker-compose.yml": INFRA.replace("../.env", "../config/app.env"),
+                  "config/.env.sample": "DEBUG_PORT=5678\n"}, ["API_PORT"],
+                 id="only-the-env-file-folder"),
+    pytest.param({"infra/docker-compose.yml": INFRA.replace("    env_file: ../.env\n", ""),
+                  "Makefile": "up:\n\tdocker compose --env-file .env -f infra/docker-compose.yml up\n"},
+                 ["DEBUG_PORT"], id="build-script-env-file"),
+    pytest.param({"infra/docker-compose.yml": INFRA.replace("    env_file: ../.env\n", ""),
+                  "Makefile": "ENV = --env-file=./config/prod.env\n",
+                  "config/prod.env": "DEBUG_PORT=5678\n"}, ["API_PORT"],
+                 id="build-script-env-file-itself"),
+    pytest.param({"infra/docker-compose.yml": INFRA.replace("    env_file: ../.env\n", "")},
+                 ["API_PORT", "DEBUG_PORT"], id="no-link-to-the-root-example"),
+])
+def test_c006_example_beside_the_stacks_env_file_documents_it(
+        extra: dict[str, str | bytes], reported: list[str]) -> None:
+    """`env_file: ../.env` and `--env-file .env`: the stack's variables come from the root
+    `.env`, whose template `.env.example` documents them; an example elsewhere does not."""
+    found = check({".env.example": "API_PORT=8000\n", **extra}, select="C006")
+    assert [f.subject for f in found] == [f"variable {name}" for name in reported]
+    assert all(f.fix_title and f.fix_title.endswith("infra/.env.example") for f in found)

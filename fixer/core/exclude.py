@@ -85,6 +85,9 @@ class ExcludingSource:
     def mode(self, path: str) -> int:
         return self.source.mode(path)
 
+    def ignored(self, paths: Iterable[str]) -> set[str]:
+        return self.source.ignored(paths)
+
 
 def hide(tree: Tree, patterns: Sequence[str]) -> Tree:
     """The tree without the excluded paths (the same tree when there is nothing to hide)."""

@@ -47,6 +47,11 @@ class Source(Protocol):
 
     def mode(self, path: str) -> int: ...
 
+    def ignored(self, paths: Iterable[str]) -> set[str]:
+        """Which of `paths`, present or not, the repository's git ignore rules leave out:
+        a file written there would not be committed."""
+        ...
+
 
 class FolderSource:
     """Files below a folder on disk, listed once (case-exact, as a Linux build sees them).
@@ -64,12 +69,17 @@ class FolderSource:
         self.respect_gitignore = respect_gitignore
         self._paths: list[str] | None = None
         self._digests: dict[str, bytes] = {}
+        self._ignores = GitIgnores(root)
 
     def paths(self) -> list[str]:
         if self._paths is None:
             ignored = set(git_ignored(self.root)) if self.respect_gitignore else set()
             self._paths = sorted(p for p in _walk(self.root) if not _under(p, ignored))
         return self._paths
+
+    def ignored(self, paths: Iterable[str]) -> set[str]:
+        # whatever --respect-gitignore says: it decides what fixer reads, not what git commits
+        return self._ignores.among(paths)
 
     def read_bytes(self, path: str) -> bytes:
         full = os.path.join(self.root, path)
@@ -167,16 +177,42 @@ def git_ignored(root: Path) -> tuple[str, ...]:
     """What the repository's .gitignore files leave out below `root` (folders end in "/"),
     as git itself says: build output, virtualenvs and vendored copies are not the stack's.
     Nothing outside a git work tree, or where git is not installed (as ruff does)."""
+    return _git_paths(root, ["ls-files", "-z", "--others", "--ignored", "--exclude-standard",
+                             "--directory", "--no-empty-directory"])
+
+
+class GitIgnores:
+    """Which paths below `root` git ignores, present or not (`git check-ignore`: the same
+    rules as `git_ignored`, for a file not written yet), each path asked once. A tracked
+    file is not ignored, as git adds its changes. Nothing outside a git work tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._known: dict[str, bool] = {}
+
+    def among(self, paths: Iterable[str]) -> set[str]:
+        paths = list(dict.fromkeys(paths))
+        asked = [p for p in paths if p not in self._known]
+        if asked:
+            ignored = set(_git_paths(self.root, ["check-ignore", "--stdin", "-z"],
+                                     "\0".join(asked), accepted=(0, 1)))
+            self._known.update((p, p in ignored) for p in asked)
+        return {p for p in paths if self._known[p]}
+
+
+def _git_paths(root: Path, args: list[str], stdin: str = "",
+               accepted: tuple[int, ...] = (0,)) -> tuple[str, ...]:
+    """The NUL-separated paths `git -C root ARGS` prints; none outside a work tree, where
+    git is not installed, or when it exits with a code not `accepted`."""
     if work_tree_root(root) is None:
         return ()   # not a work tree: no git process to start
     try:
-        listing = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--others", "--ignored",
-             "--exclude-standard", "--directory", "--no-empty-directory"],
-            capture_output=True, timeout=60, check=False)
+        listing = subprocess.run(["git", "-C", str(root), *args],
+                                 input=stdin.encode("utf-8", "surrogateescape"),
+                                 capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return ()
-    if listing.returncode != 0:   # not a work tree
+    if listing.returncode not in accepted:   # not a work tree, or git failed
         return ()
     return tuple(p for p in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
 
@@ -211,6 +247,9 @@ class MemorySource:
 
     def mode(self, path: str) -> int:
         return self._modes.get(path, 0o644)
+
+    def ignored(self, paths: Iterable[str]) -> set[str]:
+        return set()   # no repository behind it: no ignore rules
 
     @staticmethod
     def _skipped(path: str) -> bool:
@@ -377,6 +416,11 @@ class Tree:
 
     def mode(self, path: str) -> int:
         return self.source.mode(path) if path in self._base_set() else 0o644
+
+    def ignored(self, paths: Iterable[str]) -> set[str]:
+        """Which of `paths`, present or not, the repository's git ignore rules leave out
+        (the base's repository: the same for every tree of a run)."""
+        return self.source.ignored(paths)
 
 
 class _ListingFacts(Derived):

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import posixpath
 import stat
+from collections.abc import Iterable
+from pathlib import Path
 from typing import NamedTuple
 
 import git
 
 from fixer.core.errors import InputError
-from fixer.core.tree import MAX_FILE_BYTES, SKIPPED_DIRS, too_large
+from fixer.core.tree import MAX_FILE_BYTES, SKIPPED_DIRS, GitIgnores, too_large
 
 
 # A chain of links longer than this is a loop, as the kernel's own limit says for paths.
@@ -42,6 +44,9 @@ class CommitSource:
         self.prefix = prefix.strip("/")
         self.max_bytes = max_bytes   # `max-file-size`, as for a folder: the blob is not read
         self._files: dict[str, _Entry] | None = None
+        # the working tree's ignore rules: those a commit of a new file there goes by
+        top = repo.working_tree_dir
+        self._ignores = GitIgnores(Path(top, self.prefix)) if top is not None else None
 
     def _index(self) -> dict[str, _Entry]:
         if self._files is None:
@@ -71,6 +76,9 @@ class CommitSource:
 
     def mode(self, path: str) -> int:
         return stat.S_IMODE(self._index()[self._target(path)].mode)
+
+    def ignored(self, paths: Iterable[str]) -> set[str]:
+        return self._ignores.among(paths) if self._ignores is not None else set()
 
     def _data(self, entry: _Entry) -> bytes:
         data: bytes = self.repo.odb.stream(bytes.fromhex(entry.sha)).read()

@@ -5,12 +5,15 @@ Reads every value of the stack's compose files (services, build args, `env_file`
 paths, networks, `x-` extensions) for `${VAR}` and `$VAR` with neither a default
 (`${VAR:-x}`, `${VAR-x}`) nor a required marker (`${VAR:?message}`, `${VAR?}`),
 and reports each variable that neither the `.env` of the stack's project folder,
-nor an `env_file` of a service that reads it, nor an example file there defines
-(`.env.example`, `.env.sample`, `.env.template`, `.env.tpl`, `.env.dist`,
-`example.env`, `sample.env`, `env.example`, `env.sample`, and any other file whose
-name has the word `env` and one of example, sample, template, tpl or dist:
+nor an `env_file` of a service that reads it, nor an `--env-file` that a build script
+gives Compose (a Makefile's `docker compose --env-file .env`), nor an example file
+defines: one in the project folder, or beside a service's `env_file` or such an
+`--env-file` (`../.env` -> `../.env.example`, the template of the file the stack is run
+with). Example files are `.env.example`, `.env.sample`, `.env.template`, `.env.tpl`,
+`.env.dist`, `example.env`, `sample.env`, `env.example`, `env.sample`, and any other file
+whose name has the word `env` and one of example, sample, template, tpl or dist:
 `.example.env`, `.env.local.example`; never one a service loads as its `env_file`, whose
-values are set in the container). `$$VAR` is an escaped dollar that
+values are set in the container. `$$VAR` is an escaped dollar that
 the container's shell expands, never a variable of Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them.
 One finding per variable, at its first use.
@@ -42,7 +45,10 @@ DB_PASSWORD=
 ## Fix safety
 Safe: the fix only documents; Compose never reads `.env.example`, so the stack
 runs as before. It extends the first example file of the project folder (in the
-order above), or creates `.env.example`: one `VAR=` line
+order above), or creates `.env.example` (`.env.sample`, `.env.template` when git ignores
+it), never a file the repository's git ignore rules leave out: it would not be committed,
+and a run that skips ignored files would write it again. Display-only when git ignores
+them all (`.env.*` in `.gitignore`). The fix writes one `VAR=` line
 per variable under a comment naming the service (and file) that reads it first,
 with the other readers named, in the order of first use. A default that another
 use in the stack gives is filled in, except for names that look like secrets
@@ -70,6 +76,7 @@ from fixer.core.edits import CreateFile, Edit, TextEdit
 from fixer.core.envfile import Reference, parse_env, references
 from fixer.core.textfile import TextFile
 from fixer.core.tree_index import files_in
+from fixer.facts.image.buildscripts import env_files
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack, env_file_paths
 from fixer.model.workspace import Workspace
@@ -88,6 +95,10 @@ FIX_ORDER = 200
 # fixer creates when there is none (an `example.env` beside it would be a second copy).
 EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.dist",
             "example.env", "sample.env", "env.example", "env.sample")
+# The names fixer may create, in order, when git ignores the first: the usual spellings. A
+# repository that ignores all three (`.env.*`) ignores env files of that form on purpose, and
+# `example.env` would only slip past its rule.
+_CREATED = EXAMPLES[:3]
 # Other names that document variables too (`.example.env`, `.env.local.example`): "env" as a
 # word of the name, and a word that says it is not the real one. Not "defaults": such a file
 # holds values something loads (a service's `env_file`), and `VAR=` lines there would be set.
@@ -157,24 +168,41 @@ class _Definitions:
 
 
 def _documented(ws: Workspace, stack: Stack) -> set[str]:
-    """Names the project folder's `.env` and example files define."""
+    """Names the project folder's `.env` defines, those of each `--env-file` the build
+    scripts give Compose (read in its place), and those of the example files of the project
+    folder and of the folders of those files and of the services' `env_file`s: the template
+    of the file the services load (`../.env` -> `../.env.example`) documents the stack."""
     names = set(stack.dotenv)
-    for path in _examples(ws, stack):
-        file = ws.read(path)
-        if file is not None:
-            names |= set(parse_env(file.text))
+    given = env_files(ws)
+    for path in given:
+        names |= _names(ws, path)
+    loaded = _loaded(stack)
+    folders = [stack.folder, *(posixpath.dirname(p) for p in [*sorted(loaded), *given])]
+    for folder in dict.fromkeys(folders):
+        for path in _examples(ws, folder, loaded):
+            names |= _names(ws, path)
     return names
 
 
-def _examples(ws: Workspace, stack: Stack) -> list[str]:
-    """The project folder's example files: those of EXAMPLES that exist, in that order, then
-    any other whose name says it is one, by name. A file a service loads as its `env_file` is
-    none, whatever its name: what it holds is set in the container."""
-    loaded = {path for service in stack.services.values()
-              for doc, value in service.all("env_file")
-              for path in env_file_paths(doc, value, stack.dotenv, stack.folder)}
-    named = [p for p in (posixpath.join(stack.folder, n) for n in EXAMPLES) if ws.tree.exists(p)]
-    others = sorted(p for p in files_in(ws.tree, stack.folder) if p not in named and
+def _names(ws: Workspace, path: str) -> set[str]:
+    """The names an env file defines (none when it is absent)."""
+    file = ws.read(path)
+    return set() if file is None else set(parse_env(file.text))
+
+
+def _loaded(stack: Stack) -> set[str]:
+    """The files the stack's services load as their `env_file`."""
+    return {path for service in stack.services.values()
+            for doc, value in service.all("env_file")
+            for path in env_file_paths(doc, value, stack.dotenv, stack.folder)}
+
+
+def _examples(ws: Workspace, folder: str, loaded: set[str]) -> list[str]:
+    """The folder's example files: those of EXAMPLES that exist, in that order, then any
+    other whose name says it is one, by name. A file a service loads as its `env_file`
+    (`loaded`) is none, whatever its name: what it holds is set in the container."""
+    named = [p for p in (posixpath.join(folder, n) for n in EXAMPLES) if ws.tree.exists(p)]
+    others = sorted(p for p in files_in(ws.tree, folder) if p not in named and
                     is_example_name(posixpath.basename(p)))
     return [p for p in named + others if p not in loaded]
 
@@ -185,13 +213,9 @@ def is_example_name(name: str) -> bool:
 
 
 def _env_file_names(ws: Workspace, service: Service) -> set[str]:
-    names: set[str] = set()
-    for doc, value in service.all("env_file"):
-        for path in env_file_paths(doc, value, service.stack.dotenv, service.stack.folder):
-            file = ws.read(path)
-            if file is not None:
-                names |= set(parse_env(file.text))
-    return names
+    return {name for doc, value in service.all("env_file")
+            for path in env_file_paths(doc, value, service.stack.dotenv, service.stack.folder)
+            for name in _names(ws, path)}
 
 
 def _uses(stack: Stack) -> Iterator[Use]:
@@ -263,7 +287,11 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
         return replace(base, reason=f"`{first.ref.text}` follows a letter or digit, as a `$` "
                                     f"inside a password or hash does: write `$$` if the `$` "
                                     f"is literal; documenting {name} would call it a variable")
-    target = _target(ws, stack)
+    target, ignored = _target(ws, stack)
+    if ignored:
+        what = "lines added to it" if ws.tree.exists(target) else "a new example file"
+        return replace(base, reason=f"the repository's .gitignore ignores {target}, so {what} "
+                                    f"would not be committed")
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE,
                                  lambda: [_edit(ws, stack, target, name, first, uses)]))
 
@@ -273,10 +301,16 @@ def _environment_keys(service: Service) -> set[str]:
             for key, _val, _node in mapping_or_list(value)}
 
 
-def _target(ws: Workspace, stack: Stack) -> str:
-    """The example file to extend: the first that exists, else a new `.env.example`."""
-    readable = [p for p in _examples(ws, stack) if ws.read(p) is not None]
-    return readable[0] if readable else posixpath.join(stack.folder, EXAMPLES[0])
+def _target(ws: Workspace, stack: Stack) -> tuple[str, bool]:
+    """The project folder's example file to extend, the first that exists, else the first
+    of _CREATED to create; never one git ignores: its lines would not be committed, and a
+    run that leaves ignored files out would not see them and write them again. When git
+    ignores every one, the first, and True."""
+    readable = [p for p in _examples(ws, stack.folder, _loaded(stack)) if ws.read(p) is not None]
+    candidates = readable or [posixpath.join(stack.folder, n) for n in _CREATED]
+    ignored = ws.tree.ignored(candidates)
+    kept = [p for p in candidates if p not in ignored]
+    return (kept[0], False) if kept else (candidates[0], True)
 
 
 def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,

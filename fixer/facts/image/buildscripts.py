@@ -19,10 +19,15 @@ _SCRIPT = re.compile(
     r"skaffold[^/]*\.ya?ml|docker-bake[^/]*\.(hcl|json)|[^/]*compose[^/]*\.ya?ml|\.drone\.ya?ml|"
     r"cloudbuild[^/]*\.ya?ml|Tiltfile|justfile|Taskfile\.ya?ml)$"
 )
-_PROJECT_DIRECTORY = re.compile(r"--project-directory(?:=|\s+)[\"']?([\w./-]+)")
+# `--project-directory DIR`, `--env-file=PATH`: an option of Compose and the path it takes
+_OPTION_PATH = r"{}(?:=|\s+)[\"']?([\w./-]+)"
+_PROJECT_DIRECTORY = re.compile(_OPTION_PATH.format("--project-directory"))
+_ENV_FILE = re.compile(_OPTION_PATH.format("--env-file"))
 
 # per workspace: the folders Compose is run from with `--project-directory`
 _PROJECT_DIRECTORIES: Memo[list[str]] = Memo("compose project directories")
+# per workspace: the files Compose reads its variables from with `--env-file`
+_ENV_FILES: Memo[list[str]] = Memo("compose env files")
 
 
 def is_build_script(path: str) -> bool:
@@ -32,16 +37,25 @@ def is_build_script(path: str) -> bool:
 def project_directories(ws: Workspace) -> list[str]:
     """The folders the build scripts give Compose with `--project-directory`, as repository
     paths ("" for the root), each resolved from its script's folder."""
-    return ws.derived.get(_PROJECT_DIRECTORIES, lambda: _project_directories(ws))
+    return ws.derived.get(_PROJECT_DIRECTORIES,
+                          lambda: _option_paths(ws, "--project-directory", _PROJECT_DIRECTORY))
 
 
-def _project_directories(ws: Workspace) -> list[str]:
+def env_files(ws: Workspace) -> list[str]:
+    """The files the build scripts give Compose with `--env-file` (in place of the project
+    folder's `.env`), as repository paths, each resolved from its script's folder."""
+    return ws.derived.get(_ENV_FILES, lambda: _option_paths(ws, "--env-file", _ENV_FILE))
+
+
+def _option_paths(ws: Workspace, option: str, pattern: re.Pattern[str]) -> list[str]:
+    """The paths the build scripts give `option`, in script order, once each; none that
+    leaves the repository."""
     found: list[str] = []
     for path in sorted(p for p in ws.tree.paths() if is_build_script(p)):
         file = ws.read(path)
-        if file is None or "--project-directory" not in file.text:
+        if file is None or option not in file.text:
             continue
-        for match in _PROJECT_DIRECTORY.finditer(file.text):
+        for match in pattern.finditer(file.text):
             folder = posixpath.normpath(posixpath.join(posixpath.dirname(path), match.group(1)))
             if not folder.startswith(".."):
                 found.append("" if folder == "." else folder)
