@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from fixer.facts.pydeps.brought import brought_by
 from fixer.facts.pydeps.install_paths import carried
 from fixer.facts.pydeps.pyproject_deps import optional_requirements, static_dependencies
 from fixer.facts.pydeps.requirements import normalize, parse_requirement, pip_args, requirements_lines
-from fixer.facts.pydeps.requirements import unreadable_lines
+from fixer.facts.pydeps.requirements import specifier_of, unreadable_lines
+from fixer.facts.pydeps.versions import poetry_specifier, within
 from fixer.model.rule import Finding
 from kit import check, fix, read_folder
 from support import GOLDEN
@@ -299,3 +301,146 @@ def test_a_locked_pyproject_takes_no_line_from_fixer(lock: str, command: str) ->
     assert not finding.fixable and f"`{command}`" in (finding.reason or ""), finding
     del files[f"api/{lock}"]
     assert findings(files)[0].fixable   # the same project with no lock: the line is added
+
+
+@pytest.mark.parametrize(("specifier", "expected"), [
+    ("==0.111.0", True), ("==0.111.1", True), ("===0.111.0", True), ("==0.111.*", True),
+    ("~=0.111.0", True), (">=0.111.0,<0.112", True), ("< 0.112.0, >= 0.111", True),
+    (">=0.111,<=0.111.1", True), (">=0.111.0,<0.112,!=0.111.1", True),
+    ("", False), (">=0.111", False), ("<0.112", False), ("~=0.111", False), ("==0.110.3", False),
+    ("==0.112.0", False), ("==0.11", False), (">=0.110,<0.112", False), (">=0.111,<=0.112", False),
+    ("==0.111.0rc1", False), ("==1!0.111.0", False), ("!=0.111.0", False),
+])
+def test_within_a_release_range(specifier: str, expected: bool) -> None:
+    assert within(specifier, (0, 111), (0, 112)) is expected
+
+
+@pytest.mark.parametrize(("constraint", "specifier"), [
+    ("^0.111.0", ">=0.111.0,<0.112"), ("^0.111", ">=0.111,<0.112"), ("^1.2.3", ">=1.2.3,<2"),
+    ("^0.0.3", ">=0.0.3,<0.0.4"), ("~0.111.0", ">=0.111.0,<0.112"), ("~1", ">=1,<2"),
+    ("0.111.0", "==0.111.0"), ("0.111.*", "==0.111.*"), (">= 0.111, < 0.112", ">=0.111,<0.112"),
+    ("~=0.111.0", "~=0.111.0"), ("*", ""), ("^0.111 || ^0.112", ""),
+])
+def test_poetry_constraints_as_pep440(constraint: str, specifier: str) -> None:
+    assert poetry_specifier(constraint) == specifier
+
+
+@pytest.mark.parametrize(("spec", "specifier"), [
+    ("fastapi==0.111.0", "==0.111.0"), ("FastAPI[all] (>=0.111, <0.112)", ">=0.111, <0.112"),
+    ("fastapi==0.111.0 ; python_version >= '3.8'", "==0.111.0"),
+    ("fastapi==0.111.0 --hash=sha256:ab", "==0.111.0"), ("fastapi", ""),
+    ("fastapi @ https://example.com/fastapi-0.111.0.whl", ""),
+])
+def test_specifier_of_a_requirement(spec: str, specifier: str) -> None:
+    assert specifier_of(spec) == specifier
+
+
+def test_what_fastapi_brings_by_extra_and_release() -> None:
+    both = frozenset({"uvicorn", "fastapi-cli"})
+    assert brought_by("fastapi", frozenset({"standard"}), "") == both
+    assert brought_by("fastapi", frozenset(), "==0.111.1") == both
+    assert brought_by("fastapi", frozenset(), ">=0.111") == frozenset()
+    assert brought_by("fastapi", frozenset(), "==0.112.0") == frozenset()
+    assert brought_by("starlette", frozenset({"standard"}), "==0.111.0") == frozenset()
+
+
+FASTAPI_RUN = 'CMD ["fastapi", "run", "app/main.py", "--port", "8000"]\n'
+POETRY = ('[tool.poetry]\nname = "api"\nversion = "1"\n\n[tool.poetry.dependencies]\n'
+          'python = "^3.12"\nfastapi = {version}\n')
+POETRY_INSTALL = SLIM + "RUN pip install poetry\nCOPY . .\nRUN poetry install --only main\n"
+
+
+def lock_file(version: str) -> str:
+    """poetry.lock, uv.lock and pdm.lock list packages alike."""
+    return f'[[package]]\nname = "fastapi"\nversion = "{version}"\n\n[[package]]\nname = "uvicorn"\n' \
+        'version = "0.30.1"\n'
+
+
+@pytest.mark.parametrize("files", [
+    pytest.param({"requirements.txt": "fastapi==0.111.0\n", "Dockerfile": REQS_DOCKERFILE +
+                  FASTAPI_RUN}, id="pinned-to-0.111.0-runs-fastapi-run"),
+    pytest.param({"requirements.txt": "fastapi~=0.111.0\n", "Dockerfile": REQS_DOCKERFILE +
+                  UVICORN}, id="compatible-with-0.111.0-runs-uvicorn"),
+    pytest.param({"Dockerfile": SLIM + "RUN pip install 'fastapi>=0.111,<0.112'\nCOPY . .\n" +
+                  FASTAPI_RUN}, id="pip-install-a-range-inside-0.111"),
+    pytest.param({"pyproject.toml": POETRY.format(version='"^0.111.0"'),
+                  "Dockerfile": POETRY_INSTALL + FASTAPI_RUN}, id="poetry-caret-0.111"),
+    pytest.param({"pyproject.toml": POETRY.format(version='{version = ">=0.100", extras = []}'),
+                  "poetry.lock": lock_file("0.111.1"), "Dockerfile": POETRY_INSTALL + UVICORN},
+                 id="wide-range-but-poetry-lock-pins-0.111.1"),
+    pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi>=0.100"]\n', "uv.lock":
+                  lock_file("0.111.0"), "Dockerfile": SLIM + "COPY . .\nRUN uv sync --frozen\n"
+                  + UVICORN}, id="uv-lock-pins-0.111.0"),
+])
+def test_s003_fastapi_0_111_brings_uvicorn_and_the_cli(files: dict[str, str]) -> None:
+    assert findings(repo(files)) == []
+
+
+@pytest.mark.parametrize(("files", "need"), [
+    pytest.param({"requirements.txt": "fastapi>=0.111\n", "Dockerfile": REQS_DOCKERFILE +
+                  FASTAPI_RUN}, "fastapi-cli", id="range-not-capped"),
+    pytest.param({"requirements.txt": "fastapi==0.112.0\n", "Dockerfile": REQS_DOCKERFILE +
+                  UVICORN}, "uvicorn", id="0.112.0-moved-them-to-standard"),
+    pytest.param({"requirements.txt": "fastapi==0.110.3\n", "Dockerfile": REQS_DOCKERFILE +
+                  UVICORN}, "uvicorn", id="0.110.3-did-not-require-them"),
+    pytest.param({"requirements.txt": "fastapi>=0.110,<0.112\n", "Dockerfile": REQS_DOCKERFILE +
+                  UVICORN}, "uvicorn", id="range-admits-0.110"),
+    # `pip install .` resolves anew: the lock beside the project pins nothing it installs
+    pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi>=0.100"]\n', "uv.lock":
+                  lock_file("0.111.0"), "Dockerfile": SLIM + "COPY . .\nRUN pip install .\n"
+                  + UVICORN}, "uvicorn", id="lock-not-used-by-pip-install-dot"),
+])
+def test_s003_fastapi_outside_0_111_does_not_bring_them(files: dict[str, str], need: str) -> None:
+    assert [f.subject for f in findings(repo(files))] == [f"requirement:{need}"]
+
+
+LOCKED = {"requirements/lock/requirements.txt": "fastapi==0.115.6\nuvicorn==0.34.0\n"}
+LOCK_COPY = SLIM + "COPY requirements/lock/requirements.txt ./requirements/lock/requirements.txt\n"
+
+
+@pytest.mark.parametrize("files", [
+    pytest.param({**LOCKED, "Dockerfile": LOCK_COPY + "RUN pip install uv && uv pip sync "
+                  "./requirements/lock/requirements.txt --system\nCOPY . .\n" + UVICORN},
+                 id="uv-pip-sync-a-file-in-a-folder"),
+    pytest.param({**LOCKED, "Dockerfile": LOCK_COPY + "RUN uv pip sync --system --python "
+                  "/usr/local/bin/python3 requirements/lock/requirements.txt\nCOPY . .\n" + UVICORN},
+                 id="uv-pip-sync-options-first"),
+    pytest.param({**LOCKED, "Dockerfile": LOCK_COPY + "RUN pip install pip-tools && pip-sync "
+                  "requirements/lock/requirements.txt\nCOPY . .\n" + UVICORN},
+                 id="pip-sync-a-file-in-a-folder"),
+    pytest.param({"requirements.txt": "fastapi\nuvicorn\n", "Dockerfile": SLIM + "COPY "
+                  "requirements.txt .\nRUN pip install pip-tools && pip-sync\nCOPY . .\n" + UVICORN},
+                 id="pip-sync-reads-requirements-txt-by-default"),
+    # a file fixer cannot find: what it installs is unknown, which is no finding
+    pytest.param({"Dockerfile": SLIM + "RUN uv pip sync --system /deps/locked.txt\nCOPY . .\n"
+                  + UVICORN}, id="uv-pip-sync-a-file-fixer-cannot-find"),
+    pytest.param({"Dockerfile": SLIM + "ARG LOCK\nRUN pip-sync $LOCK\nCOPY . .\n" + UVICORN},
+                 id="pip-sync-a-variable"),
+])
+def test_s003_sync_reads_its_files_like_pip_install_r(files: dict[str, str]) -> None:
+    assert findings(repo(files)) == []
+
+
+@pytest.mark.parametrize(("sync", "command"), [
+    ("uv pip sync --system", "`uv pip sync`"), ("/opt/venv/bin/pip-sync", "`pip-sync`")])
+def test_s003_a_synced_file_that_lacks_the_server_is_a_finding_to_fix_by_hand(
+        sync: str, command: str) -> None:
+    """A synced file is a compiled lock: a sync installs no dependency of its lines, so a
+    line added alone (uvicorn without click and h11) would not start either."""
+    files = repo({"requirements/lock/requirements.txt": "fastapi==0.115.6\n", "Dockerfile":
+                  LOCK_COPY + f"RUN {sync} requirements/lock/requirements.txt\nCOPY . .\n"
+                  + UVICORN})
+    [finding] = findings(files)
+    assert finding.message == ("the CMD runs uvicorn, but uvicorn is not declared "
+                               "(api/requirements/lock/requirements.txt)")
+    assert not finding.fixable and finding.reason == (
+        f"the image installs api/requirements/lock/requirements.txt with {command}, which "
+        "installs none of its lines' dependencies: add the package to the file it is compiled "
+        "from, then compile it again")
+
+
+def test_pip_sync_operands_are_requirements_files() -> None:
+    args = pip_args(["--system", "./requirements/lock/requirements.txt", "-p", "3.12", "b.in"],
+                    sync=True)
+    assert args.files == ["./requirements/lock/requirements.txt", "b.in"]
+    assert args.opaque is None and args.packages == []

@@ -109,3 +109,59 @@ def test_s004_other_rules_read_around_it_and_fixes_go_on() -> None:
     assert outcome.clean and outcome.applied
     assert '"--port", "8000"]' in outcome.text("api/Dockerfile")
     assert [f.path for f in findings(outcome.tree)] == ["api/app/main.py"]
+
+
+# PEP 758: Python 3.14 reads `except A, B:` (no `as`) as a list of types; 3.13 rejects it
+EXCEPT_LIST = ("def to_int(value):\n    try:\n        return int(value)\n"
+               "    except ValueError, TypeError:\n        return None\n")
+
+
+@pytest.mark.parametrize("image", ["python:3.14-alpine", "python:3.15-slim", "python:3-slim"])
+def test_s004_an_except_list_is_no_finding_where_the_image_may_run_3_14(image: str) -> None:
+    assert findings(repo({"api/app/helpers.py": EXCEPT_LIST}, image)) == []
+
+
+@pytest.mark.parametrize(("image", "helpers", "line", "says"), [
+    pytest.param("python:3.13-slim", EXCEPT_LIST, 4, "(Python 2 syntax): SyntaxError: multiple "
+                 "exception types must be parenthesized", id="image-runs-3.13"),
+    pytest.param("python:3.12", EXCEPT_LIST, 4, "(Python 2 syntax)", id="image-runs-3.12"),
+    # past the list, 3.14 still rejects the rest of a Python 2 module
+    pytest.param("python:3.14-slim", EXCEPT_LIST.replace("return None", 'print "bad", value'),
+                 5, "(Python 2 syntax): SyntaxError: Missing parentheses in call to 'print'",
+                 id="python2-print-after-the-list"),
+    pytest.param("python:3-slim", EXCEPT_LIST + "\n\nOLD = x <> 1\n", 8, "(Python 2 syntax)",
+                 id="python2-operator-after-the-list"),
+    pytest.param("python:3.14-slim", EXCEPT_LIST + "<<<<<<< HEAD\n", 6, "merge-conflict marker",
+                 id="conflict-after-the-list"),
+])
+def test_s004_an_except_list_stays_a_finding_where_3_14_rejects_the_file(
+        image: str, helpers: str, line: int, says: str) -> None:
+    [finding] = findings(repo({"api/app/helpers.py": helpers}, image))
+    assert (finding.path, finding.line) == ("api/app/helpers.py", line)
+    assert says in finding.message, finding.message
+
+
+def test_s004_an_except_list_on_3_14_does_not_stop_the_service_for_other_rules() -> None:
+    """With no S004 finding the service is not "stopped at start-up": a fix that makes
+    another service wait for it to be healthy is offered, not held (it is on 3.13)."""
+    compose = ("services:\n  web:\n    build: ./web\n    depends_on:\n      - api\n"
+               + COMPOSE.removeprefix("services:\n") + '    healthcheck:\n      test: ["CMD", '
+               '"python", "-c", "import urllib.request; urllib.request.urlopen(\'http://'
+               'localhost:8000/health\')"]\n')
+    helpers = {"api/app/helpers.py": EXCEPT_LIST, "web/index.html": "<p>hi</p>\n",
+               "web/Dockerfile": "FROM nginx:1.27-alpine\nCOPY index.html /usr/share/nginx/html/\n"}
+    newer = {f.code: f for f in check(repo(helpers, "python:3.14-slim", compose),
+                                      select=("S004", "C003"))}
+    assert list(newer) == ["C003"] and newer["C003"].fixable and not newer["C003"].violation.held
+    older = {f.code: f for f in check(repo(helpers, "python:3.13-slim", compose),
+                                      select=("S004", "C003"))}
+    assert set(older) == {"S004", "C003"} and older["C003"].violation.held
+
+
+def test_s004_an_except_list_says_both_readings_apart() -> None:
+    """`except A, B:` binds B in Python 2 and lists two types in Python 3.14: the reason
+    names the fix for each, where a `print "x"` asks to port the module."""
+    [listed] = findings(repo({"api/app/helpers.py": EXCEPT_LIST}, "python:3.13-slim"))
+    assert "`except (A, B):` where it lists types" in (listed.reason or "")
+    [printed] = findings(repo({"api/app/helpers.py": "print 'x'\n"}, "python:3.13-slim"))
+    assert printed.reason == "port the module to Python 3"

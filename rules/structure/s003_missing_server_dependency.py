@@ -5,13 +5,20 @@ Reads what the service starts (compose `command:`, else the final stage's CMD or
 ENTRYPOINT): uvicorn, gunicorn (and uvicorn's worker class), `fastapi run`
 (the FastAPI CLI), hypercorn, granian, or a script calling `uvicorn.run`; and whether
 the app module imports `fastapi`. Each must be declared in the requirements files the
-image installs (followed through `-r` includes), the build context's requirements.txt,
-pyproject.toml (PEP 621 `dependencies` or Poetry's `[tool.poetry.dependencies]`) when
-`pip install .`, `uv sync`, `poetry install` or `pdm install` builds it, or a
-`pip install NAME` — in the final stage, the stages it is built FROM, or a stage whose
-installs it copies (`pip install --prefix=/install` then `COPY --from=builder /install
-/usr/local`, a venv, site-packages). Names compare PEP 503-normalized; extras, markers
-and versions are ignored (`uvicorn[standard]>=0.29` counts as uvicorn).
+image installs (`pip install -r`, `uv pip sync`, `pip-sync`, followed through `-r`
+includes), the build context's requirements.txt, pyproject.toml (PEP 621
+`dependencies` or Poetry's `[tool.poetry.dependencies]`) when `pip install .`,
+`uv sync`, `poetry install` or `pdm install` builds it, or a `pip install NAME` — in
+the final stage, the stages it is built FROM, or a stage whose installs it copies
+(`pip install --prefix=/install` then `COPY --from=builder /install /usr/local`, a
+venv, site-packages). Names compare PEP 503-normalized; extras, markers and versions
+do not matter to the match (`uvicorn[standard]>=0.29` counts as uvicorn).
+
+A requirement known to bring the package counts too: `fastapi[standard]` and
+`fastapi[all]` bring uvicorn and the FastAPI CLI, and so does fastapi 0.111.0 or 0.111.1
+without an extra (later releases moved both to `standard`), when the requirement admits
+no other release (`==0.111.0`, `~=0.111.0`, Poetry's `^0.111`) or the lock file that
+`poetry install`, `uv sync` or `pdm install` installs from pins one.
 
 No finding when the image may hold packages fixer cannot name: `pip install` of wheels,
 paths, wildcards or `$VARIABLES`, a `-r` file it cannot find, a project whose
@@ -46,12 +53,13 @@ may not be the one the service was tested with. The line goes to the requirement
 the Dockerfile installs (at its sorted place when the file is sorted), else to
 pyproject.toml. Display-only when the service has neither file, or when a line added
 there might not reach the image: a builder stage installs the file and the final stage
-copies a folder fixer cannot tie to where it installs, or the file is installed with
-`--no-index` from wheels that are not built from that same file; and when a lock file
+copies a folder fixer cannot tie to where it installs, the file is installed with
+`--no-index` from wheels that are not built from that same file, or with `uv pip sync`
+or `pip-sync`, which install none of the dependencies of its lines (it is a compiled
+lock: the package goes to the file it is compiled from); and when a lock file
 (`poetry.lock`, `uv.lock`, `pdm.lock`) sits beside the pyproject.toml it would go to: a
 line added without a new lock makes `poetry install` refuse the project, so the tool that
-writes the lock adds it. `fastapi[standard]` and `fastapi[all]` bring uvicorn and the
-FastAPI CLI: a command that runs either needs nothing more.
+writes the lock adds it.
 """
 
 from __future__ import annotations
@@ -109,7 +117,7 @@ def _missing(ws: Workspace, service: BuiltService) -> list[tuple[Need, Declared,
     path = region.path if region else app.dockerfile.path
     file = ws.read(path)
     line = file.line_of(region.start) if region and file else 1
-    return [(n, found, path, line) for n in wanted if not any(found.has(*a) for a in n.accepts)]
+    return [(n, found, path, line) for n in wanted if not found.provides(n.name)]
 
 
 def _target(found: Declared) -> tuple[str | None, str | None]:

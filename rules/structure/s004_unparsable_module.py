@@ -9,6 +9,11 @@ E, e:`). The finding is at the file and line of the error, with the compiler's
 message and the services that import the file. A file shared by several services is
 reported once.
 
+Python 3.14 reads `except A, B:` (no `as`) as a list of exception types (PEP 758):
+on an image that may run 3.14 or later (a `python:3.14` base, or one whose version
+fixer cannot read), that line is no finding, and the rest of the file is still judged
+(a Python 2 module's `print "x"` is).
+
 The other rules read what they can: a module that does not parse gives them no
 routes, imports or app to work with, so they skip it, and this finding says why.
 
@@ -50,12 +55,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from fixer.core.derived import Memo
 from fixer.core.textfile import TextFile
 from fixer.facts.image.images import may_run_newer_python
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Safety, Severity, Violation
-from fixer.model.services import Service
+from fixer.model.services import App, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.python import compile_problem
 
@@ -78,10 +84,17 @@ _PYTHON2_MESSAGES = ("Missing parentheses in call to", "leading zeros in decimal
 _PYTHON2 = re.compile(r"\bexcept\s+[\w.]+\s*,\s*\w+\s*:|^\s*raise\s+[\w.]+\s*,|<>|`"
                       r"|\b\d+[lL]\b")
 _UNICODE_RAW = re.compile(r"\b[uU][rR][\"']")   # ur"...", before strings are taken out
+# PEP 758: Python 3.14 accepts a list of exception types without parentheses when no `as`
+# follows (`except A, B:` catches either); 3.13 and older reject it, as Python 2 syntax
+_EXCEPT_LIST = re.compile(r"^([ \t]*except\*?[ \t]+)([^:#\n]*,[^:#\n]*?)([ \t]*:)", re.M)
+_LAST_WITHOUT_EXCEPT_LISTS = (3, 13)
 _STRING = re.compile(r"([\"'])(?:\\.|(?!\1).)*\1")
 _REASONS = {
     "conflict": "resolve the merge conflict: which side to keep needs a person",
     "python2": "port the module to Python 3",
+    "except-list": "write `except E as e:` where it binds the exception (Python 2), and "
+                   "`except (A, B):` where it lists types (Python 3.14 accepts them "
+                   "without parentheses)",
     "syntax": "correct the syntax error",
 }
 
@@ -94,10 +107,12 @@ class Unparsable:
     compiler: str     # `SyntaxError: invalid syntax`
     kind: str         # conflict | python2 | syntax
     cause: str = ""   # what in the file causes it, as shown
+    except_list: bool = False   # `except A, B:`, which Python 3.14 accepts
 
     @property
     def universal(self) -> bool:
-        """No Python 3 accepts it, whatever version the image runs."""
+        """No Python 3 accepts it, whatever version the image runs (an `except A, B:`
+        list is weighed before: Python 3.14 accepts it)."""
         return self.kind != "syntax"
 
 
@@ -108,15 +123,41 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         module = appmodule.find(ws, service)
         if module is None:
             continue
-        newer = may_run_newer_python(service.app.dockerfile, service.app.stage)
         for path in appmodule.import_path(ws, module):
             file = ws.read(path)
-            problem = _diagnose(file) if file is not None else None
-            if problem is not None and (problem.universal or not newer):
+            problem = _rejected(file, service.app) if file is not None else None
+            if problem is not None:
                 problems[path] = problem
                 importers.setdefault(path, []).append((service, module.module))
     for path, problem in problems.items():
         yield _report(path, problem, importers[path])
+
+
+def _rejected(file: TextFile, app: App) -> Unparsable | None:
+    """Why the image's Python rejects the file, as far as fixer's own compiler can tell:
+    where the image may run a newer Python, only what no newer one accepts either."""
+    problem = _diagnose(file)
+    if problem is not None and problem.except_list and \
+            may_run_newer_python(app.dockerfile, app.stage, than=_LAST_WITHOUT_EXCEPT_LISTS):
+        problem = _past_except_lists(file)   # what else is there, which 3.14 may reject
+    if problem is None or problem.universal or \
+            not may_run_newer_python(app.dockerfile, app.stage):
+        return problem
+    return None
+
+
+# the diagnosis of a file whose exception lists are parenthesized, kept with the file
+_PAST_EXCEPT_LISTS: Memo[Unparsable | None] = Memo("S004 diagnosis past `except A, B:`")
+
+
+def _past_except_lists(file: TextFile) -> Unparsable | None:
+    """The file's diagnosis once each `except A, B:` reads `except (A, B):`, as Python 3.14
+    reads it: a Python 2 module has more than that (`print "x"`), which stays a finding."""
+    def parenthesized(match: re.Match[str]) -> str:
+        head, types, colon = match.groups()
+        return f"{head}({types}){colon}" if _accepted_list(match) else match[0]
+    return file.derived.get(_PAST_EXCEPT_LISTS, lambda: _diagnose(
+        file.with_text(_EXCEPT_LIST.sub(parenthesized, file.text))))
 
 
 def _diagnose(file: TextFile) -> Unparsable | None:
@@ -131,9 +172,16 @@ def _diagnose(file: TextFile) -> Unparsable | None:
         return Unparsable(at, message + (f" at line {line}" if line != at else ""), "conflict",
                           f"merge-conflict marker `{marker.group(0).rstrip()}`")
     lines = file.text.split("\n")
-    if _python2(message, lines[line - 1] if line <= len(lines) else ""):
-        return Unparsable(line, message, "python2", "Python 2 syntax")
+    text = lines[line - 1] if line <= len(lines) else ""
+    if _python2(message, text):
+        return Unparsable(line, message, "python2", "Python 2 syntax",
+                          _accepted_list(_EXCEPT_LIST.match(text)))
     return Unparsable(line, message, "syntax")
+
+
+def _accepted_list(match: re.Match[str] | None) -> bool:
+    """An `except` line with a list of types that PEP 758 accepts: no `as` after it."""
+    return match is not None and not re.search(r"\bas\b", match[2])
 
 
 def _python2(message: str, text: str) -> bool:
@@ -152,5 +200,5 @@ def _report(path: str, problem: Unparsable, importers: list[tuple[Service, str]]
                 f"{', '.join(names)} cannot import `{module}` and "
                 f"{'stop' if len(names) > 1 else 'stops'} at start-up",
         path=path, line=problem.line, service=service.name, subject=path,
-        reason=_REASONS[problem.kind],
+        reason=_REASONS["except-list" if problem.except_list else problem.kind],
     )

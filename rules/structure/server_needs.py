@@ -1,5 +1,6 @@
 """The Python packages an app service needs to start: the server its command runs
-(and gunicorn's worker class), and FastAPI when the app module imports it.
+(and gunicorn's worker class), and FastAPI when the app module imports it. What other
+requirements bring them (`fastapi[standard]` brings uvicorn) is pydeps' `brought`.
 """
 
 from __future__ import annotations
@@ -14,22 +15,19 @@ from fixer.model.workspace import Workspace
 from fixer.sources.dockertext import tokenize
 
 _IMPORTS_FASTAPI = re.compile(r"^[ \t]*(?:from[ \t]+fastapi[\s.]|import[ \t]+fastapi\b)", re.M)
-# `fastapi[standard]` (and `[all]`) bring the FastAPI CLI and uvicorn with them
-_FASTAPI_STANDARD = (("fastapi", "standard"), ("fastapi", "all"))
 _WORKERS = {"uvicorn.workers": ("uvicorn", "uvicorn"), "uvicorn_worker": ("uvicorn-worker",
                                                                           "uvicorn-worker")}
 
 
 @dataclass(frozen=True)
 class Need:
-    name: str                                   # normalized project name, for the subject
-    accepts: tuple[tuple[str, str | None], ...]  # (project, extra) pairs that satisfy it
-    add: str                                    # the requirement line to add
+    name: str    # normalized project name, for the subject
+    add: str     # the requirement line to add
     why: str
 
 
 def _simple(name: str, why: str) -> Need:
-    return Need(name, ((name, None),), name, why)
+    return Need(name, name, why)
 
 
 def needs(ws: Workspace, service: BuiltService) -> list[Need]:
@@ -44,10 +42,7 @@ def needs(ws: Workspace, service: BuiltService) -> list[Need]:
         server = "uvicorn"  # `python main.py` that calls uvicorn.run(...)
         runs = f"{where} runs a script that calls `uvicorn.run`"
     if server == "fastapi":
-        out.append(Need("fastapi-cli", (*_FASTAPI_STANDARD, ("fastapi-cli", None)),
-                        "fastapi-cli", f"{where} runs `fastapi run` (the FastAPI CLI)"))
-    elif server == "uvicorn":
-        out.append(Need("uvicorn", (("uvicorn", None), *_FASTAPI_STANDARD), "uvicorn", runs))
+        out.append(_simple("fastapi-cli", f"{where} runs `fastapi run` (the FastAPI CLI)"))
     elif server is not None:
         out.append(_simple(server, runs))
     if server == "gunicorn":
@@ -89,7 +84,7 @@ def _worker_needs(service: BuiltService, where: str) -> list[Need]:
             worker = word.split("=", 1)[1]
     for prefix, (name, add) in _WORKERS.items():
         if worker and worker.startswith(prefix + "."):
-            return [Need(name, ((name, None),), add, f"{where} runs gunicorn with {worker}")]
+            return [Need(name, add, f"{where} runs gunicorn with {worker}")]
     return []
 
 

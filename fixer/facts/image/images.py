@@ -252,11 +252,13 @@ def image_python(dockerfile: Dockerfile, stage: Stage) -> tuple[int, int] | None
     return None if match is None else (int(match[1]), int(match[2]))
 
 
-def may_run_newer_python(dockerfile: Dockerfile, stage: Stage) -> bool:
-    """The image's Python may accept syntax that the Python fixer runs on rejects: it is
-    newer, or its version is unknown (S004, and the stack check's compile verdict)."""
+def may_run_newer_python(dockerfile: Dockerfile, stage: Stage,
+                         than: tuple[int, int] | None = None) -> bool:
+    """The image's Python may accept syntax that the Python fixer runs on (or the Python
+    `than`) rejects: it is newer, or its version is unknown (S004, and the stack check's
+    compile verdict)."""
     version = image_python(dockerfile, stage)
-    return version is None or version > sys.version_info[:2]
+    return version is None or version > (than or sys.version_info[:2])
 
 
 def service_python(service: Service) -> tuple[int, int] | None:

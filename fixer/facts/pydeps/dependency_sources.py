@@ -1,11 +1,14 @@
 """Which Python packages a service's image holds, as far as its Dockerfile shows them.
 
 Read along the final stage and the stages it is built FROM: packages a `pip install`
-names, the requirements files it installs (`-r`, found through COPY, followed through
-`-r` includes), the project `pip install .`, `uv sync`, `poetry install` or `pdm install`
-builds (its pyproject.toml), distribution packages (`apt-get install python3-x`), and
-what an earlier stage installs when the image copies it over (`COPY --from=builder
-/install /usr/local`). The build context's requirements.txt and pyproject.toml count too.
+names, the requirements files it installs (`-r`, the operands of `uv pip sync` and
+`pip-sync`, found through COPY, followed through `-r` includes), the project
+`pip install .`, `uv sync`, `poetry install` or `pdm install` builds (its pyproject.toml),
+distribution packages (`apt-get install python3-x`), and what an earlier stage installs
+when the image copies it over (`COPY --from=builder /install /usr/local`). The build
+context's requirements.txt and pyproject.toml count too. Beside the names: what the
+requirements are known to bring (`brought`), from their extras and versions, and from
+the releases the lock file of `poetry install`, `uv sync` or `pdm install` pins.
 
 What installs packages no name can be read from (a wheel, a path, a wildcard, a
 variable, a setup.py project, a Pipfile, a base image other than a plain Python or OS
@@ -32,7 +35,12 @@ from fixer.facts.pydeps.install_paths import (
     repository_file,
     tool_location,
 )
-from fixer.facts.pydeps.pyproject_deps import optional_requirements, static_dependencies
+from fixer.facts.pydeps.brought import brought_by
+from fixer.facts.pydeps.pyproject_deps import (
+    locked_versions,
+    optional_requirements,
+    static_dependencies,
+)
 from fixer.facts.pydeps.requirements import (
     PipArgs,
     include_path,
@@ -41,6 +49,7 @@ from fixer.facts.pydeps.requirements import (
     pip_args,
     pyproject_requirements,
     read_requirements_file,
+    specifier_of,
 )
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -66,15 +75,27 @@ class Declared:
     blocked: dict[str, str] = field(default_factory=dict)     # file -> why adding there is unsound
     locations: dict[str, str | None] = field(default_factory=dict)  # file -> where it installs
     installs: bool = False            # some command installs Python packages
+    brought: set[str] = field(default_factory=set)  # what the requirements are known to bring
 
-    def add(self, name: str, extras: frozenset[str]) -> None:
+    def add(self, name: str, extras: frozenset[str], specifier: str = "") -> None:
+        """A requirement, with its PEP 440 version specifier when it has one."""
         self.names.setdefault(normalize(name), set()).add(extras)
+        self.brought |= brought_by(normalize(name), extras, specifier)
+
+    def locked(self, name: str, version: str) -> None:
+        """The release a lock file pins for a package the image installs from it."""
+        self.brought |= brought_by(normalize(name), frozenset(), f"=={version}")
 
     def has(self, name: str, extra: str | None = None) -> bool:
         seen = self.names.get(normalize(name))
         if seen is None:
             return False
         return extra is None or any(extra in extras for extras in seen)
+
+    def provides(self, name: str) -> bool:
+        """Declared, or brought by a requirement known to bring it (`fastapi[standard]`
+        brings uvicorn)."""
+        return self.has(name) or normalize(name) in self.brought
 
     def unreadable(self, why: str) -> None:
         if self.unknown is None:
@@ -85,6 +106,7 @@ class Declared:
         carry a file's installs, adding a line to that file is not sound."""
         for name, seen in other.names.items():
             self.names.setdefault(name, set()).update(seen)
+        self.brought |= other.brought
         if other.unknown:
             self.unreadable(other.unknown)
         for path in other.requirement_files:
@@ -128,8 +150,8 @@ def _declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage)
     file = ws.read(pyproject)
     if file is not None and out.pyproject is None:
         found, table = pyproject_requirements(file.text)
-        for name, extras in found:
-            out.add(name, extras)
+        for requirement in found:
+            out.add(*requirement)
         out.pyproject, out.pyproject_table = pyproject, table
     _block_locked(ws, out)
     return out
@@ -215,7 +237,8 @@ class _Reader:
             state.env["POETRY_VIRTUALENVS_CREATE"] = argv[3] if len(argv) > 3 else ""
         if (tool, verb) in _PROJECT_TOOLS:
             out.installs = True
-            self._project(None, f"`{tool} {verb}`", tool_location(tool, state), out)
+            self._project(None, f"`{tool} {verb}`", tool_location(tool, state), out,
+                          lock=f"{tool}.lock")
         elif tool in _OPAQUE_TOOLS and verb in ("install", "sync", "create", "update"):
             out.installs = True
             out.unreadable(f"`{tool} {verb}` installs packages from files fixer does not read")
@@ -223,25 +246,35 @@ class _Reader:
             self._pip_command(argv, state, out)
 
     def _pip_command(self, argv: list[str], state: BuildState, out: Declared) -> None:
-        runner = posixpath.basename(argv[0])   # `uv pip`, `xargs pip`
-        at = next((i for i, a in enumerate(argv) if _PIP.match(posixpath.basename(a)) and
-                   (i == 0 or argv[i - 1] == "-m" or runner in ("uv", "xargs"))), None)
-        if at is None:
+        found = _pip_verb(argv)
+        if found is None:
             return
-        verb = next((a for a in argv[at + 1:] if a in _PIP_VERBS), None)
-        if verb is None:
-            return
-        args = pip_args(argv[argv.index(verb, at + 1) + 1:])
+        at, verb, operands = found
+        # `uv pip sync FILE...` and `pip-sync [FILE...]` (requirements.txt by default)
+        args = pip_args(operands, sync=verb == "sync")
         if verb in ("wheel", "download"):
             located = (self._locate(arg) for arg in args.files)
             self.wheels.update(path for path in located if path)
             return
         out.installs = True
+        runner = posixpath.basename(argv[0])
         if runner == "xargs":
             out.unreadable("`xargs pip install` reads its packages from its input")
-        if verb == "sync":    # `uv pip sync requirements.txt`
-            args = PipArgs(files=args.files + args.packages, no_index=args.no_index)
+        if verb == "sync" and not args.files:
+            args.files.append("requirements.txt")
         self._pip(args, pip_location(argv, at, args, state), out)
+        if verb == "sync":
+            self._synced(args.files, "`pip-sync`" if runner == "pip-sync" else "`uv pip sync`",
+                         out)
+
+    def _synced(self, files: list[str], command: str, out: Declared) -> None:
+        """A file a sync installs is a lock: the sync installs its lines and nothing they
+        depend on, so a line added alone would come without its dependencies."""
+        for path in filter(None, map(self._locate, files)):
+            out.blocked.setdefault(path, f"the image installs {path} with {command}, which "
+                                         "installs none of its lines' dependencies: add the "
+                                         "package to the file it is compiled from, then "
+                                         "compile it again")
 
     def _pip(self, args: PipArgs, location: str | None, out: Declared) -> None:
         if args.opaque:
@@ -249,7 +282,7 @@ class _Reader:
         for spec in args.packages:
             parsed = parse_requirement(spec)
             if parsed is not None:
-                out.add(*parsed)
+                out.add(*parsed, specifier_of(spec))
         for arg in args.files:
             self._requirements_arg(arg, location, args.no_index, out)
         if args.project is not None:
@@ -284,13 +317,14 @@ class _Reader:
         for why in read.unreadable:
             out.unreadable(f"{path}: {why}")
         for entry in read.entries:
-            out.add(entry.name, entry.extras)
+            out.add(entry.name, entry.extras, specifier_of(entry.text))
         for included in read.includes:
             self.read_requirements(include_path(path, included), out, seen)
 
     def _project(self, extras: frozenset[str] | None, command: str, location: str | None,
-                 out: Declared, folders: list[str] | None = None) -> None:
-        """The project a command builds: the build context's, else the Dockerfile folder's."""
+                 out: Declared, folders: list[str] | None = None, lock: str = "") -> None:
+        """The project a command builds: the build context's, else the Dockerfile folder's;
+        `lock`: the lock file beside it that the command installs from."""
         for folder in folders or [self.context, posixpath.dirname(self.dockerfile.path)]:
             manifests = [posix_join(folder, n) for n in ("pyproject.toml", "setup.py", "setup.cfg")]
             present = [m for m in manifests if self.ws.tree.exists(m)]
@@ -302,13 +336,21 @@ class _Reader:
                                f"dependencies {posixpath.basename(present[-1])} decides")
                 return
             found, table = pyproject_requirements(file.text)
-            for name, extra in found + optional_requirements(file.text, extras):
+            for requirement in found:
+                out.add(*requirement)
+            for name, extra in optional_requirements(file.text, extras):
                 out.add(name, extra)
+            self._locked(posix_join(folder, lock) if lock else None, out)
             if out.pyproject in (None, file.path):
                 out.pyproject, out.pyproject_table = file.path, table
             out.locations.setdefault(file.path, location)
             return
         out.unreadable(f"{command} installs a project fixer cannot find")
+
+    def _locked(self, path: str | None, out: Declared) -> None:
+        file = self.ws.read(path) if path else None
+        for name, version in (locked_versions(file) if file else {}).items():
+            out.locked(name, version)
 
     def _copy(self, source: str, paths: list[str], out: Declared) -> None:
         stage = self._stage_named(source)
@@ -335,6 +377,20 @@ class _Reader:
 
     def _locate(self, arg: str) -> str | None:
         return None if "$" in arg else repository_file(self.ws, self.context, self.dockerfile, arg)
+
+
+def _pip_verb(argv: list[str]) -> tuple[int, str, list[str]] | None:
+    """Where pip is in a command (`uv pip`, `python -m pip`, `xargs pip`), its verb, and the
+    words after the verb; pip-tools' `pip-sync` is `pip sync`."""
+    runner = posixpath.basename(argv[0])
+    if runner == "pip-sync":
+        return 0, "sync", argv[1:]
+    at = next((i for i, a in enumerate(argv) if _PIP.match(posixpath.basename(a)) and
+               (i == 0 or argv[i - 1] == "-m" or runner in ("uv", "xargs"))), None)
+    verb = next((a for a in argv[at + 1:] if a in _PIP_VERBS), None) if at is not None else None
+    if at is None or verb is None:
+        return None
+    return at, verb, argv[argv.index(verb, at + 1) + 1:]
 
 
 def _image_name(image: str) -> str:

@@ -1,7 +1,8 @@
 """Dependencies in pyproject.toml: whether the file declares them itself, the extras and
-groups an install may add, and adding one as text: an element of PEP 621's
-`[project] dependencies` array, or a key of Poetry's `[tool.poetry.dependencies]`,
-in the file's own layout (one element a line or inline, quote style, trailing comma).
+groups an install may add, the releases its lock file pins, and adding one as text: an
+element of PEP 621's `[project] dependencies` array, or a key of Poetry's
+`[tool.poetry.dependencies]`, in the file's own layout (one element a line or inline,
+quote style, trailing comma).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 import tomllib
 from typing import Any
 
+from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.core.textfile import TextFile
 from fixer.facts.pydeps.requirements import normalize, parse_requirement
@@ -58,6 +60,23 @@ def optional_requirements(text: str,
         specs.extend(name for table in tables if isinstance(table, dict) for name in table)
     parsed = (parse_requirement(str(spec)) for spec in specs)
     return [p for p in parsed if p is not None]
+
+
+_LOCKED: Memo[dict[str, str]] = Memo("locked releases")
+
+
+def locked_versions(file: TextFile) -> dict[str, str]:
+    """The release a lock file pins for each package: poetry.lock, uv.lock and pdm.lock
+    all list them as `[[package]]` tables with a `name` and a `version`."""
+    return file.derived.get(_LOCKED, lambda: _lock_releases(file.text))
+
+
+def _lock_releases(text: str) -> dict[str, str]:
+    packages = _load(text).get("package")
+    if not isinstance(packages, list):
+        return {}
+    return {normalize(p["name"]): p["version"] for p in packages if isinstance(p, dict)
+            and isinstance(p.get("name"), str) and isinstance(p.get("version"), str)}
 
 
 def _table(text: str, name: str) -> tuple[int, int] | None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.core.textfile import TextFile
+from fixer.facts.pydeps.versions import poetry_specifier
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?")
 _EGG = re.compile(r"#egg=([A-Za-z0-9._-]+)")
@@ -62,6 +63,14 @@ def parse_requirement(spec: str) -> tuple[str, frozenset[str]] | None:
     return normalize(match.group(1)), names
 
 
+def specifier_of(spec: str) -> str:
+    """The version specifier of a requirement: `fastapi[all] (==0.111.0) ; python_version >
+    "3.8" --hash=sha256:...` -> `==0.111.0`; "" for a bare name or a direct URL (`x @ URL`)."""
+    text = re.split(r"[;@#]|\s-", spec, maxsplit=1)[0]
+    match = _NAME.match(text)
+    return text[match.end():].strip().strip("()").strip() if match else ""
+
+
 @dataclass
 class PipArgs:
     """What the arguments of one `pip install` name."""
@@ -74,8 +83,9 @@ class PipArgs:
     no_index: bool = False                               # only from --find-links
 
 
-def pip_args(args: list[str]) -> PipArgs:
-    """`-r f --prefix=/install fastapi .` -> files, location, packages, project."""
+def pip_args(args: list[str], sync: bool = False) -> PipArgs:
+    """`-r f --prefix=/install fastapi .` -> files, location, packages, project. `sync`:
+    the operands are requirements files, all that `uv pip sync` and `pip-sync` take."""
     out = PipArgs()
     words = iter(args)
     for word in words:
@@ -97,6 +107,8 @@ def pip_args(args: list[str]) -> PipArgs:
         elif option in _PIP_VALUED:
             if value is None:
                 next(words, None)
+        elif sync and not word.startswith("-"):
+            out.files.append(word)
         elif not word.startswith("-"):
             _operand(word, out)
     return out
@@ -199,24 +211,28 @@ def include_path(owner: str, included: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(owner), included))
 
 
-def pyproject_requirements(text: str) -> tuple[list[tuple[str, frozenset[str]]], str | None]:
-    """(requirements, "pep621" | "poetry" | None: which table an addition goes to)."""
+def pyproject_requirements(text: str
+                           ) -> tuple[list[tuple[str, frozenset[str], str]], str | None]:
+    """((name, extras, PEP 440 version specifier) of each requirement, "pep621" | "poetry" |
+    None: which table an addition goes to)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return [], None
-    out: list[tuple[str, frozenset[str]]] = []
+    out: list[tuple[str, frozenset[str], str]] = []
     project = data.get("project")
     poetry = data.get("tool", {}).get("poetry", {}).get("dependencies")
     if isinstance(project, dict):
         for spec in project.get("dependencies") or []:
             parsed = parse_requirement(str(spec))
             if parsed is not None:
-                out.append(parsed)
+                out.append((*parsed, specifier_of(str(spec))))
     if isinstance(poetry, dict):
         for name, value in poetry.items():
             extras = value.get("extras", []) if isinstance(value, dict) else []
-            out.append((normalize(name), frozenset(normalize(e) for e in extras)))
+            version = value.get("version", "") if isinstance(value, dict) else value
+            out.append((normalize(name), frozenset(normalize(e) for e in extras),
+                        poetry_specifier(version) if isinstance(version, str) else ""))
     if isinstance(project, dict) and "dependencies" in project:
         return out, "pep621"
     if isinstance(poetry, dict):

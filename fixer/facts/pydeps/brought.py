@@ -1,0 +1,44 @@
+"""Packages a requirement is known to bring with it: its own dependencies, as the wheel
+metadata (`Requires-Dist`) of the releases it names declares them. Only for the packages a
+service needs to start (the server, the FastAPI CLI); a requirement not listed here
+brings nothing as far as fixer knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fixer.facts.pydeps.versions import Release, within
+
+_SERVER_AND_CLI = frozenset({"uvicorn", "fastapi-cli"})
+
+
+@dataclass(frozen=True)
+class _Brings:
+    project: str                               # normalized
+    extra: str | None                          # brought with this extra; None: by any install
+    releases: tuple[Release, Release] | None   # only by releases in [first, end); None: all
+    names: frozenset[str]
+
+
+_KNOWN = (
+    # `fastapi[standard]` (0.112.0 on) and `fastapi[all]` require fastapi-cli[standard]
+    # and uvicorn[standard]
+    _Brings("fastapi", "standard", None, _SERVER_AND_CLI),
+    _Brings("fastapi", "all", None, _SERVER_AND_CLI),
+    # fastapi 0.111.0 and 0.111.1 require `fastapi-cli>=0.0.2` and `uvicorn[standard]`
+    # without an extra; 0.110.3 requires neither, and 0.112.0 moved both to `standard`
+    _Brings("fastapi", None, ((0, 111), (0, 112)), _SERVER_AND_CLI),
+)
+
+
+def brought_by(project: str, extras: frozenset[str], specifier: str) -> frozenset[str]:
+    """What installing `project[extras]` with a version `specifier` (PEP 440) surely
+    brings: a fact tied to some releases holds only when the specifier admits no other."""
+    found: set[str] = set()
+    for known in _KNOWN:
+        if known.project != project or (known.extra is not None and known.extra not in extras):
+            continue
+        if known.releases is None or within(specifier, *known.releases):
+            found |= known.names
+    return frozenset(found)

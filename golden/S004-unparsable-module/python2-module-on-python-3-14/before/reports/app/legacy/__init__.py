@@ -1,0 +1,1 @@
+# Ported from the 2014 reporting tool.
