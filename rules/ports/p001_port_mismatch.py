@@ -155,8 +155,7 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
 def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     """Why moving the app off `listen` is unsafe: a Kubernetes manifest about the service
     sends it traffic there, and fixer edits no manifest."""
-    others = [name for name in service.stack.services if name != service.name]
-    named = [m for m in ports_for(ws, service.name, others) if m.port == listen]
+    named = [m for m in ports_for(ws, service.name, service.stack.services) if m.port == listen]
     if not named:
         return None
     return (f"{named[0].path} (Kubernetes) sends {service.name} traffic to port {listen}, "

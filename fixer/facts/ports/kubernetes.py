@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -46,10 +46,15 @@ def manifest_ports(ws: Workspace) -> list[ManifestPort]:
     return ws.derived.get(_PORTS, lambda: list(_read(ws)))
 
 
-def ports_for(ws: Workspace, service: str, others: list[str]) -> list[ManifestPort]:
-    """The ports of the manifests about `service`, of the stack whose services are
-    `others` (a manifest that a longer name of them fits is that one's)."""
-    return [m for m in manifest_ports(ws) if _owner(m.names, [service, *others]) == service]
+def ports_for(ws: Workspace, service: str, stack: Iterable[str]) -> list[ManifestPort]:
+    """The ports of the manifests about `service`, of the stack whose services are `stack`
+    (a manifest that a longer name of them fits is that one's). The names are listed only
+    when the repository has a manifest: asked for each service, that is quadratic."""
+    manifests = manifest_ports(ws)
+    if not manifests:
+        return []
+    names = [service, *(name for name in stack if name != service)]
+    return [m for m in manifests if _owner(m.names, names) == service]
 
 
 def _owner(names: frozenset[str], services: list[str]) -> str | None:
