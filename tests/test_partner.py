@@ -24,7 +24,7 @@ from fixer.model.rule import Finding, Fix, Rule, Safety, Violation
 from fixer.model.workspace import Workspace
 from kit import app_service, config, rules, tree
 from support import no_child_left
-from test_fanout import rule
+from test_fanout import interrupted, rule, sleeps_in_child
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_FLEET = REPO / "examples" / "seed-fleet"
@@ -176,20 +176,10 @@ def test_what_the_partner_does_not_send_whole_is_worked_out_here(
     assert no_child_left()
 
 
-def sleeps_in_partner(ws: Workspace) -> Iterator[Violation]:
-    if os.getpid() != PARENT:
-        time.sleep(60)
-    return iter(())
-
-
-def interrupted(ws: Workspace) -> Iterator[Violation]:
-    raise KeyboardInterrupt
-
-
 def test_an_interrupted_fix_run_kills_and_reaps_its_partner(spare: None,
                                                            forked: list[int]) -> None:
     fanout.MIN_APPS = 0
-    chosen = [rule("X001", sleeps_in_partner), rule("X002", interrupted, reads_app_code=False)]
+    chosen = [rule("X001", sleeps_in_child), rule("X002", interrupted, reads_app_code=False)]
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         engine.fix(tree(app_service()), chosen, Config())
