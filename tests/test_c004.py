@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ import yaml
 
 import fixer_rules.compose.c004_missing_healthcheck as c004
 from kit import FixOutcome, calls, check, fix
-from support import assert_compose_accepts, write_tree
+from support import (GOLDEN, assert_compose_accepts, compose_binary, copy_tree, run_cli,
+                     write_tree)
 
 MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
         'def health():\n    return {"status": "ok"}\n')
@@ -222,3 +224,20 @@ def test_c004_check_builds_no_edit(monkeypatch: pytest.MonkeyPatch) -> None:
     edits = finding.edits()
     assert [name for name, _ in built] == ["add_entry", "route_edits", "install_edits"]
     assert [e.path for e in edits] == ["docker-compose.yml", "api/app/main.py", "api/Dockerfile"]
+
+
+def test_c004_healthcheck_goes_where_the_service_is_defined(tmp_path: Path) -> None:
+    """An override that repeats the service's `build:` is not always loaded (`-f
+    docker-compose.yml` in CI): the healthcheck goes in the file that defines the service,
+    where C003's `service_healthy` on it goes too, so the base file alone still starts."""
+    root = copy_tree(GOLDEN / "C004-missing-healthcheck" /
+                     "healthcheck-goes-where-the-service-is-defined" / "before", tmp_path / "r")
+    code, _, err = run_cli("fix", "--apply", root, "--select", "C004,C003,D003")
+    assert code == 1, err
+    alone = subprocess.run([str(compose_binary()), "-f", str(root / "docker-compose.yml"),
+                            "config"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert alone.returncode == 0, alone.stderr
+    services = yaml.safe_load(alone.stdout)["services"]
+    assert services["web"]["depends_on"]["api"]["condition"] == "service_healthy"
+    assert "curl" in services["api"]["healthcheck"]["test"]
+    assert "healthcheck" not in (root / "docker-compose.override.yml").read_text()

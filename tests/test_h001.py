@@ -456,3 +456,38 @@ def test_h001_route_in_a_strict_typed_module_passes_mypy_strict(tmp_path: Path) 
     assert code == 1 and "def health() -> dict[str, str]:" in module.read_text(), err
     stdout, stderr, status = api.run(strict)
     assert status == 0, stdout + stderr
+
+
+@pytest.mark.parametrize(("main", "reason"), [
+    # a route whose last part names health, which H001 does not count: C004 probes it
+    pytest.param(APP + 'app = FastAPI()\n\n\n@app.get("/api/v1/health-check/")\n'
+                 "def check():\n    return {}\n",
+                 "serves GET /api/v1/health-check/, which reads as its health route",
+                 id="health-like-route"),
+])
+def test_h001_a_second_health_route_is_the_users_call(main: str, reason: str) -> None:
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert finding.fixable and finding.safety.value == "unsafe"
+    assert reason in (finding.reason or "")
+    assert fix(service({"svc/app/main.py": main}), select="H001").applied == []
+
+
+@pytest.mark.parametrize("main", [
+    pytest.param(APP + 'app = FastAPI()\n\n\n@app.get("/items")\ndef items():\n    return []\n',
+                 id="served-routes-only"),
+])
+def test_h001_stays_safe_without_a_route_that_reads_as_health(main: str) -> None:
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert finding.safety.value == "safe" and finding.reason is None
+
+
+def test_h001_app_created_under_the_main_guard_gets_no_route() -> None:
+    """The guard runs the server before its end: a route added after it is never served."""
+    main = (APP + "import uvicorn\n\nif __name__ == \"__main__\":\n    app = FastAPI()\n\n"
+            '    @app.get("/items")\n    def items():\n        return []\n\n'
+            '    uvicorn.run(app, port=8000)\n')
+    files = service({"svc/app/main.py": main})
+    files["svc/Dockerfile"] = str(files["svc/Dockerfile"]).replace(
+        'CMD ["uvicorn", "app.main:app", "--port", "8000"]', 'CMD ["python", "app/main.py"]')
+    [finding] = check(files, select="H001")
+    assert not finding.fixable and '`if __name__ == "__main__":`' in (finding.reason or "")

@@ -190,7 +190,8 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
     `__init__` of its class."""
     result = AppRoutes(sites)
     for i, site in enumerate(sites):
-        created = assigned_value(binding(site.scope.body, site.var))
+        bound = binding(site.scope.body, site.var)
+        created = assigned_value(bound)
         if isinstance(created, ast.Call) and any(k.arg == "routes" for k in created.keywords):
             result.note("the app is built with `routes=`")
         if i == 0 and isinstance(created, ast.Call):
@@ -199,6 +200,8 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             given = next((k.value for k in created.keywords if k.arg == "root_path"), None)
             result.root_path = string_value(site.tree, given) if given is not None else None
             _builtin_routes(site, created, result)
+        if i == 0 and bound is not None and bound is not site.created:
+            result.doubt = result.doubt or _nested_creation(site.created)
         result.doubt = result.doubt or _refusing_middleware(site)
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     early = _early_return(sites[0], result.last_adder) if sites else None
@@ -247,6 +250,16 @@ def _possible_urls(tree: ast.Module, node: ast.expr, default: str) -> set[str | 
         return {None}
     value = string_value(tree, node)
     return {value or None} if value is not None else {default, None}
+
+
+def _nested_creation(block: ast.stmt) -> str:
+    """Why a route added after the app's routes may not be served when the app is created
+    inside a block (`if __name__ == "__main__":`, `try:`): the block may run the server
+    before its end, and the route would go after it."""
+    what = "`if __name__ == \"__main__\":`" if isinstance(block, ast.If) and \
+        "__name__" in ast.unparse(block.test) else f"a `{type(block).__name__.lower()}` block"
+    return f"the app is created inside {what} (line {block.lineno}): a route added after its " \
+           "routes may never be registered before the server starts"
 
 
 def _early_return(site: AppSite, last: ast.stmt) -> ast.Return | None:
@@ -368,8 +381,20 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             elif isinstance(call.func, ast.Name) and any(
                     isinstance(a, ast.Name) and a.id == var for a in call.args):
                 result.note(f"`{call.func.id}({var})` may add routes")
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
+            routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
+            result.note(f"routes are added to `{var}` in a loop (line {stmt.lineno})")
         if anchors and routed:
             result.anchors.append(top)
+
+
+def _adds_in_loop(loop: ast.For | ast.AsyncFor | ast.While, var: str) -> bool:
+    """A call in the loop's body that adds routes to `var`, or a route decorated on it."""
+    adders = {*ROUTE_METHODS, "add_api_route", "add_route", "include_router", "mount"}
+    for node in ast.walk(loop):
+        if isinstance(node, ast.Call) and _method_of(node, var) in adders:
+            return True
+    return False
 
 
 def _method_of(call: ast.Call, var: str) -> str | None:

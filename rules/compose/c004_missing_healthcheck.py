@@ -39,7 +39,9 @@ services:
 ## Fix safety
 Safe: a healthcheck at the app's listen port on a route the app serves, with
 `interval: 10s` (a long interval delays everything that waits on it), `timeout:
-5s`, `retries: 3`, `start_period: 10s`. Where the app serves no health route, the
+5s`, `retries: 3`, `start_period: 10s`. Where the app serves no health route H001
+counts but exactly one whose last part names health (`/api/v1/health-check/`), the
+probe calls that one (as H002 points a probe at it). Where the app serves none, the
 fix adds the `GET /health` route H001 adds (H001 runs first when selected, so
 then it is H001's commit). The probe runs a tool the final stage has: curl, else
 wget (busybox on Alpine); with neither, curl, installed by the same fix as D003
@@ -128,8 +130,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         blocked = cannot_add(service)
         if blocked is not None or app.listen.port is None:
             yield replace(base, reason=blocked)
-        else:
-            yield _fixable(ws, service, doc, app.listen.port, base)
+        else:   # into the file that defines the service, which `-f` alone runs too (an
+            # override that repeats its `build:` is not always loaded)
+            yield _fixable(ws, service, service.first_doc(), app.listen.port, base)
 
 
 def _command(ws: Workspace, service: BuiltService) -> tuple[Location, ...]:
@@ -198,6 +201,10 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
                                      "names, not a route fixer sees it serve")
     if health_plan.source is not Source.ADDED or not path:
         return Choice(block=f"no health route to probe: {health_plan.why}")
+    if health_plan.like is not None:   # the route H002 would point a probe at
+        return Choice((health_plan.like,), doubt=f"{health_plan.doubt}: fixer cannot vouch "
+                      f"that the app serves `{health_plan.like}` as its code writes it"
+                      if health_plan.doubt else None)
     if health_plan.doubt:
         return Choice(block="the app serves no health route, and fixer cannot vouch that one "
                             f"added with a decorator would work: {health_plan.doubt}")

@@ -64,6 +64,11 @@ follows the file: `async def` when its routes are async, its indentation, quotes
 and line endings. No finding when fixer cannot find where the app object is
 created (a factory that returns `FastAPI()` unnamed).
 
+Unsafe, with the reason, when the app serves exactly one route whose last part
+names health though H001 does not count it (`/api/v1/health-check/`,
+`/healthcheck`): a second health route beside it is the user's call (C004 probes
+that one; `health-paths` in the configuration makes H001 count it).
+
 Display-only when `@app.get` may not work on the app: its class, or a class it
 derives from before `FastAPI`, redefines `get`, `api_route`, `add_api_route`,
 `route`, `router` or `__getattribute__` (in its body, or on `self`: a `def
@@ -108,7 +113,7 @@ NAME = "missing-health-endpoint"
 CATEGORY = Category.HEALTH
 SEVERITY = Severity.WARNING
 READS_APP_CODE = True   # the app's routes
-SAFETY = (Safety.SAFE, Safety.DISPLAY)
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 # Before C004 (and after P001): C004 then probes the route this fix has just added.
 FIX_ORDER = 50
 
@@ -139,6 +144,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if health.doubt:
             yield replace(violation, reason=f"fixer cannot vouch that a route added with "
                                             f"`@{site.var}.get` works: {health.doubt}")
+        elif health.like is not None:   # a second health route beside it: the user's call
+            build = partial(route_edits, routes, health.path, service_python(service))
+            doubt = f"the app serves GET {health.like}, which reads as its health route"
+            yield replace(violation, reason=f"{doubt}; a second health route beside it is "
+                                            "the user's call (`health-paths` in the "
+                                            "configuration counts a path as one)",
+                          fix=Fix(f"Add a GET {health.path} route ({doubt})", Safety.UNSAFE,
+                                  build))
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
             build = partial(route_edits, routes, health.path, service_python(service))

@@ -59,7 +59,6 @@ cannot read its class; see H001).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -67,12 +66,12 @@ from functools import partial
 from fixer.core.edits import Edit, TextEdit
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.image.images import service_python
-from fixer.facts.health.healthroute import is_health, served_app, wanted_paths
+from fixer.facts.health.healthroute import health_like, served_app, wanted_paths
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from fixer.sources.fastapi_routes import BUILTIN_PAGES, UNKNOWN, AppRoutes
+from fixer.sources.fastapi_routes import BUILTIN_PAGES, AppRoutes
 
 from .unserved import WRITABLE, ProbeSite, unserved_probes
 
@@ -86,9 +85,6 @@ SAFETY = (Safety.SAFE, Safety.DISPLAY)
 # path the app lacks, H001 would add a route at that very path even when the app serves
 # its health route under another name.
 FIX_ORDER = 40
-
-_HEALTH_WORD = re.compile(r"health", re.I)
-
 
 def detect(ws: Workspace) -> Iterator[Violation]:
     for service in app_services(ws):
@@ -108,16 +104,6 @@ def _under_root_path(routes: AppRoutes, path: str) -> bool:
         return False
     inner = path[len(root):]
     return any(r.path.rstrip("/") == inner.rstrip("/") for r in routes.routes)
-
-
-def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
-    """The app's literal GET routes that read as health routes: those H001 counts, and those
-    whose last part names health (`/healthcheck/`, `/api/v1/health-check`)."""
-    paths = [r.path for r in routes.routes if r.get and not r.path.startswith(UNKNOWN)
-             and WRITABLE.fullmatch(r.path)]
-    last = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]
-    return sorted({p for p, tail in zip(paths, last)
-                   if is_health(p, wanted) or _HEALTH_WORD.search(tail)})
 
 
 def _report(ws: Workspace, service: Service, routes: AppRoutes,

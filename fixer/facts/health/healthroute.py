@@ -47,6 +47,10 @@ class HealthPlan:
     why: str = ""      # for LITERAL and UNREADABLE: what fixer could not read
     doubt: str = ""    # for SERVED and ADDED: why a route on the app may not be served as
     #                    written (its class redefines `get`, or fixer cannot read it)
+    # for ADDED: the one route the app serves that reads as a health route though H001 does
+    # not count it (`/api/v1/health-check/`): a probe can call it, and a second health route
+    # beside it is one a maintainer would not take
+    like: str | None = None
 
 
 # each service's app and routes: H001, H002, C004, C003's gate and the stack check all
@@ -148,7 +152,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if shadow is not None:   # a route added after it would never answer
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"
     if why is None:
-        return HealthPlan(Source.ADDED, added, doubt=doubt)
+        like = health_like(found[1], wanted) if found else []
+        return HealthPlan(Source.ADDED, added, doubt=doubt,
+                          like=like[0] if len(like) == 1 else None)
     literal = health_literal(ws, service.app.folder, wanted, _theirs(ws, service))
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal, why)
@@ -158,6 +164,19 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                                                    "which fixer cannot read")
     return HealthPlan(Source.ADDED, added, why, doubt) if found else \
         HealthPlan(Source.UNREADABLE, None, why)
+
+
+_HEALTH_WORD = re.compile(r"health", re.I)
+
+
+def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
+    """The app's literal GET routes that read as health routes: those H001 counts, and those
+    whose last part names health (`/healthcheck/`, `/api/v1/health-check`)."""
+    paths = [r.path for r in routes.routes if r.get and not r.path.startswith(UNKNOWN)
+             and _PROBEABLE.fullmatch(r.path)]
+    last = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]
+    return sorted({p for p, tail in zip(paths, last)
+                   if is_health(p, wanted) or _HEALTH_WORD.search(tail)})
 
 
 def _uncompiled(ws: Workspace, service: Service) -> str | None:
