@@ -65,9 +65,11 @@ methods, or fixer cannot read its class: see H001), and on distroless images und
 the `install` strategy.
 Unsafe when the app serves its health route through such a class's methods.
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
-the service's `command`, `entrypoint`, `build`, `environment`, `env_file` or `ports`:
-fixer judges the stack with the overlay merged, and the healthcheck goes in the base
-file, which also runs without it.
+the service's `environment`, `env_file` or `ports`: fixer judges the stack with the
+overlay merged, and the healthcheck goes in the base file, which also runs without
+it. Display-only when such an overlay sets its `command`, `entrypoint` or `build`:
+they decide which server runs, and the port a probe written into the base file
+would call may be the overlay's only.
 
 ## Options
 `healthcheck-strategy = "install" | "python"`.
@@ -157,18 +159,22 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     says = [c.says for c in choices if c.says]
     title = f"Add a healthcheck on {url}" + (", with " + " and ".join(says) if says else "")
     build = partial(_edits, tuple(c.build for c in choices if c.build is not None))
-    doubts = "; ".join([c.doubt for c in choices if c.doubt] +
-                       [d for d in [_overlay_doubt(service, doc)] if d])
+    overlay = _overlay_doubt(service, doc)
+    if overlay is not None and overlay[0] in _SERVER_KEYS:   # its port may not be the base's
+        return replace(base, reason=overlay[1])
+    doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else []))
     if doubts:
         return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
 
 
-# what a `-f` overlay may change that the healthcheck rests on: the port, the image's tools
+# what a `-f` overlay may change that the healthcheck rests on: the port, the image's tools;
+# the first three decide which server runs, and so the port the probe calls
 _RUN_KEYS = ("command", "entrypoint", "build", "environment", "env_file", "ports")
+_SERVER_KEYS = _RUN_KEYS[:3]
 
 
-def _overlay_doubt(service: Service, doc: ComposeDoc) -> str | None:
+def _overlay_doubt(service: Service, doc: ComposeDoc) -> tuple[str, str] | None:
     """The healthcheck goes in `doc`, and fixer judged it on the stack with its overlays
     merged: a `-f` overlay (not Compose's own override file, which `docker compose up` loads
     too) that changes how the service runs makes `doc` alone a different service."""
@@ -178,8 +184,9 @@ def _overlay_doubt(service: Service, doc: ComposeDoc) -> str | None:
             continue
         changed = next((key for key in _RUN_KEYS if get(value, key) is not None), None)
         if changed is not None:
-            return (f"{other.path}, loaded with `-f`, sets {service.name}'s `{changed}`; the "
-                    f"healthcheck goes in {doc.path}, which also runs without it")
+            return changed, (f"{other.path}, loaded with `-f`, sets {service.name}'s "
+                             f"`{changed}`; the healthcheck goes in {doc.path}, which also "
+                             "runs without it")
     return None
 
 
