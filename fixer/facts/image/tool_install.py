@@ -15,6 +15,8 @@ Dockerfile has no hadolint finding its original lacked.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, replace
 
 from fixer.core.edits import TextEdit
@@ -130,6 +132,11 @@ def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruc
     instructions = stage.instructions
     index = 1
     while index < len(instructions) and _is_setup(instructions[index]):
+        if _own_section(text, instructions, index):
+            # `# Security: an unprivileged user` over `ARG UID` and the RUN that uses it: the
+            # layer goes before the section, right after the line above its blank line
+            end = text.find("\n", instructions[index - 1].end)
+            return (len(text) if end < 0 else end + 1), instructions[index]
         index += 1
     if index == len(instructions):
         end = text.find("\n", instructions[-1].end)
@@ -142,6 +149,40 @@ def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruc
             break
         at = above
     return at, anchor
+
+
+# what a package install may need from the lines above it: a proxy, apt's settings
+_INSTALL_SETTINGS = re.compile(r"proxy|debian|apt|pip_index|certificate|ssl", re.I)
+
+
+def _own_section(text: str, instructions: list[Instruction], index: int) -> bool:
+    """Setup lines from `index` on that open a section of their own (a comment with a blank
+    line above it) and serve the instruction that ends it (`ARG UID` for the `RUN adduser`
+    below it), naming nothing an install needs."""
+    if not _heads_a_section(text, instructions[index]):
+        return False
+    end = index
+    while end < len(instructions) and _is_setup(instructions[end]):
+        if _INSTALL_SETTINGS.search(text[instructions[end].start:instructions[end].end]):
+            return False
+        end += 1
+    return end < len(instructions) and end > index and \
+        not _heads_a_section(text, instructions[end]) and \
+        "\n\n" not in text[instructions[index].end:instructions[end].start].replace("\r", "")
+
+
+def _heads_a_section(text: str, instruction: Instruction) -> bool:
+    """A comment right above the instruction, with a blank line above the comment: it heads
+    a section of the file that the lines below it belong to."""
+    at = line_start(text, instruction.start)
+    commented = False
+    while at > 0:
+        above = line_start(text, at - 1)
+        line = text[above:at].strip()
+        if not line.startswith("#"):
+            return commented and not line
+        commented, at = True, above
+    return False
 
 
 def _is_setup(instruction: Instruction) -> bool:
