@@ -37,6 +37,8 @@ MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")
 DOCKERFILE = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
               'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
 API = "services:\n  api:\n    build: ./api\n    depends_on:\n      - db\n"
+STARTED = ("services:\n  api:\n    build: ./api\n    depends_on:\n      db:\n"
+           "        condition: service_started\n")
 
 
 def repo(compose: str, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -285,6 +287,22 @@ def test_c005_noop(compose: str) -> None:
     assert check(repo(compose), select="C005") == []
 
 
+@pytest.mark.parametrize("compose", [
+    pytest.param(STARTED + "  db:\n    image: postgres:16\n", id="explicit-service-started"),
+    pytest.param(STARTED.replace("service_started", "service_completed_successfully") +
+                 "  db:\n    image: redis:7\n", id="explicit-completed"),
+    pytest.param(STARTED + "  worker:\n    build: ./api\n    command: celery -A app worker\n"
+                 "    depends_on: [db]\n  db:\n    image: rabbitmq:3\n",
+                 id="started-app-and-short-list-worker"),
+])
+def test_c005_no_probe_when_every_app_chose_another_condition(compose: str) -> None:
+    """The finding stands (the app starts before the database accepts connections), but the
+    author's condition is kept, so a healthcheck would make no app wait: display-only."""
+    [finding] = check(repo(compose), select="C005")
+    assert not finding.fixable
+    assert "a healthcheck would make none of them wait" in (finding.reason or "")
+
+
 @pytest.mark.parametrize(("db", "safety", "reason"), [
     pytest.param("    image: redis:7\n    command: redis-server /usr/local/etc/redis/redis.conf\n",
                  "unsafe", "redis-server reads the configuration", id="redis-config-file"),
@@ -446,3 +464,45 @@ def test_c005_a_cluster_state_file_is_no_configuration() -> None:
     assert finding.safety.value == "safe", finding.reason
     added = "".join(getattr(edit, "text", "") for edit in finding.edits())
     assert '"redis-cli", "-p", "6380", "ping"' in added, added
+
+
+# -- an explicit condition: who waits for the probe ----------------------------------------
+
+def test_c005_gates_only_the_apps_with_no_condition() -> None:
+    """api chose `service_started` and keeps it; web, whose short list has no condition, is
+    the app the healthcheck is for, and the only one the finding names."""
+    compose = (STARTED + "  web:\n    build: ./api\n    depends_on: [db]\n"
+               "  db:\n    image: postgres:16\n")
+    [finding] = check(repo(compose), select="C005")
+    assert finding.message.endswith("so api and web cannot wait until it accepts connections")
+    assert finding.fix_title is not None and "make web wait" in finding.fix_title
+    fixed_services = services(fixed(repo(compose)))
+    assert conditions(fixed_services["api"]) == {"db": "service_started"}
+    assert conditions(fixed_services["web"]) == {"db": "service_healthy"}
+
+
+def test_c005_explicit_service_healthy_gets_the_probe_it_waits_for() -> None:
+    """`service_healthy` on a service with no healthcheck: Compose refuses to start the app.
+    The probe is what it waits for; the entry is already right."""
+    compose = STARTED.replace("service_started", "service_healthy") + \
+        "  db:\n    image: redis:7\n"
+    [finding] = check(repo(compose), select="C005")
+    assert finding.fix_title == "Add a `redis-cli` healthcheck to db"
+    fixed_services = services(fixed(repo(compose)))
+    assert container_command(fixed_services["db"]) == ["redis-cli", "ping"]
+    assert conditions(fixed_services["api"]) == {"db": "service_healthy"}
+
+
+def test_c005_a_list_does_not_wait_for_a_probe_nobody_waits_for() -> None:
+    """api waits for db only to start, so C005 gives db no probe: the worker's list that C003
+    writes out for auth keeps db at what the short form meant, instead of waiting for a C005
+    fix that never comes."""
+    compose = (STARTED + "  worker:\n    build: ./api\n    command: celery -A app worker\n"
+               "    depends_on:\n      - db\n      - auth\n" + AUTH.format(tool="python") +
+               "  db:\n    image: postgres:16\n")
+    found = check(repo(compose), select=("C003", "C005"))
+    assert [(f.code, f.fixable) for f in found] == [("C003", True), ("C005", False)]
+    fixed_services = services(fixed(repo(compose), ("C003", "C005")))
+    assert conditions(fixed_services["worker"]) == {"db": "service_started",
+                                                    "auth": "service_healthy"}
+    assert "healthcheck" not in fixed_services["db"]

@@ -122,10 +122,13 @@ def test_c006_golden_stack_resolves_with_the_example_file(tmp_path: Path, case: 
     outcome = fix(before, select="C006")
     assert outcome.applied
     root = write_tree(tmp_path / "repo", outcome.tree)
+    # the file the fix wrote: the project folder's, or one the stack is run with elsewhere
+    [written] = outcome.files
     for files in compose_stacks(root):
         folder = (root / files[0]).parent
         named = [folder / name for name in EXAMPLES if (folder / name).exists()]
-        example = (named or sorted(p for p in folder.iterdir() if is_example_name(p.name)))[0]
+        example = (named or sorted(p for p in folder.iterdir() if is_example_name(p.name)) or
+                   [root / written])[0]
         args = [str(compose_binary()), "--env-file", str(example)]
         for name in files:
             args += ["-f", str(root / name)]
@@ -252,25 +255,67 @@ INFRA = ("services:\n  api:\n    image: python:3.12-slim\n    env_file: ../.env\
          "    ports:\n      - \"${API_PORT}:8000\"\n      - \"${DEBUG_PORT}:5678\"\n")
 
 
-@pytest.mark.parametrize(("extra", "reported"), [
-    pytest.param({"infra/docker-compose.yml": INFRA}, ["DEBUG_PORT"], id="env-file-folder"),
+@pytest.mark.parametrize(("extra", "reported", "target"), [
+    pytest.param({"infra/docker-compose.yml": INFRA}, ["DEBUG_PORT"], ".env.example",
+                 id="env-file-folder"),
     pytest.param({"infra/docker-compose.yml": INFRA.replace("../.env", "../config/app.env"),
                   "config/.env.sample": "DEBUG_PORT=5678\n"}, ["API_PORT"],
-                 id="only-the-env-file-folder"),
+                 "config/.env.sample", id="only-the-env-file-folder"),
     pytest.param({"infra/docker-compose.yml": INFRA.replace("    env_file: ../.env\n", ""),
                   "Makefile": "up:\n\tdocker compose --env-file .env -f infra/docker-compose.yml up\n"},
-                 ["DEBUG_PORT"], id="build-script-env-file"),
+                 ["DEBUG_PORT"], ".env.example", id="build-script-env-file"),
     pytest.param({"infra/docker-compose.yml": INFRA.replace("    env_file: ../.env\n", ""),
                   "Makefile": "ENV = --env-file=./config/prod.env\n",
-                  "config/prod.env": "DEBUG_PORT=5678\n"}, ["API_PORT"],
+                  "config/prod.env": "DEBUG_PORT=5678\n"}, ["API_PORT"], "infra/.env.example",
                  id="build-script-env-file-itself"),
     pytest.param({"infra/docker-compose.yml": INFRA.replace("    env_file: ../.env\n", "")},
-                 ["API_PORT", "DEBUG_PORT"], id="no-link-to-the-root-example"),
+                 ["API_PORT", "DEBUG_PORT"], "infra/.env.example",
+                 id="no-link-to-the-root-example"),
+    pytest.param({"infra/docker-compose.yml": INFRA, "infra/.env.sample": "X=1\n"},
+                 ["DEBUG_PORT"], "infra/.env.sample", id="project-folder-first"),
 ])
 def test_c006_example_beside_the_stacks_env_file_documents_it(
-        extra: dict[str, str | bytes], reported: list[str]) -> None:
+        extra: dict[str, str | bytes], reported: list[str], target: str) -> None:
     """`env_file: ../.env` and `--env-file .env`: the stack's variables come from the root
-    `.env`, whose template `.env.example` documents them; an example elsewhere does not."""
+    `.env`, whose template `.env.example` documents them, and gets the lines it lacks; an
+    example elsewhere does not. The project folder's own example file comes first."""
     found = check({".env.example": "API_PORT=8000\n", **extra}, select="C006")
     assert [f.subject for f in found] == [f"variable {name}" for name in reported]
-    assert all(f.fix_title and f.fix_title.endswith("infra/.env.example") for f in found)
+    assert [f.fix_title for f in found] == [f"Document {name} in {target}" for name in reported]
+
+
+def test_c006_extends_the_example_beside_the_env_file_not_a_new_one() -> None:
+    """A stack in docker/ run with the root .env: a second, partial docker/.env.example
+    would split the stack's variables over two files."""
+    compose = ("services:\n  api:\n    image: python:3.12-slim\n    env_file: ../.env\n"
+               "    ports: [\"${API_PORT}:8000\"]\n  store:\n    image: minio/minio\n"
+               "    environment:\n      MINIO_ROOT_USER: ${STORE_USER}\n")
+    outcome = fix({"docker/docker-compose.yml": compose, ".env.example": b"API_PORT=8000\r\n"},
+                  select="C006")
+    assert outcome.clean and list(outcome.files) == [".env.example"]
+    assert outcome.tree[".env.example"] == \
+        b"API_PORT=8000\r\n\r\n# store (docker/docker-compose.yml)\r\nSTORE_USER=\r\n"
+
+
+def test_c006_examples_in_two_other_folders_are_display_only() -> None:
+    """Services run with ../.env and ../config/app.env, each with its template: which one
+    should document the variable is the author's choice."""
+    compose = INFRA + "  worker:\n    image: python:3.12-slim\n    env_file: ../config/app.env\n"
+    outcome = fix({"infra/docker-compose.yml": compose, ".env.example": "API_PORT=8000\n",
+                   "config/.env.sample": "X=1\n"}, select="C006")
+    [finding] = outcome.remaining
+    assert not finding.fixable and outcome.files == {}
+    assert finding.reason == ("the stack's variables are documented in .env.example and "
+                              "config/.env.sample: which one to extend is for a person to choose")
+
+
+def test_c006_appends_nothing_to_an_ignored_example_beside_the_env_file(tmp_path: Path) -> None:
+    """The root example is the stack's; git ignores it, so no line goes there, and none to a
+    new infra/.env.example either: display-only."""
+    repo = make_repo(tmp_path / "repo", {"infra/docker-compose.yml": INFRA,
+                                         ".gitignore": ".env.*\n"})
+    write_tree(repo, {".env.example": "API_PORT=8000\n"})
+    code, diff, err = run_cli("fix", repo, "--no-respect-gitignore", "--select", "C006")
+    assert (code, diff) == (0, "")
+    assert "the repository's .gitignore ignores .env.example, so lines added to it would not " \
+           "be committed" in err

@@ -201,7 +201,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             result.root_path = string_value(site.tree, given) if given is not None else None
             _builtin_routes(site, created, result)
         if i == 0 and bound is not None and bound is not site.created:
-            result.doubt = result.doubt or _nested_creation(site.created)
+            result.doubt = result.doubt or _serving_block(site.created)
         result.doubt = result.doubt or _refusing_middleware(site)
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     early = _early_return(sites[0], result.last_adder) if sites else None
@@ -252,14 +252,26 @@ def _possible_urls(tree: ast.Module, node: ast.expr, default: str) -> set[str | 
     return {value or None} if value is not None else {default, None}
 
 
-def _nested_creation(block: ast.stmt) -> str:
-    """Why a route added after the app's routes may not be served when the app is created
-    inside a block (`if __name__ == "__main__":`, `try:`): the block may run the server
-    before its end, and the route would go after it."""
-    what = "`if __name__ == \"__main__\":`" if isinstance(block, ast.If) and \
-        "__name__" in ast.unparse(block.test) else f"a `{type(block).__name__.lower()}` block"
-    return f"the app is created inside {what} (line {block.lineno}): a route added after its " \
-           "routes may never be registered before the server starts"
+def _serving_block(block: ast.stmt) -> str | None:
+    """Why a route added after the block that creates the app may never be served: the
+    block is the `if __name__ == "__main__":` of a script, or runs the server itself
+    (`uvicorn.run(app)`), so the server starts before the route is added. A block that only
+    chooses the app's settings (`if DEBUG: app = FastAPI(debug=True) else: ...`) is none."""
+    guard = isinstance(block, ast.If) and "__name__" in ast.unparse(block.test)
+    runs = any(isinstance(node, ast.Call) and _called_name(node) == "run"
+               for node in ast.walk(block))
+    if not (guard or runs):
+        return None
+    what = "`if __name__ == \"__main__\":`" if guard else \
+        f"a block that runs the server (line {block.lineno})"
+    return f"the app is created inside {what}: a route added after it would never be " \
+           "registered before the server starts"
+
+
+def _called_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else None
 
 
 def _early_return(site: AppSite, last: ast.stmt) -> ast.Return | None:

@@ -7,8 +7,9 @@ on it: `postgis/postgis`, `timescale/timescaledb`, `pgvector/pgvector`; `mysql`,
 and digests aside, a `${VAR}` tag read through `.env` or its default) that have no
 compose `healthcheck`, when an app service (a FastAPI HTTP server) names them in
 `depends_on`. A worker, a bot or a one-shot job that depends on one is not
-reported: it is no app service. `healthcheck: {disable: true}` and `test:
-["NONE"]` are a deliberate choice and are left alone.
+reported: it is no app service.
+`healthcheck: {disable: true}` and `test: ["NONE"]` are a deliberate choice and are
+left alone.
 
 ## Why is this bad?
 Without a healthcheck, `depends_on` can only wait for the database's container to
@@ -84,8 +85,10 @@ with the reason, when fixer cannot tell whether an entry's healthcheck passes,
 when the server reads a configuration file that may move its port, or fixer cannot
 resolve the image's tag where the probe depends on the version (`mariadb`,
 `mongo`). Display-only when the service or a `depends_on` to edit comes from a
-YAML anchor other services share, and when a
-compose `healthcheck` sets timings with no test.
+YAML anchor other services share, when a
+compose `healthcheck` sets timings with no test, and when every app service names it
+with another condition than `service_healthy` (`service_started`): that choice is
+kept, so a probe would make none of them wait.
 """
 
 from __future__ import annotations
@@ -175,6 +178,10 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if target.partial:
         return replace(base, reason="its compose healthcheck sets timings but no test; add "
                                     f"the test by hand (`{' '.join(target.probe.test[1:])}`)")
+    if not target.waiting:   # the author's `condition: service_started`, kept
+        return replace(base, reason=f"{apps} name it with another condition than "
+                                    "`service_healthy`, which fixer keeps: a healthcheck would "
+                                    "make none of them wait")
     try:
         plan = _plan(ws, target, targets)
     except Waits as exc:

@@ -45,12 +45,17 @@ DB_PASSWORD=
 ## Fix safety
 Safe: the fix only documents; Compose never reads `.env.example`, so the stack
 runs as before. It extends the first example file of the project folder (in the
-order above), or creates `.env.example` (`.env.sample`, `.env.template` when git ignores
-it), never a file the repository's git ignore rules leave out: it would not be committed,
-and a run that skips ignored files would write it again. Display-only when git ignores
-them all (`.env.*` in `.gitignore`). The fix writes one `VAR=` line
-per variable under a comment naming the service (and file) that reads it first,
-with the other readers named, in the order of first use. A default that another
+order above); with none there, the example file the stack is documented in beside an
+`env_file` or `--env-file` (the root `.env.example` of a stack in `docker/` whose services
+load `../.env`): a new file in the project folder would split the stack's variables over
+two files. Display-only when such files are in several folders (`../.env.example` and
+`../config/.env.sample`): which one to extend is for a person to choose. With no example
+file, it creates `.env.example` in the project folder (`.env.sample`, `.env.template` when
+git ignores it), never a file the repository's git ignore rules leave out: it would not be
+committed, and a run that skips ignored files would write it again. Display-only when git
+ignores them all (`.env.*` in `.gitignore`). The fix writes one `VAR=` line per variable
+under a comment naming the service (and file, from the example file's folder) that reads
+it first, with the other readers named, in the order of first use. A default that another
 use in the stack gives is filled in, except for names that look like secrets
 (password, secret, token, key, credential, auth, DSN), which stay empty: a secret
 is never invented nor copied. An existing file keeps its bytes; the lines are
@@ -81,6 +86,8 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack, env_file_paths
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, items, mapping_or_list
+
+from . import depends_plan
 
 CODE = "C006"
 NAME = "undocumented-variable"
@@ -169,19 +176,25 @@ class _Definitions:
 
 def _documented(ws: Workspace, stack: Stack) -> set[str]:
     """Names the project folder's `.env` defines, those of each `--env-file` the build
-    scripts give Compose (read in its place), and those of the example files of the project
-    folder and of the folders of those files and of the services' `env_file`s: the template
-    of the file the services load (`../.env` -> `../.env.example`) documents the stack."""
+    scripts give Compose (read in its place), and those of the stack's example files."""
     names = set(stack.dotenv)
-    given = env_files(ws)
-    for path in given:
+    for path in env_files(ws):
         names |= _names(ws, path)
-    loaded = _loaded(stack)
-    folders = [stack.folder, *(posixpath.dirname(p) for p in [*sorted(loaded), *given])]
-    for folder in dict.fromkeys(folders):
-        for path in _examples(ws, folder, loaded):
+    for paths in _stack_examples(ws, stack).values():
+        for path in paths:
             names |= _names(ws, path)
     return names
+
+
+def _stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
+    """The example files that document the stack, by folder: the project folder's, then
+    those beside the services' `env_file`s and the build scripts' `--env-file`s: the
+    template of the file the stack is run with (`../.env` -> `../.env.example`). What
+    detection counts as documented is what the fix may extend."""
+    loaded = _loaded(stack)
+    beside = [posixpath.dirname(p) for p in [*sorted(loaded), *env_files(ws)]]
+    folders = dict.fromkeys([stack.folder, *beside])
+    return {folder: _examples(ws, folder, loaded) for folder in folders}
 
 
 def _names(ws: Workspace, path: str) -> set[str]:
@@ -287,11 +300,9 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
         return replace(base, reason=f"`{first.ref.text}` follows a letter or digit, as a `$` "
                                     f"inside a password or hash does: write `$$` if the `$` "
                                     f"is literal; documenting {name} would call it a variable")
-    target, ignored = _target(ws, stack)
-    if ignored:
-        what = "lines added to it" if ws.tree.exists(target) else "a new example file"
-        return replace(base, reason=f"the repository's .gitignore ignores {target}, so {what} "
-                                    f"would not be committed")
+    target, blocked = _target(ws, stack)
+    if target is None:
+        return replace(base, reason=blocked)
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE,
                                  lambda: [_edit(ws, stack, target, name, first, uses)]))
 
@@ -301,21 +312,37 @@ def _environment_keys(service: Service) -> set[str]:
             for key, _val, _node in mapping_or_list(value)}
 
 
-def _target(ws: Workspace, stack: Stack) -> tuple[str, bool]:
-    """The project folder's example file to extend, the first that exists, else the first
-    of _CREATED to create; never one git ignores: its lines would not be committed, and a
-    run that leaves ignored files out would not see them and write them again. When git
-    ignores every one, the first, and True."""
-    readable = [p for p in _examples(ws, stack.folder, _loaded(stack)) if ws.read(p) is not None]
-    candidates = readable or [posixpath.join(stack.folder, n) for n in _CREATED]
+def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
+    """The example file to write, or None and why there is none. The stack's example file
+    that exists: the project folder's first, else the first of the one other folder that
+    has them (the root `.env.example` of a stack whose services load `../.env`): a new file
+    in the project folder would split the stack's variables over two files. Examples in
+    several other folders: which one documents the stack is for a person to choose. With
+    none, the first of _CREATED in the project folder. Never one git ignores: its lines
+    would not be committed, and a run that leaves ignored files out would not see them and
+    write them again."""
+    readable = {folder: kept for folder, paths in _stack_examples(ws, stack).items()
+                if (kept := [p for p in paths if ws.read(p) is not None])}
+    own = readable.pop(stack.folder, [])
+    if not own and len(readable) > 1:
+        firsts = depends_plan.names([paths[0] for paths in readable.values()])
+        return None, (f"the stack's variables are documented in {firsts}: which one to extend "
+                      "is for a person to choose")
+    candidates = own or next(iter(readable.values()), []) or \
+        [posixpath.join(stack.folder, n) for n in _CREATED]
     ignored = ws.tree.ignored(candidates)
     kept = [p for p in candidates if p not in ignored]
-    return (kept[0], False) if kept else (candidates[0], True)
+    if kept:
+        return kept[0], None
+    what = "lines added to it" if ws.tree.exists(candidates[0]) else "a new example file"
+    return None, (f"the repository's .gitignore ignores {candidates[0]}, so {what} would not "
+                  "be committed")
 
 
 def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
           uses: list[Use]) -> Edit:
-    where = posixpath.relpath(first.doc.path, stack.folder or ".")
+    # named from the example file's folder: the root one of a stack in docker/ says so
+    where = posixpath.relpath(first.doc.path, posixpath.dirname(target) or ".")
     header = f"# {first.readers[0]} ({where})"
     others = [r for r in dict.fromkeys(r for u in uses for r in u.readers) if r != first.readers[0]]
     lines = ([f"# {name} is also read by {', '.join(others)}"] if others else []) + \

@@ -1,5 +1,7 @@
-"""Database and broker services with no healthcheck that app services wait for: the services
-C005 gives their image's own probe.
+"""Database and broker services with no healthcheck that app services depend on: the
+services C005 reports, and gives their image's own probe when an app would wait for it. An
+app whose entry names another condition (`service_started`) chose not to wait: for it
+alone, a probe would change nothing.
 
 C005 fixes them; the `depends_on` planner (`fixer_rules.compose.depends_plan`) asks whether a service
 will get its probe, so that a short list naming it waits for that fix instead of pinning
@@ -15,7 +17,7 @@ from fixer.core.edits import TextEdit
 from fixer.facts.database.probes import DbProbe, probe
 from fixer.facts.health.healthchecks import Health, compose_health, healthcheck_fragment
 from fixer.model.appservice import is_app_service
-from fixer.model.depends import Dependency, dependencies
+from fixer.model.depends import HEALTHY, Dependency, dependencies
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
@@ -34,6 +36,9 @@ class Unchecked:
     dependents: list[tuple[Service, Dependency]] = field(default_factory=list)
     apps: set[str] = field(default_factory=set)      # dependents that are app services: C005
                                                      # reports for them and gates their entries
+    # those of them that would wait for it (`_waits_for_health`): with none, C005's probe
+    # would change no start-up order
+    waiting: set[str] = field(default_factory=set)
     writable: bool | None = None                     # the probe can be added (None: not tried)
 
 
@@ -68,14 +73,23 @@ def _find(ws: Workspace, stack: Stack) -> dict[str, Unchecked]:
                 target.dependents.append((owner, dependency))
                 if is_app_service(ws, owner):
                     target.apps.add(owner.name)
+                    if _waits_for_health(dependency):
+                        target.waiting.add(owner.name)
     return found
+
+
+def _waits_for_health(dependency: Dependency) -> bool:
+    """The entry waits for the service's healthcheck once it has one: `service_healthy`, or
+    no condition, which C005 gates. Another explicit condition (`service_started`) is the
+    author's choice, kept: a healthcheck added for it would change no start-up order."""
+    return dependency.condition in (None, HEALTHY)
 
 
 def will_probe(ws: Workspace, service: Service) -> Unchecked | None:
     """The service, when C005 will give it its probe: an app service waits for it, its
     compose healthcheck is not a timings-only one, and the probe can be written."""
     found = unchecked(ws, service.stack).get(service.name)
-    if found is None or not found.apps or found.partial:
+    if found is None or not found.waiting or found.partial:
         return None
     if found.writable is None:  # asked once per list entry naming it: judged once
         try:
