@@ -206,6 +206,10 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
     pytest.param(df('CMD ["uvicorn", "a:b", "--uds", "/run/app.sock", "--port", "8000"]'),
                  None, "CMD", [], id="uvicorn-uds-ignores-the-port"),
     pytest.param(df('CMD ["uvicorn", "a:b", "--fd", "0"]'), None, "CMD", [], id="uvicorn-fd"),
+    # the script the CMD runs is where COPY puts it, not where the folder layout says
+    pytest.param({**df("COPY ./src /srv", 'CMD ["python", "/srv/serve.py"]'),
+                  "api/src/serve.py": "import uvicorn\nuvicorn.run('a:b', port=8117)\n"},
+                 8117, "uvicorn.run in api/src/serve.py", ["8117"], id="script-copied-from-src"),
     # compose's entrypoint replaces the image's CMD: its server runs, not the CMD's
     pytest.param(df('CMD ["uvicorn", "a:b", "--port", "8000"]',
                     compose="    entrypoint: uvicorn a:b --port 5000\n"),

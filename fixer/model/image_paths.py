@@ -140,6 +140,19 @@ def _expand(value: str, env: dict[str, str]) -> str:
     return re.sub(r"\$\{?(\w+)\}?", lambda m: env.get(m.group(1), m.group(0)), value)
 
 
+def in_image(tree: Tree, context: str, dockerfile: Dockerfile, stage: Stage,
+             path: str) -> str | None:
+    """The repository file the stage's COPY/ADD put at `path` (absolute, or relative to the
+    final WORKDIR): `COPY ./src /app` puts <context>/src/main.py at /app/main.py."""
+    target = posixpath.normpath(posixpath.join(_final_workdir(dockerfile, stage), path))
+    found = _to_context(tree, context, dockerfile, stage, target, 0)
+    if found is None:
+        return None
+    full = posixpath.normpath(posixpath.join(context, found)) if context else \
+        posixpath.normpath(found)
+    return full if tree.exists(full) else None
+
+
 def workdir(service: BuiltService) -> str:
     """The container's working directory: compose `working_dir`, else the final WORKDIR."""
     override = service.scalar("working_dir")

@@ -15,6 +15,7 @@ import yaml
 from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
+from fixer.model.image_paths import in_image
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.launch import DEFAULT_PORT, Launch, find_launch, resolve_token
@@ -90,18 +91,19 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
-    port = _resolve(tree, folder, found, stage_env(dockerfile, stage, build_args), env,
-                    env_sites)
+    port = _resolve(tree, folder, dockerfile, stage, found,
+                    stage_env(dockerfile, stage, build_args), env, env_sites)
     return replace(port, sites=(), addition=None) if found.region.kind == "entrypoint" \
         else port
 
 
-def _resolve(tree: Tree, folder: str, found: _Found, own: StageEnv, env: dict[str, str],
-             env_sites: dict[str, Site]) -> ListenPort:
+def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, found: _Found,
+             own: StageEnv, env: dict[str, str], env_sites: dict[str, Site]) -> ListenPort:
     merged = {**own.values, **env}
     region, launch = found.region, found.launch
     if launch.runs_script:
-        script = script_port(tree, folder, launch.target or "", merged)
+        script = script_port(tree, folder, launch.target or "", merged,
+                             lambda path: in_image(tree, folder, dockerfile, stage, path))
         sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
         return ListenPort(script.port, script.origin, sites, launch, region, script.reason,
                           script.variable, script.addition)

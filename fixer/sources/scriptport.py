@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fixer.core.tree import Tree
@@ -26,9 +27,13 @@ class ScriptPort:
     variable: str | None = None
 
 
-def script_port(tree: Tree, folder: str, target: str, env: dict[str, str]) -> ScriptPort:
-    """`target` is `main.py`, `/app/run.py` or `-m app.main`."""
-    path = _script_path(tree, folder, target)
+def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
+                in_image: Callable[[str], str | None] = lambda _path: None) -> ScriptPort:
+    """`target` is `main.py`, `/app/run.py` or `-m app.main`; `in_image` maps a path the
+    container sees to the repository file the build copies there, when the folder layout
+    alone does not tell (`COPY ./src /app`)."""
+    path = _script_path(tree, folder, target) or \
+        (in_image(target) if not target.startswith("-m ") else None)
     if path is None:
         return ScriptPort(None, "script", reason=f"{target} not found")
     source = tree.read(path).text
