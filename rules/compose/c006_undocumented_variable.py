@@ -315,8 +315,10 @@ def _environment_keys(service: Service) -> set[str]:
 def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     """The example file to write, or None and why there is none. The stack's example file
     that exists: the project folder's first, else the first of the one other folder that
-    has them (the root `.env.example` of a stack whose services load `../.env`): a new file
-    in the project folder would split the stack's variables over two files. Examples in
+    has them, when a build script gives Compose the `.env` beside it (`--env-file .env` for a
+    stack in docker/): a new file in the project folder would split the stack's variables
+    over two files. Beside an `env_file` only, that `.env` may not reach Compose's
+    interpolation: display-only. Examples in
     several other folders: which one documents the stack is for a person to choose. With
     none, the first of _CREATED in the project folder. Never one git ignores: its lines
     would not be committed, and a run that leaves ignored files out would not see them and
@@ -328,6 +330,16 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
         firsts = depends_plan.names([paths[0] for paths in readable.values()])
         return None, (f"the stack's variables are documented in {firsts}: which one to extend "
                       "is for a person to choose")
+    given = {posixpath.dirname(p) for p in env_files(ws)}
+    if not own and readable and next(iter(readable)) not in given:
+        # beside an `env_file` only: that `.env` sets the containers' variables, and Compose
+        # reads `${VAR}` from the project folder's `.env` unless it is given another
+        first = next(iter(readable.values()))[0]
+        return None, (f"the stack's variables are documented in {first}, beside the env_file "
+                      f"its services load; Compose reads `${{VAR}}` from "
+                      f"{posixpath.join(stack.folder, '.env')} unless a script gives it that "
+                      "file with `--env-file`: which example documents it is for a person "
+                      "to choose")
     candidates = own or next(iter(readable.values()), []) or \
         [posixpath.join(stack.folder, n) for n in _CREATED]
     ignored = ws.tree.ignored(candidates)
