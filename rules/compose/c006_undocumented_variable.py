@@ -45,11 +45,14 @@ DB_PASSWORD=
 ## Fix safety
 Safe: the fix only documents; Compose never reads `.env.example`, so the stack
 runs as before. It extends the first example file of the project folder (in the
-order above); with none there, the example file the stack is documented in beside an
-`env_file` or `--env-file` (the root `.env.example` of a stack in `docker/` whose services
-load `../.env`): a new file in the project folder would split the stack's variables over
-two files. Display-only when such files are in several folders (`../.env.example` and
-`../config/.env.sample`): which one to extend is for a person to choose. With no example
+order above); with none there, the example file beside the `.env` a build script gives
+Compose with `--env-file` (the root `.env.example` of a stack in `docker/` run with
+`--env-file .env`): a new file in the project folder would split the stack's variables
+over two files. Display-only when the stack is documented only beside a service's
+`env_file` (that `.env` sets the containers' variables, and Compose interpolates from the
+project folder's `.env` unless it is given another), and when such files are in several
+folders (`../.env.example` and `../config/.env.sample`): which one to extend is for a
+person to choose. With no example
 file, it creates `.env.example` in the project folder (`.env.sample`, `.env.template` when
 git ignores it), never a file the repository's git ignore rules leave out: it would not be
 committed, and a run that skips ignored files would write it again. Display-only when git
