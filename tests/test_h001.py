@@ -10,6 +10,7 @@ from mypy import api
 
 from kit import check, fix
 from support import GOLDEN, copy_tree, run_cli
+from test_boot import health_status, running
 
 APP = "from fastapi import APIRouter, FastAPI\n\n"
 HEALTH = '\n\n@app.get("/health")\ndef health():\n    return {"status": "ok"}\n'
@@ -491,3 +492,96 @@ def test_h001_app_created_under_the_main_guard_gets_no_route() -> None:
         'CMD ["uvicorn", "app.main:app", "--port", "8000"]', 'CMD ["python", "app/main.py"]')
     [finding] = check(files, select="H001")
     assert not finding.fixable and '`if __name__ == "__main__":`' in (finding.reason or "")
+
+
+CLASS_APP = ("from fastapi import FastAPI\n{imports}\napp = FastAPI()\napp.add_middleware({added})\n\n\n"
+             "@app.get('/items')\ndef items():\n    return []\n")
+DISPATCH = ("from fastapi import HTTPException, status\nfrom fastapi.responses import JSONResponse\n"
+            "from starlette.middleware.base import BaseHTTPMiddleware\n\n\n"
+            "class {name}({base}):\n    async def dispatch(self, request, call_next):\n"
+            "        if request.url.path.startswith(('/login', '/docs')):\n"
+            "            return await call_next(request)\n"
+            "        if not request.headers.get('Authorization'):\n"
+            "            {refusal}\n        return await call_next(request)\n")
+REFUSAL = "return JSONResponse({'detail': 'no'}, status_code=401)"
+
+
+@pytest.mark.parametrize(("imports", "added", "modules"), [
+    pytest.param("from app.guard import TokenMiddleware\n", "TokenMiddleware",
+                 {"guard": DISPATCH.format(name="TokenMiddleware", base="BaseHTTPMiddleware",
+                                           refusal=REFUSAL)}, id="imported-class"),
+    pytest.param("from app import guard\n", "guard.TokenMiddleware",
+                 {"guard": DISPATCH.format(name="TokenMiddleware", base="BaseHTTPMiddleware",
+                                           refusal=REFUSAL)}, id="module-attribute"),
+    pytest.param("from app.guard import KeyMiddleware\n", "KeyMiddleware",
+                 {"guard": DISPATCH.format(
+                     name="KeyMiddleware", base="BaseHTTPMiddleware",
+                     refusal="raise HTTPException(status_code=status.HTTP_403_FORBIDDEN)")},
+                 id="http-exception-403"),
+    pytest.param("from app.guard import KeyMiddleware\n", "KeyMiddleware",
+                 {"guard": DISPATCH.format(name="Checking", base="BaseHTTPMiddleware",
+                                           refusal=REFUSAL)
+                  + "\n\nclass KeyMiddleware(Checking):\n    pass\n"}, id="readable-base"),
+    pytest.param("from app.guard import KeyMiddleware\n", "KeyMiddleware",
+                 {"guard": "class KeyMiddleware:\n    def __init__(self, app):\n"
+                  "        self.app = app\n\n    async def __call__(self, scope, receive, send):\n"
+                  "        if scope['type'] == 'http' and scope['path'] != '/login':\n"
+                  "            await send({'type': 'http.response.start', 'status': 403,"
+                  " 'headers': []})\n            await send({'type': 'http.response.body'})\n"
+                  "            return\n        await self.app(scope, receive, send)\n"},
+                 id="asgi-call"),
+])
+def test_h001_stands_back_from_a_middleware_class_that_answers_401_or_403(
+        imports: str, added: str, modules: dict[str, str]) -> None:
+    """`app.add_middleware(X)` runs X before routing: a class of the app's own code whose
+    `dispatch`/`__call__` refuses a request without a token refuses the probe too."""
+    files = service({"svc/app/main.py": CLASS_APP.format(imports=imports, added=added),
+                     **{f"svc/app/{name}.py": text for name, text in modules.items()}})
+    [finding] = check(files, select="H001")
+    assert not finding.fixable, finding
+    assert "answers 401 or 403 before any route" in (finding.reason or ""), finding.reason
+    assert "svc/app/guard.py:" in (finding.reason or ""), finding.reason
+    [probe] = check(files, select="C004")
+    assert not probe.fixable and "answers 401 or 403" in (probe.reason or ""), probe.reason
+
+
+def test_h001_middleware_class_defined_beside_the_app_is_read() -> None:
+    main = (DISPATCH.format(name="TokenMiddleware", base="BaseHTTPMiddleware", refusal=REFUSAL)
+            + CLASS_APP.format(imports="", added="TokenMiddleware"))
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert not finding.fixable and "svc/app/main.py:" in (finding.reason or ""), finding.reason
+
+
+@pytest.mark.parametrize(("imports", "added", "modules", "fixable"), [
+    # a readable class that passes every request on keeps the fix safe
+    pytest.param("from app.timing import TimingMiddleware\n", "TimingMiddleware",
+                 {"timing": "from starlette.middleware.base import BaseHTTPMiddleware\n\n\n"
+                  "class TimingMiddleware(BaseHTTPMiddleware):\n"
+                  "    async def dispatch(self, request, call_next):\n"
+                  "        return await call_next(request)\n"}, True, id="readable-passing"),
+    # a class of an installed package: only its name can say it authenticates
+    pytest.param("from tokens_kit import TokenMiddleware\n", "TokenMiddleware", {}, True,
+                 id="unreadable-by-name-harmless"),
+    pytest.param("from tokens_kit import JWTAuthMiddleware\n", "JWTAuthMiddleware", {}, False,
+                 id="unreadable-named-auth"),
+])
+def test_h001_middleware_class_that_shows_no_refusal(imports: str, added: str,
+                                                     modules: dict[str, str],
+                                                     fixable: bool) -> None:
+    files = service({"svc/app/main.py": CLASS_APP.format(imports=imports, added=added),
+                     **{f"svc/app/{name}.py": text for name, text in modules.items()}})
+    [finding] = check(files, select="H001")
+    assert finding.fixable is fixable, finding.reason
+
+
+@pytest.mark.slow  # a real uvicorn
+def test_h001_route_goes_to_the_package_python_imports(tmp_path: Path) -> None:
+    """`uvicorn api:app` beside both `api/` and `api.py` imports the package: the route
+    fixer adds there answers 200 on the server the command starts."""
+    root = copy_tree(GOLDEN / "H001-missing-health-endpoint" /
+                     "package-shadows-the-module-beside-it" / "before", tmp_path / "r")
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
+    assert code == 1, err
+    log = tmp_path / "server.log"
+    with running(root, log) as (process, port):
+        assert health_status(process, port, log) == 200

@@ -97,7 +97,9 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
     module, _, attr = target.removeprefix("-m ").partition(":")
     factory = "--factory" in words or attr.endswith(")")
     attr_name = attr.split("(")[0] or None
-    for relative in (module.replace(".", "/") + ".py", module.replace(".", "/") + "/__init__.py"):
+    # a package before a module of the same name, as Python's import finds them: `api/` with
+    # an `__init__.py` beside `api.py` is the `api` that `uvicorn api:app` imports
+    for relative in (module.replace(".", "/") + "/__init__.py", module.replace(".", "/") + ".py"):
         path = locate(ws.tree, service, cwd, relative)
         if path is not None:
             root = _up(path, module.count(".") + (2 if relative.endswith("__init__.py") else 1))

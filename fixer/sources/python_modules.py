@@ -41,7 +41,7 @@ class Modules:
 
     def path_of(self, dotted: str) -> str | None:
         base = posixpath.join(self.root, *dotted.split("."))
-        for path in (base + ".py", base + "/__init__.py"):
+        for path in (base + "/__init__.py", base + ".py"):   # a package first, as Python
             if self.read(path) is not None:
                 return path
         return None

@@ -71,11 +71,20 @@ def served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule, Ap
 def _served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule,
                                                             AppRoutes] | None:
     module = appmodule.find(ws, service)
-    if module is None:
+    if module is None or _guessed_over_the_command(service, module):
         return None
     key = (module.root, module.path, module.attr)
     routes = ws.tree.carried.remember(_ROUTES, key, ws.tree, lambda: _routes(ws.read, *key))
     return (module, routes) if routes is not None else None
+
+
+def _guessed_over_the_command(service: Service, module: appmodule.AppModule) -> bool:
+    """The command names its module (`uvicorn src.app.main:app`) and fixer did not find it
+    where the image has it: the module fixer guessed (`app/main.py`) is not what the server
+    imports, so its routes say nothing of the app that runs, and an edit there fixes none."""
+    launch = service.app.listen.launch if isinstance(service, BuiltService) else None
+    return not module.from_command and launch is not None and bool(launch.target) and \
+        ":" in (launch.target or "")
 
 
 # a module's app and routes, kept across the rounds of a fix run while its files are unchanged
