@@ -109,6 +109,25 @@ def probe_paths(service: Service) -> list[str]:
     return [m.group(1) or "/" for text in texts for m in _URL.finditer(text)]
 
 
+# per workspace: app module path -> what the healthchecks of every service serving it probe
+_PROBED: Memo[dict[str, list[str]]] = Memo("paths probed per app module")
+
+
+def _probed_elsewhere(ws: Workspace, module: str) -> list[str]:
+    """The paths the healthchecks of every service that serves the module probe, in every
+    stack (`docker-compose.production.yml` probes `/api/v1/utils/health-check/` of the app
+    the dev stack runs without a healthcheck): the app's health route, seen where its
+    prefix cannot be read. Indexed once per workspace: asked per service, it is linear."""
+    def index() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for other in ws.apps():
+            own = appmodule.find(ws, other)
+            if own is not None and own.from_command:
+                found.setdefault(own.path, []).extend(probe_paths(other))
+        return {path: list(dict.fromkeys(paths)) for path, paths in found.items()}
+    return ws.derived.get(_PROBED, index).get(module, [])
+
+
 def wanted_paths(config: Config, probes: list[str]) -> list[str]:
     """The paths a health route may have besides any ending in `/health`, in order of
     preference: `/health`, the configured alternatives, then what the healthchecks probe."""
@@ -142,7 +161,8 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     a literal in the code (some routes could not be read), or unreadable."""
     found = served_app(ws, service)
     probes = probe_paths(service)
-    wanted = wanted_paths(ws.config, probes)
+    others = _probed_elsewhere(ws, found[0].path) if found else []
+    wanted = wanted_paths(ws.config, [*probes, *others])
     route = health_route(found[1], wanted) if found else None
     doubt = (found[1].doubt or "") if found else ""
     if route is not None and _PROBEABLE.fullmatch(route.path):
