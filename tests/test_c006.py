@@ -146,7 +146,7 @@ def test_c006_extends_an_example_env_rather_than_writing_a_second_file() -> None
 
 
 @pytest.mark.parametrize("name", [".env.local", ".envrc", "dev.env", "environment.yml",
-                                  "examples.txt", "envoy.example.yaml", ".env.defaults"])
+                                  "examples.txt", "envoy.example.yaml"])
 def test_c006_a_file_that_is_no_example_documents_nothing(name: str) -> None:
     """Only a name with the word `env` and a word such as example or defaults documents."""
     [finding] = check(env("      A: ${A}\n", {name: "A=x\n"}), select="C006")
@@ -333,3 +333,23 @@ def test_c006_appends_nothing_to_an_ignored_example_beside_the_env_file(tmp_path
     assert (code, diff) == (0, "")
     assert "the repository's .gitignore ignores .env.example, so lines added to it would not " \
            "be committed" in err
+
+
+@pytest.mark.parametrize("name", [".env.default", ".env.defaults", "defaults.env"])
+def test_c006_a_defaults_template_documents_and_is_extended(name: str) -> None:
+    """`cp .env.default .env` is the README's step: the template documents what it defines,
+    and a missing variable goes there, not into a second, competing .env.example."""
+    files = env("      A: ${A}\n      B: ${B}\n", {name: "A=localhost:3000\nSECRET_KEY=x\n"})
+    [finding] = check(files, select="C006")
+    assert finding.fix_title == f"Document B in {name}"
+    outcome = fix(files, select="C006")
+    assert outcome.clean and ".env.example" not in outcome.tree
+    assert outcome.tree[name] == \
+        b"A=localhost:3000\nSECRET_KEY=x\n\n# api (docker-compose.yml)\nB=\n"
+
+
+def test_c006_a_defaults_file_a_service_loads_is_no_template() -> None:
+    compose = HEADER + "    env_file: .env.default\n    environment:\n      B: ${B}\n"
+    outcome = fix({"docker-compose.yml": compose, ".env.default": "A=1\n"}, select="C006")
+    assert outcome.clean and outcome.tree[".env.default"] == b"A=1\n"
+    assert outcome.tree[".env.example"].endswith(b"B=\n")

@@ -254,3 +254,21 @@ def test_s001_reads_the_project_directory_the_scripts_give(makefile: str, report
              "infra/Dockerfile": "FROM python:3.12\n", "Makefile": makefile,
              "src/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
     assert [f.code for f in check(files, select="S001")] == (["S001"] if reported else [])
+
+
+BACKEND = "services:\n  backend:\n    build:\n      context: backend\n"
+DEV = "  backend-dev:\n    extends:\n{}    build:\n      target: dev\n"
+
+
+@pytest.mark.parametrize("compose", [
+    pytest.param({"docker-compose.yml": BACKEND, "docker-compose.dev.yml": "services:\n" + DEV
+                  .format("      file: docker-compose.yml\n      service: backend\n")},
+                 id="other-file"),
+    pytest.param({"docker-compose.yml": BACKEND + DEV.format("      service: backend\n")},
+                 id="same-file"),
+])
+def test_s001_stands_back_for_a_service_that_extends_another(compose: dict[str, str]) -> None:
+    """`extends:` merges the extended service's build under the service's own: a `build:`
+    that only sets `target` keeps `context: backend`, so no context '.' is judged."""
+    files = {**compose, "backend/Dockerfile": DOCKERFILE, "backend/app/main.py": MAIN}
+    assert findings(files) == []

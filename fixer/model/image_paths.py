@@ -74,7 +74,9 @@ def _through(tree: Tree, context: str, dockerfile: Dockerfile, ins: Instruction,
              target: str, depth: int) -> str | None:
     *sources, dest = ins.value
     dest_path = posixpath.normpath(posixpath.join(cwd, dest))
-    into_folder = dest.endswith("/") or len(sources) > 1
+    # a file copied to `.` (or to the WORKDIR by name) lands inside it: it is a folder
+    into_folder = dest.endswith("/") or len(sources) > 1 or \
+        dest_path == posixpath.normpath(cwd)
     origin = _flag(ins, "--from")
     for source in reversed(sources):
         source = posixpath.normpath(source.lstrip("/")) if origin is None else source

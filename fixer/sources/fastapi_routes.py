@@ -202,7 +202,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             _builtin_routes(site, created, result)
         if i == 0 and bound is not None and bound is not site.created:
             result.doubt = result.doubt or _serving_block(site.created)
-        result.doubt = result.doubt or _refusing_middleware(site)
+        result.doubt = result.doubt or _refusing_middleware(mods, site)
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     early = _early_return(sites[0], result.last_adder) if sites else None
     if early is not None:
@@ -316,14 +316,15 @@ _LOCAL_HOSTS = {"*", "localhost", "127.0.0.1"}
 _REFUSALS = {401, 403}
 
 
-def _refusing_middleware(site: AppSite) -> str | None:
+def _refusing_middleware(mods: Modules, site: AppSite) -> str | None:
     """Middleware that may refuse a probe before any route answers: TrustedHostMiddleware
-    whose hosts leave out localhost (a 400), one whose class says it authenticates, or an
-    `@app.middleware("http")` function that answers 401 or 403."""
+    whose hosts leave out localhost (a 400), a class that answers 401 or 403 or, when fixer
+    cannot read it, says it authenticates, or an `@app.middleware("http")` function that
+    answers 401 or 403."""
     for _top, stmt in statements(site.scope.body):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 _method_of(stmt.value, site.var) == "add_middleware" and stmt.value.args:
-            found = _middleware_class(stmt.value)
+            found = _middleware_class(mods, site, stmt.value)
             if found:
                 return found
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
@@ -334,7 +335,7 @@ def _refusing_middleware(site: AppSite) -> str | None:
     return None
 
 
-def _middleware_class(call: ast.Call) -> str | None:
+def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> str | None:
     name = ast.unparse(call.args[0]).rsplit(".", 1)[-1]
     if name == "TrustedHostMiddleware":
         hosts = next((k.value for k in call.keywords if k.arg == "allowed_hosts"), None)
@@ -343,9 +344,55 @@ def _middleware_class(call: ast.Call) -> str | None:
         if listed is None or not listed & _LOCAL_HOSTS:
             return ("TrustedHostMiddleware answers 400 to a host it does not allow, and a "
                     "healthcheck probes localhost")
-    elif "auth" in name.lower():
+        return None
+    # a class the factory defines for itself, else one of the module or the import root
+    local = binding(site.scope.body, name) if isinstance(call.args[0], ast.Name) else None
+    read = (site.path, site.tree, local) if isinstance(local, ast.ClassDef) else \
+        _class_def(mods, site.path, site.tree, call.args[0], 0)
+    if read is not None and _class_refuses(mods, *read, 0):
+        return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers 401 or 403 "
+                "before any route, so an added health route may refuse a probe")
+    # a class that reads as harmless may still refuse through code fixer does not follow
+    # (a helper of another package): its name keeps the doubt
+    if "auth" in name.lower():
         return f"the middleware `{name}` may refuse a probe before any route answers"
     return None
+
+
+ReadClass = tuple[str, ast.Module, ast.ClassDef]  # module path, its tree, the class
+
+
+def _class_def(mods: Modules, path: str, tree: ast.Module, expr: ast.expr,
+               depth: int) -> ReadClass | None:
+    """Where the class `Name` or `module.Name` is defined: this module, or one of the import
+    root its import names. None for a class of an installed package (Starlette's own)."""
+    if depth > 5:
+        return None
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        origin = _origin(mods, path, tree, expr.value.id)
+        loaded = mods.load(origin[0]) if origin and origin[1] is None else None
+        return _class_def(mods, origin[0], loaded[1], ast.Name(expr.attr), depth + 1) \
+            if origin and loaded else None
+    if not isinstance(expr, ast.Name):
+        return None
+    stmt = binding(tree.body, expr.id)
+    if isinstance(stmt, ast.ClassDef):
+        return path, tree, stmt
+    origin = _origin(mods, path, tree, expr.id)
+    loaded = mods.load(origin[0]) if origin and origin[1] else None
+    return _class_def(mods, origin[0], loaded[1], ast.Name(origin[1]), depth + 1) \
+        if origin and origin[1] and loaded else None
+
+
+def _class_refuses(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef,
+                   depth: int) -> bool:
+    """A method of the class, or of a base fixer can read, answers 401 or 403: `dispatch`
+    or `__call__` may leave the refusal to a helper method, so every method counts."""
+    methods = (m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    if any(_refuses(method) for method in methods):
+        return True
+    bases = (_class_def(mods, path, tree, base, depth + 1) for base in cls.bases)
+    return any(read is not None and _class_refuses(mods, *read, depth + 1) for read in bases)
 
 
 def _refuses(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

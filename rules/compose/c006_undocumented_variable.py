@@ -11,10 +11,10 @@ defines: one in the project folder, or beside a service's `env_file` or such an
 `--env-file` (`../.env` -> `../.env.example`, the template of the file the stack is run
 with). Example files are `.env.example`, `.env.sample`, `.env.template`, `.env.tpl`,
 `.env.dist`, `example.env`, `sample.env`, `env.example`, `env.sample`, and any other file
-whose name has the word `env` and one of example, sample, template, tpl or dist:
-`.example.env`, `.env.local.example`; never one a service loads as its `env_file`, whose
-values are set in the container. `$$VAR` is an escaped dollar that
-the container's shell expands, never a variable of Compose. `PATH`, `HOME`, `USER`,
+whose name has the word `env` and one of example, sample, template, tpl, dist or default:
+`.example.env`, `.env.local.example`, `.env.default`, `.env.defaults`; never one a service
+loads as its `env_file`, whose values are set in the container. `$$VAR` is an escaped
+dollar that the container's shell expands, never a variable of Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them.
 One finding per variable, at its first use.
 
@@ -110,10 +110,11 @@ EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.di
 # `example.env` would only slip past its rule.
 _CREATED = EXAMPLES[:3]
 # Other names that document variables too (`.example.env`, `.env.local.example`): "env" as a
-# word of the name, and a word that says it is not the real one. Not "defaults": such a file
-# holds values something loads (a service's `env_file`), and `VAR=` lines there would be set.
+# word of the name, and a word that says it is not the real one. "default" too: a
+# `.env.default` is the template a README says to copy (`cp .env.default .env`); one that a
+# service loads as its `env_file` holds values that are set, and `_examples` leaves it out.
 _ENV_WORD = re.compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
-_EXAMPLE_WORD = re.compile(r"example|sample|template|tpl|dist", re.I)
+_EXAMPLE_WORD = re.compile(r"example|sample|template|tpl|dist|default", re.I)
 _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 # What the shell that runs Compose always exports: never empty, never the user's to set. A
 # `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the

@@ -51,6 +51,9 @@ or the Dockerfile name reads a variable with no default that no `.env` sets
 (`Dockerfile.${APP_ENV:?}`): which file is built is each deployment's; and none when
 the Dockerfile exists resolved from a `--project-directory` the repository's scripts
 run Compose with (a Makefile's `docker compose --project-directory . -f infra/...`).
+No finding either for a service with `extends:`: Compose merges its `build:` over the
+extended service's (`build: {target: dev}` keeps that service's context), and fixer does
+not follow `extends:`.
 """
 
 from __future__ import annotations
@@ -96,6 +99,8 @@ def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
             if service.app.name_case_differs:  # read from the file that differs in case
                 yield service, service.app.build
             continue
+        if service.get("extends") is not None:
+            continue   # its build merges over the extended service's, which fixer does not read
         try:
             build = locate_build(ws.tree, service)
         except InputError:
