@@ -585,3 +585,22 @@ def test_h001_route_goes_to_the_package_python_imports(tmp_path: Path) -> None:
     log = tmp_path / "server.log"
     with running(root, log) as (process, port):
         assert health_status(process, port, log) == 200
+
+
+@pytest.mark.parametrize(("target", "fixed_by_h001"), [
+    # a bind mount serves the folder: fixer does not follow it, and the file it guesses is
+    # the named module's own
+    pytest.param("app.main:app", True, id="guess-is-the-named-module"),
+    # the command names a module the folder does not hold: the guess is another file
+    pytest.param("src.app.main:app", False, id="guess-is-another-file"),
+])
+def test_h001_a_guessed_module_serves_only_when_the_command_names_it(
+        target: str, fixed_by_h001: bool) -> None:
+    files = service({"svc/app/main.py": APP + "app = FastAPI()\n"},
+                    compose_extra="    volumes:\n      - ./svc:/srv\n"
+                                  f"    command: uvicorn {target} --port 8000\n")
+    files["svc/Dockerfile"] = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt .\n" \
+                              'CMD ["uvicorn", "x:y"]\n'
+    files["svc/requirements.txt"] = "fastapi\nuvicorn\n"
+    found = check(files, select="H001")
+    assert [f.fixable for f in found] == ([True] if fixed_by_h001 else [])

@@ -79,12 +79,17 @@ def _served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule,
 
 
 def _guessed_over_the_command(service: Service, module: appmodule.AppModule) -> bool:
-    """The command names its module (`uvicorn src.app.main:app`) and fixer did not find it
-    where the image has it: the module fixer guessed (`app/main.py`) is not what the server
-    imports, so its routes say nothing of the app that runs, and an edit there fixes none."""
+    """The command names its module (`uvicorn src.app.main:app`), fixer did not find it
+    where the image has it, and the file it guessed is no file of that name (`app/main.py`):
+    not what the server imports, so its routes say nothing of the app that runs, and an
+    edit there fixes none. A guess that is the named module's file (`app/main.py` for
+    `app.main`, copied where fixer does not follow) is kept."""
     launch = service.app.listen.launch if isinstance(service, BuiltService) else None
-    return not module.from_command and launch is not None and bool(launch.target) and \
-        ":" in (launch.target or "")
+    target = launch.target if launch is not None else None
+    if module.from_command or not target or ":" not in target:
+        return False
+    named = target.removeprefix("-m ").split(":")[0].replace(".", "/")
+    return not ("/" + module.path).endswith(("/" + named + ".py", "/" + named + "/__init__.py"))
 
 
 # a module's app and routes, kept across the rounds of a fix run while its files are unchanged
