@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import git
 import pytest
 
 from fixer import engine, stackcheck
@@ -20,10 +21,11 @@ from fixer.core.edits import TextEdit
 from fixer.core.tree import FolderSource, Tree
 from fixer.engine import fanout, partner
 from fixer.engine.run import FixResult
+from fixer.git.gitsource import CommitSource
 from fixer.model.rule import Finding, Fix, Rule, Safety, Violation
 from fixer.model.workspace import Workspace
-from kit import app_service, config, rules, tree
-from support import no_child_left
+from kit import app_service, config, read_folder, rules, tree
+from support import make_repo, no_child_left, run_cli
 from test_fanout import interrupted, rule, sleeps_in_child
 
 REPO = Path(__file__).resolve().parent.parent
@@ -232,3 +234,20 @@ def test_the_stack_check_takes_the_gate_and_import_facts_it_is_given() -> None:
         stackcheck.give(none_given, name, [], [])
     assert {f.prop for f in stackcheck.facts(none_given, names).values()} == \
         props - {stackcheck.GATE, stackcheck.IMPORT}
+
+
+# -- a tree read through git ---------------------------------------------------------------------
+
+def test_no_fork_over_a_commits_files(spare: None, forked: list[int], tmp_path: Path) -> None:
+    """Branch mode reads the base commit's blobs through one `git cat-file --batch`: a fork
+    reading beside the parent would interleave on its pipes (the parent then waited on it
+    forever). A commit's tree is no tree to fork over; the branch is written as before."""
+    repo = make_repo(tmp_path / "repo", read_folder(SEED_FLEET))
+    base = git.Repo(repo)
+    fanout.MIN_APPS = 0
+    ws = Workspace.load(Tree(CommitSource(base, base.head.commit)))
+    assert not fanout.worth_forking(ws)
+    assert fanout.worth_forking(Workspace.load(Tree(FolderSource(repo))))
+    code, _, err = run_cli("fix", repo, "--branch", "fixer/fixes")
+    assert code == 1, err   # fixes made
+    assert forked == [] and int(base.git.rev_list("--count", "HEAD..fixer/fixes")) > 15

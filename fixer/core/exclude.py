@@ -88,6 +88,10 @@ class ExcludingSource:
     def ignored(self, paths: Iterable[str]) -> set[str]:
         return self.source.ignored(paths)
 
+    @property
+    def fork_safe(self) -> bool:
+        return self.source.fork_safe
+
 
 def hide(tree: Tree, patterns: Sequence[str]) -> Tree:
     """The tree without the excluded paths (the same tree when there is nothing to hide)."""

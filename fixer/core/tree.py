@@ -52,6 +52,12 @@ class Source(Protocol):
         a file written there would not be committed."""
         ...
 
+    @property
+    def fork_safe(self) -> bool:
+        """A forked process may read from it beside this one: it holds no pipe to a process
+        both would talk to (a git source reads blobs through one `git cat-file`)."""
+        ...
+
 
 class FolderSource:
     """Files below a folder on disk, listed once (case-exact, as a Linux build sees them).
@@ -80,6 +86,8 @@ class FolderSource:
     def ignored(self, paths: Iterable[str]) -> set[str]:
         # whatever --respect-gitignore says: it decides what fixer reads, not what git commits
         return self._ignores.among(paths)
+
+    fork_safe = True   # each read opens the file anew
 
     def read_bytes(self, path: str) -> bytes:
         full = os.path.join(self.root, path)
@@ -250,6 +258,8 @@ class MemorySource:
 
     def ignored(self, paths: Iterable[str]) -> set[str]:
         return set()   # no repository behind it: no ignore rules
+
+    fork_safe = True   # in memory
 
     @staticmethod
     def _skipped(path: str) -> bool:

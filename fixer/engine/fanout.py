@@ -71,9 +71,11 @@ def run_rules(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None],
 
 
 def worth_forking(ws: Workspace) -> bool:
-    """Linux, a core spare, no other thread, and enough app services to pay for the fork."""
+    """Linux, a core spare, no other thread, a tree whose files a fork may read beside this
+    process (not a git commit's, read through one `git cat-file`), and enough app services
+    to pay for the fork."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and threading.active_count() == 1 and spare_core()
+            and threading.active_count() == 1 and ws.tree.source.fork_safe and spare_core()
             and sum(1 for _ in ws.apps()) >= MIN_APPS)
 
 

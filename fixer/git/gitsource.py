@@ -80,6 +80,10 @@ class CommitSource:
     def ignored(self, paths: Iterable[str]) -> set[str]:
         return self._ignores.among(paths) if self._ignores is not None else set()
 
+    # blobs are read through the repository's one `git cat-file --batch` process: a fork
+    # reading beside this process would interleave with it on the same pipes
+    fork_safe = False
+
     def _data(self, entry: _Entry) -> bytes:
         data: bytes = self.repo.odb.stream(bytes.fromhex(entry.sha)).read()
         return data
