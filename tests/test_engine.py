@@ -748,6 +748,32 @@ def test_a_fix_run_past_half_its_memory_budget_collects_before_each_round(
     assert collections_seen == [2]
 
 
+def test_the_memory_of_the_runs_other_processes_counts_in_its_budget() -> None:
+    """A fix run's partner holds its own workspaces: its peak adds to the run's."""
+    import subprocess
+    import sys as _sys
+    import time
+    from fixer.core.errors import BudgetExceeded
+    from fixer.engine.budget import Budget, peak_megabytes
+    own = peak_megabytes()
+    if own is None or not _sys.platform.startswith("linux"):   # pragma: no cover
+        pytest.skip("no peak memory of other processes on this platform")
+    other = subprocess.Popen([_sys.executable, "-c",
+                              "import sys; b = bytearray(200 * 1024 * 1024); sys.stdin.read()"],
+                             stdin=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while (peak_megabytes([other.pid]) or 0) < own + 150 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (peak_megabytes([other.pid]) or 0) >= own + 150
+        Budget(Config(fix_memory_budget=own + 100)).check(1)   # this process alone: within
+        with pytest.raises(BudgetExceeded, match="over its budget"):
+            Budget(Config(fix_memory_budget=own + 100)).check(1, [other.pid])
+        assert peak_megabytes([999_999_999]) == peak_megabytes()   # no such process: 0
+    finally:
+        other.communicate(b"")
+
+
 def test_the_console_script_runs_without_the_collector(
         monkeypatch: pytest.MonkeyPatch, collections_seen: list[int],
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
+from collections.abc import Sequence
 
 from fixer.core.config import Config
 from fixer.core.errors import BudgetExceeded
@@ -30,14 +31,15 @@ class Budget:
         self.megabytes = config.fix_memory_budget
         self.started = time.monotonic()
 
-    def check(self, rounds: int) -> None:
-        """BudgetExceeded once either limit is passed."""
+    def check(self, rounds: int, others: Sequence[int] = ()) -> None:
+        """BudgetExceeded once either limit is passed; the memory of the run's other
+        processes (`others`: the fix run's partner) counts too."""
         spent = time.monotonic() - self.started
         if spent > self.seconds:
             raise BudgetExceeded(f"fixer fix stopped after {_rounds(rounds)} and {spent:.0f} s: "
                                  f"over its time budget of {self.seconds:.0f} s "
                                  "(fix-time-budget); nothing was written")
-        peak = peak_megabytes()
+        peak = peak_megabytes(others)
         if peak is not None and peak > self.megabytes // 2:
             gc.collect()
         if peak is not None and peak > self.megabytes:
@@ -50,10 +52,24 @@ def _rounds(count: int) -> str:
     return "1 round" if count == 1 else f"{count} rounds"
 
 
-def peak_megabytes() -> int | None:
-    """The process's peak resident memory so far (None where the platform does not say)."""
+def peak_megabytes(others: Sequence[int] = ()) -> int | None:
+    """The process's peak resident memory so far, plus each of `others`' (processes of
+    the run, by pid; Linux says, elsewhere they count nothing); None where the platform
+    does not say."""
     if resource is None:
         return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # kilobytes on Linux, bytes on macOS
-    return int(peak / (1024 * 1024 if sys.platform == "darwin" else 1024))
+    own = int(peak / (1024 * 1024 if sys.platform == "darwin" else 1024))
+    return own + sum(_peak_of(pid) for pid in others)
+
+
+def _peak_of(pid: int) -> int:
+    """Another process's peak resident memory in MB (`VmHWM`); 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            line = next((ln for ln in status if ln.startswith("VmHWM:")), "")
+    except OSError:
+        return 0
+    parts = line.split()
+    return int(parts[1]) // 1024 if len(parts) > 1 and parts[1].isdigit() else 0

@@ -173,7 +173,7 @@ def _rounds(tree: Tree, rules: Sequence[Rule], config: Config, budget: Budget, w
                FixResult(tree, initial=list(checked.findings), errors=checked.errors),
                History(ws.tree), partner)
     for rounds in range(50 + 2 * len(checked.findings)):
-        budget.check(rounds)
+        budget.check(rounds, [partner.pid] if partner is not None else [])
         pending = sorted((f for f in run.checked.findings if allowed(f, config)
                           and f.fingerprint not in run.attempted), key=Finding.fix_order)
         if not pending:
