@@ -353,3 +353,18 @@ def test_c006_a_defaults_file_a_service_loads_is_no_template() -> None:
     outcome = fix({"docker-compose.yml": compose, ".env.default": "A=1\n"}, select="C006")
     assert outcome.clean and outcome.tree[".env.default"] == b"A=1\n"
     assert outcome.tree[".env.example"].endswith(b"B=\n")
+
+
+def test_c006_a_line_joins_its_services_group() -> None:
+    """A variable of a service whose group the example file has (written by an earlier fix
+    of the run, in fixer's own header) goes into that group, not into a second one."""
+    compose = ("services:\n  db:\n    image: postgres:16\n    environment:\n"
+               "      POSTGRES_USER: ${POSTGRES_USER}\n      POSTGRES_DB: ${POSTGRES_DB}\n"
+               "  web:\n    image: nginx:1.27\n    environment:\n      URL: ${DATABASE_URL}\n")
+    example = ("# db (docker-compose.yml)\nPOSTGRES_USER=\n\n"
+               "# web (docker-compose.yml)\nDATABASE_URL=\n")
+    outcome = fix({"docker-compose.yml": compose, ".env.example": example}, select="C006")
+    assert outcome.clean
+    assert outcome.text(".env.example") == (
+        "# db (docker-compose.yml)\nPOSTGRES_USER=\nPOSTGRES_DB=\n\n"
+        "# web (docker-compose.yml)\nDATABASE_URL=\n")

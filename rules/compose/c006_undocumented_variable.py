@@ -368,7 +368,32 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
         beside = ws.tree.exists(posixpath.join(stack.folder, ".env"))
         intro = _INTRO_BESIDE_DOTENV if beside else _INTRO
         return CreateFile(target, "\n".join([intro, "", header, *lines]) + "\n")
+    into = _group_end(file, header)
+    if into is not None:   # the service's group, written by an earlier fix or by hand
+        return TextEdit(target, into, into, file.newline.join(lines) + file.newline)
     return TextEdit(target, len(file.text), len(file.text), _appended(file, header, lines))
+
+
+def _group_end(file: TextFile, header: str) -> int | None:
+    """The offset just after the last line of the paragraph `header` opens, when that is
+    not the file's last paragraph (`_appended` extends that one) and its lines end with a
+    line ending; None otherwise."""
+    text = file.text
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    for index, line in enumerate(lines):
+        if line.rstrip("\r\n") != header:
+            continue
+        end = index
+        while end + 1 < len(lines) and lines[end + 1].strip():
+            end += 1
+        last = end + 1 == len(lines) or not any(ln.strip() for ln in lines[end + 1:])
+        if last or not lines[end].endswith("\n"):
+            return None
+        return starts[end + 1]
+    return None
 
 
 def _value(name: str, uses: list[Use]) -> str:
