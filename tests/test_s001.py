@@ -272,3 +272,20 @@ def test_s001_stands_back_for_a_service_that_extends_another(compose: dict[str, 
     that only sets `target` keeps `context: backend`, so no context '.' is judged."""
     files = {**compose, "backend/Dockerfile": DOCKERFILE, "backend/app/main.py": MAIN}
     assert findings(files) == []
+
+
+@pytest.mark.parametrize(("gitmodules", "reported"), [
+    pytest.param('[submodule "auth"]\n\tpath = services/auth\n\turl = ../auth.git\n', False,
+                 id="declared-submodule"),
+    pytest.param('[submodule "mail"]\n\tpath = services/mail\n\turl = ../mail.git\n', True,
+                 id="another-submodule"),
+    pytest.param(None, True, id="no-gitmodules"),
+])
+def test_s001_a_context_in_a_submodule_comes_with_it(gitmodules: str | None,
+                                                     reported: bool) -> None:
+    """A clone without `git submodule update --init` lacks the submodule's files: its
+    Dockerfile comes with the submodule, and is no defect of the repository."""
+    files = {"docker-compose.yml": "services:\n  auth:\n    build: ./services/auth\n"}
+    if gitmodules is not None:
+        files[".gitmodules"] = gitmodules
+    assert [f.code for f in check(files, select="S001")] == (["S001"] if reported else [])

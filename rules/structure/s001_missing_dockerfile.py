@@ -53,7 +53,8 @@ the Dockerfile exists resolved from a `--project-directory` the repository's scr
 run Compose with (a Makefile's `docker compose --project-directory . -f infra/...`).
 No finding either for a service with `extends:`: Compose merges its `build:` over the
 extended service's (`build: {target: dev}` keeps that service's context), and fixer does
-not follow `extends:`.
+not follow `extends:`; nor for a context inside a git submodule a `.gitmodules` declares
+(a clone without `git submodule update --init` has no files there).
 """
 
 from __future__ import annotations
@@ -108,8 +109,29 @@ def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
         if build is None or get(build.node, "dockerfile_inline") is not None:
             continue
         if not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build) \
-                and not _found_from_project_directory(ws, build):
+                and not _found_from_project_directory(ws, build) and \
+                not _in_submodule(ws, build.dockerfile):
             yield service, build
+
+
+# `path = services/auth` in `.gitmodules`
+_SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$", re.M)
+
+
+def _in_submodule(ws: Workspace, path: str) -> bool:
+    """The Dockerfile is inside a git submodule a `.gitmodules` above it declares: a clone
+    without `git submodule update --init` has an empty folder there, and the file comes
+    with it."""
+    folder = posixpath.dirname(path)
+    while True:
+        file = ws.read(posixpath.join(folder, ".gitmodules"))
+        if file is not None and any(
+                path.startswith(posixpath.join(folder, m.group(1).strip("\"'")).rstrip("/") + "/")
+                for m in _SUBMODULE_PATH.finditer(file.text)):
+            return True
+        if not folder:
+            return False
+        folder = posixpath.dirname(folder)
 
 
 def _found_from_project_directory(ws: Workspace, build: Build) -> bool:
