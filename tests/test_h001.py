@@ -604,3 +604,12 @@ def test_h001_a_guessed_module_serves_only_when_the_command_names_it(
     files["svc/requirements.txt"] = "fastapi\nuvicorn\n"
     found = check(files, select="H001")
     assert [f.fixable for f in found] == ([True] if fixed_by_h001 else [])
+
+
+def test_h001_route_quotes_follow_the_route_decorators() -> None:
+    """Single quotes in a config dict outnumber the routes' double quotes: the routes say
+    how a route looks here."""
+    main = (APP + "CONFIG = {'a': 'b', 'c': 'd', 'e': 'f'}\napp = FastAPI()\n\n\n"
+            '@app.post("/setup")\ndef setup():\n    return {"done": True}\n')
+    added = fixed(service({"svc/app/main.py": main})).decode()
+    assert '@app.get("/health")' in added and 'return {"status": "ok"}' in added

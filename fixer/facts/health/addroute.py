@@ -65,12 +65,34 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
                            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
     typed = sum(f.returns is not None for f in typing) * 2 > len(typing)
     returns = f" -> {_dict_annotation(routes.sites[0].tree, generics)}" if typed else ""
-    q, unit = quote_char(text), indent_unit(text)
+    q, unit = _route_quote(text, routes.sites[0].tree) or quote_char(text), indent_unit(text)
     return [
         f"{indent}@{var}.get({q}{path}{q})",
         f"{indent}{'async ' if is_async else ''}def {name}(){returns}:",
         f"{indent}{unit}return {{{q}status{q}: {q}ok{q}}}",
     ]
+
+
+def _route_quote(text: str, tree: ast.Module) -> str | None:
+    """The quote most route decorators of the module write their path in
+    (`@app.post("/setup")`), which the new route follows; None when it has none. The file's
+    other strings (a config dict in single quotes) say less about how its routes look."""
+    lines = text.splitlines()
+    counts = {'"': 0, "'": 0}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            path = decorator.args[0] if isinstance(decorator, ast.Call) and decorator.args \
+                else None
+            if isinstance(path, ast.Constant) and isinstance(path.value, str) and \
+                    path.lineno <= len(lines):
+                char = lines[path.lineno - 1][path.col_offset:path.col_offset + 1]
+                if char in counts:
+                    counts[char] += 1
+    if counts['"'] == counts["'"]:
+        return None
+    return '"' if counts['"'] > counts["'"] else "'"
 
 
 # builtins whose subscript (`dict[str, str]`) an annotation may hold from Python 3.9 on
