@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from fixer.core.textfile import TextFile
@@ -366,22 +366,10 @@ def _class_def(mods: Modules, path: str, tree: ast.Module, expr: ast.expr,
                depth: int) -> ReadClass | None:
     """Where the class `Name` or `module.Name` is defined: this module, or one of the import
     root its import names. None for a class of an installed package (Starlette's own)."""
-    if depth > 5:
+    found = _defined(mods, path, tree, tree, expr, lambda s: isinstance(s, ast.ClassDef), depth)
+    if found is None or not isinstance(found[4], ast.ClassDef):
         return None
-    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        origin = _origin(mods, path, tree, expr.value.id)
-        loaded = mods.load(origin[0]) if origin and origin[1] is None else None
-        return _class_def(mods, origin[0], loaded[1], ast.Name(expr.attr), depth + 1) \
-            if origin and loaded else None
-    if not isinstance(expr, ast.Name):
-        return None
-    stmt = binding(tree.body, expr.id)
-    if isinstance(stmt, ast.ClassDef):
-        return path, tree, stmt
-    origin = _origin(mods, path, tree, expr.id)
-    loaded = mods.load(origin[0]) if origin and origin[1] else None
-    return _class_def(mods, origin[0], loaded[1], ast.Name(origin[1]), depth + 1) \
-        if origin and origin[1] and loaded else None
+    return found[0], found[1], found[4]
 
 
 def _class_refuses(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef,
@@ -554,29 +542,52 @@ RouterDef = tuple[str, ast.Module, Scope, str, ast.Call]
 def _router(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast.expr,
             depth: int) -> RouterDef | None:
     """Where `router`, `users.router` or an imported router is created (`APIRouter(...)`)."""
+    found = _defined(mods, path, tree, scope, expr, _creates_router, depth)
+    if found is None:
+        return None
+    found_path, found_tree, found_scope, name, stmt = found
+    value = assigned_value(stmt)
+    assert isinstance(value, ast.Call)   # `_creates_router` said so
+    return found_path, found_tree, found_scope, name, value
+
+
+def _creates_router(stmt: ast.stmt) -> bool:
+    value = assigned_value(stmt)
+    return isinstance(value, ast.Call) and is_call_to(value, "APIRouter")
+
+
+Defined = tuple[str, ast.Module, Scope, str, ast.stmt]   # module path, tree, scope, name, stmt
+
+
+def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast.expr,
+             wanted: Callable[[ast.stmt], bool], depth: int) -> Defined | None:
+    """Where `name` or `module.name` is bound by a statement `wanted` holds of: in `scope`,
+    else the module, or followed through an import of the import root (5 deep at most).
+    None for what an installed package defines, and for a binding of another kind. The one
+    way a router and a middleware class are found."""
     if depth > 5:
         return None
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         origin = _origin(mods, path, tree, expr.value.id)
         loaded = mods.load(origin[0]) if origin and origin[1] is None else None
-        if loaded is None:
+        if origin is None or loaded is None:
             return None
-        return _router(mods, origin[0], loaded[1], loaded[1], ast.Name(expr.attr), depth + 1) \
-            if origin else None
+        return _defined(mods, origin[0], loaded[1], loaded[1], ast.Name(expr.attr), wanted,
+                        depth + 1)
     if not isinstance(expr, ast.Name):
         return None
     for body_scope in ([scope, tree] if scope is not tree else [tree]):
         stmt = binding(body_scope.body, expr.id)
         if stmt is None:
             continue
-        value = assigned_value(stmt)
-        if isinstance(value, ast.Call) and is_call_to(value, "APIRouter"):
-            return path, tree, body_scope, expr.id, value
+        if wanted(stmt):
+            return path, tree, body_scope, expr.id, stmt
         origin = _origin(mods, path, tree, expr.id) if isinstance(
             stmt, (ast.Import, ast.ImportFrom)) else None
         loaded = mods.load(origin[0]) if origin and origin[1] else None
         if origin and origin[1] and loaded:
-            return _router(mods, origin[0], loaded[1], loaded[1], ast.Name(origin[1]), depth + 1)
+            return _defined(mods, origin[0], loaded[1], loaded[1], ast.Name(origin[1]), wanted,
+                            depth + 1)
         return None
     return None
 
