@@ -419,7 +419,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             method = _method_of(call, var)
             if method == "mount":
                 _mount(mods, path, tree, scope, call, prefix, result, depth)
-            elif method in ("add_api_route", "add_route", "include_router"):
+            elif method in _CALLS_ADDING_ROUTES:
                 routed = True
                 if method == "include_router":
                     _include(mods, path, tree, scope, stmt, prefix, result, depth)
@@ -435,9 +435,13 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             result.anchors.append(top)
 
 
+# the app's or a router's methods that add routes when called (not as a decorator)
+_CALLS_ADDING_ROUTES = frozenset(("add_api_route", "add_route", "include_router"))
+
+
 def _adds_in_loop(loop: ast.For | ast.AsyncFor | ast.While, var: str) -> bool:
     """A call in the loop's body that adds routes to `var`, or a route decorated on it."""
-    adders = {*ROUTE_METHODS, "add_api_route", "add_route", "include_router", "mount"}
+    adders = {*ROUTE_METHODS, *_CALLS_ADDING_ROUTES, "mount"}
     for node in ast.walk(loop):
         if isinstance(node, ast.Call) and _method_of(node, var) in adders:
             return True
