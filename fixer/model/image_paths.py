@@ -12,6 +12,7 @@ import fnmatch
 import posixpath
 import re
 
+from fixer.core.derived import Memo
 from fixer.core.tree import Tree
 from fixer.core.tree_index import is_folder
 from fixer.model.services import BuiltService
@@ -61,10 +62,10 @@ def _to_context(tree: Tree, context: str, dockerfile: Dockerfile, stage: Stage,
         return None
     for current in _lineage(dockerfile, stage):
         dirs = _workdirs(dockerfile, current)
-        for ins in reversed(current.instructions):
+        for ins, cwd in zip(reversed(current.instructions), reversed(dirs)):
             if ins.cmd not in ("COPY", "ADD") or len(ins.value) < 2:
                 continue
-            found = _through(tree, context, dockerfile, ins, dirs[id(ins)], target, depth)
+            found = _through(tree, context, dockerfile, ins, cwd, target, depth)
             if found is not None:
                 return found
     return None
@@ -118,24 +119,37 @@ def _below(path: str, folder: str) -> str | None:
     return path[len(prefix):] if path.startswith(prefix) else None
 
 
-def _workdirs(dockerfile: Dockerfile, stage: Stage) -> dict[int, str]:
-    """The working directory each instruction of a stage runs in (keyed by id)."""
+# per Dockerfile (kept with its file): stage index -> the working directory of each of its
+# instructions; `locate` asks for every module on every service's import path
+_WORKDIRS: Memo[dict[int, list[str]]] = Memo("working directories of instructions")
+
+
+def _workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:
+    """The working directory each instruction of a stage runs in, in instruction order.
+    The value is shared: callers read it, never change it."""
+    known = dockerfile.file.derived.get(_WORKDIRS, dict)
+    if stage.index not in known:
+        known[stage.index] = _stage_workdirs(dockerfile, stage)
+    return known[stage.index]
+
+
+def _stage_workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:
     lineage = _lineage(dockerfile, stage)
     cwd = _final_workdir(dockerfile, lineage[1]) if len(lineage) > 1 else "/"
     env: dict[str, str] = {}
-    out: dict[int, str] = {}
+    out: list[str] = []
     for ins in stage.instructions:
         if ins.cmd == "ENV":
             env.update(zip(ins.value[0::2], ins.value[1::2]))
         elif ins.cmd == "WORKDIR" and ins.value:
             cwd = posixpath.normpath(posixpath.join(cwd, _expand(ins.value[0], env)))
-        out[id(ins)] = cwd
+        out.append(cwd)
     return out
 
 
 def _final_workdir(dockerfile: Dockerfile, stage: Stage) -> str:
     dirs = _workdirs(dockerfile, stage)
-    return dirs[id(stage.instructions[-1])] if stage.instructions else "/"
+    return dirs[-1] if stage.instructions else "/"
 
 
 def _expand(value: str, env: dict[str, str]) -> str:

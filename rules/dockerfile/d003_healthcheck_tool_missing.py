@@ -68,13 +68,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 
 from fixer.core.edits import Edit, TextEdit
 from fixer.facts.health.healthchecks import nearest_healthcheck
 from fixer.facts.health.probes import Probe, from_compose_test, from_healthcheck, python_argv
 from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
-from fixer.facts.image.images import UNKNOWN, Family, base_image, classify, tools_present
+from fixer.facts.image.images import UNKNOWN, Family, base_image, family_of, tools_present
 from fixer.facts.image.tool_install import Placement, install_edits, placement
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, by_stage
@@ -116,16 +116,20 @@ class Target:
     def args(self) -> Mapping[str, str | None]:
         return self.services[0].build_args()
 
-    @property
+    # cached: detect, the report and the fix each ask; a Target lives for one detect run,
+    # over one Dockerfile and services that do not change
+    @cached_property
     def image(self) -> str:
         return base_image(self.dockerfile, self.stage, self.args)
 
-    @property
+    @cached_property
     def family(self) -> Family:
         """The base image's entry; unknown when services pass build args that pick
         different bases."""
         images = {base_image(self.dockerfile, self.stage, s.build_args()) for s in self.services}
-        return classify(self.image) if len(images) == 1 else UNKNOWN
+        if len(images) > 1:
+            return UNKNOWN
+        return family_of(self.dockerfile, self.stage, self.args)
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:

@@ -129,12 +129,13 @@ def _variant(tag: str, extras: tuple[str, ...]) -> set[str] | None:
 
 
 _ALPINE_WORD = re.compile(r"alpine[\d.]*")
+_VARIANT_WORDS = frozenset(("slim", "rc", *SUITES))   # built once: asked of every tag word
 
 
 def _variant_word(word: str, extras: tuple[str, ...]) -> str | None:
     if _ALPINE_WORD.fullmatch(word):
         return "alpine"
-    return word if word in ("slim", "rc", *SUITES, *extras) else None
+    return word if word in _VARIANT_WORDS or word in extras else None
 
 
 def debian_release(image: str) -> Release | None:
@@ -209,8 +210,17 @@ def chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
     return out
 
 
+# A stage of a Dockerfile and the compose build args it is built with: what the facts below
+# are kept by, with the Dockerfile's file.
+_StageKey = tuple[int, tuple[tuple[str, str | None], ...]]
+
+
+def _stage_key(stage: Stage, build_args: Mapping[str, str | None] | None) -> _StageKey:
+    return stage.index, tuple(sorted((build_args or {}).items()))
+
+
 # per Dockerfile (kept with its file): stage index and compose build args -> the base image
-_BASES: Memo[dict[tuple[int, tuple[tuple[str, str | None], ...]], str]] = Memo("base images")
+_BASES: Memo[dict[_StageKey, str]] = Memo("base images")
 
 
 def base_image(dockerfile: Dockerfile, stage: Stage,
@@ -219,7 +229,7 @@ def base_image(dockerfile: Dockerfile, stage: Stage,
     build args that override them) substituted. A variable with no value and no default
     stays as written: such an image is unknown."""
     known = dockerfile.file.derived.get(_BASES, dict)
-    key = (stage.index, tuple(sorted((build_args or {}).items())))
+    key = _stage_key(stage, build_args)
     if key not in known:
         known[key] = _base_image(dockerfile, stage, build_args or {})
     return known[key]
@@ -267,15 +277,23 @@ def service_python(service: Service) -> tuple[int, int] | None:
     return None if app is None else image_python(app.dockerfile, app.stage)
 
 
+# (stage index, build args) -> the base image's entry, kept with the Dockerfile's text:
+# tools_present and tool_status ask for every service
+_FAMILIES: Memo[dict[_StageKey, Family]] = Memo("base image families")
+
+
 def family_of(dockerfile: Dockerfile, stage: Stage,
               build_args: Mapping[str, str | None] | None = None) -> Family:
-    return classify(base_image(dockerfile, stage, build_args))
+    known = dockerfile.file.derived.get(_FAMILIES, dict)
+    key = _stage_key(stage, build_args)
+    if key not in known:
+        known[key] = classify(base_image(dockerfile, stage, build_args))
+    return known[key]
 
 
 # (stage index, build args) -> the tools it has, kept with the Dockerfile's text: D003, C004
 # and the stack check ask for every service of every round
-_TOOLS: Memo[dict[tuple[int, tuple[tuple[str, str | None], ...]], frozenset[str]]] = \
-    Memo("tools present")
+_TOOLS: Memo[dict[_StageKey, frozenset[str]]] = Memo("tools present")
 
 
 def tools_present(dockerfile: Dockerfile, stage: Stage,
@@ -284,7 +302,7 @@ def tools_present(dockerfile: Dockerfile, stage: Stage,
     the table knows it), what it or a stage it is built FROM installs, copied binaries.
     A tool missing here is absent only when `tool_status` says False."""
     known = dockerfile.file.derived.get(_TOOLS, dict)
-    key = (stage.index, tuple(sorted((build_args or {}).items())))
+    key = _stage_key(stage, build_args)
     if key not in known:
         known[key] = frozenset(_tools_present(dockerfile, stage, build_args))
     return set(known[key])

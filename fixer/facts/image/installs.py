@@ -10,6 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.dockertext import (
@@ -89,8 +90,23 @@ def removed(dockerfile: Dockerfile, stage: Stage) -> set[str]:
     return found
 
 
+# per Dockerfile (kept with its file): stage index -> the simple commands of its RUNs. The
+# installs and removals of a stage are asked several times per service (D003, S003, C004,
+# the stack check): the RUN lines are split into commands once.
+_COMMANDS: Memo[dict[int, list[tuple[Instruction, list[Token]]]]] = Memo("RUN commands")
+
+
 def _run_commands(dockerfile: Dockerfile, stage: Stage) -> list[tuple[Instruction, list[Token]]]:
-    """The simple commands of the stage's shell-form RUNs, `sudo`/`env`/`VAR=` prefixes off."""
+    """The simple commands of the stage's shell-form RUNs, `sudo`/`env`/`VAR=` prefixes off.
+    The value is shared: callers read it, never change it."""
+    known = dockerfile.file.derived.get(_COMMANDS, dict)
+    if stage.index not in known:
+        known[stage.index] = _split_run_commands(dockerfile, stage)
+    return known[stage.index]
+
+
+def _split_run_commands(dockerfile: Dockerfile,
+                        stage: Stage) -> list[tuple[Instruction, list[Token]]]:
     text = dockerfile.file.text
     escape = escape_char(text)
     out: list[tuple[Instruction, list[Token]]] = []

@@ -63,6 +63,8 @@ _PROJECT_TOOLS = {("uv", "sync"), ("poetry", "install"), ("poetry", "sync"),
 _OPAQUE_TOOLS = {"pipenv", "conda", "mamba", "micromamba", "hatch"}
 _PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
 _PIP_VERBS = ("install", "sync", "wheel", "download")
+# a distribution package of a Python project: `python3-uvicorn`, `py3-fastapi`
+_DISTRO_PYTHON = re.compile(r"^(?:python3?|py3)-(.+)$")
 
 
 @dataclass
@@ -79,8 +81,9 @@ class Declared:
 
     def add(self, name: str, extras: frozenset[str], specifier: str = "") -> None:
         """A requirement, with its PEP 440 version specifier when it has one."""
-        self.names.setdefault(normalize(name), set()).add(extras)
-        self.brought |= brought_by(normalize(name), extras, specifier)
+        key = normalize(name)
+        self.names.setdefault(key, set()).add(extras)
+        self.brought |= brought_by(key, extras, specifier)
 
     def locked(self, name: str, version: str) -> None:
         """The release a lock file pins for a package the image installs from it."""
@@ -197,7 +200,7 @@ class _Reader:
         for link in links:
             for install in installs(self.dockerfile, link):
                 for name in install.names():   # `python3-uvicorn`, `py3-fastapi`
-                    match = re.match(r"^(?:python3?|py3)-(.+)$", name)
+                    match = _DISTRO_PYTHON.match(name)
                     if match:
                         out.add(match.group(1), frozenset())
             for instruction in link.instructions:

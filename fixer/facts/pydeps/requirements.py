@@ -36,6 +36,13 @@ _PIP_LOCATIONS = {"--prefix", "--target", "-t", "--root"}
 
 
 _SEPARATORS = re.compile(r"[-_.]+")
+# compiled once: every line of every requirements file passes through these
+_BARE_URL = re.compile(r"^\s*[\w.+-]+://")
+_SPECIFIER_END = re.compile(r"[;@#]|\s-")
+_COMMENT = re.compile(r"(^|\s)#.*")
+_EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s+|=)(\S+)")
+_INCLUDE = re.compile(r"^(-r|--requirement)(?:\s+|=)(\S+)")
+_LINE_END = re.compile(r"(?<=\n)")
 
 
 def normalize(name: str) -> str:
@@ -53,12 +60,14 @@ class Requirement:
 
 def parse_requirement(spec: str) -> tuple[str, frozenset[str]] | None:
     """`uvicorn[standard]>=0.29 ; python_version > "3.8"` -> ("uvicorn", {"standard"})."""
-    if re.match(r"^\s*[\w.+-]+://", spec):   # a bare URL names no project
+    if _BARE_URL.match(spec):   # a bare URL names no project
         return None
     match = _NAME.match(spec)
     if match is None:
         return None
-    extras = match.group(2) or ""
+    extras = match.group(2)
+    if not extras:   # most requirements name none
+        return normalize(match.group(1)), frozenset()
     names = frozenset(normalize(e) for e in extras.strip("[]").split(",") if e.strip())
     return normalize(match.group(1)), names
 
@@ -66,7 +75,7 @@ def parse_requirement(spec: str) -> tuple[str, frozenset[str]] | None:
 def specifier_of(spec: str) -> str:
     """The version specifier of a requirement: `fastapi[all] (==0.111.0) ; python_version >
     "3.8" --hash=sha256:...` -> `==0.111.0`; "" for a bare name or a direct URL (`x @ URL`)."""
-    text = re.split(r"[;@#]|\s-", spec, maxsplit=1)[0]
+    text = _SPECIFIER_END.split(spec, maxsplit=1)[0]
     match = _NAME.match(text)
     return text[match.end():].strip().strip("()").strip() if match else ""
 
@@ -134,8 +143,9 @@ def operand_kind(word: str) -> tuple[str, str]:
     if _URL.match(word):
         egg = _EGG.search(word)
         return ("package", egg.group(1)) if egg else ("opaque", f"`{word}` is a URL")
-    first = word.split()[0] if word.split() else word
-    if first.startswith((".", "/", "~")) or any(c in first for c in "*?") or \
+    words = word.split()
+    first = words[0] if words else word
+    if first.startswith((".", "/", "~")) or "*" in first or "?" in first or \
             first.lower().endswith(_ARCHIVES) or ("/" in first and "@" not in word):
         return "opaque", f"`{word}` is a path, a wildcard or an archive"
     return "package", word
@@ -145,8 +155,8 @@ def unreadable_lines(text: str) -> list[str]:
     """Why lines of a requirements file install what no name can be read from."""
     found: list[str] = []
     for raw in text.splitlines():
-        line = re.sub(r"(^|\s)#.*", "", raw).strip()
-        editable = re.match(r"^(?:-e|--editable)(?:\s+|=)(\S+)", line)
+        line = _without_comment(raw)
+        editable = _EDITABLE.match(line)
         if editable:
             line = editable.group(1)
         elif not line or line.startswith("-"):
@@ -157,22 +167,29 @@ def unreadable_lines(text: str) -> list[str]:
     return found
 
 
+def _without_comment(line: str) -> str:
+    """The line without its comment (a `#` that starts it or follows a space), stripped."""
+    if "#" not in line:   # most lines have none: no pass of the pattern
+        return line.strip()
+    return _COMMENT.sub("", line).strip()
+
+
 def requirements_lines(text: str) -> tuple[list[Requirement], list[str]]:
     """The requirements of a requirements file, and the files it includes with `-r`."""
     found: list[Requirement] = []
     includes: list[str] = []
     offset = 0
-    for raw in re.split(r"(?<=\n)", text):
+    for raw in _LINE_END.split(text):
         start, offset = offset, offset + len(raw)
-        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        line = _without_comment(raw)
         if not line:
             continue
-        option = re.match(r"^(-r|--requirement)(?:\s+|=)(\S+)", line)
+        option = _INCLUDE.match(line)
         if option:
             includes.append(option.group(2))
             continue
-        egg = _EGG.search(raw)
-        if line.startswith("-e") and egg:
+        egg = _EGG.search(raw) if line.startswith("-e") else None
+        if egg:
             found.append(Requirement(normalize(egg.group(1)), frozenset(), start, line))
             continue
         if line.startswith("-"):
