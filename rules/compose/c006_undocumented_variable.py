@@ -239,6 +239,8 @@ def _uses(stack: Stack) -> Iterator[Use]:
     """Every reference of the stack's files, in file and text order. A scalar of an anchor
     is read by every service that aliases it, and counted once."""
     for doc in stack.docs:
+        if not _may_interpolate(doc.file.text):
+            continue
         readers, shell = _service_scalars(doc)
         seen: set[int] = set()
         for key, value in doc.root.value:
@@ -250,6 +252,13 @@ def _uses(stack: Stack) -> Iterator[Use]:
                         text[ref.start - 1].isalnum()
                     yield Use(ref, doc, _line(doc, node, ref), services or (str(key.value),),
                               services, frozenset(shell.get(id(node), ())), glued)
+
+
+def _may_interpolate(text: str) -> bool:
+    """A scalar's value holds a `$` only when the file's text has one, or a backslash (the
+    escape `"\\x24"` of a double-quoted scalar): a file with neither reads no variable and
+    is not walked, twice, node by node."""
+    return "$" in text or "\\" in text
 
 
 def _service_scalars(doc: ComposeDoc) -> tuple[dict[int, list[str]], dict[int, list[str]]]:

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 _SCHEME = re.compile(r"^(postgres(?:ql)?(?:\+[A-Za-z0-9_.-]+)?)://", re.IGNORECASE)
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_]\w*")
 _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
+_NETLOC_END = re.compile(r"[/?#]")   # the first of these ends the host part
 DEFAULT_PORT = "5432"
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "ip6-localhost"})
 
@@ -114,10 +115,11 @@ def _mask(text: str) -> tuple[str, list[str]]:
 
 
 def _split_netloc(rest: str) -> tuple[str, str]:
-    for index, char in enumerate(rest):
-        if char in "/?#":
-            return rest[:index], (rest[index + 1:] if char == "/" else "")
-    return rest, ""
+    end = _NETLOC_END.search(rest)
+    if end is None:
+        return rest, ""
+    index = end.start()
+    return rest[:index], (rest[index + 1:] if rest[index] == "/" else "")
 
 
 def _split_host_port(hostport: str) -> tuple[str | None, str | None]:

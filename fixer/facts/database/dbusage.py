@@ -214,6 +214,19 @@ def _services_of(ws: Workspace, folder: str, path: str) -> set[str] | None:
                                      for name in service_names(doc, name, value)}
 
 
+# per workspace: each stack's reachable_names; C001 and C002 both ask missing_hosts, and the
+# walk reads every service's `extra_hosts` and links
+_REACHABLE: Memo[dict[Stack, set[str]]] = Memo("names a stack's containers resolve")
+
+
+def _reachable(ws: Workspace, stack: Stack) -> set[str]:
+    """reachable_names, found once per stack; callers do not change the set."""
+    known = ws.derived.get(_REACHABLE, dict)
+    if stack not in known:
+        known[stack] = reachable_names(stack)
+    return known[stack]
+
+
 def reachable_names(stack: Stack) -> set[str]:
     """Names a container of the stack can resolve: services, container names, aliases,
     `extra_hosts` entries and `links`/`external_links` aliases."""
@@ -241,7 +254,7 @@ def missing_hosts(ws: Workspace, stack: Stack, repository: set[str] | None = Non
     included = included_names(ws, stack)
     if included is None:   # an included file fixer cannot read may well define the host
         return {}
-    known = reachable_names(stack) | included | \
+    known = _reachable(ws, stack) | included | \
         (repository_names(ws) if repository is None else repository)
     found: dict[str, list[UrlUse]] = {}
     for use in postgres_uses(ws, stack):

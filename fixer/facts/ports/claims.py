@@ -8,7 +8,7 @@ files, `env_file`s, proxy configuration) and caches the whole index per workspac
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container
 from dataclasses import dataclass
 
 import yaml
@@ -32,6 +32,8 @@ from fixer.sources.portsites import Site
 _LOCAL = "|".join(map(re.escape, LOCAL_HOSTS))
 LOCAL_URL = re.compile(
     rf"(?<![\w.-])(?:https?://)?(?:{_LOCAL})(?::(?P<port>\d+))?(?=[/\s'\"?#)]|$)")
+# any local host in a text, found in one call (no generator over LOCAL_HOSTS per scalar)
+_ANY_LOCAL = re.compile(_LOCAL)
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
 
@@ -62,7 +64,7 @@ def container_ports(service: Service) -> list[ContainerPort]:
     `references.service_claims`, which also reads `.env` files and proxy configuration)."""
     names = service.names()
     peers = [port for other in service.stack.services.values() if other is not service
-             for host, port in compose_urls(other) if host in names]
+             for _host, port in compose_urls(other, names)]
     return own_ports(service) + sorted(peers, key=_order)
 
 
@@ -165,7 +167,7 @@ def _local_urls(doc: ComposeDoc, item: Value) -> list[ContainerPort]:
     if not isinstance(item.node, yaml.ScalarNode):
         return []
     text = doc.source(item.node)
-    if not any(host in text for host in LOCAL_HOSTS):   # the pattern needs one; far cheaper
+    if _ANY_LOCAL.search(text) is None:   # the pattern needs one; far cheaper
         return []
     locked = [m.span() for m in _INTERPOLATION.finditer(text)]
     out = []
@@ -199,29 +201,45 @@ def _position(node: yaml.Node, text: str, relative: int) -> tuple[int, int]:
     return int(node.start_mark.line) + 1 + newlines, relative - before.rfind("\n")
 
 
-def compose_urls(service: Service) -> list[tuple[str, ContainerPort]]:
+def compose_urls(service: Service, hosts: Container[str]) -> list[tuple[str, ContainerPort]]:
     """(host, claim) for each `scheme://host:N` in any compose value of the service
-    (environment, command, labels, healthcheck, build args...): what it calls."""
+    (environment, command, labels, healthcheck, build args...) whose host is one of `hosts`:
+    what it calls of them. Callers judge only URLs to their services: a claim for any
+    other host (a database, `localhost`) would be built to be dropped."""
     out: list[tuple[str, ContainerPort]] = []
     for doc, value in service.definitions:
+        text = doc.file.text
         for item in _scalars(value):
-            for url in find_urls(doc.source(item.node)):
-                out.append((url.host, _at(doc, item, url.start, str(url.port), "peer",
-                                          url.text, url.interpolated, url.http)))
+            start, end = item.node.start_mark.index, item.node.end_mark.index
+            if text.find("://", start, end) < 0:   # no URL: its source is not sliced out
+                continue
+            for url in find_urls(text[start:end]):
+                if url.host in hosts:
+                    out.append((url.host, _at(doc, item, url.start, str(url.port), "peer",
+                                              url.text, url.interpolated, url.http)))
     return out
 
 
-def _scalars(value: Value) -> Iterator[Value]:
-    """Every scalar under a node, merge keys expanded (an anchor's values are the service's)."""
+def _scalars(value: Value) -> list[Value]:
+    """Every scalar under a node, merge keys expanded (an anchor's values are the service's),
+    in document order."""
+    found: list[Value] = []
+    _collect_scalars(value, found)
+    return found
+
+
+def _collect_scalars(value: Value, found: list[Value]) -> None:
+    """Appends rather than yields: nested generators resume once per level for each scalar,
+    and compose_urls walks every service of the stack."""
     node = value.node
     if isinstance(node, yaml.ScalarNode):
-        yield value
+        found.append(value)
     elif isinstance(node, yaml.SequenceNode):
         for item in elements(value):
-            yield from _scalars(item)
+            _collect_scalars(item, found)
     elif isinstance(node, yaml.MappingNode):
         for _key, item in items(value):
-            yield from _scalars(item)
+            _collect_scalars(item, found)
 
 
 _TRAEFIK = re.compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\.[^.=\s]+"

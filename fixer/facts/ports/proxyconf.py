@@ -46,6 +46,8 @@ class ProxyTarget:
 
 def is_proxy_config(path: str) -> bool:
     """The file names read as proxy configuration: `*.conf`, `*.conf.template`, `conf.d/*`."""
+    if "conf" not in path:   # each name below has it; asked of every path of the tree
+        return False
     name = posixpath.basename(path)
     folder = posixpath.basename(posixpath.dirname(path))
     return name.endswith((".conf", ".conf.template")) or folder == "conf.d"

@@ -171,7 +171,8 @@ def runs_image(service: Service, names: tuple[str, ...]) -> str | None:
     image = service.scalar("image") or ""
     if service.app is not None:
         image = base_image(service.app.dockerfile, service.app.stage) or image
-    return image if any(name in image.lower() for name in names) else None
+    lowered = image.lower()
+    return image if any(name in lowered for name in names) else None
 
 
 def _bind_sources(volumes: Value) -> list[str]:
@@ -195,7 +196,7 @@ def _stack_claims(ws: Workspace, stack: Stack, proxies: list[ProxyTarget],
     for service in stack.services.values():
         hosts.update((name, service.name) for name in service.names())
     peers: dict[str, dict[tuple[str, int], ContainerPort]] = {}
-    for owner, host, port in _peer_urls(ws, stack, files):
+    for owner, host, port in _peer_urls(ws, stack, hosts, files):
         target = hosts.get(host)
         if target is not None and target != owner:
             # an anchor merged into several services is one reference, not one per user
@@ -215,13 +216,13 @@ def _where(port: ContainerPort) -> tuple[str, int]:
     return port.path, port.site.start if port.site else -port.line
 
 
-def _peer_urls(ws: Workspace, stack: Stack,
+def _peer_urls(ws: Workspace, stack: Stack, hosts: dict[str, str],
                files: _Files) -> list[tuple[str | None, str, ContainerPort]]:
-    """(owner service or None, host, claim) for every URL in the stack's compose values,
-    its `.env` and its services' `env_file`s."""
+    """(owner service or None, host, claim) for every URL in the stack's `.env` and its
+    services' `env_file`s, and for those in its compose values that call one of `hosts`."""
     found: list[tuple[str | None, str, ContainerPort]] = []
     for service in stack.services.values():
-        found.extend((service.name, host, port) for host, port in compose_urls(service))
+        found.extend((service.name, host, port) for host, port in compose_urls(service, hosts))
         for doc, value in service.all("env_file"):
             for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
                 found.extend((service.name, h, p) for h, p in _file_urls(ws, path, files))
