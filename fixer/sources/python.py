@@ -107,15 +107,22 @@ class LineIndex:
         return self.text[self.starts[line - 1]:self.line_end(line)]
 
 
+# the statements `statements` goes into: what they bind includes what their blocks bind
+BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith)
+
+
 def statements(body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, ast.stmt]]:
     """(top statement, statement) for each statement of a body, into if/try/with blocks
     but not into function or class bodies: what runs when the body runs."""
     for top in body:
+        if not isinstance(top, BLOCKS):   # most statements: nothing nested runs with it
+            yield top, top
+            continue
         stack: list[ast.stmt] = [top]
         while stack:
             stmt = stack.pop(0)
             yield top, stmt
-            if isinstance(stmt, (ast.If, ast.Try, ast.With, ast.AsyncWith)):
+            if isinstance(stmt, BLOCKS):
                 stack.extend(stmt.body)
                 stack.extend(getattr(stmt, "orelse", []))
                 stack.extend(getattr(stmt, "finalbody", []))
@@ -127,6 +134,12 @@ def statements(body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, ast.stmt]]:
 _COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
              ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match)
 
+# kinds of statement, as tuples built once (the walks below are hot): definitions bind their
+# own name and hold a body and nothing else; imports and assignments bind names themselves
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_IMPORTS = (ast.Import, ast.ImportFrom)
+_ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
+
 
 def every_statement(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Each statement at any depth, function and class bodies included, without visiting
@@ -136,6 +149,9 @@ def every_statement(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         stmt = stack.pop()
         yield stmt
         if not isinstance(stmt, _COMPOUND):   # most statements: nothing nested to look up
+            continue
+        if isinstance(stmt, _DEFINITIONS):   # most of the others: nothing but a body
+            stack.extend(reversed(stmt.body))
             continue
         nested: list[ast.stmt] = list(getattr(stmt, "body", []))   # in source order
         for part in [*getattr(stmt, "handlers", []), *getattr(stmt, "cases", [])]:
@@ -152,17 +168,13 @@ def bound_names(body: list[ast.stmt]) -> set[str]:
     return names
 
 
-# the statements `statements` goes into: what they bind includes what their blocks bind
-BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith)
-
-
 def own_names(stmt: ast.stmt) -> list[str]:
     """The names one statement binds itself, not through the statements it holds."""
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+    if isinstance(stmt, _DEFINITIONS):
         return [stmt.name]
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+    if isinstance(stmt, _IMPORTS):
         return [(a.asname or a.name).split(".")[0] for a in stmt.names]
-    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+    if isinstance(stmt, _ASSIGNMENTS):
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         return [name for target in targets for name in _target_names(target)]
     return []

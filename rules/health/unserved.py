@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from fixer.core.derived import Memo
 from fixer.facts.health.healthchecks import Health, compose_health, health, nearest_healthcheck
 from fixer.facts.health.healthroute import served_app
 from fixer.model.services import Service
@@ -37,9 +38,23 @@ class ProbeSite:
     editable: bool    # not inside a `${VAR:-...}` default, not reached through an alias
 
 
+# per workspace, each (stack, service)'s unserved probes: H001 and H002 both ask for every
+# app service
+_UNSERVED: Memo[dict[tuple[str, str], list[list[ProbeSite]]]] = Memo("unserved probes")
+
+
 def unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
     """The sites of each probed path the app does not serve, one list per path, in the
-    healthcheck's order; none when fixer finds no app or cannot tell."""
+    healthcheck's order; none when fixer finds no app or cannot tell. The value is shared:
+    callers read it."""
+    found = ws.derived.get(_UNSERVED, dict)
+    key = (service.stack.name, service.name)
+    if key not in found:
+        found[key] = _unserved_probes(ws, service)
+    return found[key]
+
+
+def _unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
     sites = probe_sites(service)
     if not sites or served_app(ws, service) is None:
         return []

@@ -147,13 +147,20 @@ def health_route(routes: AppRoutes, wanted: list[str]) -> Route | None:
     with a part fixer cannot read (they start with UNKNOWN), then in the order of
     `wanted`, then the rest by path.
     """
-    found = [r for r in routes.routes if r.get and is_health(r.path, wanted)]
+    normal = _normalized(wanted)
+    found = [r for r in routes.routes if r.get and is_health(r.path, normal)]
     return min(found, key=lambda r: _preference(r.path, wanted)) if found else None
 
 
-def is_health(path: str, wanted: list[str]) -> bool:
+def _normalized(wanted: list[str]) -> set[str]:
+    """The wanted paths as `is_health` compares them: without a trailing slash."""
+    return {p.rstrip("/") or "/" for p in wanted}
+
+
+def is_health(path: str, normal: set[str]) -> bool:
+    """A route at `path` is a health route: `normal` is `_normalized(wanted paths)`, made
+    once for all the routes of an app."""
     known = path.lstrip(UNKNOWN).rstrip("/") or "/"
-    normal = {p.rstrip("/") or "/" for p in wanted}
     if path.startswith(UNKNOWN):  # a prefix we cannot read: judge by the known tail alone;
         # `/` under `settings.API_PREFIX` is an index, and must not silence H001
         return known != "/" and any(w.endswith(known) or known.endswith(w) for w in normal
@@ -209,8 +216,9 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
     paths = [r.path for r in routes.routes if r.get and not r.path.startswith(UNKNOWN)
              and _PROBEABLE.fullmatch(r.path)]
     last = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]
+    normal = _normalized(wanted)
     return sorted({p for p, tail in zip(paths, last)
-                   if is_health(p, wanted) or _HEALTH_WORD.search(tail)})
+                   if is_health(p, normal) or _HEALTH_WORD.search(tail)})
 
 
 def _uncompiled(ws: Workspace, service: Service) -> str | None:
@@ -230,11 +238,12 @@ def health_literal(ws: Workspace, folder: str, wanted: list[str],
     paths = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py")
                    and not _TEST_FILE.search(p[len(prefix):]) and p not in theirs)
     found: set[str] = set()
+    normal = _normalized(wanted)
     for path in paths[:_LITERAL_SCAN_LIMIT]:
         file = ws.read(path)
         if file is not None:
             found.update(m.group(1) for m in _PATH_LITERAL.finditer(file.text)
-                         if is_health(m.group(1), wanted) and _PROBEABLE.fullmatch(m.group(1)))
+                         if is_health(m.group(1), normal) and _PROBEABLE.fullmatch(m.group(1)))
     return min(found, key=lambda p: _preference(p, wanted)) if found else None
 
 
