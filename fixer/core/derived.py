@@ -29,6 +29,10 @@ class Memo(Generic[T]):
         return f"Memo({self.name!r})"
 
 
+# What `Derived.get` finds for a fact not computed yet (None may be a fact's value).
+_UNKNOWN: Any = object()
+
+
 class Derived:
     """The facts derived from one owner so far. `shared`: the owner is a workspace or a
     service, whose facts may rest on the compose model, which a computation carried across
@@ -38,15 +42,18 @@ class Derived:
     __slots__ = ("_values", "_shared")
 
     def __init__(self, shared: bool = False) -> None:
-        self._values: dict[Memo[Any], object] = {}
+        self._values: dict[Memo[Any], Any] = {}
         self._shared = shared
 
     def get(self, fact: Memo[T], compute: Callable[[], T]) -> T:
+        # asked some hundred thousand times a run: one lookup when the fact is known, and
+        # no call to `cast`
         if self._shared and RECORDING:
             untrack()
-        if fact not in self._values:
-            self._values[fact] = compute()
-        return cast(T, self._values[fact])
+        value: T = self._values.get(fact, _UNKNOWN)
+        if value is _UNKNOWN:
+            value = self._values[fact] = compute()
+        return value
 
     def has(self, fact: Memo[Any]) -> bool:
         """The fact was computed already."""
@@ -159,6 +166,11 @@ class Carried:
 def _still(reads: Reads, files: Files) -> bool:
     if reads.listing is not None and files.listing_token() != reads.listing:
         return False
-    if any(files.present(path) != present for path, present in reads.exists.items()):
-        return False
-    return all(files.peek(path) is file for path, file in reads.files.items())
+    # plain loops, not any() over a generator: a fix round checks every carried fact
+    for path, present in reads.exists.items():
+        if files.present(path) != present:
+            return False
+    for path, file in reads.files.items():
+        if files.peek(path) is not file:
+            return False
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -204,9 +205,11 @@ class Finding:
     def reason(self) -> str | None:
         return self.violation.reason
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """Stable across runs and line shifts: code, service, file and subject."""
+        """Stable across runs and line shifts: code, service, file and subject. Hashed once
+        per finding (kept beside its fields, which it reads only): each fix round compares
+        every finding before and after by it."""
         key = "\0".join((self.rule.code, self.service or "", self.path, self.subject))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 

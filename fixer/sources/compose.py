@@ -7,7 +7,9 @@ YAML; fixes splice text at these marks.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import yaml
 
@@ -17,17 +19,42 @@ from fixer.sources.anchors import AnchorSpan, anchor_at, shared_anchors
 from fixer.sources.compose_shape import check_document, compose_text, kind
 
 try:  # the C composer; the pure-Python one gives the same nodes, slower
-    _Loader: type = yaml.CSafeLoader
+    _Composer: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - wheels ship libyaml
-    _Loader = yaml.SafeLoader
+    _Composer = yaml.SafeLoader
+
+
+class _Loader(_Composer):  # type: ignore[misc]
+    """The composer, cheaper per node. It calls back into Python to tag every node: a
+    plain scalar's tag is resolved once per text here (the services of a large file
+    repeat the same values), and the path-resolver hooks it calls around every node are
+    skipped, as fixer registers no path resolver (`yaml.add_path_resolver`)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._tags: dict[tuple[type, str | None, object], str] = {}
+
+    def resolve(self, kind: type, value: str | None, implicit: object) -> str:
+        key = (kind, value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 Node = yaml.Node
 MERGE_KEY = "<<"
 
 
-@dataclass(frozen=True)
-class Value:
-    """A node reached from a service definition, and whether that path crossed an alias."""
+class Value(NamedTuple):
+    """A node reached from a service definition, and whether that path crossed an alias.
+    A named tuple rather than a frozen dataclass: one is made for every key and item the
+    rules read, and a tuple is made in half the time."""
 
     node: Node
     aliased: bool = False
@@ -94,7 +121,7 @@ def _compose(file: TextFile) -> Node | None:
         # No mark, only a position: a byte offset in the UTF-8 text the C reader is fed,
         # a character offset in the pure-Python one.
         before = (file.text.encode("utf-8", "surrogatepass")[:exc.position].count(b"\n")
-                  if _Loader is not yaml.SafeLoader else file.text.count("\n", 0, exc.position))
+                  if _Composer is not yaml.SafeLoader else file.text.count("\n", 0, exc.position))
         reason = str(exc).split("\n", 1)[0]    # the rest names "<unicode string>"
         raise InputError(file.path, before + 1, f"invalid YAML: {reason}") from None
     except yaml.YAMLError as exc:
@@ -125,6 +152,11 @@ class Shape:
     element: Shape | None = None  # every element of a sequence
     member: Shape | None = None   # every value of a mapping
     keys: tuple[tuple[str, Shape], ...] = ()   # the values of these keys of a mapping
+
+    @functools.cached_property
+    def named(self) -> dict[str, Shape]:
+        """`keys` as a dict, made once: every mapping of every service is checked."""
+        return dict(self.keys)
 
 
 _STRING = frozenset({"string"})
@@ -160,24 +192,30 @@ _KIND_NAMES = {"integer": "a number", "float": "a number", "boolean": "a boolean
 
 def _check_shape(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> None:
     """InputError at the node when its kind is not one `shape` allows. Values under a tag
-    of Compose's own (`!reset`, `!override`) are left to Compose."""
+    of Compose's own (`!reset`, `!override`) are left to Compose. One test of the node's
+    class decides both what it may be and what to check below it: this runs for every
+    value the shapes name, in every service."""
     if not node.tag.startswith("tag:yaml.org,2002:"):
         return
-    if not _kind_allowed(node, shape):
-        raise InputError(doc.path, doc.line(node), f"{where} must be {shape.says}{_not(node)}")
-    if isinstance(node, yaml.SequenceNode) and shape.element is not None:
-        for index, element in enumerate(node.value):
-            _check_shape(doc, element, f"{where}[{index}]", shape.element)
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, yaml.ScalarNode):
+        if kind(node) not in shape.scalars:
+            raise _wrong_kind(doc, node, where, shape)
+    elif isinstance(node, yaml.SequenceNode):
+        if not shape.sequence:
+            raise _wrong_kind(doc, node, where, shape)
+        if shape.element is not None:
+            for index, element in enumerate(node.value):
+                _check_shape(doc, element, f"{where}[{index}]", shape.element)
+    elif isinstance(node, yaml.MappingNode):
+        if not shape.mapping:
+            raise _wrong_kind(doc, node, where, shape)
         _check_keys(doc, Value(node), where, shape)
+    else:
+        raise _wrong_kind(doc, node, where, shape)
 
 
-def _kind_allowed(node: Node, shape: Shape) -> bool:
-    if isinstance(node, yaml.MappingNode):
-        return shape.mapping
-    if isinstance(node, yaml.SequenceNode):
-        return shape.sequence
-    return isinstance(node, yaml.ScalarNode) and kind(node) in shape.scalars
+def _wrong_kind(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> InputError:
+    return InputError(doc.path, doc.line(node), f"{where} must be {shape.says}{_not(node)}")
 
 
 def _not(node: Node) -> str:
@@ -189,7 +227,7 @@ def _not(node: Node) -> str:
 
 
 def _check_keys(doc: ComposeDoc, value: Value, where: str, shape: Shape) -> None:
-    named = dict(shape.keys)
+    named = shape.named
     for key, child in items(value):
         inner = named.get(key, shape.member)
         if inner is not None:
@@ -243,10 +281,13 @@ def get(value: Value | None, key: str) -> Value | None:
     if value is None:
         return None
     # the memo `_by_key` keeps first: `get` is asked hundreds of thousands of times a run
-    known: dict[bool, dict[str, Value]] | None = value.node.__dict__.get("_fixer_keys")
-    if known is not None and value.aliased in known:
-        return known[value.aliased].get(key)
-    if not isinstance(value.node, yaml.MappingNode):
+    node, aliased = value
+    known: dict[bool, dict[str, Value]] | None = node.__dict__.get("_fixer_keys")
+    if known is not None:
+        by_key = known.get(aliased)
+        if by_key is not None:
+            return by_key.get(key)
+    if not isinstance(node, yaml.MappingNode):
         return None
     return _by_key(value).get(key)
 
@@ -285,10 +326,16 @@ def _key_nodes(node: yaml.MappingNode) -> dict[str, Node]:
 
 
 def elements(value: Value | None) -> list[Value]:
+    """A sequence's items. Memoized on the node as `items` is (the list is shared: read
+    it, do not change it): the rules ask for the same `ports` and `test` lists many times."""
     if value is None or not isinstance(value.node, yaml.SequenceNode):
         return []
-    node = value.node
-    return [Value(c, value.aliased or not _owned(node, c)) for c in node.value]
+    node, aliased = value
+    memo: dict[bool, list[Value]] = node.__dict__.setdefault("_fixer_elements", {})
+    found = memo.get(aliased)
+    if found is None:
+        found = memo[aliased] = [Value(c, aliased or not _owned(node, c)) for c in node.value]
+    return found
 
 
 def scalar(value: Value | None) -> str | None:

@@ -43,7 +43,17 @@ _ALIAS_LOW, _ALIAS_HIGH = 400_000, 4_000_000
 
 
 def kind(node: yaml.ScalarNode) -> str:
-    """What Compose reads the scalar as: string, integer, float, boolean, null or date."""
+    """What Compose reads the scalar as: string, integer, float, boolean, null or date.
+
+    Memoized on the node, as `compose.items` is: the shape check at load and then the
+    rules (`compose.scalar`) ask about the same scalars."""
+    found: str | None = node.__dict__.get("_fixer_kind")
+    if found is None:
+        found = node.__dict__["_fixer_kind"] = _kind(node)
+    return found
+
+
+def _kind(node: yaml.ScalarNode) -> str:
     tagged = _TAGS.get(node.tag.rsplit(":", 1)[-1], "string")
     if node.style:   # quoted or a block: the tag says it
         return tagged
@@ -174,11 +184,16 @@ def _walk(path: str, root: Node) -> tuple[int, list[tuple[Node, int]]]:
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             _check_unique_keys(path, node)
-            stack.extend((part, key.start_mark.line + 1) for key, value in reversed(node.value)
-                         for part in (value, key))
+            # pushed value first, so the key is visited first (a plain loop: this runs for
+            # every node of the document)
+            for key, value in reversed(node.value):
+                key_line = key.start_mark.line + 1
+                stack.append((value, key_line))
+                stack.append((key, key_line))
         elif isinstance(node, yaml.SequenceNode):
             # an alias node keeps only its anchor's position: its sequence's line
-            stack.extend((child, node.start_mark.line + 1) for child in reversed(node.value))
+            line = node.start_mark.line + 1
+            stack.extend([(child, line) for child in reversed(node.value)])
     return len(seen), uses
 
 

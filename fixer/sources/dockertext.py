@@ -17,12 +17,15 @@ from functools import lru_cache
 from fixer.sources.dockerfile import Instruction
 
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z][\w-]*)\s*=\s*(\S*)\s*")
+_NO_DIRECTIVES = re.compile(r"\s*[^#\s]")   # text whose first line cannot be a directive
 OPERATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
 REDIRECTS = re.compile(r"\d*(?:>>|>&|<&|>|<)")
 
 
 def escape_char(text: str) -> str:
     """The `# escape=` parser directive's character (default backslash)."""
+    if _NO_DIRECTIVES.match(text):
+        return "\\"   # the first line is no comment: no directive, and no split of the text
     for line in text.splitlines():
         match = _DIRECTIVE.fullmatch(line.strip())
         if match is None:

@@ -65,11 +65,15 @@ def json_words(text: str, start: int, end: int) -> list[Word]:
     """The strings of the exec-form JSON array in text[start:end]."""
     words = []
     for match in _JSON_STRING.finditer(text, max(text.find("[", start, end), start), end):
-        try:
-            value = json.loads(match.group(0))
-        except ValueError:
-            return []
-        words.append(Word(value, match.start() + 1, match.end() - 1, '"'))
+        inner = text[match.start() + 1:match.end() - 1]
+        # printable and unescaped: the string is its own value (JSON refuses only control
+        # characters there), without a decoder call per word
+        if "\\" in inner or not inner.isprintable():
+            try:
+                inner = json.loads(match.group(0))
+            except ValueError:
+                return []
+        words.append(Word(inner, match.start() + 1, match.end() - 1, '"'))
     return words
 
 
