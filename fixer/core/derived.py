@@ -136,7 +136,7 @@ class Carried:
     __slots__ = ("_remembered",)
 
     def __init__(self) -> None:
-        self._remembered: dict[tuple[Memo[Any], Hashable], tuple[object, Reads]] = {}
+        self._remembered: dict[tuple[Memo[Any], Hashable], _Kept] = {}
 
     def remember(self, fact: Memo[T], key: Hashable, files: Files, compute: Callable[[], T]) -> T:
         """`compute()`, or its value from an earlier tree of the run when every file it read
@@ -146,10 +146,10 @@ class Carried:
         what `key` holds. What it asks of a workspace or a service (`Derived(shared=True)`)
         or a file that cannot be read keeps it from being carried: it is computed again."""
         kept = self._remembered.get((fact, key))
-        if kept is not None and _still(kept[1], files):
+        if kept is not None and kept.holds_in(files):
             for reads in RECORDING:
-                reads.add(kept[1])
-            return cast(T, kept[0])
+                reads.add(kept.reads)
+            return cast(T, kept.value)
         reads = Reads()
         RECORDING.append(reads)
         try:
@@ -159,8 +159,29 @@ class Carried:
         for outer in RECORDING:
             outer.add(reads)
         if reads.carriable:
-            self._remembered[(fact, key)] = (value, reads)
+            self._remembered[(fact, key)] = _Kept(value, reads, files)
         return value
+
+
+class _Kept:
+    """A carried value, what its computation read, and the last tree those reads were
+    found to hold in: the rules of one check ask the same fact again and again, and a
+    tree never changes, so one tree is checked once (not once per asking)."""
+
+    __slots__ = ("value", "reads", "_holds_in")
+
+    def __init__(self, value: object, reads: Reads, files: Files) -> None:
+        self.value = value
+        self.reads = reads
+        self._holds_in = files
+
+    def holds_in(self, files: Files) -> bool:
+        if files is self._holds_in:
+            return True
+        if not _still(self.reads, files):
+            return False
+        self._holds_in = files
+        return True
 
 
 def _still(reads: Reads, files: Files) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 
+from fixer.core.derived import Memo
 from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
@@ -177,10 +178,22 @@ def _variable_sites(var: str | None, env: dict[str, str], own: StageEnv,
     return (own.sites[var],) if var in own.sites else ()
 
 
+# per Dockerfile text: stage index -> the server its CMD/ENTRYPOINT starts. A fix run
+# reloads the workspace after each round, and most Dockerfiles come back unchanged.
+_IMAGE_LAUNCH: Memo[dict[int, _Found | None]] = Memo("server the image's command starts")
+
+
 def _launch(dockerfile: Dockerfile, stage: Stage,
             command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
     if command is not None:
         return _compose_launch(*command)
+    per_stage = dockerfile.file.derived.get(_IMAGE_LAUNCH, dict)
+    if stage.index not in per_stage:
+        per_stage[stage.index] = _image_launch(dockerfile, stage)
+    return per_stage[stage.index]
+
+
+def _image_launch(dockerfile: Dockerfile, stage: Stage) -> _Found | None:
     cmd, entrypoint = stage.last("CMD"), stage.last("ENTRYPOINT")
     # The CMD first (an ENTRYPOINT script usually ends in `exec "$@"`), then an exec-form
     # ENTRYPOINT with the exec-form CMD words it receives as arguments.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -222,11 +223,13 @@ class Stack:
     dotenv: dict[str, str] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
 
-    @property
+    # Kept once computed: the name keys every per-stack fact and is asked a hundred
+    # thousand times a run, and a stack's files never change once it is built.
+    @functools.cached_property
     def name(self) -> str:
         return self.docs[0].path
 
-    @property
+    @functools.cached_property
     def folder(self) -> str:
         return posixpath.dirname(self.docs[0].path)
 

@@ -182,7 +182,10 @@ class Workspace:
                 self.record_error(exc)
                 continue
             if app is not None:
-                stack.services[name] = BuiltService(name, stack, service.definitions, app)
+                # the facts found on the way (its environment, build args) rest on the
+                # definitions alone: the built service keeps them, not works them out again
+                stack.services[name] = BuiltService(name, stack, service.definitions, app,
+                                                    derived=service.derived)
         return stack
 
     def _app(self, service: Service) -> App | None:

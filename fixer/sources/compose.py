@@ -69,7 +69,9 @@ class ComposeDoc:
     services: dict[str, Value] = field(default_factory=dict)
     _anchors: list[AnchorSpan] | None = field(default=None, repr=False, compare=False)
 
-    @property
+    # Kept once computed: asked some two hundred thousand times a run (through each
+    # stack's name), and a document's file never changes.
+    @functools.cached_property
     def path(self) -> str:
         return self.file.path
 

@@ -209,10 +209,8 @@ def compose_urls(service: Service, hosts: Container[str]) -> list[tuple[str, Con
     out: list[tuple[str, ContainerPort]] = []
     for doc, value in service.definitions:
         text = doc.file.text
-        for item in _scalars(value):
+        for item in _url_scalars(value, text):
             start, end = item.node.start_mark.index, item.node.end_mark.index
-            if text.find("://", start, end) < 0:   # no URL: its source is not sliced out
-                continue
             for url in find_urls(text[start:end]):
                 if url.host in hosts:
                     out.append((url.host, _at(doc, item, url.start, str(url.port), "peer",
@@ -220,26 +218,32 @@ def compose_urls(service: Service, hosts: Container[str]) -> list[tuple[str, Con
     return out
 
 
-def _scalars(value: Value) -> list[Value]:
-    """Every scalar under a node, merge keys expanded (an anchor's values are the service's),
-    in document order."""
+def _url_scalars(value: Value, text: str) -> list[Value]:
+    """Every scalar under a node whose source holds `://`, merge keys expanded (an anchor's
+    values are the service's), in document order."""
     found: list[Value] = []
-    _collect_scalars(value, found)
+    _collect_url_scalars(value, text, found)
     return found
 
 
-def _collect_scalars(value: Value, found: list[Value]) -> None:
+def _collect_url_scalars(value: Value, text: str, found: list[Value]) -> None:
     """Appends rather than yields: nested generators resume once per level for each scalar,
-    and compose_urls walks every service of the stack."""
+    and compose_urls walks every service of the stack. A collection whose source holds
+    neither `://` nor `*` is skipped whole: what lies under it is written inside it, as
+    only an alias could bring in text from elsewhere (a `build:` or `ports:` mapping)."""
     node = value.node
+    start, end = node.start_mark.index, node.end_mark.index
     if isinstance(node, yaml.ScalarNode):
-        found.append(value)
+        if text.find("://", start, end) >= 0:
+            found.append(value)
+    elif text.find("://", start, end) < 0 and text.find("*", start, end) < 0:
+        return
     elif isinstance(node, yaml.SequenceNode):
         for item in elements(value):
-            _collect_scalars(item, found)
+            _collect_url_scalars(item, text, found)
     elif isinstance(node, yaml.MappingNode):
         for _key, item in items(value):
-            _collect_scalars(item, found)
+            _collect_url_scalars(item, text, found)
 
 
 _TRAEFIK = re.compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\.[^.=\s]+"
