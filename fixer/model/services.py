@@ -94,6 +94,22 @@ class Service:
     def first_doc(self) -> ComposeDoc:
         return self.definitions[0][0]
 
+    def overlay_setting(self, keys: Iterable[str],
+                        besides: ComposeDoc | None = None) -> tuple[ComposeDoc, str] | None:
+        """The first `-f` overlay that sets one of `keys` on this service, and that key: a
+        file of the stack after its base, other than the override file Compose loads by
+        itself (and than `besides`). `docker compose up` without it runs the service
+        another way than the stack fixer judged, with every file merged."""
+        first = self.stack.docs[0]
+        wanted = tuple(keys)
+        for doc, value in self.definitions:
+            if doc is besides or doc is first or is_auto_override(doc, first):
+                continue
+            key = next((k for k in wanted if get(value, k) is not None), None)
+            if key is not None:
+                return doc, key
+        return None
+
     def get(self, key: str) -> tuple[ComposeDoc, Value] | None:
         """The value from the last file that sets `key` (Compose's override order)."""
         for doc, value in reversed(self.definitions):

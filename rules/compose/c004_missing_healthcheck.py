@@ -91,10 +91,9 @@ from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service
-from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Node, get
+from fixer.sources.compose import ComposeDoc, Node
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
 
@@ -178,16 +177,12 @@ def _overlay_doubt(service: Service, doc: ComposeDoc) -> tuple[str, str] | None:
     """The healthcheck goes in `doc`, and fixer judged it on the stack with its overlays
     merged: a `-f` overlay (not Compose's own override file, which `docker compose up` loads
     too) that changes how the service runs makes `doc` alone a different service."""
-    first = service.stack.docs[0]
-    for other, value in service.definitions:
-        if other is doc or other is first or is_auto_override(other, first):
-            continue
-        changed = next((key for key in _RUN_KEYS if get(value, key) is not None), None)
-        if changed is not None:
-            return changed, (f"{other.path}, loaded with `-f`, sets {service.name}'s "
-                             f"`{changed}`; the healthcheck goes in {doc.path}, which also "
-                             "runs without it")
-    return None
+    found = service.overlay_setting(_RUN_KEYS, besides=doc)
+    if found is None:
+        return None
+    other, changed = found
+    return changed, (f"{other.path}, loaded with `-f`, sets {service.name}'s `{changed}`; "
+                     f"the healthcheck goes in {doc.path}, which also runs without it")
 
 
 def _edits(builders: tuple[EditBuilder, ...]) -> list[Edit]:

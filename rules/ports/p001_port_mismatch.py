@@ -70,7 +70,11 @@ at run time (`proxy_pass http://api:${API_PORT}` in a template), or when the app
 is a Dockerfile that other services build and the edit would be wrong for one of them:
 a service that runs the same CMD (it moves too) but is called on another port, or a
 service with its own compose `command:` or `environment` that listens on the port the
-app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). An edit of the
+app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). Display-only as well
+when a `-f` overlay (a compose file loaded after the base, not Compose's own override file)
+sets the service's `command`, `entrypoint` or `build` (or its `environment`/`env_file`
+when the port is read from a variable): fixer judges the stack with the overlay merged,
+and the base file also runs without it, so a port moved for one may break the other. An edit of the
 service's own compose lines is never held back. `/udp` entries, port ranges and
 interpolations that the stack's `.env` leaves without a value are not judged.
 
@@ -136,7 +140,7 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                f"{listen} ({service.app.listen.origin})")
     report = Violation(message, first.path, first.line, first.column, service.name, "port",
                        causes=_causes(ws, service, claims))
-    reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims)
+    reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims) or _overlay_doubt(service)
     if reason is None:
         side = choose(ws.config.port_source, ports, listen, claimed[0])
         move, reason, title = _plan(ws, service, builders, ports, listen, side)
@@ -150,6 +154,26 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                      _source_url_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
+
+
+# What decides the port the app listens on: a `-f` overlay that sets one of these makes the
+# stack without it (the base file alone) listen elsewhere, or start another server.
+_SERVER_KEYS = ("command", "entrypoint", "build")
+_VARIABLE_KEYS = ("environment", "env_file")
+
+
+def _overlay_doubt(service: BuiltService) -> str | None:
+    """Why no fix is offered: fixer judged the stack with a `-f` overlay merged that sets
+    how the service listens, and the base file also runs without it. A port moved for the
+    merged stack (the overlay's command, the base's `ports`) may break the base alone."""
+    keys = _SERVER_KEYS + (_VARIABLE_KEYS if service.app.listen.variable else ())
+    found = service.overlay_setting(keys)
+    if found is None:
+        return None
+    overlay, key = found
+    return (f"{overlay.path}, loaded with `-f`, sets {service.name}'s `{key}`, and "
+            f"{service.first_doc().path} also runs without it: fixer cannot move the port "
+            "for one without breaking the other")
 
 
 def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
