@@ -18,7 +18,9 @@ DEFAULT_PORT = 8000  # every server above listens on 8000 when not told otherwis
 SHELLS = ("sh", "bash", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash")
 # `sh -c`, `bash -ec`, `sh -lc`: any short-option cluster that ends in `c`.
 _SHELL_FLAG = re.compile(r"^-[a-z]*c$")
-_SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n")
+# A lone `&` ends a segment too (`celery worker & uvicorn ...` backgrounds the worker), but
+# not the `&` of a redirection (`2>&1`, `>&2`, `&>log`).
+_SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n|(?<![<>&])&(?![&>])")
 # Programs that start the next word as the real command.
 _WRAPPERS = ("exec", "env", "tini", "dumb-init", "--", "opentelemetry-instrument", "ddtrace-run")
 _RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
