@@ -42,9 +42,38 @@ _AWAITED: Memo[dict[str, frozenset[str]]] = Memo("stacks awaited to completion")
 _VERDICTS: Memo[dict[tuple[str, str], bool]] = Memo("app service verdicts")
 
 
+class _Listing:
+    """The app services of a workspace, in order, once a pass over its built services has
+    finished (None before): ten rules list them, each of a thousand services at a time."""
+
+    __slots__ = ("services",)
+
+    def __init__(self) -> None:
+        self.services: list[BuiltService] | None = None
+
+
+# per workspace, its app services once listed
+_LISTING: Memo[_Listing] = Memo("app services listed")
+
+
 def app_services(ws: Workspace) -> Iterator[BuiltService]:
     """The built services that serve a FastAPI app over HTTP."""
-    return (s for s in ws.apps() if is_app_service(ws, s))
+    listing = ws.derived.get(_LISTING, _Listing)
+    if listing.services is not None:
+        return iter(listing.services)
+    return _listing_pass(ws, listing)
+
+
+def _listing_pass(ws: Workspace, listing: _Listing) -> Iterator[BuiltService]:
+    """Judges the services as the caller asks for them (not all ahead: what a judgement
+    reads and records stays where the caller's own work puts it); a pass that finishes
+    keeps the list."""
+    found: list[BuiltService] = []
+    for service in ws.apps():
+        if is_app_service(ws, service):
+            found.append(service)
+            yield service
+    listing.services = found
 
 
 def is_app_service(ws: Workspace, service: Service) -> bool:
