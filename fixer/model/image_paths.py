@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.core.tree import Tree
@@ -61,48 +62,82 @@ def _to_context(tree: Tree, context: str, dockerfile: Dockerfile, stage: Stage,
     if depth > 5:
         return None
     for current in _lineage(dockerfile, stage):
-        dirs = _workdirs(dockerfile, current)
-        for ins, cwd in zip(reversed(current.instructions), reversed(dirs)):
-            if ins.cmd not in ("COPY", "ADD") or len(ins.value) < 2:
-                continue
-            found = _through(tree, context, dockerfile, ins, cwd, target, depth)
+        for copy in _copies(dockerfile, current):
+            found = _through(tree, context, dockerfile, copy, target, depth)
             if found is not None:
                 return found
     return None
 
 
-def _through(tree: Tree, context: str, dockerfile: Dockerfile, ins: Instruction, cwd: str,
-             target: str, depth: int) -> str | None:
-    *sources, dest = ins.value
-    dest_path = posixpath.normpath(posixpath.join(cwd, dest))
-    # a file copied to `.` (or to the WORKDIR by name) lands inside it: it is a folder
-    into_folder = dest.endswith("/") or len(sources) > 1 or \
-        dest_path == posixpath.normpath(cwd)
-    origin = _flag(ins, "--from")
-    for source in reversed(sources):
-        source = posixpath.normpath(source.lstrip("/")) if origin is None else source
-        if origin is not None:
+class _Copy(NamedTuple):
+    """A COPY or ADD of a stage, its paths normalized once per Dockerfile text."""
+
+    sources: tuple[str, ...]   # last first; relative to the context unless `origin` is set
+    dest: str                  # where they land in the image
+    into_folder: bool          # `dest` is a folder the sources land inside
+    origin: str | None         # the `--from` stage or image
+
+
+# per Dockerfile (kept with its file): stage index -> its copies, last first. `locate` walks
+# them for every module on every service's import path.
+_COPIES: Memo[dict[int, list[_Copy]]] = Memo("copies of a stage")
+
+
+def _copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
+    """The stage's COPY and ADD instructions that name a source, last first. The value is
+    shared: callers read it, never change it."""
+    known = dockerfile.file.derived.get(_COPIES, dict)
+    if stage.index not in known:
+        known[stage.index] = _stage_copies(dockerfile, stage)
+    return known[stage.index]
+
+
+def _stage_copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
+    out: list[_Copy] = []
+    dirs = _workdirs(dockerfile, stage)
+    for ins, cwd in zip(reversed(stage.instructions), reversed(dirs)):
+        if ins.cmd not in ("COPY", "ADD") or len(ins.value) < 2:
+            continue
+        *sources, dest = ins.value
+        dest_path = posixpath.normpath(posixpath.join(cwd, dest))
+        # a file copied to `.` (or to the WORKDIR by name) lands inside it: it is a folder
+        # (the working directories are normalized already)
+        into_folder = dest.endswith("/") or len(sources) > 1 or dest_path == cwd
+        origin = _flag(ins, "--from")
+        if origin is None:
+            sources = [posixpath.normpath(source.lstrip("/")) for source in sources]
+        out.append(_Copy(tuple(reversed(sources)), dest_path, into_folder, origin))
+    return out
+
+
+def _through(tree: Tree, context: str, dockerfile: Dockerfile, copy: _Copy, target: str,
+             depth: int) -> str | None:
+    for source in copy.sources:
+        if copy.origin is not None:
             stage = next((s for s in dockerfile.stages if s.name and s.name.lower()
-                          == origin.lower()), None)
-            rest = _below(target, dest_path)
+                          == copy.origin.lower()), None)
+            rest = _below(target, copy.dest)
             if stage is None or rest is None:
                 continue
             return _to_context(tree, context, dockerfile, stage,
                                posixpath.normpath(posixpath.join(source, rest)), depth + 1)
-        found = _copied(tree, context, source, dest_path, into_folder, target)
+        found = _copied(tree, context, source, copy.dest, copy.into_folder, target)
         if found is not None:
             return found
     return None
 
 
+_WILDCARD = re.compile(r"[*?[]")
+
+
 def _copied(tree: Tree, context: str, source: str, dest: str, into_folder: bool,
             target: str) -> str | None:
-    full = posixpath.normpath(posixpath.join(context, source)) if context else source
-    if any(c in source for c in "*?["):
+    if _WILDCARD.search(source):
         folder, name = posixpath.split(target)
         if folder == dest and fnmatch.fnmatchcase(name, posixpath.basename(source)):
             return posixpath.join(posixpath.dirname(source), name)
         return None
+    full = posixpath.normpath(posixpath.join(context, source)) if context else source
     if source != "." and tree.exists(full):  # a file
         landing = posixpath.join(dest, posixpath.basename(source)) if into_folder else dest
         return source if landing == target else None

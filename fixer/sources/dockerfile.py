@@ -41,8 +41,11 @@ class Stage:
         return [i for i in self.instructions if i.cmd == cmd]
 
     def last(self, cmd: str) -> Instruction | None:
-        found = self.find(cmd)
-        return found[-1] if found else None
+        # asked some twenty thousand times a fix run (HEALTHCHECK, CMD): no list built
+        for instruction in reversed(self.instructions):
+            if instruction.cmd == cmd:
+                return instruction
+        return None
 
 
 @dataclass

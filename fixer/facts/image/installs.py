@@ -8,7 +8,9 @@ from __future__ import annotations
 import bisect
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
@@ -22,6 +24,8 @@ from fixer.sources.dockertext import (
     physical_lines,
     program_at,
 )
+
+T = TypeVar("T")
 
 # Options that take a value, per package manager (the value is not a package).
 _VALUE_OPTIONS = {
@@ -63,8 +67,18 @@ def package_name(word: str) -> str:
     return re.split(r"[=:~<>]", word, maxsplit=1)[0].lower()
 
 
+# per Dockerfile (kept with its file): stage index -> its package installs. D003, S003, C004
+# and the stack check each ask for every service's stages, several times a round.
+_INSTALLS: Memo[dict[int, list[PackageInstall]]] = Memo("package installs")
+
+
 def installs(dockerfile: Dockerfile, stage: Stage) -> list[PackageInstall]:
-    """Every package install command in the stage's shell-form RUN instructions."""
+    """Every package install command in the stage's shell-form RUN instructions.
+    The value is shared: callers read it, never change it."""
+    return _per_stage(_INSTALLS, dockerfile, stage, _find_installs)
+
+
+def _find_installs(dockerfile: Dockerfile, stage: Stage) -> list[PackageInstall]:
     found: list[PackageInstall] = []
     for instruction, words in _run_commands(dockerfile, stage):
         install = _install(instruction, words)
@@ -78,16 +92,24 @@ _REMOVING = {"apk": ("del",), "apt-get": ("purge", "remove"), "apt": ("purge", "
              "yum": ("remove", "erase"), "dnf": ("remove", "erase"), "microdnf": ("remove",)}
 
 
-def removed(dockerfile: Dockerfile, stage: Stage) -> set[str]:
+# per Dockerfile (kept with its file): stage index -> the names its RUNs remove
+_REMOVED: Memo[dict[int, frozenset[str]]] = Memo("removed packages")
+
+
+def removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
     """The names the stage's RUNs remove with a package manager (`apt-get purge -y curl`,
     `apk del .build-deps`): packages, and `--virtual` groups gone with all they installed."""
+    return _per_stage(_REMOVED, dockerfile, stage, _find_removed)
+
+
+def _find_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
     found: set[str] = set()
     for _instruction, words in _run_commands(dockerfile, stage):
         program = posixpath.basename(words[0].value) if words else ""
         if len(words) > 2 and words[1].value in _REMOVING.get(program, ()):
             found.update(package_name(w.value) for w in words[2:]
                          if not w.value.startswith("-"))
-    return found
+    return frozenset(found)
 
 
 # per Dockerfile (kept with its file): stage index -> the simple commands of its RUNs. The
@@ -99,9 +121,15 @@ _COMMANDS: Memo[dict[int, list[tuple[Instruction, list[Token]]]]] = Memo("RUN co
 def _run_commands(dockerfile: Dockerfile, stage: Stage) -> list[tuple[Instruction, list[Token]]]:
     """The simple commands of the stage's shell-form RUNs, `sudo`/`env`/`VAR=` prefixes off.
     The value is shared: callers read it, never change it."""
-    known = dockerfile.file.derived.get(_COMMANDS, dict)
+    return _per_stage(_COMMANDS, dockerfile, stage, _split_run_commands)
+
+
+def _per_stage(memo: Memo[dict[int, T]], dockerfile: Dockerfile, stage: Stage,
+               compute: Callable[[Dockerfile, Stage], T]) -> T:
+    """A fact of one stage, kept with the Dockerfile's file by stage index."""
+    known = dockerfile.file.derived.get(memo, dict)
     if stage.index not in known:
-        known[stage.index] = _split_run_commands(dockerfile, stage)
+        known[stage.index] = compute(dockerfile, stage)
     return known[stage.index]
 
 

@@ -209,7 +209,7 @@ class _Reader:
         return out
 
     def _instruction(self, instruction: Instruction, state: BuildState, out: Declared) -> None:
-        value = list(instruction.value)
+        value = instruction.value
         if instruction.cmd == "WORKDIR" and value:
             state.workdir = posixpath.join(state.workdir, resolve_image(value[0], state.env))
         elif instruction.cmd == "ENV":
@@ -222,7 +222,7 @@ class _Reader:
             source = next((f.split("=", 1)[1] for f in instruction.flags
                            if f.startswith("--from=")), None)
             if source is not None and len(value) > 1:
-                self._copy(source, value[:-1], out)
+                self._copy(source, list(value[:-1]), out)
 
     def _commands(self, instruction: Instruction) -> list[list[str]]:
         if instruction.json:
