@@ -254,7 +254,8 @@ def test_after_lists_a_safe_finding_whose_fix_failed_as_needing_a_person() -> No
     """In the report of the tree after `fixer fix`, a safe finding still there is one whose
     fix failed verification: it is not "fixable with fixer fix", and the reason is shown."""
     from fixer.app.registry import discover
-    from fixer.formats.report.model import Audit, FixLine, FixSummary
+    from fixer.formats.report.fixrun import FixLine, FixSummary
+    from fixer.formats.report.model import Audit
     from fixer.model.rule import Finding, Fix, Safety, Violation
 
     p001 = next(rule for rule in discover() if rule.code == "P001")
@@ -269,7 +270,7 @@ def test_after_lists_a_safe_finding_whose_fix_failed_as_needing_a_person() -> No
     before = Audit((), (), (finding,), (p001,), ())
     assert before.safety_of(finding) is Safety.SAFE and before.failure_of(finding) is None
     # before the fixes, a fix the run could not make is not counted as fixable either
-    from fixer.formats.report.model import FixRun
+    from fixer.formats.report.fixrun import FixRun
     failing = Audit((), (), (finding,), (p001,), (), run=FixRun(failed=failed.failed))
     assert failing.safety_of(finding) is Safety.DISPLAY and failing.failure_of(finding) == reason
 

@@ -21,7 +21,7 @@ from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.workspace import Workspace
 
 if TYPE_CHECKING:   # the markdown report's modules are imported only when it is asked for
-    from fixer.formats.report.model import FixRun
+    from fixer.formats.report.fixrun import FixRun
 
 # Told how many rules a check runs and how many services it covers, gives the step to call as
 # each rule ends: the command line's progress bar.

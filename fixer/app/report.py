@@ -11,7 +11,7 @@ from fixer.core.errors import InputError
 from fixer.core.tree import Tree
 from fixer.formats.report import markdown_report
 from fixer.formats.report.fixrun import fix_run, summary
-from fixer.formats.report.model import FixRun
+from fixer.formats.report.fixrun import FixRun
 from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
 

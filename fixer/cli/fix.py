@@ -34,8 +34,7 @@ from fixer.core.config import PORT_SOURCES
 from fixer.formats import color
 from fixer.formats import diff as diff_output
 from fixer.formats.findings import display_path, error_lines
-from fixer.formats.report.fixrun import revealed
-from fixer.formats.report.model import FixLine
+from fixer.formats.report.fixrun import FixLine, revealed
 from fixer.model.rule import Safety
 
 

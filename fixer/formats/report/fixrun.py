@@ -6,13 +6,53 @@ Dockerfile that S001 writes has no curl for the healthcheck: D003)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from fixer.core.config import Config
 from fixer.engine import AppliedFix, FixResult
-from fixer.formats.report.model import FixLine, FixRun, FixSummary, Revealed
 from fixer.model.rule import Finding
 from fixer.model.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class FixLine:
+    """One fix `fixer fix` made (or could not make) on the way to the reported tree."""
+
+    code: str
+    service: str | None
+    text: str                 # the fix title, or why it failed
+    revealed_by: FixLine | None = None  # the fix that made its finding appear
+
+
+@dataclass(frozen=True)
+class FixSummary:
+    applied: tuple[FixLine, ...] = ()
+    failed: tuple[FixLine, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """A finding that appears only once another fix is in, and that the same run fixes."""
+
+    finding: Finding
+    fix: FixLine              # its fix, with `revealed_by` set
+
+
+@dataclass(frozen=True)
+class FixRun:
+    """What `fixer fix` does with the tree the report is about (before the fixes)."""
+
+    fixes: int = 0            # the fixes the diff makes (one commit each in branch mode)
+    unsafe: bool = False      # the run applies unsafe fixes too
+    # display-only findings that the run still fixes once the fixes they wait on are in (a
+    # dependency's healthcheck that its own D003/P001 fixes make passable): fingerprint ->
+    # the title of the fix it makes
+    fixed_later: Mapping[str, str] = field(default_factory=dict)
+    failed: tuple[FixLine, ...] = ()
+    revealed: tuple[Revealed, ...] = ()
+
 
 # Trees re-checked to find which earlier fix revealed a finding (each costs a workspace
 # load and one rule); past this, the latest fix on the same service or file is named.

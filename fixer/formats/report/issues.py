@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from fixer.formats.report.impact import doc_impact
-from fixer.formats.report.model import Audit, FixLine, Revealed
+from fixer.formats.report.fixrun import FixLine, Revealed
+from fixer.formats.report.model import Audit
 from fixer.formats.report.text import inline
 from fixer.model.rule import Finding, Rule, Safety, Severity
 

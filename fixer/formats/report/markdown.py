@@ -18,7 +18,8 @@ from fixer.formats.report.issues import (
     where,
 )
 from fixer.formats.report.mermaid import Diagram
-from fixer.formats.report.model import Audit, FixSummary, ServiceAudit
+from fixer.formats.report.fixrun import FixSummary
+from fixer.formats.report.model import Audit, ServiceAudit
 from fixer.formats.report.scores import CATEGORIES, FORMULA, badge, percent
 from fixer.formats.report.summary import plural, summary
 from fixer.formats.report.text import inline

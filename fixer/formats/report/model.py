@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from fixer.core.errors import InputError
+# what a fix run did, defined beside the code that reads it from one (a fix imports only that)
+from fixer.formats.report.fixrun import FixRun, FixSummary, Revealed
 from fixer.formats.report.impact import Facts, broken_services, impacts
 from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
 from fixer.model.rule import Category, Finding, Rule, Safety, Severity
@@ -33,45 +35,6 @@ class ServiceAudit:
 
     def in_category(self, category: Category) -> list[Finding]:
         return [f for f in self.findings if f.rule.category is category]
-
-
-@dataclass(frozen=True)
-class FixLine:
-    """One fix `fixer fix` made (or could not make) on the way to the reported tree."""
-
-    code: str
-    service: str | None
-    text: str                 # the fix title, or why it failed
-    revealed_by: FixLine | None = None  # the fix that made its finding appear
-
-
-@dataclass(frozen=True)
-class FixSummary:
-    applied: tuple[FixLine, ...] = ()
-    failed: tuple[FixLine, ...] = ()
-    problems: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Revealed:
-    """A finding that appears only once another fix is in, and that the same run fixes."""
-
-    finding: Finding
-    fix: FixLine              # its fix, with `revealed_by` set
-
-
-@dataclass(frozen=True)
-class FixRun:
-    """What `fixer fix` does with the tree the report is about (before the fixes)."""
-
-    fixes: int = 0            # the fixes the diff makes (one commit each in branch mode)
-    unsafe: bool = False      # the run applies unsafe fixes too
-    # display-only findings that the run still fixes once the fixes they wait on are in (a
-    # dependency's healthcheck that its own D003/P001 fixes make passable): fingerprint ->
-    # the title of the fix it makes
-    fixed_later: Mapping[str, str] = field(default_factory=dict)
-    failed: tuple[FixLine, ...] = ()
-    revealed: tuple[Revealed, ...] = ()
 
 
 @dataclass(frozen=True)
