@@ -238,16 +238,42 @@ def test_the_stack_check_takes_the_gate_and_import_facts_it_is_given() -> None:
 
 # -- a tree read through git ---------------------------------------------------------------------
 
-def test_no_fork_over_a_commits_files(spare: None, forked: list[int], tmp_path: Path) -> None:
-    """Branch mode reads the base commit's blobs through one `git cat-file --batch`: a fork
-    reading beside the parent would interleave on its pipes (the parent then waited on it
-    forever). A commit's tree is no tree to fork over; the branch is written as before."""
+def test_a_fix_run_over_a_commits_files_forks_and_makes_the_same_branch(
+        spare: None, forked: list[int], tmp_path: Path) -> None:
+    """Branch mode reads the base commit's blobs through a `git cat-file --batch` of each
+    process's own: the partner starts its own on its first read (reading through the
+    parent's pipes interleaved with the parent, which then waited on it forever). The
+    branch made with a partner is the branch made in one process, commit for commit."""
+    trees = []
+    for with_partner in (False, True):
+        repo = make_repo(tmp_path / f"repo-{with_partner}", read_folder(SEED_FLEET))
+        fanout.MIN_APPS = 0 if with_partner else MIN_APPS
+        code, _, err = run_cli("fix", repo, "--branch", "fixer/fixes")
+        assert code == 1, err   # fixes made
+        made = git.Repo(repo)
+        trees.append([c.tree.hexsha for c in made.iter_commits("HEAD..fixer/fixes")])
+    assert len(forked) == 1 and len(trees[1]) > 15
+    assert trees[0] == trees[1]
+    assert no_child_left()
+
+
+def test_each_process_reads_a_commits_blobs_through_its_own_git(tmp_path: Path) -> None:
+    """A child forked after the parent has read reads every blob right, and the parent
+    reads on after it, through the pipes the child left alone."""
     repo = make_repo(tmp_path / "repo", read_folder(SEED_FLEET))
     base = git.Repo(repo)
-    fanout.MIN_APPS = 0
-    ws = Workspace.load(Tree(CommitSource(base, base.head.commit)))
-    assert not fanout.worth_forking(ws)
-    assert fanout.worth_forking(Workspace.load(Tree(FolderSource(repo))))
-    code, _, err = run_cli("fix", repo, "--branch", "fixer/fixes")
-    assert code == 1, err   # fixes made
-    assert forked == [] and int(base.git.rev_list("--count", "HEAD..fixer/fixes")) > 15
+    source = CommitSource(base, base.head.commit)
+    paths = source.paths()
+    expected = {path: (repo / path).read_bytes() for path in paths}
+    assert source.read_bytes(paths[0]) == expected[paths[0]]
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # pragma: no cover - the child
+        same = all(source.read_bytes(p) == expected[p] for p in paths)
+        os.write(writer, b"1" if same else b"0")
+        os._exit(0)
+    os.close(writer)
+    assert os.read(reader, 1) == b"1"
+    os.waitpid(pid, 0)
+    assert all(source.read_bytes(p) == expected[p] for p in paths)
+    source.close()

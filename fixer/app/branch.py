@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -105,27 +106,28 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
     # Every refusal comes before anything is written, so a refused run changes nothing.
     local = check_existing(repo, request.name, base)
     remote = check_remote(repo, request.push, request.name, base) if request.push else None
-    source = CommitSource(repo, base, prefix, config.max_file_size)
-    result = engine.fix(Tree(source), rules, config)
-    if input_errors(result.errors):   # a rule crash blocks nothing
-        return BranchRun(result, [])
-    kept = _left_alone(request, base, local, remote, result, say)
-    if kept is not None:
-        return BranchRun(result, [], kept)
-    linked = sorted({path for fix in result.applied for path in fix.files
-                     if source.is_link(path)})
-    if linked:  # the working tree's --apply refuses the same
-        raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "
-                            "through links")
-    made = _commits(repo, base, prefix, result.applied, by)
-    if _holds_already(made[-1].commit, base, local, remote, request):
-        # A rerun with nothing new: no new tip, no force-push, no pull request churn.
-        return BranchRun(result, [], Outcome.UP_TO_DATE)
-    _publish(repo, request, made, local, remote, say)
-    if request.pr_body is not None:
-        request.pr_body.write_text(prbody.render(made, request.name, result, config),
-                                   encoding="utf-8")
-    return BranchRun(result, made, Outcome.MADE)
+    # the source reads blobs through a `git cat-file` of its own, which ends with the run
+    with closing(CommitSource(repo, base, prefix, config.max_file_size)) as source:
+        result = engine.fix(Tree(source), rules, config)
+        if input_errors(result.errors):   # a rule crash blocks nothing
+            return BranchRun(result, [])
+        kept = _left_alone(request, base, local, remote, result, say)
+        if kept is not None:
+            return BranchRun(result, [], kept)
+        linked = sorted({path for fix in result.applied for path in fix.files
+                         if source.is_link(path)})
+        if linked:  # the working tree's --apply refuses the same
+            raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "
+                                "through links")
+        made = _commits(repo, base, prefix, result.applied, by)
+        if _holds_already(made[-1].commit, base, local, remote, request):
+            # A rerun with nothing new: no new tip, no force-push, no pull request churn.
+            return BranchRun(result, [], Outcome.UP_TO_DATE)
+        _publish(repo, request, made, local, remote, say)
+        if request.pr_body is not None:
+            request.pr_body.write_text(prbody.render(made, request.name, result, config),
+                                       encoding="utf-8")
+        return BranchRun(result, made, Outcome.MADE)
 
 
 def _left_alone(request: BranchRequest, base: git.Commit, local: BranchState | None,

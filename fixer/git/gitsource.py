@@ -4,11 +4,13 @@ committed, never from uncommitted files in the working tree.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import stat
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 import git
 
@@ -44,6 +46,7 @@ class CommitSource:
         self.prefix = prefix.strip("/")
         self.max_bytes = max_bytes   # `max-file-size`, as for a folder: the blob is not read
         self._files: dict[str, _Entry] | None = None
+        self._blobs = _BlobReader(repo.git_dir)
         # the working tree's ignore rules: those a commit of a new file there goes by
         top = repo.working_tree_dir
         self._ignores = GitIgnores(Path(top, self.prefix)) if top is not None else None
@@ -80,13 +83,15 @@ class CommitSource:
     def ignored(self, paths: Iterable[str]) -> set[str]:
         return self._ignores.among(paths) if self._ignores is not None else set()
 
-    # blobs are read through the repository's one `git cat-file --batch` process: a fork
-    # reading beside this process would interleave with it on the same pipes
-    fork_safe = False
+    # each process reads blobs through a `git cat-file --batch` of its own (`_BlobReader`)
+    fork_safe = True
+
+    def close(self) -> None:
+        """Stop this process's blob reader (the next read starts another)."""
+        self._blobs.close()
 
     def _data(self, entry: _Entry) -> bytes:
-        data: bytes = self.repo.odb.stream(bytes.fromhex(entry.sha)).read()
-        return data
+        return self._blobs.read(entry.sha)
 
     def _link_text(self, entry: _Entry) -> str:
         return self._data(entry).decode("utf-8", "surrogateescape")
@@ -105,6 +110,46 @@ class CommitSource:
                                           "not a file of the commit")
             path = target
         raise InputError(path, 1, "cannot read: too many levels of symbolic links")
+
+
+class _BlobReader:
+    """Blobs read through one `git cat-file --batch` per process. A process forked from
+    this one (a fix run's partner) starts its own on its first read: reading through the
+    parent's pipes would interleave with the parent's reads (the parent then waited on an
+    answer forever). The parent's process is left to the parent."""
+
+    def __init__(self, git_dir: str | os.PathLike[str]) -> None:
+        self._git_dir = os.fspath(git_dir)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._owner = 0   # the pid that started `_process`
+
+    def read(self, sha: str) -> bytes:
+        stdin, stdout = self._pipes()
+        stdin.write(sha.encode("ascii") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()   # `<sha> blob <size>`, or `<sha> missing`
+        if len(header) != 3 or header[1] != b"blob":
+            raise OSError(f"git cat-file cannot read blob {sha}")
+        data = stdout.read(int(header[2]))
+        stdout.read(1)   # the newline after the contents
+        return data
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and self._owner == os.getpid():
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.close()   # git ends at the end of its input
+            process.wait()
+            process.stdout.close()
+
+    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
+        if self._process is None or self._owner != os.getpid():
+            self._process = subprocess.Popen(
+                ["git", "--git-dir", self._git_dir, "cat-file", "--batch"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self._owner = os.getpid()
+        assert self._process.stdin is not None and self._process.stdout is not None
+        return self._process.stdin, self._process.stdout
 
 
 def _listed(repo: git.Repo, tree: str) -> dict[str, _Entry]:
