@@ -139,3 +139,19 @@ def test_what_an_image_installs_follows_its_requirements_across_rounds() -> None
     edited = later.with_files({"api/requirements.txt": requirements.with_text("fastapi\nuvicorn\n")})
     after, _ = _installed(edited)
     assert not before.has("uvicorn") and after.has("uvicorn")
+
+
+def test_a_keyed_fact_is_computed_once_per_key_none_included() -> None:
+    """`Derived.keyed` keeps one value per key under one memo: each key's computation runs
+    once, a None value is kept as a value, and other keys are computed on their own."""
+    owner = Derived()
+    per_stage: Memo[dict[int, str | None]] = Memo("a fact per stage")
+    calls: list[int] = []
+
+    def compute(index: int) -> str | None:
+        calls.append(index)
+        return None if index == 0 else f"stage {index}"
+
+    assert [owner.keyed(per_stage, i, lambda i=i: compute(i)) for i in (0, 1, 0, 1, 2)] == \
+        [None, "stage 1", None, "stage 1", "stage 2"]
+    assert calls == [0, 1, 2]

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from fixer.core.textfile import TextFile
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 class Memo(Generic[T]):
@@ -54,6 +55,15 @@ class Derived:
         if value is _UNKNOWN:
             value = self._values[fact] = compute()
         return value
+
+    def keyed(self, fact: Memo[dict[K, T]], key: K, compute: Callable[[], T]) -> T:
+        """The fact for one key (a stage of a Dockerfile, a stack of a workspace), all its
+        keys' values kept under `fact`; `compute` runs once per key. The value is shared:
+        callers read it, never change it."""
+        known = self.get(fact, dict)
+        if key not in known:   # not `.get`: None may be a key's value
+            known[key] = compute()
+        return known[key]
 
     def has(self, fact: Memo[Any]) -> bool:
         """The fact was computed already."""

@@ -86,10 +86,8 @@ _COPIES: Memo[dict[int, list[_Copy]]] = Memo("copies of a stage")
 def _copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
     """The stage's COPY and ADD instructions that name a source, last first. The value is
     shared: callers read it, never change it."""
-    known = dockerfile.file.derived.get(_COPIES, dict)
-    if stage.index not in known:
-        known[stage.index] = _stage_copies(dockerfile, stage)
-    return known[stage.index]
+    return dockerfile.file.derived.keyed(_COPIES, stage.index,
+                                         lambda: _stage_copies(dockerfile, stage))
 
 
 def _stage_copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
@@ -162,10 +160,8 @@ _WORKDIRS: Memo[dict[int, list[str]]] = Memo("working directories of instruction
 def _workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:
     """The working directory each instruction of a stage runs in, in instruction order.
     The value is shared: callers read it, never change it."""
-    known = dockerfile.file.derived.get(_WORKDIRS, dict)
-    if stage.index not in known:
-        known[stage.index] = _stage_workdirs(dockerfile, stage)
-    return known[stage.index]
+    return dockerfile.file.derived.keyed(_WORKDIRS, stage.index,
+                                         lambda: _stage_workdirs(dockerfile, stage))
 
 
 def _stage_workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:

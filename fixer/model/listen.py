@@ -187,10 +187,8 @@ def _launch(dockerfile: Dockerfile, stage: Stage,
             command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
     if command is not None:
         return _compose_launch(*command)
-    per_stage = dockerfile.file.derived.get(_IMAGE_LAUNCH, dict)
-    if stage.index not in per_stage:
-        per_stage[stage.index] = _image_launch(dockerfile, stage)
-    return per_stage[stage.index]
+    return dockerfile.file.derived.keyed(_IMAGE_LAUNCH, stage.index,
+                                         lambda: _image_launch(dockerfile, stage))
 
 
 def _image_launch(dockerfile: Dockerfile, stage: Stage) -> _Found | None:

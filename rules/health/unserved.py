@@ -47,11 +47,8 @@ def unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
     """The sites of each probed path the app does not serve, one list per path, in the
     healthcheck's order; none when fixer finds no app or cannot tell. The value is shared:
     callers read it."""
-    found = ws.derived.get(_UNSERVED, dict)
-    key = (service.stack.name, service.name)
-    if key not in found:
-        found[key] = _unserved_probes(ws, service)
-    return found[key]
+    return ws.derived.keyed(_UNSERVED, (service.stack.name, service.name),
+                            lambda: _unserved_probes(ws, service))
 
 
 def _unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:

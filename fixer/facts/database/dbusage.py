@@ -221,10 +221,7 @@ _REACHABLE: Memo[dict[Stack, set[str]]] = Memo("names a stack's containers resol
 
 def _reachable(ws: Workspace, stack: Stack) -> set[str]:
     """reachable_names, found once per stack; callers do not change the set."""
-    known = ws.derived.get(_REACHABLE, dict)
-    if stack not in known:
-        known[stack] = reachable_names(stack)
-    return known[stack]
+    return ws.derived.keyed(_REACHABLE, stack, lambda: reachable_names(stack))
 
 
 def reachable_names(stack: Stack) -> set[str]:

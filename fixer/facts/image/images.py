@@ -228,11 +228,8 @@ def base_image(dockerfile: Dockerfile, stage: Stage,
     """The external image at the root of the stage's chain, ARG defaults (and the compose
     build args that override them) substituted. A variable with no value and no default
     stays as written: such an image is unknown."""
-    known = dockerfile.file.derived.get(_BASES, dict)
-    key = _stage_key(stage, build_args)
-    if key not in known:
-        known[key] = _base_image(dockerfile, stage, build_args or {})
-    return known[key]
+    return dockerfile.file.derived.keyed(_BASES, _stage_key(stage, build_args),
+                                         lambda: _base_image(dockerfile, stage, build_args or {}))
 
 
 def _base_image(dockerfile: Dockerfile, stage: Stage,
@@ -284,11 +281,9 @@ _FAMILIES: Memo[dict[_StageKey, Family]] = Memo("base image families")
 
 def family_of(dockerfile: Dockerfile, stage: Stage,
               build_args: Mapping[str, str | None] | None = None) -> Family:
-    known = dockerfile.file.derived.get(_FAMILIES, dict)
-    key = _stage_key(stage, build_args)
-    if key not in known:
-        known[key] = classify(base_image(dockerfile, stage, build_args))
-    return known[key]
+    return dockerfile.file.derived.keyed(
+        _FAMILIES, _stage_key(stage, build_args),
+        lambda: classify(base_image(dockerfile, stage, build_args)))
 
 
 # (stage index, build args) -> the tools it has, kept with the Dockerfile's text: D003, C004
@@ -301,11 +296,10 @@ def tools_present(dockerfile: Dockerfile, stage: Stage,
     """The tools of TOOLS (curl, wget, python) the stage surely has: its base image's (when
     the table knows it), what it or a stage it is built FROM installs, copied binaries.
     A tool missing here is absent only when `tool_status` says False."""
-    known = dockerfile.file.derived.get(_TOOLS, dict)
-    key = _stage_key(stage, build_args)
-    if key not in known:
-        known[key] = frozenset(_tools_present(dockerfile, stage, build_args))
-    return set(known[key])
+    present: frozenset[str] = dockerfile.file.derived.keyed(
+        _TOOLS, _stage_key(stage, build_args),
+        lambda: frozenset(_tools_present(dockerfile, stage, build_args)))
+    return set(present)
 
 
 def _tools_present(dockerfile: Dockerfile, stage: Stage,
@@ -331,14 +325,16 @@ _REMOVED: Memo[dict[int, frozenset[str]]] = Memo("health tools a stage removes")
 
 def tools_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
     """The health tools a stage of the chain removes and no later one installs again."""
-    known = dockerfile.file.derived.get(_REMOVED, dict)
-    if stage.index not in known:
-        gone: set[str] = set()
-        for link in reversed(chain(dockerfile, stage)):
-            gone -= {t for install in installs(dockerfile, link) for t in install.names()}
-            gone |= {tool for tool in HEALTH_TOOLS if tool in removed(dockerfile, link)}
-        known[stage.index] = frozenset(gone)
-    return known[stage.index]
+    return dockerfile.file.derived.keyed(_REMOVED, stage.index,
+                                         lambda: _tools_removed(dockerfile, stage))
+
+
+def _tools_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
+    gone: set[str] = set()
+    for link in reversed(chain(dockerfile, stage)):
+        gone -= {t for install in installs(dockerfile, link) for t in install.names()}
+        gone |= {tool for tool in HEALTH_TOOLS if tool in removed(dockerfile, link)}
+    return frozenset(gone)
 
 
 def tool_status(dockerfile: Dockerfile, stage: Stage, tool: str,

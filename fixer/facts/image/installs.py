@@ -8,9 +8,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
@@ -25,7 +23,6 @@ from fixer.sources.dockertext import (
     program_at,
 )
 
-T = TypeVar("T")
 
 # Options that take a value, per package manager (the value is not a package).
 _VALUE_OPTIONS = {
@@ -75,7 +72,8 @@ _INSTALLS: Memo[dict[int, list[PackageInstall]]] = Memo("package installs")
 def installs(dockerfile: Dockerfile, stage: Stage) -> list[PackageInstall]:
     """Every package install command in the stage's shell-form RUN instructions.
     The value is shared: callers read it, never change it."""
-    return _per_stage(_INSTALLS, dockerfile, stage, _find_installs)
+    return dockerfile.file.derived.keyed(_INSTALLS, stage.index,
+                                         lambda: _find_installs(dockerfile, stage))
 
 
 def _find_installs(dockerfile: Dockerfile, stage: Stage) -> list[PackageInstall]:
@@ -99,7 +97,8 @@ _REMOVED: Memo[dict[int, frozenset[str]]] = Memo("removed packages")
 def removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
     """The names the stage's RUNs remove with a package manager (`apt-get purge -y curl`,
     `apk del .build-deps`): packages, and `--virtual` groups gone with all they installed."""
-    return _per_stage(_REMOVED, dockerfile, stage, _find_removed)
+    return dockerfile.file.derived.keyed(_REMOVED, stage.index,
+                                         lambda: _find_removed(dockerfile, stage))
 
 
 def _find_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
@@ -121,16 +120,8 @@ _COMMANDS: Memo[dict[int, list[tuple[Instruction, list[Token]]]]] = Memo("RUN co
 def _run_commands(dockerfile: Dockerfile, stage: Stage) -> list[tuple[Instruction, list[Token]]]:
     """The simple commands of the stage's shell-form RUNs, `sudo`/`env`/`VAR=` prefixes off.
     The value is shared: callers read it, never change it."""
-    return _per_stage(_COMMANDS, dockerfile, stage, _split_run_commands)
-
-
-def _per_stage(memo: Memo[dict[int, T]], dockerfile: Dockerfile, stage: Stage,
-               compute: Callable[[Dockerfile, Stage], T]) -> T:
-    """A fact of one stage, kept with the Dockerfile's file by stage index."""
-    known = dockerfile.file.derived.get(memo, dict)
-    if stage.index not in known:
-        known[stage.index] = compute(dockerfile, stage)
-    return known[stage.index]
+    return dockerfile.file.derived.keyed(_COMMANDS, stage.index,
+                                         lambda: _split_run_commands(dockerfile, stage))
 
 
 def _split_run_commands(dockerfile: Dockerfile,
