@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,34 @@ def test_c004_healthcheck_goes_where_the_service_is_defined(tmp_path: Path) -> N
     assert services["web"]["depends_on"]["api"]["condition"] == "service_healthy"
     assert "curl" in services["api"]["healthcheck"]["test"]
     assert "healthcheck" not in (root / "docker-compose.override.yml").read_text()
+
+
+# Syntax of a newer Python than the one running fixer, with an image that runs that newer one:
+# a PEP 701 f-string (3.12) or a PEP 758 exception list (3.14).
+NEWER_SYNTAX = [
+    pytest.param("python:3.12", 'names = ["a"]\nlabel = f"{", ".join(names)}"\n',
+                 marks=pytest.mark.skipif(sys.version_info >= (3, 12),
+                                          reason="this Python reads PEP 701 f-strings"),
+                 id="pep-701-f-string-on-python-3-12"),
+    pytest.param("python:3.14", "try:\n    pass\nexcept ValueError, TypeError:\n    pass\n",
+                 marks=pytest.mark.skipif(sys.version_info >= (3, 14),
+                                          reason="this Python reads PEP 758 exception lists"),
+                 id="pep-758-except-list-on-python-3-14"),
+]
+
+
+@pytest.mark.parametrize(("base", "newer"), NEWER_SYNTAX)
+def test_c004_says_when_only_fixers_python_cannot_read_the_app(base: str, newer: str) -> None:
+    """Not "does not compile": the image's Python accepts what fixer's rejects, so the
+    service may well start; fixer only cannot read its routes. S004 stays silent."""
+    files = repo(COMPOSE, base=base, main=MAIN.replace("app = FastAPI()\n",
+                                                       "app = FastAPI()\n" + newer))
+    [finding] = check(files, select="C004")
+    assert finding.safety.value == "display-only"
+    [left] = fix(files, select="C004", unsafe=True).remaining
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert f"no health route to probe: fixer's Python {running} cannot read api/app/main.py:" \
+        in (left.reason or "")
+    assert "which the image's newer Python may accept" in (left.reason or "")
+    assert "does not compile" not in (left.reason or "")
+    assert check(files, select="S004") == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,21 @@ CONFLICTED_ITEMS = ITEMS.replace("    return [Item(name=engine)]\n", """<<<<<<< 
     return [Item(name=engine.upper())]
 >>>>>>> feature/upper-names
 """)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python reads PEP 701 f-strings")
+def test_i001_reason_when_only_fixers_python_cannot_read_a_module() -> None:
+    # python:3.12 reads the f-string that fixer's older Python rejects: the service may
+    # start, so the reason does not say it will not; fixer still cannot see the imports
+    files = routed_service(ITEMS + 'LABEL = f"{", ".join(["a"])}"\n')
+    [finding] = check(files, select="I001")
+    assert finding.fixable is False
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert (finding.reason or "") == (
+        f"fixer's Python {running} cannot read svc/routers/items.py:12 (SyntaxError: "
+        "f-string: expecting '}'), which the image's newer Python may accept: fixer cannot "
+        "see its imports")
+    assert check(files, select="S004") == []
 
 
 def test_i001_display_only_when_a_module_on_the_path_does_not_compile() -> None:

@@ -10,6 +10,7 @@ Fragments are built as plain strings; the surrounding file is never re-dumped.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TypeVar, Union
@@ -20,6 +21,29 @@ from fixer.core.derived import Memo
 from fixer.sources.compose import ComposeDoc, Node, Value, get
 
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# a plain scalar may not start with an indicator (a `-`, `?` or `:` must have text after it)
+_PLAIN_START = re.compile(r"[-?:](?=\S)|[^-?:,\[\]{}#&*!|>'\"%@`\s]")
+
+
+def yaml_scalar(value: str, style: str, flow: bool) -> str:
+    """`value` as a YAML scalar: plain, 'single' or "double" as the file writes them,
+    falling back to double quotes where that style cannot hold the value."""
+    if style == "plain" and _plain_ok(value, flow):
+        return value
+    if style == "single" and "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _plain_ok(value: str, flow: bool) -> bool:
+    if not value or value != value.strip() or not _PLAIN_START.match(value):
+        return False
+    if ": " in value or " #" in value or value.endswith(":"):
+        return False
+    if flow and any(c in value for c in ",[]{}"):
+        return False
+    resolved = yaml.safe_load(value)
+    return isinstance(resolved, str)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import io
 import re
 import tokenize
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
@@ -73,17 +73,6 @@ def _compile(file: TextFile) -> CompileError | None:
         return CompileError(exc.lineno or 1, f"{type(exc).__name__}: {exc.msg}")
     except (ValueError, RecursionError) as exc:   # a NUL character; nesting too deep
         return CompileError(1, f"{type(exc).__name__}: {exc}")
-    return None
-
-
-def first_uncompiled(read: Callable[[str], TextFile | None], paths: Iterable[str]) -> str | None:
-    """`path:line does not compile (why)` for the first of the files the compiler rejects:
-    on an import path, the module that stops the service and hides its own imports."""
-    for path in paths:
-        file = read(path)
-        problem = compile_problem(file) if file is not None else None
-        if problem is not None:
-            return f"{path}:{problem.line} does not compile ({problem.message})"
     return None
 
 

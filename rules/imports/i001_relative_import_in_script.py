@@ -62,11 +62,13 @@ from typing import NamedTuple
 
 from fixer.core import tree_index
 from fixer.core.edits import Edit
+from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import App
 from fixer.model.workspace import Workspace
-from fixer.sources.python import first_uncompiled, narrow_edit
+from fixer.sources.python import narrow_edit
 from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
 
 CODE = "I001"
@@ -97,7 +99,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         failing = [f for f in _failing(ws, _modules(ws, found, reached)) if f.path not in seen]
         seen.update(f.path for f in failing)
         if failing:
-            yield _report(ws, found, service.name, failing, _uncompiled(ws, reached))
+            yield _report(ws, found, service.name, failing, _uncompiled(ws, reached, service.app))
 
 
 def _failing(ws: Workspace, modules: dict[str, str]) -> Iterator[Failing]:
@@ -121,12 +123,17 @@ def _modules(ws: Workspace, found: appmodule.AppModule, reached: dict[str, str]
     return reached | siblings
 
 
-def _uncompiled(ws: Workspace, reached: Iterable[str]) -> str | None:
-    """Why the fix cannot promise that the service imports: a module on the import path
-    does not compile (S004 reports it), so fixer cannot see the relative imports in it."""
-    broken = first_uncompiled(ws.read, reached)
-    return f"{broken}: fixer cannot see its imports, and the service does not start until " \
-        "a person corrects it" if broken else None
+def _uncompiled(ws: Workspace, reached: Iterable[str], app: App) -> str | None:
+    """Why the fix cannot promise that the service imports: fixer's compiler rejects a
+    module on the import path (S004 reports it when the image's Python does too), so
+    fixer cannot see the relative imports in it."""
+    found = first_unreadable(ws.read, reached, app)
+    if found is None:
+        return None
+    if found.stops_start:
+        return f"{found.clause}: fixer cannot see its imports, and the service does not " \
+            "start until a person corrects it"
+    return f"{found.clause}: fixer cannot see its imports"
 
 
 def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: list[Failing],

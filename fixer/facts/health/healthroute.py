@@ -15,11 +15,11 @@ from enum import Enum
 from fixer.core.config import Config
 from fixer.core.derived import Memo, Read
 from fixer.facts.health.healthchecks import compose_test, nearest_healthcheck
+from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, find_app
-from fixer.sources.python import first_uncompiled
 from fixer.sources.python_modules import Modules
 
 _URL = re.compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
@@ -221,13 +221,14 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
                    if is_health(p, normal) or _HEALTH_WORD.search(tail)})
 
 
-def _uncompiled(ws: Workspace, service: Service) -> str | None:
-    """A module on the app's import path that does not compile (S004 reports it): why
-    fixer may find no app object."""
+def _uncompiled(ws: Workspace, service: BuiltService) -> str | None:
+    """A module on the app's import path that fixer's compiler rejects (S004 reports it
+    when the image's Python does too): why fixer may find no app object."""
     module = appmodule.find(ws, service)
     if module is None:
         return None
-    return first_uncompiled(ws.read, appmodule.import_path(ws, module))
+    found = first_unreadable(ws.read, appmodule.import_path(ws, module), service.app)
+    return None if found is None else found.clause
 
 
 def health_literal(ws: Workspace, folder: str, wanted: list[str],

@@ -12,31 +12,8 @@ import yaml
 
 from fixer.core.edits import TextEdit
 from fixer.sources.compose import ComposeDoc, Value, elements
+from fixer.sources.compose_style import yaml_scalar
 from fixer.sources.dockerfile import Dockerfile, Instruction
-
-_PLAIN_START = re.compile(r"[-?:](?=\S)|[^-?:,\[\]{}#&*!|>'\"%@`\s]")
-
-
-def yaml_scalar(value: str, style: str, flow: bool) -> str:
-    """`value` as a YAML scalar: plain, 'single' or "double" as the file writes them,
-    falling back to double quotes where that style cannot hold the value."""
-    if style == "plain" and _plain_ok(value, flow):
-        return value
-    if style == "single" and "'" not in value:
-        return f"'{value}'"
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _plain_ok(value: str, flow: bool) -> bool:
-    if not value or value != value.strip() or not _PLAIN_START.match(value):
-        return False
-    if ": " in value or " #" in value or value.endswith(":"):
-        return False
-    if flow and any(c in value for c in ",[]{}"):
-        return False
-    resolved = yaml.safe_load(value)
-    return isinstance(resolved, str)
-
 
 def scalar_style(node: yaml.Node) -> str:
     style = getattr(node, "style", None)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.edits import TextEdit
-from fixer.facts.health.rewrite import yaml_scalar
 from fixer.model.services import Build, Service
 from fixer.sources.compose import ComposeDoc, Node, Value, get, key_node, scalar
 from fixer.sources.compose_edit import is_block, node_end
+from fixer.sources.compose_style import yaml_scalar
 
 
 
