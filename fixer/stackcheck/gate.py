@@ -20,6 +20,7 @@ from fixer.facts.health.healthchecks import (
 )
 from fixer.facts.health.healthroute import served_app
 from fixer.facts.health.probes import dockerfile_test, healthcheck_commands, tool_of
+from fixer.facts.health.slowstart import model_load
 from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
@@ -90,9 +91,22 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
                           *(path_verdict(ws, target, probe.path) for probe in probes)])
     if verdict is Verdict.BROKEN:
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
-    if ships_probe(_image(target), tool) or (verdict is Verdict.HOLDS and probes):
+    if ships_probe(_image(target), tool):
         return Verdict.HOLDS, ""
+    if verdict is Verdict.HOLDS and probes:
+        return _in_time(ws, target)
     return _cannot_tell(target)  # a probe fixer does not read, or a port it cannot see
+
+
+def _in_time(ws: Workspace, target: Service) -> tuple[Verdict, str]:
+    """A healthcheck that passes once the app listens: unknown when the app loads a model,
+    which may take longer than the healthcheck waits (`facts/health/slowstart.py`)."""
+    load = model_load(ws, target) if is_app_service(ws, target) else None
+    if load is None:
+        return Verdict.HOLDS, ""
+    return Verdict.UNKNOWN, (f"fixer cannot tell whether {target.name} starts before its "
+                             f"healthcheck gives up: {load.path}:{load.line} loads a model "
+                             f"(`{load.call}`), which may be downloaded first")
 
 
 def _no_healthcheck(target: Service) -> tuple[Verdict, str]:

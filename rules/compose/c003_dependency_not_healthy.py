@@ -46,7 +46,10 @@ running its own probe (`pg_isready` in `postgres`, `redis-cli` in `redis`, ...),
 or a FastAPI app probed over HTTP on `localhost` with a tool its final stage
 has, on the port it listens on, for a path it serves. Unsafe (the reason is
 given) when fixer cannot tell: an image it does not know, a probe it cannot
-read (a port written as `${VAR}`), an app whose port or routes it cannot see. Display-only when the
+read (a port written as `${VAR}`), an app whose port or routes it cannot see, an
+app that loads a model on its import path (`from_pretrained`, a `transformers`
+pipeline, a `SentenceTransformer`), which may be downloaded for minutes before the
+app listens, longer than its healthcheck waits. Display-only when the
 healthcheck cannot pass (it probes a path the app does not serve, another
 port, or runs a tool the image lacks): fix the healthcheck first. Display-only
 too while the service it would wait for stops at start-up (its server package is

@@ -1,0 +1,95 @@
+"""Whether an app may take longer to start than a healthcheck waits: it loads a model.
+
+Uvicorn listens only once the app module is imported and its lifespan has started, and a
+model loaded on the way (`AutoModel.from_pretrained(...)`, a `transformers` pipeline, a
+`SentenceTransformer`) may first be downloaded: minutes, where the healthcheck C004 writes
+gives up after about 40 s (`start_period: 10s`, then three failures 10 s apart). A service
+gated on it with `condition: service_healthy` then stops `docker compose up` with
+"dependency failed to start", where the short form started it and let it wait. fixer cannot
+tell how long a load takes, so a call that loads one anywhere in the modules on the app's
+import path (at import, in its lifespan, or in a handler: fixer does not tell them apart)
+is a reason to doubt a gate on the app, never a finding of its own.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from fixer.core.derived import Memo
+from fixer.core.textfile import TextFile
+from fixer.model import appmodule
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+from fixer.sources.python import parse
+
+# Calls that load, and may first download, a model: by the name called (`x.from_pretrained`,
+# `SentenceTransformer(...)`); `torch.hub.load`, `spacy.load` and a `transformers` pipeline by
+# what they are called on or imported from.
+_LOADER_NAMES = frozenset({"from_pretrained", "SentenceTransformer", "CrossEncoder",
+                           "hf_hub_download", "snapshot_download", "load_model"})
+_LOADER_OWNERS = {"load": frozenset({"hub", "spacy"})}   # `torch.hub.load`, `spacy.load`
+_PIPELINE_SOURCE = "transformers"
+# Every name above appears in the text of a module that calls it: most modules are skipped
+# without a walk of their tree.
+_WORDS = (*_LOADER_NAMES, "hub.load", "spacy.load", "pipeline")
+
+
+class ModelLoad(NamedTuple):
+    path: str
+    line: int
+    call: str       # as written: `AutoModel.from_pretrained`, `pipeline`
+
+
+# (line, call) of the first load in a module's text, kept with the text
+_LOADS: Memo[tuple[int, str] | None] = Memo("first model load")
+
+
+def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
+    """The first call that loads a model in the modules on the app's import path."""
+    module = appmodule.find(ws, service)
+    if module is None:
+        return None
+    for path in appmodule.import_path(ws, module):
+        file = ws.read(path)
+        found = file.derived.get(_LOADS, lambda: _first_load(file)) if file else None
+        if found is not None:
+            return ModelLoad(path, *found)
+    return None
+
+
+def _first_load(file: TextFile) -> tuple[int, str] | None:
+    if not any(word in file.text for word in _WORDS):
+        return None
+    tree = parse(file)
+    if tree is None:
+        return None
+    calls: list[ast.Call] = []
+    pipelines = False   # `from transformers import pipeline`, or `import transformers`
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.ImportFrom) and node.module == _PIPELINE_SOURCE:
+            pipelines = pipelines or any(alias.name == "pipeline" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            pipelines = pipelines or any(a.name == _PIPELINE_SOURCE for a in node.names)
+    for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
+        name = _loader(call.func, pipelines)
+        if name is not None:
+            return call.lineno, name
+    return None
+
+
+def _loader(func: ast.expr, pipelines: bool) -> str | None:
+    """The call as written when it loads a model, else None."""
+    if isinstance(func, ast.Name):
+        loads = func.id in _LOADER_NAMES or (pipelines and func.id == "pipeline")
+        return func.id if loads else None
+    if not isinstance(func, ast.Attribute):
+        return None
+    owner = func.value.attr if isinstance(func.value, ast.Attribute) else \
+        func.value.id if isinstance(func.value, ast.Name) else None
+    if func.attr in _LOADER_NAMES or owner in _LOADER_OWNERS.get(func.attr, ()) or \
+            (pipelines and func.attr == "pipeline" and owner == _PIPELINE_SOURCE):
+        return f"{owner}.{func.attr}" if owner else func.attr
+    return None

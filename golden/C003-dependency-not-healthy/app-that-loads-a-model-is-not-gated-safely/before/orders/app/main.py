@@ -1,0 +1,21 @@
+"""Orders service."""
+from fastapi import FastAPI
+
+from app.search import encoder
+
+app = FastAPI(title="Orders")
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/orders/{order_id}")
+def get_order(order_id: str) -> dict[str, str]:
+    return {"id": order_id}
+
+
+@app.get("/orders/similar")
+def similar(text: str) -> list[float]:
+    return encoder.encode(text).tolist()
