@@ -100,8 +100,9 @@ def test_c004_display_only(compose: str, cmd: str, reason: str) -> None:
 @pytest.mark.parametrize(("base", "extra", "test"), [
     pytest.param("python:3.12-slim", "RUN apt-get update && apt-get install -y curl\n",
                  ["CMD", "curl", "-f", "http://localhost:8000/health"], id="curl-installed"),
+    # BusyBox wget tries `localhost` as ::1 only, where uvicorn on 0.0.0.0 does not listen
     pytest.param("python:3.12-alpine", "",
-                 ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:8000/health"],
+                 ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8000/health"],
                  id="busybox-wget"),
     pytest.param("python:3.12-slim", "",
                  ["CMD", "curl", "-f", "http://localhost:8000/health"], id="slim-installs-curl"),

@@ -44,7 +44,9 @@ counts but exactly one whose last part names health (`/api/v1/health-check/`), t
 probe calls that one (as H002 points a probe at it). Where the app serves none, the
 fix adds the `GET /health` route H001 adds (H001 runs first when selected, so
 then it is H001's commit). The probe runs a tool the final stage has: curl, else
-wget (busybox on Alpine); with neither, curl, installed by the same fix as D003
+wget (busybox on Alpine, which calls `127.0.0.1`: BusyBox tries `localhost` as `::1`
+only, where uvicorn on `0.0.0.0` does not listen); with neither, curl, installed by the
+same fix as D003
 installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
 "python"` it is a Python urllib one-liner, which needs nothing installed; so it is
 on an image of a Debian release whose package archive is gone (buster and older,
@@ -150,6 +152,8 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     route = _route(ws, service, plan(ws, service))
     url = f"http://localhost:{port}{route.value[0]}" if route.value else ""
     tool = _tool(ws, service, url) if url else Choice()
+    if tool.value and tool.value[1] == "wget":
+        url = _wget_url(url)   # the title names the URL the probe calls
     setting = _healthcheck(service, doc, tool.value) if tool.value else Choice()
     block = route.block or tool.block or setting.block
     if block is not None:
@@ -234,7 +238,7 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     if "curl" in present:
         return Choice(("CMD", "curl", "-f", url))
     if "wget" in present:
-        return Choice(("CMD", "wget", "-q", "-O", "/dev/null", url))
+        return Choice(("CMD", "wget", "-q", "-O", "/dev/null", _wget_url(url)))
     if family.manager is None:
         return Choice(block=f"a {family.label} image has neither curl nor wget, nor a package "
                             'manager to install one; healthcheck-strategy = "python" probes '
@@ -250,6 +254,13 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                             f"{where.reason}")
     return Choice(("CMD", "curl", "-f", url), partial(install_edits, where),
                   f"curl installed in {dockerfile.path}")
+
+
+def _wget_url(url: str) -> str:
+    """The probe's URL for wget: the IPv4 loopback, not `localhost`. BusyBox wget (Alpine)
+    tries `::1` first, as /etc/hosts lists it, and does not go on to 127.0.0.1, where
+    uvicorn `--host 0.0.0.0` listens: the container would never be healthy."""
+    return url.replace("://localhost:", "://127.0.0.1:", 1)
 
 
 def _healthcheck(service: Service, doc: ComposeDoc, test: tuple[str, ...]) -> Choice:
