@@ -70,7 +70,12 @@ pass yet (D003, P001 or H002 may repair it), the list is left as it is
 (display-only, naming what it waits for): `fixer fix` applies this fix after
 those, and converts the list once they are in.
 Display-only when `depends_on` comes from a YAML anchor shared through an
-alias (the finding names it).
+alias (the finding names it), and when the dependency's healthcheck test is set
+only in another compose file than the one holding the entry, and not in the
+stack's base file: a `compose.prod.yml` loaded with `-f`, or the override file,
+which `docker compose -f compose.yml up` leaves out. Run without that file, Compose
+stops at the gate ("no healthcheck configured"). In a list converted to the long
+form, such an entry gets `condition: service_started`, what the short form meant.
 """
 
 from __future__ import annotations
@@ -81,7 +86,7 @@ from functools import partial
 
 from fixer import stackcheck
 from fixer.core.edits import TextEdit
-from fixer.facts.health.healthchecks import has_healthcheck, nearest_healthcheck
+from fixer.facts.health.healthchecks import has_healthcheck, nearest_healthcheck, test_elsewhere
 from fixer.model.depends import (
     HEALTHY,
     Dependency,
@@ -137,6 +142,9 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     if verdict is Verdict.BROKEN:
         return replace(base, reason=f"{why}; waiting for it would keep {service.name} from "
                                     "starting")
+    elsewhere = test_elsewhere(service.stack.services[dependency.name], doc)
+    if elsewhere is not None:
+        return replace(base, reason=elsewhere)
     listed = depends_plan.plan(ws, service, doc, dependency.definition,
                                {dependency.name: HEALTHY})
     if listed.waits:

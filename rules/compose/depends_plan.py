@@ -30,7 +30,7 @@ import yaml
 
 from fixer import stackcheck
 from fixer.facts.database.unchecked import will_probe
-from fixer.facts.health.healthchecks import Health, cannot_add, health
+from fixer.facts.health.healthchecks import Health, cannot_add, health, test_elsewhere
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, STARTED, entry_line
 from fixer.model.optout import turned_off
@@ -81,7 +81,7 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
     for_c003: list[str] = []
     for name, line in listed:
         entry = _Entry(wanted[name]) if name in wanted else \
-            _judge(ws, owner, name, probes, (doc.path, line))
+            _judge(ws, owner, name, probes, doc, line)
         conditions[name] = entry.condition or STARTED  # what a fix that does not wait writes
         if entry.condition is None:
             waits = waits or (f"waits until {entry.why}; the long form now would pin {name} "
@@ -95,19 +95,20 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
     return ListPlan(conditions, waits, doubt, tuple(probed), tuple(for_c003))
 
 
-def _judge(ws: Workspace, owner: Service, name: str, probes: bool,
-           at: tuple[str, int]) -> _Entry:
-    """The condition of an entry the fix does not ask for, written `at` (path, line)."""
+def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeDoc,
+           line: int) -> _Entry:
+    """The condition of an entry the fix does not ask for, written in `doc` at `line`."""
     target = owner.stack.services.get(name)
     if target is None or owner.app is None:
         return _Entry(STARTED)
     state = health(target)
     if state is Health.DISABLED:
         return _Entry(STARTED)  # deliberately none
-    c003_off = turned_off(ws, "C003", owner.name, *at)
+    c003_off = turned_off(ws, "C003", owner.name, doc.path, line)
     if state is Health.CHECKED:
-        # gating it is C003's change: not where the user turned C003 off
-        return _Entry(STARTED) if c003_off else _gate(ws, target)
+        # gating it is C003's change: not where the user turned C003 off, nor in a file
+        # that also runs without the file that sets the healthcheck
+        return _Entry(STARTED) if c003_off or test_elsewhere(target, doc) else _gate(ws, target)
     database = will_probe(ws, target)
     if database is not None:
         if probes and database.probe.doubt is None:

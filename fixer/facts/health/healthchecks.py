@@ -6,7 +6,7 @@ from enum import Enum
 
 from fixer.core.derived import Memo
 from fixer.model.services import Service
-from fixer.sources.compose import get, scalar, string_list
+from fixer.sources.compose import ComposeDoc, get, scalar, string_list
 from fixer.sources.compose_style import Flow, Fragment, Map, Seq, Style
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 
@@ -122,6 +122,23 @@ def cannot_add(service: Service) -> str | None:
 
 def has_healthcheck(service: Service) -> bool:
     return health(service) is Health.CHECKED
+
+
+def test_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | None:
+    """Why a `condition: service_healthy` on `service`, written in the compose file
+    `waiting_in`, may stop the stack: the test is set only in another file of the stack,
+    not its base, which `waiting_in` also runs without (a `-f` overlay; Compose's own
+    override file, which `docker compose -f compose.yml up` leaves out). An image's own
+    HEALTHCHECK goes wherever the image goes."""
+    if dockerfile_health(service) is Health.CHECKED:
+        return None
+    setting = [doc for doc, value in service.all("healthcheck") if get(value, "test")]
+    base = service.stack.docs[0]
+    if not setting or any(doc is waiting_in or doc is base for doc in setting):
+        return None
+    return (f"{service.name}'s healthcheck test is set only in {setting[-1].path}, which "
+            f"{waiting_in.path} also runs without: there, Compose would stop at a gate on "
+            f"{service.name} (no healthcheck configured)")
 
 
 def healthcheck_fragment(test: tuple[str, ...], style: Style) -> Map:
