@@ -33,6 +33,7 @@ from fixer.model.services import (
 )
 from fixer.model.stacks import group_stacks, is_compose_name
 from fixer.sources import compose, dockerfile
+from fixer.sources.dockerfile import Dockerfile, Stage
 from fixer.sources.dockerfile_grammar import BadDockerfile, read
 
 T = TypeVar("T")
@@ -201,10 +202,18 @@ class Workspace:
         stage = parsed.final_stage(build.target)
         if stage is None:
             return None
-        port = listen.resolve(self.tree, build.context, parsed, stage, service.command(),
+        return App(build, parsed, stage, self._listen(service, build, parsed, stage))
+
+    def listen_of(self, service: Service, app: App) -> listen.ListenPort:
+        """Where `service` listens when built as `app`: for a view of a built service with
+        fewer compose files (one left out), what those files alone run."""
+        return self._listen(service, app.build, app.dockerfile, app.stage)
+
+    def _listen(self, service: Service, build: Build, parsed: Dockerfile,
+                stage: Stage) -> listen.ListenPort:
+        return listen.resolve(self.tree, build.context, parsed, stage, service.command(),
                               service.environment(self.tree), {}, service.build_args(),
                               service.entrypoint())
-        return App(build, parsed, stage, port)
 
     def _dockerfile_path(self, build: Build) -> str:
         """The Dockerfile compose names, else the one file that differs from it only in

@@ -71,7 +71,11 @@ the service's `environment`, `env_file` or `ports`: fixer judges the stack with 
 overlay merged, and the healthcheck goes in the base file, which also runs without
 it. Display-only when such an overlay sets its `command`, `entrypoint` or `build`:
 they decide which server runs, and the port a probe written into the base file
-would call may be the overlay's only.
+would call may be the overlay's only. Display-only too when Compose's own override
+file runs the service on another port than the base file does alone (a dev
+`command` on 8001 over the base's 8000): `docker compose -f compose.yml up` leaves
+the override out, and the probe would call a port nothing listens on there. An
+override that only adds `--reload` on the same port keeps the fix.
 
 ## Options
 `healthcheck-strategy = "install" | "python"`.
@@ -93,6 +97,7 @@ from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service
+from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Node
@@ -165,6 +170,9 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     overlay = _overlay_doubt(service, doc)
     if overlay is not None and overlay[0] in _SERVER_KEYS:   # its port may not be the base's
         return replace(base, reason=overlay[1])
+    elsewhere = _port_without_override(ws, service, doc, port)
+    if elsewhere is not None:
+        return replace(base, reason=elsewhere)
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else []))
     if doubts:
         return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
@@ -187,6 +195,24 @@ def _overlay_doubt(service: Service, doc: ComposeDoc) -> tuple[str, str] | None:
     other, changed = found
     return changed, (f"{other.path}, loaded with `-f`, sets {service.name}'s `{changed}`; "
                      f"the healthcheck goes in {doc.path}, which also runs without it")
+
+
+def _port_without_override(ws: Workspace, service: BuiltService, doc: ComposeDoc,
+                           port: int) -> str | None:
+    """Why the probe's port is wrong where the healthcheck goes: Compose's own override
+    file (which `docker compose up` loads, and `-f compose.yml` leaves out) runs the service
+    on `port`, and `doc` without it listens elsewhere (a dev `command` on another port)."""
+    first = service.stack.docs[0]
+    left_out = [d for d, _ in service.definitions if d is not doc and is_auto_override(d, first)]
+    if not left_out:
+        return None
+    kept = [(d, v) for d, v in service.definitions if d not in left_out]
+    alone = ws.listen_of(Service(service.name, service.stack, kept), service.app).port
+    if alone == port:
+        return None
+    where = f"on port {alone}" if alone is not None else "on a port fixer cannot tell"
+    return (f"{left_out[0].path} runs {service.name} on port {port}, and {doc.path}, where the "
+            f"healthcheck would go, runs it {where} without that file")
 
 
 def _edits(builders: tuple[EditBuilder, ...]) -> list[Edit]:
