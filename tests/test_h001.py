@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -419,12 +420,32 @@ MIDDLEWARE_APP = ("from fastapi import FastAPI, Request\nfrom fastapi.responses 
                  "    return await call_next(request)\n", False, id="refusing-middleware"),
     pytest.param("\n\n@app.middleware('http')\nasync def timing(request: Request, call_next):\n"
                  "    return await call_next(request)\n", True, id="passing-middleware"),
+    # a header a probe never sends: any error status refuses it, not only 401 and 403
+    pytest.param("\n\n@app.middleware('http')\nasync def tenant(request: Request, call_next):\n"
+                 "    if request.headers.get('x-tenant-id') is None:\n"
+                 "        return JSONResponse({'detail': 'tenant'}, status_code=400)\n"
+                 "    return await call_next(request)\n", False, id="tenant-header-400"),
+    pytest.param("\n\n@app.middleware('http')\nasync def tenant(request: Request, call_next):\n"
+                 "    if 'x-tenant-id' not in request.headers:\n"
+                 "        return JSONResponse({}, status.HTTP_422_UNPROCESSABLE_ENTITY)\n"
+                 "    return await call_next(request)\n", False, id="status-name-422"),
+    # an error handler answers only what failed: the probe passes through
+    pytest.param("\n\n@app.middleware('http')\nasync def errors(request: Request, call_next):\n"
+                 "    try:\n        return await call_next(request)\n"
+                 "    except Exception:\n"
+                 "        return JSONResponse({'detail': 'error'}, status_code=500)\n",
+                 True, id="error-handler-500"),
 ])
 def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: str,
                                                                   fixable: bool) -> None:
     main = MIDDLEWARE_APP.format(middleware)
     [finding] = check(service({"svc/app/main.py": main}), select="H001")
     assert finding.fixable is fixable, finding.reason
+    if not fixable and "@app.middleware" in middleware:
+        code = re.search(r"status_code=(\d+)|HTTP_(\d+)", middleware)
+        assert code is not None
+        assert f"answers {code.group(1) or code.group(2)} before any route" in \
+            (finding.reason or ""), finding.reason
 
 
 @pytest.mark.parametrize(("route", "fixable"), [
@@ -539,10 +560,10 @@ def test_h001_stands_back_from_a_middleware_class_that_answers_401_or_403(
                      **{f"svc/app/{name}.py": text for name, text in modules.items()}})
     [finding] = check(files, select="H001")
     assert not finding.fixable, finding
-    assert "answers 401 or 403 before any route" in (finding.reason or ""), finding.reason
+    assert re.search(r"answers 40[13] before any route", finding.reason or ""), finding.reason
     assert "svc/app/guard.py:" in (finding.reason or ""), finding.reason
     [probe] = check(files, select="C004")
-    assert not probe.fixable and "answers 401 or 403" in (probe.reason or ""), probe.reason
+    assert not probe.fixable and "answers 40" in (probe.reason or ""), probe.reason
 
 
 def test_h001_middleware_class_defined_beside_the_app_is_read() -> None:

@@ -314,13 +314,14 @@ def _app_wide_dependencies(created: ast.Call) -> str | None:
 
 _LOCAL_HOSTS = {"*", "localhost", "127.0.0.1"}
 _REFUSALS = {401, 403}
+_STATUS_NAME = re.compile(r"HTTP_([45]\d\d)_")
 
 
 def _refusing_middleware(mods: Modules, site: AppSite) -> str | None:
     """Middleware that may refuse a probe before any route answers: TrustedHostMiddleware
-    whose hosts leave out localhost (a 400), a class that answers 401 or 403 or, when fixer
-    cannot read it, says it authenticates, or an `@app.middleware("http")` function that
-    answers 401 or 403."""
+    whose hosts leave out localhost (a 400), a class that answers an error status (a
+    tenant header check's 400, an API key's 401 or 403) or, when fixer cannot read it,
+    says it authenticates, or an `@app.middleware("http")` function that answers one."""
     for _top, stmt in statements(site.scope.body):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 _method_of(stmt.value, site.var) == "add_middleware" and stmt.value.args:
@@ -329,9 +330,11 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> str | None:
                 return found
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                 isinstance(d, ast.Call) and _method_of(d, site.var) == "middleware"
-                for d in stmt.decorator_list) and _refuses(stmt):
-            return (f"the middleware `{stmt.name}` answers 401 or 403 before any route, so an "
-                    "added health route may refuse a probe")
+                for d in stmt.decorator_list):
+            code = _refusal(stmt)
+            if code is not None:
+                return (f"the middleware `{stmt.name}` answers {code} before any route, so "
+                        "an added health route may refuse a probe")
     return None
 
 
@@ -349,8 +352,9 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> str | Non
     local = binding(site.scope.body, name) if isinstance(call.args[0], ast.Name) else None
     read = (site.path, site.tree, local) if isinstance(local, ast.ClassDef) else \
         _class_def(mods, site.path, site.tree, call.args[0], 0)
-    if read is not None and _class_refuses(mods, *read, 0):
-        return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers 401 or 403 "
+    code = _class_refusal(mods, *read, 0) if read is not None else None
+    if read is not None and code is not None:
+        return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers {code} "
                 "before any route, so an added health route may refuse a probe")
     # a class that reads as harmless may still refuse through code fixer does not follow
     # (a helper of another package): its name keeps the doubt
@@ -372,22 +376,69 @@ def _class_def(mods: Modules, path: str, tree: ast.Module, expr: ast.expr,
     return found[0], found[1], found[4]
 
 
-def _class_refuses(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef,
-                   depth: int) -> bool:
-    """A method of the class, or of a base fixer can read, answers 401 or 403: `dispatch`
-    or `__call__` may leave the refusal to a helper method, so every method counts."""
+def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef,
+                   depth: int) -> int | None:
+    """The error status a method of the class, or of a base fixer can read, answers with:
+    `dispatch` or `__call__` may leave the refusal to a helper method, so every method
+    counts."""
     methods = (m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)))
-    if any(_refuses(method) for method in methods):
-        return True
-    bases = (_class_def(mods, path, tree, base, depth + 1) for base in cls.bases)
-    return any(read is not None and _class_refuses(mods, *read, depth + 1) for read in bases)
+    for method in methods:
+        code = _refusal(method)
+        if code is not None:
+            return code
+    for base in cls.bases:
+        read = _class_def(mods, path, tree, base, depth + 1)
+        code = _class_refusal(mods, *read, depth + 1) if read is not None else None
+        if code is not None:
+            return code
+    return None
 
 
-def _refuses(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any((isinstance(n, ast.Constant) and n.value in _REFUSALS) or
-               (isinstance(n, (ast.Name, ast.Attribute)) and
-                any(f"HTTP_{code}" in ast.unparse(n) for code in _REFUSALS))
-               for n in ast.walk(function))
+def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
+    """The first error status (400 to 599) the function answers with, outside its `except`
+    blocks (an error handler's 500 answers only what failed): a `status_code=`/`status=`
+    keyword, an ASGI `{"status": ...}`, an `HTTPException(...)` or a response's status
+    argument, a `status.HTTP_4xx_...` name, and any 401 or 403 at all."""
+    for node in _outside_handlers(function):
+        code = _status_of(node)
+        if code is not None:
+            return code
+    return None
+
+
+def _outside_handlers(function: ast.AST) -> Iterator[ast.AST]:
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in reversed(list(ast.iter_child_nodes(node)))
+                     if not isinstance(child, ast.ExceptHandler))
+
+
+def _status_of(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int and node.value in _REFUSALS:
+        return node.value
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        named = _STATUS_NAME.search(ast.unparse(node))
+        return int(named.group(1)) if named else None
+    if isinstance(node, ast.keyword) and node.arg in ("status_code", "status"):
+        return _error_code(node.value)
+    if isinstance(node, ast.Dict):
+        return next((_error_code(v) for k, v in zip(node.keys, node.values)
+                     if isinstance(k, ast.Constant) and k.value == "status"
+                     and _error_code(v) is not None), None)
+    if isinstance(node, ast.Call):
+        called = _called_name(node) or ""
+        at = 0 if called == "HTTPException" else 1 if called.endswith("Response") else None
+        if at is not None and len(node.args) > at:
+            return _error_code(node.args[at])
+    return None
+
+
+def _error_code(node: ast.expr) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int and 400 <= node.value < 600:
+        return node.value
+    return None
 
 
 def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRoutes) -> None:

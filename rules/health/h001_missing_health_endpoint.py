@@ -79,7 +79,9 @@ it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 `FastAPI(dependencies=[...])`, which run before every route, the added one too (an
 API-key check answers a probe 403), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, a middleware class named for auth, an
-`@app.middleware("http")` function answering 401 or 403), when a route with path
+`@app.middleware("http")` function or a middleware class answering an error status
+outside its `except` blocks: a tenant header's 400, an API key's 401 or 403), when a
+route with path
 parameters answers the path first (`/{slug}`: Starlette matches in order), and when a
 factory may
 return before its last statement that adds routes (`if DEBUG: return app`): a route
