@@ -50,7 +50,11 @@ Compose with `--env-file` (the root `.env.example` of a stack in `docker/` run w
 `--env-file .env`): a new file in the project folder would split the stack's variables
 over two files. Display-only when the stack is documented only beside a service's
 `env_file` (that `.env` sets the containers' variables, and Compose interpolates from the
-project folder's `.env` unless it is given another), and when such files are in several
+project folder's `.env` unless it is given another), or only by the templates of the
+`env_file`s its services load (`template.base.env` of `.base.env`, `orders.env.example`
+of `orders.env`, in the same folder): a variable written into one service's template
+would document it where neither Compose nor the service reading it looks. When such
+files are in several
 folders (`../.env.example` and `../config/.env.sample`): which one to extend is for a
 person to choose. With no example
 file, it creates `.env.example` in the project folder (`.env.sample`, `.env.template` when
@@ -224,6 +228,23 @@ def _examples(ws: Workspace, folder: str, loaded: set[str]) -> list[str]:
     return [p for p in named + others if p not in loaded]
 
 
+def _env_file_templates(examples: list[str], loaded: set[str], dotenv: str) -> set[str]:
+    """The examples that are the template of an `env_file` a service loads, by name, in
+    its folder: `template.base.env` of `.base.env`, `app.env.example` of `app.env`. They document the
+    containers' variables, not the `.env` Compose interpolates from (whose own template,
+    `.env.example`, stays the project's even where a service loads `.env` too)."""
+    keys = {_name_key(path) for path in loaded if path != dotenv}
+    return {path for path in examples if _name_key(path) in keys}
+
+
+def _name_key(path: str) -> tuple[str, ...]:
+    """The folder and the words of a file name, without the example words:
+    `template.base.env` and `.base.env` both give (folder, base, env)."""
+    folder, name = posixpath.split(path)
+    words = re.split(r"[._-]+", name.lower())
+    return folder, *sorted(w for w in words if w and not _EXAMPLE_WORD.fullmatch(w))
+
+
 def is_example_name(name: str) -> bool:
     """A file name that says it documents variables (`.example.env`, `.env.defaults`)."""
     return bool(_ENV_WORD.search(name) and _EXAMPLE_WORD.search(name))
@@ -339,6 +360,13 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     readable = {folder: kept for folder, paths in _stack_examples(ws, stack).items()
                 if (kept := [p for p in paths if ws.read(p) is not None])}
     own = readable.pop(stack.folder, [])
+    templates = _env_file_templates(own, _loaded(stack), posixpath.join(stack.folder, ".env"))
+    if own and len(templates) == len(own):
+        return None, (f"the stack's variables are documented in {depends_plan.names(own)}, "
+                      "the templates of the env_files its services load; Compose reads "
+                      f"`${{VAR}}` from {posixpath.join(stack.folder, '.env')}: which example "
+                      "documents it is for a person to choose")
+    own = [p for p in own if p not in templates]
     if not own and len(readable) > 1:
         firsts = depends_plan.names([paths[0] for paths in readable.values()])
         return None, (f"the stack's variables are documented in {firsts}: which one to extend "
