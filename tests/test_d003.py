@@ -4,6 +4,7 @@ and the seed fleet's curl healthchecks."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -288,7 +289,8 @@ LAYER = ("# hadolint ignore=DL3008{nl}RUN apt-get update && apt-get install -y "
          "--no-install-recommends curl && rm -rf /var/lib/apt/lists/*{nl}")
 
 
-@pytest.mark.parametrize(("before", "after"), [
+# (before, after) where the repository runs hadolint: the layer carries its pin rules' pragmas
+FIXES = [
     pytest.param("FROM python:3.12-slim\r\nUSER 1000\r\nCMD [\"uvicorn\"]\r\n",
                  "FROM python:3.12-slim\r\n" + LAYER.format(nl="\r\n") + "USER 1000\r\nCMD [\"uvicorn\"]\r\n",
                  id="crlf-before-user"),
@@ -320,9 +322,38 @@ LAYER = ("# hadolint ignore=DL3008{nl}RUN apt-get update && apt-get install -y "
     pytest.param("FROM python:3.12-slim\nRUN apt-get install -y \\\n    zlib1g \\\n    gcc\n",
                  "FROM python:3.12-slim\nRUN apt-get install -y \\\n    zlib1g \\\n    gcc \\\n    curl\n",
                  id="unsorted-appended"),
-])
+]
+
+
+@pytest.mark.parametrize(("before", "after"), FIXES)
 def test_d003_fixes(before: str, after: str) -> None:
-    assert fix(repo(before)).tree["api/Dockerfile"].decode() == after
+    files = {**repo(before), ".hadolint.yaml": "ignored:\n  - DL3013\n"}
+    assert fix(files).tree["api/Dockerfile"].decode() == after
+
+
+@pytest.mark.parametrize(("before", "after"), FIXES)
+def test_d003_fixes_without_pragmas_where_hadolint_does_not_run(before: str,
+                                                                after: str) -> None:
+    """No hadolint configuration, hook or CI step, no `# hadolint` comment: the pragma
+    would be noise in the hunk."""
+    plain = re.sub(r"# hadolint ignore=[\w,]+\r?\n", "", after)
+    assert fix(repo(before)).tree["api/Dockerfile"].decode() == plain
+
+
+@pytest.mark.parametrize(("where", "text"), [
+    pytest.param(".hadolint.yml", "failure-threshold: error\n", id="configuration"),
+    pytest.param(".pre-commit-config.yaml", "repos:\n  - repo: https://github.com/hadolint/"
+                 "hadolint\n    rev: v2.12.0\n    hooks:\n      - id: hadolint-docker\n",
+                 id="pre-commit-hook"),
+    pytest.param(".github/workflows/lint.yml", "jobs:\n  lint:\n    steps:\n"
+                 "      - uses: super-linter/super-linter@v7\n", id="super-linter"),
+    pytest.param("worker/Dockerfile", "FROM python:3.12-slim\n# hadolint ignore=DL3013\n"
+                 "RUN pip install celery\n", id="pragma-in-another-dockerfile"),
+])
+def test_d003_pragma_where_the_repository_runs_hadolint(where: str, text: str) -> None:
+    files = {**repo("FROM python:3.12-slim\nWORKDIR /app\n"), where: text}
+    assert "# hadolint ignore=DL3008\nRUN apt-get update" in \
+        fix(files).tree["api/Dockerfile"].decode()
 
 
 @pytest.mark.parametrize(("dockerfile", "test"), [
@@ -387,7 +418,7 @@ def test_python_strategy_needs_a_python_in_the_image() -> None:
     nginx = fix(repo("FROM nginx:1.27-alpine-slim\nCOPY . /usr/share/nginx/html\n"),
                 healthcheck_strategy="python")
     assert nginx.text("api/Dockerfile") == (
-        "FROM nginx:1.27-alpine-slim\n# hadolint ignore=DL3018\nRUN apk add --no-cache curl\n"
+        "FROM nginx:1.27-alpine-slim\nRUN apk add --no-cache curl\n"
         "COPY . /usr/share/nginx/html\n")
     assert healthcheck_test(nginx) == json.loads(CURL_TEST)
 

@@ -27,7 +27,6 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
 ## Use instead
 ```dockerfile
 FROM python:3.12-slim
-# hadolint ignore=DL3008
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
 ```
@@ -38,9 +37,12 @@ has one (never to an apk `--virtual` group), else one install layer goes where t
 build cache keeps it: after the stage's `FROM` and the `ARG`/`ENV`/`WORKDIR`/`USER
 root` lines right after it, so before its first `COPY`/`ADD` and before any switch
 to a non-root `USER`. Debian `--no-install-recommends` with the apt lists removed,
-Alpine `apk add --no-cache`. The new layer carries `# hadolint ignore=DL3008`
-(DL3018 on Alpine): pinning a Debian package version breaks the build when the base
-moves on. Nothing is installed on an image of a Debian release whose package archive
+Alpine `apk add --no-cache`. The package is not version-pinned: pinning a Debian
+package version breaks the build when the base moves on. Where the repository runs
+hadolint (a `.hadolint.yaml`, a pre-commit hook or CI step that names it or
+Super-Linter/MegaLinter, a `# hadolint` comment in a Dockerfile), the new layer carries
+`# hadolint ignore=DL3008` (DL3018 on Alpine), so that its lint job passes; elsewhere
+no pragma. Nothing is installed on an image of a Debian release whose package archive
 is gone (jessie, stretch, buster: `apt-get update` fails there), whether the release
 is in the tag (`python:3.10-slim-buster`, `debian:buster-slim`, `debian:10`) or
 follows from a python tag built before the official images moved to bullseye in
@@ -75,6 +77,7 @@ from fixer.facts.health.healthchecks import nearest_healthcheck
 from fixer.facts.health.probes import Probe, from_compose_test, from_healthcheck, python_argv
 from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
 from fixer.facts.image.images import UNKNOWN, Family, base_image, family_of, tools_present
+from fixer.facts.image.hadolint import runs_hadolint
 from fixer.facts.image.tool_install import Placement, install_edits, placement
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, by_stage
@@ -219,7 +222,7 @@ def _causes(target: Target, uses: list[Use], missing: list[str]) -> tuple[Locati
 def _choice(ws: Workspace, target: Target, failing: list[Use],
             missing: list[str]) -> tuple[str, str | None]:
     """The fix's title, and why there is no fix (None when there is one)."""
-    plan = _install(target, missing)
+    plan = _install(ws, target, missing)
     if _python(ws, target.family, plan) is None:
         return f"Install {' and '.join(missing)} in the final stage", plan.reason
     title = "Rewrite the healthcheck as a Python urllib probe"
@@ -238,14 +241,15 @@ def _python(ws: Workspace, family: Family, plan: Placement) -> str | None:
     return None
 
 
-def _install(target: Target, missing: list[str]) -> Placement:
+def _install(ws: Workspace, target: Target, missing: list[str]) -> Placement:
     """Where the install goes (judged in detect, rendered by `install_edits` in the fix)."""
     family = target.family
     if family.manager is None:
         return Placement(target.dockerfile, "", tuple(missing),
                          reason=f"a {family.label} image has no shell or package manager to "
                                 "install a tool with")
-    return placement(target.dockerfile, target.stage, family.manager, missing, target.image)
+    return placement(target.dockerfile, target.stage, family.manager, missing, target.image,
+                     runs_hadolint(ws))
 
 
 def _rewrite_reason(uses: list[Use]) -> str | None:
@@ -258,7 +262,7 @@ def _rewrite_reason(uses: list[Use]) -> str | None:
 
 
 def _edits(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> list[Edit]:
-    plan = _install(target, missing)
+    plan = _install(ws, target, missing)
     python = _python(ws, target.family, plan)
     if python is not None:
         return [e for u in uses if u.probe.tool in missing for e in _rewrite(target, u, python)]

@@ -9,8 +9,9 @@ No install is offered on an image whose Debian release's package archive is gone
 `apt-get install` either, since that build already depends on an archive that is gone.
 
 A new layer is not version-pinned (a pinned Debian version breaks the build when the
-slim base moves on), so it carries hadolint's ignore pragma for the pin rule: the fixed
-Dockerfile has no hadolint finding its original lacked.
+slim base moves on). Where the repository runs hadolint (`facts/image/hadolint.py`), it
+carries hadolint's ignore pragma for the pin rule: the fixed Dockerfile has no hadolint
+finding its original lacked. Elsewhere the pragma would be noise.
 """
 
 from __future__ import annotations
@@ -51,12 +52,14 @@ class Placement:
     reason: str | None = None
     no_packages: bool = False     # nothing can be installed on the image at all
     undone: bool = False          # the build removes the tool again after any install
+    hadolint: bool = False        # the repository runs hadolint: its pin rules are ignored
 
 
 def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[str],
-              image: str) -> Placement:
-    """Where the install of `tools` goes in the stage, whose base image is `image`."""
-    where = Placement(dockerfile, manager, tuple(tools))
+              image: str, hadolint: bool) -> Placement:
+    """Where the install of `tools` goes in the stage, whose base image is `image`;
+    `hadolint`: the repository runs it (`facts/image/hadolint.py`)."""
+    where = Placement(dockerfile, manager, tuple(tools), hadolint=hadolint)
     gone = archive_gone(image) if manager == "apt" else None
     if gone is not None:
         return replace(where, reason=f"{gone}: apt-get cannot install {' and '.join(tools)}",
@@ -82,16 +85,17 @@ def install_edits(where: Placement) -> list[TextEdit]:
     if where.reason is not None:
         return []
     if where.install is not None:
-        return _extend(where.dockerfile, where.install, where.manager, tools)
-    return _new_layer(where.dockerfile, where.manager, tools, where.at, where.following)
+        return _extend(where.dockerfile, where.install, where.manager, tools, where.hadolint)
+    return _new_layer(where.dockerfile, where.manager, tools, where.at, where.following,
+                      where.hadolint)
 
 
 def _extend(dockerfile: Dockerfile, install: PackageInstall, manager: str,
-            tools: list[str]) -> list[TextEdit]:
+            tools: list[str], hadolint: bool) -> list[TextEdit]:
     edits: list[TextEdit] = []
     for tool in tools:
         edits = _merge(edits, add_package(dockerfile, install, tool))
-    if install.pinned:  # the list was all pinned: hadolint had nothing to say about it
+    if hadolint and install.pinned:  # the list was all pinned: hadolint had nothing to say
         pragma = pragma_edit(dockerfile, install.instruction, UNPINNED_CODE[manager])
         if pragma is not None:
             edits.append(pragma)
@@ -111,18 +115,20 @@ def _merge(edits: list[TextEdit], more: list[TextEdit]) -> list[TextEdit]:
 
 
 def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
-               following: Instruction | None) -> list[TextEdit]:
+               following: Instruction | None, hadolint: bool) -> list[TextEdit]:
     text = dockerfile.file.text
     newline = dockerfile.file.newline
-    block = f"# hadolint ignore={UNPINNED_CODE[manager]}{newline}{new_layer(manager, tools)}"
+    pragma = f"# hadolint ignore={UNPINNED_CODE[manager]}{newline}" if hadolint else ""
+    block = pragma + new_layer(manager, tools)
     if at == len(text) and not text.endswith("\n"):
         return [TextEdit(dockerfile.path, at, at, newline + block)]
     blank_above = at >= 2 and not text[line_start(text, at - 1):at].strip()
     edits = [TextEdit(dockerfile.path, at, at, block + newline + (newline if blank_above else ""))]
-    if manager == "apk" and following is not None and _single_command_run(dockerfile, following):
+    if hadolint and manager == "apk" and following is not None and \
+            _single_command_run(dockerfile, following):
         # two one-command RUNs in a row: hadolint asks, on the second, to merge them
-        pragma = pragma_edit(dockerfile, following, "DL3059")
-        edits = _merge(edits, [pragma] if pragma is not None else [])
+        merge = pragma_edit(dockerfile, following, "DL3059")
+        edits = _merge(edits, [merge] if merge is not None else [])
     return edits
 
 
