@@ -283,15 +283,32 @@ def test_h001_display_only_when_app_get_may_not_work(main: str, files: dict[str,
 
 
 def test_h001_configured_alternative_counts() -> None:
-    """`/ping` is no health path by default (H001 adds `/health` beside it); configured as an
-    alternative it is one, and C004 probes it."""
+    """`/ping` is no health path by default (H001 offers `/health` beside it, unsafe: `/ping`
+    reads as the app's health route); configured as an alternative it is one, and C004
+    probes it."""
     ping = APP + 'app = FastAPI()\n\n\n@app.get("/ping")\ndef ping():\n    return "pong"\n'
     repo = service({"svc/app/main.py": ping})
     paths = ("/ping", "/healthz")
-    assert len(check(repo, select="H001")) == 1
+    [finding] = check(repo, select="H001")
+    assert finding.safety.value == "unsafe" and "serves GET /ping" in (finding.reason or "")
     assert check(repo, select="H001", health_paths=paths) == []
     outcome = fix(repo, select="C004", healthcheck_strategy="python", health_paths=paths)
     assert outcome.applied and "http://localhost:8000/ping" in outcome.diff
+
+
+@pytest.mark.parametrize(("route", "like"), [
+    pytest.param("/heartbeat", True, id="heartbeat"),
+    pytest.param("/api/ping", True, id="ping"),
+    pytest.param("/alive", True, id="alive"),
+    pytest.param("/healthcheck", True, id="healthcheck"),
+    pytest.param("/shipping", False, id="shipping-is-no-ping"),
+    pytest.param("/orders/status", False, id="status"),
+])
+def test_h001_a_route_that_reads_as_a_health_route_makes_the_added_one_unsafe(
+        route: str, like: bool) -> None:
+    main = APP + f'app = FastAPI()\n\n\n@app.get("{route}")\ndef probe():\n    return 1\n'
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert finding.safety.value == ("unsafe" if like else "safe"), finding.reason
 
 
 def shared_context(a_main: str, b_main: str) -> dict[str, str | bytes]:

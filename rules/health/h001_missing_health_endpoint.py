@@ -66,7 +66,7 @@ created (a factory that returns `FastAPI()` unnamed).
 
 Unsafe, with the reason, when the app serves exactly one route whose last part
 names health though H001 does not count it (`/api/v1/health-check/`,
-`/healthcheck`): a second health route beside it is the user's call (C004 probes
+`/healthcheck`, `/heartbeat`, or the word `ping`, `alive`, `liveness`, `readiness`): a second health route beside it is the user's call (C004 probes
 that one; `health-paths` in the configuration makes H001 count it).
 
 Display-only when `@app.get` may not work on the app: its class, or a class it

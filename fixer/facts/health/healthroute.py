@@ -207,12 +207,16 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
         HealthPlan(Source.UNREADABLE, None, why)
 
 
-_HEALTH_WORD = re.compile(r"health", re.I)
+# A last path part that names a health route: `health` anywhere in it (`/health-check`), a
+# heartbeat, or a whole word of a probe's usual names (`/ping`, not `/shipping`)
+_HEALTH_WORD = re.compile(r"health|heartbeat|(?:^|[-_.])(?:ping|alive|liveness|readiness)"
+                          r"(?:$|[-_.])", re.I)
 
 
 def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
     """The app's literal GET routes that read as health routes: those H001 counts, and those
-    whose last part names health (`/healthcheck/`, `/api/v1/health-check`)."""
+    whose last part names health (`/healthcheck/`, `/api/v1/health-check`, `/heartbeat`,
+    `/ping`, `/alive`)."""
     paths = [r.path for r in routes.routes if r.get and not r.path.startswith(UNKNOWN)
              and _PROBEABLE.fullmatch(r.path)]
     last = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]

@@ -3,6 +3,6 @@ from fastapi import FastAPI
 app = FastAPI()
 
 
-@app.get("/ping")
-def ping():
-    return {"pong": True}
+@app.get("/version")
+def version():
+    return {"version": "1.0"}
