@@ -26,7 +26,8 @@ Safe when every container built from the stage listens on one port: a single sta
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
 blank line when a blank line sets that comment and CMD apart), or after
-the stage's last instruction when compose `command:` starts the app. `EXPOSE`
+the stage's last instruction when compose `command:` starts the app. A commented-out
+`# EXPOSE 8000` of the listen port in the final stage is uncommented instead. `EXPOSE`
 changes no port the app binds, but tools read it: traefik routes to the single
 exposed port when no label names one, `docker run -P` publishes it.
 
@@ -184,7 +185,17 @@ def _problem(app: App, ports: list[tuple[Instruction, str]], listen: int,
     line = anchor.line if anchor else app.stage.instructions[-1].end_line
     what = "exposes no TCP port" if app.stage.find("EXPOSE") else "has no EXPOSE"
     message = f"final stage {what}; {listening}"
-    return Violation(message, path, line, subject="expose"), f"Add EXPOSE {listen}"
+    verb = "Uncomment" if _commented(app, listen) else "Add"
+    return Violation(message, path, line, subject="expose"), f"{verb} EXPOSE {listen}"
+
+
+def _commented(app: App, listen: int) -> re.Match[str] | None:
+    """A commented-out `# EXPOSE <listen>` line in the final stage: the author's own line,
+    which the fix uncomments rather than adding another beside it."""
+    text = app.dockerfile.file.text
+    line = re.compile(rf"^[ \t]*(#[ \t]*)EXPOSE[ \t]+{listen}(?:/tcp)?[ \t]*\r?$",
+                      re.M | re.I)
+    return line.search(text, app.stage.instructions[0].start, app.stage.instructions[-1].end)
 
 
 def _anchor(app: App) -> Instruction | None:
@@ -202,6 +213,9 @@ def _rewritten(app: App, instruction: Instruction, old: str, listen: int) -> Tex
 
 
 def _added(app: App, listen: int) -> TextEdit:
+    commented = _commented(app, listen)
+    if commented is not None:
+        return TextEdit(app.dockerfile.path, commented.start(1), commented.end(1), "")
     text, newline = app.dockerfile.file.text, app.dockerfile.file.newline
     anchor = _anchor(app)
     if anchor is None:  # compose `command:` starts the app: after the stage's last line
