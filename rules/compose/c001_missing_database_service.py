@@ -88,7 +88,10 @@ of an env file, when `depends_on` comes from a YAML anchor, when a user runs
 with `network_mode` or is on a network the receiving file cannot name
 (declared only in a file loaded after it), and when only an overlay names the
 URL (an incident drill or CI file loaded with `-f`: the base stack runs
-without that database). A `localhost`
+without that database). Display-only too when the stack already runs a PostgreSQL
+image under another name that no URL names (`postgres` beside a URL to `db`): the
+host is probably meant to be it, and a second, empty database would take the app's
+data elsewhere while `docker compose up` succeeds. A `localhost`
 URL in a compose file is reported (the container itself runs no database) with
 no fix; `localhost` in `.env` files is left alone, as are MySQL/SQLite URLs,
 wholly `${VAR}` URLs and hosts with a domain.
@@ -105,6 +108,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.facts.database import dbusage
+from fixer.facts.database.images import family
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Stack
 from fixer.model.workspace import Workspace
@@ -142,6 +146,12 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
     if not _service_name(host):
         return replace(base, reason=f"`{host[:40]}...` is no name a service can answer to "
                                     "(a DNS name is at most 253 characters, 63 a label)")
+    running = _unused_postgres(ws, stack)
+    if running:
+        return replace(base, reason=f"the stack already runs PostgreSQL as {running}: `{host}` "
+                                    "is probably meant to be it, and a second, empty database "
+                                    "beside it is no fix; point the URL at it, or give it the "
+                                    "network alias, by hand")
     overridden = dbusage.base_uses(ws, stack, uses)
     overlays = dbusage.overlay_sources(stack, uses, overridden)
     if overlays:
@@ -160,6 +170,17 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         return replace(base, fix=Fix(f"{title} ({plan.doubt})", Safety.UNSAFE, build),
                        reason=plan.doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _unused_postgres(ws: Workspace, stack: Stack) -> str:
+    """The stack's services that run a PostgreSQL image and that no PostgreSQL URL of the
+    stack names, as the reason names them: a URL's missing host is probably one of them (a
+    service another URL names serves that one; the missing host is another database)."""
+    named = {use.host for use in dbusage.postgres_uses(ws, stack)}
+    found = [f"`{name}` ({image})" for name, service in stack.services.items()
+             if name not in named and service.names().isdisjoint(named)
+             and (image := service.scalar("image")) and family(image) == "postgres"]
+    return " and ".join(found)
 
 
 def _service_name(host: str) -> bool:
