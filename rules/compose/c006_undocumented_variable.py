@@ -16,7 +16,10 @@ whose name has the word `env` and one of example, sample, template, tpl, dist or
 loads as its `env_file`, whose values are set in the container. `$$VAR` is an escaped
 dollar that the container's shell expands, never a variable of Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them.
-One finding per variable, at its first use.
+A variable that another use marks required (`${VAR:?}`) in the same file or the stack's
+base is no finding: unset, Compose stops with that error instead of substituting an empty
+string. A commented-out assignment in an example file (`# VAR=value  # leave unset`)
+documents the variable. One finding per variable, at its first use.
 
 ## Why is this bad?
 Compose substitutes an empty string for an unset variable and only warns: the
@@ -157,7 +160,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         for name, uses in by_name.items():
             if name in _SHELL_SET:
                 continue
-            open_uses = [u for u in uses if u.ref.bare and not defined.covers(u)]
+            open_uses = [u for u in uses if u.ref.bare and not defined.covers(u)
+                         and not _required(uses, u, stack)]
             if open_uses and (stack.folder, name) not in seen:
                 seen.add((stack.folder, name))
                 yield _report(ws, stack, name, open_uses[0], uses)
@@ -190,8 +194,19 @@ def _documented(ws: Workspace, stack: Stack) -> set[str]:
         names |= _names(ws, path)
     for paths in _stack_examples(ws, stack).values():
         for path in paths:
-            names |= _names(ws, path)
+            names |= _names(ws, path) | _commented_names(ws, path)
     return names
+
+
+# `# NAME=value` in an example file: documented, and left unset unless the reader wants it
+_COMMENTED = re.compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=", re.M)
+
+
+def _commented_names(ws: Workspace, path: str) -> set[str]:
+    """The names an example file documents in commented-out assignments: a fix that
+    appended `NAME=` below `# NAME=...  (leave unset for the default)` would repeat it."""
+    file = ws.read(path)
+    return set() if file is None else set(_COMMENTED.findall(file.text))
 
 
 def _stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
@@ -203,6 +218,15 @@ def _stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
     beside = [posixpath.dirname(p) for p in [*sorted(loaded), *env_files(ws)]]
     folders = dict.fromkeys([stack.folder, *beside])
     return {folder: _examples(ws, folder, loaded) for folder in folders}
+
+
+def _required(uses: list[Use], use: Use, stack: Stack) -> bool:
+    """Another use of the variable marks it required (`${VAR:?}`) in a file loaded whenever
+    this use's is (its own, or the stack's base): unset, Compose stops with an error there
+    instead of substituting an empty string."""
+    loaded = (use.doc, stack.docs[0])
+    return any(other.ref.operator in ("?", ":?") and any(other.doc is d for d in loaded)
+               for other in uses)
 
 
 def _names(ws: Workspace, path: str) -> set[str]:
@@ -360,7 +384,9 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     readable = {folder: kept for folder, paths in _stack_examples(ws, stack).items()
                 if (kept := [p for p in paths if ws.read(p) is not None])}
     own = readable.pop(stack.folder, [])
-    templates = _env_file_templates(own, _loaded(stack), posixpath.join(stack.folder, ".env"))
+    # another stack's env_file too (`env.dev.example` of the dev stack's `.env.dev`)
+    loaded = {path for each in ws.stacks for path in _loaded(each)}
+    templates = _env_file_templates(own, loaded, posixpath.join(stack.folder, ".env"))
     if own and len(templates) == len(own):
         return None, (f"the stack's variables are documented in {depends_plan.names(own)}, "
                       "the templates of the env_files its services load; Compose reads "
