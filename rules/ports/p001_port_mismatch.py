@@ -57,7 +57,10 @@ code by hand, or take the rewrite with `--unsafe-fixes`.
 Unsafe too when the app would move off a port that a Kubernetes manifest of the repository
 names for the service (a Deployment's `containerPort`, a Service's `targetPort`; the
 manifest is the service's when one of its names begins with the service's name): the same
-image runs there, and fixer edits no manifest. The reason names the manifest. Unsafe
+image runs there, and fixer edits no manifest. The reason names the manifest. The same
+for a Helm chart about the service (its folder or `Chart.yaml` name begins with the
+service's name, or one of its files names the service) that writes the port anywhere
+(`containerPort: 8080` in `values.yaml`): fixer does not render charts. Unsafe
 as well when the app would move off its port in a stack with a proxy whose
 configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish): it may send the
 service traffic on the port the app listens on now; and when a Python file of the
@@ -91,7 +94,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from fixer.facts.ports.claims import ContainerPort
-from fixer.facts.ports.kubernetes import ports_for
+from fixer.facts.ports.kubernetes import helm_port, ports_for
 from fixer.facts.ports.references import service_claims, source_urls, unread_proxies
 from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
@@ -178,10 +181,14 @@ def _overlay_doubt(service: BuiltService) -> str | None:
 
 def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     """Why moving the app off `listen` is unsafe: a Kubernetes manifest about the service
-    sends it traffic there, and fixer edits no manifest."""
+    sends it traffic there, or a Helm chart about it writes that port, and fixer edits no
+    manifest and renders no chart."""
     named = [m for m in ports_for(ws, service.name, service.stack.services) if m.port == listen]
     if not named:
-        return None
+        chart = helm_port(ws, service.name, listen)
+        return None if chart is None else (
+            f"a Helm chart about {service.name} writes port {listen} ({chart[0]}:{chart[1]}), "
+            "which the app would stop listening on; fixer does not render or edit Helm charts")
     return (f"{named[0].path} (Kubernetes) sends {service.name} traffic to port {listen}, "
             "which the app would stop listening on; fixer does not edit manifests")
 

@@ -6,6 +6,12 @@ traffic. A fix that moves the port an image listens on (P001's app side) makes t
 nothing, and fixer edits no manifest. So such a move is unsafe when a manifest about the
 service names the port it listens on now.
 
+A Helm chart's templates are not YAML until rendered, and its ports usually come from
+`values.yaml`: fixer does not render charts, so a chart about the service (its folder or its
+`Chart.yaml` name fits the service's name, or one of its files names the service) that
+writes the port anywhere (`containerPort: 8080` in values.yaml) makes such a move unsafe too
+(`helm_port`).
+
 A manifest is "about" a compose service when one of its names (`metadata.name`, a label or
 selector value, a container's name or image) begins with the service's name as a whole
 word (`tasks-service`, `tasks-api` for `tasks`); a longer service name of the same stack
@@ -126,3 +132,45 @@ def _mappings(node: object) -> Iterator[dict[object, object]]:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+@dataclass(frozen=True)
+class ChartFile:
+    chart: str          # the chart's folder
+    name: str           # its `name:` in Chart.yaml, lowercased ("" when unread)
+    path: str
+    text: str
+
+
+_CHARTS: Memo[list[ChartFile]] = Memo("Helm chart files")
+_CHART_NAME = re.compile(r"^name:\s*['\"]?([\w.-]+)", re.M)
+
+
+def helm_port(ws: Workspace, service: str, port: int) -> tuple[str, int] | None:
+    """Where a Helm chart about `service` writes `port` (path, line): the first place."""
+    number = re.compile(rf"(?<![\w.]){port}(?![\w.])")
+    word = re.compile(rf"(?<![\w-]){re.escape(service.lower())}(?![\w])")
+    files = ws.derived.get(_CHARTS, lambda: list(_chart_files(ws)))
+    about = {f.chart for f in files
+             if _starts_with_word(posixpath.basename(f.chart).lower(), service.lower())
+             or _starts_with_word(f.name, service.lower()) or word.search(f.text.lower())}
+    for file in files:
+        found = number.search(file.text) if file.chart in about else None
+        if found is not None:
+            return file.path, file.text.count("\n", 0, found.start()) + 1
+    return None
+
+
+def _chart_files(ws: Workspace) -> Iterator[ChartFile]:
+    paths = sorted(ws.tree.paths())
+    charts = [posixpath.dirname(p) for p in paths if posixpath.basename(p) == "Chart.yaml"]
+    for chart in charts:
+        head = ws.tree.peek(posixpath.join(chart, "Chart.yaml"))
+        named = _CHART_NAME.search(head.text) if head is not None else None
+        prefix = chart + "/" if chart else ""
+        for path in paths:
+            if path.startswith(prefix) and path.endswith((".yaml", ".yml", ".tpl")):
+                file = ws.tree.peek(path)
+                if file is not None:
+                    yield ChartFile(chart, named.group(1).lower() if named else "", path,
+                                    file.text)
