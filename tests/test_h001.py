@@ -303,12 +303,23 @@ def test_h001_configured_alternative_counts() -> None:
     pytest.param("/healthcheck", True, id="healthcheck"),
     pytest.param("/shipping", False, id="shipping-is-no-ping"),
     pytest.param("/orders/status", False, id="status"),
+    pytest.param("/ready", True, id="ready"),
+    pytest.param("/health/live", True, id="under-a-health-folder"),
+    pytest.param("/health/db", False, id="a-dependency-check-is-no-probe-route"),
 ])
 def test_h001_a_route_that_reads_as_a_health_route_makes_the_added_one_unsafe(
         route: str, like: bool) -> None:
     main = APP + f'app = FastAPI()\n\n\n@app.get("{route}")\ndef probe():\n    return 1\n'
     [finding] = check(service({"svc/app/main.py": main}), select="H001")
     assert finding.safety.value == ("unsafe" if like else "safe"), finding.reason
+
+
+def test_h001_display_only_beside_several_routes_that_read_as_health_routes() -> None:
+    main = APP + ('app = FastAPI()\n\n\n@app.get("/health/live")\ndef live():\n    return 1\n'
+                  '\n\n@app.get("/health/ready")\ndef ready():\n    return 1\n')
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert not finding.fixable
+    assert "serves GET /health/live and /health/ready" in (finding.reason or ""), finding.reason
 
 
 def shared_context(a_main: str, b_main: str) -> dict[str, str | bytes]:

@@ -253,7 +253,7 @@ def test_h002_shared_dockerfile_probe_is_not_rewritten() -> None:
 @pytest.mark.parametrize(("main", "title", "renderer"), [
     pytest.param(APP + route("/healthz"), "Probe /healthz, the app's health route, instead of "
                  "/health", "_rewrite", id="probe-rewritten"),
-    pytest.param(APP + route("/ready"), "Add a GET /health route for the probe", "route_edits",
+    pytest.param(APP + route("/orders"), "Add a GET /health route for the probe", "route_edits",
                  id="route-added"),
 ])
 def test_h002_check_builds_no_edit(monkeypatch: pytest.MonkeyPatch, main: str, title: str,

@@ -194,6 +194,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"
     if why is None:
         like = health_like(found[1], wanted) if found else []
+        if len(like) > 1:   # which of them is the one to probe is the author's call
+            doubt = doubt or (f"the app serves GET {' and '.join(like[:3])}, which read as "
+                              "its health routes")
         return HealthPlan(Source.ADDED, added, doubt=doubt,
                           like=like[0] if len(like) == 1 else None)
     literal = health_literal(ws, service.app.folder, wanted, _theirs(ws, service))
@@ -209,20 +212,25 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
 
 # A last path part that names a health route: `health` anywhere in it (`/health-check`), a
 # heartbeat, or a whole word of a probe's usual names (`/ping`, not `/shipping`)
-_HEALTH_WORD = re.compile(r"health|heartbeat|(?:^|[-_.])(?:ping|alive|liveness|readiness)"
+_HEALTH_WORD = re.compile(r"health|heartbeat|(?:^|[-_.])(?:ping|alive|liveness|ready|readiness)"
                           r"(?:$|[-_.])", re.I)
+# A probe's route under a `health` folder (`/health/live`, `/api/healthz/ready`); not what
+# checks a dependency (`/health/db`), which ties the container's health to another's
+_UNDER_HEALTH = re.compile(r"/_?health(?:z|check)?/(?:live|liveness|ready|readiness|startup|"
+                           r"alive|ping)/?$", re.I)
 
 
 def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
     """The app's literal GET routes that read as health routes: those H001 counts, and those
     whose last part names health (`/healthcheck/`, `/api/v1/health-check`, `/heartbeat`,
-    `/ping`, `/alive`)."""
+    `/ping`, `/alive`, `/ready`), and a probe's route under a `health` folder
+    (`/health/live`, not `/health/db`)."""
     paths = [r.path for r in routes.routes if r.get and not r.path.startswith(UNKNOWN)
              and _PROBEABLE.fullmatch(r.path)]
     last = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]
     normal = _normalized(wanted)
-    return sorted({p for p, tail in zip(paths, last)
-                   if is_health(p, normal) or _HEALTH_WORD.search(tail)})
+    return sorted({p for p, tail in zip(paths, last) if is_health(p, normal)
+                   or _HEALTH_WORD.search(tail) or _UNDER_HEALTH.search(p)})
 
 
 def _uncompiled(ws: Workspace, service: BuiltService) -> str | None:
