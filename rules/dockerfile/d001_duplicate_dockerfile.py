@@ -6,7 +6,11 @@ the service-root Dockerfile: the app module's folder (`app/` for `uvicorn
 app.main:app`, and for `uvicorn main:app` after `COPY ./app /code`), and each folder
 the final stage copies that holds Python files (`COPY src/ ./app`). Every built
 service is checked (Flask apps and workers too); a Dockerfile that compose builds is
-never a stray, and the service folder itself is the service root.
+never a stray, and the service folder itself is the service root. Neither is a
+`Dockerfile` in the folder of the one compose builds (`server/Dockerfile` beside the
+`server/dev.Dockerfile` that compose builds from the repository root): it is that
+folder's other image (production, a Makefile's `docker build .`), not a copy inside the
+app package.
 
 ## Why is this bad?
 Two Dockerfiles drift apart: people edit the one that is never built, CI or a
@@ -66,8 +70,13 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 
 def _strays(ws: Workspace, service: BuiltService) -> list[str]:
-    """The Dockerfiles in the folders the service's code comes from."""
-    found = (posixpath.join(folder, "Dockerfile") for folder in _code_folders(ws, service))
+    """The Dockerfiles in the folders the service's code comes from, other than the folder
+    of the Dockerfile compose builds: a `Dockerfile` beside the `dev.Dockerfile` compose
+    builds is the folder's other build (a production image, a Makefile's `docker build
+    .`), not a stray copy inside the app package."""
+    own = posixpath.dirname(service.app.dockerfile.path)
+    found = (posixpath.join(folder, "Dockerfile") for folder in _code_folders(ws, service)
+             if folder != own)
     return [path for path in found if ws.tree.exists(path)]
 
 
