@@ -179,7 +179,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
         return replace(base, reason="its compose healthcheck sets timings but no test; add "
                                     f"the test by hand (`{' '.join(target.probe.test[1:])}`)")
     if not target.waiting:   # the author's `condition: service_started`, kept
-        return replace(base, reason=f"{apps} name it with another condition than "
+        waits = "waits" if len(target.apps) == 1 else "wait"
+        return replace(base, reason=f"{apps} {waits} for {db.name} with a condition other than "
                                     "`service_healthy`, which fixer keeps: a healthcheck would "
                                     "make none of them wait")
     try:
