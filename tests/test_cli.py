@@ -393,6 +393,17 @@ def test_input_errors_still_block_apply(tmp_path: Path) -> None:
     assert "Would apply 1 fix." in err and "Nothing was written: fix the input errors" in err
 
 
+def test_a_dry_run_says_when_apply_would_write_nothing(tmp_path: Path) -> None:
+    """The diff shows fixes that `--apply` would refuse to write: the dry run says so."""
+    repo = service_tree(tmp_path, **{"broken__compose.yaml": "services:\n  a: [\n"})
+    code, out, err = run_cli("fix", repo, "--select", "P001")
+    assert code == 2 and out.startswith("diff --git")
+    assert "`fixer fix --apply` would write nothing while the input errors above remain." \
+        in err.splitlines()
+    clean = service_tree(tmp_path / "clean")
+    assert "would write nothing" not in run_cli("fix", clean, "--select", "P001")[2]
+
+
 @pytest.mark.slow   # a fresh interpreter
 def test_check_imports_only_its_own_command() -> None:
     """`fixer check` loads neither the fix, report nor probe commands (nor what they use):

@@ -46,6 +46,7 @@ class FixRun:
     config: Config                      # in force: which fixes count as revealed ones
     landed: bool = False                # the fixes are in the working tree or on the branch
     blocked: bool = False               # --apply wrote nothing: the input has errors
+    would_block: bool = False           # a dry run whose --apply would write nothing so
     leftovers: tuple[str, ...] = ()     # dry run: temporary files of a killed run, kept
     removed: tuple[str, ...] = ()       # --apply: those removed before the run
     recovered: str | None = None        # --apply: what became of a run killed mid-write
@@ -86,11 +87,12 @@ def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> Fi
         request.root, request.apply, config.max_file_size, request.options.respect_gitignore)
     result = engine.fix(Tree(source), rules, config)
     done = FixRun(result, config, leftovers=kept, removed=removed, recovered=recovered)
-    if not request.apply:
-        return done
     # Unreadable input may hide what a fix breaks; a rule's crash is fixer's bug and leaves
     # the other rules' verified fixes as good as they were.
-    if input_errors(result.errors):
+    unreadable = bool(input_errors(result.errors))
+    if not request.apply:
+        return replace(done, would_block=unreadable and bool(result.applied))
+    if unreadable:
         return replace(done, blocked=True)
     return _write(request.root, source, done)
 

@@ -200,6 +200,8 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
              + (f" {plural(len(manual), 'finding')} to fix by hand." if manual else ""))
     if done.blocked:
         echo_err("Nothing was written: fix the input errors above first.")
+    elif done.would_block:
+        echo_err("`fixer fix --apply` would write nothing while the input errors above remain.")
 
 
 def _revealed_by(by: FixLine | None) -> str:
