@@ -41,13 +41,15 @@ right for all of them: one written for the image's CMD would point traefik and
 readers away from the service whose `command:` the old `EXPOSE` described. An
 `EXPOSE $PORT` is not judged. A stage built `FROM` another stage of the file keeps that
 stage's `EXPOSE`: inherited, the listen port is no finding, and another port is
-display-only (the base's `EXPOSE` may be other stages' too).
+display-only (the base's `EXPOSE` may be other stages' too). A stage built `FROM` another
+app's final stage that has no `EXPOSE` either is left to that stage's finding: one
+`EXPOSE` in `runtime`, which `dev` inherits, not one in each.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import partial
 
@@ -56,7 +58,7 @@ from fixer.facts.image.images import chain
 from fixer.model.appservice import app_services
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
-from fixer.model.services import App, BuiltService, by_stage
+from fixer.model.services import App, BuiltService, StageKey, by_stage
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction
 
@@ -72,10 +74,22 @@ FIX_ORDER = 11
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
-    for services in by_stage(app_services(ws)).values():  # one stage, one finding, however many build it
+    stages = by_stage(app_services(ws))
+    for services in stages.values():  # one stage, one finding, however many build it
+        if _after_a_judged_stage(services[0].app, stages.keys()):
+            continue
         report = _check(ws, services)
         if report is not None:
             yield report
+
+
+def _after_a_judged_stage(app: App, judged: Iterable[StageKey]) -> bool:
+    """The stage is built FROM another stage of the file that is itself an app's final
+    stage with no EXPOSE: that stage's own finding (and fix) settles this one, which
+    inherits what it exposes (one `EXPOSE` in `runtime`, not one more in `dev`)."""
+    keys = set(judged)
+    return any((app.dockerfile.path, link.index) in keys and not link.find("EXPOSE")
+               for link in chain(app.dockerfile, app.stage)[1:])
 
 
 def _tcp_ports(exposes: list[Instruction]) -> list[tuple[Instruction, str]]:
