@@ -152,6 +152,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         elif health.like is not None:   # a second health route beside it: the user's call
             build = partial(route_edits, routes, health.path, service_python(service))
             doubt = f"the app serves GET {health.like}, which reads as its health route"
+            violation = replace(violation, message=f"{violation.message}; it serves GET "
+                                                   f"{health.like}, which reads as one")
             yield replace(violation, reason=f"{doubt}; a second health route beside it is "
                                             "the user's call (`health-paths` in the "
                                             "configuration counts a path as one)",
