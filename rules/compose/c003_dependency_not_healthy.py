@@ -86,7 +86,11 @@ from functools import partial
 
 from fixer import stackcheck
 from fixer.core.edits import TextEdit
-from fixer.facts.health.healthchecks import has_healthcheck, nearest_healthcheck, test_elsewhere
+from fixer.facts.health.healthchecks import (
+    has_healthcheck,
+    healthcheck_elsewhere,
+    nearest_healthcheck,
+)
 from fixer.model.depends import (
     HEALTHY,
     Dependency,
@@ -142,7 +146,7 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     if verdict is Verdict.BROKEN:
         return replace(base, reason=f"{why}; waiting for it would keep {service.name} from "
                                     "starting")
-    elsewhere = test_elsewhere(service.stack.services[dependency.name], doc)
+    elsewhere = healthcheck_elsewhere(service.stack.services[dependency.name], doc)
     if elsewhere is not None:
         return replace(base, reason=elsewhere)
     listed = depends_plan.plan(ws, service, doc, dependency.definition,

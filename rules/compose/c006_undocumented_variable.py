@@ -254,9 +254,10 @@ def _examples(ws: Workspace, folder: str, loaded: set[str]) -> list[str]:
 
 def _env_file_templates(examples: list[str], loaded: set[str], dotenv: str) -> set[str]:
     """The examples that are the template of an `env_file` a service loads, by name, in
-    its folder: `template.base.env` of `.base.env`, `app.env.example` of `app.env`. They document the
-    containers' variables, not the `.env` Compose interpolates from (whose own template,
-    `.env.example`, stays the project's even where a service loads `.env` too)."""
+    its folder: `template.base.env` of `.base.env`, `app.env.example` of `app.env`. They
+    document the containers' variables, not the `.env` Compose interpolates from (whose
+    own template, `.env.example`, stays the project's even where a service loads `.env`
+    too)."""
     keys = {_name_key(path) for path in loaded if path != dotenv}
     return {path for path in examples if _name_key(path) in keys}
 

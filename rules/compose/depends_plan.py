@@ -30,7 +30,12 @@ import yaml
 
 from fixer import stackcheck
 from fixer.facts.database.unchecked import will_probe
-from fixer.facts.health.healthchecks import Health, cannot_add, health, test_elsewhere
+from fixer.facts.health.healthchecks import (
+    Health,
+    cannot_add,
+    health,
+    healthcheck_elsewhere,
+)
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, STARTED, entry_line
 from fixer.model.optout import turned_off
@@ -108,7 +113,8 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
     if state is Health.CHECKED:
         # gating it is C003's change: not where the user turned C003 off, nor in a file
         # that also runs without the file that sets the healthcheck
-        return _Entry(STARTED) if c003_off or test_elsewhere(target, doc) else _gate(ws, target)
+        elsewhere = healthcheck_elsewhere(target, doc)
+        return _Entry(STARTED) if c003_off or elsewhere else _gate(ws, target)
     database = will_probe(ws, target)
     if database is not None:
         if probes and database.probe.doubt is None:

@@ -43,8 +43,8 @@ services:
 ## Fix safety
 Safe. When the app serves exactly one health-like GET route (a path H001 counts as
 a health route, or one whose last part names health: `/healthcheck/`,
-`/api/v1/health`, `/heartbeat`, `/ping`), the probe's path is rewritten to it, in place: only the path's
-characters change, in the compose file or the Dockerfile that holds the probe.
+`/api/v1/health`, `/heartbeat`, `/ping`), the probe's path is rewritten to it, in place:
+only the path's characters change, in the compose file or the Dockerfile that holds the probe.
 Otherwise (none, or several to choose from), the app gets a `GET PATH` route
 returning `{"status": "ok"}`, added as H001 adds one (after the app's last route,
 inside the factory when one builds the app, in the file's style). Where the probe

@@ -124,7 +124,7 @@ def has_healthcheck(service: Service) -> bool:
     return health(service) is Health.CHECKED
 
 
-def test_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | None:
+def healthcheck_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | None:
     """Why a `condition: service_healthy` on `service`, written in the compose file
     `waiting_in`, may stop the stack: the test is set only in another file of the stack,
     not its base, which `waiting_in` also runs without (a `-f` overlay; Compose's own
