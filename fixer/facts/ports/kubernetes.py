@@ -148,9 +148,11 @@ _CHART_NAME = re.compile(r"^name:\s*['\"]?([\w.-]+)", re.M)
 
 def helm_port(ws: Workspace, service: str, port: int) -> tuple[str, int] | None:
     """Where a Helm chart about `service` writes `port` (path, line): the first place."""
+    files = ws.derived.get(_CHARTS, lambda: list(_chart_files(ws)))
+    if not files:   # most trees: no pattern to build for each service
+        return None
     number = re.compile(rf"(?<![\w.]){port}(?![\w.])")
     word = re.compile(rf"(?<![\w-]){re.escape(service.lower())}(?![\w])")
-    files = ws.derived.get(_CHARTS, lambda: list(_chart_files(ws)))
     about = {f.chart for f in files
              if _starts_with_word(posixpath.basename(f.chart).lower(), service.lower())
              or _starts_with_word(f.name, service.lower()) or word.search(f.text.lower())}
