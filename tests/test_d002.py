@@ -161,3 +161,48 @@ def test_a_list_in_single_quotes_is_left_to_the_author() -> None:
     ['uvicorn', ...]"` would keep it broken; the author writes the double quotes."""
     found = finding(HEAD + "CMD ['uvicorn', 'app.main:app', '--port', '8000']\n")
     assert not found.fixable and "single quotes" in (found.reason or "")
+
+
+DISTROLESS_PY = ("FROM python:3.11-slim AS deps\nRUN pip install --target=/deps uvicorn\n"
+                 "FROM gcr.io/distroless/python3-debian12\nCOPY --from=deps /deps /deps\n")
+
+
+def test_on_an_image_without_a_shell_the_message_says_the_container_cannot_start() -> None:
+    """Shell form on distroless runs a /bin/sh the image lacks: not a SIGTERM nuisance but a
+    container that never starts. A plain command in exec form starts (an ENTRYPOINT of the
+    Dockerfile's own replaces the interpreter the image sets)."""
+    found = finding("FROM gcr.io/distroless/python3-debian12\nCOPY . /app\n"
+                    "ENTRYPOINT python3 -m uvicorn app.main:app\n")
+    assert found.message == ("ENTRYPOINT in shell form: the distroless base image has no "
+                             "/bin/sh, so the container cannot start")
+    assert (found.safety.value, found.fix_title) == ("safe", "Use exec form")
+    slim = finding(HEAD + "CMD uvicorn app.main:app\n")
+    assert slim.message.endswith("/bin/sh is PID 1 and does not pass SIGTERM to the app")
+
+
+@pytest.mark.parametrize(("dockerfile", "why"), [
+    pytest.param(DISTROLESS_PY + "CMD python -m uvicorn app.main:app\n",
+                 "ENTRYPOINT is the interpreter, which receives the CMD as its arguments: in "
+                 "exec form it would run `python3 python …`", id="python-entrypoint-inherited"),
+    pytest.param("FROM gcr.io/distroless/cc\nCOPY venv /venv\n"
+                 "CMD /venv/bin/uvicorn app.main:app --port $PORT\n",
+                 "the command needs a shell (its shell features)", id="shell-features"),
+    pytest.param("FROM gcr.io/distroless/cc\nCOPY venv /venv\n"
+                 "CMD sh -c '/venv/bin/uvicorn app.main:app'\n",
+                 "the command needs a shell (`sh -c`)", id="sh-c-wrapper"),
+])
+def test_no_exec_form_that_cannot_start_either(dockerfile: str, why: str) -> None:
+    """`["python", "-m", …]` under distroless Python's ENTRYPOINT runs `python3 python`, and
+    `["sh", "-c", …]` needs the shell the image lacks: each would replace one broken start
+    with another, so the finding says why and offers nothing."""
+    found = finding(dockerfile)
+    assert not found.fixable and why in (found.reason or ""), found.reason
+    outcome = fix(repo(dockerfile), select="D002", unsafe=True)
+    assert (outcome.diff, outcome.clean) == ("", True)
+
+
+def test_a_shell_copied_into_the_image_counts() -> None:
+    """A stage that copies busybox in has a shell: the usual SIGTERM message and fix."""
+    found = finding("FROM gcr.io/distroless/cc\nCOPY --from=busybox:1.36 /bin/busybox "
+                    "/bin/busybox\nCMD uvicorn app.main:app --port $PORT\n")
+    assert "PID 1" in found.message and found.safety.value == "unsafe"

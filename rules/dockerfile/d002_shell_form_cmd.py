@@ -9,7 +9,9 @@ included.
 ## Why is this bad?
 Shell form runs `/bin/sh -c "…"`: the shell is PID 1, and `docker stop` sends SIGTERM
 to the shell, which does not pass it on. The server never shuts down gracefully; it
-is killed after the stop timeout, dropping in-flight requests.
+is killed after the stop timeout, dropping in-flight requests. On an image without a
+shell (distroless, `scratch`) it is worse: there is no `/bin/sh` to run, and the
+container does not start.
 
 ## Example
 ```dockerfile
@@ -37,6 +39,10 @@ or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
 the commands from a script that ends in `exec`); under a non-POSIX `SHELL`; and for
 a list in single quotes (`CMD ['uvicorn', ...]`), which Docker does not read as JSON:
 wrapped in `sh -c` it would stay broken, and the author writes the double quotes.
+Display-only on an image without a shell (distroless, `scratch`, no shell copied in)
+when exec form would not start it either: the command needs a shell (shell features, a
+`sh -c` wrapper), or it is a CMD under distroless Python's inherited ENTRYPOINT (the
+interpreter), which would run `python3 python …`; the reason says what to write.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit
-from fixer.facts.image.images import chain
+from fixer.facts.image.images import Family, chain, family_of
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import BuiltService, by_stage
 from fixer.model.workspace import Workspace
@@ -123,14 +129,21 @@ def _report(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
     kind = instruction.cmd
     command = " ".join(instruction.value)
     features = shell_features(command)
+    shellless = _shellless_base(services, dockerfile, stage)
+    harm = ("/bin/sh is PID 1 and does not pass SIGTERM to the app" if shellless is None else
+            f"the {shellless.label} base image has no /bin/sh, so the container cannot start")
     base = Violation(
-        message=f"{kind} in shell form: /bin/sh is PID 1 and does not pass SIGTERM to the app",
+        message=f"{kind} in shell form: {harm}",
         path=dockerfile.path, line=instruction.line, service=services[0].name,
         subject=_subject(stage, kind))
     if _single_quoted_list(command):
         return replace(base, reason=f"the {kind} is a list in single quotes, which Docker does "
                                     "not read as JSON: sh runs it as one broken command; write "
                                     "it with double quotes")
+    if shellless is not None:
+        doubt = _shellless_doubt(shellless, dockerfile, stage, kind, command)
+        if doubt is not None:
+            return replace(base, reason=doubt)
     shell = _stage_shell(dockerfile, stage, instruction)
     if features and not POSIX_SHELLS.match(shell[0]):
         return replace(base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
@@ -151,6 +164,44 @@ def _report(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
     safety = Safety.UNSAFE if risk else Safety.SAFE
     return replace(base, fix=Fix(f"Use exec form{f' ({risk})' if risk else ''}", safety, build),
                    reason=risk)
+
+
+def _shellless_base(services: list[BuiltService], dockerfile: Dockerfile,
+                    stage: Stage) -> Family | None:
+    """The base image's entry when it surely has no shell (distroless, `scratch`) for every
+    service built from the stage, and no stage of the chain copies one in."""
+    families = {family_of(dockerfile, stage, s.build_args()) for s in services}
+    if len(families) != 1:
+        return None
+    family = families.pop()
+    if not family.known or family.manager is not None:
+        return None
+    copies = (i for link in chain(dockerfile, stage) for i in link.find("COPY"))
+    if any(_brings_shell(" ".join(i.value)) for i in copies):
+        return None
+    return family
+
+
+def _brings_shell(copied: str) -> bool:
+    return "busybox" in copied.lower() or any(
+        word.rstrip("/").endswith(("/sh", "/bin")) for word in copied.split())
+
+
+def _shellless_doubt(family: Family, dockerfile: Dockerfile, stage: Stage, kind: str,
+                     command: str) -> str | None:
+    """Why exec form would not start the app either, on an image without a shell."""
+    script = wrapped_script(command)
+    if shell_features(command) or script is not None:
+        needs = "`sh -c`" if script is not None else "its shell features"
+        return (f"the command needs a shell ({needs}), which the image lacks: start the "
+                "server without one")
+    own_entrypoint = any(link.find("ENTRYPOINT") for link in chain(dockerfile, stage))
+    if kind == "CMD" and family.python is not None and not own_entrypoint:
+        return (f"the {family.label} Python image's ENTRYPOINT is the interpreter, which "
+                "receives the CMD as its arguments: in exec form it would run "
+                f"`python3 {command.split()[0]} …`; write the CMD as the interpreter's "
+                "arguments (`[\"-m\", \"uvicorn\", …]`)")
+    return None
 
 
 def _exec_form(dockerfile: Dockerfile, instruction: Instruction,
