@@ -13,7 +13,12 @@ from fixer.core.edits import TextEdit
 from fixer.facts.ports.claims import LOCAL_URL, ContainerPort, container_ports
 from fixer_rules.ports.portfix import compose_env_site
 from fixer.facts.ports.proxyconf import is_proxy_config, proxy_targets
-from fixer.facts.ports.references import references, service_claims, unread_proxies
+from fixer.facts.ports.references import (
+    bare_addresses,
+    references,
+    service_claims,
+    unread_proxies,
+)
 from fixer.facts.ports.shortsyntax import ShortPort, parse_short
 from fixer.facts.ports.side import choose, http_claims
 from fixer.facts.ports.urls import find_urls
@@ -581,3 +586,53 @@ def test_the_proxies_fixer_does_not_read_are_found_once_per_stack() -> None:
     [stack] = ws.stacks
     assert unread_proxies(ws, stack) == [("edge", "caddy:2")]
     assert unread_proxies(ws, stack) is unread_proxies(ws, stack)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    pytest.param("environment:\n      USERS: users:8000\n",
+                 {("users", 8000): ("docker-compose.yml", 9)}, id="environment-value"),
+    pytest.param('command: ["./wait-for-it.sh", "users:8000", "--", "run"]\n',
+                 {("users", 8000): ("docker-compose.yml", 8)}, id="wait-for-it-argument"),
+    pytest.param("environment:\n      USERS: http://users:8000\n", {},
+                 id="url-with-scheme-is-p001s-own"),
+    pytest.param("environment:\n      DB: postgres://u:pw@users:8000/db\n", {},
+                 id="userinfo-url"),
+    pytest.param("environment:\n      TAG: myusers:8000\n",
+                 {("myusers", 8000): ("docker-compose.yml", 9)}, id="another-name-kept-apart"),
+])
+def test_bare_addresses(text: str, found: dict[tuple[str, int], tuple[str, str]]) -> None:
+    """`users:8000` without a scheme, which fixer never rewrites: P001 must not move the app
+    off a port one names. A URL with a scheme is no bare address."""
+    compose = ("services:\n  users:\n    build: ./users\n    ports:\n      - \"8000:8000\"\n"
+               "  orders:\n    build: ./orders\n    " + text)
+    ws = workspace_of({"docker-compose.yml": compose})
+    [stack] = ws.stacks
+    addresses = bare_addresses(ws, stack)
+    assert {k: v for k, v in addresses.items() if not k[0].isdigit()} == found
+
+
+@pytest.mark.parametrize(("where", "files"), [
+    pytest.param("docker-compose.yml:11 calls users:8080 without a scheme",
+                 {"docker-compose.yml": "    environment:\n      USERS: users:8080\n"},
+                 id="compose"),
+    pytest.param(".env:1 calls users:8080 without a scheme",
+                 {".env": "USERS=users:8080\n"}, id="dotenv"),
+    pytest.param("orders/app/grpc_client.py calls users:8080",
+                 {"orders/app/grpc_client.py": 'TARGET = "users:8080"\n'}, id="python-target"),
+])
+def test_p001_keeps_the_app_on_a_port_called_without_a_scheme(
+        where: str, files: dict[str, str]) -> None:
+    compose = ("services:\n  users:\n    build: ./users\n    ports:\n      - \"8000:8000\"\n"
+               "  orders:\n    build: ./orders\n    ports:\n      - \"8001:8000\"\n")
+    repo = {"docker-compose.yml": compose + files.pop("docker-compose.yml", ""), **files,
+            **_service("users", 'CMD ["uvicorn", "app.main:app", "--port", "8080"]'),
+            **_service("orders", 'CMD ["uvicorn", "app.main:app", "--port", "8000"]')}
+    [found] = check(repo, select="P001")
+    assert found.safety.value == "unsafe" and where in (found.reason or ""), found.reason
+
+
+def _service(name: str, cmd: str) -> dict[str, str]:
+    return {f"{name}/Dockerfile": f"FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\n{cmd}\n",
+            f"{name}/requirements.txt": "fastapi\nuvicorn\n",
+            f"{name}/app/__init__.py": "",
+            f"{name}/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}

@@ -64,8 +64,10 @@ service's name, or one of its files names the service) that writes the port anyw
 as well when the app would move off its port in a stack with a proxy whose
 configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish): it may send the
 service traffic on the port the app listens on now; and when a Python file of the
-repository calls the service on that port (`http://users:8080` as a settings default),
-a URL fixer does not edit.
+repository calls the service on that port (`http://users:8080` as a settings default, or
+a quoted `"users:8080"` gRPC target), a URL fixer does not edit; and when the stack's
+compose files, `.env` or `env_file`s call it there without a scheme (`USERS_ADDR:
+users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite.
 
 Display-only when the claims are ambiguous (several different ports), interpolated
 (`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
@@ -95,7 +97,12 @@ from dataclasses import replace
 
 from fixer.facts.ports.claims import ContainerPort
 from fixer.facts.ports.kubernetes import helm_port, ports_for
-from fixer.facts.ports.references import service_claims, source_urls, unread_proxies
+from fixer.facts.ports.references import (
+    bare_addresses,
+    service_claims,
+    source_urls,
+    unread_proxies,
+)
 from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -154,7 +161,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
             moves_app = side.port != listen
             doubt = (_manifest_doubt(ws, service, listen) or
                      _unread_proxy_doubt(ws, service, listen) or
-                     _source_url_doubt(ws, service, listen)) if moves_app else None
+                     _source_url_doubt(ws, service, listen) or
+                     _bare_address_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
 
@@ -212,6 +220,19 @@ def _source_url_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
         if path is not None:
             return (f"{path} calls {name}:{listen}, which the app would stop listening on; "
                     "fixer does not edit URLs in Python code")
+    return None
+
+
+def _bare_address_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: the stack's files call the service there
+    without a scheme (`users:8000` as a gRPC target or a `wait-for-it` argument), and
+    fixer rewrites only URLs."""
+    addresses = bare_addresses(ws, service.stack)
+    for name in sorted(service.names()):
+        where = addresses.get((name, listen))
+        if where is not None:
+            return (f"{where[0]}:{where[1]} calls {name}:{listen} without a scheme, which the "
+                    "app would stop listening on; fixer rewrites only URLs with a scheme")
     return None
 
 

@@ -126,16 +126,17 @@ def _runs_nginx(service: Service) -> bool:
 UNREAD_PROXIES = ("caddy", "haproxy", "envoy", "varnish")
 
 
-# `http://users:8080` in Python source: a peer URL compose does not show
-_SOURCE_URL = re.compile(r"//([A-Za-z0-9_.-]+):(\d{2,5})\b")
+# `http://users:8080` in Python source, or a quoted `"users:50051"` (a gRPC channel's
+# target): a peer address compose does not show
+_SOURCE_URL = re.compile(r"(?://|[\"'])([A-Za-z0-9_.-]+):(\d{2,5})\b")
 # per workspace: (host, port) -> the first Python file that names it
 _SOURCE_URLS: Memo[dict[tuple[str, int], str]] = Memo("host:port in Python source")
 
 
 def source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
-    """Each `//host:port` a Python file of the repository writes (a default in a settings
-    module, a hard-coded client URL), and the first file that does: read once per
-    workspace."""
+    """Each `//host:port` or quoted `"host:port"` a Python file of the repository writes
+    (a default in a settings module, a hard-coded client URL, a gRPC target), and the first
+    file that does: read once per workspace."""
     return ws.derived.get(_SOURCE_URLS, lambda: _source_urls(ws))
 
 
@@ -143,10 +144,45 @@ def _source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
     found: dict[tuple[str, int], str] = {}
     for path in sorted(p for p in ws.tree.paths() if p.endswith(".py")):
         file = ws.read(path)
-        if file is None or "//" not in file.text:
+        if file is None or ":" not in file.text:
             continue
         for match in _SOURCE_URL.finditer(file.text):
             found.setdefault((match.group(1), int(match.group(2))), path)
+    return found
+
+
+# `users:8080` with no scheme: a gRPC target, a `wait-for-it` argument, a `HOST:PORT`
+# variable. Not after a scheme's `//`, a user's `@`, or inside a longer name or number.
+_BARE_ADDRESS = re.compile(r"(?<![\w.@/:-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
+# per workspace: stack name -> (host, port) -> where the stack's files first write it
+_BARE: Memo[dict[str, dict[tuple[str, int], tuple[str, int]]]] = Memo("host:port addresses")
+
+
+def bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[str, int]]:
+    """Each `host:port` written without a scheme in the stack's compose files, its `.env`
+    and its services' `env_file`s, and where (path, line) it is first written. fixer
+    rewrites no such address (nothing says which listener it reaches), so a port they name
+    must stay where it is."""
+    per_stack = ws.derived.get(_BARE, dict)
+    if stack.name not in per_stack:
+        per_stack[stack.name] = _bare_addresses(ws, stack)
+    return per_stack[stack.name]
+
+
+def _bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[str, int]]:
+    paths = [doc.path for doc in stack.docs]
+    for service in stack.services.values():
+        for doc, value in service.all("env_file"):
+            paths.extend(env_file_paths(doc, value, stack.dotenv, stack.folder))
+    paths.append(posixpath.join(stack.folder, ".env") if stack.folder else ".env")
+    found: dict[tuple[str, int], tuple[str, int]] = {}
+    for path in dict.fromkeys(paths):
+        file = ws.read(path) if ws.tree.exists(path) else None
+        if file is None or ":" not in file.text:
+            continue
+        for match in _BARE_ADDRESS.finditer(file.text):
+            line = file.text.count("\n", 0, match.start()) + 1
+            found.setdefault((match.group(1), int(match.group(2))), (path, line))
     return found
 
 

@@ -1,0 +1,3 @@
+import os
+
+USERS_ADDRESS = os.environ["USERS_ADDRESS"]
