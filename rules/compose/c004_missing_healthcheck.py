@@ -41,7 +41,7 @@ Safe: a healthcheck at the app's listen port on a route the app serves, with
 `interval: 10s` (a long interval delays everything that waits on it), `timeout:
 5s`, `retries: 3`, `start_period: 10s`. Where the app serves no health route H001
 counts but exactly one whose last part names health (`/api/v1/health-check/`, `/heartbeat`,
-`/ping`), the
+`/ping`) or whose handler is named for it (`def health()` on `/api/status`), the
 probe calls that one (as H002 points a probe at it). Where the app serves none, the
 fix adds the `GET /health` route H001 adds (H001 runs first when selected, so
 then it is H001's commit). The probe runs a tool the final stage has: curl, else

@@ -192,13 +192,13 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     shadow = found[1].shadowing(added) if found else None
     if shadow is not None:   # a route added after it would never answer
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"
+    like = health_like(found[1], wanted) if found else []
+    if len(like) > 1:   # which of them is the one to probe is the author's call
+        doubt = doubt or (f"the app serves GET {' and '.join(like[:3])}, which read as "
+                          "its health routes")
+    one_like = like[0] if len(like) == 1 else None
     if why is None:
-        like = health_like(found[1], wanted) if found else []
-        if len(like) > 1:   # which of them is the one to probe is the author's call
-            doubt = doubt or (f"the app serves GET {' and '.join(like[:3])}, which read as "
-                              "its health routes")
-        return HealthPlan(Source.ADDED, added, doubt=doubt,
-                          like=like[0] if len(like) == 1 else None)
+        return HealthPlan(Source.ADDED, added, doubt=doubt, like=one_like)
     literal = health_literal(ws, service.app.folder, wanted, _theirs(ws, service))
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal, why)
@@ -206,7 +206,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if named:  # `from common.health import router`: it serves one, at a path fixer cannot see
         return HealthPlan(Source.UNREADABLE, None, f"the app includes the router {named[0]}, "
                                                    "which fixer cannot read")
-    return HealthPlan(Source.ADDED, added, why, doubt) if found else \
+    return HealthPlan(Source.ADDED, added, why, doubt, one_like) if found else \
         HealthPlan(Source.UNREADABLE, None, why)
 
 
@@ -220,17 +220,30 @@ _UNDER_HEALTH = re.compile(r"/_?health(?:z|check)?/(?:live|liveness|ready|readin
                            r"alive|ping)/?$", re.I)
 
 
+# A handler whose whole name says it is the health route, whatever its path (`def health()`
+# on `/api/status`); not one that only contains a word (`def get_ready_orders()`)
+_HEALTH_HANDLER = re.compile(r"(?:get_|api_|async_)?(?:health(?:z|check|_check)?|heartbeat|ping|"
+                             r"liveness|readiness|alive|is_alive)(?:_check|_probe|_endpoint)?",
+                             re.I)
+
+
 def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
-    """The app's literal GET routes that read as health routes: those H001 counts, and those
+    """The app's literal GET routes that read as health routes: those H001 counts, those
     whose last part names health (`/healthcheck/`, `/api/v1/health-check`, `/heartbeat`,
-    `/ping`, `/alive`, `/ready`), and a probe's route under a `health` folder
-    (`/health/live`, not `/health/db`)."""
-    paths = [r.path for r in routes.routes if r.get and not r.path.startswith(UNKNOWN)
-             and _PROBEABLE.fullmatch(r.path)]
-    last = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]
+    `/ping`, `/alive`, `/ready`), a probe's route under a `health` folder (`/health/live`,
+    not `/health/db`), and one whose handler is named for health (`def health()`)."""
     normal = _normalized(wanted)
-    return sorted({p for p, tail in zip(paths, last) if is_health(p, normal)
-                   or _HEALTH_WORD.search(tail) or _UNDER_HEALTH.search(p)})
+    found = set()
+    for route in routes.routes:
+        path = route.path
+        if not (route.get and not path.startswith(UNKNOWN) and _PROBEABLE.fullmatch(path)):
+            continue
+        tail = path.rstrip("/").rsplit("/", 1)[-1]
+        handler = route.function.name if route.function is not None else ""
+        if (is_health(path, normal) or _HEALTH_WORD.search(tail) or _UNDER_HEALTH.search(path)
+                or _HEALTH_HANDLER.fullmatch(handler)):
+            found.add(path)
+    return sorted(found)
 
 
 def _uncompiled(ws: Workspace, service: BuiltService) -> str | None:
