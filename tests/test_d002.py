@@ -206,3 +206,26 @@ def test_a_shell_copied_into_the_image_counts() -> None:
     found = finding("FROM gcr.io/distroless/cc\nCOPY --from=busybox:1.36 /bin/busybox "
                     "/bin/busybox\nCMD uvicorn app.main:app --port $PORT\n")
     assert "PID 1" in found.message and found.safety.value == "unsafe"
+
+
+@pytest.mark.parametrize(("script", "safety"), [
+    pytest.param("#!/bin/sh\nexec uvicorn app.main:app\n", "safe", id="shebang"),
+    pytest.param("exec uvicorn app.main:app\n", "unsafe", id="no-shebang"),
+])
+def test_a_script_without_a_shebang_needs_the_shell(script: str, safety: str) -> None:
+    """sh runs a file without `#!` as a shell script itself (ENOEXEC); exec form makes the
+    kernel run it, which fails with "exec format error"."""
+    files = repo(HEAD + "ENTRYPOINT ./start.sh\n")
+    files["api/start.sh"] = script
+    [found] = check(files, select="D002")
+    assert found.safety.value == safety, found.reason
+    if safety == "unsafe":
+        assert found.reason == ("api/start.sh has no `#!` line: sh ran it as a shell script, "
+                                "exec form makes the kernel run it and fails with \"exec "
+                                "format error\"")
+
+
+def test_a_script_fixer_cannot_find_is_unsafe() -> None:
+    found = finding(HEAD + "CMD ./generated.sh\n")
+    assert found.safety.value == "unsafe" and "does not find ./generated.sh" in (found.reason
+                                                                               or "")

@@ -32,6 +32,9 @@ so the server replaces the shell and gets SIGTERM (`celery … & exec uvicorn �
 Also unsafe when exec form changes how CMD and ENTRYPOINT combine: a shell-form
 ENTRYPOINT ignores CMD and compose `command:`, an exec-form one appends them; a
 CMD after an ENTRYPOINT is passed to it as `sh -c` arguments in shell form.
+Unsafe as well when the command runs a script of the repository that has no `#!` line
+(sh reads such a file itself; exec form makes the kernel run it: "exec format error"),
+or a `./…` or `….sh` script fixer does not find in the repository.
 A shell-form `sh -c "…"` wrapper keeps its shell and gets the same `exec` (unsafe
 when its script uses shell features). Display-only where no `exec` can reach the
 server: a pipeline, `||`, a subshell,
@@ -55,6 +58,7 @@ from functools import partial
 from fixer.core.edits import Edit
 from fixer.facts.image.images import Family, chain, family_of
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.image_paths import locate, workdir
 from fixer.model.services import BuiltService, by_stage
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -82,7 +86,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         for kind in KINDS:
             instruction = app.stage.last(kind)
             if instruction is not None and not instruction.json:
-                yield _report(services, app.dockerfile, app.stage, instruction)
+                yield _report(ws, services, app.dockerfile, app.stage, instruction)
 
 
 def _subject(stage: Stage, kind: str) -> str:
@@ -124,7 +128,7 @@ def _single_quoted_list(command: str) -> bool:
     return isinstance(value, list) and all(isinstance(word, str) for word in value)
 
 
-def _report(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
+def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
             instruction: Instruction) -> Violation:
     kind = instruction.cmd
     command = " ".join(instruction.value)
@@ -161,9 +165,31 @@ def _report(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
     inner = shell_features(script) if script is not None else []
     if inner:   # `sh -c "a & b"`: exec before b changes which process is PID 1
         risk = f"`exec` before the last command of its script, which uses {', '.join(inner)}"
+    elif script is None:
+        risk = risk or _script_without_shebang(ws, services[0], command)
     safety = Safety.UNSAFE if risk else Safety.SAFE
     return replace(base, fix=Fix(f"Use exec form{f' ({risk})' if risk else ''}", safety, build),
                    reason=risk)
+
+
+def _script_without_shebang(ws: Workspace, service: BuiltService, command: str) -> str | None:
+    """Why exec form may not run the command's script: sh runs a file without a `#!` line
+    as a shell script (the kernel refuses it, ENOEXEC, and sh reads it itself); `execve`
+    in exec form fails with "exec format error". None when it is no script of the
+    repository's, or its first line is a `#!`."""
+    words = command.split()
+    program = words[1] if words[:1] == ["exec"] and len(words) > 1 else words[0]
+    script_like = program.startswith("./") or program.endswith(".sh")
+    path = locate(ws.tree, service, workdir(service), program) \
+        if script_like or "/" in program else None
+    if path is None:
+        return (f"fixer does not find {program} in the repository to see that it starts "
+                "with `#!`, which exec form needs") if script_like else None
+    file = ws.read(path)
+    if file is None or file.text.startswith("#!"):
+        return None
+    return (f"{path} has no `#!` line: sh ran it as a shell script, exec form makes the "
+            "kernel run it and fails with \"exec format error\"")
 
 
 def _shellless_base(services: list[BuiltService], dockerfile: Dockerfile,
