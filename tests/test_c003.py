@@ -338,3 +338,27 @@ def test_a_healthcheck_that_reveals_a_held_wait_is_kept() -> None:
     assert "      - users\n" in outcome.text("docker-compose.yml")   # web's list unchanged
     assert [(f.code, f.violation.held) for f in outcome.remaining] == [("C003", True),
                                                                        ("I003", False)]
+
+
+@pytest.mark.parametrize(("test", "files", "safe"), [
+    pytest.param("pg_isready -U ${POSTGRES_USER}", {"db.env": "POSTGRES_USER=app\n"}, False,
+                 id="env-file-only"),
+    pytest.param("pg_isready -U $POSTGRES_USER", {}, False, id="unset-unbraced"),
+    pytest.param("pg_isready -U ${POSTGRES_USER}", {".env": "POSTGRES_USER=app\n"}, True,
+                 id="dotenv-sets-it"),
+    pytest.param("pg_isready -U ${POSTGRES_USER:-postgres}", {}, True, id="default"),
+    pytest.param("pg_isready -U $${POSTGRES_USER}", {"db.env": "POSTGRES_USER=app\n"}, True,
+                 id="container-shell-reads-it"),
+])
+def test_no_safe_gate_on_a_healthcheck_compose_substitutes_empty(
+        test: str, files: dict[str, str], safe: bool) -> None:
+    """Compose interpolates `${VAR}` from the shell and `.env` only, never from an env_file:
+    `pg_isready -U ` fails forever, and a gate on it stops `docker compose up`."""
+    db = ("  db:\n    image: postgres:16-alpine\n    env_file: db.env\n    healthcheck:\n"
+          f"      test: [\"CMD-SHELL\", \"{test}\"]\n")
+    compose = API.format(deps="\n      - db") + db
+    [found] = check(repo(compose, {"db.env": "", **files}), select="C003")
+    assert (found.safety.value == "safe") == safe, found.reason
+    if not safe:
+        assert "which Compose substitutes from the shell or the .env file only" in (
+            found.reason or "")

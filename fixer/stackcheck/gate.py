@@ -84,6 +84,11 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     found = health_command(target)
     if found is None:
         return _cannot_tell(target)
+    unset = _unset_variables(target)
+    if unset is not None:
+        return Verdict.UNKNOWN, (f"{target.name}'s healthcheck reads ${{{unset}}}, which "
+                                 "Compose substitutes from the shell or the .env file only, "
+                                 "and no .env sets it; an env_file does not count")
     tool, text = found
     probes = list(local_probes(text))
     verdict, why = worst([_tool_verdict(target, tool),
@@ -96,6 +101,25 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     if verdict is Verdict.HOLDS and probes:
         return _in_time(ws, target)
     return _cannot_tell(target)  # a probe fixer does not read, or a port it cannot see
+
+
+# `$VAR` or `${VAR}` Compose interpolates (not `$$VAR`, which the container's shell reads);
+# a `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}` or `${VAR:+alt}` is never empty by
+# accident
+_INTERPOLATED = re.compile(r"(?<!\$)\$(?:\{(\w+)(?P<modifier>:?[-?+][^}]*)?\}|(\w+))")
+
+
+def _unset_variables(target: Service) -> str | None:
+    """A variable the compose healthcheck reads that Compose would substitute empty: no
+    default, and the stack's `.env` does not set it."""
+    if compose_health(target) is not Health.CHECKED:
+        return None   # the image's HEALTHCHECK: its shell reads the container's environment
+    for word in compose_test(target) or []:
+        for match in _INTERPOLATED.finditer(word):
+            name = match.group(1) or match.group(3)
+            if match.group("modifier") is None and name not in target.stack.dotenv:
+                return name
+    return None
 
 
 def _in_time(ws: Workspace, target: Service) -> tuple[Verdict, str]:

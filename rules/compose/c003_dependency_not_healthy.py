@@ -44,7 +44,10 @@ passes, `docker compose up` stops with "dependency failed to start". The fix is
 safe when fixer can show the healthcheck passes: a database or broker image
 running its own probe (`pg_isready` in `postgres`, `redis-cli` in `redis`, ...),
 or a FastAPI app probed over HTTP on `localhost` with a tool its final stage
-has, on the port it listens on, for a path it serves. Unsafe (the reason is
+has, on the port it listens on, for a path it serves. A compose healthcheck that
+reads a variable with no default that no `.env` sets (`pg_isready -U ${POSTGRES_USER}`
+with the user only in an `env_file`, which Compose never substitutes from) is one fixer
+cannot vouch for: Compose may run `pg_isready -U `. Unsafe (the reason is
 given) when fixer cannot tell: an image it does not know, a probe it cannot
 read (a port written as `${VAR}`), an app whose port or routes it cannot see, an
 app that loads a model on its import path (`from_pretrained`, a `transformers`
