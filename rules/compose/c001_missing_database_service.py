@@ -86,7 +86,9 @@ server listening there. Display-only when the host is no name a service can answ
 database or port), name no user, hold a password fixer would have to copy out
 of an env file, when `depends_on` comes from a YAML anchor, when a user runs
 with `network_mode` or is on a network the receiving file cannot name
-(declared only in a file loaded after it), and when only an overlay names the
+(declared only in a file loaded after it) or on an `external` network (other stacks'
+containers join it: the database may be one of them, and one added under its name
+would answer beside it), and when only an overlay names the
 URL (an incident drill or CI file loaded with `-f`: the base stack runs
 without that database). Display-only too when the stack already runs a PostgreSQL
 image under another name that no URL names (`postgres` beside a URL to `db`): the

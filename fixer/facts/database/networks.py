@@ -15,7 +15,7 @@ import yaml
 
 from fixer.model.depends import dependencies
 from fixer.model.services import Service, Stack
-from fixer.sources.compose import ComposeDoc, Value, get, items, string_list
+from fixer.sources.compose import ComposeDoc, Value, get, items, scalar, string_list
 from fixer.sources.compose_edit import Unfixable
 from fixer.sources.compose_style import Flow, Fragment, Seq, is_flow
 
@@ -59,6 +59,11 @@ def joined(stack: Stack, doc: ComposeDoc, members: list[Service]) -> list[str]:
     wanted: list[str] = []
     for member in members:
         wanted += [n for n in service_networks(member) if n not in wanted]
+    shared = _external(stack, wanted)
+    if shared is not None:
+        raise Unfixable(f"the network `{shared}` is external, shared with containers of other "
+                        "stacks: the database may run in one of them, and one added here "
+                        "would answer to the same name beside it")
     if wanted == [DEFAULT]:
         return []
     declared = _declared(stack, doc)
@@ -69,6 +74,18 @@ def joined(stack: Stack, doc: ComposeDoc, members: list[Service]) -> list[str]:
             raise Unfixable(f"the network `{name}` is not declared in {doc.path} or a file "
                             "loaded before it, where the database would be added")
     return wanted
+
+
+def _external(stack: Stack, names: list[str]) -> str | None:
+    """The first of `names` a file of the stack declares `external` (true, or a mapping):
+    a network other stacks' containers join too."""
+    for doc in stack.docs:
+        networks = get(Value(doc.root), "networks")
+        for name, value in items(networks) if networks is not None else []:
+            external = get(value, "external") if name in names else None
+            if external is not None and scalar(external) not in ("false", "False"):
+                return name
+    return None
 
 
 def _declared(stack: Stack, doc: ComposeDoc) -> set[str]:
