@@ -141,8 +141,6 @@ NETWORKED = ("services:\n  api:\n    image: example/api:1.0\n    environment:\n"
 JOINED = [
     pytest.param("", "networks:\n  edge:\n", ["default", "edge"],
                  id="default-and-a-depending-proxy"),
-    pytest.param("    networks: [backend]\n", "networks:\n  edge:\n  backend:\n    external: true\n",
-                 ["backend", "edge"], id="external-network"),
     pytest.param("    networks:\n      backend:\n        aliases: [api.internal]\n",
                  "networks:\n  edge:\n  backend:\n", ["backend", "edge"], id="mapping-form"),
     pytest.param("    <<: *on-backend\n", "networks:\n  edge:\n  backend:\n",
@@ -172,6 +170,10 @@ def test_c001_compose_puts_the_database_on_its_users_networks(
 @pytest.mark.parametrize(("compose", "files", "reason"), [
     pytest.param(NETWORKED.format(api="    network_mode: host\n", top="networks:\n  edge:\n"), {},
                  "network_mode: host", id="host-network"),
+    pytest.param(NETWORKED.format(api="    networks: [backend]\n",
+                                  top="networks:\n  edge:\n  backend:\n    external: true\n"),
+                 {}, "the network `backend` is external, shared with containers of other stacks",
+                 id="external-network"),
     pytest.param(NETWORKED.format(api="", top=""), {"docker-compose.override.yml":
                                                      "networks:\n  edge:\n"},
                  "network `edge` is not declared in docker-compose.yml", id="declared-later"),
