@@ -84,11 +84,6 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     found = health_command(target)
     if found is None:
         return _cannot_tell(target)
-    unset = _unset_variables(target)
-    if unset is not None:
-        return Verdict.UNKNOWN, (f"{target.name}'s healthcheck reads ${{{unset}}}, which "
-                                 "Compose substitutes from the shell or the .env file only, "
-                                 "and no .env sets it; an env_file does not count")
     tool, text = found
     probes = list(local_probes(text))
     verdict, why = worst([_tool_verdict(target, tool),
@@ -96,6 +91,11 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
                           *(path_verdict(ws, target, probe.path) for probe in probes)])
     if verdict is Verdict.BROKEN:
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
+    unset = _unset_variables(target)
+    if unset is not None:
+        return Verdict.UNKNOWN, (f"{target.name}'s healthcheck reads ${{{unset}}}, which "
+                                 "Compose substitutes from the shell or the .env file only, "
+                                 "and no .env sets it; an env_file does not count")
     if ships_probe(_image(target), tool):
         return Verdict.HOLDS, ""
     if verdict is Verdict.HOLDS and probes:
