@@ -505,3 +505,15 @@ def test_a_tool_the_build_purges_is_absent_and_not_installed_again() -> None:
     assert outcome.clean and [f.code for f in outcome.applied] == ["C004"], outcome
     assert outcome.tree["api/Dockerfile"] == dockerfile.encode()
     assert "urllib" in outcome.text("docker-compose.yml")
+
+
+def test_no_curl_installed_for_a_probe_that_calls_no_http_url() -> None:
+    """`curl -f postgresql://…` fails with curl installed: the install would only make a
+    probe that never passes run. The reason shows the URL without its credentials."""
+    files = repo("FROM python:3.12-slim\nCOPY . .\n",
+                 test='["CMD", "curl", "-f", "postgresql://app:pw@db:5432/app"]')
+    unchanged(files)
+    [found] = [f for f in check(files, select="D003")]
+    assert not found.fixable
+    assert found.reason == ("the healthcheck's curl calls `postgresql://db:5432/app`, no HTTP "
+                            "URL: with curl installed it fails as well")

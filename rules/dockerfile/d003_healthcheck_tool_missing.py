@@ -56,7 +56,8 @@ images (no shell, no package manager), when the stage inherits a non-root `USER`
 from the stage it is built `FROM` (no install can run there), and when the build
 removes the tool again (`apt-get purge -y curl` after the install, `apk del`): an
 install above that step would be undone. A tool so removed counts as absent, whatever
-an earlier stage or the base image had.
+an earlier stage or the base image had. Display-only too when the probe calls no HTTP
+URL (`curl -f postgresql://db:5432/app`): it fails with the tool installed as well.
 
 ## Options
 `healthcheck-strategy = "python"` rewrites the healthcheck instead, on images that
@@ -67,6 +68,8 @@ through a YAML alias.
 """
 
 from __future__ import annotations
+
+import re
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -196,10 +199,25 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
     base = Violation(message=message, path=target.dockerfile.path,
                      line=target.stage.instructions[0].line, service=target.services[0].name,
                      subject=target.subject, causes=_causes(target, uses, missing))
-    title, reason = _choice(ws, target, [u for u in uses if u.probe.tool in missing], missing)
+    failing = [u for u in uses if u.probe.tool in missing]
+    title, reason = _choice(ws, target, failing, missing)
+    reason = _not_http(failing) or reason
     if reason is not None:
         return replace(base, reason=reason)
     return replace(base, fix=Fix(title, Safety.SAFE, partial(_edits, ws, target, uses, missing)))
+
+
+def _not_http(uses: list[Use]) -> str | None:
+    """Why the tool would not make the healthcheck pass: it calls a URL that is no HTTP
+    one (`curl -f postgresql://db:5432/app`), which fails with the tool installed too."""
+    for use in uses:
+        url = use.probe.url or ""
+        scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", url)
+        if scheme is not None and scheme.group(1).lower() not in ("http", "https"):
+            shown = re.sub(r"//[^/@]*@", "//", url)[:60]   # no credentials in a report
+            return (f"the healthcheck's {use.probe.tool} calls `{shown}`, no HTTP URL: "
+                    f"with {use.probe.tool} installed it fails as well")
+    return None
 
 
 def _causes(target: Target, uses: list[Use], missing: list[str]) -> tuple[Location, ...]:
