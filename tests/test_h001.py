@@ -662,3 +662,39 @@ def test_h001_route_quotes_follow_the_route_decorators() -> None:
             '@app.post("/setup")\ndef setup():\n    return {"done": True}\n')
     added = fixed(service({"svc/app/main.py": main})).decode()
     assert '@app.get("/health")' in added and 'return {"status": "ok"}' in added
+
+
+AUTH_MIDDLEWARE = ("from starlette.middleware.base import BaseHTTPMiddleware\n"
+                   "from starlette.responses import JSONResponse\n\n\n"
+                   "class Guard(BaseHTTPMiddleware):\n"
+                   "    async def dispatch(self, request, call_next):\n"
+                   "        return JSONResponse({}, status_code=401)\n\n\n")
+
+
+@pytest.mark.parametrize(("main", "files", "reason"), [
+    pytest.param(APP + "from app.auth import mount\n\napp = FastAPI()\nmount(app)\n",
+                 {"svc/app/auth.py": AUTH_MIDDLEWARE + "def mount(app):\n"
+                                                      "    app.add_middleware(Guard)\n"},
+                 "`mount(app)` adds middleware (svc/app/auth.py:10)", id="helper-of-the-repo"),
+    pytest.param(APP + "from platform_kit import setup_auth\n\napp = FastAPI()\n"
+                 "setup_auth(app)\n", {},
+                 "`setup_auth(app)`, which fixer cannot read, may add middleware",
+                 id="installed-auth-helper"),
+])
+def test_h001_unsafe_when_a_helper_may_add_middleware(main: str, files: dict[str, str],
+                                                     reason: str) -> None:
+    """A helper the app is passed to may mount an auth middleware that answers 401 before
+    any route: the added `/health` would refuse the probe, and C004's healthcheck with it."""
+    repo = service({"svc/app/main.py": main, **files})
+    [finding] = check(repo, select="H001")
+    assert not finding.fixable or finding.safety.value == "unsafe"
+    assert reason in (finding.reason or ""), finding.reason
+    assert fix(repo, select="H001").diff == ""
+
+
+def test_h001_a_helper_that_adds_no_middleware_keeps_the_fix_safe() -> None:
+    main = APP + "from app.pages import add_pages\n\napp = FastAPI()\nadd_pages(app)\n"
+    pages = "def add_pages(app):\n    app.title = 'svc'\n"
+    [finding] = check(service({"svc/app/main.py": main, "svc/app/pages.py": pages}),
+                      select="H001")
+    assert finding.safety.value == "safe", finding.reason

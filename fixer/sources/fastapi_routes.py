@@ -163,16 +163,27 @@ def _top_of(body: list[ast.stmt], stmt: ast.stmt) -> ast.stmt:
 def _function(mods: Modules, path: str, tree: ast.Module, name: str,
               depth: int) -> AppSite | None:
     """The app a factory function builds, the function defined here or imported."""
+    found = _defined_function(mods, path, tree, name, depth)
+    loaded = mods.load(found[0]) if found is not None else None
+    if found is None or loaded is None:
+        return None
+    where, module, function = found
+    return _inside_factory(mods, AppSite(where, loaded[0], module, module, function.name,
+                                         function), function)
+
+
+def _defined_function(mods: Modules, path: str, tree: ast.Module, name: str, depth: int = 0
+                      ) -> tuple[str, ast.Module, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    """(path, tree, definition) of the function `name` names in the module: defined
+    there, or imported from a module of the repository."""
     stmt = binding(tree.body, name)
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        loaded = mods.load(path)
-        return _inside_factory(mods, AppSite(path, loaded[0], tree, tree, name, stmt), stmt) \
-            if loaded else None
+        return path, tree, stmt
     if isinstance(stmt, (ast.Import, ast.ImportFrom)) and depth < 5:
         origin = mods.imported(path, stmt, name)
         loaded = mods.load(origin[0]) if origin and origin[1] else None
         if origin and origin[1] and loaded:
-            return _function(mods, origin[0], loaded[1], origin[1], depth + 1)
+            return _defined_function(mods, origin[0], loaded[1], origin[1], depth + 1)
     return None
 
 
@@ -479,11 +490,34 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             elif isinstance(call.func, ast.Name) and any(
                     isinstance(a, ast.Name) and a.id == var for a in call.args):
                 result.note(f"`{call.func.id}({var})` may add routes")
+                if depth == 0:
+                    result.doubt = result.doubt or _helper_middleware(mods, path, tree,
+                                                                      call.func.id, var)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
             result.note(f"routes are added to `{var}` in a loop (line {stmt.lineno})")
         if anchors and routed:
             result.anchors.append(top)
+
+
+# An installed helper named for access control: it may refuse a probe as its middleware
+_GUARD_WORDS = re.compile(r"auth|security|secure|guard|jwt|token|permission|middleware", re.I)
+
+
+def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,
+                       var: str) -> str | None:
+    """Why a route added to the app may refuse a probe: `name(app)` is a function of the
+    repository that adds middleware to it (`app.add_middleware(...)`, which may answer 401
+    before any route), or one fixer cannot read whose name speaks of access control."""
+    found = _defined_function(mods, path, tree, name)
+    if found is None:
+        return (f"`{name}({var})`, which fixer cannot read, may add middleware that answers "
+                "before the routes") if _GUARD_WORDS.search(name) else None
+    where, _module, function = found
+    if "middleware" not in ast.unparse(function).lower():
+        return None
+    return (f"`{name}({var})` adds middleware ({where}:{function.lineno}), which may answer "
+            "before an added health route")
 
 
 # the app's or a router's methods that add routes when called (not as a decorator)

@@ -84,7 +84,9 @@ it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 API-key check answers a probe 403), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, a middleware class named for auth, an
 `@app.middleware("http")` function or a middleware class answering an error status
-outside its `except` blocks: a tenant header's 400, an API key's 401 or 403), when a
+outside its `except` blocks: a tenant header's 400, an API key's 401 or 403; or a
+function the app is passed to, `mount(app)`, that adds middleware, or one fixer cannot
+read whose name speaks of access control, `setup_auth(app)`), when a
 route with path
 parameters answers the path first (`/{slug}`: Starlette matches in order), and when a
 factory may
