@@ -22,6 +22,9 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ```
 
 ## Fix safety
+Display-only when compose's `environment` sets the port variable and the image has a
+value of its own (`ENV PORT=8000`, an override file's `PORT: 8001`): EXPOSE documents
+the image, and the base file alone would expose a port nothing listens on.
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
@@ -110,6 +113,25 @@ def _image_port(ws: Workspace, service: BuiltService) -> int | None:
     return own.port if own.launch is not None else app.listen.port
 
 
+def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | None:
+    """Why EXPOSE is not rewritten to the port the containers listen on: compose's
+    `environment` sets the port variable, and the image has a value of its own
+    (`ENV PORT=8000`). EXPOSE documents the image: a stack run without that setting (the
+    base file without its override file) would expose a port nothing listens on."""
+    for service in services:
+        listen = service.app.listen
+        if listen.variable is None or listen.region is None or \
+                listen.region.kind in COMPOSE_KINDS:
+            continue
+        own = image_listen(ws, service).port
+        if own is not None and own != listen.port:
+            return (f"compose's `environment` sets {listen.variable}={listen.port} for "
+                    f"{service.name}, and the image alone listens on {own}: EXPOSE "
+                    "documents the image, and a stack run without that setting would expose "
+                    "a port nothing listens on")
+    return None
+
+
 def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     app = services[0].app
     listens = sorted({p for p in (_image_port(ws, s) for s in services) if p is not None})
@@ -134,6 +156,9 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return replace(report, reason=f"the stage inherits `EXPOSE {inherited[0][1]}` from "
                                       f"line {inherited[0][0].line}, which other stages may "
                                       "share: which to change is the author's call")
+    doubt = _environment_doubt(ws, services)
+    if doubt is not None:
+        return replace(report, reason=doubt)
     return replace(report, fix=Fix(title, Safety.SAFE, partial(_edits, app, ports, listens[0])))
 
 
