@@ -92,7 +92,8 @@ odd entries move); `dockerfile` takes the listen port as the truth and moves com
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
 from dataclasses import replace
 
 from fixer.facts.ports.claims import ContainerPort
@@ -214,25 +215,32 @@ def _unread_proxy_doubt(ws: Workspace, service: BuiltService, listen: int) -> st
 def _source_url_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     """Why moving the app off `listen` is unsafe: Python source of the repository calls the
     service there (`http://users:8080` as a settings default), which fixer does not edit."""
-    urls = source_urls(ws)
-    for name in sorted(service.names()):
-        path = urls.get((name, listen))
-        if path is not None:
-            return (f"{path} calls {name}:{listen}, which the app would stop listening on; "
-                    "fixer does not edit URLs in Python code")
-    return None
+    found = _called_at(service, listen, source_urls(ws))
+    return None if found is None else (
+        f"{found[1]} calls {found[0]}:{listen}, which the app would stop listening on; "
+        "fixer does not edit URLs in Python code")
 
 
 def _bare_address_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     """Why moving the app off `listen` is unsafe: the stack's files call the service there
     without a scheme (`users:8000` as a gRPC target or a `wait-for-it` argument), and
     fixer rewrites only URLs."""
-    addresses = bare_addresses(ws, service.stack)
+    found = _called_at(service, listen, bare_addresses(ws, service.stack))
+    return None if found is None else (
+        f"{found[1][0]}:{found[1][1]} calls {found[0]}:{listen} without a scheme, which the "
+        "app would stop listening on; fixer rewrites only URLs with a scheme")
+
+
+Where = TypeVar("Where")   # where a call is written: a path, or (path, line)
+
+
+def _called_at(service: BuiltService, listen: int,
+               calls: Mapping[tuple[str, int], Where]) -> tuple[str, Where] | None:
+    """(name, where) of the first of the service's names that `calls` has at `listen`."""
     for name in sorted(service.names()):
-        where = addresses.get((name, listen))
+        where = calls.get((name, listen))
         if where is not None:
-            return (f"{where[0]}:{where[1]} calls {name}:{listen} without a scheme, which the "
-                    "app would stop listening on; fixer rewrites only URLs with a scheme")
+            return name, where
     return None
 
 
