@@ -319,7 +319,11 @@ def test_h001_display_only_beside_several_routes_that_read_as_health_routes() ->
                   '\n\n@app.get("/health/ready")\ndef ready():\n    return 1\n')
     [finding] = check(service({"svc/app/main.py": main}), select="H001")
     assert not finding.fixable
-    assert "serves GET /health/live and /health/ready" in (finding.reason or ""), finding.reason
+    # the message says what it serves, not only what it lacks; the reason, whose call it is
+    assert finding.message.endswith("; it serves GET /health/live and /health/ready, which "
+                                    "read as health routes"), finding.message
+    assert finding.reason == ("which of them is the health route is the author's call "
+                              "(`health-paths` in the configuration counts a path as one)")
 
 
 def shared_context(a_main: str, b_main: str) -> dict[str, str | bytes]:

@@ -109,7 +109,7 @@ from functools import partial
 
 from fixer.facts.health.addroute import route_edits
 from fixer.facts.image.images import service_python
-from fixer.facts.health.healthroute import Source, plan, served_app
+from fixer.facts.health.healthroute import Source, plan, served_app, several_doubt
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
@@ -149,7 +149,13 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             path=site.path, line=site.created.lineno, service=service.name,
             subject=f"{module.path}:{module.attr or site.var}",
         )
-        if health.doubt:
+        if health.several and health.doubt == several_doubt(health.several):
+            served = " and ".join(health.several)
+            yield replace(violation, message=f"{violation.message}; it serves GET {served}, "
+                                             "which read as health routes",
+                          reason="which of them is the health route is the author's call "
+                                 "(`health-paths` in the configuration counts a path as one)")
+        elif health.doubt:
             yield replace(violation, reason=f"fixer cannot vouch that a route added with "
                                             f"`@{site.var}.get` works: {health.doubt}")
         elif health.like is not None:   # a second health route beside it: the user's call

@@ -51,6 +51,9 @@ class HealthPlan:
     # not count it (`/api/v1/health-check/`): a probe can call it, and a second health route
     # beside it is one a maintainer would not take
     like: str | None = None
+    # for ADDED: the routes that read as health routes when there are several (which one
+    # is the health route is the author's call)
+    several: tuple[str, ...] = ()
 
 
 # each service's app and routes: H001, H002, C004, C003's gate and the stack check all
@@ -194,11 +197,11 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"
     like = health_like(found[1], wanted) if found else []
     if len(like) > 1:   # which of them is the one to probe is the author's call
-        doubt = doubt or (f"the app serves GET {' and '.join(like[:3])}, which read as "
-                          "its health routes")
+        doubt = doubt or several_doubt(tuple(like[:3]))
     one_like = like[0] if len(like) == 1 else None
+    several = tuple(like[:3]) if len(like) > 1 else ()
     if why is None:
-        return HealthPlan(Source.ADDED, added, doubt=doubt, like=one_like)
+        return HealthPlan(Source.ADDED, added, doubt=doubt, like=one_like, several=several)
     literal = health_literal(ws, service.app.folder, wanted, _theirs(ws, service))
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal, why)
@@ -206,8 +209,13 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if named:  # `from common.health import router`: it serves one, at a path fixer cannot see
         return HealthPlan(Source.UNREADABLE, None, f"the app includes the router {named[0]}, "
                                                    "which fixer cannot read")
-    return HealthPlan(Source.ADDED, added, why, doubt, one_like) if found else \
+    return HealthPlan(Source.ADDED, added, why, doubt, one_like, several) if found else \
         HealthPlan(Source.UNREADABLE, None, why)
+
+
+def several_doubt(paths: tuple[str, ...]) -> str:
+    """Why no probe or route is chosen beside several routes that read as health routes."""
+    return f"the app serves GET {' and '.join(paths)}, which read as its health routes"
 
 
 # A last path part that names a health route: `health` anywhere in it (`/health-check`), a
