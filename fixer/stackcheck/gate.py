@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
+from fixer.core.envfile import references
 from fixer.core.numbers import number
 from fixer.facts.database.images import ships_probe
 from fixer.facts.health.healthchecks import (
@@ -103,22 +104,15 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     return _cannot_tell(target)  # a probe fixer does not read, or a port it cannot see
 
 
-# `$VAR` or `${VAR}` Compose interpolates (not `$$VAR`, which the container's shell reads);
-# a `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}` or `${VAR:+alt}` is never empty by
-# accident
-_INTERPOLATED = re.compile(r"(?<!\$)\$(?:\{(\w+)(?P<modifier>:?[-?+][^}]*)?\}|(\w+))")
-
-
 def _unset_variables(target: Service) -> str | None:
     """A variable the compose healthcheck reads that Compose would substitute empty: no
     default, and the stack's `.env` does not set it."""
     if compose_health(target) is not Health.CHECKED:
         return None   # the image's HEALTHCHECK: its shell reads the container's environment
     for word in compose_test(target) or []:
-        for match in _INTERPOLATED.finditer(word):
-            name = match.group(1) or match.group(3)
-            if match.group("modifier") is None and name not in target.stack.dotenv:
-                return name
+        for reference in references(word):   # `$$VAR` is the container shell's, not one
+            if reference.bare and reference.name not in target.stack.dotenv:
+                return reference.name
     return None
 
 

@@ -172,12 +172,11 @@ def bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[s
 def _bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[str, int]]:
     paths = [doc.path for doc in stack.docs]
     for service in stack.services.values():
-        for doc, value in service.all("env_file"):
-            paths.extend(env_file_paths(doc, value, stack.dotenv, stack.folder))
-    paths.append(posixpath.join(stack.folder, ".env") if stack.folder else ".env")
+        paths.extend(_env_files(stack, service))
+    paths.append(_dotenv(stack))
     found: dict[tuple[str, int], tuple[str, int]] = {}
     for path in dict.fromkeys(paths):
-        file = ws.read(path) if ws.tree.exists(path) else None
+        file = ws.read(path)
         if file is None or ":" not in file.text:
             continue
         for match in _BARE_ADDRESS.finditer(file.text):
@@ -259,12 +258,21 @@ def _peer_urls(ws: Workspace, stack: Stack, hosts: dict[str, str],
     found: list[tuple[str | None, str, ContainerPort]] = []
     for service in stack.services.values():
         found.extend((service.name, host, port) for host, port in compose_urls(service, hosts))
-        for doc, value in service.all("env_file"):
-            for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
-                found.extend((service.name, h, p) for h, p in _file_urls(ws, path, files))
-    dotenv = posixpath.join(stack.folder, ".env") if stack.folder else ".env"
-    found.extend((None, h, p) for h, p in _file_urls(ws, dotenv, files))
+        for path in _env_files(stack, service):
+            found.extend((service.name, h, p) for h, p in _file_urls(ws, path, files))
+    found.extend((None, h, p) for h, p in _file_urls(ws, _dotenv(stack), files))
     return found
+
+
+def _env_files(stack: Stack, service: Service) -> list[str]:
+    """The repository paths of the service's `env_file`s."""
+    return [path for doc, value in service.all("env_file")
+            for path in env_file_paths(doc, value, stack.dotenv, stack.folder)]
+
+
+def _dotenv(stack: Stack) -> str:
+    """The path of the `.env` Compose reads for the stack (beside its first file)."""
+    return posixpath.join(stack.folder, ".env") if stack.folder else ".env"
 
 
 def _file_urls(ws: Workspace, path: str, files: _Files) -> list[tuple[str, ContainerPort]]:
