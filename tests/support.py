@@ -24,7 +24,7 @@ from packaging.utils import canonicalize_name
 
 from fixer.cli import main
 from fixer.sources.compose import parse as parse_compose
-from fixer.model.stacks import group_stacks, is_compose_name
+from fixer.model.stacks import group_stacks, is_compose_name, swapped_dockerfiles
 from fixer.core.textfile import decode
 from kit import Files, file_bytes
 
@@ -70,7 +70,8 @@ def compose_stacks(root: Path) -> list[list[str]]:
             doc = parse_compose(decode(relative, path.read_bytes()))
             if doc is not None:
                 docs.append(doc)
-    return [[d.path for d in stack] for stack in group_stacks(docs)]
+    swaps = swapped_dockerfiles(docs, lambda path: (root / path).is_file())
+    return [[d.path for d in stack] for stack in group_stacks(docs, swaps=swaps)]
 
 
 def compose_config(root: Path, files: list[str]) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ from fixer.model.stacks import group_stacks
 from fixer.core.textfile import TextFile
 from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
-from support import run_cli
+from support import compose_config, run_cli
 from test_cli import APP, dockerfile, write_tree
 
 WEB = 'services:\n  web:\n    build: ./web\n    ports: ["8001:8001"]\n'
@@ -193,6 +193,42 @@ def test_build_merges_key_by_key_over_the_override(tmp_path: Path) -> None:
     # the override names the Dockerfile; the context is still the base's
     assert app is not None and app.dockerfile.path == "api/Dockerfile.dev"
     assert (app.build.doc.path, app.folder) == ("compose.override.yaml", "api")
+
+
+PROD_SWAP = "services:\n  api:\n    build:\n      dockerfile: Dockerfile.prod\n"
+
+
+def test_a_file_that_only_swaps_the_dockerfile_is_an_overlay_of_its_base(
+        tmp_path: Path) -> None:
+    # `-f docker-compose.yml -f docker-compose.prod.yml`: read alone, the prod file builds its
+    # own folder, which has no Dockerfile.prod; Compose merges `build` over the base's context
+    write_tree(tmp_path, {
+        "docker-compose.yml": "services:\n  api:\n    build: ./api\n    ports: ['8000:8000']\n",
+        "docker-compose.prod.yml": PROD_SWAP,
+        "api/Dockerfile": dockerfile(8000), "api/Dockerfile.prod": dockerfile(8000),
+    })
+    assert stacks(tmp_path) == [["docker-compose.yml", "docker-compose.prod.yml"]]
+    ws = load(tmp_path)
+    [app] = [s.app for s in ws.apps()]
+    assert app is not None and app.dockerfile.path == "api/Dockerfile.prod"
+    assert [d.path for d in ws.stacks[0].overlays()] == ["docker-compose.prod.yml"]
+    merged = compose_config(tmp_path, ["docker-compose.yml", "docker-compose.prod.yml"])
+    assert merged.returncode == 0, merged.stderr
+    code, out, err = run_cli("check", tmp_path, "--select", "S001")
+    assert (code, out) == (0, ""), err
+
+
+@pytest.mark.parametrize("texts", [
+    pytest.param({"Dockerfile.prod": dockerfile(8000)}, id="its-own-folder-has-the-dockerfile"),
+    pytest.param({"docker-compose.yml": "services:\n  web:\n    build: ./api\n"},
+                 id="no-other-file-defines-the-service"),
+])
+def test_a_dockerfile_only_build_stays_a_stack_of_its_own(tmp_path: Path,
+                                                          texts: dict[str, str]) -> None:
+    write_tree(tmp_path, {"docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+                          "docker-compose.prod.yml": PROD_SWAP,
+                          "api/Dockerfile": dockerfile(8000), **texts})
+    assert stacks(tmp_path) == [["docker-compose.yml"], ["docker-compose.prod.yml"]]
 
 
 @pytest.mark.slow

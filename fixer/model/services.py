@@ -13,7 +13,7 @@ from fixer.core import tree_index
 from fixer.core.derived import Derived, Memo
 from fixer.core.envfile import interpolate, parse_env, unset_names
 from fixer.core.errors import InputError
-from fixer.model.stacks import declares_build, is_auto_override, overridden
+from fixer.model.stacks import Swaps, declares_build, is_auto_override, overridden
 from fixer.sources.compose import (
     ComposeDoc,
     Value,
@@ -238,6 +238,7 @@ class Stack:
     docs: list[ComposeDoc]
     dotenv: dict[str, str] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
+    swaps: Swaps = field(default_factory=dict)   # services that only swap a Dockerfile
 
     # Kept once computed: the name keys every per-stack fact and is asked a hundred
     # thousand times a run, and a stack's files never change once it is built.
@@ -254,7 +255,7 @@ class Stack:
         the override file Compose loads by itself)."""
         base = self.docs[0]
         return [doc for doc in self.docs[1:]
-                if not is_auto_override(doc, base) and overridden(doc)]
+                if not is_auto_override(doc, base) and overridden(doc, self.swaps)]
 
     def all_names(self) -> set[str]:
         out: set[str] = set()

@@ -3,7 +3,8 @@
 Files group by folder first: the canonical file and its override. Every other file
 with services is a stack of its own, unless it is an overlay: a file whose services
 only override (no `image`, no build context, no `extends`) services a base defines,
-such as a `-f` file `ci/docker-compose.ci.yml`. An overlay joins the stack of the
+such as a `-f` file `ci/docker-compose.ci.yml`, or only swap the Dockerfile of a base's
+build (`swapped_dockerfiles`). An overlay joins the stack of the
 nearest base that defines what it overrides: its own folder first, then each parent
 folder, then anywhere in the repository. Lookups go through indexes by folder and by
 service name, so grouping stays linear in the number of files and services.
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from fixer.sources.compose import ComposeDoc, Value, get
+from fixer.sources.compose import ComposeDoc, Value, get, scalar
 
 CANONICAL = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDES = {
@@ -29,6 +30,8 @@ BUILD_KEYS = ("context", "dockerfile", "dockerfile_inline")
 _COMPOSE_NAME = re.compile(r"(^|/)[^/]*compose[^/]*\.ya?ml$", re.IGNORECASE)
 
 Stacks = list[list[ComposeDoc]]
+# per compose file, the services whose build only swaps a base's Dockerfile
+Swaps = Mapping[str, frozenset[str]]
 
 
 def is_compose_name(path: str) -> bool:
@@ -50,16 +53,60 @@ def is_standalone(service: Value) -> bool:
     return build is not None and declares_build(build)
 
 
-def is_overlay(doc: ComposeDoc) -> bool:
+def is_overlay(doc: ComposeDoc, swaps: Swaps | None = None) -> bool:
     """Services that carry neither `image` nor a build context only override a base."""
     if not doc.services:
         return False
-    return all(not is_standalone(value) for value in doc.services.values())
+    return len(overridden(doc, swaps)) == len(doc.services)
 
 
-def overridden(doc: ComposeDoc) -> list[str]:
-    """The services of a file that only override a base's."""
-    return [name for name, value in doc.services.items() if not is_standalone(value)]
+def overridden(doc: ComposeDoc, swaps: Swaps | None = None) -> list[str]:
+    """The services of a file that only override a base's (`swaps`: those that only swap
+    its Dockerfile)."""
+    swapped = swaps.get(doc.path, frozenset()) if swaps else frozenset()
+    return [name for name, value in doc.services.items()
+            if name in swapped or not is_standalone(value)]
+
+
+def swapped_dockerfiles(docs: Iterable[ComposeDoc], exists: Callable[[str], bool]) -> Swaps:
+    """Per file, the services whose `build:` names only a Dockerfile, one that is not in the
+    file's own folder, while another compose file defines the service with an image or a
+    build context. Read alone, the file builds from its own folder, where that Dockerfile
+    is not; given after the base (`-f docker-compose.yml -f docker-compose.prod.yml`),
+    Compose merges `build:` key by key and builds the base's context with it. So the file
+    is an overlay of that base, not a stack whose build is broken."""
+    files = list(docs)
+    defined: dict[str, set[str]] = {}   # service name: the files that define it
+    for doc in files:
+        for name, value in doc.services.items():
+            if is_standalone(value) and not _dockerfile_only(value):
+                defined.setdefault(name, set()).add(doc.path)
+    found: dict[str, frozenset[str]] = {}
+    for doc in files:
+        swapped = frozenset(name for name, value in doc.services.items()
+                            if defined.get(name, set()) - {doc.path}
+                            and _swap_only(doc, value, exists))
+        if swapped:
+            found[doc.path] = swapped
+    return found
+
+
+def _dockerfile_only(service: Value) -> bool:
+    """`build:` is a mapping naming a Dockerfile and no context, and nothing else makes the
+    service runnable alone (`image`, `extends`)."""
+    build = get(service, "build")
+    return (build is not None and scalar(build) is None and get(build, "context") is None
+            and get(build, "dockerfile") is not None
+            and get(service, "image") is None and get(service, "extends") is None)
+
+
+def _swap_only(doc: ComposeDoc, service: Value, exists: Callable[[str], bool]) -> bool:
+    if not _dockerfile_only(service):
+        return False
+    written = scalar(get(get(service, "build"), "dockerfile"))
+    if not written or "$" in written or written.startswith("/"):
+        return False
+    return not exists(posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), written)))
 
 
 def is_auto_override(doc: ComposeDoc, base: ComposeDoc) -> bool:
@@ -68,12 +115,13 @@ def is_auto_override(doc: ComposeDoc, base: ComposeDoc) -> bool:
     return folder == posixpath.dirname(base.path) and name in OVERRIDES.values()
 
 
-def group_stacks(docs: Iterable[ComposeDoc],
-                 configured: Sequence[Sequence[str]] = ()) -> Stacks:
+def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]] = (),
+                 swaps: Swaps | None = None) -> Stacks:
     """Files grouped into stacks, each in load order (base first, overlays last).
 
     `configured` (the `stacks` option) names groups of files to read as one stack each,
     in the order given; the files it names take no part in the grouping by folder.
+    `swaps`: the services that only swap a base's Dockerfile (`swapped_dockerfiles`).
     """
     files = list(docs)
     stacks = _configured_stacks(files, configured)
@@ -86,9 +134,9 @@ def group_stacks(docs: Iterable[ComposeDoc],
     overlays: list[ComposeDoc] = []
     by_files: Stacks = []
     for folder in sorted(by_folder):
-        by_files.extend(_folder_stacks(by_folder[folder], overlays))
+        by_files.extend(_folder_stacks(by_folder[folder], overlays, swaps))
     stacks.extend(by_files)
-    bases = _Bases(stacks)
+    bases = _Bases(stacks, swaps)
     overlays.extend(bases.take_partial_overlays(by_files))
     for overlay in sorted(overlays, key=lambda d: d.path):
         base = bases.base_for(overlay)
@@ -107,7 +155,8 @@ def _configured_stacks(docs: list[ComposeDoc], configured: Sequence[Sequence[str
     return stacks
 
 
-def _folder_stacks(files: dict[str, ComposeDoc], overlays: list[ComposeDoc]) -> Stacks:
+def _folder_stacks(files: dict[str, ComposeDoc], overlays: list[ComposeDoc],
+                   swaps: Swaps | None) -> Stacks:
     """The folder's canonical stack and its variants; overlays go to `overlays`."""
     canonical = next((n for n in CANONICAL if n in files), None)
     used: set[str] = set()
@@ -122,7 +171,7 @@ def _folder_stacks(files: dict[str, ComposeDoc], overlays: list[ComposeDoc]) -> 
         stacks.append(base)
     for name in sorted(files):
         if name not in used:
-            if is_overlay(files[name]):
+            if is_overlay(files[name], swaps):
                 overlays.append(files[name])
             else:
                 stacks.append([files[name]])
@@ -139,12 +188,13 @@ def _override_for(canonical: str, files: dict[str, ComposeDoc]) -> str | None:
 class _Bases:
     """The stacks an overlay may join, indexed by their folder and their services."""
 
-    def __init__(self, stacks: Stacks) -> None:
+    def __init__(self, stacks: Stacks, swaps: Swaps | None) -> None:
+        self.swaps = swaps
         self.names: dict[int, set[str]] = {}
         self.by_name: dict[str, list[list[ComposeDoc]]] = {}
         self.by_folder: dict[str, list[list[ComposeDoc]]] = {}
         for stack in stacks:
-            if len(stack) == 1 and overridden(stack[0]):
+            if len(stack) == 1 and overridden(stack[0], swaps):
                 continue  # a file with overrides of its own is no base for another
             self._index(stack)
 
@@ -161,14 +211,14 @@ class _Bases:
         found: list[ComposeDoc] = []
         for stack in stacks:
             if len(stack) == 1 and id(stack) not in self.names and \
-                    any(name in self.by_name for name in overridden(stack[0])):
+                    any(name in self.by_name for name in overridden(stack[0], self.swaps)):
                 found.append(stack.pop())
         return found
 
     def base_for(self, overlay: ComposeDoc) -> list[ComposeDoc] | None:
         """The nearest stack defining what the overlay overrides; else, for a file of
         overrides only, the canonical stack of its own folder."""
-        names = overridden(overlay)
+        names = overridden(overlay, self.swaps)
         folder: str | None = posixpath.dirname(overlay.path)
         while folder is not None:
             best = self._most_names(self.by_folder.get(folder, []), names)
@@ -177,7 +227,7 @@ class _Bases:
             folder = posixpath.dirname(folder) if folder else None
         anywhere = [s for name in names for s in self.by_name.get(name, [])]
         best = self._most_names(sorted(anywhere, key=lambda s: _distance(overlay, s)), names)
-        if best is not None or not is_overlay(overlay):
+        if best is not None or not is_overlay(overlay, self.swaps):
             return best
         own = self.by_folder.get(posixpath.dirname(overlay.path), [])
         return next((s for s in own if posixpath.basename(s[0].path) in CANONICAL), None)

@@ -31,7 +31,7 @@ from fixer.model.services import (
     case_variants,
     locate_build,
 )
-from fixer.model.stacks import group_stacks, is_compose_name
+from fixer.model.stacks import Swaps, group_stacks, is_compose_name, swapped_dockerfiles
 from fixer.sources import compose, dockerfile
 from fixer.sources.dockerfile import Dockerfile, Stage
 from fixer.sources.dockerfile_grammar import BadDockerfile, read
@@ -89,8 +89,9 @@ class Workspace:
         ws = cls(exclude.hide(tree, config.exclude), config)
         with no_cyclic_collection():
             ws._load_compose()
-            for docs in group_stacks(ws.compose_docs.values(), config.stacks):
-                ws.stacks.append(ws._build_stack(docs))
+            swaps = swapped_dockerfiles(ws.compose_docs.values(), ws.tree.exists)
+            for docs in group_stacks(ws.compose_docs.values(), config.stacks, swaps):
+                ws.stacks.append(ws._build_stack(docs, swaps))
         return ws
 
     # -- reading -----------------------------------------------------------------------------
@@ -165,10 +166,11 @@ class Workspace:
             if doc is not None:
                 self.compose_docs[path] = doc
 
-    def _build_stack(self, docs: list[compose.ComposeDoc]) -> Stack:
+    def _build_stack(self, docs: list[compose.ComposeDoc], swaps: Swaps) -> Stack:
         folder = posixpath.dirname(docs[0].path)
         dotenv_file = self.read(posixpath.join(folder, ".env") if folder else ".env")
-        stack = Stack(docs, parse_env(dotenv_file.text) if dotenv_file else {})
+        stack = Stack(docs, parse_env(dotenv_file.text) if dotenv_file else {},
+                      swaps={doc.path: swaps[doc.path] for doc in docs if doc.path in swaps})
         for doc in docs:
             for name, value in doc.services.items():
                 service = stack.services.get(name)
