@@ -223,3 +223,9 @@ def program_at(words: list[str]) -> int:
 
 def line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1
+
+
+def indentation(text: str, keyword: int) -> str:
+    """The blanks before an instruction's keyword (at offset `keyword`) on its line: what a
+    line written beside it starts with, where a Dockerfile indents its stages' lines."""
+    return text[line_start(text, keyword):keyword]

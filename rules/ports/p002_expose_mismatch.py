@@ -64,6 +64,7 @@ from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violatio
 from fixer.model.services import App, BuiltService, StageKey, by_stage
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction
+from fixer.sources.dockertext import indentation
 
 from .portfix import image_listen, listen_causes
 
@@ -258,8 +259,9 @@ def _added(app: App, listen: int) -> TextEdit:
     text, newline = app.dockerfile.file.text, app.dockerfile.file.newline
     anchor = _anchor(app)
     if anchor is None:  # compose `command:` starts the app: after the stage's last line
-        end = app.stage.instructions[-1].end
-        return TextEdit(app.dockerfile.path, end, end, f"{newline}EXPOSE {listen}")
+        last = app.stage.instructions[-1]
+        return TextEdit(app.dockerfile.path, last.end, last.end,
+                        f"{newline}{indentation(text, last.start)}EXPOSE {listen}")
     start = at = text.rfind("\n", 0, anchor.start) + 1
     while at > 0:  # keep the comment lines that introduce the CMD next to it
         previous = text.rfind("\n", 0, at - 1) + 1
@@ -270,6 +272,6 @@ def _added(app: App, listen: int) -> TextEdit:
     # to the comment, it would read as part of what the comment introduces.
     before = text[text.rfind("\n", 0, at - 1) + 1:at] if at > 0 else ""
     paragraph = at < start and at > 0 and not before.strip()
-    return TextEdit(app.dockerfile.path, at, at,
+    return TextEdit(app.dockerfile.path, at, at, f"{indentation(text, anchor.start)}"
                     f"EXPOSE {listen}{newline}" + (newline if paragraph else ""))
 

@@ -30,7 +30,13 @@ from fixer.facts.image.installs import (
     pragma_edit,
 )
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
-from fixer.sources.dockertext import commands, escape_char, instruction_tokens, line_start
+from fixer.sources.dockertext import (
+    commands,
+    escape_char,
+    indentation,
+    instruction_tokens,
+    line_start,
+)
 
 _ROOT_USERS = ("root", "0", "root:root", "0:0")
 # What may stay between FROM and the new layer: it sets up, and never invalidates the cache.
@@ -118,8 +124,9 @@ def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
                following: Instruction | None, hadolint: bool) -> list[TextEdit]:
     text = dockerfile.file.text
     newline = dockerfile.file.newline
-    pragma = f"# hadolint ignore={UNPINNED_CODE[manager]}{newline}" if hadolint else ""
-    block = pragma + new_layer(manager, tools)
+    indent = _neighbour_indentation(dockerfile, at, following)
+    pragma = f"{indent}# hadolint ignore={UNPINNED_CODE[manager]}{newline}" if hadolint else ""
+    block = pragma + indent + new_layer(manager, tools)
     if at == len(text) and not text.endswith("\n"):
         return [TextEdit(dockerfile.path, at, at, newline + block)]
     blank_above = at >= 2 and not text[line_start(text, at - 1):at].strip()
@@ -130,6 +137,15 @@ def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
         merge = pragma_edit(dockerfile, following, "DL3059")
         edits = _merge(edits, [merge] if merge is not None else [])
     return edits
+
+
+def _neighbour_indentation(dockerfile: Dockerfile, at: int,
+                           following: Instruction | None) -> str:
+    """The indentation of the instruction the new layer goes above (else of the one it goes
+    below): the file's own style, where it indents the lines of a stage."""
+    before = [i for stage in dockerfile.stages for i in stage.instructions if i.start < at]
+    neighbour = following or (max(before, key=lambda i: i.start) if before else None)
+    return indentation(dockerfile.file.text, neighbour.start) if neighbour else ""
 
 
 def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruction | None]:
