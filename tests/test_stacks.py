@@ -277,6 +277,23 @@ def test_long_form_without_context_builds_the_compose_folder(tmp_path: Path) -> 
     assert app is not None and app.dockerfile.path == "svc/Dockerfile"
 
 
+@pytest.mark.parametrize("build", [
+    pytest.param("${PWD}/api", id="braces"),
+    pytest.param("$PWD/api", id="bare"),
+    pytest.param("{context: '$PWD', dockerfile: '${PWD}/api/Dockerfile'}",
+                 id="dockerfile-from-the-project-folder"),
+])
+def test_pwd_in_a_build_path_is_the_project_folder(tmp_path: Path, build: str) -> None:
+    # the shell that runs `docker compose` in the project folder sets PWD to it; read as
+    # empty, `${PWD}/api` was an absolute path, an input error
+    write_tree(tmp_path, {"deploy/compose.yaml": f"services:\n  api:\n    build: {build}\n",
+                          "deploy/api/Dockerfile": dockerfile(8000)})
+    ws = load(tmp_path)
+    assert not ws.errors, ws.errors
+    [app] = [s.app for s in ws.apps()]
+    assert app is not None and app.dockerfile.path == "deploy/api/Dockerfile"
+
+
 def test_the_dockerfile_is_matched_case_sensitively(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "services:\n  a:\n    build:\n      context: ./a\n"
                                           "      dockerfile: Dockerfile\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -297,9 +298,9 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
     target = next((t for t in reversed(targets) if t is not None), None)
     if "://" in context_raw or context_raw.startswith("git@"):
         return None
-    context_written = interpolate(context_raw, dotenv)
-    context = _inside_root(doc, value, service.stack.folder, context_written)
-    dockerfile = _inside_root(doc, value, context, interpolate(dockerfile_raw, dotenv))
+    project = service.stack.folder
+    context = _inside_root(doc, value, *_from_pwd(context_raw, project, project, dotenv))
+    dockerfile = _inside_root(doc, value, *_from_pwd(dockerfile_raw, context, project, dotenv))
     return Build(doc, value, context, dockerfile, dockerfile_node, target, named)
 
 
@@ -332,6 +333,20 @@ def case_variants(tree: Tree, build: Build) -> list[str]:
     wanted = build.dockerfile.lower()
     return [p for p in tree_index.files_under(tree, build.context)
             if p.lower() == wanted and p != build.dockerfile]
+
+
+_PWD = re.compile(r"\$(\{PWD\}|PWD\b)/*")
+
+
+def _from_pwd(raw: str, folder: str, project: str, dotenv: dict[str, str]) -> tuple[str, str]:
+    """The folder a build path is relative to, and the path interpolated. A path that starts
+    with `$PWD` (`${PWD}/api`), which no `.env` sets, takes the shell's working folder:
+    the project folder, where `docker compose` is run; read as empty, it was an absolute
+    path (`/api`)."""
+    start = _PWD.match(raw)
+    if start is None or "PWD" in dotenv:
+        return folder, interpolate(raw, dotenv)
+    return project, interpolate(raw[start.end():], dotenv) or "."
 
 
 def _inside_root(doc: ComposeDoc, value: Value, folder: str, written: str) -> str:
