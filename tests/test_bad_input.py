@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from support import run_cli
-from test_cli import service_tree, snapshot, write_tree
+from test_cli import APP, dockerfile, service_tree, snapshot, write_tree
 
 def case(files: dict[str, str | bytes], message: str, id: str) -> object:
     return pytest.param((files, message), id=id)
@@ -107,3 +107,22 @@ def test_a_dangling_symlink_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert code == 2
     assert f"{repo}/bad/svc/Dockerfile:1: cannot read" in err
     assert " P001 " in out
+
+
+def test_a_fix_that_moves_an_error_the_file_had_is_not_blamed_for_it(tmp_path: Path) -> None:
+    # the C003 gate adds a line above a build context outside the repository: the same input
+    # error one line lower is not "the fixed file does not parse"
+    write_tree(tmp_path, {
+        "compose.yaml": "services:\n  web:\n    build: ./web\n    ports: [\"8000:8000\"]\n"
+                        "    healthcheck:\n      test: [\"CMD\", \"python\", \"-c\", \"import "
+                        "urllib.request; urllib.request.urlopen('http://localhost:8000/health')"
+                        "\"]\n  worker:\n    build: ./worker\n    depends_on:\n      - web\n"
+                        "  extra:\n    build: ..\n",
+        "web/Dockerfile": dockerfile(8000), "web/app/__init__.py": "", "web/app/main.py": APP,
+        "worker/Dockerfile": "FROM busybox\nCMD [\"sleep\", \"infinity\"]\n",
+    })
+    code, diff, err = run_cli("fix", tmp_path, "--select", "C003")
+    assert code == 2   # the input error stays, and nothing may be written while it does
+    assert "compose.yaml:12: build path .. is outside the repository root" in err
+    assert "fix failed" not in err, err
+    assert "+        condition: service_healthy\n" in diff

@@ -12,6 +12,7 @@ verdict: engine/run.py.)
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from fixer import stackcheck
 from fixer.core.config import Config
 from fixer.core.edits import Edit
-from fixer.core.errors import RuleCrash
+from fixer.core.errors import InputError, RuleCrash
 from fixer.model.rule import Finding, Safety
 from fixer.model.workspace import Workspace
 
@@ -53,8 +54,7 @@ def problems(before_ws: Workspace, before: CheckResult, after_ws: Workspace,
              config: Config) -> dict[int, str]:
     """Index in `batch` -> why that fix fails. Unowned problems blame every fix."""
     blamed: dict[int, str] = {}
-    old_errors = {str(e) for e in before.errors}
-    for error in (e for e in after.errors if str(e) not in old_errors):
+    for error in _new_errors(before.errors, after.errors):
         what = "a rule crashed on the fixed files" if isinstance(error, RuleCrash) \
             else "the fixed file does not parse"
         _blame(blamed, batch, error.path, (), f"{what}: {error}")
@@ -71,6 +71,21 @@ def problems(before_ws: Workspace, before: CheckResult, after_ws: Workspace,
                f"the fix would introduce {new.code} ({new.message})")
     _stack_check(blamed, before_ws, after_ws, batch)
     return blamed
+
+
+def _new_errors(before: Sequence[InputError], after: Sequence[InputError]) -> list[InputError]:
+    """The errors after the fixes that were not there before. An error is known by its file
+    and its message, not its line: a fix that adds lines above an error the file already had
+    (a build context outside the repository) moves it, and did not make it."""
+    seen = Counter((e.path, e.message) for e in before)
+    new: list[InputError] = []
+    for error in after:
+        key = (error.path, error.message)
+        if seen[key] > 0:
+            seen[key] -= 1
+        else:
+            new.append(error)
+    return new
 
 
 def _stack_check(blamed: dict[int, str], before_ws: Workspace, after_ws: Workspace,
