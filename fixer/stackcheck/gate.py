@@ -21,7 +21,7 @@ from fixer.facts.health.healthchecks import (
 )
 from fixer.facts.health.healthroute import served_app
 from fixer.facts.health.probes import dockerfile_test, healthcheck_commands, tool_of
-from fixer.facts.health.slowstart import model_load
+from fixer.facts.health.slowstart import described, model_load
 from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
@@ -123,8 +123,7 @@ def _in_time(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     if load is None:
         return Verdict.HOLDS, ""
     return Verdict.UNKNOWN, (f"fixer cannot tell whether {target.name} starts before its "
-                             f"healthcheck gives up: {load.path}:{load.line} loads a model "
-                             f"(`{load.call}`), which may be downloaded first")
+                             f"healthcheck gives up: {described(load)}")
 
 
 def _no_healthcheck(target: Service) -> tuple[Verdict, str]:

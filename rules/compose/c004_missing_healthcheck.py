@@ -66,7 +66,9 @@ serves no health route, when the app serves none and fixer cannot vouch that a
 route added to it would work (its class redefines `get` or other route-adding
 methods, or fixer cannot read its class: see H001), and on distroless images under
 the `install` strategy.
-Unsafe when the app serves its health route through such a class's methods.
+Unsafe when the app serves its health route through such a class's methods, and when it
+loads a model or imports a library that serves models (`vllm`, `torch`): a download or a
+load may outlast the healthcheck's 40 s, and the container is marked unhealthy.
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
 the service's `environment`, `env_file` or `ports`: fixer judges the stack with the
 overlay merged, and the healthcheck goes in the base file, which also runs without
@@ -92,6 +94,7 @@ from fixer.core.edits import Edit
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import HealthPlan, Source, plan
+from fixer.facts.health.slowstart import described, model_load
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
 from fixer.facts.image.hadolint import runs_hadolint
@@ -175,10 +178,23 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     elsewhere = _port_without_override(ws, service, doc, port)
     if elsewhere is not None:
         return replace(base, reason=elsewhere)
-    doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else []))
+    slow = _slow_start(ws, service)
+    doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
+                       + ([slow] if slow else []))
     if doubts:
         return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _slow_start(ws: Workspace, service: BuiltService) -> str | None:
+    """Why the healthcheck may give up before the app listens: it loads a model. Marked
+    unhealthy, a container is restarted where something watches its health (Swarm, an
+    autoheal container), and every service gated on it stops `docker compose up`."""
+    load = model_load(ws, service)
+    if load is None:
+        return None
+    return (f"fixer cannot tell whether {service.name} starts before the healthcheck gives up "
+            f"(about 40 s): {described(load)}")
 
 
 # what a `-f` overlay may change that the healthcheck rests on: the port, the image's tools;

@@ -8,7 +8,10 @@ gated on it with `condition: service_healthy` then stops `docker compose up` wit
 "dependency failed to start", where the short form started it and let it wait. fixer cannot
 tell how long a load takes, so a call that loads one anywhere in the modules on the app's
 import path (at import, in its lifespan, or in a handler: fixer does not tell them apart)
-is a reason to doubt a gate on the app, never a finding of its own.
+is a reason to doubt a gate on the app, never a finding of its own. So is an import of a
+library that serves or runs models (`vllm`, `faster_whisper`, `torch`): their loaders are
+many (`LLM(model=...)`, `WhisperModel("large-v3")`, `torch.load(...)`), and a call fixer
+does not know is no proof that the app starts in time.
 """
 
 from __future__ import annotations
@@ -30,19 +33,34 @@ _LOADER_NAMES = frozenset({"from_pretrained", "SentenceTransformer", "CrossEncod
                            "hf_hub_download", "snapshot_download", "load_model"})
 _LOADER_OWNERS = {"load": frozenset({"hub", "spacy"})}   # `torch.hub.load`, `spacy.load`
 _PIPELINE_SOURCE = "transformers"
-# Every name above appears in the text of a module that calls it: most modules are skipped
-# without a walk of their tree.
-_WORDS = (*_LOADER_NAMES, "hub.load", "spacy.load", "pipeline")
+# Libraries that load models to serve or run them, by top-level package: an app importing one
+# may load a model through a call not listed above.
+_MODEL_LIBRARIES = frozenset({
+    "vllm", "sglang", "llama_cpp", "exllamav2", "ctranslate2", "faster_whisper", "whisper",
+    "whisperx", "torch", "tensorflow", "keras", "jax", "mlx", "onnxruntime", "diffusers",
+    "ultralytics", "TTS", "kokoro", "nemo", "paddleocr", "easyocr", "open_clip", "timm",
+    "fastembed", "FlagEmbedding", "gensim", "sentence_transformers", "transformers"})
+# Every name above appears in the text of a module that calls or imports it: most modules are
+# skipped without a walk of their tree.
+_WORDS = (*_LOADER_NAMES, "hub.load", "spacy.load", "pipeline", *_MODEL_LIBRARIES)
 
 
 class ModelLoad(NamedTuple):
     path: str
     line: int
-    call: str       # as written: `AutoModel.from_pretrained`, `pipeline`
+    call: str       # as written: `AutoModel.from_pretrained`, `pipeline`; or the library
+    imported: bool = False   # `call` is a library the module imports, not a call
 
 
-# (line, call) of the first load in a module's text, kept with the text
-_LOADS: Memo[tuple[int, str] | None] = Memo("first model load")
+def described(load: ModelLoad) -> str:
+    """`api/app/main.py:4 loads a model (`pipeline`), which may be downloaded first`."""
+    what = f"imports {load.call}, a library that loads models" if load.imported else \
+        f"loads a model (`{load.call}`)"
+    return f"{load.path}:{load.line} {what}, which may be downloaded first"
+
+
+# (line, call, imported) of the first load in a module's text, kept with the text
+_LOADS: Memo[tuple[int, str, bool] | None] = Memo("first model load")
 
 
 def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
@@ -58,26 +76,34 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
     return None
 
 
-def _first_load(file: TextFile) -> tuple[int, str] | None:
+def _first_load(file: TextFile) -> tuple[int, str, bool] | None:
+    """The first call that loads a model, else the first import of a model library."""
     if not any(word in file.text for word in _WORDS):
         return None
     tree = parse(file)
     if tree is None:
         return None
     calls: list[ast.Call] = []
+    libraries: list[tuple[int, str]] = []
     pipelines = False   # `from transformers import pipeline`, or `import transformers`
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             calls.append(node)
-        elif isinstance(node, ast.ImportFrom) and node.module == _PIPELINE_SOURCE:
-            pipelines = pipelines or any(alias.name == "pipeline" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.module == _PIPELINE_SOURCE:
+                pipelines = pipelines or any(alias.name == "pipeline" for alias in node.names)
+            if not node.level and node.module:
+                libraries.append((node.lineno, node.module))
         elif isinstance(node, ast.Import):
             pipelines = pipelines or any(a.name == _PIPELINE_SOURCE for a in node.names)
+            libraries.extend((node.lineno, alias.name) for alias in node.names)
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
         name = _loader(call.func, pipelines)
         if name is not None:
-            return call.lineno, name
-    return None
+            return call.lineno, name, False
+    found = sorted((line, name.split(".")[0]) for line, name in libraries
+                   if name.split(".")[0] in _MODEL_LIBRARIES)
+    return (*found[0], True) if found else None
 
 
 def _loader(func: ast.expr, pipelines: bool) -> str | None:
