@@ -680,6 +680,11 @@ AUTH_MIDDLEWARE = ("from starlette.middleware.base import BaseHTTPMiddleware\n"
                  {"svc/app/auth.py": AUTH_MIDDLEWARE + "def mount(app):\n"
                                                       "    app.add_middleware(Guard)\n"},
                  "`mount(app)` adds middleware (svc/app/auth.py:10)", id="helper-of-the-repo"),
+    pytest.param(APP + "from app import auth\n\napp = FastAPI()\nauth.mount(app)\n",
+                 {"svc/app/auth.py": AUTH_MIDDLEWARE + "def mount(app):\n"
+                                                      "    app.add_middleware(Guard)\n"},
+                 "`auth.mount(app)` adds middleware (svc/app/auth.py:10)",
+                 id="function-of-an-imported-module"),
     pytest.param(APP + "from platform_kit import setup_auth\n\napp = FastAPI()\n"
                  "setup_auth(app)\n", {},
                  "`setup_auth(app)`, which fixer cannot read, may add middleware",
@@ -693,6 +698,23 @@ def test_h001_unsafe_when_a_helper_may_add_middleware(main: str, files: dict[str
     [finding] = check(repo, select="H001")
     assert not finding.fixable or finding.safety.value == "unsafe"
     assert reason in (finding.reason or ""), finding.reason
+    assert fix(repo, select="H001").diff == ""
+
+
+def test_h001_stands_back_beside_a_health_like_path_a_helper_may_serve() -> None:
+    """`route.include_routers(app)` includes a router fixer does not follow, whose prefix
+    reads as a health route: a second `/health` beside it is the author's call."""
+    main = APP + "from app import route\n\napp = FastAPI()\nroute.include_routers(app)\n"
+    route = ("from app import status\n\nROUTERS = [status.router]\n\n\n"
+             "def include_routers(app):\n    for router in ROUTERS:\n"
+             "        app.include_router(router)\n")
+    status = ('from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/healthcheck")\n\n\n'
+              '@router.get("/")\ndef check():\n    return {"status": "ok"}\n')
+    repo = service({"svc/app/main.py": main, "svc/app/route.py": route,
+                    "svc/app/status.py": status})
+    [finding] = check(repo, select="H001")
+    assert not finding.fixable or finding.safety.value == "unsafe"
+    assert "`/healthcheck`, which reads as a health route" in (finding.reason or "")
     assert fix(repo, select="H001").diff == ""
 
 

@@ -487,12 +487,13 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                     _include(mods, path, tree, scope, stmt, prefix, result, depth)
                 else:
                     _add_route(result, tree, call, prefix, None, depth == 0)
-            elif isinstance(call.func, ast.Name) and any(
+            elif _helper_name(call.func) and any(
                     isinstance(a, ast.Name) and a.id == var for a in call.args):
-                result.note(f"`{call.func.id}({var})` may add routes")
+                helper = _helper_name(call.func)
+                result.note(f"`{helper}({var})` may add routes")
                 if depth == 0:
                     result.doubt = result.doubt or _helper_middleware(mods, path, tree,
-                                                                      call.func.id, var)
+                                                                      helper, var)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
             result.note(f"routes are added to `{var}` in a loop (line {stmt.lineno})")
@@ -504,12 +505,38 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
 _GUARD_WORDS = re.compile(r"auth|security|secure|guard|jwt|token|permission|middleware", re.I)
 
 
+def _helper_name(func: ast.expr) -> str:
+    """The function a statement calls, as written, when it is one the app may be handed to:
+    `setup`, or `mw.setup` (a function of an imported module); "" otherwise."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return f"{func.value.id}.{func.attr}"
+    return ""
+
+
+def _helper_function(mods: Modules, path: str, tree: ast.Module, name: str
+                     ) -> tuple[str, ast.Module, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    """The definition `setup` or `mw.setup` names: a function of this module or imported,
+    or a function of a module of the repository that this one imports (`from app.core
+    import mw`)."""
+    if "." not in name:
+        return _defined_function(mods, path, tree, name)
+    owner, attribute = name.split(".", 1)
+    stmt = binding(tree.body, owner)
+    origin = mods.imported(path, stmt, owner) if isinstance(stmt, (ast.Import, ast.ImportFrom)) \
+        else None
+    loaded = mods.load(origin[0]) if origin and origin[1] is None else None
+    return _defined_function(mods, origin[0], loaded[1], attribute) if origin and loaded \
+        else None
+
+
 def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,
                        var: str) -> str | None:
     """Why a route added to the app may refuse a probe: `name(app)` is a function of the
     repository that adds middleware to it (`app.add_middleware(...)`, which may answer 401
     before any route), or one fixer cannot read whose name speaks of access control."""
-    found = _defined_function(mods, path, tree, name)
+    found = _helper_function(mods, path, tree, name)
     if found is None:
         return (f"`{name}({var})`, which fixer cannot read, may add middleware that answers "
                 "before the routes") if _GUARD_WORDS.search(name) else None

@@ -85,13 +85,13 @@ API-key check answers a probe 403), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, a middleware class named for auth, an
 `@app.middleware("http")` function or a middleware class answering an error status
 outside its `except` blocks: a tenant header's 400, an API key's 401 or 403; or a
-function the app is passed to, `mount(app)`, that adds middleware, or one fixer cannot
-read whose name speaks of access control, `setup_auth(app)`), when a
-route with path
-parameters answers the path first (`/{slug}`: Starlette matches in order), and when a
-factory may
-return before its last statement that adds routes (`if DEBUG: return app`): a route
-added after it is never registered on that path.
+function the app is passed to, `mount(app)` or `mw.setup(app)`, that adds middleware, or
+one fixer cannot read whose name speaks of access control, `setup_auth(app)`), when a
+route with path parameters answers the path first (`/{slug}`: Starlette matches in
+order), when a factory may return before its last statement that adds routes (`if DEBUG:
+return app`): a route added after it is never registered on that path, and when some
+routes cannot be read (`route.include_routers(app)`) and the service's code names a path
+that reads as a health route (`APIRouter(prefix="/healthcheck")`).
 
 ## Options
 `health-paths` (default `["/healthz", "/livez", "/readyz"]`): the paths besides

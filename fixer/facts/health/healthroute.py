@@ -202,9 +202,15 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     several = tuple(like[:3]) if len(like) > 1 else ()
     if why is None:
         return HealthPlan(Source.ADDED, added, doubt=doubt, like=one_like, several=several)
-    literal = health_literal(ws, service.app.folder, wanted, _theirs(ws, service))
+    theirs = _theirs(ws, service)
+    literal = health_literal(ws, service.app.folder, wanted, theirs)
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal, why)
+    like_literal = health_like_literal(ws, service.app.folder, theirs)
+    if like_literal is not None and not doubt:
+        # `APIRouter(prefix="/healthcheck")` in a router fixer could not follow
+        doubt = (f"{why}, and its code names `{like_literal}`, which reads as a health route: "
+                 "a second health route beside it is the author's call")
     named = [r for r in found[1].unfollowed if "health" in r.lower()] if found else []
     if named:  # `from common.health import router`: it serves one, at a path fixer cannot see
         return HealthPlan(Source.UNREADABLE, None, f"the app includes the router {named[0]}, "
@@ -268,17 +274,35 @@ def health_literal(ws: Workspace, folder: str, wanted: list[str],
                    theirs: frozenset[str] = frozenset()) -> str | None:
     """A health path written as a string literal in the service's Python files (tests
     left out, and `theirs`): when some routes cannot be read, it is likely one of them."""
+    normal = _normalized(wanted)
+    found = {p for p in _path_literals(ws, folder, theirs) if is_health(p, normal)}
+    return min(found, key=lambda p: _preference(p, wanted)) if found else None
+
+
+def health_like_literal(ws: Workspace, folder: str,
+                        theirs: frozenset[str] = frozenset()) -> str | None:
+    """A path literal in the service's Python files that reads as a health route without
+    being one H001 counts (`/healthcheck`, a router's prefix): when some routes cannot be
+    read, the app likely serves it."""
+    found = sorted(p for p in _path_literals(ws, folder, theirs)
+                   if _HEALTH_WORD.search(p.rstrip("/").rsplit("/", 1)[-1])
+                   or _UNDER_HEALTH.search(p))
+    return found[0] if found else None
+
+
+def _path_literals(ws: Workspace, folder: str, theirs: frozenset[str]) -> set[str]:
+    """The probeable path literals (`"/health"`) of the service's Python files, tests and
+    `theirs` left out."""
     prefix = folder + "/" if folder else ""
     paths = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py")
                    and not _TEST_FILE.search(p[len(prefix):]) and p not in theirs)
     found: set[str] = set()
-    normal = _normalized(wanted)
     for path in paths[:_LITERAL_SCAN_LIMIT]:
         file = ws.read(path)
         if file is not None:
             found.update(m.group(1) for m in _PATH_LITERAL.finditer(file.text)
-                         if is_health(m.group(1), normal) and _PROBEABLE.fullmatch(m.group(1)))
-    return min(found, key=lambda p: _preference(p, wanted)) if found else None
+                         if _PROBEABLE.fullmatch(m.group(1)))
+    return found
 
 
 def _theirs(ws: Workspace, service: BuiltService) -> frozenset[str]:
