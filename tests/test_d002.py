@@ -35,8 +35,6 @@ def finding(dockerfile: str) -> Finding:
 @pytest.mark.parametrize(("before", "after", "args"), [
     pytest.param("CMD uvicorn app.main:app --port 8000\n",
                  'CMD ["uvicorn", "app.main:app", "--port", "8000"]\n', (), id="plain"),
-    pytest.param("CMD exec uvicorn app.main:app\n", 'CMD ["uvicorn", "app.main:app"]\n', (),
-                 id="exec-prefix-dropped"),
     pytest.param("entrypoint uvicorn app.main:app\n", 'entrypoint ["uvicorn", "app.main:app"]\n',
                  (), id="keyword-case-kept"),
     pytest.param("CMD uvicorn app.main:app --root-path '/a b' --x \"q\\\"\"\n",
@@ -60,9 +58,6 @@ def finding(dockerfile: str) -> Finding:
     pytest.param("CMD /bin/bash -ec 'uvicorn app.main:app'\n",
                  'CMD ["/bin/bash", "-ec", "exec uvicorn app.main:app"]\n', (),
                  id="plain-wrapper-safe"),
-    pytest.param("CMD python -m app.prestart && exec uvicorn app.main:app --port $PORT\n",
-                 'CMD ["sh", "-c", "python -m app.prestart && exec uvicorn app.main:app --port $PORT"]\n',
-                 ("--unsafe-fixes",), id="exec-already-there"),
     pytest.param('SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nCMD uvicorn app.main:app > /tmp/log\n',
                  'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
                  'CMD ["/bin/bash", "-o", "pipefail", "-c", "exec uvicorn app.main:app > /tmp/log"]\n',
@@ -89,6 +84,12 @@ def test_d002_fixes(before: str, after: str, args: tuple[str, ...]) -> None:
     pytest.param(HEAD + "FROM python:3.12-slim AS test\nCMD pytest -q\n",
                  "services:\n  api:\n    build:\n      context: ./api\n      target: missing\n",
                  id="target-names-no-stage"),
+    # the shell execs the server itself: it is PID 1 and gets SIGTERM
+    pytest.param(HEAD + "CMD exec uvicorn app.main:app --port $PORT\n", COMPOSE,
+                 id="exec-already-there"),
+    pytest.param(HEAD + "CMD exec uvicorn app.main:app\n", COMPOSE, id="exec-plain-words"),
+    pytest.param(HEAD + "CMD . /opt/venv/bin/activate && exec uvicorn app.main:app\n", COMPOSE,
+                 id="exec-after-a-chain"),
 ])
 def test_d002_noop(dockerfile: str, compose: str) -> None:
     outcome = fix(repo(dockerfile, compose), select="D002")

@@ -23,6 +23,9 @@ CMD uvicorn app.main:app --host 0.0.0.0 --port 8000
 CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ```
 
+A shell form whose chain already `exec`s its last command (`CMD exec uvicorn … --port
+$PORT`) is not reported: the server replaces the shell as PID 1 and gets SIGTERM.
+
 ## Fix safety
 Safe when the command is plain words: the JSON array runs exactly what the shell
 ran, minus the shell. Unsafe when it uses shell features (`$VAR`, `&&`, `;`, `&`,
@@ -85,8 +88,19 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         app = services[0].app
         for kind in KINDS:
             instruction = app.stage.last(kind)
-            if instruction is not None and not instruction.json:
+            if instruction is not None and not instruction.json and \
+                    not _hands_over(services, app.dockerfile, app.stage, instruction):
                 yield _report(ws, services, app.dockerfile, app.stage, instruction)
+
+
+def _hands_over(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
+                instruction: Instruction) -> bool:
+    """The shell `exec`s the last command of its chain itself (`CMD exec uvicorn …`, `. venv/
+    bin/activate && exec uvicorn …`): the server replaces it as PID 1 and gets SIGTERM, and
+    `["sh", "-c", …]` would run the same. Not where the image has no shell to start with."""
+    command = " ".join(instruction.value)
+    return exec_last(command) == command and \
+        _shellless_base(services, dockerfile, stage) is None
 
 
 def _subject(stage: Stage, kind: str) -> str:
