@@ -456,6 +456,25 @@ def test_compose_side_fix_ignores_the_shared_dockerfile() -> None:
 
 
 
+def test_p002_leaves_an_expose_of_the_image_port_that_compose_environment_moves() -> None:
+    """EXPOSE documents the image, whose own port is the `${PORT:-8000}` default; compose's
+    `PORT: 9000` moves one deployment. The reason says so without denying the finding."""
+    files = {"compose.yaml": 'services:\n  api:\n    build: ./api\n    environment:\n'
+                             '      PORT: "9000"\n',
+             "api/Dockerfile": 'FROM python:3.12-slim\nCOPY app ./app\nEXPOSE 8000\n'
+                               'CMD ["sh", "-c", "uvicorn app.main:app --host 0.0.0.0 '
+                               '--port ${PORT:-8000}"]\n',
+             "api/app/__init__.py": "",
+             "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    [finding] = check(files, select="P002")
+    assert (finding.message, finding.fixable) == ("EXPOSE 8000 but the app listens on 9000",
+                                                  False)
+    assert finding.reason == (
+        "the image's own port is 8000, which its EXPOSE documents; compose's `environment` "
+        "moves api to 9000 (PORT=9000): whether EXPOSE should follow one deployment (Traefik "
+        "routes to the exposed port) is the author's call")
+
+
 @pytest.mark.parametrize(("services", "reason"), [
     pytest.param(WEB + REPORTS.format(port=8001),
                  "the containers built from it listen on different ports: web on 8000 (CMD), "

@@ -126,10 +126,10 @@ def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | Non
             continue
         own = image_listen(ws, service).port
         if own is not None and own != listen.port:
-            return (f"compose's `environment` sets {listen.variable}={listen.port} for "
-                    f"{service.name}, and the image alone listens on {own}: EXPOSE "
-                    "documents the image, and a stack run without that setting would expose "
-                    "a port nothing listens on")
+            return (f"the image's own port is {own}, which its EXPOSE documents; compose's "
+                    f"`environment` moves {service.name} to {listen.port} ({listen.variable}="
+                    f"{listen.port}): whether EXPOSE should follow one deployment (Traefik "
+                    "routes to the exposed port) is the author's call")
     return None
 
 
