@@ -126,6 +126,10 @@ def test_utf16le_requirements_are_written_back_in_utf16le() -> None:
                   "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-standard-brings-uvicorn"),
     pytest.param({"requirements.txt": "FastAPI[all]>=0.112\n",
                   "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-all-brings-uvicorn"),
+    pytest.param({"deps/requirements.txt": "fastapi\nuvicorn\n", "Dockerfile": SLIM +
+                  "COPY deps/requirements.txt /tmp/requirements.txt\nRUN python3 -m uv pip "
+                  "install --system -r /tmp/requirements.txt\nCOPY . .\n" + UVICORN}, "",
+                 id="python-m-uv-pip-install"),
 ])
 def test_s003_noop(files: dict[str, str], command: str) -> None:
     assert findings(repo(files, command)) == []

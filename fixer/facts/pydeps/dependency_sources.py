@@ -383,13 +383,14 @@ class _Reader:
 
 
 def _pip_verb(argv: list[str]) -> tuple[int, str, list[str]] | None:
-    """Where pip is in a command (`uv pip`, `python -m pip`, `xargs pip`), its verb, and the
-    words after the verb; pip-tools' `pip-sync` is `pip sync`."""
+    """Where pip is in a command (`uv pip`, `python -m uv pip`, `python -m pip`, `xargs
+    pip`), its verb, and the words after the verb; pip-tools' `pip-sync` is `pip sync`."""
     runner = posixpath.basename(argv[0])
     if runner == "pip-sync":
         return 0, "sync", argv[1:]
     at = next((i for i, a in enumerate(argv) if _PIP.match(posixpath.basename(a)) and
-               (i == 0 or argv[i - 1] == "-m" or runner in ("uv", "xargs"))), None)
+               (i == 0 or argv[i - 1] == "-m" or posixpath.basename(argv[i - 1]) == "uv"
+                or runner in ("uv", "xargs"))), None)
     verb = next((a for a in argv[at + 1:] if a in _PIP_VERBS), None) if at is not None else None
     if at is None or verb is None:
         return None
