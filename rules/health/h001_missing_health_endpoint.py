@@ -67,7 +67,8 @@ created (a factory that returns `FastAPI()` unnamed).
 Unsafe, with the reason, when the app serves exactly one route whose last part
 names health though H001 does not count it (`/api/v1/health-check/`,
 `/healthcheck`, `/heartbeat`, the word `ping`, `alive`, `ready`, `liveness`,
-`readiness`, or such a route under a `health` folder: `/health/live`), or whose
+`readiness`, or such a route under a `health` folder: `/health/live`; `/up` or
+`/status` at the app's root), or whose
 handler is named for health whatever its path (`def health()` on `/api/status`): a
 second health route beside it is the user's call (C004 probes
 that one; `health-paths` in the configuration makes H001 count it). Display-only

@@ -232,6 +232,9 @@ _HEALTH_WORD = re.compile(r"health|heartbeat|(?:^|[-_.])(?:ping|alive|liveness|r
 # checks a dependency (`/health/db`), which ties the container's health to another's
 _UNDER_HEALTH = re.compile(r"/_?health(?:z|check)?/(?:live|liveness|ready|readiness|startup|"
                            r"alive|ping)/?$", re.I)
+# A route at the app's root (or under `/api`, a version) that conventions use as the health
+# route: `/up` (Rails), `/status`; deeper (`/jobs/status`) they name something else's state
+_ROOT_PROBE = re.compile(r"(?:/api)?(?:/v\d+)?/(?:up|status)/?", re.I)
 
 
 # A handler whose whole name says it is the health route, whatever its path (`def health()`
@@ -245,7 +248,8 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
     """The app's literal GET routes that read as health routes: those H001 counts, those
     whose last part names health (`/healthcheck/`, `/api/v1/health-check`, `/heartbeat`,
     `/ping`, `/alive`, `/ready`), a probe's route under a `health` folder (`/health/live`,
-    not `/health/db`), and one whose handler is named for health (`def health()`)."""
+    not `/health/db`), `/up` or `/status` at the root, and one whose handler is named for
+    health (`def health()`)."""
     normal = _normalized(wanted)
     found = set()
     for route in routes.routes:
@@ -255,7 +259,7 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
         tail = path.rstrip("/").rsplit("/", 1)[-1]
         handler = route.function.name if route.function is not None else ""
         if (is_health(path, normal) or _HEALTH_WORD.search(tail) or _UNDER_HEALTH.search(path)
-                or _HEALTH_HANDLER.fullmatch(handler)):
+                or _ROOT_PROBE.fullmatch(path) or _HEALTH_HANDLER.fullmatch(handler)):
             found.add(path)
     return sorted(found)
 
