@@ -274,3 +274,22 @@ def test_c004_says_when_only_fixers_python_cannot_read_the_app(base: str, newer:
     assert "which the image's newer Python may accept" in (left.reason or "")
     assert "does not compile" not in (left.reason or "")
     assert check(files, select="S004") == []
+
+
+def test_c004_leaves_a_service_that_extends_another_alone() -> None:
+    """`extends:` may bring the healthcheck (a CUDA variant extending the base service with
+    other build args); fixer does not follow it, so it cannot tell the service has none."""
+    files = {
+        "compose.yaml": 'services:\n  api:\n    build:\n      context: .\n    ports: ["8000:8000"]\n'
+                        '    healthcheck:\n      test: ["CMD", "curl", "-f", '
+                        '"http://localhost:8000/health"]\n',
+        "compose.cuda.yaml": "services:\n  api:\n    extends:\n      file: compose.yaml\n"
+                             "      service: api\n    build:\n      args:\n"
+                             "        BASE_IMAGE: ubuntu:24.04\n",
+        "Dockerfile": 'FROM python:3.12\nCOPY app ./app\nCMD ["uvicorn", "app.main:app", '
+                      '"--host", "0.0.0.0", "--port", "8000"]\n',
+        "app/__init__.py": "",
+        "app/main.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+                       'def health():\n    return {"status": "ok"}\n',
+    }
+    assert check(files, select="C004") == []

@@ -282,6 +282,9 @@ def test_c005_pinned_probes_as_compose_resolves_them(tmp_path: Path, image: str,
                  "    depends_on: [db]\n  db:\n    image: redis:7\n", id="worker-only"),
     pytest.param("services:\n  api:\n    build: ./api\n  db:\n    image: postgres:16\n",
                  id="nobody-waits"),
+    # the service it extends may carry the healthcheck: fixer does not follow `extends`
+    pytest.param(API + "  db:\n    image: postgres:16\n    extends:\n      file: base.yaml\n"
+                 "      service: db\n", id="extends"),
 ])
 def test_c005_noop(compose: str) -> None:
     assert check(repo(compose), select="C005") == []

@@ -80,6 +80,9 @@ file runs the service on another port than the base file does alone (a dev
 the override out, and the probe would call a port nothing listens on there. An
 override that only adds `--reload` on the same port keeps the fix.
 
+No finding for a service with `extends:`: the service it extends may carry the
+healthcheck, and fixer does not follow `extends:`.
+
 ## Options
 `healthcheck-strategy = "install" | "python"`.
 """
@@ -136,6 +139,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         app = service.app
         if state in (Health.CHECKED, Health.DISABLED) or app.listen.origin == "none":
             continue  # no web server in the command: nothing serves /health
+        if service.get("extends") is not None:
+            continue  # the service it extends may carry one: fixer does not read `extends`
         doc = app.build.doc
         base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
                       path=doc.path, line=doc.line(app.build.node.node), service=service.name,

@@ -9,7 +9,8 @@ compose `healthcheck`, when an app service (a FastAPI HTTP server) names them in
 `depends_on`. A worker, a bot or a one-shot job that depends on one is not
 reported: it is no app service.
 `healthcheck: {disable: true}` and `test: ["NONE"]` are a deliberate choice and are
-left alone.
+left alone, and so is a service with `extends:`: the service it extends may carry the
+healthcheck, and fixer does not follow `extends:`.
 
 ## Why is this bad?
 Without a healthcheck, `depends_on` can only wait for the database's container to

@@ -59,7 +59,8 @@ def _find(ws: Workspace, stack: Stack) -> dict[str, Unchecked]:
     found: dict[str, Unchecked] = {}
     for name, service in stack.services.items():
         state = compose_health(service)
-        if service.app is not None or state not in (Health.NONE, Health.PARTIAL):
+        if service.app is not None or state not in (Health.NONE, Health.PARTIAL) or \
+                service.get("extends") is not None:   # it may inherit one: not read
             continue
         known = probe(ws, service)
         if known is not None:
