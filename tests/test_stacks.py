@@ -294,6 +294,20 @@ def test_pwd_in_a_build_path_is_the_project_folder(tmp_path: Path, build: str) -
     assert app is not None and app.dockerfile.path == "deploy/api/Dockerfile"
 
 
+@pytest.mark.parametrize("build", [
+    pytest.param("{context: ., dockerfile: '${IMAGE_DIR}/Dockerfile'}", id="dockerfile"),
+    pytest.param("${SERVICE_DIR}", id="context"),
+])
+def test_a_build_path_reading_an_unset_variable_is_no_input_error(tmp_path: Path,
+                                                                   build: str) -> None:
+    # the shell running Compose (or its `--env-file`) sets it: read as empty, the path was
+    # absolute, an input error that stopped every fix of the repository
+    write_tree(tmp_path, {"compose.yaml": f"services:\n  api:\n    build: {build}\n",
+                          "Dockerfile": dockerfile(8000)})
+    ws = load(tmp_path)
+    assert ws.errors == [] and list(ws.apps()) == []
+
+
 def test_the_dockerfile_is_matched_case_sensitively(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "services:\n  a:\n    build:\n      context: ./a\n"
                                           "      dockerfile: Dockerfile\n"

@@ -266,7 +266,9 @@ class Stack:
 
 
 def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
-    """Where a service's build context and Dockerfile are; None for image-only services.
+    """Where a service's build context and Dockerfile are; None for image-only services, and
+    for builds fixer cannot locate (a remote context, a path reading a variable no `.env`
+    sets).
 
     `build:` merges key by key over the stack's files, as Compose merges it: an overlay
     that only sets `cache_from` or `args` keeps the base's context and Dockerfile, and is
@@ -297,6 +299,11 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
     targets = [scalar(get(v, "target")) for _d, v in service.all("build")]
     target = next((t for t in reversed(targets) if t is not None), None)
     if "://" in context_raw or context_raw.startswith("git@"):
+        return None
+    if any(name != "PWD" for raw in (context_raw, dockerfile_raw)
+           for name in unset_names(raw, dotenv)):
+        # `${IMAGE_DIR}/Dockerfile`, set only by the shell that runs Compose (or its
+        # `--env-file`): the build is not where an empty value would put it
         return None
     project = service.stack.folder
     context = _inside_root(doc, value, *_from_pwd(context_raw, project, project, dotenv))
