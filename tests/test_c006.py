@@ -43,9 +43,37 @@ def env(environment: str, extra: dict[str, str | bytes] | None = None) -> dict[s
     pytest.param("      A: $1 and $$2\n", {}, id="not-a-name"),
     pytest.param("      P: /opt/x:${PATH}\n      O: ${USER}\n      D: $PWD/data\n"
                  "      H: ${HOME}/.aws\n      L: $LOGNAME $SHELL\n", {}, id="set-by-the-shell"),
+    # a script that runs Compose sets it for Compose
+    pytest.param("      A: ${HOST_ROOT}\n",
+                 {"Makefile": "up:\n\tHOST_ROOT=$(CURDIR) docker compose up -d\n"},
+                 id="set-in-front-of-the-command"),
+    pytest.param("      A: ${TAG}\n      B: ${REGISTRY}\n",
+                 {"deploy.sh": "#!/bin/sh\nexport TAG=$(git rev-parse --short HEAD)\n"
+                               ': "${REGISTRY:?set REGISTRY}"\ndocker-compose up -d\n'},
+                 id="exported-or-required-by-the-script"),
 ])
 def test_c006_noop(environment: str, extra: dict[str, str | bytes]) -> None:
     assert check(env(environment, extra), select="C006") == []
+
+
+@pytest.mark.parametrize("include", ["  - ./ml/docker-compose.yml\n",
+                                     "  - path: ml/docker-compose.yml\n"])
+def test_c006_an_included_file_is_documented_by_the_including_project(include: str) -> None:
+    """Compose interpolates `ml/docker-compose.yml` with the root project's `.env`: the
+    root's `.env.example` documents its variables, and no second example goes into ml/."""
+    files: dict[str, str | bytes] = {
+        "docker-compose.yml": HEADER + "include:\n" + include,
+        "ml/docker-compose.yml": "services:\n  trainer:\n    image: python:3.12-slim\n"
+                                 "    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n",
+        ".env.example": "DB_PASSWORD=\n"}
+    assert check(files, select="C006") == []
+    del files[".env.example"]
+    assert [f.path for f in check(files, select="C006")] == ["ml/docker-compose.yml"]
+
+
+def test_c006_a_script_that_does_not_run_compose_sets_nothing_for_it() -> None:
+    files = env("      A: ${HOST_ROOT}\n", {"Makefile": "test:\n\tHOST_ROOT=$(CURDIR) pytest\n"})
+    assert [f.code for f in check(files, select="C006")] == ["C006"]
 
 
 def test_c006_env_file_defines_it_for_its_service_only() -> None:

@@ -9,9 +9,13 @@ nor an `env_file` of a service that reads it, nor an `--env-file` that a build s
 gives Compose (a Makefile's `docker compose --env-file .env`), nor an example file
 defines: one in the project folder, or beside a service's `env_file` or such an
 `--env-file` (`../.env` -> `../.env.example`, the template of the file the stack is run
-with). Example files are `.env.example`, `.env.sample`, `.env.template`, `.env.tpl`,
-`.env.dist`, `example.env`, `sample.env`, `env.example`, `env.sample`, and any other file
-whose name has the word `env` and one of example, sample, template, tpl, dist or default:
+with). Nor one that a script running Compose sets for it: in front of the command
+(`HOST_ROOT=$(CURDIR) docker compose up`), with `export`, or by stopping unless its caller
+sets it (`: "${RDS_ENDPOINT:?}"`). A file another compose file `include:`s is also
+documented by the including project's `.env` and example files: Compose interpolates it
+with that project's variables. Example files are `.env.example`, `.env.sample`,
+`.env.template`, `.env.tpl`, `.env.dist`, `example.env`, `sample.env`, `env.example`,
+`env.sample`, and any other file whose name has the word `env` and one of example, sample, template, tpl, dist or default:
 `.example.env`, `.env.local.example`, `.env.default`, `.env.defaults`; never one a service
 loads as its `env_file`, whose values are set in the container. `$$VAR` is an escaped
 dollar that the container's shell expands, never a variable of Compose. `PATH`, `HOME`, `USER`,
@@ -87,15 +91,24 @@ from dataclasses import dataclass, replace
 
 import yaml
 
+from fixer.core.derived import Memo
 from fixer.core.edits import CreateFile, Edit, TextEdit
 from fixer.core.envfile import Reference, parse_env, references
 from fixer.core.textfile import TextFile
 from fixer.core.tree_index import files_in
-from fixer.facts.image.buildscripts import env_files
+from fixer.facts.image.buildscripts import compose_variables, env_files
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack, env_file_paths
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import ComposeDoc, Value, items, mapping_or_list
+from fixer.sources.compose import (
+    ComposeDoc,
+    Value,
+    elements,
+    get,
+    items,
+    mapping_or_list,
+    scalar,
+)
 
 from . import depends_plan
 
@@ -188,14 +201,44 @@ class _Definitions:
 
 def _documented(ws: Workspace, stack: Stack) -> set[str]:
     """Names the project folder's `.env` defines, those of each `--env-file` the build
-    scripts give Compose (read in its place), and those of the stack's example files."""
-    names = set(stack.dotenv)
+    scripts give Compose (read in its place), those the scripts that run Compose set for
+    it, and those of the stack's example files."""
+    names = set(stack.dotenv) | compose_variables(ws)
     for path in env_files(ws):
         names |= _names(ws, path)
+    for folder in _including_folders(ws, stack):
+        names |= _names(ws, posixpath.join(folder, ".env"))
+        for path in _examples(ws, folder, set()):
+            names |= _names(ws, path) | _commented_names(ws, path)
     for paths in _stack_examples(ws, stack).values():
         for path in paths:
             names |= _names(ws, path) | _commented_names(ws, path)
     return names
+
+
+def _including_folders(ws: Workspace, stack: Stack) -> list[str]:
+    """The project folders of the compose files that `include:` one of the stack's files:
+    Compose interpolates an included file with the including project's variables (its
+    `.env`), so what documents those documents the included file's too."""
+    included = ws.derived.get(_INCLUDED, lambda: _included(ws))
+    return list(dict.fromkeys(folder for doc in stack.docs
+                              for folder in included.get(doc.path, [])))
+
+
+# per workspace: each included compose file, with the folders of the files including it
+_INCLUDED: Memo[dict[str, list[str]]] = Memo("compose files included")
+
+
+def _included(ws: Workspace) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for doc in ws.compose_docs.values():
+        folder = posixpath.dirname(doc.path)
+        for entry in elements(get(Value(doc.root), "include")):
+            written = scalar(entry) or scalar(get(entry, "path"))
+            if written and "$" not in written:
+                path = posixpath.normpath(posixpath.join(folder, written))
+                found.setdefault(path, []).append(folder)
+    return found
 
 
 # `# NAME=value` in an example file: documented, and left unset unless the reader wants it

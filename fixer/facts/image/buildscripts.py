@@ -24,10 +24,23 @@ _OPTION_PATH = r"{}(?:=|\s+)[\"']?([\w./-]+)"
 _PROJECT_DIRECTORY = re.compile(_OPTION_PATH.format("--project-directory"))
 _ENV_FILE = re.compile(_OPTION_PATH.format("--env-file"))
 
+# Compose run by a script line: `docker compose`, `docker-compose`
+_RUNS_COMPOSE = re.compile(r"docker[ \t]+compose\b|docker-compose\b")
+# `HOST_ROOT=$(CURDIR) docker compose up`: assignments in front of the command on its line
+_INLINE = re.compile(r"((?:\b[A-Za-z_]\w*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s'\"]*)[ \t]+)+)"
+                     r"(?:sudo[ \t]+|env[ \t]+)?(?:docker[ \t]+compose\b|docker-compose\b)")
+_ASSIGNED = re.compile(r"\b([A-Za-z_]\w*)=")
+# `export NAME=...`, `export NAME` (shell, make); `: "${NAME:?set it}"` (a script that stops
+# unless the caller sets it)
+_EXPORTED = re.compile(r"^[ \t]*export[ \t]+([A-Za-z_]\w*)", re.M)
+_REQUIRED = re.compile(r"\$\{([A-Za-z_]\w*):?\?")
+
 # per workspace: the folders Compose is run from with `--project-directory`
 _PROJECT_DIRECTORIES: Memo[list[str]] = Memo("compose project directories")
 # per workspace: the files Compose reads its variables from with `--env-file`
 _ENV_FILES: Memo[list[str]] = Memo("compose env files")
+# per workspace: the variables the scripts that run Compose set for it
+_SCRIPT_SET: Memo[frozenset[str]] = Memo("variables scripts set for compose")
 
 
 def is_build_script(path: str) -> bool:
@@ -60,3 +73,24 @@ def _option_paths(ws: Workspace, option: str, pattern: re.Pattern[str]) -> list[
             if not folder.startswith(".."):
                 found.append("" if folder == "." else folder)
     return list(dict.fromkeys(found))
+
+
+def compose_variables(ws: Workspace) -> frozenset[str]:
+    """The variables a build script that runs Compose sets for it: in front of the command
+    (`HOST_ROOT=$(CURDIR) docker compose up`), with `export`, or by stopping unless its
+    caller set them (`: "${RDS_ENDPOINT:?}"`). Compose reads them from its environment."""
+    return ws.derived.get(_SCRIPT_SET, lambda: _script_variables(ws))
+
+
+def _script_variables(ws: Workspace) -> frozenset[str]:
+    found: set[str] = set()
+    for path in sorted(p for p in ws.tree.paths() if is_build_script(p)
+                       and "compose" not in posixpath.basename(p)):
+        file = ws.read(path)
+        if file is None or not _RUNS_COMPOSE.search(file.text):
+            continue
+        for match in _INLINE.finditer(file.text):
+            found.update(_ASSIGNED.findall(match.group(1)))
+        found.update(_EXPORTED.findall(file.text))
+        found.update(_REQUIRED.findall(file.text))
+    return frozenset(found)
