@@ -15,9 +15,10 @@ sets it (`: "${RDS_ENDPOINT:?}"`). A file another compose file `include:`s is al
 documented by the including project's `.env` and example files: Compose interpolates it
 with that project's variables. Example files are `.env.example`, `.env.sample`,
 `.env.template`, `.env.tpl`, `.env.dist`, `example.env`, `sample.env`, `env.example`,
-`env.sample`, and any other file whose name has the word `env` and one of example,
-sample, template, tpl, dist or default: `.example.env`, `.env.local.example`, `.env.default`, `.env.defaults`; never one a service
-loads as its `env_file`, whose values are set in the container. `$$VAR` is an escaped
+`env.sample`, and any other file whose name has the word `env` and one of example, sample,
+template, tpl, dist or default: `.example.env`, `.env.local.example`, `.env.default`,
+`.env.defaults`; never one a service loads as its `env_file`, whose values are set in the
+container. `$$VAR` is an escaped
 dollar that the container's shell expands, never a variable of Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them.
 A variable that another use marks required (`${VAR:?}`) in the same file or the stack's
