@@ -90,6 +90,20 @@ def test_c006_command_escapes_are_the_containers() -> None:
         "Compose substitutes an empty string"]
 
 
+@pytest.mark.parametrize("script", [
+    "ollama serve & SERVER_PID=$! ; ollama pull llama3 ; wait $SERVER_PID",
+    "for f in /init/*.sql; do psql -f $f; done",
+    "read -r line < /etc/hostname; echo $line",
+])
+def test_c006_a_variable_the_script_sets_itself_is_left_to_the_author(script: str) -> None:
+    """Compose substitutes the script's own variable before the shell runs: `$$` is the fix,
+    and a blank line in `.env.example` would call it Compose's."""
+    compose = HEADER + f"    command: [\"sh\", \"-c\", \"{script}\"]\n"
+    [finding] = check({"docker-compose.yml": compose}, select="C006")
+    assert not finding.fixable and "sets " in (finding.reason or "") and \
+        "for the shell to read it" in (finding.reason or ""), finding.reason
+
+
 def test_c006_literal_block_reports_the_line_of_the_use() -> None:
     compose = HEADER + "    command: |\n      sh -c 'echo start'\n      run --token ${TOKEN}\n"
     assert [f.line for f in check({"docker-compose.yml": compose}, select="C006")] == [6]
@@ -110,7 +124,8 @@ def test_c006_shell_variable_the_service_sets_is_display_only() -> None:
     outcome = fix({"docker-compose.yml": compose}, select="C006")
     [finding] = outcome.remaining
     assert not finding.fixable and outcome.files == {} and outcome.clean
-    assert "write `$$USER_NAME` if the container's shell should read it" in (finding.reason or "")
+    assert "which the container reads only through a shell: `sh -c` with `$$USER_NAME`" in (
+        finding.reason or "")
 
 
 @pytest.mark.parametrize(("environment", "extra", "example"), [

@@ -76,8 +76,9 @@ use in the stack gives is filled in, except for names that look like secrets
 is never invented nor copied. An existing file keeps its bytes; the lines are
 appended in its line endings, with or without its final newline, its BOM kept.
 Display-only when a `command`, `entrypoint` or `healthcheck` reads `$VAR` that the
-service's own `environment` sets: the container's shell was probably meant to read
-it (`$$VAR`), which needs a person to confirm. Display-only too when every use is
+service's own `environment` sets, or that its script sets itself (`SERVER_PID=$!`, `for f
+in`): the container's shell was probably meant to read it (`$$VAR`), which needs a person
+to confirm. Display-only too when every use is
 an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`): a `$`
 inside a password or a hash reads so, and documenting `B` would call it a variable
 where `$$` is the fix. A variable inside another's default (`${A:-${B}}`) is not read.
@@ -160,6 +161,7 @@ class Use:
     shell: frozenset[str]      # services that read it in a command, entrypoint or healthcheck
     # `$NAME` right after a letter or digit (`…6y$B+E(H@`): maybe a literal `$` in a secret
     glued: bool = False
+    assigned: bool = False     # a command or healthcheck script that sets NAME itself
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -340,8 +342,17 @@ def _uses(stack: Stack) -> Iterator[Use]:
                     services = tuple(readers.get(id(node), ()))
                     glued = not ref.text.startswith("${") and ref.start > 0 and \
                         text[ref.start - 1].isalnum()
+                    scripts = frozenset(shell.get(id(node), ()))
                     yield Use(ref, doc, _line(doc, node, ref), services or (str(key.value),),
-                              services, frozenset(shell.get(id(node), ())), glued)
+                              services, scripts, glued,
+                              bool(scripts) and _assigns(text, ref.name))
+
+
+def _assigns(script: str, name: str) -> bool:
+    """The shell script sets the variable itself (`SERVER_PID=$!`, `for f in`, `read f`):
+    its `$NAME` is the shell's, which Compose substitutes first unless written `$$NAME`."""
+    return re.search(rf"(?:^|[\s;&|(]|\bexport\s+)(?:{name}=|for\s+{name}\s+in\b|"
+                     rf"read(?:\s+-\w+)*\s+{name}\b)", script) is not None
 
 
 def _may_interpolate(text: str) -> bool:
@@ -397,8 +408,13 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
         path=first.doc.path, line=first.line, service=service, subject=f"variable {name}")
     meant = [s for s in first.shell if name in _environment_keys(stack.services[s])]
     if meant:
-        return replace(base, reason=f"the `environment` of {meant[0]} sets {name}: write "
-                                    f"`$${name}` if the container's shell should read it")
+        return replace(base, reason=f"the `environment` of {meant[0]} sets {name}, which the "
+                                    f"container reads only through a shell: `sh -c` with "
+                                    f"`$${name}` if that is what was meant")
+    if any(u.assigned for u in uses):
+        return replace(base, reason=f"the script of {reader} sets {name} itself: Compose "
+                                    f"substitutes `{first.ref.text}` before the shell runs; "
+                                    f"write `$${name}` for the shell to read it")
     if all(u.glued for u in uses if u.ref.bare):
         return replace(base, reason=f"`{first.ref.text}` follows a letter or digit, as a `$` "
                                     f"inside a password or hash does: write `$$` if the `$` "
