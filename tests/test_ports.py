@@ -607,6 +607,52 @@ def test_the_proxies_fixer_does_not_read_are_found_once_per_stack() -> None:
     assert unread_proxies(ws, stack) is unread_proxies(ws, stack)
 
 
+@pytest.mark.parametrize(("service", "extra"), [
+    pytest.param("    command: [\"--providers.docker\",\n"
+                 "              \"--providers.file.filename=/etc/dyn.yml\"]\n",
+                 {}, id="command-flag"),
+    pytest.param("    environment:\n      TRAEFIK_PROVIDERS_FILE_DIRECTORY: /etc/traefik/dynamic\n",
+                 {}, id="environment"),
+    pytest.param("", {"traefik/traefik.toml": "[providers.file]\n  directory = \"/dyn\"\n"},
+                 id="static-toml"),
+    pytest.param("", {"traefik.yml": "entryPoints:\n  web:\n    address: \":80\"\nproviders:\n"
+                                     "  docker: {}\n  file:\n    directory: /dyn\n"},
+                 id="static-yaml"),
+])
+def test_traefik_with_its_file_provider_is_a_proxy_fixer_does_not_read(
+        service: str, extra: dict[str, str]) -> None:
+    """Its dynamic files route by URL (`url: http://api:8000`), which fixer does not read:
+    moving the app off 8000 would leave Traefik's only route on a dead port."""
+    ws = workspace_of({"docker-compose.yml": "services:\n  api:\n    build: ./api\n"
+                                             "  edge:\n    image: traefik:v3.0\n" + service,
+                       **extra})
+    [stack] = ws.stacks
+    assert unread_proxies(ws, stack) == [("edge", "traefik:v3.0 with its file provider")]
+
+
+def test_a_traefik_label_under_deploy_decides_the_side() -> None:
+    """`deploy.labels` is where Traefik reads a Swarm service's labels: the app on 8000, the
+    label's 8000 and a stale `expose: ["80"]`; P001 moves the compose port, not the app."""
+    files = {"docker-compose.yml": "services:\n  api:\n    build: ./api\n    expose: [\"80\"]\n"
+                                   "    deploy:\n      labels:\n        - traefik.http.services"
+                                   ".api.loadbalancer.server.port=8000\n",
+             "api/Dockerfile": 'FROM python:3.12-slim\nCOPY app ./app\nCMD ["uvicorn", '
+                               '"app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+             "api/app/__init__.py": "",
+             "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    [finding] = check(files, select="P001")
+    assert finding.safety.value == "safe" and "to 8000" in (finding.fix_title or "")
+    assert '+    expose: ["8000"]' in fix(files, select="P001").diff
+
+
+def test_traefik_with_labels_only_is_read() -> None:
+    ws = workspace_of({"docker-compose.yml": "services:\n  api:\n    build: ./api\n"
+                                             "  edge:\n    image: traefik:v3.0\n"
+                                             "    command: [\"--providers.docker\"]\n"})
+    [stack] = ws.stacks
+    assert unread_proxies(ws, stack) == []
+
+
 @pytest.mark.parametrize(("text", "found"), [
     pytest.param("environment:\n      USERS: users:8000\n",
                  {("users", 8000): ("docker-compose.yml", 9)}, id="environment-value"),

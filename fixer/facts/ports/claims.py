@@ -252,9 +252,12 @@ _TRAEFIK = re.compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\.[^.=\s]+"
 
 def traefik_ports(service: Service) -> list[ContainerPort]:
     """`traefik.<proto>.services.X.loadbalancer.server.port` labels: where traefik sends the
-    service's traffic (label keys in a mapping, or `key=value` items of a list)."""
+    service's traffic (label keys in a mapping, or `key=value` items of a list), in the
+    service's `labels:` and in `deploy.labels:` (what Traefik reads from a Swarm stack)."""
     out: list[ContainerPort] = []
-    for doc, value in service.all("labels"):
+    deployed = [(doc, labels) for doc, deploy in service.all("deploy")
+                if (labels := get(deploy, "labels")) is not None]
+    for doc, value in [*service.all("labels"), *deployed]:
         for key, val, item in mapping_or_list(value):
             match = _TRAEFIK.fullmatch(key)
             if match is None or val is None:

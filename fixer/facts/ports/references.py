@@ -24,7 +24,7 @@ from fixer.facts.ports.proxyconf import ProxyTarget, is_proxy_config, proxy_targ
 from fixer.facts.ports.urls import Lines, find_urls
 from fixer.model.services import Service, Stack, env_file_paths
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import Value, elements, get, scalar
+from fixer.sources.compose import Value, elements, get, mapping_or_list, scalar
 from fixer.sources.portsites import Site
 
 _KINDS = {"ports": "published", "expose": "expose", "healthcheck": "healthcheck",
@@ -196,8 +196,34 @@ def unread_proxies(ws: Workspace, stack: Stack) -> list[tuple[str, str]]:
     if stack.name not in per_stack:
         per_stack[stack.name] = [
             (service.name, image) for service in stack.services.values()
-            if (image := runs_image(service, UNREAD_PROXIES)) is not None]
+            if (image := runs_image(service, UNREAD_PROXIES) or
+                _traefik_with_files(ws, service)) is not None]
     return per_stack[stack.name]
+
+
+# Traefik's file provider, in its command (`--providers.file.directory=...`), environment
+# (`TRAEFIK_PROVIDERS_FILE_FILENAME`) or a static configuration file (`[providers.file]`,
+# `providers:` with a `file:` below it)
+_FILE_PROVIDER = re.compile(r"providers\.file|PROVIDERS_FILE|^providers:[ \t]*\n(?:[ \t]+.*\n"
+                            r"|[ \t]*\n)*?[ \t]+file:", re.M | re.I)
+_TRAEFIK_CONFIG = re.compile(r"(^|/)traefik\.(ya?ml|toml)$", re.I)
+
+
+def _traefik_with_files(ws: Workspace, service: Service) -> str | None:
+    """`traefik (file provider)` when the service runs Traefik with its file provider: the
+    routes of its dynamic files (`url: http://api:8000`) are configuration fixer does not
+    read; its labels it reads."""
+    image = runs_image(service, ("traefik",))
+    if image is None:
+        return None
+    command = service.command()
+    texts = [" ".join(command[2])] if command is not None else []
+    texts += [key for _doc, value in service.all("environment")
+              for key, _val, _item in mapping_or_list(value)]
+    texts += [file.text for path in ws.tree.paths() if _TRAEFIK_CONFIG.search(path)
+              for file in [ws.read(path)] if file is not None]
+    return f"{image} with its file provider" if any(_FILE_PROVIDER.search(t) for t in texts) \
+        else None
 
 
 def runs_image(service: Service, names: tuple[str, ...]) -> str | None:
