@@ -137,6 +137,11 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
 
 @pytest.mark.parametrize(("files", "port", "origin", "sites"), [
     pytest.param(df("ENV PORT=8100", SH_PORT), 8100, "PORT in CMD", ["8100"], id="env-site"),
+    # exec form runs no shell: uvicorn is given the text `$PORT` and does not start
+    pytest.param(df("ENV PORT=8100", 'CMD ["uvicorn", "a:b", "--port", "$PORT"]'), None, "CMD",
+                 [], id="exec-form-variable-is-literal"),
+    pytest.param(df("ENV PORT=8100", 'CMD ["gunicorn", "-b", "0.0.0.0:${PORT}", "a:b"]'), None,
+                 "CMD", [], id="exec-form-bind-variable-is-literal"),
     pytest.param(df("ARG P=8101", "ENV PORT=${P}", "CMD uvicorn a:b --port ${PORT:-8000}"),
                  8101, "PORT in CMD", ["8101"], id="env-reads-arg"),
     pytest.param(df("ENV PORT=8000", SH_PORT, compose="    environment:\n      PORT: 8102\n"),

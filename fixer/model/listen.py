@@ -116,6 +116,12 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
         if implicit is not None:
             return ListenPort(None, region.kind, (), launch, region, implicit)
         return _default(found, merged, env, own, env_sites)
+    if "$" in launch.port_token and region.instruction is not None and \
+            region.instruction.json and not launch.via_shell:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"`{launch.port_token}` in an exec-form {region.kind}: no shell "
+                          f"expands it, so {launch.server or 'the server'} is given "
+                          f"`{launch.port_token}` as its port and does not start")
     port, var = resolve_token(launch.port_token, merged)
     if port is None:
         return ListenPort(None, region.kind, (), launch, region,
