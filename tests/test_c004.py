@@ -106,6 +106,10 @@ def test_c004_display_only(compose: str, cmd: str, reason: str) -> None:
                  id="busybox-wget"),
     pytest.param("python:3.12-slim", "",
                  ["CMD", "curl", "-f", "http://localhost:8000/health"], id="slim-installs-curl"),
+    # an image fixer does not know, whose Dockerfile installs curl itself
+    pytest.param("example/cuda-runtime:12", "RUN apt-get update && apt-get install -y curl\n",
+                 ["CMD", "curl", "-f", "http://localhost:8000/health"],
+                 id="unknown-image-installs-curl"),
 ])
 def test_c004_probe_runs_a_tool_the_image_has(base: str, extra: str, test: list[str]) -> None:
     outcome = fixed(repo(COMPOSE, extra, base=base))

@@ -53,8 +53,8 @@ installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
 on an image of a Debian release whose package archive is gone (buster and older,
 named in the tag or following from the python version: see D003), where
 nothing can be installed.
-Unsafe, with the reason, when fixer does not know the base image (the probe then
-runs `python3`, as the app does), or when some routes cannot be read and the
+Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
+installs neither curl nor wget (the probe then runs `python3`, as the app does), or when some routes cannot be read and the
 health path is only named by a literal in the code. Display-only when the listen
 port is unknown, when a compose `healthcheck` sets timings with no test, when the
 app's health route is not a plain path, when the image lacks curl and wget and
@@ -278,16 +278,18 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     dockerfile, stage = service.app.dockerfile, service.app.stage
     family = family_of(dockerfile, stage)
     python = python_argv(family.python or "python3", url)
-    if not family.known:
-        return Choice(("CMD", *python), doubt=f"fixer does not know what the base image "
-                      f"{base_image(dockerfile, stage)} ships; the probe assumes `{python[0]}`")
+    present = tools_present(dockerfile, stage)   # an unknown base's too: what the stage installs
+    if not family.known:   # which `python` an install brings is not known: curl or wget
+        installed = _present_probe(present - {"python"}, python, url,
+                                   ws.config.healthcheck_strategy)
+        return installed or Choice(("CMD", *python), doubt=f"fixer does not know what the base "
+                                   f"image {base_image(dockerfile, stage)} ships; the probe "
+                                   f"assumes `{python[0]}`")
     if ws.config.healthcheck_strategy == "python":
         return Choice(("CMD", *python))
-    present = tools_present(dockerfile, stage)
-    if "curl" in present:
-        return Choice(("CMD", "curl", "-f", url))
-    if "wget" in present:
-        return Choice(("CMD", "wget", "-q", "-O", "/dev/null", _wget_url(url)))
+    found = _present_probe(present - {"python"}, python, url, "install")
+    if found is not None:
+        return found
     if family.manager is None:
         return Choice(block=f"a {family.label} image has neither curl nor wget, nor a package "
                             'manager to install one; healthcheck-strategy = "python" probes '
@@ -303,6 +305,17 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                             f"{where.reason}")
     return Choice(("CMD", "curl", "-f", url), partial(install_edits, where),
                   f"curl installed in {dockerfile.path}")
+
+
+def _present_probe(present: set[str], python: list[str], url: str,
+                   strategy: str) -> Choice | None:
+    """The probe run by a tool of `present` (curl, then wget; Python when the strategy is
+    `python` or it is the only one), or None."""
+    if strategy != "python" and "curl" in present:
+        return Choice(("CMD", "curl", "-f", url))
+    if strategy != "python" and "wget" in present:
+        return Choice(("CMD", "wget", "-q", "-O", "/dev/null", _wget_url(url)))
+    return Choice(("CMD", *python)) if "python" in present else None
 
 
 def _wget_url(url: str) -> str:
