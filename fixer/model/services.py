@@ -75,6 +75,15 @@ class App:
         return self.dockerfile.path, self.stage.index
 
     @property
+    def stage_named(self) -> str:
+        """How a message names the stage the image is built from: `final stage`, or the
+        stage compose's `build.target` picks (`target stage `runtime``)."""
+        last = self.stage.index == len(self.dockerfile.stages) - 1
+        if self.build.target is None or last:
+            return "final stage"
+        return f"target stage `{self.stage.name or self.stage.index}`"
+
+    @property
     def name_case_differs(self) -> bool:
         """The Dockerfile read is not the path compose names: a Linux build misses it."""
         return self.dockerfile.path != self.build.dockerfile

@@ -194,8 +194,9 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
     family = target.family
     places = sorted({f"service {u.service}" if u.service else "HEALTHCHECK" for u in uses
                      if u.probe.tool in missing})
+    named = target.services[0].app.stage_named
     message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
-               f"final stage ({target.image}, {family.label}) does not have")
+               f"{named} ({target.image}, {family.label}) does not have")
     base = Violation(message=message, path=target.dockerfile.path,
                      line=target.stage.instructions[0].line, service=target.services[0].name,
                      subject=target.subject, causes=_causes(target, uses, missing))
@@ -242,7 +243,8 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
     """The fix's title, and why there is no fix (None when there is one)."""
     plan = _install(ws, target, missing)
     if _python(ws, target.family, plan) is None:
-        return f"Install {' and '.join(missing)} in the final stage", plan.reason
+        return (f"Install {' and '.join(missing)} in the {target.services[0].app.stage_named}",
+                plan.reason)
     title = "Rewrite the healthcheck as a Python urllib probe"
     reason = _rewrite_reason(failing)
     if not plan.no_packages:

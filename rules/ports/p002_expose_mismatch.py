@@ -224,7 +224,7 @@ def _problem(app: App, ports: list[tuple[Instruction, str]], listen: int,
     anchor = _anchor(app)
     line = anchor.line if anchor else app.stage.instructions[-1].end_line
     what = "exposes no TCP port" if app.stage.find("EXPOSE") else "has no EXPOSE"
-    message = f"final stage {what}; {listening}"
+    message = f"{app.stage_named} {what}; {listening}"
     verb = "Uncomment" if _commented(app, listen) else "Add"
     return Violation(message, path, line, subject="expose"), f"{verb} EXPOSE {listen}"
 
