@@ -68,26 +68,22 @@ def test_other_calls_are_no_model_load(text: str) -> None:
     assert _first_load(TextFile("api/app/main.py", text)) is None
 
 
-def test_a_gate_on_an_app_that_loads_a_model_is_unsafe_with_the_reason() -> None:
-    files = stack("from transformers import pipeline\n\nclassify = pipeline('ner')\n")
+@pytest.mark.parametrize(("head", "why"), [
+    pytest.param("from transformers import pipeline\n\nclassify = pipeline('ner')\n",
+                 "api/app/main.py:4 loads a model (`pipeline`)", id="known-loader"),
+    pytest.param("from vllm import LLM\n\nllm = LLM(model='facebook/opt-125m')\n",
+                 "api/app/main.py:2 imports vllm, a library that loads models",
+                 id="model-server-library"),
+])
+def test_a_gate_on_an_app_that_loads_a_model_is_unsafe_with_the_reason(head: str,
+                                                                        why: str) -> None:
+    files = stack(head)
     [finding] = check(files, select="C003")
     assert finding.safety.value == "unsafe"
-    assert finding.reason == (
-        "fixer cannot tell whether api starts before its healthcheck gives up: "
-        "api/app/main.py:4 loads a model (`pipeline`), which may be downloaded first")
+    assert finding.reason == ("fixer cannot tell whether api starts before its healthcheck "
+                              f"gives up: {why}, which may be downloaded first")
     assert fix(files, select="C003").diff == ""
     assert "condition: service_healthy" in fix(files, select="C003", unsafe=True).diff
-
-
-def test_a_gate_on_an_app_that_imports_a_model_server_library_is_unsafe() -> None:
-    files = stack("from vllm import LLM\n\nllm = LLM(model='facebook/opt-125m')\n")
-    [finding] = check(files, select="C003")
-    assert finding.safety.value == "unsafe"
-    assert finding.reason == (
-        "fixer cannot tell whether api starts before its healthcheck gives up: "
-        "api/app/main.py:2 imports vllm, a library that loads models, which may be "
-        "downloaded first")
-    assert fix(files, select="C003").diff == ""
 
 
 def test_a_gate_on_an_app_that_loads_none_stays_safe() -> None:
