@@ -137,6 +137,15 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
 
 @pytest.mark.parametrize(("files", "port", "origin", "sites"), [
     pytest.param(df("ENV PORT=8100", SH_PORT), 8100, "PORT in CMD", ["8100"], id="env-site"),
+    # Compose substitutes a compose command's `${PORT}` from .env, not `environment:`
+    pytest.param(df('CMD ["uvicorn", "a:b"]',
+                    compose="    command: uvicorn a:b --port ${PORT:-8000}\n"
+                            "    environment:\n      PORT: \"9000\"\n"),
+                 8000, "command", ["8000"], id="compose-command-interpolated-by-compose"),
+    pytest.param(df('CMD ["uvicorn", "a:b"]', compose="    command: [uvicorn, a:b, --port, "
+                                                         "$$PORT]\n    environment:\n"
+                                                         "      PORT: \"9000\"\n"),
+                 None, "command", [], id="compose-command-escaped-without-a-shell"),
     # exec form runs no shell: uvicorn is given the text `$PORT` and does not start
     pytest.param(df("ENV PORT=8100", 'CMD ["uvicorn", "a:b", "--port", "$PORT"]'), None, "CMD",
                  [], id="exec-form-variable-is-literal"),

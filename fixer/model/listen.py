@@ -82,16 +82,23 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
             command: tuple[ComposeDoc, Value, list[str]] | None,
             env: dict[str, str], env_sites: dict[str, Site],
             build_args: Mapping[str, str | None] | None = None,
-            entrypoint: tuple[ComposeDoc, Value, list[str] | None] | None = None) -> ListenPort:
+            entrypoint: tuple[ComposeDoc, Value, list[str] | None] | None = None,
+            interpolation: Mapping[str, str] | None = None) -> ListenPort:
     """`env` is the service's compose environment; `env_sites` where its values are written;
     `build_args` compose's `build.args`, which set the stage's ARGs; `entrypoint` compose's
     `entrypoint:`, which replaces the image's ENTRYPOINT and CMD. A port read there has no
-    site a fix may edit: fixer rewrites no compose `entrypoint:`."""
+    site a fix may edit: fixer rewrites no compose `entrypoint:`. `interpolation` is what
+    Compose substitutes `${VAR}` of a compose `command:` from (the stack's `.env`)."""
     found = _entrypoint_launch(*entrypoint, command) if entrypoint is not None else \
         _launch(dockerfile, stage, command)
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
+    if found.region.kind == "command" and found.launch.port_token is not None and \
+            "$" in found.launch.port_token:
+        interpolated = _compose_port(tree, found, interpolation or {})
+        if interpolated is not None:
+            return interpolated
     port = _resolve(tree, folder, dockerfile, stage, found,
                     stage_env(dockerfile, stage, build_args), env, env_sites)
     return replace(port, sites=(), addition=None) if found.region.kind == "entrypoint" \
@@ -135,6 +142,38 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
                                   (region.start, region.end), launch, port))
     origin = f"{var} in {region.kind}" if var else region.kind
     return ListenPort(port, origin, sites, launch, region, variable=var)
+
+
+def _compose_port(tree: Tree, found: _Found, dotenv: Mapping[str, str]) -> ListenPort | None:
+    """A compose `command:` port that reads a variable: Compose substitutes `${PORT}` itself,
+    from the stack's `.env` (and its shell), never from the service's `environment`; `$$PORT`
+    reaches the command as `$PORT`, which only a shell (`sh -c`) expands, from the
+    container's environment (None: `_resolve` reads that). Written both ways: unknown."""
+    launch, region = found.launch, found.region
+    token = launch.port_token or ""
+    raw = tree.read(region.path).text[region.start:region.end]
+    escaped = "$" + token in raw
+    plain = token in raw.replace("$" + token, "")
+    if escaped and not plain:
+        return None if launch.via_shell else ListenPort(
+            None, region.kind, (), launch, region,
+            f"`$${token[1:]}` in compose's command reaches the server as `{token}`, which no "
+            "shell expands: it is not a port")
+    if escaped:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"port `{token}` is written both escaped and not")
+    port, var = resolve_token(token, dict(dotenv))
+    if port is None:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"port `{token}`: Compose substitutes it from .env or its shell, "
+                          "and no .env sets it")
+    if var is not None and dotenv.get(var, "") != "":
+        # the value is in .env, which fixer does not edit
+        return ListenPort(port, f"{var} from .env in {region.kind}", (), launch, region,
+                          variable=var)
+    sites = tuple(token_sites(region.path, tree.read(region.path).text, found.words,
+                              (region.start, region.end), launch, port))
+    return ListenPort(port, region.kind, sites, launch, region)
 
 
 def _implicit_gunicorn_config(tree: Tree, folder: str, launch: Launch,

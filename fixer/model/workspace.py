@@ -215,7 +215,7 @@ class Workspace:
                 stage: Stage) -> listen.ListenPort:
         return listen.resolve(self.tree, build.context, parsed, stage, service.command(),
                               service.environment(self.tree), {}, service.build_args(),
-                              service.entrypoint())
+                              service.entrypoint(), service.stack.dotenv)
 
     def _dockerfile_path(self, build: Build) -> str:
         """The Dockerfile compose names, else the one file that differs from it only in
