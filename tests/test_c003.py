@@ -154,6 +154,14 @@ def test_c003_noop(deps: str) -> None:
     assert check(repo(compose), select="C003") == []
 
 
+def test_c003_a_healthcheck_an_override_resets_is_none() -> None:
+    """`healthcheck: !reset {}` in the override removes db's: a `service_healthy` gate on it
+    would stop `docker compose up` ("has no healthcheck configured")."""
+    compose = API.format(deps="\n      - db\n") + DB
+    files = {"docker-compose.override.yml": "services:\n  db:\n    healthcheck: !reset {}\n"}
+    assert check(repo(compose, files), select="C003") == []
+
+
 def test_c003_image_services_are_not_gated() -> None:
     compose = ("services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n"
                "    depends_on: [db]\n" + DB)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fixer.sources.compose import elements, scalar
 from fixer.sources.compose import parse as parse_compose
 from fixer.model.stacks import group_stacks
 from fixer.core.textfile import TextFile
@@ -306,6 +307,23 @@ def test_a_build_path_reading_an_unset_variable_is_no_input_error(tmp_path: Path
                           "Dockerfile": dockerfile(8000)})
     ws = load(tmp_path)
     assert ws.errors == [] and list(ws.apps()) == []
+
+
+def test_reset_and_override_tags_merge_as_compose_merges_them(tmp_path: Path) -> None:
+    # `build: !reset null` in the override leaves an image-only service (no `null/Dockerfile`
+    # to find); `!override` replaces the base's ports instead of adding to them
+    write_tree(tmp_path, {
+        "compose.yaml": 'services:\n  api:\n    build: ./api\n    ports: ["8000:8000"]\n',
+        "compose.override.yaml": "services:\n  api:\n    image: registry/api:1\n"
+                                 "    build: !reset null\n    ports: !override [\"9000:9000\"]\n",
+        "api/Dockerfile": dockerfile(8000)})
+    ws = load(tmp_path)
+    [service] = ws.services()
+    assert ws.errors == [] and service.app is None and service.get("build") is None
+    assert [scalar(e) for _doc, value in service.all("ports") for e in elements(value)] == [
+        "9000:9000"]
+    code, out, err = run_cli("check", tmp_path, "--select", "S001")
+    assert (code, out) == (0, ""), err
 
 
 def test_the_dockerfile_is_matched_case_sensitively(tmp_path: Path) -> None:

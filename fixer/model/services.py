@@ -89,6 +89,10 @@ class App:
         return self.dockerfile.path != self.build.dockerfile
 
 
+# Compose's merge tags: `!reset` removes what the files before set, `!override` replaces it
+_RESET, _OVERRIDE = "!reset", "!override"
+
+
 # A service, a stack: one object per run of the model, compared by identity (a field-by-field
 # comparison walks the whole stack, and two services are never equal but the same one).
 @dataclass(eq=False)
@@ -121,18 +125,25 @@ class Service:
         return None
 
     def get(self, key: str) -> tuple[ComposeDoc, Value] | None:
-        """The value from the last file that sets `key` (Compose's override order)."""
+        """The value from the last file that sets `key` (Compose's override order); None
+        when that file resets it (`key: !reset null`)."""
         for doc, value in reversed(self.definitions):
             found = get(value, key)
             if found is not None:
-                return doc, found
+                return None if found.node.tag == _RESET else (doc, found)
         return None
 
     def all(self, key: str) -> list[tuple[ComposeDoc, Value]]:
-        out = []
+        """Every file's value of `key`, in load order, from the last that resets it
+        (`!reset`, dropped with those before it) or overrides it (`!override`, kept alone)."""
+        out: list[tuple[ComposeDoc, Value]] = []
         for doc, value in self.definitions:
             found = get(value, key)
-            if found is not None:
+            if found is None:
+                continue
+            if found.node.tag in (_RESET, _OVERRIDE):
+                out.clear()
+            if found.node.tag != _RESET:
                 out.append((doc, found))
         return out
 
