@@ -284,7 +284,8 @@ def test_c004_leaves_a_service_that_extends_another_alone() -> None:
     """`extends:` may bring the healthcheck (a CUDA variant extending the base service with
     other build args); fixer does not follow it, so it cannot tell the service has none."""
     files = {
-        "compose.yaml": 'services:\n  api:\n    build:\n      context: .\n    ports: ["8000:8000"]\n'
+        "compose.yaml": 'services:\n  api:\n    build:\n      context: .\n'
+                        '    ports: ["8000:8000"]\n'
                         '    healthcheck:\n      test: ["CMD", "curl", "-f", '
                         '"http://localhost:8000/health"]\n',
         "compose.cuda.yaml": "services:\n  api:\n    extends:\n      file: compose.yaml\n"
@@ -297,3 +298,22 @@ def test_c004_leaves_a_service_that_extends_another_alone() -> None:
                        'def health():\n    return {"status": "ok"}\n',
     }
     assert check(files, select="C004") == []
+
+
+@pytest.mark.parametrize(("cmd", "extra", "main"), [
+    pytest.param('["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", '
+                 '"--ssl-keyfile", "key.pem", "--ssl-certfile", "cert.pem"]', "", MAIN,
+                 id="uvicorn-certificate"),
+    pytest.param('["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "-b", "0.0.0.0:8000", '
+                 '"--certfile", "cert.pem", "app.main:app"]', "", MAIN, id="gunicorn-certfile"),
+    pytest.param(CMD, "ENV UVICORN_SSL_CERTFILE=/certs/cert.pem\n", MAIN, id="uvicorn-environment"),
+    pytest.param('["python", "-m", "app.main"]', "", MAIN + '\n\nif __name__ == "__main__":\n'
+                 "    import uvicorn\n\n    uvicorn.run(app, host='0.0.0.0', port=8000, "
+                 "ssl_keyfile='key.pem', ssl_certfile='cert.pem')\n", id="uvicorn-run-script"),
+])
+def test_c004_no_http_probe_of_an_app_that_serves_https(cmd: str, extra: str,
+                                                         main: str) -> None:
+    """`curl http://localhost:8000/health` never passes against a TLS port: the container
+    would stay unhealthy, and every gate on it would stop `docker compose up`."""
+    [finding] = check(repo(COMPOSE, extra, cmd=cmd, main=main), select="C004")
+    assert not finding.fixable and "the app serves HTTPS" in (finding.reason or ""), finding

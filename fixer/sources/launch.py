@@ -33,6 +33,10 @@ CONFIG_OPTIONS = ("-c", "--config")  # gunicorn/hypercorn read the bind from a c
 # ignores --host and --port), and the bind values that do so for gunicorn and hypercorn.
 _SOCKET_OPTIONS = {"uvicorn": ("--uds", "--fd"), "granian": ("--uds",)}
 _SOCKET_BINDS = ("unix:", "fd://")
+# Options that make the server speak TLS on its port: an `http://` probe of it fails
+_TLS_OPTIONS = {"uvicorn": ("--ssl-certfile", "--ssl-keyfile"),
+                "gunicorn": ("--certfile", "--keyfile"), "hypercorn": ("--certfile", "--keyfile"),
+                "granian": ("--ssl-certificate", "--ssl-keyfile")}
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Launch:
     script_index: int | None = None  # index of the `sh -c` script word (exec form)
     configured: bool = False    # `-c gunicorn.conf.py`: the bind may come from that file
     socket: bool = False        # binds a Unix socket or a file descriptor only: no TCP port
+    tls: bool = False           # `--ssl-certfile`, `--certfile`: it serves HTTPS
 
 
 def split_shell(script: str) -> list[list[str]]:
@@ -116,6 +121,12 @@ def _prefix_length(argv: list[str]) -> int:
 
 
 def _server_launch(server: str, args: list[str], offset: int) -> Launch:
+    launch = _server_bind(server, args, offset)
+    tls = _option(args, _TLS_OPTIONS.get(server, ())) is not None
+    return replace(launch, tls=True) if tls else launch
+
+
+def _server_bind(server: str, args: list[str], offset: int) -> Launch:
     if server == "fastapi" and args and args[0] in ("run", "dev"):
         args, offset = args[1:], offset + 1
     target = next((a for a in args if _TARGET.match(a) or a.endswith(".py")), None)

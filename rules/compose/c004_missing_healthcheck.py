@@ -54,10 +54,12 @@ on an image of a Debian release whose package archive is gone (buster and older,
 named in the tag or following from the python version: see D003), where
 nothing can be installed.
 Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
-installs neither curl nor wget (the probe then runs `python3`, as the app does), or when some routes cannot be read and the
-health path is only named by a literal in the code. Display-only when the listen
-port is unknown, when a compose `healthcheck` sets timings with no test, when the
-app's health route is not a plain path, when the image lacks curl and wget and
+installs neither curl nor wget (the probe then runs `python3`, as the app does), or when
+some routes cannot be read and the health path is only named by a literal in the code.
+Display-only when the app serves HTTPS (a certificate option of its server, uvicorn's
+`UVICORN_SSL_CERTFILE`, `uvicorn.run(ssl_certfile=...)`): an `http://` probe never passes.
+Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
+with no test, when the app's health route is not a plain path, when the image lacks curl and wget and
 can neither install one (its Debian package archive is gone) nor run Python, when
 fixer cannot find the app object
 (the reason names the module on the app's import path that does not compile, where
@@ -89,6 +91,7 @@ healthcheck, and fixer does not follow `extends:`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -102,6 +105,7 @@ from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
 from fixer.facts.image.hadolint import runs_hadolint
 from fixer.facts.image.tool_install import install_edits, placement
+from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service
@@ -111,6 +115,7 @@ from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Node
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
+from fixer.sources.portsites import stage_env
 
 CODE = "C004"
 NAME = "missing-healthcheck"
@@ -145,7 +150,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
                       path=doc.path, line=doc.line(app.build.node.node), service=service.name,
                       subject="healthcheck", causes=_command(ws, service))
-        blocked = cannot_add(service)
+        blocked = cannot_add(service) or _serves_tls(ws, service)
         if blocked is not None or app.listen.port is None:
             yield replace(base, reason=blocked)
         else:   # into the file that defines the service, which `-f` alone runs too (an
@@ -189,6 +194,36 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     if doubts:
         return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+# uvicorn's settings from the environment that turn on TLS
+_TLS_VARIABLES = ("UVICORN_SSL_CERTFILE", "UVICORN_SSL_KEYFILE")
+
+
+def _serves_tls(ws: Workspace, service: BuiltService) -> str | None:
+    """Why no `http://` probe can pass: the server speaks TLS on its port (a certificate
+    option, or uvicorn's from the environment). A probe of `https://localhost` would need
+    the certificate's trust settings, which are the author's."""
+    launch = service.app.listen.launch
+    environment = {**stage_env(service.app.dockerfile, service.app.stage,
+                               service.build_args()).values, **service.environment(ws.tree)}
+    variable = next((v for v in _TLS_VARIABLES if environment.get(v)), None)
+    if launch is not None and launch.server == "uvicorn" and variable is not None:
+        return f"the app serves HTTPS ({variable} is set): a probe of http:// would fail"
+    if launch is not None and launch.tls:
+        return "the app serves HTTPS (its command names a certificate): a probe of http:// " \
+               "would fail"
+    module = appmodule.find(ws, service) if launch is not None and launch.runs_script else None
+    for path in appmodule.import_path(ws, module) if module is not None else []:
+        file = ws.read(path)
+        if file is not None and _TLS_RUN.search(file.text):
+            return f"the app serves HTTPS ({path} passes a certificate to the server): a probe " \
+                   "of http:// would fail"
+    return None
+
+
+# `uvicorn.run(app, ssl_certfile=...)` in the script the command runs
+_TLS_RUN = re.compile(r"\bssl_(?:certfile|keyfile)\s*=")
 
 
 def _slow_start(ws: Workspace, service: BuiltService) -> str | None:
