@@ -59,8 +59,8 @@ some routes cannot be read and the health path is only named by a literal in the
 Display-only when the app serves HTTPS (a certificate option of its server, uvicorn's
 `UVICORN_SSL_CERTFILE`, `uvicorn.run(ssl_certfile=...)`): an `http://` probe never passes.
 Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
-with no test, when the app's health route is not a plain path, when the image lacks curl and wget and
-can neither install one (its Debian package archive is gone) nor run Python, when
+with no test, when the app's health route is not a plain path, when the image lacks curl
+and wget and can neither install one (its Debian package archive is gone) nor run Python, when
 fixer cannot find the app object
 (the reason names the module on the app's import path that does not compile, where
 one does: S004 reports it), when H001 is turned off for the service and the app
