@@ -6,6 +6,8 @@ First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT,
 
 from __future__ import annotations
 
+import posixpath
+import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -94,6 +96,10 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
+    dropped = _cmd_dropped(tree, folder, dockerfile, stage) if found.region.kind == "CMD" \
+        else None
+    if dropped is not None:
+        return ListenPort(None, "none", reason=dropped)
     if found.region.kind == "command" and found.launch.port_token is not None and \
             "$" in found.launch.port_token:
         interpolated = _compose_port(tree, found, interpolation or {})
@@ -142,6 +148,38 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
                                   (region.start, region.end), launch, port))
     origin = f"{var} in {region.kind}" if var else region.kind
     return ListenPort(port, origin, sites, launch, region, variable=var)
+
+
+# ENTRYPOINT programs that run their arguments: the CMD still starts the server
+_PASSING_ON = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", "catatonit",
+                         "s6-overlay", "env", "exec"})
+# a shell script that runs its arguments: `exec "$@"`, `"$@"`, `$*`
+_RUNS_ARGUMENTS = re.compile(r"\$(?:@|\*|\{@\}|\{\*\})")
+
+
+def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage) -> str | None:
+    """Why the image's CMD may not be what runs: a shell-form ENTRYPOINT ignores it, and an
+    exec-form one that is a script of the repository runs it only if the script runs its
+    arguments (`exec "$@"`). A script that ends in `exec uvicorn ... --port 8001` is the
+    server fixer would have to read, not the CMD."""
+    entrypoint = stage.last("ENTRYPOINT")
+    if entrypoint is None:
+        return None
+    if not entrypoint.json:
+        return "the shell-form ENTRYPOINT ignores the CMD"
+    argv = list(entrypoint.value)
+    if not argv or find_launch(argv) is not None or \
+            posixpath.basename(argv[0]) in _PASSING_ON:
+        return None
+    program = next((a for a in argv if not a.startswith("-")
+                    and posixpath.basename(a) not in _PASSING_ON | {"sh", "bash"}), argv[0])
+    script = in_image(tree, folder, dockerfile, stage, program)
+    file = tree.read(script) if script is not None else None
+    if file is None:
+        return f"the ENTRYPOINT {program} gets the CMD as arguments, and fixer cannot read it"
+    if _RUNS_ARGUMENTS.search(file.text):
+        return None
+    return f"the ENTRYPOINT {script} never runs its arguments (no \"$@\"): the CMD does not run"
 
 
 def _compose_port(tree: Tree, found: _Found, dotenv: Mapping[str, str]) -> ListenPort | None:
