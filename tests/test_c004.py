@@ -317,3 +317,19 @@ def test_c004_no_http_probe_of_an_app_that_serves_https(cmd: str, extra: str,
     would stay unhealthy, and every gate on it would stop `docker compose up`."""
     [finding] = check(repo(COMPOSE, extra, cmd=cmd, main=main), select="C004")
     assert not finding.fixable and "the app serves HTTPS" in (finding.reason or ""), finding
+
+
+def test_c004_leaves_a_service_another_extends_alone() -> None:
+    """`api` extends `api-base` and runs it on 7000: a probe of 9000 written into api-base
+    would be inherited by api, which never listens there."""
+    files = {
+        "docker-compose.common.yml": "services:\n  api-base:\n    build: ./api\n",
+        "docker-compose.yml": "services:\n  api:\n    extends:\n"
+                              "      file: docker-compose.common.yml\n      service: api-base\n"
+                              '    command: ["uvicorn", "app.main:app", "--host", "0.0.0.0", '
+                              '"--port", "7000"]\n',
+        "api/Dockerfile": 'FROM python:3.12\nCOPY app ./app\nCMD ["uvicorn", "app.main:app", '
+                          '"--host", "0.0.0.0", "--port", "9000"]\n',
+        "api/app/__init__.py": "", "api/app/main.py": MAIN,
+    }
+    assert check(files, select="C004") == []

@@ -82,8 +82,9 @@ file runs the service on another port than the base file does alone (a dev
 the override out, and the probe would call a port nothing listens on there. An
 override that only adds `--reload` on the same port keeps the fix.
 
-No finding for a service with `extends:`: the service it extends may carry the
-healthcheck, and fixer does not follow `extends:`.
+No finding for a service with `extends:` (the service it extends may carry the
+healthcheck, and fixer does not follow `extends:`), nor for a service another one extends
+(the healthcheck would be inherited where another command may run another port).
 
 ## Options
 `healthcheck-strategy = "install" | "python"`.
@@ -91,11 +92,13 @@ healthcheck, and fixer does not follow `extends:`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
+from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
@@ -112,7 +115,7 @@ from fixer.model.services import BuiltService, Service
 from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Node
+from fixer.sources.compose import ComposeDoc, Node, get, scalar
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
 from fixer.sources.portsites import stage_env
@@ -144,8 +147,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         app = service.app
         if state in (Health.CHECKED, Health.DISABLED) or app.listen.origin == "none":
             continue  # no web server in the command: nothing serves /health
-        if service.get("extends") is not None:
-            continue  # the service it extends may carry one: fixer does not read `extends`
+        if service.get("extends") is not None or _extended(ws, service):
+            continue  # fixer does not read `extends`: the healthcheck may come from, or go
+            # into, a service another one extends (and runs on its own port)
         doc = app.build.doc
         base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
                       path=doc.path, line=doc.line(app.build.node.node), service=service.name,
@@ -194,6 +198,30 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     if doubts:
         return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+# per workspace: (compose file, service) of every service another one `extends`
+_EXTENDED: Memo[frozenset[tuple[str, str]]] = Memo("services other services extend")
+
+
+def _extended(ws: Workspace, service: Service) -> bool:
+    """Another service `extends` this one (in its file, or `file:` naming this one's): a
+    healthcheck added here is inherited there, where fixer does not know the port."""
+    found = ws.derived.get(_EXTENDED, lambda: frozenset(_extends(ws)))
+    return any((doc.path, service.name) in found for doc, _value in service.definitions)
+
+
+def _extends(ws: Workspace) -> Iterator[tuple[str, str]]:
+    for doc in ws.compose_docs.values():
+        folder = posixpath.dirname(doc.path)
+        for value in doc.services.values():
+            extends = get(value, "extends")
+            named = scalar(extends) or scalar(get(extends, "service"))
+            written = scalar(get(extends, "file")) if extends is not None else None
+            if named:
+                path = posixpath.normpath(posixpath.join(folder, written)) if written \
+                    else doc.path
+                yield path, named
 
 
 # uvicorn's settings from the environment that turn on TLS
