@@ -38,6 +38,25 @@ def test_a_manifest_belongs_to_the_longest_service_name_it_begins_with() -> None
     assert ports_for(ws, "database", ["api", "api-gateway"]) == []
 
 
+def test_a_manifest_with_the_projects_prefix_or_the_image_is_the_services() -> None:
+    ws = manifests({"k8s/web.yaml": DEPLOYMENT.format(name="fastapi-web", port=8000),
+                    "k8s/other.yaml": DEPLOYMENT.format(name="shop-backend", port=9000)})
+    assert [m.port for m in ports_for(ws, "web", ["worker"])] == [8000]
+    # the compose service runs the manifest's image under another name
+    assert [m.port for m in ports_for(ws, "api", ["web"], "registry.example.com/shop-backend:2")
+            ] == [9000]
+    assert ports_for(ws, "api", ["web"]) == []
+
+
+def test_p001_is_unsafe_beside_a_chart_named_for_the_project_when_one_app_is_built() -> None:
+    files = app_service(port=8002, compose_port="8001:8001", healthcheck=None)
+    files["charts/shop/Chart.yaml"] = "apiVersion: v2\nname: shop\nversion: 0.1.0\n"
+    files["charts/shop/values.yaml"] = "service:\n  targetPort: 8002\n"
+    [finding] = check(files, select="P001")
+    assert finding.safety.value == "unsafe" and "charts/shop/values.yaml:2" in (
+        finding.reason or "")
+
+
 def test_what_is_not_a_manifest_is_left_alone() -> None:
     ws = manifests({"chart/templates/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n"
                                                 "  name: {{ .Release.Name }}\n",

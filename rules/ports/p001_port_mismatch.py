@@ -192,9 +192,11 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
     """Why moving the app off `listen` is unsafe: a Kubernetes manifest about the service
     sends it traffic there, or a Helm chart about it writes that port, and fixer edits no
     manifest and renders no chart."""
-    named = [m for m in ports_for(ws, service.name, service.stack.services) if m.port == listen]
+    named = [m for m in ports_for(ws, service.name, service.stack.services,
+                                  service.scalar("image")) if m.port == listen]
     if not named:
-        chart = helm_port(ws, service.name, listen)
+        chart = helm_port(ws, service.name, listen,
+                          lambda: len({s.app.folder for s in app_services(ws)}) == 1)
         return None if chart is None else (
             f"a Helm chart about {service.name} writes port {listen} ({chart[0]}:{chart[1]}), "
             "which the app would stop listening on; fixer does not render or edit Helm charts")

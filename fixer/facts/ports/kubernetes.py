@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -52,25 +52,39 @@ def manifest_ports(ws: Workspace) -> list[ManifestPort]:
     return ws.derived.get(_PORTS, lambda: list(_read(ws)))
 
 
-def ports_for(ws: Workspace, service: str, stack: Iterable[str]) -> list[ManifestPort]:
+def ports_for(ws: Workspace, service: str, stack: Iterable[str],
+              image: str | None = None) -> list[ManifestPort]:
     """The ports of the manifests about `service`, of the stack whose services are `stack`
-    (a manifest that a longer name of them fits is that one's). The names are listed only
-    when the repository has a manifest: asked for each service, that is quadratic."""
+    (a manifest that a longer name of them fits is that one's), or that run its `image`.
+    The names are listed only when the repository has a manifest: asked for each service,
+    that is quadratic."""
     manifests = manifest_ports(ws)
     if not manifests:
         return []
     names = [service, *(name for name in stack if name != service)]
-    return [m for m in manifests if _owner(m.names, names) == service]
+    own = _image_name(image) if image else None
+    return [m for m in manifests if _owner(m.names, names) == service or
+            (own is not None and own in m.names)]
+
+
+def _image_name(image: str) -> str:
+    """`registry/org/fastapi-web:1.2` -> `fastapi-web`, as a manifest's image is named."""
+    return posixpath.basename(image.split("@")[0]).split(":")[0].lower()
 
 
 def _owner(names: frozenset[str], services: list[str]) -> str | None:
-    fitting = [s for s in services if any(_starts_with_word(n, s.lower()) for n in names)]
+    fitting = [s for s in services if any(_names_word(n, s.lower()) for n in names)]
     return max(fitting, key=len, default=None)
 
 
-def _starts_with_word(name: str, service: str) -> bool:
-    return name == service or (name.startswith(service) and
-                               _WORD.match(name, len(service)) is not None)
+def _names_word(name: str, service: str) -> bool:
+    """`web` names `web`, `web-api` and, with the project's prefix, `fastapi-web`."""
+    if name == service:
+        return True
+    if name.startswith(service) and _WORD.match(name, len(service)) is not None:
+        return True
+    at = len(name) - len(service)
+    return at > 0 and name.endswith(service) and _WORD.match(name, at - 1) is not None
 
 
 def _read(ws: Workspace) -> Iterator[ManifestPort]:
@@ -146,16 +160,20 @@ _CHARTS: Memo[list[ChartFile]] = Memo("Helm chart files")
 _CHART_NAME = re.compile(r"^name:\s*['\"]?([\w.-]+)", re.M)
 
 
-def helm_port(ws: Workspace, service: str, port: int) -> tuple[str, int] | None:
-    """Where a Helm chart about `service` writes `port` (path, line): the first place."""
+def helm_port(ws: Workspace, service: str, port: int,
+              only_app: Callable[[], bool] = lambda: False) -> tuple[str, int] | None:
+    """Where a Helm chart about `service` writes `port` (path, line): the first place. When
+    `only_app()` (the repository builds no other app), every chart is about it: a chart
+    named for the project (`charts/shop`) deploys the one image there is."""
     files = ws.derived.get(_CHARTS, lambda: list(_chart_files(ws)))
     if not files:   # most trees: no pattern to build for each service
         return None
+    everything = only_app()
     number = re.compile(rf"(?<![\w.]){port}(?![\w.])")
     word = re.compile(rf"(?<![\w-]){re.escape(service.lower())}(?![\w])")
     about = {f.chart for f in files
-             if _starts_with_word(posixpath.basename(f.chart).lower(), service.lower())
-             or _starts_with_word(f.name, service.lower()) or word.search(f.text.lower())}
+             if everything or _names_word(posixpath.basename(f.chart).lower(), service.lower())
+             or _names_word(f.name, service.lower()) or word.search(f.text.lower())}
     for file in files:
         found = number.search(file.text) if file.chart in about else None
         if found is not None:
