@@ -333,3 +333,34 @@ def test_c004_leaves_a_service_another_extends_alone() -> None:
         "api/app/__init__.py": "", "api/app/main.py": MAIN,
     }
     assert check(files, select="C004") == []
+
+
+@pytest.mark.parametrize(("main", "why"), [
+    pytest.param("from fastapi import APIRouter, Depends, FastAPI\n\n\ndef token():\n    pass\n\n\n"
+                 "router = APIRouter()\n\n\n@router.get('/health')\ndef health():\n    return 1\n"
+                 "\n\napp = FastAPI()\napp.include_router(router, prefix='/api', "
+                 "dependencies=[Depends(token)])\n", "gives its routes dependencies",
+                 id="include-router-dependencies"),
+    pytest.param("from fastapi import Depends, FastAPI\n\n\ndef token():\n    pass\n\n\n"
+                 "app = FastAPI()\n\n\n@app.get('/health', dependencies=[Depends(token)])\n"
+                 "def health():\n    return 1\n", "the route has dependencies",
+                 id="route-dependencies"),
+    pytest.param("from fastapi import Depends, FastAPI\n\n\ndef token():\n    pass\n\n\n"
+                 "app = FastAPI()\n\n\n@app.get('/health')\ndef health(user=Depends(token)):\n"
+                 "    return 1\n", "takes `user` from `Depends`", id="depends-parameter"),
+    pytest.param("from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n"
+                 "@app.get('/health')\ndef health(request: Request, verbose: bool):\n"
+                 "    return 1\n", "requires the parameter `verbose`", id="required-query"),
+])
+def test_c004_probe_of_a_health_route_that_may_refuse_it_is_unsafe(main: str, why: str) -> None:
+    """A GET with no token, no header and no query answers 401, 403 or 422 there: the
+    container would stay unhealthy."""
+    [finding] = check(repo(COMPOSE, main=main), select="C004")
+    assert finding.safety.value == "unsafe" and why in (finding.reason or ""), finding.reason
+
+
+def test_c004_a_health_route_taking_only_the_request_stays_safe() -> None:
+    main = ("from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n@app.get('/health')\n"
+            "def health(request: Request, verbose: bool = False):\n    return 1\n")
+    [finding] = check(repo(COMPOSE, main=main), select="C004")
+    assert finding.safety.value == "safe", finding.reason

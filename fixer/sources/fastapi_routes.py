@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fixer.core.textfile import TextFile
 from fixer.sources.fastapi_classes import app_class, class_doubt
@@ -58,6 +58,7 @@ class Route:
     get: bool              # answers GET
     function: ast.FunctionDef | ast.AsyncFunctionDef | None
     direct: bool = True    # added by a method of the app itself, not of a router it includes
+    guard: str = ""        # why a plain GET may be refused (a dependency, a required parameter)
 
 
 @dataclass
@@ -584,7 +585,42 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
         methods = next((k.value for k in call.keywords if k.arg == "methods"), None)
         get = methods is None or not isinstance(methods, (ast.List, ast.Tuple, ast.Set)) or any(
             string_value(tree, m) in ("GET", "get", None) for m in methods.elts)
-    result.routes.append(Route(join_paths(prefix, literal), get, function, direct))
+    result.routes.append(Route(join_paths(prefix, literal), get, function, direct,
+                               _handler_guard(call, function)))
+
+
+# parameters FastAPI fills from the request itself, never from a query string
+_INJECTED = frozenset({"Request", "Response", "BackgroundTasks", "HTTPConnection", "WebSocket"})
+
+
+def _handler_guard(call: ast.Call,
+                   function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> str:
+    """Why a plain GET of the route may be refused before its handler answers: dependencies
+    on the route (an auth check answers 401), a `Depends` parameter, or a parameter with no
+    default (a missing query parameter answers 422)."""
+    if _keyword(call, "dependencies"):
+        return "the route has dependencies"
+    if function is None:
+        return ""
+    arguments = function.args
+    positional = arguments.posonlyargs + arguments.args
+    defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    pairs = list(zip(positional, defaults)) + list(zip(arguments.kwonlyargs,
+                                                       arguments.kw_defaults))
+    for arg, default in pairs:
+        if arg.arg in ("self", "cls"):
+            continue
+        if isinstance(default, ast.Call) and ast.unparse(default.func).split(".")[-1] in (
+                "Depends", "Security"):
+            return f"its handler takes `{arg.arg}` from `{ast.unparse(default.func)}`"
+        named = ast.unparse(arg.annotation).split(".")[-1] if arg.annotation else ""
+        if default is None and named not in _INJECTED:
+            return f"its handler requires the parameter `{arg.arg}`"
+    return ""
+
+
+def _keyword(call: ast.Call, name: str) -> bool:
+    return any(k.arg == name for k in call.keywords)
 
 
 def _mount(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast.Call,
@@ -621,10 +657,16 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
     rpath, rtree, rscope, rvar, rcall = found
     given = _prefix(tree, call, result)
     joined = join_paths(join_paths(prefix, given), _prefix(rtree, rcall, result))
+    before = len(result.routes)
     _scan(mods, rpath, rtree, rscope, rvar, joined, result, False, depth + 1)
     if isinstance(router, ast.Name) and (rpath, rscope) != (path, scope) and \
             (rpath, rscope) != (path, tree):   # imported: decorated here too, maybe
         _scan(mods, path, tree, scope, router.id, joined, result, False, depth + 1, until=stmt)
+    guarded = next((f"`{ast.unparse(c)}` gives its routes dependencies" for c in (call, rcall)
+                    if isinstance(c, ast.Call) and _keyword(c, "dependencies")), "")
+    for index in range(before, len(result.routes)) if guarded else ():
+        if not result.routes[index].guard:
+            result.routes[index] = replace(result.routes[index], guard=guarded)
 
 
 def _written(tree: ast.Module, scope: Scope, router: ast.expr | None) -> str:

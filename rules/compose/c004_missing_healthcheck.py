@@ -53,6 +53,9 @@ installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
 on an image of a Debian release whose package archive is gone (buster and older,
 named in the tag or following from the python version: see D003), where
 nothing can be installed.
+Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
+route, its router or the `include_router` call has `dependencies=`, or its handler takes a
+`Depends` parameter or one with no default (401, 403 or 422 before the handler answers).
 Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
 installs neither curl nor wget (the probe then runs `python3`, as the app does), or when
 some routes cannot be read and the health path is only named by a literal in the code.

@@ -181,7 +181,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     route = health_route(found[1], wanted) if found else None
     doubt = (found[1].doubt or "") if found else ""
     if route is not None and _PROBEABLE.fullmatch(route.path):
-        return HealthPlan(Source.SERVED, route.path, doubt=doubt if route.direct else "")
+        guard = f"{route.path}: {route.guard}, which may refuse a probe" if route.guard else ""
+        return HealthPlan(Source.SERVED, route.path,
+                          doubt=guard or (doubt if route.direct else ""))
     if route is not None:
         shown = route.path.replace(UNKNOWN, "…")
         return HealthPlan(Source.UNREADABLE, None,
