@@ -71,6 +71,16 @@ def test_c006_an_included_file_is_documented_by_the_including_project(include: s
     assert [f.path for f in check(files, select="C006")] == ["ml/docker-compose.yml"]
 
 
+def test_c006_an_include_entrys_env_file_defines_the_included_files_variables() -> None:
+    files: dict[str, str | bytes] = {
+        "docker-compose.yml": HEADER + "include:\n  - path: ml/docker-compose.yml\n"
+                              "    env_file: ml/ml.env\n",
+        "ml/docker-compose.yml": "services:\n  trainer:\n    image: python:3.12-slim\n"
+                                 "    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n",
+        "ml/ml.env": "DB_PASSWORD=x\n"}
+    assert check(files, select="C006") == []
+
+
 def test_c006_a_script_that_does_not_run_compose_sets_nothing_for_it() -> None:
     files = env("      A: ${HOST_ROOT}\n", {"Makefile": "test:\n\tHOST_ROOT=$(CURDIR) pytest\n"})
     assert [f.code for f in check(files, select="C006")] == ["C006"]

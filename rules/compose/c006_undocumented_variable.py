@@ -209,8 +209,9 @@ def _documented(ws: Workspace, stack: Stack) -> set[str]:
     names = set(stack.dotenv) | compose_variables(ws)
     for path in env_files(ws):
         names |= _names(ws, path)
-    for folder in _including_folders(ws, stack):
-        names |= _names(ws, posixpath.join(folder, ".env"))
+    for folder, env_files_given in _including(ws, stack):
+        for path in env_files_given or [posixpath.join(folder, ".env")]:
+            names |= _names(ws, path)
         for path in _examples(ws, folder, set()):
             names |= _names(ws, path) | _commented_names(ws, path)
     for paths in _stack_examples(ws, stack).values():
@@ -219,28 +220,34 @@ def _documented(ws: Workspace, stack: Stack) -> set[str]:
     return names
 
 
-def _including_folders(ws: Workspace, stack: Stack) -> list[str]:
-    """The project folders of the compose files that `include:` one of the stack's files:
-    Compose interpolates an included file with the including project's variables (its
-    `.env`), so what documents those documents the included file's too."""
+def _including(ws: Workspace, stack: Stack) -> list[tuple[str, tuple[str, ...]]]:
+    """(project folder, `env_file`s of the `include:` entry) of each compose file that
+    `include:`s one of the stack's files: Compose interpolates an included file with the
+    including project's variables (its `.env`, or the entry's `env_file`), so what documents
+    those documents the included file's too."""
     included = ws.derived.get(_INCLUDED, lambda: _included(ws))
-    return list(dict.fromkeys(folder for doc in stack.docs
-                              for folder in included.get(doc.path, [])))
+    return list(dict.fromkeys(found for doc in stack.docs for found in included.get(doc.path, [])))
 
 
-# per workspace: each included compose file, with the folders of the files including it
-_INCLUDED: Memo[dict[str, list[str]]] = Memo("compose files included")
+# per workspace: each included compose file, with the folder and `env_file`s of each entry
+# that includes it
+_INCLUDED: Memo[dict[str, list[tuple[str, tuple[str, ...]]]]] = Memo("compose files included")
 
 
-def _included(ws: Workspace) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
+def _included(ws: Workspace) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    found: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for doc in ws.compose_docs.values():
         folder = posixpath.dirname(doc.path)
         for entry in elements(get(Value(doc.root), "include")):
             written = scalar(entry) or scalar(get(entry, "path"))
-            if written and "$" not in written:
-                path = posixpath.normpath(posixpath.join(folder, written))
-                found.setdefault(path, []).append(folder)
+            if not written or "$" in written:
+                continue
+            given = get(entry, "env_file") if scalar(entry) is None else None
+            env_paths = tuple(posixpath.normpath(posixpath.join(folder, p)) for p in
+                              ([scalar(given)] if scalar(given) else
+                               [scalar(e) for e in elements(given)]) if p)
+            path = posixpath.normpath(posixpath.join(folder, written))
+            found.setdefault(path, []).append((folder, env_paths))
     return found
 
 
