@@ -364,3 +364,13 @@ def test_c004_a_health_route_taking_only_the_request_stays_safe() -> None:
             "def health(request: Request, verbose: bool = False):\n    return 1\n")
     [finding] = check(repo(COMPOSE, main=main), select="C004")
     assert finding.safety.value == "safe", finding.reason
+
+
+@pytest.mark.parametrize("path", ["/health", "/healthcheck"])
+def test_c004_probe_of_a_health_route_with_side_effects_is_unsafe(path: str) -> None:
+    """A probe every 10 s repeats what the handler does: a task queued each time."""
+    main = ("from fastapi import FastAPI\n\nfrom app.worker import ping\n\napp = FastAPI()\n\n\n"
+            f"@app.get('{path}')\ndef check():\n    ping.delay()\n    return 1\n")
+    [finding] = check(repo(COMPOSE, main=main), select="C004")
+    assert finding.safety.value == "unsafe"
+    assert "its handler calls `ping.delay()`" in (finding.reason or ""), finding.reason

@@ -53,6 +53,8 @@ installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
 on an image of a Debian release whose package archive is gone (buster and older,
 named in the tag or following from the python version: see D003), where
 nothing can be installed.
+Unsafe, with the reason, when the handler of the health route it probes queues a task or
+writes (`ping_task.delay()`, `session.commit()`): a probe every 10 s would repeat it.
 Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
 route, its router or the `include_router` call has `dependencies=`, or its handler takes a
 `Depends` parameter or one with no default (401, 403 or 422 before the handler answers).
@@ -105,7 +107,7 @@ from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
-from fixer.facts.health.healthroute import HealthPlan, Source, plan
+from fixer.facts.health.healthroute import HealthPlan, Source, like_side_effect, plan
 from fixer.facts.health.slowstart import described, model_load
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
@@ -323,9 +325,10 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     if health_plan.source is not Source.ADDED or not path:
         return Choice(block=f"no health route to probe: {health_plan.why}")
     if health_plan.like is not None:   # the route H002 would point a probe at
+        effect = like_side_effect(ws, service, health_plan.like)
         return Choice((health_plan.like,), doubt=f"{health_plan.doubt}: fixer cannot vouch "
                       f"that the app serves `{health_plan.like}` as its code writes it"
-                      if health_plan.doubt else None)
+                      if health_plan.doubt else effect or None)
     if health_plan.doubt:
         return Choice(block="the app serves no health route, and fixer cannot vouch that one "
                             f"added with a decorator would work: {health_plan.doubt}")

@@ -8,6 +8,7 @@ turns healthy. `plan` is that single answer.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -183,7 +184,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if route is not None and _PROBEABLE.fullmatch(route.path):
         guard = f"{route.path}: {route.guard}, which may refuse a probe" if route.guard else ""
         return HealthPlan(Source.SERVED, route.path,
-                          doubt=guard or (doubt if route.direct else ""))
+                          doubt=guard or side_effect(route) or (doubt if route.direct else ""))
     if route is not None:
         shown = route.path.replace(UNKNOWN, "…")
         return HealthPlan(Source.UNREADABLE, None,
@@ -219,6 +220,31 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                                                    "which fixer cannot read")
     return HealthPlan(Source.ADDED, added, why, doubt, one_like, several) if found else \
         HealthPlan(Source.UNREADABLE, None, why)
+
+
+# calls that queue work or write data: a probe every 10 s would do it every 10 s
+_SIDE_EFFECTS = frozenset({"delay", "apply_async", "send_task", "commit", "publish",
+                           "send_message", "produce", "insert_one", "put_item"})
+
+
+def like_side_effect(ws: Workspace, service: Service, path: str) -> str:
+    """`side_effect` of the app's GET route at `path` (one that reads as a health route)."""
+    found = served_app(ws, service)
+    routes = found[1].routes if found else []
+    return next((why for r in routes if r.path == path and r.get
+                 and (why := side_effect(r))), "")
+
+
+def side_effect(route: Route) -> str:
+    """Why probing the route every few seconds is the author's call: its handler queues a
+    task or writes (`ping_task.delay()`, `session.commit()`)."""
+    function = route.function
+    for node in ast.walk(function) if function is not None else ():
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in _SIDE_EFFECTS:
+            return (f"{route.path}: its handler calls `{ast.unparse(node.func)}()`, which a "
+                    "probe every 10 s would repeat")
+    return ""
 
 
 def several_doubt(paths: tuple[str, ...]) -> str:
