@@ -374,3 +374,11 @@ def test_c004_probe_of_a_health_route_with_side_effects_is_unsafe(path: str) -> 
     [finding] = check(repo(COMPOSE, main=main), select="C004")
     assert finding.safety.value == "unsafe"
     assert "its handler calls `ping.delay()`" in (finding.reason or ""), finding.reason
+
+
+def test_c004_the_reason_names_the_helper_that_may_serve_the_health_route() -> None:
+    main = ("from fastapi import FastAPI\n\nfrom platform_kit import add_cors, attach_health\n\n"
+            "app = FastAPI()\nadd_cors(app)\nattach_health(app)\n")
+    files = {**repo(COMPOSE, main=main), "api/app/health.py": "HEALTH = '/health'\n"}
+    [finding] = check(files, select="C004")
+    assert (finding.reason or "").startswith("`attach_health(app)` may add routes"), finding

@@ -75,8 +75,11 @@ class AppRoutes:
     unsure: set[str] = field(default_factory=set)
 
     def note(self, reason: str) -> None:
-        """Routes fixer cannot see may exist: the first reason found is kept."""
-        self.unknown = self.unknown or reason
+        """Routes fixer cannot see may exist: the first reason found is kept, unless a later
+        one names health (`attach_health(app)` after `add_cors(app)`): the likelier place."""
+        if self.unknown is None or ("health" in reason.lower() and
+                                    "health" not in self.unknown.lower()):
+            self.unknown = reason
 
     def shadowing(self, path: str) -> Route | None:
         """A GET route with path parameters that answers `path` (`/{slug}`, `/{rest:path}`):
