@@ -323,8 +323,8 @@ def _app_wide_dependencies(created: ast.Call) -> str | None:
     given = next((k.value for k in created.keywords if k.arg == "dependencies"), None)
     if given is None or (isinstance(given, (ast.List, ast.Tuple)) and not given.elts):
         return None
-    return (f"the app runs `dependencies={ast.unparse(given)}` before every route, so an "
-            "added health route would answer what they answer (an auth check refuses a probe)")
+    return (f"the app runs `dependencies={ast.unparse(given)}` before every route, so the "
+            "app's health route answers what they answer (an auth check refuses a probe)")
 
 
 _LOCAL_HOSTS = {"*", "localhost", "127.0.0.1"}
@@ -349,7 +349,7 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> str | None:
             code = _refusal(stmt)
             if code is not None:
                 return (f"the middleware `{stmt.name}` answers {code} before any route, so "
-                        "an added health route may refuse a probe")
+                        "the health route may refuse a probe")
     return None
 
 
@@ -370,7 +370,7 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> str | Non
     code = _class_refusal(mods, *read, 0) if read is not None else None
     if read is not None and code is not None:
         return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers {code} "
-                "before any route, so an added health route may refuse a probe")
+                "before any route, so the health route may refuse a probe")
     # a class that reads as harmless may still refuse through code fixer does not follow
     # (a helper of another package): its name keeps the doubt
     if "auth" in name.lower():
@@ -548,7 +548,7 @@ def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,
     if "middleware" not in ast.unparse(function).lower():
         return None
     return (f"`{name}({var})` adds middleware ({where}:{function.lineno}), which may answer "
-            "before an added health route")
+            "before the health route")
 
 
 # the app's or a router's methods that add routes when called (not as a decorator)
