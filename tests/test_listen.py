@@ -137,6 +137,9 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
 
 @pytest.mark.parametrize(("files", "port", "origin", "sites"), [
     pytest.param(df("ENV PORT=8100", SH_PORT), 8100, "PORT in CMD", ["8100"], id="env-site"),
+    # `- PORT` passes Compose's own value through to the container: the .env's
+    pytest.param({**df("ENV PORT=8000", SH_PORT, compose="    environment:\n      - PORT\n"),
+                  ".env": "PORT=9000\n"}, 9000, "PORT in CMD", [], id="bare-environment-key"),
     # Compose substitutes a compose command's `${PORT}` from .env, not `environment:`
     pytest.param(df('CMD ["uvicorn", "a:b"]',
                     compose="    command: uvicorn a:b --port ${PORT:-8000}\n"

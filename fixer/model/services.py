@@ -186,6 +186,9 @@ class Service:
             for key, val, _node in mapping_or_list(value):
                 if val is not None:
                     env[key] = interpolate(val, self.stack.dotenv)
+                elif key in self.stack.dotenv:
+                    # `- PORT` or `PORT:` passes Compose's own value through: the .env's
+                    env[key] = self.stack.dotenv[key]
         return env
 
     def build_args(self) -> Mapping[str, str | None]:
