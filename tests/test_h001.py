@@ -727,3 +727,21 @@ def test_h001_a_helper_that_adds_no_middleware_keeps_the_fix_safe() -> None:
     [finding] = check(service({"svc/app/main.py": main, "svc/app/pages.py": pages}),
                       select="H001")
     assert finding.safety.value == "safe", finding.reason
+
+
+@pytest.mark.parametrize(("body", "fixable"), [
+    pytest.param("if DIST.exists():\n    app.mount('/', StaticFiles(directory=DIST, html=True))\n"
+                 "else:\n    @app.get('/')\n    def index():\n        return {}\n", False,
+                 id="catch-all-mount-inside-a-block"),
+    pytest.param("@app.get('/items')\ndef items():\n    return []\n\n\n"
+                 "app.mount('/', StaticFiles(directory=DIST, html=True))\n", True,
+                 id="mount-after-the-routes"),
+])
+def test_h001_a_route_a_catch_all_mount_would_answer_first_is_not_added(body: str,
+                                                                        fixable: bool) -> None:
+    """Starlette matches in order: a `/health` added after `app.mount("/", ...)` is never
+    reached (404 from the static files)."""
+    main = (APP + "from pathlib import Path\n\nfrom fastapi.staticfiles import StaticFiles\n\n"
+            "DIST = Path('dist')\napp = FastAPI()\n\n\n" + body)
+    [finding] = check(service({"svc/app/main.py": main}), select="H001")
+    assert (finding.safety.value == "safe") is fixable, finding.reason

@@ -69,6 +69,8 @@ class AppRoutes:
     anchors: list[ast.stmt] = field(default_factory=list)   # creation-scope statements adding routes
     unfollowed: list[str] = field(default_factory=list)     # included routers not read, as written
     doubt: str | None = None    # why a route added with `@app.get` may not be served as written
+    # (path, top statement) of each `app.mount(...)` of the creation scope
+    mounts: list[tuple[str, ast.stmt]] = field(default_factory=list)
     root_path: str | None = None  # `FastAPI(root_path="/api")`, when a literal
     # FastAPI's own pages (`/docs`, ...) that the app may or may not serve: their URL is set
     # by an expression fixer cannot settle (`docs_url=None if PROD else "/docs"`)
@@ -88,6 +90,18 @@ class AppRoutes:
             if route.get and "{" in route.path and not route.path.startswith(UNKNOWN) and \
                     _pattern(route.path).fullmatch(path):
                 return route
+        return None
+
+    def mounted_over(self, path: str) -> str | None:
+        """The path of a mount (`app.mount("/", StaticFiles(...))`) that answers `path` and
+        comes before where a new route goes: Starlette matches in order, so that route would
+        never be reached."""
+        end = self.last_adder.end_lineno or self.last_adder.lineno
+        for where, top in self.mounts:
+            prefix = where.rstrip("/")
+            if (top.end_lineno or top.lineno) <= end and \
+                    (path == prefix or path.startswith(prefix + "/")):
+                return where
         return None
 
     @property
@@ -485,6 +499,9 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             method = _method_of(call, var)
             if method == "mount":
                 _mount(mods, path, tree, scope, call, prefix, result, depth)
+                where = string_value(tree, call_argument(call, 0, "path"))
+                if anchors and where is not None:
+                    result.mounts.append((join_paths(prefix, where), top))
             elif method in _CALLS_ADDING_ROUTES:
                 routed = True
                 if method == "include_router":

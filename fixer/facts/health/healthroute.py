@@ -198,6 +198,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     shadow = found[1].shadowing(added) if found else None
     if shadow is not None:   # a route added after it would never answer
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"
+    mounted = found[1].mounted_over(added) if found else None
+    if mounted is not None:
+        doubt = doubt or f"its mount at `{mounted}` answers {added} first"
     like = health_like(found[1], wanted) if found else []
     if len(like) > 1:   # which of them is the one to probe is the author's call
         doubt = doubt or several_doubt(tuple(like[:3]))
