@@ -89,8 +89,9 @@ outside its `except` blocks: a tenant header's 400, an API key's 401 or 403; or 
 function the app is passed to, `mount(app)` or `mw.setup(app)`, that adds middleware, or
 one fixer cannot read whose name speaks of access control, `setup_auth(app)`), when a
 route with path parameters or a mount (`app.mount("/", StaticFiles(...))`) answers the path
-first (Starlette matches in order), when a factory may return before its last statement that adds routes (`if DEBUG:
-return app`): a route added after it is never registered on that path, and when some
+first (Starlette matches in order), when a factory may return before its last statement
+that adds routes (`if DEBUG: return app`): a route added after it is never registered on
+that path, and when some
 routes cannot be read (`route.include_routers(app)`) and the service's code names a path
 that reads as a health route (`APIRouter(prefix="/healthcheck")`).
 
