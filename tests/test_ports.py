@@ -701,3 +701,21 @@ def _service(name: str, cmd: str) -> dict[str, str]:
             f"{name}/requirements.txt": "fastapi\nuvicorn\n",
             f"{name}/app/__init__.py": "",
             f"{name}/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
+
+
+def test_p001_offers_no_fix_where_the_override_file_alone_moves_the_port() -> None:
+    """`docker compose up` loads the override (a dev command on 8001), `-f compose.yaml` does
+    not (the image's 8000): rewriting the base healthcheck to 8001 breaks the base alone."""
+    files = {"compose.yaml": 'services:\n  api:\n    build: ./api\n    ports: ["8000:8000"]\n'
+                             "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
+                             "\"http://localhost:8000/health\"]\n",
+             "compose.override.yaml": "services:\n  api:\n    command: uvicorn app.main:app "
+                                      "--host 0.0.0.0 --port 8001\n",
+             "api/Dockerfile": 'FROM python:3.12\nCOPY app ./app\nCMD ["uvicorn", '
+                               '"app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+             "api/app/__init__.py": "",
+             "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    findings = [f for f in check(files, select="P001")]
+    assert findings and all(not f.fixable for f in findings), findings
+    assert "compose.override.yaml runs api on 8001, and compose.yaml alone runs it on 8000" in (
+        findings[0].reason or "")

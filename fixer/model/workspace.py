@@ -31,7 +31,13 @@ from fixer.model.services import (
     case_variants,
     locate_build,
 )
-from fixer.model.stacks import Swaps, group_stacks, is_compose_name, swapped_dockerfiles
+from fixer.model.stacks import (
+    Swaps,
+    group_stacks,
+    is_auto_override,
+    is_compose_name,
+    swapped_dockerfiles,
+)
 from fixer.sources import compose, dockerfile
 from fixer.sources.dockerfile import Dockerfile, Stage
 from fixer.sources.dockerfile_grammar import BadDockerfile, read
@@ -210,6 +216,21 @@ class Workspace:
         """Where `service` listens when built as `app`: for a view of a built service with
         fewer compose files (one left out), what those files alone run."""
         return self._listen(service, app.build, app.dockerfile, app.stage)
+
+    def without_override(self, service: BuiltService,
+                         besides: compose.ComposeDoc | None = None
+                         ) -> tuple[compose.ComposeDoc, int | None] | None:
+        """Compose's own override file, when the service listens on another port without it
+        (`docker compose -f compose.yml up` leaves it out): that file, and the port the
+        other files alone run (None: unknown). None when no override file changes it."""
+        first = service.stack.docs[0]
+        left_out = [d for d, _ in service.definitions
+                    if d is not besides and is_auto_override(d, first)]
+        if not left_out:
+            return None
+        kept = [(d, v) for d, v in service.definitions if d not in left_out]
+        alone = self.listen_of(Service(service.name, service.stack, kept), service.app).port
+        return None if alone == service.app.listen.port else (left_out[0], alone)
 
     def _listen(self, service: Service, build: Build, parsed: Dockerfile,
                 stage: Stage) -> listen.ListenPort:

@@ -117,7 +117,6 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service
-from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Node, get, scalar
@@ -293,16 +292,12 @@ def _port_without_override(ws: Workspace, service: BuiltService, doc: ComposeDoc
     """Why the probe's port is wrong where the healthcheck goes: Compose's own override
     file (which `docker compose up` loads, and `-f compose.yml` leaves out) runs the service
     on `port`, and `doc` without it listens elsewhere (a dev `command` on another port)."""
-    first = service.stack.docs[0]
-    left_out = [d for d, _ in service.definitions if d is not doc and is_auto_override(d, first)]
-    if not left_out:
+    found = ws.without_override(service, besides=doc)
+    if found is None:
         return None
-    kept = [(d, v) for d, v in service.definitions if d not in left_out]
-    alone = ws.listen_of(Service(service.name, service.stack, kept), service.app).port
-    if alone == port:
-        return None
+    override, alone = found
     where = f"on port {alone}" if alone is not None else "on a port fixer cannot tell"
-    return (f"{left_out[0].path} runs {service.name} on port {port}, and {doc.path}, where the "
+    return (f"{override.path} runs {service.name} on port {port}, and {doc.path}, where the "
             f"healthcheck would go, runs it {where} without that file")
 
 

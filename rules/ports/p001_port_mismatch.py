@@ -79,8 +79,10 @@ app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). Display-on
 when a `-f` overlay (a compose file loaded after the base, not Compose's own override file)
 sets the service's `command`, `entrypoint` or `build` (or its `environment`/`env_file`
 when the port is read from a variable): fixer judges the stack with the overlay merged,
-and the base file also runs without it, so a port moved for one may break the other. An edit of the
-service's own compose lines is never held back. `/udp` entries, port ranges and
+and the base file also runs without it, so a port moved for one may break the other. So
+is a service that Compose's own override file runs on another port than the base file
+alone (a dev `command` on 8001): `docker compose -f compose.yaml up` leaves the override
+out. An edit of the service's own compose lines is never held back. `/udp` entries, port ranges and
 interpolations that the stack's `.env` leaves without a value are not judged.
 
 ## Options
@@ -151,7 +153,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                f"{listen} ({service.app.listen.origin})")
     report = Violation(message, first.path, first.line, first.column, service.name, "port",
                        causes=_causes(ws, service, claims))
-    reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims) or _overlay_doubt(service)
+    reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
+        _overlay_doubt(service) or _override_doubt(ws, service)
     if reason is None:
         side = choose(ws.config.port_source, ports, listen, claimed[0])
         move, reason, title = _plan(ws, service, builders, ports, listen, side)
@@ -185,6 +188,20 @@ def _overlay_doubt(service: BuiltService) -> str | None:
     overlay, key = found
     return (f"{overlay.path}, loaded with `-f`, sets {service.name}'s `{key}`, and "
             f"{service.first_doc().path} also runs without it: fixer cannot move the port "
+            "for one without breaking the other")
+
+
+def _override_doubt(ws: Workspace, service: BuiltService) -> str | None:
+    """Why no fix is offered: Compose's own override file runs the service on another port
+    than the other files alone (a dev `command` on 8001), and `-f compose.yml` leaves it
+    out. A port moved for the merged stack breaks the base file alone, and the other way."""
+    found = ws.without_override(service)
+    if found is None:
+        return None
+    override, alone = found
+    where = f"on {alone}" if alone is not None else "on a port fixer cannot tell"
+    return (f"{override.path} runs {service.name} on {service.app.listen.port}, and "
+            f"{service.first_doc().path} alone runs it {where}: fixer cannot move the port "
             "for one without breaking the other")
 
 
