@@ -230,3 +230,11 @@ def test_a_script_fixer_cannot_find_is_unsafe() -> None:
     found = finding(HEAD + "CMD ./generated.sh\n")
     assert found.safety.value == "unsafe" and "does not find ./generated.sh" in (found.reason
                                                                                or "")
+
+
+def test_the_message_names_the_stages_shell() -> None:
+    """Under `SHELL ["/bin/bash", "-c"]` bash runs the shell form, not /bin/sh."""
+    [found] = check(repo(HEAD + 'SHELL ["/bin/bash", "-c"]\nCMD source /venv/bin/activate && '
+                         "uvicorn app.main:app\n"), select="D002")
+    assert found.message == "CMD in shell form: /bin/bash is PID 1 and does not pass SIGTERM " \
+                            "to the app"

@@ -148,8 +148,11 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     command = " ".join(instruction.value)
     features = shell_features(command)
     shellless = _shellless_base(services, dockerfile, stage)
-    harm = ("/bin/sh is PID 1 and does not pass SIGTERM to the app" if shellless is None else
-            f"the {shellless.label} base image has no /bin/sh, so the container cannot start")
+    shell = _stage_shell(dockerfile, stage, instruction)
+    runner = "/bin/sh" if shell == DEFAULT_SHELL else shell[0]   # what Docker runs it with
+    harm = (f"{runner} is PID 1 and does not pass SIGTERM to the app" if shellless is None
+            else f"the {shellless.label} base image has no /bin/sh, so the container cannot "
+                 "start")
     base = Violation(
         message=f"{kind} in shell form: {harm}",
         path=dockerfile.path, line=instruction.line, service=services[0].name,
@@ -162,7 +165,6 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
         doubt = _shellless_doubt(shellless, dockerfile, stage, kind, command)
         if doubt is not None:
             return replace(base, reason=doubt)
-    shell = _stage_shell(dockerfile, stage, instruction)
     if features and not POSIX_SHELLS.match(shell[0]):
         return replace(base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
     risk = _combination_risk(services, dockerfile, stage, kind)
