@@ -58,7 +58,16 @@ class Route:
     get: bool              # answers GET
     function: ast.FunctionDef | ast.AsyncFunctionDef | None
     direct: bool = True    # added by a method of the app itself, not of a router it includes
-    guard: str = ""        # why a plain GET may be refused (a dependency, a required parameter)
+    guard: str = ""        # why a plain GET may be refused: dependencies of its router
+    # the decorator or `add_api_route` call that adds it: its own dependencies, read when asked
+    call: ast.Call | None = field(default=None, compare=False, repr=False)
+
+    def refusal(self) -> str:
+        """Why a plain GET of the route may be refused before its handler answers: its own
+        dependencies or parameters (`_handler_guard`), else its router's (`guard`). Read
+        only for the route a probe would call, not for every route of every app."""
+        own = _handler_guard(self.call, self.function) if self.call is not None else ""
+        return own or self.guard
 
 
 @dataclass
@@ -605,8 +614,7 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
         methods = next((k.value for k in call.keywords if k.arg == "methods"), None)
         get = methods is None or not isinstance(methods, (ast.List, ast.Tuple, ast.Set)) or any(
             string_value(tree, m) in ("GET", "get", None) for m in methods.elts)
-    result.routes.append(Route(join_paths(prefix, literal), get, function, direct,
-                               _handler_guard(call, function)))
+    result.routes.append(Route(join_paths(prefix, literal), get, function, direct, call=call))
 
 
 # parameters FastAPI fills from the request itself, never from a query string
@@ -685,7 +693,7 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
     guarded = next((f"`{ast.unparse(c)}` gives its routes dependencies" for c in (call, rcall)
                     if isinstance(c, ast.Call) and _keyword(c, "dependencies")), "")
     for index in range(before, len(result.routes)) if guarded else ():
-        if not result.routes[index].guard:
+        if not result.routes[index].guard:   # an inner include's dependencies come first
             result.routes[index] = replace(result.routes[index], guard=guarded)
 
 

@@ -182,7 +182,8 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     route = health_route(found[1], wanted) if found else None
     doubt = (found[1].doubt or "") if found else ""
     if route is not None and _PROBEABLE.fullmatch(route.path):
-        guard = f"{route.path}: {route.guard}, which may refuse a probe" if route.guard else ""
+        refusal = route.refusal()
+        guard = f"{route.path}: {refusal}, which may refuse a probe" if refusal else ""
         return HealthPlan(Source.SERVED, route.path,
                           doubt=guard or side_effect(route) or (doubt if route.direct else ""))
     if route is not None:
