@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 
 from fixer.core.config import Config
@@ -46,8 +47,9 @@ class HealthPlan:
     source: Source
     path: str | None   # None when UNREADABLE
     why: str = ""      # for LITERAL and UNREADABLE: what fixer could not read
-    doubt: str = ""    # for SERVED and ADDED: why a route on the app may not be served as
-    #                    written (its class redefines `get`, or fixer cannot read it)
+    # for ADDED (and SERVED, see `doubt`): why a route on the app may not be served as
+    # written (its class redefines `get`, or fixer cannot read it)
+    noted: str = ""
     # for ADDED: the one route the app serves that reads as a health route though H001 does
     # not count it (`/api/v1/health-check/`): a probe can call it, and a second health route
     # beside it is one a maintainer would not take
@@ -55,6 +57,21 @@ class HealthPlan:
     # for ADDED: the routes that read as health routes when there are several (which one
     # is the health route is the author's call)
     several: tuple[str, ...] = ()
+    # for SERVED: the route, whose handler is read when the doubt is asked (C004 asks for
+    # the services it adds a healthcheck to; H001 plans every app and asks for none)
+    served: Route | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def doubt(self) -> str:
+        """Why a probe of the route may fail or be unwelcome: for SERVED, a plain GET it may
+        refuse, a handler that writes, or what makes the app's routes uncertain (`noted`,
+        for a route of the app itself); for ADDED, `noted`."""
+        route = self.served
+        if route is None:
+            return self.noted
+        refusal = route.refusal()
+        guard = f"{route.path}: {refusal}, which may refuse a probe" if refusal else ""
+        return guard or side_effect(route) or (self.noted if route.direct else "")
 
 
 # each service's app and routes: H001, H002, C004, C003's gate and the stack check all
@@ -182,10 +199,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     route = health_route(found[1], wanted) if found else None
     doubt = (found[1].doubt or "") if found else ""
     if route is not None and _PROBEABLE.fullmatch(route.path):
-        refusal = route.refusal()
-        guard = f"{route.path}: {refusal}, which may refuse a probe" if refusal else ""
-        return HealthPlan(Source.SERVED, route.path,
-                          doubt=guard or side_effect(route) or (doubt if route.direct else ""))
+        return HealthPlan(Source.SERVED, route.path, noted=doubt, served=route)
     if route is not None:
         shown = route.path.replace(UNKNOWN, "…")
         return HealthPlan(Source.UNREADABLE, None,
@@ -208,7 +222,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     one_like = like[0] if len(like) == 1 else None
     several = tuple(like[:3]) if len(like) > 1 else ()
     if why is None:
-        return HealthPlan(Source.ADDED, added, doubt=doubt, like=one_like, several=several)
+        return HealthPlan(Source.ADDED, added, noted=doubt, like=one_like, several=several)
     theirs = _theirs(ws, service)
     literal = health_literal(ws, service.app.folder, wanted, theirs)
     if literal is not None:
