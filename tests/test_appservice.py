@@ -18,6 +18,13 @@ FACTORY_MODULE = "from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\
 SUBCLASS = "from fastapi import FastAPI\n\n\nclass Api(FastAPI):\n    pass\n\n\napp = Api()\n"
 BOT = "import telegram\n\nif __name__ == '__main__':\n    telegram.run()\n"
 RUNNER = "import uvicorn\n\nuvicorn.run('app.main:app', host='0.0.0.0', port=8000)\n"
+# the first argument picks the role: uvicorn for `api`, something else for any other word
+DISPATCH = ("import sys\n\nimport uvicorn\n\nif sys.argv[1] == 'api':\n"
+            "    uvicorn.run('app.main:app', host='0.0.0.0', port=8000)\nelse:\n"
+            "    print('worker')\n")
+ARGPARSE = ("import argparse\n\nimport uvicorn\n\nparser = argparse.ArgumentParser()\n"
+            "parser.add_argument('--port', type=int, default=8000)\n"
+            "uvicorn.run('app.main:app', host='0.0.0.0', port=parser.parse_args().port)\n")
 
 
 def dockerfile(cmd: str) -> str:
@@ -36,6 +43,12 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
     ("fastapi-run", '["fastapi", "run", "app/main.py"]', {"app/main.py": APP}, True),
     ("script-calls-uvicorn-run", '["python", "run.py"]', {"run.py": RUNNER, "app/main.py": APP},
      True),
+    ("script-whose-argument-picks-a-role", '["python", "run.py", "api"]',
+     {"run.py": DISPATCH, "app/main.py": APP}, False),
+    ("script-with-options-only", '["python", "run.py", "--port", "8000"]',
+     {"run.py": ARGPARSE, "app/main.py": APP}, True),
+    ("script-given-a-word-it-never-reads", '["python", "run.py", "api"]',
+     {"run.py": RUNNER, "app/main.py": APP}, True),
     ("python-m-own-module-runs-uvicorn", '["python", "-m", "app.main"]',
      {"app/main.py": "import uvicorn\n" + APP + "\nuvicorn.run(app, port=8000)\n"}, True),
     ("python-m-own-module-without-server", '["python", "-m", "app.main"]',

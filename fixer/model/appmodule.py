@@ -66,7 +66,15 @@ def _find(ws: Workspace, service: Service) -> AppModule | None:
         found = _from_launch(ws, service, launch)
         if found is not None:
             return found
+        if _names_a_file(launch):   # `fastapi run app/main.py` with no such file in the
+            return None             # image: the container stops; another main.py is a guess
     return _guess(ws.tree, service.app.folder)
+
+
+def _names_a_file(launch: Launch) -> bool:
+    """The command runs a Python file it names (`fastapi run app/main.py`, `python run.py`)."""
+    target = launch.target or ""
+    return target.endswith(".py") and (launch.server == "fastapi" or launch.runs_script)
 
 
 def _guess(tree: Tree, context: str) -> AppModule | None:

@@ -32,6 +32,10 @@ _LOCAL_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[
                            re.M)
 # `uvicorn.run("app.main:app", ...)`: the script serves a module it names as a string
 _RUN_TARGET = re.compile(r"""\buvicorn\.run\(\s*["']([\w.]+):""")
+# a script that reads its command line: `sys.argv`, argparse, click, typer, fire, getopt
+_READS_ARGUMENTS = re.compile(r"\bsys\.argv\b|^[ \t]*from[ \t]+sys[ \t]+import\b.*\bargv\b|"
+                              r"^[ \t]*(?:import|from)[ \t]+"
+                              r"(?:argparse|click|typer|fire|getopt|docopt)\b", re.M)
 _WORKER_OPTIONS = ("-k", "--worker-class")
 _FOLLOW_DEPTH = 3      # modules followed from the app module to find `import fastapi`
 _FOLDER_SCAN_LIMIT = 200  # Python files read when the app module cannot be located
@@ -93,7 +97,8 @@ def _judge(ws: Workspace, service: Service) -> bool:
     module = appmodule.find(ws, service)
     if module is None:
         return _folder_imports_fastapi(ws, service.app.folder)
-    if launch.server is None and not _calls_uvicorn_run(ws, module.path):
+    if launch.server is None and (not _calls_uvicorn_run(ws, module.path)
+                                  or _role_from_arguments(ws, service, module.path)):
         return False
     return _imports_fastapi(ws, module.path, module.root)
 
@@ -132,6 +137,24 @@ def _starts_http_server(ws: Workspace, service: BuiltService) -> bool:
 def _calls_uvicorn_run(ws: Workspace, path: str) -> bool:
     file = ws.read(path)
     return file is not None and bool(_UVICORN_RUN.search(file.text))
+
+
+def _role_from_arguments(ws: Workspace, service: BuiltService, path: str) -> bool:
+    """`python start.py worker`, where the script reads its arguments: which of the
+    roles it has (`uvicorn.run` for `api`, a celery worker, flower) the word picks is the
+    script's logic, so whether this service serves the app over HTTP is not known. Options
+    alone (`python main.py --port 8080`) pick no role."""
+    words = appmodule.launch_words(service)
+    target = service.app.listen.launch.target if service.app.listen.launch else None
+    if target is None:
+        return False
+    given = target.split()   # `main.py`, or `-m app.main`
+    at = next((i for i in range(len(words)) if words[i:i + len(given)] == given), None)
+    following = words[at + len(given):] if at is not None else []
+    if not following or following[0].startswith("-"):
+        return False
+    file = ws.read(path)
+    return file is not None and bool(_READS_ARGUMENTS.search(file.text))
 
 
 def _imports_fastapi(ws: Workspace, path: str, root: str) -> bool:

@@ -121,6 +121,10 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
         sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
         return ListenPort(script.port, script.origin, sites, launch, region, script.reason,
                           script.variable, script.addition)
+    if launch.joined is not None:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"`{launch.joined}` is one argument: {launch.server} reads it as an "
+                          "option it does not know and does not start")
     if launch.socket:
         return ListenPort(None, region.kind, (), launch, region,
                           "the server binds a Unix socket or a file descriptor, no TCP port")

@@ -24,6 +24,8 @@ _SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n|(?<![<>&])&(?![&>])")
 # Programs that start the next word as the real command.
 _WRAPPERS = ("exec", "env", "tini", "dumb-init", "--", "opentelemetry-instrument", "ddtrace-run")
 _RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
+# An option with its value in the same argument: `--port 8004`, `-b 0.0.0.0:8000`
+_JOINED_OPTION = re.compile(r"^--?[A-Za-z][\w-]*\s+\S")
 # An ASGI/WSGI target: `app.main:app`, `main:create_app()`; never `0.0.0.0:8000`.
 _TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(\))?$")
 PORT_OPTIONS = {"uvicorn": ("--port",), "fastapi": ("--port",), "granian": ("--port",),
@@ -53,6 +55,9 @@ class Launch:
     configured: bool = False    # `-c gunicorn.conf.py`: the bind may come from that file
     socket: bool = False        # binds a Unix socket or a file descriptor only: no TCP port
     tls: bool = False           # `--ssl-certfile`, `--certfile`: it serves HTTPS
+    # an option and its value in one argument (`"--port 8004"` in an exec-form CMD): the
+    # server reads an option it does not know and does not start
+    joined: str | None = None
 
 
 def split_shell(script: str) -> list[list[str]]:
@@ -123,7 +128,8 @@ def _prefix_length(argv: list[str]) -> int:
 def _server_launch(server: str, args: list[str], offset: int) -> Launch:
     launch = _server_bind(server, args, offset)
     tls = _option(args, _TLS_OPTIONS.get(server, ())) is not None
-    return replace(launch, tls=True) if tls else launch
+    joined = next((arg for arg in args if _JOINED_OPTION.match(arg)), None)
+    return replace(launch, tls=tls, joined=joined) if tls or joined else launch
 
 
 def _server_bind(server: str, args: list[str], offset: int) -> Launch:
