@@ -370,3 +370,38 @@ def test_no_safe_gate_on_a_healthcheck_compose_substitutes_empty(
     if not safe:
         assert "which Compose substitutes from the shell or the .env file only" in (
             found.reason or "")
+
+
+# -- a healthcheck that first runs minutes after its container starts ---------------------------
+
+@pytest.mark.parametrize(("timings", "image_flags", "safe"), [
+    pytest.param("      interval: 30s\n", "", True, id="docker-default-30s"),
+    pytest.param("      interval: 5m\n", "", False, id="compose-interval-5m"),
+    pytest.param("      interval: 1m30s\n", "", False, id="compose-interval-1m30s"),
+    pytest.param("      interval: 5m\n      start_period: 1m\n      start_interval: 5s\n", "",
+                 True, id="start-interval-within-a-start-period"),
+    pytest.param("      interval: 5m\n      start_interval: 5s\n", "", False,
+                 id="start-interval-without-a-start-period"),
+    pytest.param("", "--interval=2m ", False, id="image-healthcheck-interval"),
+    pytest.param("      interval: 10s\n", "--interval=2m ", True, id="compose-timing-wins"),
+])
+def test_a_gate_on_a_healthcheck_that_first_runs_late_is_unsafe(
+        timings: str, image_flags: str, safe: bool) -> None:
+    # Docker runs a healthcheck first one interval after its container starts: a service
+    # gated on it starts that much later every time, which beyond Docker's own 30 s default
+    # is the author's call
+    probe = ("[\"CMD\", \"python\", \"-c\", \"import urllib.request; "
+             "urllib.request.urlopen('http://localhost:8000/health')\"]")
+    healthcheck = f"    healthcheck:\n      test: {probe}\n{timings}" if timings else ""
+    compose = ("services:\n  web:\n    build: ./web\n    depends_on:\n      - api\n"
+               f"  api:\n    build: ./api\n{healthcheck}")
+    files = {**app_files("web"), "api/Dockerfile": (
+        f"FROM python:3.12\nWORKDIR /app\nCOPY . .\nHEALTHCHECK {image_flags}CMD python -c "
+        "\"import urllib.request; urllib.request.urlopen('http://localhost:8000/health')\"\n"
+        f"{UVICORN}")}
+    findings = check(repo(compose, files), select="C003")
+    assert len(findings) == 1
+    fix_of = findings[0].violation.fix
+    assert fix_of is not None and (fix_of.safety.value == "safe") is safe
+    if not safe:
+        assert "healthcheck first runs" in fix_of.title

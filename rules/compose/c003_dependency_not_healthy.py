@@ -52,7 +52,10 @@ given) when fixer cannot tell: an image it does not know, a probe it cannot
 read (a port written as `${VAR}`), an app whose port or routes it cannot see, an
 app that loads a model on its import path (`from_pretrained`, a `transformers`
 pipeline, a `SentenceTransformer`), which may be downloaded for minutes before the
-app listens, longer than its healthcheck waits. Display-only when the
+app listens, longer than its healthcheck waits. Unsafe too when the healthcheck
+first runs more than 30 s (Docker's default interval) after its container starts
+(`interval: 5m`, without a `start_interval` in a `start_period`): the dependent
+would wait that long at every start. Display-only when the
 healthcheck cannot pass (it probes a path the app does not serve, another
 port, or runs a tool the image lacks): fix the healthcheck first. Display-only
 too while the service it would wait for stops at start-up (its server package is
@@ -93,6 +96,7 @@ from fixer.facts.health.healthchecks import (
     has_healthcheck,
     healthcheck_elsewhere,
     nearest_healthcheck,
+    slow_first_probe,
 )
 from fixer.model.depends import (
     HEALTHY,
@@ -164,7 +168,8 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     base = replace(base, relies_on=tuple(sorted(listed.healthy,
                                                 key=lambda name: name != dependency.name)))
     build = partial(_edits, doc, dependency.definition, listed.conditions)
-    doubt = why if verdict is Verdict.UNKNOWN else listed.doubt
+    doubt = (why if verdict is Verdict.UNKNOWN else listed.doubt) or \
+        slow_first_probe(service.stack.services[dependency.name])
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))

@@ -35,6 +35,7 @@ from fixer.facts.health.healthchecks import (
     cannot_add,
     health,
     healthcheck_elsewhere,
+    slow_first_probe,
 )
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, STARTED, entry_line
@@ -128,7 +129,7 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
 def _gate(ws: Workspace, target: Service) -> _Entry:
     verdict, why = stackcheck.can_pass(ws, target)
     if verdict is stackcheck.Verdict.HOLDS:
-        return _Entry(HEALTHY)
+        return _Entry(HEALTHY, slow_first_probe(target))   # passes, maybe minutes late
     if verdict is stackcheck.Verdict.UNKNOWN:
         return _Entry(HEALTHY, why)
     detail = why.split(": ", 1)[-1]  # "auth's healthcheck cannot pass: it runs curl, ..."

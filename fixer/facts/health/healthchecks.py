@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from fixer.core.derived import Memo
@@ -144,3 +145,62 @@ def healthcheck_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | Non
 def healthcheck_fragment(test: tuple[str, ...], style: Style) -> Map:
     """A compose `healthcheck` with `test` in the file's list style, and fixer's timings."""
     return Map((("test", Flow(test) if style.flow_tests else Seq(test)), *TIMINGS))
+
+
+# Docker's interval when none is set: a healthcheck first runs this long after the container
+# starts, so a service gated on it waits at least that long; longer is a choice to weigh
+DEFAULT_INTERVAL = 30.0
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?)(h|ms|m|s|us|µs|ns)")
+_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+
+
+def duration_seconds(text: str) -> float | None:
+    """A Compose or Dockerfile duration (`5m`, `1m30s`, `500ms`) in seconds; None when it is
+    not one (`${INTERVAL}`)."""
+    text = text.strip()
+    parts = _DURATION_PART.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        return None
+    return sum(float(number) * _UNITS[unit] for number, unit in parts)
+
+
+def first_probe_after(service: Service) -> float | None:
+    """Seconds from the container's start to the first run of its healthcheck: `interval`,
+    or `start_interval` during a `start_period`. Each timing is compose's (a later file's key
+    wins), else the image's HEALTHCHECK option, else Docker's default; None when one of them
+    is not a duration fixer can read."""
+    timings = _image_timings(service)
+    for _doc, value in service.all("healthcheck"):
+        for key in ("interval", "start_period", "start_interval"):
+            written = scalar(get(value, key))
+            if written is not None:
+                timings[key] = written
+    interval = duration_seconds(timings.get("interval", "30s"))
+    period = duration_seconds(timings.get("start_period", "0s"))
+    start = duration_seconds(timings["start_interval"]) if "start_interval" in timings else None
+    if interval is None or period is None or ("start_interval" in timings and start is None):
+        return None
+    return start if start is not None and period > 0 else interval
+
+
+def slow_first_probe(service: Service) -> str | None:
+    """Why gating a dependent on the service's health delays its start more than Docker's
+    default does: its healthcheck first runs more than 30 s after it starts."""
+    seconds = first_probe_after(service)
+    if seconds is None or seconds <= DEFAULT_INTERVAL:
+        return None
+    shown = f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
+    return (f"{service.name}'s healthcheck first runs {shown} after it starts: a service that "
+            "waits for it to be healthy waits that long at every start")
+
+
+def _image_timings(service: Service) -> dict[str, str]:
+    app = service.app
+    check = nearest_healthcheck(app.dockerfile, app.stage) if app is not None else None
+    found: dict[str, str] = {}
+    for flag in check.flags if check is not None else ():
+        name, _, written = flag.lstrip("-").partition("=")
+        key = name.replace("-", "_")
+        if key in ("interval", "start_period", "start_interval"):
+            found[key] = written
+    return found
