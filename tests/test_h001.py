@@ -334,7 +334,8 @@ def shared_context(a_main: str, b_main: str) -> dict[str, str | bytes]:
     compose = "services:\n" + "".join(
         f"  {name}:\n    build: .\n    command: uvicorn pkg.{name}.main:app --port 8000\n"
         for name in ("a", "b"))
-    setup = "def setup(app):\n    app.add_exception_handler(ValueError, lambda r, e: None)\n"
+    # it hands the app to a package fixer cannot read: it may add routes
+    setup = "from plugins import register\n\n\ndef setup(app):\n    register(app)\n"
     return {"docker-compose.yml": compose,
             "Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "x:app"]\n',
             "pkg/__init__.py": "", "pkg/a/__init__.py": "", "pkg/b/__init__.py": "",
@@ -745,3 +746,39 @@ def test_h001_a_route_a_catch_all_mount_would_answer_first_is_not_added(body: st
             "DIST = Path('dist')\napp = FastAPI()\n\n\n" + body)
     [finding] = check(service({"svc/app/main.py": main}), select="H001")
     assert (finding.safety.value == "safe") is fixable, finding.reason
+
+
+@pytest.mark.parametrize(("main", "files", "named"), [
+    pytest.param(APP + "import uvicorn\n\napp = FastAPI()\n\nif __name__ == '__main__':\n"
+                 "    uvicorn.run(app, host='0.0.0.0')\n", {}, None, id="uvicorn-run"),
+    pytest.param(APP + "from uvicorn import run\n\napp = FastAPI()\nrun(app)\n", {}, None,
+                 id="run-imported-from-uvicorn"),
+    pytest.param(APP + "from app.setup import configure_logging\n\napp = FastAPI()\n"
+                 "configure_logging(app)\n",
+                 {"svc/app/setup.py": "import logging\n\n\ndef configure_logging(app):\n"
+                                      "    app.state.log = logging.getLogger('api')\n"},
+                 None, id="helper-that-adds-no-route"),
+    pytest.param(APP + "from app.setup import configure, register_routers\n\napp = FastAPI()\n"
+                 "configure(app)\nregister_routers(app)\n",
+                 {"svc/app/setup.py": "from plugins import routers\n\n\n"
+                                      "def configure(app):\n    app.state.ready = True\n\n\n"
+                                      "def register_routers(app):\n"
+                                      "    for router in routers():\n"
+                                      "        app.include_router(router)\n"},
+                 "`register_routers(app)` may add routes", id="the-helper-that-adds-routes"),
+    pytest.param(APP + "from app.setup import setup\n\napp = FastAPI()\nsetup(app)\n",
+                 {"svc/app/setup.py": "from plugins import register\n\n\n"
+                                      "def setup(app):\n    register(app)\n"},
+                 "`setup(app)` may add routes", id="helper-that-hands-the-app-on"),
+])
+def test_h001_names_only_a_call_that_may_add_routes(main: str, files: dict[str, str],
+                                                    named: str | None) -> None:
+    """Serving the app (`uvicorn.run(app)`) or a helper of the repository that touches no
+    route adds none: only a call that may add routes makes them unknown, and is named."""
+    repo = service({"svc/app/main.py": main, **files})
+    [finding] = check(repo, select="H001")
+    if named is None:
+        assert "may add routes" not in finding.message + (finding.reason or "")
+        assert finding.fixable and finding.safety.value == "safe"
+    else:
+        assert named in finding.message, finding.message

@@ -520,7 +520,8 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             elif _helper_name(call.func) and any(
                     isinstance(a, ast.Name) and a.id == var for a in call.args):
                 helper = _helper_name(call.func)
-                result.note(f"`{helper}({var})` may add routes")
+                if _may_add_routes(mods, path, tree, call, helper, var):
+                    result.note(f"`{helper}({var})` may add routes")
                 if depth == 0:
                     result.doubt = result.doubt or _helper_middleware(mods, path, tree,
                                                                       helper, var)
@@ -559,6 +560,50 @@ def _helper_function(mods: Modules, path: str, tree: ast.Module, name: str
     loaded = mods.load(origin[0]) if origin and origin[1] is None else None
     return _defined_function(mods, origin[0], loaded[1], attribute) if origin and loaded \
         else None
+
+
+# modules whose functions serve an app (`uvicorn.run(app)`), never add routes to it
+_SERVERS = frozenset({"uvicorn", "hypercorn", "granian", "daphne", "waitress", "gunicorn"})
+
+
+def _may_add_routes(mods: Modules, path: str, tree: ast.Module, call: ast.Call, name: str,
+                    var: str) -> bool:
+    """Whether `name(app)` may add routes fixer does not see: not a server's function
+    (`uvicorn.run(app)`), nor a function of the repository that adds none (`app.add_middleware`
+    alone) and hands the app to nothing else."""
+    owner = name.split(".", 1)[0]
+    stmt = binding(tree.body, owner)
+    source = stmt.module if isinstance(stmt, ast.ImportFrom) else \
+        next((a.name for a in stmt.names if (a.asname or a.name) == owner), owner) \
+        if isinstance(stmt, ast.Import) else None
+    if (source if source is not None else owner).split(".", 1)[0] in _SERVERS:
+        return False
+    found = _helper_function(mods, path, tree, name)
+    if found is None:
+        return True
+    function = found[2]
+    at = next(i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == var)
+    parameters = function.args.posonlyargs + function.args.args
+    if at >= len(parameters) or function.args.vararg is not None:
+        return True
+    return not _adds_no_routes(function, parameters[at].arg)
+
+
+def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) -> bool:
+    """The function's body adds no route to anything, reaches no router, defines no
+    decorated function and hands `var` to no call (another helper may add routes)."""
+    adders = {*ROUTE_METHODS, *_CALLS_ADDING_ROUTES, "mount", "router", "routes"}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Attribute) and node.attr in adders:
+            return False
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
+                node is not function and node.decorator_list:
+            return False
+        if isinstance(node, ast.Call) and any(
+                isinstance(a, ast.Name) and a.id == var
+                for a in [*node.args, *(k.value for k in node.keywords)]):
+            return False
+    return True
 
 
 def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,
