@@ -138,6 +138,24 @@ def test_c006_shell_variable_the_service_sets_is_display_only() -> None:
         finding.reason or "")
 
 
+def test_c006_a_command_variable_the_image_sets_is_display_only() -> None:
+    # `ENV PORT 80` in the image, `--port $PORT` in compose's command: Compose substitutes
+    # `$PORT` from .env first (an empty string), so a `PORT=` line in an example file keeps
+    # the command broken; the container's variable needs `sh -c` and `$$PORT`
+    compose = ("services:\n  web:\n    build: ./web\n"
+               "    command: uvicorn main:app --host 0.0.0.0 --port $PORT\n")
+    dockerfile = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENV PORT 80\n"
+                  'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "80"]\n')
+    outcome = fix({"docker-compose.yml": compose, "web/Dockerfile": dockerfile,
+                   "web/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"},
+                  select="C006")
+    [finding] = outcome.remaining
+    assert not finding.fixable and outcome.files == {} and outcome.clean
+    assert finding.reason == ("the image's `ENV` of web sets PORT, which the container reads "
+                              "only through a shell: `sh -c` with `$$PORT` if that is what "
+                              "was meant")
+
+
 @pytest.mark.parametrize(("environment", "extra", "example"), [
     pytest.param("      A: ${A}\n      B: ${B:-two words}\n      C: $B\n", {},
                  "# Variables the compose files read. Copy this file to .env and set them.\n\n"
@@ -421,3 +439,12 @@ def test_c006_a_line_joins_its_services_group() -> None:
     assert outcome.text(".env.example") == (
         "# db (docker-compose.yml)\nPOSTGRES_USER=\nPOSTGRES_DB=\n\n"
         "# web (docker-compose.yml)\nDATABASE_URL=\n")
+
+
+@pytest.mark.parametrize("name", [".env.prod", ".env.dev", ".env.docker", ".env.staging"])
+def test_c006_a_committed_env_of_one_environment_documents_what_it_sets(name: str) -> None:
+    compose = HEADER + "    environment:\n      DB: ${POSTGRES_DB}\n      KEY: ${API_KEY}\n"
+    outcome = fix({"docker-compose.yml": compose, name: "POSTGRES_DB=orders\n"}, select="C006")
+    [finding] = outcome.applied
+    assert "API_KEY" in finding.message   # only what the file does not set
+    assert ".env.example" in outcome.files and "POSTGRES_DB" not in outcome.files[".env.example"]

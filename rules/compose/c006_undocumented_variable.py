@@ -18,8 +18,11 @@ with that project's variables. Example files are `.env.example`, `.env.sample`,
 `env.sample`, and any other file whose name has the word `env` and one of example, sample,
 template, tpl, dist or default: `.example.env`, `.env.local.example`, `.env.default`,
 `.env.defaults`; never one a service loads as its `env_file`, whose values are set in the
-container. `$$VAR` is an escaped
-dollar that the container's shell expands, never a variable of Compose. `PATH`, `HOME`, `USER`,
+container. The `.env` of one environment committed in the project folder (`.env.dev`,
+`.env.prod`, `.env.docker`, `.env.staging`, `.env.test`; not `.env.local`, one person's),
+which a README copies to `.env`, documents what it sets too; fixer never writes to it.
+`$$VAR` is an escaped dollar that the container's shell expands, never a variable of
+Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them.
 A variable that another use marks required (`${VAR:?}`) in the same file or the stack's
 base is no finding: unset, Compose stops with that error instead of substituting an empty
@@ -76,9 +79,9 @@ use in the stack gives is filled in, except for names that look like secrets
 is never invented nor copied. An existing file keeps its bytes; the lines are
 appended in its line endings, with or without its final newline, its BOM kept.
 Display-only when a `command`, `entrypoint` or `healthcheck` reads `$VAR` that the
-service's own `environment` sets, or that its script sets itself (`SERVER_PID=$!`, `for f
-in`): the container's shell was probably meant to read it (`$$VAR`), which needs a person
-to confirm. Display-only too when every use is
+service's own `environment` or its image's `ENV` sets, or that its script sets itself
+(`SERVER_PID=$!`, `for f in`): the container's shell was probably meant to read it
+(`$$VAR`), which needs a person to confirm. Display-only too when every use is
 an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`): a `$`
 inside a password or a hash reads so, and documenting `B` would call it a variable
 where `$$` is the fix. A variable inside another's default (`${A:-${B}}`) is not read.
@@ -137,6 +140,10 @@ _CREATED = EXAMPLES[:3]
 # service loads as its `env_file` holds values that are set, and `_examples` leaves it out.
 _ENV_WORD = re.compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
 _EXAMPLE_WORD = re.compile(r"example|sample|template|tpl|dist|default", re.I)
+# The `.env` of one environment, committed beside the project's (`.env.prod`, which a README
+# says to copy to `.env`, or a script passes with `--env-file`): what it sets is documented
+_ENVIRONMENT_FILE = re.compile(r"\.env\.(?:dev|development|prod|production|docker|staging|"
+                               r"stage|test|testing|ci|qa)", re.I)
 _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 # What the shell that runs Compose always exports: never empty, never the user's to set. A
 # `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
@@ -217,6 +224,9 @@ def _documented(ws: Workspace, stack: Stack) -> set[str]:
     for paths in _stack_examples(ws, stack).values():
         for path in paths:
             names |= _names(ws, path) | _commented_names(ws, path)
+    for path in files_in(ws.tree, stack.folder):
+        if _ENVIRONMENT_FILE.fullmatch(posixpath.basename(path)):
+            names |= _names(ws, path)
     return names
 
 
@@ -413,9 +423,10 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
         message=f"{reader} reads `{first.ref.text}` with no default, and no .env, env_file or "
                 f"{EXAMPLES[0]} defines {name}: Compose substitutes an empty string",
         path=first.doc.path, line=first.line, service=service, subject=f"variable {name}")
-    meant = [s for s in first.shell if name in _environment_keys(stack.services[s])]
+    meant = next(((s, where) for s in first.shell
+                  if (where := _container_sets(stack.services[s], name))), None)
     if meant:
-        return replace(base, reason=f"the `environment` of {meant[0]} sets {name}, which the "
+        return replace(base, reason=f"{meant[1]} of {meant[0]} sets {name}, which the "
                                     f"container reads only through a shell: `sh -c` with "
                                     f"`$${name}` if that is what was meant")
     if any(u.assigned for u in uses):
@@ -431,6 +442,18 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
         return replace(base, reason=blocked)
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE,
                                  lambda: [_edit(ws, stack, target, name, first, uses)]))
+
+
+def _container_sets(service: Service, name: str) -> str:
+    """What gives the container the variable: "the `environment`" (compose) or "the image's
+    `ENV`" (the final stage of the Dockerfile it builds); "" when neither does."""
+    if name in _environment_keys(service):
+        return "the `environment`"
+    app = service.app
+    if app is not None and any(i.cmd == "ENV" and name in i.value[::2]
+                               for i in app.stage.instructions):
+        return "the image's `ENV`"
+    return ""
 
 
 def _environment_keys(service: Service) -> set[str]:
