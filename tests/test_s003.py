@@ -126,6 +126,12 @@ def test_utf16le_requirements_are_written_back_in_utf16le() -> None:
                   "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-standard-brings-uvicorn"),
     pytest.param({"requirements.txt": "FastAPI[all]>=0.112\n",
                   "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-all-brings-uvicorn"),
+    # fastapi-cli requires uvicorn[standard] from 0.0.5 on: pinned there, or unpinned (pip
+    # installs the newest)
+    pytest.param({"requirements.txt": "fastapi\nfastapi-cli==0.0.7\n",
+                  "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-cli-0.0.7-brings-uvicorn"),
+    pytest.param({"requirements.txt": "fastapi\nfastapi-cli\n",
+                  "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-cli-newest-brings-uvicorn"),
     pytest.param({"deps/requirements.txt": "fastapi\nuvicorn\n", "Dockerfile": SLIM +
                   "COPY deps/requirements.txt /tmp/requirements.txt\nRUN python3 -m uv pip "
                   "install --system -r /tmp/requirements.txt\nCOPY . .\n" + UVICORN}, "",
@@ -133,6 +139,15 @@ def test_utf16le_requirements_are_written_back_in_utf16le() -> None:
 ])
 def test_s003_noop(files: dict[str, str], command: str) -> None:
     assert findings(repo(files, command)) == []
+
+
+def test_fastapi_cli_0_0_4_brings_uvicorn_only_with_its_standard_extra() -> None:
+    bare = repo({"requirements.txt": "fastapi\nfastapi-cli==0.0.4\n",
+                 "Dockerfile": REQS_DOCKERFILE + UVICORN})
+    assert [f.code for f in findings(bare)] == ["S003"]
+    extra = repo({"requirements.txt": "fastapi\nfastapi-cli[standard]==0.0.4\n",
+                  "Dockerfile": REQS_DOCKERFILE + UVICORN})
+    assert findings(extra) == []
 
 
 def test_fastapi_run_without_the_cli_and_no_requirements_file() -> None:

@@ -18,7 +18,9 @@ A requirement known to bring the package counts too: `fastapi[standard]` and
 `fastapi[all]` bring uvicorn and the FastAPI CLI, and so does fastapi 0.111.0 or 0.111.1
 without an extra (later releases moved both to `standard`), when the requirement admits
 no other release (`==0.111.0`, `~=0.111.0`, Poetry's `^0.111`) or the lock file that
-`poetry install`, `uv sync` or `pdm install` installs from pins one.
+`poetry install`, `uv sync` or `pdm install` installs from pins one. `fastapi-cli`
+brings uvicorn from 0.0.5 on (pinned there, or with no upper bound: pip installs the
+newest), and with its `standard` extra.
 
 No finding when the image may hold packages fixer cannot name: `pip install` of wheels,
 paths, wildcards or `$VARIABLES`, a `-r` file it cannot find, a project whose

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fixer.facts.pydeps.versions import Release, within
+from fixer.facts.pydeps.versions import Release, unbounded_above, within
 
 _SERVER_AND_CLI = frozenset({"uvicorn", "fastapi-cli"})
 
@@ -19,6 +19,8 @@ class _Brings:
     extra: str | None                          # brought with this extra; None: by any install
     releases: tuple[Release, Release] | None   # only by releases in [first, end); None: all
     names: frozenset[str]
+    # an install with no upper bound gets the newest release, which brings them
+    newest: bool = False
 
 
 _KNOWN = (
@@ -29,6 +31,10 @@ _KNOWN = (
     # fastapi 0.111.0 and 0.111.1 require `fastapi-cli>=0.0.2` and `uvicorn[standard]`
     # without an extra; 0.110.3 requires neither, and 0.112.0 moved both to `standard`
     _Brings("fastapi", None, ((0, 111), (0, 112)), _SERVER_AND_CLI),
+    # fastapi-cli requires uvicorn[standard] without an extra from 0.0.5 on (0.0.34 too),
+    # and in 0.0.2 and 0.0.3; 0.0.4 only with `standard`, which brings it from 0.0.2 on
+    _Brings("fastapi-cli", "standard", ((0, 0, 2), (1,)), frozenset({"uvicorn"}), newest=True),
+    _Brings("fastapi-cli", None, ((0, 0, 5), (1,)), frozenset({"uvicorn"}), newest=True),
 )
 
 
@@ -39,6 +45,13 @@ def brought_by(project: str, extras: frozenset[str], specifier: str) -> frozense
     for known in _KNOWN:
         if known.project != project or (known.extra is not None and known.extra not in extras):
             continue
-        if known.releases is None or within(specifier, *known.releases):
+        if known.releases is None or within(specifier, *known.releases) or (
+                known.newest and _newest(specifier)):
             found |= known.names
     return frozenset(found)
+
+
+def _newest(specifier: str) -> bool:
+    """pip installs the newest release the specifier admits: with no upper bound (none at
+    all, or `>=0.0.3`), that is the newest release published."""
+    return unbounded_above(specifier)

@@ -32,6 +32,20 @@ def within(specifier: str, first: Release, end: Release) -> bool:
     return floor and ceiling
 
 
+def unbounded_above(specifier: str) -> bool:
+    """Whether no clause of the specifier bounds the releases it admits from above: pip
+    then installs the newest release published (`>=0.0.3`, or no specifier at all)."""
+    for clause in specifier.replace(" ", "").split(","):
+        bounds = _bounds(clause)
+        if bounds is None:
+            if clause:   # a clause fixer does not read may bound it
+                return False
+            continue
+        if bounds[1] is not None:
+            return False
+    return True
+
+
 def _bounds(clause: str) -> tuple[Release | None, Release | None, bool] | None:
     """(no admitted release is below it, every admitted release is below it (or equal to
     it when the bound is closed), closed) for one clause; None for one that bounds nothing
