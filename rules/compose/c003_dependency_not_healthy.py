@@ -7,7 +7,11 @@ compose `healthcheck` with a test, or a `HEALTHCHECK` in the final stage of the
 Dockerfile it builds. An explicit `condition` (`service_started`,
 `service_completed_successfully`, ...) is the author's choice and never a
 finding, and neither is the `depends_on` of a service that runs an image
-(a `prometheus` or `nginx` waiting for the apps it watches or fronts).
+(a `prometheus` or `nginx` waiting for the apps it watches or fronts). Nor an entry whose
+only healthcheck is the image's `HEALTHCHECK` while compose runs another command that
+serves no app (`command: alembic upgrade head`, a celery worker built from the API's
+image): it probes a server that never starts there, so that service is never healthy;
+a list converted for another entry gives it `service_started`.
 
 ## Why is this bad?
 Compose starts the dependent service as soon as the dependency's container
@@ -93,6 +97,7 @@ from functools import partial
 from fixer import stackcheck
 from fixer.core.edits import TextEdit
 from fixer.facts.health.healthchecks import (
+    borrowed_healthcheck,
     has_healthcheck,
     healthcheck_elsewhere,
     nearest_healthcheck,
@@ -136,7 +141,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             target = service.stack.services.get(dependency.name)
             if target is None or dependency.condition is not None:
                 continue  # an explicit condition is the author's choice
-            if has_healthcheck(target):
+            if has_healthcheck(target) and not borrowed_healthcheck(ws, target):
                 yield _report(ws, service, dependency, *stackcheck.can_pass(ws, target))
 
 

@@ -32,6 +32,7 @@ from fixer import stackcheck
 from fixer.facts.database.unchecked import will_probe
 from fixer.facts.health.healthchecks import (
     Health,
+    borrowed_healthcheck,
     cannot_add,
     health,
     healthcheck_elsewhere,
@@ -108,8 +109,8 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
     if target is None or owner.app is None:
         return _Entry(STARTED)
     state = health(target)
-    if state is Health.DISABLED:
-        return _Entry(STARTED)  # deliberately none
+    if state is Health.DISABLED or borrowed_healthcheck(ws, target):
+        return _Entry(STARTED)  # deliberately none, or one that never passes there
     c003_off = turned_off(ws, "C003", owner.name, doc.path, line)
     if state is Health.CHECKED:
         # gating it is C003's change: not where the user turned C003 off, nor in a file

@@ -6,7 +6,9 @@ import re
 from enum import Enum
 
 from fixer.core.derived import Memo
+from fixer.model.appservice import is_app_service
 from fixer.model.services import Service
+from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, get, scalar, string_list
 from fixer.sources.compose_style import Flow, Fragment, Map, Seq, Style
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -123,6 +125,17 @@ def cannot_add(service: Service) -> str | None:
 
 def has_healthcheck(service: Service) -> bool:
     return health(service) is Health.CHECKED
+
+
+def borrowed_healthcheck(ws: Workspace, service: Service) -> bool:
+    """The service's only healthcheck is its image's HEALTHCHECK, written for the server the
+    image runs, and compose runs another command that serves no app (`alembic upgrade
+    head`, a celery worker): it probes a server that never starts there, so the service is
+    never healthy (a one-shot job exits before it could be)."""
+    return (compose_health(service) in (Health.NONE, Health.PARTIAL)
+            and dockerfile_health(service) is Health.CHECKED
+            and any(service.get(key) is not None for key in ("command", "entrypoint"))
+            and not is_app_service(ws, service))
 
 
 def healthcheck_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | None:
