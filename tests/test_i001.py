@@ -241,3 +241,28 @@ def test_i001_display_only_when_a_module_on_the_path_does_not_compile() -> None:
     unchanged(files)
     # the same file, and only it, is what S004 reports
     assert [(f.path, f.line) for f in check(files, select="S004")] == [("svc/routers/items.py", 11)]
+
+
+@pytest.mark.parametrize("handler", ["except ImportError:", "except (ImportError, ValueError):",
+                                     "except ModuleNotFoundError:", "except Exception:",
+                                     "except:"])
+def test_i001_noop_for_a_relative_import_whose_failure_a_try_catches(handler: str) -> None:
+    """`try: from .db import x` / `except ImportError: from db import x`: run as a
+    top-level module, the relative import fails and the fallback imports; nothing stops,
+    and rewriting the first branch would only make both branches the same."""
+    guarded = f"try:\n    from .db import x\n{handler}\n    from db import x\n"
+    unchanged(service({"svc/main.py": app_module(guarded)}))
+    assert check(service({"svc/main.py": app_module(guarded)}), select="I001") == []
+
+
+def test_i001_a_try_that_catches_another_error_guards_nothing() -> None:
+    source = "try:\n    from .db import x\nexcept KeyError:\n    x = 0\n"
+    assert b"    from db import x\n" in fixed(app_module(source))
+
+
+def test_i001_only_the_unguarded_imports_of_a_module_are_rewritten() -> None:
+    source = ("try:\n    from .db import x\nexcept ImportError:\n    from db import x\n"
+              "from . import models\n")
+    text = fixed(app_module(source)).decode()
+    assert "try:\n    from .db import x\nexcept ImportError:\n    from db import x\n" in text
+    assert "\nimport models\n" in text

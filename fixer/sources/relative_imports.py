@@ -27,6 +27,31 @@ def relative_imports(tree: ast.Module) -> list[ast.ImportFrom]:
     return [n for n in every_statement(tree.body) if isinstance(n, ast.ImportFrom) and n.level > 0]
 
 
+# what a `try` must catch for a failing import in its body to stop nothing: Python raises
+# ImportError for a relative import above the top-level package
+_CATCHING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def guarded_lines(tree: ast.Module) -> set[int]:
+    """The lines of the relative imports in the body of a `try` whose handler catches their
+    failure (`except ImportError:` with an absolute fallback): importing the module goes on."""
+    lines: set[int] = set()
+    for stmt in every_statement(tree.body):
+        if isinstance(stmt, (ast.Try, ast.TryStar)) and any(_catches(h) for h in stmt.handlers):
+            lines.update(n.lineno for n in every_statement(stmt.body)
+                         if isinstance(n, ast.ImportFrom) and n.level > 0)
+    return lines
+
+
+def _catches(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    if caught is None:
+        return True   # a bare `except:`
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any((n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute)
+                else "") in _CATCHING for n in names)
+
+
 def fails_at_import(level: int, package: str) -> bool:
     """A relative import that climbs above the top-level package of `package` (every one,
     in a top-level module): Python refuses it when the module is imported."""
@@ -93,8 +118,10 @@ def scan_relative(file: TextFile, package: str, failing: bool = False) -> Relati
     tree = parse(file)
     if tree is None:
         return None
+    guarded = guarded_lines(tree) if failing else set()
     nodes = sorted((n for n in relative_imports(tree)
-                    if not failing or fails_at_import(n.level, package)),
+                    if not failing or (fails_at_import(n.level, package)
+                                       and n.lineno not in guarded)),
                    key=lambda n: (n.lineno, n.col_offset))
     if not nodes:
         return None
@@ -106,16 +133,24 @@ def scan_relative(file: TextFile, package: str, failing: bool = False) -> Relati
 
 def absolutize_imports(text: str, package: str, failing: bool = False) -> str:
     """The text with every resolvable relative import made absolute from the import root;
-    `failing`: only those that fail at import (see `scan_relative`)."""
+    `failing`: only those that fail at import, and are not guarded (see `scan_relative`)."""
     import libcst as cst
     from libcst.helpers import get_full_name_for_node
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    tree = ast.parse(text) if failing else None
+    guarded = guarded_lines(tree) if tree is not None else set()
 
     class Absolutize(cst.CSTTransformer):
+        METADATA_DEPENDENCIES = (PositionProvider,)
+
         def leave_ImportFrom(self, original: cst.ImportFrom,
                              updated: cst.ImportFrom) -> cst.BaseSmallStatement:
             level = len(updated.relative)
             if not level or (failing and not fails_at_import(level, package)):
                 return updated
+            if self.get_metadata(PositionProvider, original).start.line in guarded:
+                return updated   # `except ImportError:` takes over: nothing stops
             written = get_full_name_for_node(updated.module) if updated.module else None
             target = target_module(package, level, written, failing)
             if target is None:
@@ -128,7 +163,7 @@ def absolutize_imports(text: str, package: str, failing: bool = False) -> str:
                               whitespace_after_import=updated.whitespace_after_import)
 
     try:
-        return cst.parse_module(text).visit(Absolutize()).code
+        return MetadataWrapper(cst.parse_module(text)).visit(Absolutize()).code
     except cst.ParserSyntaxError as exc:
         raise ValueError(f"libcst cannot parse the file: {exc.message}") from None
 
