@@ -226,8 +226,25 @@ class Workspace:
         first = service.stack.docs[0]
         left_out = [d for d, _ in service.definitions
                     if d is not besides and is_auto_override(d, first)]
-        if not left_out:
-            return None
+        return self._port_without(service, left_out) if left_out else None
+
+    def without_a_file(self, service: BuiltService
+                       ) -> tuple[compose.ComposeDoc, int | None] | None:
+        """A compose file of the stack, other than the service's first, without which it
+        listens on another port (a `docker-compose.prod.yml` whose `command` binds :80): that
+        file, and the port the others run (None: unknown). None when the files agree."""
+        seen: list[compose.ComposeDoc] = []
+        for doc, _value in service.definitions[1:]:
+            if any(doc is other for other in seen):
+                continue
+            seen.append(doc)
+            found = self._port_without(service, [doc])
+            if found is not None:
+                return found
+        return None
+
+    def _port_without(self, service: BuiltService, left_out: list[compose.ComposeDoc]
+                      ) -> tuple[compose.ComposeDoc, int | None] | None:
         kept = [(d, v) for d, v in service.definitions if d not in left_out]
         alone = self.listen_of(Service(service.name, service.stack, kept), service.app).port
         return None if alone == service.app.listen.port else (left_out[0], alone)

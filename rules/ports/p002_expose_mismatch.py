@@ -24,7 +24,10 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ## Fix safety
 Display-only when compose's `environment` sets the port variable and the image has a
 value of its own (`ENV PORT=8000`, an override file's `PORT: 8001`): EXPOSE documents
-the image, and the base file alone would expose a port nothing listens on.
+the image, and the base file alone would expose a port nothing listens on. So is a
+port a compose `command:` sets that another file of the stack changes (the base file's
+`uvicorn` on 8000, a `docker-compose.prod.yml` loaded with `-f` binding :80): which one
+the image documents is the author's call.
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
@@ -114,6 +117,24 @@ def _image_port(ws: Workspace, service: BuiltService) -> int | None:
     return own.port if own.launch is not None else app.listen.port
 
 
+def _files_doubt(ws: Workspace, services: list[BuiltService]) -> str | None:
+    """Why EXPOSE is not written for the port a compose `command:` sets: which port that is
+    depends on the compose files run (the base file's `uvicorn` on 8000, a
+    `docker-compose.prod.yml` loaded with `-f` binding :80), and EXPOSE documents the image
+    whichever runs."""
+    for service in services:
+        region = service.app.listen.region
+        if region is None or region.kind not in COMPOSE_KINDS:
+            continue
+        found = ws.without_a_file(service)
+        if found is not None:
+            doc, port = found
+            alone = f"on {port}" if port is not None else "on a port fixer cannot tell"
+            return (f"{service.name} listens on {service.app.listen.port} with {doc.path} and "
+                    f"{alone} without it: which port the image documents is the author's call")
+    return None
+
+
 def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | None:
     """Why EXPOSE is not rewritten to the port the containers listen on: compose's
     `environment` sets the port variable, and the image has a value of its own
@@ -157,7 +178,7 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return replace(report, reason=f"the stage inherits `EXPOSE {inherited[0][1]}` from "
                                       f"line {inherited[0][0].line}, which other stages may "
                                       "share: which to change is the author's call")
-    doubt = _environment_doubt(ws, services)
+    doubt = _environment_doubt(ws, services) or _files_doubt(ws, services)
     if doubt is not None:
         return replace(report, reason=doubt)
     return replace(report, fix=Fix(title, Safety.SAFE, partial(_edits, app, ports, listens[0])))
