@@ -159,8 +159,15 @@ def test_c004_after_h001_in_one_run_probes_its_route() -> None:
     pytest.param("example/python-runtime:3", MAIN, "unsafe", "does not know what the base image",
                  id="unknown-image-python3"),
     pytest.param("python:3.12", "from fastapi import FastAPI\nfrom app.config import PATHS\n\n"
-                 "app = FastAPI()\n\n\n@app.get(PATHS.live)\ndef live():\n    return 1\n",
+                 "app = FastAPI()\n\n\n@app.get(PATHS['live'])\ndef live():\n    return 1\n",
                  "unsafe", "is a health path its code names", id="health-path-only-a-literal"),
+    # a class's string constant is the route's path, as a literal is
+    pytest.param("python:3.12", "from fastapi import FastAPI\nfrom app.config import Paths\n\n"
+                 "app = FastAPI()\n\n\n@app.get(Paths.live)\ndef live():\n    return 1\n",
+                 "safe", "http://localhost:8000/healthz", id="class-constant-path"),
+    pytest.param("python:3.12", "from fastapi import FastAPI\nfrom app.config import Route\n\n"
+                 "app = FastAPI()\n\n\n@app.get(Route.LIVE.value)\ndef live():\n    return 1\n",
+                 "safe", "http://localhost:8000/livez", id="enum-member-value-path"),
     pytest.param("python:3.12", "from fastapi import FastAPI\nfrom common import health\n\n"
                  "app = FastAPI()\napp.include_router(health.router)\n",
                  "display-only", "which fixer cannot read", id="health-router-unreadable"),
@@ -192,8 +199,10 @@ def test_c004_after_h001_in_one_run_probes_its_route() -> None:
 ])
 def test_c004_unsafe_or_display_only(base: str, main: str, safety: str, reason: str) -> None:
     files = repo(COMPOSE, base=base, main=main)
-    if "PATHS" in main:
-        files["api/app/config.py"] = 'class PATHS:\n    live = "/healthz"\n    ready = "/readyz"\n'
+    if "app.config" in main:
+        files["api/app/config.py"] = (
+            'from enum import Enum\n\nPATHS = {"live": "/healthz", "ready": "/readyz"}\n\n\n'
+            'class Paths:\n    live = "/healthz"\n\n\nclass Route(Enum):\n    LIVE = "/livez"\n')
     [finding] = check(files, select="C004")
     assert finding.safety.value == safety
     outcome = fix(files, select="C004", unsafe=True)

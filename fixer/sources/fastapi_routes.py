@@ -414,6 +414,34 @@ def _class_def(mods: Modules, path: str, tree: ast.Module, expr: ast.expr,
     return found[0], found[1], found[4]
 
 
+_ENUMS = frozenset({"Enum", "StrEnum", "IntEnum"})
+
+
+def _class_constant(mods: Modules, path: str, tree: ast.Module,
+                    expr: ast.expr | None) -> str | None:
+    """The string a class attribute holds: `Paths.HEALTH` of a plain class or of a `str`
+    Enum (`class Route(str, Enum)`: its member is a string), `Route.HEALTH.value` of any
+    Enum; the class defined in the module or in one of the import root. None otherwise."""
+    value = isinstance(expr, ast.Attribute) and expr.attr == "value"
+    member = expr.value if value and isinstance(expr, ast.Attribute) else expr
+    if not (isinstance(member, ast.Attribute) and isinstance(member.value, ast.Name)):
+        return None
+    read = _class_def(mods, path, tree, member.value, 0)
+    if read is None:
+        return None
+    cls = read[2]
+    bases = {b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute)
+             else "" for b in cls.bases}
+    enum = bool(bases & _ENUMS)
+    if value != enum and not (enum and not value and bases & {"str", "StrEnum"}):
+        return None   # `.value` of a plain string, or a member that is no string
+    assigned = next((s.value for s in cls.body if isinstance(s, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == member.attr for t in s.targets)), None)
+    if isinstance(assigned, ast.Constant) and isinstance(assigned.value, str):
+        return assigned.value
+    return None
+
+
 def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef,
                    depth: int) -> int | None:
     """The error status a method of the class, or of a base fixer can read, answers with:
@@ -501,7 +529,8 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in stmt.decorator_list:
                 if isinstance(decorator, ast.Call) and _method_of(decorator, var) in ROUTE_METHODS:
-                    _add_route(result, tree, decorator, prefix, stmt, depth == 0)
+                    _add_route(result, tree, decorator, prefix, stmt, depth == 0,
+                               mods, path)
                     routed = True
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
@@ -516,7 +545,8 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 if method == "include_router":
                     _include(mods, path, tree, scope, stmt, prefix, result, depth)
                 else:
-                    _add_route(result, tree, call, prefix, None, depth == 0)
+                    _add_route(result, tree, call, prefix, None, depth == 0, mods,
+                               path)
             elif _helper_name(call.func) and any(
                     isinstance(a, ast.Name) and a.id == var for a in call.args):
                 helper = _helper_name(call.func)
@@ -644,12 +674,14 @@ def _method_of(call: ast.Call, var: str) -> str | None:
 
 
 def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
-               function: ast.FunctionDef | ast.AsyncFunctionDef | None, direct: bool) -> None:
+               function: ast.FunctionDef | ast.AsyncFunctionDef | None, direct: bool,
+               mods: Modules, module: str) -> None:
     """The route a decorator or `add_api_route` call adds. One whose path is not a literal
-    (`app.swagger_ui_oauth2_redirect_url`) is left out: it says nothing about the others."""
+    (`app.swagger_ui_oauth2_redirect_url`) is left out: it says nothing about the others.
+    A class's string constant counts as one (`Paths.HEALTH`, `Route.HEALTH.value`)."""
     method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
     path = call_argument(call, 0, "path")
-    literal = string_value(tree, path)
+    literal = string_value(tree, path) or _class_constant(mods, module, tree, path)
     if literal is None:
         shown = ast.unparse(path) if path is not None else "?"
         result.note(f"the path `{shown}` of a route is not a literal")
