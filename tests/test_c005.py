@@ -303,7 +303,9 @@ def test_c005_no_probe_when_every_app_chose_another_condition(compose: str) -> N
     author's condition is kept, so a healthcheck would make no app wait: display-only."""
     [finding] = check(repo(compose), select="C005")
     assert not finding.fixable
-    assert "a healthcheck would make none of them wait" in (finding.reason or "")
+    assert "would delay none of them" in (finding.reason or "")
+    condition = "service_completed_successfully" if "completed" in compose else "service_started"
+    assert f"uses `condition: {condition}` for db" in (finding.reason or ""), finding.reason
 
 
 @pytest.mark.parametrize(("db", "safety", "reason"), [

@@ -180,10 +180,13 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
         return replace(base, reason="its compose healthcheck sets timings but no test; add "
                                     f"the test by hand (`{' '.join(target.probe.test[1:])}`)")
     if not target.waiting:   # the author's `condition: service_started`, kept
-        waits = "waits" if len(target.apps) == 1 else "wait"
-        return replace(base, reason=f"{apps} {waits} for {db.name} with a condition other than "
-                                    "`service_healthy`, which fixer keeps: a healthcheck would "
-                                    "make none of them wait")
+        conditions = sorted({d.condition or "" for owner, d in target.dependents
+                             if owner.name in target.apps})
+        written = f"`condition: {conditions[0]}`" if len(conditions) == 1 else \
+            "conditions other than `service_healthy`"
+        uses = "uses" if len(target.apps) == 1 else "use"
+        return replace(base, reason=f"{apps} {uses} {written} for {db.name}, which fixer keeps: "
+                                    f"a healthcheck on {db.name} would delay none of them")
     try:
         plan = _plan(ws, target, targets)
     except Waits as exc:
