@@ -354,6 +354,8 @@ def test_a_healthcheck_that_reveals_a_held_wait_is_kept() -> None:
     pytest.param("pg_isready -U $POSTGRES_USER", {}, False, id="unset-unbraced"),
     pytest.param("pg_isready -U ${POSTGRES_USER}", {".env": "POSTGRES_USER=app\n"}, True,
                  id="dotenv-sets-it"),
+    pytest.param("pg_isready -U ${POSTGRES_USER}", {".env": "TAG=1\n"}, False,
+                 id="dotenv-does-not-set-it"),
     pytest.param("pg_isready -U ${POSTGRES_USER:-postgres}", {}, True, id="default"),
     pytest.param("pg_isready -U $${POSTGRES_USER}", {"db.env": "POSTGRES_USER=app\n"}, True,
                  id="container-shell-reads-it"),
@@ -368,8 +370,10 @@ def test_no_safe_gate_on_a_healthcheck_compose_substitutes_empty(
     [found] = check(repo(compose, {"db.env": "", **files}), select="C003")
     assert (found.safety.value == "safe") == safe, found.reason
     if not safe:
-        assert "which Compose substitutes from the shell or the .env file only" in (
-            found.reason or "")
+        tail = ", and the .env does not set it" if ".env" in files else \
+            "; the repository has no .env"
+        assert "which Compose substitutes from the shell or the project's .env only (an " \
+            f"env_file does not count){tail}" in (found.reason or ""), found.reason
 
 
 # -- a healthcheck that first runs minutes after its container starts ---------------------------

@@ -4,6 +4,8 @@ service listens on, an HTTP probe asks for a path the app serves)."""
 
 from __future__ import annotations
 
+import posixpath
+
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -94,9 +96,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
     unset = _unset_variables(target)
     if unset is not None:
-        return Verdict.UNKNOWN, (f"{target.name}'s healthcheck reads ${{{unset}}}, which "
-                                 "Compose substitutes from the shell or the .env file only, "
-                                 "and no .env sets it; an env_file does not count")
+        return Verdict.UNKNOWN, _unset_reason(ws, target, unset)
     if ships_probe(_image(target), tool):
         return Verdict.HOLDS, ""
     if verdict is Verdict.HOLDS and probes:
@@ -114,6 +114,21 @@ def _unset_variables(target: Service) -> str | None:
             if reference.bare and reference.name not in target.stack.dotenv:
                 return reference.name
     return None
+
+
+def _unset_reason(ws: Workspace, target: Service, name: str) -> str:
+    """Why `${name}` in the healthcheck may be empty: the project's `.env` does not set it,
+    or the repository has none (each deployment supplies its own, which fixer cannot read)."""
+    stack = target.stack
+    dotenv = posixpath.join(stack.folder, ".env") if stack.folder else ".env"
+    loads = any(True for _doc, _value in target.all("env_file"))
+    said = (f"{target.name}'s healthcheck reads ${{{name}}}, which Compose substitutes from "
+            "the shell or the project's .env only" + (" (an env_file does not count)"
+                                                     if loads else ""))
+    if not ws.tree.exists(dotenv):
+        return f"{said}; the repository has no .env, so fixer cannot tell whether the one " \
+            f"the stack runs with sets {name}"
+    return f"{said}, and the .env does not set it"
 
 
 def _in_time(ws: Workspace, target: Service) -> tuple[Verdict, str]:
