@@ -69,3 +69,10 @@ def named_under(tree: Tree, folder: str, name: str) -> list[str]:
 
 def is_folder(tree: Tree, folder: str) -> bool:
     return folder in ("", ".") or folder in _index(tree).folders
+
+
+def folders_like(tree: Tree, folder: str) -> list[str]:
+    """The folders whose path differs from `folder` only in case, sorted: what a checkout on
+    a case-insensitive disk (macOS, Windows) finds under the name, and Linux does not."""
+    wanted = folder.lower()
+    return sorted(f for f in _index(tree).folders if f.lower() == wanted and f != folder)

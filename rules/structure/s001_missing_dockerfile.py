@@ -164,7 +164,10 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
                      subject=f"dockerfile:{build.dockerfile}",
                      message=f"{service.name}: the build context has no {build.dockerfile}")
     if not _context_exists(ws, build):
-        return replace(base, reason=f"the build context {build.context} does not exist")
+        like = tree_index.folders_like(ws.tree, build.context)
+        return replace(base, reason=f"the build context {build.context} does not exist" + (
+            f"; {like[0]} differs from it only in case, which a case-insensitive checkout "
+            "(macOS, Windows) builds and a Linux build does not find" if len(like) == 1 else ""))
     variants = case_variants(ws.tree, build)
     if len(variants) > 1:
         return replace(base, reason=f"several files differ from it only in case: "
