@@ -16,24 +16,43 @@ from typing import NamedTuple
 from fixer.core.derived import Memo
 from fixer.core.tree import Tree
 from fixer.core.tree_index import is_folder
-from fixer.model.services import BuiltService
+from fixer.model.services import BuiltService, bind_mounts
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 
 
 def locate(tree: Tree, service: BuiltService, cwd: str, relative: str) -> str | None:
     """The repository file that lands at cwd/relative in the container, through COPY/ADD.
     A stage that copies nothing from the context (a compose bind mount) runs in the
-    context itself."""
+    context itself; a file the image does not hold may come from a bind mount of the
+    service (`.:/app`, where the image copies only its requirements)."""
     app = service.app
     container_path = posixpath.normpath(posixpath.join(cwd, relative))
     context_path = _to_context(tree, app.folder, app.dockerfile, app.stage, container_path, 0)
     if context_path is None and not _copies_context(app.dockerfile, app.stage):
         context_path = posixpath.normpath(relative)
     if context_path is None:
-        return None
+        return _mounted(tree, service, container_path)
     path = posixpath.normpath(posixpath.join(app.folder, context_path)) if app.folder \
         else posixpath.normpath(context_path)
     return path if tree.exists(path) else None
+
+
+def _mounted(tree: Tree, service: BuiltService, container_path: str) -> str | None:
+    """The repository file a bind mount of the service puts at `container_path`."""
+    for source, target in bind_mounts(service):
+        target = posixpath.normpath(target) if target else ""
+        if not target.startswith("/"):
+            continue
+        rest = "" if container_path == target else \
+            container_path[len(target):].lstrip("/") if container_path.startswith(
+                target.rstrip("/") + "/") else None
+        if rest is None:
+            continue
+        root = "" if source == "." else source
+        path = posixpath.normpath(posixpath.join(root, rest)) if rest else root
+        if path and tree.exists(path):
+            return path
+    return None
 
 
 def _copies_context(dockerfile: Dockerfile, stage: Stage) -> bool:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+import yaml
+
 from fixer.core import tree_index
 from fixer.core.derived import Derived, Memo
 from fixer.core.envfile import interpolate, parse_env, unset_names
@@ -240,6 +242,28 @@ def by_stage(services: Iterable[BuiltService]) -> dict[StageKey, list[BuiltServi
     for service in services:
         groups.setdefault(service.app.stage_key, []).append(service)
     return groups
+
+
+def bind_mounts(service: Service) -> list[tuple[str, str]]:
+    """(repository path, container path) of each bind mount of the service's repository
+    files (`./app:/code/app:ro`, or the long syntax's `source:` and `target:`), the path
+    resolved from the stack's project folder; named volumes and absolute host paths are no
+    repository file."""
+    found: list[tuple[str, str]] = []
+    for _doc, volumes in service.all("volumes"):
+        for entry in elements(volumes) if isinstance(volumes.node, yaml.SequenceNode) else []:
+            if isinstance(entry.node, yaml.ScalarNode):
+                source, _, rest = (scalar(entry) or "").partition(":")
+                target = rest.split(":", 1)[0]
+            elif isinstance(entry.node, yaml.MappingNode):
+                source, target = scalar(get(entry, "source")) or "", \
+                    scalar(get(entry, "target")) or ""
+            else:
+                continue
+            if source.startswith("."):
+                found.append((posixpath.normpath(posixpath.join(service.stack.folder, source)),
+                              target))
+    return found
 
 
 def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str],

@@ -15,16 +15,14 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-import yaml
-
 from fixer.core.derived import Memo
 from fixer.facts.image.images import base_image
 from fixer.facts.ports.claims import ContainerPort, compose_urls, own_ports
 from fixer.facts.ports.proxyconf import ProxyTarget, is_proxy_config, proxy_targets
 from fixer.facts.ports.urls import Lines, find_urls
-from fixer.model.services import Service, Stack, env_file_paths
+from fixer.model.services import Service, Stack, bind_mounts, env_file_paths
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import Value, elements, get, mapping_or_list, scalar
+from fixer.sources.compose import mapping_or_list
 from fixer.sources.portsites import Site
 
 _KINDS = {"ports": "published", "expose": "expose", "healthcheck": "healthcheck",
@@ -112,9 +110,7 @@ def _nginx_paths(stack: Stack) -> list[str]:
             continue
         if service.app is not None:
             found.append(service.app.build.context)
-        for _doc, volumes in service.all("volumes"):
-            found += [posixpath.normpath(posixpath.join(stack.folder, source))
-                      for source in _bind_sources(volumes)]
+        found += [source for source, _target in bind_mounts(service)]
     return ["" if p == "." else p for p in found]
 
 
@@ -234,20 +230,6 @@ def runs_image(service: Service, names: tuple[str, ...]) -> str | None:
         image = base_image(service.app.dockerfile, service.app.stage) or image
     lowered = image.lower()
     return image if any(name in lowered for name in names) else None
-
-
-def _bind_sources(volumes: Value) -> list[str]:
-    """The relative host paths of `volumes` entries (`./nginx.conf:/etc/...`, or the long
-    syntax's `source:`); named volumes and absolute paths are no repository file."""
-    sources: list[str] = []
-    for entry in elements(volumes) if isinstance(volumes.node, yaml.SequenceNode) else []:
-        text = scalar(entry) if isinstance(entry.node, yaml.ScalarNode) else \
-            scalar(get(entry, "source")) if isinstance(entry.node, yaml.MappingNode) else None
-        source = (text or "").split(":", 1)[0] if isinstance(entry.node, yaml.ScalarNode) \
-            else (text or "")
-        if source.startswith("."):
-            sources.append(source)
-    return sources
 
 
 def _stack_claims(ws: Workspace, stack: Stack, proxies: list[ProxyTarget],
