@@ -118,11 +118,12 @@ def scan_relative(file: TextFile, package: str, failing: bool = False) -> Relati
     tree = parse(file)
     if tree is None:
         return None
-    guarded = guarded_lines(tree) if failing else set()
     nodes = sorted((n for n in relative_imports(tree)
-                    if not failing or (fails_at_import(n.level, package)
-                                       and n.lineno not in guarded)),
+                    if not failing or fails_at_import(n.level, package)),
                    key=lambda n: (n.lineno, n.col_offset))
+    if nodes and failing:   # a `try` that catches the failure keeps the import from stopping
+        guarded = guarded_lines(tree)
+        nodes = [n for n in nodes if n.lineno not in guarded]
     if not nodes:
         return None
     problems = [p for p in (import_problem(n, package, file.text, failing) for n in nodes) if p]
