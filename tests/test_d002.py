@@ -238,3 +238,25 @@ def test_the_message_names_the_stages_shell() -> None:
                          "uvicorn app.main:app\n"), select="D002")
     assert found.message == "CMD in shell form: /bin/bash is PID 1 and does not pass SIGTERM " \
                             "to the app"
+
+
+@pytest.mark.parametrize(("script", "note"), [
+    pytest.param("#!/bin/sh\nalembic upgrade head\npython3 app/main.py\n",
+                 "api/start.sh then runs `python3 app/main.py` without `exec`: end it with "
+                 "`exec python3 app/main.py`", id="last-command-without-exec"),
+    pytest.param("#!/bin/sh\nalembic upgrade head\nexec python3 app/main.py\n", None,
+                 id="last-command-execd"),
+    pytest.param("#!/bin/sh\nif [ -n \"$DEBUG\" ]; then\n  python3 -m debugpy app/main.py\nfi\n",
+                 None, id="ends-in-a-block"),
+])
+def test_d002_says_what_a_script_run_in_exec_form_still_keeps(script: str,
+                                                              note: str | None) -> None:
+    """Exec form makes the script PID 1; one whose last command runs without `exec` still
+    keeps SIGTERM from the app, which the fix's title says (the fix stays safe)."""
+    files = {**repo(HEAD + "CMD ./start.sh\n"), "api/start.sh": script}
+    [found] = check(files, select="D002")
+    assert found.safety.value == "safe"
+    if note is None:
+        assert found.fix_title == "Use exec form"
+    else:
+        assert note in (found.fix_title or ""), found.fix_title

@@ -184,8 +184,31 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     elif script is None:
         risk = risk or _script_without_shebang(ws, services[0], command)
     safety = Safety.UNSAFE if risk else Safety.SAFE
-    return replace(base, fix=Fix(f"Use exec form{f' ({risk})' if risk else ''}", safety, build),
-                   reason=risk)
+    rest = None if risk or script is not None else _script_keeps_the_signal(
+        ws, services[0], command)
+    note = f" ({risk})" if risk else f" ({rest})" if rest else ""
+    return replace(base, fix=Fix(f"Use exec form{note}", safety, build), reason=risk)
+
+
+_SHELL_WORDS = frozenset({"fi", "done", "esac", "}", ")", "wait", "exit", "return"})
+
+
+def _script_keeps_the_signal(ws: Workspace, service: BuiltService, command: str) -> str | None:
+    """What exec form leaves for the author: the command is a script of the repository
+    whose last command runs without `exec` (`python3 app/main.py`), so the script, now PID
+    1, still does not hand SIGTERM to the app."""
+    program = command.split()[0]
+    if not (program.startswith("./") or program.endswith(".sh") or "/" in program):
+        return None
+    path = locate(ws.tree, service, workdir(service), program)
+    file = ws.read(path) if path is not None else None
+    lines = [line.strip() for line in file.text.splitlines()] if file is not None else []
+    last = next((line for line in reversed(lines) if line and not line.startswith("#")), "")
+    first = last.split()[0] if last.split() else ""
+    if not last or first == "exec" or first in _SHELL_WORDS or last.endswith(("&", "\\")):
+        return None
+    return (f"{path} then runs `{last}` without `exec`: end it with `exec {last}` for the app "
+            "to get SIGTERM")
 
 
 def _script_without_shebang(ws: Workspace, service: BuiltService, command: str) -> str | None:
