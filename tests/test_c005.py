@@ -86,7 +86,10 @@ def container_command(service: dict[str, object]) -> list[str]:
 
 
 def run_probe(service: dict[str, object], **env: str) -> int:
-    environment = {**os.environ, **service.get("environment", {}), **env}  # type: ignore[dict-item]
+    # a key passed through from a shell that does not set it has no value: none is set
+    given = {k: v for k, v in service.get("environment", {}).items()  # type: ignore[attr-defined]
+             if v is not None}
+    environment = {**os.environ, **given, **env}
     return subprocess.run(container_command(service), env=environment, capture_output=True,
                           timeout=30).returncode
 
@@ -146,6 +149,17 @@ def postgres() -> Iterator[tuple[str, int]]:
                  ["sh", "-c", "pg_isready -U $POSTGRES_USER -d $POSTGRES_DB"], id="env-file"),
     pytest.param("    environment:\n      POSTGRES_PASSWORD: x\n", {},
                  ["pg_isready", "-U", "postgres", "-d", "postgres"], id="image-defaults"),
+    # passed through from a shell that does not set it: `-d` must not be left bare
+    pytest.param("    environment:\n      POSTGRES_PASSWORD: x\n      POSTGRES_DB:\n", {},
+                 ["sh", "-c", "pg_isready -U postgres -d ${POSTGRES_DB:-postgres}"],
+                 id="passed-through-null"),
+    pytest.param("    environment:\n      - POSTGRES_USER\n      - POSTGRES_DB\n", {},
+                 ["sh", "-c", "pg_isready -U ${POSTGRES_USER:-postgres} "
+                  "-d ${POSTGRES_DB:-${POSTGRES_USER:-postgres}}"], id="passed-through-bare"),
+    # Compose substitutes `${DB_NAME}` as "" where nothing sets it: quoted, it stays a value
+    pytest.param("    env_file: ./db.env\n    environment:\n      POSTGRES_DB: ${DB_NAME}\n",
+                 {"db.env": "POSTGRES_USER=stock\nPOSTGRES_PASSWORD=x\n"},
+                 ["sh", "-c", 'pg_isready -U $POSTGRES_USER -d ""'], id="interpolated-empty"),
 ])
 def test_c005_pg_isready_passes_on_a_real_server(tmp_path: Path, postgres: tuple[str, int],
                                                   db: str, extra: dict[str, str],

@@ -3,11 +3,14 @@ database and port its compose definition gives the server.
 
 Values are taken as the compose file writes them: `${VAR}` interpolations and `$$` escapes
 stay as they are, so Compose substitutes the probe exactly as it substitutes the server's
-settings. A value Compose cannot see (an `env_file` entry, a bare `- POSTGRES_USER`) is
-read by the container's shell as `$$POSTGRES_USER` (`$$`: Compose leaves one `$` for the
-shell); when an `env_file` of the service is not in the repository (a secret file each
-deployment supplies), any variable may come from it, so the shell reads the variable with the
-image's default (`$${POSTGRES_USER:-postgres}`). Each probe answers as soon as the server
+settings. A value Compose cannot see (an `env_file` entry) is read by the container's shell
+as `$$POSTGRES_USER` (`$$`: Compose leaves one `$` for the shell); when an `env_file` of the
+service is not in the repository (a secret file each deployment supplies), any variable may
+come from it, and a key the `environment` passes through with no value (`- POSTGRES_DB`)
+is set only where the shell running Compose sets it, so the shell reads the variable with
+the image's default (`$${POSTGRES_USER:-postgres}`): `pg_isready -d` with nothing after it
+exits 3. A value Compose substitutes in a shell script is quoted (`-d "${POSTGRES_DB}"`),
+so that an empty one stays an argument. Each probe answers as soon as the server
 accepts connections, whatever the credentials (pg_isready, `mysqladmin ping` and `redis-cli
 ping` exit 0 on an access error).
 """
@@ -80,6 +83,10 @@ class Environment:
 
     values: dict[str, str | None]
     unseen: bool = False
+    # keys the compose `environment` passes through with no value (`- POSTGRES_DB`,
+    # `POSTGRES_DB:`): Compose gives the container its shell's or `.env`'s value, and
+    # none when neither sets it
+    passed: frozenset[str] = frozenset()
 
 
 def written_environment(ws: Workspace, service: Service) -> Environment:
@@ -93,11 +100,16 @@ def written_environment(ws: Workspace, service: Service) -> Environment:
                 unseen = True
             else:
                 env.update({k: None for k, v in parse_env(file.text).items() if v})
+    passed: set[str] = set()
     for _doc, value in service.all("environment"):
         for key, raw, _node in mapping_or_list(value):
             if raw != "":
                 env[key] = raw
-    return Environment(env, unseen)
+            if raw is None:
+                passed.add(key)
+            else:
+                passed.discard(key)
+    return Environment(env, unseen, frozenset(passed))
 
 
 def probe(ws: Workspace, service: Service) -> DbProbe | None:
@@ -158,11 +170,13 @@ def _postgres(env: Environment, words: list[str]) -> tuple[list[Word], str | Non
 
 def _reference(env: Environment, name: str, default: Word) -> Word:
     """The variable's value as written; `$$NAME` for the container's shell when only the
-    container knows it; `$${NAME:-default}` when an env file fixer cannot read may set it."""
-    if name in env.values:
+    container knows it (an env_file sets it); `$${NAME:-default}` when it may be unset
+    there: an env file fixer cannot read may set it, or the compose `environment` passes
+    it through from a shell that may not (`pg_isready -d` with no value exits 3)."""
+    if name in env.values and name not in env.passed:
         value = env.values[name]
         return Word(f"$${name}", shell=True) if value is None else Word(value)
-    if not env.unseen:
+    if name not in env.passed and not env.unseen:
         return default
     word = f"$${{{name}:-{default.text}}}"
     plain = default.shell or _PLAIN_WORD.fullmatch(default.text)
@@ -177,8 +191,9 @@ def _test(argv: list[Word]) -> tuple[str, ...]:
     """Exec form, unless a word is for the container's shell to expand."""
     if not any(word.shell for word in argv):
         return ("CMD", *(word.text for word in argv))
-    script = " ".join(w.text if w.shell or _PLAIN_WORD.fullmatch(w.text) else shlex.quote(w.text)
-                      for w in argv)
+    script = " ".join(w.text if w.shell or (_PLAIN_WORD.fullmatch(w.text) and "$" not in w.text)
+                      else f'"{w.text}"' if "$" in w.text else shlex.quote(w.text)
+                      for w in argv)   # `-d "${POSTGRES_DB}"`: Compose may substitute ""
     return ("CMD-SHELL", script)
 
 
