@@ -132,6 +132,13 @@ def test_utf16le_requirements_are_written_back_in_utf16le() -> None:
                   "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-cli-0.0.7-brings-uvicorn"),
     pytest.param({"requirements.txt": "fastapi\nfastapi-cli\n",
                   "Dockerfile": REQS_DOCKERFILE + UVICORN}, "", id="fastapi-cli-newest-brings-uvicorn"),
+    # `command: fastapi` is a sub-command of the image's ENTRYPOINT script, not the FastAPI
+    # CLI (which, given no `run` or `dev`, only prints its help)
+    pytest.param({"requirements.txt": "fastapi\nuvicorn\n", "entrypoint.sh":
+                  '#!/bin/sh\ncase "$1" in\n  fastapi) exec python -m uvicorn app.main:app ;;\n'
+                  '  *) exec "$@" ;;\nesac\n', "Dockerfile": REQS_DOCKERFILE +
+                  'ENTRYPOINT ["/srv/entrypoint.sh"]\n'}, "    command: fastapi\n",
+                 id="bare-fastapi-word-for-an-entrypoint-script"),
     pytest.param({"deps/requirements.txt": "fastapi\nuvicorn\n", "Dockerfile": SLIM +
                   "COPY deps/requirements.txt /tmp/requirements.txt\nRUN python3 -m uv pip "
                   "install --system -r /tmp/requirements.txt\nCOPY . .\n" + UVICORN}, "",

@@ -106,6 +106,8 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
         if argv[1].endswith(".py"):
             return Launch(None, argv[1], None, runs_script=True)
         return None
+    if program == "fastapi" and argv[1:2] not in (["run"], ["dev"]):
+        return None   # `fastapi` alone prints its help: an ENTRYPOINT script's sub-command
     if program in SERVERS:
         return _server_launch(program, argv[1:], offset + 1)
     return None
