@@ -782,3 +782,25 @@ def test_h001_names_only_a_call_that_may_add_routes(main: str, files: dict[str, 
         assert finding.fixable and finding.safety.value == "safe"
     else:
         assert named in finding.message, finding.message
+
+
+@pytest.mark.parametrize(("exempt", "fixable"), [
+    pytest.param("request.url.path == '/health'", True, id="equals-the-added-path"),
+    pytest.param("request.url.path in ['/health', '/metrics']", True, id="in-a-list"),
+    pytest.param("request.url.path.startswith('/health')", True, id="prefix"),
+    pytest.param("request.url.path == '/healthz'", False, id="another-health-path"),
+])
+def test_h001_a_middleware_that_lets_the_health_path_through_refuses_no_probe(
+        exempt: str, fixable: bool) -> None:
+    """A key check that returns `call_next` first for the health path answers the probe:
+    the route H001 adds there, and C004's probe of it, are safe. One that exempts another
+    path keeps the doubt."""
+    guard = DISPATCH.replace("request.url.path.startswith(('/login', '/docs'))", exempt)
+    files = service({"svc/app/main.py": CLASS_APP.format(imports="from app.guard import Key\n",
+                                                           added="Key"),
+                     "svc/app/guard.py": guard.format(name="Key", base="BaseHTTPMiddleware",
+                                                      refusal=REFUSAL)})
+    [finding] = check(files, select="H001")
+    assert finding.fixable is fixable and (not fixable or finding.safety.value == "safe")
+    [probe] = check(files, select="C004")
+    assert probe.fixable is fixable, probe.reason

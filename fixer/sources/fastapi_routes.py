@@ -78,12 +78,24 @@ class AppRoutes:
     anchors: list[ast.stmt] = field(default_factory=list)   # creation-scope statements adding routes
     unfollowed: list[str] = field(default_factory=list)     # included routers not read, as written
     doubt: str | None = None    # why a route added with `@app.get` may not be served as written
+    # the health paths a refusing middleware (the doubt) lets through: `/health`, or the
+    # prefix `/health*` (`doubt_for`)
+    doubt_exempt: tuple[str, ...] = ()
     # (path, top statement) of each `app.mount(...)` of the creation scope
     mounts: list[tuple[str, ast.stmt]] = field(default_factory=list)
     root_path: str | None = None  # `FastAPI(root_path="/api")`, when a literal
     # FastAPI's own pages (`/docs`, ...) that the app may or may not serve: their URL is set
     # by an expression fixer cannot settle (`docs_url=None if PROD else "/docs"`)
     unsure: set[str] = field(default_factory=set)
+
+    def doubt_for(self, path: str) -> str | None:
+        """The doubt, unless the middleware behind it lets a probe of `path` through."""
+        trimmed = path.rstrip("/") or "/"
+        for exempt in self.doubt_exempt:
+            if exempt.endswith("*") and trimmed.startswith(exempt[:-1]) or \
+                    (exempt.rstrip("/") or "/") == trimmed:
+                return None
+        return self.doubt
 
     def note(self, reason: str) -> None:
         """Routes fixer cannot see may exist: the first reason found is kept, unless a later
@@ -240,7 +252,10 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             _builtin_routes(site, created, result)
         if i == 0 and bound is not None and bound is not site.created:
             result.doubt = result.doubt or _serving_block(site.created)
-        result.doubt = result.doubt or _refusing_middleware(mods, site)
+        if result.doubt is None:
+            refusing = _refusing_middleware(mods, site)
+            if refusing is not None:
+                result.doubt, result.doubt_exempt = refusing
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     early = _early_return(sites[0], result.last_adder) if sites else None
     if early is not None:
@@ -355,7 +370,11 @@ _REFUSALS = {401, 403}
 _STATUS_NAME = re.compile(r"HTTP_([45]\d\d)_")
 
 
-def _refusing_middleware(mods: Modules, site: AppSite) -> str | None:
+# why a middleware may refuse a probe, and the health paths it lets through all the same
+Refusing = tuple[str, tuple[str, ...]]
+
+
+def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
     """Middleware that may refuse a probe before any route answers: TrustedHostMiddleware
     whose hosts leave out localhost (a 400), a class that answers an error status (a
     tenant header check's 400, an API key's 401 or 403) or, when fixer cannot read it,
@@ -372,11 +391,11 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> str | None:
             code = _refusal(stmt)
             if code is not None:
                 return (f"the middleware `{stmt.name}` answers {code} before any route, so "
-                        "the health route may refuse a probe")
+                        "the health route may refuse a probe", _lets_health_through(stmt))
     return None
 
 
-def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> str | None:
+def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing | None:
     name = ast.unparse(call.args[0]).rsplit(".", 1)[-1]
     if name == "TrustedHostMiddleware":
         hosts = next((k.value for k in call.keywords if k.arg == "allowed_hosts"), None)
@@ -384,7 +403,7 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> str | Non
             if isinstance(hosts, (ast.List, ast.Tuple)) else None
         if listed is None or not listed & _LOCAL_HOSTS:
             return ("TrustedHostMiddleware answers 400 to a host it does not allow, and a "
-                    "healthcheck probes localhost")
+                    "healthcheck probes localhost", ())
         return None
     # a class the factory defines for itself, else one of the module or the import root
     local = binding(site.scope.body, name) if isinstance(call.args[0], ast.Name) else None
@@ -392,12 +411,15 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> str | Non
         _class_def(mods, site.path, site.tree, call.args[0], 0)
     code = _class_refusal(mods, *read, 0) if read is not None else None
     if read is not None and code is not None:
+        exempt = tuple(path for method in read[2].body
+                       if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       for path in _lets_health_through(method))
         return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers {code} "
-                "before any route, so the health route may refuse a probe")
+                "before any route, so the health route may refuse a probe", exempt)
     # a class that reads as harmless may still refuse through code fixer does not follow
     # (a helper of another package): its name keeps the doubt
     if "auth" in name.lower():
-        return f"the middleware `{name}` may refuse a probe before any route answers"
+        return f"the middleware `{name}` may refuse a probe before any route answers", ()
     return None
 
 
@@ -447,7 +469,7 @@ def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef
     """The error status a method of the class, or of a base fixer can read, answers with:
     `dispatch` or `__call__` may leave the refusal to a helper method, so every method
     counts."""
-    methods = (m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    methods = [m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for method in methods:
         code = _refusal(method)
         if code is not None:
@@ -470,6 +492,31 @@ def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
         if code is not None:
             return code
     return None
+
+
+def _lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The health paths the middleware tests the request's path against, to exempt them
+    from what it refuses: `== "/health"`, `in ["/health", "/metrics"]`, and, as a prefix
+    (`/health*`), `.startswith("/health")`."""
+    found: list[str] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Compare):
+            parts, prefix = [node.left, *node.comparators], False
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr == "startswith":
+            parts, prefix = [node.func.value, *node.args], True
+        else:
+            continue
+        if any("path" in ast.unparse(part) for part in parts):
+            found += [path + ("*" if prefix else "") for part in parts
+                      for path in _health_literals(part)]
+    return tuple(found)
+
+
+def _health_literals(node: ast.expr) -> list[str]:
+    items = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else [node]
+    return [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)
+            and i.value.startswith("/") and "health" in i.value.lower()]
 
 
 def _outside_handlers(function: ast.AST) -> Iterator[ast.AST]:

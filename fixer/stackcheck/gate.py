@@ -231,7 +231,7 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
     routes = found[1]
     wanted = path.rstrip("/") or "/"  # a route `/health/` serves `/health` (FastAPI redirects)
     matching = [r for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
-    if any(not r.direct or routes.doubt is None for r in matching):
+    if any(not r.direct or routes.doubt_for(wanted) is None for r in matching):
         return Verdict.HOLDS, ""
     if matching or wanted in routes.unsure:   # `@app.get` on a class that redefines how
         return Verdict.UNKNOWN, ""              # routes are added; `/docs` that may be off

@@ -330,7 +330,7 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     if any("H001".startswith(code) for code in ws.config.ignored_for(service.name)):
         return Choice(block="the app serves no health route, and H001, which adds one, is "
                             "turned off for this service")
-    routes = addable(ws, service)
+    routes = addable(ws, service, path)
     if routes is None:
         return Choice(block="the app serves no health route, and fixer cannot add one")
     return Choice((path,), partial(route_edits, routes, path, service_python(service)),

@@ -130,7 +130,7 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
         return replace(base, reason=f"{site.path} is FastAPI's own page, which the app turns "
                                     "off; a route answering {\"status\": \"ok\"} there is no "
                                     "such page: probe a health route")
-    added = addable(ws, service) if WRITABLE.fullmatch(site.path) else None
+    added = addable(ws, service, site.path) if WRITABLE.fullmatch(site.path) else None
     if added is None:
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
     return replace(base, fix=Fix(f"Add a GET {site.path} route for the probe", Safety.SAFE,

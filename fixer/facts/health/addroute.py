@@ -17,12 +17,13 @@ from fixer.sources.fastapi_routes import AppRoutes
 from fixer.sources.python import LineIndex, bound_names, every_statement, indent_unit, quote_char
 
 
-def addable(ws: Workspace, service: Service) -> AppRoutes | None:
-    """The routes of the app a route can be added to: fixer found the app and can vouch
-    that `@app.get` works on it (its class does not redefine it). A fix judges itself on
-    this before any text is written, and `add_route` renders on what it returns."""
+def addable(ws: Workspace, service: Service, path: str) -> AppRoutes | None:
+    """The routes of the app a route at `path` can be added to: fixer found the app and can
+    vouch that `@app.get` works on it (its class does not redefine it, no middleware may
+    refuse the path). A fix judges itself on this before any text is written, and
+    `add_route` renders on what it returns."""
     found = served_app(ws, service)
-    return None if found is None or found[1].doubt else found[1]
+    return None if found is None or found[1].doubt_for(path) else found[1]
 
 
 def route_edits(routes: AppRoutes, path: str, python: tuple[int, int] | None) -> list[TextEdit]:

@@ -197,9 +197,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     others = _probed_elsewhere(ws, found[0].path) if found else []
     wanted = wanted_paths(ws.config, [*probes, *others])
     route = health_route(found[1], wanted) if found else None
-    doubt = (found[1].doubt or "") if found else ""
-    if route is not None and _PROBEABLE.fullmatch(route.path):
-        return HealthPlan(Source.SERVED, route.path, noted=doubt, served=route)
+    if found and route is not None and _PROBEABLE.fullmatch(route.path):
+        return HealthPlan(Source.SERVED, route.path, noted=found[1].doubt_for(route.path) or "",
+                          served=route)
     if route is not None:
         shown = route.path.replace(UNKNOWN, "…")
         return HealthPlan(Source.UNREADABLE, None,
@@ -210,6 +210,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     why = "fixer cannot find where the app object is created" if found is None else \
         found[1].unknown
     added = probes[0] if probes else "/health"
+    doubt = (found[1].doubt_for(added) or "") if found else ""
     shadow = found[1].shadowing(added) if found else None
     if shadow is not None:   # a route added after it would never answer
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"
