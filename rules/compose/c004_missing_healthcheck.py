@@ -52,7 +52,10 @@ installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
 "python"` it is a Python urllib one-liner, which needs nothing installed; so it is
 on an image of a Debian release whose package archive is gone (buster and older,
 named in the tag or following from the python version: see D003), where
-nothing can be installed.
+nothing can be installed, and where compose's build args choose the base image
+(`BASE_IMAGE: python:3.12-alpine` over the Dockerfile's `ARG BASE_IMAGE=python:3.12-slim`,
+for this service or another that builds the same stage): an install written for one base
+breaks the build of the other, so the probe uses a tool or the Python the chosen base has.
 Unsafe, with the reason, when the handler of the health route it probes queues a task or
 writes (`ping_task.delay()`, `session.commit()`): a probe every 10 s would repeat it.
 Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
@@ -116,7 +119,7 @@ from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
-from fixer.model.services import BuiltService, Service
+from fixer.model.services import BuiltService, Service, StageKey
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Node, get, scalar
@@ -340,9 +343,19 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
 def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     """The probe, run by a tool the final stage has or that this fix installs in it."""
     dockerfile, stage = service.app.dockerfile, service.app.stage
-    family = family_of(dockerfile, stage)
+    args = service.build_args()
+    family = family_of(dockerfile, stage, args)
     python = python_argv(family.python or "python3", url)
-    present = tools_present(dockerfile, stage)   # an unknown base's too: what the stage installs
+    present = tools_present(dockerfile, stage, args)   # an unknown base's too: what it installs
+    if _bases_picked_by_args(ws, service) and family.known:
+        # compose's build args pick the base (`BASE_IMAGE: python:3.12-alpine`): a package
+        # install written for one base breaks the build of another, so nothing is installed
+        found = _present_probe(present - {"python"}, python, url, ws.config.healthcheck_strategy)
+        if found is not None or family.python is not None:
+            return found or Choice(("CMD", *python))
+        return Choice(block=f"compose's build args pick the base image "
+                            f"({base_image(dockerfile, stage, args)}), which has neither curl "
+                            "nor wget: fixer installs none into an image chosen at build time")
     if not family.known:   # which `python` an install brings is not known: curl or wget
         installed = _present_probe(present - {"python"}, python, url,
                                    ws.config.healthcheck_strategy)
@@ -369,6 +382,27 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                             f"{where.reason}")
     return Choice(("CMD", "curl", "-f", url), partial(install_edits, where),
                   f"curl installed in {dockerfile.path}")
+
+
+def _bases_picked_by_args(ws: Workspace, service: BuiltService) -> bool:
+    """Compose's build args choose the base image of the service's final stage: its own
+    (`BASE_IMAGE: python:3.12-alpine` over the Dockerfile's slim default), or those of
+    another service, of any stack, that builds the same stage."""
+    return len(ws.derived.get(_BASES, lambda: _bases(ws))[service.app.stage_key]) > 1
+
+
+# per workspace: each final stage a service builds -> the base images it is built from (the
+# Dockerfile's own, and each with the build args of every service that builds it)
+_BASES: Memo[dict[StageKey, set[str]]] = Memo("base images per built stage")
+
+
+def _bases(ws: Workspace) -> dict[StageKey, set[str]]:
+    found: dict[StageKey, set[str]] = {}
+    for other in ws.apps():
+        app = other.app
+        found.setdefault(app.stage_key, {base_image(app.dockerfile, app.stage)}).add(
+            base_image(app.dockerfile, app.stage, other.build_args()))
+    return found
 
 
 def _present_probe(present: set[str], python: list[str], url: str,
