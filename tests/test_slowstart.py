@@ -105,3 +105,30 @@ def test_a_healthcheck_on_an_app_that_loads_a_model_is_unsafe() -> None:
         "downloaded first")
     assert fix(files, select=["C003", "C004"]).diff == ""
     assert "healthcheck:" in fix(files, select="C004", unsafe=True).diff
+
+
+@pytest.mark.parametrize(("command", "unsafe"), [
+    pytest.param('["sh", "-c", "sleep 60 && uvicorn app.main:app --host 0.0.0.0 --port 8000"]',
+                 "its command sleeps 60 s before the server starts", id="sleep-60"),
+    pytest.param('["sh", "-c", "sleep 1m; exec uvicorn app.main:app --host 0.0.0.0"]',
+                 "its command sleeps 60 s before the server starts", id="sleep-1m"),
+    pytest.param('["sh", "-c", "sleep 3 && exec uvicorn app.main:app --host 0.0.0.0"]', None,
+                 id="a-short-sleep"),
+])
+def test_a_command_that_sleeps_before_its_server_starts_slowly(command: str,
+                                                               unsafe: str | None) -> None:
+    """`sleep 60 && uvicorn ...`: the healthcheck C004 writes gives up after about 40 s,
+    before the server listens; a gate on it (C003) would stop `docker compose up`."""
+    files = stack("")
+    files["api/Dockerfile"] = DOCKERFILE.replace(
+        'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]', f"CMD {command}")
+    [gate] = check(files, select="C003")
+    without = dict(files, **{"docker-compose.yml": COMPOSE.replace(
+        '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n',
+        "")})
+    [probe] = check(without, select="C004")
+    if unsafe is None:
+        assert (gate.safety.value, probe.safety.value) == ("safe", "safe")
+    else:
+        assert (gate.safety.value, probe.safety.value) == ("unsafe", "unsafe")
+        assert unsafe in (gate.reason or "") and unsafe in (probe.reason or "")

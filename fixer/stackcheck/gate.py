@@ -23,7 +23,7 @@ from fixer.facts.health.healthchecks import (
 )
 from fixer.facts.health.healthroute import served_app
 from fixer.facts.health.probes import dockerfile_test, healthcheck_commands, tool_of
-from fixer.facts.health.slowstart import described, model_load
+from fixer.facts.health.slowstart import slow_start
 from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
@@ -134,11 +134,11 @@ def _unset_reason(ws: Workspace, target: Service, name: str) -> str:
 def _in_time(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     """A healthcheck that passes once the app listens: unknown when the app loads a model,
     which may take longer than the healthcheck waits (`facts/health/slowstart.py`)."""
-    load = model_load(ws, target) if is_app_service(ws, target) else None
-    if load is None:
+    why = slow_start(ws, target) if is_app_service(ws, target) else None
+    if why is None:
         return Verdict.HOLDS, ""
     return Verdict.UNKNOWN, (f"fixer cannot tell whether {target.name} starts before its "
-                             f"healthcheck gives up: {described(load)}")
+                             f"healthcheck gives up: {why}")
 
 
 def _no_healthcheck(target: Service) -> tuple[Verdict, str]:

@@ -76,9 +76,11 @@ serves no health route, when the app serves none and fixer cannot vouch that a
 route added to it would work (its class redefines `get` or other route-adding
 methods, or fixer cannot read its class: see H001), and on distroless images under
 the `install` strategy.
-Unsafe when the app serves its health route through such a class's methods, and when it
-loads a model or imports a library that serves models (`vllm`, `torch`): a download or a
-load may outlast the healthcheck's 40 s, and the container is marked unhealthy.
+Unsafe when the app serves its health route through such a class's methods, when it
+loads a model or imports a library that serves models (`vllm`, `torch`), and when its
+command sleeps 10 s or more before the server starts (`sleep 60 && uvicorn ...`): a
+download, a load or the wait may outlast the healthcheck's 40 s, and the container is
+marked unhealthy.
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
 the service's `environment`, `env_file` or `ports`: fixer judges the stack with the
 overlay merged, and the healthcheck goes in the base file, which also runs without
@@ -111,7 +113,7 @@ from fixer.core.edits import Edit
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import HealthPlan, Source, like_side_effect, plan
-from fixer.facts.health.slowstart import described, model_load
+from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
 from fixer.facts.image.hadolint import runs_hadolint
@@ -262,14 +264,15 @@ _TLS_RUN = re.compile(r"\bssl_(?:certfile|keyfile)\s*=")
 
 
 def _slow_start(ws: Workspace, service: BuiltService) -> str | None:
-    """Why the healthcheck may give up before the app listens: it loads a model. Marked
+    """Why the healthcheck may give up before the app listens: it loads a model, or its
+    command sleeps first (`facts/health/slowstart.py`). Marked
     unhealthy, a container is restarted where something watches its health (Swarm, an
     autoheal container), and every service gated on it stops `docker compose up`."""
-    load = model_load(ws, service)
-    if load is None:
+    why = slow_start(ws, service)
+    if why is None:
         return None
     return (f"fixer cannot tell whether {service.name} starts before the healthcheck gives up "
-            f"(about 40 s): {described(load)}")
+            f"(about 40 s): {why}")
 
 
 # what a `-f` overlay may change that the healthcheck rests on: the port, the image's tools;

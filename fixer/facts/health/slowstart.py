@@ -1,4 +1,5 @@
-"""Whether an app may take longer to start than a healthcheck waits: it loads a model.
+"""Whether an app may take longer to start than a healthcheck waits: it loads a model, or
+its command sleeps before it starts the server (`sleep 60 && uvicorn ...`).
 
 Uvicorn listens only once the app module is imported and its lifespan has started, and a
 model loaded on the way (`AutoModel.from_pretrained(...)`, a `transformers` pipeline, a
@@ -17,6 +18,7 @@ does not know is no proof that the app starts in time.
 from __future__ import annotations
 
 import ast
+import re
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
@@ -57,6 +59,35 @@ def described(load: ModelLoad) -> str:
     what = f"imports {load.call}, a library that loads models" if load.imported else \
         f"loads a model (`{load.call}`)"
     return f"{load.path}:{load.line} {what}, which may be downloaded first"
+
+
+# `sleep 60 && uvicorn ...`: seconds the command waits before its server starts; from 10 s
+# on, a quarter of the about 40 s a healthcheck fixer writes waits, the start is in doubt
+_SLEEP = re.compile(r"(?<![\w-])sleep\s+(\d+(?:\.\d+)?)(s|m)?\b")
+SLEEP_DOUBT = 10.0
+
+
+def slow_start(ws: Workspace, service: Service) -> str | None:
+    """Why the app may not listen before a healthcheck gives up: its command sleeps first,
+    or it loads a model (`model_load`). None when fixer sees neither."""
+    waited = command_sleep(ws, service)
+    if waited is not None:
+        return f"its command sleeps {waited:g} s before the server starts"
+    load = model_load(ws, service)
+    return described(load) if load is not None else None
+
+
+def command_sleep(ws: Workspace, service: Service) -> float | None:
+    """The seconds the command that starts the server sleeps first (`sh -c "sleep 60 &&
+    uvicorn ..."`, a compose `command:` or the image's CMD), when 10 or more."""
+    app = service.app
+    region = app.listen.region if app is not None else None
+    file = ws.read(region.path) if region is not None else None
+    if region is None or file is None:
+        return None
+    text = file.text[region.start:region.end]
+    waited = sum(float(n) * (60 if unit == "m" else 1) for n, unit in _SLEEP.findall(text))
+    return waited if waited >= SLEEP_DOUBT else None
 
 
 # (line, call, imported) of the first load in a module's text, kept with the text
