@@ -448,3 +448,14 @@ def test_c006_a_committed_env_of_one_environment_documents_what_it_sets(name: st
     [finding] = outcome.applied
     assert "API_KEY" in finding.message   # only what the file does not set
     assert ".env.example" in outcome.files and "POSTGRES_DB" not in outcome.files[".env.example"]
+
+
+@pytest.mark.parametrize("name", ["CI", "GITHUB_SHA", "CI_COMMIT_SHORT_SHA", "BUILDKITE_BRANCH"])
+def test_c006_a_variable_a_ci_runner_sets_is_no_finding(name: str) -> None:
+    # empty on a developer's machine, as intended: `CI=${CI}` tells a test runner where it is
+    assert check(env(f"      {name}: ${{{name}}}\n"), select="C006") == []
+
+
+def test_c006_a_name_that_only_starts_like_a_runner_variable_is_reported() -> None:
+    [finding] = check(env("      CIPHER: ${CIPHER}\n"), select="C006")
+    assert "CIPHER" in finding.message

@@ -24,6 +24,8 @@ which a README copies to `.env`, documents what it sets too; fixer never writes 
 `$$VAR` is an escaped dollar that the container's shell expands, never a variable of
 Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them.
+Nor are the variables a CI runner sets (`CI`, `GITHUB_*`, GitLab's `CI_*`, `BUILDKITE_*`,
+...), empty on a developer's machine as intended.
 A variable that another use marks required (`${VAR:?}`) in the same file or the stack's
 base is no finding: unset, Compose stops with that error instead of substituting an empty
 string. A commented-out assignment in an example file (`# VAR=value  # leave unset`)
@@ -149,6 +151,10 @@ _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 # `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
 # containers' PATH (UID and GID are shell variables, not exported: they stay findings).
 _SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD"})
+# what a CI runner sets for the jobs it runs (`CI=true`, `GITHUB_SHA`, GitLab's `CI_*`):
+# empty on a developer's machine, as intended
+_RUNNER_SET = re.compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAVIS|"
+                         r"BITBUCKET|DRONE|JENKINS|TEAMCITY|TF_BUILD|APPVEYOR)_\w+|TF_BUILD")
 _PLAIN = re.compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
 _INTRO = "# Variables the compose files read. Copy this file to .env and set them."
@@ -181,7 +187,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue
         defined = _Definitions(ws, stack)
         for name, uses in by_name.items():
-            if name in _SHELL_SET:
+            if name in _SHELL_SET or _RUNNER_SET.fullmatch(name):
                 continue
             open_uses = [u for u in uses if u.ref.bare and not defined.covers(u)
                          and not _required(uses, u, stack)]
