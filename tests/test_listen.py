@@ -71,6 +71,7 @@ def test_find_launch_scripts(argv: list[str], target: str) -> None:
     pytest.param(["celery", "-A", "app.worker", "worker"], id="other-program"),
     pytest.param(["sh", "-c", "echo 'unbalanced"], id="unbalanced-quote"),
     pytest.param(["python"], id="bare-python"),
+    pytest.param(["fastapi"], id="fastapi-without-run"),
 ])
 def test_find_launch_none(argv: list[str]) -> None:
     assert find_launch(argv) is None
@@ -137,6 +138,9 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
 
 @pytest.mark.parametrize(("files", "port", "origin", "sites"), [
     pytest.param(df("ENV PORT=8100", SH_PORT), 8100, "PORT in CMD", ["8100"], id="env-site"),
+    # BuildKit unquotes an ENV value: `ENV PORT="8100"` sets 8100
+    pytest.param(df('ENV PORT="8100"', SH_PORT), 8100, "PORT in CMD", ["8100"],
+                 id="env-quoted"),
     # `- PORT` passes Compose's own value through to the container: the .env's
     pytest.param({**df("ENV PORT=8000", SH_PORT, compose="    environment:\n      - PORT\n"),
                   ".env": "PORT=9000\n"}, 9000, "PORT in CMD", [], id="bare-environment-key"),

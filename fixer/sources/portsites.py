@@ -164,10 +164,19 @@ def stage_env(dockerfile: Dockerfile, stage: Stage,
 
 
 def _pairs(instruction: Instruction) -> list[tuple[str, str]]:
+    """(name, value) of an ENV or ARG, the value unquoted as BuildKit reads it
+    (`ENV PORT="7860"` sets 7860)."""
     if instruction.cmd == "ARG":
-        return [(n, v) for n, sep, v in (a.partition("=") for a in instruction.value) if sep]
+        return [(n, _unquoted(v)) for n, sep, v in (a.partition("=") for a in instruction.value)
+                if sep]
     values = instruction.value
-    return [(values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)]
+    return [(values[i], _unquoted(values[i + 1])) for i in range(0, len(values) - 1, 2)]
+
+
+def _unquoted(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 def flag_words(server: str | None, port: str) -> list[str] | None:
