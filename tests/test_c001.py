@@ -343,3 +343,13 @@ def test_c001_and_c002_read_what_the_stack_includes(include: str, files: dict[st
         "    depends_on:\n      - db\n"
     found = check({"docker-compose.yml": compose, **files}, select=("C001", "C002"))
     assert [f.code for f in found] == (["C001"] if reported else [])
+
+
+def test_c001_the_message_names_each_service_with_its_own_variable() -> None:
+    compose = ("services:\n  api:\n    image: example/api\n    environment:\n"
+               "      DATABASE_URL: postgresql://app:pw@postgres:5432/app\n"
+               "  worker:\n    image: example/worker\n    environment:\n"
+               "      BROKER_DB_URL: postgresql://app:pw@postgres:5432/app\n")
+    [finding] = check({"docker-compose.yml": compose}, select="C001")
+    assert finding.message.startswith("DATABASE_URL of api and BROKER_DB_URL of worker point "
+                                      "at PostgreSQL host `postgres`"), finding.message

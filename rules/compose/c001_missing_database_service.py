@@ -137,12 +137,18 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         yield from _loopback(ws, stack)
 
 
+def _named(users: list[str]) -> str:
+    return ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
+
+
 def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse]) -> Violation:
     first = uses[0]
-    users = sorted({u.service.name for u in uses})
-    named = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
-    message = (f"{first.variable} of {named} points at PostgreSQL host `{host}`, "
-               f"which no service of {stack.name} provides")
+    by_variable: dict[str, set[str]] = {}
+    for use in uses:
+        by_variable.setdefault(use.variable, set()).add(use.service.name)
+    said = [f"{variable} of {_named(sorted(users))}" for variable, users in by_variable.items()]
+    message = (f"{' and '.join(said)} {'points' if len(said) == 1 else 'point'} at PostgreSQL "
+               f"host `{host}`, which no service of {stack.name} provides")
     base = Violation(message=message, path=first.path, line=first.line, service=first.service.name,
                   subject=f"host {host} in {stack.name}")
     if not _service_name(host):
