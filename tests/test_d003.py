@@ -356,6 +356,14 @@ def test_d003_pragma_where_the_repository_runs_hadolint(where: str, text: str) -
         fix(files).tree["api/Dockerfile"].decode()
 
 
+@pytest.mark.parametrize("configuration", ["ignored:\n  - DL3008\n  - DL3013\n",
+                                           "failure-threshold: error\nignored: [DL3013, DL3008]\n"])
+def test_d003_no_pragma_for_a_rule_the_configuration_ignores(configuration: str) -> None:
+    files = {**repo("FROM python:3.12-slim\nWORKDIR /app\n"), ".hadolint.yaml": configuration}
+    dockerfile = fix(files).tree["api/Dockerfile"].decode()
+    assert "RUN apt-get update" in dockerfile and "hadolint ignore" not in dockerfile
+
+
 @pytest.mark.parametrize(("dockerfile", "test"), [
     pytest.param("FROM python:3.12\n", CURL_TEST, id="full-image"),
     pytest.param("FROM python:3.12-alpine\n", '["CMD", "wget", "-q", "--spider", "http://localhost/"]',

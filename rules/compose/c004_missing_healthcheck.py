@@ -116,7 +116,7 @@ from fixer.facts.health.healthroute import HealthPlan, Source, like_side_effect,
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
-from fixer.facts.image.hadolint import runs_hadolint
+from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
@@ -375,7 +375,7 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                             'manager to install one; healthcheck-strategy = "python" probes '
                             "with the image's Python")
     image = base_image(dockerfile, stage)
-    where = placement(dockerfile, stage, family.manager, ["curl"], image, runs_hadolint(ws))
+    where = placement(dockerfile, stage, family.manager, ["curl"], image, pragmas(ws))
     if (where.no_packages or where.undone) and family.python is not None:
         # the title is a commit subject: the why (an archived release) stays short here
         why = "the build removes curl" if where.undone else "the image's package archive is gone"

@@ -80,7 +80,7 @@ from fixer.facts.health.healthchecks import nearest_healthcheck
 from fixer.facts.health.probes import Probe, from_compose_test, from_healthcheck, python_argv
 from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
 from fixer.facts.image.images import UNKNOWN, Family, base_image, family_of, tools_present
-from fixer.facts.image.hadolint import runs_hadolint
+from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import Placement, install_edits, placement
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, by_stage
@@ -269,7 +269,7 @@ def _install(ws: Workspace, target: Target, missing: list[str]) -> Placement:
                          reason=f"a {family.label} image has no shell or package manager to "
                                 "install a tool with")
     return placement(target.dockerfile, target.stage, family.manager, missing, target.image,
-                     runs_hadolint(ws))
+                     pragmas(ws))
 
 
 def _rewrite_reason(uses: list[Use]) -> str | None:

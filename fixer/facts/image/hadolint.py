@@ -27,10 +27,36 @@ _RUNNER_FOLDERS = (".github/workflows/", ".circleci/", ".gitlab/")
 _NAMED = re.compile(r"hadolint|super-linter|mega-?linter", re.I)
 
 _RUNS: Memo[bool] = Memo("repository runs hadolint")
+_IGNORED: Memo[frozenset[str]] = Memo("rules hadolint's configuration ignores")
+# what an unpinned install (DL3008 apt, DL3018 apk) and two one-command RUNs (DL3059) raise
+PRAGMA_CODES = frozenset({"DL3008", "DL3018", "DL3059"})
+# a rule code in the `ignored:` list of a configuration file (`- DL3008`, `[DL3008, DL3059]`)
+_CODE = re.compile(r"\bDL\d{4}\b")
+_IGNORED_LIST = re.compile(r"^ignored:\s*(\[[^\]]*\]|(?:\s*\n\s*-\s*\S+.*)+)", re.M)
 
 
 def runs_hadolint(ws: Workspace) -> bool:
     return ws.derived.get(_RUNS, lambda: _runs(ws))
+
+
+def pragmas(ws: Workspace) -> frozenset[str]:
+    """The hadolint rules an install fixer adds carries an ignore pragma for: none where the
+    repository does not run hadolint, and none its configuration ignores already (a pragma
+    for DL3008 under `ignored: [DL3008]` is noise)."""
+    if not runs_hadolint(ws):
+        return frozenset()
+    ignored: frozenset[str] = ws.derived.get(_IGNORED, lambda: _ignored(ws))
+    return PRAGMA_CODES - ignored
+
+
+def _ignored(ws: Workspace) -> frozenset[str]:
+    found: set[str] = set()
+    for path in ws.tree.paths():
+        if posixpath.basename(path) in _CONFIGS and posixpath.dirname(path) == "":
+            file = ws.tree.peek(path)
+            for match in _IGNORED_LIST.finditer(file.text if file is not None else ""):
+                found |= set(_CODE.findall(match.group(1)))
+    return frozenset(found)
 
 
 def _runs(ws: Workspace) -> bool:

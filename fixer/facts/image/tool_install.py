@@ -58,13 +58,14 @@ class Placement:
     reason: str | None = None
     no_packages: bool = False     # nothing can be installed on the image at all
     undone: bool = False          # the build removes the tool again after any install
-    hadolint: bool = False        # the repository runs hadolint: its pin rules are ignored
+    # the hadolint rules the install carries an ignore pragma for (`facts/image/hadolint.py`)
+    hadolint: frozenset[str] = frozenset()
 
 
 def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[str],
-              image: str, hadolint: bool) -> Placement:
+              image: str, hadolint: frozenset[str]) -> Placement:
     """Where the install of `tools` goes in the stage, whose base image is `image`;
-    `hadolint`: the repository runs it (`facts/image/hadolint.py`)."""
+    `hadolint`: the rules its ignore pragmas name (`facts/image/hadolint.py`)."""
     where = Placement(dockerfile, manager, tuple(tools), hadolint=hadolint)
     gone = archive_gone(image) if manager == "apt" else None
     if gone is not None:
@@ -97,11 +98,12 @@ def install_edits(where: Placement) -> list[TextEdit]:
 
 
 def _extend(dockerfile: Dockerfile, install: PackageInstall, manager: str,
-            tools: list[str], hadolint: bool) -> list[TextEdit]:
+            tools: list[str], hadolint: frozenset[str]) -> list[TextEdit]:
     edits: list[TextEdit] = []
     for tool in tools:
         edits = _merge(edits, add_package(dockerfile, install, tool))
-    if hadolint and install.pinned:  # the list was all pinned: hadolint had nothing to say
+    if UNPINNED_CODE[manager] in hadolint and install.pinned:
+        # the list was all pinned: hadolint had nothing to say
         pragma = pragma_edit(dockerfile, install.instruction, UNPINNED_CODE[manager])
         if pragma is not None:
             edits.append(pragma)
@@ -121,17 +123,18 @@ def _merge(edits: list[TextEdit], more: list[TextEdit]) -> list[TextEdit]:
 
 
 def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
-               following: Instruction | None, hadolint: bool) -> list[TextEdit]:
+               following: Instruction | None, hadolint: frozenset[str]) -> list[TextEdit]:
     text = dockerfile.file.text
     newline = dockerfile.file.newline
     indent = _neighbour_indentation(dockerfile, at, following)
-    pragma = f"{indent}# hadolint ignore={UNPINNED_CODE[manager]}{newline}" if hadolint else ""
+    pragma = f"{indent}# hadolint ignore={UNPINNED_CODE[manager]}{newline}" \
+        if UNPINNED_CODE[manager] in hadolint else ""
     block = pragma + indent + new_layer(manager, tools)
     if at == len(text) and not text.endswith("\n"):
         return [TextEdit(dockerfile.path, at, at, newline + block)]
     blank_above = at >= 2 and not text[line_start(text, at - 1):at].strip()
     edits = [TextEdit(dockerfile.path, at, at, block + newline + (newline if blank_above else ""))]
-    if hadolint and manager == "apk" and following is not None and \
+    if "DL3059" in hadolint and manager == "apk" and following is not None and \
             _single_command_run(dockerfile, following):
         # two one-command RUNs in a row: hadolint asks, on the second, to merge them
         merge = pragma_edit(dockerfile, following, "DL3059")
