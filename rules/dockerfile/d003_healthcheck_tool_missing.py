@@ -41,8 +41,8 @@ Alpine `apk add --no-cache`. The package is not version-pinned: pinning a Debian
 package version breaks the build when the base moves on. Where the repository runs
 hadolint (a `.hadolint.yaml`, a pre-commit hook or CI step that names it or
 Super-Linter/MegaLinter, a `# hadolint` comment in a Dockerfile), the new layer carries
-`# hadolint ignore=DL3008` (DL3018 on Alpine), so that its lint job passes; elsewhere
-no pragma. Nothing is installed on an image of a Debian release whose package archive
+`# hadolint ignore=DL3008` (DL3018 on Alpine), so that its lint job passes, unless its
+configuration ignores that rule already (`ignored: [DL3008]`); elsewhere no pragma. Nothing is installed on an image of a Debian release whose package archive
 is gone (jessie, stretch, buster: `apt-get update` fails there), whether the release
 is in the tag (`python:3.10-slim-buster`, `debian:buster-slim`, `debian:10`) or
 follows from a python tag built before the official images moved to bullseye in

@@ -6,7 +6,8 @@ RUNs in a row). Where the repository runs hadolint, the new layer carries its ig
 so that the fix adds no finding its CI would fail on; elsewhere the pragma would be noise in
 a hunk meant to be minimal. Evidence, read once per workspace: a hadolint configuration
 file, a `# hadolint` comment in a Dockerfile, or a CI, pre-commit or build file that names
-hadolint or a linter suite that runs it (Super-Linter, MegaLinter).
+hadolint or a linter suite that runs it (Super-Linter, MegaLinter). A rule the root
+configuration file ignores (`ignored: [DL3008]`) gets no pragma: hadolint says nothing there.
 """
 
 from __future__ import annotations
