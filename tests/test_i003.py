@@ -120,3 +120,13 @@ def test_i003_nested_services_and_compose_in_a_folder() -> None:
     assert "build from the repository root (`context: ..`, " \
            "`dockerfile: services/orders/Dockerfile`)" in reported_with_no_fix(files)
     assert finding.line == 2
+
+
+def test_i003_names_the_stack_when_several_build_the_service() -> None:
+    """A prod and a test file that each build the service, standalone: one finding per
+    stack, each naming its file, not two identical lines."""
+    files = repo(files={"docker-compose.test.yml": COMPOSE.format(more="")})
+    messages = sorted(f.message for f in i003(files))
+    assert len(messages) == 2
+    assert "of orders in docker-compose.test.yml;" in messages[0]
+    assert "of orders in docker-compose.yml;" in messages[1]

@@ -244,26 +244,30 @@ def by_stage(services: Iterable[BuiltService]) -> dict[StageKey, list[BuiltServi
     return groups
 
 
-def bind_mounts(service: Service) -> list[tuple[str, str]]:
-    """(repository path, container path) of each bind mount of the service's repository
-    files (`./app:/code/app:ro`, or the long syntax's `source:` and `target:`), the path
-    resolved from the stack's project folder; named volumes and absolute host paths are no
-    repository file."""
+def mount_entries(service: Service) -> list[tuple[str, str]]:
+    """(source as written, container path) of each bind mount of the service: the short
+    syntax's host path (`./app:/code/app:ro`, `/srv/data:/data`, `~/x:/x`, `${DIR}:/d`) or
+    the long syntax's `type: bind` `source:` and `target:`; named volumes are none."""
     found: list[tuple[str, str]] = []
     for _doc, volumes in service.all("volumes"):
         for entry in elements(volumes) if isinstance(volumes.node, yaml.SequenceNode) else []:
             if isinstance(entry.node, yaml.ScalarNode):
                 source, _, rest = (scalar(entry) or "").partition(":")
-                target = rest.split(":", 1)[0]
-            elif isinstance(entry.node, yaml.MappingNode):
-                source, target = scalar(get(entry, "source")) or "", \
-                    scalar(get(entry, "target")) or ""
-            else:
-                continue
-            if source.startswith("."):
-                found.append((posixpath.normpath(posixpath.join(service.stack.folder, source)),
-                              target))
+                if source.startswith((".", "/", "~", "$")):
+                    found.append((source, rest.split(":", 1)[0]))
+            elif isinstance(entry.node, yaml.MappingNode) and \
+                    scalar(get(entry, "type")) == "bind":
+                found.append((scalar(get(entry, "source")) or "",
+                              scalar(get(entry, "target")) or ""))
     return found
+
+
+def bind_mounts(service: Service) -> list[tuple[str, str]]:
+    """(repository path, container path) of each bind mount of the repository's files
+    (`mount_entries` whose source is relative), the path resolved from the stack's project
+    folder; absolute host paths are no repository file."""
+    return [(posixpath.normpath(posixpath.join(service.stack.folder, source)), target)
+            for source, target in mount_entries(service) if source.startswith(".")]
 
 
 def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str],

@@ -60,9 +60,9 @@ from fixer.facts.pydeps.dependency_sources import declared
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Safety, Severity, Violation
-from fixer.model.services import BuiltService, Service
+from fixer.model.services import BuiltService, Service, mount_entries
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import elements, get, scalar
+from fixer.sources.compose import get
 from fixer.sources.python import statements
 from fixer.sources.python_modules import Modules
 
@@ -103,7 +103,7 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
         return   # the image installs what fixer cannot name: the package may be among it
     for top, (path, stmt, parent, package) in candidates.items():
         if not any(found.has(name) for name in _distributions(ws, top, package)):
-            yield _report(service, path, stmt, top, parent, package)
+            yield _report(service, path, stmt, top, parent, package, len(ws.stacks) > 1)
 
 
 def _imports(ws: Workspace, mods: Modules, module: appmodule.AppModule) -> Iterator[Import]:
@@ -197,19 +197,13 @@ def _bind_mounts(service: Service) -> list[str] | None:
     """Repository folders the service's bind mounts put into the container; None when a
     mount's source is outside what fixer can read (absolute, interpolated, home)."""
     sources: list[str] = []
-    for _doc, value in service.all("volumes"):
-        for entry in elements(value):
-            text = scalar(entry)
-            source = text.split(":", 1)[0] if text is not None else \
-                scalar(get(entry, "source")) if scalar(get(entry, "type")) == "bind" else None
-            if not source or (text is not None and not source.startswith((".", "/", "~", "$"))):
-                continue   # a named volume
-            if source.startswith(("/", "~", "$")):
-                return None
-            normal = posixpath.normpath(posixpath.join(service.stack.folder, source))
-            if normal == ".." or normal.startswith("../"):
-                return None
-            sources.append("" if normal == "." else normal)
+    for source, _target in mount_entries(service):
+        if source.startswith(("/", "~", "$")):
+            return None
+        normal = posixpath.normpath(posixpath.join(service.stack.folder, source))
+        if normal == ".." or normal.startswith("../"):
+            return None
+        sources.append("" if normal == "." else normal)
     return sources
 
 
@@ -219,16 +213,19 @@ def _extra_contexts(service: Service) -> bool:
 
 
 def _report(service: BuiltService, path: str, stmt: ast.Import | ast.ImportFrom, top: str,
-            parent: str, package: str) -> Violation:
+            parent: str, package: str, stacks: bool) -> Violation:
+    """The finding; `stacks`: the repository has several, so the message names the one whose
+    service it is (the same module fails in each that builds it without the package)."""
     context = service.app.folder
+    where = f" in {service.stack.name}" if stacks else ""
     written = ast.unparse(stmt)
     written = written if len(written) <= 60 else written[:57] + "..."
     dockerfile = posixpath.relpath(service.app.build.dockerfile, parent or ".")
     shown = package + ("" if package.endswith(".py") else "/")
     return Violation(
         message=f"`{written}`: `{top}` is {shown}, outside the build context {context}/ of "
-                f"{service.name}; the image cannot hold it, and {service.name} stops at "
-                f"start-up (ModuleNotFoundError)",
+                f"{service.name}{where}; the image cannot hold it, and {service.name} stops "
+                f"at start-up (ModuleNotFoundError)",
         path=path, line=stmt.lineno, column=stmt.col_offset + 1, service=service.name,
         subject=f"import {top}",
         reason=f"build from {parent or 'the repository root'} (`context: "
