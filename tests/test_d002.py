@@ -260,3 +260,14 @@ def test_d002_says_what_a_script_run_in_exec_form_still_keeps(script: str,
         assert found.fix_title == "Use exec form"
     else:
         assert note in (found.fix_title or ""), found.fix_title
+
+
+@pytest.mark.parametrize("script", [
+    "if [ -n \"$DEV\" ]; then uvicorn a:b --reload; else uvicorn a:b; fi",
+    "while true; do uvicorn a:b; done",
+    "{ alembic upgrade head; uvicorn a:b; }",
+])
+def test_d002_no_exec_before_the_word_that_closes_a_block(script: str) -> None:
+    """`exec fi` is no shell script: a compound command gets no fix, with the reason."""
+    found = finding(HEAD + f"CMD sh -c '{script}'\n")
+    assert not found.fixable and "`if` or loop block" in (found.reason or "")

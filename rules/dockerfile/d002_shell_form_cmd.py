@@ -170,9 +170,10 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     risk = _combination_risk(services, dockerfile, stage, kind)
     script = command if features else wrapped_script(command)
     if script is not None and exec_last(script) is None:
-        return replace(base, reason="a pipeline, `||`, a subshell or a trailing builtin keeps "
-                                    "the shell as PID 1: no `exec` hands SIGTERM to the server "
-                                    "(run it from a script that ends in `exec`)")
+        return replace(base, reason="a pipeline, `||`, a subshell, an `if` or loop block or a "
+                                    "trailing builtin keeps the shell as PID 1: no `exec` hands "
+                                    "SIGTERM to the server (run it from a script that ends in "
+                                    "`exec`)")
     build = partial(_exec_form, dockerfile, instruction, shell)
     if features:
         why = f"it uses shell features ({', '.join(features)})"

@@ -30,6 +30,9 @@ POSIX_SHELLS = re.compile(r"^(/usr)?(/bin/)?(sh|bash|ash|dash|zsh|ksh)$")
 # Characters the shell gives a meaning: expansion, operators, redirects, globs, comments.
 _FEATURES = re.compile(r"[$`|&;<>()*?\[\]{}~!\n]")
 _DOUBLED = {"&&", "||", ">>", "<<", ";;"}
+# the reserved words of a compound command: a script holding one is no plain chain
+_COMPOUND = frozenset({"if", "then", "elif", "else", "fi", "for", "while", "until", "do",
+                       "done", "case", "esac", "{", "}"})
 _NOT_EXECABLE = {"cd", "export", "set", "source", ".", "if", "for", "while", "until", "case",
                  "{", "!", "trap", "ulimit", "umask", "unset", "eval", "test", "[", "wait"}
 
@@ -185,6 +188,8 @@ def exec_last(script: str) -> str | None:
     operators = {t.raw for t in tokens if t.operator}
     if not operators <= {"&&", ";", "&", "\n"}:
         return None
+    if any(not t.operator and t.raw in _COMPOUND for t in tokens):
+        return None   # `if …; then a; else b; fi`: the last word closes a block, no command
     last_start = 0
     for index, token in enumerate(tokens):
         if token.operator:
