@@ -243,10 +243,16 @@ def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: St
     if launch.configured:
         return ListenPort(None, region.kind, (), launch, region,
                           f"{launch.server} reads its bind from a config file")
-    # uvicorn's options fall back to UVICORN_*; gunicorn binds to $PORT when it is set.
-    variable = {"uvicorn": "UVICORN_PORT", "gunicorn": "PORT"}.get(launch.server or "")
+    # uvicorn's options fall back to UVICORN_*, granian's to GRANIAN_*; gunicorn binds to
+    # $PORT when it is set.
+    variable = {"uvicorn": "UVICORN_PORT", "gunicorn": "PORT",
+                "granian": "GRANIAN_PORT"}.get(launch.server or "")
     value = merged.get(variable or "", "")
     port = number(value) if variable else None
+    if variable and value and port is None:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"{launch.server} reads its port from {variable} (`{value}`), which "
+                          "fixer cannot resolve")
     if variable and port is not None:
         sites = _variable_sites(variable, env, own, env_sites)
         return ListenPort(port, f"{variable} read by {launch.server}", sites, launch,
