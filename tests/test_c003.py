@@ -409,3 +409,20 @@ def test_a_gate_on_a_healthcheck_that_first_runs_late_is_unsafe(
     assert fix_of is not None and (fix_of.safety.value == "safe") is safe
     if not safe:
         assert "healthcheck first runs" in fix_of.title
+
+
+@pytest.mark.parametrize(("test", "doubt"), [
+    pytest.param("[\"CMD\", \"python\", \"-c\", \"import requests; requests.get("
+                 "'http://localhost:8000/health').raise_for_status()\"]",
+                 "its Python probe imports requests, which the image may lack", id="requests"),
+    pytest.param("[\"CMD\", \"curl\", \"-f\", \"https://localhost:8000/health\"]",
+                 "it probes https://, and fixer does not see api serve TLS", id="https"),
+])
+def test_no_safe_gate_on_a_probe_fixer_cannot_vouch_for(test: str, doubt: str) -> None:
+    """A Python probe that imports a package beyond the standard library fails on an image
+    without it; an https:// probe of a plain-HTTP uvicorn fails every handshake."""
+    compose = ("services:\n  web:\n    build: ./web\n    depends_on:\n      - api\n"
+               f"  api:\n    build: ./api\n    healthcheck:\n      test: {test}\n")
+    files = repo(compose, app_files("web"))
+    [found] = check(files, select="C003")
+    assert found.safety.value == "unsafe" and doubt in (found.reason or ""), found.reason

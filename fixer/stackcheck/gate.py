@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ class LocalProbe:
     path: str
     start: int
     end: int
+    tls: bool = False   # `https://`
 
 
 def gate_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
@@ -97,11 +99,37 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     unset = _unset_variables(target)
     if unset is not None:
         return Verdict.UNKNOWN, _unset_reason(ws, target, unset)
+    doubt = _tls_doubt(target, probes) or _import_doubt(tool, text)
+    if doubt is not None:
+        return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck " \
+            f"passes: {doubt}"
     if ships_probe(_image(target), tool):
         return Verdict.HOLDS, ""
     if verdict is Verdict.HOLDS and probes:
         return _in_time(ws, target)
     return _cannot_tell(target)  # a probe fixer does not read, or a port it cannot see
+
+
+def _tls_doubt(target: Service, probes: list[LocalProbe]) -> str | None:
+    """An `https://` probe of an app fixer does not see serve TLS (a plain-HTTP uvicorn
+    fails every TLS handshake)."""
+    launch = target.app.listen.launch if target.app is not None else None
+    if any(p.tls for p in probes) and not (launch is not None and launch.tls):
+        return f"it probes https://, and fixer does not see {target.name} serve TLS"
+    return None
+
+
+# `import requests`, `from httpx import get` in a `python -c` probe
+_PROBE_IMPORT = re.compile(r"(?:^|[;\s\"'])(?:import|from)\s+([A-Za-z_]\w*)")
+
+
+def _import_doubt(tool: str, text: str) -> str | None:
+    """A Python probe that imports a package beyond the standard library (`requests`),
+    which the image may not have: the probe then fails on ImportError."""
+    if not tool.startswith("python"):
+        return None
+    outside = sorted({m for m in _PROBE_IMPORT.findall(text) if m not in sys.stdlib_module_names})
+    return f"its Python probe imports {outside[0]}, which the image may lack" if outside else None
 
 
 def _unset_variables(target: Service) -> str | None:
@@ -174,7 +202,7 @@ def local_probes(text: str, start: int = 0, end: int | None = None) -> Iterator[
             continue
         path = _URL_PATH.match(text, url.end(), stop)
         at, until = path.span() if path else (url.end(), url.end())
-        yield LocalProbe(port, path.group(0) if path else "/", at, until)
+        yield LocalProbe(port, path.group(0) if path else "/", at, until, scheme == "https")
 
 
 
