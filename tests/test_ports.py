@@ -719,3 +719,31 @@ def test_p001_offers_no_fix_where_the_override_file_alone_moves_the_port() -> No
     assert findings and all(not f.fixable for f in findings), findings
     assert "compose.override.yaml runs api on 8001, and compose.yaml alone runs it on 8000" in (
         findings[0].reason or "")
+
+
+USERS = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{expose}'
+         'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+METRICS_MAIN = ("from fastapi import FastAPI\nfrom prometheus_client import start_http_server\n\n"
+                "start_http_server({port})\napp = FastAPI()\n")
+
+
+@pytest.mark.parametrize(("expose", "port", "reason"), [
+    pytest.param("EXPOSE 8000 9100\n", 1, None, id="the-image-exposes-the-second-port"),
+    pytest.param("EXPOSE 8000\n", 9100, "users/app/main.py:4 passes 9100 to a call",
+                 id="the-code-opens-it"),
+])
+def test_p001_a_caller_of_a_second_listener_is_no_mismatch(expose: str, port: int,
+                                                           reason: str | None) -> None:
+    """A metrics server on 9100 beside uvicorn on 8000: the gateway's metrics URL calls it,
+    and moving the app there would collide with it (the container exits)."""
+    compose = ("services:\n  users:\n    build: ./users\n  gateway:\n    image: example/gw\n"
+               "    environment:\n      USERS_URL: http://users:8000\n"
+               "      USERS_METRICS_URL: http://users:9100/metrics\n")
+    files = {"docker-compose.yml": compose, "users/Dockerfile": USERS.format(expose=expose),
+             "users/app/__init__.py": "", "users/app/main.py": METRICS_MAIN.format(port=port)}
+    found = check(files, select="P001")
+    if reason is None:
+        assert found == []
+    else:
+        [finding] = found
+        assert not finding.fixable and reason in (finding.reason or ""), finding.reason

@@ -10,6 +10,9 @@ the stack's `.env`, `env_file`s and nginx configuration (`proxy_pass`, `upstream
 servers). URLs of other schemes (`grpc://`, `amqp://`) reach other listeners and are
 not judged, nor are the `ports`/`expose` targets they reach; once one `ports`/`expose`
 target is the listen port, the other targets are other listeners too (a metrics port).
+So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`). Display-
+only when a module of the app's folder passes the claimed port to a call
+(`start_http_server(9100)`): a second server of the app may listen there.
 
 ## Why is this bad?
 Published ports and peers' URLs reach a port nobody listens on, and a healthcheck
@@ -94,10 +97,14 @@ odd entries move); `dockerfile` takes the listen port as the truth and moves com
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterator, Mapping
-from typing import TypeVar
 from dataclasses import replace
+from typing import TypeVar
 
+from fixer.core import tree_index
+from fixer.core.numbers import number
 from fixer.facts.ports.claims import ContainerPort
 from fixer.facts.ports.kubernetes import helm_port, ports_for
 from fixer.facts.ports.references import (
@@ -109,7 +116,8 @@ from fixer.facts.ports.references import (
 from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
-from fixer.model.services import BuiltService, by_stage
+from fixer.model import appmodule
+from fixer.model.services import App, BuiltService, by_stage
 from fixer.model.workspace import Workspace
 from fixer.sources.portsites import Site
 
@@ -142,7 +150,10 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     claims = service_claims(ws, service)
     known = [p for p in claims if not p.udp and p.effective is not None]
     ports = http_claims(known, listen)
-    wrong = [p for p in ports if p.effective != listen]
+    # a port the image EXPOSEs beside the listen port is a second listener's (a metrics
+    # server on 9100): a caller of it calls that, not the app on the wrong port
+    other = _second_listeners(service.app, listen)
+    wrong = [p for p in ports if p.effective != listen and p.effective not in other]
     if not wrong:
         return None
     first = wrong[0]
@@ -154,7 +165,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     report = Violation(message, first.path, first.line, first.column, service.name, "port",
                        causes=_causes(ws, service, claims))
     reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
-        _overlay_doubt(service) or _override_doubt(ws, service)
+        _overlay_doubt(service) or _override_doubt(ws, service) or \
+        _opened_in_code(ws, service, claimed)
     if reason is None:
         side = choose(ws.config.port_source, ports, listen, claimed[0])
         move, reason, title = _plan(ws, service, builders, ports, listen, side)
@@ -169,6 +181,30 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                      _bare_address_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
+
+
+def _opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> str | None:
+    """Why the claimed port may be a second server's: a module of the app's folder passes it
+    to a call (`start_http_server(9100)`, `serve(port=9100)`). Read as text: this process
+    parses no app code (the rules that do run beside it, engine/fanout.py)."""
+    module = appmodule.find(ws, service)
+    folder = posixpath.dirname(module.path) if module is not None else None
+    for path in tree_index.files_in(ws.tree, folder) if folder is not None else []:
+        file = ws.read(path) if path.endswith(".py") else None
+        for port in claimed:
+            match = re.search(rf"[(,=]\s*{port}\s*[,)]", file.text) if file else None
+            if file is not None and match is not None:
+                return (f"{path}:{file.line_of(match.start())} passes {port} to a call: a "
+                        "second server of the app may listen there")
+    return None
+
+
+def _second_listeners(app: App, listen: int) -> set[int]:
+    """The TCP ports the final stage EXPOSEs besides the listen port, when it EXPOSEs the
+    listen port too (`EXPOSE 8000 9100`): the image says a second server listens there."""
+    exposed = {number(token.split("/")[0]) for i in app.stage.find("EXPOSE") for token in i.value
+               if not token.lower().endswith(("/udp", "/sctp"))}
+    return {p for p in exposed if p is not None and p != listen} if listen in exposed else set()
 
 
 # What decides the port the app listens on: a `-f` overlay that sets one of these makes the
