@@ -10,8 +10,8 @@ the stack's `.env`, `env_file`s and nginx configuration (`proxy_pass`, `upstream
 servers). URLs of other schemes (`grpc://`, `amqp://`) reach other listeners and are
 not judged, nor are the `ports`/`expose` targets they reach; once one `ports`/`expose`
 target is the listen port, the other targets are other listeners too (a metrics port).
-So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`). Display-
-only when a module of the app's folder passes the claimed port to a call
+So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
+Display-only when a module of the app's folder passes the claimed port to a call
 (`start_http_server(9100)`): a second server of the app may listen there.
 
 ## Why is this bad?
