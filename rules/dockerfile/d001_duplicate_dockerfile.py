@@ -30,7 +30,11 @@ gateway_service/Dockerfile
 ## Fix safety
 Safe when the copy is byte-identical to the built Dockerfile and nothing in the
 repository (compose files, CI files, Makefiles, scripts) refers to it: the
-deletion loses nothing. Unsafe otherwise: the copy may hold changes someone meant
+deletion loses nothing. Any YAML file counts (a compose file named `production.yml`,
+which fixer does not load, may build it), and so do Windows scripts (`.bat`, `.cmd`,
+`.ps1`, whose `svc\\app\\Dockerfile` reads as `svc/app/Dockerfile`); a path written
+from a build context fixer does not resolve there (`dockerfile: app/Dockerfile`) counts
+when it ends the copy's path. Unsafe otherwise: the copy may hold changes someone meant
 to keep, or a pipeline may build it.
 """
 
@@ -154,13 +158,21 @@ def _referrers(ws: Workspace, stray: str, context: str,
     found = []
     for path, written in mentions.items():
         local = not context or path.startswith(context + "/")
-        if any(_names(w, stray) or (local and _names(w, inside)) for w in written):
+        loose = path.lower().endswith(_MAY_BUILD)   # its paths' base is not known
+        if any(_names(w, stray) or (local and _names(w, inside)) or (loose and _tail_of(w, stray))
+               for w in written):
             found.append(path)
     return found
 
 
 def _names(written: str, path: str) -> bool:
     return written == path or written.endswith("/" + path)
+
+
+def _tail_of(written: str, path: str) -> bool:
+    """`app/Dockerfile`, written from a build context fixer may not resolve (a compose file
+    it does not load, `dockerfile: app/Dockerfile` under `context: ./svc`), ends the path."""
+    return "/" in written.lstrip("./") and path.endswith("/" + written.lstrip("./"))
 
 
 # A path to a Dockerfile as written in a CI file, Makefile or compose file: what the pattern
@@ -192,13 +204,20 @@ def _end(match: re.Match[str] | None, at: int) -> int:
     return match.end() if match else at   # a `*` pattern always matches; mypy cannot tell
 
 
+# Files that may build a Dockerfile beyond the build scripts fixer reads for Compose: any YAML
+# (a compose file named `production.yml`, which fixer does not load) and Windows scripts
+_MAY_BUILD = (".yml", ".yaml", ".bat", ".cmd", ".ps1")
+
+
 def _mentions(ws: Workspace) -> dict[str, set[str]]:
-    """Each file that may build a Dockerfile -> the Dockerfile paths it writes; read once."""
+    """Each file that may build a Dockerfile -> the Dockerfile paths it writes (`\\` read
+    as `/`: `docker build -f svc\\app\\Dockerfile`); read once."""
     out: dict[str, set[str]] = {}
-    for path in sorted(p for p in ws.tree.paths() if is_build_script(p)):
+    for path in sorted(p for p in ws.tree.paths()
+                       if is_build_script(p) or p.lower().endswith(_MAY_BUILD)):
         file = ws.read(path)
         if file is not None:
-            out[path] = _dockerfile_paths(file.text)
+            out[path] = _dockerfile_paths(file.text.replace("\\", "/"))
     return out
 
 

@@ -1,0 +1,1 @@
+docker build -f billing_svc\app\Dockerfile billing_svc
