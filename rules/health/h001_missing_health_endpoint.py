@@ -144,7 +144,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 not WRITABLE.fullmatch(health.path):
             continue
         site = routes.sites[0]
-        unread = f" ({health.why}; no health path appears in its code)" if health.why else ""
+        unread = f" ({health.why}; its code names no {health.path} path)" if health.why else ""
         violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "
                     f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))}){unread}",
