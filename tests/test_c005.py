@@ -306,8 +306,6 @@ def test_c005_noop(compose: str) -> None:
 
 @pytest.mark.parametrize("compose", [
     pytest.param(STARTED + "  db:\n    image: postgres:16\n", id="explicit-service-started"),
-    pytest.param(STARTED.replace("service_started", "service_completed_successfully") +
-                 "  db:\n    image: redis:7\n", id="explicit-completed"),
     pytest.param(STARTED + "  worker:\n    build: ./api\n    command: celery -A app worker\n"
                  "    depends_on: [db]\n  db:\n    image: rabbitmq:3\n",
                  id="started-app-and-short-list-worker"),
@@ -318,8 +316,16 @@ def test_c005_no_probe_when_every_app_chose_another_condition(compose: str) -> N
     [finding] = check(repo(compose), select="C005")
     assert not finding.fixable
     assert "would delay none of them" in (finding.reason or "")
-    condition = "service_completed_successfully" if "completed" in compose else "service_started"
-    assert f"uses `condition: {condition}` for db" in (finding.reason or ""), finding.reason
+    assert "uses `condition: service_started` for db" in (finding.reason or ""), finding.reason
+
+
+def test_c005_no_finding_on_a_job_every_app_waits_to_complete() -> None:
+    """`wait-for-db: image: postgres` looping on `pg_isready -h db`, which the app awaits
+    with `service_completed_successfully`: a job that exits, no server to probe."""
+    compose = STARTED.replace("service_started", "service_completed_successfully") + \
+        "  db:\n    image: postgres:16-alpine\n    command: [\"sh\", \"-c\", \"until pg_isready " \
+        "-h real-db; do sleep 1; done\"]\n"
+    assert check(repo(compose), select="C005") == []
 
 
 @pytest.mark.parametrize(("db", "safety", "reason"), [

@@ -7,7 +7,9 @@ on it: `postgis/postgis`, `timescale/timescaledb`, `pgvector/pgvector`; `mysql`,
 and digests aside, a `${VAR}` tag read through `.env` or its default) that have no
 compose `healthcheck`, when an app service (a FastAPI HTTP server) names them in
 `depends_on`. A worker, a bot or a one-shot job that depends on one is not
-reported: it is no app service.
+reported: it is no app service. Nor is a service every app awaits with
+`service_completed_successfully` (`wait-for-db`, a `postgres` image looping on
+`pg_isready -h db`): a job that exits, not a server to probe.
 `healthcheck: {disable: true}` and `test: ["NONE"]` are a deliberate choice and are
 left alone, and so is a service with `extends:`: the service it extends may carry the
 healthcheck, and fixer does not follow `extends:`.
@@ -108,6 +110,7 @@ from fixer.facts.database.unchecked import (
     healthcheck_site,
     unchecked,
 )
+from fixer.model.appservice import COMPLETED
 from fixer.model.depends import HEALTHY, Dependency, conditions_refused, set_conditions
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service
@@ -136,6 +139,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             found = target.service.get("image")
             if not target.apps or found is None or (found[0].path, target.service.name) in seen:
                 continue
+            if all(d.condition == COMPLETED for owner, d in target.dependents
+                   if owner.name in target.apps):
+                continue   # a job run to completion (a wait loop on another database)
             seen.add((found[0].path, target.service.name))
             yield _report(ws, target, targets)
 
