@@ -19,6 +19,9 @@ UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
                  id="exec-port"),
     pytest.param(UV + ["--port=8001"], False, ("uvicorn", "app.main:app", "8001", 4),
                  id="exec-port-equals"),
+    # a shell-form `sh -c "..."`: the quoted script is the command, `&&` and all
+    pytest.param(["sh -c \"python -c pass && uvicorn app.main:app --port 80\""], True,
+                 ("uvicorn", "app.main:app", "80", None), id="shell-form-sh-c"),
     pytest.param(["gunicorn", "--bind", "0.0.0.0:8000", "app.main:app"], False,
                  ("gunicorn", "app.main:app", "8000", 2), id="gunicorn-bind-before-target"),
     pytest.param(["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "-b", "[::]:8002",
