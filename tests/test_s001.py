@@ -106,6 +106,10 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
                  "several files", id="two-case-variants"),
     pytest.param("services:\n  api:\n    build: ./gone\n", {"other/x": ""}, "does not exist",
                  id="missing-context"),
+    pytest.param("services:\n  api:\n    build:\n      context: ./api\n"
+                 "      dockerfile: ..\\\\docker\\\\api.Dockerfile\n",
+                 {"api/x": "", "docker/api.Dockerfile": DOCKERFILE},
+                 "is written with `\\`, a Windows separator", id="backslash-path"),
     pytest.param("services:\n  api:\n    build: ./inference\n", {"Inference/Dockerfile": ""},
                  "the build context inference does not exist; Inference differs from it only "
                  "in case", id="context-differs-only-in-case"),

@@ -42,8 +42,9 @@ turned into `context:` plus `dockerfile:`). Unsafe otherwise: a standard FastAPI
 Dockerfile is written (the repository's python slim base, requirements installed,
 `uvicorn` in exec form on the container port compose expects, the app module found at
 `app/main.py`, `main.py` or `src/main.py`): it may not be how the service was meant to
-be built. Display-only when the context folder does not exist, several files match in
-case, the reference is interpolated or reached through a YAML alias, there is no
+be built. Display-only when a path is written with `\\` (a Windows separator, which
+Compose on Linux reads as part of a name), when the context folder does not exist,
+several files match in case, the reference is interpolated or reached through a YAML alias, there is no
 app module, or a Dockerfile sits in a folder of the context (`app/Dockerfile`): the
 author's recipe exists, only not where compose looks, and a stock file beside it would
 replace it (D001 would then delete theirs as a stray copy). No finding when the context
@@ -163,6 +164,11 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
     base = Violation(path=doc.path, line=doc.line(build.node.node), service=service.name,
                      subject=f"dockerfile:{build.dockerfile}",
                      message=f"{service.name}: the build context has no {build.dockerfile}")
+    written = scalar(get(build.node, "dockerfile")) or scalar(build.node) or ""
+    if "\\" in written or "\\" in build.context:
+        return replace(base, reason=f"`{written or build.context}` is written with `\\`, a "
+                                    "Windows separator: Compose on Linux and macOS reads it as "
+                                    "part of a name; write the path with `/`")
     if not _context_exists(ws, build):
         like = tree_index.folders_like(ws.tree, build.context)
         return replace(base, reason=f"the build context {build.context} does not exist" + (
