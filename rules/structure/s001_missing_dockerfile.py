@@ -47,8 +47,8 @@ Compose on Linux reads as part of a name), when the context folder does not exis
 several files match in case, the reference is interpolated or reached through a YAML
 alias, there is no app module, or a Dockerfile sits in a folder of the context
 (`app/Dockerfile`): the author's recipe exists, only not where compose looks, and a stock
-file beside it would replace it (D001 would then delete theirs as a stray copy). No finding when the context
-or the Dockerfile name reads a variable with no default that no `.env` sets
+file beside it would replace it (D001 would then delete theirs as a stray copy). No
+finding when the context or the Dockerfile name reads a variable with no default that no `.env` sets
 (`Dockerfile.${APP_ENV:?}`): which file is built is each deployment's; and none when
 the Dockerfile exists resolved from a `--project-directory` the repository's scripts
 run Compose with (a Makefile's `docker compose --project-directory . -f infra/...`).
