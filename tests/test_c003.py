@@ -416,7 +416,7 @@ def test_a_gate_on_a_healthcheck_that_first_runs_late_is_unsafe(
                  "'http://localhost:8000/health').raise_for_status()\"]",
                  "its Python probe imports requests, which the image may lack", id="requests"),
     pytest.param("[\"CMD\", \"curl\", \"-f\", \"https://localhost:8000/health\"]",
-                 "it probes https://, and fixer does not see api serve TLS", id="https"),
+                 "it probes https://: the app may serve plain HTTP", id="https"),
 ])
 def test_no_safe_gate_on_a_probe_fixer_cannot_vouch_for(test: str, doubt: str) -> None:
     """A Python probe that imports a package beyond the standard library fails on an image

@@ -99,7 +99,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     unset = _unset_variables(target)
     if unset is not None:
         return Verdict.UNKNOWN, _unset_reason(ws, target, unset)
-    doubt = _tls_doubt(target, probes) or _import_doubt(tool, text)
+    doubt = _tls_doubt(probes) or _import_doubt(tool, text)
     if doubt is not None:
         return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck " \
             f"passes: {doubt}"
@@ -110,12 +110,14 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     return _cannot_tell(target)  # a probe fixer does not read, or a port it cannot see
 
 
-def _tls_doubt(target: Service, probes: list[LocalProbe]) -> str | None:
-    """An `https://` probe of an app fixer does not see serve TLS (a plain-HTTP uvicorn
-    fails every TLS handshake)."""
-    launch = target.app.listen.launch if target.app is not None else None
-    if any(p.tls for p in probes) and not (launch is not None and launch.tls):
-        return f"it probes https://, and fixer does not see {target.name} serve TLS"
+def _tls_doubt(probes: list[LocalProbe]) -> str | None:
+    """An `https://` probe: whether the app serves TLS on that port, and with a certificate
+    the probe trusts, is more than fixer reads (a plain-HTTP uvicorn fails every handshake;
+    `curl -f` refuses a self-signed certificate). C004 reads the app's own TLS settings to
+    write no `http://` probe of it; here the probe is someone else's."""
+    if any(p.tls for p in probes):
+        return "it probes https://: the app may serve plain HTTP, or a certificate the probe " \
+            "does not trust"
     return None
 
 
