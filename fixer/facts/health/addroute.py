@@ -42,8 +42,21 @@ def add_route(routes: AppRoutes, path: str, generics: bool = False) -> TextEdit:
     index = LineIndex(site.file.text)
     indent = index.line_text(anchor.lineno)[:anchor.col_offset]
     block = _render(site.file.text, indent, site.var, path, _free_name(routes), routes, generics)
-    return _insert(site.path, site.file.text, site.file.newline, index,
-                   anchor.end_lineno or anchor.lineno, block, site.scope is site.tree)
+    last = _past_its_comments(index, anchor.end_lineno or anchor.lineno, len(indent))
+    return _insert(site.path, site.file.text, site.file.newline, index, last, block,
+                   site.scope is site.tree)
+
+
+def _past_its_comments(index: LineIndex, line: int, indent: int) -> int:
+    """The last line of the anchor's own trailing comments: comment lines right below it,
+    indented deeper than it (`    # return FileResponse(...)` left in a handler's body),
+    which a route added between them would cut off from their function."""
+    while line < len(index.starts):
+        below = index.line_text(line + 1)
+        if not below.lstrip().startswith("#") or len(below) - len(below.lstrip()) <= indent:
+            break
+        line += 1
+    return line
 
 
 def _free_name(routes: AppRoutes) -> str:
