@@ -282,8 +282,8 @@ def test_unsafe_fixes_are_listed_but_applied_only_when_asked(tmp_path: Path) -> 
 # -- fix: the summary --------------------------------------------------------------------------
 
 REVEALED_LINE = re.compile(r"^\S*/api/Dockerfile:\d+: D003 fix for a revealed finding: "
-                           r"Install curl in the final stage \(revealed by the S001 fix of api\)$",
-                           re.M)
+                           r"Install curl in the final stage \(revealed by the S001 fix of api\)"
+                           r"(?P<once_fixed> \(line once fixed\))?$", re.M)
 REVEALED_COUNT = "2 fixes (1 for a finding revealed by an earlier fix)."
 
 
@@ -296,13 +296,42 @@ def test_fix_summary_counts_and_names_the_fixes_of_revealed_findings(tmp_path: P
     assert [f["code"] for f in json.loads(out)["findings"]] == ["S001"]
     code, diff, err = run_cli("fix", repo, "--unsafe-fixes")
     assert code == 1 and "+++ b/api/Dockerfile" in diff and "curl" in diff, err
-    assert REVEALED_LINE.search(err), err
+    dry = REVEALED_LINE.search(err)
+    assert dry and dry["once_fixed"], err   # the Dockerfile has that line in the diff alone
     assert err.splitlines()[-1] == f"Would apply {REVEALED_COUNT}"
     code, out, err = run_cli("fix", "--apply", repo, "--unsafe-fixes")
     assert code == 1 and out == "", err
-    assert REVEALED_LINE.search(err), err
+    applied = REVEALED_LINE.search(err)
+    assert applied and not applied["once_fixed"], err
     assert err.splitlines()[-1] == f"Applied {REVEALED_COUNT}"
     assert "curl" in (repo / "api/Dockerfile").read_text()
+
+
+SHIFTED = {
+    "compose.yaml": ('services:\n  web:\n    build: ./web\n    healthcheck:\n'
+                     '      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n'),
+    "web/Dockerfile": ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENV PORT=8000\n"
+                       "EXPOSE 8000\nCMD uvicorn app.main:app --host 0.0.0.0 --port $PORT\n"),
+    "web/requirements.txt": "fastapi\nuvicorn\n", "web/app/__init__.py": "",
+    "web/app/main.py": APP,
+}
+UNSAFE_D002 = re.compile(r"^\S*/web/Dockerfile:(?P<line>\d+): D002 unsafe fix available", re.M)
+
+
+def test_fix_names_a_remaining_finding_by_its_line_in_the_files_as_they_are(
+        tmp_path: Path) -> None:
+    """D003's fix installs curl in a line above the shell-form CMD, whose D002 fix is unsafe.
+    A dry run leaves the Dockerfile as it was: the CMD is on line 6 there, not on line 7 of
+    the fixed text. Once applied, line 7 is where it is."""
+    repo = write_tree(tmp_path, SHIFTED)
+    code, diff, err = run_cli("fix", repo)
+    dry = UNSAFE_D002.search(err)
+    assert code == 1 and "curl" in diff and dry, err
+    assert dry["line"] == "6" and "line once fixed" not in err, err
+    code, _, err = run_cli("fix", "--apply", repo)
+    applied = UNSAFE_D002.search(err)
+    assert code == 1 and applied and applied["line"] == "7", err
+    assert (repo / "web/Dockerfile").read_text().splitlines()[6].startswith("CMD uvicorn")
 
 
 def test_fix_summary_without_revealed_findings_gives_the_count_alone(tmp_path: Path) -> None:

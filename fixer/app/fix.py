@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from fixer.app.check import Options, RequestError, elsewhere, prepare
 from fixer.core.config import Config
 from fixer.core.errors import input_errors
 from fixer.core.tree import FolderSource, Tree
-from fixer.model.rule import Rule
+from fixer.model.rule import Finding, Rule
 
 if TYPE_CHECKING:   # gitpython is imported only when a branch is asked for
     from fixer.app.branch import BranchRun
@@ -55,6 +56,19 @@ class FixRun:
     interrupted: Interrupted | None = None   # --apply: a signal came while writing
     branch_run: BranchRun | None = None   # --branch: the commits made, or why none were
     config_elsewhere: str | None = None   # the configuration file, when it is not the folder's
+
+    def line_on_disk(self, finding: Finding) -> int | None:
+        """The line to name a finding of the fixed files by. Where the fixes landed, its own.
+        Otherwise the files are as the run's first check read them (a fix above the finding
+        may have moved it in the fixed text only): the line that check found it at. None for
+        a finding only the fixes brought out, which has a line in the fixed text alone."""
+        if self.landed:
+            return finding.line
+        return self._first_lines.get(finding.fingerprint)
+
+    @cached_property
+    def _first_lines(self) -> dict[str, int]:
+        return {f.fingerprint: f.line for f in self.result.initial}
 
 
 def _silent(_line: str) -> None:

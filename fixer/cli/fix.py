@@ -35,7 +35,7 @@ from fixer.formats import color
 from fixer.formats import diff as diff_output
 from fixer.formats.findings import display_path, error_lines
 from fixer.formats.report.fixrun import FixLine, revealed
-from fixer.model.rule import Safety
+from fixer.model.rule import Finding, Safety
 
 
 
@@ -181,18 +181,19 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
     # `fixer check` never showed these findings: say which fix of the diff brought each out
     shown = revealed(result, done.config)
     for item in shown:
-        echo_err(f"{display_path(path, item.finding.path)}:{item.finding.line}: "
-                 f"{item.finding.code} fix for a revealed finding: {item.fix.text}"
-                 f" ({_revealed_by(item.fix.revealed_by)})")
+        where, fixed_only = _where(path, done, item.finding)
+        echo_err(f"{where}: {item.finding.code} fix for a revealed finding: {item.fix.text}"
+                 f" ({_revealed_by(item.fix.revealed_by)}){fixed_only}")
     unsafe = [f for f in result.remaining if f.safety is Safety.UNSAFE]
     for finding in unsafe:
-        echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
-                 f"unsafe fix available with --unsafe-fixes: {finding.fix_title}")
+        where, fixed_only = _where(path, done, finding)
+        echo_err(f"{where}: {finding.code} unsafe fix available with --unsafe-fixes: "
+                 f"{finding.fix_title}{fixed_only}")
     manual = [f for f in result.remaining if not f.fixable]
     for finding in manual:
         why = f" ({finding.reason})" if finding.reason else ""
-        echo_err(f"{display_path(path, finding.path)}:{finding.line}: {finding.code} "
-                 f"no automatic fix{why}: {finding.message}")
+        where, fixed_only = _where(path, done, finding)
+        echo_err(f"{where}: {finding.code} no automatic fix{why}: {finding.message}{fixed_only}")
     verb = "Applied" if done.landed else "Would apply"
     echo_err(f"{verb} {plural(len(result.applied), 'fix')}{_of_them_revealed(len(shown))}."
              + (f" {plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."
@@ -202,6 +203,15 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
         echo_err("Nothing was written: fix the input errors above first.")
     elif done.would_block:
         echo_err("`fixer fix --apply` would write nothing while the input errors above remain.")
+
+
+def _where(path: str, done: FixRun, finding: Finding) -> tuple[str, str]:
+    """`file:line` of a finding in the files as they are now (a dry run's are as they were),
+    and the words that follow its message when the line is the fixed text's alone."""
+    line = done.line_on_disk(finding)
+    if line is None:
+        return f"{display_path(path, finding.path)}:{finding.line}", " (line once fixed)"
+    return f"{display_path(path, finding.path)}:{line}", ""
 
 
 def _revealed_by(by: FixLine | None) -> str:
