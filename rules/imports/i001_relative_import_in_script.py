@@ -53,7 +53,10 @@ import root, `from . import *`, a local module named like a standard library mod
 (the absolute import would load the standard one), or comments inside parenthesized
 names that `import a, b` cannot hold; and when a module on the import path does not
 compile (S004 reports it): fixer cannot see the imports in it. Fixing the others alone
-would still leave the service failing at start-up.
+would still leave the service failing at start-up. Unsafe when the folder the command runs
+from is itself a package (it has an `__init__.py`): another service built from the same
+image, a `python -m app.worker` or a test may import the same modules as `app.main`, where
+the absolute form fails; running the script as `python -m app.main` keeps both working.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ SEVERITY = Severity.ERROR
 READS_APP_CODE = True   # the launched script's imports
 # Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
 STOPS_START = True
-SAFETY = (Safety.SAFE, Safety.DISPLAY)
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 
 class Failing(NamedTuple):
@@ -157,11 +160,27 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
                                   for f in failing if f.scanned.problems), None)
     first = scanned.nodes[0]
     packages = {f.path: f.package for f in failing}
-    fix = None if problem else Fix("Import from the import root", Safety.SAFE,
+    packaged = _packaged(ws, found)
+    fix = None if problem else Fix("Import from the import root",
+                                   Safety.UNSAFE if packaged else Safety.SAFE,
                                    partial(_absolutized, ws, packages))
     return Violation(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
                      path=path, line=first.lineno, column=first.col_offset + 1,
-                     service=service, subject=found.path, reason=problem, fix=fix)
+                     service=service, subject=found.path, reason=problem or packaged, fix=fix)
+
+
+def _packaged(ws: Workspace, found: appmodule.AppModule) -> str | None:
+    """Why the absolute imports may break what works now: the command's folder is itself a
+    package, so other code (a service of the same image, `python -m`, a test) may import
+    these modules through it, where `from config import x` finds no `config`."""
+    init = posixpath.join(found.root, "__init__.py")
+    if not ws.tree.exists(init):
+        return None
+    package = posixpath.basename(found.root)
+    return (f"{init} makes `{package}` a package: code that imports `{package}."
+            f"{posixpath.basename(found.path)[:-3]}` would fail on the absolute imports "
+            f"(running it with `python -m {package}.{posixpath.basename(found.path)[:-3]}` "
+            "keeps both)")
 
 
 def _absolutized(ws: Workspace, packages: dict[str, str]) -> list[Edit]:
