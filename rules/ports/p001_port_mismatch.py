@@ -12,7 +12,9 @@ not judged, nor are the `ports`/`expose` targets they reach; once one `ports`/`e
 target is the listen port, the other targets are other listeners too (a metrics port).
 So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
 Display-only when a module of the app's folder passes the claimed port to a call
-(`start_http_server(9100)`): a second server of the app may listen there.
+(`start_http_server(9100)`, a default `"9100"`), or starts a metrics server on a port it
+reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`): a second
+server of the app may listen there.
 
 ## Why is this bad?
 Published ports and peers' URLs reach a port nobody listens on, and a healthcheck
@@ -183,19 +185,31 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     return replace(report, reason=reason)
 
 
+# prometheus_client's servers: a second listener inside the app's process
+_SECOND_SERVER = re.compile(r"\bstart_(?:http|wsgi)_server\(\s*(?!\d+\s*[,)])")
+
+
 def _opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> str | None:
     """Why the claimed port may be a second server's: a module of the app's folder passes it
-    to a call (`start_http_server(9100)`, `serve(port=9100)`). Read as text: this process
-    parses no app code (the rules that do run beside it, engine/fanout.py)."""
+    to a call (`start_http_server(9100)`, `serve(port=9100)`, a default `"9100"`), or starts
+    a metrics server on a port it reads at run time (`start_http_server(int(os.environ[
+    "METRICS_PORT"]))`). Read as text: this process parses no app code (the rules that do
+    run beside it, engine/fanout.py)."""
     module = appmodule.find(ws, service)
     folder = posixpath.dirname(module.path) if module is not None else None
     for path in tree_index.files_in(ws.tree, folder) if folder is not None else []:
         file = ws.read(path) if path.endswith(".py") else None
+        if file is None:
+            continue
         for port in claimed:
-            match = re.search(rf"[(,=]\s*{port}\s*[,)]", file.text) if file else None
-            if file is not None and match is not None:
+            match = re.search(rf"""[(,=]\s*(["']?){port}\1\s*[,)]""", file.text)
+            if match is not None:
                 return (f"{path}:{file.line_of(match.start())} passes {port} to a call: a "
                         "second server of the app may listen there")
+        started = _SECOND_SERVER.search(file.text)
+        if started is not None:
+            return (f"{path}:{file.line_of(started.start())} starts a metrics server on a "
+                    "port it reads at run time: it may be the one compose expects")
     return None
 
 
