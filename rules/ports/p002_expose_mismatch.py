@@ -27,7 +27,9 @@ value of its own (`ENV PORT=8000`, an override file's `PORT: 8001`): EXPOSE docu
 the image, and the base file alone would expose a port nothing listens on. So is a
 port a compose `command:` sets that another file of the stack changes (the base file's
 `uvicorn` on 8000, a `docker-compose.prod.yml` loaded with `-f` binding :80): which one
-the image documents is the author's call.
+the image documents is the author's call. So is the port of a compose `command:` where
+the image's own CMD or ENTRYPOINT runs something fixer cannot read (`CMD ["/opt/run.sh"]`,
+whose server may listen elsewhere).
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
@@ -154,6 +156,39 @@ def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | Non
     return None
 
 
+# what an image runs that starts no server: a shell or an interpreter with no arguments
+_IDLE = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "python", "python3"})
+
+
+def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | None:
+    """Why EXPOSE is not written for the port a compose `command:` sets: the image's own
+    CMD or ENTRYPOINT runs something fixer cannot read (`/opt/run.sh`), which may start the
+    server elsewhere. EXPOSE documents the image, not one deployment's command."""
+    for service in services:
+        region = service.app.listen.region
+        if region is None or region.kind not in COMPOSE_KINDS or \
+                image_listen(ws, service).launch is not None:
+            continue
+        own = _image_command(service.app)
+        if own is not None:
+            return (f"the image's own {own.cmd} runs `{' '.join(own.value)}`, which fixer "
+                    f"cannot read; {service.name}'s `{region.kind}:` listens on "
+                    f"{service.app.listen.port}: which port EXPOSE documents is the author's "
+                    "call")
+    return None
+
+
+def _image_command(app: App) -> Instruction | None:
+    """The CMD or ENTRYPOINT the image runs as built (the stage's own, else the nearest
+    stage it is built from), when it runs more than a bare shell or interpreter."""
+    for link in chain(app.dockerfile, app.stage):
+        found = link.last("ENTRYPOINT") or link.last("CMD")
+        if found is not None:
+            words = found.value
+            return found if words and not (len(words) == 1 and words[0] in _IDLE) else None
+    return None
+
+
 def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     app = services[0].app
     listens = sorted({p for p in (_image_port(ws, s) for s in services) if p is not None})
@@ -178,7 +213,8 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return replace(report, reason=f"the stage inherits `EXPOSE {inherited[0][1]}` from "
                                       f"line {inherited[0][0].line}, which other stages may "
                                       "share: which to change is the author's call")
-    doubt = _environment_doubt(ws, services) or _files_doubt(ws, services)
+    doubt = _environment_doubt(ws, services) or _files_doubt(ws, services) or \
+        _unread_image_command(ws, services)
     if doubt is not None:
         return replace(report, reason=doubt)
     return replace(report, fix=Fix(title, Safety.SAFE, partial(_edits, app, ports, listens[0])))
