@@ -83,6 +83,10 @@ class AppRoutes:
     doubt_exempt: tuple[str, ...] = ()
     # (path, top statement) of each `app.mount(...)` of the creation scope
     mounts: list[tuple[str, ast.stmt]] = field(default_factory=list)
+    # (path, what serves it) of each path a mounted app or an exporter serves that fixer
+    # cannot read (`app.mount("/", WSGIMiddleware(flask))`, `Instrumentator().expose(app)`):
+    # a request under it may be answered
+    opaque: list[tuple[str, str]] = field(default_factory=list)
     root_path: str | None = None  # `FastAPI(root_path="/api")`, when a literal
     # FastAPI's own pages (`/docs`, ...) that the app may or may not serve: their URL is set
     # by an expression fixer cannot settle (`docs_url=None if PROD else "/docs"`)
@@ -123,6 +127,15 @@ class AppRoutes:
             if (top.end_lineno or top.lineno) <= end and \
                     (path == prefix or path.startswith(prefix + "/")):
                 return where
+        return None
+
+    def opaque_over(self, path: str) -> str | None:
+        """Why a GET of `path` may be answered by what fixer cannot read: the mounted app or
+        exporter whose path it is under."""
+        for where, what in self.opaque:
+            prefix = where.rstrip("/")
+            if not prefix or path == prefix or path.startswith(prefix + "/"):
+                return f"`{what}` may serve {path}, and fixer cannot read it"
         return None
 
     @property
@@ -587,6 +600,10 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 where = string_value(tree, call_argument(call, 0, "path"))
                 if anchors and where is not None:
                     result.mounts.append((join_paths(prefix, where), top))
+            elif _exposes(call, var):
+                endpoint = next((k.value for k in call.keywords if k.arg == "endpoint"), None)
+                served = string_value(tree, endpoint) if endpoint is not None else "/metrics"
+                result.opaque.append((join_paths(prefix, served or "/"), ast.unparse(call)))
             elif method in _CALLS_ADDING_ROUTES:
                 routed = True
                 if method == "include_router":
@@ -775,21 +792,37 @@ def _keyword(call: ast.Call, name: str) -> bool:
     return any(k.arg == name for k in call.keywords)
 
 
+def _exposes(call: ast.Call, var: str) -> bool:
+    """`Instrumentator().instrument(app).expose(app)`: an exporter adds its endpoint
+    (`endpoint=`, else `/metrics`) to the app."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "expose" and \
+        bool(call.args) and isinstance(call.args[0], ast.Name) and call.args[0].id == var
+
+
 def _mount(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast.Call,
            prefix: str, result: AppRoutes, depth: int) -> None:
     """The routes of a FastAPI app mounted on this one (`app.mount("/v1", v1)`, `v1 =
-    FastAPI()` in the same module), under the mount's path. Static files and other ASGI
-    apps serve no route fixer could probe: left out, as before."""
+    FastAPI()` here or in a module of the import root), under the mount's path. Static files
+    serve no route a probe asks for; any other app mounted (a Flask app, an imported
+    sub-app fixer cannot follow, `make_asgi_app()`) may serve any path under the mount's."""
     where = string_value(tree, call_argument(call, 0, "path"))
     mounted = call_argument(call, 1, "app")
-    if where is None or not isinstance(mounted, ast.Name) or depth > 5:
+    if where is None or mounted is None:
         return
-    for body_scope in ([scope, tree] if scope is not tree else [tree]):
-        value = assigned_value(binding(body_scope.body, mounted.id))
-        if isinstance(value, ast.Call) and is_call_to(value, "FastAPI"):
-            _scan(mods, path, tree, body_scope, mounted.id, join_paths(prefix, where), result,
-                  False, depth + 1)
-            return
+    if isinstance(mounted, ast.Call) and is_call_to(mounted, "StaticFiles"):
+        return
+    found = _defined(mods, path, tree, scope, mounted, _creates_fastapi, depth)
+    if found is None:
+        result.opaque.append((join_paths(prefix, where), ast.unparse(mounted)))
+        return
+    found_path, found_tree, found_scope, name, _ = found
+    _scan(mods, found_path, found_tree, found_scope, name, join_paths(prefix, where), result,
+          False, depth + 1)
+
+
+def _creates_fastapi(stmt: ast.stmt) -> bool:
+    value = assigned_value(stmt)
+    return isinstance(value, ast.Call) and is_call_to(value, "FastAPI")
 
 
 def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast.Expr,

@@ -266,7 +266,8 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
     if matching or wanted in routes.unsure:   # `@app.get` on a class that redefines how
         return Verdict.UNKNOWN, ""              # routes are added; `/docs` that may be off
     texts = [site.file.text for site in routes.sites]
-    if routes.unknown or any(r.path.startswith(UNREAD) for r in routes.routes) or \
+    if routes.unknown or routes.opaque_over(wanted) or \
+            any(r.path.startswith(UNREAD) for r in routes.routes) or \
             any(".mount(" in t or f'"{path}"' in t or f"'{path}'" in t for t in texts):
         return Verdict.UNKNOWN, ""  # a mounted app, middleware or unread route may serve it
     return Verdict.BROKEN, f"it asks for {path}, which the app does not serve"

@@ -15,7 +15,14 @@ any path ending in `/health`. A route whose path is not a literal
 routes fixer cannot follow (a router imported from another package, a
 non-literal path or prefix, `register(app)`), a health path written as a string
 literal in the service's Python files (tests left out, and the files only another
-app built from the same folder imports) counts as served.
+app built from the same folder imports) counts as served. A FastAPI app mounted on
+this one (`app.mount("/v1", v1)`, created here or in a module of the import root)
+serves its routes under the mount's path. Any other mounted app (a Flask app through
+`WSGIMiddleware`, `make_asgi_app()`, a sub-app fixer cannot follow) and an exporter's
+endpoint (`Instrumentator().expose(app)`, `/metrics` unless `endpoint=` says otherwise)
+may serve any path under theirs: a probe of such a path is no finding, and `/health`
+under one is display-only (a route added before the mount would hide the mounted
+app's, one added after it would never be reached).
 Flask, Django, workers, bots and one-shot jobs are not app services and are
 never reported. Attribute assignments after the app is created (`app.state.db =
 db`, `app.logger = log`) do not hide it. Routes the app's class adds to itself in

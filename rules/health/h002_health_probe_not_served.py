@@ -14,7 +14,8 @@ probe whose path no GET route answers is reported; a route `/health/` serves a
 urllib follow or accept the redirect). Nothing is reported when fixer cannot read
 all of it: a URL whose port or path is a `${VAR}`, an app whose routes fixer cannot
 all see (a router it cannot follow, a path or prefix that is not a literal, a
-mounted app, `register(app)`), or an app whose code names the path in a literal
+mounted app, an exporter's endpoint such as `Instrumentator().expose(app)`'s
+`/metrics`, `register(app)`), or an app whose code names the path in a literal
 somewhere (middleware may answer it).
 
 ## Why is this bad?

@@ -207,10 +207,13 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     broken = _uncompiled(ws, service) if found is None else None
     if broken is not None:   # no literal in the code stands in for routes of a broken app
         return HealthPlan(Source.UNREADABLE, None, f"{broken}, so fixer cannot read the app")
-    why = "fixer cannot find where the app object is created" if found is None else \
-        found[1].unknown
     added = probes[0] if probes else "/health"
-    doubt = (found[1].doubt_for(added) or "") if found else ""
+    opaque = found[1].opaque_over(added) if found else None
+    if opaque is not None and probes:   # the probe may well be answered
+        return HealthPlan(Source.UNREADABLE, None, opaque)
+    why = "fixer cannot find where the app object is created" if found is None else \
+        found[1].unknown or opaque
+    doubt = (found[1].doubt_for(added) or opaque or "") if found else ""
     shadow = found[1].shadowing(added) if found else None
     if shadow is not None:   # a route added after it would never answer
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"

@@ -1,0 +1,8 @@
+from flask import Flask
+
+flask_app = Flask(__name__)
+
+
+@flask_app.route("/health")
+def health():
+    return "ok"
