@@ -657,20 +657,25 @@ def _helper_function(mods: Modules, path: str, tree: ast.Module, name: str
 
 
 # modules whose functions serve an app (`uvicorn.run(app)`), never add routes to it
-_SERVERS = frozenset({"uvicorn", "hypercorn", "granian", "daphne", "waitress", "gunicorn"})
+# packages whose functions the app is handed to add no route: servers (`uvicorn.run(app)`)
+# and tracing instrumentation, which wraps the app in middleware
+# (`FastAPIInstrumentor.instrument_app(app)`, `logfire.instrument_fastapi(app)`)
+_ADD_NO_ROUTES = frozenset({"uvicorn", "hypercorn", "granian", "daphne", "waitress",
+                            "gunicorn", "opentelemetry", "logfire"})
 
 
 def _may_add_routes(mods: Modules, path: str, tree: ast.Module, call: ast.Call, name: str,
                     var: str) -> bool:
-    """Whether `name(app)` may add routes fixer does not see: not a server's function
-    (`uvicorn.run(app)`), nor a function of the repository that adds none (`app.add_middleware`
-    alone) and hands the app to nothing else."""
+    """Whether `name(app)` may add routes fixer does not see: not a server's or a tracing
+    package's function (`uvicorn.run(app)`, `FastAPIInstrumentor.instrument_app(app)`), nor
+    a function of the repository that adds none (`app.add_middleware` alone) and hands the
+    app to nothing else."""
     owner = name.split(".", 1)[0]
     stmt = binding(tree.body, owner)
     source = stmt.module if isinstance(stmt, ast.ImportFrom) else \
         next((a.name for a in stmt.names if (a.asname or a.name) == owner), owner) \
         if isinstance(stmt, ast.Import) else None
-    if (source if source is not None else owner).split(".", 1)[0] in _SERVERS:
+    if (source if source is not None else owner).split(".", 1)[0] in _ADD_NO_ROUTES:
         return False
     found = _helper_function(mods, path, tree, name)
     if found is None:
