@@ -81,7 +81,12 @@ file, or the override file that holds the URL), never in a `-f` overlay. Credent
 as the same variables; a password written only in an env file is referenced
 through a `.env` variable holding that value, never copied. A URL with no
 password gets `POSTGRES_HOST_AUTH_METHOD: trust`. A non-default port gets a
-server listening there. Display-only when the host is no name a service can answer to
+server listening there. Unsafe when only metrics exporters use the URL (a `postgres-exporter`'s
+`DATA_SOURCE_NAME`): the database an exporter watches is often one outside the stack,
+and an empty one beside it is no fix.
+When every user runs only under compose `profiles`, the database gets all of theirs
+(`docker compose up` without them starts no database nobody uses).
+Display-only when the host is no name a service can answer to
 (over DNS's limits), when the URLs disagree (user, password,
 database or port), name no user, hold a password fixer would have to copy out
 of an env file, when `depends_on` comes from a YAML anchor, when a user runs
@@ -105,6 +110,7 @@ wholly `${VAR}` URLs and hosts with a domain.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -174,10 +180,28 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         plan.c003_on_the_way
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
     base = replace(base, relies_on=plan.waits_for)
-    if plan.doubt:
-        return replace(base, fix=Fix(f"{title} ({plan.doubt})", Safety.UNSAFE, build),
-                       reason=plan.doubt)
+    doubt = plan.doubt or _only_exporters(uses)
+    if doubt:
+        return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
+                       reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _only_exporters(uses: list[dbusage.UrlUse]) -> str | None:
+    """Why an added database may be no fix: only metrics exporters name the host (a
+    `postgres-exporter`'s `DATA_SOURCE_NAME`). The database an exporter watches is often
+    one outside the stack: an empty one beside it would be watched instead."""
+    if not uses or any(not _EXPORTER.search(use.service.scalar("image") or "")
+                       for use in uses):
+        return None
+    names = sorted({use.service.name for use in uses})
+    return (f"only {_named(names)}, a metrics exporter, "
+            f"{'names' if len(names) == 1 else 'name'} it: the database it watches may live "
+            "outside the stack, and an empty one is no fix")
+
+
+# `prometheuscommunity/postgres-exporter`, `wrouesnel/postgres_exporter`
+_EXPORTER = re.compile(r"exporter[^/]*$", re.I)
 
 
 def _unused_postgres(ws: Workspace, stack: Stack) -> str:

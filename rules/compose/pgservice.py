@@ -21,7 +21,7 @@ from fixer.model.depends import HEALTHY, append_refused, conditions_refused, set
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Value, get, key_node
+from fixer.sources.compose import ComposeDoc, Value, elements, get, key_node, scalar
 from fixer.sources.compose_edit import (
     Unfixable,
     add_entry,
@@ -101,7 +101,8 @@ def data_path(image: str) -> str:
 
 
 def fragment(creds: Credentials, image: str, volume: str, style: Style,
-             networks: compose_style.Fragment | None = None) -> Map:
+             networks: compose_style.Fragment | None = None,
+             profiles: tuple[str, ...] = ()) -> Map:
     env = [("POSTGRES_USER", creds.user)]
     if creds.password is None:
         env.append(("POSTGRES_HOST_AUTH_METHOD", "trust"))
@@ -115,6 +116,8 @@ def fragment(creds: Credentials, image: str, volume: str, style: Style,
     environment: compose_style.Fragment = Seq(tuple(f"{k}={v}" for k, v in env)) \
         if style.env_list else Map(tuple(env))
     pairs: list[tuple[str, compose_style.Fragment]] = [("image", image)]
+    if profiles:
+        pairs.append(("profiles", Flow(profiles)))
     if creds.port:
         pairs.append(("command", Flow(("postgres", "-p", creds.port))))
     pairs += [
@@ -181,6 +184,7 @@ class DatabasePlan:
     members: tuple[Service, ...]      # the services that reach it: their `networks` style
     gates: tuple[Gate, ...]
     doubt: str | None
+    profiles: tuple[str, ...] = ()    # its users' when every one runs only under profiles
 
     @property
     def c003_on_the_way(self) -> str:
@@ -219,7 +223,27 @@ def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
     if refused:
         raise Unfixable(refused)
     return DatabasePlan(host, creds, image, doc, volume_name(doc, host), tuple(joined),
-                        tuple(members), gates, doubt)
+                        tuple(members), gates, doubt,
+                        profiles(list({u.service.name: u.service for u in uses}.values())))
+
+
+def profiles(users: Sequence[Service]) -> tuple[str, ...]:
+    """The profiles the database runs under: every profile of its users when each of them
+    runs only under some (`profiles: [full]`), so that `docker compose up` without them
+    starts no database nobody uses; none when one user always runs. Unfixable when one is
+    interpolated (which profile it names is only known at run time)."""
+    found: dict[str, None] = {}
+    for user in users:
+        value = user.get("profiles")
+        names = [scalar(item) for item in elements(value[1])] if value else []
+        if not names:
+            return ()
+        for name in names:
+            if name is None or "$" in name:
+                raise Unfixable(f"{user.name}'s `profiles` are not literal names: which "
+                                "profiles the database should run under is the author's call")
+            found[name] = None
+    return tuple(found)
 
 
 def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Value]]
@@ -280,7 +304,8 @@ def render(plan: DatabasePlan) -> list[TextEdit]:
     joined = networks.fragment(list(plan.networks), list(plan.members)) if plan.networks \
         else None
     new_service = add_entry(doc, services, plan.host,
-                            fragment(plan.creds, plan.image, plan.volume, style, joined), style,
+                            fragment(plan.creds, plan.image, plan.volume, style, joined,
+                                     plan.profiles), style,
                             blank_before=style.blank_between and not is_flow(services))
     edits.append(new_service)
     edits.append(_volume_edit(doc, plan.volume, style, None if is_flow(services)
