@@ -148,6 +148,20 @@ def test_s003_noop(files: dict[str, str], command: str) -> None:
     assert findings(repo(files, command)) == []
 
 
+UVICORN_WORKER = ('CMD ["gunicorn", "-k", "uvicorn_worker.UvicornWorker", "-b", "0.0.0.0:8000", '
+                  '"app.main:app"]\n')
+
+
+def test_uvicorn_worker_brings_gunicorn_from_0_2_0_on() -> None:
+    """uvicorn-worker 0.2.0 and later require gunicorn and uvicorn; 0.1.0 declared none."""
+    newest = repo({"requirements.txt": "fastapi\nuvicorn-worker\n",
+                   "Dockerfile": REQS_DOCKERFILE + UVICORN_WORKER})
+    assert findings(newest) == []
+    first = repo({"requirements.txt": "fastapi\nuvicorn-worker==0.1.0\n",
+                  "Dockerfile": REQS_DOCKERFILE + UVICORN_WORKER})
+    assert [f.code for f in findings(first)] == ["S003"]
+
+
 def test_fastapi_cli_0_0_4_brings_uvicorn_only_with_its_standard_extra() -> None:
     bare = repo({"requirements.txt": "fastapi\nfastapi-cli==0.0.4\n",
                  "Dockerfile": REQS_DOCKERFILE + UVICORN})

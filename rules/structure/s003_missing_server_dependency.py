@@ -20,7 +20,8 @@ without an extra (later releases moved both to `standard`), when the requirement
 no other release (`==0.111.0`, `~=0.111.0`, Poetry's `^0.111`) or the lock file that
 `poetry install`, `uv sync` or `pdm install` installs from pins one. `fastapi-cli`
 brings uvicorn from 0.0.5 on (pinned there, or with no upper bound: pip installs the
-newest), and with its `standard` extra.
+newest), and with its `standard` extra. `uvicorn-worker` (the worker class
+`uvicorn_worker.UvicornWorker`) brings gunicorn and uvicorn from 0.2.0 on.
 
 No finding when the image may hold packages fixer cannot name: `pip install` of wheels,
 paths, wildcards or `$VARIABLES`, a `-r` file it cannot find, a project whose

@@ -35,6 +35,10 @@ _KNOWN = (
     # and in 0.0.2 and 0.0.3; 0.0.4 only with `standard`, which brings it from 0.0.2 on
     _Brings("fastapi-cli", "standard", ((0, 0, 2), (1,)), frozenset({"uvicorn"}), newest=True),
     _Brings("fastapi-cli", None, ((0, 0, 5), (1,)), frozenset({"uvicorn"}), newest=True),
+    # uvicorn-worker (gunicorn's `uvicorn_worker.UvicornWorker`) requires gunicorn and
+    # uvicorn from 0.2.0 on; 0.1.0 declared no dependencies
+    _Brings("uvicorn-worker", None, ((0, 2), (1,)), frozenset({"gunicorn", "uvicorn"}),
+            newest=True),
 )
 
 
