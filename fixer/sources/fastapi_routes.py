@@ -612,7 +612,8 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                     _add_route(result, tree, call, prefix, None, depth == 0, mods,
                                path)
             elif _helper_name(call.func) and any(
-                    isinstance(a, ast.Name) and a.id == var for a in call.args):
+                    isinstance(a, ast.Name) and a.id == var for a in call.args) and \
+                    not _adds_to_its_owner(scope, tree, call):
                 helper = _helper_name(call.func)
                 if _may_add_routes(mods, path, tree, call, helper, var):
                     result.note(f"`{helper}({var})` may add routes")
@@ -628,6 +629,18 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
 
 # An installed helper named for access control: it may refuse a probe as its middleware
 _GUARD_WORDS = re.compile(r"auth|security|secure|guard|jwt|token|permission|middleware", re.I)
+
+
+def _adds_to_its_owner(scope: Scope, tree: ast.Module, call: ast.Call) -> bool:
+    """`app.include_router(router)`, `app.mount("/v1", sub)`: routes go to `app`, an
+    object the code assigns, not to the router or app handed to it (`auth.mount(app)`, a
+    function of an imported module, is a helper)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            and func.attr in {*_CALLS_ADDING_ROUTES, "mount"}):
+        return False
+    bound = binding(scope.body, func.value.id) or binding(tree.body, func.value.id)
+    return bound is not None and not isinstance(bound, (ast.Import, ast.ImportFrom))
 
 
 def _helper_name(func: ast.expr) -> str:
@@ -750,7 +763,9 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
     A class's string constant counts as one (`Paths.HEALTH`, `Route.HEALTH.value`)."""
     method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
     path = call_argument(call, 0, "path")
-    literal = string_value(tree, path) or _class_constant(mods, module, tree, path)
+    literal = string_value(tree, path)   # `""`: the router's prefix alone
+    if literal is None:
+        literal = _class_constant(mods, module, tree, path)
     if literal is None:
         shown = ast.unparse(path) if path is not None else "?"
         result.note(f"the path `{shown}` of a route is not a literal")
