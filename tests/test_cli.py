@@ -334,6 +334,27 @@ def test_fix_names_a_remaining_finding_by_its_line_in_the_files_as_they_are(
     assert (repo / "web/Dockerfile").read_text().splitlines()[6].startswith("CMD uvicorn")
 
 
+FAILS_VERIFICATION = {
+    "docker-compose.yml": ("services:\n  api:\n    build: .\n    command: uvicorn app.main:app "
+                           "--host 0.0.0.0 --port 8000\n    depends_on:\n      rabbitmq:\n"
+                           "        condition: service_started\n  rabbitmq:\n"
+                           "    image: rabbitmq:3-management\n"),
+    "requirements.txt": "fastapi\nuvicorn\n", "app/__init__.py": "", "app/main.py": APP,
+}
+
+
+def test_an_unsafe_fix_that_failed_is_not_offered_again(tmp_path: Path) -> None:
+    """S001's stock Dockerfile makes `api` an app service whose broker C005 cannot gate (an
+    explicit `service_started`): the fix fails verification. With --unsafe-fixes given, the
+    summary says so once, and offers no `--unsafe-fixes` it already has."""
+    repo = write_tree(tmp_path, FAILS_VERIFICATION)
+    code, _, err = run_cli("fix", repo, "--unsafe-fixes")
+    assert code == 2 and re.search(r"S001 fix failed: the fix would introduce C005", err), err
+    assert "available with --unsafe-fixes" not in err, err
+    _, _, err = run_cli("fix", repo)
+    assert "S001 unsafe fix available with --unsafe-fixes" in err, err
+
+
 def test_fix_summary_without_revealed_findings_gives_the_count_alone(tmp_path: Path) -> None:
     code, _, err = run_cli("fix", severity_tree(tmp_path), "--select", "P001")
     assert code == 1 and "revealed" not in err, err

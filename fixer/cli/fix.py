@@ -184,7 +184,10 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
         where, fixed_only = _where(path, done, item.finding)
         echo_err(f"{where}: {item.finding.code} fix for a revealed finding: {item.fix.text}"
                  f" ({_revealed_by(item.fix.revealed_by)}){fixed_only}")
-    unsafe = [f for f in result.remaining if f.safety is Safety.UNSAFE]
+    # a fix that failed verification was reported above: --unsafe-fixes would not help it
+    failed = {f.finding.fingerprint for f in result.failed}
+    unsafe = [f for f in result.remaining
+              if f.safety is Safety.UNSAFE and f.fingerprint not in failed]
     for finding in unsafe:
         where, fixed_only = _where(path, done, finding)
         echo_err(f"{where}: {finding.code} unsafe fix available with --unsafe-fixes: "
