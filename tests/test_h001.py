@@ -784,18 +784,28 @@ def test_h001_names_only_a_call_that_may_add_routes(main: str, files: dict[str, 
         assert named in finding.message, finding.message
 
 
-@pytest.mark.parametrize(("exempt", "fixable"), [
-    pytest.param("request.url.path == '/health'", True, id="equals-the-added-path"),
-    pytest.param("request.url.path in ['/health', '/metrics']", True, id="in-a-list"),
-    pytest.param("request.url.path.startswith('/health')", True, id="prefix"),
-    pytest.param("request.url.path == '/healthz'", False, id="another-health-path"),
+@pytest.mark.parametrize(("exempt", "fixable", "named"), [
+    pytest.param("request.url.path == '/health'", True, "", id="equals-the-added-path"),
+    pytest.param("request.url.path in ['/health', '/metrics']", True, "", id="in-a-list"),
+    pytest.param("request.url.path.startswith('/health')", True, "", id="prefix"),
+    pytest.param("request.url.path == '/healthz'", False, "", id="another-health-path"),
+    pytest.param("request.url.path in OPEN", True, "OPEN = frozenset(['/health', '/docs'])\n",
+                 id="in-a-module-constant"),
+    pytest.param("request.url.path in self.OPEN", True, "    OPEN = ('/health',)\n",
+                 id="in-a-class-attribute"),
+    pytest.param("request.url.path in OPEN", False, "OPEN = ['/docs']\n",
+                 id="constant-without-the-health-path"),
 ])
 def test_h001_a_middleware_that_lets_the_health_path_through_refuses_no_probe(
-        exempt: str, fixable: bool) -> None:
+        exempt: str, fixable: bool, named: str) -> None:
     """A key check that returns `call_next` first for the health path answers the probe:
     the route H001 adds there, and C004's probe of it, are safe. One that exempts another
-    path keeps the doubt."""
+    path keeps the doubt. The paths may be a collection the module or the class names."""
     guard = DISPATCH.replace("request.url.path.startswith(('/login', '/docs'))", exempt)
+    if named.startswith("    "):   # a class attribute
+        guard = guard.replace("    async def dispatch", named + "\n    async def dispatch")
+    else:
+        guard = named + guard
     files = service({"svc/app/main.py": CLASS_APP.format(imports="from app.guard import Key\n",
                                                            added="Key"),
                      "svc/app/guard.py": guard.format(name="Key", base="BaseHTTPMiddleware",

@@ -185,9 +185,9 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
         echo_err(f"{where}: {item.finding.code} fix for a revealed finding: {item.fix.text}"
                  f" ({_revealed_by(item.fix.revealed_by)}){fixed_only}")
     # a fix that failed verification was reported above: --unsafe-fixes would not help it
-    failed = {f.finding.fingerprint for f in result.failed}
+    refused = {f.finding.fingerprint for f in result.failed}
     unsafe = [f for f in result.remaining
-              if f.safety is Safety.UNSAFE and f.fingerprint not in failed]
+              if f.safety is Safety.UNSAFE and f.fingerprint not in refused]
     for finding in unsafe:
         where, fixed_only = _where(path, done, finding)
         echo_err(f"{where}: {finding.code} unsafe fix available with --unsafe-fixes: "

@@ -404,7 +404,7 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
             code = _refusal(stmt)
             if code is not None:
                 return (f"the middleware `{stmt.name}` answers {code} before any route, so "
-                        "the health route may refuse a probe", _lets_health_through(stmt))
+                        "the health route may refuse a probe", _lets_health_through(stmt, site.tree))
     return None
 
 
@@ -426,7 +426,7 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
     if read is not None and code is not None:
         exempt = tuple(path for method in read[2].body
                        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
-                       for path in _lets_health_through(method))
+                       for path in _lets_health_through(method, read[1], read[2]))
         return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers {code} "
                 "before any route, so the health route may refuse a probe", exempt)
     # a class that reads as harmless may still refuse through code fixer does not follow
@@ -507,10 +507,12 @@ def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
     return None
 
 
-def _lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+def _lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module,
+                         cls: ast.ClassDef | None = None) -> tuple[str, ...]:
     """The health paths the middleware tests the request's path against, to exempt them
-    from what it refuses: `== "/health"`, `in ["/health", "/metrics"]`, and, as a prefix
-    (`/health*`), `.startswith("/health")`."""
+    from what it refuses: `== "/health"`, `in ["/health", "/metrics"]`, `in EXEMPT` (a
+    collection the module or the class assigns), and, as a prefix (`/health*`),
+    `.startswith("/health")`."""
     found: list[str] = []
     for node in ast.walk(function):
         if isinstance(node, ast.Compare):
@@ -522,8 +524,28 @@ def _lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tu
             continue
         if any("path" in ast.unparse(part) for part in parts):
             found += [path + ("*" if prefix else "") for part in parts
-                      for path in _health_literals(part)]
+                      for path in _health_literals(_named_collection(part, tree, cls))]
     return tuple(found)
+
+
+def _named_collection(node: ast.expr, tree: ast.Module, cls: ast.ClassDef | None) -> ast.expr:
+    """What `EXEMPT` or `self.EXEMPT` is assigned (`EXEMPT = {"/health", "/docs"}`,
+    `frozenset({...})`) in the module or the class; else the node itself."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if (
+        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+        and node.value.id in ("self", "cls")) else None
+    if name is None:
+        return node
+    bodies = [cls.body] if cls is not None and isinstance(node, ast.Attribute) else \
+        [tree.body] + ([cls.body] if cls is not None else [])
+    for body in bodies:
+        value = assigned_value(binding(body, name))
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+                value.func.id in ("set", "frozenset", "list", "tuple") and value.args:
+            value = value.args[0]
+        if value is not None:
+            return value
+    return node
 
 
 def _health_literals(node: ast.expr) -> list[str]:

@@ -92,7 +92,10 @@ it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 API-key check answers a probe 403), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, a middleware class named for auth, an
 `@app.middleware("http")` function or a middleware class answering an error status
-outside its `except` blocks: a tenant header's 400, an API key's 401 or 403; or a
+outside its `except` blocks: a tenant header's 400, an API key's 401 or 403, unless it
+first lets the health path through, `if request.url.path in EXEMPT: return await
+call_next(request)` with the paths written there or in a collection the module or its
+class assigns; or a
 function the app is passed to, `mount(app)` or `mw.setup(app)`, that adds middleware, or
 one fixer cannot read whose name speaks of access control, `setup_auth(app)`), when a
 route with path parameters or a mount (`app.mount("/", StaticFiles(...))`) answers the path
