@@ -119,6 +119,12 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
                  {"api/dockerfile": DOCKERFILE}, "interpolated", id="interpolated"),
     pytest.param("services:\n  api:\n    build: >-  # the API\n      api\n",
                  {"api/DockerFile": DOCKERFILE}, "comment on its header", id="folded-commented"),
+    pytest.param("services:\n  web:\n    build: ./web\n", {"web/package.json": "{}\n"},
+                 "holds package.json, not a FastAPI service", id="node-service"),
+    pytest.param("services:\n  admin:\n    build: ./admin\n",
+                 {"admin/main.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+                  "admin/requirements.txt": "flask\n"},
+                 "admin/main.py builds no FastAPI app", id="flask-app"),
 ])
 def test_s001_display_only(compose: str, files: dict[str, str], reason: str) -> None:
     found = findings(repo(compose, files))

@@ -19,6 +19,7 @@ DEFAULT_BASE = "python:3.12-slim"
 APP_MODULES = ("app/main.py", "main.py", "src/main.py")
 _APP_ASSIGNMENT = re.compile(r"^(\w+)\s*(?::[^=\n]*)?=\s*(?:fastapi\.)?FastAPI\(", re.M)
 _FACTORY = re.compile(r"^def\s+(create_app|get_app|make_app)\s*\(", re.M)
+_IMPORTS_FASTAPI = re.compile(r"^\s*(?:from|import)\s+fastapi\b", re.M)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class AppTarget:
     path: str            # the module file
     target: str          # `app.main:app`
     factory: bool        # served with `--factory`
+    fastapi: bool = True  # the module builds or imports a FastAPI app (not Flask, Streamlit)
 
 
 def find_app(tree: Tree, context: str) -> AppTarget | None:
@@ -42,7 +44,8 @@ def find_app(tree: Tree, context: str) -> AppTarget | None:
         factory = _FACTORY.search(text)
         if factory:
             return AppTarget(path, f"{module}:{factory.group(1)}", True)
-        return AppTarget(path, f"{module}:app", False)
+        return AppTarget(path, f"{module}:app", False,
+                         _IMPORTS_FASTAPI.search(text) is not None)
     return None
 
 

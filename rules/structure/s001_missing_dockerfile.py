@@ -45,7 +45,10 @@ Dockerfile is written (the repository's python slim base, requirements installed
 be built. Display-only when a path is written with `\\` (a Windows separator, which
 Compose on Linux reads as part of a name), when the context folder does not exist,
 several files match in case, the reference is interpolated or reached through a YAML
-alias, there is no app module, or a Dockerfile sits in a folder of the context
+alias, there is no app module (the reason names a `package.json`, `go.mod` or other
+manifest of another language at the context's root), the module builds no FastAPI app (no
+`FastAPI(...)`, no `fastapi` import: Flask, Streamlit), or a Dockerfile sits in a folder of
+the context
 (`app/Dockerfile`): the author's recipe exists, only not where compose looks, and a stock
 file beside it would replace it (D001 would then delete theirs as a stray copy). No
 finding when the context or the Dockerfile name reads a variable with no default that no `.env` sets
@@ -186,9 +189,17 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
         # reported beside this one, and the fix reveals nothing new.
         return replace(base, fix=Fix(f"Point compose at {variants[0]} (the name differs "
                                      "in case)", Safety.SAFE, reference.edits))
-    if find_app(ws.tree, build.context) is None:
-        return replace(base, reason="no app/main.py, main.py or src/main.py in the build "
+    app = find_app(ws.tree, build.context)
+    if app is None:
+        other = _other_ecosystem(ws, build)
+        return replace(base, reason=f"the build context holds {other}, not a FastAPI service: "
+                                    "no stock FastAPI Dockerfile fits it" if other else
+                                    "no app/main.py, main.py or src/main.py in the build "
                                     "context to start")
+    if not app.fastapi:
+        return replace(base, reason=f"{app.path} builds no FastAPI app (no `FastAPI(...)`, "
+                                    "no `fastapi` import): a stock FastAPI Dockerfile would "
+                                    "not start it")
     elsewhere = _dockerfiles_below(ws, build)
     if elsewhere:
         # The author's recipe is there (its COPY paths expect its own folder as the context):
@@ -198,6 +209,17 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
     return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
                                  Safety.UNSAFE, partial(_generate, ws, service, build)),
                    reason="a stock Dockerfile may not be how the service was meant to be built")
+
+
+# the manifest of a service in another language
+_MANIFESTS = ("package.json", "go.mod", "pom.xml", "build.gradle", "build.gradle.kts",
+              "Cargo.toml", "Gemfile", "composer.json", "mix.exs")
+
+
+def _other_ecosystem(ws: Workspace, build: Build) -> str | None:
+    """The manifest of another language at the context's root (`package.json`)."""
+    return next((name for name in _MANIFESTS
+                 if ws.tree.exists(posixpath.join(build.context, name))), None)
 
 
 def _dockerfiles_below(ws: Workspace, build: Build) -> list[str]:
