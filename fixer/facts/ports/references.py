@@ -15,6 +15,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.facts.image.images import base_image
 from fixer.facts.ports.claims import ContainerPort, compose_urls, own_ports
@@ -155,8 +156,9 @@ _BARE: Memo[dict[str, dict[tuple[str, int], tuple[str, int]]]] = Memo("host:port
 
 
 def bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[str, int]]:
-    """Each `host:port` written without a scheme in the stack's compose files, its `.env`
-    and its services' `env_file`s, and where (path, line) it is first written. fixer
+    """Each `host:port` written without a scheme in the stack's compose files, its `.env`,
+    its services' `env_file`s and the configuration files they mount (a Prometheus scrape
+    target), and where (path, line) it is first written. fixer
     rewrites no such address (nothing says which listener it reaches), so a port they name
     must stay where it is."""
     per_stack = ws.derived.get(_BARE, dict)
@@ -170,6 +172,7 @@ def _bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[
     for service in stack.services.values():
         paths.extend(_env_files(stack, service))
     paths.append(_dotenv(stack))
+    paths.extend(_mounted_configs(ws, stack))
     found: dict[tuple[str, int], tuple[str, int]] = {}
     for path in dict.fromkeys(paths):
         file = ws.read(path)
@@ -178,6 +181,30 @@ def _bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[
         for match in _BARE_ADDRESS.finditer(file.text):
             line = file.text.count("\n", 0, match.start()) + 1
             found.setdefault((match.group(1), int(match.group(2))), (path, line))
+    return found
+
+
+# configuration a service reads from a bind mount: a Prometheus scrape target (`api:8000`),
+# an OpenTelemetry collector's endpoint, a grafana datasource
+_CONFIG_FILE = re.compile(r"\.(ya?ml|json|toml|conf|ini|cfg|properties|hcl|river|alloy)$", re.I)
+_MOUNTED_CONFIG_LIMIT = 200   # files read per stack
+
+
+def _mounted_configs(ws: Workspace, stack: Stack) -> list[str]:
+    """The configuration files the stack's services mount from the repository: a mounted
+    file, or those below a mounted folder (`./prometheus:/etc/prometheus`)."""
+    found: list[str] = []
+    for service in stack.services.values():
+        for source, _target in bind_mounts(service):
+            if source in ("", ".") or source.startswith("../"):
+                continue   # the whole project or outside it: code, not configuration
+            below = [source] if ws.tree.exists(source) else tree_index.files_under(ws.tree,
+                                                                                   source)
+            # nginx files are read as proxy configuration, whose addresses P001 rewrites
+            found.extend(path for path in below
+                         if _CONFIG_FILE.search(path) and not is_proxy_config(path))
+            if len(found) >= _MOUNTED_CONFIG_LIMIT:
+                return found[:_MOUNTED_CONFIG_LIMIT]
     return found
 
 
