@@ -34,7 +34,9 @@ when it sets one), with `exec` before the last command of the `&&`/`;`/`&` chain
 so the server replaces the shell and gets SIGTERM (`celery … & exec uvicorn …`).
 Also unsafe when exec form changes how CMD and ENTRYPOINT combine: a shell-form
 ENTRYPOINT ignores CMD and compose `command:`, an exec-form one appends them; a
-CMD after an ENTRYPOINT is passed to it as `sh -c` arguments in shell form.
+CMD after an ENTRYPOINT is passed to it as `sh -c` arguments in shell form, unless that
+ENTRYPOINT is an init in exec form (`["/usr/bin/tini", "--"]`, `dumb-init`), which runs
+the CMD as its child and passes it signals: exec form is how a CMD follows one.
 Unsafe as well when the command runs a script of the repository that has no `#!` line
 (sh reads such a file itself; exec form makes the kernel run it: "exec format error"),
 or a `./…` or `….sh` script fixer does not find in the repository.
@@ -54,6 +56,7 @@ interpreter), which would run `python3 python …`; the reason says what to writ
 from __future__ import annotations
 
 import ast
+import posixpath
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -124,8 +127,27 @@ def _combination_risk(services: list[BuiltService], dockerfile: Dockerfile, stag
         if any(s.command() is not None for s in services):
             return "an exec-form ENTRYPOINT appends compose `command:`, which shell form ignored"
         return None
-    if any(link.find("ENTRYPOINT") for link in chain(dockerfile, stage)):  # own or inherited
+    if any(link.find("ENTRYPOINT") for link in chain(dockerfile, stage)) and \
+            _init_entrypoint(dockerfile, stage) is None:   # own or inherited
         return "the CMD is passed to the ENTRYPOINT as arguments, which exec form changes"
+    return None
+
+
+# init processes made to run the CMD as their child and pass it signals
+_INITS = frozenset({"tini", "tini-static", "dumb-init"})
+
+
+def _init_entrypoint(dockerfile: Dockerfile, stage: Stage) -> str | None:
+    """`tini` when the ENTRYPOINT in force is an init in exec form with options only
+    (`["/usr/bin/tini", "--"]`, `["dumb-init", "--"]`): it runs the CMD's argv as its child,
+    so exec form is how a CMD is meant to follow it."""
+    for link in chain(dockerfile, stage):
+        found = link.last("ENTRYPOINT")
+        if found is None:
+            continue
+        words = found.value
+        name = posixpath.basename(words[0]) if found.json and words else ""
+        return name if name in _INITS and all(w.startswith("-") for w in words[1:]) else None
     return None
 
 
@@ -150,9 +172,11 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     shellless = _shellless_base(services, dockerfile, stage)
     shell = _stage_shell(dockerfile, stage, instruction)
     runner = "/bin/sh" if shell == DEFAULT_SHELL else shell[0]   # what Docker runs it with
-    harm = (f"{runner} is PID 1 and does not pass SIGTERM to the app" if shellless is None
-            else f"the {shellless.label} base image has no /bin/sh, so the container cannot "
-                 "start")
+    init = _init_entrypoint(dockerfile, stage) if kind == "CMD" else None
+    harm = (f"the {shellless.label} base image has no /bin/sh, so the container cannot start"
+            if shellless is not None else
+            f"{init} passes SIGTERM to {runner}, which does not pass it to the app"
+            if init is not None else f"{runner} is PID 1 and does not pass SIGTERM to the app")
     base = Violation(
         message=f"{kind} in shell form: {harm}",
         path=dockerfile.path, line=instruction.line, service=services[0].name,
