@@ -60,7 +60,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         seen.add(marker)
         yield Violation(
             message=f"{folder}/ has no __init__.py: the command imports `{found.module}` "
-                    "from it as a namespace package (it works; a regular package is the norm)",
+                    "from it as a namespace package (Python 3 allows it; a regular package "
+                    "is the norm)",
             path=found.path, line=1, service=service.name, subject=marker,
             fix=Fix(f"Create an empty {marker}", Safety.SAFE, partial(_created, marker)),
         )
