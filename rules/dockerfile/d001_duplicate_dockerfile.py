@@ -35,7 +35,8 @@ which fixer does not load, may build it), and so do Windows scripts (`.bat`, `.c
 `.ps1`, whose `svc\\app\\Dockerfile` reads as `svc/app/Dockerfile`); a path written
 from a build context fixer does not resolve there (`dockerfile: app/Dockerfile`) counts
 when it ends the copy's path. Unsafe otherwise: the copy may hold changes someone meant
-to keep, or a pipeline may build it.
+to keep, or a pipeline may build it. Display-only when its content differs and something
+refers to it (a CI job's `file: svc/app/Dockerfile`): it may be an image of its own.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import DeleteFile, Edit
@@ -58,7 +60,7 @@ CODE = "D001"
 NAME = "duplicate-dockerfile"
 CATEGORY = Category.DOCKERFILE
 SEVERITY = Severity.WARNING
-SAFETY = (Safety.SAFE, Safety.UNSAFE)
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -136,17 +138,22 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
         versions.add(original.encode())
     same = stray_file is not None and stray_file.encode() in versions
     referrers = _referrers(ws, stray, service.app.build.context, mentions)
+    what = "duplicates" if same else "is a second Dockerfile beside"
+    base = Violation(message="", path=stray, line=1, service=service.name, subject=stray)
+    if not same and referrers:   # another image a pipeline builds: nothing to delete
+        why = (f"its content differs and {', '.join(referrers)} "
+               f"{'refers' if len(referrers) == 1 else 'refer'} to it: it may be an image of "
+               "its own, not a stray copy")
+        return replace(base, message=f"{stray} {what} {built}, which compose builds ({why})",
+                       reason=why)
     if same and not referrers:
         safety, why = Safety.SAFE, "an identical copy"
     else:
         safety = Safety.UNSAFE
         why = "its content differs" if not same else f"referenced by {', '.join(referrers)}"
-    return Violation(
-        message=f"{stray} duplicates {built}, which compose builds ({why})",
-        path=stray, line=1, service=service.name, subject=stray,
-        fix=Fix(f"Delete {stray}", safety, partial(_deleted, stray)),
-        reason=why if safety is Safety.UNSAFE else None,
-    )
+    return replace(base, message=f"{stray} {what} {built}, which compose builds ({why})",
+                   fix=Fix(f"Delete {stray}", safety, partial(_deleted, stray)),
+                   reason=why if safety is Safety.UNSAFE else None)
 
 
 def _referrers(ws: Workspace, stray: str, context: str,
