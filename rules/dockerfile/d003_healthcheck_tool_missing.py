@@ -196,7 +196,8 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
                      if u.probe.tool in missing})
     named = target.services[0].app.stage_named
     message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
-               f"{named} ({target.image}, {family.label}) does not have")
+               f"{named} ({target.image}, {family.label}) does not have" +
+               _replaced_in_compose(target, places))
     base = Violation(message=message, path=target.dockerfile.path,
                      line=target.stage.instructions[0].line, service=target.services[0].name,
                      subject=target.subject, causes=_causes(target, uses, missing))
@@ -206,6 +207,17 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
     if reason is not None:
         return replace(base, reason=reason)
     return replace(base, fix=Fix(title, Safety.SAFE, partial(_edits, ws, target, uses, missing)))
+
+
+def _replaced_in_compose(target: Target, places: list[str]) -> str:
+    """What the message adds when only the image's HEALTHCHECK fails and compose gives every
+    service that builds it a healthcheck of its own: the stack runs those; the image's fails
+    where it runs alone (`docker run`, another orchestrator)."""
+    if places != ["HEALTHCHECK"] or any(_compose_test(s) is None for s in target.services):
+        return ""
+    names = ", ".join(s.name for s in target.services)
+    return (f"; compose's healthcheck replaces it for {names}, so it fails where the image "
+            "runs without compose")
 
 
 def _not_http(uses: list[Use]) -> str | None:
