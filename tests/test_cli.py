@@ -368,7 +368,7 @@ def test_rules_json_and_explain(tmp_path: Path) -> None:
     assert code == 0
     catalogue = {r["code"]: r for r in json.loads(out)}
     assert {"P001", "P002", "D001"} <= set(catalogue)
-    assert catalogue["D001"]["safety"] == ["safe", "unsafe"]
+    assert catalogue["D001"]["safety"] == ["safe", "unsafe", "display-only"]
     code, out, _ = run_cli("explain", "p001")
     assert code == 0 and out.startswith("# P001 port-mismatch") and "## Fix safety" in out
     assert run_cli("explain", "X123")[0] == 2
