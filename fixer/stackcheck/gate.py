@@ -265,6 +265,8 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
         return Verdict.HOLDS, ""
     if matching or wanted in routes.unsure:   # `@app.get` on a class that redefines how
         return Verdict.UNKNOWN, ""              # routes are added; `/docs` that may be off
+    if routes.shadowing(wanted) is not None:    # `/health/{component}` answers `/health/db`,
+        return Verdict.UNKNOWN, ""              # if its handler takes the value
     texts = [site.file.text for site in routes.sites]
     if routes.unknown or routes.opaque_over(wanted) or \
             any(r.path.startswith(UNREAD) for r in routes.routes) or \

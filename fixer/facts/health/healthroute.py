@@ -211,6 +211,10 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     opaque = found[1].opaque_over(added) if found else None
     if opaque is not None and probes:   # the probe may well be answered
         return HealthPlan(Source.UNREADABLE, None, opaque)
+    answering = found[1].shadowing(added) if found and probes else None
+    if answering is not None:   # `/health/{component}` answers a probe of `/health/db`
+        return HealthPlan(Source.UNREADABLE, None, f"its route `{answering.path}` answers "
+                                                   f"{added} if its handler takes the value")
     why = "fixer cannot find where the app object is created" if found is None else \
         found[1].unknown or opaque
     doubt = (found[1].doubt_for(added) or opaque or "") if found else ""
