@@ -410,6 +410,11 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
 
 def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing | None:
     name = ast.unparse(call.args[0]).rsplit(".", 1)[-1]
+    if name in _RATE_LIMITERS:
+        if _limits_every_route(site.tree) is False:
+            return None
+        return (f"slowapi's {name} applies the limiter's `default_limits` to every route, the "
+                "health route too: a probe every few seconds may be answered 429", ())
     if name == "TrustedHostMiddleware":
         hosts = next((k.value for k in call.keywords if k.arg == "allowed_hosts"), None)
         listed = {e.value for e in hosts.elts if isinstance(e, ast.Constant)} \
@@ -437,6 +442,19 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
 
 
 ReadClass = tuple[str, ast.Module, ast.ClassDef]  # module path, its tree, the class
+
+
+# slowapi's middleware: every route gets the limiter's default limits
+_RATE_LIMITERS = frozenset({"SlowAPIMiddleware", "SlowAPIASGIMiddleware"})
+
+
+def _limits_every_route(tree: ast.Module) -> bool | None:
+    """Whether the module's `Limiter(...)` sets limits for every route (`default_limits`,
+    `application_limits`); None when the module builds no limiter (it is imported)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and is_call_to(node, "Limiter"):
+            return any(k.arg in ("default_limits", "application_limits") for k in node.keywords)
+    return None
 
 
 def _class_def(mods: Modules, path: str, tree: ast.Module, expr: ast.expr,

@@ -90,7 +90,8 @@ installed package, a base built by a call). An `__init__` of its own is no reaso
 it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 `FastAPI(dependencies=[...])`, which run before every route, the added one too (an
 API-key check answers a probe 403), or with middleware that may refuse a probe
-(`TrustedHostMiddleware` leaving out localhost, a middleware class named for auth, an
+(`TrustedHostMiddleware` leaving out localhost, slowapi's `SlowAPIMiddleware` with a
+limiter's `default_limits`, which limit every route, a middleware class named for auth, an
 `@app.middleware("http")` function or a middleware class answering an error status
 outside its `except` blocks: a tenant header's 400, an API key's 401 or 403, unless it
 first lets the health path through, `if request.url.path in EXEMPT: return await
