@@ -88,11 +88,12 @@ def posix_join(folder: str, name: str) -> str:
 
 
 def repository_file(ws: Workspace, context: str, dockerfile: Dockerfile, arg: str) -> str | None:
-    """The repository file a `pip install -r ARG` reads, found through the COPYs."""
+    """The repository file a `pip install -r ARG` reads, found through the COPYs: what a
+    COPY brings under that name comes first (`COPY svc/requirements.txt /code/` beside a
+    `requirements.txt` at the context's root, which the image never holds), then ARG as a
+    path in the context."""
     base = posixpath.basename(arg)
     candidates = []
-    if not arg.startswith("/"):
-        candidates.append(arg)
     for stage in dockerfile.stages:
         for instruction in stage.find("COPY") + stage.find("ADD"):
             if any(f.startswith("--from") for f in instruction.flags):
@@ -106,6 +107,8 @@ def repository_file(ws: Workspace, context: str, dockerfile: Dockerfile, arg: st
                     candidates.append(source)
                 elif not posixpath.splitext(source)[1]:
                     candidates.append(posixpath.join(source, base))
+    if not arg.startswith("/"):
+        candidates.append(arg)
     candidates.append(base)
     for candidate in candidates:
         path = posix_join(context, candidate)
