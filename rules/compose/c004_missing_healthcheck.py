@@ -324,7 +324,7 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
         return Choice((path,), doubt=f"{health_plan.why}: `{path}` is a health path its code "
                                      "names, not a route fixer sees it serve")
     if health_plan.source is not Source.ADDED or not path:
-        return Choice(block=f"no health route to probe: {health_plan.why}")
+        return Choice(block=f"fixer cannot tell which path to probe: {health_plan.why}")
     if health_plan.like is not None:   # the route H002 would point a probe at
         effect = like_side_effect(ws, service, health_plan.like)
         return Choice((health_plan.like,), doubt=f"{health_plan.doubt}: fixer cannot vouch "
