@@ -175,8 +175,8 @@ def test_c004_after_h001_in_one_run_probes_its_route() -> None:
                  "    return FastAPI()\n\n\napp = make()\n", "display-only",
                  "cannot find where the app object is created", id="app-object-not-found"),
     pytest.param("python:3.12", MAIN.replace("def health():\n", "def health():\n<<<<<<< HEAD\n"),
-                 "display-only", "fixer cannot tell which path to probe: api/app/main.py:8 does not compile "
-                 "(IndentationError: expected an indented block after function definition on "
+                 "display-only", "fixer cannot tell which path to probe: api/app/main.py:8 does "
+                 "not compile (IndentationError: expected an indented block after function definition on "
                  "line 7), so fixer cannot read the app", id="app-module-does-not-compile"),
     pytest.param("gcr.io/distroless/python3-debian12", MAIN, "display-only",
                  "neither curl nor wget", id="distroless"),
@@ -282,8 +282,8 @@ def test_c004_says_when_only_fixers_python_cannot_read_the_app(base: str, newer:
     assert finding.safety.value == "display-only"
     [left] = fix(files, select="C004", unsafe=True).remaining
     running = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    assert f"fixer cannot tell which path to probe: fixer's Python {running} cannot read api/app/main.py:" \
-        in (left.reason or "")
+    assert f"fixer cannot tell which path to probe: fixer's Python {running} cannot read " \
+        "api/app/main.py:" in (left.reason or "")
     assert "which the image's newer Python may accept" in (left.reason or "")
     assert "does not compile" not in (left.reason or "")
     assert check(files, select="S004") == []
