@@ -404,7 +404,8 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
             code = _refusal(stmt)
             if code is not None:
                 return (f"the middleware `{stmt.name}` answers {code} before any route, so "
-                        "the health route may refuse a probe", _lets_health_through(stmt, site.tree))
+                        "the health route may refuse a probe",
+                        _lets_health_through(stmt, site.tree))
     return None
 
 
