@@ -81,6 +81,15 @@ CASES = [
     pytest.param(BASE + "COPY app .\n" + UVICORN, {"svc/app/main.py": APP},
                  ("svc/app/main.py", "svc", "app.main", None, "app", False),
                  id="copy-contents-breaks-package"),
+    # PYTHONPATH's folders come after the working directory, as Python searches them
+    pytest.param(BASE + "COPY . .\nENV PYTHONPATH=/app/service:$PYTHONPATH\n"
+                 + cmd("uvicorn", "main:app"), {"svc/service/main.py": APP, "svc/src/main.py": APP},
+                 ("svc/service/main.py", "svc/service", "main", "app", "", True),
+                 id="image-pythonpath"),
+    pytest.param("FROM python:3.12-slim AS base\nENV PYTHONPATH=service\nFROM base\nWORKDIR /app\n"
+                 "COPY . .\n" + cmd("uvicorn", "main:app"), {"svc/service/main.py": APP},
+                 ("svc/service/main.py", "svc/service", "main", "app", "", True),
+                 id="relative-pythonpath-of-the-base-stage"),
 ]
 
 
@@ -111,6 +120,19 @@ def test_context_is_repository_root() -> None:
 
 def test_missing_module_is_none() -> None:
     assert resolve(BASE + "COPY . .\n" + UVICORN, {"svc/README.md": "x"}) is None
+
+
+def test_another_module_is_no_guess_for_the_one_the_command_names() -> None:
+    """`uvicorn main:app` where the image holds no `main`: `src/main.py` is another module."""
+    assert resolve(BASE + "COPY . .\n" + cmd("uvicorn", "main:app"),
+                   {"svc/src/main.py": APP}) is None
+
+
+def test_compose_pythonpath() -> None:
+    found = resolve(BASE + "COPY . .\n" + cmd("uvicorn", "main:app"),
+                    {"svc/service/main.py": APP},
+                    "build: ./svc\nenvironment:\n  PYTHONPATH: /app/service\n")
+    assert found is not None and found.path == "svc/service/main.py"
 
 
 def test_bind_mount_without_copy_reads_the_context() -> None:

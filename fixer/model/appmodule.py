@@ -19,7 +19,9 @@ from fixer.core.tree import Tree
 from fixer.model.image_paths import locate, workdir
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import chain
 from fixer.sources.launch import SHELLS, Launch, split_shell
+from fixer.sources.portsites import stage_env
 from fixer.sources.python_modules import Modules
 
 FALLBACKS = ("app/main.py", "main.py", "src/main.py")
@@ -68,7 +70,20 @@ def _find(ws: Workspace, service: Service) -> AppModule | None:
             return found
         if _names_a_file(launch):   # `fastapi run app/main.py` with no such file in the
             return None             # image: the container stops; another main.py is a guess
+        guessed = _guess(ws.tree, service.app.folder)
+        named = _module_named(launch)
+        # `uvicorn main:app` that fixer cannot place: `src/main.py` is another module
+        return guessed if named is None or guessed is None or guessed.module == named else None
     return _guess(ws.tree, service.app.folder)
+
+
+def _module_named(launch: Launch) -> str | None:
+    """The dotted module a server's command names (`main` of `uvicorn main:app`)."""
+    target = launch.target or ""
+    if not target or launch.runs_script and not target.startswith("-m ") or \
+            target.endswith(".py"):
+        return None
+    return target.removeprefix("-m ").partition(":")[0] or None
 
 
 def _names_a_file(launch: Launch) -> bool:
@@ -105,14 +120,32 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
     module, _, attr = target.removeprefix("-m ").partition(":")
     factory = "--factory" in words or attr.endswith(")")
     attr_name = attr.split("(")[0] or None
-    # a package before a module of the same name, as Python's import finds them: `api/` with
-    # an `__init__.py` beside `api.py` is the `api` that `uvicorn api:app` imports
-    for relative in (module.replace(".", "/") + "/__init__.py", module.replace(".", "/") + ".py"):
-        path = locate(ws.tree, service, cwd, relative)
-        if path is not None:
-            root = _up(path, module.count(".") + (2 if relative.endswith("__init__.py") else 1))
-            return AppModule(path, root, module, attr_name, factory, False, True)
+    # the working directory first (the server puts it on sys.path), then PYTHONPATH's
+    # folders; a package before a module of the same name, as Python's import finds them:
+    # `api/` with an `__init__.py` beside `api.py` is the `api` that `uvicorn api:app` imports
+    for folder in [cwd, *(posixpath.normpath(posixpath.join(cwd, p))
+                          for p in _python_path(ws, service))]:
+        for relative in (module.replace(".", "/") + "/__init__.py",
+                         module.replace(".", "/") + ".py"):
+            path = locate(ws.tree, service, folder, relative)
+            if path is not None:
+                root = _up(path, module.count(".") + (2 if relative.endswith("__init__.py")
+                                                      else 1))
+                return AppModule(path, root, module, attr_name, factory, False, True)
     return None
+
+
+def _python_path(ws: Workspace, service: BuiltService) -> list[str]:
+    """The folders PYTHONPATH puts on sys.path: compose's `environment`/`env_file` value,
+    else the image's `ENV` (the final stage's, else the nearest stage it is built from).
+    Entries that read a variable (`:$PYTHONPATH`) are left out."""
+    value = service.environment(ws.tree).get("PYTHONPATH")
+    app = service.app
+    for link in chain(app.dockerfile, app.stage) if value is None else []:
+        value = stage_env(app.dockerfile, link).values.get("PYTHONPATH")
+        if value is not None:
+            break
+    return [entry for entry in (value or "").split(":") if entry and "$" not in entry]
 
 
 def _script(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:

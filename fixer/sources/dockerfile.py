@@ -116,3 +116,15 @@ def _stage(index: int, instruction: Instruction) -> Stage:
     value = instruction.value
     name = value[2] if len(value) >= 3 and value[1].upper() == "AS" else None
     return Stage(index, value[0] if value else "", name, [instruction])
+
+
+def chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stage, then the stage it is built FROM, and so on (a `FROM builder` chain)."""
+    by_name = {s.name.lower(): s for s in dockerfile.stages if s.name}
+    out = [stage]
+    while out[-1].base.lower() in by_name:
+        parent = by_name[out[-1].base.lower()]
+        if parent in out or parent.index >= out[-1].index:
+            break
+        out.append(parent)
+    return out

@@ -50,11 +50,11 @@ from functools import partial
 from fixer.core.edits import DeleteFile, Edit
 from fixer.core.tree_index import files_in, is_folder
 from fixer.facts.image.buildscripts import is_build_script
-from fixer.facts.image.images import chain
 from fixer.model import appmodule
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import chain
 
 CODE = "D001"
 NAME = "duplicate-dockerfile"

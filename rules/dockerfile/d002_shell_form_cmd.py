@@ -62,12 +62,12 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit
-from fixer.facts.image.images import Family, chain, family_of
+from fixer.facts.image.images import Family, family_of
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.image_paths import locate, workdir
 from fixer.model.services import BuiltService, by_stage
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 
 from .execform import (
     DEFAULT_SHELL,

@@ -62,13 +62,12 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
-from fixer.facts.image.images import chain
 from fixer.model.appservice import app_services
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import App, BuiltService, StageKey, by_stage
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import Instruction
+from fixer.sources.dockerfile import Instruction, chain
 from fixer.sources.dockertext import indentation
 
 from .portfix import image_listen, listen_causes

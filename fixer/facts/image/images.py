@@ -24,7 +24,7 @@ from fixer.core.derived import Memo
 from fixer.facts.image.installs import PackageInstall, installs, removed
 from fixer.facts.image.releases import SUITES, Release, release
 from fixer.model.services import Service
-from fixer.sources.dockerfile import Dockerfile, Stage
+from fixer.sources.dockerfile import Dockerfile, Stage, chain
 
 HEALTH_TOOLS = ("curl", "wget")        # what a healthcheck runs, and D003 installs
 TOOLS = (*HEALTH_TOOLS, "python")      # what the table judges
@@ -196,18 +196,6 @@ def resolve_image(image: str, args: dict[str, str]) -> str:
         default = match.group(2) or ""
         return args.get(name) or default
     return _VARIABLE.sub(value, image)
-
-
-def chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
-    """The stage, then the stage it is built FROM, and so on (a `FROM builder` chain)."""
-    by_name = {s.name.lower(): s for s in dockerfile.stages if s.name}
-    out = [stage]
-    while out[-1].base.lower() in by_name:
-        parent = by_name[out[-1].base.lower()]
-        if parent in out or parent.index >= out[-1].index:
-            break
-        out.append(parent)
-    return out
 
 
 # A stage of a Dockerfile and the compose build args it is built with: what the facts below

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 
 from fixer.core.edits import TextEdit
-from fixer.facts.image.images import archive_gone, chain, stage_installs, tools_removed
+from fixer.facts.image.images import archive_gone, stage_installs, tools_removed
 from fixer.facts.image.installs import (
     UNPINNED_CODE,
     PackageInstall,
@@ -29,7 +29,7 @@ from fixer.facts.image.installs import (
     new_layer,
     pragma_edit,
 )
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.dockertext import (
     commands,
     escape_char,

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fixer.core.derived import Memo, untrack
-from fixer.facts.image.images import chain, meta_args, resolve_image
+from fixer.facts.image.images import meta_args, resolve_image
 from fixer.facts.image.installs import installs
 from fixer.facts.pydeps.install_paths import (
     PACKAGE_PATH,
@@ -52,7 +52,7 @@ from fixer.facts.pydeps.requirements import (
     specifier_of,
 )
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.dockertext import commands, escape_char, instruction_tokens, program_at
 
 # Bases that carry no Python packages beyond pip: the official Python images, OS images.
