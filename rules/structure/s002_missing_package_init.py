@@ -25,15 +25,21 @@ notification_service/app/main.py
 
 ## Fix safety
 Safe: an empty `__init__.py` makes the namespace package a regular package with
-the same contents; nothing that imported before stops importing.
+the same contents; nothing that imported before stops importing. Display-only when the
+code imports a module of the package that the folder does not hold (`acme.billing`
+beside `acme/main.py`): an installed distribution may share the namespace, and an
+`__init__.py` would hide it.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 
+from fixer.core import tree_index
 from fixer.core.edits import CreateFile, Edit
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
@@ -44,7 +50,7 @@ CODE = "S002"
 NAME = "missing-package-init"
 CATEGORY = Category.STRUCTURE
 SEVERITY = Severity.WARNING
-SAFETY = (Safety.SAFE,)
+SAFETY = (Safety.SAFE, Safety.DISPLAY)
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -58,13 +64,41 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if marker in seen or ws.tree.exists(marker):
             continue
         seen.add(marker)
-        yield Violation(
+        report = Violation(
             message=f"{folder}/ has no __init__.py: the command imports `{found.module}` "
                     "from it as a namespace package (Python 3 allows it; a regular package "
                     "is the norm)",
-            path=found.path, line=1, service=service.name, subject=marker,
-            fix=Fix(f"Create an empty {marker}", Safety.SAFE, partial(_created, marker)),
-        )
+            path=found.path, line=1, service=service.name, subject=marker)
+        elsewhere = _shared_namespace(ws, found.root, folder, found.package)
+        if elsewhere is not None:
+            yield replace(report, reason=elsewhere)
+            continue
+        yield replace(report, fix=Fix(f"Create an empty {marker}", Safety.SAFE,
+                                      partial(_created, marker)))
+
+
+_SCAN_LIMIT = 500   # Python files read for imports of the package's submodules
+
+
+def _shared_namespace(ws: Workspace, root: str, folder: str, package: str) -> str | None:
+    """Why the namespace package is meant: the code imports a module of it that the folder
+    does not hold (`acme.billing` beside `acme/main.py`), which an installed distribution
+    sharing the namespace may provide. An `__init__.py` would make `acme` this folder alone,
+    and that import would fail."""
+    name = re.escape(package)
+    pattern = re.compile(rf"^[ \t]*(?:from[ \t]+{name}\.(\w+)|import[ \t]+{name}\.(\w+)|"
+                         rf"from[ \t]+{name}[ \t]+import[ \t]+\(?[ \t]*(\w+))", re.M)
+    files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
+    for path in files[:_SCAN_LIMIT]:
+        file = ws.read(path)
+        for match in pattern.finditer(file.text) if file is not None else ():
+            sub = next(g for g in match.groups() if g)
+            if not (ws.tree.exists(posixpath.join(folder, sub + ".py"))
+                    or tree_index.is_folder(ws.tree, posixpath.join(folder, sub))):
+                return (f"{path} imports `{package}.{sub}`, which {folder}/ does not hold: an "
+                        f"installed distribution may share the `{package}` namespace, and an "
+                        "`__init__.py` would hide it")
+    return None
 
 
 def _created(marker: str) -> list[Edit]:
