@@ -34,7 +34,8 @@ when it sets one), with `exec` before the last command of the `&&`/`;`/`&` chain
 so the server replaces the shell and gets SIGTERM (`celery … & exec uvicorn …`).
 Also unsafe when exec form changes how CMD and ENTRYPOINT combine: a shell-form
 ENTRYPOINT ignores CMD and compose `command:`, an exec-form one appends them; a
-CMD after an ENTRYPOINT is passed to it as `sh -c` arguments in shell form, unless that
+CMD after an ENTRYPOINT (not one `ENTRYPOINT []` clears) is passed to it as `sh -c`
+arguments in shell form, unless that
 ENTRYPOINT is an init in exec form (`["/usr/bin/tini", "--"]`, `dumb-init`), which runs
 the CMD as its child and passes it signals: exec form is how a CMD follows one.
 Unsafe as well when the command runs a script of the repository that has no `#!` line
@@ -127,9 +128,19 @@ def _combination_risk(services: list[BuiltService], dockerfile: Dockerfile, stag
         if any(s.command() is not None for s in services):
             return "an exec-form ENTRYPOINT appends compose `command:`, which shell form ignored"
         return None
-    if any(link.find("ENTRYPOINT") for link in chain(dockerfile, stage)) and \
+    if _entrypoint(dockerfile, stage) is not None and \
             _init_entrypoint(dockerfile, stage) is None:   # own or inherited
         return "the CMD is passed to the ENTRYPOINT as arguments, which exec form changes"
+    return None
+
+
+def _entrypoint(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
+    """The ENTRYPOINT in force, the stage's own or inherited; None where `ENTRYPOINT []`
+    clears it (as uv's images are used)."""
+    for link in chain(dockerfile, stage):
+        found = link.last("ENTRYPOINT")
+        if found is not None:
+            return None if found.json and not found.value else found
     return None
 
 
@@ -141,14 +152,10 @@ def _init_entrypoint(dockerfile: Dockerfile, stage: Stage) -> str | None:
     """`tini` when the ENTRYPOINT in force is an init in exec form with options only
     (`["/usr/bin/tini", "--"]`, `["dumb-init", "--"]`): it runs the CMD's argv as its child,
     so exec form is how a CMD is meant to follow it."""
-    for link in chain(dockerfile, stage):
-        found = link.last("ENTRYPOINT")
-        if found is None:
-            continue
-        words = found.value
-        name = posixpath.basename(words[0]) if found.json and words else ""
-        return name if name in _INITS and all(w.startswith("-") for w in words[1:]) else None
-    return None
+    found = _entrypoint(dockerfile, stage)
+    words = found.value if found is not None and found.json else ()
+    name = posixpath.basename(words[0]) if words else ""
+    return name if name in _INITS and all(w.startswith("-") for w in words[1:]) else None
 
 
 def _single_quoted_list(command: str) -> bool:
