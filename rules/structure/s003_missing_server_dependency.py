@@ -6,7 +6,8 @@ ENTRYPOINT): uvicorn, gunicorn (and uvicorn's worker class), `fastapi run`
 (the FastAPI CLI), hypercorn, granian, or a script calling `uvicorn.run`; and whether
 the app module imports `fastapi`. Each must be declared in the requirements files the
 image installs (`pip install -r`, `uv pip sync`, `pip-sync`, followed through `-r`
-includes), the build context's requirements.txt, pyproject.toml (PEP 621
+includes), the build context's requirements.txt, the pyproject.toml a COPY brings in
+(else the build context's; PEP 621
 `dependencies` or Poetry's `[tool.poetry.dependencies]`) when `pip install .`,
 `uv sync`, `poetry install` or `pdm install` builds it, or a `pip install NAME` — in
 the final stage, the stages it is built FROM, or a stage whose installs it copies
@@ -23,7 +24,8 @@ brings uvicorn from 0.0.5 on (pinned there, or with no upper bound: pip installs
 newest), and with its `standard` extra. `uvicorn-worker` (the worker class
 `uvicorn_worker.UvicornWorker`) brings gunicorn and uvicorn from 0.2.0 on.
 
-No finding when the image may hold packages fixer cannot name: `pip install` of wheels,
+No finding when the image may hold packages fixer cannot name: a workspace member
+(`uv sync --package api`), `pip install` of wheels,
 paths, wildcards or `$VARIABLES`, a `-r` file it cannot find, a project whose
 dependencies setup.py, setup.cfg or a `dynamic` pyproject.toml decide, `pipenv` or
 `conda`, packages copied from another image, or a base image other than a plain Python

@@ -238,7 +238,11 @@ class _Reader:
         verb = next((a for a in argv[1:] if not a.startswith("-")), "")
         if tool == "poetry" and argv[1:3] == ["config", "virtualenvs.create"]:
             state.env["POETRY_VIRTUALENVS_CREATE"] = argv[3] if len(argv) > 3 else ""
-        if (tool, verb) in _PROJECT_TOOLS:
+        if (tool, verb) in _PROJECT_TOOLS and _names_a_member(argv):
+            out.installs = True   # `uv sync --package api`: a workspace member's project
+            out.unreadable(f"`{' '.join(argv[:4])}` installs a member of a workspace, whose "
+                           "dependencies fixer does not read")
+        elif (tool, verb) in _PROJECT_TOOLS:
             out.installs = True
             self._project(None, f"`{tool} {verb}`", tool_location(tool, state), out,
                           lock=f"{tool}.lock")
@@ -326,9 +330,13 @@ class _Reader:
 
     def _project(self, extras: frozenset[str] | None, command: str, location: str | None,
                  out: Declared, folders: list[str] | None = None, lock: str = "") -> None:
-        """The project a command builds: the build context's, else the Dockerfile folder's;
-        `lock`: the lock file beside it that the command installs from."""
-        for folder in folders or [self.context, posixpath.dirname(self.dockerfile.path)]:
+        """The project a command builds: the one whose pyproject.toml a COPY brings into the
+        image (`COPY services/api/pyproject.toml ./` from the repository root), else the build
+        context's, else the Dockerfile folder's; `lock`: the lock file beside it that the
+        command installs from."""
+        copied = self._locate("pyproject.toml")
+        for folder in folders or [*([posixpath.dirname(copied)] if copied else []),
+                                  self.context, posixpath.dirname(self.dockerfile.path)]:
             manifests = [posix_join(folder, n) for n in ("pyproject.toml", "setup.py", "setup.cfg")]
             present = [m for m in manifests if self.ws.tree.exists(m)]
             if not present:
@@ -380,6 +388,14 @@ class _Reader:
 
     def _locate(self, arg: str) -> str | None:
         return None if "$" in arg else repository_file(self.ws, self.context, self.dockerfile, arg)
+
+
+# options that pick a workspace member, or every member, instead of the root project
+_MEMBER_OPTIONS = ("--package", "--all-packages", "--directory", "--project", "-C")
+
+
+def _names_a_member(argv: list[str]) -> bool:
+    return any(a.split("=", 1)[0] in _MEMBER_OPTIONS for a in argv[2:])
 
 
 def _pip_verb(argv: list[str]) -> tuple[int, str, list[str]] | None:
