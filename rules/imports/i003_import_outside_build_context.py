@@ -12,7 +12,10 @@ the first import of it.
 Left alone: imports guarded by `try:` (the author handles their failure) or under
 `if TYPE_CHECKING:`, imports inside functions, standard library modules, a service
 whose image installs what fixer cannot name (`-e ../shared`, `shared @ file:...`,
-a wheel, a base image with its own packages: the package may be among them), a
+a wheel, a base image with its own packages, a direct reference such as
+`common-lib @ git+https://...` or a requirement from another index
+`--extra-index-url`: the package may be among them, under another distribution's
+name), a
 build with `additional_contexts` (the Dockerfile may copy the package from there),
 and a package that a bind mount of the service puts into the container.
 
@@ -49,6 +52,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -56,7 +60,7 @@ from collections.abc import Iterator
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.tree import Tree
-from fixer.facts.pydeps.dependency_sources import declared
+from fixer.facts.pydeps.dependency_sources import Declared, declared
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Safety, Severity, Violation
@@ -99,7 +103,7 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
             candidates[top] = (path, stmt, *outside)
     # read last: most services import nothing from outside their context
     found = declared(ws, app.folder, app.dockerfile, app.stage) if candidates else None
-    if found is None or found.unknown is not None:
+    if found is None or found.unknown is not None or _foreign_source(ws, found):
         return   # the image installs what fixer cannot name: the package may be among it
     for top, (path, stmt, parent, package) in candidates.items():
         if not any(found.has(name) for name in _distributions(ws, top, package)):
@@ -169,6 +173,20 @@ def _outside(ws: Workspace, context: str, top: str) -> tuple[str, str] | None:
         if not _within(context, package):
             return folder, package
     return None
+
+
+# a direct reference (`common-lib @ git+https://...`) or another index: a distribution
+# whose name says nothing of the top-level packages it installs
+_FOREIGN = re.compile(r"^[ \t]*(?:[\"']?[A-Za-z0-9][\w.\[\], -]*@[ \t]*\S+|"
+                      r"(?:--(?:extra-)?index-url|-i|--find-links|-f)\b)", re.M)
+
+
+def _foreign_source(ws: Workspace, found: Declared) -> bool:
+    """The requirements name a direct reference or another package index: what they install
+    may hold the package under another distribution's name."""
+    paths = [*found.requirement_files, *([found.pyproject] if found.pyproject else [])]
+    return any((file := ws.read(path)) is not None and _FOREIGN.search(file.text) is not None
+               for path in paths)
 
 
 def _distributions(ws: Workspace, top: str, package: str) -> set[str]:
