@@ -75,6 +75,9 @@ compose files, `.env`, `env_file`s or the configuration files its services mount
 (a Prometheus scrape target `api:8080`) call it there without a scheme (`USERS_ADDR:
 users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite.
 
+No finding for a service with `extends:`: the service it extends may set the command
+that sets the port, and fixer does not follow `extends:`.
+
 Display-only when the claims are ambiguous (several different ports), interpolated
 (`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
 at run time (`proxy_pass http://api:${API_PORT}` in a template), or when the app side
@@ -147,8 +150,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -> Violation | None:
     listen = service.app.listen.port
-    if listen is None:
-        return None
+    if listen is None or service.get("extends") is not None:
+        return None   # `extends:` may bring the command that sets the port: not followed
     # An interpolation with no value in .env tells nothing: it is not judged.
     claims = service_claims(ws, service)
     known = [p for p in claims if not p.udp and p.effective is not None]

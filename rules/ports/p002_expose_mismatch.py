@@ -29,7 +29,8 @@ port a compose `command:` sets that another file of the stack changes (the base 
 `uvicorn` on 8000, a `docker-compose.prod.yml` loaded with `-f` binding :80): which one
 the image documents is the author's call. So is the port of a compose `command:` where
 the image's own CMD or ENTRYPOINT runs something fixer cannot read (`CMD ["/opt/run.sh"]`,
-whose server may listen elsewhere).
+whose server may listen elsewhere), or a service that builds the stage `extends:` another, whose command
+Compose merges in and fixer does not follow.
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
@@ -70,7 +71,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction, chain
 from fixer.sources.dockertext import indentation
 
-from .portfix import image_listen, listen_causes
+from .portfix import extends_doubt, image_listen, listen_causes
 
 CODE = "P002"
 NAME = "expose-mismatch"
@@ -212,7 +213,8 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return replace(report, reason=f"the stage inherits `EXPOSE {inherited[0][1]}` from "
                                       f"line {inherited[0][0].line}, which other stages may "
                                       "share: which to change is the author's call")
-    doubt = _environment_doubt(ws, services) or _files_doubt(ws, services) or \
+    doubt = next((d for d in map(extends_doubt, services) if d), None) or \
+        _environment_doubt(ws, services) or _files_doubt(ws, services) or \
         _unread_image_command(ws, services)
     if doubt is not None:
         return replace(report, reason=doubt)

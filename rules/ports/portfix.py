@@ -21,7 +21,7 @@ from fixer.model.listen import resolve as resolve_listen
 from fixer.model.rule import Location
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import mapping_or_list
+from fixer.sources.compose import get, mapping_or_list, scalar
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.portsites import Addition, Site, number_sites
 
@@ -130,6 +130,17 @@ def image_listen(ws: Workspace, service: BuiltService) -> ListenPort:
     HEALTHCHECK describe the compose `command:` and move with it."""
     app = service.app
     return resolve_listen(ws.tree, app.folder, app.dockerfile, app.stage, None, {}, {})
+
+
+def extends_doubt(service: Service) -> str | None:
+    """Why no port is moved: the service `extends:` another, whose `command:`, `ports` and
+    healthcheck Compose merges in, and fixer does not follow `extends:`."""
+    found = service.get("extends")
+    if found is None:
+        return None
+    named = scalar(found[1]) or scalar(get(found[1], "service")) or "another service"
+    return (f"{service.name} extends {named}, whose command and ports Compose merges in; "
+            "fixer does not follow `extends:`")
 
 
 def _where(reason: str) -> str:
