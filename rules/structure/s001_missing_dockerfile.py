@@ -54,7 +54,9 @@ file beside it would replace it (D001 would then delete theirs as a stray copy).
 finding when the context or the Dockerfile name reads a variable with no default that no `.env` sets
 (`Dockerfile.${APP_ENV:?}`): which file is built is each deployment's; and none when
 the Dockerfile exists resolved from a `--project-directory` the repository's scripts
-run Compose with (a Makefile's `docker compose --project-directory . -f infra/...`).
+run Compose with (a Makefile's `docker compose --project-directory . -f infra/...`), or
+from the folder of a compose file above the file's own, which Compose uses when the file
+is loaded after it with `-f` (`-f docker-compose.yml -f ci/docker-compose.ci.yml`).
 No finding either for a service with `extends:`: Compose merges its `build:` over the
 extended service's (`build: {target: dev}` keeps that service's context), and fixer does
 not follow `extends:`; nor for a context inside a git submodule a `.gitmodules` declares
@@ -141,11 +143,18 @@ def _in_submodule(ws: Workspace, path: str) -> bool:
 def _found_from_project_directory(ws: Workspace, build: Build) -> bool:
     """The Dockerfile exists where the repository's scripts make Compose look: a Makefile
     that runs `docker compose --project-directory . -f infra/docker-compose.yml` resolves
-    `context: .` from the repository's root, not from infra/."""
+    `context: .` from the repository's root, not from infra/. Or where a compose file of
+    another folder, above this one, makes Compose look when this file is loaded after it
+    with `-f` (`-f docker-compose.yml -f ci/docker-compose.ci.yml` resolves `./svc` from
+    the first file's folder)."""
     context = scalar(build.node) or scalar(get(build.node, "context")) or "."
     name = scalar(get(build.node, "dockerfile")) or "Dockerfile"
+    here = posixpath.dirname(build.doc.path)
+    above = {posixpath.dirname(path) for path in ws.compose_docs
+             if here.startswith(posixpath.dirname(path) + "/" if posixpath.dirname(path)
+                                else "") and posixpath.dirname(path) != here}
     return any(ws.tree.exists(posixpath.normpath(posixpath.join(folder, context, name)))
-               for folder in project_directories(ws))
+               for folder in [*project_directories(ws), *sorted(above)])
 
 
 def _unset_in_path(service: Service, build: Build) -> bool:
