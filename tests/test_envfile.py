@@ -1,11 +1,12 @@
-"""What a value needs from the shell that runs Compose: `unset_names`, shared by the build
-args fixer can know and S001's unresolved Dockerfile names."""
+"""Compose interpolation (`${VAR:-default}`, `${VAR:+alternative}`), and what a value needs
+from the shell that runs Compose: `unset_names`, shared by the build args fixer can know and
+S001's unresolved Dockerfile names."""
 
 from __future__ import annotations
 
 import pytest
 
-from fixer.core.envfile import unset_names
+from fixer.core.envfile import interpolate, references, unset_names
 
 
 @pytest.mark.parametrize(("value", "env", "unset"), [
@@ -20,3 +21,20 @@ from fixer.core.envfile import unset_names
 ])
 def test_unset_names(value: str, env: dict[str, str], unset: list[str]) -> None:
     assert unset_names(value, env) == unset
+
+
+@pytest.mark.parametrize(("value", "env", "expected"), [
+    ("redis://${P:+:$P@}redis", {"P": "pw"}, "redis://:pw@redis"),   # the alternative, read
+    ("redis://${P:+:$P@}redis", {}, "redis://redis"),                 # unset: nothing, as meant
+    ("${P:+on}", {"P": ""}, ""),                                       # `:+` wants a value
+    ("${P+on}", {"P": ""}, "on"),                                      # `+` only that it is set
+    ("${P:-dev}", {}, "dev"),
+])
+def test_interpolate_alternatives(value: str, env: dict[str, str], expected: str) -> None:
+    assert interpolate(value, env) == expected
+
+
+def test_an_alternative_is_no_bare_reference() -> None:
+    """`${P:+...}` is empty while P is unset, by design: nothing to document (C006)."""
+    [ref] = references("redis://${P:+:$P@}redis")
+    assert (ref.name, ref.operator, ref.bare) == ("P", ":+", False)

@@ -28,15 +28,19 @@ def _unquote(value: str) -> str:
     return value
 
 
-_INTERPOLATION = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}|\$(\w+)")
+_INTERPOLATION = re.compile(r"\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
 
 
 def interpolate(value: str, env: dict[str, str]) -> str:
-    """Compose-style `${VAR:-default}` substitution; unknown variables become empty."""
+    """Compose-style `${VAR:-default}` substitution (and `${VAR:+alternative}`, which gives
+    the alternative only when VAR is set); unknown variables become empty."""
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(4)
         found = env.get(name)
         op, default = match.group(2), match.group(3)
+        if op and op.endswith("+"):
+            given = found is not None and (found != "" or op == "+")
+            return interpolate(default or "", env) if given else ""
         if op and op.endswith("-") and (found is None or (found == "" and op == ":-")):
             return default or ""
         return found or ""
@@ -50,7 +54,8 @@ class Reference:
     name: str
     text: str              # as written: `${NAME:-x}`, `$NAME`
     start: int             # offset in the value
-    operator: str | None   # `-`, `:-` (a default), `?`, `:?` (required), None (neither)
+    operator: str | None   # `-`, `:-` (a default), `?`, `:?` (required), `+`, `:+` (an
+    #                        alternative when set: unset is meant), None (none of them)
     default: str | None    # what `-` / `:-` gives, when the value sets it
 
     @property
