@@ -2,9 +2,9 @@
 
 ## What it does
 Reads every value of the stack's compose files (services, build args, `env_file`
-paths, networks, `x-` extensions) for `${VAR}` and `$VAR` with neither a default
-(`${VAR:-x}`, `${VAR-x}`), a required marker (`${VAR:?message}`, `${VAR?}`) or
-an alternative (`${VAR:+:$VAR@}`, empty while VAR is unset, as meant),
+paths, networks, `x-` extensions) for `${VAR}` and `$VAR` with no default
+(`${VAR:-x}`, `${VAR-x}`), required marker (`${VAR:?message}`, `${VAR?}`) or
+alternative (`${VAR:+:$VAR@}`, empty while VAR is unset, as meant),
 and reports each variable that neither the `.env` of the stack's project folder,
 nor an `env_file` of a service that reads it, nor an `--env-file` that a build script
 gives Compose (a Makefile's `docker compose --env-file .env`), nor an example file
