@@ -75,8 +75,11 @@ def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[st
     if purged:   # `apt-get purge -y curl` after the build: an install above it is undone
         return replace(where, reason=f"the build removes {purged[0]} from the final stage "
                                      "(a package manager's purge or remove)", undone=True)
-    existing = [i for i in stage_installs(dockerfile, stage, manager) if i.group is None]
-    if existing:   # an apk `--virtual` group is deleted again: never extend one
+    # an apk `--virtual` group is deleted again: never extend one; nor an install that names
+    # no package (`apt-get install -y \` left empty): nothing to add a word beside
+    existing = [i for i in stage_installs(dockerfile, stage, manager)
+                if i.group is None and i.packages]
+    if existing:
         return replace(where, install=existing[0])
     at, following = _insertion_point(dockerfile, stage)
     user = _user_at(dockerfile, stage, at)
