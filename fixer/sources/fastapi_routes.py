@@ -742,6 +742,15 @@ def _may_add_routes(mods: Modules, path: str, tree: ast.Module, call: ast.Call, 
     return not _adds_no_routes(function, parameters[at].arg)
 
 
+# decorators of the app that register no route: an error handler, an event handler
+_NO_ROUTE_DECORATORS = frozenset({"exception_handler", "on_event"})
+
+
+def _handles_no_request(decorator: ast.expr, var: str) -> bool:
+    """`@app.exception_handler(ValueError)`, `@app.on_event("startup")`: no route."""
+    return isinstance(decorator, ast.Call) and _method_of(decorator, var) in _NO_ROUTE_DECORATORS
+
+
 def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) -> bool:
     """The function's body adds no route to anything, reaches no router, defines no
     decorated function and hands `var` to no call (another helper may add routes)."""
@@ -750,7 +759,8 @@ def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) 
         if isinstance(node, ast.Attribute) and node.attr in adders:
             return False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
-                node is not function and node.decorator_list:
+                node is not function and not all(_handles_no_request(d, var)
+                                                 for d in node.decorator_list):
             return False
         if isinstance(node, ast.Call) and any(
                 isinstance(a, ast.Name) and a.id == var

@@ -333,7 +333,8 @@ def health_literal(ws: Workspace, folder: str, wanted: list[str],
     """A health path written as a string literal in the service's Python files (tests
     left out, and `theirs`): when some routes cannot be read, it is likely one of them."""
     normal = _normalized(wanted)
-    found = {p for p in _path_literals(ws, folder, theirs) if is_health(p, normal)}
+    found = {p for p in _path_literals(ws, folder, theirs, prefixes=False)
+             if is_health(p, normal)}
     return min(found, key=lambda p: _preference(p, wanted)) if found else None
 
 
@@ -348,9 +349,14 @@ def health_like_literal(ws: Workspace, folder: str,
     return found[0] if found else None
 
 
-def _path_literals(ws: Workspace, folder: str, theirs: frozenset[str]) -> set[str]:
+# `prefix="/health"`: the routes under it are `/health/live`, not `/health` itself
+_PREFIX_BEFORE = re.compile(r"prefix\s*=\s*$")
+
+
+def _path_literals(ws: Workspace, folder: str, theirs: frozenset[str],
+                   prefixes: bool = True) -> set[str]:
     """The probeable path literals (`"/health"`) of the service's Python files, tests and
-    `theirs` left out."""
+    `theirs` left out; without a router's `prefix=` ones unless `prefixes`."""
     prefix = folder + "/" if folder else ""
     paths = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py")
                    and not _TEST_FILE.search(p[len(prefix):]) and p not in theirs)
@@ -359,7 +365,8 @@ def _path_literals(ws: Workspace, folder: str, theirs: frozenset[str]) -> set[st
         file = ws.read(path)
         if file is not None:
             found.update(m.group(1) for m in _PATH_LITERAL.finditer(file.text)
-                         if _PROBEABLE.fullmatch(m.group(1)))
+                         if _PROBEABLE.fullmatch(m.group(1)) and (prefixes or not
+                         _PREFIX_BEFORE.search(file.text, max(0, m.start() - 24), m.start())))
     return found
 
 
