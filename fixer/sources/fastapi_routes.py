@@ -710,7 +710,6 @@ def _helper_function(mods: Modules, path: str, tree: ast.Module, name: str
         else None
 
 
-# modules whose functions serve an app (`uvicorn.run(app)`), never add routes to it
 # packages whose functions the app is handed to add no route: servers (`uvicorn.run(app)`)
 # and tracing instrumentation, which wraps the app in middleware
 # (`FastAPIInstrumentor.instrument_app(app)`, `logfire.instrument_fastapi(app)`)
