@@ -65,9 +65,39 @@ def test_c004_compose_accepts_the_healthcheck(tmp_path: Path, strategy: str) -> 
 
 
 def test_c004_port_from_compose_command() -> None:
-    compose = "services:\n  api:\n    build: ./api\n    command: uvicorn app.main:app --port 9000\n"
+    compose = ("services:\n  api:\n    build: ./api\n"
+               "    command: uvicorn app.main:app --host 0.0.0.0 --port 9000\n")
     outcome = fixed(repo(compose))
     assert healthcheck(outcome)["test"] == ["CMD", "curl", "-f", "http://localhost:9000/health"]
+
+
+@pytest.mark.parametrize(("command", "how"), [
+    pytest.param("uvicorn app.main:app --port 9000", "no `--host`", id="uvicorn-default-host"),
+    pytest.param("uvicorn app.main:app --host 127.0.0.1 --port 9000", "`--host 127.0.0.1`",
+                 id="uvicorn-loopback-host"),
+    pytest.param("gunicorn -k uvicorn.workers.UvicornWorker app.main:app", "no `--bind`",
+                 id="gunicorn-default-bind"),
+    pytest.param("fastapi dev app/main.py --port 9000", "no `--host`", id="fastapi-dev"),
+])
+def test_c004_is_unsafe_where_the_app_binds_loopback_only(command: str, how: str) -> None:
+    """A server on 127.0.0.1 answers the probe inside its container and nothing else: the
+    healthcheck would pass (and release `service_healthy` waits) on a service no other
+    container reaches. The reason says how it binds."""
+    compose = f"services:\n  api:\n    build: ./api\n    command: {command}\n"
+    [finding] = check(repo(compose), select="C004")
+    assert finding.safety.value == "unsafe", finding
+    assert f"binds 127.0.0.1 only ({how})" in (finding.reason or ""), finding.reason
+
+
+@pytest.mark.parametrize("environment", ["UVICORN_HOST: 0.0.0.0", "PORT: '9000'"])
+def test_c004_host_from_the_environment_is_no_loopback(environment: str) -> None:
+    """uvicorn reads UVICORN_HOST; gunicorn binds 0.0.0.0:$PORT when PORT is set."""
+    server = "uvicorn app.main:app" if "UVICORN" in environment else \
+        "gunicorn -k uvicorn.workers.UvicornWorker app.main:app"
+    compose = (f"services:\n  api:\n    build: ./api\n    command: {server}\n"
+               f"    environment:\n      {environment}\n")
+    [finding] = check(repo(compose), select="C004")
+    assert "127.0.0.1" not in (finding.reason or ""), finding.reason
 
 
 @pytest.mark.parametrize(("compose", "extra", "cmd"), [

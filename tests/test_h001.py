@@ -287,7 +287,8 @@ def test_h001_configured_alternative_counts() -> None:
     reads as the app's health route); configured as an alternative it is one, and C004
     probes it."""
     ping = APP + 'app = FastAPI()\n\n\n@app.get("/ping")\ndef ping():\n    return "pong"\n'
-    repo = service({"svc/app/main.py": ping})
+    repo = service({"svc/app/main.py": ping},
+                   compose_extra="    command: uvicorn app.main:app --host 0.0.0.0\n")
     paths = ("/ping", "/healthz")
     [finding] = check(repo, select="H001")
     assert finding.safety.value == "unsafe" and "serves GET /ping" in (finding.reason or "")

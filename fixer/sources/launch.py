@@ -58,6 +58,10 @@ class Launch:
     # an option and its value in one argument (`"--port 8004"` in an exec-form CMD): the
     # server reads an option it does not know and does not start
     joined: str | None = None
+    # how it comes to bind 127.0.0.1 only, as written (`--host 127.0.0.1`) or by the
+    # server's default (uvicorn with no `--host`); "" when it binds elsewhere or fixer
+    # cannot tell. The environment may still set the host (`UVICORN_HOST`)
+    loopback: str = ""
 
 
 def split_shell(script: str) -> list[list[str]]:
@@ -149,7 +153,33 @@ def _server_launch(server: str, args: list[str], offset: int) -> Launch:
     return replace(launch, tls=tls, joined=joined) if tls or joined else launch
 
 
+# hosts that only the container itself reaches
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
 def _server_bind(server: str, args: list[str], offset: int) -> Launch:
+    launch = _bind(server, args, offset)
+    loopback = "" if launch.socket or launch.configured else _loopback(server, args)
+    return replace(launch, loopback=loopback) if loopback else launch
+
+
+def _loopback(server: str, args: list[str]) -> str:
+    """How the server comes to bind 127.0.0.1 only: uvicorn, granian and `fastapi dev`
+    with no `--host`, gunicorn and hypercorn with no `--bind`, or a loopback host given."""
+    if server in ("uvicorn", "granian", "fastapi"):
+        host = _option(args, ("--host",))
+        if host is not None:
+            return f"`--host {host[0]}`" if host[0] in LOOPBACK_HOSTS else ""
+        dev = server != "fastapi" or (bool(args) and args[0] == "dev")
+        return "no `--host`" if dev else ""
+    binds = _options(args, PORT_OPTIONS[server])
+    if not binds:
+        return "no `--bind`"
+    bound = binds[0][0].rpartition(":")[0]
+    return f"`--bind {binds[0][0]}`" if bound in LOOPBACK_HOSTS else ""
+
+
+def _bind(server: str, args: list[str], offset: int) -> Launch:
     if server == "fastapi" and args and args[0] in ("run", "dev"):
         args, offset = args[1:], offset + 1
     target = next((a for a in args if _TARGET.match(a) or a.endswith(".py")), None)

@@ -58,6 +58,11 @@ for this service or another that builds the same stage): an install written for 
 breaks the build of the other, so the probe uses a tool or the Python the chosen base has.
 Unsafe, with the reason, when the handler of the health route it probes queues a task or
 writes (`ping_task.delay()`, `session.commit()`): a probe every 10 s would repeat it.
+Unsafe, with the reason, when the server binds 127.0.0.1 only: uvicorn, granian or
+`fastapi dev` with no `--host` (and no `UVICORN_HOST`/`GRANIAN_HOST`), gunicorn or
+hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), or a loopback host
+given: the probe passes inside the container while the published port and the other
+containers cannot reach the app, so a healthy container would say nothing of it.
 Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
 route, its router or the `include_router` call has `dependencies=`, or its handler takes a
 `Depends` parameter or one with no default (401, 403 or 422 before the handler answers).
@@ -127,6 +132,7 @@ from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Node, get, scalar
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
+from fixer.sources.dockerfile import chain
 from fixer.sources.portsites import stage_env
 
 CODE = "C004"
@@ -202,8 +208,9 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     if elsewhere is not None:
         return replace(base, reason=elsewhere)
     slow = _slow_start(ws, service)
+    loopback = _loopback_doubt(ws, service)
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
-                       + ([slow] if slow else []))
+                       + ([slow] if slow else []) + ([loopback] if loopback else []))
     if doubts:
         return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
@@ -261,6 +268,32 @@ def _serves_tls(ws: Workspace, service: BuiltService) -> str | None:
 
 # `uvicorn.run(app, ssl_certfile=...)` in the script the command runs
 _TLS_RUN = re.compile(r"\bssl_(?:certfile|keyfile)\s*=")
+
+
+# the variables each server reads its host from when its command gives none: gunicorn's
+# default bind is 0.0.0.0:$PORT when PORT is set
+_HOST_VARIABLES = {"uvicorn": "UVICORN_HOST", "granian": "GRANIAN_HOST", "gunicorn": "PORT",
+                   "fastapi": "UVICORN_HOST"}
+
+
+def _loopback_doubt(ws: Workspace, service: BuiltService) -> str | None:
+    """Why a healthcheck is no sign the service works: its server binds 127.0.0.1 only,
+    which a probe from inside the container reaches, and the published port and the other
+    containers do not. The healthcheck would pass, and `service_healthy` release its users,
+    while every request from outside fails."""
+    launch = service.app.listen.launch
+    if launch is None or not launch.loopback:
+        return None
+    variable = _HOST_VARIABLES.get(launch.server or "")
+    app = service.app
+    env = {k: v for link in reversed(chain(app.dockerfile, app.stage))
+           for k, v in stage_env(app.dockerfile, link).values.items()}
+    env.update(service.environment(ws.tree))
+    if variable is not None and variable in env and not launch.loopback.startswith("`"):
+        return None   # the environment gives the host (or gunicorn's PORT its 0.0.0.0)
+    return (f"{launch.server} binds 127.0.0.1 only ({launch.loopback}): the probe passes inside "
+            f"the container while the published port and other containers cannot reach "
+            f"{service.name}; bind it to 0.0.0.0")
 
 
 def _slow_start(ws: Workspace, service: BuiltService) -> str | None:
