@@ -36,6 +36,7 @@ class ProbeSite:
     line: int
     column: int
     editable: bool    # not inside a `${VAR:-...}` default, not reached through an alias
+    port: int = 0     # the port the URL names (0: not read)
 
 
 # per workspace, each (stack, service)'s unserved probes: H001 and H002 both ask for every
@@ -52,7 +53,10 @@ def unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
 
 
 def _unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
-    sites = probe_sites(service)
+    # a probe of another port asks another listener (a second server the command starts),
+    # or is P001's: not a path this app fails to serve
+    listen = service.app.listen.port if service.app is not None else None
+    sites = [s for s in probe_sites(service) if listen is None or s.port in (0, listen)]
     if not sites or served_app(ws, service) is None:
         return []
     return [[s for s in sites if s.path == path] for path in dict.fromkeys(s.path for s in sites)
@@ -95,5 +99,5 @@ def _sites(file: str, text: str, start: int, end: int, line: int,
             not any(a <= at < b for a, b in locked)
         found.append(ProbeSite(probe.path, file, at, probe.end,
                                line + text.count("\n", start, at), at - text.rfind("\n", 0, at),
-                               writable))
+                               writable, probe.port))
     return found
