@@ -14,7 +14,9 @@ So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`)
 Display-only when a module of the app's folder passes the claimed port to a call
 (`start_http_server(9100)`, a default `"9100"`), or starts a metrics server on a port it
 reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`): a second
-server of the app may listen there.
+server of the app may listen there. So is one when the command starts a process in the
+background beside the server that names the claimed port (`vllm ... --port 8001 &
+uvicorn ...`) or listens there by default (`streamlit run dash.py &`, 8501).
 
 ## Why is this bad?
 Published ports and peers' URLs reach a port nobody listens on, and a healthcheck
