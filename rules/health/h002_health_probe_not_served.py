@@ -14,8 +14,8 @@ probe whose path no GET route answers is reported; a route `/health/` serves a
 urllib follow or accept the redirect), and a route with a path parameter answers what
 it matches (`/health/{component}` a probe of `/health/db`, if its handler takes the
 value). A probe of another port than the one the app listens on asks another listener
-(a second server the command starts), or is P001's: no H002 finding. Nothing is reported when fixer cannot read
-all of it: a URL whose port or path is a `${VAR}`, an app whose routes fixer cannot
+(a second server the command starts), or is P001's: no H002 finding. Nothing is
+reported when fixer cannot read all of it: a URL whose port or path is a `${VAR}`, an app whose routes fixer cannot
 all see (a router it cannot follow, a path or prefix that is not a literal, a
 mounted app, an exporter's endpoint such as `Instrumentator().expose(app)`'s
 `/metrics`, `register(app)`), or an app whose code names the path in a literal
