@@ -47,7 +47,8 @@ server: a pipeline, `||`, a subshell,
 or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
 the commands from a script that ends in `exec`); under a non-POSIX `SHELL`; and for
 a list in single quotes (`CMD ['uvicorn', ...]`), which Docker does not read as JSON:
-wrapped in `sh -c` it would stay broken, and the author writes the double quotes.
+wrapped in `sh -c` it would stay broken, and the author writes the double quotes; so is a
+list that does not parse as JSON (`"--port". "8000"`), with the parse error.
 Display-only on an image without a shell (distroless, `scratch`, no shell copied in)
 when exec form would not start it either: the command needs a shell (shell features, a
 `sh -c` wrapper), or it is a CMD under distroless Python's inherited ENTRYPOINT (the
@@ -57,6 +58,7 @@ interpreter), which would run `python3 python …`; the reason says what to writ
 from __future__ import annotations
 
 import ast
+import json
 import posixpath
 from collections.abc import Iterator
 from dataclasses import replace
@@ -158,6 +160,20 @@ def _init_entrypoint(dockerfile: Dockerfile, stage: Stage) -> str | None:
     return name if name in _INITS and all(w.startswith("-") for w in words[1:]) else None
 
 
+def _broken_json(command: str) -> str | None:
+    """Why `["uvicorn", "app.main:app", "--port". "8000"]` (a typo in a list of double-quoted
+    words) is no JSON: Docker falls back to shell form with it."""
+    text = command.strip()
+    if not (text.startswith("[") and text.endswith("]") and '"' in text):
+        return None
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        return f"{exc.msg} at character {exc.pos}" if isinstance(exc, json.JSONDecodeError) \
+            else str(exc)
+    return None
+
+
 def _single_quoted_list(command: str) -> bool:
     """`CMD ['uvicorn', 'app.main:app']`: meant as exec form, read by Docker as shell form
     (JSON takes double quotes only). Wrapping it in `sh -c` keeps it broken."""
@@ -175,7 +191,8 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
             instruction: Instruction) -> Violation:
     kind = instruction.cmd
     command = " ".join(instruction.value)
-    features = shell_features(command)
+    # `sh -c "uvicorn … ${PORT}"`: the features are the wrapper's script's, not the CMD's
+    features = shell_features(command) if wrapped_script(command) is None else []
     shellless = _shellless_base(services, dockerfile, stage)
     shell = _stage_shell(dockerfile, stage, instruction)
     runner = "/bin/sh" if shell == DEFAULT_SHELL else shell[0]   # what Docker runs it with
@@ -192,6 +209,11 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
         return replace(base, reason=f"the {kind} is a list in single quotes, which Docker does "
                                     "not read as JSON: sh runs it as one broken command; write "
                                     "it with double quotes")
+    broken = _broken_json(command)
+    if broken is not None:
+        return replace(base, reason=f"the {kind} is meant as a JSON list but does not parse "
+                                    f"({broken}): sh runs it as one broken command and the "
+                                    "container does not start; correct the JSON")
     if shellless is not None:
         doubt = _shellless_doubt(shellless, dockerfile, stage, kind, command)
         if doubt is not None:

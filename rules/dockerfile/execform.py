@@ -85,7 +85,7 @@ def convert(dockerfile: Dockerfile, instruction: Instruction,
     escape = escape_char(text)
     tokens = [t for t in instruction_tokens(text, instruction, escape) if not t.operator]
     lines = physical_lines(text, instruction, escape)
-    if shell_features(command):
+    if shell_features(command) and wrapped_script(command) is None:
         script = _tidy(text, lines, instruction, command)
         script = exec_last(script) or script
         array = _json([*shell, script])
@@ -168,8 +168,9 @@ def _tidy(text: str, lines: list[Line], instruction: Instruction, joined: str) -
 
 def wrapped_script(command: str) -> str | None:
     """The script of a shell-form command that is itself a shell wrapper, plain words
-    such as `sh -c "celery … & uvicorn …"`; None for any other command."""
-    if shell_features(command):
+    such as `sh -c "celery … & uvicorn …"` or `sh -c "uvicorn … --port ${PORT}"` (the
+    wrapper's shell expands the script's features); None for any other command."""
+    if _outer_features(command):
         return None
     words = [t.value for t in tokenize(command) if not t.operator]
     if words and words[0] == "exec":
@@ -177,6 +178,11 @@ def wrapped_script(command: str) -> str | None:
     if len(words) == 3 and POSIX_SHELLS.match(words[0]) and re.fullmatch(r"-[a-z]*c", words[1]):
         return words[2]
     return None
+
+
+def _outer_features(command: str) -> list[str]:
+    """The shell features outside quotes: `sh -c "a $B"` has none of its own."""
+    return shell_features(re.sub(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'", "''", command))
 
 
 def exec_last(script: str) -> str | None:
