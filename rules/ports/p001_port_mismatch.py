@@ -129,7 +129,14 @@ from fixer.model.services import App, BuiltService, by_stage
 from fixer.model.workspace import Workspace
 from fixer.sources.portsites import Site
 
-from .portfix import PortMove, app_side_move, listen_causes, python_source_doubt, stage_causes
+from .portfix import (
+    PortMove,
+    app_side_move,
+    beside_the_server,
+    listen_causes,
+    python_source_doubt,
+    stage_causes,
+)
 
 CODE = "P001"
 NAME = "port-mismatch"
@@ -174,7 +181,7 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                        causes=_causes(ws, service, claims))
     reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
         _overlay_doubt(service) or _override_doubt(ws, service) or \
-        _opened_in_code(ws, service, claimed) or _beside_the_server(ws, service, claimed)
+        _opened_in_code(ws, service, claimed) or beside_the_server(ws, service, claimed)
     if reason is None:
         side = choose(ws.config.port_source, ports, listen, claimed[0])
         move, reason, title = _plan(ws, service, builders, ports, listen, side)
@@ -216,34 +223,6 @@ def _opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) ->
         if started is not None:
             return (f"{path}:{file.line_of(started.start())} starts a metrics server on a "
                     "port it reads at run time: it may be the one compose expects")
-    return None
-
-
-# a lone `&` runs what comes before it in the background (not `&&`, not `2>&1`)
-_BACKGROUND = re.compile(r"(?<![&<>])&(?![&>])")
-# servers a command may start beside the app, with the port they listen on untold
-_DEFAULT_PORTS = {"streamlit": 8501, "gradio": 7860, "jupyter": 8888, "vllm": 8000,
-                  "ollama": 11434, "mlflow": 5000, "tensorboard": 6006, "flower": 5555}
-
-
-def _beside_the_server(ws: Workspace, service: BuiltService, claimed: list[int]) -> str | None:
-    """Why the claimed port may be another server's: the command starts a process in the
-    background beside the app that names that port (`vllm ... --port 8001 & uvicorn ...`),
-    or listens there untold (`streamlit run dash.py &`: 8501). A background worker that
-    names no port (`celery worker & uvicorn ...`) is no listener."""
-    region = service.app.listen.region
-    if region is None:
-        return None
-    text = ws.tree.read(region.path).text[region.start:region.end]
-    for segment in _BACKGROUND.split(text)[:-1]:   # what runs before each lone `&`
-        named = [p for p in claimed if re.search(rf"(?<![\w.]){p}(?![\w.])", segment)]
-        untold = [p for name, p in _DEFAULT_PORTS.items() if p in claimed and
-                  re.search(rf"(?<![\w-]){name}(?![\w-])", segment)]
-        if named or untold:
-            shown = re.split(r"&&|\|\||;|\n|[\"']", segment)[-1].strip()
-            shown = shown if len(shown) <= 60 else shown[:57] + "..."
-            return (f"the command runs `{shown}` in the background beside the server, which "
-                    f"may be what listens on {(named or untold)[0]}")
     return None
 
 

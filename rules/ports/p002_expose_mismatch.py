@@ -29,8 +29,10 @@ port a compose `command:` sets that another file of the stack changes (the base 
 `uvicorn` on 8000, a `docker-compose.prod.yml` loaded with `-f` binding :80): which one
 the image documents is the author's call. So is the port of a compose `command:` where
 the image's own CMD or ENTRYPOINT runs something fixer cannot read (`CMD ["/opt/run.sh"]`,
-whose server may listen elsewhere), or a service that builds the stage `extends:` another, whose command
-Compose merges in and fixer does not follow.
+whose server may listen elsewhere), or a service that builds the stage `extends:`
+another, whose command Compose merges in and fixer does not follow; and where the command
+starts another server beside the app (`uvicorn ... --port 1337 & exec nginx`), whose
+port may be the one the image offers.
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
@@ -71,7 +73,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction, chain
 from fixer.sources.dockertext import indentation
 
-from .portfix import extends_doubt, image_listen, listen_causes
+from .portfix import beside_the_server, extends_doubt, image_listen, listen_causes
 
 CODE = "P002"
 NAME = "expose-mismatch"
@@ -178,6 +180,13 @@ def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | 
     return None
 
 
+def _second_server(ws: Workspace, services: list[BuiltService]) -> str | None:
+    """Why EXPOSE is the author's call: the command starts another server beside the app
+    (`uvicorn ... --port 1337 & exec nginx`), whose port may be the one the image offers."""
+    found = next((d for s in services if (d := beside_the_server(ws, s)) is not None), None)
+    return None if found is None else f"{found}: which port EXPOSE documents is the author's call"
+
+
 def _image_command(app: App) -> Instruction | None:
     """The CMD or ENTRYPOINT the image runs as built (the stage's own, else the nearest
     stage it is built from), when it runs more than a bare shell or interpreter."""
@@ -215,7 +224,7 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
                                       "share: which to change is the author's call")
     doubt = next((d for d in map(extends_doubt, services) if d), None) or \
         _environment_doubt(ws, services) or _files_doubt(ws, services) or \
-        _unread_image_command(ws, services)
+        _unread_image_command(ws, services) or _second_server(ws, services)
     if doubt is not None:
         return replace(report, reason=doubt)
     return replace(report, fix=Fix(title, Safety.SAFE, partial(_edits, app, ports, listens[0])))

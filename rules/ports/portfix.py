@@ -132,6 +132,44 @@ def image_listen(ws: Workspace, service: BuiltService) -> ListenPort:
     return resolve_listen(ws.tree, app.folder, app.dockerfile, app.stage, None, {}, {})
 
 
+# the commands of a chain: `a & b`, `a && b`, `a; b`, one per line
+_COMMANDS = re.compile(r"&&|\|\||;|\n|(?<![&<>])&(?![&>])")
+# a port a command names: `--port 8001`, `--server.port=8501`, `-p 9000`
+_PORT_OPTION = re.compile(r"(?:port|-p)[= ]+(\d{2,5})\b")
+# servers a command may start beside the app, with the port they listen on untold; nginx
+# and caddy daemonize or run in front of the app (`uvicorn ... & exec nginx`)
+_DEFAULT_PORTS = {"streamlit": 8501, "gradio": 7860, "jupyter": 8888, "vllm": 8000,
+                  "ollama": 11434, "mlflow": 5000, "tensorboard": 6006, "flower": 5555,
+                  "nginx": 80, "caddy": 80}
+
+
+def beside_the_server(ws: Workspace, service: BuiltService,
+                      claimed: list[int] | None = None) -> str | None:
+    """Why the claimed port may be another server's: the command starts another process
+    beside the app that names that port (`vllm ... --port 8001 & uvicorn ...`), or listens
+    there untold (`streamlit run dash.py &`: 8501; `uvicorn ... & exec nginx`: 80). A worker
+    that names no port (`celery worker & uvicorn ...`) is no listener. With no `claimed`,
+    any port another command names, and any server it starts, count."""
+    region, launch = service.app.listen.region, service.app.listen.launch
+    if region is None or launch is None or launch.server is None:
+        return None
+    text = ws.tree.read(region.path).text[region.start:region.end]
+    server = re.compile(rf"(?<![\w-]){re.escape(launch.server)}(?![\w-])")
+    for segment in _COMMANDS.split(text):
+        if server.search(segment):
+            continue   # the app's own command
+        named = [p for p in claimed if re.search(rf"(?<![\w.]){p}(?![\w.])", segment)] \
+            if claimed is not None else [int(m) for m in _PORT_OPTION.findall(segment)]
+        untold = [p for name, p in _DEFAULT_PORTS.items() if (claimed is None or p in claimed)
+                  and re.search(rf"(?<![\w-]){name}(?![\w-])", segment)]
+        if named or untold:
+            shown = re.sub(r"^.*?-\w*c\s+[\"']", "", segment.strip()).strip().strip("\"'>")
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            return (f"the command also runs `{shown}`, which may be what listens on "
+                    f"{(named or untold)[0]}")
+    return None
+
+
 def extends_doubt(service: Service) -> str | None:
     """Why no port is moved: the service `extends:` another, whose `command:`, `ports` and
     healthcheck Compose merges in, and fixer does not follow `extends:`."""
