@@ -58,6 +58,9 @@ for this service or another that builds the same stage): an install written for 
 breaks the build of the other, so the probe uses a tool or the Python the chosen base has.
 Unsafe, with the reason, when the handler of the health route it probes queues a task or
 writes (`ping_task.delay()`, `session.commit()`): a probe every 10 s would repeat it.
+Unsafe, with the reason, when compose's command takes the port from a variable Compose
+substitutes (`--port ${API_PORT:-8000}`): each checkout's `.env` or shell may set it, and
+the probe names one value.
 Unsafe, with the reason, when the server binds 127.0.0.1 only: uvicorn, granian or
 `fastapi dev` with no `--host` (and no `UVICORN_HOST`/`GRANIAN_HOST`), gunicorn or
 hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), or a loopback host
@@ -125,6 +128,7 @@ from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
+from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, StageKey
 from fixer.model.workspace import Workspace
@@ -208,7 +212,7 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     if elsewhere is not None:
         return replace(base, reason=elsewhere)
     slow = _slow_start(ws, service)
-    loopback = _loopback_doubt(ws, service)
+    loopback = _loopback_doubt(ws, service) or _interpolated_port(service, port)
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
                        + ([slow] if slow else []) + ([loopback] if loopback else []))
     if doubts:
@@ -294,6 +298,18 @@ def _loopback_doubt(ws: Workspace, service: BuiltService) -> str | None:
     return (f"{launch.server} binds 127.0.0.1 only ({launch.loopback}): the probe passes inside "
             f"the container while the published port and other containers cannot reach "
             f"{service.name}; bind it to 0.0.0.0")
+
+
+def _interpolated_port(service: BuiltService, port: int) -> str | None:
+    """Why a probe on `port` may miss the app: compose's command takes the port from a
+    variable Compose substitutes (`--port ${API_PORT:-8000}`), which each checkout's `.env`
+    or shell may set; the probe would name one value of it."""
+    launch, region = service.app.listen.launch, service.app.listen.region
+    token = launch.port_token if launch is not None else None
+    if token is None or "$" not in token or region is None or region.kind not in COMPOSE_KINDS:
+        return None
+    return (f"{service.name} listens on `{token}`, which each checkout's .env or shell may "
+            f"set: a probe on {port} names one value of it")
 
 
 def _slow_start(ws: Workspace, service: BuiltService) -> str | None:
