@@ -42,7 +42,11 @@ package version breaks the build when the base moves on. Where the repository ru
 hadolint (a `.hadolint.yaml`, a pre-commit hook or CI step that names it or
 Super-Linter/MegaLinter, a `# hadolint` comment in a Dockerfile), the new layer carries
 `# hadolint ignore=DL3008` (DL3018 on Alpine), so that its lint job passes, unless its
-configuration ignores that rule already (`ignored: [DL3008]`); elsewhere no pragma. Nothing is installed on an image of a Debian release whose package archive
+configuration ignores that rule already (`ignored: [DL3008]`); elsewhere no pragma. Nothing is installed where compose's build args pick the base image (`PYTHON_IMAGE:
+python:3.12-alpine` over the Dockerfile's `ARG PYTHON_IMAGE=python:3.12-slim`): the file is
+also built without them, from the other base, where that install breaks the build; the
+probe is rewritten as a Python urllib one-liner on a Python image, else display-only.
+Nothing is installed on an image of a Debian release whose package archive
 is gone (jessie, stretch, buster: `apt-get update` fails there), whether the release
 is in the tag (`python:3.10-slim-buster`, `debian:buster-slim`, `debian:10`) or
 follows from a python tag built before the official images moved to bullseye in
@@ -127,6 +131,16 @@ class Target:
     @cached_property
     def image(self) -> str:
         return base_image(self.dockerfile, self.stage, self.args)
+
+    @cached_property
+    def picked_by_args(self) -> bool:
+        """Compose's build args choose the base image (`PYTHON_IMAGE: python:3.12-alpine`
+        over the Dockerfile's `ARG PYTHON_IMAGE=python:3.12-slim`): the file is also built
+        without them (`docker build`, a Makefile), from another base, where an install
+        written for this one breaks the build."""
+        own = base_image(self.dockerfile, self.stage)
+        return any(base_image(self.dockerfile, self.stage, s.build_args()) != own
+                   for s in self.services)
 
     @cached_property
     def family(self) -> Family:
@@ -254,22 +268,30 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
             missing: list[str]) -> tuple[str, str | None]:
     """The fix's title, and why there is no fix (None when there is one)."""
     plan = _install(ws, target, missing)
-    if _python(ws, target.family, plan) is None:
+    if _python(ws, target, plan) is None:
+        if target.picked_by_args:
+            return "", (f"compose's build args pick the base image ({target.image}), which "
+                        "the Dockerfile's own default differs from: fixer installs nothing "
+                        "into an image chosen at build time")
         return (f"Install {' and '.join(missing)} in the {target.services[0].app.stage_named}",
                 plan.reason)
     title = "Rewrite the healthcheck as a Python urllib probe"
     reason = _rewrite_reason(failing)
+    if target.picked_by_args:
+        return f"{title} (compose's build args pick the base image)", reason
     if not plan.no_packages:
         return title, reason
     return f"{title}: {plan.reason}", reason and f"{plan.reason}, and {reason}"
 
 
-def _python(ws: Workspace, family: Family, plan: Placement) -> str | None:
+def _python(ws: Workspace, target: Target, plan: Placement) -> str | None:
     """The image's Python, when the fix rewrites the probe to run it instead of installing
-    a tool: under the Python strategy, and wherever nothing can be installed (the image's
-    Debian release has lost its package archive). None where the image has no Python."""
-    if ws.config.healthcheck_strategy == "python" or plan.no_packages:
-        return family.python
+    a tool: under the Python strategy, wherever nothing can be installed (the image's
+    Debian release has lost its package archive), and where compose's build args pick the
+    base (an install fits one base only). None where the image has no Python."""
+    if ws.config.healthcheck_strategy == "python" or plan.no_packages or \
+            target.picked_by_args:
+        return target.family.python
     return None
 
 
@@ -295,7 +317,7 @@ def _rewrite_reason(uses: list[Use]) -> str | None:
 
 def _edits(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> list[Edit]:
     plan = _install(ws, target, missing)
-    python = _python(ws, target.family, plan)
+    python = _python(ws, target, plan)
     if python is not None:
         return [e for u in uses if u.probe.tool in missing for e in _rewrite(target, u, python)]
     return list(install_edits(plan))
