@@ -36,7 +36,9 @@ which fixer does not load, may build it), and so do Windows scripts (`.bat`, `.c
 from a build context fixer does not resolve there (`dockerfile: app/Dockerfile`) counts
 when it ends the copy's path. Unsafe otherwise: the copy may hold changes someone meant
 to keep, or a pipeline may build it. Display-only when its content differs and something
-refers to it (a CI job's `file: svc/app/Dockerfile`): it may be an image of its own.
+refers to it (a CI job's `file: svc/app/Dockerfile`, or a build that names only its
+folder as the context, `context: ./svc/app`, `docker build svc/app`): it may be an image
+of its own.
 """
 
 from __future__ import annotations
@@ -224,8 +226,25 @@ def _mentions(ws: Workspace) -> dict[str, set[str]]:
                        if is_build_script(p) or p.lower().endswith(_MAY_BUILD)):
         file = ws.read(path)
         if file is not None:
-            out[path] = _dockerfile_paths(file.text.replace("\\", "/"))
+            text = file.text.replace("\\", "/")
+            out[path] = _dockerfile_paths(text) | _context_dockerfiles(text)
     return out
+
+
+# a build that names only its context builds the Dockerfile there: a CI step's
+# `context: ./app`, `docker build -t api ./app`
+_CONTEXT = re.compile(r"^\s*-?\s*context:\s*[\"']?([\w./-]+?)/?[\"']?\s*$|"
+                      r"\bdocker(?:\s+buildx)?\s+build\b[^\n]*?\s([\w./-]+?)/?\s*$", re.M)
+
+
+def _context_dockerfiles(text: str) -> set[str]:
+    """`app/Dockerfile` for each build context the text names (`context: ./app`)."""
+    found = set()
+    for match in _CONTEXT.finditer(text):
+        folder = (match.group(1) or match.group(2) or "").removeprefix("./")
+        if folder and folder != ".":
+            found.add(f"{folder}/Dockerfile")
+    return found
 
 
 def _deleted(stray: str) -> list[Edit]:
