@@ -125,6 +125,10 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
                  {"admin/main.py": "from flask import Flask\n\napp = Flask(__name__)\n",
                   "admin/requirements.txt": "flask\n"},
                  "admin/main.py builds no FastAPI app", id="flask-app"),
+    # the author's recipe in a folder of the context says more than the module's kind
+    pytest.param("services:\n  admin:\n    build: ./admin\n",
+                 {"admin/main.py": "print('hello')\n", "admin/docker/Dockerfile.dev": DOCKERFILE},
+                 "holds admin/docker/Dockerfile.dev", id="recipe-below-a-non-app-module"),
 ])
 def test_s001_display_only(compose: str, files: dict[str, str], reason: str) -> None:
     found = findings(repo(compose, files))

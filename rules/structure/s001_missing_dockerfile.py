@@ -198,6 +198,12 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
         # reported beside this one, and the fix reveals nothing new.
         return replace(base, fix=Fix(f"Point compose at {variants[0]} (the name differs "
                                      "in case)", Safety.SAFE, reference.edits))
+    elsewhere = _dockerfiles_below(ws, build)
+    if elsewhere:
+        # The author's recipe is there (its COPY paths expect its own folder as the context):
+        # a stock file beside it would replace what they wrote, never a fix to vouch for.
+        return replace(base, reason=f"the build context holds {elsewhere[0]}: point `build:` "
+                                    "at the Dockerfile the service is meant to build")
     app = find_app(ws.tree, build.context)
     if app is None:
         other = _other_ecosystem(ws, build)
@@ -209,12 +215,6 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
         return replace(base, reason=f"{app.path} builds no FastAPI app (no `FastAPI(...)`, "
                                     "no `fastapi` import): a stock FastAPI Dockerfile would "
                                     "not start it")
-    elsewhere = _dockerfiles_below(ws, build)
-    if elsewhere:
-        # The author's recipe is there (its COPY paths expect its own folder as the context):
-        # a stock file beside it would replace what they wrote, never a fix to vouch for.
-        return replace(base, reason=f"the build context holds {elsewhere[0]}: point `build:` "
-                                    "at the Dockerfile the service is meant to build")
     return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
                                  Safety.UNSAFE, partial(_generate, ws, service, build)),
                    reason="a stock Dockerfile may not be how the service was meant to be built")
