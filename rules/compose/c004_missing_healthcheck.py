@@ -86,8 +86,9 @@ methods, or fixer cannot read its class: see H001), and on distroless images und
 the `install` strategy.
 Unsafe when the app serves its health route through such a class's methods, when it
 loads a model or imports a library that serves models (`vllm`, `torch`), and when its
-command sleeps 10 s or more before the server starts (`sleep 60 && uvicorn ...`): a
-download, a load or the wait may outlast the healthcheck's 40 s, and the container is
+command sleeps 10 s or more before the server starts (`sleep 60 && uvicorn ...`, or its
+ENTRYPOINT script before `exec "$@"`) or installs packages first (`pip install ... &&
+uvicorn ...`): a download, a load, an install or the wait may outlast the healthcheck's 40 s, and the container is
 marked unhealthy.
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
 the service's `environment`, `env_file` or `ports`: fixer judges the stack with the
@@ -297,7 +298,8 @@ def _loopback_doubt(ws: Workspace, service: BuiltService) -> str | None:
         return None   # the environment gives the host (or gunicorn's PORT its 0.0.0.0)
     return (f"{launch.server} binds 127.0.0.1 only ({launch.loopback}): the probe passes inside "
             f"the container while the published port and other containers cannot reach "
-            f"{service.name}; bind it to 0.0.0.0")
+            f"{service.name}, unless a proxy in the same container fronts it (then probe the "
+            "proxy's port); else bind it to 0.0.0.0")
 
 
 def _interpolated_port(service: BuiltService, port: int) -> str | None:

@@ -136,37 +136,43 @@ def image_listen(ws: Workspace, service: BuiltService) -> ListenPort:
 _COMMANDS = re.compile(r"&&|\|\||;|\n|(?<![&<>])&(?![&>])")
 # a port a command names: `--port 8001`, `--server.port=8501`, `-p 9000`
 _PORT_OPTION = re.compile(r"(?:port|-p)[= ]+(\d{2,5})\b")
-# servers a command may start beside the app, with the port they listen on untold; nginx
-# and caddy daemonize or run in front of the app (`uvicorn ... & exec nginx`)
+# servers a command may start beside the app, with the port they listen on untold
 _DEFAULT_PORTS = {"streamlit": 8501, "gradio": 7860, "jupyter": 8888, "vllm": 8000,
-                  "ollama": 11434, "mlflow": 5000, "tensorboard": 6006, "flower": 5555,
-                  "nginx": 80, "caddy": 80}
+                  "ollama": 11434, "mlflow": 5000, "tensorboard": 6006, "flower": 5555}
+# servers whose ports their configuration sets (`listen 8080;`), which run beside the app
+# in front of it (`uvicorn ... & exec nginx`, `service nginx start && exec uvicorn ...`)
+_CONFIGURED = ("nginx", "caddy", "httpd", "apache2", "haproxy", "envoy", "supervisord")
 
 
 def beside_the_server(ws: Workspace, service: BuiltService,
                       claimed: list[int] | None = None) -> str | None:
     """Why the claimed port may be another server's: the command starts another process
-    beside the app that names that port (`vllm ... --port 8001 & uvicorn ...`), or listens
-    there untold (`streamlit run dash.py &`: 8501; `uvicorn ... & exec nginx`: 80). A worker
-    that names no port (`celery worker & uvicorn ...`) is no listener. With no `claimed`,
-    any port another command names, and any server it starts, count."""
+    beside the app that names that port (`vllm ... --port 8001 & uvicorn ...`), listens
+    there untold (`streamlit run dash.py &`: 8501), or reads its ports from its own
+    configuration (`... & exec nginx`, `service nginx start && ...`). A worker that names
+    no port (`celery worker & uvicorn ...`) is no listener. With no `claimed`, any port
+    another command names, and any server it starts, count."""
     region, launch = service.app.listen.region, service.app.listen.launch
     if region is None or launch is None or launch.server is None:
         return None
-    text = ws.tree.read(region.path).text[region.start:region.end]
+    # a line continued with `\` (or a Dockerfile's escape character) is one command
+    text = re.sub(r"[\\`][ \t]*\r?\n", " ", ws.tree.read(region.path).text[region.start:region.end])
     server = re.compile(rf"(?<![\w-]){re.escape(launch.server)}(?![\w-])")
     for segment in _COMMANDS.split(text):
         if server.search(segment):
             continue   # the app's own command
         named = [p for p in claimed if re.search(rf"(?<![\w.]){p}(?![\w.])", segment)] \
             if claimed is not None else [int(m) for m in _PORT_OPTION.findall(segment)]
-        untold = [p for name, p in _DEFAULT_PORTS.items() if (claimed is None or p in claimed)
-                  and re.search(rf"(?<![\w-]){name}(?![\w-])", segment)]
+        program = next((name for name in (*_DEFAULT_PORTS, *_CONFIGURED)
+                        if re.search(rf"(?<![\w-]){name}(?![\w-])", segment)), None)
+        untold = [p for name, p in _DEFAULT_PORTS.items() if name == program
+                  and (claimed is None or p in claimed)]
+        if program in _CONFIGURED:
+            return (f"the command also starts {program}, which listens on the ports its "
+                    "configuration sets: it may be what compose's port reaches")
         if named or untold:
-            shown = re.sub(r"^.*?-\w*c\s+[\"']", "", segment.strip()).strip().strip("\"'>")
-            shown = shown if len(shown) <= 60 else shown[:57] + "..."
-            return (f"the command also runs `{shown}`, which may be what listens on "
-                    f"{(named or untold)[0]}")
+            return (f"the command also starts {program or 'another process'}, which may be "
+                    f"what listens on {(named or untold)[0]}")
     return None
 
 

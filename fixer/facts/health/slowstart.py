@@ -18,14 +18,17 @@ does not know is no proof that the app starts in time.
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.core.textfile import TextFile
 from fixer.model import appmodule
+from fixer.model.image_paths import in_image
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import chain
 from fixer.sources.python import parse
 
 # Calls that load, and may first download, a model: by the name called (`x.from_pretrained`,
@@ -67,12 +70,22 @@ _SLEEP = re.compile(r"(?<![\w-])sleep\s+(\d+(?:\.\d+)?)(s|m)?\b")
 SLEEP_DOUBT = 10.0
 
 
+# installs and downloads a command runs before its server: minutes on a first start
+_INSTALLS = re.compile(r"(?<![\w-])(?:pip3?\s+install|uv\s+(?:sync|pip\s+install)|poetry\s+"
+                       r"install|pipenv\s+install|apt-get\s+install|apk\s+add|npm\s+"
+                       r"(?:install|ci)|spacy\s+download|huggingface-cli\s+download)\b")
+
+
 def slow_start(ws: Workspace, service: Service) -> str | None:
-    """Why the app may not listen before a healthcheck gives up: its command sleeps first,
-    or it loads a model (`model_load`). None when fixer sees neither."""
+    """Why the app may not listen before a healthcheck gives up: its command sleeps or
+    installs packages first, or it loads a model (`model_load`). None when fixer sees
+    none of them."""
     waited = command_sleep(ws, service)
     if waited is not None:
         return f"its command sleeps {waited:g} s before the server starts"
+    installs = command_installs(ws, service)
+    if installs is not None:
+        return f"its command runs `{installs}` before the server starts"
     load = model_load(ws, service)
     return described(load) if load is not None else None
 
@@ -85,9 +98,49 @@ def command_sleep(ws: Workspace, service: Service) -> float | None:
     file = ws.read(region.path) if region is not None else None
     if region is None or file is None:
         return None
-    text = file.text[region.start:region.end]
-    waited = sum(float(n) * (60 if unit == "m" else 1) for n, unit in _SLEEP.findall(text))
+    waited = _slept(file.text[region.start:region.end]) + _entrypoint_sleep(ws, service)
     return waited if waited >= SLEEP_DOUBT else None
+
+
+def command_installs(ws: Workspace, service: Service) -> str | None:
+    """The install the command that starts the server runs first (`pip install -r
+    requirements.txt && uvicorn ...`)."""
+    app = service.app
+    region = app.listen.region if app is not None else None
+    file = ws.read(region.path) if region is not None else None
+    found = _INSTALLS.search(file.text, region.start, region.end) \
+        if region is not None and file is not None else None
+    return found.group(0) if found is not None else None
+
+
+def _slept(text: str) -> float:
+    return sum(float(n) * (60 if unit == "m" else 1) for n, unit in _SLEEP.findall(text))
+
+
+# a shell script that runs its arguments: `exec "$@"`
+_ARGUMENTS = re.compile(r"\$(?:@|\*|\{@\}|\{\*\})")
+_INITS = frozenset({"sh", "bash", "tini", "tini-static", "dumb-init", "--"})
+
+
+def _entrypoint_sleep(ws: Workspace, service: Service) -> float:
+    """The seconds the image's ENTRYPOINT script sleeps before it runs the command it is
+    given (`sleep 60; alembic upgrade head; exec "$@"`), where compose does not replace
+    the ENTRYPOINT."""
+    app = service.app
+    if app is None or service.get("entrypoint") is not None:
+        return 0.0
+    found = next((e for link in chain(app.dockerfile, app.stage)
+                  if (e := link.last("ENTRYPOINT")) is not None), None)
+    program = next((w for w in found.value if not w.startswith("-")
+                    and posixpath.basename(w) not in _INITS), None) \
+        if found is not None and found.json else None
+    path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, program) \
+        if program else None
+    script = ws.read(path) if path is not None else None
+    if script is None:
+        return 0.0
+    runs = _ARGUMENTS.search(script.text)
+    return _slept(script.text[:runs.start()] if runs else script.text)
 
 
 # (line, call, imported) of the first load in a module's text, kept with the text

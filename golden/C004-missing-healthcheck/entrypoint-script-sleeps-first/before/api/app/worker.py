@@ -1,0 +1,2 @@
+from celery import Celery
+celery = Celery('w')
