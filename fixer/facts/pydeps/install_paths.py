@@ -93,7 +93,9 @@ def repository_file(ws: Workspace, context: str, dockerfile: Dockerfile, arg: st
     `requirements.txt` at the context's root, which the image never holds), then ARG as a
     path in the context."""
     base = posixpath.basename(arg)
-    candidates = []
+    named: list[str] = []     # a COPY of the file itself
+    here: list[str] = []      # in a folder copied to the working directory (`COPY . .`)
+    below: list[str] = []     # in a folder copied elsewhere (`COPY shared ./shared`)
     for stage in dockerfile.stages:
         for instruction in stage.find("COPY") + stage.find("ADD"):
             if any(f.startswith("--from") for f in instruction.flags):
@@ -101,15 +103,14 @@ def repository_file(ws: Workspace, context: str, dockerfile: Dockerfile, arg: st
             *sources, dest = instruction.value
             if len(sources) == 1 and not dest.endswith(("/", ".")) and \
                     posixpath.basename(dest) == base:
-                candidates.append(sources[0])   # `COPY x/prod.txt /tmp/req.txt`
+                named.append(sources[0])   # `COPY x/prod.txt /tmp/req.txt`
             for source in sources:
                 if posixpath.basename(source.rstrip("/")) == base:
-                    candidates.append(source)
+                    named.append(source)
                 elif not posixpath.splitext(source)[1]:
-                    candidates.append(posixpath.join(source, base))
-    if not arg.startswith("/"):
-        candidates.append(arg)
-    candidates.append(base)
+                    (here if dest.rstrip("/") in (".", "") else below).append(
+                        posixpath.join(source, base))
+    candidates = [*named, *here, *([arg] if not arg.startswith("/") else []), *below, base]
     for candidate in candidates:
         path = posix_join(context, candidate)
         if ws.tree.exists(path):
