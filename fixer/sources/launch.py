@@ -89,14 +89,17 @@ def find_launch(argv: list[str], shell_form: bool = False) -> Launch | None:
 
 def _from_script(script: str) -> Launch | None:
     """The server a script starts. `python -m alembic upgrade head && gunicorn ...` runs a
-    migration first: a segment that starts a known server wins over one that runs a script.
-    A script that is one `sh -c "..."` (a shell-form CMD that runs a shell) is read inside."""
+    migration first: a segment that starts a known server wins over one that runs a script,
+    and of several servers the last, which keeps the container alive (`uvicorn admin:app &
+    uvicorn main:app`: the first runs in the background). A script that is one `sh -c
+    "..."` (a shell-form CMD that runs a shell) is read inside."""
     inner = _shell_script(script)
     if inner is not None:
         return _from_script(inner)
     launches = [launch for segment in split_shell(script)
                 if (launch := _from_argv(segment, 0)) is not None]
-    chosen = next((l for l in launches if l.server is not None), launches[0] if launches else None)
+    chosen = next((l for l in reversed(launches) if l.server is not None),
+                  launches[0] if launches else None)
     return None if chosen is None else replace(chosen, via_shell=True, port_index=None)
 
 
