@@ -232,6 +232,10 @@ class _Reader:
         return [[w.value for w in words] for words in commands(tokens)]
 
     def _command(self, argv: list[str], state: BuildState, out: Declared) -> None:
+        # `if [ -f requirements.txt ]; then pip install -r requirements.txt; fi`: the command
+        # after a shell keyword runs (when its condition holds: its requirements count)
+        while argv and argv[0] in _SHELL_KEYWORDS:
+            argv = argv[1:]
         if not argv:
             return
         tool = posixpath.basename(argv[0])
@@ -389,6 +393,9 @@ class _Reader:
     def _locate(self, arg: str) -> str | None:
         return None if "$" in arg else repository_file(self.ws, self.context, self.dockerfile, arg)
 
+
+# words that start a command of a compound shell statement, not a program
+_SHELL_KEYWORDS = frozenset({"then", "else", "do", "{", "(", "!"})
 
 # options that pick a workspace member, or every member, instead of the root project
 _MEMBER_OPTIONS = ("--package", "--all-packages", "--directory", "--project", "-C")
