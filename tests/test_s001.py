@@ -110,6 +110,9 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
                  "      dockerfile: ..\\\\docker\\\\api.Dockerfile\n",
                  {"api/x": "", "docker/api.Dockerfile": DOCKERFILE},
                  "is written with `\\`, a Windows separator", id="backslash-path"),
+    pytest.param("services:\n  api:\n    build:\n      context: .\\api\n"
+                 "      dockerfile: Dockerfile\n", {"api/Dockerfile": DOCKERFILE},
+                 "`.\\api` is written with `\\`", id="backslash-context"),
     pytest.param("services:\n  api:\n    build: ./inference\n", {"Inference/Dockerfile": ""},
                  "the build context inference does not exist; Inference differs from it only "
                  "in case", id="context-differs-only-in-case"),

@@ -177,8 +177,10 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
                      subject=f"dockerfile:{build.dockerfile}",
                      message=f"{service.name}: the build context has no {build.dockerfile}")
     written = scalar(get(build.node, "dockerfile")) or scalar(build.node) or ""
-    if "\\" in written or "\\" in build.context:
-        return replace(base, reason=f"`{written or build.context}` is written with `\\`, a "
+    context = scalar(get(build.node, "context")) or build.context
+    if "\\" in written or "\\" in context:
+        shown = written if "\\" in written else context
+        return replace(base, reason=f"`{shown}` is written with `\\`, a "
                                     "Windows separator: Compose on Linux and macOS reads it as "
                                     "part of a name; write the path with `/`")
     if not _context_exists(ws, build):
