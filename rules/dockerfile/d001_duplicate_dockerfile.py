@@ -130,7 +130,7 @@ def _copied_folders(ws: Workspace, service: BuiltService) -> list[str]:
 
 
 def _report(ws: Workspace, service: BuiltService, stray: str,
-            mentions: dict[str, set[str]]) -> Violation:
+            mentions: Mentions) -> Violation:
     built = service.app.dockerfile.path
     stray_file = ws.read(stray)
     # Identical to the built Dockerfile now, or before fixer edited it in this run.
@@ -159,17 +159,18 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
 
 
 def _referrers(ws: Workspace, stray: str, context: str,
-               mentions: dict[str, set[str]]) -> list[str]:
+               mentions: Mentions) -> list[str]:
     """Files that name the stray: by its repository path, or, inside the service folder, by
-    its path from there (`app/Dockerfile`). A longer path ending in it also counts: a false
-    match only makes the fix unsafe."""
+    its path from there (`app/Dockerfile`), or build its folder by context. A longer path
+    ending in it also counts: a false match only makes the fix unsafe."""
     inside = stray[len(context) + 1:] if context else stray
     found = []
-    for path, written in mentions.items():
+    for path, (written, built) in mentions.items():
         local = not context or path.startswith(context + "/")
         loose = path.lower().endswith(_MAY_BUILD)   # its paths' base is not known
-        if any(_names(w, stray) or (local and _names(w, inside)) or (loose and _tail_of(w, stray))
-               for w in written):
+        if stray in built or (local and inside in built) or any(
+                _names(w, stray) or (local and _names(w, inside)) or (loose and _tail_of(w, stray))
+                for w in written):
             found.append(path)
     return found
 
@@ -218,16 +219,22 @@ def _end(match: re.Match[str] | None, at: int) -> int:
 _MAY_BUILD = (".yml", ".yaml", ".bat", ".cmd", ".ps1")
 
 
-def _mentions(ws: Workspace) -> dict[str, set[str]]:
+# per file that may build a Dockerfile: the Dockerfile paths it writes, and the Dockerfiles
+# of the build contexts it names (`context: ./app` builds `app/Dockerfile`), looked up whole
+Mentions = dict[str, tuple[set[str], set[str]]]
+
+
+def _mentions(ws: Workspace) -> Mentions:
     """Each file that may build a Dockerfile -> the Dockerfile paths it writes (`\\` read
-    as `/`: `docker build -f svc\\app\\Dockerfile`); read once."""
-    out: dict[str, set[str]] = {}
+    as `/`: `docker build -f svc\\app\\Dockerfile`) and those its contexts build; read
+    once."""
+    out: Mentions = {}
     for path in sorted(p for p in ws.tree.paths()
                        if is_build_script(p) or p.lower().endswith(_MAY_BUILD)):
         file = ws.read(path)
         if file is not None:
             text = file.text.replace("\\", "/")
-            out[path] = _dockerfile_paths(text) | _context_dockerfiles(text)
+            out[path] = _dockerfile_paths(text), _context_dockerfiles(text)
     return out
 
 
