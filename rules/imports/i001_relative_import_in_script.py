@@ -177,10 +177,12 @@ def _packaged(ws: Workspace, found: appmodule.AppModule) -> str | None:
     if not ws.tree.exists(init):
         return None
     package = posixpath.basename(found.root)
-    return (f"{init} makes `{package}` a package: code that imports `{package}."
-            f"{posixpath.basename(found.path)[:-3]}` would fail on the absolute imports "
-            f"(running it with `python -m {package}.{posixpath.basename(found.path)[:-3]}` "
-            "keeps both)")
+    dotted = f"{package}.{posixpath.basename(found.path)[:-3]}"
+    # what keeps both working: the module run as part of its package, from the folder above
+    instead = f"`python -m {dotted}`" if found.script else \
+        f"`uvicorn {dotted}:{found.attr or 'app'}` from the folder above"
+    return (f"{init} makes `{package}` a package: code that imports `{dotted}` would fail "
+            f"on the absolute imports (running {instead} keeps both)")
 
 
 def _absolutized(ws: Workspace, packages: dict[str, str]) -> list[Edit]:
