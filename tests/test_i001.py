@@ -266,3 +266,19 @@ def test_i001_only_the_unguarded_imports_of_a_module_are_rewritten() -> None:
     text = fixed(app_module(source)).decode()
     assert "try:\n    from .db import x\nexcept ImportError:\n    from db import x\n" in text
     assert "\nimport models\n" in text
+
+
+@pytest.mark.parametrize(("cmd", "advice"), [
+    pytest.param('"python", "main.py"', "running `python -m svc.main` keeps both", id="script"),
+    pytest.param(UVICORN, "running `uvicorn svc.main:app` from the folder above keeps both",
+                 id="served-module"),
+])
+def test_the_fix_is_unsafe_where_the_folder_is_a_package(cmd: str, advice: str) -> None:
+    """`svc/__init__.py`: other code may import `svc.main`, where the absolute import fails.
+    The reason says how to run the module as part of its package instead."""
+    files = service({"svc/__init__.py": "", "svc/main.py": app_module("from .db import x\n", cmd)},
+                    cmd)
+    [finding] = check(files, select="I001")
+    assert finding.safety.value == "unsafe", finding
+    assert "svc/__init__.py makes `svc` a package" in (finding.reason or "")
+    assert advice in (finding.reason or ""), finding.reason
