@@ -29,7 +29,8 @@ port a compose `command:` sets that another file of the stack changes (the base 
 `uvicorn` on 8000, a `docker-compose.prod.yml` loaded with `-f` binding :80): which one
 the image documents is the author's call. So is the port of a compose `command:` where
 the image's own CMD or ENTRYPOINT runs something fixer cannot read (`CMD ["/opt/run.sh"]`,
-whose server may listen elsewhere), or a service that builds the stage `extends:`
+whose server may listen elsewhere; not an ENTRYPOINT script that only runs its arguments,
+`exec "$@"`, with no CMD), or a service that builds the stage `extends:`
 another, whose command Compose merges in and fixer does not follow; and where the command
 starts another server beside the app (`uvicorn ... --port 1337 & exec nginx`), whose
 port may be the one the image offers.
@@ -66,6 +67,7 @@ from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
 from fixer.model.appservice import app_services
+from fixer.model.image_paths import in_image
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import App, BuiltService, StageKey, by_stage
@@ -171,7 +173,7 @@ def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | 
         if region is None or region.kind not in COMPOSE_KINDS or \
                 image_listen(ws, service).launch is not None:
             continue
-        own = _image_command(service.app)
+        own = _image_command(ws, service.app)
         if own is not None:
             return (f"the image's own {own.cmd} runs `{' '.join(own.value)}`, which fixer "
                     f"cannot read; {service.name}'s `{region.kind}:` listens on "
@@ -187,15 +189,31 @@ def _second_server(ws: Workspace, services: list[BuiltService]) -> str | None:
     return None if found is None else f"{found}: which port EXPOSE documents is the author's call"
 
 
-def _image_command(app: App) -> Instruction | None:
+def _image_command(ws: Workspace, app: App) -> Instruction | None:
     """The CMD or ENTRYPOINT the image runs as built (the stage's own, else the nearest
-    stage it is built from), when it runs more than a bare shell or interpreter."""
+    stage it is built from), when it runs more than a bare shell or interpreter. An
+    ENTRYPOINT script that only runs its arguments (`exec "$@"`), with no CMD to give it
+    any, starts nothing of its own."""
     for link in chain(app.dockerfile, app.stage):
         found = link.last("ENTRYPOINT") or link.last("CMD")
         if found is not None:
             words = found.value
-            return found if words and not (len(words) == 1 and words[0] in _IDLE) else None
+            if not words or (len(words) == 1 and words[0] in _IDLE) or \
+                    _passes_on_nothing(ws, app, found):
+                return None
+            return found
     return None
+
+
+def _passes_on_nothing(ws: Workspace, app: App, found: Instruction) -> bool:
+    """`ENTRYPOINT ["/app/entrypoint.sh"]`, a script that ends in `exec "$@"`, with no CMD
+    in the stage or those it is built from: the compose `command:` is what it runs."""
+    if found.cmd != "ENTRYPOINT" or not found.json or \
+            any(link.last("CMD") for link in chain(app.dockerfile, app.stage)):
+        return False
+    path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, found.value[0])
+    script = ws.read(path) if path is not None else None
+    return script is not None and re.search(r"\$(?:@|\{@\})", script.text) is not None
 
 
 def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
