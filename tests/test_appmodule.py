@@ -128,6 +128,13 @@ def test_another_module_is_no_guess_for_the_one_the_command_names() -> None:
                    {"svc/src/main.py": APP}) is None
 
 
+def test_a_module_no_copy_brings_is_no_guess() -> None:
+    """`COPY app ./app` and `uvicorn main:app`: the image holds no `main`, and the folder's
+    own `main.py` is not in it either; fixer reads no module into that service."""
+    assert resolve(BASE + "COPY app ./app\n" + cmd("uvicorn", "main:app"),
+                   {"svc/main.py": APP, "svc/app/__init__.py": ""}) is None
+
+
 def test_compose_pythonpath() -> None:
     found = resolve(BASE + "COPY . .\n" + cmd("uvicorn", "main:app"),
                     {"svc/service/main.py": APP},

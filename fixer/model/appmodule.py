@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.tree import Tree
-from fixer.model.image_paths import locate, workdir
+from fixer.model.image_paths import locate, may_hold, workdir
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import chain
@@ -72,8 +72,13 @@ def _find(ws: Workspace, service: Service) -> AppModule | None:
             return None             # image: the container stops; another main.py is a guess
         guessed = _guess(ws.tree, service.app.folder)
         named = _module_named(launch)
-        # `uvicorn main:app` that fixer cannot place: `src/main.py` is another module
-        return guessed if named is None or guessed is None or guessed.module == named else None
+        # `uvicorn main:app` that fixer cannot place: `src/main.py` is another module, and
+        # a `main.py` no COPY brings into the image (`COPY app ./app`) is none it serves
+        if guessed is None or named is not None and guessed.module != named:
+            return None
+        app = service.app
+        relative = guessed.path[len(app.folder) + 1:] if app.folder else guessed.path
+        return guessed if may_hold(app.dockerfile, app.stage, relative) else None
     return _guess(ws.tree, service.app.folder)
 
 

@@ -63,6 +63,25 @@ def _copies_context(dockerfile: Dockerfile, stage: Stage) -> bool:
     return False
 
 
+def may_hold(dockerfile: Dockerfile, stage: Stage, relative: str) -> bool:
+    """Whether a COPY or ADD of the build context may put the file at `relative` (a path
+    in the context) somewhere in the image: a source that is the file, a folder above it
+    or the whole context, or one fixer cannot read (a glob, a variable). A stage that
+    copies nothing from the context may get it from a bind mount: it may hold it too."""
+    if not _copies_context(dockerfile, stage):
+        return True
+    for current in _lineage(dockerfile, stage):
+        for ins in current.instructions:
+            if ins.cmd not in ("COPY", "ADD") or _flag(ins, "--from") is not None:
+                continue
+            for source in ins.value[:-1]:
+                plain = posixpath.normpath(source.lstrip("/"))
+                if plain == "." or any(c in source for c in "*?[$") or plain == relative \
+                        or relative.startswith(plain + "/"):
+                    return True
+    return False
+
+
 def _lineage(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
     """The stage and the stages it is built FROM, nearest first."""
     chain = [stage]
