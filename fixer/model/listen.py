@@ -158,7 +158,7 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
 _PASSING_ON = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", "catatonit",
                          "s6-overlay", "env", "exec"})
 # a shell script that runs its arguments: `exec "$@"`, `"$@"`, `$*`
-_RUNS_ARGUMENTS = re.compile(r"\$(?:@|\*|\{@\}|\{\*\})")
+RUNS_ARGUMENTS = re.compile(r"\$(?:@|\*|\{@\}|\{\*\})")
 
 
 def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage) -> str | None:
@@ -181,7 +181,7 @@ def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage) 
     file = tree.read(script) if script is not None else None
     if file is None:
         return f"the ENTRYPOINT {program} gets the CMD as arguments, and fixer cannot read it"
-    if _RUNS_ARGUMENTS.search(file.text):
+    if RUNS_ARGUMENTS.search(file.text):
         return None
     return f"the ENTRYPOINT {script} never runs its arguments (no \"$@\"): the CMD does not run"
 

@@ -128,3 +128,13 @@ def chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
             break
         out.append(parent)
     return out
+
+
+def entrypoint(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
+    """The ENTRYPOINT in force, the stage's own or inherited; None where `ENTRYPOINT []`
+    clears it (as uv's images are used)."""
+    for link in chain(dockerfile, stage):
+        found = link.last("ENTRYPOINT")
+        if found is not None:
+            return None if found.json and not found.value else found
+    return None

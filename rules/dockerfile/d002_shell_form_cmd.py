@@ -70,7 +70,7 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.image_paths import locate, workdir
 from fixer.model.services import BuiltService, by_stage
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain, entrypoint
 
 from .execform import (
     DEFAULT_SHELL,
@@ -130,19 +130,9 @@ def _combination_risk(services: list[BuiltService], dockerfile: Dockerfile, stag
         if any(s.command() is not None for s in services):
             return "an exec-form ENTRYPOINT appends compose `command:`, which shell form ignored"
         return None
-    if _entrypoint(dockerfile, stage) is not None and \
+    if entrypoint(dockerfile, stage) is not None and \
             _init_entrypoint(dockerfile, stage) is None:   # own or inherited
         return "the CMD is passed to the ENTRYPOINT as arguments, which exec form changes"
-    return None
-
-
-def _entrypoint(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
-    """The ENTRYPOINT in force, the stage's own or inherited; None where `ENTRYPOINT []`
-    clears it (as uv's images are used)."""
-    for link in chain(dockerfile, stage):
-        found = link.last("ENTRYPOINT")
-        if found is not None:
-            return None if found.json and not found.value else found
     return None
 
 
@@ -154,7 +144,7 @@ def _init_entrypoint(dockerfile: Dockerfile, stage: Stage) -> str | None:
     """`tini` when the ENTRYPOINT in force is an init in exec form with options only
     (`["/usr/bin/tini", "--"]`, `["dumb-init", "--"]`): it runs the CMD's argv as its child,
     so exec form is how a CMD is meant to follow it."""
-    found = _entrypoint(dockerfile, stage)
+    found = entrypoint(dockerfile, stage)
     words = found.value if found is not None and found.json else ()
     name = posixpath.basename(words[0]) if words else ""
     return name if name in _INITS and all(w.startswith("-") for w in words[1:]) else None

@@ -68,7 +68,7 @@ from functools import partial
 from fixer.core.edits import Edit, TextEdit
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import in_image
-from fixer.model.listen import COMPOSE_KINDS
+from fixer.model.listen import COMPOSE_KINDS, RUNS_ARGUMENTS
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import App, BuiltService, StageKey, by_stage
 from fixer.model.workspace import Workspace
@@ -213,7 +213,7 @@ def _passes_on_nothing(ws: Workspace, app: App, found: Instruction) -> bool:
         return False
     path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, found.value[0])
     script = ws.read(path) if path is not None else None
-    return script is not None and re.search(r"\$(?:@|\{@\})", script.text) is not None
+    return script is not None and RUNS_ARGUMENTS.search(script.text) is not None
 
 
 def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:

@@ -26,9 +26,10 @@ from fixer.core.derived import Memo
 from fixer.core.textfile import TextFile
 from fixer.model import appmodule
 from fixer.model.image_paths import in_image
+from fixer.model.listen import RUNS_ARGUMENTS
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import chain
+from fixer.sources.dockerfile import entrypoint
 from fixer.sources.python import parse
 
 # Calls that load, and may first download, a model: by the name called (`x.from_pretrained`,
@@ -117,8 +118,6 @@ def _slept(text: str) -> float:
     return sum(float(n) * (60 if unit == "m" else 1) for n, unit in _SLEEP.findall(text))
 
 
-# a shell script that runs its arguments: `exec "$@"`
-_ARGUMENTS = re.compile(r"\$(?:@|\*|\{@\}|\{\*\})")
 _INITS = frozenset({"sh", "bash", "tini", "tini-static", "dumb-init", "--"})
 
 
@@ -129,8 +128,7 @@ def _entrypoint_sleep(ws: Workspace, service: Service) -> float:
     app = service.app
     if app is None or service.get("entrypoint") is not None:
         return 0.0
-    found = next((e for link in chain(app.dockerfile, app.stage)
-                  if (e := link.last("ENTRYPOINT")) is not None), None)
+    found = entrypoint(app.dockerfile, app.stage)
     program = next((w for w in found.value if not w.startswith("-")
                     and posixpath.basename(w) not in _INITS), None) \
         if found is not None and found.json else None
@@ -139,7 +137,7 @@ def _entrypoint_sleep(ws: Workspace, service: Service) -> float:
     script = ws.read(path) if path is not None else None
     if script is None:
         return 0.0
-    runs = _ARGUMENTS.search(script.text)
+    runs = RUNS_ARGUMENTS.search(script.text)
     return _slept(script.text[:runs.start()] if runs else script.text)
 
 
