@@ -29,6 +29,13 @@ UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
                  id="gunicorn-b-ipv6"),
     pytest.param(["gunicorn", "--bind=0.0.0.0:${PORT:-8003}", "main:app"], False,
                  ("gunicorn", "main:app", "${PORT:-8003}", 1), id="gunicorn-bind-variable"),
+    # gunicorn's argparse reads a short option's value glued on, or after `=`
+    pytest.param(["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "-b=:7000", "app.main:app"],
+                 False, ("gunicorn", "app.main:app", "7000", 3), id="gunicorn-b-equals"),
+    pytest.param(["gunicorn", "-b:7001", "app.main:app"], False,
+                 ("gunicorn", "app.main:app", "7001", 1), id="gunicorn-b-glued"),
+    pytest.param(["sh", "-c", "gunicorn -b=0.0.0.0:7002 app.main:app"], False,
+                 ("gunicorn", "app.main:app", "7002", None), id="gunicorn-b-equals-script"),
     pytest.param(["gunicorn", "-b", "unix:/tmp/app.sock", "main:app"], False,
                  ("gunicorn", "main:app", None, None), id="gunicorn-unix-socket"),
     pytest.param(["fastapi", "run", "app/main.py", "--port", "8004"], False,

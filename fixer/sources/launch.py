@@ -209,7 +209,9 @@ def _option(args: list[str], names: tuple[str, ...]) -> tuple[str, int] | None:
 
 
 def _options(args: list[str], names: tuple[str, ...]) -> list[tuple[str, int]]:
-    """Every value of an option, in order, each with its word index."""
+    """Every value of an option, in order, each with its word index: `--bind X`,
+    `--bind=X`, and for a short option also `-bX` and `-b=X`, which the argparse of
+    gunicorn and hypercorn read as `-b X` (`-b=:7000` binds `:7000`)."""
     found: list[tuple[str, int]] = []
     for i, arg in enumerate(args):
         for name in names:
@@ -217,6 +219,8 @@ def _options(args: list[str], names: tuple[str, ...]) -> list[tuple[str, int]]:
                 found.append((args[i + 1], i + 1))
             elif arg.startswith(name + "=") and name.startswith("--"):
                 found.append((arg[len(name) + 1:], i))
+            elif len(name) == 2 and arg.startswith(name) and len(arg) > 2:
+                found.append((arg[3:] if arg[2] == "=" else arg[2:], i))
     return found
 
 

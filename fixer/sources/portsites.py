@@ -97,9 +97,9 @@ def number_sites(path: str, text: str, start: int, end: int, port: int) -> list[
     return [Site(path, m.start(), m.end()) for m in pattern.finditer(text, start, end)]
 
 
-# `--port 8000`, `--port=8000`, `-b 0.0.0.0:8000`, `--port ${PORT:-8000}` inside a script
-# (`$${PORT:-8000}` in a compose command, where `$$` escapes the `$`).
-_FLAG_PORT = (r"(?<![\w-])(?:--port|--bind|-b)(?:=|\s+)['\"]?(?:[^\s'\"]*?:)?"
+# `--port 8000`, `--port=8000`, `-b 0.0.0.0:8000`, `-b:8000`, `--port ${PORT:-8000}` inside a
+# script (`$${PORT:-8000}` in a compose command, where `$$` escapes the `$`).
+_FLAG_PORT = (r"(?<![\w-])(?:(?:--port|--bind)(?:=|\s+)|-b(?:=|\s+)?)['\"]?(?:[^\s'\"]*?:)?"
               r"(?:\$?\$\{{\w+:?-)?({port})(?!\d)")
 
 
