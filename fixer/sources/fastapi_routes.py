@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 
 from fixer.core.textfile import TextFile
@@ -518,8 +518,10 @@ def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
     """The first error status (400 to 599) the function answers with, outside its `except`
     blocks (an error handler's 500 answers only what failed): a `status_code=`/`status=`
     keyword, an ASGI `{"status": ...}`, an `HTTPException(...)` or a response's status
-    argument, a `status.HTTP_4xx_...` name, and any 401 or 403 at all."""
-    for node in _outside_handlers(function):
+    argument, a `status.HTTP_4xx_...` name, and any 401 or 403 at all. A placeholder that
+    `response = await call_next(request)` replaces before any return is no answer (the
+    session middleware of FastAPI's SQL tutorial starts from a 500 it never sends)."""
+    for node in _outside_handlers(function, _placeholders(function)):
         code = _status_of(node)
         if code is not None:
             return code
@@ -573,13 +575,53 @@ def _health_literals(node: ast.expr) -> list[str]:
             and i.value.startswith("/") and "health" in i.value.lower()]
 
 
-def _outside_handlers(function: ast.AST) -> Iterator[ast.AST]:
+def _outside_handlers(function: ast.AST, skipped: Collection[ast.stmt] = ()) -> Iterator[ast.AST]:
     stack = [function]
     while stack:
         node = stack.pop()
         yield node
         stack.extend(child for child in reversed(list(ast.iter_child_nodes(node)))
-                     if not isinstance(child, ast.ExceptHandler))
+                     if not isinstance(child, ast.ExceptHandler) and child not in skipped)
+
+
+def _placeholders(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
+    """`response = Response(..., status_code=500)` statements that a later
+    `response = await call_next(request)` replaces on every path before anything returns:
+    the statements the function runs in order (into `try` and `with` bodies, not into
+    branches), with no `return` between the two."""
+    positional = function.args.args
+    names = {"call_next", positional[-1].arg} if positional else {"call_next"}
+    pending: dict[str, ast.stmt] = {}
+    found: list[ast.stmt] = []
+    for stmt in _in_order(function.body):
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and \
+            len(stmt.targets) == 1 else None
+        if isinstance(target, ast.Name) and _awaits_next(stmt, names) and target.id in pending:
+            found.append(pending.pop(target.id))
+        elif isinstance(target, ast.Name):
+            pending[target.id] = stmt
+        elif any(isinstance(node, ast.Return) for node in ast.walk(stmt)):
+            pending.clear()   # the placeholder may be what it returns
+    return found
+
+
+def _in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements that run one after the other: a `try` or `with` block's own body in
+    place of the block (a `try` with handlers stays whole: a handler may return)."""
+    for stmt in body:
+        if isinstance(stmt, ast.Try) and not stmt.handlers:
+            yield from _in_order(stmt.body)
+            yield from _in_order(stmt.finalbody)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            yield from _in_order(stmt.body)
+        else:
+            yield stmt
+
+
+def _awaits_next(stmt: ast.Assign, names: Collection[str]) -> bool:
+    value = stmt.value
+    return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and \
+        isinstance(value.value.func, ast.Name) and value.value.func.id in names
 
 
 def _status_of(node: ast.AST) -> int | None:

@@ -93,8 +93,10 @@ API-key check answers a probe 403), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, slowapi's `SlowAPIMiddleware` with a
 limiter's `default_limits`, which limit every route, a middleware class named for auth, an
 `@app.middleware("http")` function or a middleware class answering an error status
-outside its `except` blocks: a tenant header's 400, an API key's 401 or 403, unless it
-first lets the health path through, `if request.url.path in EXEMPT: return await
+outside its `except` blocks: a tenant header's 400, an API key's 401 or 403 (not a
+placeholder that `response = await call_next(request)` replaces before anything returns, as
+in the session middleware of FastAPI's SQL tutorial), unless it first lets the health path
+through, `if request.url.path in EXEMPT: return await
 call_next(request)` with the paths written there or in a collection the module or its
 class assigns; or a
 function the app is passed to, `mount(app)` or `mw.setup(app)`, that adds middleware, or

@@ -1,0 +1,3 @@
+class SessionLocal:
+    def close(self) -> None:
+        pass
