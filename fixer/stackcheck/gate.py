@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.core.envfile import references
@@ -23,7 +24,12 @@ from fixer.facts.health.healthchecks import (
     nearest_healthcheck,
 )
 from fixer.facts.health.healthroute import served_app
-from fixer.facts.health.probes import dockerfile_test, healthcheck_commands, tool_of
+from fixer.facts.health.probes import (
+    dockerfile_test,
+    fallback_tools,
+    healthcheck_commands,
+    tool_of,
+)
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
@@ -89,9 +95,9 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     found = health_command(target)
     if found is None:
         return _cannot_tell(target)
-    tool, text = found
+    tool, text, fallbacks = found
     probes = list(local_probes(text))
-    verdict, why = worst([_tool_verdict(target, tool),
+    verdict, why = worst([_tool_verdict(target, tool, fallbacks),
                           *(_port_verdict(target, probe.port) for probe in probes),
                           *(path_verdict(ws, target, probe.path) for probe in probes)])
     if verdict is Verdict.BROKEN:
@@ -208,9 +214,17 @@ def local_probes(text: str, start: int = 0, end: int | None = None) -> Iterator[
 
 
 
-def health_command(service: Service) -> tuple[str, str] | None:
-    """(tool, test as one text) of the healthcheck that runs: compose's, else the image's.
-    The tool is the first command's (`curl` for `["CMD", "sh", "-c", "curl ..."]`)."""
+class HealthCommand(NamedTuple):
+    """The healthcheck that runs: the tool of its first command (`curl` for `["CMD", "sh",
+    "-c", "curl ..."]`), the test as one text, and what it falls back on after `||`."""
+
+    tool: str
+    text: str
+    fallbacks: tuple[str, ...]
+
+
+def health_command(service: Service) -> HealthCommand | None:
+    """The healthcheck that runs: compose's, else the image's."""
     app = service.app
     if compose_health(service) is Health.CHECKED:
         test = compose_test(service) or []
@@ -220,13 +234,16 @@ def health_command(service: Service) -> tuple[str, str] | None:
     if not test:
         return None
     found = healthcheck_commands(test)
-    return tool_of(found[0] if found else []), " ".join(test)
+    return HealthCommand(tool_of(found[0] if found else []), " ".join(test),
+                         fallback_tools(test))
 
 
-def _tool_verdict(target: Service, tool: str) -> tuple[Verdict, str]:
+def _tool_verdict(target: Service, tool: str,
+                  fallbacks: tuple[str, ...] = ()) -> tuple[Verdict, str]:
     """Judged from the final stage's base image (the known images of `fixer.facts.image.images`)
     and what the stage installs; an image-only service, an image the table does not know or
-    a tool it says nothing about (python on `node`) is unknown."""
+    a tool it says nothing about (python on `node`) is unknown. A missing tool with a
+    fallback after `||` is judged by the fallback."""
     app = target.app
     if app is None or tool not in TOOLS:
         return Verdict.UNKNOWN, ""
@@ -236,6 +253,8 @@ def _tool_verdict(target: Service, tool: str) -> tuple[Verdict, str]:
         return Verdict.UNKNOWN, ""
     if present:
         return Verdict.HOLDS, ""
+    if fallbacks:
+        return _tool_verdict(target, fallbacks[0], fallbacks[1:])
     label = family_of(app.dockerfile, app.stage, args).label
     return Verdict.BROKEN, f"it runs {tool}, which its final stage ({label}) lacks"
 

@@ -10,7 +10,9 @@ slim images ship neither tool; Alpine's busybox ships `wget`; `-alpine-slim`,
 prefixes, digests, `${VAR:-default}` tags and the compose build args that set them.
 Any other image is never reported. A stage built `FROM` an earlier stage inherits
 its image and installs; a builder stage's install does not count, nor an apk
-`--virtual` group that is deleted again. A copied binary counts.
+`--virtual` group that is deleted again. A copied binary counts. A shell test that
+falls back on another program after `||` (`curl -f URL || python -c "...urlopen(...)"`)
+is not reported where the image has that program: the healthcheck passes through it.
 
 ## Why is this bad?
 The probe fails with "executable file not found" on every run: the container never
@@ -154,7 +156,7 @@ class Target:
 
 def detect(ws: Workspace) -> Iterator[Violation]:
     for target in _targets(ws):
-        uses = _uses(target)
+        uses = _without_fallback(target, _uses(target))
         missing = _missing(target, uses)
         if missing:
             yield _report(ws, target, uses, missing)
@@ -193,6 +195,15 @@ def _uses(target: Target) -> list[Use]:
     if instruction is not None and probe is not None:
         uses.append(Use(probe, instruction=instruction))
     return uses
+
+
+def _without_fallback(target: Target, uses: list[Use]) -> list[Use]:
+    """The uses that fail with their tool: not `curl ... || python -c "..."` in an image
+    that has python, which passes through the fallback."""
+    if not any(u.probe.fallbacks for u in uses):
+        return uses
+    present = tools_present(target.dockerfile, target.stage, target.args)
+    return [u for u in uses if not present & set(u.probe.fallbacks)]
 
 
 def _missing(target: Target, uses: list[Use]) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fixer.sources.dockertext import commands, tokenize
 from fixer.sources.launch import SHELLS
@@ -36,6 +36,9 @@ class Probe:
     tool: str               # curl or wget
     url: str | None         # the URL called, scheme added when it had none
     plain: bool             # only flags a Python probe reproduces, a literal URL
+    # the programs the test runs after `||` when this one fails (`curl ... || python -c
+    # "...urlopen(...)"`): one the image has makes the healthcheck pass without this tool
+    fallbacks: tuple[str, ...] = ()
 
 
 def healthcheck_commands(test: Sequence[str]) -> list[list[str]]:
@@ -83,8 +86,40 @@ def from_compose_test(test: Sequence[str]) -> Probe | None:
     for argv in healthcheck_commands(test):
         tool = tool_of(argv)
         if tool in TOOLS:
-            return _probe(tool, argv[1:])
+            return replace(_probe(tool, argv[1:]), fallbacks=fallback_tools(test))
     return None
+
+
+# what ends a chain of alternatives without probing anything (`curl ... || exit 1`)
+_NO_PROBE = frozenset(("exit", "false", "echo", "printf", ""))
+
+
+def fallback_tools(test: Sequence[str]) -> tuple[str, ...]:
+    """The programs a shell test runs after `||` when its first command fails, as
+    `tool_of` names them: `curl -f URL || python -c "..." || exit 1` falls back on python.
+    A test run without a shell has none."""
+    head = test[0] if test else "NONE"
+    argv = list(test[1:])
+    if head == "CMD" and argv[:1] and argv[0] in SHELLS and len(argv) >= 3:
+        script = argv[2]
+    elif head == "CMD-SHELL":
+        script = " ".join(argv)
+    elif len(test) == 1 and head not in ("CMD", "NONE"):
+        script = head
+    else:
+        return ()
+    found: list[str] = []
+    after_or = False
+    started = False
+    for token in tokenize(script):
+        if token.operator:
+            after_or, started = token.raw == "||", False
+        elif not started:
+            started = True
+            tool = tool_of([token.value]) if after_or else ""
+            if tool not in _NO_PROBE:
+                found.append(tool)
+    return tuple(found)
 
 
 def from_healthcheck(value: Sequence[str], exec_form: bool) -> Probe | None:
