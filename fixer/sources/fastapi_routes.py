@@ -596,7 +596,8 @@ def _placeholders(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.
     for stmt in _in_order(function.body):
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) and \
             len(stmt.targets) == 1 else None
-        if isinstance(target, ast.Name) and _awaits_next(stmt, names) and target.id in pending:
+        if isinstance(target, ast.Name) and _awaits_next(stmt.value, names) and \
+                target.id in pending:
             found.append(pending.pop(target.id))
         elif isinstance(target, ast.Name):
             pending[target.id] = stmt
@@ -618,8 +619,7 @@ def _in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield stmt
 
 
-def _awaits_next(stmt: ast.Assign, names: Collection[str]) -> bool:
-    value = stmt.value
+def _awaits_next(value: ast.expr, names: Collection[str]) -> bool:
     return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and \
         isinstance(value.value.func, ast.Name) and value.value.func.id in names
 
