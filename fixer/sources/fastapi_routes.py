@@ -594,10 +594,10 @@ def _placeholders(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.
     pending: dict[str, ast.stmt] = {}
     found: list[ast.stmt] = []
     for stmt in _in_order(function.body):
-        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and \
-            len(stmt.targets) == 1 else None
-        if isinstance(target, ast.Name) and _awaits_next(stmt.value, names) and \
-                target.id in pending:
+        assign = stmt if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+        target = assign.targets[0] if assign is not None else None
+        if assign is not None and isinstance(target, ast.Name) and \
+                _awaits_next(assign.value, names) and target.id in pending:
             found.append(pending.pop(target.id))
         elif isinstance(target, ast.Name):
             pending[target.id] = stmt
