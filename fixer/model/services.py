@@ -14,7 +14,7 @@ import yaml
 
 from fixer.core import tree_index
 from fixer.core.derived import Derived, Memo
-from fixer.core.envfile import interpolate, parse_env, unset_names
+from fixer.core.envfile import interpolate, parse_env, references, unset_names
 from fixer.core.errors import InputError
 from fixer.model.stacks import Swaps, declares_build, is_auto_override, overridden
 from fixer.sources.compose import (
@@ -48,6 +48,18 @@ class Build:
     dockerfile_node: Value | None
     target: str | None
     named: bool = False      # compose names `build.dockerfile` (else the default applies)
+    # the variables its context or Dockerfile path reads, as written (`${PY:-312}` in
+    # `docker/py${PY:-312}/Dockerfile`): another value builds another file
+    picked_by: tuple[str, ...] = ()
+
+    def variant(self) -> str | None:
+        """Why an edit of the Dockerfile reaches one build of several: compose picks the
+        file with a variable, and the others stay as they are."""
+        if not self.picked_by:
+            return None
+        return (f"compose picks the Dockerfile with {', '.join(self.picked_by)} ({self.dockerfile} "
+                "as the project's .env or default has it): an edit reaches that one file, "
+                "not the others the variable can pick")
 
 
 # (Dockerfile path, stage index): one image, whichever services build it.
@@ -359,7 +371,9 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
     project = service.stack.folder
     context = _inside_root(doc, value, *_from_pwd(context_raw, project, project, dotenv))
     dockerfile = _inside_root(doc, value, *_from_pwd(dockerfile_raw, context, project, dotenv))
-    return Build(doc, value, context, dockerfile, dockerfile_node, target, named)
+    picked_by = tuple(dict.fromkeys(ref.text for raw in (context_raw, dockerfile_raw)
+                                    for ref in references(raw) if ref.name != "PWD"))
+    return Build(doc, value, context, dockerfile, dockerfile_node, target, named, picked_by)
 
 
 def locate_build(tree: Tree, service: Service) -> Build | None:

@@ -55,7 +55,9 @@ named in the tag or following from the python version: see D003), where
 nothing can be installed, and where compose's build args choose the base image
 (`BASE_IMAGE: python:3.12-alpine` over the Dockerfile's `ARG BASE_IMAGE=python:3.12-slim`,
 for this service or another that builds the same stage): an install written for one base
-breaks the build of the other, so the probe uses a tool or the Python the chosen base has.
+breaks the build of the other, so the probe uses a tool or the Python the chosen base has;
+the same where a variable picks the Dockerfile (`dockerfile: docker/py${PY:-312}/Dockerfile`):
+an install would reach only the file the project's `.env` or default picks.
 Unsafe, with the reason, when the handler of the health route it probes queues a task or
 writes (`ping_task.delay()`, `session.commit()`): a probe every 10 s would repeat it.
 Unsafe, with the reason, when compose's command takes the port from a variable Compose
@@ -401,13 +403,15 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     family = family_of(dockerfile, stage, args)
     python = python_argv(family.python or "python3", url)
     present = tools_present(dockerfile, stage, args)   # an unknown base's too: what it installs
-    if _bases_picked_by_args(ws, service) and family.known:
-        # compose's build args pick the base (`BASE_IMAGE: python:3.12-alpine`): a package
-        # install written for one base breaks the build of another, so nothing is installed
+    variant = service.app.build.variant()
+    if (_bases_picked_by_args(ws, service) or variant) and family.known:
+        # compose's build args pick the base (`BASE_IMAGE: python:3.12-alpine`), or a variable
+        # picks the Dockerfile: an install written into one base or file leaves the other
+        # builds without the tool, so nothing is installed
         found = _present_probe(present - {"python"}, python, url, ws.config.healthcheck_strategy)
         if found is not None or family.python is not None:
             return found or Choice(("CMD", *python))
-        return Choice(block=f"compose's build args pick the base image "
+        return Choice(block=variant or f"compose's build args pick the base image "
                             f"({base_image(dockerfile, stage, args)}), which has neither curl "
                             "nor wget: fixer installs none into an image chosen at build time")
     if not family.known:   # which `python` an install brings is not known: curl or wget

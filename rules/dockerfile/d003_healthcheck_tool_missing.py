@@ -48,6 +48,8 @@ configuration ignores that rule already (`ignored: [DL3008]`); elsewhere no prag
 python:3.12-alpine` over the Dockerfile's `ARG PYTHON_IMAGE=python:3.12-slim`): the file is
 also built without them, from the other base, where that install breaks the build; the
 probe is rewritten as a Python urllib one-liner on a Python image, else display-only.
+The same where a variable picks the Dockerfile (`dockerfile: docker/py${PY:-312}/Dockerfile`):
+an install would reach only the file the project's `.env` or default picks.
 Nothing is installed on an image of a Debian release whose package archive
 is gone (jessie, stretch, buster: `apt-get update` fails there), whether the release
 is in the tag (`python:3.10-slim-buster`, `debian:buster-slim`, `debian:10`) or
@@ -143,6 +145,12 @@ class Target:
         own = base_image(self.dockerfile, self.stage)
         return any(base_image(self.dockerfile, self.stage, s.build_args()) != own
                    for s in self.services)
+
+    @cached_property
+    def variant(self) -> str | None:
+        """Why an install reaches one build of several: compose picks the Dockerfile with a
+        variable (`dockerfile: docker/py${PY:-312}/Dockerfile`)."""
+        return next((v for s in self.services if (v := s.app.build.variant())), None)
 
     @cached_property
     def family(self) -> Family:
@@ -284,12 +292,16 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
             return "", (f"compose's build args pick the base image ({target.image}), which "
                         "the Dockerfile's own default differs from: fixer installs nothing "
                         "into an image chosen at build time")
+        if target.variant:
+            return "", target.variant
         return (f"Install {' and '.join(missing)} in the {target.services[0].app.stage_named}",
                 plan.reason)
     title = "Rewrite the healthcheck as a Python urllib probe"
     reason = _rewrite_reason(failing)
     if target.picked_by_args:
         return f"{title} (compose's build args pick the base image)", reason
+    if target.variant:
+        return f"{title} (a variable picks the Dockerfile)", reason
     if not plan.no_packages:
         return title, reason
     return f"{title}: {plan.reason}", reason and f"{plan.reason}, and {reason}"
@@ -301,7 +313,7 @@ def _python(ws: Workspace, target: Target, plan: Placement) -> str | None:
     Debian release has lost its package archive), and where compose's build args pick the
     base (an install fits one base only). None where the image has no Python."""
     if ws.config.healthcheck_strategy == "python" or plan.no_packages or \
-            target.picked_by_args:
+            target.picked_by_args or target.variant:
         return target.family.python
     return None
 
