@@ -391,11 +391,24 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
     """Middleware that may refuse a probe before any route answers: TrustedHostMiddleware
     whose hosts leave out localhost (a 400), a class that answers an error status (a
     tenant header check's 400, an API key's 401 or 403) or, when fixer cannot read it,
-    says it authenticates, or an `@app.middleware("http")` function that answers one."""
+    says it authenticates, or an `@app.middleware("http")` function that answers one. Every
+    way of registering one counts: `add_middleware(Cls)`, `FastAPI(middleware=[Middleware(
+    Cls)])`, `add_middleware(BaseHTTPMiddleware, dispatch=fn)` and
+    `app.middleware("http")(fn)`."""
+    for call in _constructor_middleware(site):
+        found = _middleware_class(mods, site, call)
+        if found:
+            return found
     for _top, stmt in statements(site.scope.body):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 _method_of(stmt.value, site.var) == "add_middleware" and stmt.value.args:
             found = _middleware_class(mods, site, stmt.value)
+            if found:
+                return found
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+                isinstance(stmt.value.func, ast.Call) and \
+                _method_of(stmt.value.func, site.var) == "middleware" and stmt.value.args:
+            found = _middleware_function(mods, site, stmt.value.args[0])
             if found:
                 return found
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
@@ -409,7 +422,38 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
     return None
 
 
+def _constructor_middleware(site: AppSite) -> list[ast.Call]:
+    """The `Middleware(Cls, ...)` items of `FastAPI(middleware=[...])` that creates the app."""
+    created = assigned_value(binding(site.scope.body, site.var))
+    given = next((k.value for k in created.keywords if k.arg == "middleware"), None) \
+        if isinstance(created, ast.Call) else None
+    items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else []
+    return [item for item in items if isinstance(item, ast.Call) and item.args]
+
+
+def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refusing | None:
+    """A middleware function registered by a call (`app.middleware("http")(guard)`,
+    `add_middleware(BaseHTTPMiddleware, dispatch=guard)`): read as the decorated form when
+    the module or one of the import root defines it; one built by a call or imported from
+    a package may refuse a probe, for all fixer can tell."""
+    name = ast.unparse(given)
+    found = _defined_function(mods, site.path, site.tree, given.id) \
+        if isinstance(given, ast.Name) else None
+    if found is None:
+        return (f"the middleware `{name}` is a function fixer does not read, and may refuse "
+                "a probe before any route answers", ())
+    path, tree, function = found
+    code = _refusal(function)
+    if code is None:
+        return None
+    return (f"the middleware `{name}` ({path}:{function.lineno}) answers {code} before any "
+            "route, so the health route may refuse a probe", _lets_health_through(function, tree))
+
+
 def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing | None:
+    dispatch = next((k.value for k in call.keywords if k.arg == "dispatch"), None)
+    if dispatch is not None:   # BaseHTTPMiddleware with a function: the function decides
+        return _middleware_function(mods, site, dispatch)
     name = ast.unparse(call.args[0]).rsplit(".", 1)[-1]
     if name in _RATE_LIMITERS:
         if _limits_every_route(site.tree) is False:

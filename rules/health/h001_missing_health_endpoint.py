@@ -92,7 +92,10 @@ it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 API-key check answers a probe 403), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, slowapi's `SlowAPIMiddleware` with a
 limiter's `default_limits`, which limit every route, a middleware class named for auth, an
-`@app.middleware("http")` function or a middleware class answering an error status
+`@app.middleware("http")` function or a middleware class answering an error status (however
+it is registered: `add_middleware(Cls)`, `FastAPI(middleware=[Middleware(Cls)])`,
+`add_middleware(BaseHTTPMiddleware, dispatch=fn)`, `app.middleware("http")(fn)`; a function
+built by a call, `app.middleware("http")(make_guard(...))`, is one fixer does not read)
 outside its `except` blocks: a tenant header's 400, an API key's 401 or 403 (not a
 placeholder that `response = await call_next(request)` replaces before anything returns, as
 in the session middleware of FastAPI's SQL tutorial), unless it first lets the health path
