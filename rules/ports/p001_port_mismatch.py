@@ -7,8 +7,12 @@ the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, e
 `expose`, local healthcheck URLs, traefik `loadbalancer.server.port` labels, and
 `http(s)://` / `ws(s)://` URLs naming the service in other services' compose values,
 the stack's `.env`, `env_file`s and nginx configuration (`proxy_pass`, `upstream`
-servers). URLs of other schemes (`grpc://`, `amqp://`) reach other listeners and are
-not judged, nor are the `ports`/`expose` targets they reach; once one `ports`/`expose`
+servers). A URL or upstream server with no port (`proxy_pass http://api;`, `server api;`,
+`API_URL: http://api`) calls its scheme's port, 80 (443 for https): it counts only where
+the app listens there, as a peer that keeps it there (it is often joined to a port
+elsewhere, `API_HOST` beside `API_PORT`, so it never makes a finding of its own); a fix
+would have no digits to rewrite in it. URLs of other schemes (`grpc://`, `amqp://`) reach
+other listeners and are not judged, nor are the `ports`/`expose` targets they reach; once one `ports`/`expose`
 target is the listen port, the other targets are other listeners too (a metrics port).
 So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
 Display-only when a module of the app's folder passes the claimed port to a call
@@ -113,7 +117,7 @@ from typing import TypeVar
 
 from fixer.core import tree_index
 from fixer.core.numbers import number
-from fixer.facts.ports.claims import ContainerPort
+from fixer.facts.ports.claims import ContainerPort, heard
 from fixer.facts.ports.kubernetes import helm_port, ports_for
 from fixer.facts.ports.references import (
     bare_addresses,
@@ -162,7 +166,7 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     if listen is None or service.get("extends") is not None:
         return None   # `extends:` may bring the command that sets the port: not followed
     # An interpolation with no value in .env tells nothing: it is not judged.
-    claims = service_claims(ws, service)
+    claims = heard(service_claims(ws, service), listen)
     known = [p for p in claims if not p.udp and p.effective is not None]
     ports = http_claims(known, listen)
     # a port the image EXPOSEs beside the listen port is a second listener's (a metrics

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from fixer.core.edits import Edit
-from fixer.facts.ports.claims import LOCAL_URL
+from fixer.facts.ports.claims import LOCAL_URL, heard
 from fixer.facts.ports.references import service_claims
 from fixer.model.listen import COMPOSE_KINDS, ListenPort
 from fixer.model.listen import resolve as resolve_listen
@@ -231,7 +231,7 @@ def _sharing(ws: Workspace, builders: list[BuiltService], service: BuiltService,
                 # the same command, its port set elsewhere (an env_file): an added flag
                 # would move it too, and nothing shows where it is called
                 return f"{built_by}, which runs the same command on another port"
-            called = {p.effective for p in service_claims(ws, other)
+            called = {p.effective for p in heard(service_claims(ws, other), theirs.port)
                       if p.effective is not None and not p.udp and p.http}
             if called and target not in called:
                 return (f"{built_by}, which moves with it but is called on "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -51,11 +51,22 @@ class ContainerPort:
     resolved: int | None = None  # an interpolated target's value with the stack's .env
     interpolated: bool = False   # written inside a `${VAR:-...}` default: read, never edited
     http: bool = True            # False: a `grpc://`-like URL or a TCP route, another listener
+    # `http://api`, `proxy_pass http://api;`, `server api;`: no port written, the scheme's
+    # (80) called; evidence only where the app listens there (`heard`), never edited
+    implicit: bool = False
 
     @property
     def effective(self) -> int | None:
         """The port compose would use: the literal, else the interpolated value."""
         return self.port if self.port is not None else self.resolved
+
+
+def heard(claims: list[ContainerPort], listen: int | None) -> list[ContainerPort]:
+    """The claims, less those that call a scheme's port with none written (`http://api`) when
+    the app does not listen there: such a URL is often joined to a port elsewhere
+    (`API_HOST=http://api` beside `API_PORT=8000`), and says only that port 80 is in use
+    where the app listens on it."""
+    return [p for p in claims if not p.implicit or p.effective == listen]
 
 
 def container_ports(service: Service) -> list[ContainerPort]:
@@ -211,10 +222,12 @@ def compose_urls(service: Service, hosts: Container[str]) -> list[tuple[str, Con
         text = doc.file.text
         for item in _url_scalars(value, text):
             start, end = item.node.start_mark.index, item.node.end_mark.index
-            for url in find_urls(text[start:end]):
+            for url in find_urls(text[start:end], implicit=True):
                 if url.host in hosts:
-                    out.append((url.host, _at(doc, item, url.start, str(url.port), "peer",
-                                              url.text, url.interpolated, url.http)))
+                    claim = _at(doc, item, url.start, str(url.port), "peer", url.text,
+                                url.interpolated, url.http)
+                    out.append((url.host, replace(claim, site=None, implicit=True)
+                                if url.implicit else claim))
     return out
 
 

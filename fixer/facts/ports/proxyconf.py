@@ -19,7 +19,7 @@ from fixer.facts.ports.urls import Lines, find_urls
 
 _STATEMENT = re.compile(r"([^;{}]*)([;{}])")
 _COMMENT = re.compile(r"#[^\n]*")
-_SERVER = re.compile(r"server\s+(?P<host>[\w.-]+):(?P<port>\d+)(?=\s|$)")
+_SERVER = re.compile(r"server\s+(?P<host>[\w.-]+)(?::(?P<port>\d+))?(?=\s|$)")
 # `http://api:$api_port`, `server api:${API_PORT}` (an envsubst template): a port fixer
 # cannot read, so it cannot show that the reference still works after a port fix
 _RUNTIME = re.compile(r"(?<![\w.-])(?P<host>[\w.-]+):(?P<port>\$\(?\w+\)?)")
@@ -42,6 +42,7 @@ class ProxyTarget:
     port: int | None  # None: set at run time (`$var`, `${VAR}`)
     text: str       # the directive, its whitespace collapsed, without its `;`
     http: bool
+    implicit: bool = False   # no port written (`server api;`, `http://api`): 80, no digits
 
 
 def is_proxy_config(path: str) -> bool:
@@ -83,7 +84,10 @@ def proxy_targets(path: str, text: str) -> list[ProxyTarget]:
     for name, group in reader.servers.items():
         reader.found.extend(replace(t, http=False) if name in reader.grpc else t
                             for t in group)
-    return sorted(reader.found, key=lambda t: t.start)
+    # `proxy_pass http://backend;` names an upstream block when one is so called: its
+    # servers are the targets, not port 80 of a host
+    return sorted((t for t in reader.found if not (t.implicit and t.host in reader.servers)),
+                  key=lambda t: t.start)
 
 
 def _statements(code: str) -> Iterator[tuple[int, int, str]]:
@@ -117,15 +121,20 @@ def _statement(reader: _Reader, start: int, end: int, words: list[str], block: s
         statement = " ".join(reader.text[start:end].split())
         reader.found.extend(
             ProxyTarget(reader.path, reader.lines.line(url.start), reader.lines.column(url.start),
-                        url.start, url.end, url.host, url.port, statement, url.http)
-            for url in find_urls(reader.code, start, end))
+                        url.start, url.end, url.host, url.port, statement, url.http,
+                        url.implicit)
+            for url in find_urls(reader.code, start, end, implicit=directive == "proxy_pass"))
 
 
 def _target(reader: _Reader, start: int, end: int, match: re.Match[str], http: bool,
             runtime: bool = False) -> ProxyTarget:
+    text = " ".join(reader.text[start:end].split())
+    if match.group("port") is None:   # `server api;`: an upstream server on port 80
+        at = match.end("host")
+        return ProxyTarget(reader.path, reader.lines.line(at), reader.lines.column(at), at, at,
+                           match.group("host"), 80, text, http, implicit=True)
     at = match.start("port")
     # a run of digits no port has is read as a port fixer cannot know, as one set at run time
     port = None if runtime else number(match.group("port"))
     return ProxyTarget(reader.path, reader.lines.line(at), reader.lines.column(at), at,
-                       match.end("port"), match.group("host"), port,
-                       " ".join(reader.text[start:end].split()), http)
+                       match.end("port"), match.group("host"), port, text, http)

@@ -321,17 +321,20 @@ def _file_urls(ws: Workspace, path: str, files: _Files) -> list[tuple[str, Conta
 def _env_urls(path: str, text: str) -> list[tuple[str, ContainerPort]]:
     lines = Lines(text)
     return [(url.host, ContainerPort(url.port, "peer", path, lines.line(url.start),
-                                     Site(path, url.start, url.end), raw=url.text,
-                                     column=lines.column(url.start),
-                                     interpolated=url.interpolated, http=url.http))
-            for url in find_urls(text)]
+                                     None if url.implicit else Site(path, url.start, url.end),
+                                     raw=url.text, column=lines.column(url.start),
+                                     interpolated=url.interpolated, http=url.http,
+                                     implicit=url.implicit))
+            for url in find_urls(text, implicit=True)]
 
 
 def _claim(proxy: ProxyTarget) -> ContainerPort:
-    """A proxy target as a claim; one whose port is set at run time has no site."""
-    site = Site(proxy.path, proxy.start, proxy.end) if proxy.port is not None else None
+    """A proxy target as a claim; one whose port is set at run time, or not written (the
+    scheme's), has no site."""
+    site = Site(proxy.path, proxy.start, proxy.end) \
+        if proxy.port is not None and not proxy.implicit else None
     return ContainerPort(proxy.port, "proxy", proxy.path, proxy.line, site, raw=proxy.text,
-                         column=proxy.column, http=proxy.http)
+                         column=proxy.column, http=proxy.http, implicit=proxy.implicit)
 
 
 def _public(stack: str, service: str, port: ContainerPort) -> PortReference:

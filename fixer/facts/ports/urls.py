@@ -39,27 +39,38 @@ class Url:
     end: int
     text: str           # the URL as written
     interpolated: bool  # inside `${VAR:-...}`: read, never edited
+    # no port written: the scheme's (80 for http and ws, 443 for https and wss); start and
+    # end are where a port would go, and there are no digits to edit
+    implicit: bool = False
 
     @property
     def http(self) -> bool:
         return self.scheme.lower() in HTTP_SCHEMES
 
 
-def find_urls(text: str, start: int = 0, end: int | None = None) -> list[Url]:
-    """Every URL with a port in text[start:end], offsets into `text`."""
+_DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+
+
+def find_urls(text: str, start: int = 0, end: int | None = None,
+              implicit: bool = False) -> list[Url]:
+    """Every URL with a port in text[start:end], offsets into `text`; with `implicit`, also
+    every HTTP(S)/WS(S) URL with none, at its scheme's port (`http://api` calls port 80)."""
     stop = len(text) if end is None else end
     if "://" not in text[start:stop]:
         return []
     locked = [m.span() for m in _INTERPOLATION.finditer(text, start, stop)]
     out = []
     for match in URL.finditer(text, start, stop):
-        port = number(match.group("port") or "")
+        written = match.group("port")
+        default = _DEFAULT_PORTS.get(match.group("scheme").lower()) \
+            if implicit and written is None else None
+        port = default or number(written or "")
         if port is None:   # none, or a run of digits no port has
             continue
-        at = match.start("port")
+        at = match.start("port") if written is not None else match.end("host")
         out.append(Url(match.group("scheme"), match.group("host"), port, at,
-                       match.end("port"), match.group(0),
-                       any(a <= at < b for a, b in locked)))
+                       match.end("port") if written is not None else at, match.group(0),
+                       any(a <= at < b for a, b in locked), default is not None))
     return out
 
 

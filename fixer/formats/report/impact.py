@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from fixer.facts.database import dbusage
 from fixer.facts.health.healthchecks import has_healthcheck
+from fixer.facts.ports.claims import heard
 from fixer.facts.ports.references import service_claims
 from fixer.facts.ports.side import http_claims
 from fixer.formats.report.text import inline
@@ -174,7 +175,8 @@ def _wrong_claims(service: Service, facts: Facts) -> set[str]:
     if service.app is None or service.app.listen.port is None:
         return set()
     listen = service.app.listen.port
-    known = [p for p in service_claims(facts.ws, service) if not p.udp and p.effective]
+    known = [p for p in heard(service_claims(facts.ws, service), listen)
+             if not p.udp and p.effective]
     return {p.kind for p in http_claims(known, listen) if p.effective != listen}
 
 
