@@ -12,8 +12,9 @@ servers). A URL or upstream server with no port (`proxy_pass http://api;`, `serv
 the app listens there, as a peer that keeps it there (it is often joined to a port
 elsewhere, `API_HOST` beside `API_PORT`, so it never makes a finding of its own); a fix
 would have no digits to rewrite in it. URLs of other schemes (`grpc://`, `amqp://`) reach
-other listeners and are not judged, nor are the `ports`/`expose` targets they reach; once one `ports`/`expose`
-target is the listen port, the other targets are other listeners too (a metrics port).
+other listeners and are not judged, nor are the `ports`/`expose` targets they reach; once
+one `ports`/`expose` target is the listen port, the other targets are other listeners too
+(a metrics port).
 So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
 Display-only when a module of the app's folder passes the claimed port to a call
 (`start_http_server(9100)`, a default `"9100"`), or starts a metrics server on a port it
