@@ -16,7 +16,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from fixer.sources.compose import ComposeDoc, Value, get, scalar
+from fixer.sources.compose import ComposeDoc, Value, elements, get, items, scalar
 
 CANONICAL = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDES = {
@@ -66,6 +66,31 @@ def overridden(doc: ComposeDoc, swaps: Swaps | None = None) -> list[str]:
     swapped = swaps.get(doc.path, frozenset()) if swaps else frozenset()
     return [name for name, value in doc.services.items()
             if name in swapped or not is_standalone(value)]
+
+
+def _needed(doc: ComposeDoc) -> list[str]:
+    """The services the file's services rely on that it does not define: `depends_on`,
+    `links`, `volumes_from` and `network_mode: service:NAME`. Compose refuses the file alone
+    ("depends on undefined service"): it is given with `-f` after a base that defines them."""
+    found: list[str] = []
+    for service in doc.services.values():
+        depends = get(service, "depends_on")
+        names = [key for key, _value in items(depends)] if depends is not None and \
+            scalar(depends) is None and not elements(depends) else \
+            [scalar(e) or "" for e in elements(depends)]
+        names += [(scalar(e) or "").split(":")[0] for e in elements(get(service, "links"))]
+        names += [(scalar(e) or "").split(":")[0] for e in elements(get(service, "volumes_from"))
+                  if not (scalar(e) or "").startswith("container:")]
+        mode = scalar(get(service, "network_mode")) or ""
+        names += [mode[len("service:"):]] if mode.startswith("service:") else []
+        found += [name for name in names if name and name not in doc.services]
+    return sorted(set(found))
+
+
+def _joins(doc: ComposeDoc, swaps: Swaps | None) -> list[str]:
+    """The services of a base the file joins: those it only overrides, and those it relies
+    on without defining them."""
+    return overridden(doc, swaps) + _needed(doc)
 
 
 def swapped_dockerfiles(docs: Iterable[ComposeDoc], exists: Callable[[str], bool]) -> Swaps:
@@ -194,8 +219,9 @@ class _Bases:
         self.by_name: dict[str, list[list[ComposeDoc]]] = {}
         self.by_folder: dict[str, list[list[ComposeDoc]]] = {}
         for stack in stacks:
-            if len(stack) == 1 and overridden(stack[0], swaps):
-                continue  # a file with overrides of its own is no base for another
+            if len(stack) == 1 and _joins(stack[0], swaps):
+                continue  # a file with overrides of its own is no base for another, nor
+                #           one that relies on services it does not define
             self._index(stack)
 
     def _index(self, stack: list[ComposeDoc]) -> None:
@@ -211,14 +237,14 @@ class _Bases:
         found: list[ComposeDoc] = []
         for stack in stacks:
             if len(stack) == 1 and id(stack) not in self.names and \
-                    any(name in self.by_name for name in overridden(stack[0], self.swaps)):
+                    any(name in self.by_name for name in _joins(stack[0], self.swaps)):
                 found.append(stack.pop())
         return found
 
     def base_for(self, overlay: ComposeDoc) -> list[ComposeDoc] | None:
         """The nearest stack defining what the overlay overrides; else, for a file of
         overrides only, the canonical stack of its own folder."""
-        names = overridden(overlay, self.swaps)
+        names = _joins(overlay, self.swaps)
         folder: str | None = posixpath.dirname(overlay.path)
         while folder is not None:
             best = self._most_names(self.by_folder.get(folder, []), names)
