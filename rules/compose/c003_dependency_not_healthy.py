@@ -58,7 +58,8 @@ app that loads a model on its import path (`from_pretrained`, a `transformers`
 pipeline, a `SentenceTransformer`), which may be downloaded for minutes before the
 app listens, longer than its healthcheck waits, or one whose command sleeps 10 s or more
 before the server starts (`sleep 60 && uvicorn ...`, or its ENTRYPOINT script before
-`exec "$@"`) or installs packages first (`pip install ... && uvicorn ...`). Unsafe too when the healthcheck
+`exec "$@"`) or installs packages or a model first (`pip install ... && uvicorn ...`,
+or that script's `pip install` or `from_pretrained`). Unsafe too when the healthcheck
 first runs more than 30 s (Docker's default interval) after its container starts
 (`interval: 5m`, without a `start_interval` in a `start_period`): the dependent
 would wait that long at every start. Display-only when the

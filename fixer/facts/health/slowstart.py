@@ -67,7 +67,8 @@ def described(load: ModelLoad) -> str:
 
 # `sleep 60 && uvicorn ...`: seconds the command waits before its server starts; from 10 s
 # on, a quarter of the about 40 s a healthcheck fixer writes waits, the start is in doubt
-_SLEEP = re.compile(r"(?<![\w-])sleep\s+(\d+(?:\.\d+)?)(s|m)?\b")
+# `sleep 60`, `sleep 1m`, `sleep ${STARTUP_DELAY:-30}` (its default)
+_SLEEP = re.compile(r"(?<![\w-])sleep\s+(?:\$\{\w+:?-)?[\"']?(\d+(?:\.\d+)?)(s|m)?\b")
 SLEEP_DOUBT = 10.0
 
 
@@ -87,6 +88,11 @@ def slow_start(ws: Workspace, service: Service) -> str | None:
     installs = command_installs(ws, service)
     if installs is not None:
         return f"its command runs `{installs}` before the server starts"
+    installs = entrypoint_installs(ws, service)
+    if installs in _LOADER_NAMES:
+        return f"its ENTRYPOINT script loads a model (`{installs}`) before the server starts"
+    if installs is not None:
+        return f"its ENTRYPOINT script runs `{installs}` before the server starts"
     load = model_load(ws, service)
     return described(load) if load is not None else None
 
@@ -114,6 +120,19 @@ def command_installs(ws: Workspace, service: Service) -> str | None:
     return found.group(0) if found is not None else None
 
 
+def entrypoint_installs(ws: Workspace, service: Service) -> str | None:
+    """What the image's ENTRYPOINT script installs or downloads before it runs the command
+    it is given (`pip install -r extra.txt`, `huggingface-cli download`), or a model it
+    loads there (`python -c "...from_pretrained(...)"`)."""
+    script = _entrypoint_prefix(ws, service)
+    found = _INSTALLS.search(script) or _SCRIPT_LOAD.search(script)
+    return found.group(0) if found is not None else None
+
+
+# a model load a start script runs (`python -c "...from_pretrained(...)"`)
+_SCRIPT_LOAD = re.compile(r"\b(?:%s)\b" % "|".join(sorted(_LOADER_NAMES)))
+
+
 def _slept(text: str) -> float:
     return sum(float(n) * (60 if unit == "m" else 1) for n, unit in _SLEEP.findall(text))
 
@@ -123,11 +142,17 @@ _INITS = frozenset({"sh", "bash", "tini", "tini-static", "dumb-init", "--"})
 
 def _entrypoint_sleep(ws: Workspace, service: Service) -> float:
     """The seconds the image's ENTRYPOINT script sleeps before it runs the command it is
-    given (`sleep 60; alembic upgrade head; exec "$@"`), where compose does not replace
-    the ENTRYPOINT."""
+    given (`sleep 60; alembic upgrade head; exec "$@"`)."""
+    return _slept(_entrypoint_prefix(ws, service))
+
+
+def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
+    """What the image's ENTRYPOINT script runs before the command it is given (all of it
+    when it runs none), where compose does not replace the ENTRYPOINT; "" when there is no
+    script fixer can read."""
     app = service.app
     if app is None or service.get("entrypoint") is not None:
-        return 0.0
+        return ""
     found = entrypoint(app.dockerfile, app.stage)
     program = next((w for w in found.value if not w.startswith("-")
                     and posixpath.basename(w) not in _INITS), None) \
@@ -136,9 +161,9 @@ def _entrypoint_sleep(ws: Workspace, service: Service) -> float:
         if program else None
     script = ws.read(path) if path is not None else None
     if script is None:
-        return 0.0
+        return ""
     runs = RUNS_ARGUMENTS.search(script.text)
-    return _slept(script.text[:runs.start()] if runs else script.text)
+    return script.text[:runs.start()] if runs else script.text
 
 
 # (line, call, imported) of the first load in a module's text, kept with the text

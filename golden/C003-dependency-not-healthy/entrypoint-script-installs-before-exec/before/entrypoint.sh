@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+pip install --no-cache-dir -r /code/extra-requirements.txt
+exec "$@"

@@ -1,0 +1,5 @@
+#!/bin/sh
+set -e
+pip install --no-cache-dir -r /code/extra-requirements.txt
+python -m app.download_assets
+exec "$@"

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+sleep ${STARTUP_DELAY:-30}
+exec "$@"
