@@ -71,7 +71,8 @@ def compose_stacks(root: Path) -> list[list[str]]:
             if doc is not None:
                 docs.append(doc)
     swaps = swapped_dockerfiles(docs, lambda path: (root / path).is_file())
-    return [[d.path for d in stack] for stack in group_stacks(docs, swaps=swaps)]
+    return [[d.path for d in stack] for stack in
+            group_stacks(docs, swaps=swaps, exists=lambda path: (root / path).is_file())]
 
 
 def compose_config(root: Path, files: list[str]) -> subprocess.CompletedProcess[str]:

@@ -154,6 +154,42 @@ def test_an_overlay_may_add_services_of_its_own(tmp_path: Path) -> None:
     assert tests is not None and (tests.folder, tests.dockerfile.path) == ("", "tests/Dockerfile")
 
 
+PROD_PROXY = ("services:\n  nginx:\n    image: nginx:alpine\n    depends_on:\n      - api\n")
+
+
+def test_a_file_relying_on_a_service_it_does_not_define_joins_the_base(tmp_path: Path) -> None:
+    # Compose refuses the file alone ("depends on undefined service"): `-f base -f prod`
+    write_tree(tmp_path, {"compose.yaml": 'services:\n  api:\n    build: ./api\n',
+                          "compose.prod.yaml": PROD_PROXY, "api/Dockerfile": dockerfile(8000),
+                          "api/app/main.py": APP})
+    assert stacks(tmp_path) == [["compose.yaml", "compose.prod.yaml"]]
+    assert compose_config(tmp_path, ["compose.prod.yaml"]).returncode != 0
+    assert compose_config(tmp_path, ["compose.yaml", "compose.prod.yaml"]).returncode == 0
+
+
+def test_a_fragment_joins_the_base_its_builds_resolve_from(tmp_path: Path) -> None:
+    fragment = ("services:\n  api:\n    build: ../services/api\n    depends_on:\n"
+                "      - rabbitmq\n")
+    write_tree(tmp_path, {"deploy/docker-compose.yml": "services:\n  rabbitmq:\n    image: r\n",
+                          "services/api/docker-compose.yml": fragment,
+                          "services/api/Dockerfile": dockerfile(8000),
+                          "services/api/app/main.py": APP})
+    assert stacks(tmp_path) == [["deploy/docker-compose.yml", "services/api/docker-compose.yml"]]
+    api = load(tmp_path).stacks[0].services["api"].app
+    assert api is not None and api.dockerfile.path == "services/api/Dockerfile"
+    code, out, err = run_cli("check", tmp_path, "--select", "S001")
+    assert (code, out) == (0, ""), err
+
+
+def test_a_file_whose_builds_resolve_only_from_its_own_folder_joins_no_other(
+        tmp_path: Path) -> None:
+    # its own `./api` is there, not beside the other folder's file that defines `web`
+    own = "services:\n  api:\n    build: ./api\n    depends_on:\n      - web\n"
+    write_tree(tmp_path, {"docker-compose.override.yml": own, "api/Dockerfile": dockerfile(8000),
+                          "api/app/main.py": APP, "other/docker-compose.yml": service()})
+    assert stacks(tmp_path) == [["docker-compose.override.yml"], ["other/docker-compose.yml"]]
+
+
 def test_an_overlay_joins_the_nearest_base_that_defines_its_services(tmp_path: Path) -> None:
     api = "services:\n  api:\n    image: api\n"
     write_tree(tmp_path, {

@@ -141,12 +141,16 @@ def is_auto_override(doc: ComposeDoc, base: ComposeDoc) -> bool:
 
 
 def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]] = (),
-                 swaps: Swaps | None = None) -> Stacks:
+                 swaps: Swaps | None = None,
+                 exists: Callable[[str], bool] | None = None) -> Stacks:
     """Files grouped into stacks, each in load order (base first, overlays last).
 
     `configured` (the `stacks` option) names groups of files to read as one stack each,
     in the order given; the files it names take no part in the grouping by folder.
     `swaps`: the services that only swap a base's Dockerfile (`swapped_dockerfiles`).
+    `exists`: whether a repository file exists; a file that relies on services it does not
+    define joins a base of another folder only where its builds' Dockerfiles are found
+    from there, as Compose resolves them.
     """
     files = list(docs)
     stacks = _configured_stacks(files, configured)
@@ -161,7 +165,7 @@ def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]]
     for folder in sorted(by_folder):
         by_files.extend(_folder_stacks(by_folder[folder], overlays, swaps))
     stacks.extend(by_files)
-    bases = _Bases(stacks, swaps)
+    bases = _Bases(stacks, swaps, exists)
     overlays.extend(bases.take_partial_overlays(by_files))
     for overlay in sorted(overlays, key=lambda d: d.path):
         base = bases.base_for(overlay)
@@ -213,8 +217,10 @@ def _override_for(canonical: str, files: dict[str, ComposeDoc]) -> str | None:
 class _Bases:
     """The stacks an overlay may join, indexed by their folder and their services."""
 
-    def __init__(self, stacks: Stacks, swaps: Swaps | None) -> None:
+    def __init__(self, stacks: Stacks, swaps: Swaps | None,
+                 exists: Callable[[str], bool] | None = None) -> None:
         self.swaps = swaps
+        self.exists = exists
         self.names: dict[int, set[str]] = {}
         self.by_name: dict[str, list[list[ComposeDoc]]] = {}
         self.by_folder: dict[str, list[list[ComposeDoc]]] = {}
@@ -237,32 +243,58 @@ class _Bases:
         found: list[ComposeDoc] = []
         for stack in stacks:
             if len(stack) == 1 and id(stack) not in self.names and \
-                    any(name in self.by_name for name in _joins(stack[0], self.swaps)):
+                    self.base_for(stack[0]) is not None:
                 found.append(stack.pop())
         return found
 
     def base_for(self, overlay: ComposeDoc) -> list[ComposeDoc] | None:
         """The nearest stack defining what the overlay overrides; else, for a file of
         overrides only, the canonical stack of its own folder."""
-        names = _joins(overlay, self.swaps)
+        needed = set(_needed(overlay))
+        names = overridden(overlay, self.swaps) + sorted(needed)
         folder: str | None = posixpath.dirname(overlay.path)
         while folder is not None:
-            best = self._most_names(self.by_folder.get(folder, []), names)
+            best = self._most_names(overlay, self.by_folder.get(folder, []), names, needed)
             if best is not None:
                 return best
             folder = posixpath.dirname(folder) if folder else None
         anywhere = [s for name in names for s in self.by_name.get(name, [])]
-        best = self._most_names(sorted(anywhere, key=lambda s: _distance(overlay, s)), names)
+        best = self._most_names(overlay, sorted(anywhere, key=lambda s: _distance(overlay, s)),
+                                names, needed)
         if best is not None or not is_overlay(overlay, self.swaps):
             return best
         own = self.by_folder.get(posixpath.dirname(overlay.path), [])
         return next((s for s in own if posixpath.basename(s[0].path) in CANONICAL), None)
 
-    def _most_names(self, candidates: list[list[ComposeDoc]],
-                    names: list[str]) -> list[ComposeDoc] | None:
+    def _builds_found(self, overlay: ComposeDoc, stack: list[ComposeDoc]) -> bool:
+        """Every Dockerfile the overlay's own builds name is found from the stack's folder,
+        where `-f base -f overlay` resolves them (a plain path; one with a variable or a
+        remote context is not judged)."""
+        folder = posixpath.dirname(stack[0].path)
+        if self.exists is None or folder == posixpath.dirname(overlay.path):
+            return True
+        for service in overlay.services.values():
+            build = get(service, "build")
+            if build is None or not declares_build(build):
+                continue
+            context = scalar(build) or scalar(get(build, "context")) or "."
+            dockerfile = scalar(get(build, "dockerfile")) or "Dockerfile"
+            if "$" in context + dockerfile or "://" in context or dockerfile.startswith("/"):
+                continue
+            if not self.exists(posixpath.normpath(posixpath.join(folder, context, dockerfile))):
+                return False
+        return True
+
+    def _most_names(self, overlay: ComposeDoc, candidates: list[list[ComposeDoc]],
+                    names: list[str], needed: set[str]) -> list[ComposeDoc] | None:
+        """The candidate defining most of `names`, among those defining every service the
+        overlay relies on (`needed`): a base that leaves one undefined is not the one it is
+        given after."""
         best, hits = None, 0
         for stack in candidates:
             defined = self.names.get(id(stack), set())
+            if not needed <= defined or (needed and not self._builds_found(overlay, stack)):
+                continue
             count = sum(name in defined for name in names)
             if count > hits:
                 best, hits = stack, count

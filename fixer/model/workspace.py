@@ -96,7 +96,8 @@ class Workspace:
         with no_cyclic_collection():
             ws._load_compose()
             swaps = swapped_dockerfiles(ws.compose_docs.values(), ws.tree.exists)
-            for docs in group_stacks(ws.compose_docs.values(), config.stacks, swaps):
+            for docs in group_stacks(ws.compose_docs.values(), config.stacks, swaps,
+                                     ws.tree.exists):
                 ws.stacks.append(ws._build_stack(docs, swaps))
         return ws
 
