@@ -124,8 +124,16 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
     words = _command_words(found[2]) if found else []
     version = image_version(image) if image is not None else None
     unknown = None if image is not None else f"fixer cannot resolve the image `{raw}`"
+    if unknown is None and "$" in (raw or "") and kind in _SHELL_BY_VERSION:
+        unknown = (f"the image's tag comes from `{raw}`, and the probe's tool depends on "
+                   f"the version each checkout's `.env` or shell picks ({_SHELL_BY_VERSION[kind]})")
     argv, doubt = _argv(kind, env, words, version, unknown)
     return DbProbe(kind, _test(argv), doubt)
+
+
+# the images whose probe tool changed between versions, and how
+_SHELL_BY_VERSION = {"mongo": "`mongosh` from 6.0, `mongo` before",
+                     "mariadb": "`mariadb-admin` from 10.5, `mysqladmin` before"}
 
 
 def _argv(kind: str, env: Environment, words: list[str],
