@@ -105,7 +105,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     unset = _unset_variables(target)
     if unset is not None:
         return Verdict.UNKNOWN, _unset_reason(ws, target, unset)
-    doubt = _tls_doubt(probes) or _import_doubt(tool, text)
+    doubt = _tls_doubt(probes) or _import_doubt(tool, text) or why or None
     if doubt is not None:
         return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck " \
             f"passes: {doubt}"
@@ -280,8 +280,13 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
     routes = found[1]
     wanted = path.rstrip("/") or "/"  # a route `/health/` serves `/health` (FastAPI redirects)
     matching = [r for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
-    if any(not r.direct or routes.doubt_for(wanted) is None for r in matching):
+    answering = [r for r in matching if not r.direct or routes.doubt_for(wanted) is None]
+    if any(not r.refusal() for r in answering):
         return Verdict.HOLDS, ""
+    if answering:   # `dependencies=[Depends(require_api_key)]` on the route or its router
+        return Verdict.UNKNOWN, f"GET {wanted} may be refused: {answering[0].refusal()}"
+    if matching and routes.doubt_for(wanted):
+        return Verdict.UNKNOWN, routes.doubt_for(wanted) or ""
     if matching or wanted in routes.unsure:   # `@app.get` on a class that redefines how
         return Verdict.UNKNOWN, ""              # routes are added; `/docs` that may be off
     if routes.shadowing(wanted) is not None:    # `/health/{component}` answers `/health/db`,

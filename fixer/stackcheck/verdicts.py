@@ -43,7 +43,8 @@ def worst(verdicts: Iterable[tuple[Verdict, str]]) -> tuple[Verdict, str]:
         return Verdict.BROKEN, "; ".join(broken)
     if all(verdict is Verdict.HOLDS for verdict, _why in judged):
         return Verdict.HOLDS, ""
-    return Verdict.UNKNOWN, ""
+    return Verdict.UNKNOWN, "; ".join(why for verdict, why in judged
+                                      if verdict is Verdict.UNKNOWN and why)
 
 
 def listen_port(service: Service | None) -> int | None:

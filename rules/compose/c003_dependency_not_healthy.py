@@ -53,7 +53,9 @@ reads a variable with no default that no `.env` sets (`pg_isready -U ${POSTGRES_
 with the user only in an `env_file`, which Compose never substitutes from) is one fixer
 cannot vouch for: Compose may run `pg_isready -U `. Unsafe (the reason is
 given) when fixer cannot tell: an image it does not know, a probe it cannot
-read (a port written as `${VAR}`), an app whose port or routes it cannot see, an
+read (a port written as `${VAR}`), an app whose port or routes it cannot see, a
+health route that may refuse a plain GET (its own or its router's `dependencies`, a
+middleware that answers an error first; the reason names it), an
 app that loads a model on its import path (`from_pretrained`, a `transformers`
 pipeline, a `SentenceTransformer`), which may be downloaded for minutes before the
 app listens, longer than its healthcheck waits, or one whose command sleeps 10 s or more

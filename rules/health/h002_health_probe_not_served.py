@@ -55,7 +55,10 @@ inside the factory when one builds the app, in the file's style). Where the prob
 cannot be edited (its URL is inside a `${VAR:-...}` default, or in a YAML anchor
 other services share, or in a Dockerfile another service builds too), the route is
 added instead. A probe of one of FastAPI's own pages that the app turns off gets no
-such route (it would fake the page): display-only. Display-only when fixer cannot
+such route (it would fake the page): display-only. Display-only too when that one
+health route may refuse a plain GET (`dependencies=[Depends(require_api_key)]` on the
+route or on the `include_router` that adds it): a probe moved there fails all the same.
+Display-only when fixer cannot
 vouch that a route added with `@app.get` works or that the app's routes are served
 as written (its class redefines `get` or another route-adding method, or fixer
 cannot read its class; see H001).
@@ -122,6 +125,10 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     if routes.doubt:
         return replace(base, reason=f"fixer cannot vouch for the app's routes: {routes.doubt}")
     served = health_like(routes, wanted_paths(ws.config, []))
+    refused = _refusal(routes, served[0]) if len(served) == 1 else ""
+    if refused:
+        return replace(base, reason=f"the app's health route {served[0]} may refuse a probe "
+                                    f"too: {refused}")
     if len(served) == 1 and _rewritable(ws, service, sites):
         return replace(base, fix=Fix(f"Probe {served[0]}, the app's health route, instead of "
                                      f"{site.path}", Safety.SAFE,
@@ -139,6 +146,14 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
     return replace(base, fix=Fix(f"Add a GET {site.path} route for the probe", Safety.SAFE,
                                  partial(route_edits, added, site.path, service_python(service))))
+
+
+def _refusal(routes: AppRoutes, path: str) -> str:
+    """Why a GET of the app's route at `path` may be refused before its handler answers
+    (its own or its router's dependencies); "" when one route there answers plainly."""
+    wanted = path.rstrip("/") or "/"
+    found = [r.refusal() for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
+    return "" if not found or not all(found) else found[0]
 
 
 def _causes(routes: AppRoutes, sites: list[ProbeSite]) -> tuple[Location, ...]:
