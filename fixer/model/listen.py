@@ -119,6 +119,7 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
         script = script_port(tree, folder, launch.target or "", merged,
                              lambda path: in_image(tree, folder, dockerfile, stage, path))
         sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
+        launch = replace(launch, loopback=script.loopback) if script.loopback else launch
         return ListenPort(script.port, script.origin, sites, launch, region, script.reason,
                           script.variable, script.addition)
     if launch.joined is not None:

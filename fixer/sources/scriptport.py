@@ -10,7 +10,7 @@ import ast
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fixer.core.tree import Tree
 from fixer.sources.launch import DEFAULT_PORT
@@ -25,6 +25,9 @@ class ScriptPort:
     addition: Addition | None = None
     reason: str = ""
     variable: str | None = None
+    # how uvicorn.run comes to bind 127.0.0.1 only: no `host=` (its default) or a loopback
+    # host written; "" when it binds elsewhere or fixer cannot tell
+    loopback: str = ""
 
 
 def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
@@ -41,13 +44,38 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
         module = ast.parse(source)
     except SyntaxError as exc:
         return ScriptPort(None, "script", reason=f"{path}: {exc.msg}")
-    call = _uvicorn_run(module)
+    calls = _uvicorn_runs(module)
+    call = _the_run(module, calls)
     if call is None:
-        return ScriptPort(None, "script", reason=f"no uvicorn.run(...) in {path}")
+        return ScriptPort(None, "script", reason=f"several uvicorn.run(...) calls in {path}"
+                          if calls else f"no uvicorn.run(...) in {path}")
     keyword = next((k for k in call.keywords if k.arg == "port"), None)
+    loopback = _loopback(path, call)
+    if keyword is None and any(k.arg is None for k in call.keywords):
+        return ScriptPort(None, "script", reason=f"uvicorn.run in {path} takes its port from "
+                                                 f"`**{ast.unparse(_spread(call))}`")
     if keyword is None:
-        return ScriptPort(DEFAULT_PORT, "uvicorn.run default", (), _addition(path, source, call))
-    return _read_port(path, source, module, keyword.value, env)
+        return ScriptPort(DEFAULT_PORT, "uvicorn.run default", (), _addition(path, source, call),
+                          loopback=loopback)
+    return replace(_read_port(path, source, module, keyword.value, env), loopback=loopback)
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _loopback(path: str, call: ast.Call) -> str:
+    """uvicorn.run binds 127.0.0.1 unless told (its CLI's `UVICORN_HOST` is not read)."""
+    host = next((k.value for k in call.keywords if k.arg == "host"), None)
+    if host is None:
+        return "" if any(k.arg is None for k in call.keywords) else \
+            f"no `host=` in uvicorn.run, {path}:{call.lineno}"
+    if isinstance(host, ast.Constant) and host.value in _LOOPBACK:
+        return f"`host={host.value!r}` in uvicorn.run, {path}:{call.lineno}"
+    return ""
+
+
+def _spread(call: ast.Call) -> ast.expr:
+    return next(k.value for k in call.keywords if k.arg is None)
 
 
 def _script_path(tree: Tree, folder: str, target: str) -> str | None:
@@ -61,20 +89,41 @@ def _script_path(tree: Tree, folder: str, target: str) -> str | None:
     return None
 
 
-def _uvicorn_run(module: ast.Module) -> ast.Call | None:
+def _uvicorn_runs(module: ast.Module) -> list[ast.Call]:
     imported_run = any(isinstance(n, ast.ImportFrom) and n.module == "uvicorn"
                        and any(a.name == "run" and a.asname is None for a in n.names)
                        for n in ast.walk(module))
+    found: list[ast.Call] = []
     for node in ast.walk(module):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "run" and \
                 isinstance(func.value, ast.Name) and func.value.id == "uvicorn":
-            return node
-        if imported_run and isinstance(func, ast.Name) and func.id == "run":
-            return node
-    return None
+            found.append(node)
+        elif imported_run and isinstance(func, ast.Name) and func.id == "run":
+            found.append(node)
+    return found
+
+
+def _the_run(module: ast.Module, calls: list[ast.Call]) -> ast.Call | None:
+    """The call that serves: the only one, else the one the `if __name__ == "__main__":`
+    block makes itself (a `dev()` helper's call with another port runs only when asked);
+    None when fixer cannot tell which."""
+    if len(calls) <= 1:
+        return calls[0] if calls else None
+    main = [c for stmt in module.body if _is_main_guard(stmt)
+            for node in ast.walk(stmt) if isinstance(node, ast.Call) and node in calls
+            for c in [node]]
+    return main[0] if len(main) == 1 else None
+
+
+def _is_main_guard(stmt: ast.stmt) -> bool:
+    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
+        return False
+    sides = [stmt.test.left, *stmt.test.comparators]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and \
+        any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
 
 
 def _read_port(path: str, source: str, module: ast.Module, expr: ast.expr,

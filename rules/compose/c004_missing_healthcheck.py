@@ -65,8 +65,9 @@ substitutes (`--port ${API_PORT:-8000}`): each checkout's `.env` or shell may se
 the probe names one value.
 Unsafe, with the reason, when the server binds 127.0.0.1 only: uvicorn, granian or
 `fastapi dev` with no `--host` (and no `UVICORN_HOST`/`GRANIAN_HOST`), gunicorn or
-hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), or a loopback host
-given: the probe passes inside the container while the published port and the other
+hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), a script's
+`uvicorn.run(...)` with no `host=` (the CLI's `UVICORN_HOST` is not read there), or a
+loopback host given: the probe passes inside the container while the published port and the other
 containers cannot reach the app, so a healthy container would say nothing of it.
 Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
 route, its router or the `include_router` call has `dependencies=`, or its handler takes a
@@ -299,7 +300,8 @@ def _loopback_doubt(ws: Workspace, service: BuiltService) -> str | None:
     env.update(service.environment(ws.tree))
     if variable is not None and variable in env and not launch.loopback.startswith("`"):
         return None   # the environment gives the host (or gunicorn's PORT its 0.0.0.0)
-    return (f"{launch.server} binds 127.0.0.1 only ({launch.loopback}): the probe passes inside "
+    return (f"{launch.server or 'uvicorn'} binds 127.0.0.1 only ({launch.loopback}): the probe "
+            f"passes inside "
             f"the container while the published port and other containers cannot reach "
             f"{service.name}, unless a proxy in the same container fronts it (then probe the "
             "proxy's port); else bind it to 0.0.0.0")

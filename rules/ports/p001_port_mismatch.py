@@ -3,7 +3,9 @@
 ## What it does
 Compares the container ports the repository claims for an app service with the port
 the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, else
-`uvicorn.run(port=...)`, else the server's default). Claims are `ports` targets,
+`uvicorn.run(port=...)`, else the server's default; of several `uvicorn.run` calls in the
+script, the one its `if __name__ == "__main__":` block makes, and none is read when the port
+comes in `**kwargs`). Claims are `ports` targets,
 `expose`, local healthcheck URLs, traefik `loadbalancer.server.port` labels, and
 `http(s)://` / `ws(s)://` URLs naming the service in other services' compose values,
 the stack's `.env`, `env_file`s and nginx configuration (`proxy_pass`, `upstream`
