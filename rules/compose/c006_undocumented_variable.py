@@ -24,7 +24,9 @@ container. The `.env` of one environment committed in the project folder (`.env.
 which a README copies to `.env`, documents what it sets too; fixer never writes to it.
 `$$VAR` is an escaped dollar that the container's shell expands, never a variable of
 Compose. `PATH`, `HOME`, `USER`,
-`LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them.
+`LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them;
+nor are those Windows sets for every process (`USERPROFILE`, `APPDATA`, `LOCALAPPDATA`,
+`USERNAME`, `TEMP`, ...), which a compose file written for Docker Desktop reads.
 Nor are the variables a CI runner sets (`CI`, `GITHUB_*`, GitLab's `CI_*`, `BUILDKITE_*`,
 ...), empty on a developer's machine as intended.
 A variable that another use marks required (`${VAR:?}`) in the same file or the stack's
@@ -151,7 +153,12 @@ _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 # What the shell that runs Compose always exports: never empty, never the user's to set. A
 # `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
 # containers' PATH (UID and GID are shell variables, not exported: they stay findings).
-_SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD"})
+_SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD",
+                        # and what Windows sets for every process (a compose file written
+                        # for Docker Desktop mounts `${USERPROFILE}/.aws`)
+                        "USERPROFILE", "APPDATA", "LOCALAPPDATA", "USERNAME", "HOMEDRIVE",
+                        "HOMEPATH", "COMPUTERNAME", "SYSTEMROOT", "PROGRAMDATA", "TEMP",
+                        "TMP"})
 # what a CI runner sets for the jobs it runs (`CI=true`, `GITHUB_SHA`, GitLab's `CI_*`):
 # empty on a developer's machine, as intended
 _RUNNER_SET = re.compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAVIS|"
