@@ -79,7 +79,9 @@ committed, and a run that skips ignored files would write it again. Display-only
 ignores them all (`.env.*` in `.gitignore`). The fix writes one `VAR=` line per variable
 under a comment naming the service (and file, from the example file's folder) that reads
 it first, with the other readers named, in the order of first use. A default that another
-use in the stack gives is filled in, except for names that look like secrets
+use in the stack, or in another stack of the project folder (it reads the same `.env`,
+where an empty `NAME=` would override its `${NAME-default}`), gives is filled in, except
+for names that look like secrets
 (password, secret, token, key, credential, auth, DSN), which stay empty: a secret
 is never invented nor copied. An existing file keeps its bytes; the lines are
 appended in its line endings, with or without its final newline, its BOM kept.
@@ -530,7 +532,7 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
     header = f"# {first.readers[0]} ({where})"
     others = [r for r in dict.fromkeys(r for u in uses for r in u.readers) if r != first.readers[0]]
     lines = ([f"# {name} is also read by {', '.join(others)}"] if others else []) + \
-        [f"{name}={_value(name, uses)}"]
+        [f"{name}={_value(name, uses + _folder_uses(ws, stack, name))}"]
     file = ws.read(target)
     if file is None:
         beside = ws.tree.exists(posixpath.join(stack.folder, ".env"))
@@ -562,6 +564,14 @@ def _group_end(file: TextFile, header: str) -> int | None:
             return None
         return starts[end + 1]
     return None
+
+
+def _folder_uses(ws: Workspace, stack: Stack, name: str) -> list[Use]:
+    """The uses of `name` with a default in the other stacks of the project folder: they
+    read the same `.env`, where `NAME=` (empty, but set) would override a `${NAME-dflt}`
+    default of theirs."""
+    return [use for other in ws.stacks if other is not stack and other.folder == stack.folder
+            for use in _uses(other) if use.ref.name == name and use.ref.default]
 
 
 def _value(name: str, uses: list[Use]) -> str:
