@@ -61,7 +61,9 @@ there might not reach the image: a builder stage installs the file and the final
 copies a folder fixer cannot tie to where it installs, the file is installed with
 `--no-index` from wheels that are not built from that same file, or with `uv pip sync`
 or `pip-sync`, which install none of the dependencies of its lines (it is a compiled
-lock: the package goes to the file it is compiled from); and when a lock file
+lock: the package goes to the file it is compiled from), or when the file pins its lines
+with `--hash` (pip-compile `--generate-hashes`, `uv export`): pip then checks every line's
+hash and refuses the added one; and when a lock file
 (`poetry.lock`, `uv.lock`, `pdm.lock`) sits beside the pyproject.toml it would go to: a
 line added without a new lock makes `poetry install` refuse the project, so the tool that
 writes the lock adds it.

@@ -325,6 +325,11 @@ class _Reader:
             return
         seen.add(path)
         read = read_requirements_file(file)
+        if "--hash=" in file.text:   # pip-compile --generate-hashes, `uv export`
+            out.blocked.setdefault(path, f"{path} pins every line with `--hash`, so pip "
+                                         "checks hashes and refuses a line without one: add "
+                                         "the package to the file it is compiled from, then "
+                                         "compile it again")
         for why in read.unreadable:
             out.unreadable(f"{path}: {why}")
         for entry in read.entries:
