@@ -75,6 +75,18 @@ CURL_TEST = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
     pytest.param("ghcr.io/acme/python-base:3.12-slim", "unknown", set(), id="unknown-image"),
     pytest.param("cgr.dev/chainguard/python:latest", "unknown", set(), id="chainguard-unknown"),
     pytest.param("python:${PY}-slim", "unknown", set(), id="unresolved-variable"),
+    # uv's images derived from the official ones, with uv added
+    pytest.param("ghcr.io/astral-sh/uv:python3.12-bookworm-slim", "python-slim", {"python"},
+                 id="uv-python-slim"),
+    pytest.param("astral/uv:0.8.11-python3.13-trixie-slim", "python-slim", {"python"},
+                 id="uv-versioned-python-slim"),
+    pytest.param("ghcr.io/astral-sh/uv:python3.14-alpine3.23", "python-alpine",
+                 {"wget", "python"}, id="uv-python-alpine"),
+    pytest.param("ghcr.io/astral-sh/uv:0.5-python3.12-bookworm", "python-full",
+                 {"curl", "wget", "python"}, id="uv-python-full"),
+    pytest.param("ghcr.io/astral-sh/uv:bookworm-slim", "debian", set(), id="uv-debian-slim"),
+    pytest.param("ghcr.io/astral-sh/uv:alpine", "alpine", {"wget"}, id="uv-alpine"),
+    pytest.param("ghcr.io/astral-sh/uv:0.5", "unknown", set(), id="uv-binaries-only"),
 ])
 def test_known_images(image: str, family: str, tools: set[str]) -> None:
     found = classify(image)

@@ -97,7 +97,34 @@ def classify(image: str) -> Family:
         return ALPINE if name == "alpine" else DEBIAN
     if name == "buildpack-deps":
         return BUILDPACK
+    if name in _UV_IMAGES:
+        return _uv_image(tag)
     return _by_variant(name, _variant(tag, ("perl", "otel") if name == "nginx" else ()))
+
+
+# uv's images derived from others (docs.astral.sh/uv, "Using uv in Docker"): `python3.12-
+# bookworm-slim` is `python:3.12-slim-bookworm` with uv added, `alpine` is `alpine`,
+# `bookworm-slim` `debian:bookworm-slim`, `bookworm` `buildpack-deps:bookworm`; a version
+# may lead the tag (`0.5-python3.12-alpine`). The bare `uv:0.5` holds only uv: unknown.
+_UV_IMAGES = ("ghcr.io/astral-sh/uv", "astral/uv")
+_UV_PYTHON = re.compile(r"python(3\.\d+)")
+
+
+def _uv_image(tag: str) -> Family:
+    words = tag.split("-")
+    if re.fullmatch(r"\d+(?:\.\d+)*", words[0]):
+        words = words[1:]
+    python = _UV_PYTHON.fullmatch(words[0]) if words else None
+    if python is not None:
+        return _by_variant("python", _variant("-".join([python.group(1), *words[1:]]), ()))
+    if not words or words[0] in ("latest",):
+        return UNKNOWN
+    if _ALPINE_WORD.fullmatch(words[0]):
+        return ALPINE
+    base = _variant("-".join(["x", *words]), ())
+    if base is None or words[0] not in (*SUITES, "debian"):
+        return UNKNOWN
+    return DEBIAN if "slim" in base else BUILDPACK
 
 
 def _by_variant(name: str, variant: set[str] | None) -> Family:
