@@ -98,11 +98,17 @@ class Modules:
     def _imported(self, file: TextFile, tree: ast.Module, package: str) -> list[str]:
         """Files an import statement of the module runs: each package on the way, the
         module, and the submodules that `from pkg import name` may name."""
-        by_package = file.derived.get(_IMPORTED, dict)  # the text says which names...
+        found = (self.path_of(n) for n in self.names_imported(file, tree, package))
+        return sorted(p for p in found if p is not None)
+
+    @staticmethod
+    def names_imported(file: TextFile, tree: ast.Module, package: str) -> frozenset[str]:
+        """The dotted names the module's import statements run, as it runs in `package`
+        (each package on the way too: `a`, `a.b` for `import a.b.c`)."""
+        by_package = file.derived.get(_IMPORTED, dict)  # the text says which names
         if package not in by_package:
             by_package[package] = _imported_names(tree, package)
-        found = (self.path_of(n) for n in by_package[package])  # ...the tree, which files
-        return sorted(p for p in found if p is not None)
+        return by_package[package]
 
 
 # package -> the dotted names the module's import statements run, kept with the file

@@ -6,7 +6,9 @@ Finds relative imports (`from .db import x`, `from . import models`) in modules
 that the command loads as top-level modules: the app module of `uvicorn main:app`
 (no package above it), the script of `python main.py`, and every other module in
 that import root, which the app can only import as top-level modules too (unless the
-root folder is itself a package). It follows the app module's imports through the
+root folder is itself a package, or the app imports that module through the root folder's
+own name, `from api.handlers import x` in `api/main.py` with `PYTHONPATH` on the folder
+above: it then runs in package `api`). It follows the app module's imports through the
 import root, transitively, and also finds relative imports that climb above their
 top-level package there (`from ..database import x` in `routers/items.py`, imported
 as `routers.items`). All of one service's are one finding with one fix. A relative
@@ -75,6 +77,7 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import App
 from fixer.model.workspace import Workspace
 from fixer.sources.python import narrow_edit
+from fixer.sources.python_modules import Modules
 from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
 
 CODE = "I001"
@@ -123,10 +126,31 @@ def _modules(ws: Workspace, found: appmodule.AppModule, reached: dict[str, str]
     on its import path (`reached`), then the other top-level modules of its import root."""
     if ws.tree.exists(posixpath.join(found.root, "__init__.py")):
         return reached  # a package root: something else may import its modules through it
+    as_package = _imported_through_root(ws, found, reached)
     siblings = {p: "" for p in tree_index.files_in(ws.tree, found.root)
                 if p.endswith(".py") and p not in reached
-                and posixpath.basename(p)[:-3].isidentifier()}
+                and posixpath.basename(p)[:-3].isidentifier()
+                and posixpath.basename(p)[:-3] not in as_package}
     return reached | siblings
+
+
+def _imported_through_root(ws: Workspace, found: appmodule.AppModule,
+                           reached: dict[str, str]) -> set[str]:
+    """The modules of the import root that the app imports as submodules of the root's own
+    folder (`from api.handlers import x` in `api/main.py`, with `PYTHONPATH` on the folder
+    above): they run in package `api`, where their relative imports resolve."""
+    folder = posixpath.basename(found.root)
+    if not folder.isidentifier():
+        return set()
+    modules = Modules(ws.read, found.root)
+    names: set[str] = set()
+    for path, package in reached.items():
+        loaded = modules.load(path)
+        for dotted in modules.names_imported(*loaded, package) if loaded else ():
+            head, _, rest = dotted.partition(".")
+            if head == folder and rest:
+                names.add(rest.split(".")[0])
+    return names
 
 
 def _uncompiled(ws: Workspace, reached: Iterable[str], app: App) -> str | None:
