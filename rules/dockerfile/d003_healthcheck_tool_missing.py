@@ -10,9 +10,10 @@ slim images ship neither tool; Alpine's busybox ships `wget`; `-alpine-slim`,
 prefixes, digests, `${VAR:-default}` tags and the compose build args that set them.
 Any other image is never reported. A stage built `FROM` an earlier stage inherits
 its image and installs; a builder stage's install does not count, nor an apk
-`--virtual` group that is deleted again. A copied binary counts. A shell test that
-falls back on another program after `||` (`curl -f URL || python -c "...urlopen(...)"`)
-is not reported where the image has that program: the healthcheck passes through it.
+`--virtual` group that is deleted again. A copied binary counts. A shell test whose
+`||` alternatives include another program (`curl -f URL || python -c "...urlopen(...)"`,
+or the python probe first and curl after it) is not reported where the image has that
+program: the healthcheck passes through it.
 
 ## Why is this bad?
 The probe fails with "executable file not found" on every run: the container never

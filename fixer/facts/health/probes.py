@@ -95,9 +95,10 @@ _NO_PROBE = frozenset(("exit", "false", "echo", "printf", ""))
 
 
 def fallback_tools(test: Sequence[str]) -> tuple[str, ...]:
-    """The programs a shell test runs after `||` when its first command fails, as
-    `tool_of` names them: `curl -f URL || python -c "..." || exit 1` falls back on python.
-    A test run without a shell has none."""
+    """The programs of a shell test's `||` alternatives, as `tool_of` names them: `curl -f
+    URL || python -c "..." || exit 1` passes through python where curl is missing, and
+    `python -c "..." || curl -f URL` passes when python does (the first command of an
+    alternative counts too). A test run without a shell has none."""
     head = test[0] if test else "NONE"
     argv = list(test[1:])
     if head == "CMD" and argv[:1] and argv[0] in SHELLS and len(argv) >= 3:
@@ -108,18 +109,20 @@ def fallback_tools(test: Sequence[str]) -> tuple[str, ...]:
         script = head
     else:
         return ()
-    found: list[str] = []
-    after_or = False
+    programs: list[tuple[str, bool]] = []   # each command's program, and whether `||` follows
     started = False
     for token in tokenize(script):
         if token.operator:
-            after_or, started = token.raw == "||", False
+            if token.raw == "||" and programs:
+                programs[-1] = (programs[-1][0], True)
+            started = False
         elif not started:
             started = True
-            tool = tool_of([token.value]) if after_or else ""
-            if tool not in _NO_PROBE:
-                found.append(tool)
-    return tuple(found)
+            programs.append((tool_of([token.value]), False))
+    alternatives = [tool for i, (tool, then_or) in enumerate(programs)
+                    if then_or or (i and programs[i - 1][1])]
+    probe = next((t for t in alternatives if t in TOOLS), None)
+    return tuple(t for t in alternatives if t not in _NO_PROBE and t != probe)
 
 
 def from_healthcheck(value: Sequence[str], exec_form: bool) -> Probe | None:

@@ -36,8 +36,14 @@ from fixer.sources.python import parse
 # `SentenceTransformer(...)`); `torch.hub.load`, `spacy.load` and a `transformers` pipeline by
 # what they are called on or imported from.
 _LOADER_NAMES = frozenset({"from_pretrained", "SentenceTransformer", "CrossEncoder",
-                           "hf_hub_download", "snapshot_download", "load_model"})
-_LOADER_OWNERS = {"load": frozenset({"hub", "spacy"})}   # `torch.hub.load`, `spacy.load`
+                           "hf_hub_download", "snapshot_download", "load_model",
+                           # LangChain's and LlamaIndex's embedding wrappers, KeyBERT: each
+                           # downloads a sentence-transformers model when built
+                           "HuggingFaceEmbeddings", "HuggingFaceEmbedding",
+                           "HuggingFaceBgeEmbeddings", "HuggingFaceInstructEmbeddings",
+                           "KeyBERT"})
+# `torch.hub.load`, `spacy.load`, `nltk.download("punkt")`
+_LOADER_OWNERS = {"load": frozenset({"hub", "spacy"}), "download": frozenset({"nltk"})}
 _PIPELINE_SOURCE = "transformers"
 # Libraries that load models to serve or run them, by top-level package: an app importing one
 # may load a model through a call not listed above.
@@ -45,10 +51,12 @@ _MODEL_LIBRARIES = frozenset({
     "vllm", "sglang", "llama_cpp", "exllamav2", "ctranslate2", "faster_whisper", "whisper",
     "whisperx", "torch", "tensorflow", "keras", "jax", "mlx", "onnxruntime", "diffusers",
     "ultralytics", "TTS", "kokoro", "nemo", "paddleocr", "easyocr", "open_clip", "timm",
-    "fastembed", "FlagEmbedding", "gensim", "sentence_transformers", "transformers"})
+    "fastembed", "FlagEmbedding", "gensim", "sentence_transformers", "transformers",
+    "keybert", "langchain_huggingface"})
 # Every name above appears in the text of a module that calls or imports it: most modules are
 # skipped without a walk of their tree.
-_WORDS = (*_LOADER_NAMES, "hub.load", "spacy.load", "pipeline", *_MODEL_LIBRARIES)
+_WORDS = (*_LOADER_NAMES, "hub.load", "spacy.load", "nltk.download", "pipeline",
+          *_MODEL_LIBRARIES)
 
 
 class ModelLoad(NamedTuple):
