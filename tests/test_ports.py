@@ -470,9 +470,25 @@ def test_p002_leaves_an_expose_of_the_image_port_that_compose_environment_moves(
     assert (finding.message, finding.fixable) == ("EXPOSE 8000 but the app listens on 9000",
                                                   False)
     assert finding.reason == (
-        "the image's own port is 8000, which its EXPOSE documents; compose's `environment` "
-        "moves api to 9000 (PORT=9000): whether EXPOSE should follow one deployment (Traefik "
+        "the image's own port is 8000, which its EXPOSE documents; compose sets PORT=9000 for "
+        "api, which moves it to 9000: whether EXPOSE should follow one deployment (Traefik "
         "routes to the exposed port) is the author's call")
+
+
+def test_p002_without_expose_says_so_where_compose_environment_moves_the_port() -> None:
+    """No EXPOSE: the reason must not say one documents the image's port."""
+    files = {"compose.yaml": 'services:\n  api:\n    build: ./api\n    env_file: api.env\n',
+             "api.env": "PORT=9000\n",
+             "api/Dockerfile": 'FROM python:3.12-slim\nCOPY app ./app\n'
+                               'CMD ["sh", "-c", "uvicorn app.main:app --host 0.0.0.0 '
+                               '--port ${PORT:-8000}"]\n',
+             "api/app/__init__.py": "",
+             "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    [finding] = check(files, select="P002")
+    assert (finding.message, finding.fixable) == ("final stage has no EXPOSE; the app listens "
+                                                  "on 9000", False)
+    assert finding.reason is not None and finding.reason.startswith(
+        "the image's own port is 8000; compose sets PORT=9000 for api, which moves it to 9000")
 
 
 @pytest.mark.parametrize(("services", "reason"), [

@@ -146,6 +146,25 @@ def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | Non
     `environment` sets the port variable, and the image has a value of its own
     (`ENV PORT=8000`). EXPOSE documents the image: a stack run without that setting (the
     base file without its override file) would expose a port nothing listens on."""
+    moved = _moved_by_environment(ws, services)
+    if moved is None:
+        return None
+    service, own = moved
+    listen = service.app.listen
+    app = service.app
+    exposed = {p for link in chain(app.dockerfile, app.stage)
+               for _, p in _tcp_ports(link.find("EXPOSE"))}
+    documents = ", which its EXPOSE documents" if str(own) in exposed else ""
+    return (f"the image's own port is {own}{documents}; compose sets {listen.variable}="
+            f"{listen.port} for {service.name}, which moves it to {listen.port}: whether "
+            "EXPOSE should follow one deployment (Traefik routes to the exposed port) is the "
+            "author's call")
+
+
+def _moved_by_environment(ws: Workspace,
+                          services: list[BuiltService]) -> tuple[BuiltService, int] | None:
+    """A service whose port variable compose sets (`environment` or an `env_file`) over the
+    image's own value, and that value."""
     for service in services:
         listen = service.app.listen
         if listen.variable is None or listen.region is None or \
@@ -153,10 +172,7 @@ def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | Non
             continue
         own = image_listen(ws, service).port
         if own is not None and own != listen.port:
-            return (f"the image's own port is {own}, which its EXPOSE documents; compose's "
-                    f"`environment` moves {service.name} to {listen.port} ({listen.variable}="
-                    f"{listen.port}): whether EXPOSE should follow one deployment (Traefik "
-                    "routes to the exposed port) is the author's call")
+            return service, own
     return None
 
 
