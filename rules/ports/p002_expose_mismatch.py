@@ -22,6 +22,9 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ```
 
 ## Fix safety
+Display-only when a service that is no app builds the same image and runs another
+server on it (`mlflow server --port 5000`, `streamlit run`; a worker listens on nothing and
+counts for nothing): EXPOSE documents every container built from the image.
 Display-only when compose's `environment` sets the port variable and the image has a
 value of its own (`ENV PORT=8000`, an override file's `PORT: 8001`): EXPOSE documents
 the image, and the base file alone would expose a port nothing listens on. So is a
@@ -75,7 +78,13 @@ from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction, chain
 from fixer.sources.dockertext import indentation
 
-from .portfix import beside_the_server, extends_doubt, image_listen, listen_causes
+from .portfix import (
+    beside_the_server,
+    extends_doubt,
+    image_listen,
+    listen_causes,
+    starts_a_listener,
+)
 
 CODE = "P002"
 NAME = "expose-mismatch"
@@ -198,6 +207,23 @@ def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | 
     return None
 
 
+def _other_programs(ws: Workspace, services: list[BuiltService]) -> str | None:
+    """Why EXPOSE is the author's call: a service that is no app builds the same image and
+    runs another server on it (`mlflow server --port 5000`; not a worker, which listens on
+    nothing): EXPOSE documents every container built from the image."""
+    key = services[0].app.stage_key
+    names = {s.name for s in services}
+    for other in ws.services():
+        app = other.app
+        if app is None or other.name in names or app.stage_key != key:
+            continue
+        found = other.command()
+        if found is not None and starts_a_listener(" ".join(found[2])):
+            return (f"{other.name} builds the same image and runs `{' '.join(found[2])}`: "
+                    "which port EXPOSE documents is the author's call")
+    return None
+
+
 def _second_server(ws: Workspace, services: list[BuiltService]) -> str | None:
     """Why EXPOSE is the author's call: the command starts another server beside the app
     (`uvicorn ... --port 1337 & exec nginx`), whose port may be the one the image offers."""
@@ -258,7 +284,8 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
                                       "share: which to change is the author's call")
     doubt = next((d for d in map(extends_doubt, services) if d), None) or \
         _environment_doubt(ws, services) or _files_doubt(ws, services) or \
-        _unread_image_command(ws, services) or _second_server(ws, services)
+        _unread_image_command(ws, services) or _second_server(ws, services) or \
+        _other_programs(ws, services)
     if doubt is not None:
         return replace(report, reason=doubt)
     return replace(report, fix=Fix(title, Safety.SAFE, partial(_edits, app, ports, listens[0])))

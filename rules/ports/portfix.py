@@ -144,6 +144,14 @@ _DEFAULT_PORTS = {"streamlit": 8501, "gradio": 7860, "jupyter": 8888, "vllm": 80
 _CONFIGURED = ("nginx", "caddy", "httpd", "apache2", "haproxy", "envoy", "supervisord")
 
 
+def starts_a_listener(command: str) -> bool:
+    """Whether a command names a port (`--port 5000`) or starts a server that listens on
+    one untold (`mlflow server`, `streamlit run`, `nginx`): a worker's does neither."""
+    return bool(_PORT_OPTION.search(command)) or any(
+        re.search(rf"(?<![\w-]){name}(?![\w-])", command)
+        for name in (*_DEFAULT_PORTS, *_CONFIGURED))
+
+
 def beside_the_server(ws: Workspace, service: BuiltService,
                       claimed: list[int] | None = None) -> str | None:
     """Why the claimed port may be another server's: the command starts another process
