@@ -73,7 +73,10 @@ CURL_TEST = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
     pytest.param("scratch", "scratch", set(), id="scratch"),
     pytest.param("python:3.12-windowsservercore", "unknown", set(), id="unknown-variant"),
     pytest.param("ghcr.io/acme/python-base:3.12-slim", "unknown", set(), id="unknown-image"),
-    pytest.param("cgr.dev/chainguard/python:latest", "unknown", set(), id="chainguard-unknown"),
+    pytest.param("cgr.dev/chainguard/python:latest", "distroless", {"python"},
+                 id="chainguard-python"),
+    pytest.param("cgr.dev/chainguard/python:latest-dev", "unknown", set(),
+                 id="chainguard-dev-has-a-shell"),
     pytest.param("python:${PY}-slim", "unknown", set(), id="unresolved-variable"),
     # uv's images derived from the official ones, with uv added
     pytest.param("ghcr.io/astral-sh/uv:python3.12-bookworm-slim", "python-slim", {"python"},

@@ -6,7 +6,9 @@ form) or the Dockerfile's `HEALTHCHECK` calls, and checks that the final stage o
 the built service has it. Only base images whose tools fixer knows are judged (the
 known-images table: full `python` and `node` images and `nginx:*-alpine` ship curl;
 slim images ship neither tool; Alpine's busybox ships `wget`; `-alpine-slim`,
-`alpine`, `debian`, `ubuntu`, distroless and `scratch` lack curl), through registry
+`alpine`, `debian`, `ubuntu`, distroless, Chainguard's `python` and `scratch` lack curl;
+uv's images derived from these, `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, are
+read as the image they add uv to), through registry
 prefixes, digests, `${VAR:-default}` tags and the compose build args that set them.
 Any other image is never reported. A stage built `FROM` an earlier stage inherits
 its image and installs; a builder stage's install does not count, nor an apk

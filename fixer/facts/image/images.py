@@ -5,7 +5,8 @@ FROM) installs.
 Only the images of the table are judged, by name and tag as their maintainers publish
 them: `python` full / slim / alpine, `nginx` alpine (the official image installs curl;
 `-alpine-slim` does not), `node` full / slim / alpine, `alpine`, `debian`, `ubuntu`,
-`gcr.io/distroless/*`, `scratch`. A registry prefix (`docker.io/library/`), a digest or a
+`gcr.io/distroless/*`, `cgr.dev/chainguard/python` (not its `-dev` tags), `scratch`, and
+uv's images derived from these. A registry prefix (`docker.io/library/`), a digest or a
 `${VAR:-default}` tag resolves to the same entry; any other image, or a tag variant the
 table does not name (`-windowsservercore`, `:debug`), is unknown, and rules judge
 nothing about it. A Debian-based image whose release's package archive is gone
@@ -78,6 +79,7 @@ BUILDPACK = _family("buildpack-deps", "buildpack-deps", "apt", "curl wget", unju
 DISTROLESS = _family("distroless", "distroless", None, "")
 DISTROLESS_PYTHON = _family("distroless", "distroless", None, "python", python="python3")
 SCRATCH = _family("scratch", "scratch", None, "")
+CHAINGUARD_PYTHON = _family("distroless", "Chainguard", None, "python", python="python")
 UNKNOWN = _family("unknown", "unknown", None, "")
 
 
@@ -93,6 +95,8 @@ def classify(image: str) -> Family:
         return DISTROLESS_PYTHON if name.split("/")[-1].startswith("python") else DISTROLESS
     if name == "scratch":
         return SCRATCH
+    if name == "cgr.dev/chainguard/python":   # no shell, no package manager; `-dev` has both
+        return UNKNOWN if "dev" in tag.split("-") else CHAINGUARD_PYTHON
     if name in ("alpine", "debian", "ubuntu"):
         return ALPINE if name == "alpine" else DEBIAN
     if name == "buildpack-deps":
