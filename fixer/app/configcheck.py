@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from fixer.app.configfile import ConfigFile
 
 Validator = Callable[["ConfigFile", str, Any, Path], Any]
-CHOICES = {"port-source": PORT_SOURCES, "healthcheck-strategy": ("install", "python"),
+CHOICES = {"port-source": PORT_SOURCES, "healthcheck-strategy": ("auto", "install", "python"),
            "severity": tuple(s.value for s in Severity)}
 
 

@@ -55,7 +55,7 @@ ONE_FOLDER_FORMATS = ("markdown",)
               help="Report only findings this severe or more (default: warning, everything).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--port-source", type=click.Choice(PORT_SOURCES))
-@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
+@click.option("--healthcheck-strategy", type=click.Choice(["auto", "install", "python"]))
 @click.option("--show-unused-suppressions", is_flag=True,
               help="Report `# fixer: ignore[...]` comments that suppress nothing.")
 @click.option("--statistics", is_flag=True,

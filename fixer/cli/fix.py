@@ -49,7 +49,7 @@ from fixer.model.rule import Finding, Safety
 @ignore_option
 @click.option("--port-source", type=click.Choice(PORT_SOURCES),
               help="Which side of a port mismatch is right (default: auto, by the references).")
-@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]),
+@click.option("--healthcheck-strategy", type=click.Choice(["auto", "install", "python"]),
               help="Install curl/wget, or rewrite healthchecks to Python.")
 @click.option("--postgres-image", show_default="postgres:17-alpine",
               help="Image of a database service fixer adds.")

@@ -31,7 +31,7 @@ from fixer.core.tree import FolderSource, Tree
 @select_option
 @ignore_option
 @click.option("--port-source", type=click.Choice(PORT_SOURCES))
-@click.option("--healthcheck-strategy", type=click.Choice(["install", "python"]))
+@click.option("--healthcheck-strategy", type=click.Choice(["auto", "install", "python"]))
 @config_option
 def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bool | None,
                    select: str | None, ignore: str | None, port_source: str | None,

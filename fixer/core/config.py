@@ -19,7 +19,9 @@ PORT_SOURCES = ("auto", "compose", "dockerfile")
 @dataclass(frozen=True)
 class Config:
     port_source: str = "auto"               # which side of a port mismatch is the truth
-    healthcheck_strategy: str = "install"   # "install" the tool, or rewrite to "python"
+    # "install" the tool, or rewrite to "python"; "auto" installs unless the stack's other
+    # healthchecks all probe with Python (its authors keep curl out of their images)
+    healthcheck_strategy: str = "auto"
     postgres_image: str = "postgres:17-alpine"
     unsafe_fixes: bool = False
     # Globs of repository paths fixer never reads nor edits (fixer.core.exclude has the syntax).

@@ -50,7 +50,8 @@ only, where uvicorn on `0.0.0.0` does not listen); with neither, curl, installed
 same fix as D003
 installs it (Debian `apt-get`, Alpine `apk`). With `healthcheck-strategy =
 "python"` it is a Python urllib one-liner, which needs nothing installed; so it is
-on an image of a Debian release whose package archive is gone (buster and older,
+where the final stage cannot get curl installed (it runs as a non-root `USER` it
+inherits), on an image of a Debian release whose package archive is gone (buster and older,
 named in the tag or following from the python version: see D003), where
 nothing can be installed, and where compose's build args choose the base image
 (`BASE_IMAGE: python:3.12-alpine` over the Dockerfile's `ARG BASE_IMAGE=python:3.12-slim`,
@@ -110,7 +111,10 @@ healthcheck, and fixer does not follow `extends:`), nor for a service another on
 (the healthcheck would be inherited where another command may run another port).
 
 ## Options
-`healthcheck-strategy = "install" | "python"`.
+`healthcheck-strategy = "auto" | "install" | "python"`. `auto` (the default) installs curl
+as above, except where the stack's other compose healthcheck tests all probe HTTP with
+Python's urllib and none runs curl or wget: its authors keep curl out of their images, so
+the probe is a Python urllib one too. `install` always installs.
 """
 
 from __future__ import annotations
@@ -138,7 +142,7 @@ from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Sever
 from fixer.model.services import BuiltService, Service, StageKey
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Node, get, scalar
+from fixer.sources.compose import ComposeDoc, Node, get, scalar, string_list
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
 from fixer.sources.dockerfile import chain
@@ -428,6 +432,9 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     found = _present_probe(present - {"python"}, python, url, "install")
     if found is not None:
         return found
+    if ws.config.healthcheck_strategy == "auto" and family.python is not None and \
+            _python_probes_here(service):
+        return Choice(("CMD", *python), says="a Python urllib probe, as the stack's others")
     if family.manager is None:
         return Choice(block=f"a {family.label} image has neither curl nor wget, nor a package "
                             'manager to install one; healthcheck-strategy = "python" probes '
@@ -438,11 +445,30 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
         # the title is a commit subject: the why (an archived release) stays short here
         why = "the build removes curl" if where.undone else "the image's package archive is gone"
         return Choice(("CMD", *python), says=f"a Python urllib probe ({why})")
+    if where.reason is not None and family.python is not None:
+        return Choice(("CMD", *python), says="a Python urllib probe (curl cannot be "
+                                             "installed in the final stage)")
     if where.reason is not None:
         return Choice(block=f"the final stage lacks curl and fixer cannot install it: "
                             f"{where.reason}")
     return Choice(("CMD", "curl", "-f", url), partial(install_edits, where),
                   f"curl installed in {dockerfile.path}")
+
+
+def _python_probes_here(service: BuiltService) -> bool:
+    """The stack's other compose healthchecks probe HTTP with Python's urllib, and none with
+    curl or wget: its authors keep curl out of their images, and a curl install here would
+    be the one exception (`healthcheck-strategy` still decides where it is set)."""
+    tools: set[str] = set()
+    for other in service.stack.services.values():
+        test = other.get("healthcheck")
+        argv = string_list(get(test[1], "test")) if test is not None else None
+        text = " ".join(argv or [])
+        if "urlopen" in text and "python" in text:
+            tools.add("python")
+        elif re.search(r"(?<![\w-])(?:curl|wget)(?![\w-])", text):
+            tools.add("curl")
+    return tools == {"python"}
 
 
 def _bases_picked_by_args(ws: Workspace, service: BuiltService) -> bool:

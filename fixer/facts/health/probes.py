@@ -116,6 +116,9 @@ def fallback_tools(test: Sequence[str]) -> tuple[str, ...]:
             if token.raw == "||" and programs:
                 programs[-1] = (programs[-1][0], True)
             started = False
+        elif not started and (token.value in ("exec", "env", "command") or
+                              _ASSIGNMENT.match(token.value)):
+            continue   # the program comes after them
         elif not started:
             started = True
             programs.append((tool_of([token.value]), False))
