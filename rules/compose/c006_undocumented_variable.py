@@ -26,7 +26,8 @@ which a README copies to `.env`, documents what it sets too; fixer never writes 
 Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them;
 nor are those Windows sets for every process (`USERPROFILE`, `APPDATA`, `LOCALAPPDATA`,
-`USERNAME`, `TEMP`, ...), which a compose file written for Docker Desktop reads.
+`USERNAME`, `TEMP`, ...), which a compose file written for Docker Desktop reads, nor
+`COMPOSE_PROJECT_NAME`, which Compose sets to the project's name.
 Nor are the variables a CI runner sets (`CI`, `GITHUB_*`, GitLab's `CI_*`, `BUILDKITE_*`,
 ...), empty on a developer's machine as intended.
 A variable that another use marks required (`${VAR:?}`) in the same file or the stack's
@@ -160,7 +161,9 @@ _SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD",
                         # for Docker Desktop mounts `${USERPROFILE}/.aws`)
                         "USERPROFILE", "APPDATA", "LOCALAPPDATA", "USERNAME", "HOMEDRIVE",
                         "HOMEPATH", "COMPUTERNAME", "SYSTEMROOT", "PROGRAMDATA", "TEMP",
-                        "TMP"})
+                        "TMP",
+                        # and what Compose itself sets for interpolation: the project name
+                        "COMPOSE_PROJECT_NAME"})
 # what a CI runner sets for the jobs it runs (`CI=true`, `GITHUB_SHA`, GitLab's `CI_*`):
 # empty on a developer's machine, as intended
 _RUNNER_SET = re.compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAVIS|"
