@@ -66,7 +66,9 @@ first runs more than 30 s (Docker's default interval) after its container starts
 (`interval: 5m`, without a `start_interval` in a `start_period`): the dependent
 would wait that long at every start. Display-only when the
 healthcheck cannot pass (it probes a path the app does not serve, another
-port, or runs a tool the image lacks): fix the healthcheck first. Display-only
+port, or runs a tool the image lacks; a database image's probe its version no longer
+ships, `mysqladmin` on `mariadb` 11 or `mongo` on `mongo` 6, or `pg_isready` on 5432 of a
+server its command moves to another port): fix the healthcheck first. Display-only
 too while the service it would wait for stops at start-up (its server package is
 missing, or a module on its import path does not compile or import: S003, S004,
 I001, I003): the short form lets the waiting service start, a gate would not. C005

@@ -163,6 +163,34 @@ def _argv(kind: str, env: Environment, words: list[str],
     return _words("rabbitmq-diagnostics", "-q", "ping"), None
 
 
+def probe_fails(ws: Workspace, service: Service, text: str) -> str | None:
+    """Why a database image's own healthcheck (`text`, the test as one text) cannot pass,
+    as the probe C005 would write knows it: a tool the image's version no longer ships
+    (`mysqladmin` on `mariadb` 11, the `mongo` shell on `mongo` 6), or `pg_isready` asking
+    port 5432 of a server the command moves (`postgres -c port=5433`). None when fixer
+    sees no such reason (or cannot resolve the image)."""
+    image = resolved_image(service)
+    kind = family(image) if image is not None else None
+    words = text.split()
+    version = image_version(image) if image is not None else None
+    newest = version is None and ":" not in (image or "").rsplit("/", 1)[-1] or \
+        (image or "").endswith((":latest", ":lts"))
+    if kind == "mariadb" and {"mysqladmin", "mysql"} & set(words) and \
+            (newest or (version is not None and version >= (11,))):
+        return "mariadb 11 images ship `mariadb-admin`, not `mysqladmin`"
+    if kind == "mongo" and "mongo" in words and \
+            (newest or (version is not None and version >= (6,))):
+        return "mongo 6 images ship `mongosh`, not the `mongo` shell"
+    if kind == "postgres" and "pg_isready" in text:
+        found = service.command()
+        port = _option(_command_words(found[2]), ("-p",), ("port=",)) if found else None
+        asked = re.search(r"(?:-p|--port)(?:=|\s+)?\S|PGPORT", text)
+        env = written_environment(ws, service)
+        if port and port != "5432" and asked is None and "PGPORT" not in env.values:
+            return f"pg_isready asks port 5432, and the server listens on {port}"
+    return None
+
+
 def _postgres(env: Environment, words: list[str]) -> tuple[list[Word], str | None]:
     """`pg_isready -U user -d database`: the entrypoint's defaults are user `postgres` and a
     database named after the user. Naming them keeps the server's log free of failed
