@@ -52,7 +52,9 @@ once, so that afterwards the service imports; comments and formatting around it
 are kept, and relative imports that resolve inside a package are left alone.
 Display-only when one of them has no absolute form: dots that climb above the
 import root, `from . import *`, a local module named like a standard library module
-(the absolute import would load the standard one), or comments inside parenthesized
+(the absolute import would load the standard one), or like an installed package the app
+also imports absolutely (`celery.py` doing `from celery import Celery`: at the top level
+the local file shadows the package, and that import finds the half-initialized module), or comments inside parenthesized
 names that `import a, b` cannot hold; and when a module on the import path does not
 compile (S004 reports it): fixer cannot see the imports in it. Fixing the others alone
 would still leave the service failing at start-up. Unsafe when the folder the command runs
@@ -63,6 +65,7 @@ the absolute form fails; running the script as `python -m app.main` keeps both w
 
 from __future__ import annotations
 
+import ast
 import posixpath
 from collections.abc import Iterable, Iterator
 from functools import partial
@@ -181,7 +184,8 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
     more = f"; also in {', '.join(others)}" if others else ""
     problem = uncompiled or next((f"{f.path}: {f.scanned.problems[0]}" if f.path != path
                                   else f.scanned.problems[0]
-                                  for f in failing if f.scanned.problems), None)
+                                  for f in failing if f.scanned.problems), None) or \
+        _shadowing(ws, found, failing)
     first = scanned.nodes[0]
     packages = {f.path: f.package for f in failing}
     packaged = _packaged(ws, found)
@@ -191,6 +195,33 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
     return Violation(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
                      path=path, line=first.lineno, column=first.col_offset + 1,
                      service=service, subject=found.path, reason=problem or packaged, fix=fix)
+
+
+def _shadowing(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]) -> str | None:
+    """Why the absolute form would not import: a module the fix names at the top level
+    (`from celery import celery_app` for `from .celery import ...`) is also imported
+    absolutely for the installed package of that name (`from celery import Celery` in
+    celery.py). At the top level the local file wins, so that import finds itself,
+    half-initialized: the service still stops at start-up, until the module is renamed."""
+    local = {name for f in failing for n in f.scanned.nodes if n.level == 1 and not f.package
+             for name in ([n.module.split(".")[0]] if n.module else
+                          [a.name.split(".")[0] for a in n.names])}
+    if not local:
+        return None
+    modules = Modules(ws.read, found.root)
+    for path in sorted({f.path for f in failing} | set(appmodule.import_packages(ws, found))):
+        loaded = modules.load(path)
+        for node in ast.walk(loaded[1]) if loaded else ():
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if not node.level and node.module else []
+            clash = next((n.split(".")[0] for n in names if n.split(".")[0] in local), None)
+            if clash is not None:
+                return (f"{path}:{node.lineno} imports the installed `{clash}`, which the "
+                        f"local {clash} module would shadow at the top level: rename the "
+                        "module first")
+    return None
 
 
 def _packaged(ws: Workspace, found: appmodule.AppModule) -> str | None:
