@@ -96,8 +96,9 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
-    dropped = _cmd_dropped(tree, folder, dockerfile, stage) if found.region.kind == "CMD" \
-        else None
+    # compose's `command:` replaces the CMD: the image's ENTRYPOINT gets it all the same
+    what = {"CMD": "the CMD", "command": "compose's command"}.get(found.region.kind)
+    dropped = _cmd_dropped(tree, folder, dockerfile, stage, what) if what else None
     if dropped is not None:
         return ListenPort(None, "none", reason=dropped)
     if found.region.kind == "command" and found.launch.port_token is not None and \
@@ -162,16 +163,18 @@ _PASSING_ON = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", 
 RUNS_ARGUMENTS = re.compile(r"\$(?:@|\*|\{@\}|\{\*\})")
 
 
-def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage) -> str | None:
-    """Why the image's CMD may not be what runs: a shell-form ENTRYPOINT ignores it, and an
-    exec-form one that is a script of the repository runs it only if the script runs its
-    arguments (`exec "$@"`). A script that ends in `exec uvicorn ... --port 8001` is the
-    server fixer would have to read, not the CMD."""
+def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
+                 what: str = "the CMD") -> str | None:
+    """Why the image's CMD (or compose's `command:`, `what`, which replaces it) may not be
+    what runs: a shell-form ENTRYPOINT ignores it, and an exec-form one that is a script
+    of the repository runs it only if the script runs its arguments (`exec "$@"`). A
+    script that ends in `exec uvicorn ... --port 8001` is the server fixer would have to
+    read, not the CMD."""
     entrypoint = stage.last("ENTRYPOINT")
     if entrypoint is None:
         return None
     if not entrypoint.json:
-        return "the shell-form ENTRYPOINT ignores the CMD"
+        return f"the shell-form ENTRYPOINT ignores {what}"
     argv = list(entrypoint.value)
     if not argv or find_launch(argv) is not None or \
             posixpath.basename(argv[0]) in _PASSING_ON:
@@ -181,10 +184,11 @@ def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage) 
     script = in_image(tree, folder, dockerfile, stage, program)
     file = tree.read(script) if script is not None else None
     if file is None:
-        return f"the ENTRYPOINT {program} gets the CMD as arguments, and fixer cannot read it"
+        return f"the ENTRYPOINT {program} gets {what} as arguments, and fixer cannot read it"
     if RUNS_ARGUMENTS.search(file.text):
         return None
-    return f"the ENTRYPOINT {script} never runs its arguments (no \"$@\"): the CMD does not run"
+    return (f"the ENTRYPOINT {script} never runs its arguments (no \"$@\"): {what} does "
+            "not run")
 
 
 def _compose_port(tree: Tree, found: _Found, dotenv: Mapping[str, str]) -> ListenPort | None:

@@ -1,0 +1,3 @@
+#!/bin/sh
+alembic upgrade head
+exec uvicorn app.main:app --host 0.0.0.0 --port 9000
