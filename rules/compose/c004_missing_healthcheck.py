@@ -70,6 +70,11 @@ hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), a script
 `uvicorn.run(...)` with no `host=` (the CLI's `UVICORN_HOST` is not read there), or a
 loopback host given: the probe passes inside the container while the published port and the other
 containers cannot reach the app, so a healthy container would say nothing of it.
+Unsafe, with the reason, when compose also names a published image beside `build:`
+(`image: ${API_IMAGE:-acme/api:latest}`; not a plain local tag, nor with `pull_policy:
+build`) and the probe needs what only a build brings (the route or curl this fix adds, or
+code or a Dockerfile an earlier fix of the run changed): a deployment that pulls the image
+runs without it.
 Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
 route, its router or the `include_router` call has `dependencies=`, or its handler takes a
 `Depends` parameter or one with no default (401, 403 or 422 before the handler answers).
@@ -221,12 +226,46 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     if elsewhere is not None:
         return replace(base, reason=elsewhere)
     slow = _slow_start(ws, service)
-    loopback = _loopback_doubt(ws, service) or _interpolated_port(service, port)
+    loopback = _loopback_doubt(ws, service) or _interpolated_port(service, port) or \
+        _published_image(ws, service, route, tool)
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
                        + ([slow] if slow else []) + ([loopback] if loopback else []))
     if doubts:
         return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _published_image(ws: Workspace, service: BuiltService, route: Choice,
+                     tool: Choice) -> str | None:
+    """Why the probe may fail where the service runs: compose also names a published image
+    (`image: ${API_IMAGE:-acme/api:latest}` beside `build:`), which a deployment may pull
+    instead of building (`docker compose pull && docker compose up`), and the probe needs
+    what only a build brings: the route or the curl this fix adds, or code or a Dockerfile
+    an earlier fix of this run changed. A plain local tag (`image: api`) only names what
+    is built; `pull_policy: build` always builds."""
+    image = service.scalar("image")
+    if image is None or (service.scalar("pull_policy") or "") == "build" or \
+            ("/" not in image and "$" not in image):
+        return None
+    module = appmodule.find(ws, service)
+    changed = [module.path] if module is not None and _changed_in_run(ws, module.path) else []
+    program = tool.value[1] if len(tool.value) > 1 else ""
+    original = ws.tree.original(service.app.dockerfile.path)
+    if program in ("curl", "wget") and original is not None and \
+            program not in original.text and program in service.app.dockerfile.file.text:
+        changed.append(service.app.dockerfile.path)   # this run installed the probe's tool
+    needs = [c.says for c in (route, tool) if c.build is not None] + \
+        [f"this run's change to {p}" for p in changed]
+    if not needs:
+        return None
+    return (f"compose also names the image `{image}`: a deployment that pulls it instead of "
+            f"building it runs without {needs[0]}, which the probe needs")
+
+
+def _changed_in_run(ws: Workspace, path: str) -> bool:
+    original = ws.tree.original(path)
+    current = ws.read(path)
+    return original is None or current is None or original.text != current.text
 
 
 # per workspace: (compose file, service) of every service another one `extends`
