@@ -28,6 +28,7 @@ from fixer.facts.health.healthroute import served_app
 from fixer.facts.health.probes import (
     dockerfile_test,
     fallback_tools,
+    head_request,
     healthcheck_commands,
     tool_of,
 )
@@ -96,9 +97,10 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     found = health_command(target)
     if found is None:
         return _cannot_tell(target)
-    tool, text, fallbacks = found
+    tool, text, fallbacks, test = found
     probes = list(local_probes(text))
     verdict, why = worst([_tool_verdict(target, tool, fallbacks),
+                          _method_verdict(ws, target, test),
                           *(_port_verdict(target, probe.port) for probe in probes),
                           *(path_verdict(ws, target, probe.path) for probe in probes)])
     if verdict is Verdict.BROKEN:
@@ -225,6 +227,7 @@ class HealthCommand(NamedTuple):
     tool: str
     text: str
     fallbacks: tuple[str, ...]
+    test: tuple[str, ...] = ()
 
 
 def health_command(service: Service) -> HealthCommand | None:
@@ -239,7 +242,7 @@ def health_command(service: Service) -> HealthCommand | None:
         return None
     found = healthcheck_commands(test)
     return HealthCommand(tool_of(found[0] if found else []), " ".join(test),
-                         fallback_tools(test))
+                         fallback_tools(test), tuple(test))
 
 
 def _tool_verdict(target: Service, tool: str,
@@ -261,6 +264,22 @@ def _tool_verdict(target: Service, tool: str,
         return _tool_verdict(target, fallbacks[0], fallbacks[1:])
     label = family_of(app.dockerfile, app.stage, args).label
     return Verdict.BROKEN, f"it runs {tool}, which its final stage ({label}) lacks"
+
+
+def _method_verdict(ws: Workspace, target: Service, test: tuple[str, ...]) -> tuple[Verdict, str]:
+    """A probe that sends HEAD (`curl -I`, GNU wget's `--spider`) of a FastAPI app: its
+    `@app.get` routes answer 405, unless a route takes HEAD too, which fixer does not
+    read. Unknown, never holding."""
+    if not is_app_service(ws, target) or target.app is None:
+        return Verdict.HOLDS, ""
+    app = target.app
+    # Alpine's wget is BusyBox's, whose `--spider` sends GET
+    busybox = family_of(app.dockerfile, app.stage, target.build_args()).manager == "apk"
+    head = head_request(test, busybox)
+    if head is None:
+        return Verdict.HOLDS, ""
+    return Verdict.UNKNOWN, (f"`{head}` sends HEAD, which FastAPI answers 405 on a route "
+                             "added with `@app.get`")
 
 
 def _port_verdict(target: Service, port: int) -> tuple[Verdict, str]:

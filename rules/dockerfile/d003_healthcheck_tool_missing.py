@@ -68,7 +68,9 @@ from the stage it is built `FROM` (no install can run there), and when the build
 removes the tool again (`apt-get purge -y curl` after the install, `apk del`): an
 install above that step would be undone. A tool so removed counts as absent, whatever
 an earlier stage or the base image had. Display-only too when the probe calls no HTTP
-URL (`curl -f postgresql://db:5432/app`): it fails with the tool installed as well.
+URL (`curl -f postgresql://db:5432/app`), and when it sends HEAD to a FastAPI app (`curl
+-I`, GNU wget's `--spider`; the wget an install brings on Debian is GNU's): its `@app.get`
+routes answer 405, so it fails with the tool installed as well.
 
 ## Options
 `healthcheck-strategy = "python"` rewrites the healthcheck instead, on images that
@@ -88,11 +90,19 @@ from functools import cached_property, partial
 
 from fixer.core.edits import Edit, TextEdit
 from fixer.facts.health.healthchecks import nearest_healthcheck
-from fixer.facts.health.probes import Probe, from_compose_test, from_healthcheck, python_argv
+from fixer.facts.health.probes import (
+    Probe,
+    dockerfile_test,
+    from_compose_test,
+    from_healthcheck,
+    head_request,
+    python_argv,
+)
 from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
 from fixer.facts.image.images import UNKNOWN, Family, base_image, family_of, tools_present
 from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import Placement, install_edits, placement
+from fixer.model.appservice import is_app_service
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, by_stage
 from fixer.model.workspace import Workspace
@@ -239,7 +249,7 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
                      subject=target.subject, causes=_causes(target, uses, missing))
     failing = [u for u in uses if u.probe.tool in missing]
     title, reason = _choice(ws, target, failing, missing)
-    reason = _not_http(failing) or reason
+    reason = _not_http(failing) or _sends_head(ws, target, failing) or reason
     if reason is not None:
         return replace(base, reason=reason)
     return replace(base, fix=Fix(title, Safety.SAFE, partial(_edits, ws, target, uses, missing)))
@@ -266,6 +276,25 @@ def _not_http(uses: list[Use]) -> str | None:
             shown = re.sub(r"//[^/@]*@", "//", url)[:60]   # no credentials in a report
             return (f"the healthcheck's {use.probe.tool} calls `{shown}`, no HTTP URL: "
                     f"with {use.probe.tool} installed it fails as well")
+    return None
+
+
+def _sends_head(ws: Workspace, target: Target, uses: list[Use]) -> str | None:
+    """Why the tool would not make the healthcheck pass: it sends HEAD (`curl -I`, GNU
+    wget's `--spider`; the wget an install brings is GNU's on Debian and BusyBox's stays on
+    Alpine), which the FastAPI app answers 405 on its `@app.get` routes."""
+    if not any(is_app_service(ws, s) for s in target.services):
+        return None   # a FastAPI app's routes; what another server answers is not judged
+    busybox = target.family.manager == "apk"
+    for use in uses:
+        test = string_list(use.test) if use.test is not None else \
+            dockerfile_test(use.instruction.value, use.instruction.json) \
+            if use.instruction is not None else None
+        head = head_request(test or [], busybox)
+        if head is not None:
+            return (f"the healthcheck's `{head}` sends HEAD, which FastAPI answers 405 on a "
+                    f"route added with `@app.get`: with {use.probe.tool} installed it fails as "
+                    "well")
     return None
 
 

@@ -55,7 +55,8 @@ inside the factory when one builds the app, in the file's style). Where the prob
 cannot be edited (its URL is inside a `${VAR:-...}` default, or in a YAML anchor
 other services share, or in a Dockerfile another service builds too), the route is
 added instead. A probe of one of FastAPI's own pages that the app turns off gets no
-such route (it would fake the page): display-only. Display-only too when that one
+such route (it would fake the page): display-only. So is a probe that sends HEAD (`curl
+-I`, GNU wget's `--spider`): a route added with `@app.get` answers it 405. Display-only too when that one
 health route may refuse a plain GET (`dependencies=[Depends(require_api_key)]` on the
 route or on the `include_router` that adds it): a probe moved there fails all the same.
 Display-only when fixer cannot
@@ -75,6 +76,9 @@ from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.image.images import service_python
 from fixer.facts.health.healthroute import health_like, served_app, wanted_paths
 from fixer.model.appservice import app_services
+from fixer.facts.health.probes import head_request
+from fixer.facts.image.images import family_of
+from fixer.stackcheck.gate import health_command
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
@@ -124,6 +128,10 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
         subject=f"probe {site.path}", causes=_causes(routes, sites))
     if routes.doubt:
         return replace(base, reason=f"fixer cannot vouch for the app's routes: {routes.doubt}")
+    head = _head_probe(service)
+    if head is not None:
+        return replace(base, reason=f"`{head}` sends HEAD, which FastAPI answers 405 on a "
+                                    "route added with `@app.get`: probe with a GET")
     served = health_like(routes, wanted_paths(ws.config, []))
     refused = _refusal(routes, served[0]) if len(served) == 1 else ""
     if refused:
@@ -146,6 +154,16 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
     return replace(base, fix=Fix(f"Add a GET {site.path} route for the probe", Safety.SAFE,
                                  partial(route_edits, added, site.path, service_python(service))))
+
+
+def _head_probe(service: Service) -> str | None:
+    """The HEAD option of the healthcheck that runs (`curl -I`, GNU wget's `--spider`)."""
+    found = health_command(service)
+    app = service.app
+    if found is None or app is None:
+        return None
+    busybox = family_of(app.dockerfile, app.stage, service.build_args()).manager == "apk"
+    return head_request(found.test, busybox)
 
 
 def _refusal(routes: AppRoutes, path: str) -> str:

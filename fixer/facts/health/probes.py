@@ -90,6 +90,24 @@ def from_compose_test(test: Sequence[str]) -> Probe | None:
     return None
 
 
+_CURL_HEAD = re.compile(r"(?:^|\s)(?:--head|-[A-Za-z]*I[A-Za-z]*|-X\s*HEAD|--request[=\s]+HEAD)"
+                        r"(?=\s|$)")
+_WGET_SPIDER = re.compile(r"(?:^|\s)--spider(?=\s|$)")
+
+
+def head_request(test: Sequence[str], busybox: bool) -> str | None:
+    """The option as written when the healthcheck's curl or wget sends HEAD, not GET:
+    `curl -I`/`--head`/`-X HEAD`, and GNU wget's `--spider` (BusyBox's sends GET). FastAPI
+    answers HEAD with 405 on a route added with `@app.get`: such a probe never passes."""
+    for argv in healthcheck_commands(test):
+        tool, rest = tool_of(argv), " ".join(argv[1:])
+        found = _CURL_HEAD.search(rest) if tool == "curl" else \
+            _WGET_SPIDER.search(rest) if tool == "wget" and not busybox else None
+        if found is not None:
+            return f"{tool} {found.group(0).strip()}"
+    return None
+
+
 # what ends a chain of alternatives without probing anything (`curl ... || exit 1`)
 _NO_PROBE = frozenset(("exit", "false", "echo", "printf", ""))
 
