@@ -247,6 +247,18 @@ class BuiltService(Service):
 
 
 
+def published_image(service: Service) -> str | None:
+    """The published image a built service may run instead of its build: compose names an
+    `image:` from a registry or a variable beside `build:` (`${API_IMAGE:-acme/api:1.4}`),
+    which `docker compose pull`, `pull_policy: always` or the default policy (pull first,
+    build if that fails) run as released. None for a plain local tag (`image: api`), which
+    only names what is built, and with `pull_policy: build`."""
+    image = service.scalar("image")
+    if image is None or (service.scalar("pull_policy") or "") == "build":
+        return None
+    return image if "/" in image or "$" in image else None
+
+
 def by_stage(services: Iterable[BuiltService]) -> dict[StageKey, list[BuiltService]]:
     """The services grouped by the final stage they build, in order: a rule about an
     image reports it once, and a fix to it must suit every service that builds it."""

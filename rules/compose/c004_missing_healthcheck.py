@@ -144,7 +144,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
-from fixer.model.services import BuiltService, Service, StageKey
+from fixer.model.services import BuiltService, Service, StageKey, published_image
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Node, get, scalar, string_list
@@ -243,9 +243,8 @@ def _published_image(ws: Workspace, service: BuiltService, route: Choice,
     what only a build brings: the route or the curl this fix adds, or code or a Dockerfile
     an earlier fix of this run changed. A plain local tag (`image: api`) only names what
     is built; `pull_policy: build` always builds."""
-    image = service.scalar("image")
-    if image is None or (service.scalar("pull_policy") or "") == "build" or \
-            ("/" not in image and "$" not in image):
+    image = published_image(service)
+    if image is None:
         return None
     module = appmodule.find(ws, service)
     changed = [module.path] if module is not None and _changed_in_run(ws, module.path) else []

@@ -18,6 +18,10 @@ other listeners and are not judged, nor are the `ports`/`expose` targets they re
 one `ports`/`expose` target is the listen port, the other targets are other listeners too
 (a metrics port).
 So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
+Where compose also names a published image beside `build:` (`image: ghcr.io/acme/api:1.4`,
+not with `pull_policy: build`), a deployment may run the image as released: with no peer
+deciding, the compose side moves (`"8000:8080"`); where peers would move the app, the fix
+is unsafe with the reason.
 Display-only when a module of the app's folder passes the claimed port to a call
 (`start_http_server(9100)`, a default `"9100"`), or starts a metrics server on a port it
 reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`): a second
@@ -132,7 +136,7 @@ from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model import appmodule
-from fixer.model.services import App, BuiltService, by_stage
+from fixer.model.services import App, BuiltService, by_stage, published_image
 from fixer.model.workspace import Workspace
 from fixer.sources.portsites import Site
 
@@ -191,13 +195,16 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
         _opened_in_code(ws, service, claimed) or beside_the_server(ws, service, claimed)
     if reason is None:
         side = choose(ws.config.port_source, ports, listen, claimed[0])
+        if side.port != listen and side.evidence is None and published_image(service) and \
+                ws.config.port_source == "auto":
+            side = Side(listen, None)   # the image as released keeps its port: compose follows
         move, reason, title = _plan(ws, service, builders, ports, listen, side)
         shared = ws.shared_anchor(move.spans()) if move is not None else None
         if shared is not None:
             reason = f"the port is written in the YAML anchor &{shared}, which other services share"
         elif move is not None:
             moves_app = side.port != listen
-            doubt = (_manifest_doubt(ws, service, listen) or
+            doubt = (_manifest_doubt(ws, service, listen) or _pulled_doubt(service) or
                      _unread_proxy_doubt(ws, service, listen) or
                      _source_url_doubt(ws, service, listen) or
                      _bare_address_doubt(ws, service, listen)) if moves_app else None
@@ -245,6 +252,16 @@ def _second_listeners(app: App, listen: int) -> set[int]:
 # stack without it (the base file alone) listen elsewhere, or start another server.
 _SERVER_KEYS = ("command", "entrypoint", "build")
 _VARIABLE_KEYS = ("environment", "env_file")
+
+
+def _pulled_doubt(service: BuiltService) -> str | None:
+    """Why moving the app's port may not reach where it runs: compose also names a
+    published image, which a deployment may pull as released instead of building it."""
+    image = published_image(service)
+    if image is None:
+        return None
+    return (f"compose also names the image `{image}`: a deployment that pulls it instead of "
+            "building it keeps the image's port, and the compose side would follow this fix")
 
 
 def _overlay_doubt(service: BuiltService) -> str | None:
