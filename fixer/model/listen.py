@@ -61,6 +61,7 @@ class ListenPort:
     reason: str = ""
     variable: str | None = None     # the variable whose value is the port, when it is set
     addition: Addition | None = None  # where a port flag goes when the server ran on its default
+    reads: str | None = None        # the variable the port is read from, set or not
 
     @property
     def known(self) -> bool:
@@ -122,7 +123,7 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
         sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
         launch = replace(launch, loopback=script.loopback) if script.loopback else launch
         return ListenPort(script.port, script.origin, sites, launch, region, script.reason,
-                          script.variable, script.addition)
+                          script.variable, script.addition, script.reads)
     if launch.joined is not None:
         return ListenPort(None, region.kind, (), launch, region,
                           f"`{launch.joined}` is one argument: {launch.server} reads it as an "
@@ -142,6 +143,7 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
                           f"expands it, so {launch.server or 'the server'} is given "
                           f"`{launch.port_token}` as its port and does not start")
     port, var = resolve_token(launch.port_token, merged)
+    reads = var
     if port is None:
         return ListenPort(None, region.kind, (), launch, region,
                           f"port `{launch.port_token}` cannot be resolved")
@@ -153,7 +155,7 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
         sites = tuple(token_sites(region.path, tree.read(region.path).text, found.words,
                                   (region.start, region.end), launch, port))
     origin = f"{var} in {region.kind}" if var else region.kind
-    return ListenPort(port, origin, sites, launch, region, variable=var)
+    return ListenPort(port, origin, sites, launch, region, variable=var, reads=reads)
 
 
 # ENTRYPOINT programs that run their arguments: the CMD still starts the server

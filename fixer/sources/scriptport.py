@@ -28,6 +28,7 @@ class ScriptPort:
     # how uvicorn.run comes to bind 127.0.0.1 only: no `host=` (its default) or a loopback
     # host written; "" when it binds elsewhere or fixer cannot tell
     loopback: str = ""
+    reads: str | None = None   # the variable the port is read from, set or not
 
 
 def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
@@ -145,11 +146,11 @@ def _read_port(path: str, source: str, module: ast.Module, expr: ast.expr,
     name, default = lookup
     value = env.get(name)
     if value is not None and value.isdigit():
-        return ScriptPort(int(value), f"{name} read by {path}", variable=name)
+        return ScriptPort(int(value), f"{name} read by {path}", variable=name, reads=name)
     found = _digits(default) if default is not None else None
     if found is None or default is None:
         return ScriptPort(None, origin, reason=f"{name} is not set and has no default")
-    return ScriptPort(int(found), origin, (_site(path, source, default, found),))
+    return ScriptPort(int(found), origin, (_site(path, source, default, found),), reads=name)
 
 
 def _module_constant(module: ast.Module, name: str) -> ast.expr | None:

@@ -63,7 +63,10 @@ Unsafe, with the reason, when the handler of the health route it probes queues a
 writes (`ping_task.delay()`, `session.commit()`): a probe every 10 s would repeat it.
 Unsafe, with the reason, when compose's command takes the port from a variable Compose
 substitutes (`--port ${API_PORT:-8000}`): each checkout's `.env` or shell may set it, and
-the probe names one value.
+the probe names one value. So where the port variable the app reads (`--port $PORT`,
+`os.getenv("PORT", "8000")`) is set by compose from such a substitution (`PORT:
+${API_PORT:-9000}`), by an env_file each checkout keeps for itself (`.env`, or one git
+ignores), or may be set by an env_file not in the repository.
 Unsafe, with the reason, when the server binds 127.0.0.1 only: uvicorn, granian or
 `fastapi dev` with no `--host` (and no `UVICORN_HOST`/`GRANIAN_HOST`), gunicorn or
 hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), a script's
@@ -132,6 +135,7 @@ from functools import partial
 
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit
+from fixer.core.envfile import parse_env
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import HealthPlan, Source, like_side_effect, plan
@@ -144,10 +148,16 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
-from fixer.model.services import BuiltService, Service, StageKey, published_image
+from fixer.model.services import (
+    BuiltService,
+    Service,
+    StageKey,
+    env_file_paths,
+    published_image,
+)
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Node, get, scalar, string_list
+from fixer.sources.compose import ComposeDoc, Node, get, mapping_or_list, scalar, string_list
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
 from fixer.sources.dockerfile import chain
@@ -227,6 +237,7 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
         return replace(base, reason=elsewhere)
     slow = _slow_start(ws, service)
     loopback = _loopback_doubt(ws, service) or _interpolated_port(service, port) or \
+        _checkout_port(ws, service, port) or \
         _published_image(ws, service, route, tool)
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
                        + ([slow] if slow else []) + ([loopback] if loopback else []))
@@ -359,6 +370,35 @@ def _interpolated_port(service: BuiltService, port: int) -> str | None:
         return None
     return (f"{service.name} listens on `{token}`, which each checkout's .env or shell may "
             f"set: a probe on {port} names one value of it")
+
+
+def _checkout_port(ws: Workspace, service: BuiltService, port: int) -> str | None:
+    """Why a probe on `port` may miss the app: the port variable the app reads is set by
+    compose from a variable Compose substitutes (`PORT: ${API_PORT:-9000}`), or by an
+    env_file each checkout keeps for itself (`.env`, or one git ignores): the probe would
+    name one value of it, where a checkout's own may differ."""
+    name = service.app.listen.variable or service.app.listen.reads
+    if name is None:
+        return None
+    for _doc, value in service.all("environment"):
+        for key, raw, _node in mapping_or_list(value):
+            if key == name and raw is not None and "$" in raw.replace("$$", ""):
+                return (f"{service.name} listens on {name}, which compose sets to `{raw}`: "
+                        f"each checkout's .env or shell may set it, and a probe on {port} "
+                        "names one value of it")
+    for doc, value in service.all("env_file"):
+        for path in env_file_paths(doc, value, service.stack.dotenv, service.stack.folder):
+            file = ws.read(path)
+            if file is None:   # each deployment supplies it: any variable may come from it
+                return (f"{service.name} reads its port from {name}, which its env_file "
+                        f"{path} (not in the repository) may set: a probe on {port} names "
+                        "one value of it")
+            if name not in parse_env(file.text):
+                continue
+            if posixpath.basename(path) == ".env" or ws.tree.ignored([path]):
+                return (f"{service.name} listens on {name}, which {path} sets, a file each "
+                        f"checkout keeps for itself: a probe on {port} names this one's value")
+    return None
 
 
 def _slow_start(ws: Workspace, service: BuiltService) -> str | None:
