@@ -89,7 +89,9 @@ appended in its line endings, with or without its final newline, its BOM kept.
 Display-only when a `command`, `entrypoint` or `healthcheck` reads `$VAR` that the
 service's own `environment` or its image's `ENV` sets, or that its script sets itself
 (`SERVER_PID=$!`, `for f in`): the container's shell was probably meant to read it
-(`$$VAR`), which needs a person to confirm. Display-only too when every use is
+(`$$VAR`), which needs a person to confirm. Display-only too where the `environment` sets
+a variable from itself (`PYTHONPATH: /code:$PYTHONPATH`): Compose fills it from the host's
+shell, where the container's own value was meant (`$$PYTHONPATH`). Display-only too when every use is
 an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`): a `$`
 inside a password or a hash reads so, and documenting `B` would call it a variable
 where `$$` is the fix. A variable inside another's default (`${A:-${B}}`) is not read.
@@ -452,6 +454,12 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
         return replace(base, reason=f"the script of {reader} sets {name} itself: Compose "
                                     f"substitutes `{first.ref.text}` before the shell runs; "
                                     f"write `$${name}` for the shell to read it")
+    itself = next((s for s in first.services if _reads_itself(stack.services[s], name)), None)
+    if itself is not None:
+        return replace(base, reason=f"the `environment` of {itself} sets {name} from itself "
+                                    f"(`{name}: ...{first.ref.text}`): Compose fills it from "
+                                    f"the shell that runs it, the host's {name}; `$${name}` "
+                                    "if the container's own value was meant, or leave it out")
     if all(u.glued for u in uses if u.ref.bare):
         return replace(base, reason=f"`{first.ref.text}` follows a letter or digit, as a `$` "
                                     f"inside a password or hash does: write `$$` if the `$` "
@@ -461,6 +469,15 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
         return replace(base, reason=blocked)
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE,
                                  lambda: [_edit(ws, stack, target, name, first, uses)]))
+
+
+def _reads_itself(service: Service, name: str) -> bool:
+    """The service's `environment` sets `name` from its own value (`PYTHONPATH:
+    /code:$PYTHONPATH`): what was meant is the container's value, which Compose never sees."""
+    return any(key == name and raw is not None and
+               re.search(rf"(?<!\$)\$(?:\{{{name}\}}|{name}\b)", raw) is not None
+               for _doc, value in service.all("environment")
+               for key, raw, _node in mapping_or_list(value))
 
 
 def _container_sets(service: Service, name: str) -> str:
