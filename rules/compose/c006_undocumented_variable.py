@@ -472,10 +472,12 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
 
 
 def _reads_itself(service: Service, name: str) -> bool:
-    """The service's `environment` sets `name` from its own value (`PYTHONPATH:
-    /code:$PYTHONPATH`): what was meant is the container's value, which Compose never sees."""
-    return any(key == name and raw is not None and
-               re.search(rf"(?<!\$)\$(?:\{{{name}\}}|{name}\b)", raw) is not None
+    """The service's `environment` extends `name` with its own value (`PYTHONPATH:
+    /code:$PYTHONPATH`): what was meant is the container's value, which Compose never sees.
+    A plain pass-through (`PORT: ${PORT}`) is Compose's own use of it, not this."""
+    pattern = re.compile(rf"(?<!\$)\$(?:\{{{name}\}}|{name}\b)")
+    return any(key == name and raw is not None and pattern.search(raw) is not None and
+               pattern.sub("", raw).strip() != ""
                for _doc, value in service.all("environment")
                for key, raw, _node in mapping_or_list(value))
 
