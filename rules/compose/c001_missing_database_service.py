@@ -100,7 +100,8 @@ image under another name that no URL names (`postgres` beside a URL to `db`): th
 host is probably meant to be it, and a second, empty database would take the app's
 data elsewhere while `docker compose up` succeeds. A `localhost`
 URL in a compose file is reported (the container itself runs no database) with
-no fix; `localhost` in `.env` files is left alone, as are MySQL/SQLite URLs,
+no fix; `localhost` in `.env` files is left alone, and in a test suite's variable
+(`TEST_DATABASE_URL`, `DATABASE_URL_TEST`), as are MySQL/SQLite URLs,
 wholly `${VAR}` URLs and hosts with a domain.
 
 ## Options
@@ -225,6 +226,8 @@ def _loopback(ws: Workspace, stack: Stack) -> Iterator[Violation]:
     for use in dbusage.postgres_uses(ws, stack):
         if not use.url.host_is_loopback or posixpath.basename(use.path) == ".env":
             continue
+        if re.match(r"(?:TEST_|.*_TEST(?:_|$))", use.variable):
+            continue  # a test suite's database, which tests run on the host reach there
         if use.service.get("network_mode") is not None:
             continue  # `host` or another container's network: localhost may well answer
         yield Violation(
