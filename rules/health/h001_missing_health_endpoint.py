@@ -174,8 +174,11 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                           reason="which of them is the health route is the author's call "
                                  "(`health-paths` in the configuration counts a path as one)")
         elif health.doubt:
-            yield replace(violation, reason=f"fixer cannot vouch that a route added with "
-                                            f"`@{site.var}.get` works: {health.doubt}")
+            served = f"; it serves GET {health.like}, which reads as one" \
+                if health.like is not None else ""
+            yield replace(violation, message=violation.message + served,
+                          reason=f"fixer cannot vouch that a route added with "
+                                 f"`@{site.var}.get` works: {health.doubt}")
         elif health.like is not None:   # a second health route beside it: the user's call
             build = partial(route_edits, routes, health.path, service_python(service))
             doubt = f"the app serves GET {health.like}, which reads as its health route"
