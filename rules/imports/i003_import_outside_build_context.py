@@ -14,8 +14,9 @@ Left alone: imports guarded by `try:` (the author handles their failure) or unde
 whose image installs what fixer cannot name (`-e ../shared`, `shared @ file:...`,
 a wheel, a base image with its own packages, a direct reference such as
 `common-lib @ git+https://...` or a requirement from another index
-`--extra-index-url`: the package may be among them, under another distribution's
-name), a
+`--extra-index-url`, in the requirements or in the Dockerfile: `PIP_EXTRA_INDEX_URL`,
+`UV_INDEX_URL`, a copied `pip.conf`; the package may be among them, under another
+distribution's name), a
 build with `additional_contexts` (the Dockerfile may copy the package from there),
 and a package that a bind mount of the service puts into the container.
 
@@ -103,7 +104,8 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
             candidates[top] = (path, stmt, *outside)
     # read last: most services import nothing from outside their context
     found = declared(ws, app.folder, app.dockerfile, app.stage) if candidates else None
-    if found is None or found.unknown is not None or _foreign_source(ws, found):
+    if found is None or found.unknown is not None or _foreign_source(ws, found) or \
+            _IMAGE_INDEX.search(app.dockerfile.file.text) is not None:
         return   # the image installs what fixer cannot name: the package may be among it
     for top, (path, stmt, parent, package) in candidates.items():
         if not any(found.has(name) for name in _distributions(ws, top, package)):
@@ -179,6 +181,13 @@ def _outside(ws: Workspace, context: str, top: str) -> tuple[str, str] | None:
 # whose name says nothing of the top-level packages it installs
 _FOREIGN = re.compile(r"^[ \t]*(?:[\"']?[A-Za-z0-9][\w.\[\], -]*@[ \t]*\S+|"
                       r"(?:--(?:extra-)?index-url|-i|--find-links|-f)\b)", re.M)
+
+
+# another package index the image's installs use: pip's or uv's settings given in the
+# Dockerfile (`ARG PIP_EXTRA_INDEX_URL`, `ENV UV_INDEX_URL`), a copied `pip.conf`, or an
+# index option on a RUN line
+_IMAGE_INDEX = re.compile(r"\b(?:PIP|UV)_(?:EXTRA_)?INDEX_URL\b|\bPIP_FIND_LINKS\b|"
+                          r"\bpip\.conf\b|--(?:extra-)?index-url\b|--find-links\b")
 
 
 def _foreign_source(ws: Workspace, found: Declared) -> bool:
