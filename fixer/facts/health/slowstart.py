@@ -41,7 +41,10 @@ _LOADER_NAMES = frozenset({"from_pretrained", "SentenceTransformer", "CrossEncod
                            # downloads a sentence-transformers model when built
                            "HuggingFaceEmbeddings", "HuggingFaceEmbedding",
                            "HuggingFaceBgeEmbeddings", "HuggingFaceInstructEmbeddings",
-                           "KeyBERT"})
+                           "KeyBERT",
+                           # not a model: debugpy waits, on the import path, for a debugger
+                           # to attach, and the app listens only once one has
+                           "wait_for_client"})
 # `torch.hub.load`, `spacy.load`, `nltk.download("punkt")`
 _LOADER_OWNERS = {"load": frozenset({"hub", "spacy"}), "download": frozenset({"nltk"})}
 _PIPELINE_SOURCE = "transformers"
@@ -68,6 +71,9 @@ class ModelLoad(NamedTuple):
 
 def described(load: ModelLoad) -> str:
     """`api/app/main.py:4 loads a model (`pipeline`), which may be downloaded first`."""
+    if load.call.endswith("wait_for_client"):
+        return (f"{load.path}:{load.line} waits for a debugger to attach (`{load.call}`) "
+                "before the app listens")
     what = f"imports {load.call}, a library that loads models" if load.imported else \
         f"loads a model (`{load.call}`)"
     return f"{load.path}:{load.line} {what}, which may be downloaded first"
