@@ -713,13 +713,18 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
         if stmt is until:
             return
         routed = False  # the statement adds routes (even unreadable ones): a new one goes after
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for decorator in stmt.decorator_list:
+        # a class-based view (`@cbv(router)` of fastapi-restful/fastapi-utils) declares its
+        # routes on methods, `@router.get("/health")` as on functions
+        functions = [stmt] if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) else \
+            [m for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))] \
+            if isinstance(stmt, ast.ClassDef) else []
+        for function in functions:
+            for decorator in function.decorator_list:
                 if isinstance(decorator, ast.Call) and _method_of(decorator, var) in ROUTE_METHODS:
-                    _add_route(result, tree, decorator, prefix, stmt, depth == 0,
+                    _add_route(result, tree, decorator, prefix, function, depth == 0,
                                mods, path)
                     routed = True
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
             method = _method_of(call, var)
             if method == "mount":
