@@ -481,12 +481,17 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
                 "before any route, so the health route may refuse a probe", exempt)
     # a class that reads as harmless may still refuse through code fixer does not follow
     # (a helper of another package): its name keeps the doubt
-    if "auth" in name.lower():
+    if _ACCESS_WORDS.search(name):
         return f"the middleware `{name}` may refuse a probe before any route answers", ()
     return None
 
 
 ReadClass = tuple[str, ast.Module, ast.ClassDef]  # module path, its tree, the class
+
+# middleware class names that speak of access control (`KeycloakMiddleware`,
+# `JWTMiddleware`, `ApiKeyMiddleware`): one fixer cannot read may refuse a probe
+_ACCESS_WORDS = re.compile(r"auth|keycloak|jwt|oauth|oidc|apikey|api_key|bearer|"
+                           r"permission|guard|login|acl|casbin", re.I)
 
 
 # slowapi's middleware: every route gets the limiter's default limits

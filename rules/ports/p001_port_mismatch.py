@@ -80,8 +80,8 @@ for a Helm chart about the service (its folder or `Chart.yaml` name begins with 
 service's name, or one of its files names the service) that writes the port anywhere
 (`containerPort: 8080` in `values.yaml`): fixer does not render charts. Unsafe
 as well when the app would move off its port in a stack with a proxy whose
-configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish): it may send the
-service traffic on the port the app listens on now; and when a Python file of the
+configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish, Kong, APISIX, KrakenD,
+Tyk): it may send the service traffic on the port the app listens on now; and when a Python file of the
 repository calls the service on that port (`http://users:8080` as a settings default, or
 a quoted `"users:8080"` gRPC target), a URL fixer does not edit; and when the stack's
 compose files, `.env`, `env_file`s or the configuration files its services mount
@@ -310,7 +310,7 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
 
 def _unread_proxy_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     """Why moving the app off `listen` is unsafe: a proxy of the stack whose configuration
-    fixer does not read (Caddy, HAProxy, Envoy, Varnish) may send it traffic there."""
+    fixer does not read (Caddy, HAProxy, Envoy, Varnish, API gateways) may send it traffic there."""
     for name, image in unread_proxies(ws, service.stack):
         if name != service.name:
             return (f"{name} ({image}) may send {service.name} traffic to port {listen}, "

@@ -120,7 +120,9 @@ def _runs_nginx(service: Service) -> bool:
 
 
 # Proxies whose configuration fixer does not read: one may reach a service on any port.
-UNREAD_PROXIES = ("caddy", "haproxy", "envoy", "varnish")
+UNREAD_PROXIES = ("caddy", "haproxy", "envoy", "varnish",
+                  # API gateways with declarative routes of their own (`kong.yml`)
+                  "kong", "apisix", "krakend", "tyk-gateway")
 
 
 # `http://users:8080` in Python source, or a quoted `"users:50051"` (a gRPC channel's
