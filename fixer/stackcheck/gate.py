@@ -24,7 +24,7 @@ from fixer.facts.health.healthchecks import (
     health,
     nearest_healthcheck,
 )
-from fixer.facts.health.healthroute import served_app
+from fixer.facts.health.healthroute import served_app, streams
 from fixer.facts.health.probes import (
     dockerfile_test,
     fallback_tools,
@@ -304,6 +304,9 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
     wanted = path.rstrip("/") or "/"  # a route `/health/` serves `/health` (FastAPI redirects)
     matching = [r for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
     answering = [r for r in matching if not r.direct or routes.doubt_for(wanted) is None]
+    if answering and all(streams(r.function) for r in answering):
+        return Verdict.UNKNOWN, (f"it asks for {wanted}, which the app answers with a stream "
+                                 "that may never end: the probe would time out")
     if any(not r.refusal() for r in answering):
         return Verdict.HOLDS, ""
     if answering:   # `dependencies=[Depends(require_api_key)]` on the route or its router

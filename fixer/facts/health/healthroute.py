@@ -313,9 +313,22 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
         tail = path.rstrip("/").rsplit("/", 1)[-1]
         handler = route.function.name if route.function is not None else ""
         if (is_health(path, normal) or _HEALTH_WORD.search(tail) or _UNDER_HEALTH.search(path)
-                or _ROOT_PROBE.fullmatch(path) or _HEALTH_HANDLER.fullmatch(handler)):
+                or _ROOT_PROBE.fullmatch(path) or _HEALTH_HANDLER.fullmatch(handler)) and \
+                not streams(route.function):
             found.add(path)
     return sorted(found)
+
+
+# responses that never end: a probe of them times out, whatever its tool
+_STREAMING = frozenset({"EventSourceResponse", "StreamingResponse"})
+
+
+def streams(function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """The handler answers with a stream (`EventSourceResponse(...)`, a server-sent events
+    `/status`): `curl -f` on it never exits, so it is no route to probe."""
+    return function is not None and any(
+        isinstance(node, ast.Call) and (ast.unparse(node.func).rsplit(".", 1)[-1] in _STREAMING)
+        for node in ast.walk(function))
 
 
 def _uncompiled(ws: Workspace, service: BuiltService) -> str | None:
