@@ -79,7 +79,9 @@ image runs there, and fixer edits no manifest. The reason names the manifest. Th
 for a Helm chart about the service (its folder or `Chart.yaml` name begins with the
 service's name, or one of its files names the service) that writes the port anywhere
 (`containerPort: 8080` in `values.yaml`): fixer does not render charts. Unsafe
-as well when the app would move off its port in a stack with a proxy whose
+as well when the app would move off its port while another service of the stack loads an
+env_file that is not in the repository (a `.env` each deployment keeps, which may call the
+service on that port), and when the app would move off its port in a stack with a proxy whose
 configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish, Kong, APISIX, KrakenD,
 Tyk): it may send the service traffic on the port the app listens on now; and when a Python file of the
 repository calls the service on that port (`http://users:8080` as a settings default, or
@@ -136,7 +138,7 @@ from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model import appmodule
-from fixer.model.services import App, BuiltService, by_stage, published_image
+from fixer.model.services import App, BuiltService, by_stage, env_file_paths, published_image
 from fixer.model.workspace import Workspace
 from fixer.sources.portsites import Site
 
@@ -207,6 +209,7 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
             doubt = (_manifest_doubt(ws, service, listen) or _pulled_doubt(service) or
                      _unread_proxy_doubt(ws, service, listen) or
                      _source_url_doubt(ws, service, listen) or
+                     _unseen_env_doubt(ws, service, listen) or
                      _bare_address_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
@@ -325,6 +328,22 @@ def _source_url_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
     return None if found is None else (
         f"{found[1]} calls {found[0]}:{listen}, which the app would stop listening on; "
         "fixer does not edit URLs in Python code")
+
+
+def _unseen_env_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: another service of the stack loads an
+    env_file that is not in the repository (a `.env` each deployment keeps), which may call
+    the service there (`USERS_URL=http://users:8000`, as its `.env.example` shows)."""
+    for other in service.stack.services.values():
+        if other is service:
+            continue
+        for doc, value in other.all("env_file"):
+            for path in env_file_paths(doc, value, service.stack.dotenv, service.stack.folder):
+                if ws.read(path) is None:
+                    return (f"{other.name} loads {path}, which is not in the repository and "
+                            f"may call {service.name} on {listen}, the port the app would "
+                            "leave")
+    return None
 
 
 def _bare_address_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
