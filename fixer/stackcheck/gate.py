@@ -8,7 +8,7 @@ import posixpath
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -270,16 +270,23 @@ def _method_verdict(ws: Workspace, target: Service, test: tuple[str, ...]) -> tu
     """A probe that sends HEAD (`curl -I`, GNU wget's `--spider`) of a FastAPI app: its
     `@app.get` routes answer 405, unless a route takes HEAD too, which fixer does not
     read. Unknown, never holding."""
-    if not is_app_service(ws, target) or target.app is None:
+    if not is_app_service(ws, target):
         return Verdict.HOLDS, ""
-    app = target.app
-    # Alpine's wget is BusyBox's, whose `--spider` sends GET
-    busybox = family_of(app.dockerfile, app.stage, target.build_args()).manager == "apk"
-    head = head_request(test, busybox)
+    head = head_option(target, test)
     if head is None:
         return Verdict.HOLDS, ""
     return Verdict.UNKNOWN, (f"`{head}` sends HEAD, which FastAPI answers 405 on a route "
                              "added with `@app.get`")
+
+
+def head_option(service: Service, test: Sequence[str]) -> str | None:
+    """The option as written when the built service's healthcheck test sends HEAD (`curl
+    -I`, GNU wget's `--spider`: Alpine's wget is BusyBox's, whose `--spider` sends GET)."""
+    app = service.app
+    if app is None:
+        return None
+    busybox = family_of(app.dockerfile, app.stage, service.build_args()).manager == "apk"
+    return head_request(test, busybox)
 
 
 def _port_verdict(target: Service, port: int) -> tuple[Verdict, str]:

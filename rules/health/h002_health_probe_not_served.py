@@ -76,9 +76,7 @@ from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.image.images import service_python
 from fixer.facts.health.healthroute import health_like, served_app, wanted_paths
 from fixer.model.appservice import app_services
-from fixer.facts.health.probes import head_request
-from fixer.facts.image.images import family_of
-from fixer.stackcheck.gate import health_command
+from fixer.stackcheck.gate import head_option, health_command
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
@@ -159,11 +157,7 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
 def _head_probe(service: Service) -> str | None:
     """The HEAD option of the healthcheck that runs (`curl -I`, GNU wget's `--spider`)."""
     found = health_command(service)
-    app = service.app
-    if found is None or app is None:
-        return None
-    busybox = family_of(app.dockerfile, app.stage, service.build_args()).manager == "apk"
-    return head_request(found.test, busybox)
+    return head_option(service, found.test) if found is not None else None
 
 
 def _refusal(routes: AppRoutes, path: str) -> str:
