@@ -125,6 +125,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from fixer.core import tree_index
+from fixer.core.derived import Memo
 from fixer.core.numbers import number
 from fixer.facts.ports.claims import ContainerPort, heard
 from fixer.facts.ports.kubernetes import helm_port, ports_for
@@ -138,7 +139,14 @@ from fixer.facts.ports.side import Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model import appmodule
-from fixer.model.services import App, BuiltService, by_stage, env_file_paths, published_image
+from fixer.model.services import (
+    App,
+    BuiltService,
+    Stack,
+    by_stage,
+    env_file_paths,
+    published_image,
+)
 from fixer.model.workspace import Workspace
 from fixer.sources.portsites import Site
 
@@ -334,16 +342,30 @@ def _unseen_env_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
     """Why moving the app off `listen` is unsafe: another service of the stack loads an
     env_file that is not in the repository (a `.env` each deployment keeps), which may call
     the service there (`USERS_URL=http://users:8000`, as its `.env.example` shows)."""
-    for other in service.stack.services.values():
-        if other is service:
-            continue
+    per_stack = ws.derived.get(_UNSEEN_ENV, dict)
+    if service.stack.name not in per_stack:
+        per_stack[service.stack.name] = _unseen_env_files(ws, service.stack)
+    found = next(((name, path) for name, path in per_stack[service.stack.name]
+                  if name != service.name), None)
+    if found is None:
+        return None
+    return (f"{found[0]} loads {found[1]}, which is not in the repository and may call "
+            f"{service.name} on {listen}, the port the app would leave")
+
+
+# per workspace: each stack's (service, env_file) pairs whose file is not in the repository
+_UNSEEN_ENV: Memo[dict[str, list[tuple[str, str]]]] = Memo("env_files not in the repository")
+
+
+def _unseen_env_files(ws: Workspace, stack: Stack) -> list[tuple[str, str]]:
+    """Found once per stack: P001 asks for every service that would move."""
+    first: dict[str, str] = {}   # two services are enough: one that is not the asker
+    for other in stack.services.values():
         for doc, value in other.all("env_file"):
-            for path in env_file_paths(doc, value, service.stack.dotenv, service.stack.folder):
-                if ws.read(path) is None:
-                    return (f"{other.name} loads {path}, which is not in the repository and "
-                            f"may call {service.name} on {listen}, the port the app would "
-                            "leave")
-    return None
+            for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
+                if len(first) < 2 and other.name not in first and ws.read(path) is None:
+                    first[other.name] = path
+    return list(first.items())
 
 
 def _bare_address_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
