@@ -101,7 +101,8 @@ loads a model or imports a library that serves models (`vllm`, `torch`), and whe
 command sleeps 10 s or more before the server starts (`sleep 60 && uvicorn ...`, or its
 ENTRYPOINT script before `exec "$@"`, `sleep ${DELAY:-30}` read at its default) or
 installs packages or a model first (`pip install ... && uvicorn ...`, or that script's
-`pip install` or `from_pretrained`): a download, a load, an install or the wait may outlast the healthcheck's 40 s, and the container is
+`pip install` or `from_pretrained`): a download, a load, an install or the wait may outlast the
+healthcheck's 40 s, and the container is
 marked unhealthy.
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
 the service's `environment`, `env_file` or `ports`: fixer judges the stack with the

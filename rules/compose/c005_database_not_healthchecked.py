@@ -88,7 +88,8 @@ with the reason, when fixer cannot tell whether an entry's healthcheck passes,
 when the server reads a configuration file that may move its port, or fixer cannot
 resolve the image's tag where the probe depends on the version (`mariadb`,
 `mongo`), or the tag comes from a variable there (`mongo:${MONGO_TAG:-4.4}`: each
-checkout's `.env` may pick a version whose shell is the other one). Display-only when the service or a `depends_on` to edit comes from a
+checkout's `.env` may pick a version whose shell is the other one). Display-only when the
+service or a `depends_on` to edit comes from a
 YAML anchor other services share, when a
 compose `healthcheck` sets timings with no test, and when every app service names it
 with another condition than `service_healthy` (`service_started`): that choice is

@@ -91,7 +91,8 @@ service's own `environment` or its image's `ENV` sets, or that its script sets i
 (`SERVER_PID=$!`, `for f in`): the container's shell was probably meant to read it
 (`$$VAR`), which needs a person to confirm. Display-only too where the `environment` sets
 a variable from itself (`PYTHONPATH: /code:$PYTHONPATH`): Compose fills it from the host's
-shell, where the container's own value was meant (`$$PYTHONPATH`). Display-only too when every use is
+shell, where the container's own value was meant (`$$PYTHONPATH`). Display-only too when every
+use is
 an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`): a `$`
 inside a password or a hash reads so, and documenting `B` would call it a variable
 where `$$` is the fix. A variable inside another's default (`${A:-${B}}`) is not read.

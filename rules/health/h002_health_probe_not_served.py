@@ -56,7 +56,8 @@ cannot be edited (its URL is inside a `${VAR:-...}` default, or in a YAML anchor
 other services share, or in a Dockerfile another service builds too), the route is
 added instead. A probe of one of FastAPI's own pages that the app turns off gets no
 such route (it would fake the page): display-only. So is a probe that sends HEAD (`curl
--I`, GNU wget's `--spider`): a route added with `@app.get` answers it 405. Display-only too when that one
+-I`, GNU wget's `--spider`): a route added with `@app.get` answers it 405. Display-only too
+when that one
 health route may refuse a plain GET (`dependencies=[Depends(require_api_key)]` on the
 route or on the `include_router` that adds it): a probe moved there fails all the same.
 Display-only when fixer cannot

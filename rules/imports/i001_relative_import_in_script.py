@@ -54,7 +54,8 @@ Display-only when one of them has no absolute form: dots that climb above the
 import root, `from . import *`, a local module named like a standard library module
 (the absolute import would load the standard one), or like an installed package the app
 also imports absolutely (`celery.py` doing `from celery import Celery`: at the top level
-the local file shadows the package, and that import finds the half-initialized module), or comments inside parenthesized
+the local file shadows the package, and that import finds the half-initialized module), or
+comments inside parenthesized
 names that `import a, b` cannot hold; and when a module on the import path does not
 compile (S004 reports it): fixer cannot see the imports in it. Fixing the others alone
 would still leave the service failing at start-up. Unsafe when the folder the command runs

@@ -85,7 +85,8 @@ service on that port), and when the app would move off its port in a stack with 
 configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish, Kong, APISIX, KrakenD,
 Tyk): it may send the service traffic on the port the app listens on now; and when a
 Python file of the repository calls the service on that port (`http://users:8080` as a
-settings default, or a quoted `"users:8080"` gRPC target), a URL fixer does not edit; and when the stack's
+settings default, or a quoted `"users:8080"` gRPC target), a URL fixer does not edit; and when
+the stack's
 compose files, `.env`, `env_file`s or the configuration files its services mount
 (a Prometheus scrape target `api:8080`) call it there without a scheme (`USERS_ADDR:
 users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite.
