@@ -27,7 +27,9 @@ newest), and with its `standard` extra. `uvicorn-worker` (the worker class
 No finding when the image may hold packages fixer cannot name: a workspace member
 (`uv sync --package api`), `pip install` of wheels,
 paths, wildcards or `$VARIABLES`, a `-r` file it cannot find, a project whose
-dependencies setup.py, setup.cfg or a `dynamic` pyproject.toml decide, `pipenv` or
+dependencies setup.py, setup.cfg or a `dynamic` pyproject.toml decide, one with a
+dependency on a local path (Poetry's `shared = { path = "../libs/shared" }`, `shared @
+file:///...`), which brings that library's own dependencies, `pipenv` or
 `conda`, packages copied from another image, or a base image other than a plain Python
 or OS one (`tiangolo/uvicorn-gunicorn-fastapi` already carries them).
 

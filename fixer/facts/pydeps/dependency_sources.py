@@ -39,6 +39,7 @@ from fixer.facts.pydeps.brought import brought_by
 from fixer.facts.pydeps.pyproject_deps import (
     locked_versions,
     optional_requirements,
+    path_dependency,
     static_dependencies,
 )
 from fixer.facts.pydeps.requirements import (
@@ -354,6 +355,11 @@ class _Reader:
             if file is None or not static_dependencies(file.text):
                 out.unreadable(f"{command} installs the project in {folder or '.'}, whose "
                                f"dependencies {posixpath.basename(present[-1])} decides")
+                return
+            local = path_dependency(file.text)
+            if local is not None:   # its own dependencies come with it, unread here
+                out.unreadable(f"{command} installs the project in {folder or '.'}, whose "
+                               f"dependency {local} is a local path that brings its own")
                 return
             found, table = pyproject_requirements(file.text)
             for requirement in found:

@@ -62,6 +62,21 @@ def optional_requirements(text: str,
     return [p for p in parsed if p is not None]
 
 
+def path_dependency(text: str) -> str | None:
+    """The first main dependency installed from a local path, as `name (path)`: Poetry's
+    `shared = { path = "../libs/shared" }`, or a PEP 508 `shared @ file:///...` (pdm writes
+    `file:///${PROJECT_ROOT}/...`). Its own dependencies (fastapi, say) come with it."""
+    data = _load(text)
+    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies") or {}
+    for name, spec in poetry.items() if isinstance(poetry, dict) else ():
+        if isinstance(spec, dict) and isinstance(spec.get("path"), str):
+            return f"{name} ({spec['path']})"
+    for spec in data.get("project", {}).get("dependencies") or []:
+        if isinstance(spec, str) and re.search(r"@\s*file:", spec):
+            return spec.split("@", 1)[0].strip()
+    return None
+
+
 _LOCKED: Memo[dict[str, str]] = Memo("locked releases")
 
 
