@@ -190,12 +190,17 @@ class Service:
             known[tree] = self._environment(tree)
         return dict(known[tree])
 
+    def env_files(self) -> list[str]:
+        """The repository paths of the service's `env_file`s, in the order Compose reads
+        them (a later file's value wins)."""
+        return [path for doc, value in self.all("env_file")
+                for path in env_file_paths(doc, value, self.stack.dotenv, self.stack.folder)]
+
     def _environment(self, tree: Tree) -> dict[str, str]:
         env: dict[str, str] = {}
-        for doc, value in self.all("env_file"):
-            for path in env_file_paths(doc, value, self.stack.dotenv, self.stack.folder):
-                if tree.exists(path):
-                    env.update(parse_env(tree.read(path).text))
+        for path in self.env_files():
+            if tree.exists(path):
+                env.update(parse_env(tree.read(path).text))
         for _doc, value in self.all("environment"):
             for key, val, _node in mapping_or_list(value):
                 if val is not None:

@@ -153,7 +153,6 @@ from fixer.model.services import (
     BuiltService,
     Service,
     StageKey,
-    env_file_paths,
     published_image,
 )
 from fixer.model.workspace import Workspace
@@ -387,18 +386,17 @@ def _checkout_port(ws: Workspace, service: BuiltService, port: int) -> str | Non
                 return (f"{service.name} listens on {name}, which compose sets to `{raw}`: "
                         f"each checkout's .env or shell may set it, and a probe on {port} "
                         "names one value of it")
-    for doc, value in service.all("env_file"):
-        for path in env_file_paths(doc, value, service.stack.dotenv, service.stack.folder):
-            file = ws.read(path)
-            if file is None:   # each deployment supplies it: any variable may come from it
-                return (f"{service.name} reads its port from {name}, which its env_file "
-                        f"{path} (not in the repository) may set: a probe on {port} names "
-                        "one value of it")
-            if name not in parse_env(file.text):
-                continue
-            if posixpath.basename(path) == ".env" or ws.tree.ignored([path]):
-                return (f"{service.name} listens on {name}, which {path} sets, a file each "
-                        f"checkout keeps for itself: a probe on {port} names this one's value")
+    for path in service.env_files():
+        file = ws.read(path)
+        if file is None:   # each deployment supplies it: any variable may come from it
+            return (f"{service.name} reads its port from {name}, which its env_file "
+                    f"{path} (not in the repository) may set: a probe on {port} names "
+                    "one value of it")
+        if name not in parse_env(file.text):
+            continue
+        if posixpath.basename(path) == ".env" or ws.tree.ignored([path]):
+            return (f"{service.name} listens on {name}, which {path} sets, a file each "
+                    f"checkout keeps for itself: a probe on {port} names this one's value")
     return None
 
 

@@ -361,9 +361,7 @@ def is_example_name(name: str) -> bool:
 
 
 def _env_file_names(ws: Workspace, service: Service) -> set[str]:
-    return {name for doc, value in service.all("env_file")
-            for path in env_file_paths(doc, value, service.stack.dotenv, service.stack.folder)
-            for name in _names(ws, path)}
+    return {name for path in service.env_files() for name in _names(ws, path)}
 
 
 def _uses(stack: Stack) -> Iterator[Use]:

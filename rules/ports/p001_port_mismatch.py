@@ -145,7 +145,6 @@ from fixer.model.services import (
     BuiltService,
     Stack,
     by_stage,
-    env_file_paths,
     published_image,
 )
 from fixer.model.workspace import Workspace
@@ -362,10 +361,9 @@ def _unseen_env_files(ws: Workspace, stack: Stack) -> list[tuple[str, str]]:
     """Found once per stack: P001 asks for every service that would move."""
     first: dict[str, str] = {}   # two services are enough: one that is not the asker
     for other in stack.services.values():
-        for doc, value in other.all("env_file"):
-            for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
-                if len(first) < 2 and other.name not in first and ws.read(path) is None:
-                    first[other.name] = path
+        for path in other.env_files():
+            if len(first) < 2 and other.name not in first and ws.read(path) is None:
+                first[other.name] = path
     return list(first.items())
 
 

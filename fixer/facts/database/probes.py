@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from fixer.core.envfile import parse_env
 from fixer.facts.database.images import family, image_version
-from fixer.model.services import Service, env_file_paths
+from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 
@@ -90,16 +90,14 @@ class Environment:
 
 
 def written_environment(ws: Workspace, service: Service) -> Environment:
-    stack = service.stack
     env: dict[str, str | None] = {}
     unseen = False
-    for doc, value in service.all("env_file"):
-        for path in env_file_paths(doc, value, stack.dotenv, stack.folder):
-            file = ws.read(path)
-            if file is None:
-                unseen = True
-            else:
-                env.update({k: None for k, v in parse_env(file.text).items() if v})
+    for path in service.env_files():
+        file = ws.read(path)
+        if file is None:
+            unseen = True
+        else:
+            env.update({k: None for k, v in parse_env(file.text).items() if v})
     passed: set[str] = set()
     for _doc, value in service.all("environment"):
         for key, raw, _node in mapping_or_list(value):

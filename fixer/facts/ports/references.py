@@ -21,7 +21,7 @@ from fixer.facts.image.images import base_image
 from fixer.facts.ports.claims import ContainerPort, compose_urls, own_ports
 from fixer.facts.ports.proxyconf import ProxyTarget, is_proxy_config, proxy_targets
 from fixer.facts.ports.urls import Lines, find_urls
-from fixer.model.services import Service, Stack, bind_mounts, env_file_paths
+from fixer.model.services import Service, Stack, bind_mounts
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.portsites import Site
@@ -172,7 +172,7 @@ def bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[s
 def _bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[str, int]]:
     paths = [doc.path for doc in stack.docs]
     for service in stack.services.values():
-        paths.extend(_env_files(stack, service))
+        paths.extend(service.env_files())
     paths.append(_dotenv(stack))
     paths.extend(_mounted_configs(ws, stack))
     found: dict[tuple[str, int], tuple[str, int]] = {}
@@ -295,16 +295,10 @@ def _peer_urls(ws: Workspace, stack: Stack, hosts: dict[str, str],
     found: list[tuple[str | None, str, ContainerPort]] = []
     for service in stack.services.values():
         found.extend((service.name, host, port) for host, port in compose_urls(service, hosts))
-        for path in _env_files(stack, service):
+        for path in service.env_files():
             found.extend((service.name, h, p) for h, p in _file_urls(ws, path, files))
     found.extend((None, h, p) for h, p in _file_urls(ws, _dotenv(stack), files))
     return found
-
-
-def _env_files(stack: Stack, service: Service) -> list[str]:
-    """The repository paths of the service's `env_file`s."""
-    return [path for doc, value in service.all("env_file")
-            for path in env_file_paths(doc, value, stack.dotenv, stack.folder)]
 
 
 def _dotenv(stack: Stack) -> str:
