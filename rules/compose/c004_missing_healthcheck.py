@@ -113,7 +113,10 @@ would call may be the overlay's only. Display-only too when Compose's own overri
 file runs the service on another port than the base file does alone (a dev
 `command` on 8001 over the base's 8000): `docker compose -f compose.yml up` leaves
 the override out, and the probe would call a port nothing listens on there. An
-override that only adds `--reload` on the same port keeps the fix.
+override that only adds `--reload` on the same port keeps the fix. Display-only as well
+when an app service waits for it with a plain `depends_on` entry fixer cannot give a
+condition (an anchor that aliases share): the healthcheck would make that entry a C003
+finding no fix settles, and `fixer fix` refuses a fix that leaves one.
 
 No finding for a service with `extends:` (the service it extends may carry the
 healthcheck, and fixer does not follow `extends:`), nor for a service another one extends
@@ -147,11 +150,14 @@ from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
+from fixer.model.depends import HEALTHY, conditions_refused, dependencies, entry_line
 from fixer.model.listen import COMPOSE_KINDS
+from fixer.model.optout import turned_off
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import (
     BuiltService,
     Service,
+    Stack,
     StageKey,
     published_image,
 )
@@ -232,7 +238,7 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     overlay = _overlay_doubt(service, doc)
     if overlay is not None and overlay[0] in _SERVER_KEYS:   # its port may not be the base's
         return replace(base, reason=overlay[1])
-    elsewhere = _port_without_override(ws, service, doc, port)
+    elsewhere = _port_without_override(ws, service, doc, port) or _unconvertible_wait(ws, service)
     if elsewhere is not None:
         return replace(base, reason=elsewhere)
     slow = _slow_start(ws, service)
@@ -442,6 +448,45 @@ def _port_without_override(ws: Workspace, service: BuiltService, doc: ComposeDoc
     where = f"on port {alone}" if alone is not None else "on a port fixer cannot tell"
     return (f"{override.path} runs {service.name} on port {port}, and {doc.path}, where the "
             f"healthcheck would go, runs it {where} without that file")
+
+
+# per workspace: per stack, the first service waiting for each service with a plain
+# `depends_on` entry C003 could not give a condition, and why not
+_UNCONVERTIBLE: Memo[dict[str, dict[str, tuple[str, str]]]] = Memo("unconvertible waits")
+
+
+def _unconvertible_wait(ws: Workspace, service: BuiltService) -> str | None:
+    """Why the healthcheck would leave a finding no fix can settle: an app service waits for
+    this one with a plain `depends_on` entry that C003 would then ask to wait for it to be
+    healthy, and that fixer cannot edit (an anchor aliases share). A fix run refuses a fix
+    that leaves a finding it cannot fix, so `check` says so here."""
+    per_stack = ws.derived.get(_UNCONVERTIBLE, dict)
+    if service.stack.name not in per_stack:
+        per_stack[service.stack.name] = _unconvertible_waits(ws, service.stack)
+    found = per_stack[service.stack.name].get(service.name)
+    if found is None:
+        return None
+    waiter, why = found
+    return (f"{waiter} waits for {service.name} with a plain depends_on entry, which a "
+            f"healthcheck makes a C003 finding fixer cannot fix ({why}): add the healthcheck "
+            "and the condition together by hand")
+
+
+def _unconvertible_waits(ws: Workspace, stack: Stack) -> dict[str, tuple[str, str]]:
+    """Found once per stack: C004 asks for every service it would give a healthcheck."""
+    found: dict[str, tuple[str, str]] = {}
+    for waiter in stack.services.values():
+        if waiter.app is None:   # C003 leaves an image's depends_on to its author
+            continue
+        for entry in dependencies(waiter):
+            if entry.condition is not None or entry.name in found or \
+                    entry.name not in stack.services:
+                continue
+            why = conditions_refused(entry.doc, entry.definition, {entry.name: HEALTHY})
+            line = entry_line(entry.doc, entry.definition, entry.node)
+            if why is not None and not turned_off(ws, "C003", waiter.name, entry.doc.path, line):
+                found[entry.name] = (waiter.name, why)
+    return found
 
 
 def _edits(builders: tuple[EditBuilder, ...]) -> list[Edit]:
