@@ -11,7 +11,10 @@ Shell form runs `/bin/sh -c "…"`: the shell is PID 1, and `docker stop` sends 
 to the shell, which does not pass it on. The server never shuts down gracefully; it
 is killed after the stop timeout, dropping in-flight requests. On an image without a
 shell (distroless, `scratch`) it is worse: there is no `/bin/sh` to run, and the
-container does not start.
+container does not start. Under an init in ENTRYPOINT (`tini`, `dumb-init`) the shell is
+the init's child instead, and still between it and the app; `tini -g` and `dumb-init`
+(unless `--single-child`) signal the child's whole group, so the finding says the app gets
+SIGTERM there.
 
 ## Example
 ```dockerfile
@@ -150,6 +153,19 @@ def _init_entrypoint(dockerfile: Dockerfile, stage: Stage) -> str | None:
     return name if name in _INITS and all(w.startswith("-") for w in words[1:]) else None
 
 
+def _signals_group(dockerfile: Dockerfile, stage: Stage) -> bool:
+    """The init sends signals to its child's whole process group, the app included:
+    `tini -g`, and `dumb-init` unless `--single-child` (`-c`) turns its default off."""
+    found = entrypoint(dockerfile, stage)
+    if found is None or not found.json or not found.value:
+        return False
+    options = found.value[1:]
+    short = "".join(w[1:] for w in options if w.startswith("-") and not w.startswith("--"))
+    if posixpath.basename(found.value[0]) == "dumb-init":
+        return "--single-child" not in options and "c" not in short
+    return "g" in short
+
+
 def _broken_json(command: str) -> str | None:
     """Why `["uvicorn", "app.main:app", "--port". "8000"]` (a typo in a list of double-quoted
     words) is no JSON: Docker falls back to shell form with it."""
@@ -189,6 +205,9 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     init = _init_entrypoint(dockerfile, stage) if kind == "CMD" else None
     harm = (f"the {shellless.label} base image has no /bin/sh, so the container cannot start"
             if shellless is not None else
+            f"{init} runs {runner}, not the app, as its child (it signals the whole group, "
+            f"so the app gets SIGTERM too)" if init is not None and _signals_group(dockerfile,
+                                                                                  stage) else
             f"{init} passes SIGTERM to {runner}, which does not pass it to the app"
             if init is not None else f"{runner} is PID 1 and does not pass SIGTERM to the app")
     base = Violation(
