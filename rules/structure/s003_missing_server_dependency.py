@@ -56,7 +56,10 @@ uvicorn[standard]>=0.29
 ## Fix safety
 Unsafe: a new dependency changes what the image installs, and the version fixer picks
 (the same requirement line other services of the repository use, else the bare name)
-may not be the one the service was tested with. The line goes to the requirements file
+may not be the one the service was tested with. Where the project declares it only in an
+optional extra the image's install leaves out (`pip install .`, and the extra
+`server = ["uvicorn[standard]>=0.29"]`), the finding names the extra and the fix takes
+its line. The line goes to the requirements file
 the Dockerfile installs (at its sorted place when the file is sorted), else to
 pyproject.toml. Display-only when the service has neither file, or when a line added
 there might not reach the image: a builder stage installs the file and the final stage
@@ -82,7 +85,7 @@ from functools import partial
 
 from fixer.core.edits import Edit
 from fixer.facts.pydeps.dependency_sources import Declared, declared
-from fixer.facts.pydeps.pyproject_deps import add_pep621, add_poetry
+from fixer.facts.pydeps.pyproject_deps import add_pep621, add_poetry, extra_declaring
 from fixer.facts.pydeps.requirements import (
     add_to_requirements,
     parse_requirement,
@@ -148,6 +151,10 @@ def _report(ws: Workspace, service: Service, need: Need, found: Declared, path: 
     sources = found.requirement_files + ([found.pyproject] if found.pyproject else [])
     listed = ", ".join(sources) or "no requirements.txt or pyproject.toml"
     message = f"{need.why}, but {need.name} is not declared ({listed})"
+    extra = _optional_extra(ws, found, need)
+    if extra is not None:
+        message = (f"{need.why}, but {need.name} is declared only in the optional extra "
+                   f"`{extra[0]}` of {found.pyproject}, which the image does not install")
     base = Violation(message=message, path=path, line=line, service=service.name,
                      subject=f"requirement:{need.name}")
     if target is None:
@@ -156,16 +163,25 @@ def _report(ws: Workspace, service: Service, need: Need, found: Declared, path: 
             "or pyproject.toml dependencies to add it to"
         return replace(base, reason=reason)
     return replace(base, fix=Fix(f"Add {need.add} to {target}", Safety.UNSAFE,
-                                 partial(_declared, ws, need, found, target)),
+                                 partial(_declared, ws, need, extra, found, target)),
                    reason="a new dependency changes what the image installs, and its version "
                           "may not be the one the service was tested with")
 
 
-def _declared(ws: Workspace, need: Need, found: Declared, target: str) -> list[Edit]:
+def _optional_extra(ws: Workspace, found: Declared, need: Need) -> tuple[str, str] | None:
+    """The optional extra of the service's pyproject.toml that declares the package, which
+    the image's install leaves out (`pip install .`, not `.[server]`), and its line there:
+    the fix adds that line, the version its authors chose."""
+    file = ws.read(found.pyproject) if found.pyproject else None
+    return extra_declaring(file.text, need.name) if file is not None else None
+
+
+def _declared(ws: Workspace, need: Need, extra: tuple[str, str] | None, found: Declared,
+              target: str) -> list[Edit]:
     file = ws.read(target)
     if file is None:
         return []
-    line = _house_style(ws, need)
+    line = extra[1] if extra is not None else _house_style(ws, need)
     if target.endswith(".toml"):
         edit = add_pep621(file, line) if found.pyproject_table == "pep621" else \
             add_poetry(file, *_poetry_parts(line))

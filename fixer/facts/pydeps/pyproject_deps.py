@@ -62,6 +62,18 @@ def optional_requirements(text: str,
     return [p for p in parsed if p is not None]
 
 
+def extra_declaring(text: str, name: str) -> tuple[str, str] | None:
+    """The first PEP 621 optional extra that declares the normalized project `name`, and its
+    requirement line there (`("server", "uvicorn[standard]>=0.29")`)."""
+    extras = _load(text).get("project", {}).get("optional-dependencies") or {}
+    for extra, specs in extras.items() if isinstance(extras, dict) else ():
+        for spec in specs if isinstance(specs, list) else ():
+            parsed = parse_requirement(str(spec))
+            if parsed is not None and parsed[0] == name:
+                return str(extra), str(spec).strip()
+    return None
+
+
 def path_dependency(text: str) -> str | None:
     """The first main dependency installed from a local path, as `name (path)`: Poetry's
     `shared = { path = "../libs/shared" }`, or a PEP 508 `shared @ file:///...` (pdm writes
