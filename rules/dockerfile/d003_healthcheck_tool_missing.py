@@ -38,7 +38,9 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
 
 ## Fix safety
 Safe. The tool is added to the final stage's own `apt-get install`/`apk add` when it
-has one (never to an apk `--virtual` group), else one install layer goes where the
+has one that runs on every build (never to an apk `--virtual` group, to an install under
+an `if`, a loop, a test or `||`, which a build argument may skip, nor to one whose RUN marks
+what it installed for automatic removal with `apt-mark auto`), else one install layer goes where the
 build cache keeps it: after the stage's `FROM` and the `ARG`/`ENV`/`WORKDIR`/`USER
 root` lines right after it, so before its first `COPY`/`ADD` and before any switch
 to a non-root `USER`. Debian `--no-install-recommends` with the apt lists removed,

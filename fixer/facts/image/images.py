@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
-from fixer.facts.image.installs import PackageInstall, installs, removed
+from fixer.facts.image.installs import PackageInstall, installs, removed, runs_every_build
 from fixer.facts.image.releases import SUITES, Release, release
 from fixer.model.services import Service
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
@@ -327,7 +327,8 @@ def _tools_present(dockerfile: Dockerfile, stage: Stage,
     for link in reversed(chain(dockerfile, stage)):   # the base first, as the build runs
         deleted = removed(dockerfile, link)
         for install in installs(dockerfile, link):
-            if install.group is None or install.group not in deleted:
+            if (install.group is None or install.group not in deleted) and \
+                    runs_every_build(dockerfile, install):
                 present.update(_provided(install.names(), _brings_python))
         for instruction in link.find("COPY") + link.find("ADD"):
             copied = (posixpath.basename(w.rstrip("/")) for w in instruction.value)
@@ -364,6 +365,10 @@ def tool_status(dockerfile: Dockerfile, stage: Stage, tool: str,
         return True
     if tool in tools_removed(dockerfile, stage):
         return False
+    if any(tool in _provided(install.names(), _brings_python)
+           for link in chain(dockerfile, stage) for install in installs(dockerfile, link)
+           if not runs_every_build(dockerfile, install)):
+        return None   # installed only on some builds (`if [ "$DEV" = true ]; then ...`)
     return family_of(dockerfile, stage, build_args).has(tool)
 
 

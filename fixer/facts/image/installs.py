@@ -151,6 +151,30 @@ def _install(instruction: Instruction, words: list[Token]) -> PackageInstall | N
                           _option_value(words, ("--virtual", "-t")) if manager == "apk" else None)
 
 
+# words that make what follows them run only sometimes: shell compound commands and tests
+_CONDITIONS = frozenset(("if", "then", "elif", "else", "case", "for", "while", "until", "do",
+                         "[", "[[", "test"))
+
+
+def runs_every_build(dockerfile: Dockerfile, install: PackageInstall) -> bool:
+    """Whether a package added to the install is in the image after every build: its RUN
+    runs it unconditionally (no `if`, loop, test or `||` before it: `if [ "$DEV" = true ];
+    then apt-get install vim; fi` skips it with the default build argument), and does not
+    mark what it installed for automatic removal (`apt-mark auto '.*'` then `apt-get purge
+    --auto-remove`, the official images' pattern for build-only packages)."""
+    text = dockerfile.file.text
+    tokens = instruction_tokens(text, install.instruction, escape_char(text))
+    at = install.packages[0].start if install.packages else install.instruction.end
+    for token in tokens:
+        if token.start >= at:
+            break
+        if (token.operator and token.value == "||") or \
+                (not token.operator and token.value in _CONDITIONS):
+            return False
+    words = [t.value for t in tokens if not t.operator]
+    return not any(a == "apt-mark" and b == "auto" for a, b in zip(words, words[1:]))
+
+
 def _option_value(words: list[Token], names: tuple[str, ...]) -> str | None:
     for word, following in zip(words, words[1:]):
         if word.value in names:

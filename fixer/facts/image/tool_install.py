@@ -28,6 +28,7 @@ from fixer.facts.image.installs import (
     add_package,
     new_layer,
     pragma_edit,
+    runs_every_build,
 )
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.dockertext import (
@@ -78,7 +79,7 @@ def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[st
     # an apk `--virtual` group is deleted again: never extend one; nor an install that names
     # no package (`apt-get install -y \` left empty): nothing to add a word beside
     existing = [i for i in stage_installs(dockerfile, stage, manager)
-                if i.group is None and i.packages]
+                if i.group is None and i.packages and runs_every_build(dockerfile, i)]
     if existing:
         return replace(where, install=existing[0])
     at, following = _insertion_point(dockerfile, stage)
