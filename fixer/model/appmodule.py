@@ -4,15 +4,19 @@ The command names `module:attr` relative to the container's working directory
 (the final WORKDIR, compose `working_dir`, `cd` in a `sh -c`, `--app-dir`).
 The stage's COPY/ADD instructions (`image_paths`) say which folder of the build
 context lands there, so `WORKDIR /app` + `COPY app ./app` puts `app.main` at
-<service folder>/app/main.py. Without a usable command the module is guessed:
-app/main.py, main.py, src/main.py.
+<service folder>/app/main.py. A server command that names no module serves what the
+server finds instead (a variable, gunicorn's `wsgi_app`, fastapi-cli's entrypoint or
+default files), unknown where fixer cannot read it. Without a server command the module is
+guessed: app/main.py, main.py, src/main.py.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import shlex
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, replace
 
 from fixer.core.derived import Memo
 from fixer.core.tree import Tree
@@ -20,7 +24,7 @@ from fixer.model.image_paths import locate, may_hold, workdir
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import chain
-from fixer.sources.launch import SHELLS, Launch, split_shell
+from fixer.sources.launch import SHELLS, TARGET, Launch, split_shell
 from fixer.sources.portsites import stage_env
 from fixer.sources.python_modules import Modules
 
@@ -64,6 +68,8 @@ def _find(ws: Workspace, service: Service) -> AppModule | None:
     if not isinstance(service, BuiltService):
         return None
     launch = service.app.listen.launch
+    if launch is not None and launch.server is not None and not launch.target:
+        return _untargeted(ws, service, launch)
     if launch is not None:
         found = _from_launch(ws, service, launch)
         if found is not None:
@@ -106,7 +112,73 @@ def _guess(tree: Tree, context: str) -> AppModule | None:
     return None
 
 
-def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppModule | None:
+# the files `fastapi run` with no path serves, the first found in its working directory
+_FASTAPI_DEFAULTS = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
+# gunicorn's app in its configuration file: `wsgi_app = "app.main:app"`
+_WSGI_APP = re.compile(r"""^wsgi_app\s*=\s*["']([^"']+)["']""", re.M)
+# a command word that is only a variable: `uvicorn $APP_MODULE`, `"${APP}"`
+_VARIABLE_WORD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
+
+
+def _untargeted(ws: Workspace, service: BuiltService, launch: Launch) -> AppModule | None:
+    """A server command that names no `module:attr`: the app is where the server looks for
+    it instead (a variable, gunicorn's `wsgi_app` in its configuration file, fastapi-cli's
+    default files), and unknown where fixer does not read that: never the guessed
+    app/main.py, which may be another app than the one served."""
+    words, _cds = _words(service, launch)
+    cwd = _cwd(service, launch)
+    if launch.server == "fastapi":
+        configured = _fastapi_entrypoint(ws, service, cwd)
+        if configured is not None:   # its `[tool.fastapi] entrypoint` names the app
+            return _from_launch(ws, service, replace(launch, target=configured)) \
+                if TARGET.match(configured) else None
+        found = next((f for f in _FASTAPI_DEFAULTS if locate(ws.tree, service, cwd, f)), None)
+        return _fastapi_file(ws, service, cwd, found) if found else None
+    target = _variable_target(ws, service, words) or \
+        (_configured_target(ws, service, cwd, words) if launch.server == "gunicorn" else None)
+    return _from_launch(ws, service, replace(launch, target=target)) if target else None
+
+
+def _fastapi_entrypoint(ws: Workspace, service: BuiltService, cwd: str) -> str | None:
+    """The `[tool.fastapi] entrypoint` of the pyproject.toml in the working directory, which
+    fastapi-cli serves before its default files ("" when the table names none)."""
+    path = locate(ws.tree, service, cwd, "pyproject.toml")
+    file = ws.read(path) if path is not None else None
+    if file is None or "fastapi" not in file.text:
+        return None
+    try:
+        table = tomllib.loads(file.text).get("tool", {}).get("fastapi")
+    except tomllib.TOMLDecodeError:
+        return ""
+    if not isinstance(table, dict):
+        return None
+    entry = table.get("entrypoint")
+    return entry if isinstance(entry, str) else ""
+
+
+def _variable_target(ws: Workspace, service: BuiltService, words: list[str]) -> str | None:
+    """`uvicorn $APP_MODULE` with `APP_MODULE=app.main:app` set by compose or the image."""
+    for word in words[1:]:
+        match = _VARIABLE_WORD.match(word)
+        if match is not None:
+            value = _variable(ws, service, match.group(1))
+            return value if value and TARGET.match(value) else None
+    return None
+
+
+def _configured_target(ws: Workspace, service: BuiltService, cwd: str,
+                       words: list[str]) -> str | None:
+    """gunicorn's `wsgi_app` in the file `-c` names, else in ./gunicorn.conf.py."""
+    name = _option(words, "-c") or _option(words, "--config") or "gunicorn.conf.py"
+    path = locate(ws.tree, service, cwd, name.removeprefix("python:"))
+    file = ws.read(path) if path is not None and path.endswith(".py") else None
+    match = _WSGI_APP.search(file.text) if file is not None else None
+    return match.group(1) if match is not None and TARGET.match(match.group(1)) else None
+
+
+def _cwd(service: BuiltService, launch: Launch) -> str:
+    """The server's working directory: the image's, then the command's `cd`, `--app-dir`
+    and `--chdir`."""
     words, cds = _words(service, launch)
     cwd = workdir(service)
     for folder in cds:
@@ -115,6 +187,12 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
         value = _option(words, option)
         if value:
             cwd = posixpath.normpath(posixpath.join(cwd, value))
+    return cwd
+
+
+def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppModule | None:
+    words, _cds = _words(service, launch)
+    cwd = _cwd(service, launch)
     target = launch.target
     if not target:
         return None
@@ -141,16 +219,23 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
 
 
 def _python_path(ws: Workspace, service: BuiltService) -> list[str]:
-    """The folders PYTHONPATH puts on sys.path: compose's `environment`/`env_file` value,
-    else the image's `ENV` (the final stage's, else the nearest stage it is built from).
-    Entries that read a variable (`:$PYTHONPATH`) are left out."""
-    value = service.environment(ws.tree).get("PYTHONPATH")
+    """The folders PYTHONPATH puts on sys.path. Entries that read a variable
+    (`:$PYTHONPATH`) are left out."""
+    value = _variable(ws, service, "PYTHONPATH")
+    return [entry for entry in (value or "").split(":") if entry and "$" not in entry]
+
+
+def _variable(ws: Workspace, service: BuiltService, name: str) -> str | None:
+    """A variable of the container's environment: compose's `environment`/`env_file`
+    value, else the image's `ENV` (the final stage's, else the nearest stage it is built
+    from)."""
+    value = service.environment(ws.tree).get(name)
     app = service.app
     for link in chain(app.dockerfile, app.stage) if value is None else []:
-        value = stage_env(app.dockerfile, link).values.get("PYTHONPATH")
+        value = stage_env(app.dockerfile, link).values.get(name)
         if value is not None:
             break
-    return [entry for entry in (value or "").split(":") if entry and "$" not in entry]
+    return value
 
 
 def _script(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:
@@ -207,7 +292,8 @@ def _segment(segments: list[list[str]], launch: Launch) -> tuple[list[str], list
     for segment in segments:
         if segment[0] == "cd" and len(segment) == 2:
             cds.append(segment[1])
-        elif launch.target and any(launch.target in word for word in segment):
+        elif launch.target and any(launch.target in word for word in segment) or \
+                not launch.target and launch.server in segment:
             return segment, cds
     return [], cds
 

@@ -27,7 +27,7 @@ _RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
 # An option with its value in the same argument: `--port 8004`, `-b 0.0.0.0:8000`
 _JOINED_OPTION = re.compile(r"^--?[A-Za-z][\w-]*\s+\S")
 # An ASGI/WSGI target: `app.main:app`, `main:create_app()`; never `0.0.0.0:8000`.
-_TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(\))?$")
+TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(\))?$")
 PORT_OPTIONS = {"uvicorn": ("--port",), "fastapi": ("--port",), "granian": ("--port",),
                 "gunicorn": ("--bind", "-b"), "hypercorn": ("--bind", "-b")}
 CONFIG_OPTIONS = ("-c", "--config")  # gunicorn/hypercorn read the bind from a config file
@@ -185,7 +185,7 @@ def _loopback(server: str, args: list[str]) -> str:
 def _bind(server: str, args: list[str], offset: int) -> Launch:
     if server == "fastapi" and args and args[0] in ("run", "dev"):
         args, offset = args[1:], offset + 1
-    target = next((a for a in args if _TARGET.match(a) or a.endswith(".py")), None)
+    target = next((a for a in args if TARGET.match(a) or a.endswith(".py")), None)
     binds = server in ("gunicorn", "hypercorn")
     configured = binds and _option(args, CONFIG_OPTIONS) is not None
     if server in _SOCKET_OPTIONS and _option(args, _SOCKET_OPTIONS[server]) is not None:

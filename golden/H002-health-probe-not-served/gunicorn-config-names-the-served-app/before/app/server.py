@@ -1,0 +1,8 @@
+from fastapi import FastAPI
+
+application = FastAPI()
+
+
+@application.get("/health")
+def health():
+    return {"status": "ok"}

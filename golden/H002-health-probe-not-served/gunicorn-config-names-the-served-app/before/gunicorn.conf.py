@@ -1,0 +1,2 @@
+wsgi_app = "app.server:application"
+worker_class = "uvicorn.workers.UvicornWorker"
