@@ -62,17 +62,24 @@ would still leave the service failing at start-up. Unsafe when the folder the co
 from is itself a package (it has an `__init__.py`): another service built from the same
 image, a `python -m app.worker` or a test may import the same modules as `app.main`, where
 the absolute form fails; running the script as `python -m app.main` keeps both working.
+Unsafe too, with no `__init__.py` there, where something imports the folder as a namespace
+package: another service serves one of the modules as `app.main:app`, or a file of the
+folder above names one through it (`from app.main import app` in a test, `python -m
+app.worker` in a compose file or Dockerfile); their relative imports resolve there, and the
+absolute ones would not.
 """
 
 from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import NamedTuple
 
 from fixer.core import tree_index
+from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
@@ -189,7 +196,7 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
         _shadowing(ws, found, failing)
     first = scanned.nodes[0]
     packages = {f.path: f.package for f in failing}
-    packaged = _packaged(ws, found)
+    packaged = _packaged(ws, found) or _imported_as_package(ws, service, found, failing)
     fix = None if problem else Fix("Import from the import root",
                                    Safety.UNSAFE if packaged else Safety.SAFE,
                                    partial(_absolutized, ws, packages))
@@ -239,6 +246,83 @@ def _packaged(ws: Workspace, found: appmodule.AppModule) -> str | None:
         f"`uvicorn {dotted}:{found.attr or 'app'}` from the folder above"
     return (f"{init} makes `{package}` a package: code that imports `{dotted}` would fail "
             f"on the absolute imports (running {instead} keeps both)")
+
+
+def _imported_as_package(ws: Workspace, service: str, found: appmodule.AppModule,
+                         failing: list[Failing]) -> str | None:
+    """Why the absolute imports may break what works now, with no `__init__.py` in the
+    command's folder: Python imports it as a namespace package where something names its
+    modules through it (`uvicorn app.main:app` of another service built from the same
+    folder, `python -m app.worker`, a test's `from app.main import app`). Their relative
+    imports resolve there, and `from db import x` finds no `db`."""
+    package = posixpath.basename(found.root)
+    if not package.isidentifier():
+        return None
+    names = {posixpath.basename(f.path)[:-3] for f in failing if not f.package}
+    served = _served_in_packages(ws)
+    for path in (f.path for f in failing):
+        other = next(((name, dotted) for name, dotted in served.get(path, []) if name != service),
+                     None)
+        if other is not None:
+            return (f"{other[0]} serves `{other[1]}`, a module of the namespace package "
+                    f"`{package}`, whose imports would fail in absolute form")
+    parent = posixpath.dirname(found.root)
+    for name in sorted(names):
+        for path, line in _dotted_imports(ws).get((package, name), []):
+            if _under(path, parent) and not _under(path, found.root):
+                return (f"{path}:{line} imports `{package}.{name}`, a module of the namespace "
+                        f"package `{package}`, whose imports would fail in absolute form")
+    return None
+
+
+def _under(path: str, folder: str) -> bool:
+    return not folder or path.startswith(folder + "/")
+
+
+# per workspace: app module path -> (service, dotted name) of the services that serve it as a
+# module of a package (`uvicorn app.main:app`)
+_PACKAGE_SERVERS: Memo[dict[str, list[tuple[str, str]]]] = Memo("apps served in packages")
+
+
+def _served_in_packages(ws: Workspace) -> dict[str, list[tuple[str, str]]]:
+    return ws.derived.get(_PACKAGE_SERVERS, lambda: _index_package_servers(ws))
+
+
+def _index_package_servers(ws: Workspace) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for service in app_services(ws):
+        module = appmodule.find(ws, service)
+        if module is not None and module.package:
+            found.setdefault(module.path, []).append((service.name, module.module))
+    return found
+
+
+# per workspace: (package, module) -> where a module is named through its package:
+# `from app.main import app` in a .py file, `-m app.worker` or `app.main:app` in a command
+_DOTTED: Memo[dict[tuple[str, str], list[tuple[str, int]]]] = Memo("dotted imports")
+_DOTTED_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)\.(\w+)", re.M)
+_DOTTED_COMMAND = re.compile(r"(?:-m[ \t]+|\b)([A-Za-z_]\w*)\.(\w+)(?=:[A-Za-z_]|[ \t\"',\]]|$)",
+                             re.M)
+
+
+def _dotted_imports(ws: Workspace) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    return ws.derived.get(_DOTTED, lambda: _index_dotted(ws))
+
+
+def _index_dotted(ws: Workspace) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """Read once per workspace: I001 asks for every service it would fix."""
+    found: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for path in ws.tree.paths():
+        pattern = _DOTTED_IMPORT if path.endswith(".py") else _DOTTED_COMMAND \
+            if posixpath.basename(path).startswith(("Dockerfile", "compose", "docker-compose")) \
+            else None
+        file = ws.read(path) if pattern is not None else None
+        if pattern is None or file is None:
+            continue
+        for match in pattern.finditer(file.text):
+            found.setdefault((match.group(1), match.group(2)), []).append(
+                (path, file.line_of(match.start())))
+    return found
 
 
 def _absolutized(ws: Workspace, packages: dict[str, str]) -> list[Edit]:

@@ -1,0 +1,5 @@
+from app.main import app
+
+
+def test_import():
+    assert app is not None
