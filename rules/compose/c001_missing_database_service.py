@@ -83,7 +83,11 @@ through a `.env` variable holding that value, never copied. A URL with no
 password gets `POSTGRES_HOST_AUTH_METHOD: trust`. A non-default port gets a
 server listening there. Unsafe when only metrics exporters use the URL (a `postgres-exporter`'s
 `DATA_SOURCE_NAME`): the database an exporter watches is often one outside the stack,
-and an empty one beside it is no fix.
+and an empty one beside it is no fix. Unsafe too when the users need an extension the
+configured image does not ship (pgvector, PostGIS, TimescaleDB), as a user's requirement
+(`pgvector`, `langchain-postgres`, `geoalchemy2`), a `CREATE EXTENSION` in its code or the
+host name (`pgvector`, `postgis`) says: `CREATE EXTENSION` fails on the official image and
+the app stops. A `postgres-image` that has it (`pgvector/pgvector:pg17`) keeps the fix safe.
 When every user runs only under compose `profiles`, the database gets all of theirs
 (`docker compose up` without them starts no database nobody uses).
 Display-only when the host is no name a service can answer to
@@ -117,6 +121,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.facts.database import dbusage
+from fixer.facts.database import extensions
 from fixer.facts.database.images import family
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Stack
@@ -181,11 +186,23 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         plan.c003_on_the_way
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
     base = replace(base, relies_on=plan.waits_for)
-    doubt = plan.doubt or _only_exporters(uses)
+    doubt = plan.doubt or _only_exporters(uses) or _extension_doubt(ws, host, uses)
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
                        reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _extension_doubt(ws: Workspace, host: str, uses: list[dbusage.UrlUse]) -> str | None:
+    """Why the added database may stop its users: they need an extension (pgvector, PostGIS)
+    that the configured image does not ship, and `CREATE EXTENSION` fails there."""
+    image = ws.config.postgres_image
+    found = extensions.needed(ws, host, [use.service for use in uses])
+    if found is None or extensions.image_has(image, found[0]):
+        return None
+    extension, why = found
+    return (f"{why} says the database needs {extension.name}, which {image} does not ship: "
+            f"use an image that has it (`postgres-image = \"{extension.image}\"`)")
 
 
 def _only_exporters(uses: list[dbusage.UrlUse]) -> str | None:
