@@ -32,9 +32,11 @@ Safe when the copy is byte-identical to the built Dockerfile and nothing in the
 repository (compose files, CI files, Makefiles, scripts) refers to it: the
 deletion loses nothing. Any YAML file counts (a compose file named `production.yml`,
 which fixer does not load, may build it), and so do Windows scripts (`.bat`, `.cmd`,
-`.ps1`, whose `svc\\app\\Dockerfile` reads as `svc/app/Dockerfile`); a path written
-from a build context fixer does not resolve there (`dockerfile: app/Dockerfile`) counts
-when it ends the copy's path. Unsafe otherwise: the copy may hold changes someone meant
+`.ps1`, whose `svc\\app\\Dockerfile` reads as `svc/app/Dockerfile`), bake files, the
+scripts of `package.json` and `pyproject.toml`, and a dev container's `devcontainer.json`;
+a path written there from a folder fixer does not resolve (`dockerfile: app/Dockerfile`
+under a bake target's `context = "api"`, `../api/app/Dockerfile`) counts when it ends the
+copy's path. Unsafe otherwise: the copy may hold changes someone meant
 to keep, or a pipeline may build it. Display-only when its content differs and something
 refers to it (a CI job's `file: svc/app/Dockerfile`, or a build that names only its
 folder as the context, `context: ./svc/app`, `docker build svc/app`): it may be an image
@@ -167,7 +169,7 @@ def _referrers(ws: Workspace, stray: str, context: str,
     found = []
     for path, (written, built) in mentions.items():
         local = not context or path.startswith(context + "/")
-        loose = path.lower().endswith(_MAY_BUILD)   # its paths' base is not known
+        loose = _may_build(path)   # its paths' base is not known
         if stray in built or (local and inside in built) or any(
                 _names(w, stray) or (local and _names(w, inside)) or (loose and _tail_of(w, stray))
                 for w in written):
@@ -182,7 +184,8 @@ def _names(written: str, path: str) -> bool:
 def _tail_of(written: str, path: str) -> bool:
     """`app/Dockerfile`, written from a build context fixer may not resolve (a compose file
     it does not load, `dockerfile: app/Dockerfile` under `context: ./svc`), ends the path."""
-    return "/" in written.lstrip("./") and path.endswith("/" + written.lstrip("./"))
+    tail = written.lstrip("./")   # `../api/app/Dockerfile` from a `.devcontainer/` folder
+    return "/" in tail and (path == tail or path.endswith("/" + tail))
 
 
 # A path to a Dockerfile as written in a CI file, Makefile or compose file: what the pattern
@@ -215,8 +218,15 @@ def _end(match: re.Match[str] | None, at: int) -> int:
 
 
 # Files that may build a Dockerfile beyond the build scripts fixer reads for Compose: any YAML
-# (a compose file named `production.yml`, which fixer does not load) and Windows scripts
-_MAY_BUILD = (".yml", ".yaml", ".bat", ".cmd", ".ps1")
+# (a compose file named `production.yml`, which fixer does not load), Windows scripts, bake
+# files; and by name, the task runners of package.json and pyproject.toml and a dev
+# container's `"dockerfile"`. Their paths are written from folders fixer does not resolve.
+_MAY_BUILD = (".yml", ".yaml", ".bat", ".cmd", ".ps1", ".hcl")
+_MAY_BUILD_NAMES = ("package.json", "pyproject.toml", "devcontainer.json", ".devcontainer.json")
+
+
+def _may_build(path: str) -> bool:
+    return path.lower().endswith(_MAY_BUILD) or posixpath.basename(path) in _MAY_BUILD_NAMES
 
 
 # per file that may build a Dockerfile: the Dockerfile paths it writes, and the Dockerfiles
@@ -229,8 +239,7 @@ def _mentions(ws: Workspace) -> Mentions:
     as `/`: `docker build -f svc\\app\\Dockerfile`) and those its contexts build; read
     once."""
     out: Mentions = {}
-    for path in sorted(p for p in ws.tree.paths()
-                       if is_build_script(p) or p.lower().endswith(_MAY_BUILD)):
+    for path in sorted(p for p in ws.tree.paths() if is_build_script(p) or _may_build(p)):
         file = ws.read(path)
         if file is not None:
             text = file.text.replace("\\", "/")

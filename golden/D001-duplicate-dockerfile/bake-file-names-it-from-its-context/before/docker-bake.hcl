@@ -1,0 +1,4 @@
+target "api" {
+  context = "api"
+  dockerfile = "app/Dockerfile"
+}
