@@ -89,7 +89,9 @@ settings default, or a quoted `"users:8080"` gRPC target), a URL fixer does not 
 the stack's
 compose files, `.env`, `env_file`s or the configuration files its services mount
 (a Prometheus scrape target `api:8080`) call it there without a scheme (`USERS_ADDR:
-users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite.
+users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite; and when
+a build script (a CI workflow, a Makefile, a shell script) runs an image outside Compose
+publishing that container port (`docker run -p 8000:8000 api` in a smoke test).
 
 No finding for a service with `extends:`: the service it extends may set the command
 that sets the port, and fixer does not follow `extends:`.
@@ -128,6 +130,7 @@ from typing import TypeVar
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.numbers import number
+from fixer.facts.image.buildscripts import is_build_script
 from fixer.facts.ports.claims import ContainerPort, heard
 from fixer.facts.ports.kubernetes import helm_port, ports_for
 from fixer.facts.ports.references import (
@@ -218,6 +221,7 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                      _unread_proxy_doubt(ws, service, listen) or
                      _source_url_doubt(ws, service, listen) or
                      _unseen_env_doubt(ws, service, listen) or
+                     _docker_run_doubt(ws, service, listen) or
                      _bare_address_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
@@ -351,6 +355,39 @@ def _unseen_env_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
         return None
     return (f"{found[0]} loads {found[1]}, which is not in the repository and may call "
             f"{service.name} on {listen}, the port the app would leave")
+
+
+def _docker_run_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: a build script runs an image outside
+    Compose and publishes its container port `listen` (`docker run -p 8000:8000 api` in a
+    CI smoke test or a Makefile), which fixer does not edit: it would reach nothing."""
+    found = ws.derived.get(_DOCKER_RUNS, lambda: _docker_run_ports(ws)).get(listen)
+    if found is None:
+        return None
+    return (f"{found[0]}:{found[1]} runs an image with `docker run` publishing its port "
+            f"{listen}, which {service.name}'s app would stop listening on; fixer does not "
+            "edit it")
+
+
+# per workspace: container port -> the first (build script, line) whose `docker run`
+# publishes it
+_DOCKER_RUNS: Memo[dict[int, tuple[str, int]]] = Memo("ports docker run publishes")
+_DOCKER_RUN = re.compile(r"\bdocker[ \t]+(?:container[ \t]+)?run\b[^\n]*")
+_PUBLISH = re.compile(r"(?:^|\s)(?:-p|--publish)(?:[ \t]+|=)[\"']?([^\s\"']+)")
+
+
+def _docker_run_ports(ws: Workspace) -> dict[int, tuple[str, int]]:
+    found: dict[int, tuple[str, int]] = {}
+    for path in ws.tree.paths():
+        file = ws.read(path) if is_build_script(path) else None
+        if file is None:
+            continue
+        for run in _DOCKER_RUN.finditer(file.text):
+            for publish in _PUBLISH.finditer(run.group()):
+                port = number(publish.group(1).split("/")[0].rpartition(":")[2])
+                if port is not None:
+                    found.setdefault(port, (path, file.line_of(run.start())))
+    return found
 
 
 # per workspace: each stack's (service, env_file) pairs whose file is not in the repository
