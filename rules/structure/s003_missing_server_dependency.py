@@ -19,7 +19,8 @@ A requirement known to bring the package counts too: `fastapi[standard]` and
 `fastapi[all]` bring uvicorn and the FastAPI CLI, and so does fastapi 0.111.0 or 0.111.1
 without an extra (later releases moved both to `standard`), when the requirement admits
 no other release (`==0.111.0`, `~=0.111.0`, Poetry's `^0.111`) or the lock file that
-`poetry install`, `uv sync` or `pdm install` installs from pins one. `fastapi-cli`
+`poetry install`, `uv sync` or `pdm install` installs from pins one. A package that lock
+file pins is installed, whichever requirement brings it (fastapi through `gradio`). `fastapi-cli`
 brings uvicorn from 0.0.5 on (pinned there, or with no upper bound: pip installs the
 newest), and with its `standard` extra. `uvicorn-worker` (the worker class
 `uvicorn_worker.UvicornWorker`) brings gunicorn and uvicorn from 0.2.0 on.

@@ -87,8 +87,10 @@ class Declared:
         self.brought |= brought_by(key, extras, specifier)
 
     def locked(self, name: str, version: str) -> None:
-        """The release a lock file pins for a package the image installs from it."""
-        self.brought |= brought_by(normalize(name), frozenset(), f"=={version}")
+        """The release a lock file pins for a package the image installs from it: the
+        package itself (fastapi that gradio brings), and what that release brings."""
+        key = normalize(name)
+        self.brought |= {key} | brought_by(key, frozenset(), f"=={version}")
 
     def has(self, name: str, extra: str | None = None) -> bool:
         seen = self.names.get(normalize(name))
