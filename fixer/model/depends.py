@@ -95,7 +95,13 @@ def where_aliased(doc: ComposeDoc, definition: Value) -> str | None:
     if value.aliased or (key is not None and value_is_alias(doc.file.text, key)):
         return _anchor_reason(doc, value.node)
     aliased = [e for e in elements(value) if e.aliased]
-    return _anchor_reason(doc, aliased[0].node) if aliased else None
+    if aliased:
+        return _anchor_reason(doc, aliased[0].node)
+    shared = doc.shared_anchor_around(value.node.start_mark.index, value.node.end_mark.index)
+    if shared is not None:   # `api: &api` that `api-replica: *api` repeats whole
+        return (f"depends_on lies in the anchor `&{shared}`, which other services share; "
+                "fixer does not edit it")
+    return None
 
 
 def _anchor_reason(doc: ComposeDoc, node: Node) -> str:

@@ -54,3 +54,12 @@ def anchor_at(spans: list[AnchorSpan], start: int, end: int) -> str | None:
         if span.start < end and start < span.end or span.start < start < span.end:
             return span.name
     return None
+
+
+def anchor_around(spans: list[AnchorSpan], start: int, end: int) -> str | None:
+    """The shared anchor that holds all of text[start:end] (`api: &api` around a depends_on
+    that `api-replica: *api` repeats), if any."""
+    for span in spans:
+        if span.start <= start and end <= span.end:
+            return span.name
+    return None

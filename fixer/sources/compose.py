@@ -15,7 +15,7 @@ import yaml
 
 from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile
-from fixer.sources.anchors import AnchorSpan, anchor_at, shared_anchors
+from fixer.sources.anchors import AnchorSpan, anchor_around, anchor_at, shared_anchors
 from fixer.sources.compose_shape import check_document, compose_text, kind
 
 try:  # the C composer; the pure-Python one gives the same nodes, slower
@@ -86,10 +86,17 @@ class ComposeDoc:
         return self.file.text[node.start_mark.index:node.end_mark.index]
 
     def shared_anchor_at(self, start: int, end: int) -> str | None:
-        """The anchor (aliased elsewhere) that text[start:end] lies in; None when unshared."""
+        """The anchor (aliased elsewhere) that text[start:end] touches; None when unshared."""
+        return anchor_at(self._shared_anchors(), start, end)
+
+    def shared_anchor_around(self, start: int, end: int) -> str | None:
+        """The anchor (aliased elsewhere) that holds all of text[start:end]."""
+        return anchor_around(self._shared_anchors(), start, end)
+
+    def _shared_anchors(self) -> list[AnchorSpan]:
         if self._anchors is None:
             self._anchors = shared_anchors(self.file.text) if "&" in self.file.text else []
-        return anchor_at(self._anchors, start, end)
+        return self._anchors
 
 
 def parse(file: TextFile) -> ComposeDoc | None:
@@ -265,7 +272,10 @@ def _items(node: yaml.MappingNode, aliased_parent: bool) -> list[tuple[str, Valu
     own: list[tuple[str, Value]] = []
     merged: list[tuple[str, Value]] = []
     for key, child in node.value:
-        aliased = aliased_parent or not _owned(node, child)
+        # a value always follows its key: one that starts before it was reached through an
+        # alias (`api-replica: *api`, the alias of a sibling service)
+        aliased = aliased_parent or not _owned(node, child) or \
+            child.start_mark.index < key.end_mark.index
         if key.tag.endswith(":merge") or key.value == MERGE_KEY:
             for source in child.value if isinstance(child, yaml.SequenceNode) else [child]:
                 merged.extend((k, Value(v.node, True)) for k, v in items(Value(source, True)))

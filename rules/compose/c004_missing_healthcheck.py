@@ -643,8 +643,8 @@ def _healthcheck(service: Service, doc: ComposeDoc, test: tuple[str, ...]) -> Ch
         return Choice(block=str(exc))
     shared = doc.shared_anchor_at(at, at)
     if shared is not None:  # `api: &api` merged into another service: it would get it too
-        return Choice(block=f"{service.name} is the YAML anchor &{shared}, which other "
-                            "services merge; a healthcheck added there reaches them too")
+        return Choice(block=f"{service.name} is defined in the YAML anchor &{shared}, which "
+                            "other services share; a healthcheck added there reaches them too")
     return Choice(build=partial(_healthcheck_edits, doc, definition.node, test))
 
 
