@@ -153,6 +153,10 @@ def _word(script: str, i: int) -> tuple[int, str]:
         if char in "<>" and script.startswith("&", i + 1):  # `2>&1` is one word
             value.append(script[i:i + 2])
             i += 2
+        elif char == "$" and script.startswith("(", i + 1):  # `$(nproc)` is part of a word
+            end = _substitution_end(script, i + 1)
+            value.append(script[i:end])
+            i = end
         elif char in " \t\r\n;&|()":
             break
         elif char == "\\" and i + 1 < length:
@@ -169,6 +173,26 @@ def _word(script: str, i: int) -> tuple[int, str]:
             value.append(char)
             i += 1
     return min(i, length), "".join(value)
+
+
+def _substitution_end(script: str, i: int) -> int:
+    """The end of the `(...)` opening at i (a command substitution, `$((1 + 2))`): nested
+    parentheses counted, quoted ones skipped; the script's end when it never closes."""
+    depth, length = 0, len(script)
+    while i < length:
+        char = script[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char in "'\"":
+            close = script.find(char, i + 1)
+            i = length if close < 0 else close + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        i += 1
+        if depth == 0:
+            return i
+    return length
 
 
 def _double_quoted(script: str, i: int, value: list[str]) -> int:
