@@ -193,6 +193,23 @@ def _single_quoted_list(command: str) -> bool:
     return isinstance(value, list) and all(isinstance(word, str) for word in value)
 
 
+def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner: str) -> str:
+    """What shell form does here, for the finding's message."""
+    if _single_quoted_list(command) or _broken_json(command) is not None:
+        return (f"it is meant as a JSON list but is not valid JSON, so {runner} runs it as "
+                "one broken command and the container does not start")
+    init = _init_entrypoint(dockerfile, stage) if kind == "CMD" else None
+    if init is not None and _signals_group(dockerfile, stage):
+        return (f"{init} runs {runner}, not the app, as its child (it signals the whole group, "
+                "so the app gets SIGTERM too)")
+    if init is not None:
+        return f"{init} passes SIGTERM to {runner}, which does not pass it to the app"
+    if kind == "CMD" and entrypoint(dockerfile, stage) is not None:
+        return (f"the ENTRYPOINT is given it as `{runner} -c \"…\"`, and that shell does not "
+                "pass SIGTERM to the app")
+    return f"{runner} is PID 1 and does not pass SIGTERM to the app"
+
+
 def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
             instruction: Instruction) -> Violation:
     kind = instruction.cmd
@@ -202,14 +219,8 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     shellless = _shellless_base(services, dockerfile, stage)
     shell = _stage_shell(dockerfile, stage, instruction)
     runner = "/bin/sh" if shell == DEFAULT_SHELL else shell[0]   # what Docker runs it with
-    init = _init_entrypoint(dockerfile, stage) if kind == "CMD" else None
-    harm = (f"the {shellless.label} base image has no /bin/sh, so the container cannot start"
-            if shellless is not None else
-            f"{init} runs {runner}, not the app, as its child (it signals the whole group, "
-            f"so the app gets SIGTERM too)" if init is not None and _signals_group(dockerfile,
-                                                                                  stage) else
-            f"{init} passes SIGTERM to {runner}, which does not pass it to the app"
-            if init is not None else f"{runner} is PID 1 and does not pass SIGTERM to the app")
+    harm = _harm(dockerfile, stage, kind, command, runner) if shellless is None else \
+        f"the {shellless.label} base image has no /bin/sh, so the container cannot start"
     base = Violation(
         message=f"{kind} in shell form: {harm}",
         path=dockerfile.path, line=instruction.line, service=services[0].name,
