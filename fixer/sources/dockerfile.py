@@ -69,6 +69,14 @@ class Dockerfile:
     def text_of(self, instruction: Instruction) -> str:
         return self.file.text[instruction.start:instruction.end]
 
+    def keyword(self, name: str) -> str:
+        """An instruction keyword as this file writes them: lowercase where every
+        instruction is (`from`, `run`, `cmd`), else upper."""
+        text = self.file.text
+        written = [text[i.start:i.start + len(i.cmd)] for stage in self.stages
+                   for i in stage.instructions]
+        return name.lower() if written and all(w.islower() for w in written) else name
+
 
 def line_starts(text: str) -> list[int]:
     starts = [0]

@@ -401,5 +401,6 @@ def _added(app: App, listen: int) -> TextEdit:
     before = text[text.rfind("\n", 0, at - 1) + 1:at] if at > 0 else ""
     paragraph = at < start and at > 0 and not before.strip()
     return TextEdit(app.dockerfile.path, at, at, f"{indentation(text, anchor.start)}"
-                    f"EXPOSE {listen}{newline}" + (newline if paragraph else ""))
+                    f"{app.dockerfile.keyword('EXPOSE')} {listen}{newline}" +
+                    (newline if paragraph else ""))
 

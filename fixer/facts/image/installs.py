@@ -254,8 +254,10 @@ def _continuation_tail(dockerfile: Dockerfile, install: PackageInstall) -> str:
     return " " + escape
 
 
-def new_layer(manager: str, packages: list[str]) -> str:
-    return NEW_LAYER[manager].format(packages=" ".join(packages))
+def new_layer(dockerfile: Dockerfile, manager: str, packages: list[str]) -> str:
+    """The install instruction, its keyword in the file's case."""
+    layer = NEW_LAYER[manager].format(packages=" ".join(packages))
+    return dockerfile.keyword("RUN") + layer[len("RUN"):]
 
 
 def pragma_edit(dockerfile: Dockerfile, instruction: Instruction, code: str) -> TextEdit | None:

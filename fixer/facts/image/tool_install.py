@@ -133,7 +133,7 @@ def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
     indent = _neighbour_indentation(dockerfile, at, following)
     pragma = f"{indent}# hadolint ignore={UNPINNED_CODE[manager]}{newline}" \
         if UNPINNED_CODE[manager] in hadolint else ""
-    block = pragma + indent + new_layer(manager, tools)
+    block = pragma + indent + new_layer(dockerfile, manager, tools)
     if at == len(text) and not text.endswith("\n"):
         return [TextEdit(dockerfile.path, at, at, newline + block)]
     blank_above = at >= 2 and not text[line_start(text, at - 1):at].strip()
