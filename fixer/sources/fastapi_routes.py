@@ -729,6 +729,9 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                     _add_route(result, tree, decorator, prefix, function, depth == 0,
                                mods, path)
                     routed = True
+                elif isinstance(decorator, ast.Call) and depth == 0 and \
+                        _method_of(decorator, var) == "middleware":
+                    result.routes += [Route(p, True, function) for p in _answered(function)]
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
             method = _method_of(call, var)
@@ -891,6 +894,27 @@ def _adds_in_loop(loop: ast.For | ast.AsyncFor | ast.While, var: str) -> bool:
         if isinstance(node, ast.Call) and _method_of(node, var) in adders:
             return True
     return False
+
+
+def _answered(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The paths an `@app.middleware("http")` function answers itself, before any route:
+    `if request.url.path == "/healthz": return PlainTextResponse("ok")` (or `in ("/a",
+    "/b")`), a `return` in the branch. A probe of them is answered."""
+    found: list[str] = []
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and
+                len(node.test.ops) == 1 and any(isinstance(s, ast.Return) for s in node.body)):
+            continue
+        left, op, right = node.test.left, node.test.ops[0], node.test.comparators[0]
+        if not (isinstance(left, ast.Attribute) and left.attr == "path" and
+                isinstance(left.value, ast.Attribute) and left.value.attr == "url"):
+            continue
+        values = [right] if isinstance(op, ast.Eq) else \
+            list(right.elts) if isinstance(op, ast.In) and \
+            isinstance(right, (ast.Tuple, ast.List, ast.Set)) else []
+        found += [v.value for v in values if isinstance(v, ast.Constant) and
+                  isinstance(v.value, str) and v.value.startswith("/")]
+    return found
 
 
 def _method_of(call: ast.Call, var: str) -> str | None:

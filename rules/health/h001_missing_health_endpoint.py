@@ -26,7 +26,9 @@ app's, one added after it would never be reached).
 Flask, Django, workers, bots and one-shot jobs are not app services and are
 never reported. Attribute assignments after the app is created (`app.state.db =
 db`, `app.logger = log`) do not hide it. Routes the app's class adds to itself in
-`__init__` (`self.add_api_route(...)`) count.
+`__init__` (`self.add_api_route(...)`) count, and so do the paths an
+`@app.middleware("http")` function answers itself (`if request.url.path == "/healthz":
+return PlainTextResponse("ok")`).
 
 A service whose healthcheck asks for a path the app does not serve is H002's
 finding, not this one's (one defect, one finding): H002's fix rewrites the probe
