@@ -757,6 +757,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 helper = _helper_name(call.func)
                 if _may_add_routes(mods, path, tree, call, helper, var):
                     result.note(f"`{helper}({var})` may add routes")
+                    _follow_helper(mods, path, tree, call, helper, var, prefix, result, depth)
                 if depth == 0:
                     result.doubt = result.doubt or _helper_middleware(mods, path, tree,
                                                                       helper, var)
@@ -865,6 +866,23 @@ def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) 
                 for a in [*node.args, *(k.value for k in node.keywords)]):
             return False
     return True
+
+
+def _follow_helper(mods: Modules, path: str, tree: ast.Module, call: ast.Call, name: str,
+                   var: str, prefix: str, result: AppRoutes, depth: int) -> None:
+    """The routes a function of the repository adds to the app it is handed
+    (`register_routers(app)` including a router with `/health`): they are served. What
+    else it may add stays unknown (the caller's note), so a route fixer would add beside
+    them is still in doubt."""
+    found = _helper_function(mods, path, tree, name) if depth <= 5 else None
+    if found is None:
+        return
+    where, module, function = found
+    at = next(i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == var)
+    parameters = function.args.posonlyargs + function.args.args
+    if at < len(parameters):
+        _scan(mods, where, module, function, parameters[at].arg, prefix, result, False,
+              depth + 1)
 
 
 def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,

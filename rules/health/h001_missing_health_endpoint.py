@@ -26,7 +26,9 @@ app's, one added after it would never be reached).
 Flask, Django, workers, bots and one-shot jobs are not app services and are
 never reported. Attribute assignments after the app is created (`app.state.db =
 db`, `app.logger = log`) do not hide it. Routes the app's class adds to itself in
-`__init__` (`self.add_api_route(...)`) count, and so do the paths an
+`__init__` (`self.add_api_route(...)`) count, so do the routes a function of the
+repository adds to the app it is handed (`register_routers(app)` including a router
+with `/health`; what else it may add stays unknown), and the paths an
 `@app.middleware("http")` function answers itself (`if request.url.path == "/healthz":
 return PlainTextResponse("ok")`).
 
