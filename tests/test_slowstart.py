@@ -52,7 +52,15 @@ def stack(head: str) -> dict[str, str]:
     ("import onnxruntime.capi\n", (1, "onnxruntime", True)),
 ])
 def test_a_model_load_is_found_with_its_line(text: str, found: tuple[int, str, bool]) -> None:
-    assert _first_load(TextFile("api/app/main.py", text)) == found
+    load = _first_load(TextFile("api/app/main.py", text))
+    assert load is not None and load[:3] == found
+
+
+def test_a_model_load_in_a_function_names_it() -> None:
+    """A load inside a function may run per request: the reason names the function."""
+    text = "def transcribe(path):\n    import whisper\n\n    model = whisper.load_model('base')\n"
+    assert _first_load(TextFile("api/app/asr.py", text)) == (4, "whisper.load_model", False,
+                                                             "transcribe")
 
 
 @pytest.mark.parametrize("text", [

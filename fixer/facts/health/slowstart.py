@@ -67,6 +67,7 @@ class ModelLoad(NamedTuple):
     line: int
     call: str       # as written: `AutoModel.from_pretrained`, `pipeline`; or the library
     imported: bool = False   # `call` is a library the module imports, not a call
+    within: str = ""         # the function the call is in ("" at the module's top level)
 
 
 def described(load: ModelLoad) -> str:
@@ -76,6 +77,9 @@ def described(load: ModelLoad) -> str:
                 "before the app listens")
     what = f"imports {load.call}, a library that loads models" if load.imported else \
         f"loads a model (`{load.call}`)"
+    if load.within:   # fixer does not tell start-up code from request-time code
+        return (f"{load.path}:{load.line} {what} in `{load.within}()`, which may run at "
+                "start-up, and the model may be downloaded first")
     return f"{load.path}:{load.line} {what}, which may be downloaded first"
 
 
@@ -181,7 +185,7 @@ def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
 
 
 # (line, call, imported) of the first load in a module's text, kept with the text
-_LOADS: Memo[tuple[int, str, bool] | None] = Memo("first model load")
+_LOADS: Memo[tuple[int, str, bool, str] | None] = Memo("first model load")
 
 
 def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
@@ -197,7 +201,7 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
     return None
 
 
-def _first_load(file: TextFile) -> tuple[int, str, bool] | None:
+def _first_load(file: TextFile) -> tuple[int, str, bool, str] | None:
     """The first call that loads a model, else the first import of a model library."""
     if not any(word in file.text for word in _WORDS):
         return None
@@ -206,10 +210,13 @@ def _first_load(file: TextFile) -> tuple[int, str, bool] | None:
         return None
     calls: list[ast.Call] = []
     libraries: list[tuple[int, str]] = []
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     pipelines = False   # `from transformers import pipeline`, or `import transformers`
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             calls.append(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(node)
         elif isinstance(node, ast.ImportFrom):
             if node.module == _PIPELINE_SOURCE:
                 pipelines = pipelines or any(alias.name == "pipeline" for alias in node.names)
@@ -221,10 +228,16 @@ def _first_load(file: TextFile) -> tuple[int, str, bool] | None:
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
         name = _loader(call.func, pipelines)
         if name is not None:
-            return call.lineno, name, False
+            return call.lineno, name, False, _within(functions, call.lineno)
     found = sorted((line, name.split(".")[0]) for line, name in libraries
                    if name.split(".")[0] in _MODEL_LIBRARIES)
-    return (*found[0], True) if found else None
+    return (*found[0], True, _within(functions, found[0][0])) if found else None
+
+
+def _within(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> str:
+    """The innermost function whose body holds the line; "" at the top level."""
+    holding = [f for f in functions if f.lineno < line <= (f.end_lineno or f.lineno)]
+    return max(holding, key=lambda f: f.lineno).name if holding else ""
 
 
 def _loader(func: ast.expr, pipelines: bool) -> str | None:
