@@ -61,7 +61,7 @@ compile (S004 reports it): fixer cannot see the imports in it. Fixing the others
 would still leave the service failing at start-up. Unsafe when the folder the command runs
 from is itself a package (it has an `__init__.py`): another service built from the same
 image, a `python -m app.worker` or a test may import the same modules as `app.main`, where
-the absolute form fails; running the script as `python -m app.main` keeps both working.
+the absolute form fails; running a script as `python -m app.main` keeps both working.
 Unsafe too, with no `__init__.py` there, where something imports the folder as a namespace
 package: another service serves one of the modules as `app.main:app`, or a file of the
 folder above names one through it (`from app.main import app` in a test, `python -m
@@ -241,11 +241,12 @@ def _packaged(ws: Workspace, found: appmodule.AppModule) -> str | None:
         return None
     package = posixpath.basename(found.root)
     dotted = f"{package}.{posixpath.basename(found.path)[:-3]}"
-    # what keeps both working: the module run as part of its package, from the folder above
-    instead = f"`python -m {dotted}`" if found.script else \
-        f"`uvicorn {dotted}:{found.attr or 'app'}` from the folder above"
+    # what keeps both working: a script run as a module of its package, from the folder its
+    # command already runs in; a server's may not be in the image (`COPY app/ .`), or be left
+    # by `--chdir`, so no advice is given there
+    instead = f" (running `python -m {dotted}` keeps both)" if found.script else ""
     return (f"{init} makes `{package}` a package: code that imports `{dotted}` would fail "
-            f"on the absolute imports (running {instead} keeps both)")
+            f"on the absolute imports{instead}")
 
 
 def _imported_as_package(ws: Workspace, service: str, found: appmodule.AppModule,
