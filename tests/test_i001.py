@@ -270,10 +270,9 @@ def test_i001_only_the_unguarded_imports_of_a_module_are_rewritten() -> None:
 
 @pytest.mark.parametrize(("cmd", "advice"), [
     pytest.param('"python", "main.py"', "running `python -m svc.main` keeps both", id="script"),
-    pytest.param(UVICORN, "running `uvicorn svc.main:app` from the folder above keeps both",
-                 id="served-module"),
+    pytest.param(UVICORN, None, id="served-module"),
 ])
-def test_the_fix_is_unsafe_where_the_folder_is_a_package(cmd: str, advice: str) -> None:
+def test_the_fix_is_unsafe_where_the_folder_is_a_package(cmd: str, advice: str | None) -> None:
     """`svc/__init__.py`: other code may import `svc.main`, where the absolute import fails.
     The reason says how to run the module as part of its package instead."""
     files = service({"svc/__init__.py": "", "svc/main.py": app_module("from .db import x\n", cmd)},
@@ -281,4 +280,7 @@ def test_the_fix_is_unsafe_where_the_folder_is_a_package(cmd: str, advice: str) 
     [finding] = check(files, select="I001")
     assert finding.safety.value == "unsafe", finding
     assert "svc/__init__.py makes `svc` a package" in (finding.reason or "")
-    assert advice in (finding.reason or ""), finding.reason
+    if advice is None:   # a server's folder above may not be in the image (`COPY svc/ .`)
+        assert "keeps both" not in (finding.reason or ""), finding.reason
+    else:
+        assert advice in (finding.reason or ""), finding.reason
