@@ -233,7 +233,8 @@ def _sharing(ws: Workspace, builders: list[BuiltService], service: BuiltService,
         if other is service or other.app is None or other.app.stage is not app.stage:
             continue
         mine, theirs = app.listen, other.app.listen
-        built_by = f"{app.dockerfile.path} is also built by {other.name}"
+        where = f" of {other.stack.name}" if other.stack.name != service.stack.name else ""
+        built_by = f"{app.dockerfile.path} is also built by {other.name}{where}"
         if theirs.region == mine.region and theirs.sites == mine.sites:
             if (theirs.port, theirs.variable) != (mine.port, mine.variable):
                 # the same command, its port set elsewhere (an env_file): an added flag
