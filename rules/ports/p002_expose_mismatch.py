@@ -22,6 +22,9 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ```
 
 ## Fix safety
+Display-only when a comment of the final stage speaks of EXPOSE and says why it is not
+there (`# EXPOSE 8000 only in dev; prod sits behind the socket proxy`): leaving it out may
+be the author's choice (a commented-out `# EXPOSE 8000` alone is uncommented instead).
 Display-only when a service that is no app builds the same image and runs another
 server on it (`mlflow server --port 5000`, `streamlit run`; a worker listens on nothing and
 counts for nothing): EXPOSE documents every container built from the image.
@@ -283,6 +286,7 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
                                       f"line {inherited[0][0].line}, which other stages may "
                                       "share: which to change is the author's call")
     doubt = next((d for d in map(extends_doubt, services) if d), None) or \
+        (_explained_omission(app, listens[0]) if not ports else None) or \
         _environment_doubt(ws, services) or _files_doubt(ws, services) or \
         _unread_image_command(ws, services) or _second_server(ws, services) or \
         _other_programs(ws, services)
@@ -364,6 +368,29 @@ def _commented(app: App, listen: int) -> re.Match[str] | None:
     line = re.compile(rf"^[ \t]*(#[ \t]*)EXPOSE[ \t]+{listen}(?:/tcp)?[ \t]*\r?$",
                       re.M | re.I)
     return line.search(text, app.stage.instructions[0].start, app.stage.instructions[-1].end)
+
+
+# a comment about EXPOSE, and one that only comments an instruction out (`# EXPOSE 80/tcp`)
+_EXPOSE_REMARK = re.compile(r"^[ \t]*#(?=[^\n]*\bEXPOSE\b)([^\n]*?)\r?$", re.M)
+_BARE_EXPOSE = re.compile(r"\s*EXPOSE(?:\s+(?:\d+(?:-\d+)?(?:/\w+)?|\$\{?\w+(?::?-\d+)?\}?))*\s*",
+                          re.I)
+
+
+def _explained_omission(app: App, listen: int) -> str | None:
+    """Why adding EXPOSE may undo a choice: a comment of the final stage speaks of EXPOSE
+    and says more than a commented-out line the fix would uncomment (`# EXPOSE 8000 only in
+    dev; prod sits behind the socket proxy`)."""
+    if _commented(app, listen):
+        return None
+    text = app.dockerfile.file.text
+    remarks = _EXPOSE_REMARK.finditer(text, app.stage.instructions[0].start,
+                                      app.stage.instructions[-1].end)
+    match = next((m for m in remarks if not _BARE_EXPOSE.fullmatch(m.group(1))), None)
+    if match is None:   # only commented-out lines (`# EXPOSE 80`): no reason is given
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    return (f"line {line} comments on EXPOSE (`#{match.group(1).rstrip()}`): leaving it out "
+            "may be the author's choice")
 
 
 def _anchor(app: App) -> Instruction | None:
