@@ -85,20 +85,30 @@ def _shared_namespace(ws: Workspace, root: str, folder: str, package: str) -> st
     does not hold (`acme.billing` beside `acme/main.py`), which an installed distribution
     sharing the namespace may provide. An `__init__.py` would make `acme` this folder alone,
     and that import would fail."""
-    name = re.escape(package)
-    pattern = re.compile(rf"^[ \t]*(?:from[ \t]+{name}\.(\w+)|import[ \t]+{name}\.(\w+)|"
-                         rf"from[ \t]+{name}[ \t]+import[ \t]+\(?[ \t]*(\w+))", re.M)
     files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
     for path in files[:_SCAN_LIMIT]:
         file = ws.read(path)
-        for match in pattern.finditer(file.text) if file is not None else ():
-            sub = next(g for g in match.groups() if g)
+        for sub in _submodules_imported(file.text, package) if file is not None else ():
             if not (ws.tree.exists(posixpath.join(folder, sub + ".py"))
                     or tree_index.is_folder(ws.tree, posixpath.join(folder, sub))):
                 return (f"{path} imports `{package}.{sub}`, which {folder}/ does not hold: an "
                         f"installed distribution may share the `{package}` namespace, and an "
                         "`__init__.py` would hide it")
     return None
+
+
+def _submodules_imported(text: str, package: str) -> list[str]:
+    """The names the text imports from the package, as written: `from acme.billing import
+    x`, `import acme.billing`, and each name of `from acme import billing, auth`, in
+    parentheses over several lines too."""
+    name = re.escape(package)
+    found = re.findall(rf"^[ \t]*(?:from|import)[ \t]+{name}\.(\w+)", text, re.M)
+    grouped = re.findall(rf"^[ \t]*from[ \t]+{name}[ \t]+import[ \t]*\(([^)]*)\)", text, re.M)
+    plain = re.findall(rf"^[ \t]*from[ \t]+{name}[ \t]+import[ \t]+([^(\n][^\n]*)", text, re.M)
+    for names in grouped + plain:
+        words = re.sub(r"#[^\n]*", "", names).replace("\\", " ").split(",")
+        found += [w.split()[0] for w in words if w.split() and w.split()[0].isidentifier()]
+    return found
 
 
 def _created(marker: str) -> list[Edit]:
