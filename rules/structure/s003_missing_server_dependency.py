@@ -57,7 +57,8 @@ uvicorn[standard]>=0.29
 ## Fix safety
 Unsafe: a new dependency changes what the image installs, and the version fixer picks
 (the same requirement line other services of the repository use, else the bare name)
-may not be the one the service was tested with. Where the project declares it only in an
+may not be the one the service was tested with (another file's line is taken without its
+`--hash` options). Where the project declares it only in an
 optional extra the image's install leaves out (`pip install .`, and the extra
 `server = ["uvicorn[standard]>=0.29"]`), the finding names the extra and the fix takes
 its line. The line goes to the requirements file
@@ -66,7 +67,8 @@ pyproject.toml. Display-only when the service has neither file, or when a line a
 there might not reach the image: a builder stage installs the file and the final stage
 copies a folder fixer cannot tie to where it installs, the file is installed with
 `--no-index` from wheels that are not built from that same file, or with `uv pip sync`
-or `pip-sync`, which install none of the dependencies of its lines (it is a compiled
+or `pip-sync`, or with `pip install --no-deps`, which install none of the dependencies of
+its lines (it is a compiled
 lock: the package goes to the file it is compiled from), or when the file pins its lines
 with `--hash` (pip-compile `--generate-hashes`, `uv export`): pip then checks every line's
 hash and refuses the added one; and when a lock file
@@ -201,8 +203,15 @@ def _house_style(ws: Workspace, need: Need) -> str:
             continue
         file = ws.read(path)
         if file is not None:
-            lines.update(e.text for e in requirements_lines(file.text)[0] if e.name == wanted)
+            lines.update(_spec(e.text) for e in requirements_lines(file.text)[0]
+                         if e.name == wanted)
     return lines.most_common(1)[0][0] if lines else need.add
+
+
+def _spec(line: str) -> str:
+    """A requirement line without its options and its continuation backslash:
+    `uvicorn==0.29.0` of a line another file pins with `--hash=sha256:...`."""
+    return re.sub(r"\s+--\S.*$", "", line).rstrip(" \t\\")
 
 
 def _poetry_parts(line: str) -> tuple[str, list[str]]:

@@ -280,6 +280,8 @@ class _Reader:
         if verb == "sync":
             self._synced(args.files, "`pip-sync`" if runner == "pip-sync" else "`uv pip sync`",
                          out)
+        elif args.no_deps:
+            self._synced(args.files, "`pip install --no-deps`", out)
 
     def _synced(self, files: list[str], command: str, out: Declared) -> None:
         """A file a sync installs is a lock: the sync installs its lines and nothing they

@@ -90,6 +90,7 @@ class PipArgs:
     opaque: str | None = None                            # what it installs unnamed, and how
     location: str | None = None                          # --prefix/--target/--root, --user
     no_index: bool = False                               # only from --find-links
+    no_deps: bool = False                                # `--no-deps`: the lines alone
 
 
 def pip_args(args: list[str], sync: bool = False) -> PipArgs:
@@ -111,6 +112,8 @@ def pip_args(args: list[str], sync: bool = False) -> PipArgs:
             out.location = "~/.local"
         elif option == "--no-index":
             out.no_index = True
+        elif option == "--no-deps":
+            out.no_deps = True
         elif option in ("-e", "--editable"):
             _operand(value or next(words, ""), out)
         elif option in _PIP_VALUED:
