@@ -39,6 +39,12 @@ _KNOWN = (
     # uvicorn from 0.2.0 on; 0.1.0 declared no dependencies
     _Brings("uvicorn-worker", None, ((0, 2), (1,)), frozenset({"gunicorn", "uvicorn"}),
             newest=True),
+    # fastapi-slim is FastAPI without the standard extras: it installs the `fastapi` package
+    _Brings("fastapi-slim", None, None, frozenset({"fastapi"})),
+    # gradio serves its apps with FastAPI and uvicorn: both are dependencies from 3.0 on
+    _Brings("gradio", None, ((3,), (100,)), frozenset({"fastapi", "uvicorn"}), newest=True),
+    # `sentry-sdk[fastapi]` requires fastapi
+    _Brings("sentry-sdk", "fastapi", None, frozenset({"fastapi"})),
 )
 
 
