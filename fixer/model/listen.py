@@ -131,6 +131,10 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
     if launch.socket:
         return ListenPort(None, region.kind, (), launch, region,
                           "the server binds a Unix socket or a file descriptor, no TCP port")
+    if launch.binds:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"{launch.server} binds {' and '.join(launch.binds)}: it listens on "
+                          "each, and fixer reads one port only")
     if launch.port_token is None:
         implicit = _implicit_gunicorn_config(tree, folder, launch, merged)
         if implicit is not None:

@@ -58,6 +58,9 @@ class Launch:
     # an option and its value in one argument (`"--port 8004"` in an exec-form CMD): the
     # server reads an option it does not know and does not start
     joined: str | None = None
+    # several TCP binds (`-b 0.0.0.0:8000 -b [::]:8000`), as written: the server listens on
+    # each, and a port edit would have to change them all
+    binds: tuple[str, ...] = ()
     # how it comes to bind 127.0.0.1 only, as written (`--host 127.0.0.1`) or by the
     # server's default (uvicorn with no `--host`); "" when it binds elsewhere or fixer
     # cannot tell. The environment may still set the host (`UVICORN_HOST`)
@@ -191,10 +194,13 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
     if server in _SOCKET_OPTIONS and _option(args, _SOCKET_OPTIONS[server]) is not None:
         return Launch(server, target, None, configured=configured, socket=True)
     found = _options(args, PORT_OPTIONS[server])
-    if binds:   # several binds: the first TCP one; unix sockets and fds have no port
+    if binds:   # unix sockets and fds have no port
         tcp = [(port, index) for value, index in found if (port := bind_port(value))]
         if found and not tcp and all(v.startswith(_SOCKET_BINDS) for v, _ in found):
             return Launch(server, target, None, configured=configured, socket=True)
+        if len(tcp) > 1:
+            written = tuple(v for v, _ in found if bind_port(v))
+            return Launch(server, target, None, configured=configured, binds=written)
         found = tcp
     if not found:
         return Launch(server, target, None, configured=configured)

@@ -85,13 +85,20 @@ service on that port), and when the app would move off its port in a stack with 
 configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish, Kong, APISIX, KrakenD,
 Tyk): it may send the service traffic on the port the app listens on now; and when a
 Python file of the repository calls the service on that port (`http://users:8080` as a
-settings default, or a quoted `"users:8080"` gRPC target), a URL fixer does not edit; and when
+settings default, or a quoted `"users:8080"` gRPC target), or a frontend's proxy
+configuration or `.env` file does (a `next.config.js` rewrite, a Vite `proxy` target,
+`VITE_API_URL=http://backend:8080`), a URL fixer does not edit; and when
 the stack's
 compose files, `.env`, `env_file`s or the configuration files its services mount
 (a Prometheus scrape target `api:8080`) call it there without a scheme (`USERS_ADDR:
 users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite; and when
 a build script (a CI workflow, a Makefile, a shell script) runs an image outside Compose
-publishing that container port (`docker run -p 8000:8000 api` in a smoke test).
+publishing that container port (`docker run -p 8000:8000 api` in a smoke test, over
+continued lines too); when another service runs the image this one builds and tags
+(`image: orders-api:local` with no `build:` and no command of its own); when another
+service's environment names it by a host and a port variable of one prefix (`API_HOST:
+api`, `API_PORT: "8080"`); and when a Fly.io `fly.toml` deploys the same Dockerfile with
+that `internal_port`.
 
 No finding for a service with `extends:`: the service it extends may set the command
 that sets the port, and fixer does not follow `extends:`.
@@ -123,6 +130,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TypeVar
@@ -222,6 +230,9 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                      _source_url_doubt(ws, service, listen) or
                      _unseen_env_doubt(ws, service, listen) or
                      _docker_run_doubt(ws, service, listen) or
+                     _image_users_doubt(ws, service, listen) or
+                     _host_port_doubt(ws, service, listen) or
+                     _fly_doubt(ws, service, listen) or
                      _bare_address_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
@@ -334,12 +345,14 @@ def _unread_proxy_doubt(ws: Workspace, service: BuiltService, listen: int) -> st
 
 
 def _source_url_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
-    """Why moving the app off `listen` is unsafe: Python source of the repository calls the
-    service there (`http://users:8080` as a settings default), which fixer does not edit."""
+    """Why moving the app off `listen` is unsafe: Python source of the repository, or a
+    frontend's proxy configuration or `.env`, calls the service there (`http://users:8080`
+    as a settings default, a `next.config.js` rewrite), which fixer does not edit."""
     found = _called_at(service, listen, source_urls(ws))
+    where = "Python code" if found is not None and found[1].endswith(".py") else "that file"
     return None if found is None else (
         f"{found[1]} calls {found[0]}:{listen}, which the app would stop listening on; "
-        "fixer does not edit URLs in Python code")
+        f"fixer does not edit URLs in {where}")
 
 
 def _unseen_env_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
@@ -369,6 +382,106 @@ def _docker_run_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
             "edit it")
 
 
+def _image_users_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: another service of the stack runs the
+    image this one builds and tags (`image: orders-api:local` with no `build:`), with the
+    image's own command: it listens where the image says, and its `ports` were written for
+    `listen`."""
+    image = service.scalar("image")
+    per_stack = ws.derived.get(_IMAGE_USERS, dict)
+    if service.stack.name not in per_stack:
+        per_stack[service.stack.name] = _image_users(service.stack)
+    users = [name for name in per_stack[service.stack.name].get(image or "", [])
+             if name != service.name]
+    if not image or not users:
+        return None
+    return (f"{users[0]} runs the image `{image}` that {service.name} builds, with the "
+            f"image's command, so it listens on {listen} too: moving the app would move it "
+            "as well")
+
+
+def _host_port_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: another service's environment names it by
+    a host and a port variable of one prefix (`API_HOST: api`, `API_PORT: "8080"`), a pair
+    fixer does not rewrite."""
+    per_stack = ws.derived.get(_HOST_PORTS, dict)
+    if service.stack.name not in per_stack:
+        per_stack[service.stack.name] = _host_port_pairs(ws, service.stack)
+    found = _called_at(service, listen, per_stack[service.stack.name])
+    return None if found is None else (
+        f"{found[1]} name {found[0]} and {listen}, the port the app would leave; fixer "
+        "does not rewrite a host and port pair")
+
+
+def _fly_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: a Fly.io `fly.toml` deploys the same
+    Dockerfile and sends it traffic there (`internal_port = 8080`), and fixer does not edit
+    it."""
+    found = ws.derived.get(_FLY, lambda: _fly_ports(ws)).get((service.app.dockerfile.path,
+                                                               listen))
+    return None if found is None else (
+        f"{found} (Fly.io) deploys {service.app.dockerfile.path} and sends it traffic on "
+        f"port {listen}, which the app would stop listening on; fixer does not edit it")
+
+
+# per workspace: (Dockerfile, internal port) -> the fly.toml that deploys it there
+_FLY: Memo[dict[tuple[str, int], str]] = Memo("Fly.io internal ports")
+
+
+def _fly_ports(ws: Workspace) -> dict[tuple[str, int], str]:
+    found: dict[tuple[str, int], str] = {}
+    for path in ws.tree.paths():
+        name = posixpath.basename(path)
+        file = ws.read(path) if name.startswith("fly") and name.endswith(".toml") else None
+        try:
+            data = tomllib.loads(file.text) if file is not None else {}
+        except tomllib.TOMLDecodeError:
+            continue
+        build = data.get("build")
+        named = build.get("dockerfile") if isinstance(build, dict) else None
+        dockerfile = posixpath.normpath(posixpath.join(posixpath.dirname(path),
+                                                       str(named or "Dockerfile")))
+        sections = [data.get("http_service")] + list(data.get("services") or [])
+        for section in sections:
+            port = section.get("internal_port") if isinstance(section, dict) else None
+            if isinstance(port, int):
+                found.setdefault((dockerfile, port), path)
+    return found
+
+
+# per workspace: per stack, (host, port) -> "worker's API_HOST and API_PORT"
+_HOST_PORTS: Memo[dict[str, dict[tuple[str, int], str]]] = Memo("host and port variables")
+
+
+def _host_port_pairs(ws: Workspace, stack: Stack) -> dict[tuple[str, int], str]:
+    found: dict[tuple[str, int], str] = {}
+    for other in stack.services.values():
+        environment = other.environment(ws.tree)
+        for key, host in environment.items():
+            if not key.endswith("HOST") or not host:
+                continue
+            port_key = key[:-4] + "PORT"
+            port = number((environment.get(port_key) or "").strip())
+            if port is not None:
+                found.setdefault((host.strip(), port), f"{other.name}'s {key} and {port_key}")
+    return found
+
+
+# per workspace: per stack, image -> the services that run it without building it or
+# giving it a command of their own
+_IMAGE_USERS: Memo[dict[str, dict[str, list[str]]]] = Memo("services running a built image")
+
+
+def _image_users(stack: Stack) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for other in stack.services.values():
+        image = other.scalar("image")
+        if image and other.get("build") is None and other.get("command") is None and \
+                other.get("entrypoint") is None:
+            found.setdefault(image, []).append(other.name)
+    return found
+
+
 # per workspace: container port -> the first (build script, line) whose `docker run`
 # publishes it
 _DOCKER_RUNS: Memo[dict[int, tuple[str, int]]] = Memo("ports docker run publishes")
@@ -382,7 +495,9 @@ def _docker_run_ports(ws: Workspace) -> dict[int, tuple[str, int]]:
         file = ws.read(path) if is_build_script(path) else None
         if file is None:
             continue
-        for run in _DOCKER_RUN.finditer(file.text):
+        # continued lines (`docker run --rm \` then `-p 8080:8080 \`) joined, offsets kept
+        joined = re.sub(r"\\(\r?\n)", lambda m: " " * len(m.group()), file.text)
+        for run in _DOCKER_RUN.finditer(joined):
             for publish in _PUBLISH.finditer(run.group()):
                 port = number(publish.group(1).split("/")[0].rpartition(":")[2])
                 if port is not None:

@@ -215,6 +215,9 @@ def compose_env_site(service: Service, variable: str,
                                  node.end_mark.index, port)
             if found:
                 return found[-1], ""
+    if variable in service.build_args():
+        return None, (f"{variable} is a build argument compose's `build.args` sets, which "
+                      "fixer does not rewrite")
     return None, f"{variable} is set in an env_file or .env, not in compose `environment`"
 
 

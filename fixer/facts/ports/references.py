@@ -134,19 +134,37 @@ _SOURCE_URLS: Memo[dict[tuple[str, int], str]] = Memo("host:port in Python sourc
 
 def source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
     """Each `//host:port` or quoted `"host:port"` a Python file of the repository writes
-    (a default in a settings module, a hard-coded client URL, a gRPC target), and the first
-    file that does: read once per workspace."""
+    (a default in a settings module, a hard-coded client URL, a gRPC target), or a
+    frontend's proxy configuration or `.env` file (`next.config.js` rewrites, a Vite
+    `proxy` target, `VITE_API_URL=http://backend:8080`), and the first file that does:
+    read once per workspace."""
     return ws.derived.get(_SOURCE_URLS, lambda: _source_urls(ws))
+
+
+# a frontend's build or dev-server configuration, which may proxy to a backend service
+_FRONTEND_CONFIG = re.compile(r"(^|/)((next|vite|nuxt|webpack|vue|svelte|astro|angular|"
+                              r"proxy)\.conf(ig)?\.[cm]?[jt]s|setupProxy\.[jt]s|"
+                              r"proxy\.conf\.json|\.env(\.[\w.-]+)?)$")
 
 
 def _source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
     found: dict[tuple[str, int], str] = {}
-    for path in sorted(p for p in ws.tree.paths() if p.endswith(".py")):
+    compose_env = _compose_env_files(ws)   # read as the stack's own references instead
+    for path in sorted(p for p in ws.tree.paths() if p.endswith(".py") or
+                       (_FRONTEND_CONFIG.search(p) and p not in compose_env)):
         file = ws.read(path)
         if file is None or ":" not in file.text:
             continue
         for match in _SOURCE_URL.finditer(file.text):
             found.setdefault((match.group(1), int(match.group(2))), path)
+    return found
+
+
+def _compose_env_files(ws: Workspace) -> set[str]:
+    """The `.env` beside each compose file and every service's `env_file`s."""
+    found = {posixpath.join(posixpath.dirname(path), ".env") for path in ws.compose_docs}
+    for service in ws.services():
+        found.update(service.env_files())
     return found
 
 
