@@ -4,7 +4,9 @@
 Finds a `Dockerfile` in a folder the service's code comes from, when compose builds
 the service-root Dockerfile: the app module's folder (`app/` for `uvicorn
 app.main:app`, and for `uvicorn main:app` after `COPY ./app /code`), and each folder
-the final stage copies that holds Python files (`COPY src/ ./app`). Every built
+the final stage copies that holds Python files (`COPY src/ ./app`) and is no project of
+its own (a shared library the image copies, with its `pyproject.toml` or `setup.py`,
+builds its own image from its Dockerfile). Every built
 service is checked (Flask apps and workers too); a Dockerfile that compose builds is
 never a stray, and the service folder itself is the service root. Neither is a
 `Dockerfile` in the folder of the one compose builds (`server/Dockerfile` beside the
@@ -94,7 +96,8 @@ def _code_folders(ws: Workspace, service: BuiltService) -> list[str]:
     """Folders of the build context that hold the service's code: the app module's folder
     (`app/` for `app.main:app`, and for a `main:app` served from what `COPY ./app /code`
     copied), then each folder the final stage COPYs that holds Python files (`COPY src/
-    ./app`). The context itself is the service root, never a code folder."""
+    ./app`) and is no project of its own (a shared library with its pyproject.toml). The
+    context itself is the service root, never a code folder."""
     context = service.app.build.context
     module = appmodule.find(ws, service)
     folders: list[str] = []
@@ -104,9 +107,16 @@ def _code_folders(ws: Workspace, service: BuiltService) -> list[str]:
     elif is_folder(ws.tree, posixpath.join(context, "app")):
         folders.append(posixpath.join(context, "app"))  # the usual layout: an app/ package
     for folder in _copied_folders(ws, service):
-        if folder not in folders and any(p.endswith(".py") for p in files_in(ws.tree, folder)):
+        names = {posixpath.basename(p) for p in files_in(ws.tree, folder)}
+        if folder not in folders and any(n.endswith(".py") for n in names) and \
+                not names & _PROJECT_FILES:
             folders.append(folder)
     return folders
+
+
+# a folder with one of these is a project of its own (a shared library the image copies):
+# its Dockerfile builds that project, not the service
+_PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 
 
 def _inside(folder: str, context: str) -> bool:
