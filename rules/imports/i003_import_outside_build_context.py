@@ -18,7 +18,10 @@ a wheel, a base image with its own packages, a direct reference such as
 `UV_INDEX_URL`, a copied `pip.conf`; the package may be among them, under another
 distribution's name), a
 build with `additional_contexts` (the Dockerfile may copy the package from there),
-and a package that a bind mount of the service puts into the container.
+a build that fetches code (`git clone`, `ADD https://...`), a package that a bind mount
+of the service puts into the container, and a folder with no `__init__.py` that holds
+none of the names the import takes from it (`from kafka import KafkaProducer` beside a
+`kafka/` folder of scripts: an installed `kafka` package wins over such a folder).
 
 ## Why is this bad?
 `docker compose build` sends only the build context to the builder, so no `COPY`
@@ -100,16 +103,42 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
         if top in candidates or top in inside or top in sys.stdlib_module_names:
             continue
         outside = _outside(ws, app.folder, top)
-        if outside is not None and not any(_within(outside[1], m) for m in mounts):
+        if outside is not None and not any(_within(outside[1], m) for m in mounts) and \
+                _holds(ws, outside[1], stmt, top):
             candidates[top] = (path, stmt, *outside)
     # read last: most services import nothing from outside their context
     found = declared(ws, app.folder, app.dockerfile, app.stage) if candidates else None
+    text = app.dockerfile.file.text
     if found is None or found.unknown is not None or _foreign_source(ws, found) or \
-            _IMAGE_INDEX.search(app.dockerfile.file.text) is not None:
+            _IMAGE_INDEX.search(text) is not None or _FETCHED.search(text) is not None:
         return   # the image installs what fixer cannot name: the package may be among it
     for top, (path, stmt, parent, package) in candidates.items():
         if not any(found.has(name) for name in _distributions(ws, top, package)):
             yield _report(service, path, stmt, top, parent, package, len(ws.stacks) > 1)
+
+
+# code the build fetches from elsewhere (`git clone ... /opt/common`, `ADD https://...`):
+# the package may be among it, on a PYTHONPATH the image sets
+_FETCHED = re.compile(r"\bgit[ \t]+clone\b|^[ \t]*ADD[ \t]+(?:--\S+[ \t]+)*(?:https?://|git@)",
+                      re.I | re.M)
+
+
+def _holds(ws: Workspace, package: str, stmt: ast.Import | ast.ImportFrom, top: str) -> bool:
+    """Whether the repository's package is what the import names: always for a module or
+    a regular package; for a folder with no `__init__.py` (a namespace package, which any
+    installed regular package of that name wins over) only when it holds a name the import
+    takes from it (`from kafka import KafkaProducer` names no file of a `kafka/` folder of
+    scripts: it is kafka-python's package)."""
+    if package.endswith(".py") or ws.tree.exists(posixpath.join(package, "__init__.py")):
+        return True
+    if isinstance(stmt, ast.ImportFrom):
+        rest = (stmt.module or "").split(".")[1:]
+        names = rest[:1] or [alias.name for alias in stmt.names]
+    else:
+        names = [alias.name.split(".")[1] for alias in stmt.names
+                 if alias.name.split(".")[0] == top and "." in alias.name]
+    return any(ws.tree.exists(posixpath.join(package, name + ".py")) or
+               tree_index.is_folder(ws.tree, posixpath.join(package, name)) for name in names)
 
 
 def _imports(ws: Workspace, mods: Modules, module: appmodule.AppModule) -> Iterator[Import]:

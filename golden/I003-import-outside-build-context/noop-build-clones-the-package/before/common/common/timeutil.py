@@ -1,0 +1,2 @@
+def tz():
+    return 'UTC'
