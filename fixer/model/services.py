@@ -78,6 +78,9 @@ class App:
     dockerfile: Dockerfile
     stage: Stage
     listen: ListenPort
+    # compose's `build.args` (`Service.build_args`): they may pick the base image and its
+    # Python (`ARG PYTHON_VERSION=3.11` built with `PYTHON_VERSION: "3.12"`)
+    args: Mapping[str, str | None] = field(default_factory=dict)
 
     @property
     def folder(self) -> str:

@@ -211,7 +211,8 @@ class Workspace:
         stage = parsed.final_stage(build.target)
         if stage is None:
             return None
-        return App(build, parsed, stage, self._listen(service, build, parsed, stage))
+        return App(build, parsed, stage, self._listen(service, build, parsed, stage),
+                   service.build_args())
 
     def listen_of(self, service: Service, app: App) -> listen.ListenPort:
         """Where `service` listens when built as `app`: for a view of a built service with

@@ -107,7 +107,8 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
                 _holds(ws, outside[1], stmt, top):
             candidates[top] = (path, stmt, *outside)
     # read last: most services import nothing from outside their context
-    found = declared(ws, app.folder, app.dockerfile, app.stage) if candidates else None
+    found = declared(ws, app.folder, app.dockerfile, app.stage, app.args) if candidates \
+        else None
     text = app.dockerfile.file.text
     if found is None or found.unknown is not None or _foreign_source(ws, found) or \
             _IMAGE_INDEX.search(text) is not None or _FETCHED.search(text) is not None:

@@ -126,7 +126,7 @@ def _missing(ws: Workspace, service: BuiltService) -> list[tuple[Need, Declared,
     wanted = needs(ws, service)
     if not wanted:
         return []
-    found = declared(ws, app.build.context, app.dockerfile, app.stage)
+    found = declared(ws, app.build.context, app.dockerfile, app.stage, app.args)
     if found.unknown is not None:
         return []   # the image installs packages fixer cannot name: they may include it
     region = app.listen.region

@@ -62,7 +62,7 @@ def needed(ws: Workspace, host: str, users: list[Service]) -> tuple[Extension, s
 
 def _needed_by(ws: Workspace, service: BuiltService) -> tuple[Extension, str] | None:
     app = service.app
-    installed = declared(ws, app.build.context, app.dockerfile, app.stage)
+    installed = declared(ws, app.build.context, app.dockerfile, app.stage, app.args)
     for package, extension in _PACKAGES.items():
         if installed.has(package):
             return extension, f"{service.name}'s requirement `{package}`"

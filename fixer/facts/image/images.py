@@ -271,26 +271,40 @@ def _base_image(dockerfile: Dockerfile, stage: Stage,
 _PYTHON_TAG = re.compile(r"^(?:python|pypy):(\d+)\.(\d+)(?:[.-]|$)")
 
 
-def image_python(dockerfile: Dockerfile, stage: Stage) -> tuple[int, int] | None:
+def image_python(dockerfile: Dockerfile, stage: Stage,
+                 build_args: Mapping[str, str | None] | None = None) -> tuple[int, int] | None:
     """The Python (major, minor) of the stage's image when its reference names it
-    (`python:3.8-slim`); None when it does not (`python:latest`, a base of one's own)."""
-    match = _PYTHON_TAG.match(base_image(dockerfile, stage).split("/")[-1])
-    return None if match is None else (int(match[1]), int(match[2]))
+    (`python:3.8-slim`); None when it does not (`python:latest`, a base of one's own). With
+    compose's build args that pick another version, the older of the two: the file is
+    built with its defaults too."""
+    versions = _pythons(dockerfile, stage, build_args)
+    return None if None in versions else min(v for v in versions if v is not None)
+
+
+def _pythons(dockerfile: Dockerfile, stage: Stage,
+             build_args: Mapping[str, str | None] | None) -> set[tuple[int, int] | None]:
+    """The Python of the image built with the file's defaults, and with compose's args."""
+    found: set[tuple[int, int] | None] = set()
+    for args in [None, build_args] if build_args else [None]:
+        match = _PYTHON_TAG.match(base_image(dockerfile, stage, args).split("/")[-1])
+        found.add(None if match is None else (int(match[1]), int(match[2])))
+    return found
 
 
 def may_run_newer_python(dockerfile: Dockerfile, stage: Stage,
-                         than: tuple[int, int] | None = None) -> bool:
+                         than: tuple[int, int] | None = None,
+                         build_args: Mapping[str, str | None] | None = None) -> bool:
     """The image's Python may accept syntax that the Python fixer runs on (or the Python
     `than`) rejects: it is newer, or its version is unknown (S004, and the stack check's
-    compile verdict)."""
-    version = image_python(dockerfile, stage)
-    return version is None or version > (than or sys.version_info[:2])
+    compile verdict), with the file's defaults or with compose's build args."""
+    return any(v is None or v > (than or sys.version_info[:2])
+               for v in _pythons(dockerfile, stage, build_args))
 
 
 def service_python(service: Service) -> tuple[int, int] | None:
     """`image_python` of the image a built service runs; None for a service that is not."""
     app = service.app
-    return None if app is None else image_python(app.dockerfile, app.stage)
+    return None if app is None else image_python(app.dockerfile, app.stage, app.args)
 
 
 # (stage index, build args) -> the base image's entry, kept with the Dockerfile's text:

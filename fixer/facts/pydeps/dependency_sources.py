@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from fixer.core.derived import Memo, untrack
@@ -131,18 +131,23 @@ class Declared:
 _DECLARED: Memo[Declared] = Memo("declared packages")
 
 
-def declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage) -> Declared:
+def declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage,
+             args: Mapping[str, str | None] | None = None) -> Declared:
     """The packages the stage's image installs, from its Dockerfile and the files it
-    installs from; carried across fix rounds while those files are unchanged. The value is
-    shared: callers read it, never change it."""
-    return ws.tree.carried.remember(_DECLARED, (context, dockerfile.path, stage.index), ws.tree,
-                                    lambda: _declared(ws, context, dockerfile, stage))
+    installs from, built with compose's build `args` (which may pick its base image);
+    carried across fix rounds while those files are unchanged. The value is shared: callers
+    read it, never change it."""
+    given = tuple(sorted((args or {}).items()))
+    return ws.tree.carried.remember(_DECLARED, (context, dockerfile.path, stage.index, given),
+                                    ws.tree,
+                                    lambda: _declared(ws, context, dockerfile, stage, args or {}))
 
 
-def _declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage) -> Declared:
+def _declared(ws: Workspace, context: str, dockerfile: Dockerfile, stage: Stage,
+              args: Mapping[str, str | None]) -> Declared:
     if ws.read(dockerfile.path) is not dockerfile.file:   # noted: the value rests on it
         untrack()   # a Dockerfile from elsewhere: nothing to check it against next round
-    reader = _Reader(ws, context, dockerfile)
+    reader = _Reader(ws, context, dockerfile, args)
     out = reader.stage(stage)
     for path in reader.no_index:
         if path not in reader.wheels:
@@ -188,6 +193,7 @@ class _Reader:
     ws: Workspace
     context: str
     dockerfile: Dockerfile
+    args: Mapping[str, str | None]                    # compose's build args
     wheels: set[str] = field(default_factory=set)     # files `pip wheel -r` builds wheels of
     no_index: list[str] = field(default_factory=list)  # files installed with --no-index
     reading: set[int] = field(default_factory=set)     # stages being read (copy cycles)
@@ -195,9 +201,13 @@ class _Reader:
     def stage(self, stage: Stage) -> Declared:
         out = Declared()
         links = list(reversed(chain(self.dockerfile, stage)))
-        image = resolve_image(links[0].base, meta_args(self.dockerfile))
-        if not _PLAIN_BASES.match(_image_name(image)):
-            out.unreadable(f"the base image {image or links[0].base} may hold Python packages")
+        defaults = meta_args(self.dockerfile)
+        given = {**defaults, **{k: v for k, v in self.args.items() if v is not None}}
+        for values in (defaults, given):   # the file is built with its defaults too
+            image = resolve_image(links[0].base, values)
+            if not _PLAIN_BASES.match(_image_name(image)):
+                out.unreadable(f"the base image {image or links[0].base} may hold Python "
+                               "packages")
         self.reading.add(stage.index)
         state = BuildState()
         for link in links:

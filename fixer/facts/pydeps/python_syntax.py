@@ -61,10 +61,11 @@ def rejected(file: TextFile, app: App) -> Unparsable | None:
     where the image may run a newer Python, only what no newer one accepts either."""
     problem = diagnose(file)
     if problem is not None and problem.except_list and \
-            may_run_newer_python(app.dockerfile, app.stage, than=_LAST_WITHOUT_EXCEPT_LISTS):
+            may_run_newer_python(app.dockerfile, app.stage, _LAST_WITHOUT_EXCEPT_LISTS,
+                                 app.args):
         problem = _past_except_lists(file)   # what else is there, which 3.14 may reject
     if problem is None or problem.universal or \
-            not may_run_newer_python(app.dockerfile, app.stage):
+            not may_run_newer_python(app.dockerfile, app.stage, build_args=app.args):
         return problem
     return None
 

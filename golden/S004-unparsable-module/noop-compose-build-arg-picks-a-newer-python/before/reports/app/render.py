@@ -1,0 +1,2 @@
+def title(row: dict) -> str:
+    return f"Report for {row["name"]}"
