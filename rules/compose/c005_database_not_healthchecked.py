@@ -93,7 +93,10 @@ service or a `depends_on` to edit comes from a
 YAML anchor other services share, when a
 compose `healthcheck` sets timings with no test, and when every app service names it
 with another condition than `service_healthy` (`service_started`): that choice is
-kept, so a probe would make none of them wait.
+kept, so a probe would make none of them wait. Display-only too when a `-f` overlay (not
+Compose's own override file) sets the database's `image`, `build`, `command`,
+`entrypoint`, `environment` or `env_file`: the probe would follow the merged stack, and
+the base file, which also runs without that overlay, would wait on another server.
 """
 
 from __future__ import annotations
@@ -148,6 +151,11 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield _report(ws, target, targets)
 
 
+# what a `-f` overlay may change about the database server the probe is written for: which
+# server runs, on which port, with which credentials
+_SERVER_KEYS = ("image", "build", "command", "entrypoint", "environment", "env_file")
+
+
 class Waits(Unfixable):
     """A list naming the database waits for another fix (depends_plan.py)."""
 
@@ -187,6 +195,12 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if target.partial:
         return replace(base, reason="its compose healthcheck sets timings but no test; add "
                                     f"the test by hand (`{' '.join(target.probe.test[1:])}`)")
+    overlay = db.overlay_setting(_SERVER_KEYS)
+    if overlay is not None:
+        return replace(base, reason=f"{overlay[0].path}, loaded with `-f`, sets {db.name}'s "
+                                    f"`{overlay[1]}`: the probe would follow it, while the "
+                                    "stack also runs without that file, where the gate would "
+                                    "wait on another server")
     if not target.waiting:   # the author's `condition: service_started`, kept
         conditions = sorted({d.condition or "" for owner, d in target.dependents
                              if owner.name in target.apps})
