@@ -16,7 +16,7 @@ from fixer.core.derived import Memo
 from fixer.core.envfile import references
 from fixer.core.numbers import number
 from fixer.facts.database.images import ships_probe
-from fixer.facts.database.probes import probe_fails
+from fixer.facts.database.probes import probe_fails, probe_unsure
 from fixer.facts.health.healthchecks import (
     Health,
     compose_health,
@@ -116,6 +116,10 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         fails = probe_fails(ws, target, text)
         if fails is not None:
             return Verdict.BROKEN, f"{target.name}'s healthcheck cannot pass: {fails}"
+        unsure = probe_unsure(target, text)
+        if unsure is not None:
+            return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck " \
+                f"passes: {unsure}"
         return Verdict.HOLDS, ""
     if verdict is Verdict.HOLDS and probes:
         return _in_time(ws, target)

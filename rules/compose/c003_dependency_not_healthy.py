@@ -67,8 +67,12 @@ first runs more than 30 s (Docker's default interval) after its container starts
 would wait that long at every start. Display-only when the
 healthcheck cannot pass (it probes a path the app does not serve, another
 port, or runs a tool the image lacks; a database image's probe its version no longer
-ships, `mysqladmin` on `mariadb` 11 or `mongo` on `mongo` 6, or `pg_isready` on 5432 of a
-server its command moves to another port): fix the healthcheck first. Display-only
+ships, `mysqladmin` on `mariadb` 11 or `mongo` on `mongo` 6, `pg_isready` on 5432 of a
+server its command moves to another port, and `redis-cli ping`, a TCP `mysqladmin ping -h
+127.0.0.1` or `mongosh` on the default port of a server moved by `--port`, read through a
+`sh -c` wrapper, compose's `entrypoint:` or a built image's own CMD): fix the healthcheck
+first. Unsafe when the server's port is a variable (`--port $${REDIS_PORT:-6380}`) the
+probe does not name. Display-only
 too while the service it would wait for stops at start-up (its server package is
 missing, or a module on its import path does not compile or import: S003, S004,
 I001, I003): the short form lets the waiting service start, a gate would not. C005

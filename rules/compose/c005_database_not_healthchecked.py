@@ -60,7 +60,8 @@ Safe: it adds the image's own probe, which its image ships and which passes as s
 as the server accepts connections, whatever the credentials: `pg_isready -U USER -d
 DB` (`-p` when the command moves the port), `mysqladmin ping -h localhost`
 (`mariadb-admin` on `mariadb` 10.5 and later, which dropped `mysqladmin` in 11),
-`redis-cli ping` (`valkey-cli`; `-p` for a `--port`), `rabbitmq-diagnostics -q
+`redis-cli ping` (`valkey-cli`; `-p` for a `--port`; the port read from compose's
+`command:` and `entrypoint:`, a `sh -c` script included), `rabbitmq-diagnostics -q
 ping`, `mongosh --quiet --eval "db.adminCommand('ping')"` (`mongo` before 6.0).
 User and database come from the service's `environment` as written, `${VAR}`
 interpolations kept, so Compose substitutes them as it does for the server; a value

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 
 from fixer.core.envfile import parse_env
 from fixer.facts.database.images import family, image_version
+from fixer.facts.image.images import base_image
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
+from fixer.sources.dockerfile import Dockerfile, Stage, chain
 
 _INTERPOLATION = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}|\$(\w+)")
 # written bare in the shell script: plain words, and one `${VAR}` Compose substitutes
@@ -118,15 +120,33 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
     if kind is None:
         return None
     env = written_environment(ws, service)
-    found = service.command()
-    words = _command_words(found[2]) if found else []
+    words, unread = server_words(service)
     version = image_version(image) if image is not None else None
     unknown = None if image is not None else f"fixer cannot resolve the image `{raw}`"
     if unknown is None and "$" in (raw or "") and kind in _SHELL_BY_VERSION:
         unknown = (f"the image's tag comes from `{raw}`, and the probe's tool depends on "
                    f"the version each checkout's `.env` or shell picks ({_SHELL_BY_VERSION[kind]})")
     argv, doubt = _argv(kind, env, words, version, unknown)
-    return DbProbe(kind, _test(argv), doubt)
+    return DbProbe(kind, _test(argv), doubt or unread)
+
+
+_SHELLS = ("sh", "bash", "/bin/sh", "/bin/bash", "ash", "/bin/ash")
+
+
+def server_words(service: Service) -> tuple[list[str], str | None]:
+    """The words that start the server, where its port options are: compose's `entrypoint:`
+    and `command:` (its arguments), a `sh -c "..."` script split into its words; and why
+    they may not say where it listens (an entrypoint fixer cannot read)."""
+    given = service.entrypoint()
+    found = service.command()
+    words = (given[2] or [] if given else []) + (_command_words(found[2]) if found else [])
+    if given is None and found is None and service.app is not None:   # a built server
+        words = _image_command(service.app.dockerfile, service.app.stage)
+    if len(words) >= 3 and words[0] in _SHELLS and words[1] in ("-c", "-ec", "-ce"):
+        words = _command_words([words[2]]) + words[3:]
+    if given is not None and given[2] is None:
+        return words, "fixer cannot read the service's `entrypoint:`, which may move its port"
+    return words, None
 
 
 # the images whose probe tool changed between versions, and how
@@ -167,7 +187,9 @@ def probe_fails(ws: Workspace, service: Service, text: str) -> str | None:
     (`mysqladmin` on `mariadb` 11, the `mongo` shell on `mongo` 6), or `pg_isready` asking
     port 5432 of a server the command moves (`postgres -c port=5433`). None when fixer
     sees no such reason (or cannot resolve the image)."""
-    image = resolved_image(service)
+    app = service.app
+    image = resolved_image(service) if app is None else \
+        base_image(app.dockerfile, app.stage, service.build_args())   # a database built FROM it
     kind = family(image) if image is not None else None
     words = text.split()
     version = image_version(image) if image is not None else None
@@ -179,14 +201,68 @@ def probe_fails(ws: Workspace, service: Service, text: str) -> str | None:
     if kind == "mongo" and "mongo" in words and \
             (newest or (version is not None and version >= (6,))):
         return "mongo 6 images ship `mongosh`, not the `mongo` shell"
+    words = server_words(service)[0]
     if kind == "postgres" and "pg_isready" in text:
-        found = service.command()
-        port = _option(_command_words(found[2]), ("-p",), ("port=",)) if found else None
+        port = _option(words, ("-p",), ("port=",))
         asked = re.search(r"(?:-p|--port)(?:=|\s+)?\S|PGPORT", text)
         env = written_environment(ws, service)
         if port and port != "5432" and asked is None and "PGPORT" not in env.values:
             return f"pg_isready asks port 5432, and the server listens on {port}"
+    return _default_port_asked(kind, words, text)
+
+
+# per family: the probe tools that call the default port unless told another, the option
+# that tells them, and that default; `mysqladmin -h localhost` takes the socket instead
+_TCP_PROBES = {
+    "redis": (("redis-cli",), r"(?:^|\s)-p\s*\S", "6379"),
+    "valkey": (("valkey-cli", "redis-cli"), r"(?:^|\s)-p\s*\S", "6379"),
+    "mongo": (("mongosh", "mongo"), r"--port|--host\s+\S+:\d|mongodb://\S+:\d", "27017"),
+    "mysql": (("mysqladmin", "mysql"), r"(?:^|\s)(?:-P|--port)", "3306"),
+    "mariadb": (("mariadb-admin", "mysqladmin", "mariadb", "mysql"), r"(?:^|\s)(?:-P|--port)",
+                "3306"),
+}
+
+
+def _image_command(dockerfile: Dockerfile, stage: Stage) -> list[str]:
+    """The final stage's ENTRYPOINT and CMD as words (the nearest the chain sets)."""
+    words: list[str] = []
+    for name in ("ENTRYPOINT", "CMD"):
+        found = next((i for i in (link.last(name) for link in chain(dockerfile, stage)) if i),
+                     None)
+        if found is not None:
+            words += list(found.value) if found.json else _command_words([" ".join(found.value)])
+    return words
+
+
+def probe_unsure(service: Service, text: str) -> str | None:
+    """Why fixer cannot tell whether the database's own probe (`text`) calls the port its
+    server listens on: the command takes the port from a variable (`--port
+    $${REDIS_PORT:-6380}`) and the probe names none, or compose's `entrypoint:` is one
+    fixer cannot read."""
+    words, unread = server_words(service)
+    if unread is not None:
+        return unread
+    port = _option(words, ("--port", "-p"), ("port=",))
+    if port is not None and not port.isdigit() and \
+            not re.search(r"(?:^|\s)(?:-p|-P|--port)|PGPORT|mongodb://", text):
+        return f"the server's port is `{port}`, and the probe names none"
     return None
+
+
+def _default_port_asked(kind: str | None, words: list[str], text: str) -> str | None:
+    """A probe that calls its server's default port while the command moves the server
+    (`redis-server --port 6390` probed by `redis-cli ping`): it never passes."""
+    known = _TCP_PROBES.get(kind or "")
+    tool = next((t for t in known[0] if t in text.split()), None) if known else None
+    if known is None or tool is None:
+        return None
+    port = _option(words, ("--port",))
+    if port is None or not port.isdigit() or port == known[2] or re.search(known[1], text):
+        return None   # a port from a variable may be the default: fixer cannot tell
+    if kind in ("mysql", "mariadb") and not re.search(r"-h\s*(?:127\.0\.0\.1|0\.0\.0\.0)|"
+                                                      r"--protocol[= ]tcp", text):
+        return None   # `-h localhost` (or no host) talks to the socket: the port is not asked
+    return f"{tool} asks port {known[2]}, and the server listens on {port}"
 
 
 def _postgres(env: Environment, words: list[str]) -> tuple[list[Word], str | None]:
