@@ -88,6 +88,9 @@ configured image does not ship (pgvector, PostGIS, TimescaleDB), as a user's req
 (`pgvector`, `langchain-postgres`, `geoalchemy2`), a `CREATE EXTENSION` in its code or the
 host name (`pgvector`, `postgis`) says: `CREATE EXTENSION` fails on the official image and
 the app stops. A `postgres-image` that has it (`pgvector/pgvector:pg17`) keeps the fix safe.
+Unsafe as well when the URL's password reads a variable no `.env` sets and no default
+covers (`postgresql://app:${DB_PASSWORD}@db/app`): where the shell running Compose does
+not set it either, `POSTGRES_PASSWORD` is empty and the image refuses to initialise.
 When every user runs only under compose `profiles`, the database gets all of theirs
 (`docker compose up` without them starts no database nobody uses).
 Display-only when the host is no name a service can answer to

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.edits import TextEdit
+from fixer.core.envfile import unset_names
 from fixer.facts.database import dburl, networks
 from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay
 from fixer.model.depends import HEALTHY, append_refused, conditions_refused, set_conditions
@@ -215,6 +216,11 @@ def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
     for use in uses:
         sites.setdefault(use.service.name, (use.service, *_depends_site(stack, use)))
     gates, doubt = _gates(ws, host, list(sites.values()))
+    unset = unset_names(creds.password, stack.dotenv) if creds.password else []
+    if unset:   # the official image refuses to initialise a database with an empty one
+        doubt = doubt or (f"the password reads ${{{unset[0]}}}, which no .env sets: where the "
+                          "shell does not set it either, POSTGRES_PASSWORD is empty and the "
+                          "database refuses to start")
     order = [d.path for d in stack.docs]
     doc = min((d for _s, d, _v in sites.values()), key=lambda d: order.index(d.path))
     members = networks.users(stack, host, list({u.service.name: u.service for u in uses}.values()))
