@@ -150,6 +150,16 @@ class Service:
                 return None if found.node.tag == _RESET else (doc, found)
         return None
 
+    def reset_in(self, key: str) -> ComposeDoc | None:
+        """The file that resets `key` (`healthcheck: !reset {}`) when no later file sets it
+        again: the author took it away there."""
+        found = None
+        for doc, value in self.definitions:
+            given = get(value, key)
+            if given is not None:
+                found = doc if given.node.tag == _RESET else None
+        return found
+
     def all(self, key: str) -> list[tuple[ComposeDoc, Value]]:
         """Every file's value of `key`, in load order, from the last that resets it
         (`!reset`, dropped with those before it) or overrides it (`!override`, kept alone)."""

@@ -10,7 +10,8 @@ compose `healthcheck`, when an app service (a FastAPI HTTP server) names them in
 reported: it is no app service. Nor is a service every app awaits with
 `service_completed_successfully` (`wait-for-db`, a `postgres` image looping on
 `pg_isready -h db`): a job that exits, not a server to probe.
-`healthcheck: {disable: true}` and `test: ["NONE"]` are a deliberate choice and are
+`healthcheck: {disable: true}`, `test: ["NONE"]` and a `healthcheck: !reset {}` in a
+later file are a deliberate choice and are
 left alone, and so is a service with `extends:`: the service it extends may carry the
 healthcheck, and fixer does not follow `extends:`.
 

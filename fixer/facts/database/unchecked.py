@@ -59,8 +59,11 @@ def _find(ws: Workspace, stack: Stack) -> dict[str, Unchecked]:
     found: dict[str, Unchecked] = {}
     for name, service in stack.services.items():
         state = compose_health(service)
+        # a service it extends may have one (not read); a `healthcheck: !reset {}` took
+        # it away on purpose
         if service.app is not None or state not in (Health.NONE, Health.PARTIAL) or \
-                service.get("extends") is not None:   # it may inherit one: not read
+                service.get("extends") is not None or \
+                service.reset_in("healthcheck") is not None:
             continue
         known = probe(ws, service)
         if known is not None:
