@@ -23,6 +23,7 @@ from fixer.facts.health.healthchecks import (
     compose_test,
     health,
     nearest_healthcheck,
+    one_shot,
 )
 from fixer.facts.health.healthroute import served_app, streams
 from fixer.facts.health.probes import (
@@ -94,6 +95,11 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return Verdict.BROKEN, f"{target.name}'s healthcheck is disabled"
     if state is not Health.CHECKED:
         return _no_healthcheck(target)
+    job = one_shot(ws, target)
+    if job is not None:
+        return Verdict.BROKEN, (f"{target.name} runs `{job}` and exits: its healthcheck never "
+                                "passes (wait for it with `condition: "
+                                "service_completed_successfully`)")
     found = health_command(target)
     if found is None:
         return _cannot_tell(target)

@@ -71,8 +71,10 @@ ships, `mysqladmin` on `mariadb` 11 or `mongo` on `mongo` 6, `pg_isready` on 543
 server its command moves to another port, and `redis-cli ping`, a TCP `mysqladmin ping -h
 127.0.0.1` or `mongosh` on the default port of a server moved by `--port`, read through a
 `sh -c` wrapper, compose's `entrypoint:` or a built image's own CMD): fix the healthcheck
-first. Unsafe when the server's port is a variable (`--port $${REDIS_PORT:-6380}`) the
-probe does not name. Display-only
+first. Display-only too for a service whose compose command runs a migration and exits
+(`alembic upgrade head`, `python -m app.migrate`): no healthcheck of it ever passes; wait
+for it with `condition: service_completed_successfully`. Unsafe when the server's port
+is a variable (`--port $${REDIS_PORT:-6380}`) the probe does not name. Display-only
 too while the service it would wait for stops at start-up (its server package is
 missing, or a module on its import path does not compile or import: S003, S004,
 I001, I003): the short form lets the waiting service start, a gate would not. C005

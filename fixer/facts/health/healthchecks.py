@@ -138,6 +138,23 @@ def borrowed_healthcheck(ws: Workspace, service: Service) -> bool:
             and not is_app_service(ws, service))
 
 
+# commands that run to completion: migrations
+_ONE_SHOT = re.compile(r"^(?:alembic\s+upgrade|python3?\s+(?:-m\s+)?[\w./]*migrat\w*|"
+                       r"(?:python3?\s+)?\S*manage\.py\s+migrate|flask\s+db\s+upgrade|"
+                       r"aerich\s+upgrade|(?:npx\s+)?prisma\s+migrate)\b")
+
+
+def one_shot(ws: Workspace, service: Service) -> str | None:
+    """The command of a service that runs a migration and exits (`alembic upgrade head`,
+    `python -m app.migrate`) and serves nothing: no healthcheck of it ever passes, and what
+    waits for it waits for `service_completed_successfully`."""
+    found = service.command()
+    if found is None or is_app_service(ws, service):
+        return None
+    command = " ".join(found[2])
+    return command if _ONE_SHOT.match(command) else None
+
+
 def healthcheck_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | None:
     """Why a `condition: service_healthy` on `service`, written in the compose file
     `waiting_in`, may stop the stack: the test is set only in another file of the stack,
