@@ -159,10 +159,21 @@ def add_pep621(file: TextFile, requirement: str) -> TextEdit | None:
     indent = text[line_start:last_start]
     comma = re.match(r"[ \t]*,", text[last_end:close])
     newline = file.newline
+    after = last_end + comma.end() if comma else last_end
+    end = _comment_end(text, after)   # `"aiosmtplib>=3.0",  # mail` keeps its comment
     if comma:
-        at = last_end + comma.end()
-        return TextEdit(file.path, at, at, f"{newline}{indent}{item},")
-    return TextEdit(file.path, last_end, last_end, f",{newline}{indent}{item}")
+        return TextEdit(file.path, end, end, f"{newline}{indent}{item},")
+    return TextEdit(file.path, last_end, end, f",{text[last_end:end]}{newline}{indent}{item}")
+
+
+def _comment_end(text: str, at: int) -> int:
+    """Where the line from `at` ends when all it holds there is blanks and a comment (before
+    its line break); `at` otherwise."""
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    if end > at and text[end - 1] == "\r":
+        end -= 1
+    return end if re.fullmatch(r"[ \t]*(?:#[^\n]*)?", text[at:end]) else at
 
 
 def add_poetry(file: TextFile, name: str, extras: list[str]) -> TextEdit | None:
