@@ -141,6 +141,11 @@ def _target(found: Declared) -> tuple[str | None, str | None]:
     candidates = list(found.requirement_files)
     if found.pyproject and found.pyproject_table:
         candidates.append(found.pyproject)
+    # only the files the image installs, where it installs some: the build context's
+    # requirements.txt counts as declared even where no command installs it, and a line
+    # there would not reach the image
+    installed = [path for path in candidates if path in found.locations]
+    candidates = installed or candidates
     for path in candidates:
         if path not in found.blocked:
             return path, None

@@ -87,6 +87,14 @@ def posix_join(folder: str, name: str) -> str:
     return posixpath.normpath(posixpath.join(folder, name)) if folder else posixpath.normpath(name)
 
 
+def _lands_as(sources: list[str], dest: str, base: str) -> bool:
+    """A COPY puts a file named `base` in place: as its destination, or a source of that
+    name into a folder."""
+    if len(sources) == 1 and not dest.endswith(("/", ".")) and posixpath.basename(dest) == base:
+        return True
+    return dest.endswith(("/", ".")) and any(posixpath.basename(s) == base for s in sources)
+
+
 def repository_file(ws: Workspace, context: str, dockerfile: Dockerfile, arg: str) -> str | None:
     """The repository file a `pip install -r ARG` reads, found through the COPYs: what a
     COPY brings under that name comes first (`COPY svc/requirements.txt /code/` beside a
@@ -98,9 +106,11 @@ def repository_file(ws: Workspace, context: str, dockerfile: Dockerfile, arg: st
     below: list[str] = []     # in a folder copied elsewhere (`COPY shared ./shared`)
     for stage in dockerfile.stages:
         for instruction in stage.find("COPY") + stage.find("ADD"):
-            if any(f.startswith("--from") for f in instruction.flags):
-                continue
             *sources, dest = instruction.value
+            if any(f.startswith("--from") for f in instruction.flags):
+                if _lands_as(sources, dest, base):   # made in another stage (`poetry
+                    return None                       # export`): no file of the repository
+                continue
             if len(sources) == 1 and not dest.endswith(("/", ".")) and \
                     posixpath.basename(dest) == base:
                 named.append(sources[0])   # `COPY x/prod.txt /tmp/req.txt`
