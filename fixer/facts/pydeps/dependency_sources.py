@@ -197,6 +197,9 @@ class _Reader:
     wheels: set[str] = field(default_factory=set)     # files `pip wheel -r` builds wheels of
     no_index: list[str] = field(default_factory=list)  # files installed with --no-index
     reading: set[int] = field(default_factory=set)     # stages being read (copy cycles)
+    # the stage being read: source stage -> every path it copies from there (a venv and
+    # the app's code from one builder: the venv carries the installs)
+    copied: dict[str, list[str]] = field(default_factory=dict)
 
     def stage(self, stage: Stage) -> Declared:
         out = Declared()
@@ -211,6 +214,7 @@ class _Reader:
         self.reading.add(stage.index)
         state = BuildState()
         for link in links:
+            self.copied = _copies_from(link)
             for install in installs(self.dockerfile, link):
                 for name in install.names():   # `python3-uvicorn`, `py3-fastapi`
                     match = _DISTRO_PYTHON.match(name)
@@ -401,11 +405,14 @@ class _Reader:
             return
         if stage.index in self.reading:
             return
+        together = self.copied.get(source.lower(), paths)   # every copy from that stage
+        reading = self.copied
         copied = self.stage(stage)
+        self.copied = reading   # the stage read sets its own
         if copied.installs:
-            why = (f"the image copies {' '.join(paths)} from stage {source}; fixer cannot tell "
-                   f"that this carries what {source} installs")
-            out.merge(copied, lambda location: carried(location, paths), why)
+            why = (f"the image copies {' '.join(together)} from stage {source}; fixer cannot "
+                   f"tell that this carries what {source} installs")
+            out.merge(copied, lambda location: carried(location, together), why)
         elif copied.unknown and packages:
             out.unreadable(copied.unknown)
 
@@ -417,6 +424,16 @@ class _Reader:
 
     def _locate(self, arg: str) -> str | None:
         return None if "$" in arg else repository_file(self.ws, self.context, self.dockerfile, arg)
+
+
+def _copies_from(stage: Stage) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for instruction in stage.find("COPY"):
+        source = next((f.split("=", 1)[1] for f in instruction.flags if f.startswith("--from=")),
+                      None)
+        if source is not None and len(instruction.value) > 1:
+            found.setdefault(source.lower(), []).extend(instruction.value[:-1])
+    return found
 
 
 # words that start a command of a compound shell statement, not a program
