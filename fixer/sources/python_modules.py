@@ -76,10 +76,11 @@ class Modules:
         they name are still what the author meant to load)."""
         return list(self.import_packages(start, package, limit))
 
-    def import_packages(self, start: str, package: str,
-                        limit: int = 2_000) -> dict[str, str]:
+    def import_packages(self, start: str, package: str, limit: int = 2_000,
+                        at_import: bool = False) -> dict[str, str]:
         """The import path (see `import_path`), each file with the `__package__` it runs
-        as: `package` for `start`, which may run at the top level wherever it sits."""
+        as: `package` for `start`, which may run at the top level wherever it sits.
+        `at_import`: only what importing `start` runs, not the imports inside functions."""
         found = {start: package}
         order = [start]
         at = 0
@@ -89,16 +90,21 @@ class Modules:
             loaded = self.load(path)
             if loaded is None:
                 continue
-            for imported in self._imported(*loaded, found[path]):
+            for imported in self._imported(*loaded, found[path], at_import):
                 if imported not in found:
                     found[imported] = package_of(imported, self.root) or ""
                     order.append(imported)
         return found
 
-    def _imported(self, file: TextFile, tree: ast.Module, package: str) -> list[str]:
+    def _imported(self, file: TextFile, tree: ast.Module, package: str,
+                  at_import: bool = False) -> list[str]:
         """Files an import statement of the module runs: each package on the way, the
         module, and the submodules that `from pkg import name` may name."""
-        found = (self.path_of(n) for n in self.names_imported(file, tree, package))
+        names = self.names_imported(file, tree, package) if not at_import else \
+            _imported_names(ast.Module([s for _top, s in statements(tree.body)
+                                        if isinstance(s, (ast.Import, ast.ImportFrom))], []),
+                            package)
+        found = (self.path_of(n) for n in names)
         return sorted(p for p in found if p is not None)
 
     @staticmethod

@@ -59,6 +59,7 @@ from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
+from fixer.sources.python_modules import Modules
 
 CODE = "S004"
 NAME = "unparsable-module"
@@ -93,17 +94,31 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 problems[path] = problem
                 importers.setdefault(path, []).append((service, module.module))
     for path, problem in problems.items():
-        yield _report(path, problem, importers[path])
+        yield _report(path, problem, importers[path], _at_start(ws, path, importers[path]))
 
 
-def _report(path: str, problem: Unparsable, importers: list[tuple[Service, str]]) -> Violation:
+def _at_start(ws: Workspace, path: str, importers: list[tuple[Service, str]]) -> bool:
+    """Whether importing an app module runs the file, or only an import inside one of
+    their functions does (a request-time `from app import legacy_export`)."""
+    for service, _module in importers:
+        module = appmodule.find(ws, service)
+        if module is not None and path in Modules(ws.read, module.root).import_packages(
+                module.path, module.package, at_import=True):
+            return True
+    return False
+
+
+def _report(path: str, problem: Unparsable, importers: list[tuple[Service, str]],
+            at_start: bool) -> Violation:
     names = list(dict.fromkeys(s.name for s, _ in importers))
     service, module = importers[0]
     cause = f" ({problem.cause})" if problem.cause else ""
+    harm = (f"{', '.join(names)} cannot import `{module}` and "
+            f"{'stop' if len(names) > 1 else 'stops'} at start-up") if at_start else \
+        (f"only an import inside a function of `{module}`'s import path loads it: "
+         "the requests that run it fail")
     return Violation(
-        message=f"{path} does not compile{cause}: {problem.compiler}; "
-                f"{', '.join(names)} cannot import `{module}` and "
-                f"{'stop' if len(names) > 1 else 'stops'} at start-up",
+        message=f"{path} does not compile{cause}: {problem.compiler}; {harm}",
         path=path, line=problem.line, service=service.name, subject=path,
         reason=_REASONS["except-list" if problem.except_list else problem.kind],
     )
