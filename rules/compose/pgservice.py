@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.edits import TextEdit
-from fixer.core.envfile import unset_names
+from fixer.core.envfile import interpolate, references, unset_names
 from fixer.facts.database import dburl, networks
 from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay
 from fixer.model.depends import HEALTHY, append_refused, conditions_refused, set_conditions
@@ -216,11 +216,7 @@ def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
     for use in uses:
         sites.setdefault(use.service.name, (use.service, *_depends_site(stack, use)))
     gates, doubt = _gates(ws, host, list(sites.values()))
-    unset = unset_names(creds.password, stack.dotenv) if creds.password else []
-    if unset:   # the official image refuses to initialise a database with an empty one
-        doubt = doubt or (f"the password reads ${{{unset[0]}}}, which no .env sets: where the "
-                          "shell does not set it either, POSTGRES_PASSWORD is empty and the "
-                          "database refuses to start")
+    doubt = doubt or _empty_password(stack, creds.password)
     order = [d.path for d in stack.docs]
     doc = min((d for _s, d, _v in sites.values()), key=lambda d: order.index(d.path))
     members = networks.users(stack, host, list({u.service.name: u.service for u in uses}.values()))
@@ -231,6 +227,24 @@ def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
     return DatabasePlan(host, creds, image, doc, volume_name(doc, host), tuple(joined),
                         tuple(members), gates, doubt,
                         profiles(list({u.service.name: u.service for u in uses}.values())))
+
+
+def _empty_password(stack: Stack, password: str | None) -> str | None:
+    """Why the database may get an empty POSTGRES_PASSWORD, which the official image refuses
+    to initialise with: the URL's password reads a variable no `.env` sets (`${DB_PASSWORD}`,
+    or one whose default is empty, `${DB_PASSWORD:-}`). A required one (`:?`) stops Compose
+    itself first, and is none of the fix's doing."""
+    if not password or "$" not in password:
+        return None
+    required = {r.name for r in references(password) if "?" in (r.operator or "")}
+    unset = [n for n in unset_names(password, stack.dotenv) if n not in required]
+    if unset:
+        return (f"the password reads ${{{unset[0]}}}, which no .env sets: where the shell does "
+                "not set it either, POSTGRES_PASSWORD is empty and the database refuses to start")
+    if not required and interpolate(password, stack.dotenv) == "":
+        return (f"the password `{password}` is empty unless the shell running Compose sets "
+                "it, and the database refuses to start with an empty POSTGRES_PASSWORD")
+    return None
 
 
 def profiles(users: Sequence[Service]) -> tuple[str, ...]:

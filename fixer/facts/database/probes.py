@@ -164,7 +164,7 @@ def _argv(kind: str, env: Environment, words: list[str],
         # `--cluster-config-file nodes.conf` names the cluster's own state file, no settings
         settings = [w for i, w in enumerate(words)
                     if not (i and words[i - 1] == "--cluster-config-file")]
-        return _words(tool, *(["-p", port] if port else []), "ping"), \
+        return [Word(tool), *([Word("-p"), _port(port)] if port else []), Word("ping")], \
             _config_doubt(settings, "redis-server", r"\.conf$")
     if kind in ("mysql", "mariadb"):
         # mariadb 11 images no longer ship `mysqladmin`; `mariadb-admin` came in 10.5
@@ -175,8 +175,8 @@ def _argv(kind: str, env: Environment, words: list[str],
         # the legacy `mongo` shell left the image in 6.0; `mongosh` came in 5.0
         shell = "mongo" if version is not None and version < (6,) else "mongosh"
         port = _option(words, ("--port",))
-        return _words(shell, *(["--port", port] if port else []), "--quiet", "--eval",
-                      "db.adminCommand('ping')"), unknown or _config_doubt(
+        return [Word(shell), *([Word("--port"), _port(port)] if port else []),
+                *_words("--quiet", "--eval", "db.adminCommand('ping')")], unknown or _config_doubt(
                           words, "mongod", r"^(--config|-f)$|\.conf$")
     return _words("rabbitmq-diagnostics", "-q", "ping"), None
 
@@ -274,8 +274,15 @@ def _postgres(env: Environment, words: list[str]) -> tuple[list[Word], str | Non
     database = _reference(env, "POSTGRES_DB", user)
     port = _option(words, ("-p",), ("port=",))
     argv = [Word("pg_isready"), Word("-U"), user, Word("-d"), database]
-    argv += [Word("-p"), Word(port)] if port else []
+    argv += [Word("-p"), _port(port)] if port else []
     return argv, _config_doubt(words, "postgres", r"^config_file=")
+
+
+def _port(written: str) -> Word:
+    """The server's port as its command writes it: `$${PG_PORT:-5433}` is the container
+    shell's to expand, so the probe runs in a shell too (an exec-form test would be given
+    the text as written)."""
+    return Word(written, shell="$$" in written)
 
 
 def _reference(env: Environment, name: str, default: Word) -> Word:
