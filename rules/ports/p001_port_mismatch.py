@@ -138,6 +138,7 @@ from typing import TypeVar
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.numbers import number
+from fixer.core.textfile import TextFile
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.facts.ports.claims import ContainerPort, heard
 from fixer.facts.ports.kubernetes import helm_port, ports_for
@@ -374,12 +375,34 @@ def _docker_run_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
     """Why moving the app off `listen` is unsafe: a build script runs an image outside
     Compose and publishes its container port `listen` (`docker run -p 8000:8000 api` in a
     CI smoke test or a Makefile), which fixer does not edit: it would reach nothing."""
-    found = ws.derived.get(_DOCKER_RUNS, lambda: _docker_run_ports(ws)).get(listen)
+    runs = ws.derived.get(_DOCKER_RUNS, lambda: _docker_run_ports(ws)).get(listen, [])
+    found = next(((path, line) for path, line, image in runs
+                  if _may_run(ws, service, image)), None)
     if found is None:
         return None
     return (f"{found[0]}:{found[1]} runs an image with `docker run` publishing its port "
             f"{listen}, which {service.name}'s app would stop listening on; fixer does not "
             "edit it")
+
+
+def _may_run(ws: Workspace, service: BuiltService, image: str | None) -> bool:
+    """Whether a `docker run` of `image` may run the service's image: it names the service
+    (`api`, `orders-api:smoke`), its compose `image:`, or a tag a build script builds from
+    its Dockerfile; or it cannot be read (`$IMAGE`). `wiremock/wiremock:3.6.0` is another."""
+    if image is None or "$" in image:
+        return True
+    name = image.split("@", 1)[0]
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]
+    own = (service.scalar("image") or "").split("@", 1)[0]
+    if own and name == (own.rsplit(":", 1)[0] if ":" in own.rsplit("/", 1)[-1] else own):
+        return True
+    last = name.rsplit("/", 1)[-1]
+    if any(n in last for n in service.names()):
+        return True
+    built = ws.derived.get(_BUILT_TAGS, lambda: _built_tags(ws))
+    return any(where in (service.app.build.context, service.app.dockerfile.path)
+               for where in built.get(name, []))
 
 
 def _image_users_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
@@ -482,26 +505,74 @@ def _image_users(stack: Stack) -> dict[str, list[str]]:
     return found
 
 
-# per workspace: container port -> the first (build script, line) whose `docker run`
+# per workspace: container port -> (build script, line, image) of each `docker run` that
 # publishes it
-_DOCKER_RUNS: Memo[dict[int, tuple[str, int]]] = Memo("ports docker run publishes")
+_DOCKER_RUNS: Memo[dict[int, list[tuple[str, int, str | None]]]] = \
+    Memo("ports docker run publishes")
 _DOCKER_RUN = re.compile(r"\bdocker[ \t]+(?:container[ \t]+)?run\b[^\n]*")
 _PUBLISH = re.compile(r"(?:^|\s)(?:-p|--publish)(?:[ \t]+|=)[\"']?([^\s\"']+)")
+# `docker run` options that take no value: the first other word that is no option's value
+# is the image
+_FLAGS = frozenset({"--rm", "-d", "--detach", "-i", "--interactive", "-t", "--tty", "-it",
+                    "-ti", "--init", "--privileged", "-P", "--publish-all", "--read-only",
+                    "-q", "--quiet", "--no-healthcheck", "--sig-proxy"})
 
 
-def _docker_run_ports(ws: Workspace) -> dict[int, tuple[str, int]]:
-    found: dict[int, tuple[str, int]] = {}
-    for path in ws.tree.paths():
-        file = ws.read(path) if is_build_script(path) else None
-        if file is None:
-            continue
-        # continued lines (`docker run --rm \` then `-p 8080:8080 \`) joined, offsets kept
-        joined = re.sub(r"\\(\r?\n)", lambda m: " " * len(m.group()), file.text)
-        for run in _DOCKER_RUN.finditer(joined):
+def _docker_run_ports(ws: Workspace) -> dict[int, list[tuple[str, int, str | None]]]:
+    found: dict[int, list[tuple[str, int, str | None]]] = {}
+    for path, text, file in _scripts(ws):
+        for run in _DOCKER_RUN.finditer(text):
+            image = _run_image(run.group())
             for publish in _PUBLISH.finditer(run.group()):
                 port = number(publish.group(1).split("/")[0].rpartition(":")[2])
                 if port is not None:
-                    found.setdefault(port, (path, file.line_of(run.start())))
+                    found.setdefault(port, []).append((path, file.line_of(run.start()), image))
+    return found
+
+
+def _scripts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:
+    """Each build script, its continued lines (`docker run --rm \\` then `-p 8080:8080 \\`)
+    joined with their offsets kept."""
+    for path in ws.tree.paths():
+        file = ws.read(path) if is_build_script(path) else None
+        if file is not None:
+            yield path, re.sub(r"\\(\r?\n)", lambda m: " " * len(m.group()), file.text), file
+
+
+def _run_image(command: str) -> str | None:
+    """The image a `docker run ...` line runs: its first word that is neither an option
+    nor an option's value; None when there is none."""
+    words = command.split()[2:]
+    if words and words[0] == "run":   # `docker container run`
+        words = words[1:]
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word not in _FLAGS and "=" not in word
+        else:
+            return word.strip("\"'")
+    return None
+
+
+# per workspace: image name -> the build contexts and Dockerfiles build scripts build it from
+_BUILT_TAGS: Memo[dict[str, list[str]]] = Memo("tags built by scripts")
+_DOCKER_BUILD = re.compile(r"\bdocker[ \t]+(?:buildx[ \t]+)?build\b[^\n;&|]*")
+
+
+def _built_tags(ws: Workspace) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path, text, _file in _scripts(ws):
+        folder = posixpath.dirname(path)
+        for build in _DOCKER_BUILD.finditer(text):
+            words = build.group().split()
+            tags = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-t", "--tag")]
+            files = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-f", "--file")]
+            where = [posixpath.normpath(posixpath.join(folder, w.strip("\"'")))
+                     for w in files + words[-1:]]
+            for tag in tags:
+                found.setdefault(tag.strip("\"'").rsplit(":", 1)[0], []).extend(where)
     return found
 
 
