@@ -15,7 +15,9 @@ its image and installs; a builder stage's install does not count, nor an apk
 `--virtual` group that is deleted again. A copied binary counts. A shell test whose
 `||` alternatives include another program (`curl -f URL || python -c "...urlopen(...)"`,
 or the python probe first and curl after it) is not reported where the image has that
-program: the healthcheck passes through it.
+program: the healthcheck passes through it. Nor is a tool installed only on some builds
+(under an `if`, a loop, a test or `||`, which a build argument may switch on): fixer cannot
+tell which builds have it.
 
 ## Why is this bad?
 The probe fails with "executable file not found" on every run: the container never
@@ -101,7 +103,14 @@ from fixer.facts.health.probes import (
     python_argv,
 )
 from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
-from fixer.facts.image.images import UNKNOWN, Family, base_image, family_of, tools_present
+from fixer.facts.image.images import (
+    UNKNOWN,
+    Family,
+    base_image,
+    family_of,
+    tool_status,
+    tools_present,
+)
 from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import Placement, install_edits, placement
 from fixer.model.appservice import is_app_service
@@ -235,7 +244,9 @@ def _missing(target: Target, uses: list[Use]) -> list[str]:
     if not uses or not target.family.known:
         return []
     present = tools_present(target.dockerfile, target.stage, target.args)
-    return sorted({u.probe.tool for u in uses} - present)
+    # an install that runs on some builds only (`if [ "$WITH_CURL" = 1 ]`) may bring it
+    return sorted(tool for tool in {u.probe.tool for u in uses} - present
+                  if tool_status(target.dockerfile, target.stage, tool, target.args) is not None)
 
 
 def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> Violation:
