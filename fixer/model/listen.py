@@ -268,6 +268,10 @@ def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: St
         sites = _variable_sites(variable, env, own, env_sites)
         return ListenPort(port, f"{variable} read by {launch.server}", sites, launch,
                           region, variable=variable)
+    if launch.server == "fastapi" and merged.get("PORT"):
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"`fastapi run` with no `--port`, and PORT is set (`{merged['PORT']}`):"
+                          " newer fastapi-cli releases listen on it, older ones on 8000")
     return ListenPort(DEFAULT_PORT, f"{launch.server} default", (), launch, region,
                       addition=found.addition)
 
