@@ -63,10 +63,11 @@ from is itself a package (it has an `__init__.py`): another service built from t
 image, a `python -m app.worker` or a test may import the same modules as `app.main`, where
 the absolute form fails; running a script as `python -m app.main` keeps both working.
 Unsafe too, with no `__init__.py` there, where something imports the folder as a namespace
-package: another service serves one of the modules as `app.main:app`, or a file of the
-folder above names one through it (`from app.main import app` in a test, `python -m
-app.worker` in a compose file or Dockerfile); their relative imports resolve there, and the
-absolute ones would not.
+package: another service serves one of the modules as `app.main:app`, or a file names one
+of the modules the fix edits through the folders above the import root (`from app.main
+import app` or `from app.routers.users import router` in a test, `from
+services.api.routes import Item` in a worker, `python -m app.worker` in a compose file or
+Dockerfile); their relative imports resolve there, and the absolute ones would not.
 """
 
 from __future__ import annotations
@@ -254,26 +255,41 @@ def _imported_as_package(ws: Workspace, service: str, found: appmodule.AppModule
     """Why the absolute imports may break what works now, with no `__init__.py` in the
     command's folder: Python imports it as a namespace package where something names its
     modules through it (`uvicorn app.main:app` of another service built from the same
-    folder, `python -m app.worker`, a test's `from app.main import app`). Their relative
-    imports resolve there, and `from db import x` finds no `db`."""
-    package = posixpath.basename(found.root)
-    if not package.isidentifier():
-        return None
-    names = {posixpath.basename(f.path)[:-3] for f in failing if not f.package}
+    folder, `python -m app.worker`, a test's `from app.main import app` or `from
+    services.api.routes import Item`). Their relative imports resolve there, and `from db
+    import x` finds no `db`."""
     served = _served_in_packages(ws)
     for path in (f.path for f in failing):
         other = next(((name, dotted) for name, dotted in served.get(path, []) if name != service),
                      None)
         if other is not None:
-            return (f"{other[0]} serves `{other[1]}`, a module of the namespace package "
-                    f"`{package}`, whose imports would fail in absolute form")
-    parent = posixpath.dirname(found.root)
-    for name in sorted(names):
-        for path, line in _dotted_imports(ws).get((package, name), []):
-            if _under(path, parent) and not _under(path, found.root):
-                return (f"{path}:{line} imports `{package}.{name}`, a module of the namespace "
-                        f"package `{package}`, whose imports would fail in absolute form")
+            return (f"{other[0]} serves `{other[1]}` as part of the package "
+                    f"`{other[1].split('.')[0]}`, where the absolute imports would fail")
+    index = _dotted_imports(ws)
+    for path in sorted(f.path for f in failing):
+        for folder, dotted in _names_through_folders(found.root, path):
+            # named through the root's own folder, even from inside it (`python -m
+            # src.sync` importing `src.routers.users`): that code runs as the package
+            where = next((w for w in index.get(dotted, []) if _under(w[0], folder)), None)
+            if where is not None:
+                return (f"{where[0]}:{where[1]} imports `{dotted}` as part of the package "
+                        f"`{dotted.split('.')[0]}`, where the absolute imports would fail")
     return None
+
+
+def _names_through_folders(root: str, path: str) -> list[tuple[str, str]]:
+    """(folder, dotted name) for each folder above the import root: the name a module of
+    the root has where that folder is on `sys.path` (`services/api/routes.py` is
+    `api.routes` from `services/`, `services.api.routes` from the repository's root)."""
+    out: list[tuple[str, str]] = []
+    folder = root
+    while folder:
+        folder = posixpath.dirname(folder)
+        relative = path[len(folder) + 1:] if folder else path
+        dotted = relative[:-3].replace("/", ".")
+        if all(part.isidentifier() for part in dotted.split(".")):
+            out.append((folder, dotted))
+    return out
 
 
 def _under(path: str, folder: str) -> bool:
@@ -298,32 +314,48 @@ def _index_package_servers(ws: Workspace) -> dict[str, list[tuple[str, str]]]:
     return found
 
 
-# per workspace: (package, module) -> where a module is named through its package:
-# `from app.main import app` in a .py file, `-m app.worker` or `app.main:app` in a command
-_DOTTED: Memo[dict[tuple[str, str], list[tuple[str, int]]]] = Memo("dotted imports")
-_DOTTED_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)\.(\w+)", re.M)
-_DOTTED_COMMAND = re.compile(r"(?:-m[ \t]+|\b)([A-Za-z_]\w*)\.(\w+)(?=:[A-Za-z_]|[ \t\"',\]]|$)",
-                             re.M)
+# per workspace: dotted module name -> where it is named as a module of a package: `from
+# app.main import app` or `from app import main` in a .py file (`app.main` both), `-m
+# app.worker` or `app.main:app` in a compose file or Dockerfile
+_DOTTED: Memo[dict[str, list[tuple[str, int]]]] = Memo("dotted imports")
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+\(?([\w \t,]+)",
+                          re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([A-Za-z_]\w*(?:\.\w+)+)", re.M)
+_DOTTED_COMMAND = re.compile(r"(?:-m[ \t]+|\b)([A-Za-z_]\w*(?:\.\w+)+)"
+                             r"(?=:[A-Za-z_]|[ \t\"',\]]|$)", re.M)
 
 
-def _dotted_imports(ws: Workspace) -> dict[tuple[str, str], list[tuple[str, int]]]:
+def _dotted_imports(ws: Workspace) -> dict[str, list[tuple[str, int]]]:
     return ws.derived.get(_DOTTED, lambda: _index_dotted(ws))
 
 
-def _index_dotted(ws: Workspace) -> dict[tuple[str, str], list[tuple[str, int]]]:
+def _index_dotted(ws: Workspace) -> dict[str, list[tuple[str, int]]]:
     """Read once per workspace: I001 asks for every service it would fix."""
-    found: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    found: dict[str, list[tuple[str, int]]] = {}
     for path in ws.tree.paths():
-        pattern = _DOTTED_IMPORT if path.endswith(".py") else _DOTTED_COMMAND \
-            if posixpath.basename(path).startswith(("Dockerfile", "compose", "docker-compose")) \
-            else None
-        file = ws.read(path) if pattern is not None else None
-        if pattern is None or file is None:
+        name = posixpath.basename(path)
+        python = path.endswith(".py")
+        command = name.startswith(("Dockerfile", "compose", "docker-compose"))
+        file = ws.read(path) if python or command else None
+        if file is None:
             continue
-        for match in pattern.finditer(file.text):
-            found.setdefault((match.group(1), match.group(2)), []).append(
-                (path, file.line_of(match.start())))
+        for dotted, at in _named_modules(file.text, python):
+            found.setdefault(dotted, []).append((path, file.line_of(at)))
     return found
+
+
+def _named_modules(text: str, python: bool) -> Iterator[tuple[str, int]]:
+    if not python:
+        yield from ((m.group(1), m.start()) for m in _DOTTED_COMMAND.finditer(text))
+        return
+    yield from ((m.group(1), m.start()) for m in _IMPORT.finditer(text))
+    for match in _FROM_IMPORT.finditer(text):
+        module = match.group(1)
+        if "." in module:
+            yield module, match.start()
+        for word in match.group(2).replace(",", " ").split():
+            if word.isidentifier() and word != "as":
+                yield f"{module}.{word}", match.start()
 
 
 def _absolutized(ws: Workspace, packages: dict[str, str]) -> list[Edit]:

@@ -1,0 +1,16 @@
+import uvicorn
+from fastapi import FastAPI
+
+from .routes import router
+
+app = FastAPI()
+app.include_router(router)
+
+
+@app.get("/health")
+def health():
+    return {"status": "ok"}
+
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="0.0.0.0", port=8000)

@@ -1,0 +1,10 @@
+from fastapi import APIRouter
+
+from .models import Item
+
+router = APIRouter()
+
+
+@router.get("/items")
+def items() -> list[Item]:
+    return []
