@@ -12,6 +12,7 @@ import yaml
 
 from fixer.core.edits import TextEdit
 from fixer.facts.database import dburl
+from fixer.model.services import Stack
 from fixer_rules.compose import pgservice
 from kit import FixOutcome, calls, check, fix
 from support import assert_compose_accepts, compose_binary, write_tree
@@ -353,3 +354,20 @@ def test_c001_the_message_names_each_service_with_its_own_variable() -> None:
     [finding] = check({"docker-compose.yml": compose}, select="C001")
     assert finding.message.startswith("DATABASE_URL of api and BROKER_DB_URL of worker point "
                                       "at PostgreSQL host `postgres`"), finding.message
+
+
+@pytest.mark.parametrize(("password", "dotenv", "empty"), [
+    pytest.param("${DB_PASSWORD}", {}, True, id="unset"),
+    pytest.param("${DB_PASSWORD:-}", {}, True, id="empty-default"),
+    pytest.param("${DB_PASSWORD-}", {}, True, id="empty-default-unset-only"),
+    pytest.param("${DB_PASSWORD:?set it}", {}, False, id="required"),
+    pytest.param("${DB_PASSWORD}", {"DB_PASSWORD": "s3cret"}, False, id="set-by-dotenv"),
+    pytest.param("${DB_PASSWORD:-app}", {}, False, id="default"),
+    pytest.param("plain", {}, False, id="literal"),
+])
+def test_c001_doubts_a_password_that_may_be_empty(password: str, dotenv: dict[str, str],
+                                                   empty: bool) -> None:
+    """The official image refuses an empty POSTGRES_PASSWORD. A required variable (`:?`)
+    stops Compose before the database matters, so it is no doubt of the fix's."""
+    stack = Stack(docs=[], dotenv=dotenv)
+    assert (pgservice._empty_password(stack, password) is not None) is empty

@@ -188,8 +188,10 @@ def _loopback(server: str, args: list[str]) -> str:
 def _bind(server: str, args: list[str], offset: int) -> Launch:
     if server == "fastapi" and args and args[0] in ("run", "dev"):
         args, offset = args[1:], offset + 1
-    target = next((a for a in args if TARGET.match(a) or a.endswith(".py")), None)
     binds = server in ("gunicorn", "hypercorn")
+    config = _option(args, CONFIG_OPTIONS) if binds else None   # `-c gunicorn.conf.py`
+    target = next((a for i, a in enumerate(args) if (TARGET.match(a) or a.endswith(".py"))
+                   and (config is None or i != config[1])), None)
     configured = binds and _option(args, CONFIG_OPTIONS) is not None
     if server in _SOCKET_OPTIONS and _option(args, _SOCKET_OPTIONS[server]) is not None:
         return Launch(server, target, None, configured=configured, socket=True)
