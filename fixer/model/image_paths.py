@@ -180,7 +180,11 @@ def _copied(tree: Tree, context: str, source: str, dest: str, into_folder: bool,
     rest = _below(target, dest)
     if rest is None or not is_folder(tree, "" if full == "." else full):
         return None
-    return posixpath.normpath(posixpath.join(source, rest))
+    found = posixpath.normpath(posixpath.join(source, rest))
+    inside = posixpath.normpath(posixpath.join(context, found)) if context else found
+    # a folder's copy adds what it holds: a path it lacks comes from an earlier copy
+    # (`COPY pyproject.toml ./` before `COPY src/ ./`)
+    return found if rest == "." or tree.exists(inside) or is_folder(tree, inside) else None
 
 
 def _below(path: str, folder: str) -> str | None:
