@@ -89,7 +89,9 @@ applies C004 and D003 first, so the list is converted once they are in. Unsafe,
 with the reason, when fixer cannot tell whether an entry's healthcheck passes,
 when the server reads a configuration file that may move its port, or fixer cannot
 resolve the image's tag where the probe depends on the version (`mariadb`,
-`mongo`), or the tag comes from a variable there (`mongo:${MONGO_TAG:-4.4}`: each
+`mongo`), when a service that waits for it calls it on another port than its image's
+default and the probe names none (`postgresql://app@db:6543/app`, with the server moved by
+an entrypoint script fixer does not read), or the tag comes from a variable there (`mongo:${MONGO_TAG:-4.4}`: each
 checkout's `.env` may pick a version whose shell is the other one). Display-only when the
 service or a `depends_on` to edit comes from a
 YAML anchor other services share, when a
@@ -103,6 +105,7 @@ the base file, which also runs without that overlay, would wait on another serve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -225,10 +228,36 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     title += depends_plan.c003_on_the_way(sorted(plan.c003_owners), sorted(plan.c003_gated))
     build = partial(_edits, tuple(plan.steps))
     base = replace(base, relies_on=tuple(sorted(plan.healthy)))
-    doubt = target.probe.doubt or plan.doubt
+    doubt = target.probe.doubt or plan.doubt or _called_elsewhere(ws, target)
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+# the port each family listens on unless told another, and the probe options that name one
+_DEFAULT_PORTS = {"postgres": "5432", "mysql": "3306", "mariadb": "3306", "redis": "6379",
+                  "valkey": "6379", "mongo": "27017", "rabbitmq": "5672"}
+_PORT_NAMED = re.compile(r"(?:^|\s)(?:-p|-P|--port)\b")
+
+
+def _called_elsewhere(ws: Workspace, target: Unchecked) -> str | None:
+    """Why the probe may ask the wrong port: a service that waits for the database calls
+    it on another port than its image's default (`postgresql://app@db:6543/app`), and the
+    probe names none: the server may listen there, moved where fixer does not read (an
+    entrypoint script)."""
+    default = _DEFAULT_PORTS.get(target.probe.family)
+    if default is None or _PORT_NAMED.search(" ".join(target.probe.test[1:])):
+        return None
+    name = re.escape(target.service.name)
+    called = re.compile(rf"://(?:[^/@\s]*@)?{name}:(\d+)")
+    for owner, _dependency in target.dependents:
+        for value in owner.environment(ws.tree).values():
+            match = called.search(value or "")
+            if match is not None and match.group(1) != default:
+                return (f"{owner.name} calls {target.service.name} on port {match.group(1)}, "
+                        f"and the probe asks {default}: the server may listen where fixer "
+                        "does not read")
+    return None
 
 
 def _edits(steps: tuple[Step, ...]) -> list[TextEdit]:
