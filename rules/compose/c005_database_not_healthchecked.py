@@ -87,12 +87,12 @@ healthcheck that cannot pass yet, the fix waits (display-only, naming what for):
 a healthcheck alone would leave C003 an entry it cannot gate yet. `fixer fix`
 applies C004 and D003 first, so the list is converted once they are in. Unsafe,
 with the reason, when fixer cannot tell whether an entry's healthcheck passes,
-when the server reads a configuration file that may move its port, or fixer cannot
-resolve the image's tag where the probe depends on the version (`mariadb`,
-`mongo`), when a service that waits for it calls it on another port than its image's
-default and the probe names none (`postgresql://app@db:6543/app`, with the server moved by
-an entrypoint script fixer does not read), or the tag comes from a variable there (`mongo:${MONGO_TAG:-4.4}`: each
-checkout's `.env` may pick a version whose shell is the other one). Display-only when the
+when the server reads a configuration file that may move its port, when a service that
+waits for it calls it on another port than its image's default and the probe names none
+(`postgresql://app@db:6543/app`, with the server moved by an entrypoint script fixer does
+not read), or fixer cannot resolve the image's tag where the probe depends on the version
+(`mariadb`, `mongo`), or the tag comes from a variable there (`mongo:${MONGO_TAG:-4.4}`:
+each checkout's `.env` may pick a version whose shell is the other one). Display-only when the
 service or a `depends_on` to edit comes from a
 YAML anchor other services share, when a
 compose `healthcheck` sets timings with no test, and when every app service names it
