@@ -85,16 +85,19 @@ service on that port), and when the app would move off its port in a stack with 
 configuration fixer does not read (Caddy, HAProxy, Envoy, Varnish, Kong, APISIX, KrakenD,
 Tyk): it may send the service traffic on the port the app listens on now; and when a
 Python file of the repository calls the service on that port (`http://users:8080` as a
-settings default, or a quoted `"users:8080"` gRPC target), or a frontend's proxy
-configuration or `.env` file does (a `next.config.js` rewrite, a Vite `proxy` target,
-`VITE_API_URL=http://backend:8080`), a URL fixer does not edit; and when
+settings default, or a quoted `"users:8080"` gRPC target), or a frontend's source, proxy
+configuration or `.env` file does (Next.js server code's `fetch("http://api:8080/...")`, a
+`next.config.js` rewrite, a Vite `proxy` target, `VITE_API_URL=http://backend:8080`), a
+URL fixer does not edit; and when
 the stack's
 compose files, `.env`, `env_file`s or the configuration files its services mount
 (a Prometheus scrape target `api:8080`) call it there without a scheme (`USERS_ADDR:
 users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite; and when
-a build script (a CI workflow, a Makefile, a shell script) runs an image outside Compose
+a build script (a CI workflow, a Makefile, a shell script) runs the image outside Compose
 publishing that container port (`docker run -p 8000:8000 api` in a smoke test, over
-continued lines too); when another service runs the image this one builds and tags
+continued lines too, or a GitHub Actions service container's `ports`), when it may be the
+service's image (its name, its compose `image:`, a tag a script builds from its
+Dockerfile); when another service runs the image this one builds and tags
 (`image: orders-api:local` with no `build:` and no command of its own); when another
 service's environment names it by a host and a port variable of one prefix (`API_HOST:
 api`, `API_PORT: "8080"`); and when a Fly.io `fly.toml` deploys the same Dockerfile with
@@ -134,6 +137,8 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TypeVar
+
+import yaml
 
 from fixer.core import tree_index
 from fixer.core.derived import Memo
@@ -380,9 +385,9 @@ def _docker_run_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
                   if _may_run(ws, service, image)), None)
     if found is None:
         return None
-    return (f"{found[0]}:{found[1]} runs an image with `docker run` publishing its port "
-            f"{listen}, which {service.name}'s app would stop listening on; fixer does not "
-            "edit it")
+    return (f"{found[0]}:{found[1]} runs an image outside Compose (`docker run`, a CI "
+            f"service container) publishing its port {listen}, which {service.name}'s app "
+            "would stop listening on; fixer does not edit it")
 
 
 def _may_run(ws: Workspace, service: BuiltService, image: str | None) -> bool:
@@ -442,17 +447,20 @@ def _fly_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     it."""
     found = ws.derived.get(_FLY, lambda: _fly_ports(ws)).get((service.app.dockerfile.path,
                                                                listen))
-    return None if found is None else (
-        f"{found} (Fly.io) deploys {service.app.dockerfile.path} and sends it traffic on "
-        f"port {listen}, which the app would stop listening on; fixer does not edit it")
+    variable = service.app.listen.variable or service.app.listen.reads
+    if found is None or (variable is not None and variable in found[1]):
+        return None   # the deployment sets the variable the app reads its port from
+    return (f"{found[0]} (Fly.io) deploys {service.app.dockerfile.path} and sends it traffic "
+            f"on port {listen}, which the app would stop listening on; fixer does not edit it")
 
 
-# per workspace: (Dockerfile, internal port) -> the fly.toml that deploys it there
-_FLY: Memo[dict[tuple[str, int], str]] = Memo("Fly.io internal ports")
+# per workspace: (Dockerfile, internal port) -> the fly.toml that deploys it there, and the
+# variables its `[env]` sets
+_FLY: Memo[dict[tuple[str, int], tuple[str, frozenset[str]]]] = Memo("Fly.io internal ports")
 
 
-def _fly_ports(ws: Workspace) -> dict[tuple[str, int], str]:
-    found: dict[tuple[str, int], str] = {}
+def _fly_ports(ws: Workspace) -> dict[tuple[str, int], tuple[str, frozenset[str]]]:
+    found: dict[tuple[str, int], tuple[str, frozenset[str]]] = {}
     for path in ws.tree.paths():
         name = posixpath.basename(path)
         file = ws.read(path) if name.startswith("fly") and name.endswith(".toml") else None
@@ -464,11 +472,13 @@ def _fly_ports(ws: Workspace) -> dict[tuple[str, int], str]:
         named = build.get("dockerfile") if isinstance(build, dict) else None
         dockerfile = posixpath.normpath(posixpath.join(posixpath.dirname(path),
                                                        str(named or "Dockerfile")))
+        env = data.get("env")
+        names = frozenset(env) if isinstance(env, dict) else frozenset()
         sections = [data.get("http_service")] + list(data.get("services") or [])
         for section in sections:
             port = section.get("internal_port") if isinstance(section, dict) else None
             if isinstance(port, int):
-                found.setdefault((dockerfile, port), path)
+                found.setdefault((dockerfile, port), (path, names))
     return found
 
 
@@ -527,7 +537,34 @@ def _docker_run_ports(ws: Workspace) -> dict[int, list[tuple[str, int, str | Non
                 port = number(publish.group(1).split("/")[0].rpartition(":")[2])
                 if port is not None:
                     found.setdefault(port, []).append((path, file.line_of(run.start()), image))
+        if _WORKFLOW.search(path):
+            for port, image, at in _service_containers(text):
+                found.setdefault(port, []).append((path, file.line_of(at), image))
     return found
+
+
+# a GitHub Actions workflow, whose jobs may run the image as a service container
+_WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+
+
+def _service_containers(text: str) -> Iterator[tuple[int, str, int]]:
+    """(container port, image, offset of the image) of each service container a workflow's
+    jobs run (`services: api: {image: ..., ports: ["8080:8080"]}`)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return
+    jobs = data.get("jobs") if isinstance(data, dict) else None
+    for job in jobs.values() if isinstance(jobs, dict) else ():
+        services = job.get("services") if isinstance(job, dict) else None
+        for container in services.values() if isinstance(services, dict) else ():
+            image = container.get("image") if isinstance(container, dict) else None
+            if not isinstance(image, str):
+                continue
+            for entry in container.get("ports") or []:
+                port = number(str(entry).split("/")[0].rpartition(":")[2])
+                if port is not None:
+                    yield port, image, max(text.find(image), 0)
 
 
 def _scripts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:

@@ -145,13 +145,19 @@ def source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
 _FRONTEND_CONFIG = re.compile(r"(^|/)((next|vite|nuxt|webpack|vue|svelte|astro|angular|"
                               r"proxy)\.conf(ig)?\.[cm]?[jt]s|setupProxy\.[jt]s|"
                               r"proxy\.conf\.json|\.env(\.[\w.-]+)?)$")
+# a frontend's own source (Next.js server code: `fetch("http://api:8080/...")`), outside the
+# folders that hold installed or built code
+_FRONTEND_SOURCE = re.compile(r"\.(?:[cm]?js|jsx|tsx?)$")
+_BUILT_FOLDERS = re.compile(r"(^|/)(node_modules|dist|build|out|\.next|\.nuxt|coverage|"
+                            r"vendor|public|static)/")
 
 
 def _source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
     found: dict[tuple[str, int], str] = {}
     compose_env = _compose_env_files(ws)   # read as the stack's own references instead
     for path in sorted(p for p in ws.tree.paths() if p.endswith(".py") or
-                       (_FRONTEND_CONFIG.search(p) and p not in compose_env)):
+                       (_FRONTEND_CONFIG.search(p) and p not in compose_env) or
+                       (_FRONTEND_SOURCE.search(p) and not _BUILT_FOLDERS.search(p))):
         file = ws.read(path)
         if file is None or ":" not in file.text:
             continue
