@@ -731,10 +731,17 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                     routed = True
                 elif isinstance(decorator, ast.Call) and depth == 0 and \
                         _method_of(decorator, var) == "middleware":
-                    result.routes += [Route(p, True, function) for p in _answered(function)]
+                    _middleware_answers(tree, function, result)
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
             method = _method_of(call, var)
+            if depth == 0 and call.args and isinstance(call.args[0], ast.Name) and (
+                    method == "add_middleware" or isinstance(call.func, ast.Call) and
+                    _method_of(call.func, var) == "middleware"):
+                # `app.middleware("http")(probes)`, `app.add_middleware(HealthMiddleware)`
+                found = _module_function(tree, call.args[0].id)
+                if found is not None:
+                    _middleware_answers(tree, found, result)
             if method == "mount":
                 _mount(mods, path, tree, scope, call, prefix, result, depth)
                 where = string_value(tree, call_argument(call, 0, "path"))
@@ -914,25 +921,95 @@ def _adds_in_loop(loop: ast.For | ast.AsyncFor | ast.While, var: str) -> bool:
     return False
 
 
-def _answered(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    """The paths an `@app.middleware("http")` function answers itself, before any route:
-    `if request.url.path == "/healthz": return PlainTextResponse("ok")` (or `in ("/a",
-    "/b")`), a `return` in the branch. A probe of them is answered."""
-    found: list[str] = []
+def _middleware_answers(tree: ast.Module, function: ast.FunctionDef | ast.AsyncFunctionDef,
+                        result: AppRoutes) -> None:
+    """The paths a middleware function answers are served; the prefixes it answers may be."""
+    paths, prefixes = _answered(tree, function)
+    result.routes += [Route(p, True, function) for p in paths]
+    result.opaque += [(p.rstrip("/") or "/", f"the middleware `{function.name}`")
+                      for p in prefixes]
+
+
+def _module_function(tree: ast.Module, name: str
+                     ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The module's function of that name, or the `dispatch` method of its class of that
+    name (a `BaseHTTPMiddleware` subclass)."""
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            return stmt
+        if isinstance(stmt, ast.ClassDef) and stmt.name == name:
+            return next((m for m in stmt.body if isinstance(m, (ast.FunctionDef,
+                         ast.AsyncFunctionDef)) and m.name == "dispatch"), None)
+    return None
+
+
+def _answered(tree: ast.Module, function: ast.FunctionDef | ast.AsyncFunctionDef
+              ) -> tuple[list[str], list[str]]:
+    """The paths an `@app.middleware("http")` function answers itself, before any route, and
+    the prefixes it answers every path under: `if request.url.path == "/healthz": return
+    PlainTextResponse("ok")` (`"/healthz" == path`, `in ("/a", "/b")`, `request.scope["path"]`,
+    a local `path = request.url.path`, `and request.method == "GET"` beside it) and
+    `.startswith("/health")`, with a `return` in the branch. A probe of them is answered."""
+    names = {t.id for node in ast.walk(function) if isinstance(node, ast.Assign)
+             and _is_path(node.value, set()) for t in node.targets if isinstance(t, ast.Name)}
+    paths: list[str] = []
+    prefixes: list[str] = []
     for node in ast.walk(function):
-        if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and
-                len(node.test.ops) == 1 and any(isinstance(s, ast.Return) for s in node.body)):
+        if not (isinstance(node, ast.If) and any(_answers(s) for s in node.body)):
             continue
-        left, op, right = node.test.left, node.test.ops[0], node.test.comparators[0]
-        if not (isinstance(left, ast.Attribute) and left.attr == "path" and
-                isinstance(left.value, ast.Attribute) and left.value.attr == "url"):
-            continue
-        values = [right] if isinstance(op, ast.Eq) else \
-            list(right.elts) if isinstance(op, ast.In) and \
-            isinstance(right, (ast.Tuple, ast.List, ast.Set)) else []
-        found += [v.value for v in values if isinstance(v, ast.Constant) and
-                  isinstance(v.value, str) and v.value.startswith("/")]
-    return found
+        tests = node.test.values if isinstance(node.test, ast.BoolOp) and \
+            isinstance(node.test.op, ast.And) else [node.test]
+        for test in tests:
+            found, prefix = _path_test(tree, test, names)
+            (prefixes if prefix else paths).extend(found)
+    return paths, prefixes
+
+
+def _answers(stmt: ast.stmt) -> bool:
+    """A `return` of a response of the middleware's own, not of `await call_next(request)`,
+    which hands the request on to the routes."""
+    if not isinstance(stmt, ast.Return) or stmt.value is None:
+        return False
+    value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and
+                value.func.id == "call_next")
+
+
+def _path_test(tree: ast.Module, test: ast.expr, names: set[str]) -> tuple[list[str], bool]:
+    """The literal paths a test compares the request's path with, and whether they are
+    prefixes (`startswith`)."""
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and \
+            test.func.attr == "startswith" and _is_path(test.func.value, names):
+        return _literals(test.args[:1]), True
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return [], False
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(op, ast.Eq) and _is_path(right, names):
+        left, right = right, left
+    if not _is_path(left, names):
+        return [], False
+    if isinstance(op, ast.Eq):
+        return _literals([right]), False
+    if isinstance(op, ast.In) and isinstance(right, ast.Name):   # `in PROBES`, a constant
+        right = assigned_value(binding(tree.body, right.id)) or right
+    if isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        return _literals(right.elts), False
+    return [], False
+
+
+def _is_path(expr: ast.expr, names: set[str]) -> bool:
+    """`request.url.path`, `request.scope["path"]`, or a local name holding one of them."""
+    if isinstance(expr, ast.Attribute) and expr.attr == "path":
+        return isinstance(expr.value, ast.Attribute) and expr.value.attr == "url"
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Attribute) and \
+            expr.value.attr == "scope":
+        return isinstance(expr.slice, ast.Constant) and expr.slice.value == "path"
+    return isinstance(expr, ast.Name) and expr.id in names
+
+
+def _literals(values: list[ast.expr]) -> list[str]:
+    return [v.value for v in values if isinstance(v, ast.Constant) and
+            isinstance(v.value, str) and v.value.startswith("/")]
 
 
 def _method_of(call: ast.Call, var: str) -> str | None:

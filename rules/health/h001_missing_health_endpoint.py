@@ -28,9 +28,12 @@ never reported. Attribute assignments after the app is created (`app.state.db =
 db`, `app.logger = log`) do not hide it. Routes the app's class adds to itself in
 `__init__` (`self.add_api_route(...)`) count, so do the routes a function of the
 repository adds to the app it is handed (`register_routers(app)` including a router
-with `/health`; what else it may add stays unknown), and the paths an
-`@app.middleware("http")` function answers itself (`if request.url.path == "/healthz":
-return PlainTextResponse("ok")`).
+with `/health`; what else it may add stays unknown), and the paths a middleware of the
+module answers itself (`if request.url.path == "/healthz": return PlainTextResponse("ok")`,
+`in PROBES`, `request.scope["path"]`, beside `request.method == "GET"`; registered with
+`@app.middleware("http")`, `app.middleware("http")(fn)` or `add_middleware` of a
+`BaseHTTPMiddleware` class); a `.startswith("/health")` it answers may serve any path
+under it.
 
 A service whose healthcheck asks for a path the app does not serve is H002's
 finding, not this one's (one defect, one finding): H002's fix rewrites the probe
