@@ -20,11 +20,12 @@ A requirement known to bring the package counts too: `fastapi[standard]` and
 without an extra (later releases moved both to `standard`), when the requirement admits
 no other release (`==0.111.0`, `~=0.111.0`, Poetry's `^0.111`) or the lock file that
 `poetry install`, `uv sync` or `pdm install` installs from pins one. A package that lock
-file pins is installed, whichever requirement brings it (fastapi through `gradio`). `fastapi-cli`
-brings uvicorn from 0.0.5 on (pinned there, or with no upper bound: pip installs the
-newest), and with its `standard` extra. `fastapi-slim` installs the `fastapi` package,
-`gradio` (3.0 on) brings fastapi and uvicorn, and `sentry-sdk[fastapi]` brings fastapi. `uvicorn-worker` (the worker class
-`uvicorn_worker.UvicornWorker`) brings gunicorn and uvicorn from 0.2.0 on.
+file pins is installed, whichever requirement brings it (fastapi through `gradio`).
+`fastapi-cli` brings uvicorn from 0.0.5 on (pinned there, or with no upper bound: pip
+installs the newest), and with its `standard` extra. `fastapi-slim` installs the `fastapi`
+package, `gradio` (3.0 on) brings fastapi and uvicorn, and `sentry-sdk[fastapi]` brings
+fastapi. `uvicorn-worker` (the worker class `uvicorn_worker.UvicornWorker`) brings gunicorn
+and uvicorn from 0.2.0 on.
 
 No finding when the image may hold packages fixer cannot name: a workspace member
 (`uv sync --package api`), `pip install` of wheels,
