@@ -136,8 +136,10 @@ def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
     block = pragma + indent + new_layer(dockerfile, manager, tools)
     if at == len(text) and not text.endswith("\n"):
         return [TextEdit(dockerfile.path, at, at, newline + block)]
-    blank_above = at >= 2 and not text[line_start(text, at - 1):at].strip()
-    edits = [TextEdit(dockerfile.path, at, at, block + newline + (newline if blank_above else ""))]
+    above = text[line_start(text, at - 1):at] if at >= 2 else "x"
+    # a blank line after it as the one above it is written (some files keep a space there)
+    blank = above.rstrip("\r\n") + newline if not above.strip() else ""
+    edits = [TextEdit(dockerfile.path, at, at, block + newline + blank)]
     if "DL3059" in hadolint and manager == "apk" and following is not None and \
             _single_command_run(dockerfile, following):
         # two one-command RUNs in a row: hadolint asks, on the second, to merge them
