@@ -20,7 +20,8 @@ def hold(findings: list[Finding]) -> list[Finding]:
     """The findings, each fix that relies on a stopped service's health held."""
     stopped: dict[str, Finding] = {}
     for finding in findings:
-        if finding.rule.stops_start and finding.service is not None:
+        if finding.rule.stops_start and not finding.violation.starts and \
+                finding.service is not None:
             stopped.setdefault(finding.service, finding)
     if not stopped:
         return findings

@@ -144,6 +144,9 @@ class Violation:
     # Display-only because a service in `relies_on` stops at start-up (engine/gates.py): the
     # start-up finding is the defect; a fix that reveals this one did not make it.
     held: bool = False
+    # A finding of a rule whose findings stop the service (STOPS_START) that does not, here:
+    # a module only a function-level import loads fails the requests that run it (S004)
+    starts: bool = False
 
     @property
     def safety(self) -> Safety:

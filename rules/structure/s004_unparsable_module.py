@@ -119,6 +119,6 @@ def _report(path: str, problem: Unparsable, importers: list[tuple[Service, str]]
          "the requests that run it fail")
     return Violation(
         message=f"{path} does not compile{cause}: {problem.compiler}; {harm}",
-        path=path, line=problem.line, service=service.name, subject=path,
+        path=path, line=problem.line, service=service.name, subject=path, starts=not at_start,
         reason=_REASONS["except-list" if problem.except_list else problem.kind],
     )

@@ -1,0 +1,3 @@
+def run():
+    print "exporting"
+    return {}
