@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ast
 import posixpath
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 
 from fixer.core.derived import Memo
 from fixer.core.textfile import TextFile
@@ -135,6 +136,33 @@ def _imported_names(tree: ast.Module, package: str) -> frozenset[str]:
             names.update(f"{source}.{a.name}" if source else a.name for a in node.names
                          if a.name != "*")
     return frozenset(names)
+
+
+# absolute imports as text: `import a.b, c` and `from a.b import x, y`, the names in
+# parentheses over several lines too
+_IMPORT_TEXT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+_FROM_TEXT = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]*"
+                        r"(?:\(([^)]*)\)|([^(\n][^\n]*))", re.M)
+
+
+def imported_in_text(text: str) -> Iterator[tuple[str, int]]:
+    """(dotted name, offset of the statement) of each absolute import written in the text:
+    `import a.b` gives `a.b`, `from a.b import x, y` gives `a.b`, `a.b.x` and `a.b.y`. Read
+    as text where a module is read only for what it imports (no tree built), so a name in a
+    string that looks like an import counts too: a false match only makes a fix unsafe."""
+    for match in _IMPORT_TEXT.finditer(text):
+        for part in match.group(1).split(","):
+            words = part.split()
+            if words and all(p.isidentifier() for p in words[0].split(".")):
+                yield words[0], match.start()
+    for match in _FROM_TEXT.finditer(text):
+        module = match.group(1)
+        yield module, match.start()
+        names = re.sub(r"#[^\n]*", "", match.group(2) or match.group(3) or "")
+        for part in names.replace("\\", " ").split(","):
+            words = part.split()
+            if words and words[0].isidentifier():
+                yield f"{module}.{words[0]}", match.start()
 
 
 def _prefixes(name: str) -> list[str]:

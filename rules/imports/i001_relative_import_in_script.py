@@ -89,7 +89,7 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import App
 from fixer.model.workspace import Workspace
 from fixer.sources.python import narrow_edit
-from fixer.sources.python_modules import Modules
+from fixer.sources.python_modules import Modules, imported_in_text
 from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
 
 CODE = "I001"
@@ -318,9 +318,6 @@ def _index_package_servers(ws: Workspace) -> dict[str, list[tuple[str, str]]]:
 # app.main import app` or `from app import main` in a .py file (`app.main` both), `-m
 # app.worker` or `app.main:app` in a compose file or Dockerfile
 _DOTTED: Memo[dict[str, list[tuple[str, int]]]] = Memo("dotted imports")
-_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+\(?([\w \t,]+)",
-                          re.M)
-_IMPORT = re.compile(r"^[ \t]*import[ \t]+([A-Za-z_]\w*(?:\.\w+)+)", re.M)
 _DOTTED_COMMAND = re.compile(r"(?:-m[ \t]+|\b)([A-Za-z_]\w*(?:\.\w+)+)"
                              r"(?=:[A-Za-z_]|[ \t\"',\]]|$)", re.M)
 
@@ -345,17 +342,10 @@ def _index_dotted(ws: Workspace) -> dict[str, list[tuple[str, int]]]:
 
 
 def _named_modules(text: str, python: bool) -> Iterator[tuple[str, int]]:
-    if not python:
+    if python:
+        yield from imported_in_text(text)
+    else:
         yield from ((m.group(1), m.start()) for m in _DOTTED_COMMAND.finditer(text))
-        return
-    yield from ((m.group(1), m.start()) for m in _IMPORT.finditer(text))
-    for match in _FROM_IMPORT.finditer(text):
-        module = match.group(1)
-        if "." in module:
-            yield module, match.start()
-        for word in match.group(2).replace(",", " ").split():
-            if word.isidentifier() and word != "as":
-                yield f"{module}.{word}", match.start()
 
 
 def _absolutized(ws: Workspace, packages: dict[str, str]) -> list[Edit]:

@@ -34,7 +34,6 @@ beside `acme/main.py`): an installed distribution may share the namespace, and a
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -45,6 +44,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
+from fixer.sources.python_modules import imported_in_text
 
 CODE = "S002"
 NAME = "missing-package-init"
@@ -101,14 +101,8 @@ def _submodules_imported(text: str, package: str) -> list[str]:
     """The names the text imports from the package, as written: `from acme.billing import
     x`, `import acme.billing`, and each name of `from acme import billing, auth`, in
     parentheses over several lines too."""
-    name = re.escape(package)
-    found = re.findall(rf"^[ \t]*(?:from|import)[ \t]+{name}\.(\w+)", text, re.M)
-    grouped = re.findall(rf"^[ \t]*from[ \t]+{name}[ \t]+import[ \t]*\(([^)]*)\)", text, re.M)
-    plain = re.findall(rf"^[ \t]*from[ \t]+{name}[ \t]+import[ \t]+([^(\n][^\n]*)", text, re.M)
-    for names in grouped + plain:
-        words = re.sub(r"#[^\n]*", "", names).replace("\\", " ").split(",")
-        found += [w.split()[0] for w in words if w.split() and w.split()[0].isidentifier()]
-    return found
+    return [parts[1] for dotted, _at in imported_in_text(text)
+            if (parts := dotted.split("."))[0] == package and len(parts) > 1]
 
 
 def _created(marker: str) -> list[Edit]:

@@ -28,6 +28,7 @@ from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
+from fixer.sources.launch import SHELLS
 
 _INTERPOLATION = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}|\$(\w+)")
 # written bare in the shell script: plain words, and one `${VAR}` Compose substitutes
@@ -130,9 +131,6 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
     return DbProbe(kind, _test(argv), doubt or unread)
 
 
-_SHELLS = ("sh", "bash", "/bin/sh", "/bin/bash", "ash", "/bin/ash")
-
-
 def server_words(service: Service) -> tuple[list[str], str | None]:
     """The words that start the server, where its port options are: compose's `entrypoint:`
     and `command:` (its arguments), a `sh -c "..."` script split into its words; and why
@@ -142,7 +140,7 @@ def server_words(service: Service) -> tuple[list[str], str | None]:
     words = (given[2] or [] if given else []) + (_command_words(found[2]) if found else [])
     if given is None and found is None and service.app is not None:   # a built server
         words = _image_command(service.app.dockerfile, service.app.stage)
-    if len(words) >= 3 and words[0] in _SHELLS and words[1] in ("-c", "-ec", "-ce"):
+    if len(words) >= 3 and words[0] in SHELLS and words[1] in ("-c", "-ec", "-ce"):
         words = _command_words([words[2]]) + words[3:]
     if given is not None and given[2] is None:
         return words, "fixer cannot read the service's `entrypoint:`, which may move its port"
