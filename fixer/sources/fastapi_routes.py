@@ -324,7 +324,7 @@ def _serving_block(block: ast.stmt) -> str | None:
     (`uvicorn.run(app)`), so the server starts before the route is added. A block that only
     chooses the app's settings (`if DEBUG: app = FastAPI(debug=True) else: ...`) is none."""
     guard = isinstance(block, ast.If) and "__name__" in ast.unparse(block.test)
-    runs = any(isinstance(node, ast.Call) and _called_name(node) == "run"
+    runs = any(isinstance(node, ast.Call) and called_name(node) == "run"
                for node in ast.walk(block))
     if not (guard or runs):
         return None
@@ -334,7 +334,8 @@ def _serving_block(block: ast.stmt) -> str | None:
            "registered before the server starts"
 
 
-def _called_name(call: ast.Call) -> str | None:
+def called_name(call: ast.Call) -> str | None:
+    """The called function's own name: `run` of `uvicorn.run(...)`, `f` of `f(...)`."""
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else \
         func.id if isinstance(func, ast.Name) else None
@@ -686,7 +687,7 @@ def _status_of(node: ast.AST) -> int | None:
                      if isinstance(k, ast.Constant) and k.value == "status"
                      and _error_code(v) is not None), None)
     if isinstance(node, ast.Call):
-        called = _called_name(node) or ""
+        called = called_name(node) or ""
         at = 0 if called == "HTTPException" else 1 if called.endswith("Response") else None
         if at is not None and len(node.args) > at:
             return _error_code(node.args[at])

@@ -21,7 +21,8 @@ from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
-from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, find_app
+from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, called_name, \
+    find_app
 from fixer.sources.python_modules import Modules
 
 _URL = re.compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
@@ -327,7 +328,7 @@ def streams(function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
     """The handler answers with a stream (`EventSourceResponse(...)`, a server-sent events
     `/status`): `curl -f` on it never exits, so it is no route to probe."""
     return function is not None and any(
-        isinstance(node, ast.Call) and (ast.unparse(node.func).rsplit(".", 1)[-1] in _STREAMING)
+        isinstance(node, ast.Call) and called_name(node) in _STREAMING
         for node in ast.walk(function))
 
 
