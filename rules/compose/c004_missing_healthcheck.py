@@ -5,8 +5,8 @@ Reports app services (FastAPI HTTP servers: not Flask or Django apps, workers,
 bots, test runners or one-shot jobs that others wait for with
 `service_completed_successfully`) that have neither a compose `healthcheck` with
 a test nor a `HEALTHCHECK` in the final stage of their Dockerfile.
-`healthcheck: {disable: true}` and `HEALTHCHECK NONE` are a deliberate choice and
-are left alone. The healthcheck it adds probes a route the app serves: its own GET
+`healthcheck: {disable: true}`, `HEALTHCHECK NONE` and an overlay's
+`healthcheck: !reset {}` are a deliberate choice and are left alone. The healthcheck it adds probes a route the app serves: its own GET
 health route (the one H001 accepts: `/api/health` behind a router prefix,
 `/healthz`, ...; `/health` first when there are several), else the `/health`
 route H001 adds.
@@ -196,6 +196,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         app = service.app
         if state in (Health.CHECKED, Health.DISABLED) or app.listen.origin == "none":
             continue  # no web server in the command: nothing serves /health
+        if service.reset_in("healthcheck") is not None:
+            continue  # `healthcheck: !reset {}` in an overlay: taken away on purpose
         if service.get("extends") is not None or _extended(ws, service):
             continue  # fixer does not read `extends`: the healthcheck may come from, or go
             # into, a service another one extends (and runs on its own port)

@@ -114,6 +114,9 @@ def cannot_add(service: Service) -> str | None:
     `depends_on` conversion that would wait for C004's healthcheck does not wait for one
     that cannot come."""
     app = service.app
+    reset = service.reset_in("healthcheck")
+    if reset is not None:
+        return f"{reset.path} takes its healthcheck away (`healthcheck: !reset`) on purpose"
     if health(service) is Health.PARTIAL:
         return "its compose healthcheck sets timings but no test; add the test by hand"
     if app is None or app.listen.origin == "none":
