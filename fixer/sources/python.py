@@ -184,11 +184,13 @@ def _target_names(target: ast.expr) -> Iterator[str]:
 # -- style --------------------------------------------------------------------------------------
 
 def indent_unit(text: str) -> str:
-    """The file's indentation step (the first indented block's), four spaces by default."""
+    """The file's indentation step (the first indented block's: spaces, or tabs in a file
+    indented with tabs), four spaces by default."""
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.INDENT:
-                return token.string if token.string.strip(" ") == "" else "    "
+                step = token.string
+                return step if len(set(step)) == 1 else "    "   # not a mix of both
     except (tokenize.TokenError, SyntaxError):
         pass
     return "    "
