@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fixer.sources.dockerfile import Instruction
+from fixer.sources.dockerfile_heredoc import heredocs
+from fixer.sources.dockerfile_words import BadInstruction
 
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z][\w-]*)\s*=\s*(\S*)\s*")
 _NO_DIRECTIVES = re.compile(r"\s*[^#\s]")   # text whose first line cannot be a directive
@@ -91,8 +93,10 @@ def instruction_tokens(text: str, instruction: Instruction, escape: str) -> list
 @lru_cache(maxsize=8192)
 def _instruction_tokens(text: str, instruction: Instruction, escape: str) -> tuple[Token, ...]:
     pieces: list[tuple[int, int]] = []
-    for line in physical_lines(text, instruction, escape):
-        if not line.skipped:
+    lines = physical_lines(text, instruction, escape)
+    data = _data_bodies(text, instruction, lines)
+    for at, line in enumerate(lines):
+        if not line.skipped and at not in data:
             pieces.append((max(line.start, instruction.start), line.end))
             if not line.continued:
                 pieces.append((line.end, -1))  # an unescaped line end ends a command
@@ -100,10 +104,77 @@ def _instruction_tokens(text: str, instruction: Instruction, escape: str) -> tup
     tokens = tokenize(joined)
     out = [Token(t.raw, t.value, offsets[t.start], offsets[t.end - 1] + 1, t.operator)
            for t in tokens]
-    out = out[1:] if out and not out[0].operator else out  # drop the keyword
+    return tuple(_body_words(out))
+
+
+def _body_words(tokens: list[Token]) -> list[Token]:
+    """The tokens after the instruction's keyword and its flags (`RUN --mount=...`,
+    `HEALTHCHECK --interval=...`)."""
+    out = tokens[1:] if tokens and not tokens[0].operator else tokens
     while out and not out[0].operator and out[0].raw.startswith("--"):
-        out = out[1:]  # and its flags (`RUN --mount=...`, `HEALTHCHECK --interval=...`)
-    return tuple(out)
+        out = out[1:]
+    return out
+
+
+# shells that run the heredoc on their standard input as a script (`RUN <<EOT bash -e`)
+_SHELLS = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh"))
+_HEREDOC_WORD = re.compile(r"\d*<<")
+
+
+def _data_bodies(text: str, instruction: Instruction, lines: list[Line]) -> set[int]:
+    """The lines (indices into `lines`) of heredoc bodies the RUN hands to a program as
+    data, with their terminators: `RUN <<EOT cat > /usr/local/bin/tool` writes a script
+    that nothing runs at build time, so an `apt-get install` in it installs nothing. A
+    body is run when it is the whole command (`RUN <<EOT`) or a shell reads it."""
+    first = next((at for at, line in enumerate(lines)
+                  if not line.skipped and not line.continued), len(lines) - 1)
+    head = "".join(text[max(line.start, instruction.start):line.end]
+                   for line in lines[:first + 1] if not line.skipped)
+    try:
+        docs = heredocs(head)
+    except BadInstruction:
+        return set()
+    if not docs:
+        return set()
+    readers = _heredoc_readers(_body_words(tokenize(head)))
+    data: set[int] = set()
+    at = first + 1
+    for index, doc in enumerate(docs):
+        body_start = at
+        while at < len(lines):
+            content = text[lines[at].start:lines[at].line_end]
+            at += 1
+            if (content.lstrip("\t") if doc.chomp else content) == doc.name:
+                break
+        reader = readers[index] if index < len(readers) else None
+        if reader is not None and reader not in _SHELLS:
+            data.update(range(body_start, at))
+    return data
+
+
+def _heredoc_readers(tokens: list[Token]) -> list[str | None]:
+    """For each heredoc word of a RUN's first line, in order, the program of the simple
+    command it feeds (`cat`; a path's last part), or None where it feeds no command (`RUN
+    <<EOT` alone: BuildKit runs the body as the script)."""
+    readers: list[str | None] = []
+    pending = 0
+    words: list[str] = []
+    target = False   # the word after `>`: a redirection's file, not the program
+    for token in [*tokens, Token(";", ";", 0, 0, True)]:
+        if token.operator:
+            at = program_at(words)
+            program = words[at].rsplit("/", 1)[-1] if at < len(words) else None
+            readers.extend([program] * pending)
+            pending, words, target = 0, [], False
+        elif _HEREDOC_WORD.match(token.raw):
+            pending += 1
+        elif target:
+            target = False
+        elif (redirect := REDIRECTS.match(token.raw)) is not None:
+            target = redirect.end() == len(token.raw)
+        else:
+            words.append(token.value)
+    return readers
 
 
 def _join(text: str, pieces: list[tuple[int, int]]) -> tuple[str, list[int]]:
