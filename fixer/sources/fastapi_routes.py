@@ -141,9 +141,15 @@ class AppRoutes:
     @property
     def last_adder(self) -> ast.stmt:
         """The statement a new route goes after: the last one of the creation scope that adds
-        routes, or the app's creation."""
-        return max([self.sites[0].created, *self.anchors],
-                   key=lambda s: s.end_lineno or s.lineno)
+        routes, or the app's creation; but above a script's `if __name__ == "__main__":`
+        block that runs the server, which blocks there: a route added below it (where the
+        script's other routes may be) is never registered when the script runs."""
+        site = self.sites[0]
+        adders = [site.created, *self.anchors]
+        block = next((s for s in site.scope.body if s.lineno > site.created.lineno
+                      and _serving_block(s) is not None), None)
+        above = [s for s in adders if block is None or s.lineno < block.lineno]
+        return max(above or adders, key=lambda s: s.end_lineno or s.lineno)
 
 
 def _pattern(route: str) -> re.Pattern[str]:
