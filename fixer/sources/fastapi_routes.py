@@ -91,6 +91,9 @@ class AppRoutes:
     # FastAPI's own pages (`/docs`, ...) that the app may or may not serve: their URL is set
     # by an expression fixer cannot settle (`docs_url=None if PROD else "/docs"`)
     unsure: set[str] = field(default_factory=set)
+    # (path, line of the include) of each GET route a router gets below the line that
+    # includes it (`_late`): served by some FastAPI releases only; in `unsure` too
+    late: list[tuple[str, int]] = field(default_factory=list)
 
     def doubt_for(self, path: str) -> str | None:
         """The doubt, unless the middleware behind it lets a probe of `path` through."""
@@ -1135,7 +1138,11 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
     given = _prefix(tree, call, result)
     joined = join_paths(join_paths(prefix, given), _prefix(rtree, rcall, result))
     before = len(result.routes)
-    _scan(mods, rpath, rtree, rscope, rvar, joined, result, False, depth + 1)
+    here = (rpath, rscope) == (path, scope)
+    _scan(mods, rpath, rtree, rscope, rvar, joined, result, False, depth + 1,
+          until=stmt if here else None)
+    if here:
+        _late(mods, rpath, rtree, rscope, rvar, joined, result, stmt, depth)
     if isinstance(router, ast.Name) and (rpath, rscope) != (path, scope) and \
             (rpath, rscope) != (path, tree):   # imported: decorated here too, maybe
         _scan(mods, path, tree, scope, router.id, joined, result, False, depth + 1, until=stmt)
@@ -1144,6 +1151,22 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
     for index in range(before, len(result.routes)) if guarded else ():
         if not result.routes[index].guard:   # an inner include's dependencies come first
             result.routes[index] = replace(result.routes[index], guard=guarded)
+
+
+def _late(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, prefix: str,
+          result: AppRoutes, include: ast.stmt, depth: int) -> None:
+    """Routes a router gets after the app includes it, below `include` in the same scope:
+    FastAPI long copied a router's routes when it was included, and recent releases keep
+    the router itself, so whether they are served depends on the release installed. They
+    are unsure: a probe of one is neither served nor unserved."""
+    later = AppRoutes(result.sites)
+    _scan(mods, path, tree, scope, var, prefix, later, False, depth + 1)
+    settled = {r.path for r in result.routes}
+    late = [r.path for r in later.routes if r.get and r.path not in settled]
+    result.unsure.update(late)
+    result.late.extend((path, include.lineno) for path in late)
+    if later.unknown is not None:
+        result.note(later.unknown)
 
 
 def _written(tree: ast.Module, scope: Scope, router: ast.expr | None) -> str:

@@ -142,7 +142,8 @@ from fixer.core.edits import Edit
 from fixer.core.envfile import parse_env
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
-from fixer.facts.health.healthroute import HealthPlan, Source, like_side_effect, plan
+from fixer.facts.health.healthroute import HealthPlan, Source, late_health, like_side_effect, \
+    plan
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
@@ -524,7 +525,8 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     if routes is None:
         return Choice(block="the app serves no health route, and fixer cannot add one")
     return Choice((path,), partial(route_edits, routes, path, service_python(service)),
-                  f"the GET {path} route it probes ({routes.sites[0].path})")
+                  f"the GET {path} route it probes ({routes.sites[0].path})",
+                  doubt=late_health(routes, [path]))
 
 
 def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:

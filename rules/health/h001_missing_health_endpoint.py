@@ -86,7 +86,11 @@ names health though H001 does not count it (`/api/v1/health-check/`,
 handler is named for health whatever its path (`def health()` on `/api/status`): a
 second health route beside it is the user's call (C004 probes
 that one; `health-paths` in the configuration makes H001 count it). Display-only
-beside several such routes: which one is the health route is the author's call.
+beside several such routes: which one is the health route is the author's call. Unsafe too when a router gets such a
+route below the line that includes it in the app (`app.include_router(router)`, then
+`@router.get("/health")`): FastAPI releases that copy a router's routes when it is
+included do not serve it, and later ones do; moving the include down is the smaller
+change (C004's healthcheck with the added route is unsafe for the same reason).
 
 Display-only when `@app.get` may not work on the app: its class, or a class it
 derives from before `FastAPI`, redefines `get`, `api_route`, `add_api_route`,
@@ -134,7 +138,8 @@ from functools import partial
 
 from fixer.facts.health.addroute import route_edits
 from fixer.facts.image.images import service_python
-from fixer.facts.health.healthroute import Source, plan, served_app, several_doubt
+from fixer.facts.health.healthroute import Source, late_health, plan, served_app, \
+    several_doubt
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
@@ -174,7 +179,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             path=site.path, line=site.created.lineno, service=service.name,
             subject=f"{module.path}:{module.attr or site.var}",
         )
-        if health.several and health.doubt == several_doubt(health.several):
+        doubt = late_health(routes, [health.path])
+        if doubt is not None:   # the fix serves it on every release; moving the include is
+            # the author's smaller change
+            build = partial(route_edits, routes, health.path, service_python(service))
+            yield replace(violation, message=f"{violation.message} on every FastAPI release",
+                          reason=doubt, fix=Fix(f"Add a GET {health.path} route ({doubt})",
+                                                Safety.UNSAFE, build))
+        elif health.several and health.doubt == several_doubt(health.several):
             served = " and ".join(health.several)
             yield replace(violation, message=f"{violation.message}; it serves GET {served}, "
                                              "which read as health routes",

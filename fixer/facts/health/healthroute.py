@@ -311,13 +311,32 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
         path = route.path
         if not (route.get and not path.startswith(UNKNOWN) and _PROBEABLE.fullmatch(path)):
             continue
-        tail = path.rstrip("/").rsplit("/", 1)[-1]
         handler = route.function.name if route.function is not None else ""
-        if (is_health(path, normal) or _HEALTH_WORD.search(tail) or _UNDER_HEALTH.search(path)
-                or _ROOT_PROBE.fullmatch(path) or _HEALTH_HANDLER.fullmatch(handler)) and \
+        if (_health_path(path, normal) or _HEALTH_HANDLER.fullmatch(handler)) and \
                 not streams(route.function):
             found.add(path)
     return sorted(found)
+
+
+def _health_path(path: str, normal: set[str]) -> bool:
+    """A path that reads as a health route's, whatever its handler."""
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(is_health(path, normal) or _HEALTH_WORD.search(tail) or
+                _UNDER_HEALTH.search(path) or _ROOT_PROBE.fullmatch(path))
+
+
+def late_health(routes: AppRoutes, wanted: list[str]) -> str | None:
+    """Why a health route added to the app may be a second one: a route reading as a health
+    route that a router gets below the line including it (`AppRoutes.late`), served by the
+    FastAPI releases that keep an included router, not by those that copied its routes
+    when it was included."""
+    normal = _normalized(wanted)
+    found = next(((path, line) for path, line in routes.late
+                  if _PROBEABLE.fullmatch(path) and _health_path(path, normal)), None)
+    return None if found is None else (
+        f"its router's GET {found[0]} is added below `include_router` (line {found[1]}): "
+        "FastAPI releases that copy a router's routes when it is included do not serve it, "
+        "later ones do; moving the include below the router's routes serves it on both")
 
 
 # responses that never end: a probe of them times out, whatever its tool
