@@ -78,7 +78,12 @@ manifest is the service's when one of its names begins with the service's name):
 image runs there, and fixer edits no manifest. The reason names the manifest. The same
 for a Helm chart about the service (its folder or `Chart.yaml` name begins with the
 service's name, or one of its files names the service) that writes the port anywhere
-(`containerPort: 8080` in `values.yaml`): fixer does not render charts. Unsafe
+(`containerPort: 8080` in `values.yaml`): fixer does not render charts. Any kind that
+runs containers counts (a Knative or Cloud Run `Service`, an Argo `Rollout`). The same
+for other deployment files that write the port as a container port (an ECS task
+definition's `"containerPort": 8080`, Terraform's `containerPort = 8080` or
+`container_port = 8080`, CloudFormation's `ContainerPort: 8080`), when they name the
+service or its image, or the repository builds no other app. Unsafe
 as well when the app would move off its port while another service of the stack loads an
 env_file that is not in the repository (a `.env` each deployment keeps, which may call the
 service on that port), and when the app would move off its port in a stack with a proxy whose
@@ -146,6 +151,7 @@ from fixer.core.numbers import number
 from fixer.core.textfile import TextFile
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.facts.ports.claims import ContainerPort, heard
+from fixer.facts.ports.deployments import deployment_port
 from fixer.facts.ports.kubernetes import helm_port, ports_for
 from fixer.facts.ports.references import (
     bare_addresses,
@@ -331,13 +337,24 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
     named = [m for m in ports_for(ws, service.name, service.stack.services,
                                   service.scalar("image")) if m.port == listen]
     if not named:
-        chart = helm_port(ws, service.name, listen,
-                          lambda: len({s.app.folder for s in app_services(ws)}) == 1)
-        return None if chart is None else (
-            f"a Helm chart about {service.name} writes port {listen} ({chart[0]}:{chart[1]}), "
-            "which the app would stop listening on; fixer does not render or edit Helm charts")
+        chart = helm_port(ws, service.name, listen, lambda: _builds_one_app(ws))
+        if chart is not None:
+            return (f"a Helm chart about {service.name} writes port {listen} ({chart[0]}:"
+                    f"{chart[1]}), which the app would stop listening on; fixer does not "
+                    "render or edit Helm charts")
+        deployed = deployment_port(ws, service.name, service.scalar("image"), listen,
+                                   lambda: _builds_one_app(ws))
+        return None if deployed is None else (
+            f"{deployed.path}:{deployed.line} deploys {service.name}'s image with container "
+            f"port {listen}, which the app would stop listening on; fixer does not edit "
+            "deployment files")
     return (f"{named[0].path} (Kubernetes) sends {service.name} traffic to port {listen}, "
             "which the app would stop listening on; fixer does not edit manifests")
+
+
+def _builds_one_app(ws: Workspace) -> bool:
+    """The repository builds one app: every chart or deployment file is about it."""
+    return len({s.app.folder for s in app_services(ws)}) == 1
 
 
 def _unread_proxy_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:

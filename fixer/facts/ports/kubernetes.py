@@ -31,9 +31,6 @@ from fixer.core.derived import Memo
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
-# The kinds whose ports reach a container; what a Service sends on is its `targetPort`.
-_WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job",
-              "CronJob", "Service"}
 _WORD = re.compile(r"[-_.:/]")
 
 
@@ -99,7 +96,7 @@ def _read(ws: Workspace) -> Iterator[ManifestPort]:
         except yaml.YAMLError:   # a template (Helm) or not YAML: nothing fixer can read
             continue
         for document in documents:
-            if isinstance(document, dict) and document.get("kind") in _WORKLOADS:
+            if isinstance(document, dict) and isinstance(document.get("kind"), str):
                 names = frozenset(n.lower() for n in _names(document))
                 for port in sorted(set(_ports(document))):
                     yield ManifestPort(path, names, port)
@@ -124,7 +121,9 @@ def _names(document: dict[object, object]) -> Iterator[str]:
 
 
 def _ports(document: dict[object, object]) -> Iterator[int]:
-    service = document.get("kind") == "Service"
+    # a core Service sends on its targetPort; any other kind that runs containers (a
+    # workload, Knative's `Service`, an Argo `Rollout`) declares its containerPort
+    service = document.get("kind") == "Service" and document.get("apiVersion") == "v1"
     for mapping in _mappings(document):
         key = "targetPort" if service else "containerPort"
         value = mapping.get(key, mapping.get("port") if service and key not in mapping else None)
