@@ -55,7 +55,11 @@ Safe, unless the app would move in Python source. The side that stays is chosen 
 evidence (`port-source = "auto"`, the default): when peers (URLs of other services,
 nginx, traefik labels) all call one of the two ports, that port stays; else the port
 with more references (peers, `ports`, `expose`) stays; a tie keeps what compose's
-`ports`/`expose` say. A healthcheck probe is never evidence: it follows the app. When
+`ports`/`expose` say. A healthcheck probe is never evidence: it follows the app. But
+when the service's first compose file alone (`docker compose -f compose.yml`) claims the
+listen port and only a later file's definition of it differs (`ports: !override
+["8000:8000"]` in Compose's override), the listen port stays and that file is fixed:
+moving the app would break the first file alone. When
 the listen port stays, the compose side moves to it: targets, `expose`, healthcheck
 URLs and every peer reference, wherever it is written (compose, `.env`, `env_file`,
 nginx files), byte for byte; published host ports stay as they are. When the other
@@ -150,7 +154,7 @@ from fixer.core.derived import Memo
 from fixer.core.numbers import number
 from fixer.core.textfile import TextFile
 from fixer.facts.image.buildscripts import is_build_script
-from fixer.facts.ports.claims import ContainerPort, heard
+from fixer.facts.ports.claims import ContainerPort, heard, own_ports
 from fixer.facts.ports.deployments import deployment_port
 from fixer.facts.ports.kubernetes import helm_port, ports_for
 from fixer.facts.ports.references import (
@@ -166,6 +170,7 @@ from fixer.model import appmodule
 from fixer.model.services import (
     App,
     BuiltService,
+    Service,
     Stack,
     by_stage,
     published_image,
@@ -231,6 +236,10 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
         if side.port != listen and side.evidence is None and published_image(service) and \
                 ws.config.port_source == "auto":
             side = Side(listen, None)   # the image as released keeps its port: compose follows
+        elif side.port != listen and ws.config.port_source == "auto" and \
+                _first_file_agrees(service, wrong, listen):
+            side = Side(listen, None)   # the base file alone agrees with the app: moving the
+            # app would break it, and the file that differs is the one to fix
         move, reason, title = _plan(ws, service, builders, ports, listen, side)
         shared = ws.shared_anchor(move.spans()) if move is not None else None
         if shared is not None:
@@ -350,6 +359,20 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
             "deployment files")
     return (f"{named[0].path} (Kubernetes) sends {service.name} traffic to port {listen}, "
             "which the app would stop listening on; fixer does not edit manifests")
+
+
+def _first_file_agrees(service: BuiltService, wrong: list[ContainerPort], listen: int) -> bool:
+    """The service's first compose file alone (`docker compose -f compose.yml`, leaving out
+    Compose's override or a `-f` overlay) claims the port the app listens on, and every
+    port that differs is written in a later file's definition of the service (no peer or
+    proxy calls it): moving the app would break the first."""
+    first = service.first_doc()
+    alone = Service(service.name, service.stack,
+                    [(doc, value) for doc, value in service.definitions if doc is first])
+    claimed = [p.effective for p in own_ports(alone) if p.effective is not None]
+    later = {doc.path for doc, _value in service.definitions} - {first.path}
+    return bool(claimed) and all(port == listen for port in claimed) and \
+        all(p.path in later for p in wrong)
 
 
 def _builds_one_app(ws: Workspace) -> bool:
