@@ -158,9 +158,18 @@ def _neighbour_indentation(dockerfile: Dockerfile, at: int,
 
 
 def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruction | None]:
-    """Where the new layer goes, and the instruction that will follow it."""
+    """Where the new layer goes, and the instruction that will follow it: after the
+    stage's setup lines, and after every line that sets up its package sources."""
     text = dockerfile.file.text
     instructions = stage.instructions
+    sources = [i for i, instruction in enumerate(instructions)
+               if instruction.cmd in ("RUN", "COPY", "ADD") and
+               _PACKAGE_SOURCES.search(text[instruction.start:instruction.end])]
+    if sources:   # a mirror or proxy the install must go through (`sed -i ... sources.list`)
+        last = sources[-1]
+        end = text.find("\n", instructions[last].end)
+        following = instructions[last + 1] if last + 1 < len(instructions) else None
+        return (len(text) if end < 0 else end + 1), following
     index = 1
     while index < len(instructions) and _is_setup(instructions[index]):
         if _own_section(text, instructions, index):
@@ -182,6 +191,10 @@ def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruc
     return at, anchor
 
 
+# a line that configures where packages come from: an install above it bypasses the mirror
+# or proxy the build needs (`sed -i 's/deb.debian.org/mirrors.../' /etc/apt/sources.list`)
+_PACKAGE_SOURCES = re.compile(r"/etc/apt/|/etc/apk/|sources\.list|/etc/yum\.repos\.d|"
+                              r"/etc/dnf/|/etc/zypp/")
 # what a package install may need from the lines above it: a proxy, apt's settings
 _INSTALL_SETTINGS = re.compile(r"proxy|debian|apt|pip_index|certificate|ssl", re.I)
 
