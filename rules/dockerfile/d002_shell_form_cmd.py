@@ -48,10 +48,15 @@ A shell-form `sh -c "…"` wrapper keeps its shell and gets the same `exec` (uns
 when its script uses shell features). Display-only where no `exec` can reach the
 server: a pipeline, `||`, a subshell,
 or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
-the commands from a script that ends in `exec`); under a non-POSIX `SHELL`; and for
+the commands from a script that ends in `exec`); a chain whose server is not its last
+command (`uvicorn …; sleep infinity`, `uvicorn … && echo stopped`), where `exec` would
+go to that command; under a non-POSIX `SHELL`; and for
 a list in single quotes (`CMD ['uvicorn', ...]`), which Docker does not read as JSON:
 wrapped in `sh -c` it would stay broken, and the author writes the double quotes; so is a
-list that does not parse as JSON (`"--port". "8000"`), with the parse error.
+list that does not parse as JSON (`"--port". "8000"`, a missing `]`, words left
+unquoted: `[uvicorn, app.main:app]`), with the parse error. Unsafe as well where the
+base image may set the Python interpreter as its ENTRYPOINT (Chainguard's python images,
+their `-dev` tags too) and the stage sets none: the CMD is its arguments in either form.
 Display-only on an image without a shell (distroless, `scratch`, no shell copied in)
 when exec form would not start it either: the command needs a shell (shell features, a
 `sh -c` wrapper), or it is a CMD under distroless Python's inherited ENTRYPOINT (the
@@ -63,17 +68,20 @@ from __future__ import annotations
 import ast
 import json
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit
-from fixer.facts.image.images import Family, family_of
+from fixer.facts.image.images import Family, base_image, family_of, interpreter_entrypoint
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.image_paths import locate, workdir
 from fixer.model.services import BuiltService, by_stage
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain, entrypoint
+from fixer.sources.dockertext import commands, program_at, tokenize
+from fixer.sources.launch import SERVERS
 
 from .execform import (
     DEFAULT_SHELL,
@@ -136,6 +144,11 @@ def _combination_risk(services: list[BuiltService], dockerfile: Dockerfile, stag
     if entrypoint(dockerfile, stage) is not None and \
             _init_entrypoint(dockerfile, stage) is None:   # own or inherited
         return "the CMD is passed to the ENTRYPOINT as arguments, which exec form changes"
+    base = base_image(dockerfile, stage, services[0].build_args() if services else None)
+    if entrypoint(dockerfile, stage) is None and interpreter_entrypoint(base):
+        return (f"the base image {base} may set the Python interpreter as its ENTRYPOINT, "
+                "which takes the CMD as its arguments in either form: write the CMD as the "
+                "interpreter's arguments (`[\"-m\", \"uvicorn\", …]`) or set an ENTRYPOINT")
     return None
 
 
@@ -168,9 +181,11 @@ def _signals_group(dockerfile: Dockerfile, stage: Stage) -> bool:
 
 def _broken_json(command: str) -> str | None:
     """Why `["uvicorn", "app.main:app", "--port". "8000"]` (a typo in a list of double-quoted
-    words) is no JSON: Docker falls back to shell form with it."""
+    words, a missing `]`, words left unquoted: `[uvicorn, app.main:app]`) is no JSON:
+    Docker falls back to shell form with it. A shell test (`[ -f .env ] && ...`) is none."""
     text = command.strip()
-    if not (text.startswith("[") and text.endswith("]") and '"' in text):
+    meant = text.startswith('["') or re.match(r"\[[^\s\[\]'\"]+,", text) is not None
+    if not meant or _single_quoted_list(text):
         return None
     try:
         json.loads(text)
@@ -247,6 +262,11 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
                                     "trailing builtin keeps the shell as PID 1: no `exec` hands "
                                     "SIGTERM to the server (run it from a script that ends in "
                                     "`exec`)")
+    last = _after_the_server(script) if script is not None else None
+    if last is not None:
+        return replace(base, reason=f"the server is not the script's last command: `exec` "
+                                    f"would go to `{last}`, and the server would still not "
+                                    "get SIGTERM (end the script with the server)")
     build = partial(_exec_form, dockerfile, instruction, shell)
     if features:
         why = f"it uses shell features ({', '.join(features)})"
@@ -262,6 +282,20 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
         ws, services[0], command)
     note = f" ({risk})" if risk else f" ({rest})" if rest else ""
     return replace(base, fix=Fix(f"Use exec form{note}", safety, build), reason=risk)
+
+
+def _after_the_server(script: str) -> str | None:
+    """The program of a chain's last command when a server runs before it (`uvicorn …;
+    sleep infinity`, `uvicorn … && echo stopped`): the one `exec` would replace the shell
+    with."""
+    programs = [words[program_at([w.value for w in words])].value
+                for words in commands(tokenize(script))
+                if program_at([w.value for w in words]) < len(words)]
+    servers = [i for i, program in enumerate(programs)
+               if posixpath.basename(program) in SERVERS]
+    if not servers or servers[-1] == len(programs) - 1:
+        return None
+    return programs[-1]
 
 
 _SHELL_WORDS = frozenset({"fi", "done", "esac", "}", ")", "wait", "exit", "return"})

@@ -196,6 +196,8 @@ def exec_last(script: str) -> str | None:
         return None
     if any(not t.operator and t.raw in _COMPOUND for t in tokens):
         return None   # `if …; then a; else b; fi`: the last word closes a block, no command
+    while tokens and tokens[-1].raw in (";", "\n"):
+        tokens = tokens[:-1]   # `uvicorn … --port 8000;`: a trailing `;` ends no command
     last_start = 0
     for index, token in enumerate(tokens):
         if token.operator:

@@ -83,6 +83,13 @@ CHAINGUARD_PYTHON = _family("distroless", "Chainguard", None, "python", python="
 UNKNOWN = _family("unknown", "unknown", None, "")
 
 
+def interpreter_entrypoint(image: str) -> bool:
+    """The image's own ENTRYPOINT may be the Python interpreter, which takes a CMD as its
+    arguments: Chainguard's python images (the `-dev` tags with a shell too)."""
+    name, _tag = _split(image.strip().lower())
+    return name == "cgr.dev/chainguard/python"
+
+
 def classify(image: str) -> Family:
     """The table's entry for an image reference such as
     `docker.io/library/python:3.11-slim@sha256:..`; UNKNOWN when it has none."""
