@@ -761,6 +761,12 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 endpoint = next((k.value for k in call.keywords if k.arg == "endpoint"), None)
                 served = string_value(tree, endpoint) if endpoint is not None else "/metrics"
                 result.opaque.append((join_paths(prefix, served or "/"), ast.unparse(call)))
+            elif isinstance(call.func, ast.Call) and \
+                    _method_of(call.func, var) in ROUTE_METHODS:   # `app.get("/health")(h)`
+                routed = True
+                handler = _module_function(tree, call.args[0].id) \
+                    if call.args and isinstance(call.args[0], ast.Name) else None
+                _add_route(result, tree, call.func, prefix, handler, depth == 0, mods, path)
             elif method in _CALLS_ADDING_ROUTES:
                 routed = True
                 if method == "include_router":
@@ -1023,11 +1029,15 @@ def _literals(values: list[ast.expr]) -> list[str]:
 
 
 def _method_of(call: ast.Call, var: str) -> str | None:
+    """`get` of `app.get(...)`, and of `app.router.get(...)`: the app's own router, whose
+    routes are the app's."""
     func = call.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-            and func.value.id == var:
-        return func.attr
-    return None
+    if not isinstance(func, ast.Attribute):
+        return None
+    owner = func.value
+    if isinstance(owner, ast.Attribute) and owner.attr == "router":
+        owner = owner.value
+    return func.attr if isinstance(owner, ast.Name) and owner.id == var else None
 
 
 def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
