@@ -34,13 +34,29 @@ _CATCHING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseE
 
 def guarded_lines(tree: ast.Module) -> set[int]:
     """The lines of the relative imports in the body of a `try` whose handler catches their
-    failure (`except ImportError:` with an absolute fallback): importing the module goes on."""
+    failure (`except ImportError:` with an absolute fallback): importing the module goes on;
+    and of those under `if TYPE_CHECKING:`, which never run."""
     lines: set[int] = set()
     for stmt in every_statement(tree.body):
-        if isinstance(stmt, (ast.Try, ast.TryStar)) and any(_catches(h) for h in stmt.handlers):
+        if isinstance(stmt, (ast.Try, ast.TryStar)) and any(_catches(h) for h in stmt.handlers) \
+                or isinstance(stmt, ast.If) and _type_checking(stmt.test):
             lines.update(n.lineno for n in every_statement(stmt.body)
                          if isinstance(n, ast.ImportFrom) and n.level > 0)
     return lines
+
+
+def _type_checking(test: ast.expr) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING`: true for type checkers only."""
+    return isinstance(test, ast.Name) and test.id == "TYPE_CHECKING" or \
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def lazy_lines(tree: ast.Module) -> set[int]:
+    """The lines of the relative imports inside a function: they run when it is called
+    (a request), not when the module is imported."""
+    return {n.lineno for stmt in every_statement(tree.body)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for n in every_statement(stmt.body) if isinstance(n, ast.ImportFrom) and n.level > 0}
 
 
 def _catches(handler: ast.ExceptHandler) -> bool:
@@ -104,6 +120,7 @@ class RelativeImports:
 
     nodes: list[ast.ImportFrom]
     problems: list[str]
+    lazy: bool = False   # every one is inside a function: it runs when that is called
 
     def summary(self) -> str:
         more = f" (and {len(self.nodes) - 1} more)" if len(self.nodes) > 1 else ""
@@ -127,7 +144,8 @@ def scan_relative(file: TextFile, package: str, failing: bool = False) -> Relati
     if not nodes:
         return None
     problems = [p for p in (import_problem(n, package, file.text, failing) for n in nodes) if p]
-    return RelativeImports(nodes, problems)
+    lazy = lazy_lines(tree)
+    return RelativeImports(nodes, problems, all(n.lineno in lazy for n in nodes))
 
 
 # -- libcst rewrite (fix time only) -------------------------------------------------------------

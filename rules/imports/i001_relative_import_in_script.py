@@ -14,7 +14,9 @@ top-level package there (`from ..database import x` in `routers/items.py`, impor
 as `routers.items`). All of one service's are one finding with one fix. A relative
 import in the body of a `try` whose handler catches its failure (`except ImportError:`
 with an absolute fallback, `except Exception:`, a bare `except:`) stops nothing and is
-no finding; the fix leaves it as it is.
+no finding; the fix leaves it as it is. So is one under `if TYPE_CHECKING:`, which never
+runs. One inside a function runs when the function is called: the finding says the
+requests that call it fail, not the start (a gate on the service is not held for it).
 
 ## Why is this bad?
 A top-level module has no parent package, so Python stops the service at start-up
@@ -189,6 +191,10 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
         how = "which the command runs as a script: it fails at start-up"
     else:
         how = f"which the command imports as top-level `{found.module}`: it fails at start-up"
+    lazy = all(f.scanned.lazy for f in failing)
+    if lazy:   # the service starts; the requests that call the function fail
+        how = how.replace("fails at start-up", "fails when the function that holds it runs "
+                                               "(a request), not at start-up")
     others = [f.path for f in failing[1:]]
     more = f"; also in {', '.join(others)}" if others else ""
     problem = uncompiled or next((f"{f.path}: {f.scanned.problems[0]}" if f.path != path
@@ -203,7 +209,8 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
                                    partial(_absolutized, ws, packages))
     return Violation(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
                      path=path, line=first.lineno, column=first.col_offset + 1,
-                     service=service, subject=found.path, reason=problem or packaged, fix=fix)
+                     service=service, subject=found.path, reason=problem or packaged, fix=fix,
+                     starts=lazy)
 
 
 def _shadowing(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]) -> str | None:
