@@ -36,8 +36,7 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
     """`target` is `main.py`, `/app/run.py` or `-m app.main`; `in_image` maps a path the
     container sees to the repository file the build copies there, when the folder layout
     alone does not tell (`COPY ./src /app`)."""
-    path = _script_path(tree, folder, target) or \
-        (in_image(target) if not target.startswith("-m ") else None)
+    path = _script_path(tree, folder, target) or _copied_script(target, in_image)
     if path is None:
         return ScriptPort(None, "script", reason=f"{target} not found")
     source = tree.read(path).text
@@ -77,6 +76,16 @@ def _loopback(path: str, call: ast.Call) -> str:
 
 def _spread(call: ast.Call) -> ast.expr:
     return next(k.value for k in call.keywords if k.arg is None)
+
+
+def _copied_script(target: str, in_image: Callable[[str], str | None]) -> str | None:
+    """The repository file the image runs for `target`: the path itself, or for `-m
+    pkg.mod` the module the working directory holds (`COPY app/ .` then `python -m
+    main`: Python looks there first), or its package's `__main__.py`."""
+    if not target.startswith("-m "):
+        return in_image(target)
+    relative = target[3:].strip().replace(".", "/")
+    return in_image(relative + ".py") or in_image(relative + "/__main__.py")
 
 
 def _script_path(tree: Tree, folder: str, target: str) -> str | None:
