@@ -60,7 +60,6 @@ def findings(files: Mapping[str, str | bytes]) -> list[Finding]:
     pytest.param(APP + 'v1 = FastAPI()\n\n\n@v1.get("/health")\ndef h():\n    return {}\n'
                  '\n\napp.mount("/v1", v1)\n', "/v1/health", id="mounted-fastapi-serves-it"),
     # a POST-only route names the path: fixer cannot tell what else answers it
-    pytest.param(APP + route("/health", method="post"), "/health", id="post-route-names-it"),
     # FastAPI's own pages, at their default URLs or where the constructor puts them
     pytest.param(APP, "/docs", id="docs-page"),
     pytest.param(APP, "/openapi.json", id="openapi-schema"),
@@ -266,3 +265,11 @@ def test_h002_check_builds_no_edit(monkeypatch: pytest.MonkeyPatch, main: str, t
     assert built == []
     assert finding.edits()
     assert [name for name, _ in built] == [renderer]
+
+
+@pytest.mark.parametrize("method", ["post", "head", "websocket"])
+def test_h002_a_route_that_answers_no_get_does_not_serve_the_probe(method: str) -> None:
+    """`@app.post("/health")` explains the path's literal: the GET probe gets 405."""
+    [finding] = findings(service({"svc/app/main.py": APP + route("/health", method=method)},
+                                 CURL.format(path="/health")))
+    assert "does not serve" in finding.message

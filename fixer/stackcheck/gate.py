@@ -335,8 +335,12 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
     if routes.shadowing(wanted) is not None:    # `/health/{component}` answers `/health/db`,
         return Verdict.UNKNOWN, ""              # if its handler takes the value
     texts = [site.file.text for site in routes.sites]
+    # the path written where fixer read no route for it: a route it missed may serve it (a
+    # POST-only `/health` explains its own literal)
+    written = sum(t.count(f'"{path}"') + t.count(f"'{path}'") for t in texts)
     if routes.unknown or routes.opaque_over(wanted) or \
             any(r.path.startswith(UNREAD) for r in routes.routes) or \
-            any(".mount(" in t or f'"{path}"' in t or f"'{path}'" in t for t in texts):
+            any(".mount(" in t for t in texts) or \
+            written > sum(r.path == path for r in routes.routes):
         return Verdict.UNKNOWN, ""  # a mounted app, middleware or unread route may serve it
     return Verdict.BROKEN, f"it asks for {path}, which the app does not serve"
