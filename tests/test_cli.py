@@ -334,6 +334,34 @@ def test_fix_names_a_remaining_finding_by_its_line_in_the_files_as_they_are(
     assert (repo / "web/Dockerfile").read_text().splitlines()[6].startswith("CMD uvicorn")
 
 
+_INTERPOLATED_SERVICE = ("FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\nEXPOSE 8000\n"
+                         'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8080"]\n')
+INTERPOLATED_BELOW = {
+    "docker-compose.yml": ('services:\n  a:\n    build: ./a\n    ports: ["8000:8080"]\n'
+                           '  b:\n    build: ./b\n    ports:\n      - "${B_PORT}:${B_PORT}"\n'),
+    ".env": "B_PORT=8000\n",
+    **{f"{name}/{path}": text for name in ("a", "b") for path, text in (
+        ("Dockerfile", _INTERPOLATED_SERVICE), ("requirements.txt", "fastapi\nuvicorn\n"),
+        ("app/__init__.py", ""), ("app/main.py", APP))},
+}
+DISPLAY_P001 = re.compile(r"^\S*docker-compose\.yml:(?P<line>\d+): P001 no automatic fix "
+                          r"\(.*\(docker-compose\.yml:(?P<named>\d+)\)\)", re.M)
+
+
+def test_fix_names_the_lines_of_a_reason_as_the_files_on_disk_have_them(tmp_path: Path) -> None:
+    """a's healthcheck goes in above b; b's P001 reason names the line of its interpolated
+    port. A dry run writes nothing: the reason says line 8, where it is on disk, not the
+    line it has in the fixed text."""
+    repo = write_tree(tmp_path, INTERPOLATED_BELOW)
+    code, diff, err = run_cli("fix", repo)
+    dry = DISPLAY_P001.search(err)
+    assert code == 1 and "healthcheck" in diff and dry, err
+    assert (dry["line"], dry["named"]) == ("8", "8"), err
+    code, _, err = run_cli("fix", "--apply", repo)
+    applied = DISPLAY_P001.search(err)
+    assert applied and applied["line"] == applied["named"] != "8", err
+
+
 FAILS_VERIFICATION = {
     "docker-compose.yml": ("services:\n  api:\n    build: .\n    command: uvicorn app.main:app "
                            "--host 0.0.0.0 --port 8000\n    depends_on:\n      rabbitmq:\n"

@@ -4,6 +4,7 @@ written into the working tree (--apply), or committed one fix at a time on a bra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -66,9 +67,28 @@ class FixRun:
             return finding.line
         return self._first_lines.get(finding.fingerprint)
 
+    def as_on_disk(self, finding: Finding, said: str | None) -> str | None:
+        """A finding's reason or fix title (`said`) with the lines it names as the files on
+        disk have them. Where the fixes landed, as said. Otherwise the run's first check
+        said it of the files as they were, when only its numbers differ (`compose.yml:14`
+        after a fix above it that the dry run did not write, `:9` on disk)."""
+        first = self._first.get(finding.fingerprint) if not self.landed else None
+        if first is None or said is None:
+            return said
+        before = first.reason if said == finding.reason else first.fix_title
+        same = before is not None and _NUMBERS.sub("#", before) == _NUMBERS.sub("#", said)
+        return before if same else said
+
     @cached_property
     def _first_lines(self) -> dict[str, int]:
         return {f.fingerprint: f.line for f in self.result.initial}
+
+    @cached_property
+    def _first(self) -> dict[str, Finding]:
+        return {f.fingerprint: f for f in self.result.initial}
+
+
+_NUMBERS = re.compile(r"\d+")
 
 
 def _silent(_line: str) -> None:

@@ -191,10 +191,11 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
     for finding in unsafe:
         where, fixed_only = _where(path, done, finding)
         echo_err(f"{where}: {finding.code} unsafe fix available with --unsafe-fixes: "
-                 f"{finding.fix_title}{fixed_only}")
+                 f"{done.as_on_disk(finding, finding.fix_title)}{fixed_only}")
     manual = [f for f in result.remaining if not f.fixable]
     for finding in manual:
-        why = f" ({finding.reason})" if finding.reason else ""
+        reason = done.as_on_disk(finding, finding.reason)
+        why = f" ({reason})" if reason else ""
         where, fixed_only = _where(path, done, finding)
         echo_err(f"{where}: {finding.code} no automatic fix{why}: {finding.message}{fixed_only}")
     verb = "Applied" if done.landed else "Would apply"
