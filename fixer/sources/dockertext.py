@@ -146,25 +146,23 @@ def _data_bodies(text: str, instruction: Instruction, lines: list[Line]) -> set[
             at += 1
             if (content.lstrip("\t") if doc.chomp else content) == doc.name:
                 break
-        reader = readers[index] if index < len(readers) else None
-        if reader is not None and reader not in _SHELLS:
+        if index < len(readers) and not readers[index]:
             data.update(range(body_start, at))
     return data
 
 
-def _heredoc_readers(tokens: list[Token]) -> list[str | None]:
-    """For each heredoc word of a RUN's first line, in order, the program of the simple
-    command it feeds (`cat`; a path's last part), or None where it feeds no command (`RUN
-    <<EOT` alone: BuildKit runs the body as the script)."""
-    readers: list[str | None] = []
+def _heredoc_readers(tokens: list[Token]) -> list[bool]:
+    """For each heredoc word of a RUN's first line, in order, whether the build runs its body
+    as a script: it feeds no command (`RUN <<EOT` alone: BuildKit runs the body), or a
+    shell that reads its script from its input (`bash`, `sh -e`; not `sh -c '…'`, whose
+    script is the argument, nor `sh setup.sh`)."""
+    readers: list[bool] = []
     pending = 0
     words: list[str] = []
     target = False   # the word after `>`: a redirection's file, not the program
     for token in [*tokens, Token(";", ";", 0, 0, True)]:
         if token.operator:
-            at = program_at(words)
-            program = words[at].rsplit("/", 1)[-1] if at < len(words) else None
-            readers.extend([program] * pending)
+            readers.extend([_runs_its_input(words)] * pending)
             pending, words, target = 0, [], False
         elif _HEREDOC_WORD.match(token.raw):
             pending += 1
@@ -175,6 +173,20 @@ def _heredoc_readers(tokens: list[Token]) -> list[str | None]:
         else:
             words.append(token.value)
     return readers
+
+
+def _runs_its_input(words: list[str]) -> bool:
+    """No command, or a shell given options only, none of them `-c`."""
+    at = program_at(words)
+    if at == len(words):
+        return True
+    if words[at].rsplit("/", 1)[-1] not in _SHELLS:
+        return False
+    options = words[at + 1:]
+    if options[:1] == ["-o"] or any(w.startswith("-o") for w in options):
+        options = [w for i, w in enumerate(options)   # `-o pipefail`: an option's value
+                   if not (i and options[i - 1] == "-o")]
+    return all(w.startswith(("-", "+")) and "c" not in w.lstrip("-+") for w in options)
 
 
 def _join(text: str, pieces: list[tuple[int, int]]) -> tuple[str, list[int]]:

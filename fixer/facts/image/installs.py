@@ -21,6 +21,7 @@ from fixer.sources.dockertext import (
     line_start,
     physical_lines,
     program_at,
+    tokenize,
 )
 
 
@@ -49,6 +50,9 @@ class PackageInstall:
     instruction: Instruction
     packages: tuple[Token, ...]   # the package words, where they are written
     group: str | None = None      # apk `--virtual NAME`: a group `apk del NAME` removes
+    # in the script of a shell wrapper (`sh -c "apt-get install -y curl"`, exec-form
+    # `["/bin/sh", "-c", "…"]`): its words sit inside one quoted argument, where no edit goes
+    wrapped: bool = False
 
     def names(self) -> list[str]:
         return [package_name(w.value) for w in self.packages]
@@ -130,10 +134,53 @@ def _split_run_commands(dockerfile: Dockerfile,
     escape = escape_char(text)
     out: list[tuple[Instruction, list[Token]]] = []
     for instruction in stage.find("RUN"):
-        if not instruction.json:
-            for words in commands(instruction_tokens(text, instruction, escape)):
-                out.append((instruction, words[program_at([w.value for w in words]):]))
+        if instruction.json:   # `RUN ["/bin/sh", "-c", "apt-get purge -y curl"]`
+            script = shell_script(list(instruction.value))
+            out.extend((instruction, words) for words in
+                       _wrapped(script, instruction.start, instruction.end) if script)
+            continue
+        for words in commands(instruction_tokens(text, instruction, escape)):
+            words = words[program_at([w.value for w in words]):]
+            out.append((instruction, words))
+            script = shell_script([w.value for w in words])
+            if script is not None:   # `sh -c "apt-get install -y curl"`: its commands too
+                out.extend((instruction, inner) for inner in
+                           _wrapped(script, words[-1].start, words[-1].end))
     return out
+
+
+# a shell given a script to run with `-c` (`bash -o pipefail -c "…"`, `sh -ec "…"`)
+_SHELL_PROGRAMS = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh"))
+
+
+def shell_script(words: list[str]) -> str | None:
+    """The script of `sh -c SCRIPT` (options before `-c` allowed), else None."""
+    if not words or posixpath.basename(words[0]) not in _SHELL_PROGRAMS:
+        return None
+    at = 1
+    while at < len(words) and words[at].startswith(("-", "+")):
+        flag = words[at]
+        if "c" in flag.lstrip("-+") and not flag.startswith("--"):
+            return words[at + 1] if at + 1 < len(words) else None
+        at += 2 if flag in ("-o", "+o") else 1
+    return None
+
+
+def _wrapped(script: str, start: int, end: int) -> list[list[Token]]:
+    """The unconditional simple commands of a wrapper's script, each word placed on the
+    wrapper's own span (the script's words have no place of their own in the file); a
+    command after an `if`, a loop, a test or `||` may not run on every build."""
+    found: list[list[Token]] = []
+    conditional = False
+    for token in tokenize(script):
+        if (token.operator and token.value == "||") or \
+                (not token.operator and token.value in _CONDITIONS):
+            conditional = True
+            break
+    for words in commands(tokenize(script)) if not conditional else []:
+        words = words[program_at([w.value for w in words]):]
+        found.append([Token(w.raw, w.value, start, end) for w in words])
+    return found
 
 
 def _install(instruction: Instruction, words: list[Token]) -> PackageInstall | None:
@@ -147,8 +194,10 @@ def _install(instruction: Instruction, words: list[Token]) -> PackageInstall | N
     rest = _operands(words[1:], options)
     if not rest or rest[0].value != verb:
         return None
-    return PackageInstall(manager, instruction, tuple(_operands(rest[1:], options)),
-                          _option_value(words, ("--virtual", "-t")) if manager == "apk" else None)
+    packages = tuple(_operands(rest[1:], options))
+    return PackageInstall(manager, instruction, packages,
+                          _option_value(words, ("--virtual", "-t")) if manager == "apk" else None,
+                          wrapped=any(p.start == words[0].start for p in packages))
 
 
 # words that make what follows them run only sometimes: shell compound commands and tests
@@ -163,6 +212,11 @@ def runs_every_build(dockerfile: Dockerfile, install: PackageInstall) -> bool:
     mark what it installed for automatic removal (`apt-mark auto '.*'` then `apt-get purge
     --auto-remove`, the official images' pattern for build-only packages)."""
     text = dockerfile.file.text
+    if install.wrapped and re.search(r"apt-mark\s+auto", text[install.instruction.start:
+                                                              install.instruction.end]):
+        return False
+    if install.instruction.json:
+        return True   # `_wrapped` kept only the script's unconditional commands
     tokens = instruction_tokens(text, install.instruction, escape_char(text))
     at = install.packages[0].start if install.packages else install.instruction.end
     for token in tokens:

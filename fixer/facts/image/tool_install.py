@@ -79,7 +79,8 @@ def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[st
     # an apk `--virtual` group is deleted again: never extend one; nor an install that names
     # no package (`apt-get install -y \` left empty): nothing to add a word beside
     existing = [i for i in stage_installs(dockerfile, stage, manager)
-                if i.group is None and i.packages and runs_every_build(dockerfile, i)]
+                if i.group is None and i.packages and not i.wrapped
+                and runs_every_build(dockerfile, i)]
     if existing:
         return replace(where, install=existing[0])
     at, following = _insertion_point(dockerfile, stage)
