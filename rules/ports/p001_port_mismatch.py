@@ -86,8 +86,10 @@ service's name, or one of its files names the service) that writes the port anyw
 runs containers counts (a Knative or Cloud Run `Service`, an Argo `Rollout`). The same
 for other deployment files that write the port as a container port (an ECS task
 definition's `"containerPort": 8080`, Terraform's `containerPort = 8080` or
-`container_port = 8080`, CloudFormation's `ContainerPort: 8080`), when they name the
-service or its image, or the repository builds no other app. Unsafe
+`container_port = 8080`, CloudFormation's `ContainerPort: 8080`, an AWS Copilot
+manifest's `port:`, the port option of `gcloud run deploy` or `az containerapp` in a
+script, Makefile, Cloud Build or CI file), when they name the service or its image, or
+the repository builds no other app (then every Kubernetes manifest counts too). Unsafe
 as well when the app would move off its port while another service of the stack loads an
 env_file that is not in the repository (a `.env` each deployment keeps, which may call the
 service on that port), and when the app would move off its port in a stack with a proxy whose
@@ -344,7 +346,8 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
     sends it traffic there, or a Helm chart about it writes that port, and fixer edits no
     manifest and renders no chart."""
     named = [m for m in ports_for(ws, service.name, service.stack.services,
-                                  service.scalar("image")) if m.port == listen]
+                                  service.scalar("image"), lambda: _builds_one_app(ws))
+             if m.port == listen]
     if not named:
         chart = helm_port(ws, service.name, listen, lambda: _builds_one_app(ws))
         if chart is not None:

@@ -49,15 +49,18 @@ def manifest_ports(ws: Workspace) -> list[ManifestPort]:
     return ws.derived.get(_PORTS, lambda: list(_read(ws)))
 
 
-def ports_for(ws: Workspace, service: str, stack: Iterable[str],
-              image: str | None = None) -> list[ManifestPort]:
+def ports_for(ws: Workspace, service: str, stack: Iterable[str], image: str | None = None,
+              only_app: Callable[[], bool] = lambda: False) -> list[ManifestPort]:
     """The ports of the manifests about `service`, of the stack whose services are `stack`
-    (a manifest that a longer name of them fits is that one's), or that run its `image`.
-    The names are listed only when the repository has a manifest: asked for each service,
-    that is quadratic."""
+    (a manifest that a longer name of them fits is that one's), or that run its `image`;
+    every manifest's when `only_app()` (the repository builds no other app: a manifest
+    named for the project deploys the one image there is). The names are listed only
+    when the repository has a manifest: asked for each service, that is quadratic."""
     manifests = manifest_ports(ws)
     if not manifests:
         return []
+    if only_app():
+        return manifests
     names = [service, *(name for name in stack if name != service)]
     own = _image_name(image) if image else None
     return [m for m in manifests if _owner(m.names, names) == service or
