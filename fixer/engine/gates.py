@@ -13,19 +13,38 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fixer.model.rule import Finding
+from fixer.model.rule import Finding, Safety
 
 
 def hold(findings: list[Finding]) -> list[Finding]:
-    """The findings, each fix that relies on a stopped service's health held."""
+    """The findings, each fix that relies on a stopped service's health held, and each fix
+    that writes a port a finding disputes without a safe fix of its own."""
     stopped: dict[str, Finding] = {}
+    disputed: dict[str, Finding] = {}
     for finding in findings:
-        if finding.rule.stops_start and not finding.violation.starts and \
-                finding.service is not None:
+        if finding.service is None:
+            continue
+        if finding.rule.stops_start and not finding.violation.starts:
             stopped.setdefault(finding.service, finding)
-    if not stopped:
+        if finding.rule.settles_port and finding.safety is not Safety.SAFE:
+            disputed.setdefault(finding.service, finding)
+    if not stopped and not disputed:
         return findings
-    return [_held(finding, stopped) for finding in findings]
+    return [_on_disputed_port(_held(finding, stopped), disputed) for finding in findings]
+
+
+def _on_disputed_port(finding: Finding, disputed: dict[str, Finding]) -> Finding:
+    """A healthcheck or EXPOSE written on the port the app listens on now, while a finding
+    says compose expects another and fixer does not settle which (P001 with no safe fix):
+    the author's fix of that finding may move the app, and this fix would then probe or
+    document the port it left."""
+    blocker = disputed.get(finding.service or "")
+    if blocker is None or not finding.fixable or not finding.violation.writes_port:
+        return finding
+    reason = (f"the fix writes the port {finding.service} listens on now, which {blocker.code} "
+              f"disputes ({blocker.path}:{blocker.line}): settle the port first")
+    return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
+                                         waits=blocker.fixable))
 
 
 def _held(finding: Finding, stopped: dict[str, Finding]) -> Finding:

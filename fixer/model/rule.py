@@ -147,6 +147,9 @@ class Violation:
     # A finding of a rule whose findings stop the service (STOPS_START) that does not, here:
     # a module only a function-level import loads fails the requests that run it (S004)
     starts: bool = False
+    # The fix writes the port the service listens on now (C004's probe, P002's EXPOSE): held
+    # while a finding of a SETTLES_PORT rule disputes that port and has no safe fix
+    writes_port: bool = False
 
     @property
     def safety(self) -> Safety:
@@ -256,6 +259,9 @@ class Rule:
     # Its detect reads the services' Python code (READS_APP_CODE in the module): such rules
     # share the costliest facts, so a check on two cores runs them in one process.
     reads_app_code: bool = False
+    # Its findings dispute which port a service listens on (SETTLES_PORT in the module):
+    # while one has no safe fix, fixes that write that port are held (engine/gates.py).
+    settles_port: bool = False
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -268,6 +274,7 @@ class Rule:
             fix_order=getattr(module, "FIX_ORDER", DEFAULT_FIX_ORDER),
             stops_start=getattr(module, "STOPS_START", False),
             reads_app_code=getattr(module, "READS_APP_CODE", False),
+            settles_port=getattr(module, "SETTLES_PORT", False),
             severity=module.SEVERITY,
         )
 

@@ -59,6 +59,10 @@ for this service or another that builds the same stage): an install written for 
 breaks the build of the other, so the probe uses a tool or the Python the chosen base has;
 the same where a variable picks the Dockerfile (`dockerfile: docker/py${PY:-312}/Dockerfile`):
 an install would reach only the file the project's `.env` or default picks.
+Display-only while P001 reports that compose expects another port than the app's and
+offers no safe fix: the probe would be written on the port the author's fix of P001 may
+move the app off (once P001's fix is in, in the same run, the healthcheck follows it).
+
 Unsafe, with the reason, when the handler of the health route it probes queues a task or
 writes (`ping_task.delay()`, `session.commit()`): a probe every 10 s would repeat it.
 Unsafe, with the reason, when compose's command takes the port from a variable Compose
@@ -205,7 +209,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         doc = app.build.doc
         base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
                       path=doc.path, line=doc.line(app.build.node.node), service=service.name,
-                      subject="healthcheck", causes=_command(ws, service))
+                      subject="healthcheck", causes=_command(ws, service), writes_port=True)
         blocked = cannot_add(service) or _serves_tls(ws, service)
         if blocked is not None or app.listen.port is None:
             yield replace(base, reason=blocked)

@@ -196,6 +196,9 @@ SEVERITY = Severity.ERROR
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 # Port fixes go first: healthchecks and EXPOSE that other rules write use the listen port.
 FIX_ORDER = 10
+# Its findings dispute the port the app listens on: while one has no safe fix, the fixes
+# that write that port (C004's probe, P002's EXPOSE) are held (engine/gates.py).
+SETTLES_PORT = True
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:

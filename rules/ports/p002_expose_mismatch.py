@@ -22,6 +22,9 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ```
 
 ## Fix safety
+Display-only while P001 reports that compose expects another port than the app's and
+offers no safe fix: EXPOSE would document the port the author's fix of P001 may move
+the app off.
 Display-only when a comment of the final stage speaks of EXPOSE and says why it is not
 there (`# EXPOSE 8000 only in dev; prod sits behind the socket proxy`): leaving it out may
 be the author's choice (a commented-out `# EXPOSE 8000` alone is uncommented instead).
@@ -351,14 +354,16 @@ def _problem(app: App, ports: list[tuple[Instruction, str]], listen: int,
     path = app.dockerfile.path
     if ports:
         message = f"EXPOSE {' '.join(p for _, p in ports)} but {listening}"
-        return (Violation(message, path, ports[0][0].line, subject="expose"),
+        return (Violation(message, path, ports[0][0].line, subject="expose",
+                          writes_port=True),
                 f"Set EXPOSE to {listen}")
     anchor = _anchor(app)
     line = anchor.line if anchor else app.stage.instructions[-1].end_line
     what = "exposes no TCP port" if app.stage.find("EXPOSE") else "has no EXPOSE"
     message = f"{app.stage_named} {what}; {listening}"
     verb = "Uncomment" if _commented(app, listen) else "Add"
-    return Violation(message, path, line, subject="expose"), f"{verb} EXPOSE {listen}"
+    return (Violation(message, path, line, subject="expose", writes_port=True),
+            f"{verb} EXPOSE {listen}")
 
 
 def _commented(app: App, listen: int) -> re.Match[str] | None:

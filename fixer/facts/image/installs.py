@@ -136,8 +136,9 @@ def _split_run_commands(dockerfile: Dockerfile,
     for instruction in stage.find("RUN"):
         if instruction.json:   # `RUN ["/bin/sh", "-c", "apt-get purge -y curl"]`
             script = shell_script(list(instruction.value))
-            out.extend((instruction, words) for words in
-                       _wrapped(script, instruction.start, instruction.end) if script)
+            if script is not None:
+                out.extend((instruction, words)
+                           for words in _wrapped(script, instruction.start, instruction.end))
             continue
         for words in commands(instruction_tokens(text, instruction, escape)):
             words = words[program_at([w.value for w in words]):]
