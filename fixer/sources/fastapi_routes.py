@@ -279,12 +279,46 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             if refusing is not None:
                 result.doubt, result.doubt_exempt = refusing
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
+    for path, tree, name in _back_importers(mods, sites[0]) if sites else ():
+        _scan(mods, path, tree, tree, name, "", result, False, 1)
     early = _early_return(sites[0], result.last_adder) if sites else None
     if early is not None:
         result.doubt = result.doubt or (
             f"the factory may return at line {early.lineno}, before its last statement that "
             "adds routes: a route added after that statement may never be registered")
     return result
+
+
+def _back_importers(mods: Modules, site: AppSite) -> list[tuple[str, ast.Module, str]]:
+    """The modules the app's module imports after creating the app that import it back
+    (`from app import routes` at the end of `app/main.py`, and `from app.main import app`
+    in `app/routes.py`, which decorates it): each, and the name the app has there."""
+    if not isinstance(site.scope, ast.Module):
+        return []
+    found: list[tuple[str, ast.Module, str]] = []
+    for stmt in site.tree.body:
+        if not isinstance(stmt, ast.ImportFrom) or stmt.lineno <= site.created.lineno:
+            continue
+        for alias in stmt.names:
+            where = mods.imported(site.path, stmt, alias.asname or alias.name)
+            loaded = mods.load(where[0]) if where is not None and where[1] is None else None
+            if loaded is None or where is None or where[0] == site.path:
+                continue
+            name = _name_of_app_in(mods, where[0], loaded[1], site)
+            if name is not None:
+                found.append((where[0], loaded[1], name))
+    return found
+
+
+def _name_of_app_in(mods: Modules, path: str, tree: ast.Module, site: AppSite) -> str | None:
+    """The name a module binds the app to with `from <its module> import <app>`."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                bound = alias.asname or alias.name
+                if mods.imported(path, stmt, bound) == (site.path, site.var):
+                    return bound
+    return None
 
 
 # The pages FastAPI's constructor adds before any route of the app: keyword, default URL, and
