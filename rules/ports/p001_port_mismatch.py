@@ -280,8 +280,10 @@ def _opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) ->
         file = ws.read(path) if path.endswith(".py") else None
         if file is None:
             continue
+        guarded = _main_block(file.text)
         for port in claimed:
-            match = re.search(rf"""[(,=]\s*(["']?){port}\1\s*[,)]""", file.text)
+            match = next((m for m in re.finditer(rf"""[(,=]\s*(["']?){port}\1\s*[,)]""",
+                                                 file.text) if m.start() not in guarded), None)
             if match is not None:
                 return (f"{path}:{file.line_of(match.start())} passes {port} to a call: a "
                         "second server of the app may listen there")
@@ -290,6 +292,20 @@ def _opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) ->
             return (f"{path}:{file.line_of(started.start())} starts a metrics server on a "
                     "port it reads at run time: it may be the one compose expects")
     return None
+
+
+_MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:.*$""", re.M)
+
+
+def _main_block(text: str) -> range:
+    """Where a module's `if __name__ == "__main__":` block is: a `uvicorn.run(port=8000)`
+    there starts the app itself when the module runs as a script, and nothing when a
+    server imports it; no second server either way."""
+    guard = _MAIN_GUARD.search(text)
+    if guard is None:
+        return range(0)
+    end = re.compile(r"^[^\s#]", re.M).search(text, guard.end() + 1)
+    return range(guard.start(), end.start() if end is not None else len(text))
 
 
 def _second_listeners(app: App, listen: int) -> set[int]:

@@ -1,13 +1,10 @@
-import uvicorn
 from fastapi import FastAPI
+from prometheus_client import start_http_server
 
 app = FastAPI()
+start_http_server(8000)   # metrics beside the API
 
 
 @app.get("/")
 def index():
     return {"hello": "world"}
-
-
-if __name__ == "__main__":
-    uvicorn.run("app.main:app", host="0.0.0.0", port=8000)
