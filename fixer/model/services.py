@@ -130,11 +130,13 @@ class Service:
         """The first `-f` overlay that sets one of `keys` on this service, and that key: a
         file of the stack after its base, other than the override file Compose loads by
         itself (and than `besides`). `docker compose up` without it runs the service
-        another way than the stack fixer judged, with every file merged."""
+        another way than the stack fixer judged, with every file merged. Not the file that
+        defines the service first: without it there is no such service to run."""
         first = self.stack.docs[0]
         wanted = tuple(keys)
+        origin = self.definitions[0][0] if self.definitions else None
         for doc, value in self.definitions:
-            if doc is besides or doc is first or is_auto_override(doc, first):
+            if doc is besides or doc is first or doc is origin or is_auto_override(doc, first):
                 continue
             key = next((k for k in wanted if get(value, k) is not None), None)
             if key is not None:
