@@ -27,6 +27,13 @@ SKIPPED_DIRS = frozenset(
 )
 
 
+def skipped_dir(name: str) -> bool:
+    """A folder fixer does not read: one of SKIPPED_DIRS, or a project template's folder
+    (`{{cookiecutter.project_slug}}`, copier's `{{ project_name }}`), whose files are Jinja
+    until the template is rendered and no stack anyone runs."""
+    return name in SKIPPED_DIRS or ("{{" in name and "}}" in name)
+
+
 # A compose file, Dockerfile or module is rarely over a few hundred KiB; a bigger file is a
 # dump or a generated artefact, and reading it whole would only cost memory and parse time.
 # `max-file-size` in the configuration changes it.
@@ -263,7 +270,7 @@ class MemorySource:
 
     @staticmethod
     def _skipped(path: str) -> bool:
-        return any(part in SKIPPED_DIRS for part in path.split("/")[:-1])
+        return any(skipped_dir(part) for part in path.split("/")[:-1])
 
 
 def _walk(root: Path) -> Iterator[str]:
@@ -284,7 +291,7 @@ def _walk(root: Path) -> Iterator[str]:
         for entry in entries:
             if not _is_folder(entry):
                 yield prefix + entry.name
-            elif entry.name not in SKIPPED_DIRS and not _is_link(entry):
+            elif not skipped_dir(entry.name) and not _is_link(entry):
                 pending.append((f"{prefix}{entry.name}/", entry.path))
 
 

@@ -1,0 +1,8 @@
+from fastapi import FastAPI
+
+app = FastAPI(title="svc")
+
+
+@app.get("/items")
+def items():
+    return []
