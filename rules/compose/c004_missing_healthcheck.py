@@ -128,9 +128,11 @@ healthcheck, and fixer does not follow `extends:`), nor for a service another on
 
 ## Options
 `healthcheck-strategy = "auto" | "install" | "python"`. `auto` (the default) installs curl
-as above, except where the stack's other compose healthcheck tests all probe HTTP with
-Python's urllib and none runs curl or wget: its authors keep curl out of their images, so
-the probe is a Python urllib one too. `install` always installs.
+as above, except where the stack's other compose healthcheck tests (and those of other
+compose files' services that build the same image: a `compose.yaml` beside the
+`docker-compose.yml` it replaced) all probe HTTP with Python's urllib and none runs curl
+or wget: its authors keep curl out of their images, so the probe is a Python urllib one
+too. `install` always installs.
 """
 
 from __future__ import annotations
@@ -563,7 +565,7 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     if found is not None:
         return found
     if ws.config.healthcheck_strategy == "auto" and family.python is not None and \
-            _python_probes_here(service):
+            _python_probes_here(ws, service):
         return Choice(("CMD", *python), says="a Python urllib probe, as the stack's others")
     if family.manager is None:
         return Choice(block=f"a {family.label} image has neither curl nor wget, nor a package "
@@ -585,12 +587,15 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                   f"curl installed in {dockerfile.path}")
 
 
-def _python_probes_here(service: BuiltService) -> bool:
+def _python_probes_here(ws: Workspace, service: BuiltService) -> bool:
     """The stack's other compose healthchecks probe HTTP with Python's urllib, and none with
     curl or wget: its authors keep curl out of their images, and a curl install here would
-    be the one exception (`healthcheck-strategy` still decides where it is set)."""
+    be the one exception (`healthcheck-strategy` still decides where it is set). The
+    services of other stacks that build the same image count too (a `compose.yaml` beside
+    the `docker-compose.yml` it replaced)."""
     tools: set[str] = set()
-    for other in service.stack.services.values():
+    by_image = ws.derived.get(_BUILDERS, lambda: _builders(ws))
+    for other in [*service.stack.services.values(), *by_image[service.app.stage_key]]:
         test = other.get("healthcheck")
         argv = string_list(get(test[1], "test")) if test is not None else None
         text = " ".join(argv or [])
@@ -599,6 +604,17 @@ def _python_probes_here(service: BuiltService) -> bool:
         elif re.search(r"(?<![\w-])(?:curl|wget)(?![\w-])", text):
             tools.add("curl")
     return tools == {"python"}
+
+
+# per workspace: each final stage a service builds -> the services, of any stack, building it
+_BUILDERS: Memo[dict[StageKey, list[BuiltService]]] = Memo("services per built stage")
+
+
+def _builders(ws: Workspace) -> dict[StageKey, list[BuiltService]]:
+    found: dict[StageKey, list[BuiltService]] = {}
+    for other in ws.apps():
+        found.setdefault(other.app.stage_key, []).append(other)
+    return found
 
 
 def _bases_picked_by_args(ws: Workspace, service: BuiltService) -> bool:
