@@ -204,8 +204,8 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
     first = scanned.nodes[0]
     packages = {f.path: f.package for f in failing}
     packaged = _packaged(ws, found) or _imported_as_package(ws, service, found, failing)
-    fix = None if problem else Fix("Import from the import root",
-                                   Safety.UNSAFE if packaged else Safety.SAFE,
+    title = "Import from the import root" + (f" ({packaged})" if packaged else "")
+    fix = None if problem else Fix(title, Safety.UNSAFE if packaged else Safety.SAFE,
                                    partial(_absolutized, ws, packages))
     return Violation(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
                      path=path, line=first.lineno, column=first.col_offset + 1,
