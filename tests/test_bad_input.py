@@ -22,6 +22,10 @@ BAD_CASES = [
                  id="malformed-yaml"),
     case({"bad/compose.yaml": "services:\n\n  a:\n\timage: x\n"},
                  "bad/compose.yaml:4: invalid YAML", id="tab-indentation"),
+    case({"bad/compose.yaml": "services:\n  a:\n    image: x\n---\nservices:\n  b:\n"
+                              "    image: y\n"},
+         "bad/compose.yaml:4: several YAML documents (`---`) in one compose file: Compose "
+         "merges them, fixer does not read them", id="several-documents"),
     case({"bad/compose.yaml": "- services\n- a\n"},
                  "bad/compose.yaml:1: a compose file must be a mapping", id="not-a-mapping"),
     case({"bad/compose.yaml": "# list\nservices:\n  - a\n"},

@@ -120,12 +120,20 @@ def parse(file: TextFile) -> ComposeDoc | None:
     return doc
 
 
+def _why(exc: yaml.MarkedYAMLError) -> str:
+    """The one-line reason of a YAML error. Several documents (`---` between them) are valid
+    YAML, and Compose merges them; fixer reads a compose file of one document only."""
+    if isinstance(exc, yaml.composer.ComposerError) and "another document" in str(exc.problem):
+        return ("several YAML documents (`---`) in one compose file: Compose merges them, "
+                "fixer does not read them")
+    return f"invalid YAML: {exc.problem or exc.context}"
+
+
 def _compose(file: TextFile) -> Node | None:
     try:
         node: Node | None = yaml.compose(file.text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise InputError(file.path, _error_line(exc), f"invalid YAML: {exc.problem or exc.context}"
-                         ) from None
+        raise InputError(file.path, _error_line(exc), _why(exc)) from None
     except yaml.reader.ReaderError as exc:
         # No mark, only a position: a byte offset in the UTF-8 text the C reader is fed,
         # a character offset in the pure-Python one.
