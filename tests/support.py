@@ -26,6 +26,7 @@ from fixer.cli import main
 from fixer.sources.compose import parse as parse_compose
 from fixer.model.stacks import group_stacks, is_compose_name, swapped_dockerfiles
 from fixer.core.textfile import decode
+from fixer.core.tree import skipped_dir
 from kit import Files, file_bytes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,7 +67,8 @@ def compose_stacks(root: Path) -> list[list[str]]:
     docs = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
-        if path.is_file() and is_compose_name(relative) and ".git/" not in relative:
+        if path.is_file() and is_compose_name(relative) and \
+                not any(skipped_dir(part) for part in relative.split("/")[:-1]):
             doc = parse_compose(decode(relative, path.read_bytes()))
             if doc is not None:
                 docs.append(doc)

@@ -273,3 +273,30 @@ def test_h002_a_route_that_answers_no_get_does_not_serve_the_probe(method: str) 
     [finding] = findings(service({"svc/app/main.py": APP + route("/health", method=method)},
                                  CURL.format(path="/health")))
     assert "does not serve" in finding.message
+
+
+HEAD_PROBE = 'test: ["CMD", "curl", "-fI", "http://localhost:8000/health"]'
+
+
+def test_h002_a_head_probe_of_a_get_only_route_is_refused() -> None:
+    """`curl -I` sends HEAD; `@app.get` answers it 405: display-only, the probe is the
+    author's to rewrite."""
+    [finding] = findings(service({"svc/app/main.py": APP + route("/health")}, HEAD_PROBE))
+    assert "sends HEAD to /health" in finding.message and not finding.fixable
+
+
+@pytest.mark.parametrize("main", [
+    pytest.param(APP + route("/health") + route("/health", method="head", name="h"),
+                 id="head-route-beside"),
+    pytest.param(APP + '\n\n@app.api_route("/health", methods=["GET", "HEAD"])\n'
+                       'def handler():\n    return {}\n', id="api-route-with-head"),
+    pytest.param(APP + '\n\n@app.route("/health")\ndef handler(request):\n    return None\n',
+                 id="starlette-route-adds-head"),
+])
+def test_h002_a_head_probe_of_a_route_that_takes_head_is_served(main: str) -> None:
+    assert findings(service({"svc/app/main.py": main}, HEAD_PROBE)) == []
+
+
+def test_h002_a_head_probe_of_a_head_only_route_is_served() -> None:
+    main = APP + route("/health", method="head")
+    assert findings(service({"svc/app/main.py": main}, HEAD_PROBE)) == []

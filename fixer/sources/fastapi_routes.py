@@ -61,6 +61,9 @@ class Route:
     guard: str = ""        # why a plain GET may be refused: dependencies of its router
     # the decorator or `add_api_route` call that adds it: its own dependencies, read when asked
     call: ast.Call | None = field(default=None, compare=False, repr=False)
+    # answers HEAD too: `@app.head`, HEAD in `methods=`, or a Starlette route (`app.route`,
+    # `add_route`), which adds HEAD to GET; FastAPI's `@app.get` answers HEAD with 405
+    head: bool = False
 
     def refusal(self) -> str:
         """Why a plain GET of the route may be refused before its handler answers: its own
@@ -345,7 +348,7 @@ def _builtin_routes(site: AppSite, created: ast.Call, result: AppRoutes) -> None
         urls[keyword] = own
         served = {url for url in own if url is not None}
         if len(own) == 1 and served:
-            result.routes.append(Route(served.pop(), True, None))
+            result.routes.append(Route(served.pop(), True, None, head=True))
         else:
             result.unsure |= served
 
@@ -975,7 +978,7 @@ def _middleware_answers(tree: ast.Module, function: ast.FunctionDef | ast.AsyncF
                         result: AppRoutes) -> None:
     """The paths a middleware function answers are served; the prefixes it answers may be."""
     paths, prefixes = _answered(tree, function)
-    result.routes += [Route(p, True, function) for p in paths]
+    result.routes += [Route(p, True, function, head=True) for p in paths]
     result.opaque += [(p.rstrip("/") or "/", f"the middleware `{function.name}`")
                       for p in prefixes]
 
@@ -1089,12 +1092,17 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
         shown = ast.unparse(path) if path is not None else "?"
         result.note(f"the path `{shown}` of a route is not a literal")
         return
-    get = method == "get"
+    get, head = method == "get", method == "head"
     if method in ("api_route", "route", "add_api_route", "add_route"):
         methods = next((k.value for k in call.keywords if k.arg == "methods"), None)
-        get = methods is None or not isinstance(methods, (ast.List, ast.Tuple, ast.Set)) or any(
-            string_value(tree, m) in ("GET", "get", None) for m in methods.elts)
-    result.routes.append(Route(join_paths(prefix, literal), get, function, direct, call=call))
+        listed = {string_value(tree, m) for m in methods.elts} \
+            if isinstance(methods, (ast.List, ast.Tuple, ast.Set)) else None
+        unread = methods is not None and listed is None
+        get = methods is None or unread or bool(listed and listed & {"GET", "get", None})
+        head = unread or bool(listed and listed & {"HEAD", "head", None}) or \
+            (get and method in ("route", "add_route"))
+    result.routes.append(Route(join_paths(prefix, literal), get, function, direct, call=call,
+                               head=head))
 
 
 # parameters FastAPI fills from the request itself, never from a query string

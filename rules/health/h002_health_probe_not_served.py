@@ -19,7 +19,11 @@ reported when fixer cannot read all of it: a URL whose port or path is a `${VAR}
 all see (a router it cannot follow, a path or prefix that is not a literal, a
 mounted app, an exporter's endpoint such as `Instrumentator().expose(app)`'s
 `/metrics`, `register(app)`), or an app whose code names the path in a literal
-somewhere (middleware may answer it).
+somewhere (middleware may answer it). A probe that sends HEAD (`curl -I`, GNU wget's
+`--spider`) of a path the app serves with GET routes only (`@app.get`, which FastAPI
+answers 405 for HEAD) is reported too, display-only: the probe is the author's to
+rewrite as a GET. A route that takes HEAD (`@app.head`, HEAD in `methods=`, a Starlette
+`app.route`) serves such a probe.
 
 ## Why is this bad?
 The probe gets 404 on every try: the container never becomes healthy, every
@@ -83,7 +87,7 @@ from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import BUILTIN_PAGES, AppRoutes
 
-from .unserved import WRITABLE, ProbeSite, unserved_probes
+from .unserved import WRITABLE, ProbeSite, probe_sites, unserved_probes
 
 CODE = "H002"
 NAME = "health-probe-not-served"
@@ -103,6 +107,37 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if found is not None:
             yield from (_report(ws, service, found[1], sites) for sites in unserved
                         if not _under_root_path(found[1], sites[0].path))
+        elif not unserved:
+            head = _head_probe(service)
+            refused = _refused_head(ws, service, head) if head is not None else None
+            if refused is not None:
+                yield refused
+
+
+def _refused_head(ws: Workspace, service: Service, head: str) -> Violation | None:
+    """A probe that sends HEAD (`wget --spider`, `curl -I`) to a path the app serves with
+    GET routes only (`@app.get`): FastAPI answers it 405, and the probe fails. Display-only:
+    the probe is the author's to rewrite as a GET (`wget -q -O /dev/null`, `curl -f`)."""
+    found = served_app(ws, service)
+    listen = service.app.listen.port if service.app is not None else None
+    sites = [s for s in probe_sites(service) if listen is None or s.port in (0, listen)]
+    if found is None or not sites:
+        return None
+    routes = found[1]
+    wanted = sites[0].path.rstrip("/") or "/"
+    here = [r for r in routes.routes if (r.path.rstrip("/") or "/") == wanted]
+    if not any(r.get for r in here) or any(r.head for r in here) or routes.doubt or \
+            routes.unknown or \
+            routes.opaque_over(wanted) or wanted in routes.unsure:
+        return None
+    site, app = sites[0], routes.sites[0]
+    return Violation(
+        message=f"the healthcheck of {service.name} sends HEAD to {site.path} (`{head}`), which "
+                f"the app `{app.var}` in {app.path} answers 405 (its route there takes GET "
+                "only): the container never becomes healthy",
+        path=site.file, line=site.line, column=site.column, service=service.name,
+        subject=f"probe {site.path}", causes=_causes(routes, sites),
+        reason="probe with a GET (`curl -f …`, `wget -q -O /dev/null …`)")
 
 
 def _under_root_path(routes: AppRoutes, path: str) -> bool:

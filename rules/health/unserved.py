@@ -18,7 +18,8 @@ from fixer.facts.health.healthroute import served_app
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, elements, get
-from fixer.stackcheck.gate import local_probes, path_verdict
+from fixer.sources.fastapi_routes import AppRoutes
+from fixer.stackcheck.gate import head_option, health_command, local_probes, path_verdict
 from fixer.stackcheck.verdicts import Verdict
 
 WRITABLE = re.compile(r"/[\w.~/-]*", re.ASCII)  # a path as a URL and a Python literal hold it
@@ -57,10 +58,20 @@ def _unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
     # or is P001's: not a path this app fails to serve
     listen = service.app.listen.port if service.app is not None else None
     sites = [s for s in probe_sites(service) if listen is None or s.port in (0, listen)]
-    if not sites or served_app(ws, service) is None:
+    found = served_app(ws, service)
+    if not sites or found is None:
         return []
+    found_head = health_command(service)
+    head = head_option(service, found_head.test) if found_head is not None else None
     return [[s for s in sites if s.path == path] for path in dict.fromkeys(s.path for s in sites)
-            if path_verdict(ws, service, path)[0] is Verdict.BROKEN]
+            if path_verdict(ws, service, path)[0] is Verdict.BROKEN
+            and not (head and _answers_head(found[1], path))]
+
+
+def _answers_head(routes: AppRoutes, path: str) -> bool:
+    """A route at `path` answers HEAD (`@app.head`): a HEAD probe of it is served."""
+    wanted = path.rstrip("/") or "/"
+    return any(r.head and (r.path.rstrip("/") or "/") == wanted for r in routes.routes)
 
 
 def probe_sites(service: Service) -> list[ProbeSite]:
