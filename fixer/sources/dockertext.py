@@ -317,13 +317,17 @@ def commands(tokens: list[Token]) -> list[list[Token]]:
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 # words that run the program after them (`sudo apt-get ...`, `env PIP_NO_CACHE=1 pip ...`)
 _RUNNERS = frozenset(("sudo", "env", "exec", "command"))
+# reserved words that open the command after them (`then apt-get purge -y curl` in an `if`)
+_OPENERS = frozenset(("then", "else", "do", "{", "!"))
 
 
 def program_at(words: list[str]) -> int:
-    """Where a simple command's program is: past `sudo`, `env`, `exec`, `command` and the
-    `VAR=value` assignments before it."""
+    """Where a simple command's program is: past `sudo`, `env`, `exec`, `command`, the
+    `VAR=value` assignments before it, and a reserved word that opens it (`then`, `else`,
+    `do`: the command of an `if` or a loop)."""
     i = 0
-    while i < len(words) and (words[i] in _RUNNERS or _ASSIGNMENT.match(words[i])):
+    while i < len(words) and (words[i] in _RUNNERS or words[i] in _OPENERS or
+                              _ASSIGNMENT.match(words[i])):
         i += 1
     return i
 

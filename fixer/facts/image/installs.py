@@ -168,20 +168,28 @@ def shell_script(words: list[str]) -> str | None:
 
 
 def _wrapped(script: str, start: int, end: int) -> list[list[Token]]:
-    """The unconditional simple commands of a wrapper's script, each word placed on the
-    wrapper's own span (the script's words have no place of their own in the file); a
-    command after an `if`, a loop, a test or `||` may not run on every build."""
-    found: list[list[Token]] = []
-    conditional = False
-    for token in tokenize(script):
-        if (token.operator and token.value == "||") or \
-                (not token.operator and token.value in _CONDITIONS):
-            conditional = True
-            break
-    for words in commands(tokenize(script)) if not conditional else []:
-        words = words[program_at([w.value for w in words]):]
-        found.append([Token(w.raw, w.value, start, end) for w in words])
-    return found
+    """The simple commands of a wrapper's script, each word placed on the wrapper's own
+    span (the script's words have no place of their own in the file)."""
+    return [[Token(w.raw, w.value, start, end) for w in words[program_at([w.value for w in words]):]]
+            for words in commands(tokenize(script))]
+
+
+def _wrapper_script(dockerfile: Dockerfile, instruction: Instruction) -> str | None:
+    """The script of the RUN's shell wrapper (the whole of it, for an exec-form RUN)."""
+    if instruction.json:
+        return shell_script(list(instruction.value))
+    text = dockerfile.file.text
+    scripts = [shell_script([w.value for w in words[program_at([w.value for w in words]):]])
+               for words in commands(instruction_tokens(text, instruction, escape_char(text)))]
+    found = [s for s in scripts if s is not None]
+    return " ; ".join(found) if found else None
+
+
+def _conditional(script: str) -> bool:
+    """A script in which a command may not run on every build: an `if`, a loop, a test or
+    `||` (`sh -c 'apt-get install -y curl || true'`)."""
+    return any((t.operator and t.value == "||") or (not t.operator and t.value in _CONDITIONS)
+               for t in tokenize(script))
 
 
 def _install(instruction: Instruction, words: list[Token]) -> PackageInstall | None:
@@ -213,11 +221,10 @@ def runs_every_build(dockerfile: Dockerfile, install: PackageInstall) -> bool:
     mark what it installed for automatic removal (`apt-mark auto '.*'` then `apt-get purge
     --auto-remove`, the official images' pattern for build-only packages)."""
     text = dockerfile.file.text
-    if install.wrapped and re.search(r"apt-mark\s+auto", text[install.instruction.start:
-                                                              install.instruction.end]):
-        return False
-    if install.instruction.json:
-        return True   # `_wrapped` kept only the script's unconditional commands
+    if install.wrapped:   # the wrapper's script, where the install has no place of its own
+        script = _wrapper_script(dockerfile, install.instruction)
+        return script is not None and not _conditional(script) and \
+            not re.search(r"apt-mark\s+auto", script)
     tokens = instruction_tokens(text, install.instruction, escape_char(text))
     at = install.packages[0].start if install.packages else install.instruction.end
     for token in tokens:
