@@ -375,10 +375,11 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
                     "render or edit Helm charts")
         deployed = deployment_port(ws, service.name, service.scalar("image"), listen,
                                    lambda: _builds_one_app(ws))
+        port = f"container port {listen}" if deployed is not None and deployed.port else \
+            f"a container port set by a variable fixer cannot read (it may be {listen})"
         return None if deployed is None else (
-            f"{deployed.path}:{deployed.line} deploys {service.name}'s image with container "
-            f"port {listen}, which the app would stop listening on; fixer does not edit "
-            "deployment files")
+            f"{deployed.path}:{deployed.line} deploys {service.name}'s image with {port}, "
+            "which the app would stop listening on; fixer does not edit deployment files")
     return (f"{named[0].path} (Kubernetes) sends {service.name} traffic to port {listen}, "
             "which the app would stop listening on; fixer does not edit manifests")
 

@@ -24,12 +24,16 @@ from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
 _SUFFIXES = (".json", ".tf", ".hcl", ".yml", ".yaml")
-_CONTAINER_PORT = re.compile(r"""\bcontainer_?port["']?\s*[:=]\s*["']?(\d{1,5})\b""", re.I)
+# `containerPort: 8080` (ECS, Terraform, CloudFormation), an Azure deploy action's
+# `targetPort: 8000`
+_CONTAINER_PORT = re.compile(r"""\b(?:container|target)_?port["']?\s*[:=]\s*["']?"""
+                             r"""(\d{1,5}|\$\{\{?[^}]*\}\}?)""", re.I)
 # a command that deploys the image with the port it sends traffic to: `gcloud run deploy
 # api --port 8000` (a script, a Makefile, Cloud Build's `args`, a workflow's `flags`),
 # `az containerapp create --target-port 8000`
 _DEPLOY_COMMAND = re.compile(r"run\W+deploy|deploy-cloudrun|containerapp")
-_PORT_OPTION = re.compile(r"""--(?:target-)?port(?:=|\s+|["']?\s*,\s*["']?)["']?(\d{2,5})\b""")
+_PORT_OPTION = re.compile(r"""--(?:target-)?port(?:=|\s+|["']?\s*,\s*["']?)["']?"""
+                          r"""(\d{2,5}|\$\{\{?[^}]*\}\}?|\$\w+)""")
 _SCRIPTS = (".sh", ".bash", ".mk", ".yml", ".yaml", ".json", ".ps1")
 # an AWS Copilot service manifest (`copilot/api/manifest.yml`): `image: port: 8000`
 _COPILOT_PORT = re.compile(r"^\s+port:\s*['\"]?(\d{2,5})\b", re.M)
@@ -39,8 +43,9 @@ _COPILOT_PORT = re.compile(r"^\s+port:\s*['\"]?(\d{2,5})\b", re.M)
 class DeploymentPort:
     path: str
     line: int
-    port: int
-    text: str   # the file's text, lowercased: what says which service it is about
+    port: int | None   # None: a variable fixer cannot read (`${{ vars.API_PORT }}`)
+    text: str          # what says which service it is about, lowercased: the deploy
+    # command's own lines, or the whole file
 
 
 _FOUND: Memo[list[DeploymentPort]] = Memo("container ports of deployment files")
@@ -48,10 +53,11 @@ _FOUND: Memo[list[DeploymentPort]] = Memo("container ports of deployment files")
 
 def deployment_port(ws: Workspace, service: str, image: str | None, port: int,
                     only_app: Callable[[], bool]) -> DeploymentPort | None:
-    """The first place a deployment file about `service` (or its `image`) writes `port`
-    as a container port. `only_app()`: the repository builds no other app, so every
-    deployment file is about this one."""
-    found = [p for p in ws.derived.get(_FOUND, lambda: list(_read(ws))) if p.port == port]
+    """The first place a deployment file about `service` (or its `image`) writes `port`,
+    or a variable fixer cannot read, as a container port. `only_app()`: the repository
+    builds no other app, so every deployment file is about this one."""
+    found = [p for p in ws.derived.get(_FOUND, lambda: list(_read(ws)))
+             if p.port in (port, None)]
     if not found:
         return None
     names = [service.lower()]
@@ -71,15 +77,51 @@ def _read(ws: Workspace) -> Iterator[DeploymentPort]:
         file = ws.tree.peek(path)   # unreadable: no deployment file, and no error of fixer's
         if file is None:
             continue
-        for pattern in _patterns(path, file.text, script):
-            for match in pattern.finditer(file.text):
-                yield DeploymentPort(path, file.text.count("\n", 0, match.start()) + 1,
-                                     int(match.group(1)), file.text.lower())
+        text = file.text
+        for pattern in _patterns(path, text, script):
+            for match in pattern.finditer(text):
+                start = text.rfind("\n", 0, match.start()) + 1
+                if text[start:match.start()].lstrip().startswith("#"):
+                    continue   # a comment: `# gcloud run deploy api --port 8000`
+                about = _command(path, text, match.start()) if pattern is _PORT_OPTION \
+                    else text
+                if about is None:
+                    continue   # another command's option (`gcloud run services proxy --port`)
+                yield DeploymentPort(path, text.count("\n", 0, match.start()) + 1,
+                                     _port(text, match.group(1)), about.lower())
+
+
+def _command(path: str, text: str, at: int) -> str | None:
+    """The deploy command a port option belongs to: from the line of the last deploy word
+    before it to the option's line (`gcloud run deploy orders \\` ... `--port 8000`, or a
+    YAML list of arguments); None when the option is another command's (no deploy word
+    before it, or, in a script, a line between them that ends the command)."""
+    deploys = list(_DEPLOY_COMMAND.finditer(text, 0, at))
+    if not deploys:
+        return None
+    start = text.rfind("\n", 0, deploys[-1].start()) + 1
+    end = text.find("\n", at)
+    lines = text[start:end if end >= 0 else len(text)].splitlines()
+    if not path.endswith((".yml", ".yaml", ".json")) and \
+            any(not line.rstrip().endswith("\\") for line in lines[:-1]):
+        return None
+    return "\n".join(lines)
+
+
+def _port(text: str, written: str) -> int | None:
+    """A port as written, or the value a Cloud Build substitution of the file gives it
+    (`_PORT: "8000"` for `${_PORT}`); None for a variable fixer cannot read."""
+    if written.isdigit():
+        return int(written)
+    name = re.sub(r"[^\w]", "", written.split("|")[0].split(":-")[0])
+    given = re.search(rf"""^\s*{re.escape(name)}\s*:\s*["']?(\d{{2,5}})\b""", text, re.M) \
+        if name else None
+    return int(given.group(1)) if given is not None else None
 
 
 def _patterns(path: str, text: str, script: bool) -> Iterator[re.Pattern[str]]:
     """What writes a container port in this file."""
-    if path.endswith(_SUFFIXES) and re.search("container_?port", text, re.I) and \
+    if path.endswith(_SUFFIXES) and re.search("(?:container|target)_?port", text, re.I) and \
             not ("apiVersion" in text and "kind" in text):
         yield _CONTAINER_PORT   # a Kubernetes manifest is read as one (`kubernetes.py`)
     if script and _DEPLOY_COMMAND.search(text):
