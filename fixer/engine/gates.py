@@ -26,7 +26,7 @@ def hold(findings: list[Finding]) -> list[Finding]:
             continue
         if finding.rule.stops_start and not finding.violation.starts:
             stopped.setdefault(finding.service, finding)
-        if finding.rule.settles_port and finding.safety is not Safety.SAFE:
+        if finding.rule.settles_port:
             disputed.setdefault(finding.service, finding)
     if not stopped and not disputed:
         return findings
@@ -35,14 +35,20 @@ def hold(findings: list[Finding]) -> list[Finding]:
 
 def _on_disputed_port(finding: Finding, disputed: dict[str, Finding]) -> Finding:
     """A healthcheck or EXPOSE written on the port the app listens on now, while a finding
-    says compose expects another and fixer does not settle which (P001 with no safe fix):
-    the author's fix of that finding may move the app, and this fix would then probe or
-    document the port it left."""
+    says compose expects another (P001): its fix, or the author's, may move the app, and
+    this fix would then probe or document the port it left. It waits for P001's fix, and
+    is written on the port that settles (a check's and SARIF's fixes of one finding each
+    would otherwise disagree with what `fixer fix` writes)."""
     blocker = disputed.get(finding.service or "")
     if blocker is None or not finding.fixable or not finding.violation.writes_port:
         return finding
-    reason = (f"the fix writes the port {finding.service} listens on now, which {blocker.code} "
-              f"disputes ({blocker.path}:{blocker.line}): settle the port first")
+    if blocker.safety is Safety.SAFE:
+        reason = (f"it follows the {blocker.code} fix ({blocker.path}:{blocker.line}), which "
+                  f"settles the port {finding.service} listens on")
+    else:
+        reason = (f"the fix writes the port {finding.service} listens on now, which "
+                  f"{blocker.code} disputes ({blocker.path}:{blocker.line}): settle the port "
+                  "first")
     return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
                                          waits=blocker.fixable))
 

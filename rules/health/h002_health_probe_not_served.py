@@ -115,26 +115,28 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 
 def _refused_head(ws: Workspace, service: Service, head: str) -> Violation | None:
-    """A probe that sends HEAD (`wget --spider`, `curl -I`) to a path the app serves with
-    GET routes only (`@app.get`): FastAPI answers it 405, and the probe fails. Display-only:
-    the probe is the author's to rewrite as a GET (`wget -q -O /dev/null`, `curl -f`)."""
+    """A probe that sends HEAD (`wget --spider`, `curl -I`) to a path no route of the app
+    takes HEAD at (`@app.get` answers it 405), on whatever port (P001's): the probe fails
+    there, and a GET route added for it would not change that. Display-only: the probe is
+    the author's to rewrite as a GET (`wget -q -O /dev/null`, `curl -f`)."""
     found = served_app(ws, service)
-    listen = service.app.listen.port if service.app is not None else None
-    sites = [s for s in probe_sites(service) if listen is None or s.port in (0, listen)]
+    sites = probe_sites(service)
     if found is None or not sites:
         return None
     routes = found[1]
     wanted = sites[0].path.rstrip("/") or "/"
-    here = [r for r in routes.routes if (r.path.rstrip("/") or "/") == wanted]
-    if not any(r.get for r in here) or any(r.head for r in here) or routes.doubt or \
-            routes.unknown or \
-            routes.opaque_over(wanted) or wanted in routes.unsure:
+    if any(r.head and (r.path.rstrip("/") or "/") == wanted for r in routes.routes) or \
+            routes.doubt or routes.unknown or routes.opaque_over(wanted) or \
+            wanted in routes.unsure or any(f'"{wanted}"' in site.file.text or
+                                           f"'{wanted}'" in site.file.text
+                                           for site in routes.sites) and \
+            not any((r.path.rstrip("/") or "/") == wanted for r in routes.routes):
         return None
     site, app = sites[0], routes.sites[0]
     return Violation(
-        message=f"the healthcheck of {service.name} sends HEAD to {site.path} (`{head}`), which "
-                f"the app `{app.var}` in {app.path} answers 405 (its route there takes GET "
-                "only): the container never becomes healthy",
+        message=f"the healthcheck of {service.name} sends HEAD to {site.path} (`{head}`), and "
+                f"no route of the app `{app.var}` in {app.path} takes HEAD there (FastAPI "
+                "answers HEAD to `@app.get` with 405): the container never becomes healthy",
         path=site.file, line=site.line, column=site.column, service=service.name,
         subject=f"probe {site.path}", causes=_causes(routes, sites),
         reason="probe with a GET (`curl -f …`, `wget -q -O /dev/null …`)")
