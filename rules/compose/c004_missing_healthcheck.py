@@ -59,9 +59,10 @@ for this service or another that builds the same stage): an install written for 
 breaks the build of the other, so the probe uses a tool or the Python the chosen base has;
 the same where a variable picks the Dockerfile (`dockerfile: docker/py${PY:-312}/Dockerfile`):
 an install would reach only the file the project's `.env` or default picks.
-Display-only while P001 reports that compose expects another port than the app's and
-offers no safe fix: the probe would be written on the port the author's fix of P001 may
-move the app off (once P001's fix is in, in the same run, the healthcheck follows it).
+Waits for P001 while it reports that compose expects another port than the app's: the
+probe would be written on the port P001's fix, or the author's, may move the app off.
+`fixer fix` writes it on the port P001 settles, in the next round; without a safe P001
+fix it stays display-only.
 
 Unsafe, with the reason, when the handler of the health route it probes queues a task or
 writes (`ping_task.delay()`, `session.commit()`): a probe every 10 s would repeat it.

@@ -22,9 +22,10 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ```
 
 ## Fix safety
-Display-only while P001 reports that compose expects another port than the app's and
-offers no safe fix: EXPOSE would document the port the author's fix of P001 may move
-the app off.
+Waits for P001 while it reports that compose expects another port than the app's:
+EXPOSE would document the port P001's fix, or the author's, may move the app off
+(`fixer fix` writes it once P001's fix is in; without a safe P001 fix it stays
+display-only).
 Display-only when a comment of the final stage speaks of EXPOSE and says why it is not
 there (`# EXPOSE 8000 only in dev; prod sits behind the socket proxy`): leaving it out may
 be the author's choice (a commented-out `# EXPOSE 8000` alone is uncommented instead).
