@@ -137,6 +137,31 @@ def test_a_revealed_commit_names_the_commit_that_reveals_it(tmp_path: Path) -> N
     assert "1 of them fixes a finding that appears only once an earlier commit is in" in body
 
 
+def test_an_unsafe_commit_says_what_to_review(tmp_path: Path) -> None:
+    """S001's stock Dockerfile is unsafe: its section and its commit say why, and the
+    commit subject leaves that reason to them."""
+    body = pr_body(tmp_path, NO_DOCKERFILE, "--unsafe-fixes")
+    first = next(iter(sections(body).values()))
+    assert "**Review before merging (unsafe fix):** " in first
+    subject, message = git(tmp_path / "repo", "log", "-1", "--format=%s%n%b",
+                           commits(tmp_path / "repo", "HEAD", "fix")[0]).split("\n", 1)
+    assert "Unsafe fix, to review: " in message and "(" not in subject.split(":", 1)[1]
+
+
+def test_the_body_names_the_errors_the_branch_leaves(tmp_path: Path) -> None:
+    """Without `--unsafe-fixes`, S001 (an error) stays: the body says the stack is still
+    broken, with the finding, so that a merged branch is not read as a fixed stack."""
+    tree = {**NO_DOCKERFILE, "compose.yaml": NO_DOCKERFILE["compose.yaml"] +
+            "  web:\n    build: ./web\n",
+            "web/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                              "CMD uvicorn app.main:app --host 0.0.0.0 --port 8000\n",
+            "web/requirements.txt": "fastapi\nuvicorn\n", "web/app/__init__.py": "",
+            "web/app/main.py": NO_DOCKERFILE["api/app/main.py"]}
+    body = pr_body(tmp_path, tree)
+    assert re.search(r"\*\*Still broken after this branch \(\d+ errors?, ", body), body
+    assert re.search(r"^- `compose\.yaml:\d+` S001: ", body, re.M), body
+
+
 def test_why_names_the_services_that_wait_on_the_tree_the_fix_was_made_on(
         tmp_path: Path) -> None:
     body = pr_body(tmp_path / "a", curl_on_slim(HEALTHY), "--select", "D003")

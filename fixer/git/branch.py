@@ -24,6 +24,7 @@ from fixer.git.ownership import (
     BranchState,
     read_branch,
 )
+from fixer.model.rule import Safety
 
 # Used when neither --author nor git config names anyone (a bare CI runner).
 DEFAULT_AUTHOR = git.Actor("fixer", "fixer@users.noreply.localhost")
@@ -50,6 +51,9 @@ def commit_subject(fix: AppliedFix) -> str:
     title already names the service (`make gateway listen on 8080`)."""
     finding = fix.finding
     title = (finding.fix_title or finding.message).strip().rstrip(".")
+    reason = f" ({finding.reason})" if finding.reason else ""
+    if reason and title.endswith(reason):   # an unsafe fix's reason: the body says it
+        title = title[:-len(reason)]
     # Lower-case a leading capital word ("Add ...") but not an acronym ("CMD ...").
     if title[:1].isupper() and not title[1:2].isupper():
         title = title[0].lower() + title[1:]
@@ -66,6 +70,8 @@ def commit_message(fix: AppliedFix, tree: str, base: str,
     finding = fix.finding
     body = [finding.message, "", "Files:", *[f"- {p}" for p in fix_paths(fix)], "",
             f"{finding.code} {finding.rule.name}: {finding.rule.summary}"]
+    if finding.safety is Safety.UNSAFE and finding.reason:
+        body += ["", f"Unsafe fix, to review: {finding.reason}"]
     trailers = [f"{TRAILER_RULE}: {finding.code}", f"{TRAILER_FINGERPRINT}: {finding.fingerprint}",
                 f"{TRAILER_TREE}: {tree}", f"{TRAILER_BASE}: {base}"]
     if signoff is not None:   # the Developer Certificate of Origin line `git commit -s` writes

@@ -17,7 +17,7 @@ from fixer.formats.report.fixrun import revealers
 from fixer.formats.report.impact import Facts, impact_text
 from fixer.git.branch import MadeCommit, fix_paths
 from fixer.git.ownership import subject_of
-from fixer.model.rule import Finding
+from fixer.model.rule import Finding, Safety, Severity
 
 # GitHub refuses a pull-request body over 65,536 characters; the margin is for what a recipe
 # or a reviewer adds to it. GitLab's limit is higher.
@@ -89,6 +89,8 @@ def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
         lines += _revealed(by[number], made)
     lines += [f"**What changed:** {finding.fix_title or finding.message}", "",
               f"**Why:** {_why(finding, facts)}", ""]
+    if finding.safety is Safety.UNSAFE and finding.reason:   # what the reviewer must judge
+        lines += [f"**Review before merging (unsafe fix):** {finding.reason}", ""]
     for path, added, removed in diff_stats(item):
         lines.append(f"- `{path}`: +{added} -{removed}")
     return lines
@@ -145,8 +147,32 @@ def render(made: list[MadeCommit], branch: str, result: FixResult, config: Confi
             break
         rows.append(row)
         sections += section
-    lines = [*head, *rows, *_more(len(made) - len(rows), len(rows), branch), *sections]
+    left = _left_by_hand(result)
+    lines = [*head, *rows, *_more(len(made) - len(rows), len(rows), branch), *left, *sections]
     return "\n".join(lines) + "\n"
+
+
+# how many of the errors the branch leaves the body lists (the report artifact has them all)
+_LEFT_SHOWN = 20
+
+
+def _left_by_hand(result: FixResult) -> list[str]:
+    """The errors the branch does not fix (no fix, one held, an unsafe fix not taken, one
+    that failed verification): a reviewer must not read the merged branch as a stack that
+    now comes up."""
+    left = [f for f in result.remaining if f.rule.severity is Severity.ERROR]
+    if not left:
+        return []
+    lines = ["", f"**Still broken after this branch ({len(left)} "
+                 f"error{'s' if len(left) != 1 else ''}, to fix by hand or with "
+                 "`--unsafe-fixes`):**", ""]
+    for finding in left[:_LEFT_SHOWN]:
+        why = f" ({_cell(finding.reason)})" if finding.reason else ""
+        lines.append(f"- `{_cell(finding.path)}:{finding.line}` {finding.code}: "
+                     f"{_cell(finding.message)}{why}")
+    if len(left) > _LEFT_SHOWN:
+        lines.append(f"- …and {len(left) - _LEFT_SHOWN} more (`fixer check`).")
+    return lines
 
 
 def _intro(count: int, branch: str, by: Mapping[int, int | None]) -> list[str]:
