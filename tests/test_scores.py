@@ -178,3 +178,12 @@ def test_after_the_fixes_every_checked_category_is_full(four_services: Path) -> 
     assert code == 0, err
     assert "**Overall Compliance**: 100% - No finding in what fixer checks" in out
     assert "- **Dockerfile**: 100% ✅ (4 of 4 services)\n" in out
+
+
+def test_a_service_without_a_fastapi_app_is_left_out_of_the_app_only_categories() -> None:
+    """A worker or a Node frontend is not judged by the port, health and import rules: it
+    neither lifts nor lowers those scores, and still counts in the others."""
+    by_service = {"api": [finding(PORTS, "api")], "worker": []}
+    scores = {s.category: s for s in category_scores(by_service, [STRUCTURE, PORTS], {"api"})}
+    assert (scores[PORTS.category].passing, scores[PORTS.category].total) == (0, 1)
+    assert (scores[STRUCTURE.category].passing, scores[STRUCTURE.category].total) == (2, 2)

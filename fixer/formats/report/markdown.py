@@ -20,7 +20,7 @@ from fixer.formats.report.issues import (
 from fixer.formats.report.mermaid import Diagram
 from fixer.formats.report.fixrun import FixSummary
 from fixer.formats.report.model import Audit, ServiceAudit
-from fixer.formats.report.scores import CATEGORIES, FORMULA, badge, percent
+from fixer.formats.report.scores import APP_ONLY, CATEGORIES, FORMULA, badge, percent
 from fixer.formats.report.summary import plural, summary
 from fixer.formats.report.text import inline
 from fixer.model.rule import Category, Finding, Severity
@@ -172,6 +172,8 @@ def _category_state(service: ServiceAudit, category: Category,
     if not checked[category]:
         return "Not checked"
     found = service.in_category(category)
+    if not service.app and category in APP_ONLY and not found:
+        return "Not applicable (no FastAPI app)"
     if not found:
         return f"✅ No findings ({', '.join(checked[category])})"
     codes = dict.fromkeys(f"{f.code} {f.rule.name}" for f in found)

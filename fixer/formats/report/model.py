@@ -11,6 +11,7 @@ from fixer.core.errors import InputError
 from fixer.formats.report.fixrun import FixRun, FixSummary, Revealed
 from fixer.formats.report.impact import Facts, broken_services, impacts
 from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
+from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Finding, Rule, Safety, Severity
 from fixer.model.workspace import Workspace
 
@@ -19,6 +20,7 @@ from fixer.model.workspace import Workspace
 class ServiceAudit:
     name: str
     findings: tuple[Finding, ...]
+    app: bool = True   # serves a FastAPI app: the app-only categories apply to it
 
     @property
     def compliant(self) -> bool:
@@ -130,13 +132,14 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     for finding in findings:
         if finding.service in grouped:
             grouped[finding.service].append(finding)
-    services = tuple(ServiceAudit(name, tuple(sorted(grouped[name], key=category_order)))
-                     for name in names)
+    apps = {s.name for s in app_services(ws)}
+    services = tuple(ServiceAudit(name, tuple(sorted(grouped[name], key=category_order)),
+                                  name in apps) for name in names)
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
     others = dict.fromkeys(s.name for s in ws.services() if s.name not in grouped)
     facts = Facts.of(ws)
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
-        scores=tuple(category_scores(grouped, rules)), errors=tuple(errors), after=after,
+        scores=tuple(category_scores(grouped, rules, apps)), errors=tuple(errors), after=after,
         run=run or FixRun(), impacts=impacts(facts, findings),
         broken=broken_services(facts, findings), unscored=tuple(others))

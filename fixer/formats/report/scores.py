@@ -22,13 +22,19 @@ from fixer.model.rule import Category, Finding, Rule, Severity
 # The audit's categories, in the order the rule catalogue lists them (`fixer rules`).
 CATEGORIES: tuple[Category, ...] = tuple(Category)
 
+# The categories whose rules judge FastAPI app services only (RULES.md: "no H, P, C004,
+# S002, S003 or I rule fires" for a worker or a Node service): another built service is
+# not applicable there, and is left out of their scores.
+APP_ONLY: frozenset[Category] = frozenset({Category.IMPORTS, Category.HEALTH, Category.PORTS})
+
 # How much a category's error-free share and its score (no finding at all) weigh in the
 # overall score: an error breaks the stack, a warning does not (`fixer.model.rule.Severity`).
 ERROR_WEIGHT, FINDING_WEIGHT = 3, 1
 
 FORMULA = (
     "Each category's score is the share of audited services (the compose services fixer "
-    "builds) that have no finding of that category's rules, as a percentage. A category whose "
+    "builds; for Imports, Health Endpoints and Port Configuration, those that serve a FastAPI "
+    "app) that have no finding of that category's rules, as a percentage. A category whose "
     "rules were not run, or a tree with no service, has no score. The overall score weighs "
     "errors above warnings: for each scored category, 3 × the share of services with no error "
     "in it plus 1 × its score, summed over the scored categories and divided by 4 × their "
@@ -68,8 +74,11 @@ class CategoryScore:
 
 
 def category_scores(findings_by_service: Mapping[str, Iterable[Finding]],
-                    rules: Collection[Rule]) -> list[CategoryScore]:
-    """One score per category; `findings_by_service` has every audited service as a key."""
+                    rules: Collection[Rule],
+                    apps: Collection[str] | None = None) -> list[CategoryScore]:
+    """One score per category; `findings_by_service` has every audited service as a key,
+    `apps` the names of those that are FastAPI app services (the others count only in the
+    categories outside APP_ONLY; None: every one is)."""
     checked = {rule.category for rule in rules}
     failing = {category: 0 for category in CATEGORIES}
     with_error = {category: 0 for category in CATEGORIES}
@@ -80,9 +89,11 @@ def category_scores(findings_by_service: Mapping[str, Iterable[Finding]],
             failing[category] += 1
             with_error[category] += (category, Severity.ERROR) in found
             with_warning[category] += (category, Severity.WARNING) in found
-    total = len(findings_by_service)
-    return [CategoryScore(c, total - failing[c], total, total - with_error[c],
-                          total - with_warning[c], c in checked) for c in CATEGORIES]
+    everyone = len(findings_by_service)
+    app_count = everyone if apps is None else sum(name in apps for name in findings_by_service)
+    totals = {c: app_count if c in APP_ONLY else everyone for c in CATEGORIES}
+    return [CategoryScore(c, totals[c] - failing[c], totals[c], totals[c] - with_error[c],
+                          totals[c] - with_warning[c], c in checked) for c in CATEGORIES]
 
 
 def overall(scores: Iterable[CategoryScore]) -> Fraction | None:
