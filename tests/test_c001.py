@@ -232,11 +232,12 @@ SIBLING = {"docker-compose.yml": "services:\n  api:\n    build: ./api\n    envir
 
 def test_c001_short_list_with_a_sibling_c005_probes() -> None:
     """Adding `db` turns `[cache]` into the long form; cache gets its probe from C005, so
-    pinning it to `service_started` now would keep it from ever being gated: the fix is
-    unsafe until C005's is in, and `fixer fix` applies C005 first."""
+    pinning it to `service_started` now would keep it from ever being gated: the fix
+    waits until C005's is in (with `--unsafe-fixes` too), and `fixer fix` applies C005
+    first."""
     [finding] = check(SIBLING, select="C001")
-    assert finding.safety.value == "unsafe"
-    assert "waits until cache has a healthcheck (C005)" in (finding.fix_title or "")
+    assert finding.safety.value == "display-only" and finding.violation.waits
+    assert "waits until cache has a healthcheck (C005)" in (finding.reason or "")
     outcome = fixed(SIBLING, ("C001", "C005"))
     api = services(outcome)["api"]
     assert {name: entry["condition"] for name, entry in api["depends_on"].items()} == \

@@ -68,12 +68,13 @@ turned into the long form, each other entry decided as C003 decides it:
 short form meant, where it has none that a rule adds or where the user turned C003
 off for the entry (not run, `per-service-ignores`, a `# fixer: ignore[C003]`
 comment on its line); an image's service keeps `service_started` on every other
-entry). The title names the entries it gates as C003 would. Unsafe, with the reason, while another
+entry). The title names the entries it gates as C003 would. It waits (display-only
+until the other fixes of the run are in, with `--unsafe-fixes` too) while another
 entry of such a list cannot be decided yet (an app service C004 may give a
-healthcheck, a database C005 probes, a healthcheck that cannot pass yet), since
-the long form would pin it to `service_started`, or when fixer cannot tell
-whether a sibling's healthcheck passes: `fixer fix` applies C004 and C005 first,
-and this fix is safe once they are in.
+healthcheck, a database C005 probes), since the long form would pin it to
+`service_started`: `fixer fix` applies C004 and C005 first, and this fix follows.
+Unsafe, with the reason, when fixer cannot tell whether a sibling's healthcheck
+passes.
 The database joins every network its users (and the
 services that depend on it by name) are on, written as they write theirs; none
 when they are all on the default network. It goes in the base stack (the base
@@ -185,6 +186,8 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         plan = pgservice.plan(ws, stack, host, uses, ws.config.postgres_image, overridden)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
+    if plan.waits:   # not yet: another fix of the run gives the list's entry its healthcheck
+        return replace(base, reason=plan.waits, waits=True)
     title = f"Add a `{host}` postgres service and wait for it to be healthy" + \
         plan.c003_on_the_way
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied

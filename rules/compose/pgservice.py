@@ -186,6 +186,9 @@ class DatabasePlan:
     gates: tuple[Gate, ...]
     doubt: str | None
     profiles: tuple[str, ...] = ()    # its users' when every one runs only under profiles
+    # what a user's short `depends_on` list waits for (C004 or C005 may give an entry its
+    # healthcheck): converted now, it would pin that entry to `service_started`
+    waits: str | None = None
 
     @property
     def c003_on_the_way(self) -> str:
@@ -215,7 +218,7 @@ def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
     sites: dict[str, tuple[Service, ComposeDoc, Value]] = {}
     for use in uses:
         sites.setdefault(use.service.name, (use.service, *_depends_site(stack, use)))
-    gates, doubt = _gates(ws, host, list(sites.values()))
+    gates, doubt, waits = _gates(ws, host, list(sites.values()))
     doubt = doubt or _empty_password(stack, creds.password)
     order = [d.path for d in stack.docs]
     doc = min((d for _s, d, _v in sites.values()), key=lambda d: order.index(d.path))
@@ -226,7 +229,8 @@ def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
         raise Unfixable(refused)
     return DatabasePlan(host, creds, image, doc, volume_name(doc, host), tuple(joined),
                         tuple(members), gates, doubt,
-                        profiles(list({u.service.name: u.service for u in uses}.values())))
+                        profiles(list({u.service.name: u.service for u in uses}.values())),
+                        waits)
 
 
 def _empty_password(stack: Stack, password: str | None) -> str | None:
@@ -267,23 +271,25 @@ def profiles(users: Sequence[Service]) -> tuple[str, ...]:
 
 
 def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Value]]
-           ) -> tuple[tuple[Gate, ...], str | None]:
-    """`condition: service_healthy` on the database in every user's `depends_on`. A short
-    list becomes the long form, each other entry decided as C003 decides it; while one of
-    them cannot be decided yet (C004 may give it a healthcheck), converting would pin it to
-    `service_started`: the fix is then unsafe, and `fixer fix` applies it after those."""
+           ) -> tuple[tuple[Gate, ...], str | None, str | None]:
+    """`condition: service_healthy` on the database in every user's `depends_on`, why a
+    gate is in doubt, and what the fix waits for. A short list becomes the long form, each
+    other entry decided as C003 decides it; while one of them cannot be decided yet (C004
+    may give it a healthcheck), converting would pin it to `service_started`: the fix then
+    waits, and `fixer fix` applies it after those (with `--unsafe-fixes` too)."""
     gates: list[Gate] = []
     doubt: str | None = None
+    waits: str | None = None
     for owner, doc, definition in sites:
         listed = depends_plan.plan(ws, owner, doc, definition, {host: HEALTHY})
         if listed.waits:
-            doubt = doubt or f"the depends_on of {owner.name} {listed.waits}"
+            waits = waits or f"the depends_on of {owner.name} {listed.waits}"
         doubt = doubt or listed.doubt
         refused = conditions_refused(doc, definition, listed.conditions)
         if refused:
             raise Unfixable(refused)
         gates.append(Gate(doc, definition, listed.conditions, owner.name, listed.for_c003))
-    return tuple(gates), doubt
+    return tuple(gates), doubt, waits
 
 
 def _services(doc: ComposeDoc) -> Value:
