@@ -22,9 +22,9 @@ from fixer.model.rule import Category, Finding, Rule, Severity
 # The audit's categories, in the order the rule catalogue lists them (`fixer rules`).
 CATEGORIES: tuple[Category, ...] = tuple(Category)
 
-# The categories whose rules judge FastAPI app services only (RULES.md: "no H, P, C004,
-# S002, S003 or I rule fires" for a worker or a Node service): another built service is
-# not applicable there, and is left out of their scores.
+# The categories whose rules judge FastAPI app services only (no H, P or I rule fires for
+# a worker or a Node service): another built service is not applicable there, and is left
+# out of their scores.
 APP_ONLY: frozenset[Category] = frozenset({Category.IMPORTS, Category.HEALTH, Category.PORTS})
 
 # How much a category's error-free share and its score (no finding at all) weigh in the
