@@ -22,7 +22,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
-from fixer.facts.image.installs import PackageInstall, installs, removed, runs_every_build
+from fixer.facts.image.installs import (
+    PackageInstall,
+    installs,
+    removed,
+    runs_every_build,
+    surely_removed,
+)
 from fixer.facts.image.releases import SUITES, Release, release
 from fixer.model.services import Service
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
@@ -370,11 +376,13 @@ def tools_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
                                          lambda: _tools_removed(dockerfile, stage))
 
 
-def _tools_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
+def _tools_removed(dockerfile: Dockerfile, stage: Stage, surely: bool = False
+                   ) -> frozenset[str]:
     gone: set[str] = set()
     for link in reversed(chain(dockerfile, stage)):
         gone -= {t for install in installs(dockerfile, link) for t in install.names()}
-        gone |= {tool for tool in HEALTH_TOOLS if tool in removed(dockerfile, link)}
+        names = surely_removed(dockerfile, link) if surely else removed(dockerfile, link)
+        gone |= {tool for tool in HEALTH_TOOLS if tool in names}
     return frozenset(gone)
 
 
@@ -384,12 +392,15 @@ def tool_status(dockerfile: Dockerfile, stage: Stage, tool: str,
     (or the table does not say) and the stage does not add it."""
     if tool in tools_present(dockerfile, stage, build_args):
         return True
-    if tool in tools_removed(dockerfile, stage):
-        return False
-    if any(tool in _provided(install.names(), _brings_python)
+    if tool in tools_removed(dockerfile, stage):   # a purge under an `if` may not run
+        return False if tool in _tools_removed(dockerfile, stage, surely=True) else None
+    if any(tool in _provided(install.names(), _brings_python) or
+           any("$" in w.value for w in install.packages)
            for link in chain(dockerfile, stage) for install in installs(dockerfile, link)
-           if not runs_every_build(dockerfile, install)):
-        return None   # installed only on some builds (`if [ "$DEV" = true ]; then ...`)
+           if not runs_every_build(dockerfile, install) or
+           any("$" in w.value for w in install.packages)):
+        return None   # installed only on some builds (`if [ "$DEV" = true ]; then ...`), or
+        # a package fixer cannot name (`for pkg in curl libpq5; do apt-get install "$pkg"`)
     return family_of(dockerfile, stage, build_args).has(tool)
 
 

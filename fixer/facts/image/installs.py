@@ -105,14 +105,27 @@ def removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
                                          lambda: _find_removed(dockerfile, stage))
 
 
-def _find_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
+def _find_removed(dockerfile: Dockerfile, stage: Stage, surely: bool = False) -> frozenset[str]:
     found: set[str] = set()
-    for _instruction, words in _run_commands(dockerfile, stage):
+    for instruction, words in _run_commands(dockerfile, stage):
         program = posixpath.basename(words[0].value) if words else ""
-        if len(words) > 2 and words[1].value in _REMOVING.get(program, ()):
+        if len(words) > 2 and words[1].value in _REMOVING.get(program, ()) and \
+                (not surely or _unconditional(dockerfile, instruction, words,
+                                              words[0].start == words[1].start)):
             found.update(package_name(w.value) for w in words[2:]
                          if not w.value.startswith("-"))
     return frozenset(found)
+
+
+# per Dockerfile (kept with its file): stage index -> the names its RUNs remove on every build
+_SURELY_REMOVED: Memo[dict[int, frozenset[str]]] = Memo("packages removed on every build")
+
+
+def surely_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
+    """The names the stage's RUNs remove on every build (`removed`, less the purges under
+    an `if`, a test or `||` that a build argument may skip)."""
+    return dockerfile.file.derived.keyed(_SURELY_REMOVED, stage.index,
+                                         lambda: _find_removed(dockerfile, stage, True))
 
 
 # per Dockerfile (kept with its file): stage index -> the simple commands of its RUNs. The
@@ -221,20 +234,36 @@ def runs_every_build(dockerfile: Dockerfile, install: PackageInstall) -> bool:
     mark what it installed for automatic removal (`apt-mark auto '.*'` then `apt-get purge
     --auto-remove`, the official images' pattern for build-only packages)."""
     text = dockerfile.file.text
+    if not _unconditional(dockerfile, install.instruction, list(install.packages),
+                          install.wrapped):
+        return False
     if install.wrapped:   # the wrapper's script, where the install has no place of its own
-        script = _wrapper_script(dockerfile, install.instruction)
-        return script is not None and not _conditional(script) and \
-            not re.search(r"apt-mark\s+auto", script)
+        script = _wrapper_script(dockerfile, install.instruction) or ""
+        return not re.search(r"apt-mark\s+auto", script)
     tokens = instruction_tokens(text, install.instruction, escape_char(text))
-    at = install.packages[0].start if install.packages else install.instruction.end
-    for token in tokens:
-        if token.start >= at:
-            break
-        if (token.operator and token.value == "||") or \
-                (not token.operator and token.value in _CONDITIONS):
-            return False
     words = [t.value for t in tokens if not t.operator]
     return not any(a == "apt-mark" and b == "auto" for a, b in zip(words, words[1:]))
+
+
+def _unconditional(dockerfile: Dockerfile, instruction: Instruction,
+                   words: list[Token], wrapped: bool) -> bool:
+    """Whether a command of the RUN (`words`, its operands) runs, and succeeds or stops
+    the build, on every build: no `if`, loop, test or `||` before it, and no `||` right
+    after it (`apk add curl || true` goes on without curl when the install fails). In a
+    shell wrapper's script, none anywhere."""
+    if wrapped or instruction.json:
+        script = _wrapper_script(dockerfile, instruction)
+        return script is not None and not _conditional(script)
+    text = dockerfile.file.text
+    tokens = instruction_tokens(text, instruction, escape_char(text))
+    at = words[0].start if words else instruction.end
+    end = words[-1].end if words else instruction.end
+    after = next((t for t in tokens if t.operator and t.start >= end), None)
+    if after is not None and after.value == "||":
+        return False
+    return not any((t.operator and t.value == "||") or
+                   (not t.operator and t.value in _CONDITIONS)
+                   for t in tokens if t.start < at)
 
 
 def _option_value(words: list[Token], names: tuple[str, ...]) -> str | None:
