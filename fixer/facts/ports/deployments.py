@@ -33,7 +33,9 @@ _CONTAINER_PORT = re.compile(r"""\b(?:container|target)_?port["']?\s*[:=]\s*["']
 # `az containerapp create --target-port 8000`
 _DEPLOY_COMMAND = re.compile(r"run\W+deploy|deploy-cloudrun|containerapp")
 _PORT_OPTION = re.compile(r"""--(?:target-)?port(?:=|\s+|["']?\s*,\s*["']?)["']?"""
-                          r"""(\d{2,5}|\$\{\{?[^}]*\}\}?|\$\w+)""")
+                          r"""(\d{2,5}|\$\{\{?[^}]*\}\}?|\$\([^)]*\)|\$\w+)""")
+# a variable as the file writes it: `${_PORT}` (Cloud Build), `$(PORT)` (make), `$PORT`
+_VARIABLE = re.compile(r"\$\{\{?\s*([\w.]+)[^}]*\}\}?|\$\(([\w.]+)\)|\$(\w+)")
 _SCRIPTS = (".sh", ".bash", ".mk", ".yml", ".yaml", ".json", ".ps1")
 # an AWS Copilot service manifest (`copilot/api/manifest.yml`): `image: port: 8000`
 _COPILOT_PORT = re.compile(r"^\s+port:\s*['\"]?(\d{2,5})\b", re.M)
@@ -81,7 +83,8 @@ def _read(ws: Workspace) -> Iterator[DeploymentPort]:
         for pattern in _patterns(path, text, script):
             for match in pattern.finditer(text):
                 start = text.rfind("\n", 0, match.start()) + 1
-                if text[start:match.start()].lstrip().startswith("#"):
+                before = text[start:match.start()]
+                if before.lstrip().startswith("#") or re.search(r"\s#", before):
                     continue   # a comment: `# gcloud run deploy api --port 8000`
                 about = _command(path, text, match.start()) if pattern is _PORT_OPTION \
                     else text
@@ -99,24 +102,33 @@ def _command(path: str, text: str, at: int) -> str | None:
     deploys = list(_DEPLOY_COMMAND.finditer(text, 0, at))
     if not deploys:
         return None
-    start = text.rfind("\n", 0, deploys[-1].start()) + 1
+    start = deploys[-1].start()   # not the line's: `deploy users … && deploy orders --port`
     end = text.find("\n", at)
     lines = text[start:end if end >= 0 else len(text)].splitlines()
     if not path.endswith((".yml", ".yaml", ".json")) and \
             any(not line.rstrip().endswith("\\") for line in lines[:-1]):
         return None
-    return "\n".join(lines)
+    return _VARIABLE.sub(lambda m: _value(text, next(g for g in m.groups() if g)) or m.group(),
+                         "\n".join(lines))   # `${_SERVICE}` names the service it deploys
 
 
 def _port(text: str, written: str) -> int | None:
-    """A port as written, or the value a Cloud Build substitution of the file gives it
-    (`_PORT: "8000"` for `${_PORT}`); None for a variable fixer cannot read."""
+    """A port as written, or the value the file gives its variable (`_PORT: "8000"`, a
+    Cloud Build substitution, for `${_PORT}`; `PORT ?= 8000` in a Makefile for
+    `$(PORT)`); None for a variable fixer cannot read."""
     if written.isdigit():
         return int(written)
-    name = re.sub(r"[^\w]", "", written.split("|")[0].split(":-")[0])
-    given = re.search(rf"""^\s*{re.escape(name)}\s*:\s*["']?(\d{{2,5}})\b""", text, re.M) \
-        if name else None
-    return int(given.group(1)) if given is not None else None
+    found = _VARIABLE.match(written)
+    value = _value(text, next(g for g in found.groups() if g)) if found is not None else None
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _value(text: str, name: str) -> str | None:
+    """What the file sets `name` to: `NAME: value` (YAML, Cloud Build substitutions),
+    `NAME ?= value`, `NAME := value` or `NAME=value` (make, shell)."""
+    given = re.search(rf"""^\s*(?:export\s+)?{re.escape(name)}\s*(?::|[?:+]?=)\s*["']?"""
+                      r"""([\w.-]+)""", text, re.M)
+    return given.group(1) if given is not None else None
 
 
 def _patterns(path: str, text: str, script: bool) -> Iterator[re.Pattern[str]]:
