@@ -300,3 +300,15 @@ def test_h002_a_head_probe_of_a_route_that_takes_head_is_served(main: str) -> No
 def test_h002_a_head_probe_of_a_head_only_route_is_served() -> None:
     main = APP + route("/health", method="head")
     assert findings(service({"svc/app/main.py": main}, HEAD_PROBE)) == []
+
+
+@pytest.mark.parametrize("test", [
+    pytest.param('test: ["CMD", "curl", "-fI", "-X", "GET", "http://localhost:8000/health"]',
+                 id="get-after-head-option"),
+    pytest.param('test: ["CMD", "curl", "-sI", "http://localhost:8000/health"]',
+                 id="no-fail-option-passes-on-405"),
+    pytest.param('test: ["CMD", "curl", "-fI", "http://localhost:8000/health/"]',
+                 id="trailing-slash-redirect"),
+])
+def test_h002_a_head_probe_that_passes_is_not_reported(test: str) -> None:
+    assert findings(service({"svc/app/main.py": APP + route("/health")}, test)) == []

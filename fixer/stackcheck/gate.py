@@ -35,11 +35,13 @@ from fixer.facts.health.probes import (
 )
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
+from fixer.facts.image.installs import installs
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.stackcheck.verdicts import GATE, Fact, Verdict, listen_port, worst
 
@@ -295,7 +297,10 @@ def head_option(service: Service, test: Sequence[str]) -> str | None:
     app = service.app
     if app is None:
         return None
-    busybox = family_of(app.dockerfile, app.stage, service.build_args()).manager == "apk"
+    # Alpine's wget is BusyBox's, unless the image installs the `wget` package (GNU's)
+    busybox = family_of(app.dockerfile, app.stage, service.build_args()).manager == "apk" and \
+        not any("wget" in install.names() for link in chain(app.dockerfile, app.stage)
+                for install in installs(app.dockerfile, link))
     return head_request(test, busybox)
 
 

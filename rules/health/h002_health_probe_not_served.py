@@ -125,6 +125,9 @@ def _refused_head(ws: Workspace, service: Service, head: str) -> Violation | Non
         return None
     routes = found[1]
     wanted = sites[0].path.rstrip("/") or "/"
+    if any((r.path.rstrip("/") or "/") == wanted and r.path != sites[0].path
+           for r in routes.routes):
+        return None   # `/health/` against a route `/health`: a 307 curl and wget accept
     if any(r.head and (r.path.rstrip("/") or "/") == wanted for r in routes.routes) or \
             routes.doubt or routes.unknown or routes.opaque_over(wanted) or \
             wanted in routes.unsure or any(f'"{wanted}"' in site.file.text or

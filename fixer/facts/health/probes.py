@@ -93,15 +93,21 @@ def from_compose_test(test: Sequence[str]) -> Probe | None:
 _CURL_HEAD = re.compile(r"(?:^|\s)(?:--head|-[A-Za-z]*I[A-Za-z]*|-X\s*HEAD|--request[=\s]+HEAD)"
                         r"(?=\s|$)")
 _WGET_SPIDER = re.compile(r"(?:^|\s)--spider(?=\s|$)")
+# `-X GET` after `-I` sends GET (the headers of a GET); `-f` makes curl fail on a 405
+_CURL_OTHER_METHOD = re.compile(r"(?:^|\s)(?:-X\s*|--request[=\s]+)(?!HEAD\b)[A-Z]+(?=\s|$)")
+_CURL_FAILS = re.compile(r"(?:^|\s)(?:--fail(?:-with-body)?|-[A-Za-z]*f[A-Za-z]*)(?=\s|$)")
 
 
 def head_request(test: Sequence[str], busybox: bool) -> str | None:
-    """The option as written when the healthcheck's curl or wget sends HEAD, not GET:
-    `curl -I`/`--head`/`-X HEAD`, and GNU wget's `--spider` (BusyBox's sends GET). FastAPI
-    answers HEAD with 405 on a route added with `@app.get`: such a probe never passes."""
+    """The option as written when the healthcheck's curl or wget sends HEAD, not GET, and
+    fails on an HTTP error: `curl -fI`/`--head`/`-X HEAD` (not with `-X GET`, and not
+    without `-f`, which passes on any answer), and GNU wget's `--spider` (BusyBox's sends
+    GET). FastAPI answers HEAD with 405 on a route added with `@app.get`: such a probe
+    never passes."""
     for argv in healthcheck_commands(test):
         tool, rest = tool_of(argv), " ".join(argv[1:])
-        found = _CURL_HEAD.search(rest) if tool == "curl" else \
+        found = _CURL_HEAD.search(rest) if tool == "curl" and _CURL_FAILS.search(rest) and \
+            not _CURL_OTHER_METHOD.search(rest) else \
             _WGET_SPIDER.search(rest) if tool == "wget" and not busybox else None
         if found is not None:
             return f"{tool} {found.group(0).strip()}"
