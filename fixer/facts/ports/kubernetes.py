@@ -32,6 +32,14 @@ from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
 _WORD = re.compile(r"[-_.:/]")
+# images of servers a repository deploys beside its app, not builds: their manifests are
+# about them whatever port they name
+_INFRA_IMAGES = frozenset({
+    "grafana", "prometheus", "alertmanager", "loki", "tempo", "jaeger", "postgres", "redis",
+    "mysql", "mariadb", "mongo", "nginx", "traefik", "haproxy", "envoy", "rabbitmq", "kafka",
+    "zookeeper", "elasticsearch", "kibana", "opensearch", "minio", "memcached", "keycloak",
+    "vault", "consul", "mkdocs-material", "pgadmin4", "adminer", "mailhog", "otel-collector",
+    "opentelemetry-collector", "opentelemetry-collector-contrib", "busybox", "alpine"})
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,8 @@ def ports_for(ws: Workspace, service: str, stack: Iterable[str], image: str | No
     manifests = manifest_ports(ws)
     if not manifests:
         return []
-    if only_app():
-        return manifests
+    if only_app():   # but not a manifest of a well-known server's image (grafana on 8000)
+        return [m for m in manifests if m.names.isdisjoint(_INFRA_IMAGES)]
     names = [service, *(name for name in stack if name != service)]
     own = _image_name(image) if image else None
     return [m for m in manifests if _owner(m.names, names) == service or
