@@ -50,7 +50,7 @@ def _on_disputed_port(finding: Finding, disputed: dict[str, Finding]) -> Finding
                   f"{blocker.code} disputes ({blocker.path}:{blocker.line}): settle the port "
                   "first")
     return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
-                                         waits=blocker.fixable))
+                                         waits=blocker.safety is Safety.SAFE))
 
 
 def _held(finding: Finding, stopped: dict[str, Finding]) -> Finding:

@@ -87,7 +87,10 @@ def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
              f"(`fixer explain {finding.code}`).", ""]
     if number in by:
         lines += _revealed(by[number], made)
-    lines += [f"**What changed:** {finding.fix_title or finding.message}", "",
+    title = finding.fix_title or finding.message
+    if finding.reason and title.endswith(f" ({finding.reason})"):   # said below, once
+        title = title[:-len(finding.reason) - 3]
+    lines += [f"**What changed:** {title}", "",
               f"**Why:** {_why(finding, facts)}", ""]
     if finding.safety is Safety.UNSAFE and finding.reason:   # what the reviewer must judge
         lines += [f"**Review before merging (unsafe fix):** {finding.reason}", ""]
@@ -163,9 +166,10 @@ def _left_by_hand(result: FixResult) -> list[str]:
     left = [f for f in result.remaining if f.rule.severity is Severity.ERROR]
     if not left:
         return []
+    how = "by hand or with `--unsafe-fixes`" if any(f.safety is Safety.UNSAFE for f in left) \
+        else "by hand"
     lines = ["", f"**Still broken after this branch ({len(left)} "
-                 f"error{'s' if len(left) != 1 else ''}, to fix by hand or with "
-                 "`--unsafe-fixes`):**", ""]
+                 f"error{'s' if len(left) != 1 else ''}, to fix {how}):**", ""]
     for finding in left[:_LEFT_SHOWN]:
         why = f" ({_cell(finding.reason)})" if finding.reason else ""
         lines.append(f"- `{_cell(finding.path)}:{finding.line}` {finding.code}: "
