@@ -47,8 +47,8 @@ build cache keeps it: after the stage's `FROM` and the `ARG`/`ENV`/`WORKDIR`/`US
 root` lines right after it, so before its first `COPY`/`ADD` and before any switch
 to a non-root `USER`; but below the last line that sets up where packages come from
 (`sed -i ... /etc/apt/sources.list`, a `COPY` into `/etc/apt/` or `/etc/apk/`), so
-that the install goes through the mirror or proxy the build needs. Debian `--no-install-recommends` with the apt lists removed,
-Alpine `apk add --no-cache`. The package is not version-pinned: pinning a Debian
+that the install goes through the mirror or proxy the build needs. Debian
+`--no-install-recommends` with the apt lists removed, Alpine `apk add --no-cache`. The package is not version-pinned: pinning a Debian
 package version breaks the build when the base moves on. Where the repository runs
 hadolint (a `.hadolint.yaml`, a pre-commit hook or CI step that names it or
 Super-Linter/MegaLinter, a `# hadolint` comment in a Dockerfile), the new layer carries

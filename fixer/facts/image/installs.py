@@ -183,7 +183,8 @@ def shell_script(words: list[str]) -> str | None:
 def _wrapped(script: str, start: int, end: int) -> list[list[Token]]:
     """The simple commands of a wrapper's script, each word placed on the wrapper's own
     span (the script's words have no place of their own in the file)."""
-    return [[Token(w.raw, w.value, start, end) for w in words[program_at([w.value for w in words]):]]
+    return [[Token(w.raw, w.value, start, end)
+             for w in words[program_at([w.value for w in words]):]]
             for words in commands(tokenize(script))]
 
 
