@@ -48,8 +48,9 @@ root` lines right after it, so before its first `COPY`/`ADD` and before any swit
 to a non-root `USER`; but below the last line that sets up where packages come from
 (`sed -i ... /etc/apt/sources.list`, a `COPY` into `/etc/apt/` or `/etc/apk/`), so
 that the install goes through the mirror or proxy the build needs. Debian
-`--no-install-recommends` with the apt lists removed, Alpine `apk add --no-cache`. The package is not version-pinned: pinning a Debian
-package version breaks the build when the base moves on. Where the repository runs
+`--no-install-recommends` with the apt lists removed, Alpine `apk add --no-cache`. The
+package is not version-pinned: pinning a Debian package version breaks the build when
+the base moves on. Where the repository runs
 hadolint (a `.hadolint.yaml`, a pre-commit hook or CI step that names it or
 Super-Linter/MegaLinter, a `# hadolint` comment in a Dockerfile), the new layer carries
 `# hadolint ignore=DL3008` (DL3018 on Alpine), so that its lint job passes, unless its
