@@ -7,9 +7,9 @@ bots, test runners or one-shot jobs that others wait for with
 a test nor a `HEALTHCHECK` in the final stage of their Dockerfile.
 `healthcheck: {disable: true}`, `HEALTHCHECK NONE` and an overlay's
 `healthcheck: !reset {}` are a deliberate choice and are left alone. The healthcheck
-it adds probes a route the app serves: its own GET health route (the one H001 accepts: `/api/health` behind a router prefix,
-`/healthz`, ...; `/health` first when there are several), else the `/health`
-route H001 adds.
+it adds probes a route the app serves: its own GET health route (the one H001
+accepts: `/api/health` behind a router prefix, `/healthz`, ...; `/health` first when
+there are several), else the `/health` route H001 adds.
 
 ## Why is this bad?
 Without a healthcheck Docker cannot tell a hung app from a working one,
