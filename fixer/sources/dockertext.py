@@ -116,8 +116,8 @@ def _body_words(tokens: list[Token]) -> list[Token]:
     return out
 
 
-# shells that run the heredoc on their standard input as a script (`RUN <<EOT bash -e`)
-_SHELLS = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh"))
+# the shells a RUN may hand a script: on their input (`RUN <<EOT bash -e`) or with `-c`
+SHELL_NAMES = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh"))
 _HEREDOC_WORD = re.compile(r"\d*<<")
 
 
@@ -176,17 +176,30 @@ def _heredoc_readers(tokens: list[Token]) -> list[bool]:
 
 
 def _runs_its_input(words: list[str]) -> bool:
-    """No command, or a shell given options only, none of them `-c`."""
+    """No command, or a shell given options only: not `-c` (`shell_script`), and no
+    script file, which it would read instead of its input."""
     at = program_at(words)
     if at == len(words):
         return True
-    if words[at].rsplit("/", 1)[-1] not in _SHELLS:
+    command = words[at:]
+    if command[0].rsplit("/", 1)[-1] not in SHELL_NAMES or shell_script(command) is not None:
         return False
-    options = words[at + 1:]
-    if options[:1] == ["-o"] or any(w.startswith("-o") for w in options):
-        options = [w for i, w in enumerate(options)   # `-o pipefail`: an option's value
-                   if not (i and options[i - 1] == "-o")]
-    return all(w.startswith(("-", "+")) and "c" not in w.lstrip("-+") for w in options)
+    options = command[1:]
+    return all(word.startswith(("-", "+")) or (i and options[i - 1] in ("-o", "+o"))
+               for i, word in enumerate(options))
+
+
+def shell_script(words: list[str]) -> str | None:
+    """The script of `sh -c SCRIPT` (options before `-c` allowed), else None."""
+    if not words or words[0].rsplit("/", 1)[-1] not in SHELL_NAMES:
+        return None
+    at = 1
+    while at < len(words) and words[at].startswith(("-", "+")):
+        flag = words[at]
+        if "c" in flag.lstrip("-+") and not flag.startswith("--"):
+            return words[at + 1] if at + 1 < len(words) else None
+        at += 2 if flag in ("-o", "+o") else 1
+    return None
 
 
 def _join(text: str, pieces: list[tuple[int, int]]) -> tuple[str, list[int]]:

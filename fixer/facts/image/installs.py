@@ -21,6 +21,7 @@ from fixer.sources.dockertext import (
     line_start,
     physical_lines,
     program_at,
+    shell_script,
     tokenize,
 )
 
@@ -161,23 +162,6 @@ def _split_run_commands(dockerfile: Dockerfile,
                 out.extend((instruction, inner) for inner in
                            _wrapped(script, words[-1].start, words[-1].end))
     return out
-
-
-# a shell given a script to run with `-c` (`bash -o pipefail -c "…"`, `sh -ec "…"`)
-_SHELL_PROGRAMS = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh"))
-
-
-def shell_script(words: list[str]) -> str | None:
-    """The script of `sh -c SCRIPT` (options before `-c` allowed), else None."""
-    if not words or posixpath.basename(words[0]) not in _SHELL_PROGRAMS:
-        return None
-    at = 1
-    while at < len(words) and words[at].startswith(("-", "+")):
-        flag = words[at]
-        if "c" in flag.lstrip("-+") and not flag.startswith("--"):
-            return words[at + 1] if at + 1 < len(words) else None
-        at += 2 if flag in ("-o", "+o") else 1
-    return None
 
 
 def _wrapped(script: str, start: int, end: int) -> list[list[Token]]:
