@@ -126,6 +126,8 @@ def _data_bodies(text: str, instruction: Instruction, lines: list[Line]) -> set[
     data, with their terminators: `RUN <<EOT cat > /usr/local/bin/tool` writes a script
     that nothing runs at build time, so an `apt-get install` in it installs nothing. A
     body is run when it is the whole command (`RUN <<EOT`) or a shell reads it."""
+    if "<<" not in text[instruction.start:instruction.end]:
+        return set()   # most RUNs: no heredoc at all
     first = next((at for at, line in enumerate(lines)
                   if not line.skipped and not line.continued), len(lines) - 1)
     head = "".join(text[max(line.start, instruction.start):line.end]

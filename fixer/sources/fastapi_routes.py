@@ -153,7 +153,8 @@ class AppRoutes:
         site = self.sites[0]
         adders = [site.created, *self.anchors]
         block = next((s for s in site.scope.body if s.lineno > site.created.lineno
-                      and _serving_block(s) is not None), None)
+                      and isinstance(s, (ast.If, ast.Expr)) and _serving_block(s) is not None),
+                     None)   # an `if __name__` block, or a bare `uvicorn.run(app)`
         above = [s for s in adders if block is None or s.lineno < block.lineno]
         return max(above or adders, key=lambda s: s.end_lineno or s.lineno)
 

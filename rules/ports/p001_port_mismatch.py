@@ -390,12 +390,13 @@ def _first_file_agrees(service: BuiltService, wrong: list[ContainerPort], listen
     port that differs is written in a later file's definition of the service (no peer or
     proxy calls it): moving the app would break the first."""
     first = service.first_doc()
+    later = {doc.path for doc, _value in service.definitions} - {first.path}
+    if not later or any(p.path not in later for p in wrong):
+        return False   # most services: one file defines them
     alone = Service(service.name, service.stack,
                     [(doc, value) for doc, value in service.definitions if doc is first])
     claimed = [p.effective for p in own_ports(alone) if p.effective is not None]
-    later = {doc.path for doc, _value in service.definitions} - {first.path}
-    return bool(claimed) and all(port == listen for port in claimed) and \
-        all(p.path in later for p in wrong)
+    return bool(claimed) and all(port == listen for port in claimed)
 
 
 def _builds_one_app(ws: Workspace) -> bool:
