@@ -108,8 +108,9 @@ def block_append_point(text: str, node: Node) -> int:
     """Where a new last entry of a block mapping (or item of a block sequence) goes.
 
     After the last entry's line, and after comment lines below it that are
-    indented deeper than the entries (they belong to the last entry); before
-    blank lines and shallower comments (they belong to what follows).
+    indented deeper than the entries (they belong to the last entry), or as deep
+    and right below it (`# redis is optional, so not listed` under a `depends_on`
+    list); before blank lines and shallower comments (they belong to what follows).
     """
     if isinstance(node, yaml.MappingNode):
         column = entries_column(node)
@@ -117,14 +118,16 @@ def block_append_point(text: str, node: Node) -> int:
         column = int(node.start_mark.column)
     point = after_line(text, node_end(text, node) - 1)
     probe = point
+    gap = False   # a blank line since the last entry
     while probe < len(text):
         end = after_line(text, probe)
         line = text[probe:end]
         stripped = line.lstrip(" ")
-        if stripped.startswith("#") and len(line) - len(stripped) > column:
+        indent = len(line) - len(stripped)
+        if stripped.startswith("#") and (indent > column or (indent == column and not gap)):
             point = probe = end
         elif not stripped.strip():
-            probe = end
+            probe, gap = end, True
         else:
             break
     return point
