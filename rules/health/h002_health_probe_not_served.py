@@ -87,7 +87,7 @@ from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import BUILTIN_PAGES, AppRoutes
 
-from .unserved import WRITABLE, ProbeSite, probe_sites, unserved_probes
+from .unserved import WRITABLE, ProbeSite, answers_head, probe_sites, unserved_probes
 
 CODE = "H002"
 NAME = "health-probe-not-served"
@@ -128,7 +128,7 @@ def _refused_head(ws: Workspace, service: Service, head: str) -> Violation | Non
     if any((r.path.rstrip("/") or "/") == wanted and r.path != sites[0].path
            for r in routes.routes):
         return None   # `/health/` against a route `/health`: a 307 curl and wget accept
-    if any(r.head and (r.path.rstrip("/") or "/") == wanted for r in routes.routes) or \
+    if answers_head(routes, wanted) or \
             routes.doubt or routes.unknown or routes.opaque_over(wanted) or \
             wanted in routes.unsure or any(f'"{wanted}"' in site.file.text or
                                            f"'{wanted}'" in site.file.text

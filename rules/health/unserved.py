@@ -65,10 +65,10 @@ def _unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
     head = head_option(service, found_head.test) if found_head is not None else None
     return [[s for s in sites if s.path == path] for path in dict.fromkeys(s.path for s in sites)
             if path_verdict(ws, service, path)[0] is Verdict.BROKEN
-            and not (head and _answers_head(found[1], path))]
+            and not (head and answers_head(found[1], path))]
 
 
-def _answers_head(routes: AppRoutes, path: str) -> bool:
+def answers_head(routes: AppRoutes, path: str) -> bool:
     """A route at `path` answers HEAD (`@app.head`): a HEAD probe of it is served."""
     wanted = path.rstrip("/") or "/"
     return any(r.head and (r.path.rstrip("/") or "/") == wanted for r in routes.routes)

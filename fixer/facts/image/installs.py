@@ -186,8 +186,13 @@ def _wrapper_script(dockerfile: Dockerfile, instruction: Instruction) -> str | N
 def _conditional(script: str) -> bool:
     """A script in which a command may not run on every build: an `if`, a loop, a test or
     `||` (`sh -c 'apt-get install -y curl || true'`)."""
-    return any((t.operator and t.value == "||") or (not t.operator and t.value in _CONDITIONS)
-               for t in tokenize(script))
+    return any(_makes_conditional(t) for t in tokenize(script))
+
+
+def _makes_conditional(token: Token) -> bool:
+    """`||`, or a word that opens an `if`, a loop or a test: what follows may not run."""
+    return (token.operator and token.value == "||") or \
+        (not token.operator and token.value in _CONDITIONS)
 
 
 def _install(instruction: Instruction, words: list[Token]) -> PackageInstall | None:
@@ -246,9 +251,7 @@ def _unconditional(dockerfile: Dockerfile, instruction: Instruction,
     after = next((t for t in tokens if t.operator and t.start >= end), None)
     if after is not None and after.value == "||":
         return False
-    return not any((t.operator and t.value == "||") or
-                   (not t.operator and t.value in _CONDITIONS)
-                   for t in tokens if t.start < at)
+    return not any(_makes_conditional(t) for t in tokens if t.start < at)
 
 
 def _option_value(words: list[Token], names: tuple[str, ...]) -> str | None:
