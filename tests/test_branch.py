@@ -115,6 +115,22 @@ def test_message_has_finding_files_rationale_and_parseable_trailers(
     assert len(worker) == 1, "the service is named in the subject"
 
 
+def test_commits_of_one_fix_in_two_compose_files_name_their_files(tmp_path: Path) -> None:
+    # The same healthcheck for api in the root stack and in deploy/'s (its full image has
+    # curl): one subject each
+    stack = 'services:\n  api:\n    build: {}\n    ports:\n      - "8000:8000"\n'
+    repo = make_repo(tmp_path / "repo", {
+        **service_files("api", 8000), "compose.yaml": stack.format("./api"),
+        "api/Dockerfile": dockerfile(8000).replace("python:3.12-slim", "python:3.12"),
+        "deploy/compose.yaml": stack.format("../api")})
+    assert fix_branch(repo, "--select", "C004")[0] == 1
+    subjects = [git(repo, "log", "-1", "--format=%s", c).strip()
+                for c in commits(repo, "HEAD", "fixer/autofix")]
+    assert len(subjects) == 2 and subjects[0].startswith("fix(C004): add a healthcheck")
+    assert sorted(s.rsplit(" ", 1)[1] for s in subjects) == [
+        "(compose.yaml)", "(deploy/compose.yaml)"], subjects
+
+
 def test_fingerprint_is_stable_across_bases(repo: Path) -> None:
     fix_branch(repo, *SELECT)
     before = git(repo, "log", "--format=%(trailers:key=Fixer-Fingerprint,valueonly)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -63,8 +64,18 @@ def commit_subject(fix: AppliedFix) -> str:
     return f"fix({finding.code}): {title}"
 
 
-def commit_message(fix: AppliedFix, tree: str, base: str,
-                   signoff: git.Actor | None = None) -> str:
+def distinct_subjects(fixes: list[AppliedFix]) -> list[str]:
+    """Each fix's `commit_subject`; where two fixes of the branch would share one (C004 in
+    the base compose file and in an overlay), each of those names the file of its finding,
+    so the log tells the commits apart."""
+    subjects = [commit_subject(fix) for fix in fixes]
+    counts = Counter(subjects)
+    return [f"{subject} ({fix.finding.path})" if counts[subject] > 1 else subject
+            for fix, subject in zip(fixes, subjects)]
+
+
+def commit_message(fix: AppliedFix, tree: str, base: str, signoff: git.Actor | None = None,
+                   subject: str | None = None) -> str:
     """Subject, body and trailers. Fixer-Tree is the commit's own tree and Fixer-Base the
     commit the run started from: what tells fixer's commits from a person's edit of them."""
     finding = fix.finding
@@ -76,7 +87,7 @@ def commit_message(fix: AppliedFix, tree: str, base: str,
                 f"{TRAILER_TREE}: {tree}", f"{TRAILER_BASE}: {base}"]
     if signoff is not None:   # the Developer Certificate of Origin line `git commit -s` writes
         trailers.append(f"Signed-off-by: {signoff.name} <{signoff.email}>")
-    return "\n".join([commit_subject(fix), "", *body, "", *trailers]) + "\n"
+    return "\n".join([subject or commit_subject(fix), "", *body, "", *trailers]) + "\n"
 
 
 def check_name(repo: git.Repo, name: str) -> None:
@@ -162,12 +173,12 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
     writer = ObjectWriter(repo, pack=not by.sign)
     parent = base.hexsha
     tree_sha: bytes | None = base.tree.binsha
-    for fix in fixes:
+    for fix, subject in zip(fixes, distinct_subjects(fixes)):
         changes = _fix_changes(fix, prefix)
         tree_sha = writer.updated_tree(tree_sha, changes)
         tree = writer.tree_or_empty(tree_sha)
         message = commit_message(fix, tree.hex(), base.hexsha,
-                                 by.committer if by.signoff else None)
+                                 by.committer if by.signoff else None, subject)
         commit = writer.commit(tree, parent, message, by.author, by.when, by.committer,
                                sign=by.sign)
         made.append(MadeCommit(fix, commit, tuple(sorted(changes))))
