@@ -240,6 +240,15 @@ def test_the_message_names_the_stages_shell() -> None:
                             "to the app"
 
 
+def test_under_bash_a_lone_command_is_not_said_to_miss_sigterm() -> None:
+    """bash -c replaces itself with a lone simple command (dash and BusyBox sh do not)."""
+    [found] = check(repo(HEAD + 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
+                         "CMD uvicorn app.main:app\n"), select="D002")
+    assert found.message == ("CMD in shell form: it runs through `/bin/bash -c`, which hands a "
+                             "lone command its process; exec form starts the app the same way "
+                             "without depending on the shell") and found.safety.value == "safe"
+
+
 @pytest.mark.parametrize(("script", "note"), [
     pytest.param("#!/bin/sh\nalembic upgrade head\npython3 app/main.py\n",
                  "api/start.sh then runs `python3 app/main.py` without `exec`: end it with "

@@ -43,7 +43,7 @@ def test_a_manifest_with_the_projects_prefix_or_the_image_is_the_services() -> N
                     "k8s/other.yaml": DEPLOYMENT.format(name="shop-backend", port=9000)})
     assert [m.port for m in ports_for(ws, "web", ["worker"])] == [8000]
     # the compose service runs the manifest's image under another name
-    assert [m.port for m in ports_for(ws, "api", ["web"], "registry.example.com/shop-backend:2")
+    assert [m.port for m in ports_for(ws, "api", ["web"], ["shop-backend"])
             ] == [9000]
     assert ports_for(ws, "api", ["web"]) == []
 

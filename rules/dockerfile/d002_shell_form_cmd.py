@@ -14,7 +14,9 @@ shell (distroless, `scratch`) it is worse: there is no `/bin/sh` to run, and the
 container does not start. Under an init in ENTRYPOINT (`tini`, `dumb-init`) the shell is
 the init's child instead, and still between it and the app; `tini -g` and `dumb-init`
 (unless `--single-child`) signal the child's whole group, so the finding says the app gets
-SIGTERM there.
+SIGTERM there. Under a bash `SHELL` a lone command replaces the shell (bash does that for
+`-c`; dash and BusyBox sh do not), and the finding says so: exec form starts the app the
+same way without depending on the shell.
 
 ## Example
 ```dockerfile
@@ -50,7 +52,10 @@ server: a pipeline, `||`, a subshell,
 or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
 the commands from a script that ends in `exec`); a chain whose server is not its last
 command (`uvicorn …; sleep infinity`, `uvicorn … && echo stopped`), where `exec` would
-go to that command; under a non-POSIX `SHELL`; and for
+go to that command; under a non-POSIX `SHELL`; where the stage's `SHELL` sets something up that exec form
+would skip (a wrapper such as `conda run -n svc /bin/bash -c` or `micromamba run`, a login
+or interactive shell, `bash --login -c`, that reads profile files, or bash with `BASH_ENV`
+set): the app may need the environment it puts on PATH; and for
 a list in single quotes (`CMD ['uvicorn', ...]`), which Docker does not read as JSON:
 wrapped in `sh -c` it would stay broken, and the author writes the double quotes; so is a
 list that does not parse as JSON (`"--port". "8000"`, a missing `]`, words left
@@ -222,6 +227,10 @@ def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner:
     if kind == "CMD" and entrypoint(dockerfile, stage) is not None:
         return (f"the ENTRYPOINT is given it as `{runner} -c \"…\"`, and that shell does not "
                 "pass SIGTERM to the app")
+    if posixpath.basename(runner) == "bash" and not shell_features(command) and \
+            wrapped_script(command) is None:   # bash -c execs a lone simple command
+        return (f"it runs through `{runner} -c`, which hands a lone command its process; "
+                "exec form starts the app the same way without depending on the shell")
     return f"{runner} is PID 1 and does not pass SIGTERM to the app"
 
 
@@ -255,6 +264,11 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
             return replace(base, reason=doubt)
     if features and not POSIX_SHELLS.match(shell[0]):
         return replace(base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
+    setup = None if features else _shell_setup(dockerfile, stage, shell)
+    if setup is not None:
+        return replace(base, reason=f"the stage's SHELL {setup}, and exec form skips that: the "
+                                    "app may not start without what it sets up (an "
+                                    "environment on PATH); write the exec form by hand")
     risk = _combination_risk(services, dockerfile, stage, kind)
     script = command if features else wrapped_script(command)
     if script is not None and exec_last(script) is None:
@@ -282,6 +296,24 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
         ws, services[0], command)
     note = f" ({risk})" if risk else f" ({rest})" if rest else ""
     return replace(base, fix=Fix(f"Use exec form{note}", safety, build), reason=risk)
+
+
+def _shell_setup(dockerfile: Dockerfile, stage: Stage, shell: tuple[str, ...]) -> str | None:
+    """What the stage's SHELL does before a shell-form command runs, besides starting a
+    plain shell: a wrapper program (`conda run -n svc /bin/bash -c`, `micromamba run`), a
+    login or interactive shell (`bash --login -c`, `-lc`: it reads profile files, where
+    `conda activate` is often written), or bash with `BASH_ENV` set (bash reads it first).
+    None for a plain POSIX shell with options such as `-o pipefail`."""
+    if not POSIX_SHELLS.match(shell[0]):
+        return f"runs the command through `{' '.join(shell)}`"
+    flags = [w for w in shell[1:] if w.startswith("-")]
+    if any(w in ("--login", "--rcfile", "--init-file") or
+           (not w.startswith("--") and ("l" in w or "i" in w)) for w in flags):
+        return (f"`{' '.join(shell)}` is a login or interactive shell, which reads profile "
+                "files first")
+    bash_env = posixpath.basename(shell[0]) == "bash" and any(
+        "BASH_ENV" in i.value[0::2] for link in chain(dockerfile, stage) for i in link.find("ENV"))
+    return "is bash with BASH_ENV set, which bash reads first" if bash_env else None
 
 
 def _after_the_server(script: str) -> str | None:

@@ -88,8 +88,14 @@ for other deployment files that write the port as a container port (an ECS task
 definition's `"containerPort": 8080`, Terraform's `containerPort = 8080` or
 `container_port = 8080`, CloudFormation's `ContainerPort: 8080`, an AWS Copilot
 manifest's `port:`, the port option of `gcloud run deploy` or `az containerapp` in a
-script, Makefile, Cloud Build or CI file), when they name the service or its image, or
-the repository builds no other app (then every Kubernetes manifest counts too). Unsafe
+script, Makefile, Cloud Build or CI file, a Nomad job's `port "http" { to = 8080 }`, a
+Render blueprint's `PORT`), when they name the service or its image (its compose `image:`,
+or a name CI or a script builds its context with: a `docker/build-push-action` step's
+`tags:` or its metadata step's `images:`, `docker build -t NAME ./api`), or the repository
+builds no other app (then every Kubernetes manifest counts too); a Terraform variable
+counts with its `default`, or as the port when fixer cannot read it. A manifest that runs
+only a well-known server's image (an `api-gateway` Deployment of envoy) is not the
+service's. Unsafe
 as well when the app would move off its port while another service of the stack loads an
 env_file that is not in the repository (a `.env` each deployment keeps, which may call the
 service on that port), and when the app would move off its port in a stack with a proxy whose
@@ -154,8 +160,8 @@ import yaml
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.numbers import number
-from fixer.core.textfile import TextFile
-from fixer.facts.image.buildscripts import is_build_script
+from fixer.facts.image.builttags import (
+    built_images, image_name, names_built_from, script_texts)
 from fixer.facts.ports.claims import ContainerPort, heard, own_ports
 from fixer.facts.ports.deployments import deployment_port
 from fixer.facts.ports.kubernetes import helm_port, ports_for
@@ -364,8 +370,9 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
     """Why moving the app off `listen` is unsafe: a Kubernetes manifest about the service
     sends it traffic there, or a Helm chart about it writes that port, and fixer edits no
     manifest and renders no chart."""
-    named = [m for m in ports_for(ws, service.name, service.stack.services,
-                                  service.scalar("image"), lambda: _builds_one_app(ws))
+    images = _image_names(ws, service)
+    named = [m for m in ports_for(ws, service.name, service.stack.services, images,
+                                  lambda: _builds_one_app(ws))
              if m.port == listen]
     if not named:
         chart = helm_port(ws, service.name, listen, lambda: _builds_one_app(ws))
@@ -373,7 +380,7 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
             return (f"a Helm chart about {service.name} writes port {listen} ({chart[0]}:"
                     f"{chart[1]}), which the app would stop listening on; fixer does not "
                     "render or edit Helm charts")
-        deployed = deployment_port(ws, service.name, service.scalar("image"), listen,
+        deployed = deployment_port(ws, service.name, images, listen,
                                    lambda: _builds_one_app(ws))
         port = f"container port {listen}" if deployed is not None and deployed.port else \
             f"a container port set by a variable fixer cannot read (it may be {listen})"
@@ -382,6 +389,14 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
             "which the app would stop listening on; fixer does not edit deployment files")
     return (f"{named[0].path} (Kubernetes) sends {service.name} traffic to port {listen}, "
             "which the app would stop listening on; fixer does not edit manifests")
+
+
+def _image_names(ws: Workspace, service: BuiltService) -> list[str]:
+    """What deployment files may call the service's image: its compose `image:`, and the
+    names build scripts and CI give images built from its context or Dockerfile."""
+    own = service.scalar("image")
+    return sorted({*([image_name(own)] if own else []), *names_built_from(
+        ws, service.app.build.context, service.app.dockerfile.path)})
 
 
 def _first_file_agrees(service: BuiltService, wrong: list[ContainerPort], listen: int) -> bool:
@@ -469,9 +484,8 @@ def _may_run(ws: Workspace, service: BuiltService, image: str | None) -> bool:
     last = name.rsplit("/", 1)[-1]
     if any(n in last for n in service.names()):
         return True
-    built = ws.derived.get(_BUILT_TAGS, lambda: _built_tags(ws))
     return any(where in (service.app.build.context, service.app.dockerfile.path)
-               for where in built.get(name, []))
+               for where in built_images(ws).get(name, []))
 
 
 def _image_users_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
@@ -594,7 +608,7 @@ _FLAGS = frozenset({"--rm", "-d", "--detach", "-i", "--interactive", "-t", "--tt
 
 def _docker_run_ports(ws: Workspace) -> dict[int, list[tuple[str, int, str | None]]]:
     found: dict[int, list[tuple[str, int, str | None]]] = {}
-    for path, text, file in _scripts(ws):
+    for path, text, file in script_texts(ws):
         for run in _DOCKER_RUN.finditer(text):
             image = _run_image(run.group())
             for publish in _PUBLISH.finditer(run.group()):
@@ -631,15 +645,6 @@ def _service_containers(text: str) -> Iterator[tuple[int, str, int]]:
                     yield port, image, max(text.find(image), 0)
 
 
-def _scripts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:
-    """Each build script, its continued lines (`docker run --rm \\` then `-p 8080:8080 \\`)
-    joined with their offsets kept."""
-    for path in ws.tree.paths():
-        file = ws.read(path) if is_build_script(path) else None
-        if file is not None:
-            yield path, re.sub(r"\\(\r?\n)", lambda m: " " * len(m.group()), file.text), file
-
-
 def _run_image(command: str) -> str | None:
     """The image a `docker run ...` line runs: its first word that is neither an option
     nor an option's value; None when there is none."""
@@ -655,26 +660,6 @@ def _run_image(command: str) -> str | None:
         else:
             return word.strip("\"'")
     return None
-
-
-# per workspace: image name -> the build contexts and Dockerfiles build scripts build it from
-_BUILT_TAGS: Memo[dict[str, list[str]]] = Memo("tags built by scripts")
-_DOCKER_BUILD = re.compile(r"\bdocker[ \t]+(?:buildx[ \t]+)?build\b[^\n;&|]*")
-
-
-def _built_tags(ws: Workspace) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for path, text, _file in _scripts(ws):
-        folder = posixpath.dirname(path)
-        for build in _DOCKER_BUILD.finditer(text):
-            words = build.group().split()
-            tags = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-t", "--tag")]
-            files = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-f", "--file")]
-            where = [posixpath.normpath(posixpath.join(folder, w.strip("\"'")))
-                     for w in files + words[-1:]]
-            for tag in tags:
-                found.setdefault(tag.strip("\"'").rsplit(":", 1)[0], []).extend(where)
-    return found
 
 
 # per workspace: each stack's (service, env_file) pairs whose file is not in the repository

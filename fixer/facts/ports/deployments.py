@@ -3,31 +3,39 @@ write: an ECS task definition (`"containerPort": 8080` in JSON), Terraform or HC
 (`containerPort = 8080` in a `jsonencode`, `container_port = 8080` of a Cloud Run or load
 balancer block), CloudFormation (`ContainerPort: 8080`), an AWS Copilot manifest's
 `port:`, and the port option of a deploy command in a script, Makefile or CI file
-(`gcloud run deploy api --port 8000`, `az containerapp create --target-port 8000`).
+(`gcloud run deploy api --port 8000`, `az containerapp create --target-port 8000`), a Nomad
+job's `port "http" { to = 8080 }` and a Render blueprint's `PORT` (`render.yaml`).
 
 Such a deployment sends the image's traffic to that port, and fixer edits none of them: a
 fix that moves the port the app listens on (P001's app side) is unsafe where one about the
 service writes the port it listens on now. Read as text, whatever the format: a file is
-about the service when it names the service or its image as a word, or when the repository
-builds no other app.
+about the service when it names the service or its image as a word (the compose `image:`,
+or a name CI or a script builds its context with: `facts/image/builttags.py`), or when the
+repository builds no other app. A Terraform variable is read from its `default`, and one
+fixer cannot read counts as the port.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
-_SUFFIXES = (".json", ".tf", ".hcl", ".yml", ".yaml")
+_SUFFIXES = (".json", ".tf", ".hcl", ".nomad", ".yml", ".yaml")
 # `containerPort: 8080` (ECS, Terraform, CloudFormation), an Azure deploy action's
-# `targetPort: 8000`
+# `targetPort: 8000`, Terraform's `container_port = var.api_port`
 _CONTAINER_PORT = re.compile(r"""\b(?:container|target)_?port["']?\s*[:=]\s*["']?"""
-                             r"""(\d{1,5}|\$\{\{?[^}]*\}\}?)""", re.I)
+                             r"""(\d{1,5}|\$\{\{?[^}]*\}\}?|(?:var|local)\.\w+)""", re.I)
+# a Nomad job's `port "http" { to = 8080 }`: the container port the task's traffic goes to
+_NOMAD_PORT = re.compile(r"""\bport\s+"[^"]*"\s*\{[^}]*?\bto\s*=\s*(\d{2,5})""")
+# a Render blueprint's `envVars: - key: PORT  value: 8080`: the port Render sends traffic to
+_RENDER_PORT = re.compile(r"""\bkey:\s*["']?PORT["']?\s*\n\s*value:\s*["']?(\d{2,5})""")
 # a command that deploys the image with the port it sends traffic to: `gcloud run deploy
 # api --port 8000` (a script, a Makefile, Cloud Build's `args`, a workflow's `flags`),
 # `az containerapp create --target-port 8000`
@@ -53,18 +61,17 @@ class DeploymentPort:
 _FOUND: Memo[list[DeploymentPort]] = Memo("container ports of deployment files")
 
 
-def deployment_port(ws: Workspace, service: str, image: str | None, port: int,
+def deployment_port(ws: Workspace, service: str, images: Iterable[str], port: int,
                     only_app: Callable[[], bool]) -> DeploymentPort | None:
-    """The first place a deployment file about `service` (or its `image`) writes `port`,
-    or a variable fixer cannot read, as a container port. `only_app()`: the repository
-    builds no other app, so every deployment file is about this one."""
+    """The first place a deployment file about `service` (or one of its `images`, named as
+    `image_name` gives them) writes `port`, or a variable fixer cannot read, as a container
+    port. `only_app()`: the repository builds no other app, so every deployment file is
+    about this one."""
     found = [p for p in ws.derived.get(_FOUND, lambda: list(_read(ws)))
              if p.port in (port, None)]
     if not found:
         return None
-    names = [service.lower()]
-    if image:
-        names.append(posixpath.basename(image.split("@")[0]).split(":")[0].lower())
+    names = [service.lower(), *images]
     words = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w])") for n in names if n]
     return next((p for p in found if any(w.search(p.text) for w in words)), None) or \
         (found[0] if only_app() else None)
@@ -91,7 +98,19 @@ def _read(ws: Workspace) -> Iterator[DeploymentPort]:
                 if about is None:
                     continue   # another command's option (`gcloud run services proxy --port`)
                 yield DeploymentPort(path, text.count("\n", 0, match.start()) + 1,
-                                     _port(text, match.group(1)), about.lower())
+                                     _port(_scope(ws, path, text), match.group(1)),
+                                     about.lower())
+
+
+def _scope(ws: Workspace, path: str, text: str) -> str:
+    """Where a file's variables are set: a Terraform module's every `.tf` file (its
+    `variables.tf`), any other file itself."""
+    if not path.endswith(".tf"):
+        return text
+    folder = posixpath.dirname(path)
+    siblings = (ws.tree.peek(p) for p in sorted(tree_index.files_in(ws.tree, folder))
+                if p != path and p.endswith(".tf"))
+    return "\n".join([text, *(f.text for f in siblings if f is not None)])
 
 
 def _command(path: str, text: str, at: int) -> str | None:
@@ -118,6 +137,12 @@ def _port(text: str, written: str) -> int | None:
     `$(PORT)`); None for a variable fixer cannot read."""
     if written.isdigit():
         return int(written)
+    if written.startswith(("var.", "local.")):   # Terraform: its default, or no number
+        name = re.escape(written.split(".", 1)[1])
+        given = re.search(rf'variable\s+"{name}"\s*\{{[^}}]*?\bdefault\s*=\s*"?(\d{{2,5}})\b',
+                          text) if written.startswith("var.") else \
+            re.search(rf"^\s*{name}\s*=\s*(\d{{2,5}})\b", text, re.M)
+        return int(given.group(1)) if given is not None else None
     found = _VARIABLE.match(written)
     value = _value(text, next(g for g in found.groups() if g)) if found is not None else None
     return int(value) if value is not None and value.isdigit() else None
@@ -140,3 +165,7 @@ def _patterns(path: str, text: str, script: bool) -> Iterator[re.Pattern[str]]:
         yield _PORT_OPTION
     if "copilot/" in f"/{path}" and posixpath.basename(path) == "manifest.yml":
         yield _COPILOT_PORT
+    if path.endswith((".nomad", ".hcl")) and "port" in text:
+        yield _NOMAD_PORT
+    if posixpath.basename(path) in ("render.yaml", "render.yml"):
+        yield _RENDER_PORT

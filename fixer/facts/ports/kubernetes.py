@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.derived import Memo
+from fixer.facts.image.builttags import image_name
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
@@ -47,6 +48,7 @@ class ManifestPort:
     path: str
     names: frozenset[str]   # the manifest's names, lowercased
     port: int
+    images: frozenset[str] = frozenset()   # its containers' image names (`envoy`)
 
 
 _PORTS: Memo[list[ManifestPort]] = Memo("Kubernetes manifest ports")
@@ -57,27 +59,32 @@ def manifest_ports(ws: Workspace) -> list[ManifestPort]:
     return ws.derived.get(_PORTS, lambda: list(_read(ws)))
 
 
-def ports_for(ws: Workspace, service: str, stack: Iterable[str], image: str | None = None,
+def ports_for(ws: Workspace, service: str, stack: Iterable[str], images: Iterable[str] = (),
               only_app: Callable[[], bool] = lambda: False) -> list[ManifestPort]:
     """The ports of the manifests about `service`, of the stack whose services are `stack`
-    (a manifest that a longer name of them fits is that one's), or that run its `image`;
-    every manifest's when `only_app()` (the repository builds no other app: a manifest
-    named for the project deploys the one image there is). The names are listed only
+    (a manifest that a longer name of them fits is that one's), or that run one of its
+    `images` (names as `image_name` gives them); every manifest's when `only_app()` (the
+    repository builds no other app: a manifest named for the project deploys the one image
+    there is). Never one that runs only well-known servers' images (an `api-gateway`
+    Deployment of envoy), nor a Service named as one of those. The names are listed only
     when the repository has a manifest: asked for each service, that is quadratic."""
     manifests = manifest_ports(ws)
     if not manifests:
         return []
     if only_app():   # but not a manifest of a well-known server's image (grafana on 8000)
         return [m for m in manifests if m.names.isdisjoint(_INFRA_IMAGES)]
+    own = set(images)
+    infra = _infra_names(manifests)
     names = [service, *(name for name in stack if name != service)]
-    own = _image_name(image) if image else None
-    return [m for m in manifests if _owner(m.names, names) == service or
-            (own is not None and own in m.names)]
+    return [m for m in manifests if not own.isdisjoint(m.images) or (
+        _owner(m.names, names) == service and not (m.names - m.images) <= infra)]
 
 
-def _image_name(image: str) -> str:
-    """`registry/org/fastapi-web:1.2` -> `fastapi-web`, as a manifest's image is named."""
-    return posixpath.basename(image.split("@")[0]).split(":")[0].lower()
+def _infra_names(manifests: list[ManifestPort]) -> frozenset[str]:
+    """The names of the manifests whose containers all run well-known servers' images,
+    and those images: what names them is about those servers."""
+    return frozenset(name for m in manifests if m.images and m.images <= _INFRA_IMAGES
+                     for name in m.names)
 
 
 def _owner(names: frozenset[str], services: list[str]) -> str | None:
@@ -109,8 +116,9 @@ def _read(ws: Workspace) -> Iterator[ManifestPort]:
         for document in documents:
             if isinstance(document, dict) and isinstance(document.get("kind"), str):
                 names = frozenset(n.lower() for n in _names(document))
+                images = frozenset(image_name(i) for i in _images(document))
                 for port in sorted(set(_ports(document))):
-                    yield ManifestPort(path, names, port)
+                    yield ManifestPort(path, names, port, images)
 
 
 def _names(document: dict[object, object]) -> Iterator[str]:
@@ -122,13 +130,19 @@ def _names(document: dict[object, object]) -> Iterator[str]:
     for mapping in _mappings(document):
         image = mapping.get("image")
         if isinstance(image, str):
-            yield posixpath.basename(image.split("@")[0]).split(":")[0]
+            yield image_name(image)
             if isinstance(mapping.get("name"), str):
                 yield str(mapping["name"])
         for key in ("labels", "matchLabels", "selector"):
             value = mapping.get(key)
             if isinstance(value, dict):
                 yield from (v for v in value.values() if isinstance(v, str))
+
+
+def _images(document: dict[object, object]) -> Iterator[str]:
+    for mapping in _mappings(document):
+        if isinstance(mapping.get("image"), str):
+            yield str(mapping["image"])
 
 
 def _ports(document: dict[object, object]) -> Iterator[int]:
