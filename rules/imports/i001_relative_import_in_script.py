@@ -68,8 +68,10 @@ Unsafe too, with no `__init__.py` there, where something imports the folder as a
 package: another service serves one of the modules as `app.main:app`, or a file names one
 of the modules the fix edits through the folders above the import root (`from app.main
 import app` or `from app.routers.users import router` in a test, `from
-services.api.routes import Item` in a worker, `python -m app.worker` in a compose file or
-Dockerfile); their relative imports resolve there, and the absolute ones would not.
+services.api.routes import Item` in a worker, `python -m app.worker` in a Dockerfile, or
+in the compose `command:` or `entrypoint:` of a service built from the folder that holds
+the package, `celery -A app.worker worker`); their relative imports resolve there, and the
+absolute ones would not.
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import App
 from fixer.model.workspace import Workspace
+from fixer.sources.compose import string_list
 from fixer.sources.python import narrow_edit
 from fixer.sources.python_modules import Modules, imported_in_text
 from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
@@ -273,15 +276,42 @@ def _imported_as_package(ws: Workspace, service: str, found: appmodule.AppModule
             return (f"{other[0]} serves `{other[1]}` as part of the package "
                     f"`{other[1].split('.')[0]}`, where the absolute imports would fail")
     index = _dotted_imports(ws)
+    commands = _compose_commands(ws)
     for path in sorted(f.path for f in failing):
         for folder, dotted in _names_through_folders(found.root, path):
             # named through the root's own folder, even from inside it (`python -m
             # src.sync` importing `src.routers.users`): that code runs as the package
-            where = next((w for w in index.get(dotted, []) if _under(w[0], folder)), None)
+            where = next((w for w in index.get(dotted, []) if _under(w[0], folder)), None) or \
+                next(((p, line) for p, line, context in commands.get(dotted, [])
+                      if _under(folder + "/", context)), None)
             if where is not None:
                 return (f"{where[0]}:{where[1]} imports `{dotted}` as part of the package "
                         f"`{dotted.split('.')[0]}`, where the absolute imports would fail")
     return None
+
+
+# per workspace: dotted module name -> (compose file, line, build context) of each built
+# service whose compose `command:` or `entrypoint:` names it (`python -m app.jobs`,
+# `celery -A app.worker`): it runs in the image of that context, not beside the file
+_COMMANDS: Memo[dict[str, list[tuple[str, int, str]]]] = Memo("modules compose commands name")
+
+
+def _compose_commands(ws: Workspace) -> dict[str, list[tuple[str, int, str]]]:
+    return ws.derived.get(_COMMANDS, lambda: _index_compose_commands(ws))
+
+
+def _index_compose_commands(ws: Workspace) -> dict[str, list[tuple[str, int, str]]]:
+    found: dict[str, list[tuple[str, int, str]]] = {}
+    for service in ws.apps():
+        for key in ("command", "entrypoint"):
+            given = service.get(key)
+            argv = string_list(given[1]) if given is not None else None
+            for match in _DOTTED_COMMAND.finditer(" ".join(argv or ())):
+                line = int(given[1].node.start_mark.line) + 1 if given is not None else 0
+                found.setdefault(match.group(1), []).append(
+                    (given[0].path if given is not None else "", line,
+                     service.app.build.context))
+    return found
 
 
 def _names_through_folders(root: str, path: str) -> list[tuple[str, str]]:

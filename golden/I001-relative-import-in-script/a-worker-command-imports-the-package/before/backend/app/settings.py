@@ -1,0 +1,1 @@
+BROKER_URL = "redis://redis:6379/0"
