@@ -91,6 +91,16 @@ def test_an_overlay_of_overrides_is_merged_not_a_stack(tmp_path: Path) -> None:
     assert len(stack.services["web"].definitions) == 2
 
 
+@pytest.mark.parametrize("tagged", ["    volumes: !reset []\n",
+                                    "    ports: !override\n      - \"9000:8001\"\n"])
+def test_a_service_with_a_merge_tag_overrides_even_with_a_build_of_its_own(
+        tmp_path: Path, tagged: str) -> None:
+    # `!reset` and `!override` mean something only over a base: `-f base -f prod`
+    overlay = "services:\n  web:\n    build:\n      context: ./web\n" + tagged
+    write_tree(tmp_path, {"docker-compose.yml": WEB, "docker-compose.prod.yml": overlay})
+    assert stacks(tmp_path) == [["docker-compose.yml", "docker-compose.prod.yml"]]
+
+
 def test_a_file_with_only_networks_and_volumes_is_no_stack(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "networks:\n  shared: {}\nvolumes:\n  data: {}\n",
                           "svc/compose.yaml": WEB, "other/compose.yaml": "services:\n"})

@@ -16,7 +16,8 @@ from fixer.core import tree_index
 from fixer.core.derived import Derived, Memo
 from fixer.core.envfile import interpolate, parse_env, references, unset_names
 from fixer.core.errors import InputError
-from fixer.model.stacks import Swaps, declares_build, is_auto_override, overridden
+from fixer.model.stacks import (
+    MERGE_TAGS, Swaps, declares_build, is_auto_override, overridden)
 from fixer.sources.compose import (
     ComposeDoc,
     Value,
@@ -106,8 +107,7 @@ class App:
         return self.dockerfile.path != self.build.dockerfile
 
 
-# Compose's merge tags: `!reset` removes what the files before set, `!override` replaces it
-_RESET, _OVERRIDE = "!reset", "!override"
+_RESET, _OVERRIDE = MERGE_TAGS
 
 
 # A service, a stack: one object per run of the model, compared by identity (a field-by-field

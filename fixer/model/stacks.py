@@ -4,7 +4,8 @@ Files group by folder first: the canonical file and its override. Every other fi
 with services is a stack of its own, unless it is an overlay: a file whose services
 only override (no `image`, no build context, no `extends`) services a base defines,
 such as a `-f` file `ci/docker-compose.ci.yml`, or only swap the Dockerfile of a base's
-build (`swapped_dockerfiles`). An overlay joins the stack of the
+build (`swapped_dockerfiles`), or use a merge tag (`volumes: !reset []`), which means
+something only over a base. An overlay joins the stack of the
 nearest base that defines what it overrides: its own folder first, then each parent
 folder, then anywhere in the repository. Lookups go through indexes by folder and by
 service name, so grouping stays linear in the number of files and services.
@@ -27,6 +28,8 @@ OVERRIDES = {
 # `build:` keys that make a build of its own; `cache_from`, `args`, `target` alone only
 # override the base's build
 BUILD_KEYS = ("context", "dockerfile", "dockerfile_inline")
+# Compose's merge tags: `!reset` removes what the files before set, `!override` replaces it
+MERGE_TAGS = ("!reset", "!override")
 _COMPOSE_NAME = re.compile(r"(^|/)[^/]*compose[^/]*\.ya?ml$", re.IGNORECASE)
 
 Stacks = list[list[ComposeDoc]]
@@ -62,10 +65,25 @@ def is_overlay(doc: ComposeDoc, swaps: Swaps | None = None) -> bool:
 
 def overridden(doc: ComposeDoc, swaps: Swaps | None = None) -> list[str]:
     """The services of a file that only override a base's (`swaps`: those that only swap
-    its Dockerfile)."""
+    its Dockerfile), and those that reset or replace a base's value (`volumes: !reset []`):
+    Compose's merge tags mean something only over a base, whatever else the service sets."""
     swapped = swaps.get(doc.path, frozenset()) if swaps else frozenset()
+    tagged = "!reset" in doc.file.text or "!override" in doc.file.text
     return [name for name, value in doc.services.items()
-            if name in swapped or not is_standalone(value)]
+            if name in swapped or not is_standalone(value) or (tagged and _merge_tagged(value))]
+
+
+def _merge_tagged(service: Value) -> bool:
+    """A `!reset` or `!override` tag anywhere in the service's definition."""
+    stack = [service.node]
+    while stack:
+        node = stack.pop()
+        if node.tag in MERGE_TAGS:
+            return True
+        if isinstance(node.value, list):
+            for item in node.value:
+                stack.extend(item if isinstance(item, tuple) else (item,))
+    return False
 
 
 def _needed(doc: ComposeDoc) -> list[str]:
