@@ -60,6 +60,10 @@ also built without them, from the other base, where that install breaks the buil
 probe is rewritten as a Python urllib one-liner on a Python image, else display-only.
 The same where a variable picks the Dockerfile (`dockerfile: docker/py${PY:-312}/Dockerfile`):
 an install would reach only the file the project's `.env` or default picks.
+The same where compose also names a published image beside `build:` (`image:
+ghcr.io/acme/api:latest`, with `pull_policy: always` or the default; not a plain local tag,
+nor with `pull_policy: build`): a deployment that pulls the image runs it without the
+install until a new one is published, and a urllib probe passes on both.
 Nothing is installed on an image of a Debian release whose package archive
 is gone (jessie, stretch, buster: `apt-get update` fails there), whether the release
 is in the tag (`python:3.10-slim-buster`, `debian:buster-slim`, `debian:10`) or
@@ -118,7 +122,7 @@ from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import Placement, install_edits, placement
 from fixer.model.appservice import is_app_service
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
-from fixer.model.services import BuiltService, Service, by_stage
+from fixer.model.services import BuiltService, Service, by_stage, published_image
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -178,6 +182,16 @@ class Target:
         """Why an install reaches one build of several: compose picks the Dockerfile with a
         variable (`dockerfile: docker/py${PY:-312}/Dockerfile`)."""
         return next((v for s in self.services if (v := s.app.build.variant())), None)
+
+    @cached_property
+    def pulled(self) -> str | None:
+        """Why an install may not reach the container: compose also names a published image
+        beside `build:` (`image: ghcr.io/acme/api:latest`, `pull_policy: always`), which a
+        deployment pulls instead of building; a probe the image's Python runs passes on both."""
+        image = next((i for s in self.services if (i := published_image(s))), None)
+        return None if image is None else (
+            f"compose also names the image `{image}`, which a deployment may pull instead of "
+            "building: an install reaches only a new build")
 
     @cached_property
     def family(self) -> Family:
@@ -342,6 +356,8 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
                         "into an image chosen at build time")
         if target.variant:
             return "", target.variant
+        if target.pulled:
+            return "", f"{target.pulled}, and the image has no Python for a urllib probe"
         return (f"Install {' and '.join(missing)} in the {target.services[0].app.stage_named}",
                 plan.reason)
     title = "Rewrite the healthcheck as a Python urllib probe"
@@ -350,6 +366,8 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
         return f"{title} (compose's build args pick the base image)", reason
     if target.variant:
         return f"{title} (a variable picks the Dockerfile)", reason
+    if target.pulled:
+        return f"{title} ({target.pulled})", reason
     if not plan.no_packages:
         return title, reason
     return f"{title}: {plan.reason}", reason and f"{plan.reason}, and {reason}"
@@ -359,9 +377,10 @@ def _python(ws: Workspace, target: Target, plan: Placement) -> str | None:
     """The image's Python, when the fix rewrites the probe to run it instead of installing
     a tool: under the Python strategy, wherever nothing can be installed (the image's
     Debian release has lost its package archive), and where compose's build args pick the
-    base (an install fits one base only). None where the image has no Python."""
+    base (an install fits one base only), and where compose also names a published image
+    (a deployment may pull it). None where the image has no Python."""
     if ws.config.healthcheck_strategy == "python" or plan.no_packages or \
-            target.picked_by_args or target.variant:
+            target.picked_by_args or target.variant or target.pulled:
         return target.family.python
     return None
 
