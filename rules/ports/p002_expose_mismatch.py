@@ -57,7 +57,10 @@ Display-only when the stage exposes several ports, none of them the listen port,
 when the containers built from the stage disagree: services that build it listen on
 different ports (a compose `environment` of their own), or one runs a compose
 `command:` on another port than the image's own CMD. The reason names each service
-and its port. A service's `command:` is not the image's business, so an `EXPOSE` that
+and its port. The same where the Dockerfile has no CMD or ENTRYPOINT and its base image's
+own start is one fixer does not know (`tiangolo/uvicorn-gunicorn-fastapi` starts gunicorn
+on port 80; official python, Debian or Alpine images only a shell or interpreter): a
+compose `command:` port is one deployment's, not the image's. A service's `command:` is not the image's business, so an `EXPOSE` that
 names the image's own port is no finding; but when it names another, no rewrite is
 right for all of them: one written for the image's CMD would point traefik and
 readers away from the service whose `command:` the old `EXPOSE` described. An
@@ -76,6 +79,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
+from fixer.facts.image.images import base_image, starts_idle
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import in_image
 from fixer.model.listen import COMPOSE_KINDS, RUNS_ARGUMENTS
@@ -211,7 +215,25 @@ def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | 
                     f"cannot read; {service.name}'s `{region.kind}:` listens on "
                     f"{service.app.listen.port}: which port EXPOSE documents is the author's "
                     "call")
+        base = _unread_base_start(service.app)
+        if base is not None:
+            return (f"the image starts what its base image {base} runs (the Dockerfile has no "
+                    f"CMD or ENTRYPOINT), which fixer cannot read; {service.name}'s "
+                    f"`{region.kind}:` listens on {service.app.listen.port}: which port "
+                    "EXPOSE documents is the author's call")
     return None
+
+
+def _unread_base_start(app: App) -> str | None:
+    """The base image, when the stage and those it is built from set no CMD or ENTRYPOINT
+    and the base is one whose own start fixer does not know (`tiangolo/uvicorn-gunicorn-
+    fastapi` starts gunicorn on 80; a python or Debian image only a shell or interpreter:
+    `starts_idle`)."""
+    if any(link.last("CMD") or link.last("ENTRYPOINT")
+           for link in chain(app.dockerfile, app.stage)):
+        return None
+    image = base_image(app.dockerfile, app.stage)
+    return None if starts_idle(image) else image
 
 
 def _other_programs(ws: Workspace, services: list[BuiltService]) -> str | None:

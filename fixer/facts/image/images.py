@@ -89,6 +89,23 @@ CHAINGUARD_PYTHON = _family("distroless", "Chainguard", None, "python", python="
 UNKNOWN = _family("unknown", "unknown", None, "")
 
 
+# official images whose own CMD or ENTRYPOINT starts only a shell or an interpreter, never a
+# server: a stage FROM one that sets no CMD starts nothing of its own
+_IDLE_STARTS = frozenset({
+    "python", "pypy", "debian", "ubuntu", "alpine", "busybox", "node", "buildpack-deps",
+    "fedora", "rockylinux", "almalinux", "amazonlinux", "ghcr.io/astral-sh/uv",
+    "gcr.io/distroless/python3", "gcr.io/distroless/python3-debian12",
+    "cgr.dev/chainguard/python", "continuumio/miniconda3", "condaforge/miniforge3"})
+
+
+def starts_idle(image: str) -> bool:
+    """The image's own start runs no server (`python:3.12-slim`: python3; `debian`: bash);
+    False for one fixer does not know (`tiangolo/uvicorn-gunicorn-fastapi` starts gunicorn
+    on port 80)."""
+    name, _tag = _split(image.strip().lower())
+    return name in _IDLE_STARTS or name.startswith(("redhat/ubi", "registry.access.redhat.com/ubi"))
+
+
 def interpreter_entrypoint(image: str) -> bool:
     """The image's own ENTRYPOINT may be the Python interpreter, which takes a CMD as its
     arguments: Chainguard's python images (the `-dev` tags with a shell too)."""
