@@ -29,9 +29,16 @@ SKIPPED_DIRS = frozenset(
 
 def skipped_dir(name: str) -> bool:
     """A folder fixer does not read: one of SKIPPED_DIRS, or a project template's folder
-    (`{{cookiecutter.project_slug}}`, copier's `{{ project_name }}`), whose files are Jinja
-    until the template is rendered and no stack anyone runs."""
-    return name in SKIPPED_DIRS or ("{{" in name and "}}" in name)
+    (`{{cookiecutter.project_slug}}`, copier's `{{ project_name }}`, a folder copier creates
+    only on a condition, `{% if use_docker %}services{% endif %}`, and the `[[ ]]` copier's
+    `_envops` may set), whose files are Jinja until the template is rendered and no stack
+    anyone runs."""
+    return name in SKIPPED_DIRS or any(
+        opening in name and closing in name for opening, closing in _TEMPLATE_MARKS)
+
+
+# Jinja's expression and statement delimiters, and the brackets templates often swap in
+_TEMPLATE_MARKS = (("{{", "}}"), ("{%", "%}"), ("[[", "]]"))
 
 
 # A compose file, Dockerfile or module is rarely over a few hundred KiB; a bigger file is a
