@@ -149,6 +149,14 @@ def test_s001_noop_when_the_dockerfile_exists_or_is_inline() -> None:
         assert findings(files) == []
 
 
+@pytest.mark.parametrize("context", ["https://github.com/acme/auth.git#main:svc",
+                                     "git@github.com:acme/auth.git", "github.com/acme/auth"])
+def test_s001_noop_for_a_remote_context(context: str) -> None:
+    # Compose hands a git context to the builder (`config` leaves it as written)
+    assert findings(repo(f"services:\n  auth:\n    build:\n      context: {context}\n",
+                         {"github.com/readme.txt": "not the context\n"})) == []
+
+
 @pytest.mark.parametrize(("compose", "files"), [
     pytest.param("services:\n  api:\n    build: ./api\n", {"api/dockerfile": DOCKERFILE},
                  id="string-build"),

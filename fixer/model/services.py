@@ -108,6 +108,9 @@ class App:
 
 
 _RESET, _OVERRIDE = MERGE_TAGS
+# a context Compose hands the builder as a git repository: `git@host:org/repo.git`, and
+# `github.com/org/repo`, which Docker reads as a GitHub repository with no scheme
+_REMOTE_PREFIXES = ("git@", "github.com/")
 
 
 # A service, a stack: one object per run of the model, compared by identity (a field-by-field
@@ -393,7 +396,7 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         return None
     targets = [scalar(get(v, "target")) for _d, v in service.all("build")]
     target = next((t for t in reversed(targets) if t is not None), None)
-    if "://" in context_raw or context_raw.startswith("git@"):
+    if "://" in context_raw or context_raw.startswith(_REMOTE_PREFIXES):
         return None
     if any(name != "PWD" for raw in (context_raw, dockerfile_raw)
            for name in unset_names(raw, dotenv)):
