@@ -35,14 +35,29 @@ _CATCHING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseE
 def guarded_lines(tree: ast.Module) -> set[int]:
     """The lines of the relative imports in the body of a `try` whose handler catches their
     failure (`except ImportError:` with an absolute fallback): importing the module goes on;
-    and of those under `if TYPE_CHECKING:`, which never run."""
+    of those under `if TYPE_CHECKING:`, which never run; and of those in the branch of an
+    `if __package__:` (or the `else` of `if not __package__:`) that runs in a package only."""
     lines: set[int] = set()
     for stmt in every_statement(tree.body):
         if isinstance(stmt, (ast.Try, ast.TryStar)) and any(_catches(h) for h in stmt.handlers) \
                 or isinstance(stmt, ast.If) and _type_checking(stmt.test):
-            lines.update(n.lineno for n in every_statement(stmt.body)
-                         if isinstance(n, ast.ImportFrom) and n.level > 0)
+            guarded = stmt.body
+        elif isinstance(stmt, ast.If) and _names_package(stmt.test):
+            guarded = stmt.body   # `if __package__:` runs in a package only
+        elif isinstance(stmt, ast.If) and isinstance(stmt.test, ast.UnaryOp) and \
+                isinstance(stmt.test.op, ast.Not) and _names_package(stmt.test.operand):
+            guarded = stmt.orelse   # `if not __package__: ... else: from .x import y`
+        else:
+            continue
+        lines.update(n.lineno for n in every_statement(guarded)
+                     if isinstance(n, ast.ImportFrom) and n.level > 0)
     return lines
+
+
+def _names_package(test: ast.expr) -> bool:
+    """`__package__`: empty or None where the module runs as top level, where a relative
+    import fails; a branch it guards runs only inside a package."""
+    return isinstance(test, ast.Name) and test.id == "__package__"
 
 
 def _type_checking(test: ast.expr) -> bool:

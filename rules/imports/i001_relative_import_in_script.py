@@ -15,7 +15,8 @@ as `routers.items`). All of one service's are one finding with one fix. A relati
 import in the body of a `try` whose handler catches its failure (`except ImportError:`
 with an absolute fallback, `except Exception:`, a bare `except:`) stops nothing and is
 no finding; the fix leaves it as it is. So is one under `if TYPE_CHECKING:`, which never
-runs. One inside a function runs when the function is called: the finding says the
+runs, and one in the branch of `if __package__:` (or the `else` of `if not __package__:`),
+which runs only inside a package. One inside a function runs when the function is called: the finding says the
 requests that call it fail, not the start (a gate on the service is not held for it).
 
 ## Why is this bad?
