@@ -30,6 +30,7 @@ class AppClass:
     classes: list[tuple[str, ast.Module, ast.ClassDef]] = field(default_factory=list)
     fastapi: bool = False        # `FastAPI` is among its bases
     unread: str | None = None    # which class of the chain fixer cannot read, and how it comes in
+    foreign: str | None = None   # another framework's class the app is built by: `flask.Flask`
 
 
 def app_class(mods: Modules, path: str, tree: ast.Module, call: ast.Call) -> AppClass:
@@ -41,7 +42,22 @@ def app_class(mods: Modules, path: str, tree: ast.Module, call: ast.Call) -> App
         found.fastapi = _read_class(mods, path, tree, call.func.id, found, None, 0)
     else:
         found.unread = f"the app is built by `{ast.unparse(call.func)}`"
+        written = ast.unparse(call.func)
+        found.foreign = written if _framework(written) else None
+    if found.fastapi:   # `class App(StarletteMixin, FastAPI)` is FastAPI's
+        found.foreign = None
     return found
+
+
+# the top-level packages of other web frameworks and of the wrappers that serve one: an app
+# built by one of their classes is not FastAPI's, even where its module imports fastapi
+_FRAMEWORKS = frozenset({
+    "flask", "quart", "starlette", "litestar", "sanic", "django", "asgiref", "werkzeug",
+    "aiohttp", "falcon", "bottle", "tornado", "socketio", "a2wsgi", "connexion"})
+
+
+def _framework(dotted: str) -> bool:
+    return dotted.split(".")[0] in _FRAMEWORKS
 
 
 def _read_class(mods: Modules, path: str, tree: ast.Module, name: str, found: AppClass,
@@ -52,6 +68,8 @@ def _read_class(mods: Modules, path: str, tree: ast.Module, name: str, found: Ap
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         if _dotted(stmt, name) in _FASTAPI:  # `from fastapi import FastAPI as BaseApp`
             return True
+        if _framework(_dotted(stmt, name)):   # `from flask import Flask`, a base of the app's
+            found.foreign = found.foreign or _dotted(stmt, name)
         origin = mods.imported(path, stmt, name)
         loaded = mods.load(origin[0]) if origin and origin[1] and depth <= 5 else None
         if origin and origin[1] and loaded:

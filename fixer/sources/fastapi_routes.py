@@ -97,6 +97,8 @@ class AppRoutes:
     # (path, line of the include) of each GET route a router gets below the line that
     # includes it (`_late`): served by some FastAPI releases only; in `unsure` too
     late: list[tuple[str, int]] = field(default_factory=list)
+    # the class of another framework the app is built by (`flask.Flask`): no FastAPI app
+    foreign: str | None = None
 
     def doubt_for(self, path: str) -> str | None:
         """The doubt, unless the middleware behind it lets a probe of `path` through."""
@@ -750,6 +752,7 @@ def _error_code(node: ast.expr) -> int | None:
 def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRoutes) -> None:
     """The routes the app's class adds to itself in `__init__`, and the doubt it casts."""
     found = app_class(mods, site.path, site.tree, created)
+    result.foreign = found.foreign
     result.doubt = class_doubt(found)
     if found.unread:
         result.note(f"{found.unread}, which fixer cannot read")

@@ -149,8 +149,8 @@ from fixer.core.edits import Edit
 from fixer.core.envfile import parse_env
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
-from fixer.facts.health.healthroute import HealthPlan, Source, late_health, like_side_effect, \
-    plan
+from fixer.facts.health.healthroute import (
+    HealthPlan, Source, late_health, like_side_effect, other_framework, plan)
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
@@ -209,6 +209,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if service.get("extends") is not None or _extended(ws, service):
             continue  # fixer does not read `extends`: the healthcheck may come from, or go
             # into, a service another one extends (and runs on its own port)
+        if other_framework(ws, service) is not None:
+            continue  # a Flask or Starlette app whose module imports a FastAPI helper
         doc = app.build.doc
         base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
                       path=doc.path, line=doc.line(app.build.node.node), service=service.name,

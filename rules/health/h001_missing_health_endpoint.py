@@ -39,6 +39,11 @@ A service whose healthcheck asks for a path the app does not serve is H002's
 finding, not this one's (one defect, one finding): H002's fix rewrites the probe
 to the app's health route or adds the route it asks for.
 
+An app built by another framework's class (`Flask(__name__)`, a `Starlette` subclass,
+`WsgiToAsgi(flask_app)`, Django, Quart, Litestar, ...) is no FastAPI app, even where its
+module imports a FastAPI helper (`from fastapi.encoders import jsonable_encoder`): no
+finding here, nor a C004 healthcheck for its service.
+
 ## Why is this bad?
 Compose and orchestrators decide that a container is healthy by calling it. With
 no health route the probe gets 404, the container never turns healthy, and every

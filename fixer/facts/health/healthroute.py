@@ -82,7 +82,8 @@ _SERVED: Memo[dict[tuple[str, str], tuple[appmodule.AppModule, AppRoutes] | None
 
 
 def served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule, AppRoutes] | None:
-    """The service's app module and the routes its app serves; None when no app is found."""
+    """The service's app module and the routes its app serves; None when no app is found,
+    and where the app is another framework's (`other_framework`)."""
     found = ws.derived.get(_SERVED, dict)
     key = (service.stack.name, service.name)
     if key not in found:
@@ -95,9 +96,25 @@ def _served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule,
     module = appmodule.find(ws, service)
     if module is None or _guessed_over_the_command(service, module):
         return None
+    routes = _module_routes(ws, module)
+    return (module, routes) if routes is not None and not routes.foreign else None
+
+
+def _module_routes(ws: Workspace, module: appmodule.AppModule) -> AppRoutes | None:
     key = (module.root, module.path, module.attr)
-    routes = ws.tree.carried.remember(_ROUTES, key, ws.tree, lambda: _routes(ws.read, *key))
-    return (module, routes) if routes is not None else None
+    return ws.tree.carried.remember(_ROUTES, key, ws.tree, lambda: _routes(ws.read, *key))
+
+
+def other_framework(ws: Workspace, service: Service) -> str | None:
+    """The class of another framework the service's app is built by (`flask.Flask`,
+    `starlette.applications.Starlette`), where its module imports fastapi for a helper
+    (`fastapi.encoders`): no FastAPI app, so no health route, probe or healthcheck of
+    fixer's is about it."""
+    if served_app(ws, service) is not None:
+        return None
+    module = appmodule.find(ws, service)
+    routes = _module_routes(ws, module) if module is not None else None
+    return routes.foreign if routes is not None else None
 
 
 def _guessed_over_the_command(service: Service, module: appmodule.AppModule) -> bool:
