@@ -148,12 +148,15 @@ def stage_env(dockerfile: Dockerfile, stage: Stage,
         for name, raw in _pairs(instruction):
             if instruction.cmd == "ARG" and name in given:
                 continue
-            sites.pop(name, None)  # a later ENV/ARG replaces the value and where it is written
+            # a later ENV/ARG replaces the value and where it is written; `ENV PORT=$PORT`
+            # keeps the ARG's
+            earlier = sites.pop(name, None)
             reference = re.fullmatch(r"\$\{?(\w+)(?::?-(\d+))?\}?", raw)
             if reference and reference.group(1) in values:
                 values[name] = values[reference.group(1)]
-                if reference.group(1) in sites:
-                    sites[name] = sites[reference.group(1)]
+                site = earlier if reference.group(1) == name else sites.get(reference.group(1))
+                if site is not None:
+                    sites[name] = site
                 continue
             values[name] = reference.group(2) if reference and reference.group(2) else raw
             pattern = re.compile(rf"(?<![\w$]){re.escape(name)}(?:=|\s+)(?:\S*?-)?[\"']?(\d+)\b")

@@ -382,7 +382,10 @@ def _problem(app: App, ports: list[tuple[Instruction, str]], listen: int,
                 f"Set EXPOSE to {listen}")
     anchor = _anchor(app)
     line = anchor.line if anchor else app.stage.instructions[-1].end_line
-    what = "exposes no TCP port" if app.stage.find("EXPOSE") else "has no EXPOSE"
+    inherited = [p for link in chain(app.dockerfile, app.stage)[1:]
+                 for _, p in _tcp_ports(link.find("EXPOSE"))]
+    what = "exposes no TCP port" if app.stage.find("EXPOSE") else \
+        f"inherits EXPOSE {' '.join(inherited)}" if inherited else "has no EXPOSE"
     message = f"{app.stage_named} {what}; {listening}"
     verb = "Uncomment" if _commented(app, listen) else "Add"
     return (Violation(message, path, line, subject="expose", writes_port=True),
