@@ -132,6 +132,10 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
     pytest.param("services:\n  admin:\n    build: ./admin\n",
                  {"admin/main.py": "print('hello')\n", "admin/docker/Dockerfile.dev": DOCKERFILE},
                  "holds admin/docker/Dockerfile.dev", id="recipe-below-a-non-app-module"),
+    # Podman's name, which Docker's builders do not look for
+    pytest.param("services:\n  api:\n    build: ./api\n",
+                 {"api/Containerfile": DOCKERFILE, "api/main.py": MAIN},
+                 "holds api/Containerfile", id="containerfile"),
 ])
 def test_s001_display_only(compose: str, files: dict[str, str], reason: str) -> None:
     found = findings(repo(compose, files))

@@ -49,7 +49,8 @@ alias, there is no app module (the reason names a `package.json`, `go.mod` or ot
 manifest of another language at the context's root), the module builds no FastAPI app (no
 `FastAPI(...)`, no `fastapi` import: Flask, Streamlit), or a Dockerfile sits in a folder of
 the context
-(`app/Dockerfile`): the author's recipe exists, only not where compose looks, and a stock
+(`app/Dockerfile`, or Podman's `Containerfile`, which Docker's builders do not look for):
+the author's recipe exists, only not where compose looks, and a stock
 file beside it would replace it (D001 would then delete theirs as a stray copy). No
 finding when the context or the Dockerfile name reads a variable with no default that no `.env` sets
 (`Dockerfile.${APP_ENV:?}`): which file is built is each deployment's; and none when
@@ -85,8 +86,9 @@ from fixer.sources.compose import get, scalar
 
 from .dockerfile_template import find_app, fleet_base, render
 
-# Dockerfile, Dockerfile.prod, api.Dockerfile, AuthDockerfile, dockerfile (any case)
-_DOCKERFILE_NAME = re.compile(r"(?i)[\w.-]*dockerfile(?:\.[\w.-]+)?")
+# Dockerfile, Dockerfile.prod, api.Dockerfile, AuthDockerfile, dockerfile (any case), and
+# Podman's `Containerfile` (Docker's builders look for `Dockerfile` only)
+_DOCKERFILE_NAME = re.compile(r"(?i)[\w.-]*(?:dockerfile|containerfile)(?:\.[\w.-]+)?")
 
 CODE = "S001"
 NAME = "missing-dockerfile"
