@@ -362,8 +362,9 @@ def _script_without_shebang(ws: Workspace, service: BuiltService, command: str) 
     path = locate(ws.tree, service, workdir(service), program) \
         if script_like or "/" in program else None
     if path is None:
-        return (f"fixer does not find {program} in the repository to see that it starts "
-                "with `#!`, which exec form needs") if script_like else None
+        return (f"fixer does not find {program} in the repository (a build may make it): a "
+                "script without a `#!` line runs under sh but not in exec form") \
+            if script_like else None
     file = ws.read(path)
     if file is None or file.text.startswith("#!"):
         return None
