@@ -32,11 +32,13 @@ def relative_imports(tree: ast.Module) -> list[ast.ImportFrom]:
 _CATCHING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
-def guarded_lines(tree: ast.Module) -> set[int]:
+def guarded_lines(tree: ast.Module, main_runs: bool = True) -> set[int]:
     """The lines of the relative imports in the body of a `try` whose handler catches their
     failure (`except ImportError:` with an absolute fallback): importing the module goes on;
-    of those under `if TYPE_CHECKING:`, which never run; and of those in the branch of an
-    `if __package__:` (or the `else` of `if not __package__:`) that runs in a package only."""
+    of those under `if TYPE_CHECKING:`, which never run; of those in the branch of an
+    `if __package__:` (or the `else` of `if not __package__:`) that runs in a package only;
+    and, unless `main_runs` (the module is the script Python runs), of those under
+    `if __name__ == "__main__":`, which an imported module never runs."""
     lines: set[int] = set()
     for stmt in every_statement(tree.body):
         if isinstance(stmt, (ast.Try, ast.TryStar)) and any(_catches(h) for h in stmt.handlers) \
@@ -44,6 +46,8 @@ def guarded_lines(tree: ast.Module) -> set[int]:
             guarded = stmt.body
         elif isinstance(stmt, ast.If) and _names_package(stmt.test):
             guarded = stmt.body   # `if __package__:` runs in a package only
+        elif not main_runs and isinstance(stmt, ast.If) and _is_main(stmt.test):
+            guarded = stmt.body   # a module imported (`uvicorn main:app`) is not `__main__`
         elif isinstance(stmt, ast.If) and isinstance(stmt.test, ast.UnaryOp) and \
                 isinstance(stmt.test.op, ast.Not) and _names_package(stmt.test.operand):
             guarded = stmt.orelse   # `if not __package__: ... else: from .x import y`
@@ -52,6 +56,16 @@ def guarded_lines(tree: ast.Module) -> set[int]:
         lines.update(n.lineno for n in every_statement(guarded)
                      if isinstance(n, ast.ImportFrom) and n.level > 0)
     return lines
+
+
+def _is_main(test: ast.expr) -> bool:
+    """`__name__ == "__main__"`, either way round."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and
+            isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and \
+        any(isinstance(n, ast.Constant) and n.value == "__main__" for n in sides)
 
 
 def _names_package(test: ast.expr) -> bool:
@@ -142,9 +156,11 @@ class RelativeImports:
         return f"`{written(self.nodes[0])}`{more}"
 
 
-def scan_relative(file: TextFile, package: str, failing: bool = False) -> RelativeImports | None:
+def scan_relative(file: TextFile, package: str, failing: bool = False,
+                  main_runs: bool = True) -> RelativeImports | None:
     """The file's relative imports seen from `package`; None when it has none. `failing`:
-    only those that fail when the module is imported, resolved from the import root."""
+    only those that fail when the module is imported, resolved from the import root (and,
+    unless `main_runs`, not those of its `if __name__ == "__main__":` block)."""
     if "from ." not in file.text and not re.search(r"from\s+\.", file.text):
         return None  # cheap: most files have no relative import at all
     tree = parse(file)
@@ -154,7 +170,7 @@ def scan_relative(file: TextFile, package: str, failing: bool = False) -> Relati
                     if not failing or fails_at_import(n.level, package)),
                    key=lambda n: (n.lineno, n.col_offset))
     if nodes and failing:   # a `try` that catches the failure keeps the import from stopping
-        guarded = guarded_lines(tree)
+        guarded = guarded_lines(tree, main_runs)
         nodes = [n for n in nodes if n.lineno not in guarded]
     if not nodes:
         return None
@@ -165,7 +181,8 @@ def scan_relative(file: TextFile, package: str, failing: bool = False) -> Relati
 
 # -- libcst rewrite (fix time only) -------------------------------------------------------------
 
-def absolutize_imports(text: str, package: str, failing: bool = False) -> str:
+def absolutize_imports(text: str, package: str, failing: bool = False,
+                       main_runs: bool = True) -> str:
     """The text with every resolvable relative import made absolute from the import root;
     `failing`: only those that fail at import, and are not guarded (see `scan_relative`)."""
     import libcst as cst
@@ -173,7 +190,7 @@ def absolutize_imports(text: str, package: str, failing: bool = False) -> str:
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     tree = ast.parse(text) if failing else None
-    guarded = guarded_lines(tree) if tree is not None else set()
+    guarded = guarded_lines(tree, main_runs) if tree is not None else set()
 
     class Absolutize(cst.CSTTransformer):
         METADATA_DEPENDENCIES = (PositionProvider,)

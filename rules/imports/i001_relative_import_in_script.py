@@ -15,8 +15,9 @@ as `routers.items`). All of one service's are one finding with one fix. A relati
 import in the body of a `try` whose handler catches its failure (`except ImportError:`
 with an absolute fallback, `except Exception:`, a bare `except:`) stops nothing and is
 no finding; the fix leaves it as it is. So is one under `if TYPE_CHECKING:`, which never
-runs, and one in the branch of `if __package__:` (or the `else` of `if not __package__:`),
-which runs only inside a package. One inside a function runs when the function is called: the finding says the
+runs, one in the branch of `if __package__:` (or the `else` of `if not __package__:`),
+which runs only inside a package, and one under `if __name__ == "__main__":` of a module
+the server imports (`uvicorn main:app`) rather than runs as the script (`python main.py`). One inside a function runs when the function is called: the finding says the
 requests that call it fail, not the start (a gate on the service is not held for it).
 
 ## Why is this bad?
@@ -123,17 +124,21 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if found is None or not found.from_command or found.package:
             continue  # a package module: its relative imports resolve
         reached = appmodule.import_packages(ws, found)
-        failing = [f for f in _failing(ws, _modules(ws, found, reached)) if f.path not in seen]
+        script = found.path if found.script else None
+        failing = [f for f in _failing(ws, _modules(ws, found, reached), script)
+                   if f.path not in seen]
         seen.update(f.path for f in failing)
         if failing:
             yield _report(ws, found, service.name, failing, _uncompiled(ws, reached, service.app))
 
 
-def _failing(ws: Workspace, modules: dict[str, str]) -> Iterator[Failing]:
-    """Each module the app loads with its relative imports that fail there."""
+def _failing(ws: Workspace, modules: dict[str, str], script: str | None) -> Iterator[Failing]:
+    """Each module the app loads with its relative imports that fail there; the `script`
+    Python runs (`python main.py`) is the one whose `__main__` block runs."""
     for path, package in modules.items():
         file = ws.read(path)
-        scanned = scan_relative(file, package, failing=True) if file else None
+        scanned = scan_relative(file, package, failing=True, main_runs=path == script) \
+            if file else None
         if scanned is not None:
             yield Failing(path, package, scanned)
 
@@ -210,7 +215,8 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
     packaged = _packaged(ws, found) or _imported_as_package(ws, service, found, failing)
     title = "Import from the import root" + (f" ({packaged})" if packaged else "")
     fix = None if problem else Fix(title, Safety.UNSAFE if packaged else Safety.SAFE,
-                                   partial(_absolutized, ws, packages))
+                                   partial(_absolutized, ws, packages,
+                                           found.path if found.script else None))
     return Violation(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
                      path=path, line=first.lineno, column=first.col_offset + 1,
                      service=service, subject=found.path, reason=problem or packaged, fix=fix,
@@ -386,13 +392,14 @@ def _named_modules(text: str, python: bool) -> Iterator[tuple[str, int]]:
         yield from ((m.group(1), m.start()) for m in _DOTTED_COMMAND.finditer(text))
 
 
-def _absolutized(ws: Workspace, packages: dict[str, str]) -> list[Edit]:
-    """Every module of the finding at once: the service imports only when all are fixed."""
+def _absolutized(ws: Workspace, packages: dict[str, str], script: str | None) -> list[Edit]:
+    """Every module of the finding at once: the service imports only when all are fixed.
+    The `__main__` block of a module that is not the `script` Python runs is left alone."""
     edits: list[Edit] = []
     for path, package in packages.items():
         file = ws.read(path)
-        edit = narrow_edit(file.path, file.text, absolutize_imports(file.text, package,
-                                                                    failing=True)) \
+        edit = narrow_edit(file.path, file.text, absolutize_imports(
+            file.text, package, failing=True, main_runs=path == script)) \
             if file is not None else None
         if edit is not None:
             edits.append(edit)
