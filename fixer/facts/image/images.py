@@ -95,7 +95,8 @@ _IDLE_STARTS = frozenset({
     "python", "pypy", "debian", "ubuntu", "alpine", "busybox", "node", "buildpack-deps",
     "fedora", "rockylinux", "almalinux", "amazonlinux", "ghcr.io/astral-sh/uv",
     "gcr.io/distroless/python3", "gcr.io/distroless/python3-debian12",
-    "cgr.dev/chainguard/python", "continuumio/miniconda3", "condaforge/miniforge3"})
+    "cgr.dev/chainguard/python", "continuumio/miniconda3", "condaforge/miniforge3",
+    "mcr.microsoft.com/devcontainers/python", "mcr.microsoft.com/vscode/devcontainers/python"})
 
 
 def starts_idle(image: str) -> bool:
