@@ -17,7 +17,9 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from fixer.sources.compose import ComposeDoc, Value, elements, get, items, scalar
+import yaml
+
+from fixer.sources.compose import ComposeDoc, Value, elements, get, items, scalar, string_list
 
 CANONICAL = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDES = {
@@ -150,6 +152,26 @@ def _swap_only(doc: ComposeDoc, service: Value, exists: Callable[[str], bool]) -
     if not written or "$" in written or written.startswith("/"):
         return False
     return not exists(posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), written)))
+
+
+def included_paths(doc: ComposeDoc) -> list[str | None]:
+    """The files the compose file's top-level `include:` names, as repository paths
+    resolved from its folder (`- path: ../shared/db.yml`, `- ./infra/compose.yaml`); None
+    for one fixer cannot resolve (a variable, an absolute path, a remote one)."""
+    entries = get(Value(doc.root), "include")
+    if entries is None:
+        return []
+    found: list[str | None] = []
+    folder = posixpath.dirname(doc.path)
+    for entry in (elements(entries) if isinstance(entries.node, yaml.SequenceNode)
+                  else [entries]):
+        paths = string_list(get(entry, "path")) if isinstance(entry.node, yaml.MappingNode) \
+            else string_list(entry)
+        for path in paths or [""]:   # no path: nothing fixer can read
+            readable = path and "$" not in path and not posixpath.isabs(path) and \
+                "://" not in path
+            found.append(posixpath.normpath(posixpath.join(folder, path)) if readable else None)
+    return found
 
 
 def is_auto_override(doc: ComposeDoc, base: ComposeDoc) -> bool:

@@ -35,6 +35,7 @@ from fixer.model.stacks import (
     Swaps,
     group_stacks,
     is_auto_override,
+    included_paths,
     is_compose_name,
     swapped_dockerfiles,
 )
@@ -140,6 +141,31 @@ class Workspace:
         doc = self.compose_docs.get(path)
         return None if doc is None else doc.shared_anchor_at(start, end)
 
+    def includers(self, path: str) -> list[compose.ComposeDoc]:
+        """The compose files whose `include:` loads `path` into their project, directly or
+        through a file they include, nearest first."""
+        index = self.derived.get(_INCLUDERS, lambda: _includers(self.compose_docs))
+        found: list[compose.ComposeDoc] = []
+        waiting = list(index.get(path, []))
+        while waiting:
+            doc = waiting.pop(0)
+            if all(d is not doc for d in found):
+                found.append(doc)
+                waiting.extend(index.get(doc.path, []))
+        return found
+
+    def project_docs(self, includer: compose.ComposeDoc) -> list[compose.ComposeDoc]:
+        """The compose file and every file its `include:` loads, through their includes."""
+        found: list[compose.ComposeDoc] = []
+        waiting = [includer]
+        while waiting:
+            doc = waiting.pop(0)
+            if all(d is not doc for d in found):
+                found.append(doc)
+                waiting.extend(self.compose_docs[p] for p in included_paths(doc)
+                               if p is not None and p in self.compose_docs)
+        return found
+
     def services(self) -> Iterator[Service]:
         for stack in self.stacks:
             yield from stack.services.values()
@@ -160,18 +186,29 @@ class Workspace:
         # a file the configuration names in `stacks` is a compose file whatever its name
         # (`docker_compose/app.yaml`, joined with `-f` by a Makefile)
         configured = {path for group in self.config.stacks for path in group}
-        for path in sorted(p for p in self.tree.paths()
-                           if is_compose_name(p) or p in configured):
-            file = self.read(path)
-            if file is None:
-                continue
-            try:
-                doc = _parsed(_COMPOSE, file, compose.parse)
-            except InputError as exc:
-                self.record_error(exc)
-                continue
-            if doc is not None:
-                self.compose_docs[path] = doc
+        waiting = sorted(p for p in self.tree.paths() if is_compose_name(p) or p in configured)
+        # a file a compose file `include:`s is a compose file whatever its name
+        # (`include: [deploy/prod.yml]`), and may include more
+        tried: set[str] = set()
+        while waiting:
+            for path in waiting:
+                self._load_compose_file(path)
+            tried.update(waiting)
+            waiting = sorted({p for doc in list(self.compose_docs.values())
+                              for p in included_paths(doc)
+                              if p is not None and p not in tried and self.tree.exists(p)})
+
+    def _load_compose_file(self, path: str) -> None:
+        file = self.read(path)
+        if file is None:
+            return
+        try:
+            doc = _parsed(_COMPOSE, file, compose.parse)
+        except InputError as exc:
+            self.record_error(exc)
+            return
+        if doc is not None:
+            self.compose_docs[path] = doc
 
     def _build_stack(self, docs: list[compose.ComposeDoc], swaps: Swaps) -> Stack:
         folder = posixpath.dirname(docs[0].path)
@@ -284,3 +321,16 @@ def _outside_stage(parsed: dockerfile.Dockerfile) -> InputError | None:
         return InputError(parsed.path, 1, "no FROM instruction: the Dockerfile contains no "
                           "stages to build")
     return None
+
+
+# per workspace: compose file -> the files whose `include:` names it
+_INCLUDERS: Memo[dict[str, list[compose.ComposeDoc]]] = Memo("including compose files")
+
+
+def _includers(docs: dict[str, compose.ComposeDoc]) -> dict[str, list[compose.ComposeDoc]]:
+    found: dict[str, list[compose.ComposeDoc]] = {}
+    for doc in docs.values():
+        for path in included_paths(doc):
+            if path is not None:
+                found.setdefault(path, []).append(doc)
+    return found

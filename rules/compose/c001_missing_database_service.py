@@ -106,7 +106,11 @@ URL (an incident drill or CI file loaded with `-f`: the base stack runs
 without that database). Display-only too when the stack already runs a PostgreSQL
 image under another name that no URL names (`postgres` beside a URL to `db`): the
 host is probably meant to be it, and a second, empty database would take the app's
-data elsewhere while `docker compose up` succeeds. A `localhost`
+data elsewhere while `docker compose up` succeeds; the same when another URL names a
+running PostgreSQL service with the very user, password and database this URL gives. And
+when a compose file that `include:`s this stack's file also loads another file whose
+services use the same host: a service added to each would conflict in that project
+("conflicts with imported resource"), so it is defined once, by hand. A `localhost`
 URL in a compose file is reported (the container itself runs no database) with
 no fix; `localhost` in `.env` files is left alone, and in a test suite's variable
 (`TEST_DATABASE_URL`, `DATABASE_URL_TEST`), as are MySQL/SQLite URLs,
@@ -131,6 +135,7 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Stack
 from fixer.model.workspace import Workspace
 from fixer.sources.compose_edit import Unfixable
+from fixer.sources.compose import ComposeDoc
 
 from . import pgservice
 
@@ -170,12 +175,15 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
     if not _service_name(host):
         return replace(base, reason=f"`{host[:40]}...` is no name a service can answer to "
                                     "(a DNS name is at most 253 characters, 63 a label)")
-    running = _unused_postgres(ws, stack)
+    running = _unused_postgres(ws, stack) or _same_credentials(ws, stack, uses)
     if running:
         return replace(base, reason=f"the stack already runs PostgreSQL as {running}: `{host}` "
                                     "is probably meant to be it, and a second, empty database "
                                     "beside it is no fix; point the URL at it, or give it the "
                                     "network alias, by hand")
+    together = _included_together(ws, stack, host)
+    if together:
+        return replace(base, reason=together)
     overridden = dbusage.base_uses(ws, stack, uses)
     overlays = dbusage.overlay_sources(stack, uses, overridden)
     if overlays:
@@ -236,6 +244,45 @@ def _unused_postgres(ws: Workspace, stack: Stack) -> str:
     found = [f"`{name}` ({image})" for name, service in stack.services.items()
              if name not in named and service.names().isdisjoint(named)
              and (image := service.scalar("image")) and family(image) == "postgres"]
+    return " and ".join(found)
+
+
+def _included_together(ws: Workspace, stack: Stack, host: str) -> str:
+    """Why no service is added here: a compose file that `include:`s this stack's file also
+    loads another file whose services use the host, and a `postgres` service added to each
+    would conflict in that project ("conflicts with imported resource")."""
+    for includer, other in _included_beside(ws, stack):
+        if any(use.host == host for use in dbusage.postgres_uses(ws, other)):
+            return (f"{includer.path} includes {stack.docs[0].path} and {other.docs[0].path}, "
+                    f"which both use `{host}`: a service added to each would conflict there; "
+                    "define it once, by hand")
+    return ""
+
+
+def _included_beside(ws: Workspace, stack: Stack) -> Iterator[tuple[ComposeDoc, Stack]]:
+    """(includer, stack) for each other stack a compose file that `include:`s this stack's
+    file loads into its project too."""
+    mine = {doc.path for doc in stack.docs}
+    for includer in (i for doc in stack.docs for i in ws.includers(doc.path)):
+        others = {doc.path for doc in ws.project_docs(includer)} - mine
+        yield from ((includer, other) for other in ws.stacks
+                    if other is not stack and others & {doc.path for doc in other.docs})
+
+
+def _same_credentials(ws: Workspace, stack: Stack, uses: list[dbusage.UrlUse]) -> str:
+    """The stack's PostgreSQL services that other URLs name with the very user, password and
+    database the missing host's URLs give, as the reason names them: the same credentials
+    say it is meant to be that database, and a second, empty one would take its writes."""
+    wanted = {(u.url.user, u.url.password, u.url.database) for u in uses}
+    if (None, None, None) in wanted:
+        return ""
+    stacks = [stack, *(other for _includer, other in _included_beside(ws, stack))]
+    services = {name: service for each in stacks for name, service in each.services.items()}
+    found = sorted({f"`{use.host}` ({image})" for each in stacks
+                    for use in dbusage.postgres_uses(ws, each)
+                    if (use.url.user, use.url.password, use.url.database) in wanted
+                    and (service := services.get(use.host)) is not None
+                    and (image := service.scalar("image")) and family(image) == "postgres"})
     return " and ".join(found)
 
 

@@ -76,6 +76,9 @@ port it names, and other commands may serve the same app on the image's port. Th
 reason names the line; change the command (`uvicorn app.main:app --port 8000`) or the
 code by hand, or take the rewrite with `--unsafe-fixes`.
 
+Unsafe too when a compose file `include:`s the service's file into a project of its own:
+fixer judges that file as another stack, and its services (a proxy and its configuration,
+other apps) may call the service on the port the app would leave.
 Unsafe too when the app would move off a port that a Kubernetes manifest of the repository
 names for the service (a Deployment's `containerPort`, a Service's `targetPort`; the
 manifest is the service's when one of its names begins with the service's name): the same
@@ -161,7 +164,7 @@ from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.numbers import number
 from fixer.facts.image.builttags import (
-    built_images, image_name, names_built_from, script_texts)
+    built_images, image_path, names_built_from, script_texts)
 from fixer.facts.ports.claims import ContainerPort, heard, own_ports
 from fixer.facts.ports.deployments import deployment_port
 from fixer.facts.ports.kubernetes import helm_port, ports_for
@@ -265,7 +268,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                      _image_users_doubt(ws, service, listen) or
                      _host_port_doubt(ws, service, listen) or
                      _fly_doubt(ws, service, listen) or
-                     _bare_address_doubt(ws, service, listen)) if moves_app else None
+                     _bare_address_doubt(ws, service, listen) or
+                     _included_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
 
@@ -366,6 +370,18 @@ def _override_doubt(ws: Workspace, service: BuiltService) -> str | None:
             "for one without breaking the other")
 
 
+def _included_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: a compose file `include:`s the service's
+    file into a project of its own, whose services (a proxy and its configuration, other
+    apps) may call it on `listen`; fixer judges that file as another stack."""
+    includer = next((i for doc in service.stack.docs for i in ws.includers(doc.path)), None)
+    if includer is None:
+        return None
+    return (f"{includer.path} includes {service.first_doc().path}: the services of its "
+            f"project may call {service.name} on {listen}, the port the app would leave, and "
+            "fixer does not read them as one stack")
+
+
 def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     """Why moving the app off `listen` is unsafe: a Kubernetes manifest about the service
     sends it traffic there, or a Helm chart about it writes that port, and fixer edits no
@@ -392,11 +408,11 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
 
 
 def _image_names(ws: Workspace, service: BuiltService) -> list[str]:
-    """What deployment files may call the service's image: its compose `image:`, and the
-    names build scripts and CI give images built from its context or Dockerfile."""
+    """What deployment files may call the service's image (`image_path`s): its compose
+    `image:`, and the names build scripts and CI give images built from its Dockerfile."""
     own = service.scalar("image")
-    return sorted({*([image_name(own)] if own else []), *names_built_from(
-        ws, service.app.build.context, service.app.dockerfile.path)})
+    return sorted({*([image_path(own)] if own else []),
+                   *names_built_from(ws, service.app.dockerfile.path)} - {""})
 
 
 def _first_file_agrees(service: BuiltService, wrong: list[ContainerPort], listen: int) -> bool:
@@ -415,8 +431,9 @@ def _first_file_agrees(service: BuiltService, wrong: list[ContainerPort], listen
 
 
 def _builds_one_app(ws: Workspace) -> bool:
-    """The repository builds one app: every chart or deployment file is about it."""
-    return len({s.app.folder for s in app_services(ws)}) == 1
+    """The repository builds one app: every chart or deployment file is about it. Services
+    that build one Dockerfile are one app; two Dockerfiles of one context are two."""
+    return len({s.app.dockerfile.path for s in app_services(ws)}) == 1
 
 
 def _unread_proxy_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
@@ -484,8 +501,7 @@ def _may_run(ws: Workspace, service: BuiltService, image: str | None) -> bool:
     last = name.rsplit("/", 1)[-1]
     if any(n in last for n in service.names()):
         return True
-    return any(where in (service.app.build.context, service.app.dockerfile.path)
-               for where in built_images(ws).get(name, []))
+    return service.app.dockerfile.path in built_images(ws).get(name, [])
 
 
 def _image_users_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:

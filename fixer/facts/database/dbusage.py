@@ -12,25 +12,21 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-import yaml
-
 from fixer.core.derived import Memo
-from fixer.core.errors import InputError
 from fixer.core.envfile import interpolate, parse_env
 from fixer.facts.database import dburl
 from fixer.model.services import Service, Stack, env_file_paths
+from fixer.model.stacks import included_paths
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import (
     ComposeDoc,
     Value,
-    elements,
     get,
     items,
     mapping_or_list,
     scalar,
     string_list,
 )
-from fixer.sources.compose import parse as parse_compose
 
 ENVIRONMENT, ENV_FILE, DOTENV = "environment", "env_file", ".env"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a service name; a dot means a domain
@@ -186,32 +182,13 @@ def included_names(ws: Workspace, stack: Stack) -> set[str] | None:
     them into the project); None when one cannot be read: then what the stack lacks is
     unknown."""
     found: set[str] = set()
-    for doc in stack.docs:
-        entries = get(Value(doc.root), "include")
-        if entries is None:
-            continue
-        for entry in (elements(entries) if isinstance(entries.node, yaml.SequenceNode)
-                      else [entries]):
-            paths = string_list(get(entry, "path")) if isinstance(entry.node, yaml.MappingNode) \
-                else string_list(entry)
-            for path in paths or [""]:   # no path: nothing fixer can read
-                names = _services_of(ws, posixpath.dirname(doc.path), path)
-                if names is None:
-                    return None
-                found |= names
+    for path in (p for doc in stack.docs for p in included_paths(doc)):
+        doc = ws.compose_docs.get(path) if path is not None else None
+        if doc is None:
+            return None
+        found |= {name for service, value in doc.services.items()
+                  for name in service_names(doc, service, value)}
     return found
-
-
-def _services_of(ws: Workspace, folder: str, path: str) -> set[str] | None:
-    if not path or "$" in path or posixpath.isabs(path):
-        return None
-    file = ws.read(posixpath.normpath(posixpath.join(folder, path)))
-    try:
-        doc = parse_compose(file) if file is not None else None
-    except InputError:
-        return None
-    return None if doc is None else {name for name, value in doc.services.items()
-                                     for name in service_names(doc, name, value)}
 
 
 # per workspace: each stack's reachable_names; C001 and C002 both ask missing_hosts, and the

@@ -1,11 +1,15 @@
-"""The names the repository's build scripts give the images they build, and where from.
+"""The names the repository's build scripts give the images they build, and from which
+Dockerfile.
 
 A deployment file names an image, not a compose service: `ghcr.io/acme/orders-api:${tag}`
-in Terraform is the `api` service's image when CI builds `./api` with that tag. Two kinds
-of build are read: a `docker build -t NAME ... CONTEXT` line of a script, Makefile or CI
-file (its `-f` Dockerfile too), and a CI step that builds with `context:` and `tags:` (GitHub's
-`docker/build-push-action`), whose tags may come from the `images:` of the job's
-`docker/metadata-action` step (`tags: ${{ steps.meta.outputs.tags }}`).
+in Terraform is the `api` service's image when CI builds `api/Dockerfile` with that tag. Two
+kinds of build are read: a `docker build -t NAME [-f FILE] CONTEXT` line of a script,
+Makefile or CI file, and a CI step that builds with `context:` (and `file:`) and `tags:`
+(GitHub's `docker/build-push-action`), whose tags may come from the `images:` of the
+`docker/metadata-action` step they name (`tags: ${{ steps.meta.outputs.tags }}`).
+
+Images are compared by their path, not their last part alone: `$(REGISTRY)/orders/api` and
+`$(REGISTRY)/billing/api` are two images (`image_path`, `same_image`).
 """
 
 from __future__ import annotations
@@ -17,15 +21,17 @@ from collections.abc import Iterator
 import yaml
 
 from fixer.core.derived import Memo
-from fixer.facts.image.buildscripts import is_build_script
 from fixer.core.textfile import TextFile
+from fixer.facts.image.buildscripts import is_build_script
 from fixer.model.workspace import Workspace
 
-# per workspace: image name (registry and path kept, no tag) -> the build contexts and
-# Dockerfiles it is built from, as repository paths
+# per workspace: image name (registry and path kept, no tag) -> the Dockerfiles it is built
+# from, as repository paths
 _BUILT: Memo[dict[str, list[str]]] = Memo("image names built by scripts")
 _DOCKER_BUILD = re.compile(r"\bdocker[ \t]+(?:buildx[ \t]+)?build\b[^\n;&|]*")
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+# `steps.meta.outputs.tags`: the metadata step whose tags a build step takes
+_STEP_TAGS = re.compile(r"steps\.([\w-]+)\.outputs\.tags")
 
 
 def script_texts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:
@@ -38,20 +44,40 @@ def script_texts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:
 
 
 def built_images(ws: Workspace) -> dict[str, list[str]]:
-    """Image name -> the contexts and Dockerfiles the build scripts build it from."""
+    """Image name -> the Dockerfiles the build scripts build it from."""
     return ws.derived.get(_BUILT, lambda: _built(ws))
 
 
-def names_built_from(ws: Workspace, *where: str) -> list[str]:
-    """The last path part of each image name built from one of these contexts or
-    Dockerfiles (`orders-api` of `ghcr.io/acme/orders-api`), lowercased."""
-    return sorted({image_name(name) for name, built in built_images(ws).items()
-                   if any(place in where for place in built)} - {""})
+def names_built_from(ws: Workspace, dockerfile: str) -> list[str]:
+    """The `image_path` of each image name built from this Dockerfile."""
+    return sorted({image_path(name) for name, built in built_images(ws).items()
+                   if dockerfile in built} - {""})
 
 
 def image_name(image: str) -> str:
     """`registry/org/fastapi-web:1.2` -> `fastapi-web`, as deployment files name it."""
-    return posixpath.basename(image.split("@")[0]).split(":")[0].lower()
+    return posixpath.basename(image_path(image))
+
+
+def image_path(image: str) -> str:
+    """`ghcr.io/acme/orders-api:1.2` -> `ghcr.io/acme/orders-api`, lowercased; what follows
+    the last part a variable writes (`$(REGISTRY)/orders/api` -> `orders/api`)."""
+    parts = untagged(image.split("@")[0]).lower().split("/")
+    written = [i for i, part in enumerate(parts) if any(c in part for c in "${}()")]
+    return "/".join(p for p in parts[written[-1] + 1 if written else 0:] if p)
+
+
+def same_image(a: str, b: str) -> bool:
+    """Two `image_path`s name one image: the shorter ends the longer, part for part
+    (`orders-api` and `ghcr.io/acme/orders-api`; not `orders/api` and `billing/api`)."""
+    first, second = a.split("/"), b.split("/")
+    shorter, longer = sorted((first, second), key=len)
+    return bool(shorter[0]) and longer[len(longer) - len(shorter):] == shorter
+
+
+def untagged(image: str) -> str:
+    """`ghcr.io/acme/api:1.2` -> `ghcr.io/acme/api`; a registry's port stays."""
+    return image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
 
 
 def _built(ws: Workspace) -> dict[str, list[str]]:
@@ -62,13 +88,14 @@ def _built(ws: Workspace) -> dict[str, list[str]]:
             words = build.group().split()
             tags = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-t", "--tag")]
             files = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-f", "--file")]
-            where = [_repo_path(posixpath.join(folder, w.strip("\"'")))
-                     for w in files + words[-1:]]
+            context = _repo_path(posixpath.join(folder, words[-1].strip("\"'")))
+            dockerfile = _repo_path(posixpath.join(folder, files[-1].strip("\"'"))) if files \
+                else posixpath.join(context, "Dockerfile")
             for tag in tags:
-                found.setdefault(_untagged(tag.strip("\"'")), []).extend(where)
+                found.setdefault(untagged(tag.strip("\"'")), []).append(dockerfile)
         if _WORKFLOW.search(path) and "context" in text:
-            for tag, where in _workflow_builds(text):
-                found.setdefault(_untagged(tag), []).extend(where)
+            for tag, dockerfile in _workflow_builds(text):
+                found.setdefault(untagged(tag), []).append(dockerfile)
     return found
 
 
@@ -78,14 +105,9 @@ def _repo_path(path: str) -> str:
     return "" if normal == "." else normal
 
 
-def _untagged(image: str) -> str:
-    """`ghcr.io/acme/api:1.2` -> `ghcr.io/acme/api`; a registry's port stays."""
-    return image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
-
-
-def _workflow_builds(text: str) -> Iterator[tuple[str, list[str]]]:
-    """(image name, [context, Dockerfile]) of each step of a GitHub workflow that builds
-    with `context:` and `tags:` (paths from the checkout's root)."""
+def _workflow_builds(text: str) -> Iterator[tuple[str, str]]:
+    """(image name, Dockerfile) of each step of a GitHub workflow that builds with
+    `context:` and `tags:` (paths from the checkout's root)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -93,21 +115,22 @@ def _workflow_builds(text: str) -> Iterator[tuple[str, list[str]]]:
     jobs = data.get("jobs") if isinstance(data, dict) else None
     for job in jobs.values() if isinstance(jobs, dict) else ():
         steps = job.get("steps") if isinstance(job, dict) else None
-        inputs = [s["with"] for s in steps if isinstance(s, dict) and
-                  isinstance(s.get("with"), dict)] if isinstance(steps, list) else []
-        # `docker/metadata-action`'s `images:`, which its `outputs.tags` tag
-        named = [word for given in inputs for word in _words(given.get("images"))]
-        for given in inputs:
-            context = given.get("context")
+        steps = [s for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
+        # `docker/metadata-action`'s `images:`, by the id of its step
+        images = {str(s.get("id")): _words(s["with"].get("images")) for s in steps
+                  if isinstance(s.get("with"), dict) and s["with"].get("images")}
+        for step in steps:
+            given = step.get("with")
+            context = given.get("context") if isinstance(given, dict) else None
             if not isinstance(context, str) or "$" in context:
                 continue
-            root = _repo_path(context)
-            dockerfile = given.get("file")
-            where = [root, _repo_path(dockerfile) if isinstance(dockerfile, str)
-                     else posixpath.join(root, "Dockerfile")]
+            file = given.get("file")
+            dockerfile = _repo_path(file) if isinstance(file, str) else \
+                posixpath.join(_repo_path(context), "Dockerfile")
             for tag in _words(given.get("tags")):
-                for name in named if "outputs.tags" in tag else [tag]:
-                    yield name, where
+                named = _STEP_TAGS.search(tag)
+                for name in (images.get(named.group(1), []) if named else [tag]):
+                    yield name, dockerfile
 
 
 def _words(value: object) -> list[str]:

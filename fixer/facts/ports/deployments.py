@@ -4,15 +4,17 @@ write: an ECS task definition (`"containerPort": 8080` in JSON), Terraform or HC
 balancer block), CloudFormation (`ContainerPort: 8080`), an AWS Copilot manifest's
 `port:`, and the port option of a deploy command in a script, Makefile or CI file
 (`gcloud run deploy api --port 8000`, `az containerapp create --target-port 8000`), a Nomad
-job's `port "http" { to = 8080 }` and a Render blueprint's `PORT` (`render.yaml`).
+job's `port "http" { to = 8080 }` (or `static = 8080` with no `to`) and a Render
+blueprint's `PORT` (`render.yaml`).
 
 Such a deployment sends the image's traffic to that port, and fixer edits none of them: a
 fix that moves the port the app listens on (P001's app side) is unsafe where one about the
 service writes the port it listens on now. Read as text, whatever the format: a file is
 about the service when it names the service or its image as a word (the compose `image:`,
 or a name CI or a script builds its context with: `facts/image/builttags.py`), or when the
-repository builds no other app. A Terraform variable is read from its `default`, and one
-fixer cannot read counts as the port.
+repository builds no other app. A Terraform variable is read from the module's `.tfvars`,
+else its `default`, a `local` from its `locals` block, and one fixer cannot read counts
+as the port.
 """
 
 from __future__ import annotations
@@ -33,7 +35,11 @@ _SUFFIXES = (".json", ".tf", ".hcl", ".nomad", ".yml", ".yaml")
 _CONTAINER_PORT = re.compile(r"""\b(?:container|target)_?port["']?\s*[:=]\s*["']?"""
                              r"""(\d{1,5}|\$\{\{?[^}]*\}\}?|(?:var|local)\.\w+)""", re.I)
 # a Nomad job's `port "http" { to = 8080 }`: the container port the task's traffic goes to
-_NOMAD_PORT = re.compile(r"""\bport\s+"[^"]*"\s*\{[^}]*?\bto\s*=\s*(\d{2,5})""")
+_NOMAD_PORT = re.compile(r"""\bport\s+"[^"]*"\s*\{(?:[^}]*?\bto\s*=\s*(\d{2,5})|"""
+                         r"""[^}]*?\bstatic\s*=\s*(\d{2,5})(?![^}]*\bto\s*=))""")
+# a Render service that runs no image: its `runtime:` (or older `env:`) is a language's
+_NATIVE = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:runtime|env):[ \t]*['\"]?(?!docker|image)\w",
+                     re.M)
 # a Render blueprint's `envVars: - key: PORT  value: 8080`: the port Render sends traffic to
 _RENDER_PORT = re.compile(r"""\bkey:\s*["']?PORT["']?\s*\n\s*value:\s*["']?(\d{2,5})""")
 # a command that deploys the image with the port it sends traffic to: `gcloud run deploy
@@ -63,10 +69,10 @@ _FOUND: Memo[list[DeploymentPort]] = Memo("container ports of deployment files")
 
 def deployment_port(ws: Workspace, service: str, images: Iterable[str], port: int,
                     only_app: Callable[[], bool]) -> DeploymentPort | None:
-    """The first place a deployment file about `service` (or one of its `images`, named as
-    `image_name` gives them) writes `port`, or a variable fixer cannot read, as a container
-    port. `only_app()`: the repository builds no other app, so every deployment file is
-    about this one."""
+    """The first place a deployment file about `service` (or one of its `images`, as
+    `image_path` writes them: `orders/api` is not found in `billing/api`) writes `port`, or a
+    variable fixer cannot read, as a container port. `only_app()`: the repository builds no
+    other app, so every deployment file is about this one."""
     found = [p for p in ws.derived.get(_FOUND, lambda: list(_read(ws)))
              if p.port in (port, None)]
     if not found:
@@ -94,23 +100,62 @@ def _read(ws: Workspace) -> Iterator[DeploymentPort]:
                 if before.lstrip().startswith("#") or re.search(r"\s#", before):
                     continue   # a comment: `# gcloud run deploy api --port 8000`
                 about = _command(path, text, match.start()) if pattern is _PORT_OPTION \
-                    else text
-                if about is None:
-                    continue   # another command's option (`gcloud run services proxy --port`)
-                yield DeploymentPort(path, text.count("\n", 0, match.start()) + 1,
-                                     _port(_scope(ws, path, text), match.group(1)),
+                    else _list_item(text, match.start()) if pattern is _RENDER_PORT else text
+                if about is None or pattern is _RENDER_PORT and _NATIVE.search(about):
+                    continue   # another command's option (`gcloud run services proxy --port`),
+                    # or a Render service built without an image (`runtime: node`)
+                written = match.group(match.lastindex or 1)
+                port = _terraform(ws, path, written) if written.startswith(("var.", "local.")) \
+                    else _port(text, written)
+                yield DeploymentPort(path, text.count("\n", 0, match.start()) + 1, port,
                                      about.lower())
 
 
-def _scope(ws: Workspace, path: str, text: str) -> str:
-    """Where a file's variables are set: a Terraform module's every `.tf` file (its
-    `variables.tf`), any other file itself."""
-    if not path.endswith(".tf"):
-        return text
+def _terraform(ws: Workspace, path: str, written: str) -> int | None:
+    """The number a Terraform module gives `var.NAME` (what its `.tfvars` files set, else
+    the variable's `default`) or `local.NAME` (in a `locals` block); None when fixer cannot
+    tell, or the files disagree."""
+    kind, name = written.split(".", 1)
     folder = posixpath.dirname(path)
-    siblings = (ws.tree.peek(p) for p in sorted(tree_index.files_in(ws.tree, folder))
-                if p != path and p.endswith(".tf"))
-    return "\n".join([text, *(f.text for f in siblings if f is not None)])
+    texts = {p: f.text for p in sorted(tree_index.files_in(ws.tree, folder))
+             if p.endswith((".tf", ".tfvars")) and (f := ws.tree.peek(p)) is not None}
+    assigned = re.compile(rf"^[ \t]*{re.escape(name)}[ \t]*=[ \t]*\"?(\d{{2,5}})\b", re.M)
+    if kind == "local":
+        found = {v for p, t in texts.items() if p.endswith(".tf")
+                 for block in _blocks(t, "locals") for v in assigned.findall(block)}
+    else:
+        found = {v for p, t in texts.items() if p.endswith(".tfvars")
+                 for v in assigned.findall(t)}
+        if not found:   # no `.tfvars` sets it: the variable's default
+            found = {v for p, t in texts.items() if p.endswith(".tf")
+                     for block in _blocks(t, f'variable "{name}"')
+                     for v in re.findall(r"\bdefault\s*=\s*\"?(\d{2,5})\b", block)}
+    return int(found.pop()) if len(found) == 1 else None
+
+
+def _blocks(text: str, head: str) -> Iterator[str]:
+    """The bodies of the HCL blocks that open with `head {` (braces counted)."""
+    for match in re.finditer(rf"^[ \t]*{re.escape(head)}[ \t]*\{{", text, re.M):
+        depth, at = 1, match.end()
+        while depth and at < len(text):
+            depth += {"{": 1, "}": -1}.get(text[at], 0)
+            at += 1
+        yield text[match.end():at - 1]
+
+
+def _list_item(text: str, at: int) -> str:
+    """The entry of a top-level YAML list (a Render blueprint's `services:`) that holds
+    `at`: from the nearest `- ` line less indented than the lines before `at` to the next
+    one as indented; what names the service (`name: api`, `dockerContext: ./api`)."""
+    items = list(re.finditer(r"^([ \t]*)-[ \t]", text, re.M))
+    starts = [m for m in items if m.start() <= at]
+    if not starts:
+        return text
+    depth = min(len(m.group(1)) for m in items)
+    first = next((m for m in reversed(starts) if len(m.group(1)) == depth), starts[0])
+    after = next((m.start() for m in items if m.start() > at and len(m.group(1)) == depth),
+                 len(text))
+    return text[first.start():after]
 
 
 def _command(path: str, text: str, at: int) -> str | None:
@@ -137,12 +182,6 @@ def _port(text: str, written: str) -> int | None:
     `$(PORT)`); None for a variable fixer cannot read."""
     if written.isdigit():
         return int(written)
-    if written.startswith(("var.", "local.")):   # Terraform: its default, or no number
-        name = re.escape(written.split(".", 1)[1])
-        given = re.search(rf'variable\s+"{name}"\s*\{{[^}}]*?\bdefault\s*=\s*"?(\d{{2,5}})\b',
-                          text) if written.startswith("var.") else \
-            re.search(rf"^\s*{name}\s*=\s*(\d{{2,5}})\b", text, re.M)
-        return int(given.group(1)) if given is not None else None
     found = _VARIABLE.match(written)
     value = _value(text, next(g for g in found.groups() if g)) if found is not None else None
     return int(value) if value is not None and value.isdigit() else None

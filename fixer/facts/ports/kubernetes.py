@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.derived import Memo
-from fixer.facts.image.builttags import image_name
+from fixer.facts.image.builttags import image_name, image_path, same_image
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
@@ -48,7 +48,7 @@ class ManifestPort:
     path: str
     names: frozenset[str]   # the manifest's names, lowercased
     port: int
-    images: frozenset[str] = frozenset()   # its containers' image names (`envoy`)
+    images: frozenset[str] = frozenset()   # its containers' `image_path`s (`envoyproxy/envoy`)
 
 
 _PORTS: Memo[list[ManifestPort]] = Memo("Kubernetes manifest ports")
@@ -63,7 +63,7 @@ def ports_for(ws: Workspace, service: str, stack: Iterable[str], images: Iterabl
               only_app: Callable[[], bool] = lambda: False) -> list[ManifestPort]:
     """The ports of the manifests about `service`, of the stack whose services are `stack`
     (a manifest that a longer name of them fits is that one's), or that run one of its
-    `images` (names as `image_name` gives them); every manifest's when `only_app()` (the
+    `images` (`image_path`s, compared by `same_image`); every manifest's when `only_app()` (the
     repository builds no other app: a manifest named for the project deploys the one image
     there is). Never one that runs only well-known servers' images (an `api-gateway`
     Deployment of envoy), nor a Service named as one of those. The names are listed only
@@ -71,20 +71,26 @@ def ports_for(ws: Workspace, service: str, stack: Iterable[str], images: Iterabl
     manifests = manifest_ports(ws)
     if not manifests:
         return []
-    if only_app():   # but not a manifest of a well-known server's image (grafana on 8000)
-        return [m for m in manifests if m.names.isdisjoint(_INFRA_IMAGES)]
-    own = set(images)
-    infra = _infra_names(manifests)
+    servers = _servers_only(manifests)
+    if only_app():   # but not a manifest of a well-known server (grafana on 8000)
+        return [m for m in manifests if not servers(m)]
+    own = list(images)
     names = [service, *(name for name in stack if name != service)]
-    return [m for m in manifests if not own.isdisjoint(m.images) or (
-        _owner(m.names, names) == service and not (m.names - m.images) <= infra)]
+    return [m for m in manifests if any(same_image(a, b) for a in own for b in m.images) or (
+        _owner(m.names, names) == service and not servers(m))]
 
 
-def _infra_names(manifests: list[ManifestPort]) -> frozenset[str]:
-    """The names of the manifests whose containers all run well-known servers' images,
-    and those images: what names them is about those servers."""
-    return frozenset(name for m in manifests if m.images and m.images <= _INFRA_IMAGES
-                     for name in m.names)
+def _servers_only(manifests: list[ManifestPort]) -> Callable[[ManifestPort], bool]:
+    """Whether a manifest is about well-known servers only: its containers all run their
+    images (an nginx sidecar beside the app's container is not), or it runs none (a
+    Service) and every name it has is one only such manifests have, so a label the app's
+    manifests share (`app.kubernetes.io/part-of: shop`) keeps it the app's."""
+    def servers(m: ManifestPort) -> bool:
+        return bool(m.images) and {posixpath.basename(i) for i in m.images} <= _INFRA_IMAGES
+    theirs = {n for m in manifests if servers(m) for n in m.names}
+    others = {n for m in manifests if not servers(m) and m.images for n in m.names}
+    only_theirs = theirs - others
+    return lambda m: servers(m) or (not m.images and bool(m.names) and m.names <= only_theirs)
 
 
 def _owner(names: frozenset[str], services: list[str]) -> str | None:
@@ -116,7 +122,7 @@ def _read(ws: Workspace) -> Iterator[ManifestPort]:
         for document in documents:
             if isinstance(document, dict) and isinstance(document.get("kind"), str):
                 names = frozenset(n.lower() for n in _names(document))
-                images = frozenset(image_name(i) for i in _images(document))
+                images = frozenset(image_path(i) for i in _images(document))
                 for port in sorted(set(_ports(document))):
                     yield ManifestPort(path, names, port, images)
 
