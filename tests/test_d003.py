@@ -540,3 +540,28 @@ def test_no_curl_installed_for_a_probe_that_calls_no_http_url() -> None:
     assert not found.fixable
     assert found.reason == ("the healthcheck's curl calls `postgresql://db:5432/app`, no HTTP "
                             "URL: with curl installed it fails as well")
+
+
+def _published(files: dict[str, str], test: str) -> dict[str, str]:
+    """`files` with compose naming a published image beside the build and running `test`."""
+    compose = files["compose.yaml"].replace("    build: ./api\n", "    build: ./api\n"
+                                            "    image: ghcr.io/acme/api:latest\n")
+    compose = re.sub(r"test: .*", f"test: {test}", compose)
+    return {**files, "compose.yaml": compose}
+
+
+def test_a_pulled_distroless_image_gets_no_string_probe() -> None:
+    # the string runs through /bin/sh, which a distroless image does not have
+    files = _published(app_service(healthcheck="curl", base="gcr.io/distroless/python3-debian12"),
+                       "curl -fsS http://localhost:8000/health || exit 1")
+    [found] = check(files, select="D003")
+    assert found.safety.value == "display-only" and "has no shell" in (found.reason or "")
+
+
+def test_a_pulled_image_that_installs_python_gets_a_python_probe() -> None:
+    files = app_service(healthcheck="curl", base="ubuntu:24.04")
+    files["api/Dockerfile"] = files["api/Dockerfile"].replace(
+        "FROM ubuntu:24.04\n", "FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y "
+        "--no-install-recommends python3 python3-pip && rm -rf /var/lib/apt/lists/*\n")
+    [found] = check(_published(files, CURL_TEST), select="D003")
+    assert found.safety.value == "safe" and "Python urllib" in (found.fix_title or "")

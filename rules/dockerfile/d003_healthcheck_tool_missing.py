@@ -94,10 +94,11 @@ through a YAML alias.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
+
+import yaml
 
 from fixer.core.edits import Edit, TextEdit
 from fixer.facts.health.healthchecks import nearest_healthcheck
@@ -361,7 +362,8 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
         return (f"Install {' and '.join(missing)} in the {target.services[0].app.stage_named}",
                 plan.reason)
     title = "Rewrite the healthcheck as a Python urllib probe"
-    reason = _rewrite_reason(failing)
+    reason = _rewrite_reason(failing) or (_needs_a_shell(failing) if target.family.manager is None
+                                          else None)
     if target.picked_by_args:
         return f"{title} (compose's build args pick the base image)", reason
     if target.variant:
@@ -381,7 +383,8 @@ def _python(ws: Workspace, target: Target, plan: Placement) -> str | None:
     (a deployment may pull it). None where the image has no Python."""
     if ws.config.healthcheck_strategy == "python" or plan.no_packages or \
             target.picked_by_args or target.variant or target.pulled:
-        return target.family.python
+        installed = "python" in tools_present(target.dockerfile, target.stage, target.args)
+        return target.family.python or ("python3" if installed else None)
     return None
 
 
@@ -394,6 +397,16 @@ def _install(ws: Workspace, target: Target, missing: list[str]) -> Placement:
                                 "install a tool with")
     return placement(target.dockerfile, target.stage, family.manager, missing, target.image,
                      pragmas(ws))
+
+
+def _needs_a_shell(uses: list[Use]) -> str | None:
+    """Why the Python probe cannot take the healthcheck's place on an image without a shell
+    (distroless): the test is a string (`test: curl -f ... || exit 1`, `HEALTHCHECK CMD curl
+    ...`), which runs through /bin/sh, and a rewrite keeps its form."""
+    shell_form = any(u.test is not None and isinstance(u.test.node, yaml.ScalarNode) or
+                     u.instruction is not None and not u.instruction.json for u in uses)
+    return ("the healthcheck is a string, which runs through /bin/sh, and the image has no "
+            "shell: write it as `[\"CMD\", \"python3\", \"-c\", ...]`") if shell_form else None
 
 
 def _rewrite_reason(uses: list[Use]) -> str | None:
