@@ -248,6 +248,12 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
                  8115, "CMD", ["8115"], id="gunicorn-socket-and-tcp"),
     pytest.param(df('CMD ["hypercorn", "--bind", "fd://3", "a:b"]'), None, "CMD", [],
                  id="hypercorn-fd"),
+    # TLS on 8443 and plain HTTP on 8000: it listens on both
+    pytest.param(df('CMD ["hypercorn", "--bind", "0.0.0.0:8443", "--insecure-bind", '
+                    '"0.0.0.0:8000", "--certfile", "c.pem", "--keyfile", "k.pem", "a:b"]'),
+                 None, "CMD", [], id="hypercorn-tls-and-insecure-bind"),
+    pytest.param(df('CMD ["hypercorn", "--insecure-bind", "0.0.0.0:8116", "a:b"]'),
+                 8116, "CMD", ["8116"], id="hypercorn-insecure-bind-alone"),
     pytest.param(df('CMD ["uvicorn", "a:b", "--uds", "/run/app.sock", "--port", "8000"]'),
                  None, "CMD", [], id="uvicorn-uds-ignores-the-port"),
     pytest.param(df('CMD ["uvicorn", "a:b", "--fd", "0"]'), None, "CMD", [], id="uvicorn-fd"),

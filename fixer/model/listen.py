@@ -118,8 +118,11 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
     merged = {**own.values, **env}
     region, launch = found.region, found.launch
     if launch.runs_script:
+        pipenv = re.search(r"\bpipenv[\s\"',]+run\b", tree.read(region.path).text[
+            region.start:region.end]) is not None   # pipenv loads the project's `.env`
         script = script_port(tree, folder, launch.target or "", merged,
-                             lambda path: in_image(tree, folder, dockerfile, stage, path))
+                             lambda path: in_image(tree, folder, dockerfile, stage, path),
+                             pipenv)
         sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
         launch = replace(launch, loopback=script.loopback) if script.loopback else launch
         return ListenPort(script.port, script.origin, sites, launch, region, script.reason,

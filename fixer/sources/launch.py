@@ -28,8 +28,9 @@ _RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
 _JOINED_OPTION = re.compile(r"^--?[A-Za-z][\w-]*\s+\S")
 # An ASGI/WSGI target: `app.main:app`, `main:create_app()`; never `0.0.0.0:8000`.
 TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(\))?$")
+# hypercorn's `--insecure-bind` is a plain-HTTP bind beside its TLS `--bind`: both listen
 PORT_OPTIONS = {"uvicorn": ("--port",), "fastapi": ("--port",), "granian": ("--port",),
-                "gunicorn": ("--bind", "-b"), "hypercorn": ("--bind", "-b")}
+                "gunicorn": ("--bind", "-b"), "hypercorn": ("--bind", "-b", "--insecure-bind")}
 CONFIG_OPTIONS = ("-c", "--config")  # gunicorn/hypercorn read the bind from a config file
 # Options that bind a Unix socket or a file descriptor instead of a TCP port (uvicorn then
 # ignores --host and --port), and the bind values that do so for gunicorn and hypercorn.

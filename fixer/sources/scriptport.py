@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from fixer.core import tree_index
+from fixer.core.envfile import parse_env
 from fixer.core.tree import Tree
 from fixer.sources.launch import DEFAULT_PORT
 from fixer.sources.portsites import Addition, Site
@@ -32,10 +34,13 @@ class ScriptPort:
 
 
 def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
-                in_image: Callable[[str], str | None] = lambda _path: None) -> ScriptPort:
+                in_image: Callable[[str], str | None] = lambda _path: None,
+                loads_dotenv: bool = False) -> ScriptPort:
     """`target` is `main.py`, `/app/run.py` or `-m app.main`; `in_image` maps a path the
     container sees to the repository file the build copies there, when the folder layout
-    alone does not tell (`COPY ./src /app`)."""
+    alone does not tell (`COPY ./src /app`). `loads_dotenv`: the command loads a `.env`
+    into the environment (`pipenv run`), as the script's own `load_dotenv()` does; a port
+    variable such a file sets is then unknown."""
     path = _script_path(tree, folder, target) or _copied_script(target, in_image)
     if path is None:
         return ScriptPort(None, "script", reason=f"{target} not found")
@@ -57,7 +62,24 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
     if keyword is None:
         return ScriptPort(DEFAULT_PORT, "uvicorn.run default", (), _addition(path, source, call),
                           loopback=loopback)
-    return replace(_read_port(path, source, module, keyword.value, env), loopback=loopback)
+    dotenv = _loaded_dotenv(tree, folder) if loads_dotenv or _LOADS_DOTENV.search(source) \
+        else None
+    return replace(_read_port(path, source, module, keyword.value, env, dotenv),
+                   loopback=loopback)
+
+
+# python-dotenv's loaders: the app reads a `.env` file into its own environment
+_LOADS_DOTENV = re.compile(r"\b(?:load_dotenv|dotenv_values)\s*\(")
+
+
+def _loaded_dotenv(tree: Tree, folder: str) -> dict[str, str]:
+    """The variables the `.env` files of the service folder set (which one the app finds
+    depends on its working directory: any of them may be it)."""
+    found: dict[str, str] = {}
+    for path in tree_index.named_under(tree, folder, ".env"):
+        file = tree.peek(path)
+        found.update(parse_env(file.text) if file is not None else {})
+    return found
 
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -137,7 +159,7 @@ def _is_main_guard(stmt: ast.stmt) -> bool:
 
 
 def _read_port(path: str, source: str, module: ast.Module, expr: ast.expr,
-               env: dict[str, str]) -> ScriptPort:
+               env: dict[str, str], dotenv: dict[str, str] | None = None) -> ScriptPort:
     origin = f"uvicorn.run in {path}"
     if isinstance(expr, ast.Name):
         assigned = _module_constant(module, expr.id)
@@ -156,6 +178,9 @@ def _read_port(path: str, source: str, module: ast.Module, expr: ast.expr,
     value = env.get(name)
     if value is not None and value.isdigit():
         return ScriptPort(int(value), f"{name} read by {path}", variable=name, reads=name)
+    if dotenv is not None and name in dotenv:   # `load_dotenv()`, `pipenv run`: a `.env`
+        return ScriptPort(None, origin, reason=f"{name} may be set by a `.env` file the app "
+                                               f"loads ({dotenv[name] or 'empty'} there)")
     found = _digits(default) if default is not None else None
     if found is None or default is None:
         return ScriptPort(None, origin, reason=f"{name} is not set and has no default")
