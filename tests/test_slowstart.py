@@ -60,7 +60,19 @@ def test_a_model_load_in_a_function_names_it() -> None:
     """A load inside a function may run per request: the reason names the function."""
     text = "def transcribe(path):\n    import whisper\n\n    model = whisper.load_model('base')\n"
     assert _first_load(TextFile("api/app/asr.py", text)) == (4, "whisper.load_model", False,
-                                                             "transcribe")
+                                                             "transcribe", False)
+
+
+def test_an_http_call_of_a_start_up_function_is_a_slow_start() -> None:
+    """An Ollama pull in the lifespan, before the app listens; not one in a request."""
+    text = ("import httpx\n\nasync def lifespan(app):\n    async with httpx.AsyncClient() as c:\n"
+            "        await c.post('http://ollama:11434/api/pull', json={})\n    yield\n\n"
+            "async def chat(prompt):\n    async with httpx.AsyncClient() as client:\n"
+            "        return await client.post('http://ollama:11434/api/generate')\n")
+    assert _first_load(TextFile("api/app/main.py", text)) == (5, "c.post", False, "lifespan",
+                                                              True)
+    request_only = text.replace("async def lifespan(app):", "async def pull(app):")
+    assert _first_load(TextFile("api/app/main.py", request_only)) is None
 
 
 @pytest.mark.parametrize("text", [

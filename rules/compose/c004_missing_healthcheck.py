@@ -105,8 +105,11 @@ Unsafe when the app serves its health route through such a class's methods, when
 loads a model or imports a library that serves models (`vllm`, `torch`), and when its
 command sleeps 10 s or more before the server starts (`sleep 60 && uvicorn ...`, or its
 ENTRYPOINT script before `exec "$@"`, `sleep ${DELAY:-30}` read at its default) or
-installs packages or a model first (`pip install ... && uvicorn ...`, or that script's
-`pip install` or `from_pretrained`): a download, a load, an install or the wait may outlast the
+installs packages or fetches a model or data first (`pip install ... && uvicorn ...`,
+`python download_model.py && ...`, `ollama pull`, `python -c "...snapshot_download(...)"`,
+or that script's `pip install` or `from_pretrained`), or when a start-up function of the
+app (`lifespan`, an `on_event("startup")` handler) makes an HTTP request (`client.post(
+".../api/pull")`): a download, a load, an install or the wait may outlast the
 healthcheck's 40 s, and the container is
 marked unhealthy.
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets

@@ -1,5 +1,7 @@
-"""Whether an app may take longer to start than a healthcheck waits: it loads a model, or
-its command sleeps before it starts the server (`sleep 60 && uvicorn ...`).
+"""Whether an app may take longer to start than a healthcheck waits: it loads a model, its
+command sleeps, installs or downloads before it starts the server (`sleep 60 && uvicorn ...`,
+`python download_model.py && uvicorn ...`), or a start-up function of the app (`lifespan`,
+an `on_event("startup")` handler) makes an HTTP request (`client.post(".../api/pull")`).
 
 Uvicorn listens only once the app module is imported and its lifespan has started, and a
 model loaded on the way (`AutoModel.from_pretrained(...)`, a `transformers` pipeline, a
@@ -42,6 +44,8 @@ _LOADER_NAMES = frozenset({"from_pretrained", "SentenceTransformer", "CrossEncod
                            "HuggingFaceEmbeddings", "HuggingFaceEmbedding",
                            "HuggingFaceBgeEmbeddings", "HuggingFaceInstructEmbeddings",
                            "KeyBERT",
+                           # a file fetched over HTTP at import (`urlretrieve(WEIGHTS_URL, ...)`)
+                           "urlretrieve",
                            # not a model: debugpy waits, on the import path, for a debugger
                            # to attach, and the app listens only once one has
                            "wait_for_client"})
@@ -55,11 +59,12 @@ _MODEL_LIBRARIES = frozenset({
     "whisperx", "torch", "tensorflow", "keras", "jax", "mlx", "onnxruntime", "diffusers",
     "ultralytics", "TTS", "kokoro", "nemo", "paddleocr", "easyocr", "open_clip", "timm",
     "fastembed", "FlagEmbedding", "gensim", "sentence_transformers", "transformers",
-    "keybert", "langchain_huggingface"})
+    "keybert", "langchain_huggingface", "torchvision", "torchaudio", "stanza", "flair",
+    "ollama"})
 # Every name above appears in the text of a module that calls or imports it: most modules are
 # skipped without a walk of their tree.
 _WORDS = (*_LOADER_NAMES, "hub.load", "spacy.load", "nltk.download", "pipeline",
-          *_MODEL_LIBRARIES)
+          *_MODEL_LIBRARIES, "lifespan", "startup")
 
 
 class ModelLoad(NamedTuple):
@@ -68,10 +73,15 @@ class ModelLoad(NamedTuple):
     call: str       # as written: `AutoModel.from_pretrained`, `pipeline`; or the library
     imported: bool = False   # `call` is a library the module imports, not a call
     within: str = ""         # the function the call is in ("" at the module's top level)
+    network: bool = False    # an HTTP call of the app's start-up (`lifespan`), not a load
 
 
 def described(load: ModelLoad) -> str:
     """`api/app/main.py:4 loads a model (`pipeline`), which may be downloaded first`."""
+    if load.network:
+        return (f"{load.path}:{load.line} calls `{load.call}` in `{load.within}()` at "
+                "start-up, and fixer cannot tell how long it takes (a model pulled, a "
+                "service awaited)")
     if load.call.endswith("wait_for_client"):
         return (f"{load.path}:{load.line} waits for a debugger to attach (`{load.call}`) "
                 "before the app listens")
@@ -93,7 +103,12 @@ SLEEP_DOUBT = 10.0
 # installs and downloads a command runs before its server: minutes on a first start
 _INSTALLS = re.compile(r"(?<![\w-])(?:pip3?\s+install|uv\s+(?:sync|pip\s+install)|poetry\s+"
                        r"install|pipenv\s+install|apt-get\s+install|apk\s+add|npm\s+"
-                       r"(?:install|ci)|spacy\s+download|huggingface-cli\s+download)\b")
+                       r"(?:install|ci)|spacy\s+download|huggingface-cli\s+download|"
+                       r"ollama\s+pull|dvc\s+pull|git\s+lfs\s+pull|gsutil\s+(?:-m\s+)?cp|"
+                       r"aws\s+s3\s+(?:cp|sync)|wget\s|curl\s[^\n&;|]*\s-[oO]\b|"
+                       # a script of the repository that fetches or prepares data first
+                       r"python[\d.]*\s+(?:-m\s+)?[\w./-]*(?:download|fetch|pull|prefetch|"
+                       r"warm|prepare)[\w./-]*)")
 
 
 def slow_start(ws: Workspace, service: Service) -> str | None:
@@ -104,6 +119,8 @@ def slow_start(ws: Workspace, service: Service) -> str | None:
     if waited is not None:
         return f"its command sleeps {waited:g} s before the server starts"
     installs = command_installs(ws, service)
+    if installs in _LOADER_NAMES:
+        return f"its command loads a model (`{installs}`) before the server starts"
     if installs is not None:
         return f"its command runs `{installs}` before the server starts"
     installs = entrypoint_installs(ws, service)
@@ -129,11 +146,13 @@ def command_sleep(ws: Workspace, service: Service) -> float | None:
 
 def command_installs(ws: Workspace, service: Service) -> str | None:
     """The install the command that starts the server runs first (`pip install -r
-    requirements.txt && uvicorn ...`)."""
+    requirements.txt && uvicorn ...`), or a model it loads first (`python -c "...
+    snapshot_download(...)" && uvicorn ...`)."""
     app = service.app
     region = app.listen.region if app is not None else None
     file = ws.read(region.path) if region is not None else None
-    found = _INSTALLS.search(file.text, region.start, region.end) \
+    found = (_INSTALLS.search(file.text, region.start, region.end) or
+             _SCRIPT_LOAD.search(file.text, region.start, region.end)) \
         if region is not None and file is not None else None
     return found.group(0) if found is not None else None
 
@@ -185,7 +204,7 @@ def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
 
 
 # (line, call, imported) of the first load in a module's text, kept with the text
-_LOADS: Memo[tuple[int, str, bool, str] | None] = Memo("first model load")
+_LOADS: Memo[tuple[int, str, bool, str, bool] | None] = Memo("first model load")
 
 
 def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
@@ -201,8 +220,9 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
     return None
 
 
-def _first_load(file: TextFile) -> tuple[int, str, bool, str] | None:
-    """The first call that loads a model, else the first import of a model library."""
+def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool] | None:
+    """The first call that loads a model, else an HTTP call of a start-up function, else
+    the first import of a model library."""
     if not any(word in file.text for word in _WORDS):
         return None
     tree = parse(file)
@@ -228,10 +248,44 @@ def _first_load(file: TextFile) -> tuple[int, str, bool, str] | None:
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
         name = _loader(call.func, pipelines)
         if name is not None:
-            return call.lineno, name, False, _within(functions, call.lineno)
+            return call.lineno, name, False, _within(functions, call.lineno), False
+    for function in functions:
+        network = _http_request(function) if _runs_at_startup(function) else None
+        if network is not None:
+            return network.lineno, ast.unparse(network.func), False, function.name, True
     found = sorted((line, name.split(".")[0]) for line, name in libraries
                    if name.split(".")[0] in _MODEL_LIBRARIES)
-    return (*found[0], True, _within(functions, found[0][0])) if found else None
+    return (*found[0], True, _within(functions, found[0][0]), False) if found else None
+
+
+# what runs before the app listens: a `lifespan` function, an `on_event("startup")` handler
+_STARTUP = re.compile(r"lifespan|on_event\(\s*['\"]startup")
+# an HTTP request: a call on an HTTP client (`client.post`, `session.get`) or its module
+_HTTP_CALL = re.compile(r"(?:httpx|requests|aiohttp|urllib\.request|\w*client|\w*session)\."
+                        r"(?:get|post|put|request|stream|urlopen)$", re.I)
+
+
+def _http_request(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:
+    """The first HTTP request the function makes: on a client module or one it opens with
+    `with`/`async with` (`async with httpx.AsyncClient() as c: await c.post(...)`)."""
+    clients = {item.optional_vars.id for node in ast.walk(function)
+               if isinstance(node, (ast.With, ast.AsyncWith)) for item in node.items
+               if isinstance(item.optional_vars, ast.Name)
+               and _CLIENT.match(ast.unparse(item.context_expr))}
+    return next((c for c in ast.walk(function) if isinstance(c, ast.Call) and (
+        _HTTP_CALL.match(ast.unparse(c.func)) or isinstance(c.func, ast.Attribute)
+        and isinstance(c.func.value, ast.Name) and c.func.value.id in clients
+        and c.func.attr in _VERBS)), None)
+
+
+# an HTTP client opened in a `with`: `httpx.AsyncClient(...)`, `aiohttp.ClientSession()`
+_CLIENT = re.compile(r"(?:httpx|aiohttp|requests)\.(?:Async)?(?:Client|ClientSession|Session)\(")
+_VERBS = frozenset({"get", "post", "put", "request", "stream"})
+
+
+def _runs_at_startup(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return bool(_STARTUP.search(function.name)) or any(
+        _STARTUP.search(ast.unparse(d)) for d in function.decorator_list)
 
 
 def _within(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> str:
