@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
 import pytest
 
 from fixer.sources.python import absolute_module
+from fixer.sources.relative_imports import guarded_lines
 from kit import check, fix
 from support import write_tree
 from test_boot import DEADLINE, health_status, running
@@ -284,3 +286,19 @@ def test_the_fix_is_unsafe_where_the_folder_is_a_package(cmd: str, advice: str |
         assert "keeps both" not in (finding.reason or ""), finding.reason
     else:
         assert advice in (finding.reason or ""), finding.reason
+
+
+@pytest.mark.parametrize(("test", "branch"), [
+    ("__package__", "body"),
+    ("not __package__", "orelse"),
+    ("__package__ is None or __package__ == ''", "orelse"),
+    ("__package__ in (None, '')", "orelse"),
+    ("__package__ is not None and __package__ != ''", "body"),
+    ("__spec__ is None", None),   # set under `uvicorn main:app`, where `__package__` is ''
+    ("__package__ or DEBUG", None),
+])
+def test_a_package_guard_leaves_its_package_branch_alone(test: str, branch: str | None) -> None:
+    source = (f"if {test}:\n    from .models import Item\nelse:\n"
+              "    from .models import Item as Other\n")
+    guarded = guarded_lines(ast.parse(source))
+    assert guarded == ({2} if branch == "body" else {4} if branch == "orelse" else set())

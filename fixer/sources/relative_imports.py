@@ -44,13 +44,11 @@ def guarded_lines(tree: ast.Module, main_runs: bool = True) -> set[int]:
         if isinstance(stmt, (ast.Try, ast.TryStar)) and any(_catches(h) for h in stmt.handlers) \
                 or isinstance(stmt, ast.If) and _type_checking(stmt.test):
             guarded = stmt.body
-        elif isinstance(stmt, ast.If) and _names_package(stmt.test):
-            guarded = stmt.body   # `if __package__:` runs in a package only
+        elif isinstance(stmt, ast.If) and _in_package(stmt.test) is not None:
+            # `if __package__:` runs in a package only; `if not __package__: ... else:`
+            guarded = stmt.body if _in_package(stmt.test) else stmt.orelse
         elif not main_runs and isinstance(stmt, ast.If) and _is_main(stmt.test):
             guarded = stmt.body   # a module imported (`uvicorn main:app`) is not `__main__`
-        elif isinstance(stmt, ast.If) and isinstance(stmt.test, ast.UnaryOp) and \
-                isinstance(stmt.test.op, ast.Not) and _names_package(stmt.test.operand):
-            guarded = stmt.orelse   # `if not __package__: ... else: from .x import y`
         else:
             continue
         lines.update(n.lineno for n in every_statement(guarded)
@@ -68,10 +66,32 @@ def _is_main(test: ast.expr) -> bool:
         any(isinstance(n, ast.Constant) and n.value == "__main__" for n in sides)
 
 
-def _names_package(test: ast.expr) -> bool:
-    """`__package__`: empty or None where the module runs as top level, where a relative
-    import fails; a branch it guards runs only inside a package."""
-    return isinstance(test, ast.Name) and test.id == "__package__"
+def _in_package(test: ast.expr) -> bool | None:
+    """What a test of `__package__` says, which is empty or None where the module runs as
+    top level (where a relative import fails): True when it holds inside a package only
+    (`__package__`, `__package__ is not None`, `__package__ != ""`), False when at the top
+    level only (`not __package__`, `__package__ is None or __package__ == ""`, `__package__
+    in (None, "")`); None for any other test."""
+    if isinstance(test, ast.Name):
+        return True if test.id == "__package__" else None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _in_package(test.operand)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        parts = {_in_package(value) for value in test.values}
+        wanted = False if isinstance(test.op, ast.Or) else True
+        return wanted if parts == {wanted} else None
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and \
+            isinstance(test.left, ast.Name) and test.left.id == "__package__":
+        right, op = test.comparators[0], test.ops[0]
+        empty = isinstance(right, ast.Constant) and right.value in (None, "") or \
+            isinstance(right, (ast.Tuple, ast.List, ast.Set)) and all(
+                isinstance(e, ast.Constant) and e.value in (None, "") for e in right.elts)
+        if empty and isinstance(op, (ast.Is, ast.Eq, ast.In)):
+            return False
+        if empty and isinstance(op, (ast.IsNot, ast.NotEq, ast.NotIn)):
+            return True
+    return None
 
 
 def _type_checking(test: ast.expr) -> bool:
