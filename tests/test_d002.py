@@ -244,9 +244,9 @@ def test_under_bash_a_lone_command_is_not_said_to_miss_sigterm() -> None:
     """bash -c replaces itself with a lone simple command (dash and BusyBox sh do not)."""
     [found] = check(repo(HEAD + 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
                          "CMD uvicorn app.main:app\n"), select="D002")
-    assert found.message == ("CMD in shell form: it runs through `/bin/bash -c`, which hands a "
-                             "lone command its process; exec form starts the app the same way "
-                             "without depending on the shell") and found.safety.value == "safe"
+    assert found.message == ("CMD in shell form: it runs through `/bin/bash -o pipefail -c`, which "
+                             "hands a lone command its process; exec form starts the app the same "
+                             "way without depending on the shell") and found.safety.value == "safe"
 
 
 @pytest.mark.parametrize(("script", "note"), [
@@ -280,3 +280,10 @@ def test_d002_no_exec_before_the_word_that_closes_a_block(script: str) -> None:
     """`exec fi` is no shell script: a compound command gets no fix, with the reason."""
     found = finding(HEAD + f"CMD sh -c '{script}'\n")
     assert not found.fixable and "`if` or loop block" in (found.reason or "")
+
+
+def test_a_shell_run_through_env_is_that_shell() -> None:
+    """`SHELL ["/usr/bin/env", "bash", "-c"]` sets nothing up: env execs bash."""
+    [found] = check(repo(HEAD + 'SHELL ["/usr/bin/env", "bash", "-c"]\n'
+                         "CMD uvicorn app.main:app\n"), select="D002")
+    assert found.safety.value == "safe" and "`bash -c`" in found.message

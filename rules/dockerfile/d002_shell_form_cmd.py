@@ -213,7 +213,8 @@ def _single_quoted_list(command: str) -> bool:
     return isinstance(value, list) and all(isinstance(word, str) for word in value)
 
 
-def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner: str) -> str:
+def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner: str,
+          shell: str = "") -> str:
     """What shell form does here, for the finding's message."""
     if _single_quoted_list(command) or _broken_json(command) is not None:
         return (f"it is meant as a JSON list but is not valid JSON, so {runner} runs it as "
@@ -229,7 +230,7 @@ def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner:
                 "pass SIGTERM to the app")
     if posixpath.basename(runner) == "bash" and not shell_features(command) and \
             wrapped_script(command) is None:   # bash -c execs a lone simple command
-        return (f"it runs through `{runner} -c`, which hands a lone command its process; "
+        return (f"it runs through `{shell}`, which hands a lone command its process; "
                 "exec form starts the app the same way without depending on the shell")
     return f"{runner} is PID 1 and does not pass SIGTERM to the app"
 
@@ -242,8 +243,10 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     features = shell_features(command) if wrapped_script(command) is None else []
     shellless = _shellless_base(services, dockerfile, stage)
     shell = _stage_shell(dockerfile, stage, instruction)
-    runner = "/bin/sh" if shell == DEFAULT_SHELL else shell[0]   # what Docker runs it with
-    harm = _harm(dockerfile, stage, kind, command, runner) if shellless is None else \
+    runs = _past_env(shell)
+    runner = "/bin/sh" if shell == DEFAULT_SHELL else runs[0]   # what Docker runs it with
+    harm = _harm(dockerfile, stage, kind, command, runner, " ".join(runs)) \
+        if shellless is None else \
         f"the {shellless.label} base image has no /bin/sh, so the container cannot start"
     base = Violation(
         message=f"{kind} in shell form: {harm}",
@@ -262,9 +265,9 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
         doubt = _shellless_doubt(shellless, dockerfile, stage, kind, command)
         if doubt is not None:
             return replace(base, reason=doubt)
-    if features and not POSIX_SHELLS.match(shell[0]):
-        return replace(base, reason=f"the stage's SHELL {shell[0]} is not a POSIX shell")
-    setup = None if features else _shell_setup(dockerfile, stage, shell)
+    if features and not POSIX_SHELLS.match(runs[0]):
+        return replace(base, reason=f"the stage's SHELL {runs[0]} is not a POSIX shell")
+    setup = None if features else _shell_setup(dockerfile, stage, runs)
     if setup is not None:
         return replace(base, reason=f"the stage's SHELL {setup}, and exec form skips that: the "
                                     "app may not start without what it sets up (an "
@@ -296,6 +299,17 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
         ws, services[0], command)
     note = f" ({risk})" if risk else f" ({rest})" if rest else ""
     return replace(base, fix=Fix(f"Use exec form{note}", safety, build), reason=risk)
+
+
+def _past_env(shell: tuple[str, ...]) -> tuple[str, ...]:
+    """The SHELL as it runs past `/usr/bin/env` and its options (`["/usr/bin/env", "bash",
+    "-c"]` runs bash); the SHELL itself otherwise."""
+    if posixpath.basename(shell[0]) != "env":
+        return shell
+    rest = list(shell[1:])
+    while rest and (rest[0].startswith("-") or "=" in rest[0]):
+        rest.pop(0)
+    return tuple(rest) or shell
 
 
 def _shell_setup(dockerfile: Dockerfile, stage: Stage, shell: tuple[str, ...]) -> str | None:
