@@ -378,6 +378,7 @@ def test_specifier_of_a_requirement(spec: str, specifier: str) -> None:
 def test_what_fastapi_brings_by_extra_and_release() -> None:
     both = frozenset({"uvicorn", "fastapi-cli"})
     assert brought_by("fastapi", frozenset({"standard"}), "") == both
+    assert brought_by("fastapi", frozenset({"standard-no-fastapi-cloud-cli"}), "") == both
     assert brought_by("fastapi", frozenset(), "==0.111.1") == both
     assert brought_by("fastapi", frozenset(), ">=0.111") == frozenset()
     assert brought_by("fastapi", frozenset(), "==0.112.0") == frozenset()

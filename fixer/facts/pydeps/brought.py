@@ -28,6 +28,8 @@ _KNOWN = (
     # and uvicorn[standard]
     _Brings("fastapi", "standard", None, _SERVER_AND_CLI),
     _Brings("fastapi", "all", None, _SERVER_AND_CLI),
+    # `standard-no-fastapi-cloud-cli` (0.116 on) is `standard` without fastapi-cloud-cli
+    _Brings("fastapi", "standard-no-fastapi-cloud-cli", None, _SERVER_AND_CLI),
     # fastapi 0.111.0 and 0.111.1 require `fastapi-cli>=0.0.2` and `uvicorn[standard]`
     # without an extra; 0.110.3 requires neither, and 0.112.0 moved both to `standard`
     _Brings("fastapi", None, ((0, 111), (0, 112)), _SERVER_AND_CLI),
