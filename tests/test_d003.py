@@ -565,3 +565,15 @@ def test_a_pulled_image_that_installs_python_gets_a_python_probe() -> None:
         "--no-install-recommends python3 python3-pip && rm -rf /var/lib/apt/lists/*\n")
     [found] = check(_published(files, CURL_TEST), select="D003")
     assert found.safety.value == "safe" and "Python urllib" in (found.fix_title or "")
+
+
+@pytest.mark.parametrize("run", ["RUN sh /tmp/install-system-deps.sh",
+                                 "RUN bash scripts/setup.sh && rm -rf /var/lib/apt/lists/*",
+                                 "RUN ./bootstrap.sh"])
+def test_a_script_a_run_executes_may_install_the_tool(run: str) -> None:
+    # fixer does not read what the script installs: no finding, no second install
+    files = app_service(healthcheck="curl")
+    files["api/Dockerfile"] = files["api/Dockerfile"].replace(
+        "WORKDIR /app\n", f"WORKDIR /app\nCOPY install-system-deps.sh /tmp/\n{run}\n")
+    assert codes(check(files, select="D003")) == []
+    assert codes(check(app_service(healthcheck="curl"), select="D003")) == ["D003"]

@@ -26,6 +26,7 @@ from fixer.facts.image.installs import (
     PackageInstall,
     installs,
     removed,
+    runs_a_script,
     runs_every_build,
     surely_removed,
 )
@@ -419,6 +420,8 @@ def tool_status(dockerfile: Dockerfile, stage: Stage, tool: str,
            any("$" in w.value for w in install.packages)):
         return None   # installed only on some builds (`if [ "$DEV" = true ]; then ...`), or
         # a package fixer cannot name (`for pkg in curl libpq5; do apt-get install "$pkg"`)
+    if any(runs_a_script(dockerfile, link) for link in chain(dockerfile, stage)):
+        return None   # `RUN sh /tmp/install-deps.sh`: it may install the tool
     return family_of(dockerfile, stage, build_args).has(tool)
 
 

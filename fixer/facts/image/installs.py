@@ -135,6 +135,27 @@ def surely_removed(dockerfile: Dockerfile, stage: Stage) -> frozenset[str]:
 _COMMANDS: Memo[dict[int, list[tuple[Instruction, list[Token]]]]] = Memo("RUN commands")
 
 
+def runs_a_script(dockerfile: Dockerfile, stage: Stage) -> str | None:
+    """The first script a RUN of the stage runs (`sh /tmp/install-deps.sh`, `bash
+    scripts/setup.sh`, `./bootstrap.sh`, `. /opt/env.sh`): what it installs or removes is
+    nothing fixer reads."""
+    for _instruction, words in _run_commands(dockerfile, stage):
+        values = [w.value for w in words]
+        if not values:
+            continue
+        given = values[1] if posixpath.basename(values[0]) in _SCRIPT_RUNNERS and \
+            len(values) > 1 else None
+        if given is not None and ("/" in given or given.endswith(".sh")):
+            return given   # `sh /tmp/install-deps.sh`, `bash scripts/setup.sh`
+        if values[0].endswith(".sh") or values[0].startswith("./"):
+            return values[0]   # `./bootstrap.sh`, `/usr/local/bin/setup.sh`
+    return None
+
+
+# what runs a script file given as its first argument
+_SCRIPT_RUNNERS = frozenset({"sh", "bash", "ash", "dash", ".", "source"})
+
+
 def _run_commands(dockerfile: Dockerfile, stage: Stage) -> list[tuple[Instruction, list[Token]]]:
     """The simple commands of the stage's shell-form RUNs, `sudo`/`env`/`VAR=` prefixes off.
     The value is shared: callers read it, never change it."""
