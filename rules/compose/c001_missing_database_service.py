@@ -110,7 +110,9 @@ data elsewhere while `docker compose up` succeeds; the same when another URL nam
 running PostgreSQL service with the very user, password and database this URL gives. And
 when a compose file that `include:`s this stack's file also loads another file whose
 services use the same host: a service added to each would conflict in that project
-("conflicts with imported resource"), so it is defined once, by hand. A `localhost`
+("conflicts with imported resource"), so it is defined once, by hand. The running
+databases and volume names of the files one project includes count as the stack's own
+(the added volume is not named like an included file's). A `localhost`
 URL in a compose file is reported (the container itself runs no database) with
 no fix; `localhost` in `.env` files is left alone, and in a test suite's variable
 (`TEST_DATABASE_URL`, `DATABASE_URL_TEST`), as are MySQL/SQLite URLs,
@@ -237,11 +239,13 @@ _EXPORTER = re.compile(r"exporter[^/]*$", re.I)
 
 
 def _unused_postgres(ws: Workspace, stack: Stack) -> str:
-    """The stack's services that run a PostgreSQL image and that no PostgreSQL URL of the
-    stack names, as the reason names them: a URL's missing host is probably one of them (a
-    service another URL names serves that one; the missing host is another database)."""
-    named = {use.host for use in dbusage.postgres_uses(ws, stack)}
-    found = [f"`{name}` ({image})" for name, service in stack.services.items()
+    """The services of the stack (and of the files one project includes with it) that run
+    a PostgreSQL image and that no PostgreSQL URL names, as the reason names them: a URL's
+    missing host is probably one of them (a service another URL names serves that one; the
+    missing host is another database)."""
+    stacks = [stack, *(other for _includer, other in _included_beside(ws, stack))]
+    named = {use.host for each in stacks for use in dbusage.postgres_uses(ws, each)}
+    found = [f"`{name}` ({image})" for each in stacks for name, service in each.services.items()
              if name not in named and service.names().isdisjoint(named)
              and (image := service.scalar("image")) and family(image) == "postgres"]
     return " and ".join(found)
@@ -260,13 +264,18 @@ def _included_together(ws: Workspace, stack: Stack, host: str) -> str:
 
 
 def _included_beside(ws: Workspace, stack: Stack) -> Iterator[tuple[ComposeDoc, Stack]]:
-    """(includer, stack) for each other stack a compose file that `include:`s this stack's
-    file loads into its project too."""
+    """(includer, stack) for each other stack one project loads with this one: through a
+    compose file that `include:`s this stack's file, or one this stack's files include."""
     mine = {doc.path for doc in stack.docs}
-    for includer in (i for doc in stack.docs for i in ws.includers(doc.path)):
+    roots = [i for doc in stack.docs for i in ws.includers(doc.path)] + list(stack.docs)
+    seen: set[int] = set()
+    for includer in roots:
         others = {doc.path for doc in ws.project_docs(includer)} - mine
-        yield from ((includer, other) for other in ws.stacks
-                    if other is not stack and others & {doc.path for doc in other.docs})
+        for other in ws.stacks:
+            if other is not stack and id(other) not in seen and \
+                    others & {doc.path for doc in other.docs}:
+                seen.add(id(other))
+                yield includer, other
 
 
 def _same_credentials(ws: Workspace, stack: Stack, uses: list[dbusage.UrlUse]) -> str:

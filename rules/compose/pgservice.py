@@ -133,11 +133,12 @@ def fragment(creds: Credentials, image: str, volume: str, style: Style,
     return Map(tuple(pairs))
 
 
-def volume_name(doc: ComposeDoc, host: str) -> str:
-    volumes = get(Value(doc.root), "volumes")
-    taken = {str(k.value) for k, _v in volumes.node.value} \
-        if volumes is not None and isinstance(volumes.node, yaml.MappingNode) else set()
-    names = taken or {host}  # the file's volume names, else the host's own: `orders-db-data`
+def volume_name(doc: ComposeDoc, host: str, elsewhere: frozenset[str] = frozenset()) -> str:
+    """A name for the database's volume in the file's style, that neither the file nor
+    the files one project loads with it (`elsewhere`: `include:`) gives a volume already."""
+    own = _volume_names(doc)
+    taken = own | elsewhere
+    names = own or {host}  # the file's volume names, else the host's own: `orders-db-data`
     sep = "-" if any("-" in t for t in names) and not any("_" in t for t in names) else "_"
     for candidate in (f"{host}{sep}data", f"{host}{sep}pgdata"):
         if candidate not in taken:
@@ -146,6 +147,19 @@ def volume_name(doc: ComposeDoc, host: str) -> str:
     while f"{host}{sep}data{sep}{number}" in taken:
         number += 1
     return f"{host}{sep}data{sep}{number}"
+
+
+def _volume_names(doc: ComposeDoc) -> set[str]:
+    volumes = get(Value(doc.root), "volumes")
+    return {str(k.value) for k, _v in volumes.node.value} \
+        if volumes is not None and isinstance(volumes.node, yaml.MappingNode) else set()
+
+
+def _project_volumes(ws: Workspace, doc: ComposeDoc) -> frozenset[str]:
+    """The volume names of the other files one project loads with `doc` (`include:`)."""
+    roots = [*ws.includers(doc.path), doc]
+    return frozenset(name for root in roots for other in ws.project_docs(root)
+                     if other is not doc for name in _volume_names(other))
 
 
 def _depends_site(stack: Stack, use: UrlUse) -> tuple[ComposeDoc, Value]:
@@ -227,7 +241,8 @@ def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
     refused = append_refused(doc, _services(doc).node) or _volume_refused(doc)
     if refused:
         raise Unfixable(refused)
-    return DatabasePlan(host, creds, image, doc, volume_name(doc, host), tuple(joined),
+    volume = volume_name(doc, host, _project_volumes(ws, doc))
+    return DatabasePlan(host, creds, image, doc, volume, tuple(joined),
                         tuple(members), gates, doubt,
                         profiles(list({u.service.name: u.service for u in uses}.values())),
                         waits)

@@ -76,9 +76,10 @@ port it names, and other commands may serve the same app on the image's port. Th
 reason names the line; change the command (`uvicorn app.main:app --port 8000`) or the
 code by hand, or take the rewrite with `--unsafe-fixes`.
 
-Unsafe too when a compose file `include:`s the service's file into a project of its own:
-fixer judges that file as another stack, and its services (a proxy and its configuration,
-other apps) may call the service on the port the app would leave.
+Unsafe too when a compose file `include:`s the service's file into a project of its own,
+or the service's file includes others: fixer judges each included file as another stack,
+and its services (a proxy and its configuration, other apps) may call the service on the
+port the app would leave.
 Unsafe too when the app would move off a port that a Kubernetes manifest of the repository
 names for the service (a Deployment's `containerPort`, a Service's `targetPort`; the
 manifest is the service's when one of its names begins with the service's name): the same
@@ -186,6 +187,7 @@ from fixer.model.services import (
     by_stage,
     published_image,
 )
+from fixer.model.stacks import included_paths
 from fixer.model.workspace import Workspace
 from fixer.sources.portsites import Site
 
@@ -372,14 +374,24 @@ def _override_doubt(ws: Workspace, service: BuiltService) -> str | None:
 
 def _included_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     """Why moving the app off `listen` is unsafe: a compose file `include:`s the service's
-    file into a project of its own, whose services (a proxy and its configuration, other
-    apps) may call it on `listen`; fixer judges that file as another stack."""
-    includer = next((i for doc in service.stack.docs for i in ws.includers(doc.path)), None)
-    if includer is None:
-        return None
-    return (f"{includer.path} includes {service.first_doc().path}: the services of its "
-            f"project may call {service.name} on {listen}, the port the app would leave, and "
-            "fixer does not read them as one stack")
+    file into a project of its own, or the service's file includes others, whose services
+    (a proxy and its configuration, other apps) may call it on `listen`; fixer judges each
+    included file as another stack."""
+    mine = {doc.path for doc in service.stack.docs}
+    includer = next((i for doc in service.stack.docs for i in ws.includers(doc.path)
+                     if any(d.services and d.path not in mine for d in ws.project_docs(i))),
+                    None)
+    if includer is not None:
+        return (f"{includer.path} includes {service.first_doc().path}: the services of its "
+                f"project may call {service.name} on {listen}, the port the app would leave, "
+                "and fixer does not read them as one stack")
+    included = next((p for doc in service.stack.docs for p in included_paths(doc)
+                     if p is not None and p not in mine and (
+                         p not in ws.compose_docs or ws.compose_docs[p].services)), None)
+    return None if included is None else (
+        f"{service.first_doc().path} includes {included}, whose services may call "
+        f"{service.name} on {listen}, the port the app would leave, and fixer reads that file "
+        "as a stack of its own")
 
 
 def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
