@@ -152,3 +152,25 @@ def test_a_command_that_sleeps_before_its_server_starts_slowly(command: str,
     else:
         assert (gate.safety.value, probe.safety.value) == ("unsafe", "unsafe")
         assert unsafe in (gate.reason or "") and unsafe in (probe.reason or "")
+
+
+@pytest.mark.parametrize(("step", "files", "reason"), [
+    ("python -m app.setup_models", {"api/app/setup_models.py": "from huggingface_hub import "
+                                    "snapshot_download\n\nsnapshot_download('BAAI/bge-m3')\n"},
+     "api/app/setup_models.py before the server starts, which loads a model "
+     "(`snapshot_download`)"),
+    ("sh prestart.sh", {"api/prestart.sh": "#!/bin/sh\nhuggingface-cli download BAAI/bge-m3\n"},
+     "api/prestart.sh before the server starts, which runs `huggingface-cli download`"),
+    ("python -m app.init_db", {"api/app/init_db.py": "print('tables created')\n"}, None),
+])
+def test_a_file_the_command_runs_first_is_read(step: str, files: dict[str, str],
+                                               reason: str | None) -> None:
+    # named for what it does, not what it is called: `setup_models` downloads, `init_db` not
+    tree = {**stack(""), **files}
+    tree["docker-compose.yml"] = COMPOSE.replace(
+        '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n',
+        f'    command: sh -c "{step} && uvicorn app.main:app --host 0.0.0.0 --port 8000"\n')
+    [finding] = check(tree, select="C004")
+    assert finding.reason == (None if reason is None else
+                              "fixer cannot tell whether api starts before the healthcheck "
+                              f"gives up (about 40 s): its command runs {reason}")

@@ -24,6 +24,7 @@ import posixpath
 import re
 from typing import NamedTuple
 
+from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.textfile import TextFile
 from fixer.model import appmodule
@@ -128,8 +129,47 @@ def slow_start(ws: Workspace, service: Service) -> str | None:
         return f"its ENTRYPOINT script loads a model (`{installs}`) before the server starts"
     if installs is not None:
         return f"its ENTRYPOINT script runs `{installs}` before the server starts"
+    step = _slow_step(ws, service)
+    if step is not None:
+        what = f"loads a model (`{step[1]}`)" if step[1] in _LOADER_NAMES else f"runs `{step[1]}`"
+        return f"its command runs {step[0]} before the server starts, which {what}"
     load = model_load(ws, service)
     return described(load) if load is not None else None
+
+
+# a step of the command that runs a file of the repository: `python -m app.setup_models`,
+# `python scripts/prepare.py`, `sh prestart.sh`, `./prestart.sh`
+_STEP = re.compile(r"(?<![\w./-])(?:python[\d.]*\s+(?:-u\s+)?-m\s+([\w.]+)|python[\d.]*\s+(?:-u\s+)?"
+                   r"([\w./-]+\.py)|(?:sh|bash)\s+([\w./-]+)|(\./[\w./-]+))")
+
+
+def _slow_step(ws: Workspace, service: Service) -> tuple[str, str] | None:
+    """(file, what) for a file of the build context the command runs before its server
+    that installs, downloads or loads a model (`python -m app.setup_models` calling
+    `snapshot_download`, a `prestart.sh` running `huggingface-cli download`)."""
+    app = service.app
+    region = app.listen.region if app is not None else None
+    file = ws.read(region.path) if region is not None else None
+    if app is None or region is None or file is None:
+        return None
+    for match in _STEP.finditer(file.text, region.start, region.end):
+        module, script, shell, local = match.groups()
+        written = module.replace(".", "/") + ".py" if module else script or shell or local
+        path = _in_context(ws, app.folder, written.removeprefix("./"))
+        step = ws.read(path) if path is not None else None
+        found = _INSTALLS.search(step.text) or _SCRIPT_LOAD.search(step.text) \
+            if step is not None else None
+        if found is not None and path is not None:
+            return path, found.group(0)
+    return None
+
+
+def _in_context(ws: Workspace, folder: str, written: str) -> str | None:
+    """The file of the build context a command names relative to its working directory
+    (`app/setup_models.py` is `api/app/setup_models.py` or `api/src/app/setup_models.py`)."""
+    tail = "/" + written.lstrip("/")
+    found = [p for p in tree_index.files_under(ws.tree, folder) if ("/" + p).endswith(tail)]
+    return min(found, key=len) if found else None
 
 
 def command_sleep(ws: Workspace, service: Service) -> float | None:
