@@ -52,7 +52,8 @@ server: a pipeline, `||`, a subshell,
 or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
 the commands from a script that ends in `exec`); a chain whose server is not its last
 command (`uvicorn …; sleep infinity`, `uvicorn … && echo stopped`), where `exec` would
-go to that command; under a non-POSIX `SHELL`; where the stage's `SHELL` sets something up that exec form
+go to that command; under a non-POSIX `SHELL`; where the stage's `SHELL` sets something up
+that exec form
 would skip (a wrapper such as `conda run -n svc /bin/bash -c` or `micromamba run`, a login
 or interactive shell, `bash --login -c`, that reads profile files, or bash with `BASH_ENV`
 set): the app may need the environment it puts on PATH; and for

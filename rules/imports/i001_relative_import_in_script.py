@@ -17,7 +17,8 @@ with an absolute fallback, `except Exception:`, a bare `except:`) stops nothing 
 no finding; the fix leaves it as it is. So is one under `if TYPE_CHECKING:`, which never
 runs, one in the branch of `if __package__:` (or the `else` of `if not __package__:`),
 which runs only inside a package, and one under `if __name__ == "__main__":` of a module
-the server imports (`uvicorn main:app`) rather than runs as the script (`python main.py`). One inside a function runs when the function is called: the finding says the
+the server imports (`uvicorn main:app`) rather than runs as the script (`python main.py`).
+One inside a function runs when the function is called: the finding says the
 requests that call it fail, not the start (a gate on the service is not held for it).
 
 ## Why is this bad?

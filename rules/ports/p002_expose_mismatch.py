@@ -60,7 +60,8 @@ different ports (a compose `environment` of their own), or one runs a compose
 and its port. The same where the Dockerfile has no CMD or ENTRYPOINT and its base image's
 own start is one fixer does not know (`tiangolo/uvicorn-gunicorn-fastapi` starts gunicorn
 on port 80; official python, Debian or Alpine images only a shell or interpreter): a
-compose `command:` port is one deployment's, not the image's. A service's `command:` is not the image's business, so an `EXPOSE` that
+compose `command:` port is one deployment's, not the image's. A service's `command:` is
+not the image's business, so an `EXPOSE` that
 names the image's own port is no finding; but when it names another, no rewrite is
 right for all of them: one written for the image's CMD would point traefik and
 readers away from the service whose `command:` the old `EXPOSE` described. An

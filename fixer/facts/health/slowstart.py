@@ -139,8 +139,9 @@ def slow_start(ws: Workspace, service: Service) -> str | None:
 
 # a step of the command that runs a file of the repository: `python -m app.setup_models`,
 # `python scripts/prepare.py`, `sh prestart.sh`, `./prestart.sh`
-_STEP = re.compile(r"(?<![\w./-])(?:python[\d.]*\s+(?:-u\s+)?-m\s+([\w.]+)|python[\d.]*\s+(?:-u\s+)?"
-                   r"([\w./-]+\.py)|(?:sh|bash)\s+([\w./-]+)|(\./[\w./-]+))")
+_STEP = re.compile(r"(?<![\w./-])(?:python[\d.]*\s+(?:-u\s+)?-m\s+([\w.]+)|"
+                   r"python[\d.]*\s+(?:-u\s+)?([\w./-]+\.py)|(?:sh|bash)\s+([\w./-]+)|"
+                   r"(\./[\w./-]+))")
 
 
 def _slow_step(ws: Workspace, service: Service) -> tuple[str, str] | None:
