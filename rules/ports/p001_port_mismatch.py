@@ -159,13 +159,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
-import yaml
-
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.numbers import number
 from fixer.facts.image.builttags import (
-    built_images, image_path, names_built_from, script_texts)
+    built_images, image_path, is_workflow, names_built_from, script_texts, workflow_jobs)
 from fixer.facts.ports.claims import ContainerPort, heard, own_ports
 from fixer.facts.ports.deployments import deployment_port
 from fixer.facts.ports.kubernetes import helm_port, ports_for
@@ -643,26 +641,17 @@ def _docker_run_ports(ws: Workspace) -> dict[int, list[tuple[str, int, str | Non
                 port = number(publish.group(1).split("/")[0].rpartition(":")[2])
                 if port is not None:
                     found.setdefault(port, []).append((path, file.line_of(run.start()), image))
-        if _WORKFLOW.search(path):
+        if is_workflow(path):
             for port, image, at in _service_containers(text):
                 found.setdefault(port, []).append((path, file.line_of(at), image))
     return found
 
 
-# a GitHub Actions workflow, whose jobs may run the image as a service container
-_WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
-
-
 def _service_containers(text: str) -> Iterator[tuple[int, str, int]]:
     """(container port, image, offset of the image) of each service container a workflow's
     jobs run (`services: api: {image: ..., ports: ["8080:8080"]}`)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return
-    jobs = data.get("jobs") if isinstance(data, dict) else None
-    for job in jobs.values() if isinstance(jobs, dict) else ():
-        services = job.get("services") if isinstance(job, dict) else None
+    for job in workflow_jobs(text):
+        services = job.get("services")
         for container in services.values() if isinstance(services, dict) else ():
             image = container.get("image") if isinstance(container, dict) else None
             if not isinstance(image, str):

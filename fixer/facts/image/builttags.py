@@ -93,7 +93,7 @@ def _built(ws: Workspace) -> dict[str, list[str]]:
                 else posixpath.join(context, "Dockerfile")
             for tag in tags:
                 found.setdefault(untagged(tag.strip("\"'")), []).append(dockerfile)
-        if _WORKFLOW.search(path) and "context" in text:
+        if is_workflow(path) and "context" in text:
             for tag, dockerfile in _workflow_builds(text):
                 found.setdefault(untagged(tag), []).append(dockerfile)
     return found
@@ -105,23 +105,37 @@ def _repo_path(path: str) -> str:
     return "" if normal == "." else normal
 
 
-def _workflow_builds(text: str) -> Iterator[tuple[str, str]]:
-    """(image name, Dockerfile) of each step of a GitHub workflow that builds with
-    `context:` and `tags:` (paths from the checkout's root)."""
+def is_workflow(path: str) -> bool:
+    """A GitHub Actions workflow (`.github/workflows/*.yml`)."""
+    return bool(_WORKFLOW.search(path))
+
+
+def workflow_jobs(text: str) -> list[dict[object, object]]:
+    """The jobs of a GitHub Actions workflow, as mappings; none when it is no YAML."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
-        return
+        return []
     jobs = data.get("jobs") if isinstance(data, dict) else None
-    for job in jobs.values() if isinstance(jobs, dict) else ():
-        steps = job.get("steps") if isinstance(job, dict) else None
-        steps = [s for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
+    return [job for job in jobs.values() if isinstance(job, dict)] \
+        if isinstance(jobs, dict) else []
+
+
+def _workflow_builds(text: str) -> Iterator[tuple[str, str]]:
+    """(image name, Dockerfile) of each step of a GitHub workflow that builds with
+    `context:` and `tags:` (paths from the checkout's root)."""
+    for job in workflow_jobs(text):
+        listed = job.get("steps")
+        steps: list[dict[object, object]] = \
+            [s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else []
         # `docker/metadata-action`'s `images:`, by the id of its step
-        images = {str(s.get("id")): _words(s["with"].get("images")) for s in steps
-                  if isinstance(s.get("with"), dict) and s["with"].get("images")}
+        images = {str(s.get("id")): _words(given.get("images")) for s in steps
+                  if isinstance(given := s.get("with"), dict) and given.get("images")}
         for step in steps:
             given = step.get("with")
-            context = given.get("context") if isinstance(given, dict) else None
+            if not isinstance(given, dict):
+                continue
+            context = given.get("context")
             if not isinstance(context, str) or "$" in context:
                 continue
             file = given.get("file")
