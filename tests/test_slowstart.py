@@ -44,6 +44,8 @@ def stack(head: str) -> dict[str, str]:
      "    return SentenceTransformer('all-MiniLM-L6-v2')\n", (5, "SentenceTransformer", False)),
     ("from huggingface_hub import hf_hub_download\npath = hf_hub_download('a/b', 'c.bin')\n",
      (2, "hf_hub_download", False)),
+    # the Ollama client asks its server to download a model; the client alone loads none
+    ("import ollama\n\nollama.pull('llama3.1')\n", (3, "ollama.pull", False)),
     # a library that serves or runs models, whose loader fixer does not know by name
     ("from vllm import LLM\n\nllm = LLM(model='facebook/opt-125m')\n", (1, "vllm", True)),
     ("import os\nfrom faster_whisper import WhisperModel\nm = WhisperModel('large-v3')\n",
@@ -81,6 +83,7 @@ def test_an_http_call_of_a_start_up_function_is_a_slow_start() -> None:
     "def pipeline(steps):\n    return steps\n\n\nrun = pipeline([1, 2])\n",
     "# from_pretrained is mentioned in a comment only\nx = 1\n",
     "from_pretrained = None\n",
+    "import ollama\n\n\ndef chat(p):\n    return ollama.chat(model='m', messages=[p])\n",
     # a module of the app's own named like a library, imported relatively
     "from .torch import helpers\n",
 ])

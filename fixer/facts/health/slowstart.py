@@ -51,7 +51,10 @@ _LOADER_NAMES = frozenset({"from_pretrained", "SentenceTransformer", "CrossEncod
                            # to attach, and the app listens only once one has
                            "wait_for_client"})
 # `torch.hub.load`, `spacy.load`, `nltk.download("punkt")`
-_LOADER_OWNERS = {"load": frozenset({"hub", "spacy"}), "download": frozenset({"nltk"})}
+# `ollama.pull("llama3.1")`: the Ollama client asks its server to download a model (the
+# client alone, an HTTP client, loads nothing)
+_LOADER_OWNERS = {"load": frozenset({"hub", "spacy"}), "download": frozenset({"nltk"}),
+                  "pull": frozenset({"ollama"})}
 _PIPELINE_SOURCE = "transformers"
 # Libraries that load models to serve or run them, by top-level package: an app importing one
 # may load a model through a call not listed above.
@@ -60,11 +63,10 @@ _MODEL_LIBRARIES = frozenset({
     "whisperx", "torch", "tensorflow", "keras", "jax", "mlx", "onnxruntime", "diffusers",
     "ultralytics", "TTS", "kokoro", "nemo", "paddleocr", "easyocr", "open_clip", "timm",
     "fastembed", "FlagEmbedding", "gensim", "sentence_transformers", "transformers",
-    "keybert", "langchain_huggingface", "torchvision", "torchaudio", "stanza", "flair",
-    "ollama"})
+    "keybert", "langchain_huggingface", "torchvision", "torchaudio", "stanza", "flair"})
 # Every name above appears in the text of a module that calls or imports it: most modules are
 # skipped without a walk of their tree.
-_WORDS = (*_LOADER_NAMES, "hub.load", "spacy.load", "nltk.download", "pipeline",
+_WORDS = (*_LOADER_NAMES, "hub.load", "spacy.load", "nltk.download", "ollama.pull", "pipeline",
           *_MODEL_LIBRARIES, "lifespan", "startup")
 
 
