@@ -577,3 +577,17 @@ def test_a_script_a_run_executes_may_install_the_tool(run: str) -> None:
         "WORKDIR /app\n", f"WORKDIR /app\nCOPY install-system-deps.sh /tmp/\n{run}\n")
     assert codes(check(files, select="D003")) == []
     assert codes(check(app_service(healthcheck="curl"), select="D003")) == ["D003"]
+
+
+@pytest.mark.parametrize(("image", "pulled"), [
+    ("ghcr.io/acme/api:${TAG:-latest}", True),
+    ("${API_IMAGE:-acme/api:1.4}", True),
+    ("api:cpu-${VARIANT:-server}", False),   # a local tag: its variable is in the tag
+    ("api", False),
+])
+def test_a_published_image_is_a_registrys_or_a_variables(image: str, pulled: bool) -> None:
+    files = app_service(healthcheck="curl")
+    files["compose.yaml"] = files["compose.yaml"].replace(
+        "    build: ./api\n", f"    build: ./api\n    image: {image}\n")
+    [found] = check(files, select="D003")
+    assert ("Python urllib" in (found.fix_title or "")) is pulled, found.fix_title

@@ -279,7 +279,10 @@ def published_image(service: Service) -> str | None:
     image = service.scalar("image")
     if image is None or (service.scalar("pull_policy") or "") == "build":
         return None
-    return image if "/" in image or "$" in image else None
+    # what is written before any variable: none (`${API_IMAGE}`) may name a registry's image;
+    # `paddle-api:cpu-${VARIANT}` is a local tag whose variable is in the tag
+    literal = image.split("$", 1)[0]
+    return image if not literal or "/" in literal else None
 
 
 def by_stage(services: Iterable[BuiltService]) -> dict[StageKey, list[BuiltService]]:
