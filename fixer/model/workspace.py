@@ -141,29 +141,23 @@ class Workspace:
         doc = self.compose_docs.get(path)
         return None if doc is None else doc.shared_anchor_at(start, end)
 
-    def includers(self, path: str) -> list[compose.ComposeDoc]:
-        """The compose files whose `include:` loads `path` into their project, directly or
-        through a file they include, nearest first."""
+    def loaded_with(self, paths: Iterable[str]) -> list[tuple[compose.ComposeDoc,
+                                                          compose.ComposeDoc]]:
+        """(root, file) for each other compose file one project loads together with these:
+        `root` is a file whose `include:` brings them into its project (directly or through
+        a file it includes, nearest first), or one of these files that includes others, and
+        `file` each other file of that project, once, in the order they are reached."""
+        mine = set(paths)
         index = self.derived.get(_INCLUDERS, lambda: _includers(self.compose_docs))
-        found: list[compose.ComposeDoc] = []
-        waiting = list(index.get(path, []))
-        while waiting:
-            doc = waiting.pop(0)
-            if all(d is not doc for d in found):
-                found.append(doc)
-                waiting.extend(index.get(doc.path, []))
-        return found
-
-    def project_docs(self, includer: compose.ComposeDoc) -> list[compose.ComposeDoc]:
-        """The compose file and every file its `include:` loads, through their includes."""
-        found: list[compose.ComposeDoc] = []
-        waiting = [includer]
-        while waiting:
-            doc = waiting.pop(0)
-            if all(d is not doc for d in found):
-                found.append(doc)
-                waiting.extend(self.compose_docs[p] for p in included_paths(doc)
-                               if p is not None and p in self.compose_docs)
+        roots = _reached([d for p in sorted(mine) for d in index.get(p, [])],
+                         lambda doc: index.get(doc.path, []))
+        roots += [self.compose_docs[p] for p in sorted(mine) if p in self.compose_docs]
+        found: list[tuple[compose.ComposeDoc, compose.ComposeDoc]] = []
+        for root in roots:
+            for doc in _reached([root], lambda d: [self.compose_docs[p] for p in included_paths(d)
+                                                   if p is not None and p in self.compose_docs]):
+                if doc.path not in mine and all(d is not doc for _r, d in found):
+                    found.append((root, doc))
         return found
 
     def services(self) -> Iterator[Service]:
@@ -321,6 +315,20 @@ def _outside_stage(parsed: dockerfile.Dockerfile) -> InputError | None:
         return InputError(parsed.path, 1, "no FROM instruction: the Dockerfile contains no "
                           "stages to build")
     return None
+
+
+def _reached(start: list[compose.ComposeDoc],
+             following: Callable[[compose.ComposeDoc], list[compose.ComposeDoc]]
+             ) -> list[compose.ComposeDoc]:
+    """`start` and what `following` leads to from them, each file once, nearest first."""
+    found: list[compose.ComposeDoc] = []
+    waiting = list(start)
+    while waiting:
+        doc = waiting.pop(0)
+        if all(d is not doc for d in found):
+            found.append(doc)
+            waiting.extend(following(doc))
+    return found
 
 
 # per workspace: compose file -> the files whose `include:` names it

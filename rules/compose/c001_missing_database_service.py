@@ -266,16 +266,12 @@ def _included_together(ws: Workspace, stack: Stack, host: str) -> str:
 def _included_beside(ws: Workspace, stack: Stack) -> Iterator[tuple[ComposeDoc, Stack]]:
     """(includer, stack) for each other stack one project loads with this one: through a
     compose file that `include:`s this stack's file, or one this stack's files include."""
-    mine = {doc.path for doc in stack.docs}
-    roots = [i for doc in stack.docs for i in ws.includers(doc.path)] + list(stack.docs)
-    seen: set[int] = set()
-    for includer in roots:
-        others = {doc.path for doc in ws.project_docs(includer)} - mine
-        for other in ws.stacks:
-            if other is not stack and id(other) not in seen and \
-                    others & {doc.path for doc in other.docs}:
-                seen.add(id(other))
-                yield includer, other
+    loaded = ws.loaded_with(doc.path for doc in stack.docs)
+    for other in (s for s in ws.stacks if s is not stack):
+        includer = next((root for root, doc in loaded if any(d is doc for d in other.docs)),
+                        None)
+        if includer is not None:
+            yield includer, other
 
 
 def _same_credentials(ws: Workspace, stack: Stack, uses: list[dbusage.UrlUse]) -> str:

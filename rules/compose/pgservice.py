@@ -157,9 +157,8 @@ def _volume_names(doc: ComposeDoc) -> set[str]:
 
 def _project_volumes(ws: Workspace, doc: ComposeDoc) -> frozenset[str]:
     """The volume names of the other files one project loads with `doc` (`include:`)."""
-    roots = [*ws.includers(doc.path), doc]
-    return frozenset(name for root in roots for other in ws.project_docs(root)
-                     if other is not doc for name in _volume_names(other))
+    return frozenset(name for _root, other in ws.loaded_with([doc.path])
+                     for name in _volume_names(other))
 
 
 def _depends_site(stack: Stack, use: UrlUse) -> tuple[ComposeDoc, Value]:

@@ -376,16 +376,14 @@ def _included_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
     (a proxy and its configuration, other apps) may call it on `listen`; fixer judges each
     included file as another stack."""
     mine = {doc.path for doc in service.stack.docs}
-    includer = next((i for doc in service.stack.docs for i in ws.includers(doc.path)
-                     if any(d.services and d.path not in mine for d in ws.project_docs(i))),
-                    None)
-    if includer is not None:
-        return (f"{includer.path} includes {service.first_doc().path}: the services of its "
+    found = next(((root, doc) for root, doc in ws.loaded_with(mine) if doc.services), None)
+    if found is not None and found[0].path not in mine:
+        return (f"{found[0].path} includes {service.first_doc().path}: the services of its "
                 f"project may call {service.name} on {listen}, the port the app would leave, "
                 "and fixer does not read them as one stack")
-    included = next((p for doc in service.stack.docs for p in included_paths(doc)
-                     if p is not None and p not in mine and (
-                         p not in ws.compose_docs or ws.compose_docs[p].services)), None)
+    unread = next((p for doc in service.stack.docs for p in included_paths(doc)
+                   if p is not None and p not in ws.compose_docs), None)
+    included = found[1].path if found is not None else unread
     return None if included is None else (
         f"{service.first_doc().path} includes {included}, whose services may call "
         f"{service.name} on {listen}, the port the app would leave, and fixer reads that file "
