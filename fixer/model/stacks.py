@@ -91,7 +91,11 @@ def _merge_tagged(service: Value) -> bool:
 def _needed(doc: ComposeDoc) -> list[str]:
     """The services the file's services rely on that it does not define: `depends_on`,
     `links`, `volumes_from` and `network_mode: service:NAME`. Compose refuses the file alone
-    ("depends on undefined service"): it is given with `-f` after a base that defines them."""
+    ("depends on undefined service"): it is given with `-f` after a base that defines them.
+    A file with an `include:` relies on none: the files it includes are loaded into its own
+    project, with their paths and its own resolved each from their own folder."""
+    if get(Value(doc.root), "include") is not None:
+        return []
     found: list[str] = []
     for service in doc.services.values():
         depends = get(service, "depends_on")
