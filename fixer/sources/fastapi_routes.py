@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from fixer.core.textfile import TextFile
@@ -64,6 +64,19 @@ class Route:
     # answers HEAD too: `@app.head`, HEAD in `methods=`, or a Starlette route (`app.route`,
     # `add_route`), which adds HEAD to GET; FastAPI's `@app.get` answers HEAD with 405
     head: bool = False
+    module: str = field(default="", compare=False)   # the file of the handler, for messages
+
+    def error_answer(self) -> str:
+        """Why the handler itself may answer a probe with an error: a status of 400 to 599
+        on a path of its own (`/health` answering 503 until a model loads on the first
+        request, or while a check it makes fails, in an `except` block too), which fixer
+        cannot show ends once the app is up."""
+        function = self.function
+        found = answered_error(ast.walk(function)) if function is not None else None
+        if found is None:
+            return ""
+        at = f"{self.module}:{found[1]}" if self.module else f"line {found[1]}"
+        return f"its handler answers {found[0]} in some state ({at})"
 
     def refusal(self) -> str:
         """Why a plain GET of the route may be refused before its handler answers: its own
@@ -614,16 +627,23 @@ def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef
 
 
 def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
-    """The first error status (400 to 599) the function answers with, outside its `except`
-    blocks (an error handler's 500 answers only what failed): a `status_code=`/`status=`
-    keyword, an ASGI `{"status": ...}`, an `HTTPException(...)` or a response's status
-    argument, a `status.HTTP_4xx_...` name, and any 401 or 403 at all. A placeholder that
-    `response = await call_next(request)` replaces before any return is no answer (the
-    session middleware of FastAPI's SQL tutorial starts from a 500 it never sends)."""
-    for node in _outside_handlers(function, _placeholders(function)):
+    """The first error status a middleware answers with, outside its `except` blocks (an
+    error handler's 500 answers only what failed). A placeholder that `response = await
+    call_next(request)` replaces before any return is no answer (the session middleware of
+    FastAPI's SQL tutorial starts from a 500 it never sends)."""
+    found = answered_error(_outside_handlers(function, _placeholders(function)))
+    return found[0] if found is not None else None
+
+
+def answered_error(nodes: Iterable[ast.AST]) -> tuple[int, int] | None:
+    """The first error status (400 to 599) among the nodes, and its line: a
+    `status_code=`/`status=` keyword or assignment (`response.status_code = 503`), an ASGI
+    `{"status": ...}`, an `HTTPException(...)` or a response's status argument, a
+    `status.HTTP_4xx_...` name, and any 401 or 403 at all."""
+    for node in nodes:
         code = _status_of(node)
         if code is not None:
-            return code
+            return code, getattr(node, "lineno", 0)
     return None
 
 
@@ -730,6 +750,9 @@ def _status_of(node: ast.AST) -> int | None:
         named = _STATUS_NAME.search(ast.unparse(node))
         return int(named.group(1)) if named else None
     if isinstance(node, ast.keyword) and node.arg in ("status_code", "status"):
+        return _error_code(node.value)
+    if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in (
+            "status_code", "status") for t in node.targets):
         return _error_code(node.value)
     if isinstance(node, ast.Dict):
         return next((_error_code(v) for k, v in zip(node.keys, node.values)
@@ -1106,7 +1129,7 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
         head = unread or bool(listed and listed & {"HEAD", "head", None}) or \
             (get and method in ("route", "add_route"))
     result.routes.append(Route(join_paths(prefix, literal), get, function, direct, call=call,
-                               head=head))
+                               head=head, module=module))
 
 
 # parameters FastAPI fills from the request itself, never from a query string

@@ -329,10 +329,12 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
     if answering and all(streams(r.function) for r in answering):
         return Verdict.UNKNOWN, (f"it asks for {wanted}, which the app answers with a stream "
                                  "that may never end: the probe would time out")
-    if any(not r.refusal() for r in answering):
+    if any(not r.refusal() and not r.error_answer() for r in answering):
         return Verdict.HOLDS, ""
-    if answering:   # `dependencies=[Depends(require_api_key)]` on the route or its router
-        return Verdict.UNKNOWN, f"GET {wanted} may be refused: {answering[0].refusal()}"
+    if answering:   # `dependencies=[Depends(require_api_key)]` on the route or its router,
+        route = answering[0]   # or a handler answering 503 until a model loads
+        return Verdict.UNKNOWN, f"GET {wanted} may be refused: " \
+            f"{route.refusal() or route.error_answer()}"
     if matching and routes.doubt_for(wanted):
         return Verdict.UNKNOWN, routes.doubt_for(wanted) or ""
     if matching or wanted in routes.unsure:   # `@app.get` on a class that redefines how

@@ -55,7 +55,9 @@ cannot vouch for: Compose may run `pg_isready -U `. Unsafe (the reason is
 given) when fixer cannot tell: an image it does not know, a probe it cannot
 read (a port written as `${VAR}`), an app whose port or routes it cannot see, a
 health route that may refuse a plain GET (its own or its router's `dependencies`, a
-middleware that answers an error first; the reason names it), an
+middleware that answers an error first; the reason names it) or whose handler answers an
+error status of its own (`/health` answering 503 until a model loads on the first request,
+or when a check it makes fails: fixer cannot show that state ends), an
 app that loads a model on its import path (`from_pretrained`, a `transformers`
 pipeline, a `SentenceTransformer`), which may be downloaded for minutes before the
 app listens, longer than its healthcheck waits, or one whose command sleeps 10 s or more

@@ -85,7 +85,11 @@ code or a Dockerfile an earlier fix of the run changed): a deployment that pulls
 runs without it.
 Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
 route, its router or the `include_router` call has `dependencies=`, or its handler takes a
-`Depends` parameter or one with no default (401, 403 or 422 before the handler answers).
+`Depends` parameter or one with no default (401, 403 or 422 before the handler answers),
+or the handler answers an error status of its own (`/health` setting
+`response.status_code = 503` until a model loads on the first request, or raising
+`HTTPException(503)` when a check it makes fails): fixer cannot show that state ends, and
+a gate on the healthcheck would wait for it.
 Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
 installs neither curl nor wget (the probe then runs `python3`, as the app does), or when
 some routes cannot be read and the health path is only named by a literal in the code.

@@ -70,7 +70,7 @@ class HealthPlan:
         route = self.served
         if route is None:
             return self.noted
-        refusal = route.refusal()
+        refusal = route.refusal() or route.error_answer()
         guard = f"{route.path}: {refusal}, which may refuse a probe" if refusal else ""
         return guard or side_effect(route) or (self.noted if route.direct else "")
 
