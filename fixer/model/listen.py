@@ -235,7 +235,8 @@ def _compose_port(tree: Tree, found: _Found, dotenv: Mapping[str, str]) -> Liste
 def _implicit_gunicorn_config(tree: Tree, folder: str, launch: Launch,
                               merged: dict[str, str]) -> str | None:
     """Why a gunicorn command with no `--bind` may bind elsewhere than its default: it
-    reads GUNICORN_CMD_ARGS, and `./gunicorn.conf.py` of its working directory, untold.
+    reads GUNICORN_CMD_ARGS (a `--bind`, or a `-c` config file), and `./gunicorn.conf.py`
+    of its working directory, untold.
     Any such file in the build context may be the one (where COPY puts it is not judged
     here): the port is then unknown, never a guess."""
     if launch.server != "gunicorn":
@@ -244,6 +245,8 @@ def _implicit_gunicorn_config(tree: Tree, folder: str, launch: Launch,
     options = merged.get("GUNICORN_CMD_ARGS", "").strip().strip("\"'").split()
     if any(o == "-b" or o.startswith(("--bind", "-b")) for o in options):
         return "gunicorn reads its bind from GUNICORN_CMD_ARGS"
+    if any(o == "-c" or o.startswith(("--config", "-c")) for o in options):
+        return "gunicorn reads its bind from the config file GUNICORN_CMD_ARGS names"
     configs = named_under(tree, folder, "gunicorn.conf.py")
     if configs:
         return f"gunicorn reads ./gunicorn.conf.py from its working directory ({configs[0]})"

@@ -261,7 +261,7 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     if elsewhere is not None:
         return replace(base, reason=elsewhere)
     slow = _slow_start(ws, service)
-    loopback = _loopback_doubt(ws, service) or _interpolated_port(service, port) or \
+    loopback = _loopback_doubt(ws, service) or _interpolated_port(ws, service, port) or \
         _checkout_port(ws, service, port) or \
         _published_image(ws, service, route, tool)
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
@@ -385,13 +385,16 @@ def _loopback_doubt(ws: Workspace, service: BuiltService) -> str | None:
             "proxy's port); else bind it to 0.0.0.0")
 
 
-def _interpolated_port(service: BuiltService, port: int) -> str | None:
+def _interpolated_port(ws: Workspace, service: BuiltService, port: int) -> str | None:
     """Why a probe on `port` may miss the app: compose's command takes the port from a
     variable Compose substitutes (`--port ${API_PORT:-8000}`), which each checkout's `.env`
-    or shell may set; the probe would name one value of it."""
+    or shell may set; the probe would name one value of it. Not one written `$${PORT}`:
+    Compose leaves that to the container's shell, which reads the service's environment."""
     launch, region = service.app.listen.launch, service.app.listen.region
     token = launch.port_token if launch is not None else None
     if token is None or "$" not in token or region is None or region.kind not in COMPOSE_KINDS:
+        return None
+    if "$" + token in ws.read(region.path).text[region.start:region.end]:
         return None
     return (f"{service.name} listens on `{token}`, which each checkout's .env or shell may "
             f"set: a probe on {port} names one value of it")
