@@ -31,7 +31,7 @@ def _unquote(value: str) -> str:
 _INTERPOLATION = re.compile(r"\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
 
 
-def interpolate(value: str, env: dict[str, str]) -> str:
+def interpolate(value: str, env: Mapping[str, str]) -> str:
     """Compose-style `${VAR:-default}` substitution (and `${VAR:+alternative}`, which gives
     the alternative only when VAR is set); unknown variables become empty."""
     def substitute(match: re.Match[str]) -> str:

@@ -16,7 +16,11 @@ elsewhere, `API_HOST` beside `API_PORT`, so it never makes a finding of its own)
 would have no digits to rewrite in it. URLs of other schemes (`grpc://`, `amqp://`) reach
 other listeners and are not judged, nor are the `ports`/`expose` targets they reach; once
 one `ports`/`expose` target is the listen port, the other targets are other listeners too
-(a metrics port).
+(a metrics port), also when the listen port is in a range of targets
+(`8000-8001:8000-8001`). A range that does not hold it makes the finding display-only:
+which of the ports is the app's is the author's call. The `ports` and `expose` of a
+service with `network_mode: host` claim nothing: Docker ignores them, and the app is reached
+on the host's port it listens on.
 So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
 Where compose also names a published image beside `build:` (`image: ghcr.io/acme/api:1.4`,
 not with `pull_policy: build`), a deployment may run the image as released: with no peer
@@ -164,7 +168,7 @@ from fixer.core.derived import Memo
 from fixer.core.numbers import number
 from fixer.facts.image.builttags import (
     built_images, image_path, is_workflow, names_built_from, script_texts, workflow_jobs)
-from fixer.facts.ports.claims import ContainerPort, heard, own_ports
+from fixer.facts.ports.claims import ContainerPort, heard, own_ports, target_ranges
 from fixer.facts.ports.deployments import deployment_port
 from fixer.facts.ports.kubernetes import helm_port, ports_for
 from fixer.facts.ports.references import (
@@ -173,7 +177,7 @@ from fixer.facts.ports.references import (
     source_urls,
     unread_proxies,
 )
-from fixer.facts.ports.side import Side, choose, http_claims
+from fixer.facts.ports.side import DIRECT, Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model import appmodule
@@ -226,11 +230,17 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
         return None   # `extends:` may bring the command that sets the port: not followed
     # An interpolation with no value in .env tells nothing: it is not judged.
     claims = heard(service_claims(ws, service), listen)
+    if service.scalar("network_mode") == "host":   # Docker drops `ports:` and `expose:`
+        claims = [p for p in claims if p.kind not in DIRECT]   # there: no port is mapped
     known = [p for p in claims if not p.udp and p.effective is not None]
     ports = http_claims(known, listen)
     # a port the image EXPOSEs beside the listen port is a second listener's (a metrics
     # server on 9100): a caller of it calls that, not the app on the wrong port
     other = _second_listeners(service.app, listen)
+    ranges = target_ranges(service)
+    if any(listen in span for span, _raw in ranges):   # the app's port is a target: the
+        other |= {p.effective for p in ports   # other targets are other listeners'
+                  if p.kind in DIRECT and p.effective is not None}
     wrong = [p for p in ports if p.effective != listen and p.effective not in other]
     if not wrong:
         return None
@@ -242,7 +252,7 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                f"{listen} ({service.app.listen.origin})")
     report = Violation(message, first.path, first.line, first.column, service.name, "port",
                        causes=_causes(ws, service, claims))
-    reason = _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
+    reason = _unjudged_range(ranges) or _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
         _overlay_doubt(service) or _override_doubt(ws, service) or \
         _opened_in_code(ws, service, claimed) or beside_the_server(ws, service, claimed)
     if reason is None:
@@ -316,6 +326,16 @@ def _main_block(text: str) -> range:
         return range(0)
     end = re.compile(r"^[^\s#]", re.M).search(text, guard.end() + 1)
     return range(guard.start(), end.start() if end is not None else len(text))
+
+
+def _unjudged_range(ranges: list[tuple[range, str]]) -> str | None:
+    """Why no side is chosen: compose also maps a range of container ports that does not
+    hold the listen port (`8000-8001:8000-8001`), which may be the app's as much as the
+    single port that differs."""
+    if not ranges:
+        return None
+    return f"compose also maps the container port range `{ranges[0][1]}`, which fixer does " \
+        "not judge"
 
 
 def _second_listeners(app: App, listen: int) -> set[int]:

@@ -93,6 +93,23 @@ def own_ports(service: Service) -> list[ContainerPort]:
     return [p for p in found if not _is_range(p)]
 
 
+def target_ranges(service: Service) -> list[tuple[range, str]]:
+    """The container port ranges of the service's `ports` and `expose` entries
+    (`8000-8001:8000-8001`, `expose: ["8000-8003"]`), each with its text as written; one
+    written with a variable is left out (its bounds are the checkout's)."""
+    found: list[tuple[range, str]] = []
+    for key in ("ports", "expose"):
+        for _doc, value in service.all(key):
+            for item in elements(value):
+                raw = scalar(item) or ""
+                target = parse_short(raw).target if key == "ports" else body(raw)
+                low, dash, high = target.partition("-")
+                first, last = number(low), number(high)
+                if dash and "$" not in raw and first is not None and last is not None:
+                    found.append((range(first, last + 1), raw))
+    return found
+
+
 def _order(port: ContainerPort) -> tuple[str, int]:
     return port.path, port.site.start if port.site else 0
 
@@ -222,12 +239,17 @@ def compose_urls(service: Service, hosts: Container[str]) -> list[tuple[str, Con
         text = doc.file.text
         for item in _url_scalars(value, text):
             start, end = item.node.start_mark.index, item.node.end_mark.index
-            for url in find_urls(text[start:end], implicit=True):
-                if url.host in hosts:
-                    claim = _at(doc, item, url.start, str(url.port), "peer", url.text,
-                                url.interpolated, url.http)
-                    out.append((url.host, replace(claim, site=None, implicit=True)
-                                if url.implicit else claim))
+            for url in find_urls(text[start:end], implicit=True,
+                                 variables=service.stack.dotenv):
+                if url.host not in hosts:
+                    continue
+                claim = _at(doc, item, url.start, str(url.port), "peer", url.text,
+                            url.interpolated, url.http)
+                if url.implicit:
+                    claim = replace(claim, site=None, implicit=True)
+                elif url.variable:   # `${PORT:-8080}`: a value, no digits to edit
+                    claim = replace(claim, port=None, resolved=url.port, site=None)
+                out.append((url.host, claim))
     return out
 
 

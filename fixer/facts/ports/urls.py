@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from fixer.core.envfile import interpolate
 from fixer.core.numbers import number
 
 HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
@@ -21,9 +23,12 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")  # the container it
 # (`-` and `.` end a scheme here, so `${API:-http://api:8000}` has its URL.) Userinfo
 # (`user:pw@`) is skipped; a URL with no port names no container port. An IPv6 host is
 # written in brackets (`http://[::1]:8000`), its colons no port.
+# A port may be a Compose variable (`http://payments:${PAYMENTS_PORT:-8080}/v1`), read only
+# where the caller gives the values to substitute.
 URL = re.compile(
     r"(?<![A-Za-z0-9+])(?P<scheme>[A-Za-z][A-Za-z0-9+]*)://"
-    r"(?:[^@/\s'\"]*@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.-]+)(?::(?P<port>\d+))?"
+    r"(?:[^@/\s'\"]*@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.-]+)"
+    r"(?::(?:(?P<port>\d+)|(?P<var>\$\{[A-Za-z_]\w*(?::?[-+?][^}$]*)?\}|\$[A-Za-z_]\w*)))?"
     r"(?=[/\s'\";,?#})]|$)")
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
@@ -42,6 +47,7 @@ class Url:
     # no port written: the scheme's (80 for http and ws, 443 for https and wss); start and
     # end are where a port would go, and there are no digits to edit
     implicit: bool = False
+    variable: bool = False   # the port is a variable (`${PORT:-8080}`): read, never edited
 
     @property
     def http(self) -> bool:
@@ -51,17 +57,27 @@ class Url:
 _DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
 
 
-def find_urls(text: str, start: int = 0, end: int | None = None,
-              implicit: bool = False) -> list[Url]:
+def find_urls(text: str, start: int = 0, end: int | None = None, implicit: bool = False,
+              variables: Mapping[str, str] | None = None) -> list[Url]:
     """Every URL with a port in text[start:end], offsets into `text`; with `implicit`, also
-    every HTTP(S)/WS(S) URL with none, at its scheme's port (`http://api` calls port 80)."""
+    every HTTP(S)/WS(S) URL with none, at its scheme's port (`http://api` calls port 80);
+    with `variables`, also every URL whose port is a variable they or its default settle
+    (interpolated: there are no digits to edit)."""
     stop = len(text) if end is None else end
     if "://" not in text[start:stop]:
         return []
     locked = [m.span() for m in _INTERPOLATION.finditer(text, start, stop)]
     out = []
     for match in URL.finditer(text, start, stop):
-        written = match.group("port")
+        written, variable = match.group("port"), match.group("var")
+        if variable is not None:
+            port = number(interpolate(variable, variables)) if variables is not None \
+                else None
+            if port is not None:
+                out.append(Url(match.group("scheme"), match.group("host"), port,
+                               match.start("var"), match.end("var"), match.group(0), True,
+                               variable=True))
+            continue
         default = _DEFAULT_PORTS.get(match.group("scheme").lower()) \
             if implicit and written is None else None
         port = default or number(written or "")
