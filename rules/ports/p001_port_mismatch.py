@@ -99,7 +99,8 @@ manifest's `port:`, the port option of `gcloud run deploy` or `az containerapp` 
 script, Makefile, Cloud Build or CI file, a Nomad job's `port "http" { to = 8080 }`, a
 Render blueprint's `PORT`), when they name the service or its image (its compose `image:`,
 or a name CI or a script builds its context with: a `docker/build-push-action` step's
-`tags:` or its metadata step's `images:`, `docker build -t NAME ./api`), or the repository
+`tags:` or its metadata step's `images:`, `docker build -t NAME ./api`, a Skaffold
+artifact's `image:` built from its `context:`), or the repository
 builds no other app (then every Kubernetes manifest counts too); a Terraform variable
 counts with its `default`, or as the port when fixer cannot read it. A manifest that runs
 only a well-known server's image (an `api-gateway` Deployment of envoy) is not the

@@ -6,7 +6,8 @@ in Terraform is the `api` service's image when CI builds `api/Dockerfile` with t
 kinds of build are read: a `docker build -t NAME [-f FILE] CONTEXT` line of a script,
 Makefile or CI file, and a CI step that builds with `context:` (and `file:`) and `tags:`
 (GitHub's `docker/build-push-action`), whose tags may come from the `images:` of the
-`docker/metadata-action` step they name (`tags: ${{ steps.meta.outputs.tags }}`).
+`docker/metadata-action` step they name (`tags: ${{ steps.meta.outputs.tags }}`); and the
+artifacts of a Skaffold file (`image:` built from `context:` and `docker.dockerfile:`).
 
 Images are compared by their path, not their last part alone: `$(REGISTRY)/orders/api` and
 `$(REGISTRY)/billing/api` are two images (`image_path`, `same_image`).
@@ -30,6 +31,7 @@ from fixer.model.workspace import Workspace
 _BUILT: Memo[dict[str, list[str]]] = Memo("image names built by scripts")
 _DOCKER_BUILD = re.compile(r"\bdocker[ \t]+(?:buildx[ \t]+)?build\b[^\n;&|]*")
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+_SKAFFOLD = re.compile(r"(^|/)skaffold[^/]*\.ya?ml$")
 # `steps.meta.outputs.tags`: the metadata step whose tags a build step takes
 _STEP_TAGS = re.compile(r"steps\.([\w-]+)\.outputs\.tags")
 
@@ -96,7 +98,40 @@ def _built(ws: Workspace) -> dict[str, list[str]]:
         if is_workflow(path) and "context" in text:
             for tag, dockerfile in _workflow_builds(text):
                 found.setdefault(untagged(tag), []).append(dockerfile)
+        if _SKAFFOLD.search(path) and "artifacts" in text:
+            for tag, dockerfile in _skaffold_builds(text, folder):
+                found.setdefault(untagged(tag), []).append(dockerfile)
     return found
+
+
+def _skaffold_builds(text: str, folder: str) -> Iterator[tuple[str, str]]:
+    """(image name, Dockerfile) of each artifact a Skaffold file builds, in its `build:` and
+    its profiles' (`image:`, `context:` from the file's folder, `docker.dockerfile:` from
+    the context, `Dockerfile` when unset)."""
+    try:
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return
+    for document in documents:
+        if not isinstance(document, dict):
+            continue
+        profiles = document.get("profiles")
+        builds = [document.get("build"), *(p.get("build") for p in profiles
+                                           if isinstance(p, dict))] \
+            if isinstance(profiles, list) else [document.get("build")]
+        for build in builds:
+            listed = build.get("artifacts") if isinstance(build, dict) else None
+            for artifact in listed if isinstance(listed, list) else []:
+                image = artifact.get("image") if isinstance(artifact, dict) else None
+                context = artifact.get("context", ".") if isinstance(artifact, dict) else None
+                if not isinstance(image, str) or not isinstance(context, str) or \
+                        "$" in context:
+                    continue
+                docker = artifact.get("docker")
+                named = docker.get("dockerfile") if isinstance(docker, dict) else None
+                root = _repo_path(posixpath.join(folder, context))
+                yield image, _repo_path(posixpath.join(
+                    root, named if isinstance(named, str) else "Dockerfile"))
 
 
 def _repo_path(path: str) -> str:
