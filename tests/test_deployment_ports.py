@@ -20,7 +20,9 @@ CASES = Path(__file__).parent.parent / "golden" / "P001-port-mismatch"
     ("terraform-module-runs-the-image-ci-builds", "terraform/main.tf:4 deploys api's image "
      "with container port 8080"),
     ("manifest-runs-the-image-a-metadata-step-names", "deploy/checkout.yaml (Kubernetes) "
-     "sends api traffic to port 8080"),
+     "runs the image of api/Dockerfile on port 8080"),
+    ("skaffold-builds-the-image-a-manifest-runs", "k8s/backend.yaml (Kubernetes) runs the "
+     "image of api/Dockerfile on port 8000"),
     ("nomad-job-holds-the-port", "deploy/api.nomad.hcl:5 deploys api's image with container "
      "port 8080"),
     ("render-blueprint-holds-the-port", "render.yaml:8 deploys api's image with container "

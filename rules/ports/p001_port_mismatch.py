@@ -432,8 +432,9 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
         return None if deployed is None else (
             f"{deployed.path}:{deployed.line} deploys {service.name}'s image with {port}, "
             "which the app would stop listening on; fixer does not edit deployment files")
-    return (f"{named[0].path} (Kubernetes) sends {service.name} traffic to port {listen}, "
-            "which the app would stop listening on; fixer does not edit manifests")
+    return (f"{named[0].path} (Kubernetes) runs the image of {service.app.dockerfile.path} "
+            f"on port {listen}, which {service.name} would stop listening on; fixer does not "
+            "edit manifests")
 
 
 def _image_names(ws: Workspace, service: BuiltService) -> list[str]:
