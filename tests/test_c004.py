@@ -422,3 +422,31 @@ def test_c004_the_reason_names_the_helper_that_may_serve_the_health_route() -> N
     files = {**repo(COMPOSE, main=main), "api/app/health.py": "HEALTH = '/health'\n"}
     [finding] = check(files, select="C004")
     assert (finding.reason or "").startswith("`attach_health(app)` may add routes"), finding
+
+
+@pytest.mark.parametrize(("main", "why"), [
+    pytest.param("from fastapi import Depends, FastAPI\n\nfrom app.auth import user\n\n"
+                 "app = FastAPI()\n\n\n@app.get('/healthcheck')\ndef check(u=Depends(user)):\n"
+                 "    return 1\n", "/healthcheck: its handler takes `u` from `Depends`",
+                 id="depends-parameter"),
+    pytest.param("from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\nready = []\n\n\n"
+                 "@app.get('/ping')\ndef ping():\n    if not ready:\n"
+                 "        raise HTTPException(503)\n    return 1\n",
+                 "/ping: its handler answers 503 in some state", id="error-answer"),
+])
+def test_c004_probe_of_a_route_reading_as_health_that_may_refuse_it_is_unsafe(
+        main: str, why: str) -> None:
+    """A route that only reads as the health route (`/healthcheck`, `/ping`) is guarded as
+    one H001 counts is: a probe of it would stay unhealthy all the same."""
+    [finding] = check(repo(COMPOSE, main=main), select="C004")
+    assert finding.safety.value == "unsafe" and why in (finding.reason or ""), finding.reason
+
+
+def test_c004_several_routes_reading_as_health_leave_the_choice_to_the_author() -> None:
+    main = ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/liveness')\n"
+            "def liveness():\n    return 1\n\n\n@app.get('/readiness')\ndef readiness():\n"
+            "    return 1\n")
+    [finding] = check(repo(COMPOSE, main=main), select="C004")
+    assert not finding.fixable
+    assert "which of them to probe is the author's call" in (finding.reason or "")
+    assert "added with a decorator" not in (finding.reason or ""), finding.reason

@@ -58,7 +58,8 @@ class Route:
     get: bool              # answers GET
     function: ast.FunctionDef | ast.AsyncFunctionDef | None
     direct: bool = True    # added by a method of the app itself, not of a router it includes
-    guard: str = ""        # why a plain GET may be refused: dependencies of its router
+    guard: str = ""        # why a plain GET may be refused: dependencies of its router or
+    # of the app mounted with it
     # the decorator or `add_api_route` call that adds it: its own dependencies, read when asked
     call: ast.Call | None = field(default=None, compare=False, repr=False)
     # answers HEAD too: `@app.head`, HEAD in `methods=`, or a Starlette route (`app.route`,
@@ -434,11 +435,21 @@ def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
 def _app_wide_dependencies(created: ast.Call) -> str | None:
     """`FastAPI(dependencies=[Depends(api_key)])` runs them before every route, one added
     too: a health route would answer what they answer (a 403 without the key)."""
-    given = next((k.value for k in created.keywords if k.arg == "dependencies"), None)
-    if given is None or (isinstance(given, (ast.List, ast.Tuple)) and not given.elts):
+    given = _dependencies(created)
+    if given is None:
         return None
     return (f"the app runs `dependencies={ast.unparse(given)}` before every route, so the "
             "app's health route answers what they answer (an auth check refuses a probe)")
+
+
+def _dependencies(created: ast.expr | None) -> ast.expr | None:
+    """The `dependencies=` an app is created with (`FastAPI(dependencies=[...])`), unless
+    empty: they run before each of its routes."""
+    given = next((k.value for k in created.keywords if k.arg == "dependencies"), None) \
+        if isinstance(created, ast.Call) else None
+    if given is None or (isinstance(given, (ast.List, ast.Tuple)) and not given.elts):
+        return None
+    return given
 
 
 _LOCAL_HOSTS = {"*", "localhost", "127.0.0.1"}
@@ -452,10 +463,11 @@ Refusing = tuple[str, tuple[str, ...]]
 
 def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
     """Middleware that may refuse a probe before any route answers: TrustedHostMiddleware
-    whose hosts leave out localhost (a 400), a class that answers an error status (a
-    tenant header check's 400, an API key's 401 or 403) or, when fixer cannot read it,
-    says it authenticates, or an `@app.middleware("http")` function that answers one. Every
-    way of registering one counts: `add_middleware(Cls)`, `FastAPI(middleware=[Middleware(
+    whose hosts leave out localhost (a 400), HTTPSRedirectMiddleware (a 307 to https), a
+    class that answers an error status (a tenant header check's 400, an API key's 401 or
+    403) or, when fixer cannot read it, says it authenticates, or an
+    `@app.middleware("http")` function that answers one. Every way of registering one
+    counts: `add_middleware(Cls)`, `FastAPI(middleware=[Middleware(
     Cls)])`, `add_middleware(BaseHTTPMiddleware, dispatch=fn)` and
     `app.middleware("http")(fn)`."""
     for call in _constructor_middleware(site):
@@ -523,6 +535,8 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
             return None
         return (f"slowapi's {name} applies the limiter's `default_limits` to every route, the "
                 "health route too: a probe every few seconds may be answered 429", ())
+    if name == "HTTPSRedirectMiddleware":
+        return _HTTPS_REDIRECT, ()
     if name == "TrustedHostMiddleware":
         hosts = next((k.value for k in call.keywords if k.arg == "allowed_hosts"), None)
         listed = {e.value for e in hosts.elts if isinstance(e, ast.Constant)} \
@@ -550,6 +564,11 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
 
 
 ReadClass = tuple[str, ast.Module, ast.ClassDef]  # module path, its tree, the class
+
+# what a redirect to https does to an `http://` probe: wget and urllib follow it to a port
+# that speaks plain HTTP and fail; curl takes the redirect as the answer, no route reached
+_HTTPS_REDIRECT = ("HTTPSRedirectMiddleware answers every plain-HTTP request with a 307 to "
+                   "https://, which no `http://` probe gets past")
 
 # middleware class names that speak of access control (`KeycloakMiddleware`,
 # `JWTMiddleware`, `ApiKeyMiddleware`): one fixer cannot read may refuse a probe
@@ -630,9 +649,27 @@ def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
     """The first error status a middleware answers with, outside its `except` blocks (an
     error handler's 500 answers only what failed). A placeholder that `response = await
     call_next(request)` replaces before any return is no answer (the session middleware of
-    FastAPI's SQL tutorial starts from a 500 it never sends)."""
-    found = answered_error(_outside_handlers(function, _placeholders(function)))
-    return found[0] if found is not None else None
+    FastAPI's SQL tutorial starts from a 500 it never sends). A redirect to https (`return
+    RedirectResponse(request.url.replace(scheme="https"))`) refuses a probe of http:// as
+    well: its status counts (307 unless given)."""
+    nodes = list(_outside_handlers(function, _placeholders(function)))
+    found = answered_error(nodes)
+    return found[0] if found is not None else _https_redirect(nodes)
+
+
+def _https_redirect(nodes: Iterable[ast.AST]) -> int | None:
+    """The status of the first `RedirectResponse(...)` among the nodes that names https: a
+    literal `"https://..."` in its arguments or `scheme="https"`."""
+    for node in nodes:
+        if not (isinstance(node, ast.Call) and
+                (called_name(node) or "").endswith("RedirectResponse")):
+            continue
+        if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and
+               n.value.startswith("https") for n in ast.walk(node)):
+            given = next((k.value for k in node.keywords if k.arg == "status_code"), None)
+            return given.value if isinstance(given, ast.Constant) and \
+                type(given.value) is int else 307
+    return None
 
 
 def answered_error(nodes: Iterable[ast.AST]) -> tuple[int, int] | None:
@@ -1176,8 +1213,10 @@ def _exposes(call: ast.Call, var: str) -> bool:
 def _mount(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast.Call,
            prefix: str, result: AppRoutes, depth: int) -> None:
     """The routes of a FastAPI app mounted on this one (`app.mount("/v1", v1)`, `v1 =
-    FastAPI()` here or in a module of the import root), under the mount's path. Static files
-    serve no route a probe asks for; any other app mounted (a Flask app, an imported
+    FastAPI()` here or in a module of the import root), under the mount's path, guarded by
+    the mounted app's own `dependencies=`, which run before each of them (`FastAPI(
+    dependencies=[Depends(require_admin)])` answers a probe of its `/health` 401). Static
+    files serve no route a probe asks for; any other app mounted (a Flask app, an imported
     sub-app fixer cannot follow, `make_asgi_app()`) may serve any path under the mount's."""
     where = string_value(tree, call_argument(call, 0, "path"))
     mounted = call_argument(call, 1, "app")
@@ -1189,9 +1228,16 @@ def _mount(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast.C
     if found is None:
         result.opaque.append((join_paths(prefix, where), ast.unparse(mounted)))
         return
-    found_path, found_tree, found_scope, name, _ = found
+    found_path, found_tree, found_scope, name, created = found
+    before = len(result.routes)
     _scan(mods, found_path, found_tree, found_scope, name, join_paths(prefix, where), result,
           False, depth + 1)
+    given = _dependencies(assigned_value(created))
+    guarded = f"the mounted app `{name}` runs `dependencies={ast.unparse(given)}` before " \
+        "its routes" if given is not None else ""
+    for index in range(before, len(result.routes)) if guarded else ():
+        if not result.routes[index].guard:   # an include's dependencies inside it come first
+            result.routes[index] = replace(result.routes[index], guard=guarded)
 
 
 def _creates_fastapi(stmt: ast.stmt) -> bool:

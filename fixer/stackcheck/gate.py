@@ -33,6 +33,7 @@ from fixer.facts.health.probes import (
     healthcheck_commands,
     tool_of,
 )
+from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
 from fixer.facts.image.installs import installs
@@ -110,6 +111,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     verdict, why = worst([_tool_verdict(target, tool, fallbacks),
                           _method_verdict(ws, target, test),
                           *(_port_verdict(target, probe.port) for probe in probes),
+                          *([_bind_verdict(ws, target)] if probes else []),
                           *(path_verdict(ws, target, probe.path) for probe in probes)])
     if verdict is Verdict.BROKEN:
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
@@ -220,7 +222,8 @@ def local_probes(text: str, start: int = 0, end: int | None = None) -> Iterator[
     stop = len(text) if end is None else end
     for url in URL.finditer(text, start, stop):
         scheme = url.group("scheme").lower()
-        if url.group("host") not in LOCAL_HOSTS or scheme not in ("http", "https"):
+        if url.group("host") not in LOCAL_HOSTS or scheme not in ("http", "https") or \
+                url.group("var"):   # `${AUTH_PORT:-8000}`: not the scheme's port
             continue
         port = number(url.group("port")) if url.group("port") else (443 if scheme == "https"
                                                                      else 80)
@@ -311,6 +314,18 @@ def _port_verdict(target: Service, port: int) -> tuple[Verdict, str]:
     if port == listen:
         return Verdict.HOLDS, ""
     return Verdict.BROKEN, f"it probes port {port}, and {target.name} listens on {listen}"
+
+
+def _bind_verdict(ws: Workspace, target: Service) -> tuple[Verdict, str]:
+    """An app server bound to an IPv6 address (`--host ::`) may accept no IPv4 connection
+    (uvicorn with one worker sets IPV6_V6ONLY), and a probe of 127.0.0.1 is one: whether
+    the probe reaches it differs by server, worker count and the probe's tool. Unknown,
+    never holding."""
+    bound = ipv6_bind(ws, target) if is_app_service(ws, target) else None
+    if bound is None:
+        return Verdict.HOLDS, ""
+    return Verdict.UNKNOWN, (f"{target.name} binds {bound}, an IPv6 address, which may "
+                             "accept no IPv4 connection from the probe")
 
 
 def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, str]:

@@ -54,12 +54,16 @@ with the user only in an `env_file`, which Compose never substitutes from) is on
 cannot vouch for: Compose may run `pg_isready -U `. Unsafe (the reason is
 given) when fixer cannot tell: an image it does not know, a probe it cannot
 read (a port written as `${VAR}`), an app whose port or routes it cannot see, a
-health route that may refuse a plain GET (its own or its router's `dependencies`, a
-middleware that answers an error first; the reason names it) or whose handler answers an
+health route that may refuse a plain GET (its own or its router's `dependencies`, those
+of the FastAPI app mounted with it, a middleware that answers an error first or redirects
+to https, `HTTPSRedirectMiddleware`; the reason names it) or whose handler answers an
 error status of its own (`/health` answering 503 until a model loads on the first request,
-or when a check it makes fails: fixer cannot show that state ends), an
+or when a check it makes fails: fixer cannot show that state ends), an app whose server
+binds an IPv6 address (`--host ::`, `--bind [::]:8000`: whether it takes the probe's IPv4
+connection differs by server and worker count), an
 app that loads a model on its import path (`from_pretrained`, a `transformers`
-pipeline, a `SentenceTransformer`), which may be downloaded for minutes before the
+pipeline, a `SentenceTransformer`, a file fetched from S3 with `s3.download_file`), which
+may be downloaded for minutes before the
 app listens, longer than its healthcheck waits, or one whose command sleeps 10 s or more
 before the server starts (`sleep 60 && uvicorn ...`, or its ENTRYPOINT script before
 `exec "$@"`) or installs packages or a model first (`pip install ... && uvicorn ...`,

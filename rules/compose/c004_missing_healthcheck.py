@@ -42,7 +42,8 @@ Safe: a healthcheck at the app's listen port on a route the app serves, with
 5s`, `retries: 3`, `start_period: 10s`. Where the app serves no health route H001
 counts but exactly one whose last part names health (`/api/v1/health-check/`, `/heartbeat`,
 `/ping`) or whose handler is named for it (`def health()` on `/api/status`), the
-probe calls that one (as H002 points a probe at it). Where the app serves none, the
+probe calls that one (as H002 points a probe at it), judged as a health route H001 counts
+is (see the guards below). Where the app serves none, the
 fix adds the `GET /health` route H001 adds (H001 runs first when selected, so
 then it is H001's commit). The probe runs a tool the final stage has: curl, else
 wget (busybox on Alpine, which calls `127.0.0.1`: BusyBox tries `localhost` as `::1`
@@ -78,13 +79,19 @@ hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), a script
 `uvicorn.run(...)` with no `host=` (the CLI's `UVICORN_HOST` is not read there), or a
 loopback host given: the probe passes inside the container while the published port and the other
 containers cannot reach the app, so a healthy container would say nothing of it.
+Unsafe, with the reason, when the server binds an IPv6 address (`--host ::`, `--bind
+[::]:8000`): whether that socket takes the probe's IPv4 connection differs by server and
+worker count (uvicorn with one worker sets IPV6_V6ONLY: 127.0.0.1 is refused), so fixer
+cannot show the probe reaches the app.
 Unsafe, with the reason, when compose also names a published image beside `build:`
 (`image: ${API_IMAGE:-acme/api:latest}`; not a plain local tag, nor with `pull_policy:
 build`) and the probe needs what only a build brings (the route or curl this fix adds, or
 code or a Dockerfile an earlier fix of the run changed): a deployment that pulls the image
 runs without it.
 Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
-route, its router or the `include_router` call has `dependencies=`, or its handler takes a
+route, its router, the `include_router` call or the FastAPI app mounted with it (`admin =
+FastAPI(dependencies=[Depends(require_admin)])`, `app.mount("/admin", admin)`) has
+`dependencies=`, or its handler takes a
 `Depends` parameter or one with no default (401, 403 or 422 before the handler answers),
 or the handler answers an error status of its own (`/health` setting
 `response.status_code = 503` until a model loads on the first request, or raising
@@ -103,7 +110,10 @@ fixer cannot find the app object
 one does: S004 reports it), when H001 is turned off for the service and the app
 serves no health route, when the app serves none and fixer cannot vouch that a
 route added to it would work (its class redefines `get` or other route-adding
-methods, or fixer cannot read its class: see H001), and on distroless images under
+methods, or fixer cannot read its class, or its middleware refuses or redirects a probe,
+`HTTPSRedirectMiddleware` among them: see H001), when it serves several routes that read
+as health routes (`/live` and `/ready`, `/liveness` and `/readiness`: which of them to
+probe is the author's call, as H001 says), and on distroless images under
 the `install` strategy.
 Unsafe when the app serves its health route through such a class's methods, when it
 loads a model or imports a library that serves models (`vllm`, `torch`), and when its
@@ -113,7 +123,8 @@ installs packages or fetches a model or data first (`pip install ... && uvicorn 
 `python download_model.py && ...`, `ollama pull`, `python -c "...snapshot_download(...)"`,
 or that script's `pip install` or `from_pretrained`), or when a start-up function of the
 app (`lifespan`, an `on_event("startup")` handler) makes an HTTP request (`client.post(
-".../api/pull")`): a download, a load, an install or the wait may outlast the
+".../api/pull")`), or the app's modules fetch a file from S3 (boto3's `s3.download_file`,
+`download_fileobj`): a download, a load, an install or the wait may outlast the
 healthcheck's 40 s, and the container is
 marked unhealthy.
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
@@ -157,7 +168,8 @@ from fixer.core.envfile import parse_env
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import (
-    HealthPlan, Source, late_health, like_side_effect, other_framework, plan)
+    HealthPlan, Source, late_health, like_doubt, other_framework, plan, several_doubt)
+from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
@@ -261,7 +273,8 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     if elsewhere is not None:
         return replace(base, reason=elsewhere)
     slow = _slow_start(ws, service)
-    loopback = _loopback_doubt(ws, service) or _interpolated_port(ws, service, port) or \
+    loopback = _loopback_doubt(ws, service) or _ipv6_doubt(ws, service) or \
+        _interpolated_port(ws, service, port) or \
         _checkout_port(ws, service, port) or \
         _published_image(ws, service, route, tool)
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
@@ -385,6 +398,19 @@ def _loopback_doubt(ws: Workspace, service: BuiltService) -> str | None:
             "proxy's port); else bind it to 0.0.0.0")
 
 
+def _ipv6_doubt(ws: Workspace, service: BuiltService) -> str | None:
+    """Why the probe may not reach the app: its server binds an IPv6 address (`--host ::`),
+    and whether that socket also takes IPv4, as the probe's 127.0.0.1 is, differs by server
+    and worker count (uvicorn with one worker takes none)."""
+    bound = ipv6_bind(ws, service)
+    if bound is None:
+        return None
+    server = service.app.listen.launch.server if service.app.listen.launch else None
+    return (f"{server or 'the server'} binds {bound}, an IPv6 address: whether it also "
+            "accepts the probe's IPv4 connection differs by server and worker count (uvicorn "
+            "with one worker does not), so fixer cannot show the probe reaches it")
+
+
 def _interpolated_port(ws: Workspace, service: BuiltService, port: int) -> str | None:
     """Why a probe on `port` may miss the app: compose's command takes the port from a
     variable Compose substitutes (`--port ${API_PORT:-8000}`), which each checkout's `.env`
@@ -394,7 +420,8 @@ def _interpolated_port(ws: Workspace, service: BuiltService, port: int) -> str |
     token = launch.port_token if launch is not None else None
     if token is None or "$" not in token or region is None or region.kind not in COMPOSE_KINDS:
         return None
-    if "$" + token in ws.read(region.path).text[region.start:region.end]:
+    file = ws.read(region.path)
+    if file is not None and "$" + token in file.text[region.start:region.end]:
         return None
     return (f"{service.name} listens on `{token}`, which each checkout's .env or shell may "
             f"set: a probe on {port} names one value of it")
@@ -529,11 +556,15 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
                                      "names, not a route fixer sees it serve")
     if health_plan.source is not Source.ADDED or not path:
         return Choice(block=f"fixer cannot tell which path to probe: {health_plan.why}")
-    if health_plan.like is not None:   # the route H002 would point a probe at
-        effect = like_side_effect(ws, service, health_plan.like)
-        return Choice((health_plan.like,), doubt=f"{health_plan.doubt}: fixer cannot vouch "
-                      f"that the app serves `{health_plan.like}` as its code writes it"
-                      if health_plan.doubt else effect or None)
+    if health_plan.like is not None:   # the route H002 would point a probe at; its guards
+        # count as a served health route's (a router included with `dependencies=`)
+        guard = like_doubt(ws, service, health_plan.like)
+        return Choice((health_plan.like,), doubt=guard or (
+            f"{health_plan.doubt}: fixer cannot vouch that the app serves "
+            f"`{health_plan.like}` as its code writes it" if health_plan.doubt else None))
+    if health_plan.several and health_plan.doubt == several_doubt(health_plan.several):
+        return Choice(block=f"{health_plan.doubt}: which of them to probe is the author's call "
+                            "(`health-paths` in the configuration counts a path as one)")
     if health_plan.doubt:
         return Choice(block="the app serves no health route, and fixer cannot vouch that one "
                             f"added with a decorator would work: {health_plan.doubt}")

@@ -85,7 +85,7 @@ created (a factory that returns `FastAPI()` unnamed).
 
 Unsafe, with the reason, when the app serves exactly one route whose last part
 names health though H001 does not count it (`/api/v1/health-check/`,
-`/healthcheck`, `/heartbeat`, the word `ping`, `alive`, `ready`, `liveness`,
+`/healthcheck`, `/heartbeat`, the word `ping`, `alive`, `live`, `ready`, `liveness`,
 `readiness`, or such a route under a `health` folder: `/health/live`; `/up` or
 `/status` at the app's root), or whose
 handler is named for health whatever its path (`def health()` on `/api/status`): a
@@ -106,13 +106,15 @@ installed package, a base built by a call). An `__init__` of its own is no reaso
 it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 `FastAPI(dependencies=[...])`, which run before every route, the added one too (an
 API-key check answers a probe 403), or with middleware that may refuse a probe
-(`TrustedHostMiddleware` leaving out localhost, slowapi's `SlowAPIMiddleware` with a
+(`TrustedHostMiddleware` leaving out localhost, `HTTPSRedirectMiddleware`, which answers
+every plain-HTTP probe with a redirect to https, slowapi's `SlowAPIMiddleware` with a
 limiter's `default_limits`, which limit every route, a middleware class named for auth, an
 `@app.middleware("http")` function or a middleware class answering an error status (however
 it is registered: `add_middleware(Cls)`, `FastAPI(middleware=[Middleware(Cls)])`,
 `add_middleware(BaseHTTPMiddleware, dispatch=fn)`, `app.middleware("http")(fn)`; a function
 built by a call, `app.middleware("http")(make_guard(...))`, is one fixer does not read)
-outside its `except` blocks: a tenant header's 400, an API key's 401 or 403 (not a
+outside its `except` blocks, or a redirect to https (`RedirectResponse(request.url.replace(
+scheme="https"))`): a tenant header's 400, an API key's 401 or 403 (not a
 placeholder that `response = await call_next(request)` replaces before anything returns, as
 in the session middleware of FastAPI's SQL tutorial), unless it first lets the health path
 through, `if request.url.path in EXEMPT: return await

@@ -64,6 +64,11 @@ such route (it would fake the page): display-only. So is a probe that sends HEAD
 when that one
 health route may refuse a plain GET (`dependencies=[Depends(require_api_key)]` on the
 route or on the `include_router` that adds it): a probe moved there fails all the same.
+Display-only when the probe's path is the root path the server's command gives
+(`uvicorn --root-path /orders`, a proxy's prefix) before a route the app serves (a probe
+of `/orders/health`, the app serving `/health`): whether the server takes the root path
+off a request differs by uvicorn and Starlette release, and a route repeating the prefix is
+not one a maintainer takes; probing `/health` is the fix.
 Display-only when fixer cannot
 vouch that a route added with `@app.get` works or that the app's routes are served
 as written (its class redefines `get` or another route-adding method, or fixer
@@ -80,6 +85,7 @@ from fixer.core.edits import Edit, TextEdit
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.image.images import service_python
 from fixer.facts.health.healthroute import health_like, served_app, wanted_paths
+from fixer.facts.health.serverflags import root_path
 from fixer.model.appservice import app_services
 from fixer.stackcheck.gate import head_option, health_command
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -156,6 +162,20 @@ def _under_root_path(routes: AppRoutes, path: str) -> bool:
     return any(r.path.rstrip("/") == inner.rstrip("/") for r in routes.routes)
 
 
+def _past_root_path(ws: Workspace, service: Service, routes: AppRoutes,
+                    path: str) -> str | None:
+    """The app's GET route a probe of `path` asks for under the root path the server's
+    command gives (`--root-path /orders` and a probe of `/orders/health`, the app serving
+    `/health`); None otherwise."""
+    root = root_path(ws, service)
+    if root is None or not path.startswith(root + "/"):
+        return None
+    inner = path[len(root):]
+    wanted = inner.rstrip("/") or "/"
+    return inner if any(r.get and (r.path.rstrip("/") or "/") == wanted
+                        for r in routes.routes) else None
+
+
 def _report(ws: Workspace, service: Service, routes: AppRoutes,
             sites: list[ProbeSite]) -> Violation:
     site = sites[0]
@@ -171,6 +191,13 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     if head is not None:
         return replace(base, reason=f"`{head}` sends HEAD, which FastAPI answers 405 on a "
                                     "route added with `@app.get`: probe with a GET")
+    inner = _past_root_path(ws, service, routes, site.path)
+    if inner is not None:   # a route repeating the proxy's prefix: probe the app's own
+        return replace(base, reason=f"{site.path} is the server's `--root-path "
+                                    f"{site.path[:-len(inner)]}` before the app's route {inner}: "
+                                    "whether the server takes the root path off a request "
+                                    "differs by uvicorn and Starlette release, and a route "
+                                    f"repeating a proxy's prefix is no fix; probe {inner}")
     served = health_like(routes, wanted_paths(ws.config, []))
     refused = _refusal(routes, served[0]) if len(served) == 1 else ""
     if refused:

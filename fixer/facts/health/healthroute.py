@@ -70,9 +70,7 @@ class HealthPlan:
         route = self.served
         if route is None:
             return self.noted
-        refusal = route.refusal() or route.error_answer()
-        guard = f"{route.path}: {refusal}, which may refuse a probe" if refusal else ""
-        return guard or side_effect(route) or (self.noted if route.direct else "")
+        return route_doubt(route) or (self.noted if route.direct else "")
 
 
 # each service's app and routes: H001, H002, C004, C003's gate and the stack check all
@@ -271,12 +269,22 @@ _SIDE_EFFECTS = frozenset({"delay", "apply_async", "send_task", "commit", "publi
                            "send_message", "produce", "insert_one", "put_item"})
 
 
-def like_side_effect(ws: Workspace, service: Service, path: str) -> str:
-    """`side_effect` of the app's GET route at `path` (one that reads as a health route)."""
+def like_doubt(ws: Workspace, service: Service, path: str) -> str:
+    """`route_doubt` of the app's GET route at `path` (one that reads as a health route):
+    the first one there, which Starlette matches first."""
     found = served_app(ws, service)
-    routes = found[1].routes if found else []
-    return next((why for r in routes if r.path == path and r.get
-                 and (why := side_effect(r))), "")
+    route = next((r for r in found[1].routes if r.path == path and r.get), None) \
+        if found else None
+    return route_doubt(route) if route is not None else ""
+
+
+def route_doubt(route: Route) -> str:
+    """Why a probe of the route may fail or be unwelcome, whatever its name: a plain GET
+    it may refuse (its own, its router's or its mounted app's `dependencies`), a handler
+    that answers an error status of its own, or one that writes (`side_effect`)."""
+    refusal = route.refusal() or route.error_answer()
+    guard = f"{route.path}: {refusal}, which may refuse a probe" if refusal else ""
+    return guard or side_effect(route)
 
 
 def side_effect(route: Route) -> str:
@@ -298,8 +306,8 @@ def several_doubt(paths: tuple[str, ...]) -> str:
 
 # A last path part that names a health route: `health` anywhere in it (`/health-check`), a
 # heartbeat, or a whole word of a probe's usual names (`/ping`, not `/shipping`)
-_HEALTH_WORD = re.compile(r"health|heartbeat|(?:^|[-_.])(?:ping|alive|liveness|ready|readiness)"
-                          r"(?:$|[-_.])", re.I)
+_HEALTH_WORD = re.compile(r"health|heartbeat|(?:^|[-_.])(?:ping|alive|live|livez|liveness|ready|"
+                          r"readyz|readiness)(?:$|[-_.])", re.I)
 # A probe's route under a `health` folder (`/health/live`, `/api/healthz/ready`); not what
 # checks a dependency (`/health/db`), which ties the container's health to another's
 _UNDER_HEALTH = re.compile(r"/_?health(?:z|check)?/(?:live|liveness|ready|readiness|startup|"
@@ -319,7 +327,7 @@ _HEALTH_HANDLER = re.compile(r"(?:get_|api_|async_)?(?:health(?:z|check|_check)?
 def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
     """The app's literal GET routes that read as health routes: those H001 counts, those
     whose last part names health (`/healthcheck/`, `/api/v1/health-check`, `/heartbeat`,
-    `/ping`, `/alive`, `/ready`), a probe's route under a `health` folder (`/health/live`,
+    `/ping`, `/alive`, `/live`, `/ready`), a probe's route under a `health` folder (`/health/live`,
     not `/health/db`), `/up` or `/status` at the root, and one whose handler is named for
     health (`def health()`)."""
     normal = _normalized(wanted)

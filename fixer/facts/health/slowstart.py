@@ -5,7 +5,8 @@ an `on_event("startup")` handler) makes an HTTP request (`client.post(".../api/p
 
 Uvicorn listens only once the app module is imported and its lifespan has started, and a
 model loaded on the way (`AutoModel.from_pretrained(...)`, a `transformers` pipeline, a
-`SentenceTransformer`) may first be downloaded: minutes, where the healthcheck C004 writes
+`SentenceTransformer`) may first be downloaded (or a file fetched from S3 with boto3's
+`s3.download_file`): minutes, where the healthcheck C004 writes
 gives up after about 40 s (`start_period: 10s`, then three failures 10 s apart). A service
 gated on it with `condition: service_healthy` then stops `docker compose up` with
 "dependency failed to start", where the short form started it and let it wait. fixer cannot
@@ -50,6 +51,10 @@ _LOADER_NAMES = frozenset({"from_pretrained", "SentenceTransformer", "CrossEncod
                            # not a model: debugpy waits, on the import path, for a debugger
                            # to attach, and the app listens only once one has
                            "wait_for_client"})
+# boto3's S3 downloads (`s3.download_file(bucket, key, path)`, `download_fileobj`): a model
+# or data file fetched from a bucket, gigabytes for a pickled model; a method of a client or
+# a bucket, so only called on something
+_S3_DOWNLOADS = frozenset({"download_file", "download_fileobj"})
 # `torch.hub.load`, `spacy.load`, `nltk.download("punkt")`
 # `ollama.pull("llama3.1")`: the Ollama client asks its server to download a model (the
 # client alone, an HTTP client, loads nothing)
@@ -66,8 +71,8 @@ _MODEL_LIBRARIES = frozenset({
     "keybert", "langchain_huggingface", "torchvision", "torchaudio", "stanza", "flair"})
 # Every name above appears in the text of a module that calls or imports it: most modules are
 # skipped without a walk of their tree.
-_WORDS = (*_LOADER_NAMES, "hub.load", "spacy.load", "nltk.download", "ollama.pull", "pipeline",
-          *_MODEL_LIBRARIES, "lifespan", "startup")
+_WORDS = (*_LOADER_NAMES, *_S3_DOWNLOADS, "hub.load", "spacy.load", "nltk.download",
+          "ollama.pull", "pipeline", *_MODEL_LIBRARIES, "lifespan", "startup")
 
 
 class ModelLoad(NamedTuple):
@@ -88,6 +93,11 @@ def described(load: ModelLoad) -> str:
     if load.call.endswith("wait_for_client"):
         return (f"{load.path}:{load.line} waits for a debugger to attach (`{load.call}`) "
                 "before the app listens")
+    if load.call.rsplit(".", 1)[-1] in _S3_DOWNLOADS:
+        when = f"in `{load.within}()`, which may run at start-up" if load.within else \
+            "at import"
+        return (f"{load.path}:{load.line} downloads a file from S3 (`{load.call}`) {when}, "
+                "and fixer cannot tell how long it takes")
     what = f"imports {load.call}, a library that loads models" if load.imported else \
         f"loads a model (`{load.call}`)"
     if load.within:   # fixer does not tell start-up code from request-time code
@@ -346,7 +356,8 @@ def _loader(func: ast.expr, pipelines: bool) -> str | None:
         return None
     owner = func.value.attr if isinstance(func.value, ast.Attribute) else \
         func.value.id if isinstance(func.value, ast.Name) else None
-    if func.attr in _LOADER_NAMES or owner in _LOADER_OWNERS.get(func.attr, ()) or \
+    if func.attr in _LOADER_NAMES or func.attr in _S3_DOWNLOADS or \
+            owner in _LOADER_OWNERS.get(func.attr, ()) or \
             (pipelines and func.attr == "pipeline" and owner == _PIPELINE_SOURCE):
         return f"{owner}.{func.attr}" if owner else func.attr
     return None

@@ -1,0 +1,49 @@
+"""What the command that starts an app's server says about how a probe reaches it, besides
+its port: the address it binds (an IPv6 one), and the root path it is told it is served
+under (`--root-path /orders`, a proxy's prefix).
+
+Read from the command's text as written (an exec-form CMD, a compose `command:` list or
+string, a `sh -c` script), where `fixer.model.listen` found the server: `--host ::`,
+`"--host", "::"`, `--bind [::]:8000`, `--root-path=/orders`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fixer.model.services import Service
+from fixer.model.workspace import Workspace
+
+# what comes between an option and its value in a command's text: `=`, a space, or the
+# quotes, comma and YAML list dash of an argv written as a list (`"--host", "::"`)
+_GAP = r"""(?:=|["']?\s*,?\s*(?:-\s+)?["']?)"""
+# an IPv6 bind: uvicorn's, granian's and `fastapi run`'s `--host ::`, gunicorn's and
+# hypercorn's `--bind [::]:8000`; `::1` is a loopback bind (`launch.loopback`) besides
+_IPV6 = re.compile(r"(?<![\w-])(?P<option>--host|--bind|-b)" + _GAP +
+                   r"(?P<host>\[::1?\](?::\d+)?|::1?)(?![\w:.\]])")
+# uvicorn's, hypercorn's and `fastapi run`'s `--root-path /orders`
+_ROOT_PATH = re.compile(r"(?<![\w-])--root-path" + _GAP + r"(?P<path>/[\w.~/-]*)")
+
+
+def _command_text(ws: Workspace, service: Service) -> str:
+    """The text of the command that starts the server; "" when fixer found none."""
+    region = service.app.listen.region if service.app is not None else None
+    file = ws.read(region.path) if region is not None else None
+    return file.text[region.start:region.end] if file is not None and region is not None \
+        else ""
+
+
+def ipv6_bind(ws: Workspace, service: Service) -> str | None:
+    """The IPv6 bind of the server, as written (`--host ::`): a socket that may accept no
+    IPv4 connection. uvicorn with one worker sets IPV6_V6ONLY on it (127.0.0.1 is refused,
+    `[::1]` answers); other servers and worker counts differ, and so may the container's
+    IPv6 loopback. None when the command binds no IPv6 address fixer can read."""
+    found = _IPV6.search(_command_text(ws, service))
+    return f"`{found.group('option')} {found.group('host')}`" if found is not None else None
+
+
+def root_path(ws: Workspace, service: Service) -> str | None:
+    """The root path the command gives the server (`--root-path /orders`), without its
+    trailing slash; None when it gives none (or "/")."""
+    found = _ROOT_PATH.search(_command_text(ws, service))
+    return (found.group("path").rstrip("/") or None) if found is not None else None
