@@ -302,3 +302,43 @@ def test_a_package_guard_leaves_its_package_branch_alone(test: str, branch: str 
               "    from .models import Item as Other\n")
     guarded = guarded_lines(ast.parse(source))
     assert guarded == ({2} if branch == "body" else {4} if branch == "orelse" else set())
+
+
+def flat_copy(files: dict[str, bytes | str]) -> dict[str, bytes | str]:
+    """`COPY app/ .` + `uvicorn main:app`: app/ holds no `__init__.py`, so a command outside
+    the image may serve it as the namespace package `app`."""
+    return {"docker-compose.yml": "services:\n  api:\n    build: ./svc\n",
+            "svc/Dockerfile": 'FROM python:3.12-slim\nWORKDIR /code\nCOPY app/ .\n'
+                              'CMD ["uvicorn", "main:app"]\n',
+            "svc/app/main.py": app_module("from .db import x\n"), "svc/app/db.py": "x = 1\n",
+            **files}
+
+
+@pytest.mark.parametrize(("path", "text", "where"), [
+    pytest.param("Makefile", "dev:\n\tcd svc && uvicorn app.main:app --reload\n", "Makefile:2",
+                 id="makefile-cd"),
+    pytest.param("svc/scripts/dev.sh", 'cd "$(dirname "$0")/.."\nexec python -m app.main\n',
+                 "svc/scripts/dev.sh:2", id="script-in-the-service"),
+    pytest.param("svc/Procfile", "web: uvicorn app.main:app --port $PORT\n", "svc/Procfile:1",
+                 id="procfile"),
+    pytest.param("svc/tox.ini", "[testenv]\ncommands = python -m app.main\n", "svc/tox.ini:2",
+                 id="tox"),
+    pytest.param(".github/workflows/ci.yml",
+                 "jobs:\n  t:\n    steps:\n      - run: uvicorn app.main:app &\n"
+                 "        working-directory: svc\n", ".github/workflows/ci.yml:4", id="workflow"),
+])
+def test_the_fix_is_unsafe_where_a_command_outside_the_image_names_a_module(
+        path: str, text: str, where: str) -> None:
+    [finding] = check(flat_copy({path: text}), select="I001")
+    assert finding.safety.value == "unsafe", finding
+    assert (finding.reason or "").startswith(f"{where} imports `app."), finding.reason
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    pytest.param("Makefile", "dev:\n\tcd other && uvicorn app.main:app --reload\n",
+                 id="makefile-cd-elsewhere"),
+    pytest.param("other/run.sh", "uvicorn app.main:app\n", id="script-of-another-service"),
+])
+def test_a_command_run_from_another_folder_leaves_the_fix_safe(path: str, text: str) -> None:
+    [finding] = check(flat_copy({path: text, "other/app/main.py": APP}), select="I001")
+    assert finding.safety.value == "safe", finding.reason

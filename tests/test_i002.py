@@ -69,3 +69,29 @@ def test_i002_display_only_above_the_root() -> None:
     assert "climbs above the import root" in (finding.reason or "")
     outcome = fix(files, select="I002")
     assert (outcome.diff, outcome.clean) == ("", True)
+
+
+def renamed(files: dict[str, str]) -> dict[str, str]:
+    """`COPY app ./shop` + `uvicorn shop.main:app`: the image names svc/app/ `shop`."""
+    return service({"svc/app/main.py": APP + "from .db import x\n", "svc/app/db.py": "x = 1\n",
+                    **files}, target="shop.main:app", copy="COPY app ./shop")
+
+
+def test_i002_names_the_package_as_the_image_does() -> None:
+    tree = fixed(renamed({"svc/app/api/users.py": "from ..db import x\n"}))
+    assert tree["svc/app/main.py"].decode() == APP + "from shop.db import x\n"
+    assert tree["svc/app/api/users.py"] == b"from shop.db import x\n"
+
+
+@pytest.mark.parametrize(("path", "text", "where"), [
+    pytest.param("svc/tests/test_main.py", "from app.main import app\n",
+                 "svc/tests/test_main.py:1 imports `app.main`", id="test"),
+    pytest.param("Makefile", "dev:\n\tcd svc && uvicorn app.main:app --reload\n",
+                 "Makefile:2 imports `app.main`", id="makefile"),
+])
+def test_i002_unsafe_where_code_outside_the_image_imports_the_folder_by_its_name(
+        path: str, text: str, where: str) -> None:
+    [finding] = check(renamed({path: text}), select="I002")
+    assert finding.safety.value == "unsafe", finding
+    assert (finding.reason or "").startswith(where), finding.reason
+    assert "where `shop` would not import" in (finding.reason or "")

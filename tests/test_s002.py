@@ -61,3 +61,19 @@ def test_s002_seed_fleet_only_notification_service(seed_fleet: dict[str, bytes],
     assert created == ["notification_service/app/__init__.py"]
     assert seed_fleet_fixed.files[created[0]] == ""
     assert check(seed_fleet_fixed.tree, select="S002") == []
+
+
+@pytest.mark.parametrize("call", [
+    pytest.param('importlib.import_module("acme.money")', id="import-module"),
+    pytest.param("import_module('acme.money.units')", id="import-module-imported"),
+    pytest.param('__import__("acme.money", fromlist=["cents"])', id="dunder-import"),
+])
+def test_s002_display_only_where_a_string_names_a_module_of_the_namespace(call: str) -> None:
+    """The module a string names is imported too: `acme.money` from an installed
+    distribution that shares `acme`, which an `__init__.py` in svc/acme/ would hide."""
+    files = service({"svc/acme/main.py": APP,
+                     "svc/acme/prices.py": f"import importlib\nmoney = {call}\n"},
+                    'CMD ["uvicorn", "acme.main:app"]')
+    [finding] = check(files, select="S002")
+    assert finding.fixable is False, finding
+    assert "svc/acme/prices.py imports `acme.money`" in (finding.reason or ""), finding.reason

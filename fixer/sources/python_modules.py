@@ -143,11 +143,15 @@ def _imported_names(tree: ast.Module, package: str) -> frozenset[str]:
 _IMPORT_TEXT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
 _FROM_TEXT = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]*"
                         r"(?:\(([^)]*)\)|([^(\n][^\n]*))", re.M)
+# `importlib.import_module("acme.common.money")`, `__import__("acme.common")`: an import
+# by a name written as a string literal
+_CALL_TEXT = re.compile(r"\b(?:import_module|__import__)\(\s*[rR]?[\"']([A-Za-z_][\w.]*)[\"']")
 
 
 def imported_in_text(text: str) -> Iterator[tuple[str, int]]:
     """(dotted name, offset of the statement) of each absolute import written in the text:
-    `import a.b` gives `a.b`, `from a.b import x, y` gives `a.b`, `a.b.x` and `a.b.y`. Read
+    `import a.b` gives `a.b`, `from a.b import x, y` gives `a.b`, `a.b.x` and `a.b.y`,
+    `importlib.import_module("a.b")` and `__import__("a.b")` give `a.b`. Read
     as text where a module is read only for what it imports (no tree built), so a name in a
     string that looks like an import counts too: a false match only makes a fix unsafe."""
     for match in _IMPORT_TEXT.finditer(text):
@@ -163,6 +167,8 @@ def imported_in_text(text: str) -> Iterator[tuple[str, int]]:
             words = part.split()
             if words and words[0].isidentifier():
                 yield f"{module}.{words[0]}", match.start()
+    for match in _CALL_TEXT.finditer(text):
+        yield match.group(1), match.start()
 
 
 def _prefixes(name: str) -> list[str]:

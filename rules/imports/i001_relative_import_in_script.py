@@ -73,15 +73,17 @@ of the modules the fix edits through the folders above the import root (`from ap
 import app` or `from app.routers.users import router` in a test, `from
 services.api.routes import Item` in a worker, `python -m app.worker` in a Dockerfile, or
 in the compose `command:` or `entrypoint:` of a service built from the folder that holds
-the package, `celery -A app.worker worker`); their relative imports resolve there, and the
-absolute ones would not.
+the package, `celery -A app.worker worker`, or in a command run outside the image: a
+Makefile's `cd services/api && uvicorn app.main:app --reload`, a shell script, a Procfile,
+a justfile, tox, pytest or pyproject configuration, a CI workflow, from the folder of its
+`cd`, else from its own folder or one below it); their relative imports resolve there, and
+the absolute ones would not.
 """
 
 from __future__ import annotations
 
 import ast
 import posixpath
-import re
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import NamedTuple
@@ -89,6 +91,7 @@ from typing import NamedTuple
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit
+from fixer.facts.pydeps.module_commands import DOTTED_COMMAND, commands_naming
 from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
@@ -291,7 +294,9 @@ def _imported_as_package(ws: Workspace, service: str, found: appmodule.AppModule
             # src.sync` importing `src.routers.users`): that code runs as the package
             where = next((w for w in index.get(dotted, []) if _under(w[0], folder)), None) or \
                 next(((p, line) for p, line, context in commands.get(dotted, [])
-                      if _under(folder + "/", context)), None)
+                      if _under(folder + "/", context)), None) or \
+                next(((n.path, n.line) for n in commands_naming(ws).get(dotted, [])
+                      if n.from_folder(folder)), None)
             if where is not None:
                 return (f"{where[0]}:{where[1]} imports `{dotted}` as part of the package "
                         f"`{dotted.split('.')[0]}`, where the absolute imports would fail")
@@ -314,7 +319,7 @@ def _index_compose_commands(ws: Workspace) -> dict[str, list[tuple[str, int, str
         for key in ("command", "entrypoint"):
             given = service.get(key)
             argv = string_list(given[1]) if given is not None else None
-            for match in _DOTTED_COMMAND.finditer(" ".join(argv or ())):
+            for match in DOTTED_COMMAND.finditer(" ".join(argv or ())):
                 line = int(given[1].node.start_mark.line) + 1 if given is not None else 0
                 found.setdefault(match.group(1), []).append(
                     (given[0].path if given is not None else "", line,
@@ -363,8 +368,6 @@ def _index_package_servers(ws: Workspace) -> dict[str, list[tuple[str, str]]]:
 # app.main import app` or `from app import main` in a .py file (`app.main` both), `-m
 # app.worker` or `app.main:app` in a compose file or Dockerfile
 _DOTTED: Memo[dict[str, list[tuple[str, int]]]] = Memo("dotted imports")
-_DOTTED_COMMAND = re.compile(r"(?:-m[ \t]+|\b)([A-Za-z_]\w*(?:\.\w+)+)"
-                             r"(?=:[A-Za-z_]|[ \t\"',\]]|$)", re.M)
 
 
 def _dotted_imports(ws: Workspace) -> dict[str, list[tuple[str, int]]]:
@@ -390,7 +393,7 @@ def _named_modules(text: str, python: bool) -> Iterator[tuple[str, int]]:
     if python:
         yield from imported_in_text(text)
     else:
-        yield from ((m.group(1), m.start()) for m in _DOTTED_COMMAND.finditer(text))
+        yield from ((m.group(1), m.start()) for m in DOTTED_COMMAND.finditer(text))
 
 
 def _absolutized(ws: Workspace, packages: dict[str, str], script: str | None) -> list[Edit]:

@@ -25,26 +25,36 @@ from app.routes import schemas
 
 ## Fix safety
 Safe: the absolute import names the module the relative one resolved to, from
-the import root of the command; comments and formatting around it are kept.
+the import root of the command, by the name the image gives its package (`COPY
+services/orders/app ./orders` with `uvicorn orders.main:app`: `orders.routers`, not
+`app.routers`); comments and formatting around it are kept.
 Display-only where the dots climb above the import root, or where a top-level
-module's import has no absolute form (see I001). Files outside the import root
-are left alone: they have no absolute name to use.
+module's import has no absolute form (see I001); and where the image names the app's
+package otherwise than its folder and the file lies outside that folder: fixer cannot
+tell what its package is named there. Unsafe where the image renames the folder and code
+outside the image imports it by its own name (`from app.main import app` in a test,
+`uvicorn app.main:app` in a Makefile): the image's name does not import where that code
+runs. Files outside the import root are left alone: they have no absolute name to use.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from functools import partial
+from typing import NamedTuple
 
 from fixer.core import tree_index
 from fixer.core.edits import Edit
 from fixer.core.textfile import TextFile
 from fixer.core.tree import SKIPPED_DIRS
+from fixer.facts.pydeps.module_commands import commands_naming
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
 from fixer.sources.python import narrow_edit, package_of
+from fixer.sources.python_modules import imported_in_text
 from fixer.sources.relative_imports import absolutize_imports, scan_relative
 
 CODE = "I002"
@@ -52,8 +62,16 @@ NAME = "relative-import"
 CATEGORY = Category.IMPORTS
 SEVERITY = Severity.WARNING
 READS_APP_CODE = True   # the modules' imports
-SAFETY = (Safety.SAFE, Safety.DISPLAY)
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 DEFAULT = False
+
+
+class Renamed(NamedTuple):
+    """A folder of the repository that the image holds under another name: the package
+    `dotted` (`COPY services/orders/app ./orders` with `uvicorn orders.main:app`)."""
+
+    folder: str
+    dotted: str
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -61,14 +79,78 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     for service in app_services(ws):
         found = appmodule.find(ws, service)
         root = found.root if found is not None else service.app.folder
+        renamed = _renamed(found) if found is not None else None
+        named = _named_by_folder(ws, found.root, renamed) \
+            if found is not None and renamed is not None else None
         for path in _python_files(ws, service.app.folder):
             package = package_of(path, root)
             if path in seen or package is None:
                 continue
             seen.add(path)
-            report = _report(ws, path, package, service.name)
+            unnamed = None
+            if renamed is not None:
+                package = _image_package(path, renamed)
+                unnamed = None if package is not None else \
+                    f"the image holds {renamed.folder}/ as `{renamed.dotted}`: fixer cannot " \
+                    f"tell what the package of {path} is named there"
+            report = _report(ws, path, package or "", service.name, unnamed,
+                             named if package is not None else None)
             if report is not None:
                 yield report
+
+
+def _renamed(found: appmodule.AppModule) -> Renamed | None:
+    """The folder the command's module name does not spell: the image copies it under
+    the name of the package it serves (`orders.main` from services/orders/app/main.py), so
+    the absolute imports must use that name, not the folder's."""
+    if not found.from_command or found.script:
+        return None
+    relative = found.path[len(found.root) + 1:] if found.root else found.path
+    folders = relative.split("/")[:-1]
+    names = found.module.split(".")[:len(folders)]
+    differ = [i for i, (a, b) in enumerate(zip(folders, names)) if a != b]
+    if not differ or len(names) != len(folders):
+        return None
+    depth = differ[-1] + 1
+    return Renamed(posixpath.join(found.root, *folders[:depth]), ".".join(names[:depth]))
+
+
+_SCAN_LIMIT = 500   # Python files read for imports of the renamed folder by its own name
+
+
+def _named_by_folder(ws: Workspace, root: str, renamed: Renamed) -> str | None:
+    """Why the image's name may break what works now: code outside the image imports the
+    folder by its own name (`from app.main import app` in a test, `cd services/orders &&
+    uvicorn app.main:app` in a Makefile). There the package is `app`, and `from
+    orders.routers import x` finds no `orders`; the relative import works in both."""
+    own = renamed.folder[len(root) + 1:].replace("/", ".") if root else \
+        renamed.folder.replace("/", ".")
+    files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
+    for path in files[:_SCAN_LIMIT]:
+        file = ws.read(path)
+        hit = next(((dotted, at) for dotted, at in imported_in_text(file.text)
+                    if dotted == own or dotted.startswith(own + ".")), None) \
+            if file is not None else None
+        if file is not None and hit is not None:
+            return f"{path}:{file.line_of(hit[1])} imports `{hit[0]}` by its folder's name, " \
+                f"where `{renamed.dotted}` would not import"
+    for dotted, commands in commands_naming(ws).items():
+        where = next((c for c in commands if c.from_folder(root)), None) \
+            if dotted.startswith(own + ".") else None
+        if where is not None:
+            return f"{where.path}:{where.line} imports `{dotted}` by its folder's name, " \
+                f"where `{renamed.dotted}` would not import"
+    return None
+
+
+def _image_package(path: str, renamed: Renamed) -> str | None:
+    """The `__package__` of a file of the renamed folder in the image; None outside it."""
+    if not path.startswith(renamed.folder + "/"):
+        return None
+    folders = path[len(renamed.folder) + 1:].split("/")[:-1]
+    if not all(part.isidentifier() for part in folders):
+        return None
+    return ".".join([renamed.dotted, *folders])
 
 
 def _python_files(ws: Workspace, folder: str) -> list[str]:
@@ -76,18 +158,22 @@ def _python_files(ws: Workspace, folder: str) -> list[str]:
             and not SKIPPED_DIRS.intersection(p.split("/"))]
 
 
-def _report(ws: Workspace, path: str, package: str, service: str) -> Violation | None:
+def _report(ws: Workspace, path: str, package: str, service: str,
+            unnamed: str | None, named: str | None) -> Violation | None:
+    """`unnamed`: why the file has no absolute name fixer can show in the image; `named`:
+    why the name the image gives its package may break what imports it otherwise."""
     file = ws.read(path)
     scanned = scan_relative(file, package) if file is not None else None
     if file is None or scanned is None:
         return None
     first = scanned.nodes[0]
-    problem = scanned.problems[0] if scanned.problems else None
-    fix = None if problem else Fix("Import from the import root", Safety.SAFE,
+    problem = unnamed or (scanned.problems[0] if scanned.problems else None)
+    title = "Import from the import root" + (f" ({named})" if named else "")
+    fix = None if problem else Fix(title, Safety.UNSAFE if named else Safety.SAFE,
                                    partial(_absolutized, file, package))
     return Violation(message=f"relative import {scanned.summary()} in {path}", path=path,
                      line=first.lineno, column=first.col_offset + 1, service=service,
-                     subject=path, reason=problem, fix=fix)
+                     subject=path, reason=problem or named, fix=fix)
 
 
 def _absolutized(file: TextFile, package: str) -> list[Edit]:

@@ -27,8 +27,9 @@ notification_service/app/main.py
 Safe: an empty `__init__.py` makes the namespace package a regular package with
 the same contents; nothing that imported before stops importing. Display-only when the
 code imports a module of the package that the folder does not hold (`acme.billing`
-beside `acme/main.py`): an installed distribution may share the namespace, and an
-`__init__.py` would hide it.
+beside `acme/main.py`, in an import statement or as the name given to
+`importlib.import_module` or `__import__`): an installed distribution may share the
+namespace, and an `__init__.py` would hide it.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def _shared_namespace(ws: Workspace, root: str, folder: str, package: str) -> st
 def _submodules_imported(text: str, package: str) -> list[str]:
     """The names the text imports from the package, as written: `from acme.billing import
     x`, `import acme.billing`, and each name of `from acme import billing, auth`, in
-    parentheses over several lines too."""
+    parentheses over several lines too; `importlib.import_module("acme.billing")`."""
     return [parts[1] for dotted, _at in imported_in_text(text)
             if (parts := dotted.split("."))[0] == package and len(parts) > 1]
 

@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from .routers import checkout
+
+app = FastAPI()
+app.include_router(checkout.router)

@@ -1,0 +1,10 @@
+from fastapi import APIRouter
+
+from ..config import CURRENCY
+
+router = APIRouter()
+
+
+@router.get("/checkout")
+def checkout() -> dict[str, str]:
+    return {"currency": CURRENCY}

@@ -1,0 +1,3 @@
+from .fixtures import ROWS
+
+print(ROWS)
