@@ -233,11 +233,46 @@ def test_a_script_fixer_cannot_find_is_unsafe() -> None:
 
 
 def test_the_message_names_the_stages_shell() -> None:
-    """Under `SHELL ["/bin/bash", "-c"]` bash runs the shell form, not /bin/sh."""
+    """Under `SHELL ["/bin/bash", "-c"]` bash runs the shell form, not /bin/sh; with the
+    server's output redirected, bash stays PID 1 (checked with `ps -p $$`)."""
     [found] = check(repo(HEAD + 'SHELL ["/bin/bash", "-c"]\nCMD source /venv/bin/activate && '
-                         "uvicorn app.main:app\n"), select="D002")
+                         "uvicorn app.main:app >> /var/log/api.log 2>&1\n"), select="D002")
     assert found.message == "CMD in shell form: /bin/bash is PID 1 and does not pass SIGTERM " \
                             "to the app"
+
+
+@pytest.mark.parametrize(("command", "handed"), [
+    pytest.param("uvicorn app.main:app --port ${PORT}", "a lone command", id="expansion"),
+    pytest.param("alembic upgrade head && uvicorn app.main:app", "the last command of an "
+                 "`&&` list", id="and-list"),
+    pytest.param("source /venv/bin/activate && PORT=8000 uvicorn app.main:app",
+                 "the last command of an `&&` list", id="and-list-with-assignment"),
+])
+def test_under_bash_an_expanded_or_chained_command_is_handed_the_process(
+        command: str, handed: str) -> None:
+    """bash 5.2 -c execs a lone simple command whatever its expansions, and the last command
+    of an `&&` list (checked with `ps -p $$`): the message says so, and the fix's `exec`
+    does the same without the shell."""
+    [found] = check(repo(HEAD + f'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nCMD {command}\n'),
+                    select="D002")
+    assert found.message == (f"CMD in shell form: it runs through `/bin/bash -o pipefail -c`, "
+                             f"which hands {handed} its process; `exec` before it starts the "
+                             "app the same way without depending on the shell")
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param("uvicorn app.main:app 2>&1 | tee /tmp/api.log", id="pipeline"),
+    pytest.param("(uvicorn app.main:app)", id="subshell"),
+    pytest.param("uvicorn app.main:app;", id="trailing-semicolon"),
+    pytest.param("alembic upgrade head; uvicorn app.main:app", id="semicolon-list"),
+    pytest.param("trap 'echo bye' TERM && uvicorn app.main:app", id="trap"),
+    pytest.param("alembic upgrade head && uvicorn app.main:app > /tmp/api.log", id="redirect"),
+])
+def test_under_bash_no_hand_over_is_claimed_beyond_what_bash_does(command: str) -> None:
+    """A pipeline, a subshell, a redirect of the server or a trap keep bash as PID 1; a `;`
+    list is not claimed either."""
+    [found] = check(repo(HEAD + f'SHELL ["/bin/bash", "-c"]\nCMD {command}\n'), select="D002")
+    assert "hands" not in found.message, found.message
 
 
 def test_under_bash_a_lone_command_is_not_said_to_miss_sigterm() -> None:
@@ -287,3 +322,44 @@ def test_a_shell_run_through_env_is_that_shell() -> None:
     [found] = check(repo(HEAD + 'SHELL ["/usr/bin/env", "bash", "-c"]\n'
                          "CMD uvicorn app.main:app\n"), select="D002")
     assert found.safety.value == "safe" and "`bash -c`" in found.message
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: {image}
+{extra}"""
+
+
+@pytest.mark.parametrize(("files", "safety"), [
+    pytest.param({"k8s/deploy.yaml": DEPLOYMENT.format(
+        image="ghcr.io/acme/storefront:2.0", extra='          args: ["--workers", "4"]\n')},
+        "unsafe", id="one-app-any-manifest-with-args"),
+    pytest.param({"k8s/deploy.yaml": DEPLOYMENT.format(
+        image="ghcr.io/acme/api:2.0", extra='          command: ["uvicorn"]\n'
+                                             '          args: ["app.main:app"]\n')},
+        "safe", id="command-replaces-the-entrypoint"),
+    pytest.param({"k8s/deploy.yaml": DEPLOYMENT.format(image="ghcr.io/acme/api:2.0",
+                                                       extra="          args: []\n")},
+        "safe", id="no-args"),
+    pytest.param({"charts/api/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+                  "charts/api/values.yaml": "image:\n  repository: ghcr.io/acme/api\n"
+                                            "args:\n  - --workers\n  - \"4\"\n"},
+        "unsafe", id="helm-values"),
+])
+def test_an_entrypoint_that_kubernetes_gives_args(files: dict[str, str], safety: str) -> None:
+    """A shell-form ENTRYPOINT ignores the `args:` a manifest gives the image; exec form
+    appends them: unsafe, with the file in the reason."""
+    [found] = check({**repo(HEAD + "ENTRYPOINT uvicorn app.main:app --host 0.0.0.0\n"), **files},
+                    select="D002")
+    assert found.safety.value == safety, found
+    if safety == "unsafe":
+        named = next(p for p in files if not p.endswith("Chart.yaml"))
+        assert found.reason == (f"{named} runs the image with `args:`, which an exec-form "
+                                "ENTRYPOINT appends and shell form ignored")

@@ -72,7 +72,8 @@ def test_p001_moves_the_app_safely_when_the_manifests_name_the_compose_port() ->
     files["k8s/api.yaml"] = DEPLOYMENT.format(name="api", port=8002)
     found = check(files, select="P001")
     assert [(f.code, f.safety.value) for f in found] == [("P001", "unsafe")]
-    assert "k8s/api.yaml (Kubernetes) runs the image of api/Dockerfile on port 8002" in (found[0].reason or "")
+    assert "k8s/api.yaml (Kubernetes) runs the image of api/Dockerfile on port 8002" in (
+        found[0].reason or "")
 
 
 def test_a_yaml_file_fixer_cannot_read_is_no_manifest_and_no_error() -> None:

@@ -6,13 +6,15 @@ the service-root Dockerfile: the app module's folder (`app/` for `uvicorn
 app.main:app`, and for `uvicorn main:app` after `COPY ./app /code`), and each folder
 the final stage copies that holds Python files (`COPY src/ ./app`) and is no project of
 its own (a shared library the image copies, with its `pyproject.toml` or `setup.py`,
-builds its own image from its Dockerfile). Every built
+builds its own image from its Dockerfile), nor a library that the builds of other
+Dockerfiles copy too (`COPY libs/common ./common` in several services'). Every built
 service is checked (Flask apps and workers too); a Dockerfile that compose builds is
 never a stray, and the service folder itself is the service root. Neither is a
 `Dockerfile` in the folder of the one compose builds (`server/Dockerfile` beside the
 `server/dev.Dockerfile` that compose builds from the repository root): it is that
 folder's other image (production, a Makefile's `docker build .`), not a copy inside the
-app package.
+app package; nor one in a copied folder that holds the app module's folder (`COPY
+services/api …` with the app in `services/api/api/`): that folder is the service root.
 
 ## Why is this bad?
 Two Dockerfiles drift apart: people edit the one that is never built, CI or a
@@ -38,7 +40,9 @@ which fixer does not load, may build it), and so do Windows scripts (`.bat`, `.c
 scripts of `package.json` and `pyproject.toml`, and a dev container's `devcontainer.json`;
 a path written there from a folder fixer does not resolve (`dockerfile: app/Dockerfile`
 under a bake target's `context = "api"`, `../api/app/Dockerfile`) counts when it ends the
-copy's path. Unsafe otherwise: the copy may hold changes someone meant
+copy's path, and so does, in a script or Makefile as well, a path a variable begins whose
+literal tail ends it (`-f "${svc}/app/Dockerfile"` in a loop over the services, a
+Makefile's `$$s/app/Dockerfile`). Unsafe otherwise: the copy may hold changes someone meant
 to keep, or a pipeline may build it. Display-only when its content differs and something
 refers to it (a CI job's `file: svc/app/Dockerfile`, or a build that names only its
 folder as the context, `context: ./svc/app`, `docker build svc/app`): it may be an image
@@ -73,31 +77,34 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[str] = set()
     built = {s.app.dockerfile.path for s in ws.apps() if s.app is not None}
     mentions = _mentions(ws)
+    shared = _shared_folders(ws)
     for service in ws.apps():
-        for stray in _strays(ws, service):
+        for stray in _strays(ws, service, shared):
             if stray in seen or stray in built:
                 continue
             seen.add(stray)
             yield _report(ws, service, stray, mentions)
 
 
-def _strays(ws: Workspace, service: BuiltService) -> list[str]:
+def _strays(ws: Workspace, service: BuiltService, shared: set[str]) -> list[str]:
     """The Dockerfiles in the folders the service's code comes from, other than the folder
     of the Dockerfile compose builds: a `Dockerfile` beside the `dev.Dockerfile` compose
     builds is the folder's other build (a production image, a Makefile's `docker build
     .`), not a stray copy inside the app package."""
     own = posixpath.dirname(service.app.dockerfile.path)
-    found = (posixpath.join(folder, "Dockerfile") for folder in _code_folders(ws, service)
-             if folder != own)
+    found = (posixpath.join(folder, "Dockerfile")
+             for folder in _code_folders(ws, service, shared) if folder != own)
     return [path for path in found if ws.tree.exists(path)]
 
 
-def _code_folders(ws: Workspace, service: BuiltService) -> list[str]:
+def _code_folders(ws: Workspace, service: BuiltService, shared: set[str]) -> list[str]:
     """Folders of the build context that hold the service's code: the app module's folder
     (`app/` for `app.main:app`, and for a `main:app` served from what `COPY ./app /code`
     copied), then each folder the final stage COPYs that holds Python files (`COPY src/
-    ./app`) and is no project of its own (a shared library with its pyproject.toml). The
-    context itself is the service root, never a code folder."""
+    ./app`) and is no project of its own (a shared library with its pyproject.toml), nor
+    one the builds of other Dockerfiles copy too (`shared`: a library of several
+    services, whose Dockerfile builds that library), nor one that holds the app module's
+    folder. The context itself is the service root, never a code folder."""
     context = service.app.build.context
     module = appmodule.find(ws, service)
     folders: list[str] = []
@@ -108,10 +115,18 @@ def _code_folders(ws: Workspace, service: BuiltService) -> list[str]:
         folders.append(posixpath.join(context, "app"))  # the usual layout: an app/ package
     for folder in _copied_folders(ws, service):
         names = {posixpath.basename(p) for p in files_in(ws.tree, folder)}
-        if folder not in folders and any(n.endswith(".py") for n in names) and \
-                not names & _PROJECT_FILES:
+        if folder not in folders and folder not in shared and not _holds(folders, folder) \
+                and any(n.endswith(".py") for n in names) and not names & _PROJECT_FILES:
             folders.append(folder)
     return folders
+
+
+def _holds(code: list[str], folder: str) -> bool:
+    """A copied folder that holds the app package is the service's root, not its code
+    (`COPY services/api /workspace/services/api` with the app in `services/api/api/`): its
+    own Python files are tests and tooling (`conftest.py`), and its Dockerfile is the
+    service's other image."""
+    return any(f.startswith(folder + "/") for f in code)
 
 
 # a folder with one of these is a project of its own (a shared library the image copies):
@@ -124,6 +139,16 @@ def _inside(folder: str, context: str) -> bool:
     if folder in ("", ".", context) or folder.startswith("../"):
         return False
     return not context or folder.startswith(context + "/")
+
+
+def _shared_folders(ws: Workspace) -> set[str]:
+    """The folders that the builds of two Dockerfiles or more copy (`COPY libs/common
+    ./common` in each service's): a library the services share, no one service's code."""
+    copiers: dict[str, set[str]] = {}
+    for service in ws.apps():
+        for folder in _copied_folders(ws, service):
+            copiers.setdefault(folder, set()).add(service.app.dockerfile.path)
+    return {folder for folder, dockerfiles in copiers.items() if len(dockerfiles) > 1}
 
 
 def _copied_folders(ws: Workspace, service: BuiltService) -> list[str]:
@@ -181,8 +206,8 @@ def _referrers(ws: Workspace, stray: str, context: str,
         local = not context or path.startswith(context + "/")
         loose = _may_build(path)   # its paths' base is not known
         if stray in built or (local and inside in built) or any(
-                _names(w, stray) or (local and _names(w, inside)) or (loose and _tail_of(w, stray))
-                for w in written):
+                _names(w, stray) or (local and _names(w, inside)) or
+                ((loose or w.startswith(_VARIABLE)) and _tail_of(w, stray)) for w in written):
             found.append(path)
     return found
 
@@ -194,7 +219,9 @@ def _names(written: str, path: str) -> bool:
 def _tail_of(written: str, path: str) -> bool:
     """`app/Dockerfile`, written from a build context fixer may not resolve (a compose file
     it does not load, `dockerfile: app/Dockerfile` under `context: ./svc`), ends the path."""
-    tail = written.lstrip("./")   # `../api/app/Dockerfile` from a `.devcontainer/` folder
+    # `../api/app/Dockerfile` from a `.devcontainer/` folder; `$/app/Dockerfile` after a
+    # variable (`${svc}/app/Dockerfile` in a loop over the services)
+    tail = written.removeprefix(_VARIABLE).lstrip("./")
     return "/" in tail and (path == tail or path.endswith("/" + tail))
 
 
@@ -219,8 +246,27 @@ def _dockerfile_paths(text: str) -> set[str]:
         last = text.rfind(_WORD, at, run_end)   # the greedy pattern reaches the last one
         done = _end(_SUFFIX.match(text, last + len(_WORD)), last + len(_WORD))
         found.add(text[start:done])
+        tail = _after_variable(text, start, done)
+        if tail is not None:
+            found.add(_VARIABLE + tail)
         at = text.find(_WORD, done)
     return found
+
+
+# marks a path written after a variable (`"${svc}/app/Dockerfile"`): `$/app/Dockerfile`
+_VARIABLE = "$"
+
+
+def _after_variable(text: str, start: int, end: int) -> str | None:
+    """The literal tail of a path that a variable begins: `/app/Dockerfile` of
+    `${svc}/app/Dockerfile`, `$(SVC)/app/Dockerfile`, `$svc/app/Dockerfile` and a
+    Makefile's `$$s/app/Dockerfile`; None for a path written whole."""
+    path = text[start:end]
+    if start > 0 and text[start - 1] in "})" and path.startswith("/"):
+        return path
+    if start > 0 and text[start - 1] == "$" and "/" in path:
+        return path[path.index("/"):]   # `$svc/…`: the variable's name is no folder
+    return None
 
 
 def _end(match: re.Match[str] | None, at: int) -> int:
@@ -258,9 +304,11 @@ def _mentions(ws: Workspace) -> Mentions:
 
 
 # a build that names only its context builds the Dockerfile there: a CI step's
-# `context: ./app`, `docker build -t api ./app`
+# `context: ./app`, `docker build -t api ./app` (the last word of its command: a `&&`, `;`,
+# `|` or `)` may follow it, `docker build -t tests libs/common && docker run --rm tests`)
 _CONTEXT = re.compile(r"^\s*-?\s*context:\s*[\"']?([\w./-]+?)/?[\"']?\s*$|"
-                      r"\bdocker(?:\s+buildx)?\s+build\b[^\n]*?\s([\w./-]+?)/?\s*$", re.M)
+                      r"\bdocker(?:\s+buildx)?\s+build\b[^\n;&|]*?\s([\w./-]+?)/?\s*"
+                      r"(?:$|[;&|)])", re.M)
 
 
 def _context_dockerfiles(text: str) -> set[str]:

@@ -14,9 +14,11 @@ shell (distroless, `scratch`) it is worse: there is no `/bin/sh` to run, and the
 container does not start. Under an init in ENTRYPOINT (`tini`, `dumb-init`) the shell is
 the init's child instead, and still between it and the app; `tini -g` and `dumb-init`
 (unless `--single-child`) signal the child's whole group, so the finding says the app gets
-SIGTERM there. Under a bash `SHELL` a lone command replaces the shell (bash does that for
-`-c`; dash and BusyBox sh do not), and the finding says so: exec form starts the app the
-same way without depending on the shell.
+SIGTERM there. Under a bash `SHELL` a lone command, its expansions included, and the last
+command of an `&&` list replace the shell (bash 5.2 does that for `-c`, not for a pipeline,
+a subshell, a redirect of that command, a trap or a `;` list; dash and BusyBox sh do not),
+and the finding says so: exec form, or `exec` before the command, starts the app the same
+way without depending on the shell.
 
 ## Example
 ```dockerfile
@@ -38,8 +40,10 @@ redirects, globs): it becomes `["sh", "-c", "… exec LAST"]` (the stage's `SHEL
 when it sets one), with `exec` before the last command of the `&&`/`;`/`&` chain,
 so the server replaces the shell and gets SIGTERM (`celery … & exec uvicorn …`).
 Also unsafe when exec form changes how CMD and ENTRYPOINT combine: a shell-form
-ENTRYPOINT ignores CMD and compose `command:`, an exec-form one appends them; a
-CMD after an ENTRYPOINT (not one `ENTRYPOINT []` clears) is passed to it as `sh -c`
+ENTRYPOINT ignores CMD, compose `command:` and the `args:` a Kubernetes manifest or Helm
+values file of the repository gives the image (its container's image is the service's, as
+P001 matches deployments, or the repository builds one app), an exec-form one appends
+them; a CMD after an ENTRYPOINT (not one `ENTRYPOINT []` clears) is passed to it as `sh -c`
 arguments in shell form, unless that
 ENTRYPOINT is an init in exec form (`["/usr/bin/tini", "--"]`, `dumb-init`), which runs
 the CMD as its child and passes it signals: exec form is how a CMD follows one.
@@ -52,7 +56,8 @@ server: a pipeline, `||`, a subshell,
 or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
 the commands from a script that ends in `exec`); a chain whose server is not its last
 command (`uvicorn …; sleep infinity`, `uvicorn … && echo stopped`), where `exec` would
-go to that command; under a non-POSIX `SHELL`; where the stage's `SHELL` sets something up
+go to that command; under a non-POSIX `SHELL` (BusyBox's `/busybox/sh` of a distroless
+`:debug` image is a POSIX one); where the stage's `SHELL` sets something up
 that exec form
 would skip (a wrapper such as `conda run -n svc /bin/bash -c` or `micromamba run`, a login
 or interactive shell, `bash --login -c`, that reads profile files, or bash with `BASH_ENV`
@@ -81,6 +86,7 @@ from functools import partial
 
 from fixer.core.edits import Edit
 from fixer.facts.image.images import Family, base_image, family_of, interpreter_entrypoint
+from fixer.facts.ports.kubernetes import builds_one_app, container_args, deployed_images
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.image_paths import locate, workdir
 from fixer.model.services import BuiltService, by_stage
@@ -92,6 +98,7 @@ from fixer.sources.launch import SERVERS
 from .execform import (
     DEFAULT_SHELL,
     POSIX_SHELLS,
+    bash_hands_over,
     convert,
     exec_last,
     shell_features,
@@ -139,14 +146,17 @@ def _stage_shell(dockerfile: Dockerfile, stage: Stage, before: Instruction) -> t
     return DEFAULT_SHELL
 
 
-def _combination_risk(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
-                      kind: str) -> str | None:
+def _combination_risk(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
+                      stage: Stage, kind: str) -> str | None:
     if kind == "ENTRYPOINT":
         if stage.find("CMD"):
             return "an exec-form ENTRYPOINT appends the stage's CMD, which shell form ignored"
         if any(s.command() is not None for s in services):
             return "an exec-form ENTRYPOINT appends compose `command:`, which shell form ignored"
-        return None
+        deployed = _deployed_with_args(ws, services)
+        return None if deployed is None else (
+            f"{deployed} runs the image with `args:`, which an exec-form ENTRYPOINT appends "
+            "and shell form ignored")
     if entrypoint(dockerfile, stage) is not None and \
             _init_entrypoint(dockerfile, stage) is None:   # own or inherited
         return "the CMD is passed to the ENTRYPOINT as arguments, which exec form changes"
@@ -155,6 +165,18 @@ def _combination_risk(services: list[BuiltService], dockerfile: Dockerfile, stag
         return (f"the base image {base} may set the Python interpreter as its ENTRYPOINT, "
                 "which takes the CMD as its arguments in either form: write the CMD as the "
                 "interpreter's arguments (`[\"-m\", \"uvicorn\", …]`) or set an ENTRYPOINT")
+    return None
+
+
+def _deployed_with_args(ws: Workspace, services: list[BuiltService]) -> str | None:
+    """A Kubernetes manifest or Helm values file that runs the services' image with `args:`
+    (matched by image as P001 matches deployments; any, when the repository builds one app):
+    Kubernetes gives them to the ENTRYPOINT as Docker gives a CMD."""
+    for service in services:
+        images = deployed_images(ws, service.scalar("image"), service.app.dockerfile.path)
+        found = container_args(ws, service.name, images, lambda: builds_one_app(ws))
+        if found is not None:
+            return found
     return None
 
 
@@ -229,10 +251,12 @@ def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner:
     if kind == "CMD" and entrypoint(dockerfile, stage) is not None:
         return (f"the ENTRYPOINT is given it as `{runner} -c \"…\"`, and that shell does not "
                 "pass SIGTERM to the app")
-    if posixpath.basename(runner) == "bash" and not shell_features(command) and \
-            wrapped_script(command) is None:   # bash -c execs a lone simple command
-        return (f"it runs through `{shell}`, which hands a lone command its process; "
-                "exec form starts the app the same way without depending on the shell")
+    handed = bash_hands_over(command) if posixpath.basename(runner) == "bash" and \
+        wrapped_script(command) is None else None   # bash -c execs a lone simple command
+    if handed is not None:
+        same = "exec form starts" if not shell_features(command) else "`exec` before it starts"
+        return (f"it runs through `{shell}`, which hands {handed} its process; {same} the "
+                "app the same way without depending on the shell")
     return f"{runner} is PID 1 and does not pass SIGTERM to the app"
 
 
@@ -273,7 +297,7 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
         return replace(base, reason=f"the stage's SHELL {setup}, and exec form skips that: the "
                                     "app may not start without what it sets up (an "
                                     "environment on PATH); write the exec form by hand")
-    risk = _combination_risk(services, dockerfile, stage, kind)
+    risk = _combination_risk(ws, services, dockerfile, stage, kind)
     script = command if features else wrapped_script(command)
     if script is not None and exec_last(script) is None:
         return replace(base, reason="a pipeline, `||`, a subshell, an `if` or loop block or a "

@@ -26,7 +26,8 @@ from fixer.sources.dockertext import (
 )
 
 DEFAULT_SHELL = ("sh", "-c")
-POSIX_SHELLS = re.compile(r"^(/usr)?(/bin/)?(sh|bash|ash|dash|zsh|ksh)$")
+# BusyBox's sh (ash) is one too: distroless `:debug` images have it as `/busybox/sh`
+POSIX_SHELLS = re.compile(r"^(?:(/usr)?(/bin/)?|/busybox/)(sh|bash|ash|dash|zsh|ksh)$")
 # Characters the shell gives a meaning: expansion, operators, redirects, globs, comments.
 _FEATURES = re.compile(r"[$`|&;<>()*?\[\]{}~!\n]")
 _DOUBLED = {"&&", "||", ">>", "<<", ";;"}
@@ -183,6 +184,32 @@ def wrapped_script(command: str) -> str | None:
 def _outer_features(command: str) -> list[str]:
     """The shell features outside quotes: `sh -c "a $B"` has none of its own."""
     return shell_features(re.sub(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'", "''", command))
+
+
+def bash_hands_over(script: str) -> str | None:
+    """What `bash -c` runs in its own process, the shell replaced (bash 5.2, checked with
+    `ps -p $$`): "a lone command" for one simple command, expansions and all, and "the last
+    command of an `&&` list" for a list of simple commands joined by `&&`; None where bash
+    stays PID 1, or where fixer does not claim otherwise: a pipeline, `&`, `||`, a subshell
+    or block, a `;` or line break in the list (bash 5.2 keeps itself for `a; b && c`), a
+    redirect on the last command, a trap, or a builtin last."""
+    tokens = tokenize(script)
+    operators = {t.raw for t in tokens if t.operator}
+    if not operators <= {"&&"} or not tokens or tokens[-1].operator or any(
+            not t.operator and t.raw in _COMPOUND | {"trap"} for t in tokens):
+        return None
+    last = [t for t in tokens[max((i for i, t in enumerate(tokens) if t.operator),
+                                  default=-1) + 1:]]
+    words = [t for t in last if not re.match(r"^[A-Za-z_]\w*=", t.raw)]
+    if not words or words[0].value in _NOT_EXECABLE or words[0].value == "exec" or \
+            any(_redirects(t.raw) for t in last):
+        return None
+    return "the last command of an `&&` list" if operators else "a lone command"
+
+
+def _redirects(word: str) -> bool:
+    """A word that is, or holds, a redirect outside quotes (`>`, `2>&1`, `<file`)."""
+    return any(f in ("<", ">", ">>", "<<") for f in shell_features(word))
 
 
 def exec_last(script: str) -> str | None:

@@ -176,10 +176,30 @@ def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | Non
     exposed = {p for link in chain(app.dockerfile, app.stage)
                for _, p in _tcp_ports(link.find("EXPOSE"))}
     documents = ", which its EXPOSE documents" if str(own) in exposed else ""
-    return (f"the image's own port is {own}{documents}; compose sets {listen.variable}="
-            f"{listen.port} for {service.name}, which moves it to {listen.port}: whether "
-            "EXPOSE should follow one deployment (Traefik routes to the exposed port) is the "
-            "author's call")
+    return (f"the image's own port is {own}{documents}; compose sets "
+            f"{_setting(ws, service)} for {service.name}, which moves it to {listen.port}: "
+            "whether EXPOSE should follow one deployment (Traefik routes to the exposed port) "
+            "is the author's call")
+
+
+def _setting(ws: Workspace, service: BuiltService) -> str:
+    """What compose sets that moves the port, for the message: the variable itself
+    (`PORT=9000`, in `environment` or an `env_file`), or the build argument the stage's
+    `ENV PORT=${APP_PORT}` takes it from (`the build argument APP_PORT=9000`)."""
+    listen = service.app.listen
+    variable = listen.variable or ""
+    if variable in service.environment(ws.tree):
+        return f"{variable}={listen.port}"
+    args = service.build_args()
+    for link in chain(service.app.dockerfile, service.app.stage):
+        for instruction in link.find("ENV"):
+            pairs = dict(zip(instruction.value[0::2], instruction.value[1::2]))
+            named = re.findall(r"\$\{?(\w+)", pairs.get(variable, ""))
+            given = next((n for n in named if args.get(n) is not None), None)
+            if given is not None:
+                return (f"the build argument {given}={args[given]} (the image's ENV "
+                        f"{variable}={pairs[variable]})")
+    return f"{variable}={listen.port}"
 
 
 def _moved_by_environment(ws: Workspace,

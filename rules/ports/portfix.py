@@ -152,6 +152,10 @@ def starts_a_listener(command: str) -> bool:
         for name in (*_DEFAULT_PORTS, *_CONFIGURED))
 
 
+# a line of its own that is a comment (`\t# trust the ingress`), its line break included
+_COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*(?:\n|\Z)", re.M)
+
+
 def beside_the_server(ws: Workspace, service: BuiltService,
                       claimed: list[int] | None = None) -> str | None:
     """Why the claimed port may be another server's: the command starts another process
@@ -163,8 +167,11 @@ def beside_the_server(ws: Workspace, service: BuiltService,
     region, launch = service.app.listen.region, service.app.listen.launch
     if region is None or launch is None or launch.server is None:
         return None
-    # a line continued with `\` (or a Dockerfile's escape character) is one command
-    text = re.sub(r"[\\`][ \t]*\r?\n", " ", ws.tree.read(region.path).text[region.start:region.end])
+    # comment lines inside a continued instruction are dropped (Docker does, and so does
+    # a shell), then a line continued with `\` (or a Dockerfile's escape character) is one
+    # command
+    written = ws.tree.read(region.path).text[region.start:region.end]
+    text = re.sub(r"[\\`][ \t]*\r?\n", " ", _COMMENT_LINE.sub("", written))
     server = re.compile(rf"(?<![\w-]){re.escape(launch.server)}(?![\w-])")
     for segment in _COMMANDS.split(text):
         if server.search(segment):

@@ -12,6 +12,10 @@ A Helm chart's templates are not YAML until rendered, and its ports usually come
 writes the port anywhere (`containerPort: 8080` in values.yaml) makes such a move unsafe too
 (`helm_port`).
 
+A shell-form ENTRYPOINT ignores the `args:` a container gives it, an exec-form one appends
+them: D002 reads which manifests, or Helm values files, run a service's image with `args:`
+(`container_args`).
+
 A manifest is "about" a compose service when one of its names (`metadata.name`, a label or
 selector value, a container's name or image) begins with the service's name as a whole
 word (`tasks-service`, `tasks-api` for `tasks`); a longer service name of the same stack
@@ -28,14 +32,15 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.derived import Memo
-from fixer.facts.image.builttags import image_name, image_path, same_image
+from fixer.facts.image.builttags import image_name, image_path, names_built_from, same_image
+from fixer.model.appservice import app_services
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
 _WORD = re.compile(r"[-_.:/]")
 # images of servers a repository deploys beside its app, not builds: their manifests are
 # about them whatever port they name
-_INFRA_IMAGES = frozenset({
+INFRA_IMAGES = frozenset({
     "grafana", "prometheus", "alertmanager", "loki", "tempo", "jaeger", "postgres", "redis",
     "mysql", "mariadb", "mongo", "nginx", "traefik", "haproxy", "envoy", "rabbitmq", "kafka",
     "zookeeper", "elasticsearch", "kibana", "opensearch", "minio", "memcached", "keycloak",
@@ -86,7 +91,7 @@ def _servers_only(manifests: list[ManifestPort]) -> Callable[[ManifestPort], boo
     Service) and every name it has is one only such manifests have, so a label the app's
     manifests share (`app.kubernetes.io/part-of: shop`) keeps it the app's."""
     def servers(m: ManifestPort) -> bool:
-        return bool(m.images) and {posixpath.basename(i) for i in m.images} <= _INFRA_IMAGES
+        return bool(m.images) and {posixpath.basename(i) for i in m.images} <= INFRA_IMAGES
     theirs = {n for m in manifests if servers(m) for n in m.names}
     others = {n for m in manifests if not servers(m) and m.images for n in m.names}
     only_theirs = theirs - others
@@ -109,6 +114,23 @@ def _names_word(name: str, service: str) -> bool:
 
 
 def _read(ws: Workspace) -> Iterator[ManifestPort]:
+    for path, document in _manifests(ws):
+        names = frozenset(n.lower() for n in _names(document))
+        images = frozenset(image_path(i) for i in _images(document))
+        for port in sorted(set(_ports(document))):
+            yield ManifestPort(path, names, port, images)
+
+
+_DOCUMENTS: Memo[list[tuple[str, dict[object, object]]]] = Memo("Kubernetes manifests")
+
+
+def _manifests(ws: Workspace) -> list[tuple[str, dict[object, object]]]:
+    """Each Kubernetes document of the repository (a mapping with a `kind`) and its path,
+    parsed once: ports and container arguments are read from the same documents."""
+    return ws.derived.get(_DOCUMENTS, lambda: list(_parse(ws)))
+
+
+def _parse(ws: Workspace) -> Iterator[tuple[str, dict[object, object]]]:
     for path in sorted(ws.tree.paths()):
         if not path.endswith((".yml", ".yaml")) or is_compose_name(path):
             continue
@@ -121,10 +143,57 @@ def _read(ws: Workspace) -> Iterator[ManifestPort]:
             continue
         for document in documents:
             if isinstance(document, dict) and isinstance(document.get("kind"), str):
-                names = frozenset(n.lower() for n in _names(document))
-                images = frozenset(image_path(i) for i in _images(document))
-                for port in sorted(set(_ports(document))):
-                    yield ManifestPort(path, names, port, images)
+                yield path, document
+
+
+def container_args(ws: Workspace, service: str, images: Iterable[str],
+                   only_app: Callable[[], bool] = lambda: False) -> str | None:
+    """The first manifest, or Helm values file, that runs `service`'s image with `args:`
+    and no `command:` (Kubernetes then passes the args to the image's ENTRYPOINT, as Docker
+    passes a CMD): a container whose image is one of `images` (`image_path`s, compared by
+    `same_image`) or is named for the service (`payments` in `acme/payments:1.8`); any
+    container's, or any chart's values, when `only_app()` (the repository builds no other
+    app). A chart's values are read when the chart is about the service, as for ports."""
+    own = list(images)
+    for path, document in _manifests(ws):
+        for mapping in _mappings(document):
+            image = mapping.get("image")
+            if isinstance(image, str) and _passes_args(mapping) and (
+                    any(same_image(image_path(image), i) for i in own) or
+                    _names_word(image_name(image), service.lower()) or only_app()):
+                return path
+    return next((f.path for f in _chart_files_about(ws, service, only_app)
+                 if posixpath.basename(f.path).startswith("values") and _values_args(f.text)),
+                None)
+
+
+def deployed_images(ws: Workspace, image: str | None, dockerfile: str) -> list[str]:
+    """What deployment files may call a service's image (`image_path`s): its compose
+    `image:`, and the names build scripts and CI give images built from its Dockerfile."""
+    return sorted({*([image_path(image)] if image else []),
+                   *names_built_from(ws, dockerfile)} - {""})
+
+
+def builds_one_app(ws: Workspace) -> bool:
+    """The repository builds one app: every manifest or chart is about it. Services that
+    build one Dockerfile are one app; two Dockerfiles of one context are two."""
+    return len({s.app.dockerfile.path for s in app_services(ws)}) == 1
+
+
+def _passes_args(container: dict[object, object]) -> bool:
+    """A container that gives its image's ENTRYPOINT arguments: `args:` not empty, and no
+    `command:`, which would replace the ENTRYPOINT itself."""
+    return bool(container.get("args")) and not container.get("command")
+
+
+def _values_args(text: str) -> bool:
+    """A Helm values file that sets `args:` (not empty) where no `command:` sits beside it;
+    a file that does not parse counts when it writes `args:` with a value."""
+    try:
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return re.search(r"^\s*args:[ \t]*(?:\S|\n\s*-)", text, re.M) is not None
+    return any(_passes_args(m) for d in documents for m in _mappings(d))
 
 
 def _names(document: dict[object, object]) -> Iterator[str]:
@@ -195,20 +264,28 @@ def helm_port(ws: Workspace, service: str, port: int,
     """Where a Helm chart about `service` writes `port` (path, line): the first place. When
     `only_app()` (the repository builds no other app), every chart is about it: a chart
     named for the project (`charts/shop`) deploys the one image there is."""
+    number = re.compile(rf"(?<![\w.]){port}(?![\w.])")
+    for file in _chart_files_about(ws, service, only_app):
+        found = number.search(file.text)
+        if found is not None:
+            return file.path, file.text.count("\n", 0, found.start()) + 1
+    return None
+
+
+def _chart_files_about(ws: Workspace, service: str,
+                       only_app: Callable[[], bool]) -> list[ChartFile]:
+    """The files of the charts about `service`: its folder or its `Chart.yaml` name fits
+    the service's name, or one of its files names the service; every chart's when
+    `only_app()`."""
     files = ws.derived.get(_CHARTS, lambda: list(_chart_files(ws)))
     if not files:   # most trees: no pattern to build for each service
-        return None
+        return []
     everything = only_app()
-    number = re.compile(rf"(?<![\w.]){port}(?![\w.])")
     word = re.compile(rf"(?<![\w-]){re.escape(service.lower())}(?![\w])")
     about = {f.chart for f in files
              if everything or _names_word(posixpath.basename(f.chart).lower(), service.lower())
              or _names_word(f.name, service.lower()) or word.search(f.text.lower())}
-    for file in files:
-        found = number.search(file.text) if file.chart in about else None
-        if found is not None:
-            return file.path, file.text.count("\n", 0, found.start()) + 1
-    return None
+    return [f for f in files if f.chart in about]
 
 
 def _chart_files(ws: Workspace) -> Iterator[ChartFile]:
