@@ -23,6 +23,11 @@ CASES = Path(__file__).parent.parent / "golden" / "P001-port-mismatch"
      "runs the image of api/Dockerfile on port 8080"),
     ("skaffold-builds-the-image-a-manifest-runs", "k8s/backend.yaml (Kubernetes) runs the "
      "image of api/Dockerfile on port 8000"),
+    ("cloud-run-deploys-the-image-on-its-default-port", ".github/workflows/deploy.yml:16 "
+     "deploys api's image with container port 8080"),
+    ("a-ci-smoke-test-runs-the-image-on-the-host-network", ".github/workflows/ci.yml:9 runs "
+     "`docker run` and may run api's image, on a port fixer does not read there: moving the "
+     "app off 5000 may break it"),
     ("nomad-job-holds-the-port", "deploy/api.nomad.hcl:5 deploys api's image with container "
      "port 8080"),
     ("render-blueprint-holds-the-port", "render.yaml:8 deploys api's image with container "

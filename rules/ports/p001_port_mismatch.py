@@ -96,7 +96,8 @@ for other deployment files that write the port as a container port (an ECS task
 definition's `"containerPort": 8080`, Terraform's `containerPort = 8080` or
 `container_port = 8080`, CloudFormation's `ContainerPort: 8080`, an AWS Copilot
 manifest's `port:`, the port option of `gcloud run deploy` or `az containerapp` in a
-script, Makefile, Cloud Build or CI file, a Nomad job's `port "http" { to = 8080 }`, a
+script, Makefile, Cloud Build or CI file, 8080 for a Cloud Run deploy with no port option,
+a Nomad job's `port "http" { to = 8080 }`, a
 Render blueprint's `PORT`), when they name the service or its image (its compose `image:`,
 or a name CI or a script builds its context with: a `docker/build-push-action` step's
 `tags:` or its metadata step's `images:`, `docker build -t NAME ./api`, a Skaffold
@@ -104,7 +105,14 @@ artifact's `image:` built from its `context:`), or the repository
 builds no other app (then every Kubernetes manifest counts too); a Terraform variable
 counts with its `default`, or as the port when fixer cannot read it. A manifest that runs
 only a well-known server's image (an `api-gateway` Deployment of envoy) is not the
-service's. Unsafe
+service's. Unsafe too when a file deploys or runs images where fixer reads no port (a
+`docker push`, `docker run` of the repository's image, `kubectl apply`, `helm upgrade` or
+`deploy-cloudrun` step of a script or CI file; a Swarm stack file, helmfile or Tiltfile; a
+Kubernetes manifest without ports, such as a Knative service; Terraform or an ECS task
+definition naming an image) and names the service, its build folder or an image built
+from it, or names none of the repository's apps: fixer cannot show the deployment still
+reaches the app on its new port (Cloud Run's default 8080, App Runner's
+`image_configuration`, a CI smoke test on the host network). Unsafe
 as well when the app would move off its port while another service of the stack loads an
 env_file that is not in the repository (a `.env` each deployment keeps, which may call the
 service on that port), and when the app would move off its port in a stack with a proxy whose
@@ -167,11 +175,12 @@ from typing import TypeVar
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.numbers import number
-from fixer.facts.image.builttags import (
-    built_images, image_path, is_workflow, names_built_from, script_texts, workflow_jobs)
+from fixer.facts.image.builttags import built_images, is_workflow, script_texts, workflow_jobs
 from fixer.facts.ports.claims import ContainerPort, heard, own_ports, target_ranges
-from fixer.facts.ports.deployments import deployment_port
-from fixer.facts.ports.kubernetes import helm_port, ports_for
+from fixer.facts.ports.deployments import deployment_port, deployment_ports
+from fixer.facts.ports.deploysignals import deployment_of
+from fixer.facts.ports.dockerrun import DOCKER_RUN, run_image
+from fixer.facts.ports.kubernetes import builds_one_app, deployed_images, helm_port, ports_for
 from fixer.facts.ports.references import (
     bare_addresses,
     service_claims,
@@ -280,7 +289,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                      _host_port_doubt(ws, service, listen) or
                      _fly_doubt(ws, service, listen) or
                      _bare_address_doubt(ws, service, listen) or
-                     _included_doubt(ws, service, listen)) if moves_app else None
+                     _included_doubt(ws, service, listen) or
+                     _deployment_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
 
@@ -415,18 +425,18 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
     """Why moving the app off `listen` is unsafe: a Kubernetes manifest about the service
     sends it traffic there, or a Helm chart about it writes that port, and fixer edits no
     manifest and renders no chart."""
-    images = _image_names(ws, service)
+    images = deployed_images(ws, service.scalar("image"), service.app.dockerfile.path)
     named = [m for m in ports_for(ws, service.name, service.stack.services, images,
-                                  lambda: _builds_one_app(ws))
+                                  lambda: builds_one_app(ws))
              if m.port == listen]
     if not named:
-        chart = helm_port(ws, service.name, listen, lambda: _builds_one_app(ws))
+        chart = helm_port(ws, service.name, listen, lambda: builds_one_app(ws))
         if chart is not None:
             return (f"a Helm chart about {service.name} writes port {listen} ({chart[0]}:"
                     f"{chart[1]}), which the app would stop listening on; fixer does not "
                     "render or edit Helm charts")
         deployed = deployment_port(ws, service.name, images, listen,
-                                   lambda: _builds_one_app(ws))
+                                   lambda: builds_one_app(ws))
         port = f"container port {listen}" if deployed is not None and deployed.port else \
             f"a container port set by a variable fixer cannot read (it may be {listen})"
         return None if deployed is None else (
@@ -435,14 +445,6 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
     return (f"{named[0].path} (Kubernetes) runs the image of {service.app.dockerfile.path} "
             f"on port {listen}, which {service.name} would stop listening on; fixer does not "
             "edit manifests")
-
-
-def _image_names(ws: Workspace, service: BuiltService) -> list[str]:
-    """What deployment files may call the service's image (`image_path`s): its compose
-    `image:`, and the names build scripts and CI give images built from its Dockerfile."""
-    own = service.scalar("image")
-    return sorted({*([image_path(own)] if own else []),
-                   *names_built_from(ws, service.app.dockerfile.path)} - {""})
 
 
 def _first_file_agrees(service: BuiltService, wrong: list[ContainerPort], listen: int) -> bool:
@@ -460,10 +462,21 @@ def _first_file_agrees(service: BuiltService, wrong: list[ContainerPort], listen
     return bool(claimed) and all(port == listen for port in claimed)
 
 
-def _builds_one_app(ws: Workspace) -> bool:
-    """The repository builds one app: every chart or deployment file is about it. Services
-    that build one Dockerfile are one app; two Dockerfiles of one context are two."""
-    return len({s.app.dockerfile.path for s in app_services(ws)}) == 1
+def _deployment_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: a file of the repository deploys or runs
+    images outside Compose and may run the service's (it names the service, or none of the
+    apps), on a port fixer does not read there (Cloud Run's default 8080, a Swarm stack's
+    traefik label, a CI smoke test on the host network)."""
+    images = deployed_images(ws, service.scalar("image"), service.app.dockerfile.path)
+    one_app = builds_one_app(ws)
+    judged = {m.path for m in ports_for(ws, service.name, service.stack.services, images,
+                                        lambda: one_app)} | \
+        {p.path for p in deployment_ports(ws, service.name, images, lambda: one_app)}
+    found = deployment_of(ws, service, None if one_app else app_services(ws), judged)
+    if found is None:
+        return None
+    return (f"{found.path}:{found.line} {found.what} and may run {service.name}'s image, on "
+            f"a port fixer does not read there: moving the app off {listen} may break it")
 
 
 def _unread_proxy_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
@@ -643,20 +656,14 @@ def _image_users(stack: Stack) -> dict[str, list[str]]:
 # publishes it
 _DOCKER_RUNS: Memo[dict[int, list[tuple[str, int, str | None]]]] = \
     Memo("ports docker run publishes")
-_DOCKER_RUN = re.compile(r"\bdocker[ \t]+(?:container[ \t]+)?run\b[^\n]*")
 _PUBLISH = re.compile(r"(?:^|\s)(?:-p|--publish)(?:[ \t]+|=)[\"']?([^\s\"']+)")
-# `docker run` options that take no value: the first other word that is no option's value
-# is the image
-_FLAGS = frozenset({"--rm", "-d", "--detach", "-i", "--interactive", "-t", "--tty", "-it",
-                    "-ti", "--init", "--privileged", "-P", "--publish-all", "--read-only",
-                    "-q", "--quiet", "--no-healthcheck", "--sig-proxy"})
 
 
 def _docker_run_ports(ws: Workspace) -> dict[int, list[tuple[str, int, str | None]]]:
     found: dict[int, list[tuple[str, int, str | None]]] = {}
     for path, text, file in script_texts(ws):
-        for run in _DOCKER_RUN.finditer(text):
-            image = _run_image(run.group())
+        for run in DOCKER_RUN.finditer(text):
+            image = run_image(run.group())
             for publish in _PUBLISH.finditer(run.group()):
                 port = number(publish.group(1).split("/")[0].rpartition(":")[2])
                 if port is not None:
@@ -680,23 +687,6 @@ def _service_containers(text: str) -> Iterator[tuple[int, str, int]]:
                 port = number(str(entry).split("/")[0].rpartition(":")[2])
                 if port is not None:
                     yield port, image, max(text.find(image), 0)
-
-
-def _run_image(command: str) -> str | None:
-    """The image a `docker run ...` line runs: its first word that is neither an option
-    nor an option's value; None when there is none."""
-    words = command.split()[2:]
-    if words and words[0] == "run":   # `docker container run`
-        words = words[1:]
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-        elif word.startswith("-"):
-            skip = word not in _FLAGS and "=" not in word
-        else:
-            return word.strip("\"'")
-    return None
 
 
 # per workspace: each stack's (service, env_file) pairs whose file is not in the repository

@@ -3,9 +3,9 @@ write: an ECS task definition (`"containerPort": 8080` in JSON), Terraform or HC
 (`containerPort = 8080` in a `jsonencode`, `container_port = 8080` of a Cloud Run or load
 balancer block), CloudFormation (`ContainerPort: 8080`), an AWS Copilot manifest's
 `port:`, and the port option of a deploy command in a script, Makefile or CI file
-(`gcloud run deploy api --port 8000`, `az containerapp create --target-port 8000`), a Nomad
-job's `port "http" { to = 8080 }` (or `static = 8080` with no `to`) and a Render
-blueprint's `PORT` (`render.yaml`).
+(`gcloud run deploy api --port 8000`, and 8080, Cloud Run's default, where it has none;
+`az containerapp create --target-port 8000`), a Nomad job's `port "http" { to = 8080 }`
+(or `static = 8080` with no `to`) and a Render blueprint's `PORT` (`render.yaml`).
 
 Such a deployment sends the image's traffic to that port, and fixer edits none of them: a
 fix that moves the port the app listens on (P001's app side) is unsafe where one about the
@@ -46,6 +46,7 @@ _RENDER_PORT = re.compile(r"""\bkey:\s*["']?PORT["']?\s*\n\s*value:\s*["']?(\d{2
 # api --port 8000` (a script, a Makefile, Cloud Build's `args`, a workflow's `flags`),
 # `az containerapp create --target-port 8000`
 _DEPLOY_COMMAND = re.compile(r"run\W+deploy|deploy-cloudrun|containerapp")
+_CLOUD_RUN = re.compile(r"\bgcloud[ \t]+(?:beta[ \t]+)?run[ \t]+deploy\b|deploy-cloudrun")
 _PORT_OPTION = re.compile(r"""--(?:target-)?port(?:=|\s+|["']?\s*,\s*["']?)["']?"""
                           r"""(\d{2,5}|\$\{\{?[^}]*\}\}?|\$\([^)]*\)|\$\w+)""")
 # a variable as the file writes it: `${_PORT}` (Cloud Build), `$(PORT)` (make), `$PORT`
@@ -73,14 +74,21 @@ def deployment_port(ws: Workspace, service: str, images: Iterable[str], port: in
     `image_path` writes them: `orders/api` is not found in `billing/api`) writes `port`, or a
     variable fixer cannot read, as a container port. `only_app()`: the repository builds no
     other app, so every deployment file is about this one."""
-    found = [p for p in ws.derived.get(_FOUND, lambda: list(_read(ws)))
-             if p.port in (port, None)]
+    return next((p for p in deployment_ports(ws, service, images, only_app)
+                 if p.port in (port, None)), None)
+
+
+def deployment_ports(ws: Workspace, service: str, images: Iterable[str],
+                     only_app: Callable[[], bool]) -> list[DeploymentPort]:
+    """Every container port a deployment file about `service` writes: those naming it or one
+    of its `images` first, then, when `only_app()`, every other file's."""
+    found = ws.derived.get(_FOUND, lambda: list(_read(ws)))
     if not found:
-        return None
+        return []
     names = [service.lower(), *images]
     words = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w])") for n in names if n]
-    return next((p for p in found if any(w.search(p.text) for w in words)), None) or \
-        (found[0] if only_app() else None)
+    about = [p for p in found if any(w.search(p.text) for w in words)]
+    return about + [p for p in found if p not in about] if only_app() else about
 
 
 def _read(ws: Workspace) -> Iterator[DeploymentPort]:
@@ -109,6 +117,40 @@ def _read(ws: Workspace) -> Iterator[DeploymentPort]:
                     else _port(text, written)
                 yield DeploymentPort(path, text.count("\n", 0, match.start()) + 1, port,
                                      about.lower())
+        if script:
+            yield from _cloud_run_defaults(path, text)
+
+
+def _cloud_run_defaults(path: str, text: str) -> Iterator[DeploymentPort]:
+    """A Cloud Run deploy with no port option of its own (`gcloud run deploy api --image
+    ...`, a `deploy-cloudrun` step without `--port` in its flags) sends traffic to 8080,
+    Cloud Run's default."""
+    owned = {_owner(text, m.start()) for m in _PORT_OPTION.finditer(text)}
+    for deploy in _CLOUD_RUN.finditer(text):
+        start = text.rfind("\n", 0, deploy.start()) + 1
+        if deploy.start() in owned or "#" in text[start:deploy.start()]:
+            continue
+        about = _list_item(text, deploy.start()) if path.endswith((".yml", ".yaml")) else \
+            _continued(text, start)
+        yield DeploymentPort(path, text.count("\n", 0, deploy.start()) + 1, 8080, about.lower())
+
+
+def _owner(text: str, at: int) -> int | None:
+    """Where the deploy command a port option belongs to starts (see `_command`)."""
+    deploys = list(_DEPLOY_COMMAND.finditer(text, 0, at))
+    return deploys[-1].start() if deploys else None
+
+
+def _continued(text: str, start: int) -> str:
+    """A script's command line from `start`, with the lines a trailing `\\` continues."""
+    end = start
+    while True:
+        stop = text.find("\n", end)
+        if stop < 0:
+            return text[start:]
+        if not text[end:stop].rstrip().endswith("\\"):
+            return text[start:stop]
+        end = stop + 1
 
 
 def _terraform(ws: Workspace, path: str, written: str) -> int | None:

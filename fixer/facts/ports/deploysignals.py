@@ -1,0 +1,190 @@
+"""Files that deploy or run the repository's images outside Compose, whatever port they say.
+
+P001's own readers find the port a deployment sends traffic to where they can: Kubernetes
+manifests, Helm charts, task definitions and Terraform, Fly.io, Render, Nomad, `docker run
+-p`. Many deployments say it where none of them looks, or not at all: Cloud Run's default
+8080 (a `deploy-cloudrun` step, `gcloud run services replace` of a Knative service with no
+`ports:`), App Runner's `image_configuration { port }`, App Service's `WEBSITES_PORT`, a
+Swarm stack's traefik label, a CI smoke test on the host network, a helmfile's values for a
+remote chart, a Tiltfile. A fix that moves the port the app listens on cannot show that such
+a deployment still reaches it, so it is unsafe where one may run the service's image.
+
+A file deploys when its name says so (`docker-stack.yml`, a helmfile, a
+Tiltfile, a Terraform file that names an image, a Kubernetes manifest or an ECS task
+definition that runs one) or a line of a script or CI file does (`docker push`, `docker
+run`, `kubectl apply`, `gcloud run deploy`, ...). It is about a service when it names the
+service, its build folder, its Dockerfile or an image built from it, and about every
+service when it names none of the repository's apps (it may deploy any of them). A file a
+specific reader tied to the service (a manifest, a task definition whose port it read) is
+that reader's to judge, and a chart's files are the chart reader's.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+
+from fixer.core import tree_index
+from fixer.core.derived import Memo
+from fixer.facts.image.buildscripts import is_build_script
+from fixer.facts.image.builttags import built_images, image_path, same_image
+from fixer.facts.ports.dockerrun import DOCKER_RUN, run_image
+from fixer.facts.ports.kubernetes import INFRA_IMAGES, deployed_images
+from fixer.model.services import BuiltService
+from fixer.model.stacks import is_compose_name
+from fixer.model.workspace import Workspace
+
+# a command of a script or CI file that deploys, pushes or runs an image outside Compose
+_DEPLOYS = re.compile(
+    r"\bdocker[ \t]+(?:image[ \t]+)?push\b|\bdocker[ \t]+(?:container[ \t]+)?run\b|"
+    r"\bdocker[ \t]+stack[ \t]+deploy\b|build-push-action|deploy-cloudrun|"
+    r"\bgcloud[ \t]+(?:beta[ \t]+)?(?:run|app)[ \t]+(?:deploy|services[ \t]+replace)|"
+    r"\bkubectl[ \t]+(?:apply|create|replace|set[ \t]+image|rollout)\b|"
+    r"\bhelm(?:file)?[ \t]+(?:upgrade|install|apply|sync)\b|\baws[ \t]+ecs\b|"
+    r"amazon-ecs-deploy|\bfly(?:ctl)?[ \t]+deploy\b|\baz[ \t]+(?:webapp|containerapp)\b|"
+    r"webapps-deploy|\bheroku[ \t]+container\b|\bskaffold[ \t]+(?:run|deploy)\b|"
+    r"\bcopilot[ \t]+(?:svc[ \t]+)?deploy\b|\bterraform[ \t]+apply\b")
+# files that are deployments by their name
+# files that are deployments by their name (`fly.toml` and `render.yaml` have readers of
+# their own: P001's, and `deployments.py`; Render finds the port an image listens on)
+_DEPLOYMENT_NAME = re.compile(
+    r"(^|/)(heroku\.yml|Tiltfile|helmfile[^/]*\.ya?ml|docker-stack[^/]*\.ya?ml|"
+    r"[^/]+\.nomad(\.hcl)?|app\.ya?ml)$")
+# a manifest or definition that runs an image: Kubernetes (`kind:` beside `image:`), an
+# ECS task definition, Terraform or CloudFormation naming an image
+_RUNS_IMAGE = re.compile(r"""image\w*["']?\s*[:=]""", re.I)
+_KUBERNETES = re.compile(r"^kind:[ \t]*\w", re.M)
+_IMAGE = re.compile(r"""^[ \t-]*image:[ \t]*["']?([^\s"'#]+)""", re.M)
+_DEFINITIONS = (".tf", ".json", ".hcl")
+_WORD = re.compile(r"[\w.@${}:-]+(?:/[\w.@${}:-]+)*")
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A file that deploys or runs images: where, and the words it is written with."""
+
+    path: str
+    line: int
+    what: str               # the command or kind of file, for the reason
+    words: frozenset[str]   # its words and paths, `./` and a trailing `/` dropped
+
+
+# per workspace: the deployments of the repository
+_DEPLOYMENTS: Memo[list[Deployment]] = Memo("deployments outside compose")
+
+
+def deployments(ws: Workspace) -> list[Deployment]:
+    return ws.derived.get(_DEPLOYMENTS, lambda: list(_read(ws)))
+
+
+def deployment_of(ws: Workspace, service: BuiltService, apps: Iterable[BuiltService] | None,
+                  judged: Collection[str]) -> Deployment | None:
+    """The first deployment that may run the service's image, less the `judged` files (those
+    P001's own readers tied to the service and read its port in): one that names it, else
+    one that names none of `apps` (the repository's app services; None: it builds one app,
+    whose every deployment is)."""
+    found = [d for d in deployments(ws) if d.path not in judged]
+    if not found or apps is None:
+        return found[0] if found else None
+    marks = _marks(ws, service)
+    named = next((d for d in found if d.words & marks), None)
+    others = [marks, *(_marks(ws, app) for app in apps
+                       if app.app.dockerfile.path != service.app.dockerfile.path)]
+    return named or next((d for d in found if not any(d.words & o for o in others)), None)
+
+
+def _marks(ws: Workspace, service: BuiltService) -> frozenset[str]:
+    """The words that name the service in a deployment: its names, its build folder, its
+    Dockerfile, and the images its compose file and the build scripts give it."""
+    folder = service.app.folder
+    images = deployed_images(ws, service.scalar("image"), service.app.dockerfile.path)
+    found = {*service.names(), service.app.dockerfile.path, *images,
+             *(posixpath.basename(i) for i in images)}
+    if folder:
+        found |= {folder, posixpath.basename(folder)}
+    return frozenset(found)
+
+
+def _read(ws: Workspace) -> Iterable[Deployment]:
+    ours = _ours(ws)
+    charts = [posixpath.dirname(p) + "/"
+              for p in tree_index.named_under(ws.tree, "", "Chart.yaml")]
+    for path in sorted(ws.tree.paths()):
+        if is_compose_name(posixpath.basename(path)) or \
+                any(path.startswith(chart) for chart in charts):
+            continue
+        by_name = bool(_DEPLOYMENT_NAME.search(path))
+        script = is_build_script(path)
+        definition = path.endswith(_DEFINITIONS) or path.endswith((".yml", ".yaml"))
+        if not (by_name or script or definition):
+            continue
+        file = ws.tree.peek(path)   # unreadable (encrypted): no deployment, and no error
+        text = file.text if file is not None else ""
+        at, what = _deploys(path, text, by_name, script, ours)
+        if at is not None:
+            yield Deployment(path, text.count("\n", 0, at) + 1, what, _words(text))
+
+
+def _ours(ws: Workspace) -> Callable[[str | None], bool]:
+    """Whether a `docker run` may run one of the repository's images: one it cannot read
+    (`$IMAGE`), one a build script builds, or one named like a compose service (`api:ci`);
+    not `wiremock/wiremock:3.6.0` or `postgres:16`."""
+    built = list(built_images(ws))
+    services = {name for stack in ws.stacks for name in stack.services}
+
+    def ours(image: str | None) -> bool:
+        if image is None or "$" in image:
+            return True
+        path = image_path(image)
+        last = posixpath.basename(path)
+        return any(same_image(path, b) for b in built) or any(s in last for s in services)
+    return ours
+
+
+def _deploys(path: str, text: str, by_name: bool, script: bool,
+             ours: Callable[[str | None], bool]) -> tuple[int | None, str]:
+    """Where the file deploys or runs an image, and how, for the reason; None where not. A
+    command in a comment (`# gcloud run deploy ...`) does not, nor a `docker run` of an
+    image that is not the repository's."""
+    if by_name:
+        return 0, "deploys images"
+    for command in _DEPLOYS.finditer(text) if script else ():
+        line = text[text.rfind("\n", 0, command.start()) + 1:command.start()]
+        if "#" in line:
+            continue
+        run = DOCKER_RUN.match(text, command.start())
+        if run is not None and not ours(run_image(run.group())):
+            continue
+        return command.start(), f"runs `{' '.join(command.group().split())}`"
+    if path.endswith(".json") and "ontainerDefinitions" not in text:
+        return None, ""   # not an ECS task definition or CloudFormation (`package.json`)
+    image = _RUNS_IMAGE.search(text)
+    if image is None:
+        return None, ""
+    if path.endswith((".yml", ".yaml")) and (not _KUBERNETES.search(text) or _servers_only(text)):
+        return None, ""
+    return image.start(), "runs an image"
+
+
+def _servers_only(manifest: str) -> bool:
+    """A Kubernetes manifest whose containers all run well-known servers' images (an envoy
+    gateway): no deployment of an app."""
+    images = {posixpath.basename(image_path(m.group(1))) for m in _IMAGE.finditer(manifest)}
+    return bool(images) and images <= INFRA_IMAGES
+
+
+def _words(text: str) -> frozenset[str]:
+    """The words and paths of a text as a deployment names a service: `./api/` is `api`,
+    `ghcr.io/acme/api:1.2` is kept whole, without its tag and as its last part."""
+    found: set[str] = set()
+    for word in _WORD.findall(text):
+        word = word.strip(".:-'\"").removeprefix("./").rstrip("/")
+        if not word:
+            continue
+        found.add(word)
+        if "/" in word or ":" in word:
+            path = image_path(word)
+            found |= {path, posixpath.basename(path)}
+    return frozenset(found)
