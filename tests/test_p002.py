@@ -3,6 +3,8 @@ compose text."""
 
 from __future__ import annotations
 
+import pytest
+
 from kit import check
 
 APP = {"quotes/app/__init__.py": "",
@@ -28,3 +30,34 @@ def test_p002_names_the_build_argument_that_moves_the_port() -> None:
         "argument APP_PORT=9000 (the image's ENV PORT=${APP_PORT}) for quotes, which moves "
         "it to 9000: whether EXPOSE should follow one deployment (Traefik routes to the "
         "exposed port) is the author's call")
+
+
+ARG_PORT = {**APP,
+            "compose.yaml": "services:\n  quotes:\n    build: ./quotes\n"
+                            "    ports:\n      - \"8000:8000\"\n",
+            "quotes/Dockerfile": "FROM python:3.12-slim\nARG PORT=8000\nENV PORT=${PORT}\n"
+                                 "COPY app ./app\n"
+                                 'CMD ["sh", "-c", "exec uvicorn app.main:app --host 0.0.0.0 '
+                                 '--port ${PORT}"]\n'}
+
+
+@pytest.mark.parametrize(("path", "text", "line"), [
+    ("Makefile", "release:\n\tdocker build --build-arg PORT=8080 -t quotes quotes\n", 2),
+    (".github/workflows/release.yml",
+     "jobs:\n  release:\n    steps:\n      - uses: docker/build-push-action@v6\n"
+     "        with:\n          context: quotes\n          build-args: |\n"
+     "            PYTHON=3.12\n            PORT=8080\n", 9),
+])
+def test_p002_stands_back_where_a_build_script_sets_the_port_argument(path: str, text: str,
+                                                                      line: int) -> None:
+    [finding] = check({**ARG_PORT, path: text}, select="P002")
+    assert not finding.fixable
+    assert (finding.reason or "").startswith(f"{path}:{line} builds the image with the build "
+                                             "argument PORT set")
+
+
+def test_p002_adds_expose_where_no_build_script_sets_the_argument() -> None:
+    files = {**ARG_PORT, "Makefile": "# PORT=8080 is the release's\nrun:\n\tdocker run -p "
+                                     "8000:8000 quotes\n"}
+    [finding] = check(files, select="P002")
+    assert finding.fixable and finding.reason is None

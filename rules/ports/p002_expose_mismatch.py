@@ -34,7 +34,12 @@ server on it (`mlflow server --port 5000`, `streamlit run`; a worker listens on 
 counts for nothing): EXPOSE documents every container built from the image.
 Display-only when compose's `environment` sets the port variable and the image has a
 value of its own (`ENV PORT=8000`, an override file's `PORT: 8001`): EXPOSE documents
-the image, and the base file alone would expose a port nothing listens on. So is a
+the image, and the base file alone would expose a port nothing listens on. So is one
+where only compose's `environment` sets it and the image has none (`--bind 0.0.0.0:$PORT`
+with no `ENV PORT`: a platform that sets `PORT` runs it elsewhere), and one the image takes
+from a build argument that a build script sets (`--build-arg PORT=8080`, a workflow's
+`build-args:`, a `docker-bake.hcl` target's `args`): the released image listens
+elsewhere than compose's build. So is a
 port a compose `command:` sets that another file of the stack changes (the base file's
 `uvicorn` on 8000, a `docker-compose.prod.yml` loaded with `-f` binding :80): which one
 the image documents is the author's call. So is the port of a compose `command:` where
@@ -80,6 +85,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
+from fixer.facts.image.buildscripts import build_argument_set
 from fixer.facts.image.images import base_image, starts_idle
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import in_image
@@ -200,6 +206,48 @@ def _setting(ws: Workspace, service: BuiltService) -> str:
                 return (f"the build argument {given}={args[given]} (the image's ENV "
                         f"{variable}={pairs[variable]})")
     return f"{variable}={listen.port}"
+
+
+def _only_compose_sets(ws: Workspace, services: list[BuiltService]) -> str | None:
+    """Why EXPOSE is not written: the app reads its port from a variable the image leaves
+    unset (`--bind 0.0.0.0:$PORT` and no `ENV PORT`), which only compose's `environment`
+    gives; a platform that sets it (Heroku, Cloud Run) runs the image on its own port."""
+    for service in services:
+        listen = service.app.listen
+        if listen.variable is None or listen.region is None or \
+                listen.region.kind in COMPOSE_KINDS or \
+                listen.variable not in service.environment(ws.tree):
+            continue
+        if image_listen(ws, service).port is None:
+            return (f"the image sets no {listen.variable}; {service.name}'s compose "
+                    f"`environment` gives it {listen.port}, and where the image runs without "
+                    "compose its port is the platform's: which port EXPOSE documents is the "
+                    "author's call")
+    return None
+
+
+def _release_build_doubt(ws: Workspace, services: list[BuiltService]) -> str | None:
+    """Why EXPOSE is not written: the port comes from a build argument (`ENV PORT=${PORT}`
+    after `ARG PORT=8000`) that a build script of the repository sets (`--build-arg
+    PORT=8080`, a workflow's `build-args:`, `args` of a `docker-bake.hcl` target), so the
+    image it releases listens elsewhere than compose's build."""
+    app = services[0].app
+    variable = app.listen.variable or app.listen.reads
+    if variable is None:
+        return None
+    arguments = {name for link in chain(app.dockerfile, app.stage) for i in link.find("ARG")
+                 for name in (v.split("=", 1)[0] for v in i.value)}
+    names = {variable} & arguments | {
+        name for link in chain(app.dockerfile, app.stage) for i in link.find("ENV")
+        for key, value in zip(i.value[0::2], i.value[1::2]) if key == variable
+        for name in re.findall(r"\$\{?(\w+)", value) if name in arguments}
+    for name in sorted(names):
+        found = build_argument_set(ws, name)
+        if found is not None:
+            return (f"{found[0]}:{found[1]} builds the image with the build argument {name} "
+                    f"set, which moves the port the image listens on: which port EXPOSE "
+                    "documents is the author's call")
+    return None
 
 
 def _moved_by_environment(ws: Workspace,
@@ -334,7 +382,8 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
                                       "share: which to change is the author's call")
     doubt = next((d for d in map(extends_doubt, services) if d), None) or \
         (_explained_omission(app, listens[0]) if not ports else None) or \
-        _environment_doubt(ws, services) or _files_doubt(ws, services) or \
+        _environment_doubt(ws, services) or _only_compose_sets(ws, services) or \
+        _release_build_doubt(ws, services) or _files_doubt(ws, services) or \
         _unread_image_command(ws, services) or _second_server(ws, services) or \
         _other_programs(ws, services)
     if doubt is not None:

@@ -94,3 +94,36 @@ def _script_variables(ws: Workspace) -> frozenset[str]:
         found.update(_EXPORTED.findall(file.text))
         found.update(_REQUIRED.findall(file.text))
     return frozenset(found)
+
+
+def build_argument_set(ws: Workspace, name: str) -> tuple[str, int] | None:
+    """Where a build script sets the build argument `name` (path, line): `--build-arg
+    NAME=...`, a workflow's `build-args:` line `NAME=...`, or `NAME = ...` in the `args` of
+    a `docker-bake.hcl` target."""
+    pattern = re.compile(rf"""--build-arg[ \t=]+["']?{re.escape(name)}=|"""
+                         rf"""^[ \t]*["']?{re.escape(name)}["']?[ \t]*=""", re.M)
+    for path in ws.tree.paths():
+        if not is_build_script(path) or "compose" in posixpath.basename(path):
+            continue
+        file = ws.tree.peek(path)
+        text = file.text if file is not None else ""
+        for found in pattern.finditer(text) if name in text else ():
+            line = text[text.rfind("\n", 0, found.start()) + 1:found.start()]
+            if "#" in line or (not found.group().startswith("--") and not _in_build_args(
+                    text, found.start())):
+                continue
+            return path, text.count("\n", 0, found.start()) + 1
+    return None
+
+
+def _in_build_args(text: str, at: int) -> bool:
+    """`NAME=...` at the start of a line is a build argument inside a workflow step's
+    `build-args:` block or a bake target's `args = {` block: one of them opens above it,
+    with no line between them that closes or leaves it."""
+    before = text[:at]
+    opened = max(before.rfind("build-args:"), before.rfind("args = {"), before.rfind("args={"))
+    if opened < 0:
+        return False
+    between = before[opened:].splitlines()[1:]
+    return all(line.strip() and not line.strip().startswith(("}", "- ", "with:", "tags"))
+               for line in between[:-1])
