@@ -17,7 +17,10 @@ would have no digits to rewrite in it. URLs of other schemes (`grpc://`, `amqp:/
 other listeners and are not judged, nor are the `ports`/`expose` targets they reach; once
 one `ports`/`expose` target is the listen port, the other targets are other listeners too
 (a metrics port), also when the listen port is in a range of targets
-(`8000-8001:8000-8001`). A range that does not hold it makes the finding display-only:
+(`8000-8001:8000-8001`), and where the command starts nginx beside the app (`uvicorn ...
+--port 8001 & exec nginx`) whose configuration in the build context listens on the
+compose port (`listen 8000;`): that port is nginx's. A range that does not hold it makes
+the finding display-only:
 which of the ports is the app's is the author's call. The `ports` and `expose` of a
 service with `network_mode: host` claim nothing: Docker ignores them, and the app is reached
 on the host's port it listens on.
@@ -208,6 +211,7 @@ from .portfix import (
     app_side_move,
     beside_the_server,
     listen_causes,
+    nginx_beside_listens,
     python_source_doubt,
     stage_causes,
 )
@@ -246,7 +250,7 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     ports = http_claims(known, listen)
     # a port the image EXPOSEs beside the listen port is a second listener's (a metrics
     # server on 9100): a caller of it calls that, not the app on the wrong port
-    other = _second_listeners(service.app, listen)
+    other = _second_listeners(service.app, listen) | nginx_beside_listens(ws, service)
     ranges = target_ranges(service)
     if any(listen in span for span, _raw in ranges):   # the app's port is a target: the
         other |= {p.effective for p in ports   # other targets are other listeners'

@@ -101,6 +101,7 @@ from .portfix import (
     extends_doubt,
     image_listen,
     listen_causes,
+    nginx_beside_listens,
     starts_a_listener,
 )
 
@@ -366,6 +367,8 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     written = [p for _, p in ports + inherited]
     if not listens or any(str(listen) in written for listen in listens):
         return None
+    if {str(p) for s in services for p in nginx_beside_listens(ws, s)} & set(written):
+        return None   # the image exposes the port of the nginx it runs in front of the app
     if any(not p.isdigit() for p in written):
         return None  # a variable in EXPOSE cannot be judged
     report, title = _problem(app, ports, listens[0], _listening(services, listens))

@@ -13,8 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from fixer.core import tree_index
 from fixer.core.edits import Edit
 from fixer.facts.ports.claims import LOCAL_URL, heard
+from fixer.facts.ports.proxyconf import is_proxy_config
 from fixer.facts.ports.references import service_claims
 from fixer.model.listen import COMPOSE_KINDS, ListenPort
 from fixer.model.listen import resolve as resolve_listen
@@ -164,18 +166,7 @@ def beside_the_server(ws: Workspace, service: BuiltService,
     configuration (`... & exec nginx`, `service nginx start && ...`). A worker that names
     no port (`celery worker & uvicorn ...`) is no listener. With no `claimed`, any port
     another command names, and any server it starts, count."""
-    region, launch = service.app.listen.region, service.app.listen.launch
-    if region is None or launch is None or launch.server is None:
-        return None
-    # comment lines inside a continued instruction are dropped (Docker does, and so does
-    # a shell), then a line continued with `\` (or a Dockerfile's escape character) is one
-    # command
-    written = ws.tree.read(region.path).text[region.start:region.end]
-    text = re.sub(r"[\\`][ \t]*\r?\n", " ", _COMMENT_LINE.sub("", written))
-    server = re.compile(rf"(?<![\w-]){re.escape(launch.server)}(?![\w-])")
-    for segment in _COMMANDS.split(text):
-        if server.search(segment):
-            continue   # the app's own command
+    for segment in _other_commands(ws, service):
         named = [p for p in claimed if re.search(rf"(?<![\w.]){p}(?![\w.])", segment)] \
             if claimed is not None else [int(m) for m in _PORT_OPTION.findall(segment)]
         program = next((name for name in (*_DEFAULT_PORTS, *_CONFIGURED)
@@ -189,6 +180,40 @@ def beside_the_server(ws: Workspace, service: BuiltService,
             return (f"the command also starts {program or 'another process'}, which may be "
                     f"what listens on {(named or untold)[0]}")
     return None
+
+
+def _other_commands(ws: Workspace, service: BuiltService) -> list[str]:
+    """The commands the app's command line starts beside the app's server (`uvicorn ... &
+    exec nginx -g 'daemon off;'`: the nginx one)."""
+    region, launch = service.app.listen.region, service.app.listen.launch
+    if region is None or launch is None or launch.server is None:
+        return []
+    # comment lines inside a continued instruction are dropped (Docker does, and so does
+    # a shell), then a line continued with `\` (or a Dockerfile's escape character) is one
+    # command
+    written = ws.tree.read(region.path).text[region.start:region.end]
+    text = re.sub(r"[\\`][ \t]*\r?\n", " ", _COMMENT_LINE.sub("", written))
+    server = re.compile(rf"(?<![\w-]){re.escape(launch.server)}(?![\w-])")
+    return [segment for segment in _COMMANDS.split(text) if not server.search(segment)]
+
+
+def nginx_beside_listens(ws: Workspace, service: BuiltService) -> set[int]:
+    """The ports an nginx the app's command starts beside it listens on (`uvicorn ... --port
+    8001 & exec nginx`): the `listen` directives of the nginx configuration files in the
+    build context. Compose's port is nginx's there, in front of the app."""
+    if not any(re.search(r"(?<![\w-])nginx(?![\w-])", c) for c in _other_commands(ws, service)):
+        return set()
+    folder = service.app.folder
+    found: set[int] = set()
+    for path in tree_index.files_under(ws.tree, folder):
+        file = ws.tree.peek(path) if is_proxy_config(path) else None
+        for listen in _NGINX_LISTEN.finditer(file.text if file is not None else ""):
+            found.add(int(listen.group(1)))
+    return found
+
+
+# `listen 8000;`, `listen 0.0.0.0:8000 default_server;`, `listen [::]:8000;`
+_NGINX_LISTEN = re.compile(r"^[ \t]*listen[ \t]+(?:\S*:)?(\d{2,5})\b", re.M)
 
 
 def extends_doubt(service: Service) -> str | None:
