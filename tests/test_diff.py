@@ -4,6 +4,7 @@ that reproduces `--apply` byte for byte (CRLF, BOM, no final newline, odd line s
 from __future__ import annotations
 
 import codecs
+import io
 import shutil
 import stat
 import subprocess
@@ -18,7 +19,7 @@ from fixer import engine
 from fixer.core.config import Config
 from fixer.core.edits import CreateFile, TextEdit
 from fixer.app.apply import write_changes
-from fixer.formats.diff import render
+from fixer.formats.diff import render, write
 from fixer.model.rule import Category, Fix, Rule, Safety, Violation
 from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
@@ -35,13 +36,18 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
 def git_apply(repo: Path, diff: str, *options: str) -> None:
     """Commit the tree as it is, then `git apply` the diff to it."""
     init_repo(repo)
-    (repo / ".git" / "fixer.diff").write_bytes(diff.encode("utf-8"))
+    (repo / ".git" / "fixer.diff").write_bytes(as_printed(diff))
     git(repo, "apply", *options, ".git/fixer.diff")
+
+
+def as_printed(diff: str) -> bytes:
+    """The bytes `fixer fix` prints: a Latin-1 file's own bytes are surrogate escapes in `diff`."""
+    return diff.encode("utf-8", "surrogateescape")
 
 
 def patch_p1(repo: Path, diff: str, *options: str) -> None:
     result = subprocess.run(["patch", "-p1", "--batch", *options], cwd=repo, capture_output=True,
-                            input=diff.encode("utf-8"), timeout=60)
+                            input=as_printed(diff), timeout=60)
     assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
 
 
@@ -149,6 +155,37 @@ def test_utf16_file_is_a_git_binary_patch_that_reproduces_apply(tmp_path: Path) 
     assert applied == requirements + "uvicorn\r\n".encode("utf-16-le")
     git(tmp_path / "by-git", "apply", "-R", ".git/fixer.diff")  # the reverse literal holds too
     assert (tmp_path / "by-git/web/requirements.txt").read_bytes() == requirements
+
+
+LATIN1_APP = ("# -*- coding: latin-1 -*-\n"
+              '"""Menu of the caf\xe9."""\nfrom fastapi import FastAPI\n\nfrom .db import x\n\n'
+              'app = FastAPI(title="Men\xfc")\n').encode("latin-1")
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs GNU patch (Debian: patch)")
+def test_latin1_file_is_a_text_diff_in_its_own_bytes(tmp_path: Path) -> None:
+    # git diffs a file with no NUL byte as text, whatever its encoding: a Latin-1 hunk
+    # written in the file's own bytes applies with git and with patch.
+    repo = write_tree(tmp_path / "before", {
+        "compose.yaml": "services:\n  web:\n    build: ./web\n",
+        "web/Dockerfile": 'FROM python:3.12-slim\nCOPY . .\nCMD ["uvicorn", "main:app"]\n',
+        "web/db.py": "x = 1\n", "web/main.py": LATIN1_APP})
+    diff = assert_diff_reproduces_apply(repo, tmp_path, "--select", "I001")
+    assert "GIT binary patch" not in diff
+    assert '\n """Menu of the caf\udce9."""\n' in diff and "\n-from .db import x\n" in diff
+    assert (tmp_path / "applied/web/main.py").read_bytes() == \
+        LATIN1_APP.replace(b"from .db", b"from db")
+    patch_p1(repo, diff)
+    assert tree_snapshot(repo) == tree_snapshot(tmp_path / "applied")
+
+
+def test_write_prints_the_files_own_bytes() -> None:
+    """On a real stream the Latin-1 byte goes out as it is, whatever the stream's encoding."""
+    out = io.BytesIO()
+    stream = io.TextIOWrapper(out, encoding="ascii")
+    stream.write("diff --git ")
+    write(stream, "a/m.py\n \"caf\udce9\" \u2192 ok\n")
+    assert out.getvalue() == b'diff --git a/m.py\n "caf\xe9" \xe2\x86\x92 ok\n'
 
 
 # -- new files: a rule object that creates files ----------------------------------------------

@@ -370,6 +370,8 @@ def test_coding_cookie_file_diff_applies_with_git(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "repo", files)
     init_repo(root)
     outcome = kit.fix(files, select="H001")
-    (tmp_path / "fix.diff").write_text(outcome.diff)
+    # a text diff in the file's own bytes, as `fixer fix` prints it (surrogate escapes here)
+    assert "GIT binary patch" not in outcome.diff
+    (tmp_path / "fix.diff").write_bytes(outcome.diff.encode("utf-8", "surrogateescape"))
     git(root, "apply", str(tmp_path / "fix.diff"))
     assert (root / "api/app/main.py").read_bytes() == outcome.tree["api/app/main.py"]

@@ -94,7 +94,7 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
     _say_leftovers(done, path)
     if not apply_:
         tree = done.result.tree
-        sys.stdout.write(color.diff(diff_output.render(tree.changes(), tree.mode)))
+        diff_output.write(sys.stdout, color.diff(diff_output.render(tree.changes(), tree.mode)))
     return _outcome(done, path, verbose)
 
 

@@ -7,6 +7,7 @@ import hashlib
 import re
 import zlib
 from collections.abc import Callable
+from typing import TextIO
 
 from fixer.core.textfile import TextFile
 from fixer.formats.patience import hunks
@@ -35,16 +36,36 @@ def render(changes: Changes, mode: Callable[[str], int] | None = None) -> str:
 
 def lines(file: TextFile | None) -> list[str]:
     """The file's lines as git splits them, each with its line ending."""
-    if file is None:
-        return []
-    # The BOM is part of the first line's bytes: keep it so the patch applies.
-    text = ("\ufeff" if file.bom and file.encoding == "utf-8" else "") + file.text
-    return _LINE.findall(text)
+    return _lines(file.encode()) if file is not None else []
+
+
+def _lines(data: bytes) -> list[str]:
+    """Lines of the file's own bytes, as git diffs them: the BOM is part of the first line,
+    and a file read in its declared encoding (`# -*- coding: latin-1 -*-`) keeps its bytes,
+    those that are not UTF-8 held as surrogate escapes (`write` gives them back), so that
+    the patch applies."""
+    return _LINE.findall(data.decode("utf-8", "surrogateescape"))
+
+
+def write(stream: TextIO, text: str) -> None:
+    """Print a diff in the files' own bytes, as git does: a text stream would refuse a
+    Latin-1 file's bytes, or encode them again, and the patch would apply nowhere."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:   # a stream of text only (a StringIO): the text, escapes and all
+        stream.write(text)
+        return
+    stream.flush()
+    buffer.write(text.encode("utf-8", "surrogateescape"))
+    buffer.flush()
 
 
 def file_diff(path: str, old: TextFile | None, new: TextFile | None, mode: int = 0o644) -> str:
-    binary = any(f is not None and f.encoding != "utf-8" for f in (old, new))
-    a, b = ([], []) if binary else (lines(old), lines(new))
+    before = old.encode() if old is not None else b""
+    after = new.encode() if new is not None else b""
+    # git diffs a file as binary when it holds a NUL byte (UTF-16 text), as text otherwise,
+    # whatever its encoding (Latin-1 text is text)
+    binary = b"\0" in before or b"\0" in after
+    a, b = ([], []) if binary else (_lines(before), _lines(after))
     header = _git_header(path, named_only_here=binary or not (a or b))
     if old is None:
         header += f"new file mode {REGULAR_FILE | 0o644:o}\n"
@@ -53,7 +74,7 @@ def file_diff(path: str, old: TextFile | None, new: TextFile | None, mode: int =
         kept = 0o755 if mode & 0o100 else 0o644
         header += f"deleted file mode {REGULAR_FILE | kept:o}\n"
     if binary:
-        return header + _binary_patch(old, new)
+        return header + _binary_patch(old, new, before, after)
     if not a and not b:
         return header  # an empty file created or deleted: git writes the header alone
     header += f"--- {'/dev/null' if old is None else _label('a/', path)}\n"
@@ -98,11 +119,10 @@ def _label(prefix: str, path: str) -> str:
     return quote_path(prefix + path) + ("\t" if " " in path else "")
 
 
-def _binary_patch(old: TextFile | None, new: TextFile | None) -> str:
+def _binary_patch(old: TextFile | None, new: TextFile | None, before: bytes,
+                  after: bytes) -> str:
     """git's own form for a file it sees as binary (UTF-16 text has NUL bytes): a text hunk
     of such a file applies nowhere, this one `git apply` takes. It needs the full blob ids."""
-    before = old.encode() if old is not None else b""
-    after = new.encode() if new is not None else b""
     return (f"index {_blob_id(old, before)}..{_blob_id(new, after)}\nGIT binary patch\n"
             + _literal(after) + _literal(before))
 

@@ -204,7 +204,9 @@ def scan_relative(file: TextFile, package: str, failing: bool = False,
 def absolutize_imports(text: str, package: str, failing: bool = False,
                        main_runs: bool = True) -> str:
     """The text with every resolvable relative import made absolute from the import root;
-    `failing`: only those that fail at import, and are not guarded (see `scan_relative`)."""
+    `failing`: only those that fail at import, and are not guarded (see `scan_relative`).
+    `from . import a, b` at the top level becomes one `import` line per name, at its
+    indentation: `import a, b` is what linters reject (E401)."""
     import libcst as cst
     from libcst.helpers import get_full_name_for_node
     from libcst.metadata import MetadataWrapper, PositionProvider
@@ -215,8 +217,9 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
     class Absolutize(cst.CSTTransformer):
         METADATA_DEPENDENCIES = (PositionProvider,)
 
-        def leave_ImportFrom(self, original: cst.ImportFrom,
-                             updated: cst.ImportFrom) -> cst.BaseSmallStatement:
+        def leave_ImportFrom(
+                self, original: cst.ImportFrom, updated: cst.ImportFrom
+        ) -> cst.BaseSmallStatement | cst.FlattenSentinel[cst.BaseSmallStatement]:
             level = len(updated.relative)
             if not level or (failing and not fails_at_import(level, package)):
                 return updated
@@ -230,8 +233,14 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
                 return updated.with_changes(relative=[], module=cst.parse_expression(target))
             if isinstance(updated.names, cst.ImportStar):
                 return updated
-            return cst.Import(names=_one_line(updated.names), semicolon=updated.semicolon,
-                              whitespace_after_import=updated.whitespace_after_import)
+            return cst.FlattenSentinel(_one_per_name(updated, updated.names))
+
+        def leave_SimpleStatementLine(
+                self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+        ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+            if len(original.body) > 1 or len(updated.body) == 1:
+                return updated   # beside other statements (`x = 1; from . import a, b`)
+            return cst.FlattenSentinel(_own_lines(updated))
 
     try:
         return MetadataWrapper(cst.parse_module(text)).visit(Absolutize()).code
@@ -239,14 +248,22 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
         raise ValueError(f"libcst cannot parse the file: {exc.message}") from None
 
 
-def _one_line(names: Sequence[libcst.ImportAlias]) -> list[libcst.ImportAlias]:
-    """ImportFrom names (maybe parenthesized over lines) as `import a, b as c` names."""
+def _one_per_name(node: libcst.ImportFrom,
+                  names: Sequence[libcst.ImportAlias]) -> list[libcst.Import]:
+    """`from . import a, b as c` (maybe parenthesized over lines) as `import a; import b as
+    c`: the statement's line is split by `_own_lines` where it holds nothing else."""
     import libcst as cst
 
-    out = []
-    for i, alias in enumerate(names):
-        last = i == len(names) - 1
-        comma = cst.MaybeSentinel.DEFAULT if last else \
-            cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        out.append(alias.with_changes(comma=comma))
-    return out
+    out = [cst.Import(names=[alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)],
+                      whitespace_after_import=node.whitespace_after_import) for alias in names]
+    return out[:-1] + [out[-1].with_changes(semicolon=node.semicolon)]
+
+
+def _own_lines(line: libcst.SimpleStatementLine) -> list[libcst.SimpleStatementLine]:
+    """Each import of a split line on a line of its own: the comments above stay above the
+    first, and a comment after the statement follows each (a `# noqa` holds for every name)."""
+    import libcst as cst
+
+    return [line.with_changes(body=[statement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)],
+                              leading_lines=line.leading_lines if i == 0 else ())
+            for i, statement in enumerate(line.body)]

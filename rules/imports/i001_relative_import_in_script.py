@@ -54,16 +54,19 @@ from database import get_db
 Safe: each import names the module its dots point at (where the file sits) through
 the import root the command puts on `sys.path`, in every module the fix covers at
 once, so that afterwards the service imports; comments and formatting around it
-are kept, and relative imports that resolve inside a package are left alone.
+are kept, and relative imports that resolve inside a package are left alone. `from . import
+(a, b)` becomes one `import` line per name at its indentation (`import a, b` is what
+linters reject), each with the comment that followed the statement (a `# noqa` holds for
+every name).
 Display-only when one of them has no absolute form: dots that climb above the
 import root, `from . import *`, a local module named like a standard library module
 (the absolute import would load the standard one), or like an installed package the app
 also imports absolutely (`celery.py` doing `from celery import Celery`: at the top level
 the local file shadows the package, and that import finds the half-initialized module), or
-comments inside parenthesized
-names that `import a, b` cannot hold; and when a module on the import path does not
-compile (S004 reports it): fixer cannot see the imports in it. Fixing the others alone
-would still leave the service failing at start-up. Unsafe when the folder the command runs
+comments inside parenthesized names, which the `import` lines cannot hold; and when a
+module on the import path does not compile (S004 reports it): fixer cannot see the
+imports in it. Fixing the others alone would still leave the service failing at start-up.
+Unsafe when the folder the command runs
 from is itself a package (it has an `__init__.py`): another service built from the same
 image, a `python -m app.worker` or a test may import the same modules as `app.main`, where
 the absolute form fails; running a script as `python -m app.main` keeps both working.

@@ -1,0 +1,2 @@
+def ready() -> bool:
+    return True
