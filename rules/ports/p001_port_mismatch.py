@@ -476,7 +476,7 @@ def _deployment_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
     judged = {m.path for m in ports_for(ws, service.name, service.stack.services, images,
                                         lambda: one_app)} | \
         {p.path for p in deployment_ports(ws, service.name, images, lambda: one_app)}
-    found = deployment_of(ws, service, None if one_app else app_services(ws), judged)
+    found = deployment_of(ws, service, ws.apps(), judged)
     if found is None:
         return None
     return (f"{found.path}:{found.line} {found.what} and may run {service.name}'s image, on "

@@ -30,7 +30,7 @@ from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.facts.image.builttags import built_images, image_path, same_image
-from fixer.facts.ports.dockerrun import DOCKER_RUN, run_image
+from fixer.facts.ports.dockerrun import DOCKER_RUN, run_image, runs_a_command
 from fixer.facts.ports.kubernetes import INFRA_IMAGES, deployed_images
 from fixer.model.services import BuiltService
 from fixer.model.stacks import is_compose_name
@@ -79,19 +79,19 @@ def deployments(ws: Workspace) -> list[Deployment]:
     return ws.derived.get(_DEPLOYMENTS, lambda: list(_read(ws)))
 
 
-def deployment_of(ws: Workspace, service: BuiltService, apps: Iterable[BuiltService] | None,
+def deployment_of(ws: Workspace, service: BuiltService, built: Iterable[BuiltService],
                   judged: Collection[str]) -> Deployment | None:
     """The first deployment that may run the service's image, less the `judged` files (those
     P001's own readers tied to the service and read its port in): one that names it, else
-    one that names none of `apps` (the repository's app services; None: it builds one app,
-    whose every deployment is)."""
+    one that names none of the other `built` services (a frontend's image or folder makes
+    a workflow that frontend's)."""
     found = [d for d in deployments(ws) if d.path not in judged]
-    if not found or apps is None:
-        return found[0] if found else None
+    if not found:
+        return None
     marks = _marks(ws, service)
     named = next((d for d in found if d.words & marks), None)
-    others = [marks, *(_marks(ws, app) for app in apps
-                       if app.app.dockerfile.path != service.app.dockerfile.path)]
+    others = [_marks(ws, other) for other in built
+              if other.app.dockerfile.path != service.app.dockerfile.path]
     return named or next((d for d in found if not any(d.words & o for o in others)), None)
 
 
@@ -155,8 +155,9 @@ def _deploys(path: str, text: str, by_name: bool, script: bool,
         if "#" in line:
             continue
         run = DOCKER_RUN.match(text, command.start())
-        if run is not None and not ours(run_image(run.group())):
-            continue
+        if run is not None and (not ours(run_image(run.group())) or
+                                runs_a_command(run.group())):
+            continue   # another image, or the image running tests instead of its server
         return command.start(), f"runs `{' '.join(command.group().split())}`"
     if path.endswith(".json") and "ontainerDefinitions" not in text:
         return None, ""   # not an ECS task definition or CloudFormation (`package.json`)

@@ -20,15 +20,30 @@ _FLAGS = frozenset({"--rm", "-d", "--detach", "-i", "--interactive", "-t", "--tt
 def run_image(command: str) -> str | None:
     """The image a `docker run ...` line runs: its first word that is neither an option
     nor an option's value; None when there is none."""
-    words = command.split()[2:]
-    if words and words[0] == "run":   # `docker container run`
-        words = words[1:]
+    found = _image_at(command)
+    return found[1] if found is not None else None
+
+
+def runs_a_command(command: str) -> bool:
+    """The line gives the image a command of its own (`docker run --rm api:ci pytest -q`):
+    what runs is not the image's server, and its port is not the image's."""
+    found = _image_at(command)
+    words = command.split()
+    rest = words[found[0] + 1:] if found is not None else []
+    return bool(rest) and not rest[0].startswith(("&", "|", ";", ")", "\\"))
+
+
+def _image_at(command: str) -> tuple[int, str] | None:
+    """(index among the line's words, image) of the image a `docker run` line runs."""
+    words = command.split()
+    start = 3 if len(words) > 2 and words[1] == "container" else 2
     skip = False
-    for word in words:
+    for index in range(start, len(words)):
+        word = words[index]
         if skip:
             skip = False
         elif word.startswith("-"):
             skip = word not in _FLAGS and "=" not in word
         else:
-            return word.strip("\"'")
+            return index, word.strip("\"'")
     return None

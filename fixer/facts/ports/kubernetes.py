@@ -45,7 +45,10 @@ INFRA_IMAGES = frozenset({
     "mysql", "mariadb", "mongo", "nginx", "traefik", "haproxy", "envoy", "rabbitmq", "kafka",
     "zookeeper", "elasticsearch", "kibana", "opensearch", "minio", "memcached", "keycloak",
     "vault", "consul", "mkdocs-material", "pgadmin4", "adminer", "mailhog", "otel-collector",
-    "opentelemetry-collector", "opentelemetry-collector-contrib", "busybox", "alpine"})
+    "opentelemetry-collector", "opentelemetry-collector-contrib", "busybox", "alpine",
+    # sidecars a pod runs beside the app
+    "cloud-sql-proxy", "gce-proxy", "oauth2-proxy", "fluent-bit", "fluentd", "vault-agent",
+    "linkerd-proxy", "proxyv2", "datadog-agent", "pgbouncer"})
 
 
 @dataclass(frozen=True)
@@ -152,16 +155,17 @@ def container_args(ws: Workspace, service: str, images: Iterable[str],
     and no `command:` (Kubernetes then passes the args to the image's ENTRYPOINT, as Docker
     passes a CMD): a container whose image is one of `images` (`image_path`s, compared by
     `same_image`) or is named for the service (`payments` in `acme/payments:1.8`); any
-    container's, or any chart's values, when `only_app()` (the repository builds no other
-    app). A chart's values are read when the chart is about the service, as for ports."""
+    container's but a well-known server's or sidecar's, or any chart's values, when
+    `only_app()` (the repository builds no other app). A chart's values are read when the chart is about the service, as for ports."""
     own = list(images)
     for path, document in _manifests(ws):
         for mapping in _mappings(document):
             image = mapping.get("image")
             if isinstance(image, str) and _passes_args(mapping) and (
                     any(same_image(image_path(image), i) for i in own) or
-                    _names_word(image_name(image), service.lower()) or only_app()):
-                return path
+                    _names_word(image_name(image), service.lower()) or
+                    only_app() and image_name(image) not in INFRA_IMAGES):
+                return path   # not a sidecar's (`cloud-sql-proxy` with its own `args:`)
     return next((f.path for f in _chart_files_about(ws, service, only_app)
                  if posixpath.basename(f.path).startswith("values") and _values_args(f.text)),
                 None)
