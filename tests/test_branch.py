@@ -278,6 +278,23 @@ def test_base_option_starts_the_branch_elsewhere(repo: Path) -> None:
     assert len(commits(repo, first, "old")) == 3
 
 
+def test_the_configuration_is_the_base_commits_not_the_working_trees(repo: Path) -> None:
+    """Fixes come from the committed tree of --base, and so does fixer.toml: an uncommitted
+    one does not count, and a committed one counts even when the working tree lacks it."""
+    def codes(name: str) -> list[str]:
+        return [git(repo, "log", "-1", "--format=%s", c).split("(")[1].split(")")[0]
+                for c in commits(repo, "HEAD", name)]
+
+    (repo / "fixer.toml").write_text('ignore = ["D001"]\n')
+    assert fix_branch(repo, *SELECT, name="uncommitted")[0] == 1
+    assert "D001" in codes("uncommitted")
+    git(repo, "add", "fixer.toml")
+    git(repo, "commit", "-q", "-m", "fixer ignores D001")
+    (repo / "fixer.toml").unlink()
+    assert fix_branch(repo, *SELECT, name="committed")[0] == 1
+    assert codes("committed") and "D001" not in codes("committed")
+
+
 @pytest.mark.parametrize("args, message", [
     (("--base", "no-such-ref"), "no such commit"),
     (("--author", "nobody"), "Name <email>"),

@@ -117,6 +117,27 @@ def test_a_branch_with_nothing_left_to_fix_is_stale(repo: Path, tmp_path: Path) 
     assert rev(repo, BRANCH) == tip
 
 
+
+@pytest.mark.parametrize("detached", [False, True], ids=["beside-head", "detached-head"])
+def test_a_branch_that_was_never_fixers_is_refused(repo: Path, detached: bool) -> None:
+    """A branch of that name with no fixer commit is a person's even when its tip is the
+    base (`staging` made at HEAD; `main` from a CI job's detached HEAD): refused in one
+    line, exit 2, and it stays where it was; a branch fixer made is still rebuilt."""
+    name = git(repo, "symbolic-ref", "--short", "HEAD").strip() if detached else "staging"
+    if detached:
+        git(repo, "checkout", "-q", "--detach")
+    else:
+        git(repo, "branch", name)
+    tip = rev(repo, name)
+    code, out, err = fix_branch(repo, *SELECT, name=name)
+    assert (code, out, err) == (2, "", f"fixer: branch {name} exists and holds no fixer "
+                                       "commits; name another branch\n")
+    assert rev(repo, name) == tip
+    assert fix_branch(repo, *SELECT)[0] == 1
+    code, _, err = fix_branch(repo, *SELECT)   # a rerun on fixer's own branch
+    assert code == 0 and "is up to date" in err, err
+
+
 # -- a pushed branch and shallow clones ---------------------------------------------------------
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import importlib
 import os
 import re
 import resource
+import shutil
 import signal
 import socket
 import stat
@@ -137,11 +138,14 @@ def test_a_link_inside_the_root_is_read_but_never_written_through(tmp_path: Path
     code, out, _err = run_cli("check", root, "--select", "P001")
     assert code == 1   # the Dockerfile was read through the link:
     assert "web: compose expects container port 8001 (ports) but the app listens on 8000" in out
-    before = snapshot(root)
+    linked = {k: v for k, v in snapshot(root).items() if k.startswith("web/Dockerfile")}
     code, out, err = run_cli("fix", "--apply", root)
-    assert code == 2 and out == ""
-    assert f"{root}/web/Dockerfile:1: is a symbolic link; fixer does not write through links" in err
-    assert snapshot(root) == before   # not even the other services' files
+    # the fixes that would write through it are display-only; the other services' are made
+    assert code == 1 and out == ""
+    assert (f"{root}/compose.yaml:5: P001 no automatic fix (web/Dockerfile is a symbolic link "
+            "to Dockerfile.real; fixer does not write through links)") in err
+    assert "Applied 4 fixes. 2 findings to fix by hand." in err
+    assert {k: v for k, v in snapshot(root).items() if k.startswith("web/Dockerfile")} == linked
     assert not temp_files(root)
 
 
@@ -445,11 +449,13 @@ def test_branch_mode_reads_a_link_inside_the_repository_as_check_does(tmp_path: 
     assert source.is_link("api/app/Dockerfile")
     assert source.read_bytes("api/app/Dockerfile") == (root / "shared/Dockerfile").read_bytes()
     code, _out, err = run_cli("fix", "--branch", "fixer/fixes", root)
-    assert code == 2   # D001 would delete the stray copy, which is a link
-    assert "api/app/Dockerfile:1: is a symbolic link; fixer does not write through links" in err
-    refs = subprocess.run(["git", "branch", "--list", "fixer/fixes"], cwd=root,
-                          capture_output=True, text=True, check=True).stdout
-    assert refs == "", "a refused run creates no branch"
+    assert code == 1, err   # the other fixes are committed
+    # D001 would delete the stray copy, which is a link: display-only, as in check
+    assert ("D001 no automatic fix (api/app/Dockerfile is a symbolic link to "
+            "../../shared/Dockerfile; fixer does not write through links)") in err
+    changed = subprocess.run(["git", "diff", "--name-only", "main", "fixer/fixes"], cwd=root,
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert changed and "api/app/Dockerfile" not in changed and "shared/Dockerfile" not in changed
 
 
 @pytest.mark.slow   # a git branch
@@ -485,6 +491,32 @@ def test_a_commit_lists_the_files_a_folder_lists(tmp_path: Path) -> None:
     assert "vendor/lib" not in source.paths() and odd in source.paths()
     assert source.mode("worker/Dockerfile") & 0o111 and not source.mode("api/Dockerfile") & 0o111
     assert source.read_bytes(odd) == b"latin-1 name\n"
+
+
+
+@pytest.mark.slow   # git submodule add
+def test_a_checked_out_submodule_is_left_out_as_a_commit_leaves_it(tmp_path: Path) -> None:
+    """A service whose folder is a submodule's checkout is another repository's files: check
+    reads none of them and --apply writes none, as branch mode (which sees a gitlink) does,
+    so that the three agree."""
+    upstream = write_tree(tmp_path / "upstream", {k.removeprefix("worker/"): v
+                                                  for k, v in FILES.items() if k[:7] == "worker/"})
+    _committed(upstream)
+    root = repo(tmp_path)
+    shutil.rmtree(root / "worker")
+    _committed(root)
+    subprocess.run(["git", "-c", "protocol.file.allow=always", "submodule", "add", "-q",
+                    str(upstream), "worker"], cwd=root, check=True, capture_output=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit",
+                    "-qm", "worker as a submodule"], cwd=root, check=True)
+    source = CommitSource(git.Repo(root), git.Repo(root).head.commit)
+    assert source.paths() == sorted(FolderSource(root).paths())
+    assert not [p for p in FolderSource(root).paths() if p.startswith("worker/")]
+    _code, out, _err = run_cli("check", root)
+    assert "worker/" not in out
+    before = snapshot(root / "worker")
+    assert run_cli("fix", "--apply", root)[0] == 1
+    assert snapshot(root / "worker") == before
 
 
 # -- bounded work on long lines ----------------------------------------------------------------

@@ -99,3 +99,25 @@ def test_unknown_remote_exits_2(repo: Path) -> None:
     code, _, err = run_cli("fix", repo, "--branch", BRANCH, "--push", "nowhere", *SELECT)
     assert code == 2 and "git ls-remote failed" in err, err
     assert git(repo, "branch", "--list", BRANCH) == ""
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["at-the-base", "ahead-of-it"])
+def test_a_remote_branch_that_was_never_fixers_is_refused(repo: Path, tmp_path: Path,
+                                                          ahead: bool) -> None:
+    """`release` on the remote holds no fixer commit (its tip the base itself, or a person's
+    commit above it): a CI clone without the local branch is refused in one line, exit 2, and
+    nothing is pushed or made, where fixer used to take it over and force-push it."""
+    if ahead:
+        human = tmp_path / "human"
+        git(tmp_path, "clone", "-q", "-b", "release", str(remote_dir(repo)), str(human))
+        (human / "NOTES.md").write_text("release notes\n")
+        git(human, "add", "NOTES.md")
+        git(human, "commit", "-q", "-m", "release notes")
+        git(human, "push", "-q", "origin", "release")
+    git(repo, "branch", "-D", "release")
+    before = remote_refs(repo)
+    code, out, err = run_cli("fix", repo, "--branch", "release", "--push", "origin", *SELECT)
+    assert (code, out, err) == (2, "", "fixer: origin/release exists and holds no fixer "
+                                       "commits; name another branch\n")
+    assert remote_refs(repo) == before
+    assert git(repo, "branch", "--list", "release") == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from fixer.git.branch import (
 )
 from fixer.git.gitobjects import SigningFailed
 from fixer.git.gitsource import CommitSource
-from fixer.git.ownership import BranchState, Edit, ShallowClone, subject_of
+from fixer.git.ownership import BranchState, Edit, NotFixers, ShallowClone, subject_of
 from fixer.git.push import check_remote, push_commit
 from fixer.model.rule import Rule
 
@@ -86,12 +87,40 @@ def open_repo(root: Path) -> tuple[git.Repo, str]:
     return repo, "" if prefix == "." else Path(prefix).as_posix()
 
 
+def committed_files(root: Path, ref: str) -> Callable[[Path], bytes | None]:
+    """The files of the commit `ref` names, by their real path in the work tree (None where
+    the commit has no such file, or it is outside the repository): the configuration of a
+    branch run is the base commit's, as its fixes are, not the working tree's."""
+    repo, prefix = open_repo(root)
+    tree = _base_commit(repo, ref, prefix).tree
+    top = Path(str(repo.working_tree_dir)).resolve()
+
+    def read(path: Path) -> bytes | None:
+        relative = Path(os.path.relpath(path, top)).as_posix()
+        for _hop in range(8):   # a link inside the commit reads as its target, as a checkout
+            if relative == ".." or relative.startswith("../"):
+                return None
+            try:
+                blob = tree / relative
+            except KeyError:
+                return None
+            if blob.type != "blob":
+                return None
+            data: bytes = blob.data_stream.read()
+            if blob.mode != 0o120000:
+                return data
+            relative = posixpath.normpath(posixpath.join(posixpath.dirname(relative),
+                                                         data.decode("utf-8", "replace")))
+        return None
+    return read
+
+
 def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Config,
         say: Callable[[str], None]) -> BranchRun:
     repo, prefix = open_repo(root)
     try:
         return _run(repo, prefix, request, rules, config, say)
-    except (BranchRefused, ShallowClone) as exc:
+    except (BranchRefused, NotFixers, ShallowClone) as exc:
         raise BranchError(str(exc)) from None
     except git.GitCommandError as exc:
         command = exc.command[1] if isinstance(exc.command, list) and len(exc.command) > 1 else ""
@@ -116,7 +145,7 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
             return BranchRun(result, [], kept)
         linked = sorted({path for fix in result.applied for path in fix.files
                          if source.is_link(path)})
-        if linked:  # the working tree's --apply refuses the same
+        if linked:  # the engine holds such fixes (display-only): a backstop, as --apply's
             raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "
                                 "through links")
         made = _commits(repo, base, prefix, result.applied, by)

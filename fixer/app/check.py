@@ -67,14 +67,16 @@ def _codes(value: str | None) -> list[str] | None:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
-def prepare(root: Path, shown: str, options: Options,
-            catalogue: Sequence[Rule]) -> tuple[configfile.Settings, list[Rule]]:
+def prepare(root: Path, shown: str, options: Options, catalogue: Sequence[Rule],
+            read: configfile.FileReader = configfile.on_disk,
+            ) -> tuple[configfile.Settings, list[Rule]]:
     """The configuration file's settings with the flags over them, and the rules they run.
-    `shown` is the folder as the user named it: a configuration error names its file so."""
+    `shown` is the folder as the user named it: a configuration error names its file so.
+    `read` reads the configuration files searched for (branch mode: its base commit's)."""
     flags = dataclasses.asdict(options)
     extend = flags.pop("extend_select")   # a flag only: it extends what the file selects
     flags.pop("respect_gitignore")        # a flag only: which files are listed
-    settings = configfile.settings(root, shown, **flags)
+    settings = configfile.settings(root, shown, **flags, read=read)
     rules = chosen_rules(catalogue, settings.select, settings.ignore, extend)
     # a fix that would make another rule's change on the way asks whether that rule runs
     config = dataclasses.replace(settings.config, rules_run=tuple(r.code for r in rules))

@@ -8,7 +8,9 @@ outside git, the filesystem root). A pyproject.toml without `[tool.fixer]` is no
 configuration and the search goes on above it. `--config FILE` names the file instead (a
 file named pyproject.toml is read for its `[tool.fixer]`, any other for its top-level keys)
 and nothing is searched. Paths in the file (`exclude`, `stacks`) are relative to its own
-folder; `fixer.app.configpaths` moves them to PATH's root.
+folder; `fixer.app.configpaths` moves them to PATH's root. Branch mode searches the same
+folders in its --base commit, not in the working tree: the fixes and the configuration they
+follow come from one tree (`--config FILE` is still read from disk).
 
 A key fixer does not know, or a value of the wrong type, is an error naming the file, the
 line and the key (exit 2): a typo must not silently turn a setting off.
@@ -21,6 +23,7 @@ import os
 import posixpath
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,11 +102,24 @@ def key_line(text: str, table: tuple[str, ...], key: str) -> int | None:
     return None
 
 
-def _read(root: Path, name: str, shown: str) -> str:
-    """The file's text, read as every input is: only a regular file (a FIFO named
-    fixer.toml would block the run), size-capped, never through a link out of the root."""
+# A candidate file by its real path: its bytes, None when there is no such file. The working
+# tree's (`on_disk`) unless the run reads another tree: branch mode reads its --base commit's.
+FileReader = Callable[[Path], bytes | None]
+
+
+def on_disk(path: Path) -> bytes | None:
+    """The file on disk, read as every input is: only a regular file (a FIFO named
+    fixer.toml would block the run), size-capped, never through a link out of its folder."""
+    if not os.path.lexists(path):
+        return None
+    return FolderSource(path.parent).read_bytes(path.name)
+
+
+def _read(path: Path, shown: str, read: FileReader = on_disk) -> str | None:
+    """The file's text; None when it does not exist."""
     try:
-        return FolderSource(root).read_bytes(name).decode("utf-8")
+        data = read(path)
+        return None if data is None else data.decode("utf-8")
     except InputError as exc:
         raise ConfigError(f"{shown}:{exc.line}: {exc.message}") from None
     except UnicodeDecodeError:
@@ -130,13 +146,13 @@ def _table(text: str, table: tuple[str, ...], shown: str) -> dict[str, Any] | No
     raise ConfigError(f"{shown}{f':{line}' if line else ''}: [{'.'.join(table)}] must be a table")
 
 
-def _in_folder(folder: Path, shown_folder: str) -> ConfigFile | None:
+def _in_folder(folder: Path, shown_folder: str, read: FileReader) -> ConfigFile | None:
     """The configuration file of one folder, if it has one (fixer.toml first)."""
     for name, table in CANDIDATES:
-        if not os.path.lexists(folder / name):
-            continue
         shown = name if shown_folder in ("", ".") else posixpath.join(shown_folder, name)
-        text = _read(folder, name, shown)
+        text = _read(folder / name, shown, read)
+        if text is None:
+            continue
         values = _table(text, table, shown)
         if values is not None:
             return ConfigFile(shown, table, text, values, folder)
@@ -152,13 +168,14 @@ def _folders_up(root: Path) -> list[Path]:
     return chain[:chain.index(top) + 1] if top in chain else chain
 
 
-def find(root: Path, shown_root: str) -> ConfigFile | None:
+def find(root: Path, shown_root: str, read: FileReader = on_disk) -> ConfigFile | None:
     """The configuration in force for the repository at `root`: its own file, else the
-    nearest one above it (named from `shown_root`, as the user named PATH)."""
+    nearest one above it (named from `shown_root`, as the user named PATH), as `read`
+    reads the files."""
     for depth, folder in enumerate(_folders_up(root)):
         shown = shown_root if not depth else \
             posixpath.normpath(posixpath.join(shown_root or ".", *[".."] * depth))
-        found = _in_folder(folder, shown)
+        found = _in_folder(folder, shown, read)
         if found is not None:
             return found
     return None
@@ -171,7 +188,9 @@ def given(typed: str) -> ConfigFile:
         raise ConfigError(f"{typed}: no such file")
     real = Path(os.path.realpath(typed))
     table = ("tool", "fixer") if Path(typed).name == "pyproject.toml" else ()
-    text = _read(real.parent, real.name, typed)
+    text = _read(real, typed)
+    if text is None:   # it went between the two looks
+        raise ConfigError(f"{typed}: no such file")
     values = _table(text, table, typed)
     if values is None:
         raise ConfigError(f"{typed}: no [tool.fixer] table")
@@ -182,10 +201,11 @@ def settings(root: Path, shown_root: str, *, select: str | None = None,
              ignore: str | None = None, unsafe_fixes: bool | None = None,
              port_source: str | None = None, healthcheck_strategy: str | None = None,
              postgres_image: str | None = None, severity: str | None = None,
-             config: str | None = None) -> Settings:
+             config: str | None = None, read: FileReader = on_disk) -> Settings:
     """The configuration file's values, each overridden by the CLI flag when one is given
-    (None: not given). `config`: the file --config names, as typed; None: searched for."""
-    file = given(config) if config is not None else find(root, shown_root)
+    (None: not given). `config`: the file --config names, as typed, read from disk; None:
+    searched for, as `read` reads the files (branch mode: those of its --base commit)."""
+    file = given(config) if config is not None else find(root, shown_root, read)
     values = validate(file, root) if file else {}
     flags = {"unsafe_fixes": unsafe_fixes, "port_source": port_source,
              "healthcheck_strategy": healthcheck_strategy, "postgres_image": postgres_image}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from fixer import engine
 from fixer.app.apply import ApplyError, Interrupted, leftovers, remove_leftovers, write_changes
 from fixer.app.check import Options, RequestError, elsewhere, prepare
+from fixer.app.configfile import FileReader, on_disk
 from fixer.core.config import Config
 from fixer.core.errors import input_errors
 from fixer.core.tree import FolderSource, Tree
@@ -100,13 +101,26 @@ def run(request: FixRequest, say: Callable[[str], None] = _silent) -> FixRun:
     commits made, the push). RequestError for flags that exclude each other or an unknown
     rule code, Refused when the branch cannot be made, configfile.ConfigError for a
     configuration file fixer cannot use."""
-    settings, rules = prepare(request.root, request.shown, request.options, request.catalogue)
     _check_mode(request)
+    settings, rules = prepare(request.root, request.shown, request.options, request.catalogue,
+                              _config_reader(request))
     if request.branch is not None:
         done = _on_branch(request, request.branch, rules, settings.config, say)
     else:
         done = _in_folder(request, rules, settings.config)
     return replace(done, config_elsewhere=elsewhere(settings))
+
+
+def _config_reader(request: FixRequest) -> FileReader:
+    """Where the configuration is read: the working tree, or in branch mode the --base
+    commit, whose committed tree the fixes are computed from."""
+    if request.branch is None:
+        return on_disk
+    from fixer.app import branch as branch_mode   # gitpython: branch mode only
+    try:
+        return branch_mode.committed_files(request.root, request.base)
+    except branch_mode.BranchError as exc:
+        raise Refused(str(exc)) from None
 
 
 def _check_mode(request: FixRequest) -> None:

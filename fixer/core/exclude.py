@@ -13,7 +13,7 @@ Excluded files are hidden below the Tree: to every rule they do not exist.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from fixer.core.tree import Source, Tree
 
@@ -84,6 +84,9 @@ class ExcludingSource:
 
     def mode(self, path: str) -> int:
         return self.source.mode(path)
+
+    def links(self) -> Mapping[str, str]:
+        return self.source.links()
 
     def ignored(self, paths: Iterable[str]) -> set[str]:
         return self.source.ignored(paths)

@@ -61,6 +61,11 @@ class Source(Protocol):
 
     def mode(self, path: str) -> int: ...
 
+    def links(self) -> Mapping[str, str]:
+        """Each symbolic link of the listing's scope (a file's, or a folder's the listing
+        does not enter) -> its target as written: what a fix must not write through."""
+        ...
+
     def ignored(self, paths: Iterable[str]) -> set[str]:
         """Which of `paths`, present or not, the repository's git ignore rules leave out:
         a file written there would not be committed."""
@@ -88,14 +93,25 @@ class FolderSource:
         # what .gitignore leaves out is not listed (`--no-respect-gitignore` lists it)
         self.respect_gitignore = respect_gitignore
         self._paths: list[str] | None = None
+        self._links: dict[str, str] = {}
         self._digests: dict[str, bytes] = {}
         self._ignores = GitIgnores(root)
 
     def paths(self) -> list[str]:
         if self._paths is None:
             ignored = set(git_ignored(self.root)) if self.respect_gitignore else set()
-            self._paths = sorted(p for p in _walk(self.root) if not _under(p, ignored))
+            found: dict[str, str] = {}
+            # in a work tree, a folder that is a repository of its own (a submodule, a clone
+            # inside) is git's gitlink, not files of this one: left out as a commit has it
+            nested = work_tree_root(self.root) is not None
+            self._paths = sorted(p for p in _walk(self.root, found, nested)
+                                 if not _under(p, ignored))
+            self._links = {p: t for p, t in found.items() if not _under(p, ignored)}
         return self._paths
+
+    def links(self) -> dict[str, str]:
+        self.paths()
+        return self._links
 
     def ignored(self, paths: Iterable[str]) -> set[str]:
         # whatever --respect-gitignore says: it decides what fixer reads, not what git commits
@@ -270,6 +286,9 @@ class MemorySource:
     def mode(self, path: str) -> int:
         return self._modes.get(path, 0o644)
 
+    def links(self) -> dict[str, str]:
+        return {}   # plain files only
+
     def ignored(self, paths: Iterable[str]) -> set[str]:
         return set()   # no repository behind it: no ignore rules
 
@@ -280,13 +299,16 @@ class MemorySource:
         return any(skipped_dir(part) for part in path.split("/")[:-1])
 
 
-def _walk(root: Path) -> Iterator[str]:
+def _walk(root: Path, links: dict[str, str], nested: bool = False) -> Iterator[str]:
     """Every file below `root`, as a path relative to it, read as `os.walk` reads a tree
     (a folder that cannot be listed is left out, an entry that cannot be told a folder is
     a file). Links to folders are not followed: one could leave the root or loop, and git
-    does not follow them either (it stores the link itself). Each folder's relative path
-    is built on the way down, where `os.walk` would need a join, a link test and a
-    `relpath` per folder (thousands in a large repository)."""
+    does not follow them either (it stores the link itself). Each link met goes into
+    `links` with its target. With `nested`, a folder holding a `.git` (a submodule's
+    checkout, a repository cloned inside) is left out, as git leaves it out of this
+    repository's commits. Each folder's relative path is built on the way down, where
+    `os.walk` would need a join, a link test and a `relpath` per folder (thousands in a
+    large repository)."""
     pending = [("", os.fspath(root))]
     while pending:
         prefix, folder = pending.pop()
@@ -296,10 +318,21 @@ def _walk(root: Path) -> Iterator[str]:
         except OSError:
             continue
         for entry in entries:
+            link = _is_link(entry)
+            if link:
+                links[prefix + entry.name] = _link_text(entry.path)
             if not _is_folder(entry):
                 yield prefix + entry.name
-            elif not skipped_dir(entry.name) and not _is_link(entry):
+            elif not skipped_dir(entry.name) and not link and \
+                    not (nested and os.path.lexists(os.path.join(entry.path, ".git"))):
                 pending.append((f"{prefix}{entry.name}/", entry.path))
+
+
+def _link_text(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -467,6 +500,19 @@ class Tree:
 
     def mode(self, path: str) -> int:
         return self.source.mode(path) if path in self._base_set() else 0o644
+
+    def link_on(self, path: str) -> tuple[str, str] | None:
+        """(link, its target) when writing `path` would go through a symbolic link of the
+        base: the path itself, or a folder on the way to it. None for a plain path."""
+        links = self.source.links()
+        if not links:
+            return None
+        parts = path.split("/")
+        for end in range(1, len(parts) + 1):
+            link = "/".join(parts[:end])
+            if link in links:
+                return link, links[link]
+        return None
 
     def ignored(self, paths: Iterable[str]) -> set[str]:
         """Which of `paths`, present or not, the repository's git ignore rules leave out

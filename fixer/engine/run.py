@@ -26,7 +26,7 @@ from fixer.core.config import Config
 from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.tree import Tree
-from fixer.engine import fanout, gates, suppress
+from fixer.engine import fanout, gates, links, suppress
 from fixer.engine.ahead import modules_to_compile
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
@@ -129,7 +129,8 @@ def _check(ws: Workspace, runs: Iterable[fanout.RuleRun]) -> CheckResult:
         elif run.raised is not None:   # one broken rule must not take the others down
             crashes.append(RuleCrash(run.rule.code, "detect", run.raised))
     shown, suppressed = suppress.apply(ws, sorted(findings, key=Finding.sort_key))
-    shown = gates.hold(shown)   # a suppressed start-up finding is the author's call: no hold
+    # first: a fix held by a link has no fix, and the gates judge what is left
+    shown = gates.hold(links.hold(ws, shown))   # a suppressed start-up finding: no hold
     input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())
     return CheckResult(shown, suppressed, input_errors, crashes)
 

@@ -46,6 +46,8 @@ class CommitSource:
         self.prefix = prefix.strip("/")
         self.max_bytes = max_bytes   # `max-file-size`, as for a folder: the blob is not read
         self._files: dict[str, _Entry] | None = None
+        self._folder_links: dict[str, str] = {}   # links to folders: not listed
+        self._links: dict[str, str] | None = None
         self._blobs = _BlobReader(repo.git_dir)
         # the working tree's ignore rules: those a commit of a new file there goes by
         top = repo.working_tree_dir
@@ -59,7 +61,9 @@ class CommitSource:
                        for n in range(1, p.count("/") + 1)} | {"."}
             # A link to a folder is not followed, as the working tree's walk does not
             for path in [p for p, e in files.items() if stat.S_ISLNK(e.mode)]:
-                if _joined(path, self._link_text(files[path])) in folders:
+                written = self._link_text(files[path])
+                if _joined(path, written) in folders:
+                    self._folder_links[path] = written
                     del files[path]
             self._files = files
         return self._files
@@ -70,6 +74,13 @@ class CommitSource:
     def is_link(self, path: str) -> bool:
         entry = self._index().get(path)
         return entry is not None and stat.S_ISLNK(entry.mode)
+
+    def links(self) -> dict[str, str]:
+        if self._links is None:
+            files = self._index()
+            self._links = {**{p: self._link_text(e) for p, e in files.items()
+                              if stat.S_ISLNK(e.mode)}, **self._folder_links}
+        return self._links
 
     def read_bytes(self, path: str) -> bytes:
         entry = self._index()[self._target(path)]

@@ -6,7 +6,9 @@ fixer built on, so a commit slipped in below fixer's is found too.
 Everything is read from the branch's own commits, never from the history below them: a
 shallow clone, which lacks that history, judges a branch as a full clone does once it has
 the branch's commits (fetching the branch brings them). A clone depth that cuts the branch
-itself is an error that names the fix.
+itself is an error that names the fix. A branch of that name holding no fixer commit at all
+(`staging`, `develop`, the default branch, even one whose tip is the base) was never fixer's:
+it is refused, and nothing is written.
 """
 
 from __future__ import annotations
@@ -86,13 +88,25 @@ class ShallowClone(Exception):
             "`GIT_DEPTH: 0` in GitLab CI, or `git fetch --unshallow`")
 
 
+class NotFixers(Exception):
+    """The branch exists and no commit of it is fixer's: it is someone's branch of that name
+    (`develop`, `staging`, the default branch), never fixer's to move."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(f"{label} exists and holds no fixer commits; name another branch")
+
+
 def read_branch(repo: git.Repo, tip: git.Commit, base: git.Commit, label: str) -> BranchState:
     """Walk down from the tip while the commits are fixer's: the branch is fixer's when the
-    walk ends on the commit they name as their base. A branch all of whose commits are in
-    the base already (merged by fast-forward, or never given one) holds nothing to lose."""
+    walk ends on the commit they name as their base. A branch whose tip is fixer's commit
+    and in the base already (its fixes merged by fast-forward) holds nothing to lose. A
+    branch with no fixer commit above the base is a person's, even one whose tip is the
+    base itself (a `staging` or `main` pointing where HEAD is): NotFixers."""
+    reason = not_fixers(tip)
+    if reason is not None and not _holds_fixers(repo, tip, base):
+        raise NotFixers(label)
     if tip.hexsha == base.hexsha or _is_ancestor(repo, tip, base):
         return BranchState(label, tip, tip.hexsha)
-    reason = not_fixers(tip)
     if reason is not None:
         return BranchState(label, tip, None, Edit(tip, reason))
     built_on = trailers(tip)[TRAILER_BASE]
@@ -116,6 +130,20 @@ def _below_reason(commit: git.Commit, built_on: str, label: str) -> str | None:
     if reason is None and trailers(commit)[TRAILER_BASE] != built_on:
         return "is fixer's, from another run"
     return reason
+
+
+def _holds_fixers(repo: git.Repo, tip: git.Commit, base: git.Commit) -> bool:
+    """Whether a commit between the base and the tip carries fixer's trailers: a branch fixer
+    made that a person then edited, not one that was never fixer's. One `git rev-list`,
+    which in a shallow clone stops where the clone's history does."""
+    if tip.hexsha == base.hexsha:
+        return False
+    try:
+        found = repo.git.rev_list("-1", f"--grep=^{TRAILER_RULE}: ",
+                                  f"{base.hexsha}..{tip.hexsha}")
+    except git.GitCommandError:   # a history the clone lacks: the walk below names it
+        return True
+    return bool(str(found).strip())
 
 
 def _is_ancestor(repo: git.Repo, commit: git.Commit, of: git.Commit) -> bool:

@@ -1,0 +1,41 @@
+"""Fixes that would write through a symbolic link are display-only.
+
+A file that is a link (`Dockerfile -> ../docker/Dockerfile.python`, a compose file linked
+from `deploy/`), or one in a linked folder, is read as its target, but a write there would
+land in another file, maybe shared or outside the repository, and `git apply` rejects a
+patch through a link. Whether a fix writes through one is known only from its edits, so
+the check builds the edits of each fixable finding, where the tree has links at all, and
+holds such fixes here, once for every rule: the finding stays, with the link as its reason,
+and the other fixes go on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from fixer.model.rule import Finding
+from fixer.model.workspace import Workspace
+
+
+def hold(ws: Workspace, findings: list[Finding]) -> list[Finding]:
+    """The findings, each fix whose edits touch a symbolic link made display-only."""
+    if not ws.tree.source.links():   # the common case: no link, no edit built
+        return findings
+    return [_held(ws, finding) for finding in findings]
+
+
+def _held(ws: Workspace, finding: Finding) -> Finding:
+    if not finding.fixable:
+        return finding
+    try:
+        paths = sorted({edit.path for edit in finding.edits()})
+    except Exception:   # the fix run reports a fix that cannot be built, with its crash
+        return finding
+    for path in paths:
+        found = ws.tree.link_on(path)
+        if found is not None:
+            link, target = found
+            reason = (f"{link} is a symbolic link to {target}; fixer does not write through "
+                      "links")
+            return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason))
+    return finding
