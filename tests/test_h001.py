@@ -723,6 +723,91 @@ def test_h001_stands_back_beside_a_health_like_path_a_helper_may_serve() -> None
     assert fix(repo, select="H001").diff == ""
 
 
+def test_h001_names_a_health_prefix_as_a_prefix() -> None:
+    """A router fixer does not follow has `prefix="/health"`: its routes are `/health/...`,
+    so the code names no `/health` route, and the reason says the literal is a prefix."""
+    main = APP + "from app import route\n\napp = FastAPI()\nroute.include_routers(app)\n"
+    route = ("from app import probes\n\nROUTERS = [probes.router]\n\n\n"
+             "def include_routers(app):\n    for router in ROUTERS:\n"
+             "        app.include_router(router)\n")
+    probes = ('from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/health")\n\n\n'
+              '@router.get("/live")\ndef live():\n    return {"status": "ok"}\n')
+    repo = service({"svc/app/main.py": main, "svc/app/route.py": route,
+                    "svc/app/probes.py": probes})
+    [finding] = check(repo, select="H001")
+    assert "`/health` as a router's prefix, which reads" in (finding.reason or ""), finding
+    assert fix(repo, select="H001").diff == ""
+
+
+ROUTERS = {"svc/app/health.py": 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n'
+                                '@router.get("/health")\ndef health():\n    return {}\n',
+           "svc/app/items.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n"}
+
+
+@pytest.mark.parametrize(("loop", "served"), [
+    pytest.param("for module in [items, health]:\n    app.include_router(module.router)\n",
+                 True, id="list-of-modules"),
+    pytest.param("for router, prefix in ((items.router, '/v1'), (health.router, '')):\n"
+                 "    app.include_router(router, prefix=prefix)\n", True,
+                 id="tuples-of-router-and-prefix"),
+    pytest.param("for router, prefix in ((items.router, '/v1'), (health.router, '/v1')):\n"
+                 "    app.include_router(router, prefix=prefix)\n", True,
+                 id="prefix-ending-in-health"),
+    pytest.param("for module in [items, *EXTRA]:\n    app.include_router(module.router)\n",
+                 False, id="starred-item"),
+    pytest.param("for module in (items, health):\n    if module.router.routes:\n"
+                 "        app.include_router(module.router)\n", False, id="body-with-a-branch"),
+    pytest.param("for module in modules():\n    app.include_router(module.router)\n", False,
+                 id="loop-over-a-call"),
+])
+def test_h001_follows_routers_included_in_a_loop_over_a_literal(loop: str, served: bool) -> None:
+    """A loop over a literal tuple or list that only includes routers runs each include
+    once per item: followed as written out, C004 probes the route it serves. Any other loop
+    leaves its routes unknown: `/health` is only a literal of its code (unsafe)."""
+    main = (APP + "from app import health, items\nfrom app.extra import EXTRA, modules\n\n"
+            "app = FastAPI()\n\n" + loop)
+    repo = service({"svc/app/main.py": main, **ROUTERS})
+    assert check(repo, select="H001") == []
+    [finding] = check(repo, select="C004")
+    assert ("not a route fixer sees it serve" in (finding.reason or "")) is not served, finding
+
+
+@pytest.mark.parametrize(("block", "served"), [
+    pytest.param("if DEBUG:\n    @app.get('/health')\n    def health():\n        return {}\n",
+                 False, id="if"),
+    pytest.param("if DEBUG:\n    pass\nelse:\n    app.include_router(router)\n", False,
+                 id="include-in-an-else"),
+    pytest.param("try:\n    app.get('/health')(health)\nexcept ValueError:\n    pass\n",
+                 False, id="try-body"),
+    pytest.param("try:\n    pass\nfinally:\n    app.include_router(router)\n", True,
+                 id="finally"),
+    pytest.param("if True:\n    app.include_router(router)\n", True, id="constant-test"),
+    pytest.param("with open(__file__):\n    app.include_router(router)\n", True, id="with"),
+])
+def test_h001_a_route_added_under_a_condition_is_unsure(block: str, served: bool) -> None:
+    """A route registered on some runs only (`if DEBUG:`) is no health route fixer may count
+    or probe; one in a block that always runs (`finally`, `with`, `if True:`) is served."""
+    main = (APP + "import os\n\nDEBUG = os.getenv('DEBUG') == '1'\nrouter = APIRouter()\n\n\n"
+            "@router.get('/health')\ndef health():\n    return {}\n\n\napp = FastAPI()\n"
+            + block)
+    findings = check(service({"svc/app/main.py": main}), select="H001")
+    assert (findings == []) is served, findings
+    if not served:
+        [finding] = findings
+        assert finding.safety.value == "unsafe", finding
+        assert "under a condition fixer cannot settle (svc/app/main.py:" in (finding.reason or "")
+
+
+def test_h001_a_route_in_the_block_that_creates_the_app_is_served() -> None:
+    """Routes added in the `if __name__ == "__main__":` block that creates the app run
+    whenever the app exists."""
+    main = (APP + "import uvicorn\n\nif __name__ == '__main__':\n    app = FastAPI()\n\n"
+            "    @app.get('/health')\n    def health():\n        return {}\n\n"
+            "    uvicorn.run(app)\n")
+    repo = service({"svc/app/main.py": main}, target="app.main:app")
+    assert check(repo, select="H001") == []
+
+
 def test_h001_a_helper_that_adds_no_middleware_keeps_the_fix_safe() -> None:
     main = APP + "from app.pages import add_pages\n\napp = FastAPI()\nadd_pages(app)\n"
     pages = "def add_pages(app):\n    app.title = 'svc'\n"

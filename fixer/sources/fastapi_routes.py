@@ -13,6 +13,7 @@ says why a route added with `@app.get` may fail or be served elsewhere.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -111,6 +112,10 @@ class AppRoutes:
     # (path, line of the include) of each GET route a router gets below the line that
     # includes it (`_late`): served by some FastAPI releases only; in `unsure` too
     late: list[tuple[str, int]] = field(default_factory=list)
+    # (path, file:line of the statement) of each GET route added on some runs only
+    # (`_unsettle`: under `if DEBUG:`, in a `try` body): served or not as the app starts;
+    # in `unsure` too
+    conditional: list[tuple[str, str]] = field(default_factory=list)
     # the class of another framework the app is built by (`flask.Flask`): no FastAPI app
     foreign: str | None = None
 
@@ -825,9 +830,11 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
 def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, prefix: str,
           result: AppRoutes, anchors: bool, depth: int, until: ast.stmt | None = None) -> None:
     """The routes the statements of `scope` add to `var` (those before `until`, when given)."""
+    bound = binding(scope.body, var)
     for top, stmt in statements(scope.body):
         if stmt is until:
             return
+        before = len(result.routes)
         routed = False  # the statement adds routes (even unreadable ones): a new one goes after
         # a class-based view (`@cbv(router)` of fastapi-restful/fastapi-utils) declares its
         # routes on methods, `@router.get("/health")` as on functions
@@ -887,9 +894,76 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                                                                       helper, var)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
-            result.note(f"routes are added to `{var}` in a loop (line {stmt.lineno})")
+            if not _unrolled(mods, path, tree, scope, stmt, var, prefix, result, depth):
+                result.note(f"routes are added to `{var}` in a loop (line {stmt.lineno})")
         if anchors and routed:
             result.anchors.append(top)
+        condition = _condition(top, stmt, bound) if len(result.routes) > before else None
+        if condition is not None:
+            _unsettle(result, before, condition)
+
+
+def _unsettle(result: AppRoutes, before: int, condition: ast.stmt) -> None:
+    """The routes from `before` on were added inside the block `condition` on some runs
+    only: they are unsure, neither served nor unserved, and no probe may take one
+    (`/debug/ping` under `if DEBUG:` answers 404 unless DEBUG is set)."""
+    added = result.routes[before:]
+    del result.routes[before:]
+    for route in added:
+        if route.get:
+            result.unsure.add(route.path)
+            line = condition.lineno
+            where = f"{route.module}:{line}" if route.module else f"line {line}"
+            result.conditional.append((route.path, where))
+
+
+def _condition(top: ast.stmt, stmt: ast.stmt, bound: ast.stmt | None) -> ast.stmt | None:
+    """The outermost block of `top` (an `if`, a `try`) that runs `stmt` on some of the runs
+    where `bound` (the statement that binds the app or router) has run: `stmt` is in a
+    branch of it that `bound` is not in. None when `stmt` runs whenever `bound` has: a
+    route in the `if __name__ == "__main__":` block that creates the app is served."""
+    if stmt is top:
+        return None
+    shared = [body for _block, body in _branches(top, bound) or []] if bound is not None \
+        else []
+    return next((block for block, body in _branches(top, stmt) or []
+                 if all(body is not other for other in shared)), None)
+
+
+Branch = tuple[ast.stmt, list[ast.stmt]]   # a block, and one of its bodies
+
+
+def _branches(top: ast.stmt, stmt: ast.stmt) -> list[Branch] | None:
+    """The bodies of the block `top` that hold `stmt` and run on some runs only (`_bodies`),
+    each with its block, outermost first; None when `stmt` is not in `top`."""
+    if stmt is top:
+        return []
+    for body, always in _bodies(top):
+        for inner in body:
+            found = _branches(inner, stmt)
+            if found is not None:
+                return found if always else [(top, body), *found]
+    return None
+
+
+def _bodies(block: ast.stmt) -> Iterator[tuple[list[ast.stmt], bool]]:
+    """The bodies a block holds, and whether each runs whenever the block does: an `if`'s
+    branches only when its test is a constant that picks them; a `try`'s body, handlers
+    and `else` never (a statement in the body may raise, and the app starts all the same);
+    a `with` body and a `finally` always."""
+    if isinstance(block, ast.If):
+        settled = isinstance(block.test, ast.Constant)
+        value = isinstance(block.test, ast.Constant) and bool(block.test.value)
+        yield block.body, settled and value
+        yield block.orelse, settled and not value
+    elif isinstance(block, ast.Try):
+        yield block.body, False
+        for handler in block.handlers:
+            yield handler.body, False
+        yield block.orelse, False
+        yield block.finalbody, True
+    elif isinstance(block, (ast.With, ast.AsyncWith)):
+        yield block.body, True
 
 
 # An installed helper named for access control: it may refuse a probe as its middleware
@@ -1245,12 +1319,63 @@ def _creates_fastapi(stmt: ast.stmt) -> bool:
     return isinstance(value, ast.Call) and is_call_to(value, "FastAPI")
 
 
+def _unrolled(mods: Modules, path: str, tree: ast.Module, scope: Scope,
+              loop: ast.For | ast.AsyncFor | ast.While, var: str, prefix: str,
+              result: AppRoutes, depth: int) -> bool:
+    """`for module in (users, orders): app.include_router(module.router)`: a loop over a
+    literal tuple or list whose body only includes routers in `var` runs each include once
+    per item, so each is followed as if written out (`app.include_router(users.router)`).
+    False, with nothing read, for any other loop: what it adds stays unknown."""
+    if not (isinstance(loop, ast.For) and not loop.orelse and
+            isinstance(loop.iter, (ast.Tuple, ast.List))):
+        return False
+    includes = [s for s in loop.body if isinstance(s, ast.Expr) and
+                isinstance(s.value, ast.Call) and _method_of(s.value, var) == "include_router"]
+    values = [found for item in loop.iter.elts
+              if (found := _loop_names(loop.target, item)) is not None]
+    if len(includes) < len(loop.body) or len(values) < len(loop.iter.elts):
+        return False
+    for value in values:
+        for stmt in includes:
+            _include(mods, path, tree, scope, _Substitute(value).visit(copy.deepcopy(stmt)),
+                     prefix, result, depth, at=loop)
+    return True
+
+
+def _loop_names(target: ast.expr, item: ast.expr) -> dict[str, ast.expr] | None:
+    """What the loop's names hold for one item: `module` for `for module in (...)`, each
+    of `router, prefix` for a tuple item `(users.router, "/users")`; None otherwise
+    (`*rest`, an item that is no tuple of the same length)."""
+    if isinstance(item, ast.Starred):
+        return None
+    if isinstance(target, ast.Name):
+        return {target.id: item}
+    if isinstance(target, ast.Tuple) and isinstance(item, (ast.Tuple, ast.List)) and \
+            len(target.elts) == len(item.elts) and \
+            all(isinstance(t, ast.Name) for t in target.elts):
+        return {t.id: i for t, i in zip(target.elts, item.elts) if isinstance(t, ast.Name)}
+    return None
+
+
+class _Substitute(ast.NodeTransformer):
+    """A loop body's statement with the loop's names replaced by what one item holds."""
+
+    def __init__(self, values: dict[str, ast.expr]) -> None:
+        self.values = values
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        value = self.values.get(node.id)
+        return node if value is None else copy.deepcopy(value)
+
+
 def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast.Expr,
-             prefix: str, result: AppRoutes, depth: int) -> None:
+             prefix: str, result: AppRoutes, depth: int, at: ast.stmt | None = None) -> None:
     """The routes of an included router: where it is created, and, for a router imported
     here, the decorators this scope puts on it before including it (`include_router` copies
-    the routes the router has at that moment)."""
+    the routes the router has at that moment). `at`: the statement of `scope` the include
+    runs in, when `stmt` is a loop's include written out (`_unrolled`)."""
     assert isinstance(stmt.value, ast.Call)
+    at = at or stmt
     call = stmt.value
     router = call_argument(call, 0, "router")
     found = _router(mods, path, tree, scope, router, depth) if router is not None else None
@@ -1265,12 +1390,12 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
     before = len(result.routes)
     here = (rpath, rscope) == (path, scope)
     _scan(mods, rpath, rtree, rscope, rvar, joined, result, False, depth + 1,
-          until=stmt if here else None)
+          until=at if here else None)
     if here:
-        _late(mods, rpath, rtree, rscope, rvar, joined, result, stmt, depth)
+        _late(mods, rpath, rtree, rscope, rvar, joined, result, at, depth)
     if isinstance(router, ast.Name) and (rpath, rscope) != (path, scope) and \
             (rpath, rscope) != (path, tree):   # imported: decorated here too, maybe
-        _scan(mods, path, tree, scope, router.id, joined, result, False, depth + 1, until=stmt)
+        _scan(mods, path, tree, scope, router.id, joined, result, False, depth + 1, until=at)
     guarded = next((f"`{ast.unparse(c)}` gives its routes dependencies" for c in (call, rcall)
                     if isinstance(c, ast.Call) and _keyword(c, "dependencies")), "")
     for index in range(before, len(result.routes)) if guarded else ():

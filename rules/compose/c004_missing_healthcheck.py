@@ -43,9 +43,12 @@ Safe: a healthcheck at the app's listen port on a route the app serves, with
 counts but exactly one whose last part names health (`/api/v1/health-check/`, `/heartbeat`,
 `/ping`) or whose handler is named for it (`def health()` on `/api/status`), the
 probe calls that one (as H002 points a probe at it), judged as a health route H001 counts
-is (see the guards below). Where the app serves none, the
+is (see the guards below); never a route the app adds on some runs only (`/debug/ping`
+under `if DEBUG:`). Where the app serves none, the
 fix adds the `GET /health` route H001 adds (H001 runs first when selected, so
-then it is H001's commit). The probe runs a tool the final stage has: curl, else
+then it is H001's commit); unsafe, with the reason, when the app adds a health route on
+some runs only (`if settings.PROBES:`), as H001's is. The probe runs a tool the final
+stage has: curl, else
 wget (busybox on Alpine, which calls `127.0.0.1`: BusyBox tries `localhost` as `::1`
 only, where uvicorn on `0.0.0.0` does not listen); with neither, curl, installed by the
 same fix as D003
@@ -576,7 +579,7 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
         return Choice(block="the app serves no health route, and fixer cannot add one")
     return Choice((path,), partial(route_edits, routes, path, service_python(service)),
                   f"the GET {path} route it probes ({routes.sites[0].path})",
-                  doubt=late_health(routes, [path]))
+                  doubt=late_health(routes, [path]) or health_plan.gated or None)
 
 
 def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:

@@ -6,7 +6,11 @@ instance of a `FastAPI` subclass such as `class Api(FastAPI)`) and reads the
 routes its code shows: decorators on the app, `add_api_route`, `api_route` with
 GET, and the routes of every router the app includes, with the prefixes of
 `APIRouter(prefix=...)` and `include_router(prefix=...)`, routers imported from
-the service's own modules included. The app has a health route when it answers
+the service's own modules included, and those a loop over a literal tuple or list
+includes (`for module in (users, health): app.include_router(module.router)`), as if
+included one by one. A route added on some runs only (under `if DEBUG:` or in its
+`else`, in a `try` body or handler, unless the block also creates the app) is not
+counted: it is neither served nor missing. The app has a health route when it answers
 GET on `/health`, on the path the service's own healthcheck probes (compose
 `healthcheck.test` or Dockerfile `HEALTHCHECK`), on a configured alternative
 (`/healthz`, `/livez` or `/readyz` unless `health-paths` says otherwise), or on
@@ -95,7 +99,10 @@ beside several such routes: which one is the health route is the author's call. 
 route below the line that includes it in the app (`app.include_router(router)`, then
 `@router.get("/health")`): FastAPI releases that copy a router's routes when it is
 included do not serve it, and later ones do; moving the include down is the smaller
-change (C004's healthcheck with the added route is unsafe for the same reason).
+change (C004's healthcheck with the added route is unsafe for the same reason). Unsafe
+too, with the condition's file and line, when the app adds a health route only on some
+runs (`if settings.PROBES:` or a `try` body around `@app.get("/healthz")`): a second
+one served on every run beside it is the author's call (so is C004's probe of it).
 
 Display-only when `@app.get` may not work on the app: its class, or a class it
 derives from before `FastAPI`, redefines `get`, `api_route`, `add_api_route`,
@@ -205,6 +212,11 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield replace(violation, message=violation.message + served,
                           reason=f"fixer cannot vouch that a route added with "
                                  f"`@{site.var}.get` works: {health.doubt}")
+        elif health.gated:   # served on some runs only: a second one beside it is the author's
+            build = partial(route_edits, routes, health.path, service_python(service))
+            yield replace(violation, reason=health.gated,
+                          fix=Fix(f"Add a GET {health.path} route ({health.gated})",
+                                  Safety.UNSAFE, build))
         elif health.like is not None:   # a second health route beside it: the user's call
             build = partial(route_edits, routes, health.path, service_python(service))
             doubt = f"the app serves GET {health.like}, which reads as its health route"

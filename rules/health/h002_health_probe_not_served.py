@@ -8,7 +8,8 @@ the app serves: decorators on the app, `add_api_route`, `api_route` with GET, an
 the routes of every router it includes, prefixes joined (as H001 reads them), and
 FastAPI's own pages (`/openapi.json`, `/docs`, `/docs/oauth2-redirect`, `/redoc`) at
 the URLs the constructor gives them (`docs_url=None` turns one off; a URL fixer cannot
-settle, such as `None if PROD else "/docs"`, leaves a probe of it unjudged). A
+settle, such as `None if PROD else "/docs"`, leaves a probe of it unjudged; so does a
+route added on some runs only, under `if DEBUG:`, in a `try` body). A
 probe whose path no GET route answers is reported; a route `/health/` serves a
 `/health` probe and the other way round (FastAPI redirects, and curl, wget and
 urllib follow or accept the redirect), and a route with a path parameter answers what
@@ -51,7 +52,8 @@ services:
 ## Fix safety
 Safe. When the app serves exactly one health-like GET route (a path H001 counts as
 a health route, or one whose last part names health: `/healthcheck/`,
-`/api/v1/health`, `/heartbeat`, `/ping`), the probe's path is rewritten to it, in place:
+`/api/v1/health`, `/heartbeat`, `/ping`; not one it adds on some runs only, such as
+`/debug/ping` under `if DEBUG:`), the probe's path is rewritten to it, in place:
 only the path's characters change, in the compose file or the Dockerfile that holds the probe.
 Otherwise (none, or several to choose from), the app gets a `GET PATH` route
 returning `{"status": "ok"}`, added as H001 adds one (after the app's last route,

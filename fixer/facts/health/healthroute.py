@@ -58,6 +58,8 @@ class HealthPlan:
     # for ADDED: the routes that read as health routes when there are several (which one
     # is the health route is the author's call)
     several: tuple[str, ...] = ()
+    # for ADDED: why a route added may be a second health route (`gated_health`)
+    gated: str = ""
     # for SERVED: the route, whose handler is read when the doubt is asked (C004 asks for
     # the services it adds a healthcheck to; H001 plans every app and asks for none)
     served: Route | None = field(default=None, compare=False, repr=False)
@@ -245,23 +247,28 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
         doubt = doubt or several_doubt(tuple(like[:3]))
     one_like = like[0] if len(like) == 1 else None
     several = tuple(like[:3]) if len(like) > 1 else ()
+    gated = gated_health(found[1], wanted) if found else None
     if why is None:
-        return HealthPlan(Source.ADDED, added, noted=doubt, like=one_like, several=several)
+        return HealthPlan(Source.ADDED, added, noted=doubt, like=one_like, several=several,
+                          gated=gated or "")
     theirs = _theirs(ws, service)
     literal = health_literal(ws, service.app.folder, wanted, theirs)
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal, why)
     like_literal = health_like_literal(ws, service.app.folder, theirs)
     if like_literal is not None and not doubt:
-        # `APIRouter(prefix="/healthcheck")` in a router fixer could not follow
-        doubt = (f"{why}, and its code names `{like_literal}`, which reads as a health route: "
+        # `APIRouter(prefix="/healthcheck")` in a router fixer could not follow; a path H001
+        # counts is named only as a prefix (`health_literal` did not take it)
+        shown = f"`{like_literal}` as a router's prefix" \
+            if is_health(like_literal, _normalized(wanted)) else f"`{like_literal}`"
+        doubt = (f"{why}, and its code names {shown}, which reads as a health route: "
                  "a second health route beside it is the author's call")
     named = [r for r in found[1].unfollowed if "health" in r.lower()] if found else []
     if named:  # `from common.health import router`: it serves one, at a path fixer cannot see
         return HealthPlan(Source.UNREADABLE, None, f"the app includes the router {named[0]}, "
                                                    "which fixer cannot read")
-    return HealthPlan(Source.ADDED, added, why, doubt, one_like, several) if found else \
-        HealthPlan(Source.UNREADABLE, None, why)
+    return HealthPlan(Source.ADDED, added, why, doubt, one_like, several, gated=gated or "") \
+        if found else HealthPlan(Source.UNREADABLE, None, why)
 
 
 # calls that queue work or write data: a probe every 10 s would do it every 10 s
@@ -362,6 +369,19 @@ def late_health(routes: AppRoutes, wanted: list[str]) -> str | None:
         f"its router's GET {found[0]} is added below `include_router` (line {found[1]}): "
         "FastAPI releases that copy a router's routes when it is included do not serve it, "
         "later ones do; moving the include below the router's routes serves it on both")
+
+
+def gated_health(routes: AppRoutes, wanted: list[str]) -> str | None:
+    """Why a health route added to the app may be a second one: a GET route H001 would
+    count as a health route that the app adds on some runs only (`if settings.PROBES:`, a
+    `try` body: `AppRoutes.conditional`). It is no route to probe, and whether to serve
+    one on every run beside it is the author's call."""
+    normal = _normalized(wanted)
+    found = next(((path, where) for path, where in routes.conditional
+                  if _PROBEABLE.fullmatch(path) and is_health(path, normal)), None)
+    return None if found is None else (
+        f"its GET {found[0]} is added under a condition fixer cannot settle ({found[1]}), so "
+        "it is served on some runs only; a second health route beside it is the author's call")
 
 
 # responses that never end: a probe of them times out, whatever its tool

@@ -25,6 +25,7 @@ from fixer.core.derived import Memo
 from fixer.core.textfile import TextFile
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.model.workspace import Workspace
+from fixer.sources import yamldata
 
 # per workspace: image name (registry and path kept, no tag) -> the Dockerfiles it is built
 # from, as repository paths
@@ -109,7 +110,7 @@ def _skaffold_builds(text: str, folder: str) -> Iterator[tuple[str, str]]:
     its profiles' (`image:`, `context:` from the file's folder, `docker.dockerfile:` from
     the context, `Dockerfile` when unset)."""
     try:
-        documents = list(yaml.safe_load_all(text))
+        documents = yamldata.load_all(text)
     except yaml.YAMLError:
         return
     for document in documents:
@@ -148,7 +149,7 @@ def is_workflow(path: str) -> bool:
 def workflow_jobs(text: str) -> list[dict[object, object]]:
     """The jobs of a GitHub Actions workflow, as mappings; none when it is no YAML."""
     try:
-        data = yaml.safe_load(text)
+        data = yamldata.load_cached(text)
     except yaml.YAMLError:
         return []
     jobs = data.get("jobs") if isinstance(data, dict) else None

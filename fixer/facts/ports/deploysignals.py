@@ -46,6 +46,10 @@ _DEPLOYS = re.compile(
     r"amazon-ecs-deploy|\bfly(?:ctl)?[ \t]+deploy\b|\baz[ \t]+(?:webapp|containerapp)\b|"
     r"webapps-deploy|\bheroku[ \t]+container\b|\bskaffold[ \t]+(?:run|deploy)\b|"
     r"\bcopilot[ \t]+(?:svc[ \t]+)?deploy\b|\bterraform[ \t]+apply\b")
+# a word each command of `_DEPLOYS` has: most files have none, and the pattern above costs
+# seconds on a workflow of megabytes
+_KEYWORDS = re.compile(r"docker|kubectl|helm|gcloud|aws|amazon|fly|az|webapps|heroku|skaffold|"
+                       r"copilot|terraform|deploy|build-push")
 # files that are deployments by their name
 # files that are deployments by their name (`fly.toml` and `render.yaml` have readers of
 # their own: P001's, and `deployments.py`; Render finds the port an image listens on)
@@ -150,7 +154,7 @@ def _deploys(path: str, text: str, by_name: bool, script: bool,
     image that is not the repository's."""
     if by_name:
         return 0, "deploys images"
-    for command in _DEPLOYS.finditer(text) if script else ():
+    for command in _DEPLOYS.finditer(text) if script and _KEYWORDS.search(text) else ():
         line = text[text.rfind("\n", 0, command.start()) + 1:command.start()]
         if "#" in line:
             continue

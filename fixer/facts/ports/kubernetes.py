@@ -36,6 +36,7 @@ from fixer.facts.image.builttags import image_name, image_path, names_built_from
 from fixer.model.appservice import app_services
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
+from fixer.sources import yamldata
 
 _WORD = re.compile(r"[-_.:/]")
 # images of servers a repository deploys beside its app, not builds: their manifests are
@@ -141,7 +142,7 @@ def _parse(ws: Workspace) -> Iterator[tuple[str, dict[object, object]]]:
         if file is None or "apiVersion" not in file.text or "kind" not in file.text:
             continue
         try:
-            documents = list(yaml.safe_load_all(file.text))
+            documents = yamldata.load_all(file.text)
         except yaml.YAMLError:   # a template (Helm) or not YAML: nothing fixer can read
             continue
         for document in documents:
@@ -194,7 +195,7 @@ def _values_args(text: str) -> bool:
     """A Helm values file that sets `args:` (not empty) where no `command:` sits beside it;
     a file that does not parse counts when it writes `args:` with a value."""
     try:
-        documents = list(yaml.safe_load_all(text))
+        documents = yamldata.load_all(text)
     except yaml.YAMLError:
         return re.search(r"^\s*args:[ \t]*(?:\S|\n\s*-)", text, re.M) is not None
     return any(_passes_args(m) for d in documents for m in _mappings(d))

@@ -1,0 +1,8 @@
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/orders")
+
+
+@router.get("/")
+async def list_orders():
+    return []

@@ -1,0 +1,8 @@
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/users")
+
+
+@router.get("/")
+async def list_users():
+    return []

@@ -1,0 +1,2 @@
+def readiness() -> bool:
+    return True
