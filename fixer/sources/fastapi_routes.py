@@ -72,9 +72,10 @@ class Route:
         """Why the handler itself may answer a probe with an error: a status of 400 to 599
         on a path of its own (`/health` answering 503 until a model loads on the first
         request, or while a check it makes fails, in an `except` block too), which fixer
-        cannot show ends once the app is up."""
+        cannot show ends once the app is up. Not one under an `if` on a flag named for
+        shutting down (`if app.state.draining:`): the app answers it only while it stops."""
         function = self.function
-        found = answered_error(ast.walk(function)) if function is not None else None
+        found = answered_error(_outside_shutdown(function)) if function is not None else None
         if found is None:
             return ""
         at = f"{self.module}:{found[1]}" if self.module else f"line {found[1]}"
@@ -648,6 +649,24 @@ def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef
         if code is not None:
             return code
     return None
+
+
+# a flag a graceful shutdown sets: `draining`, `shutting_down`, `is_stopping`, `terminating`
+_SHUTDOWN_FLAG = re.compile(r"drain|shut|stopping|terminat|closing", re.I)
+
+
+def _outside_shutdown(function: ast.AST) -> Iterator[ast.AST]:
+    """The function's nodes, less the bodies of `if` statements whose test names a shutdown
+    flag (`if app.state.draining:`, `if SHUTTING_DOWN:`); their `else` stays."""
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.If) and isinstance(node.test, (ast.Name, ast.Attribute)) and \
+                _SHUTDOWN_FLAG.search(ast.unparse(node.test)):   # the flag alone, not `a or b`
+            stack.extend([node.test, *node.orelse])
+        else:
+            stack.extend(ast.iter_child_nodes(node))
 
 
 def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:

@@ -85,7 +85,7 @@ containers cannot reach the app, so a healthy container would say nothing of it.
 Unsafe, with the reason, when the server binds an IPv6 address (`--host ::`, `--bind
 [::]:8000`): whether that socket takes the probe's IPv4 connection differs by server and
 worker count (uvicorn with one worker sets IPV6_V6ONLY: 127.0.0.1 is refused), so fixer
-cannot show the probe reaches the app.
+cannot show the probe reaches the app; uvicorn with `--workers 2` or more binds both.
 Unsafe, with the reason, when compose also names a published image beside `build:`
 (`image: ${API_IMAGE:-acme/api:latest}`; not a plain local tag, nor with `pull_policy:
 build`) and the probe needs what only a build brings (the route or curl this fix adds, or
@@ -98,8 +98,9 @@ FastAPI(dependencies=[Depends(require_admin)])`, `app.mount("/admin", admin)`) h
 `Depends` parameter or one with no default (401, 403 or 422 before the handler answers),
 or the handler answers an error status of its own (`/health` setting
 `response.status_code = 503` until a model loads on the first request, or raising
-`HTTPException(503)` when a check it makes fails): fixer cannot show that state ends, and
-a gate on the healthcheck would wait for it.
+`HTTPException(503)` when a check it makes fails; not one under `if app.state.draining:`,
+a flag named for shutting down): fixer cannot show that state ends, and a gate on the
+healthcheck would wait for it.
 Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
 installs neither curl nor wget (the probe then runs `python3`, as the app does), or when
 some routes cannot be read and the health path is only named by a literal in the code.
@@ -171,7 +172,8 @@ from fixer.core.envfile import parse_env
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import (
-    HealthPlan, Source, late_health, like_doubt, other_framework, plan, several_doubt)
+    HealthPlan, Source, late_health, like_doubt, other_framework, plan, route_doubt,
+    several_doubt)
 from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.probes import python_argv
@@ -551,9 +553,11 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     so that the probe is right even in a run without H001)."""
     path = health_plan.path
     if health_plan.source is Source.SERVED and path:
-        return Choice((path,), doubt=f"{health_plan.doubt}: fixer cannot vouch that the app "
-                                     f"serves `{path}` as its code writes it"
-                      if health_plan.doubt else None)
+        served = health_plan.served   # a guard or an error answer says what it is itself
+        own = route_doubt(served) if served is not None else ""
+        return Choice((path,), doubt=own or (f"{health_plan.doubt}: fixer cannot vouch that "
+                                             f"the app serves `{path}` as its code writes it"
+                                             if health_plan.doubt else None))
     if health_plan.source is Source.LITERAL and path:
         return Choice((path,), doubt=f"{health_plan.why}: `{path}` is a health path its code "
                                      "names, not a route fixer sees it serve")

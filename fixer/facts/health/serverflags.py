@@ -21,6 +21,8 @@ _GAP = r"""(?:=|["']?\s*,?\s*(?:-\s+)?["']?)"""
 # hypercorn's `--bind [::]:8000`; `::1` is a loopback bind (`launch.loopback`) besides
 _IPV6 = re.compile(r"(?<![\w-])(?P<option>--host|--bind|-b)" + _GAP +
                    r"(?P<host>\[::1?\](?::\d+)?|::1?)(?![\w:.\]])")
+# uvicorn's `--workers 4`
+_WORKERS = re.compile(r"(?<![\w-])--workers" + _GAP + r"(\d+)")
 # uvicorn's, hypercorn's and `fastapi run`'s `--root-path /orders`
 _ROOT_PATH = re.compile(r"(?<![\w-])--root-path" + _GAP + r"(?P<path>/[\w.~/-]*)")
 
@@ -38,8 +40,20 @@ def ipv6_bind(ws: Workspace, service: Service) -> str | None:
     IPv4 connection. uvicorn with one worker sets IPV6_V6ONLY on it (127.0.0.1 is refused,
     `[::1]` answers); other servers and worker counts differ, and so may the container's
     IPv6 loopback. None when the command binds no IPv6 address fixer can read."""
-    found = _IPV6.search(_command_text(ws, service))
-    return f"`{found.group('option')} {found.group('host')}`" if found is not None else None
+    text = _command_text(ws, service)
+    found = _IPV6.search(text)
+    if found is None or _dual_stack(service, text):
+        return None
+    return f"`{found.group('option')} {found.group('host')}`"
+
+
+def _dual_stack(service: Service, text: str) -> bool:
+    """uvicorn with more than one worker (`--workers 4`) binds the socket itself, with no
+    IPV6_V6ONLY: 127.0.0.1 and `[::1]` both answer (checked with uvicorn on loopback)."""
+    launch = service.app.listen.launch if service.app is not None else None
+    workers = _WORKERS.search(text)
+    return launch is not None and launch.server == "uvicorn" and workers is not None and \
+        int(workers.group(1)) > 1
 
 
 def root_path(ws: Workspace, service: Service) -> str | None:

@@ -6,9 +6,9 @@ an `on_event("startup")` handler) makes an HTTP request (`client.post(".../api/p
 Uvicorn listens only once the app module is imported and its lifespan has started, and a
 model loaded on the way (`AutoModel.from_pretrained(...)`, a `transformers` pipeline, a
 `SentenceTransformer`) may first be downloaded (or a file fetched from S3 with boto3's
-`s3.download_file`): minutes, where the healthcheck C004 writes
-gives up after about 40 s (`start_period: 10s`, then three failures 10 s apart). A service
-gated on it with `condition: service_healthy` then stops `docker compose up` with
+`s3.download_file`, not in a route's handler, which runs per request): minutes, where the
+healthcheck C004 writes gives up after about 40 s (`start_period: 10s`, then three
+failures 10 s apart). A service gated on it with `condition: service_healthy` then stops `docker compose up` with
 "dependency failed to start", where the short form started it and let it wait. fixer cannot
 tell how long a load takes, so a call that loads one anywhere in the modules on the app's
 import path (at import, in its lifespan, or in a handler: fixer does not tell them apart)
@@ -300,7 +300,7 @@ def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool] | None:
             libraries.extend((node.lineno, alias.name) for alias in node.names)
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
         name = _loader(call.func, pipelines)
-        if name is not None:
+        if name is not None and not _per_request_download(call, functions):
             return call.lineno, name, False, _within(functions, call.lineno), False
     for function in functions:
         network = _http_request(function) if _runs_at_startup(function) else None
@@ -339,6 +339,23 @@ _VERBS = frozenset({"get", "post", "put", "request", "stream"})
 def _runs_at_startup(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return bool(_STARTUP.search(function.name)) or any(
         _STARTUP.search(ast.unparse(d)) for d in function.decorator_list)
+
+
+# what a route decorator calls: `@app.get("/reports/{id}")`, `@router.post(...)`
+_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "api_route", "route",
+                            "websocket"})
+
+
+def _per_request_download(call: ast.Call,
+                          functions: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> bool:
+    """An S3 download inside a route's handler (`@app.get("/reports/{id}.pdf")`): it runs
+    for each request, never before the app listens (a model load there is still counted:
+    it may be what start-up waits for)."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr in _S3_DOWNLOADS):
+        return False
+    return any(f.lineno < call.lineno <= (f.end_lineno or f.lineno) and any(
+        isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+        and d.func.attr in _ROUTE_METHODS for d in f.decorator_list) for f in functions)
 
 
 def _within(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> str:
