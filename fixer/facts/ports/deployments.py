@@ -108,7 +108,9 @@ def _read(ws: Workspace) -> Iterator[DeploymentPort]:
                 if before.lstrip().startswith("#") or re.search(r"\s#", before):
                     continue   # a comment: `# gcloud run deploy api --port 8000`
                 about = _command(path, text, match.start()) if pattern is _PORT_OPTION \
-                    else _list_item(text, match.start()) if pattern is _RENDER_PORT else text
+                    else _list_item(text, match.start()) if pattern is _RENDER_PORT \
+                    else _top_block(text, match.start()) if path.endswith((".tf", ".hcl")) \
+                    else text
                 if about is None or pattern is _RENDER_PORT and _NATIVE.search(about):
                     continue   # another command's option (`gcloud run services proxy --port`),
                     # or a Render service built without an image (`runtime: node`)
@@ -183,6 +185,19 @@ def _blocks(text: str, head: str) -> Iterator[str]:
             depth += {"{": 1, "}": -1}.get(text[at], 0)
             at += 1
         yield text[match.end():at - 1]
+
+
+def _top_block(text: str, at: int) -> str:
+    """The top-level HCL block that holds `at` (`resource "aws_ecs_task_definition" "orders"
+    { ... }`, from its first line to its closing brace at the line start): what names the
+    service a port is written for, not another resource of the same file. The whole text
+    where no block holds it, or `locals` and variables hold what names it."""
+    starts = [m.start() for m in re.finditer(r"^[A-Za-z_]", text[:at], re.M)]
+    if not starts:
+        return text
+    end = re.compile(r"^\}", re.M).search(text, at)
+    block = text[starts[-1]:end.end() if end is not None else len(text)]
+    return block if re.match(r"(?:resource|module|service|job)\b", block) else text
 
 
 def _list_item(text: str, at: int) -> str:
