@@ -129,7 +129,10 @@ URL fixer does not edit; and when
 the stack's
 compose files, `.env`, `env_file`s or the configuration files its services mount
 (a Prometheus scrape target `api:8080`) call it there without a scheme (`USERS_ADDR:
-users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite; and when
+users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite, or a
+file a container reads calls it there with a scheme or without (a mounted `crontab` whose
+job runs `curl http://api:8080/reindex`, a file at the root of a non-app service's build
+context, which its image may copy); and when
 a build script (a CI workflow, a Makefile, a shell script) runs the image outside Compose
 publishing that container port (`docker run -p 8000:8000 api` in a smoke test, over
 continued lines too, or a GitHub Actions service container's `ports`), when it may be the
@@ -186,6 +189,7 @@ from fixer.facts.ports.dockerrun import DOCKER_RUN, run_image
 from fixer.facts.ports.kubernetes import builds_one_app, deployed_images, helm_port, ports_for
 from fixer.facts.ports.references import (
     bare_addresses,
+    file_calls,
     service_claims,
     source_urls,
     unread_proxies,
@@ -710,11 +714,18 @@ def _unseen_env_files(ws: Workspace, stack: Stack) -> list[tuple[str, str]]:
 def _bare_address_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
     """Why moving the app off `listen` is unsafe: the stack's files call the service there
     without a scheme (`users:8000` as a gRPC target or a `wait-for-it` argument), and
-    fixer rewrites only URLs."""
+    fixer rewrites only URLs; or a file a container reads calls it there, a mounted or
+    built-in `crontab` (`curl http://search-api:8080/reindex`), which fixer does not edit."""
     found = _called_at(service, listen, bare_addresses(ws, service.stack))
+    if found is not None:
+        return (f"{found[1][0]}:{found[1][1]} calls {found[0]}:{listen} without a scheme, "
+                "which the app would stop listening on; fixer rewrites only URLs with a "
+                "scheme")
+    apps = frozenset(s.name for s in app_services(ws) if s.stack is service.stack)
+    found = _called_at(service, listen, file_calls(ws, service.stack, apps))
     return None if found is None else (
-        f"{found[1][0]}:{found[1][1]} calls {found[0]}:{listen} without a scheme, which the "
-        "app would stop listening on; fixer rewrites only URLs with a scheme")
+        f"{found[1][0]}:{found[1][1]} calls {found[0]}:{listen}, which the app would stop "
+        "listening on; fixer does not edit that file")
 
 
 Where = TypeVar("Where")   # where a call is written: a path, or (path, line)

@@ -234,6 +234,48 @@ def _mounted_configs(ws: Workspace, stack: Stack) -> list[str]:
     return found
 
 
+# per workspace: stack name -> (host, port) -> where a file the stack's containers read
+# (mounted or built into a non-app image) first calls it
+_FILE_CALLS: Memo[dict[str, dict[tuple[str, int], tuple[str, int]]]] = \
+    Memo("host:port calls of mounted and built files")
+_FILE_CALLS_LIMIT = 200   # files read per stack
+
+
+def file_calls(ws: Workspace, stack: Stack,
+               apps: frozenset[str]) -> dict[tuple[str, int], tuple[str, int]]:
+    """Each `host:port` that a file the stack's containers read calls, with or without a
+    scheme, and where (path, line) it is first written: a file a service mounts, whatever
+    its name (a supercronic `crontab` whose job runs `curl http://api:8080/reindex`), and
+    the files at the root of the build context of a service that is no app (`apps`: the
+    names of the stack's app services), which its image may copy. fixer edits none of
+    them, so a port they call must stay where it is."""
+    per_stack = ws.derived.get(_FILE_CALLS, dict)
+    if stack.name not in per_stack:
+        per_stack[stack.name] = _file_calls(ws, stack, apps)
+    return per_stack[stack.name]
+
+
+def _file_calls(ws: Workspace, stack: Stack,
+                apps: frozenset[str]) -> dict[tuple[str, int], tuple[str, int]]:
+    paths: list[str] = []
+    for service in stack.services.values():
+        paths.extend(source for source, _target in bind_mounts(service)
+                     if source not in ("", ".") and not source.startswith("../")
+                     and ws.tree.exists(source) and not is_proxy_config(source))
+        if service.app is not None and service.name not in apps:
+            paths.extend(path for path in tree_index.files_in(ws.tree, service.app.folder)
+                         if not is_proxy_config(path))
+    found: dict[tuple[str, int], tuple[str, int]] = {}
+    for path in list(dict.fromkeys(paths))[:_FILE_CALLS_LIMIT]:
+        file = ws.tree.peek(path)   # binary or unreadable: calls nothing fixer can see
+        text = file.text if file is not None else ""
+        calls = [(url.host, url.port, url.start) for url in find_urls(text)] + \
+            [(m.group(1), int(m.group(2)), m.start()) for m in _BARE_ADDRESS.finditer(text)]
+        for host, port, at in sorted(calls, key=lambda call: call[2]):
+            found.setdefault((host, port), (path, text.count("\n", 0, at) + 1))
+    return found
+
+
 # per workspace: each stack's proxies fixer does not read, (service, image)
 _UNREAD: Memo[dict[str, list[tuple[str, str]]]] = Memo("proxies fixer does not read")
 
