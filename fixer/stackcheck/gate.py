@@ -24,6 +24,7 @@ from fixer.facts.health.healthchecks import (
     health,
     nearest_healthcheck,
     one_shot,
+    worker_command,
 )
 from fixer.facts.health.healthroute import served_app, streams
 from fixer.facts.health.probes import (
@@ -108,6 +109,11 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return _cannot_tell(target)
     tool, text, fallbacks, test = found
     probes = list(local_probes(text))
+    worker = worker_command(ws, target) if probes else None
+    if worker is not None:   # a celery worker built from the API's image, its probe copied
+        return Verdict.BROKEN, (f"{target.name}'s healthcheck cannot pass: it probes port "
+                                f"{probes[0].port}, and {target.name} runs `{worker}`, which "
+                                "serves no HTTP")
     verdict, why = worst([_tool_verdict(target, tool, fallbacks),
                           _method_verdict(ws, target, test),
                           *(_port_verdict(target, probe.port) for probe in probes),

@@ -72,12 +72,15 @@ first runs more than 30 s (Docker's default interval) after its container starts
 (`interval: 5m`, without a `start_interval` in a `start_period`): the dependent
 would wait that long at every start. Display-only when the
 healthcheck cannot pass (it probes a path the app does not serve, another
-port, or runs a tool the image lacks; a database image's probe its version no longer
+port, or runs a tool the image lacks; it probes the container over HTTP while the service
+runs a queue worker or cron, `celery ... worker` in compose or as a stage's CMD that
+inherits the app's `HEALTHCHECK`; a database image's probe its version no longer
 ships, `mysqladmin` on `mariadb` 11 or `mongo` on `mongo` 6, `pg_isready` on 5432 of a
 server its command moves to another port, and `redis-cli ping`, a TCP `mysqladmin ping -h
 127.0.0.1` or `mongosh` on the default port of a server moved by `--port`, read through a
 `sh -c` wrapper, compose's `entrypoint:` or a built image's own CMD): fix the healthcheck
-first. Display-only too for a service whose compose command runs a migration and exits
+first. Display-only too for a service whose command (compose's, or its stage's CMD) runs a
+migration and exits
 (`alembic upgrade head`, `python -m app.migrate`): no healthcheck of it ever passes; wait
 for it with `condition: service_completed_successfully`. Unsafe when the server's port
 is a variable (`--port $${REDIS_PORT:-6380}`) the probe does not name. Display-only

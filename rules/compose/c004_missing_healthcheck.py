@@ -177,6 +177,7 @@ from fixer.facts.health.healthroute import (
 from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.probes import python_argv
+from fixer.facts.image.buildscripts import base_argument_set
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
 from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import install_edits, placement
@@ -671,8 +672,10 @@ def _builders(ws: Workspace) -> dict[StageKey, list[BuiltService]]:
 def _bases_picked_by_args(ws: Workspace, service: BuiltService) -> bool:
     """Compose's build args choose the base image of the service's final stage: its own
     (`BASE_IMAGE: python:3.12-alpine` over the Dockerfile's slim default), or those of
-    another service, of any stack, that builds the same stage."""
-    return len(ws.derived.get(_BASES, lambda: _bases(ws))[service.app.stage_key]) > 1
+    another service, of any stack, that builds the same stage; or a build script sets the
+    argument (CI building the file on Alpine too)."""
+    return len(ws.derived.get(_BASES, lambda: _bases(ws))[service.app.stage_key]) > 1 or \
+        base_argument_set(ws, service.app.dockerfile, service.app.stage) is not None
 
 
 # per workspace: each final stage a service builds -> the base images it is built from (the

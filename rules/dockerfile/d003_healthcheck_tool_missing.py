@@ -54,10 +54,15 @@ the base moves on. Where the repository runs
 hadolint (a `.hadolint.yaml`, a pre-commit hook or CI step that names it or
 Super-Linter/MegaLinter, a `# hadolint` comment in a Dockerfile), the new layer carries
 `# hadolint ignore=DL3008` (DL3018 on Alpine), so that its lint job passes, unless its
-configuration ignores that rule already (`ignored: [DL3008]`); elsewhere no pragma. Nothing is installed where compose's build args pick the base image (`PYTHON_IMAGE:
-python:3.12-alpine` over the Dockerfile's `ARG PYTHON_IMAGE=python:3.12-slim`): the file is
-also built without them, from the other base, where that install breaks the build; the
-probe is rewritten as a Python urllib one-liner on a Python image, else display-only.
+configuration ignores that rule already (`ignored: [DL3008]`); elsewhere no pragma.
+Nothing is installed where compose's build args pick the base image (`PYTHON_IMAGE:
+python:3.12-alpine` over the Dockerfile's `ARG PYTHON_IMAGE=python:3.12-slim`), or a build
+script sets the argument the base reads (a CI matrix's `build-args: PYTHON_IMAGE=...`,
+`--build-arg PYTHON_IMAGE=...`): the file is also built from the other base, where that
+install breaks the build; the probe is rewritten as a Python urllib one-liner on a Python
+image, else display-only. Display-only where every service built from the stage runs a
+queue worker or cron (`celery ... worker`, `rq worker`, `supercronic`) and the healthcheck
+probes the container over HTTP: it never passes, with the tool or without.
 The same where a variable picks the Dockerfile (`dockerfile: docker/py${PY:-312}/Dockerfile`):
 an install would reach only the file the project's `.env` or default picks.
 The same where compose also names a published image beside `build:` (`image:
@@ -97,11 +102,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
+from urllib.parse import urlsplit
 
 import yaml
 
 from fixer.core.edits import Edit, TextEdit
-from fixer.facts.health.healthchecks import nearest_healthcheck
+from fixer.facts.health.healthchecks import nearest_healthcheck, worker_command
 from fixer.facts.health.probes import (
     Probe,
     dockerfile_test,
@@ -111,6 +117,7 @@ from fixer.facts.health.probes import (
     python_argv,
 )
 from fixer.facts.health.rewrite import compose_test_edit, healthcheck_edit
+from fixer.facts.image.buildscripts import base_argument_set
 from fixer.facts.image.images import (
     UNKNOWN,
     Family,
@@ -157,6 +164,9 @@ class Target:
     stage: Stage
     subject: str
     services: list[BuiltService]
+    # where a build script sets a build argument that picks the base image (CI building the
+    # file on Alpine too): `path:line sets NAME`
+    scripted: str | None = None
 
     @property
     def args(self) -> Mapping[str, str | None]:
@@ -175,8 +185,14 @@ class Target:
         without them (`docker build`, a Makefile), from another base, where an install
         written for this one breaks the build."""
         own = base_image(self.dockerfile, self.stage)
-        return any(base_image(self.dockerfile, self.stage, s.build_args()) != own
-                   for s in self.services)
+        return self.scripted is not None or any(
+            base_image(self.dockerfile, self.stage, s.build_args()) != own for s in self.services)
+
+    @property
+    def picked_by(self) -> str:
+        """Who picks the base image, for the reason."""
+        return f"{self.scripted}, which picks the base image" if self.scripted else \
+            "compose's build args pick the base image"
 
     @cached_property
     def variant(self) -> str | None:
@@ -218,7 +234,8 @@ def _targets(ws: Workspace) -> list[Target]:
         app = services[0].app
         suffix = f":{app.build.target}" if app.build.target else ""
         subject = f"healthcheck-tool:{app.dockerfile.path}{suffix}"
-        targets.append(Target(app.dockerfile, app.stage, subject, services))
+        targets.append(Target(app.dockerfile, app.stage, subject, services,
+                              base_argument_set(ws, app.dockerfile, app.stage)))
     return targets
 
 
@@ -346,15 +363,25 @@ def _causes(target: Target, uses: list[Use], missing: list[str]) -> tuple[Locati
     return tuple(found)
 
 
+# the container itself, as a probe's URL names it
+_LOCAL = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
+
+
 def _choice(ws: Workspace, target: Target, failing: list[Use],
             missing: list[str]) -> tuple[str, str | None]:
     """The fix's title, and why there is no fix (None when there is one)."""
+    workers = [(s.name, w) for s in target.services if (w := worker_command(ws, s))]
+    local = all(use.probe.url and urlsplit(use.probe.url).hostname in _LOCAL for use in failing)
+    if local and workers and len(workers) == len(target.services):   # a copied app probe
+        name, worker = workers[0]
+        return "", (f"{name} runs `{worker}`, which serves no HTTP: its healthcheck never "
+                    "passes, with the tool or without; the healthcheck is what to fix")
     plan = _install(ws, target, missing)
     if _python(ws, target, plan) is None:
         if target.picked_by_args:
-            return "", (f"compose's build args pick the base image ({target.image}), which "
-                        "the Dockerfile's own default differs from: fixer installs nothing "
-                        "into an image chosen at build time")
+            return "", (f"{target.picked_by} ({target.image} here), which the Dockerfile's "
+                        "own default may differ from: fixer installs nothing into an image "
+                        "chosen at build time")
         if target.variant:
             return "", target.variant
         if target.pulled:
@@ -365,7 +392,7 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
     reason = _rewrite_reason(failing) or (_needs_a_shell(failing) if target.family.manager is None
                                           else None)
     if target.picked_by_args:
-        return f"{title} (compose's build args pick the base image)", reason
+        return f"{title} ({target.picked_by})", reason
     if target.variant:
         return f"{title} (a variable picks the Dockerfile)", reason
     if target.pulled:

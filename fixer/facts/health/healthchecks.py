@@ -11,7 +11,7 @@ from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, get, scalar, string_list
 from fixer.sources.compose_style import Flow, Fragment, Map, Seq, Style
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 
 # The timings of every healthcheck fixer adds (C004, C005): a long interval delays the start of
 # everything that waits on it.
@@ -141,6 +141,35 @@ def borrowed_healthcheck(ws: Workspace, service: Service) -> bool:
             and not is_app_service(ws, service))
 
 
+# programs that run a task queue's worker or scheduler, or cron jobs: they serve no HTTP
+# (flower, celery's web UI, does; it is left out below)
+_WORKER = re.compile(r"(?<![\w.-])(?:celery|rq|rqworker|rqscheduler|dramatiq|arq|"
+                     r"huey_consumer(?:\.py)?|taskiq|supercronic|crond?)(?![\w.-])")
+
+
+def worker_command(ws: Workspace, service: Service) -> str | None:
+    """The command of a built service that runs a queue worker, a scheduler or cron and no
+    app (`celery -A app worker`, `dramatiq app.actors`, `supercronic /etc/crontab`):
+    compose's `command:`, else the CMD or ENTRYPOINT its stage runs, its own or one it
+    inherits (`FROM api AS worker` then `CMD ["celery", ...]`). None for anything else."""
+    if service.app is None or is_app_service(ws, service):
+        return None
+    text = _runs(service)
+    return text if _WORKER.search(text) and "flower" not in text else None
+
+
+def _runs(service: Service) -> str:
+    """What a built service runs, as one line: compose's `command:`, else the CMD (or
+    ENTRYPOINT) of its stage or of the nearest stage it is built from; "" when unknown."""
+    found = service.command()
+    if found is not None:
+        return " ".join(found[2])
+    app = service.app
+    return next((" ".join(i.value) for link in chain(app.dockerfile, app.stage)
+                 for i in (link.last("CMD"), link.last("ENTRYPOINT")) if i is not None), "") \
+        if app is not None else ""
+
+
 # commands that run to completion: migrations
 _ONE_SHOT = re.compile(r"^(?:alembic\s+upgrade|python3?\s+(?:-m\s+)?[\w./]*migrat\w*|"
                        r"(?:python3?\s+)?\S*manage\.py\s+migrate|flask\s+db\s+upgrade|"
@@ -149,12 +178,11 @@ _ONE_SHOT = re.compile(r"^(?:alembic\s+upgrade|python3?\s+(?:-m\s+)?[\w./]*migra
 
 def one_shot(ws: Workspace, service: Service) -> str | None:
     """The command of a service that runs a migration and exits (`alembic upgrade head`,
-    `python -m app.migrate`) and serves nothing: no healthcheck of it ever passes, and what
+    `python -m app.migrate`, in compose or as its stage's CMD) and serves nothing: no healthcheck of it ever passes, and what
     waits for it waits for `service_completed_successfully`."""
-    found = service.command()
-    if found is None or is_app_service(ws, service):
+    command = _runs(service)
+    if not command or is_app_service(ws, service):
         return None
-    command = " ".join(found[2])
     return command if _ONE_SHOT.match(command) else None
 
 

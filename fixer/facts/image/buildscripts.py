@@ -11,6 +11,7 @@ import re
 
 from fixer.core.derived import Memo
 from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import Dockerfile, Stage, chain
 
 # Files that may build or name a Dockerfile by path, or run Compose.
 _SCRIPT = re.compile(
@@ -127,3 +128,16 @@ def _in_build_args(text: str, at: int) -> bool:
     between = before[opened:].splitlines()[1:]
     return all(line.strip() and not line.strip().startswith(("}", "- ", "with:", "tags"))
                for line in between[:-1])
+
+
+def base_argument_set(ws: Workspace, dockerfile: Dockerfile, stage: Stage) -> str | None:
+    """Where a build script sets a build argument that the stage's base image reads (`FROM
+    ${PYTHON_IMAGE}` built by CI with `build-args: PYTHON_IMAGE=python:3.12-alpine`), as
+    `path:line sets NAME`: the file is built from another base there, where an install
+    written for this one breaks the build. None where no script sets one."""
+    base = chain(dockerfile, stage)[-1].base
+    for name in re.findall(r"\$\{?(\w+)", base):
+        found = build_argument_set(ws, name)
+        if found is not None:
+            return f"{found[0]}:{found[1]} sets the build argument {name}"
+    return None
