@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from support import run_cli
+from support import git, init_repo, run_cli
 from test_cli import APP, dockerfile, service_tree, snapshot, write_tree
 
 def case(files: dict[str, str | bytes], message: str, id: str) -> object:
@@ -40,7 +40,8 @@ BAD_CASES = [
                  "bad/compose.yaml:3: not valid utf-8", id="latin-1-compose"),
     case({"bad/compose.yaml": "services:\n  a:\n    image: x\n  b:\n"
                                       "    build: ../../elsewhere\n"},
-                 "bad/compose.yaml:5: build path ../../elsewhere is outside the repository root",
+                 "bad/compose.yaml:5: build path ../../elsewhere is outside PATH, the folder fixer "
+                 "was given; run fixer on a folder that holds it",
                  id="context-outside-root"),
     case({"bad/compose.yaml": "services:\n  a:\n    build:\n      context: /srv/app\n"},
                  "bad/compose.yaml:4: build path /srv/app is absolute", id="absolute-context"),
@@ -127,6 +128,57 @@ def test_a_fix_that_moves_an_error_the_file_had_is_not_blamed_for_it(tmp_path: P
     })
     code, diff, err = run_cli("fix", tmp_path, "--select", "C003")
     assert code == 2   # the input error stays, and nothing may be written while it does
-    assert "compose.yaml:12: build path .. is outside the repository root" in err
+    assert "compose.yaml:12: build path .. is outside PATH, the folder fixer was given" in err
     assert "fix failed" not in err, err
     assert "+        condition: service_healthy\n" in diff
+
+
+# -- an env file nobody can read holds unknown values: it is no bad input ----------------------
+
+# git-crypt's header, then ciphertext: what a commit, and a clone not unlocked, hold
+ENCRYPTED = b"\x00GITCRYPT\x00\x9c\x1f\x14\x0e\x08\x03\xa7Q\xe2\x00\x7fK"
+ENV_FILES = ('services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
+             '    env_file:\n      - config/web.env\n      - config/secrets.env\n')
+
+
+def encrypted_env_tree(root: Path) -> Path:
+    repo = service_tree(root, **{"compose.yaml": ENV_FILES, "config__web.env": "LOG=info\n",
+                                 "config__secrets.env": ENCRYPTED, ".env": ENCRYPTED,
+                                 ".gitattributes": "config/secrets.env filter=git-crypt\n"})
+    return repo
+
+
+def test_an_env_file_git_crypt_encrypts_is_read_as_unknown_values(tmp_path: Path) -> None:
+    repo = encrypted_env_tree(tmp_path)
+    code, out, err = run_cli("check", repo, "--format", "json", "--select", "P001")
+    assert code == 1, err
+    document = json.loads(out)
+    assert document["errors"] == []
+    assert [f["code"] for f in document["findings"]] == ["P001"]
+
+
+def test_a_port_an_encrypted_env_file_may_set_is_not_probed_as_safe(tmp_path: Path) -> None:
+    """As for an env_file not in the repository: the file may set the app's PORT."""
+    repo = encrypted_env_tree(tmp_path)
+    write_tree(repo, {"web/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                                        'CMD ["python", "-m", "app.main"]\n',
+                      "web/app/main.py": APP + '\n\nif __name__ == "__main__":\n    import os\n'
+                      "    import uvicorn\n    uvicorn.run(app, host=\"0.0.0.0\", "
+                      "port=int(os.getenv(\"PORT\", \"8001\")))\n"})
+    code, out, err = run_cli("check", repo, "--format", "json", "--select", "C004")
+    assert code == 1, err
+    document = json.loads(out)
+    assert document["errors"] == []
+    [finding] = document["findings"]
+    assert finding["fix"]["safety"] == "unsafe"
+    assert "config/secrets.env" in finding["fix"]["title"]
+
+
+def test_branch_mode_reads_the_encrypted_blob_of_an_env_file(tmp_path: Path) -> None:
+    """The working tree is unlocked (plain text), the commit holds the encrypted bytes."""
+    repo = encrypted_env_tree(tmp_path)
+    init_repo(repo)
+    (repo / "config/secrets.env").write_text("API_KEY=k\n")
+    code, out, err = run_cli("fix", repo, "--branch", "fixer/autofix", "--select", "P001")
+    assert code == 1 and "fix(P001)" in err and "binary" not in err, err
+    assert git(repo, "rev-parse", "--verify", "-q", "fixer/autofix").strip()

@@ -306,6 +306,28 @@ def test_bad_requests_exit_2(repo: Path, args: tuple[str, ...], message: str) ->
     assert git(repo, "branch", "--list", "fixer/autofix") == ""
 
 
+def test_an_unborn_head_is_said_as_such(tmp_path: Path) -> None:
+    """`git init` and no commit yet: HEAD names no commit, and the line says why."""
+    folder = write_tree(tmp_path / "new", FILES)
+    git(folder, "init", "-q", "--template=")
+    code, _, err = fix_branch(folder, *SELECT)
+    assert (code, err) == (2, "fixer: --base HEAD: the repository has no commit yet; fixer's "
+                              "branch starts from one, so commit the files first\n")
+
+
+def test_a_build_path_outside_the_folder_given_names_it_path(repo: Path) -> None:
+    """A stack in a folder of the repository whose build context is in another: outside the
+    folder fixer was given, not outside the repository; no fix count follows the error."""
+    write_tree(repo, {"deploy/local/compose.yaml": "services:\n  web:\n    build: ../../web\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "local deploy")
+    code, _, err = fix_branch(repo / "deploy" / "local", *SELECT)
+    assert code == 2
+    assert err.splitlines() == [f"{repo}/deploy/local/compose.yaml:3: build path ../../web is "
+                                "outside PATH, the folder fixer was given; run fixer on a "
+                                "folder that holds it"]
+
+
 def test_outside_a_repository_exits_2(tmp_path: Path) -> None:
     folder = write_tree(tmp_path / "plain", FILES)
     code, _, err = fix_branch(folder, *SELECT)

@@ -124,7 +124,28 @@ def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Confi
         raise BranchError(str(exc)) from None
     except git.GitCommandError as exc:
         command = exc.command[1] if isinstance(exc.command, list) and len(exc.command) > 1 else ""
-        raise BranchError(f"git {command} failed: {str(exc.stderr).strip()}") from None
+        # the remote's commands fail for the remote `--push` names (unknown, unreachable)
+        option = f"--push {request.push}: " if request.push and command in _REMOTE else ""
+        said = _git_said(exc.stderr) or f"exit status {exc.status}"
+        raise BranchError(f"{option}git {command} failed: {said}") from None
+
+
+# the git commands that talk to the remote `--push` names
+_REMOTE = frozenset({"ls-remote", "fetch", "push"})
+
+
+def _git_said(stderr: object) -> str:
+    """What went wrong, in one line: git's first `fatal:` line, else the first line it wrote
+    (a hook's `remote: ...`), without GitPython's `stderr: '...'` wrapping or git's prefix.
+    The lines after it are advice ("Please make sure you have the correct access rights")."""
+    text = str(stderr).strip()
+    if text.startswith("stderr: '") and text.endswith("'"):
+        text = text[len("stderr: '"):-1]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    said = next((line for line in lines if line.startswith("fatal: ")), lines[0] if lines else "")
+    for prefix in ("fatal: ", "error: "):
+        said = said.removeprefix(prefix)
+    return said
 
 
 def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Rule],
@@ -249,6 +270,9 @@ def _base_commit(repo: git.Repo, ref: str, prefix: str) -> git.Commit:
     try:
         base = repo.commit(ref)
     except (git.BadName, ValueError):
+        if not repo.head.is_valid():   # `git init` and no commit: HEAD names no commit yet
+            raise BranchError(f"--base {ref}: the repository has no commit yet; fixer's "
+                              "branch starts from one, so commit the files first") from None
         raise BranchError(f"--base {ref}: no such commit") from None
     if prefix:
         try:

@@ -48,6 +48,7 @@ class FixRun:
     result: engine.FixResult
     config: Config                      # in force: which fixes count as revealed ones
     landed: bool = False                # the fixes are in the working tree or on the branch
+    dry_run: bool = False               # neither --apply nor --branch: the diff is the output
     blocked: bool = False               # --apply wrote nothing: the input has errors
     would_block: bool = False           # a dry run whose --apply would write nothing so
     leftovers: tuple[str, ...] = ()     # dry run: temporary files of a killed run, kept
@@ -58,6 +59,12 @@ class FixRun:
     interrupted: Interrupted | None = None   # --apply: a signal came while writing
     branch_run: BranchRun | None = None   # --branch: the commits made, or why none were
     config_elsewhere: str | None = None   # the configuration file, when it is not the folder's
+
+    @property
+    def would_apply(self) -> bool:
+        """A dry run that `--apply` would carry out as its diff shows: no input error stops
+        it (a rule's crash does not)."""
+        return self.dry_run and not input_errors(self.result.errors)
 
     def line_on_disk(self, finding: Finding) -> int | None:
         """The line to name a finding of the fixed files by. Where the fixes landed, its own.
@@ -139,7 +146,7 @@ def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> Fi
     # the other rules' verified fixes as good as they were.
     unreadable = bool(input_errors(result.errors))
     if not request.apply:
-        return replace(done, would_block=unreadable and bool(result.applied))
+        return replace(done, dry_run=True, would_block=unreadable and bool(result.applied))
     if unreadable:
         return replace(done, blocked=True)
     return _write(request.root, source, done)

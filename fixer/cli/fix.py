@@ -198,11 +198,16 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
         why = f" ({reason})" if reason else ""
         where, fixed_only = _where(path, done, finding)
         echo_err(f"{where}: {finding.code} no automatic fix{why}: {finding.message}{fixed_only}")
-    verb = "Applied" if done.landed else "Would apply"
-    echo_err(f"{verb} {plural(len(result.applied), 'fix')}{_of_them_revealed(len(shown))}."
-             + (f" {plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."
-                if unsafe else "")
-             + (f" {plural(len(manual), 'finding')} to fix by hand." if manual else ""))
+    # what landed, or what --apply would write: never after an input error or a branch run
+    # that made no commit (the lines below and the branch's own line say why none)
+    verb = "Applied" if done.landed else "Would apply" if done.would_apply else None
+    summary = [f"{verb} {plural(len(result.applied), 'fix')}{_of_them_revealed(len(shown))}."
+               ] if verb else []
+    summary += [f"{plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."] \
+        if unsafe else []
+    summary += [f"{plural(len(manual), 'finding')} to fix by hand."] if manual else []
+    if summary:
+        echo_err(" ".join(summary))
     if done.blocked:
         echo_err("Nothing was written: fix the input errors above first.")
     elif done.would_block:

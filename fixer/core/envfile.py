@@ -6,6 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from fixer.core.textfile import TextFile
+from fixer.core.tree import NotText, Tree
+
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 
 
@@ -18,6 +21,19 @@ def parse_env(text: str) -> dict[str, str]:
         if match:
             values[match.group(1)] = _unquote(match.group(2))
     return values
+
+
+def read_env(tree: Tree, path: str) -> TextFile | None:
+    """An `env_file`'s or `.env`'s text; None when it is absent or not text. A file that
+    git-crypt encrypts is binary in a commit and in a locked clone: its values are unknown,
+    as those of a file each deployment supplies, not bad input (a file that cannot be read
+    at all still is)."""
+    if not tree.exists(path):
+        return None
+    try:
+        return tree.read(path)
+    except NotText:
+        return None
 
 
 def _unquote(value: str) -> str:

@@ -52,6 +52,12 @@ _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOL
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 
 
+class NotText(InputError):
+    """A file whose bytes are not text (a NUL byte, or not valid in its encoding): bad input
+    for a file fixer parses, but the unknown values of an env file that git-crypt encrypts
+    (`fixer.core.envfile.read_env`)."""
+
+
 class Source(Protocol):
     """Where the unchanged files come from."""
 
@@ -440,7 +446,10 @@ class Tree:
                 data = self.source.read_bytes(path)
             except OSError as exc:  # permissions, a dangling symlink: bad input, not a crash
                 raise InputError(path, 1, f"cannot read: {exc.strerror or exc}") from None
-            cached = decode(path, data)
+            try:
+                cached = decode(path, data)
+            except InputError as exc:
+                raise NotText(exc.path, exc.line, exc.message) from None
             self._cache[path] = cached
         return cached
 

@@ -17,18 +17,22 @@ from fixer.model.rule import Finding
 from fixer.model.workspace import Workspace
 
 
-def hold(ws: Workspace, findings: list[Finding]) -> list[Finding]:
-    """The findings, each fix whose edits touch a symbolic link made display-only."""
+def hold(ws: Workspace, findings: list[Finding], fixing: bool) -> list[Finding]:
+    """The findings, each fix whose edits touch a symbolic link made display-only. A fix
+    run (`fixing`) reads the edits it builds anyway; `fixer check` builds none, and judges
+    by the files the finding names (its own and its causes'), which a fix run may find to
+    be fewer than its edits touch."""
     if not ws.tree.source.links():   # the common case: no link, no edit built
         return findings
-    return [_held(ws, finding) for finding in findings]
+    return [_held(ws, finding, fixing) for finding in findings]
 
 
-def _held(ws: Workspace, finding: Finding) -> Finding:
+def _held(ws: Workspace, finding: Finding, fixing: bool) -> Finding:
     if not finding.fixable:
         return finding
     try:
-        paths = sorted({edit.path for edit in finding.edits()})
+        paths = sorted({edit.path for edit in finding.edits()} if fixing else
+                       {finding.path, *(cause.path for cause in finding.causes)})
     except Exception:   # the fix run reports a fix that cannot be built, with its crash
         return finding
     for path in paths:

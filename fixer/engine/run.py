@@ -100,7 +100,8 @@ class FixResult:
 
 
 def check(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None] = lambda: None,
-          fork: bool = False, partner: Partner | None = None, token: int = FIRST) -> CheckResult:
+          fork: bool = False, partner: Partner | None = None, token: int = FIRST,
+          fixing: bool = False) -> CheckResult:
     """Every rule over the workspace, findings in file order. A crashing rule is a fixer
     bug (a RuleCrash) and the other rules still run. Suppressed findings are set apart:
     they are neither shown nor fixed. The input errors are the workspace's own (files it
@@ -108,15 +109,16 @@ def check(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None] = lambd
     compiled on another core meanwhile, when there are many (`compile_ahead`). With `fork`,
     a check of many services runs the rules that read app code in a second process
     (`fanout`); `tick` is called as each rule ends (a progress bar). With a `partner` (a
-    fix run's), its rules run there on the workspace of `token`, which is `ws`."""
+    fix run's), its rules run there on the workspace of `token`, which is `ws`. `fixing`:
+    a fix run's check, whose fixes are built anyway (`links.hold` reads their edits)."""
     with no_cyclic_collection():
         if partner is not None:
-            return _check(ws, partner.check_runs(ws, token, tick))
+            return _check(ws, partner.check_runs(ws, token, tick), fixing)
         return _check(ws, fanout.run_rules(
-            ws, rules, tick, lambda: compiling(modules_to_compile(ws)), fork))
+            ws, rules, tick, lambda: compiling(modules_to_compile(ws)), fork), fixing)
 
 
-def _check(ws: Workspace, runs: Iterable[fanout.RuleRun]) -> CheckResult:
+def _check(ws: Workspace, runs: Iterable[fanout.RuleRun], fixing: bool = False) -> CheckResult:
     findings: list[Finding] = []
     raised: list[InputError] = []
     crashes: list[RuleCrash] = []
@@ -130,7 +132,8 @@ def _check(ws: Workspace, runs: Iterable[fanout.RuleRun]) -> CheckResult:
             crashes.append(RuleCrash(run.rule.code, "detect", run.raised))
     shown, suppressed = suppress.apply(ws, sorted(findings, key=Finding.sort_key))
     # first: a fix held by a link has no fix, and the gates judge what is left
-    shown = gates.hold(links.hold(ws, shown))   # a suppressed start-up finding: no hold
+    shown = gates.hold(links.hold(ws, shown, fixing))   # a suppressed start-up finding:
+    # no hold
     input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())
     return CheckResult(shown, suppressed, input_errors, crashes)
 
@@ -169,7 +172,7 @@ def _fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
 
 def _rounds(tree: Tree, rules: Sequence[Rule], config: Config, budget: Budget, ws: Workspace,
             partner: Partner | None) -> FixResult:
-    checked = check(ws, rules, partner=partner)
+    checked = check(ws, rules, partner=partner, fixing=True)
     run = _Run(rules, config, ws, checked,
                FixResult(tree, initial=list(checked.findings), errors=checked.errors),
                History(ws.tree), partner)
@@ -202,7 +205,7 @@ def _round_of(run: _Run, pending: list[Finding]) -> None:
     batch = _plan(run, alone[:1] or pending, single=bool(alone))
     while batch:
         round_, new_ws, token = _apply(run, batch)
-        new_checked = check(new_ws, run.rules, partner=run.partner, token=token)
+        new_checked = check(new_ws, run.rules, partner=run.partner, token=token, fixing=True)
         if run.partner is not None:
             run.partner.give_facts(token, run.ws, new_ws)
         blamed = problems(run.ws, run.checked, new_ws, new_checked, batch, run.config)

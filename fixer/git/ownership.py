@@ -100,12 +100,14 @@ def read_branch(repo: git.Repo, tip: git.Commit, base: git.Commit, label: str) -
     """Walk down from the tip while the commits are fixer's: the branch is fixer's when the
     walk ends on the commit they name as their base. A branch whose tip is fixer's commit
     and in the base already (its fixes merged by fast-forward) holds nothing to lose. A
-    branch with no fixer commit above the base is a person's, even one whose tip is the
-    base itself (a `staging` or `main` pointing where HEAD is): NotFixers."""
+    branch whose tip is the base or below it, and no fixer commit, is a person's (a
+    `staging` or `main` pointing where HEAD is): NotFixers, never taken over. One with a
+    person's commits above the base is theirs too, and left alone (`Edit`)."""
     reason = not_fixers(tip)
-    if reason is not None and not _holds_fixers(repo, tip, base):
+    at_or_below = tip.hexsha == base.hexsha or _is_ancestor(repo, tip, base)
+    if reason is not None and at_or_below:
         raise NotFixers(label)
-    if tip.hexsha == base.hexsha or _is_ancestor(repo, tip, base):
+    if at_or_below:
         return BranchState(label, tip, tip.hexsha)
     if reason is not None:
         return BranchState(label, tip, None, Edit(tip, reason))
@@ -130,20 +132,6 @@ def _below_reason(commit: git.Commit, built_on: str, label: str) -> str | None:
     if reason is None and trailers(commit)[TRAILER_BASE] != built_on:
         return "is fixer's, from another run"
     return reason
-
-
-def _holds_fixers(repo: git.Repo, tip: git.Commit, base: git.Commit) -> bool:
-    """Whether a commit between the base and the tip carries fixer's trailers: a branch fixer
-    made that a person then edited, not one that was never fixer's. One `git rev-list`,
-    which in a shallow clone stops where the clone's history does."""
-    if tip.hexsha == base.hexsha:
-        return False
-    try:
-        found = repo.git.rev_list("-1", f"--grep=^{TRAILER_RULE}: ",
-                                  f"{base.hexsha}..{tip.hexsha}")
-    except git.GitCommandError:   # a history the clone lacks: the walk below names it
-        return True
-    return bool(str(found).strip())
 
 
 def _is_ancestor(repo: git.Repo, commit: git.Commit, of: git.Commit) -> bool:

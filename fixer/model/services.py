@@ -14,7 +14,7 @@ import yaml
 
 from fixer.core import tree_index
 from fixer.core.derived import Derived, Memo
-from fixer.core.envfile import interpolate, parse_env, references, unset_names
+from fixer.core.envfile import interpolate, parse_env, read_env, references, unset_names
 from fixer.core.errors import InputError
 from fixer.model.stacks import (
     MERGE_TAGS, Swaps, declares_build, is_auto_override, overridden)
@@ -217,8 +217,9 @@ class Service:
     def _environment(self, tree: Tree) -> dict[str, str]:
         env: dict[str, str] = {}
         for path in self.env_files():
-            if tree.exists(path):
-                env.update(parse_env(tree.read(path).text))
+            file = read_env(tree, path)
+            if file is not None:
+                env.update(parse_env(file.text))
         for _doc, value in self.all("environment"):
             for key, val, _node in mapping_or_list(value):
                 if val is not None:
@@ -417,15 +418,17 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
 def locate_build(tree: Tree, service: Service) -> Build | None:
     """`resolve_build`, with the Dockerfile the builders actually read.
 
-    When compose names no Dockerfile and the context has no `Dockerfile`, BuildKit's
-    dockerfile frontend and the classic builder both read `dockerfile` instead: that
-    build works, so the lowercase file is the service's Dockerfile, not a defect. A name
-    compose gives is matched exactly, case included, as a Linux build matches it.
+    When the Dockerfile is named `Dockerfile` (compose's default, or `dockerfile:
+    Dockerfile` written out) and its folder has none, BuildKit's dockerfile frontend,
+    buildx and the classic builder all read `dockerfile` beside it instead (moby#10858):
+    that build works, so the lowercase file is the service's Dockerfile, not a defect.
+    Any other name is matched exactly, case included, as a Linux build matches it.
     """
     build = resolve_build(service, service.stack.dotenv)
-    if build is None or build.named or tree.exists(build.dockerfile):
+    if build is None or posixpath.basename(build.dockerfile) != _DEFAULT \
+            or tree.exists(build.dockerfile):
         return build
-    lowercase = posixpath.join(build.context, _DEFAULT.lower())
+    lowercase = posixpath.join(posixpath.dirname(build.dockerfile), _DEFAULT.lower())
     return replace(build, dockerfile=lowercase) if tree.exists(lowercase) else build
 
 
@@ -465,6 +468,9 @@ def _inside_root(doc: ComposeDoc, value: Value, folder: str, written: str) -> st
         raise InputError(doc.path, doc.line(value.node), f"build path {written} is absolute")
     normal = posixpath.normpath(posixpath.join(folder, written))
     if normal == ".." or normal.startswith("../"):
+        # outside the folder fixer was given, which may be a folder of the repository
+        # (`fixer fix deploy/local`): the user sees its name before the compose file's
         raise InputError(doc.path, doc.line(value.node),
-                         f"build path {written} is outside the repository root")
+                         f"build path {written} is outside PATH, the folder fixer was "
+                         "given; run fixer on a folder that holds it")
     return "" if normal == "." else normal

@@ -17,7 +17,7 @@ from fixer.core.collector import no_cyclic_collection
 from fixer.core.config import Config
 from fixer.core.derived import Derived, Memo
 from fixer.core.edits import CreateFile, DeleteFile, Edit
-from fixer.core.envfile import parse_env
+from fixer.core.envfile import parse_env, read_env
 from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
@@ -85,6 +85,9 @@ class Workspace:
     compose_docs: dict[str, compose.ComposeDoc] = field(default_factory=dict)
     # files that could not be loaded, or that a rule could not read: the model's own record
     errors: list[InputError] = field(default_factory=list)
+    # each stack's `.env` and its services' `env_file`s: one that is not text (git-crypt)
+    # holds unknown values, as a missing one does, and is no error
+    env_paths: set[str] = field(default_factory=set)
     # facts derived from this workspace (each service's app module, its routes): computed
     # once, asked for by many rules, gone with the workspace
     derived: Derived = field(default_factory=lambda: Derived(shared=True), repr=False,
@@ -105,11 +108,12 @@ class Workspace:
     # -- reading -----------------------------------------------------------------------------
 
     def read(self, path: str) -> TextFile | None:
-        """A file's text; None when absent. Unreadable files become errors, once."""
-        if not self.tree.exists(path):
-            return None
+        """A file's text; None when absent. Unreadable files become errors, once; an env
+        file that is not text is read as absent (`read_env`)."""
         try:
-            return self.tree.read(path)
+            if path in self.env_paths:
+                return read_env(self.tree, path)
+            return self.tree.read(path) if self.tree.exists(path) else None
         except InputError as exc:
             self.record_error(exc)
             return None
@@ -206,7 +210,9 @@ class Workspace:
 
     def _build_stack(self, docs: list[compose.ComposeDoc], swaps: Swaps) -> Stack:
         folder = posixpath.dirname(docs[0].path)
-        dotenv_file = self.read(posixpath.join(folder, ".env") if folder else ".env")
+        dotenv_path = posixpath.join(folder, ".env") if folder else ".env"
+        self.env_paths.add(dotenv_path)
+        dotenv_file = self.read(dotenv_path)
         stack = Stack(docs, parse_env(dotenv_file.text) if dotenv_file else {},
                       swaps={doc.path: swaps[doc.path] for doc in docs if doc.path in swaps})
         for doc in docs:
@@ -216,6 +222,8 @@ class Workspace:
                     stack.services[name] = Service(name, stack, [(doc, value)])
                 else:
                     service.definitions.append((doc, value))
+        for service in stack.services.values():
+            self.env_paths.update(service.env_files())
         for name, service in stack.services.items():
             try:
                 app = self._app(service)

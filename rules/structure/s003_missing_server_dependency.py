@@ -25,7 +25,10 @@ file pins is installed, whichever requirement brings it (fastapi through `gradio
 installs the newest), and with its `standard` extra. `fastapi-slim` installs the `fastapi`
 package, `gradio` (3.0 on) brings fastapi and uvicorn, and `sentry-sdk[fastapi]` brings
 fastapi. `uvicorn-worker` (the worker class `uvicorn_worker.UvicornWorker`) brings gunicorn
-and uvicorn from 0.2.0 on.
+and uvicorn from 0.2.0 on, and `nicegui` (1.0 on) brings fastapi and uvicorn. A framework
+built on FastAPI whose dependencies fixer does not know (`reflex`, `chainlit`, `nicegui`
+before 1.0) may bring fastapi and its server, and a `fastapi-*` extension
+(`fastapi-users`) may bring fastapi: no finding for what they may bring.
 
 No finding when the image may hold packages fixer cannot name: a workspace member
 (`uv sync --package api`), `pip install` of wheels,
@@ -34,7 +37,9 @@ dependencies setup.py, setup.cfg or a `dynamic` pyproject.toml decide, one with 
 dependency on a local path (Poetry's `shared = { path = "../libs/shared" }`, `shared @
 file:///...`), which brings that library's own dependencies, `pipenv` or
 `conda`, packages copied from another image, or a base image other than a plain Python
-or OS one (`tiangolo/uvicorn-gunicorn-fastapi` already carries them).
+or OS one (`tiangolo/uvicorn-gunicorn-fastapi` already carries them). A pyproject.toml the
+image installs that is not valid TOML is an input error (its file and line), and no
+finding.
 
 ## Why is this bad?
 The image builds, then the container exits at once: `exec: "uvicorn": executable file
@@ -58,9 +63,11 @@ uvicorn[standard]>=0.29
 
 ## Fix safety
 Unsafe: a new dependency changes what the image installs, and the version fixer picks
-(the same requirement line other services of the repository use, else the bare name)
-may not be the one the service was tested with (another file's line is taken without its
-`--hash` options). Where the project declares it only in an
+(the requirement line other services of the repository use most, in their requirements
+files, else in their pyproject.toml dependencies; else the bare name) may not be the one
+the service was tested with (another file's line is taken without its `--hash` options
+and its environment marker, which a service on another Python would skip). Where the
+project declares it only in an
 optional extra the image's install leaves out (`pip install .`, and the extra
 `server = ["uvicorn[standard]>=0.29"]`), the finding names the extra and the fix takes
 its line. The line goes to the requirements file
@@ -71,12 +78,18 @@ copies a folder fixer cannot tie to where it installs, the file is installed wit
 `--no-index` from wheels that are not built from that same file, or with `uv pip sync`
 or `pip-sync`, or with `pip install --no-deps`, which install none of the dependencies of
 its lines (it is a compiled
-lock: the package goes to the file it is compiled from), or when the file pins its lines
+lock: the package goes to the file it is compiled from), when the file is the output of
+pip-compile or `uv pip compile` (its header says so, or its `# via` comments): the next
+compile drops a line added there, so the package goes to the `.in` file its header names,
+or when the file pins its lines
 with `--hash` (pip-compile `--generate-hashes`, `uv export`): pip then checks every line's
-hash and refuses the added one; and when a lock file
-(`poetry.lock`, `uv.lock`, `pdm.lock`) sits beside the pyproject.toml it would go to: a
-line added without a new lock makes `poetry install` refuse the project, so the tool that
-writes the lock adds it.
+hash and refuses the added one; when a lock file
+(`poetry.lock`, `uv.lock`, `pdm.lock`) sits beside the pyproject.toml it would go to, or in
+a folder above that locks it as a workspace member (uv's `[tool.uv.workspace]` includes
+it, or the lock installs its folder as a local project): a
+line added without a new lock makes `poetry install` and `uv sync --locked` refuse the
+project, so the tool that writes the lock adds it; and when fixer cannot add the line to
+pyproject.toml so that the file stays valid TOML that declares the package.
 """
 
 from __future__ import annotations
@@ -88,9 +101,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
-from fixer.core.edits import Edit
+from fixer.core.derived import Memo
+from fixer.core.edits import Edit, TextEdit
 from fixer.facts.pydeps.dependency_sources import Declared, declared
-from fixer.facts.pydeps.pyproject_deps import add_pep621, add_poetry, extra_declaring
+from fixer.facts.pydeps.pyproject_deps import extra_declaring, requirement_lines
+from fixer.facts.pydeps.pyproject_edit import Insertion, pep621_insertion, poetry_insertion
 from fixer.facts.pydeps.requirements import (
     add_to_requirements,
     parse_requirement,
@@ -134,7 +149,7 @@ def _missing(ws: Workspace, service: BuiltService) -> list[tuple[Need, Declared,
     path = region.path if region else app.dockerfile.path
     file = ws.read(path)
     line = file.line_of(region.start) if region and file else 1
-    return [(n, found, path, line) for n in wanted if not found.provides(n.name)]
+    return [(n, found, path, line) for n in wanted if not found.may_provide(n.name)]
 
 
 def _target(found: Declared) -> tuple[str | None, str | None]:
@@ -172,6 +187,9 @@ def _report(ws: Workspace, service: Service, need: Need, found: Declared, path: 
         reason = blocked or f"the build context {context or '.'} has no requirements file " \
             "or pyproject.toml dependencies to add it to"
         return replace(base, reason=reason)
+    if target.endswith(".toml") and _toml_insertion(ws, need, extra, found, target) is None:
+        return replace(base, reason=f"fixer cannot add {need.name} to the dependencies of "
+                                    f"{target} so that the file stays TOML that declares it")
     return replace(base, fix=Fix(f"Add {need.add} to {target}", Safety.UNSAFE,
                                  partial(_declared, ws, need, extra, found, target)),
                    reason="a new dependency changes what the image installs, and its version "
@@ -188,37 +206,74 @@ def _optional_extra(ws: Workspace, found: Declared, need: Need) -> tuple[str, st
 
 def _declared(ws: Workspace, need: Need, extra: tuple[str, str] | None, found: Declared,
               target: str) -> list[Edit]:
+    if target.endswith(".toml"):
+        insertion = _toml_insertion(ws, need, extra, found, target)
+        return [TextEdit(target, *insertion)] if insertion is not None else []
+    file = ws.read(target)
+    line = extra[1] if extra is not None else _house_style(ws, need)
+    return [add_to_requirements(file, line)] if file is not None else []
+
+
+def _toml_insertion(ws: Workspace, need: Need, extra: tuple[str, str] | None,
+                    found: Declared, target: str) -> Insertion | None:
+    """What the fix writes into the pyproject.toml, judged in detect (the file must stay
+    TOML that declares the package) and wrapped in an edit when the fix is built."""
     file = ws.read(target)
     if file is None:
-        return []
+        return None
     line = extra[1] if extra is not None else _house_style(ws, need)
-    if target.endswith(".toml"):
-        edit = add_pep621(file, line) if found.pyproject_table == "pep621" else \
-            add_poetry(file, *_poetry_parts(line))
-        return [edit] if edit else []
-    return [add_to_requirements(file, line)]
+    return pep621_insertion(file, line) if found.pyproject_table == "pep621" else \
+        poetry_insertion(file, *_poetry_parts(line))
 
 
 def _house_style(ws: Workspace, need: Need) -> str:
-    """The requirement line other services of the repository use for it, else `need.add`."""
+    """The requirement line other services of the repository use for it most, without its
+    environment marker, else `need.add`."""
     parsed = parse_requirement(need.add)
-    wanted = parsed[0] if parsed else need.add
-    lines: Counter[str] = Counter()
-    for path in sorted(ws.tree.paths()):
-        name = posixpath.basename(path)
-        if not (name.endswith(".txt") and "requirements" in name):
-            continue
+    lines = ws.derived.get(_LINES, partial(_repository_lines, ws))
+    found = lines.get(parsed[0] if parsed else need.add)
+    return found.most_common(1)[0][0] if found else need.add
+
+
+# every finding asks: the repository's files are read once a round
+_LINES: Memo[dict[str, Counter[str]]] = Memo("requirement lines of the repository")
+
+
+def _repository_lines(ws: Workspace) -> dict[str, Counter[str]]:
+    """How often each requirement line is declared, by project: requirements files' lines
+    as written first, then (the first on a tie) pyproject.toml dependencies (Poetry's
+    constraints turned into PEP 440)."""
+    found: dict[str, Counter[str]] = {}
+    paths = sorted(ws.tree.paths())
+    for path in [p for p in paths if not p.endswith(".toml")] + \
+            [p for p in paths if p.endswith(".toml")]:
+        for line in _lines_of(ws, path):
+            parsed = parse_requirement(line)
+            if parsed is not None:
+                found.setdefault(parsed[0], Counter())[_spec(line)] += 1
+    return found
+
+
+def _lines_of(ws: Workspace, path: str) -> list[str]:
+    """The requirement lines a requirements file or a pyproject.toml declares."""
+    name = posixpath.basename(path)
+    if name == "pyproject.toml" or (name.endswith(".txt") and "requirements" in name):
         file = ws.read(path)
-        if file is not None:
-            lines.update(_spec(e.text) for e in requirements_lines(file.text)[0]
-                         if e.name == wanted)
-    return lines.most_common(1)[0][0] if lines else need.add
+        if file is None:
+            return []
+        if name == "pyproject.toml":
+            return requirement_lines(file.text)
+        return [e.text for e in requirements_lines(file.text)[0]]
+    return []
 
 
 def _spec(line: str) -> str:
-    """A requirement line without its options and its continuation backslash:
-    `uvicorn==0.29.0` of a line another file pins with `--hash=sha256:...`."""
-    return re.sub(r"\s+--\S.*$", "", line).rstrip(" \t\\")
+    """A requirement line without its options, its continuation backslash and its
+    environment marker: `uvicorn==0.29.0` of a line another file pins with
+    `--hash=sha256:...`, or limits to `python_version >= "3.11"`, which a service on
+    another Python would skip (a marker after a URL follows a blank)."""
+    line = re.sub(r"\s+--\S.*$", "", line).rstrip(" \t\\")
+    return re.sub(r"\s+;.*$" if "@" in line else r"\s*;.*$", "", line)
 
 
 def _poetry_parts(line: str) -> tuple[str, list[str]]:

@@ -1,7 +1,8 @@
 """Packages a requirement is known to bring with it: its own dependencies, as the wheel
 metadata (`Requires-Dist`) of the releases it names declares them. Only for the packages a
 service needs to start (the server, the FastAPI CLI); a requirement not listed here
-brings nothing as far as fixer knows.
+brings nothing as far as fixer knows, except what a framework or an extension built on
+FastAPI may bring (`may_bring`), where fixer does not judge.
 """
 
 from __future__ import annotations
@@ -45,9 +46,20 @@ _KNOWN = (
     _Brings("fastapi-slim", None, None, frozenset({"fastapi"})),
     # gradio serves its apps with FastAPI and uvicorn: both are dependencies from 3.0 on
     _Brings("gradio", None, ((3,), (100,)), frozenset({"fastapi", "uvicorn"}), newest=True),
+    # NiceGUI is built on FastAPI and serves with uvicorn[standard] from 1.0 on (0.x ran on
+    # JustPy, without fastapi)
+    _Brings("nicegui", None, ((1,), (100,)), frozenset({"fastapi", "uvicorn"}), newest=True),
     # `sentry-sdk[fastapi]` requires fastapi
     _Brings("sentry-sdk", "fastapi", None, frozenset({"fastapi"})),
 )
+
+# Frameworks built on FastAPI whose dependencies fixer does not know release by release
+# (nicegui before 1.0 ran on JustPy, which brings uvicorn): they may bring fastapi and a
+# server. So may a `fastapi-*` extension (fastapi-users, fastapi-pagination) bring
+# fastapi, unless it is one of those known above.
+_BUILT_ON_FASTAPI = frozenset({"reflex", "chainlit", "nicegui"})
+_FRAMEWORK_MAY_BRING = frozenset({"fastapi", "uvicorn", "gunicorn"})
+_EXTENSION_PREFIX = "fastapi-"
 
 
 def brought_by(project: str, extras: frozenset[str], specifier: str) -> frozenset[str]:
@@ -67,3 +79,14 @@ def _newest(specifier: str) -> bool:
     """pip installs the newest release the specifier admits: with no upper bound (none at
     all, or `>=0.0.3`), that is the newest release published."""
     return unbounded_above(specifier)
+
+
+def may_bring(project: str) -> frozenset[str]:
+    """What installing the normalized `project` may bring, though fixer does not know that
+    it does: a requirement whose dependencies fixer does not know is no evidence either way,
+    so a rule does not judge what it may bring."""
+    if project in _BUILT_ON_FASTAPI:
+        return _FRAMEWORK_MAY_BRING
+    if project.startswith(_EXTENSION_PREFIX) and all(k.project != project for k in _KNOWN):
+        return frozenset({"fastapi"})
+    return frozenset()

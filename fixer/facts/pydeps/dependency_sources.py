@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from fixer.core.derived import Memo, untrack
+from fixer.core.errors import InputError
+from fixer.core.textfile import TextFile
 from fixer.facts.image.images import meta_args, resolve_image
 from fixer.facts.image.installs import installs
 from fixer.facts.pydeps.install_paths import (
@@ -35,12 +37,15 @@ from fixer.facts.pydeps.install_paths import (
     repository_file,
     tool_location,
 )
-from fixer.facts.pydeps.brought import brought_by
+from fixer.facts.pydeps.brought import brought_by, may_bring
 from fixer.facts.pydeps.pyproject_deps import (
+    locked_folders,
     locked_versions,
     optional_requirements,
     path_dependency,
     static_dependencies,
+    toml_error,
+    workspace_includes,
 )
 from fixer.facts.pydeps.requirements import (
     PipArgs,
@@ -79,12 +84,15 @@ class Declared:
     locations: dict[str, str | None] = field(default_factory=dict)  # file -> where it installs
     installs: bool = False            # some command installs Python packages
     brought: set[str] = field(default_factory=set)  # what the requirements are known to bring
+    # what requirements whose dependencies fixer does not know may bring (`reflex`)
+    maybe: set[str] = field(default_factory=set)
 
     def add(self, name: str, extras: frozenset[str], specifier: str = "") -> None:
         """A requirement, with its PEP 440 version specifier when it has one."""
         key = normalize(name)
         self.names.setdefault(key, set()).add(extras)
         self.brought |= brought_by(key, extras, specifier)
+        self.maybe |= may_bring(key)
 
     def locked(self, name: str, version: str) -> None:
         """The release a lock file pins for a package the image installs from it: the
@@ -103,6 +111,11 @@ class Declared:
         brings uvicorn)."""
         return self.has(name) or normalize(name) in self.brought
 
+    def may_provide(self, name: str) -> bool:
+        """Provided, or maybe brought by a requirement built on FastAPI whose dependencies
+        fixer does not know (`reflex` may bring fastapi and uvicorn): no evidence it is not."""
+        return self.provides(name) or normalize(name) in self.maybe
+
     def unreadable(self, why: str) -> None:
         if self.unknown is None:
             self.unknown = why
@@ -113,6 +126,7 @@ class Declared:
         for name, seen in other.names.items():
             self.names.setdefault(name, set()).update(seen)
         self.brought |= other.brought
+        self.maybe |= other.maybe
         if other.unknown:
             self.unreadable(other.unknown)
         for path in other.requirement_files:
@@ -175,8 +189,9 @@ _LOCKS = {"poetry.lock": "poetry add", "uv.lock": "uv add", "pdm.lock": "pdm add
 
 
 def _block_locked(ws: Workspace, out: Declared) -> None:
-    """A pyproject.toml with a lock file beside it takes no line from fixer: adding one is
-    the tool's job, which writes the lock too."""
+    """A pyproject.toml with a lock file beside it, or above it in a workspace it is a
+    member of, takes no line from fixer: adding one is the tool's job, which writes the
+    lock too."""
     if out.pyproject is None:
         return
     folder = posixpath.dirname(out.pyproject)
@@ -186,6 +201,38 @@ def _block_locked(ws: Workspace, out: Declared) -> None:
                                    f"image installs: add the package with `{command}`, which "
                                    "updates the lock too")
             return
+    above = _workspace_lock(ws, folder)
+    if above is not None:
+        out.blocked.setdefault(out.pyproject, f"{above[0]} locks the workspace that "
+                               f"{folder or '.'} is a member of: add the package with "
+                               f"`{above[1]}` there, which updates the lock too")
+
+
+def _workspace_lock(ws: Workspace, member: str) -> tuple[str, str] | None:
+    """The nearest lock file in a folder above `member` that locks it as a member of its
+    workspace (uv's `[tool.uv.workspace]` includes it, or the lock installs the member's
+    folder as a local project), and the command that adds a package there."""
+    parent = member
+    while parent:
+        parent = posixpath.dirname(parent)
+        relative = posixpath.relpath(member, parent or ".")
+        for lock, command in _LOCKS.items():
+            file = ws.read(posix_join(parent, lock))
+            if file is None:
+                continue
+            root = ws.read(posix_join(parent, "pyproject.toml")) if lock == "uv.lock" else None
+            if relative in locked_folders(file) or (
+                    root is not None and workspace_includes(root.text, relative)):
+                return file.path, command
+    return None
+
+
+def _compiled_reason(path: str, tool: str, sources: list[str]) -> str:
+    """Why a compiled requirements file takes no line: the next compile drops it."""
+    folder = posixpath.dirname(path)
+    named = " or ".join(posix_join(folder, s) for s in sources) or "the file it is compiled from"
+    return (f"{path} is compiled by {tool}, which writes it again without the line: add the "
+            f"package to {named}, then compile it again")
 
 
 @dataclass
@@ -344,6 +391,8 @@ class _Reader:
             return
         seen.add(path)
         read = read_requirements_file(file)
+        if read.compiled is not None:
+            out.blocked.setdefault(path, _compiled_reason(path, *read.compiled))
         if "--hash=" in file.text:   # pip-compile --generate-hashes, `uv export`
             out.blocked.setdefault(path, f"{path} pins every line with `--hash`, so pip "
                                          "checks hashes and refuses a line without one: add "
@@ -370,6 +419,8 @@ class _Reader:
             if not present:
                 continue
             file = self.ws.read(manifests[0])
+            if file is not None and self._invalid_toml(file, command, folder, out):
+                return
             if file is None or not static_dependencies(file.text):
                 out.unreadable(f"{command} installs the project in {folder or '.'}, whose "
                                f"dependencies {posixpath.basename(present[-1])} decides")
@@ -390,6 +441,17 @@ class _Reader:
             out.locations.setdefault(file.path, location)
             return
         out.unreadable(f"{command} installs a project fixer cannot find")
+
+    def _invalid_toml(self, file: TextFile, command: str, folder: str, out: Declared) -> bool:
+        """A pyproject.toml the build installs that is no TOML fails the build: an input
+        error, and no judgement of what the image holds."""
+        error = toml_error(file.text)
+        if error is None:
+            return False
+        self.ws.record_error(InputError(file.path, error[0], f"invalid TOML: {error[1]}"))
+        out.unreadable(f"{command} installs the project in {folder or '.'}, whose "
+                       f"{file.path} is not valid TOML")
+        return True
 
     def _locked(self, path: str | None, out: Declared) -> None:
         file = self.ws.read(path) if path else None

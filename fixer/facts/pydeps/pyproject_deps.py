@@ -1,22 +1,22 @@
 """Dependencies in pyproject.toml: whether the file declares them itself, the extras and
-groups an install may add, the releases its lock file pins, and adding one as text: an
-element of PEP 621's `[project] dependencies` array, or a key of Poetry's
-`[tool.poetry.dependencies]`, in the file's own layout (one element a line or inline,
-quote style, trailing comma).
+groups an install may add, its requirement lines, the workspace it is a member of, and the
+releases a lock file pins. Adding one as text is `pyproject_edit`.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 import re
 import tomllib
 from typing import Any
 
 from fixer.core.derived import Memo
-from fixer.core.edits import TextEdit
 from fixer.core.textfile import TextFile
 from fixer.facts.pydeps.requirements import normalize, parse_requirement
+from fixer.facts.pydeps.versions import poetry_specifier
 
-_HEADER = re.compile(r"^[ \t]*\[\[?([^\]]+)\]\]?[ \t]*(?:#[^\n]*)?\r?$", re.M)
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 def _load(text: str) -> dict[str, Any]:
@@ -24,6 +24,16 @@ def _load(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return {}
+
+
+def toml_error(text: str) -> tuple[int, str] | None:
+    """Where and why the text is not TOML: (line, tomllib's message); None when it is."""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        at = _AT_LINE.search(str(exc))
+        return (int(at.group(1)) if at else 1), str(exc)
+    return None
 
 
 def static_dependencies(text: str) -> bool:
@@ -106,89 +116,58 @@ def _lock_releases(text: str) -> dict[str, str]:
             and isinstance(p.get("name"), str) and isinstance(p.get("version"), str)}
 
 
-def _table(text: str, name: str) -> tuple[int, int] | None:
-    """(start, end) of a table's body: after its header line, up to the next header."""
-    headers = list(_HEADER.finditer(text))
-    for index, header in enumerate(headers):
-        if header.group(1).strip().replace(" ", "") == name:
-            end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
-            return header.end(), end
-    return None
+def requirement_lines(text: str) -> list[str]:
+    """The main dependencies as PEP 508 lines: PEP 621's as written, Poetry's version
+    constraints turned into PEP 440 (`uvicorn = "^0.30"` is `uvicorn>=0.30,<0.31`); a
+    Poetry dependency of several constraints, a path or a URL gives none."""
+    data = _load(text)
+    lines = [s.strip() for s in data.get("project", {}).get("dependencies") or []
+             if isinstance(s, str)]
+    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies") or {}
+    for name, value in poetry.items() if isinstance(poetry, dict) else ():
+        version = value.get("version") if isinstance(value, dict) else value
+        extras = value.get("extras", []) if isinstance(value, dict) else []
+        if isinstance(version, str) and name != "python":
+            shown = f"[{','.join(extras)}]" if extras else ""
+            lines.append(f"{name}{shown}{poetry_specifier(version)}")
+    return lines
 
 
-def _elements(text: str, open_at: int) -> tuple[list[tuple[int, int]], int]:
-    """String elements of the array opening at `open_at`, and its closing bracket."""
-    elements: list[tuple[int, int]] = []
-    i = open_at + 1
-    while i < len(text):
-        char = text[i]
-        if char in "\"'":
-            close = text.find(char, i + 1)
-            while close > 0 and char == '"' and text[close - 1] == "\\":
-                close = text.find(char, close + 1)
-            if close < 0:
-                break
-            elements.append((i, close + 1))
-            i = close + 1
-        elif char == "#":
-            i = text.find("\n", i) if "\n" in text[i:] else len(text)
-        elif char == "]":
-            return elements, i
-        else:
-            i += 1
-    raise ValueError("unterminated dependencies array")
+def workspace_includes(text: str, member: str) -> bool:
+    """Whether the uv workspace this pyproject.toml declares (`[tool.uv.workspace]`)
+    includes the folder `member`, relative to it: a `members` glob matches it and no
+    `exclude` glob does."""
+    workspace = _load(text).get("tool", {}).get("uv", {}).get("workspace")
+    if not isinstance(workspace, dict):
+        return False
+    return _globbed(workspace.get("members"), member) and \
+        not _globbed(workspace.get("exclude"), member)
 
 
-def add_pep621(file: TextFile, requirement: str) -> TextEdit | None:
-    text = file.text
-    table = _table(text, "project")
-    if table is None:
-        return None
-    match = re.compile(r"^[ \t]*dependencies[ \t]*=[ \t]*\[", re.M).search(text, *table)
-    if match is None:
-        return None
-    elements, close = _elements(text, match.end() - 1)
-    if not elements:
-        return TextEdit(file.path, match.end(), match.end(), f'"{requirement}"')
-    last_start, last_end = elements[-1]
-    quote = text[last_start]
-    item = f"{quote}{requirement}{quote}"
-    if "\n" not in text[match.end():last_start]:   # inline: ["fastapi", "httpx"]
-        return TextEdit(file.path, last_end, last_end, f", {item}")
-    line_start = text.rfind("\n", 0, last_start) + 1
-    indent = text[line_start:last_start]
-    comma = re.match(r"[ \t]*,", text[last_end:close])
-    newline = file.newline
-    after = last_end + comma.end() if comma else last_end
-    end = _comment_end(text, after)   # `"aiosmtplib>=3.0",  # mail` keeps its comment
-    if comma:
-        return TextEdit(file.path, end, end, f"{newline}{indent}{item},")
-    return TextEdit(file.path, last_end, end, f",{text[last_end:end]}{newline}{indent}{item}")
+def _globbed(globs: object, folder: str) -> bool:
+    return isinstance(globs, list) and any(
+        isinstance(g, str) and fnmatch.fnmatchcase(folder, posixpath.normpath(g)) for g in globs)
 
 
-def _comment_end(text: str, at: int) -> int:
-    """Where the line from `at` ends when all it holds there is blanks and a comment (before
-    its line break); `at` otherwise."""
-    end = text.find("\n", at)
-    end = len(text) if end < 0 else end
-    if end > at and text[end - 1] == "\r":
-        end -= 1
-    return end if re.fullmatch(r"[ \t]*(?:#[^\n]*)?", text[at:end]) else at
+_FOLDERS: Memo[set[str]] = Memo("locked local folders")
 
 
-def add_poetry(file: TextFile, name: str, extras: list[str]) -> TextEdit | None:
-    text = file.text
-    table = _table(text, "tool.poetry.dependencies")
-    if table is None:
-        return None
-    start, end = table
-    body = text[start:end]
-    lines = [m for m in re.finditer(r"^[ \t]*[\w\"'.-]+[ \t]*=.*$", body, re.M)]
-    if not lines:
-        return None
-    at = start + lines[-1].end()
-    if at > 0 and text[at - 1] == "\r":
-        at -= 1
-    value = '"*"' if not extras else \
-        '{version = "*", extras = [' + ", ".join(f'"{e}"' for e in extras) + "]}"
-    return TextEdit(file.path, at, at, f"{file.newline}{name} = {value}")
+def locked_folders(file: TextFile) -> set[str]:
+    """The local folders a lock file installs projects from, relative to it: uv.lock's
+    workspace members and path dependencies (`source = { editable = "services/orders" }`),
+    poetry.lock's `directory` sources."""
+    return file.derived.get(_FOLDERS, lambda: _local_sources(file.text))
+
+
+def _local_sources(text: str) -> set[str]:
+    found: set[str] = set()
+    for package in _load(text).get("package") or []:
+        source = package.get("source") if isinstance(package, dict) else None
+        if not isinstance(source, dict):
+            continue
+        for key in ("editable", "virtual", "directory", "path"):
+            if isinstance(source.get(key), str):
+                found.add(posixpath.normpath(source[key]))
+        if source.get("type") == "directory" and isinstance(source.get("url"), str):
+            found.add(posixpath.normpath(source["url"]))
+    return found
