@@ -45,6 +45,7 @@ from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
+from fixer.sources.fastapi_routes import AppRoutes
 from fixer.stackcheck.verdicts import GATE, Fact, Verdict, listen_port, worst
 
 # A probe URL's path ends where a quote, a query, or the `}` of a `${VAR:-http://...}` default
@@ -334,15 +335,30 @@ def _bind_verdict(ws: Workspace, target: Service) -> tuple[Verdict, str]:
                              "accept no IPv4 connection from the probe")
 
 
+def _unread(routes: AppRoutes, texts: list[str]) -> str:
+    """What of the app's routes fixer cannot read, for a reason."""
+    if routes.unknown:
+        return routes.unknown
+    prefixed = next((r.path for r in routes.routes if r.path.startswith(UNREAD)), None)
+    if prefixed is not None:
+        return "a router's prefix is not a literal"
+    return "a mounted app" if any(".mount(" in t for t in texts) or routes.opaque else \
+        "its code names the path where fixer reads no route for it"
+
+
 def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, str]:
     """Broken only when fixer sees every route of a FastAPI app and none answers GET `path`;
     holding only when a route answers it that the app's class cannot have changed. A path
     written with a variable (`/$HEALTH_PATH`) is one fixer cannot read."""
-    if "$" in path or not is_app_service(ws, target):
-        return Verdict.UNKNOWN, ""
-    found = served_app(ws, target)
+    if "$" in path:
+        return Verdict.UNKNOWN, f"it asks for {path}, a path written with a variable"
+    found = served_app(ws, target) if is_app_service(ws, target) else None
+    if found is None and target.app is None:
+        return Verdict.UNKNOWN, f"{target.name} runs {_image(target) or 'an image'}, whose " \
+            "routes fixer does not read"
     if found is None:
-        return Verdict.UNKNOWN, ""
+        return Verdict.UNKNOWN, f"fixer reads no FastAPI app of {target.name} to tell whether " \
+            f"it serves {path}"
     routes = found[1]
     wanted = path.rstrip("/") or "/"  # a route `/health/` serves `/health` (FastAPI redirects)
     matching = [r for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
@@ -359,9 +375,13 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
     if matching and routes.doubt_for(wanted):
         return Verdict.UNKNOWN, routes.doubt_for(wanted) or ""
     if matching or wanted in routes.unsure:   # `@app.get` on a class that redefines how
-        return Verdict.UNKNOWN, ""              # routes are added; `/docs` that may be off
-    if routes.shadowing(wanted) is not None:    # `/health/{component}` answers `/health/db`,
-        return Verdict.UNKNOWN, ""              # if its handler takes the value
+        # routes are added; `/docs` that may be off
+        return Verdict.UNKNOWN, (f"GET {wanted} may not be served as the code writes it"
+                                 + (f": {routes.doubt}" if matching and routes.doubt else
+                                    " (added on some runs or settings only)"))
+    shadow = routes.shadowing(wanted)
+    if shadow is not None:   # `/health/{component}` answers `/health/db`, if its handler
+        return Verdict.UNKNOWN, f"GET {wanted} may be answered by the route {shadow.path}"
     texts = [site.file.text for site in routes.sites]
     # the path written where fixer read no route for it: a route it missed may serve it (a
     # POST-only `/health` explains its own literal)
@@ -370,5 +390,7 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
             any(r.path.startswith(UNREAD) for r in routes.routes) or \
             any(".mount(" in t for t in texts) or \
             written > sum(r.path == path for r in routes.routes):
-        return Verdict.UNKNOWN, ""  # a mounted app, middleware or unread route may serve it
+        # a mounted app, middleware or unread route may serve it
+        return Verdict.UNKNOWN, f"fixer sees no route for GET {wanted}, but some of the " \
+            f"app's routes are unread ({_unread(routes, texts)}), and one may serve it"
     return Verdict.BROKEN, f"it asks for {path}, which the app does not serve"
