@@ -51,6 +51,17 @@ def env(environment: str, extra: dict[str, str | bytes] | None = None) -> dict[s
                  {"deploy.sh": "#!/bin/sh\nexport TAG=$(git rev-parse --short HEAD)\n"
                                ': "${REGISTRY:?set REGISTRY}"\ndocker-compose up -d\n'},
                  id="exported-or-required-by-the-script"),
+    # a Python script that runs Compose sets it in the environment Compose runs with
+    pytest.param("      A: ${A}\n      B: ${B}\n      C: ${C}\n      D: ${D}\n",
+                 {"tools/run.py": "import os, subprocess\nos.environ['A'] = '1'\n"
+                                  "os.putenv('B', '1')\nos.environ.setdefault('C', '1')\n"
+                                  "subprocess.run(['docker-compose', 'up'], env={'D': '1'})\n"},
+                 id="set-by-a-python-script"),
+    pytest.param("      A: ${A}\n      B: ${B}\n",
+                 {"run_tests.py": "import os, subprocess\nenv = dict(os.environ)\n"
+                                  "env['A'] = '1'\nenv.update({'B': '1'})\n"
+                                  "subprocess.run('docker compose up', shell=True, env=env)\n"},
+                 id="set-in-the-env-a-python-script-gives"),
 ])
 def test_c006_noop(environment: str, extra: dict[str, str | bytes]) -> None:
     assert check(env(environment, extra), select="C006") == []
@@ -83,6 +94,11 @@ def test_c006_an_include_entrys_env_file_defines_the_included_files_variables() 
 
 def test_c006_a_script_that_does_not_run_compose_sets_nothing_for_it() -> None:
     files = env("      A: ${HOST_ROOT}\n", {"Makefile": "test:\n\tHOST_ROOT=$(CURDIR) pytest\n"})
+    assert [f.code for f in check(files, select="C006")] == ["C006"]
+
+
+def test_c006_a_python_script_that_does_not_run_compose_sets_nothing_for_it() -> None:
+    files = env("      A: ${A}\n", {"conftest.py": "import os\nos.environ['A'] = '1'\n"})
     assert [f.code for f in check(files, select="C006")] == ["C006"]
 
 

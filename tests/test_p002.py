@@ -61,3 +61,51 @@ def test_p002_adds_expose_where_no_build_script_sets_the_argument() -> None:
                                      "8000:8000 quotes\n"}
     [finding] = check(files, select="P002")
     assert finding.fixable and finding.reason is None
+
+
+def _commanded(command: str) -> dict[str, str]:
+    """quotes built from an image that starts nothing, run by compose's `command:`."""
+    return {**APP, "compose.yaml": "services:\n  quotes:\n    build: ./quotes\n"
+                                   f"    command: {command}\n",
+            "quotes/Dockerfile": "FROM python:3.12-slim\nCOPY app ./app\nEXPOSE 8080\n"}
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param('bash -c "\n      uvicorn app.main:app\n      --host 0.0.0.0 --port 8000\n'
+                 '      "', id="quoted-over-several-lines"),
+    pytest.param("uvicorn app.main:app\n      --port 8000", id="plain-over-several-lines"),
+    pytest.param("\n      - uvicorn\n      - app.main:app\n      - --port\n      - '8000'",
+                 id="block-list"),
+])
+def test_p002_reads_a_compose_command_over_several_lines_as_yaml_folds_it(command: str) -> None:
+    """YAML folds a plain or quoted scalar written over several lines into one line: the
+    option lines are the server's, not another process's."""
+    [finding] = check(_commanded(command), select="P002")
+    assert finding.message == "EXPOSE 8080 but the app listens on 8000"
+    assert finding.fixable, finding.reason
+
+
+def test_p002_a_literal_block_keeps_its_lines_as_commands() -> None:
+    """A literal block keeps its line breaks: the shell runs each line as a command."""
+    command = ('|\n      sh -c "python mock_api.py --port 9000\n'
+               '      exec uvicorn app.main:app --host 0.0.0.0 --port 8000"')
+    [finding] = check(_commanded(command), select="P002")
+    assert not finding.fixable
+    assert (finding.reason or "").startswith("the command also starts another process, "
+                                             "which may be what listens on 9000")
+
+
+def test_p002_names_the_unset_port_an_override_file_runs() -> None:
+    """Compose's override file runs the app on `--port ${API_PORT}`: the reason names that
+    port as written when no `.env` sets it, never `None`."""
+    files = {**APP,
+             "compose.yaml": "services:\n  quotes:\n    build: ./quotes\n",
+             "compose.override.yaml": "services:\n  quotes:\n    command: [\"uvicorn\", "
+                                      "\"app.main:app\", \"--port\", \"${API_PORT}\"]\n",
+             "quotes/Dockerfile": "FROM python:3.12-slim\nCOPY app ./app\n"
+                                  'CMD ["uvicorn", "app.main:app", "--port", "8000"]\n'}
+    [finding] = check(files, select="P002")
+    assert not finding.fixable
+    assert finding.reason == (
+        "quotes listens on `${API_PORT}` (not set) with compose.override.yaml and on 8000 "
+        "without it: which port the image documents is the author's call")

@@ -44,11 +44,15 @@ REFERENCES = [
     pytest.param("services:\n  api:\n    build: api\n", "api/DockerFile",
                  "services:\n  api:\n    build:\n      context: api\n      dockerfile: DockerFile\n",
                  id="string-build"),
-    # a name compose gives is matched exactly: no lowercase fallback for it
+    # a name compose gives is matched exactly, but for `Dockerfile` (see below)
     pytest.param("services:\n  api:\n    build:\n      context: api\n      dockerfile: Dockerfile\n",
-                 "api/dockerfile",
-                 "services:\n  api:\n    build:\n      context: api\n      dockerfile: dockerfile\n",
-                 id="explicit-default-name"),
+                 "api/DockerFile",
+                 "services:\n  api:\n    build:\n      context: api\n"
+                 "      dockerfile: DockerFile\n", id="explicit-default-name"),
+    pytest.param("services:\n  api:\n    build:\n      context: api\n"
+                 "      dockerfile: Dockerfile.prod\n", "api/dockerfile.prod",
+                 "services:\n  api:\n    build:\n      context: api\n"
+                 "      dockerfile: dockerfile.prod\n", id="no-fallback-for-another-name"),
     pytest.param("services:\n    api:\n        build: {context: api}\n", "api/DOCKERFILE",
                  "services:\n    api:\n        build: {context: api, dockerfile: DOCKERFILE}\n",
                  id="flow-mapping"),
@@ -119,7 +123,7 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
     pytest.param("x-build: &b\n  context: ./api\nservices:\n  api:\n    build: *b\n",
                  {"api/DockerFile": DOCKERFILE}, "YAML alias", id="alias"),
     pytest.param("services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ${DF:-Dockerfile}\n",
-                 {"api/dockerfile": DOCKERFILE}, "interpolated", id="interpolated"),
+                 {"api/DockerFile": DOCKERFILE}, "interpolated", id="interpolated"),
     pytest.param("services:\n  api:\n    build: >-  # the API\n      api\n",
                  {"api/DockerFile": DOCKERFILE}, "comment on its header", id="folded-commented"),
     pytest.param("services:\n  web:\n    build: ./web\n", {"web/package.json": "{}\n"},
@@ -132,6 +136,24 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
     pytest.param("services:\n  admin:\n    build: ./admin\n",
                  {"admin/main.py": "print('hello')\n", "admin/docker/Dockerfile.dev": DOCKERFILE},
                  "holds admin/docker/Dockerfile.dev", id="recipe-below-a-non-app-module"),
+    # a relative context with one `..` too few: the Dockerfile it names is found from the
+    # folder above, never the service's own recipe in the context
+    pytest.param("services:\n  tests:\n    build:\n      context: ./orders\n"
+                 "      dockerfile: orders/tests/docker/Dockerfile.test\n",
+                 {"orders/tests/docker/Dockerfile.test": DOCKERFILE,
+                  "orders/Dockerfile": DOCKERFILE, "orders/main.py": MAIN},
+                 "the build context looks one level off: the Dockerfile it names exists from "
+                 "the repository root (orders/tests/docker/Dockerfile.test)", id="context-off-one"),
+    pytest.param("services:\n  tests:\n    build:\n      context: services/orders\n"
+                 "      dockerfile: docker/Dockerfile\n",
+                 {"docker/Dockerfile": DOCKERFILE, "services/orders/main.py": MAIN},
+                 "looks 2 levels off: the Dockerfile it names exists from the repository root "
+                 "(docker/Dockerfile)", id="context-off-two"),
+    # a bare `Dockerfile` above the context is most often another service's
+    pytest.param("services:\n  admin:\n    build:\n      context: ./admin\n"
+                 "      dockerfile: Dockerfile\n",
+                 {"Dockerfile": DOCKERFILE, "admin/main.py": "print('hello')\n"},
+                 "admin/main.py builds no FastAPI app", id="bare-dockerfile-above"),
     # Podman's name, which Docker's builders do not look for
     pytest.param("services:\n  api:\n    build: ./api\n",
                  {"api/Containerfile": DOCKERFILE, "api/main.py": MAIN},
@@ -168,11 +190,18 @@ def test_s001_noop_for_a_remote_context(context: str) -> None:
                  id="root-context"),
     pytest.param("services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ''\n",
                  {"api/dockerfile": DOCKERFILE}, id="empty-name-is-the-default"),
+    pytest.param("services:\n  api:\n    build:\n      context: api\n"
+                 "      dockerfile: Dockerfile\n", {"api/dockerfile": DOCKERFILE},
+                 id="default-name-written-out"),
+    pytest.param("services:\n  api:\n    build:\n      context: .\n"
+                 "      dockerfile: docker/api/Dockerfile\n",
+                 {"docker/api/dockerfile": DOCKERFILE}, id="named-in-a-subfolder"),
 ])
 def test_s001_noop_when_the_builders_fall_back_to_lowercase(compose: str,
                                                            files: dict[str, str]) -> None:
-    """With no `build.dockerfile`, BuildKit and the classic builder read `dockerfile`
-    when the context has no `Dockerfile`: the build works, there is nothing to fix."""
+    """When the Dockerfile is named `Dockerfile` (by default or written out), BuildKit,
+    buildx and the classic builder read `dockerfile` beside it when there is no
+    `Dockerfile` (moby#10858): the build works, there is nothing to fix."""
     assert findings(repo(compose, files)) == []
     assert unchanged(repo(compose, files), unsafe=True) == []
 

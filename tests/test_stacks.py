@@ -381,9 +381,10 @@ def test_the_dockerfile_is_matched_case_sensitively(tmp_path: Path) -> None:
                           "a/dockerfile": dockerfile(8000), "c/DockerFile": dockerfile(8000)})
     apps = {s.name: s.app for s in load(tmp_path).services()}
     a, b, c = apps["a"], apps["b"], apps["c"]
-    # a name compose gives is matched exactly; the other rules still read the file
-    assert a is not None and a.name_case_differs
-    assert (a.build.dockerfile, a.dockerfile.path) == ("a/Dockerfile", "a/dockerfile")
+    # `dockerfile: Dockerfile` written out falls back to `dockerfile` as the default does
+    # (moby#10858)
+    assert a is not None and not a.name_case_differs
+    assert a.build.dockerfile == a.dockerfile.path == "a/dockerfile"
     assert b is not None and not b.name_case_differs
     # the builders' fallback is to `dockerfile` only, never to another casing
     assert c is not None and c.name_case_differs

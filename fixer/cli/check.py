@@ -4,6 +4,7 @@ the baseline a flag names)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -31,7 +32,7 @@ from fixer.cli.shared import (
 )
 from fixer.core.config import PORT_SOURCES
 from fixer.core.errors import InputError, crashes, input_errors
-from fixer.core.tree import work_tree_root
+from fixer.core.tree import SKIPPED_DIRS, skipped_dir, work_tree_root
 from fixer.formats import color, github, gitlab, junit, sarif
 from fixer.formats.findings import (
     error_lines,
@@ -41,6 +42,7 @@ from fixer.formats.findings import (
     text_lines,
 )
 from fixer.model.rule import Finding, Safety, Severity
+from fixer.model.stacks import is_compose_name
 
 FORMATS = ["text", "json", "markdown", "sarif", "github", "gitlab", "junit"]
 # Formats that describe one repository as a whole (the audit, with its scores)
@@ -110,9 +112,11 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
     if fmt == "text":
         _summary(report, quiet, empty)
     else:   # stdout holds the format; the warning goes beside it
-        for folder in empty:
-            echo_err(_nothing_checked(folder.shown))
-    if report.errors or empty:   # a folder with no compose file is a wrong path, not clean
+        for folder, template in empty:
+            echo_err(_nothing_checked(folder.shown, template))
+    # a folder with no compose file is a wrong path, not clean; a project template's
+    # repository, whose compose files are all Jinja, has nothing to check and is no error
+    if report.errors or any(template is None for _folder, template in empty):
         return EXIT_ERROR
     return EXIT_FOUND if (report.findings or unused) and not exit_zero else EXIT_CLEAN
 
@@ -243,21 +247,41 @@ def _sarif(report: Merged) -> str:
                       indent=2, ensure_ascii=False) + "\n"
 
 
-def _not_checked(report: Merged) -> list[Folder]:
-    """The folders with no compose file and no error: a wrong path, not a clean repository."""
-    return [f for f in report.folders if not f.checked.workspace.compose_docs
-            and not f.checked.errors]
+def _not_checked(report: Merged) -> list[tuple[Folder, str | None]]:
+    """The folders with no compose file and no error, each with a compose file found in a
+    project template's folder of it (None: none, a wrong path, not a clean repository)."""
+    return [(f, _template_compose(Path(f.shown))) for f in report.folders
+            if not f.checked.workspace.compose_docs and not f.checked.errors]
 
 
-def _nothing_checked(shown: str) -> str:
+def _template_compose(root: Path) -> str | None:
+    """The first compose file below a project template's folder under `root`
+    (`{{cookiecutter.project_slug}}/docker-compose.yml`): fixer skips those folders (their
+    files are Jinja until the template is rendered), so such a repository has nothing to
+    check. Walked only when nothing else was found, and in name order, so that the file
+    named is the same on every run."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        inside = Path(folder).relative_to(root)
+        if any(skipped_dir(part) for part in inside.parts):
+            hit = next((name for name in sorted(files) if is_compose_name(name)), None)
+            if hit is not None:
+                return (inside / hit).as_posix()
+    return None
+
+
+def _nothing_checked(shown: str, template: str | None) -> str:
+    if template is not None:
+        return (f"Compose files in {shown} are only in project template folders, which fixer "
+                f"skips ({template}): nothing was checked.")
     return f"No compose file found in {shown}: nothing was checked."
 
 
-def _summary(report: Merged, quiet: bool, empty: list[Folder]) -> None:
+def _summary(report: Merged, quiet: bool, empty: list[tuple[Folder, str | None]]) -> None:
     """On stderr: that a folder had nothing to check (even with --quiet: it is no summary
     but a warning that a clean result means nothing), and what was found."""
-    for folder in empty:
-        echo_err(_nothing_checked(folder.shown))
+    for folder, template in empty:
+        echo_err(_nothing_checked(folder.shown, template))
     if quiet or len(empty) == len(report.folders):
         return
     checks = [f.checked for f in report.folders]

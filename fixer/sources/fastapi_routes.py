@@ -559,7 +559,8 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
     if read is not None and code is not None:
         exempt = tuple(path for method in read[2].body
                        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
-                       for path in _lets_health_through(method, read[1], read[2]))
+                       for path in _lets_health_through(method, read[1], read[2])) + \
+            _exempt_by_keyword(call, site.tree, read[1])
         return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers {code} "
                 "before any route, so the health route may refuse a probe", exempt)
     # a class that reads as harmless may still refuse through code fixer does not follow
@@ -567,6 +568,31 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
     if _ACCESS_WORDS.search(name):
         return f"the middleware `{name}` may refuse a probe before any route answers", ()
     return None
+
+
+# a middleware's keyword that lists the paths it lets through (`exclude_paths=`,
+# `public_paths=`, `skip=`)
+_EXEMPTING = re.compile(r"exclu|exempt|skip|public|allow|whitelist|ignore|bypass|open", re.I)
+
+
+def _exempt_by_keyword(call: ast.Call, *trees: ast.Module) -> tuple[str, ...]:
+    """The health paths an `add_middleware(Cls, exclude_paths=[...])` call passes the class
+    to let through: a literal collection, or a module-level one of the calling module or the
+    class's (`DEFAULT_EXCLUDE_PATHS`, imported from the middleware's module)."""
+    found: list[str] = []
+    for keyword in call.keywords:
+        if keyword.arg is None or not _EXEMPTING.search(keyword.arg):
+            continue
+        value: ast.expr | None = keyword.value
+        if isinstance(value, ast.Name):
+            value = next((v for tree in trees
+                          if (v := assigned_value(binding(tree.body, value.id))) is not None),
+                         None)
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+                value.func.id in ("set", "frozenset", "list", "tuple") and value.args:
+            value = value.args[0]
+        found += _health_literals(value) if value is not None else []
+    return tuple(found)
 
 
 ReadClass = tuple[str, ast.Module, ast.ClassDef]  # module path, its tree, the class

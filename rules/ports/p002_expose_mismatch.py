@@ -85,6 +85,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
+from fixer.core.envfile import unset_names
 from fixer.facts.image.buildscripts import build_argument_set
 from fixer.facts.image.images import base_image, starts_idle
 from fixer.model.appservice import app_services
@@ -164,9 +165,23 @@ def _files_doubt(ws: Workspace, services: list[BuiltService]) -> str | None:
         if found is not None:
             doc, port = found
             alone = f"on {port}" if port is not None else "on a port fixer cannot tell"
-            return (f"{service.name} listens on {service.app.listen.port} with {doc.path} and "
+            return (f"{service.name} listens {_listens_on(ws, service)} with {doc.path} and "
                     f"{alone} without it: which port the image documents is the author's call")
     return None
+
+
+def _listens_on(ws: Workspace, service: BuiltService) -> str:
+    """Where the service listens, for a message: `on 8000`, or the port as written when
+    it cannot be resolved (`on `${API_PORT}` (not set)`: a variable neither a `.env` nor
+    the service's environment sets)."""
+    listen = service.app.listen
+    if listen.port is not None:
+        return f"on {listen.port}"
+    token = listen.launch.port_token if listen.launch is not None else None
+    if token is None:
+        return "on a port fixer cannot tell"
+    env = {**service.environment(ws.tree), **service.stack.dotenv}
+    return f"on `{token}`" + (" (not set)" if unset_names(token, env) else "")
 
 
 def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | None:

@@ -18,12 +18,12 @@ from fixer.core.edits import Edit
 from fixer.facts.ports.claims import LOCAL_URL, heard
 from fixer.facts.ports.proxyconf import is_proxy_config
 from fixer.facts.ports.references import service_claims
-from fixer.model.listen import COMPOSE_KINDS, ListenPort
+from fixer.model.listen import COMPOSE_KINDS, ListenPort, Region
 from fixer.model.listen import resolve as resolve_listen
 from fixer.model.rule import Location
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import get, mapping_or_list, scalar
+from fixer.sources.compose import get, mapping_or_list, scalar, string_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.portsites import Addition, Site, number_sites
 
@@ -188,13 +188,29 @@ def _other_commands(ws: Workspace, service: BuiltService) -> list[str]:
     region, launch = service.app.listen.region, service.app.listen.launch
     if region is None or launch is None or launch.server is None:
         return []
+    written = _compose_command(service, region)
+    if written is None:
+        written = ws.tree.read(region.path).text[region.start:region.end]
     # comment lines inside a continued instruction are dropped (Docker does, and so does
     # a shell), then a line continued with `\` (or a Dockerfile's escape character) is one
     # command
-    written = ws.tree.read(region.path).text[region.start:region.end]
     text = re.sub(r"[\\`][ \t]*\r?\n", " ", _COMMENT_LINE.sub("", written))
     server = re.compile(rf"(?<![\w-]){re.escape(launch.server)}(?![\w-])")
     return [segment for segment in _COMMANDS.split(text) if not server.search(segment)]
+
+
+def _compose_command(service: BuiltService, region: Region) -> str | None:
+    """A compose `command:` or `entrypoint:` as YAML reads it: a plain or quoted scalar
+    written over several lines is one line (`bash -c "` / `uvicorn ...` / `--port 8000`
+    is one command), a literal block (`|`) keeps its line breaks, a list is its words.
+    None for a Dockerfile instruction, whose text is read as written."""
+    if region.kind not in COMPOSE_KINDS:
+        return None
+    for doc, value in service.all(region.kind):
+        if doc.path == region.path and value.node.start_mark.index == region.start:
+            words = string_list(value)
+            return None if words is None else " ".join(words)
+    return None
 
 
 def nginx_beside_listens(ws: Workspace, service: BuiltService) -> set[int]:

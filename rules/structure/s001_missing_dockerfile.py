@@ -3,10 +3,11 @@
 ## What it does
 Checks that the Dockerfile a `build:` names (`build.dockerfile`, default `Dockerfile`,
 relative to `build.context`) exists, matched case-sensitively as a Linux build matches
-it. When compose names no Dockerfile, the builders' own fallback applies: a context with
-no `Dockerfile` but a lowercase `dockerfile` builds from that file (BuildKit and the
-classic builder both try it), so it is the service's Dockerfile, every rule reads it,
-and it is no finding. A name given in `build.dockerfile` is matched exactly. Services
+it. When the name is `Dockerfile` (compose's default, or `dockerfile: Dockerfile` written
+out), the builders' own fallback applies: a folder with no `Dockerfile` but a lowercase
+`dockerfile` builds from that file (BuildKit, buildx and the classic builder all try it),
+so it is the service's Dockerfile, every rule reads it, and it is no finding. Any other
+name in `build.dockerfile` (`DockerFile`, `Dockerfile.prod`) is matched exactly. Services
 using `dockerfile_inline` or a remote context are left alone. `build:` merges over the
 stack's files as Compose merges it: an overlay such as `ci/docker-compose.ci.yml` that
 only sets `cache_from` keeps the base's context, and paths in an overlay resolve from
@@ -51,7 +52,11 @@ manifest of another language at the context's root), the module builds no FastAP
 the context
 (`app/Dockerfile`, or Podman's `Containerfile`, which Docker's builders do not look for):
 the author's recipe exists, only not where compose looks, and a stock
-file beside it would replace it (D001 would then delete theirs as a stray copy). No
+file beside it would replace it (D001 would then delete theirs as a stray copy). The same
+when the Dockerfile compose names (a name of its own, `Dockerfile.test`, not a bare
+`Dockerfile`, which above the context is most often another service's) exists from a
+folder above the context: a relative `context:` with one `..` too few; the reason says
+how many levels off the context looks and names the file. No
 finding when the context or the Dockerfile name reads a variable with no default that no `.env` sets
 (`Dockerfile.${APP_ENV:?}`): which file is built is each deployment's; and none when
 the Dockerfile exists resolved from a `--project-directory` the repository's scripts
@@ -61,7 +66,10 @@ is loaded after it with `-f` (`-f docker-compose.yml -f ci/docker-compose.ci.yml
 No finding either for a service with `extends:`: Compose merges its `build:` over the
 extended service's (`build: {target: dev}` keeps that service's context), and fixer does
 not follow `extends:`; nor for a context inside a git submodule a `.gitmodules` declares
-(a clone without `git submodule update --init` has no files there).
+(a clone without `git submodule update --init` has no files there); nor when the
+Dockerfile exists through a symbolic link to a folder inside the repository (`orders-api
+-> services/orders-api` as the context), which Docker builds through. A link that leads
+out of the repository is not followed: the context is reported as missing.
 """
 
 from __future__ import annotations
@@ -118,8 +126,27 @@ def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
             continue
         if not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build) \
                 and not _found_from_project_directory(ws, build) and \
-                not _in_submodule(ws, build.dockerfile):
+                not _in_submodule(ws, build.dockerfile) and \
+                not ws.tree.exists(_through_links(ws, build.dockerfile)):
             yield service, build
+
+
+def _through_links(ws: Workspace, path: str) -> str:
+    """`path` as Docker reaches it through links to folders that stay inside the repository
+    (`orders-api/Dockerfile` through `orders-api -> services/orders-api`): the tree lists
+    the files of the folder a link points at, never below the link. `path` itself when no
+    such link is on its way, or one leads out of the repository (or too many in a row)."""
+    for _hop in range(8):
+        found = ws.tree.link_on(path)
+        if found is None or found[0] == path or found[1].startswith("/"):
+            return path
+        link, target = found
+        real = posixpath.normpath(posixpath.join(posixpath.dirname(link), target,
+                                                 path[len(link) + 1:]))
+        if real == ".." or real.startswith("../"):
+            return path
+        path = real
+    return path
 
 
 # `path = services/auth` in `.gitmodules`
@@ -202,6 +229,12 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
         # reported beside this one, and the fix reveals nothing new.
         return replace(base, fix=Fix(f"Point compose at {variants[0]} (the name differs "
                                      "in case)", Safety.SAFE, reference.edits))
+    off = _context_off(ws, build)
+    if off is not None:
+        levels, found = off
+        return replace(base, reason=f"the build context looks {_levels(levels)} off: the "
+                                    "Dockerfile it names exists from "
+                                    f"{_folder_named(_up(build.context, levels))} ({found})")
     elsewhere = _dockerfiles_below(ws, build)
     if elsewhere:
         # The author's recipe is there (its COPY paths expect its own folder as the context):
@@ -240,6 +273,36 @@ def _dockerfiles_below(ws: Workspace, build: Build) -> list[str]:
     `AuthDockerfile`): the service has a recipe, only not where compose looks."""
     return [path for path in tree_index.files_under(ws.tree, build.context)
             if _DOCKERFILE_NAME.fullmatch(posixpath.basename(path))]
+
+
+def _context_off(ws: Workspace, build: Build) -> tuple[int, str] | None:
+    """How many folders up from the context the Dockerfile compose names exists, and
+    where: a relative `context:` with one `..` too few (`../../..` for `../../../..`).
+    Only for a name of its own (`Dockerfile.test`, `docker/Dockerfile`): a bare
+    `Dockerfile` in a folder above is most often another service's."""
+    name = posixpath.relpath(build.dockerfile, build.context or ".")
+    if not build.named or name == "Dockerfile" or name.startswith("../"):
+        return None
+    for levels in range(1, build.context.count("/") + 2 if build.context else 1):
+        found = posixpath.join(_up(build.context, levels), name)
+        if ws.tree.exists(found):
+            return levels, found
+    return None
+
+
+def _up(folder: str, levels: int) -> str:
+    """`folder`'s ancestor `levels` folders up ("" for the repository root)."""
+    for _ in range(levels):
+        folder = posixpath.dirname(folder)
+    return folder
+
+
+def _levels(count: int) -> str:
+    return "one level" if count == 1 else f"{count} levels"
+
+
+def _folder_named(folder: str) -> str:
+    return f"{folder}/" if folder else "the repository root"
 
 
 def _relative(build: Build, path: str) -> str:
