@@ -12,7 +12,7 @@ from fixer.core.errors import InputError
 from fixer.core.exclude import PathFilter
 from fixer.model.optout import comments_of
 from fixer.model.rule import Finding, Rule
-from fixer.model.services import Build, resolve_build
+from fixer.model.services import Build, lowercase_fallback, resolve_build
 from fixer.model.workspace import Workspace
 from fixer.sources.suppressions import Suppression
 
@@ -60,13 +60,13 @@ def _in_excluded_service(ws: Workspace, path_filter: PathFilter, finding: Findin
 
 
 def _dockerfiles(ws: Workspace, build: Build) -> list[str]:
-    """The paths the build reads its Dockerfile from. With none named in compose and no
-    `Dockerfile` in the context, builders read a lowercase `dockerfile` (see
-    `locate_build`); excluded, it is hidden from the tree, so only its path can tell."""
-    if build.named or ws.tree.exists(build.dockerfile):
+    """The paths the build reads its Dockerfile from. With no `Dockerfile` where compose
+    looks (named or not), builders read a lowercase `dockerfile` (`lowercase_fallback`);
+    excluded, it is hidden from the tree, so only its path can tell."""
+    lowercase = lowercase_fallback(build.dockerfile)
+    if lowercase is None or ws.tree.exists(build.dockerfile):
         return [build.dockerfile]
-    lowercase = posixpath.basename(build.dockerfile).lower()
-    return [build.dockerfile, posixpath.join(build.context, lowercase)]
+    return [build.dockerfile, lowercase]
 
 
 # -- unused suppressions ---------------------------------------------------------------------

@@ -425,11 +425,18 @@ def locate_build(tree: Tree, service: Service) -> Build | None:
     Any other name is matched exactly, case included, as a Linux build matches it.
     """
     build = resolve_build(service, service.stack.dotenv)
-    if build is None or posixpath.basename(build.dockerfile) != _DEFAULT \
-            or tree.exists(build.dockerfile):
+    lowercase = lowercase_fallback(build.dockerfile) if build is not None else None
+    if build is None or lowercase is None or tree.exists(build.dockerfile):
         return build
-    lowercase = posixpath.join(posixpath.dirname(build.dockerfile), _DEFAULT.lower())
     return replace(build, dockerfile=lowercase) if tree.exists(lowercase) else build
+
+
+def lowercase_fallback(dockerfile: str) -> str | None:
+    """The `dockerfile` the builders read when a `Dockerfile` of that folder is missing;
+    None for any other name."""
+    if posixpath.basename(dockerfile) != _DEFAULT:
+        return None
+    return posixpath.join(posixpath.dirname(dockerfile), _DEFAULT.lower())
 
 
 def _is_base_build(service: Service, doc: ComposeDoc) -> bool:
