@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fixer.core.textfile import TextFile
-from fixer.facts.health.slowstart import _first_load
+from fixer.facts.health.slowstart import Load, _loads
 from kit import check, fix
 
 COMPOSE = """services:
@@ -29,6 +29,11 @@ def stack(head: str) -> dict[str, str]:
     return {"docker-compose.yml": COMPOSE, "api/Dockerfile": DOCKERFILE,
             "api/app/__init__.py": "", "api/app/main.py": MAIN.format(head=head),
             "ui/Dockerfile": "FROM nginx:1.27\n"}
+
+
+def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool] | None:
+    found = _loads(file)
+    return found[0][0] if found else None
 
 
 @pytest.mark.parametrize(("text", "found"), [
@@ -177,3 +182,18 @@ def test_a_file_the_command_runs_first_is_read(step: str, files: dict[str, str],
     assert finding.reason == (None if reason is None else
                               "fixer cannot tell whether api starts before the healthcheck "
                               f"gives up (about 40 s): its command runs {reason}")
+
+
+def test_a_load_in_a_route_handler_or_a_helper_only_handlers_call_runs_per_request() -> None:
+    """A load in `@app.post` runs per request: left out. One in a lazy getter only route
+    handlers call is kept with the getter's name, which `model_load` looks for in the other
+    modules of the import path (a lifespan there may warm it at start-up)."""
+    text = ("import xgboost as xgb\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+            "_model = None\n\n\ndef get_model():\n    global _model\n    if _model is None:\n"
+            "        _model = xgb.Booster()\n        _model.load_model('model.json')\n"
+            "    return _model\n\n\n"
+            "@app.post('/predict')\ndef predict():\n    return get_model().predict([])\n\n\n"
+            "@app.post('/reload')\ndef reload():\n    return xgb.Booster().load_model('m.json')\n")
+    found: list[Load] = _loads(TextFile("api/app/main.py", text))
+    assert [(load[0], load[1], helper) for load, helper in found] == [
+        (12, "_model.load_model", "get_model")]

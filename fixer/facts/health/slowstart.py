@@ -10,9 +10,10 @@ model loaded on the way (`AutoModel.from_pretrained(...)`, a `transformers` pipe
 healthcheck C004 writes gives up after about 40 s (`start_period: 10s`, then three
 failures 10 s apart). A service gated on it with `condition: service_healthy` then stops `docker compose up` with
 "dependency failed to start", where the short form started it and let it wait. fixer cannot
-tell how long a load takes, so a call that loads one anywhere in the modules on the app's
-import path (at import, in its lifespan, or in a handler: fixer does not tell them apart)
-is a reason to doubt a gate on the app, never a finding of its own. So is an import of a
+tell how long a load takes, so a call that loads one in the modules on the app's import
+path (at import, in its lifespan, in a function) is a reason to doubt a gate on the app,
+never a finding of its own; not one in a route's handler, nor in a lazy getter only the
+module's route handlers call and no other module names: that runs per request. So is an import of a
 library that serves or runs models (`vllm`, `faster_whisper`, `torch`): their loaders are
 many (`LLM(model=...)`, `WhisperModel("large-v3")`, `torch.load(...)`), and a call fixer
 does not know is no proof that the app starts in time.
@@ -256,31 +257,45 @@ def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
     return script.text[:runs.start()] if runs else script.text
 
 
-# (line, call, imported) of the first load in a module's text, kept with the text
-_LOADS: Memo[tuple[int, str, bool, str, bool] | None] = Memo("first model load")
+# (line, call, imported, within, network) of the loads in a module's text, first first, each
+# with the helper only the module's route handlers call that it is in ("" for none): kept
+# with the text
+Load = tuple[tuple[int, str, bool, str, bool], str]
+_LOADS: Memo[list[Load]] = Memo("model loads")
 
 
 def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
-    """The first call that loads a model in the modules on the app's import path."""
+    """The first call that loads a model in the modules on the app's import path. Not one in
+    a route's handler, nor in a helper that only route handlers call (a lazy `get_model()`
+    the first `POST /predict` runs): it runs per request, never before the app listens;
+    a helper another module of the import path names may be called at start-up, and
+    counts."""
     module = appmodule.find(ws, service)
     if module is None:
         return None
-    for path in appmodule.import_path(ws, module):
+    paths = appmodule.import_path(ws, module)
+    for path in paths:
         file = ws.read(path)
-        found = file.derived.get(_LOADS, lambda: _first_load(file)) if file else None
-        if found is not None:
-            return ModelLoad(path, *found)
+        for found, helper in file.derived.get(_LOADS, lambda: _loads(file)) if file else []:
+            if not helper or _named_elsewhere(ws, paths, path, helper):
+                return ModelLoad(path, *found)
     return None
 
 
-def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool] | None:
-    """The first call that loads a model, else an HTTP call of a start-up function, else
-    the first import of a model library."""
+def _named_elsewhere(ws: Workspace, paths: list[str], own: str, name: str) -> bool:
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    return any(path != own and (file := ws.read(path)) is not None and
+               word.search(file.text) is not None for path in paths)
+
+
+def _loads(file: TextFile) -> list[Load]:
+    """The calls that load a model, then an HTTP call of a start-up function, else the first
+    import of a model library; a load in a route's handler left out."""
     if not any(word in file.text for word in _WORDS):
-        return None
+        return []
     tree = parse(file)
     if tree is None:
-        return None
+        return []
     calls: list[ast.Call] = []
     libraries: list[tuple[int, str]] = []
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
@@ -298,17 +313,43 @@ def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool] | None:
         elif isinstance(node, ast.Import):
             pipelines = pipelines or any(a.name == _PIPELINE_SOURCE for a in node.names)
             libraries.extend((node.lineno, alias.name) for alias in node.names)
+    found: list[Load] = []
+    handlers = [f for f in functions if _handles_a_route(f)]
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
         name = _loader(call.func, pipelines)
-        if name is not None and not _per_request_download(call, functions):
-            return call.lineno, name, False, _within(functions, call.lineno), False
+        if name is None or _inside(handlers, call.lineno):
+            continue   # a route's handler runs per request
+        within = _within(functions, call.lineno)
+        helper = within if within and _only_handlers_call(calls, handlers, within) else ""
+        found.append(((call.lineno, name, False, within, False), helper))
     for function in functions:
         network = _http_request(function) if _runs_at_startup(function) else None
         if network is not None:
-            return network.lineno, ast.unparse(network.func), False, function.name, True
-    found = sorted((line, name.split(".")[0]) for line, name in libraries
-                   if name.split(".")[0] in _MODEL_LIBRARIES)
-    return (*found[0], True, _within(functions, found[0][0]), False) if found else None
+            found.append(((network.lineno, ast.unparse(network.func), False, function.name,
+                           True), ""))
+    imported = sorted((line, name.split(".")[0]) for line, name in libraries
+                      if name.split(".")[0] in _MODEL_LIBRARIES)
+    if imported:
+        found.append(((*imported[0], True, _within(functions, imported[0][0]), False), ""))
+    return found
+
+
+def _handles_a_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Decorated as a route's handler: `@app.get("/reports/{id}")`, `@router.post(...)`."""
+    return any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+               and d.func.attr in _ROUTE_METHODS for d in function.decorator_list)
+
+
+def _inside(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> bool:
+    return any(f.lineno < line <= (f.end_lineno or f.lineno) for f in functions)
+
+
+def _only_handlers_call(calls: list[ast.Call],
+                        handlers: list[ast.FunctionDef | ast.AsyncFunctionDef],
+                        name: str) -> bool:
+    """The module calls the function `name` at least once, and only in route handlers."""
+    lines = [c.lineno for c in calls if isinstance(c.func, ast.Name) and c.func.id == name]
+    return bool(lines) and all(_inside(handlers, line) for line in lines)
 
 
 # what runs before the app listens: a `lifespan` function, an `on_event("startup")` handler
@@ -344,18 +385,6 @@ def _runs_at_startup(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 # what a route decorator calls: `@app.get("/reports/{id}")`, `@router.post(...)`
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "api_route", "route",
                             "websocket"})
-
-
-def _per_request_download(call: ast.Call,
-                          functions: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> bool:
-    """An S3 download inside a route's handler (`@app.get("/reports/{id}.pdf")`): it runs
-    for each request, never before the app listens (a model load there is still counted:
-    it may be what start-up waits for)."""
-    if not (isinstance(call.func, ast.Attribute) and call.func.attr in _S3_DOWNLOADS):
-        return False
-    return any(f.lineno < call.lineno <= (f.end_lineno or f.lineno) and any(
-        isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
-        and d.func.attr in _ROUTE_METHODS for d in f.decorator_list) for f in functions)
 
 
 def _within(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> str:
