@@ -109,3 +109,16 @@ def test_p002_names_the_unset_port_an_override_file_runs() -> None:
     assert finding.reason == (
         "quotes listens on `${API_PORT}` (not set) with compose.override.yaml and on 8000 "
         "without it: which port the image documents is the author's call")
+
+
+@pytest.mark.parametrize("path, text", [
+    ("Makefile", "web:\n\tdocker build --build-arg PORT=3000 -t web ./web && docker push web\n"),
+    (".github/workflows/web.yml",
+     "jobs:\n  web:\n    steps:\n      - uses: docker/build-push-action@v6\n"
+     "        with:\n          context: ./web\n          build-args: |\n"
+     "            PORT=3000\n      - uses: docker/build-push-action@v6\n"
+     "        with:\n          context: ./docs\n"),
+])
+def test_p002_a_build_argument_of_another_image_does_not_count(path: str, text: str) -> None:
+    [finding] = check({**ARG_PORT, path: text}, select="P002")
+    assert finding.fixable and finding.reason is None

@@ -945,21 +945,19 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             result.anchors.append(top)
         condition = _condition(top, stmt, bound) if len(result.routes) > before else None
         if condition is not None:
-            _unsettle(result, before, condition)
+            _unsettle(result, before, condition, path)
 
 
-def _unsettle(result: AppRoutes, before: int, condition: ast.stmt) -> None:
-    """The routes from `before` on were added inside the block `condition` on some runs
-    only: they are unsure, neither served nor unserved, and no probe may take one
-    (`/debug/ping` under `if DEBUG:` answers 404 unless DEBUG is set)."""
+def _unsettle(result: AppRoutes, before: int, condition: ast.stmt, module: str) -> None:
+    """The routes from `before` on were added inside the block `condition` (of `module`)
+    on some runs only: they are unsure, neither served nor unserved, and no probe may take
+    one (`/debug/ping` under `if DEBUG:` answers 404 unless DEBUG is set)."""
     added = result.routes[before:]
     del result.routes[before:]
     for route in added:
         if route.get:
             result.unsure.add(route.path)
-            line = condition.lineno
-            where = f"{route.module}:{line}" if route.module else f"line {line}"
-            result.conditional.append((route.path, where))
+            result.conditional.append((route.path, f"{module}:{condition.lineno}"))
 
 
 def _condition(top: ast.stmt, stmt: ast.stmt, bound: ast.stmt | None) -> ast.stmt | None:
@@ -995,17 +993,21 @@ def _bodies(block: ast.stmt) -> Iterator[tuple[list[ast.stmt], bool]]:
     """The bodies a block holds, and whether each runs whenever the block does: an `if`'s
     branches only when its test is a constant that picks them; a `try`'s body, handlers
     and `else` never (a statement in the body may raise, and the app starts all the same);
-    a `with` body and a `finally` always."""
+    a `with` body and a `finally` always; a `try`'s body and `else` also always where every
+    handler raises again (the app is not created on a run where they do not run)."""
     if isinstance(block, ast.If):
         settled = isinstance(block.test, ast.Constant)
         value = isinstance(block.test, ast.Constant) and bool(block.test.value)
         yield block.body, settled and value
         yield block.orelse, settled and not value
     elif isinstance(block, ast.Try):
-        yield block.body, False
+        # a body whose every handler raises again runs whenever the app starts at all
+        reraises = bool(block.handlers) and all(
+            h.body and isinstance(h.body[-1], ast.Raise) for h in block.handlers)
+        yield block.body, reraises
         for handler in block.handlers:
             yield handler.body, False
-        yield block.orelse, False
+        yield block.orelse, reraises
         yield block.finalbody, True
     elif isinstance(block, (ast.With, ast.AsyncWith)):
         yield block.body, True

@@ -184,7 +184,7 @@ from fixer.core.numbers import number
 from fixer.facts.image.builttags import built_images, is_workflow, script_texts, workflow_jobs
 from fixer.facts.ports.claims import ContainerPort, heard, own_ports, target_ranges
 from fixer.facts.ports.deployments import deployment_port, deployment_ports
-from fixer.facts.ports.deploysignals import deployment_of
+from fixer.facts.ports.deploysignals import deployment_of, other_marks
 from fixer.facts.ports.dockerrun import DOCKER_RUN, run_image
 from fixer.facts.ports.kubernetes import builds_one_app, deployed_images, helm_port, ports_for
 from fixer.facts.ports.references import (
@@ -444,7 +444,7 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
                     f"{chart[1]}), which the app would stop listening on; fixer does not "
                     "render or edit Helm charts")
         deployed = deployment_port(ws, service.name, images, listen,
-                                   lambda: builds_one_app(ws))
+                                   lambda: builds_one_app(ws), other_marks(ws, service))
         port = f"container port {listen}" if deployed is not None and deployed.port else \
             f"a container port set by a variable fixer cannot read (it may be {listen})"
         return None if deployed is None else (
@@ -479,7 +479,8 @@ def _deployment_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
     one_app = builds_one_app(ws)
     judged = {m.path for m in ports_for(ws, service.name, service.stack.services, images,
                                         lambda: one_app)} | \
-        {p.path for p in deployment_ports(ws, service.name, images, lambda: one_app)}
+        {p.path for p in deployment_ports(ws, service.name, images, lambda: one_app,
+                                          other_marks(ws, service))}
     found = deployment_of(ws, service, ws.apps(), judged)
     if found is None:
         return None

@@ -258,7 +258,7 @@ def _release_build_doubt(ws: Workspace, services: list[BuiltService]) -> str | N
         for key, value in zip(i.value[0::2], i.value[1::2]) if key == variable
         for name in re.findall(r"\$\{?(\w+)", value) if name in arguments}
     for name in sorted(names):
-        found = build_argument_set(ws, name)
+        found = build_argument_set(ws, name, app.dockerfile.path)
         if found is not None:
             return (f"{found[0]}:{found[1]} builds the image with the build argument {name} "
                     f"set, which moves the port the image listens on: which port EXPOSE "

@@ -142,9 +142,13 @@ def borrowed_healthcheck(ws: Workspace, service: Service) -> bool:
 
 
 # programs that run a task queue's worker or scheduler, or cron jobs: they serve no HTTP
-# (flower, celery's web UI, does; it is left out below)
-_WORKER = re.compile(r"(?<![\w.-])(?:celery|rq|rqworker|rqscheduler|dramatiq|arq|"
+# (flower, celery's web UI, does; it is left out below; dramatiq's default Prometheus
+# middleware serves metrics over HTTP on 9191, so dramatiq is not listed)
+_WORKER = re.compile(r"(?<![\w.-])(?:celery|rq|rqworker|rqscheduler|arq|"
                      r"huey_consumer(?:\.py)?|taskiq|supercronic|crond?)(?![\w.-])")
+# what makes a worker's command start something else beside it: a process sent to the
+# background (`rq-dashboard --port 9181 & exec rq worker`), or a port it is given
+_BESIDE = re.compile(r"(?<![&|])&(?![&>])|--?[\w-]*port\b|\bport=")
 
 
 def worker_command(ws: Workspace, service: Service) -> str | None:
@@ -155,7 +159,9 @@ def worker_command(ws: Workspace, service: Service) -> str | None:
     if service.app is None or is_app_service(ws, service):
         return None
     text = _runs(service)
-    return text if _WORKER.search(text) and "flower" not in text else None
+    if not _WORKER.search(text) or "flower" in text or _BESIDE.search(text):
+        return None
+    return text
 
 
 def _runs(service: Service) -> str:
@@ -176,6 +182,10 @@ _ONE_SHOT = re.compile(r"^(?:alembic\s+upgrade|python3?\s+(?:-m\s+)?[\w./]*migra
                        r"aerich\s+upgrade|(?:npx\s+)?prisma\s+migrate)\b")
 
 
+# a command that goes on after its first part: `&&`, `;`, `||`, `&`, or a line of its own
+_CHAINED = re.compile(r"&&|\|\||;|(?<![&|])&(?![&>])|\n")
+
+
 def one_shot(ws: Workspace, service: Service) -> str | None:
     """The command of a service that runs a migration and exits (`alembic upgrade head`,
     `python -m app.migrate`, in compose or as its stage's CMD) and serves nothing: no healthcheck of it ever passes, and what
@@ -183,7 +193,8 @@ def one_shot(ws: Workspace, service: Service) -> str | None:
     command = _runs(service)
     if not command or is_app_service(ws, service):
         return None
-    return command if _ONE_SHOT.match(command) else None
+    # `prisma migrate deploy && node dist/main.js` migrates, then serves: no one-shot job
+    return command if _ONE_SHOT.match(command) and not _CHAINED.search(command) else None
 
 
 def healthcheck_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | None:

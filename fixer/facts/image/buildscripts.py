@@ -97,10 +97,12 @@ def _script_variables(ws: Workspace) -> frozenset[str]:
     return frozenset(found)
 
 
-def build_argument_set(ws: Workspace, name: str) -> tuple[str, int] | None:
-    """Where a build script sets the build argument `name` (path, line): `--build-arg
-    NAME=...`, a workflow's `build-args:` line `NAME=...`, or `NAME = ...` in the `args` of
-    a `docker-bake.hcl` target."""
+def build_argument_set(ws: Workspace, name: str, dockerfile: str) -> tuple[str, int] | None:
+    """Where a build script sets the build argument `name` for a build of `dockerfile`
+    (path, line): `--build-arg NAME=...` on a `docker build` line, a workflow step's
+    `build-args:` line `NAME=...`, or `NAME = ...` in the `args` of a `docker-bake.hcl`
+    target. A build of another Dockerfile does not count (`--build-arg PORT=3000 ./web` for
+    the frontend); one whose context or file fixer cannot read does."""
     pattern = re.compile(rf"""--build-arg[ \t=]+["']?{re.escape(name)}=|"""
                          rf"""^[ \t]*["']?{re.escape(name)}["']?[ \t]*=""", re.M)
     for path in ws.tree.paths():
@@ -110,11 +112,63 @@ def build_argument_set(ws: Workspace, name: str) -> tuple[str, int] | None:
         text = file.text if file is not None else ""
         for found in pattern.finditer(text) if name in text else ():
             line = text[text.rfind("\n", 0, found.start()) + 1:found.start()]
-            if "#" in line or (not found.group().startswith("--") and not _in_build_args(
-                    text, found.start())):
+            command = found.group().startswith("--")
+            if "#" in line or (not command and not _in_build_args(text, found.start())):
                 continue
-            return path, text.count("\n", 0, found.start()) + 1
+            built = _built_file(path, text, found.start(), command)
+            if built is None or built == dockerfile:
+                return path, text.count("\n", 0, found.start()) + 1
     return None
+
+
+def _built_file(path: str, text: str, at: int, command: bool) -> str | None:
+    """The Dockerfile the build that sets an argument at `at` builds, as a repository path:
+    the `docker build` line's `-f`, else `CONTEXT/Dockerfile`; a workflow step's `file:`,
+    else its `context:` (from the checkout's root); a bake target's `dockerfile`, from its
+    `context` (from the bake file's folder). None where fixer cannot tell."""
+    folder = posixpath.dirname(path)
+    if command:   # the line's command that holds `at`: `docker build ... ./api && ...`
+        start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        line = text[start:end if end >= 0 else len(text)]
+        cut = [m.end() for m in re.finditer(r"&&|\|\||[;|&]", line[:at - start])]
+        rest = line[cut[-1] if cut else 0:]
+        words = re.split(r"&&|\|\||[;|&]", rest, maxsplit=1)[0].split()
+        files = [w.strip("\"'") for i, w in enumerate(words[1:]) if words[i] in ("-f", "--file")]
+        context = words[-1].strip("\"'") if words else "$"
+        named = files[-1] if files else posixpath.join(context, "Dockerfile")
+        return None if "$" in named else posixpath.normpath(posixpath.join(folder, named))
+    if path.endswith((".hcl", ".json")):   # a bake target: `target "api" { ... }`
+        start = text.rfind("target ", 0, at)
+        end = text.find("\n}", at)
+        block = text[start:end if end >= 0 else len(text)] if start >= 0 else ""
+        settings = dict(_BAKE_SETTING.findall(block))
+        context = posixpath.join(folder, settings.get("context", "."))
+        named = posixpath.join(context, settings.get("dockerfile", "Dockerfile"))
+    else:   # a workflow step: from its `- ` line to the next line as little indented
+        block = _step_around(text, at)
+        settings = dict(_STEP_SETTING.findall(block))
+        named = settings.get("file") or posixpath.join(settings.get("context", "."),
+                                                       "Dockerfile")
+    built = posixpath.normpath(named)
+    return None if "$" in built or built.startswith("..") else built
+
+
+def _step_around(text: str, at: int) -> str:
+    """The YAML list item that holds `at` (a workflow step), by indentation."""
+    line_start = text.rfind("\n", 0, at) + 1
+    depth = len(text[line_start:at]) - len(text[line_start:at].lstrip())
+    items = [m for m in re.finditer(r"^([ \t]*)- ", text[:at], re.M) if len(m.group(1)) < depth]
+    if not items:
+        return text
+    start, own = items[-1].start(), len(items[-1].group(1))
+    after = re.compile(rf"^[ \t]{{0,{own}}}\S", re.M).search(text, text.find("\n", at) + 1)
+    return text[start:after.start() if after and text.find("\n", at) >= 0 else len(text)]
+
+
+# a bake target's `context = "api"`, `dockerfile = "Dockerfile.prod"`
+_BAKE_SETTING = re.compile(r'^[ \t]*(context|dockerfile)[ \t]*=[ \t]*"([^"]*)"', re.M)
+# a workflow step's `context: ./api`, `file: ./api/Dockerfile.prod`
+_STEP_SETTING = re.compile(r"""^[ \t]*(context|file):[ \t]*["']?([^\s"'#]+)""", re.M)
 
 
 def _in_build_args(text: str, at: int) -> bool:
@@ -137,7 +191,7 @@ def base_argument_set(ws: Workspace, dockerfile: Dockerfile, stage: Stage) -> st
     written for this one breaks the build. None where no script sets one."""
     base = chain(dockerfile, stage)[-1].base
     for name in re.findall(r"\$\{?(\w+)", base):
-        found = build_argument_set(ws, name)
+        found = build_argument_set(ws, name, dockerfile.path)
         if found is not None:
             return f"{found[0]}:{found[1]} sets the build argument {name}"
     return None

@@ -69,26 +69,36 @@ _FOUND: Memo[list[DeploymentPort]] = Memo("container ports of deployment files")
 
 
 def deployment_port(ws: Workspace, service: str, images: Iterable[str], port: int,
-                    only_app: Callable[[], bool]) -> DeploymentPort | None:
+                    only_app: Callable[[], bool], others: Iterable[str] = ()) -> \
+        DeploymentPort | None:
     """The first place a deployment file about `service` (or one of its `images`, as
     `image_path` writes them: `orders/api` is not found in `billing/api`) writes `port`, or a
     variable fixer cannot read, as a container port. `only_app()`: the repository builds no
-    other app, so every deployment file is about this one."""
-    return next((p for p in deployment_ports(ws, service, images, only_app)
+    other app, so every deployment file is about this one, but for a place that names one of
+    `others` (another built service's name, folder or image: a frontend's deploy step)."""
+    return next((p for p in deployment_ports(ws, service, images, only_app, others)
                  if p.port in (port, None)), None)
 
 
 def deployment_ports(ws: Workspace, service: str, images: Iterable[str],
-                     only_app: Callable[[], bool]) -> list[DeploymentPort]:
+                     only_app: Callable[[], bool],
+                     others: Iterable[str] = ()) -> list[DeploymentPort]:
     """Every container port a deployment file about `service` writes: those naming it or one
-    of its `images` first, then, when `only_app()`, every other file's."""
+    of its `images` first, then, when `only_app()`, every other one that names none of
+    `others`."""
     found = ws.derived.get(_FOUND, lambda: list(_read(ws)))
     if not found:
         return []
-    names = [service.lower(), *images]
-    words = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w])") for n in names if n]
-    about = [p for p in found if any(w.search(p.text) for w in words)]
-    return about + [p for p in found if p not in about] if only_app() else about
+    about = [p for p in found if _names(p.text, [service.lower(), *images])]
+    if not only_app():
+        return about
+    foreign = [o.lower() for o in others]
+    return about + [p for p in found if p not in about and not _names(p.text, foreign)]
+
+
+def _names(text: str, names: Iterable[str]) -> bool:
+    """Whether the text names one of them as a word (`orders/api` is no `billing/api`)."""
+    return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w])", text) for n in names if n)
 
 
 def _read(ws: Workspace) -> Iterator[DeploymentPort]:
@@ -127,10 +137,14 @@ def _cloud_run_defaults(path: str, text: str) -> Iterator[DeploymentPort]:
     """A Cloud Run deploy with no port option of its own (`gcloud run deploy api --image
     ...`, a `deploy-cloudrun` step without `--port` in its flags) sends traffic to 8080,
     Cloud Run's default."""
-    owned = {_owner(text, m.start()) for m in _PORT_OPTION.finditer(text)}
+    owned = {at for m in _PORT_OPTION.finditer(text) if (at := _owner(text, m.start()))
+             is not None}
     for deploy in _CLOUD_RUN.finditer(text):
         start = text.rfind("\n", 0, deploy.start()) + 1
-        if deploy.start() in owned or "#" in text[start:deploy.start()]:
+        # the deploy word `_owner` finds (`run deploy`) sits inside this match (`gcloud run
+        # deploy`): a port option of its own
+        if any(deploy.start() <= at < deploy.end() for at in owned) or \
+                "#" in text[start:deploy.start()]:
             continue
         about = _list_item(text, deploy.start()) if path.endswith((".yml", ".yaml")) else \
             _continued(text, start)

@@ -92,14 +92,23 @@ def deployment_of(ws: Workspace, service: BuiltService, built: Iterable[BuiltSer
     found = [d for d in deployments(ws) if d.path not in judged]
     if not found:
         return None
-    marks = _marks(ws, service)
+    marks = service_marks(ws, service)
     named = next((d for d in found if d.words & marks), None)
-    others = [_marks(ws, other) for other in built
+    others = [service_marks(ws, other) for other in built
               if other.app.dockerfile.path != service.app.dockerfile.path]
     return named or next((d for d in found if not any(d.words & o for o in others)), None)
 
 
-def _marks(ws: Workspace, service: BuiltService) -> frozenset[str]:
+def other_marks(ws: Workspace, service: BuiltService) -> list[str]:
+    """The words that name the other built services of the repository (their names, build
+    folders, Dockerfiles, images), less those that name this one too."""
+    own = service_marks(ws, service)
+    return sorted({mark for other in ws.apps()
+                   if other.app.dockerfile.path != service.app.dockerfile.path
+                   for mark in service_marks(ws, other)} - own)
+
+
+def service_marks(ws: Workspace, service: BuiltService) -> frozenset[str]:
     """The words that name the service in a deployment: its names, its build folder, its
     Dockerfile, and the images its compose file and the build scripts give it."""
     folder = service.app.folder

@@ -258,15 +258,19 @@ def file_calls(ws: Workspace, stack: Stack,
 def _file_calls(ws: Workspace, stack: Stack,
                 apps: frozenset[str]) -> dict[tuple[str, int], tuple[str, int]]:
     paths: list[str] = []
+    # the stack's compose files, `.env` and env_files: their URLs are peers P001 reads and
+    # rewrites (a worker built from the project folder has them at its context's root)
+    read = {doc.path for doc in stack.docs} | {_dotenv(stack)} | {
+        path for service in stack.services.values() for path in service.env_files()}
     for service in stack.services.values():
         paths.extend(source for source, _target in bind_mounts(service)
                      if source not in ("", ".") and not source.startswith("../")
-                     and ws.tree.exists(source) and not is_proxy_config(source))
+                     and ws.tree.exists(source))
         if service.app is not None and service.name not in apps:
-            paths.extend(path for path in tree_index.files_in(ws.tree, service.app.folder)
-                         if not is_proxy_config(path))
+            paths.extend(tree_index.files_in(ws.tree, service.app.folder))
     found: dict[tuple[str, int], tuple[str, int]] = {}
-    for path in list(dict.fromkeys(paths))[:_FILE_CALLS_LIMIT]:
+    kept = [p for p in dict.fromkeys(paths) if p not in read and not is_proxy_config(p)]
+    for path in kept[:_FILE_CALLS_LIMIT]:
         file = ws.tree.peek(path)   # binary or unreadable: calls nothing fixer can see
         text = file.text if file is not None else ""
         calls = [(url.host, url.port, url.start) for url in find_urls(text)] + \
