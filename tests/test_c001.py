@@ -46,6 +46,39 @@ def test_dburl_rejects(url: str) -> None:
     assert dburl.parse(url) is None
 
 
+def test_dburl_query_parameters() -> None:
+    parsed = dburl.parse("postgresql://u@db/app?sslmode=require&host=/cloudsql/p:r:i&sslmode=x")
+    assert parsed is not None and parsed.database == "app"
+    assert (parsed.param("sslmode"), parsed.param("host"), parsed.param("ssl")) == \
+        ("require", "/cloudsql/p:r:i", None)
+    asyncpg = dburl.parse("postgres://u@db?SSL=${TLS:-true}")
+    assert asyncpg is not None and asyncpg.param("ssl") == "${TLS:-true}"
+
+
+@pytest.mark.parametrize(("image", "path"), [
+    pytest.param("postgres:17-alpine", "/var/lib/postgresql/data", id="17"),
+    pytest.param("postgres:16.4-bookworm", "/var/lib/postgresql/data", id="16.4-codename"),
+    pytest.param("postgres:18", "/var/lib/postgresql", id="18"),
+    pytest.param("postgres:alpine", "/var/lib/postgresql", id="newest"),
+    pytest.param("pgvector/pgvector:pg18", "/var/lib/postgresql", id="pgvector-pg18"),
+    pytest.param("pgvector/pgvector:0.8.0-pg17", "/var/lib/postgresql/data",
+                 id="pgvector-version-first"),
+    pytest.param("timescale/timescaledb:latest-pg18", "/var/lib/postgresql", id="latest-pg18"),
+    pytest.param("timescale/timescaledb:2.17.2-pg16", "/var/lib/postgresql/data",
+                 id="timescale-version-first"),
+    pytest.param("postgis/postgis:16-3.4", "/var/lib/postgresql/data", id="postgis"),
+])
+def test_pgservice_data_path_follows_the_major_version(image: str, path: str) -> None:
+    assert pgservice.data_path(image) == path
+    assert pgservice.version_doubt(image) is None
+
+
+@pytest.mark.parametrize("image", ["timescale/timescaledb:latest", "acme/postgres:stable",
+                                   "postgres@sha256:" + "0" * 64])
+def test_pgservice_unknown_major_version_is_a_doubt(image: str) -> None:
+    assert "cannot read the PostgreSQL major version" in (pgservice.version_doubt(image) or "")
+
+
 def test_dburl_helpers() -> None:
     assert dburl.decoded("p%40ss${X:-%20}") == "p@ss${X:-%20}"
     assert dburl.wholly_interpolated("${DATABASE_URL:-postgresql://u@db/x}")
@@ -372,3 +405,35 @@ def test_c001_doubts_a_password_that_may_be_empty(password: str, dotenv: dict[st
     stops Compose before the database matters, so it is no doubt of the fix's."""
     stack = Stack(docs=[], dotenv=dotenv)
     assert (pgservice._empty_password(stack, password) is not None) is empty
+
+
+@pytest.mark.parametrize(("url", "files", "reason"), [
+    pytest.param("postgresql://app:app@db/app?sslmode=verify-ca", {},
+                 "demands SSL (`sslmode=verify-ca`)", id="sslmode"),
+    pytest.param("postgresql+asyncpg://app:app@db/app?ssl=true", {},
+                 "demands SSL (`ssl=true`)", id="asyncpg-ssl"),
+    pytest.param("postgresql://app:app@db/app?sslmode=${PGSSLMODE}",
+                 {".env": "PGSSLMODE=require\n"}, "demands SSL (`sslmode=${PGSSLMODE}`)",
+                 id="sslmode-from-dotenv"),
+    pytest.param("postgresql://app:app@${DB_HOST:-db}/app", {},
+                 "the host is `${DB_HOST:-db}`, chosen per deployment (`DB_HOST`", id="host-var"),
+    pytest.param("postgresql://app@db/app\n      PGPASSFILE: /run/secrets/pgpass", {},
+                 "reads one from `PGPASSFILE`", id="password-file"),
+])
+def test_c001_unsafe_with_the_reason(url: str, files: dict[str, str], reason: str) -> None:
+    [finding] = check({"docker-compose.yml": API.format(url=url), **files}, select="C001")
+    assert finding.safety.value == "unsafe"
+    assert reason in (finding.reason or ""), finding.reason
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://app:app@db/app?sslmode=prefer", "postgresql://app:app@db/app?ssl=disable",
+])
+def test_c001_ssl_the_server_may_decline_stays_safe(url: str) -> None:
+    [finding] = check({"docker-compose.yml": API.format(url=url)}, select="C001")
+    assert finding.safety.value == "safe"
+
+
+def test_c001_a_host_query_parameter_replaces_the_host() -> None:
+    url = "postgresql://app:app@localhost/app?host=/cloudsql/project:region:instance"
+    assert check({"docker-compose.yml": API.format(url=url)}, select="C001") == []

@@ -254,9 +254,12 @@ def test_c005_redis_cli_ping_passes_on_a_real_server(tmp_path: Path, cache: str,
 # -- probes pinned: no server binary installs here -----------------------------------------
 
 PINNED = [
-    pytest.param("mysql:8.4", ["mysqladmin", "ping", "-h", "localhost"], id="mysql"),
-    pytest.param("mariadb:11.4", ["mariadb-admin", "ping", "-h", "localhost"], id="mariadb-11"),
-    pytest.param("mariadb:10.3", ["mysqladmin", "ping", "-h", "localhost"], id="mariadb-10.3"),
+    pytest.param("mysql:8.4", ["mysqladmin", "ping", "-h", "127.0.0.1", "--protocol=tcp"],
+                 id="mysql"),
+    pytest.param("mariadb:11.4", ["mariadb-admin", "ping", "-h", "127.0.0.1", "--protocol=tcp"],
+                 id="mariadb-11"),
+    pytest.param("mariadb:10.3", ["mysqladmin", "ping", "-h", "127.0.0.1", "--protocol=tcp"],
+                 id="mariadb-10.3"),
     pytest.param("mongo:7", ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
                  id="mongo"),
     pytest.param("mongo:4.4", ["mongo", "--quiet", "--eval", "db.adminCommand('ping')"],
@@ -335,11 +338,39 @@ def test_c005_no_finding_on_a_job_every_app_waits_to_complete() -> None:
                  id="mongo-version-unknown"),
     pytest.param("    image: postgres:16\n    healthcheck:\n      interval: 5s\n",
                  "display-only", "sets timings but no test", id="timings-only"),
+    # a plain probe cannot reach a server that takes TLS connections only
+    pytest.param("    image: redis:7\n    command: redis-server --port 0 --tls-port 6379\n",
+                 "display-only", "takes no plain connections (`--port 0`)", id="redis-tls-only"),
+    pytest.param("    image: valkey/valkey:8\n    command: [valkey-server, --tls-port, '6380']\n",
+                 "unsafe", "takes TLS connections on `--tls-port 6380`", id="valkey-tls-port"),
+    pytest.param("    image: mongo:7\n    command: [--tlsMode=requireTLS]\n",
+                 "display-only", "mongod takes TLS connections only", id="mongo-require-tls"),
+    pytest.param("    image: mongo:7\n    command: --sslMode requireSSL --sslPEMKeyFile k.pem\n",
+                 "display-only", "mongod takes TLS connections only", id="mongo-require-ssl"),
 ])
 def test_c005_unsafe_or_display_only(db: str, safety: str, reason: str) -> None:
     [finding] = check(repo(API + "  db:\n" + db), select="C005")
     assert finding.safety.value == safety
     assert reason in (finding.fix_title or finding.reason or "")
+
+
+def test_c005_mysql_probe_asks_the_server_over_tcp() -> None:
+    """The socket answers while the entrypoint initialises on a server with
+    `--skip-networking`: the probe asks TCP, on the port the command moves it to."""
+    compose = API + "  db:\n    image: mysql:8.4\n    command: [mysqld, --port=3307]\n"
+    service = services(fixed(repo(compose)))["db"]
+    assert container_command(service) == ["mysqladmin", "ping", "-h", "127.0.0.1",
+                                          "--protocol=tcp", "-P", "3307"]
+
+
+def test_c005_postgres_user_from_a_secret_file() -> None:
+    """`POSTGRES_USER_FILE`: the probe names the user the entrypoint reads from the file."""
+    compose = API + ("  db:\n    image: postgres:16\n    environment:\n"
+                     "      POSTGRES_USER_FILE: /run/secrets/db_user\n")
+    service = services(fixed(repo(compose)))["db"]
+    assert service["healthcheck"]["test"] == [
+        "CMD-SHELL", 'pg_isready -U "$$(cat "$$POSTGRES_USER_FILE")" '
+                     '-d "$$(cat "$$POSTGRES_USER_FILE")"']
 
 
 # -- a short list turned into the long form -------------------------------------------------

@@ -6,7 +6,9 @@ Reads every service's environment as Compose builds it (`env_file` files, then
 stack's `.env`) and parses PostgreSQL URLs (`postgres://`, `postgresql://`,
 `postgresql+asyncpg://`, `postgresql+psycopg://`, ...). A URL whose host is no
 service, `container_name`, network alias, `extra_hosts` or link alias of the
-stack, nor a service of a sibling compose file, is reported once per host.
+stack, nor a service of a sibling compose file, is reported once per host. A URL
+whose query names the host (`?host=/cloudsql/...`, `hostaddr=`) connects there, not to
+the host before it (libpq, SQLAlchemy), and is left alone.
 
 ## Why is this bad?
 The service starts, fails to resolve the host and exits, or fails every request
@@ -78,17 +80,33 @@ passes.
 The database joins every network its users (and the
 services that depend on it by name) are on, written as they write theirs; none
 when they are all on the default network. It goes in the base stack (the base
-file, or the override file that holds the URL), never in a `-f` overlay. Credentials come from the URL; `${VAR}` parts are referenced
+file, or the override file that holds the URL), never in a `-f` overlay. Credentials come
+from the URL; `${VAR}` parts are referenced
 as the same variables; a password written only in an env file is referenced
 through a `.env` variable holding that value, never copied. A URL with no
-password gets `POSTGRES_HOST_AUTH_METHOD: trust`. A non-default port gets a
-server listening there. Unsafe when only metrics exporters use the URL (a `postgres-exporter`'s
-`DATA_SOURCE_NAME`): the database an exporter watches is often one outside the stack,
-and an empty one beside it is no fix. Unsafe too when the users need an extension the
-configured image does not ship (pgvector, PostGIS, TimescaleDB), as a user's requirement
-(`pgvector`, `langchain-postgres`, `geoalchemy2`), a `CREATE EXTENSION` in its code or the
-host name (`pgvector`, `postgis`) says: `CREATE EXTENSION` fails on the official image and
-the app stops. A `postgres-image` that has it (`pgvector/pgvector:pg17`) keeps the fix safe.
+password, or an empty one (`app:@db`), gets `POSTGRES_HOST_AUTH_METHOD: trust`. A
+non-default port gets a server listening there. The volume goes where the image's
+PostgreSQL major version keeps its data, read from the tag (`17`, `16.4-bookworm`,
+`pg18`, `0.8.0-pg17`, `latest-pg18`): /var/lib/postgresql from 18 (which refuses a volume
+at .../data), /var/lib/postgresql/data before. Unsafe when only metrics exporters use the
+URL (a `postgres-exporter`'s `DATA_SOURCE_NAME`): the database an exporter watches is
+often one outside the stack, and an empty one beside it is no fix. Unsafe too when the
+users need an extension the configured image does not ship (pgvector, PostGIS,
+TimescaleDB), as a user's requirement (`pgvector`, `langchain-postgres`, `geoalchemy2`), a
+`CREATE EXTENSION` in its code or the host name (`pgvector`, `postgis`) says: `CREATE
+EXTENSION` fails on the official image and the app stops. A `postgres-image` that has it
+(`pgvector/pgvector:pg17`) keeps the fix safe.
+Unsafe when a URL demands SSL (`sslmode=require`, `verify-ca`, `verify-full`; asyncpg's
+`ssl=require`, `ssl=true`): the image's server offers none, so the users stop with "server
+does not support SSL", and such a URL most often names a managed database. Unsafe when
+the host is a variable (`${DB_HOST}`, `.env` giving `db`): each deployment may point it at
+its own database, and the reason names the variable. Unsafe when the URL has no password
+but its user reads one from a file or libpq's variables (`DATABASE_PASSWORD_FILE:
+/run/secrets/db_password`, `PGPASSWORD`): the database should get that password
+(`POSTGRES_PASSWORD_FILE` with the same secret), not `trust`. Unsafe when the tag of
+`postgres-image` names no PostgreSQL major version (`timescale/timescaledb:latest`, a
+digest alone): the volume then goes to /var/lib/postgresql, where every version starts,
+but an older one keeps its data in an anonymous volume below it.
 Unsafe as well when the URL's password reads a variable no `.env` sets and no default
 covers (`postgresql://app:${DB_PASSWORD}@db/app`): where the shell running Compose does
 not set it either, `POSTGRES_PASSWORD` is empty and the image refuses to initialise.
@@ -104,7 +122,9 @@ containers join it: the database may be one of them, and one added under its nam
 would answer beside it), and when only an overlay names the
 URL (an incident drill or CI file loaded with `-f`: the base stack runs
 without that database). Display-only too when the stack already runs a PostgreSQL
-image under another name that no URL names (`postgres` beside a URL to `db`): the
+image under another name that no URL names (`postgres` beside a URL to `db`; the
+official image and those built on it, `bitnami/postgresql`, `supabase/postgres`,
+`timescale/timescaledb-ha`, or a service that builds FROM one of them): the
 host is probably meant to be it, and a second, empty database would take the app's
 data elsewhere while `docker compose up` succeeds; the same when another URL names a
 running PostgreSQL service with the very user, password and database this URL gives. And
@@ -130,11 +150,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
-from fixer.facts.database import dbusage
+from fixer.core.envfile import interpolate
+from fixer.facts.database import dburl, dbusage
 from fixer.facts.database import extensions
-from fixer.facts.database.images import family
+from fixer.facts.database.images import runs_postgres
+from fixer.facts.image.images import base_image
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
-from fixer.model.services import Stack
+from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources.compose_edit import Unfixable
 from fixer.sources.compose import ComposeDoc
@@ -202,11 +224,47 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         plan.c003_on_the_way
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
     base = replace(base, relies_on=plan.waits_for)
-    doubt = plan.doubt or _only_exporters(uses) or _extension_doubt(ws, host, uses)
+    doubt = _ssl_doubt(stack, uses) or _chosen_host(stack, uses) or plan.doubt or \
+        _only_exporters(uses) or _extension_doubt(ws, host, uses)
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
                        reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _ssl_doubt(stack: Stack, uses: list[dbusage.UrlUse]) -> str | None:
+    """Why the added database may refuse its users: a URL demands SSL (`sslmode=require`,
+    `verify-ca`, `verify-full`; asyncpg's `ssl=require`, `ssl=true`), which the image's
+    server does not offer (libpq: "server does not support SSL"); such a URL most often
+    names a managed database, not one the stack should run."""
+    for use in uses:
+        for key in ("sslmode", "ssl"):
+            written = use.url.param(key)
+            value = interpolate(written, stack.dotenv) if written and "$" in written \
+                else written
+            if value is not None and value.lower() in _SSL_REQUIRED:
+                return (f"{use.variable} of {use.service.name} demands SSL (`{key}={written}`), "
+                        "which the added server does not offer (\"server does not support "
+                        "SSL\"): the URL likely names a managed database")
+    return None
+
+
+# the `sslmode` (libpq) and `ssl` (asyncpg) values that refuse a server without SSL
+_SSL_REQUIRED = frozenset({"require", "verify-ca", "verify-full", "true", "1"})
+
+
+def _chosen_host(stack: Stack, uses: list[dbusage.UrlUse]) -> str | None:
+    """Why the database may not be the stack's to run: the URL's host is a variable
+    (`${DB_HOST}`), which `.env` sets for a local run and each deployment may set to its
+    own database (a managed one): an added service would serve only where it is not."""
+    written = next((use.url.host for use in uses if "$" in use.url.host), None)
+    if written is None:
+        return None
+    names = dburl.interpolations(written)
+    variable = names[0] if names else written
+    return (f"the host is `{written}`, chosen per deployment (`{variable}`, which "
+            f"{dbusage.dotenv_path(stack)} or the shell running Compose sets): the database "
+            "may be one each deployment provides")
 
 
 def _extension_doubt(ws: Workspace, host: str, uses: list[dbusage.UrlUse]) -> str | None:
@@ -247,8 +305,17 @@ def _unused_postgres(ws: Workspace, stack: Stack) -> str:
     named = {use.host for each in stacks for use in dbusage.postgres_uses(ws, each)}
     found = [f"`{name}` ({image})" for each in stacks for name, service in each.services.items()
              if name not in named and service.names().isdisjoint(named)
-             and (image := service.scalar("image")) and family(image) == "postgres"]
+             and (image := _postgres_image(service))]
     return " and ".join(found)
+
+
+def _postgres_image(service: Service) -> str | None:
+    """The PostgreSQL image the service runs (`postgres:16`, `bitnami/postgresql:16`), or
+    builds FROM (`FROM postgres:16` with an init script): None when it runs another."""
+    app = service.app
+    image = base_image(app.dockerfile, app.stage, service.build_args()) if app is not None \
+        else service.scalar("image")
+    return image if image and runs_postgres(image) else None
 
 
 def _included_together(ws: Workspace, stack: Stack, host: str) -> str:
@@ -287,7 +354,7 @@ def _same_credentials(ws: Workspace, stack: Stack, uses: list[dbusage.UrlUse]) -
                     for use in dbusage.postgres_uses(ws, each)
                     if (use.url.user, use.url.password, use.url.database) in wanted
                     and (service := services.get(use.host)) is not None
-                    and (image := service.scalar("image")) and family(image) == "postgres"})
+                    and (image := _postgres_image(service))})
     return " and ".join(found)
 
 

@@ -59,8 +59,11 @@ services:
 ## Fix safety
 Safe: it adds the image's own probe, which its image ships and which passes as soon
 as the server accepts connections, whatever the credentials: `pg_isready -U USER -d
-DB` (`-p` when the command moves the port), `mysqladmin ping -h localhost`
-(`mariadb-admin` on `mariadb` 10.5 and later, which dropped `mysqladmin` in 11),
+DB` (`-p` when the command moves the port), `mysqladmin ping -h 127.0.0.1
+--protocol=tcp` (`mariadb-admin` on `mariadb` 10.5 and later, which dropped `mysqladmin`
+in 11; `-P` when the command moves the port): over TCP, since the socket answers already
+while the entrypoint initialises the database on a temporary server with
+`--skip-networking`, and an app let through then finds no TCP port open;
 `redis-cli ping` (`valkey-cli`; `-p` for a `--port`; the port read from compose's
 `command:` and `entrypoint:`, a `sh -c` script included), `rabbitmq-diagnostics -q
 ping`, `mongosh --quiet --eval "db.adminCommand('ping')"` (`mongo` before 6.0).
@@ -70,11 +73,13 @@ only the container knows (an `env_file` entry, a bare `- POSTGRES_USER`) is read
 by the container's shell as `$$POSTGRES_USER`; where an `env_file` of the service
 is not in the repository (each deployment supplies it), the shell reads
 `$${POSTGRES_USER:-postgres}`, so the probe names the user that file sets (a probe
-as `postgres` would pass, but log a failed login every 10 seconds); the image's
-defaults otherwise. Timings are C004's (`interval: 10s`, `timeout: 5s`, `retries:
-3`, `start_period: 10s`), the test in the file's list style and quotes. Every app
-service's entry for it with no `condition` gets `condition: service_healthy`; an
-explicit condition (`service_started`, ...) is the author's choice and is kept.
+as `postgres` would pass, but log a failed login every 10 seconds); a user or database
+the entrypoint reads from a file (`POSTGRES_USER_FILE`, a compose secret) is read there
+too (`"$$(cat "$$POSTGRES_USER_FILE")"`); the image's defaults otherwise. Timings are
+C004's (`interval: 10s`, `timeout: 5s`, `retries: 3`, `start_period: 10s`), the test in
+the file's list style and quotes. Every app service's entry for it with no `condition`
+gets `condition: service_healthy`; an explicit condition (`service_started`, ...) is the
+author's choice and is kept.
 A short list turned into the long form is converted once, every entry decided in
 this fix (as C003 decides them): `service_healthy` for each entry whose healthcheck
 can pass and each database this fix gives its probe too, `service_started`, what
@@ -87,12 +92,17 @@ healthcheck that cannot pass yet, the fix waits (display-only, naming what for):
 a healthcheck alone would leave C003 an entry it cannot gate yet. `fixer fix`
 applies C004 and D003 first, so the list is converted once they are in. Unsafe,
 with the reason, when fixer cannot tell whether an entry's healthcheck passes,
-when the server reads a configuration file that may move its port, when a service that
+when the server reads a configuration file that may move its port (or require TLS), when
+`redis-server` also takes TLS connections (`--tls-port`), which its clients may use while
+the probe asks the plain port, when a service that
 waits for it calls it on another port than its image's default and the probe names none
 (`postgresql://app@db:6543/app`, with the server moved by an entrypoint script fixer does
 not read), or fixer cannot resolve the image's tag where the probe depends on the version
 (`mariadb`, `mongo`), or the tag comes from a variable there (`mongo:${MONGO_TAG:-4.4}`:
-each checkout's `.env` may pick a version whose shell is the other one). Display-only when the
+each checkout's `.env` may pick a version whose shell is the other one). Display-only
+when the server takes TLS connections only (`redis-server --port 0 --tls-port 6379`,
+`mongod --tlsMode requireTLS`): a plain probe cannot reach it, and one with `--tls`
+needs the client's certificates, which only the author knows. Display-only when the
 service or a `depends_on` to edit comes from a
 YAML anchor other services share, when a
 compose `healthcheck` sets timings with no test, and when every app service names it
@@ -200,6 +210,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if target.partial:
         return replace(base, reason="its compose healthcheck sets timings but no test; add "
                                     f"the test by hand (`{' '.join(target.probe.test[1:])}`)")
+    if target.probe.refused:
+        return replace(base, reason=target.probe.refused)
     overlay = db.overlay_setting(_SERVER_KEYS)
     if overlay is not None:
         return replace(base, reason=f"{overlay[0].path}, loaded with `-f`, sets {db.name}'s "

@@ -17,7 +17,8 @@ import yaml
 from fixer.core.edits import TextEdit
 from fixer.core.envfile import interpolate, references, unset_names
 from fixer.facts.database import dburl, networks
-from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay
+from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay, raw_environment
+from fixer.facts.database.images import postgres_major
 from fixer.model.depends import HEALTHY, append_refused, conditions_refused, set_conditions
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
@@ -41,7 +42,8 @@ from . import depends_plan
 @dataclass(frozen=True)
 class Credentials:
     user: str
-    password: str | None      # None: the URL has none, so the server trusts local connections
+    password: str | None      # None: the URL has none (or an empty one), so the server
+                              # trusts local connections
     database: str | None
     port: str | None          # None: PostgreSQL's default 5432
 
@@ -51,6 +53,8 @@ def credentials(stack: Stack, uses: list[UrlUse]) -> Credentials:
     parts = {}
     for part in ("user", "password", "database", "port"):
         values = {getattr(u.url, part) for u in uses}
+        if part == "password":   # `app:@db`: libpq sends no password, as for `app@db`
+            values = {v or None for v in values}
         if part == "port":
             values = {None if v in (None, dburl.DEFAULT_PORT) else v for v in values}
         if len(values) > 1:
@@ -93,12 +97,21 @@ def _literal_password(stack: Stack, uses: list[UrlUse], password: str) -> str:
 
 
 def data_path(image: str) -> str:
-    """PostgreSQL 18 images keep data below /var/lib/postgresql (and refuse a mount at .../data)."""
-    tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else "latest"
-    major = re.match(r"(\d+)", tag)
-    if major is None:
-        return "/var/lib/postgresql" if tag in ("latest", "alpine") else "/var/lib/postgresql/data"
-    return "/var/lib/postgresql" if int(major.group(1)) >= 18 else "/var/lib/postgresql/data"
+    """Where the volume goes: PostgreSQL 18 images keep their data below /var/lib/postgresql
+    (and refuse a mount at .../data), older ones in /var/lib/postgresql/data. Where the tag
+    names no version (`version_doubt`), /var/lib/postgresql: every version starts with it."""
+    major = postgres_major(image)
+    return "/var/lib/postgresql/data" if major is not None and major < 18 \
+        else "/var/lib/postgresql"
+
+
+def version_doubt(image: str) -> str | None:
+    """Why the volume's path may be wrong: the tag names no PostgreSQL major version."""
+    if postgres_major(image) is not None:
+        return None
+    return (f"fixer cannot read the PostgreSQL major version of `{image}`, and where its data "
+            "lives depends on it (/var/lib/postgresql from 18, which refuses a volume at "
+            ".../data; /var/lib/postgresql/data before): check the volume's path")
 
 
 def fragment(creds: Credentials, image: str, volume: str, style: Style,
@@ -232,7 +245,8 @@ def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
     for use in uses:
         sites.setdefault(use.service.name, (use.service, *_depends_site(stack, use)))
     gates, doubt, waits = _gates(ws, host, list(sites.values()))
-    doubt = doubt or _empty_password(stack, creds.password)
+    doubt = doubt or _empty_password(stack, creds.password) or version_doubt(image) or \
+        _password_elsewhere(ws, creds, uses)
     order = [d.path for d in stack.docs]
     doc = min((d for _s, d, _v in sites.values()), key=lambda d: order.index(d.path))
     members = networks.users(stack, host, list({u.service.name: u.service for u in uses}.values()))
@@ -263,6 +277,30 @@ def _empty_password(stack: Stack, password: str | None) -> str | None:
         return (f"the password `{password}` is empty unless the shell running Compose sets "
                 "it, and the database refuses to start with an empty POSTGRES_PASSWORD")
     return None
+
+
+def _password_elsewhere(ws: Workspace, creds: Credentials, uses: list[UrlUse]) -> str | None:
+    """Why a URL with no password may not mean a database without one: its user reads the
+    password from elsewhere (`DATABASE_PASSWORD_FILE: /run/secrets/db_password`, libpq's
+    `PGPASSWORD`, `PGPASSFILE`), and a maintainer wants that password on the server
+    (`POSTGRES_PASSWORD_FILE` with the same secret), not `trust`."""
+    if creds.password is not None:
+        return None
+    for use in uses:
+        found = next((name for name in raw_environment(ws, use.service)
+                      if _PASSWORD_ELSEWHERE.fullmatch(name)), None)
+        if found is not None:
+            return (f"the URL has no password, but {use.service.name} reads one from "
+                    f"`{found}`: give the database that password (`POSTGRES_PASSWORD_FILE` "
+                    "with the same secret) instead of `POSTGRES_HOST_AUTH_METHOD: trust`")
+    return None
+
+
+# a password the app sends without the URL: a database password file's path (not a Redis
+# one beside it: `DB_PASSWORD_FILE`, `DATABASE_PASSWORD_FILE`), or libpq's own variables
+_PASSWORD_ELSEWHERE = re.compile(
+    r"(?=(?:\w*_)?(?:DB|DATABASE|PG|POSTGRES(?:QL)?)_)\w*PASS\w*_FILE|PGPASSWORD|PGPASSFILE",
+    re.I)
 
 
 def profiles(users: Sequence[Service]) -> tuple[str, ...]:

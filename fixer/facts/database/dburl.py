@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 # `postgres://`, `postgresql://`, `postgresql+asyncpg://`, `postgres+psycopg2://`, ...
 _SCHEME = re.compile(r"^(postgres(?:ql)?(?:\+[A-Za-z0-9_.-]+)?)://", re.IGNORECASE)
@@ -31,6 +31,13 @@ class DbUrl:
     host: str
     port: str | None
     database: str | None
+    # the query's parameters as written (`sslmode=require`, `host=/cloudsql/...`), keys
+    # lowercased; interpolations kept
+    query: tuple[tuple[str, str], ...] = ()
+
+    def param(self, name: str) -> str | None:
+        """A query parameter's value; the first one written wins, as libpq reads them."""
+        return next((value for key, value in self.query if key == name), None)
 
     @property
     def effective_port(self) -> str:
@@ -90,6 +97,7 @@ def parse(value: str) -> DbUrl | None:
     if host is None or "," in hostport or not host:
         return None
     database = path.split("?", 1)[0].split("#", 1)[0] if path else ""
+    query = masked.partition("?")[2].split("#", 1)[0]
 
     def restore(part: str) -> str:
         return _PLACEHOLDER.sub(lambda m: found[int(m.group(1))], part)
@@ -100,6 +108,8 @@ def parse(value: str) -> DbUrl | None:
         password=restore(password) if colon else None,
         host=restore(host), port=restore(port) if port else None,
         database=restore(database) if database else None,
+        query=tuple((key.lower(), restore(value))
+                    for key, value in parse_qsl(query, keep_blank_values=True)),
     )
 
 

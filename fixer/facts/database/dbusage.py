@@ -119,8 +119,8 @@ def service_uses(ws: Workspace, service: Service) -> list[UrlUse]:
         if raw is None or not dburl.is_postgres_url(raw.value):
             continue
         url = dburl.parse(raw.value)
-        if url is None:
-            continue
+        if url is None or url.param("host") is not None or url.param("hostaddr") is not None:
+            continue   # a `host=` parameter (a Cloud SQL socket folder) replaces the URL's host
         host = interpolate(url.host, stack.dotenv) if "$" in url.host else url.host
         uses.append(UrlUse(service, variable, url, host, raw.path, raw.line, raw.origin,
                            raw.source, raw.file_keys))

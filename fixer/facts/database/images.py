@@ -30,6 +30,11 @@ FAMILIES: dict[str, str] = {
     "pgvector/pgvector": "postgres", "redis": "redis", "valkey/valkey": "valkey",
     "mysql": "mysql", "mariadb": "mariadb", "mongo": "mongo", "rabbitmq": "rabbitmq",
 }
+# images that run a PostgreSQL server under other settings (their own variables, paths or
+# entrypoint): no probe is written for them, but a stack running one runs PostgreSQL
+_OTHER_POSTGRES = frozenset({"bitnami/postgresql", "bitnami/postgresql-repmgr",
+                             "supabase/postgres", "timescale/timescaledb-ha",
+                             "ghcr.io/cloudnative-pg/postgresql", "ankane/pgvector"})
 _REGISTRIES = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 
 
@@ -58,6 +63,43 @@ def family(reference: str) -> str | None:
     return FAMILIES.get(image_name(reference))
 
 
+def runs_postgres(reference: str) -> bool:
+    """The image runs a PostgreSQL server: the official image, one built on it, or one of
+    the known others (`bitnami/postgresql`, `supabase/postgres`)."""
+    return family(reference) == "postgres" or image_name(reference) in _OTHER_POSTGRES
+
+
 def ships_probe(reference: str, command: str) -> bool:
     """The image is a known database or broker image and `command` is one of its probes."""
     return posixpath.basename(command) in PROBES.get(image_name(reference), frozenset())
+
+
+# images whose tags lead with their extension's version (`pgvector/pgvector:0.8.0-pg17`,
+# `timescale/timescaledb:2.17.2-pg17`): only a `pgNN` part names PostgreSQL's
+_EXTENSION_VERSIONED = frozenset({"pgvector/pgvector", "timescale/timescaledb",
+                                  "timescale/timescaledb-ha"})
+NEWEST_POSTGRES = 18   # what `postgres:latest` runs
+# the official image's tags that name no version: its newest release
+_NEWEST = re.compile(r"(?:latest|alpine[\d.]*|bookworm|bullseye|trixie)")
+
+
+def postgres_major(reference: str) -> int | None:
+    """The PostgreSQL major version a PostgreSQL image's tag names: a `pgNN` part
+    (`pg18`, `latest-pg18`, `0.8.0-pg17-bookworm`), else a leading `NN` or `NN.N` (`17`,
+    `16.4-bookworm`, postgis's `17-3.5`); the newest release for the official image's
+    `latest`, `alpine` and codename tags. None when the tag says none (a digest only,
+    `timescale/timescaledb:latest`, a private image's `stable`)."""
+    tail = posixpath.basename(reference.strip().split("@", 1)[0])
+    if ":" not in tail and "@" in reference:
+        return None    # pinned by digest alone
+    tag = tail.rsplit(":", 1)[1].lower() if ":" in tail else "latest"
+    named = re.search(r"(?:^|[-_.])pg(\d+)(?=$|[-_.])", tag)
+    if named is not None:
+        return int(named.group(1))
+    name = image_name(reference)
+    leading = re.match(r"(\d+)(?:\.\d+)*(?=$|-)", tag)
+    if leading is not None and name not in _EXTENSION_VERSIONED:
+        return int(leading.group(1))
+    return NEWEST_POSTGRES if name == "postgres" and _NEWEST.fullmatch(tag) else None
+
+

@@ -49,6 +49,7 @@ class DbProbe:
     family: str
     test: tuple[str, ...]       # ("CMD", argv...) or ("CMD-SHELL", script)
     doubt: str | None = None    # why fixer cannot vouch that it passes
+    refused: str | None = None  # why it cannot pass: none is written (display-only)
 
     @property
     def tool(self) -> str:
@@ -128,7 +129,32 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
         unknown = (f"the image's tag comes from `{raw}`, and the probe's tool depends on "
                    f"the version each checkout's `.env` or shell picks ({_SHELL_BY_VERSION[kind]})")
     argv, doubt = _argv(kind, env, words, version, unknown)
-    return DbProbe(kind, _test(argv), doubt or unread)
+    return DbProbe(kind, _test(argv), doubt or unread or _tls_port(kind, words),
+                   _tls_only(kind, words))
+
+
+def _tls_only(kind: str, words: list[str]) -> str | None:
+    """Why the plain probe cannot pass: the server takes TLS connections only (`redis-server
+    --port 0 --tls-port 6379`, `mongod --tlsMode requireTLS`), and the probe would need the
+    client's certificates, which only the author knows."""
+    if kind in ("redis", "valkey") and _option(words, ("--port",)) == "0":
+        return (f"{kind}-server takes no plain connections (`--port 0`), so `{kind}-cli "
+                "ping` cannot reach it: write a probe with `--tls` and the client "
+                "certificates by hand")
+    mode = _option(words, ("--tlsMode", "--sslMode"))
+    if kind == "mongo" and mode is not None and mode.lower() in ("requiretls", "requiressl"):
+        return (f"mongod takes TLS connections only (`{mode}`), so a plain `mongosh` probe "
+                "cannot reach it: write one with `--tls` and the certificates by hand")
+    return None
+
+
+def _tls_port(kind: str, words: list[str]) -> str | None:
+    """Why a plain probe may ask a port nobody uses: the server also listens for TLS."""
+    port = _option(words, ("--tls-port",))
+    if kind not in ("redis", "valkey") or port is None:
+        return None
+    return (f"{kind}-server takes TLS connections on `--tls-port {port}`, and the probe asks "
+            "the plain port, which its clients may not use")
 
 
 def server_words(service: Service) -> tuple[list[str], str | None]:
@@ -168,7 +194,11 @@ def _argv(kind: str, env: Environment, words: list[str],
         # mariadb 11 images no longer ship `mysqladmin`; `mariadb-admin` came in 10.5
         modern = kind == "mariadb" and (version is None or version >= (10, 5))
         doubt = unknown if kind == "mariadb" else None
-        return _words("mariadb-admin" if modern else "mysqladmin", "ping", "-h", "localhost"), doubt
+        # over TCP: the socket answers already while the entrypoint initialises the database
+        # on a temporary server with `--skip-networking`, where the app cannot connect yet
+        port = _option(words, ("--port", "-P"))
+        return [*_words("mariadb-admin" if modern else "mysqladmin", "ping", "-h", "127.0.0.1",
+                        "--protocol=tcp"), *([Word("-P"), _port(port)] if port else [])], doubt
     if kind == "mongo":
         # the legacy `mongo` shell left the image in 6.0; `mongosh` came in 5.0
         shell = "mongo" if version is not None and version < (6,) else "mongosh"
@@ -268,12 +298,21 @@ def _postgres(env: Environment, words: list[str]) -> tuple[list[Word], str | Non
     database named after the user. Naming them keeps the server's log free of failed
     connection attempts for `root`, or for `postgres` where a deployment's env file names
     another user."""
-    user = _reference(env, "POSTGRES_USER", Word("postgres"))
-    database = _reference(env, "POSTGRES_DB", user)
+    user = _from_file(env, "POSTGRES_USER") or _reference(env, "POSTGRES_USER", Word("postgres"))
+    database = _from_file(env, "POSTGRES_DB") or _reference(env, "POSTGRES_DB", user)
     port = _option(words, ("-p",), ("port=",))
     argv = [Word("pg_isready"), Word("-U"), user, Word("-d"), database]
     argv += [Word("-p"), _port(port)] if port else []
     return argv, _config_doubt(words, "postgres", r"^config_file=")
+
+
+def _from_file(env: Environment, name: str) -> Word | None:
+    """`"$$(cat "$$POSTGRES_USER_FILE")"`: the value the entrypoint reads from the file that
+    `POSTGRES_USER_FILE` names (a compose secret), as the container's shell reads it; None
+    when the variable itself is set, or no file is named."""
+    if name in env.values or f"{name}_FILE" not in env.values:
+        return None
+    return Word(f'"$$(cat "$${name}_FILE")"', shell=True)
 
 
 def _port(written: str) -> Word:

@@ -93,7 +93,7 @@ def will_probe(ws: Workspace, service: Service) -> Unchecked | None:
     """The service, when C005 will give it its probe: an app service waits for it, its
     compose healthcheck is not a timings-only one, and the probe can be written."""
     found = unchecked(ws, service.stack).get(service.name)
-    if found is None or not found.waiting or found.partial:
+    if found is None or not found.waiting or found.partial or found.probe.refused:
         return None
     if found.writable is None:  # asked once per list entry naming it: judged once
         try:
