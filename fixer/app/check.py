@@ -79,7 +79,8 @@ def prepare(root: Path, shown: str, options: Options, catalogue: Sequence[Rule],
     settings = configfile.settings(root, shown, **flags, read=read)
     rules = chosen_rules(catalogue, settings.select, settings.ignore, extend)
     # a fix that would make another rule's change on the way asks whether that rule runs
-    config = dataclasses.replace(settings.config, rules_run=tuple(r.code for r in rules))
+    config = dataclasses.replace(settings.config, rules_run=tuple(r.code for r in rules),
+                                 ignored=tuple(_codes(settings.ignore) or ()))
     return dataclasses.replace(settings, config=config), rules
 
 
@@ -127,7 +128,7 @@ def run(request: CheckRequest, progress: Progress = _unseen) -> Checked:
     findings = at_or_above(checked.findings, settings.severity)
     hidden = len(checked.findings) - len(findings)
     if request.diff_filter is not None:
-        findings = _diff_filtered(findings, request.diff_filter, request.root)
+        findings = _diff_filtered(findings, request.diff_filter, request.root, ws)
     later = _fixed_later(ws, findings, rules, settings) if request.fix_run else None
     unused = suppress.unused(ws, checked.suppressed, [r.code for r in rules],
                              [r.code for r in request.catalogue]) \
@@ -142,10 +143,12 @@ def elsewhere(settings: configfile.Settings) -> str | None:
     return settings.source if settings.outside else None
 
 
-def _diff_filtered(findings: list[Finding], source: str, root: Path) -> list[Finding]:
+def _diff_filtered(findings: list[Finding], source: str, root: Path,
+                   ws: Workspace) -> list[Finding]:
     from fixer.formats import difffilter
     try:
-        return difffilter.only_changed(findings, source, root)
+        # the stacks: what a deleted file or deleted compose lines break is found from them
+        return difffilter.only_changed(findings, source, root, ws.stacks)
     except difffilter.DiffFilterError as exc:
         raise RequestError(str(exc)) from None
 

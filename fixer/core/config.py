@@ -32,6 +32,9 @@ class Config:
     # The codes of the rules this run runs (after --select and --ignore); None: every rule.
     # A fix asks before it makes another rule's change on the way (fixer.model.optout).
     rules_run: tuple[str, ...] | None = None
+    # The codes and prefixes `--ignore` (or the file's `ignore`) names: said no to, where
+    # `rules_run` also leaves out what a `--select` does not name (fixer.model.optout).
+    ignored: tuple[str, ...] = ()
     # Groups of compose files (repository paths, base first) read as one stack each.
     stacks: tuple[tuple[str, ...], ...] = ()
     # Health paths besides `/health` and any path ending in `/health` (H001, C004, H002).

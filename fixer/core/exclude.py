@@ -79,6 +79,11 @@ class ExcludingSource:
             self._paths = [p for p in self.source.paths() if not self.filter.excluded(p)]
         return self._paths
 
+    def excluded_paths(self) -> list[str]:
+        """The paths the filter leaves out: files fixer neither reads as the repository's
+        nor edits, which may still call a service (P001 asks)."""
+        return [p for p in self.source.paths() if self.filter.excluded(p)]
+
     def read_bytes(self, path: str) -> bytes:
         return self.source.read_bytes(path)
 

@@ -35,6 +35,15 @@ def turned_off(ws: Workspace, code: str, service: str | None, path: str, line: i
     config = ws.config
     if config.rules_run is not None and code not in config.rules_run:
         return True
-    if any(code.startswith(prefix) for prefix in config.ignored_for(service)):
+    return ignored(ws, code, service, path, line)
+
+
+def ignored(ws: Workspace, code: str, service: str | None, path: str, line: int) -> bool:
+    """The user said no to `code` there: `--ignore` or the file's `ignore`, its
+    `per-service-ignores`, or a comment; not a `--select` that merely leaves it out. C004
+    asks this before it adds the health route (H001's change) or installs curl (D003's) its
+    probe needs: parts of its own fix, which a narrower `--select C004` still wants."""
+    config = ws.config
+    if any(code.startswith(prefix) for prefix in (*config.ignored, *config.ignored_for(service))):
         return True
     return any(s.code_for(path, line, code) for s in comments_of(ws, path))

@@ -185,7 +185,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.depends import HEALTHY, conditions_refused, dependencies, entry_line
 from fixer.model.listen import COMPOSE_KINDS
-from fixer.model.optout import turned_off
+from fixer.model.optout import ignored, turned_off
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import (
     BuiltService,
@@ -576,7 +576,8 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     if health_plan.doubt:
         return Choice(block="the app serves no health route, and fixer cannot vouch that one "
                             f"added with a decorator would work: {health_plan.doubt}")
-    if any("H001".startswith(code) for code in ws.config.ignored_for(service.name)):
+    module = appmodule.find(ws, service)
+    if module is not None and ignored(ws, "H001", service.name, module.path, 1):
         return Choice(block="the app serves no health route, and H001, which adds one, is "
                             "turned off for this service")
     routes = addable(ws, service, path)
@@ -613,6 +614,13 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                                    f"assumes `{python[0]}`")
     if ws.config.healthcheck_strategy == "python":
         return Choice(("CMD", *python))
+    if published_image(service) and family.python is not None and \
+            not {"curl", "wget"} & family.tools:
+        # a deployment may pull the published image, which may predate a curl the
+        # Dockerfile installs: the image's Python probes the pulled and the built one alike
+        # (and a second run chooses the same probe as the first)
+        return Choice(("CMD", *python), says="a Python urllib probe (compose also names a "
+                                             "published image)")
     found = _present_probe(present - {"python"}, python, url, "install")
     if found is not None:
         return found
@@ -623,6 +631,12 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
         return Choice(block=f"a {family.label} image has neither curl nor wget, nor a package "
                             'manager to install one; healthcheck-strategy = "python" probes '
                             "with the image's Python")
+    if ignored(ws, "D003", service.name, dockerfile.path, 1):   # D003 installs tools
+        if family.python is not None:
+            return Choice(("CMD", *python), says="a Python urllib probe (D003, which installs "
+                                                 "curl, is turned off)")
+        return Choice(block="the final stage lacks curl, and D003, which installs it, is "
+                            "turned off for this service")
     image = base_image(dockerfile, stage)
     where = placement(dockerfile, stage, family.manager, ["curl"], image, pragmas(ws))
     if (where.no_packages or where.undone) and family.python is not None:

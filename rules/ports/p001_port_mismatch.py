@@ -179,6 +179,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from fixer.core import tree_index
+from fixer.core.exclude import ExcludingSource
 from fixer.core.derived import Memo
 from fixer.core.numbers import number
 from fixer.facts.image.builttags import built_images, is_workflow, script_texts, workflow_jobs
@@ -298,7 +299,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                      _fly_doubt(ws, service, listen) or
                      _bare_address_doubt(ws, service, listen) or
                      _included_doubt(ws, service, listen) or
-                     _deployment_doubt(ws, service, listen)) if moves_app else None
+                     _deployment_doubt(ws, service, listen) or
+                     _excluded_doubt(ws, service, listen)) if moves_app else None
             return _offered(ws, report, move, title, doubt)
     return replace(report, reason=reason)
 
@@ -468,6 +470,33 @@ def _first_file_agrees(service: BuiltService, wrong: list[ContainerPort], listen
                     [(doc, value) for doc, value in service.definitions if doc is first])
     claimed = [p.effective for p in own_ports(alone) if p.effective is not None]
     return bool(claimed) and all(port == listen for port in claimed)
+
+
+_EXCLUDED_LIMIT = 200        # excluded files read for a mention, per check
+_EXCLUDED_BYTES = 1_000_000  # and no larger than this
+
+
+def _excluded_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: a file the configuration excludes names
+    the service and that port (an nginx `server accounts:8080;` a compose service mounts, a
+    Kubernetes manifest in `deploy/`), and fixer, told not to read it, cannot show it still
+    reaches the app."""
+    source = ws.tree.source
+    if not isinstance(source, ExcludingSource):
+        return None
+    names = "|".join(re.escape(name) for name in sorted(service.names()))
+    name, port = re.compile(rf"(?<![\w.-])(?:{names})(?![\w-])"), \
+        re.compile(rf"(?<![\w.]){listen}(?![\w.])")
+    for path in source.excluded_paths()[:_EXCLUDED_LIMIT]:
+        try:
+            data = source.read_bytes(path)
+        except OSError:
+            continue
+        text = data[:_EXCLUDED_BYTES].decode("utf-8", "replace")
+        if name.search(text) and port.search(text):
+            return (f"{path}, which the configuration excludes, names {service.name} and "
+                    f"port {listen}; fixer does not read it to show it still reaches the app")
+    return None
 
 
 def _deployment_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
