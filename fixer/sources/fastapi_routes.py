@@ -699,11 +699,16 @@ def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
     """The first error status a middleware answers with, outside its `except` blocks (an
     error handler's 500 answers only what failed). A placeholder that `response = await
     call_next(request)` replaces before any return is no answer (the session middleware of
-    FastAPI's SQL tutorial starts from a 500 it never sends). A redirect to https (`return
+    FastAPI's SQL tutorial starts from a 500 it never sends). An `HTTPException` a
+    middleware raises reaches no exception handler of the app: Starlette answers it with
+    500 (checked with uvicorn). A redirect to https (`return
     RedirectResponse(request.url.replace(scheme="https"))`) refuses a probe of http:// as
     well: its status counts (307 unless given)."""
     nodes = list(_outside_handlers(function, _placeholders(function)))
-    found = answered_error(nodes)
+    raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
+              and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
+    found = next(((500 if id(node) in raised else code, node) for node in nodes
+                  if (code := _status_of(node)) is not None), None)
     return found[0] if found is not None else _https_redirect(nodes)
 
 

@@ -90,7 +90,11 @@ Unsafe, with the reason, when compose also names a published image beside `build
 (`image: ${API_IMAGE:-acme/api:latest}`; not a plain local tag, nor with `pull_policy:
 build`) and the probe needs what only a build brings (the route or curl this fix adds, or
 code or a Dockerfile an earlier fix of the run changed): a deployment that pulls the image
-runs without it.
+runs without it. Where such an image's base has neither curl nor wget, the probe is the
+image's Python (urllib), whatever the Dockerfile installs: the pulled image may predate it.
+Display-only where the app serves no health route and H001 is ignored for the service
+(`--ignore H001`, `per-service-ignores`, a comment); where D003 is, no curl is installed
+(the probe is a Python one, or none on an image without Python).
 Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
 route, its router, the `include_router` call or the FastAPI app mounted with it (`admin =
 FastAPI(dependencies=[Depends(require_admin)])`, `app.mount("/admin", admin)`) has
