@@ -23,6 +23,9 @@ _SHELL_FLAG = re.compile(r"^-[a-z]*c$")
 _SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n|(?<![<>&])&(?![&>])")
 # Programs that start the next word as the real command.
 _WRAPPERS = ("exec", "env", "tini", "dumb-init", "--", "opentelemetry-instrument", "ddtrace-run")
+# scripts that wait for a host's port, then run what follows their `--`
+_WAITERS = frozenset({"wait-for-it.sh", "wait-for-it", "wait-for", "wait-for.sh",
+                      "wait_for_it.sh", "wait-for-postgres.sh"})
 _RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
 # An option with its value in the same argument: `--port 8004`, `-b 0.0.0.0:8000`
 _JOINED_OPTION = re.compile(r"^--?[A-Za-z][\w-]*\s+\S")
@@ -140,14 +143,22 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
 
 
 def _prefix_length(argv: list[str]) -> int:
-    """How many words of `exec`, `env A=B`, `VAR=value`, `uv run`, `tini --` come first."""
+    """How many words of `exec`, `env A=B`, `VAR=value`, `uv run`, `tini --`, `wait-for-it.sh
+    HOST:PORT --`, `dockerize -wait URL` come first."""
     i = 0
     while i < len(argv):
         word = argv[i]
-        if word.rsplit("/", 1)[-1] in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", word):
+        name = word.rsplit("/", 1)[-1]
+        if name in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", word):
             i += 1
         elif word in _RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
             i += 2
+        elif name in _WAITERS and "--" in argv[i + 1:]:   # `wait-for-it.sh db:5432 -- uvicorn`
+            i = argv.index("--", i + 1) + 1
+        elif name == "dockerize":   # `dockerize -wait tcp://db:5432 -timeout 60s uvicorn`
+            i += 1
+            while i + 1 < len(argv) and argv[i].startswith("-"):
+                i += 2
         else:
             break
     return i

