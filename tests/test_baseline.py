@@ -80,17 +80,17 @@ def test_an_invalid_baseline_is_a_usage_error_naming_the_file(fleet: Path, text:
     (fleet / "base.json").write_text(text)
     code, out, err = run_cli("check", "--baseline", "base.json")
     assert code == 2 and out == ""
-    assert f"Error: base.json: {reason}" in err
+    assert f"fixer: base.json: {reason}" in err
 
 
 def test_a_missing_baseline_is_a_usage_error(fleet: Path) -> None:
     code, out, err = run_cli("check", "--baseline", "missing.json")
-    assert code == 2 and out == "" and "Error: missing.json: no such file" in err
+    assert code == 2 and out == "" and "fixer: missing.json: no such file" in err
 
 
 def test_write_baseline_into_a_missing_folder_is_a_usage_error(fleet: Path) -> None:
     code, _, err = run_cli("check", "--write-baseline", "nowhere/base.json")
-    assert code == 2 and "Error: nowhere/base.json: cannot write:" in err
+    assert code == 2 and "fixer: nowhere/base.json: cannot write:" in err
 
 
 def test_write_and_read_a_baseline_together_is_a_usage_error(fleet: Path) -> None:

@@ -495,3 +495,16 @@ def test_check_imports_only_its_own_command() -> None:
     assert "fixer.cli.check" in loaded
     assert not loaded & {"fixer.cli.fix", "fixer.cli.report", "fixer.cli.probe",
                          "fixer.app.apply", "fixer.formats.diff", "fixer.formats.report"}
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["check", "nowhere"], "nowhere: not a folder"),
+    (["check", "--select", "X999"], "unknown rule code: X999"),
+    (["check", "--output-file", "nowhere/x"], "nowhere/x: no such folder"),
+    (["check", "--baseline", "missing.json"], "missing.json: no such file"),
+], ids=["path", "select", "output-file", "baseline"])
+def test_a_refused_request_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       argv: list[str], message: str) -> None:
+    """What fixer refuses once the flags are read: one `fixer:` line, no usage banner."""
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(*argv) == (2, "", f"fixer: {message}\n")

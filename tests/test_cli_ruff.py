@@ -186,7 +186,7 @@ def test_output_file_in_a_missing_folder_is_a_usage_error(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli("check", SEED_FLEET, "--output-file", "nowhere/report.txt")
     assert code == 2 and out == ""
-    assert "Error: nowhere/report.txt: no such folder" in err and "Usage:" in err
+    assert err == "fixer: nowhere/report.txt: no such folder\n"
     assert not (tmp_path / "nowhere").exists()
 
 

@@ -298,3 +298,73 @@ def test_a_port_flag_added_to_a_compose_command_keeps_the_mismatch(
     assert added_lines(repo, "HEAD") == {"compose.yaml": {7}}
     assert piped(repo, diff, monkeypatch, "--select", "P001") == (1, [("P001", "compose.yaml",
                                                                        10)])
+
+
+# -- what a deletion breaks far from where it was -------------------------------------------
+
+DB_COMPOSE = ('services:\n  api:\n    build: ./api\n    ports:\n      - "8000:8000"\n'
+              '    environment:\n'
+              '      DATABASE_URL: postgresql://app:secret@db:5432/app\n'
+              '    depends_on:\n      - cache\n'
+              '    healthcheck:\n'
+              '      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n'
+              '  db:\n    image: postgres:16\n'
+              '    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U app"]\n'
+              '  cache:\n    image: redis:7\n'
+              '    healthcheck:\n      test: ["CMD", "redis-cli", "ping"]\n')
+DB_SERVICE = {**ONE_SERVICE, "compose.yaml": DB_COMPOSE}
+DB_BLOCK = ('  db:\n    image: postgres:16\n'
+            '    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U app"]\n')
+CACHE_BLOCK = ('  cache:\n    image: redis:7\n'
+               '    healthcheck:\n      test: ["CMD", "redis-cli", "ping"]\n')
+
+
+@pytest.mark.parametrize("block, code, line", [
+    (DB_BLOCK, "C001", 7),       # the DATABASE_URL's host is gone
+    (CACHE_BLOCK, "C002", 9),    # the `depends_on` entry is gone
+], ids=["database", "dependency"])
+def test_a_service_deleted_from_compose_keeps_what_named_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: str, code: str,
+        line: int) -> None:
+    repo, diff = changed(tmp_path, {"compose.yaml": (block, "")}, base=DB_SERVICE)
+    assert added_lines(repo, "HEAD") == {"compose.yaml": set()}   # a deletion only
+    assert json_findings(repo, "--select", code)[1] == [(code, "compose.yaml", line)]
+    assert piped(repo, diff, monkeypatch, "--select", code) == (1, [(code, "compose.yaml", line)])
+
+
+def test_a_deleted_comment_keeps_no_finding_of_other_rules(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the rules that name a service or a build look through the whole stack."""
+    broken = {**ONE_SERVICE, "compose.yaml": "# the API\n" + ONE_COMPOSE,
+              "api/Dockerfile": ONE_DOCKERFILE.replace('"8000"]', '"9000"]')}
+    repo, diff = changed(tmp_path, {"compose.yaml": ("# the API\n", "")}, base=broken)
+    assert [f[0] for f in json_findings(repo)[1]] == ["P002", "P001"]
+    assert piped(repo, diff, monkeypatch) == (0, [])
+
+
+@pytest.mark.parametrize("renames", [True, False], ids=["rename", "delete-and-add"])
+def test_a_renamed_dockerfile_keeps_the_build_that_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, renames: bool) -> None:
+    repo = write_tree(tmp_path / "repo", ONE_SERVICE)
+    init_repo(repo)
+    git(repo, "mv", "api/Dockerfile", "api/Dockerfile.prod")
+    diff = git(repo, "diff", "--cached", "-M" if renames else "--no-renames")
+    assert ("rename from" in diff) == renames
+    assert piped(repo, diff, monkeypatch, "--select", "S001") == (1, [("S001", "compose.yaml", 3)])
+
+
+def test_a_deleted_env_file_keeps_the_findings_of_its_stack(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `.env` beside a compose file holds what its values read: deleted, the stack that
+    read it keeps its findings; a stack in another folder does not."""
+    unknown = DB_COMPOSE.replace("@db:", "@postgres:")
+    other = {f"other/{path}": text for path, text in DB_SERVICE.items()}
+    base = {**DB_SERVICE, **other, "compose.yaml": unknown, "other/compose.yaml": unknown,
+            ".env": "TAG=1\n"}
+    repo = write_tree(tmp_path / "repo", base)
+    init_repo(repo)
+    git(repo, "rm", "-q", ".env")
+    diff = git(repo, "diff", "--cached")
+    assert json_findings(repo, "--select", "C001")[1] == [
+        ("C001", "compose.yaml", 7), ("C001", "other/compose.yaml", 7)]
+    assert piped(repo, diff, monkeypatch, "--select", "C001") == (1, [("C001", "compose.yaml", 7)])

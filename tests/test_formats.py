@@ -267,3 +267,12 @@ def test_junit_with_nothing_found_is_one_passing_case_and_errors_are_errors(
     assert code == 2 and root.get("errors") == "1" and root.get("failures") == "1"
     [error] = root.iter("error")
     assert error.get("type") == "input" and "broken/compose.yaml" in (error.text or "")
+
+
+def test_unused_suppressions_match_the_schema(
+        tmp_path: Path, validator: jsonschema.Draft202012Validator) -> None:
+    compose = web_tree(tmp_path) / "compose.yaml"
+    compose.write_text("# fixer: ignore[D001]\n" + compose.read_text())
+    document = check_json(tmp_path, "--show-unused-suppressions")
+    assert [u["code"] for u in document["unused_suppressions"]] == ["D001"]
+    validator.validate(document)

@@ -1,5 +1,6 @@
 """`# fixer: ignore[CODE,...]` on a finding's line or alone on the line above: in compose files,
-Dockerfiles and Python files. Suppressed findings are counted, not shown, not fixed."""
+Dockerfiles (alone above only) and Python files. Suppressed findings are counted, not shown, not
+fixed."""
 
 from __future__ import annotations
 
@@ -117,6 +118,27 @@ def test_show_unused_suppressions(tmp_path: Path) -> None:
     ]
 
 
+def test_unused_suppressions_are_in_the_summary_and_the_machine_formats(tmp_path: Path) -> None:
+    """They fail the check as findings do (exit 1): the summary, JSON and SARIF say so."""
+    web_tree(tmp_path, compose=compose_with("      # fixer: ignore[P002]"))
+    args = ("check", tmp_path, "--select", "P002", "--show-unused-suppressions")
+    code, out, err = run_cli(*args)
+    assert code == 1 and err.strip() == "No findings; 1 unused suppression."
+    code, out, err = run_cli(*args, "--format", "json")
+    assert code == 1 and err == ""
+    assert json.loads(out)["unused_suppressions"] == [{
+        "code": "P002", "path": "compose.yaml", "line": 5, "column": 7,
+        "message": "unused suppression ignore[P002]"}]
+    code, out, err = run_cli(*args, "--format", "sarif")
+    [run] = json.loads(out)["runs"]
+    [result] = run["results"]
+    assert code == 1 and result["ruleId"] == "unused-suppression"
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "unused-suppression"
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 5,
+                                                                    "startColumn": 7}
+    assert "unused_suppressions" not in json.loads(run_cli(*args[:-1], "--format", "json")[1])
+
+
 def test_unknown_codes_in_a_suppression_are_unused(tmp_path: Path) -> None:
     web_tree(tmp_path, **{"web/app/util.py": "x = 1  # fixer: ignore[Z999]\n"})
     code, out, _ = run_cli("check", tmp_path, "--select", "P001", "--show-unused-suppressions")
@@ -128,6 +150,15 @@ def test_comment_scan_positions() -> None:
     found = comments(TextFile("compose.yaml", text))
     assert [(s.line, s.column, s.codes, s.own_line) for s in found] == [
         (2, 3, ("C001", "C003"), True), (3, 26, ("P001",), False)]
+
+
+@pytest.mark.parametrize("path", ["web/Dockerfile", "Dockerfile.prod", "api.dockerfile",
+                                  "Containerfile"])
+def test_a_dockerfile_comment_counts_only_alone_on_its_line(path: str) -> None:
+    """Docker reads a `#` after an instruction as its argument: no comment, no suppression."""
+    text = "# fixer: ignore[D002]\nCMD uvicorn app.main:app\nEXPOSE 8000  # fixer: ignore[P002]\n"
+    found = comments(TextFile(path, text))
+    assert [(s.line, s.codes, s.own_line) for s in found] == [(1, ("D002",), True)]
 
 
 @pytest.mark.parametrize(("pattern", "uppercase_too", "expected"), [

@@ -33,6 +33,7 @@ from fixer.cli.shared import (
 from fixer.core.config import PORT_SOURCES
 from fixer.core.errors import InputError, crashes, input_errors
 from fixer.core.tree import SKIPPED_DIRS, skipped_dir, work_tree_root
+from fixer.engine.suppress import Unused
 from fixer.formats import color, github, gitlab, junit, sarif
 from fixer.formats.findings import (
     error_lines,
@@ -45,6 +46,8 @@ from fixer.model.rule import Finding, Safety, Severity
 from fixer.model.stacks import is_compose_name
 
 FORMATS = ["text", "json", "markdown", "sarif", "github", "gitlab", "junit"]
+# Formats whose report lists the unused suppressions (--show-unused-suppressions) itself
+_UNUSED_IN_REPORT = ("text", "json", "sarif")
 # Formats that describe one repository as a whole (the audit, with its scores)
 ONE_FOLDER_FORMATS = ("markdown",)
 @click.command()
@@ -102,11 +105,13 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
     if verbose:
         _say_config(report)
     unused = [u.line(f.shown) for f in report.folders for u in f.checked.unused]
-    text = _render(report, fmt, statistics, verbose, colour=output_file is None)
+    text = _render(report, fmt, statistics, verbose, colour=output_file is None,
+                   unused=show_unused_suppressions)
     if fmt == "text":   # a comment that suppresses nothing is reported as a finding is
         text += "".join(f"{line}\n" for line in unused)
     _emit(text, output_file)
-    for line in unused if fmt != "text" else []:
+    # the formats with no place for them (and --statistics) name them beside the report
+    for line in unused if fmt not in _UNUSED_IN_REPORT or statistics else []:
         echo_err(line)
     empty = _not_checked(report)
     if fmt == "text":
@@ -194,13 +199,15 @@ def _emit(text: str, output_file: str | None) -> None:
 
 
 def _render(report: Merged, fmt: str, statistics_only: bool, verbose: bool,
-            colour: bool) -> str:
-    """The report in the format asked for (text: the errors go to stderr)."""
+            colour: bool, unused: bool = False) -> str:
+    """The report in the format asked for (text: the errors go to stderr). `unused`: the
+    JSON and SARIF documents list the unused suppressions (the text lines are the
+    caller's)."""
     findings, errors, prefix = report.findings, report.errors, report.prefix
     if statistics_only:
         return _statistics(findings, fmt)
     if fmt == "json":
-        return json_document(findings, errors)
+        return json_document(findings, errors, _unused(report) if unused else None)
     if fmt == "markdown":
         from fixer.formats.report import markdown_report
         checked = report.folders[0].checked
@@ -222,6 +229,13 @@ def _render(report: Merged, fmt: str, statistics_only: bool, verbose: bool,
     return "".join((color.finding(line) if colour else line) + "\n" for line in lines)
 
 
+def _unused(report: Merged) -> list[tuple[str, Unused]]:
+    """Each folder's unused suppressions, with the prefix their paths take as its findings'
+    do (`merged`): none for one folder, the folder as typed for several."""
+    single = len(report.folders) == 1
+    return [("." if single else f.shown, u) for f in report.folders for u in f.checked.unused]
+
+
 def _from_repository_root(shown: str) -> str:
     """The folder's path from the root of its git repository, where GitLab looks for files;
     outside a repository, the folder as typed."""
@@ -239,7 +253,8 @@ def _statistics(findings: Sequence[Finding], fmt: str) -> str:
 def _sarif(report: Merged) -> str:
     """One SARIF run per folder: each has its own repository root and its own fixes."""
     texts = [sarif.document(f.checked.workspace, f.checked.findings, f.checked.rules,
-                            Path(f.shown), f.checked.errors) for f in report.folders]
+                            Path(f.shown), f.checked.errors, f.checked.unused)
+             for f in report.folders]
     if len(texts) == 1:
         return texts[0]
     logs = [json.loads(text) for text in texts]
@@ -285,7 +300,8 @@ def _summary(report: Merged, quiet: bool, empty: list[tuple[Folder, str | None]]
     if quiet or len(empty) == len(report.folders):
         return
     checks = [f.checked for f in report.folders]
-    echo_err(_check_summary(report.findings, report.errors, sum(len(c.suppressed) for c in checks))
+    echo_err(_check_summary(report.findings, report.errors, sum(len(c.suppressed) for c in checks),
+                            sum(len(c.unused) for c in checks))
              + _below_threshold(sum(c.hidden for c in checks), checks[0].severity)
              + _baselined(report.baselined))
 
@@ -308,9 +324,11 @@ def _by_severity(findings: Sequence[Finding]) -> str:
 
 
 def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (),
-                   suppressed: int = 0) -> str:
+                   suppressed: int = 0, unused: int = 0) -> str:
+    """`unused`: suppression codes that suppressed nothing (--show-unused-suppressions):
+    they fail the check, so the summary never says all passed."""
     hidden = f" {suppressed} suppressed." if suppressed else ""
-    if not findings and not errors:
+    if not findings and not errors and not unused:
         return "All checks passed." + hidden
     safe = sum(1 for f in findings if f.safety is Safety.SAFE)
     unsafe = sum(1 for f in findings if f.safety is Safety.UNSAFE)
@@ -324,12 +342,14 @@ def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (
     found = f"Found {plural(len(findings), 'finding')}{_by_severity(findings)}" if findings \
         else "No findings"
     text = found + (f" ({', '.join(parts)})" if parts else "")
-    return text + _errors_part(errors) + hidden
+    return text + _errors_part(errors, unused) + hidden
 
 
-def _errors_part(errors: Sequence[InputError]) -> str:
-    """`; 1 error in the input, 1 rule crashed (a bug in fixer).`: the two kinds apart."""
+def _errors_part(errors: Sequence[InputError], unused: int = 0) -> str:
+    """`; 1 error in the input, 1 rule crashed (a bug in fixer).`: the two kinds apart, and
+    the unused suppressions that fail the check besides the findings."""
     inputs, crashed = len(input_errors(errors)), len(crashes(errors))
     parts = [f"{plural(inputs, 'error')} in the input"] if inputs else []
     parts += [f"{plural(crashed, 'rule')} crashed (a bug in fixer)"] if crashed else []
+    parts += [plural(unused, "unused suppression")] if unused else []
     return "; " + ", ".join(parts) + "." if parts else "."

@@ -13,7 +13,7 @@ from types import FrameType
 
 import click
 
-from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED
+from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED, UsageProblem
 from fixer.core.errors import BudgetExceeded
 from fixer.formats import color
 
@@ -97,6 +97,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except BudgetExceeded as exc:
         click.echo(f"fixer: {exc}", err=True)
         return EXIT_ERROR
+    except UsageProblem as exc:
+        # a request fixer refuses once the flags are read (a path that is no folder, an
+        # unknown rule code): one line, as the other errors fixer names, not click's usage
+        # banner, which says nothing about what is wrong
+        click.echo(f"fixer: {exc.format_message()}", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return EXIT_ERROR

@@ -77,11 +77,19 @@ class Unused:
     suppression: Suppression
     code: str
 
-    def line(self, prefix: str) -> str:
-        path = self.suppression.path if prefix in ("", ".") else posixpath.join(
+    @property
+    def message(self) -> str:
+        return f"unused suppression ignore[{self.code}]"
+
+    def path(self, prefix: str) -> str:
+        """The comment's file as seen from where the user ran fixer (`prefix`: the folder
+        as typed)."""
+        return self.suppression.path if prefix in ("", ".") else posixpath.join(
             prefix, self.suppression.path)
-        return (f"{path}:{self.suppression.line}:{self.suppression.column}: "
-                f"unused suppression ignore[{self.code}]")
+
+    def line(self, prefix: str) -> str:
+        return (f"{self.path(prefix)}:{self.suppression.line}:{self.suppression.column}: "
+                f"{self.message}")
 
 
 def _candidate_paths(ws: Workspace, suppressed: Sequence[Finding]) -> Iterable[str]:

@@ -10,6 +10,17 @@ the new file, not what they belonged to, so both of those lines count as touched
 the last line of a continued CMD, or one of two `ports` entries, keeps what depends on
 them. A line replaced by others counts through the lines that replace it. This errs
 towards keeping a finding beside a deletion, never towards hiding one the change caused.
+
+A deletion also breaks what reads the lines or the file it took away, far from where it
+was: a service deleted from compose leaves a `depends_on` or a DATABASE_URL naming it, a
+Dockerfile renamed leaves the `build:` that builds it. So a file the diff deletes or
+renames (both its names count, as a deleted and an added file) also touches every finding
+of each stack that may have read it: a stack with a compose file in its folder, whose
+service builds from a context holding it, or names it as Dockerfile, `env_file` or bind
+mount. The findings of a stack are those reported in its compose files and env files. A
+hunk that deletes or replaces lines of a compose file (a service renamed is one) also
+touches the findings of that file's stacks that name a service (C001, C002, C003, C005) or
+a build (S001), wherever in those files.
 Diff paths are relative to the repository's top (git's default) or to the checked folder
 (`git diff --relative`); both are matched.
 """
@@ -17,15 +28,23 @@ Diff paths are relative to the repository's top (git's default) or to the checke
 from __future__ import annotations
 
 import os
+import posixpath
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from unidiff.constants import RE_PATCH_FILE_PREFIX
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import Hunk, PatchedFile, PatchSet
 
 from fixer.model.rule import Finding, Location
+from fixer.model.services import Stack, bind_mounts, resolve_build
+
+# The rules whose findings name another service (C001's database host, C002's and C003's
+# `depends_on` entries, C005's database) or a build (S001's Dockerfile): a deletion anywhere
+# in the stack's compose files may have taken away what they name.
+_NAMING_CODES = frozenset({"C001", "C002", "C003", "C005", "S001"})
 
 
 class DiffFilterError(ValueError):
@@ -34,8 +53,10 @@ class DiffFilterError(ValueError):
 
 @dataclass(frozen=True)
 class DiffScope:
-    whole_files: frozenset[str]               # added or deleted by the diff
+    whole_files: frozenset[str]               # added, deleted or renamed (both names)
     lines: dict[str, frozenset[int]]          # other files: new-side numbers of touched lines
+    gone: frozenset[str] = frozenset()        # deleted, or renamed away: their readers break
+    cut: frozenset[str] = frozenset()         # modified, with lines deleted
 
     def covers(self, path: str, line: int | None, last: int | None = None) -> bool:
         """Whether the diff touches lines `line` to `last` of `path` (the whole file when
@@ -69,13 +90,29 @@ def parse_scope(text: str) -> DiffScope:
         raise DiffFilterError("--diff-filter: not a unified diff: no file header found")
     whole: set[str] = set()
     lines: dict[str, frozenset[int]] = {}
+    gone: set[str] = set()
+    cut: set[str] = set()
     for patched in patch:
         path = _unquote(patched.path)
-        if patched.is_added_file or patched.is_removed_file:
+        if patched.is_added_file or patched.is_removed_file or patched.is_rename:
             whole.add(path)
+            if patched.is_removed_file or patched.is_rename:
+                gone.add(_old_path(patched))
             continue
         lines[path] = _touched(patched)
-    return DiffScope(frozenset(whole), lines)
+        if patched.removed:
+            cut.add(path)
+    return DiffScope(frozenset(whole | gone), lines, frozenset(gone), frozenset(cut))
+
+
+def _old_path(patched: PatchedFile) -> str:
+    """The path a deleted or renamed file had (unidiff's `path` is a rename's new one)."""
+    source = patched.source_file
+    quoted = len(source) > 1 and source.startswith('"') and source.endswith('"')
+    bare = source[1:-1] if quoted else source
+    if RE_PATCH_FILE_PREFIX.match(bare):
+        bare = bare[2:]
+    return _unquote(f'"{bare}"' if quoted else bare)
 
 
 def _touched(patched: PatchedFile) -> frozenset[int]:
@@ -130,10 +167,15 @@ def repo_prefix(root: Path) -> str:
     return ""
 
 
-def only_changed(findings: Sequence[Finding], source: str, root: Path) -> list[Finding]:
+def only_changed(findings: Sequence[Finding], source: str, root: Path,
+                 stacks: Sequence[Stack] = ()) -> list[Finding]:
+    """The findings the diff touches; `stacks` are the checked folder's, whose readers of a
+    deleted file, or of deleted compose lines, count too (see the module's docs)."""
     scope = parse_scope(read_diff(source))
     prefix = repo_prefix(root)
-    return [f for f in findings if _in_scope(scope, f, prefix)]
+    broken = _broken_files(scope, stacks, prefix)
+    return [f for f in findings
+            if _in_scope(scope, f, prefix) or f.path in broken.get(f.code, broken["*"])]
 
 
 def _in_scope(scope: DiffScope, finding: Finding, prefix: str) -> bool:
@@ -145,3 +187,56 @@ def _covered(scope: DiffScope, place: Location, prefix: str) -> bool:
     if scope.covers(place.path, place.line, place.last):
         return True
     return bool(prefix) and scope.covers(f"{prefix}/{place.path}", place.line, place.last)
+
+
+def _broken_files(scope: DiffScope, stacks: Sequence[Stack], prefix: str
+                  ) -> dict[str, frozenset[str]]:
+    """The files whose findings a deletion may have caused, wherever in them: under "*",
+    those of every rule (a stack read a deleted file); under a code of `_NAMING_CODES`,
+    also those of the stacks whose compose files lost lines."""
+    gone = _checked_paths(scope.gone, prefix)
+    cut = _checked_paths(scope.cut, prefix)
+    every: set[str] = set()
+    naming: set[str] = set()
+    for stack in stacks if gone or cut else ():
+        files = _stack_files(stack)
+        if any(_reads(stack, path) for path in gone):
+            every |= files
+        if not cut.isdisjoint(doc.path for doc in stack.docs):
+            naming |= files
+    found = {"*": frozenset(every)}
+    found.update({code: frozenset(every | naming) for code in _NAMING_CODES})
+    return found
+
+
+def _checked_paths(paths: Iterable[str], prefix: str) -> frozenset[str]:
+    """Diff paths as the checked folder names them: both readings of each (see `_covered`)."""
+    inside = (p[len(prefix) + 1:] for p in paths if prefix and p.startswith(f"{prefix}/"))
+    return frozenset((*paths, *inside))
+
+
+def _stack_files(stack: Stack) -> set[str]:
+    """Where a stack's own findings are reported: its compose files and env files."""
+    env = {path for service in stack.services.values() for path in service.env_files()}
+    dotenv = posixpath.join(stack.folder, ".env")
+    return {doc.path for doc in stack.docs} | env | {dotenv}
+
+
+def _reads(stack: Stack, path: str) -> bool:
+    """Whether bringing the stack up may read `path`: a file beside one of its compose files
+    (`.env`, an override file), in a build context or a bind mount, or a Dockerfile or env
+    file it names. Errs towards yes: a build context holds every file under it."""
+    if any(posixpath.dirname(doc.path) == posixpath.dirname(path) for doc in stack.docs):
+        return True
+    for service in stack.services.values():
+        build = resolve_build(service, stack.dotenv)
+        places = [source for source, _target in bind_mounts(service)]
+        if build is not None:
+            places += [build.context, build.dockerfile]
+        if path in service.env_files() or any(_within(path, place) for place in places):
+            return True
+    return False
+
+
+def _within(path: str, folder: str) -> bool:
+    return folder in ("", ".") or path == folder or path.startswith(f"{folder}/")

@@ -8,9 +8,13 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from fixer.core.errors import InputError, RuleCrash
 from fixer.model.rule import Finding, Safety, Severity
+
+if TYPE_CHECKING:   # a type only: the text formats need not load the engine
+    from fixer.engine.suppress import Unused
 
 JSON_VERSION = 1
 # What a terminal would act on instead of showing: C0 and C1 controls (ESC starts an escape
@@ -92,13 +96,25 @@ def finding_object(finding: Finding) -> dict[str, object]:
     }
 
 
-def json_document(findings: Sequence[Finding], errors: Sequence[InputError]) -> str:
-    document = {
+def json_document(findings: Sequence[Finding], errors: Sequence[InputError],
+                  unused: Sequence[tuple[str, Unused]] | None = None) -> str:
+    """`unused`: with --show-unused-suppressions, each comment code that suppressed nothing,
+    with the folder as typed; such a code fails the check as a finding does, so the document
+    says why (as ruff reports RUF100)."""
+    document: dict[str, object] = {
         "version": JSON_VERSION,
         "findings": [finding_object(f) for f in findings],
         "errors": [error_object(e) for e in errors],
     }
+    if unused is not None:
+        document["unused_suppressions"] = [unused_object(u, prefix) for prefix, u in unused]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def unused_object(unused: Unused, prefix: str) -> dict[str, object]:
+    place = unused.suppression
+    return {"code": unused.code, "path": unused.path(prefix), "line": place.line,
+            "column": place.column, "message": unused.message}
 
 
 def error_object(error: InputError) -> dict[str, object]:

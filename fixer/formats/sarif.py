@@ -23,6 +23,7 @@ from fixer.core.edits import CreateFile, DeleteFile, Edit, EditConflict, TextEdi
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.textfile import TextFile
 from fixer.core.tree import work_tree_root
+from fixer.engine.suppress import Unused
 from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
 
@@ -149,6 +150,25 @@ def result(ws: Workspace, finding: Finding, index: int, prefix: str = "") -> dic
     return out
 
 
+# A comment code that suppresses nothing fails the check as a finding does (ruff's RUF100):
+# a result, so that the log says why, of a rule that is no rule module's.
+UNUSED_ID = "unused-suppression"
+_UNUSED_RULE: dict[str, Any] = {
+    "id": UNUSED_ID, "name": UNUSED_ID,
+    "shortDescription": _message("A `# fixer: ignore[...]` code that suppresses nothing"),
+    "defaultConfiguration": {"level": "warning"},
+}
+
+
+def _unused_result(unused: Unused, index: int, prefix: str) -> dict[str, Any]:
+    place = unused.suppression
+    location = {"physicalLocation": {
+        "artifactLocation": artifact(place.path, prefix),
+        "region": {"startLine": place.line, "startColumn": place.column}}}
+    return {"ruleId": UNUSED_ID, "ruleIndex": index, "level": "warning",
+            "message": _message(unused.message), "locations": [location]}
+
+
 def _notification(error: InputError, prefix: str) -> dict[str, Any]:
     """An input error at its file and line; a rule crash at no location, naming its rule and
     carrying its exception (SARIF's way to say the tool, not the code, went wrong)."""
@@ -163,20 +183,24 @@ def _notification(error: InputError, prefix: str) -> dict[str, Any]:
 
 
 def document(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule], root: Path,
-             errors: Sequence[InputError] = ()) -> str:
-    """The SARIF log of one check run, as text."""
+             errors: Sequence[InputError] = (), unused: Sequence[Unused] = ()) -> str:
+    """The SARIF log of one check run, as text. `unused`: the suppression codes that
+    suppressed nothing (--show-unused-suppressions), results of a rule of their own."""
     index = {rule.code: i for i, rule in enumerate(rules)}
     top, prefix = repository_root(root)
     urls = project_urls()
     homepage = {"informationUri": urls["Homepage"]} if "Homepage" in urls else {}
+    descriptors = [rule_descriptor(r, urls) for r in rules]
+    descriptors += [_UNUSED_RULE] if unused else []
     run = {
         "tool": {"driver": {"name": "fixer", "version": __version__, **homepage,
-                            "rules": [rule_descriptor(r, urls) for r in rules]}},
+                            "rules": descriptors}},
         "originalUriBaseIds": {ROOT_ID: {"uri": top.as_uri().rstrip("/") + "/"}},
         "invocations": [{"executionSuccessful": not errors, "toolExecutionNotifications":
                          [_notification(e, prefix) for e in errors]}],
         "columnKind": "unicodeCodePoints",
-        "results": [result(ws, f, index[f.code], prefix) for f in findings],
+        "results": [result(ws, f, index[f.code], prefix) for f in findings]
+        + [_unused_result(u, len(rules), prefix) for u in unused],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

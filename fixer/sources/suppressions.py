@@ -2,8 +2,10 @@
 
 A comment covers a finding on its own line, or on the next line when the comment stands
 alone on its line. Codes may be prefixes (`ignore[P]`) or ALL, as in --ignore. In Python
-files only real comments count (tokenize); in compose files, Dockerfiles and the rest, a `#`
-at the start of a line or after a blank. What they suppress is the engine's business
+files only real comments count (tokenize); in compose files and the rest, a `#` at the start
+of a line or after a blank. In Dockerfiles only a comment alone on its line counts: Docker
+reads a `#` after an instruction as its argument (`EXPOSE 8000 # ...` fails the build), so
+such text is no comment and suppresses nothing. What they suppress is the engine's business
 (`engine/suppress.py`); a rule asks too, before its fix does another rule's change
 (`model/optout.py`).
 """
@@ -11,6 +13,7 @@ at the start of a line or after a blank. What they suppress is the engine's busi
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import tokenize
 from collections.abc import Iterator
@@ -65,12 +68,22 @@ def _python_comments(file: TextFile) -> Iterator[Suppression]:
             yield Suppression(file.path, row, col + 1, _codes(match.group(1)), own)
 
 
-def _text_comments(file: TextFile) -> Iterator[Suppression]:
+def _text_comments(file: TextFile, own_line_only: bool = False) -> Iterator[Suppression]:
     for number, line in enumerate(file.text.split("\n"), start=1):
         match = _TEXT_COMMENT.search(line)
         if match:
             own = not line[:match.start()].strip()
-            yield Suppression(file.path, number, match.start() + 1, _codes(match.group(1)), own)
+            if own or not own_line_only:
+                yield Suppression(file.path, number, match.start() + 1, _codes(match.group(1)),
+                                  own)
+
+
+def _is_dockerfile(path: str) -> bool:
+    """`Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`: named as builders
+    and editors know them."""
+    name = posixpath.basename(path).lower()
+    return name.startswith(("dockerfile", "containerfile")) or name.endswith(
+        (".dockerfile", ".containerfile"))
 
 
 def comments(file: TextFile) -> list[Suppression]:
@@ -79,4 +92,4 @@ def comments(file: TextFile) -> list[Suppression]:
         return []
     if file.path.endswith(".py"):
         return list(_python_comments(file))
-    return list(_text_comments(file))
+    return list(_text_comments(file, own_line_only=_is_dockerfile(file.path)))
