@@ -63,7 +63,10 @@ DB` (`-p` when the command moves the port), `mysqladmin ping -h 127.0.0.1
 --protocol=tcp` (`mariadb-admin` on `mariadb` 10.5 and later, which dropped `mysqladmin`
 in 11; `-P` when the command moves the port): over TCP, since the socket answers already
 while the entrypoint initialises the database on a temporary server with
-`--skip-networking`, and an app let through then finds no TCP port open;
+`--skip-networking`, and an app let through then finds no TCP port open (a server whose
+own command has `--skip-networking` is probed on its socket, `--socket=` kept; one that
+reads a configuration file mounted into `/etc/mysql/conf.d` is unsafe: it may move the
+port or turn networking off);
 `redis-cli ping` (`valkey-cli`; `-p` for a `--port`; the port read from compose's
 `command:` and `entrypoint:`, a `sh -c` script included), `rabbitmq-diagnostics -q
 ping`, `mongosh --quiet --eval "db.adminCommand('ping')"` (`mongo` before 6.0).

@@ -18,7 +18,7 @@ from fixer.core.edits import TextEdit
 from fixer.core.envfile import interpolate, references, unset_names
 from fixer.facts.database import dburl, networks
 from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay, raw_environment
-from fixer.facts.database.images import postgres_major
+from fixer.facts.database.images import family, postgres_major
 from fixer.model.depends import HEALTHY, append_refused, conditions_refused, set_conditions
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
@@ -103,6 +103,18 @@ def data_path(image: str) -> str:
     major = postgres_major(image)
     return "/var/lib/postgresql/data" if major is not None and major < 18 \
         else "/var/lib/postgresql"
+
+
+def entrypoint_doubt(image: str) -> str | None:
+    """Why the service may not start as written: the image (`--postgres-image`) is one whose
+    entrypoint is not the official image's (`bitnami/postgresql` wants
+    `POSTGRESQL_PASSWORD` or `ALLOW_EMPTY_PASSWORD`, keeps its data in /bitnami), and the
+    service is written for the official one."""
+    if family(image) == "postgres":   # the official image, and those built on it
+        return None
+    return (f"`{image}` does not start as the official postgres image does, and the service "
+            "is written for that one (its POSTGRES_* variables, its data path): check them "
+            "against the image's own")
 
 
 def version_doubt(image: str) -> str | None:
@@ -245,8 +257,8 @@ def plan(ws: Workspace, stack: Stack, host: str, uses: list[UrlUse], image: str,
     for use in uses:
         sites.setdefault(use.service.name, (use.service, *_depends_site(stack, use)))
     gates, doubt, waits = _gates(ws, host, list(sites.values()))
-    doubt = doubt or _empty_password(stack, creds.password) or version_doubt(image) or \
-        _password_elsewhere(ws, creds, uses)
+    doubt = doubt or entrypoint_doubt(image) or _empty_password(stack, creds.password) or \
+        version_doubt(image) or _password_elsewhere(ws, creds, uses)
     order = [d.path for d in stack.docs]
     doc = min((d for _s, d, _v in sites.values()), key=lambda d: order.index(d.path))
     members = networks.users(stack, host, list({u.service.name: u.service for u in uses}.values()))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from fixer.core.envfile import parse_env
 from fixer.facts.database.images import family, image_version
 from fixer.facts.image.images import base_image
-from fixer.model.services import Service
+from fixer.model.services import Service, mount_entries
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
@@ -129,8 +129,26 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
         unknown = (f"the image's tag comes from `{raw}`, and the probe's tool depends on "
                    f"the version each checkout's `.env` or shell picks ({_SHELL_BY_VERSION[kind]})")
     argv, doubt = _argv(kind, env, words, version, unknown)
-    return DbProbe(kind, _test(argv), doubt or unread or _tls_port(kind, words),
-                   _tls_only(kind, words))
+    return DbProbe(kind, _test(argv), doubt or unread or _tls_port(kind, words) or
+                   _mounted_config(kind, service), _tls_only(kind, words))
+
+
+# where the mysql and mariadb images read configuration files besides the command line
+_MYSQL_CONFIG = re.compile(r"^/etc/mysql/(?:my\.cnf|conf\.d/|mariadb\.conf\.d/|"
+                           r"mysql\.conf\.d/)|^/etc/my\.cnf")
+
+
+def _mounted_config(kind: str, service: Service) -> str | None:
+    """Why the TCP probe may not reach MySQL or MariaDB: the service mounts a configuration
+    file the server reads (`./my.cnf:/etc/mysql/conf.d/custom.cnf`), which may move its port
+    or turn networking off (`skip-networking`)."""
+    if kind not in ("mysql", "mariadb"):
+        return None
+    found = next((target for _source, target in mount_entries(service)
+                  if _MYSQL_CONFIG.search(target)), None)
+    return None if found is None else (
+        f"the server reads the configuration mounted at `{found}`, which may set another port "
+        "or `skip-networking`")
 
 
 def _tls_only(kind: str, words: list[str]) -> str | None:
@@ -197,8 +215,13 @@ def _argv(kind: str, env: Environment, words: list[str],
         # over TCP: the socket answers already while the entrypoint initialises the database
         # on a temporary server with `--skip-networking`, where the app cannot connect yet
         port = _option(words, ("--port", "-P"))
-        return [*_words("mariadb-admin" if modern else "mysqladmin", "ping", "-h", "127.0.0.1",
-                        "--protocol=tcp"), *([Word("-P"), _port(port)] if port else [])], doubt
+        tool = "mariadb-admin" if modern else "mysqladmin"
+        if "--skip-networking" in words:   # the server's own choice: its socket is all
+            socket = _option(words, ("--socket",))
+            return [*_words(tool, "ping"), *([Word(f"--socket={socket}")] if socket else [])], \
+                doubt
+        return [*_words(tool, "ping", "-h", "127.0.0.1", "--protocol=tcp"),
+                *([Word("-P"), _port(port)] if port else [])], doubt
     if kind == "mongo":
         # the legacy `mongo` shell left the image in 6.0; `mongosh` came in 5.0
         shell = "mongo" if version is not None and version < (6,) else "mongosh"
