@@ -113,9 +113,7 @@ def _read(ws: Workspace) -> Iterator[DeploymentPort]:
         text = file.text
         for pattern in _patterns(path, text, script):
             for match in pattern.finditer(text):
-                start = text.rfind("\n", 0, match.start()) + 1
-                before = text[start:match.start()]
-                if before.lstrip().startswith("#") or re.search(r"\s#", before):
+                if _commented(text, match.start()):
                     continue   # a comment: `# gcloud run deploy api --port 8000`
                 about = _command(path, text, match.start()) if pattern is _PORT_OPTION \
                     else _list_item(text, match.start()) if pattern is _RENDER_PORT \
@@ -137,8 +135,8 @@ def _cloud_run_defaults(path: str, text: str) -> Iterator[DeploymentPort]:
     """A Cloud Run deploy with no port option of its own (`gcloud run deploy api --image
     ...`, a `deploy-cloudrun` step without `--port` in its flags) sends traffic to 8080,
     Cloud Run's default."""
-    owned = {at for m in _PORT_OPTION.finditer(text) if (at := _owner(text, m.start()))
-             is not None}
+    owned = {at for m in _PORT_OPTION.finditer(text)
+             if not _commented(text, m.start()) and (at := _owner(text, m.start())) is not None}
     for deploy in _CLOUD_RUN.finditer(text):
         start = text.rfind("\n", 0, deploy.start()) + 1
         # the deploy word `_owner` finds (`run deploy`) sits inside this match (`gcloud run
@@ -149,6 +147,13 @@ def _cloud_run_defaults(path: str, text: str) -> Iterator[DeploymentPort]:
         about = _list_item(text, deploy.start()) if path.endswith((".yml", ".yaml")) else \
             _continued(text, start)
         yield DeploymentPort(path, text.count("\n", 0, deploy.start()) + 1, 8080, about.lower())
+
+
+def _commented(text: str, at: int) -> bool:
+    """`at` is in a comment of its line (`# gcloud run deploy ... --port 8000`, or after
+    ` # ` at its end)."""
+    before = text[text.rfind("\n", 0, at) + 1:at]
+    return before.lstrip().startswith("#") or re.search(r"\s#", before) is not None
 
 
 def _owner(text: str, at: int) -> int | None:
