@@ -17,6 +17,7 @@ import copy
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from fixer.core.textfile import TextFile
 from fixer.sources.fastapi_classes import app_class, class_doubt
@@ -74,8 +75,7 @@ class Route:
         request, or while a check it makes fails, in an `except` block too), which fixer
         cannot show ends once the app is up. Not one under an `if` on a flag named for
         shutting down (`if app.state.draining:`): the app answers it only while it stops."""
-        function = self.function
-        found = answered_error(_outside_shutdown(function)) if function is not None else None
+        found = _answered_by(self.function) if self.function is not None else None
         if found is None:
             return ""
         at = f"{self.module}:{found[1]}" if self.module else f"line {found[1]}"
@@ -675,6 +675,12 @@ def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef
         if code is not None:
             return code
     return None
+
+
+@lru_cache(maxsize=4096)
+def _answered_by(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, int] | None:
+    """`answered_error` of a handler, once: every gate of every fix round asks for it."""
+    return answered_error(_outside_shutdown(function))
 
 
 # a flag a graceful shutdown sets: `draining`, `shutting_down`, `is_stopping`, `terminating`

@@ -446,7 +446,7 @@ def _manifest_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | 
                     f"{chart[1]}), which the app would stop listening on; fixer does not "
                     "render or edit Helm charts")
         deployed = deployment_port(ws, service.name, images, listen,
-                                   lambda: builds_one_app(ws), other_marks(ws, service))
+                                   lambda: builds_one_app(ws), lambda: other_marks(ws, service))
         port = f"container port {listen}" if deployed is not None and deployed.port else \
             f"a container port set by a variable fixer cannot read (it may be {listen})"
         return None if deployed is None else (
@@ -509,7 +509,7 @@ def _deployment_doubt(ws: Workspace, service: BuiltService, listen: int) -> str 
     judged = {m.path for m in ports_for(ws, service.name, service.stack.services, images,
                                         lambda: one_app)} | \
         {p.path for p in deployment_ports(ws, service.name, images, lambda: one_app,
-                                          other_marks(ws, service))}
+                                          lambda: other_marks(ws, service))}
     found = deployment_of(ws, service, ws.apps(), judged)
     if found is None:
         return None
@@ -751,8 +751,8 @@ def _bare_address_doubt(ws: Workspace, service: BuiltService, listen: int) -> st
         return (f"{found[1][0]}:{found[1][1]} calls {found[0]}:{listen} without a scheme, "
                 "which the app would stop listening on; fixer rewrites only URLs with a "
                 "scheme")
-    apps = frozenset(s.name for s in app_services(ws) if s.stack is service.stack)
-    found = _called_at(service, listen, file_calls(ws, service.stack, apps))
+    found = _called_at(service, listen, file_calls(ws, service.stack, lambda: frozenset(
+        s.name for s in app_services(ws) if s.stack is service.stack)))
     return None if found is None else (
         f"{found[1][0]}:{found[1][1]} calls {found[0]}:{listen}, which the app would stop "
         "listening on; fixer does not edit that file")

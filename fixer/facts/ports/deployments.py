@@ -69,7 +69,8 @@ _FOUND: Memo[list[DeploymentPort]] = Memo("container ports of deployment files")
 
 
 def deployment_port(ws: Workspace, service: str, images: Iterable[str], port: int,
-                    only_app: Callable[[], bool], others: Iterable[str] = ()) -> \
+                    only_app: Callable[[], bool],
+                    others: Callable[[], Iterable[str]] = lambda: ()) -> \
         DeploymentPort | None:
     """The first place a deployment file about `service` (or one of its `images`, as
     `image_path` writes them: `orders/api` is not found in `billing/api`) writes `port`, or a
@@ -82,7 +83,7 @@ def deployment_port(ws: Workspace, service: str, images: Iterable[str], port: in
 
 def deployment_ports(ws: Workspace, service: str, images: Iterable[str],
                      only_app: Callable[[], bool],
-                     others: Iterable[str] = ()) -> list[DeploymentPort]:
+                     others: Callable[[], Iterable[str]] = lambda: ()) -> list[DeploymentPort]:
     """Every container port a deployment file about `service` writes: those naming it or one
     of its `images` first, then, when `only_app()`, every other one that names none of
     `others`."""
@@ -92,7 +93,7 @@ def deployment_ports(ws: Workspace, service: str, images: Iterable[str],
     about = [p for p in found if _names(p.text, [service.lower(), *images])]
     if not only_app():
         return about
-    foreign = [o.lower() for o in others]
+    foreign = [o.lower() for o in others()]   # asked only here: a pass over every service
     return about + [p for p in found if p not in about and not _names(p.text, foreign)]
 
 

@@ -108,7 +108,19 @@ def other_marks(ws: Workspace, service: BuiltService) -> list[str]:
                    for mark in service_marks(ws, other)} - own)
 
 
+# per workspace: (stack, service) -> its marks; asked for every other service of each one
+_MARKS: Memo[dict[tuple[str, str], frozenset[str]]] = Memo("words naming a service")
+
+
 def service_marks(ws: Workspace, service: BuiltService) -> frozenset[str]:
+    known = ws.derived.get(_MARKS, dict)
+    key = (service.stack.name, service.name)
+    if key not in known:
+        known[key] = _service_marks(ws, service)
+    return known[key]
+
+
+def _service_marks(ws: Workspace, service: BuiltService) -> frozenset[str]:
     """The words that name the service in a deployment: its names, its build folder, its
     Dockerfile, and the images its compose file and the build scripts give it."""
     folder = service.app.folder

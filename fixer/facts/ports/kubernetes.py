@@ -181,8 +181,13 @@ def deployed_images(ws: Workspace, image: str | None, dockerfile: str) -> list[s
 
 def builds_one_app(ws: Workspace) -> bool:
     """The repository builds one app: every manifest or chart is about it. Services that
-    build one Dockerfile are one app; two Dockerfiles of one context are two."""
-    return len({s.app.dockerfile.path for s in app_services(ws)}) == 1
+    build one Dockerfile are one app; two Dockerfiles of one context are two. Asked for
+    each service: judged once."""
+    return ws.derived.get(_ONE_APP, lambda: len({s.app.dockerfile.path
+                                                 for s in app_services(ws)}) == 1)
+
+
+_ONE_APP: Memo[bool] = Memo("the repository builds one app")
 
 
 def _passes_args(container: dict[object, object]) -> bool:

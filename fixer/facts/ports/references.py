@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fixer.core import tree_index
@@ -241,17 +242,17 @@ _FILE_CALLS: Memo[dict[str, dict[tuple[str, int], tuple[str, int]]]] = \
 _FILE_CALLS_LIMIT = 200   # files read per stack
 
 
-def file_calls(ws: Workspace, stack: Stack,
-               apps: frozenset[str]) -> dict[tuple[str, int], tuple[str, int]]:
+def file_calls(ws: Workspace, stack: Stack, apps: Callable[[], frozenset[str]]
+               ) -> dict[tuple[str, int], tuple[str, int]]:
     """Each `host:port` that a file the stack's containers read calls, with or without a
     scheme, and where (path, line) it is first written: a file a service mounts, whatever
     its name (a supercronic `crontab` whose job runs `curl http://api:8080/reindex`), and
     the files at the root of the build context of a service that is no app (`apps`: the
-    names of the stack's app services), which its image may copy. fixer edits none of
-    them, so a port they call must stay where it is."""
+    names of the stack's app services, asked once a stack), which its image may copy. fixer
+    edits none of them, so a port they call must stay where it is."""
     per_stack = ws.derived.get(_FILE_CALLS, dict)
     if stack.name not in per_stack:
-        per_stack[stack.name] = _file_calls(ws, stack, apps)
+        per_stack[stack.name] = _file_calls(ws, stack, apps())
     return per_stack[stack.name]
 
 
