@@ -128,6 +128,7 @@ from fixer.facts.image.images import (
 )
 from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import Placement, install_edits, placement
+from fixer.facts.ports.urls import LOCAL_HOSTS
 from fixer.model.appservice import is_app_service
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, by_stage, published_image
@@ -363,8 +364,8 @@ def _causes(target: Target, uses: list[Use], missing: list[str]) -> tuple[Locati
     return tuple(found)
 
 
-# the container itself, as a probe's URL names it
-_LOCAL = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
+# the container itself, as `urlsplit` names a probe's host (`[::1]` without brackets)
+_LOCAL = frozenset(host.strip("[]") for host in LOCAL_HOSTS)
 
 
 def _choice(ws: Workspace, target: Target, failing: list[Use],
