@@ -229,6 +229,9 @@ def _workspace_lock(ws: Workspace, member: str) -> tuple[str, str] | None:
 
 def _compiled_reason(path: str, tool: str, sources: list[str]) -> str:
     """Why a compiled requirements file takes no line: the next compile drops it."""
+    if tool == "`uv export`":
+        return (f"{path} is written by `uv export` from the project's uv.lock, which writes it "
+                "again without the line: add the package with `uv add`, then export again")
     folder = posixpath.dirname(path)
     named = " or ".join(posix_join(folder, s) for s in sources) or "the file it is compiled from"
     return (f"{path} is compiled by {tool}, which writes it again without the line: add the "
