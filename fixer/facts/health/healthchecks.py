@@ -188,8 +188,9 @@ _CHAINED = re.compile(r"&&|\|\||;|(?<![&|])&(?![&>])|\n")
 
 def one_shot(ws: Workspace, service: Service) -> str | None:
     """The command of a service that runs a migration and exits (`alembic upgrade head`,
-    `python -m app.migrate`, in compose or as its stage's CMD) and serves nothing: no healthcheck of it ever passes, and what
-    waits for it waits for `service_completed_successfully`."""
+    `python -m app.migrate`, in compose or as its stage's CMD) and serves nothing: no
+    healthcheck of it ever passes, and what waits for it waits for
+    `service_completed_successfully`."""
     command = _runs(service)
     if not command or is_app_service(ws, service):
         return None

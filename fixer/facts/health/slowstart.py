@@ -8,15 +8,16 @@ model loaded on the way (`AutoModel.from_pretrained(...)`, a `transformers` pipe
 `SentenceTransformer`) may first be downloaded (or a file fetched from S3 with boto3's
 `s3.download_file`, not in a route's handler, which runs per request): minutes, where the
 healthcheck C004 writes gives up after about 40 s (`start_period: 10s`, then three
-failures 10 s apart). A service gated on it with `condition: service_healthy` then stops `docker compose up` with
-"dependency failed to start", where the short form started it and let it wait. fixer cannot
-tell how long a load takes, so a call that loads one in the modules on the app's import
-path (at import, in its lifespan, in a function) is a reason to doubt a gate on the app,
-never a finding of its own; not one in a route's handler, nor in a lazy getter only the
-module's route handlers call and no other module names: that runs per request. So is an import of a
-library that serves or runs models (`vllm`, `faster_whisper`, `torch`): their loaders are
-many (`LLM(model=...)`, `WhisperModel("large-v3")`, `torch.load(...)`), and a call fixer
-does not know is no proof that the app starts in time.
+failures 10 s apart). A service gated on it with `condition: service_healthy` then stops
+`docker compose up` with "dependency failed to start", where the short form started it
+and let it wait. fixer cannot tell how long a load takes, so a call that loads one in the
+modules on the app's import path (at import, in its lifespan, in a function) is a reason
+to doubt a gate on the app, never a finding of its own; not one in a route's handler, nor
+in a lazy getter only the module's route handlers call and no other module names: that
+runs per request. So is an import of a library that serves or runs models (`vllm`,
+`faster_whisper`, `torch`): their loaders are many (`LLM(model=...)`,
+`WhisperModel("large-v3")`, `torch.load(...)`), and a call fixer does not know is no proof
+that the app starts in time.
 """
 
 from __future__ import annotations

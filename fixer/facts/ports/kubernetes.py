@@ -157,7 +157,8 @@ def container_args(ws: Workspace, service: str, images: Iterable[str],
     passes a CMD): a container whose image is one of `images` (`image_path`s, compared by
     `same_image`) or is named for the service (`payments` in `acme/payments:1.8`); any
     container's but a well-known server's or sidecar's, or any chart's values, when
-    `only_app()` (the repository builds no other app). A chart's values are read when the chart is about the service, as for ports."""
+    `only_app()` (the repository builds no other app). A chart's values are read when the
+    chart is about the service, as for ports."""
     own = list(images)
     for path, document in _manifests(ws):
         for mapping in _mappings(document):
