@@ -409,7 +409,10 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         return None
     project = service.stack.folder
     context = _inside_root(doc, value, *_from_pwd(context_raw, project, project, dotenv))
-    dockerfile = _inside_root(doc, value, *_from_pwd(dockerfile_raw, context, project, dotenv))
+    where = _from_pwd(dockerfile_raw, context, project, dotenv)
+    # an absolute Dockerfile path Compose takes as it is: a file of one machine, which no
+    # checkout has (S001 reports it), not bad input
+    dockerfile = where[1] if where[1].startswith("/") else _inside_root(doc, value, *where)
     picked_by = tuple(dict.fromkeys(ref.text for raw in (context_raw, dockerfile_raw)
                                     for ref in references(raw) if ref.name != "PWD"))
     return Build(doc, value, context, dockerfile, dockerfile_node, target, named, picked_by)

@@ -157,6 +157,8 @@ def _in_submodule(ws: Workspace, path: str) -> bool:
     """The Dockerfile is inside a git submodule a `.gitmodules` above it declares: a clone
     without `git submodule update --init` has an empty folder there, and the file comes
     with it."""
+    if path.startswith("/"):   # an absolute path: no file of the repository
+        return False
     folder = posixpath.dirname(path)
     while True:
         file = ws.read(posixpath.join(folder, ".gitmodules"))
