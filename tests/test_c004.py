@@ -188,6 +188,9 @@ def test_c004_after_h001_in_one_run_probes_its_route() -> None:
 @pytest.mark.parametrize(("base", "main", "safety", "reason"), [
     pytest.param("example/python-runtime:3", MAIN, "unsafe", "does not know what the base image",
                  id="unknown-image-python3"),
+    pytest.param("mambaorg/micromamba:1.5.8-bookworm-slim", MAIN, "unsafe", "has no system "
+                 "`python3`, and its environment is on PATH only through the image's entrypoint "
+                 "script, which a healthcheck does not run", id="micromamba-image"),
     pytest.param("python:3.12", "from fastapi import FastAPI\nfrom app.config import PATHS\n\n"
                  "app = FastAPI()\n\n\n@app.get(PATHS['live'])\ndef live():\n    return 1\n",
                  "unsafe", "is a health path its code names", id="health-path-only-a-literal"),

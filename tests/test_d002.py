@@ -202,6 +202,22 @@ def test_no_exec_form_that_cannot_start_either(dockerfile: str, why: str) -> Non
     assert (outcome.diff, outcome.clean) == ("", True)
 
 
+@pytest.mark.parametrize("dockerfile", [
+    pytest.param(DISTROLESS_PY.replace("/deps /deps", "/app/.venv /app/.venv") +
+                 "CMD /app/.venv/bin/uvicorn app.main:app\n", id="venv-program"),
+    pytest.param(DISTROLESS_PY.replace("/deps /deps", "/app/.venv /app/.venv") +
+                 'ENV PATH="/app/.venv/bin:$PATH"\nCMD uvicorn app.main:app\n', id="venv-on-path"),
+])
+def test_under_the_python_entrypoint_a_venv_needs_its_packages_seen(dockerfile: str) -> None:
+    """The image's interpreter does not see a copied virtualenv's packages: `["-m",
+    "uvicorn"]` alone would fail with "No module named uvicorn", so the advice names them."""
+    reason = finding(dockerfile).reason or ""
+    assert "does not see the packages of the virtualenv /app/.venv" in reason, reason
+    assert '`ENTRYPOINT ["/app/.venv/bin/python"]`' in reason
+    plain = finding(DISTROLESS_PY + "CMD python -m uvicorn app.main:app\n").reason or ""
+    assert "virtualenv" not in plain and 'write the CMD as the interpreter' in plain
+
+
 def test_a_shell_copied_into_the_image_counts() -> None:
     """A stage that copies busybox in has a shell: the usual SIGTERM message and fix."""
     found = finding("FROM gcr.io/distroless/cc\nCOPY --from=busybox:1.36 /bin/busybox "

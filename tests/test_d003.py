@@ -446,6 +446,33 @@ def test_python_strategy_needs_a_python_in_the_image() -> None:
     assert healthcheck_test(nginx) == json.loads(CURL_TEST)
 
 
+STRATEGY = '`healthcheck-strategy = "python"` (`--healthcheck-strategy python`)'
+
+
+@pytest.mark.parametrize(("dockerfile", "test", "named"), [
+    pytest.param("FROM gcr.io/distroless/python3-debian12\n", CURL_TEST, True,
+                 id="distroless-python"),
+    pytest.param("FROM python:3.12-slim AS base\nRUN useradd app\nUSER app\nFROM base\n",
+                 CURL_TEST, True, id="inherited-user"),
+    pytest.param("FROM gcr.io/distroless/base-debian12\n", CURL_TEST, False,
+                 id="distroless-without-python"),
+    pytest.param("FROM gcr.io/distroless/python3-debian12\n",
+                 '"curl -f http://localhost:8000/health || exit 1"', False,
+                 id="string-test-needs-a-shell"),
+    pytest.param("FROM python:3.12-slim AS base\nRUN useradd app\nUSER app\nFROM base\n",
+                 '["CMD", "curl", "-f", "-H", "X-Probe: 1", "http://localhost:8000/health"]',
+                 False, id="options-a-urllib-probe-cannot-mirror"),
+])
+def test_display_only_reason_names_the_python_strategy_where_it_works(
+        dockerfile: str, test: str, named: bool) -> None:
+    """Where nothing can be installed but the stage has a Python and the probe is a plain
+    GET, the Python strategy fixes the finding: the reason says so."""
+    [finding] = unchanged(repo(dockerfile, test)).remaining
+    assert not finding.fixable and (STRATEGY in (finding.reason or "")) is named, finding.reason
+    if named:
+        assert fix(repo(dockerfile, test), healthcheck_strategy="python").applied
+
+
 def test_python_strategy_is_display_only_through_an_alias() -> None:
     files = repo("FROM python:3.12-slim\n") | {"docker-compose.yml": (
         "x-health: &health\n  test: " + CURL_TEST + "\nservices:\n  api:\n    build: ./api\n"

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from fixer.facts.pydeps.brought import brought_by
+from fixer.core.textfile import TextFile
 from fixer.facts.pydeps.install_paths import carried
+from fixer.facts.pydeps.installed_parts import EVERY_PART, InstalledParts, installed_parts
+from fixer.facts.pydeps.locked_parts import locked_releases
 from fixer.facts.pydeps.pyproject_deps import optional_requirements, static_dependencies
 from fixer.facts.pydeps.requirements import normalize, parse_requirement, pip_args, requirements_lines
 from fixer.facts.pydeps.requirements import specifier_of, unreadable_lines
@@ -215,9 +218,12 @@ def test_pyproject_static_dependencies_and_groups() -> None:
     text = (PROJECT + '[project.optional-dependencies]\nserver = ["uvicorn"]\nx = ["httpx"]\n'
             '[dependency-groups]\ndev = ["pytest", {include-group = "lint"}]\n'
             '[tool.poetry.group.web.dependencies]\ngunicorn = "*"\n')
-    assert optional_requirements(text, frozenset({"server"})) == [("uvicorn", frozenset())]
-    assert {n for n, _ in optional_requirements(text, None)} == {"uvicorn", "httpx", "pytest",
-                                                                  "gunicorn"}
+    assert optional_requirements(text, frozenset({"server"}), frozenset()) == [
+        ("uvicorn", frozenset())]
+    assert {n for n, _ in optional_requirements(text, None, None)} == {"uvicorn", "httpx",
+                                                                        "pytest", "gunicorn"}
+    assert optional_requirements(text, frozenset(), frozenset({"web"})) == [
+        ("gunicorn", frozenset())]
 
 
 @pytest.mark.parametrize(("location", "paths", "expected"), [
@@ -245,8 +251,14 @@ def test_copy_carries_installs(location: str | None, paths: list[str], expected:
                   'dependencies]\nserver = ["uvicorn"]\n', "Dockerfile": SLIM + "COPY . .\n"
                   "RUN pip install '.[server]'\n" + UVICORN}, id="project-extra"),
     pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi"]\n[dependency-groups]\n'
-                  'serve = ["uvicorn"]\n', "Dockerfile": SLIM + "COPY . .\nRUN uv sync --frozen\n"
-                  + UVICORN}, id="uv-sync-group"),
+                  'dev = [{include-group = "serve"}]\nserve = ["uvicorn"]\n', "Dockerfile": SLIM +
+                  "COPY . .\nRUN uv sync --frozen\n" + UVICORN}, id="uv-sync-default-group"),
+    pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi"]\n[dependency-groups]\n'
+                  'serve = ["uvicorn"]\n', "Dockerfile": SLIM + "COPY . .\nRUN uv sync --frozen "
+                  "--no-dev --group serve\n" + UVICORN}, id="uv-sync-named-group"),
+    pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi"]\n[dependency-groups]\n'
+                  'dev = ["uvicorn"]\n', "Dockerfile": SLIM + "ARG UV_ARGS\nCOPY . .\nRUN uv sync "
+                  "$UV_ARGS\n" + UVICORN}, id="uv-sync-options-unread"),
     pytest.param({**FASTAPI_ONLY, "Dockerfile": SLIM + "COPY . .\nRUN grep -v '^#' server.txt | "
                   "xargs pip install -r requirements.txt\n" + UVICORN}, id="xargs"),
     pytest.param({"Pipfile": "", "Dockerfile": SLIM + "COPY . .\nRUN pipenv install --system "
@@ -485,3 +497,96 @@ def test_pip_sync_operands_are_requirements_files() -> None:
                     sync=True)
     assert args.files == ["./requirements/lock/requirements.txt", "b.in"]
     assert args.opaque is None and args.packages == []
+
+
+GROUPS = (PROJECT + 'dependencies = ["fastapi"]\n[project.optional-dependencies]\nserver = '
+          '["uvicorn"]\n[dependency-groups]\ndev = ["pytest"]\nlint = ["ruff"]\n')
+POETRY_GROUPS = ('[tool.poetry.dependencies]\npython = "^3.12"\n'
+                 '[tool.poetry.group.dev.dependencies]\npytest = "*"\n[tool.poetry.group.docs]\noptional = true\n'
+                 '[tool.poetry.group.docs.dependencies]\nmkdocs = "*"\n')
+PDM_GROUPS = (PROJECT + 'dependencies = ["fastapi"]\n[project.optional-dependencies]\nserver = '
+              '["uvicorn"]\n[tool.pdm.dev-dependencies]\ndev = ["pytest"]\nlint = ["ruff"]\n')
+
+
+@pytest.mark.parametrize(("command", "text", "env", "extras", "groups"), [
+    ("uv sync --frozen", GROUPS, {}, set(), {"dev"}),
+    ("uv sync --no-dev", GROUPS, {}, set(), set()),
+    ("uv sync --no-dev --group lint --extra server", GROUPS, {}, {"server"}, {"lint"}),
+    ("uv sync --only-group lint", GROUPS, {}, set(), {"lint"}),
+    ("uv sync --all-groups --no-group=dev --all-extras", GROUPS, {}, {"server"}, {"lint"}),
+    ("uv sync --no-default-groups", GROUPS, {}, set(), set()),
+    ("uv sync", GROUPS + '[tool.uv]\ndefault-groups = ["lint"]\n', {}, set(), {"lint"}),
+    ("uv sync", GROUPS + '[tool.uv]\ndefault-groups = "all"\n', {}, set(), {"dev", "lint"}),
+    ("uv sync --frozen", GROUPS, {"UV_NO_DEV": "1"}, None, None),
+    ("uv sync $ARGS", GROUPS, {}, None, None),
+    ("poetry install", POETRY_GROUPS, {}, set(), {"dev"}),
+    ("poetry install --without dev,docs", POETRY_GROUPS, {}, set(), set()),
+    ("poetry install --no-dev --with=docs", POETRY_GROUPS, {}, set(), {"docs"}),
+    ("poetry install --only main", POETRY_GROUPS, {}, set(), set()),
+    ("poetry install --all-groups -E server", POETRY_GROUPS, {}, {"server"}, {"dev", "docs"}),
+    ("pdm install --check", PDM_GROUPS, {}, None, None),
+    ("pdm install --prod", PDM_GROUPS, {}, set(), set()),
+    ("pdm install --production -G server", PDM_GROUPS, {}, {"server"}, set()),
+    ("pdm install -G lint", PDM_GROUPS, {}, set(), {"lint"}),
+    ("pdm install --without lint", PDM_GROUPS, {}, {"server"}, {"dev"}),
+    ("pdm install -dG lint", PDM_GROUPS, {}, None, None),
+])
+def test_the_extras_and_groups_an_install_takes(command: str, text: str, env: dict[str, str],
+                                                extras: set[str] | None,
+                                                groups: set[str] | None) -> None:
+    parts = installed_parts(command.split(), env, text)
+    assert parts.extras == (None if extras is None else frozenset(extras))
+    assert parts.groups == (None if groups is None else frozenset(groups))
+
+
+UV_LOCK = (
+    'version = 1\n[[package]]\nname = "api"\nversion = "1"\nsource = { editable = "." }\n'
+    'dependencies = [{ name = "fastapi", extra = ["standard"] }]\n'
+    '[package.dev-dependencies]\ndev = [{ name = "pytest" }]\n'
+    '[[package]]\nname = "fastapi"\nversion = "0.115.0"\ndependencies = [{ name = "starlette" }]\n'
+    '[package.optional-dependencies]\nstandard = [{ name = "uvicorn" }]\n'
+    '[[package]]\nname = "starlette"\nversion = "0.38.0"\n'
+    '[[package]]\nname = "uvicorn"\nversion = "0.30.0"\n'
+    '[[package]]\nname = "pytest"\nversion = "8.3.0"\n')
+PDM_LOCK = ('[[package]]\nname = "fastapi"\nversion = "0.115.0"\ngroups = ["default"]\n'
+            '[[package]]\nname = "uvicorn"\nversion = "0.30.0"\ngroups = ["dev"]\n')
+
+
+def test_a_lock_pins_only_what_the_install_reaches() -> None:
+    uv = TextFile("uv.lock", UV_LOCK)
+    assert set(locked_releases(uv, InstalledParts())) == {"fastapi", "starlette", "uvicorn"}
+    assert "pytest" in locked_releases(uv, InstalledParts(groups=frozenset({"dev"})))
+    assert "pytest" in locked_releases(uv, EVERY_PART)
+    pdm = TextFile("pdm.lock", PDM_LOCK)
+    assert set(locked_releases(pdm, InstalledParts())) == {"fastapi"}
+    assert set(locked_releases(pdm, InstalledParts(groups=frozenset({"dev"})))) == {"fastapi",
+                                                                                    "uvicorn"}
+    no_groups = TextFile("pdm.lock", PDM_LOCK.replace('groups = ["dev"]\n', ""))
+    assert set(locked_releases(no_groups, InstalledParts())) == {"fastapi", "uvicorn"}
+
+
+@pytest.mark.parametrize("files", [
+    pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi"]\n[dependency-groups]\n'
+                  'dev = ["uvicorn>=0.30"]\n', "uv.lock": UV_LOCK.replace(
+                      '{ name = "pytest" }', '{ name = "uvicorn" }').replace(
+                      ', extra = ["standard"]', ""),
+                  "Dockerfile": SLIM + "COPY . .\nRUN uv sync --frozen --no-dev\n" + UVICORN},
+                 id="uv-no-dev"),
+    pytest.param({"pyproject.toml": PROJECT + 'dependencies = ["fastapi"]\n[dependency-groups]\n'
+                  'serve = ["uvicorn"]\n', "Dockerfile": SLIM + "COPY . .\nRUN uv sync --frozen\n"
+                  + UVICORN}, id="uv-group-not-by-default"),
+    pytest.param({"pyproject.toml": PDM_GROUPS.replace('dev = ["pytest"]', 'dev = ["uvicorn"]')
+                  .replace('server = ["uvicorn"]', 'server = ["httpx"]'), "pdm.lock": PDM_LOCK,
+                  "Dockerfile": SLIM + "COPY . .\nRUN pdm install --prod\n" + UVICORN},
+                 id="pdm-prod"),
+])
+def test_s003_a_server_only_in_a_group_the_install_leaves_out(files: dict[str, str]) -> None:
+    [finding] = findings(repo(files))
+    assert "declared only in the dependency group `" in finding.message
+
+
+def test_s003_the_uv_images_with_python_are_plain_python_bases() -> None:
+    dockerfile = REQS_DOCKERFILE.replace("python:3.12-slim",
+                                         "ghcr.io/astral-sh/uv:python3.12-bookworm-slim")
+    found = findings(repo({**FASTAPI_ONLY, "Dockerfile": dockerfile + UVICORN}))
+    assert [f.rule.code for f in found] == ["S003"]

@@ -106,7 +106,9 @@ or the handler answers an error status of its own (`/health` setting
 a flag named for shutting down): fixer cannot show that state ends, and a gate on the
 healthcheck would wait for it.
 Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
-installs neither curl nor wget (the probe then runs `python3`, as the app does), or when
+installs neither curl nor wget (the probe then runs `python3`, as the app does; on
+`mambaorg/micromamba` images, which have no system Python and put their environment on
+PATH only in the entrypoint script a healthcheck skips, the reason says so), or when
 some routes cannot be read and the health path is only named by a literal in the code.
 Display-only when the app serves HTTPS (a certificate option of its server, uvicorn's
 `UVICORN_SSL_CERTFILE`, `uvicorn.run(ssl_certfile=...)`): an `http://` probe never passes.
@@ -592,6 +594,18 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
                   doubt=late_health(routes, [path]) or health_plan.gated or None)
 
 
+def _unknown_base(image: str, python: str) -> str:
+    """Why the probe of an image fixer does not know is unsafe: it assumes a Python."""
+    if image.split("/")[-1].startswith("micromamba"):
+        # mambaorg/micromamba activates its environment in the ENTRYPOINT script, which
+        # `docker exec` and a healthcheck skip, and ships no Python of its own
+        return (f"the base image {image} has no system `{python}`, and its environment is on "
+                "PATH only through the image's entrypoint script, which a healthcheck does not "
+                f"run: the probe's `{python}` may not be found (run it through the script: "
+                f"`[\"CMD\", \"/usr/local/bin/_entrypoint.sh\", \"python\", \"-c\", …]`)")
+    return f"fixer does not know what the base image {image} ships; the probe assumes `{python}`"
+
+
 def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     """The probe, run by a tool the final stage has or that this fix installs in it."""
     dockerfile, stage = service.app.dockerfile, service.app.stage
@@ -613,9 +627,8 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
     if not family.known:   # which `python` an install brings is not known: curl or wget
         installed = _present_probe(present - {"python"}, python, url,
                                    ws.config.healthcheck_strategy)
-        return installed or Choice(("CMD", *python), doubt=f"fixer does not know what the base "
-                                   f"image {base_image(dockerfile, stage)} ships; the probe "
-                                   f"assumes `{python[0]}`")
+        return installed or Choice(("CMD", *python),
+                                   doubt=_unknown_base(base_image(dockerfile, stage), python[0]))
     if ws.config.healthcheck_strategy == "python":
         return Choice(("CMD", *python))
     if published_image(service) and family.python is not None and \

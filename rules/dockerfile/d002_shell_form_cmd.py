@@ -71,7 +71,9 @@ their `-dev` tags too) and the stage sets none: the CMD is its arguments in eith
 Display-only on an image without a shell (distroless, `scratch`, no shell copied in)
 when exec form would not start it either: the command needs a shell (shell features, a
 `sh -c` wrapper), or it is a CMD under distroless Python's inherited ENTRYPOINT (the
-interpreter), which would run `python3 python …`; the reason says what to write.
+interpreter), which would run `python3 python …`; the reason says what to write (where the
+CMD runs a virtualenv's program, `/app/.venv/bin/uvicorn` or a venv's `bin` first on PATH,
+the image's interpreter does not see the venv's packages: the reason says how it can).
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ from functools import partial
 
 from fixer.core.edits import Edit
 from fixer.facts.image.images import Family, base_image, family_of, interpreter_entrypoint
+from fixer.facts.pydeps.install_paths import active_venv, venv_of
 from fixer.facts.ports.kubernetes import builds_one_app, container_args, deployed_images
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.image_paths import locate, workdir
@@ -442,11 +445,30 @@ def _shellless_doubt(family: Family, dockerfile: Dockerfile, stage: Stage, kind:
                 "server without one")
     own_entrypoint = any(link.find("ENTRYPOINT") for link in chain(dockerfile, stage))
     if kind == "CMD" and family.python is not None and not own_entrypoint:
-        return (f"the {family.label} Python image's ENTRYPOINT is the interpreter, which "
+        program = command.split()[0]
+        runs = (f"the {family.label} Python image's ENTRYPOINT is the interpreter, which "
                 "receives the CMD as its arguments: in exec form it would run "
-                f"`python3 {command.split()[0]} …`; write the CMD as the interpreter's "
-                "arguments (`[\"-m\", \"uvicorn\", …]`)")
+                f"`python3 {program} …`")
+        venv = _venv_run(dockerfile, stage, program)
+        if venv is None:
+            return f"{runs}; write the CMD as the interpreter's arguments " \
+                "(`[\"-m\", \"uvicorn\", …]`)"
+        # the image's interpreter does not see the venv's packages: `-m uvicorn` alone
+        # fails with "No module named uvicorn"
+        return (f"{runs}, and that interpreter does not see the packages of the virtualenv "
+                f"{venv}: put its site-packages on PYTHONPATH (`ENV PYTHONPATH={venv}/lib/"
+                "python3.X/site-packages`) and write the CMD as `[\"-m\", \"uvicorn\", …]`, "
+                f"or set `ENTRYPOINT [\"{venv}/bin/python\"]` where the venv's `bin/python` "
+                "links to this image's interpreter")
     return None
+
+
+def _venv_run(dockerfile: Dockerfile, stage: Stage, program: str) -> str | None:
+    """The virtualenv whose program the command runs: by its path (`/app/.venv/bin/
+    uvicorn`), or a bare name found first on the PATH the stage's ENV sets."""
+    if program.startswith("/"):
+        return venv_of(posixpath.dirname(program))
+    return active_venv(dockerfile, stage) if "/" not in program else None
 
 
 def _exec_form(dockerfile: Dockerfile, instruction: Instruction,

@@ -80,7 +80,9 @@ depends on the archive). There the probe is rewritten to the Python urllib one-l
 when the image has a Python, as `healthcheck-strategy = "python"` does; else the
 finding is display-only with that reason. Display-only for distroless and `scratch`
 images (no shell, no package manager), when the stage inherits a non-root `USER`
-from the stage it is built `FROM` (no install can run there), and when the build
+from the stage it is built `FROM` (no install can run there; in these two cases, where the
+stage has a Python and the probe is one a urllib probe can take over, the reason names
+`healthcheck-strategy = "python"`, which fixes it), and when the build
 removes the tool again (`apt-get purge -y curl` after the install, `apk del`): an
 install above that step would be undone. A tool so removed counts as absent, whatever
 an earlier stage or the base image had. Display-only too when the probe calls no HTTP
@@ -388,7 +390,7 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
         if target.pulled:
             return "", f"{target.pulled}, and the image has no Python for a urllib probe"
         return (f"Install {' and '.join(missing)} in the {target.services[0].app.stage_named}",
-                plan.reason)
+                _python_instead(target, failing, plan.reason))
     title = "Rewrite the healthcheck as a Python urllib probe"
     reason = _rewrite_reason(failing) or (_needs_a_shell(failing) if target.family.manager is None
                                           else None)
@@ -411,9 +413,27 @@ def _python(ws: Workspace, target: Target, plan: Placement) -> str | None:
     (a deployment may pull it). None where the image has no Python."""
     if ws.config.healthcheck_strategy == "python" or plan.no_packages or \
             target.picked_by_args or target.variant or target.pulled:
-        installed = "python" in tools_present(target.dockerfile, target.stage, target.args)
-        return target.family.python or ("python3" if installed else None)
+        return _image_python(target)
     return None
+
+
+def _image_python(target: Target) -> str | None:
+    """The Python command of the final stage: its base image's, or one it installs."""
+    installed = "python" in tools_present(target.dockerfile, target.stage, target.args)
+    return target.family.python or ("python3" if installed else None)
+
+
+def _python_instead(target: Target, failing: list[Use], reason: str | None) -> str | None:
+    """Why nothing can be installed, and, where the Python strategy's urllib probe would
+    take the healthcheck's place (the stage has a Python, the probe is a plain GET that a
+    rewrite can reach), the option that writes it: the user need not install anything."""
+    rewritable = _rewrite_reason(failing) is None and \
+        (target.family.manager is not None or _needs_a_shell(failing) is None)
+    if reason is None or not rewritable or _image_python(target) is None:
+        return reason
+    return (f"{reason}; the stage has a Python, so a urllib probe works here: "
+            "`healthcheck-strategy = \"python\"` (`--healthcheck-strategy python`) rewrites "
+            "the healthcheck to one")
 
 
 def _install(ws: Workspace, target: Target, missing: list[str]) -> Placement:

@@ -9,7 +9,12 @@ image installs (`pip install -r`, `uv pip sync`, `pip-sync`, followed through `-
 includes), the build context's requirements.txt, the pyproject.toml a COPY brings in
 (else the build context's; PEP 621
 `dependencies` or Poetry's `[tool.poetry.dependencies]`) when `pip install .`,
-`uv sync`, `poetry install` or `pdm install` builds it, or a `pip install NAME` — in
+`uv sync`, `poetry install` or `pdm install` builds it, with the extras and dependency
+groups that command installs (uv: its default groups, `dev` unless
+`[tool.uv] default-groups` says otherwise, changed by `--no-dev`, `--group`, `--only-group`,
+`--no-group`, `--all-groups`, `--extra`, `--all-extras`; Poetry: every group not marked
+optional, changed by `--with`, `--without`, `--only`, `--no-dev`, `--extras`; pdm: `--prod`
+leaves out the dev groups, `-G` and `--without` choose), or a `pip install NAME` — in
 the final stage, the stages it is built FROM, or a stage whose installs it copies
 (`pip install --prefix=/install` then `COPY --from=builder /install /usr/local`, a
 venv, site-packages). Names compare PEP 503-normalized; extras, markers and versions
@@ -20,7 +25,9 @@ A requirement known to bring the package counts too: `fastapi[standard]` and
 without an extra (later releases moved both to `standard`), when the requirement admits
 no other release (`==0.111.0`, `~=0.111.0`, Poetry's `^0.111`) or the lock file that
 `poetry install`, `uv sync` or `pdm install` installs from pins one. A package that lock
-file pins is installed, whichever requirement brings it (fastapi through `gradio`).
+file pins for what the install takes is installed, whichever requirement brings it (fastapi
+through `gradio`); one only a left-out group needs (uvicorn of the `dev` group after
+`uv sync --no-dev`) is not.
 `fastapi-cli` brings uvicorn from 0.0.5 on (pinned there, or with no upper bound: pip
 installs the newest), and with its `standard` extra. `fastapi-slim` installs the `fastapi`
 package, `gradio` (3.0 on) brings fastapi and uvicorn, and `sentry-sdk[fastapi]` brings
@@ -31,13 +38,16 @@ before 1.0) may bring fastapi and its server, and a `fastapi-*` extension
 (`fastapi-users`) may bring fastapi: no finding for what they may bring.
 
 No finding when the image may hold packages fixer cannot name: a workspace member
-(`uv sync --package api`), `pip install` of wheels,
+(`uv sync --package api`), install options fixer cannot read (`uv sync $ARGS`, an ENV such
+as `UV_NO_DEV`, a `pdm install` with no group option, where the lock file's groups
+decide), `pip install` of wheels,
 paths, wildcards or `$VARIABLES`, a `-r` file it cannot find, a project whose
 dependencies setup.py, setup.cfg or a `dynamic` pyproject.toml decide, one with a
 dependency on a local path (Poetry's `shared = { path = "../libs/shared" }`, `shared @
 file:///...`), which brings that library's own dependencies, `pipenv` or
 `conda`, packages copied from another image, or a base image other than a plain Python
-or OS one (`tiangolo/uvicorn-gunicorn-fastapi` already carries them). A pyproject.toml the
+or OS one (`tiangolo/uvicorn-gunicorn-fastapi` already carries them; uv's images built on
+them, `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, are plain). A pyproject.toml the
 image installs that is not valid TOML is an input error (its file and line), and no
 finding.
 
@@ -68,11 +78,11 @@ files, else in their pyproject.toml dependencies; else the bare name) may not be
 the service was tested with (another file's line is taken without its `--hash` options
 and its environment marker, which a service on another Python would skip). Where the
 project declares it only in an
-optional extra the image's install leaves out (`pip install .`, and the extra
-`server = ["uvicorn[standard]>=0.29"]`), the finding names the extra and the fix takes
-its line. The line goes to the requirements file
-the Dockerfile installs (at its sorted place when the file is sorted), else to
-pyproject.toml. Display-only when the service has neither file, or when a line added
+optional extra or a dependency group the image's install leaves out (`pip install .`, and
+the extra `server = ["uvicorn[standard]>=0.29"]`; `uv sync --no-dev`, and the `dev` group),
+the finding names the extra or the group and the fix takes its line. The line goes to the
+requirements file the Dockerfile installs (at its sorted place when the file is sorted),
+else to pyproject.toml. Display-only when the service has neither file, or when a line added
 there might not reach the image: a builder stage installs the file and the final stage
 copies a folder fixer cannot tie to where it installs, the file is installed with
 `--no-index` from wheels that are not built from that same file, or with `uv pip sync`
@@ -104,7 +114,7 @@ from functools import partial
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit, TextEdit
 from fixer.facts.pydeps.dependency_sources import Declared, declared
-from fixer.facts.pydeps.pyproject_deps import extra_declaring, requirement_lines
+from fixer.facts.pydeps.pyproject_deps import optional_declaring, requirement_lines
 from fixer.facts.pydeps.pyproject_edit import Insertion, pep621_insertion, poetry_insertion
 from fixer.facts.pydeps.requirements import (
     add_to_requirements,
@@ -176,10 +186,10 @@ def _report(ws: Workspace, service: Service, need: Need, found: Declared, path: 
     sources = found.requirement_files + ([found.pyproject] if found.pyproject else [])
     listed = ", ".join(sources) or "no requirements.txt or pyproject.toml"
     message = f"{need.why}, but {need.name} is not declared ({listed})"
-    extra = _optional_extra(ws, found, need)
+    extra = _left_out(ws, found, need)
     if extra is not None:
-        message = (f"{need.why}, but {need.name} is declared only in the optional extra "
-                   f"`{extra[0]}` of {found.pyproject}, which the image does not install")
+        message = (f"{need.why}, but {need.name} is declared only in {extra[0]} of "
+                   f"{found.pyproject}, which the image does not install")
     base = Violation(message=message, path=path, line=line, service=service.name,
                      subject=f"requirement:{need.name}")
     if target is None:
@@ -196,12 +206,13 @@ def _report(ws: Workspace, service: Service, need: Need, found: Declared, path: 
                           "may not be the one the service was tested with")
 
 
-def _optional_extra(ws: Workspace, found: Declared, need: Need) -> tuple[str, str] | None:
-    """The optional extra of the service's pyproject.toml that declares the package, which
-    the image's install leaves out (`pip install .`, not `.[server]`), and its line there:
-    the fix adds that line, the version its authors chose."""
+def _left_out(ws: Workspace, found: Declared, need: Need) -> tuple[str, str] | None:
+    """The optional extra or dependency group of the service's pyproject.toml that declares
+    the package, which the image's install leaves out (`pip install .`, not `.[server]`;
+    `uv sync --no-dev`), named for the message, and its line there: the fix adds that
+    line, the version its authors chose."""
     file = ws.read(found.pyproject) if found.pyproject else None
-    return extra_declaring(file.text, need.name) if file is not None else None
+    return optional_declaring(file.text, need.name) if file is not None else None
 
 
 def _declared(ws: Workspace, need: Need, extra: tuple[str, str] | None, found: Declared,

@@ -163,6 +163,13 @@ def _uv_image(tag: str) -> Family:
     return DEBIAN if "slim" in base else BUILDPACK
 
 
+def uv_derived(image: str) -> bool:
+    """One of uv's images derived from an image of the table: the official python image, or
+    an OS image, with uv added (`ghcr.io/astral-sh/uv:python3.12-bookworm-slim`)."""
+    name, _tag = _split(image.strip().lower())
+    return name in _UV_IMAGES and classify(image).known
+
+
 def _by_variant(name: str, variant: set[str] | None) -> Family:
     if variant is None:
         return UNKNOWN

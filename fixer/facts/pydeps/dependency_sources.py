@@ -3,7 +3,8 @@
 Read along the final stage and the stages it is built FROM: packages a `pip install`
 names, the requirements files it installs (`-r`, the operands of `uv pip sync` and
 `pip-sync`, found through COPY, followed through `-r` includes), the project
-`pip install .`, `uv sync`, `poetry install` or `pdm install` builds (its pyproject.toml),
+`pip install .`, `uv sync`, `poetry install` or `pdm install` builds (its pyproject.toml,
+with the extras and dependency groups the command installs: `installed_parts`),
 distribution packages (`apt-get install python3-x`), and what an earlier stage installs
 when the image copies it over (`COPY --from=builder /install /usr/local`). The build
 context's requirements.txt and pyproject.toml count too. Beside the names: what the
@@ -22,11 +23,12 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from fixer.core.derived import Memo, untrack
 from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile
-from fixer.facts.image.images import meta_args, resolve_image
+from fixer.facts.image.images import meta_args, resolve_image, uv_derived
 from fixer.facts.image.installs import installs
 from fixer.facts.pydeps.install_paths import (
     PACKAGE_PATH,
@@ -38,9 +40,10 @@ from fixer.facts.pydeps.install_paths import (
     tool_location,
 )
 from fixer.facts.pydeps.brought import brought_by, may_bring
+from fixer.facts.pydeps.installed_parts import InstalledParts, installed_parts
+from fixer.facts.pydeps.locked_parts import locked_releases
 from fixer.facts.pydeps.pyproject_deps import (
     locked_folders,
-    locked_versions,
     optional_requirements,
     path_dependency,
     static_dependencies,
@@ -61,7 +64,8 @@ from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.dockertext import commands, escape_char, instruction_tokens, program_at
 
-# Bases that carry no Python packages beyond pip: the official Python images, OS images.
+# Bases that carry no Python packages beyond pip: the official Python images, OS images
+# (and uv's images derived from them, `uv_derived`).
 _PLAIN_BASES = re.compile(r"^(?:python|pypy|debian|ubuntu|alpine|buildpack-deps|scratch"
                           r"|gcr\.io/distroless/python3[\w-]*)$")
 _PROJECT_TOOLS = {("uv", "sync"), ("poetry", "install"), ("poetry", "sync"),
@@ -258,7 +262,7 @@ class _Reader:
         given = {**defaults, **{k: v for k, v in self.args.items() if v is not None}}
         for values in (defaults, given):   # the file is built with its defaults too
             image = resolve_image(links[0].base, values)
-            if not _PLAIN_BASES.match(_image_name(image)):
+            if not _PLAIN_BASES.match(_image_name(image)) and not uv_derived(image):
                 out.unreadable(f"the base image {image or links[0].base} may hold Python "
                                "packages")
         self.reading.add(stage.index)
@@ -315,8 +319,8 @@ class _Reader:
                            "dependencies fixer does not read")
         elif (tool, verb) in _PROJECT_TOOLS:
             out.installs = True
-            self._project(None, f"`{tool} {verb}`", tool_location(tool, state), out,
-                          lock=f"{tool}.lock")
+            self._project(partial(installed_parts, argv, state.env), f"`{tool} {verb}`",
+                          tool_location(tool, state), out, lock=f"{tool}.lock")
         elif tool in _OPAQUE_TOOLS and verb in ("install", "sync", "create", "update"):
             out.installs = True
             out.unreadable(f"`{tool} {verb}` installs packages from files fixer does not read")
@@ -366,7 +370,8 @@ class _Reader:
         for arg in args.files:
             self._requirements_arg(arg, location, args.no_index, out)
         if args.project is not None:
-            self._project(args.project, "`pip install .`", location, out)
+            extras = args.project   # pip installs no dependency group
+            self._project(lambda _: InstalledParts(extras), "`pip install .`", location, out)
 
     def _requirements_arg(self, arg: str, location: str | None, no_index: bool,
                           out: Declared) -> None:
@@ -375,7 +380,7 @@ class _Reader:
         if path is None or name in ("setup.py", "setup.cfg"):
             out.unreadable(f"`pip install -r {arg}` reads a file fixer cannot find or read")
         elif name == "pyproject.toml":  # `uv pip install -r pyproject.toml`
-            self._project(frozenset(), f"`pip install -r {arg}`", location, out,
+            self._project(lambda _: InstalledParts(), f"`pip install -r {arg}`", location, out,
                           [posixpath.dirname(path)])
         else:
             if path not in out.requirement_files:
@@ -408,12 +413,14 @@ class _Reader:
         for included in read.includes:
             self.read_requirements(include_path(path, included), out, seen)
 
-    def _project(self, extras: frozenset[str] | None, command: str, location: str | None,
-                 out: Declared, folders: list[str] | None = None, lock: str = "") -> None:
+    def _project(self, parts: Callable[[str], InstalledParts], command: str,
+                 location: str | None, out: Declared, folders: list[str] | None = None,
+                 lock: str = "") -> None:
         """The project a command builds: the one whose pyproject.toml a COPY brings into the
         image (`COPY services/api/pyproject.toml ./` from the repository root), else the build
-        context's, else the Dockerfile folder's; `lock`: the lock file beside it that the
-        command installs from."""
+        context's, else the Dockerfile folder's; `parts`: the extras and dependency groups
+        the command installs, from that pyproject.toml's text; `lock`: the lock file beside
+        it that the command installs from."""
         copied = self._locate("pyproject.toml")
         for folder in folders or [*([posixpath.dirname(copied)] if copied else []),
                                   self.context, posixpath.dirname(self.dockerfile.path)]:
@@ -436,9 +443,10 @@ class _Reader:
             found, table = pyproject_requirements(file.text)
             for requirement in found:
                 out.add(*requirement)
-            for name, extra in optional_requirements(file.text, extras):
+            chosen = parts(file.text)
+            for name, extra in optional_requirements(file.text, chosen.extras, chosen.groups):
                 out.add(name, extra)
-            self._locked(posix_join(folder, lock) if lock else None, out)
+            self._locked(posix_join(folder, lock) if lock else None, chosen, out)
             if out.pyproject in (None, file.path):
                 out.pyproject, out.pyproject_table = file.path, table
             out.locations.setdefault(file.path, location)
@@ -456,9 +464,9 @@ class _Reader:
                        f"{file.path} is not valid TOML")
         return True
 
-    def _locked(self, path: str | None, out: Declared) -> None:
+    def _locked(self, path: str | None, parts: InstalledParts, out: Declared) -> None:
         file = self.ws.read(path) if path else None
-        for name, version in (locked_versions(file) if file else {}).items():
+        for name, version in (locked_releases(file, parts) if file else {}).items():
             out.locked(name, version)
 
     def _copy(self, source: str, paths: list[str], out: Declared) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from fixer.facts.pydeps.requirements import PipArgs
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import Dockerfile
+from fixer.sources.dockerfile import Dockerfile, Stage, chain
 
 _SYSTEM_BINS = {"/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"}
 # Where installed Python packages live: a `COPY --from` of such a path copies packages.
@@ -29,11 +29,26 @@ class BuildState:
         """The active virtualenv: VIRTUAL_ENV, else a `<dir>/bin` put first on PATH."""
         if self.env.get("VIRTUAL_ENV"):
             return self.env["VIRTUAL_ENV"]
-        for entry in self.env.get("PATH", "").split(":"):
-            entry = entry.rstrip("/")
-            if entry.endswith("/bin") and entry not in _SYSTEM_BINS and ".local" not in entry:
-                return posixpath.dirname(entry)
-        return None
+        return next(filter(None, map(venv_of, self.env.get("PATH", "").split(":"))), None)
+
+
+def venv_of(folder: str) -> str | None:
+    """The virtualenv whose `bin` this folder is (`/app/.venv/bin`); None for a system
+    one or `~/.local/bin`."""
+    folder = folder.rstrip("/")
+    if folder.endswith("/bin") and folder not in _SYSTEM_BINS and ".local" not in folder:
+        return posixpath.dirname(folder)
+    return None
+
+
+def active_venv(dockerfile: Dockerfile, stage: Stage) -> str | None:
+    """The virtualenv the ENV of the stage (and of the stages it is built FROM) activates."""
+    state = BuildState()
+    for link in reversed(chain(dockerfile, stage)):
+        for instruction in link.find("ENV"):
+            value = instruction.value
+            state.env.update((k, v.strip("\"'")) for k, v in zip(value[::2], value[1::2]))
+    return state.venv()
 
 
 def pip_location(argv: list[str], at: int, args: PipArgs, state: BuildState) -> str | None:

@@ -47,40 +47,114 @@ def static_dependencies(text: str) -> bool:
     return isinstance(data.get("tool", {}).get("poetry", {}).get("dependencies"), dict)
 
 
-def optional_requirements(text: str,
-                          extras: frozenset[str] | None) -> list[tuple[str, frozenset[str]]]:
-    """What an install adds to the main dependencies: the named extras (`pip install .[a]`),
-    or with None every extra and dependency group (`uv sync`, `poetry install` install
-    groups by default and take options fixer does not weigh)."""
-    data = _load(text)
-    tool = data.get("tool", {})
-    specs: list[str] = []
-    for name, group in (data.get("project", {}).get("optional-dependencies") or {}).items():
-        if extras is None or normalize(name) in extras:
-            specs.extend(group)
-    if extras is None:
-        groups = list((data.get("dependency-groups") or {}).values())
-        groups += [tool.get("uv", {}).get("dev-dependencies") or []]
-        groups += list((tool.get("pdm", {}).get("dev-dependencies") or {}).values())
-        specs.extend(s for group in groups for s in group if isinstance(s, str))
-        poetry = tool.get("poetry", {})
-        tables = [poetry.get("dev-dependencies")] + \
-            [g.get("dependencies") for g in (poetry.get("group") or {}).values()
-             if isinstance(g, dict)]
-        specs.extend(name for table in tables if isinstance(table, dict) for name in table)
-    parsed = (parse_requirement(str(spec)) for spec in specs)
+def optional_requirements(text: str, extras: frozenset[str] | None,
+                          groups: frozenset[str] | None) -> list[tuple[str, frozenset[str]]]:
+    """What an install adds to the main dependencies: the named extras (`pip install .[a]`)
+    and dependency groups (normalized names), None for every one of them (an install whose
+    options fixer cannot read)."""
+    specs = [spec for name, lines in optional_dependencies(text).items()
+             if extras is None or name in extras for spec in lines]
+    specs += [spec for name, lines in dependency_groups(text).items()
+              if groups is None or name in groups for spec in lines]
+    parsed = (parse_requirement(spec) for spec in specs)
     return [p for p in parsed if p is not None]
 
 
-def extra_declaring(text: str, name: str) -> tuple[str, str] | None:
-    """The first PEP 621 optional extra that declares the normalized project `name`, and its
-    requirement line there (`("server", "uvicorn[standard]>=0.29")`)."""
-    extras = _load(text).get("project", {}).get("optional-dependencies") or {}
-    for extra, specs in extras.items() if isinstance(extras, dict) else ():
-        for spec in specs if isinstance(specs, list) else ():
-            parsed = parse_requirement(str(spec))
-            if parsed is not None and parsed[0] == name:
-                return str(extra), str(spec).strip()
+def optional_dependencies(text: str) -> dict[str, list[str]]:
+    """PEP 621 extras (`[project.optional-dependencies]`): each one's requirement lines, by
+    normalized name."""
+    extras = _load(text).get("project", {}).get("optional-dependencies")
+    return {normalize(str(name)): _strings(lines)
+            for name, lines in (extras.items() if isinstance(extras, dict) else ())}
+
+
+def dependency_groups(text: str) -> dict[str, list[str]]:
+    """Each dependency group's requirement lines, by normalized name: PEP 735
+    `[dependency-groups]` (an `{include-group = ...}` entry brings that group's lines),
+    pdm's `[tool.pdm.dev-dependencies]`, Poetry's `[tool.poetry.group.NAME.dependencies]`
+    (Poetry's constraints turned into PEP 440), and the `dev` group of uv's and Poetry's
+    `dev-dependencies`."""
+    data = _load(text)
+    tool = data.get("tool", {})
+    found: dict[str, list[str]] = {}
+    standard = data.get("dependency-groups")
+    by_name = {normalize(str(k)): v for k, v in standard.items()} \
+        if isinstance(standard, dict) else {}
+    for name in by_name:
+        found.setdefault(name, []).extend(_included(by_name, name, frozenset()))
+    if "dev-dependencies" in tool.get("uv", {}):
+        found.setdefault("dev", []).extend(_strings(tool["uv"]["dev-dependencies"]))
+    pdm = tool.get("pdm", {}).get("dev-dependencies")
+    for name, lines in pdm.items() if isinstance(pdm, dict) else ():
+        found.setdefault(normalize(str(name)), []).extend(_strings(lines))
+    poetry = tool.get("poetry", {})
+    tables = [("dev", poetry.get("dev-dependencies"))] + \
+        [(str(name), group.get("dependencies")) for name, group in
+         (poetry.get("group") or {}).items() if isinstance(group, dict)]
+    for name, table in tables:
+        if isinstance(table, dict):
+            found.setdefault(normalize(name), []).extend(
+                _poetry_line(key, value) for key, value in table.items() if key != "python")
+    return found
+
+
+def optional_groups(text: str) -> set[str]:
+    """Poetry's groups marked `optional = true`: `poetry install` leaves them out unless
+    `--with` names them."""
+    groups = _load(text).get("tool", {}).get("poetry", {}).get("group") or {}
+    return {normalize(str(name)) for name, group in groups.items()
+            if isinstance(group, dict) and group.get("optional") is True}
+
+
+def uv_default_groups(text: str) -> list[str] | str | None:
+    """The groups `uv sync` installs unless told otherwise (`[tool.uv] default-groups`): a
+    list of normalized names, or "all"; `["dev"]` when unset; None when it is neither."""
+    value = _load(text).get("tool", {}).get("uv", {}).get("default-groups", ["dev"])
+    if value == "all":
+        return "all"
+    if isinstance(value, list) and all(isinstance(name, str) for name in value):
+        return [normalize(name) for name in value]
+    return None
+
+
+def _included(groups: dict[str, Any], name: str, seen: frozenset[str]) -> list[str]:
+    """A PEP 735 group's requirement lines, with those of the groups it includes (a cycle
+    is an error to uv and pdm: it stops here)."""
+    lines: list[str] = []
+    for entry in groups.get(name) or [] if name not in seen else []:
+        if isinstance(entry, str):
+            lines.append(entry)
+        elif isinstance(entry, dict) and isinstance(entry.get("include-group"), str):
+            lines += _included(groups, normalize(entry["include-group"]), seen | {name})
+    return lines
+
+
+def _strings(lines: object) -> list[str]:
+    return [line for line in lines if isinstance(line, str)] if isinstance(lines, list) else []
+
+
+def _poetry_line(name: str, value: object) -> str:
+    """A Poetry dependency as a PEP 508 line: `uvicorn = {version = "^0.30", extras =
+    ["standard"]}` is `uvicorn[standard]>=0.30,<0.31`; only the name for a path, a URL or
+    several constraints."""
+    version = value.get("version") if isinstance(value, dict) else value
+    extras = value.get("extras") if isinstance(value, dict) else None
+    shown = f"[{','.join(map(str, extras))}]" if isinstance(extras, list) and extras else ""
+    return f"{name}{shown}{poetry_specifier(version) if isinstance(version, str) else ''}"
+
+
+def optional_declaring(text: str, name: str) -> tuple[str, str] | None:
+    """Where the file declares the normalized project `name` outside its main dependencies,
+    as words for a message, and its requirement line there: the first PEP 621 optional extra
+    (`("the optional extra `server`", "uvicorn[standard]>=0.29")`), else the first
+    dependency group (`the dependency group `dev``)."""
+    for kind, parts in (("optional extra", optional_dependencies(text)),
+                        ("dependency group", dependency_groups(text))):
+        for part, specs in parts.items():
+            for spec in specs:
+                parsed = parse_requirement(spec)
+                if parsed is not None and parsed[0] == name:
+                    return f"the {kind} `{part}`", spec.strip()
     return None
 
 
@@ -126,10 +200,8 @@ def requirement_lines(text: str) -> list[str]:
     poetry = data.get("tool", {}).get("poetry", {}).get("dependencies") or {}
     for name, value in poetry.items() if isinstance(poetry, dict) else ():
         version = value.get("version") if isinstance(value, dict) else value
-        extras = value.get("extras", []) if isinstance(value, dict) else []
         if isinstance(version, str) and name != "python":
-            shown = f"[{','.join(extras)}]" if extras else ""
-            lines.append(f"{name}{shown}{poetry_specifier(version)}")
+            lines.append(_poetry_line(name, value))
     return lines
 
 
