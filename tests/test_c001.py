@@ -30,6 +30,10 @@ from support import assert_compose_accepts, compose_binary, write_tree
                   "${DB_PORT}", "${DB}"), id="interpolated-parts-stay-whole"),
     pytest.param("postgresql://u:p%40ss@[::1]:5433/d",
                  ("postgresql", "u", "p%40ss", "[::1]", "5433", "d"), id="ipv6-percent"),
+    pytest.param("postgresql://u:p#w?rd@db/d", ("postgresql", "u", "p#w?rd", "db", None, "d"),
+                 id="hash-in-password"),   # libpq and SQLAlchemy: the credentials end at `@`
+    pytest.param("postgresql://u:pa$$w0rd@db/d", ("postgresql", "u", "pa$$w0rd", "db", None,
+                                                  "d"), id="escaped-dollar"),
 ])
 def test_dburl_parts(url: str, parts: tuple[str | None, ...]) -> None:
     parsed = dburl.parse(url)
@@ -81,6 +85,10 @@ def test_pgservice_unknown_major_version_is_a_doubt(image: str) -> None:
 
 def test_dburl_helpers() -> None:
     assert dburl.decoded("p%40ss${X:-%20}") == "p@ss${X:-%20}"
+    # a decoded dollar is Compose's literal `$$`; one written `$$` already stays one
+    assert dburl.decoded("Kx9%24REGION%21x") == "Kx9$$REGION!x"
+    assert dburl.decoded("pa$$w%24rd$X") == "pa$$w$$rd$X"
+    assert not dburl.has_interpolation("pa$$w0rd") and dburl.interpolations("$$A$B") == ["B"]
     assert dburl.wholly_interpolated("${DATABASE_URL:-postgresql://u@db/x}")
     assert not dburl.wholly_interpolated("postgresql://${U}@db/x")
     assert dburl.interpolations("${A}-$B-${C:-x}") == ["A", "B", "C"]

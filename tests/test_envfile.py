@@ -1,12 +1,13 @@
 """Compose interpolation (`${VAR:-default}`, `${VAR:+alternative}`), and what a value needs
 from the shell that runs Compose: `unset_names`, shared by the build args fixer can know and
-S001's unresolved Dockerfile names."""
+S001's unresolved Dockerfile names; the values of `.env` lines, as compose-go's dotenv reads
+them."""
 
 from __future__ import annotations
 
 import pytest
 
-from fixer.core.envfile import interpolate, references, unset_names
+from fixer.core.envfile import interpolate, parse_env, references, unset_names
 
 
 @pytest.mark.parametrize(("value", "env", "unset"), [
@@ -18,6 +19,8 @@ from fixer.core.envfile import interpolate, references, unset_names
     ("${A:+on}", {}, ["A"]),                                 # an alternative needs A set
     ("Dockerfile.${APP_ENV}", {"APP_ENV": "dev"}, []),
     ("plain", {}, []),
+    ("pa$$word", {}, []),                                    # an escaped dollar reads none
+    ("pa$$$WORD", {}, ["WORD"]),                             # one, then a variable
 ])
 def test_unset_names(value: str, env: dict[str, str], unset: list[str]) -> None:
     assert unset_names(value, env) == unset
@@ -38,3 +41,19 @@ def test_an_alternative_is_no_bare_reference() -> None:
     """`${P:+...}` is empty while P is unset, by design: nothing to document (C006)."""
     [ref] = references("redis://${P:+:$P@}redis")
     assert (ref.name, ref.operator, ref.bare) == ("P", ":+", False)
+
+
+@pytest.mark.parametrize(("line", "value"), [
+    ('FLAVOR="dev"      # dev | prod', "dev"),           # a comment after the closing quote
+    ("PORT='8000'     # host port", "8000"),
+    ('export URL="postgresql://a:p#w@db/a"  # local', "postgresql://a:p#w@db/a"),
+    ("NAME=plain value # a comment", "plain value"),     # unquoted: ends at ` #`
+    ("NAME=a#b", "a#b"),                                 # a `#` inside the value is its own
+    (r'MSG="say \"hi\"\nbye"', 'say "hi"\nbye'),         # double quotes expand escapes
+    (r'PRICE="\$5"', "$$5"),                             # an escaped dollar stays one
+    (r"RAW='a\nb \'c\''", "a\\nb 'c'"),                  # single quotes: only `\'`
+    ('OPEN="not closed', '"not closed'),                 # a value over several lines
+])
+def test_env_line_values(line: str, value: str) -> None:
+    [(_key, found)] = parse_env(line).items()
+    assert found == value

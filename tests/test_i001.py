@@ -280,6 +280,26 @@ def test_i001_only_the_unguarded_imports_of_a_module_are_rewritten() -> None:
     assert "\nimport models\n" in text
 
 
+def test_i001_a_stand_in_for_a_module_of_the_root_is_rewritten_with_the_others() -> None:
+    """`except ImportError: x = None` at the top level: the import fails every time, so
+    once the service starts the name is always None; where `db` is a module of the import
+    root it is rewritten and counted, and one naming no module there is left alone."""
+    source = ("try:\n    from .db import x\nexcept ImportError:\n    x = None\n"
+              "try:\n    from .cache import hit\nexcept ImportError:\n    hit = None\n"
+              "from . import models\n")
+    [finding] = check(service({"svc/main.py": app_module(source)}), select="I001")
+    assert finding.message.startswith("relative import `from . import models` (and 1 more)")
+    text = fixed(app_module(source)).decode()
+    assert "try:\n    from db import x\nexcept ImportError:\n    x = None\n" in text
+    assert "    from .cache import hit\n" in text and "\nimport models\n" in text
+
+
+def test_i001_a_stand_in_alone_is_no_finding() -> None:
+    """The service starts, and no other import stops it: I002's policy, not I001's error."""
+    source = "try:\n    from .db import x\nexcept ImportError:\n    x = None\n"
+    assert check(service({"svc/main.py": app_module(source)}), select="I001") == []
+
+
 @pytest.mark.parametrize(("cmd", "advice"), [
     pytest.param('"python", "main.py"', "running `python -m svc.main` keeps both", id="script"),
     pytest.param(UVICORN, None, id="served-module"),

@@ -36,12 +36,46 @@ def read_env(tree: Tree, path: str) -> TextFile | None:
         return None
 
 
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    if " #" in value:  # an inline comment after an unquoted value
-        value = value.split(" #", 1)[0].rstrip()
-    return value
+def _unquote(written: str) -> str:
+    """The value Compose reads from what follows `KEY=` on a line, as compose-go's dotenv
+    parser reads it: a quoted value ends at its closing quote, and what follows that
+    (`"dev"   # dev | prod`) is no part of it; an unquoted one ends at ` #`. Single quotes
+    keep the text as written, double quotes expand escapes (`\\n`, `\\"`; `\\$` is the
+    escaped dollar `$$`). A quote the line does not close (a value written over several
+    lines) is kept as written."""
+    if written[:1] not in ("'", '"'):
+        return written.split(" #", 1)[0].rstrip()
+    inner = _quoted(written)
+    if inner is None:
+        return written
+    if written[0] == "'":
+        return inner
+    return _ESCAPE.sub(lambda match: _ESCAPED[match.group(1)], inner)
+
+
+def _quoted(written: str) -> str | None:
+    """The text between the opening quote and the one that closes it, an escaped quote
+    (`\\"` in double quotes, `\\'` in single ones) unescaped and every other backslash kept;
+    None when the line does not close the quote."""
+    quote, escaped = written[0], False
+    chars: list[str] = []
+    for char in written[1:]:
+        if escaped:
+            escaped = False
+            chars.append(char if char == quote else "\\" + char)
+        elif char == "\\":
+            escaped = True
+        elif char == quote:
+            return "".join(chars)
+        else:
+            chars.append(char)
+    return None
+
+
+# the escapes compose-go expands in a double-quoted value; others keep their backslash
+_ESCAPE = re.compile(r'\\([abfnrtv$"\\])')
+_ESCAPED = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+            "$": "$$", '"': '"', "\\": "\\"}
 
 
 _INTERPOLATION = re.compile(r"\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
@@ -87,8 +121,9 @@ _ANY_REFERENCE = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
 def unset_names(value: str, env: Mapping[str, str]) -> list[str]:
     """The variables `value` reads that `env` does not set and no `-`/`:-` default covers:
     what only the shell running Compose could give (a `:?` marker or a `:+` alternative
-    still needs one)."""
-    return [m.group(1) or m.group(3) for m in _ANY_REFERENCE.finditer(value)
+    still needs one). `$$` is an escaped dollar, which reads none (`pa$$word`)."""
+    masked = value.replace("$$", "\x00\x00")
+    return [m.group(1) or m.group(3) for m in _ANY_REFERENCE.finditer(masked)
             if "-" not in (m.group(2) or "") and (m.group(1) or m.group(3)) not in env]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,16 +32,20 @@ def relative_imports(tree: ast.Module) -> list[ast.ImportFrom]:
 _CATCHING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
-def guarded_lines(tree: ast.Module, main_runs: bool = True) -> set[int]:
+def guarded_lines(tree: ast.Module, main_runs: bool = True, stand_ins: bool = True) -> set[int]:
     """The lines of the relative imports in the body of a `try` whose handler catches their
     failure (`except ImportError:` with an absolute fallback): importing the module goes on;
     of those under `if TYPE_CHECKING:`, which never run; of those in the branch of an
     `if __package__:` (or the `else` of `if not __package__:`) that runs in a package only;
     and, unless `main_runs` (the module is the script Python runs), of those under
-    `if __name__ == "__main__":`, which an imported module never runs."""
+    `if __name__ == "__main__":`, which an imported module never runs. Unless `stand_ins`,
+    not those of a `try` whose handlers import nothing (`except ImportError: x = None`): a
+    stand-in keeps the module importing, but where the import always fails it is all the
+    module ever gets."""
     lines: set[int] = set()
     for stmt in every_statement(tree.body):
         if isinstance(stmt, (ast.Try, ast.TryStar)) and any(_catches(h) for h in stmt.handlers) \
+                and (stand_ins or _imports_a_fallback(stmt)) \
                 or isinstance(stmt, ast.If) and _type_checking(stmt.test):
             guarded = stmt.body
         elif isinstance(stmt, ast.If) and _in_package(stmt.test) is not None:
@@ -54,6 +58,12 @@ def guarded_lines(tree: ast.Module, main_runs: bool = True) -> set[int]:
         lines.update(n.lineno for n in every_statement(guarded)
                      if isinstance(n, ast.ImportFrom) and n.level > 0)
     return lines
+
+
+def _imports_a_fallback(stmt: ast.Try | ast.TryStar) -> bool:
+    """A handler of the `try` imports something (`except ImportError: from db import x`)."""
+    return any(isinstance(n, (ast.Import, ast.ImportFrom))
+               for handler in stmt.handlers for n in every_statement(handler.body))
 
 
 def _is_main(test: ast.expr) -> bool:
@@ -169,7 +179,15 @@ class RelativeImports:
 
     nodes: list[ast.ImportFrom]
     problems: list[str]
-    lazy: bool = False   # every one is inside a function: it runs when that is called
+    lazy: bool = False   # every one that stops is inside a function: it runs when called
+    # the lines of those a `try` guards with a stand-in (`except ImportError: x = None`),
+    # listed after the others: they stop nothing, but fail every time
+    silent: frozenset[int] = frozenset()
+
+    @property
+    def stops(self) -> bool:
+        """One of them stops the module (at import, or when its function runs)."""
+        return any(n.lineno not in self.silent for n in self.nodes)
 
     def summary(self) -> str:
         more = f" (and {len(self.nodes) - 1} more)" if len(self.nodes) > 1 else ""
@@ -177,10 +195,13 @@ class RelativeImports:
 
 
 def scan_relative(file: TextFile, package: str, failing: bool = False,
-                  main_runs: bool = True) -> RelativeImports | None:
+                  main_runs: bool = True,
+                  module_exists: Callable[[str], bool] | None = None) -> RelativeImports | None:
     """The file's relative imports seen from `package`; None when it has none. `failing`:
     only those that fail when the module is imported, resolved from the import root (and,
-    unless `main_runs`, not those of its `if __name__ == "__main__":` block)."""
+    unless `main_runs`, not those of its `if __name__ == "__main__":` block). With
+    `module_exists` (a dotted name of the import root is a module there), also the failing
+    ones a `try` guards with a stand-in whose module exists: `silent`."""
     if "from ." not in file.text and not re.search(r"from\s+\.", file.text):
         return None  # cheap: most files have no relative import at all
     tree = parse(file)
@@ -189,22 +210,41 @@ def scan_relative(file: TextFile, package: str, failing: bool = False,
     nodes = sorted((n for n in relative_imports(tree)
                     if not failing or fails_at_import(n.level, package)),
                    key=lambda n: (n.lineno, n.col_offset))
+    silent: set[int] = set()
     if nodes and failing:   # a `try` that catches the failure keeps the import from stopping
         guarded = guarded_lines(tree, main_runs)
-        nodes = [n for n in nodes if n.lineno not in guarded]
+        if module_exists is not None:
+            silent = {n.lineno for n in nodes if n.lineno in guarded - guarded_lines(
+                tree, main_runs, stand_ins=False) and _names_modules(n, package, module_exists)}
+        nodes = sorted((n for n in nodes if n.lineno not in guarded or n.lineno in silent),
+                       key=lambda n: n.lineno in silent)   # stable: in source order each
     if not nodes:
         return None
     problems = [p for p in (import_problem(n, package, file.text, failing) for n in nodes) if p]
     lazy = lazy_lines(tree)
-    return RelativeImports(nodes, problems, all(n.lineno in lazy for n in nodes))
+    return RelativeImports(nodes, problems, all(n.lineno in lazy for n in nodes
+                                                if n.lineno not in silent), frozenset(silent))
+
+
+def _names_modules(node: ast.ImportFrom, package: str, module_exists: Callable[[str], bool]
+                   ) -> bool:
+    """The module the import names, from where its file sits, exists (each name of `from .
+    import a, b` at the import root, which only modules can answer)."""
+    target = target_module(package, node.level, node.module, rooted=True)
+    if target is None:
+        return False
+    if target:
+        return module_exists(target)
+    return all(alias.name != "*" and module_exists(alias.name) for alias in node.names)
 
 
 # -- libcst rewrite (fix time only) -------------------------------------------------------------
 
 def absolutize_imports(text: str, package: str, failing: bool = False,
-                       main_runs: bool = True) -> str:
+                       main_runs: bool = True, silent: frozenset[int] = frozenset()) -> str:
     """The text with every resolvable relative import made absolute from the import root;
-    `failing`: only those that fail at import, and are not guarded (see `scan_relative`).
+    `failing`: only those that fail at import, and are not guarded (see `scan_relative`),
+    or are guarded with a stand-in on one of the `silent` lines.
     `from . import a, b` at the top level becomes one `import` line per name, at its
     indentation: `import a, b` is what linters reject (E401)."""
     import libcst as cst
@@ -212,7 +252,7 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     tree = ast.parse(text) if failing else None
-    guarded = guarded_lines(tree, main_runs) if tree is not None else set()
+    guarded = guarded_lines(tree, main_runs) - silent if tree is not None else set()
 
     class Absolutize(cst.CSTTransformer):
         METADATA_DEPENDENCIES = (PositionProvider,)

@@ -82,8 +82,9 @@ services that depend on it by name) are on, written as they write theirs; none
 when they are all on the default network. It goes in the base stack (the base
 file, or the override file that holds the URL), never in a `-f` overlay. Credentials come
 from the URL; `${VAR}` parts are referenced
-as the same variables; a password written only in an env file is referenced
-through a `.env` variable holding that value, never copied. A URL with no
+as the same variables; a literal dollar, percent-encoded (`%24`) or escaped (`$$`), is
+written `$$`, so Compose reads no variable in it; a password written only in an env file
+is referenced through a `.env` variable holding that value, never copied. A URL with no
 password, or an empty one (`app:@db`), gets `POSTGRES_HOST_AUTH_METHOD: trust`. A
 non-default port gets a server listening there. The volume goes where the image's
 PostgreSQL major version keeps its data, read from the tag (`17`, `16.4-bookworm`,

@@ -32,8 +32,9 @@ gateway_service/Dockerfile
 ```
 
 ## Fix safety
-Safe when the copy is byte-identical to the built Dockerfile and nothing in the
-repository (compose files, CI files, Makefiles, scripts) refers to it: the
+Safe when the copy is byte-identical to the built Dockerfile, or differs only in
+what the builder ignores (CRLF line endings, a UTF-8 BOM; the finding says so), and
+nothing in the repository (compose files, CI files, Makefiles, scripts) refers to it: the
 deletion loses nothing. Any YAML file counts (a compose file named `production.yml`,
 which fixer does not load, may build it), and so do Windows scripts (`.bat`, `.cmd`,
 `.ps1`, whose `svc\\app\\Dockerfile` reads as `svc/app/Dockerfile`), bake files, the
@@ -58,6 +59,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import DeleteFile, Edit
+from fixer.core.textfile import TextFile
 from fixer.core.tree_index import files_in, is_folder
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.model import appmodule
@@ -171,11 +173,10 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
     built = service.app.dockerfile.path
     stray_file = ws.read(stray)
     # Identical to the built Dockerfile now, or before fixer edited it in this run.
-    versions = {service.app.dockerfile.file.encode()}
     original = ws.tree.original(built)
-    if original is not None:
-        versions.add(original.encode())
-    same = stray_file is not None and stray_file.encode() in versions
+    copy = _copy_of(stray_file, [service.app.dockerfile.file,
+                                 *([original] if original is not None else [])])
+    same = copy is not None
     referrers = _referrers(ws, stray, service.app.build.context, mentions)
     what = "duplicates" if same else "is a second Dockerfile beside"
     base = Violation(message="", path=stray, line=1, service=service.name, subject=stray)
@@ -185,14 +186,35 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
                "its own, not a stray copy")
         return replace(base, message=f"{stray} {what} {built}, which compose builds ({why})",
                        reason=why)
-    if same and not referrers:
-        safety, why = Safety.SAFE, "an identical copy"
+    if copy is not None and not referrers:
+        safety, why = Safety.SAFE, copy
     else:
         safety = Safety.UNSAFE
         why = "its content differs" if not same else f"referenced by {', '.join(referrers)}"
     return replace(base, message=f"{stray} {what} {built}, which compose builds ({why})",
                    fix=Fix(f"Delete {stray}", safety, partial(_deleted, stray)),
                    reason=why if safety is Safety.UNSAFE else None)
+
+
+def _copy_of(stray: TextFile | None, versions: list[TextFile]) -> str | None:
+    """How the stray copies one of the versions of the built Dockerfile: "an identical
+    copy", or one but for what the builder ignores (CRLF line endings, a UTF-8 BOM: the
+    image is the same); None when its content differs."""
+    if stray is None:
+        return None
+    if any(stray.encode() == version.encode() for version in versions):
+        return "an identical copy"
+    for version in versions:
+        if (stray.encoding, _lf(stray.text)) != (version.encoding, _lf(version.text)):
+            continue
+        ignored = [what for what, differs in (("line endings", stray.text != version.text),
+                                              ("BOM", stray.bom != version.bom)) if differs]
+        return f"an identical copy but for its {' and '.join(ignored)}"
+    return None
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n")
 
 
 def _referrers(ws: Workspace, stray: str, context: str,

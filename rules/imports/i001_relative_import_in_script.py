@@ -18,6 +18,11 @@ no finding; the fix leaves it as it is. So is one under `if TYPE_CHECKING:`, whi
 runs, one in the branch of `if __package__:` (or the `else` of `if not __package__:`),
 which runs only inside a package, and one under `if __name__ == "__main__":` of a module
 the server imports (`uvicorn main:app`) rather than runs as the script (`python main.py`).
+A `try` whose handler imports nothing but sets a stand-in
+(`except ImportError: haversine = None`) keeps the module importing too, but at the top
+level its import fails every time, so the name is always the stand-in: where the service
+has a finding and the module the import names is in the import root, it is counted and
+made absolute with the others.
 One inside a function runs when the function is called: the finding says the
 requests that call it fail, not the start (a gate on the service is not held for it).
 
@@ -132,20 +137,30 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue  # a package module: its relative imports resolve
         reached = appmodule.import_packages(ws, found)
         script = found.path if found.script else None
-        failing = [f for f in _failing(ws, _modules(ws, found, reached), script)
+        failing = [f for f in _failing(ws, found.root, _modules(ws, found, reached), script)
                    if f.path not in seen]
-        seen.update(f.path for f in failing)
-        if failing:
+        if any(f.scanned.stops for f in failing):
+            seen.update(f.path for f in failing)
+            failing.sort(key=lambda f: not f.scanned.stops)   # the finding names one that stops
             yield _report(ws, found, service.name, failing, _uncompiled(ws, reached, service.app))
 
 
-def _failing(ws: Workspace, modules: dict[str, str], script: str | None) -> Iterator[Failing]:
+def _failing(ws: Workspace, root: str, modules: dict[str, str], script: str | None
+             ) -> Iterator[Failing]:
     """Each module the app loads with its relative imports that fail there; the `script`
-    Python runs (`python main.py`) is the one whose `__main__` block runs."""
+    Python runs (`python main.py`) is the one whose `__main__` block runs. Those a `try`
+    guards with a stand-in (`except ImportError: x = None`) count where their module is in
+    the import root: once the others are absolute the service starts, and they would give
+    it the stand-in every time."""
+    in_root = Modules(ws.read, root)
+
+    def module_exists(dotted: str) -> bool:
+        return in_root.path_of(dotted) is not None
+
     for path, package in modules.items():
         file = ws.read(path)
-        scanned = scan_relative(file, package, failing=True, main_runs=path == script) \
-            if file else None
+        scanned = scan_relative(file, package, failing=True, main_runs=path == script,
+                                module_exists=module_exists) if file else None
         if scanned is not None:
             yield Failing(path, package, scanned)
 
@@ -218,7 +233,7 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
                                   for f in failing if f.scanned.problems), None) or \
         _shadowing(ws, found, failing)
     first = scanned.nodes[0]
-    packages = {f.path: f.package for f in failing}
+    packages = {f.path: (f.package, f.scanned.silent) for f in failing}
     packaged = _packaged(ws, found) or _imported_as_package(ws, service, found, failing)
     title = "Import from the import root" + (f" ({packaged})" if packaged else "")
     fix = None if problem else Fix(title, Safety.UNSAFE if packaged else Safety.SAFE,
@@ -399,14 +414,17 @@ def _named_modules(text: str, python: bool) -> Iterator[tuple[str, int]]:
         yield from ((m.group(1), m.start()) for m in DOTTED_COMMAND.finditer(text))
 
 
-def _absolutized(ws: Workspace, packages: dict[str, str], script: str | None) -> list[Edit]:
+def _absolutized(ws: Workspace, packages: dict[str, tuple[str, frozenset[int]]],
+                 script: str | None) -> list[Edit]:
     """Every module of the finding at once: the service imports only when all are fixed.
-    The `__main__` block of a module that is not the `script` Python runs is left alone."""
+    The `__main__` block of a module that is not the `script` Python runs is left alone;
+    the imports a `try` guards with a stand-in are rewritten where the finding counts them
+    (their `silent` lines)."""
     edits: list[Edit] = []
-    for path, package in packages.items():
+    for path, (package, silent) in packages.items():
         file = ws.read(path)
         edit = narrow_edit(file.path, file.text, absolutize_imports(
-            file.text, package, failing=True, main_runs=path == script)) \
+            file.text, package, failing=True, main_runs=path == script, silent=silent)) \
             if file is not None else None
         if edit is not None:
             edits.append(edit)

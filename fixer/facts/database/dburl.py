@@ -2,7 +2,8 @@
 
 Parts may hold Compose interpolations (`${DB_USER}`, `${DB_PASSWORD:-secret}`,
 `$NAME`). An interpolation is atomic here: its `:` or `@` never splits the URL,
-and its text is kept as written so a fix can reference the same variables.
+and its text is kept as written so a fix can reference the same variables. `$$` is
+Compose's escaped literal dollar (`pa$$w0rd` is the password `pa$w0rd`), never one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from urllib.parse import parse_qsl, unquote
 
 # `postgres://`, `postgresql://`, `postgresql+asyncpg://`, `postgres+psycopg2://`, ...
 _SCHEME = re.compile(r"^(postgres(?:ql)?(?:\+[A-Za-z0-9_.-]+)?)://", re.IGNORECASE)
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_]\w*")
+# `$$` comes first so that `pa$$w0rd` reads as an escaped dollar, not `$` before `$w0rd`
+_DOLLAR_OR_INTERPOLATION = re.compile(r"\$\$|\$\{[^}]*\}|\$[A-Za-z_]\w*")
 _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 _NETLOC_END = re.compile(r"[/?#]")   # the first of these ends the host part
 DEFAULT_PORT = "5432"
@@ -55,30 +57,41 @@ def is_postgres_url(value: str) -> bool:
 def wholly_interpolated(value: str) -> bool:
     """`${DATABASE_URL}` or `${DATABASE_URL:-postgresql://...}`: the URL is decided elsewhere."""
     text = value.strip()
-    match = _INTERPOLATION.match(text)
-    return bool(match and match.end() == len(text))
+    match = _DOLLAR_OR_INTERPOLATION.match(text)
+    return bool(match and match.group(0) != "$$" and match.end() == len(text))
 
 
 def has_interpolation(part: str | None) -> bool:
-    return bool(part and _INTERPOLATION.search(part))
+    return bool(interpolations(part))
 
 
 def interpolations(part: str | None) -> list[str]:
     """Variable names a part references."""
     names = []
-    for match in _INTERPOLATION.finditer(part or ""):
-        names.append(re.split(r"[:?\-+}]", match.group(0).lstrip("${"), maxsplit=1)[0])
+    for match in _DOLLAR_OR_INTERPOLATION.finditer(part or ""):
+        if match.group(0) != "$$":
+            names.append(re.split(r"[:?\-+}]", match.group(0).lstrip("${"), maxsplit=1)[0])
     return names
 
 
 def decoded(part: str) -> str:
-    """Percent-decoding of the literal text between interpolations (`p%40ss` is `p@ss`)."""
-    pieces = _INTERPOLATION.split(part)
-    found = _INTERPOLATION.findall(part)
-    out = unquote(pieces[0])
-    for interpolation, piece in zip(found, pieces[1:]):
-        out += interpolation + unquote(piece)
-    return out
+    """The part as Compose text for its value: the literal text between interpolations
+    percent-decoded (`p%40ss` is `p@ss`), interpolations and `$$` kept. A dollar that decoding
+    gives is written `$$` (`Kx9%24REGION` is `Kx9$$REGION`): Compose would read `$REGION` in
+    a value written with it as a variable, and the database would get another password."""
+    out: list[str] = []
+    last = 0
+    for match in _DOLLAR_OR_INTERPOLATION.finditer(part):
+        out += [_decoded_literal(part[last:match.start()]), match.group(0)]
+        last = match.end()
+    out.append(_decoded_literal(part[last:]))
+    return "".join(out)
+
+
+def _decoded_literal(text: str) -> str:
+    """Literal URL text percent-decoded, its decoded dollars escaped; a `$` written as such
+    (one Compose reads as no interpolation) stays as written."""
+    return "$".join(unquote(piece).replace("$", "$$") for piece in text.split("$"))
 
 
 def parse(value: str) -> DbUrl | None:
@@ -118,14 +131,20 @@ def _mask(text: str) -> tuple[str, list[str]]:
     found: list[str] = []
 
     def hide(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":   # a literal dollar: no delimiter to hide
+            return "$$"
         found.append(match.group(0))
         return f"\x00{len(found) - 1}\x00"
 
-    return _INTERPOLATION.sub(hide, text), found
+    return _DOLLAR_OR_INTERPOLATION.sub(hide, text), found
 
 
 def _split_netloc(rest: str) -> tuple[str, str]:
-    end = _NETLOC_END.search(rest)
+    # the credentials end at the last `@` before any `/`, as libpq and SQLAlchemy read them:
+    # a `#` or `?` in a password (`p%40ss#word`) is the password's, not a fragment or query
+    slash = rest.find("/")
+    at = rest.rfind("@", 0, len(rest) if slash < 0 else slash)
+    end = _NETLOC_END.search(rest, at + 1)
     if end is None:
         return rest, ""
     index = end.start()
