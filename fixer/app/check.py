@@ -186,7 +186,9 @@ def merged(checks: Sequence[tuple[str, Checked]],
     folders, findings, errors, hidden = [], [], [], 0
     for shown, checked in checks:
         prefix = "." if single else shown
-        kept = [f for f in checked.findings if moved(f, prefix).fingerprint not in baseline]
+        # without a baseline every finding is kept: no fingerprint to hash for each
+        kept = [f for f in checked.findings if moved(f, prefix).fingerprint not in baseline] \
+            if baseline else list(checked.findings)
         hidden += len(checked.findings) - len(kept)
         folders.append(Folder(shown, dataclasses.replace(checked, findings=kept)))
         findings += [moved(f, prefix) for f in kept]

@@ -34,7 +34,9 @@ from fixer.core.config import PORT_SOURCES
 from fixer.core.errors import InputError, crashes, input_errors
 from fixer.core.tree import SKIPPED_DIRS, skipped_dir, work_tree_root
 from fixer.engine.suppress import Unused
-from fixer.formats import color, github, gitlab, junit, sarif
+# the other formats' modules are imported when asked for: a text report needs none of
+# them, and junit's XML alone cost a few ms of every check
+from fixer.formats import color
 from fixer.formats.findings import (
     error_lines,
     json_document,
@@ -216,12 +218,15 @@ def _render(report: Merged, fmt: str, statistics_only: bool, verbose: bool,
     if fmt == "sarif":
         return _sarif(report)
     if fmt == "gitlab":
+        from fixer.formats import gitlab
         return gitlab.document([gitlab.issues(f.checked.findings, f.checked.errors,
                                               _from_repository_root(f.shown))
                                 for f in report.folders])
     if fmt == "junit":
+        from fixer.formats import junit
         return junit.document(findings, errors, prefix)
     if fmt == "github":
+        from fixer.formats import github
         return "".join(line + "\n" for line in github.lines(findings, errors, prefix))
     for line in error_lines(errors, prefix, verbose):
         echo_err(line)
@@ -241,6 +246,7 @@ def _from_repository_root(shown: str) -> str:
     outside a repository, the folder as typed."""
     if work_tree_root(Path(shown).resolve()) is None:
         return shown
+    from fixer.formats import sarif
     return sarif.repository_root(Path(shown))[1]
 
 
@@ -252,6 +258,7 @@ def _statistics(findings: Sequence[Finding], fmt: str) -> str:
 
 def _sarif(report: Merged) -> str:
     """One SARIF run per folder: each has its own repository root and its own fixes."""
+    from fixer.formats import sarif
     texts = [sarif.document(f.checked.workspace, f.checked.findings, f.checked.rules,
                             Path(f.shown), f.checked.errors, f.checked.unused)
              for f in report.folders]

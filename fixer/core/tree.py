@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -250,6 +249,7 @@ def _git_paths(root: Path, args: list[str], stdin: str = "",
     git is not installed, or when it exits with a code not `accepted`."""
     if work_tree_root(root) is None:
         return ()   # not a work tree: no git process to start
+    import subprocess   # here: a folder outside git never needs it
     try:
         listing = subprocess.run(["git", "-C", str(root), *args],
                                  input=stdin.encode("utf-8", "surrogateescape"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +11,6 @@ from enum import Enum
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.core.textfile import TextFile
 
@@ -89,7 +87,7 @@ class Location:
         `command:` region, a port's digits). The file's line starts are found once and
         kept with it: a count from the top for each of a thousand services in one compose
         file would grow with the square of its size."""
-        starts = file.derived.get(_LINE_STARTS, lambda: _line_starts(file.text))
+        starts = file.line_starts()
         stop = _trimmed(file.text, start, end)
         return cls(file.path, bisect.bisect_right(starts, start),
                    bisect.bisect_right(starts, max(start, stop - 1)))
@@ -101,13 +99,6 @@ class Location:
         text, start, end = doc.file.text, int(node.start_mark.index), int(node.end_mark.index)
         blank = text.count("\n", _trimmed(text, start, end), end)
         return cls(doc.path, int(node.start_mark.line) + 1, int(node.end_mark.line) + 1 - blank)
-
-
-_LINE_STARTS: Memo[list[int]] = Memo("line starts")
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
 def _trimmed(text: str, start: int, end: int) -> int:
@@ -216,6 +207,7 @@ class Finding:
         """Stable across runs and line shifts: code, service, file and subject. Hashed once
         per finding (kept beside its fields, which it reads only): each fix round compares
         every finding before and after by it."""
+        import hashlib   # here: a text report never hashes, and the import costs a few ms
         key = "\0".join((self.rule.code, self.service or "", self.path, self.subject))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 

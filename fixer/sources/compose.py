@@ -212,7 +212,7 @@ def _check_shape(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> None:
     of Compose's own (`!reset`, `!override`) are left to Compose. One test of the node's
     class decides both what it may be and what to check below it: this runs for every
     value the shapes name, in every service."""
-    if not node.tag.startswith("tag:yaml.org,2002:"):
+    if not node.tag.startswith(_YAML_TAG):
         return
     if isinstance(node, yaml.ScalarNode):
         if kind(node) not in shape.scalars:
@@ -220,9 +220,11 @@ def _check_shape(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> None:
     elif isinstance(node, yaml.SequenceNode):
         if not shape.sequence:
             raise _wrong_kind(doc, node, where, shape)
-        if shape.element is not None:
-            for index, element in enumerate(node.value):
-                _check_shape(doc, element, f"{where}[{index}]", shape.element)
+        element = shape.element
+        if element is not None:
+            for index, child in enumerate(node.value):
+                if not _allowed_scalar(child, element):
+                    _check_shape(doc, child, f"{where}[{index}]", element)
     elif isinstance(node, yaml.MappingNode):
         if not shape.mapping:
             raise _wrong_kind(doc, node, where, shape)
@@ -244,11 +246,21 @@ def _not(node: Node) -> str:
 
 
 def _check_keys(doc: ComposeDoc, value: Value, where: str, shape: Shape) -> None:
-    named = shape.named
+    named, member = shape.named, shape.member
     for key, child in items(value):
-        inner = named.get(key, shape.member)
-        if inner is not None:
+        inner = named.get(key, member)
+        if inner is not None and not _allowed_scalar(child.node, inner):
             _check_shape(doc, child.node, f"{where}.{key}", inner)
+
+
+_YAML_TAG = "tag:yaml.org,2002:"
+
+
+def _allowed_scalar(node: Node, shape: Shape) -> bool:
+    """A scalar `_check_shape` lets through: most values checked are, and settled here they
+    cost no call of it and no name of where they are, which only its error shows."""
+    return isinstance(node, yaml.ScalarNode) and node.tag.startswith(_YAML_TAG) and \
+        kind(node) in shape.scalars
 
 
 def _is_null(node: Node) -> bool:
@@ -279,16 +291,20 @@ def items(value: Value) -> list[tuple[str, Value]]:
 def _items(node: yaml.MappingNode, aliased_parent: bool) -> list[tuple[str, Value]]:
     own: list[tuple[str, Value]] = []
     merged: list[tuple[str, Value]] = []
+    # `_owned`, inline: this runs for every key of every mapping a rule reads
+    first, last = node.start_mark.index, node.end_mark.index
     for key, child in node.value:
         # a value always follows its key: one that starts before it was reached through an
         # alias (`api-replica: *api`, the alias of a sibling service)
-        aliased = aliased_parent or not _owned(node, child) or \
-            child.start_mark.index < key.end_mark.index
+        at = child.start_mark.index
+        aliased = aliased_parent or not first <= at <= last or at < key.end_mark.index
         if key.tag.endswith(":merge") or key.value == MERGE_KEY:
             for source in child.value if isinstance(child, yaml.SequenceNode) else [child]:
                 merged.extend((k, Value(v.node, True)) for k, v in items(Value(source, True)))
             continue
         own.append((str(key.value), Value(child, aliased)))
+    if not merged:
+        return own
     seen = {k for k, _ in own}
     for k, v in merged:
         if k not in seen:

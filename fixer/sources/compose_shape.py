@@ -10,7 +10,6 @@ checks that need no knowledge of services (duplicate keys, alias expansion) are 
 from __future__ import annotations
 
 import datetime
-import decimal
 import functools
 import math
 import re
@@ -141,6 +140,7 @@ def _go_float(value: float) -> str:
         return "+Inf" if value > 0 else "-Inf"
     if math.isnan(value):
         return "NaN"
+    import decimal   # here: few compose files hold a float, and the import costs ~1 ms
     sign, digits, exponent = decimal.Decimal(repr(value)).normalize().as_tuple()
     assert isinstance(exponent, int), "a finite float"
     text = "".join(map(str, digits))
@@ -174,27 +174,27 @@ def _walk(path: str, root: Node) -> tuple[int, list[tuple[Node, int]]]:
     is on), in document order, where the first visit of a node is its anchor. Refuses a
     mapping with a key written twice on the way."""
     seen: set[int] = set()
-    uses: list[tuple[Node, int]] = []
-    stack: list[tuple[Node, int]] = [(root, 1)]
+    # each node goes with the node whose line an alias there is on (its key, or its
+    # sequence: an alias node keeps only its anchor's position); None for the root. The
+    # line is read only for the few alias uses: this runs for every node of the document
+    uses: list[tuple[Node, Node | None]] = []
+    stack: list[tuple[Node, Node | None]] = [(root, None)]
+    push, mapping, sequence = stack.append, yaml.MappingNode, yaml.SequenceNode
     while stack:
-        node, line = stack.pop()
+        node, on = stack.pop()
         if id(node) in seen:
-            uses.append((node, line))
+            uses.append((node, on))
             continue
         seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, mapping):
             _check_unique_keys(path, node)
-            # pushed value first, so the key is visited first (a plain loop: this runs for
-            # every node of the document)
+            # pushed value first, so the key is visited first (a plain loop)
             for key, value in reversed(node.value):
-                key_line = key.start_mark.line + 1
-                stack.append((value, key_line))
-                stack.append((key, key_line))
-        elif isinstance(node, yaml.SequenceNode):
-            # an alias node keeps only its anchor's position: its sequence's line
-            line = node.start_mark.line + 1
-            stack.extend([(child, line) for child in reversed(node.value)])
-    return len(seen), uses
+                push((value, key))
+                push((key, key))
+        elif isinstance(node, sequence):
+            stack.extend([(child, node) for child in reversed(node.value)])
+    return len(seen), [(node, 1 if on is None else on.start_mark.line + 1) for node, on in uses]
 
 
 def _check_aliases(path: str, distinct: int, uses: list[tuple[Node, int]]) -> None:

@@ -17,11 +17,11 @@ import copy
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from fixer.core.textfile import TextFile
 from fixer.sources.fastapi_classes import app_class, class_doubt
-from fixer.sources.python import Scope, statements
+from fixer.sources.python import Scope, child_nodes, dotted_name, statements
 from fixer.sources.python_modules import (
     Modules,
     assigned_value,
@@ -52,6 +52,12 @@ class AppSite:
     scope: Scope
     var: str
     created: ast.stmt      # the top statement of `scope` that creates or binds it
+
+    @cached_property
+    def bound(self) -> ast.stmt | None:
+        """The last statement of the scope that binds the app's variable: `app_routes` and
+        `_constructor_middleware` both ask, and finding it walks the whole scope."""
+        return binding(self.scope.body, self.var)
 
 
 @dataclass(frozen=True)
@@ -288,7 +294,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
     `__init__` of its class."""
     result = AppRoutes(sites)
     for i, site in enumerate(sites):
-        bound = binding(site.scope.body, site.var)
+        bound = site.bound
         created = assigned_value(bound)
         if isinstance(created, ast.Call) and any(k.arg == "routes" for k in created.keywords):
             result.note("the app is built with `routes=`")
@@ -505,7 +511,7 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
 
 def _constructor_middleware(site: AppSite) -> list[ast.Call]:
     """The `Middleware(Cls, ...)` items of `FastAPI(middleware=[...])` that creates the app."""
-    created = assigned_value(binding(site.scope.body, site.var))
+    created = assigned_value(site.bound)
     given = next((k.value for k in created.keywords if k.arg == "middleware"), None) \
         if isinstance(created, ast.Call) else None
     items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else []
@@ -695,10 +701,10 @@ def _outside_shutdown(function: ast.AST) -> Iterator[ast.AST]:
         node = stack.pop()
         yield node
         if isinstance(node, ast.If) and isinstance(node.test, (ast.Name, ast.Attribute)) and \
-                _SHUTDOWN_FLAG.search(ast.unparse(node.test)):   # the flag alone, not `a or b`
+                _SHUTDOWN_FLAG.search(_source(node.test)):   # the flag alone, not `a or b`
             stack.extend([node.test, *node.orelse])
         else:
-            stack.extend(ast.iter_child_nodes(node))
+            stack += child_nodes(node)
 
 
 def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
@@ -844,8 +850,8 @@ def _awaits_next(value: ast.expr, names: Collection[str]) -> bool:
 def _status_of(node: ast.AST) -> int | None:
     if isinstance(node, ast.Constant) and type(node.value) is int and node.value in _REFUSALS:
         return node.value
-    if isinstance(node, (ast.Name, ast.Attribute)):
-        named = _STATUS_NAME.search(ast.unparse(node))
+    if isinstance(node, (ast.Name, ast.Attribute)):   # every name of every handler: hot
+        named = _STATUS_NAME.search(_source(node))
         return int(named.group(1)) if named else None
     if isinstance(node, ast.keyword) and node.arg in ("status_code", "status"):
         return _error_code(node.value)
@@ -862,6 +868,12 @@ def _status_of(node: ast.AST) -> int | None:
         if at is not None and len(node.args) > at:
             return _error_code(node.args[at])
     return None
+
+
+def _source(node: ast.expr) -> str:
+    """`ast.unparse(node)`, without its cost for a plain name or dotted name."""
+    dotted = dotted_name(node)
+    return dotted if dotted is not None else ast.unparse(node)
 
 
 def _error_code(node: ast.expr) -> int | None:
@@ -886,7 +898,9 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
 def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, prefix: str,
           result: AppRoutes, anchors: bool, depth: int, until: ast.stmt | None = None) -> None:
     """The routes the statements of `scope` add to `var` (those before `until`, when given)."""
-    bound = binding(scope.body, var)
+    # the statement binding `var`, found when a nested statement adds routes: `_condition`
+    # settles a route a top statement adds without it, and finding it walks the whole scope
+    binds: list[ast.stmt | None] = []
     for top, stmt in statements(scope.body):
         if stmt is until:
             return
@@ -954,7 +968,10 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 result.note(f"routes are added to `{var}` in a loop (line {stmt.lineno})")
         if anchors and routed:
             result.anchors.append(top)
-        condition = _condition(top, stmt, bound) if len(result.routes) > before else None
+        condition = None
+        if len(result.routes) > before and stmt is not top:
+            binds = binds or [binding(scope.body, var)]
+            condition = _condition(top, stmt, binds[0])
         if condition is not None:
             _unsettle(result, before, condition, path)
 

@@ -180,12 +180,17 @@ def _prefixes(name: str) -> list[str]:
 def binding(body: list[ast.stmt], name: str) -> ast.stmt | None:
     """The last statement of a body that binds `name`."""
     found = None
-    for _top, stmt in statements(body):
-        if isinstance(stmt, ast.AugAssign):
+    for top in body:
+        if not isinstance(top, BLOCKS):   # most statements: `statements` yields them alone
+            if not isinstance(top, ast.AugAssign) and name in own_names(top):
+                found = top
             continue
-        # a block binds what its statements bind; a plain statement only its own names
-        if name in (bound_names([stmt]) if isinstance(stmt, BLOCKS) else own_names(stmt)):
-            found = stmt
+        for _top, stmt in statements([top]):
+            if isinstance(stmt, ast.AugAssign):
+                continue
+            # a block binds what its statements bind; a plain statement only its own names
+            if name in (bound_names([stmt]) if isinstance(stmt, BLOCKS) else own_names(stmt)):
+                found = stmt
     return found
 
 

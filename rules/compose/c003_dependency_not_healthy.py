@@ -113,7 +113,6 @@ form, such an entry gets `condition: service_started`, what the short form meant
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import partial
 
 from fixer import stackcheck
@@ -170,36 +169,40 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Verdict,
             why: str) -> Violation:
     doc = dependency.doc
-    base = Violation(
+    # the finding as every outcome reports it, built once with the outcome's own fields
+    # (a `replace` of a built finding costs as much again)
+    found = partial(
+        Violation,
         message=f"{service.name} depends on {dependency.name} only for it to start, though "
                 f"{dependency.name} has a healthcheck",
-        path=doc.path, line=entry_line(dependency.doc, dependency.definition, dependency.node), service=service.name,
+        path=doc.path, line=entry_line(dependency.doc, dependency.definition, dependency.node),
+        service=service.name,
         subject=f"depends_on {dependency.name}",
         causes=_healthchecks(service.stack.services[dependency.name]),
     )
     if verdict is Verdict.BROKEN:
-        return replace(base, reason=f"{why}; waiting for it would keep {service.name} from "
-                                    "starting")
+        return found(reason=f"{why}; waiting for it would keep {service.name} from "
+                            "starting")
     elsewhere = healthcheck_elsewhere(service.stack.services[dependency.name], doc)
     if elsewhere is not None:
-        return replace(base, reason=elsewhere)
+        return found(reason=elsewhere)
     listed = depends_plan.plan(ws, service, doc, dependency.definition,
                                {dependency.name: HEALTHY})
     if listed.waits:
-        return replace(base, reason=listed.waits, waits=True)
+        return found(reason=listed.waits, waits=True)
     refused = conditions_refused(doc, dependency.definition, listed.conditions)
     if refused:
-        return replace(base, reason=refused)
+        return found(reason=refused)
     title = f"Wait for {depends_plan.names(listed.healthy)} to be healthy"
     # this entry's own service first: when it stops at start-up, the hold names it
-    base = replace(base, relies_on=tuple(sorted(listed.healthy,
-                                                key=lambda name: name != dependency.name)))
+    relies_on = tuple(sorted(listed.healthy, key=lambda name: name != dependency.name))
     build = partial(_edits, doc, dependency.definition, listed.conditions)
     doubt = (why if verdict is Verdict.UNKNOWN else listed.doubt) or \
         slow_first_probe(service.stack.services[dependency.name])
     if doubt:
-        return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
-    return replace(base, fix=Fix(title, Safety.SAFE, build))
+        return found(relies_on=relies_on, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
+                     reason=doubt)
+    return found(relies_on=relies_on, fix=Fix(title, Safety.SAFE, build))
 
 
 def _edits(doc: ComposeDoc, definition: Value, conditions: dict[str, str]) -> list[TextEdit]:

@@ -175,7 +175,6 @@ import posixpath
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from typing import TypeVar
 
 from fixer.core import tree_index
@@ -186,7 +185,7 @@ from fixer.facts.image.builttags import built_images, is_workflow, script_texts,
 from fixer.facts.ports.claims import ContainerPort, heard, own_ports, target_ranges
 from fixer.facts.ports.deployments import deployment_port, deployment_ports
 from fixer.facts.ports.deploysignals import deployment_of, other_marks
-from fixer.facts.ports.dockerrun import DOCKER_RUN, run_image
+from fixer.facts.ports.dockerrun import docker_runs, run_image
 from fixer.facts.ports.kubernetes import builds_one_app, deployed_images, helm_port, ports_for
 from fixer.facts.ports.references import (
     bare_addresses,
@@ -269,8 +268,8 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     message = (f"{service.name}: compose expects container port "
                f"{'/'.join(map(str, claimed))} ({where}) but the app listens on "
                f"{listen} ({service.app.listen.origin})")
-    report = Violation(message, first.path, first.line, first.column, service.name, "port",
-                       causes=_causes(ws, service, claims))
+    causes = _causes(ws, service, claims)
+    fix: Fix | None = None   # the finding is built once, when its fix and reason are known
     reason = _unjudged_range(ranges) or _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
         _overlay_doubt(service) or _override_doubt(ws, service) or \
         _opened_in_code(ws, service, claimed) or beside_the_server(ws, service, claimed)
@@ -301,8 +300,9 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                      _included_doubt(ws, service, listen) or
                      _deployment_doubt(ws, service, listen) or
                      _excluded_doubt(ws, service, listen)) if moves_app else None
-            return _offered(ws, report, move, title, doubt)
-    return replace(report, reason=reason)
+            fix, reason = _offered(ws, move, title, doubt)
+    return Violation(message, first.path, first.line, first.column, service.name, "port", fix,
+                     reason, causes=causes)
 
 
 # prometheus_client's servers: a second listener inside the app's process
@@ -321,14 +321,19 @@ def _opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) ->
         file = ws.read(path) if path.endswith(".py") else None
         if file is None:
             continue
-        guarded = _main_block(file.text)
+        guarded: range | None = None   # found for a module that writes a claimed port
         for port in claimed:
+            if str(port) not in file.text:
+                continue   # the call writes its digits: no pattern to build and run
+            guarded = _main_block(file.text) if guarded is None else guarded
             match = next((m for m in re.finditer(rf"""[(,=]\s*(["']?){port}\1\s*[,)]""",
                                                  file.text) if m.start() not in guarded), None)
             if match is not None:
                 return (f"{path}:{file.line_of(match.start())} passes {port} to a call: a "
                         "second server of the app may listen there")
-        started = _SECOND_SERVER.search(file.text)
+        # the pattern opens with `\b`, so the regex engine tries it at every character: a
+        # literal search first passes over the modules that start no such server
+        started = _SECOND_SERVER.search(file.text) if "_server(" in file.text else None
         if started is not None:
             return (f"{path}:{file.line_of(started.start())} starts a metrics server on a "
                     "port it reads at run time: it may be the one compose expects")
@@ -637,10 +642,14 @@ _FLY: Memo[dict[tuple[str, int], tuple[str, frozenset[str]]]] = Memo("Fly.io int
 def _fly_ports(ws: Workspace) -> dict[tuple[str, int], tuple[str, frozenset[str]]]:
     found: dict[tuple[str, int], tuple[str, frozenset[str]]] = {}
     for path in ws.tree.paths():
+        if not path.endswith(".toml"):
+            continue   # most files: no name or path to work out
         name = posixpath.basename(path)
-        file = ws.read(path) if name.startswith("fly") and name.endswith(".toml") else None
+        file = ws.read(path) if name.startswith("fly") else None
+        if file is None:
+            continue
         try:
-            data = tomllib.loads(file.text) if file is not None else {}
+            data = tomllib.loads(file.text)
         except tomllib.TOMLDecodeError:
             continue
         build = data.get("build")
@@ -700,7 +709,7 @@ _PUBLISH = re.compile(r"(?:^|\s)(?:-p|--publish)(?:[ \t]+|=)[\"']?([^\s\"']+)")
 def _docker_run_ports(ws: Workspace) -> dict[int, list[tuple[str, int, str | None]]]:
     found: dict[int, list[tuple[str, int, str | None]]] = {}
     for path, text, file in script_texts(ws):
-        for run in DOCKER_RUN.finditer(text):
+        for run in docker_runs(text):
             image = run_image(run.group())
             for publish in _PUBLISH.finditer(run.group()):
                 port = number(publish.group(1).split("/")[0].rpartition(":")[2])
@@ -782,17 +791,16 @@ def _causes(ws: Workspace, service: BuiltService,
     return tuple(dict.fromkeys(found))
 
 
-def _offered(ws: Workspace, report: Violation, move: PortMove, title: str,
-             off_port: str | None) -> Violation:
-    """The fix, unsafe when it would rewrite the port in Python source, or move the app off
-    a port something fixer does not edit may use (`off_port`, why: a Kubernetes manifest,
-    a proxy whose configuration it does not read). Its edits are rendered from the move
-    only when the fix is applied."""
+def _offered(ws: Workspace, move: PortMove, title: str,
+             off_port: str | None) -> tuple[Fix, str | None]:
+    """The fix and the reason it is unsafe, if it is: when it would rewrite the port in
+    Python source, or move the app off a port something fixer does not edit may use
+    (`off_port`, why: a Kubernetes manifest, a proxy whose configuration it does not read).
+    Its edits are rendered from the move only when the fix is applied."""
     doubt = python_source_doubt(ws, move.spans()) or off_port
     if doubt is not None:
-        return replace(report, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, move.edits),
-                       reason=doubt)
-    return replace(report, fix=Fix(title, Safety.SAFE, move.edits))
+        return Fix(f"{title} ({doubt})", Safety.UNSAFE, move.edits), doubt
+    return Fix(title, Safety.SAFE, move.edits), None
 
 
 def _plan(ws: Workspace, service: BuiltService, builders: list[BuiltService],

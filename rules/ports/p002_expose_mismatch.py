@@ -80,7 +80,7 @@ app's final stage that has no `EXPOSE` either is left to that stage's finding: o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterator
 from dataclasses import replace
 from functools import partial
 
@@ -118,19 +118,19 @@ FIX_ORDER = 11
 def detect(ws: Workspace) -> Iterator[Violation]:
     stages = by_stage(app_services(ws))
     for services in stages.values():  # one stage, one finding, however many build it
-        if _after_a_judged_stage(services[0].app, stages.keys()):
+        if _after_a_judged_stage(services[0].app, stages):
             continue
         report = _check(ws, services)
         if report is not None:
             yield report
 
 
-def _after_a_judged_stage(app: App, judged: Iterable[StageKey]) -> bool:
+def _after_a_judged_stage(app: App, judged: Container[StageKey]) -> bool:
     """The stage is built FROM another stage of the file that is itself an app's final
     stage with no EXPOSE: that stage's own finding (and fix) settles this one, which
-    inherits what it exposes (one `EXPOSE` in `runtime`, not one more in `dev`)."""
-    keys = set(judged)
-    return any((app.dockerfile.path, link.index) in keys and not link.find("EXPOSE")
+    inherits what it exposes (one `EXPOSE` in `runtime`, not one more in `dev`). `judged`
+    (the stages by key) is asked as it is: a set made of it for each stage was quadratic."""
+    return any((app.dockerfile.path, link.index) in judged and not link.find("EXPOSE")
                for link in chain(app.dockerfile, app.stage)[1:])
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from fixer.core import tree_index
+from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.facts.ports.claims import LOCAL_URL, heard
 from fixer.facts.ports.proxyconf import is_proxy_config
@@ -182,9 +183,18 @@ def beside_the_server(ws: Workspace, service: BuiltService,
     return None
 
 
+# per service: the commands its command line starts beside the app's server
+_OTHER_COMMANDS: Memo[list[str]] = Memo("commands beside the app's server")
+
+
 def _other_commands(ws: Workspace, service: BuiltService) -> list[str]:
     """The commands the app's command line starts beside the app's server (`uvicorn ... &
-    exec nginx -g 'daemon off;'`: the nginx one)."""
+    exec nginx -g 'daemon off;'`: the nginx one); split once per service, as P001 and P002
+    each ask twice (what starts beside the server, and whether nginx does)."""
+    return service.derived.get(_OTHER_COMMANDS, lambda: _commands_beside(ws, service))
+
+
+def _commands_beside(ws: Workspace, service: BuiltService) -> list[str]:
     region, launch = service.app.listen.region, service.app.listen.launch
     if region is None or launch is None or launch.server is None:
         return []

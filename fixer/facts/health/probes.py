@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from fixer.sources.dockertext import commands, tokenize
 from fixer.sources.launch import SHELLS
@@ -65,7 +65,10 @@ def dockerfile_test(value: Sequence[str], exec_form: bool) -> list[str]:
 def tool_of(argv: Sequence[str]) -> str:
     """The program an argv runs, by name: `/usr/bin/curl` is curl, `python3.12` is python."""
     tool = posixpath.basename(argv[0]) if argv else ""
-    return "python" if re.fullmatch(r"python[\d.]*", tool) else tool
+    return "python" if _PYTHON.fullmatch(tool) else tool
+
+
+_PYTHON = re.compile(r"python[\d.]*")   # `python3.12`
 
 
 def _argv_commands(argv: list[str]) -> list[list[str]]:
@@ -86,7 +89,8 @@ def from_compose_test(test: Sequence[str]) -> Probe | None:
     for argv in healthcheck_commands(test):
         tool = tool_of(argv)
         if tool in TOOLS:
-            return replace(_probe(tool, argv[1:]), fallbacks=fallback_tools(test))
+            probe = _probe(tool, argv[1:])   # built anew: `replace` costs more, every check
+            return Probe(probe.tool, probe.url, probe.plain, fallback_tools(test))
     return None
 
 
@@ -182,8 +186,11 @@ def _probe(tool: str, args: list[str]) -> Probe:
 
 def _short_flags(tool: str, arg: str) -> bool:
     """Bundled short flags: `-fsS`, `-sf`, `-fsSL`."""
-    allowed = "fsSLkq" if tool == "curl" else "qS"
-    return bool(re.fullmatch(rf"-[{allowed}]+", arg))
+    return bool((_CURL_SHORT if tool == "curl" else _WGET_SHORT).fullmatch(arg))
+
+
+_CURL_SHORT = re.compile(r"-[fsSLkq]+")
+_WGET_SHORT = re.compile(r"-[qS]+")
 
 
 def python_code(url: str) -> str:

@@ -240,9 +240,7 @@ def compose_urls(service: Service, hosts: Container[str]) -> list[tuple[str, Con
         for item in _url_scalars(value, text):
             start, end = item.node.start_mark.index, item.node.end_mark.index
             for url in find_urls(text[start:end], implicit=True,
-                                 variables=service.stack.dotenv):
-                if url.host not in hosts:
-                    continue
+                                 variables=service.stack.dotenv, hosts=hosts):
                 claim = _at(doc, item, url.start, str(url.port), "peer", url.text,
                             url.interpolated, url.http)
                 if url.implicit:

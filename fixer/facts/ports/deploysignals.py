@@ -56,6 +56,8 @@ _KEYWORDS = re.compile(r"docker|kubectl|helm|gcloud|aws|amazon|fly|az|webapps|he
 _DEPLOYMENT_NAME = re.compile(
     r"(^|/)(heroku\.yml|Tiltfile|helmfile[^/]*\.ya?ml|docker-stack[^/]*\.ya?ml|"
     r"[^/]+\.nomad(\.hcl)?|app\.ya?ml)$")
+# how each name `_DEPLOYMENT_NAME` matches ends: a path that ends otherwise is not tried
+_NAMED_ENDINGS = (".yml", ".yaml", "Tiltfile", ".nomad", ".hcl")
 # a manifest or definition that runs an image: Kubernetes (`kind:` beside `image:`), an
 # ECS task definition, Terraform or CloudFormation naming an image
 _RUNS_IMAGE = re.compile(r"""image\w*["']?\s*[:=]""", re.I)
@@ -137,13 +139,14 @@ def _read(ws: Workspace) -> Iterable[Deployment]:
     charts = [posixpath.dirname(p) + "/"
               for p in tree_index.named_under(ws.tree, "", "Chart.yaml")]
     for path in sorted(ws.tree.paths()):
-        if is_compose_name(posixpath.basename(path)) or \
-                any(path.startswith(chart) for chart in charts):
-            continue
-        by_name = bool(_DEPLOYMENT_NAME.search(path))
+        by_name = path.endswith(_NAMED_ENDINGS) and bool(_DEPLOYMENT_NAME.search(path))
         script = is_build_script(path)
         definition = path.endswith(_DEFINITIONS) or path.endswith((".yml", ".yaml"))
-        if not (by_name or script or definition):
+        # what the file is, then whether it is compose's or a chart's: most files of a
+        # large tree (source) are none of the three, and are passed over by the first test
+        if not (by_name or script or definition) or \
+                is_compose_name(posixpath.basename(path)) or \
+                any(path.startswith(chart) for chart in charts):
             continue
         file = ws.tree.peek(path)   # unreadable (encrypted): no deployment, and no error
         text = file.text if file is not None else ""

@@ -275,8 +275,11 @@ def helm_port(ws: Workspace, service: str, port: int,
     """Where a Helm chart about `service` writes `port` (path, line): the first place. When
     `only_app()` (the repository builds no other app), every chart is about it: a chart
     named for the project (`charts/shop`) deploys the one image there is."""
+    files = _chart_files_about(ws, service, only_app)
+    if not files:
+        return None   # most trees: no pattern to build for the port
     number = re.compile(rf"(?<![\w.]){port}(?![\w.])")
-    for file in _chart_files_about(ws, service, only_app):
+    for file in files:
         found = number.search(file.text)
         if found is not None:
             return file.path, file.text.count("\n", 0, found.start()) + 1

@@ -129,6 +129,9 @@ UNREAD_PROXIES = ("caddy", "haproxy", "envoy", "varnish",
 # `http://users:8080` in Python source, or a quoted `"users:50051"` (a gRPC channel's
 # target): a peer address compose does not show
 _SOURCE_URL = re.compile(r"(?://|[\"'])([A-Za-z0-9_.-]+):(\d{2,5})\b")
+# what every such address holds: a file without it (most source) is passed over by a
+# literal search, not tried at each of its quotes
+_PORT_DIGITS = re.compile(r":\d\d")
 # per workspace: (host, port) -> the first Python file that names it
 _SOURCE_URLS: Memo[dict[tuple[str, int], str]] = Memo("host:port in Python source")
 
@@ -160,7 +163,7 @@ def _source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
                        (_FRONTEND_CONFIG.search(p) and p not in compose_env) or
                        (_FRONTEND_SOURCE.search(p) and not _BUILT_FOLDERS.search(p))):
         file = ws.read(path)
-        if file is None or ":" not in file.text:
+        if file is None or _PORT_DIGITS.search(file.text) is None:
             continue
         for match in _SOURCE_URL.finditer(file.text):
             found.setdefault((match.group(1), int(match.group(2))), path)
@@ -205,10 +208,30 @@ def _bare_addresses(ws: Workspace, stack: Stack) -> dict[tuple[str, int], tuple[
         file = ws.read(path)
         if file is None or ":" not in file.text:
             continue
+        lines = _Onward(file.text)
         for match in _BARE_ADDRESS.finditer(file.text):
-            line = file.text.count("\n", 0, match.start()) + 1
-            found.setdefault((match.group(1), int(match.group(2))), (path, line))
+            key = (match.group(1), int(match.group(2)))
+            if key not in found:   # the first place only: a line is counted for no other
+                found[key] = (path, lines.line(match.start()))
     return found
+
+
+class _Onward:
+    """1-based line numbers of offsets asked in ascending order (matches in text order):
+    each newline is counted once, where counting from the text's start for every offset
+    rescans a large compose file once per `host:port` it writes."""
+
+    __slots__ = ("_text", "_at", "_line")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._at = 0
+        self._line = 1
+
+    def line(self, offset: int) -> int:
+        self._line += self._text.count("\n", self._at, offset)
+        self._at = offset
+        return self._line
 
 
 # configuration a service reads from a bind mount: a Prometheus scrape target (`api:8000`),
@@ -276,8 +299,10 @@ def _file_calls(ws: Workspace, stack: Stack,
         text = file.text if file is not None else ""
         calls = [(url.host, url.port, url.start) for url in find_urls(text)] + \
             [(m.group(1), int(m.group(2)), m.start()) for m in _BARE_ADDRESS.finditer(text)]
+        lines = _Onward(text)
         for host, port, at in sorted(calls, key=lambda call: call[2]):
-            found.setdefault((host, port), (path, text.count("\n", 0, at) + 1))
+            if (host, port) not in found:
+                found[(host, port)] = (path, lines.line(at))
     return found
 
 
@@ -325,11 +350,20 @@ def _traefik_with_files(ws: Workspace, service: Service) -> str | None:
 def runs_image(service: Service, names: tuple[str, ...]) -> str | None:
     """The image the service runs (its `image:`, or the base of the image it builds) when
     its name has one of `names`; else None."""
+    image, lowered = service.derived.get(_RUNS, lambda: _image_run(service))
+    return image if any(name in lowered for name in names) else None
+
+
+# per service: the image it runs, as written and lowercased; asked three times for each
+# service (is it nginx, an unread proxy, traefik)
+_RUNS: Memo[tuple[str, str]] = Memo("the image a service runs")
+
+
+def _image_run(service: Service) -> tuple[str, str]:
     image = service.scalar("image") or ""
     if service.app is not None:
         image = base_image(service.app.dockerfile, service.app.stage) or image
-    lowered = image.lower()
-    return image if any(name in lowered for name in names) else None
+    return image, image.lower()
 
 
 def _stack_claims(ws: Workspace, stack: Stack, proxies: list[ProxyTarget],

@@ -32,7 +32,13 @@ def body(raw: str) -> str:
     return head if slash and tail.lower() in ("tcp", "udp", "sctp") else raw
 
 
+# what nests a colon: with none of them, every colon splits (most entries, `8000:8000`)
+_NESTING = frozenset("{}[]")
+
+
 def _split_colons(text: str) -> list[str]:
+    if _NESTING.isdisjoint(text):
+        return text.split(":")   # as the walk below splits such a text, one pass in C
     parts, depth, current = [], 0, ""
     for char in text:
         depth += char in "{["

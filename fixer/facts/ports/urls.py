@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 
 from fixer.core.envfile import interpolate
@@ -58,17 +58,20 @@ _DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
 
 
 def find_urls(text: str, start: int = 0, end: int | None = None, implicit: bool = False,
-              variables: Mapping[str, str] | None = None) -> list[Url]:
+              variables: Mapping[str, str] | None = None,
+              hosts: Container[str] | None = None) -> list[Url]:
     """Every URL with a port in text[start:end], offsets into `text`; with `implicit`, also
     every HTTP(S)/WS(S) URL with none, at its scheme's port (`http://api` calls port 80);
     with `variables`, also every URL whose port is a variable they or its default settle
-    (interpolated: there are no digits to edit)."""
+    (interpolated: there are no digits to edit); with `hosts`, only those to one of them."""
     stop = len(text) if end is None else end
     if "://" not in text[start:stop]:
         return []
     locked = [m.span() for m in _INTERPOLATION.finditer(text, start, stop)]
     out = []
     for match in URL.finditer(text, start, stop):
+        if hosts is not None and match.group("host") not in hosts:
+            continue   # one the caller drops (a database's URL): none built to be dropped
         written, variable = match.group("port"), match.group("var")
         if variable is not None:
             port = number(interpolate(variable, variables)) if variables is not None \
