@@ -55,7 +55,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import DeleteFile, Edit
@@ -179,21 +178,22 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
     same = copy is not None
     referrers = _referrers(ws, stray, service.app.build.context, mentions)
     what = "duplicates" if same else "is a second Dockerfile beside"
-    base = Violation(message="", path=stray, line=1, service=service.name, subject=stray)
+    # each finding built once, not built then changed with `dataclasses.replace`
+    found = partial(Violation, path=stray, line=1, service=service.name, subject=stray)
     if not same and referrers:   # another image a pipeline builds: nothing to delete
         why = (f"its content differs and {', '.join(referrers)} "
                f"{'refers' if len(referrers) == 1 else 'refer'} to it: it may be an image of "
                "its own, not a stray copy")
-        return replace(base, message=f"{stray} {what} {built}, which compose builds ({why})",
-                       reason=why)
+        return found(message=f"{stray} {what} {built}, which compose builds ({why})",
+                     reason=why)
     if copy is not None and not referrers:
         safety, why = Safety.SAFE, copy
     else:
         safety = Safety.UNSAFE
         why = "its content differs" if not same else f"referenced by {', '.join(referrers)}"
-    return replace(base, message=f"{stray} {what} {built}, which compose builds ({why})",
-                   fix=Fix(f"Delete {stray}", safety, partial(_deleted, stray)),
-                   reason=why if safety is Safety.UNSAFE else None)
+    return found(message=f"{stray} {what} {built}, which compose builds ({why})",
+                 fix=Fix(f"Delete {stray}", safety, partial(_deleted, stray)),
+                 reason=why if safety is Safety.UNSAFE else None)
 
 
 def _copy_of(stray: TextFile | None, versions: list[TextFile]) -> str | None:
@@ -336,10 +336,45 @@ _CONTEXT = re.compile(r"^\s*-?\s*context:\s*[\"']?([\w./-]+?)/?[\"']?\s*$|"
 def _context_dockerfiles(text: str) -> set[str]:
     """`app/Dockerfile` for each build context the text names (`context: ./app`)."""
     found = set()
-    for match in _CONTEXT.finditer(text):
+    for match in _context_matches(text):
         folder = (match.group(1) or match.group(2) or "").removeprefix("./")
         if folder and folder != ".":
             found.add(f"{folder}/Dockerfile")
+    return found
+
+
+def _context_matches(text: str) -> Iterator[re.Match[str]]:
+    """What `_CONTEXT.finditer(text)` finds, each tried only where a match may start: with no
+    literal to scan for, the pattern is tried at every offset of a large compose file
+    otherwise (most of the rule's time). The earliest start past the last match is the
+    match `finditer` finds; `^` and `\\b` read the text before a start as they do there."""
+    end = 0
+    for start in _context_starts(text):
+        if start >= end:
+            match = _CONTEXT.match(text, start)
+            if match is not None:
+                yield match
+                end = match.end()   # never empty: it holds `context:` or `docker`
+
+
+def _context_starts(text: str) -> list[int]:
+    """Where a match of `_CONTEXT` may start, in order: at each `docker`, and at each line
+    start that only blanks and dashes separate from a `context:` after it."""
+    starts = _offsets(text, "docker")
+    for at in _offsets(text, "context:"):
+        first = at
+        while first > 0 and (text[first - 1].isspace() or text[first - 1] == "-"):
+            first -= 1
+        starts.extend(s for s in range(first, at + 1) if s == 0 or text[s - 1] == "\n")
+    return sorted(set(starts))
+
+
+def _offsets(text: str, word: str) -> list[int]:
+    found = []
+    at = text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
     return found
 
 

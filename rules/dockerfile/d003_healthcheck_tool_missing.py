@@ -102,7 +102,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, partial
 from urllib.parse import urlsplit
 
@@ -295,15 +295,16 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
     message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
                f"{named} ({target.image}, {family.label}) does not have" +
                _replaced_in_compose(target, places))
-    base = Violation(message=message, path=target.dockerfile.path,
-                     line=target.stage.instructions[0].line, service=target.services[0].name,
-                     subject=target.subject, causes=_causes(target, uses, missing))
+    causes = _causes(target, uses, missing)
     failing = [u for u in uses if u.probe.tool in missing]
     title, reason = _choice(ws, target, failing, missing)
     reason = _not_http(failing) or _sends_head(ws, target, failing) or reason
-    if reason is not None:
-        return replace(base, reason=reason)
-    return replace(base, fix=Fix(title, Safety.SAFE, partial(_edits, ws, target, uses, missing)))
+    # built once, with its fix or its reason: no `dataclasses.replace` per finding
+    fix = Fix(title, Safety.SAFE, partial(_edits, ws, target, uses, missing)) \
+        if reason is None else None
+    return Violation(message=message, path=target.dockerfile.path,
+                     line=target.stage.instructions[0].line, service=target.services[0].name,
+                     subject=target.subject, causes=causes, fix=fix, reason=reason)
 
 
 def _replaced_in_compose(target: Target, places: list[str]) -> str:
@@ -379,7 +380,7 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
         name, worker = workers[0]
         return "", (f"{name} runs `{worker}`, which serves no HTTP: its healthcheck never "
                     "passes, with the tool or without; the healthcheck is what to fix")
-    plan = _install(ws, target, missing)
+    plan = _install(target, missing)
     if _python(ws, target, plan) is None:
         if target.picked_by_args:
             return "", (f"{target.picked_by} ({target.image} here), which the Dockerfile's "
@@ -436,15 +437,18 @@ def _python_instead(target: Target, failing: list[Use], reason: str | None) -> s
             "the healthcheck to one")
 
 
-def _install(ws: Workspace, target: Target, missing: list[str]) -> Placement:
-    """Where the install goes (judged in detect, rendered by `install_edits` in the fix)."""
+def _install(target: Target, missing: list[str],
+             hadolint: frozenset[str] = frozenset()) -> Placement:
+    """Where the install goes (judged in detect, rendered by `install_edits` in the fix);
+    `hadolint`: the ignore pragmas it carries, which only its edits show (`pragmas`, read
+    from every Dockerfile and CI file of the repository, is asked for by the fix alone)."""
     family = target.family
     if family.manager is None:
         return Placement(target.dockerfile, "", tuple(missing),
                          reason=f"a {family.label} image has no shell or package manager to "
                                 "install a tool with")
     return placement(target.dockerfile, target.stage, family.manager, missing, target.image,
-                     pragmas(ws))
+                     hadolint)
 
 
 def _needs_a_shell(uses: list[Use]) -> str | None:
@@ -467,7 +471,7 @@ def _rewrite_reason(uses: list[Use]) -> str | None:
 
 
 def _edits(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> list[Edit]:
-    plan = _install(ws, target, missing)
+    plan = _install(target, missing, pragmas(ws))
     python = _python(ws, target, plan)
     if python is not None:
         return [e for u in uses if u.probe.tool in missing for e in _rewrite(target, u, python)]

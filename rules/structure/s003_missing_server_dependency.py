@@ -108,11 +108,11 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import partial
 
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit, TextEdit
+from fixer.core.textfile import TextFile
 from fixer.facts.pydeps.dependency_sources import Declared, declared
 from fixer.facts.pydeps.pyproject_deps import optional_declaring, requirement_lines
 from fixer.facts.pydeps.pyproject_edit import Insertion, pep621_insertion, poetry_insertion
@@ -122,7 +122,7 @@ from fixer.facts.pydeps.requirements import (
     requirements_lines,
 )
 from fixer.model.appservice import app_services
-from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 
@@ -158,8 +158,15 @@ def _missing(ws: Workspace, service: BuiltService) -> list[tuple[Need, Declared,
     region = app.listen.region
     path = region.path if region else app.dockerfile.path
     file = ws.read(path)
-    line = file.line_of(region.start) if region and file else 1
+    line = _line_of(file, region.start) if region and file else 1
     return [(n, found, path, line) for n in wanted if not found.may_provide(n.name)]
+
+
+def _line_of(file: TextFile, offset: int) -> int:
+    """`file.line_of(offset)` from the line starts kept with the file (`Location.of_text`):
+    counted from the top for each service's `command:` in one compose file, it would grow
+    with the square of the file's size."""
+    return Location.of_text(file, offset, offset).line or 1   # never None: a line of text
 
 
 def _target(found: Declared) -> tuple[str | None, str | None]:
@@ -190,20 +197,26 @@ def _report(ws: Workspace, service: Service, need: Need, found: Declared, path: 
     if extra is not None:
         message = (f"{need.why}, but {need.name} is declared only in {extra[0]} of "
                    f"{found.pyproject}, which the image does not install")
-    base = Violation(message=message, path=path, line=line, service=service.name,
-                     subject=f"requirement:{need.name}")
+    fix, reason = _fix(ws, service, need, extra, found, target, blocked)
+    # built once, with its fix or its reason: no `dataclasses.replace` per finding
+    return Violation(message=message, path=path, line=line, service=service.name,
+                     subject=f"requirement:{need.name}", fix=fix, reason=reason)
+
+
+def _fix(ws: Workspace, service: Service, need: Need, extra: tuple[str, str] | None,
+         found: Declared, target: str | None, blocked: str | None) -> tuple[Fix | None, str]:
+    """The finding's fix and why it is unsafe, or None and why there is none."""
     if target is None:
         context = service.app.build.context if service.app else ""
-        reason = blocked or f"the build context {context or '.'} has no requirements file " \
-            "or pyproject.toml dependencies to add it to"
-        return replace(base, reason=reason)
+        return None, blocked or f"the build context {context or '.'} has no requirements " \
+            "file or pyproject.toml dependencies to add it to"
     if target.endswith(".toml") and _toml_insertion(ws, need, extra, found, target) is None:
-        return replace(base, reason=f"fixer cannot add {need.name} to the dependencies of "
-                                    f"{target} so that the file stays TOML that declares it")
-    return replace(base, fix=Fix(f"Add {need.add} to {target}", Safety.UNSAFE,
-                                 partial(_declared, ws, need, extra, found, target)),
-                   reason="a new dependency changes what the image installs, and its version "
-                          "may not be the one the service was tested with")
+        return None, (f"fixer cannot add {need.name} to the dependencies of {target} so that "
+                      "the file stays TOML that declares it")
+    return (Fix(f"Add {need.add} to {target}", Safety.UNSAFE,
+                partial(_declared, ws, need, extra, found, target)),
+            "a new dependency changes what the image installs, and its version may not be the "
+            "one the service was tested with")
 
 
 def _left_out(ws: Workspace, found: Declared, need: Need) -> tuple[str, str] | None:

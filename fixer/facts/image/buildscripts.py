@@ -44,7 +44,16 @@ _ENV_FILES: Memo[list[str]] = Memo("compose env files")
 _SCRIPT_SET: Memo[frozenset[str]] = Memo("variables scripts set for compose")
 
 
+# How every name `_SCRIPT` accepts ends: a path that ends otherwise (most of a tree) takes no
+# pass of the pattern, which has no literal to scan for and is asked of every path, often
+_SCRIPT_ENDINGS = (".yml", ".yaml", "Makefile", ".mk", "Jenkinsfile", ".sh", ".hcl", ".json",
+                   "Tiltfile", "justfile")
+
+
 def is_build_script(path: str) -> bool:
+    # `$` also matches before a final newline, which a file's name may end with
+    if not path.endswith(_SCRIPT_ENDINGS) and not path.endswith("\n"):
+        return False
     return bool(_SCRIPT.search(path))
 
 

@@ -67,9 +67,19 @@ def _runs(ws: Workspace) -> bool:
             return True
         if name in _RUNNERS or path.startswith(_RUNNER_FOLDERS) or _is_dockerfile(name):
             file = ws.tree.peek(path)   # unnoted: an unreadable file is the rules' to report
-            if file is not None and _NAMED.search(file.text):
+            if file is not None and _names_hadolint(file.text):
                 return True
     return False
+
+
+def _names_hadolint(text: str) -> bool:
+    """`_NAMED` finds a name in the text. Each name holds "lint", so an ASCII text without it
+    (in any case) needs no pass of the case-blind pattern, which has no literal to scan for
+    and is tried at every offset of every Dockerfile of the tree. Only an ASCII text: under
+    IGNORECASE a non-ASCII letter (the dotless `ı`) may stand for an ASCII one."""
+    if text.isascii() and "lint" not in text.lower():
+        return False
+    return _NAMED.search(text) is not None
 
 
 def _is_dockerfile(name: str) -> bool:

@@ -274,7 +274,9 @@ _StageKey = tuple[int, tuple[tuple[str, str | None], ...]]
 
 
 def _stage_key(stage: Stage, build_args: Mapping[str, str | None] | None) -> _StageKey:
-    return stage.index, tuple(sorted((build_args or {}).items()))
+    if not build_args:   # most services pass none: asked some ten thousand times a run
+        return stage.index, ()
+    return stage.index, tuple(sorted(build_args.items()))
 
 
 # per Dockerfile (kept with its file): stage index and compose build args -> the base image

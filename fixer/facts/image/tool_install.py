@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 
 from fixer.core.edits import TextEdit
 from fixer.facts.image.images import archive_gone, stage_installs, tools_removed
@@ -67,28 +68,29 @@ def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[st
               image: str, hadolint: frozenset[str]) -> Placement:
     """Where the install of `tools` goes in the stage, whose base image is `image`;
     `hadolint`: the rules its ignore pragmas name (`facts/image/hadolint.py`)."""
-    where = Placement(dockerfile, manager, tuple(tools), hadolint=hadolint)
+    # each placement built once: no `dataclasses.replace` of a first one
+    where = partial(Placement, dockerfile, manager, tuple(tools), hadolint=hadolint)
     gone = archive_gone(image) if manager == "apt" else None
     if gone is not None:
-        return replace(where, reason=f"{gone}: apt-get cannot install {' and '.join(tools)}",
-                       no_packages=True)
+        return where(reason=f"{gone}: apt-get cannot install {' and '.join(tools)}",
+                     no_packages=True)
     purged = [tool for tool in tools if tool in tools_removed(dockerfile, stage)]
     if purged:   # `apt-get purge -y curl` after the build: an install above it is undone
-        return replace(where, reason=f"the build removes {purged[0]} from the final stage "
-                                     "(a package manager's purge or remove)", undone=True)
+        return where(reason=f"the build removes {purged[0]} from the final stage "
+                              "(a package manager's purge or remove)", undone=True)
     # an apk `--virtual` group is deleted again: never extend one; nor an install that names
     # no package (`apt-get install -y \` left empty): nothing to add a word beside
     existing = [i for i in stage_installs(dockerfile, stage, manager)
                 if i.group is None and i.packages and not i.wrapped
                 and runs_every_build(dockerfile, i)]
     if existing:
-        return replace(where, install=existing[0])
+        return where(install=existing[0])
     at, following = _insertion_point(dockerfile, stage)
     user = _user_at(dockerfile, stage, at)
     if user is not None:
-        return replace(where, reason=f"the stage runs as USER {user} (from an earlier stage), "
-                                     "which cannot install packages")
-    return replace(where, at=at, following=following)
+        return where(reason=f"the stage runs as USER {user} (from an earlier stage), "
+                              "which cannot install packages")
+    return where(at=at, following=following)
 
 
 def install_edits(where: Placement) -> list[TextEdit]:

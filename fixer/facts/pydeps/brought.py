@@ -53,6 +53,12 @@ _KNOWN = (
     _Brings("sentry-sdk", "fastapi", None, frozenset({"fastapi"})),
 )
 
+# _KNOWN by project: most requirements are of none of them, and every requirement of every
+# image asks
+_KNOWN_BY_PROJECT: dict[str, tuple[_Brings, ...]] = {
+    project: tuple(k for k in _KNOWN if k.project == project) for project in
+    dict.fromkeys(k.project for k in _KNOWN)}
+
 # Frameworks built on FastAPI whose dependencies fixer does not know release by release
 # (nicegui before 1.0 ran on JustPy, which brings uvicorn): they may bring fastapi and a
 # server. So may a `fastapi-*` extension (fastapi-users, fastapi-pagination) bring
@@ -66,8 +72,8 @@ def brought_by(project: str, extras: frozenset[str], specifier: str) -> frozense
     """What installing `project[extras]` with a version `specifier` (PEP 440) surely
     brings: a fact tied to some releases holds only when the specifier admits no other."""
     found: set[str] = set()
-    for known in _KNOWN:
-        if known.project != project or (known.extra is not None and known.extra not in extras):
+    for known in _KNOWN_BY_PROJECT.get(project, ()):
+        if known.extra is not None and known.extra not in extras:
             continue
         if known.releases is None or within(specifier, *known.releases) or (
                 known.newest and _newest(specifier)):
@@ -87,6 +93,6 @@ def may_bring(project: str) -> frozenset[str]:
     so a rule does not judge what it may bring."""
     if project in _BUILT_ON_FASTAPI:
         return _FRAMEWORK_MAY_BRING
-    if project.startswith(_EXTENSION_PREFIX) and all(k.project != project for k in _KNOWN):
+    if project.startswith(_EXTENSION_PREFIX) and project not in _KNOWN_BY_PROJECT:
         return frozenset({"fastapi"})
     return frozenset()

@@ -67,10 +67,12 @@ def _index(ws: Workspace) -> dict[str, list[Named]]:
         file = ws.read(path)
         if file is None:
             continue
+        number, counted = 1, 0   # lines counted on from the last match, not from the top
         for match in DOTTED_COMMAND.finditer(file.text):
             line = _line_before(file.text, match.start())
-            found.setdefault(match.group(1), []).append(
-                Named(path, file.line_of(match.start()), *_cwd(path, line)))
+            number += file.text.count("\n", counted, match.start())
+            counted = match.start()
+            found.setdefault(match.group(1), []).append(Named(path, number, *_cwd(path, line)))
     return found
 
 

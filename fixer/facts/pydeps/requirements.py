@@ -47,6 +47,8 @@ _LINE_END = re.compile(r"(?<=\n)")
 
 def normalize(name: str) -> str:
     """PEP 503: `Uvicorn_Worker` and `uvicorn.worker` are `uvicorn-worker`."""
+    if "_" not in name and "." not in name and "--" not in name:
+        return name.lower()   # no run of separators to join: most names, asked most often
     return _SEPARATORS.sub("-", name).lower()
 
 
