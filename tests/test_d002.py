@@ -276,6 +276,22 @@ def test_under_bash_an_expanded_or_chained_command_is_handed_the_process(
                              "app the same way without depending on the shell")
 
 
+def test_the_fix_under_a_shell_with_options_is_titled_and_read_back_as_written() -> None:
+    """Under `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` the fix writes that shell, options
+    and all; its title shows the same form, and fixer reads the app from it afterwards (the
+    app rules still see the server: P002 still finds the missing EXPOSE)."""
+    dockerfile = (HEAD + 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
+                  "CMD source /opt/venv/bin/activate && uvicorn app.main:app --port 8000\n")
+    found = finding(dockerfile)
+    assert (found.fix_title or "").startswith(
+        'Run it as ["/bin/bash", "-o", "pipefail", "-c", "… exec LAST"]'), found.fix_title
+    outcome = fix(repo(dockerfile), select="D002", unsafe=True)
+    assert outcome.text("api/Dockerfile").endswith(
+        'CMD ["/bin/bash", "-o", "pipefail", "-c", "source /opt/venv/bin/activate && exec '
+        'uvicorn app.main:app --port 8000"]\n')
+    assert [f.code for f in check(outcome.tree, select="P002")] == ["P002"]
+
+
 @pytest.mark.parametrize("command", [
     pytest.param("uvicorn app.main:app 2>&1 | tee /tmp/api.log", id="pipeline"),
     pytest.param("(uvicorn app.main:app)", id="subshell"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixer.sources.launch import bind_port, find_launch, resolve_token
+from fixer.sources.launch import bind_port, find_launch, resolve_token, shell_script_at
 from fixer.model.listen import ListenPort
 from fixer.model.workspace import Workspace
 from kit import tree
@@ -56,6 +56,25 @@ UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
     pytest.param(["bash", "-c", "python3 -m alembic upgrade head\n"
                                 "python3 -m gunicorn app.main:app --bind 0.0.0.0:8010\n"], False,
                  ("gunicorn", "app.main:app", "8010", None), id="migration-script-then-server"),
+    # shell options before `-c`: the form D002's fix writes under `SHELL ["/bin/bash", "-o",
+    # "pipefail", "-c"]`, and `set -euo pipefail` given on the command line
+    pytest.param(["/bin/bash", "-o", "pipefail", "-c", "source /opt/venv/bin/activate && "
+                  "exec uvicorn main:app --host 0.0.0.0 --port 8011"], False,
+                 ("uvicorn", "main:app", "8011", None), id="bash-o-pipefail-c"),
+    pytest.param(["/bin/bash", "-euo", "pipefail", "-c", "python -m app.prestart && exec "
+                  "gunicorn app.main:app -b 0.0.0.0:8012"], False,
+                 ("gunicorn", "app.main:app", "8012", None), id="bash-euo-pipefail-c"),
+    # an environment's runner runs the rest of the command in it
+    pytest.param(["conda", "run", "--no-capture-output", "-n", "geo", "uvicorn", "app.main:app",
+                  "--host", "0.0.0.0", "--port", "8013"], False,
+                 ("uvicorn", "app.main:app", "8013", 10), id="conda-run"),
+    pytest.param(["micromamba", "run", "-n", "geo", "uvicorn", "app.main:app", "--port", "8014"],
+                 False, ("uvicorn", "app.main:app", "8014", 7), id="micromamba-run"),
+    pytest.param(["/opt/conda/bin/mamba", "run", "--name=geo", "--cwd", "/srv", "--live-stream",
+                  "python", "-m", "uvicorn", "main:app", "--port", "8015"], False,
+                 ("uvicorn", "main:app", "8015", 11), id="mamba-run-options"),
+    pytest.param(["conda run -p /opt/env uvicorn app.main:app --port 8016"], True,
+                 ("uvicorn", "app.main:app", "8016", None), id="conda-run-shell-form"),
 ])
 def test_find_launch(argv: list[str], shell_form: bool,
                      expected: tuple[str, str, str | None, int | None]) -> None:
@@ -82,9 +101,47 @@ def test_find_launch_scripts(argv: list[str], target: str) -> None:
     pytest.param(["sh", "-c", "echo 'unbalanced"], id="unbalanced-quote"),
     pytest.param(["python"], id="bare-python"),
     pytest.param(["fastapi"], id="fastapi-without-run"),
+    # an option fixer does not know may take the next word: the command is unknown
+    pytest.param(["micromamba", "run", "--detach", "-n", "geo", "uvicorn", "app.main:app"],
+                 id="env-run-unknown-option"),
+    pytest.param(["bash", "--rcfile-extra", "-c", "uvicorn app.main:app"],
+                 id="shell-unknown-long-option"),
 ])
 def test_find_launch_none(argv: list[str]) -> None:
     assert find_launch(argv) is None
+
+
+@pytest.mark.parametrize(("argv", "at"), [
+    pytest.param(["sh", "-c", "x"], 2, id="sh-c"),
+    pytest.param(["/bin/bash", "-o", "pipefail", "-c", "x"], 4, id="o-pipefail"),
+    pytest.param(["bash", "-euo", "pipefail", "-c", "x"], 4, id="cluster-with-o"),
+    pytest.param(["bash", "-lc", "x"], 2, id="lc"),
+    pytest.param(["bash", "--login", "-c", "x"], 3, id="login"),
+    pytest.param(["/usr/bin/dash", "-e", "-x", "-c", "x"], 4, id="several"),
+    pytest.param(["bash", "-c", "-e", "x"], 3, id="option-after-c"),
+    pytest.param(["bash", "-O", "extglob", "+o", "history", "-c", "x"], 6, id="shopt"),
+    pytest.param(["bash", "-c", "--", "x"], 3, id="double-dash"),
+    pytest.param(["sh", "-e", "start.sh"], None, id="script-file"),
+    pytest.param(["python", "-c", "x"], None, id="no-shell"),
+    pytest.param(["bash", "-Z", "-c", "x"], None, id="unknown-letter"),
+    pytest.param(["bash", "--rcfile-extra", "-c", "x"], None, id="unknown-long-option"),
+    pytest.param(["sh", "-c"], None, id="no-script"),
+])
+def test_shell_script_at(argv: list[str], at: int | None) -> None:
+    assert shell_script_at(argv) == at
+
+
+@pytest.mark.parametrize(("argv", "host"), [
+    pytest.param(UV, "0.0.0.0", id="uvicorn-host"),
+    pytest.param(["uvicorn", "app.main:app"], "", id="uvicorn-default"),
+    pytest.param(["gunicorn", "-b", "127.0.0.1:8000", "app.main:app"], "127.0.0.1",
+                 id="gunicorn-bind"),
+    pytest.param(["gunicorn", "-b", "0.0.0.0:8000", "-b", "[::]:8000", "app.main:app"], "",
+                 id="gunicorn-two-binds"),
+])
+def test_launch_host(argv: list[str], host: str) -> None:
+    launch = find_launch(argv)
+    assert launch is not None and launch.host == host
 
 
 @pytest.mark.parametrize(("token", "env", "expected"), [

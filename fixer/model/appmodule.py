@@ -24,7 +24,7 @@ from fixer.model.image_paths import locate, may_hold, workdir
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import chain
-from fixer.sources.launch import SHELLS, TARGET, Launch, split_shell
+from fixer.sources.launch import TARGET, Launch, shell_script_at, split_shell
 from fixer.sources.portsites import stage_env
 from fixer.sources.python_modules import Modules
 
@@ -282,8 +282,9 @@ def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]
         argv = list(region.instruction.value)
         if not region.instruction.json:
             argv = ["sh", "-c", " ".join(argv)]
-    if len(argv) >= 3 and argv[0] in SHELLS and argv[1] in ("-c", "-ec", "-ce"):
-        return _segment(split_shell(argv[2]), launch)
+    script = shell_script_at(argv)
+    if script is not None:
+        return _segment(split_shell(argv[script]), launch)
     return argv, []
 
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 from fixer.sources.dockerfile import Instruction
 from fixer.sources.dockerfile_heredoc import heredocs
 from fixer.sources.dockerfile_words import BadInstruction
+from fixer.sources.launch import SHELL_NAMES, shell_script_at
 
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z][\w-]*)\s*=\s*(\S*)\s*")
 _NO_DIRECTIVES = re.compile(r"\s*[^#\s]")   # text whose first line cannot be a directive
@@ -116,8 +117,6 @@ def _body_words(tokens: list[Token]) -> list[Token]:
     return out
 
 
-# the shells a RUN may hand a script: on their input (`RUN <<EOT bash -e`) or with `-c`
-SHELL_NAMES = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh"))
 _HEREDOC_WORD = re.compile(r"\d*<<")
 
 
@@ -193,15 +192,8 @@ def _runs_its_input(words: list[str]) -> bool:
 
 def shell_script(words: list[str]) -> str | None:
     """The script of `sh -c SCRIPT` (options before `-c` allowed), else None."""
-    if not words or words[0].rsplit("/", 1)[-1] not in SHELL_NAMES:
-        return None
-    at = 1
-    while at < len(words) and words[at].startswith(("-", "+")):
-        flag = words[at]
-        if "c" in flag.lstrip("-+") and not flag.startswith("--"):
-            return words[at + 1] if at + 1 < len(words) else None
-        at += 2 if flag in ("-o", "+o") else 1
-    return None
+    at = shell_script_at(words)
+    return words[at] if at is not None else None
 
 
 def _join(text: str, pieces: list[tuple[int, int]]) -> tuple[str, list[int]]:

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from fixer.core.numbers import number
 
 SERVERS = ("uvicorn", "gunicorn", "fastapi", "hypercorn", "granian")
 DEFAULT_PORT = 8000  # every server above listens on 8000 when not told otherwise
-SHELLS = ("sh", "bash", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash")
-# `sh -c`, `bash -ec`, `sh -lc`: any short-option cluster that ends in `c`.
-_SHELL_FLAG = re.compile(r"^-[a-z]*c$")
+# the shells whose `-c SCRIPT` fixer reads in a command, a healthcheck or a RUN (which may
+# also hand them a script on their input, `RUN <<EOT bash -e`), by program name
+SHELL_NAMES = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh"))
+# the single-letter options of those shells, which change how the script runs but not what
+# it runs (`-e`, `-u`, `-x`, `-l`); `o` and `O` (`-o pipefail`, bash's `-O extglob`) take the
+# next word, and `c` makes the first word after the options the script
+_SHELL_LETTERS = frozenset("abefhiklmnprstuvxBCEHPT")
+_SHELL_VALUED_LETTERS = frozenset("oO")
+# bash's long options, with no value or (the second set) with the next word as one
+_SHELL_LONG = frozenset(("--login", "--noprofile", "--norc", "--posix", "--restricted",
+                         "--verbose", "--noediting"))
+_SHELL_VALUED_LONG = frozenset(("--rcfile", "--init-file"))
 # A lone `&` ends a segment too (`celery worker & uvicorn ...` backgrounds the worker), but
 # not the `&` of a redirection (`2>&1`, `>&2`, `&>log`).
 _SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n|(?<![<>&])&(?![&>])")
@@ -27,6 +37,15 @@ _WRAPPERS = ("exec", "env", "tini", "dumb-init", "--", "opentelemetry-instrument
 _WAITERS = frozenset({"wait-for-it.sh", "wait-for-it", "wait-for", "wait-for.sh",
                       "wait_for_it.sh", "wait-for-postgres.sh"})
 _RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
+# `conda run -n geo uvicorn ...`: the runners of an environment, with the options of their
+# `run` that take a value and those that take none; any other option is one fixer cannot
+# read (it may take the next word), and the command is then unknown
+_ENV_RUNNERS = frozenset(("conda", "mamba", "micromamba"))
+_ENV_RUN_VALUED = frozenset(("-n", "--name", "-p", "--prefix", "--cwd", "-r", "--root-prefix",
+                             "-a", "--attach", "-e", "--env", "--label"))
+_ENV_RUN_FLAGS = frozenset(("--no-capture-output", "--live-stream", "--no-banner",
+                            "--clean-env", "--dev", "--debug-wrapper-scripts", "-v", "-vv",
+                            "-vvv", "--verbose", "-q", "--quiet"))
 # An option with its value in the same argument: `--port 8004`, `-b 0.0.0.0:8000`
 _JOINED_OPTION = re.compile(r"^--?[A-Za-z][\w-]*\s+\S")
 # An ASGI/WSGI target: `app.main:app`, `main:create_app()`; never `0.0.0.0:8000`.
@@ -69,6 +88,10 @@ class Launch:
     # server's default (uvicorn with no `--host`); "" when it binds elsewhere or fixer
     # cannot tell. The environment may still set the host (`UVICORN_HOST`)
     loopback: str = ""
+    # the one address it binds, as the command writes it (`0.0.0.0` of `--host 0.0.0.0` or
+    # `-b 0.0.0.0:8000`); "" when the command gives none (a server default, the
+    # environment or a config file decides), or several
+    host: str = ""
 
 
 def split_shell(script: str) -> list[list[str]]:
@@ -88,10 +111,37 @@ def find_launch(argv: list[str], shell_form: bool = False) -> Launch | None:
     """The server start in an exec-form argv, or in a shell-form command's text."""
     if shell_form:
         return _from_script(" ".join(argv))
-    if len(argv) >= 3 and argv[0] in SHELLS and _SHELL_FLAG.match(argv[1]):
-        launch = _from_script(argv[2])
-        return replace(launch, script_index=2) if launch else None
+    at = shell_script_at(argv)
+    if at is not None:
+        launch = _from_script(argv[at])
+        return replace(launch, script_index=at) if launch else None
     return _from_argv(argv, 0)
+
+
+def shell_script_at(argv: Sequence[str]) -> int | None:
+    """The index of the script in a shell's argv run with `-c` (`["sh", "-c", SCRIPT]`,
+    `["/bin/bash", "-euo", "pipefail", "-c", SCRIPT]`, `bash -lc SCRIPT`); None when the
+    argv runs no shell with `-c`, or gives it an option fixer does not know (it may take
+    the next word, which would then be read as the script)."""
+    if not argv or argv[0].rsplit("/", 1)[-1] not in SHELL_NAMES:
+        return None
+    at, script = 1, False
+    while at < len(argv) and argv[at][:1] in ("-", "+") and argv[at] != "+":
+        option = argv[at]
+        if option in ("-", "--"):   # the end of the options
+            at += 1
+            break
+        if option in _SHELL_LONG or option in _SHELL_VALUED_LONG:
+            at += 1 + (option in _SHELL_VALUED_LONG)
+            continue
+        letters = option[1:]
+        if option.startswith("--") or any(
+                letter not in _SHELL_LETTERS | _SHELL_VALUED_LETTERS and
+                (letter != "c" or option[0] == "+") for letter in letters):
+            return None
+        script = script or "c" in letters
+        at += 1 + sum(letter in _SHELL_VALUED_LETTERS for letter in letters)
+    return at if script and at < len(argv) else None
 
 
 def _from_script(script: str) -> Launch | None:
@@ -116,13 +166,14 @@ def _shell_script(script: str) -> str | None:
         words = shlex.split(script)
     except ValueError:
         return None
-    if len(words) == 3 and words[0].rsplit("/", 1)[-1] in SHELLS and _SHELL_FLAG.match(words[1]):
-        return words[2]
-    return None
+    at = shell_script_at(words)
+    return words[at] if at is not None and at == len(words) - 1 else None
 
 
 def _from_argv(argv: list[str], offset: int) -> Launch | None:
     skipped = _prefix_length(argv)
+    if skipped is None:
+        return None
     argv, offset = argv[skipped:], offset + skipped
     if not argv:
         return None
@@ -142,9 +193,10 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
     return None
 
 
-def _prefix_length(argv: list[str]) -> int:
-    """How many words of `exec`, `env A=B`, `VAR=value`, `uv run`, `tini --`, `wait-for-it.sh
-    HOST:PORT --`, `dockerize -wait URL` come first."""
+def _prefix_length(argv: list[str]) -> int | None:
+    """How many words of `exec`, `env A=B`, `VAR=value`, `uv run`, `conda run -n geo`, `tini
+    --`, `wait-for-it.sh HOST:PORT --`, `dockerize -wait URL` come first; None when a
+    wrapper is given an option fixer cannot read."""
     i = 0
     while i < len(argv):
         word = argv[i]
@@ -153,6 +205,11 @@ def _prefix_length(argv: list[str]) -> int:
             i += 1
         elif word in _RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
             i += 2
+        elif name in _ENV_RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
+            end = _env_run_end(argv, i + 2)
+            if end is None:
+                return None
+            i = end
         elif name in _WAITERS and "--" in argv[i + 1:]:   # `wait-for-it.sh db:5432 -- uvicorn`
             i = argv.index("--", i + 1) + 1
         elif name == "dockerize":   # `dockerize -wait tcp://db:5432 -timeout 60s uvicorn`
@@ -162,6 +219,21 @@ def _prefix_length(argv: list[str]) -> int:
         else:
             break
     return i
+
+
+def _env_run_end(argv: list[str], at: int) -> int | None:
+    """Where the command of `conda run` (or mamba's, micromamba's) starts, its options read
+    from `at`: `-n geo`, `--name=geo`, `--no-capture-output`; None at an option fixer does
+    not know."""
+    while at < len(argv) and argv[at].startswith("-") and argv[at] != "--":
+        option = argv[at].partition("=")[0]
+        if option in _ENV_RUN_VALUED:
+            at += 1 if "=" in argv[at] else 2
+        elif argv[at] in _ENV_RUN_FLAGS:
+            at += 1
+        else:
+            return None
+    return at
 
 
 def _server_launch(server: str, args: list[str], offset: int) -> Launch:
@@ -178,7 +250,18 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 def _server_bind(server: str, args: list[str], offset: int) -> Launch:
     launch = _bind(server, args, offset)
     loopback = "" if launch.socket or launch.configured else _loopback(server, args)
-    return replace(launch, loopback=loopback) if loopback else launch
+    host = "" if launch.socket or launch.binds else _host(server, args)
+    return replace(launch, loopback=loopback, host=host) if loopback or host else launch
+
+
+def _host(server: str, args: list[str]) -> str:
+    """The address the command binds, as written: uvicorn's, granian's and `fastapi run`'s
+    `--host`, the host of gunicorn's or hypercorn's one `--bind HOST:PORT`."""
+    if server in ("uvicorn", "granian", "fastapi"):
+        host = _option(args, ("--host",))
+        return host[0] if host is not None else ""
+    binds = _options(args, PORT_OPTIONS[server])
+    return binds[0][0].rpartition(":")[0] if len(binds) == 1 else ""
 
 
 def _loopback(server: str, args: list[str]) -> str:

@@ -63,6 +63,7 @@ class LocalProbe:
     start: int
     end: int
     tls: bool = False   # `https://`
+    host: str = ""      # as written: `localhost`, `127.0.0.1`
 
 
 def gate_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
@@ -119,6 +120,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
                           _method_verdict(ws, target, test),
                           *(_port_verdict(target, probe.port) for probe in probes),
                           *([_bind_verdict(ws, target)] if probes else []),
+                          _busybox_localhost_verdict(target, tool, fallbacks, probes),
                           *(path_verdict(ws, target, probe.path) for probe in probes)])
     if verdict is Verdict.BROKEN:
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
@@ -238,7 +240,8 @@ def local_probes(text: str, start: int = 0, end: int | None = None) -> Iterator[
             continue
         path = _URL_PATH.match(text, url.end(), stop)
         at, until = path.span() if path else (url.end(), url.end())
-        yield LocalProbe(port, path.group(0) if path else "/", at, until, scheme == "https")
+        yield LocalProbe(port, path.group(0) if path else "/", at, until, scheme == "https",
+                         url.group("host"))
 
 
 
@@ -304,14 +307,39 @@ def _method_verdict(ws: Workspace, target: Service, test: tuple[str, ...]) -> tu
 def head_option(service: Service, test: Sequence[str]) -> str | None:
     """The option as written when the built service's healthcheck test sends HEAD (`curl
     -I`, GNU wget's `--spider`: Alpine's wget is BusyBox's, whose `--spider` sends GET)."""
-    app = service.app
-    if app is None:
+    if service.app is None:
         return None
-    # Alpine's wget is BusyBox's, unless the image installs the `wget` package (GNU's)
-    busybox = family_of(app.dockerfile, app.stage, service.build_args()).manager == "apk" and \
+    return head_request(test, _busybox_wget(service))
+
+
+def _busybox_wget(service: Service) -> bool:
+    """Alpine's wget is BusyBox's, unless the image installs the `wget` package (GNU's)."""
+    app = service.app
+    return app is not None and \
+        family_of(app.dockerfile, app.stage, service.build_args()).manager == "apk" and \
         not any("wget" in install.names() for link in chain(app.dockerfile, app.stage)
                 for install in installs(app.dockerfile, link))
-    return head_request(test, busybox)
+
+
+# the addresses of a server that takes IPv4 connections only
+_IPV4_ONLY = ("0.0.0.0", "127.0.0.1")
+
+
+def _busybox_localhost_verdict(target: Service, tool: str, fallbacks: tuple[str, ...],
+                               probes: list[LocalProbe]) -> tuple[Verdict, str]:
+    """BusyBox's wget asks for `localhost` at the first address musl resolves it to, `::1`
+    in a container (its /etc/hosts names both), and never tries 127.0.0.1 after it: a
+    server bound to an IPv4 address only refuses that probe on every run. GNU wget, curl
+    and Python fall back to 127.0.0.1 (why C004 writes 127.0.0.1 for BusyBox)."""
+    app = target.app
+    launch = app.listen.launch if app is not None else None
+    if tool != "wget" or fallbacks or launch is None or launch.host not in _IPV4_ONLY or \
+            not any(probe.host == "localhost" for probe in probes) or \
+            not _busybox_wget(target):
+        return Verdict.HOLDS, ""
+    return Verdict.BROKEN, (f"it runs BusyBox's wget, which asks for localhost at ::1 only, "
+                            f"and {target.name} binds {launch.host}, an IPv4 address (probe "
+                            "127.0.0.1 instead)")
 
 
 def _port_verdict(target: Service, port: int) -> tuple[Verdict, str]:

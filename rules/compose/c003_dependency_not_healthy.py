@@ -72,8 +72,10 @@ first runs more than 30 s (Docker's default interval) after its container starts
 (`interval: 5m`, without a `start_interval` in a `start_period`): the dependent
 would wait that long at every start. Display-only when the
 healthcheck cannot pass (it probes a path the app does not serve, another
-port, or runs a tool the image lacks; it probes the container over HTTP while the service
-runs a queue worker or cron, `celery ... worker` in compose or as a stage's CMD that
+port, or runs a tool the image lacks; BusyBox's wget, Alpine's unless the image installs
+GNU wget, asks for `localhost` of a server bound to `0.0.0.0` or `127.0.0.1`: BusyBox tries
+`::1` only, where an IPv4 bind does not listen; it probes the container over HTTP while
+the service runs a queue worker or cron, `celery ... worker` in compose or as a stage's CMD that
 inherits the app's `HEALTHCHECK`; a database image's probe its version no longer
 ships, `mysqladmin` on `mariadb` 11 or `mongo` on `mongo` 6, `pg_isready` on 5432 of a
 server its command moves to another port, and `redis-cli ping`, a TCP `mysqladmin ping -h

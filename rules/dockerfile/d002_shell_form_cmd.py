@@ -104,6 +104,7 @@ from .execform import (
     bash_hands_over,
     convert,
     exec_last,
+    json_array,
     shell_features,
     wrapped_script,
 )
@@ -315,7 +316,8 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     build = partial(_exec_form, dockerfile, instruction, shell)
     if features:
         why = f"it uses shell features ({', '.join(features)})"
-        title = f"Run it as [\"{shell[0]}\", \"-c\", \"… exec LAST\"] ({why})"
+        # the stage's SHELL as the fix writes it (`["/bin/bash", "-o", "pipefail", "-c", …]`)
+        title = f"Run it as {json_array([*shell, '… exec LAST'])} ({why})"
         return replace(base, fix=Fix(title, Safety.UNSAFE, build), reason=why)
     inner = shell_features(script) if script is not None else []
     if inner:   # `sh -c "a & b"`: exec before b changes which process is PID 1

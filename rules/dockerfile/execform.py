@@ -24,6 +24,7 @@ from fixer.sources.dockertext import (
     physical_lines,
     tokenize,
 )
+from fixer.sources.launch import shell_script_at
 
 DEFAULT_SHELL = ("sh", "-c")
 # BusyBox's sh (ash) is one too: distroless `:debug` images have it as `/busybox/sh`
@@ -89,7 +90,7 @@ def convert(dockerfile: Dockerfile, instruction: Instruction,
     if shell_features(command) and wrapped_script(command) is None:
         script = _tidy(text, lines, instruction, command)
         script = exec_last(script) or script
-        array = _json([*shell, script])
+        array = json_array([*shell, script])
         return Conversion(_single_line(dockerfile, instruction, lines, tokens, array), True)
     words = [t.value for t in tokenize(command) if not t.operator]   # as sh unquotes them
     kept = tokens
@@ -106,10 +107,12 @@ def convert(dockerfile: Dockerfile, instruction: Instruction,
         first = edits[0]
         edits[0] = TextEdit(first.path, tokens[0].start, first.end, first.text)
         return Conversion(edits, False)
-    return Conversion(_single_line(dockerfile, instruction, lines, tokens, _json(words)), False)
+    array = json_array(words)
+    return Conversion(_single_line(dockerfile, instruction, lines, tokens, array), False)
 
 
-def _json(words: list[str] | tuple[str, ...]) -> str:
+def json_array(words: list[str] | tuple[str, ...]) -> str:
+    """The words as an exec-form array, as the fix writes it: `["sh", "-c", "…"]`."""
     return "[" + ", ".join(json.dumps(w, ensure_ascii=False) for w in words) + "]"
 
 
@@ -176,9 +179,8 @@ def wrapped_script(command: str) -> str | None:
     words = [t.value for t in tokenize(command) if not t.operator]
     if words and words[0] == "exec":
         words = words[1:]
-    if len(words) == 3 and POSIX_SHELLS.match(words[0]) and re.fullmatch(r"-[a-z]*c", words[1]):
-        return words[2]
-    return None
+    script = shell_script_at(words) if words and POSIX_SHELLS.match(words[0]) else None
+    return words[script] if script is not None and script == len(words) - 1 else None
 
 
 def _outer_features(command: str) -> list[str]:

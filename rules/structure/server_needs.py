@@ -13,6 +13,7 @@ from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.dockertext import tokenize
+from fixer.sources.launch import shell_script_at
 
 _IMPORTS_FASTAPI = re.compile(r"^[ \t]*(?:from[ \t]+fastapi[\s.]|import[ \t]+fastapi\b)", re.M)
 _WORKERS = {"uvicorn.workers": ("uvicorn", "uvicorn"), "uvicorn_worker": ("uvicorn-worker",
@@ -64,8 +65,9 @@ def _command_words(service: BuiltService) -> list[str]:
     instruction = region.instruction
     if instruction.json:
         words = list(instruction.value)
-        if len(words) == 3 and words[1] == "-c":  # ["sh", "-c", "script"]
-            return words[:2] + _words(words[2])
+        script = shell_script_at(words)   # ["sh", "-c", "script"]
+        if script is not None:
+            return words[:script] + _words(words[script])
         return words
     return _words(" ".join(instruction.value))
 

@@ -28,7 +28,7 @@ from fixer.model.services import Service, mount_entries
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
-from fixer.sources.launch import SHELLS
+from fixer.sources.launch import shell_script_at
 
 _INTERPOLATION = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}|\$(\w+)")
 # written bare in the shell script: plain words, and one `${VAR}` Compose substitutes
@@ -184,8 +184,9 @@ def server_words(service: Service) -> tuple[list[str], str | None]:
     words = (given[2] or [] if given else []) + (_command_words(found[2]) if found else [])
     if given is None and found is None and service.app is not None:   # a built server
         words = _image_command(service.app.dockerfile, service.app.stage)
-    if len(words) >= 3 and words[0] in SHELLS and words[1] in ("-c", "-ec", "-ce"):
-        words = _command_words([words[2]]) + words[3:]
+    script = shell_script_at(words)
+    if script is not None:
+        words = _command_words([words[script]]) + words[script + 1:]
     if given is not None and given[2] is None:
         return words, "fixer cannot read the service's `entrypoint:`, which may move its port"
     return words, None

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fixer.sources.dockertext import commands, tokenize
-from fixer.sources.launch import SHELLS
+from fixer.sources.launch import shell_script_at
 
 TOOLS = ("curl", "wget")
 PROBE_TIMEOUT = 3
@@ -74,8 +74,9 @@ _PYTHON = re.compile(r"python[\d.]*")   # `python3.12`
 def _argv_commands(argv: list[str]) -> list[list[str]]:
     while argv and (argv[0] in ("exec", "env") or _ASSIGNMENT.match(argv[0])):
         argv = argv[1:]
-    if argv[:1] and argv[0] in SHELLS and len(argv) >= 3 and argv[1] in ("-c", "-ec", "-ce"):
-        return _script_commands(argv[2])
+    script = shell_script_at(argv)
+    if script is not None:
+        return _script_commands(argv[script])
     return [argv] if argv else []
 
 
@@ -129,8 +130,9 @@ def fallback_tools(test: Sequence[str]) -> tuple[str, ...]:
     alternative counts too). A test run without a shell has none."""
     head = test[0] if test else "NONE"
     argv = list(test[1:])
-    if head == "CMD" and argv[:1] and argv[0] in SHELLS and len(argv) >= 3:
-        script = argv[2]
+    at = shell_script_at(argv) if head == "CMD" else None
+    if at is not None:
+        script = argv[at]
     elif head == "CMD-SHELL":
         script = " ".join(argv)
     elif len(test) == 1 and head not in ("CMD", "NONE"):

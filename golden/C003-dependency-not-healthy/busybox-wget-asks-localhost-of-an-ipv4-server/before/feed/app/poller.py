@@ -1,0 +1,5 @@
+import time
+
+while True:
+    print("poll")
+    time.sleep(30)
