@@ -161,9 +161,9 @@ def edges(text: str) -> list[str]:
 @pytest.mark.slow
 def test_a_thousand_services_collapse_to_one_node_per_stack(tmp_path: Path) -> None:
     root = bench_generate(tmp_path / "monorepo", 1000)
-    started = time.monotonic()
+    started = time.process_time()   # CPU: a guard against a quadratic layout, not a target
     drawn = diagram(Workspace.load(Tree(FolderSource(root))))
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     assert_valid_flowchart(drawn.text)
     assert drawn.note == ("The stack has 1000 services, more than the 100 a readable diagram "
                           "holds: the diagram shows one node per stack, with counts.")
