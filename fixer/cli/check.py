@@ -231,7 +231,9 @@ def _render(report: Merged, fmt: str, statistics_only: bool, verbose: bool,
     for line in error_lines(errors, prefix, verbose):
         echo_err(line)
     lines = text_lines(findings, prefix)
-    return "".join((color.finding(line) if colour else line) + "\n" for line in lines)
+    if colour and color.enabled():   # asked once, not for each of thousands of lines
+        lines = [color.styled_finding(line) for line in lines]
+    return "".join(line + "\n" for line in lines)
 
 
 def _unused(report: Merged) -> list[tuple[str, Unused]]:

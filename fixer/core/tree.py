@@ -88,10 +88,11 @@ class FolderSource:
 
     The real root is a boundary: a link whose target lies outside it is never read, and
     only regular files are opened (a FIFO would block the run, a device never ends). The
-    digest of every file read is kept, so that --apply can tell a file changed since."""
+    digest of every file read is kept, so that --apply can tell a file changed since;
+    without `digests` (a check, which writes nothing) none is computed."""
 
     def __init__(self, root: Path, max_bytes: int = MAX_FILE_BYTES,
-                 respect_gitignore: bool = True) -> None:
+                 respect_gitignore: bool = True, digests: bool = True) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
         self.max_bytes = max_bytes   # `max-file-size`: a bigger file is reported, not read
@@ -99,7 +100,7 @@ class FolderSource:
         self.respect_gitignore = respect_gitignore
         self._paths: list[str] | None = None
         self._links: dict[str, str] = {}
-        self._digests: dict[str, bytes] = {}
+        self._digests: dict[str, bytes] | None = {} if digests else None
         self._ignores = GitIgnores(root)
 
     def paths(self) -> list[str]:
@@ -133,12 +134,14 @@ class FolderSource:
             full = self._real_inside(path)
             info = os.stat(full)
         data = read_regular(path, full, self.max_bytes, info)
-        self._digests[path] = hashlib.sha256(data).digest()
+        if self._digests is not None:
+            self._digests[path] = hashlib.sha256(data).digest()
         return data
 
     def digest(self, path: str) -> bytes | None:
-        """SHA-256 of the bytes this source read for `path`; None when it never read it."""
-        return self._digests.get(path)
+        """SHA-256 of the bytes this source read for `path`; None when it never read it, or
+        keeps no digests."""
+        return self._digests.get(path) if self._digests is not None else None
 
     def mode(self, path: str) -> int:
         return stat.S_IMODE((self.root / path).stat().st_mode)

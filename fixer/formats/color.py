@@ -59,8 +59,14 @@ def enabled(stream: TextIO | None = None) -> bool:
 def finding(line: str) -> str:
     """`path:line:col: CODE [severity] message` with the place in bold and the code and its
     severity in the severity's colour (bold red for an error, bold yellow for a warning)."""
+    return styled_finding(line) if enabled() else line
+
+
+def styled_finding(line: str) -> str:
+    """`finding`, coloured whether or not colour is `enabled()`: for a caller that asked
+    once for a whole report (thousands of lines)."""
     match = _FINDING.match(line)
-    if match is None or not enabled():
+    if match is None:
         return line
     where, code, severity, rest = match.groups(default="")
     fg = _SEVERITY_COLOR.get(severity, "red")

@@ -124,6 +124,15 @@ class Service:
     # facts derived from this service's definitions alone (its merged healthcheck test),
     # asked for by many rules: a service lives as long as its workspace
     derived: Derived = field(default_factory=lambda: Derived(shared=True), repr=False)
+    # `get`, `all` and `env_files`, kept once read: the rules ask them tens of
+    # thousands of times a run, and a service's definitions are complete before anyone
+    # asks (a view with other files is another Service). Not kept in `derived`, whose
+    # facts keep a computation from being carried across fix rounds: these never did.
+    _last_of: dict[str, tuple[ComposeDoc, Value] | None] = field(
+        default_factory=dict, init=False, repr=False)
+    _all_of: dict[str, list[tuple[ComposeDoc, Value]]] = field(
+        default_factory=dict, init=False, repr=False)
+    _env_files: list[str] | None = field(default=None, init=False, repr=False)
 
     def first_doc(self) -> ComposeDoc:
         return self.definitions[0][0]
@@ -149,6 +158,12 @@ class Service:
     def get(self, key: str) -> tuple[ComposeDoc, Value] | None:
         """The value from the last file that sets `key` (Compose's override order); None
         when that file resets it (`key: !reset null`)."""
+        if key in self._last_of:
+            return self._last_of[key]
+        found = self._last_of[key] = self._last(key)
+        return found
+
+    def _last(self, key: str) -> tuple[ComposeDoc, Value] | None:
         for doc, value in reversed(self.definitions):
             found = get(value, key)
             if found is not None:
@@ -167,7 +182,14 @@ class Service:
 
     def all(self, key: str) -> list[tuple[ComposeDoc, Value]]:
         """Every file's value of `key`, in load order, from the last that resets it
-        (`!reset`, dropped with those before it) or overrides it (`!override`, kept alone)."""
+        (`!reset`, dropped with those before it) or overrides it (`!override`, kept alone).
+        A new list each time: callers may change theirs."""
+        found = self._all_of.get(key)
+        if found is None:
+            found = self._all_of[key] = self._every(key)
+        return list(found)
+
+    def _every(self, key: str) -> list[tuple[ComposeDoc, Value]]:
         out: list[tuple[ComposeDoc, Value]] = []
         for doc, value in self.definitions:
             found = get(value, key)
@@ -210,9 +232,13 @@ class Service:
 
     def env_files(self) -> list[str]:
         """The repository paths of the service's `env_file`s, in the order Compose reads
-        them (a later file's value wins)."""
-        return [path for doc, value in self.all("env_file")
+        them (a later file's value wins). A new list each time: callers may change theirs."""
+        if self._env_files is None:
+            # the stack's `.env` and folder, which the paths read, are set with the stack
+            self._env_files = [
+                path for doc, value in self.all("env_file")
                 for path in env_file_paths(doc, value, self.stack.dotenv, self.stack.folder)]
+        return list(self._env_files)
 
     def _environment(self, tree: Tree) -> dict[str, str]:
         env: dict[str, str] = {}

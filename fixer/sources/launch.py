@@ -287,7 +287,7 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
     config = _option(args, CONFIG_OPTIONS) if binds else None   # `-c gunicorn.conf.py`
     target = next((a for i, a in enumerate(args) if (TARGET.match(a) or a.endswith(".py"))
                    and (config is None or i != config[1])), None)
-    configured = binds and _option(args, CONFIG_OPTIONS) is not None
+    configured = config is not None
     if server in _SOCKET_OPTIONS and _option(args, _SOCKET_OPTIONS[server]) is not None:
         return Launch(server, target, None, configured=configured, socket=True)
     found = _options(args, PORT_OPTIONS[server])
@@ -317,6 +317,10 @@ def _options(args: list[str], names: tuple[str, ...]) -> list[tuple[str, int]]:
     gunicorn and hypercorn read as `-b X` (`-b=:7000` binds `:7000`)."""
     found: list[tuple[str, int]] = []
     for i, arg in enumerate(args):
+        # every name here is an option (`-b`, `--port`): a word that is none (the target,
+        # a value) matches no name, and most words are none. Asked five times a launch.
+        if arg[:1] != "-":
+            continue
         for name in names:
             if arg == name and i + 1 < len(args):
                 found.append((args[i + 1], i + 1))
