@@ -286,6 +286,25 @@ def test_c001_short_list_with_a_sibling_c005_probes() -> None:
     assert fix(outcome.tree, select=("C001", "C005")).diff == ""
 
 
+EXTENDED = {"docker-compose.yml": SIBLING["docker-compose.yml"].replace(
+    "[cache]\n  cache:\n    image: redis:7-alpine\n",
+    "[users]\n  users:\n    extends:\n      file: common.yml\n      service: python-svc\n"
+    "    build: ./users\n"),
+    "common.yml": "services:\n  python-svc:\n    healthcheck:\n      test: [CMD, python, -c, "
+                  "\"import urllib.request as u; u.urlopen('http://localhost:8000/health')\"]\n",
+    **FASTAPI_APP,
+    **{path.replace("api/", "users/", 1): text for path, text in FASTAPI_APP.items()}}
+
+
+def test_c001_short_list_naming_a_service_with_extends_is_display_only() -> None:
+    """users may have its healthcheck from the service it extends, which fixer does not
+    read, and C004 never gives it one: a wait for C004 would never end. Display-only for
+    good, not a fix the run applies later."""
+    [finding] = check(EXTENDED, select=("C001", "C003"))
+    assert finding.safety.value == "display-only" and not finding.violation.waits
+    assert "users has `extends:`, which fixer does not follow" in (finding.reason or "")
+
+
 @pytest.mark.slow  # the Compose binary
 @pytest.mark.parametrize("files", [
     pytest.param({"docker-compose.yml": API.format(url="postgresql://app@db:5432/app")},

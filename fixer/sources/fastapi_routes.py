@@ -553,10 +553,10 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
         hosts = next((k.value for k in call.keywords if k.arg == "allowed_hosts"), None)
         listed = {e.value for e in hosts.elts if isinstance(e, ast.Constant)} \
             if isinstance(hosts, (ast.List, ast.Tuple)) else None
-        if listed is None or not listed & _LOCAL_HOSTS:
-            return ("TrustedHostMiddleware answers 400 to a host it does not allow, and a "
-                    "healthcheck probes localhost", ())
-        return None
+        if listed is None:
+            return ("TrustedHostMiddleware answers 400 to a host it does not allow, and its "
+                    "`allowed_hosts` may leave out localhost, which a healthcheck probes", ())
+        return (LOCALHOST_REFUSED, ()) if not listed & _LOCAL_HOSTS else None
     # a class the factory defines for itself, else one of the module or the import root
     local = binding(site.scope.body, name) if isinstance(call.args[0], ast.Name) else None
     read = (site.path, site.tree, local) if isinstance(local, ast.ClassDef) else \
@@ -602,6 +602,11 @@ def _exempt_by_keyword(call: ast.Call, *trees: ast.Module) -> tuple[str, ...]:
 
 
 ReadClass = tuple[str, ast.Module, ast.ClassDef]  # module path, its tree, the class
+
+# TrustedHostMiddleware whose literal `allowed_hosts` leave localhost out: not a doubt, every
+# probe of localhost gets the 400 (C004 adds no healthcheck that cannot pass)
+LOCALHOST_REFUSED = ("TrustedHostMiddleware answers 400 to a host it does not allow, and its "
+                     "`allowed_hosts` leave out localhost, which a healthcheck probes")
 
 # what a redirect to https does to an `http://` probe: wget and urllib follow it to a port
 # that speaks plain HTTP and fail; curl takes the redirect as the answer, no route reached

@@ -75,6 +75,9 @@ until the other fixes of the run are in, with `--unsafe-fixes` too) while anothe
 entry of such a list cannot be decided yet (an app service C004 may give a
 healthcheck, a database C005 probes), since the long form would pin it to
 `service_started`: `fixer fix` applies C004 and C005 first, and this fix follows.
+Display-only when such an app service has `extends:`: its healthcheck may come from the
+service it extends, which fixer does not follow, and C004 never adds one, so that wait
+would never end.
 Unsafe, with the reason, when fixer cannot tell whether a sibling's healthcheck
 passes.
 The database joins every network its users (and the

@@ -5,7 +5,11 @@ Checks every `depends_on` entry (short or long form) against the services of
 the stack, an overlay's entries against the stack it is loaded over. A name
 that a sibling compose file defines is a split stack (the files are run
 together by hand or by a script), not a defect; a database host that C001
-reports is left to C001. Entries with `required: false` are skipped.
+reports is left to C001. An entry with `required: false` is skipped only when the service
+it names is defined and its `profiles` leave it out: Compose refuses a dependency on an
+undefined service whatever `required` says. A service that always runs (no `profiles`, or
+one the project's `.env` enables with `COMPOSE_PROFILES`) and depends on one that runs only
+under profiles is reported too: `docker compose up` without them refuses the project.
 
 ## Why is this bad?
 `docker compose up` refuses the whole stack: "service X depends on undefined
@@ -27,21 +31,33 @@ services:
   api:
     depends_on: [db]
 ```
+```yaml
+services:
+  catalog:
+    depends_on:
+      search:
+        condition: service_started
+        required: false       # catalog runs without it
+```
 
 ## Fix safety
 Display-only: which service was meant (a rename, a missing file, a typo) needs
-a person.
+a person, and so does whether a service needs a profiled one always (its
+`profiles` go) or only when they are enabled (`required: false`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import yaml
+
 from fixer.facts.database import dbusage
-from fixer.model.depends import dependencies
+from fixer.model.depends import Dependency, dependencies
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
+from fixer.sources.compose import elements, scalar
 
 CODE = "C002"
 NAME = "unknown-dependency"
@@ -57,20 +73,80 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         included = dbusage.included_names(ws, stack)
         if included is None:   # an included file fixer cannot read may define any name
             continue
-        added_by_c001 = set(dbusage.missing_hosts(ws, stack, repository))
+        known = defined | included | set(dbusage.missing_hosts(ws, stack, repository))
+        active = _active_profiles(stack)
         for service in stack.services.values():
             for dependency in dependencies(service):
-                name = dependency.name
-                if name in stack.services or name in defined or name in added_by_c001 \
-                        or name in included or not dependency.required:
-                    continue
-                doc = dependency.doc
-                yield Violation(
-                    message=f"{service.name} depends on `{name}`, which no compose file defines"
-                            + _hint(stack, name),
-                    path=doc.path, line=doc.line(dependency.node.node), service=service.name,
-                    subject=f"depends_on {name}", reason="name the service that was meant",
-                )
+                found = _violation(stack, service, dependency, known, active)
+                if found is not None:
+                    yield found
+
+
+def _violation(stack: Stack, service: Service, dependency: Dependency, known: set[str],
+               active: frozenset[str] | None) -> Violation | None:
+    """What Compose refuses about one entry: a service no file defines (`required: false`
+    spares only one that profiles disable), or, for a service that always runs, one that
+    runs only under profiles. `known`: names other files define (a split stack), C001's."""
+    name = dependency.name
+    target = stack.services.get(name)
+    if target is not None:
+        profiles = _profile_gap(service, target, active) if dependency.required else None
+        if not profiles:
+            return None
+        listed = ", ".join(f"`{p}`" for p in sorted(profiles))
+        noun = "profile" if len(profiles) == 1 else "profiles"
+        return _at(dependency, service,
+                   f"{service.name} depends on `{name}`, which runs only under the {noun} "
+                   f"{listed}: `docker compose up` without it refuses the project",
+                   f"give {service.name} the {noun} {listed} too, or the entry "
+                   "`required: false` if it runs without it")
+    if name in known:
+        return None
+    optional = "" if dependency.required else \
+        " (`required: false` spares only a service that profiles disable)"
+    return _at(dependency, service,
+               f"{service.name} depends on `{name}`, which no compose file defines"
+               + optional + _hint(stack, name), "name the service that was meant")
+
+
+def _at(dependency: Dependency, service: Service, message: str, reason: str) -> Violation:
+    doc = dependency.doc
+    return Violation(message=message, path=doc.path, line=doc.line(dependency.node.node),
+                     service=service.name, subject=f"depends_on {dependency.name}",
+                     reason=reason)
+
+
+def _profile_gap(service: Service, target: Service,
+                 active: frozenset[str] | None) -> frozenset[str]:
+    """The profiles `target` runs under when a plain `docker compose up` starts `service`
+    but not `target`; empty otherwise, or when a profile is not a literal name."""
+    own, theirs = _profiles(service), _profiles(target)
+    if active is None or own is None or theirs is None or "*" in active:
+        return frozenset()
+    if (own and not own & active) or not theirs or theirs & active:
+        return frozenset()
+    return theirs
+
+
+def _profiles(service: Service) -> frozenset[str] | None:
+    """The profiles a service runs under (none: always); None when one is not a literal
+    name (which one it is is only known at run time)."""
+    found = service.get("profiles")
+    if found is not None and not isinstance(found[1].node, yaml.SequenceNode):
+        return None
+    names = [scalar(item) for item in elements(found[1])] if found else []
+    if any(n is None or "$" in n for n in names):
+        return None
+    return frozenset(n for n in names if n is not None)
+
+
+def _active_profiles(stack: Stack) -> frozenset[str] | None:
+    """The profiles `docker compose up` enables with no `--profile`: those `COMPOSE_PROFILES`
+    of the project's `.env` names; None when it reads a variable."""
+    value = stack.dotenv.get("COMPOSE_PROFILES", "")
+    if "$" in value:
+        return None
+    return frozenset(p.strip() for p in value.split(",") if p.strip())
 
 
 def _defined_anywhere(ws: Workspace) -> set[str]:

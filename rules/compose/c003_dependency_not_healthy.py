@@ -102,7 +102,9 @@ While an entry of the list is an app service with no healthcheck (C004 may add
 one), a database C005 gives its probe, or a service whose healthcheck cannot
 pass yet (D003, P001 or H002 may repair it), the list is left as it is
 (display-only, naming what it waits for): `fixer fix` applies this fix after
-those, and converts the list once they are in.
+those, and converts the list once they are in. Display-only for good when such
+an app service has `extends:`: fixer does not follow it, and C004 never gives it
+a healthcheck, so a wait would never end.
 Display-only when `depends_on` comes from a YAML anchor shared through an
 alias (the finding names it), and when the dependency's healthcheck test is set
 only in another compose file than the one holding the entry, and not in the
@@ -110,6 +112,10 @@ stack's base file: a `compose.prod.yml` loaded with `-f`, or the override file,
 which `docker compose -f compose.yml up` leaves out. Run without that file, Compose
 stops at the gate ("no healthcheck configured"). In a list converted to the long
 form, such an entry gets `condition: service_started`, what the short form meant.
+Display-only too when the dependency's healthcheck calls the waiting service
+(`curl http://proxy/api/health` while `proxy` depends on the app), or one that starts
+only after it: the gate would be a cycle in which neither ever starts; a list converted
+to the long form gives such an entry `condition: service_started`.
 """
 
 from __future__ import annotations
@@ -119,6 +125,7 @@ from functools import partial
 
 from fixer import stackcheck
 from fixer.core.edits import TextEdit
+from fixer.facts.health.cycles import health_cycle
 from fixer.facts.health.healthchecks import (
     borrowed_healthcheck,
     has_healthcheck,
@@ -188,8 +195,13 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     elsewhere = healthcheck_elsewhere(service.stack.services[dependency.name], doc)
     if elsewhere is not None:
         return found(reason=elsewhere)
+    cycle = health_cycle(service, service.stack.services[dependency.name])
+    if cycle is not None:
+        return found(reason=cycle)
     listed = depends_plan.plan(ws, service, doc, dependency.definition,
                                {dependency.name: HEALTHY})
+    if listed.refused:
+        return found(reason=listed.refused)
     if listed.waits:
         return found(reason=listed.waits, waits=True)
     refused = conditions_refused(doc, dependency.definition, listed.conditions)

@@ -112,6 +112,9 @@ PATH only in the entrypoint script a healthcheck skips, the reason says so), or 
 some routes cannot be read and the health path is only named by a literal in the code.
 Display-only when the app serves HTTPS (a certificate option of its server, uvicorn's
 `UVICORN_SSL_CERTFILE`, `uvicorn.run(ssl_certfile=...)`): an `http://` probe never passes.
+Display-only too when its `TrustedHostMiddleware` lists `allowed_hosts` that leave out
+localhost: every probe of localhost is answered 400, the health route it serves or not (as
+H001 says of a route it would add); which host the probe should send is the author's call.
 Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
 with no test, when the app's health route is not a plain path, when the image lacks curl
 and wget and can neither install one (its Debian package archive is gone) nor run Python, when
@@ -180,7 +183,7 @@ from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import (
     HealthPlan, Source, late_health, like_doubt, other_framework, plan, route_doubt,
     several_doubt)
-from fixer.facts.health.serverflags import ipv6_bind
+from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set
@@ -206,6 +209,7 @@ from fixer.sources.compose import ComposeDoc, Node, get, mapping_or_list, scalar
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
 from fixer.sources.dockerfile import chain
+from fixer.sources.fastapi_routes import LOCALHOST_REFUSED
 from fixer.sources.portsites import stage_env
 
 CODE = "C004"
@@ -361,8 +365,7 @@ def _serves_tls(ws: Workspace, service: BuiltService) -> str | None:
     option, or uvicorn's from the environment). A probe of `https://localhost` would need
     the certificate's trust settings, which are the author's."""
     launch = service.app.listen.launch
-    environment = {**stage_env(service.app.dockerfile, service.app.stage,
-                               service.build_args()).values, **service.environment(ws.tree)}
+    environment = server_environment(ws, service)
     variable = next((v for v in _TLS_VARIABLES if environment.get(v)), None)
     if launch is not None and launch.server == "uvicorn" and variable is not None:
         return f"the app serves HTTPS ({variable} is set): a probe of http:// would fail"
@@ -559,6 +562,9 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     """The path to probe: a route the app serves, or the one H001 adds (added here too,
     so that the probe is right even in a run without H001)."""
     path = health_plan.path
+    if health_plan.doubt == LOCALHOST_REFUSED:   # not a doubt: no probe of localhost passes
+        return Choice(block=f"{LOCALHOST_REFUSED}: a probe of `{path or '/health'}` there "
+                            "never passes (allow localhost, or probe with a host it allows)")
     if health_plan.source is Source.SERVED and path:
         served = health_plan.served   # a guard or an error answer says what it is itself
         own = route_doubt(served) if served is not None else ""

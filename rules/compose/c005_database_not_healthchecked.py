@@ -93,7 +93,9 @@ the entries it gates as C003 would. While an entry of
 a list naming the database is an app service with no healthcheck (C004) or has a
 healthcheck that cannot pass yet, the fix waits (display-only, naming what for):
 a healthcheck alone would leave C003 an entry it cannot gate yet. `fixer fix`
-applies C004 and D003 first, so the list is converted once they are in. Unsafe,
+applies C004 and D003 first, so the list is converted once they are in; display-only
+for good when such an app service has `extends:` (C004 never gives it a healthcheck,
+fixer does not follow `extends:`). Unsafe,
 with the reason, when fixer cannot tell whether an entry's healthcheck passes,
 when the server reads a configuration file that may move its port (or require TLS), when
 `redis-server` also takes TLS connections (`--tls-port`), which its clients may use while
@@ -299,6 +301,8 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
     doc = dependency.doc
     listed = depends_plan.plan(ws, owner, doc, dependency.definition,
                                {dependency.name: HEALTHY}, probes=True)
+    if listed.refused:
+        raise Unfixable(f"the depends_on of {owner.name} stays as written: {listed.refused}")
     if listed.waits:
         raise Waits(f"the depends_on of {owner.name} {listed.waits}")
     plan.doubt = plan.doubt or listed.doubt

@@ -68,7 +68,11 @@ runs as before. It extends the first example file of the project folder (in the
 order above); with none there, the example file beside the `.env` a build script gives
 Compose with `--env-file` (the root `.env.example` of a stack in `docker/` run with
 `--env-file .env`): a new file in the project folder would split the stack's variables
-over two files. Display-only when the stack is documented only beside a service's
+over two files. So does a file another compose file `include:`s with no example file in
+its own folder: its variables go into the including project's example file (Compose
+interpolates it with that project's `.env`), under `# grafana (infra/observability.yaml)`,
+and the comment on a variable names every service that reads it, in either file.
+Display-only when the stack is documented only beside a service's
 `env_file` (that `.env` sets the containers' variables, and Compose interpolates from the
 project folder's `.env` unless it is given another), or only by the templates of the
 `env_file`s its services load (`template.base.env` of `.base.env`, `orders.env.example`
@@ -119,6 +123,7 @@ from fixer.core.tree_index import files_in
 from fixer.facts.image.buildscripts import compose_variables, env_files
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack, env_file_paths
+from fixer.model.stacks import included_paths
 from fixer.model.workspace import Workspace
 from fixer.sources import python
 from fixer.sources.compose import (
@@ -200,10 +205,8 @@ class Use:
 
 def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[tuple[str, str]] = set()
-    for stack in ws.stacks:
-        by_name: dict[str, list[Use]] = {}
-        for use in _uses(stack):
-            by_name.setdefault(use.ref.name, []).append(use)
+    found = [(stack, _home(ws, stack), _by_name(stack)) for stack in ws.stacks]
+    for stack, home, by_name in found:
         if not by_name:
             continue
         defined = _Definitions(ws, stack)
@@ -212,9 +215,19 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 continue
             open_uses = [u for u in uses if u.ref.bare and not defined.covers(u)
                          and not _required(uses, u, stack)]
-            if open_uses and (stack.folder, name) not in seen:
-                seen.add((stack.folder, name))
-                yield _report(ws, stack, name, open_uses[0], uses)
+            if open_uses and (home.folder, name) not in seen:
+                seen.add((home.folder, name))
+                # the stacks the same example file documents read it too: name them all
+                kin = [u for other, its_home, names in found if its_home is home
+                       and other is not stack for u in names.get(name, [])]
+                yield _report(ws, stack, name, open_uses[0], uses, home, kin)
+
+
+def _by_name(stack: Stack) -> dict[str, list[Use]]:
+    by_name: dict[str, list[Use]] = {}
+    for use in _uses(stack):
+        by_name.setdefault(use.ref.name, []).append(use)
+    return by_name
 
 
 class _Definitions:
@@ -234,6 +247,33 @@ class _Definitions:
         if service not in self.env_files:
             self.env_files[service] = _env_file_names(self.ws, self.stack.services[service])
         return self.env_files[service]
+
+
+def _home(ws: Workspace, stack: Stack) -> Stack:
+    """The stack whose example file documents this one's variables: the one that
+    `include:`s its files when their folder has no example file of its own (Compose
+    interpolates an included file with the including project's `.env`: a new example file
+    beside it would split the project's variables over two files); else the stack itself."""
+    if _examples(ws, stack.folder, _loaded(stack)):
+        return stack
+    includers = ws.derived.get(_INCLUDERS, lambda: _includers(ws))
+    found = list(dict.fromkeys(other for doc in stack.docs
+                               for other in includers.get(doc.path, []) if other is not stack))
+    return found[0] if len(found) == 1 else stack
+
+
+# per workspace: the stacks whose files `include:` each compose file
+_INCLUDERS: Memo[dict[str, list[Stack]]] = Memo("stacks including each compose file")
+
+
+def _includers(ws: Workspace) -> dict[str, list[Stack]]:
+    found: dict[str, list[Stack]] = {}
+    for stack in ws.stacks:
+        for doc in stack.docs:
+            for path in included_paths(doc):
+                if path is not None:
+                    found.setdefault(path, []).append(stack)
+    return found
 
 
 def _documented(ws: Workspace, stack: Stack) -> set[str]:
@@ -525,7 +565,10 @@ def _line(doc: ComposeDoc, node: yaml.ScalarNode, ref: Reference) -> int:
     return doc.line(node)
 
 
-def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use]) -> Violation:
+def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use], home: Stack,
+            kin: list[Use]) -> Violation:
+    """The finding at the first open use; its fix documents `name` in `home`'s example
+    file, naming the readers among `uses` and `kin` (those of the stacks it documents too)."""
     service = first.services[0] if first.services else None
     reader = service or f"the top-level `{first.readers[0]}`"
     base = Violation(
@@ -552,11 +595,11 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use])
         return replace(base, reason=f"`{first.ref.text}` follows a letter or digit, as a `$` "
                                     f"inside a password or hash does: write `$$` if the `$` "
                                     f"is literal; documenting {name} would call it a variable")
-    target, blocked = _target(ws, stack)
+    target, blocked = _target(ws, home)
     if target is None:
         return replace(base, reason=blocked)
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE,
-                                 lambda: [_edit(ws, stack, target, name, first, uses)]))
+                                 lambda: [_edit(ws, home, target, name, first, uses + kin)]))
 
 
 def _reads_itself(service: Service, name: str) -> bool:

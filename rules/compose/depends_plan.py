@@ -9,14 +9,18 @@ entry right, and waits while one of them cannot be decided yet:
   fix itself gives a database its image's probe; in doubt (the stack check cannot tell),
   still `service_healthy`, and the fix is unsafe with the reason;
 - `service_started`, what the short form meant, when the service has no healthcheck and no
-  rule will give it one, when it is no service of the stack (C002), for every entry of
-  an image's service (a proxy or prometheus: C003 leaves its wiring to its author), and
-  where the user turned C003 off (not run, `per-service-ignores`, or a `# fixer:
+  rule will give it one, when its healthcheck calls the owner or a service that starts
+  only after it (a gate there is a cycle), when it is no service of the stack (C002), for
+  every entry of an image's service (a proxy or prometheus: C003 leaves its wiring to its
+  author), and where the user turned C003 off (not run, `per-service-ignores`, or a `# fixer:
   ignore[C003]` comment on the entry's line): gating it would be C003's change;
 - the whole conversion waits (the finding is display-only with the reason) while an entry
   is an app service with no healthcheck that C004 may add (not one whose listen port is
   unknown, or whose compose healthcheck sets only timings), a database C005 will probe,
-  or a service whose healthcheck cannot pass yet (D003, P001 or H002 may repair it).
+  or a service whose healthcheck cannot pass yet (D003, P001 or H002 may repair it);
+- no conversion at all (display-only with the reason) when such an app service has
+  `extends:`: its healthcheck may come from the service it extends, which fixer does not
+  read, and C004 never adds one there, so a wait for it would never end.
 Rules that convert lists run after the rules that add or repair healthchecks (FIX_ORDER),
 so in `fixer fix` a waiting list is converted once those fixes are in.
 """
@@ -30,6 +34,7 @@ import yaml
 
 from fixer import stackcheck
 from fixer.facts.database.unchecked import will_probe
+from fixer.facts.health.cycles import health_cycle
 from fixer.facts.health.healthchecks import (
     Health,
     borrowed_healthcheck,
@@ -54,6 +59,7 @@ class ListPlan:
 
     conditions: dict[str, str]
     waits: str | None = None          # why the list must stay as it is for now
+    refused: str | None = None        # why it must stay as it is: no fix of the run decides it
     doubt: str | None = None          # why a gate it writes is not shown to pass
     probes: tuple[str, ...] = ()      # databases the fix must give their probe (C005)
     # entries it gates that the fix did not ask for: C003's change, made on the way
@@ -69,6 +75,7 @@ class _Entry:
     condition: str | None = None      # None: the conversion waits
     why: str | None = None            # what it waits for, or why its gate is in doubt
     probed: bool = False              # the fix gives it its probe
+    refused: str | None = None        # why no fix can decide it (a person must)
 
 
 def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
@@ -83,6 +90,7 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
               for name, e in ((scalar(e), e) for e in elements(value)) if name]
     conditions: dict[str, str] = {}   # as listed, then the entries the fix adds
     waits: str | None = None
+    refused: str | None = None
     doubt: str | None = None
     probed: list[str] = []
     for_c003: list[str] = []
@@ -90,7 +98,9 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
         entry = _Entry(wanted[name]) if name in wanted else \
             _judge(ws, owner, name, probes, doc, line)
         conditions[name] = entry.condition or STARTED  # what a fix that does not wait writes
-        if entry.condition is None:
+        if entry.refused is not None:
+            refused = refused or entry.refused
+        elif entry.condition is None:
             waits = waits or (f"waits until {entry.why}; the long form now would pin {name} "
                               "to service_started")
         elif entry.condition == HEALTHY:
@@ -99,7 +109,7 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
         for_c003 += [name] if entry.condition == HEALTHY and not entry.probed and \
             name not in wanted else []
     conditions.update((name, c) for name, c in wanted.items() if name not in conditions)
-    return ListPlan(conditions, waits, doubt, tuple(probed), tuple(for_c003))
+    return ListPlan(conditions, waits, refused, doubt, tuple(probed), tuple(for_c003))
 
 
 def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeDoc,
@@ -116,13 +126,18 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
         # gating it is C003's change: not where the user turned C003 off, nor in a file
         # that also runs without the file that sets the healthcheck
         elsewhere = healthcheck_elsewhere(target, doc)
-        return _Entry(STARTED) if c003_off or elsewhere else _gate(ws, target)
+        cycle = health_cycle(owner, target)   # a gate it calls back into never opens
+        return _Entry(STARTED) if c003_off or elsewhere or cycle else _gate(ws, target)
     database = will_probe(ws, target)
     if database is not None:
         if probes and database.probe.doubt is None:
             return _Entry(HEALTHY, probed=True)   # C005's own change: the probe and its gate
         return _Entry(why=f"{name} has a healthcheck (C005)")
     if is_app_service(ws, target) and cannot_add(target) is None and not c003_off:
+        if target.get("extends") is not None:   # C004 leaves it alone: no wait ends
+            return _Entry(refused=f"{name} has `extends:`, which fixer does not follow: "
+                                  f"whether {owner.name} should wait for it to be healthy "
+                                  "is for a person to decide (write the long form by hand)")
         return _Entry(why=f"{name} has a healthcheck (C004)")
     return _Entry(STARTED)   # none, and none to come: what the short form meant
 

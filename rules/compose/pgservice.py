@@ -346,6 +346,8 @@ def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Valu
     waits: str | None = None
     for owner, doc, definition in sites:
         listed = depends_plan.plan(ws, owner, doc, definition, {host: HEALTHY})
+        if listed.refused:
+            raise Unfixable(f"the depends_on of {owner.name} stays as written: {listed.refused}")
         if listed.waits:
             waits = waits or f"the depends_on of {owner.name} {listed.waits}"
         doubt = doubt or listed.doubt

@@ -66,8 +66,9 @@ such route (it would fake the page): display-only. So is a probe that sends HEAD
 when that one
 health route may refuse a plain GET (`dependencies=[Depends(require_api_key)]` on the
 route or on the `include_router` that adds it): a probe moved there fails all the same.
-Display-only when the probe's path is the root path the server's command gives
-(`uvicorn --root-path /orders`, a proxy's prefix) before a route the app serves (a probe
+Display-only when the probe's path is the root path the server is given (`uvicorn
+--root-path /orders`, or `UVICORN_ROOT_PATH=/orders` in its environment, which the uvicorn
+CLI reads the same; a proxy's prefix) before a route the app serves (a probe
 of `/orders/health`, the app serving `/health`): whether the server takes the root path
 off a request differs by uvicorn and Starlette release, and a route repeating the prefix is
 not one a maintainer takes; probing `/health` is the fix.
@@ -165,17 +166,17 @@ def _under_root_path(routes: AppRoutes, path: str) -> bool:
 
 
 def _past_root_path(ws: Workspace, service: Service, routes: AppRoutes,
-                    path: str) -> str | None:
-    """The app's GET route a probe of `path` asks for under the root path the server's
-    command gives (`--root-path /orders` and a probe of `/orders/health`, the app serving
-    `/health`); None otherwise."""
-    root = root_path(ws, service)
-    if root is None or not path.startswith(root + "/"):
+                    path: str) -> tuple[str, str] | None:
+    """The app's GET route a probe of `path` asks for under the root path the server is
+    given (`--root-path /orders`, or uvicorn's `UVICORN_ROOT_PATH=/orders`, and a probe of
+    `/orders/health`, the app serving `/health`), and how it is given; None otherwise."""
+    found = root_path(ws, service)
+    if found is None or not path.startswith(found[0] + "/"):
         return None
-    inner = path[len(root):]
+    inner = path[len(found[0]):]
     wanted = inner.rstrip("/") or "/"
-    return inner if any(r.get and (r.path.rstrip("/") or "/") == wanted
-                        for r in routes.routes) else None
+    return (inner, found[1]) if any(r.get and (r.path.rstrip("/") or "/") == wanted
+                                    for r in routes.routes) else None
 
 
 def _report(ws: Workspace, service: Service, routes: AppRoutes,
@@ -193,10 +194,11 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     if head is not None:
         return replace(base, reason=f"`{head}` sends HEAD, which FastAPI answers 405 on a "
                                     "route added with `@app.get`: probe with a GET")
-    inner = _past_root_path(ws, service, routes, site.path)
-    if inner is not None:   # a route repeating the proxy's prefix: probe the app's own
-        return replace(base, reason=f"{site.path} is the server's `--root-path "
-                                    f"{site.path[:-len(inner)]}` before the app's route {inner}: "
+    past = _past_root_path(ws, service, routes, site.path)
+    if past is not None:   # a route repeating the proxy's prefix: probe the app's own
+        inner, given = past
+        return replace(base, reason=f"{site.path} is the server's root path (`{given}`) "
+                                    f"before the app's route {inner}: "
                                     "whether the server takes the root path off a request "
                                     "differs by uvicorn and Starlette release, and a route "
                                     f"repeating a proxy's prefix is no fix; probe {inner}")

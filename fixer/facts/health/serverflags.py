@@ -1,6 +1,7 @@
 """What the command that starts an app's server says about how a probe reaches it, besides
 its port: the address it binds (an IPv6 one), and the root path it is told it is served
-under (`--root-path /orders`, a proxy's prefix).
+under (`--root-path /orders`, a proxy's prefix; the uvicorn CLI reads `UVICORN_ROOT_PATH`
+from the environment the same).
 
 Read from the command's text as written (an exec-form CMD, a compose `command:` list or
 string, a `sh -c` script), where `fixer.model.listen` found the server: `--host ::`,
@@ -13,6 +14,7 @@ import re
 
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
+from fixer.sources.portsites import stage_env
 
 # what comes between an option and its value in a command's text: `=`, a space, or the
 # quotes, comma and YAML list dash of an argv written as a list (`"--host", "::"`)
@@ -56,8 +58,28 @@ def _dual_stack(service: Service, text: str) -> bool:
         int(workers.group(1)) > 1
 
 
-def root_path(ws: Workspace, service: Service) -> str | None:
-    """The root path the command gives the server (`--root-path /orders`), without its
-    trailing slash; None when it gives none (or "/")."""
+def server_environment(ws: Workspace, service: Service) -> dict[str, str]:
+    """The environment the server starts in: its image's `ENV` (and `ARG` defaults), then
+    compose's `env_file` and `environment` over them; where the uvicorn CLI reads each option
+    the command does not give (`UVICORN_ROOT_PATH`, `UVICORN_SSL_CERTFILE`)."""
+    app = service.app
+    image = stage_env(app.dockerfile, app.stage, service.build_args()).values \
+        if app is not None else {}
+    return {**image, **service.environment(ws.tree)}
+
+
+def root_path(ws: Workspace, service: Service) -> tuple[str, str] | None:
+    """The root path the command gives the server (`--root-path /orders`), else the one the
+    uvicorn CLI reads from `UVICORN_ROOT_PATH`, without its trailing slash, and how it is
+    given; None when it gets none (or "/")."""
     found = _ROOT_PATH.search(_command_text(ws, service))
-    return (found.group("path").rstrip("/") or None) if found is not None else None
+    launch = service.app.listen.launch if service.app is not None else None
+    if found is not None:
+        written, given = found.group("path"), f"--root-path {found.group('path')}"
+    elif launch is not None and launch.server == "uvicorn" and not launch.runs_script:
+        written = server_environment(ws, service).get("UVICORN_ROOT_PATH", "")
+        given = f"UVICORN_ROOT_PATH={written}"
+    else:
+        return None
+    path = written.rstrip("/")
+    return (path, given) if path.startswith("/") else None
