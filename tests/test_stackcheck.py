@@ -206,6 +206,42 @@ def test_a_gate_unknown_before_and_broken_after_is_a_regression() -> None:
     assert breakage.prop == stackcheck.GATE and breakage.services == ("api", "web")
 
 
+DEV_ON_8001 = ('services:\n  api:\n    command: ["uvicorn", "app.main:app", "--host", '
+               '"0.0.0.0", "--port", "8001"]\n')
+BASE_PROBING_8001 = """\
+services:
+  api:
+    build: ./api
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8001/health"]
+  web:
+    image: nginx:1.27-alpine
+{depends}"""
+PROD_GATE = "services:\n  worker:\n    build: ./api\n    command: [\"python\", \"-m\", " \
+    "\"app.db\"]\n{depends}"
+WAITS = "    depends_on:\n      api:\n        condition: service_healthy\n"
+
+
+def test_a_gate_in_an_overlay_is_judged_without_the_override_file() -> None:
+    """`docker compose -f compose.yaml -f compose.prod.yaml` leaves compose.override.yaml
+    out: the app runs the image's CMD on 8000 there, and the probe of the override's 8001
+    never passes. A gate in the base file runs with the override (`docker compose up`)."""
+    def repo(base_waits: str, prod_waits: str) -> dict[str, str]:
+        return {"compose.yaml": BASE_PROBING_8001.format(depends=base_waits),
+                "compose.override.yaml": DEV_ON_8001,
+                "compose.prod.yaml": PROD_GATE.format(depends=prod_waits),
+                **api(Dockerfile=dockerfile("python:3.12"))}
+
+    found = {f.path: f for f in facts_of(repo(WAITS, WAITS), stackcheck.GATE).values()}
+    assert found["compose.yaml"].verdict is Verdict.HOLDS
+    prod = found["compose.prod.yaml"]
+    assert prod.verdict is Verdict.BROKEN
+    assert "it probes port 8001, and api listens on 8000 (where compose.prod.yaml runs, " \
+        "without compose.override.yaml" in prod.why
+    [breakage] = regressions(repo("", "    depends_on:\n      - api\n"), repo("", WAITS))
+    assert breakage.path == "compose.prod.yaml" and breakage.services == ("api", "worker")
+
+
 # -- 2. references -----------------------------------------------------------------------------
 
 NGINX = ("server {\n    listen 80;\n    location / {\n        proxy_pass http://api:8001;\n"

@@ -269,6 +269,19 @@ class Workspace:
                     if d is not besides and is_auto_override(d, first)]
         return self._port_without(service, left_out) if left_out else None
 
+    def left_out_by_overlays(self, stack: Stack) -> list[compose.ComposeDoc]:
+        """Compose's own override files of a stack that has `-f` overlays too: Compose loads
+        the override only when no `-f` is given, so `docker compose -f compose.yaml -f
+        compose.prod.yaml up` runs without it. None where the configuration names an override
+        file in a stack, which says it runs with the others."""
+        first = stack.docs[0]
+        overrides = [d for d in stack.docs if is_auto_override(d, first)]
+        overlays = len(stack.docs) - 1 - len(overrides)
+        if not overlays or any(d.path in group for group in self.config.stacks
+                               for d in overrides):
+            return []
+        return overrides
+
     def without_a_file(self, service: BuiltService
                        ) -> tuple[compose.ComposeDoc, int | None] | None:
         """A compose file of the stack, other than the service's first, without which it
@@ -286,9 +299,14 @@ class Workspace:
 
     def _port_without(self, service: BuiltService, left_out: list[compose.ComposeDoc]
                       ) -> tuple[compose.ComposeDoc, int | None] | None:
-        kept = [(d, v) for d, v in service.definitions if d not in left_out]
-        alone = self.listen_of(Service(service.name, service.stack, kept), service.app).port
+        alone = self.listen_without(service, left_out).port
         return None if alone == service.app.listen.port else (left_out[0], alone)
+
+    def listen_without(self, service: BuiltService, left_out: Iterable[compose.ComposeDoc]
+                       ) -> listen.ListenPort:
+        """Where the service listens when the stack runs without the files `left_out`
+        (`docker compose -f compose.yaml -f compose.prod.yaml` leaves the override out)."""
+        return self.listen_of(without_files(service, left_out), service.app)
 
     def _listen(self, service: Service, build: Build, parsed: Dockerfile,
                 stage: Stage) -> listen.ListenPort:
@@ -303,6 +321,15 @@ class Workspace:
             return build.dockerfile
         variants = case_variants(self.tree, build)
         return variants[0] if len(variants) == 1 else build.dockerfile
+
+
+def without_files(service: Service, left_out: Iterable[compose.ComposeDoc]) -> Service:
+    """The service as the other files of its stack define it, `left_out` left out: a view
+    for one question (its definitions only; its `app` is not carried over, as where it
+    listens may differ)."""
+    dropped = list(left_out)
+    kept = [(d, v) for d, v in service.definitions if all(d is not o for o in dropped)]
+    return Service(service.name, service.stack, kept)
 
 
 def _outside_stage(parsed: dockerfile.Dockerfile) -> InputError | None:

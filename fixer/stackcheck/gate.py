@@ -9,7 +9,7 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
@@ -41,8 +41,9 @@ from fixer.facts.image.installs import installs
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, dependencies
-from fixer.model.services import Service, Stack
-from fixer.model.workspace import Workspace
+from fixer.model.services import BuiltService, Service, Stack
+from fixer.model.workspace import Workspace, without_files
+from fixer.sources.compose import ComposeDoc
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.sources.fastapi_routes import AppRoutes
@@ -72,7 +73,8 @@ def gate_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
             if dep.condition != HEALTHY:
                 continue
             target = stack.services.get(dep.name)
-            verdict, why = can_pass(ws, target) if target is not None else (Verdict.UNKNOWN, "")
+            verdict, why = can_pass_in(ws, target, dep.doc) if target is not None else \
+                (Verdict.UNKNOWN, "")
             yield Fact(GATE, (GATE, stack.name, service.name, dep.name), dep.doc.path,
                        dep.doc.line(dep.node.node), (dep.name, service.name),
                        f"{service.name} waits for {dep.name} to be healthy", verdict,
@@ -93,6 +95,60 @@ def can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     if target not in known:
         known[target] = _can_pass(ws, target)
     return known[target]
+
+
+# per workspace: (service, compose file) -> the verdict on a gate that file writes, where
+# it runs without Compose's override file
+_CAN_PASS_IN: Memo[dict[tuple[Service, str], tuple[Verdict, str]]] = \
+    Memo("healthcheck can pass without the override file")
+
+
+def can_pass_in(ws: Workspace, target: Service, held_in: ComposeDoc) -> tuple[Verdict, str]:
+    """`can_pass` for a gate written in the compose file `held_in`. Compose loads its own
+    override file only when no `-f` is given, so a `-f` overlay (`docker compose -f
+    compose.yaml -f compose.prod.yaml up`) runs without it: where that file changes the
+    target's listen port or its healthcheck, the gate is judged on the service the other
+    files define. Even then it never holds: a `-f` run may name the override file too."""
+    left_out = ws.left_out_by_overlays(target.stack)
+    overrides = [d for d, _v in target.definitions if any(d is o for o in left_out)]
+    if not overrides or held_in is target.stack.docs[0] or any(held_in is o for o in left_out):
+        return can_pass(ws, target)
+    known = ws.derived.get(_CAN_PASS_IN, dict)
+    key = (target, held_in.path)
+    if key not in known:
+        known[key] = _can_pass_without(ws, target, overrides, held_in)
+    return known[key]
+
+
+def _can_pass_without(ws: Workspace, target: Service, overrides: list[ComposeDoc],
+                      held_in: ComposeDoc) -> tuple[Verdict, str]:
+    override = overrides[0].path
+    alone = without_files(target, overrides)
+    if not alone.definitions:
+        return Verdict.BROKEN, (f"{target.name} is defined only in {override}, which "
+                                f"{held_in.path} runs without")
+    runs = ""   # how the override runs the target differently, for the reason
+    if isinstance(target, BuiltService):   # where it listens without the override
+        alone = BuiltService(alone.name, alone.stack, alone.definitions,
+                             replace(target.app, listen=ws.listen_of(alone, target.app)))
+        port, merged = alone.app.listen.port, target.app.listen.port
+        if port != merged:
+            runs = f"on {_port_named(merged)}, and {held_in.path} without it on " \
+                f"{_port_named(port)}"
+    if not runs and health_command(alone) == health_command(target):
+        return can_pass(ws, target)
+    verdict, why = _can_pass(ws, alone)
+    if verdict is not Verdict.HOLDS:
+        return verdict, (f"{why} (where {held_in.path} runs, without {override}, which "
+                         "Compose loads only when no -f is given)")
+    return Verdict.UNKNOWN, (f"fixer cannot tell whether {target.name}'s healthcheck passes "
+                             f"where {held_in.path} runs: {override} runs {target.name} "
+                             f"{runs or 'with another healthcheck'}, and a -f run may name "
+                             "that file too")
+
+
+def _port_named(port: int | None) -> str:
+    return f"port {port}" if port is not None else "a port fixer cannot tell"
 
 
 def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:

@@ -116,6 +116,12 @@ Display-only too when the dependency's healthcheck calls the waiting service
 (`curl http://proxy/api/health` while `proxy` depends on the app), or one that starts
 only after it: the gate would be a cycle in which neither ever starts; a list converted
 to the long form gives such an entry `condition: service_started`.
+A gate written in a `-f` overlay is judged on the stack that file runs in: Compose loads
+its own override file only when no `-f` is given (`docker compose -f compose.yaml -f
+compose.prod.yaml up` runs without it). Where the override changes the dependency's listen
+port or its healthcheck (a dev `command` on 8001, and `compose.prod.yaml` probing 8001),
+the fix is display-only when the healthcheck cannot pass without the override, and unsafe
+when it can: a `-f` run may name the override file too.
 """
 
 from __future__ import annotations
@@ -172,7 +178,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             if target is None or dependency.condition is not None:
                 continue  # an explicit condition is the author's choice
             if has_healthcheck(target) and not borrowed_healthcheck(ws, target):
-                yield _report(ws, service, dependency, *stackcheck.can_pass(ws, target))
+                yield _report(ws, service, dependency,
+                              *stackcheck.can_pass_in(ws, target, dependency.doc))
 
 
 def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Verdict,

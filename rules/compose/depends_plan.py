@@ -127,7 +127,7 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
         # that also runs without the file that sets the healthcheck
         elsewhere = healthcheck_elsewhere(target, doc)
         cycle = health_cycle(owner, target)   # a gate it calls back into never opens
-        return _Entry(STARTED) if c003_off or elsewhere or cycle else _gate(ws, target)
+        return _Entry(STARTED) if c003_off or elsewhere or cycle else _gate(ws, target, doc)
     database = will_probe(ws, target)
     if database is not None:
         if probes and database.probe.doubt is None:
@@ -142,8 +142,8 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
     return _Entry(STARTED)   # none, and none to come: what the short form meant
 
 
-def _gate(ws: Workspace, target: Service) -> _Entry:
-    verdict, why = stackcheck.can_pass(ws, target)
+def _gate(ws: Workspace, target: Service, doc: ComposeDoc) -> _Entry:
+    verdict, why = stackcheck.can_pass_in(ws, target, doc)   # the gate is written in `doc`
     if verdict is stackcheck.Verdict.HOLDS:
         return _Entry(HEALTHY, slow_first_probe(target))   # passes, maybe minutes late
     if verdict is stackcheck.Verdict.UNKNOWN:

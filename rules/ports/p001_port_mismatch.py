@@ -35,6 +35,17 @@ reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`): a seco
 server of the app may listen there. So is one when the command starts a process in the
 background beside the server that names the claimed port (`vllm ... --port 8001 &
 uvicorn ...`) or listens there by default (`streamlit run dash.py &`, 8501).
+Where Compose's own override file (`compose.override.yaml`) defines the service and the
+stack has `-f` overlays too (`compose.prod.yaml`), the ports are judged once per run, as
+Compose loads the override only when no `-f` is given: the base file with the override
+(`docker compose up`), then the base file with the overlays and without the override
+(`docker compose -f compose.yaml -f compose.prod.yaml up`), each against the port the app
+listens on there; the second run judges only what the overlays write. The override's
+`"8000:8000"` does not make an overlay's `"80:8080"` a second listener, and an overlay
+that probes the image's port is no finding because the override runs the app on another.
+An overlay's entries that differ from the port their run listens on move to it; where
+peers call the service on the overlay's port, the finding is display-only (the app is not
+moved for one run only).
 
 ## Why is this bad?
 Published ports and peers' URLs reach a port nobody listens on, and a healthcheck
@@ -175,6 +186,7 @@ import posixpath
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TypeVar
 
 from fixer.core import tree_index
@@ -198,6 +210,7 @@ from fixer.facts.ports.side import DIRECT, Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model import appmodule
+from fixer.model.listen import ListenPort
 from fixer.model.services import (
     App,
     BuiltService,
@@ -242,12 +255,61 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield report
 
 
+@dataclass(frozen=True)
+class _Run:
+    """The compose files one `docker compose` run loads, as the service's ports are judged
+    there: where it listens, and the files whose claims do not count."""
+
+    listen: ListenPort
+    left_out: frozenset[str] = frozenset()
+    # Compose's own override file, when the run is `-f` files that leave it out (the app
+    # side is not moved there); the files whose claims are judged there, the overlays that
+    # run only so (None: every file's); and how the message names the run
+    override: str | None = None
+    judged: frozenset[str] | None = None
+    named: str = ""
+
+
+def _runs(ws: Workspace, service: BuiltService) -> list[_Run]:
+    """The runs the service's ports are judged in: the stack with every file merged, or
+    where Compose's override file defines the service beside `-f` overlays, the two runs
+    that load them (`docker compose up` loads the override, and `docker compose -f
+    compose.yaml -f compose.prod.yaml up` does not): merged, the override's port would
+    count as the overlay's, or the other way round. The second run judges only what the
+    overlays write: the other files' claims are judged with the override, which a `-f`
+    run may name too."""
+    docs = service.stack.docs
+    overrides = ws.left_out_by_overlays(service.stack)
+    left_out = frozenset(d.path for d in overrides)
+    if all(d.path not in left_out for d, _value in service.definitions):
+        return [_Run(service.app.listen)]
+    overlays = [d for d in docs[1:] if d.path not in left_out]
+    paths = frozenset(d.path for d in overlays)
+    run = "docker compose " + " ".join(f"-f {d.path}" for d in docs if d.path not in left_out)
+    return [_Run(ws.listen_without(service, overlays), paths),
+            _Run(ws.listen_without(service, overrides), left_out, overrides[0].path, paths,
+                 f" under `{run}`, which leaves {overrides[0].path} out")]
+
+
 def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -> Violation | None:
-    listen = service.app.listen.port
-    if listen is None or service.get("extends") is not None:
+    if service.get("extends") is not None:
         return None   # `extends:` may bring the command that sets the port: not followed
+    found = service_claims(ws, service)
+    for run in _runs(ws, service):
+        report = _check_run(ws, service, builders, run,
+                            [p for p in found if p.path not in run.left_out])
+        if report is not None:
+            return report
+    return None
+
+
+def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService], run: _Run,
+               found: list[ContainerPort]) -> Violation | None:
+    listen = run.listen.port
+    if listen is None:
+        return None
     # An interpolation with no value in .env tells nothing: it is not judged.
-    claims = heard(service_claims(ws, service), listen)
+    claims = heard(found, listen)
     if service.scalar("network_mode") == "host":   # Docker drops `ports:` and `expose:`
         claims = [p for p in claims if p.kind not in DIRECT]   # there: no port is mapped
     known = [p for p in claims if not p.udp and p.effective is not None]
@@ -259,7 +321,9 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     if any(listen in span for span, _raw in ranges):   # the app's port is a target: the
         other |= {p.effective for p in ports   # other targets are other listeners'
                   if p.kind in DIRECT and p.effective is not None}
-    wrong = [p for p in ports if p.effective != listen and p.effective not in other]
+    # what the run judges, and so what a fix may move: in a run of `-f` overlays, theirs
+    judged = [p for p in ports if run.judged is None or p.path in run.judged]
+    wrong = [p for p in judged if p.effective != listen and p.effective not in other]
     if not wrong:
         return None
     first = wrong[0]
@@ -267,7 +331,7 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
     where = ", ".join(sorted({p.kind for p in wrong}))
     message = (f"{service.name}: compose expects container port "
                f"{'/'.join(map(str, claimed))} ({where}) but the app listens on "
-               f"{listen} ({service.app.listen.origin})")
+               f"{listen} ({run.listen.origin}){run.named}")
     causes = _causes(ws, service, claims)
     fix: Fix | None = None   # the finding is built once, when its fix and reason are known
     reason = _unjudged_range(ranges) or _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
@@ -282,7 +346,9 @@ def _check(ws: Workspace, service: BuiltService, builders: list[BuiltService]) -
                 _first_file_agrees(service, wrong, listen):
             side = Side(listen, None)   # the base file alone agrees with the app: moving the
             # app would break it, and the file that differs is the one to fix
-        move, reason, title = _plan(ws, service, builders, ports, listen, side)
+        elif side.port != listen and run.override is not None and side.evidence is None:
+            side = Side(listen, None)   # the overlay's entries follow the port its run listens on
+        move, reason, title = _plan(ws, service, builders, judged, listen, side, run.override)
         shared = ws.shared_anchor(move.spans()) if move is not None else None
         if shared is not None:
             reason = f"the port is written in the YAML anchor &{shared}, which other services share"
@@ -804,18 +870,24 @@ def _offered(ws: Workspace, move: PortMove, title: str,
 
 
 def _plan(ws: Workspace, service: BuiltService, builders: list[BuiltService],
-          ports: list[ContainerPort], listen: int,
-          side: Side) -> tuple[PortMove | None, str | None, str]:
+          ports: list[ContainerPort], listen: int, side: Side,
+          left_out: str | None = None) -> tuple[PortMove | None, str | None, str]:
     """The other side moves to the port that stays; so does every reference to the old
     port, wherever it is written (compose, `.env` files, proxy configuration). No move
-    when it cannot be made: then the reason says why."""
+    when it cannot be made: then the reason says why. `left_out`: Compose's override file
+    that the run judged leaves out. The app side is not moved there: its edits are planned
+    on the stack with every file merged, where the override may set the port."""
     moved, reason = _reference_sites([p for p in ports if p.effective != side.port])
     because = _because(side)
     if side.port == listen:
         title = f"Set the compose container port of {service.name} to {listen}{because}"
         return (PortMove(listen, tuple(moved)) if reason is None else None), reason, title
-    app, app_reason = app_side_move(ws, service, side.port, builders)
     title = f"Make {service.name} listen on {side.port}{because}"
+    if left_out is not None:
+        return None, (f"the app would move to {side.port}{because}, and fixer judged its "
+                      f"port without {left_out}: it moves the app only where every compose "
+                      "file runs it alike"), title
+    app, app_reason = app_side_move(ws, service, side.port, builders)
     reason = app_reason or reason
     if app is None or reason is not None:
         return None, reason, title
