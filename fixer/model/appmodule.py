@@ -125,8 +125,9 @@ def _untargeted(ws: Workspace, service: BuiltService, launch: Launch) -> AppModu
     it instead (a variable, gunicorn's `wsgi_app` in its configuration file, fastapi-cli's
     default files), and unknown where fixer does not read that: never the guessed
     app/main.py, which may be another app than the one served."""
-    words, _cds = _words(service, launch)
-    cwd = _cwd(service, launch)
+    split = _words(service, launch)
+    words = split[0]
+    cwd = _cwd(service, launch, split)
     if launch.server == "fastapi":
         configured = _fastapi_entrypoint(ws, service, cwd)
         if configured is not None:   # its `[tool.fastapi] entrypoint` names the app
@@ -176,10 +177,11 @@ def _configured_target(ws: Workspace, service: BuiltService, cwd: str,
     return match.group(1) if match is not None and TARGET.match(match.group(1)) else None
 
 
-def _cwd(service: BuiltService, launch: Launch) -> str:
+def _cwd(service: BuiltService, launch: Launch,
+         split: tuple[list[str], list[str]] | None = None) -> str:
     """The server's working directory: the image's, then the command's `cd`, `--app-dir`
-    and `--chdir`."""
-    words, cds = _words(service, launch)
+    and `--chdir`. `split`: `_words(service, launch)`, when the caller has it already."""
+    words, cds = split if split is not None else _words(service, launch)
     cwd = workdir(service)
     for folder in cds:
         cwd = posixpath.normpath(posixpath.join(cwd, folder))
@@ -191,8 +193,9 @@ def _cwd(service: BuiltService, launch: Launch) -> str:
 
 
 def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppModule | None:
-    words, _cds = _words(service, launch)
-    cwd = _cwd(service, launch)
+    split = _words(service, launch)
+    words = split[0]
+    cwd = _cwd(service, launch, split)
     target = launch.target
     if not target:
         return None

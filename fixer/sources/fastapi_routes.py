@@ -855,7 +855,10 @@ def _awaits_next(value: ast.expr, names: Collection[str]) -> bool:
 def _status_of(node: ast.AST) -> int | None:
     if isinstance(node, ast.Constant) and type(node.value) is int and node.value in _REFUSALS:
         return node.value
-    if isinstance(node, (ast.Name, ast.Attribute)):   # every name of every handler: hot
+    if isinstance(node, ast.Name):   # every name of every handler: hot, and its own source
+        named = _STATUS_NAME.search(node.id)
+        return int(named.group(1)) if named else None
+    if isinstance(node, ast.Attribute):
         named = _STATUS_NAME.search(_source(node))
         return int(named.group(1)) if named else None
     if isinstance(node, ast.keyword) and node.arg in ("status_code", "status"):
@@ -900,6 +903,12 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
             _scan(mods, path, tree, init, "self", "", result, False, 0)
 
 
+# the statements `_scan` reads: decorated definitions, calls, loops; the blocks that hold
+# others (`if`, `try`) add nothing themselves, and `statements` yields what they hold
+_MAY_ADD_ROUTES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Expr, ast.For,
+                   ast.AsyncFor, ast.While)
+
+
 def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, prefix: str,
           result: AppRoutes, anchors: bool, depth: int, until: ast.stmt | None = None) -> None:
     """The routes the statements of `scope` add to `var` (those before `until`, when given)."""
@@ -909,6 +918,8 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
     for top, stmt in statements(scope.body):
         if stmt is until:
             return
+        if not isinstance(stmt, _MAY_ADD_ROUTES):   # an import, an assignment: most of them
+            continue
         before = len(result.routes)
         routed = False  # the statement adds routes (even unreadable ones): a new one goes after
         # a class-based view (`@cbv(router)` of fastapi-restful/fastapi-utils) declares its

@@ -430,10 +430,19 @@ def _unread(routes: AppRoutes, texts: list[str]) -> str:
         "its code names the path where fixer reads no route for it"
 
 
+# per workspace: the stack check's gates and H002 ask for the same probe of a service
+_PATH_VERDICTS: Memo[dict[tuple[Service, str], tuple[Verdict, str]]] = Memo("path verdicts")
+
+
 def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, str]:
     """Broken only when fixer sees every route of a FastAPI app and none answers GET `path`;
     holding only when a route answers it that the app's class cannot have changed. A path
     written with a variable (`/$HEALTH_PATH`) is one fixer cannot read."""
+    return ws.derived.keyed(_PATH_VERDICTS, (target, path),
+                            lambda: _path_verdict(ws, target, path))
+
+
+def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, str]:
     if "$" in path:
         return Verdict.UNKNOWN, f"it asks for {path}, a path written with a variable"
     found = served_app(ws, target) if is_app_service(ws, target) else None

@@ -23,6 +23,7 @@ from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, called_name, \
     find_app
+from fixer.sources.python import child_nodes
 from fixer.sources.python_modules import Modules
 
 _URL = re.compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
@@ -391,9 +392,17 @@ _STREAMING = frozenset({"EventSourceResponse", "StreamingResponse"})
 def streams(function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
     """The handler answers with a stream (`EventSourceResponse(...)`, a server-sent events
     `/status`): `curl -f` on it never exits, so it is no route to probe."""
-    return function is not None and any(
-        isinstance(node, ast.Call) and called_name(node) in _STREAMING
-        for node in ast.walk(function))
+    if function is None:
+        return False
+    # a walk that stops at the first stream, with `child_nodes` (not `ast.walk`'s generator
+    # per node): every gate of every app asks for its handler
+    stack: list[ast.AST] = [function]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call) and called_name(node) in _STREAMING:
+            return True
+        stack += child_nodes(node)
+    return False
 
 
 def _uncompiled(ws: Workspace, service: BuiltService) -> str | None:
