@@ -701,24 +701,36 @@ def test_bare_addresses(text: str, found: dict[tuple[str, int], tuple[str, str]]
     assert {k: v for k, v in addresses.items() if not k[0].isdigit()} == found
 
 
+_CALLED = ("services:\n  users:\n    build: ./users\n    ports:\n      - \"8000:8000\"\n"
+           "  orders:\n    build: ./orders\n    ports:\n      - \"8001:8000\"\n")
+
+
 @pytest.mark.parametrize(("where", "files"), [
-    pytest.param("docker-compose.yml:11 calls users:8080 without a scheme",
+    pytest.param("docker-compose.yml:11 calls it",
                  {"docker-compose.yml": "    environment:\n      USERS: users:8080\n"},
                  id="compose"),
-    pytest.param(".env:1 calls users:8080 without a scheme",
-                 {".env": "USERS=users:8080\n"}, id="dotenv"),
-    pytest.param("orders/app/grpc_client.py calls users:8080",
-                 {"orders/app/grpc_client.py": 'TARGET = "users:8080"\n'}, id="python-target"),
+    pytest.param(".env:1 calls it", {".env": "USERS=users:8080\n"}, id="dotenv"),
 ])
 def test_p001_keeps_the_app_on_a_port_called_without_a_scheme(
         where: str, files: dict[str, str]) -> None:
-    compose = ("services:\n  users:\n    build: ./users\n    ports:\n      - \"8000:8000\"\n"
-               "  orders:\n    build: ./orders\n    ports:\n      - \"8001:8000\"\n")
-    repo = {"docker-compose.yml": compose + files.pop("docker-compose.yml", ""), **files,
+    """fixer rewrites no `users:8080` without a scheme: the app keeps that port, and
+    compose's side follows it."""
+    repo = {"docker-compose.yml": _CALLED + files.pop("docker-compose.yml", ""), **files,
             **_service("users", 'CMD ["uvicorn", "app.main:app", "--port", "8080"]'),
             **_service("orders", 'CMD ["uvicorn", "app.main:app", "--port", "8000"]')}
     [found] = check(repo, select="P001")
-    assert found.safety.value == "unsafe" and where in (found.reason or ""), found.reason
+    assert found.safety.value == "safe", found.reason
+    assert found.fix_title == f"Set the compose container port of users to 8080, as {where}"
+
+
+def test_p001_holds_the_move_off_a_port_python_calls() -> None:
+    repo = {"docker-compose.yml": _CALLED,
+            "orders/app/grpc_client.py": 'TARGET = "users:8080"\n',
+            **_service("users", 'CMD ["uvicorn", "app.main:app", "--port", "8080"]'),
+            **_service("orders", 'CMD ["uvicorn", "app.main:app", "--port", "8000"]')}
+    [found] = check(repo, select="P001")
+    assert found.safety.value == "unsafe", found.reason
+    assert "orders/app/grpc_client.py calls users:8080" in (found.reason or "")
 
 
 def _service(name: str, cmd: str) -> dict[str, str]:
@@ -772,3 +784,14 @@ def test_p001_a_caller_of_a_second_listener_is_no_mismatch(expose: str, port: in
     else:
         [finding] = found
         assert not finding.fixable and reason in (finding.reason or ""), finding.reason
+
+
+def test_p001_holds_the_move_off_a_virtual_port_an_env_file_sets() -> None:
+    """nginx-proxy routes to `VIRTUAL_PORT`; one an env_file sets is not rewritten."""
+    repo = {"docker-compose.yml": "services:\n  api:\n    build: ./api\n    env_file: api.env\n"
+                                  "    ports:\n      - \"8001:8001\"\n",
+            "api.env": "VIRTUAL_HOST=api.example.com\nVIRTUAL_PORT=8000\n",
+            **_service("api", 'CMD ["uvicorn", "app.main:app", "--port", "8000"]')}
+    [found] = check(repo, select="P001")
+    assert found.safety.value == "unsafe", found.reason
+    assert "an env_file of api sets VIRTUAL_PORT=8000" in (found.reason or "")

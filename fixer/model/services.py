@@ -342,9 +342,61 @@ def mount_entries(service: Service) -> list[tuple[str, str]]:
 def bind_mounts(service: Service) -> list[tuple[str, str]]:
     """(repository path, container path) of each bind mount of the repository's files
     (`mount_entries` whose source is relative), the path resolved from the stack's project
-    folder; absolute host paths are no repository file."""
-    return [(posixpath.normpath(posixpath.join(service.stack.folder, source)), target)
-            for source, target in mount_entries(service) if source.startswith(".")]
+    folder; absolute host paths are no repository file. A config or secret with a `file:`
+    counts: Compose mounts that file read-only at its target."""
+    folder = service.stack.folder
+    found = [(posixpath.normpath(posixpath.join(folder, source)), target)
+             for source, target in mount_entries(service) if source.startswith(".")]
+    for _doc, definition, target in granted_files(service):
+        source = interpolate(scalar(get(definition, "file")) or "", service.stack.dotenv)
+        if source and not source.startswith(("/", "~", "$")):
+            found.append((posixpath.normpath(posixpath.join(folder, source)), target))
+    return found
+
+
+# Where Compose mounts a config or secret whose target is not an absolute path: a config at
+# `/<target or name>`, a secret under /run/secrets/
+_GRANTED_AT = {"configs": "/", "secrets": "/run/secrets/"}
+
+
+def granted_files(service: Service) -> list[tuple[ComposeDoc, Value, str]]:
+    """(file, top-level definition, container path) of each config and secret the service mounts
+    (`configs: [proxy_conf]`, `- {source: proxy_conf, target: /etc/nginx/conf.d/x.conf}`),
+    whose definition the stack's files hold. The definition holds `file:`, `content:` or
+    `environment:` (text fixer cannot read)."""
+    found: list[tuple[ComposeDoc, Value, str]] = []
+    for kind, folder in _GRANTED_AT.items():
+        for _doc, value in service.all(kind):
+            for entry in elements(value):
+                name = scalar(entry) or scalar(get(entry, "source"))
+                definition = _top_level(service.stack, kind, name) if name else None
+                if definition is None or name is None:
+                    continue
+                target = scalar(get(entry, "target")) or name
+                found.append((*definition, target if target.startswith("/") else
+                              folder + target))
+    return found
+
+
+def _top_level(stack: Stack, kind: str, name: str) -> tuple[ComposeDoc, Value] | None:
+    """The top-level `configs:` or `secrets:` entry called `name`, from the last file of the
+    stack that defines it."""
+    for doc in reversed(stack.docs):
+        found = get(get(Value(doc.root), kind), name)
+        if found is not None:
+            return doc, found
+    return None
+
+
+def inline_configs(service: Service) -> list[tuple[ComposeDoc, Value, str]]:
+    """(file, `content:` scalar, container path) of each config the service mounts whose text
+    compose writes inline (`content: |`): the file the container reads at that path."""
+    found: list[tuple[ComposeDoc, Value, str]] = []
+    for doc, definition, target in granted_files(service):
+        content = get(definition, "content")
+        if content is not None and isinstance(content.node, yaml.ScalarNode):
+            found.append((doc, content, target))
+    return found
 
 
 def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str],

@@ -6,10 +6,15 @@ the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, e
 `uvicorn.run(port=...)`, else the server's default; of several `uvicorn.run` calls in the
 script, the one its `if __name__ == "__main__":` block makes, and none is read when the port
 comes in `**kwargs`). Claims are `ports` targets,
-`expose`, local healthcheck URLs, traefik `loadbalancer.server.port` labels, and
+`expose`, local healthcheck URLs, traefik `loadbalancer.server.port` labels, nginx-proxy's
+`VIRTUAL_PORT` in the service's `environment:`, and
 `http(s)://` / `ws(s)://` URLs naming the service in other services' compose values,
 the stack's `.env`, `env_file`s and nginx configuration (`proxy_pass`, `upstream`
-servers). A URL or upstream server with no port (`proxy_pass http://api;`, `server api;`,
+servers). nginx configuration is what an nginx service mounts or builds from: a
+`*.conf` file, a file of any name mounted under `/etc/nginx/` (a template) or OpenResty's
+`/usr/local/openresty/nginx/conf/`, and a Compose config (`configs:`) mounted there,
+whether its `file:` is in the repository or its `content:` is written inline. A URL or
+upstream server with no port (`proxy_pass http://api;`, `server api;`,
 `API_URL: http://api`) calls its scheme's port, 80 (443 for https): it counts only where
 the app listens there, as a peer that keeps it there (it is often joined to a port
 elsewhere, `API_HOST` beside `API_PORT`, so it never makes a finding of its own); a fix
@@ -73,14 +78,20 @@ Safe, unless the app would move in Python source. The side that stays is chosen 
 evidence (`port-source = "auto"`, the default): when peers (URLs of other services,
 nginx, traefik labels) all call one of the two ports, that port stays; else the port
 with more references (peers, `ports`, `expose`) stays; a tie keeps what compose's
-`ports`/`expose` say. A healthcheck probe is never evidence: it follows the app. But
+`ports`/`expose` say. A healthcheck probe is never evidence: it follows the app. A call
+of the service on the listen port that fixer does not edit keeps the listen port: a
+mounted Caddyfile's `reverse_proxy web:8080`, a traefik file provider's `url:
+http://billing:8001`, a `wait-for-it api:8080` argument; the compose side moves, and the
+call keeps reaching the app. But
 when the service's first compose file alone (`docker compose -f compose.yml`) claims the
 listen port and only a later file's definition of it differs (`ports: !override
 ["8000:8000"]` in Compose's override), the listen port stays and that file is fixed:
 moving the app would break the first file alone. When
 the listen port stays, the compose side moves to it: targets, `expose`, healthcheck
 URLs and every peer reference, wherever it is written (compose, `.env`, `env_file`,
-nginx files), byte for byte; published host ports stay as they are. When the other
+nginx files), byte for byte; published host ports stay as they are. A URL in a Compose
+config's inline `content:` is read but never rewritten: a move that needs it is
+display-only. When the other
 port stays, the app moves to it: the CMD/ENTRYPOINT port (or the `ENV`/`ARG`, compose
 `environment` value or `${PORT:-N}` default it reads), `EXPOSE`, `HEALTHCHECK` URLs (a
 server on its default port gets a `--port`/`--bind` flag), and the references that
@@ -142,8 +153,8 @@ compose files, `.env`, `env_file`s or the configuration files its services mount
 (a Prometheus scrape target `api:8080`) call it there without a scheme (`USERS_ADDR:
 users:8080`, a `wait-for-it users:8080` argument), which fixer does not rewrite, or a
 file a container reads calls it there with a scheme or without (a mounted `crontab` whose
-job runs `curl http://api:8080/reindex`, a file at the root of a non-app service's build
-context, which its image may copy); and when
+job runs `curl http://api:8080/reindex`, a Compose config or secret it mounts, a file at
+the root of a non-app service's build context, which its image may copy); and when
 a build script (a CI workflow, a Makefile, a shell script) runs the image outside Compose
 publishing that container port (`docker run -p 8000:8000 api` in a smoke test, over
 continued lines too, or a GitHub Actions service container's `ports`), when it may be the
@@ -152,7 +163,8 @@ Dockerfile); when another service runs the image this one builds and tags
 (`image: orders-api:local` with no `build:` and no command of its own); when another
 service's environment names it by a host and a port variable of one prefix (`API_HOST:
 api`, `API_PORT: "8080"`); and when a Fly.io `fly.toml` deploys the same Dockerfile with
-that `internal_port`.
+that `internal_port`; and when an `env_file` of the service sets nginx-proxy's
+`VIRTUAL_PORT` to that port (one in compose's `environment:` moves with the app).
 
 No finding for a service with `extends:`: the service it extends may set the command
 that sets the port, and fixer does not follow `extends:`.
@@ -221,6 +233,7 @@ from fixer.model.services import (
 )
 from fixer.model.stacks import included_paths
 from fixer.model.workspace import Workspace
+from fixer.sources.compose import mapping_or_list
 from fixer.sources.portsites import Site
 
 from .portfix import (
@@ -348,6 +361,8 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
             # app would break it, and the file that differs is the one to fix
         elif side.port != listen and run.override is not None and side.evidence is None:
             side = Side(listen, None)   # the overlay's entries follow the port its run listens on
+        elif side.port != listen and ws.config.port_source == "auto":
+            side = _pinned(ws, service, listen, ports) or side
         move, reason, title = _plan(ws, service, builders, judged, listen, side, run.override)
         shared = ws.shared_anchor(move.spans()) if move is not None else None
         if shared is not None:
@@ -362,6 +377,7 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
                      _image_users_doubt(ws, service, listen) or
                      _host_port_doubt(ws, service, listen) or
                      _fly_doubt(ws, service, listen) or
+                     _virtual_port_doubt(ws, service, listen) or
                      _bare_address_doubt(ws, service, listen) or
                      _included_doubt(ws, service, listen) or
                      _deployment_doubt(ws, service, listen) or
@@ -700,6 +716,18 @@ def _fly_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
             f"on port {listen}, which the app would stop listening on; fixer does not edit it")
 
 
+def _virtual_port_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
+    """Why moving the app off `listen` is unsafe: an `env_file` of the service sets
+    nginx-proxy's `VIRTUAL_PORT` to it, which fixer does not rewrite (one in compose's
+    `environment:` is a claim, and moves with the app)."""
+    written = any(key == "VIRTUAL_PORT" for _doc, value in service.all("environment")
+                  for key, _val, _item in mapping_or_list(value))
+    if written or service.environment(ws.tree).get("VIRTUAL_PORT", "").strip() != str(listen):
+        return None
+    return (f"an env_file of {service.name} sets VIRTUAL_PORT={listen}, where nginx-proxy "
+            "sends it traffic; fixer does not rewrite it")
+
+
 # per workspace: (Dockerfile, internal port) -> the fly.toml that deploys it there, and the
 # variables its `[env]` sets
 _FLY: Memo[dict[tuple[str, int], tuple[str, frozenset[str]]]] = Memo("Fly.io internal ports")
@@ -826,11 +854,37 @@ def _bare_address_doubt(ws: Workspace, service: BuiltService, listen: int) -> st
         return (f"{found[1][0]}:{found[1][1]} calls {found[0]}:{listen} without a scheme, "
                 "which the app would stop listening on; fixer rewrites only URLs with a "
                 "scheme")
-    found = _called_at(service, listen, file_calls(ws, service.stack, lambda: frozenset(
-        s.name for s in app_services(ws) if s.stack is service.stack)))
+    found = _file_call(ws, service, listen)
     return None if found is None else (
         f"{found[1][0]}:{found[1][1]} calls {found[0]}:{listen}, which the app would stop "
         "listening on; fixer does not edit that file")
+
+
+def _file_call(ws: Workspace, service: BuiltService,
+               listen: int) -> tuple[str, tuple[str, int]] | None:
+    """(name, (path, line)) of a file a container of the stack reads that calls the service
+    at `listen` (file_calls)."""
+    return _called_at(service, listen, file_calls(ws, service.stack, lambda: frozenset(
+        s.name for s in app_services(ws) if s.stack is service.stack)))
+
+
+def _pinned(ws: Workspace, service: BuiltService, listen: int,
+            claims: list[ContainerPort]) -> Side | None:
+    """The listen port as the side that stays, when a call fixer does not edit reaches the
+    app there: a mounted Caddyfile's `reverse_proxy web:8080`, a traefik file provider's
+    `url: http://billing:8001`, a `wait-for-it api:8080` in compose, nginx configuration
+    written in a Compose config's `content:`. Moving the app would break it; compose's side
+    follows the app instead, and that call keeps working."""
+    inline = next((p for p in claims if p.inline and p.port == listen), None)
+    if inline is not None:
+        return Side(listen, inline)
+    found = _called_at(service, listen, bare_addresses(ws, service.stack)) or \
+        _file_call(ws, service, listen)
+    if found is None:
+        return None
+    path, line = found[1]
+    return Side(listen, ContainerPort(listen, "peer", path, line, None,
+                                      raw=f"{found[0]}:{listen}"))
 
 
 Where = TypeVar("Where")   # where a call is written: a path, or (path, line)
@@ -925,6 +979,9 @@ def _reference_sites(moved: list[ContainerPort]) -> tuple[list[Site], str | None
     if aliased is not None:
         return [], f"{aliased.path}:{aliased.line} is reached through a YAML alias"
     fixed = next((p for p in moved if p.site is None or p.interpolated), None)
+    if fixed is not None and fixed.inline:
+        return [], (f"`{fixed.raw}` ({fixed.path}:{fixed.line}) is written in a Compose "
+                    "config's `content:`, which fixer does not edit")
     if fixed is not None:
         return [], (f"`{fixed.raw}` ({fixed.path}:{fixed.line}) is not written as a plain "
                     f"number that can be rewritten")

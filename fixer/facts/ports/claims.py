@@ -1,8 +1,9 @@
 """Container ports a stack claims for a service:
 `ports` targets (short and long syntax), `expose`, healthcheck URLs on the local host,
-traefik `loadbalancer.server.port` labels, and `scheme://<service>:N` URLs in other
-services' compose values. `fixer.facts.ports.references` adds what lies outside compose (`.env`
-files, `env_file`s, proxy configuration) and caches the whole index per workspace.
+traefik `loadbalancer.server.port` labels, nginx-proxy's `VIRTUAL_PORT`, and
+`scheme://<service>:N` URLs in other services' compose values.
+`fixer.facts.ports.references` adds what lies outside compose (`.env` files, `env_file`s,
+proxy configuration) and caches the whole index per workspace.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class ContainerPort:
     # `http://api`, `proxy_pass http://api;`, `server api;`: no port written, the scheme's
     # (80) called; evidence only where the app listens there (`heard`), never edited
     implicit: bool = False
+    inline: bool = False   # written in a Compose config's `content:`: read, never edited
 
     @property
     def effective(self) -> int | None:
@@ -81,7 +83,7 @@ def container_ports(service: Service) -> list[ContainerPort]:
 
 def own_ports(service: Service) -> list[ContainerPort]:
     """What the service's own definition claims: `ports` targets, `expose`, its healthcheck
-    and traefik labels; port ranges are not judged."""
+    and traefik labels, nginx-proxy's `VIRTUAL_PORT`; port ranges are not judged."""
     found: list[ContainerPort] = []
     dotenv = service.stack.dotenv
     for doc, value in service.all("ports"):
@@ -90,6 +92,7 @@ def own_ports(service: Service) -> list[ContainerPort]:
         found.extend(_target(doc, item, "expose", dotenv) for item in elements(value))
     found.extend(healthcheck_ports(service))
     found.extend(traefik_ports(service))
+    found.extend(virtual_ports(service))
     return [p for p in found if not _is_range(p)]
 
 
@@ -296,7 +299,7 @@ def traefik_ports(service: Service) -> list[ContainerPort]:
             if match is None or val is None:
                 continue
             proto = match.group("proto")
-            claim = _label_port(doc, item, val.strip(), service.stack.dotenv)
+            claim = _label_port(doc, item, val.strip(), service.stack.dotenv, "traefik")
             if claim is not None:
                 out.append(ContainerPort(claim.port, "traefik", claim.path, claim.line,
                                          claim.site, claim.aliased, f"{key}={val}",
@@ -305,18 +308,34 @@ def traefik_ports(service: Service) -> list[ContainerPort]:
     return out
 
 
-def _label_port(doc: ComposeDoc, item: Value, val: str,
-                dotenv: dict[str, str]) -> ContainerPort | None:
+def virtual_ports(service: Service) -> list[ContainerPort]:
+    """nginx-proxy's `VIRTUAL_PORT` in the service's `environment:`: the port the proxy
+    (`nginxproxy/nginx-proxy`, `jwilder/nginx-proxy`, in this stack or a shared one)
+    routes the service's `VIRTUAL_HOST` to."""
+    out: list[ContainerPort] = []
+    for doc, value in service.all("environment"):
+        for key, val, item in mapping_or_list(value):
+            claim = _label_port(doc, item, val.strip(), service.stack.dotenv, "proxy") \
+                if key == "VIRTUAL_PORT" and val else None
+            if claim is not None:
+                out.append(replace(claim, raw=f"VIRTUAL_PORT={val}"))
+    return out
+
+
+def _label_port(doc: ComposeDoc, item: Value, val: str, dotenv: dict[str, str],
+                kind: str) -> ContainerPort | None:
+    """The port of a `KEY=8000` list item or a `KEY: 8000` mapping value (a label, an
+    environment variable)."""
     port = number(val)
     if port is None:
         resolved = number(interpolate(val, dotenv) if "$" in val else "")
         if resolved is None:
             return None
-        return ContainerPort(None, "traefik", doc.path, doc.line(item.node), None,
+        return ContainerPort(None, kind, doc.path, doc.line(item.node), None,
                              item.aliased, val, column=doc.column(item.node),
                              resolved=resolved)
     raw = scalar(item) or ""
     # a list item `key=8000` holds the key too; a mapping value is the number alone
     at = raw.rfind(val) if raw != val else 0
     site = _site(doc, item.node, raw, at, val)
-    return _claim(doc, item.node, port, "traefik", site, item.aliased, val, False)
+    return _claim(doc, item.node, port, kind, site, item.aliased, val, False)

@@ -43,6 +43,7 @@ class ProxyTarget:
     text: str       # the directive, its whitespace collapsed, without its `;`
     http: bool
     implicit: bool = False   # no port written (`server api;`, `http://api`): 80, no digits
+    inline: bool = False     # written in a compose config's `content:`: read, never edited
 
 
 def is_proxy_config(path: str) -> bool:
@@ -52,6 +53,16 @@ def is_proxy_config(path: str) -> bool:
     name = posixpath.basename(path)
     folder = posixpath.basename(posixpath.dirname(path))
     return name.endswith((".conf", ".conf.template")) or folder == "conf.d"
+
+
+# where nginx and OpenResty read configuration, the official image's templates included
+_NGINX_FOLDERS = ("/etc/nginx/", "/usr/local/openresty/nginx/conf/")
+
+
+def is_nginx_target(container_path: str) -> bool:
+    """Whether a file mounted at `container_path` of an nginx container is its configuration
+    (`/etc/nginx/templates/default.conf.template`), whatever its name in the repository."""
+    return container_path.startswith(_NGINX_FOLDERS)
 
 
 @dataclass

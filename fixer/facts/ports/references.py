@@ -14,17 +14,22 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.facts.image.images import base_image
 from fixer.facts.ports.claims import ContainerPort, compose_urls, own_ports
-from fixer.facts.ports.proxyconf import ProxyTarget, is_proxy_config, proxy_targets
+from fixer.facts.ports.proxyconf import (
+    ProxyTarget,
+    is_nginx_target,
+    is_proxy_config,
+    proxy_targets,
+)
 from fixer.facts.ports.urls import Lines, find_urls
-from fixer.model.services import Service, Stack, bind_mounts
+from fixer.model.services import Service, Stack, bind_mounts, inline_configs
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import mapping_or_list
+from fixer.sources.compose import ComposeDoc, Value, mapping_or_list, scalar
 from fixer.sources.portsites import Site
 
 _KINDS = {"ports": "published", "expose": "expose", "healthcheck": "healthcheck",
@@ -88,19 +93,66 @@ def _build(ws: Workspace) -> _Index:
 
 def _proxies_by_stack(ws: Workspace) -> dict[str, list[ProxyTarget]]:
     """Stack name -> the proxy targets it may be reached by: those of the nginx
-    configurations an nginx service of the stack bind-mounts, or builds its image from a
-    folder holding. One that no nginx of the stack reads (a Kubernetes deployment's, another
-    project's) says nothing of how this stack's services reach each other."""
+    configurations an nginx service of the stack bind-mounts (a config's `file:` too, and a
+    file of any name mounted where nginx reads configuration), or builds its image from a
+    folder holding, and of the configs it mounts inline (`content: |`). One that no nginx of
+    the stack reads (a Kubernetes deployment's, another project's) says nothing of how this
+    stack's services reach each other."""
     used = {stack.name: _nginx_paths(stack) for stack in ws.stacks}
+    named: dict[str, list[str]] = {}   # a file mounted where nginx reads -> its stacks
+    for stack in ws.stacks:
+        for path in nginx_files(ws, stack):
+            named.setdefault(path, []).append(stack.name)
     out: dict[str, list[ProxyTarget]] = {}
-    for path in sorted(p for p in ws.tree.paths() if is_proxy_config(p)):
-        owners = [name for name, paths in used.items()
-                  if any(path == u or path.startswith(u + "/") for u in paths)]
+    for path in sorted({p for p in ws.tree.paths() if is_proxy_config(p)} | set(named)):
+        owners = named.get(path) or [name for name, paths in used.items()
+                                     if any(path == u or path.startswith(u + "/")
+                                            for u in paths)]
         file = ws.read(path) if owners else None
         targets = proxy_targets(path, file.text) if file is not None else []
         for name in owners if targets else []:
             out.setdefault(name, []).extend(targets)
+    for stack in ws.stacks:
+        out.setdefault(stack.name, []).extend(
+            target for service in stack.services.values() if _runs_nginx(service)
+            for doc, content, at in inline_configs(service) if is_nginx_target(at)
+            for target in _inline_targets(doc, content))
     return out
+
+
+def nginx_files(ws: Workspace, stack: Stack) -> frozenset[str]:
+    """The repository files the stack's nginx services mount where nginx reads its
+    configuration (`./nginx/api.template:/etc/nginx/templates/default.conf.template`), read
+    as nginx configuration whatever their names."""
+    return frozenset(source for service in stack.services.values() if _runs_nginx(service)
+                     for source, target in bind_mounts(service)
+                     if is_nginx_target(target) and ws.tree.exists(source))
+
+
+def _inline_targets(doc: ComposeDoc, content: Value) -> list[ProxyTarget]:
+    """The proxy targets of a config's inline `content:`, placed in the compose file and
+    marked inline: fixer reads them, and edits no text inside a compose value."""
+    start = content.node.start_mark.index
+    return [replace(target, line=line, column=column, start=start + target.start,
+                    end=start + target.end, inline=True)
+            for target in proxy_targets(doc.path, scalar(content) or "")
+            for line, column in [inline_position(doc, content, target.line, target.column)]]
+
+
+def inline_position(doc: ComposeDoc, content: Value, line: int, column: int) -> tuple[int, int]:
+    """Where line and column of an inline `content:` text are written in the compose file:
+    a block scalar (`content: |`) starts on the line after its indicator, indented."""
+    mark, text = content.node.start_mark, doc.file.text
+    if getattr(content.node, "style", None) not in ("|", ">"):
+        return mark.line + 1, mark.column + 1   # a one-line value: its own place
+    at = mark.index
+    for _ in range(line):
+        at = text.find("\n", at) + 1
+    end = text.find("\n", at)
+    written = text[at:end if end >= 0 else len(text)]
+    own = ((scalar(content) or "").split("\n") + [""])[line - 1]   # as the value reads it
+    block = len(written) - len(written.lstrip(" ")) - (len(own) - len(own.lstrip(" ")))
+    return mark.line + 1 + line, block + column
 
 
 def _nginx_paths(stack: Stack) -> list[str]:
@@ -244,6 +296,7 @@ def _mounted_configs(ws: Workspace, stack: Stack) -> list[str]:
     """The configuration files the stack's services mount from the repository: a mounted
     file, or those below a mounted folder (`./prometheus:/etc/prometheus`)."""
     found: list[str] = []
+    nginx = nginx_files(ws, stack)
     for service in stack.services.values():
         for source, _target in bind_mounts(service):
             if source in ("", ".") or source.startswith("../"):
@@ -251,8 +304,8 @@ def _mounted_configs(ws: Workspace, stack: Stack) -> list[str]:
             below = [source] if ws.tree.exists(source) else tree_index.files_under(ws.tree,
                                                                                    source)
             # nginx files are read as proxy configuration, whose addresses P001 rewrites
-            found.extend(path for path in below
-                         if _CONFIG_FILE.search(path) and not is_proxy_config(path))
+            found.extend(path for path in below if _CONFIG_FILE.search(path)
+                         and not is_proxy_config(path) and path not in nginx)
             if len(found) >= _MOUNTED_CONFIG_LIMIT:
                 return found[:_MOUNTED_CONFIG_LIMIT]
     return found
@@ -292,18 +345,38 @@ def _file_calls(ws: Workspace, stack: Stack,
                      and ws.tree.exists(source))
         if service.app is not None and service.name not in apps:
             paths.extend(tree_index.files_in(ws.tree, service.app.folder))
+    # and the configuration below a mounted folder (a traefik file provider's routes)
+    paths.extend(_mounted_configs(ws, stack))
     found: dict[tuple[str, int], tuple[str, int]] = {}
-    kept = [p for p in dict.fromkeys(paths) if p not in read and not is_proxy_config(p)]
+    nginx = nginx_files(ws, stack)
+    kept = [p for p in dict.fromkeys(paths)
+            if p not in read and not is_proxy_config(p) and p not in nginx]
     for path in kept[:_FILE_CALLS_LIMIT]:
         file = ws.tree.peek(path)   # binary or unreadable: calls nothing fixer can see
         text = file.text if file is not None else ""
-        calls = [(url.host, url.port, url.start) for url in find_urls(text)] + \
-            [(m.group(1), int(m.group(2)), m.start()) for m in _BARE_ADDRESS.finditer(text)]
         lines = _Onward(text)
-        for host, port, at in sorted(calls, key=lambda call: call[2]):
-            if (host, port) not in found:
-                found[(host, port)] = (path, lines.line(at))
+        for host, port, at in _calls(text):
+            found.setdefault((host, port), (path, lines.line(at)))
+    # a config written inline (`content: |`) is a file the container reads as well; nginx
+    # reads its own as proxy configuration
+    for service in stack.services.values():
+        for doc, content, target in inline_configs(service):
+            if _runs_nginx(service) and is_nginx_target(target):
+                continue
+            text = scalar(content) or ""
+            lines = _Onward(text)
+            for host, port, at in _calls(text):
+                found.setdefault((host, port),
+                                 (doc.path, inline_position(doc, content, lines.line(at), 1)[0]))
     return found
+
+
+def _calls(text: str) -> list[tuple[str, int, int]]:
+    """(host, port, offset) of each `host:port` the text calls, with a scheme or without, in
+    text order."""
+    calls = [(url.host, url.port, url.start) for url in find_urls(text)] + \
+        [(m.group(1), int(m.group(2)), m.start()) for m in _BARE_ADDRESS.finditer(text)]
+    return sorted(calls, key=lambda call: call[2])
 
 
 # per workspace: each stack's proxies fixer does not read, (service, image)
@@ -431,11 +504,12 @@ def _env_urls(path: str, text: str) -> list[tuple[str, ContainerPort]]:
 
 def _claim(proxy: ProxyTarget) -> ContainerPort:
     """A proxy target as a claim; one whose port is set at run time, or not written (the
-    scheme's), has no site."""
+    scheme's), or written inside a compose value, has no site."""
     site = Site(proxy.path, proxy.start, proxy.end) \
-        if proxy.port is not None and not proxy.implicit else None
+        if proxy.port is not None and not proxy.implicit and not proxy.inline else None
     return ContainerPort(proxy.port, "proxy", proxy.path, proxy.line, site, raw=proxy.text,
-                         column=proxy.column, http=proxy.http, implicit=proxy.implicit)
+                         column=proxy.column, http=proxy.http, implicit=proxy.implicit,
+                         inline=proxy.inline)
 
 
 def _public(stack: str, service: str, port: ContainerPort) -> PortReference:
