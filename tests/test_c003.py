@@ -82,6 +82,37 @@ def test_c003_fastapi_dependency_with_a_served_probe_is_safe() -> None:
     assert applied and depends(text) == {"auth": {"condition": "service_healthy"}}
 
 
+AUTH_PROBED = (API.format(deps=" [auth]") + "  auth:\n    build: ./auth\n    healthcheck:\n"
+               "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health\"]\n")
+STATIC = FASTAPI + "from fastapi.staticfiles import StaticFiles\n\napp.mount('/s', CALL)\n"
+
+
+@pytest.mark.parametrize(("call", "files", "gated"), [
+    pytest.param('StaticFiles(directory="static")', {}, False, id="missing-folder"),
+    pytest.param('StaticFiles(directory="static")', {"auth/static/site.css": ""}, True,
+                 id="folder-copied"),
+    pytest.param('StaticFiles(directory="static", check_dir=False)', {}, True,
+                 id="check-dir-off"),
+    pytest.param('StaticFiles(directory=os.environ["STATIC"])', {}, True, id="env-read"),
+    pytest.param('StaticFiles(directory="static")',
+                 {"auth/Dockerfile": f"FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                                     f"RUN mkdir -p static\n{UVICORN}"}, True,
+                 id="run-makes-it"),
+])
+def test_c003_static_folder_missing_from_the_image_refuses_the_gate(
+        call: str, files: dict[str, str], gated: bool) -> None:
+    """StaticFiles checks its folder when built: absent from the image, the app raises at
+    import and no healthcheck passes; a folder fixer cannot resolve leaves the gate as is."""
+    code = ("import os\n" if "os." in call else "") + STATIC.replace("CALL", call)
+    applied, text = fixed(AUTH_PROBED, {**app_files("auth"), "auth/app/main.py": code, **files})
+    assert applied is gated
+    if not gated:
+        [left] = check(repo(AUTH_PROBED, {**app_files("auth"), "auth/app/main.py": code}),
+                       select="C003")
+        assert 'StaticFiles(directory="static") and the image has no static/' in \
+            (left.reason or "")
+
+
 def test_c003_dockerfile_healthcheck_counts() -> None:
     dockerfile = ("FROM python:3.12 AS base\nHEALTHCHECK CMD curl -f http://localhost:8000/health\n"
                   f"FROM base\nWORKDIR /app\nCOPY . .\n{UVICORN}")

@@ -158,6 +158,12 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
     pytest.param("services:\n  api:\n    build: ./api\n",
                  {"api/Containerfile": DOCKERFILE, "api/main.py": MAIN},
                  "holds api/Containerfile", id="containerfile"),
+    # a leading `/` typo: the file it meant is in the context, not the root Dockerfile
+    pytest.param("services:\n  api:\n    build:\n      context: .\n"
+                 "      dockerfile: /dev/Dockerfile\n",
+                 {"dev/Dockerfile": DOCKERFILE, "Dockerfile": DOCKERFILE, "main.py": MAIN},
+                 "`/dev/Dockerfile` is an absolute path, which Compose reads outside the build "
+                 "context; dev/Dockerfile is in the context", id="leading-slash-typo"),
 ])
 def test_s001_display_only(compose: str, files: dict[str, str], reason: str) -> None:
     found = findings(repo(compose, files))

@@ -242,6 +242,19 @@ def in_image(tree: Tree, context: str, dockerfile: Dockerfile, stage: Stage,
     return full if tree.exists(full) else None
 
 
+def folder_in_image(tree: Tree, service: BuiltService, path: str) -> bool:
+    """Whether the stage's COPY/ADD put a folder of the repository at `path` (absolute, or
+    relative to the container's working directory), as `in_image` finds a file."""
+    app = service.app
+    target = posixpath.normpath(posixpath.join(workdir(service), path))
+    found = _to_context(tree, app.folder, app.dockerfile, app.stage, target, 0)
+    if found is None:
+        return False
+    full = posixpath.normpath(posixpath.join(app.folder, found)) if app.folder else \
+        posixpath.normpath(found)
+    return is_folder(tree, full)
+
+
 def workdir(service: BuiltService) -> str:
     """The container's working directory: compose `working_dir`, else the final WORKDIR."""
     override = service.scalar("working_dir")

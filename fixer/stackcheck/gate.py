@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
-from fixer.core.envfile import references
+from fixer.core.envfile import Reference, references
 from fixer.core.numbers import number
 from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import probe_fails, probe_unsure
@@ -36,6 +36,7 @@ from fixer.facts.health.probes import (
 )
 from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
+from fixer.facts.health.staticdir import static_dir_crash
 from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
 from fixer.facts.image.installs import installs
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
@@ -162,6 +163,9 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return Verdict.BROKEN, (f"{target.name} runs `{job}` and exits: its healthcheck never "
                                 "passes (wait for it with `condition: "
                                 "service_completed_successfully`)")
+    crash = static_dir_crash(ws, target)
+    if crash is not None:   # the container stops before anything answers its probe
+        return Verdict.BROKEN, f"{target.name}'s healthcheck cannot pass: {crash}"
     found = health_command(target)
     if found is None:
         return _cannot_tell(target)
@@ -230,11 +234,33 @@ def _unset_variables(target: Service) -> str | None:
     default, and the stack's `.env` does not set it."""
     if compose_health(target) is not Health.CHECKED:
         return None   # the image's HEALTHCHECK: its shell reads the container's environment
-    for word in compose_test(target) or []:
+    test = compose_test(target) or []
+    for at, word in enumerate(test):
         for reference in references(word):   # `$$VAR` is the container shell's, not one
-            if reference.bare and reference.name not in target.stack.dotenv:
+            if reference.bare and reference.name not in target.stack.dotenv and \
+                    not _empty_user(test, at, reference):
                 return reference.name
     return None
+
+
+# `pg_isready -U "$POSTGRES_USER"`, `--username='${PGUSER}'`: the user, quoted
+_QUOTED_USER = re.compile(r"\bpg_isready\b[^;&|]*\s(?:-U\s*|--username[=\s]\s*)([\"'])$")
+
+
+def _empty_user(test: list[str], at: int, reference: Reference) -> bool:
+    """A variable that, empty, leaves pg_isready's probe as it was: the `-U` user, one
+    argument even when empty (`-U ""`), and pg_isready passes once the server accepts
+    connections whatever the user. So is it where the exec form names it as a whole
+    argument (Compose passes an empty one); an unquoted `-U $POSTGRES_USER` in a shell
+    loses its argument instead, and takes the next word as the user."""
+    word = test[at]
+    if test[:1] == ["CMD"]:
+        return word == reference.text and at >= 2 and "pg_isready" in test[1] and \
+            test[at - 1] in ("-U", "--username")
+    quoted = _QUOTED_USER.search(word, 0, reference.start)
+    end = reference.start + len(reference.text)
+    return test[:1] != ["NONE"] and quoted is not None and \
+        word[end:end + 1] == quoted.group(1)
 
 
 def _unset_reason(ws: Workspace, target: Service, name: str) -> str:

@@ -51,8 +51,10 @@ or a FastAPI app probed over HTTP on `localhost` with a tool its final stage
 has, on the port it listens on, for a path it serves. A compose healthcheck that
 reads a variable with no default that no `.env` sets (`pg_isready -U ${POSTGRES_USER}`
 with the user only in an `env_file`, which Compose never substitutes from) is one fixer
-cannot vouch for: Compose may run `pg_isready -U `. Unsafe (the reason is
-given) when fixer cannot tell: an image it does not know, a probe it cannot
+cannot vouch for: Compose may run `pg_isready -U `. Not so a quoted user (`pg_isready -U
+"$POSTGRES_USER"`) or one that is a whole argument of the exec form: empty, it stays one
+argument, and pg_isready passes whatever the user once the server accepts connections.
+Unsafe (the reason is given) when fixer cannot tell: an image it does not know, a probe it cannot
 read (a port written as `${VAR}`), an app whose port or routes it cannot see, a
 health route that may refuse a plain GET (its own or its router's `dependencies`, those
 of the FastAPI app mounted with it, a middleware that answers an error first or redirects
@@ -71,9 +73,13 @@ or that script's `pip install` or `from_pretrained`). Unsafe too when the health
 first runs more than 30 s (Docker's default interval) after its container starts
 (`interval: 5m`, without a `start_interval` in a `start_period`): the dependent
 would wait that long at every start. Display-only when the
-healthcheck cannot pass (it probes a path the app does not serve, another
-port, or runs a tool the image lacks; BusyBox's wget, Alpine's unless the image installs
-GNU wget, asks for `localhost` of a server bound to `0.0.0.0` or `127.0.0.1`: BusyBox tries
+healthcheck cannot pass (the app raises at start-up: it builds
+`StaticFiles(directory="static")`, a literal or module constant, at import or in its
+factory, without `check_dir=False`, and the image has no such folder, nor may a volume,
+a `RUN`, an `ADD`, another stage or the code make one; it probes a path the app does not
+serve, another port, or runs a tool the image lacks; BusyBox's wget, Alpine's unless the
+image installs GNU wget, asks for `localhost` of a server bound to `0.0.0.0` or
+`127.0.0.1`: BusyBox tries
 `::1` only, where an IPv4 bind does not listen; it probes the container over HTTP while
 the service runs a queue worker or cron, `celery ... worker` in compose or as a stage's CMD that
 inherits the app's `HEALTHCHECK`; a database image's probe its version no longer

@@ -115,6 +115,9 @@ Display-only when the app serves HTTPS (a certificate option of its server, uvic
 Display-only too when its `TrustedHostMiddleware` lists `allowed_hosts` that leave out
 localhost: every probe of localhost is answered 400, the health route it serves or not (as
 H001 says of a route it would add); which host the probe should send is the author's call.
+Display-only when the app raises at start-up, so that no healthcheck passes: it builds
+`StaticFiles(directory="static")` (a literal or module constant, at import or in its
+factory, without `check_dir=False`) and the image has no such folder (as C003 judges it).
 Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
 with no test, when the app's health route is not a plain path, when the image lacks curl
 and wget and can neither install one (its Debian package archive is gone) nor run Python, when
@@ -185,6 +188,7 @@ from fixer.facts.health.healthroute import (
     several_doubt)
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start
+from fixer.facts.health.staticdir import static_dir_crash
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
@@ -269,6 +273,9 @@ def _command(ws: Workspace, service: BuiltService) -> tuple[Location, ...]:
 
 def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
              base: Violation) -> Violation:
+    crash = static_dir_crash(ws, service)
+    if crash is not None:   # no healthcheck passes: it would only turn a gate on it red
+        return replace(base, reason=crash)
     route = _route(ws, service, plan(ws, service))
     url = f"http://localhost:{port}{route.value[0]}" if route.value else ""
     tool = _tool(ws, service, url) if url else Choice()

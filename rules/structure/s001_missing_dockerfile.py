@@ -197,6 +197,15 @@ def _unset_in_path(service: Service, build: Build) -> bool:
     return any(unset_names(text, service.stack.dotenv) for text in written if text)
 
 
+def _rooted_typo(ws: Workspace, build: Build, written: str) -> str | None:
+    """The context's file an absolute `dockerfile:` names once its leading `/` goes
+    (`/dev/Dockerfile` for `dev/Dockerfile`): a typo more likely than a file on the host."""
+    if not written.startswith("/") or written != scalar(get(build.node, "dockerfile")):
+        return None
+    path = posixpath.normpath(posixpath.join(build.context, written.lstrip("/")))
+    return path if ws.tree.exists(path) else None
+
+
 def _context_exists(ws: Workspace, build: Build) -> bool:
     prefix = build.context + "/"
     return not build.context or any(p.startswith(prefix) for p in ws.tree.paths())
@@ -219,6 +228,11 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
         return replace(base, reason=f"the build context {build.context} does not exist" + (
             f"; {like[0]} differs from it only in case, which a case-insensitive checkout "
             "(macOS, Windows) builds and a Linux build does not find" if len(like) == 1 else ""))
+    rooted = _rooted_typo(ws, build, written)
+    if rooted is not None:
+        return replace(base, reason=f"`{written}` is an absolute path, which Compose reads "
+                                    f"outside the build context; {rooted} is in the context: "
+                                    "write it without the leading `/`")
     variants = case_variants(ws.tree, build)
     if len(variants) > 1:
         return replace(base, reason=f"several files differ from it only in case: "
