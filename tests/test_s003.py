@@ -502,7 +502,8 @@ def test_pip_sync_operands_are_requirements_files() -> None:
 GROUPS = (PROJECT + 'dependencies = ["fastapi"]\n[project.optional-dependencies]\nserver = '
           '["uvicorn"]\n[dependency-groups]\ndev = ["pytest"]\nlint = ["ruff"]\n')
 POETRY_GROUPS = ('[tool.poetry.dependencies]\npython = "^3.12"\n'
-                 '[tool.poetry.group.dev.dependencies]\npytest = "*"\n[tool.poetry.group.docs]\noptional = true\n'
+                 '[tool.poetry.group.dev.dependencies]\npytest = "*"\n'
+                 '[tool.poetry.group.docs]\noptional = true\n'
                  '[tool.poetry.group.docs.dependencies]\nmkdocs = "*"\n')
 PDM_GROUPS = (PROJECT + 'dependencies = ["fastapi"]\n[project.optional-dependencies]\nserver = '
               '["uvicorn"]\n[tool.pdm.dev-dependencies]\ndev = ["pytest"]\nlint = ["ruff"]\n')

@@ -92,12 +92,14 @@ def regressions(before: Files, after: Files) -> list[stackcheck.Breakage]:
     pytest.param("python:3.12-alpine", "", "wget -qO- http://127.0.0.1:8000/health || exit 1",
                  Verdict.HOLDS, "", id="busybox-wget-shell-form"),
     # BusyBox's wget asks for localhost at ::1 only, where `--host 0.0.0.0` does not listen
-    pytest.param("python:3.12-alpine", "", WGET_LOCALHOST, Verdict.BROKEN, "BusyBox's wget, which asks for localhost at ::1 only, and api "
-                 "binds 0.0.0.0", id="busybox-wget-on-localhost"),
+    pytest.param("python:3.12-alpine", "", WGET_LOCALHOST, Verdict.BROKEN,
+                 "BusyBox's wget, which asks for localhost at ::1 only, and api binds 0.0.0.0",
+                 id="busybox-wget-on-localhost"),
     pytest.param("python:3.12-alpine", "RUN apk add --no-cache wget\n", WGET_LOCALHOST,
                  Verdict.HOLDS, "", id="gnu-wget-on-localhost"),
     pytest.param("python:3.12-alpine", "", "wget -qO- http://localhost:8000/health || python -c "
-                 "\"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')\"",
+                 "\"import urllib.request; "
+                 "urllib.request.urlopen('http://127.0.0.1:8000/health')\"",
                  Verdict.HOLDS, "", id="busybox-wget-on-localhost-with-a-fallback"),
     pytest.param("python:3.12-slim", "", CURL, Verdict.BROKEN, "it runs curl", id="no-curl"),
     pytest.param("python:3.12", "", '["CMD", "curl", "-f", "http://localhost:8001/health"]',
