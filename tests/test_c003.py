@@ -139,6 +139,34 @@ def test_c003_a_healthcheck_that_cannot_pass_is_not_gated(test: str, base: str, 
     assert fix(files, select="C003").files == {}
 
 
+@pytest.mark.parametrize(("test", "base", "follows"), [
+    pytest.param('["CMD", "curl", "-f", "http://localhost:9000/health"]', "python:3.12",
+                 ("P001",), id="other-port"),
+    pytest.param('["CMD", "curl", "-f", "http://localhost:9000/health"]', "python:3.12-slim",
+                 ("D003", "P001"), id="tool-and-port"),
+])
+def test_c003_a_healthcheck_other_fixes_repair_waits_for_them(
+        test: str, base: str, follows: tuple[str, ...]) -> None:
+    """What the fix run does with it: the gate comes after the D003 and P001 fixes, so the
+    check counts the finding as waiting, not as a person's job; run alone, C003 has no
+    fixes to follow, and it is."""
+    compose = (API.format(deps="\n      - auth\n") + "  auth:\n    build: ./auth\n"
+               f"    healthcheck:\n      test: {test}\n")
+    installs = {f"{name}/Dockerfile": f"FROM {base}\nWORKDIR /app\nCOPY . .\n"
+                f"RUN pip install fastapi uvicorn\n{UVICORN}" for name in ("api", "auth")}
+    files = repo(compose, {**app_files("auth", base), **installs})
+    [alone] = check(files, select="C003")
+    assert not alone.violation.waits
+    assert alone.violation.follows == tuple((code, "auth") for code in follows)
+    found = {f.code: f for f in check(files)}
+    assert all(found[code].fixable for code in follows)
+    assert found["C003"].violation.waits and not found["C003"].fixable
+    assert f" fix{'es' if len(follows) > 1 else ''} of auth repair" in \
+        (found["C003"].reason or "")
+    assert depends(fix(files).files["docker-compose.yml"] or "") == \
+        {"auth": {"condition": "service_healthy"}}
+
+
 @pytest.mark.parametrize("dependency", [
     pytest.param("  mailer:\n    image: example/mailer:2.3\n    healthcheck:\n"
                  "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8025/ready\"]\n",

@@ -28,9 +28,21 @@ def hold(findings: list[Finding]) -> list[Finding]:
             stopped.setdefault(finding.service, finding)
         if finding.rule.settles_port:
             disputed.setdefault(finding.service, finding)
-    if not stopped and not disputed:
+    if stopped or disputed:
+        findings = [_on_disputed_port(_held(finding, stopped), disputed) for finding in findings]
+    return _following(findings)
+
+
+def _following(findings: list[Finding]) -> list[Finding]:
+    """Each display-only finding that follows others' fixes waits while every one of them is
+    there with a fix: `fixer fix` fixes it after them (another rule not run, suppressed, or
+    with no fix leaves it a person's job)."""
+    if not any(f.violation.follows for f in findings):
         return findings
-    return [_on_disputed_port(_held(finding, stopped), disputed) for finding in findings]
+    fixable = {(f.code, f.service) for f in findings if f.fixable}
+    return [Finding(f.rule, replace(f.violation, waits=True))
+            if f.violation.follows and not f.fixable and not f.violation.waits and
+            all(key in fixable for key in f.violation.follows) else f for f in findings]
 
 
 def _on_disputed_port(finding: Finding, disputed: dict[str, Finding]) -> Finding:

@@ -141,6 +141,10 @@ class Violation:
     # The fix writes the port the service listens on now (C004's probe, P002's EXPOSE): held
     # while a finding of a SETTLES_PORT rule disputes that port and has no safe fix
     writes_port: bool = False
+    # (rule code, service): the findings whose fixes this one's fix follows (C003's gate on a
+    # healthcheck D003 or P001 repairs). While each is there with a fix, the finding waits
+    # (engine/gates.py): `fixer fix` fixes it after them, so it is no person's job.
+    follows: tuple[tuple[str, str], ...] = ()
 
     @property
     def safety(self) -> Safety:

@@ -176,13 +176,16 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return Verdict.BROKEN, (f"{target.name}'s healthcheck cannot pass: it probes port "
                                 f"{probes[0].port}, and {target.name} runs `{worker}`, which "
                                 "serves no HTTP")
-    verdict, why = worst([_tool_verdict(target, tool, fallbacks),
-                          _method_verdict(ws, target, test),
-                          *(_port_verdict(target, probe.port) for probe in probes),
-                          *([_bind_verdict(ws, target)] if probes else []),
-                          _busybox_localhost_verdict(target, tool, fallbacks, probes),
-                          *(path_verdict(ws, target, probe.path) for probe in probes)])
+    # each part with the rule whose fix repairs it when it breaks (None: no rule's does)
+    parts = [(_tool_verdict(target, tool, fallbacks), "D003"),
+             (_method_verdict(ws, target, test), None),
+             *((_port_verdict(target, probe.port), "P001") for probe in probes),
+             *([(_bind_verdict(ws, target), None)] if probes else []),
+             (_busybox_localhost_verdict(target, tool, fallbacks, probes), None),
+             *((path_verdict(ws, target, probe.path), "H002") for probe in probes)]
+    verdict, why = worst(part for part, _code in parts)
     if verdict is Verdict.BROKEN:
+        _note_repairs(ws, target, parts)
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
     unset = _unset_variables(target)
     if unset is not None:
@@ -203,6 +206,30 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     if verdict is Verdict.HOLDS and probes:
         return _in_time(ws, target)
     return _cannot_tell(target)  # a probe fixer does not read, or a port it cannot see
+
+
+# per workspace: the rules whose fixes repair a healthcheck that cannot pass today, for the
+# services where nothing else stands in its way
+_REPAIRED_BY: Memo[dict[Service, tuple[str, ...]]] = Memo("healthchecks other fixes repair")
+
+
+def _note_repairs(ws: Workspace, target: Service,
+                  parts: list[tuple[tuple[Verdict, str], str | None]]) -> None:
+    codes = [code for (verdict, _why), code in parts if verdict is Verdict.BROKEN]
+    if None not in codes:
+        ws.derived.get(_REPAIRED_BY, dict)[target] = tuple(sorted(set(c for c in codes if c)))
+
+
+def repaired_by(ws: Workspace, target: Service, held_in: ComposeDoc) -> tuple[str, ...]:
+    """The rules whose fixes let the target's healthcheck pass, when they are all that
+    stands in its way: its tool (D003), the port it probes (P001), the path it asks for
+    (H002). Empty when it passes, when something no fix repairs breaks it (a one-shot
+    command, a crash at start-up, BusyBox's wget on localhost), and for a gate in a `-f`
+    overlay judged without the override file."""
+    verdict = can_pass_in(ws, target, held_in)
+    if verdict[0] is not Verdict.BROKEN or verdict != can_pass(ws, target):
+        return ()
+    return ws.derived.get(_REPAIRED_BY, dict).get(target, ())
 
 
 def _tls_doubt(probes: list[LocalProbe]) -> str | None:

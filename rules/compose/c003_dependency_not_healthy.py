@@ -87,7 +87,10 @@ ships, `mysqladmin` on `mariadb` 11 or `mongo` on `mongo` 6, `pg_isready` on 543
 server its command moves to another port, and `redis-cli ping`, a TCP `mysqladmin ping -h
 127.0.0.1` or `mongosh` on the default port of a server moved by `--port`, read through a
 `sh -c` wrapper, compose's `entrypoint:` or a built image's own CMD): fix the healthcheck
-first. Display-only too for a service whose command (compose's, or its stage's CMD) runs a
+first. When only its tool, the port it probes or its path stands in the way, and D003,
+P001 or H002 reports that with a fix, the finding waits for those fixes (the check counts
+it as such, and `fixer fix` writes the gate once they are in); with those rules off or
+their findings suppressed it is a person's job. Display-only too for a service whose command (compose's, or its stage's CMD) runs a
 migration and exits
 (`alembic upgrade head`, `python -m app.migrate`): no healthcheck of it ever passes; wait
 for it with `condition: service_completed_successfully`. Unsafe when the server's port
@@ -203,8 +206,7 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
         causes=_healthchecks(service.stack.services[dependency.name]),
     )
     if verdict is Verdict.BROKEN:
-        return found(reason=f"{why}; waiting for it would keep {service.name} from "
-                            "starting")
+        return found(**_broken(ws, service, dependency, why))
     elsewhere = healthcheck_elsewhere(service.stack.services[dependency.name], doc)
     if elsewhere is not None:
         return found(reason=elsewhere)
@@ -230,6 +232,21 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
         return found(relies_on=relies_on, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
                      reason=doubt)
     return found(relies_on=relies_on, fix=Fix(title, Safety.SAFE, build))
+
+
+def _broken(ws: Workspace, service: Service, dependency: Dependency,
+            why: str) -> dict[str, object]:
+    """The reason of an entry whose healthcheck cannot pass, and the findings whose fixes
+    repair it, when nothing else stands in its way: the gate follows them."""
+    target = service.stack.services[dependency.name]
+    repairs = stackcheck.repaired_by(ws, target, dependency.doc)
+    reason = f"{why}; waiting for it would keep {service.name} from starting"
+    if not repairs:
+        return {"reason": reason}
+    repair = (f"the {repairs[0]} fix of {target.name} repairs it" if len(repairs) == 1 else
+              f"the {depends_plan.names(list(repairs))} fixes of {target.name} repair it")
+    return {"reason": f"{reason} ({repair})",
+            "follows": tuple((code, target.name) for code in repairs)}
 
 
 def _edits(doc: ComposeDoc, definition: Value, conditions: dict[str, str]) -> list[TextEdit]:
