@@ -87,30 +87,51 @@ AUTH_PROBED = (API.format(deps=" [auth]") + "  auth:\n    build: ./auth\n    hea
 STATIC = FASTAPI + "from fastapi.staticfiles import StaticFiles\n\napp.mount('/s', CALL)\n"
 
 
-@pytest.mark.parametrize(("call", "files", "gated"), [
-    pytest.param('StaticFiles(directory="static")', {}, False, id="missing-folder"),
-    pytest.param('StaticFiles(directory="static")', {"auth/static/site.css": ""}, True,
+BESIDE = 'os.path.join(os.path.dirname(__file__), "static")'
+MISSING = 'StaticFiles(directory="static") and the image has no static/'
+BESIDE_MISSING = "StaticFiles in auth/app/main.py checks auth/app/static/, which the image"
+UNREAD = 'StaticFiles(directory=os.environ["STATIC"]) in auth/app/main.py checks a folder ' \
+    "fixer cannot read"
+
+
+@pytest.mark.parametrize(("call", "files", "gate"), [
+    pytest.param('StaticFiles(directory="static")', {}, MISSING, id="missing-folder"),
+    pytest.param('StaticFiles(directory="static")', {"auth/static/site.css": ""}, "safe",
                  id="folder-copied"),
-    pytest.param('StaticFiles(directory="static", check_dir=False)', {}, True,
+    pytest.param('StaticFiles(directory="static", check_dir=False)', {}, "safe",
                  id="check-dir-off"),
-    pytest.param('StaticFiles(directory=os.environ["STATIC"])', {}, True, id="env-read"),
+    pytest.param('StaticFiles(directory=os.environ["STATIC"])', {}, UNREAD, id="env-read"),
     pytest.param('StaticFiles(directory="static")',
                  {"auth/Dockerfile": f"FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
-                                     f"RUN mkdir -p static\n{UVICORN}"}, True,
+                                     f"RUN mkdir -p static\n{UVICORN}"}, "safe",
                  id="run-makes-it"),
+    pytest.param(f"StaticFiles(directory={BESIDE})", {}, BESIDE_MISSING, id="beside-missing"),
+    pytest.param(f"StaticFiles(directory={BESIDE})", {"auth/app/static/a.css": ""}, "safe",
+                 id="beside-copied"),
+    pytest.param('StaticFiles(directory=Path(__file__).resolve().parent / "static")', {},
+                 BESIDE_MISSING, id="pathlib-beside-missing"),
+    pytest.param('StaticFiles(directory=Path(__file__).parents[1] / "static")',
+                 {"auth/static/a.css": "",
+                  "auth/Dockerfile": f"FROM python:3.12\nWORKDIR /app\nCOPY app ./app\n"
+                                     f"{UVICORN}"},
+                 "StaticFiles in auth/app/main.py checks auth/static/, which the image",
+                 id="pathlib-parent-not-copied"),
 ])
 def test_c003_static_folder_missing_from_the_image_refuses_the_gate(
-        call: str, files: dict[str, str], gated: bool) -> None:
+        call: str, files: dict[str, str], gate: str) -> None:
     """StaticFiles checks its folder when built: absent from the image, the app raises at
-    import and no healthcheck passes; a folder fixer cannot resolve leaves the gate as is."""
-    code = ("import os\n" if "os." in call else "") + STATIC.replace("CALL", call)
+    import and no healthcheck passes (display-only); a folder fixer cannot read makes the
+    gate unsafe."""
+    imports = ("import os\n" if "os." in call else "") + \
+        ("from pathlib import Path\n" if "Path(" in call else "")
+    code = imports + STATIC.replace("CALL", call)
     applied, text = fixed(AUTH_PROBED, {**app_files("auth"), "auth/app/main.py": code, **files})
-    assert applied is gated
-    if not gated:
-        [left] = check(repo(AUTH_PROBED, {**app_files("auth"), "auth/app/main.py": code}),
-                       select="C003")
-        assert 'StaticFiles(directory="static") and the image has no static/' in \
-            (left.reason or "")
+    assert applied is (gate == "safe")
+    if gate != "safe":
+        [left] = check(repo(AUTH_PROBED, {**app_files("auth"), "auth/app/main.py": code,
+                                          **files}), select="C003")
+        assert gate in (left.reason or "")
+        assert left.fixable is (gate == UNREAD)
 
 
 def test_c003_dockerfile_healthcheck_counts() -> None:

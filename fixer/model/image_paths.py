@@ -255,6 +255,36 @@ def folder_in_image(tree: Tree, service: BuiltService, path: str) -> bool:
     return is_folder(tree, full)
 
 
+def image_path_of(tree: Tree, service: BuiltService, path: str) -> str | None:
+    """Where a COPY of the build context puts the repository file `path` in the image (the
+    last copy of it, as `in_image` reads them), or None when no copy fixer reads does."""
+    app = service.app
+    prefix = app.folder.rstrip("/") + "/" if app.folder else ""
+    if not path.startswith(prefix):
+        return None
+    in_context = path[len(prefix):]
+    for current in _lineage(app.dockerfile, app.stage):
+        for copy in _copies(app.dockerfile, current):
+            landing = None if copy.origin is not None else \
+                next((found for source in copy.sources
+                      if (found := _landing(copy, source, in_context)) is not None), None)
+            if landing is not None:   # the copy that wins must map back to the file
+                back = in_image(tree, app.folder, app.dockerfile, app.stage, landing)
+                return landing if back == posixpath.normpath(path) else None
+    return None
+
+
+def _landing(copy: _Copy, source: str, in_context: str) -> str | None:
+    """Where `copy` puts the context file `in_context` through `source`, if it does."""
+    if _WILDCARD.search(source) or "$" in source:
+        return None
+    if source == in_context:   # the file itself
+        return posixpath.join(copy.dest, posixpath.basename(source)) if copy.into_folder \
+            else copy.dest
+    rest = in_context if source == "." else _below(in_context, source)
+    return posixpath.normpath(posixpath.join(copy.dest, rest)) if rest is not None else None
+
+
 def workdir(service: BuiltService) -> str:
     """The container's working directory: compose `working_dir`, else the final WORKDIR."""
     override = service.scalar("working_dir")

@@ -36,7 +36,7 @@ from fixer.facts.health.probes import (
 )
 from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
-from fixer.facts.health.staticdir import static_dir_crash
+from fixer.facts.health.staticdir import static_dir_crash, static_dir_doubt
 from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
 from fixer.facts.image.installs import installs
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
@@ -190,7 +190,8 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     unset = _unset_variables(target)
     if unset is not None:
         return Verdict.UNKNOWN, _unset_reason(ws, target, unset)
-    doubt = _tls_doubt(probes) or _import_doubt(tool, text) or why or None
+    doubt = _tls_doubt(probes) or _import_doubt(tool, text) or why or \
+        static_dir_doubt(ws, target)
     if doubt is not None:
         return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck " \
             f"passes: {doubt}"

@@ -74,9 +74,11 @@ first runs more than 30 s (Docker's default interval) after its container starts
 (`interval: 5m`, without a `start_interval` in a `start_period`): the dependent
 would wait that long at every start. Display-only when the
 healthcheck cannot pass (the app raises at start-up: it builds
-`StaticFiles(directory="static")`, a literal or module constant, at import or in its
-factory, without `check_dir=False`, and the image has no such folder, nor may a volume,
-a `RUN`, an `ADD`, another stage or the code make one; it probes a path the app does not
+`StaticFiles(directory="static")`, a literal or module constant, or a folder beside
+the module's file (`Path(__file__).parent / "static"`, `os.path.join(os.path.dirname(
+__file__), "media")`), at import or in its factory, without `check_dir=False`, and the
+image has no such folder, nor may a volume, a `RUN`, an `ADD`, another stage or the code
+make one (a folder a setting or a variable names makes the gate unsafe instead); it probes a path the app does not
 serve, another port, or runs a tool the image lacks; BusyBox's wget, Alpine's unless the
 image installs GNU wget, asks for `localhost` of a server bound to `0.0.0.0` or
 `127.0.0.1`: BusyBox tries

@@ -116,8 +116,9 @@ Display-only too when its `TrustedHostMiddleware` lists `allowed_hosts` that lea
 localhost: every probe of localhost is answered 400, the health route it serves or not (as
 H001 says of a route it would add); which host the probe should send is the author's call.
 Display-only when the app raises at start-up, so that no healthcheck passes: it builds
-`StaticFiles(directory="static")` (a literal or module constant, at import or in its
-factory, without `check_dir=False`) and the image has no such folder (as C003 judges it).
+`StaticFiles(directory="static")` (a literal or module constant, or a folder beside the
+module's file, at import or in its factory, without `check_dir=False`) and the image has
+no such folder (as C003 judges it).
 Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
 with no test, when the app's health route is not a plain path, when the image lacks curl
 and wget and can neither install one (its Debian package archive is gone) nor run Python, when

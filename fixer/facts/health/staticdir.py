@@ -7,9 +7,12 @@ before uvicorn listens: its healthcheck never passes, and every service gated on
 `condition: service_healthy` stops `docker compose up` with "dependency failed to start".
 Git keeps no empty folder, so a project whose `static/` holds nothing yet ships an image
 without it. Only what fixer can show counts: a literal or module-constant directory,
-resolved against the container's working directory through the image's COPY instructions.
-A folder a variable or a setting names, one a volume, a `RUN`, an `ADD`, another stage or
-the code itself (`os.makedirs`) may provide, is unknown, never a crash.
+resolved against the container's working directory through the image's COPY instructions,
+or a folder named beside the module's own file (`Path(__file__).parent / "static"`,
+`os.path.join(os.path.dirname(__file__), "static")`), resolved from where the image puts
+that module. One a volume, a `RUN`, an `ADD`, another stage or the code itself
+(`os.makedirs`) may provide is unknown, never a crash; so is one a setting or a variable
+names, which is a doubt: a gate on the app is then unsafe.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from __future__ import annotations
 import ast
 import posixpath
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.model import appmodule
 from fixer.model.appservice import is_app_service
-from fixer.model.image_paths import folder_in_image
+from fixer.model.image_paths import folder_in_image, image_path_of
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
+from fixer.sources.file_relative import folder_beside
 from fixer.sources.python import parse
 from fixer.sources.python_modules import call_argument, is_call_to, string_value
 
@@ -33,25 +38,42 @@ _MAKES_FOLDERS = ("makedirs", "mkdir")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 # per workspace: C004 and the stack check's gates ask for each app service
-_CRASHES: Memo[dict[Service, str | None]] = Memo("static folder missing at start-up")
+_JUDGED: Memo[dict[Service, _Judged]] = Memo("static folder missing at start-up")
+
+
+class _Judged(NamedTuple):
+    """Why the app raises at start-up, or why fixer cannot tell whether it does."""
+
+    crash: str | None = None
+    doubt: str | None = None
 
 
 def static_dir_crash(ws: Workspace, service: Service) -> str | None:
     """Why the app raises at start-up (`the app raises at start-up:
     StaticFiles(directory="static") and the image has no static/`), or None when it does
     not or fixer cannot tell."""
-    return ws.derived.keyed(_CRASHES, service, lambda: _crash(ws, service))
+    return _judged(ws, service).crash
 
 
-def _crash(ws: Workspace, service: Service) -> str | None:
+def static_dir_doubt(ws: Workspace, service: Service) -> str | None:
+    """Why fixer cannot tell whether the app raises at start-up: a StaticFiles built at
+    import that checks a folder fixer cannot read (a setting, a variable)."""
+    return _judged(ws, service).doubt
+
+
+def _judged(ws: Workspace, service: Service) -> _Judged:
+    return ws.derived.keyed(_JUDGED, service, lambda: _judge(ws, service))
+
+
+def _judge(ws: Workspace, service: Service) -> _Judged:
     if not isinstance(service, BuiltService) or not is_app_service(ws, service) or \
             service.get("volumes") is not None or not _image_read(service, ""):
-        return None   # a volume may hold the folder; so may what fixer does not read
+        return _Judged()   # a volume may hold the folder; so may what fixer does not read
     module = appmodule.find(ws, service)
     if module is None:
-        return None
+        return _Judged()
     texts: list[str] = []
-    directories: list[str] = []
+    served: list[_Served] = []
     for path in appmodule.import_packages(ws, module):
         file = ws.read(path)
         tree = parse(file) if file is not None else None
@@ -60,15 +82,46 @@ def _crash(ws: Workspace, service: Service) -> str | None:
         texts.append(file.text)
         if "StaticFiles" in file.text:   # most modules build none: no walk of their tree
             factory = module.attr if module.factory and path == module.path else None
-            directories += _static_dirs(tree, factory)
-    if not directories or any(word in text for text in texts for word in _MAKES_FOLDERS):
+            served += _static_dirs(tree, factory, path, file.text)
+    if not served or any(word in text for text in texts for word in _MAKES_FOLDERS):
+        return _Judged()
+    crash = next(filter(None, (_missing(ws, service, folder) for folder in served)), None)
+    unread = next((folder for folder in served if folder.unread is not None), None)
+    if crash is not None or unread is None:
+        return _Judged(crash)
+    return _Judged(doubt=f"StaticFiles(directory={unread.unread}) in {unread.module} checks a "
+                         "folder fixer cannot read, and the app raises at start-up without it")
+
+
+class _Served(NamedTuple):
+    """A folder a StaticFiles of `module` checks: named by a `literal` (relative to the
+    working directory), `beside` the module (relative to its folder), or `unread`."""
+
+    module: str
+    literal: str | None = None
+    beside: str | None = None
+    unread: str | None = None
+
+
+def _missing(ws: Workspace, service: BuiltService, folder: _Served) -> str | None:
+    """Why the image lacks the folder, when fixer can show it does."""
+    if folder.literal is not None:
+        name = posixpath.basename(posixpath.normpath(folder.literal))
+        if _image_read(service, name) and not folder_in_image(ws.tree, service, folder.literal):
+            return (f'the app raises at start-up: StaticFiles(directory="{folder.literal}") '
+                    f"and the image has no {posixpath.normpath(folder.literal)}/")
         return None
-    for directory in directories:
-        name = posixpath.basename(posixpath.normpath(directory))
-        if _image_read(service, name) and not folder_in_image(ws.tree, service, directory):
-            return (f'the app raises at start-up: StaticFiles(directory="{directory}") and '
-                    f"the image has no {posixpath.normpath(directory)}/")
-    return None
+    if folder.beside is None:
+        return None
+    module_at = image_path_of(ws.tree, service, folder.module)
+    repo_folder = posixpath.normpath(posixpath.join(posixpath.dirname(folder.module),
+                                                    folder.beside))
+    name = posixpath.basename(repo_folder)
+    if module_at is None or not _image_read(service, name) or folder_in_image(
+            ws.tree, service, posixpath.join(posixpath.dirname(module_at), folder.beside)):
+        return None
+    return (f"the app raises at start-up: StaticFiles in {folder.module} checks "
+            f"{repo_folder}/, which the image does not have")
 
 
 def _image_read(service: BuiltService, name: str) -> bool:
@@ -89,30 +142,46 @@ def _image_read(service: BuiltService, name: str) -> bool:
     return copies
 
 
-def _static_dirs(tree: ast.Module, factory: str | None) -> Iterator[str]:
-    """The directories of the StaticFiles built, checking them, when the module is imported
-    (its top-level statements) or the app factory named `factory` runs."""
+def _static_dirs(tree: ast.Module, factory: str | None, path: str,
+                 text: str) -> Iterator[_Served]:
+    """The folders of the StaticFiles built, checking them, when the module at `path` is
+    imported (its top-level statements) or the app factory named `factory` runs."""
     body = list(tree.body)
+    own: list[ast.stmt] = []
     if factory is not None:
-        body += next((s.body for s in tree.body if isinstance(s, _FUNCTIONS)
-                      and s.name == factory), [])
-    for statement in body:
+        own = next((s.body for s in tree.body if isinstance(s, _FUNCTIONS)
+                    and s.name == factory), [])
+    for statement in body + own:
         if not isinstance(statement, ast.Expr | ast.Assign | ast.AnnAssign):
             continue   # under `if`/`try` it may not run, or its error be caught
         for node in ast.walk(statement):
-            if isinstance(node, ast.Call) and is_call_to(node, "StaticFiles"):
-                directory = _checked_directory(tree, node)
-                if directory is not None:
-                    yield directory
+            if isinstance(node, ast.Call) and is_call_to(node, "StaticFiles") and \
+                    _checks(node):
+                yield _folder(tree, own + body, call_argument(node, 0, "directory"), path,
+                              text)
 
 
-def _checked_directory(tree: ast.Module, call: ast.Call) -> str | None:
-    """The directory a StaticFiles call checks, when fixer can read it: none with
-    `check_dir=False` (or one fixer cannot read) or with `**options`."""
+def _folder(tree: ast.Module, body: list[ast.stmt], directory: ast.expr | None, path: str,
+            text: str) -> _Served:
+    literal = string_value(tree, directory)
+    if literal:
+        return _Served(path, literal=literal)
+    beside = folder_beside(body, directory)
+    if beside is not None:
+        return _Served(path, beside=beside)
+    shown = (ast.get_source_segment(text, directory) or ast.unparse(directory)
+             if directory is not None else "None").replace("\n", " ")
+    return _Served(path, unread=shown if len(shown) <= 60 else shown[:57] + "...")
+
+
+def _checks(call: ast.Call) -> bool:
+    """Whether the StaticFiles call checks its folder as fixer reads it: not with
+    `check_dir=False` (or a value fixer cannot read), `**options` or a folder left out
+    (`packages=` instead)."""
     if any(k.arg is None or (k.arg == "check_dir" and not _is_true(k.value))
            for k in call.keywords) or len(call.args) > 3:
-        return None
-    return string_value(tree, call_argument(call, 0, "directory")) or None
+        return False
+    return call_argument(call, 0, "directory") is not None
 
 
 def _is_true(node: ast.expr) -> bool:
