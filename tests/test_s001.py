@@ -60,8 +60,8 @@ REFERENCES = [
                  "      dockerfile: 'docker/Dockerfile.Prod'\n", "docker/Dockerfile.prod",
                  "services:\n  api:\n    build:\n      args: {A: '1'}\n      context: .\n"
                  "      dockerfile: 'docker/Dockerfile.prod'\n", id="quoted-subfolder-path"),
-    pytest.param("services:\n  api:\n    build:\n      target: run\n", "DockerFile",
-                 "services:\n  api:\n    build:\n      dockerfile: DockerFile\n      target: run\n",
+    pytest.param("services:\n  api:\n    build:\n      shm_size: 1gb\n", "DockerFile",
+                 "services:\n  api:\n    build:\n      dockerfile: DockerFile\n      shm_size: 1gb\n",
                  id="mapping-without-context"),
     # a folded `build:` is one value: it becomes `context:` on one line, and the keys after
     # it stay where they were (its end mark lies past its line break)
@@ -192,7 +192,7 @@ def test_s001_noop_for_a_remote_context(context: str) -> None:
 @pytest.mark.parametrize(("compose", "files"), [
     pytest.param("services:\n  api:\n    build: ./api\n", {"api/dockerfile": DOCKERFILE},
                  id="string-build"),
-    pytest.param("services:\n  api:\n    build:\n      target: run\n", {"dockerfile": DOCKERFILE},
+    pytest.param("services:\n  api:\n    build:\n      shm_size: 1gb\n", {"dockerfile": DOCKERFILE},
                  id="root-context"),
     pytest.param("services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ''\n",
                  {"api/dockerfile": DOCKERFILE}, id="empty-name-is-the-default"),

@@ -284,6 +284,29 @@ def test_dockerfile_without_stage_is_an_error(tmp_path: Path, dockerfile: str, l
     assert kit.read_folder(root) == before
 
 
+@pytest.mark.parametrize(("target", "error"), [
+    pytest.param("production", True, id="no-such-stage"),
+    pytest.param("Prod", False, id="stage-names-ignore-case"),
+    pytest.param("${TARGET:-production}", False, id="variable"),
+])
+def test_a_build_target_no_stage_names_is_an_error(tmp_path: Path, target: str,
+                                                   error: bool) -> None:
+    """BuildKit stops at it while `compose config` passes: the service is not silently
+    dropped, and the other stacks are still checked."""
+    compose = "services:\n  api:\n    build:\n      context: ./api\n" \
+        f"      target: \"{target}\"\n"
+    dockerfile = "FROM python:3.12 AS builder\nFROM python:3.12-slim AS prod\nCMD [\"python\"]\n"
+    root = _repo(tmp_path, compose, {"bad/api/Dockerfile": dockerfile})
+    before = kit.read_folder(root)
+    code, out, err = run_cli("fix", "--apply", root)
+    expected = f"{root}/bad/compose.yaml:5: build target `production` of api is no stage " \
+        "of bad/api/Dockerfile (its stages: builder, prod): the build fails"
+    assert (expected in err) is error
+    assert (code == 2) is error
+    if error:
+        assert kit.read_folder(root) == before
+
+
 def test_dockerfile_with_args_before_from_is_read() -> None:
     files = kit.app_service(cmd_form="shell")
     files["api/Dockerfile"] = "# syntax=docker/dockerfile:1\nARG V=3.12\n" + files["api/Dockerfile"]

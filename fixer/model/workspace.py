@@ -249,6 +249,7 @@ class Workspace:
             raise outside
         stage = parsed.final_stage(build.target)
         if stage is None:
+            _raise_missing_target(service, build, parsed)
             return None
         return App(build, parsed, stage, self._listen(service, build, parsed, stage),
                    service.build_args())
@@ -330,6 +331,21 @@ def without_files(service: Service, left_out: Iterable[compose.ComposeDoc]) -> S
     dropped = list(left_out)
     kept = [(d, v) for d, v in service.definitions if all(d is not o for o in dropped)]
     return Service(service.name, service.stack, kept)
+
+
+def _raise_missing_target(service: Service, build: Build, parsed: Dockerfile) -> None:
+    """BuildKit stops at a `build.target` no stage of the Dockerfile is named (`target stage
+    "production" could not be found`), where `compose config` passes: bad input, at the
+    `target:` line. A target written with a variable is another value on another run."""
+    target = build.target or ""
+    if "$" in target:
+        return
+    doc, node = next(((d, t) for d, v in reversed(service.all("build"))
+                      if (t := compose.get(v, "target")) is not None), (build.doc, build.node))
+    stages = ", ".join(s.name for s in parsed.stages if s.name) or "none is named"
+    raise InputError(doc.path, doc.line(node.node),
+                     f"build target `{target}` of {service.name} is no stage of "
+                     f"{parsed.path} (its stages: {stages}): the build fails")
 
 
 def _outside_stage(parsed: dockerfile.Dockerfile) -> InputError | None:
