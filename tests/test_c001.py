@@ -166,7 +166,8 @@ def test_seed_fleet_gets_a_healthy_postgres(seed_fleet_fixed: FixOutcome) -> Non
     assert db["image"] == "postgres:17-alpine"
     assert db["environment"] == {"POSTGRES_USER": "fleet", "POSTGRES_PASSWORD": "fleet",
                                  "POSTGRES_DB": "fleet"}
-    assert db["healthcheck"]["test"] == ["CMD", "pg_isready", "-U", "fleet", "-d", "fleet"]
+    assert db["healthcheck"]["test"] == ["CMD", "pg_isready", "-U", "fleet", "-d", "fleet",
+                                        "-h", "127.0.0.1"]
     assert db["volumes"][0].endswith(":/var/lib/postgresql/data")
     users = sorted(n for n, s in fleet.items() if "DATABASE_URL" in environment(s))
     assert users == ["auth_service", "billing_service", "invoice_service", "usage_service"]
@@ -333,7 +334,8 @@ def test_seed_fleet_database_as_compose_reads_it(tmp_path: Path,
     root = write_tree(tmp_path, seed_fleet_fixed.tree)
     db = compose_model(root)["services"]["db"]
     assert db["volumes"][0]["target"] == "/var/lib/postgresql/data"
-    assert db["healthcheck"]["test"] == ["CMD", "pg_isready", "-U", "fleet", "-d", "fleet"]
+    assert db["healthcheck"]["test"] == ["CMD", "pg_isready", "-U", "fleet", "-d", "fleet",
+                                        "-h", "127.0.0.1"]
     assert_compose_accepts(root)
 
 

@@ -32,6 +32,7 @@ import fixer_rules.compose.c005_database_not_healthchecked as c005
 from kit import FixOutcome, calls, check, fix
 from support import compose_binary, write_tree
 
+TCP = ["-h", "127.0.0.1"]   # the PostgreSQL probe asks over TCP
 MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
         'def health():\n    return {"status": "ok"}\n')
 DOCKERFILE = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
@@ -112,9 +113,21 @@ def _as_postgres(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
 
+def _pg_ctl(folder: str, port: int, action: str, listen: str = "127.0.0.1") -> None:
+    """`pg_ctl start|restart` of the test's cluster in `folder`, on its own socket and on
+    `port` of `listen` (`''`: the socket only, as the image's init server)."""
+    binaries = _postgres_bin()
+    assert binaries is not None
+    options = f"-k {folder} -p {port} -c listen_addresses='{listen}'"
+    subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", os.path.join(folder, "data"),
+                                 "-o", options, "-w", "-l", os.path.join(folder, "log"),
+                                 action]), check=True, capture_output=True, timeout=120)
+
+
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[tuple[str, int]]:
-    """A real server on a socket of its own: (socket folder, port)."""
+    """A real server on a socket of its own and on a free port of 127.0.0.1: (socket
+    folder, port)."""
     binaries = _postgres_bin()
     if binaries is None:
         pytest.skip("no PostgreSQL server binaries (Debian package postgresql)")
@@ -124,10 +137,7 @@ def postgres() -> Iterator[tuple[str, int]]:
     data, port = os.path.join(folder, "data"), free_port()
     subprocess.run(_as_postgres([str(binaries / "initdb"), "-D", data, "-U", "postgres",
                                  "--auth=trust"]), check=True, capture_output=True, timeout=120)
-    options = f"-k {folder} -p {port} -c listen_addresses=''"
-    subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", data, "-o", options, "-w",
-                                 "-l", os.path.join(folder, "log"), "start"]),
-                   check=True, capture_output=True, timeout=120)
+    _pg_ctl(folder, port, "start")
     try:
         yield folder, port
     finally:
@@ -139,27 +149,30 @@ def postgres() -> Iterator[tuple[str, int]]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("db", "extra", "argv"), [
     pytest.param("    environment:\n      POSTGRES_USER: orders\n      POSTGRES_PASSWORD: x\n",
-                 {}, ["pg_isready", "-U", "orders", "-d", "orders"], id="literal"),
+                 {}, ["pg_isready", "-U", "orders", "-d", "orders", *TCP], id="literal"),
     pytest.param("    environment:\n      - POSTGRES_USER=${DB_USER:-orders}\n"
                  "      - POSTGRES_PASSWORD=${DB_PASSWORD}\n      - POSTGRES_DB=${DB_NAME}\n",
                  {".env": "DB_PASSWORD=x\nDB_NAME=orders_db\n"},
-                 ["pg_isready", "-U", "orders", "-d", "orders_db"], id="interpolated"),
+                 ["pg_isready", "-U", "orders", "-d", "orders_db", *TCP], id="interpolated"),
     pytest.param("    env_file: ./db.env\n",
                  {"db.env": "POSTGRES_USER=stock\nPOSTGRES_PASSWORD=x\nPOSTGRES_DB=stock\n"},
-                 ["sh", "-c", "pg_isready -U $POSTGRES_USER -d $POSTGRES_DB"], id="env-file"),
+                 ["sh", "-c", "pg_isready -U $POSTGRES_USER -d $POSTGRES_DB -h 127.0.0.1"],
+                 id="env-file"),
     pytest.param("    environment:\n      POSTGRES_PASSWORD: x\n", {},
-                 ["pg_isready", "-U", "postgres", "-d", "postgres"], id="image-defaults"),
+                 ["pg_isready", "-U", "postgres", "-d", "postgres", *TCP], id="image-defaults"),
     # passed through from a shell that does not set it: `-d` must not be left bare
     pytest.param("    environment:\n      POSTGRES_PASSWORD: x\n      POSTGRES_DB:\n", {},
-                 ["sh", "-c", "pg_isready -U postgres -d ${POSTGRES_DB:-postgres}"],
+                 ["sh", "-c", "pg_isready -U postgres -d ${POSTGRES_DB:-postgres} -h 127.0.0.1"],
                  id="passed-through-null"),
     pytest.param("    environment:\n      - POSTGRES_USER\n      - POSTGRES_DB\n", {},
                  ["sh", "-c", "pg_isready -U ${POSTGRES_USER:-postgres} "
-                  "-d ${POSTGRES_DB:-${POSTGRES_USER:-postgres}}"], id="passed-through-bare"),
+                  "-d ${POSTGRES_DB:-${POSTGRES_USER:-postgres}} -h 127.0.0.1"],
+                 id="passed-through-bare"),
     # Compose substitutes `${DB_NAME}` as "" where nothing sets it: quoted, it stays a value
     pytest.param("    env_file: ./db.env\n    environment:\n      POSTGRES_DB: ${DB_NAME}\n",
                  {"db.env": "POSTGRES_USER=stock\nPOSTGRES_PASSWORD=x\n"},
-                 ["sh", "-c", 'pg_isready -U $POSTGRES_USER -d ""'], id="interpolated-empty"),
+                 ["sh", "-c", 'pg_isready -U $POSTGRES_USER -d "" -h 127.0.0.1'],
+                 id="interpolated-empty"),
 ])
 def test_c005_pg_isready_passes_on_a_real_server(tmp_path: Path, postgres: tuple[str, int],
                                                   db: str, extra: dict[str, str],
@@ -172,10 +185,30 @@ def test_c005_pg_isready_passes_on_a_real_server(tmp_path: Path, postgres: tuple
     assert run_probe(service, PGHOST=folder, PGPORT=str(free_port())) != 0
 
 
+@pytest.mark.slow
+def test_c005_pg_isready_waits_for_the_server_that_listens(tmp_path: Path,
+                                                           postgres: tuple[str, int]) -> None:
+    """The image's entrypoint creates the database and runs /docker-entrypoint-initdb.d on a
+    temporary server that listens on its socket only: the probe asks TCP, so the gate stays
+    shut until the server a migration connects to listens."""
+    service = on_disk(tmp_path, repo(API + "  db:\n    image: postgres:16-alpine\n"))
+    folder, port = postgres
+    # PGHOST: the socket where a probe with no `-h` finds it, as in the container
+    where = {"PGHOST": folder, "PGPORT": str(port)}
+    _pg_ctl(folder, port, "restart", listen="")
+    try:
+        socket_answers = subprocess.run(["pg_isready"], env={**os.environ, **where},
+                                        capture_output=True, timeout=30).returncode
+        assert socket_answers == 0 and run_probe(service, **where) != 0
+    finally:
+        _pg_ctl(folder, port, "restart")
+    assert run_probe(service, **where) == 0
+
+
 # each deployment supplies the env file; the repository does not hold it
 DEPLOYED_ENV = "    env_file:\n      - path: ./db.prod.env\n        required: false\n"
 FROM_DEPLOYED_ENV = ("pg_isready -U ${POSTGRES_USER:-postgres} "
-                     "-d ${POSTGRES_DB:-${POSTGRES_USER:-postgres}}")
+                     "-d ${POSTGRES_DB:-${POSTGRES_USER:-postgres}} -h 127.0.0.1")
 
 
 @pytest.mark.slow
@@ -192,7 +225,7 @@ def test_c005_env_file_not_in_the_repository(tmp_path: Path, postgres: tuple[str
     script = container_command(deployed)[2].replace("pg_isready", "echo", 1)
     said = subprocess.run(["sh", "-c", script], env=deployed["environment"],
                           capture_output=True, text=True, timeout=30).stdout
-    assert said == "-U stock -d stock\n"
+    assert said == "-U stock -d stock -h 127.0.0.1\n"
 
 
 @pytest.mark.slow
@@ -269,12 +302,19 @@ PINNED = [
 ]
 
 
+def pinned_healthcheck(image: str, argv: list[str], minute: str = "60s") -> dict[str, Any]:
+    """C004's timings; a start period of a `minute` for the servers whose first start is
+    slow."""
+    slow = image.startswith(("mysql", "mariadb", "rabbitmq"))
+    return {"test": ["CMD", *argv], "interval": "10s", "timeout": "5s", "retries": 3,
+            "start_period": minute if slow else "10s"}
+
+
 @pytest.mark.parametrize(("image", "argv"), PINNED)
 def test_c005_pinned_probes(image: str, argv: list[str]) -> None:
     service = services(fixed(repo(API + f"  db:\n    image: {image}\n")))["db"]
     assert container_command(service) == argv
-    assert service["healthcheck"] == {"test": ["CMD", *argv], "interval": "10s",
-                                      "timeout": "5s", "retries": 3, "start_period": "10s"}
+    assert service["healthcheck"] == pinned_healthcheck(image, argv)
 
 
 @pytest.mark.slow  # the Compose binary
@@ -282,8 +322,8 @@ def test_c005_pinned_probes(image: str, argv: list[str]) -> None:
 def test_c005_pinned_probes_as_compose_resolves_them(tmp_path: Path, image: str,
                                                      argv: list[str]) -> None:
     service = on_disk(tmp_path, repo(API + f"  db:\n    image: {image}\n"))
-    assert service["healthcheck"] == {"test": ["CMD", *argv], "interval": "10s",
-                                      "timeout": "5s", "retries": 3, "start_period": "10s"}
+    # Compose prints the durations it read in its own way
+    assert service["healthcheck"] == pinned_healthcheck(image, argv, minute="1m0s")
 
 
 # -- what it leaves alone, and what it only reports ----------------------------------------
@@ -336,6 +376,9 @@ def test_c005_no_finding_on_a_job_every_app_waits_to_complete() -> None:
                  "unsafe", "redis-server reads the configuration", id="redis-config-file"),
     pytest.param("    image: mongo:${MONGO_TAG}\n", "unsafe", "fixer cannot resolve the image",
                  id="mongo-version-unknown"),
+    # the probe asks 127.0.0.1, where this server does not listen
+    pytest.param("    image: postgres:16\n    command: postgres -c listen_addresses=10.0.0.5\n",
+                 "unsafe", "listens on `10.0.0.5` only", id="postgres-listens-elsewhere"),
     pytest.param("    image: postgres:16\n    healthcheck:\n      interval: 5s\n",
                  "display-only", "sets timings but no test", id="timings-only"),
     # a plain probe cannot reach a server that takes TLS connections only
@@ -370,7 +413,7 @@ def test_c005_postgres_user_from_a_secret_file() -> None:
     service = services(fixed(repo(compose)))["db"]
     assert service["healthcheck"]["test"] == [
         "CMD-SHELL", 'pg_isready -U "$$(cat "$$POSTGRES_USER_FILE")" '
-                     '-d "$$(cat "$$POSTGRES_USER_FILE")"']
+                     '-d "$$(cat "$$POSTGRES_USER_FILE")" -h 127.0.0.1']
 
 
 # -- a short list turned into the long form -------------------------------------------------
@@ -397,7 +440,7 @@ def test_c005_short_list_sibling_that_passes_is_gated_in_the_same_edit() -> None
         "form, the depends_on of api also waits for auth to be healthy (C003)")
     fixed_services = services(fixed(repo(compose), ("C005", "C003")))
     assert container_command(fixed_services["db"]) == ["pg_isready", "-U", "postgres", "-d",
-                                                       "postgres"]
+                                                       "postgres", *TCP]
     assert conditions(fixed_services["api"]) == {"db": "service_healthy",
                                                  "auth": "service_healthy"}
 
@@ -446,7 +489,7 @@ def test_c005_waits_while_a_sibling_cannot_be_gated_yet(sibling: str, other: str
     assert conditions(fixed_services["api"]) == {"db": "service_healthy",
                                                  "auth": "service_healthy"}
     assert container_command(fixed_services["db"]) == ["pg_isready", "-U", "postgres", "-d",
-                                                       "postgres"]
+                                                       "postgres", *TCP]
 
 
 @pytest.mark.slow  # the Compose binary

@@ -81,9 +81,6 @@ def test_d002_fixes(before: str, after: str, args: tuple[str, ...]) -> None:
                  id="unsafe-needs-the-flag"),
     pytest.param(HEAD + "ENTRYPOINT uvicorn app.main:app\n",
                  COMPOSE + "    command: --port 9000\n", id="entrypoint-with-compose-command"),
-    pytest.param(HEAD + "FROM python:3.12-slim AS test\nCMD pytest -q\n",
-                 "services:\n  api:\n    build:\n      context: ./api\n      target: missing\n",
-                 id="target-names-no-stage"),
     # the shell execs the server itself: it is PID 1 and gets SIGTERM
     pytest.param(HEAD + "CMD exec uvicorn app.main:app --port $PORT\n", COMPOSE,
                  id="exec-already-there"),
@@ -94,6 +91,14 @@ def test_d002_fixes(before: str, after: str, args: tuple[str, ...]) -> None:
 def test_d002_noop(dockerfile: str, compose: str) -> None:
     outcome = fix(repo(dockerfile, compose), select="D002")
     assert (outcome.diff, outcome.applied, outcome.clean) == ("", [], True)
+
+
+def test_d002_a_target_that_names_no_stage_is_an_input_error() -> None:
+    compose = "services:\n  api:\n    build:\n      context: ./api\n      target: missing\n"
+    outcome = fix(repo(HEAD + "FROM python:3.12-slim AS test\nCMD pytest -q\n", compose),
+                  select="D002", allow_errors=True)
+    assert (outcome.diff, outcome.applied) == ("", [])
+    assert [e.line for e in outcome.errors] == [5]
 
 
 def test_safety_follows_what_exec_form_changes() -> None:

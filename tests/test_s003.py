@@ -165,6 +165,30 @@ def test_uvicorn_worker_brings_gunicorn_from_0_2_0_on() -> None:
     assert [f.code for f in findings(first)] == ["S003"]
 
 
+WORKER_CLASS = 'worker_class = "uvicorn.workers.UvicornWorker"\n'
+
+
+@pytest.mark.parametrize(("config", "extra", "missing"), [
+    pytest.param(WORKER_CLASS, "", ["requirement:uvicorn"], id="literal"),
+    pytest.param("import os\n\n" + WORKER_CLASS + "if os.getenv('SYNC'):\n"
+                 "    worker_class = 'sync'\n", "", [], id="another-value-under-an-if"),
+    pytest.param('worker_class = os.getenv("WORKER", "uvicorn.workers.UvicornWorker")\n', "", [],
+                 id="not-a-literal"),
+    pytest.param(WORKER_CLASS, '    environment:\n      GUNICORN_CMD_ARGS: "-k gevent"\n', [],
+                 id="gunicorn-cmd-args-gives-the-worker"),
+    pytest.param(WORKER_CLASS, '    environment:\n      GUNICORN_CMD_ARGS: "-c other.py"\n', [],
+                 id="gunicorn-cmd-args-names-another-file"),
+    pytest.param(WORKER_CLASS,
+                 "    command: gunicorn -k uvicorn_worker.UvicornWorker app.main:app\n",
+                 ["requirement:uvicorn-worker"], id="the-command-line-wins"),
+])
+def test_worker_class_of_the_default_config_file(config: str, extra: str,
+                                                 missing: list[str]) -> None:
+    files = {"requirements.txt": "fastapi\ngunicorn\n", "gunicorn.conf.py": config,
+             "Dockerfile": REQS_DOCKERFILE + 'CMD ["gunicorn", "app.main:app"]\n'}
+    assert [f.subject for f in findings(repo(files, extra))] == missing
+
+
 def test_fastapi_cli_0_0_4_brings_uvicorn_only_with_its_standard_extra() -> None:
     bare = repo({"requirements.txt": "fastapi\nfastapi-cli==0.0.4\n",
                  "Dockerfile": REQS_DOCKERFILE + UVICORN})
@@ -205,10 +229,31 @@ def test_pip_command_lines() -> None:
     for opaque in (["/w/*"], ["./dist/api-1.0-py3-none-any.whl"], ["$PACKAGES"],
                    ["libs/common"], ["https://example.com/x.tar.gz"]):
         assert pip_args(opaque).opaque is not None, opaque
+    # a variable in the version alone leaves the project known; anywhere else it is opaque
+    versioned = ["poetry==$POETRY_VERSION", "uvicorn[standard]>=${UVICORN_VERSION:-0.29}"]
+    assert pip_args(versioned).packages == versioned and pip_args(versioned).opaque is None
+    for opaque in (["$PKG==1.0"], ["uvicorn$SUFFIX"], ["uvicorn[$EXTRAS]==1"],
+                   ["uvicorn==`cat v`"], ["uvicorn==$(cat v)"], ["x @ https://h/$V.whl"],
+                   ["uvicorn==1;python_version>'$PY'"]):
+        assert pip_args(opaque).opaque is not None, opaque
     assert unreadable_lines("fastapi==0.110 --hash=sha256:ab\n-e ./libs/common\nx @ https://h/x.whl\n"
                             "./wheels/y.whl\n") == ["`./libs/common` is a path, a wildcard or an "
                                                      "archive", "`./wheels/y.whl` is a path, a "
                                                      "wildcard or an archive"]
+
+
+@pytest.mark.parametrize(("install", "missing"), [
+    pytest.param('"uvicorn[standard]==$UVICORN_VERSION"', [], id="server-itself"),
+    pytest.param('"fastapi==${FASTAPI_VERSION}"', [], id="release-that-may-bring-it"),
+    pytest.param('"gunicorn==$UVICORN_VERSION"', ["requirement:uvicorn"], id="another-package"),
+])
+def test_a_variable_in_the_version_leaves_the_package_known(install: str,
+                                                            missing: list[str]) -> None:
+    dockerfile = (f"{SLIM}ARG UVICORN_VERSION=0.30.1\nARG FASTAPI_VERSION=0.111.0\n"
+                  f"COPY requirements.txt .\nRUN pip install -r requirements.txt {install}\n"
+                  f"COPY . .\n{UVICORN}")
+    found = findings(repo({"Dockerfile": dockerfile, **FASTAPI_ONLY}))
+    assert [f.subject for f in found] == missing
 
 
 def test_pyproject_static_dependencies_and_groups() -> None:

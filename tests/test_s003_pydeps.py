@@ -153,6 +153,11 @@ def test_what_frameworks_on_fastapi_may_bring() -> None:
     assert may_bring("reflex") == frozenset({"fastapi", "uvicorn", "gunicorn"})
     assert may_bring("fastapi-users") == frozenset({"fastapi"})
     assert may_bring("fastapi-cli") == may_bring("httpx") == frozenset()
+    # a release a build variable picks may be one that brings them
+    assert may_bring("fastapi", frozenset(), "==$FASTAPI_VERSION") == frozenset(
+        {"uvicorn", "fastapi-cli"})
+    assert may_bring("uvicorn-worker", frozenset(), ">=${V}") == frozenset({"gunicorn", "uvicorn"})
+    assert may_bring("gunicorn", frozenset(), "==$V") == frozenset()
 
 
 def test_a_fastapi_extension_stands_back_for_fastapi_not_for_the_server() -> None:

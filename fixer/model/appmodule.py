@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass, replace
 
 from fixer.core.derived import Memo
+from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import locate, may_hold, workdir
 from fixer.model.services import BuiltService, Service
@@ -114,8 +115,8 @@ def _guess(tree: Tree, context: str) -> AppModule | None:
 
 # the files `fastapi run` with no path serves, the first found in its working directory
 _FASTAPI_DEFAULTS = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
-# gunicorn's app in its configuration file: `wsgi_app = "app.main:app"`
-_WSGI_APP = re.compile(r"""^wsgi_app\s*=\s*["']([^"']+)["']""", re.M)
+# a string literal, and a comment after it: the value of a setting fixer reads
+_LITERAL = re.compile(r"""(["'])([^"'\\]+)\1[ \t]*(?:#.*)?""")
 # a command word that is only a variable: `uvicorn $APP_MODULE`, `"${APP}"`
 _VARIABLE_WORD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
 
@@ -170,11 +171,51 @@ def _variable_target(ws: Workspace, service: BuiltService, words: list[str]) -> 
 def _configured_target(ws: Workspace, service: BuiltService, cwd: str,
                        words: list[str]) -> str | None:
     """gunicorn's `wsgi_app` in the file `-c` names, else in ./gunicorn.conf.py."""
+    file = _config_file(ws, service, cwd, words)
+    value = _literal_setting(file.text, "wsgi_app") if file is not None else None
+    return value if value is not None and TARGET.match(value) else None
+
+
+def gunicorn_setting(ws: Workspace, service: BuiltService, name: str,
+                     options: tuple[str, ...]) -> tuple[str, str] | None:
+    """The literal a gunicorn command's configuration file sets `name` to
+    (`worker_class = "uvicorn.workers.UvicornWorker"`), and that file: the one `-c` names,
+    else ./gunicorn.conf.py of its working directory, which gunicorn reads by default. None
+    where GUNICORN_CMD_ARGS names another file or gives the setting's `options`, which win
+    over the file."""
+    launch = service.app.listen.launch
+    if launch is None or launch.server != "gunicorn":
+        return None
+    given = (_variable(ws, service, "GUNICORN_CMD_ARGS") or "").strip("\"'").split()
+    if any(word.startswith(option) for word in given for option in ("-c", "--config", *options)):
+        return None
+    words, cds = _words(service, launch)
+    file = _config_file(ws, service, _cwd(service, launch, (words, cds)), words)
+    value = _literal_setting(file.text, name) if file is not None else None
+    return (value, file.path) if value is not None and file is not None else None
+
+
+def _config_file(ws: Workspace, service: BuiltService, cwd: str,
+                 words: list[str]) -> TextFile | None:
+    """The gunicorn configuration file `-c` names, else ./gunicorn.conf.py, in the image."""
     name = _option(words, "-c") or _option(words, "--config") or "gunicorn.conf.py"
     path = locate(ws.tree, service, cwd, name.removeprefix("python:"))
-    file = ws.read(path) if path is not None and path.endswith(".py") else None
-    match = _WSGI_APP.search(file.text) if file is not None else None
-    return match.group(1) if match is not None and TARGET.match(match.group(1)) else None
+    return ws.read(path) if path is not None and path.endswith(".py") else None
+
+
+def _literal_setting(text: str, name: str) -> str | None:
+    """The string a configuration file sets `name` to, when every assignment of it is that
+    one literal and one is at the top level: another value assigned later, or under an
+    `if`, may be the one that holds."""
+    values: set[str] = set()
+    top = False
+    for match in re.finditer(rf"^([ \t]*){re.escape(name)}[ \t]*=(?!=)(.*)$", text, re.M):
+        literal = _LITERAL.fullmatch(match.group(2).strip())
+        if literal is None:
+            return None
+        values.add(literal.group(2))
+        top = top or not match.group(1)
+    return values.pop() if top and len(values) == 1 else None
 
 
 def _cwd(service: BuiltService, launch: Launch,

@@ -46,7 +46,7 @@ services:
       POSTGRES_PASSWORD: app
       POSTGRES_DB: app
     healthcheck:
-      test: ["CMD", "pg_isready", "-U", "app", "-d", "app"]
+      test: ["CMD", "pg_isready", "-U", "app", "-d", "app", "-h", "127.0.0.1"]
       interval: 5s
       timeout: 5s
       retries: 5
@@ -91,10 +91,14 @@ is referenced through a `.env` variable holding that value, never copied. A URL 
 password, or an empty one (`app:@db`), gets `POSTGRES_HOST_AUTH_METHOD: trust`. A
 non-default port gets a server listening there. The volume goes where the image's
 PostgreSQL major version keeps its data, read from the tag (`17`, `16.4-bookworm`,
-`pg18`, `0.8.0-pg17`, `latest-pg18`): /var/lib/postgresql from 18 (which refuses a volume
-at .../data), /var/lib/postgresql/data before. Unsafe when only metrics exporters use the
-URL (a `postgres-exporter`'s `DATA_SOURCE_NAME`): the database an exporter watches is
-often one outside the stack, and an empty one beside it is no fix. Unsafe too when the
+`pg18`, `0.8.0-pg17`, `latest-pg18`): /var/lib/postgresql from 18 (which refuses a
+volume at .../data), /var/lib/postgresql/data before. The healthcheck asks over TCP (`-h
+127.0.0.1`), as C005's does: the socket answers already while the image's entrypoint
+creates the database and runs `/docker-entrypoint-initdb.d` on a temporary server that
+listens on no TCP port, and a service let through then fails to connect. Unsafe when
+only metrics exporters use the URL (a `postgres-exporter`'s `DATA_SOURCE_NAME`): the
+database an exporter watches is often one outside the stack, and an empty one beside it
+is no fix. Unsafe too when the
 users need an extension the configured image does not ship (pgvector, PostGIS,
 TimescaleDB), as a user's requirement (`pgvector`, `langchain-postgres`, `geoalchemy2`), a
 `CREATE EXTENSION` in its code or the host name (`pgvector`, `postgis`) says: `CREATE

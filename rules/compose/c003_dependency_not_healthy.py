@@ -208,7 +208,8 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
         causes=_healthchecks(service.stack.services[dependency.name]),
     )
     if verdict is Verdict.BROKEN:
-        return found(**_broken(ws, service, dependency, why))
+        reason, follows = _broken(ws, service, dependency, why)
+        return found(reason=reason, follows=follows)
     elsewhere = healthcheck_elsewhere(service.stack.services[dependency.name], doc)
     if elsewhere is not None:
         return found(reason=elsewhere)
@@ -237,18 +238,17 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
 
 
 def _broken(ws: Workspace, service: Service, dependency: Dependency,
-            why: str) -> dict[str, object]:
+            why: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The reason of an entry whose healthcheck cannot pass, and the findings whose fixes
     repair it, when nothing else stands in its way: the gate follows them."""
     target = service.stack.services[dependency.name]
     repairs = stackcheck.repaired_by(ws, target, dependency.doc)
     reason = f"{why}; waiting for it would keep {service.name} from starting"
     if not repairs:
-        return {"reason": reason}
+        return reason, ()
     repair = (f"the {repairs[0]} fix of {target.name} repairs it" if len(repairs) == 1 else
               f"the {depends_plan.names(list(repairs))} fixes of {target.name} repair it")
-    return {"reason": f"{reason} ({repair})",
-            "follows": tuple((code, target.name) for code in repairs)}
+    return f"{reason} ({repair})", tuple((code, target.name) for code in repairs)
 
 
 def _edits(doc: ComposeDoc, definition: Value, conditions: dict[str, str]) -> list[TextEdit]:

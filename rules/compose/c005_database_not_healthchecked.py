@@ -49,7 +49,7 @@ services:
       POSTGRES_USER: ${DB_USER}
       POSTGRES_DB: orders
     healthcheck:
-      test: ["CMD", "pg_isready", "-U", "${DB_USER}", "-d", "orders"]
+      test: ["CMD", "pg_isready", "-U", "${DB_USER}", "-d", "orders", "-h", "127.0.0.1"]
       interval: 10s
       timeout: 5s
       retries: 3
@@ -59,14 +59,18 @@ services:
 ## Fix safety
 Safe: it adds the image's own probe, which its image ships and which passes as soon
 as the server accepts connections, whatever the credentials: `pg_isready -U USER -d
-DB` (`-p` when the command moves the port), `mysqladmin ping -h 127.0.0.1
+DB -h 127.0.0.1` (`-p` when the command moves the port): over TCP, since the socket
+answers already while the entrypoint creates the database and runs
+`/docker-entrypoint-initdb.d` on a temporary server with `listen_addresses=''`, where a
+migration let through fails to connect (unsafe when the command has the server listen on
+another address only, `-c listen_addresses=10.0.0.5`); `mysqladmin ping -h 127.0.0.1
 --protocol=tcp` (`mariadb-admin` on `mariadb` 10.5 and later, which dropped `mysqladmin`
 in 11; `-P` when the command moves the port): over TCP, since the socket answers already
 while the entrypoint initialises the database on a temporary server with
 `--skip-networking`, and an app let through then finds no TCP port open (a server whose
 own command has `--skip-networking` is probed on its socket, `--socket=` kept; one that
-reads a configuration file mounted into `/etc/mysql/conf.d` is unsafe: it may move the
-port or turn networking off);
+reads a configuration file mounted into `/etc/mysql/conf.d`, or that whole folder, is
+unsafe: it may move the port or turn networking off);
 `redis-cli ping` (`valkey-cli`; `-p` for a `--port`; the port read from compose's
 `command:` and `entrypoint:`, a `sh -c` script included), `rabbitmq-diagnostics -q
 ping`, `mongosh --quiet --eval "db.adminCommand('ping')"` (`mongo` before 6.0).
@@ -80,12 +84,19 @@ as `postgres` would pass, but log a failed login every 10 seconds); a user or da
 the entrypoint reads from a file (`POSTGRES_USER_FILE`, a compose secret) is read there
 too (`"$$(cat "$$POSTGRES_USER_FILE")"`); the image's defaults otherwise. Timings are
 C004's (`interval: 10s`, `timeout: 5s`, `retries: 3`, `start_period: 10s`), the test in
-the file's list style and quotes. Every app service's entry for it with no `condition`
-gets `condition: service_healthy`; an explicit condition (`service_started`, ...) is the
-author's choice and is kept.
+the file's list style and quotes, except `start_period: 60s` for MySQL, MariaDB and
+RabbitMQ: their first start (a data directory initialised on a temporary server, then a
+restart; an Erlang node's boot) often takes longer than C004's ~40 s to the first
+counted failure on a loaded CI runner, and a gate on a container marked unhealthy fails
+`docker compose up`. Failures during the start period do not count and a probe that
+passes ends it, so a fast start waits no longer. Every app service's entry for it with
+no `condition` gets `condition: service_healthy`; an explicit condition
+(`service_started`, ...) is the author's choice and is kept.
 A short list turned into the long form is converted once, every entry decided in
 this fix (as C003 decides them): `service_healthy` for each entry whose healthcheck
-can pass and each database this fix gives its probe too, `service_started`, what
+can pass and each database this fix gives its probe too (the fix unsafe, with that
+database's reason, where its probe is one C005's own fix for it offers as unsafe: a fix
+is no safer than the least safe gate it writes), `service_started`, what
 the short form meant, for a service no rule gives a healthcheck and for an entry
 the user turned C003 off for (not run, `per-service-ignores`, a `# fixer:
 ignore[C003]` comment on its line): gating it is C003's change. The title names
@@ -120,7 +131,6 @@ the base file, which also runs without that overlay, would wait on another serve
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -133,6 +143,7 @@ from fixer.facts.database.unchecked import (
     definition_in,
     healthcheck_edit,
     healthcheck_site,
+    probe_doubt,
     unchecked,
 )
 from fixer.model.appservice import COMPLETED
@@ -245,36 +256,10 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     title += depends_plan.c003_on_the_way(sorted(plan.c003_owners), sorted(plan.c003_gated))
     build = partial(_edits, tuple(plan.steps))
     base = replace(base, relies_on=tuple(sorted(plan.healthy)))
-    doubt = target.probe.doubt or plan.doubt or _called_elsewhere(ws, target)
+    doubt = probe_doubt(ws, target) or plan.doubt
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
-
-
-# the port each family listens on unless told another, and the probe options that name one
-_DEFAULT_PORTS = {"postgres": "5432", "mysql": "3306", "mariadb": "3306", "redis": "6379",
-                  "valkey": "6379", "mongo": "27017", "rabbitmq": "5672"}
-_PORT_NAMED = re.compile(r"(?:^|\s)(?:-p|-P|--port)\b")
-
-
-def _called_elsewhere(ws: Workspace, target: Unchecked) -> str | None:
-    """Why the probe may ask the wrong port: a service that waits for the database calls
-    it on another port than its image's default (`postgresql://app@db:6543/app`), and the
-    probe names none: the server may listen there, moved where fixer does not read (an
-    entrypoint script)."""
-    default = _DEFAULT_PORTS.get(target.probe.family)
-    if default is None or _PORT_NAMED.search(" ".join(target.probe.test[1:])):
-        return None
-    name = re.escape(target.service.name)
-    called = re.compile(rf"://(?:[^/@\s]*@)?{name}:(\d+)")
-    for owner, _dependency in target.dependents:
-        for value in owner.environment(ws.tree).values():
-            match = called.search(value or "")
-            if match is not None and match.group(1) != default:
-                return (f"{owner.name} calls {target.service.name} on port {match.group(1)}, "
-                        f"and the probe asks {default}: the server may listen where fixer "
-                        "does not read")
-    return None
 
 
 def _edits(steps: tuple[Step, ...]) -> list[TextEdit]:

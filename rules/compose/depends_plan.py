@@ -6,8 +6,10 @@ An entry written `service_started` today is therefore never gated, even when a l
 the same run gives its service a healthcheck. So the list is converted once, with every
 entry right, and waits while one of them cannot be decided yet:
 - `service_healthy` when the entry's healthcheck can pass (the stack check holds), or the
-  fix itself gives a database its image's probe; in doubt (the stack check cannot tell),
-  still `service_healthy`, and the fix is unsafe with the reason;
+  fix itself gives a database its image's probe; in doubt (the stack check cannot tell, or
+  the database's probe is one C005's own fix offers as unsafe), still `service_healthy`,
+  and the fix is unsafe with the reason: a fix is no safer than the least safe gate it
+  writes;
 - `service_started`, what the short form meant, when the service has no healthcheck and no
   rule will give it one, when its healthcheck calls the owner or a service that starts
   only after it (a gate there is a cycle), when it is no service of the stack (C002), for
@@ -16,8 +18,9 @@ entry right, and waits while one of them cannot be decided yet:
   ignore[C003]` comment on the entry's line): gating it would be C003's change;
 - the whole conversion waits (the finding is display-only with the reason) while an entry
   is an app service with no healthcheck that C004 may add (not one whose listen port is
-  unknown, or whose compose healthcheck sets only timings), a database C005 will probe,
-  or a service whose healthcheck cannot pass yet (D003, P001 or H002 may repair it);
+  unknown, or whose compose healthcheck sets only timings), a database C005 will probe
+  (for the fixes that do not probe it themselves: C001, C003), or a service whose
+  healthcheck cannot pass yet (D003, P001 or H002 may repair it);
 - no conversion at all (display-only with the reason) when such an app service has
   `extends:`: its healthcheck may come from the service it extends, which fixer does not
   read, and C004 never adds one there, so a wait for it would never end.
@@ -33,7 +36,7 @@ from dataclasses import dataclass
 import yaml
 
 from fixer import stackcheck
-from fixer.facts.database.unchecked import will_probe
+from fixer.facts.database.unchecked import probe_doubt, will_probe
 from fixer.facts.health.cycles import health_cycle
 from fixer.facts.health.healthchecks import (
     Health,
@@ -130,8 +133,9 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
         return _Entry(STARTED) if c003_off or elsewhere or cycle else _gate(ws, target, doc)
     database = will_probe(ws, target)
     if database is not None:
-        if probes and database.probe.doubt is None:
-            return _Entry(HEALTHY, probed=True)   # C005's own change: the probe and its gate
+        if probes:   # C005's own change: the probe and its gate, no safer than its own fix
+            doubt = probe_doubt(ws, database)
+            return _Entry(HEALTHY, doubt and f"{name}'s probe may not pass: {doubt}", probed=True)
         return _Entry(why=f"{name} has a healthcheck (C005)")
     if is_app_service(ws, target) and cannot_add(target) is None and not c003_off:
         if target.get("extends") is not None:   # C004 leaves it alone: no wait ends

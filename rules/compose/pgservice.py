@@ -19,6 +19,7 @@ from fixer.core.envfile import interpolate, references, unset_names
 from fixer.facts.database import dburl, networks
 from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay, raw_environment
 from fixer.facts.database.images import family, postgres_major
+from fixer.facts.database.probes import PG_OVER_TCP
 from fixer.model.depends import HEALTHY, append_refused, conditions_refused, set_conditions
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
@@ -136,7 +137,9 @@ def fragment(creds: Credentials, image: str, volume: str, style: Style,
         env.append(("POSTGRES_PASSWORD", creds.password))
     if creds.database:
         env.append(("POSTGRES_DB", creds.database))
-    test = ["CMD", "pg_isready", "-U", creds.user, "-d", creds.database or creds.user]
+    # over TCP, as C005's probe: the socket answers while the init server runs
+    test = ["CMD", "pg_isready", "-U", creds.user, "-d", creds.database or creds.user,
+            *PG_OVER_TCP]
     if creds.port:
         test += ["-p", creds.port]
     environment: compose_style.Fragment = Seq(tuple(f"{k}={v}" for k, v in env)) \

@@ -2,7 +2,10 @@
 
 ## What it does
 Reads what the service starts (compose `command:`, else the final stage's CMD or
-ENTRYPOINT): uvicorn, gunicorn (and uvicorn's worker class), `fastapi run`
+ENTRYPOINT): uvicorn, gunicorn (and uvicorn's worker class, from `-k`, else a literal
+`worker_class` in the configuration file `-c` names or the `./gunicorn.conf.py` gunicorn
+reads by default from its working directory, unless GUNICORN_CMD_ARGS names a worker or
+another file), `fastapi run` or `fastapi dev`
 (the FastAPI CLI), hypercorn, granian, or a script calling `uvicorn.run`; and whether
 the app module imports `fastapi`. Each must be declared in the requirements files the
 image installs (`pip install -r`, `uv pip sync`, `pip-sync`, followed through `-r`
@@ -18,7 +21,9 @@ leaves out the dev groups, `-G` and `--without` choose), or a `pip install NAME`
 the final stage, the stages it is built FROM, or a stage whose installs it copies
 (`pip install --prefix=/install` then `COPY --from=builder /install /usr/local`, a
 venv, site-packages). Names compare PEP 503-normalized; extras, markers and versions
-do not matter to the match (`uvicorn[standard]>=0.29` counts as uvicorn).
+do not matter to the match (`uvicorn[standard]>=0.29` counts as uvicorn, and so does
+`uvicorn==$UVICORN_VERSION`: a variable in the version alone leaves the name known, and
+the release it picks may bring what some releases of that package bring).
 
 A requirement known to bring the package counts too: `fastapi[standard]` and
 `fastapi[all]` bring uvicorn and the FastAPI CLI, and so does fastapi 0.111.0 or 0.111.1
@@ -41,7 +46,8 @@ No finding when the image may hold packages fixer cannot name: a workspace membe
 (`uv sync --package api`), install options fixer cannot read (`uv sync $ARGS`, an ENV such
 as `UV_NO_DEV`, a `pdm install` with no group option, where the lock file's groups
 decide), `pip install` of wheels,
-paths, wildcards or `$VARIABLES`, a `-r` file it cannot find, a project whose
+paths, wildcards or `$VARIABLES` (other than in the version), a `-r` file it
+cannot find, a project whose
 dependencies setup.py, setup.cfg or a `dynamic` pyproject.toml decide, one with a
 dependency on a local path (Poetry's `shared = { path = "../libs/shared" }`, `shared @
 file:///...`), which brings that library's own dependencies, `pipenv` or

@@ -5,6 +5,7 @@ requirements bring them (`fastapi[standard]` brings uvicorn) is pydeps' `brought
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from fixer.sources.dockertext import tokenize
 from fixer.sources.launch import shell_script_at
 
 _IMPORTS_FASTAPI = re.compile(r"^[ \t]*(?:from[ \t]+fastapi[\s.]|import[ \t]+fastapi\b)", re.M)
+_WORKER_OPTIONS = ("-k", "--worker-class")
 _WORKERS = {"uvicorn.workers": ("uvicorn", "uvicorn"), "uvicorn_worker": ("uvicorn-worker",
                                                                           "uvicorn-worker")}
 
@@ -43,11 +45,12 @@ def needs(ws: Workspace, service: BuiltService) -> list[Need]:
         server = "uvicorn"  # `python main.py` that calls uvicorn.run(...)
         runs = f"{where} runs a script that calls `uvicorn.run`"
     if server == "fastapi":
-        out.append(_simple("fastapi-cli", f"{where} runs `fastapi run` (the FastAPI CLI)"))
+        out.append(_simple("fastapi-cli", f"{where} runs `{_cli_command(service)}` (the "
+                                          "FastAPI CLI)"))
     elif server is not None:
         out.append(_simple(server, runs))
     if server == "gunicorn":
-        out.extend(_worker_needs(service, where))
+        out.extend(_worker_needs(ws, service, where))
     if _imports_fastapi(ws, service):
         out.append(_simple("fastapi", "the app imports fastapi"))
     return out
@@ -76,18 +79,42 @@ def _words(script: str) -> list[str]:
     return [t.value for t in tokenize(script) if not t.operator]
 
 
-def _worker_needs(service: BuiltService, where: str) -> list[Need]:
-    words = _command_words(service)
+def _cli_command(service: BuiltService) -> str:
+    """The FastAPI CLI's command as the service writes it (`fastapi dev`): `run` and `dev`
+    both need the CLI, and the message names the one the reader will find."""
+    words = appmodule.launch_words(service)
+    at = next((i for i, word in enumerate(words) if posixpath.basename(word) == "fastapi"), None)
+    return " ".join(words[at:at + 2]) if at is not None else "fastapi"
+
+
+def _worker_needs(ws: Workspace, service: BuiltService, where: str) -> list[Need]:
+    """What gunicorn's worker class needs: the one the command gives (`-k`), else the
+    literal `worker_class` of its configuration file, which gunicorn fails to load when its
+    package is missing."""
+    worker = _given_worker(_command_words(service))
+    if worker is not None:
+        why = f"{where} runs gunicorn with {worker}"
+    else:
+        configured = appmodule.gunicorn_setting(ws, service, "worker_class", _WORKER_OPTIONS)
+        if configured is None:
+            return []
+        worker, path = configured
+        why = f"{where} runs gunicorn with {worker} (worker_class in {path})"
+    for prefix, (name, add) in _WORKERS.items():
+        if worker.startswith(prefix + "."):
+            return [Need(name, add, why)]
+    return []
+
+
+def _given_worker(words: list[str]) -> str | None:
+    """The worker class the command's `-k`/`--worker-class` gives, the last one winning."""
     worker = None
     for index, word in enumerate(words):
-        if word in ("-k", "--worker-class") and index + 1 < len(words):
+        if word in _WORKER_OPTIONS and index + 1 < len(words):
             worker = words[index + 1]
         elif word.startswith("--worker-class="):
             worker = word.split("=", 1)[1]
-    for prefix, (name, add) in _WORKERS.items():
-        if worker and worker.startswith(prefix + "."):
-            return [Need(name, add, f"{where} runs gunicorn with {worker}")]
-    return []
+    return worker
 
 
 def _imports_fastapi(ws: Workspace, service: Service) -> bool:

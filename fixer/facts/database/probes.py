@@ -55,6 +55,19 @@ class DbProbe:
     def tool(self) -> str:
         return self.test[1].split()[0]
 
+    @property
+    def start_period(self) -> str | None:
+        """The grace its first start needs beyond fixer's 10 s; None: fixer's is enough."""
+        return _SLOW_FIRST_START.get(self.family)
+
+
+# Servers whose first start routinely outlasts fixer's `start_period: 10s` plus 3 failed
+# probes (~40 s) on a loaded CI runner: MySQL and MariaDB initialise their data directory
+# (and restart) before they listen on TCP, RabbitMQ boots an Erlang node. Failures during the
+# start period do not count, and a probe that passes ends it, so a longer one costs a fast
+# start nothing, where a short one fails `docker compose up` at the gate.
+_SLOW_FIRST_START = {"mysql": "60s", "mariadb": "60s", "rabbitmq": "60s"}
+
 
 def resolved_image(service: Service) -> str | None:
     """The service's `image`, interpolated from the stack's `.env`; None when a variable
@@ -133,9 +146,10 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
                    _mounted_config(kind, service), _tls_only(kind, words))
 
 
-# where the mysql and mariadb images read configuration files besides the command line
-_MYSQL_CONFIG = re.compile(r"^/etc/mysql/(?:my\.cnf|conf\.d/|mariadb\.conf\.d/|"
-                           r"mysql\.conf\.d/)|^/etc/my\.cnf")
+# where the mysql and mariadb images read configuration files besides the command line: a
+# file mounted there, or a whole folder (`./conf.d:/etc/mysql/conf.d`)
+_MYSQL_CONFIG = re.compile(r"^/etc/mysql/?$|^/etc/mysql/(?:my\.cnf|(?:conf|mariadb\.conf|"
+                           r"mysql\.conf)\.d(?:/|$))|^/etc/my\.cnf")
 
 
 def _mounted_config(kind: str, service: Service) -> str | None:
@@ -317,17 +331,33 @@ def _default_port_asked(kind: str | None, words: list[str], text: str) -> str | 
     return f"{tool} asks port {known[2]}, and the server listens on {port}"
 
 
+# Over TCP: the socket answers already while the entrypoint creates the database and runs
+# /docker-entrypoint-initdb.d on a temporary server with `listen_addresses=''`, and a service
+# let through then finds port 5432 closed (a migration fails). C001's service asks the same.
+PG_OVER_TCP = ("-h", "127.0.0.1")
+
+
 def _postgres(env: Environment, words: list[str]) -> tuple[list[Word], str | None]:
-    """`pg_isready -U user -d database`: the entrypoint's defaults are user `postgres` and a
-    database named after the user. Naming them keeps the server's log free of failed
-    connection attempts for `root`, or for `postgres` where a deployment's env file names
-    another user."""
+    """`pg_isready -U user -d database -h 127.0.0.1`: the entrypoint's defaults are user
+    `postgres` and a database named after the user. Naming them keeps the server's log free
+    of failed connection attempts for `root`, or for `postgres` where a deployment's env file
+    names another user."""
     user = _from_file(env, "POSTGRES_USER") or _reference(env, "POSTGRES_USER", Word("postgres"))
     database = _from_file(env, "POSTGRES_DB") or _reference(env, "POSTGRES_DB", user)
     port = _option(words, ("-p",), ("port=",))
-    argv = [Word("pg_isready"), Word("-U"), user, Word("-d"), database]
+    argv = [Word("pg_isready"), Word("-U"), user, Word("-d"), database, *_words(*PG_OVER_TCP)]
     argv += [Word("-p"), _port(port)] if port else []
-    return argv, _config_doubt(words, "postgres", r"^config_file=")
+    return argv, _config_doubt(words, "postgres", r"^config_file=") or _listens_apart(words)
+
+
+def _listens_apart(words: list[str]) -> str | None:
+    """Why the TCP probe may not reach PostgreSQL: the command tells it where to listen
+    (`-c listen_addresses=10.0.0.5`), and not on every address or the loopback one."""
+    found = _option(words, ("-h",), ("listen_addresses=",))
+    if found is None or {"*", "0.0.0.0", "::", "127.0.0.1", "localhost"} & \
+            set(found.strip("'\"").replace(" ", "").split(",")):
+        return None
+    return f"the server listens on `{found}` only, and the probe asks 127.0.0.1"
 
 
 def _from_file(env: Environment, name: str) -> Word | None:

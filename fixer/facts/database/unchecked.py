@@ -5,11 +5,14 @@ alone, a probe would change nothing.
 
 C005 fixes them; the `depends_on` planner (`fixer_rules.compose.depends_plan`) asks whether a service
 will get its probe, so that a short list naming it waits for that fix instead of pinning
-it to `service_started`. Both ask here, so they cannot disagree.
+it to `service_started`, and whether that probe is in doubt, so that a fix giving it the
+probe on the way is no safer than the database's own. Both ask here, so they cannot
+disagree.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from fixer.core.derived import Memo
@@ -104,6 +107,34 @@ def will_probe(ws: Workspace, service: Service) -> Unchecked | None:
     return found if found.writable else None
 
 
+def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
+    """Why fixer cannot vouch that the database's probe passes: the probe's own doubt, or
+    a service that waits for it calls it on another port than its image's default
+    (`postgresql://app@db:6543/app`) while the probe names none: the server may listen
+    there, moved where fixer does not read (an entrypoint script, a configuration file)."""
+    if target.probe.doubt is not None:
+        return target.probe.doubt
+    default = _DEFAULT_PORTS.get(target.probe.family)
+    if default is None or _PORT_NAMED.search(" ".join(target.probe.test[1:])):
+        return None
+    name = re.escape(target.service.name)
+    called = re.compile(rf"://(?:[^/@\s]*@)?{name}:(\d+)")
+    for owner, _dependency in target.dependents:
+        for value in owner.environment(ws.tree).values():
+            match = called.search(value or "")
+            if match is not None and match.group(1) != default:
+                return (f"{owner.name} calls {target.service.name} on port {match.group(1)}, "
+                        f"and the probe asks {default}: the server may listen where fixer "
+                        "does not read")
+    return None
+
+
+# the port each family listens on unless told another, and the probe options that name one
+_DEFAULT_PORTS = {"postgres": "5432", "mysql": "3306", "mariadb": "3306", "redis": "6379",
+                  "valkey": "6379", "mongo": "27017", "rabbitmq": "5672"}
+_PORT_NAMED = re.compile(r"(?:^|\s)(?:-p|-P|--port)\b")
+
+
 @dataclass(frozen=True)
 class HealthcheckSite:
     """Where a database's `healthcheck:` goes: its definition in the file naming its image."""
@@ -136,7 +167,8 @@ def healthcheck_edit(target: Unchecked, site: HealthcheckSite) -> TextEdit:
     in the file's style."""
     style = compose_style.detect(site.doc)
     return add_entry(site.doc, site.definition.node, "healthcheck",
-                     healthcheck_fragment(target.probe.test, style), style)
+                     healthcheck_fragment(target.probe.test, style,
+                                          target.probe.start_period), style)
 
 
 def definition_in(service: Service, doc: ComposeDoc) -> Value:

@@ -215,9 +215,13 @@ def healthcheck_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | Non
             f"{service.name} (no healthcheck configured)")
 
 
-def healthcheck_fragment(test: tuple[str, ...], style: Style) -> Map:
-    """A compose `healthcheck` with `test` in the file's list style, and fixer's timings."""
-    return Map((("test", Flow(test) if style.flow_tests else Seq(test)), *TIMINGS))
+def healthcheck_fragment(test: tuple[str, ...], style: Style,
+                         start_period: str | None = None) -> Map:
+    """A compose `healthcheck` with `test` in the file's list style, and fixer's timings
+    (`start_period` in place of fixer's for a server whose first start takes longer)."""
+    timings = tuple((key, start_period if key == "start_period" and start_period else value)
+                    for key, value in TIMINGS)
+    return Map((("test", Flow(test) if style.flow_tests else Seq(test)), *timings))
 
 
 # Docker's interval when none is set: a healthcheck first runs this long after the container

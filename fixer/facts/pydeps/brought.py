@@ -87,12 +87,18 @@ def _newest(specifier: str) -> bool:
     return unbounded_above(specifier)
 
 
-def may_bring(project: str) -> frozenset[str]:
+def may_bring(project: str, extras: frozenset[str] = frozenset(),
+              specifier: str = "") -> frozenset[str]:
     """What installing the normalized `project` may bring, though fixer does not know that
     it does: a requirement whose dependencies fixer does not know is no evidence either way,
-    so a rule does not judge what it may bring."""
+    so a rule does not judge what it may bring. Nor is one whose version a build variable
+    gives (`fastapi==$FASTAPI_VERSION`): the release may be one that brings them."""
     if project in _BUILT_ON_FASTAPI:
         return _FRAMEWORK_MAY_BRING
     if project.startswith(_EXTENSION_PREFIX) and project not in _KNOWN_BY_PROJECT:
         return frozenset({"fastapi"})
+    if "$" in specifier:
+        return frozenset(name for known in _KNOWN_BY_PROJECT.get(project, ())
+                         if known.extra is None or known.extra in extras
+                         for name in known.names)
     return frozenset()

@@ -96,7 +96,7 @@ class Declared:
         key = normalize(name)
         self.names.setdefault(key, set()).add(extras)
         self.brought |= brought_by(key, extras, specifier)
-        self.maybe |= may_bring(key)
+        self.maybe |= may_bring(key, extras, specifier)
 
     def locked(self, name: str, version: str) -> None:
         """The release a lock file pins for a package the image installs from it: the

@@ -33,6 +33,11 @@ _PIP_VALUED = {"-c", "--constraint", "-i", "--index-url", "--extra-index-url", "
                "--timeout", "--retries", "--python", "-p", "--only-binary", "--no-binary",
                "--config-settings", "-C", "--global-option", "--log", "--report"}
 _PIP_LOCATIONS = {"--prefix", "--target", "-t", "--root"}
+# a requirement whose variable is only in its version (`poetry==$POETRY_VERSION`,
+# `uvicorn[standard]>=${UVICORN_VERSION:-0.29}`): the project it installs is known, the
+# release is not; a marker, a URL or a command substitution after the operator is no version
+_VERSION_VARIABLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[^\]$`]*\])?"
+                               r"\s*(?:===?|~=|!=|<=|>=|<|>)[^\s;@#`()]*$")
 
 
 _SEPARATORS = re.compile(r"[-_.]+")
@@ -140,7 +145,7 @@ def _operand(word: str, out: PipArgs) -> None:
 
 def operand_kind(word: str) -> tuple[str, str]:
     """("package", spec) | ("project", extras) for `.` | ("opaque", why) for what names nothing."""
-    if "$" in word or "`" in word:
+    if ("$" in word or "`" in word) and not _VERSION_VARIABLE.match(word):
         return "opaque", f"`{word}` is expanded at build time"
     project = _PROJECT.match(word)
     if project:
