@@ -185,6 +185,11 @@ def test_style_detection(text: str, style: dict[str, object]) -> None:
                  id="literal-trailing-blank"),
     pytest.param("s:\n  a:\n    k: [1,\n      2]  # c\nt: 1\n", "      2]  # c\n", id="flow-multiline"),
     pytest.param("x: &x {a: 1}\ns:\n  a:\n    <<: *x\n", "    <<: *x\n", id="alias-last"),
+    # a line commented out by a `#` in the first column is as deep as its text was
+    pytest.param("s:\n  a:\n    k:\n      - x\n#      - y\n\n# top\nt: 1\n", "#      - y\n",
+                 id="commented-out-item-belongs"),
+    pytest.param("s:\n  a:\n    k: v\n# top comment\nt: 1\n", "    k: v\n",
+                 id="first-column-comment-does-not"),
 ])
 def test_block_append_point(text: str, point_after: str) -> None:
     root = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -135,6 +135,33 @@ def test_a_healthcheck_on_an_app_that_loads_a_model_is_unsafe() -> None:
     assert "healthcheck:" in fix(files, select="C004", unsafe=True).diff
 
 
+SEGMENTATION = ("import torch\n\n\ndef get_segmentator():\n"
+                "    return torch.hub.load('pytorch/vision', 'deeplabv3_resnet101')\n")
+
+
+@pytest.mark.parametrize(("head", "when"), [
+    pytest.param("from app.segmentation import get_segmentator\n\nmodel = get_segmentator()\n",
+                 "which runs at import (api/app/main.py:4)", id="called-at-the-top-level"),
+    pytest.param("from app.segmentation import get_segmentator\n\nif __name__ == '__main__':\n"
+                 "    model = get_segmentator()\n", "which may run at start-up", id="main-guard"),
+    pytest.param("from app.segmentation import get_segmentator\n\n\ndef warm():\n"
+                 "    return get_segmentator()\n", "which may run at start-up",
+                 id="called-in-a-function"),
+])
+def test_a_load_in_a_function_a_module_calls_at_import_runs_at_import(head: str,
+                                                                     when: str) -> None:
+    """The reason says when the function that loads runs: at import where a module of the
+    import path calls it at its top level (`model = get_segmentator()`), else maybe."""
+    files = {**stack(head), "api/app/segmentation.py": SEGMENTATION}
+    files["docker-compose.yml"] = COMPOSE.replace(
+        '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n', "")
+    [finding] = check(files, select="C004")
+    assert finding.reason == (
+        "fixer cannot tell whether api starts before the healthcheck gives up (about 40 s): "
+        "api/app/segmentation.py:5 loads a model (`hub.load`) in `get_segmentator()`, "
+        f"{when}, and the model may be downloaded first")
+
+
 @pytest.mark.parametrize(("command", "unsafe"), [
     pytest.param('["sh", "-c", "sleep 60 && uvicorn app.main:app --host 0.0.0.0 --port 8000"]',
                  "its command sleeps 60 s before the server starts", id="sleep-60"),

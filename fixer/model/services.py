@@ -24,6 +24,7 @@ from fixer.sources.compose import (
     elements,
     get,
     items,
+    key_node,
     mapping_or_list,
     scalar,
     string_list,
@@ -136,6 +137,15 @@ class Service:
 
     def first_doc(self) -> ComposeDoc:
         return self.definitions[0][0]
+
+    def key(self) -> tuple[ComposeDoc, yaml.Node]:
+        """The service's key (`api:`) in the file that defines it first: where a finding
+        about the whole service is reported, so that a comment on the key's line, or alone
+        above it, suppresses it. Its value where the key is not its own (a merge key)."""
+        doc, value = self.definitions[0]
+        services = get(Value(doc.root), "services")
+        key = key_node(services, self.name) if services is not None else None
+        return doc, key if key is not None else value.node
 
     def overlay_setting(self, keys: Iterable[str],
                         besides: ComposeDoc | None = None) -> tuple[ComposeDoc, str] | None:

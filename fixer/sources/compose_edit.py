@@ -111,6 +111,9 @@ def block_append_point(text: str, node: Node) -> int:
     indented deeper than the entries (they belong to the last entry), or as deep
     and right below it (`# redis is optional, so not listed` under a `depends_on`
     list); before blank lines and shallower comments (they belong to what follows).
+    A line commented out by a `#` in its first column (`#      - db` below `- cache`)
+    is as deep as its text was: the entry goes after it, or uncommenting it would
+    put it in the new entry.
     """
     if isinstance(node, yaml.MappingNode):
         column = entries_column(node)
@@ -123,7 +126,7 @@ def block_append_point(text: str, node: Node) -> int:
         end = after_line(text, probe)
         line = text[probe:end]
         stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
+        indent = _comment_depth(line) if line.startswith("#") else len(line) - len(stripped)
         if stripped.startswith("#") and (indent > column or (indent == column and not gap)):
             point = probe = end
         elif not stripped.strip():
@@ -131,6 +134,13 @@ def block_append_point(text: str, node: Node) -> int:
         else:
             break
     return point
+
+
+def _comment_depth(line: str) -> int:
+    """The column a line commented out by a leading `#` stood at: where its text starts,
+    less the `#` put before it (`#      - db` was `      - db`); a comment `# ...` is 1."""
+    text = line[1:].lstrip(" ")
+    return len(line) - len(text) - 1 if text.strip() else 0
 
 
 # -- splices -------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from fixer.facts.ports.urls import URL
 from fixer.model.depends import dependencies
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import Value, get, key_node
 from fixer.sources.compose_edit import Unfixable
 from fixer.stackcheck.verdicts import NETWORK, Fact, Verdict
 
@@ -48,7 +47,5 @@ def _shared(user: Service, target: Service) -> tuple[Verdict, str]:
 
 def _definition(service: Service) -> tuple[str, int]:
     """Where the service is first defined: its key's line."""
-    doc, value = service.definitions[0]
-    services = get(Value(doc.root), "services")
-    key = key_node(services, service.name) if services is not None else None
-    return doc.path, doc.line(key if key is not None else value.node)
+    doc, key = service.key()
+    return doc.path, doc.line(key)

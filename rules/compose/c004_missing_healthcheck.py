@@ -9,7 +9,9 @@ a test nor a `HEALTHCHECK` in the final stage of their Dockerfile.
 `healthcheck: !reset {}` are a deliberate choice and are left alone. The healthcheck
 it adds probes a route the app serves: its own GET health route (the one H001
 accepts: `/api/health` behind a router prefix, `/healthz`, ...; `/health` first when
-there are several), else the `/health` route H001 adds.
+there are several), else the `/health` route H001 adds. The finding is about the whole
+service, so it is reported at the service's key (`api:`), where a
+`# fixer: ignore[C004]` comment goes (at the end of its line, or alone above it).
 
 ## Why is this bad?
 Without a healthcheck Docker cannot tell a hung app from a working one,
@@ -185,8 +187,8 @@ from fixer.core.envfile import parse_env
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import (
-    HealthPlan, Source, late_health, like_doubt, other_framework, plan, route_doubt,
-    several_doubt)
+    HealthPlan, Source, app_created_at, late_health, like_doubt, other_framework, plan,
+    route_doubt, served_app, several_doubt)
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.staticdir import static_dir_crash
@@ -251,10 +253,11 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             # into, a service another one extends (and runs on its own port)
         if other_framework(ws, service) is not None:
             continue  # a Flask or Starlette app whose module imports a FastAPI helper
-        doc = app.build.doc
+        doc, key = service.key()   # about the whole service: a comment at its key says no
         base = Violation(message=f"{service.name} has no healthcheck (compose or Dockerfile)",
-                      path=doc.path, line=doc.line(app.build.node.node), service=service.name,
-                      subject="healthcheck", causes=_command(ws, service), writes_port=True)
+                         path=doc.path, line=doc.line(key), column=doc.column(key),
+                         service=service.name, subject="healthcheck",
+                         causes=_command(ws, service), writes_port=True)
         blocked = cannot_add(service) or _serves_tls(ws, service)
         if blocked is not None or app.listen.port is None:
             yield replace(base, reason=blocked)
@@ -596,8 +599,8 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     if health_plan.doubt:
         return Choice(block="the app serves no health route, and fixer cannot vouch that one "
                             f"added with a decorator would work: {health_plan.doubt}")
-    module = appmodule.find(ws, service)
-    if module is not None and ignored(ws, "H001", service.name, module.path, 1):
+    found = served_app(ws, service)   # asked where H001 reports, so that its comment counts
+    if found is not None and ignored(ws, "H001", service.name, *app_created_at(found[1])):
         return Choice(block="the app serves no health route, and H001, which adds one, is "
                             "turned off for this service")
     routes = addable(ws, service, path)

@@ -152,8 +152,8 @@ from functools import partial
 
 from fixer.facts.health.addroute import route_edits
 from fixer.facts.image.images import service_python
-from fixer.facts.health.healthroute import Source, late_health, plan, served_app, \
-    several_doubt
+from fixer.facts.health.healthroute import Source, app_created_at, late_health, plan, \
+    served_app, several_doubt
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
@@ -186,11 +186,12 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 not WRITABLE.fullmatch(health.path):
             continue
         site = routes.sites[0]
+        path, line = app_created_at(routes)
         unread = f" ({health.why}; its code names no {health.path} path)" if health.why else ""
         violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "
                     f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))}){unread}",
-            path=site.path, line=site.created.lineno, service=service.name,
+            path=path, line=line, service=service.name,
             subject=f"{module.path}:{module.attr or site.var}",
         )
         doubt = late_health(routes, [health.path])

@@ -92,6 +92,13 @@ def served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule, Ap
     return found[key]
 
 
+def app_created_at(routes: AppRoutes) -> tuple[str, int]:
+    """The file and line where the app is created (`app = FastAPI()`): where H001 reports
+    that it serves no health route, so where a comment turns H001 off for it."""
+    site = routes.sites[0]
+    return site.path, site.created.lineno
+
+
 def _served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule,
                                                             AppRoutes] | None:
     module = appmodule.find(ws, service)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from fixer.core import tree_index
@@ -84,6 +85,20 @@ class ModelLoad(NamedTuple):
     imported: bool = False   # `call` is a library the module imports, not a call
     within: str = ""         # the function the call is in ("" at the module's top level)
     network: bool = False    # an HTTP call of the app's start-up (`lifespan`), not a load
+    # `path:line` of a call of `within` that runs when a module of the import path is
+    # imported (`model = get_segmentator()` at its top level): "" when fixer sees none
+    runs_at: str = ""
+
+
+def _when(load: ModelLoad) -> str:
+    """When the call runs: at import, or in the function it is in, which runs at import
+    where a module's top level calls it; else fixer cannot tell (at start-up or per
+    request)."""
+    if not load.within:
+        return "at import"
+    if load.runs_at:
+        return f"in `{load.within}()`, which runs at import ({load.runs_at})"
+    return f"in `{load.within}()`, which may run at start-up"
 
 
 def described(load: ModelLoad) -> str:
@@ -96,15 +111,13 @@ def described(load: ModelLoad) -> str:
         return (f"{load.path}:{load.line} waits for a debugger to attach (`{load.call}`) "
                 "before the app listens")
     if load.call.rsplit(".", 1)[-1] in _S3_DOWNLOADS:
-        when = f"in `{load.within}()`, which may run at start-up" if load.within else \
-            "at import"
-        return (f"{load.path}:{load.line} downloads a file from S3 (`{load.call}`) {when}, "
-                "and fixer cannot tell how long it takes")
+        return (f"{load.path}:{load.line} downloads a file from S3 (`{load.call}`) "
+                f"{_when(load)}, and fixer cannot tell how long it takes")
     what = f"imports {load.call}, a library that loads models" if load.imported else \
         f"loads a model (`{load.call}`)"
-    if load.within:   # fixer does not tell start-up code from request-time code
-        return (f"{load.path}:{load.line} {what} in `{load.within}()`, which may run at "
-                "start-up, and the model may be downloaded first")
+    if load.within:
+        return (f"{load.path}:{load.line} {what} {_when(load)}, and the model may be "
+                "downloaded first")
     return f"{load.path}:{load.line} {what}, which may be downloaded first"
 
 
@@ -279,14 +292,71 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
         file = ws.read(path)
         for found, helper in file.derived.get(_LOADS, lambda: _loads(file)) if file else []:
             if not helper or _named_elsewhere(ws, paths, path, helper):
-                return ModelLoad(path, *found)
+                load = ModelLoad(path, *found)
+                return load._replace(runs_at=_called_at_import(ws, paths, load))
     return None
 
 
+# per file: the functions its import calls by name, with the first line of each, and the
+# names it imports from other modules (`from .segment import get_segmentator`)
+_AT_IMPORT: Memo[tuple[dict[str, int], frozenset[str]]] = Memo("calls at import")
+
+
+def _called_at_import(ws: Workspace, paths: list[str], load: ModelLoad) -> str:
+    """`path:line` of a call of the function the load is in that runs when a module of the
+    import path is imported: in the load's own module, or in one that imports the function
+    by its name. "" when the load is in none, or fixer sees no such call."""
+    if not load.within:
+        return ""
+    word = _word(load.within)
+    for path in paths:
+        file = ws.read(path)
+        if file is None or not word.search(file.text):
+            continue
+        calls, imported = file.derived.get(_AT_IMPORT, lambda: _calls_at_import(file))
+        line = calls.get(load.within)
+        if line is not None and (path == load.path or load.within in imported):
+            return f"{path}:{line}"
+    return ""
+
+
+def _calls_at_import(file: TextFile) -> tuple[dict[str, int], frozenset[str]]:
+    tree = parse(file)
+    calls: dict[str, int] = {}
+    imported: set[str] = set()
+    for node in _runs_at_import(tree.body if tree is not None else []):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            calls[node.func.id] = min(calls.get(node.func.id, node.lineno), node.lineno)
+        elif isinstance(node, ast.ImportFrom):
+            imported.update(alias.name for alias in node.names if alias.asname is None)
+    return calls, frozenset(imported)
+
+
+def _runs_at_import(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """The nodes of a module that run when it is imported: not the bodies of its functions,
+    nor that of `if __name__ == "__main__":` (it runs as a script only)."""
+    todo: list[ast.AST] = list(body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) or (
+                isinstance(node, ast.If) and _MAIN_GUARD.fullmatch(ast.unparse(node.test))):
+            continue
+        yield node
+        todo.extend(ast.iter_child_nodes(node))
+
+
+_MAIN_GUARD = re.compile(r"__name__ == '__main__'|'__main__' == __name__")
+
+
 def _named_elsewhere(ws: Workspace, paths: list[str], own: str, name: str) -> bool:
-    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    word = _word(name)
     return any(path != own and (file := ws.read(path)) is not None and
                word.search(file.text) is not None for path in paths)
+
+
+def _word(name: str) -> re.Pattern[str]:
+    """The name as a word of a module's text, not an attribute (`x.name`)."""
+    return re.compile(rf"(?<![\w.]){re.escape(name)}\b")
 
 
 def _loads(file: TextFile) -> list[Load]:
