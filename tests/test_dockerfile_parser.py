@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fixer.core.errors import InputError
-from fixer.sources.dockerfile import Instruction, parse
+from fixer.sources.dockerfile import Instruction, cmd_in_force, parse
+from fixer.sources.portsites import run_env
 from fixer.sources.dockerfile_grammar import BadDockerfile, RawInstruction, read
 from fixer.core.textfile import TextFile, decode
 
@@ -249,6 +250,30 @@ def test_bom_is_stripped_before_parsing() -> None:
     (stage,) = parse(file).stages
     assert [(i.cmd, i.line, file.text[i.start:i.end]) for i in stage.instructions] == [
         ("FROM", 1, "FROM a"), ("CMD", 2, 'CMD ["x"]')]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("FROM a AS base\nCMD x\nFROM base AS release\nENV A=1\n", "CMD x",
+                 id="inherited"),
+    pytest.param("FROM a AS base\nCMD x\nFROM base\nENTRYPOINT [\"y\"]\n", None,
+                 id="an-own-entrypoint-resets-it"),
+    pytest.param("FROM a AS base\nCMD x\nFROM base\nENTRYPOINT [\"y\"]\nCMD z\n", "CMD z",
+                 id="own-cmd-beside-own-entrypoint"),
+    pytest.param("FROM a\nCMD x\nFROM a\n", None, id="not-built-from-the-stage"),
+])
+def test_the_cmd_in_force_is_inherited_as_docker_inherits_it(text: str,
+                                                             expected: str | None) -> None:
+    dockerfile = parse(TextFile("Dockerfile", text))
+    found = cmd_in_force(dockerfile, dockerfile.stages[-1])
+    assert (dockerfile.text_of(found) if found is not None else None) == expected
+
+
+def test_the_run_time_environment_has_env_of_the_chain_and_no_bare_arg() -> None:
+    text = ("FROM a AS base\nENV HOST=0.0.0.0\nARG WORKERS=2\nFROM base\nARG PORT=8080\n"
+            "ARG DEBUG=0\nENV APP_PORT=${PORT}\n")
+    dockerfile = parse(TextFile("Dockerfile", text))
+    assert run_env(dockerfile, dockerfile.stages[-1]).values == {"HOST": "0.0.0.0",
+                                                                 "APP_PORT": "8080"}
 
 
 def test_offsets_cover_a_heredoc_body_and_exclude_the_line_ending() -> None:

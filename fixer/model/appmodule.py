@@ -24,9 +24,8 @@ from fixer.core.tree import Tree
 from fixer.model.image_paths import locate, may_hold, workdir
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import chain
 from fixer.sources.launch import TARGET, Launch, shell_script_at, split_shell
-from fixer.sources.portsites import stage_env
+from fixer.sources.portsites import run_env
 from fixer.sources.python_modules import Modules
 
 FALLBACKS = ("app/main.py", "main.py", "src/main.py")
@@ -269,17 +268,19 @@ def _python_path(ws: Workspace, service: BuiltService) -> list[str]:
     return [entry for entry in (value or "").split(":") if entry and "$" not in entry]
 
 
+def sets_python_path(ws: Workspace, service: BuiltService) -> bool:
+    """The container's environment sets PYTHONPATH (compose's or the image's), whatever it
+    holds: folders other than the command's own may be on sys.path."""
+    return _variable(ws, service, "PYTHONPATH") is not None
+
+
 def _variable(ws: Workspace, service: BuiltService, name: str) -> str | None:
     """A variable of the container's environment: compose's `environment`/`env_file`
     value, else the image's `ENV` (the final stage's, else the nearest stage it is built
-    from)."""
+    from; an `ARG` is gone at run time)."""
     value = service.environment(ws.tree).get(name)
     app = service.app
-    for link in chain(app.dockerfile, app.stage) if value is None else []:
-        value = stage_env(app.dockerfile, link).values.get(name)
-        if value is not None:
-            break
-    return value
+    return value if value is not None else run_env(app.dockerfile, app.stage).values.get(name)
 
 
 def _script(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:

@@ -1,7 +1,9 @@
 """The port an app service listens on, and where it is written.
 
-First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT,
-`uvicorn.run(port=N)` in the script the command runs, then the server's default.
+First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT (its own, else
+those it inherits from the stage it is built FROM), `uvicorn.run(port=N)` in the script the
+command runs, then the server's default. A variable the command reads is the container's:
+the image's ENV, compose's `environment` and `env_file`, never a build's ARG alone.
 """
 
 from __future__ import annotations
@@ -20,17 +22,18 @@ from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
 from fixer.model.image_paths import in_image
 from fixer.sources.compose import ComposeDoc, Value
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
 from fixer.sources.launch import DEFAULT_PORT, Launch, find_launch, resolve_token
 from fixer.sources.portsites import (
     Addition,
     Site,
     StageEnv,
     Word,
+    build_only,
     flag_words,
     json_addition,
     json_words,
-    stage_env,
+    run_env,
     token_sites,
     yaml_addition,
     yaml_words,
@@ -107,8 +110,9 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         interpolated = _compose_port(tree, found, interpolation or {})
         if interpolated is not None:
             return interpolated
+    # the container's environment: a build's ARG is gone by the time the command runs
     port = _resolve(tree, folder, dockerfile, stage, found,
-                    stage_env(dockerfile, stage, build_args), env, env_sites)
+                    run_env(dockerfile, stage, build_args), env, env_sites)
     return replace(port, sites=(), addition=None) if found.region.kind == "entrypoint" \
         else port
 
@@ -151,6 +155,12 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
                           f"`{launch.port_token}` as its port and does not start")
     port, var = resolve_token(launch.port_token, merged)
     reads = var
+    if port is None and var is not None and var not in env and \
+            build_only(dockerfile, stage, var):
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"`{launch.port_token}` reads the build arg {var}, which the "
+                          f"container does not have (add `ENV {var}=${{{var}}}`): the "
+                          f"server gets an empty port and does not start")
     if port is None:
         return ListenPort(None, region.kind, (), launch, region,
                           f"port `{launch.port_token}` cannot be resolved")
@@ -178,13 +188,13 @@ def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     what runs: a shell-form ENTRYPOINT ignores it, and an exec-form one that is a script
     of the repository runs it only if the script runs its arguments (`exec "$@"`). A
     script that ends in `exec uvicorn ... --port 8001` is the server fixer would have to
-    read, not the CMD."""
-    entrypoint = stage.last("ENTRYPOINT")
-    if entrypoint is None:
+    read, not the CMD. The ENTRYPOINT is the stage's own or inherited."""
+    found = entrypoint(dockerfile, stage)
+    if found is None:
         return None
-    if not entrypoint.json:
+    if not found.json:
         return f"the shell-form ENTRYPOINT ignores {what}"
-    argv = list(entrypoint.value)
+    argv = list(found.value)
     if not argv or find_launch(argv) is not None or \
             posixpath.basename(argv[0]) in _PASSING_ON:
         return None
@@ -306,10 +316,12 @@ def _launch(dockerfile: Dockerfile, stage: Stage,
 
 
 def _image_launch(dockerfile: Dockerfile, stage: Stage) -> _Found | None:
-    cmd, entrypoint = stage.last("CMD"), stage.last("ENTRYPOINT")
+    # what the image runs: the stage's own CMD and ENTRYPOINT, else those of the stage it
+    # is built FROM (`FROM base AS release` with no CMD runs base's)
+    cmd, given = cmd_in_force(dockerfile, stage), entrypoint(dockerfile, stage)
     # The CMD first (an ENTRYPOINT script usually ends in `exec "$@"`), then an exec-form
     # ENTRYPOINT with the exec-form CMD words it receives as arguments.
-    for instruction, arguments in ((cmd, None), (entrypoint, cmd)):
+    for instruction, arguments in ((cmd, None), (given, cmd)):
         if instruction is not None:
             found = _instruction_launch(dockerfile, instruction, arguments)
             if found is not None:

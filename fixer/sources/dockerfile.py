@@ -138,6 +138,36 @@ def chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
     return out
 
 
+def cmd_in_force(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
+    """The CMD in force, the stage's own or inherited: a stage built FROM another keeps its
+    CMD, as an image keeps its base's config, until a stage of the chain sets an ENTRYPOINT
+    of its own with no CMD, which resets it (as Docker does)."""
+    for link in chain(dockerfile, stage):
+        found = link.last("CMD")
+        if found is not None:
+            return found
+        if link.last("ENTRYPOINT") is not None:
+            return None
+    return None
+
+
+def stage_at(dockerfile: Dockerfile, offset: int) -> Stage | None:
+    """The stage whose instructions hold the text at `offset`."""
+    return next((s for s in dockerfile.stages if s.instructions
+                 and s.instructions[0].start <= offset <= s.instructions[-1].end), None)
+
+
+def heir_beside(dockerfile: Dockerfile, holder: Stage, final: Stage) -> Stage | None:
+    """Another target an edit of `holder`, a stage `final` is built from, changes too: a
+    stage built from `holder` (directly or through others) that `final` is not built from
+    (`FROM base AS worker` beside `FROM base AS release`). None for `final` itself."""
+    if holder is final:
+        return None
+    mine = chain(dockerfile, final)
+    return next((s for s in dockerfile.stages
+                 if s not in mine and holder in chain(dockerfile, s)[1:]), None)
+
+
 def entrypoint(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
     """The ENTRYPOINT in force, the stage's own or inherited; None where `ENTRYPOINT []`
     clears it (as uv's images are used)."""

@@ -28,6 +28,7 @@ from fixer.sources.python_modules import (
     binding,
     call_argument,
     is_call_to,
+    string_constant,
     string_value,
 )
 
@@ -37,7 +38,10 @@ UNKNOWN = "*"  # stands for a path part that is not a literal: `UNKNOWN + "/heal
 
 
 def join_paths(prefix: str, path: str) -> str:
-    if prefix.startswith(UNKNOWN) or path.startswith(UNKNOWN):
+    """A path under a prefix as FastAPI joins them, `prefix + path`: an empty path
+    (`@router.get("")`) is the prefix itself, and a prefix's part fixer cannot read stays
+    in front (`UNKNOWN + "/health"`). A path that starts with such a part hides the prefix."""
+    if path.startswith(UNKNOWN):
         return UNKNOWN + path.lstrip(UNKNOWN)
     return prefix.rstrip("/") + path if prefix else path
 
@@ -125,6 +129,35 @@ class AppRoutes:
     conditional: list[tuple[str, str]] = field(default_factory=list)
     # the class of another framework the app is built by (`flask.Flask`): no FastAPI app
     foreign: str | None = None
+    # (module, line, column, text) of each string literal fixer read as a route's path, a
+    # prefix or a mount's path: the code's other literals of a path are what it did not read
+    read_literals: set[tuple[str, int, int, str]] = field(default_factory=set)
+    # (module, line, column) of each `mount` call whose FastAPI app fixer reads the routes of
+    followed_mounts: set[tuple[str, int, int]] = field(default_factory=set)
+
+    def names_unread(self, path: str) -> bool:
+        """The modules that create the app write `path` as a string literal that fixer did
+        not read as a route's path or a prefix: middleware, or a route it missed, may answer
+        it. (`"/health"` in `@router.get("/health")` under `include_router(router,
+        prefix="/api/v1")` is read: the route is `/api/v1/health`.)"""
+        texts = self._texts()
+        written = sum(t.count(f'"{path}"') + t.count(f"'{path}'") for t in texts.values())
+        read = sum(1 for module, _line, _column, text in self.read_literals
+                   if text == path and module in texts)
+        return written > read
+
+    def mounts_unread(self) -> bool:
+        """The modules that create the app call `.mount(` more often than fixer followed a
+        mount into a FastAPI app it reads: static files, or an app it did not read, may
+        answer a path under it."""
+        texts = self._texts()
+        followed = sum(1 for module, _line, _column in self.followed_mounts if module in texts)
+        return sum(t.count(".mount(") for t in texts.values()) > followed
+
+    def _texts(self) -> dict[str, str]:
+        """The text of each module that creates the app, once (a factory's two sites share
+        one)."""
+        return {site.path: site.file.text for site in self.sites}
 
     def doubt_for(self, path: str) -> str | None:
         """The doubt, unless the middleware behind it lets a probe of `path` through."""
@@ -646,10 +679,11 @@ _ENUMS = frozenset({"Enum", "StrEnum", "IntEnum"})
 
 
 def _class_constant(mods: Modules, path: str, tree: ast.Module,
-                    expr: ast.expr | None) -> str | None:
-    """The string a class attribute holds: `Paths.HEALTH` of a plain class or of a `str`
-    Enum (`class Route(str, Enum)`: its member is a string), `Route.HEALTH.value` of any
-    Enum; the class defined in the module or in one of the import root. None otherwise."""
+                    expr: ast.expr | None) -> tuple[str, ast.Constant] | None:
+    """The string a class attribute holds, and the module that writes it: `Paths.HEALTH` of
+    a plain class or of a `str` Enum (`class Route(str, Enum)`: its member is a string),
+    `Route.HEALTH.value` of any Enum; the class defined in the module or in one of the
+    import root. None otherwise."""
     value = isinstance(expr, ast.Attribute) and expr.attr == "value"
     member = expr.value if value and isinstance(expr, ast.Attribute) else expr
     if not (isinstance(member, ast.Attribute) and isinstance(member.value, ast.Name)):
@@ -666,7 +700,7 @@ def _class_constant(mods: Modules, path: str, tree: ast.Module,
     assigned = next((s.value for s in cls.body if isinstance(s, ast.Assign) and any(
         isinstance(t, ast.Name) and t.id == member.attr for t in s.targets)), None)
     if isinstance(assigned, ast.Constant) and isinstance(assigned.value, str):
-        return assigned.value
+        return read[0], assigned
     return None
 
 
@@ -1314,13 +1348,14 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
     A class's string constant counts as one (`Paths.HEALTH`, `Route.HEALTH.value`)."""
     method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
     path = call_argument(call, 0, "path")
-    literal = string_value(tree, path)   # `""`: the router's prefix alone
-    if literal is None:
-        literal = _class_constant(mods, module, tree, path)
-    if literal is None:
+    constant = string_constant(tree, path)
+    written = (module, constant) if constant is not None else \
+        _class_constant(mods, module, tree, path)
+    if written is None:
         shown = ast.unparse(path) if path is not None else "?"
         result.note(f"the path `{shown}` of a route is not a literal")
         return
+    literal = _read_literal(result, *written)   # `""`: the router's prefix alone
     get, head = method == "get", method == "head"
     if method in ("api_route", "route", "add_api_route", "add_route"):
         methods = next((k.value for k in call.keywords if k.arg == "methods"), None)
@@ -1332,6 +1367,13 @@ def _add_route(result: AppRoutes, tree: ast.Module, call: ast.Call, prefix: str,
             (get and method in ("route", "add_route"))
     result.routes.append(Route(join_paths(prefix, literal), get, function, direct, call=call,
                                head=head, module=module))
+
+
+def _read_literal(result: AppRoutes, module: str, constant: ast.Constant) -> str:
+    """The text of a literal fixer reads as a path, noted where the code writes it."""
+    text = str(constant.value)
+    result.read_literals.add((module, constant.lineno, constant.col_offset, text))
+    return text
 
 
 # parameters FastAPI fills from the request itself, never from a query string
@@ -1383,16 +1425,19 @@ def _mount(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast.C
     dependencies=[Depends(require_admin)])` answers a probe of its `/health` 401). Static
     files serve no route a probe asks for; any other app mounted (a Flask app, an imported
     sub-app fixer cannot follow, `make_asgi_app()`) may serve any path under the mount's."""
-    where = string_value(tree, call_argument(call, 0, "path"))
+    constant = string_constant(tree, call_argument(call, 0, "path"))
     mounted = call_argument(call, 1, "app")
-    if where is None or mounted is None:
+    if constant is None or mounted is None:
         return
+    where = str(constant.value)
     if isinstance(mounted, ast.Call) and is_call_to(mounted, "StaticFiles"):
         return
     found = _defined(mods, path, tree, scope, mounted, _creates_fastapi, depth)
     if found is None:
         result.opaque.append((join_paths(prefix, where), ast.unparse(mounted)))
         return
+    _read_literal(result, path, constant)
+    result.followed_mounts.add((path, call.lineno, call.col_offset))
     found_path, found_tree, found_scope, name, created = found
     before = len(result.routes)
     _scan(mods, found_path, found_tree, found_scope, name, join_paths(prefix, where), result,
@@ -1476,8 +1521,8 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
         result.unfollowed.append(_written(tree, scope, router))
         return
     rpath, rtree, rscope, rvar, rcall = found
-    given = _prefix(tree, call, result)
-    joined = join_paths(join_paths(prefix, given), _prefix(rtree, rcall, result))
+    given = _prefix(path, tree, call, result)
+    joined = join_paths(join_paths(prefix, given), _prefix(rpath, rtree, rcall, result))
     before = len(result.routes)
     here = (rpath, rscope) == (path, scope)
     _scan(mods, rpath, rtree, rscope, rvar, joined, result, False, depth + 1,
@@ -1524,15 +1569,16 @@ def _written(tree: ast.Module, scope: Scope, router: ast.expr | None) -> str:
     return f"{ast.unparse(router)} ({bound})" if bound else ast.unparse(router)
 
 
-def _prefix(tree: ast.Module, call: ast.Call, result: AppRoutes) -> str:
+def _prefix(path: str, tree: ast.Module, call: ast.Call, result: AppRoutes) -> str:
+    """The `prefix=` of an `include_router` or `APIRouter` call in the module `path`."""
     node = next((k.value for k in call.keywords if k.arg == "prefix"), None)
     if node is None:
         return ""
-    literal = string_value(tree, node)
-    if literal is None:
+    constant = string_constant(tree, node)
+    if constant is None:
         result.note(f"the prefix `{ast.unparse(node)}` is not a literal")
         return UNKNOWN
-    return literal
+    return _read_literal(result, path, constant)
 
 
 RouterDef = tuple[str, ast.Module, Scope, str, ast.Call]

@@ -14,7 +14,7 @@ import yaml
 
 from fixer.core.edits import TextEdit
 from fixer.sources.compose import ComposeDoc, Value, elements
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.launch import Launch
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -133,10 +133,42 @@ def stage_env(dockerfile: Dockerfile, stage: Stage,
     reads an ARG (`ENV PORT=${PORT}`) points at the ARG's digits. An ARG compose's
     `build.args` sets has that value (`$NAME`, unresolved, when fixer cannot know it) and no
     site in the Dockerfile: its default is not what the build uses."""
-    values: dict[str, str] = {}
-    sites: dict[str, Site] = {}
+    found = StageEnv({}, {})
+    _read_stage(dockerfile, stage, build_args or {}, found)
+    return found
+
+
+def run_env(dockerfile: Dockerfile, stage: Stage,
+            build_args: Mapping[str, str | None] | None = None) -> StageEnv:
+    """The environment the image gives its container: the ENV of the stage and of the
+    stages it is built from, each read as `stage_env` reads it (`ENV PORT=${PORT}` carries
+    the ARG's value, or the build arg's). An ARG alone is not there: it exists during the
+    build only, and Docker substitutes no variable of CMD, ENTRYPOINT or HEALTHCHECK, which
+    the container's shell expands at run time."""
+    found = StageEnv({}, {})
+    for link in reversed(chain(dockerfile, stage)):
+        carried = set(found.values)
+        _read_stage(dockerfile, link, build_args or {}, found)
+        carried |= {name for i in link.find("ENV") for name, _raw in _pairs(i)}
+        for name in set(found.values) - carried:   # an ARG of this stage's build only
+            del found.values[name]
+            found.sites.pop(name, None)
+    return found
+
+
+def build_only(dockerfile: Dockerfile, stage: Stage, name: str) -> bool:
+    """Whether `name` is a build argument of the stage (or of one it is built from) that no
+    ENV carries into the container: a command that reads it at run time gets nothing."""
+    return name not in run_env(dockerfile, stage).values and any(
+        a.partition("=")[0] == name for link in chain(dockerfile, stage)
+        for i in link.find("ARG") for a in i.value)
+
+
+def _read_stage(dockerfile: Dockerfile, stage: Stage, given: Mapping[str, str | None],
+                found: StageEnv) -> None:
+    """Reads the stage's ENV and ARG lines into `found`, over what it holds already."""
+    values, sites = found.values, found.sites
     text = dockerfile.file.text
-    given = build_args or {}
     for instruction in stage.instructions:
         if instruction.cmd not in ("ENV", "ARG"):
             continue
@@ -163,7 +195,6 @@ def stage_env(dockerfile: Dockerfile, stage: Stage,
             match = pattern.search(text, instruction.start, instruction.end)
             if match and match.group(1) == values[name]:
                 sites[name] = Site(dockerfile.path, match.start(1), match.end(1))
-    return StageEnv(values, sites)
 
 
 def _pairs(instruction: Instruction) -> list[tuple[str, str]]:

@@ -211,12 +211,17 @@ def is_call_to(node: ast.expr | None, name: str) -> bool:
 
 def string_value(tree: ast.Module, node: ast.expr | None) -> str | None:
     """A literal string, or a module-level constant holding one; None otherwise."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
+    found = string_constant(tree, node)
+    return str(found.value) if found is not None else None
+
+
+def string_constant(tree: ast.Module, node: ast.expr | None) -> ast.Constant | None:
+    """The string literal that gives `node` its value: itself, or the one a module-level
+    constant is assigned (where the code writes the text, for a caller that counts it)."""
     if isinstance(node, ast.Name):
-        value = assigned_value(binding(tree.body, node.id))
-        if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            return value.value
+        node = assigned_value(binding(tree.body, node.id))
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node
     return None
 
 

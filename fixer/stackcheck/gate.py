@@ -473,14 +473,14 @@ def _bind_verdict(ws: Workspace, target: Service) -> tuple[Verdict, str]:
                              "accept no IPv4 connection from the probe")
 
 
-def _unread(routes: AppRoutes, texts: list[str]) -> str:
+def _unread(routes: AppRoutes) -> str:
     """What of the app's routes fixer cannot read, for a reason."""
     if routes.unknown:
         return routes.unknown
     prefixed = next((r.path for r in routes.routes if r.path.startswith(UNREAD)), None)
     if prefixed is not None:
         return "a router's prefix is not a literal"
-    return "a mounted app" if any(".mount(" in t for t in texts) or routes.opaque else \
+    return "a mounted app" if routes.mounts_unread() or routes.opaque else \
         "its code names the path where fixer reads no route for it"
 
 
@@ -529,15 +529,12 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
     shadow = routes.shadowing(wanted)
     if shadow is not None:   # `/health/{component}` answers `/health/db`, if its handler
         return Verdict.UNKNOWN, f"GET {wanted} may be answered by the route {shadow.path}"
-    texts = [site.file.text for site in routes.sites]
     # the path written where fixer read no route for it: a route it missed may serve it (a
     # POST-only `/health` explains its own literal)
-    written = sum(t.count(f'"{path}"') + t.count(f"'{path}'") for t in texts)
     if routes.unknown or routes.opaque_over(wanted) or \
             any(r.path.startswith(UNREAD) for r in routes.routes) or \
-            any(".mount(" in t for t in texts) or \
-            written > sum(r.path == path for r in routes.routes):
+            routes.mounts_unread() or routes.names_unread(path):
         # a mounted app, middleware or unread route may serve it
         return Verdict.UNKNOWN, f"fixer sees no route for GET {wanted}, but some of the " \
-            f"app's routes are unread ({_unread(routes, texts)}), and one may serve it"
+            f"app's routes are unread ({_unread(routes)}), and one may serve it"
     return Verdict.BROKEN, f"it asks for {path}, which the app does not serve"

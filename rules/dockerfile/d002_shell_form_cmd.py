@@ -2,9 +2,11 @@
 
 ## What it does
 Finds a `CMD` or `ENTRYPOINT` written in shell form (`CMD uvicorn app.main:app`) in
-the final stage (or the stage `build.target` names) of every built service. Exec
-forms are never reported, `["sh", "-c", "…"]` wrappers that expand a variable
-included.
+the final stage (or the stage `build.target` names) of every built service, or the one it
+inherits from the stage it is built FROM (`FROM base AS release` with no CMD runs base's;
+an ENTRYPOINT of the stage's own resets the inherited CMD, as Docker does), once per
+instruction. Exec forms are never reported, `["sh", "-c", "…"]` wrappers that expand a
+variable included.
 
 ## Why is this bad?
 Shell form runs `/bin/sh -c "…"`: the shell is PID 1, and `docker stop` sends SIGTERM
@@ -50,6 +52,12 @@ the CMD as its child and passes it signals: exec form is how a CMD follows one.
 Unsafe as well when the command runs a script of the repository that has no `#!` line
 (sh reads such a file itself; exec form makes the kernel run it: "exec format error"),
 or a `./…` or `….sh` script fixer does not find in the repository.
+Display-only when the instruction is in a stage that another stage is built FROM too
+(`base`, under `release` and `worker`): exec form there changes that image as well. So is
+a command that reads a build arg the container does not have (`ARG PORT=8080`, no `ENV
+PORT=${PORT}`, no compose `environment` setting it: `--port $PORT`): Docker substitutes no
+variable in CMD or ENTRYPOINT, the shell expands it to nothing, and `sh -c` would not start
+the app either; the reason says to add the `ENV`.
 A shell-form `sh -c "…"` wrapper keeps its shell and gets the same `exec` (unsafe
 when its script uses shell features). Display-only where no `exec` can reach the
 server: a pipeline, `||`, a subshell,
@@ -94,9 +102,19 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.image_paths import locate, workdir
 from fixer.model.services import BuiltService, by_stage
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain, entrypoint
+from fixer.sources.dockerfile import (
+    Dockerfile,
+    Instruction,
+    Stage,
+    chain,
+    cmd_in_force,
+    entrypoint,
+    heir_beside,
+    stage_at,
+)
 from fixer.sources.dockertext import commands, program_at, tokenize
 from fixer.sources.launch import SERVERS
+from fixer.sources.portsites import build_only
 
 from .execform import (
     DEFAULT_SHELL,
@@ -114,17 +132,48 @@ NAME = "shell-form-cmd"
 CATEGORY = Category.DOCKERFILE
 SEVERITY = Severity.WARNING
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
-KINDS = ("CMD", "ENTRYPOINT")
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
+    # One finding per instruction: the stages built FROM one stage (`release`, `worker`)
+    # run the CMD they inherit from it, and a fix of it is a fix of each.
+    found: dict[tuple[str, int], tuple[Instruction, list[Stage]]] = {}
+    groups: dict[tuple[str, int], list[BuiltService]] = {}
     for services in by_stage(ws.apps()).values():
         app = services[0].app
-        for kind in KINDS:
-            instruction = app.stage.last(kind)
-            if instruction is not None and not instruction.json and \
-                    not _hands_over(services, app.dockerfile, app.stage, instruction):
-                yield _report(ws, services, app.dockerfile, app.stage, instruction)
+        for instruction in _in_force(app.dockerfile, app.stage):
+            key = (app.dockerfile.path, instruction.start)
+            found.setdefault(key, (instruction, []))[1].append(app.stage)
+            groups.setdefault(key, services)
+    for key, (instruction, finals) in found.items():
+        services = groups[key]
+        app = services[0].app
+        if not _hands_over(services, app.dockerfile, app.stage, instruction):
+            report = _report(ws, services, app.dockerfile, app.stage, instruction)
+            yield _shared_stage(report, app.dockerfile, finals, instruction)
+
+
+def _in_force(dockerfile: Dockerfile, stage: Stage) -> list[Instruction]:
+    """The shell-form CMD and ENTRYPOINT the stage runs: its own, else those it inherits
+    from the stage it is built FROM."""
+    found = (cmd_in_force(dockerfile, stage), entrypoint(dockerfile, stage))
+    return [i for i in found if i is not None and not i.json]
+
+
+def _shared_stage(report: Violation, dockerfile: Dockerfile, finals: list[Stage],
+                  instruction: Instruction) -> Violation:
+    """The finding with no fix where the instruction is in a stage that another target is
+    built FROM too (`base`, under `release` and `worker`): exec form there changes what
+    that image runs as well, which this finding does not judge."""
+    holder = stage_at(dockerfile, instruction.start)
+    other = next((o for final in finals if holder is not None
+                  for o in [heir_beside(dockerfile, holder, final)] if o is not None), None)
+    if report.fix is None or holder is None or other is None:
+        return report
+    return replace(report, fix=None, reason=(
+        f"the {instruction.cmd} is in stage `{holder.name or holder.index}`, which stage "
+        f"`{other.name or other.index}` is also built FROM: exec form there changes that "
+        f"image too; give the final stage a {instruction.cmd} of its own in exec form"))
 
 
 def _hands_over(services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
@@ -153,7 +202,7 @@ def _stage_shell(dockerfile: Dockerfile, stage: Stage, before: Instruction) -> t
 def _combination_risk(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
                       stage: Stage, kind: str) -> str | None:
     if kind == "ENTRYPOINT":
-        if stage.find("CMD"):
+        if cmd_in_force(dockerfile, stage) is not None:   # own or inherited
             return "an exec-form ENTRYPOINT appends the stage's CMD, which shell form ignored"
         if any(s.command() is not None for s in services):
             return "an exec-form ENTRYPOINT appends compose `command:`, which shell form ignored"
@@ -290,6 +339,12 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
         return replace(base, reason=f"the {kind} is meant as a JSON list but does not parse "
                                     f"({broken}): sh runs it as one broken command and the "
                                     "container does not start; correct the JSON")
+    unset = _build_arg_read(ws, services, dockerfile, stage, command)
+    if unset is not None:
+        return replace(base, reason=(
+            f"the {kind} reads the build arg {unset}, which the container does not have: "
+            f"its shell expands `${unset}` to nothing, in shell form and in `sh -c` alike; "
+            f"add `ENV {unset}=${{{unset}}}` after the ARG"))
     if shellless is not None:
         doubt = _shellless_doubt(shellless, dockerfile, stage, kind, command)
         if doubt is not None:
@@ -329,6 +384,23 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
         ws, services[0], command)
     note = f" ({risk})" if risk else f" ({rest})" if rest else ""
     return replace(base, fix=Fix(f"Use exec form{note}", safety, build), reason=risk)
+
+
+# `$PORT`, `${PORT}`: a read with no default (`${PORT:-8000}` has one)
+_PLAIN_READ = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
+
+
+def _build_arg_read(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
+                    stage: Stage, command: str) -> str | None:
+    """A variable the command reads with no default that is only a build arg (`ARG PORT`,
+    no `ENV PORT=${PORT}`) and that compose does not set for every service: Docker
+    substitutes no variable in CMD or ENTRYPOINT, and the ARG is gone at run time."""
+    for match in _PLAIN_READ.finditer(command):
+        name = match.group(1) or match.group(2)
+        if build_only(dockerfile, stage, name) and \
+                not all(name in s.environment(ws.tree) for s in services):
+            return name
+    return None
 
 
 def _past_env(shell: tuple[str, ...]) -> tuple[str, ...]:

@@ -5,8 +5,10 @@ Finds the app the command serves (`app.main:app`, `main:api`, a factory, an
 instance of a `FastAPI` subclass such as `class Api(FastAPI)`) and reads the
 routes its code shows: decorators on the app, `add_api_route`, `api_route` with
 GET, and the routes of every router the app includes, with the prefixes of
-`APIRouter(prefix=...)` and `include_router(prefix=...)`, routers imported from
-the service's own modules included, and those a loop over a literal tuple or list
+`APIRouter(prefix=...)` and `include_router(prefix=...)` joined as FastAPI joins them
+(`@router.get("")` is the prefix itself, under a prefix fixer cannot read too),
+routers imported from the service's own modules included, and those a loop over a
+literal tuple or list
 includes (`for module in (users, health): app.include_router(module.router)`), as if
 included one by one. A route added on some runs only (under `if DEBUG:` or in its
 `else`, in a `try` body or handler, unless the block also creates the app) is not

@@ -18,9 +18,12 @@ value). A probe of another port than the one the app listens on asks another lis
 (a second server the command starts), or is P001's: no H002 finding. Nothing is
 reported when fixer cannot read all of it: a URL whose port or path is a `${VAR}`, an app whose routes fixer cannot
 all see (a router it cannot follow, a path or prefix that is not a literal, a
-mounted app, an exporter's endpoint such as `Instrumentator().expose(app)`'s
-`/metrics`, `register(app)`), or an app whose code names the path in a literal
-somewhere (middleware may answer it). A probe that sends HEAD (`curl -I`, GNU wget's
+mounted app other than a FastAPI app of the import root, whose routes it reads under
+the mount's path, an exporter's endpoint such as `Instrumentator().expose(app)`'s
+`/metrics`, `register(app)`), or an app whose code names the path in a literal that
+fixer did not read as a route's path or a prefix (middleware may answer it; the
+`"/health"` of `@router.get("/health")` under `include_router(router,
+prefix="/api/v1")` is the route `/api/v1/health`). A probe that sends HEAD (`curl -I`, GNU wget's
 `--spider`) of a path the app serves with GET routes only (`@app.get`, which FastAPI
 answers 405 for HEAD) is reported too, display-only: the probe is the author's to
 rewrite as a GET. A route that takes HEAD (`@app.head`, HEAD in `methods=`, a Starlette
@@ -139,9 +142,7 @@ def _refused_head(ws: Workspace, service: Service, head: str) -> Violation | Non
         return None   # `/health/` against a route `/health`: a 307 curl and wget accept
     if answers_head(routes, wanted) or \
             routes.doubt or routes.unknown or routes.opaque_over(wanted) or \
-            wanted in routes.unsure or any(f'"{wanted}"' in site.file.text or
-                                           f"'{wanted}'" in site.file.text
-                                           for site in routes.sites) and \
+            wanted in routes.unsure or routes.names_unread(wanted) and \
             not any((r.path.rstrip("/") or "/") == wanted for r in routes.routes):
         return None
     site, app = sites[0], routes.sites[0]

@@ -25,12 +25,21 @@ has a finding and the module the import names is in the import root, it is count
 made absolute with the others.
 One inside a function runs when the function is called: the finding says the
 requests that call it fail, not the start (a gate on the service is not held for it).
+The absolute form of the same mistake is found too: a module-level import, in a module
+on the import path of such a top-level module, of the import root's own folder as a
+package (`from app.routers import search` in `app/main.py`, run as `python
+app/main.py`: Python puts `app/` itself on `sys.path`, not the WORKDIR above it). It is
+left alone where something else may put that folder on `sys.path`: a `PYTHONPATH` in
+the container's environment, the Dockerfile or the command, an `ENTRYPOINT` or compose
+`entrypoint` (a wrapper script may set one), a `.pth` file, code that changes
+`sys.path`, or an image that installs a project or a package of that name.
 
 ## Why is this bad?
 A top-level module has no parent package, so Python stops the service at start-up
 with `ImportError: attempted relative import with no known parent package`; dots
 that climb above the top-level package stop it with `attempted relative import
-beyond top-level package`. Fixing only the app module leaves the service failing
+beyond top-level package`, and an import of the module's own folder as a package with
+`ModuleNotFoundError: No module named 'app'`. Fixing only the app module leaves the service failing
 at the next module it imports.
 
 ## Example
@@ -71,6 +80,10 @@ the local file shadows the package, and that import finds the half-initialized m
 comments inside parenthesized names, which the `import` lines cannot hold; and when a
 module on the import path does not compile (S004 reports it): fixer cannot see the
 imports in it. Fixing the others alone would still leave the service failing at start-up.
+Display-only for an import of the import root's own folder as a package: it is right
+where the module runs as part of that package (`python -m app.main` from the folder
+above), and whether to change the command or the imports is the author's call; a
+relative-import fix beside it is display-only too, as the service would still stop.
 Unsafe when the folder the command runs
 from is itself a package (it has an `__init__.py`): another service built from the same
 image, a `python -m app.worker` or a test may import the same modules as `app.main`, where
@@ -111,6 +124,8 @@ from fixer.sources.python import narrow_edit
 from fixer.sources.python_modules import Modules, imported_in_text
 from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
 
+from .own_package import OwnPackageImport, own_package_import
+
 CODE = "I001"
 NAME = "relative-import-in-script"
 CATEGORY = Category.IMPORTS
@@ -139,10 +154,15 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         script = found.path if found.script else None
         failing = [f for f in _failing(ws, found.root, _modules(ws, found, reached), script)
                    if f.path not in seen]
+        own = own_package_import(ws, service, found)
         if any(f.scanned.stops for f in failing):
             seen.update(f.path for f in failing)
             failing.sort(key=lambda f: not f.scanned.stops)   # the finding names one that stops
-            yield _report(ws, found, service.name, failing, _uncompiled(ws, reached, service.app))
+            yield _report(ws, found, service.name, failing,
+                          _uncompiled(ws, reached, service.app) or _still_stops(found, own))
+        elif own is not None and own.path not in seen:
+            seen.add(own.path)
+            yield _own_package_report(found, service.name, own)
 
 
 def _failing(ws: Workspace, root: str, modules: dict[str, str], script: str | None
@@ -196,6 +216,37 @@ def _imported_through_root(ws: Workspace, found: appmodule.AppModule,
             if head == folder and rest:
                 names.add(rest.split(".")[0])
     return names
+
+
+def _still_stops(found: appmodule.AppModule, own: OwnPackageImport | None) -> str | None:
+    """Why the absolute imports alone would not let the service start: a module also
+    imports the import root's own folder as a package (`own_package`)."""
+    if own is None:
+        return None
+    return (f"{own.path}:{own.stmt.lineno} imports `{own.package}`, the folder {found.root}/ "
+            "itself, which is no package on sys.path there: the service would still stop at "
+            "start-up")
+
+
+def _own_package_report(found: appmodule.AppModule, service: str,
+                        own: OwnPackageImport) -> Violation:
+    """Display-only: the import is right for `python -m`, and which of the command or the
+    imports should change is the author's call."""
+    written = ast.unparse(own.stmt)
+    written = written if len(written) <= 60 else written[:57] + "..."
+    runs = "the command runs it as a script" if found.script else \
+        f"the command imports it as top-level `{found.module}`"
+    dotted = f"{own.package}.{found.module}"
+    return Violation(
+        message=f"`{written}` in {own.path} imports `{own.package}` as a package, and "
+                f"{found.path} runs at the top level ({runs}): Python puts {found.root}/ "
+                f"itself on sys.path, not the folder above it, so {service} stops at "
+                f"start-up (ModuleNotFoundError: No module named '{own.package}')",
+        path=own.path, line=own.stmt.lineno, column=own.stmt.col_offset + 1,
+        service=service, subject=found.path,
+        reason=f"run it as a module of the package from the folder that holds "
+               f"{own.package}/ (`python -m {dotted}`), or import from {found.root}/ "
+               "itself")
 
 
 def _uncompiled(ws: Workspace, reached: Iterable[str], app: App) -> str | None:

@@ -62,7 +62,6 @@ import tomllib
 from collections.abc import Iterator
 
 from fixer.core import tree_index
-from fixer.core.derived import Memo
 from fixer.core.tree import Tree
 from fixer.facts.pydeps.dependency_sources import Declared, declared
 from fixer.model import appmodule
@@ -71,8 +70,9 @@ from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, mount_entries
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get
-from fixer.sources.python import statements
 from fixer.sources.python_modules import Modules
+
+from .run_imports import run_imports
 
 CODE = "I003"
 NAME = "import-outside-build-context"
@@ -149,32 +149,8 @@ def _imports(ws: Workspace, mods: Modules, module: appmodule.AppModule) -> Itera
         loaded = mods.load(path)
         if loaded is not None:
             file, tree = loaded
-            for stmt, top in file.derived.get(_RUN_IMPORTS, lambda: _run_imports(tree)):
+            for stmt, top in run_imports(file, tree):
                 yield path, stmt, top
-
-
-# (statement, top-level package) of a module's unguarded absolute imports, kept with the
-# file: every service importing it asks, again each fix round
-_RUN_IMPORTS: Memo[tuple[tuple[ast.Import | ast.ImportFrom, str], ...]] = \
-    Memo("imports run at module level")
-
-
-def _run_imports(tree: ast.Module) -> tuple[tuple[ast.Import | ast.ImportFrom, str], ...]:
-    found: list[tuple[ast.Import | ast.ImportFrom, str]] = []
-    for top, stmt in statements(tree.body):
-        if _guarded(top):
-            continue
-        if isinstance(stmt, ast.Import):
-            found.extend((stmt, alias.name.split(".")[0]) for alias in stmt.names)
-        elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
-            found.append((stmt, stmt.module.split(".")[0]))
-    return tuple(found)
-
-
-def _guarded(top: ast.stmt) -> bool:
-    if isinstance(top, ast.Try) and top.handlers:
-        return True
-    return isinstance(top, ast.If) and "TYPE_CHECKING" in ast.unparse(top.test)
 
 
 def _names_inside(tree: Tree, context: str) -> set[str]:

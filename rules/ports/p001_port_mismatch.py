@@ -2,10 +2,16 @@
 
 ## What it does
 Compares the container ports the repository claims for an app service with the port
-the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, else
+the app listens on (compose `command:`, else the final stage's CMD/ENTRYPOINT, its own or
+inherited from the stage it is built FROM (`FROM base AS release` with no CMD runs base's),
+else
 `uvicorn.run(port=...)`, else the server's default; of several `uvicorn.run` calls in the
 script, the one its `if __name__ == "__main__":` block makes, and none is read when the port
-comes in `**kwargs`). Claims are `ports` targets,
+comes in `**kwargs`). A variable the command reads (`--port $PORT`) is read from the
+container's environment: the image's `ENV` (of the stages it is built from too; `ENV
+PORT=${PORT}` carries an `ARG`'s value), compose's `environment` and `env_file`. An `ARG`
+alone is gone at run time, and Docker substitutes no variable in CMD, ENTRYPOINT or
+HEALTHCHECK: the port is unknown, and no fix rewrites the `ARG`. Claims are `ports` targets,
 `expose`, local healthcheck URLs, traefik `loadbalancer.server.port` labels, nginx-proxy's
 `VIRTUAL_PORT` in the service's `environment:`, and
 `http(s)://` / `ws(s)://` URLs naming the service in other services' compose values,
@@ -172,6 +178,9 @@ that sets the port, and fixer does not follow `extends:`.
 Display-only when the claims are ambiguous (several different ports), interpolated
 (`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
 at run time (`proxy_pass http://api:${API_PORT}` in a template), or when the app side
+would be edited in a stage that another stage of the Dockerfile is built FROM too (the
+`base` whose CMD `release` inherits, beside `FROM base AS worker`): the edit would change
+that image as well. Display-only too when the app side
 is a Dockerfile that other services build and the edit would be wrong for one of them:
 a service that runs the same CMD (it moves too) but is called on another port, or a
 service with its own compose `command:` or `environment` that listens on the port the

@@ -25,7 +25,14 @@ from fixer.model.rule import Location
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, mapping_or_list, scalar, string_list
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockerfile import (
+    Dockerfile,
+    Instruction,
+    Stage,
+    chain,
+    heir_beside,
+    stage_at,
+)
 from fixer.sources.portsites import Addition, Site, number_sites
 
 
@@ -64,7 +71,8 @@ def app_side_move(ws: Workspace, service: BuiltService, target: int,
     move, reason = _listen_move(ws, service, target)
     if move is None:
         return None, reason
-    shared = _sharing(ws, builders or list(ws.apps()), service, target, move)
+    shared = _other_target(service, move) or \
+        _sharing(ws, builders or list(ws.apps()), service, target, move)
     if shared is not None:
         return None, shared
     return move, None
@@ -97,9 +105,10 @@ def listen_causes(ws: Workspace, service: BuiltService) -> list[Location]:
 
 
 def stage_causes(dockerfile: Dockerfile, stage: Stage) -> list[Location]:
-    """The final stage's EXPOSE and HEALTHCHECK lines: they carry the app's port too."""
-    return [Location(dockerfile.path, i.line, i.end_line) for i in stage.instructions
-            if i.cmd in ("EXPOSE", "HEALTHCHECK")]
+    """The EXPOSE and HEALTHCHECK lines of the final stage and of the stages it inherits
+    them from: they carry the app's port too."""
+    return [Location(dockerfile.path, i.line, i.end_line) for link in chain(dockerfile, stage)
+            for i in link.instructions if i.cmd in ("EXPOSE", "HEALTHCHECK")]
 
 
 def _listen_move(ws: Workspace, service: BuiltService,
@@ -311,12 +320,30 @@ def _sharing(ws: Workspace, builders: list[BuiltService], service: BuiltService,
     return None
 
 
+def _other_target(service: BuiltService, move: PortMove) -> str | None:
+    """Why the move is wrong for another image: it edits a stage the final stage is built
+    FROM (the CMD it inherits, `base`'s EXPOSE) that another stage of the Dockerfile is
+    built FROM too (`worker`), whose image would change with it."""
+    app = service.app
+    for span in move.spans():
+        holder = stage_at(app.dockerfile, span.start) if span.path == app.dockerfile.path \
+            else None
+        other = heir_beside(app.dockerfile, holder, app.stage) if holder is not None else None
+        if holder is not None and other is not None:
+            return (f"the port is written in stage `{holder.name or holder.index}` of "
+                    f"{app.dockerfile.path}, which stage `{other.name or other.index}` is "
+                    "also built FROM: the edit would change that image too")
+    return None
+
+
 def _stage_mentions(dockerfile: Dockerfile, stage: Stage, old: int | None) -> list[Site]:
-    """EXPOSE, HEALTHCHECK URLs and `ENV PORT` of the final stage that carry the old port."""
+    """EXPOSE, HEALTHCHECK URLs and `ENV PORT` that carry the old port in the final stage
+    and the stages it is built from, whose EXPOSE and HEALTHCHECK it inherits."""
     if old is None:
         return []
     text = dockerfile.file.text
-    return [Site(dockerfile.path, start, end) for instruction in stage.instructions
+    return [Site(dockerfile.path, start, end) for link in chain(dockerfile, stage)
+            for instruction in link.instructions
             for start, end in _old_port_spans(text, instruction, str(old))]
 
 

@@ -14,7 +14,7 @@ import re
 
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from fixer.sources.portsites import stage_env
+from fixer.sources.portsites import run_env
 
 # what comes between an option and its value in a command's text: `=`, a space, or the
 # quotes, comma and YAML list dash of an argv written as a list (`"--host", "::"`)
@@ -59,11 +59,12 @@ def _dual_stack(service: Service, text: str) -> bool:
 
 
 def server_environment(ws: Workspace, service: Service) -> dict[str, str]:
-    """The environment the server starts in: its image's `ENV` (and `ARG` defaults), then
-    compose's `env_file` and `environment` over them; where the uvicorn CLI reads each option
-    the command does not give (`UVICORN_ROOT_PATH`, `UVICORN_SSL_CERTFILE`)."""
+    """The environment the server starts in: its image's `ENV` (of the stages it is built
+    from too; an `ARG` is gone at run time), then compose's `env_file` and `environment` over
+    them; where the uvicorn CLI reads each option the command does not give
+    (`UVICORN_ROOT_PATH`, `UVICORN_SSL_CERTFILE`)."""
     app = service.app
-    image = stage_env(app.dockerfile, app.stage, service.build_args()).values \
+    image = run_env(app.dockerfile, app.stage, service.build_args()).values \
         if app is not None else {}
     return {**image, **service.environment(ws.tree)}
 

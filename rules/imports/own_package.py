@@ -1,0 +1,85 @@
+"""An absolute import of a top-level module's own folder, as a package (I001's other shape).
+
+`python app/main.py` puts `app/` itself on sys.path, not the folder above it (the
+WORKDIR), and so does `uvicorn main:app` run from inside `app/`: there `from app.routers
+import search` finds no `app` and the server stops at start-up with ModuleNotFoundError,
+though the same code works when run as `python -m app.main` or from the folder above.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+import sys
+from typing import NamedTuple
+
+from fixer.core.tree_index import is_folder
+from fixer.facts.pydeps.dependency_sources import declared
+from fixer.model import appmodule
+from fixer.model.appmodule import AppModule
+from fixer.model.services import BuiltService
+from fixer.model.workspace import Workspace
+from fixer.sources.python_modules import Modules
+
+from .run_imports import run_imports
+
+
+class OwnPackageImport(NamedTuple):
+    """The first import that names the top-level module's folder as a package."""
+
+    path: str                             # the module that imports it
+    stmt: ast.Import | ast.ImportFrom
+    package: str                          # the folder's name: `app`
+
+
+def own_package_import(ws: Workspace, service: BuiltService,
+                       found: AppModule) -> OwnPackageImport | None:
+    """The import that stops the service at start-up, if the app module runs at the top
+    level and a module on its import path imports the import root's own folder by name,
+    where nothing else can put the folder above on sys.path: no PYTHONPATH, no code that
+    changes `sys.path`, no entrypoint script that may set either, and no install of the
+    project or of a package of that name. None whenever fixer cannot be sure."""
+    name = posixpath.basename(found.root)
+    if found.package or not found.from_command or not name.isidentifier() or \
+            name in sys.stdlib_module_names or _resolves_in_root(ws, found.root, name) or \
+            _may_widen_path(ws, service):
+        return None
+    modules = Modules(ws.read, found.root)
+    for path in appmodule.import_path(ws, found):
+        loaded = modules.load(path)
+        if loaded is None:
+            continue
+        file, tree = loaded
+        if "sys.path" in file.text:   # `sys.path.insert(0, parent)` before the import
+            return None
+        stmt = next((s for s, top in run_imports(file, tree) if top == name), None)
+        if stmt is not None:
+            return OwnPackageImport(path, stmt, name) if not _installed(ws, service, name) \
+                else None
+    return None
+
+
+def _resolves_in_root(ws: Workspace, root: str, name: str) -> bool:
+    """The import root holds a module, package or folder of that name (`app/app/`)."""
+    return Modules(ws.read, root).path_of(name) is not None or \
+        is_folder(ws.tree, posixpath.join(root, name))
+
+
+# an instruction that may put folders on sys.path: a wrapper script, a PYTHONPATH, a `.pth`
+_WIDENS = re.compile(r"^[ \t]*ENTRYPOINT\b|PYTHONPATH|\.pth\b", re.I | re.M)
+
+
+def _may_widen_path(ws: Workspace, service: BuiltService) -> bool:
+    app = service.app
+    return appmodule.sets_python_path(ws, service) or service.entrypoint() is not None or \
+        _WIDENS.search(app.dockerfile.file.text) is not None or \
+        any("PYTHONPATH" in word for word in appmodule.launch_words(service))
+
+
+def _installed(ws: Workspace, service: BuiltService, name: str) -> bool:
+    """The image may hold a package of that name: it installs a project (`pip install .`,
+    a pyproject.toml), what fixer cannot name, or a requirement named so."""
+    app = service.app
+    found = declared(ws, app.folder, app.dockerfile, app.stage, app.args)
+    return found.unknown is not None or found.pyproject is not None or found.has(name)
