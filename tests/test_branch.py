@@ -285,13 +285,14 @@ def test_the_configuration_is_the_base_commits_not_the_working_trees(repo: Path)
         return [git(repo, "log", "-1", "--format=%s", c).split("(")[1].split(")")[0]
                 for c in commits(repo, "HEAD", name)]
 
-    (repo / "fixer.toml").write_text('ignore = ["D001"]\n')
-    assert fix_branch(repo, *SELECT, name="uncommitted")[0] == 1
+    # the file's selection, not --select, which would drop it (as in ruff)
+    (repo / "fixer.toml").write_text('select = ["P001"]\n')
+    assert fix_branch(repo, name="uncommitted")[0] == 1
     assert "D001" in codes("uncommitted")
     git(repo, "add", "fixer.toml")
-    git(repo, "commit", "-q", "-m", "fixer ignores D001")
+    git(repo, "commit", "-q", "-m", "fixer selects P001")
     (repo / "fixer.toml").unlink()
-    assert fix_branch(repo, *SELECT, name="committed")[0] == 1
+    assert fix_branch(repo, name="committed")[0] == 1
     assert codes("committed") and "D001" not in codes("committed")
 
 

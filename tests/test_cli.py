@@ -101,7 +101,24 @@ def test_exit_zero_turns_findings_into_0_but_not_errors(tmp_path: Path) -> None:
 
 def test_check_on_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run_cli("check", tmp_path / "nowhere")
-    assert code == 2 and "not a folder" in err
+    assert code == 2 and f"{tmp_path / 'nowhere'}: does not exist" in err
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "report"])
+def test_a_file_for_path_names_the_folder_that_holds_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """`fixer check docker-compose.yml`: fixer reads a whole folder; the message says which
+    one to pass, and nothing is written (not even the --output-file)."""
+    service_tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(command, "compose.yaml") == (
+        2, "", f"fixer: compose.yaml: a file, not a folder; pass the folder that holds it: "
+               f"`fixer {command} .`\n")
+    assert run_cli(command, "web/Dockerfile")[2] == (
+        "fixer: web/Dockerfile: a file, not a folder; pass the folder that holds it: "
+        f"`fixer {command} web`\n")
+    code, out, err = run_cli("check", "compose.yaml", "--output-file", "out.txt")
+    assert (code, out) == (2, "") and not (tmp_path / "out.txt").exists()
 
 
 # -- check: severity ---------------------------------------------------------------------------
@@ -498,7 +515,7 @@ def test_check_imports_only_its_own_command() -> None:
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["check", "nowhere"], "nowhere: not a folder"),
+    (["check", "nowhere"], "nowhere: does not exist"),
     (["check", "--select", "X999"], "unknown rule code: X999"),
     (["check", "--output-file", "nowhere/x"], "nowhere/x: no such folder"),
     (["check", "--baseline", "missing.json"], "missing.json: no such file"),

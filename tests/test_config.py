@@ -63,12 +63,65 @@ def test_a_pyproject_without_tool_fixer_is_no_configuration(tmp_path: Path) -> N
     assert codes(tmp_path) == ["C004", "P001"]
 
 
-def test_cli_flags_override_the_file(tmp_path: Path) -> None:
-    web_tree(tmp_path, **{"fixer.toml": 'select = ["P001"]\nignore = ["C"]\n'})
-    # the config's ignore still applies, unless a more specific selector names the rule
-    assert codes(tmp_path, "--select", "C") == []
-    assert codes(tmp_path, "--select", "C004") == ["C004"]
-    assert codes(tmp_path, "--select", "C004", "--ignore", "P") == ["C004"]
+# The file selects P and C and ignores P001: of web_tree's P001 and C004, C004 runs.
+SELECTING = 'select = ["P", "C"]\nignore = ["P001"]\n'
+
+
+@pytest.mark.parametrize("flags, expected", [
+    ((), ["C004"]),
+    # no --select: --ignore and --extend-select change what the file chose, its ignore kept
+    (("--ignore", "C"), []),
+    (("--ignore", "P"), ["C004"]),
+    (("--extend-select", "P001"), ["C004", "P001"]),   # the command line's layer is last
+    (("--extend-select", "P001", "--ignore", "C"), ["P001"]),
+    # --select is the base: the file's select and ignore are dropped, as in ruff
+    (("--select", "P001"), ["P001"]),
+    (("--select", "P"), ["P001"]),
+    (("--select", "C"), ["C004"]),
+    (("--select", "C", "--extend-select", "P001"), ["C004", "P001"]),
+    (("--select", "P,C", "--ignore", "P001"), ["C004"]),
+    (("--select", "P001", "--ignore", "P"), ["P001"]),   # the more specific one wins
+], ids=lambda value: " ".join(value) if isinstance(value, tuple) else None)
+def test_cli_selection_layers_over_the_file_as_in_ruff(tmp_path: Path, flags: tuple[str, ...],
+                                                       expected: list[str]) -> None:
+    web_tree(tmp_path, **{"fixer.toml": SELECTING})
+    assert codes(tmp_path, *flags) == expected
+
+
+@pytest.mark.parametrize("flags, fixed", [
+    (("--ignore", "C"), False),    # the file's ignore of P001 still holds
+    (("--select", "P001"), True),  # a --select drops it
+    (("--select", "C004"), False),
+    (("--extend-select", "P001"), True),
+])
+def test_fix_follows_the_same_selection(tmp_path: Path, flags: tuple[str, ...],
+                                        fixed: bool) -> None:
+    web_tree(tmp_path, **{"fixer.toml": SELECTING})
+    _, diff, _ = run_cli("fix", tmp_path, *flags)
+    assert ('"--port", "8001"]' in diff) is fixed, diff
+    run_cli("fix", "--apply", tmp_path, *flags)
+    assert ("8001" in (tmp_path / "web/Dockerfile").read_text()) is fixed
+
+
+def test_report_follows_the_same_selection(tmp_path: Path) -> None:
+    web_tree(tmp_path, **{"fixer.toml": SELECTING})
+    assert "P001" not in run_cli("report", tmp_path, "--ignore", "C")[1]
+    assert "❌ **web** - 1 critical issue (Port Configuration)" in \
+        run_cli("report", tmp_path, "--select", "P001")[1]
+
+
+def test_a_cli_select_keeps_per_service_ignores_and_comments(tmp_path: Path) -> None:
+    """What the user turned off for a service or a line is not the selection a --select
+    replaces: `fixer check --select P001` still leaves those findings out."""
+    web_tree(tmp_path, **{"fixer.toml": SELECTING + '\n[per-service-ignores]\nweb = ["C004"]\n'})
+    assert codes(tmp_path, "--select", "C004") == []
+    assert codes(tmp_path, "--select", "P001") == ["P001"]
+    compose = (tmp_path / "compose.yaml").read_text()
+    (tmp_path / "compose.yaml").write_text(compose.replace('"8001:8001"',
+                                                           '"8001:8001"  # fixer: ignore[P001]'))
+    assert codes(tmp_path, "--select", "P001") == []
+    code, diff, err = run_cli("fix", tmp_path, "--select", "P001")
+    assert (code, diff) == (0, ""), err
 
 
 def test_port_source_from_the_file_and_overridden_on_the_cli(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from support import run_cli
+import pytest
+
+from support import git, init_repo, run_cli, write_tree
 
 _COMPOSE = "services:\n  api:\n    build: ./{{cookiecutter.service}}\n"
 
@@ -40,3 +42,74 @@ def test_a_template_repository_beside_a_wrong_path_still_exits_2(tmp_path: Path)
     assert code == 2
     assert f"No compose file found in {tmp_path / 'empty'}: nothing was checked." in err
     assert "template folders" in err
+
+
+# -- every command says it alike -----------------------------------------------------------------
+
+_SERVICE = {"orders/Dockerfile": "FROM python:3.12-slim\nCMD [\"uvicorn\", \"app.main:app\"]\n",
+            "orders/app/__init__.py": "", "orders/app/main.py": "from fastapi import FastAPI\n"
+                                                             "app = FastAPI()\n"}
+_STACK = "services:\n  orders:\n    build: ./orders\n"
+
+
+def _no_compose(root: Path) -> tuple[Path, str]:
+    """A service with no compose file, and the line every command says of it."""
+    write_tree(root, {**_SERVICE, "cloudbuild.yaml": "steps:\n  - name: gcr.io/x\n"})
+    return root, (f"No compose file found in {root}: nothing was checked. Compose files with "
+                  "names other than compose.yaml, docker-compose.yml or *compose*.yml go in "
+                  'the `stacks` setting of fixer.toml (stacks = [["deploy/app.yml"]]).\n')
+
+
+@pytest.mark.parametrize("argv", [["check"], ["check", "--format", "json"],
+                                  ["check", "--format", "sarif"], ["check", "--statistics"],
+                                  ["fix"], ["fix", "--apply"], ["report"]], ids=" ".join)
+def test_no_compose_file_is_exit_2_and_one_line_from_every_command(
+        tmp_path: Path, argv: list[str]) -> None:
+    root, said = _no_compose(tmp_path)
+    before = sorted(p.as_posix() for p in root.rglob("*"))
+    code, out, err = run_cli(*argv, root)
+    assert (code, err) == (2, said)
+    assert sorted(p.as_posix() for p in root.rglob("*")) == before
+    if "--format" not in argv and "--statistics" not in argv:
+        assert out == ""   # no diff, no report of no service
+
+
+def test_no_compose_file_is_an_error_of_the_json_and_sarif_reports(tmp_path: Path) -> None:
+    root, said = _no_compose(tmp_path)
+    errors = json.loads(run_cli("check", root, "--format", "json")[1])["errors"]
+    assert errors == [{"kind": "input", "path": ".", "line": 1, "message": said.rstrip("\n")}]
+    run = json.loads(run_cli("check", root, "--format", "sarif")[1])["runs"][0]
+    assert run["invocations"] == [{"executionSuccessful": False, "toolExecutionNotifications": [
+        {"level": "error", "message": {"text": said.rstrip("\n")}}]}]
+
+
+def test_compose_files_by_other_names_are_named_with_the_setting_that_reads_them(
+        tmp_path: Path) -> None:
+    write_tree(tmp_path, {**_SERVICE, "local.yml": _STACK, "production.yml": _STACK,
+                          ".github/workflows/ci.yml": "jobs:\n  test:\n    services: {}\n"})
+    code, _, err = run_cli("check", tmp_path)
+    assert code == 2
+    assert err == (f"No compose file found in {tmp_path}: nothing was checked. local.yml, "
+                   "production.yml have a `services:` key: to read them as compose files, "
+                   "name them in the `stacks` setting of fixer.toml "
+                   '(stacks = [["local.yml"], ["production.yml"]]).\n')
+    (tmp_path / "fixer.toml").write_text('stacks = [["local.yml"], ["production.yml"]]\n')
+    code, out, err = run_cli("check", tmp_path, "--select", "C004")
+    assert code == 1 and "local.yml:" in out and "production.yml:" in out, err
+
+
+def test_branch_mode_names_the_commit_and_the_untracked_compose_file(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, _SERVICE)
+    init_repo(root)
+    (root / "docker-compose.yml").write_text(_STACK)
+    head = git(root, "rev-parse", "HEAD").strip()[:12]
+    code, out, err = run_cli("fix", root, "--branch", "fixer/fixes")
+    assert (code, out) == (2, "")
+    assert err == (f"fixer: No compose file found in {root} at HEAD ({head}): nothing was "
+                   "checked. docker-compose.yml is untracked: commit it first, since the "
+                   "branch is made from the commit.\n")
+    assert git(root, "branch", "--list", "fixer/fixes") == ""
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "compose")
+    code, _, err = run_cli("fix", root, "--branch", "fixer/fixes")
+    assert code == 1 and "No compose file" not in err, err

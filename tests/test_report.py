@@ -208,7 +208,8 @@ def test_a_service_whose_dockerfile_is_missing_is_audited(tmp_path: Path) -> Non
     assert "- **Structure**: 0% ❌ (0 of 1 service; 1 with errors)" in out
 
 
-def test_an_empty_tree_is_not_scored(tmp_path: Path) -> None:
+def test_a_stack_with_no_built_service_is_not_scored(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  cache:\n    image: redis:7\n")
     code, out, _ = run_cli("report", tmp_path)
     assert code == 0
     assert "- **Structure**: no service to score\n" in out

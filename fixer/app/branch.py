@@ -14,6 +14,7 @@ from typing import NamedTuple
 import git
 
 from fixer import engine
+from fixer.app import nocompose
 from fixer.core.config import Config
 from fixer.core.errors import input_errors
 from fixer.core.tree import Tree
@@ -34,6 +35,7 @@ from fixer.git.gitsource import CommitSource
 from fixer.git.ownership import BranchState, Edit, NotFixers, ShallowClone, subject_of
 from fixer.git.push import check_remote, push_commit
 from fixer.model.rule import Rule
+from fixer.model.stacks import is_compose_name
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class BranchRequest:
     pr_body: Path | None = None
     author: str | None = None
     signoff: bool = False   # a Signed-off-by trailer (DCO) for the committer on each commit
+    shown: str = "."        # the folder as the user named it
 
 
 class BranchError(Exception):
@@ -158,9 +161,12 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
     remote = check_remote(repo, request.push, request.name, base) if request.push else None
     # the source reads blobs through a `git cat-file` of its own, which ends with the run
     with closing(CommitSource(repo, base, prefix, config.max_file_size)) as source:
-        result = engine.fix(Tree(source), rules, config)
+        tree = Tree(source)
+        result = engine.fix(tree, rules, config)
         if input_errors(result.errors):   # a rule crash blocks nothing
             return BranchRun(result, [])
+        if not result.initial and not result.errors:
+            _refuse_no_compose(repo, prefix, request.shown, tree, config, request.base, base)
         kept = _left_alone(request, base, local, remote, result, say)
         if kept is not None:
             return BranchRun(result, [], kept)
@@ -178,6 +184,21 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
             request.pr_body.write_text(prbody.render(made, request.name, result, config),
                                        encoding="utf-8")
         return BranchRun(result, made, Outcome.MADE)
+
+
+def _refuse_no_compose(repo: git.Repo, prefix: str, shown: str, tree: Tree, config: Config,
+                       ref: str, base: git.Commit) -> None:
+    """A commit with no compose file is a wrong folder or files not committed yet, never
+    "nothing to fix": refused, naming the commit and the compose files git does not track."""
+    top = Path(str(repo.working_tree_dir))
+    root = top / prefix if prefix else top
+    inside = f"{prefix}/" if prefix else ""
+    untracked = [path.removeprefix(inside) for path in repo.untracked_files
+                 if path.startswith(inside) and is_compose_name(path)]
+    missing = nocompose.error_in(tree, config, root, shown,
+                                 f" at {ref} ({base.hexsha[:12]})", untracked)
+    if missing is not None:
+        raise BranchError(missing.message)
 
 
 def _left_alone(request: BranchRequest, base: git.Commit, local: BranchState | None,

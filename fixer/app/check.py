@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fixer import engine
-from fixer.app import configfile
-from fixer.app.registry import choose, unknown_codes
+from fixer.app import configfile, nocompose
+from fixer.app.registry import Selection, chosen, matches, unknown_codes
 from fixer.core.errors import InputError
 from fixer.core.tree import FolderSource, Tree
 from fixer.engine import suppress
@@ -38,8 +38,8 @@ class Options:
     """The flags that override the configuration file's values; None: not given."""
 
     select: str | None = None          # comma-separated codes or prefixes, as --select takes
-    ignore: str | None = None
-    extend_select: str | None = None   # added to the file's (or the default) selection
+    ignore: str | None = None          # these three: `selection_layers`
+    extend_select: str | None = None
     unsafe_fixes: bool | None = None
     port_source: str | None = None
     healthcheck_strategy: str | None = None
@@ -49,22 +49,41 @@ class Options:
     respect_gitignore: bool = True     # False: also what .gitignore leaves out
 
 
-def chosen_rules(catalogue: Sequence[Rule], select: str | None, ignore: str | None,
-                 extend_select: str | None = None) -> list[Rule]:
-    """The rules `--select`, `--extend-select` and `--ignore` (or their keys in the file)
-    run, out of every rule."""
+def chosen_rules(catalogue: Sequence[Rule], layers: Sequence[Selection]) -> list[Rule]:
+    """The rules the layers of selection run, out of every rule."""
     every = list(catalogue)
-    wanted, unwanted, extra = _codes(select), _codes(ignore), _codes(extend_select)
-    unknown = unknown_codes(every, (wanted or []) + (unwanted or []) + (extra or []))
+    unknown = unknown_codes(every, [code for layer in layers for code in
+                                    (*layer.select, *layer.ignore, *layer.extend_select)])
     if unknown:
         raise RequestError(f"unknown rule code: {', '.join(unknown)}")
-    return choose(every, wanted, unwanted, extra)
+    return chosen(every, list(layers))
 
 
-def _codes(value: str | None) -> list[str] | None:
+def selection_layers(settings: configfile.Settings, options: Options) -> list[Selection]:
+    """The configuration file's selection with the command line's over it, as in ruff: a
+    `--select` is the base and drops the file's `select` and `ignore` ("`ruff --select F401`
+    will select rule F401 and ignore any of the modifiers from the pyproject.toml");
+    without one, `--ignore` and `--extend-select` change what the file selects."""
+    given = Selection(_codes(options.select), _codes(options.ignore),
+                      _codes(options.extend_select))
+    if given.select:
+        return [given]
+    return [Selection(_codes(settings.select), _codes(settings.ignore)), given]
+
+
+def _codes(value: str | None) -> tuple[str, ...]:
     if not value:
-        return None
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+        return ()
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def _said_no_to(catalogue: Sequence[Rule], rules: Sequence[Rule],
+                layers: Sequence[Selection]) -> tuple[str, ...]:
+    """The codes of the rules an `ignore` in force leaves out (not those a `--select`
+    merely does not name, nor one a more specific pattern brings back)."""
+    running = {rule.code for rule in rules}
+    return tuple(rule.code for rule in catalogue if rule.code not in running
+                 and any(matches(rule.code, list(layer.ignore)) for layer in layers))
 
 
 def prepare(root: Path, shown: str, options: Options, catalogue: Sequence[Rule],
@@ -74,13 +93,15 @@ def prepare(root: Path, shown: str, options: Options, catalogue: Sequence[Rule],
     `shown` is the folder as the user named it: a configuration error names its file so.
     `read` reads the configuration files searched for (branch mode: its base commit's)."""
     flags = dataclasses.asdict(options)
-    extend = flags.pop("extend_select")   # a flag only: it extends what the file selects
+    for chooser in ("select", "ignore", "extend_select"):   # layered over the file's, not
+        flags.pop(chooser)                                  # in place of them
     flags.pop("respect_gitignore")        # a flag only: which files are listed
     settings = configfile.settings(root, shown, **flags, read=read)
-    rules = chosen_rules(catalogue, settings.select, settings.ignore, extend)
+    layers = selection_layers(settings, options)
+    rules = chosen_rules(catalogue, layers)
     # a fix that would make another rule's change on the way asks whether that rule runs
     config = dataclasses.replace(settings.config, rules_run=tuple(r.code for r in rules),
-                                 ignored=tuple(_codes(settings.ignore) or ()))
+                                 ignored=_said_no_to(catalogue, rules, layers))
     return dataclasses.replace(settings, config=config), rules
 
 
@@ -134,8 +155,15 @@ def run(request: CheckRequest, progress: Progress = _unseen) -> Checked:
     unused = suppress.unused(ws, checked.suppressed, [r.code for r in rules],
                              [r.code for r in request.catalogue]) \
         if request.unused_suppressions else []
-    return Checked(ws, rules, settings.severity, findings, hidden, checked.errors,
-                   checked.suppressed, unused, later, elsewhere(settings))
+    return Checked(ws, rules, settings.severity, findings, hidden,
+                   checked.errors or _nothing_read(ws, request), checked.suppressed, unused,
+                   later, elsewhere(settings))
+
+
+def _nothing_read(ws: Workspace, request: CheckRequest) -> list[InputError]:
+    """A folder with no compose file, as an error (an unreadable one is an error already)."""
+    missing = nocompose.error(ws, request.root, request.shown)
+    return [missing] if missing is not None else []
 
 
 def elsewhere(settings: configfile.Settings) -> str | None:

@@ -1,6 +1,7 @@
 """Reading the configuration: `fixer.toml` (top-level keys) or `[tool.fixer]` in pyproject.toml.
 When both exist in a folder, fixer.toml wins and pyproject.toml is not read (as ruff.toml over
-pyproject.toml): one file, never a merge. CLI flags override the file.
+pyproject.toml): one file, never a merge. CLI flags override the file (the rule selection
+layers over it: `fixer.app.check.selection_layers`).
 
 Where it comes from, as in ruff: the folder fixer is pointed at (PATH), else the nearest
 folder above it, up to the top of the git work tree PATH is in (the folder holding `.git`;
@@ -75,7 +76,9 @@ class Settings:
     """The configuration in force: file values with CLI flags over them."""
 
     config: Config = Config()
-    select: str | None = None   # comma-separated codes, as --select takes them
+    # the file's, comma-separated as --select takes them: `check.selection_layers` puts the
+    # command line's over them
+    select: str | None = None
     ignore: str | None = None
     source: str | None = None   # the file read, if any
     severity: Severity = Severity.WARNING   # report findings this severe or more (check)
@@ -197,14 +200,15 @@ def given(typed: str) -> ConfigFile:
     return ConfigFile(typed, table, text, values, real.parent)
 
 
-def settings(root: Path, shown_root: str, *, select: str | None = None,
-             ignore: str | None = None, unsafe_fixes: bool | None = None,
+def settings(root: Path, shown_root: str, *, unsafe_fixes: bool | None = None,
              port_source: str | None = None, healthcheck_strategy: str | None = None,
              postgres_image: str | None = None, severity: str | None = None,
              config: str | None = None, read: FileReader = on_disk) -> Settings:
     """The configuration file's values, each overridden by the CLI flag when one is given
-    (None: not given). `config`: the file --config names, as typed, read from disk; None:
-    searched for, as `read` reads the files (branch mode: those of its --base commit)."""
+    (None: not given); the rule selection is not overridden but layered
+    (`check.selection_layers`). `config`: the file --config names, as typed, read from
+    disk; None: searched for, as `read` reads the files (branch mode: those of its --base
+    commit)."""
     file = given(config) if config is not None else find(root, shown_root, read)
     values = validate(file, root) if file else {}
     flags = {"unsafe_fixes": unsafe_fixes, "port_source": port_source,
@@ -212,8 +216,7 @@ def settings(root: Path, shown_root: str, *, select: str | None = None,
     fields = {k: v for k, v in values.items() if k not in _REPORTING_KEYS}
     fields.update({k: v for k, v in flags.items() if v is not None})
     return Settings(dataclasses.replace(Config(), **fields),
-                    select if select is not None else values.get("select"),
-                    ignore if ignore is not None else values.get("ignore"),
+                    values.get("select"), values.get("ignore"),
                     file.shown if file else None,
                     Severity(severity or values.get("severity", Severity.WARNING.value)),
                     file is not None and not _same_folder(file.folder, root))

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fixer import engine
+from fixer.app import nocompose
 from fixer.app.apply import ApplyError, Interrupted, leftovers, remove_leftovers, write_changes
 from fixer.app.check import Options, RequestError, elsewhere, prepare
 from fixer.app.configfile import FileReader, on_disk
 from fixer.core.config import Config
-from fixer.core.errors import input_errors
+from fixer.core.errors import NoComposeFile, input_errors
 from fixer.core.tree import FolderSource, Tree
 from fixer.model.rule import Finding, Rule
 
@@ -140,7 +141,11 @@ def _check_mode(request: FixRequest) -> None:
 def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> FixRun:
     source, kept, removed, recovered = _without_leftovers(
         request.root, request.apply, config.max_file_size, request.options.respect_gitignore)
-    result = engine.fix(Tree(source), rules, config)
+    tree = Tree(source)
+    result = engine.fix(tree, rules, config)
+    missing = _nothing_read(result, tree, config, request)
+    if missing is not None:   # a wrong path: no diff, nothing written, no summary
+        return FixRun(replace(result, errors=[missing]), config)
     done = FixRun(result, config, leftovers=kept, removed=removed, recovered=recovered)
     # Unreadable input may hide what a fix breaks; a rule's crash is fixer's bug and leaves
     # the other rules' verified fixes as good as they were.
@@ -150,6 +155,15 @@ def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> Fi
     if unreadable:
         return replace(done, blocked=True)
     return _write(request.root, source, done)
+
+
+def _nothing_read(result: engine.FixResult, tree: Tree, config: Config,
+                  request: FixRequest) -> NoComposeFile | None:
+    """A folder with no compose file, as `fixer check` says it (a run that found something,
+    or could not read something, had one)."""
+    if result.initial or result.errors:
+        return None
+    return nocompose.error_in(tree, config, request.root, request.shown)
 
 
 def _write(root: Path, source: FolderSource, done: FixRun) -> FixRun:
@@ -186,7 +200,7 @@ def _on_branch(request: FixRequest, name: str, rules: Sequence[Rule], config: Co
     # gitpython is imported here only: `fixer check` and the dry run must stay free of it.
     from fixer.app import branch as branch_mode
     wanted = branch_mode.BranchRequest(name, request.base, request.push, request.pr_body,
-                                       request.author, request.signoff)
+                                       request.author, request.signoff, request.shown)
     try:
         done = branch_mode.run(request.root, wanted, rules, config, say)
     except branch_mode.BranchError as exc:

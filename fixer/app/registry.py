@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from dataclasses import dataclass
 from types import ModuleType
 
 from fixer.model.rule import Rule
@@ -38,26 +39,51 @@ def specificity(code: str, patterns: list[str]) -> int | None:
     return max(found) if found else None
 
 
+@dataclass(frozen=True)
+class Selection:
+    """One layer of rule selection, as ruff reads them: the configuration file's, then the
+    command line's. A layer with `select` starts afresh; one without turns its
+    `extend_select` rules on and its `ignore` rules off in what the layers before it chose."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+
+
 def choose(rules: list[Rule], select: list[str] | None, ignore: list[str] | None,
            extend: list[str] | None = None) -> list[Rule]:
-    """Rules on by default (or the selected ones), plus the `extend` ones, minus the ignored
-    ones. When a rule is both selected and ignored, the more specific pattern wins, as in
-    ruff (`--select` and `--extend-select` count alike): `--select P001 --ignore P` runs
-    P001; `--select P --ignore P001` does not; a tie ignores.
+    """The rules one layer of selection chooses out of the rules on by default."""
+    return chosen(rules, [Selection(tuple(select or ()), tuple(ignore or ()),
+                                    tuple(extend or ()))])
+
+
+def chosen(rules: list[Rule], layers: list[Selection]) -> list[Rule]:
+    """Rules on by default, then each layer over what the ones before it chose. Within a
+    layer, when a rule is both selected and ignored, the more specific pattern wins, as in
+    ruff (`select` and `extend_select` count alike): `--select P001 --ignore P` runs P001;
+    `--select P --ignore P001` does not; a tie ignores.
 
     A rule that is off by default runs only when selected by its full code
     (I002 needs `--select I002` or `--extend-select I002`), so a prefix never turns on a
     stricter policy.
     """
-    chosen = []
-    wanted = (select or []) + (extend or [])
-    for rule in rules:
-        on = _selected(rule, select) if select else rule.default
-        on = on or (extend is not None and _selected(rule, extend))
-        ignored = specificity(rule.code, ignore or [])
-        if on and (ignored is None or ignored < (specificity(rule.code, wanted) or 0)):
-            chosen.append(rule)
-    return chosen
+    on = {rule.code for rule in rules if rule.default}
+    for layer in layers:
+        verdicts = {rule.code: v for rule in rules if (v := _verdict(rule, layer)) is not None}
+        turned_on = {code for code, v in verdicts.items() if v}
+        on = turned_on if layer.select else (on | turned_on) - set(verdicts).difference(turned_on)
+    return [rule for rule in rules if rule.code in on]
+
+
+def _verdict(rule: Rule, layer: Selection) -> bool | None:
+    """True when the layer turns the rule on, False when it turns it off, None when it
+    names it in neither way."""
+    wanted = [*layer.select, *layer.extend_select]
+    on = specificity(rule.code, wanted) if _selected(rule, wanted) else None
+    off = specificity(rule.code, list(layer.ignore))
+    if off is None:
+        return None if on is None else True
+    return on is not None and on > off
 
 
 def _selected(rule: Rule, patterns: list[str]) -> bool:

@@ -4,14 +4,13 @@ the baseline a flag names)."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import click
 
-from fixer.app import baseline
+from fixer.app import baseline, nocompose
 from fixer.app.check import Checked, CheckRequest, Folder, Merged, Options, RequestError, merged
 from fixer.app.check import run as run_check
 from fixer.cli.shared import (
@@ -31,8 +30,8 @@ from fixer.cli.shared import (
     verbose_option,
 )
 from fixer.core.config import PORT_SOURCES
-from fixer.core.errors import InputError, crashes, input_errors
-from fixer.core.tree import SKIPPED_DIRS, skipped_dir, work_tree_root
+from fixer.core.errors import InputError, NoComposeFile, crashes, input_errors
+from fixer.core.tree import work_tree_root
 from fixer.engine.suppress import Unused
 # the other formats' modules are imported when asked for: a text report needs none of
 # them, and junit's XML alone cost a few ms of every check
@@ -45,7 +44,6 @@ from fixer.formats.findings import (
     text_lines,
 )
 from fixer.model.rule import Finding, Safety, Severity
-from fixer.model.stacks import is_compose_name
 
 FORMATS = ["text", "json", "markdown", "sarif", "github", "gitlab", "junit"]
 # Formats whose report lists the unused suppressions (--show-unused-suppressions) itself
@@ -115,15 +113,17 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
     # the formats with no place for them (and --statistics) name them beside the report
     for line in unused if fmt not in _UNUSED_IN_REPORT or statistics else []:
         echo_err(line)
-    empty = _not_checked(report)
+    templates = _templates_only(report)
     if fmt == "text":
-        _summary(report, quiet, empty)
-    else:   # stdout holds the format; the warning goes beside it
-        for folder, template in empty:
-            echo_err(_nothing_checked(folder.shown, template))
-    # a folder with no compose file is a wrong path, not clean; a project template's
-    # repository, whose compose files are all Jinja, has nothing to check and is no error
-    if report.errors or any(template is None for _folder, template in empty):
+        _summary(report, quiet, templates)
+    else:   # stdout holds the format; the warnings go beside it
+        for folder, template in templates:
+            echo_err(nocompose.template_warning(folder.shown, template))
+    for missing in _no_compose_files(report) if fmt != "text" or statistics else []:
+        echo_err(missing.message)   # where no error lines said it
+    # a folder with no compose file is a wrong path, not clean (one of the errors); a project
+    # template's repository, whose compose files are all Jinja, has nothing to check
+    if report.errors:
         return EXIT_ERROR
     return EXIT_FOUND if (report.findings or unused) and not exit_zero else EXIT_CLEAN
 
@@ -271,42 +271,25 @@ def _sarif(report: Merged) -> str:
                       indent=2, ensure_ascii=False) + "\n"
 
 
-def _not_checked(report: Merged) -> list[tuple[Folder, str | None]]:
-    """The folders with no compose file and no error, each with a compose file found in a
-    project template's folder of it (None: none, a wrong path, not a clean repository)."""
-    return [(f, _template_compose(Path(f.shown))) for f in report.folders
-            if not f.checked.workspace.compose_docs and not f.checked.errors]
+def _templates_only(report: Merged) -> list[tuple[Folder, str]]:
+    """The folders whose compose files are all in project template folders, each with one
+    of those files: nothing was checked, and that is no error (`nocompose`)."""
+    found = [(f, nocompose.template_only(Path(f.shown))) for f in report.folders
+             if not f.checked.workspace.compose_docs and not f.checked.errors]
+    return [(folder, template) for folder, template in found if template is not None]
 
 
-def _template_compose(root: Path) -> str | None:
-    """The first compose file below a project template's folder under `root`
-    (`{{cookiecutter.project_slug}}/docker-compose.yml`): fixer skips those folders (their
-    files are Jinja until the template is rendered), so such a repository has nothing to
-    check. Walked only when nothing else was found, and in name order, so that the file
-    named is the same on every run."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        inside = Path(folder).relative_to(root)
-        if any(skipped_dir(part) for part in inside.parts):
-            hit = next((name for name in sorted(files) if is_compose_name(name)), None)
-            if hit is not None:
-                return (inside / hit).as_posix()
-    return None
+def _no_compose_files(report: Merged) -> list[NoComposeFile]:
+    return [e for e in report.errors if isinstance(e, NoComposeFile)]
 
 
-def _nothing_checked(shown: str, template: str | None) -> str:
-    if template is not None:
-        return (f"Compose files in {shown} are only in project template folders, which fixer "
-                f"skips ({template}): nothing was checked.")
-    return f"No compose file found in {shown}: nothing was checked."
-
-
-def _summary(report: Merged, quiet: bool, empty: list[tuple[Folder, str | None]]) -> None:
-    """On stderr: that a folder had nothing to check (even with --quiet: it is no summary
-    but a warning that a clean result means nothing), and what was found."""
-    for folder, template in empty:
-        echo_err(_nothing_checked(folder.shown, template))
-    if quiet or len(empty) == len(report.folders):
+def _summary(report: Merged, quiet: bool, templates: list[tuple[Folder, str]]) -> None:
+    """On stderr: that a template's folder had nothing to check (even with --quiet: it is no
+    summary but a warning that a clean result means nothing), and what was found, unless no
+    folder had anything to check (the lines above said why)."""
+    for folder, template in templates:
+        echo_err(nocompose.template_warning(folder.shown, template))
+    if quiet or len(templates) + len(_no_compose_files(report)) == len(report.folders):
         return
     checks = [f.checked for f in report.folders]
     echo_err(_check_summary(report.findings, report.errors, sum(len(c.suppressed) for c in checks),

@@ -6,15 +6,18 @@ from pathlib import Path
 
 import click
 
-from fixer.app import configfile
+from fixer.app import nocompose
+from fixer.app.check import Options, RequestError, prepare
 from fixer.cli.shared import (
     EXIT_CLEAN,
     EXIT_ERROR,
+    UsageProblem,
+    catalogue,
     config_option,
+    echo_err,
     ignore_option,
     root_folder,
     select_option,
-    selected_rules,
 )
 from fixer.core.config import PORT_SOURCES
 from fixer.core.errors import input_errors
@@ -37,15 +40,22 @@ def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bo
                    select: str | None, ignore: str | None, port_source: str | None,
                    healthcheck_strategy: str | None, config_file: str | None) -> int:
     """Write the markdown audit report (exit 0: a report is not a check; 2 when input
-    could not be read, which the report lists under "Input Errors")."""
+    could not be read, which the report lists under "Input Errors", and when PATH has no
+    compose file, which writes no report)."""
     from fixer.app.report import audit_report
     root = root_folder(path)
-    settings = configfile.settings(root, path, select=select, ignore=ignore,
-                                   unsafe_fixes=unsafe_fixes, port_source=port_source,
-                                   healthcheck_strategy=healthcheck_strategy,
-                                   config=config_file)
-    rules = selected_rules(settings.select, settings.ignore)
+    options = Options(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+                      port_source=port_source, healthcheck_strategy=healthcheck_strategy,
+                      config=config_file)
+    try:   # the rules and settings `check` and `fix` would run with
+        settings, rules = prepare(root, path, options, catalogue())
+    except RequestError as exc:
+        raise UsageProblem(str(exc)) from None
     tree = Tree(FolderSource(root, settings.config.max_file_size))
+    missing = nocompose.error_in(tree, settings.config, root, path)
+    if missing is not None:   # an audit of no service is no report, but a wrong path
+        echo_err(missing.message)
+        return EXIT_ERROR
     audit = audit_report(tree, rules, settings.config, after)
     if output is None:
         click.echo(audit.text, nl=False)

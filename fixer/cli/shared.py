@@ -1,12 +1,12 @@
-"""What the commands share: exit codes, the usage error, rule selection, common options."""
+"""What the commands share: exit codes, the usage error, the rule catalogue, common options."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from fixer.app.check import RequestError, chosen_rules
 from fixer.app.registry import discover
 from fixer.model.rule import Rule
 
@@ -23,19 +23,23 @@ def catalogue() -> list[Rule]:
     return discover()
 
 
-def selected_rules(select: str | None, ignore: str | None) -> list[Rule]:
-    """The rules --select and --ignore choose, for a use case handed its rules (report)."""
-    try:
-        return chosen_rules(catalogue(), select, ignore)
-    except RequestError as exc:
-        raise UsageProblem(str(exc)) from None
-
-
 def root_folder(path: str) -> Path:
+    """PATH, the folder of a repository; a usage error says what else it is."""
     root = Path(path)
-    if not root.is_dir():
-        raise UsageProblem(f"{path}: not a folder")
-    return root
+    if root.is_dir():
+        return root
+    if not root.exists():
+        raise UsageProblem(f"{path}: does not exist")
+    if root.is_file():   # `fixer check docker-compose.yml`: fixer reads the whole folder
+        raise UsageProblem(f"{path}: a file, not a folder; pass the folder that holds it: "
+                           f"{_command_on(os.path.dirname(path) or '.')}")
+    raise UsageProblem(f"{path}: not a folder")
+
+
+def _command_on(folder: str) -> str:
+    """`fixer check orders`: the command that was run, on `folder` instead."""
+    context = click.get_current_context(silent=True)
+    return f"`fixer {context.info_name} {folder}`" if context is not None else folder
 
 
 def echo_err(line: str) -> None:

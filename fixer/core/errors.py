@@ -48,6 +48,19 @@ class RuleCrash(InputError):
         return "".join(traceback.format_exception(self.exc)).rstrip("\n")
 
 
+class NoComposeFile(InputError):
+    """A folder with no compose file: nothing of it was checked. A wrong path, or compose
+    files under names fixer does not know, never a clean repository (exit 2). It is about
+    the folder, at no line of a file: the outputs show its message alone, which names the
+    folder as the user typed it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(".", 1, message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def _raised_at(exc: BaseException) -> tuple[str, int]:
     """The last frame of fixer's own code in the traceback, relative to the package's parent."""
     source_root = Path(__file__).resolve().parents[2]   # fixer/core/errors.py -> the checkout

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from fixer.core.errors import InputError, RuleCrash
+from fixer.core.errors import InputError, NoComposeFile, RuleCrash
 from fixer.model.rule import Finding, Safety, Severity
 
 if TYPE_CHECKING:   # a type only: the text formats need not load the engine
@@ -38,8 +38,9 @@ def moved(finding: Finding, prefix: str) -> Finding:
 
 
 def moved_error(error: InputError, prefix: str) -> InputError:
-    """An input error at its path as typed; a rule crash names no file, so it stays as is."""
-    if isinstance(error, RuleCrash) or prefix in ("", "."):
+    """An input error at its path as typed; a rule crash names no file, and a folder with
+    no compose file names itself as typed, so they stay as they are."""
+    if isinstance(error, (RuleCrash, NoComposeFile)) or prefix in ("", "."):
         return error
     return InputError(display_path(prefix, error.path), error.line, error.message)
 
@@ -76,6 +77,8 @@ def error_lines(errors: Sequence[InputError], prefix: str, verbose: bool = False
         if isinstance(error, RuleCrash):
             lines.append(error.report_line())
             lines += [error.traceback_text()] if verbose else []
+        elif isinstance(error, NoComposeFile):
+            lines.append(error.message)
         else:
             lines.append(printable(f"{display_path(prefix, error.path)}:{error.line}: "
                                    f"{error.message}"))

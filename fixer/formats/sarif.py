@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from fixer import __version__
 from fixer.core.edits import CreateFile, DeleteFile, Edit, EditConflict, TextEdit
-from fixer.core.errors import InputError, RuleCrash
+from fixer.core.errors import InputError, NoComposeFile, RuleCrash
 from fixer.core.textfile import TextFile
 from fixer.core.tree import work_tree_root
 from fixer.engine.suppress import Unused
@@ -177,6 +177,8 @@ def _notification(error: InputError, prefix: str) -> dict[str, Any]:
                 "associatedRule": {"id": error.code},
                 "exception": {"kind": type(error.exc).__name__, "message": str(error.exc)},
                 "properties": {"kind": "crash", "stage": error.stage}}
+    if isinstance(error, NoComposeFile):   # the folder itself: at no file
+        return {"level": "error", "message": _message(error.message)}
     location = {"physicalLocation": {"artifactLocation": artifact(error.path, prefix),
                                      "region": {"startLine": max(error.line, 1)}}}
     return {"level": "error", "message": _message(error.message), "locations": [location]}

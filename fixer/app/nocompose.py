@@ -1,0 +1,103 @@
+"""A folder fixer found no compose file in: every command says so alike (exit 2, one line on
+stderr, an error of the JSON and SARIF reports), since a check of nothing is a wrong path or
+compose files under other names, never a clean repository. A project template's repository,
+whose compose files are all in the template folders fixer skips, is the exception: it has
+nothing to check, and that is no error."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from fixer.core.config import Config
+from fixer.core.errors import InputError, NoComposeFile
+from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_dir
+from fixer.model.stacks import is_compose_name
+from fixer.model.workspace import Workspace
+
+# A YAML file with a top-level `services:` key: a compose file by another name, perhaps
+_SERVICES_KEY = re.compile(r"^services\s*:", re.MULTILINE)
+_NAMED_AT_MOST = 3   # candidates the message names
+
+
+def error(ws: Workspace, root: Path, shown: str, where: str = "",
+          untracked: Sequence[str] = ()) -> NoComposeFile | None:
+    """The error of a folder with no compose file; None when it has one, one it could not
+    read (an error of its own), or when its compose files are all in project template
+    folders (`template_only`). `root`: the folder on disk; `where`: words after its name
+    (the commit it was read from); `untracked`: the compose files of the working tree that
+    git does not track, which that commit thus lacks."""
+    if ws.compose_docs or ws.errors or template_only(root) is not None:
+        return None
+    hint = _commit_first(untracked) if untracked else _how_to_name(ws.tree)
+    return NoComposeFile(f"No compose file found in {shown}{where}: nothing was checked. {hint}")
+
+
+def error_in(tree: Tree, config: Config, root: Path, shown: str, where: str = "",
+             untracked: Sequence[str] = ()) -> NoComposeFile | None:
+    """`error` for a run with no workspace at hand (a fix run, clean or with nothing to
+    read: the workspace is loaded again only then)."""
+    return error(Workspace.load(tree, config), root, shown, where, untracked)
+
+
+def _commit_first(untracked: Sequence[str]) -> str:
+    one = len(untracked) == 1
+    return (f"{', '.join(untracked)} {'is' if one else 'are'} untracked: commit "
+            f"{'it' if one else 'them'} first, since the branch is made from the commit.")
+
+
+def _how_to_name(tree: Tree) -> str:
+    """Where compose files under other names go, naming the YAML files that look like ones
+    (`local.yml`, `production.yml`)."""
+    found = _lookalikes(tree)
+    if not found:
+        return ("Compose files with names other than compose.yaml, docker-compose.yml or "
+                "*compose*.yml go in the `stacks` setting of fixer.toml "
+                "(stacks = [[\"deploy/app.yml\"]]).")
+    listed = ", ".join(found)
+    example = ", ".join(f'["{path}"]' for path in found)
+    return (f"{listed} {'has' if len(found) == 1 else 'have'} a `services:` key: to read "
+            f"{'it' if len(found) == 1 else 'them'} as compose files, name "
+            f"{'it' if len(found) == 1 else 'them'} in the `stacks` setting of fixer.toml "
+            f"(stacks = [{example}]).")
+
+
+def _lookalikes(tree: Tree) -> list[str]:
+    found = []
+    for path in sorted(tree.paths()):
+        if path.endswith((".yml", ".yaml")) and not is_compose_name(path) and \
+                _has_services(tree, path):
+            found.append(path)
+            if len(found) == _NAMED_AT_MOST:
+                break
+    return found
+
+
+def _has_services(tree: Tree, path: str) -> bool:
+    try:
+        return bool(_SERVICES_KEY.search(tree.read(path).text))
+    except InputError:   # unreadable: not worth naming
+        return False
+
+
+def template_only(root: Path) -> str | None:
+    """The first compose file below a project template's folder under `root`
+    (`{{cookiecutter.project_slug}}/docker-compose.yml`): fixer skips those folders (their
+    files are Jinja until the template is rendered), so such a repository has nothing to
+    check. Walked only when nothing else was found, and in name order, so that the file
+    named is the same on every run."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        inside = Path(folder).relative_to(root)
+        if any(skipped_dir(part) for part in inside.parts):
+            hit = next((name for name in sorted(files) if is_compose_name(name)), None)
+            if hit is not None:
+                return (inside / hit).as_posix()
+    return None
+
+
+def template_warning(shown: str, template: str) -> str:
+    return (f"Compose files in {shown} are only in project template folders, which fixer "
+            f"skips ({template}): nothing was checked.")
