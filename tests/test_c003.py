@@ -182,8 +182,8 @@ def test_c003_a_healthcheck_other_fixes_repair_waits_for_them(
     found = {f.code: f for f in check(files)}
     assert all(found[code].fixable for code in follows)
     assert found["C003"].violation.waits and not found["C003"].fixable
-    assert f" fix{'es' if len(follows) > 1 else ''} of auth repair" in \
-        (found["C003"].reason or "")
+    assert f"`fixer fix` makes this change after the {' and '.join(follows)} " \
+        f"fix{'es' if len(follows) > 1 else ''} of auth" in (found["C003"].reason or "")
     assert depends(fix(files).files["docker-compose.yml"] or "") == \
         {"auth": {"condition": "service_healthy"}}
 

@@ -55,9 +55,9 @@ _STACK = "services:\n  orders:\n    build: ./orders\n"
 def _no_compose(root: Path) -> tuple[Path, str]:
     """A service with no compose file, and the line every command says of it."""
     write_tree(root, {**_SERVICE, "cloudbuild.yaml": "steps:\n  - name: gcr.io/x\n"})
-    return root, (f"No compose file found in {root}: nothing was checked. Compose files with "
-                  "names other than compose.yaml, docker-compose.yml or *compose*.yml go in "
-                  'the `stacks` setting of fixer.toml (stacks = [["deploy/app.yml"]]).\n')
+    return root, (f"No compose file found in {root}: nothing was checked. Compose files are "
+                  "found by name (any .yml or .yaml file whose name holds `compose`); others "
+                  'go in the `stacks` setting of fixer.toml (stacks = [["deploy/app.yml"]]).\n')
 
 
 @pytest.mark.parametrize("argv", [["check"], ["check", "--format", "json"],

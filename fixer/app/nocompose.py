@@ -53,8 +53,8 @@ def _how_to_name(tree: Tree) -> str:
     (`local.yml`, `production.yml`)."""
     found = _lookalikes(tree)
     if not found:
-        return ("Compose files with names other than compose.yaml, docker-compose.yml or "
-                "*compose*.yml go in the `stacks` setting of fixer.toml "
+        return ("Compose files are found by name (any .yml or .yaml file whose name holds "
+                "`compose`); others go in the `stacks` setting of fixer.toml "
                 "(stacks = [[\"deploy/app.yml\"]]).")
     listed = ", ".join(found)
     example = ", ".join(f'["{path}"]' for path in found)

@@ -35,14 +35,25 @@ def hold(findings: list[Finding]) -> list[Finding]:
 
 def _following(findings: list[Finding]) -> list[Finding]:
     """Each display-only finding that follows others' fixes waits while every one of them is
-    there with a fix: `fixer fix` fixes it after them (another rule not run, suppressed, or
+    there with a safe fix: `fixer fix` fixes it after them (another rule not run, suppressed, or
     with no fix leaves it a person's job)."""
     if not any(f.violation.follows for f in findings):
         return findings
-    fixable = {(f.code, f.service) for f in findings if f.fixable}
-    return [Finding(f.rule, replace(f.violation, waits=True))
-            if f.violation.follows and not f.fixable and not f.violation.waits and
+    # what plain `fixer fix` applies: an unsafe fix waited for leaves it a person's job
+    fixable = {(f.code, f.service) for f in findings if f.safety is Safety.SAFE}
+    return [_follower(f) if f.violation.follows and not f.fixable and not f.violation.waits and
             all(key in fixable for key in f.violation.follows) else f for f in findings]
+
+
+def _follower(finding: Finding) -> Finding:
+    """The finding waiting for the fixes it follows, its reason naming them."""
+    follows = finding.violation.follows
+    codes = sorted({code for code, _service in follows})
+    services = sorted({service for _code, service in follows})
+    named = (" and ".join(codes) + (" fixes" if len(codes) > 1 else " fix") + " of " +
+             " and ".join(services))
+    reason = f"{finding.violation.reason or ''}; `fixer fix` makes this change after the {named}"
+    return Finding(finding.rule, replace(finding.violation, waits=True, reason=reason))
 
 
 def _on_disputed_port(finding: Finding, disputed: dict[str, Finding]) -> Finding:

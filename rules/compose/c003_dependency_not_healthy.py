@@ -240,15 +240,12 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
 def _broken(ws: Workspace, service: Service, dependency: Dependency,
             why: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The reason of an entry whose healthcheck cannot pass, and the findings whose fixes
-    repair it, when nothing else stands in its way: the gate follows them."""
+    repair it, when nothing else stands in its way: the gate follows them (the engine says
+    so in the reason when this run makes them, `engine/gates.py`)."""
     target = service.stack.services[dependency.name]
     repairs = stackcheck.repaired_by(ws, target, dependency.doc)
-    reason = f"{why}; waiting for it would keep {service.name} from starting"
-    if not repairs:
-        return reason, ()
-    repair = (f"the {repairs[0]} fix of {target.name} repairs it" if len(repairs) == 1 else
-              f"the {depends_plan.names(list(repairs))} fixes of {target.name} repair it")
-    return f"{reason} ({repair})", tuple((code, target.name) for code in repairs)
+    return (f"{why}; waiting for it would keep {service.name} from starting",
+            tuple((code, target.name) for code in repairs))
 
 
 def _edits(doc: ComposeDoc, definition: Value, conditions: dict[str, str]) -> list[TextEdit]:
