@@ -186,9 +186,15 @@ def test_subfolder_path_commits_paths_inside_it(tmp_path: Path) -> None:
     init_repo(root)
     code, _, err = run_cli("fix", root / "deploy", "--branch", "fix", *SELECT)
     assert code == 1, err
-    files = [touched(root, c) for c in commits(root, "HEAD", "fix")]
+    made = commits(root, "HEAD", "fix")
+    files = [touched(root, c) for c in made]
     assert ["deploy/api/app/Dockerfile"] in files
     assert all(f[0].startswith("deploy/") for f in files)
+    # the message names its files as the commit's diff does: from the repository's root
+    for commit, paths in zip(made, files):
+        body = git(root, "log", "-1", "--format=%b", commit)
+        listed = body.split("Files:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        assert listed == [f"- {path}" for path in paths], body
 
 
 @pytest.mark.parametrize("how", ["option", "config", "default"])

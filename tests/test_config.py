@@ -342,6 +342,37 @@ def test_per_service_ignores_drop_codes_for_that_service_only(tmp_path: Path) ->
     assert "api/Dockerfile" in diff and "web/Dockerfile" not in diff
 
 
+def test_per_service_ignores_naming_no_service_warn_with_a_close_match(tmp_path: Path) -> None:
+    web_tree(tmp_path)
+    clean = run_cli("check", tmp_path)[0]
+    (tmp_path / "fixer.toml").write_text('ignore = ["D"]\n\n[per-service-ignores]\n'
+                                         'wbe = ["P001"]\nzzz = ["C004"]\n')
+    warned = [f'fixer: warning: {tmp_path}/fixer.toml:4: per-service-ignores names "wbe", a '
+              'service no compose file defines (did you mean "web"?): it turns nothing off',
+              f'fixer: warning: {tmp_path}/fixer.toml:5: per-service-ignores names "zzz", a '
+              "service no compose file defines: it turns nothing off"]
+    for command in ("check", "fix"):
+        code, _, err = run_cli(command, tmp_path)
+        assert err.splitlines()[:2] == warned, err
+        assert code == clean == 1   # a warning, not an error
+    (tmp_path / "pyproject.toml").write_text('[tool.fixer.per-service-ignores]\nweb = ["P"]\n'
+                                             'wbe = ["P"]\n')
+    (tmp_path / "fixer.toml").unlink()
+    err = run_cli("check", tmp_path)[2]
+    assert f"{tmp_path}/pyproject.toml:3: per-service-ignores names \"wbe\"" in err
+    assert '"web",' not in err
+
+
+def test_a_service_of_another_folder_checked_is_no_unknown_service(tmp_path: Path) -> None:
+    # one configuration above two repositories: each names services of both
+    web_tree(tmp_path / "a")
+    web_tree(tmp_path / "b", folder="api", compose=COMPOSE.replace("web", "api"))
+    (tmp_path / "fixer.toml").write_text('[per-service-ignores]\napi = ["C004"]\n')
+    assert "fixer: warning" not in run_cli("check", tmp_path / "a", tmp_path / "b")[2]
+    err = run_cli("check", tmp_path / "a")[2]
+    assert 'names "api", a service no compose file defines' in err
+
+
 def test_configured_stacks_merge_files_compose_would_not_group(tmp_path: Path) -> None:
     # Two standalone files (each names the build): Compose reads them apart unless told.
     base = "services:\n  web:\n    build: ../web\n"

@@ -116,6 +116,11 @@ def test_safety_follows_what_exec_form_changes() -> None:
     ("celery -A app.worker worker & uvicorn app.main:app", "(&)"),
     ("migrate >> /tmp/log; uvicorn app.main:app", "(>>, ;)"),
     ("uvicorn app.main:app --port $PORT", "($)"),
+    # what a comment holds is no feature: its `[`, `]` and `;` mean nothing to the shell
+    ("uvicorn app.main:app --port 8000 # fixer: ignore[D002]; x",
+     "(a trailing `#` comment, which the shell drops)"),
+    ("uvicorn app.main:app --port $PORT  # [a] $b", "($, a trailing `#` comment, which the "
+                                                   "shell drops)"),
 ])
 def test_the_reason_names_the_shell_features_as_written(command: str, named: str) -> None:
     """`&&` is no background `&`: the reason a reviewer reads names what the command has."""
@@ -400,3 +405,21 @@ def test_an_entrypoint_that_kubernetes_gives_args(files: dict[str, str], safety:
         named = next(p for p in files if not p.endswith("Chart.yaml"))
         assert found.reason == (f"{named} runs the image with `args:`, which an exec-form "
                                 "ENTRYPOINT appends and shell form ignored")
+
+
+_RUNS_UVICORN = ('from fastapi import FastAPI\nimport uvicorn\n\napp = FastAPI()\n\n'
+                 'if __name__ == "__main__":\n    uvicorn.run(app, host="0.0.0.0", port=8000)\n')
+
+
+@pytest.mark.parametrize(("command", "main", "what"), [
+    pytest.param("uvicorn app.main:app", "", "the app", id="server"),
+    pytest.param("python main.py", _RUNS_UVICORN, "the app", id="script-serving-fastapi"),
+    pytest.param("python main.py", "print('done')\n", "the process", id="one-off-script"),
+    pytest.param("pytest -q tests", "", "the process", id="test-runner"),
+])
+def test_the_message_calls_only_a_server_fixer_knows_the_app(command: str, main: str,
+                                                             what: str) -> None:
+    files = {**repo(HEAD + f"CMD {command}\n"), "api/main.py": main or "x = 1\n"}
+    [found] = check(files, select="D002")
+    assert found.message == f"CMD in shell form: /bin/sh is PID 1 and does not pass SIGTERM " \
+                            f"to {what}"

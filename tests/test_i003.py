@@ -130,3 +130,52 @@ def test_i003_names_the_stack_when_several_build_the_service() -> None:
     assert len(messages) == 2
     assert "of orders in docker-compose.test.yml;" in messages[0]
     assert "of orders in docker-compose.yml;" in messages[1]
+
+
+def test_i003_package_the_ignore_file_drops() -> None:
+    """A package inside the context that `.dockerignore` drops is no more in the image than
+    one outside it; a `!` line that re-includes it, or a bind mount, puts it back."""
+    files = repo(files={"orders/.dockerignore": "*\n!requirements.txt\n!app/\n",
+                        "orders/settings/__init__.py": "", "orders/settings/config.py": ""},
+                 imports="from settings import config\n")
+    [finding] = i003(files)
+    assert "`settings` is orders/settings/, which orders/.dockerignore drops" in finding.message
+    assert "a `!settings` line" in reported_with_no_fix(files)
+    files["orders/.dockerignore"] += "!settings/\n"
+    assert i003(files) == []
+    files["orders/.dockerignore"] = "settings\n"
+    assert i003(files | {"docker-compose.yml": COMPOSE.format(
+        more="    volumes:\n      - ./orders:/app\n")}) == []
+
+
+def test_i003_dockerfile_ignore_file_wins() -> None:
+    """BuildKit reads `Dockerfile.dockerignore` beside the Dockerfile instead."""
+    files = repo(files={"orders/.dockerignore": "settings/\n",
+                        "orders/Dockerfile.dockerignore": "tests/\n",
+                        "orders/settings/__init__.py": ""}, imports="import settings\n")
+    assert i003(files) == []
+    files["orders/Dockerfile.dockerignore"] = "settings\n"
+    [finding] = i003(files)
+    assert "which orders/Dockerfile.dockerignore drops" in finding.message
+
+
+@pytest.mark.parametrize("layout", ["libs/common/common", "libs/common/src/common"])
+def test_i003_package_of_a_library_project(layout: str) -> None:
+    """`libs/common/common/` (or its `src/` layout) with `libs/common/pyproject.toml`: not the
+    folder above the context, still outside it; the suggestion names the project."""
+    project = {"libs/common/pyproject.toml": '[project]\nname = "acme-common"\n',
+               f"{layout}/__init__.py": "", f"{layout}/money.py": "class Money: ...\n"}
+    files = repo(files=project, imports="from common.money import Money\n")
+    [finding] = i003(files)
+    assert f"`common` is {layout}/, outside the build context orders/" in finding.message
+    assert "install the project `acme-common` (libs/common/, which holds `common`)" in \
+        reported_with_no_fix(files)
+    assert i003(repo(files=project, imports="from common.money import Money\n",
+                     requirements="fastapi\nacme-common==0.1\n")) == []
+
+
+def test_i003_package_of_a_setup_py_project() -> None:
+    files = repo(files={"libs/common/setup.py": "from setuptools import setup\n"
+                                                 "setup(name='acme-common')\n",
+                        "libs/common/common/__init__.py": ""}, imports="import common\n")
+    assert "install the project `acme-common`" in reported_with_no_fix(files)

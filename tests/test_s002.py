@@ -77,3 +77,29 @@ def test_s002_display_only_where_a_string_names_a_module_of_the_namespace(call: 
     [finding] = check(files, select="S002")
     assert finding.fixable is False, finding
     assert "svc/acme/prices.py imports `acme.money`" in (finding.reason or ""), finding.reason
+
+
+@pytest.mark.parametrize(("dockerfile", "sharer"), [
+    pytest.param("COPY libs/core /opt/core\nENV PYTHONPATH=/opt/core\n",
+                 "the repository's libs/core/app/ shares the `app` namespace (the container "
+                 "has it at /opt/core/app/, on PYTHONPATH)", id="copied-onto-pythonpath"),
+    pytest.param("COPY libs/core /opt/core\n",
+                 "an installed distribution may share the `app` namespace", id="not-on-the-path"),
+])
+def test_s002_names_the_repositorys_folder_that_shares_the_namespace(dockerfile: str,
+                                                                      sharer: str) -> None:
+    """A monorepo's library merged into the service's `app` namespace through PYTHONPATH:
+    the reason names it, not a distribution that may not exist."""
+    files = {"docker-compose.yml": "services:\n  api:\n    build:\n      context: .\n"
+                                   "      dockerfile: services/api/Dockerfile\n",
+             "services/api/Dockerfile": "FROM python:3.12-slim\n" + dockerfile +
+             "WORKDIR /srv\nCOPY services/api/app ./app\n"
+             'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n',
+             "services/api/requirements.txt": "fastapi\nuvicorn\n",
+             "services/api/app/main.py": "from app.common.db import connect\n" + APP,
+             "libs/core/app/common/db.py": "def connect() -> str:\n    return 'db'\n"}
+    [finding] = check(files, select="S002")
+    assert finding.fixable is False, finding
+    assert finding.reason == ("services/api/app/main.py imports `app.common`, which "
+                              f"services/api/app/ does not hold: {sharer}, and an "
+                              "`__init__.py` would hide it")

@@ -129,6 +129,8 @@ class Checked:
     unused: list[suppress.Unused] = dataclasses.field(default_factory=list)   # when asked
     fixed_later: FixRun | None = None   # with fix_run: the fix run of the folder
     config_elsewhere: str | None = None   # the configuration file, when it is not the folder's
+    # the services its `per-service-ignores` names (`Merged.warnings`)
+    named_services: tuple[configfile.NamedService, ...] = ()
 
 
 def _unseen(_rules: int, _services: int) -> AbstractContextManager[Callable[[], None]]:
@@ -157,7 +159,7 @@ def run(request: CheckRequest, progress: Progress = _unseen) -> Checked:
         if request.unused_suppressions else []
     return Checked(ws, rules, settings.severity, findings, hidden,
                    checked.errors or _nothing_read(ws, request), checked.suppressed, unused,
-                   later, elsewhere(settings))
+                   later, elsewhere(settings), settings.named_services)
 
 
 def _nothing_read(ws: Workspace, request: CheckRequest) -> list[InputError]:
@@ -203,6 +205,7 @@ class Merged:
     findings: list[Finding]
     errors: list[InputError]
     baselined: int = 0                  # findings a baseline held, left out
+    warnings: list[str] = dataclasses.field(default_factory=list)   # for stderr, one a line
 
 
 def merged(checks: Sequence[tuple[str, Checked]],
@@ -222,4 +225,8 @@ def merged(checks: Sequence[tuple[str, Checked]],
         folders.append(Folder(shown, dataclasses.replace(checked, findings=kept)))
         findings += [moved(f, prefix) for f in kept]
         errors += [moved_error(e, prefix) for e in checked.errors]
-    return Merged(folders, checks[0][0] if single else ".", findings, errors, hidden)
+    # a service named for another folder's stack is no typo: only the run's stacks count
+    defined = {s.name for _shown, checked in checks for s in checked.workspace.services()}
+    warnings = configfile.unknown_services(
+        [n for _shown, checked in checks for n in checked.named_services], defined)
+    return Merged(folders, checks[0][0] if single else ".", findings, errors, hidden, warnings)

@@ -20,11 +20,12 @@ line and the key (exit 2): a typo must not silently turn a setting off.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import posixpath
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,14 +62,45 @@ class ConfigFile:
 
     def fail(self, message: str, *keys: str) -> ConfigError:
         """An error at the line of the innermost key found (keys: outer to inner)."""
-        line = None
+        section = f"[{'.'.join(self.table)}] " if self.table else ""
+        return ConfigError(f"{self.where(*keys)}: {section}{message}")
+
+    def where(self, *keys: str) -> str:
+        """`fixer.toml:4`: the file and the line of the innermost key found (keys: outer to
+        inner); the file alone when none is."""
         for depth in range(len(keys), 0, -1):
             line = key_line(self.text, self.table + keys[:depth - 1], keys[depth - 1])
             if line is not None:
-                break
-        where = self.shown + (f":{line}" if line else "")
-        section = f"[{'.'.join(self.table)}] " if self.table else ""
-        return ConfigError(f"{where}: {section}{message}")
+                return f"{self.shown}:{line}"
+        return self.shown
+
+
+@dataclass(frozen=True)
+class NamedService:
+    """A service that `per-service-ignores` names, and where (`fixer.toml:4`)."""
+
+    name: str
+    where: str
+
+
+def unknown_services(named: Iterable[NamedService], defined: Collection[str]) -> list[str]:
+    """A warning for each service `per-service-ignores` names that no stack of the run
+    defines: a typo turns nothing off. Not an error: the file may serve other folders,
+    whose compose files define it. Each once (folders checked together may share a file);
+    none when the run read no stack at all, which is an error of its own."""
+    if not defined:
+        return []
+    ordered = sorted(defined)
+    lines = []
+    for service in named:
+        if service.name in defined:
+            continue
+        close = difflib.get_close_matches(service.name, ordered, n=1)
+        guess = f' (did you mean "{close[0]}"?)' if close else ""
+        lines.append(f'fixer: warning: {service.where}: per-service-ignores names '
+                     f'"{service.name}", a service no compose file defines{guess}: it turns '
+                     "nothing off")
+    return list(dict.fromkeys(lines))
 
 
 @dataclass(frozen=True)
@@ -83,6 +115,8 @@ class Settings:
     source: str | None = None   # the file read, if any
     severity: Severity = Severity.WARNING   # report findings this severe or more (check)
     outside: bool = False       # the file read is not PATH's own (found above it, or --config)
+    # the services `per-service-ignores` names: a run warns of those no stack defines
+    named_services: tuple[NamedService, ...] = ()
 
 
 def _dotted(name: str) -> tuple[str, ...]:
@@ -219,7 +253,16 @@ def settings(root: Path, shown_root: str, *, unsafe_fixes: bool | None = None,
                     values.get("select"), values.get("ignore"),
                     file.shown if file else None,
                     Severity(severity or values.get("severity", Severity.WARNING.value)),
-                    file is not None and not _same_folder(file.folder, root))
+                    file is not None and not _same_folder(file.folder, root),
+                    _named_services(file, values))
+
+
+def _named_services(file: ConfigFile | None, values: dict[str, Any]
+                    ) -> tuple[NamedService, ...]:
+    if file is None:
+        return ()
+    return tuple(NamedService(name, file.where("per-service-ignores", name))
+                 for name, _codes in values.get("per_service_ignores", ()))
 
 
 def _same_folder(folder: Path, root: Path) -> bool:

@@ -15,7 +15,7 @@ from fixer import engine
 from fixer.app import nocompose
 from fixer.app.apply import ApplyError, Interrupted, leftovers, remove_leftovers, write_changes
 from fixer.app.check import Options, RequestError, elsewhere, prepare
-from fixer.app.configfile import FileReader, on_disk
+from fixer.app.configfile import FileReader, on_disk, unknown_services
 from fixer.core.config import Config
 from fixer.core.errors import NoComposeFile, input_errors
 from fixer.core.tree import FolderSource, Tree
@@ -60,6 +60,7 @@ class FixRun:
     interrupted: Interrupted | None = None   # --apply: a signal came while writing
     branch_run: BranchRun | None = None   # --branch: the commits made, or why none were
     config_elsewhere: str | None = None   # the configuration file, when it is not the folder's
+    warnings: tuple[str, ...] = ()      # for stderr, one a line: a configuration's slip
 
     @property
     def would_apply(self) -> bool:
@@ -116,7 +117,8 @@ def run(request: FixRequest, say: Callable[[str], None] = _silent) -> FixRun:
         done = _on_branch(request, request.branch, rules, settings.config, say)
     else:
         done = _in_folder(request, rules, settings.config)
-    return replace(done, config_elsewhere=elsewhere(settings))
+    warnings = unknown_services(settings.named_services, done.result.services)
+    return replace(done, config_elsewhere=elsewhere(settings), warnings=tuple(warnings))
 
 
 def _config_reader(request: FixRequest) -> FileReader:

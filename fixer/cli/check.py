@@ -100,6 +100,8 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
         root_folder(path), catalogue(), path, options, diff_filter, fix_run=fmt == "markdown",
         edits_shown=fmt == "sarif",
         unused_suppressions=show_unused_suppressions))) for path in shown], known)
+    for warning in report.warnings:   # a configuration that turns nothing off: no error
+        echo_err(warning)
     if write_baseline is not None:
         return _write_baseline(report, write_baseline)
     if verbose:

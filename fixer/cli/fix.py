@@ -89,6 +89,8 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         return EXIT_ERROR
     if verbose and done.config_elsewhere is not None:
         echo_err(f"config: {done.config_elsewhere}")
+    for warning in done.warnings:
+        echo_err(warning)
     if branch is not None:
         return _branch_outcome(done, path, branch, push_remote, verbose)
     _say_leftovers(done, path)

@@ -97,6 +97,8 @@ class FixResult:
     remaining: list[Finding] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)   # rule crashes (RuleCrash) too
     problems: list[str] = field(default_factory=list)   # did not converge
+    # the names of the services the stacks of the tree the run started from define
+    services: frozenset[str] = frozenset()
 
 
 def check(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None] = lambda: None,
@@ -174,7 +176,8 @@ def _rounds(tree: Tree, rules: Sequence[Rule], config: Config, budget: Budget, w
             partner: Partner | None) -> FixResult:
     checked = check(ws, rules, partner=partner, fixing=True)
     run = _Run(rules, config, ws, checked,
-               FixResult(tree, initial=list(checked.findings), errors=checked.errors),
+               FixResult(tree, initial=list(checked.findings), errors=checked.errors,
+                         services=frozenset(s.name for s in ws.services())),
                History(ws.tree), partner)
     for rounds in range(50 + 2 * len(checked.findings)):
         budget.check(rounds, [partner.pid] if partner is not None else [])

@@ -47,6 +47,11 @@ def fix_paths(fix: AppliedFix) -> list[str]:
     return sorted({e.path for e in fix.edits})
 
 
+def repo_path(prefix: str, path: str) -> str:
+    """A path of the checked folder as git names it: from the repository's root."""
+    return posixpath.join(prefix, path) if prefix else path
+
+
 def commit_subject(fix: AppliedFix) -> str:
     """`fix(CODE): <what changed> in <service>`; " in <service>" is left out when the
     title already names the service (`make gateway listen on 8080`)."""
@@ -64,22 +69,25 @@ def commit_subject(fix: AppliedFix) -> str:
     return f"fix({finding.code}): {title}"
 
 
-def distinct_subjects(fixes: list[AppliedFix]) -> list[str]:
+def distinct_subjects(fixes: list[AppliedFix], prefix: str = "") -> list[str]:
     """Each fix's `commit_subject`; where two fixes of the branch would share one (C004 in
-    the base compose file and in an overlay), each of those names the file of its finding,
-    so the log tells the commits apart."""
+    the base compose file and in an overlay), each of those names the file of its finding
+    (from the repository's root, `prefix` being the checked folder's path), so the log
+    tells the commits apart."""
     subjects = [commit_subject(fix) for fix in fixes]
     counts = Counter(subjects)
-    return [f"{subject} ({fix.finding.path})" if counts[subject] > 1 else subject
-            for fix, subject in zip(fixes, subjects)]
+    return [f"{subject} ({repo_path(prefix, fix.finding.path)})" if counts[subject] > 1
+            else subject for fix, subject in zip(fixes, subjects)]
 
 
 def commit_message(fix: AppliedFix, tree: str, base: str, signoff: git.Actor | None = None,
-                   subject: str | None = None) -> str:
+                   subject: str | None = None, prefix: str = "") -> str:
     """Subject, body and trailers. Fixer-Tree is the commit's own tree and Fixer-Base the
-    commit the run started from: what tells fixer's commits from a person's edit of them."""
+    commit the run started from: what tells fixer's commits from a person's edit of them.
+    Files are named from the repository's root, as the commit's diff names them."""
     finding = fix.finding
-    body = [finding.message, "", "Files:", *[f"- {p}" for p in fix_paths(fix)], "",
+    files = [f"- {repo_path(prefix, path)}" for path in fix_paths(fix)]
+    body = [finding.message, "", "Files:", *files, "",
             f"{finding.code} {finding.rule.name}: {finding.rule.summary}"]
     if finding.safety is Safety.UNSAFE and finding.reason:
         body += ["", f"Unsafe fix, to review: {finding.reason}"]
@@ -173,12 +181,12 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
     writer = ObjectWriter(repo, pack=not by.sign)
     parent = base.hexsha
     tree_sha: bytes | None = base.tree.binsha
-    for fix, subject in zip(fixes, distinct_subjects(fixes)):
+    for fix, subject in zip(fixes, distinct_subjects(fixes, prefix)):
         changes = _fix_changes(fix, prefix)
         tree_sha = writer.updated_tree(tree_sha, changes)
         tree = writer.tree_or_empty(tree_sha)
         message = commit_message(fix, tree.hex(), base.hexsha,
-                                 by.committer if by.signoff else None, subject)
+                                 by.committer if by.signoff else None, subject, prefix)
         commit = writer.commit(tree, parent, message, by.author, by.when, by.committer,
                                sign=by.sign)
         made.append(MadeCommit(fix, commit, tuple(sorted(changes))))
@@ -190,7 +198,7 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
 def _fix_changes(fix: AppliedFix, prefix: str) -> Changes:
     changes: dict[str, tuple[bytes, int] | None] = {}
     for path in fix_paths(fix):
-        full = posixpath.join(prefix, path) if prefix else path
+        full = repo_path(prefix, path)
         old, new = fix.files[path]
         if new is None:
             changes[full] = None

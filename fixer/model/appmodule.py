@@ -250,7 +250,7 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
     # folders; a package before a module of the same name, as Python's import finds them:
     # `api/` with an `__init__.py` beside `api.py` is the `api` that `uvicorn api:app` imports
     for folder in [cwd, *(posixpath.normpath(posixpath.join(cwd, p))
-                          for p in _python_path(ws, service))]:
+                          for p in python_path(ws, service))]:
         for relative in (module.replace(".", "/") + "/__init__.py",
                          module.replace(".", "/") + ".py"):
             path = locate(ws.tree, service, folder, relative)
@@ -261,7 +261,7 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
     return None
 
 
-def _python_path(ws: Workspace, service: BuiltService) -> list[str]:
+def python_path(ws: Workspace, service: BuiltService) -> list[str]:
     """The folders PYTHONPATH puts on sys.path. Entries that read a variable
     (`:$PYTHONPATH`) are left out."""
     value = _variable(ws, service, "PYTHONPATH")

@@ -3,7 +3,7 @@
 The stage's COPY/ADD instructions (through `--from` stages and the stages it is
 built FROM) and WORKDIRs say which path of the build context lands at a path
 in the image: `WORKDIR /app` + `COPY app ./app` puts <context>/app/main.py at
-/app/app/main.py.
+/app/app/main.py. What the ignore file drops from the context no COPY puts anywhere.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import re
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
+from fixer.core.dockerignore import ContextFiles, context_files
 from fixer.core.tree import Tree
-from fixer.core.tree_index import is_folder
 from fixer.model.services import BuiltService, bind_mounts
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 
@@ -27,14 +27,14 @@ def locate(tree: Tree, service: BuiltService, cwd: str, relative: str) -> str | 
     service (`.:/app`, where the image copies only its requirements)."""
     app = service.app
     container_path = posixpath.normpath(posixpath.join(cwd, relative))
-    context_path = _to_context(tree, app.folder, app.dockerfile, app.stage, container_path, 0)
+    files = context_files(tree, app.folder, app.dockerfile.path)
+    context_path = _to_context(files, app.dockerfile, app.stage, container_path, 0)
     if context_path is None and not _copies_context(app.dockerfile, app.stage):
+        files = files.unfiltered()   # the context itself, mounted: the ignore file is moot
         context_path = posixpath.normpath(relative)
     if context_path is None:
         return _mounted(tree, service, container_path)
-    path = posixpath.normpath(posixpath.join(app.folder, context_path)) if app.folder \
-        else posixpath.normpath(context_path)
-    return path if tree.exists(path) else None
+    return files.path(context_path) if files.has_file(context_path) else None
 
 
 def _mounted(tree: Tree, service: BuiltService, container_path: str) -> str | None:
@@ -94,14 +94,14 @@ def _lineage(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
     return chain
 
 
-def _to_context(tree: Tree, context: str, dockerfile: Dockerfile, stage: Stage,
-                target: str, depth: int) -> str | None:
+def _to_context(files: ContextFiles, dockerfile: Dockerfile, stage: Stage, target: str,
+                depth: int) -> str | None:
     """The build-context path that COPY/ADD put at `target` in the stage, last copy winning."""
     if depth > 5:
         return None
     for current in _lineage(dockerfile, stage):
         for copy in _copies(dockerfile, current):
-            found = _through(tree, context, dockerfile, copy, target, depth)
+            found = _through(files, dockerfile, copy, target, depth)
             if found is not None:
                 return found
     return None
@@ -146,7 +146,7 @@ def _stage_copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
     return out
 
 
-def _through(tree: Tree, context: str, dockerfile: Dockerfile, copy: _Copy, target: str,
+def _through(files: ContextFiles, dockerfile: Dockerfile, copy: _Copy, target: str,
              depth: int) -> str | None:
     for source in copy.sources:
         if copy.origin is not None:
@@ -155,9 +155,9 @@ def _through(tree: Tree, context: str, dockerfile: Dockerfile, copy: _Copy, targ
             rest = _below(target, copy.dest)
             if stage is None or rest is None:
                 continue
-            return _to_context(tree, context, dockerfile, stage,
+            return _to_context(files, dockerfile, stage,
                                posixpath.normpath(posixpath.join(source, rest)), depth + 1)
-        found = _copied(tree, context, source, copy.dest, copy.into_folder, target)
+        found = _copied(files, source, copy.dest, copy.into_folder, target)
         if found is not None:
             return found
     return None
@@ -166,25 +166,25 @@ def _through(tree: Tree, context: str, dockerfile: Dockerfile, copy: _Copy, targ
 _WILDCARD = re.compile(r"[*?[]")
 
 
-def _copied(tree: Tree, context: str, source: str, dest: str, into_folder: bool,
+def _copied(files: ContextFiles, source: str, dest: str, into_folder: bool,
             target: str) -> str | None:
+    """The context path this source of a COPY puts at `target`. A file or folder the ignore
+    file drops is not in the context: to the COPY it does not exist."""
     if _WILDCARD.search(source):
         folder, name = posixpath.split(target)
         if folder == dest and fnmatch.fnmatchcase(name, posixpath.basename(source)):
             return posixpath.join(posixpath.dirname(source), name)
         return None
-    full = posixpath.normpath(posixpath.join(context, source)) if context else source
-    if source != "." and tree.exists(full):  # a file
+    if source != "." and files.has_file(source):  # a file
         landing = posixpath.join(dest, posixpath.basename(source)) if into_folder else dest
         return source if landing == target else None
     rest = _below(target, dest)
-    if rest is None or not is_folder(tree, "" if full == "." else full):
+    if rest is None or not files.has_folder(source):
         return None
     found = posixpath.normpath(posixpath.join(source, rest))
-    inside = posixpath.normpath(posixpath.join(context, found)) if context else found
     # a folder's copy adds what it holds: a path it lacks comes from an earlier copy
     # (`COPY pyproject.toml ./` before `COPY src/ ./`)
-    return found if rest == "." or tree.exists(inside) or is_folder(tree, inside) else None
+    return found if rest == "." or files.has_file(found) or files.has_folder(found) else None
 
 
 def _below(path: str, folder: str) -> str | None:
@@ -234,12 +234,9 @@ def in_image(tree: Tree, context: str, dockerfile: Dockerfile, stage: Stage,
     """The repository file the stage's COPY/ADD put at `path` (absolute, or relative to the
     final WORKDIR): `COPY ./src /app` puts <context>/src/main.py at /app/main.py."""
     target = posixpath.normpath(posixpath.join(_final_workdir(dockerfile, stage), path))
-    found = _to_context(tree, context, dockerfile, stage, target, 0)
-    if found is None:
-        return None
-    full = posixpath.normpath(posixpath.join(context, found)) if context else \
-        posixpath.normpath(found)
-    return full if tree.exists(full) else None
+    files = context_files(tree, context, dockerfile.path)
+    found = _to_context(files, dockerfile, stage, target, 0)
+    return files.path(found) if found is not None and files.has_file(found) else None
 
 
 def folder_in_image(tree: Tree, service: BuiltService, path: str) -> bool:
@@ -247,12 +244,33 @@ def folder_in_image(tree: Tree, service: BuiltService, path: str) -> bool:
     relative to the container's working directory), as `in_image` finds a file."""
     app = service.app
     target = posixpath.normpath(posixpath.join(workdir(service), path))
-    found = _to_context(tree, app.folder, app.dockerfile, app.stage, target, 0)
-    if found is None:
-        return False
-    full = posixpath.normpath(posixpath.join(app.folder, found)) if app.folder else \
-        posixpath.normpath(found)
-    return is_folder(tree, full)
+    files = context_files(tree, app.folder, app.dockerfile.path)
+    found = _to_context(files, app.dockerfile, app.stage, target, 0)
+    return found is not None and files.has_folder(found)
+
+
+def dropped_at(tree: Tree, service: BuiltService, path: str) -> str | None:
+    """The repository file or folder that a COPY would put at `path` (absolute) in the
+    image were it not for the ignore file, which drops it: None when the image holds
+    what is there, or no COPY would put anything there."""
+    app = service.app
+    files = context_files(tree, app.folder, app.dockerfile.path)
+    if files.ignore is None:
+        return None
+    whole = files.unfiltered()
+    found = _to_context(whole, app.dockerfile, app.stage, path, 0)
+    if found is None or _to_context(files, app.dockerfile, app.stage, path, 0) is not None:
+        return None
+    return files.path(found) if whole.has_file(found) or whole.has_folder(found) else None
+
+
+def context_sources(service: BuiltService) -> list[str]:
+    """The context paths that the COPY and ADD instructions of the final stage and the
+    stages it is built FROM name (not `--from`), normalized as the builder reads them."""
+    app = service.app
+    return [source for stage in _lineage(app.dockerfile, app.stage)
+            for copy in _copies(app.dockerfile, stage) if copy.origin is None
+            for source in copy.sources]
 
 
 def image_path_of(tree: Tree, service: BuiltService, path: str) -> str | None:

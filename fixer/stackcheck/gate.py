@@ -42,6 +42,7 @@ from fixer.facts.image.installs import installs
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, dependencies
+from fixer.model.image_builders import image_builder
 from fixer.model.services import BuiltService, Service, Stack
 from fixer.model.workspace import Workspace, without_files
 from fixer.sources.compose import ComposeDoc
@@ -176,8 +177,10 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return Verdict.BROKEN, (f"{target.name}'s healthcheck cannot pass: it probes port "
                                 f"{probes[0].port}, and {target.name} runs `{worker}`, which "
                                 "serves no HTTP")
-    # each part with the rule whose fix repairs it when it breaks (None: no rule's does)
-    parts = [(_tool_verdict(target, tool, fallbacks), "D003"),
+    # each part with the rule whose fix repairs it when it breaks (None: no rule's does; the
+    # D003 finding on the image another service builds is that service's)
+    parts = [(_tool_verdict(ws, target, tool, fallbacks),
+              "D003" if target.app is not None else None),
              (_method_verdict(ws, target, test), None),
              *((_port_verdict(target, probe.port), "P001") for probe in probes),
              *([(_bind_verdict(ws, target), None)] if probes else []),
@@ -380,24 +383,28 @@ def health_command(service: Service) -> HealthCommand | None:
                          fallback_tools(test), tuple(test))
 
 
-def _tool_verdict(target: Service, tool: str,
+def _tool_verdict(ws: Workspace, target: Service, tool: str,
                   fallbacks: tuple[str, ...] = ()) -> tuple[Verdict, str]:
     """Judged from the final stage's base image (the known images of `fixer.facts.image.images`)
-    and what the stage installs; an image-only service, an image the table does not know or
-    a tool it says nothing about (python on `node`) is unknown. A missing tool with a
-    fallback after `||` is judged by the fallback."""
-    app = target.app
-    if app is None or tool not in TOOLS:
+    and what the stage installs: the target's own, or for an image-only service the stage of
+    the service that builds its tag (`fixer.model.image_builders`). Any other image-only
+    service, an image the table does not know or a tool it says nothing about (python on
+    `node`) is unknown. A missing tool with a fallback after `||` is judged by the fallback."""
+    built = image_builder(ws, target)
+    if built is None or tool not in TOOLS:
         return Verdict.UNKNOWN, ""
-    args = target.build_args()
+    app, args = built.app, built.build_args()
     present = tool_status(app.dockerfile, app.stage, tool, args)
     if present is None:
         return Verdict.UNKNOWN, ""
     if present:
         return Verdict.HOLDS, ""
     if fallbacks:
-        return _tool_verdict(target, fallbacks[0], fallbacks[1:])
+        return _tool_verdict(ws, target, fallbacks[0], fallbacks[1:])
     label = family_of(app.dockerfile, app.stage, args).label
+    if built is not target:
+        return Verdict.BROKEN, (f"it runs {tool}, which {built.name}'s final stage ({label}), "
+                                "the image it runs, lacks")
     return Verdict.BROKEN, f"it runs {tool}, which its final stage ({label}) lacks"
 
 

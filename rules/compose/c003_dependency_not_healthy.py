@@ -79,13 +79,16 @@ the module's file (`Path(__file__).parent / "static"`, `os.path.join(os.path.dir
 __file__), "media")`), at import or in its factory, without `check_dir=False`, and the
 image has no such folder, nor may a volume, a `RUN`, an `ADD`, another stage or the code
 make one (a folder a setting or a variable names makes the gate unsafe instead); it probes a path the app does not
-serve, another port, or runs a tool the image lacks; BusyBox's wget, Alpine's unless the
+serve, another port, or runs a tool the image lacks (for a service without `build:` that
+runs the image another service of the stack builds, that build's final stage: D003 reports
+it there, and this finding does not wait for that fix); BusyBox's wget, Alpine's unless the
 image installs GNU wget, asks for `localhost` of a server bound to `0.0.0.0` or
 `127.0.0.1`: BusyBox tries
 `::1` only, where an IPv4 bind does not listen; it probes the container over HTTP while
-the service runs a queue worker or cron, `celery ... worker` in compose or as a stage's CMD that
-inherits the app's `HEALTHCHECK`; a database image's probe its version no longer
-ships, `mysqladmin` on `mariadb` 11 or `mongo` on `mongo` 6, `pg_isready` on 5432 of a
+the service runs a queue worker or cron, `celery ... worker` in compose (also on the app's
+image run without `build:`) or as a stage's CMD that inherits the app's `HEALTHCHECK`; a
+database image's probe its version no longer ships, `mysqladmin` on `mariadb` 11 or
+`mongo` on `mongo` 6, `pg_isready` on 5432 of a
 server its command moves to another port, and `redis-cli ping`, a TCP `mysqladmin ping -h
 127.0.0.1` or `mongosh` on the default port of a server moved by `--port`, read through a
 `sh -c` wrapper, compose's `entrypoint:` or a built image's own CMD): fix the healthcheck

@@ -38,7 +38,8 @@ $PORT`) is not reported: the server replaces the shell as PID 1 and gets SIGTERM
 ## Fix safety
 Safe when the command is plain words: the JSON array runs exactly what the shell
 ran, minus the shell. Unsafe when it uses shell features (`$VAR`, `&&`, `;`, `&`,
-redirects, globs): it becomes `["sh", "-c", "… exec LAST"]` (the stage's `SHELL`
+redirects, globs, a trailing `#` comment, whose words exec form would pass to the program
+while the shell drops them): it becomes `["sh", "-c", "… exec LAST"]` (the stage's `SHELL`
 when it sets one), with `exec` before the last command of the `&&`/`;`/`&` chain,
 so the server replaces the shell and gets SIGTERM (`celery … & exec uvicorn …`).
 Also unsafe when exec form changes how CMD and ENTRYPOINT combine: a shell-form
@@ -99,6 +100,7 @@ from fixer.facts.image.images import Family, base_image, family_of, interpreter_
 from fixer.facts.pydeps.install_paths import active_venv, venv_of
 from fixer.facts.ports.kubernetes import builds_one_app, container_args, deployed_images
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.appservice import is_app_service
 from fixer.model.image_paths import locate, workdir
 from fixer.model.services import BuiltService, by_stage
 from fixer.model.workspace import Workspace
@@ -113,7 +115,7 @@ from fixer.sources.dockerfile import (
     stage_at,
 )
 from fixer.sources.dockertext import commands, program_at, tokenize
-from fixer.sources.launch import SERVERS
+from fixer.sources.launch import SERVERS, find_launch
 from fixer.sources.portsites import build_only
 
 from .execform import (
@@ -290,27 +292,40 @@ def _single_quoted_list(command: str) -> bool:
 
 
 def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner: str,
-          shell: str = "") -> str:
-    """What shell form does here, for the finding's message."""
+          shell: str = "", app: str = "the app") -> str:
+    """What shell form does here, for the finding's message; `app` names what the command
+    runs (`_what_runs`)."""
     if _single_quoted_list(command) or _broken_json(command) is not None:
         return (f"it is meant as a JSON list but is not valid JSON, so {runner} runs it as "
                 "one broken command and the container does not start")
     init = _init_entrypoint(dockerfile, stage) if kind == "CMD" else None
     if init is not None and _signals_group(dockerfile, stage):
-        return (f"{init} runs {runner}, not the app, as its child (it signals the whole group, "
-                "so the app gets SIGTERM too)")
+        return (f"{init} runs {runner}, not {app}, as its child (it signals the whole group, "
+                f"so {app} gets SIGTERM too)")
     if init is not None:
-        return f"{init} passes SIGTERM to {runner}, which does not pass it to the app"
+        return f"{init} passes SIGTERM to {runner}, which does not pass it to {app}"
     if kind == "CMD" and entrypoint(dockerfile, stage) is not None:
         return (f"the ENTRYPOINT is given it as `{runner} -c \"…\"`, and that shell does not "
-                "pass SIGTERM to the app")
+                f"pass SIGTERM to {app}")
     handed = bash_hands_over(command) if posixpath.basename(runner) == "bash" and \
         wrapped_script(command) is None else None   # bash -c execs a lone simple command
     if handed is not None:
         same = "exec form starts" if not shell_features(command) else "`exec` before it starts"
-        return (f"it runs through `{shell}`, which hands {handed} its process; {same} the "
-                "app the same way without depending on the shell")
-    return f"{runner} is PID 1 and does not pass SIGTERM to the app"
+        return (f"it runs through `{shell}`, which hands {handed} its process; {same} "
+                f"{app} the same way without depending on the shell")
+    return f"{runner} is PID 1 and does not pass SIGTERM to {app}"
+
+
+def _what_runs(ws: Workspace, services: list[BuiltService], command: str) -> str:
+    """"the app" where the command starts a server fixer knows (uvicorn, gunicorn, …), or
+    a script that app services run (`python main.py` calling `uvicorn.run`); else "the
+    process": a test runner or a worker is no app, and the message must not call it one."""
+    launch = find_launch(command.split(), shell_form=True)
+    if launch is None:
+        return "the process"
+    if launch.server is not None or all(is_app_service(ws, s) for s in services):
+        return "the app"
+    return "the process"
 
 
 def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile, stage: Stage,
@@ -323,8 +338,8 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     shell = _stage_shell(dockerfile, stage, instruction)
     runs = _past_env(shell)
     runner = "/bin/sh" if shell == DEFAULT_SHELL else runs[0]   # what Docker runs it with
-    harm = _harm(dockerfile, stage, kind, command, runner, " ".join(runs)) \
-        if shellless is None else \
+    harm = _harm(dockerfile, stage, kind, command, runner, " ".join(runs),
+                 _what_runs(ws, services, command)) if shellless is None else \
         f"the {shellless.label} base image has no /bin/sh, so the container cannot start"
     base = Violation(
         message=f"{kind} in shell form: {harm}",

@@ -3,8 +3,13 @@
 ## What it does
 Finds the `curl`/`wget` a compose `healthcheck.test` (`CMD`, `CMD-SHELL` or string
 form) or the Dockerfile's `HEALTHCHECK` calls, and checks that the final stage of
-the built service has it. Only base images whose tools fixer knows are judged (the
-known-images table: full `python` and `node` images and `nginx:*-alpine` ship curl;
+the built service has it. A service without `build:` that runs the image another service
+of its stack builds (`image: tasks-app`, built by a service with `build:` and `image:
+tasks-app`) is judged on that build's final stage; not where two services build the tag,
+nor for a name a registry may serve instead (`ghcr.io/acme/api:1.2`, `acme/api`, a
+variable) or one its `pull_policy: always` pulls: such an image is unknown. Only base
+images whose tools fixer knows are judged (the known-images table: full `python` and
+`node` images and `nginx:*-alpine` ship curl;
 slim images ship neither tool; Alpine's busybox ships `wget`; `-alpine-slim`,
 `alpine`, `debian`, `ubuntu`, distroless, Chainguard's `python` and `scratch` lack curl;
 uv's images derived from these, `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, are
@@ -39,7 +44,10 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
 ```
 
 ## Fix safety
-Safe. The tool is added to the final stage's own `apt-get install`/`apk add` when it
+Safe. The fix goes into the Dockerfile that builds the image, also where the healthcheck is
+that of a service running the image another service builds: the install reaches every
+service that runs it, and a tool more in the image changes nothing any of them runs. The
+tool is added to the final stage's own `apt-get install`/`apk add` when it
 has one that runs on every build (never to an apk `--virtual` group, to an install under
 an `if`, a loop, a test or `||`, which a build argument may skip, nor to one whose RUN marks
 what it installed for automatic removal with `apt-mark auto`), else one install layer goes where the
@@ -102,7 +110,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from urllib.parse import urlsplit
 
@@ -132,6 +140,7 @@ from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import Placement, install_edits, placement
 from fixer.facts.ports.urls import LOCAL_HOSTS
 from fixer.model.appservice import is_app_service
+from fixer.model.image_builders import image_runners
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, by_stage, published_image
 from fixer.model.workspace import Workspace
@@ -170,6 +179,15 @@ class Target:
     # where a build script sets a build argument that picks the base image (CI building the
     # file on Alpine too): `path:line sets NAME`
     scripted: str | None = None
+    # the image-only services that run the image one of `services` builds (`image: tasks-app`
+    # beside `build:` with `image: tasks-app`), each with that builder: their healthchecks
+    # run in this stage too
+    runners: list[tuple[Service, BuiltService]] = field(default_factory=list)
+
+    @property
+    def running(self) -> list[Service]:
+        """Every service whose container runs this stage: the builders, then the runners."""
+        return [*self.services, *(runner for runner, _builder in self.runners)]
 
     @property
     def args(self) -> Mapping[str, str | None]:
@@ -237,8 +255,9 @@ def _targets(ws: Workspace) -> list[Target]:
         app = services[0].app
         suffix = f":{app.build.target}" if app.build.target else ""
         subject = f"healthcheck-tool:{app.dockerfile.path}{suffix}"
+        runners = [(runner, s) for s in services for runner in image_runners(ws, s)]
         targets.append(Target(app.dockerfile, app.stage, subject, services,
-                              base_argument_set(ws, app.dockerfile, app.stage)))
+                              base_argument_set(ws, app.dockerfile, app.stage), runners))
     return targets
 
 
@@ -255,7 +274,7 @@ def _compose_test(service: Service) -> tuple[ComposeDoc, Value] | None:
 
 def _uses(target: Target) -> list[Use]:
     uses: list[Use] = []
-    for service in target.services:
+    for service in target.running:
         found = _compose_test(service)
         probe = from_compose_test(string_list(found[1]) or []) if found else None
         if found is not None and probe is not None:
@@ -294,7 +313,7 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
     named = target.services[0].app.stage_named
     message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
                f"{named} ({target.image}, {family.label}) does not have" +
-               _replaced_in_compose(target, places))
+               _replaced_in_compose(target, places) + _runners_named(target, uses, missing))
     causes = _causes(target, uses, missing)
     failing = [u for u in uses if u.probe.tool in missing]
     title, reason = _choice(ws, target, failing, missing)
@@ -311,11 +330,25 @@ def _replaced_in_compose(target: Target, places: list[str]) -> str:
     """What the message adds when only the image's HEALTHCHECK fails and compose gives every
     service that builds it a healthcheck of its own: the stack runs those; the image's fails
     where it runs alone (`docker run`, another orchestrator)."""
-    if places != ["HEALTHCHECK"] or any(_compose_test(s) is None for s in target.services):
+    if places != ["HEALTHCHECK"] or any(_compose_test(s) is None for s in target.running):
         return ""
-    names = ", ".join(s.name for s in target.services)
+    names = ", ".join(s.name for s in target.running)
     return (f"; compose's healthcheck replaces it for {names}, so it fails where the image "
             "runs without compose")
+
+
+def _runners_named(target: Target, uses: list[Use], missing: list[str]) -> str:
+    """What the message adds when a failing healthcheck is an image-only service's: the
+    image it runs, and the service that builds it, whose stage this is."""
+    failing = {u.service for u in uses if u.probe.tool in missing}
+    runners: dict[tuple[str, str], list[str]] = {}   # (image, builder) -> its runners
+    for runner, builder in target.runners:
+        if runner.name in failing:
+            key = (runner.scalar("image") or "", builder.name)
+            runners.setdefault(key, []).append(runner.name)
+    return "".join(f"; {' and '.join(sorted(names))} {'runs' if len(names) == 1 else 'run'} "
+                   f"the image {image} that {builder} builds"
+                   for (image, builder), names in runners.items())
 
 
 def _not_http(uses: list[Use]) -> str | None:
@@ -338,7 +371,11 @@ def _sends_head(ws: Workspace, target: Target, uses: list[Use]) -> str | None:
     if not any(is_app_service(ws, s) for s in target.services):
         return None   # a FastAPI app's routes; what another server answers is not judged
     busybox = target.family.manager == "apk"
-    for use in uses:
+    # a service running the app's image with a command of its own serves something else
+    # (`celery ... flower`), whose answer to HEAD is not judged
+    others = {runner.name for runner, _builder in target.runners
+              if runner.get("command") is not None or runner.get("entrypoint") is not None}
+    for use in (u for u in uses if u.service not in others):
         test = string_list(use.test) if use.test is not None else \
             dockerfile_test(use.instruction.value, use.instruction.json) \
             if use.instruction is not None else None
@@ -374,9 +411,9 @@ _LOCAL = frozenset(host.strip("[]") for host in LOCAL_HOSTS)
 def _choice(ws: Workspace, target: Target, failing: list[Use],
             missing: list[str]) -> tuple[str, str | None]:
     """The fix's title, and why there is no fix (None when there is one)."""
-    workers = [(s.name, w) for s in target.services if (w := worker_command(ws, s))]
+    workers = [(s.name, w) for s in target.running if (w := worker_command(ws, s))]
     local = all(use.probe.url and urlsplit(use.probe.url).hostname in _LOCAL for use in failing)
-    if local and workers and len(workers) == len(target.services):   # a copied app probe
+    if local and workers and len(workers) == len(target.running):   # a copied app probe
         name, worker = workers[0]
         return "", (f"{name} runs `{worker}`, which serves no HTTP: its healthcheck never "
                     "passes, with the tool or without; the healthcheck is what to fix")

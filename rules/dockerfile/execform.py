@@ -29,9 +29,13 @@ from fixer.sources.launch import shell_script_at
 DEFAULT_SHELL = ("sh", "-c")
 # BusyBox's sh (ash) is one too: distroless `:debug` images have it as `/busybox/sh`
 POSIX_SHELLS = re.compile(r"^(?:(/usr)?(/bin/)?|/busybox/)(sh|bash|ash|dash|zsh|ksh)$")
-# Characters the shell gives a meaning: expansion, operators, redirects, globs, comments.
+# Characters the shell gives a meaning: expansion, operators, redirects, globs (comments
+# are found apart: what they hold means nothing).
 _FEATURES = re.compile(r"[$`|&;<>()*?\[\]{}~!\n]")
 _DOUBLED = {"&&", "||", ">>", "<<", ";;"}
+# exec form would hand a comment's words to the program: the shell drops them
+_TRAILING_COMMENT = "a trailing `#` comment, which the shell drops"
+_COMMENT = "a `#` comment, which the shell drops"
 # the reserved words of a compound command: a script holding one is no plain chain
 _COMPOUND = frozenset({"if", "then", "elif", "else", "fi", "for", "while", "until", "do",
                        "done", "case", "esac", "{", "}"})
@@ -62,7 +66,13 @@ def shell_features(command: str) -> list[str]:
                 found.append(char)
         elif char in "'\"":
             quote = char
-        elif _FEATURES.match(command, i) or (char == "#" and (i == 0 or command[i - 1].isspace())):
+        elif char == "#" and (i == 0 or command[i - 1].isspace()):
+            # a comment: named as one, and what it says (`ignore[D002]`) is no feature
+            end = command.find("\n", i)
+            found.append(_TRAILING_COMMENT if end < 0 else _COMMENT)
+            i = len(command) if end < 0 else end
+            continue
+        elif _FEATURES.match(command, i):
             # named as written: `&&` is a list, `&` a background job
             feature = command[i:i + 2] if command[i:i + 2] in _DOUBLED else char
             found.append(feature)

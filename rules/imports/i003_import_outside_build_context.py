@@ -5,9 +5,14 @@ Reads the module-level absolute imports of every module on an app service's impo
 path (the app module and what it imports from its import root, transitively). An
 import is reported when its top-level package is found in no file of the build
 context, but in a folder above it (`shared/` beside the service folders, built with
-`context: ./orders`), and neither the Dockerfile's installs nor the context's
-requirements.txt / pyproject.toml name it. One finding per service and package, at
-the first import of it.
+`context: ./orders`) or in a library project of the repository (a folder with a
+pyproject.toml or setup.py that holds the package beside it or in its `src/`:
+`libs/common/common/`), and neither the Dockerfile's installs nor the context's
+requirements.txt / pyproject.toml name it (by the package's name or its project's).
+Files the context's `.dockerignore` (or BuildKit's `<Dockerfile>.dockerignore`) drops
+are not in the build context: a package a COPY would put on the import path but the
+ignore file drops is reported too (an allow-list `*` / `!app/` that leaves out
+`settings/`). One finding per service and package, at the first import of it.
 
 Left alone: imports guarded by `try:` (the author handles their failure) or under
 `if TYPE_CHECKING:`, imports inside functions, standard library modules, a service
@@ -44,12 +49,15 @@ services:
       context: .
       dockerfile: orders/Dockerfile   # COPY orders/ . and COPY shared/ ./shared/
 ```
-or make `shared` an installable package and name it in the service's requirements.
+or make `shared` an installable package and name it in the service's requirements (a
+library project's own name, `acme-common`, counts), or re-include a dropped package in
+`.dockerignore` with a `!` line.
 
 ## Fix safety
 Display-only: building from the common parent changes every `COPY` of the
-Dockerfile and what `.dockerignore` applies to, and packaging the code is a
-decision about the repository's layout; both need a person.
+Dockerfile and what `.dockerignore` applies to, packaging the code is a
+decision about the repository's layout, and what an ignore file leaves out may be
+left out on purpose (secrets, local settings); all need a person.
 """
 
 from __future__ import annotations
@@ -58,20 +66,22 @@ import ast
 import posixpath
 import re
 import sys
-import tomllib
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from fixer.core import tree_index
-from fixer.core.tree import Tree
+from fixer.core.dockerignore import ContextFiles, context_files
 from fixer.facts.pydeps.dependency_sources import Declared, declared
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
+from fixer.model.image_paths import context_sources, dropped_at, image_path_of
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, mount_entries
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get
 from fixer.sources.python_modules import Modules
 
+from .project_packages import project_names, project_packages
 from .run_imports import run_imports
 
 CODE = "I003"
@@ -86,6 +96,15 @@ SAFETY = (Safety.DISPLAY,)
 Import = tuple[str, ast.Import | ast.ImportFrom, str]  # (file, statement, top-level name)
 
 
+class _Origin(NamedTuple):
+    """Where the repository holds an imported package that the image lacks."""
+
+    parent: str                 # the folder to build from to reach it
+    package: str                # its folder, or its module file
+    project: str | None = None  # the library project folder that holds it
+    ignore: str | None = None   # the ignore file that drops it from the build context
+
+
 def detect(ws: Workspace) -> Iterator[Violation]:
     for service in app_services(ws):
         yield from _service_reports(ws, service)
@@ -97,15 +116,18 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
     mounts = _bind_mounts(service)
     if module is None or mounts is None or _extra_contexts(service):
         return
-    inside = _names_inside(ws.tree, app.folder)
-    candidates: dict[str, tuple[str, ast.Import | ast.ImportFrom, str, str]] = {}
+    files = context_files(ws.tree, app.folder, app.dockerfile.path)
+    inside = _names_inside(files)
+    root = _image_root(ws, service, module) if files.ignore is not None else None
+    candidates: dict[str, tuple[str, ast.Import | ast.ImportFrom, _Origin]] = {}
     for path, stmt, top in _imports(ws, Modules(ws.read, module.root), module):
         if top in candidates or top in inside or top in sys.stdlib_module_names:
             continue
-        outside = _outside(ws, app.folder, top)
-        if outside is not None and not any(_within(outside[1], m) for m in mounts) and \
-                _holds(ws, outside[1], stmt, top):
-            candidates[top] = (path, stmt, *outside)
+        origin = (_dropped(ws, service, files, root, top) if root is not None else None) \
+            or _outside(ws, app.folder, top)
+        if origin is not None and not any(_within(origin.package, m) for m in mounts) and \
+                _holds(ws, origin.package, stmt, top):
+            candidates[top] = (path, stmt, origin)
     # read last: most services import nothing from outside their context
     found = declared(ws, app.folder, app.dockerfile, app.stage, app.args) if candidates \
         else None
@@ -113,9 +135,9 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
     if found is None or found.unknown is not None or _foreign_source(ws, found) or \
             _IMAGE_INDEX.search(text) is not None or _FETCHED.search(text) is not None:
         return   # the image installs what fixer cannot name: the package may be among it
-    for top, (path, stmt, parent, package) in candidates.items():
-        if not any(found.has(name) for name in _distributions(ws, top, package)):
-            yield _report(service, path, stmt, top, parent, package, len(ws.stacks) > 1)
+    for top, (path, stmt, origin) in candidates.items():
+        if not any(found.has(name) for name in _distributions(ws, top, origin)):
+            yield _report(ws, service, path, stmt, top, origin, len(ws.stacks) > 1)
 
 
 # code the build fetches from elsewhere (`git clone ... /opt/common`, `ADD https://...`):
@@ -153,22 +175,51 @@ def _imports(ws: Workspace, mods: Modules, module: appmodule.AppModule) -> Itera
                 yield path, stmt, top
 
 
-def _names_inside(tree: Tree, context: str) -> set[str]:
-    """Every folder name and module name in the build context: an import of one of them
-    may resolve in the image (a `src/` layout, a COPY fixer does not follow)."""
+def _names_inside(files: ContextFiles) -> set[str]:
+    """Every folder name and module name in the build context (less what its ignore file
+    drops): an import of one of them may resolve in the image (a `src/` layout, a COPY
+    fixer does not follow)."""
     names: set[str] = set()
-    start = len(context) + 1 if context else 0
-    for path in tree_index.files_under(tree, context):
+    start = len(files.folder) + 1 if files.folder else 0
+    for path in tree_index.files_under(files.tree, files.folder):
         *folders, name = path[start:].split("/")
+        if files.ignore is not None and files.dropped(path[start:]):
+            continue
         names.update(folders)
         if name.endswith(".py"):
             names.add(name[:-3])
     return names
 
 
-def _outside(ws: Workspace, context: str, top: str) -> tuple[str, str] | None:
-    """(the folder above the context that holds the package, the package's path): the
-    nearest such folder, as Python would find it with that folder on `sys.path`."""
+def _image_root(ws: Workspace, service: BuiltService, module: appmodule.AppModule) -> str | None:
+    """The folder of the image that the app module is imported from (`/srv` for
+    `app.main` at /srv/app/main.py); None when no COPY that fixer reads puts it there."""
+    at = image_path_of(ws.tree, service, module.path)
+    if at is None:
+        return None
+    root = posixpath.dirname(at)
+    if not module.script:
+        for _ in range(module.module.count(".") + module.path.endswith("__init__.py")):
+            root = posixpath.dirname(root)
+    return root
+
+
+def _dropped(ws: Workspace, service: BuiltService, files: ContextFiles, root: str,
+             top: str) -> _Origin | None:
+    """The package a COPY would put on the import path but the ignore file drops."""
+    for name in (top + ".py", top):
+        package = dropped_at(ws.tree, service, posixpath.join(root, name))
+        if package is not None and (package.endswith(".py") or any(
+                p.endswith(".py") for p in tree_index.files_under(ws.tree, package))):
+            return _Origin(files.folder, package, ignore=files.ignore.path
+                           if files.ignore is not None else None)
+    return None
+
+
+def _outside(ws: Workspace, context: str, top: str) -> _Origin | None:
+    """The nearest folder above the context that holds the package, as Python would find
+    it with that folder on `sys.path`; else a library project of the repository that
+    holds it (`libs/common/` with its pyproject.toml, for `libs/common/common/`)."""
     folder = context
     while folder:
         folder = posixpath.dirname(folder)
@@ -179,7 +230,11 @@ def _outside(ws: Workspace, context: str, top: str) -> tuple[str, str] | None:
         elif not any(p.endswith(".py") for p in tree_index.files_under(ws.tree, package)):
             continue   # neither a module, a package nor a namespace package of Python files
         if not _within(context, package):
-            return folder, package
+            return _Origin(folder, package)
+    for found in project_packages(ws.tree, top):
+        if not _within(found.package, context) and not _within(found.project, context):
+            parent = posixpath.commonpath([context, found.project])
+            return _Origin(parent, found.package, project=found.project)
     return None
 
 
@@ -204,22 +259,12 @@ def _foreign_source(ws: Workspace, found: Declared) -> bool:
                for path in paths)
 
 
-def _distributions(ws: Workspace, top: str, package: str) -> set[str]:
+def _distributions(ws: Workspace, top: str, origin: _Origin) -> set[str]:
     """The names a requirement may install the package by: its own, and the project name
-    of a pyproject.toml in its folder (`acme-shared` for `shared/`)."""
-    file = ws.read(posixpath.join(package, "pyproject.toml"))
-    try:
-        data = tomllib.loads(file.text) if file is not None else {}
-    except tomllib.TOMLDecodeError:
-        data = {}
-    names = {_dig(data, "project", "name"), _dig(data, "tool", "poetry", "name")}
-    return {top} | {n for n in names if isinstance(n, str)}
-
-
-def _dig(data: object, *keys: str) -> object:
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
+    of a pyproject.toml in its folder (`acme-shared` for `shared/`) or of the library
+    project that holds it."""
+    folders = [origin.package, *([origin.project] if origin.project else [])]
+    return {top} | {name for folder in folders for name in project_names(ws, folder)}
 
 
 def _within(path: str, folder: str) -> bool:
@@ -245,24 +290,52 @@ def _extra_contexts(service: Service) -> bool:
                for _doc, value in service.all("build"))
 
 
-def _report(service: BuiltService, path: str, stmt: ast.Import | ast.ImportFrom, top: str,
-            parent: str, package: str, stacks: bool) -> Violation:
+def _report(ws: Workspace, service: BuiltService, path: str,
+            stmt: ast.Import | ast.ImportFrom, top: str, origin: _Origin,
+            stacks: bool) -> Violation:
     """The finding; `stacks`: the repository has several, so the message names the one whose
     service it is (the same module fails in each that builds it without the package)."""
     context = service.app.folder
     where = f" in {service.stack.name}" if stacks else ""
     written = ast.unparse(stmt)
     written = written if len(written) <= 60 else written[:57] + "..."
-    dockerfile = posixpath.relpath(service.app.build.dockerfile, parent or ".")
-    shown = package + ("" if package.endswith(".py") else "/")
+    shown = origin.package + ("" if origin.package.endswith(".py") else "/")
+    if origin.ignore is not None:
+        named = _copied_source(service, origin.package)
+        why = f"which {origin.ignore} drops from the build context of {service.name}{where}; " + (
+            f"the build fails at the COPY of {named}" if named is not None else
+            f"no COPY can put it in the image, and {service.name} stops at start-up "
+            "(ModuleNotFoundError)")
+    else:
+        why = (f"outside the build context {context or '.'}/ of {service.name}{where}; the "
+               f"image cannot hold it, and {service.name} stops at start-up "
+               "(ModuleNotFoundError)")
     return Violation(
-        message=f"`{written}`: `{top}` is {shown}, outside the build context {context}/ of "
-                f"{service.name}{where}; the image cannot hold it, and {service.name} stops "
-                f"at start-up (ModuleNotFoundError)",
+        message=f"`{written}`: `{top}` is {shown}, {why}",
         path=path, line=stmt.lineno, column=stmt.col_offset + 1, service=service.name,
-        subject=f"import {top}",
-        reason=f"build from {parent or 'the repository root'} (`context: "
-               f"{posixpath.relpath(parent or '.', service.stack.folder or '.')}`, "
-               f"`dockerfile: {dockerfile}`) and COPY {shown} in the Dockerfile, or make "
-               f"`{top}` a package that the service's requirements install",
-    )
+        subject=f"import {top}", reason=_suggestion(ws, service, top, origin, shown))
+
+
+def _copied_source(service: BuiltService, package: str) -> str | None:
+    """A COPY source inside the dropped package: the builder finds nothing to copy there."""
+    relative = posixpath.relpath(package, service.app.folder or ".")
+    return next((source for source in context_sources(service)
+                 if _within(source, relative)), None)
+
+
+def _suggestion(ws: Workspace, service: BuiltService, top: str, origin: _Origin,
+                shown: str) -> str:
+    if origin.ignore is not None:
+        pattern = posixpath.relpath(shown.rstrip("/"), service.app.folder or ".")
+        return (f"re-include it in {origin.ignore} (a `!{pattern}` line after the lines that "
+                f"drop it), or make `{top}` a package that the service's requirements install")
+    parent = origin.parent
+    dockerfile = posixpath.relpath(service.app.build.dockerfile, parent or ".")
+    build = (f"build from {parent or 'the repository root'} (`context: "
+             f"{posixpath.relpath(parent or '.', service.stack.folder or '.')}`, "
+             f"`dockerfile: {dockerfile}`) and COPY {shown} in the Dockerfile")
+    if origin.project is None:
+        return f"{build}, or make `{top}` a package that the service's requirements install"
+    name = next(iter(project_names(ws, origin.project)), posixpath.basename(origin.project))
+    return (f"install the project `{name}` ({origin.project}/, which holds `{top}`) with the "
+            f"service's requirements, or {build}")

@@ -7,7 +7,8 @@ from enum import Enum
 
 from fixer.core.derived import Memo
 from fixer.model.appservice import is_app_service
-from fixer.model.services import Service
+from fixer.model.image_builders import image_builder
+from fixer.model.services import App, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, get, scalar, string_list
 from fixer.sources.compose_style import Flow, Fragment, Map, Seq, Style
@@ -155,22 +156,24 @@ def worker_command(ws: Workspace, service: Service) -> str | None:
     """The command of a built service that runs a queue worker, a scheduler or cron and no
     app (`celery -A app worker`, `dramatiq app.actors`, `supercronic /etc/crontab`):
     compose's `command:`, else the CMD or ENTRYPOINT its stage runs, its own or one it
-    inherits (`FROM api AS worker` then `CMD ["celery", ...]`). None for anything else."""
-    if service.app is None or is_app_service(ws, service):
+    inherits (`FROM api AS worker` then `CMD ["celery", ...]`). So for an image-only service
+    that runs the image another service builds (`image_builder`), from that build's stage.
+    None for anything else."""
+    built = image_builder(ws, service)
+    if built is None or is_app_service(ws, service):
         return None
-    text = _runs(service)
+    text = _runs(service, built.app)
     if not _WORKER.search(text) or "flower" in text or _BESIDE.search(text):
         return None
     return text
 
 
-def _runs(service: Service) -> str:
-    """What a built service runs, as one line: compose's `command:`, else the CMD (or
-    ENTRYPOINT) of its stage or of the nearest stage it is built from; "" when unknown."""
+def _runs(service: Service, app: App | None) -> str:
+    """What a service runs, as one line: compose's `command:`, else the CMD (or ENTRYPOINT)
+    of the stage `app` builds or of the nearest stage it is built from; "" when unknown."""
     found = service.command()
     if found is not None:
         return " ".join(found[2])
-    app = service.app
     return next((" ".join(i.value) for link in chain(app.dockerfile, app.stage)
                  for i in (link.last("CMD"), link.last("ENTRYPOINT")) if i is not None), "") \
         if app is not None else ""
@@ -191,7 +194,7 @@ def one_shot(ws: Workspace, service: Service) -> str | None:
     `python -m app.migrate`, in compose or as its stage's CMD) and serves nothing: no
     healthcheck of it ever passes, and what waits for it waits for
     `service_completed_successfully`."""
-    command = _runs(service)
+    command = _runs(service, service.app)
     if not command or is_app_service(ws, service):
         return None
     # `prisma migrate deploy && node dist/main.js` migrates, then serves: no one-shot job

@@ -8,6 +8,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from fixer.core.dockerignore import context_files
 from fixer.facts.pydeps.requirements import PipArgs
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
@@ -136,8 +137,6 @@ def repository_file(ws: Workspace, context: str, dockerfile: Dockerfile, arg: st
                     (here if dest.rstrip("/") in (".", "") else below).append(
                         posixpath.join(source, base))
     candidates = [*named, *here, *([arg] if not arg.startswith("/") else []), *below, base]
-    for candidate in candidates:
-        path = posix_join(context, candidate)
-        if ws.tree.exists(path):
-            return path
-    return None
+    # what the ignore file drops is not in the context: no COPY brings it
+    files = context_files(ws.tree, context, dockerfile.path)
+    return next((files.path(c) for c in candidates if files.has_file(c)), None)

@@ -1,0 +1,1 @@
+def slugify(s): return s.lower().replace(" ", "-")
