@@ -102,6 +102,46 @@ def test_find(dockerfile: str, files: dict[str, str],
             found.from_command) == expected
 
 
+SRC_PROJECT = "[project]\nname = \"shop\"\nversion = \"1\"\n"
+SRC_COPY = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY pyproject.toml ./\nCOPY src ./src\n"
+
+
+@pytest.mark.parametrize(("dockerfile", "pyproject", "expected"), [
+    # the image installs the project of its own context: `shop` is in site-packages, and
+    # its source is the project's package folder, `src/` by convention
+    pytest.param(SRC_COPY + "RUN pip install --no-cache-dir .\n", SRC_PROJECT,
+                 ("svc/src/shop/api.py", "svc/src"), id="pip-install-dot"),
+    pytest.param(SRC_COPY + "RUN python -m pip install -e .\n", SRC_PROJECT,
+                 ("svc/src/shop/api.py", "svc/src"), id="pip-install-editable"),
+    pytest.param(SRC_COPY + "RUN uv sync --frozen --no-dev\n", SRC_PROJECT,
+                 ("svc/src/shop/api.py", "svc/src"), id="uv-sync"),
+    pytest.param(SRC_COPY.replace("src ./src", "lib ./lib") + "RUN poetry install\n",
+                 SRC_PROJECT + "[tool.poetry]\npackages = [{include = \"shop\", from = \"lib\"}]\n",
+                 ("svc/lib/shop/api.py", "svc/lib"), id="poetry-packages-from"),
+    pytest.param(SRC_COPY.replace("src ./src", "code ./code") + "RUN pip install .\n",
+                 SRC_PROJECT + "[tool.setuptools.packages.find]\nwhere = [\"code\"]\n",
+                 ("svc/code/shop/api.py", "svc/code"), id="setuptools-where"),
+    # the project itself is not installed, or not from the build context
+    pytest.param(SRC_COPY + "RUN poetry install --no-root\n", SRC_PROJECT, None,
+                 id="poetry-no-root"),
+    pytest.param(SRC_COPY + "RUN uv sync --no-install-project\n", SRC_PROJECT, None,
+                 id="uv-sync-no-install-project"),
+    pytest.param(SRC_COPY + "RUN pip install -r requirements.txt\n", SRC_PROJECT, None,
+                 id="requirements-only"),
+    pytest.param("FROM python:3.12-slim\nWORKDIR /srv\nCOPY src ./src\nRUN pip install .\n",
+                 SRC_PROJECT, None, id="pyproject-not-copied-where-pip-runs"),
+])
+def test_installed_project(dockerfile: str, pyproject: str,
+                           expected: tuple[str, str] | None) -> None:
+    folder = "lib" if "lib ./lib" in dockerfile else "code" if "code ./code" in dockerfile \
+        else "src"
+    found = resolve(dockerfile + cmd("uvicorn", "shop.api:app"),
+                    {"svc/pyproject.toml": pyproject, f"svc/{folder}/shop/__init__.py": "",
+                     f"svc/{folder}/shop/api.py": APP})
+    read = (found.path, found.root) if found is not None and found.from_command else None
+    assert read == expected
+
+
 def test_compose_command_and_working_dir() -> None:
     found = resolve("FROM python:3.12-slim\nCOPY . /opt/svc\n",
                     {"svc/api/server.py": APP},

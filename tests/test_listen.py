@@ -328,6 +328,31 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
     pytest.param(df('CMD ["uvicorn", "a:b", "--port", "8116"]',
                     compose="    entrypoint:\n"),
                  8116, "CMD", ["8116"], id="compose-entrypoint-null"),
+    # a `#!` start script the command runs, where COPY puts it: its port is read, and never
+    # written there (fixer edits no shell script)
+    pytest.param({**df("COPY boot/run.sh /run.sh", 'CMD ["/run.sh"]'), "api/boot/run.sh":
+                  "#!/bin/sh\nalembic upgrade head\nexec uvicorn a:b --port 8118\n"},
+                 8118, "CMD in api/boot/run.sh", [], id="start-script-of-the-cmd"),
+    pytest.param({**df('CMD ["uvicorn", "a:b"]', compose="    command: ./start.sh\n"
+                       "    environment:\n      PORT: '8119'\n"), "api/start.sh":
+                  "#!/usr/bin/env bash\nexec gunicorn -k uvicorn.workers.UvicornWorker "
+                  "-b 0.0.0.0:$PORT a:b\n"},
+                 8119, "PORT in command in api/start.sh", [], id="start-script-of-compose"),
+    pytest.param({**df('CMD ["sh", "start.sh"]', compose="    environment:\n      PORT: '80'\n"),
+                  "api/start.sh": "#!/bin/sh\nexport PORT=${PORT:-8000}\n"
+                                  "exec uvicorn a:b --port $PORT\n"},
+                 None, "PORT in CMD", [], id="start-script-sets-the-port-itself"),
+    pytest.param({**df('CMD ["./start.sh"]'), "api/start.sh":
+                  "#!/bin/sh\nset -e\nif [ -n \"$MIGRATE\" ]; then\n  alembic upgrade head\n"
+                  "fi\nexec uvicorn a:b --port 8121\n"},
+                 8121, "CMD in api/start.sh", [], id="start-script-branch-before-the-server"),
+    # what the script starts depends on its branch, or it has no `#!` line: not read
+    pytest.param({**df('CMD ["./start.sh"]'), "api/start.sh":
+                  "#!/bin/sh\nif [ -n \"$DEV\" ]; then\n  exec uvicorn a:b --reload\nfi\n"
+                  "exec gunicorn a:b -k uvicorn.workers.UvicornWorker\n"},
+                 None, "none", [], id="start-script-with-a-branch"),
+    pytest.param({**df('CMD ["./start.sh"]'), "api/start.sh": "exec uvicorn a:b --port 8120\n"},
+                 None, "none", [], id="start-script-without-shebang"),
 ])
 def test_resolve(files: dict[str, str], port: int | None, origin: str,
                  sites: list[str]) -> None:

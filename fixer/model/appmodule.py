@@ -22,6 +22,7 @@ from fixer.core.derived import Memo
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import locate, may_hold, workdir
+from fixer.model.installed_project import installed_roots
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.launch import TARGET, Launch, shell_script_at, split_shell
@@ -258,6 +259,20 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
                 root = _up(path, module.count(".") + (2 if relative.endswith("__init__.py")
                                                       else 1))
                 return AppModule(path, root, module, attr_name, factory, False, True)
+    return _installed_module(ws, service, module, attr_name, factory)
+
+
+def _installed_module(ws: Workspace, service: BuiltService, module: str, attr: str | None,
+                      factory: bool) -> AppModule | None:
+    """The module in a package of the project the image installs (`pip install .` of a
+    src layout), which site-packages puts on sys.path after the working directory."""
+    for root in installed_roots(ws.tree, service):
+        for relative in (module.replace(".", "/") + "/__init__.py",
+                         module.replace(".", "/") + ".py"):
+            path = posixpath.join(root, relative) if root else relative
+            package = posixpath.join(root, module.split(".")[0], "__init__.py")
+            if ws.tree.exists(path) and ("." not in module or ws.tree.exists(package)):
+                return AppModule(path, root, module, attr, factory, False, True)
     return None
 
 

@@ -206,6 +206,11 @@ def _workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:
                                          lambda: _stage_workdirs(dockerfile, stage))
 
 
+def run_workdir(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str:
+    """The working directory an instruction of the stage runs in."""
+    return _workdirs(dockerfile, stage)[stage.instructions.index(instruction)]
+
+
 def _stage_workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:
     lineage = _lineage(dockerfile, stage)
     cwd = _final_workdir(dockerfile, lineage[1]) if len(lineage) > 1 else "/"

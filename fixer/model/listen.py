@@ -1,9 +1,11 @@
 """The port an app service listens on, and where it is written.
 
 First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT (its own, else
-those it inherits from the stage it is built FROM), `uvicorn.run(port=N)` in the script the
-command runs, then the server's default. A variable the command reads is the container's:
-the image's ENV, compose's `environment` and `env_file`, never a build's ARG alone.
+those it inherits from the stage it is built FROM), the server a `#!` shell script that
+compose's `command:` or the CMD runs starts (`startscript`), `uvicorn.run(port=N)` in the
+script the command runs, then the server's default. A variable the command reads is the
+container's: the image's ENV, compose's `environment` and `env_file`, never a build's ARG
+alone.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
 from fixer.model.image_paths import in_image
+from fixer.model.startscript import PASSING_ON, assigns, program_run, script_start
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
 from fixer.sources.launch import DEFAULT_PORT, Launch, find_launch, resolve_token
@@ -52,6 +55,9 @@ class Region:
     end: int
     kind: str                       # "command", "CMD", "ENTRYPOINT"
     instruction: Instruction | None = None
+    # the command runs a start script that starts the server: `path` is that script, from
+    # its start to the end of the server's line, and `kind` the command that runs it
+    script: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,8 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     site a fix may edit: fixer rewrites no compose `entrypoint:`. `interpolation` is what
     Compose substitutes `${VAR}` of a compose `command:` from (the stack's `.env`)."""
     found = _entrypoint_launch(*entrypoint, command) if entrypoint is not None else \
-        _launch(dockerfile, stage, command)
+        _launch(dockerfile, stage, command) or \
+        _script_launch(tree, folder, dockerfile, stage, command)
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
@@ -105,16 +112,35 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     dropped = _cmd_dropped(tree, folder, dockerfile, stage, what) if what else None
     if dropped is not None:
         return ListenPort(None, "none", reason=dropped)
-    if found.region.kind == "command" and found.launch.port_token is not None and \
-            "$" in found.launch.port_token:
+    if found.region.kind == "command" and not found.region.script and \
+            found.launch.port_token is not None and "$" in found.launch.port_token:
         interpolated = _compose_port(tree, found, interpolation or {})
         if interpolated is not None:
             return interpolated
     # the container's environment: a build's ARG is gone by the time the command runs
     port = _resolve(tree, folder, dockerfile, stage, found,
                     run_env(dockerfile, stage, build_args), env, env_sites)
+    if found.region.script:
+        return _script_port(tree, found, port)
     return replace(port, sites=(), addition=None) if found.region.kind == "entrypoint" \
         else port
+
+
+def _script_port(tree: Tree, found: _Found, port: ListenPort) -> ListenPort:
+    """The port a start script's server listens on, with no place a fix may edit: fixer
+    rewrites no shell script, and a variable the script sets itself is not the one the
+    container's environment gives."""
+    launch = found.launch
+    server_reads = _PORT_VARIABLES.get(launch.server or "") if launch.port_token is None \
+        else None
+    text = tree.read(found.region.path).text[:found.region.end]
+    read = next((v for v in (port.reads, port.variable, server_reads)
+                 if v is not None and assigns(text, v)), None)
+    if read is not None:
+        return ListenPort(None, port.origin, (), port.launch, port.region,
+                          f"{found.region.path} sets {read} itself before the server reads it")
+    return replace(port, sites=(), addition=None, variable=None,
+                   origin=f"{port.origin} in {found.region.path}")
 
 
 def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, found: _Found,
@@ -175,9 +201,6 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
     return ListenPort(port, origin, sites, launch, region, variable=var, reads=reads)
 
 
-# ENTRYPOINT programs that run their arguments: the CMD still starts the server
-_PASSING_ON = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", "catatonit",
-                         "s6-overlay", "env", "exec"})
 # a shell script that runs its arguments: `exec "$@"`, `"$@"`, `$*`
 RUNS_ARGUMENTS = re.compile(r"\$(?:@|\*|\{@\}|\{\*\})")
 
@@ -196,10 +219,9 @@ def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         return f"the shell-form ENTRYPOINT ignores {what}"
     argv = list(found.value)
     if not argv or find_launch(argv) is not None or \
-            posixpath.basename(argv[0]) in _PASSING_ON:
+            posixpath.basename(argv[0]) in PASSING_ON:
         return None
-    program = next((a for a in argv if not a.startswith("-")
-                    and posixpath.basename(a) not in _PASSING_ON | {"sh", "bash"}), argv[0])
+    program = program_run(argv)
     script = in_image(tree, folder, dockerfile, stage, program)
     file = tree.read(script) if script is not None else None
     if file is None:
@@ -263,6 +285,11 @@ def _implicit_gunicorn_config(tree: Tree, folder: str, launch: Launch,
     return None
 
 
+# the variable a server reads its port from when its command gives none: uvicorn's options
+# fall back to UVICORN_*, granian's to GRANIAN_*; gunicorn binds to $PORT when it is set
+_PORT_VARIABLES = {"uvicorn": "UVICORN_PORT", "gunicorn": "PORT", "granian": "GRANIAN_PORT"}
+
+
 def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: StageEnv,
              env_sites: dict[str, Site]) -> ListenPort:
     """No port flag: the server's own default, or the variable it reads instead."""
@@ -270,10 +297,7 @@ def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: St
     if launch.configured:
         return ListenPort(None, region.kind, (), launch, region,
                           f"{launch.server} reads its bind from a config file")
-    # uvicorn's options fall back to UVICORN_*, granian's to GRANIAN_*; gunicorn binds to
-    # $PORT when it is set.
-    variable = {"uvicorn": "UVICORN_PORT", "gunicorn": "PORT",
-                "granian": "GRANIAN_PORT"}.get(launch.server or "")
+    variable = _PORT_VARIABLES.get(launch.server or "")
     value = merged.get(variable or "", "")
     port = number(value) if variable else None
     if variable and value and port is None:
@@ -354,6 +378,25 @@ def _instruction_launch(dockerfile: Dockerfile, instruction: Instruction,
     return _Found(region, launch, words, addition)
 
 
+def _script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
+                   command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
+    """The server a start script starts that compose's `command:`, else the CMD, runs
+    (`CMD ["/start.sh"]`): the script as the image has it."""
+    if command is not None:
+        kind, argv = "command", _as_run(command[1], command[2])
+    else:
+        cmd = cmd_in_force(dockerfile, stage)
+        if cmd is None:
+            return None
+        kind, argv = "CMD", list(cmd.value) if cmd.json else _split(" ".join(cmd.value))
+    found = script_start(tree, folder, dockerfile, stage,
+                         [word.replace("$$", "$") for word in argv] if command else argv)
+    if found is None:
+        return None
+    return _Found(Region(found.path, 0, found.end, kind, script=True), found.launch, None,
+                  None)
+
+
 def _entrypoint_launch(doc: ComposeDoc, value: Value, argv: list[str] | None,
                        command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
     """The server compose's `entrypoint:` starts, with `command:` as its arguments (Compose
@@ -374,10 +417,14 @@ def _as_run(value: Value, argv: list[str]) -> list[str]:
     split as a shell would split it (Compose runs no shell)."""
     if isinstance(value.node, yaml.SequenceNode) or not argv:
         return argv
+    return _split(argv[0])
+
+
+def _split(text: str) -> list[str]:
     try:
-        return shlex.split(argv[0])
+        return shlex.split(text)
     except ValueError:
-        return argv[0].split()
+        return text.split()
 
 
 def _compose_launch(doc: ComposeDoc, value: Value, argv: list[str]) -> _Found | None:

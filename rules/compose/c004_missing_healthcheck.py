@@ -444,7 +444,9 @@ def _interpolated_port(ws: Workspace, service: BuiltService, port: int) -> str |
     Compose leaves that to the container's shell, which reads the service's environment."""
     launch, region = service.app.listen.launch, service.app.listen.region
     token = launch.port_token if launch is not None else None
-    if token is None or "$" not in token or region is None or region.kind not in COMPOSE_KINDS:
+    # a start script's `$PORT` is its shell's to expand, from the container's environment
+    if token is None or "$" not in token or region is None or \
+            region.kind not in COMPOSE_KINDS or region.script:
         return None
     file = ws.read(region.path)
     if file is not None and "$" + token in file.text[region.start:region.end]:

@@ -193,6 +193,10 @@ is a service that Compose's own override file runs on another port than the base
 alone (a dev `command` on 8001): `docker compose -f compose.yaml up` leaves the override
 out. An edit of the service's own compose lines is never held back. `/udp` entries, port ranges and
 interpolations that the stack's `.env` leaves without a value are not judged.
+Display-only as well when the app would move and its server is started by a `#!` shell
+script that the CMD or compose `command:` runs (`CMD ["/start.sh"]`, its last line `exec
+uvicorn main:app --port 8080`): fixer reads the port there but edits no shell script, and
+a port variable the script sets itself leaves the port unknown.
 
 ## Options
 `port-source = "auto" | "compose" | "dockerfile"` (`--port-source`). `auto` (the

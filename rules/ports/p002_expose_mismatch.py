@@ -43,7 +43,7 @@ elsewhere than compose's build. So is a
 port a compose `command:` sets that another file of the stack changes (the base file's
 `uvicorn` on 8000, a `docker-compose.prod.yml` loaded with `-f` binding :80): which one
 the image documents is the author's call. So is the port of a compose `command:` where
-the image's own CMD or ENTRYPOINT runs something fixer cannot read (`CMD ["/opt/run.sh"]`,
+the image's own CMD or ENTRYPOINT runs something fixer cannot read (`CMD ["/opt/run"]`,
 whose server may listen elsewhere; not an ENTRYPOINT script that only runs its arguments,
 `exec "$@"`, with no CMD), or a service that builds the stage `extends:`
 another, whose command Compose merges in and fixer does not follow; and where the command

@@ -20,11 +20,11 @@ from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.core.textfile import TextFile
 from fixer.facts.pydeps.versions import poetry_specifier
+from fixer.model.installed_project import PROJECT_OPERAND
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?")
 _EGG = re.compile(r"#egg=([A-Za-z0-9._-]+)")
 _URL = re.compile(r"^(?:[\w.+-]+://|git\+|hg\+|svn\+|bzr\+)")
-_PROJECT = re.compile(r"^\.(?:/)?(\[[^\]]*\])?$")           # `.`, `./`, `.[server]`
 _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2")
 # pip options that take a value (the value is no requirement).
 _PIP_VALUED = {"-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f",
@@ -147,7 +147,7 @@ def operand_kind(word: str) -> tuple[str, str]:
     """("package", spec) | ("project", extras) for `.` | ("opaque", why) for what names nothing."""
     if ("$" in word or "`" in word) and not _VERSION_VARIABLE.match(word):
         return "opaque", f"`{word}` is expanded at build time"
-    project = _PROJECT.match(word)
+    project = PROJECT_OPERAND.match(word)
     if project:
         return "project", (project.group(1) or "").strip("[]")
     if _URL.match(word):

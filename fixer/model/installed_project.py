@@ -1,0 +1,125 @@
+"""Where the packages of the project an image installs from its own build context are.
+
+`COPY src ./src` + `RUN pip install .` of a src layout puts `billing_api` in site-packages,
+not in the working directory: `hypercorn billing_api.main:app` imports it from there. Its
+source is the project's package folder in the repository: `src/` by convention, or the one
+pyproject.toml names (`[tool.setuptools.packages.find] where`, `package-dir`, Poetry's
+`packages` `from`, Hatch's wheel `packages`, uv's `module-root`). Only the project whose
+pyproject.toml the build context holds and the install reads counts: `pip install .`,
+`pip install -e .`, `uv sync` and `poetry install` (not `--no-root`, nor
+`--no-install-project`), run where the context's pyproject.toml lands in the image.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import tomllib
+from typing import Any
+
+from fixer.core.errors import InputError
+from fixer.core.tree import Tree
+from fixer.model.image_paths import in_image, run_workdir
+from fixer.model.services import BuiltService
+from fixer.sources.dockerfile import Instruction, chain
+from fixer.sources.dockertext import commands, escape_char, instruction_tokens, program_at
+
+# a pip operand that is the project in the working directory: `.`, `./`, `.[server]`
+PROJECT_OPERAND = re.compile(r"^\.(?:/)?(\[[^\]]*\])?$")
+_PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
+# options of `uv sync` and `poetry install` that leave the project itself out
+_NOT_THE_PROJECT = frozenset({"--no-root", "--no-install-project", "--no-install-workspace",
+                              "--package", "--only-group"})
+
+
+def installed_roots(tree: Tree, service: BuiltService) -> list[str]:
+    """The repository folders that hold the packages of the project the image installs
+    (`services/billing/src`), as sys.path entries; empty when it installs none fixer reads."""
+    app = service.app
+    project = posixpath.join(app.folder, "pyproject.toml") if app.folder else "pyproject.toml"
+    if not tree.exists(project) or not _installs_project(tree, service, project):
+        return []
+    try:
+        data = tomllib.loads(tree.read(project).text)
+    except (InputError, tomllib.TOMLDecodeError):
+        return []   # no TOML: an input error, reported where its dependencies are read
+    named = _named_folders(data) or ["src"]
+    # the project's root itself is the working directory the app module is looked for in
+    return [posixpath.normpath(posixpath.join(app.folder, folder)) for folder in named
+            if posixpath.normpath(folder) != "." and not folder.startswith("..")]
+
+
+def _installs_project(tree: Tree, service: BuiltService, project: str) -> bool:
+    """A RUN of the final stage (or of a stage it is built FROM) installs the project, in a
+    working directory where the build context's pyproject.toml lands."""
+    app = service.app
+    text = app.dockerfile.file.text
+    for stage in chain(app.dockerfile, app.stage):
+        for instruction in stage.find("RUN"):
+            cwd = run_workdir(app.dockerfile, stage, instruction)
+            if any(_installs_itself(words) for words in _commands(text, instruction)) and \
+                    in_image(tree, app.folder, app.dockerfile, app.stage,
+                             posixpath.join(cwd, "pyproject.toml")) == project:
+                return True
+    return False
+
+
+def _commands(text: str, instruction: Instruction) -> list[list[str]]:
+    if instruction.json:
+        return [list(instruction.value)]
+    tokens = instruction_tokens(text, instruction, escape_char(text))
+    return [[w.value for w in words] for words in commands(tokens)]
+
+
+def _installs_itself(argv: list[str]) -> bool:
+    """`pip install .`, `python -m pip install -e .`, `uv pip install .`, `uv sync`,
+    `poetry install`: a command that installs the project of its working directory."""
+    words = argv[program_at(argv):]
+    if len(words) > 2 and re.match(r"^python[\d.]*$", posixpath.basename(words[0])) and \
+            words[1] == "-m":
+        words = words[2:]
+    if not words:
+        return False
+    tool = posixpath.basename(words[0])
+    if tool == "uv" and words[1:2] == ["pip"]:
+        tool, words = "pip", words[1:]
+    if _PIP.match(tool):
+        return words[1:2] == ["install"] and any(PROJECT_OPERAND.match(w) for w in words[2:])
+    verb = {"uv": "sync", "poetry": "install"}.get(tool)
+    return verb is not None and words[1:2] == [verb] and \
+        not any(w.partition("=")[0] in _NOT_THE_PROJECT for w in words[2:])
+
+
+def _named_folders(data: dict[str, Any]) -> list[str]:
+    """The folders pyproject.toml names as where its packages are."""
+    tool = _table(data, "tool")
+    setuptools = _table(tool, "setuptools")
+    found = _strings(_table(setuptools, "packages", "find").get("where"))
+    package_dir = setuptools.get("package-dir")
+    if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
+        found.append(package_dir[""])
+    for entry in _list(_table(tool, "poetry").get("packages")):
+        if isinstance(entry, dict) and isinstance(entry.get("from"), str):
+            found.append(entry["from"])
+    wheel = _table(tool, "hatch", "build", "targets", "wheel")
+    found.extend(posixpath.dirname(p.rstrip("/")) for p in _strings(wheel.get("packages")))
+    found.extend(_strings(_table(tool, "uv", "build-backend").get("module-root")))
+    return list(dict.fromkeys(f or "." for f in found))
+
+
+def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        value = data.get(key)
+        data = value if isinstance(value, dict) else {}
+    return data
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: object) -> list[str]:
+    """A string or a list of strings, as pyproject.toml writes a folder or several."""
+    if isinstance(value, str):
+        return [value]
+    return [v for v in _list(value) if isinstance(v, str)]

@@ -1,0 +1,117 @@
+"""The server a start script starts: `CMD ["/start.sh"]` or compose `command: ./start.sh`, a
+`#!` shell script of the build context that runs migrations, then `exec uvicorn main:app`.
+
+The script is found where the image has it, through the stage's COPY/ADD (`COPY ./start.sh
+/start.sh`), as the ENTRYPOINT script is. It is read only when it starts one known server on
+one line and no branch, loop or function of the shell decides whether it does: a script that
+picks uvicorn or gunicorn by an environment variable starts a server fixer cannot name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from fixer.core.derived import Memo
+from fixer.core.errors import InputError
+from fixer.core.textfile import TextFile
+from fixer.core.tree import Tree
+from fixer.model.image_paths import in_image
+from fixer.sources.dockerfile import Dockerfile, Stage
+from fixer.sources.launch import SHELL_NAMES, Launch, find_launch, split_shell
+
+# ENTRYPOINT programs that run their arguments: the CMD still starts the server
+PASSING_ON = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", "catatonit",
+                        "s6-overlay", "env", "exec"})
+# one logical line of a script: lines continued with `\` belong to it
+_LOGICAL_LINE = re.compile(r"(?:[^\n]*\\\n)*[^\n]*")
+# the first words of commands that open and close a branch, a loop or a group (a function's
+# body too), and of tests (`[ -n "$DEV" ] && exec uvicorn ...` starts it on a condition)
+_OPENS = frozenset({"if", "case", "while", "until", "for", "select", "function", "{"})
+_CLOSES = frozenset({"fi", "esac", "done", "}"})
+_TESTS = frozenset({"[", "[[", "test"})
+
+
+@dataclass(frozen=True)
+class ScriptStart:
+    """The server a start script starts, and the script's text up to the end of its line
+    (what it runs before the server, and the server's command)."""
+
+    path: str
+    end: int
+    launch: Launch
+
+
+def program_run(argv: list[str]) -> str:
+    """The program a command runs: its first word that is no option, no shell (`sh
+    /start.sh`) and no program that runs its arguments (`tini -- /start.sh`)."""
+    return next((word for word in argv if not word.startswith("-")
+                 and posixpath.basename(word) not in PASSING_ON | SHELL_NAMES),
+                argv[0] if argv else "")
+
+
+def script_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
+                 argv: list[str]) -> ScriptStart | None:
+    """The server the `#!` shell script `argv` runs starts, the script found in the image
+    the stage builds; None when the command runs no such script or fixer cannot tell which
+    server it starts."""
+    program = program_run(argv)
+    path = in_image(tree, folder, dockerfile, stage, program) if program else None
+    file = _text(tree, path) if path is not None else None
+    if path is None or file is None or not _shell_script(file.text):
+        return None
+    found = file.derived.get(_STARTS, lambda: _server_line(file))
+    return ScriptStart(path, *found) if found is not None else None
+
+
+def _text(tree: Tree, path: str) -> TextFile | None:
+    """The file's text; None for one that is no text (a compiled program the CMD runs)."""
+    try:
+        return tree.read(path)
+    except InputError:
+        return None
+
+
+# per script text: the end of the line that starts the server, and the server it starts
+_STARTS: Memo[tuple[int, Launch] | None] = Memo("server a start script starts")
+
+
+def _shell_script(text: str) -> bool:
+    """The file starts with a `#!` line naming a shell (`#!/bin/sh`, `#!/usr/bin/env bash`):
+    the kernel runs it with that shell when the command runs it by its path."""
+    if not text.startswith("#!"):
+        return False
+    words = text[2:].partition("\n")[0].split()
+    if words and posixpath.basename(words[0]) == "env":
+        words = words[1:]
+    return bool(words) and posixpath.basename(words[0]) in SHELL_NAMES
+
+
+def _server_line(file: TextFile) -> tuple[int, Launch] | None:
+    """The one line that starts a known server, when it runs unconditionally: outside every
+    branch, loop and function of the script (`if [ -n "$MIGRATE" ]; then alembic upgrade
+    head; fi` before it is fine), and not after a test on its own line."""
+    found: list[tuple[int, Launch]] = []
+    depth = 0
+    for match in _LOGICAL_LINE.finditer(file.text):
+        line = match.group(0).strip()
+        if not line or line.startswith("#"):
+            continue
+        firsts = [words[0] for words in split_shell(line)]
+        enclosed = depth > 0 or any(w in _OPENS | _TESTS or w.endswith("()") for w in firsts)
+        for word in firsts:
+            depth += (word in _OPENS or word.endswith("()")) - (word in _CLOSES)
+        launch = find_launch([line], shell_form=True)
+        if launch is not None and launch.server is not None:
+            if enclosed:
+                return None   # which server starts, if any, is the shell's decision
+            found.append((match.end(), launch))
+    return found[0] if len(found) == 1 else None
+
+
+def assigns(text: str, variable: str) -> bool:
+    """The script sets `variable` itself (`PORT=9000`, `export PORT=${PORT:-8000}`): the
+    value the container's environment gives it may not be the one the server reads."""
+    return re.search(rf"(?:^|[;&|\s])(?:export[ \t]+|readonly[ \t]+|local[ \t]+)?"
+                     rf"{re.escape(variable)}=", text) is not None
