@@ -276,10 +276,14 @@ def test_c001_short_list_with_a_sibling_c005_probes() -> None:
     """Adding `db` turns `[cache]` into the long form; cache gets its probe from C005, so
     pinning it to `service_started` now would keep it from ever being gated: the fix
     waits until C005's is in (with `--unsafe-fixes` too), and `fixer fix` applies C005
-    first."""
-    [finding] = check(SIBLING, select="C001")
+    first. Run without C005, nothing it waits for comes: a person's job."""
+    found = {f.code: f for f in check(SIBLING, select=("C001", "C005"))}
+    finding = found["C001"]
     assert finding.safety.value == "display-only" and finding.violation.waits
     assert "waits until cache has a healthcheck (C005)" in (finding.reason or "")
+    assert finding.violation.follows == (("C005", "cache"),)
+    [alone] = check(SIBLING, select="C001")
+    assert not alone.violation.waits and alone.violation.blocked
     outcome = fixed(SIBLING, ("C001", "C005"))
     api = services(outcome)["api"]
     assert {name: entry["condition"] for name, entry in api["depends_on"].items()} == \

@@ -507,3 +507,39 @@ def test_no_safe_gate_on_a_probe_fixer_cannot_vouch_for(test: str, doubt: str) -
     files = repo(compose, app_files("web"))
     [found] = check(files, select="C003")
     assert found.safety.value == "unsafe" and doubt in (found.reason or ""), found.reason
+
+
+REDIS_MOVED = ("  cache:\n    image: redis:7-alpine\n    command: [\"redis-server\", \"--port\", "
+               "\"6380\"]\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"ping\"]\n")
+WORKER = ("  worker:\n    build: ./api\n    command: python -m app.worker\n"
+          "    depends_on: [db, api]\n")
+DEPENDS_HEALTH = FASTAPI.replace("from fastapi import FastAPI",
+                                 "from fastapi import Depends, FastAPI\n\n\n"
+                                 "def session() -> object:\n    return object()\n").replace(
+    "def health()", "def health(db: object = Depends(session))")
+
+
+def test_c003_a_list_waiting_for_a_probe_no_rule_repairs_is_a_persons_job() -> None:
+    """cache's `redis-cli ping` asks 6379 of a server on 6380, and no rule repairs it: the
+    list naming db and cache waits for a person, not for a fix of the run."""
+    compose = API.format(deps=" [db, cache]") + DB + REDIS_MOVED
+    found = {f.subject: f for f in check(repo(compose))}
+    db = found["depends_on db"]
+    assert not db.fixable and db.violation.blocked and not db.violation.waits
+    assert "which no fix of fixer repairs" in (db.reason or "")
+
+
+def test_c003_a_list_waiting_for_an_unsafe_fix_says_so() -> None:
+    """C004's probe of api's health route, which takes a session from `Depends`, is unsafe:
+    plain `fixer fix` never applies it, so the worker's list does not wait for it."""
+    compose = "services:\n  api:\n    build: ./api\n" + WORKER + DB
+    files = repo(compose, {"api/app/main.py": DEPENDS_HEALTH,
+                           "api/app/worker.py": "import time\n\ntime.sleep(60)\n"})
+    found = {f.code: f for f in check(files)}
+    assert found["C004"].safety.value == "unsafe"
+    waiting = found["C003"]
+    assert not waiting.fixable and waiting.violation.blocked and not waiting.violation.waits
+    assert waiting.violation.follows == (("C004", "api"),)
+    assert "the C004 fix of api it waits for is unsafe" in (waiting.reason or "")
+    safe = {f.code: f for f in check(repo(compose, {"api/app/worker.py": "import time\n"}))}
+    assert safe["C004"].safety.value == "safe" and safe["C003"].violation.waits

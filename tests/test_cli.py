@@ -429,6 +429,57 @@ def test_check_summary_counts_findings_that_wait_for_other_fixes() -> None:
         "(2 fixable with `fixer fix`, 2 once the fixes they wait on are in).")
 
 
+# a healthy FastAPI `api` (python:3.12 has curl) and a stack around it (`{deps}`: its list)
+WAITS_API = ("services:\n  api:\n    build: ./api\n    depends_on: {deps}\n    healthcheck:\n"
+             "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health\"]\n")
+WAITS_FILES = {"api/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nEXPOSE 8000\n"
+               'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+               "api/requirements.txt": "fastapi\nuvicorn\n",
+               "api/app/__init__.py": "", "api/app/main.py": APP}
+PG = ("  db:\n    image: postgres:16-alpine\n    healthcheck:\n"
+      "      test: [\"CMD\", \"pg_isready\", \"-U\", \"postgres\"]\n")
+MOVED_REDIS = ("  cache:\n    image: redis:7-alpine\n    command: [\"redis-server\", \"--port\", "
+               "\"6380\"]\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"ping\"]\n")
+KAFKA = ("  kafka:\n    image: apache/kafka:3.8.0\n    healthcheck:\n      test: [\"CMD-SHELL\", "
+         "\"/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092\"]\n")
+# a worker built from the api, which has no healthcheck: C004's fix is safe for a plain
+# /health route, unsafe for one that takes a session from `Depends`
+WORKER = ("  worker:\n    build: ./api\n    command: python -m app.worker\n"
+          "    depends_on: [db, api]\n")
+DEPENDS_ROUTE = APP.replace("from fastapi import FastAPI", "from fastapi import Depends, FastAPI\n"
+                            "\n\ndef session() -> object:\n    return object()\n").replace(
+    "def health()", "def health(db: object = Depends(session))")
+
+
+@pytest.mark.parametrize(("files", "summary"), [
+    pytest.param({"docker-compose.yml": WAITS_API.format(deps="[db, cache]") + PG + MOVED_REDIS},
+                 "(2 to fix by hand).", id="probe-no-rule-repairs"),
+    pytest.param({"docker-compose.yml": WAITS_API.format(deps="[kafka, cache]") + KAFKA +
+                  "  cache:\n    image: redis:7-alpine\n"},
+                 "(1 more with `--unsafe-fixes`, 1 to fix by hand).", id="unsafe-c005"),
+    pytest.param({"docker-compose.yml": WAITS_API.format(deps="[db]").replace(
+        "    depends_on: [db]\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
+        "\"http://localhost:8000/health\"]\n", "") + WORKER + PG, "api/app/main.py": DEPENDS_ROUTE,
+        "api/app/worker.py": "import time\n\ntime.sleep(60)\n"},
+                 "(1 more with `--unsafe-fixes`, 1 to fix by hand).", id="unsafe-c004"),
+    pytest.param({"docker-compose.yml": WAITS_API.format(deps="[db]").replace(
+        "    depends_on: [db]\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
+        "\"http://localhost:8000/health\"]\n", "") + WORKER + PG,
+        "api/app/worker.py": "import time\n\ntime.sleep(60)\n"},
+                 "(1 fixable with `fixer fix`, 1 once the fixes they wait on are in).",
+                 id="safe-c004-still-waits"),
+])
+def test_check_counts_a_list_as_waiting_only_for_safe_fixes(
+        tmp_path: Path, files: dict[str, str], summary: str) -> None:
+    """A `depends_on` list converted once another entry gets its healthcheck waits for that
+    only while plain `fixer fix` makes it: a probe no rule repairs (redis-cli on a moved
+    port) or a fix only `--unsafe-fixes` applies leaves it a person's job, and `fixer fix`
+    then prints the same summary again."""
+    case = write_tree(tmp_path / "repo", {**WAITS_FILES, **files})
+    code, _, err = run_cli("check", case)
+    assert code == 1 and err.rstrip().endswith(summary), err
+
+
 # -- a rule that crashes: a bug in fixer, not in the input --------------------------------------
 
 CRASH_LINE = "fixer: internal error in rule D001 (detect): KeyError: 'x' — please report it"

@@ -51,8 +51,9 @@ from fixer.model.rule import Finding, Safety
               help="Which side of a port mismatch is right (default: auto, by the references).")
 @click.option("--healthcheck-strategy", type=click.Choice(["auto", "install", "python"]),
               help="Install curl/wget, or rewrite healthchecks to Python.")
-@click.option("--postgres-image", show_default="postgres:17-alpine",
-              help="Image of a database service fixer adds.")
+@click.option("--postgres-image",
+              help="Image of a database service fixer adds (default: the one the stack's "
+                   "other PostgreSQL services run, else postgres:17-alpine).")
 @config_option
 @gitignore_option
 @color.no_color_option

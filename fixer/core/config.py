@@ -14,6 +14,7 @@ from fixer.core.tree import MAX_FILE_BYTES
 # old names force a side and keep their meaning: "compose" fixes the app, "dockerfile"
 # fixes compose.
 PORT_SOURCES = ("auto", "compose", "dockerfile")
+DEFAULT_POSTGRES_IMAGE = "postgres:17-alpine"
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,9 @@ class Config:
     # "install" the tool, or rewrite to "python"; "auto" installs unless the stack's other
     # healthchecks all probe with Python (its authors keep curl out of their images)
     healthcheck_strategy: str = "auto"
-    postgres_image: str = "postgres:17-alpine"
+    # the image of a database C001 adds; None: not configured, so the one the stack's other
+    # PostgreSQL services run, when they all run the same, else DEFAULT_POSTGRES_IMAGE
+    postgres_image: str | None = None
     unsafe_fixes: bool = False
     # Globs of repository paths fixer never reads nor edits (fixer.core.exclude has the syntax).
     exclude: tuple[str, ...] = ()

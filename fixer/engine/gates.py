@@ -35,25 +35,69 @@ def hold(findings: list[Finding]) -> list[Finding]:
 
 def _following(findings: list[Finding]) -> list[Finding]:
     """Each display-only finding that follows others' fixes waits while every one of them is
-    there with a safe fix: `fixer fix` fixes it after them (another rule not run, suppressed, or
-    with no fix leaves it a person's job)."""
+    there with a safe fix, or waits in turn: plain `fixer fix` fixes it after them. Else it
+    is a person's job (`blocked` where its rule said it waits, or where every fix it
+    follows is there but one is unsafe), and the reason names an unsafe fix it waits for:
+    another rule not run, suppressed, or with no fix never comes."""
     if not any(f.violation.follows for f in findings):
         return findings
-    # what plain `fixer fix` applies: an unsafe fix waited for leaves it a person's job
-    fixable = {(f.code, f.service) for f in findings if f.safety is Safety.SAFE}
-    return [_follower(f) if f.violation.follows and not f.fixable and not f.violation.waits and
-            all(key in fixable for key in f.violation.follows) else f for f in findings]
+    settled = _settled(findings)
+    fixes = {(f.code, f.service): f for f in findings if f.fixable}
+    return [_follow(f, settled, fixes) if f.violation.follows and not f.fixable else f
+            for f in findings]
 
 
-def _follower(finding: Finding) -> Finding:
-    """The finding waiting for the fixes it follows, its reason naming them."""
-    follows = finding.violation.follows
+Key = tuple[str, str | None]
+
+
+def _settled(findings: list[Finding]) -> set[Key]:
+    """The (code, service) of the findings plain `fixer fix` fixes: those with a safe fix,
+    then those that follow only such (C001 waits for C005's probe, which waits for C004's
+    healthcheck), until none is added. A cycle of waits settles none of them."""
+    settled: set[Key] = {(f.code, f.service) for f in findings if f.safety is Safety.SAFE}
+    pending = [f for f in findings if f.violation.follows and not f.fixable and
+               not f.violation.blocked]
+    while True:
+        added = {(f.code, f.service) for f in pending if (f.code, f.service) not in settled
+                 and all(key in settled for key in f.violation.follows)}
+        if not added:
+            return settled
+        settled |= added
+
+
+def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, Finding]) -> Finding:
+    """The finding waiting, or a person's job."""
+    violation = finding.violation
+    if violation.blocked:
+        return finding
+    follows = violation.follows
+    if all(key in settled for key in follows):
+        # a rule that said it waits gave its reason; one that did not (C003 on a healthcheck
+        # D003 or P001 repairs) is told here what it follows
+        reason = violation.reason if violation.waits else \
+            f"{violation.reason or ''}; `fixer fix` makes this change after the {_named(follows)}"
+        return Finding(finding.rule, replace(violation, waits=True, reason=reason))
+    # the next step of other changes all the same (its rule said a list waits, or each fix
+    # it follows is there): a fix that makes it appear did not make it (verify.py)
+    claimed = violation.waits or all(key in fixes for key in follows)
+    unsafe = [fixes[key] for key in follows if key in fixes and
+              fixes[key].safety is Safety.UNSAFE]
+    reason = violation.reason
+    if unsafe:
+        first = unsafe[0]
+        reason = (f"{reason}; the {first.code} fix of {first.service} it waits for is unsafe "
+                  f"({first.path}:{first.line}): `fixer fix` applies it only with "
+                  "`--unsafe-fixes`")
+    return Finding(finding.rule, replace(violation, waits=False, blocked=claimed,
+                                         reason=reason))
+
+
+def _named(follows: tuple[tuple[str, str], ...]) -> str:
+    """`D003 and P001 fixes of auth`: the fixes a finding follows."""
     codes = sorted({code for code, _service in follows})
     services = sorted({service for _code, service in follows})
-    named = (" and ".join(codes) + (" fixes" if len(codes) > 1 else " fix") + " of " +
-             " and ".join(services))
-    reason = f"{finding.violation.reason or ''}; `fixer fix` makes this change after the {named}"
-    return Finding(finding.rule, replace(finding.violation, waits=True, reason=reason))
+    return (" and ".join(codes) + (" fixes" if len(codes) > 1 else " fix") + " of " +
+            " and ".join(services))
 
 
 def _on_disputed_port(finding: Finding, disputed: dict[str, Finding]) -> Finding:

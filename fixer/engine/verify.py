@@ -65,6 +65,7 @@ def problems(before_ws: Workspace, before: CheckResult, after_ws: Workspace,
     known = {f.fingerprint for f in before.findings}
     for new in after.findings:
         if new.fingerprint in known or allowed(new, config) or new.violation.waits or \
+                new.violation.blocked or \
                 new.violation.held:   # held by a start-up finding the fix did not make
             continue
         _blame(blamed, batch, new.path, (new.service,),

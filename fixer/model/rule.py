@@ -142,9 +142,15 @@ class Violation:
     # while a finding of a SETTLES_PORT rule disputes that port and has no safe fix
     writes_port: bool = False
     # (rule code, service): the findings whose fixes this one's fix follows (C003's gate on a
-    # healthcheck D003 or P001 repairs). While each is there with a fix, the finding waits
-    # (engine/gates.py): `fixer fix` fixes it after them, so it is no person's job.
+    # healthcheck D003 or P001 repairs; a `depends_on` list waiting for C004 or C005). While
+    # each is there with a safe fix, or waits in turn, the finding waits (engine/gates.py):
+    # `fixer fix` fixes it after them, so it is no person's job.
     follows: tuple[tuple[str, str], ...] = ()
+    # Display-only until a change no safe fix of the run makes (a fix it follows that is
+    # unsafe or missing, a healthcheck no rule repairs): a person's job in the check's
+    # counts, unlike `waits`; like it, the next step of other changes, so a fix that makes
+    # it appear did not make a defect (engine/verify.py).
+    blocked: bool = False
 
     @property
     def safety(self) -> Safety:

@@ -74,7 +74,9 @@ entry). The title names the entries it gates as C003 would. It waits (display-on
 until the other fixes of the run are in, with `--unsafe-fixes` too) while another
 entry of such a list cannot be decided yet (an app service C004 may give a
 healthcheck, a database C005 probes), since the long form would pin it to
-`service_started`: `fixer fix` applies C004 and C005 first, and this fix follows.
+`service_started`: `fixer fix` applies C004 and C005 first, and this fix follows. The
+check counts it as waiting only while those fixes are there and safe; an unsafe one (the
+reason names it) or none leaves it a person's job.
 Display-only when such an app service has `extends:`: its healthcheck may come from the
 service it extends, which fixer does not follow, and C004 never adds one, so that wait
 would never end.
@@ -99,7 +101,7 @@ listens on no TCP port, and a service let through then fails to connect. Unsafe 
 only metrics exporters use the URL (a `postgres-exporter`'s `DATA_SOURCE_NAME`): the
 database an exporter watches is often one outside the stack, and an empty one beside it
 is no fix. Unsafe too when the
-users need an extension the configured image does not ship (pgvector, PostGIS,
+users need an extension the database's image does not ship (pgvector, PostGIS,
 TimescaleDB), as a user's requirement (`pgvector`, `langchain-postgres`, `geoalchemy2`), a
 `CREATE EXTENSION` in its code or the host name (`pgvector`, `postgis`) says: `CREATE
 EXTENSION` fails on the official image and the app stops. A `postgres-image` that has it
@@ -147,7 +149,10 @@ no fix; `localhost` in `.env` files is left alone, and in a test suite's variabl
 wholly `${VAR}` URLs and hosts with a domain.
 
 ## Options
-`postgres-image` (default `postgres:17-alpine`).
+`postgres-image`: the image of the database it adds. When not set, the image the stack's
+other PostgreSQL services run, tag and all (`postgres:16-alpine`), when they all run the
+same one of the official image's family, so that the stack runs one server version; else
+`postgres:17-alpine`.
 """
 
 from __future__ import annotations
@@ -158,10 +163,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
+from fixer.core.config import DEFAULT_POSTGRES_IMAGE
 from fixer.core.envfile import interpolate
 from fixer.facts.database import dburl, dbusage
 from fixer.facts.database import extensions
-from fixer.facts.database.images import runs_postgres
+from fixer.facts.database.images import family, runs_postgres
 from fixer.facts.image.images import base_image
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack
@@ -223,17 +229,17 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
                                     "with `-f`; fixer does not add a service that the base stack "
                                     "does not need")
     try:
-        plan = pgservice.plan(ws, stack, host, uses, ws.config.postgres_image, overridden)
+        plan = pgservice.plan(ws, stack, host, uses, _image(ws, stack), overridden)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     if plan.waits:   # not yet: another fix of the run gives the list's entry its healthcheck
-        return replace(base, reason=plan.waits, waits=True)
+        return plan.waits.on(base)
     title = f"Add a `{host}` postgres service and wait for it to be healthy" + \
         plan.c003_on_the_way
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
     base = replace(base, relies_on=plan.waits_for)
     doubt = _ssl_doubt(stack, uses) or _chosen_host(stack, uses) or plan.doubt or \
-        _only_exporters(uses) or _extension_doubt(ws, host, uses)
+        _only_exporters(uses) or _extension_doubt(ws, stack, host, uses)
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
                        reason=doubt)
@@ -275,10 +281,11 @@ def _chosen_host(stack: Stack, uses: list[dbusage.UrlUse]) -> str | None:
             "may be one each deployment provides")
 
 
-def _extension_doubt(ws: Workspace, host: str, uses: list[dbusage.UrlUse]) -> str | None:
+def _extension_doubt(ws: Workspace, stack: Stack, host: str,
+                     uses: list[dbusage.UrlUse]) -> str | None:
     """Why the added database may stop its users: they need an extension (pgvector, PostGIS)
-    that the configured image does not ship, and `CREATE EXTENSION` fails there."""
-    image = ws.config.postgres_image
+    that its image does not ship, and `CREATE EXTENSION` fails there."""
+    image = _image(ws, stack)
     found = extensions.needed(ws, host, [use.service for use in uses])
     if found is None or extensions.image_has(image, found[0]):
         return None
@@ -315,6 +322,23 @@ def _unused_postgres(ws: Workspace, stack: Stack) -> str:
              if name not in named and service.names().isdisjoint(named)
              and (image := _postgres_image(service))]
     return " and ".join(found)
+
+
+def _image(ws: Workspace, stack: Stack) -> str:
+    """The image of the database to add: `postgres-image` when configured; else the one
+    every other PostgreSQL service of the stack runs (`postgres:16-alpine`), so that the
+    stack runs one server version; else the default. Only a literal image of the official
+    family: another's entrypoint (`bitnami/postgresql`) would not start as the service
+    fixer writes."""
+    if ws.config.postgres_image is not None:
+        return ws.config.postgres_image
+    running = {image for service in stack.services.values()
+               if (image := _postgres_image(service)) is not None}
+    if len(running) == 1:
+        [image] = running
+        if family(image) == "postgres" and "$" not in image:
+            return image
+    return DEFAULT_POSTGRES_IMAGE
 
 
 def _postgres_image(service: Service) -> str | None:

@@ -93,9 +93,10 @@ server its command moves to another port, and `redis-cli ping`, a TCP `mysqladmi
 127.0.0.1` or `mongosh` on the default port of a server moved by `--port`, read through a
 `sh -c` wrapper, compose's `entrypoint:` or a built image's own CMD): fix the healthcheck
 first. When only its tool, the port it probes or its path stands in the way, and D003,
-P001 or H002 reports that with a fix, the finding waits for those fixes (the check counts
-it as such, and `fixer fix` writes the gate once they are in); with those rules off or
-their findings suppressed it is a person's job. Display-only too for a service whose command (compose's, or its stage's CMD) runs a
+P001 or H002 reports that with a safe fix, the finding waits for those fixes (the check
+counts it as such, and `fixer fix` writes the gate once they are in); with those rules
+off, their findings suppressed or their fixes unsafe (the reason says so) it is a
+person's job. Display-only too for a service whose command (compose's, or its stage's CMD) runs a
 migration and exits
 (`alembic upgrade head`, `python -m app.migrate`): no healthcheck of it ever passes; wait
 for it with `condition: service_completed_successfully`. Unsafe when the server's port
@@ -116,7 +117,10 @@ While an entry of the list is an app service with no healthcheck (C004 may add
 one), a database C005 gives its probe, or a service whose healthcheck cannot
 pass yet (D003, P001 or H002 may repair it), the list is left as it is
 (display-only, naming what it waits for): `fixer fix` applies this fix after
-those, and converts the list once they are in. Display-only for good when such
+those, and converts the list once they are in. The check counts it as waiting only
+while each fix it waits for is there and safe (or waits in turn); where one is unsafe
+(the reason names it), missing, or no rule repairs the healthcheck (`redis-cli ping` on a
+server moved to another port), the list is a person's job. Display-only for good when such
 an app service has `extends:`: fixer does not follow it, and C004 never gives it
 a healthcheck, so a wait would never end.
 Display-only when `depends_on` comes from a YAML anchor shared through an
@@ -224,7 +228,7 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     if listed.refused:
         return found(reason=listed.refused)
     if listed.waits:
-        return found(reason=listed.waits, waits=True)
+        return listed.waits.on(found())
     refused = conditions_refused(doc, dependency.definition, listed.conditions)
     if refused:
         return found(reason=refused)

@@ -6,8 +6,12 @@ on it: `postgis/postgis`, `timescale/timescaledb`, `pgvector/pgvector`; `mysql`,
 `mariadb`, `redis`, `valkey/valkey`, `mongo`, `rabbitmq`; registry prefixes, tags
 and digests aside, a `${VAR}` tag read through `.env` or its default) that have no
 compose `healthcheck`, when an app service (a FastAPI HTTP server) names them in
-`depends_on`. A worker, a bot or a one-shot job that depends on one is not
-reported: it is no app service. Nor is a service every app awaits with
+`depends_on`, or a one-shot job that an app service waits for with `condition:
+service_completed_successfully` does (`migrations` running `alembic upgrade head`): the
+job connects while the database initialises, exits 1, and the app's gate on it fails
+`docker compose up`, so its entry is gated as an app's. A worker, a bot or a job no app
+service waits for that depends on one is not reported: it is no app service. Nor is a
+service every app awaits with
 `service_completed_successfully` (`wait-for-db`, a `postgres` image looping on
 `pg_isready -h db`): a job that exits, not a server to probe.
 `healthcheck: {disable: true}`, `test: ["NONE"]` and a `healthcheck: !reset {}` in a
@@ -90,7 +94,8 @@ restart; an Erlang node's boot) often takes longer than C004's ~40 s to the firs
 counted failure on a loaded CI runner, and a gate on a container marked unhealthy fails
 `docker compose up`. Failures during the start period do not count and a probe that
 passes ends it, so a fast start waits no longer. Every app service's entry for it with
-no `condition` gets `condition: service_healthy`; an explicit condition
+no `condition` gets `condition: service_healthy`, and so does the entry of a job an app
+waits for to complete (as C001 writes for a job it adds a database to); an explicit condition
 (`service_started`, ...) is the author's choice and is kept.
 A short list turned into the long form is converted once, every entry decided in
 this fix (as C003 decides them): `service_healthy` for each entry whose healthcheck
@@ -104,7 +109,9 @@ the entries it gates as C003 would. While an entry of
 a list naming the database is an app service with no healthcheck (C004) or has a
 healthcheck that cannot pass yet, the fix waits (display-only, naming what for):
 a healthcheck alone would leave C003 an entry it cannot gate yet. `fixer fix`
-applies C004 and D003 first, so the list is converted once they are in; display-only
+applies C004 and D003 first, so the list is converted once they are in (the check counts
+it as waiting only while those fixes are there and safe; an unsafe one, named in the
+reason, or none leaves it a person's job); display-only
 for good when such an app service has `extends:` (C004 never gives it a healthcheck,
 fixer does not follow `extends:`). Unsafe,
 with the reason, when fixer cannot tell whether an entry's healthcheck passes,
@@ -188,7 +195,12 @@ _SERVER_KEYS = ("image", "build", "command", "entrypoint", "environment", "env_f
 
 
 class Waits(Unfixable):
-    """A list naming the database waits for another fix (depends_plan.py)."""
+    """A list naming the database waits for another fix, or for a person
+    (depends_plan.py)."""
+
+    def __init__(self, wait: depends_plan.Wait) -> None:
+        super().__init__(wait.reason)
+        self.wait = wait
 
 
 # One part of the fix's edits, built only when the fix is applied.
@@ -245,7 +257,7 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     try:
         plan = _plan(ws, target, targets)
     except Waits as exc:
-        return replace(base, reason=str(exc), waits=True)
+        return exc.wait.on(base)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     title = "Add " + depends_plan.names([f"a `{p.tool}` healthcheck to {n}"
@@ -289,7 +301,7 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
     if listed.refused:
         raise Unfixable(f"the depends_on of {owner.name} stays as written: {listed.refused}")
     if listed.waits:
-        raise Waits(f"the depends_on of {owner.name} {listed.waits}")
+        raise Waits(listed.waits.after(f"the depends_on of {owner.name} "))
     plan.doubt = plan.doubt or listed.doubt
     for name in listed.probes:
         _add_healthcheck(plan, targets[name])

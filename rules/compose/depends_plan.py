@@ -20,7 +20,10 @@ entry right, and waits while one of them cannot be decided yet:
   is an app service with no healthcheck that C004 may add (not one whose listen port is
   unknown, or whose compose healthcheck sets only timings), a database C005 will probe
   (for the fixes that do not probe it themselves: C001, C003), or a service whose
-  healthcheck cannot pass yet (D003, P001 or H002 may repair it);
+  healthcheck cannot pass yet (D003, P001 or H002 may repair it). The finding `follows`
+  those rules' findings (`Wait`): the check counts it as waiting only while each is there
+  with a safe fix, or waits in turn (engine/gates.py); a healthcheck no rule repairs (a
+  `redis-cli ping` on a moved port) is a person's job from the start;
 - no conversion at all (display-only with the reason) when such an app service has
   `extends:`: its healthcheck may come from the service it extends, which fixer does not
   read, and C004 never adds one there, so a wait for it would never end.
@@ -31,7 +34,7 @@ so in `fixer fix` a waiting list is converted once those fixes are in.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -49,9 +52,41 @@ from fixer.facts.health.healthchecks import (
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, STARTED, entry_line
 from fixer.model.optout import turned_off
+from fixer.model.rule import Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, elements, get, scalar
+
+
+# (rule code, service): a finding whose fix a waiting list follows (Violation.follows)
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Why a list must stay as it is for now, and the findings whose fixes decide its
+    entries; `by_hand`: an entry no rule's fix decides (a healthcheck none repairs)."""
+
+    reason: str
+    follows: tuple[Key, ...] = ()
+    by_hand: bool = False
+
+    def after(self, prefix: str) -> Wait:
+        """The same wait, its reason said of a list (`the depends_on of api `)."""
+        return replace(self, reason=prefix + self.reason)
+
+    def join(self, other: Wait) -> Wait:
+        """Both waits: the list is converted once every entry of both can be; the reason
+        is the first one's, unless only the other waits for a person."""
+        first = other if other.by_hand and not self.by_hand else self
+        return Wait(first.reason, tuple(dict.fromkeys((*self.follows, *other.follows))),
+                    self.by_hand or other.by_hand)
+
+    def on(self, violation: Violation) -> Violation:
+        """The finding, display-only while it waits: for the fixes it follows (the check
+        judges them, engine/gates.py), or for a person."""
+        return replace(violation, reason=self.reason, follows=self.follows,
+                       waits=not self.by_hand, blocked=self.by_hand)
 
 
 @dataclass(frozen=True)
@@ -61,7 +96,7 @@ class ListPlan:
     `service_started` here, for a caller that converts all the same)."""
 
     conditions: dict[str, str]
-    waits: str | None = None          # why the list must stay as it is for now
+    waits: Wait | None = None         # why the list must stay as it is for now
     refused: str | None = None        # why it must stay as it is: no fix of the run decides it
     doubt: str | None = None          # why a gate it writes is not shown to pass
     probes: tuple[str, ...] = ()      # databases the fix must give their probe (C005)
@@ -79,6 +114,8 @@ class _Entry:
     why: str | None = None            # what it waits for, or why its gate is in doubt
     probed: bool = False              # the fix gives it its probe
     refused: str | None = None        # why no fix can decide it (a person must)
+    follows: tuple[Key, ...] = ()     # while it waits: the findings whose fixes decide it
+    by_hand: bool = False             # while it waits: no rule's fix decides it
 
 
 def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
@@ -92,7 +129,7 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
     listed = [(name, entry_line(doc, definition, e))
               for name, e in ((scalar(e), e) for e in elements(value)) if name]
     conditions: dict[str, str] = {}   # as listed, then the entries the fix adds
-    waits: str | None = None
+    waits: Wait | None = None
     refused: str | None = None
     doubt: str | None = None
     probed: list[str] = []
@@ -104,8 +141,9 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
         if entry.refused is not None:
             refused = refused or entry.refused
         elif entry.condition is None:
-            waits = waits or (f"waits until {entry.why}; the long form now would pin {name} "
-                              "to service_started")
+            wait = Wait(f"waits until {entry.why}; the long form now would pin {name} to "
+                        "service_started", entry.follows, entry.by_hand)
+            waits = wait if waits is None else waits.join(wait)
         elif entry.condition == HEALTHY:
             doubt = doubt or entry.why
         probed += [name] if entry.probed else []
@@ -136,13 +174,13 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
         if probes:   # C005's own change: the probe and its gate, no safer than its own fix
             doubt = probe_doubt(ws, database)
             return _Entry(HEALTHY, doubt and f"{name}'s probe may not pass: {doubt}", probed=True)
-        return _Entry(why=f"{name} has a healthcheck (C005)")
+        return _Entry(why=f"{name} has a healthcheck (C005)", follows=(("C005", name),))
     if is_app_service(ws, target) and cannot_add(target) is None and not c003_off:
         if target.get("extends") is not None:   # C004 leaves it alone: no wait ends
             return _Entry(refused=f"{name} has `extends:`, which fixer does not follow: "
                                   f"whether {owner.name} should wait for it to be healthy "
                                   "is for a person to decide (write the long form by hand)")
-        return _Entry(why=f"{name} has a healthcheck (C004)")
+        return _Entry(why=f"{name} has a healthcheck (C004)", follows=(("C004", name),))
     return _Entry(STARTED)   # none, and none to come: what the short form meant
 
 
@@ -153,7 +191,12 @@ def _gate(ws: Workspace, target: Service, doc: ComposeDoc) -> _Entry:
     if verdict is stackcheck.Verdict.UNKNOWN:
         return _Entry(HEALTHY, why)
     detail = why.split(": ", 1)[-1]  # "auth's healthcheck cannot pass: it runs curl, ..."
-    return _Entry(why=f"{target.name}'s healthcheck can pass (today {detail})")
+    repairs = stackcheck.repaired_by(ws, target, doc)
+    if not repairs:   # a person repairs it
+        return _Entry(why=f"{target.name}'s healthcheck can pass (today {detail}, which no "
+                          "fix of fixer repairs)", by_hand=True)
+    return _Entry(why=f"{target.name}'s healthcheck can pass (today {detail})",
+                  follows=tuple((code, target.name) for code in repairs))
 
 
 def names(items: Sequence[str], most: int | None = None) -> str:

@@ -229,7 +229,7 @@ class DatabasePlan:
     profiles: tuple[str, ...] = ()    # its users' when every one runs only under profiles
     # what a user's short `depends_on` list waits for (C004 or C005 may give an entry its
     # healthcheck): converted now, it would pin that entry to `service_started`
-    waits: str | None = None
+    waits: depends_plan.Wait | None = None
 
     @property
     def c003_on_the_way(self) -> str:
@@ -338,7 +338,7 @@ def profiles(users: Sequence[Service]) -> tuple[str, ...]:
 
 
 def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Value]]
-           ) -> tuple[tuple[Gate, ...], str | None, str | None]:
+           ) -> tuple[tuple[Gate, ...], str | None, depends_plan.Wait | None]:
     """`condition: service_healthy` on the database in every user's `depends_on`, why a
     gate is in doubt, and what the fix waits for. A short list becomes the long form, each
     other entry decided as C003 decides it; while one of them cannot be decided yet (C004
@@ -346,13 +346,14 @@ def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Valu
     waits, and `fixer fix` applies it after those (with `--unsafe-fixes` too)."""
     gates: list[Gate] = []
     doubt: str | None = None
-    waits: str | None = None
+    waits: depends_plan.Wait | None = None
     for owner, doc, definition in sites:
         listed = depends_plan.plan(ws, owner, doc, definition, {host: HEALTHY})
         if listed.refused:
             raise Unfixable(f"the depends_on of {owner.name} stays as written: {listed.refused}")
         if listed.waits:
-            waits = waits or f"the depends_on of {owner.name} {listed.waits}"
+            wait = listed.waits.after(f"the depends_on of {owner.name} ")
+            waits = wait if waits is None else waits.join(wait)
         doubt = doubt or listed.doubt
         refused = conditions_refused(doc, definition, listed.conditions)
         if refused:

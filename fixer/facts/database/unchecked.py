@@ -19,7 +19,7 @@ from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
 from fixer.facts.database.probes import DbProbe, probe
 from fixer.facts.health.healthchecks import Health, compose_health, healthcheck_fragment
-from fixer.model.appservice import is_app_service
+from fixer.model.appservice import COMPLETED, is_app_service
 from fixer.model.depends import HEALTHY, Dependency, dependencies
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
@@ -37,7 +37,8 @@ class Unchecked:
     probe: DbProbe
     partial: bool                                    # compose sets timings but no test
     dependents: list[tuple[Service, Dependency]] = field(default_factory=list)
-    apps: set[str] = field(default_factory=set)      # dependents that are app services: C005
+    apps: set[str] = field(default_factory=set)      # dependents that are app services, or
+                                                     # jobs apps await to completion: C005
                                                      # reports for them and gates their entries
     # those of them that would wait for it (`_waits_for_health`): with none, C005's probe
     # would change no start-up order
@@ -71,18 +72,33 @@ def _find(ws: Workspace, stack: Stack) -> dict[str, Unchecked]:
         known = probe(ws, service)
         if known is not None:
             found[name] = Unchecked(service, known, state is Health.PARTIAL)
+    jobs: frozenset[str] | None = None   # asked for only when a non-app service names one
     for owner in stack.services.values():
         if owner.app is None:
             continue
         for dependency in dependencies(owner):
             target = found.get(dependency.name)
-            if target is not None:
-                target.dependents.append((owner, dependency))
-                if is_app_service(ws, owner):
-                    target.apps.add(owner.name)
-                    if _waits_for_health(dependency):
-                        target.waiting.add(owner.name)
+            if target is None:
+                continue
+            target.dependents.append((owner, dependency))
+            if not is_app_service(ws, owner):
+                jobs = _awaited_by_apps(ws, stack) if jobs is None else jobs
+                if owner.name not in jobs:
+                    continue
+            target.apps.add(owner.name)
+            if _waits_for_health(dependency):
+                target.waiting.add(owner.name)
     return found
+
+
+def _awaited_by_apps(ws: Workspace, stack: Stack) -> frozenset[str]:
+    """The one-shot jobs an app service waits for with `service_completed_successfully`
+    (`migrations` running `alembic upgrade head`): a job that connects before its database
+    accepts connections exits 1, and the app's gate on it fails `docker compose up`. C005
+    gates such a job's entry as it gates an app's."""
+    return frozenset(dependency.name for owner in stack.services.values()
+                     if is_app_service(ws, owner) for dependency in dependencies(owner)
+                     if dependency.condition == COMPLETED)
 
 
 def _waits_for_health(dependency: Dependency) -> bool:
