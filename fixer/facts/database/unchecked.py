@@ -145,9 +145,11 @@ def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
     return None
 
 
-# the port each family listens on unless told another, and the probe options that name one
+# the port each family listens on unless told another, and the probe options that name one.
+# Not rabbitmq: `rabbitmq-diagnostics ping` asks the node through the CLI tools' own channel,
+# never the AMQP port, so an AMQP listener moved to 5673 leaves the probe as good.
 _DEFAULT_PORTS = {"postgres": "5432", "mysql": "3306", "mariadb": "3306", "redis": "6379",
-                  "valkey": "6379", "mongo": "27017", "rabbitmq": "5672"}
+                  "valkey": "6379", "mongo": "27017"}
 _PORT_NAMED = re.compile(r"(?:^|\s)(?:-p|-P|--port)\b")
 
 
