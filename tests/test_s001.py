@@ -61,7 +61,8 @@ REFERENCES = [
                  "services:\n  api:\n    build:\n      args: {A: '1'}\n      context: .\n"
                  "      dockerfile: 'docker/Dockerfile.prod'\n", id="quoted-subfolder-path"),
     pytest.param("services:\n  api:\n    build:\n      shm_size: 1gb\n", "DockerFile",
-                 "services:\n  api:\n    build:\n      dockerfile: DockerFile\n      shm_size: 1gb\n",
+                 "services:\n  api:\n    build:\n      dockerfile: DockerFile\n"
+                 "      shm_size: 1gb\n",
                  id="mapping-without-context"),
     # a folded `build:` is one value: it becomes `context:` on one line, and the keys after
     # it stay where they were (its end mark lies past its line break)

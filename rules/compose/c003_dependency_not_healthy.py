@@ -78,10 +78,11 @@ healthcheck cannot pass (the app raises at start-up: it builds
 the module's file (`Path(__file__).parent / "static"`, `os.path.join(os.path.dirname(
 __file__), "media")`), at import or in its factory, without `check_dir=False`, and the
 image has no such folder, nor may a volume, a `RUN`, an `ADD`, another stage or the code
-make one (a folder a setting or a variable names makes the gate unsafe instead); it probes a path the app does not
-serve, another port, or runs a tool the image lacks (for a service without `build:` that
-runs the image another service of the stack builds, that build's final stage: D003 reports
-it there, and this finding does not wait for that fix); BusyBox's wget, Alpine's unless the
+make one (a folder a setting or a variable names makes the gate unsafe instead); it
+probes a path the app does not serve, another port, or runs a tool the image lacks (for a
+service without `build:` that runs the image another service of the stack builds, that
+build's final stage: D003 reports it there, and this finding does not wait for that fix);
+BusyBox's wget, Alpine's unless the
 image installs GNU wget, asks for `localhost` of a server bound to `0.0.0.0` or
 `127.0.0.1`: BusyBox tries
 `::1` only, where an IPv4 bind does not listen; it probes the container over HTTP while
