@@ -68,7 +68,9 @@ such route (it would fake the page): display-only. So is a probe that sends HEAD
 -I`, GNU wget's `--spider`): a route added with `@app.get` answers it 405. Display-only too
 when that one
 health route may refuse a plain GET (`dependencies=[Depends(require_api_key)]` on the
-route or on the `include_router` that adds it): a probe moved there fails all the same.
+route or on the `include_router` that adds it), or its handler answers an error status of
+its own (`response.status_code = 503` until a model loads): a probe moved there fails all
+the same, or for longer than the healthcheck waits.
 Display-only when the probe's path is the root path the server is given (`uvicorn
 --root-path /orders`, or `UVICORN_ROOT_PATH=/orders` in its environment, which the uvicorn
 CLI reads the same; a proxy's prefix) before a route the app serves (a probe
@@ -235,9 +237,12 @@ def _head_probe(service: Service) -> str | None:
 
 def _refusal(routes: AppRoutes, path: str) -> str:
     """Why a GET of the app's route at `path` may be refused before its handler answers
-    (its own or its router's dependencies); "" when one route there answers plainly."""
+    (its own or its router's dependencies), or answered with an error status of its
+    handler's own (503 until a model loads: fixer cannot show that state ends, as C003
+    says of a gate); "" when one route there answers plainly."""
     wanted = path.rstrip("/") or "/"
-    found = [r.refusal() for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
+    found = [r.refusal() or r.error_answer() for r in routes.routes
+             if r.get and (r.path.rstrip("/") or "/") == wanted]
     return "" if not found or not all(found) else found[0]
 
 
