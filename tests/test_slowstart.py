@@ -51,6 +51,12 @@ def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool] | None:
      (2, "hf_hub_download", False)),
     # the Ollama client asks its server to download a model; the client alone loads none
     ("import ollama\n\nollama.pull('llama3.1')\n", (3, "ollama.pull", False)),
+    # ... and through a client of its own, as Ollama's README writes it
+    ("from ollama import AsyncClient\n\nclient = AsyncClient()\nclient.pull('llama3:8b')\n",
+     (4, "client.pull", False)),
+    # a file read from S3 into memory: as long as a download of it
+    ("import boto3\n\nbody = boto3.client('s3').get_object(Bucket='b', Key='m')['Body']\n",
+     (3, "get_object", False)),
     # a library that serves or runs models, whose loader fixer does not know by name
     ("from vllm import LLM\n\nllm = LLM(model='facebook/opt-125m')\n", (1, "vllm", True)),
     ("import os\nfrom faster_whisper import WhisperModel\nm = WhisperModel('large-v3')\n",
@@ -89,6 +95,8 @@ def test_an_http_call_of_a_start_up_function_is_a_slow_start() -> None:
     "# from_pretrained is mentioned in a comment only\nx = 1\n",
     "from_pretrained = None\n",
     "import ollama\n\n\ndef chat(p):\n    return ollama.chat(model='m', messages=[p])\n",
+    # `.pull()` of a module that does not import ollama (a git repository's)
+    "import git\n\nrepo = git.Repo('.')\nrepo.remotes.origin.pull()\n",
     # a module of the app's own named like a library, imported relatively
     "from .torch import helpers\n",
 ])

@@ -142,8 +142,9 @@ installs packages or fetches a model or data first (`pip install ... && uvicorn 
 `python download_model.py && ...`, `ollama pull`, `python -c "...snapshot_download(...)"`,
 or that script's `pip install` or `from_pretrained`), or when a start-up function of the
 app (`lifespan`, an `on_event("startup")` handler) makes an HTTP request (`client.post(
-".../api/pull")`), or the app's modules fetch a file from S3 (boto3's `s3.download_file`,
-`download_fileobj`): a download, a load, an install or the wait may outlast the
+".../api/pull")`) or pulls a model through an Ollama client (`client.pull(...)`), or the
+app's modules fetch a file from S3 (boto3's `s3.download_file`, `download_fileobj`,
+`get_object`): a download, a load, an install or the wait may outlast the
 healthcheck's 40 s, and the container is
 marked unhealthy.
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets

@@ -57,12 +57,18 @@ _LOADER_NAMES = frozenset({"from_pretrained", "SentenceTransformer", "CrossEncod
 # boto3's S3 downloads (`s3.download_file(bucket, key, path)`, `download_fileobj`): a model
 # or data file fetched from a bucket, gigabytes for a pickled model; a method of a client or
 # a bucket, so only called on something
-_S3_DOWNLOADS = frozenset({"download_file", "download_fileobj"})
+_S3_DOWNLOADS = frozenset({"download_file", "download_fileobj",
+                           # `s3.get_object(Bucket=..., Key=...)["Body"].read()`: the same
+                           # file read into memory
+                           "get_object"})
 # `torch.hub.load`, `spacy.load`, `nltk.download("punkt")`
 # `ollama.pull("llama3.1")`: the Ollama client asks its server to download a model (the
 # client alone, an HTTP client, loads nothing)
 _LOADER_OWNERS = {"load": frozenset({"hub", "spacy"}), "download": frozenset({"nltk"}),
                   "pull": frozenset({"ollama"})}
+# ... and `client.pull(model)` on the module's own `ollama.Client`/`AsyncClient`, the form
+# Ollama's README shows: a `.pull()` in a module that imports ollama
+_CLIENT_PULLS = "ollama"
 _PIPELINE_SOURCE = "transformers"
 # Libraries that load models to serve or run them, by top-level package: an app importing one
 # may load a model through a call not listed above.
@@ -75,7 +81,7 @@ _MODEL_LIBRARIES = frozenset({
 # Every name above appears in the text of a module that calls or imports it: most modules are
 # skipped without a walk of their tree.
 _WORDS = (*_LOADER_NAMES, *_S3_DOWNLOADS, "hub.load", "spacy.load", "nltk.download",
-          "ollama.pull", "pipeline", *_MODEL_LIBRARIES, "lifespan", "startup")
+          _CLIENT_PULLS, "pipeline", *_MODEL_LIBRARIES, "lifespan", "startup")
 
 
 class ModelLoad(NamedTuple):
@@ -386,8 +392,9 @@ def _loads(file: TextFile) -> list[Load]:
             libraries.extend((node.lineno, alias.name) for alias in node.names)
     found: list[Load] = []
     handlers = [f for f in functions if _handles_a_route(f)]
+    pulls = any(module.split(".")[0] == _CLIENT_PULLS for _line, module in libraries)
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
-        name = _loader(call.func, pipelines)
+        name = _loader(call.func, pipelines, pulls)
         if name is None or _inside(handlers, call.lineno):
             continue   # a route's handler runs per request
         within = _within(functions, call.lineno)
@@ -464,8 +471,9 @@ def _within(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) 
     return max(holding, key=lambda f: f.lineno).name if holding else ""
 
 
-def _loader(func: ast.expr, pipelines: bool) -> str | None:
-    """The call as written when it loads a model, else None."""
+def _loader(func: ast.expr, pipelines: bool, pulls: bool = False) -> str | None:
+    """The call as written when it loads a model, else None. `pulls`: the module imports
+    ollama, whose clients' `.pull()` downloads one."""
     if isinstance(func, ast.Name):
         loads = func.id in _LOADER_NAMES or (pipelines and func.id == "pipeline")
         return func.id if loads else None
@@ -474,7 +482,7 @@ def _loader(func: ast.expr, pipelines: bool) -> str | None:
     owner = func.value.attr if isinstance(func.value, ast.Attribute) else \
         func.value.id if isinstance(func.value, ast.Name) else None
     if func.attr in _LOADER_NAMES or func.attr in _S3_DOWNLOADS or \
-            owner in _LOADER_OWNERS.get(func.attr, ()) or \
+            owner in _LOADER_OWNERS.get(func.attr, ()) or (pulls and func.attr == "pull") or \
             (pipelines and func.attr == "pipeline" and owner == _PIPELINE_SOURCE):
         return f"{owner}.{func.attr}" if owner else func.attr
     return None
