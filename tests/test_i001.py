@@ -372,3 +372,15 @@ def test_the_fix_is_unsafe_where_a_command_outside_the_image_names_a_module(
 def test_a_command_run_from_another_folder_leaves_the_fix_safe(path: str, text: str) -> None:
     [finding] = check(flat_copy({path: text, "other/app/main.py": APP}), select="I001")
     assert finding.safety.value == "safe", finding.reason
+
+
+def test_i001_an_absolute_import_of_what_the_local_module_defines_is_no_shadowing() -> None:
+    """`from database import SessionLocal` beside `from .database import engine`: the local
+    `database` defines SessionLocal, so the absolute import means the local module, which it
+    finds at the top level; no installed `database` is shadowed."""
+    body = ("from .database import engine\n\n\ndef session():\n"
+            "    from database import SessionLocal\n    return SessionLocal, engine\n")
+    files = service({"svc/main.py": app_module(body),
+                     "svc/database.py": "SessionLocal = None\nengine = None\n"})
+    [finding] = check(files, select="I001")
+    assert finding.fixable and finding.reason is None

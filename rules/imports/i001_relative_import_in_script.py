@@ -316,11 +316,36 @@ def _shadowing(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module] if not node.level and node.module else []
             clash = next((n.split(".")[0] for n in names if n.split(".")[0] in local), None)
-            if clash is not None:
+            if clash is not None and not _means_local(modules, clash, node):
                 return (f"{path}:{node.lineno} imports the installed `{clash}`, which the "
                         f"local {clash} module would shadow at the top level: rename the "
                         "module first")
     return None
+
+
+def _means_local(modules: Modules, name: str, node: ast.Import | ast.ImportFrom) -> bool:
+    """`from database import SessionLocal` where the local `database` module defines
+    `SessionLocal` itself (a def, a class, an assignment; not an import of it): the local
+    module is what the import means, and what it finds at the top level. `celery.py`'s own
+    `from celery import Celery` is not: it imports the name."""
+    if not isinstance(node, ast.ImportFrom) or node.module != name or \
+            any(alias.name == "*" for alias in node.names):
+        return False
+    path = modules.path_of(name)
+    loaded = modules.load(path) if path is not None else None
+    if loaded is None:
+        return False
+    defined = {target for statement in loaded[1].body for target in _defines(statement)}
+    return all(alias.name in defined for alias in node.names)
+
+
+def _defines(statement: ast.stmt) -> list[str]:
+    """The names a top-level statement defines by itself: not those it imports."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [statement.name]
+    targets = statement.targets if isinstance(statement, ast.Assign) else \
+        [statement.target] if isinstance(statement, ast.AnnAssign) else []
+    return [t.id for t in targets if isinstance(t, ast.Name)]
 
 
 def _packaged(ws: Workspace, found: appmodule.AppModule) -> str | None:
