@@ -456,12 +456,12 @@ DEPENDS_ROUTE = APP.replace("from fastapi import FastAPI", "from fastapi import 
                  "(2 to fix by hand).", id="probe-no-rule-repairs"),
     pytest.param({"docker-compose.yml": WAITS_API.format(deps="[kafka, cache]") + KAFKA +
                   "  cache:\n    image: redis:7-alpine\n"},
-                 "(1 more with `--unsafe-fixes`, 1 to fix by hand).", id="unsafe-c005"),
+                 "(2 more with `--unsafe-fixes`).", id="unsafe-c005"),
     pytest.param({"docker-compose.yml": WAITS_API.format(deps="[db]").replace(
         "    depends_on: [db]\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
         "\"http://localhost:8000/health\"]\n", "") + WORKER + PG, "api/app/main.py": DEPENDS_ROUTE,
         "api/app/worker.py": "import time\n\ntime.sleep(60)\n"},
-                 "(1 more with `--unsafe-fixes`, 1 to fix by hand).", id="unsafe-c004"),
+                 "(2 more with `--unsafe-fixes`).", id="unsafe-c004"),
     pytest.param({"docker-compose.yml": WAITS_API.format(deps="[db]").replace(
         "    depends_on: [db]\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
         "\"http://localhost:8000/health\"]\n", "") + WORKER + PG,
@@ -473,8 +473,8 @@ def test_check_counts_a_list_as_waiting_only_for_safe_fixes(
         tmp_path: Path, files: dict[str, str], summary: str) -> None:
     """A `depends_on` list converted once another entry gets its healthcheck waits for that
     only while plain `fixer fix` makes it: a probe no rule repairs (redis-cli on a moved
-    port) or a fix only `--unsafe-fixes` applies leaves it a person's job, and `fixer fix`
-    then prints the same summary again."""
+    port) leaves it a person's job, and one that follows a fix only `--unsafe-fixes`
+    applies is counted with that fix."""
     case = write_tree(tmp_path / "repo", {**WAITS_FILES, **files})
     code, _, err = run_cli("check", case)
     assert code == 1 and err.rstrip().endswith(summary), err

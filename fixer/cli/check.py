@@ -325,7 +325,9 @@ def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (
     if not findings and not errors and not unused:
         return "All checks passed." + hidden
     safe = sum(1 for f in findings if f.safety is Safety.SAFE)
-    unsafe = sum(1 for f in findings if f.safety is Safety.UNSAFE)
+    # a finding that follows unsafe fixes is fixed by the same `--unsafe-fixes` run
+    unsafe = sum(1 for f in findings if f.safety is Safety.UNSAFE or
+                 (f.violation.after_unsafe and not f.fixable))
     parts = [f"{safe} fixable with `fixer fix`"] if safe else []
     parts += [f"{unsafe} more with `--unsafe-fixes`"] if unsafe else []
     # display-only until other fixes of the same `fixer fix` are in: not a person's job

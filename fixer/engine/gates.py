@@ -42,19 +42,22 @@ def _following(findings: list[Finding]) -> list[Finding]:
     if not any(f.violation.follows for f in findings):
         return findings
     settled = _settled(findings)
+    with_unsafe = _settled(findings, Safety.UNSAFE)
     fixes = {(f.code, f.service): f for f in findings if f.fixable}
-    return [_follow(f, settled, fixes) if f.violation.follows and not f.fixable else f
-            for f in findings]
+    return [_follow(f, settled, fixes, with_unsafe) if f.violation.follows and not f.fixable
+            else f for f in findings]
 
 
 Key = tuple[str, str | None]
 
 
-def _settled(findings: list[Finding]) -> set[Key]:
-    """The (code, service) of the findings plain `fixer fix` fixes: those with a safe fix,
-    then those that follow only such (C001 waits for C005's probe, which waits for C004's
-    healthcheck), until none is added. A cycle of waits settles none of them."""
-    settled: set[Key] = {(f.code, f.service) for f in findings if f.safety is Safety.SAFE}
+def _settled(findings: list[Finding], least: Safety = Safety.SAFE) -> set[Key]:
+    """The (code, service) of the findings plain `fixer fix` fixes (with `least` UNSAFE:
+    `fixer fix --unsafe-fixes`): those with such a fix, then those that follow only such
+    (C001 waits for C005's probe, which waits for C004's healthcheck), until none is added.
+    A cycle of waits settles none of them."""
+    allowed = (Safety.SAFE,) if least is Safety.SAFE else (Safety.SAFE, Safety.UNSAFE)
+    settled: set[Key] = {(f.code, f.service) for f in findings if f.safety in allowed}
     pending = [f for f in findings if f.violation.follows and not f.fixable and
                not f.violation.blocked]
     while True:
@@ -65,8 +68,9 @@ def _settled(findings: list[Finding]) -> set[Key]:
         settled |= added
 
 
-def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, Finding]) -> Finding:
-    """The finding waiting, or a person's job."""
+def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, Finding],
+            with_unsafe: set[Key]) -> Finding:
+    """The finding waiting, waiting for `--unsafe-fixes`, or a person's job."""
     violation = finding.violation
     if violation.blocked:
         return finding
@@ -89,7 +93,8 @@ def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, Finding]) -> F
                   f"({first.path}:{first.line}): `fixer fix` applies it only with "
                   "`--unsafe-fixes`")
     return Finding(finding.rule, replace(violation, waits=False, blocked=claimed,
-                                         reason=reason))
+                                         reason=reason,
+                                         after_unsafe=all(k in with_unsafe for k in follows)))
 
 
 def _named(follows: tuple[tuple[str, str], ...]) -> str:

@@ -151,6 +151,9 @@ class Violation:
     # counts, unlike `waits`; like it, the next step of other changes, so a fix that makes
     # it appear did not make a defect (engine/verify.py).
     blocked: bool = False
+    # Blocked only until `--unsafe-fixes`: every fix it follows is there, and a run with
+    # unsafe fixes makes them, then this one (the check counts it with the unsafe fixes)
+    after_unsafe: bool = False
 
     @property
     def safety(self) -> Safety:

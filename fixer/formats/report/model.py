@@ -85,6 +85,8 @@ class Audit:
         job."""
         if finding.fingerprint in self.fixed_later:
             return Safety.SAFE
+        if finding.violation.after_unsafe and not finding.fixable:
+            return Safety.UNSAFE   # the `--unsafe-fixes` run makes it after the fixes it follows
         if finding.safety is Safety.SAFE and \
                 (self.after is not None or self.failure_of(finding) is not None):
             return Safety.DISPLAY
