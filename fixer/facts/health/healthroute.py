@@ -228,10 +228,10 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                           served=route)
     if route is not None:
         shown = route.path.replace(UNKNOWN, "…")
-        why = " (its router's prefix is not a literal: a setting, or a name from another " \
-            "module)" if route.path.startswith(UNKNOWN) else ""
+        prefix = " (its router's prefix is not a literal: a setting, or a name from " \
+            "another module)" if route.path.startswith(UNKNOWN) else ""
         return HealthPlan(Source.UNREADABLE, None, f"its health route `{shown}` is not a path "
-                          f"fixer can write in a probe{why}")
+                          f"fixer can write in a probe{prefix}")
     broken = _uncompiled(ws, service) if found is None else None
     if broken is not None:   # no literal in the code stands in for routes of a broken app
         return HealthPlan(Source.UNREADABLE, None, f"{broken}, so fixer cannot read the app")
