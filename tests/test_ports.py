@@ -795,3 +795,19 @@ def test_p001_holds_the_move_off_a_virtual_port_an_env_file_sets() -> None:
     [found] = check(repo, select="P001")
     assert found.safety.value == "unsafe", found.reason
     assert "an env_file of api sets VIRTUAL_PORT=8000" in (found.reason or "")
+
+
+def test_p001_names_the_start_script_it_does_not_edit() -> None:
+    """The port is written in a start script the CMD runs: the app side cannot move, and the
+    reason says where the port is and how to move compose's side instead."""
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n    ports:\n"
+                             "      - \"8000:8000\"\n",
+             "api/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                               "RUN pip install fastapi uvicorn\nCMD [\"/app/start.sh\"]\n",
+             "api/start.sh": "#!/bin/sh\nexec uvicorn main:app --host 0.0.0.0 --port 8080\n",
+             "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    [finding] = check(files, select="P001")
+    assert not finding.fixable
+    assert finding.reason == ("the port is set in the start script api/start.sh, which fixer "
+                              "does not edit: change it there, or move compose's side "
+                              "(`--port-source dockerfile`)")

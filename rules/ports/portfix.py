@@ -124,6 +124,10 @@ def _listen_move(ws: Workspace, service: BuiltService,
         sites.append(site)
     addition = None
     if not sites:
+        if listen.region is not None and listen.region.script:
+            return None, (f"the port is set in the start script {listen.region.path}, which "
+                          "fixer does not edit: change it there, or move compose's side "
+                          "(`--port-source dockerfile`)")
         if listen.addition is None:
             return None, f"no place to set the port ({listen.origin}{_where(listen.reason)})"
         addition = listen.addition
