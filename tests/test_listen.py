@@ -353,6 +353,13 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
                  None, "none", [], id="start-script-with-a-branch"),
     pytest.param({**df('CMD ["./start.sh"]'), "api/start.sh": "exec uvicorn a:b --port 8120\n"},
                  None, "none", [], id="start-script-without-shebang"),
+    # a bind whose value is a variable holding host and port: unknown, not gunicorn's 8000
+    pytest.param(df('CMD gunicorn a:b -k uvicorn.workers.UvicornWorker --bind "$BIND"'),
+                 None, "CMD", [], id="gunicorn-bind-of-a-variable"),
+    pytest.param({**df('CMD ["./api.sh"]'), "api/api.sh":
+                  "#!/bin/sh\nBIND=${GUNICORN_BIND:-0.0.0.0:8000}\nexec gunicorn a:b "
+                  "-k uvicorn.workers.UvicornWorker --bind \"${BIND}\"\n"},
+                 None, "CMD in api/api.sh", [], id="start-script-gunicorn-bind-variable"),
 ])
 def test_resolve(files: dict[str, str], port: int | None, origin: str,
                  sites: list[str]) -> None:

@@ -164,6 +164,10 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
     if launch.socket:
         return ListenPort(None, region.kind, (), launch, region,
                           "the server binds a Unix socket or a file descriptor, no TCP port")
+    if launch.unread_bind:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"{launch.server} binds `{launch.unread_bind}`, which fixer cannot "
+                          "read as host:port (a variable holding both)")
     if launch.binds:
         return ListenPort(None, region.kind, (), launch, region,
                           f"{launch.server} binds {' and '.join(launch.binds)}: it listens on "

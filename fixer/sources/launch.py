@@ -84,6 +84,9 @@ class Launch:
     # several TCP binds (`-b 0.0.0.0:8000 -b [::]:8000`), as written: the server listens on
     # each, and a port edit would have to change them all
     binds: tuple[str, ...] = ()
+    # a bind fixer cannot read as `host:port` (`--bind "$BIND"`, a variable holding both):
+    # the port is unknown, never the server's default
+    unread_bind: str = ""
     # how it comes to bind 127.0.0.1 only, as written (`--host 127.0.0.1`) or by the
     # server's default (uvicorn with no `--host`); "" when it binds elsewhere or fixer
     # cannot tell. The environment may still set the host (`UVICORN_HOST`)
@@ -295,6 +298,10 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
         tcp = [(port, index) for value, index in found if (port := bind_port(value))]
         if found and not tcp and all(v.startswith(_SOCKET_BINDS) for v, _ in found):
             return Launch(server, target, None, configured=configured, socket=True)
+        unread = next((v for v, _ in found if not bind_port(v) and
+                       not v.startswith(_SOCKET_BINDS)), None)
+        if unread is not None:
+            return Launch(server, target, None, configured=configured, unread_bind=unread)
         if len(tcp) > 1:
             written = tuple(v for v, _ in found if bind_port(v))
             return Launch(server, target, None, configured=configured, binds=written)
