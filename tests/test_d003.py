@@ -90,6 +90,21 @@ CURL_TEST = '["CMD", "curl", "-f", "http://localhost:8000/health"]'
     pytest.param("ghcr.io/astral-sh/uv:bookworm-slim", "debian", set(), id="uv-debian-slim"),
     pytest.param("ghcr.io/astral-sh/uv:alpine", "alpine", {"wget"}, id="uv-alpine"),
     pytest.param("ghcr.io/astral-sh/uv:0.5", "unknown", set(), id="uv-binaries-only"),
+    # NVIDIA's CUDA images on Ubuntu, and PyTorch's (conda's Python on the PATH)
+    pytest.param("nvidia/cuda:12.1.1-runtime-ubuntu22.04", "cuda-ubuntu", set(),
+                 id="cuda-runtime"),
+    pytest.param("nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04", "cuda-ubuntu", set(),
+                 id="cuda-cudnn-devel"),
+    pytest.param("nvidia/cuda:11.8.0-base-ubuntu20.04", "cuda-ubuntu", set(), id="cuda-base"),
+    pytest.param("nvidia/cuda:12.1.1-runtime-ubi8", "unknown", set(), id="cuda-ubi-no-apt"),
+    pytest.param("nvidia/cuda:latest", "unknown", set(), id="cuda-no-flavour"),
+    pytest.param("pytorch/pytorch:2.2.2-cuda12.1-cudnn8-runtime", "pytorch", {"python"},
+                 id="pytorch-runtime"),
+    pytest.param("pytorch/pytorch:2.5.1-cuda12.4-cudnn9-devel", "pytorch", {"python"},
+                 id="pytorch-devel"),
+    pytest.param("pytorch/pytorch:latest", "unknown", set(), id="pytorch-no-variant"),
+    pytest.param("pytorch/pytorch:1.13.1-cuda11.6-cudnn8-runtime", "unknown", set(),
+                 id="pytorch-1-built-otherwise"),
 ])
 def test_known_images(image: str, family: str, tools: set[str]) -> None:
     found = classify(image)

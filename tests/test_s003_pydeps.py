@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fixer.core.textfile import TextFile
-from fixer.facts.pydeps.brought import may_bring
+from fixer.facts.pydeps.brought import knows_dependencies, may_bring
 from fixer.facts.pydeps.pyproject_deps import requirement_lines, toml_error
 from fixer.facts.pydeps.pyproject_edit import Insertion, pep621_insertion, poetry_insertion
 from fixer.facts.pydeps.requirements import compiled_from
@@ -149,15 +149,30 @@ def test_a_lock_above_that_does_not_lock_the_member(root: dict[str, str]) -> Non
     assert finding.fixable, finding
 
 
-def test_what_frameworks_on_fastapi_may_bring() -> None:
-    assert may_bring("reflex") == frozenset({"fastapi", "uvicorn", "gunicorn"})
-    assert may_bring("fastapi-users") == frozenset({"fastapi"})
+def test_what_requirements_may_bring() -> None:
     assert may_bring("fastapi-cli") == may_bring("httpx") == frozenset()
     # a release a build variable picks may be one that brings them
     assert may_bring("fastapi", frozenset(), "==$FASTAPI_VERSION") == frozenset(
         {"uvicorn", "fastapi-cli"})
     assert may_bring("uvicorn-worker", frozenset(), ">=${V}") == frozenset({"gunicorn", "uvicorn"})
     assert may_bring("gunicorn", frozenset(), "==$V") == frozenset()
+
+
+@pytest.mark.parametrize(("project", "extras", "specifier", "known"), [
+    pytest.param("httpx", {"http2"}, "", True, id="known-none"),
+    pytest.param("sqlalchemy", {"asyncio"}, "", True, id="every-extra-known"),
+    pytest.param("fastapi", {"standard"}, "", True, id="known-extra"),
+    pytest.param("reflex", set(), "", False, id="unknown-project"),
+    pytest.param("transformers", {"serving"}, "", False, id="unknown-extra"),
+    pytest.param("fastapi", {"bogus"}, "", False, id="unknown-extra-of-fastapi"),
+    pytest.param("gradio", set(), "==2.9.4", False, id="release-before-the-known-ones"),
+    pytest.param("gradio", set(), ">=2", True, id="newest-release"),
+    pytest.param("ray", {"serve"}, "==1.13.0", False, id="extra-before-the-known-releases"),
+    pytest.param("ray", set(), "==1.13.0", True, id="without-the-extra"),
+])
+def test_which_dependencies_fixer_knows(project: str, extras: set[str], specifier: str,
+                                        known: bool) -> None:
+    assert knows_dependencies(project, frozenset(extras), specifier) is known
 
 
 def test_a_fastapi_extension_stands_back_for_fastapi_not_for_the_server() -> None:
@@ -173,3 +188,69 @@ def test_a_uv_export_file_is_exported_from_the_project() -> None:
             "#    uv export --no-hashes --no-dev -o requirements.txt\n"
             "anyio==4.8.0\n    # via starlette\n")
     assert compiled_from(text) == ("`uv export`", ["pyproject.toml"])
+
+
+def _service(files: dict[str, str]) -> dict[str, str]:
+    return {"docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+            "api/app/__init__.py": "", "api/app/main.py": MAIN, "api/Dockerfile": REQS,
+            **{f"api/{path}": text for path, text in files.items()}}
+
+
+@pytest.mark.parametrize(("requirements", "subjects"), [
+    pytest.param("fastapi==0.115.0\nlangserve==0.2.2\n", [], id="unknown-project"),
+    pytest.param("fastapi==0.115.0\ntransformers[serving]==4.41.2\n", [], id="unknown-extra"),
+    pytest.param("fastapi==0.115.0\ntransformers[torch]==4.41.2\n", [], id="extra-not-named"),
+    pytest.param("fastapi==0.115.0\nhttpx[http2]==0.27.0\n", ["requirement:uvicorn"],
+                 id="known-to-bring-none"),
+    # pip-compile's output lists what its lines bring: an unknown line brings nothing more
+    pytest.param("fastapi==0.115.0\n    # via -r requirements.in\nlangserve==0.2.2\n"
+                 "    # via -r requirements.in\n", ["requirement:uvicorn"], id="compiled"),
+])
+def test_a_requirement_of_unknown_dependencies_may_bring_the_server(
+        requirements: str, subjects: list[str]) -> None:
+    found = check(_service({"requirements.txt": requirements}), select="S003")
+    assert [f.subject for f in found] == subjects
+
+
+OWN_EXTRAS = ('[project]\nname = "Tagger"\nversion = "1"\ndependencies = ["fastapi"]\n\n'
+              '[project.optional-dependencies]\ngpu = ["torch>=2.2"]\n'
+              'serve = ["uvicorn[standard]>=0.29"]\nall = ["tagger[gpu]", "tagger[all]"]\n')
+
+
+def test_an_extra_naming_the_projects_own_extras_brings_only_theirs() -> None:
+    dockerfile = REQS.replace("-r requirements.txt", '".[all]"')
+    [finding] = check(_service({"pyproject.toml": OWN_EXTRAS, "Dockerfile": dockerfile}),
+                      select="S003")
+    assert finding.subject == "requirement:uvicorn"
+    assert "only in the optional extra `serve`" in finding.message, finding
+
+
+def test_packaging_tools_and_parts_of_python_bring_no_server() -> None:
+    dockerfile = REQS.replace("WORKDIR /app\n", "WORKDIR /app\nRUN apt-get update && apt-get "
+                              "install -y python3-venv python3-dev python3-pip\nRUN pip install "
+                              "--upgrade pip setuptools wheel\n")
+    found = check(_service({"requirements.txt": "fastapi==0.115.0\n", "Dockerfile": dockerfile}),
+                  select="S003")
+    assert [f.subject for f in found] == ["requirement:uvicorn"]
+
+
+UV_PROJECT = ('[project]\nname = "search"\nversion = "1"\n'
+              'dependencies = ["fastapi>=0.115", "langserve>=0.2"]\n')
+UV_LOCK = ('version = 1\n\n[[package]]\nname = "fastapi"\nversion = "0.115.0"\n\n'
+           '[[package]]\nname = "search"\nversion = "1"\nsource = { editable = "." }\n'
+           'dependencies = [{ name = "fastapi" }, { name = "langserve" }]\n')
+LANGSERVE = '\n[[package]]\nname = "langserve"\nversion = "0.2.2"\n'
+
+
+@pytest.mark.parametrize(("lock", "subjects"), [
+    # the lock pins what every requirement brings: no uvicorn among them
+    pytest.param(UV_LOCK + LANGSERVE, ["requirement:uvicorn"], id="every-requirement-pinned"),
+    # a lock that lacks a requirement is not the whole install: `uv sync` locks again
+    pytest.param(UV_LOCK, [], id="a-requirement-unpinned"),
+])
+def test_a_lock_pins_what_unknown_requirements_bring(lock: str, subjects: list[str]) -> None:
+    dockerfile = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install uv && uv sync\n"
+                  + UVICORN)
+    found = check(_service({"pyproject.toml": UV_PROJECT, "uv.lock": lock,
+                            "Dockerfile": dockerfile}), select="S003")
+    assert [f.subject for f in found] == subjects

@@ -12,7 +12,11 @@ images whose tools fixer knows are judged (the known-images table: full `python`
 `node` images and `nginx:*-alpine` ship curl;
 slim images ship neither tool; Alpine's busybox ships `wget`; `-alpine-slim`,
 `alpine`, `debian`, `ubuntu`, distroless, Chainguard's `python` and `scratch` lack curl;
-uv's images derived from these, `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, are
+so do NVIDIA's `nvidia/cuda` images of an Ubuntu flavour (`-base`, `-runtime`, `-devel`
+tags such as `12.1.1-runtime-ubuntu22.04`; their build purges the curl it fetches the
+keyring with), which have no Python either, and PyTorch 2's `pytorch/pytorch` `-runtime`
+and `-devel` images (Ubuntu, with conda's `python` on the PATH); uv's images derived
+from these, `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, are
 read as the image they add uv to), through registry
 prefixes, digests, `${VAR:-default}` tags and the compose build args that set them.
 Any other image is never reported. A stage built `FROM` an earlier stage inherits

@@ -13,9 +13,11 @@ includes), the build context's requirements.txt, the pyproject.toml a COPY bring
 (else the build context's; PEP 621
 `dependencies` or Poetry's `[tool.poetry.dependencies]`) when `pip install .`,
 `uv sync`, `poetry install` or `pdm install` builds it, with the extras and dependency
-groups that command installs (uv: its default groups, `dev` unless
-`[tool.uv] default-groups` says otherwise, changed by `--no-dev`, `--group`, `--only-group`,
-`--no-group`, `--all-groups`, `--extra`, `--all-extras`; Poetry: every group not marked
+groups that command installs (an extra naming the project's own extras, `all =
+["api[gpu,serve]"]` in the project `api`, brings theirs, as pip resolves it from 21.2
+on; uv: its default groups, `dev` unless `[tool.uv] default-groups` says otherwise,
+changed by `--no-dev`, `--group`, `--only-group`, `--no-group`, `--all-groups`,
+`--extra`, `--all-extras`; Poetry: every group not marked
 optional, changed by `--with`, `--without`, `--only`, `--no-dev`, `--extras`; pdm: `--prod`
 leaves out the dev groups, `-G` and `--without` choose), or a `pip install NAME` — in
 the final stage, the stages it is built FROM, or a stage whose installs it copies
@@ -37,10 +39,20 @@ through `gradio`); one only a left-out group needs (uvicorn of the `dev` group a
 installs the newest), and with its `standard` extra. `fastapi-slim` installs the `fastapi`
 package, `gradio` (3.0 on) brings fastapi and uvicorn, and `sentry-sdk[fastapi]` brings
 fastapi. `uvicorn-worker` (the worker class `uvicorn_worker.UvicornWorker`) brings gunicorn
-and uvicorn from 0.2.0 on, and `nicegui` (1.0 on) brings fastapi and uvicorn. A framework
-built on FastAPI whose dependencies fixer does not know (`reflex`, `chainlit`, `nicegui`
-before 1.0) may bring fastapi and its server, and a `fastapi-*` extension
-(`fastapi-users`) may bring fastapi: no finding for what they may bring.
+and uvicorn from 0.2.0 on, `nicegui` (1.0 on) brings fastapi and uvicorn, and
+`fastapi-users` brings fastapi. So do ML servers: `vllm`, and the `server` extra of
+`llama-cpp-python` (0.2 on) and of `infinity-emb`, `ray[serve]` (Ray 2 on) and
+`litellm[proxy]` (1.0 on) bring fastapi and uvicorn.
+
+A requirement whose dependencies fixer does not know may bring anything: no finding
+while the image installs one. Beside the packages above, fixer knows common libraries
+that bring none of these (`pydantic`, `sqlalchemy`, `httpx`, `requests`, `psycopg`,
+`redis`, `celery`, `numpy`, `torch`, `transformers`, ...), with the extras it knows
+(`sqlalchemy[asyncio]`, `uvicorn[standard]`); any other project (`reflex`, `chainlit`),
+an extra it does not know (`transformers[serving]` brings fastapi and uvicorn), or a
+release before those it knows (`nicegui` before 1.0) is unknown. A requirements file
+pip-compile or `uv pip compile` writes, or one that pins every line with `--hash`, lists
+what its lines bring: there an unknown line brings nothing more.
 
 No finding when the image may hold packages fixer cannot name: a workspace member
 (`uv sync --package api`), install options fixer cannot read (`uv sync $ARGS`, an ENV such

@@ -5,11 +5,13 @@ FROM) installs.
 Only the images of the table are judged, by name and tag as their maintainers publish
 them: `python` full / slim / alpine, `nginx` alpine (the official image installs curl;
 `-alpine-slim` does not), `node` full / slim / alpine, `alpine`, `debian`, `ubuntu`,
-`gcr.io/distroless/*`, `cgr.dev/chainguard/python` (not its `-dev` tags), `scratch`, and
-uv's images derived from these. A registry prefix (`docker.io/library/`), a digest or a
-`${VAR:-default}` tag resolves to the same entry; any other image, or a tag variant the
-table does not name (`-windowsservercore`, `:debug`), is unknown, and rules judge
-nothing about it. A Debian-based image whose release's package archive is gone
+`gcr.io/distroless/*`, `cgr.dev/chainguard/python` (not its `-dev` tags), `scratch`,
+uv's images derived from these, `nvidia/cuda` tags of Ubuntu (`-base`, `-runtime`,
+`-devel`) and `pytorch/pytorch` `-runtime` and `-devel` tags of PyTorch 2. A registry
+prefix (`docker.io/library/`), a digest or a `${VAR:-default}` tag resolves to the same
+entry; any other image, or a tag variant the table does not name
+(`-windowsservercore`, `:debug`, `nvidia/cuda:12.1.1-runtime-ubi8`), is unknown, and
+rules judge nothing about it. A Debian-based image whose release's package archive is gone
 (`releases`) ships what the table says, but nothing more can be installed on it.
 """
 
@@ -87,6 +89,12 @@ DISTROLESS = _family("distroless", "distroless", None, "")
 DISTROLESS_PYTHON = _family("distroless", "distroless", None, "python", python="python3")
 SCRATCH = _family("scratch", "scratch", None, "")
 CHAINGUARD_PYTHON = _family("distroless", "Chainguard", None, "python", python="python")
+# NVIDIA's CUDA images on Ubuntu: their Dockerfiles install curl to fetch the apt keyring
+# and purge it in the same layer; no Python
+CUDA_UBUNTU = _family("cuda-ubuntu", "CUDA Ubuntu", "apt", "")
+# PyTorch's images: Ubuntu (with CUDA) and a conda Python in /opt/conda/bin on the PATH;
+# their final stage installs no curl or wget
+PYTORCH = _family("pytorch", "PyTorch Ubuntu", "apt", "python", python="python")
 UNKNOWN = _family("unknown", "unknown", None, "")
 
 
@@ -133,9 +141,21 @@ def classify(image: str) -> Family:
         return ALPINE if name == "alpine" else DEBIAN
     if name == "buildpack-deps":
         return BUILDPACK
+    if name == "nvidia/cuda":
+        return CUDA_UBUNTU if _CUDA_UBUNTU_TAG.fullmatch(tag) else UNKNOWN
+    if name == "pytorch/pytorch":
+        return PYTORCH if _PYTORCH_TAG.fullmatch(tag) else UNKNOWN
     if name in _UV_IMAGES:
         return _uv_image(tag)
     return _by_variant(name, _variant(tag, ("perl", "otel") if name == "nginx" else ()))
+
+
+# `12.1.1-runtime-ubuntu22.04`, `12.1.1-cudnn8-devel-ubuntu22.04`: not the `ubi`,
+# `rockylinux` or `centos` flavours, which have no apt
+_CUDA_UBUNTU_TAG = re.compile(r"\d+(?:\.\d+)*(?:-cudnn\d*)?-(?:base|runtime|devel)-ubuntu[\d.]+")
+# `2.2.2-cuda12.1-cudnn8-runtime`; `latest` names no variant, and older releases' images
+# were built from other Dockerfiles over the years
+_PYTORCH_TAG = re.compile(r"2(?:\.\d+)*-cuda[\d.]+-cudnn\d+-(?:runtime|devel)")
 
 
 # uv's images derived from others (docs.astral.sh/uv, "Using uv in Docker"): `python3.12-

@@ -1,17 +1,21 @@
 """Packages a requirement is known to bring with it: its own dependencies, as the wheel
 metadata (`Requires-Dist`) of the releases it names declares them. Only for the packages a
-service needs to start (the server, the FastAPI CLI); a requirement not listed here
-brings nothing as far as fixer knows, except what a framework or an extension built on
-FastAPI may bring (`may_bring`), where fixer does not judge.
+service needs to start (the server, the FastAPI CLI, FastAPI): the projects below are
+known to bring them with some extras or releases, and those of `_BRINGS_NONE` to bring
+none. Any other requirement, an extra fixer does not know, or a release before the ones
+it knows, may bring anything (`knows_dependencies`), and a rule judges nothing then.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from fixer.facts.pydeps.versions import Release, unbounded_above, within
 
 _SERVER_AND_CLI = frozenset({"uvicorn", "fastapi-cli"})
+_FASTAPI_AND_SERVER = frozenset({"fastapi", "uvicorn"})
+_LAST: Release = (10_000,)   # above every release: a range with no end
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,8 @@ class _Brings:
     names: frozenset[str]
     # an install with no upper bound gets the newest release, which brings them
     newest: bool = False
+    # the releases before it fixer does not know: one of them may bring anything
+    known_from: Release | None = None
 
 
 _KNOWN = (
@@ -45,12 +51,25 @@ _KNOWN = (
     # fastapi-slim is FastAPI without the standard extras: it installs the `fastapi` package
     _Brings("fastapi-slim", None, None, frozenset({"fastapi"})),
     # gradio serves its apps with FastAPI and uvicorn: both are dependencies from 3.0 on
-    _Brings("gradio", None, ((3,), (100,)), frozenset({"fastapi", "uvicorn"}), newest=True),
+    _Brings("gradio", None, ((3,), _LAST), _FASTAPI_AND_SERVER, newest=True, known_from=(3,)),
     # NiceGUI is built on FastAPI and serves with uvicorn[standard] from 1.0 on (0.x ran on
-    # JustPy, without fastapi)
-    _Brings("nicegui", None, ((1,), (100,)), frozenset({"fastapi", "uvicorn"}), newest=True),
+    # JustPy, which brings uvicorn)
+    _Brings("nicegui", None, ((1,), _LAST), _FASTAPI_AND_SERVER, newest=True, known_from=(1,)),
     # `sentry-sdk[fastapi]` requires fastapi
     _Brings("sentry-sdk", "fastapi", None, frozenset({"fastapi"})),
+    # fastapi-users is an extension of FastAPI: it requires fastapi (and no server with any
+    # of its extras: the database adapters, oauth, redis)
+    _Brings("fastapi-users", None, None, frozenset({"fastapi"})),
+    # ML servers that run an OpenAI-style API on FastAPI: vLLM requires fastapi and
+    # uvicorn[standard]; the `server` extra of llama-cpp-python (0.2 on) and of
+    # infinity-emb, `ray[serve]` (Ray 2) and `litellm[proxy]` (1.0 on) require both
+    _Brings("vllm", None, None, _FASTAPI_AND_SERVER),
+    _Brings("llama-cpp-python", "server", ((0, 2), _LAST), _FASTAPI_AND_SERVER, newest=True,
+            known_from=(0, 2)),
+    _Brings("infinity-emb", "server", None, _FASTAPI_AND_SERVER),
+    _Brings("ray", "serve", ((2,), _LAST), _FASTAPI_AND_SERVER, newest=True, known_from=(2,)),
+    _Brings("litellm", "proxy", ((1,), _LAST), _FASTAPI_AND_SERVER, newest=True,
+            known_from=(1,)),
 )
 
 # _KNOWN by project: most requirements are of none of them, and every requirement of every
@@ -59,13 +78,52 @@ _KNOWN_BY_PROJECT: dict[str, tuple[_Brings, ...]] = {
     project: tuple(k for k in _KNOWN if k.project == project) for project in
     dict.fromkeys(k.project for k in _KNOWN)}
 
-# Frameworks built on FastAPI whose dependencies fixer does not know release by release
-# (nicegui before 1.0 ran on JustPy, which brings uvicorn): they may bring fastapi and a
-# server. So may a `fastapi-*` extension (fastapi-users, fastapi-pagination) bring
-# fastapi, unless it is one of those known above.
-_BUILT_ON_FASTAPI = frozenset({"reflex", "chainlit", "nicegui"})
-_FRAMEWORK_MAY_BRING = frozenset({"fastapi", "uvicorn", "gunicorn"})
-_EXTENSION_PREFIX = "fastapi-"
+_EVERY_EXTRA = "*"
+_TABLE_ENTRY = re.compile(r"([a-z0-9-]+)(?:\[([a-z0-9,*-]+)\])?")
+
+
+def _brings_none(table: str) -> dict[str, frozenset[str]]:
+    """`name[extra,...]` words -> the extras named (`*`: every extra it has)."""
+    return {m[1]: frozenset((m[2] or "").split(",")) - {""} for m in _TABLE_ENTRY.finditer(table)}
+
+
+# Projects whose dependencies, in every release, bring none of the packages a service needs
+# to start (fastapi, fastapi-cli, uvicorn, gunicorn, hypercorn, granian, uvicorn-worker)
+# beyond what `_KNOWN` says, without an extra or with the extras named. Beside these and
+# `_KNOWN`, fixer knows no project's dependencies: `transformers[serving]` brings fastapi
+# and uvicorn, and huggingface-hub's `testing` extra gradio.
+_BRINGS_NONE = _brings_none("""
+    fastapi-users[*]
+    uvicorn[standard] gunicorn[*] hypercorn[*] granian[*] starlette[full] pydantic[*]
+    pydantic-core pydantic-settings[*] annotated-types typing-extensions anyio[trio] sniffio
+    idna certifi h11 httpcore[*] httpx[*] requests[*] urllib3[*] charset-normalizer
+    aiohttp[speedups] websockets watchfiles uvloop httptools python-dotenv[cli]
+    python-multipart jinja2[i18n] markupsafe pyyaml orjson ujson email-validator click
+    typer rich itsdangerous aiofiles sqlalchemy[*] sqlmodel alembic[tz] psycopg2
+    psycopg2-binary psycopg[binary,c,pool] psycopg-binary psycopg-pool asyncpg aiosqlite
+    pymysql[*] redis[hiredis] pymongo[*] celery[*] kombu passlib[*] bcrypt pyjwt[crypto]
+    python-jose[cryptography] cryptography boto3 botocore numpy pandas scipy scikit-learn
+    joblib torch torchvision transformers huggingface-hub openai tiktoken pillow structlog
+    loguru tenacity prometheus-client pytest six python-dateutil pytz tzdata attrs packaging
+    protobuf grpcio marshmallow greenlet tqdm regex filelock fsspec safetensors tokenizers
+    sentence-transformers flask[async,dotenv] django aio-pika aiokafka kafka-python debugpy
+    pip setuptools wheel uv poetry poetry-core poetry-plugin-export pip-tools pdm build
+    virtualenv mkdocs mkdocs-material aiosmtplib opensearch-py stripe weasyprint
+""")
+
+
+def knows_dependencies(project: str, extras: frozenset[str], specifier: str) -> bool:
+    """Whether fixer knows what installing the normalized `project[extras]` with a version
+    `specifier` brings of what a service needs: a project of its tables, with extras they
+    name, in releases they cover. Else the requirement may bring anything."""
+    known = _KNOWN_BY_PROJECT.get(project, ())
+    if not known and project not in _BRINGS_NONE:
+        return False
+    plain = _BRINGS_NONE.get(project, frozenset())
+    if _EVERY_EXTRA not in plain and extras - plain - {k.extra for k in known}:
+        return False
+    return all(k.known_from is None or within(specifier, k.known_from, _LAST) or
+               _newest(specifier) for k in known if k.extra is None or k.extra in extras)
 
 
 def brought_by(project: str, extras: frozenset[str], specifier: str) -> frozenset[str]:
@@ -89,14 +147,9 @@ def _newest(specifier: str) -> bool:
 
 def may_bring(project: str, extras: frozenset[str] = frozenset(),
               specifier: str = "") -> frozenset[str]:
-    """What installing the normalized `project` may bring, though fixer does not know that
-    it does: a requirement whose dependencies fixer does not know is no evidence either way,
-    so a rule does not judge what it may bring. Nor is one whose version a build variable
-    gives (`fastapi==$FASTAPI_VERSION`): the release may be one that brings them."""
-    if project in _BUILT_ON_FASTAPI:
-        return _FRAMEWORK_MAY_BRING
-    if project.startswith(_EXTENSION_PREFIX) and project not in _KNOWN_BY_PROJECT:
-        return frozenset({"fastapi"})
+    """What installing the normalized `project`, of known dependencies, may bring though
+    fixer does not know that it does: one whose version a build variable gives
+    (`fastapi==$FASTAPI_VERSION`) may be a release that brings them."""
     if "$" in specifier:
         return frozenset(name for known in _KNOWN_BY_PROJECT.get(project, ())
                          if known.extra is None or known.extra in extras

@@ -39,7 +39,7 @@ from fixer.facts.pydeps.install_paths import (
     repository_file,
     tool_location,
 )
-from fixer.facts.pydeps.brought import brought_by, may_bring
+from fixer.facts.pydeps.brought import brought_by, knows_dependencies, may_bring
 from fixer.facts.pydeps.installed_parts import InstalledParts, installed_parts
 from fixer.facts.pydeps.locked_parts import locked_releases
 from fixer.facts.pydeps.pyproject_deps import (
@@ -75,6 +75,9 @@ _PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
 _PIP_VERBS = ("install", "sync", "wheel", "download")
 # a distribution package of a Python project: `python3-uvicorn`, `py3-fastapi`
 _DISTRO_PYTHON = re.compile(r"^(?:python3?|py3)-(.+)$")
+# distribution packages of parts of Python itself, no project: `python3-venv`, `python3-dev`
+_PYTHON_PARTS = frozenset({"venv", "dev", "distutils", "full", "minimal", "tk", "lib2to3",
+                           "gdbm", "dbg", "doc", "examples", "all"})
 
 
 @dataclass
@@ -88,15 +91,24 @@ class Declared:
     locations: dict[str, str | None] = field(default_factory=dict)  # file -> where it installs
     installs: bool = False            # some command installs Python packages
     brought: set[str] = field(default_factory=set)  # what the requirements are known to bring
-    # what requirements whose dependencies fixer does not know may bring (`reflex`)
+    # what requirements may bring though fixer does not know that they do
+    # (`fastapi==$FASTAPI_VERSION`)
     maybe: set[str] = field(default_factory=set)
+    # requirements whose dependencies fixer does not know (`reflex`, `transformers[serving]`):
+    # they may bring anything
+    opaque: set[str] = field(default_factory=set)
 
-    def add(self, name: str, extras: frozenset[str], specifier: str = "") -> None:
-        """A requirement, with its PEP 440 version specifier when it has one."""
+    def add(self, name: str, extras: frozenset[str], specifier: str = "",
+            closure: bool = False) -> None:
+        """A requirement, with its PEP 440 version specifier when it has one; `closure`:
+        of a file that lists every package the install takes (pip-compile's output), where
+        what it brings is listed too."""
         key = normalize(name)
         self.names.setdefault(key, set()).add(extras)
         self.brought |= brought_by(key, extras, specifier)
         self.maybe |= may_bring(key, extras, specifier)
+        if not closure and not knows_dependencies(key, extras, specifier):
+            self.opaque.add(key)
 
     def locked(self, name: str, version: str) -> None:
         """The release a lock file pins for a package the image installs from it: the
@@ -116,9 +128,10 @@ class Declared:
         return self.has(name) or normalize(name) in self.brought
 
     def may_provide(self, name: str) -> bool:
-        """Provided, or maybe brought by a requirement built on FastAPI whose dependencies
-        fixer does not know (`reflex` may bring fastapi and uvicorn): no evidence it is not."""
-        return self.provides(name) or normalize(name) in self.maybe
+        """Provided, or maybe brought: by a requirement whose release fixer cannot read, or
+        by any requirement whose dependencies fixer does not know (`reflex`, `ray[serve]`
+        before Ray 2): no evidence it is not."""
+        return self.provides(name) or normalize(name) in self.maybe or bool(self.opaque)
 
     def unreadable(self, why: str) -> None:
         if self.unknown is None:
@@ -131,6 +144,7 @@ class Declared:
             self.names.setdefault(name, set()).update(seen)
         self.brought |= other.brought
         self.maybe |= other.maybe
+        self.opaque |= other.opaque
         if other.unknown:
             self.unreadable(other.unknown)
         for path in other.requirement_files:
@@ -272,7 +286,7 @@ class _Reader:
             for install in installs(self.dockerfile, link):
                 for name in install.names():   # `python3-uvicorn`, `py3-fastapi`
                     match = _DISTRO_PYTHON.match(name)
-                    if match:
+                    if match and match.group(1) not in _PYTHON_PARTS:
                         out.add(match.group(1), frozenset())
             for instruction in link.instructions:
                 self._instruction(instruction, state, out)
@@ -401,15 +415,19 @@ class _Reader:
         read = read_requirements_file(file)
         if read.compiled is not None:
             out.blocked.setdefault(path, _compiled_reason(path, *read.compiled))
-        if "--hash=" in file.text:   # pip-compile --generate-hashes, `uv export`
+        hashed = "--hash=" in file.text   # pip-compile --generate-hashes, `uv export`
+        if hashed:
             out.blocked.setdefault(path, f"{path} pins every line with `--hash`, so pip "
                                          "checks hashes and refuses a line without one: add "
                                          "the package to the file it is compiled from, then "
                                          "compile it again")
         for why in read.unreadable:
             out.unreadable(f"{path}: {why}")
+        # a compiled file lists what its lines bring, and pip checks hashes only when every
+        # package it installs has one: such a file is the whole install
+        closure = hashed or read.compiled is not None
         for entry in read.entries:
-            out.add(entry.name, entry.extras, specifier_of(entry.text))
+            out.add(entry.name, entry.extras, specifier_of(entry.text), closure)
         for included in read.includes:
             self.read_requirements(include_path(path, included), out, seen)
 
@@ -441,12 +459,17 @@ class _Reader:
                                f"dependency {local} is a local path that brings its own")
                 return
             found, table = pyproject_requirements(file.text)
-            for requirement in found:
-                out.add(*requirement)
             chosen = parts(file.text)
-            for name, extra in optional_requirements(file.text, chosen.extras, chosen.groups):
-                out.add(name, extra)
-            self._locked(posix_join(folder, lock) if lock else None, chosen, out)
+            optional = optional_requirements(file.text, chosen.extras, chosen.groups)
+            releases = self._locked(posix_join(folder, lock) if lock else None, chosen)
+            # a lock that pins every requirement pins what they bring too
+            closure = bool(releases) and all(r[0] in releases for r in [*found, *optional])
+            for name, extras, specifier in found:
+                out.add(name, extras, specifier, closure)
+            for name, extra in optional:
+                out.add(name, extra, closure=closure)
+            for name, version in releases.items():
+                out.locked(name, version)
             if out.pyproject in (None, file.path):
                 out.pyproject, out.pyproject_table = file.path, table
             out.locations.setdefault(file.path, location)
@@ -464,10 +487,10 @@ class _Reader:
                        f"{file.path} is not valid TOML")
         return True
 
-    def _locked(self, path: str | None, parts: InstalledParts, out: Declared) -> None:
+    def _locked(self, path: str | None, parts: InstalledParts) -> dict[str, str]:
+        """The releases the lock file at `path` pins for what the install takes."""
         file = self.ws.read(path) if path else None
-        for name, version in (locked_releases(file, parts) if file else {}).items():
-            out.locked(name, version)
+        return locked_releases(file, parts) if file else {}
 
     def _copy(self, source: str, paths: list[str], out: Declared) -> None:
         stage = self._stage_named(source)

@@ -9,6 +9,7 @@ import fnmatch
 import posixpath
 import re
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 from fixer.core.derived import Memo
@@ -62,10 +63,18 @@ def optional_requirements(text: str, extras: frozenset[str] | None,
 
 def optional_dependencies(text: str) -> dict[str, list[str]]:
     """PEP 621 extras (`[project.optional-dependencies]`): each one's requirement lines, by
-    normalized name."""
-    extras = _load(text).get("project", {}).get("optional-dependencies")
-    return {normalize(str(name)): _strings(lines)
-            for name, lines in (extras.items() if isinstance(extras, dict) else ())}
+    normalized name, with the lines of the project's own extras it names (`all =
+    ["classifier[gpu,serve]"]` in the project `classifier`, which pip resolves from 21.2 on)."""
+    project = _load(text).get("project", {})
+    extras = project.get("optional-dependencies")
+    by_name = {normalize(str(name)): _strings(lines)
+               for name, lines in (extras.items() if isinstance(extras, dict) else ())}
+    own = normalize(str(project.get("name", "")))
+
+    def own_extras(entry: object) -> list[str] | None:
+        parsed = parse_requirement(entry) if isinstance(entry, str) and own else None
+        return sorted(parsed[1]) if parsed is not None and parsed[0] == own else None
+    return {name: _expanded(by_name, name, own_extras) for name in by_name}
 
 
 def dependency_groups(text: str) -> dict[str, list[str]]:
@@ -81,7 +90,7 @@ def dependency_groups(text: str) -> dict[str, list[str]]:
     by_name = {normalize(str(k)): v for k, v in standard.items()} \
         if isinstance(standard, dict) else {}
     for name in by_name:
-        found.setdefault(name, []).extend(_included(by_name, name, frozenset()))
+        found.setdefault(name, []).extend(_expanded(by_name, name, _included_group))
     if "dev-dependencies" in tool.get("uv", {}):
         found.setdefault("dev", []).extend(_strings(tool["uv"]["dev-dependencies"]))
     pdm = tool.get("pdm", {}).get("dev-dependencies")
@@ -117,16 +126,27 @@ def uv_default_groups(text: str) -> list[str] | str | None:
     return None
 
 
-def _included(groups: dict[str, Any], name: str, seen: frozenset[str]) -> list[str]:
-    """A PEP 735 group's requirement lines, with those of the groups it includes (a cycle
-    is an error to uv and pdm: it stops here)."""
+def _expanded(parts: dict[str, Any], name: str, includes: Callable[[object], list[str] | None],
+              seen: frozenset[str] = frozenset()) -> list[str]:
+    """The requirement lines of an extra or a dependency group, with those of the parts its
+    entries include (`includes`: the normalized names an entry includes, None for a
+    requirement line). A cycle (an error to uv and pdm, resolved by pip) stops here."""
     lines: list[str] = []
-    for entry in groups.get(name) or [] if name not in seen else []:
-        if isinstance(entry, str):
+    for entry in parts.get(name) or [] if name not in seen else []:
+        included = includes(entry)
+        if included is not None:
+            for part in included:
+                lines += _expanded(parts, part, includes, seen | {name})
+        elif isinstance(entry, str):
             lines.append(entry)
-        elif isinstance(entry, dict) and isinstance(entry.get("include-group"), str):
-            lines += _included(groups, normalize(entry["include-group"]), seen | {name})
     return lines
+
+
+def _included_group(entry: object) -> list[str] | None:
+    """The group a PEP 735 `{include-group = "NAME"}` entry includes."""
+    if isinstance(entry, dict) and isinstance(entry.get("include-group"), str):
+        return [normalize(entry["include-group"])]
+    return None
 
 
 def _strings(lines: object) -> list[str]:

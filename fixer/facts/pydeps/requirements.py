@@ -284,6 +284,8 @@ def pyproject_requirements(text: str
                 out.append((*parsed, specifier_of(str(spec))))
     if isinstance(poetry, dict):
         for name, value in poetry.items():
+            if name == "python":   # the Python it runs on, not a package
+                continue
             extras = value.get("extras", []) if isinstance(value, dict) else []
             version = value.get("version", "") if isinstance(value, dict) else value
             out.append((normalize(name), frozenset(normalize(e) for e in extras),
