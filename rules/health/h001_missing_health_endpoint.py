@@ -206,12 +206,13 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         elif health.several and health.doubt == several_doubt(health.several):
             served = " and ".join(health.several)
             yield replace(violation, message=f"{violation.message}; it serves GET {served}, "
-                                             "which read as health routes",
+                                             "which look like health routes but are no "
+                                             "health paths fixer counts",
                           reason="which of them is the health route is the author's call "
                                  "(`health-paths` in the configuration counts a path as one)")
         elif health.doubt:
-            served = f"; it serves GET {health.like}, which reads as one" \
-                if health.like is not None else ""
+            served = (f"; it serves GET {health.like}, which looks like one but is no "
+                      "health path fixer counts") if health.like is not None else ""
             yield replace(violation, message=violation.message + served,
                           reason=f"fixer cannot vouch that a route added with "
                                  f"`@{site.var}.get` works: {health.doubt}")
@@ -224,7 +225,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             build = partial(route_edits, routes, health.path, service_python(service))
             doubt = f"the app serves GET {health.like}, which reads as its health route"
             violation = replace(violation, message=f"{violation.message}; it serves GET "
-                                                   f"{health.like}, which reads as one")
+                                                   f"{health.like}, which looks like one but "
+                                                   "is no health path fixer counts")
             yield replace(violation, reason=f"{doubt}; a second health route beside it is "
                                             "the user's call (`health-paths` in the "
                                             "configuration counts a path as one)",
