@@ -466,3 +466,15 @@ def test_c004_names_a_prefix_it_cannot_read() -> None:
     assert not finding.fixable
     assert "its health route `…/health` is not a path fixer can write in a probe (its " \
         "router's prefix is not a literal" in (finding.reason or "")
+
+
+def test_c004_leaves_the_curl_install_to_d003_ignored_at_its_final_from() -> None:
+    """`# fixer: ignore[D003]` above the final stage's FROM, where D003 reports, turns off
+    the part of C004's fix D003 owns: no curl layer, a Python probe instead."""
+    dockerfile = ("FROM python:3.12 AS build\nRUN pip wheel -w /w fastapi uvicorn\n\n"
+                  "# fixer: ignore[D003]\nFROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                  f"CMD {CMD}\n")
+    files = {**repo(), "api/Dockerfile": dockerfile}
+    outcome = fixed(files)
+    assert "curl" not in outcome.text("api/Dockerfile")
+    assert healthcheck(outcome)["test"][:2] == ["CMD", "python"]

@@ -668,7 +668,9 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
         return Choice(block=f"a {family.label} image has neither curl nor wget, nor a package "
                             'manager to install one; healthcheck-strategy = "python" probes '
                             "with the image's Python")
-    if ignored(ws, "D003", service.name, dockerfile.path, 1):   # D003 installs tools
+    # D003 installs tools; it reports at the final stage's FROM, where its comment goes
+    at = stage.instructions[0].line if stage.instructions else 1
+    if ignored(ws, "D003", service.name, dockerfile.path, at):
         if family.python is not None:
             return Choice(("CMD", *python), says="a Python urllib probe (D003, which installs "
                                                  "curl, is turned off)")
