@@ -543,3 +543,17 @@ def test_c003_a_list_waiting_for_an_unsafe_fix_says_so() -> None:
     assert "the C004 fix of api it waits for is unsafe" in (waiting.reason or "")
     safe = {f.code: f for f in check(repo(compose, {"api/app/worker.py": "import time\n"}))}
     assert safe["C004"].safety.value == "safe" and safe["C003"].violation.waits
+
+
+def test_waits_joined_keep_the_first_reason_unless_a_later_one_waits_for_a_person() -> None:
+    from fixer_rules.compose.depends_plan import Wait
+    c004 = Wait("waits until web has a healthcheck (C004)", (("C004", "web"),))
+    d003 = Wait("waits until auth's healthcheck can pass", (("D003", "auth"), ("C004", "web")))
+    person = Wait("waits until cache's healthcheck can pass (no fix)", (), by_hand=True)
+    assert Wait.joined([]) is None
+    assert Wait.joined([c004, d003]) == Wait(c004.reason, (("C004", "web"), ("D003", "auth")))
+    joined = Wait.joined([c004, person, d003])
+    assert joined == Wait(person.reason, (("C004", "web"), ("D003", "auth")), by_hand=True)
+    # a thousand users of one database: one pass, each finding followed once
+    many = Wait.joined([Wait(f"w{n}", (("C004", f"s{n % 10}"),)) for n in range(1000)])
+    assert many is not None and len(many.follows) == 10 and many.reason == "w0"

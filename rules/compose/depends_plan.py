@@ -75,12 +75,17 @@ class Wait:
         """The same wait, its reason said of a list (`the depends_on of api `)."""
         return replace(self, reason=prefix + self.reason)
 
-    def join(self, other: Wait) -> Wait:
-        """Both waits: the list is converted once every entry of both can be; the reason
-        is the first one's, unless only the other waits for a person."""
-        first = other if other.by_hand and not self.by_hand else self
-        return Wait(first.reason, tuple(dict.fromkeys((*self.follows, *other.follows))),
-                    self.by_hand or other.by_hand)
+    @staticmethod
+    def joined(waits: Sequence[Wait]) -> Wait | None:
+        """All the waits as one: the list is converted once every entry of each can be;
+        the reason is the first one's, unless a later one waits for a person and it does
+        not. One pass, not a pairwise fold: a database may have a thousand users."""
+        if not waits:
+            return None
+        first = next((wait for wait in waits if wait.by_hand), waits[0])
+        return Wait(first.reason,
+                    tuple(dict.fromkeys(key for wait in waits for key in wait.follows)),
+                    first.by_hand)
 
     def on(self, violation: Violation) -> Violation:
         """The finding, display-only while it waits: for the fixes it follows (the check
@@ -129,7 +134,7 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
     listed = [(name, entry_line(doc, definition, e))
               for name, e in ((scalar(e), e) for e in elements(value)) if name]
     conditions: dict[str, str] = {}   # as listed, then the entries the fix adds
-    waits: Wait | None = None
+    waits: list[Wait] = []
     refused: str | None = None
     doubt: str | None = None
     probed: list[str] = []
@@ -141,16 +146,15 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
         if entry.refused is not None:
             refused = refused or entry.refused
         elif entry.condition is None:
-            wait = Wait(f"waits until {entry.why}; the long form now would pin {name} to "
-                        "service_started", entry.follows, entry.by_hand)
-            waits = wait if waits is None else waits.join(wait)
+            waits.append(Wait(f"waits until {entry.why}; the long form now would pin {name} "
+                              "to service_started", entry.follows, entry.by_hand))
         elif entry.condition == HEALTHY:
             doubt = doubt or entry.why
         probed += [name] if entry.probed else []
         for_c003 += [name] if entry.condition == HEALTHY and not entry.probed and \
             name not in wanted else []
     conditions.update((name, c) for name, c in wanted.items() if name not in conditions)
-    return ListPlan(conditions, waits, refused, doubt, tuple(probed), tuple(for_c003))
+    return ListPlan(conditions, Wait.joined(waits), refused, doubt, tuple(probed), tuple(for_c003))
 
 
 def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeDoc,

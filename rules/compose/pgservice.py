@@ -346,20 +346,19 @@ def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Valu
     waits, and `fixer fix` applies it after those (with `--unsafe-fixes` too)."""
     gates: list[Gate] = []
     doubt: str | None = None
-    waits: depends_plan.Wait | None = None
+    waits: list[depends_plan.Wait] = []
     for owner, doc, definition in sites:
         listed = depends_plan.plan(ws, owner, doc, definition, {host: HEALTHY})
         if listed.refused:
             raise Unfixable(f"the depends_on of {owner.name} stays as written: {listed.refused}")
         if listed.waits:
-            wait = listed.waits.after(f"the depends_on of {owner.name} ")
-            waits = wait if waits is None else waits.join(wait)
+            waits.append(listed.waits.after(f"the depends_on of {owner.name} "))
         doubt = doubt or listed.doubt
         refused = conditions_refused(doc, definition, listed.conditions)
         if refused:
             raise Unfixable(refused)
         gates.append(Gate(doc, definition, listed.conditions, owner.name, listed.for_c003))
-    return tuple(gates), doubt, waits
+    return tuple(gates), doubt, depends_plan.Wait.joined(waits)
 
 
 def _services(doc: ComposeDoc) -> Value:
