@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from fixer import engine
 from fixer.core.textfile import TextFile
-from fixer.engine.ahead import modules_to_compile
+from fixer.core.tree import FolderSource, Tree
+from fixer.engine.ahead import early, modules_below_builds, modules_to_compile
 from fixer.model.workspace import Workspace
 from fixer.sources import compile_ahead, python
+from fixer.sources.compile_ahead import Answer
 from fixer.sources.python import CompileError
 from kit import check, lines, rules, tree
 
@@ -82,14 +86,26 @@ def test_a_deep_recursion_is_left_to_the_in_process_path() -> None:
         assert compile_ahead.answer(deep) is None
 
 
-def test_answers_are_for_the_very_files_sent(modules: list[TextFile]) -> None:
-    # a file with the same path and text that was not sent (a later round's edit) has none
+def test_answers_are_for_the_very_texts_sent(modules: list[TextFile]) -> None:
+    # the same path with another text (a later round's edit) has none; the same text has
+    # the same answer, whichever TextFile holds it
     with compile_ahead.compiling(modules, force=True) as worker:
         assert worker is not None and worker.wait(timeout=60)
+        edited = TextFile("return.py", "def f():\n    return 1\n")
+        assert compile_ahead.answer(edited) is None
         copy = TextFile("return.py", MODULES["return.py"])
-        assert compile_ahead.answer(copy) is None
+        assert compile_ahead.answer(copy) == Answer(False, 2,
+                                                    "SyntaxError: 'return' outside function")
         assert compile_ahead.answer(modules[0]) is not None
     assert compile_ahead.answer(modules[0]) is None   # no worker outside the block
+
+
+def test_no_thread_runs_beside_a_worker(modules: list[TextFile]) -> None:
+    # a check forks while the worker compiles: a fork copies only the thread that calls it
+    with compile_ahead.compiling(modules, force=True) as worker:
+        assert worker is not None
+        assert threading.active_count() == 1
+        assert worker.wait(timeout=60) and worker.answered == len(modules)
 
 
 @pytest.mark.parametrize("command", [
@@ -230,3 +246,79 @@ def test_the_worker_runs_at_the_lowest_priority() -> None:
             time.sleep(0.01)
         assert worker.process.poll() is None, "the worker ended before it could be looked at"
         assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) == 19
+
+
+# -- reading from disk, started before the workspace loads --------------------------------------
+
+def disk_tree(tmp_path: Path, files: dict[str, str | bytes]) -> Tree:
+    for path, content in files.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8", newline="")
+    return Tree(FolderSource(tmp_path))
+
+
+def test_a_worker_reading_the_folder_answers_what_compiling_in_process_answers(
+        tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {f"mods/{path}": text for path, text in MODULES.items()}
+    files["mods/bom.py"] = b"\xef\xbb\xbfreturn 1\n"
+    files["mods/crlf.py"] = "x = 1\r\nreturn x\r\n"
+    tree = disk_tree(tmp_path, files)
+    readable = [tree.read(path) for path in sorted(files) if path != "mods/nul.py"]
+    expected = {file.path: in_process(file) for file in readable}
+    assert expected["mods/bom.py"] == CompileError(1, "SyntaxError: 'return' outside function")
+    with compile_ahead.compiling_from_disk(str(tmp_path), sorted(files), 1 << 20,
+                                           force=True) as worker:
+        assert worker is not None and worker.wait(timeout=60)
+        assert {file.path: worker_answer(file) for file in readable} == expected
+        assert worker.answered == len(readable)   # a NUL byte: no text fixer reads
+
+
+def test_a_file_read_otherwise_or_changed_since_is_compiled_in_process(tmp_path: Path) -> None:
+    latin = "# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n"
+    tree = disk_tree(tmp_path, {"latin.py": latin.encode("latin-1"), "moved.py": "x = 1\n",
+                                "big.py": "x = 1\n" * 100})
+    (tmp_path / "link.py").symlink_to(tmp_path / "moved.py")
+    paths = ["big.py", "latin.py", "link.py", "moved.py"]
+    with compile_ahead.compiling_from_disk(str(tmp_path), paths, 300, force=True) as worker:
+        assert worker is not None and worker.wait(timeout=60)
+        assert worker.answered == 1   # moved.py alone: no links, nothing over the limit
+        assert compile_ahead.answer(tree.read("latin.py")) is None   # not UTF-8 to the worker
+        assert compile_ahead.answer(tree.read("moved.py")) is not None
+        (tmp_path / "moved.py").write_text("return 2\n")
+        changed = Tree(FolderSource(tmp_path)).read("moved.py")
+        assert compile_ahead.answer(changed) is None
+        assert python._compile(changed) == CompileError(1, "SyntaxError: 'return' outside function")
+
+
+def test_the_modules_below_dockerfiles_are_compiled_early() -> None:
+    paths = ["api/Dockerfile", "api/app/main.py", "api/app/sub/models.py", "tools/gen.py",
+             "web/docker/web.dockerfile", "web/docker/entry.py", "web/src/app.py",
+             "Containerfile.d/x.py", "setup.py"]
+    assert modules_below_builds(paths) == ["api/app/main.py", "api/app/sub/models.py",
+                                           "web/docker/entry.py"]
+    assert modules_below_builds([*paths, "Dockerfile"]) == sorted(
+        p for p in paths if p.endswith(".py"))
+
+
+def test_a_check_starts_the_worker_before_the_workspace_loads_and_reports_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        popen_calls: list[tuple[object, ...]]) -> None:
+    files = fleet(20)
+    without = lines(check(files, allow_errors=True))
+    tree = disk_tree(tmp_path, dict(files))
+    monkeypatch.setattr(compile_ahead, "MIN_MODULES", 1)
+    monkeypatch.setattr(compile_ahead, "spare_core", lambda: True)
+    with early(tree):
+        assert worker_started(popen_calls) and len(compile_ahead.CURRENT) == 1
+        worker = compile_ahead.CURRENT[0]
+        assert worker.wait(timeout=60) and worker.answered >= 55
+        ws = Workspace.load(tree)
+        started = len(popen_calls)
+        result = engine.check(ws, rules(None, None))
+        assert len(popen_calls) == started   # the check's own worker is the early one
+    assert not compile_ahead.CURRENT and worker.process.returncode is not None
+    assert lines(result.findings) == without

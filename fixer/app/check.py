@@ -16,6 +16,7 @@ from fixer.app.registry import Selection, chosen, matches, unknown_codes
 from fixer.core.errors import InputError
 from fixer.core.tree import FolderSource, Tree
 from fixer.engine import suppress
+from fixer.engine.ahead import early
 from fixer.formats.findings import at_or_above, moved, moved_error
 from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.workspace import Workspace
@@ -142,12 +143,13 @@ def run(request: CheckRequest, progress: Progress = _unseen) -> Checked:
     configfile.ConfigError for a configuration file fixer cannot use."""
     settings, rules = prepare(request.root, request.shown, request.options, request.catalogue)
     # a check writes nothing: no digest of each file read, which only --apply compares
-    ws = Workspace.load(Tree(FolderSource(request.root, settings.config.max_file_size,
-                                          request.options.respect_gitignore, digests=False)),
-                        settings.config)
-    with progress(len(rules), sum(1 for _ in ws.services())) as tick:
-        # SARIF shows every fix's edits: built where the rules ran, so all run here
-        checked = engine.check(ws, rules, tick, fork=not request.edits_shown)
+    tree = Tree(FolderSource(request.root, settings.config.max_file_size,
+                             request.options.respect_gitignore, digests=False))
+    with early(tree):   # the modules compiled on another core while the workspace loads
+        ws = Workspace.load(tree, settings.config)
+        with progress(len(rules), sum(1 for _ in ws.services())) as tick:
+            # SARIF shows every fix's edits: built where the rules ran, so all run here
+            checked = engine.check(ws, rules, tick, fork=not request.edits_shown)
     # Below the threshold is neither shown nor a reason to exit 1; the summary counts it.
     findings = at_or_above(checked.findings, settings.severity)
     hidden = len(checked.findings) - len(findings)

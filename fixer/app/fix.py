@@ -19,6 +19,7 @@ from fixer.app.configfile import FileReader, on_disk, unknown_services
 from fixer.core.config import Config
 from fixer.core.errors import NoComposeFile, input_errors
 from fixer.core.tree import FolderSource, Tree
+from fixer.engine.ahead import early
 from fixer.model.rule import Finding, Rule
 
 if TYPE_CHECKING:   # gitpython is imported only when a branch is asked for
@@ -144,7 +145,8 @@ def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> Fi
     source, kept, removed, recovered = _without_leftovers(
         request.root, request.apply, config.max_file_size, request.options.respect_gitignore)
     tree = Tree(source)
-    result = engine.fix(tree, rules, config)
+    with early(tree):   # the modules compiled on another core while the workspace loads
+        result = engine.fix(tree, rules, config)
     missing = _nothing_read(result, tree, config, request)
     if missing is not None:   # a wrong path: no diff, nothing written, no summary
         return FixRun(replace(result, errors=[missing]), config)

@@ -38,10 +38,9 @@ from fixer.core.edits import CreateFile, DeleteFile, Edit, TextEdit
 from fixer.core.textfile import TextFile
 from fixer.engine import fanout, wire
 from fixer.engine.wire import Wire
-from fixer.engine.ahead import modules_to_compile
+from fixer.engine.ahead import ahead_of
 from fixer.model.rule import Finding, Fix, Rule
 from fixer.model.workspace import Workspace
-from fixer.sources.compile_ahead import compiling
 from fixer.stackcheck import Fact, Verdict
 
 # A frame, both ways: 4-byte big-endian length, then a marshal payload.
@@ -258,7 +257,7 @@ def _check(ws: Workspace, token: int, rules: Sequence[Rule], mine: list[int],
     """The partner's rules on `ws`: every rule detects first, then their fixes are built,
     as in one process (a fix is built after the whole check)."""
     found: list[tuple[int, list[Wire], list[Wire], list[Finding]]] = []
-    with compiling(modules_to_compile(ws)):
+    with ahead_of(ws):
         for index in mine:
             recorded = len(ws.errors)
             try:

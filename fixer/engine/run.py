@@ -27,7 +27,7 @@ from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.tree import Tree
 from fixer.engine import fanout, gates, links, suppress
-from fixer.engine.ahead import modules_to_compile
+from fixer.engine.ahead import ahead_of
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
 from fixer.engine.history import FileChanges, History, Round
@@ -35,7 +35,6 @@ from fixer.engine.partner import FIRST, Partner
 from fixer.engine.verify import Planned, allowed, problems
 from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
-from fixer.sources.compile_ahead import compiling
 
 __all__ = ["AppliedFix", "CheckResult", "FailedFix", "FixResult", "allowed", "check", "fix"]
 
@@ -117,7 +116,7 @@ def check(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None] = lambd
         if partner is not None:
             return _check(ws, partner.check_runs(ws, token, tick), fixing)
         return _check(ws, fanout.run_rules(
-            ws, rules, tick, lambda: compiling(modules_to_compile(ws)), fork), fixing)
+            ws, rules, tick, lambda: ahead_of(ws), fork), fixing)
 
 
 def _check(ws: Workspace, runs: Iterable[fanout.RuleRun], fixing: bool = False) -> CheckResult:

@@ -13,13 +13,13 @@ such text is no comment and suppresses nothing. What they suppress is the engine
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixer.core.textfile import TextFile
+from fixer.core.tree_index import is_dockerfile
 
 _DIRECTIVE = re.compile(r"#\s*fixer:\s*ignore\[([^\]]*)\]")
 _TEXT_COMMENT = re.compile(r"(?:^|(?<=\s))#\s*fixer:\s*ignore\[([^\]]*)\]")
@@ -78,18 +78,10 @@ def _text_comments(file: TextFile, own_line_only: bool = False) -> Iterator[Supp
                                   own)
 
 
-def _is_dockerfile(path: str) -> bool:
-    """`Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`: named as builders
-    and editors know them."""
-    name = posixpath.basename(path).lower()
-    return name.startswith(("dockerfile", "containerfile")) or name.endswith(
-        (".dockerfile", ".containerfile"))
-
-
 def comments(file: TextFile) -> list[Suppression]:
     """The suppression comments of a file (cheap when it has none)."""
     if _MARKER not in file.text:
         return []
     if file.path.endswith(".py"):
         return list(_python_comments(file))
-    return list(_text_comments(file, own_line_only=_is_dockerfile(file.path)))
+    return list(_text_comments(file, own_line_only=is_dockerfile(file.path)))
