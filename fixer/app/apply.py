@@ -23,7 +23,6 @@ import errno
 import hashlib
 import json
 import os
-import re
 import signal
 import stat
 import threading
@@ -34,6 +33,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import read_regular
 
@@ -47,7 +47,7 @@ TEMP_SUFFIX = ".fixer"
 BACKUP_SUFFIX = ".fixer-old"
 # `.NAME.XXXXXXXX.fixer` (tempfile's eight random characters) and the backups named alike:
 # only files this module makes match, so a later run may delete them without asking.
-_LEFTOVER = re.compile(r"\A\..+\.[a-z0-9_]{8}\.fixer(?:-old)?\Z")
+_LEFTOVER = lazy_compile(r"\A\..+\.[a-z0-9_]{8}\.fixer(?:-old)?\Z")
 _RANDOM = "abcdefghijklmnopqrstuvwxyz0123456789_"
 JOURNAL = ".fixer-apply.journal"
 # Test-only: seconds to sleep between two renames, so that a test can kill the run there.

@@ -5,13 +5,13 @@ Each raises the file's error (naming the key and its line) on a value of the wro
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fixer.app.registry import discover, unknown_codes
 from fixer.core.config import PORT_SOURCES
+from fixer.core.lazyre import lazy_compile
 from fixer.model.rule import Severity
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def check_stacks(file: ConfigFile, key: str, value: Any,
     return tuple(groups)
 
 
-_SIZE = re.compile(r"\s*(\d+)\s*(B|KiB|MiB|GiB)?\s*")
+_SIZE = lazy_compile(r"\s*(\d+)\s*(B|KiB|MiB|GiB)?\s*")
 _UNITS = {None: 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
 
 

@@ -35,6 +35,7 @@ import click
 from fixer.app import configcheck, configpaths
 from fixer.core.config import Config
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import FolderSource, work_tree_root
 from fixer.model.rule import Severity
 
@@ -43,7 +44,7 @@ _REPORTING_KEYS = ("select", "ignore", "severity")
 # (file name, table holding fixer's keys), first found wins: fixer.toml over pyproject.toml.
 CANDIDATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fixer.toml", ()), ("pyproject.toml", ("tool", "fixer")))
-_HEADER = re.compile(r"^\s*\[\[?([^\]]+)\]\]?")
+_HEADER = lazy_compile(r"^\s*\[\[?([^\]]+)\]\]?")
 
 
 class ConfigError(click.ClickException):

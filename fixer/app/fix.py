@@ -4,7 +4,6 @@ written into the working tree (--apply), or committed one fix at a time on a bra
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -18,6 +17,7 @@ from fixer.app.check import Options, RequestError, elsewhere, prepare
 from fixer.app.configfile import FileReader, on_disk, unknown_services
 from fixer.core.config import Config
 from fixer.core.errors import NoComposeFile, input_errors
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import FolderSource, Tree
 from fixer.engine.ahead import early
 from fixer.model.rule import Finding, Rule
@@ -99,7 +99,7 @@ class FixRun:
         return {f.fingerprint: f for f in self.result.initial}
 
 
-_NUMBERS = re.compile(r"\d+")
+_NUMBERS = lazy_compile(r"\d+")
 
 
 def _silent(_line: str) -> None:

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from fixer.core.config import Config
 from fixer.core.errors import InputError, NoComposeFile
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_dir
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
 # A YAML file with a top-level `services:` key: a compose file by another name, perhaps
-_SERVICES_KEY = re.compile(r"^services\s*:", re.MULTILINE)
+_SERVICES_KEY = lazy_compile(r"^services\s*:", re.MULTILINE)
 _NAMED_AT_MOST = 3   # candidates the message names
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 from dataclasses import dataclass
 from types import ModuleType
 
+from fixer.core.lazyre import lazy_compile
 from fixer.model.rule import Rule
 
 RULES_PACKAGE = "fixer_rules"
 
 
 # `c001_missing_database_service`: a rule; the other modules of a category are its helpers
-RULE_MODULE = re.compile(r"[a-z]\d{3}_\w+")
+RULE_MODULE = lazy_compile(r"[a-z]\d{3}_\w+")
 
 
 def discover(package: str = RULES_PACKAGE) -> list[Rule]:

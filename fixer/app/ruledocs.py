@@ -6,16 +6,16 @@ collects them, and a test fails when the committed page is out of date.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator, Sequence
 
 from fixer.app.registry import discover
+from fixer.core.lazyre import lazy_compile
 from fixer.model.rule import Rule
 
 GENERATED = ("<!-- Generated from the rule docstrings in rules/ by "
              "`python -m fixer.app.ruledocs > docs/rules.md`. Do not edit by hand. -->")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = lazy_compile(r"^\s*(```|~~~)")
 
 
 def safety_text(rule: Rule) -> str:

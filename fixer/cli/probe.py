@@ -6,7 +6,6 @@ commands do not pay for them."""
 from __future__ import annotations
 
 import posixpath
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ import click
 from fixer.app import configfile
 from fixer.app.probe import REQUEST_TIMEOUT, WAIT_TIMEOUT
 from fixer.cli.shared import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, echo_err, root_folder
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import FolderSource, Tree
 from fixer.formats.color import isatty
 from fixer.formats.findings import error_lines
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from fixer.app.probe.http import Result
     from fixer.app.probe.plan import Target
 
-_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")  # a name or an IPv4 address
-_IPV6 = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
+_HOST = lazy_compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")  # a name or an IPv4 address
+_IPV6 = lazy_compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
 
 
 def _host(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

@@ -6,10 +6,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import NotText, Tree
 
-_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
+_LINE = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 
 
 def parse_env(text: str) -> dict[str, str]:
@@ -73,12 +74,12 @@ def _quoted(written: str) -> str | None:
 
 
 # the escapes compose-go expands in a double-quoted value; others keep their backslash
-_ESCAPE = re.compile(r'\\([abfnrtv$"\\])')
+_ESCAPE = lazy_compile(r'\\([abfnrtv$"\\])')
 _ESCAPED = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
             "$": "$$", '"': '"', "\\": "\\"}
 
 
-_INTERPOLATION = re.compile(r"\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
+_INTERPOLATION = lazy_compile(r"\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
 
 
 def interpolate(value: str, env: Mapping[str, str]) -> str:
@@ -115,7 +116,7 @@ class Reference:
 
 
 # every `${...}` and `$NAME`, whatever follows the name in braces (`:?`, `:+`, ...)
-_ANY_REFERENCE = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
+_ANY_REFERENCE = lazy_compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
 
 
 def unset_names(value: str, env: Mapping[str, str]) -> list[str]:

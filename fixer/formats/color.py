@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from fixer.core.lazyre import lazy_compile
+
 import click
 
 _META_KEY = "fixer.no_color"
 PROGRESS_MIN_SERVICES = 50   # more services than this: show a progress bar on a terminal
-_FINDING = re.compile(r"^(.*?:\d+:\d+: )([A-Z]+\d+)(?: \[(error|warning)\])?( .*)?$", re.S)
+_FINDING = lazy_compile(r"^(.*?:\d+:\d+: )([A-Z]+\d+)(?: \[(error|warning)\])?( .*)?$", re.S)
 # An error breaks the stack and a warning does not (`fixer.model.rule.Severity`): red and yellow.
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow"}
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 import zlib
 from collections.abc import Callable
 from typing import TextIO
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.formats.patience import hunks
 
@@ -17,12 +17,12 @@ NO_NEWLINE = "\\ No newline at end of file\n"
 REGULAR_FILE = 0o100000
 # Lines end at "\n" only, as git and patch see them: str.splitlines() would also
 # split at "\r", "\f", "\u2028" ... and make hunks that apply nowhere.
-_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_LINE = lazy_compile(r"[^\n]*\n|[^\n]+\Z")
 # Bytes git writes as a letter escape in a quoted name; other bytes below 0x20, DEL and
 # bytes >= 0x80 are written in octal.
 _LETTER_ESCAPES = {0x07: "a", 0x08: "b", 0x09: "t", 0x0A: "n", 0x0B: "v", 0x0C: "f",
                    0x0D: "r", 0x22: '"', 0x5C: "\\"}
-_NEEDS_QUOTES = re.compile(r'[\x00-\x1f"\\\x7f-\U0010ffff]')
+_NEEDS_QUOTES = lazy_compile(r'[\x00-\x1f"\\\x7f-\U0010ffff]')
 
 Changes = dict[str, tuple[TextFile | None, TextFile | None]]
 

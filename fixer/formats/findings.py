@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from fixer.core.errors import InputError, NoComposeFile, RuleCrash
+from fixer.core.lazyre import lazy_compile
 from fixer.model.rule import Finding, Safety, Severity
 
 if TYPE_CHECKING:   # a type only: the text formats need not load the engine
@@ -19,7 +20,7 @@ if TYPE_CHECKING:   # a type only: the text formats need not load the engine
 JSON_VERSION = 1
 # What a terminal would act on instead of showing: C0 and C1 controls (ESC starts an escape
 # sequence), DEL, and the bidirectional overrides that reorder what is shown.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = lazy_compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def display_path(prefix: str, path: str) -> str:

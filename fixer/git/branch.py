@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 import git
 
+from fixer.core.lazyre import lazy_compile
 from fixer.engine import AppliedFix
 from fixer.git.gitobjects import EXEC_MODE, FILE_MODE, Changes, ObjectWriter
 from fixer.git.ownership import (
@@ -29,7 +30,7 @@ from fixer.model.rule import Safety
 
 # Used when neither --author nor git config names anyone (a bare CI runner).
 DEFAULT_AUTHOR = git.Actor("fixer", "fixer@users.noreply.localhost")
-_AUTHOR_SPEC = re.compile(r"^\s*([^<>\n]+?)\s*<([^<>\s]+)>\s*$")
+_AUTHOR_SPEC = lazy_compile(r"^\s*([^<>\n]+?)\s*<([^<>\s]+)>\s*$")
 
 
 class BranchRefused(Exception):

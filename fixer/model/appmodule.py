@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass, replace
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import locate, may_hold, workdir
@@ -116,9 +117,9 @@ def _guess(tree: Tree, context: str) -> AppModule | None:
 # the files `fastapi run` with no path serves, the first found in its working directory
 _FASTAPI_DEFAULTS = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
 # a string literal, and a comment after it: the value of a setting fixer reads
-_LITERAL = re.compile(r"""(["'])([^"'\\]+)\1[ \t]*(?:#.*)?""")
+_LITERAL = lazy_compile(r"""(["'])([^"'\\]+)\1[ \t]*(?:#.*)?""")
 # a command word that is only a variable: `uvicorn $APP_MODULE`, `"${APP}"`
-_VARIABLE_WORD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
+_VARIABLE_WORD = lazy_compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
 
 
 def _untargeted(ws: Workspace, service: BuiltService, launch: Launch) -> AppModule | None:

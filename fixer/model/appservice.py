@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.model import appmodule
 from fixer.model.depends import dependencies
@@ -24,16 +25,16 @@ from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 
 COMPLETED = "service_completed_successfully"
-_FASTAPI_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+fastapi\b|import[ \t]+fastapi\b)", re.M)
-_UVICORN_RUN = re.compile(r"\buvicorn\.run\(|^[ \t]*from[ \t]+uvicorn[ \t]+import[ \t].*\brun\b",
+_FASTAPI_IMPORT = lazy_compile(r"^[ \t]*(?:from[ \t]+fastapi\b|import[ \t]+fastapi\b)", re.M)
+_UVICORN_RUN = lazy_compile(r"\buvicorn\.run\(|^[ \t]*from[ \t]+uvicorn[ \t]+import[ \t].*\brun\b",
                           re.M)
 # `from pkg.mod import x`, `from . import x`, `import pkg.mod`: where to look for a factory
-_LOCAL_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))",
+_LOCAL_IMPORT = lazy_compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))",
                            re.M)
 # `uvicorn.run("app.main:app", ...)`: the script serves a module it names as a string
-_RUN_TARGET = re.compile(r"""\buvicorn\.run\(\s*["']([\w.]+):""")
+_RUN_TARGET = lazy_compile(r"""\buvicorn\.run\(\s*["']([\w.]+):""")
 # a script that reads its command line: `sys.argv`, argparse, click, typer, fire, getopt
-_READS_ARGUMENTS = re.compile(r"\bsys\.argv\b|^[ \t]*from[ \t]+sys[ \t]+import\b.*\bargv\b|"
+_READS_ARGUMENTS = lazy_compile(r"\bsys\.argv\b|^[ \t]*from[ \t]+sys[ \t]+import\b.*\bargv\b|"
                               r"^[ \t]*(?:import|from)[ \t]+"
                               r"(?:argparse|click|typer|fire|getopt|docopt)\b", re.M)
 _WORKER_OPTIONS = ("-k", "--worker-class")

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.core.dockerignore import ContextFiles, context_files
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.model.services import BuiltService, bind_mounts
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
@@ -163,7 +164,7 @@ def _through(files: ContextFiles, dockerfile: Dockerfile, copy: _Copy, target: s
     return None
 
 
-_WILDCARD = re.compile(r"[*?[]")
+_WILDCARD = lazy_compile(r"[*?[]")
 
 
 def _copied(files: ContextFiles, source: str, dest: str, into_folder: bool,

@@ -18,6 +18,7 @@ import tomllib
 from typing import Any
 
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import in_image, run_workdir
 from fixer.model.services import BuiltService
@@ -25,8 +26,8 @@ from fixer.sources.dockerfile import Instruction, chain
 from fixer.sources.dockertext import commands, escape_char, instruction_tokens, program_at
 
 # a pip operand that is the project in the working directory: `.`, `./`, `.[server]`
-PROJECT_OPERAND = re.compile(r"^\.(?:/)?(\[[^\]]*\])?$")
-_PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
+PROJECT_OPERAND = lazy_compile(r"^\.(?:/)?(\[[^\]]*\])?$")
+_PIP = lazy_compile(r"^pip(?:\d+(?:\.\d+)?)?$")
 # options of `uv sync` and `poetry install` that leave the project itself out
 _NOT_THE_PROJECT = frozenset({"--no-root", "--no-install-project", "--no-install-workspace",
                               "--package", "--only-group"})

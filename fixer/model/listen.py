@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import yaml
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
@@ -206,7 +207,7 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
 
 
 # a shell script that runs its arguments: `exec "$@"`, `"$@"`, `$*`
-RUNS_ARGUMENTS = re.compile(r"\$(?:@|\*|\{@\}|\{\*\})")
+RUNS_ARGUMENTS = lazy_compile(r"\$(?:@|\*|\{@\}|\{\*\})")
 
 
 def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,

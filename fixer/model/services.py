@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import posixpath
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -16,6 +15,7 @@ from fixer.core import tree_index
 from fixer.core.derived import Derived, Memo
 from fixer.core.envfile import interpolate, parse_env, read_env, references, unset_names
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 from fixer.model.stacks import (
     MERGE_TAGS, Swaps, declares_build, is_auto_override, overridden)
 from fixer.sources.compose import (
@@ -546,7 +546,7 @@ def case_variants(tree: Tree, build: Build) -> list[str]:
             if p.lower() == wanted and p != build.dockerfile]
 
 
-_PWD = re.compile(r"\$(\{PWD\}|PWD\b)/*")
+_PWD = lazy_compile(r"\$(\{PWD\}|PWD\b)/*")
 
 
 def _from_pwd(raw: str, folder: str, project: str, dotenv: dict[str, str]) -> tuple[str, str]:

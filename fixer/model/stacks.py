@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import yaml
 
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.compose import ComposeDoc, Value, elements, get, items, scalar, string_list
 
 CANONICAL = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -32,7 +33,7 @@ OVERRIDES = {
 BUILD_KEYS = ("context", "dockerfile", "dockerfile_inline")
 # Compose's merge tags: `!reset` removes what the files before set, `!override` replaces it
 MERGE_TAGS = ("!reset", "!override")
-_COMPOSE_NAME = re.compile(r"(^|/)[^/]*compose[^/]*\.ya?ml$", re.IGNORECASE)
+_COMPOSE_NAME = lazy_compile(r"(^|/)[^/]*compose[^/]*\.ya?ml$", re.IGNORECASE)
 
 Stacks = list[list[ComposeDoc]]
 # per compose file, the services whose build only swaps a base's Dockerfile

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import in_image
@@ -25,7 +26,7 @@ from fixer.sources.launch import SHELL_NAMES, Launch, find_launch, split_shell
 PASSING_ON = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", "catatonit",
                         "s6-overlay", "env", "exec"})
 # one logical line of a script: lines continued with `\` belong to it
-_LOGICAL_LINE = re.compile(r"(?:[^\n]*\\\n)*[^\n]*")
+_LOGICAL_LINE = lazy_compile(r"(?:[^\n]*\\\n)*[^\n]*")
 # the first words of commands that open and close a branch, a loop or a group (a function's
 # body too), and of tests (`[ -n "$DEV" ] && exec uvicorn ...` starts it on a condition)
 _OPENS = frozenset({"if", "case", "while", "until", "for", "select", "function", "{"})

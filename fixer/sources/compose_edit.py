@@ -16,10 +16,11 @@ from collections.abc import Iterable
 import yaml
 
 from fixer.core.edits import TextEdit
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.compose import ComposeDoc, Node
 from fixer.sources.compose_style import Fragment, Style, block, detect, flow, is_flow, walk
 
-_ALIAS = re.compile(r"\*[^\s,\[\]{}#]+")
+_ALIAS = lazy_compile(r"\*[^\s,\[\]{}#]+")
 
 
 class Unfixable(Exception):

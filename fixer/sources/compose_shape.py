@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-import re
 
 import yaml
 import yaml.resolver
 
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 
 Node = yaml.Node
 
@@ -30,9 +30,9 @@ _SPECIAL_FLOATS = {f"{sign}{dot}": value for sign, value in (("", math.inf), ("+
                                                              ("-", -math.inf))
                    for dot in (".inf", ".Inf", ".INF")} | {n: math.nan for n in
                                                            (".nan", ".NaN", ".NAN")}
-_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-_DATE = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:(?:[Tt](\d\d?):(\d\d?):(\d\d?)(?:\.\d+)?"
+_INT = lazy_compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
+_FLOAT = lazy_compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_DATE = lazy_compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:(?:[Tt](\d\d?):(\d\d?):(\d\d?)(?:\.\d+)?"
                    r"(?:Z|[-+]\d\d:\d\d))|(?: (\d\d?):(\d\d?):(\d\d?)(?:\.\d+)?))?")
 _PYYAML = yaml.resolver.Resolver()
 # yaml.v3's alias budget (a fact of the library Compose uses): past 100 aliased nodes in a

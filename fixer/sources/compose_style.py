@@ -10,7 +10,6 @@ Fragments are built as plain strings; the surrounding file is never re-dumped.
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TypeVar, Union
@@ -18,11 +17,12 @@ from typing import TypeVar, Union
 import yaml
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.compose import ComposeDoc, Node, Value, get
 
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # a plain scalar may not start with an indicator (a `-`, `?` or `:` must have text after it)
-_PLAIN_START = re.compile(r"[-?:](?=\S)|[^-?:,\[\]{}#&*!|>'\"%@`\s]")
+_PLAIN_START = lazy_compile(r"[-?:](?=\S)|[^-?:,\[\]{}#&*!|>'\"%@`\s]")
 
 
 def yaml_scalar(value: str, style: str, flow: bool) -> str:

@@ -10,10 +10,10 @@ that overflow a float64 make it no array).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.dockerfile_words import (
     BYTE_SPACE,
     GO_SPACE,
@@ -26,8 +26,8 @@ from fixer.sources.dockerfile_words import (
 )
 
 # What BuildKit splits the instruction word and FROM, EXPOSE, COPY words on (not Unicode spaces).
-_WHITESPACE = re.compile(r"[\t\v\f\r ]+")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_WHITESPACE = lazy_compile(r"[\t\v\f\r ]+")
+_SURROGATE = lazy_compile("[\ud800-\udfff]")
 _NOT_STRINGS = "when using JSON array syntax, arrays must be comprised of strings only"
 
 

@@ -11,16 +11,16 @@ their bodies, up to each terminator line. The values of one instruction are spli
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.dockerfile_args import may_hold_heredoc, parse_line
 from fixer.sources.dockerfile_heredoc import Heredoc, heredocs
 from fixer.sources.dockerfile_words import GO_SPACE, BadInstruction
 
 # BuildKit's scanner refuses a line longer than this many bytes (UTF-8).
 MAX_LINE_BYTES = 65535
-_DIRECTIVE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)"
+_DIRECTIVE = lazy_compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)"
                         r"[\t\n\f\r ]*\Z")
 _DIRECTIVES = ("syntax", "escape")
 

@@ -11,12 +11,12 @@ the instruction are a heredoc body.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.dockerfile_words import GO_SPACE, BadInstruction, go_quote
 
-_HEREDOC = re.compile(r"([0-9]*)<<(-?)([^<]*)")
+_HEREDOC = lazy_compile(r"([0-9]*)<<(-?)([^<]*)")
 _SPECIAL_PARAMETERS = "@*#?-$!0"
 _SPACES = frozenset(GO_SPACE)
 

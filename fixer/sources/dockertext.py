@@ -10,19 +10,19 @@ blank lines inside a continuation are dropped.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.dockerfile import Instruction
 from fixer.sources.dockerfile_heredoc import heredocs
 from fixer.sources.dockerfile_words import BadInstruction
 from fixer.sources.launch import SHELL_NAMES, shell_script_at
 
-_DIRECTIVE = re.compile(r"#\s*([A-Za-z][\w-]*)\s*=\s*(\S*)\s*")
-_NO_DIRECTIVES = re.compile(r"\s*[^#\s]")   # text whose first line cannot be a directive
+_DIRECTIVE = lazy_compile(r"#\s*([A-Za-z][\w-]*)\s*=\s*(\S*)\s*")
+_NO_DIRECTIVES = lazy_compile(r"\s*[^#\s]")   # text whose first line cannot be a directive
 OPERATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
-REDIRECTS = re.compile(r"\d*(?:>>|>&|<&|>|<)")
+REDIRECTS = lazy_compile(r"\d*(?:>>|>&|<&|>|<)")
 
 
 def escape_char(text: str) -> str:
@@ -117,7 +117,7 @@ def _body_words(tokens: list[Token]) -> list[Token]:
     return out
 
 
-_HEREDOC_WORD = re.compile(r"\d*<<")
+_HEREDOC_WORD = lazy_compile(r"\d*<<")
 
 
 def _data_bodies(text: str, instruction: Instruction, lines: list[Line]) -> set[int]:
@@ -321,7 +321,7 @@ def commands(tokens: list[Token]) -> list[list[Token]]:
     return out
 
 
-_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+_ASSIGNMENT = lazy_compile(r"^[A-Za-z_]\w*=")
 # words that run the program after them (`sudo apt-get ...`, `env PIP_NO_CACHE=1 pip ...`)
 _RUNNERS = frozenset(("sudo", "env", "exec", "command"))
 # reserved words that open the command after them (`then apt-get purge -y curl` in an `if`)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.sources.fastapi_classes import app_class, class_doubt
 from fixer.sources.python import Scope, child_nodes, dotted_name, statements
@@ -499,7 +500,7 @@ def _dependencies(created: ast.expr | None) -> ast.expr | None:
 
 _LOCAL_HOSTS = {"*", "localhost", "127.0.0.1"}
 _REFUSALS = {401, 403}
-_STATUS_NAME = re.compile(r"HTTP_([45]\d\d)_")
+_STATUS_NAME = lazy_compile(r"HTTP_([45]\d\d)_")
 
 
 # why a middleware may refuse a probe, and the health paths it lets through all the same
@@ -611,7 +612,7 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
 
 # a middleware's keyword that lists the paths it lets through (`exclude_paths=`,
 # `public_paths=`, `skip=`)
-_EXEMPTING = re.compile(r"exclu|exempt|skip|public|allow|whitelist|ignore|bypass|open", re.I)
+_EXEMPTING = lazy_compile(r"exclu|exempt|skip|public|allow|whitelist|ignore|bypass|open", re.I)
 
 
 def _exempt_by_keyword(call: ast.Call, *trees: ast.Module) -> tuple[str, ...]:
@@ -648,7 +649,7 @@ _HTTPS_REDIRECT = ("HTTPSRedirectMiddleware answers every plain-HTTP request wit
 
 # middleware class names that speak of access control (`KeycloakMiddleware`,
 # `JWTMiddleware`, `ApiKeyMiddleware`): one fixer cannot read may refuse a probe
-_ACCESS_WORDS = re.compile(r"auth|keycloak|jwt|oauth|oidc|apikey|api_key|bearer|"
+_ACCESS_WORDS = lazy_compile(r"auth|keycloak|jwt|oauth|oidc|apikey|api_key|bearer|"
                            r"permission|guard|login|acl|casbin", re.I)
 
 
@@ -729,7 +730,7 @@ def _answered_by(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int,
 
 
 # a flag a graceful shutdown sets: `draining`, `shutting_down`, `is_stopping`, `terminating`
-_SHUTDOWN_FLAG = re.compile(r"drain|shut|stopping|terminat|closing", re.I)
+_SHUTDOWN_FLAG = lazy_compile(r"drain|shut|stopping|terminat|closing", re.I)
 
 
 def _outside_shutdown(function: ast.AST) -> Iterator[ast.AST]:
@@ -1092,7 +1093,7 @@ def _bodies(block: ast.stmt) -> Iterator[tuple[list[ast.stmt], bool]]:
 
 
 # An installed helper named for access control: it may refuse a probe as its middleware
-_GUARD_WORDS = re.compile(r"auth|security|secure|guard|jwt|token|permission|middleware", re.I)
+_GUARD_WORDS = lazy_compile(r"auth|security|secure|guard|jwt|token|permission|middleware", re.I)
 
 
 def _adds_to_its_owner(scope: Scope, tree: ast.Module, call: ast.Call) -> bool:

@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 
 SERVERS = ("uvicorn", "gunicorn", "fastapi", "hypercorn", "granian")
@@ -30,7 +31,7 @@ _SHELL_LONG = frozenset(("--login", "--noprofile", "--norc", "--posix", "--restr
 _SHELL_VALUED_LONG = frozenset(("--rcfile", "--init-file"))
 # A lone `&` ends a segment too (`celery worker & uvicorn ...` backgrounds the worker), but
 # not the `&` of a redirection (`2>&1`, `>&2`, `&>log`).
-_SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n|(?<![<>&])&(?![&>])")
+_SEGMENT_SPLIT = lazy_compile(r"&&|\|\||;|\n|(?<![<>&])&(?![&>])")
 # Programs that start the next word as the real command.
 _WRAPPERS = ("exec", "env", "tini", "dumb-init", "--", "opentelemetry-instrument", "ddtrace-run")
 # scripts that wait for a host's port, then run what follows their `--`
@@ -47,9 +48,9 @@ _ENV_RUN_FLAGS = frozenset(("--no-capture-output", "--live-stream", "--no-banner
                             "--clean-env", "--dev", "--debug-wrapper-scripts", "-v", "-vv",
                             "-vvv", "--verbose", "-q", "--quiet"))
 # An option with its value in the same argument: `--port 8004`, `-b 0.0.0.0:8000`
-_JOINED_OPTION = re.compile(r"^--?[A-Za-z][\w-]*\s+\S")
+_JOINED_OPTION = lazy_compile(r"^--?[A-Za-z][\w-]*\s+\S")
 # An ASGI/WSGI target: `app.main:app`, `main:create_app()`; never `0.0.0.0:8000`.
-TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(\))?$")
+TARGET = lazy_compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(\))?$")
 # hypercorn's `--insecure-bind` is a plain-HTTP bind beside its TLS `--bind`: both listen
 PORT_OPTIONS = {"uvicorn": ("--port",), "fastapi": ("--port",), "granian": ("--port",),
                 "gunicorn": ("--bind", "-b"), "hypercorn": ("--bind", "-b", "--insecure-bind")}
@@ -351,7 +352,7 @@ def bind_port(bind: str) -> str | None:
     return None
 
 
-_VAR = re.compile(r"^\$(?:\{(?P<braced>\w+)(?:(?P<op>:?-)(?P<default>[^}]*))?\}|(?P<plain>\w+))$")
+_VAR = lazy_compile(r"^\$(?:\{(?P<braced>\w+)(?:(?P<op>:?-)(?P<default>[^}]*))?\}|(?P<plain>\w+))$")
 
 
 def resolve_token(token: str, env: dict[str, str]) -> tuple[int | None, str | None]:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.edits import TextEdit
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.compose import ComposeDoc, Value, elements
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.launch import Launch
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = lazy_compile(r'"(?:[^"\\]|\\.)*"')
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.sources.python import (
     BLOCKS,
@@ -140,12 +141,12 @@ def _imported_names(tree: ast.Module, package: str) -> frozenset[str]:
 
 # absolute imports as text: `import a.b, c` and `from a.b import x, y`, the names in
 # parentheses over several lines too
-_IMPORT_TEXT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
-_FROM_TEXT = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]*"
+_IMPORT_TEXT = lazy_compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+_FROM_TEXT = lazy_compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]*"
                         r"(?:\(([^)]*)\)|([^(\n][^\n]*))", re.M)
 # `importlib.import_module("acme.common.money")`, `__import__("acme.common")`: an import
 # by a name written as a string literal
-_CALL_TEXT = re.compile(r"\b(?:import_module|__import__)\(\s*[rR]?[\"']([A-Za-z_][\w.]*)[\"']")
+_CALL_TEXT = lazy_compile(r"\b(?:import_module|__import__)\(\s*[rR]?[\"']([A-Za-z_][\w.]*)[\"']")
 
 
 def imported_in_text(text: str) -> Iterator[tuple[str, int]]:

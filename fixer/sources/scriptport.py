@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from fixer.core import tree_index
 from fixer.core.envfile import parse_env
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.sources.launch import DEFAULT_PORT
 from fixer.sources.portsites import Addition, Site
@@ -69,7 +70,7 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
 
 
 # python-dotenv's loaders: the app reads a `.env` file into its own environment
-_LOADS_DOTENV = re.compile(r"\b(?:load_dotenv|dotenv_values)\s*\(")
+_LOADS_DOTENV = lazy_compile(r"\b(?:load_dotenv|dotenv_values)\s*\(")
 
 
 def _loaded_dotenv(tree: Tree, folder: str) -> dict[str, str]:

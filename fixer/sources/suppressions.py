@@ -13,16 +13,16 @@ such text is no comment and suppresses nothing. What they suppress is the engine
 from __future__ import annotations
 
 import io
-import re
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree_index import is_dockerfile
 
-_DIRECTIVE = re.compile(r"#\s*fixer:\s*ignore\[([^\]]*)\]")
-_TEXT_COMMENT = re.compile(r"(?:^|(?<=\s))#\s*fixer:\s*ignore\[([^\]]*)\]")
+_DIRECTIVE = lazy_compile(r"#\s*fixer:\s*ignore\[([^\]]*)\]")
+_TEXT_COMMENT = lazy_compile(r"(?:^|(?<=\s))#\s*fixer:\s*ignore\[([^\]]*)\]")
 _MARKER = "fixer:"
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import posixpath
 
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -14,6 +13,7 @@ from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.core.envfile import Reference, references
+from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import probe_fails, probe_unsure
@@ -53,7 +53,7 @@ from fixer.stackcheck.verdicts import GATE, Fact, Verdict, listen_port, worst
 
 # A probe URL's path ends where a quote, a query, or the `}` of a `${VAR:-http://...}` default
 # does (and a backslash: `\"` in a YAML double-quoted string, as the file writes it).
-_URL_PATH = re.compile(r"/[^\s\"'?#,;)}\\]*")
+_URL_PATH = lazy_compile(r"/[^\s\"'?#,;)}\\]*")
 
 
 @dataclass(frozen=True)
@@ -248,7 +248,7 @@ def _tls_doubt(probes: list[LocalProbe]) -> str | None:
 
 
 # `import requests`, `from httpx import get` in a `python -c` probe
-_PROBE_IMPORT = re.compile(r"(?:^|[;\s\"'])(?:import|from)\s+([A-Za-z_]\w*)")
+_PROBE_IMPORT = lazy_compile(r"(?:^|[;\s\"'])(?:import|from)\s+([A-Za-z_]\w*)")
 
 
 def _import_doubt(tool: str, text: str) -> str | None:
@@ -275,7 +275,7 @@ def _unset_variables(target: Service) -> str | None:
 
 
 # `pg_isready -U "$POSTGRES_USER"`, `--username='${PGUSER}'`: the user, quoted
-_QUOTED_USER = re.compile(r"\bpg_isready\b[^;&|]*\s(?:-U\s*|--username[=\s]\s*)([\"'])$")
+_QUOTED_USER = lazy_compile(r"\bpg_isready\b[^;&|]*\s(?:-U\s*|--username[=\s]\s*)([\"'])$")
 
 
 def _empty_user(test: list[str], at: int, reference: Reference) -> bool:

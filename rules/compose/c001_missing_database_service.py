@@ -165,6 +165,7 @@ from functools import partial
 
 from fixer.core.config import DEFAULT_POSTGRES_IMAGE
 from fixer.core.envfile import interpolate
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dburl, dbusage
 from fixer.facts.database import extensions
 from fixer.facts.database.images import family, runs_postgres
@@ -308,7 +309,7 @@ def _only_exporters(uses: list[dbusage.UrlUse]) -> str | None:
 
 
 # `prometheuscommunity/postgres-exporter`, `wrouesnel/postgres_exporter`
-_EXPORTER = re.compile(r"exporter[^/]*$", re.I)
+_EXPORTER = lazy_compile(r"exporter[^/]*$", re.I)
 
 
 def _unused_postgres(ws: Workspace, stack: Stack) -> str:

@@ -185,6 +185,7 @@ from functools import partial
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.core.envfile import parse_env
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import (
@@ -394,7 +395,7 @@ def _serves_tls(ws: Workspace, service: BuiltService) -> str | None:
 
 
 # `uvicorn.run(app, ssl_certfile=...)` in the script the command runs
-_TLS_RUN = re.compile(r"\bssl_(?:certfile|keyfile)\s*=")
+_TLS_RUN = lazy_compile(r"\bssl_(?:certfile|keyfile)\s*=")
 
 
 # the variables each server reads its host from when its command gives none: gunicorn's

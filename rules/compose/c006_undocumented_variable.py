@@ -118,6 +118,7 @@ import yaml
 from fixer.core.derived import Memo
 from fixer.core.edits import CreateFile, Edit, TextEdit
 from fixer.core.envfile import Reference, parse_env, references
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree_index import files_in
 from fixer.facts.image.buildscripts import compose_variables, env_files
@@ -159,13 +160,13 @@ _CREATED = EXAMPLES[:3]
 # word of the name, and a word that says it is not the real one. "default" too: a
 # `.env.default` is the template a README says to copy (`cp .env.default .env`); one that a
 # service loads as its `env_file` holds values that are set, and `_examples` leaves it out.
-_ENV_WORD = re.compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
-_EXAMPLE_WORD = re.compile(r"example|sample|template|tpl|dist|default", re.I)
+_ENV_WORD = lazy_compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
+_EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default", re.I)
 # The `.env` of one environment, committed beside the project's (`.env.prod`, which a README
 # says to copy to `.env`, or a script passes with `--env-file`): what it sets is documented
-_ENVIRONMENT_FILE = re.compile(r"\.env\.(?:dev|development|prod|production|docker|staging|"
+_ENVIRONMENT_FILE = lazy_compile(r"\.env\.(?:dev|development|prod|production|docker|staging|"
                                r"stage|test|testing|ci|qa)", re.I)
-_SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
+_SECRET = lazy_compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 # What the shell that runs Compose always exports: never empty, never the user's to set. A
 # `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
 # containers' PATH (UID and GID are shell variables, not exported: they stay findings).
@@ -179,9 +180,9 @@ _SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD",
                         "COMPOSE_PROJECT_NAME"})
 # what a CI runner sets for the jobs it runs (`CI=true`, `GITHUB_SHA`, GitLab's `CI_*`):
 # empty on a developer's machine, as intended
-_RUNNER_SET = re.compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAVIS|"
+_RUNNER_SET = lazy_compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAVIS|"
                          r"BITBUCKET|DRONE|JENKINS|TEAMCITY|TF_BUILD|APPVEYOR)_\w+|TF_BUILD")
-_PLAIN = re.compile(r"[\w@%+=:,./-]*")
+_PLAIN = lazy_compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
 _INTRO = "# Variables the compose files read. Copy this file to .env and set them."
 # beside a `.env` of its own: copying this over it would drop what it sets
@@ -298,7 +299,7 @@ def _documented(ws: Workspace, stack: Stack) -> set[str]:
 
 
 # Compose run from Python: `"docker-compose -f ..."`, `["docker", "compose", "up"]`
-_PYTHON_RUNS_COMPOSE = re.compile(
+_PYTHON_RUNS_COMPOSE = lazy_compile(
     r"""docker-compose\b|\bdocker(?:[ \t]+|["'][ \t]*,[ \t]*["'])compose\b""")
 # per workspace: the variables the Python scripts that run Compose set for it
 _PYTHON_SET: Memo[frozenset[str]] = Memo("variables Python scripts set for compose")
@@ -413,7 +414,7 @@ def _included(ws: Workspace) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
 
 
 # `# NAME=value` in an example file: documented, and left unset unless the reader wants it
-_COMMENTED = re.compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=", re.M)
+_COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=", re.M)
 
 
 def _commented_names(ws: Workspace, path: str) -> set[str]:

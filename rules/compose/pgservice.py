@@ -16,6 +16,7 @@ import yaml
 
 from fixer.core.edits import TextEdit
 from fixer.core.envfile import interpolate, references, unset_names
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dburl, networks
 from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay, raw_environment
 from fixer.facts.database.images import family, postgres_major
@@ -313,7 +314,7 @@ def _password_elsewhere(ws: Workspace, creds: Credentials, uses: list[UrlUse]) -
 
 # a password the app sends without the URL: a database password file's path (not a Redis
 # one beside it: `DB_PASSWORD_FILE`, `DATABASE_PASSWORD_FILE`), or libpq's own variables
-_PASSWORD_ELSEWHERE = re.compile(
+_PASSWORD_ELSEWHERE = lazy_compile(
     r"(?=(?:\w*_)?(?:DB|DATABASE|PG|POSTGRES(?:QL)?)_)\w*PASS\w*_FILE|PGPASSWORD|PGPASSFILE",
     re.I)
 

@@ -58,6 +58,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from fixer.core.edits import DeleteFile, Edit
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree_index import files_in, is_folder
 from fixer.facts.image.buildscripts import is_build_script
@@ -251,8 +252,8 @@ def _tail_of(written: str, path: str) -> bool:
 # `[\w./-]*Dockerfile[\w.-]*` finds, found without it. A pattern that starts with a repeated
 # class is retried from every position of a long run of path characters (quadratic: minutes
 # on a 200 KB token); here each run is walked once, from each occurrence of the word.
-_RUN = re.compile(r"[\w./-]*")
-_SUFFIX = re.compile(r"[\w.-]*")
+_RUN = lazy_compile(r"[\w./-]*")
+_SUFFIX = lazy_compile(r"[\w.-]*")
 _WORD = "Dockerfile"
 
 
@@ -328,7 +329,7 @@ def _mentions(ws: Workspace) -> Mentions:
 # a build that names only its context builds the Dockerfile there: a CI step's
 # `context: ./app`, `docker build -t api ./app` (the last word of its command: a `&&`, `;`,
 # `|` or `)` may follow it, `docker build -t tests libs/common && docker run --rm tests`)
-_CONTEXT = re.compile(r"^\s*-?\s*context:\s*[\"']?([\w./-]+?)/?[\"']?\s*$|"
+_CONTEXT = lazy_compile(r"^\s*-?\s*context:\s*[\"']?([\w./-]+?)/?[\"']?\s*$|"
                       r"\bdocker(?:\s+buildx)?\s+build\b[^\n;&|]*?\s([\w./-]+?)/?\s*"
                       r"(?:$|[;&|)])", re.M)
 

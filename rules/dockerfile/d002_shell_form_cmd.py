@@ -96,6 +96,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.images import Family, base_image, family_of, interpreter_entrypoint
 from fixer.facts.pydeps.install_paths import active_venv, venv_of
 from fixer.facts.ports.kubernetes import builds_one_app, container_args, deployed_images
@@ -402,7 +403,7 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
 
 
 # `$PORT`, `${PORT}`: a read with no default (`${PORT:-8000}` has one)
-_PLAIN_READ = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
+_PLAIN_READ = lazy_compile(r"\$(?:(\w+)|\{(\w+)\})")
 
 
 def _build_arg_read(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,

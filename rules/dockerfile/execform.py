@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from fixer.core.edits import TextEdit
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.dockerfile import Dockerfile, Instruction
 from fixer.sources.dockertext import (
     Line,
@@ -28,10 +29,10 @@ from fixer.sources.launch import shell_script_at
 
 DEFAULT_SHELL = ("sh", "-c")
 # BusyBox's sh (ash) is one too: distroless `:debug` images have it as `/busybox/sh`
-POSIX_SHELLS = re.compile(r"^(?:(/usr)?(/bin/)?|/busybox/)(sh|bash|ash|dash|zsh|ksh)$")
+POSIX_SHELLS = lazy_compile(r"^(?:(/usr)?(/bin/)?|/busybox/)(sh|bash|ash|dash|zsh|ksh)$")
 # Characters the shell gives a meaning: expansion, operators, redirects, globs (comments
 # are found apart: what they hold means nothing).
-_FEATURES = re.compile(r"[$`|&;<>()*?\[\]{}~!\n]")
+_FEATURES = lazy_compile(r"[$`|&;<>()*?\[\]{}~!\n]")
 _DOUBLED = {"&&", "||", ">>", "<<", ";;"}
 # exec form would hand a comment's words to the program: the shell drops them
 _TRAILING_COMMENT = "a trailing `#` comment, which the shell drops"

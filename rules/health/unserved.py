@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.health.healthchecks import Health, compose_health, health, nearest_healthcheck
 from fixer.facts.health.healthroute import served_app
 from fixer.model.services import Service
@@ -22,8 +23,8 @@ from fixer.sources.fastapi_routes import AppRoutes
 from fixer.stackcheck.gate import head_option, health_command, local_probes, path_verdict
 from fixer.stackcheck.verdicts import Verdict
 
-WRITABLE = re.compile(r"/[\w.~/-]*", re.ASCII)  # a path as a URL and a Python literal hold it
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+WRITABLE = lazy_compile(r"/[\w.~/-]*", re.ASCII)  # a path as a URL and a Python literal hold it
+_INTERPOLATION = lazy_compile(r"\$\{[^}]*\}")
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ from typing import NamedTuple
 
 from fixer.core import tree_index
 from fixer.core.dockerignore import ContextFiles, context_files
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.pydeps.dependency_sources import Declared, declared
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
@@ -142,7 +143,7 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
 
 # code the build fetches from elsewhere (`git clone ... /opt/common`, `ADD https://...`):
 # the package may be among it, on a PYTHONPATH the image sets
-_FETCHED = re.compile(r"\bgit[ \t]+clone\b|^[ \t]*ADD[ \t]+(?:--\S+[ \t]+)*(?:https?://|git@)",
+_FETCHED = lazy_compile(r"\bgit[ \t]+clone\b|^[ \t]*ADD[ \t]+(?:--\S+[ \t]+)*(?:https?://|git@)",
                       re.I | re.M)
 
 
@@ -240,14 +241,14 @@ def _outside(ws: Workspace, context: str, top: str) -> _Origin | None:
 
 # a direct reference (`common-lib @ git+https://...`) or another index: a distribution
 # whose name says nothing of the top-level packages it installs
-_FOREIGN = re.compile(r"^[ \t]*(?:[\"']?[A-Za-z0-9][\w.\[\], -]*@[ \t]*\S+|"
+_FOREIGN = lazy_compile(r"^[ \t]*(?:[\"']?[A-Za-z0-9][\w.\[\], -]*@[ \t]*\S+|"
                       r"(?:--(?:extra-)?index-url|-i|--find-links|-f)\b)", re.M)
 
 
 # another package index the image's installs use: pip's or uv's settings given in the
 # Dockerfile (`ARG PIP_EXTRA_INDEX_URL`, `ENV UV_INDEX_URL`), a copied `pip.conf`, or an
 # index option on a RUN line
-_IMAGE_INDEX = re.compile(r"\b(?:PIP|UV)_(?:EXTRA_)?INDEX_URL\b|\bPIP_FIND_LINKS\b|"
+_IMAGE_INDEX = lazy_compile(r"\b(?:PIP|UV)_(?:EXTRA_)?INDEX_URL\b|\bPIP_FIND_LINKS\b|"
                           r"\bpip\.conf\b|--(?:extra-)?index-url\b|--find-links\b")
 
 

@@ -14,6 +14,7 @@ import re
 import sys
 from typing import NamedTuple
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import is_folder
 from fixer.facts.pydeps.dependency_sources import declared
 from fixer.model import appmodule
@@ -67,7 +68,7 @@ def _resolves_in_root(ws: Workspace, root: str, name: str) -> bool:
 
 
 # an instruction that may put folders on sys.path: a wrapper script, a PYTHONPATH, a `.pth`
-_WIDENS = re.compile(r"^[ \t]*ENTRYPOINT\b|PYTHONPATH|\.pth\b", re.I | re.M)
+_WIDENS = lazy_compile(r"^[ \t]*ENTRYPOINT\b|PYTHONPATH|\.pth\b", re.I | re.M)
 
 
 def _may_widen_path(ws: Workspace, service: BuiltService) -> bool:

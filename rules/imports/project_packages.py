@@ -8,11 +8,11 @@ project installed or copied: the folder above the service is not where it lives.
 from __future__ import annotations
 
 import posixpath
-import re
 import tomllib
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.core.tree_index import files_under, named_under
 from fixer.model.workspace import Workspace
@@ -71,7 +71,7 @@ def _package_of(project: str, path: str) -> _Named | None:
 
 
 # `name="acme-common"` in a setup.py's `setup(...)` call
-_SETUP_NAME = re.compile(r"""\bname\s*=\s*["']([A-Za-z0-9][\w.-]*)["']""")
+_SETUP_NAME = lazy_compile(r"""\bname\s*=\s*["']([A-Za-z0-9][\w.-]*)["']""")
 
 
 def project_names(ws: Workspace, folder: str) -> list[str]:

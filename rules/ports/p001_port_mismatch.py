@@ -217,6 +217,7 @@ from typing import TypeVar
 from fixer.core import tree_index
 from fixer.core.exclude import ExcludingSource
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.image.builttags import built_images, is_workflow, script_texts, workflow_jobs
 from fixer.facts.ports.claims import ContainerPort, heard, own_ports, target_ranges
@@ -401,7 +402,7 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
 
 
 # prometheus_client's servers: a second listener inside the app's process
-_SECOND_SERVER = re.compile(r"\bstart_(?:http|wsgi)_server\(\s*(?!\d+\s*[,)])")
+_SECOND_SERVER = lazy_compile(r"\bstart_(?:http|wsgi)_server\(\s*(?!\d+\s*[,)])")
 
 
 def _opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> str | None:
@@ -435,7 +436,7 @@ def _opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) ->
     return None
 
 
-_MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:.*$""", re.M)
+_MAIN_GUARD = lazy_compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:.*$""", re.M)
 
 
 def _main_block(text: str) -> range:
@@ -810,7 +811,7 @@ def _image_users(stack: Stack) -> dict[str, list[str]]:
 # publishes it
 _DOCKER_RUNS: Memo[dict[int, list[tuple[str, int, str | None]]]] = \
     Memo("ports docker run publishes")
-_PUBLISH = re.compile(r"(?:^|\s)(?:-p|--publish)(?:[ \t]+|=)[\"']?([^\s\"']+)")
+_PUBLISH = lazy_compile(r"(?:^|\s)(?:-p|--publish)(?:[ \t]+|=)[\"']?([^\s\"']+)")
 
 
 def _docker_run_ports(ws: Workspace) -> dict[int, list[tuple[str, int, str | None]]]:

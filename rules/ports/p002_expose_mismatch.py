@@ -86,6 +86,7 @@ from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
 from fixer.core.envfile import unset_names
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.buildscripts import build_argument_set
 from fixer.facts.image.images import base_image, starts_idle
 from fixer.model.appservice import app_services
@@ -490,8 +491,8 @@ def _commented(app: App, listen: int) -> re.Match[str] | None:
 
 
 # a comment about EXPOSE, and one that only comments an instruction out (`# EXPOSE 80/tcp`)
-_EXPOSE_REMARK = re.compile(r"^[ \t]*#(?=[^\n]*\bEXPOSE\b)([^\n]*?)\r?$", re.M)
-_BARE_EXPOSE = re.compile(r"\s*EXPOSE(?:\s+(?:\d+(?:-\d+)?(?:/\w+)?|\$\{?\w+(?::?-\d+)?\}?))*\s*",
+_EXPOSE_REMARK = lazy_compile(r"^[ \t]*#(?=[^\n]*\bEXPOSE\b)([^\n]*?)\r?$", re.M)
+_BARE_EXPOSE = lazy_compile(r"\s*EXPOSE(?:\s+(?:\d+(?:-\d+)?(?:/\w+)?|\$\{?\w+(?::?-\d+)?\}?))*\s*",
                           re.I)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.ports.claims import LOCAL_URL, heard
 from fixer.facts.ports.proxyconf import is_proxy_config
 from fixer.facts.ports.references import service_claims
@@ -149,9 +150,9 @@ def image_listen(ws: Workspace, service: BuiltService) -> ListenPort:
 
 
 # the commands of a chain: `a & b`, `a && b`, `a; b`, one per line
-_COMMANDS = re.compile(r"&&|\|\||;|\n|(?<![&<>])&(?![&>])")
+_COMMANDS = lazy_compile(r"&&|\|\||;|\n|(?<![&<>])&(?![&>])")
 # a port a command names: `--port 8001`, `--server.port=8501`, `-p 9000`
-_PORT_OPTION = re.compile(r"(?:port|-p)[= ]+(\d{2,5})\b")
+_PORT_OPTION = lazy_compile(r"(?:port|-p)[= ]+(\d{2,5})\b")
 # servers a command may start beside the app, with the port they listen on untold
 _DEFAULT_PORTS = {"streamlit": 8501, "gradio": 7860, "jupyter": 8888, "vllm": 8000,
                   "ollama": 11434, "mlflow": 5000, "tensorboard": 6006, "flower": 5555}
@@ -169,7 +170,7 @@ def starts_a_listener(command: str) -> bool:
 
 
 # a line of its own that is a comment (`\t# trust the ingress`), its line break included
-_COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*(?:\n|\Z)", re.M)
+_COMMENT_LINE = lazy_compile(r"^[ \t]*#[^\n]*(?:\n|\Z)", re.M)
 
 
 def beside_the_server(ws: Workspace, service: BuiltService,
@@ -252,7 +253,7 @@ def nginx_beside_listens(ws: Workspace, service: BuiltService) -> set[int]:
 
 
 # `listen 8000;`, `listen 0.0.0.0:8000 default_server;`, `listen [::]:8000;`
-_NGINX_LISTEN = re.compile(r"^[ \t]*listen[ \t]+(?:\S*:)?(\d{2,5})\b", re.M)
+_NGINX_LISTEN = lazy_compile(r"^[ \t]*listen[ \t]+(?:\S*:)?(\d{2,5})\b", re.M)
 
 
 def extends_doubt(service: Service) -> str | None:

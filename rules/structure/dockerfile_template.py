@@ -11,15 +11,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.facts.image.images import base_image, classify
 from fixer.model.workspace import Workspace
 
 DEFAULT_BASE = "python:3.12-slim"
 APP_MODULES = ("app/main.py", "main.py", "src/main.py")
-_APP_ASSIGNMENT = re.compile(r"^(\w+)\s*(?::[^=\n]*)?=\s*(?:fastapi\.)?FastAPI\(", re.M)
-_FACTORY = re.compile(r"^def\s+(create_app|get_app|make_app)\s*\(", re.M)
-_IMPORTS_FASTAPI = re.compile(r"^\s*(?:from|import)\s+fastapi\b", re.M)
+_APP_ASSIGNMENT = lazy_compile(r"^(\w+)\s*(?::[^=\n]*)?=\s*(?:fastapi\.)?FastAPI\(", re.M)
+_FACTORY = lazy_compile(r"^def\s+(create_app|get_app|make_app)\s*\(", re.M)
+_IMPORTS_FASTAPI = lazy_compile(r"^\s*(?:from|import)\s+fastapi\b", re.M)
 
 
 @dataclass(frozen=True)

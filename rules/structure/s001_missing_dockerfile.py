@@ -84,6 +84,7 @@ from fixer.core import tree_index
 from fixer.core.edits import CreateFile, Edit
 from fixer.core.envfile import unset_names
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
@@ -96,7 +97,7 @@ from .dockerfile_template import find_app, fleet_base, render
 
 # Dockerfile, Dockerfile.prod, api.Dockerfile, AuthDockerfile, dockerfile (any case), and
 # Podman's `Containerfile` (Docker's builders look for `Dockerfile` only)
-_DOCKERFILE_NAME = re.compile(r"(?i)[\w.-]*(?:dockerfile|containerfile)(?:\.[\w.-]+)?")
+_DOCKERFILE_NAME = lazy_compile(r"(?i)[\w.-]*(?:dockerfile|containerfile)(?:\.[\w.-]+)?")
 
 CODE = "S001"
 NAME = "missing-dockerfile"
@@ -150,7 +151,7 @@ def _through_links(ws: Workspace, path: str) -> str:
 
 
 # `path = services/auth` in `.gitmodules`
-_SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$", re.M)
+_SUBMODULE_PATH = lazy_compile(r"^\s*path\s*=\s*(.+?)\s*$", re.M)
 
 
 def _in_submodule(ws: Workspace, path: str) -> bool:

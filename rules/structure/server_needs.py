@@ -9,6 +9,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from fixer.core.lazyre import lazy_compile
 from fixer.model import appmodule
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.services import BuiltService, Service
@@ -16,7 +17,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.dockertext import tokenize
 from fixer.sources.launch import shell_script_at
 
-_IMPORTS_FASTAPI = re.compile(r"^[ \t]*(?:from[ \t]+fastapi[\s.]|import[ \t]+fastapi\b)", re.M)
+_IMPORTS_FASTAPI = lazy_compile(r"^[ \t]*(?:from[ \t]+fastapi[\s.]|import[ \t]+fastapi\b)", re.M)
 _WORKER_OPTIONS = ("-k", "--worker-class")
 _WORKERS = {"uvicorn.workers": ("uvicorn", "uvicorn"), "uvicorn_worker": ("uvicorn-worker",
                                                                           "uvicorn-worker")}

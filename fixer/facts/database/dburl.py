@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote
 
+from fixer.core.lazyre import lazy_compile
+
 # `postgres://`, `postgresql://`, `postgresql+asyncpg://`, `postgres+psycopg2://`, ...
-_SCHEME = re.compile(r"^(postgres(?:ql)?(?:\+[A-Za-z0-9_.-]+)?)://", re.IGNORECASE)
+_SCHEME = lazy_compile(r"^(postgres(?:ql)?(?:\+[A-Za-z0-9_.-]+)?)://", re.IGNORECASE)
 # `$$` comes first so that `pa$$w0rd` reads as an escaped dollar, not `$` before `$w0rd`
-_DOLLAR_OR_INTERPOLATION = re.compile(r"\$\$|\$\{[^}]*\}|\$[A-Za-z_]\w*")
-_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
-_NETLOC_END = re.compile(r"[/?#]")   # the first of these ends the host part
+_DOLLAR_OR_INTERPOLATION = lazy_compile(r"\$\$|\$\{[^}]*\}|\$[A-Za-z_]\w*")
+_PLACEHOLDER = lazy_compile(r"\x00(\d+)\x00")
+_NETLOC_END = lazy_compile(r"[/?#]")   # the first of these ends the host part
 DEFAULT_PORT = "5432"
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "ip6-localhost"})
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.envfile import interpolate, parse_env
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dburl
 from fixer.model.services import Service, Stack, env_file_paths
 from fixer.model.stacks import included_paths
@@ -29,7 +30,7 @@ from fixer.sources.compose import (
 )
 
 ENVIRONMENT, ENV_FILE, DOTENV = "environment", "env_file", ".env"
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a service name; a dot means a domain
+_NAME = lazy_compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a service name; a dot means a domain
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from fixer.core import tree_index
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.database.images import image_name
 from fixer.facts.pydeps.dependency_sources import declared
 from fixer.model.services import BuiltService, Service
@@ -37,7 +38,7 @@ _PACKAGES = {
     "llama-index-vector-stores-postgres": _EXTENSIONS[0], "geoalchemy2": _EXTENSIONS[1],
     "postgis": _EXTENSIONS[1], "sqlalchemy-timescaledb": _EXTENSIONS[2],
 }
-_CREATE = re.compile(r"CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"']?(\w+)", re.I)
+_CREATE = lazy_compile(r"CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"']?(\w+)", re.I)
 
 
 def image_has(image: str, extension: Extension) -> bool:

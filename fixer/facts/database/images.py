@@ -10,6 +10,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from fixer.core.lazyre import lazy_compile
+
 # image name (registry and `library/` stripped, no tag) -> the probe commands it ships
 PROBES: dict[str, frozenset[str]] = {
     "postgres": frozenset({"pg_isready"}),
@@ -80,7 +82,7 @@ _EXTENSION_VERSIONED = frozenset({"pgvector/pgvector", "timescale/timescaledb",
                                   "timescale/timescaledb-ha"})
 NEWEST_POSTGRES = 18   # what `postgres:latest` runs
 # the official image's tags that name no version: its newest release
-_NEWEST = re.compile(r"(?:latest|alpine[\d.]*|bookworm|bullseye|trixie)")
+_NEWEST = lazy_compile(r"(?:latest|alpine[\d.]*|bookworm|bullseye|trixie)")
 
 
 def postgres_major(reference: str) -> int | None:

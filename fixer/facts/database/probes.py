@@ -22,6 +22,7 @@ import shlex
 from dataclasses import dataclass
 
 from fixer.core.envfile import parse_env
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.database.images import family, image_version
 from fixer.facts.image.images import base_image
 from fixer.model.services import Service, mount_entries
@@ -30,9 +31,9 @@ from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
 from fixer.sources.launch import shell_script_at
 
-_INTERPOLATION = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}|\$(\w+)")
+_INTERPOLATION = lazy_compile(r"\$\{(\w+)(:?[-?][^}]*)?\}|\$(\w+)")
 # written bare in the shell script: plain words, and one `${VAR}` Compose substitutes
-_PLAIN_WORD = re.compile(r"[\w@%+=:,./-]+|\$\{\w+(?::?-[\w@%+=:,./-]*)?\}")
+_PLAIN_WORD = lazy_compile(r"[\w@%+=:,./-]+|\$\{\w+(?::?-[\w@%+=:,./-]*)?\}")
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
 
 # where the mysql and mariadb images read configuration files besides the command line: a
 # file mounted there, or a whole folder (`./conf.d:/etc/mysql/conf.d`)
-_MYSQL_CONFIG = re.compile(r"^/etc/mysql/?$|^/etc/mysql/(?:my\.cnf|(?:conf|mariadb\.conf|"
+_MYSQL_CONFIG = lazy_compile(r"^/etc/mysql/?$|^/etc/mysql/(?:my\.cnf|(?:conf|mariadb\.conf|"
                            r"mysql\.conf)\.d(?:/|$))|^/etc/my\.cnf")
 
 

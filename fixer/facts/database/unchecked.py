@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.database.probes import DbProbe, probe
 from fixer.facts.health.healthchecks import Health, compose_health, healthcheck_fragment
 from fixer.model.appservice import COMPLETED, is_app_service
@@ -150,7 +151,7 @@ def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
 # never the AMQP port, so an AMQP listener moved to 5673 leaves the probe as good.
 _DEFAULT_PORTS = {"postgres": "5432", "mysql": "3306", "mariadb": "3306", "redis": "6379",
                   "valkey": "6379", "mongo": "27017"}
-_PORT_NAMED = re.compile(r"(?:^|\s)(?:-p|-P|--port)\b")
+_PORT_NAMED = lazy_compile(r"(?:^|\s)(?:-p|-P|--port)\b")
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ one that would wait for the checked service to be healthy, or starts only after 
 
 from __future__ import annotations
 
-import re
 
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.health.healthchecks import compose_test, nearest_healthcheck
 from fixer.model.depends import dependencies
 from fixer.model.services import Service
 
 # the host of a URL in a healthcheck's words (curl, wget, a Python `urlopen(...)` one-liner)
-_URL_HOST = re.compile(r"\b(?:https?|wss?)://([A-Za-z0-9_.-]+)")
+_URL_HOST = lazy_compile(r"\b(?:https?|wss?)://([A-Za-z0-9_.-]+)")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "0.0.0.0"})
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.model.appservice import is_app_service
 from fixer.model.image_builders import image_builder
 from fixer.model.services import App, Service
@@ -145,11 +145,11 @@ def borrowed_healthcheck(ws: Workspace, service: Service) -> bool:
 # programs that run a task queue's worker or scheduler, or cron jobs: they serve no HTTP
 # (flower, celery's web UI, does; it is left out below; dramatiq's default Prometheus
 # middleware serves metrics over HTTP on 9191, so dramatiq is not listed)
-_WORKER = re.compile(r"(?<![\w.-])(?:celery|rq|rqworker|rqscheduler|arq|"
+_WORKER = lazy_compile(r"(?<![\w.-])(?:celery|rq|rqworker|rqscheduler|arq|"
                      r"huey_consumer(?:\.py)?|taskiq|supercronic|crond?)(?![\w.-])")
 # what makes a worker's command start something else beside it: a process sent to the
 # background (`rq-dashboard --port 9181 & exec rq worker`), or a port it is given
-_BESIDE = re.compile(r"(?<![&|])&(?![&>])|--?[\w-]*port\b|\bport=")
+_BESIDE = lazy_compile(r"(?<![&|])&(?![&>])|--?[\w-]*port\b|\bport=")
 
 
 def worker_command(ws: Workspace, service: Service) -> str | None:
@@ -180,13 +180,13 @@ def _runs(service: Service, app: App | None) -> str:
 
 
 # commands that run to completion: migrations
-_ONE_SHOT = re.compile(r"^(?:alembic\s+upgrade|python3?\s+(?:-m\s+)?[\w./]*migrat\w*|"
+_ONE_SHOT = lazy_compile(r"^(?:alembic\s+upgrade|python3?\s+(?:-m\s+)?[\w./]*migrat\w*|"
                        r"(?:python3?\s+)?\S*manage\.py\s+migrate|flask\s+db\s+upgrade|"
                        r"aerich\s+upgrade|(?:npx\s+)?prisma\s+migrate)\b")
 
 
 # a command that goes on after its first part: `&&`, `;`, `||`, `&`, or a line of its own
-_CHAINED = re.compile(r"&&|\|\||;|(?<![&|])&(?![&>])|\n")
+_CHAINED = lazy_compile(r"&&|\|\||;|(?<![&|])&(?![&>])|\n")
 
 
 def one_shot(ws: Workspace, service: Service) -> str | None:
@@ -230,7 +230,7 @@ def healthcheck_fragment(test: tuple[str, ...], style: Style,
 # Docker's interval when none is set: a healthcheck first runs this long after the container
 # starts, so a service gated on it waits at least that long; longer is a choice to weigh
 DEFAULT_INTERVAL = 30.0
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?)(h|ms|m|s|us|µs|ns)")
+_DURATION_PART = lazy_compile(r"(\d+(?:\.\d*)?)(h|ms|m|s|us|µs|ns)")
 _UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 
 

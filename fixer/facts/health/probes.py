@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from fixer.core.lazyre import lazy_compile
 from fixer.sources.dockertext import commands, tokenize
 from fixer.sources.launch import shell_script_at
 
@@ -28,7 +29,7 @@ _WGET_FLAGS = {"-q", "--quiet", "--spider", "--no-verbose", "-nv", "-S", "--serv
                "--no-check-certificate", "-O-", "-qO-", "-qO", "-O", "--output-document", "-T",
                "--timeout", "-t", "--tries", "-Y"}
 _WGET_VALUED = {"-O", "--output-document", "-T", "--timeout", "-t", "--tries", "-qO", "-Y"}
-_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")  # `VAR=value` before a command sets its environment
+_ASSIGNMENT = lazy_compile(r"^[A-Za-z_]\w*=")  # `VAR=value` before a command sets its environment
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def tool_of(argv: Sequence[str]) -> str:
     return "python" if _PYTHON.fullmatch(tool) else tool
 
 
-_PYTHON = re.compile(r"python[\d.]*")   # `python3.12`
+_PYTHON = lazy_compile(r"python[\d.]*")   # `python3.12`
 
 
 def _argv_commands(argv: list[str]) -> list[list[str]]:
@@ -95,12 +96,12 @@ def from_compose_test(test: Sequence[str]) -> Probe | None:
     return None
 
 
-_CURL_HEAD = re.compile(r"(?:^|\s)(?:--head|-[A-Za-z]*I[A-Za-z]*|-X\s*HEAD|--request[=\s]+HEAD)"
+_CURL_HEAD = lazy_compile(r"(?:^|\s)(?:--head|-[A-Za-z]*I[A-Za-z]*|-X\s*HEAD|--request[=\s]+HEAD)"
                         r"(?=\s|$)")
-_WGET_SPIDER = re.compile(r"(?:^|\s)--spider(?=\s|$)")
+_WGET_SPIDER = lazy_compile(r"(?:^|\s)--spider(?=\s|$)")
 # `-X GET` after `-I` sends GET (the headers of a GET); `-f` makes curl fail on a 405
-_CURL_OTHER_METHOD = re.compile(r"(?:^|\s)(?:-X\s*|--request[=\s]+)(?!HEAD\b)[A-Z]+(?=\s|$)")
-_CURL_FAILS = re.compile(r"(?:^|\s)(?:--fail(?:-with-body)?|-[A-Za-z]*f[A-Za-z]*)(?=\s|$)")
+_CURL_OTHER_METHOD = lazy_compile(r"(?:^|\s)(?:-X\s*|--request[=\s]+)(?!HEAD\b)[A-Z]+(?=\s|$)")
+_CURL_FAILS = lazy_compile(r"(?:^|\s)(?:--fail(?:-with-body)?|-[A-Za-z]*f[A-Za-z]*)(?=\s|$)")
 
 
 def head_request(test: Sequence[str], busybox: bool) -> str | None:
@@ -191,8 +192,8 @@ def _short_flags(tool: str, arg: str) -> bool:
     return bool((_CURL_SHORT if tool == "curl" else _WGET_SHORT).fullmatch(arg))
 
 
-_CURL_SHORT = re.compile(r"-[fsSLkq]+")
-_WGET_SHORT = re.compile(r"-[qS]+")
+_CURL_SHORT = lazy_compile(r"-[fsSLkq]+")
+_WGET_SHORT = lazy_compile(r"-[qS]+")
 
 
 def python_code(url: str) -> str:

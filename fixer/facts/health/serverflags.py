@@ -10,8 +10,8 @@ string, a `sh -c` script), where `fixer.model.listen` found the server: `--host 
 
 from __future__ import annotations
 
-import re
 
+from fixer.core.lazyre import lazy_compile
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.portsites import run_env
@@ -21,12 +21,12 @@ from fixer.sources.portsites import run_env
 _GAP = r"""(?:=|["']?\s*,?\s*(?:-\s+)?["']?)"""
 # an IPv6 bind: uvicorn's, granian's and `fastapi run`'s `--host ::`, gunicorn's and
 # hypercorn's `--bind [::]:8000`; `::1` is a loopback bind (`launch.loopback`) besides
-_IPV6 = re.compile(r"(?<![\w-])(?P<option>--host|--bind|-b)" + _GAP +
+_IPV6 = lazy_compile(r"(?<![\w-])(?P<option>--host|--bind|-b)" + _GAP +
                    r"(?P<host>\[::1?\](?::\d+)?|::1?)(?![\w:.\]])")
 # uvicorn's `--workers 4`
-_WORKERS = re.compile(r"(?<![\w-])--workers" + _GAP + r"(\d+)")
+_WORKERS = lazy_compile(r"(?<![\w-])--workers" + _GAP + r"(\d+)")
 # uvicorn's, hypercorn's and `fastapi run`'s `--root-path /orders`
-_ROOT_PATH = re.compile(r"(?<![\w-])--root-path" + _GAP + r"(?P<path>/[\w.~/-]*)")
+_ROOT_PATH = lazy_compile(r"(?<![\w-])--root-path" + _GAP + r"(?P<path>/[\w.~/-]*)")
 
 
 def _command_text(ws: Workspace, service: Service) -> str:

@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from fixer.core import tree_index
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.model import appmodule
 from fixer.model.image_paths import in_image
@@ -130,12 +131,12 @@ def described(load: ModelLoad) -> str:
 # `sleep 60 && uvicorn ...`: seconds the command waits before its server starts; from 10 s
 # on, a quarter of the about 40 s a healthcheck fixer writes waits, the start is in doubt
 # `sleep 60`, `sleep 1m`, `sleep ${STARTUP_DELAY:-30}` (its default)
-_SLEEP = re.compile(r"(?<![\w-])sleep\s+(?:\$\{\w+:?-)?[\"']?(\d+(?:\.\d+)?)(s|m)?\b")
+_SLEEP = lazy_compile(r"(?<![\w-])sleep\s+(?:\$\{\w+:?-)?[\"']?(\d+(?:\.\d+)?)(s|m)?\b")
 SLEEP_DOUBT = 10.0
 
 
 # installs and downloads a command runs before its server: minutes on a first start
-_INSTALLS = re.compile(r"(?<![\w-])(?:pip3?\s+install|uv\s+(?:sync|pip\s+install)|poetry\s+"
+_INSTALLS = lazy_compile(r"(?<![\w-])(?:pip3?\s+install|uv\s+(?:sync|pip\s+install)|poetry\s+"
                        r"install|pipenv\s+install|apt-get\s+install|apk\s+add|npm\s+"
                        r"(?:install|ci)|spacy\s+download|huggingface-cli\s+download|"
                        r"ollama\s+pull|dvc\s+pull|git\s+lfs\s+pull|gsutil\s+(?:-m\s+)?cp|"
@@ -172,7 +173,7 @@ def slow_start(ws: Workspace, service: Service) -> str | None:
 
 # a step of the command that runs a file of the repository: `python -m app.setup_models`,
 # `python scripts/prepare.py`, `sh prestart.sh`, `./prestart.sh`
-_STEP = re.compile(r"(?<![\w./-])(?:python[\d.]*\s+(?:-u\s+)?-m\s+([\w.]+)|"
+_STEP = lazy_compile(r"(?<![\w./-])(?:python[\d.]*\s+(?:-u\s+)?-m\s+([\w.]+)|"
                    r"python[\d.]*\s+(?:-u\s+)?([\w./-]+\.py)|(?:sh|bash)\s+([\w./-]+)|"
                    r"(\./[\w./-]+))")
 
@@ -241,7 +242,7 @@ def entrypoint_installs(ws: Workspace, service: Service) -> str | None:
 
 
 # a model load a start script runs (`python -c "...from_pretrained(...)"`)
-_SCRIPT_LOAD = re.compile(r"\b(?:%s)\b" % "|".join(sorted(_LOADER_NAMES)))
+_SCRIPT_LOAD = lazy_compile(r"\b(?:%s)\b" % "|".join(sorted(_LOADER_NAMES)))
 
 
 def _slept(text: str) -> float:
@@ -351,7 +352,7 @@ def _runs_at_import(body: list[ast.stmt]) -> Iterator[ast.AST]:
         todo.extend(ast.iter_child_nodes(node))
 
 
-_MAIN_GUARD = re.compile(r"__name__ == '__main__'|'__main__' == __name__")
+_MAIN_GUARD = lazy_compile(r"__name__ == '__main__'|'__main__' == __name__")
 
 
 def _named_elsewhere(ws: Workspace, paths: list[str], own: str, name: str) -> bool:
@@ -431,9 +432,9 @@ def _only_handlers_call(calls: list[ast.Call],
 
 
 # what runs before the app listens: a `lifespan` function, an `on_event("startup")` handler
-_STARTUP = re.compile(r"lifespan|on_event\(\s*['\"]startup")
+_STARTUP = lazy_compile(r"lifespan|on_event\(\s*['\"]startup")
 # an HTTP request: a call on an HTTP client (`client.post`, `session.get`) or its module
-_HTTP_CALL = re.compile(r"(?:httpx|requests|aiohttp|urllib\.request|\w*client|\w*session)\."
+_HTTP_CALL = lazy_compile(r"(?:httpx|requests|aiohttp|urllib\.request|\w*client|\w*session)\."
                         r"(?:get|post|put|request|stream|urlopen)$", re.I)
 
 
@@ -451,7 +452,7 @@ def _http_request(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call 
 
 
 # an HTTP client opened in a `with`: `httpx.AsyncClient(...)`, `aiohttp.ClientSession()`
-_CLIENT = re.compile(r"(?:httpx|aiohttp|requests)\.(?:Async)?(?:Client|ClientSession|Session)\(")
+_CLIENT = lazy_compile(r"(?:httpx|aiohttp|requests)\.(?:Async)?(?:Client|ClientSession|Session)\(")
 _VERBS = frozenset({"get", "post", "put", "request", "stream"})
 
 

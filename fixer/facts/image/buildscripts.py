@@ -10,11 +10,12 @@ import posixpath
 import re
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
 
 # Files that may build or name a Dockerfile by path, or run Compose.
-_SCRIPT = re.compile(
+_SCRIPT = lazy_compile(
     r"(^|/)(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|Makefile|[^/]+\.mk|Jenkinsfile|"
     r"[^/]+\.sh|\.circleci/config\.ya?ml|azure-pipelines[^/]*\.ya?ml|bitbucket-pipelines\.yml|"
     r"skaffold[^/]*\.ya?ml|docker-bake[^/]*\.(hcl|json)|[^/]*compose[^/]*\.ya?ml|\.drone\.ya?ml|"
@@ -22,19 +23,19 @@ _SCRIPT = re.compile(
 )
 # `--project-directory DIR`, `--env-file=PATH`: an option of Compose and the path it takes
 _OPTION_PATH = r"{}(?:=|\s+)[\"']?([\w./-]+)"
-_PROJECT_DIRECTORY = re.compile(_OPTION_PATH.format("--project-directory"))
-_ENV_FILE = re.compile(_OPTION_PATH.format("--env-file"))
+_PROJECT_DIRECTORY = lazy_compile(_OPTION_PATH.format("--project-directory"))
+_ENV_FILE = lazy_compile(_OPTION_PATH.format("--env-file"))
 
 # Compose run by a script line: `docker compose`, `docker-compose`
-_RUNS_COMPOSE = re.compile(r"docker[ \t]+compose\b|docker-compose\b")
+_RUNS_COMPOSE = lazy_compile(r"docker[ \t]+compose\b|docker-compose\b")
 # `HOST_ROOT=$(CURDIR) docker compose up`: assignments in front of the command on its line
-_INLINE = re.compile(r"((?:\b[A-Za-z_]\w*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s'\"]*)[ \t]+)+)"
+_INLINE = lazy_compile(r"((?:\b[A-Za-z_]\w*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s'\"]*)[ \t]+)+)"
                      r"(?:sudo[ \t]+|env[ \t]+)?(?:docker[ \t]+compose\b|docker-compose\b)")
-_ASSIGNED = re.compile(r"\b([A-Za-z_]\w*)=")
+_ASSIGNED = lazy_compile(r"\b([A-Za-z_]\w*)=")
 # `export NAME=...`, `export NAME` (shell, make); `: "${NAME:?set it}"` (a script that stops
 # unless the caller sets it)
-_EXPORTED = re.compile(r"^[ \t]*export[ \t]+([A-Za-z_]\w*)", re.M)
-_REQUIRED = re.compile(r"\$\{([A-Za-z_]\w*):?\?")
+_EXPORTED = lazy_compile(r"^[ \t]*export[ \t]+([A-Za-z_]\w*)", re.M)
+_REQUIRED = lazy_compile(r"\$\{([A-Za-z_]\w*):?\?")
 
 # per workspace: the folders Compose is run from with `--project-directory`
 _PROJECT_DIRECTORIES: Memo[list[str]] = Memo("compose project directories")
@@ -175,9 +176,9 @@ def _step_around(text: str, at: int) -> str:
 
 
 # a bake target's `context = "api"`, `dockerfile = "Dockerfile.prod"`
-_BAKE_SETTING = re.compile(r'^[ \t]*(context|dockerfile)[ \t]*=[ \t]*"([^"]*)"', re.M)
+_BAKE_SETTING = lazy_compile(r'^[ \t]*(context|dockerfile)[ \t]*=[ \t]*"([^"]*)"', re.M)
 # a workflow step's `context: ./api`, `file: ./api/Dockerfile.prod`
-_STEP_SETTING = re.compile(r"""^[ \t]*(context|file):[ \t]*["']?([^\s"'#]+)""", re.M)
+_STEP_SETTING = lazy_compile(r"""^[ \t]*(context|file):[ \t]*["']?([^\s"'#]+)""", re.M)
 
 
 def _in_build_args(text: str, at: int) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 import yaml
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.model.workspace import Workspace
@@ -30,11 +31,11 @@ from fixer.sources import yamldata
 # per workspace: image name (registry and path kept, no tag) -> the Dockerfiles it is built
 # from, as repository paths
 _BUILT: Memo[dict[str, list[str]]] = Memo("image names built by scripts")
-_DOCKER_BUILD = re.compile(r"\bdocker[ \t]+(?:buildx[ \t]+)?build\b[^\n;&|]*")
-_WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
-_SKAFFOLD = re.compile(r"(^|/)skaffold[^/]*\.ya?ml$")
+_DOCKER_BUILD = lazy_compile(r"\bdocker[ \t]+(?:buildx[ \t]+)?build\b[^\n;&|]*")
+_WORKFLOW = lazy_compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+_SKAFFOLD = lazy_compile(r"(^|/)skaffold[^/]*\.ya?ml$")
 # `steps.meta.outputs.tags`: the metadata step whose tags a build step takes
-_STEP_TAGS = re.compile(r"steps\.([\w-]+)\.outputs\.tags")
+_STEP_TAGS = lazy_compile(r"steps\.([\w-]+)\.outputs\.tags")
 
 
 def script_texts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:

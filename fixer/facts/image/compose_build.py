@@ -7,12 +7,12 @@ And the build args compose passes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import yaml
 
 from fixer.core.edits import TextEdit
+from fixer.core.lazyre import lazy_compile
 from fixer.model.services import Build, Service
 from fixer.sources.compose import ComposeDoc, Node, Value, get, key_node, scalar
 from fixer.sources.compose_edit import is_block, node_end
@@ -63,7 +63,7 @@ class AddKey:
 
 
 Reference = Rename | LongForm | AddKey
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")   # what no scalar on one line can hold as is
+_CONTROL = lazy_compile(r"[\x00-\x1f\x7f]")   # what no scalar on one line can hold as is
 # A reference to make, or (None, why it cannot be made).
 Planned = tuple[Reference | None, str | None]
 

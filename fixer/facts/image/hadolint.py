@@ -16,6 +16,7 @@ import posixpath
 import re
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.model.workspace import Workspace
 
 _CONFIGS = frozenset({".hadolint.yaml", ".hadolint.yml", "hadolint.yaml", "hadolint.yml"})
@@ -25,15 +26,15 @@ _RUNNERS = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml", ".git
                       "justfile", "Justfile", "Taskfile.yml", "lefthook.yml", ".mega-linter.yml",
                       ".megalinter.yml", "tox.ini", "noxfile.py"})
 _RUNNER_FOLDERS = (".github/workflows/", ".circleci/", ".gitlab/")
-_NAMED = re.compile(r"hadolint|super-linter|mega-?linter", re.I)
+_NAMED = lazy_compile(r"hadolint|super-linter|mega-?linter", re.I)
 
 _RUNS: Memo[bool] = Memo("repository runs hadolint")
 _IGNORED: Memo[frozenset[str]] = Memo("rules hadolint's configuration ignores")
 # what an unpinned install (DL3008 apt, DL3018 apk) and two one-command RUNs (DL3059) raise
 PRAGMA_CODES = frozenset({"DL3008", "DL3018", "DL3059"})
 # a rule code in the `ignored:` list of a configuration file (`- DL3008`, `[DL3008, DL3059]`)
-_CODE = re.compile(r"\bDL\d{4}\b")
-_IGNORED_LIST = re.compile(r"^ignored:\s*(\[[^\]]*\]|(?:\s*\n\s*-\s*\S+.*)+)", re.M)
+_CODE = lazy_compile(r"\bDL\d{4}\b")
+_IGNORED_LIST = lazy_compile(r"^ignored:\s*(\[[^\]]*\]|(?:\s*\n\s*-\s*\S+.*)+)", re.M)
 
 
 def runs_hadolint(ws: Workspace) -> bool:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.installs import (
     PackageInstall,
     installs,
@@ -43,10 +44,10 @@ _PYTHON_LIKE = ("python", "tiangolo/uvicorn-gunicorn-fastapi", "tiangolo/uvicorn
 # Packages that put a Python on the PATH: `python3`, `python3.11`, and the packages that
 # depend on one (Debian's `python3-pip`, `python3-venv`, `python3.11-dev`, `python-is-python3`;
 # Alpine's `py3-pip`). A `-doc` package or a wheel bundle (`python3-pip-whl`) brings none.
-_PYTHON_PACKAGE = re.compile(
+_PYTHON_PACKAGE = lazy_compile(
     r"python3?|python-is-python3|python3(?:\.\d+)?(?:-[\w.+-]+)?|py3-[\w.+-]+")
-_NO_PYTHON = re.compile(r".+-(?:doc|whl)")
-_PYTHON_BINARY = re.compile(r"python(?:3(?:\.\d+)?)?")  # a copied interpreter
+_NO_PYTHON = lazy_compile(r".+-(?:doc|whl)")
+_PYTHON_BINARY = lazy_compile(r"python(?:3(?:\.\d+)?)?")  # a copied interpreter
 
 
 @dataclass(frozen=True)
@@ -152,10 +153,10 @@ def classify(image: str) -> Family:
 
 # `12.1.1-runtime-ubuntu22.04`, `12.1.1-cudnn8-devel-ubuntu22.04`: not the `ubi`,
 # `rockylinux` or `centos` flavours, which have no apt
-_CUDA_UBUNTU_TAG = re.compile(r"\d+(?:\.\d+)*(?:-cudnn\d*)?-(?:base|runtime|devel)-ubuntu[\d.]+")
+_CUDA_UBUNTU_TAG = lazy_compile(r"\d+(?:\.\d+)*(?:-cudnn\d*)?-(?:base|runtime|devel)-ubuntu[\d.]+")
 # `2.2.2-cuda12.1-cudnn8-runtime`; `latest` names no variant, and older releases' images
 # were built from other Dockerfiles over the years
-_PYTORCH_TAG = re.compile(r"2(?:\.\d+)*-cuda[\d.]+-cudnn\d+-(?:runtime|devel)")
+_PYTORCH_TAG = lazy_compile(r"2(?:\.\d+)*-cuda[\d.]+-cudnn\d+-(?:runtime|devel)")
 
 
 # uv's images derived from others (docs.astral.sh/uv, "Using uv in Docker"): `python3.12-
@@ -163,7 +164,7 @@ _PYTORCH_TAG = re.compile(r"2(?:\.\d+)*-cuda[\d.]+-cudnn\d+-(?:runtime|devel)")
 # `bookworm-slim` `debian:bookworm-slim`, `bookworm` `buildpack-deps:bookworm`; a version
 # may lead the tag (`0.5-python3.12-alpine`). The bare `uv:0.5` holds only uv: unknown.
 _UV_IMAGES = ("ghcr.io/astral-sh/uv", "astral/uv")
-_UV_PYTHON = re.compile(r"python(3\.\d+)")
+_UV_PYTHON = lazy_compile(r"python(3\.\d+)")
 
 
 def _uv_image(tag: str) -> Family:
@@ -218,7 +219,7 @@ def _variant(tag: str, extras: tuple[str, ...]) -> set[str] | None:
     return found
 
 
-_ALPINE_WORD = re.compile(r"alpine[\d.]*")
+_ALPINE_WORD = lazy_compile(r"alpine[\d.]*")
 _VARIANT_WORDS = frozenset(("slim", "rc", *SUITES))   # built once: asked of every tag word
 
 
@@ -258,7 +259,7 @@ def _split(image: str) -> tuple[str, str]:
     return name, tag
 
 
-_META_ARG = re.compile(r"^[ \t]*ARG[ \t]+(\w+)=[\"']?([^\s\"']*)", re.I | re.M)
+_META_ARG = lazy_compile(r"^[ \t]*ARG[ \t]+(\w+)=[\"']?([^\s\"']*)", re.I | re.M)
 # kept with the Dockerfile's file, which the Dockerfile is parsed from
 _META_ARGS: Memo[dict[str, str]] = Memo("ARG defaults before the first FROM")
 
@@ -276,7 +277,7 @@ def _meta_args(dockerfile: Dockerfile) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in _META_ARG.finditer(text, 0, first)}
 
 
-_VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
+_VARIABLE = lazy_compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 
 
 def resolve_image(image: str, args: dict[str, str]) -> str:
@@ -329,7 +330,7 @@ def _base_image(dockerfile: Dockerfile, stage: Stage,
 
 
 # `python:3.12-slim`, `pypy:3.10`: the version the image's reference names
-_PYTHON_TAG = re.compile(r"^(?:python|pypy):(\d+)\.(\d+)(?:[.-]|$)")
+_PYTHON_TAG = lazy_compile(r"^(?:python|pypy):(\d+)\.(\d+)(?:[.-]|$)")
 
 
 def image_python(dockerfile: Dockerfile, stage: Stage,

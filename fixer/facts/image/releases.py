@@ -24,8 +24,9 @@ moved to old-releases.ubuntu.com, and the release of `node` tags that name none
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from fixer.core.lazyre import lazy_compile
 
 # Debian releases by codename, with the version number `debian:N` tags use.
 SUITES: dict[str, int] = {"wheezy": 7, "jessie": 8, "stretch": 9, "buster": 10,
@@ -43,7 +44,7 @@ PYTHON_LAST_ON_BUSTER: dict[tuple[int, int], int] = {
 # to a patch version or not, is buster or older.
 PYTHON_OLDEST_REBUILT = (3, 6)
 _PYTHON_MOVED = "the official python images moved to bullseye in August 2021"
-_VERSION = re.compile(r"(\d+)(?:\.(\d+)(?:\.(\d+)(?:(?:a|b|rc)\d+)?)?)?")
+_VERSION = lazy_compile(r"(\d+)(?:\.(\d+)(?:\.(\d+)(?:(?:a|b|rc)\d+)?)?)?")
 
 
 @dataclass(frozen=True)

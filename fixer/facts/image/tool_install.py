@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from fixer.core.edits import TextEdit
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.images import archive_gone, stage_installs, tools_removed
 from fixer.facts.image.installs import (
     UNPINNED_CODE,
@@ -196,10 +197,10 @@ def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruc
 
 # a line that configures where packages come from: an install above it bypasses the mirror
 # or proxy the build needs (`sed -i 's/deb.debian.org/mirrors.../' /etc/apt/sources.list`)
-_PACKAGE_SOURCES = re.compile(r"/etc/apt/|/etc/apk/|sources\.list|/etc/yum\.repos\.d|"
+_PACKAGE_SOURCES = lazy_compile(r"/etc/apt/|/etc/apk/|sources\.list|/etc/yum\.repos\.d|"
                               r"/etc/dnf/|/etc/zypp/")
 # what a package install may need from the lines above it: a proxy, apt's settings
-_INSTALL_SETTINGS = re.compile(r"proxy|debian|apt|pip_index|certificate|ssl", re.I)
+_INSTALL_SETTINGS = lazy_compile(r"proxy|debian|apt|pip_index|certificate|ssl", re.I)
 
 
 def _own_section(text: str, instructions: list[Instruction], index: int) -> bool:

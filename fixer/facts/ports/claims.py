@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import yaml
 
 from fixer.core.envfile import interpolate
+from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.ports.shortsyntax import body, parse_short
 from fixer.facts.ports.urls import LOCAL_HOSTS, find_urls
@@ -31,11 +32,11 @@ from fixer.sources.compose import (
 from fixer.sources.portsites import Site
 
 _LOCAL = "|".join(map(re.escape, LOCAL_HOSTS))
-LOCAL_URL = re.compile(
+LOCAL_URL = lazy_compile(
     rf"(?<![\w.-])(?:https?://)?(?:{_LOCAL})(?::(?P<port>\d+))?(?=[/\s'\"?#)]|$)")
 # any local host in a text, found in one call (no generator over LOCAL_HOSTS per scalar)
-_ANY_LOCAL = re.compile(_LOCAL)
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+_ANY_LOCAL = lazy_compile(_LOCAL)
+_INTERPOLATION = lazy_compile(r"\$\{[^}]*\}")
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,7 @@ def _collect_url_scalars(value: Value, text: str, found: list[Value]) -> None:
             _collect_url_scalars(item, text, found)
 
 
-_TRAEFIK = re.compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\.[^.=\s]+"
+_TRAEFIK = lazy_compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\.[^.=\s]+"
                       r"\.loadbalancer\.server\.port")
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from fixer.core import tree_index
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.facts.image.builttags import built_images, image_path, same_image
 from fixer.facts.ports.dockerrun import DOCKER_RUN, run_image, runs_a_command
@@ -37,7 +38,7 @@ from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
 # a command of a script or CI file that deploys, pushes or runs an image outside Compose
-_DEPLOYS = re.compile(
+_DEPLOYS = lazy_compile(
     r"\bdocker[ \t]+(?:image[ \t]+)?push\b|\bdocker[ \t]+(?:container[ \t]+)?run\b|"
     r"\bdocker[ \t]+stack[ \t]+deploy\b|build-push-action|deploy-cloudrun|"
     r"\bgcloud[ \t]+(?:beta[ \t]+)?(?:run|app)[ \t]+(?:deploy|services[ \t]+replace)|"
@@ -48,23 +49,23 @@ _DEPLOYS = re.compile(
     r"\bcopilot[ \t]+(?:svc[ \t]+)?deploy\b|\bterraform[ \t]+apply\b")
 # a word each command of `_DEPLOYS` has: most files have none, and the pattern above costs
 # seconds on a workflow of megabytes
-_KEYWORDS = re.compile(r"docker|kubectl|helm|gcloud|aws|amazon|fly|az|webapps|heroku|skaffold|"
+_KEYWORDS = lazy_compile(r"docker|kubectl|helm|gcloud|aws|amazon|fly|az|webapps|heroku|skaffold|"
                        r"copilot|terraform|deploy|build-push")
 # files that are deployments by their name
 # files that are deployments by their name (`fly.toml` and `render.yaml` have readers of
 # their own: P001's, and `deployments.py`; Render finds the port an image listens on)
-_DEPLOYMENT_NAME = re.compile(
+_DEPLOYMENT_NAME = lazy_compile(
     r"(^|/)(heroku\.yml|Tiltfile|helmfile[^/]*\.ya?ml|docker-stack[^/]*\.ya?ml|"
     r"[^/]+\.nomad(\.hcl)?|app\.ya?ml)$")
 # how each name `_DEPLOYMENT_NAME` matches ends: a path that ends otherwise is not tried
 _NAMED_ENDINGS = (".yml", ".yaml", "Tiltfile", ".nomad", ".hcl")
 # a manifest or definition that runs an image: Kubernetes (`kind:` beside `image:`), an
 # ECS task definition, Terraform or CloudFormation naming an image
-_RUNS_IMAGE = re.compile(r"""image\w*["']?\s*[:=]""", re.I)
-_KUBERNETES = re.compile(r"^kind:[ \t]*\w", re.M)
-_IMAGE = re.compile(r"""^[ \t-]*image:[ \t]*["']?([^\s"'#]+)""", re.M)
+_RUNS_IMAGE = lazy_compile(r"""image\w*["']?\s*[:=]""", re.I)
+_KUBERNETES = lazy_compile(r"^kind:[ \t]*\w", re.M)
+_IMAGE = lazy_compile(r"""^[ \t-]*image:[ \t]*["']?([^\s"'#]+)""", re.M)
 _DEFINITIONS = (".tf", ".json", ".hcl")
-_WORD = re.compile(r"[\w.@${}:-]+(?:/[\w.@${}:-]+)*")
+_WORD = lazy_compile(r"[\w.@${}:-]+(?:/[\w.@${}:-]+)*")
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-DOCKER_RUN = re.compile(r"\bdocker[ \t]+(?:container[ \t]+)?run\b[^\n]*")
+from fixer.core.lazyre import lazy_compile
+
+DOCKER_RUN = lazy_compile(r"\bdocker[ \t]+(?:container[ \t]+)?run\b[^\n]*")
 # what each match of DOCKER_RUN holds, opening with a literal: searched for as one, where
 # the `\b` that opens DOCKER_RUN has it tried at every character (tens of milliseconds on
 # a compose file of a thousand services, which is a build script too)
-_DOCKER_RUN_WORDS = re.compile(r"docker[ \t]+(?:container[ \t]+)?run\b")
+_DOCKER_RUN_WORDS = lazy_compile(r"docker[ \t]+(?:container[ \t]+)?run\b")
 # `docker run` options that take no value: the first other word that is no option's value
 # is the image
 _FLAGS = frozenset({"--rm", "-d", "--detach", "-i", "--interactive", "-t", "--tty", "-it",

@@ -32,13 +32,14 @@ from dataclasses import dataclass
 import yaml
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.builttags import image_name, image_path, names_built_from, same_image
 from fixer.model.appservice import app_services
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 from fixer.sources import yamldata
 
-_WORD = re.compile(r"[-_.:/]")
+_WORD = lazy_compile(r"[-_.:/]")
 # images of servers a repository deploys beside its app, not builds: their manifests are
 # about them whatever port they name
 INFRA_IMAGES = frozenset({
@@ -267,7 +268,7 @@ class ChartFile:
 
 
 _CHARTS: Memo[list[ChartFile]] = Memo("Helm chart files")
-_CHART_NAME = re.compile(r"^name:\s*['\"]?([\w.-]+)", re.M)
+_CHART_NAME = lazy_compile(r"^name:\s*['\"]?([\w.-]+)", re.M)
 
 
 def helm_port(ws: Workspace, service: str, port: int,

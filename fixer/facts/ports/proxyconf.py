@@ -14,18 +14,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.ports.urls import Lines, find_urls
 
-_STATEMENT = re.compile(r"([^;{}]*)([;{}])")
-_COMMENT = re.compile(r"#[^\n]*")
-_SERVER = re.compile(r"server\s+(?P<host>[\w.-]+)(?::(?P<port>\d+))?(?=\s|$)")
+_STATEMENT = lazy_compile(r"([^;{}]*)([;{}])")
+_COMMENT = lazy_compile(r"#[^\n]*")
+_SERVER = lazy_compile(r"server\s+(?P<host>[\w.-]+)(?::(?P<port>\d+))?(?=\s|$)")
 # `http://api:$api_port`, `server api:${API_PORT}` (an envsubst template): a port fixer
 # cannot read, so it cannot show that the reference still works after a port fix
-_RUNTIME = re.compile(r"(?<![\w.-])(?P<host>[\w.-]+):(?P<port>\$\(?\w+\)?)")
+_RUNTIME = lazy_compile(r"(?<![\w.-])(?P<host>[\w.-]+):(?P<port>\$\(?\w+\)?)")
 # `${VAR}` braces are no blocks: read as `$(VAR)`, the same length, so offsets stay
-_BRACED = re.compile(r"\$\{(\w*)\}")
-_GRPC = re.compile(r"grpc_pass\s+(?P<scheme>grpcs?://)?(?P<host>[\w.-]+)(?::(?P<port>\d+))?"
+_BRACED = lazy_compile(r"\$\{(\w*)\}")
+_GRPC = lazy_compile(r"grpc_pass\s+(?P<scheme>grpcs?://)?(?P<host>[\w.-]+)(?::(?P<port>\d+))?"
                    r"\s*$")
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from fixer.core import tree_index
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.images import base_image
 from fixer.facts.ports.claims import ContainerPort, compose_urls, own_ports
 from fixer.facts.ports.proxyconf import (
@@ -180,10 +181,10 @@ UNREAD_PROXIES = ("caddy", "haproxy", "envoy", "varnish",
 
 # `http://users:8080` in Python source, or a quoted `"users:50051"` (a gRPC channel's
 # target): a peer address compose does not show
-_SOURCE_URL = re.compile(r"(?://|[\"'])([A-Za-z0-9_.-]+):(\d{2,5})\b")
+_SOURCE_URL = lazy_compile(r"(?://|[\"'])([A-Za-z0-9_.-]+):(\d{2,5})\b")
 # what every such address holds: a file without it (most source) is passed over by a
 # literal search, not tried at each of its quotes
-_PORT_DIGITS = re.compile(r":\d\d")
+_PORT_DIGITS = lazy_compile(r":\d\d")
 # per workspace: (host, port) -> the first Python file that names it
 _SOURCE_URLS: Memo[dict[tuple[str, int], str]] = Memo("host:port in Python source")
 
@@ -198,13 +199,13 @@ def source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
 
 
 # a frontend's build or dev-server configuration, which may proxy to a backend service
-_FRONTEND_CONFIG = re.compile(r"(^|/)((next|vite|nuxt|webpack|vue|svelte|astro|angular|"
+_FRONTEND_CONFIG = lazy_compile(r"(^|/)((next|vite|nuxt|webpack|vue|svelte|astro|angular|"
                               r"proxy)\.conf(ig)?\.[cm]?[jt]s|setupProxy\.[jt]s|"
                               r"proxy\.conf\.json|\.env(\.[\w.-]+)?)$")
 # a frontend's own source (Next.js server code: `fetch("http://api:8080/...")`), outside the
 # folders that hold installed or built code
-_FRONTEND_SOURCE = re.compile(r"\.(?:[cm]?js|jsx|tsx?)$")
-_BUILT_FOLDERS = re.compile(r"(^|/)(node_modules|dist|build|out|\.next|\.nuxt|coverage|"
+_FRONTEND_SOURCE = lazy_compile(r"\.(?:[cm]?js|jsx|tsx?)$")
+_BUILT_FOLDERS = lazy_compile(r"(^|/)(node_modules|dist|build|out|\.next|\.nuxt|coverage|"
                             r"vendor|public|static)/")
 
 
@@ -232,7 +233,7 @@ def _compose_env_files(ws: Workspace) -> set[str]:
 
 # `users:8080` with no scheme: a gRPC target, a `wait-for-it` argument, a `HOST:PORT`
 # variable. Not after a scheme's `//`, a user's `@`, or inside a longer name or number.
-_BARE_ADDRESS = re.compile(r"(?<![\w.@/:-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
+_BARE_ADDRESS = lazy_compile(r"(?<![\w.@/:-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
 # per workspace: stack name -> (host, port) -> where the stack's files first write it
 _BARE: Memo[dict[str, dict[tuple[str, int], tuple[str, int]]]] = Memo("host:port addresses")
 
@@ -288,7 +289,7 @@ class _Onward:
 
 # configuration a service reads from a bind mount: a Prometheus scrape target (`api:8000`),
 # an OpenTelemetry collector's endpoint, a grafana datasource
-_CONFIG_FILE = re.compile(r"\.(ya?ml|json|toml|conf|ini|cfg|properties|hcl|river|alloy)$", re.I)
+_CONFIG_FILE = lazy_compile(r"\.(ya?ml|json|toml|conf|ini|cfg|properties|hcl|river|alloy)$", re.I)
 _MOUNTED_CONFIG_LIMIT = 200   # files read per stack
 
 
@@ -398,9 +399,9 @@ def unread_proxies(ws: Workspace, stack: Stack) -> list[tuple[str, str]]:
 # Traefik's file provider, in its command (`--providers.file.directory=...`), environment
 # (`TRAEFIK_PROVIDERS_FILE_FILENAME`) or a static configuration file (`[providers.file]`,
 # `providers:` with a `file:` below it)
-_FILE_PROVIDER = re.compile(r"providers\.file|PROVIDERS_FILE|^providers:[ \t]*\n(?:[ \t]+.*\n"
+_FILE_PROVIDER = lazy_compile(r"providers\.file|PROVIDERS_FILE|^providers:[ \t]*\n(?:[ \t]+.*\n"
                             r"|[ \t]*\n)*?[ \t]+file:", re.M | re.I)
-_TRAEFIK_CONFIG = re.compile(r"(^|/)traefik\.(ya?ml|toml)$", re.I)
+_TRAEFIK_CONFIG = lazy_compile(r"(^|/)traefik\.(ya?ml|toml)$", re.I)
 
 
 def _traefik_with_files(ws: Workspace, service: Service) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 
 from fixer.core.envfile import interpolate
+from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 
 HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
@@ -25,12 +26,12 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")  # the container it
 # written in brackets (`http://[::1]:8000`), its colons no port.
 # A port may be a Compose variable (`http://payments:${PAYMENTS_PORT:-8080}/v1`), read only
 # where the caller gives the values to substitute.
-URL = re.compile(
+URL = lazy_compile(
     r"(?<![A-Za-z0-9+])(?P<scheme>[A-Za-z][A-Za-z0-9+]*)://"
     r"(?:[^@/\s'\"]*@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.-]+)"
     r"(?::(?:(?P<port>\d+)|(?P<var>\$\{[A-Za-z_]\w*(?::?[-+?][^}$]*)?\}|\$[A-Za-z_]\w*)))?"
     r"(?=[/\s'\";,?#})]|$)")
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+_INTERPOLATION = lazy_compile(r"\$\{[^}]*\}")
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ it knows, may bring anything (`knows_dependencies`), and a rule judges nothing t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.pydeps.versions import Release, unbounded_above, within
 
 _SERVER_AND_CLI = frozenset({"uvicorn", "fastapi-cli"})
@@ -79,7 +79,7 @@ _KNOWN_BY_PROJECT: dict[str, tuple[_Brings, ...]] = {
     dict.fromkeys(k.project for k in _KNOWN)}
 
 _EVERY_EXTRA = "*"
-_TABLE_ENTRY = re.compile(r"([a-z0-9-]+)(?:\[([a-z0-9,*-]+)\])?")
+_TABLE_ENTRY = lazy_compile(r"([a-z0-9-]+)(?:\[([a-z0-9,*-]+)\])?")
 
 
 def _brings_none(table: str) -> dict[str, frozenset[str]]:

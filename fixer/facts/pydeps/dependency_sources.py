@@ -20,13 +20,13 @@ hold anything, and a rule judges nothing then.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
 from fixer.core.derived import Memo, untrack
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.image.images import meta_args, resolve_image, uv_derived
 from fixer.facts.image.installs import installs
@@ -66,15 +66,15 @@ from fixer.sources.dockertext import commands, escape_char, instruction_tokens, 
 
 # Bases that carry no Python packages beyond pip: the official Python images, OS images
 # (and uv's images derived from them, `uv_derived`).
-_PLAIN_BASES = re.compile(r"^(?:python|pypy|debian|ubuntu|alpine|buildpack-deps|scratch"
+_PLAIN_BASES = lazy_compile(r"^(?:python|pypy|debian|ubuntu|alpine|buildpack-deps|scratch"
                           r"|gcr\.io/distroless/python3[\w-]*)$")
 _PROJECT_TOOLS = {("uv", "sync"), ("poetry", "install"), ("poetry", "sync"),
                   ("pdm", "install"), ("pdm", "sync")}
 _OPAQUE_TOOLS = {"pipenv", "conda", "mamba", "micromamba", "hatch"}
-_PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
+_PIP = lazy_compile(r"^pip(?:\d+(?:\.\d+)?)?$")
 _PIP_VERBS = ("install", "sync", "wheel", "download")
 # a distribution package of a Python project: `python3-uvicorn`, `py3-fastapi`
-_DISTRO_PYTHON = re.compile(r"^(?:python3?|py3)-(.+)$")
+_DISTRO_PYTHON = lazy_compile(r"^(?:python3?|py3)-(.+)$")
 # distribution packages of parts of Python itself, no project: `python3-venv`, `python3-dev`
 _PYTHON_PARTS = frozenset({"venv", "dev", "distutils", "full", "minimal", "tk", "lib2to3",
                            "gdbm", "dbg", "doc", "examples", "all"})

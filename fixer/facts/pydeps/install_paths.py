@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass, field
 
 from fixer.core.dockerignore import context_files
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.pydeps.requirements import PipArgs
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
 
 _SYSTEM_BINS = {"/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"}
 # Where installed Python packages live: a `COPY --from` of such a path copies packages.
-PACKAGE_PATH = re.compile(r"site-packages|dist-packages|venv|/\.local(?:/|$)"
+PACKAGE_PATH = lazy_compile(r"site-packages|dist-packages|venv|/\.local(?:/|$)"
                           r"|^/usr/(?:local/)?lib/python|^/usr/local/?$|^/install(?:/|$)")
 
 

@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.pydeps.pyproject_deps import (
     dependency_groups,
     optional_dependencies,
@@ -47,7 +48,7 @@ class InstalledParts:
 EVERY_PART = InstalledParts(None, None)
 
 # ENV that selects uv's groups or extras: UV_DEV, UV_NO_DEV, UV_NO_GROUP, UV_NO_DEFAULT_GROUPS
-_UV_SELECTING = re.compile(r"UV_\w*(?:DEV|GROUP|EXTRA)\w*")
+_UV_SELECTING = lazy_compile(r"UV_\w*(?:DEV|GROUP|EXTRA)\w*")
 
 
 def installed_parts(argv: list[str], env: Mapping[str, str], text: str) -> InstalledParts:

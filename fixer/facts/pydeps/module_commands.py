@@ -14,20 +14,21 @@ import re
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.model.workspace import Workspace
 
 # `-m app.worker`, `app.main:app`, `app.main` as a word of a command
-DOTTED_COMMAND = re.compile(r"(?:-m[ \t]+|\b)([A-Za-z_]\w*(?:\.\w+)+)"
+DOTTED_COMMAND = lazy_compile(r"(?:-m[ \t]+|\b)([A-Za-z_]\w*(?:\.\w+)+)"
                             r"(?=:[A-Za-z_]|[ \t\"',\]]|$)", re.M)
 # files that run Python modules besides the build scripts: run from their own folder
-_CONFIG = re.compile(r"(^|/)(Procfile[^/]*|GNUmakefile|makefile|\.?[Jj]ustfile|[^/]+\.just|"
+_CONFIG = lazy_compile(r"(^|/)(Procfile[^/]*|GNUmakefile|makefile|\.?[Jj]ustfile|[^/]+\.just|"
                      r"tox\.ini|pytest\.ini|setup\.cfg|pyproject\.toml|[^/]+\.bash)$")
 # CI files run their steps from the repository's root
-_CI = re.compile(r"(^|/)(\.github/workflows/[^/]+|\.gitlab-ci\.ya?ml|\.circleci/[^/]+)$")
-_SKIP = re.compile(r"(^|/)(Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml)$")   # read elsewhere
+_CI = lazy_compile(r"(^|/)(\.github/workflows/[^/]+|\.gitlab-ci\.ya?ml|\.circleci/[^/]+)$")
+_SKIP = lazy_compile(r"(^|/)(Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml)$")   # read elsewhere
 # a command line's `cd DIR` before the module
-_CD = re.compile(r"\bcd[ \t]+([\"']?)([^\s;&|\"'()]+)\1")
+_CD = lazy_compile(r"\bcd[ \t]+([\"']?)([^\s;&|\"'()]+)\1")
 
 
 class Named(NamedTuple):

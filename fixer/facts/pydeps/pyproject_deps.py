@@ -13,11 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.pydeps.requirements import normalize, parse_requirement
 from fixer.facts.pydeps.versions import poetry_specifier
 
-_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_AT_LINE = lazy_compile(r"\(at line (\d+), column \d+\)")
 
 
 def _load(text: str) -> dict[str, Any]:

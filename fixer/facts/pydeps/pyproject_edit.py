@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 import tomllib
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.pydeps.requirements import parse_requirement, pyproject_requirements
 
-_HEADER = re.compile(r"^[ \t]*\[\[?([^\]]+)\]\]?[ \t]*(?:#[^\n]*)?\r?$", re.M)
+_HEADER = lazy_compile(r"^[ \t]*\[\[?([^\]]+)\]\]?[ \t]*(?:#[^\n]*)?\r?$", re.M)
 # a key and its `=`: bare, quoted or dotted (`numpy`, `"zope.interface"`, `a.b`)
 _PART = r"""(?:[\w-]+|"[^"\n]*"|'[^'\n]*')"""
-_KEY = re.compile(rf"{_PART}(?:[ \t]*\.[ \t]*{_PART})*[ \t]*=[ \t]*")
-_BETWEEN_KEYS = re.compile(r"(?:\s+|#[^\n]*)*")
+_KEY = lazy_compile(rf"{_PART}(?:[ \t]*\.[ \t]*{_PART})*[ \t]*=[ \t]*")
+_BETWEEN_KEYS = lazy_compile(r"(?:\s+|#[^\n]*)*")
 
 # what an addition replaces and writes: (start, end, text) of the file's text; a plan, not
 # an edit (`fixer check` builds none: the rule wraps it in one when its fix is built)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.image.images import may_run_newer_python
 from fixer.model.services import App
@@ -24,19 +25,19 @@ from fixer.sources.python import compile_problem
 
 # git writes `<<<<<<< ours`, `=======`, `>>>>>>> theirs`; a lone `=======` may be a
 # docstring's heading underline
-_MARKER = re.compile(r"^(?:<{7}|>{7})(?:[ \t].*)?$", re.M)
+_MARKER = lazy_compile(r"^(?:<{7}|>{7})(?:[ \t].*)?$", re.M)
 # Python 2 syntax that no Python 3 accepts: what the compiler names itself, and what it
 # calls "invalid syntax" on the line it rejects (string literals taken out first, so
 # that a backtick or `<>` inside one is no evidence)
 _PYTHON2_MESSAGES = ("Missing parentheses in call to", "leading zeros in decimal integer")
-_PYTHON2 = re.compile(r"\bexcept\s+[\w.]+\s*,\s*\w+\s*:|^\s*raise\s+[\w.]+\s*,|<>|`"
+_PYTHON2 = lazy_compile(r"\bexcept\s+[\w.]+\s*,\s*\w+\s*:|^\s*raise\s+[\w.]+\s*,|<>|`"
                       r"|\b\d+[lL]\b")
-_UNICODE_RAW = re.compile(r"\b[uU][rR][\"']")   # ur"...", before strings are taken out
+_UNICODE_RAW = lazy_compile(r"\b[uU][rR][\"']")   # ur"...", before strings are taken out
 # PEP 758: Python 3.14 accepts a list of exception types without parentheses when no `as`
 # follows (`except A, B:` catches either); 3.13 and older reject it, as Python 2 syntax
-_EXCEPT_LIST = re.compile(r"^([ \t]*except\*?[ \t]+)([^:#\n]*,[^:#\n]*?)([ \t]*:)", re.M)
+_EXCEPT_LIST = lazy_compile(r"^([ \t]*except\*?[ \t]+)([^:#\n]*,[^:#\n]*?)([ \t]*:)", re.M)
 _LAST_WITHOUT_EXCEPT_LISTS = (3, 13)
-_STRING = re.compile(r"([\"'])(?:\\.|(?!\1).)*\1")
+_STRING = lazy_compile(r"([\"'])(?:\\.|(?!\1).)*\1")
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 
+from fixer.core.lazyre import lazy_compile
+
 Release = tuple[int, ...]
 
-_CLAUSE = re.compile(r"^(===|==|~=|!=|<=|>=|<|>)v?(\d+(?:\.\d+)*)(\.\*)?$")
-_PLAIN = re.compile(r"^v?(\d+(?:\.\d+)*)$")
+_CLAUSE = lazy_compile(r"^(===|==|~=|!=|<=|>=|<|>)v?(\d+(?:\.\d+)*)(\.\*)?$")
+_PLAIN = lazy_compile(r"^v?(\d+(?:\.\d+)*)$")
 
 
 def within(specifier: str, first: Release, end: Release) -> bool:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dbusage
 from fixer.facts.health.healthchecks import has_healthcheck
 from fixer.facts.ports.claims import heard
@@ -31,14 +32,14 @@ from fixer.model.workspace import Workspace
 # that goes with it: only the clause goes, never the claims written before it.
 _CLAUSE = (r"(?:[Ee]very service that|[Ww]hatever) waits for (?:it|the service)"
            r"(?: \([^)]*\)| with `[^`]*`)? never starts")
-_WAITERS_CLAUSE = re.compile(
+_WAITERS_CLAUSE = lazy_compile(
     rf",? and {_CLAUSE}"                              # the last item: "a, and every …."
     rf"|(?:^|(?<=\. ))(?:So |Then )?{_CLAUSE}\.\s*"  # a sentence of its own
     rf"|{_CLAUSE}, ")                                # an item amid others: "a, every …, and b."
 # Rules whose finding leaves the container unhealthy (or never started) while a
 # healthcheck exists: a service waiting for it to be healthy never starts.
 _BREAK_WAITERS = {"D003", "H001", "H002", "P001", "S001", "S003", "S004", "I001", "I003"}
-_C001_SUBJECT = re.compile(r"^host (?P<host>.+) in (?P<stack>.+)$")
+_C001_SUBJECT = lazy_compile(r"^host (?P<host>.+) in (?P<stack>.+)$")
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dbusage
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import elements, get, scalar
 
-_POSTGRES_IMAGE = re.compile(r"(^|/)(postgres|postgis|postgresql)[^/]*(:|@|$)", re.IGNORECASE)
+_POSTGRES_IMAGE = lazy_compile(r"(^|/)(postgres|postgis|postgresql)[^/]*(:|@|$)", re.IGNORECASE)
 _ESCAPES = {'"': "#quot;", "<": "#lt;", ">": "#gt;"}
 HOST_ID = "host"
-_EDGE = re.compile(r" (?:-->|-\.->)\|")
+_EDGE = lazy_compile(r" (?:-->|-\.->)\|")
 # GitHub renders a Mermaid diagram of at most 500 edges and 50,000 characters; a diagram
 # of more than 100 services is unreadable anyway.
 GITHUB_EDGES, GITHUB_TEXT = 500, 50_000

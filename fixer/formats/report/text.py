@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.S)
+from fixer.core.lazyre import lazy_compile
+
+_CODE_SPAN = lazy_compile(r"(`+)(?:.+?)\1", re.S)
 _ALWAYS = {"\\": "\\\\", "*": "\\*", "<": "\\<", ">": "\\>", "[": "\\[", "]": "\\]"}
 
 
