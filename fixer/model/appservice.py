@@ -27,7 +27,7 @@ from fixer.model.workspace import Workspace
 COMPLETED = "service_completed_successfully"
 _FASTAPI_IMPORT = lazy_compile(r"^[ \t]*(?:from[ \t]+fastapi\b|import[ \t]+fastapi\b)", re.M)
 _UVICORN_RUN = lazy_compile(r"\buvicorn\.run\(|^[ \t]*from[ \t]+uvicorn[ \t]+import[ \t].*\brun\b",
-                          re.M)
+                            re.M)
 # `from pkg.mod import x`, `from . import x`, `import pkg.mod`: where to look for a factory
 _LOCAL_IMPORT = lazy_compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))",
                            re.M)

@@ -33,7 +33,7 @@ _SPECIAL_FLOATS = {f"{sign}{dot}": value for sign, value in (("", math.inf), ("+
 _INT = lazy_compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
 _FLOAT = lazy_compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _DATE = lazy_compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:(?:[Tt](\d\d?):(\d\d?):(\d\d?)(?:\.\d+)?"
-                   r"(?:Z|[-+]\d\d:\d\d))|(?: (\d\d?):(\d\d?):(\d\d?)(?:\.\d+)?))?")
+                     r"(?:Z|[-+]\d\d:\d\d))|(?: (\d\d?):(\d\d?):(\d\d?)(?:\.\d+)?))?")
 _PYYAML = yaml.resolver.Resolver()
 # yaml.v3's alias budget (a fact of the library Compose uses): past 100 aliased nodes in a
 # document of over 1,000, at most 99% of the nodes may come from aliases up to 400,000

@@ -21,7 +21,7 @@ from fixer.sources.dockerfile_words import GO_SPACE, BadInstruction
 # BuildKit's scanner refuses a line longer than this many bytes (UTF-8).
 MAX_LINE_BYTES = 65535
 _DIRECTIVE = lazy_compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)"
-                        r"[\t\n\f\r ]*\Z")
+                          r"[\t\n\f\r ]*\Z")
 _DIRECTIVES = ("syntax", "escape")
 
 

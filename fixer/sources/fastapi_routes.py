@@ -189,6 +189,8 @@ class AppRoutes:
         """The path of a mount (`app.mount("/", StaticFiles(...))`) that answers `path` and
         comes before where a new route goes: Starlette matches in order, so that route would
         never be reached."""
+        if not self.mounts:
+            return None
         end = self.last_adder.end_lineno or self.last_adder.lineno
         for where, top in self.mounts:
             prefix = where.rstrip("/")
@@ -347,7 +349,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     for path, tree, name in _back_importers(mods, sites[0]) if sites else ():
         _scan(mods, path, tree, tree, name, "", result, False, 1)
-    early = _early_return(sites[0], result.last_adder) if sites else None
+    early = _early_return(sites[0], result) if sites else None
     if early is not None:
         result.doubt = result.doubt or (
             f"the factory may return at line {early.lineno}, before its last statement that "
@@ -450,11 +452,12 @@ def called_name(call: ast.Call) -> str | None:
         func.id if isinstance(func, ast.Name) else None
 
 
-def _early_return(site: AppSite, last: ast.stmt) -> ast.Return | None:
-    """A `return` of the factory from the app's creation to `last`, inclusive: a path on
-    which the app is returned before a route added after `last` is."""
+def _early_return(site: AppSite, routes: AppRoutes) -> ast.Return | None:
+    """A `return` of the factory from the app's creation to the statement a new route goes
+    after, inclusive: a path on which the app is returned before a route added there is."""
     if site.scope is site.tree:
         return None
+    last = routes.last_adder   # not asked of a module's app: it looks at every statement
     body = site.scope.body
     start = body.index(site.created) if site.created in body else 0
     end = body.index(last) if last in body else len(body) - 1
@@ -650,7 +653,7 @@ _HTTPS_REDIRECT = ("HTTPSRedirectMiddleware answers every plain-HTTP request wit
 # middleware class names that speak of access control (`KeycloakMiddleware`,
 # `JWTMiddleware`, `ApiKeyMiddleware`): one fixer cannot read may refuse a probe
 _ACCESS_WORDS = lazy_compile(r"auth|keycloak|jwt|oauth|oidc|apikey|api_key|bearer|"
-                           r"permission|guard|login|acl|casbin", re.I)
+                             r"permission|guard|login|acl|casbin", re.I)
 
 
 # slowapi's middleware: every route gets the limiter's default limits

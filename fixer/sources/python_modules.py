@@ -143,7 +143,7 @@ def _imported_names(tree: ast.Module, package: str) -> frozenset[str]:
 # parentheses over several lines too
 _IMPORT_TEXT = lazy_compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
 _FROM_TEXT = lazy_compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]*"
-                        r"(?:\(([^)]*)\)|([^(\n][^\n]*))", re.M)
+                          r"(?:\(([^)]*)\)|([^(\n][^\n]*))", re.M)
 # `importlib.import_module("acme.common.money")`, `__import__("acme.common")`: an import
 # by a name written as a string literal
 _CALL_TEXT = lazy_compile(r"\b(?:import_module|__import__)\(\s*[rR]?[\"']([A-Za-z_][\w.]*)[\"']")

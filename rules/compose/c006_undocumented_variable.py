@@ -165,7 +165,7 @@ _EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default", re.I)
 # The `.env` of one environment, committed beside the project's (`.env.prod`, which a README
 # says to copy to `.env`, or a script passes with `--env-file`): what it sets is documented
 _ENVIRONMENT_FILE = lazy_compile(r"\.env\.(?:dev|development|prod|production|docker|staging|"
-                               r"stage|test|testing|ci|qa)", re.I)
+                                 r"stage|test|testing|ci|qa)", re.I)
 _SECRET = lazy_compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 # What the shell that runs Compose always exports: never empty, never the user's to set. A
 # `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
@@ -181,7 +181,7 @@ _SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD",
 # what a CI runner sets for the jobs it runs (`CI=true`, `GITHUB_SHA`, GitLab's `CI_*`):
 # empty on a developer's machine, as intended
 _RUNNER_SET = lazy_compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAVIS|"
-                         r"BITBUCKET|DRONE|JENKINS|TEAMCITY|TF_BUILD|APPVEYOR)_\w+|TF_BUILD")
+                           r"BITBUCKET|DRONE|JENKINS|TEAMCITY|TF_BUILD|APPVEYOR)_\w+|TF_BUILD")
 _PLAIN = lazy_compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
 _INTRO = "# Variables the compose files read. Copy this file to .env and set them."

@@ -330,8 +330,8 @@ def _mentions(ws: Workspace) -> Mentions:
 # `context: ./app`, `docker build -t api ./app` (the last word of its command: a `&&`, `;`,
 # `|` or `)` may follow it, `docker build -t tests libs/common && docker run --rm tests`)
 _CONTEXT = lazy_compile(r"^\s*-?\s*context:\s*[\"']?([\w./-]+?)/?[\"']?\s*$|"
-                      r"\bdocker(?:\s+buildx)?\s+build\b[^\n;&|]*?\s([\w./-]+?)/?\s*"
-                      r"(?:$|[;&|)])", re.M)
+                        r"\bdocker(?:\s+buildx)?\s+build\b[^\n;&|]*?\s([\w./-]+?)/?\s*"
+                        r"(?:$|[;&|)])", re.M)
 
 
 def _context_dockerfiles(text: str) -> set[str]:

@@ -144,7 +144,7 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
 # code the build fetches from elsewhere (`git clone ... /opt/common`, `ADD https://...`):
 # the package may be among it, on a PYTHONPATH the image sets
 _FETCHED = lazy_compile(r"\bgit[ \t]+clone\b|^[ \t]*ADD[ \t]+(?:--\S+[ \t]+)*(?:https?://|git@)",
-                      re.I | re.M)
+                        re.I | re.M)
 
 
 def _holds(ws: Workspace, package: str, stmt: ast.Import | ast.ImportFrom, top: str) -> bool:
@@ -242,14 +242,14 @@ def _outside(ws: Workspace, context: str, top: str) -> _Origin | None:
 # a direct reference (`common-lib @ git+https://...`) or another index: a distribution
 # whose name says nothing of the top-level packages it installs
 _FOREIGN = lazy_compile(r"^[ \t]*(?:[\"']?[A-Za-z0-9][\w.\[\], -]*@[ \t]*\S+|"
-                      r"(?:--(?:extra-)?index-url|-i|--find-links|-f)\b)", re.M)
+                        r"(?:--(?:extra-)?index-url|-i|--find-links|-f)\b)", re.M)
 
 
 # another package index the image's installs use: pip's or uv's settings given in the
 # Dockerfile (`ARG PIP_EXTRA_INDEX_URL`, `ENV UV_INDEX_URL`), a copied `pip.conf`, or an
 # index option on a RUN line
 _IMAGE_INDEX = lazy_compile(r"\b(?:PIP|UV)_(?:EXTRA_)?INDEX_URL\b|\bPIP_FIND_LINKS\b|"
-                          r"\bpip\.conf\b|--(?:extra-)?index-url\b|--find-links\b")
+                            r"\bpip\.conf\b|--(?:extra-)?index-url\b|--find-links\b")
 
 
 def _foreign_source(ws: Workspace, found: Declared) -> bool:

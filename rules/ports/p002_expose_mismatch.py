@@ -493,7 +493,7 @@ def _commented(app: App, listen: int) -> re.Match[str] | None:
 # a comment about EXPOSE, and one that only comments an instruction out (`# EXPOSE 80/tcp`)
 _EXPOSE_REMARK = lazy_compile(r"^[ \t]*#(?=[^\n]*\bEXPOSE\b)([^\n]*?)\r?$", re.M)
 _BARE_EXPOSE = lazy_compile(r"\s*EXPOSE(?:\s+(?:\d+(?:-\d+)?(?:/\w+)?|\$\{?\w+(?::?-\d+)?\}?))*\s*",
-                          re.I)
+                            re.I)
 
 
 def _explained_omission(app: App, listen: int) -> str | None:

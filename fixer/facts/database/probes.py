@@ -150,7 +150,7 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
 # where the mysql and mariadb images read configuration files besides the command line: a
 # file mounted there, or a whole folder (`./conf.d:/etc/mysql/conf.d`)
 _MYSQL_CONFIG = lazy_compile(r"^/etc/mysql/?$|^/etc/mysql/(?:my\.cnf|(?:conf|mariadb\.conf|"
-                           r"mysql\.conf)\.d(?:/|$))|^/etc/my\.cnf")
+                             r"mysql\.conf)\.d(?:/|$))|^/etc/my\.cnf")
 
 
 def _mounted_config(kind: str, service: Service) -> str | None:

@@ -146,7 +146,7 @@ def borrowed_healthcheck(ws: Workspace, service: Service) -> bool:
 # (flower, celery's web UI, does; it is left out below; dramatiq's default Prometheus
 # middleware serves metrics over HTTP on 9191, so dramatiq is not listed)
 _WORKER = lazy_compile(r"(?<![\w.-])(?:celery|rq|rqworker|rqscheduler|arq|"
-                     r"huey_consumer(?:\.py)?|taskiq|supercronic|crond?)(?![\w.-])")
+                       r"huey_consumer(?:\.py)?|taskiq|supercronic|crond?)(?![\w.-])")
 # what makes a worker's command start something else beside it: a process sent to the
 # background (`rq-dashboard --port 9181 & exec rq worker`), or a port it is given
 _BESIDE = lazy_compile(r"(?<![&|])&(?![&>])|--?[\w-]*port\b|\bport=")
@@ -181,8 +181,8 @@ def _runs(service: Service, app: App | None) -> str:
 
 # commands that run to completion: migrations
 _ONE_SHOT = lazy_compile(r"^(?:alembic\s+upgrade|python3?\s+(?:-m\s+)?[\w./]*migrat\w*|"
-                       r"(?:python3?\s+)?\S*manage\.py\s+migrate|flask\s+db\s+upgrade|"
-                       r"aerich\s+upgrade|(?:npx\s+)?prisma\s+migrate)\b")
+                         r"(?:python3?\s+)?\S*manage\.py\s+migrate|flask\s+db\s+upgrade|"
+                         r"aerich\s+upgrade|(?:npx\s+)?prisma\s+migrate)\b")
 
 
 # a command that goes on after its first part: `&&`, `;`, `||`, `&`, or a line of its own
@@ -195,10 +195,11 @@ def one_shot(ws: Workspace, service: Service) -> str | None:
     healthcheck of it ever passes, and what waits for it waits for
     `service_completed_successfully`."""
     command = _runs(service, service.app)
-    if not command or is_app_service(ws, service):
+    # `prisma migrate deploy && node dist/main.js` migrates, then serves: no one-shot job.
+    # The command first: whether the service is an app is read from its code.
+    if not command or not _ONE_SHOT.match(command) or _CHAINED.search(command):
         return None
-    # `prisma migrate deploy && node dist/main.js` migrates, then serves: no one-shot job
-    return command if _ONE_SHOT.match(command) and not _CHAINED.search(command) else None
+    return None if is_app_service(ws, service) else command
 
 
 def healthcheck_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | None:

@@ -28,7 +28,8 @@ from fixer.sources.python import child_nodes
 from fixer.sources.python_modules import Modules
 
 _URL = lazy_compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
-_PROBEABLE = lazy_compile(r"/[\w.~/-]*", re.ASCII)  # safe as written in a curl or Python URL literal
+# safe as written in a curl or Python URL literal
+_PROBEABLE = lazy_compile(r"/[\w.~/-]*", re.ASCII)
 _PATH_LITERAL = lazy_compile(r"""["'](/[\w.~/{}-]*)["']""", re.ASCII)
 _TEST_FILE = lazy_compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 _LITERAL_SCAN_LIMIT = 500  # Python files read for a health path literal
@@ -325,11 +326,11 @@ def several_doubt(paths: tuple[str, ...]) -> str:
 # A last path part that names a health route: `health` anywhere in it (`/health-check`), a
 # heartbeat, or a whole word of a probe's usual names (`/ping`, not `/shipping`)
 _HEALTH_WORD = lazy_compile(r"health|heartbeat|(?:^|[-_.])(?:ping|alive|live|livez|liveness|ready|"
-                          r"readyz|readiness)(?:$|[-_.])", re.I)
+                            r"readyz|readiness)(?:$|[-_.])", re.I)
 # A probe's route under a `health` folder (`/health/live`, `/api/healthz/ready`); not what
 # checks a dependency (`/health/db`), which ties the container's health to another's
 _UNDER_HEALTH = lazy_compile(r"/_?health(?:z|check)?/(?:live|liveness|ready|readiness|startup|"
-                           r"alive|ping)/?$", re.I)
+                             r"alive|ping)/?$", re.I)
 # A route at the app's root (or under `/api`, a version) that conventions use as the health
 # route: `/up` (Rails), `/status`; deeper (`/jobs/status`) they name something else's state
 _ROOT_PROBE = lazy_compile(r"(?:/api)?(?:/v\d+)?/(?:up|status)/?", re.I)
@@ -338,8 +339,8 @@ _ROOT_PROBE = lazy_compile(r"(?:/api)?(?:/v\d+)?/(?:up|status)/?", re.I)
 # A handler whose whole name says it is the health route, whatever its path (`def health()`
 # on `/api/status`); not one that only contains a word (`def get_ready_orders()`)
 _HEALTH_HANDLER = lazy_compile(r"(?:get_|api_|async_)?(?:health(?:z|check|_check)?|heartbeat|ping|"
-                             r"liveness|readiness|alive|is_alive)(?:_check|_probe|_endpoint)?",
-                             re.I)
+                               r"liveness|readiness|alive|is_alive)(?:_check|_probe|_endpoint)?",
+                               re.I)
 
 
 def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:

@@ -97,7 +97,7 @@ def from_compose_test(test: Sequence[str]) -> Probe | None:
 
 
 _CURL_HEAD = lazy_compile(r"(?:^|\s)(?:--head|-[A-Za-z]*I[A-Za-z]*|-X\s*HEAD|--request[=\s]+HEAD)"
-                        r"(?=\s|$)")
+                          r"(?=\s|$)")
 _WGET_SPIDER = lazy_compile(r"(?:^|\s)--spider(?=\s|$)")
 # `-X GET` after `-I` sends GET (the headers of a GET); `-f` makes curl fail on a 405
 _CURL_OTHER_METHOD = lazy_compile(r"(?:^|\s)(?:-X\s*|--request[=\s]+)(?!HEAD\b)[A-Z]+(?=\s|$)")

@@ -22,7 +22,7 @@ _GAP = r"""(?:=|["']?\s*,?\s*(?:-\s+)?["']?)"""
 # an IPv6 bind: uvicorn's, granian's and `fastapi run`'s `--host ::`, gunicorn's and
 # hypercorn's `--bind [::]:8000`; `::1` is a loopback bind (`launch.loopback`) besides
 _IPV6 = lazy_compile(r"(?<![\w-])(?P<option>--host|--bind|-b)" + _GAP +
-                   r"(?P<host>\[::1?\](?::\d+)?|::1?)(?![\w:.\]])")
+                     r"(?P<host>\[::1?\](?::\d+)?|::1?)(?![\w:.\]])")
 # uvicorn's `--workers 4`
 _WORKERS = lazy_compile(r"(?<![\w-])--workers" + _GAP + r"(\d+)")
 # uvicorn's, hypercorn's and `fastapi run`'s `--root-path /orders`

@@ -137,13 +137,13 @@ SLEEP_DOUBT = 10.0
 
 # installs and downloads a command runs before its server: minutes on a first start
 _INSTALLS = lazy_compile(r"(?<![\w-])(?:pip3?\s+install|uv\s+(?:sync|pip\s+install)|poetry\s+"
-                       r"install|pipenv\s+install|apt-get\s+install|apk\s+add|npm\s+"
-                       r"(?:install|ci)|spacy\s+download|huggingface-cli\s+download|"
-                       r"ollama\s+pull|dvc\s+pull|git\s+lfs\s+pull|gsutil\s+(?:-m\s+)?cp|"
-                       r"aws\s+s3\s+(?:cp|sync)|wget\s|curl\s[^\n&;|]*\s-[oO]\b|"
-                       # a script of the repository that fetches or prepares data first
-                       r"python[\d.]*\s+(?:-m\s+)?[\w./-]*(?:download|fetch|pull|prefetch|"
-                       r"warm|prepare)[\w./-]*)")
+                         r"install|pipenv\s+install|apt-get\s+install|apk\s+add|npm\s+"
+                         r"(?:install|ci)|spacy\s+download|huggingface-cli\s+download|"
+                         r"ollama\s+pull|dvc\s+pull|git\s+lfs\s+pull|gsutil\s+(?:-m\s+)?cp|"
+                         r"aws\s+s3\s+(?:cp|sync)|wget\s|curl\s[^\n&;|]*\s-[oO]\b|"
+                         # a script of the repository that fetches or prepares data first
+                         r"python[\d.]*\s+(?:-m\s+)?[\w./-]*(?:download|fetch|pull|prefetch|"
+                         r"warm|prepare)[\w./-]*)")
 
 
 def slow_start(ws: Workspace, service: Service) -> str | None:
@@ -174,8 +174,8 @@ def slow_start(ws: Workspace, service: Service) -> str | None:
 # a step of the command that runs a file of the repository: `python -m app.setup_models`,
 # `python scripts/prepare.py`, `sh prestart.sh`, `./prestart.sh`
 _STEP = lazy_compile(r"(?<![\w./-])(?:python[\d.]*\s+(?:-u\s+)?-m\s+([\w.]+)|"
-                   r"python[\d.]*\s+(?:-u\s+)?([\w./-]+\.py)|(?:sh|bash)\s+([\w./-]+)|"
-                   r"(\./[\w./-]+))")
+                     r"python[\d.]*\s+(?:-u\s+)?([\w./-]+\.py)|(?:sh|bash)\s+([\w./-]+)|"
+                     r"(\./[\w./-]+))")
 
 
 def _slow_step(ws: Workspace, service: Service) -> tuple[str, str] | None:

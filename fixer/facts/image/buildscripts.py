@@ -30,7 +30,7 @@ _ENV_FILE = lazy_compile(_OPTION_PATH.format("--env-file"))
 _RUNS_COMPOSE = lazy_compile(r"docker[ \t]+compose\b|docker-compose\b")
 # `HOST_ROOT=$(CURDIR) docker compose up`: assignments in front of the command on its line
 _INLINE = lazy_compile(r"((?:\b[A-Za-z_]\w*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s'\"]*)[ \t]+)+)"
-                     r"(?:sudo[ \t]+|env[ \t]+)?(?:docker[ \t]+compose\b|docker-compose\b)")
+                       r"(?:sudo[ \t]+|env[ \t]+)?(?:docker[ \t]+compose\b|docker-compose\b)")
 _ASSIGNED = lazy_compile(r"\b([A-Za-z_]\w*)=")
 # `export NAME=...`, `export NAME` (shell, make); `: "${NAME:?set it}"` (a script that stops
 # unless the caller sets it)

@@ -198,7 +198,7 @@ def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruc
 # a line that configures where packages come from: an install above it bypasses the mirror
 # or proxy the build needs (`sed -i 's/deb.debian.org/mirrors.../' /etc/apt/sources.list`)
 _PACKAGE_SOURCES = lazy_compile(r"/etc/apt/|/etc/apk/|sources\.list|/etc/yum\.repos\.d|"
-                              r"/etc/dnf/|/etc/zypp/")
+                                r"/etc/dnf/|/etc/zypp/")
 # what a package install may need from the lines above it: a proxy, apt's settings
 _INSTALL_SETTINGS = lazy_compile(r"proxy|debian|apt|pip_index|certificate|ssl", re.I)
 

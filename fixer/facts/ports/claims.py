@@ -284,7 +284,7 @@ def _collect_url_scalars(value: Value, text: str, found: list[Value]) -> None:
 
 
 _TRAEFIK = lazy_compile(r"traefik\.(?P<proto>http|tcp|udp)\.services\.[^.=\s]+"
-                      r"\.loadbalancer\.server\.port")
+                        r"\.loadbalancer\.server\.port")
 
 
 def traefik_ports(service: Service) -> list[ContainerPort]:

@@ -34,13 +34,13 @@ _SUFFIXES = (".json", ".tf", ".hcl", ".nomad", ".yml", ".yaml")
 # `containerPort: 8080` (ECS, Terraform, CloudFormation), an Azure deploy action's
 # `targetPort: 8000`, Terraform's `container_port = var.api_port`
 _CONTAINER_PORT = lazy_compile(r"""\b(?:container|target)_?port["']?\s*[:=]\s*["']?"""
-                             r"""(\d{1,5}|\$\{\{?[^}]*\}\}?|(?:var|local)\.\w+)""", re.I)
+                               r"""(\d{1,5}|\$\{\{?[^}]*\}\}?|(?:var|local)\.\w+)""", re.I)
 # a Nomad job's `port "http" { to = 8080 }`: the container port the task's traffic goes to
 _NOMAD_PORT = lazy_compile(r"""\bport\s+"[^"]*"\s*\{(?:[^}]*?\bto\s*=\s*(\d{2,5})|"""
-                         r"""[^}]*?\bstatic\s*=\s*(\d{2,5})(?![^}]*\bto\s*=))""")
+                           r"""[^}]*?\bstatic\s*=\s*(\d{2,5})(?![^}]*\bto\s*=))""")
 # a Render service that runs no image: its `runtime:` (or older `env:`) is a language's
 _NATIVE = lazy_compile(r"^[ \t]*(?:-[ \t]+)?(?:runtime|env):[ \t]*['\"]?(?!docker|image)\w",
-                     re.M)
+                       re.M)
 # a Render blueprint's `envVars: - key: PORT  value: 8080`: the port Render sends traffic to
 _RENDER_PORT = lazy_compile(r"""\bkey:\s*["']?PORT["']?\s*\n\s*value:\s*["']?(\d{2,5})""")
 # a command that deploys the image with the port it sends traffic to: `gcloud run deploy
@@ -49,7 +49,7 @@ _RENDER_PORT = lazy_compile(r"""\bkey:\s*["']?PORT["']?\s*\n\s*value:\s*["']?(\d
 _DEPLOY_COMMAND = lazy_compile(r"run\W+deploy|deploy-cloudrun|containerapp")
 _CLOUD_RUN = lazy_compile(r"\bgcloud[ \t]+(?:beta[ \t]+)?run[ \t]+deploy\b|deploy-cloudrun")
 _PORT_OPTION = lazy_compile(r"""--(?:target-)?port(?:=|\s+|["']?\s*,\s*["']?)["']?"""
-                          r"""(\d{2,5}|\$\{\{?[^}]*\}\}?|\$\([^)]*\)|\$\w+)""")
+                            r"""(\d{2,5}|\$\{\{?[^}]*\}\}?|\$\([^)]*\)|\$\w+)""")
 # a variable as the file writes it: `${_PORT}` (Cloud Build), `$(PORT)` (make), `$PORT`
 _VARIABLE = lazy_compile(r"\$\{\{?\s*([\w.]+)[^}]*\}\}?|\$\(([\w.]+)\)|\$(\w+)")
 _SCRIPTS = (".sh", ".bash", ".mk", ".yml", ".yaml", ".json", ".ps1")

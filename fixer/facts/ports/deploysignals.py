@@ -50,7 +50,7 @@ _DEPLOYS = lazy_compile(
 # a word each command of `_DEPLOYS` has: most files have none, and the pattern above costs
 # seconds on a workflow of megabytes
 _KEYWORDS = lazy_compile(r"docker|kubectl|helm|gcloud|aws|amazon|fly|az|webapps|heroku|skaffold|"
-                       r"copilot|terraform|deploy|build-push")
+                         r"copilot|terraform|deploy|build-push")
 # files that are deployments by their name
 # files that are deployments by their name (`fly.toml` and `render.yaml` have readers of
 # their own: P001's, and `deployments.py`; Render finds the port an image listens on)

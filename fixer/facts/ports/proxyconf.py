@@ -27,7 +27,7 @@ _RUNTIME = lazy_compile(r"(?<![\w.-])(?P<host>[\w.-]+):(?P<port>\$\(?\w+\)?)")
 # `${VAR}` braces are no blocks: read as `$(VAR)`, the same length, so offsets stay
 _BRACED = lazy_compile(r"\$\{(\w*)\}")
 _GRPC = lazy_compile(r"grpc_pass\s+(?P<scheme>grpcs?://)?(?P<host>[\w.-]+)(?::(?P<port>\d+))?"
-                   r"\s*$")
+                     r"\s*$")
 
 
 @dataclass(frozen=True)

@@ -200,13 +200,13 @@ def source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
 
 # a frontend's build or dev-server configuration, which may proxy to a backend service
 _FRONTEND_CONFIG = lazy_compile(r"(^|/)((next|vite|nuxt|webpack|vue|svelte|astro|angular|"
-                              r"proxy)\.conf(ig)?\.[cm]?[jt]s|setupProxy\.[jt]s|"
-                              r"proxy\.conf\.json|\.env(\.[\w.-]+)?)$")
+                                r"proxy)\.conf(ig)?\.[cm]?[jt]s|setupProxy\.[jt]s|"
+                                r"proxy\.conf\.json|\.env(\.[\w.-]+)?)$")
 # a frontend's own source (Next.js server code: `fetch("http://api:8080/...")`), outside the
 # folders that hold installed or built code
 _FRONTEND_SOURCE = lazy_compile(r"\.(?:[cm]?js|jsx|tsx?)$")
 _BUILT_FOLDERS = lazy_compile(r"(^|/)(node_modules|dist|build|out|\.next|\.nuxt|coverage|"
-                            r"vendor|public|static)/")
+                              r"vendor|public|static)/")
 
 
 def _source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
@@ -400,7 +400,7 @@ def unread_proxies(ws: Workspace, stack: Stack) -> list[tuple[str, str]]:
 # (`TRAEFIK_PROVIDERS_FILE_FILENAME`) or a static configuration file (`[providers.file]`,
 # `providers:` with a `file:` below it)
 _FILE_PROVIDER = lazy_compile(r"providers\.file|PROVIDERS_FILE|^providers:[ \t]*\n(?:[ \t]+.*\n"
-                            r"|[ \t]*\n)*?[ \t]+file:", re.M | re.I)
+                              r"|[ \t]*\n)*?[ \t]+file:", re.M | re.I)
 _TRAEFIK_CONFIG = lazy_compile(r"(^|/)traefik\.(ya?ml|toml)$", re.I)
 
 

@@ -67,7 +67,7 @@ from fixer.sources.dockertext import commands, escape_char, instruction_tokens, 
 # Bases that carry no Python packages beyond pip: the official Python images, OS images
 # (and uv's images derived from them, `uv_derived`).
 _PLAIN_BASES = lazy_compile(r"^(?:python|pypy|debian|ubuntu|alpine|buildpack-deps|scratch"
-                          r"|gcr\.io/distroless/python3[\w-]*)$")
+                            r"|gcr\.io/distroless/python3[\w-]*)$")
 _PROJECT_TOOLS = {("uv", "sync"), ("poetry", "install"), ("poetry", "sync"),
                   ("pdm", "install"), ("pdm", "sync")}
 _OPAQUE_TOOLS = {"pipenv", "conda", "mamba", "micromamba", "hatch"}

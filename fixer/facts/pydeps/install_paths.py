@@ -17,7 +17,7 @@ from fixer.sources.dockerfile import Dockerfile, Stage, chain
 _SYSTEM_BINS = {"/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"}
 # Where installed Python packages live: a `COPY --from` of such a path copies packages.
 PACKAGE_PATH = lazy_compile(r"site-packages|dist-packages|venv|/\.local(?:/|$)"
-                          r"|^/usr/(?:local/)?lib/python|^/usr/local/?$|^/install(?:/|$)")
+                            r"|^/usr/(?:local/)?lib/python|^/usr/local/?$|^/install(?:/|$)")
 
 
 @dataclass

@@ -20,10 +20,10 @@ from fixer.model.workspace import Workspace
 
 # `-m app.worker`, `app.main:app`, `app.main` as a word of a command
 DOTTED_COMMAND = lazy_compile(r"(?:-m[ \t]+|\b)([A-Za-z_]\w*(?:\.\w+)+)"
-                            r"(?=:[A-Za-z_]|[ \t\"',\]]|$)", re.M)
+                              r"(?=:[A-Za-z_]|[ \t\"',\]]|$)", re.M)
 # files that run Python modules besides the build scripts: run from their own folder
 _CONFIG = lazy_compile(r"(^|/)(Procfile[^/]*|GNUmakefile|makefile|\.?[Jj]ustfile|[^/]+\.just|"
-                     r"tox\.ini|pytest\.ini|setup\.cfg|pyproject\.toml|[^/]+\.bash)$")
+                       r"tox\.ini|pytest\.ini|setup\.cfg|pyproject\.toml|[^/]+\.bash)$")
 # CI files run their steps from the repository's root
 _CI = lazy_compile(r"(^|/)(\.github/workflows/[^/]+|\.gitlab-ci\.ya?ml|\.circleci/[^/]+)$")
 _SKIP = lazy_compile(r"(^|/)(Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml)$")   # read elsewhere

@@ -31,7 +31,7 @@ _MARKER = lazy_compile(r"^(?:<{7}|>{7})(?:[ \t].*)?$", re.M)
 # that a backtick or `<>` inside one is no evidence)
 _PYTHON2_MESSAGES = ("Missing parentheses in call to", "leading zeros in decimal integer")
 _PYTHON2 = lazy_compile(r"\bexcept\s+[\w.]+\s*,\s*\w+\s*:|^\s*raise\s+[\w.]+\s*,|<>|`"
-                      r"|\b\d+[lL]\b")
+                        r"|\b\d+[lL]\b")
 _UNICODE_RAW = lazy_compile(r"\b[uU][rR][\"']")   # ur"...", before strings are taken out
 # PEP 758: Python 3.14 accepts a list of exception types without parentheses when no `as`
 # follows (`except A, B:` catches either); 3.13 and older reject it, as Python 2 syntax
