@@ -48,15 +48,3 @@ def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile(pattern, flags)`, compiled on the first use."""
     return cast("re.Pattern[str]", _Lazy(pattern, flags))
 
-
-def every_pattern_compiles(namespace: dict[str, Any]) -> list[str]:
-    """The names of the lazy patterns in a module's namespace whose compiling fails, each
-    with the error: a pattern no longer fails at import (tests ask this of every module)."""
-    failed = []
-    for name, value in namespace.items():
-        if isinstance(value, _Lazy):
-            try:
-                value.compiled()
-            except re.error as exc:
-                failed.append(f"{name}: {exc}")
-    return failed
