@@ -386,14 +386,15 @@ def _instruction_launch(dockerfile: Dockerfile, instruction: Instruction,
 def _script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
                    command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
     """The server a start script starts that compose's `command:`, else the CMD, runs
-    (`CMD ["/start.sh"]`): the script as the image has it."""
+    (`CMD ["/start.sh"]`), else an ENTRYPOINT with no CMD, which is then the container's
+    whole command (`ENTRYPOINT ["/start.sh"]`): the script as the image has it."""
     if command is not None:
         kind, argv = "command", _as_run(command[1], command[2])
     else:
-        cmd = cmd_in_force(dockerfile, stage)
-        if cmd is None:
+        run = cmd_in_force(dockerfile, stage) or entrypoint(dockerfile, stage)
+        if run is None:
             return None
-        kind, argv = "CMD", list(cmd.value) if cmd.json else _split(" ".join(cmd.value))
+        kind, argv = run.cmd, list(run.value) if run.json else _split(" ".join(run.value))
     found = script_start(tree, folder, dockerfile, stage,
                          [word.replace("$$", "$") for word in argv] if command else argv)
     if found is None:
