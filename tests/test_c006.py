@@ -379,7 +379,12 @@ def test_c006_example_beside_the_stacks_env_file_documents_it(
         assert all(f.fix_title is None and "beside the env_file its services load" in
                    (f.reason or "") for f in found)
     else:
-        assert [f.fix_title for f in found] == [f"Document {n} in {target}" for n in reported]
+        assert [f.fix_title.partition(" (")[0] for f in found if f.fix_title] == \
+            [f"Document {n} in {target}" for n in reported]
+        # the root .env.example documents API_PORT: a second example file with it is the
+        # author's call
+        assert [f.safety.value for f in found] == \
+            ["unsafe" if n == "API_PORT" else "safe" for n in reported]
 
 
 def test_c006_extends_the_example_beside_the_env_file_not_a_new_one() -> None:
@@ -475,3 +480,21 @@ def test_c006_a_variable_a_ci_runner_sets_is_no_finding(name: str) -> None:
 def test_c006_a_name_that_only_starts_like_a_runner_variable_is_reported() -> None:
     [finding] = check(env("      CIPHER: ${CIPHER}\n"), select="C006")
     assert "CIPHER" in finding.message
+
+
+def test_c006_another_stacks_example_file_leaves_the_fix_safe() -> None:
+    """Each stack of a monorepo documents its own variables: `billing/.env.example` naming
+    DB_USER says nothing of the `orders` stack's, whose fix stays safe. An example file in
+    no project folder (a service's build folder) documents it, and the fix is unsafe."""
+    stack = "services:\n  db:\n    image: postgres:17\n    environment:\n" \
+            "      POSTGRES_USER: ${DB_USER}\n"
+    found = check({"orders/compose.yaml": stack, "billing/compose.yaml": stack,
+                   "billing/.env.example": "DB_USER=billing\n"}, select="C006")
+    assert [(f.path, f.safety.value) for f in found] == [("orders/compose.yaml", "safe")]
+    found = check({"orders/compose.yaml": stack, "orders/db/.env.example": "DB_USER=app\n"},
+                  select="C006")
+    assert [(f.safety.value, f.violation.reason) for f in found] == [
+        ("unsafe", "orders/db/.env.example documents DB_USER already: the fix writes it into "
+                   "orders/.env.example too, where copying or moving that file may be what the "
+                   "project wants")]
+    assert "(only orders/db/.env.example does)" in found[0].message

@@ -72,6 +72,11 @@ over two files. So does a file another compose file `include:`s with no example 
 its own folder: its variables go into the including project's example file (Compose
 interpolates it with that project's `.env`), under `# grafana (infra/observability.yaml)`,
 and the comment on a variable names every service that reads it, in either file.
+Unsafe where an example file elsewhere in the repository documents the variable already
+(`app/.env.example` in a service's build folder; not another stack's project folder,
+which documents that stack): the finding names it, and a second example file holding the
+same variables may be a duplicate the project would rather not have (copying or moving
+that file is the author's call).
 Display-only when the stack is documented only beside a service's
 `env_file` (that `.env` sets the containers' variables, and Compose interpolates from the
 project folder's `.env` unless it is given another), or only by the templates of the
@@ -120,7 +125,7 @@ from fixer.core.edits import CreateFile, Edit, TextEdit
 from fixer.core.envfile import Reference, parse_env, references
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
-from fixer.core.tree_index import files_in
+from fixer.core.tree_index import files_in, files_under
 from fixer.facts.image.buildscripts import compose_variables, env_files
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack, env_file_paths
@@ -143,7 +148,7 @@ CODE = "C006"
 NAME = "undocumented-variable"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.WARNING
-SAFETY = (Safety.SAFE, Safety.DISPLAY)
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 # Last: it only documents, and its fixes share one file, one per round; other rules' fixes
 # of the same service must not wait behind them.
 FIX_ORDER = 200
@@ -572,9 +577,15 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     file, naming the readers among `uses` and `kin` (those of the stacks it documents too)."""
     service = first.services[0] if first.services else None
     reader = service or f"the top-level `{first.readers[0]}`"
+    # a project may keep its example file where fixer does not count it (`app/`)
+    elsewhere = _documented_elsewhere(ws, stack, name)
+    of_folder = f" of the project folder{' ' + stack.folder if stack.folder else ''}" \
+        if elsewhere else ""
+    only = f" (only {elsewhere[0]} does)" if elsewhere else ""
     base = Violation(
         message=f"{reader} reads `{first.ref.text}` with no default, and no .env, env_file or "
-                f"{EXAMPLES[0]} defines {name}: Compose substitutes an empty string",
+                f"{EXAMPLES[0]}{of_folder} defines {name}{only}: Compose substitutes an empty "
+                "string",
         path=first.doc.path, line=first.line, service=service, subject=f"variable {name}")
     meant = next(((s, where) for s in first.shell
                   if (where := _container_sets(stack.services[s], name))), None)
@@ -599,8 +610,38 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     target, blocked = _target(ws, home)
     if target is None:
         return replace(base, reason=blocked)
-    return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE,
-                                 lambda: [_edit(ws, home, target, name, first, uses + kin)]))
+    build = (lambda: [_edit(ws, home, target, name, first, uses + kin)])
+    if elsewhere:
+        why = (f"{elsewhere[0]} documents {name} already: the fix writes it into {target} "
+               "too, where copying or moving that file may be what the project wants")
+        return replace(base, reason=why,
+                       fix=Fix(f"Document {name} in {target} ({why})", Safety.UNSAFE, build))
+    return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE, build))
+
+
+# per workspace: each variable the example files of the repository document, with the files
+_EXAMPLE_NAMES: Memo[dict[str, list[str]]] = Memo("variables of every example file")
+
+
+def _documented_elsewhere(ws: Workspace, stack: Stack, name: str) -> list[str]:
+    """The example files elsewhere in the repository that document `name`, in path order:
+    not the project folder's (the variable would be covered), nor those of another stack's
+    project folder, which document that stack."""
+    found = ws.derived.get(_EXAMPLE_NAMES, lambda: _example_names(ws))
+    projects = {other.folder for other in ws.stacks if other is not stack}
+    return [path for path in found.get(name, []) if posixpath.dirname(path) not in projects]
+
+
+def _example_names(ws: Workspace) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in files_under(ws.tree, ""):
+        name = posixpath.basename(path)
+        # peeked: a file no rule reads is no input error of this run (git-crypt, binary)
+        file = ws.tree.peek(path) if name in EXAMPLES or is_example_name(name) else None
+        if file is not None:
+            for defined in set(parse_env(file.text)) | set(_COMMENTED.findall(file.text)):
+                found.setdefault(defined, []).append(path)
+    return found
 
 
 def _reads_itself(service: Service, name: str) -> bool:
