@@ -174,6 +174,7 @@ FIX_ORDER = 50
 
 def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[tuple[str, str | None]] = set()
+    created: set[tuple[str, int]] = set()   # where the apps are created: where routes go
     for service in app_services(ws):
         found = served_app(ws, service)
         if found is None or (found[0].path, found[0].attr) in seen or \
@@ -189,6 +190,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue
         site = routes.sites[0]
         path, line = app_created_at(routes)
+        if (path, line) in created:   # one factory builds the apps of two modules: one
+            continue                  # route there serves both, and one finding says so
+        created.add((path, line))
         unread = f" ({health.why}; its code names no {health.path} path)" if health.why else ""
         violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "

@@ -1,0 +1,3 @@
+from app.factory import make_app
+
+app = make_app("admin")
