@@ -204,3 +204,48 @@ def test_binding_is_not_an_attribute_or_item_set_later() -> None:
     created = binding(tree.body, "app")
     assert isinstance(created, ast.Assign) and ast.unparse(created.value) == "FastAPI()"
     assert string_value(tree, ast.Name("PATH")) == "/health"
+
+
+def _serve(call: str) -> str:
+    return f'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run({call})\n'
+
+
+SCRIPT = BASE + "COPY . .\n" + cmd("python", "serve.py")
+SELF_SERVED = APP + _serve('"serve:app", port=8000')
+
+
+@pytest.mark.parametrize(("dockerfile", "files", "expected"), [
+    pytest.param(SCRIPT, {"svc/serve.py": _serve('"app.main:app", port=8060'),
+                          "svc/app/main.py": APP, "svc/app/__init__.py": ""},
+                 ("svc/app/main.py", "app.main", "app", False, "svc/serve.py"), id="named"),
+    pytest.param(SCRIPT, {"svc/serve.py": _serve('app="app.main:build", factory=True'),
+                          "svc/app/main.py": APP},
+                 ("svc/app/main.py", "app.main", "build", True, "svc/serve.py"), id="factory"),
+    # sys.path[0] is the script's own folder, not the working directory
+    pytest.param(BASE + "COPY . .\n" + cmd("python", "bin/serve.py"),
+                 {"svc/bin/serve.py": _serve('"main:app"'), "svc/bin/main.py": APP,
+                  "svc/main.py": APP},
+                 ("svc/bin/main.py", "main", "app", False, "svc/bin/serve.py"),
+                 id="beside-the-script"),
+    # the script itself, a module the image does not hold, a name fixer cannot read, and a
+    # folder `app_dir=` puts first: the script stays the app module
+    pytest.param(SCRIPT, {"svc/serve.py": SELF_SERVED, "svc/app/main.py": APP},
+                 ("svc/serve.py", "serve", None, False, None), id="names-itself"),
+    pytest.param(BASE + "COPY serve.py .\n" + cmd("python", "serve.py"),
+                 {"svc/serve.py": _serve('"app.main:app"'), "svc/app/main.py": APP},
+                 ("svc/serve.py", "serve", None, False, None), id="not-in-the-image"),
+    pytest.param(SCRIPT, {"svc/serve.py": "TARGET = 'app.main:app'\n" + _serve("TARGET"),
+                          "svc/app/main.py": APP},
+                 ("svc/serve.py", "serve", None, False, None), id="not-a-literal"),
+    pytest.param(SCRIPT, {"svc/serve.py": _serve('"main:app", app_dir="app"'),
+                          "svc/app/main.py": APP, "svc/main.py": APP},
+                 ("svc/serve.py", "serve", None, False, None), id="app-dir"),
+])
+def test_script_serves_the_module_it_names(
+        dockerfile: str, files: dict[str, str],
+        expected: tuple[str, str, str | None, bool, str | None]) -> None:
+    """`python serve.py` whose `uvicorn.run("app.main:app")` names another module: uvicorn
+    serves that module, imported from the script's folder."""
+    found = resolve(dockerfile, files)
+    assert found is not None
+    assert (found.path, found.module, found.attr, found.factory, found.runner) == expected

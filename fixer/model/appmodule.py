@@ -6,8 +6,10 @@ The stage's COPY/ADD instructions (`image_paths`) say which folder of the build
 context lands there, so `WORKDIR /app` + `COPY app ./app` puts `app.main` at
 <service folder>/app/main.py. A server command that names no module serves what the
 server finds instead (a variable, gunicorn's `wsgi_app`, fastapi-cli's entrypoint or
-default files), unknown where fixer cannot read it. Without a server command the module is
-guessed: app/main.py, main.py, src/main.py.
+default files), unknown where fixer cannot read it. A script the command runs (`python
+serve.py`) whose `uvicorn.run("app.main:app")` names another module serves that module,
+imported from the script's own folder; the script is its `runner`. Without a server
+command the module is guessed: app/main.py, main.py, src/main.py.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class AppModule:
     factory: bool        # `--factory`, or gunicorn's `module:create_app()`
     script: bool         # run as a file (`python main.py`): top level wherever it lives
     from_command: bool   # read from the command, not guessed
+    # the script the command runs when it serves this module by name (`python serve.py`
+    # calling `uvicorn.run("app.main:app")`): it runs first, at the top level
+    runner: str | None = None
 
     @property
     def package(self) -> str:
@@ -247,20 +252,27 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
         return _fastapi_file(ws, service, cwd, target)
     module, _, attr = target.removeprefix("-m ").partition(":")
     factory = "--factory" in words or attr.endswith(")")
-    attr_name = attr.split("(")[0] or None
-    # the working directory first (the server puts it on sys.path), then PYTHONPATH's
-    # folders; a package before a module of the same name, as Python's import finds them:
-    # `api/` with an `__init__.py` beside `api.py` is the `api` that `uvicorn api:app` imports
-    for folder in [cwd, *(posixpath.normpath(posixpath.join(cwd, p))
-                          for p in python_path(ws, service))]:
+    # the working directory first: the server puts it on sys.path
+    return _imported(ws, service, cwd, cwd, module, attr.split("(")[0] or None, factory)
+
+
+def _imported(ws: Workspace, service: BuiltService, first: str, cwd: str, module: str,
+              attr: str | None, factory: bool) -> AppModule | None:
+    """The module `import module` finds in the image: in the folder first on sys.path, then
+    in PYTHONPATH's folders (relative to the working directory `cwd`), then in a project the
+    image installs. A package before a module of the same name, as Python's import finds
+    them: `api/` with an `__init__.py` beside `api.py` is the `api` that `uvicorn api:app`
+    imports."""
+    for folder in [first, *(posixpath.normpath(posixpath.join(cwd, p))
+                            for p in python_path(ws, service))]:
         for relative in (module.replace(".", "/") + "/__init__.py",
                          module.replace(".", "/") + ".py"):
             path = locate(ws.tree, service, folder, relative)
             if path is not None:
                 root = _up(path, module.count(".") + (2 if relative.endswith("__init__.py")
                                                       else 1))
-                return AppModule(path, root, module, attr_name, factory, False, True)
-    return _installed_module(ws, service, module, attr_name, factory)
+                return AppModule(path, root, module, attr, factory, False, True)
+    return _installed_module(ws, service, module, attr, factory)
 
 
 def _installed_module(ws: Workspace, service: BuiltService, module: str, attr: str | None,
@@ -303,8 +315,33 @@ def _script(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppM
     path = locate(ws.tree, service, cwd, target)
     if path is None:
         return None
-    name = posixpath.basename(path)[:-3]
-    return AppModule(path, posixpath.dirname(path), name, None, False, True, True)
+    return _served_by(ws, service, cwd, target, path) or _as_script(path)
+
+
+def _as_script(path: str) -> AppModule:
+    return AppModule(path, posixpath.dirname(path), posixpath.basename(path)[:-3], None,
+                     False, True, True)
+
+
+def run_first(module: AppModule) -> AppModule:
+    """What Python runs first for the app module: its runner script, as a top-level module
+    (`python serve.py` before the `app.main` its `uvicorn.run` names), else the module."""
+    return _as_script(module.runner) if module.runner is not None else module
+
+
+def _served_by(ws: Workspace, service: BuiltService, cwd: str, target: str,
+               script: str) -> AppModule | None:
+    """The module the script's `uvicorn.run("app.main:app")` names, as `python serve.py`
+    imports it: from the script's own folder, which Python puts first on sys.path. None
+    when the call names no string, names the script itself, or a module not in the image."""
+    serves = service.app.listen.serves
+    if serves is None:
+        return None
+    module, _, attr = serves.target.partition(":")
+    folder = posixpath.dirname(posixpath.normpath(posixpath.join(cwd, target)))
+    found = _imported(ws, service, folder, cwd, module, attr, serves.factory)
+    return replace(found, runner=script) if found is not None and found.path != script \
+        else None
 
 
 def _fastapi_file(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:
@@ -392,8 +429,16 @@ _PATHS: Memo[dict[str, str]] = Memo("import path")
 def import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
     """The files importing the app module runs, each with the `__package__` it runs as
     (`Modules.import_packages`), computed once while those files are unchanged."""
-    return ws.tree.carried.remember(_PATHS, module, ws.tree, lambda: Modules(
-        ws.read, module.root).import_packages(module.path, module.package))
+    return ws.tree.carried.remember(_PATHS, module, ws.tree, lambda: _import_packages(ws,
+                                                                                     module))
+
+
+def _import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
+    """The runner script's import path first (it runs at the top level), then the module's."""
+    modules = Modules(ws.read, module.root)
+    ran = modules.import_packages(module.runner, "") if module.runner is not None else {}
+    return ran | {path: package for path, package in modules.import_packages(
+        module.path, module.package).items() if path not in ran}
 
 
 def import_path(ws: Workspace, module: AppModule) -> list[str]:

@@ -98,8 +98,9 @@ def _judge(ws: Workspace, service: Service) -> bool:
     module = appmodule.find(ws, service)
     if module is None:
         return _folder_imports_fastapi(ws, service.app.folder)
-    if launch.server is None and (not _calls_uvicorn_run(ws, module.path)
-                                  or _role_from_arguments(ws, service, module.path)):
+    script = module.runner or module.path   # what `python serve.py` runs
+    if launch.server is None and (not _calls_uvicorn_run(ws, script)
+                                  or _role_from_arguments(ws, service, script)):
         return False
     return _imports_fastapi(ws, module.path, module.root)
 

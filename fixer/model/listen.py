@@ -42,7 +42,7 @@ from fixer.sources.portsites import (
     yaml_addition,
     yaml_words,
 )
-from fixer.sources.scriptport import script_port
+from fixer.sources.scriptport import Served, script_port
 
 __all__ = ["ListenPort", "Region", "Site", "resolve"]
 
@@ -72,6 +72,7 @@ class ListenPort:
     variable: str | None = None     # the variable whose value is the port, when it is set
     addition: Addition | None = None  # where a port flag goes when the server ran on its default
     reads: str | None = None        # the variable the port is read from, set or not
+    serves: Served | None = None    # the app a script's `uvicorn.run("app.main:app")` names
 
     @property
     def known(self) -> bool:
@@ -157,7 +158,7 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
         sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
         launch = replace(launch, loopback=script.loopback) if script.loopback else launch
         return ListenPort(script.port, script.origin, sites, launch, region, script.reason,
-                          script.variable, script.addition, script.reads)
+                          script.variable, script.addition, script.reads, script.serves)
     if launch.joined is not None:
         return ListenPort(None, region.kind, (), launch, region,
                           f"`{launch.joined}` is one argument: {launch.server} reads it as an "

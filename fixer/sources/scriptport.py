@@ -16,7 +16,7 @@ from fixer.core import tree_index
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
-from fixer.sources.launch import DEFAULT_PORT
+from fixer.sources.launch import DEFAULT_PORT, TARGET
 from fixer.sources.portsites import Addition, Site
 
 
@@ -32,6 +32,17 @@ class ScriptPort:
     # host written; "" when it binds elsewhere or fixer cannot tell
     loopback: str = ""
     reads: str | None = None   # the variable the port is read from, set or not
+    # the app the call names by import string (`uvicorn.run("app.main:app")`): the module
+    # uvicorn imports, which need not be the script
+    serves: Served | None = None
+
+
+@dataclass(frozen=True)
+class Served:
+    """The `module:attr` a script's `uvicorn.run` names as a string literal."""
+
+    target: str      # `app.main:app`, as written
+    factory: bool    # `factory=True`: `attr` is a function that builds the app
 
 
 def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
@@ -55,6 +66,12 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
     if call is None:
         return ScriptPort(None, "script", reason=f"several uvicorn.run(...) calls in {path}"
                           if calls else f"no uvicorn.run(...) in {path}")
+    found = _call_port(tree, folder, path, source, module, call, env, loads_dotenv)
+    return replace(found, serves=_served(call))
+
+
+def _call_port(tree: Tree, folder: str, path: str, source: str, module: ast.Module,
+               call: ast.Call, env: dict[str, str], loads_dotenv: bool) -> ScriptPort:
     keyword = next((k for k in call.keywords if k.arg == "port"), None)
     loopback = _loopback(path, call)
     if keyword is None and any(k.arg is None for k in call.keywords):
@@ -71,6 +88,19 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
 
 # python-dotenv's loaders: the app reads a `.env` file into its own environment
 _LOADS_DOTENV = lazy_compile(r"\b(?:load_dotenv|dotenv_values)\s*\(")
+
+
+def _served(call: ast.Call) -> Served | None:
+    """The app the call names as `"module:attr"`; None for an app object, a string fixer
+    cannot read, or an `app_dir=`, which puts another folder first on sys.path."""
+    app = call.args[0] if call.args else next(
+        (k.value for k in call.keywords if k.arg == "app"), None)
+    if not isinstance(app, ast.Constant) or not isinstance(app.value, str) or \
+            not TARGET.match(app.value) or app.value.endswith(")") or \
+            any(k.arg in ("app_dir", None) for k in call.keywords):
+        return None
+    factory = next((k.value for k in call.keywords if k.arg == "factory"), None)
+    return Served(app.value, isinstance(factory, ast.Constant) and factory.value is True)
 
 
 def _loaded_dotenv(tree: Tree, folder: str) -> dict[str, str]:

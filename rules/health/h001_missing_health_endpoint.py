@@ -2,7 +2,9 @@
 
 ## What it does
 Finds the app the command serves (`app.main:app`, `main:api`, a factory, an
-instance of a `FastAPI` subclass such as `class Api(FastAPI)`) and reads the
+instance of a `FastAPI` subclass such as `class Api(FastAPI)`, or the module a script
+the command runs names in `uvicorn.run("app.main:app")`, imported from the script's
+folder) and reads the
 routes its code shows: decorators on the app, `add_api_route`, `api_route` with
 GET, and the routes of every router the app includes, with the prefixes of
 `APIRouter(prefix=...)` and `include_router(prefix=...)` joined as FastAPI joins them
@@ -17,7 +19,10 @@ GET on `/health`, on the path the service's own healthcheck probes (compose
 `healthcheck.test` or Dockerfile `HEALTHCHECK`), on a configured alternative
 (`/healthz`, `/livez` or `/readyz` unless `health-paths` says otherwise), or on
 any path ending in `/health`. A route whose path is not a literal
-(`@app.get(app.swagger_ui_oauth2_redirect_url)`) is skipped. Where the code adds
+(`@app.get(app.swagger_ui_oauth2_redirect_url)`) is skipped. A path with no leading
+`/` (`@router.get("auth/healthcheck")`) matches no request (Starlette compiles it to a
+pattern no request path matches): it is no health route, and the message names it when it
+would read as one with a `/`. Where the code adds
 routes fixer cannot follow (a router imported from another package, a
 non-literal path or prefix, `register(app)`), a health path written as a string
 literal in the service's Python files (tests left out, and the files only another
@@ -196,7 +201,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         unread = f" ({health.why}; its code names no {health.path} path)" if health.why else ""
         violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "
-                    f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))}){unread}",
+                    f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))}){unread}"
+                    f"{_unanchored(health.unanchored)}",
             path=path, line=line, service=service.name,
             subject=f"{module.path}:{module.attr or site.var}",
         )
@@ -241,3 +247,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             build = partial(route_edits, routes, health.path, service_python(service))
             yield replace(violation, fix=Fix(f"Add a GET {health.path} route", Safety.SAFE,
                                              build))
+
+
+def _unanchored(paths: tuple[str, ...]) -> str:
+    """Why a route that reads as the app's health route is none: the maintainer sees it in
+    the code and would think fixer missed it."""
+    if not paths:
+        return ""
+    shown = " and ".join(f"`{p}`" for p in paths)
+    return f"; its route {shown} has no leading `/` and never matches a request" \
+        if len(paths) == 1 else f"; its routes {shown} have no leading `/` and never match " \
+                                "a request"

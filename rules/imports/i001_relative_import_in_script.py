@@ -148,6 +148,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[str] = set()
     for service in app_services(ws):
         found = appmodule.find(ws, service)
+        # a script that serves `app.main` by name: it is the module that runs at the top level
+        found = appmodule.run_first(found) if found is not None else None
         if found is None or not found.from_command or found.package:
             continue  # a package module: its relative imports resolve
         reached = appmodule.import_packages(ws, found)

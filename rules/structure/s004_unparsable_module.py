@@ -81,37 +81,34 @@ _REASONS = {
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
-    importers: dict[str, list[tuple[Service, str]]] = {}
+    importers: dict[str, list[tuple[Service, appmodule.AppModule]]] = {}
     problems: dict[str, Unparsable] = {}
     for service in app_services(ws):
-        module = appmodule.find(ws, service)
-        if module is None:
-            continue
-        for path in appmodule.import_path(ws, module):
-            file = ws.read(path)
-            problem = rejected(file, service.app) if file is not None else None
-            if problem is not None:
-                problems[path] = problem
-                importers.setdefault(path, []).append((service, module.module))
+        found = appmodule.find(ws, service)
+        # a script that serves the app module by name (`python serve.py`) imports first
+        for module in dict.fromkeys((appmodule.run_first(found), found)) if found else ():
+            for path in appmodule.import_path(ws, module):
+                file = ws.read(path)
+                problem = rejected(file, service.app) if file is not None else None
+                if problem is not None:
+                    problems[path] = problem
+                    importers.setdefault(path, []).append((service, module))
     for path, problem in problems.items():
         yield _report(path, problem, importers[path], _at_start(ws, path, importers[path]))
 
 
-def _at_start(ws: Workspace, path: str, importers: list[tuple[Service, str]]) -> bool:
+def _at_start(ws: Workspace, path: str,
+              importers: list[tuple[Service, appmodule.AppModule]]) -> bool:
     """Whether importing an app module runs the file, or only an import inside one of
     their functions does (a request-time `from app import legacy_export`)."""
-    for service, _module in importers:
-        module = appmodule.find(ws, service)
-        if module is not None and path in Modules(ws.read, module.root).import_packages(
-                module.path, module.package, at_import=True):
-            return True
-    return False
+    return any(path in Modules(ws.read, module.root).import_packages(
+        module.path, module.package, at_import=True) for _service, module in importers)
 
 
-def _report(path: str, problem: Unparsable, importers: list[tuple[Service, str]],
-            at_start: bool) -> Violation:
+def _report(path: str, problem: Unparsable,
+            importers: list[tuple[Service, appmodule.AppModule]], at_start: bool) -> Violation:
     names = list(dict.fromkeys(s.name for s, _ in importers))
-    service, module = importers[0]
+    service, module = importers[0][0], importers[0][1].module
     cause = f" ({problem.cause})" if problem.cause else ""
     harm = (f"{', '.join(names)} cannot import `{module}` and "
             f"{'stop' if len(names) > 1 else 'stops'} at start-up") if at_start else \

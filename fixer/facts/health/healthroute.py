@@ -63,6 +63,9 @@ class HealthPlan:
     several: tuple[str, ...] = ()
     # for ADDED: why a route added may be a second health route (`gated_health`)
     gated: str = ""
+    # for ADDED: the routes with no leading `/` that would read as health routes with one
+    # (`unanchored_health`): why the app serves none though its code seems to
+    unanchored: tuple[str, ...] = ()
     # for SERVED: the route, whose handler is read when the doubt is asked (C004 asks for
     # the services it adds a healthcheck to; H001 plans every app and asks for none)
     served: Route | None = field(default=None, compare=False, repr=False)
@@ -260,9 +263,10 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     one_like = like[0] if len(like) == 1 else None
     several = tuple(like[:3]) if len(like) > 1 else ()
     gated = gated_health(found[1], wanted) if found else None
+    unanchored = unanchored_health(found[1], wanted) if found else ()
     if why is None:
         return HealthPlan(Source.ADDED, added, noted=doubt, like=one_like, several=several,
-                          gated=gated or "")
+                          gated=gated or "", unanchored=unanchored)
     theirs = _theirs(ws, service)
     literal = health_literal(ws, service.app.folder, wanted, theirs)
     if literal is not None:
@@ -279,8 +283,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if named:  # `from common.health import router`: it serves one, at a path fixer cannot see
         return HealthPlan(Source.UNREADABLE, None, f"the app includes the router {named[0]}, "
                                                    "which fixer cannot read")
-    return HealthPlan(Source.ADDED, added, why, doubt, one_like, several, gated=gated or "") \
-        if found else HealthPlan(Source.UNREADABLE, None, why)
+    return HealthPlan(Source.ADDED, added, why, doubt, one_like, several, gated=gated or "",
+                      unanchored=unanchored) if found else HealthPlan(Source.UNREADABLE, None,
+                                                                      why)
 
 
 # calls that queue work or write data: a probe every 10 s would do it every 10 s
@@ -360,6 +365,17 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
                 not streams(route.function):
             found.add(path)
     return sorted(found)
+
+
+def unanchored_health(routes: AppRoutes, wanted: list[str]) -> tuple[str, ...]:
+    """The app's GET routes whose literal path has no leading `/` (`@router.get("health")`)
+    and would read as health routes with one: Starlette compiles such a path to a pattern
+    that no request path (each starts with `/`) matches, so they serve nothing."""
+    normal = _normalized(wanted)
+    return tuple(sorted({r.path for r in routes.routes if r.get and r.path and
+                         not r.path.startswith(("/", UNKNOWN)) and
+                         _PROBEABLE.fullmatch("/" + r.path) and
+                         _health_path("/" + r.path, normal)}))
 
 
 def _health_path(path: str, normal: set[str]) -> bool:

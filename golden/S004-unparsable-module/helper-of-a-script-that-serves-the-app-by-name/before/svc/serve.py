@@ -1,0 +1,5 @@
+import uvicorn
+from tuning import WORKERS
+
+if __name__ == "__main__":
+    uvicorn.run("app.main:app", host="0.0.0.0", port=8060, workers=WORKERS)

@@ -1,0 +1,2 @@
+WORKERS = 2
+print "tuning"
