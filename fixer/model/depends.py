@@ -74,14 +74,17 @@ def _dependencies(service: Service) -> list[Dependency]:
     return found
 
 
-def entry_line(doc: ComposeDoc, definition: Value, entry: Value) -> int:
-    """An entry's line: where a finding about it is reported, and where a `# fixer:
-    ignore[...]` comment covers it. For an entry written at an anchor, the line of this
-    service's `depends_on`."""
+def entry_position(doc: ComposeDoc, definition: Value, entry: Value) -> tuple[int, int]:
+    """An entry's line and column: where a finding about it is reported, and (the line)
+    where a `# fixer: ignore[...]` comment covers it. For an entry written at an anchor,
+    the position of this service's `depends_on`."""
     key = key_node(definition, "depends_on")
-    if entry.aliased and key is not None:
-        return doc.line(key)
-    return doc.line(entry.node)
+    node = key if entry.aliased and key is not None else entry.node
+    return doc.line(node), doc.column(node)
+
+
+def entry_line(doc: ComposeDoc, definition: Value, entry: Value) -> int:
+    return entry_position(doc, definition, entry)[0]
 
 
 def where_aliased(doc: ComposeDoc, definition: Value) -> str | None:

@@ -163,7 +163,7 @@ from fixer.model.depends import (
     Dependency,
     conditions_refused,
     dependencies,
-    entry_line,
+    entry_position,
     set_conditions,
 )
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
@@ -204,14 +204,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Verdict,
             why: str) -> Violation:
     doc = dependency.doc
+    line, column = entry_position(dependency.doc, dependency.definition, dependency.node)
     # the finding as every outcome reports it, built once with the outcome's own fields
     # (a `replace` of a built finding costs as much again)
     found = partial(
         Violation,
         message=f"{service.name} depends on {dependency.name} only for it to start, though "
                 f"{dependency.name} has a healthcheck",
-        path=doc.path, line=entry_line(dependency.doc, dependency.definition, dependency.node),
-        service=service.name,
+        path=doc.path, line=line, column=column, service=service.name,
         subject=f"depends_on {dependency.name}",
         causes=_healthchecks(service.stack.services[dependency.name]),
     )

@@ -234,7 +234,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     where = definition_in(db, doc) if image.aliased else image
     base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, so {apps} cannot "
                           "wait until it accepts connections",
-                  path=doc.path, line=doc.line(where.node), service=db.name,
+                  path=doc.path, line=doc.line(where.node), column=doc.column(where.node),
+                  service=db.name,
                   subject=f"healthcheck of {db.name}")
     if target.partial:
         return replace(base, reason="its compose healthcheck sets timings but no test; add "
