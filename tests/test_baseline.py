@@ -15,7 +15,11 @@ from typing import Any
 import pytest
 
 from fixer.app import baseline
-from support import REPO, SEED_FLEET, copy_tree, git, run_cli
+from fixer.app.check import CheckRequest
+from fixer.app.check import run as run_check
+from fixer.app.registry import discover
+from fixer.formats.findings import moved
+from support import REPO, SEED_FLEET, copy_tree, git, init_repo, run_cli
 from test_config import web_tree
 from test_recipes import VENV_BIN, hook_repo, shell_env  # noqa: F401  (hook_repo: a fixture)
 
@@ -150,12 +154,75 @@ def test_a_baseline_of_several_paths_tells_their_files_apart(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     web_tree(tmp_path / "a")
     copy_tree(tmp_path / "a", tmp_path / "b")
+    init_repo(tmp_path)
     monkeypatch.chdir(tmp_path)
     run_cli("check", "a", "b", "--write-baseline", "base.json")
     assert len(json.loads((tmp_path / "base.json").read_text())["findings"]) == 4
-    assert run_cli("check", "a", "b", "--baseline", "base.json")[0] == 0
-    # `b` alone is another report: its paths (and fingerprints) are relative to b
-    assert run_cli("check", "b", "--baseline", "base.json")[0] == 1
+    # the paths are from the repository's root, however the folders are typed
+    assert run_cli("check", "./a", tmp_path / "b", "--baseline", "base.json")[0] == 0
+    assert run_cli("check", "b", "--baseline", "base.json")[0] == 0
+    run_cli("check", "b", "--write-baseline", "b.json")
+    assert run_cli("check", "a", "--baseline", "b.json")[0] == 1
+
+
+def test_outside_a_repository_fingerprints_take_paths_from_the_folder_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    web_tree(tmp_path / "a")
+    copy_tree(tmp_path / "a", tmp_path / "b")
+    monkeypatch.chdir(tmp_path)
+    run_cli("check", "a", "--write-baseline", "base.json")
+    for typed in ("./a", str(tmp_path / "a"), "b"):   # `b` is a copy: the same findings
+        assert run_cli("check", typed, "--baseline", "base.json")[0] == 0, typed
+    assert run_cli("check", "./a", "b", "--baseline", "base.json")[0] == 0
+
+
+@pytest.fixture
+def mono(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository with the seed fleet in deploy/fleet (D003's, D001's and S002's subjects
+    name files), the current folder."""
+    copy_tree(SEED_FLEET, tmp_path / "deploy" / "fleet")
+    init_repo(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_finding_has_one_fingerprint_however_its_folder_is_named(
+        mono: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at_root = sorted(f["fingerprint"] for f in findings())
+    assert len(set(at_root)) == len(at_root) == 23
+    for typed in ("deploy/fleet", "./deploy/fleet", str(mono / "deploy" / "fleet")):
+        assert sorted(f["fingerprint"] for f in findings(typed)) == at_root, typed
+    run_cli("check", "--write-baseline", "base.json")
+    monkeypatch.chdir(mono / "deploy" / "fleet")
+    assert sorted(f["fingerprint"] for f in findings()) == at_root
+    code, out, err = run_cli("check", "--baseline", mono / "base.json")
+    assert code == 0 and out == "" and "23 findings hidden by the baseline" in err
+
+
+def old_baseline(*typed: str) -> str:
+    """The baseline fixer wrote for `check TYPED...` before fingerprints took paths from the
+    repository's root: of the path from the folder checked, joined to the folder as typed
+    when there were several."""
+    prefixes = typed if len(typed) > 1 else (".",)
+    return baseline.document([
+        moved(f, prefix) for folder, prefix in zip(typed, prefixes)
+        for f in run_check(CheckRequest(Path(folder), discover(), folder)).findings])
+
+
+@pytest.mark.parametrize("typed", [("deploy/fleet",), ("./deploy/fleet", "./other")],
+                         ids=["one-folder", "several-folders"])
+def test_a_baseline_of_the_old_fingerprints_still_hides_its_findings(
+        mono: Path, typed: tuple[str, ...]) -> None:
+    web_tree(mono / "other")
+    (mono / "old.json").write_text(old_baseline(*typed))
+    old = {e["fingerprint"] for e in json.loads((mono / "old.json").read_text())["findings"]}
+    new = {f["fingerprint"] for f in findings(*typed)}
+    assert len(old) == len(new) == (23 if len(typed) == 1 else 25) and old.isdisjoint(new)
+    code, out, err = run_cli("check", *typed, "--baseline", "old.json")
+    assert code == 0 and out == "" and "hidden by the baseline" in err
+    run_cli("check", *typed, "--write-baseline", "new.json")   # only the new fingerprints
+    assert {e["fingerprint"] for e in json.loads((mono / "new.json").read_text())["findings"]} \
+        == new
 
 
 def test_json_shows_only_the_new_findings_with_their_fingerprints(fleet: Path) -> None:

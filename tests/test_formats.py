@@ -15,7 +15,7 @@ import pytest
 
 from fixer.formats.github import command, escape_data, escape_property
 from fixer.app.registry import discover
-from support import REPO, SEED_FLEET, git, run_cli
+from support import REPO, SEED_FLEET, copy_tree, git, init_repo, run_cli
 from test_cli import crash_rule
 from test_config import web_tree
 
@@ -129,6 +129,31 @@ def test_github_annotations_are_relative_to_where_fixer_ran(
     assert out.startswith("::error file=repo/compose.yaml,line=5,col=15,title=P001::")
 
 
+@pytest.fixture
+def stack_in_repo(tmp_path: Path) -> Path:
+    """A git repository with one stack in deploy/stack (P001 and C004); the stack's folder."""
+    stack = web_tree(tmp_path / "repo" / "deploy" / "stack")
+    init_repo(tmp_path / "repo")
+    return stack
+
+
+@pytest.mark.parametrize("where", ["stack", "repository", "outside"])
+def test_github_and_junit_paths_are_from_the_repository_root(
+        stack_in_repo: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """GitHub resolves an annotation's `file=` from the repository's root, wherever the job's
+    `working-directory` is, as it does SARIF's paths."""
+    repo = stack_in_repo.parents[1]
+    cwd, typed = {"stack": (stack_in_repo, "."), "repository": (repo, "./deploy/stack"),
+                  "outside": (repo.parent, str(stack_in_repo))}[where]
+    monkeypatch.chdir(cwd)
+    _, out, _ = run_cli("check", typed, "--format", "github", "--select", "P001")
+    assert out.startswith("::error file=deploy/stack/compose.yaml,line=5,col=15,title=P001::")
+    _, root = junit_root(typed, "--select", "P001")
+    [case] = root.iter("testcase")
+    assert (case.get("name"), case.get("classname")) == \
+        ("deploy/stack/compose.yaml:5:15", "deploy/stack/compose.yaml")
+
+
 def test_github_input_errors_are_annotations_too(tmp_path: Path) -> None:
     web_tree(tmp_path, **{"broken/compose.yaml": "services:\n  a: [\n"})
     code, out, _ = run_cli("check", tmp_path, "--format", "github", "--select", "P001")
@@ -218,6 +243,42 @@ def test_gitlab_paths_are_from_the_repository_root(tmp_path: Path,
     assert [i["location"]["path"] for i in issues] == ["deploy/stack/compose.yaml"]
 
 
+def test_gitlab_fingerprints_of_several_folders_are_the_json_ones_in_any_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders of one repository share no fingerprint: nothing is re-hashed, so fixing a
+    finding of one folder changes no fingerprint of the other."""
+    web_tree(tmp_path / "a")
+    copy_tree(tmp_path / "a", tmp_path / "b")
+    init_repo(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    prints = {(f["path"], f["fingerprint"]) for f in check_json(Path("a"), "b")["findings"]}
+    for typed in (["a", "b"], ["b", "./a"]):
+        _, issues = gitlab_issues(*typed)
+        assert {(i["location"]["path"], i["fingerprint"]) for i in issues} == prints
+    (tmp_path / "a/compose.yaml").write_text(
+        (tmp_path / "a/compose.yaml").read_text().replace("8001", "8000"))   # P001 fixed
+    _, issues = gitlab_issues("a", "b")
+    assert {(i["location"]["path"], i["fingerprint"]) for i in issues} < prints
+
+
+def test_gitlab_keeps_fingerprints_unique_whatever_the_order_of_the_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copies outside a repository share fingerprints (paths from each folder): the first by
+    place keeps its own, the other gets one of its place; a folder named twice is one."""
+    web_tree(tmp_path / "a")
+    copy_tree(tmp_path / "a", tmp_path / "c")
+    monkeypatch.chdir(tmp_path)
+    _, forward = gitlab_issues("a", "c")
+    _, backward = gitlab_issues("c", "a")
+    places = sorted((i["location"]["path"], i["fingerprint"]) for i in forward)
+    assert places == sorted((i["location"]["path"], i["fingerprint"]) for i in backward)
+    assert len({p for _path, p in places}) == 4
+    json_prints = {f["fingerprint"] for f in check_json(Path("a"))["findings"]}
+    assert {p for path, p in places if path.startswith("a/")} == json_prints
+    _, twice = gitlab_issues("a", "./a")
+    assert sorted(i["fingerprint"] for i in twice) == sorted(json_prints)
+
+
 def test_gitlab_lists_input_errors_and_nothing_found_is_an_empty_list(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     web_tree(tmp_path, **{"broken/compose.yaml": "services:\n  a: [\n"})
@@ -238,9 +299,10 @@ def junit_root(*argv: str | Path) -> tuple[int, ET.Element]:
     return code, ET.fromstring(out)
 
 
-def test_junit_has_a_failure_per_finding_in_a_suite_per_rule() -> None:
-    code, root = junit_root(SEED_FLEET)
-    findings = check_json(SEED_FLEET)["findings"]
+def test_junit_has_a_failure_per_finding_in_a_suite_per_rule(tmp_path: Path) -> None:
+    fleet = copy_tree(SEED_FLEET, tmp_path / "fleet")   # outside a repository: paths as typed
+    code, root = junit_root(fleet)
+    findings = check_json(fleet)["findings"]
     assert code == 1 and root.tag == "testsuites"
     assert root.get("failures") == str(len(findings)) == "23"
     suites = root.findall("testsuite")
@@ -251,7 +313,7 @@ def test_junit_has_a_failure_per_finding_in_a_suite_per_rule() -> None:
     for suite in suites:
         assert suite.get("tests") == suite.get("failures") == str(len(suite.findall("testcase")))
     places = {c.get("name") for c in root.iter("testcase")}
-    assert {f"{SEED_FLEET}/{f['path']}:{f['line']}:{f['column']}" for f in findings} == places
+    assert {f"{fleet}/{f['path']}:{f['line']}:{f['column']}" for f in findings} == places
 
 
 def test_junit_with_nothing_found_is_one_passing_case_and_errors_are_errors(

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import jsonschema
 import pytest
 
-from support import REPO, SEED_FLEET, run_cli
+from support import REPO, SEED_FLEET, init_repo, run_cli
 from test_cli import crash_rule
 from test_config import web_tree
 
@@ -192,3 +192,25 @@ def test_paths_are_from_the_repository_root_when_the_stack_is_in_a_subfolder(
     assert uri == "deploy/fleet/notification_service/app/main.py"
     [change] = found["fixes"][0]["artifactChanges"]
     assert change["artifactLocation"]["uri"] == "deploy/fleet/notification_service/app/__init__.py"
+
+
+def test_several_folders_are_runs_of_their_own_category(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sarif_schema: dict[str, Any]) -> None:
+    """Code scanning refuses two runs of one tool and category in an upload: each folder's
+    run has a category of its own, its path from the repository's root however typed, and
+    results fingerprinted as JSON's findings are."""
+    for folder in ("team-a", "team-b"):
+        web_tree(tmp_path / folder)
+    init_repo(tmp_path)
+    monkeypatch.chdir(tmp_path / "team-a")
+    _, out, _ = run_cli("check", ".", tmp_path / "team-b", "--format", "sarif")
+    log = json.loads(out)
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    assert [r["automationDetails"] for r in log["runs"]] == \
+        [{"id": "fixer/team-a/"}, {"id": "fixer/team-b/"}]
+    _, out, _ = run_cli("check", ".", "../team-b", "--format", "json")
+    prints = sorted(f["fingerprint"] for f in json.loads(out)["findings"])
+    assert sorted(r["partialFingerprints"]["fixerFingerprint/v1"]
+                  for run in log["runs"] for r in run["results"]) == prints
+    # one folder: no category of fixer's, so that the upload step's stays the run's
+    assert "automationDetails" not in sarif(Path("."))["runs"][0]

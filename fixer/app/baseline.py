@@ -2,10 +2,13 @@
 (`fixer check --write-baseline FILE`) and then left out of every report
 (`fixer check --baseline FILE`), so that a check fails only on what is new.
 
-A finding is matched by its fingerprint (rule code, service, file and subject; no line
-numbers), so editing other lines of a file does not bring its old findings back. The file is
-JSON, sorted by path, code and fingerprint so that it diffs well; each entry names its code,
-path and message for the person who reads it, and only the fingerprint is compared.
+A finding is matched by its fingerprint (rule code, service, file and subject, the file from
+the root of the git work tree; no line numbers), so editing other lines of a file does not
+bring its old findings back, and the folder may be checked from anywhere; a baseline written
+before paths were taken from that root holds its findings by their old fingerprints
+(`app.check.merged`). The file is JSON, sorted by path, code and fingerprint so that it diffs
+well; each entry names its code, path and message for the person who reads it, and only the
+fingerprint is compared.
 """
 
 from __future__ import annotations

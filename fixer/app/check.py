@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from fixer import engine
 from fixer.app import configfile, nocompose
 from fixer.app.registry import Selection, chosen, matches, unknown_codes
 from fixer.core.errors import InputError
-from fixer.core.tree import FolderSource, Tree
+from fixer.core.tree import FolderSource, Tree, place_in_work_tree
 from fixer.engine import suppress
 from fixer.engine.ahead import early
 from fixer.formats.findings import at_or_above, moved, moved_error
@@ -196,6 +197,10 @@ def _fixed_later(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rul
 class Folder:
     shown: str                          # the folder as the user typed it
     checked: Checked                    # its findings: those no baseline holds
+    # the same findings with the report's fingerprints, their paths still from the folder:
+    # what the formats that show each folder apart write (SARIF, GitLab); `checked` keeps
+    # the fingerprints its own fix run knows them by (the markdown audit)
+    findings: list[Finding]
 
 
 @dataclass(frozen=True)
@@ -214,21 +219,40 @@ def merged(checks: Sequence[tuple[str, Checked]],
            baseline: frozenset[str] = frozenset()) -> Merged:
     """One report of each folder's check. With one folder, paths stay relative to it (the
     outputs join the folder as they always did); with several, each finding's path is the
-    folder as typed joined with its own, and so is its fingerprint, which the baseline
-    matches: the fingerprints of a report are the ones its JSON shows."""
+    folder as typed joined with its own. Its fingerprint hashes its path from the root of
+    the git work tree (`rooted`), however the folder was typed; a baseline holds a finding
+    by it, or by the fingerprint one written before had (`Finding.legacy_fingerprint`)."""
     single = len(checks) == 1
-    folders, findings, errors, hidden = [], [], [], 0
+    folders, errors, hidden = [], [], 0
+    findings: list[Finding] = []
     for shown, checked in checks:
         prefix = "." if single else shown
-        # without a baseline every finding is kept: no fingerprint to hash for each
-        kept = [f for f in checked.findings if moved(f, prefix).fingerprint not in baseline] \
-            if baseline else list(checked.findings)
-        hidden += len(checked.findings) - len(kept)
-        folders.append(Folder(shown, dataclasses.replace(checked, findings=kept)))
-        findings += [moved(f, prefix) for f in kept]
+        own = rooted(checked.findings, Path(shown))
+        as_shown = [moved(f, prefix) for f in own]
+        keep = [not _in_baseline(f, baseline) for f in as_shown]
+        hidden += keep.count(False)
+        kept = dataclasses.replace(checked, findings=list(compress(checked.findings, keep)))
+        folders.append(Folder(shown, kept, list(compress(own, keep))))
+        findings += compress(as_shown, keep)
         errors += [moved_error(e, prefix) for e in checked.errors]
     # a service named for another folder's stack is no typo: only the run's stacks count
     defined = {s.name for _shown, checked in checks for s in checked.workspace.services()}
     warnings = configfile.unknown_services(
         [n for _shown, checked in checks for n in checked.named_services], defined)
     return Merged(folders, checks[0][0] if single else ".", findings, errors, hidden, warnings)
+
+
+def rooted(findings: Sequence[Finding], folder: Path) -> list[Finding]:
+    """The findings with their fingerprints' paths from the root of the git work tree the
+    folder is in (from the folder outside one)."""
+    place = place_in_work_tree(folder)
+    home = "" if place is None else place[1]
+    return [f.rooted(home) for f in findings]
+
+
+def _in_baseline(finding: Finding, baseline: frozenset[str]) -> bool:
+    """Whether the baseline holds the finding; one written before fingerprints hashed the
+    path from the repository's root holds it by the old fingerprint. Without a baseline
+    nothing is hashed."""
+    return bool(baseline) and (finding.fingerprint in baseline
+                               or finding.legacy_fingerprint in baseline)

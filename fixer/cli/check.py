@@ -31,7 +31,7 @@ from fixer.cli.shared import (
 )
 from fixer.core.config import PORT_SOURCES
 from fixer.core.errors import InputError, NoComposeFile, crashes, input_errors
-from fixer.core.tree import work_tree_root
+from fixer.core.tree import place_in_work_tree
 from fixer.engine.suppress import Unused
 # the other formats' modules are imported when asked for: a text report needs none of
 # them, and junit's XML alone cost a few ms of every check
@@ -39,6 +39,8 @@ from fixer.formats import color
 from fixer.formats.findings import (
     error_lines,
     json_document,
+    moved,
+    moved_error,
     statistics,
     statistics_lines,
     text_lines,
@@ -221,15 +223,16 @@ def _render(report: Merged, fmt: str, statistics_only: bool, verbose: bool,
         return _sarif(report)
     if fmt == "gitlab":
         from fixer.formats import gitlab
-        return gitlab.document([gitlab.issues(f.checked.findings, f.checked.errors,
+        return gitlab.document([gitlab.issues(f.findings, f.checked.errors,
                                               _from_repository_root(f.shown))
                                 for f in report.folders])
     if fmt == "junit":
         from fixer.formats import junit
-        return junit.document(findings, errors, prefix)
+        return junit.document(*_at_repository_root(report), "")
     if fmt == "github":
         from fixer.formats import github
-        return "".join(line + "\n" for line in github.lines(findings, errors, prefix))
+        lines = github.lines(*_at_repository_root(report), "")
+        return "".join(line + "\n" for line in lines)
     for line in error_lines(errors, prefix, verbose):
         echo_err(line)
     lines = text_lines(findings, prefix)
@@ -246,12 +249,23 @@ def _unused(report: Merged) -> list[tuple[str, Unused]]:
 
 
 def _from_repository_root(shown: str) -> str:
-    """The folder's path from the root of its git repository, where GitLab looks for files;
-    outside a repository, the folder as typed."""
-    if work_tree_root(Path(shown).resolve()) is None:
-        return shown
-    from fixer.formats import sarif
-    return sarif.repository_root(Path(shown))[1]
+    """The folder's path from the root of its git repository, where GitLab and GitHub look
+    for files (whatever the current folder is); outside a repository, the folder as typed."""
+    place = place_in_work_tree(Path(shown))
+    return shown if place is None else place[1]
+
+
+def _at_repository_root(report: Merged) -> tuple[list[Finding], list[InputError]]:
+    """Each folder's findings and errors at their paths from the root of its git repository
+    (as typed outside one): a workflow annotation's `file=` is resolved from there, as
+    SARIF's paths are, not from the folder `working-directory` names."""
+    findings: list[Finding] = []
+    errors: list[InputError] = []
+    for folder in report.folders:
+        prefix = _from_repository_root(folder.shown)
+        findings += [moved(f, prefix) for f in folder.findings]
+        errors += [moved_error(e, prefix) for e in folder.checked.errors]
+    return findings, errors
 
 
 def _statistics(findings: Sequence[Finding], fmt: str) -> str:
@@ -263,8 +277,9 @@ def _statistics(findings: Sequence[Finding], fmt: str) -> str:
 def _sarif(report: Merged) -> str:
     """One SARIF run per folder: each has its own repository root and its own fixes."""
     from fixer.formats import sarif
-    texts = [sarif.document(f.checked.workspace, f.checked.findings, f.checked.rules,
-                            Path(f.shown), f.checked.errors, f.checked.unused)
+    several = len(report.folders) > 1
+    texts = [sarif.document(f.checked.workspace, f.findings, f.checked.rules,
+                            Path(f.shown), f.checked.errors, f.checked.unused, several)
              for f in report.folders]
     if len(texts) == 1:
         return texts[0]

@@ -219,6 +219,17 @@ def work_tree_root(folder: Path) -> Path | None:
     return next((f for f in (real, *real.parents) if (f / ".git").exists()), None)
 
 
+def place_in_work_tree(folder: Path) -> tuple[Path, str] | None:
+    """The top of the git work tree the folder is in, and the folder's path from there in
+    POSIX form, ending in "/" ("" at the top): where code scanning, GitLab and workflow
+    annotations look for a file, however the folder was typed. None outside a work tree."""
+    top = work_tree_root(folder)
+    if top is None:
+        return None
+    relative = Path(os.path.realpath(folder)).relative_to(top).as_posix()
+    return top, "" if relative == "." else relative + "/"
+
+
 def git_ignored(root: Path) -> tuple[str, ...]:
     """What the repository's .gitignore files leave out below `root` (folders end in "/"),
     as git itself says: build output, virtualenvs and vendored copies are not the stack's.

@@ -30,12 +30,13 @@ def display_path(prefix: str, path: str) -> str:
 
 def moved(finding: Finding, prefix: str) -> Finding:
     """The finding with its path as seen from where the user ran fixer (`prefix`: the folder
-    as typed). Its fingerprint follows the path: a report of several folders tells a file of
-    one from the same file of another."""
+    as typed). Its fingerprint stays the one of its path from the repository's root, once
+    set (`Finding.rooted`): a finding has one however the folder was typed."""
     if prefix in ("", "."):
         return finding
     return Finding(finding.rule, dataclasses.replace(finding.violation,
-                                                     path=display_path(prefix, finding.path)))
+                                                     path=display_path(prefix, finding.path)),
+                   finding.rooted_key)
 
 
 def moved_error(error: InputError, prefix: str) -> InputError:

@@ -2,7 +2,8 @@
 
 A JSON list with one object per finding: `description`, `check_name` (the rule's code),
 `fingerprint` (unique in the report: GitLab compares them between the merge request and its
-target to say what is new), `severity` (one of info, minor, major, critical, blocker) and
+target to say what is new; the one JSON and the baseline show, of the path from the
+repository's root), `severity` (one of info, minor, major, critical, blocker) and
 `location` (`path` from the repository root, `lines.begin`). An error breaks the stack, so it
 is critical; a warning is minor. An input error is reported as a major issue at its file; a
 rule crash has no place in the repository and is left to the exit code and stderr.
@@ -14,6 +15,7 @@ import hashlib
 import json
 import posixpath
 from collections.abc import Sequence
+from typing import Any, cast
 
 from fixer.core.errors import InputError, RuleCrash
 from fixer.formats.findings import display_path
@@ -62,15 +64,38 @@ def _at(error: InputError, prefix: str) -> InputError:
     return InputError(_path(prefix, error.path), error.line, error.message)
 
 
+# Where an issue is and what it says: its location's path and line, and its description
+Place = tuple[str, int, str]
+
+
 def document(issue_lists: Sequence[list[dict[str, object]]]) -> str:
-    """One report of several folders' issues. Two findings that share a fingerprint (the
-    same subject reported twice) get distinct ones, or GitLab would show one of them."""
-    seen: set[str] = set()
+    """One report of several folders' issues. Fingerprints hash paths from the repository's
+    root, so folders of one repository never share one; two issues still may (one subject
+    reported twice, copies of a folder outside a repository), and GitLab would show one of
+    them. The same issue twice (a folder named twice) is written once; of the others that
+    share a fingerprint, the first by place keeps it and the rest get one of their own
+    place, so that none depends on the order the folders were named in."""
+    items = [item for issues_ in issue_lists for item in issues_]
+    first: dict[str, Place] = {}
+    for item in items:
+        print_, place = str(item["fingerprint"]), _place(item)
+        first[print_] = min(first.get(print_, place), place)
+    written: set[tuple[str, Place]] = set()
     merged = []
-    for item in (i for issues_ in issue_lists for i in issues_):
-        print_ = str(item["fingerprint"])
-        while print_ in seen:
-            print_ = hashlib.sha256(print_.encode()).hexdigest()[:16]
-        seen.add(print_)
-        merged.append({**item, "fingerprint": print_})
+    for item in items:
+        print_, place = str(item["fingerprint"]), _place(item)
+        if (print_, place) not in written:
+            written.add((print_, place))
+            merged.append(item if place == first[print_]
+                          else {**item, "fingerprint": _rehashed(print_, place)})
     return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
+
+
+def _place(issue: dict[str, object]) -> Place:
+    location = cast(dict[str, Any], issue["location"])
+    return str(location["path"]), int(location["lines"]["begin"]), str(issue["description"])
+
+
+def _rehashed(fingerprint: str, place: Place) -> str:
+    key = "\0".join((fingerprint, place[0], str(place[1]), place[2]))
+    return hashlib.sha256(key.encode()).hexdigest()[:16]

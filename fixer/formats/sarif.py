@@ -22,7 +22,7 @@ from fixer import __version__
 from fixer.core.edits import CreateFile, DeleteFile, Edit, EditConflict, TextEdit
 from fixer.core.errors import InputError, NoComposeFile, RuleCrash
 from fixer.core.textfile import TextFile
-from fixer.core.tree import work_tree_root
+from fixer.core.tree import place_in_work_tree
 from fixer.engine.suppress import Unused
 from fixer.model.rule import Finding, Rule
 from fixer.model.workspace import Workspace
@@ -76,12 +76,7 @@ def artifact(path: str, prefix: str = "") -> dict[str, str]:
 def repository_root(folder: Path) -> tuple[Path, str]:
     """The root of the git repository the folder is in (the folder itself outside one), and
     the folder's path from it, ending in "/" (or "")."""
-    folder = folder.resolve()
-    top = work_tree_root(folder)
-    if top is None:
-        return folder, ""
-    relative = folder.relative_to(top).as_posix()
-    return top, "" if relative == "." else relative + "/"
+    return place_in_work_tree(folder) or (folder.resolve(), "")
 
 
 def region(file: TextFile, start: int, end: int) -> dict[str, int]:
@@ -184,10 +179,24 @@ def _notification(error: InputError, prefix: str) -> dict[str, Any]:
     return {"level": "error", "message": _message(error.message), "locations": [location]}
 
 
+def automation_details(root: Path) -> dict[str, str]:
+    """The run's category in code scanning when a log holds one run per folder. GitHub
+    refuses an upload with two runs of one tool and category (it no longer merges them), and
+    its docs give a category per run (`id` up to its last "/") for analyses of different
+    parts of the code: `fixer/<the folder's path from the repository's root>/`, the same
+    however the folder is typed (outside a repository, from the file system's root). A log
+    of one folder carries none: the category the upload step sets stays the run's."""
+    place = place_in_work_tree(root)
+    where = place[1] if place is not None else root.resolve().as_posix().strip("/") + "/"
+    return {"id": f"fixer/{where}"}
+
+
 def document(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule], root: Path,
-             errors: Sequence[InputError] = (), unused: Sequence[Unused] = ()) -> str:
+             errors: Sequence[InputError] = (), unused: Sequence[Unused] = (),
+             several: bool = False) -> str:
     """The SARIF log of one check run, as text. `unused`: the suppression codes that
-    suppressed nothing (--show-unused-suppressions), results of a rule of their own."""
+    suppressed nothing (--show-unused-suppressions), results of a rule of their own.
+    `several`: the run is one of several folders' in one log (`automation_details`)."""
     index = {rule.code: i for i, rule in enumerate(rules)}
     top, prefix = repository_root(root)
     urls = project_urls()
@@ -203,6 +212,7 @@ def document(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule], 
         "columnKind": "unicodeCodePoints",
         "results": [result(ws, f, index[f.code], prefix) for f in findings]
         + [_unused_result(u, len(rules), prefix) for u in unused],
+        **({"automationDetails": automation_details(root)} if several else {}),
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

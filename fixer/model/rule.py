@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from fixer.core.edits import Edit
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 
 if TYPE_CHECKING:
@@ -164,12 +166,36 @@ class Violation:
         return self.fix.title if self.fix is not None else None
 
 
+# A run of the characters a repository path is made of, in a subject
+_PATH_TOKEN = lazy_compile(r"[\w./-]+")
+
+
 @dataclass(frozen=True)
 class Finding:
     """A Violation stamped with its rule."""
 
     rule: Rule
     violation: Violation
+    # The file's path and the subject as seen from the root of the git work tree the checked
+    # folder is in (from the folder outside one), once a report has set them (`rooted`):
+    # what the fingerprint hashes, so that `team-a`, `./team-a` and an absolute path give a
+    # finding one fingerprint, and so do `check .` and `check stacks/billing`. None: `path`
+    # and `subject` as they are.
+    rooted_key: tuple[str, str] | None = None
+
+    def rooted(self, home: str) -> Finding:
+        """The finding with its fingerprint's path from the repository's root (`home`: the
+        checked folder's path from there, "" or ending in "/"). A subject that names the
+        finding's own file or one beside it (D003's Dockerfile, H001's module, S002's
+        `__init__.py`) names it from there too."""
+        folder = posixpath.dirname(self.path) + "/"
+
+        def from_root(token: re.Match[str]) -> str:
+            near = token[0] == self.path or (folder != "/" and token[0].startswith(folder))
+            return home + token[0] if near else token[0]
+
+        subject = _PATH_TOKEN.sub(from_root, self.subject) if home else self.subject
+        return Finding(self.rule, self.violation, (home + self.path, subject))
 
     @property
     def code(self) -> str:
@@ -217,11 +243,23 @@ class Finding:
 
     @functools.cached_property
     def fingerprint(self) -> str:
-        """Stable across runs and line shifts: code, service, file and subject. Hashed once
-        per finding (kept beside its fields, which it reads only): each fix round compares
-        every finding before and after by it."""
+        """Stable across runs and line shifts: code, service, file and subject (from the
+        repository's root once a report has set `rooted_key`). Hashed once per finding (kept
+        beside its fields, which it reads only): each fix round compares every finding
+        before and after by it."""
+        return self._hashed(*(self.rooted_key or (self.path, self.subject)))
+
+    @property
+    def legacy_fingerprint(self) -> str:
+        """The fingerprint as fixer made it before it hashed paths from the repository's
+        root: of `path` as shown (from the folder checked, or from the folder as typed with
+        several folders) and of the subject as the rule wrote it. A baseline written then
+        still holds the finding by it."""
+        return self._hashed(self.path, self.subject)
+
+    def _hashed(self, path: str, subject: str) -> str:
         import hashlib   # here: a text report never hashes, and the import costs a few ms
-        key = "\0".join((self.rule.code, self.service or "", self.path, self.subject))
+        key = "\0".join((self.rule.code, self.service or "", path, subject))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     @property
