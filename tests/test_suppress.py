@@ -11,7 +11,7 @@ import pytest
 
 from fixer.sources.suppressions import comments
 from fixer.core.textfile import TextFile
-from support import run_cli
+from support import GOLDEN, run_cli
 from test_config import APP, COMPOSE, DOCKERFILE, web_tree
 
 PORT_LINE = '      - "8001:8001"\n'
@@ -143,6 +143,30 @@ def test_unknown_codes_in_a_suppression_are_unused(tmp_path: Path) -> None:
     web_tree(tmp_path, **{"web/app/util.py": "x = 1  # fixer: ignore[Z999]\n"})
     code, out, _ = run_cli("check", tmp_path, "--select", "P001", "--show-unused-suppressions")
     assert f"{tmp_path}/web/app/util.py:1:8: unused suppression ignore[Z999]" in out
+
+
+@pytest.mark.parametrize(("case", "select", "shown"), [
+    # above the Dockerfile's HEALTHCHECK and on the compose `test:` line, not at the FROM
+    ("D003-healthcheck-tool-missing/noop-suppressed-at-the-healthcheck-that-runs-curl",
+     "D003", []),
+    # one of two healthchecks: the other is still reported, the comment takes its own out
+    ("D003-healthcheck-tool-missing/one-of-two-healthchecks-suppressed", "D003", ["D003"]),
+    # on the only consumer's depends_on entry, not at the database's `image:`
+    ("C005-database-not-healthchecked/noop-only-consumer-entry-suppressed", "C005", []),
+    # on one consumer's entry: the fix leaves it alone and gates the other
+    ("C005-database-not-healthchecked/one-consumer-entry-suppressed-c003-would-gate-it",
+     "C005", ["C005"]),
+])
+def test_a_comment_at_a_part_of_a_finding_is_used(case: str, select: str,
+                                                  shown: list[str]) -> None:
+    """A comment at a part of a finding (a healthcheck that runs the missing tool, a
+    consumer's entry the fix would gate) is used, whether or not it suppresses the finding."""
+    code, out, _ = run_cli("check", GOLDEN / case / "before", "--select", select,
+                           "--show-unused-suppressions", "--format", "json")
+    report = json.loads(out)
+    assert [f["code"] for f in report["findings"]] == shown
+    assert report["unused_suppressions"] == []
+    assert code == (1 if shown else 0)
 
 
 def test_comment_scan_positions() -> None:

@@ -157,8 +157,9 @@ def run(request: CheckRequest, progress: Progress = _unseen) -> Checked:
     if request.diff_filter is not None:
         findings = _diff_filtered(findings, request.diff_filter, request.root, ws)
     later = _fixed_later(ws, findings, rules, settings) if request.fix_run else None
-    unused = suppress.unused(ws, checked.suppressed, [r.code for r in rules],
-                             [r.code for r in request.catalogue]) \
+    # a shown finding uses the comments its rule heeds at its parts (Violation.parts)
+    unused = suppress.unused(ws, [*checked.findings, *checked.suppressed],
+                             [r.code for r in rules], [r.code for r in request.catalogue]) \
         if request.unused_suppressions else []
     return Checked(ws, rules, settings.severity, findings, hidden,
                    checked.errors or _nothing_read(ws, request), checked.suppressed, unused,

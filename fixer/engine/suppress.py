@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from fixer.core.errors import InputError
 from fixer.core.exclude import PathFilter
-from fixer.model.optout import comments_of
-from fixer.model.rule import Finding, Rule
+from fixer.model.optout import commented, comments_of
+from fixer.model.rule import Finding, Location, Rule
 from fixer.model.services import Build, lowercase_fallback, resolve_build
 from fixer.model.workspace import Workspace
 from fixer.sources.suppressions import Suppression
@@ -24,12 +24,20 @@ def apply(ws: Workspace, findings: Sequence[Finding]) -> tuple[list[Finding], li
     for finding in findings:
         if _dropped(ws, path_filter, finding):
             continue
-        if any(s.code_for(finding.path, finding.line, finding.code)
-               for s in comments_of(ws, finding.path)):
+        if _commented(ws, finding):
             suppressed.append(finding)
         else:
             shown.append(finding)
     return shown, suppressed
+
+
+def _commented(ws: Workspace, finding: Finding) -> bool:
+    """A comment covers the finding's own line, or every one of its parts: each takes its
+    part out, so nothing is left."""
+    if commented(ws, finding.code, finding.path, finding.line):
+        return True
+    return bool(finding.parts) and all(commented(ws, finding.code, part.path, part.line)
+                                       for part in finding.parts)
 
 
 def _dropped(ws: Workspace, path_filter: PathFilter, finding: Finding) -> bool:
@@ -92,26 +100,42 @@ class Unused:
                 f"{self.message}")
 
 
-def _candidate_paths(ws: Workspace, suppressed: Sequence[Finding]) -> Iterable[str]:
+def _candidate_paths(ws: Workspace, findings: Sequence[Finding]) -> Iterable[str]:
     """Files a suppression comment may sit in: compose files, Dockerfiles, Python files and
-    any file a suppressed finding points at."""
+    any file a finding points at."""
     for path in sorted(ws.tree.paths()):
         name = posixpath.basename(path)
         if (path in ws.compose_docs or path.endswith(".py") or "dockerfile" in name.lower()
                 or "containerfile" in name.lower()):
             yield path
-    yield from sorted({f.path for f in suppressed} - set(ws.tree.paths()))
+    yield from sorted({f.path for f in findings} - set(ws.tree.paths()))
 
 
-def unused(ws: Workspace, suppressed: Sequence[Finding], ran: Sequence[str],
+def _places(findings: Sequence[Finding]) -> dict[str, list[tuple[str, int]]]:
+    """Per file, (code, line) where a comment is used: a finding's own line (only a
+    suppressed finding's has one that matches) and each of its parts, whose comment its rule
+    heeds whether or not the others take the rest out. By file: a comment is matched against
+    its own file's places only, not every finding of a large repository."""
+    places: dict[str, list[tuple[str, int]]] = {}
+    for finding in findings:
+        for place in (Location(finding.path, finding.line), *finding.parts):
+            if place.line is not None:
+                places.setdefault(place.path, []).append((finding.code, place.line))
+    return places
+
+
+def unused(ws: Workspace, findings: Sequence[Finding], ran: Sequence[str],
            known: Sequence[str]) -> list[Unused]:
-    """Listed codes that suppressed nothing. A code of a rule that did not run (`ran`) may
-    well be needed on another run, so only codes of rules that ran, or of no rule at all
-    (`known`: every rule code), are reported."""
+    """Listed codes that suppressed nothing, of the run's `findings` (shown and suppressed).
+    A code of a rule that did not run (`ran`) may well be needed on another run, so only
+    codes of rules that ran, or of no rule at all (`known`: every rule code), are
+    reported."""
     out: list[Unused] = []
-    for path in _candidate_paths(ws, suppressed):
+    places = _places(findings)
+    for path in _candidate_paths(ws, findings):
         for suppression in comments_of(ws, path):
-            used = {suppression.code_for(f.path, f.line, f.code) for f in suppressed}
+            used = {suppression.code_for(path, line, code)
+                    for code, line in places.get(path, ())}
             for code in suppression.codes:
                 relevant = (code == "ALL" or any(c.startswith(code) for c in ran)
                             or not any(c.startswith(code) for c in known))
@@ -120,8 +144,8 @@ def unused(ws: Workspace, suppressed: Sequence[Finding], ran: Sequence[str],
     return out
 
 
-def unused_lines(ws: Workspace, suppressed: Sequence[Finding], ran: Sequence[Rule],
+def unused_lines(ws: Workspace, findings: Sequence[Finding], ran: Sequence[Rule],
                  every: Sequence[Rule], prefix: str) -> list[str]:
     """`path:line:col: unused suppression ignore[CODE]`, one per unused code."""
     codes = [r.code for r in ran], [r.code for r in every]
-    return [u.line(prefix) for u in unused(ws, suppressed, *codes)]
+    return [u.line(prefix) for u in unused(ws, findings, *codes)]

@@ -4,7 +4,9 @@ comment covers the line.
 
 The engine drops such findings (`engine/suppress.py`). A fix that would make another rule's
 change on the way asks here first: C005 or C001 writing a short `depends_on` list out in
-long form gates its other entries as C003 would, and must not where C003 is turned off.
+long form gates its other entries as C003 would, and must not where C003 is turned off. A
+rule asks too before its fix changes a part of its finding (`Violation.parts`) a comment
+takes out.
 """
 
 from __future__ import annotations
@@ -46,4 +48,12 @@ def ignored(ws: Workspace, code: str, service: str | None, path: str, line: int)
     config = ws.config
     if any(code.startswith(prefix) for prefix in (*config.ignored, *config.ignored_for(service))):
         return True
-    return any(s.code_for(path, line, code) for s in comments_of(ws, path))
+    return commented(ws, code, path, line)
+
+
+def commented(ws: Workspace, code: str, path: str, line: int | None) -> bool:
+    """A `# fixer: ignore[...]` comment covers `code` at `path:line`: a finding's own line
+    (the engine drops it), one of its parts (`Violation.parts`, which its rule leaves out), or
+    the place of another rule's change a fix would make on the way. A whole file (`line`
+    None) has no line a comment covers."""
+    return line is not None and any(s.code_for(path, line, code) for s in comments_of(ws, path))

@@ -130,6 +130,12 @@ class Violation:
     # EXPOSE and every port claim of the service, wherever it is reported): what
     # `--diff-filter` follows. Locations only, so that `fixer check` builds them cheaply.
     causes: tuple[Location, ...] = ()
+    # The places besides its own line where a `# fixer: ignore[CODE]` comment of its rule
+    # takes a part of it out (D003: a healthcheck that runs the missing tool; C005: an app
+    # service's `depends_on` entry its fix would gate), each the first line of a Location:
+    # the rule leaves a commented part out, comments at all of them suppress the finding as
+    # one at its own line does, and one at any of them is used (engine/suppress.py).
+    parts: tuple[Location, ...] = ()
     # The services of the same stack the fix makes others wait for until they are healthy
     # (C003's and C005's `service_healthy`): a service that stops at start-up never is.
     # The hold names the first of them that stops, so the one the finding is about goes first.
@@ -228,6 +234,10 @@ class Finding:
     @property
     def causes(self) -> tuple[Location, ...]:
         return self.violation.causes
+
+    @property
+    def parts(self) -> tuple[Location, ...]:
+        return self.violation.parts
 
     @property
     def safety(self) -> Safety:

@@ -96,7 +96,12 @@ counted failure on a loaded CI runner, and a gate on a container marked unhealth
 passes ends it, so a fast start waits no longer. Every app service's entry for it with
 no `condition` gets `condition: service_healthy`, and so does the entry of a job an app
 waits for to complete (as C001 writes for a job it adds a database to); an explicit condition
-(`service_started`, ...) is the author's choice and is kept.
+(`service_started`, ...) is the author's choice and is kept. A `# fixer: ignore[C005]` comment
+on such an entry (`- redis  # fixer: ignore[C005]`) says that service is not to wait for the
+database: the fix leaves the entry as it is, and where it would then gate no entry, the
+finding (reported at the database's `image:`) is suppressed. Unsafe, with the reason, where
+C003 would gate the entry so left once the healthcheck is there (write `ignore[C003,C005]`);
+a list another fix writes out in long form keeps the entry `service_started`.
 A short list turned into the long form is converted once, every entry decided in
 this fix (as C003 decides them): `service_healthy` for each entry whose healthcheck
 can pass and each database this fix gives its probe too (the fix unsafe, with that
@@ -155,12 +160,19 @@ from fixer.facts.database.unchecked import (
     unchecked,
 )
 from fixer.model.appservice import COMPLETED
-from fixer.model.depends import HEALTHY, Dependency, conditions_refused, set_conditions
-from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.depends import (
+    HEALTHY,
+    Dependency,
+    conditions_refused,
+    entry_line,
+    set_conditions,
+)
+from fixer.model.optout import turned_off
+from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Value, scalar
+from fixer.sources.compose import ComposeDoc, Value, get, key_node, scalar
 from fixer.sources.compose_edit import Unfixable, merge_inserts
 
 from . import depends_plan
@@ -235,8 +247,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, so {apps} cannot "
                           "wait until it accepts connections",
                   path=doc.path, line=doc.line(where.node), column=doc.column(where.node),
-                  service=db.name,
-                  subject=f"healthcheck of {db.name}")
+                  service=db.name, subject=f"healthcheck of {db.name}",
+                  parts=_entries_to_gate(target))
     if target.partial:
         return replace(base, reason="its compose healthcheck sets timings but no test; add "
                                     f"the test by hand (`{' '.join(target.probe.test[1:])}`)")
@@ -276,6 +288,28 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     return replace(base, fix=Fix(title, Safety.SAFE, build))
 
 
+def _entries_to_gate(target: Unchecked) -> tuple[Location, ...]:
+    """The parts of the finding, which a `# fixer: ignore[C005]` comment on its line takes
+    out: the entries the fix would gate (an app's, or a job's an app awaits, with no
+    condition); where none waits for a healthcheck, the entries whose conditions it keeps
+    (as a list another fix converted writes one it was asked not to gate)."""
+    entries = [d for owner, d in target.dependents if owner.name in target.apps]
+    if target.waiting:
+        entries = [d for d in entries if d.condition is None]
+    return tuple(Location(d.doc.path, _line(d)) for d in entries)
+
+
+def _line(dependency: Dependency) -> int:
+    """Where a comment on the entry goes: the line of `- redis`, or of the key `redis:` in
+    the long form, which keeps the comment of a short entry written out so (`entry_line`
+    gives its value's line)."""
+    listed = get(dependency.definition, "depends_on")
+    key = key_node(listed, dependency.name) if listed is not None and not listed.aliased \
+        else None
+    return dependency.doc.line(key) if key is not None else \
+        entry_line(dependency.doc, dependency.definition, dependency.node)
+
+
 def _edits(steps: tuple[Step, ...]) -> list[TextEdit]:
     """The plan's edits; insertions at one point joined in the plan's order."""
     return merge_inserts(edit for step in steps for edit in step())
@@ -288,9 +322,27 @@ def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Pl
     plan = Plan()
     _add_healthcheck(plan, target)
     for owner, dependency in target.dependents:
-        if dependency.condition is None:  # an explicit condition is the author's choice
-            _plan_entry(ws, plan, targets, owner, dependency, owner.name in target.apps)
+        if dependency.condition is not None:  # an explicit condition is the author's choice
+            continue
+        gate = owner.name in target.apps
+        if gate and depends_plan.no_wait_asked(ws, dependency.doc, _line(dependency)):
+            plan.doubt = plan.doubt or _left_to_c003(ws, owner, dependency)
+            continue   # left as it is
+        _plan_entry(ws, plan, targets, owner, dependency, gate)
     return plan
+
+
+def _left_to_c003(ws: Workspace, owner: Service, dependency: Dependency) -> str | None:
+    """Why the entry a comment takes out of the fix cannot stay as it is: with the
+    healthcheck, C003 gates it (in the same `fixer fix`), unless C003 is off there too, as
+    C003 reads it (at `entry_line`, where it reports)."""
+    line = entry_line(dependency.doc, dependency.definition, dependency.node)
+    if turned_off(ws, "C003", owner.name, dependency.doc.path, line):
+        return None
+    return (f"the `# fixer: ignore[C005]` on the depends_on entry of {owner.name} for "
+            f"{dependency.name} keeps it out of this fix, but once {dependency.name} has a "
+            f"healthcheck C003 makes {owner.name} wait for it: write `ignore[C003,C005]` there "
+            "to keep it as it is")
 
 
 def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner: Service,

@@ -14,8 +14,10 @@ entry right, and waits while one of them cannot be decided yet:
   rule will give it one, when its healthcheck calls the owner or a service that starts
   only after it (a gate there is a cycle), when it is no service of the stack (C002), for
   every entry of an image's service (a proxy or prometheus: C003 leaves its wiring to its
-  author), and where the user turned C003 off (not run, `per-service-ignores`, or a `# fixer:
-  ignore[C003]` comment on the entry's line): gating it would be C003's change;
+  author), where the user turned C003 off (not run, `per-service-ignores`, or a `# fixer:
+  ignore[C003]` comment on the entry's line): gating it would be C003's change, and for a
+  database C005 would probe whose entry has a `# fixer: ignore[C005]` comment (its owner is
+  not to wait for it);
 - the whole conversion waits (the finding is display-only with the reason) while an entry
   is an app service with no healthcheck that C004 may add (not one whose listen port is
   unknown, or whose compose healthcheck sets only timings), a database C005 will probe
@@ -51,7 +53,7 @@ from fixer.facts.health.healthchecks import (
 )
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, STARTED, entry_line
-from fixer.model.optout import turned_off
+from fixer.model.optout import commented, turned_off
 from fixer.model.rule import Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
@@ -175,6 +177,8 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
         return _Entry(STARTED) if c003_off or elsewhere or cycle else _gate(ws, target, doc)
     database = will_probe(ws, target)
     if database is not None:
+        if no_wait_asked(ws, doc, line):   # not to wait for it, whichever fix converts
+            return _Entry(STARTED)
         if probes:   # C005's own change: the probe and its gate, no safer than its own fix
             doubt = probe_doubt(ws, database)
             return _Entry(HEALTHY, doubt and f"{name}'s probe may not pass: {doubt}", probed=True)
@@ -186,6 +190,14 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
                                   "is for a person to decide (write the long form by hand)")
         return _Entry(why=f"{name} has a healthcheck (C004)", follows=(("C004", name),))
     return _Entry(STARTED)   # none, and none to come: what the short form meant
+
+
+def no_wait_asked(ws: Workspace, doc: ComposeDoc, line: int) -> bool:
+    """A `# fixer: ignore[C005]` comment on the entry at `line` of `doc`: its owner is not
+    to wait for that database. C005's fix leaves the entry alone (a part of its finding,
+    `Violation.parts`), and a list another fix converts keeps it `service_started`, as C003
+    turned off there does."""
+    return commented(ws, "C005", doc.path, line)
 
 
 def _gate(ws: Workspace, target: Service, doc: ComposeDoc) -> _Entry:

@@ -26,7 +26,11 @@ its image and installs; a builder stage's install does not count, nor an apk
 or the python probe first and curl after it) is not reported where the image has that
 program: the healthcheck passes through it. Nor is a tool installed only on some builds
 (under an `if`, a loop, a test or `||`, which a build argument may switch on): fixer cannot
-tell which builds have it.
+tell which builds have it. The finding is reported at the final stage's `FROM`; a `# fixer:
+ignore[D003]` comment there suppresses it, and so do comments at every healthcheck that runs
+the missing tool (alone on the line above the `HEALTHCHECK`, on the compose `test:` line or
+alone above it). A comment at one healthcheck of several leaves that one out: of the message,
+of the tools to install and of the Python strategy's rewrite.
 
 ## Why is this bad?
 The probe fails with "executable file not found" on every run: the container never
@@ -145,10 +149,11 @@ from fixer.facts.image.tool_install import Placement, install_edits, placement
 from fixer.facts.ports.urls import LOCAL_HOSTS
 from fixer.model.appservice import is_app_service
 from fixer.model.image_builders import image_runners
+from fixer.model.optout import commented
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, by_stage, published_image
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
+from fixer.sources.compose import ComposeDoc, Value, get, key_node, scalar, string_list
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 
 CODE = "D003"
@@ -166,6 +171,9 @@ class Use:
     """One healthcheck that runs a tool: in compose (doc, test) or a HEALTHCHECK."""
 
     probe: Probe
+    # where a `# fixer: ignore[D003]` comment takes it out of the finding (Violation.parts):
+    # the `test:` line, or the HEALTHCHECK instruction's first
+    place: Location
     service: str | None = None
     doc: ComposeDoc | None = None
     test: Value | None = None
@@ -249,8 +257,15 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     for target in _targets(ws):
         uses = _without_fallback(target, _uses(target))
         missing = _missing(target, uses)
-        if missing:
-            yield _report(ws, target, uses, missing)
+        if not missing:
+            continue
+        parts = tuple(u.place for u in uses if u.probe.tool in missing)
+        # a healthcheck a comment takes out is left out; with none left, the engine suppresses
+        # the finding, reported as it stands
+        kept = [u for u in uses if not commented(ws, CODE, u.place.path, u.place.line)]
+        if len(kept) < len(uses) and (kept_missing := _missing(target, kept)):
+            uses, missing = kept, kept_missing
+        yield _report(ws, target, uses, missing, parts)
 
 
 def _targets(ws: Workspace) -> list[Target]:
@@ -265,14 +280,16 @@ def _targets(ws: Workspace) -> list[Target]:
     return targets
 
 
-def _compose_test(service: Service) -> tuple[ComposeDoc, Value] | None:
-    """The test compose runs: from the last file that sets it, unless disabled."""
+def _compose_test(service: Service) -> tuple[ComposeDoc, Value, int] | None:
+    """The test compose runs: from the last file that sets it, unless disabled; and the line
+    of its `test:` key (of the value, when a merge key brings it)."""
     for doc, healthcheck in reversed(service.all("healthcheck")):
         if (scalar(get(healthcheck, "disable")) or "").lower() == "true":
             return None
         test = get(healthcheck, "test")
         if test is not None:
-            return doc, test
+            key = key_node(healthcheck, "test")
+            return doc, test, doc.line(key if key is not None else test.node)
     return None
 
 
@@ -282,11 +299,13 @@ def _uses(target: Target) -> list[Use]:
         found = _compose_test(service)
         probe = from_compose_test(string_list(found[1]) or []) if found else None
         if found is not None and probe is not None:
-            uses.append(Use(probe, service.name, found[0], found[1]))
+            doc, test, line = found
+            uses.append(Use(probe, Location(doc.path, line), service.name, doc, test))
     instruction = nearest_healthcheck(target.dockerfile, target.stage)
     probe = from_healthcheck(instruction.value, instruction.json) if instruction else None
     if instruction is not None and probe is not None:
-        uses.append(Use(probe, instruction=instruction))
+        place = Location(target.dockerfile.path, instruction.line)   # an earlier stage's too
+        uses.append(Use(probe, place, instruction=instruction))
     return uses
 
 
@@ -310,7 +329,8 @@ def _missing(target: Target, uses: list[Use]) -> list[str]:
                   if tool_status(target.dockerfile, target.stage, tool, target.args) is not None)
 
 
-def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> Violation:
+def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str],
+            parts: tuple[Location, ...]) -> Violation:
     family = target.family
     places = sorted({f"service {u.service}" if u.service else "HEALTHCHECK" for u in uses
                      if u.probe.tool in missing})
@@ -327,7 +347,8 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) 
         if reason is None else None
     return Violation(message=message, path=target.dockerfile.path,
                      line=target.stage.instructions[0].line, service=target.services[0].name,
-                     subject=target.subject, causes=causes, fix=fix, reason=reason)
+                     subject=target.subject, causes=causes, fix=fix, reason=reason,
+                     parts=parts)
 
 
 def _replaced_in_compose(target: Target, places: list[str]) -> str:
