@@ -132,9 +132,26 @@ def test_actionlint_accepts_the_documented_workflows(tmp_path: Path) -> None:
     page = (REPO / "docs" / "ci" / "action.md").read_text()
     workflows = [block.replace("fixer-project/fixer@v1", "./")
                  for block in re.findall(r"```yaml\n(.*?)```", page, re.S) if "jobs:" in block]
-    assert len(workflows) == 2 and all("uses: ./\n" in w for w in workflows)
+    assert len(workflows) == 3 and all("uses: ./\n" in w for w in workflows)
     for workflow in workflows:
         assert actionlint(tmp_path, workflow) == [], workflow
+
+
+def test_the_documented_sarif_upload_has_a_file_even_when_the_check_fails() -> None:
+    """SARIF on stdout reaches only the log, and a step after one that fails on findings is
+    skipped unless it runs `if: always()`."""
+    page = (REPO / "docs" / "ci" / "action.md").read_text()
+    jobs = [yaml.safe_load(block)["jobs"] for block in re.findall(r"```yaml\n(.*?)```", page,
+                                                                  re.S) if "jobs:" in block]
+    steps = [job["steps"] for each in jobs for job in each.values()
+             if any("--format sarif" in s.get("with", {}).get("args", "") for s in job["steps"])]
+    assert len(steps) == 1
+    [fixer] = [s for s in steps[0] if "--format sarif" in s.get("with", {}).get("args", "")]
+    args = fixer["with"]["args"].split()
+    written = args[args.index("--output-file") + 1]
+    [upload] = [s for s in steps[0] if "upload-sarif" in s.get("uses", "")]
+    assert steps[0].index(upload) > steps[0].index(fixer)
+    assert upload["if"] == "always()" and upload["with"]["sarif_file"] == written
 
 
 # -- the steps, run -----------------------------------------------------------------------

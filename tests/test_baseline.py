@@ -103,6 +103,21 @@ def test_write_and_read_a_baseline_together_is_a_usage_error(fleet: Path) -> Non
     assert code == 2 and "do not go together" in err and not (fleet / "b.json").exists()
 
 
+@pytest.mark.parametrize("report, refused", [
+    (("--format", "sarif", "--output-file", "wb.sarif"), "--output-file"),
+    (("--output-file", "wb.txt"), "--output-file"),
+    (("--format", "json"), "--format json"),
+], ids=["sarif-file", "text-file", "json-stdout"])
+def test_write_baseline_with_a_report_is_a_usage_error(fleet: Path, report: tuple[str, ...],
+                                                       refused: str) -> None:
+    """--write-baseline writes no report: a report asked for beside it would be missing
+    without a word (a CI step then uploads a SARIF file that was never written)."""
+    code, out, err = run_cli("check", "--write-baseline", "wb.json", *report)
+    assert code == 2 and out == ""
+    assert err == f"fixer: --write-baseline and {refused} do not go together\n"
+    assert not (fleet / "wb.json").exists() and not (fleet / "wb.sarif").exists()
+
+
 # -- checking against it -----------------------------------------------------------------------
 
 def test_a_baseline_hides_what_it_holds_and_says_how_many(fleet: Path) -> None:

@@ -379,6 +379,18 @@ def test_fix_names_the_lines_of_a_reason_as_the_files_on_disk_have_them(tmp_path
     assert applied and applied["line"] == applied["named"] != "8", err
 
 
+def test_fix_says_why_a_finding_has_no_fix_once() -> None:
+    """D001's display-only finding: the message says what was found (a pipeline builds the
+    copy), the reason what that means; the line `fixer fix` prints holds each once."""
+    case = GOLDEN / "D001-duplicate-dockerfile" / "gitlab-ci-builds-a-differing-copy" / "before"
+    code, _, err = run_cli("fix", case, "--select", "D001")
+    [line] = [line for line in err.splitlines() if "no automatic fix" in line]
+    assert code == 0 and line.endswith(
+        "D001 no automatic fix (it may be an image of its own, not a stray copy): "
+        "quotes/app/Dockerfile is a second Dockerfile beside quotes/Dockerfile, which compose "
+        "builds (its content differs and .gitlab-ci.yml refers to it)"), err
+
+
 FAILS_VERIFICATION = {
     "docker-compose.yml": ("services:\n  api:\n    build: .\n    command: uvicorn app.main:app "
                            "--host 0.0.0.0 --port 8000\n    depends_on:\n      rabbitmq:\n"

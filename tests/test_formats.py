@@ -151,7 +151,8 @@ def test_github_and_junit_paths_are_from_the_repository_root(
     _, root = junit_root(typed, "--select", "P001")
     [case] = root.iter("testcase")
     assert (case.get("name"), case.get("classname")) == \
-        ("deploy/stack/compose.yaml:5:15", "deploy/stack/compose.yaml")
+        ("deploy/stack/compose.yaml web: port", "deploy/stack/compose.yaml")
+    assert (case.findtext("failure") or "").startswith("deploy/stack/compose.yaml:5:15: ")
 
 
 def test_github_input_errors_are_annotations_too(tmp_path: Path) -> None:
@@ -308,12 +309,36 @@ def test_junit_has_a_failure_per_finding_in_a_suite_per_rule(tmp_path: Path) -> 
     suites = root.findall("testsuite")
     assert {s.get("name", "").split()[0] for s in suites} == {f["code"] for f in findings}
     failures = root.findall("testsuite/testcase/failure")
+    # the message says where, as the name no longer does
     assert sorted((f.get("type"), f.get("message")) for f in failures) == \
-        sorted((f["code"], f["message"]) for f in findings)
+        sorted((f["code"], f"{fleet}/{f['path']}:{f['line']}:{f['column']}: {f['message']}")
+               for f in findings)
     for suite in suites:
         assert suite.get("tests") == suite.get("failures") == str(len(suite.findall("testcase")))
-    places = {c.get("name") for c in root.iter("testcase")}
-    assert {f"{fleet}/{f['path']}:{f['line']}:{f['column']}" for f in findings} == places
+        names = [c.get("name") for c in suite.iter("testcase")]
+        assert len(set(names)) == len(names), names
+
+
+def junit_names(root: ET.Element) -> list[tuple[str | None, str | None]]:
+    return [(s.get("name"), c.get("name")) for s in root.iter("testsuite")
+            for c in s.iter("testcase")]
+
+
+def test_junit_names_a_case_by_what_it_is_about_not_by_its_line(tmp_path: Path) -> None:
+    """CI keeps a test's history by its name: a line added above a finding must not turn it
+    into a new failure and a fixed one. The line is in the failure message."""
+    compose = web_tree(tmp_path) / "compose.yaml"
+    _, before = junit_root(tmp_path)
+    # outside a repository, the folder as typed leads the file
+    assert [name for _, name in junit_names(before)] == \
+        [f"{tmp_path}/compose.yaml web: healthcheck", f"{tmp_path}/compose.yaml web: port"]
+    compose.write_text("# the web stack\n" + compose.read_text())
+    _, after = junit_root(tmp_path)
+    assert junit_names(after) == junit_names(before)
+    moved = [(f.get("message") or "").split(": ")[0] for f in after.iter("failure")]
+    shown = [(f.get("message") or "").split(": ")[0] for f in before.iter("failure")]
+    assert [m.rsplit(":", 2)[1] for m in moved] == [str(int(s.rsplit(":", 2)[1]) + 1)
+                                                   for s in shown]
 
 
 def test_junit_with_nothing_found_is_one_passing_case_and_errors_are_errors(
@@ -338,3 +363,17 @@ def test_unused_suppressions_match_the_schema(
     document = check_json(tmp_path, "--show-unused-suppressions")
     assert [u["code"] for u in document["unused_suppressions"]] == ["D001"]
     validator.validate(document)
+
+
+def test_junit_numbers_the_cases_one_fingerprint_shares_within_a_suite() -> None:
+    from fixer.formats import junit
+    from fixer.model.rule import Category, Finding, Rule, Safety, Severity, Violation
+
+    rule = Rule(code="D900", name="rule-d900", category=Category.DOCKERFILE,
+                safety=(Safety.DISPLAY,), doc="Rule D900.", detect_fn=lambda ws: [],
+                severity=Severity.WARNING)
+    found = [Finding(rule, Violation("m", "web/Dockerfile", line, service="web",
+                                     subject="cmd")) for line in (3, 9)]
+    root = ET.fromstring(junit.document(found, [], "."))
+    assert [c.get("name") for c in root.iter("testcase")] == ["web/Dockerfile web: cmd",
+                                                             "web/Dockerfile web: cmd #2"]

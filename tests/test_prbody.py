@@ -162,6 +162,35 @@ def test_the_body_names_the_errors_the_branch_leaves(tmp_path: Path) -> None:
     assert re.search(r"^- `compose\.yaml:\d+` S001: ", body, re.M), body
 
 
+def test_a_stack_in_a_subfolder_names_files_from_the_repository_root(tmp_path: Path) -> None:
+    """`fixer fix stacks/billing --branch`: the table, the diff statistics and the errors
+    left name each file as the commits and their diffs do, from the repository's root."""
+    tree = {**NO_DOCKERFILE, "compose.yaml": NO_DOCKERFILE["compose.yaml"] +
+            "  web:\n    build: ./web\n",
+            "web/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                              "CMD uvicorn app.main:app --host 0.0.0.0 --port 8000\n",
+            "web/requirements.txt": "fastapi\nuvicorn\n", "web/app/__init__.py": "",
+            "web/app/main.py": NO_DOCKERFILE["api/app/main.py"]}
+    repo = write_tree(tmp_path / "repo", {f"stacks/billing/{p}": t for p, t in tree.items()})
+    init_repo(repo)
+    body_file = tmp_path / "pr.md"
+    code, _, err = run_cli("fix", repo / "stacks/billing", "--branch", "fix",
+                           "--pr-body", body_file)
+    assert code == 1, err
+    body = body_file.read_text()
+    made = commits(repo, "HEAD", "fix")
+    rows = ROW.findall(body)
+    assert made and len(rows) == len(made)
+    for commit, row in zip(made, rows):
+        assert re.findall(r"`([^`]+)`", row[3]) == touched(repo, commit)
+        files = git(repo, "log", "-1", "--format=%b", commit).split("Files:\n")[1]
+        assert [f"- {path}" for path in touched(repo, commit)] == \
+            files.split("\n\n")[0].splitlines()
+    for commit, part in zip(made, sections(body).values()):
+        assert {path for path, _, _ in STAT.findall(part)} == set(touched(repo, commit))
+    assert re.search(r"^- `stacks/billing/compose\.yaml:\d+` S001: ", body, re.M), body
+
+
 def test_why_names_the_services_that_wait_on_the_tree_the_fix_was_made_on(
         tmp_path: Path) -> None:
     body = pr_body(tmp_path / "a", curl_on_slim(HEALTHY), "--select", "D003")

@@ -181,8 +181,8 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
             return BranchRun(result, [], Outcome.UP_TO_DATE)
         _publish(repo, request, made, local, remote, say)
         if request.pr_body is not None:
-            request.pr_body.write_text(prbody.render(made, request.name, result, config),
-                                       encoding="utf-8")
+            request.pr_body.write_text(prbody.render(made, request.name, result, config,
+                                                     prefix=prefix), encoding="utf-8")
         return BranchRun(result, made, Outcome.MADE)
 
 

@@ -92,7 +92,7 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
     """Report findings; write nothing. Each PATH (default .) is checked as a repository
     of its own, and their findings are reported together."""
     shown = list(paths) or ["."]
-    _refuse(shown, fmt, statistics, diff_filter, output_file)
+    _refuse(shown, fmt, statistics, diff_filter, output_file, write_baseline)
     known = _baseline(baseline_file, baseline_if_exists, write_baseline)
     options = Options(select=select, ignore=ignore, extend_select=extend_select,
                       port_source=port_source, severity=severity,
@@ -141,8 +141,13 @@ def _say_config(report: Merged) -> None:
 
 
 def _refuse(paths: Sequence[str], fmt: str, statistics: bool, diff_filter: str | None,
-            output_file: str | None) -> None:
+            output_file: str | None, write_baseline: str | None) -> None:
     """Flags that cannot go together, told before anything runs."""
+    # --write-baseline writes the baseline and no report: a report asked for beside it would
+    # be missing without a word (a CI step uploads a SARIF file that was never written)
+    if write_baseline is not None and (output_file is not None or fmt != "text"):
+        asked = "--output-file" if output_file is not None else f"--format {fmt}"
+        raise UsageProblem(f"--write-baseline and {asked} do not go together")
     if len(paths) > 1 and fmt in ONE_FOLDER_FORMATS:
         raise UsageProblem(f"--format {fmt} takes one PATH")
     if len(paths) > 1 and diff_filter is not None:

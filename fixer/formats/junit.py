@@ -1,15 +1,19 @@
 """`fixer check --format junit`: JUnit XML, for CI systems that show test reports.
 
 One testsuite per rule that found something (named by its code and name), a testcase per
-finding named by its place, with a <failure> whose type is the code and whose message is the
-finding's; input errors and rule crashes are testcases with an <error> in a suite of their
-own. With nothing found, one passing testcase, so the report says the check ran. Control
+finding with a <failure> whose type is the code and whose message is the finding's, at its
+place (`path:line:col`). A test case is named by what the finding's fingerprint is built
+from (its file, service and subject), never by its line: CI keeps a test's history by its
+name, and a line added above a finding must not turn it into a new failure and a fixed one.
+Input errors and rule crashes are testcases with an <error> in a suite of their own. With
+nothing found, one passing testcase, so the report says the check ran. Control
 characters are escaped: XML 1.0 cannot carry them, and a file name may hold one.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
 
@@ -34,11 +38,35 @@ def _case(name: str, classname: str, kind: str, message: str, kind_type: str,
     return case
 
 
-def _finding_case(finding: Finding, prefix: str) -> ET.Element:
+def _finding_case(finding: Finding, prefix: str, name: str) -> ET.Element:
     place = f"{display_path(prefix, finding.path)}:{finding.line}:{finding.column}"
-    return _case(place, display_path(prefix, finding.path), "failure", finding.message,
-                 finding.code, f"{place}: {finding.code} [{finding.rule.severity.value}] "
-                               f"{finding.message}")
+    return _case(name, display_path(prefix, finding.path), "failure",
+                 f"{place}: {finding.message}", finding.code,
+                 f"{place}: {finding.code} [{finding.rule.severity.value}] {finding.message}")
+
+
+def _stable_name(finding: Finding) -> str:
+    """`docker-compose.yml gateway: depends_on auth`: the file, service and subject the
+    fingerprint is built from (the subject left out where it only repeats the file)."""
+    path, subject = finding.path, finding.subject
+    named = f"{path} {finding.service}" if finding.service else path
+    if not subject or path == subject or path.endswith("/" + subject):
+        return named
+    return f"{named}: {subject}"
+
+
+def _unique_names(findings: Sequence[Finding]) -> list[str]:
+    """Each finding's stable name, in order; a name that two findings of one rule share (one
+    fingerprint, so no line tells them apart either) is numbered from its second on."""
+    names = [_stable_name(f) for f in findings]
+    repeated = Counter(names)
+    seen: Counter[str] = Counter()
+    numbered = []
+    for name in names:
+        seen[name] += 1
+        numbered.append(f"{name} #{seen[name]}" if repeated[name] > 1 and seen[name] > 1
+                        else name)
+    return numbered
 
 
 def _error_case(error: InputError, prefix: str) -> ET.Element:
@@ -56,8 +84,8 @@ def _suites(findings: Sequence[Finding], errors: Sequence[InputError],
     ordered = sorted(findings, key=lambda f: (f.code, f.sort_key()))
     for code, group in groupby(ordered, key=lambda f: f.code):
         items = list(group)
-        suites.append(_suite(f"{code} {items[0].rule.name}",
-                             [_finding_case(f, prefix) for f in items], "failure"))
+        cases = [_finding_case(f, prefix, name) for f, name in zip(items, _unique_names(items))]
+        suites.append(_suite(f"{code} {items[0].rule.name}", cases, "failure"))
     if errors:
         suites.append(_suite("errors", [_error_case(e, prefix) for e in errors], "error"))
     if not suites:

@@ -41,7 +41,7 @@ class BranchRefused(Exception):
 class MadeCommit:
     fix: AppliedFix
     commit: git.Commit
-    paths: tuple[str, ...]
+    paths: tuple[str, ...]   # from the repository's root (`repo_paths`)
 
 
 def fix_paths(fix: AppliedFix) -> list[str]:
@@ -51,6 +51,12 @@ def fix_paths(fix: AppliedFix) -> list[str]:
 def repo_path(prefix: str, path: str) -> str:
     """A path of the checked folder as git names it: from the repository's root."""
     return posixpath.join(prefix, path) if prefix else path
+
+
+def repo_paths(fix: AppliedFix, prefix: str) -> list[str]:
+    """The files of the fix as git names them: what its commit changes, its message lists
+    and the pull-request body's table shows."""
+    return [repo_path(prefix, path) for path in fix_paths(fix)]
 
 
 def commit_subject(fix: AppliedFix) -> str:
@@ -87,7 +93,7 @@ def commit_message(fix: AppliedFix, tree: str, base: str, signoff: git.Actor | N
     commit the run started from: what tells fixer's commits from a person's edit of them.
     Files are named from the repository's root, as the commit's diff names them."""
     finding = fix.finding
-    files = [f"- {repo_path(prefix, path)}" for path in fix_paths(fix)]
+    files = [f"- {path}" for path in repo_paths(fix, prefix)]
     body = [finding.message, "", "Files:", *files, "",
             f"{finding.code} {finding.rule.name}: {finding.rule.summary}"]
     if finding.safety is Safety.UNSAFE and finding.reason:
@@ -190,7 +196,7 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
                                  by.committer if by.signoff else None, subject, prefix)
         commit = writer.commit(tree, parent, message, by.author, by.when, by.committer,
                                sign=by.sign)
-        made.append(MadeCommit(fix, commit, tuple(sorted(changes))))
+        made.append(MadeCommit(fix, commit, tuple(repo_paths(fix, prefix))))
         parent = commit.hexsha
     writer.finish()
     return made

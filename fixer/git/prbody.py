@@ -15,7 +15,7 @@ from fixer.engine import FixResult
 from fixer.formats.diff import file_diff
 from fixer.formats.report.fixrun import revealers
 from fixer.formats.report.impact import Facts, impact_text
-from fixer.git.branch import MadeCommit, fix_paths
+from fixer.git.branch import MadeCommit, fix_paths, repo_path
 from fixer.git.ownership import subject_of
 from fixer.model.rule import Finding, Safety, Severity
 
@@ -27,12 +27,13 @@ _TABLE_HEAD = ["| # | code | service | file | safety |", "|---|---|---|---|---|"
 
 def diff_stats(made: MadeCommit) -> list[tuple[str, int, int]]:
     """(path, lines added, lines removed) per file of the commit, read by unidiff from
-    the commit's diff; paths relative to the folder fixer ran on."""
+    the commit's diff; paths from the repository's root, as the commit names them."""
     fix = made.fix
     text = ""
-    for path in fix_paths(fix):
+    # `made.paths` are the fix's files in their order, as git names them (`repo_paths`)
+    for path, shown in zip(fix_paths(fix), made.paths, strict=True):
         old, new = fix.files[path]
-        text += file_diff(path, old, new)
+        text += file_diff(shown, old, new)
     return [(p.path, p.added, p.removed) for p in PatchSet(text)]
 
 
@@ -61,7 +62,7 @@ def _revealed(number: int | None, made: list[MadeCommit]) -> list[str]:
 
 def _row(number: int, item: MadeCommit) -> str:
     finding = item.fix.finding
-    files = ", ".join(f"`{_cell(p)}`" for p in fix_paths(item.fix))
+    files = ", ".join(f"`{_cell(p)}`" for p in item.paths)
     return (f"| {number} | {finding.code} | {_cell(finding.service or '-')} "
             f"| {files} | {finding.safety.value} |")
 
@@ -132,10 +133,11 @@ def _size(lines: list[str]) -> int:
 
 
 def render(made: list[MadeCommit], branch: str, result: FixResult, config: Config,
-           limit: int = BODY_LIMIT) -> str:
+           limit: int = BODY_LIMIT, prefix: str = "") -> str:
     """The body for the commits `made` from the fix run `result`, one per applied fix: the
     first commits whose table row and section fit in `limit` characters, whole, and a count
-    of the others."""
+    of the others. Paths are from the repository's root, as the commits name them (`prefix`:
+    the checked folder's path from there)."""
     by = _commit_numbers(result, config)
     head = [*_intro(len(made), branch, by), "", *_TABLE_HEAD]
     # room for the count of the commits left out, at its longest
@@ -150,7 +152,7 @@ def render(made: list[MadeCommit], branch: str, result: FixResult, config: Confi
             break
         rows.append(row)
         sections += section
-    left = _left_by_hand(result)
+    left = _left_by_hand(result, prefix)
     lines = [*head, *rows, *_more(len(made) - len(rows), len(rows), branch), *left, *sections]
     return "\n".join(lines) + "\n"
 
@@ -159,7 +161,7 @@ def render(made: list[MadeCommit], branch: str, result: FixResult, config: Confi
 _LEFT_SHOWN = 20
 
 
-def _left_by_hand(result: FixResult) -> list[str]:
+def _left_by_hand(result: FixResult, prefix: str) -> list[str]:
     """The errors the branch does not fix (no fix, one held, an unsafe fix not taken, one
     that failed verification): a reviewer must not read the merged branch as a stack that
     now comes up."""
@@ -172,8 +174,8 @@ def _left_by_hand(result: FixResult) -> list[str]:
                  f"error{'s' if len(left) != 1 else ''}, to fix {how}):**", ""]
     for finding in left[:_LEFT_SHOWN]:
         why = f" ({_cell(finding.reason)})" if finding.reason else ""
-        lines.append(f"- `{_cell(finding.path)}:{finding.line}` {finding.code}: "
-                     f"{_cell(finding.message)}{why}")
+        lines.append(f"- `{_cell(repo_path(prefix, finding.path))}:{finding.line}` "
+                     f"{finding.code}: {_cell(finding.message)}{why}")
     if len(left) > _LEFT_SHOWN:
         lines.append(f"- …and {len(left) - _LEFT_SHOWN} more (`fixer check`).")
     return lines

@@ -182,11 +182,12 @@ def _report(ws: Workspace, service: BuiltService, stray: str,
     # each finding built once, not built then changed with `dataclasses.replace`
     found = partial(Violation, path=stray, line=1, service=service.name, subject=stray)
     if not same and referrers:   # another image a pipeline builds: nothing to delete
-        why = (f"its content differs and {', '.join(referrers)} "
-               f"{'refers' if len(referrers) == 1 else 'refer'} to it: it may be an image of "
-               "its own, not a stray copy")
-        return found(message=f"{stray} {what} {built}, which compose builds ({why})",
-                     reason=why)
+        # the message says what was found and the reason what it means: the fix output and
+        # the report print both, so neither repeats the other
+        facts = (f"its content differs and {', '.join(referrers)} "
+                 f"{'refers' if len(referrers) == 1 else 'refer'} to it")
+        return found(message=f"{stray} {what} {built}, which compose builds ({facts})",
+                     reason="it may be an image of its own, not a stray copy")
     if copy is not None and not referrers:
         safety, why = Safety.SAFE, copy
     else:
