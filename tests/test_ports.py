@@ -811,3 +811,20 @@ def test_p001_names_the_start_script_it_does_not_edit() -> None:
     assert finding.reason == ("the port is set in the start script api/start.sh, which fixer "
                               "does not edit: change it there, or move compose's side "
                               "(`--port-source dockerfile`)")
+
+
+def test_p001_a_shared_image_names_the_compose_side_as_the_way_out() -> None:
+    """Two services build one Dockerfile; the one compose calls on another port cannot move
+    the image's port without moving the other: the reason says compose's side may move."""
+    dockerfile = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY app ./app\nEXPOSE 8000\n"
+                  'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+    main = ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/health\")\n"
+            "def health():\n    return {}\n")
+    compose = ("services:\n  public-api:\n    build: ./api\n    ports: [\"8000:8000\"]\n"
+               "  admin-api:\n    build: ./api\n    ports: [\"8001:8001\"]\n")
+    found = check({"docker-compose.yml": compose, "api/Dockerfile": dockerfile,
+                   "api/app/__init__.py": "", "api/app/main.py": main}, select="P001")
+    [p001] = found
+    assert p001.service == "admin-api" and p001.fix_title is None
+    assert (p001.violation.reason or "").endswith(
+        "; compose's side may move instead (`--port-source dockerfile`)")

@@ -74,8 +74,8 @@ def app_side_move(ws: Workspace, service: BuiltService, target: int,
         return None, reason
     shared = _other_target(service, move) or \
         _sharing(ws, builders or list(ws.apps()), service, target, move)
-    if shared is not None:
-        return None, shared
+    if shared is not None:   # the app's side is another image's too; compose's is its own
+        return None, f"{shared}; compose's side may move instead (`--port-source dockerfile`)"
     return move, None
 
 
