@@ -536,7 +536,8 @@ def _added(app: App, listen: int) -> TextEdit:
     if anchor is None:  # compose `command:` starts the app: after the stage's last line
         last = app.stage.instructions[-1]
         return TextEdit(app.dockerfile.path, last.end, last.end,
-                        f"{newline}{indentation(text, last.start)}EXPOSE {listen}")
+                        f"{newline}{indentation(text, last.start)}"
+                        f"{app.dockerfile.keyword('EXPOSE')} {listen}")
     start = at = text.rfind("\n", 0, anchor.start) + 1
     while at > 0:  # keep the comment lines that introduce the CMD next to it
         previous = text.rfind("\n", 0, at - 1) + 1
