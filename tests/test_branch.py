@@ -4,6 +4,7 @@ tree, the index or HEAD; real git repositories in temporary folders."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import tarfile
@@ -195,6 +196,12 @@ def test_subfolder_path_commits_paths_inside_it(tmp_path: Path) -> None:
         body = git(root, "log", "-1", "--format=%b", commit)
         listed = body.split("Files:\n", 1)[1].split("\n\n", 1)[0].splitlines()
         assert listed == [f"- {path}" for path in paths], body
+    # the trailer's fingerprint is the one a report of the same folder shows
+    trailers = git(root, "log", "--format=%(trailers:key=Fixer-Fingerprint,valueonly)",
+                   "HEAD..fix").split()
+    code, out, _ = run_cli("check", root / "deploy", "--format", "json", *SELECT)
+    reported = {f["fingerprint"] for f in json.loads(out)["findings"]}
+    assert trailers and set(trailers) <= reported, (trailers, reported)
 
 
 @pytest.mark.parametrize("how", ["option", "config", "default"])

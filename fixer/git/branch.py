@@ -98,7 +98,9 @@ def commit_message(fix: AppliedFix, tree: str, base: str, signoff: git.Actor | N
             f"{finding.code} {finding.rule.name}: {finding.rule.summary}"]
     if finding.safety is Safety.UNSAFE and finding.reason:
         body += ["", f"Unsafe fix, to review: {finding.reason}"]
-    trailers = [f"{TRAILER_RULE}: {finding.code}", f"{TRAILER_FINGERPRINT}: {finding.fingerprint}",
+    # the fingerprint a report shows for the finding: of its path from the repository's root
+    rooted = finding.rooted(prefix.rstrip("/") + "/" if prefix else "")
+    trailers = [f"{TRAILER_RULE}: {finding.code}", f"{TRAILER_FINGERPRINT}: {rooted.fingerprint}",
                 f"{TRAILER_TREE}: {tree}", f"{TRAILER_BASE}: {base}"]
     if signoff is not None:   # the Developer Certificate of Origin line `git commit -s` writes
         trailers.append(f"Signed-off-by: {signoff.name} <{signoff.email}>")

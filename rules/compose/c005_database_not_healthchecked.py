@@ -167,7 +167,7 @@ from fixer.model.depends import (
     entry_line,
     set_conditions,
 )
-from fixer.model.optout import turned_off
+from fixer.model.optout import commented, turned_off
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
@@ -241,7 +241,10 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     found = db.get("image")
     assert found is not None
     doc, image = found
-    apps = depends_plan.names(sorted(target.apps))
+    # the consumers a comment on their entry told not to wait are not named as waiting
+    opted_out = {owner.name for owner, d in target.dependents if owner.name in target.apps
+                 and commented(ws, "C005", d.doc.path, _line(d))}
+    apps = depends_plan.names(sorted(set(target.apps) - opted_out) or sorted(target.apps))
     # an image merged from an `x-` anchor: the line of the service, not of the anchor
     where = definition_in(db, doc) if image.aliased else image
     base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, so {apps} cannot "

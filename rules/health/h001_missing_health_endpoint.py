@@ -201,8 +201,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         unread = f" ({health.why}; its code names no {health.path} path)" if health.why else ""
         violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "
-                    f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))}){unread}"
-                    f"{_unanchored(health.unanchored)}",
+                    f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))})"
+                    f"{_unanchored(health.unanchored)}{unread}",
             path=path, line=line, service=service.name,
             subject=f"{module.path}:{module.attr or site.var}",
         )
@@ -216,13 +216,13 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         elif health.several and health.doubt == several_doubt(health.several):
             served = " and ".join(health.several)
             yield replace(violation, message=f"{violation.message}; it serves GET {served}, "
-                                             "which look like health routes but are no "
-                                             "health paths fixer counts",
+                                             "which look like health routes but fixer "
+                                             "does not count them as health paths",
                           reason="which of them is the health route is the author's call "
                                  "(`health-paths` in the configuration counts a path as one)")
         elif health.doubt:
-            served = (f"; it serves GET {health.like}, which looks like one but is no "
-                      "health path fixer counts") if health.like is not None else ""
+            served = (f"; it serves GET {health.like}, which looks like one but fixer does "
+                      "not count as a health path") if health.like is not None else ""
             yield replace(violation, message=violation.message + served,
                           reason=f"fixer cannot vouch that a route added with "
                                  f"`@{site.var}.get` works: {health.doubt}")
@@ -236,7 +236,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             doubt = f"the app serves GET {health.like}, which reads as its health route"
             violation = replace(violation, message=f"{violation.message}; it serves GET "
                                                    f"{health.like}, which looks like one but "
-                                                   "is no health path fixer counts")
+                                                   "fixer does not count as a health path")
             yield replace(violation, reason=f"{doubt}; a second health route beside it is "
                                             "the user's call (`health-paths` in the "
                                             "configuration counts a path as one)",
