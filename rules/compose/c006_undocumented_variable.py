@@ -293,10 +293,10 @@ def _documented(ws: Workspace, stack: Stack) -> set[str]:
         for path in env_files_given or [posixpath.join(folder, ".env")]:
             names |= _names(ws, path)
         for path in _examples(ws, folder, set()):
-            names |= _names(ws, path) | _commented_names(ws, path)
+            names |= _example_file_names(ws, path)
     for paths in _stack_examples(ws, stack).values():
         for path in paths:
-            names |= _names(ws, path) | _commented_names(ws, path)
+            names |= _example_file_names(ws, path)
     for path in files_in(ws.tree, stack.folder):
         if _ENVIRONMENT_FILE.fullmatch(posixpath.basename(path)):
             names |= _names(ws, path)
@@ -422,11 +422,17 @@ def _included(ws: Workspace) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
 _COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=", re.M)
 
 
-def _commented_names(ws: Workspace, path: str) -> set[str]:
-    """The names an example file documents in commented-out assignments: a fix that
-    appended `NAME=` below `# NAME=...  (leave unset for the default)` would repeat it."""
+def _example_file_names(ws: Workspace, path: str) -> set[str]:
+    """The names an example file documents (none when it is absent)."""
     file = ws.read(path)
-    return set() if file is None else set(_COMMENTED.findall(file.text))
+    return set() if file is None else _documented_names(file.text)
+
+
+def _documented_names(text: str) -> set[str]:
+    """The names an example file's text documents: its assignments, and its commented-out
+    ones (`# NAME=...  (leave unset for the default)`), which a fix that appended `NAME=`
+    below them would repeat."""
+    return set(parse_env(text)) | set(_COMMENTED.findall(text))
 
 
 def _stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
@@ -639,7 +645,7 @@ def _example_names(ws: Workspace) -> dict[str, list[str]]:
         # peeked: a file no rule reads is no input error of this run (git-crypt, binary)
         file = ws.tree.peek(path) if name in EXAMPLES or is_example_name(name) else None
         if file is not None:
-            for defined in set(parse_env(file.text)) | set(_COMMENTED.findall(file.text)):
+            for defined in _documented_names(file.text):
                 found.setdefault(defined, []).append(path)
     return found
 
