@@ -668,6 +668,35 @@ def test_each_fix_of_a_round_keeps_the_files_just_before_and_after_it() -> None:
     assert round_.files_after(3)["f"].text == "0B2367E9"   # type: ignore[union-attr]
 
 
+@given(st.lists(st.lists(st.tuples(st.sampled_from("fg"), st.integers(0, 30),
+                                   st.text("xyz", max_size=3)), min_size=1, max_size=3),
+                max_size=12),
+       st.lists(st.integers(0, 11), max_size=20))
+def test_a_fix_of_a_round_is_its_edits_on_the_files_after_the_fixes_before_it(
+        wanted: list[list[tuple[str, int, str]]], asked: list[int]) -> None:
+    """Whichever fixes edit which files, and in whichever order they are asked for, a fix's
+    files are those after the fixes before it, and with its own edits applied."""
+    from fixer.core.edits import apply_to_texts
+    from fixer.core.textfile import TextFile
+    from fixer.engine.history import Round
+    texts = {"f": "abcdefghijklmnopqrstuvwxyz01234", "g": "ABCDEFGHIJKLMNOPQRSTUVWXYZ56789"}
+    claims, fixes = Claims(), []
+    for fix in wanted:   # the round's fixes edit disjoint text, as claims admit them
+        edits = [TextEdit(path, at, at + 1, new) for path, at, new in fix]
+        if claims.admits(edits) and len({(e.path, e.start) for e in edits}) == len(edits):
+            claims.take(edits)
+            fixes.append(edits)
+    round_ = Round({path: TextFile(path, text) for path, text in texts.items()}, fixes)
+    for position in [p for p in asked if p < len(fixes)]:
+        before = apply_to_texts(dict(texts), [e for fix in fixes[:position] for e in fix])
+        after = apply_to_texts(dict(texts), [e for fix in fixes[:position + 1] for e in fix])
+        got = round_.changes(position)
+        assert set(got) == {e.path for e in fixes[position]}
+        for path, (old, new) in got.items():
+            assert old is not None and new is not None
+            assert (old.text, new.text) == (before.get(path, texts[path]), after[path])
+
+
 def test_a_fix_run_past_its_time_budget_stops_with_an_error() -> None:
     from fixer.core.errors import BudgetExceeded
     from kit import app_service, fix

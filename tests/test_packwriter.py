@@ -67,6 +67,21 @@ def test_a_delta_rebuilds_its_target(head: bytes, middle: bytes, tail: bytes) ->
     assert apply_delta(target, make_delta(target, base)) == base
 
 
+@given(st.binary(max_size=300), st.binary(max_size=40), st.binary(max_size=40))
+@settings(max_examples=300)
+def test_a_delta_copies_the_longest_equal_start_and_end(same: bytes, a: bytes,
+                                                        b: bytes) -> None:
+    """The bytes both versions begin with, and of the rest the bytes both end with, are
+    the longest such runs."""
+    import os.path
+    base, target = same + a + same, same + b + same
+    prefix = packwriter._common_prefix(base, target)
+    assert prefix == len(os.path.commonprefix([base, target]))
+    room = min(len(base), len(target)) - prefix
+    suffix = packwriter._common_suffix(base, target, room)
+    assert suffix == min(room, len(os.path.commonprefix([base[::-1], target[::-1]])))
+
+
 def test_a_delta_copies_what_did_not_change() -> None:
     base = bytes(random.Random(1).randbytes(200_000))
     target = base[:120_000] + b"one entry changed" + base[120_010:]

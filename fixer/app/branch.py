@@ -26,6 +26,7 @@ from fixer.git.branch import (
     author_from,
     check_existing,
     commit_date,
+    fix_paths,
     committer_from,
     make_commits,
     set_branch,
@@ -170,7 +171,7 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
         kept = _left_alone(request, base, local, remote, result, say)
         if kept is not None:
             return BranchRun(result, [], kept)
-        linked = sorted({path for fix in result.applied for path in fix.files
+        linked = sorted({path for fix in result.applied for path in fix_paths(fix)
                          if source.is_link(path)})
         if linked:  # the engine holds such fixes (display-only): a backstop, as --apply's
             raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "

@@ -11,7 +11,7 @@ rebuilds a few trees.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +32,11 @@ class Round:
     # path -> (how many fixes, their splices of it by position): branch mode asks for each
     # fix's files in order, and each answer extends the one before (no re-sort from scratch)
     _cursor: dict[str, tuple[int, list[TextEdit]]] = field(default_factory=dict, repr=False)
+    # path -> (the positions of the fixes that edit its text, their edits), built once: a
+    # path's splices then never walk the other paths' edits. Walking every fix before the
+    # one asked for made a round of thousands of fixes cost the square of their number.
+    _by_path: dict[str, tuple[list[int], list[TextEdit]]] | None = field(default=None,
+                                                                          repr=False)
 
     def files_after(self, count: int, paths: set[str] | None = None) -> dict[str, TextFile | None]:
         """The files (of `paths`, else of every path the first `count` fixes touch) after the
@@ -65,14 +70,27 @@ class Round:
         done, spans = self._cursor.get(path, (0, []))
         if done > count:   # asked out of order: start again
             done, spans = 0, []
-        for fix in self.edits[done:count]:
-            for edit in fix:
-                if edit.path == path and isinstance(edit, TextEdit):
-                    insort(spans, edit, key=_position)
+        for edit in self._text_edits(path, done, count):
+            insort(spans, edit, key=_position)
         self._cursor[path] = (count, spans)
         base = self.base[path]
         return _file(base, path, splice(base.text, spans)) if base is not None and spans \
             else base
+
+
+    def _text_edits(self, path: str, start: int, stop: int) -> list[TextEdit]:
+        """The text edits of `path` by the fixes at positions `start` to `stop` (not
+        included), in the fixes' order."""
+        if self._by_path is None:
+            self._by_path = {}
+            for position, fix in enumerate(self.edits):
+                for edit in fix:
+                    if isinstance(edit, TextEdit):
+                        positions, edits = self._by_path.setdefault(edit.path, ([], []))
+                        positions.append(position)
+                        edits.append(edit)
+        positions, edits = self._by_path.get(path, ([], []))
+        return edits[bisect_left(positions, start):bisect_left(positions, stop)]
 
 
 def _position(edit: TextEdit) -> tuple[int, int]:

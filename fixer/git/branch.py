@@ -206,9 +206,10 @@ def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[Appl
 
 def _fix_changes(fix: AppliedFix, prefix: str) -> Changes:
     changes: dict[str, tuple[bytes, int] | None] = {}
+    files = fix.files   # built on each access
     for path in fix_paths(fix):
         full = repo_path(prefix, path)
-        old, new = fix.files[path]
+        old, new = files[path]
         if new is None:
             changes[full] = None
             continue

@@ -153,9 +153,12 @@ def make_delta(base: bytes, target: bytes) -> bytes:
 
 def _common_prefix(a: bytes, b: bytes) -> int:
     low, high = 0, min(len(a), len(b))
-    while low < high:   # the longest equal prefix, by halves: each comparison runs in C
+    # the longest equal prefix, by halves: each comparison runs in C, and compares only the
+    # bytes not yet known equal (from the start each time, a root tree's version cost each
+    # commit a dozen copies of the tree, which grows with the repository)
+    while low < high:
         middle = (low + high + 1) // 2
-        if a[:middle] == b[:middle]:
+        if a[low:middle] == b[low:middle]:
             low = middle
         else:
             high = middle - 1
@@ -166,7 +169,7 @@ def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
     low, high = 0, limit
     while low < high:
         middle = (low + high + 1) // 2
-        if a[len(a) - middle:] == b[len(b) - middle:]:
+        if a[len(a) - middle:len(a) - low] == b[len(b) - middle:len(b) - low]:
             low = middle
         else:
             high = middle - 1

@@ -30,9 +30,10 @@ def diff_stats(made: MadeCommit) -> list[tuple[str, int, int]]:
     the commit's diff; paths from the repository's root, as the commit names them."""
     fix = made.fix
     text = ""
+    files = fix.files   # built on each access
     # `made.paths` are the fix's files in their order, as git names them (`repo_paths`)
     for path, shown in zip(fix_paths(fix), made.paths, strict=True):
-        old, new = fix.files[path]
+        old, new = files[path]
         text += file_diff(shown, old, new)
     return [(p.path, p.added, p.removed) for p in PatchSet(text)]
 
