@@ -30,7 +30,27 @@ def hold(findings: list[Finding]) -> list[Finding]:
             disputed.setdefault(finding.service, finding)
     if stopped or disputed:
         findings = [_on_disputed_port(_held(finding, stopped), disputed) for finding in findings]
-    return _following(findings)
+    return _yielding(_following(findings))
+
+
+def _yielding(findings: list[Finding]) -> list[Finding]:
+    """Each fix another fix leaves nothing to do for (`Violation.yields_to`), held while that
+    one is there with a fix: one run makes both otherwise (`--unsafe-fixes` added a second
+    health route beside the one C004's healthcheck probes, which then counts as the app's)."""
+    if not any(f.violation.yields_to for f in findings):
+        return findings
+    fixes = {(f.code, f.service): f for f in findings if f.fixable}
+    return [_yield(f, fixes) if f.violation.yields_to and f.fixable else f for f in findings]
+
+
+def _yield(finding: Finding, fixes: dict[Key, Finding]) -> Finding:
+    first = next((fixes[key] for key in finding.violation.yields_to if key in fixes), None)
+    if first is None:
+        return finding
+    reason = (f"the {first.code} fix of {first.service} ({first.path}:{first.line}) goes first, "
+              "and leaves nothing to fix here")
+    return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
+                                         waits=True))
 
 
 def _following(findings: list[Finding]) -> list[Finding]:

@@ -162,6 +162,11 @@ class Violation:
     # Blocked only until `--unsafe-fixes`: every fix it follows is there, and a run with
     # unsafe fixes makes them, then this one (the check counts it with the unsafe fixes)
     after_unsafe: bool = False
+    # (rule code, service): findings whose fixes leave nothing for this one's to do (C004's
+    # healthcheck on the route that reads as the app's health route, beside which H001's
+    # unsafe fix adds a second one). While one is there with a fix, this fix is held
+    # (engine/gates.py): that one goes first, and this finding is gone after it.
+    yields_to: tuple[tuple[str, str], ...] = ()
 
     @property
     def safety(self) -> Safety:

@@ -101,7 +101,10 @@ names health though H001 does not count it (`/api/v1/health-check/`,
 `/status` at the app's root), or whose
 handler is named for health whatever its path (`def health()` on `/api/status`): a
 second health route beside it is the user's call (C004 probes
-that one; `health-paths` in the configuration makes H001 count it). Display-only
+that one; `health-paths` in the configuration makes H001 count it). While C004 has a
+fix for the service, that fix goes first and H001's waits: the healthcheck then probes
+the route, which counts, and nothing is left to fix (`--unsafe-fixes` added a second
+route beside the one the new healthcheck probes). Display-only
 beside several such routes: which one is the health route is the author's call. Unsafe too when a router gets such a
 route below the line that includes it in the app (`app.include_router(router)`, then
 `@router.get("/health")`): FastAPI releases that copy a router's routes when it is
@@ -237,11 +240,13 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             violation = replace(violation, message=f"{violation.message}; it serves GET "
                                                    f"{health.like}, which looks like one but "
                                                    "fixer does not count as a health path")
+            # C004's healthcheck probes that route, which then counts as the health route:
+            # while C004 has a fix, this one waits for it and is gone after it
             yield replace(violation, reason=f"{doubt}; a second health route beside it is "
                                             "the user's call (`health-paths` in the "
                                             "configuration counts a path as one)",
                           fix=Fix(f"Add a GET {health.path} route ({doubt})", Safety.UNSAFE,
-                                  build))
+                                  build), yields_to=(("C004", service.name),))
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
             build = partial(route_edits, routes, health.path, service_python(service))
