@@ -16,9 +16,10 @@ from dataclasses import replace
 from fixer.model.rule import Finding, Safety
 
 
-def hold(findings: list[Finding]) -> list[Finding]:
-    """The findings, each fix that relies on a stopped service's health held, and each fix
-    that writes a port a finding disputes without a safe fix of its own."""
+def hold(findings: list[Finding], unsafe: bool = False) -> list[Finding]:
+    """The findings, each fix that relies on a stopped service's health held, each fix
+    that writes a port a finding disputes without a safe fix of its own, and each fix
+    another fix of the run leaves nothing to do for (`unsafe`: the run makes unsafe fixes)."""
     stopped: dict[str, Finding] = {}
     disputed: dict[str, Finding] = {}
     for finding in findings:
@@ -30,16 +31,18 @@ def hold(findings: list[Finding]) -> list[Finding]:
             disputed.setdefault(finding.service, finding)
     if stopped or disputed:
         findings = [_on_disputed_port(_held(finding, stopped), disputed) for finding in findings]
-    return _yielding(_following(findings))
+    return _yielding(_following(findings), unsafe)
 
 
-def _yielding(findings: list[Finding]) -> list[Finding]:
+def _yielding(findings: list[Finding], unsafe: bool) -> list[Finding]:
     """Each fix another fix leaves nothing to do for (`Violation.yields_to`), held while that
-    one is there with a fix: one run makes both otherwise (`--unsafe-fixes` added a second
-    health route beside the one C004's healthcheck probes, which then counts as the app's)."""
+    one is there with a fix the run makes: one run made both (`--unsafe-fixes` added a
+    second health route beside the one C004's healthcheck probes, which then counts as the
+    app's). A fix the run does not make leaves it as it is: it is no person's job."""
     if not any(f.violation.yields_to for f in findings):
         return findings
-    fixes = {(f.code, f.service): f for f in findings if f.fixable}
+    made = (Safety.SAFE, Safety.UNSAFE) if unsafe else (Safety.SAFE,)
+    fixes = {(f.code, f.service): f for f in findings if f.safety in made}
     return [_yield(f, fixes) if f.violation.yields_to and f.fixable else f for f in findings]
 
 

@@ -133,8 +133,8 @@ def _check(ws: Workspace, runs: Iterable[fanout.RuleRun], fixing: bool = False) 
             crashes.append(RuleCrash(run.rule.code, "detect", run.raised))
     shown, suppressed = suppress.apply(ws, sorted(findings, key=Finding.sort_key))
     # first: a fix held by a link has no fix, and the gates judge what is left
-    shown = gates.hold(links.hold(ws, shown, fixing))   # a suppressed start-up finding:
-    # no hold
+    # a suppressed start-up finding: no hold
+    shown = gates.hold(links.hold(ws, shown, fixing), ws.config.unsafe_fixes)
     input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())
     return CheckResult(shown, suppressed, input_errors, crashes)
 
