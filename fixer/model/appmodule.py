@@ -368,6 +368,8 @@ def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]
     """The argv segment that starts the server, and the `cd` folders run before it."""
     region = service.app.listen.region
     argv: list[str] = []
+    if region is not None and region.script:   # the start script's commands, in its order
+        return _segment([list(command) for command in region.commands], launch)
     if region is not None and region.kind == "entrypoint":
         given, found = service.entrypoint(), service.command()
         argv = [*(given[2] or [] if given else []), *(found[2] if found else [])]

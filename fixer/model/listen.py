@@ -59,6 +59,8 @@ class Region:
     # the command runs a start script that starts the server: `path` is that script, from
     # its start to the end of the server's line, and `kind` the command that runs it
     script: bool = False
+    # that script's commands on its way to the server, its line last (`ScriptStart`)
+    commands: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -400,8 +402,8 @@ def _script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage
                          [word.replace("$$", "$") for word in argv] if command else argv)
     if found is None:
         return None
-    return _Found(Region(found.path, 0, found.end, kind, script=True), found.launch, None,
-                  None)
+    return _Found(Region(found.path, 0, found.end, kind, script=True,
+                         commands=found.commands), found.launch, None, None)
 
 
 def _entrypoint_launch(doc: ComposeDoc, value: Value, argv: list[str] | None,

@@ -42,6 +42,9 @@ class ScriptStart:
     path: str
     end: int
     launch: Launch
+    # the commands the script runs on its way to the server, each as its words, the server's
+    # own line last (`cd /code/src`, then `exec uvicorn main:app`): where the server starts
+    commands: tuple[tuple[str, ...], ...] = ()
 
 
 def program_run(argv: list[str]) -> str:
@@ -74,8 +77,12 @@ def _text(tree: Tree, path: str) -> TextFile | None:
         return None
 
 
-# per script text: the end of the line that starts the server, and the server it starts
-_STARTS: Memo[tuple[int, Launch] | None] = Memo("server a start script starts")
+# per script text: the end of the line that starts the server, the server it starts, and
+# the commands up to it
+_STARTS: Memo[tuple[int, Launch, tuple[tuple[str, ...], ...]] | None] = \
+    Memo("server a start script starts")
+# commands that change the folder the commands after them run in
+_MOVES = frozenset({"cd", "pushd", "popd"})
 
 
 def _shell_script(text: str) -> bool:
@@ -89,25 +96,34 @@ def _shell_script(text: str) -> bool:
     return bool(words) and posixpath.basename(words[0]) in SHELL_NAMES
 
 
-def _server_line(file: TextFile) -> tuple[int, Launch] | None:
+def _server_line(file: TextFile) -> tuple[int, Launch, tuple[tuple[str, ...], ...]] | None:
     """The one line that starts a known server, when it runs unconditionally: outside every
     branch, loop and function of the script (`if [ -n "$MIGRATE" ]; then alembic upgrade
-    head; fi` before it is fine), and not after a test on its own line."""
-    found: list[tuple[int, Launch]] = []
+    head; fi` before it is fine), and not after a test on its own line; with the commands
+    run on the way to it. None too when a branch may change the folder before it (`if ...;
+    then cd src; fi`): where the server starts is then the shell's decision."""
+    found: list[tuple[int, Launch, tuple[tuple[str, ...], ...]]] = []
+    commands: list[tuple[str, ...]] = []
+    moved_in_branch = False
     depth = 0
     for match in _LOGICAL_LINE.finditer(file.text):
         line = match.group(0).strip()
         if not line or line.startswith("#"):
             continue
-        firsts = [words[0] for words in split_shell(line)]
+        segments = split_shell(line)
+        firsts = [words[0] for words in segments]
         enclosed = depth > 0 or any(w in _OPENS | _TESTS or w.endswith("()") for w in firsts)
         for word in firsts:
             depth += (word in _OPENS or word.endswith("()")) - (word in _CLOSES)
+        if enclosed:
+            moved_in_branch = moved_in_branch or any(w in _MOVES for w in firsts)
+        else:
+            commands += [tuple(words) for words in segments]
         launch = find_launch([line], shell_form=True)
         if launch is not None and launch.server is not None:
-            if enclosed:
-                return None   # which server starts, if any, is the shell's decision
-            found.append((match.end(), launch))
+            if enclosed or moved_in_branch:
+                return None   # which server starts, if any, and where: the shell's decision
+            found.append((match.end(), launch, tuple(commands)))
     return found[0] if len(found) == 1 else None
 
 

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+cd /code/src
+exec uvicorn main:app --host 0.0.0.0 --port 8000
