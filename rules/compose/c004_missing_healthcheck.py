@@ -159,7 +159,11 @@ the override out, and the probe would call a port nothing listens on there. An
 override that only adds `--reload` on the same port keeps the fix. Display-only as well
 when an app service waits for it with a plain `depends_on` entry fixer cannot give a
 condition (an anchor that aliases share): the healthcheck would make that entry a C003
-finding no fix settles, and `fixer fix` refuses a fix that leaves one.
+finding no fix settles, and `fixer fix` refuses a fix that leaves one. Unsafe, with the
+reason, when a service waits for it with a plain `depends_on` entry and fixer cannot tell
+whether the app starts (a `StaticFiles` folder read from a setting): C003's gate on the
+healthcheck would be unsafe, and a plain run leaves no finding it does not fix;
+`--unsafe-fixes` makes both.
 
 No finding for a service with `extends:` (the service it extends may carry the
 healthcheck, and fixer does not follow `extends:`), nor for a service another one extends
@@ -193,7 +197,7 @@ from fixer.facts.health.healthroute import (
     route_doubt, served_app, several_doubt)
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start
-from fixer.facts.health.staticdir import static_dir_crash
+from fixer.facts.health.staticdir import static_dir_crash, static_dir_doubt
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
@@ -305,7 +309,7 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     loopback = _loopback_doubt(ws, service) or _ipv6_doubt(ws, service) or \
         _interpolated_port(ws, service, port) or \
         _checkout_port(ws, service, port) or \
-        _published_image(ws, service, route, tool)
+        _published_image(ws, service, route, tool) or _doubtful_wait(ws, service)
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
                        + ([slow] if slow else []) + ([loopback] if loopback else []))
     if doubts:
@@ -529,9 +533,9 @@ def _port_without_override(ws: Workspace, service: BuiltService, doc: ComposeDoc
             f"healthcheck would go, runs it {where} without that file")
 
 
-# per workspace: per stack, the first service waiting for each service with a plain
-# `depends_on` entry C003 could not give a condition, and why not
-_UNCONVERTIBLE: Memo[dict[str, dict[str, tuple[str, str]]]] = Memo("unconvertible waits")
+# per workspace: per stack, the services waiting for each service with a plain
+# `depends_on` entry, each with why C003 could not give it a condition (None: it could)
+_WAITERS: Memo[dict[str, dict[str, list[tuple[str, str | None]]]]] = Memo("plain waits")
 
 
 def _unconvertible_wait(ws: Workspace, service: BuiltService) -> str | None:
@@ -539,10 +543,8 @@ def _unconvertible_wait(ws: Workspace, service: BuiltService) -> str | None:
     this one with a plain `depends_on` entry that C003 would then ask to wait for it to be
     healthy, and that fixer cannot edit (an anchor aliases share). A fix run refuses a fix
     that leaves a finding it cannot fix, so `check` says so here."""
-    per_stack = ws.derived.get(_UNCONVERTIBLE, dict)
-    if service.stack.name not in per_stack:
-        per_stack[service.stack.name] = _unconvertible_waits(ws, service.stack)
-    found = per_stack[service.stack.name].get(service.name)
+    found = next(((waiter, why) for waiter, why in _plain_waiters(ws, service)
+                  if why is not None), None)
     if found is None:
         return None
     waiter, why = found
@@ -551,20 +553,43 @@ def _unconvertible_wait(ws: Workspace, service: BuiltService) -> str | None:
             "and the condition together by hand")
 
 
-def _unconvertible_waits(ws: Workspace, stack: Stack) -> dict[str, tuple[str, str]]:
+def _doubtful_wait(ws: Workspace, service: BuiltService) -> str | None:
+    """Why the healthcheck would leave a C003 finding only an unsafe fix settles: a service
+    waits for this one with a plain `depends_on` entry, and fixer cannot tell whether the app
+    starts (a StaticFiles folder read from a setting), so C003's gate on it is unsafe. A
+    plain fix run refuses a fix that leaves a finding it does not fix, so this fix is unsafe
+    too: `--unsafe-fixes` makes both."""
+    doubt = static_dir_doubt(ws, service)
+    waiters = _plain_waiters(ws, service) if doubt is not None else []
+    if not waiters:
+        return None
+    return (f"{waiters[0][0]} waits for {service.name} with a plain depends_on entry, which a "
+            f"healthcheck makes a C003 finding with an unsafe fix: {doubt}")
+
+
+def _plain_waiters(ws: Workspace, service: BuiltService) -> list[tuple[str, str | None]]:
+    """The services that wait for this one with a plain `depends_on` entry C003 would then
+    convert (not where C003 is turned off), each with why fixer cannot edit that entry
+    (None: it can)."""
+    per_stack = ws.derived.get(_WAITERS, dict)
+    if service.stack.name not in per_stack:
+        per_stack[service.stack.name] = _plain_waits(ws, service.stack)
+    return per_stack[service.stack.name].get(service.name, [])
+
+
+def _plain_waits(ws: Workspace, stack: Stack) -> dict[str, list[tuple[str, str | None]]]:
     """Found once per stack: C004 asks for every service it would give a healthcheck."""
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, list[tuple[str, str | None]]] = {}
     for waiter in stack.services.values():
         if waiter.app is None:   # C003 leaves an image's depends_on to its author
             continue
         for entry in dependencies(waiter):
-            if entry.condition is not None or entry.name in found or \
-                    entry.name not in stack.services:
+            if entry.condition is not None or entry.name not in stack.services:
                 continue
             why = conditions_refused(entry.doc, entry.definition, {entry.name: HEALTHY})
             line = entry_line(entry.doc, entry.definition, entry.node)
-            if why is not None and not turned_off(ws, "C003", waiter.name, entry.doc.path, line):
-                found[entry.name] = (waiter.name, why)
+            if not turned_off(ws, "C003", waiter.name, entry.doc.path, line):
+                found.setdefault(entry.name, []).append((waiter.name, why))
     return found
 
 
