@@ -131,9 +131,11 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
 
 
 def _script_port(tree: Tree, found: _Found, port: ListenPort) -> ListenPort:
-    """The port a start script's server listens on, with no place a fix may edit: fixer
-    rewrites no shell script, and a variable the script sets itself is not the one the
-    container's environment gives."""
+    """The port a start script's server listens on, with no place in the script a fix may
+    edit: fixer rewrites no shell script, and a variable the script sets itself is not the
+    one the container's environment gives. A variable it reads and leaves alone is the
+    environment's, as in a `sh -c` command: compose's `environment` may set it, and moves
+    the port for that deployment only."""
     launch = found.launch
     server_reads = _PORT_VARIABLES.get(launch.server or "") if launch.port_token is None \
         else None
@@ -143,7 +145,7 @@ def _script_port(tree: Tree, found: _Found, port: ListenPort) -> ListenPort:
     if read is not None:
         return ListenPort(None, port.origin, (), port.launch, port.region,
                           f"{found.region.path} sets {read} itself before the server reads it")
-    return replace(port, sites=(), addition=None, variable=None,
+    return replace(port, sites=(), addition=None,
                    origin=f"{port.origin} in {found.region.path}")
 
 
