@@ -106,7 +106,9 @@ A short list turned into the long form is converted once, every entry decided in
 this fix (as C003 decides them): `service_healthy` for each entry whose healthcheck
 can pass and each database this fix gives its probe too (the fix unsafe, with that
 database's reason, where its probe is one C005's own fix for it offers as unsafe: a fix
-is no safer than the least safe gate it writes), `service_started`, what
+is no safer than the least safe gate it writes; display-only where C005's own fix for
+that database is display-only, since its healthcheck would make its other users' plain
+entries C003 findings this fix does not settle; waiting where that fix waits), `service_started`, what
 the short form meant, for a service no rule gives a healthcheck and for an entry
 the user turned C003 off for (not run, `per-service-ignores`, a `# fixer:
 ignore[C003]` comment on its line): gating it is C003's change. The title names
@@ -252,17 +254,9 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
                   path=doc.path, line=doc.line(where.node), column=doc.column(where.node),
                   service=db.name, subject=f"healthcheck of {db.name}",
                   parts=_entries_to_gate(target))
-    if target.partial:
-        return replace(base, reason="its compose healthcheck sets timings but no test; add "
-                                    f"the test by hand (`{' '.join(target.probe.test[1:])}`)")
-    if target.probe.refused:
-        return replace(base, reason=target.probe.refused)
-    overlay = db.overlay_setting(_SERVER_KEYS)
-    if overlay is not None:
-        return replace(base, reason=f"{overlay[0].path}, loaded with `-f`, sets {db.name}'s "
-                                    f"`{overlay[1]}`: the probe would follow it, while the "
-                                    "stack also runs without that file, where the gate would "
-                                    "wait on another server")
+    refused = _probe_refused(target)
+    if refused is not None:
+        return replace(base, reason=refused)
     if not target.waiting:   # the author's `condition: service_started`, kept
         conditions = sorted({d.condition or "" for owner, d in target.dependents
                              if owner.name in target.apps})
@@ -289,6 +283,22 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _probe_refused(target: Unchecked) -> str | None:
+    """Why fixer writes no probe for the database, whoever waits for it."""
+    db = target.service
+    if target.partial:
+        return ("its compose healthcheck sets timings but no test; add the test by hand "
+                f"(`{' '.join(target.probe.test[1:])}`)")
+    if target.probe.refused:
+        return target.probe.refused
+    overlay = db.overlay_setting(_SERVER_KEYS)
+    if overlay is not None:
+        return (f"{overlay[0].path}, loaded with `-f`, sets {db.name}'s `{overlay[1]}`: the "
+                "probe would follow it, while the stack also runs without that file, where "
+                "the gate would wait on another server")
+    return None
 
 
 def _entries_to_gate(target: Unchecked) -> tuple[Location, ...]:
@@ -318,10 +328,13 @@ def _edits(steps: tuple[Step, ...]) -> list[TextEdit]:
     return merge_inserts(edit for step in steps for edit in step())
 
 
-def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Plan:
+def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked],
+          planning: frozenset[str] = frozenset()) -> Plan:
     """The healthcheck, and `service_healthy` on each app entry with no condition. Every
     short list that names the database is planned, a worker's too: once the database has a
-    healthcheck, C003 reports each such entry, and converts the list as planned here."""
+    healthcheck, C003 reports each such entry, and converts the list as planned here.
+    `planning`: the databases whose plans this one is part of."""
+    planning = planning | {target.service.name}
     plan = Plan()
     _add_healthcheck(plan, target)
     for owner, dependency in target.dependents:
@@ -331,7 +344,7 @@ def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Pl
         if gate and depends_plan.no_wait_asked(ws, dependency.doc, _line(dependency)):
             plan.doubt = plan.doubt or _left_to_c003(ws, owner, dependency)
             continue   # left as it is
-        _plan_entry(ws, plan, targets, owner, dependency, gate)
+        _plan_entry(ws, plan, targets, owner, dependency, gate, planning)
     return plan
 
 
@@ -349,7 +362,7 @@ def _left_to_c003(ws: Workspace, owner: Service, dependency: Dependency) -> str 
 
 
 def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner: Service,
-                dependency: Dependency, gate: bool) -> None:
+                dependency: Dependency, gate: bool, planning: frozenset[str]) -> None:
     """Unfixable while the list must wait: a healthcheck alone would leave C003 a finding it
     cannot fix yet on this entry."""
     doc = dependency.doc
@@ -361,6 +374,7 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
         raise Waits(listed.waits.after(f"the depends_on of {owner.name} "))
     plan.doubt = plan.doubt or listed.doubt
     for name in listed.probes:
+        _probed_along(ws, targets, name, planning, owner)
         _add_healthcheck(plan, targets[name])
     if gate:
         refused = conditions_refused(doc, dependency.definition, listed.conditions)
@@ -372,6 +386,29 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
         if listed.for_c003:
             plan.c003_owners.add(owner.name)
             plan.c003_gated.update(listed.for_c003)
+
+
+def _probed_along(ws: Workspace, targets: dict[str, Unchecked], name: str,
+                  planning: frozenset[str], owner: Service) -> None:
+    """Another database the list of `owner` names gets its probe in the same edit: only
+    where its own fix would write it. Its healthcheck makes every plain entry on it a C003
+    finding, its other users' too, which its own fix gates and this one does not; where that
+    fix cannot be made (a list in an anchor aliases share), this one leaves a finding no fix
+    settles, and where it waits, this one waits with it."""
+    if name in planning:
+        return
+    refused = _probe_refused(targets[name])
+    try:
+        if refused is None:
+            _plan(ws, targets[name], targets, planning)
+    except Waits:
+        raise
+    except Unfixable as exc:
+        refused = str(exc)
+    if refused is not None:
+        raise Unfixable(f"the depends_on of {owner.name} also names {name}, whose healthcheck "
+                        f"fixer does not add ({refused}): its long form would pin {name} to "
+                        "service_started")
 
 
 def _add_healthcheck(plan: Plan, target: Unchecked) -> None:
