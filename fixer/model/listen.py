@@ -135,7 +135,8 @@ def _script_port(tree: Tree, found: _Found, port: ListenPort) -> ListenPort:
     edit: fixer rewrites no shell script, and a variable the script sets itself is not the
     one the container's environment gives. A variable it reads and leaves alone is the
     environment's, as in a `sh -c` command: compose's `environment` may set it, and moves
-    the port for that deployment only."""
+    the port for that deployment only. The Python module it runs (`exec python serve.py`,
+    whose `uvicorn.run(port=8001)` sets the port) is edited as when the CMD runs it."""
     launch = found.launch
     server_reads = _PORT_VARIABLES.get(launch.server or "") if launch.port_token is None \
         else None
@@ -145,8 +146,11 @@ def _script_port(tree: Tree, found: _Found, port: ListenPort) -> ListenPort:
     if read is not None:
         return ListenPort(None, port.origin, (), port.launch, port.region,
                           f"{found.region.path} sets {read} itself before the server reads it")
-    return replace(port, sites=(), addition=None,
-                   origin=f"{port.origin} in {found.region.path}")
+    script = found.region.path   # places in the Python module it runs stay editable
+    return replace(port, sites=tuple(site for site in port.sites if site.path != script),
+                   addition=port.addition if port.addition is not None and
+                   port.addition.path != script else None,
+                   origin=f"{port.origin} in {script}")
 
 
 def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, found: _Found,

@@ -120,11 +120,20 @@ def _server_line(file: TextFile) -> tuple[int, Launch, tuple[tuple[str, ...], ..
         else:
             commands += [tuple(words) for words in segments]
         launch = find_launch([line], shell_form=True)
-        if launch is not None and launch.server is not None:
+        if launch is not None and (launch.server is not None or _execs_python(segments)):
             if enclosed or moved_in_branch:
                 return None   # which server starts, if any, and where: the shell's decision
             found.append((match.end(), launch, tuple(commands)))
     return found[0] if len(found) == 1 else None
+
+
+def _execs_python(segments: list[list[str]]) -> bool:
+    """The line ends the script in a Python program (`exec python serve.py`, `exec python -m
+    app.serve`): the container's process, which may start the server itself
+    (`uvicorn.run`). One run without `exec` (`python -m app.wait_for_db`) is a step before
+    the server, not it."""
+    return bool(segments) and segments[-1][0] == "exec" and \
+        find_launch(segments[-1]) is not None
 
 
 def assigns(text: str, variable: str) -> bool:

@@ -34,6 +34,9 @@ _SHELL_VALUED_LONG = frozenset(("--rcfile", "--init-file"))
 _SEGMENT_SPLIT = lazy_compile(r"&&|\|\||;|\n|(?<![<>&])&(?![&>])")
 # Programs that start the next word as the real command.
 _WRAPPERS = ("exec", "env", "tini", "dumb-init", "--", "opentelemetry-instrument", "ddtrace-run")
+# programs that run the command after their first argument as that user (`gosu app
+# uvicorn ...`, `su-exec app:app uvicorn ...`), as an entrypoint script drops root
+_USER_SWITCHERS = frozenset({"gosu", "su-exec", "s6-setuidgid"})
 # scripts that wait for a host's port, then run what follows their `--`
 _WAITERS = frozenset({"wait-for-it.sh", "wait-for-it", "wait-for", "wait-for.sh",
                       "wait_for_it.sh", "wait-for-postgres.sh"})
@@ -199,8 +202,8 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
 
 def _prefix_length(argv: list[str]) -> int | None:
     """How many words of `exec`, `env A=B`, `VAR=value`, `uv run`, `conda run -n geo`, `tini
-    --`, `wait-for-it.sh HOST:PORT --`, `dockerize -wait URL` come first; None when a
-    wrapper is given an option fixer cannot read."""
+    --`, `gosu app`, `wait-for-it.sh HOST:PORT --`, `dockerize -wait URL` come first; None
+    when a wrapper is given an option fixer cannot read."""
     i = 0
     while i < len(argv):
         word = argv[i]
@@ -214,6 +217,9 @@ def _prefix_length(argv: list[str]) -> int | None:
             if end is None:
                 return None
             i = end
+        elif name in _USER_SWITCHERS and i + 2 < len(argv) and \
+                not argv[i + 1].startswith("-"):
+            i += 2   # the user, then the command
         elif name in _WAITERS and "--" in argv[i + 1:]:   # `wait-for-it.sh db:5432 -- uvicorn`
             i = argv.index("--", i + 1) + 1
         elif name == "dockerize":   # `dockerize -wait tcp://db:5432 -timeout 60s uvicorn`
