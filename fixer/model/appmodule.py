@@ -47,6 +47,9 @@ class AppModule:
     # the script the command runs when it serves this module by name (`python serve.py`
     # calling `uvicorn.run("app.main:app")`): it runs first, at the top level
     runner: str | None = None
+    # the runner's `__package__`: "" for a file run at the top level (`python serve.py`),
+    # its package for a module run with `-m` (`python -m app.serve`: `app`)
+    runner_package: str = ""
 
     @property
     def package(self) -> str:
@@ -253,7 +256,14 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
     module, _, attr = target.removeprefix("-m ").partition(":")
     factory = "--factory" in words or attr.endswith(")")
     # the working directory first: the server puts it on sys.path
-    return _imported(ws, service, cwd, cwd, module, attr.split("(")[0] or None, factory)
+    found = _imported(ws, service, cwd, cwd, module, attr.split("(")[0] or None, factory)
+    if found is None or not launch.runs_script:
+        return found
+    # `python -m app.serve` (or `-m app`, its `__main__`) runs a module whose `uvicorn.run`
+    # may name the app: imported, as `-m` imports, from the working directory
+    ran = _package_main(ws, found.path)
+    served = _served_by(ws, service, cwd, cwd, ran, found.package)
+    return served or (_as_module(found, ran) if ran != found.path else found)
 
 
 def _imported(ws: Workspace, service: BuiltService, first: str, cwd: str, module: str,
@@ -315,7 +325,22 @@ def _script(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppM
     path = locate(ws.tree, service, cwd, target)
     if path is None:
         return None
-    return _served_by(ws, service, cwd, target, path) or _as_script(path)
+    # `python serve.py` puts the script's own folder first on sys.path
+    first = posixpath.dirname(posixpath.normpath(posixpath.join(cwd, target)))
+    return _served_by(ws, service, first, cwd, path) or _as_script(path)
+
+
+def _package_main(ws: Workspace, path: str) -> str:
+    """The file `python -m` runs for the module at `path`: a package's `__main__.py`."""
+    if posixpath.basename(path) != "__init__.py":
+        return path
+    main = posixpath.join(posixpath.dirname(path), "__main__.py")
+    return main if ws.tree.exists(main) else path
+
+
+def _as_module(found: AppModule, ran: str) -> AppModule:
+    """The package's `__main__.py` that `python -m package` runs, as the module it is."""
+    return replace(found, path=ran, module=found.module + ".__main__")
 
 
 def _as_script(path: str) -> AppModule:
@@ -324,24 +349,31 @@ def _as_script(path: str) -> AppModule:
 
 
 def run_first(module: AppModule) -> AppModule:
-    """What Python runs first for the app module: its runner script, as a top-level module
-    (`python serve.py` before the `app.main` its `uvicorn.run` names), else the module."""
-    return _as_script(module.runner) if module.runner is not None else module
+    """What Python runs first for the app module: its runner, as a top-level module
+    (`python serve.py` before the `app.main` its `uvicorn.run` names) or as the package
+    module `-m` runs (`python -m app.serve`), else the module."""
+    if module.runner is None:
+        return module
+    if not module.runner_package:
+        return _as_script(module.runner)
+    name = posixpath.basename(module.runner)[:-3]
+    return AppModule(module.runner, module.root, f"{module.runner_package}.{name}", None, False,
+                     False, True)
 
 
-def _served_by(ws: Workspace, service: BuiltService, cwd: str, target: str,
-               script: str) -> AppModule | None:
-    """The module the script's `uvicorn.run("app.main:app")` names, as `python serve.py`
-    imports it: from the script's own folder, which Python puts first on sys.path. None
-    when the call names no string, names the script itself, or a module not in the image."""
+def _served_by(ws: Workspace, service: BuiltService, first: str, cwd: str,
+               script: str, package: str = "") -> AppModule | None:
+    """The module the script's `uvicorn.run("app.main:app")` names, as the script imports
+    it: from `first`, the folder Python puts first on sys.path (`python serve.py`: the
+    script's own; `python -m app.serve`: the working directory). None when the call names no
+    string, names the script itself, or a module not in the image."""
     serves = service.app.listen.serves
     if serves is None:
         return None
     module, _, attr = serves.target.partition(":")
-    folder = posixpath.dirname(posixpath.normpath(posixpath.join(cwd, target)))
-    found = _imported(ws, service, folder, cwd, module, attr, serves.factory)
-    return replace(found, runner=script) if found is not None and found.path != script \
-        else None
+    found = _imported(ws, service, first, cwd, module, attr, serves.factory)
+    return replace(found, runner=script, runner_package=package) \
+        if found is not None and found.path != script else None
 
 
 def _fastapi_file(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:
@@ -438,7 +470,8 @@ def import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
 def _import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
     """The runner script's import path first (it runs at the top level), then the module's."""
     modules = Modules(ws.read, module.root)
-    ran = modules.import_packages(module.runner, "") if module.runner is not None else {}
+    ran = modules.import_packages(module.runner, module.runner_package) \
+        if module.runner is not None else {}
     return ran | {path: package for path, package in modules.import_packages(
         module.path, module.package).items() if path not in ran}
 

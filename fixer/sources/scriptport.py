@@ -142,10 +142,15 @@ def _copied_script(target: str, in_image: Callable[[str], str | None]) -> str | 
 
 
 def _script_path(tree: Tree, folder: str, target: str) -> str | None:
-    relative = target[3:].replace(".", "/") + ".py" if target.startswith("-m ") else target
-    parts = relative.strip("/").split("/")
+    if target.startswith("-m "):   # a module, else a package's `__main__.py`
+        stem = target[3:].replace(".", "/")
+        return next((path for path in (posixpath.normpath(posixpath.join(folder, stem + ".py")),
+                                       posixpath.normpath(posixpath.join(folder, stem,
+                                                                         "__main__.py")))
+                     if tree.exists(path)), None)
+    parts = target.strip("/").split("/")
     # `/app/run.py` is under the WORKDIR the build copies the folder to: drop leading folders.
-    for i in range(len(parts) if relative.startswith("/") else 1):
+    for i in range(len(parts) if target.startswith("/") else 1):
         path = posixpath.normpath(posixpath.join(folder, *parts[i:]))
         if tree.exists(path):
             return path
