@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -535,6 +536,18 @@ class Tree:
             link = "/".join(parts[:end])
             if link in links:
                 return link, links[link]
+        return None
+
+    def link_to(self, path: str) -> tuple[str, str] | None:
+        """(link, its target) when a symbolic link of the base leads to `path`, or to a
+        folder on the way to it: a write to `path` changes what the link's path reads too
+        (`b/Dockerfile -> ../a/Dockerfile`). None when no link does."""
+        for link, text in self.source.links().items():
+            if text.startswith("/"):
+                continue   # outside the repository: no path of it leads there
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(link), text))
+            if path == target or path.startswith(target + "/"):
+                return link, target
         return None
 
     def ignored(self, paths: Iterable[str]) -> set[str]:
