@@ -19,8 +19,10 @@ if TYPE_CHECKING:   # a type only: the text formats need not load the engine
 
 JSON_VERSION = 1
 # What a terminal would act on instead of showing: C0 and C1 controls (ESC starts an escape
-# sequence), DEL, and the bidirectional overrides that reorder what is shown.
-_UNPRINTABLE = lazy_compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# sequence), DEL, and the bidirectional overrides that reorder what is shown; and the bytes
+# of a name that is not UTF-8 (`stack\xe9/`, read as the lone surrogates of
+# `surrogateescape`), which a UTF-8 report (JUnit's XML) cannot carry.
+_UNPRINTABLE = lazy_compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
 
 
 def display_path(prefix: str, path: str) -> str:

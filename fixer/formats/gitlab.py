@@ -46,7 +46,7 @@ def _error_issue(error: InputError) -> dict[str, object]:
     return {
         "description": f"fixer could not read this file: {error.message}",
         "check_name": "input-error",
-        "fingerprint": hashlib.sha256(key.encode()).hexdigest()[:16],
+        "fingerprint": hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16],
         "severity": "major",
         "location": {"path": error.path, "lines": {"begin": max(error.line, 1)}},
     }
@@ -98,4 +98,4 @@ def _place(issue: dict[str, object]) -> Place:
 
 def _rehashed(fingerprint: str, place: Place) -> str:
     key = "\0".join((fingerprint, place[0], str(place[1]), place[2]))
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]

@@ -70,7 +70,7 @@ def rule_descriptor(rule: Rule, urls: dict[str, str] | None = None) -> dict[str,
 def artifact(path: str, prefix: str = "") -> dict[str, str]:
     """A file by its path from the repository's root (`prefix`: the checked folder's path
     from there), which is where code scanning looks for it."""
-    return {"uri": quote(prefix + path), "uriBaseId": ROOT_ID}
+    return {"uri": quote(prefix + path, errors="surrogateescape"), "uriBaseId": ROOT_ID}
 
 
 def repository_root(folder: Path) -> tuple[Path, str]:

@@ -275,7 +275,7 @@ class Finding:
     def _hashed(self, path: str, subject: str) -> str:
         import hashlib   # here: a text report never hashes, and the import costs a few ms
         key = "\0".join((self.rule.code, self.service or "", path, subject))
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
     @property
     def fixable(self) -> bool:
