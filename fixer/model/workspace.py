@@ -118,6 +118,16 @@ class Workspace:
             self.record_error(exc)
             return None
 
+    def scan(self, path: str) -> TextFile | None:
+        """A file read only to be searched (every source file of the repository, for the
+        addresses it writes); None when absent or unreadable, which is no input error: a
+        file no stack builds or runs (a Latin-1 tool script, a 7 MB bundle) stops nothing.
+        A rule that needs the file reads it with `read`, and reports it."""
+        try:
+            return self.tree.read(path) if self.tree.exists(path) else None
+        except InputError:
+            return None
+
     def dockerfile(self, path: str) -> dockerfile.Dockerfile | None:
         file = self.read(path)
         if file is None:

@@ -80,7 +80,7 @@ _CREATED: Memo[dict[str, tuple[Extension, str] | None]] = Memo("extensions creat
 
 def _created(ws: Workspace, folder: str) -> tuple[Extension, str] | None:
     for path in tree_index.files_under(ws.tree, folder):
-        file = ws.read(path) if posixpath.splitext(path)[1] in (".py", ".sql") else None
+        file = ws.scan(path) if posixpath.splitext(path)[1] in (".py", ".sql") else None
         for match in _CREATE.finditer(file.text) if file is not None else ():
             extension = next((e for e in _EXTENSIONS if e.words in match.group(1).lower()), None)
             if extension is not None:

@@ -76,7 +76,7 @@ def _option_paths(ws: Workspace, option: str, pattern: re.Pattern[str]) -> list[
     leaves the repository."""
     found: list[str] = []
     for path in sorted(p for p in ws.tree.paths() if is_build_script(p)):
-        file = ws.read(path)
+        file = ws.scan(path)
         if file is None or option not in file.text:
             continue
         for match in pattern.finditer(file.text):
@@ -97,7 +97,7 @@ def _script_variables(ws: Workspace) -> frozenset[str]:
     found: set[str] = set()
     for path in sorted(p for p in ws.tree.paths() if is_build_script(p)
                        and "compose" not in posixpath.basename(p)):
-        file = ws.read(path)
+        file = ws.scan(path)
         if file is None or not _RUNS_COMPOSE.search(file.text):
             continue
         for match in _INLINE.finditer(file.text):

@@ -215,7 +215,7 @@ def _source_urls(ws: Workspace) -> dict[tuple[str, int], str]:
     for path in sorted(p for p in ws.tree.paths() if p.endswith(".py") or
                        (_FRONTEND_CONFIG.search(p) and p not in compose_env) or
                        (_FRONTEND_SOURCE.search(p) and not _BUILT_FOLDERS.search(p))):
-        file = ws.read(path)
+        file = ws.scan(path)
         if file is None or _PORT_DIGITS.search(file.text) is None:
             continue
         for match in _SOURCE_URL.finditer(file.text):

@@ -1,0 +1,2 @@
+// café
+console.log(1)
