@@ -257,9 +257,10 @@ def _children(node: Node) -> list[Node]:
 def _check_unique_keys(path: str, node: yaml.MappingNode) -> None:
     """A key written twice in one mapping: YAML forbids it and Compose refuses the file,
     while a reader that takes the first (or the last) would fix a value Compose never
-    uses. Compose compares keys as text (`1` and `"1"` clash)."""
-    keys = {str(k.value) if isinstance(k, yaml.ScalarNode) else id(k) for k, _ in node.value}
-    if len(keys) != len(node.value):
+    uses. Compose compares keys as text (`1` and `"1"` clash). A key that is a list or a
+    mapping (`? [a, b]`) Compose refuses too: no key of its files may be one."""
+    keys = {str(k.value) if isinstance(k, yaml.ScalarNode) else None for k, _ in node.value}
+    if None in keys or len(keys) != len(node.value):
         _raise_duplicate(path, node)
 
 
@@ -267,7 +268,9 @@ def _raise_duplicate(path: str, node: yaml.MappingNode) -> None:
     first: dict[str, Node] = {}
     for key, _value in node.value:
         if not isinstance(key, yaml.ScalarNode):
-            continue
+            raise InputError(path, key.start_mark.line + 1,
+                             "a key that is a list or a mapping: Compose refuses the file "
+                             "(its keys are strings)")
         earlier = first.setdefault(str(key.value), key)
         if earlier is not key:
             raise InputError(path, key.start_mark.line + 1,
