@@ -19,7 +19,7 @@ from fixer.facts.ports.references import (
     service_claims,
     unread_proxies,
 )
-from fixer.facts.ports.shortsyntax import ShortPort, parse_short
+from fixer.sources.shortports import ShortPort, parse_short
 from fixer.facts.ports.side import choose, http_claims
 from fixer.facts.ports.urls import find_urls
 from fixer.model.services import Service

@@ -103,7 +103,7 @@ def test_a_service_with_a_merge_tag_overrides_even_with_a_build_of_its_own(
 
 def test_a_file_with_only_networks_and_volumes_is_no_stack(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "networks:\n  shared: {}\nvolumes:\n  data: {}\n",
-                          "svc/compose.yaml": WEB, "other/compose.yaml": "services:\n"})
+                          "svc/compose.yaml": WEB, "other/compose.yaml": "services: {}\n"})
     assert stacks(tmp_path) == [["svc/compose.yaml"]]
 
 

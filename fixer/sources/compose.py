@@ -17,6 +17,7 @@ from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile
 from fixer.sources.anchors import AnchorSpan, anchor_around, anchor_at, shared_anchors
 from fixer.sources.compose_shape import check_document, compose_text, kind
+from fixer.sources.shortports import parse_short
 
 try:  # the C composer; the pure-Python one gives the same nodes, slower
     _Composer: type = yaml.CSafeLoader
@@ -109,15 +110,66 @@ def parse(file: TextFile) -> ComposeDoc | None:
         raise InputError(file.path, root.start_mark.line + 1, "a compose file must be a mapping")
     check_document(file.path, root)
     doc = ComposeDoc(file, root)
+    _check_top_level(doc, root)
     services = get(Value(root), "services")
     if services is not None and isinstance(services.node, yaml.MappingNode):
+        _check_service_names(doc, services.node)
         for key, value in items(services):
             doc.services[key] = value
-    elif services is not None and not _is_null(services.node):
+    elif services is not None:   # Compose refuses an empty `services:` too
         raise InputError(file.path, doc.line(services.node), "`services` must be a mapping")
     for name, value in doc.services.items():
         _check_shape(doc, value.node, f"services.{name}", _SERVICE)
+        _check_ports(doc, name, value)
     return doc
+
+
+# the top-level keys of Compose's schema; `x-` keys are extensions
+_TOP_LEVEL = frozenset({"version", "name", "include", "services", "networks", "volumes",
+                        "secrets", "configs", "models"})
+
+
+def _check_top_level(doc: ComposeDoc, root: yaml.MappingNode) -> None:
+    """InputError for a top-level key Compose's schema does not have (`servics:`): Compose
+    refuses the file, which fixer would otherwise pass as one with no services."""
+    for key, _value in root.value:
+        name = str(key.value)
+        if name not in _TOP_LEVEL and not name.startswith("x-") and not key.tag.endswith(":merge"):
+            raise InputError(doc.path, doc.line(key), f"`{name}` is no top-level key of a "
+                             "compose file: Compose refuses the file")
+
+
+def _check_service_names(doc: ComposeDoc, services: yaml.MappingNode) -> None:
+    """InputError for a service name YAML reads as no string (`1:`, `true:`): Compose
+    refuses it (quoted, `"1":` is a name)."""
+    for key, _value in services.value:
+        if not key.tag.endswith(":merge") and key.value != MERGE_KEY and kind(key) != "string":
+            raise InputError(doc.path, doc.line(key), f"service name `{key.value}` is not a "
+                             "string: Compose refuses the file (quote it)")
+
+
+def _check_ports(doc: ComposeDoc, name: str, service: Value) -> None:
+    """InputError for a short `ports` entry of three parts whose first is no IP address
+    (`9000:8000:1`): Compose refuses it, and read as written its container port is 1."""
+    ports = get(service, "ports")
+    for index, entry in enumerate(elements(ports)):
+        text = scalar(entry)
+        if text is None or "$" in text or text.count(":") < 2:
+            continue
+        host_ip = parse_short(text).host_ip
+        if host_ip is not None and not _is_ip(host_ip.removeprefix("[").removesuffix("]")):
+            raise InputError(doc.path, doc.line(entry.node),
+                             f"services.{name}.ports[{index}]: `{host_ip}` of `{text}` is no IP "
+                             "address: Compose refuses the file")
+
+
+def _is_ip(text: str) -> bool:
+    import ipaddress   # here: only a port with a host IP asks
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _why(exc: yaml.MarkedYAMLError) -> str:

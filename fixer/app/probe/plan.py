@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from fixer.core.envfile import interpolate
 from fixer.facts.health.healthroute import Source, plan, probe_paths
-from fixer.facts.ports.shortsyntax import parse_short
+from fixer.sources.shortports import parse_short
 from fixer.model.appservice import app_services
 from fixer.model.services import BuiltService, Service, Stack
 from fixer.model.stacks import CANONICAL

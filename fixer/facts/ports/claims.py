@@ -17,7 +17,7 @@ import yaml
 from fixer.core.envfile import interpolate
 from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
-from fixer.facts.ports.shortsyntax import body, parse_short
+from fixer.sources.shortports import body, parse_short
 from fixer.facts.ports.urls import LOCAL_HOSTS, find_urls
 from fixer.model.services import Service
 from fixer.sources.compose import (
