@@ -61,6 +61,9 @@ def compiled_known(file: TextFile) -> bool:
 
 
 def _compile(file: TextFile) -> CompileError | None:
+    declared = _declaration_problem(file)
+    if declared is not None:
+        return declared
     ahead = compile_ahead.answer(file)   # the same answer, from a worker on another core
     if ahead is not None:
         return None if ahead.compiles else CompileError(ahead.line, ahead.message)
@@ -73,6 +76,23 @@ def _compile(file: TextFile) -> CompileError | None:
         return CompileError(exc.lineno or 1, f"{type(exc).__name__}: {exc.msg}")
     except (ValueError, RecursionError) as exc:   # a NUL character; nesting too deep
         return CompileError(1, f"{type(exc).__name__}: {exc}")
+    return None
+
+
+def _declaration_problem(file: TextFile) -> CompileError | None:
+    """Why Python refuses the module's coding declaration (PEP 263), which fixer, reading
+    the file as UTF-8 where the declaration is no codec it can use, does not: a codec other
+    than UTF-8 after a UTF-8 BOM, or one Python does not know. Compiling the text alone
+    passes both."""
+    if "coding" not in "\n".join(file.text.split("\n", 2)[:2]):
+        return None   # no declaration: nothing to refuse
+    try:
+        tokenize.detect_encoding(io.BytesIO(file.encode()).readline)
+    except SyntaxError as exc:
+        said = str(exc.msg or exc)
+        if file.bom and said.startswith("encoding problem"):   # tokenize says `utf-8` only
+            said = "encoding problem: a UTF-8 BOM, then a coding declaration of another codec"
+        return CompileError(1, f"SyntaxError: {said}")
     return None
 
 

@@ -1,0 +1,4 @@
+﻿# -*- coding: latin-1 -*-
+from fastapi import FastAPI
+
+app = FastAPI()

@@ -1,0 +1,4 @@
+# -*- coding: klingon -*-
+from fastapi import FastAPI
+
+app = FastAPI()
