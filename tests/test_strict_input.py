@@ -286,6 +286,13 @@ def test_aliases_compose_files_use_are_read() -> None:
     pytest.param("ARG VERSION=3.12\n", 1, "no FROM instruction", id="arg-only"),
     pytest.param("ARG V=3.12\nWORKDIR /app\nFROM python:${V}-slim\nCMD [\"python\"]\n", 2,
                  "WORKDIR before the first FROM", id="before-from"),
+    pytest.param("FROM python:3.12\nRUNN pip install fastapi\nCMD [\"python\"]\n", 2,
+                 "unknown instruction RUNN: the build fails", id="unknown-instruction"),
+    pytest.param("FROM python:3.12\nCMD [\"python\"]\nx\n", 3,
+                 "unknown instruction X: the build fails", id="stray-word"),
+    pytest.param("FROM\nCMD [\"python\"]\n", 1, "FROM names no image", id="from-no-image"),
+    pytest.param("FROM python:3.12 AS app\nFROM python:3.12-slim AS App\nCMD [\"python\"]\n",
+                 2, "stage name `App` is used twice (first at line 1)", id="stage-name-twice"),
 ])
 def test_dockerfile_without_stage_is_an_error(tmp_path: Path, dockerfile: str, line: int,
                                               message: str) -> None:

@@ -375,6 +375,32 @@ def _outside_stage(parsed: dockerfile.Dockerfile) -> InputError | None:
     if not parsed.stages:
         return InputError(parsed.path, 1, "no FROM instruction: the Dockerfile contains no "
                           "stages to build")
+    return _refused_in_stages(parsed)
+
+
+# the instructions BuildKit builds; it parses any word, and stops the build at another
+_INSTRUCTIONS = frozenset({"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD",
+                           "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD",
+                           "STOPSIGNAL", "HEALTHCHECK", "SHELL"})
+
+
+def _refused_in_stages(parsed: dockerfile.Dockerfile) -> InputError | None:
+    """What BuildKit refuses in the stages before it builds: an instruction it does not know
+    (`RUNN`, a stray word), a FROM that names no image, two stages of one name."""
+    named: dict[str, int] = {}
+    for stage in parsed.stages:
+        start = stage.instructions[0]
+        if not start.value or not start.value[0]:
+            return InputError(parsed.path, start.line, "FROM names no image: the build fails")
+        if stage.name is not None:
+            first = named.setdefault(stage.name.lower(), start.line)
+            if first != start.line:
+                return InputError(parsed.path, start.line, f"stage name `{stage.name}` is "
+                                  f"used twice (first at line {first}): the build fails")
+        unknown = next((i for i in stage.instructions if i.cmd not in _INSTRUCTIONS), None)
+        if unknown is not None:
+            return InputError(parsed.path, unknown.line, f"unknown instruction {unknown.cmd}: "
+                              "the build fails")
     return None
 
 
