@@ -32,7 +32,7 @@ BAD_CASES = [
                  "bad/compose.yaml:3: `services` must be a mapping", id="services-not-a-mapping"),
     case({"bad/compose.yaml": "services:\n  a:\n    build: ./svc\n",
                   "bad/svc/Dockerfile": b"FROM python:3.12-slim\n\x00\x01\x02"},
-                 "bad/svc/Dockerfile:1: binary file", id="nul-byte-dockerfile"),
+                 "bad/svc/Dockerfile:2: binary file", id="nul-byte-dockerfile"),
     case({"bad/compose.yaml": "services:\n  a:\n    build: ./svc\n",
                   "bad/svc/Dockerfile": b"FROM python:3.12-slim\n# caf\xe9\n"},
                  "bad/svc/Dockerfile:2: not valid utf-8", id="latin-1-dockerfile"),

@@ -212,7 +212,11 @@ def test_severity_from_the_file_and_overridden_on_the_cli(tmp_path: Path) -> Non
     ("fixer.toml", 'health-paths = ["ping"]\n',
      'fixer.toml:1: "health-paths": \'ping\' is not a URL path (it must start with "/")'),
     ("pyproject.toml", '[tool]\nfixer = 3\n', "pyproject.toml:2: [tool.fixer] must be a table"),
-    ("fixer.toml", 'select = [\n', "fixer.toml: invalid TOML"),
+    ("fixer.toml", 'select = [\n', "fixer.toml:1: invalid TOML"),
+    ("fixer.toml", '\ufeffselect = ["P"]\nseverity = "info"\n',
+     'fixer.toml:2: "severity" must be one of error, warning, not "info"'),
+    ("fixer.toml", 'fix-time-budget = nan\n',
+     'fixer.toml:1: "fix-time-budget" must be a number of seconds over 0, not nan'),
 ])
 def test_a_bad_configuration_is_an_error_naming_file_line_and_key(
         tmp_path: Path, name: str, text: str, expected: str) -> None:

@@ -69,7 +69,7 @@ def test_each_encoding_is_recognised(kind: str) -> None:
 def test_a_nul_byte_makes_a_binary_file() -> None:
     with pytest.raises(InputError) as caught:
         decode("svc/Dockerfile", b"FROM x\n\x00\x01")
-    assert str(caught.value) == "svc/Dockerfile:1: binary file (NUL byte), not text"
+    assert str(caught.value) == "svc/Dockerfile:2: binary file (NUL byte), not text"
 
 
 def test_invalid_utf8_names_its_line() -> None:

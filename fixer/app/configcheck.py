@@ -127,7 +127,7 @@ def check_size(file: ConfigFile, key: str, value: Any, root: Path) -> int:
 
 def check_seconds(file: ConfigFile, key: str, value: Any, root: Path) -> float:
     """A duration in seconds, over 0 (an integer or a decimal)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise file.fail(f'"{key}" must be a number of seconds over 0, not {_shown(value)}', key)
     return float(value)
 

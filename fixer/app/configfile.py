@@ -157,7 +157,8 @@ def _read(path: Path, shown: str, read: FileReader = on_disk) -> str | None:
     """The file's text; None when it does not exist."""
     try:
         data = read(path)
-        return None if data is None else data.decode("utf-8")
+        # a BOM is no TOML, and editors write one: read past it, as a compose file's
+        return None if data is None else data.decode("utf-8-sig")
     except InputError as exc:
         raise ConfigError(f"{shown}:{exc.line}: {exc.message}") from None
     except UnicodeDecodeError:
@@ -170,7 +171,20 @@ def _parse(text: str, shown: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{shown}:{_error_line(str(exc), text)}: invalid TOML: "
+                          f"{_TOML_PLACE.sub('', str(exc))}") from None
+
+
+# where tomllib says the error is: `(at line 3, column 7)`, `(at end of document)`
+_TOML_PLACE = lazy_compile(r" \(at (?:line (\d+), column \d+|end of document)\)$")
+
+
+def _error_line(message: str, text: str) -> int:
+    """The line of a TOML error, as the other errors name theirs: `file:line:`."""
+    found = _TOML_PLACE.search(message)
+    if found is not None and found.group(1):
+        return int(found.group(1))
+    return max(1, text.count("\n") + (not text.endswith("\n")))
 
 
 def _table(text: str, table: tuple[str, ...], shown: str) -> dict[str, Any] | None:

@@ -95,8 +95,9 @@ def decode(path: str, data: bytes) -> TextFile:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return TextFile(path, _decode(path, data[len(bom):], encoding), encoding, True)
-    if b"\x00" in data:
-        raise InputError(path, 1, "binary file (NUL byte), not text")
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise InputError(path, data.count(b"\n", 0, nul) + 1, "binary file (NUL byte), not text")
     encoding = _coding_cookie(path, data)
     return TextFile(path, _decode(path, data, encoding), encoding, False)
 
