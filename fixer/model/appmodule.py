@@ -86,6 +86,9 @@ def _find(ws: Workspace, service: Service) -> AppModule | None:
             return found
         if _names_a_file(launch):   # `fastapi run app/main.py` with no such file in the
             return None             # image: the container stops; another main.py is a guess
+        if any("$" in folder for folder in _words(service, launch)[1]):
+            return None   # `cd "$APP_DIR"`, or in a branch: the folder the server runs in is
+            # not known, and the WORKDIR's main.py may be another module than the one it runs
         guessed = _guess(ws.tree, service.app.folder)
         named = _module_named(launch)
         # `uvicorn main:app` that fixer cannot place: `src/main.py` is another module, and
@@ -421,10 +424,17 @@ def _words(service: BuiltService, launch: Launch) -> tuple[list[str], list[str]]
 
 
 def _segment(segments: list[list[str]], launch: Launch) -> tuple[list[str], list[str]]:
+    """The segment that starts the server, and the folders `cd` and `pushd` move to before
+    it (`popd` back to where its `pushd` was)."""
     cds: list[str] = []
+    pushed: list[list[str]] = []
     for segment in segments:
-        if segment[0] == "cd" and len(segment) == 2:
+        if segment[0] in ("cd", "pushd") and len(segment) == 2:
+            if segment[0] == "pushd":
+                pushed.append(list(cds))
             cds.append(segment[1])
+        elif segment[0] == "popd" and len(segment) == 1:
+            cds = pushed.pop() if pushed else [*cds, "$OLDPWD"]   # unknown: found nowhere
         elif launch.target and any(launch.target in word for word in segment) or \
                 not launch.target and launch.server in segment:
             return segment, cds

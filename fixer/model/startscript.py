@@ -83,6 +83,9 @@ _STARTS: Memo[tuple[int, Launch, tuple[tuple[str, ...], ...]] | None] = \
     Memo("server a start script starts")
 # commands that change the folder the commands after them run in
 _MOVES = frozenset({"cd", "pushd", "popd"})
+# what a move in a branch, a loop or a function leaves the folder as: a variable's value,
+# which no file of the repository is found under (`cd "$DIR"` reads so too)
+UNKNOWN_FOLDER = ("cd", "$FOLDER_A_BRANCH_DECIDES")
 
 
 def _shell_script(text: str) -> bool:
@@ -100,11 +103,11 @@ def _server_line(file: TextFile) -> tuple[int, Launch, tuple[tuple[str, ...], ..
     """The one line that starts a known server, when it runs unconditionally: outside every
     branch, loop and function of the script (`if [ -n "$MIGRATE" ]; then alembic upgrade
     head; fi` before it is fine), and not after a test on its own line; with the commands
-    run on the way to it. None too when a branch may change the folder before it (`if ...;
-    then cd src; fi`): where the server starts is then the shell's decision."""
+    run on the way to it. A branch that may change the folder before it (`if ...; then cd
+    src; fi`) leaves the folder unknown: where the app module is, is then the shell's
+    decision, while the server's command is still read."""
     found: list[tuple[int, Launch, tuple[tuple[str, ...], ...]]] = []
     commands: list[tuple[str, ...]] = []
-    moved_in_branch = False
     depth = 0
     for match in _LOGICAL_LINE.finditer(file.text):
         line = match.group(0).strip()
@@ -115,14 +118,14 @@ def _server_line(file: TextFile) -> tuple[int, Launch, tuple[tuple[str, ...], ..
         enclosed = depth > 0 or any(w in _OPENS | _TESTS or w.endswith("()") for w in firsts)
         for word in firsts:
             depth += (word in _OPENS or word.endswith("()")) - (word in _CLOSES)
-        if enclosed:
-            moved_in_branch = moved_in_branch or any(w in _MOVES for w in firsts)
-        else:
+        if not enclosed:
             commands += [tuple(words) for words in segments]
+        elif any(w in _MOVES for w in firsts):   # the folder is the shell's decision from here
+            commands.append(UNKNOWN_FOLDER)
         launch = find_launch([line], shell_form=True)
         if launch is not None and (launch.server is not None or _execs_python(segments)):
-            if enclosed or moved_in_branch:
-                return None   # which server starts, if any, and where: the shell's decision
+            if enclosed:
+                return None   # which server starts, if any, is the shell's decision
             found.append((match.end(), launch, tuple(commands)))
     return found[0] if len(found) == 1 else None
 

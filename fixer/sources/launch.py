@@ -186,18 +186,44 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
         return None
     program = argv[0].rsplit("/", 1)[-1]
     if re.match(r"^python[\d.]*$", program) and len(argv) >= 2:
-        if argv[1] == "-m" and len(argv) >= 3:
-            if argv[2] in SERVERS:
-                return _server_launch(argv[2], argv[3:], offset + 3)
-            return Launch(None, "-m " + argv[2], None, runs_script=True)
-        if argv[1].endswith(".py"):
-            return Launch(None, argv[1], None, runs_script=True)
+        at = _python_options_end(argv)   # `python -u serve.py`, `python -X dev -m uvicorn`
+        if at is None or at >= len(argv):
+            return None
+        if argv[at] == "-m" and len(argv) > at + 1:
+            if argv[at + 1] in SERVERS:
+                return _server_launch(argv[at + 1], argv[at + 2:], offset + at + 2)
+            return Launch(None, "-m " + argv[at + 1], None, runs_script=True)
+        if argv[at].endswith(".py"):
+            return Launch(None, argv[at], None, runs_script=True)
         return None
     if program == "fastapi" and argv[1:2] not in (["run"], ["dev"]):
         return None   # `fastapi` alone prints its help: an ENTRYPOINT script's sub-command
     if program in SERVERS:
         return _server_launch(program, argv[1:], offset + 1)
     return None
+
+
+# the interpreter's own options before `-m` or the script: alone, or taking the next word
+_PYTHON_FLAGS = frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-b", "-bb", "-q",
+                           "-v", "-d", "-P", "-R"})
+_PYTHON_VALUED = frozenset({"-X", "-W"})
+
+
+def _python_options_end(argv: list[str]) -> int | None:
+    """Where `python`'s own options end in `argv` (`python -u -X dev serve.py`: at
+    `serve.py`); None at an option fixer does not know, which may take the next word."""
+    at = 1
+    while at < len(argv) and argv[at].startswith("-") and argv[at] != "-m":
+        word = argv[at]
+        if word in _PYTHON_FLAGS:
+            at += 1
+        elif word in _PYTHON_VALUED:
+            at += 2
+        elif word[:2] in _PYTHON_VALUED:   # `-Xdev`, `-Wignore`
+            at += 1
+        else:
+            return None
+    return at
 
 
 def _prefix_length(argv: list[str]) -> int | None:

@@ -32,6 +32,8 @@ def parse(file: TextFile) -> ast.Module | None:
 
 
 def _parse(file: TextFile) -> ast.Module | None:
+    if declaration_problem(file) is not None:
+        return None   # Python refuses the file before it parses it
     try:
         return ast.parse(file.text, file.path)
     except (SyntaxError, ValueError):
@@ -61,7 +63,7 @@ def compiled_known(file: TextFile) -> bool:
 
 
 def _compile(file: TextFile) -> CompileError | None:
-    declared = _declaration_problem(file)
+    declared = declaration_problem(file)
     if declared is not None:
         return declared
     ahead = compile_ahead.answer(file)   # the same answer, from a worker on another core
@@ -79,7 +81,7 @@ def _compile(file: TextFile) -> CompileError | None:
     return None
 
 
-def _declaration_problem(file: TextFile) -> CompileError | None:
+def declaration_problem(file: TextFile) -> CompileError | None:
     """Why Python refuses the module's coding declaration (PEP 263), which fixer, reading
     the file as UTF-8 where the declaration is no codec it can use, does not: a codec other
     than UTF-8 after a UTF-8 BOM, or one Python does not know. Compiling the text alone

@@ -46,7 +46,8 @@ Display-only: which side of a conflict to keep, or what a broken line meant, nee
 a person. fixer compiles with the Python it runs on; when the image may run a newer
 Python (a `python:3.13` base, or a base whose version fixer cannot read), syntax
 that only newer versions accept would look broken here, so only what no Python 3
-accepts is reported then: conflict markers and Python 2 syntax.
+accepts is reported then: conflict markers, Python 2 syntax, and a coding declaration
+Python refuses (a UTF-8 BOM before `coding: latin-1`, a codec it does not know).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ _REASONS = {
     "except-list": "write `except E as e:` where it binds the exception (Python 2), and "
                    "`except (A, B):` where it lists types (Python 3.14 accepts them "
                    "without parentheses)",
+    "encoding": "save the file as its coding declaration says, or correct the declaration",
     "syntax": "correct the syntax error",
 }
 

@@ -21,7 +21,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.image.images import may_run_newer_python
 from fixer.model.services import App
-from fixer.sources.python import compile_problem
+from fixer.sources.python import compile_problem, declaration_problem
 
 # git writes `<<<<<<< ours`, `=======`, `>>>>>>> theirs`; a lone `=======` may be a
 # docstring's heading underline
@@ -46,7 +46,7 @@ class Unparsable:
 
     line: int
     compiler: str     # `SyntaxError: invalid syntax`
-    kind: str         # conflict | python2 | syntax
+    kind: str         # conflict | python2 | encoding | syntax
     cause: str = ""   # what in the file causes it, as shown
     except_list: bool = False   # `except A, B:`, which Python 3.14 accepts
 
@@ -91,6 +91,8 @@ def diagnose(file: TextFile) -> Unparsable | None:
     if problem is None:
         return None
     line, message = problem
+    if declaration_problem(file) is not None:   # every Python 3 refuses it so
+        return Unparsable(line, message, "encoding", "its coding declaration")
     marker = _MARKER.search(file.text)
     if marker is not None:   # the compiler may stop later, at the other side's text
         at = file.line_of(marker.start())

@@ -1,0 +1,9 @@
+﻿# -*- coding: latin-1 -*-
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/items")
+def items():
+    return []
