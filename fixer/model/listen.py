@@ -130,6 +130,12 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         else port
 
 
+def _moves_before(region: Region) -> bool:
+    """The start script changes folder before its last command (`cd src`, then `exec python
+    serve.py`): the program it runs is found from there, not from the working directory."""
+    return any(command[0] in ("cd", "pushd", "popd") for command in region.commands[:-1])
+
+
 def _script_port(tree: Tree, found: _Found, port: ListenPort) -> ListenPort:
     """The port a start script's server listens on, with no place in the script a fix may
     edit: fixer rewrites no shell script, and a variable the script sets itself is not the
@@ -157,6 +163,10 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
              own: StageEnv, env: dict[str, str], env_sites: dict[str, Site]) -> ListenPort:
     merged = {**own.values, **env}
     region, launch = found.region, found.launch
+    if launch.runs_script and region.script and _moves_before(region):
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"{region.path} changes folder before it runs `{launch.target}`, "
+                          "and fixer reads that file from the working directory only")
     if launch.runs_script:
         pipenv = re.search(r"\bpipenv[\s\"',]+run\b", tree.read(region.path).text[
             region.start:region.end]) is not None   # pipenv loads the project's `.env`

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+cd src
+exec python serve.py
