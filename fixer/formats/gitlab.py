@@ -11,7 +11,6 @@ rule crash has no place in the repository and is left to the exit code and stder
 
 from __future__ import annotations
 
-import hashlib
 import json
 import posixpath
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from typing import Any, cast
 
 from fixer.core.errors import InputError, RuleCrash
 from fixer.formats.findings import display_path
-from fixer.model.rule import Finding, Severity
+from fixer.model.rule import Finding, Severity, short_digest
 
 SEVERITIES = ("info", "minor", "major", "critical", "blocker")
 _SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "minor"}
@@ -46,7 +45,7 @@ def _error_issue(error: InputError) -> dict[str, object]:
     return {
         "description": f"fixer could not read this file: {error.message}",
         "check_name": "input-error",
-        "fingerprint": hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16],
+        "fingerprint": short_digest(key),
         "severity": "major",
         "location": {"path": error.path, "lines": {"begin": max(error.line, 1)}},
     }
@@ -98,4 +97,4 @@ def _place(issue: dict[str, object]) -> Place:
 
 def _rehashed(fingerprint: str, place: Place) -> str:
     key = "\0".join((fingerprint, place[0], str(place[1]), place[2]))
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return short_digest(key)

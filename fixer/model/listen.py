@@ -24,7 +24,7 @@ from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
 from fixer.model.image_paths import in_image
-from fixer.model.startscript import PASSING_ON, assigns, program_run, script_start
+from fixer.model.startscript import MOVES, PASSING_ON, assigns, program_run, script_start
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
 from fixer.sources.launch import DEFAULT_PORT, Launch, find_launch, resolve_token
@@ -133,7 +133,7 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
 def _moves_before(region: Region) -> bool:
     """The start script changes folder before its last command (`cd src`, then `exec python
     serve.py`): the program it runs is found from there, not from the working directory."""
-    return any(command[0] in ("cd", "pushd", "popd") for command in region.commands[:-1])
+    return any(command[0] in MOVES for command in region.commands[:-1])
 
 
 def _script_port(tree: Tree, found: _Found, port: ListenPort) -> ListenPort:

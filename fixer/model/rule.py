@@ -181,6 +181,13 @@ class Violation:
 _PATH_TOKEN = lazy_compile(r"[\w./-]+")
 
 
+def short_digest(key: str) -> str:
+    """16 hex digits of the key's SHA-256: every fingerprint fixer writes. A name that is not
+    UTF-8 (`stack\\xe9/`) is hashed as its bytes."""
+    import hashlib   # here: a text report never hashes, and the import costs a few ms
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Finding:
     """A Violation stamped with its rule."""
@@ -273,9 +280,7 @@ class Finding:
         return self._hashed(self.path, self.subject)
 
     def _hashed(self, path: str, subject: str) -> str:
-        import hashlib   # here: a text report never hashes, and the import costs a few ms
-        key = "\0".join((self.rule.code, self.service or "", path, subject))
-        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        return short_digest("\0".join((self.rule.code, self.service or "", path, subject)))
 
     @property
     def fixable(self) -> bool:

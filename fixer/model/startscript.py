@@ -82,7 +82,7 @@ def _text(tree: Tree, path: str) -> TextFile | None:
 _STARTS: Memo[tuple[int, Launch, tuple[tuple[str, ...], ...]] | None] = \
     Memo("server a start script starts")
 # commands that change the folder the commands after them run in
-_MOVES = frozenset({"cd", "pushd", "popd"})
+MOVES = frozenset({"cd", "pushd", "popd"})
 # what a move in a branch, a loop or a function leaves the folder as: a variable's value,
 # which no file of the repository is found under (`cd "$DIR"` reads so too)
 UNKNOWN_FOLDER = ("cd", "$FOLDER_A_BRANCH_DECIDES")
@@ -120,7 +120,7 @@ def _server_line(file: TextFile) -> tuple[int, Launch, tuple[tuple[str, ...], ..
             depth += (word in _OPENS or word.endswith("()")) - (word in _CLOSES)
         if not enclosed:
             commands += [tuple(words) for words in segments]
-        elif any(w in _MOVES for w in firsts):   # the folder is the shell's decision from here
+        elif any(w in MOVES for w in firsts):   # the folder is the shell's decision from here
             commands.append(UNKNOWN_FOLDER)
         launch = find_launch([line], shell_form=True)
         if launch is not None and (launch.server is not None or _execs_python(segments)):
