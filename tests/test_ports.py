@@ -453,13 +453,29 @@ def test_app_side_fix_on_a_shared_dockerfile(other: str, reason: str | None) -> 
         assert '"--port", "8080"]' in diff and "localhost:8080/health" in diff, diff
 
 
+WEB_ON_ITS_OWN_COMMAND = ('  web:\n    build: ./backend\n'
+                          '    command: uvicorn app.main:app --port 8000\n'
+                          '    ports: ["8080:8080"]\n')
+
+
 def test_compose_side_fix_ignores_the_shared_dockerfile() -> None:
-    """A compose `command:` edit changes web alone, whoever else builds its image."""
-    web = ('  web:\n    build: ./backend\n    command: uvicorn app.main:app --port 8000\n'
-           '    ports: ["8080:8080"]\n')
+    """A compose `command:` edit changes web alone, whoever else builds its image; web's
+    own healthcheck moves with it."""
+    web = WEB_ON_ITS_OWN_COMMAND + ('    healthcheck:\n      test: ["CMD", "curl", "-f", '
+                                    '"http://localhost:8000/health"]\n')
     outcome = fix(shared_repo(web + "  admin:\n    build: ./backend\n"), select="P001")
     assert outcome.applied and "backend/Dockerfile" not in outcome.diff, outcome
     assert "-    command: uvicorn app.main:app --port 8000" in outcome.diff, outcome.diff
+    assert '+      test: ["CMD", "curl", "-f", "http://localhost:8080/health"]' in outcome.diff
+
+
+def test_compose_side_fix_leaves_no_image_healthcheck_behind() -> None:
+    """Moved by its compose `command:`, web would still run the image's HEALTHCHECK on 8000:
+    its container would never be healthy. The Dockerfile is admin's too."""
+    outcome = fix(shared_repo(WEB_ON_ITS_OWN_COMMAND + "  admin:\n    build: ./backend\n"),
+                  select="P001")
+    refused(outcome, "web runs the image's HEALTHCHECK (backend/Dockerfile:5), which probes "
+                     "8000 and stays: on 8080 its container would never be healthy")
 
 
 

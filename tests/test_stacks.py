@@ -177,6 +177,20 @@ def test_a_file_relying_on_a_service_it_does_not_define_joins_the_base(tmp_path:
     assert compose_config(tmp_path, ["compose.yaml", "compose.prod.yaml"]).returncode == 0
 
 
+
+def test_a_chain_of_files_each_relying_on_the_last_is_one_stack(tmp_path: Path) -> None:
+    # `-f db.yml -f apps.yml -f web.yml`: web's file needs api, which apps' file brings to
+    # db's stack once it joins it; each file alone, or web's with db's, Compose refuses
+    write_tree(tmp_path, {"compose.db.yml": "services:\n  db:\n    image: postgres:17\n",
+                          "compose.apps.yml": "services:\n  api:\n    build: ./api\n"
+                                              "    depends_on:\n      - db\n",
+                          "compose.web.yml": PROD_PROXY, "api/Dockerfile": dockerfile(8000),
+                          "api/app/main.py": APP})
+    chain = ["compose.db.yml", "compose.apps.yml", "compose.web.yml"]
+    assert stacks(tmp_path) == [chain]
+    assert compose_config(tmp_path, ["compose.db.yml", "compose.web.yml"]).returncode != 0
+    assert compose_config(tmp_path, chain).returncode == 0
+
 def test_a_fragment_joins_the_base_its_builds_resolve_from(tmp_path: Path) -> None:
     fragment = ("services:\n  api:\n    build: ../services/api\n    depends_on:\n"
                 "      - rabbitmq\n")

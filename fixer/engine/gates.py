@@ -27,7 +27,7 @@ def hold(findings: list[Finding], unsafe: bool = False) -> list[Finding]:
             continue
         if finding.rule.stops_start and not finding.violation.starts:
             stopped.setdefault(finding.service, finding)
-        if finding.rule.settles_port:
+        if finding.rule.settles_port and not finding.violation.keeps_port:
             disputed.setdefault(finding.service, finding)
     if stopped or disputed:
         findings = [_on_disputed_port(_held(finding, stopped), disputed) for finding in findings]

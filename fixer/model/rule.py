@@ -149,6 +149,9 @@ class Violation:
     # The fix writes the port the service listens on now (C004's probe, P002's EXPOSE): held
     # while a finding of a SETTLES_PORT rule disputes that port and has no safe fix
     writes_port: bool = False
+    # A finding of a SETTLES_PORT rule that disputes no listen port (P001 on the image's
+    # HEALTHCHECK probe: the probe moves, the app stays): it holds no `writes_port` fix
+    keeps_port: bool = False
     # (rule code, service): the findings whose fixes this one's fix follows (C003's gate on a
     # healthcheck D003 or P001 repairs; a `depends_on` list waiting for C004 or C005). While
     # each is there with a safe fix, or waits in turn, the finding waits (engine/gates.py):

@@ -212,10 +212,7 @@ def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]]
     stacks.extend(by_files)
     bases = _Bases(stacks, swaps, exists)
     overlays.extend(bases.take_partial_overlays(by_files))
-    for overlay in sorted(overlays, key=lambda d: d.path):
-        base = bases.base_for(overlay)
-        if base is not None:
-            base.append(overlay)
+    bases.join(overlays, by_files)
     return [stack for stack in stacks if stack]
 
 
@@ -281,6 +278,34 @@ class _Bases:
         for name in names:
             self.by_name.setdefault(name, []).append(stack)
         self.by_folder.setdefault(posixpath.dirname(stack[0].path), []).append(stack)
+
+    def join(self, overlays: list[ComposeDoc], stacks: Stacks) -> None:
+        """Each overlay appended to its base, in path order. A file that relies on a service
+        another overlay brings (`web` needs `api`, from a file that needs `db` and so joins
+        db's stack) finds that base on a later pass, once the stacks know what joined them;
+        an overlay with no base is left out, as Compose cannot load it alone."""
+        pending = sorted(overlays, key=lambda d: d.path)
+        while pending:
+            joined = [(base, overlay) for overlay in pending
+                      for base in [self.base_for(overlay)] if base is not None]
+            for base, overlay in joined:
+                base.append(overlay)
+            for base, overlay in joined:
+                self._learn(base, overlay)
+            more = self.take_partial_overlays(stacks)
+            if not joined and not more:
+                return
+            done = {id(overlay) for _base, overlay in joined}
+            pending = sorted([o for o in pending if id(o) not in done] + more,
+                             key=lambda d: d.path)
+
+    def _learn(self, stack: list[ComposeDoc], overlay: ComposeDoc) -> None:
+        """The overlay's own services are the stack's now: a later overlay may rely on them."""
+        names = self.names.setdefault(id(stack), set())
+        for name in overlay.services:
+            if name not in names:
+                names.add(name)
+                self.by_name.setdefault(name, []).append(stack)
 
     def take_partial_overlays(self, stacks: Stacks) -> list[ComposeDoc]:
         """Files of their own stack that also override a service a base defines (a `-f`

@@ -175,6 +175,19 @@ that `internal_port`; and when an `env_file` of the service sets nginx-proxy's
 No finding for a service with `extends:`: the service it extends may set the command
 that sets the port, and fixer does not follow `extends:`.
 
+The image's own `HEALTHCHECK`, where the service runs it (compose sets no test of its own),
+is a claim too: one whose local URLs all probe another port than the listen port never
+passes (`HEALTHCHECK CMD curl -f http://localhost:8000/health` above `CMD [..., "--port",
+"9000"]`). The probe follows the app: its port is rewritten (safe), and no other fix waits
+for the listen port to settle. Display-only when the HEALTHCHECK is in a stage another stage
+is built FROM too, when another service builds the image and listens elsewhere, and when
+the port is one compose's `command:` or `environment` sets for this service (the image's
+own command listens where the probe asks): a compose healthcheck is the fix there. No
+finding where the command starts another server beside the app that may listen there.
+Moving an app whose service runs the image's HEALTHCHECK by a compose edit alone (its
+`command:`, when other services build the image) is display-only: the probe would stay
+on the port the app leaves, and the container would never be healthy.
+
 Display-only when the claims are ambiguous (several different ports), interpolated
 (`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
 at run time (`proxy_pass http://api:${API_PORT}` in a template), or when the app side
@@ -250,6 +263,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.portsites import Site
 
+from .imageprobe import image_probe, probe_left_behind
 from .portfix import (
     PortMove,
     app_side_move,
@@ -278,6 +292,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     builders = by_stage(ws.apps())
     for service in app_services(ws):
         report = _check(ws, service, builders[service.app.stage_key])
+        if report is None and service.get("extends") is None and len(_runs(ws, service)) == 1:
+            report = image_probe(ws, service, builders[service.app.stage_key])
         if report is not None:
             yield report
 
@@ -378,6 +394,9 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
         elif side.port != listen and ws.config.port_source == "auto":
             side = _pinned(ws, service, listen, ports) or side
         move, reason, title = _plan(ws, service, builders, judged, listen, side, run.override)
+        left = probe_left_behind(service, move, listen) if move is not None else None
+        if left is not None:
+            move, reason = None, left
         shared = ws.shared_anchor(move.spans()) if move is not None else None
         if shared is not None:
             reason = f"the port is written in the YAML anchor &{shared}, which other services share"

@@ -212,11 +212,24 @@ def healthcheck_elsewhere(service: Service, waiting_in: ComposeDoc) -> str | Non
         return None
     setting = [doc for doc, value in service.all("healthcheck") if get(value, "test")]
     base = service.stack.docs[0]
-    if not setting or any(doc is waiting_in or doc is base for doc in setting):
+    if not setting or any(doc is waiting_in or doc is base for doc in setting) or \
+            _brought_with_test(service, waiting_in, setting):
         return None
     return (f"{service.name}'s healthcheck test is set only in {setting[-1].path}, which "
             f"{waiting_in.path} also runs without: there, Compose would stop at a gate on "
             f"{service.name} (no healthcheck configured)")
+
+
+def _brought_with_test(service: Service, waiting_in: ComposeDoc,
+                       setting: list[ComposeDoc]) -> bool:
+    """`waiting_in` relies on the service without defining it (Compose refuses it alone), and
+    every file of the stack that builds or pulls the service sets its test: wherever the file
+    runs, the service comes with its healthcheck (a `-f` chain: web's file needs api, whose
+    file needs db's)."""
+    if service.name in waiting_in.services:
+        return False
+    definers = [doc for key in ("build", "image") for doc, _value in service.all(key)]
+    return bool(definers) and all(any(doc is own for own in setting) for doc in definers)
 
 
 def healthcheck_fragment(test: tuple[str, ...], style: Style,

@@ -1,0 +1,127 @@
+"""P001 on the image's own HEALTHCHECK: it probes the container on a port the app does not
+listen on.
+
+Compose runs the image's HEALTHCHECK when the service sets no `healthcheck.test` of its
+own: a probe of `localhost:8000` while the CMD runs the app on 9000 never passes, the
+container is never healthy, and whatever waits for it with `condition: service_healthy`
+never starts (the stack check says so of C003's gate: "it probes port 8000"). P002's fix of
+a stale `EXPOSE 8000` left the HEALTHCHECK on the line below as it was. The probe follows
+the app: its port is rewritten, the app stays where it is, so the finding disputes no
+listen port (`Violation.keeps_port`: P002's EXPOSE and C004's probe are not held for it).
+"""
+
+from __future__ import annotations
+
+from fixer.core.numbers import number
+from fixer.facts.health.healthchecks import (
+    Health,
+    compose_health,
+    compose_test,
+    dockerfile_health,
+    nearest_healthcheck,
+)
+from fixer.facts.ports.urls import LOCAL_HOSTS, URL
+from fixer.model.rule import Fix, Safety, Violation
+from fixer.model.services import BuiltService
+from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import Instruction, heir_beside, stage_at
+from fixer.sources.portsites import Site
+
+from .portfix import PortMove, beside_the_server, image_listen, nginx_beside_listens
+
+
+def image_probe(ws: Workspace, service: BuiltService,
+                builders: list[BuiltService]) -> Violation | None:
+    """The finding on the image's HEALTHCHECK that the service runs, when each of its local
+    HTTP URLs names a port other than the listen port, and no other server the command
+    starts may listen there (`... & exec nginx`, `--port 9100` beside the app)."""
+    app = service.app
+    listen = app.listen.port
+    check = _image_healthcheck(service) if listen is not None else None
+    sites = _probe_sites(app.dockerfile.path, app.dockerfile.file.text, check) \
+        if check is not None else None
+    if listen is None or check is None or not sites or any(port == listen for port, _site in sites) or \
+            {port for port, _site in sites} & nginx_beside_listens(ws, service) or \
+            beside_the_server(ws, service, [port for port, _site in sites]):
+        return None
+    probed = "/".join(sorted({str(port) for port, _site in sites}))
+    message = (f"{service.name}: the image's HEALTHCHECK probes container port {probed} but "
+               f"the app listens on {listen} ({app.listen.origin})")
+    line = app.dockerfile.file.line_of(check.start)
+    reason = _doubt(ws, service, builders, check, listen)
+    fix = None if reason is not None else \
+        Fix(f"Probe port {listen} in the HEALTHCHECK", Safety.SAFE,
+            PortMove(listen, tuple(site for _port, site in sites)).edits)
+    return Violation(message, app.dockerfile.path, line, 1, service.name, "healthcheck port",
+                     fix, reason, keeps_port=True)
+
+
+def probe_left_behind(service: BuiltService, move: PortMove, listen: int) -> str | None:
+    """Why moving the app is display-only: the service runs the image's HEALTHCHECK, which
+    probes the port the app leaves, and the move does not rewrite it (a compose `command:`
+    moves one service of an image others build too): the container would turn unhealthy."""
+    app = service.app
+    check = _image_healthcheck(service)
+    sites = _probe_sites(app.dockerfile.path, app.dockerfile.file.text, check) \
+        if check is not None else None
+    moved = {(site.path, site.start) for site in move.spans()}
+    left = [site for port, site in sites or [] if port == listen
+            and (site.path, site.start) not in moved]
+    if not left or move.port == listen:
+        return None
+    return (f"{service.name} runs the image's HEALTHCHECK ({app.dockerfile.path}:"
+            f"{app.dockerfile.file.line_of(check.start) if check is not None else 0}), which "
+            f"probes {listen} and stays: on {move.port} its container would never be healthy")
+
+
+def _image_healthcheck(service: BuiltService) -> Instruction | None:
+    """The image's HEALTHCHECK the service runs: compose sets no test and disables none."""
+    app = service.app
+    if compose_health(service) in (Health.CHECKED, Health.DISABLED) or \
+            dockerfile_health(service) is not Health.CHECKED:
+        return None
+    return nearest_healthcheck(app.dockerfile, app.stage)
+
+
+def _probe_sites(path: str, text: str, check: Instruction) -> list[tuple[int, Site]] | None:
+    """Each local HTTP URL of the HEALTHCHECK with the digits of its port; None when one
+    names no port or a variable (`http://localhost/health`, `:${PORT}`): fixer cannot tell
+    what it probes, or has no digits to rewrite."""
+    found: list[tuple[int, Site]] = []
+    for url in URL.finditer(text, check.start, check.end):
+        if url.group("host") not in LOCAL_HOSTS or \
+                url.group("scheme").lower() not in ("http", "https"):
+            continue
+        port = number(url.group("port")) if url.group("port") else None
+        if port is None:
+            return None
+        found.append((port, Site(path, url.start("port"), url.end("port"))))
+    return found
+
+
+def _doubt(ws: Workspace, service: BuiltService, builders: list[BuiltService],
+           check: Instruction, listen: int) -> str | None:
+    """Why the probe is not rewritten: the HEALTHCHECK is another image's too, or the port
+    the service listens on is one deployment's, not the image's."""
+    app = service.app
+    holder = stage_at(app.dockerfile, check.start)
+    other_stage = heir_beside(app.dockerfile, holder, app.stage) if holder is not None else None
+    if holder is not None and other_stage is not None:
+        return (f"the HEALTHCHECK is in stage `{holder.name or holder.index}` of "
+                f"{app.dockerfile.path}, which stage `{other_stage.name or other_stage.index}` "
+                "is also built FROM: the edit would change that image too")
+    own = image_listen(ws, service).port
+    if own != listen:
+        return (f"the image's own command listens on {_named(own)}; {service.name} runs it "
+                f"on {listen} ({app.listen.origin}): give {service.name} a compose "
+                f"healthcheck on {listen}")
+    for other in builders:
+        if other is not service and other.app is not None and other.app.stage is app.stage \
+                and other.app.listen.port != listen and compose_test(other) is None:
+            return (f"{app.dockerfile.path} is also built by {other.name}, which listens on "
+                    f"{_named(other.app.listen.port)}")
+    return None
+
+
+def _named(port: int | None) -> str:
+    return str(port) if port is not None else "a port fixer cannot tell"
