@@ -370,11 +370,9 @@ def test_c001_builds_its_edits_only_when_the_fix_is_applied(
 
 
 @pytest.mark.parametrize(("volumes", "reason"), [
-    pytest.param("volumes:\n", None, id="empty"),
     pytest.param("volumes: {}\n", None, id="flow"),
     pytest.param("volumes:\n  other:\n", None, id="block"),
     pytest.param("volumes: &v {}\n", "the collection is an anchor", id="anchored-empty"),
-    pytest.param("volumes: [other]\n", "the top-level `volumes` is not a mapping", id="list"),
     pytest.param("x-v: &v {other: {}}\nvolumes: *v\n", "come from a YAML alias", id="alias"),
 ])
 def test_c001_judges_the_volume_where_the_edit_would_put_it(volumes: str,

@@ -18,6 +18,7 @@ import pytest
 
 import kit
 from fixer.core.textfile import TextFile
+from fixer.sources import compose as compose_module
 from fixer.sources.compose import get, mapping_or_list
 from fixer.sources.compose import parse as parse_compose
 from support import compose_binary, compose_config, git, init_repo, run_cli, write_tree
@@ -137,7 +138,84 @@ REFUSED = [
                  "services.api.depends_on[0] must be a string", id="depends-on-int"),
     pytest.param(_compose("depends_on:\n  db:\n    condition: 1\n")
                  + "  db:\n    image: postgres\n", 6,
-                 "services.api.depends_on.db.condition must be a string", id="condition-int"),
+                 "services.api.depends_on.db.condition must be `service_started`, "
+                 "`service_healthy` or `service_completed_successfully`, not a number (1)",
+                 id="condition-int"),
+    pytest.param(_compose("depends_on:\n  db:\n    condition: service_ready\n")
+                 + "  db:\n    image: postgres\n", 6,
+                 "services.api.depends_on.db.condition must be `service_started`",
+                 id="condition-unknown"),
+    # keys Compose's schema does not have: the key a rule reads would be missing
+    pytest.param(_compose("enviroment:\n  LOG_LEVEL: info\n"), 4,
+                 "services.api: `enviroment` is no key of a service (did you mean "
+                 "`environment`?): Compose refuses the file", id="service-key-typo"),
+    pytest.param(_compose('Ports:\n  - "8000:8000"\n'), 4,
+                 "services.api: `Ports` is no key of a service (did you mean `ports`?)",
+                 id="service-key-case"),
+    pytest.param(_compose("build:\n  context: ./api\n  dockerfil: Dockerfile\n")
+                 .replace("    build: ./api\n", "", 1), 5,
+                 "services.api.build: `dockerfil` is no key of `build` (did you mean "
+                 "`dockerfile`?)", id="build-key-typo"),
+    pytest.param(_compose("healthcheck:\n  test: [CMD, 'true']\n  intervall: 5s\n"), 6,
+                 "services.api.healthcheck: `intervall` is no key of `healthcheck`",
+                 id="healthcheck-key-typo"),
+    pytest.param(_compose("depends_on:\n  db:\n    condition: service_started\n"
+                          "    requried: false\n") + "  db:\n    image: postgres\n", 7,
+                 "services.api.depends_on.db: `requried` is no key of a `depends_on` entry",
+                 id="depends-on-key-typo"),
+    pytest.param(_compose("ports:\n  - target: 8000\n    publised: 8080\n"), 6,
+                 "services.api.ports[0]: `publised` is no key of a port", id="port-key-typo"),
+    # ports Compose refuses, which P001 would move the app to
+    pytest.param(_compose('ports:\n  - "8080:80001"\n'), 5,
+                 "services.api.ports[0]: `80001` of `8080:80001` is no container port (1-65535)",
+                 id="port-out-of-range"),
+    pytest.param(_compose('ports:\n  - "8080:0"\n'), 5,
+                 "services.api.ports[0]: `0` of `8080:0` is no container port", id="port-zero"),
+    pytest.param(_compose('ports:\n  - "8080:abc"\n'), 5,
+                 "services.api.ports[0]: `abc` of `8080:abc` is no container port",
+                 id="port-word"),
+    pytest.param(_compose('ports:\n  - "70000:8000"\n'), 5,
+                 "services.api.ports[0]: `70000` of `70000:8000` is no host port (0-65535)",
+                 id="host-port-out-of-range"),
+    pytest.param(_compose('ports:\n  - "8000:8000/xyz"\n'), 5,
+                 "services.api.ports[0]: `xyz` of `8000:8000/xyz` is no protocol",
+                 id="port-protocol"),
+    pytest.param(_compose('ports:\n  - "8080-8082:8001-8002"\n'), 5,
+                 "services.api.ports[0]: the ranges of `8080-8082:8001-8002` differ in length",
+                 id="port-ranges-differ"),
+    pytest.param(_compose("ports:\n  - published: 8080\n"), 5,
+                 "services.api.ports[0]: a long entry with no `target`", id="port-no-target"),
+    pytest.param(_compose("ports:\n  - target: abc\n"), 5,
+                 "services.api.ports[0]: `target: abc` is no number", id="port-target-word"),
+    # values of other keys whose kind or text Compose refuses
+    pytest.param("x-a: &a\n  image: x\nservices:\n  api:\n    <<: 5\n    build: ./api\n", 5,
+                 "a merge key (`<<`) takes a mapping or a list of mappings", id="merge-int"),
+    pytest.param("x-a: &a\n  image: x\nservices:\n  api:\n    <<: [*a, 5]\n"
+                 "    build: ./api\n", 5, "a merge key (`<<`) takes a mapping",
+                 id="merge-list-of-a-number"),
+    pytest.param(_compose("restart: 5\n"), 4, "services.api.restart must be a string, not a "
+                 "number (5)", id="restart-int"),
+    pytest.param(_compose("image: 5\n"), 4, "services.api.image must be a string",
+                 id="image-int"),
+    pytest.param(_compose("labels: 5\n"), 4, "services.api.labels must be a mapping or a list",
+                 id="labels-int"),
+    pytest.param(_compose("profiles: dev\n"), 4, "services.api.profiles must be a list of "
+                 "strings, not a string (dev)", id="profiles-string"),
+    pytest.param(_compose("healthcheck:\n  test: [CMD, 'true']\n  interval: 5x\n"), 6,
+                 "services.api.healthcheck.interval must be a duration (`30s`, `1m30s`), not "
+                 "`5x`", id="interval-word"),
+    pytest.param(_compose("healthcheck:\n  test: [CMD, 'true']\n  interval: 10\n"), 6,
+                 "services.api.healthcheck.interval must be a duration (`30s`, `1m30s`), not a "
+                 "number (10)", id="interval-number"),
+    pytest.param(_compose("healthcheck:\n  test: [CMD, 'true']\n  retries: three\n"), 6,
+                 "services.api.healthcheck.retries must be a number, not `three`",
+                 id="retries-word"),
+    pytest.param("version: 3.8\n" + _compose(""), 1, "version must be a string, not a number "
+                 "(3.8)", id="version-number"),
+    pytest.param(_compose("") + "volumes:\n", 4, "volumes must be a mapping, not null",
+                 id="top-level-volumes-null"),
+    pytest.param(_compose("") + "networks:\n  - backend\n", 5, "networks must be a mapping",
+                 id="top-level-networks-list"),
     pytest.param(_compose("build:\n  context: 8000\n").replace("    build: ./api\n", "", 1), 4,
                  "services.api.build.context must be a string, not a number",
                  id="build-context-int"),
@@ -204,6 +282,19 @@ ACCEPTED = [
                  id="yaml-1.2-strings"),
     pytest.param(_compose("ports:\n  - 8000\n  - 0x1F41\n  - target: 8002\n    published: 9002\n"
                           "expose:\n  - 8000\n  - 010\n"), id="ports-numbers"),
+    pytest.param(_compose("x-notes: any\nrestart: on-failure:3\nimage: api:1\nlabels: [a=b]\n"
+                          "profiles: [dev]\nbuild:\n  context: ./api\n  x-cache: on\n"
+                          "healthcheck:\n  test: [CMD, 'true']\n  interval: 1m30s\n"
+                          "  timeout: 500ms\n  start_period: '0'\n  start_interval: ${S:-1s}\n"
+                          "  retries: '3'\n  x-why: slow\n")
+                 .replace("    build: ./api\n", "", 1), id="schema-keys-and-values"),
+    pytest.param(_compose('ports:\n  - "0:8000"\n  - "8001-8003:8000"\n  - 8000/TCP\n'
+                          '  - "127.0.0.1::8000"\n  - "[::1]:8080:8000"\n'
+                          '  - "8080-8081:8001-8002"\n  - 8000/udp\n  - "${P:-8000}:8000"\n'),
+                 id="port-forms-compose-takes"),
+    pytest.param('version: "3.8"\nx-a: &a\n  image: x\nx-b: &b\n  restart: always\n'
+                 "services:\n  api:\n    <<: [*a, *b]\n    build: ./api\nvolumes: {}\n"
+                 "networks:\n  default:\n", id="merge-list-and-top-level"),
     pytest.param(_compose("environment:\n  A: 010\n  B: 0x1F\n  C: 1_000\n  D: 1.50\n  E: True\n"
                           "  F: yes\n  G: ~\n  H: 1e3\n  I: .inf\n  J: 12:30\n  K: 0o17\n"
                           "  L: 08\n  M: 99999999999999999999\n  N: -0b11\n  O: 1e999\n"
@@ -222,6 +313,39 @@ def test_compose_accepts_what_fixer_reads(tmp_path: Path, compose: str) -> None:
 def test_what_compose_accepts_is_read(tmp_path: Path, compose: str) -> None:
     outcome = kit.run_check(kit.read_folder(_repo(tmp_path, compose)))
     assert outcome.errors == []
+
+
+# Where fixer closes a mapping to the keys Compose's schema has: each as written in a file
+_PLACES = {
+    "service": lambda key: f"services:\n  api:\n    image: x\n    {key}: {{}}\n",
+    "build": lambda key: f"services:\n  api:\n    build:\n      context: .\n      {key}: {{}}\n",
+    "healthcheck": lambda key: f"services:\n  api:\n    image: x\n    healthcheck:\n"
+                               f"      {key}: {{}}\n",
+    "depends_on": lambda key: "services:\n  api:\n    image: x\n    depends_on:\n      db:\n"
+                              f"        {key}: {{}}\n  db:\n    image: y\n",
+    "port": lambda key: "services:\n  api:\n    image: x\n    ports:\n      - "
+                        + ("" if key == "target" else "target: 80\n        ") + f"{key}: {{}}\n",
+}
+_ALLOWED = {"service": compose_module._SERVICE_KEYS, "build": compose_module._BUILD_KEYS,
+            "healthcheck": compose_module._HEALTHCHECK_KEYS,
+            "depends_on": compose_module._DEPENDENCY_KEYS, "port": compose_module._PORT_KEYS}
+
+
+@pytest.mark.slow  # the Compose binary, once a key
+@pytest.mark.parametrize("place", sorted(_PLACES))
+def test_every_key_fixer_allows_is_one_compose_knows(tmp_path: Path, place: str) -> None:
+    """Fixer never refuses a key Compose loads: each key it allows, given a value of the wrong
+    type, gets Compose's complaint about the value, never about the key; and a key it does
+    not allow, Compose refuses as one."""
+    unknown = []
+    for key in sorted(_ALLOWED[place]) + ["x-unknown-to-fixer"]:
+        (tmp_path / "compose.yaml").write_text(_PLACES[place](key))
+        said = compose_config(tmp_path, ["compose.yaml"]).stderr
+        if "additional propert" in said and f"'{key}'" in said:
+            unknown.append(key)
+    assert unknown == []
+    (tmp_path / "compose.yaml").write_text(_PLACES[place]("not_a_key"))
+    assert "additional propert" in compose_config(tmp_path, ["compose.yaml"]).stderr
 
 
 ENVIRONMENT = ACCEPTED[-1].values[0]

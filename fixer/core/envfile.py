@@ -82,6 +82,64 @@ _ESCAPED = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v
 _INTERPOLATION = lazy_compile(r"\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
 
 
+_NAME = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPERATORS = (":-", ":?", ":+", "-", "?", "+")
+
+
+def interpolation_problem(value: str) -> str | None:
+    """Why Compose refuses the value's interpolation, or None: a `${` with no variable name
+    (`${}`, `${1A}`), a name followed by anything but `}` or an operator (`${A:x}`, `${A }`),
+    or no closing brace. `$$` is a literal dollar, and so is a `$` before no `{`. A default
+    may hold another interpolation (`${A:-${B}}`), whose braces it closes first."""
+    at = value.find("${")
+    while at >= 0:
+        if _escaped(value, at):   # `$${`: a literal `${`
+            at = value.find("${", at + 2)
+            continue
+        name = _NAME.match(value, at + 2)
+        after = name.end() if name is not None else at + 2
+        shown = value[at:at + 24]
+        if name is None:
+            return f"`{shown}` names no variable"
+        if after == len(value):
+            return f"`{shown}` has no closing `}}`"
+        if not value.startswith(("}", *_OPERATORS), after):
+            return (f"in `{shown}` the name is followed by neither `}}` nor one of `:-`, `-`, "
+                    "`:?`, `?`, `:+`, `+`")
+        end = _closing(value, after)
+        if end is None:
+            return f"`{shown}` has no closing `}}`"
+        at = value.find("${", end + 1)
+    return None
+
+
+def _escaped(value: str, at: int) -> bool:
+    """The `$` at `at` ends an even run of dollars: `$${` is a literal `${`."""
+    run = len(value[:at + 1]) - len(value[:at + 1].rstrip("$"))
+    return run % 2 == 0
+
+
+def _closing(value: str, start: int) -> int | None:
+    """The index of the `}` that closes the interpolation whose body starts at `start`,
+    past the ones an interpolation inside it opens."""
+    depth = 0
+    at = start
+    while at < len(value):
+        if value.startswith("$$", at):
+            at += 2
+            continue
+        if value.startswith("${", at):
+            depth += 1
+            at += 2
+            continue
+        if value[at] == "}":
+            if depth == 0:
+                return at
+            depth -= 1
+        at += 1
+    return None
+
+
 def interpolate(value: str, env: Mapping[str, str]) -> str:
     """Compose-style `${VAR:-default}` substitution (and `${VAR:+alternative}`, which gives
     the alternative only when VAR is set); unknown variables become empty."""

@@ -8,12 +8,14 @@ YAML; fixes splice text at these marks.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import yaml
 
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.sources.anchors import AnchorSpan, anchor_around, anchor_at, shared_anchors
 from fixer.sources.compose_shape import check_document, compose_text, kind
@@ -131,12 +133,17 @@ _TOP_LEVEL = frozenset({"version", "name", "include", "services", "networks", "v
 
 def _check_top_level(doc: ComposeDoc, root: yaml.MappingNode) -> None:
     """InputError for a top-level key Compose's schema does not have (`servics:`): Compose
-    refuses the file, which fixer would otherwise pass as one with no services."""
-    for key, _value in root.value:
+    refuses the file, which fixer would otherwise pass as one with no services. So for a
+    value of a kind it refuses there (`version: 3.8`, which YAML reads as a number, or a
+    `volumes:` with nothing under it)."""
+    for key, value in root.value:
         name = str(key.value)
         if name not in _TOP_LEVEL and not name.startswith("x-") and not key.tag.endswith(":merge"):
             raise InputError(doc.path, doc.line(key), f"`{name}` is no top-level key of a "
                              "compose file: Compose refuses the file")
+        shape = _TOP_LEVEL_SHAPES.get(name)
+        if shape is not None and not _allowed_scalar(value, shape):
+            _check_shape(doc, value, name, shape)
 
 
 def _check_service_names(doc: ComposeDoc, services: yaml.MappingNode) -> None:
@@ -149,18 +156,67 @@ def _check_service_names(doc: ComposeDoc, services: yaml.MappingNode) -> None:
 
 
 def _check_ports(doc: ComposeDoc, name: str, service: Value) -> None:
-    """InputError for a short `ports` entry of three parts whose first is no IP address
-    (`9000:8000:1`): Compose refuses it, and read as written its container port is 1."""
+    """InputError for a `ports` entry Compose refuses, whose port a rule would read and
+    move the app to: a short entry whose container port is no port (`8080:80001`,
+    `8080:0`, `8080:abc`), whose host port is none (`70000:8000`), whose protocol is
+    unknown (`8000/xyz`), whose two ranges differ in length, or whose first of three parts
+    is no IP address (`9000:8000:1`, read as written its container port is 1); a long
+    entry with no `target`, or one that is no number."""
     ports = get(service, "ports")
     for index, entry in enumerate(elements(ports)):
         text = scalar(entry)
-        if text is None or "$" in text or text.count(":") < 2:
-            continue
-        host_ip = parse_short(text).host_ip
-        if host_ip is not None and not _is_ip(host_ip.removeprefix("[").removesuffix("]")):
+        if isinstance(entry.node, yaml.MappingNode):
+            why = _long_port_problem(entry)
+        else:
+            why = _short_port_problem(text) if text is not None and "$" not in text else None
+        if why is not None:
             raise InputError(doc.path, doc.line(entry.node),
-                             f"services.{name}.ports[{index}]: `{host_ip}` of `{text}` is no IP "
-                             "address: Compose refuses the file")
+                             f"services.{name}.ports[{index}]: {why}: Compose refuses the file")
+
+
+_PORT_RANGE = lazy_compile(r"(\d+)(?:-(\d+))?")
+_PROTOCOLS = frozenset({"tcp", "udp", "sctp"})
+
+
+def _short_port_problem(text: str) -> str | None:
+    head, slash, protocol = text.rpartition("/")
+    if slash and protocol.lower() not in _PROTOCOLS:
+        return f"`{protocol}` of `{text}` is no protocol (tcp, udp or sctp)"
+    parts = parse_short(head if slash else text)
+    if parts.host_ip is not None and \
+            not _is_ip(parts.host_ip.removeprefix("[").removesuffix("]")):
+        return f"`{parts.host_ip}` of `{text}` is no IP address"
+    target = _port_span(parts.target, 1)
+    if target is None:
+        return f"`{parts.target}` of `{text}` is no container port (1-65535)"
+    published = _port_span(parts.published, 0) if parts.published else (0, 0)
+    if published is None:
+        return f"`{parts.published}` of `{text}` is no host port (0-65535)"
+    if target[1] != target[0] and published[1] != published[0] and \
+            target[1] - target[0] != published[1] - published[0]:
+        return f"the ranges of `{text}` differ in length"
+    return None
+
+
+def _port_span(text: str, least: int) -> tuple[int, int] | None:
+    """`8000` or `8000-8010` as (first, last); None when it is no port or range of ports
+    from `least` to 65535."""
+    match = _PORT_RANGE.fullmatch(text)
+    if match is None:
+        return None
+    first = int(match.group(1))
+    last = int(match.group(2)) if match.group(2) else first
+    return (first, last) if least <= first <= last <= 65535 else None
+
+
+def _long_port_problem(entry: Value) -> str | None:
+    target = get(entry, "target")
+    if target is None:
+        return "a long entry with no `target` (the container port)"
+    text = scalar(target)
+    if text is not None and "$" not in text and not text.strip().lstrip("+-").isdigit():
+        return f"`target: {text}` is no number"
+    return None
 
 
 def _is_ip(text: str) -> bool:
@@ -221,6 +277,14 @@ class Shape:
     element: Shape | None = None  # every element of a sequence
     member: Shape | None = None   # every value of a mapping
     keys: tuple[tuple[str, Shape], ...] = ()   # the values of these keys of a mapping
+    # the keys Compose's schema allows in the mapping (and `x-` extensions), with what the
+    # mapping is called: a key outside them (`enviroment:`) makes Compose refuse the file.
+    # Empty: any key.
+    allowed: frozenset[str] = frozenset()
+    called: str = ""
+    # what a string's text must match, unless a `$` makes it Compose's to substitute first
+    # (`interval: 5x` is no duration): the error says `says`
+    pattern: re.Pattern[str] | None = None
 
     @functools.cached_property
     def named(self) -> dict[str, Shape]:
@@ -234,18 +298,58 @@ _TEXT = Shape("a string", _STRING)
 _TEXTS = Shape("a string or a list of strings", _STRING, sequence=True, element=_TEXT)
 _COMMAND = Shape("a string or a list of strings", _STRING | {"null"}, sequence=True,
                  element=_TEXT)
+# The keys of Compose's schema (compose-spec), for the mappings whose misspelled keys would
+# otherwise pass unseen: the key a rule reads (`ports`, `environment`) would be missing.
+# Go's durations as Compose reads them (`30s`, `1m30s`, `500ms`), and `0`
+_DURATION = Shape("a duration (`30s`, `1m30s`)", _STRING, pattern=re.compile(
+    r"0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h|d|w))+"))
+_CONDITION = Shape("`service_started`, `service_healthy` or `service_completed_successfully`",
+                   _STRING, pattern=re.compile(
+                       r"service_started|service_healthy|service_completed_successfully"))
+_LABELS = Shape("a mapping or a list", mapping=True, sequence=True)
+_SERVICE_KEYS = frozenset("""
+    annotations attach blkio_config build cap_add cap_drop cgroup cgroup_parent command
+    configs container_name cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period
+    cpu_rt_runtime cpu_shares cpus cpuset credential_spec depends_on deploy develop
+    device_cgroup_rules devices dns dns_opt dns_search domainname entrypoint env_file
+    environment expose extends external_links extra_hosts gpus group_add healthcheck
+    hostname image init ipc isolation label_file labels links logging mac_address mem_limit
+    mem_reservation mem_swappiness memswap_limit models network_mode networks
+    oom_kill_disable oom_score_adj pid pids_limit platform ports post_start pre_stop
+    privileged profiles provider pull_policy pull_refresh_after read_only restart runtime
+    scale secrets security_opt shm_size stdin_open stop_grace_period stop_signal storage_opt
+    sysctls tmpfs tty ulimits use_api_socket user userns_mode uts volumes volumes_from
+    working_dir""".split())
+_BUILD_KEYS = frozenset("""
+    additional_contexts args cache_from cache_to context dockerfile dockerfile_inline
+    entitlements extra_hosts isolation labels network no_cache platforms privileged
+    provenance pull sbom secrets shm_size ssh tags target ulimits""".split())
+_HEALTHCHECK_KEYS = frozenset(
+    "disable interval retries start_interval start_period test timeout".split())
+_DEPENDENCY_KEYS = frozenset({"condition", "restart", "required"})
+_PORT_KEYS = frozenset("app_protocol host_ip mode name protocol published target".split())
 _PORT = Shape("a number, a string or a mapping", _NUMBER, mapping=True, keys=(
     ("target", Shape("a number or a string", _NUMBER)),
-    ("published", Shape("a number or a string", _NUMBER))))
-_SERVICE = Shape("a mapping", mapping=True, keys=(
+    ("published", Shape("a number or a string", _NUMBER))),
+    allowed=_PORT_KEYS, called="a port")
+_SERVICE = Shape("a mapping", mapping=True, allowed=_SERVICE_KEYS, called="a service", keys=(
     ("build", Shape("a string or a mapping", _STRING, mapping=True,
-                    keys=(("context", _TEXT), ("dockerfile", _TEXT), ("target", _TEXT)))),
-    ("healthcheck", Shape("a mapping", mapping=True, keys=(("test", _TEXTS),))),
+                    keys=(("context", _TEXT), ("dockerfile", _TEXT), ("target", _TEXT)),
+                    allowed=_BUILD_KEYS, called="`build`")),
+    ("healthcheck", Shape("a mapping", mapping=True, keys=(
+        ("test", _TEXTS), ("interval", _DURATION), ("timeout", _DURATION),
+        ("start_period", _DURATION), ("start_interval", _DURATION),
+        ("retries", Shape("a number", _NUMBER, pattern=re.compile(r"\d+")))),
+        allowed=_HEALTHCHECK_KEYS, called="`healthcheck`")),
+    ("image", _TEXT), ("restart", _TEXT), ("container_name", _TEXT), ("labels", _LABELS),
+    ("profiles", Shape("a list of strings", sequence=True, element=_TEXT)),
     ("ports", Shape("a list", sequence=True, element=_PORT)),
     ("expose", Shape("a list", sequence=True, element=Shape("a number or a string", _NUMBER))),
     ("depends_on", Shape("a list or a mapping", sequence=True, mapping=True, element=_TEXT,
                          member=Shape("a mapping", mapping=True,
-                                      keys=(("condition", _TEXT),)))),
+                                      keys=(("condition", _CONDITION),),
+                                      allowed=_DEPENDENCY_KEYS,
+                                      called="a `depends_on` entry"))),
     ("environment", Shape("a mapping or a list", mapping=True, sequence=True, element=_TEXT,
                           member=Shape("a string, a number, a boolean or null",
                                        _NUMBER | {"float", "boolean", "null"}))),
@@ -255,6 +359,9 @@ _SERVICE = Shape("a mapping", mapping=True, keys=(
                        element=Shape("a string or a mapping", _STRING, mapping=True,
                                      keys=(("path", _TEXT),)))),
 ))
+_RESOURCES = Shape("a mapping", mapping=True)
+_TOP_LEVEL_SHAPES = {"version": _TEXT, "name": _TEXT, "networks": _RESOURCES,
+                     "volumes": _RESOURCES, "secrets": _RESOURCES, "configs": _RESOURCES}
 _KIND_NAMES = {"integer": "a number", "float": "a number", "boolean": "a boolean",
                "null": "null", "date": "a date", "string": "a string"}
 
@@ -267,7 +374,7 @@ def _check_shape(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> None:
     if not node.tag.startswith(_YAML_TAG):
         return
     if isinstance(node, yaml.ScalarNode):
-        if kind(node) not in shape.scalars:
+        if kind(node) not in shape.scalars or not _matches(node, shape):
             raise _wrong_kind(doc, node, where, shape)
     elif isinstance(node, yaml.SequenceNode):
         if not shape.sequence:
@@ -286,23 +393,41 @@ def _check_shape(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> None:
 
 
 def _wrong_kind(doc: ComposeDoc, node: Node, where: str, shape: Shape) -> InputError:
-    return InputError(doc.path, doc.line(node), f"{where} must be {shape.says}{_not(node)}")
+    return InputError(doc.path, doc.line(node),
+                      f"{where} must be {shape.says}{_not(node, shape)}")
 
 
-def _not(node: Node) -> str:
-    """`, not a number (8000)`: a scalar YAML reads as another type is easy to miss."""
+def _not(node: Node, shape: Shape) -> str:
+    """`, not a number (8000)`: a scalar YAML reads as another type is easy to miss; a
+    string of the right kind whose text is wrong is shown as written (`5x`, quoted)."""
     if not isinstance(node, yaml.ScalarNode):
         return ""
+    if kind(node) in shape.scalars:
+        return f", not `{node.value}`"
     shown = f" ({node.value})" if node.value and len(node.value) <= 40 else ""
     return f", not {_KIND_NAMES[kind(node)]}{shown}"
 
 
 def _check_keys(doc: ComposeDoc, value: Value, where: str, shape: Shape) -> None:
-    named, member = shape.named, shape.member
+    named, member, allowed = shape.named, shape.member, shape.allowed
     for key, child in items(value):
+        if allowed and key not in allowed and not key.startswith("x-"):
+            raise _unknown_key(doc, value.node, key, where, shape)
         inner = named.get(key, member)
         if inner is not None and not _allowed_scalar(child.node, inner):
             _check_shape(doc, child.node, f"{where}.{key}", inner)
+
+
+def _unknown_key(doc: ComposeDoc, node: Node, key: str, where: str, shape: Shape) -> InputError:
+    """The error for a key Compose's schema does not have (`enviroment`, with the key it
+    is closest to), at the key's line (its mapping's where a merge key brought it)."""
+    import difflib   # here: only a refused file asks
+    line = next((doc.line(k) for k, _v in node.value
+                 if isinstance(k, yaml.ScalarNode) and k.value == key), doc.line(node))
+    close = difflib.get_close_matches(key, sorted(shape.allowed), n=1)
+    hint = f" (did you mean `{close[0]}`?)" if close else ""
+    return InputError(doc.path, line, f"{where}: `{key}` is no key of {shape.called}{hint}: "
+                      "Compose refuses the file")
 
 
 _YAML_TAG = "tag:yaml.org,2002:"
@@ -312,7 +437,12 @@ def _allowed_scalar(node: Node, shape: Shape) -> bool:
     """A scalar `_check_shape` lets through: most values checked are, and settled here they
     cost no call of it and no name of where they are, which only its error shows."""
     return isinstance(node, yaml.ScalarNode) and node.tag.startswith(_YAML_TAG) and \
-        kind(node) in shape.scalars
+        kind(node) in shape.scalars and _matches(node, shape)
+
+
+def _matches(node: yaml.ScalarNode, shape: Shape) -> bool:
+    pattern = shape.pattern
+    return pattern is None or "$" in node.value or pattern.fullmatch(node.value) is not None
 
 
 def _is_null(node: Node) -> bool:

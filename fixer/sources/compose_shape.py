@@ -16,6 +16,7 @@ import math
 import yaml
 import yaml.resolver
 
+from fixer.core.envfile import interpolation_problem
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 
@@ -194,7 +195,19 @@ def _walk(path: str, root: Node) -> tuple[int, list[tuple[Node, int]]]:
                 push((key, key))
         elif isinstance(node, sequence):
             stack.extend([(child, node) for child in reversed(node.value)])
+        elif on is not node and "${" in node.value:   # a value Compose interpolates
+            _check_interpolation(path, node)
     return len(seen), [(node, 1 if on is None else on.start_mark.line + 1) for node, on in uses]
+
+
+def _check_interpolation(path: str, node: Node) -> None:
+    """A value whose `${...}` Compose cannot read (`${API_PORT:-8080`, `${}`): it refuses the
+    whole file, an `x-` extension's value too (keys are not interpolated)."""
+    problem = interpolation_problem(str(node.value))
+    if problem is not None:
+        raise InputError(path, node.start_mark.line + 1,
+                         f"invalid interpolation: {problem} (`$$` is a literal `$`): Compose "
+                         "refuses the file")
 
 
 def _check_aliases(path: str, distinct: int, uses: list[tuple[Node, int]]) -> None:
@@ -262,6 +275,21 @@ def _check_unique_keys(path: str, node: yaml.MappingNode) -> None:
     keys = {str(k.value) if isinstance(k, yaml.ScalarNode) else None for k, _ in node.value}
     if None in keys or len(keys) != len(node.value):
         _raise_duplicate(path, node)
+    if "<<" in keys:
+        _check_merges(path, node)
+
+
+def _check_merges(path: str, node: yaml.MappingNode) -> None:
+    """A merge key (`<<:`) takes a mapping, or a list of mappings (an alias of one counts):
+    Compose refuses `<<: 5` or `<<: [*a, 5]`, which PyYAML composes without a word."""
+    for key, value in node.value:
+        if not key.tag.endswith(":merge"):
+            continue
+        merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        if not all(isinstance(item, yaml.MappingNode) for item in merged):
+            raise InputError(path, key.start_mark.line + 1,
+                             "a merge key (`<<`) takes a mapping or a list of mappings: "
+                             "Compose refuses the file")
 
 
 def _raise_duplicate(path: str, node: yaml.MappingNode) -> None:

@@ -393,7 +393,9 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
             side = Side(listen, None)   # the overlay's entries follow the port its run listens on
         elif side.port != listen and ws.config.port_source == "auto":
             side = _pinned(ws, service, listen, ports) or side
-        move, reason, title = _plan(ws, service, builders, judged, listen, side, run.override)
+        move, reason, title = _plan(ws, service, builders, judged, listen, side, run.override) \
+            if 0 < side.port < 65536 else \
+            (None, f"{side.port} is no TCP port (1-65535): no server can listen there", "")
         left = probe_left_behind(service, move, listen) if move is not None else None
         if left is not None:
             move, reason = None, left
