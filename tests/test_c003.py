@@ -4,6 +4,7 @@ the file's style; explicit conditions and image services are the author's wiring
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -557,3 +558,16 @@ def test_waits_joined_keep_the_first_reason_unless_a_later_one_waits_for_a_perso
     # a thousand users of one database: one pass, each finding followed once
     many = Wait.joined([Wait(f"w{n}", (("C004", f"s{n % 10}"),)) for n in range(1000)])
     assert many is not None and len(many.follows) == 10 and many.reason == "w0"
+
+
+def test_c003_in_each_of_two_stacks_names_its_own_stacks_unsafe_fix() -> None:
+    """A dev and a prod file both define `cache`: the C005 fix each C003 entry waits for is
+    the one of its own file, not the other stack's of the same service name."""
+    case = Path(__file__).parent.parent / "golden" / "C003-dependency-not-healthy" / \
+        "two-stacks-each-wait-for-their-own-c005-fix" / "before"
+    files = {p.relative_to(case).as_posix(): p.read_text() for p in case.rglob("*")
+             if p.is_file()}
+    waiting = {f.path: f for f in check(files) if f.code == "C003"}
+    for path in ("docker-compose.a.yml", "docker-compose.b.yml"):
+        assert f"the C005 fix of cache it waits for is unsafe ({path}:3)" in \
+            (waiting[path].reason or "")

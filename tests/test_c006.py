@@ -498,3 +498,17 @@ def test_c006_another_stacks_example_file_leaves_the_fix_safe() -> None:
                    "orders/.env.example too, where copying or moving that file may be what the "
                    "project wants")]
     assert "(only orders/db/.env.example does)" in found[0].message
+
+
+@pytest.mark.parametrize(("value", "position"), [
+    pytest.param("TOKEN: ${API_TOKEN}", (5, 14), id="plain"),
+    pytest.param('TOKEN: "Bearer ${API_TOKEN}"', (5, 22), id="double-quoted"),
+    pytest.param("TOKEN: ${OTHER:-x}-${API_TOKEN}", (5, 26), id="second-reference"),
+    pytest.param("TOKEN: |\n        a\n        b ${API_TOKEN}", (7, 11), id="literal-block"),
+])
+def test_c006_points_at_the_reference(value: str, position: tuple[int, int]) -> None:
+    """Annotations land on the `${...}` itself, not on column 1 of its line."""
+    compose = f"services:\n  api:\n    image: x\n    environment:\n      {value}\n"
+    [finding] = [f for f in check({"compose.yaml": compose}, select="C006")
+                 if "API_TOKEN" in f.message]
+    assert (finding.line, finding.column) == position

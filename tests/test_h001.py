@@ -66,6 +66,17 @@ def fixed(files: dict[str, str | bytes], path: str = "svc/app/main.py") -> bytes
     pytest.param(APP + "class Api(FastAPI):\n    pass\n\n\napp = Api(title='x')\n",
                  APP + "class Api(FastAPI):\n    pass\n\n\napp = Api(title='x')\n"
                  + HEALTH.replace('"', "'"), id="fastapi-subclass"),
+    pytest.param(APP + "app = FastAPI()\n\n@app.get('/a')\ndef a():\n    return 1\n\n"
+                 "@app.get('/b')\ndef b():\n    return 2\n",
+                 APP + "app = FastAPI()\n\n@app.get('/a')\ndef a():\n    return 1\n\n"
+                 "@app.get('/b')\ndef b():\n    return 2\n" + HEALTH[1:].replace('"', "'"),
+                 id="one-blank-line-between-routes-kept"),
+    pytest.param(APP + "app = FastAPI()\n\n@app.get('/a')\ndef a():\n    return 1\n\n\n"
+                 "@app.get('/b')\ndef b():\n    return 2\n\n@app.get('/c')\ndef c():\n"
+                 "    return 3\n",
+                 APP + "app = FastAPI()\n\n@app.get('/a')\ndef a():\n    return 1\n\n\n"
+                 "@app.get('/b')\ndef b():\n    return 2\n\n@app.get('/c')\ndef c():\n"
+                 "    return 3\n" + HEALTH.replace('"', "'"), id="mixed-gaps-take-pep-8"),
     pytest.param(APP + "import fastapi\n\n\nclass Base(fastapi.FastAPI):\n    pass\n\n\n"
                  "class Api(Base):\n    pass\n\n\napp: Api = Api()\n",
                  APP + "import fastapi\n\n\nclass Base(fastapi.FastAPI):\n    pass\n\n\n"

@@ -113,3 +113,13 @@ def test_branch_mode_names_the_commit_and_the_untracked_compose_file(tmp_path: P
     git(root, "commit", "-q", "-m", "compose")
     code, _, err = run_cli("fix", root, "--branch", "fixer/fixes")
     assert code == 1 and "No compose file" not in err, err
+
+
+@pytest.mark.parametrize("text", ["", "# services come later\n"])
+def test_an_empty_compose_file_is_named_not_missing(tmp_path: Path, text: str) -> None:
+    """Found, and empty (Compose refuses it too): the line names it, not the naming rules."""
+    write_tree(tmp_path, {**_SERVICE, "compose.yaml": text})
+    code, _out, err = run_cli("check", tmp_path)
+    assert code == 2
+    assert err == (f"No compose file to read in {tmp_path}: compose.yaml is empty (no YAML, or "
+                   "comments only), which Compose refuses too: nothing was checked.\n")

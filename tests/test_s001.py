@@ -357,3 +357,12 @@ def test_s001_a_context_in_a_submodule_comes_with_it(gitmodules: str | None,
     if gitmodules is not None:
         files[".gitmodules"] = gitmodules
     assert [f.code for f in check(files, select="S001")] == (["S001"] if reported else [])
+
+
+def test_s001_points_at_the_dockerfile_it_names() -> None:
+    """At the `dockerfile:` value, not at the `context:` line above it."""
+    compose = ("services:\n  api:\n    build:\n      context: .\n"
+               "      dockerfile: api/dockerfile\n")
+    files = {"compose.yaml": compose, "api/Dockerfile": "FROM python:3.12-slim\n"}
+    [finding] = check(files, select="S001")
+    assert (finding.line, finding.column) == (5, 19)

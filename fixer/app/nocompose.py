@@ -32,8 +32,24 @@ def error(ws: Workspace, root: Path, shown: str, where: str = "",
     git does not track, which that commit thus lacks."""
     if ws.compose_docs or ws.errors or template_only(root) is not None:
         return None
+    empty = _empty_compose_files(ws.tree)
+    if empty:
+        return NoComposeFile(f"No compose file to read in {shown}{where}: {_listed(empty)} "
+                             f"{'is' if len(empty) == 1 else 'are'} empty (no YAML, or "
+                             "comments only), which Compose refuses too: nothing was checked.")
     hint = _commit_first(untracked) if untracked else _how_to_name(ws.tree)
     return NoComposeFile(f"No compose file found in {shown}{where}: nothing was checked. {hint}")
+
+
+def _empty_compose_files(tree: Tree) -> list[str]:
+    """Files named as compose files that hold no YAML document: found, then read as none."""
+    return [path for path in sorted(tree.paths()) if is_compose_name(path)]
+
+
+def _listed(paths: list[str]) -> str:
+    shown = ", ".join(paths[:_NAMED_AT_MOST])
+    return shown + (f" and {len(paths) - _NAMED_AT_MOST} more" if len(paths) > _NAMED_AT_MOST
+                    else "")
 
 
 def error_in(tree: Tree, config: Config, root: Path, shown: str, where: str = "",

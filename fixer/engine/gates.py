@@ -11,6 +11,7 @@ as the reason, and waiting for it when fixer can fix it in turn.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import replace
 
 from fixer.model.rule import Finding, Safety
@@ -66,9 +67,21 @@ def _following(findings: list[Finding]) -> list[Finding]:
         return findings
     settled = _settled(findings)
     with_unsafe = _settled(findings, Safety.UNSAFE)
-    fixes = {(f.code, f.service): f for f in findings if f.fixable}
+    fixes: dict[Key, list[Finding]] = {}
+    for f in findings:
+        if f.fixable:
+            fixes.setdefault((f.code, f.service), []).append(f)
     return [_follow(f, settled, fixes, with_unsafe) if f.violation.follows and not f.fixable
             else f for f in findings]
+
+
+def _nearest(candidates: list[Finding], finding: Finding) -> Finding:
+    """Of the fixes of one code and service name, the one of the finding's own file, else
+    of its folder: a dev and a prod compose file each define `cache`, and the C005 fix a
+    C003 entry of the dev file waits for is the dev file's."""
+    folder = posixpath.dirname(finding.path)
+    return next((c for c in candidates if c.path == finding.path), None) or \
+        next((c for c in candidates if posixpath.dirname(c.path) == folder), candidates[0])
 
 
 Key = tuple[str, str | None]
@@ -91,7 +104,7 @@ def _settled(findings: list[Finding], least: Safety = Safety.SAFE) -> set[Key]:
         settled |= added
 
 
-def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, Finding],
+def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, list[Finding]],
             with_unsafe: set[Key]) -> Finding:
     """The finding waiting, waiting for `--unsafe-fixes`, or a person's job."""
     violation = finding.violation
@@ -107,8 +120,8 @@ def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, Finding],
     # the next step of other changes all the same (its rule said a list waits, or each fix
     # it follows is there): a fix that makes it appear did not make it (verify.py)
     claimed = violation.waits or all(key in fixes for key in follows)
-    unsafe = [fixes[key] for key in follows if key in fixes and
-              fixes[key].safety is Safety.UNSAFE]
+    nearest = [_nearest(fixes[key], finding) for key in follows if key in fixes]
+    unsafe = [fix for fix in nearest if fix.safety is Safety.UNSAFE]
     reason = violation.reason
     if unsafe:
         first = unsafe[0]

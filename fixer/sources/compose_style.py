@@ -89,6 +89,7 @@ class Style:
     env_list: bool = False      # `environment` as `- KEY=value`
     flow_tests: bool = True     # healthcheck `test` as a flow sequence
     blank_between: bool = False  # a blank line between two services
+    flow_pad: str = ""          # inside the brackets of flow argv lists: `[ "CMD", ... ]`
 
 
 def _plain(style: str | None) -> bool:
@@ -145,6 +146,7 @@ def _detect(doc: ComposeDoc) -> Style:
     return Style(
         newline=doc.file.newline, unit=unit, seq_offset=_most(offsets, unit),
         flow_quote=_most(_flow_quotes(nodes), '"'), value_quote=_most(_value_quotes(nodes), ""),
+        flow_pad=_most(_flow_pads(doc.file.text, nodes), ""),
         env_list=_env_list(doc), flow_tests=_flow_tests(doc),
         blank_between=_blank_between(doc),
     )
@@ -168,6 +170,23 @@ def _flow_quotes(nodes: list[Node]) -> Counter[str]:
                     if isinstance(item, yaml.ScalarNode) and item.style in ('"', "'", "", None):
                         quotes[item.style or ""] += 1
     return quotes
+
+
+def _flow_pads(text: str, nodes: list[Node]) -> Counter[str]:
+    """The space between the brackets of flow argv lists and their items (`[ "CMD", "x" ]`
+    or none), where both ends agree on one line."""
+    pads: Counter[str] = Counter()
+    for node in nodes:
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        for key, value in node.value:
+            if key.value in _ARGV_KEYS and isinstance(value, yaml.SequenceNode) \
+                    and value.flow_style and value.value:
+                opening = text[value.start_mark.index + 1:value.value[0].start_mark.index]
+                closing = text[value.value[-1].end_mark.index:value.end_mark.index - 1]
+                if opening == closing and opening in ("", " "):
+                    pads[opening] += 1
+    return pads
 
 
 def _value_quotes(nodes: list[Node]) -> Counter[str]:
@@ -267,7 +286,9 @@ def flow(fragment: Fragment, style: Style, quote: str | None = None) -> str:
         return scalar(fragment, style.flow_quote if quote is None else quote, flow=True)
     if isinstance(fragment, (Flow, Seq)):
         items_quote = style.flow_quote if fragment.quote is None else fragment.quote
-        return "[" + ", ".join(scalar(i, items_quote, flow=True) for i in fragment.items) + "]"
+        pad = style.flow_pad if fragment.items else ""
+        return "[" + pad + ", ".join(scalar(i, items_quote, flow=True) for i in fragment.items) \
+            + pad + "]"
     pairs = fragment.pairs
     return "{" + ", ".join(f"{key(k)}: {flow(v, style, style.value_quote)}" for k, v in pairs) + "}"
 

@@ -207,6 +207,7 @@ class Use:
     # `$NAME` right after a letter or digit (`…6y$B+E(H@`): maybe a literal `$` in a secret
     glued: bool = False
     assigned: bool = False     # a command or healthcheck script that sets NAME itself
+    column: int = 1            # of the reference as written
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -521,9 +522,10 @@ def _uses(stack: Stack) -> Iterator[Use]:
                     glued = not ref.text.startswith("${") and ref.start > 0 and \
                         text[ref.start - 1].isalnum()
                     scripts = frozenset(shell.get(id(node), ()))
-                    yield Use(ref, doc, _line(doc, node, ref), services or (str(key.value),),
+                    line, column = _position(doc, node, ref)
+                    yield Use(ref, doc, line, services or (str(key.value),),
                               services, scripts, glued,
-                              bool(scripts) and _assigns(text, ref.name))
+                              bool(scripts) and _assigns(text, ref.name), column)
 
 
 def _assigns(script: str, name: str) -> bool:
@@ -570,11 +572,20 @@ def _scalars(node: yaml.Node, seen: set[int]) -> Iterator[yaml.ScalarNode]:
             yield from _scalars(child, seen)
 
 
-def _line(doc: ComposeDoc, node: yaml.ScalarNode, ref: Reference) -> int:
-    """A literal block (`|`) keeps its lines: the reference's own; else the scalar's."""
-    if node.style == "|":
-        return doc.line(node) + 1 + str(node.value).count("\n", 0, ref.start)
-    return doc.line(node)
+def _position(doc: ComposeDoc, node: yaml.ScalarNode, ref: Reference) -> tuple[int, int]:
+    """The line and column of the reference as written: the same occurrence of its text in
+    the scalar's source as in its value (quotes, escapes and folded lines move it), else the
+    scalar's own position."""
+    value, raw = str(node.value), doc.source(node)
+    nth = value.count(ref.text, 0, ref.start)
+    at = -1
+    for _ in range(nth + 1):
+        at = raw.find(ref.text, at + 1)
+        if at < 0:
+            return doc.line(node), doc.column(node)
+    text = doc.file.text
+    offset = node.start_mark.index + at
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use], home: Stack,
@@ -592,7 +603,8 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
         message=f"{reader} reads `{first.ref.text}` with no default, and no .env, env_file or "
                 f"{EXAMPLES[0]}{of_folder} defines {name}{only}: Compose substitutes an empty "
                 "string",
-        path=first.doc.path, line=first.line, service=service, subject=f"variable {name}")
+        path=first.doc.path, line=first.line, column=first.column, service=service,
+        subject=f"variable {name}")
     meant = next(((s, where) for s in first.shell
                   if (where := _container_sets(stack.services[s], name))), None)
     if meant:

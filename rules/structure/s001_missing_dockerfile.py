@@ -214,7 +214,11 @@ def _context_exists(ws: Workspace, build: Build) -> bool:
 
 def _report(ws: Workspace, service: Service, build: Build) -> Violation:
     doc = build.doc
-    base = Violation(path=doc.path, line=doc.line(build.node.node), service=service.name,
+    # at the `dockerfile:` value that names the file, else at the build (its context)
+    named = get(build.node, "dockerfile")
+    at = named.node if named is not None else build.node.node
+    base = Violation(path=doc.path, line=doc.line(at), column=doc.column(at),
+                     service=service.name,
                      subject=f"dockerfile:{build.dockerfile}",
                      message=f"{service.name}: the build context has no {build.dockerfile}")
     written = scalar(get(build.node, "dockerfile")) or scalar(build.node) or ""

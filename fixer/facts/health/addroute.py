@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from fixer.core.edits import TextEdit
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.health.healthroute import served_app
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
@@ -154,14 +155,39 @@ def _subscripts_builtin(annotation: ast.expr) -> bool:
 
 def _insert(path: str, text: str, newline: str, index: LineIndex, after_line: int,
             block: list[str], module_level: bool) -> TextEdit:
-    """The block after a line, with blank lines around it as the scope wants (PEP 8)."""
-    wanted = 2 if module_level else 1
+    """The block after a line, with blank lines around it as the scope wants: PEP 8's two
+    at module level, unless the module sets its definitions apart by one."""
+    wanted = _module_gap(text) if module_level else 1
     position = index.line_end(after_line)
     body = newline.join(block)
     if position == len(text) and not text.endswith("\n"):
         return TextEdit(path, position, position, newline * (wanted + 1) + body)  # no final newline
     separator = newline * _missing_blanks(text[position:], wanted)
     return TextEdit(path, position, position, newline * wanted + body + newline + separator)
+
+
+# a module-level definition's first line: a decorator, `def`, `async def` or `class`
+_DEFINITION = lazy_compile(r"^(?:@|def |async def |class )")
+
+
+def _module_gap(text: str) -> int:
+    """The blank lines the module puts between its module-level definitions (above one's
+    decorators, and the comment lines right above them, below the indented body of the
+    one before): 1 when every such gap has exactly one, else PEP 8's 2."""
+    lines = text.splitlines()
+    gaps: list[int] = []
+    for number, line in enumerate(lines):
+        if not _DEFINITION.match(line) or (number and lines[number - 1].startswith("@")):
+            continue
+        above = number - 1
+        while above >= 0 and lines[above].startswith("#"):
+            above -= 1
+        blanks = 0
+        while above >= 0 and not lines[above].strip():
+            blanks, above = blanks + 1, above - 1
+        if above >= 0 and lines[above][:1] in (" ", "\t"):
+            gaps.append(blanks)
+    return 1 if gaps and all(gap == 1 for gap in gaps) else 2
 
 
 def _missing_blanks(after: str, wanted: int) -> int:
