@@ -216,6 +216,20 @@ REFUSED = [
                  id="top-level-volumes-null"),
     pytest.param(_compose("") + "networks:\n  - backend\n", 5, "networks must be a mapping",
                  id="top-level-networks-list"),
+    # settings Compose refuses together, past its schema
+    pytest.param(_compose("network_mode: host\nnetworks: [default]\n"), 5,
+                 "services.api: `network_mode` and `networks` exclude each other",
+                 id="network-mode-and-networks"),
+    pytest.param(_compose("build:\n  context: ./api\n  dockerfile: Dockerfile\n"
+                          "  dockerfile_inline: FROM python:3.12\n")
+                 .replace("    build: ./api\n", "", 1), 6,
+                 "services.api: `dockerfile` and `dockerfile_inline` exclude each other",
+                 id="dockerfile-and-inline"),
+    pytest.param(_compose("depends_on: [api]\n"), 4, "services.api depends on itself",
+                 id="depends-on-itself"),
+    pytest.param(_compose("container_name: web-1\n") + "  db:\n    image: postgres\n"
+                 "    container_name: web-1\n", 7,
+                 "services.db: container name `web-1` is api's already", id="container-name-twice"),
     pytest.param(_compose("build:\n  context: 8000\n").replace("    build: ./api\n", "", 1), 4,
                  "services.api.build.context must be a string, not a number",
                  id="build-context-int"),

@@ -44,8 +44,9 @@ from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.image_builders import image_builder
 from fixer.model.services import BuiltService, Service, Stack
+from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace, without_files
-from fixer.sources.compose import ComposeDoc
+from fixer.sources.compose import ComposeDoc, get
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.sources.fastapi_routes import AppRoutes
@@ -111,6 +112,10 @@ def can_pass_in(ws: Workspace, target: Service, held_in: ComposeDoc) -> tuple[Ve
     compose.yaml -f compose.prod.yaml up`) runs without it: where that file changes the
     target's listen port or its healthcheck, the gate is judged on the service the other
     files define. Even then it never holds: a `-f` run may name the override file too."""
+    rival = _rival_without_test(ws, target, held_in)
+    if rival is not None:
+        verdict, why = can_pass(ws, target)
+        return (verdict, why) if verdict is Verdict.BROKEN else (Verdict.UNKNOWN, rival)
     left_out = ws.left_out_by_overlays(target.stack)
     overrides = [d for d, _v in target.definitions if any(d is o for o in left_out)]
     if not overrides or held_in is target.stack.docs[0] or any(held_in is o for o in left_out):
@@ -120,6 +125,38 @@ def can_pass_in(ws: Workspace, target: Service, held_in: ComposeDoc) -> tuple[Ve
     if key not in known:
         known[key] = _can_pass_without(ws, target, overrides, held_in)
     return known[key]
+
+
+# per workspace: service name -> the compose files that define it (an image or a build) with
+# no healthcheck test of their own
+_UNCHECKED_DEFINERS: Memo[dict[str, list[ComposeDoc]]] = Memo("definitions with no healthcheck")
+
+
+def _rival_without_test(ws: Workspace, target: Service, held_in: ComposeDoc) -> str | None:
+    """Why a gate on the target that `held_in` writes may stop the stack: the file relies on
+    the target without defining it, and a compose file of another stack defines a service of
+    that name with no healthcheck (`db` of a prod file, a proxy to a managed database, beside
+    the dev file's postgres): `-f` with that file instead, Compose stops at the gate."""
+    if target.name in held_in.services or is_auto_override(held_in, target.stack.docs[0]):
+        return None   # it defines the target, or runs only with the base file (Compose's own)
+    definers = ws.derived.get(_UNCHECKED_DEFINERS, lambda: _unchecked_definers(ws))
+    own = {id(doc) for doc in target.stack.docs}
+    rival = next((doc for doc in definers.get(target.name, []) if id(doc) not in own), None)
+    if rival is None:
+        return None
+    return (f"{rival.path} also defines {target.name}, with no healthcheck, and "
+            f"{held_in.path} may run with it instead: Compose would stop at the gate there")
+
+
+def _unchecked_definers(ws: Workspace) -> dict[str, list[ComposeDoc]]:
+    found: dict[str, list[ComposeDoc]] = {}
+    for doc in ws.compose_docs.values():
+        for name, value in doc.services.items():
+            check = get(value, "healthcheck")
+            if (get(value, "image") is not None or get(value, "build") is not None) and \
+                    (check is None or get(check, "test") is None):
+                found.setdefault(name, []).append(doc)
+    return found
 
 
 def _can_pass_without(ws: Workspace, target: Service, overrides: list[ComposeDoc],

@@ -179,14 +179,20 @@ The image's own `HEALTHCHECK`, where the service runs it (compose sets no test o
 is a claim too: one whose local URLs all probe another port than the listen port never
 passes (`HEALTHCHECK CMD curl -f http://localhost:8000/health` above `CMD [..., "--port",
 "9000"]`). The probe follows the app: its port is rewritten (safe), and no other fix waits
-for the listen port to settle. Display-only when the HEALTHCHECK is in a stage another stage
-is built FROM too, when another service builds the image and listens elsewhere, and when
-the port is one compose's `command:` or `environment` sets for this service (the image's
-own command listens where the probe asks): a compose healthcheck is the fix there. No
-finding where the command starts another server beside the app that may listen there.
-Moving an app whose service runs the image's HEALTHCHECK by a compose edit alone (its
-`command:`, when other services build the image) is display-only: the probe would stay
-on the port the app leaves, and the container would never be healthy.
+for the listen port to settle. Display-only when the final stage inherits the HEALTHCHECK
+from an earlier stage (other images may be built from it), when another service builds the
+image and listens elsewhere or runs the image it tags, when the image is published
+(`image:` of a registry beside `build:`: deployments may run it with another command), when
+the port is read from a variable (`--port ${PORT:-9000}`: a deployment's environment may
+set it), and when the port is one compose's `command:` or `environment` sets for this
+service (the image's own command listens where the probe asks): a compose healthcheck is
+the fix there. No finding where another server may listen on the probed port: one the
+command starts beside the app (nginx, a second `uvicorn`), a port the image EXPOSEs beside
+the listen port (`EXPOSE 8000 9100`), one a module passes to a call
+(`start_http_server(9100)`). Moving an app whose service runs the image's HEALTHCHECK by a
+compose edit alone (its `command:`, when other services build the image) is display-only
+when the probe would stay on the port the app leaves, or probes a port fixer cannot read
+(`${PORT:-8000}`, a `python healthcheck.py` script): the container may never be healthy.
 
 Display-only when the claims are ambiguous (several different ports), interpolated
 (`${VAR}`), reached through a YAML alias, when nginx calls the service on a port set
@@ -227,7 +233,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from fixer.core import tree_index
 from fixer.core.exclude import ExcludingSource
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
@@ -248,10 +253,8 @@ from fixer.facts.ports.references import (
 from fixer.facts.ports.side import DIRECT, Side, choose, http_claims
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
-from fixer.model import appmodule
 from fixer.model.listen import ListenPort
 from fixer.model.services import (
-    App,
     BuiltService,
     Service,
     Stack,
@@ -264,6 +267,7 @@ from fixer.sources.compose import mapping_or_list
 from fixer.sources.portsites import Site
 
 from .imageprobe import image_probe, probe_left_behind
+from .listeners import opened_in_code, second_listeners
 from .portfix import (
     PortMove,
     app_side_move,
@@ -359,7 +363,7 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
     ports = http_claims(known, listen)
     # a port the image EXPOSEs beside the listen port is a second listener's (a metrics
     # server on 9100): a caller of it calls that, not the app on the wrong port
-    other = _second_listeners(service.app, listen) | nginx_beside_listens(ws, service)
+    other = second_listeners(service.app, listen) | nginx_beside_listens(ws, service)
     ranges = target_ranges(service)
     if any(listen in span for span, _raw in ranges):   # the app's port is a target: the
         other |= {p.effective for p in ports   # other targets are other listeners'
@@ -379,7 +383,7 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
     fix: Fix | None = None   # the finding is built once, when its fix and reason are known
     reason = _unjudged_range(ranges) or _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
         _overlay_doubt(service) or _override_doubt(ws, service) or \
-        _opened_in_code(ws, service, claimed) or beside_the_server(ws, service, claimed)
+        opened_in_code(ws, service, claimed) or beside_the_server(ws, service, claimed)
     if reason is None:
         side = choose(ws.config.port_source, ports, listen, claimed[0])
         if side.port != listen and side.evidence is None and published_image(service) and \
@@ -422,55 +426,6 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
                      reason, causes=causes)
 
 
-# prometheus_client's servers: a second listener inside the app's process
-_SECOND_SERVER = lazy_compile(r"\bstart_(?:http|wsgi)_server\(\s*(?!\d+\s*[,)])")
-
-
-def _opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> str | None:
-    """Why the claimed port may be a second server's: a module of the app's folder passes it
-    to a call (`start_http_server(9100)`, `serve(port=9100)`, a default `"9100"`), or starts
-    a metrics server on a port it reads at run time (`start_http_server(int(os.environ[
-    "METRICS_PORT"]))`). Read as text: this process parses no app code (the rules that do
-    run beside it, engine/fanout.py)."""
-    module = appmodule.find(ws, service)
-    folder = posixpath.dirname(module.path) if module is not None else None
-    for path in tree_index.files_in(ws.tree, folder) if folder is not None else []:
-        file = ws.read(path) if path.endswith(".py") else None
-        if file is None:
-            continue
-        guarded: range | None = None   # found for a module that writes a claimed port
-        for port in claimed:
-            if str(port) not in file.text:
-                continue   # the call writes its digits: no pattern to build and run
-            guarded = _main_block(file.text) if guarded is None else guarded
-            match = next((m for m in re.finditer(rf"""[(,=]\s*(["']?){port}\1\s*[,)]""",
-                                                 file.text) if m.start() not in guarded), None)
-            if match is not None:
-                return (f"{path}:{file.line_of(match.start())} passes {port} to a call: a "
-                        "second server of the app may listen there")
-        # the pattern opens with `\b`, so the regex engine tries it at every character: a
-        # literal search first passes over the modules that start no such server
-        started = _SECOND_SERVER.search(file.text) if "_server(" in file.text else None
-        if started is not None:
-            return (f"{path}:{file.line_of(started.start())} starts a metrics server on a "
-                    "port it reads at run time: it may be the one compose expects")
-    return None
-
-
-_MAIN_GUARD = lazy_compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:.*$""", re.M)
-
-
-def _main_block(text: str) -> range:
-    """Where a module's `if __name__ == "__main__":` block is: a `uvicorn.run(port=8000)`
-    there starts the app itself when the module runs as a script, and nothing when a
-    server imports it; no second server either way."""
-    guard = _MAIN_GUARD.search(text)
-    if guard is None:
-        return range(0)
-    end = re.compile(r"^[^\s#]", re.M).search(text, guard.end() + 1)
-    return range(guard.start(), end.start() if end is not None else len(text))
-
-
 def _unjudged_range(ranges: list[tuple[range, str]]) -> str | None:
     """Why no side is chosen: compose also maps a range of container ports that does not
     hold the listen port (`8000-8001:8000-8001`), which may be the app's as much as the
@@ -479,14 +434,6 @@ def _unjudged_range(ranges: list[tuple[range, str]]) -> str | None:
         return None
     return f"compose also maps the container port range `{ranges[0][1]}`, which fixer does " \
         "not judge"
-
-
-def _second_listeners(app: App, listen: int) -> set[int]:
-    """The TCP ports the final stage EXPOSEs besides the listen port, when it EXPOSEs the
-    listen port too (`EXPOSE 8000 9100`): the image says a second server listens there."""
-    exposed = {number(token.split("/")[0]) for i in app.stage.find("EXPOSE") for token in i.value
-               if not token.lower().endswith(("/udp", "/sctp"))}
-    return {p for p in exposed if p is not None and p != listen} if listen in exposed else set()
 
 
 # What decides the port the app listens on: a `-f` overlay that sets one of these makes the

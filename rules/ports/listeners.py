@@ -1,0 +1,75 @@
+"""Other servers of an app's container: ports a second listener may hold.
+
+A port that the image EXPOSEs beside the listen port, or that a module of the app passes to
+a call (`start_http_server(9100)`), may be a metrics or admin server's: a claim of it (P001's
+compose ports, the image's HEALTHCHECK) reaches that server, not the app on a wrong port.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from fixer.core import tree_index
+from fixer.core.lazyre import lazy_compile
+from fixer.core.numbers import number
+from fixer.model import appmodule
+from fixer.model.services import App, BuiltService
+from fixer.model.workspace import Workspace
+
+
+def second_listeners(app: App, listen: int) -> set[int]:
+    """The TCP ports the final stage EXPOSEs besides the listen port, when it EXPOSEs the
+    listen port too (`EXPOSE 8000 9100`): the image says a second server listens there."""
+    exposed = {number(token.split("/")[0]) for i in app.stage.find("EXPOSE") for token in i.value
+               if not token.lower().endswith(("/udp", "/sctp"))}
+    return {p for p in exposed if p is not None and p != listen} if listen in exposed else set()
+
+
+# prometheus_client's servers: a second listener inside the app's process
+_SECOND_SERVER = lazy_compile(r"\bstart_(?:http|wsgi)_server\(\s*(?!\d+\s*[,)])")
+
+
+def opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> str | None:
+    """Why the claimed port may be a second server's: a module of the app's folder passes it
+    to a call (`start_http_server(9100)`, `serve(port=9100)`, a default `"9100"`), or starts
+    a metrics server on a port it reads at run time (`start_http_server(int(os.environ[
+    "METRICS_PORT"]))`). Read as text: this process parses no app code (the rules that do
+    run beside it, engine/fanout.py)."""
+    module = appmodule.find(ws, service)
+    folder = posixpath.dirname(module.path) if module is not None else None
+    for path in tree_index.files_in(ws.tree, folder) if folder is not None else []:
+        file = ws.read(path) if path.endswith(".py") else None
+        if file is None:
+            continue
+        guarded: range | None = None   # found for a module that writes a claimed port
+        for port in claimed:
+            if str(port) not in file.text:
+                continue   # the call writes its digits: no pattern to build and run
+            guarded = _main_block(file.text) if guarded is None else guarded
+            match = next((m for m in re.finditer(rf"""[(,=]\s*(["']?){port}\1\s*[,)]""",
+                                                 file.text) if m.start() not in guarded), None)
+            if match is not None:
+                return (f"{path}:{file.line_of(match.start())} passes {port} to a call: a "
+                        "second server of the app may listen there")
+        # the pattern opens with `\b`, so the regex engine tries it at every character: a
+        # literal search first passes over the modules that start no such server
+        started = _SECOND_SERVER.search(file.text) if "_server(" in file.text else None
+        if started is not None:
+            return (f"{path}:{file.line_of(started.start())} starts a metrics server on a "
+                    "port it reads at run time: it may be the one compose expects")
+    return None
+
+
+_MAIN_GUARD = lazy_compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:.*$""", re.M)
+
+
+def _main_block(text: str) -> range:
+    """Where a module's `if __name__ == "__main__":` block is: a `uvicorn.run(port=8000)`
+    there starts the app itself when the module runs as a script, and nothing when a
+    server imports it; no second server either way."""
+    guard = _MAIN_GUARD.search(text)
+    if guard is None:
+        return range(0)
+    end = re.compile(r"^[^\s#]", re.M).search(text, guard.end() + 1)
+    return range(guard.start(), end.start() if end is not None else len(text))
