@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeVar, Union
 
@@ -155,37 +156,34 @@ def _detect(doc: ComposeDoc) -> Style:
 _ARGV_KEYS = frozenset({"test", "command", "entrypoint"})
 
 
-def _flow_quotes(nodes: list[Node]) -> Counter[str]:
-    """Quotes around the items of flow argv lists (`test`, `command`, `entrypoint`): the lists
-    new text writes. Name lists (`networks: [backend]`, `depends_on: [db]`) are mostly plain
-    even where commands are quoted, so they do not count."""
-    quotes: Counter[str] = Counter()
-    for node in nodes:
-        if not isinstance(node, yaml.MappingNode):
-            continue
-        for key, value in node.value:
-            if key.value in _ARGV_KEYS and isinstance(value, yaml.SequenceNode) \
-                    and value.flow_style:
-                for item in value.value:
-                    if isinstance(item, yaml.ScalarNode) and item.style in ('"', "'", "", None):
-                        quotes[item.style or ""] += 1
-    return quotes
-
-
-def _flow_pads(text: str, nodes: list[Node]) -> Counter[str]:
-    """The space between the brackets of flow argv lists and their items (`[ "CMD", "x" ]`
-    or none), where both ends agree on one line."""
-    pads: Counter[str] = Counter()
+def _flow_argv_lists(nodes: list[Node]) -> Iterator[yaml.SequenceNode]:
+    """The flow argv lists (`test`, `command`, `entrypoint`) with items: the lists new text
+    writes. Name lists (`networks: [backend]`, `depends_on: [db]`) are mostly plain even
+    where commands are quoted, so they do not count."""
     for node in nodes:
         if not isinstance(node, yaml.MappingNode):
             continue
         for key, value in node.value:
             if key.value in _ARGV_KEYS and isinstance(value, yaml.SequenceNode) \
                     and value.flow_style and value.value:
-                opening = text[value.start_mark.index + 1:value.value[0].start_mark.index]
-                closing = text[value.value[-1].end_mark.index:value.end_mark.index - 1]
-                if opening == closing and opening in ("", " "):
-                    pads[opening] += 1
+                yield value
+
+
+def _flow_quotes(nodes: list[Node]) -> Counter[str]:
+    """Quotes around the items of flow argv lists."""
+    return Counter(item.style or "" for value in _flow_argv_lists(nodes) for item in value.value
+                   if isinstance(item, yaml.ScalarNode) and item.style in ('"', "'", "", None))
+
+
+def _flow_pads(text: str, nodes: list[Node]) -> Counter[str]:
+    """The space between the brackets of flow argv lists and their items (`[ "CMD", "x" ]`
+    or none), where both ends agree on one line."""
+    pads: Counter[str] = Counter()
+    for value in _flow_argv_lists(nodes):
+        opening = text[value.start_mark.index + 1:value.value[0].start_mark.index]
+        closing = text[value.value[-1].end_mark.index:value.end_mark.index - 1]
+        if opening == closing and opening in ("", " "):
+            pads[opening] += 1
     return pads
 
 
