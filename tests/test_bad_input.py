@@ -24,8 +24,8 @@ BAD_CASES = [
                  "bad/compose.yaml:4: invalid YAML", id="tab-indentation"),
     case({"bad/compose.yaml": "services:\n  a:\n    image: x\n---\nservices:\n  b:\n"
                               "    image: y\n"},
-         "bad/compose.yaml:4: several YAML documents (`---`) in one compose file: Compose "
-         "merges them, fixer does not read them", id="several-documents"),
+         "bad/compose.yaml:4: several YAML documents (`---`) in one compose file: fixer "
+         "reads a compose file of one document only", id="several-documents"),
     case({"bad/compose.yaml": "- services\n- a\n"},
                  "bad/compose.yaml:1: a compose file must be a mapping", id="not-a-mapping"),
     case({"bad/compose.yaml": "# list\nservices:\n  - a\n"},
@@ -33,9 +33,6 @@ BAD_CASES = [
     case({"bad/compose.yaml": "services:\n  a:\n    build: ./svc\n",
                   "bad/svc/Dockerfile": b"FROM python:3.12-slim\n\x00\x01\x02"},
                  "bad/svc/Dockerfile:2: binary file", id="nul-byte-dockerfile"),
-    case({"bad/compose.yaml": "services:\n  a:\n    build: ./svc\n",
-                  "bad/svc/Dockerfile": b"FROM python:3.12-slim\n# caf\xe9\n"},
-                 "bad/svc/Dockerfile:2: not valid utf-8", id="latin-1-dockerfile"),
     case({"bad/compose.yaml": b"services:\n  a:\n    image: caf\xe9\n"},
                  "bad/compose.yaml:3: not valid utf-8", id="latin-1-compose"),
     case({"bad/compose.yaml": "services:\n  a:\n    image: x\n  b:\n"
@@ -182,3 +179,27 @@ def test_branch_mode_reads_the_encrypted_blob_of_an_env_file(tmp_path: Path) -> 
     code, out, err = run_cli("fix", repo, "--branch", "fixer/autofix", "--select", "P001")
     assert code == 1 and "fix(P001)" in err and "binary" not in err, err
     assert git(repo, "rev-parse", "--verify", "-q", "fixer/autofix").strip()
+
+
+def test_a_latin_1_dockerfile_is_read_and_fixed_byte_for_byte(tmp_path: Path) -> None:
+    """BuildKit reads a Dockerfile's bytes: a Latin-1 comment builds, so the file is read (its
+    other bytes as one character each) and every byte no fix touched is written back."""
+    repo = service_tree(tmp_path, folder="good")
+    path = repo / "good" / "web" / "Dockerfile"
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b"FROM", b"# caf\xe9 au lait\nFROM", 1))
+    code, out, err = run_cli("fix", "--apply", repo, "--select", "P001,P002")
+    assert code == 1 and "Applied" in err, err
+    code, out, err = run_cli("check", repo, "--select", "P001,P002")
+    assert (code, out) == (0, ""), err
+    assert path.read_bytes().startswith(b"# caf\xe9 au lait\nFROM")
+
+
+def test_a_latin_1_byte_in_an_env_file_leaves_its_values_read(tmp_path: Path) -> None:
+    """Compose reads `.env` as bytes: one Latin-1 comment does not hide the PORT it sets."""
+    repo = service_tree(tmp_path, folder="good")
+    (repo / "good" / ".env").write_bytes(b"# r\xe9glages\nPORT=8001\n")
+    compose = repo / "good" / "compose.yaml"
+    compose.write_text(compose.read_text().replace('"8001:8001"', '"8001:${PORT}"'))
+    code, out, err = run_cli("check", repo, "--select", "P001")
+    assert code == 1 and "compose expects container port 8001" in out, (out, err)

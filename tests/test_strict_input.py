@@ -126,7 +126,7 @@ REFUSED = [
     pytest.param(_compose("ports:\n  - 1.5\n"), 5, "services.api.ports[0] must be",
                  id="ports-float"),
     pytest.param(_compose("ports:\n  - target: 1.5\n"), 5,
-                 "services.api.ports[0].target must be a number or a string", id="ports-target"),
+                 "services.api.ports[0]: `target: 1.5` is no port number", id="ports-target"),
     pytest.param(_compose("expose:\n  - true\n"), 5, "services.api.expose[0] must be",
                  id="expose-bool"),
     pytest.param(_compose("environment:\n  - 8000\n"), 5,
@@ -187,6 +187,11 @@ REFUSED = [
                  "services.api.ports[0]: a long entry with no `target`", id="port-no-target"),
     pytest.param(_compose("ports:\n  - target: abc\n"), 5,
                  "services.api.ports[0]: `target: abc` is no number", id="port-target-word"),
+    pytest.param(_compose("ports:\n  - target: ' 80'\n"), 5,
+                 "services.api.ports[0]: `target:  80` is no number", id="port-target-space"),
+    pytest.param(_compose("ports:\n  - target: -80\n"), 5,
+                 "services.api.ports[0]: `target: -80` is no port number",
+                 id="port-target-negative"),
     # values of other keys whose kind or text Compose refuses
     pytest.param("x-a: &a\n  image: x\nservices:\n  api:\n    <<: 5\n    build: ./api\n", 5,
                  "a merge key (`<<`) takes a mapping or a list of mappings", id="merge-int"),
@@ -306,6 +311,12 @@ ACCEPTED = [
                           '  - "127.0.0.1::8000"\n  - "[::1]:8080:8000"\n'
                           '  - "8080-8081:8001-8002"\n  - 8000/udp\n  - "${P:-8000}:8000"\n'),
                  id="port-forms-compose-takes"),
+    pytest.param(_compose("healthcheck:\n  test: [CMD, 'true']\n  interval: +5s\n  timeout: -1s\n"
+                          "  retries: 3.0\nports:\n  - ':8080:80'\n  - '80:80/'\n"
+                          "  - target: 80.0\n  - target: '81'\nexpose: !reset ['${BAD']\n"),
+                 id="spellings-compose-reads"),
+    pytest.param(_compose("healthcheck:\n  test: [CMD, 'true']\n  retries: +3\n"),
+                 id="retries-signed"),
     pytest.param('version: "3.8"\nx-a: &a\n  image: x\nx-b: &b\n  restart: always\n'
                  "services:\n  api:\n    <<: [*a, *b]\n    build: ./api\nvolumes: {}\n"
                  "networks:\n  default:\n", id="merge-list-and-top-level"),

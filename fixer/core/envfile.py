@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fixer.core.lazyre import lazy_compile
-from fixer.core.textfile import TextFile
+from fixer.core.textfile import TextFile, latin1
 from fixer.core.tree import NotText, Tree
 
 _LINE = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
@@ -34,7 +34,12 @@ def read_env(tree: Tree, path: str) -> TextFile | None:
     try:
         return tree.read(path)
     except NotText:
+        pass
+    try:   # Compose reads its bytes: a Latin-1 comment or value leaves the rest as it is
+        data = tree.source.read_bytes(path)
+    except OSError:
         return None
+    return None if b"\x00" in data else latin1(path, data)
 
 
 def _unquote(written: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import io
+import posixpath
 import re
 import tokenize
 from dataclasses import dataclass, field
@@ -99,7 +100,27 @@ def decode(path: str, data: bytes) -> TextFile:
     if nul != -1:
         raise InputError(path, data.count(b"\n", 0, nul) + 1, "binary file (NUL byte), not text")
     encoding = _coding_cookie(path, data)
+    if is_dockerfile(path):
+        try:
+            return TextFile(path, data.decode(encoding), encoding, False)
+        except UnicodeDecodeError:   # BuildKit reads bytes: a Latin-1 comment builds
+            return latin1(path, data)
     return TextFile(path, _decode(path, data, encoding), encoding, False)
+
+
+def latin1(path: str, data: bytes) -> TextFile:
+    """A file whose tools read its bytes (a Dockerfile, an env file) that is not UTF-8: its
+    ASCII (instructions, keys, ports) reads as it is, every other byte as one character,
+    and written back each gives its own byte, so the lines no fix touched stay as they were."""
+    return TextFile(path, data.decode("latin-1"), "latin-1", False)
+
+
+def is_dockerfile(path: str) -> bool:
+    """`Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`: named as builders
+    and editors know them."""
+    name = posixpath.basename(path).lower()
+    return name.startswith(("dockerfile", "containerfile")) or name.endswith(
+        (".dockerfile", ".containerfile"))
 
 
 def _coding_cookie(path: str, data: bytes) -> str:

@@ -78,9 +78,3 @@ def folders_like(tree: Tree, folder: str) -> list[str]:
     return sorted(f for f in _index(tree).folders if f.lower() == wanted and f != folder)
 
 
-def is_dockerfile(path: str) -> bool:
-    """`Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`: named as builders
-    and editors know them."""
-    name = posixpath.basename(path).lower()
-    return name.startswith(("dockerfile", "containerfile")) or name.endswith(
-        (".dockerfile", ".containerfile"))

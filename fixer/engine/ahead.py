@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from fixer.core import tree_index
-from fixer.core.textfile import TextFile
+from fixer.core.textfile import TextFile, is_dockerfile
 from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
 from fixer.sources import compile_ahead
@@ -51,7 +51,7 @@ def modules_below_builds(paths: Iterable[str]) -> list[str]:
     `api.dockerfile`, `Containerfile`), in path order, at most MAX_MODULES."""
     listed = sorted(paths)
     builds = {posixpath.dirname(path) for path in listed
-              if tree_index.is_dockerfile(path)}
+              if is_dockerfile(path)}
     found: list[str] = []
     for path in listed:
         if path.endswith(".py") and _below(path, builds):

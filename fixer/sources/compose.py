@@ -218,11 +218,10 @@ _PROTOCOLS = frozenset({"tcp", "udp", "sctp"})
 
 def _short_port_problem(text: str) -> str | None:
     head, slash, protocol = text.rpartition("/")
-    if slash and protocol.lower() not in _PROTOCOLS:
+    if slash and protocol and protocol.lower() not in _PROTOCOLS:   # `80:80/` is tcp
         return f"`{protocol}` of `{text}` is no protocol (tcp, udp or sctp)"
     parts = parse_short(head if slash else text)
-    if parts.host_ip is not None and \
-            not _is_ip(parts.host_ip.removeprefix("[").removesuffix("]")):
+    if parts.host_ip and not _is_ip(parts.host_ip.removeprefix("[").removesuffix("]")):
         return f"`{parts.host_ip}` of `{text}` is no IP address"
     target = _port_span(parts.target, 1)
     if target is None:
@@ -248,12 +247,20 @@ def _port_span(text: str, least: int) -> tuple[int, int] | None:
 
 
 def _long_port_problem(entry: Value) -> str | None:
+    """No `target`, or one Compose cannot read as a port number: a string that is no run of
+    digits (`abc`, ` 80`), a negative number, a fraction (`80.5`; `80.0` is 80)."""
     target = get(entry, "target")
     if target is None:
         return "a long entry with no `target` (the container port)"
-    text = scalar(target)
-    if text is not None and "$" not in text and not text.strip().lstrip("+-").isdigit():
+    node = target.node
+    if not isinstance(node, yaml.ScalarNode) or not node.tag.startswith(_YAML_TAG):
+        return None
+    text, what = str(node.value), kind(node)
+    if what == "string" and "$" not in text and not text.isdigit():
         return f"`target: {text}` is no number"
+    if what in ("integer", "float") and (float(compose_text(node) or 0) < 0 or
+                                          not float(compose_text(node) or 0).is_integer()):
+        return f"`target: {text}` is no port number"
     return None
 
 
@@ -270,8 +277,8 @@ def _why(exc: yaml.MarkedYAMLError) -> str:
     """The one-line reason of a YAML error. Several documents (`---` between them) are valid
     YAML, and Compose merges them; fixer reads a compose file of one document only."""
     if isinstance(exc, yaml.composer.ComposerError) and "another document" in str(exc.problem):
-        return ("several YAML documents (`---`) in one compose file: Compose merges them, "
-                "fixer does not read them")
+        return ("several YAML documents (`---`) in one compose file: fixer reads a compose "
+                "file of one document only")
     return f"invalid YAML: {exc.problem or exc.context}"
 
 
@@ -340,7 +347,7 @@ _COMMAND = Shape("a string or a list of strings", _STRING | {"null"}, sequence=T
 # otherwise pass unseen: the key a rule reads (`ports`, `environment`) would be missing.
 # Go's durations as Compose reads them (`30s`, `1m30s`, `500ms`), and `0`
 _DURATION = Shape("a duration (`30s`, `1m30s`)", _STRING, pattern=re.compile(
-    r"0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h|d|w))+"))
+    r"[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h|d|w))+)"))
 _CONDITION = Shape("`service_started`, `service_healthy` or `service_completed_successfully`",
                    _STRING, pattern=re.compile(
                        r"service_started|service_healthy|service_completed_successfully"))
@@ -367,7 +374,7 @@ _HEALTHCHECK_KEYS = frozenset(
 _DEPENDENCY_KEYS = frozenset({"condition", "restart", "required"})
 _PORT_KEYS = frozenset("app_protocol host_ip mode name protocol published target".split())
 _PORT = Shape("a number, a string or a mapping", _NUMBER, mapping=True, keys=(
-    ("target", Shape("a number or a string", _NUMBER)),
+    ("target", Shape("a number or a string", _NUMBER | {"float"})),
     ("published", Shape("a number or a string", _NUMBER))),
     allowed=_PORT_KEYS, called="a port")
 _SERVICE = Shape("a mapping", mapping=True, allowed=_SERVICE_KEYS, called="a service", keys=(
@@ -377,7 +384,7 @@ _SERVICE = Shape("a mapping", mapping=True, allowed=_SERVICE_KEYS, called="a ser
     ("healthcheck", Shape("a mapping", mapping=True, keys=(
         ("test", _TEXTS), ("interval", _DURATION), ("timeout", _DURATION),
         ("start_period", _DURATION), ("start_interval", _DURATION),
-        ("retries", Shape("a number", _NUMBER, pattern=re.compile(r"\d+")))),
+        ("retries", Shape("a number", _NUMBER | {"float"}, pattern=re.compile(r"[-+]?\d+")))),
         allowed=_HEALTHCHECK_KEYS, called="`healthcheck`")),
     ("image", _TEXT), ("restart", _TEXT), ("container_name", _TEXT), ("labels", _LABELS),
     ("profiles", Shape("a list of strings", sequence=True, element=_TEXT)),
@@ -480,7 +487,8 @@ def _allowed_scalar(node: Node, shape: Shape) -> bool:
 
 def _matches(node: yaml.ScalarNode, shape: Shape) -> bool:
     pattern = shape.pattern
-    return pattern is None or "$" in node.value or pattern.fullmatch(node.value) is not None
+    return pattern is None or kind(node) != "string" or "$" in node.value or \
+        pattern.fullmatch(node.value) is not None
 
 
 def _is_null(node: Node) -> bool:

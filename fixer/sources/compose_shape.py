@@ -181,12 +181,15 @@ def _walk(path: str, root: Node) -> tuple[int, list[tuple[Node, int]]]:
     uses: list[tuple[Node, Node | None]] = []
     stack: list[tuple[Node, Node | None]] = [(root, None)]
     push, mapping, sequence = stack.append, yaml.MappingNode, yaml.SequenceNode
+    reset: set[int] = set()   # the nodes below a `!reset`: Compose drops them uninterpolated
     while stack:
         node, on = stack.pop()
         if id(node) in seen:
             uses.append((node, on))
             continue
         seen.add(id(node))
+        if node.tag == "!reset":
+            reset.update(id(below) for below in _below(node))
         if isinstance(node, mapping):
             _check_unique_keys(path, node)
             # pushed value first, so the key is visited first (a plain loop)
@@ -195,9 +198,22 @@ def _walk(path: str, root: Node) -> tuple[int, list[tuple[Node, int]]]:
                 push((key, key))
         elif isinstance(node, sequence):
             stack.extend([(child, node) for child in reversed(node.value)])
-        elif on is not node and "${" in node.value:   # a value Compose interpolates
-            _check_interpolation(path, node)
+        elif on is not node and "${" in node.value and id(node) not in reset:
+            _check_interpolation(path, node)   # a value Compose interpolates
     return len(seen), [(node, 1 if on is None else on.start_mark.line + 1) for node, on in uses]
+
+
+def _below(node: Node) -> list[Node]:
+    """The nodes below `node`, each once (an alias inside the node it names is a cycle,
+    refused after the walk)."""
+    found: dict[int, Node] = {}
+    stack = _children(node)
+    while stack:
+        child = stack.pop()
+        if id(child) not in found:
+            found[id(child)] = child
+            stack.extend(_children(child))
+    return list(found.values())
 
 
 def _check_interpolation(path: str, node: Node) -> None:

@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixer.core.lazyre import lazy_compile
-from fixer.core.textfile import TextFile
-from fixer.core.tree_index import is_dockerfile
+from fixer.core.textfile import TextFile, is_dockerfile
 
 _DIRECTIVE = lazy_compile(r"#\s*fixer:\s*ignore\[([^\]]*)\]")
 _TEXT_COMMENT = lazy_compile(r"(?:^|(?<=\s))#\s*fixer:\s*ignore\[([^\]]*)\]")

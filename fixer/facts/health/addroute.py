@@ -115,14 +115,15 @@ _GENERIC_BUILTINS = frozenset(("dict", "list", "set", "frozenset", "tuple", "typ
 
 
 def _dict_annotation(tree: ast.Module, generics: bool) -> str:
-    """`dict[str, str]` where the image's Python is 3.9 or later (`generics`), the module
-    shows it runs on one, or it does not evaluate annotations (`from __future__ import
-    annotations`); else `dict`. On 3.8 and before, `dict[str, str]` in a def raises
-    TypeError when the module is imported. The image's reference does not always name its
-    Python; a module that already subscripts a builtin in an evaluated annotation proves the
-    version it runs on."""
-    if generics or _lazy_annotations(tree) or \
-            any(_subscripts_builtin(a) for a in _annotations(tree)):
+    """`dict[str, str]` where the image's Python is 3.9 or later (`generics`) or the module
+    shows it runs on one; else `dict`. On 3.8 and before, `dict[str, str]` in a def raises
+    TypeError when the module is imported, and so it does under `from __future__ import
+    annotations`, where FastAPI evaluates a route's annotations when it registers it. The
+    image's reference does not always name its Python; a module that already subscripts a
+    builtin in an annotation Python evaluates (no lazy annotations) proves the version it
+    runs on."""
+    if generics or (not _lazy_annotations(tree) and
+                    any(_subscripts_builtin(a) for a in _annotations(tree))):
         return "dict[str, str]"
     return "dict"
 

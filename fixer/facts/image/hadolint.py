@@ -17,6 +17,7 @@ import re
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
+from fixer.core.textfile import is_dockerfile
 from fixer.model.workspace import Workspace
 
 _CONFIGS = frozenset({".hadolint.yaml", ".hadolint.yml", "hadolint.yaml", "hadolint.yml"})
@@ -66,7 +67,7 @@ def _runs(ws: Workspace) -> bool:
         name = posixpath.basename(path)
         if name in _CONFIGS:
             return True
-        if name in _RUNNERS or path.startswith(_RUNNER_FOLDERS) or _is_dockerfile(name):
+        if name in _RUNNERS or path.startswith(_RUNNER_FOLDERS) or is_dockerfile(name):
             file = ws.tree.peek(path)   # unnoted: an unreadable file is the rules' to report
             if file is not None and _names_hadolint(file.text):
                 return True
@@ -81,8 +82,3 @@ def _names_hadolint(text: str) -> bool:
     if text.isascii() and "lint" not in text.lower():
         return False
     return _NAMED.search(text) is not None
-
-
-def _is_dockerfile(name: str) -> bool:
-    lowered = name.lower()
-    return lowered.startswith("dockerfile") or lowered.endswith(".dockerfile")
