@@ -26,7 +26,7 @@ from fixer.core.config import Config
 from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.tree import Tree
-from fixer.engine import fanout, gates, links, suppress
+from fixer.engine import fanout, gates, suppress, writable
 from fixer.engine.ahead import ahead_of
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
@@ -111,7 +111,7 @@ def check(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None] = lambd
     a check of many services runs the rules that read app code in a second process
     (`fanout`); `tick` is called as each rule ends (a progress bar). With a `partner` (a
     fix run's), its rules run there on the workspace of `token`, which is `ws`. `fixing`:
-    a fix run's check, whose fixes are built anyway (`links.hold` reads their edits)."""
+    a fix run's check, whose fixes are built anyway (`writable.hold` reads their edits)."""
     with no_cyclic_collection():
         if partner is not None:
             return _check(ws, partner.check_runs(ws, token, tick), fixing)
@@ -134,7 +134,7 @@ def _check(ws: Workspace, runs: Iterable[fanout.RuleRun], fixing: bool = False) 
     shown, suppressed = suppress.apply(ws, sorted(findings, key=Finding.sort_key))
     # first: a fix held by a link has no fix, and the gates judge what is left
     # a suppressed start-up finding: no hold
-    shown = gates.hold(links.hold(ws, shown, fixing), ws.config.unsafe_fixes)
+    shown = gates.hold(writable.hold(ws, shown, fixing), ws.config.unsafe_fixes)
     input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())
     return CheckResult(shown, suppressed, input_errors, crashes)
 
