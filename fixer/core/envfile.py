@@ -114,6 +114,10 @@ def interpolation_problem(value: str) -> str | None:
         end = _closing(value, after)
         if end is None:
             return f"`{shown}` has no closing `}}`"
+        operator = next((op for op in _OPERATORS if value.startswith(op, after)), "")
+        inner = interpolation_problem(value[after + len(operator):end]) if operator else None
+        if inner is not None:   # a default or message holds one of its own: `${A:-${B:x}}`
+            return inner
         at = value.find("${", end + 1)
     return None
 

@@ -218,6 +218,8 @@ _PROTOCOLS = frozenset({"tcp", "udp", "sctp"})
 
 def _short_port_problem(text: str) -> str | None:
     head, slash, protocol = text.rpartition("/")
+    if slash and "/" in head:
+        return f"`{text}` names more than one protocol"
     if slash and protocol and protocol.lower() not in _PROTOCOLS:   # `80:80/` is tcp
         return f"`{protocol}` of `{text}` is no protocol (tcp, udp or sctp)"
     parts = parse_short(head if slash else text)
@@ -229,7 +231,7 @@ def _short_port_problem(text: str) -> str | None:
     published = _port_span(parts.published, 0) if parts.published else (0, 0)
     if published is None:
         return f"`{parts.published}` of `{text}` is no host port (0-65535)"
-    if target[1] != target[0] and published[1] != published[0] and \
+    if target[1] != target[0] and parts.published and \
             target[1] - target[0] != published[1] - published[0]:
         return f"the ranges of `{text}` differ in length"
     return None
@@ -387,6 +389,7 @@ _SERVICE = Shape("a mapping", mapping=True, allowed=_SERVICE_KEYS, called="a ser
         ("retries", Shape("a number", _NUMBER | {"float"}, pattern=re.compile(r"[-+]?\d+")))),
         allowed=_HEALTHCHECK_KEYS, called="`healthcheck`")),
     ("image", _TEXT), ("restart", _TEXT), ("container_name", _TEXT), ("labels", _LABELS),
+    ("stop_grace_period", _DURATION),
     ("profiles", Shape("a list of strings", sequence=True, element=_TEXT)),
     ("ports", Shape("a list", sequence=True, element=_PORT)),
     ("expose", Shape("a list", sequence=True, element=Shape("a number or a string", _NUMBER))),
