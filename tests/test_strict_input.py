@@ -18,7 +18,7 @@ import pytest
 
 import kit
 from fixer.core.textfile import TextFile
-from fixer.sources import compose as compose_module
+from fixer.sources import compose_keys
 from fixer.sources.compose import get, mapping_or_list
 from fixer.sources.compose import parse as parse_compose
 from support import compose_binary, compose_config, git, init_repo, run_cli, write_tree
@@ -362,9 +362,9 @@ _PLACES = {
     "port": lambda key: "services:\n  api:\n    image: x\n    ports:\n      - "
                         + ("" if key == "target" else "target: 80\n        ") + f"{key}: {{}}\n",
 }
-_ALLOWED = {"service": compose_module._SERVICE_KEYS, "build": compose_module._BUILD_KEYS,
-            "healthcheck": compose_module._HEALTHCHECK_KEYS,
-            "depends_on": compose_module._DEPENDENCY_KEYS, "port": compose_module._PORT_KEYS}
+_ALLOWED = {"service": compose_keys.SERVICE_KEYS, "build": compose_keys.BUILD_KEYS,
+            "healthcheck": compose_keys.HEALTHCHECK_KEYS,
+            "depends_on": compose_keys.DEPENDENCY_KEYS, "port": compose_keys.PORT_KEYS}
 
 
 @pytest.mark.slow  # the Compose binary, once a key

@@ -15,11 +15,18 @@ from typing import NamedTuple
 import yaml
 
 from fixer.core.errors import InputError
-from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.sources.anchors import AnchorSpan, anchor_around, anchor_at, shared_anchors
 from fixer.sources.compose_shape import check_document, compose_text, kind
-from fixer.sources.shortports import parse_short
+from fixer.sources.compose_keys import (
+    BUILD_KEYS,
+    DEPENDENCY_KEYS,
+    HEALTHCHECK_KEYS,
+    PORT_KEYS,
+    SERVICE_KEYS,
+    TOP_LEVEL,
+)
+from fixer.sources.shortports import short_port_problem
 
 try:  # the C composer; the pure-Python one gives the same nodes, slower
     _Composer: type = yaml.CSafeLoader
@@ -164,11 +171,6 @@ def _check_service_rules(doc: ComposeDoc, name: str, service: Value,
                              "Compose refuses the file")
 
 
-# the top-level keys of Compose's schema; `x-` keys are extensions
-_TOP_LEVEL = frozenset({"version", "name", "include", "services", "networks", "volumes",
-                        "secrets", "configs", "models"})
-
-
 def _check_top_level(doc: ComposeDoc, root: yaml.MappingNode) -> None:
     """InputError for a top-level key Compose's schema does not have (`servics:`): Compose
     refuses the file, which fixer would otherwise pass as one with no services. So for a
@@ -176,7 +178,7 @@ def _check_top_level(doc: ComposeDoc, root: yaml.MappingNode) -> None:
     `volumes:` with nothing under it)."""
     for key, value in root.value:
         name = str(key.value)
-        if name not in _TOP_LEVEL and not name.startswith("x-") and not key.tag.endswith(":merge"):
+        if name not in TOP_LEVEL and not name.startswith("x-") and not key.tag.endswith(":merge"):
             raise InputError(doc.path, doc.line(key), f"`{name}` is no top-level key of a "
                              "compose file: Compose refuses the file")
         shape = _TOP_LEVEL_SHAPES.get(name)
@@ -206,46 +208,10 @@ def _check_ports(doc: ComposeDoc, name: str, service: Value) -> None:
         if isinstance(entry.node, yaml.MappingNode):
             why = _long_port_problem(entry)
         else:
-            why = _short_port_problem(text) if text is not None and "$" not in text else None
+            why = short_port_problem(text) if text is not None and "$" not in text else None
         if why is not None:
             raise InputError(doc.path, doc.line(entry.node),
                              f"services.{name}.ports[{index}]: {why}: Compose refuses the file")
-
-
-_PORT_RANGE = lazy_compile(r"(\d+)(?:-(\d+))?")
-_PROTOCOLS = frozenset({"tcp", "udp", "sctp"})
-
-
-def _short_port_problem(text: str) -> str | None:
-    head, slash, protocol = text.rpartition("/")
-    if slash and "/" in head:
-        return f"`{text}` names more than one protocol"
-    if slash and protocol and protocol.lower() not in _PROTOCOLS:   # `80:80/` is tcp
-        return f"`{protocol}` of `{text}` is no protocol (tcp, udp or sctp)"
-    parts = parse_short(head if slash else text)
-    if parts.host_ip and not _is_ip(parts.host_ip.removeprefix("[").removesuffix("]")):
-        return f"`{parts.host_ip}` of `{text}` is no IP address"
-    target = _port_span(parts.target, 1)
-    if target is None:
-        return f"`{parts.target}` of `{text}` is no container port (1-65535)"
-    published = _port_span(parts.published, 0) if parts.published else (0, 0)
-    if published is None:
-        return f"`{parts.published}` of `{text}` is no host port (0-65535)"
-    if target[1] != target[0] and parts.published and \
-            target[1] - target[0] != published[1] - published[0]:
-        return f"the ranges of `{text}` differ in length"
-    return None
-
-
-def _port_span(text: str, least: int) -> tuple[int, int] | None:
-    """`8000` or `8000-8010` as (first, last); None when it is no port or range of ports
-    from `least` to 65535."""
-    match = _PORT_RANGE.fullmatch(text)
-    if match is None:
-        return None
-    first = int(match.group(1))
-    last = int(match.group(2)) if match.group(2) else first
-    return (first, last) if least <= first <= last <= 65535 else None
 
 
 def _long_port_problem(entry: Value) -> str | None:
@@ -264,15 +230,6 @@ def _long_port_problem(entry: Value) -> str | None:
                                           not float(compose_text(node) or 0).is_integer()):
         return f"`target: {text}` is no port number"
     return None
-
-
-def _is_ip(text: str) -> bool:
-    import ipaddress   # here: only a port with a host IP asks
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _why(exc: yaml.MarkedYAMLError) -> str:
@@ -345,8 +302,6 @@ _TEXT = Shape("a string", _STRING)
 _TEXTS = Shape("a string or a list of strings", _STRING, sequence=True, element=_TEXT)
 _COMMAND = Shape("a string or a list of strings", _STRING | {"null"}, sequence=True,
                  element=_TEXT)
-# The keys of Compose's schema (compose-spec), for the mappings whose misspelled keys would
-# otherwise pass unseen: the key a rule reads (`ports`, `environment`) would be missing.
 # Go's durations as Compose reads them (`30s`, `1m30s`, `500ms`), and `0`
 _DURATION = Shape("a duration (`30s`, `1m30s`)", _STRING, pattern=re.compile(
     r"[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h|d|w))+)"))
@@ -354,40 +309,19 @@ _CONDITION = Shape("`service_started`, `service_healthy` or `service_completed_s
                    _STRING, pattern=re.compile(
                        r"service_started|service_healthy|service_completed_successfully"))
 _LABELS = Shape("a mapping or a list", mapping=True, sequence=True)
-_SERVICE_KEYS = frozenset("""
-    annotations attach blkio_config build cap_add cap_drop cgroup cgroup_parent command
-    configs container_name cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period
-    cpu_rt_runtime cpu_shares cpus cpuset credential_spec depends_on deploy develop
-    device_cgroup_rules devices dns dns_opt dns_search domainname entrypoint env_file
-    environment expose extends external_links extra_hosts gpus group_add healthcheck
-    hostname image init ipc isolation label_file labels links logging mac_address mem_limit
-    mem_reservation mem_swappiness memswap_limit models network_mode networks
-    oom_kill_disable oom_score_adj pid pids_limit platform ports post_start pre_stop
-    privileged profiles provider pull_policy pull_refresh_after read_only restart runtime
-    scale secrets security_opt shm_size stdin_open stop_grace_period stop_signal storage_opt
-    sysctls tmpfs tty ulimits use_api_socket user userns_mode uts volumes volumes_from
-    working_dir""".split())
-_BUILD_KEYS = frozenset("""
-    additional_contexts args cache_from cache_to context dockerfile dockerfile_inline
-    entitlements extra_hosts isolation labels network no_cache platforms privileged
-    provenance pull sbom secrets shm_size ssh tags target ulimits""".split())
-_HEALTHCHECK_KEYS = frozenset(
-    "disable interval retries start_interval start_period test timeout".split())
-_DEPENDENCY_KEYS = frozenset({"condition", "restart", "required"})
-_PORT_KEYS = frozenset("app_protocol host_ip mode name protocol published target".split())
 _PORT = Shape("a number, a string or a mapping", _NUMBER, mapping=True, keys=(
     ("target", Shape("a number or a string", _NUMBER | {"float"})),
     ("published", Shape("a number or a string", _NUMBER))),
-    allowed=_PORT_KEYS, called="a port")
-_SERVICE = Shape("a mapping", mapping=True, allowed=_SERVICE_KEYS, called="a service", keys=(
+    allowed=PORT_KEYS, called="a port")
+_SERVICE = Shape("a mapping", mapping=True, allowed=SERVICE_KEYS, called="a service", keys=(
     ("build", Shape("a string or a mapping", _STRING, mapping=True,
                     keys=(("context", _TEXT), ("dockerfile", _TEXT), ("target", _TEXT)),
-                    allowed=_BUILD_KEYS, called="`build`")),
+                    allowed=BUILD_KEYS, called="`build`")),
     ("healthcheck", Shape("a mapping", mapping=True, keys=(
         ("test", _TEXTS), ("interval", _DURATION), ("timeout", _DURATION),
         ("start_period", _DURATION), ("start_interval", _DURATION),
         ("retries", Shape("a number", _NUMBER | {"float"}, pattern=re.compile(r"[-+]?\d+")))),
-        allowed=_HEALTHCHECK_KEYS, called="`healthcheck`")),
+        allowed=HEALTHCHECK_KEYS, called="`healthcheck`")),
     ("image", _TEXT), ("restart", _TEXT), ("container_name", _TEXT), ("labels", _LABELS),
     ("stop_grace_period", _DURATION),
     ("profiles", Shape("a list of strings", sequence=True, element=_TEXT)),
@@ -396,7 +330,7 @@ _SERVICE = Shape("a mapping", mapping=True, allowed=_SERVICE_KEYS, called="a ser
     ("depends_on", Shape("a list or a mapping", sequence=True, mapping=True, element=_TEXT,
                          member=Shape("a mapping", mapping=True,
                                       keys=(("condition", _CONDITION),),
-                                      allowed=_DEPENDENCY_KEYS,
+                                      allowed=DEPENDENCY_KEYS,
                                       called="a `depends_on` entry"))),
     ("environment", Shape("a mapping or a list", mapping=True, sequence=True, element=_TEXT,
                           member=Shape("a string, a number, a boolean or null",
