@@ -203,3 +203,13 @@ def test_a_latin_1_byte_in_an_env_file_leaves_its_values_read(tmp_path: Path) ->
     compose.write_text(compose.read_text().replace('"8001:8001"', '"8001:${PORT}"'))
     code, out, err = run_cli("check", repo, "--select", "P001")
     assert code == 1 and "compose expects container port 8001" in out, (out, err)
+
+
+def test_a_bom_before_a_latin_1_env_file_keeps_its_first_key(tmp_path: Path) -> None:
+    """The UTF-8 BOM of an env file read as bytes stays apart from `PORT` on its first line."""
+    repo = service_tree(tmp_path, folder="good")
+    (repo / "good" / ".env").write_bytes(b"\xef\xbb\xbfPORT=8001\n# r\xe9glages\n")
+    compose = repo / "good" / "compose.yaml"
+    compose.write_text(compose.read_text().replace('"8001:8001"', '"8001:${PORT}"'))
+    code, out, err = run_cli("check", repo, "--select", "P001")
+    assert code == 1 and "compose expects container port 8001" in out, (out, err)

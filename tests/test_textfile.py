@@ -89,3 +89,12 @@ def test_line_and_column_of_an_offset() -> None:
     file = TextFile("f", "ab\r\ncd\nef")
     assert [file.line_of(i) for i in (0, 3, 4, 7, 9)] == [1, 1, 2, 3, 3]
     assert [file.column_of(i) for i in (0, 1, 4, 5, 7)] == [1, 2, 1, 2, 1]
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbfFROM x\n# caf\xe9\n", b"FROM x\n# caf\xe9\n",
+                                  b"\xef\xbb\xbfFROM x\n", b"FROM x\r\n# \x93quoted\x94\r\n"])
+def test_a_dockerfile_is_read_as_bytes_and_written_back_as_they_were(data: bytes) -> None:
+    """BuildKit reads bytes: a Dockerfile that is not UTF-8 is read, a BOM apart from its
+    text, and gives back every byte."""
+    file = decode("api/Dockerfile", data)
+    assert file.text.startswith("FROM x") and file.encode() == data

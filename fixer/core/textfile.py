@@ -85,6 +85,8 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _bom_for(encoding: str) -> bytes:
+    if encoding == "latin-1":   # a file meant as UTF-8 with a stray byte (`latin1`)
+        return codecs.BOM_UTF8
     for bom, name in _BOMS:
         if name == encoding:
             return bom
@@ -95,24 +97,35 @@ def decode(path: str, data: bytes) -> TextFile:
     """Decode bytes read from `path`; raise InputError for binary or undecodable data."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            if encoding == "utf-8" and is_dockerfile(path):
+                return _bytes_read(path, data)
             return TextFile(path, _decode(path, data[len(bom):], encoding), encoding, True)
     nul = data.find(b"\x00")
     if nul != -1:
         raise InputError(path, data.count(b"\n", 0, nul) + 1, "binary file (NUL byte), not text")
-    encoding = _coding_cookie(path, data)
     if is_dockerfile(path):
-        try:
-            return TextFile(path, data.decode(encoding), encoding, False)
-        except UnicodeDecodeError:   # BuildKit reads bytes: a Latin-1 comment builds
-            return latin1(path, data)
+        return _bytes_read(path, data)
+    encoding = _coding_cookie(path, data)
     return TextFile(path, _decode(path, data, encoding), encoding, False)
+
+
+def _bytes_read(path: str, data: bytes) -> TextFile:
+    """A Dockerfile: UTF-8 (after its BOM) when it is, else `latin1`: BuildKit reads bytes,
+    and a Latin-1 comment builds."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        return TextFile(path, data[3 if bom else 0:].decode("utf-8"), "utf-8", bom)
+    except UnicodeDecodeError:
+        return latin1(path, data)
 
 
 def latin1(path: str, data: bytes) -> TextFile:
     """A file whose tools read its bytes (a Dockerfile, an env file) that is not UTF-8: its
     ASCII (instructions, keys, ports) reads as it is, every other byte as one character,
-    and written back each gives its own byte, so the lines no fix touched stay as they were."""
-    return TextFile(path, data.decode("latin-1"), "latin-1", False)
+    and written back each gives its own byte, so the lines no fix touched stay as they were.
+    A UTF-8 BOM stays a BOM, apart from the text (`PORT=` on the first line is `PORT`)."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    return TextFile(path, data[3 if bom else 0:].decode("latin-1"), "latin-1", bom)
 
 
 def is_dockerfile(path: str) -> bool:
