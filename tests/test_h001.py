@@ -387,6 +387,8 @@ def test_h001_a_health_literal_in_a_module_both_apps_import_counts_for_both() ->
     ("python:3.8-slim", "from __future__ import annotations\n", "dict"),
     ("ghcr.io/acme/base:7", "from __future__ import annotations\nNAMES: list[str] = []\n",
      "dict"),   # a lazy annotation proves no version
+    ("ghcr.io/acme/base:7", "from __future__ import annotations\n\n\n@app.get('/a')\n"
+     "def a() -> dict[str, int]:\n    return {}\n", "dict[str, str]"),   # a route's does
     ("python:3.9", "", "dict[str, str]"),
     ("python:3.12-slim", "", "dict[str, str]"),
     ("ghcr.io/acme/base:7", "", "dict"),          # the image does not say its Python

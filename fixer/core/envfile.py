@@ -7,19 +7,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fixer.core.lazyre import lazy_compile
-from fixer.core.textfile import TextFile, latin1
+from fixer.core.textfile import TextFile, has_stray_bytes, with_stray_bytes
 from fixer.core.tree import NotText, Tree
 
 _LINE = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 
 
 def parse_env(text: str) -> dict[str, str]:
+    """The variables the file sets. A value holding a byte that is not UTF-8 (a file read as
+    bytes, `with_stray_bytes`) is left out, as unknown: no fix copies it into another file."""
     values: dict[str, str] = {}
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = _LINE.match(line)
-        if match:
+        if match and not has_stray_bytes(match.group(2)):
             values[match.group(1)] = _unquote(match.group(2))
     return values
 
@@ -39,7 +41,7 @@ def read_env(tree: Tree, path: str) -> TextFile | None:
         data = tree.source.read_bytes(path)
     except OSError:
         return None
-    return None if b"\x00" in data else latin1(path, data)
+    return None if b"\x00" in data else with_stray_bytes(path, data)
 
 
 def _unquote(written: str) -> str:

@@ -85,7 +85,7 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _bom_for(encoding: str) -> bytes:
-    if encoding == "latin-1":   # a file meant as UTF-8 with a stray byte (`latin1`)
+    if encoding == KEPT_BYTES:
         return codecs.BOM_UTF8
     for bom, name in _BOMS:
         if name == encoding:
@@ -97,35 +97,66 @@ def decode(path: str, data: bytes) -> TextFile:
     """Decode bytes read from `path`; raise InputError for binary or undecodable data."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            if encoding == "utf-8" and is_dockerfile(path):
+            if encoding == "utf-8" and _read_as_bytes(path):
                 return _bytes_read(path, data)
             return TextFile(path, _decode(path, data[len(bom):], encoding), encoding, True)
     nul = data.find(b"\x00")
     if nul != -1:
         raise InputError(path, data.count(b"\n", 0, nul) + 1, "binary file (NUL byte), not text")
-    if is_dockerfile(path):
+    if _read_as_bytes(path):
         return _bytes_read(path, data)
     encoding = _coding_cookie(path, data)
     return TextFile(path, _decode(path, data, encoding), encoding, False)
 
 
+def _read_as_bytes(path: str) -> bool:
+    """A Dockerfile, or an env file by its name (`.env`, `.env.example`, `api.env`): BuildKit
+    and Compose read their bytes, and a Latin-1 comment there breaks nothing."""
+    name = posixpath.basename(path)
+    return is_dockerfile(path) or name.startswith(".env") or name.endswith(".env")
+
+
 def _bytes_read(path: str, data: bytes) -> TextFile:
-    """A Dockerfile: UTF-8 (after its BOM) when it is, else `latin1`: BuildKit reads bytes,
-    and a Latin-1 comment builds."""
+    """UTF-8 (after its BOM) when it is, else `with_stray_bytes`."""
     bom = data.startswith(codecs.BOM_UTF8)
     try:
         return TextFile(path, data[3 if bom else 0:].decode("utf-8"), "utf-8", bom)
     except UnicodeDecodeError:
-        return latin1(path, data)
+        return with_stray_bytes(path, data)
 
 
-def latin1(path: str, data: bytes) -> TextFile:
-    """A file whose tools read its bytes (a Dockerfile, an env file) that is not UTF-8: its
-    ASCII (instructions, keys, ports) reads as it is, every other byte as one character,
-    and written back each gives its own byte, so the lines no fix touched stay as they were.
-    A UTF-8 BOM stays a BOM, apart from the text (`PORT=` on the first line is `PORT`)."""
+# A file whose tools read its bytes, read as UTF-8 with each byte that is not UTF-8 held as
+# a surrogate escape (U+DC80 to U+DCFF), which writing gives back: a codec of its own, so
+# that a file's encoding says how to write it wherever it goes (a forked process too).
+KEPT_BYTES = "utf-8-kept"
+
+
+def _kept_bytes_codec(name: str) -> codecs.CodecInfo | None:
+    if name != KEPT_BYTES.replace("-", "_"):
+        return None
+    return codecs.CodecInfo(
+        name=KEPT_BYTES,
+        encode=lambda text, errors="strict": codecs.utf_8_encode(text, "surrogateescape"),
+        decode=lambda data, errors="strict": codecs.utf_8_decode(data, "surrogateescape", True))
+
+
+codecs.register(_kept_bytes_codec)
+
+
+def with_stray_bytes(path: str, data: bytes) -> TextFile:
+    """A file whose tools read its bytes (a Dockerfile, an env file) that is not all UTF-8:
+    its UTF-8 reads as it is (`café`), each other byte as a surrogate escape that no text
+    fixer writes holds, and written back each gives its own byte, so the lines no fix
+    touched stay as they were. A UTF-8 BOM stays a BOM, apart from the text (`PORT=` on
+    the first line is `PORT`)."""
     bom = data.startswith(codecs.BOM_UTF8)
-    return TextFile(path, data[3 if bom else 0:].decode("latin-1"), "latin-1", bom)
+    return TextFile(path, data[3 if bom else 0:].decode("utf-8", "surrogateescape"),
+                    KEPT_BYTES, bom)
+
+
+def has_stray_bytes(text: str) -> bool:
+    """Whether the text holds a byte that is not UTF-8 (a surrogate escape)."""
+    return any("\udc80" <= char <= "\udcff" for char in text) if not text.isascii() else False
 
 
 def is_dockerfile(path: str) -> bool:

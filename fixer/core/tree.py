@@ -16,7 +16,7 @@ from fixer.core import derived as tracking
 from fixer.core.derived import Carried, Derived, Memo
 from fixer.core.edits import Edit, apply_to_texts
 from fixer.core.errors import InputError
-from fixer.core.textfile import TextFile, decode
+from fixer.core.textfile import KEPT_BYTES, TextFile, decode
 
 T = TypeVar("T")
 
@@ -431,6 +431,11 @@ class Tree:
         if tracking.RECORDING:
             tracking.note_file(path, file)
         return file
+
+    def holds_stray_bytes(self) -> bool:
+        """Whether a file read so far holds bytes that are not UTF-8 (a Dockerfile or env file
+        read as bytes, `textfile.with_stray_bytes`): a fix may copy them into another."""
+        return any(file.encoding == KEPT_BYTES for file in self._cache.values())
 
     def peek(self, path: str) -> TextFile | None:
         """The file, unnoted by the computations being carried; None when it is absent or

@@ -305,6 +305,9 @@ def _edits(run: _Run, finding: Finding) -> list[Edit] | None:
     except EditConflict as exc:
         _fail(run, finding, str(exc))
         return None
+    except InputError as exc:   # a file it writes that is not text: the rule read past it
+        _fail(run, finding, f"it would write {exc.path}, which fixer cannot read ({exc.message})")
+        return None
     return edits
 
 

@@ -17,34 +17,48 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from fixer.core.edits import CreateFile, TextEdit
+from fixer.core.textfile import has_stray_bytes
 from fixer.model.rule import Finding
 from fixer.model.workspace import Workspace
 
 
 def hold(ws: Workspace, findings: list[Finding], fixing: bool) -> list[Finding]:
-    """The findings, each fix whose edits touch a symbolic link or a JSON compose file made
-    display-only. A fix run (`fixing`) reads the edits it builds anyway; `fixer check`
-    builds none, and judges by the files the finding names (its own and its causes'), which
-    a fix run may find to be fewer than its edits touch."""
+    """The findings, each fix whose edits touch a symbolic link or a JSON compose file, or
+    would write a byte that is not UTF-8 (copied from a file read as bytes), made
+    display-only. A fix run (`fixing`) reads the edits it builds anyway; `fixer check` builds
+    none where it can help it, and judges a link by the files the finding names (its own and
+    its causes'), which a fix run may find to be fewer than its edits touch; a JSON compose
+    file (rare) by the edits, as a finding's causes often name the compose file its fix does
+    not write."""
     json = _json_compose(ws)
-    if not ws.tree.source.links() and not json:   # the common case: no edit built
+    stray = fixing and ws.tree.holds_stray_bytes()
+    if not ws.tree.source.links() and not json and not stray:   # the common case: no edit built
         return findings
-    return [_held(ws, finding, fixing, json) for finding in findings]
+    return [_held(ws, finding, fixing or bool(json), json) for finding in findings]
 
 
 def _json_compose(ws: Workspace) -> frozenset[str]:
-    """The compose files written as JSON: a flow mapping at the root."""
-    return frozenset(path for path, doc in ws.compose_docs.items() if doc.root.flow_style)
+    """The compose files written as JSON: a flow mapping at the root whose keys are all in
+    double quotes (a YAML file of flow style gets flow YAML, as written elsewhere)."""
+    return frozenset(path for path, doc in ws.compose_docs.items() if doc.root.flow_style
+                     and all(getattr(key, "style", None) == '"' for key, _v in doc.root.value))
 
 
-def _held(ws: Workspace, finding: Finding, fixing: bool, json: frozenset[str]) -> Finding:
+def _held(ws: Workspace, finding: Finding, by_edits: bool, json: frozenset[str]) -> Finding:
     if not finding.fixable:
         return finding
     try:
-        paths = sorted({edit.path for edit in finding.edits()} if fixing else
-                       {finding.path, *(cause.path for cause in finding.causes)})
+        edits = finding.edits() if by_edits else []
     except Exception:   # the fix run reports a fix that cannot be built, with its crash
         return finding
+    paths = sorted({edit.path for edit in edits} if by_edits else
+                   {finding.path, *(cause.path for cause in finding.causes)})
+    written = next((edit.path for edit in edits if isinstance(edit, (TextEdit, CreateFile))
+                    and has_stray_bytes(edit.text)), None)
+    if written is not None:
+        return _display_only(finding, f"the fix would write into {written} bytes of a file "
+                                      "that is not UTF-8, which fixer copies nowhere")
     for path in paths:
         found = ws.tree.link_on(path)
         shared = ws.tree.link_to(path) if found is None else None
@@ -61,5 +75,9 @@ def _held(ws: Workspace, finding: Finding, fixing: bool, json: frozenset[str]) -
                       "this one by hand")
         else:
             continue
-        return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason))
+        return _display_only(finding, reason)
     return finding
+
+
+def _display_only(finding: Finding, reason: str) -> Finding:
+    return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason))

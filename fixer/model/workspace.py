@@ -109,9 +109,10 @@ class Workspace:
 
     def read(self, path: str) -> TextFile | None:
         """A file's text; None when absent. Unreadable files become errors, once; an env
-        file that is not text is read as absent (`read_env`)."""
+        file (one a stack reads, or a `.env.*` such as `.env.example`) is read as Compose
+        reads it (`read_env`: its bytes, absent when it is binary)."""
         try:
-            if path in self.env_paths:
+            if path in self.env_paths or posixpath.basename(path).startswith(".env"):
                 return read_env(self.tree, path)
             return self.tree.read(path) if self.tree.exists(path) else None
         except InputError as exc:

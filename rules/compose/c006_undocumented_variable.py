@@ -573,19 +573,25 @@ def _scalars(node: yaml.Node, seen: set[int]) -> Iterator[yaml.ScalarNode]:
 
 
 def _position(doc: ComposeDoc, node: yaml.ScalarNode, ref: Reference) -> tuple[int, int]:
-    """The line and column of the reference as written: the same occurrence of its text in
-    the scalar's source as in its value (quotes, escapes and folded lines move it), else the
-    scalar's own position."""
+    """The line of the reference: a literal block's (`|`) own line of it, else the scalar's
+    first line, where a `# fixer: ignore` comment can go (a folded `>` or plain scalar's
+    later lines take none); and its column as written where it is on that line (the same
+    occurrence of its text in the scalar's source as in its value: quotes and escapes move
+    it), else the scalar's."""
     value, raw = str(node.value), doc.source(node)
+    line = doc.line(node) + 1 + value.count("\n", 0, ref.start) if node.style == "|" \
+        else doc.line(node)
     nth = value.count(ref.text, 0, ref.start)
     at = -1
     for _ in range(nth + 1):
         at = raw.find(ref.text, at + 1)
         if at < 0:
-            return doc.line(node), doc.column(node)
+            return line, doc.column(node)
     text = doc.file.text
     offset = node.start_mark.index + at
-    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    if text.count("\n", 0, offset) + 1 != line:
+        return line, doc.column(node)
+    return line, offset - text.rfind("\n", 0, offset)
 
 
 def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use], home: Stack,

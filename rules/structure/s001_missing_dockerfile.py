@@ -88,7 +88,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
-from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Build, Service, case_variants, locate_build
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, scalar
@@ -217,8 +217,12 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
     # at the `dockerfile:` value that names the file, else at the build (its context)
     named = get(build.node, "dockerfile")
     at = named.node if named is not None else build.node.node
+    # a `# fixer: ignore[S001]` on the build's first line (the `context:` line, where the
+    # finding once was) still takes it out
+    around = (Location(doc.path, doc.line(build.node.node)),) if at is not build.node.node \
+        else ()
     base = Violation(path=doc.path, line=doc.line(at), column=doc.column(at),
-                     service=service.name,
+                     service=service.name, parts=around,
                      subject=f"dockerfile:{build.dockerfile}",
                      message=f"{service.name}: the build context has no {build.dockerfile}")
     written = scalar(get(build.node, "dockerfile")) or scalar(build.node) or ""

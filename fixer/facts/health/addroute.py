@@ -122,8 +122,8 @@ def _dict_annotation(tree: ast.Module, generics: bool) -> str:
     image's reference does not always name its Python; a module that already subscripts a
     builtin in an annotation Python evaluates (no lazy annotations) proves the version it
     runs on."""
-    if generics or (not _lazy_annotations(tree) and
-                    any(_subscripts_builtin(a) for a in _annotations(tree))):
+    lazy = _lazy_annotations(tree)
+    if generics or any(_subscripts_builtin(a) for a in _annotations(tree, routes_only=lazy)):
         return "dict[str, str]"
     return "dict"
 
@@ -133,11 +133,15 @@ def _lazy_annotations(tree: ast.Module) -> bool:
                and any(a.name == "annotations" for a in stmt.names) for stmt in tree.body)
 
 
-def _annotations(tree: ast.Module) -> list[ast.expr]:
+def _annotations(tree: ast.Module, routes_only: bool = False) -> list[ast.expr]:
     """The annotations a module evaluates: function returns and arguments, and annotated
-    assignments."""
+    assignments; under lazy annotations (`routes_only`), those of decorated functions alone,
+    which FastAPI evaluates when it registers a route."""
     found: list[ast.expr] = []
     for stmt in every_statement(tree.body):
+        if routes_only and not (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                and stmt.decorator_list):
+            continue
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = stmt.args
             every = [*args.posonlyargs, *args.args, *args.kwonlyargs,
@@ -186,8 +190,8 @@ def _module_gap(text: str) -> int:
         blanks = 0
         while above >= 0 and not lines[above].strip():
             blanks, above = blanks + 1, above - 1
-        if above >= 0 and lines[above][:1] in (" ", "\t"):
-            gaps.append(blanks)
+        if above >= 0 and blanks and lines[above][:1] in (" ", "\t"):
+            gaps.append(blanks)   # none: a decorator's own lines (`@app.get(` ... `)`)
     return 1 if gaps and all(gap == 1 for gap in gaps) else 2
 
 
