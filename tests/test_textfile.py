@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fixer.core.errors import InputError
+from fixer.core.envfile import parse_env
 from fixer.core.textfile import TextFile, decode
 
 ENCODINGS = {
@@ -98,3 +99,12 @@ def test_a_dockerfile_is_read_as_bytes_and_written_back_as_they_were(data: bytes
     text, and gives back every byte."""
     file = decode("api/Dockerfile", data)
     assert file.text.startswith("FROM x") and file.encode() == data
+
+
+def test_an_env_file_with_a_stray_byte_reads_its_utf_8_and_leaves_that_value_unknown() -> None:
+    """`café` stays `café` (no Latin-1 reading of its two bytes, which C001 copied into
+    compose), and a value holding a byte that is not UTF-8 is not read at all."""
+    data = b"\xef\xbb\xbfPORT=9000\nDB=caf\xc3\xa9\nODD=x\xe9y\n# r\xe9glages\n"
+    file = decode("deploy/api.env", data)
+    assert parse_env(file.text) == {"PORT": "9000", "DB": "café"}
+    assert file.encode() == data
