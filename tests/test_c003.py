@@ -571,3 +571,27 @@ def test_c003_in_each_of_two_stacks_names_its_own_stacks_unsafe_fix() -> None:
     for path in ("docker-compose.a.yml", "docker-compose.b.yml"):
         assert f"the C005 fix of cache it waits for is unsafe ({path}:3)" in \
             (waiting[path].reason or "")
+
+
+def _golden(case: str) -> dict[str, str]:
+    root = Path(__file__).parent.parent / "golden" / "C003-dependency-not-healthy" / case / \
+        "before"
+    return {p.relative_to(root).as_posix(): p.read_text() for p in root.rglob("*")
+            if p.is_file()}
+
+
+def test_c003_waits_for_the_repair_of_its_own_stack_only() -> None:
+    """dev's api runs curl on a distroless image (D003, display-only), prod's on a slim one
+    (D003, safe): dev's gate is a person's job, prod's waits for prod's D003 fix."""
+    found = {f.path: f for f in check(_golden("another-stacks-repair-is-not-awaited"))
+             if f.code == "C003"}
+    dev, prod = found["dev/compose.yaml"], found["prod/compose.yaml"]
+    assert not dev.violation.waits and "makes this change after" not in (dev.reason or "")
+    assert prod.violation.waits
+
+
+def test_c003_is_not_held_by_another_stacks_service_that_stops() -> None:
+    """prod's api misses uvicorn (S003); dev's api does not stop, so dev's gate on it is made."""
+    found = {f.path: f for f in check(_golden("another-stacks-stopped-service-holds-nothing"))
+             if f.code == "C003"}
+    assert found["dev/compose.yaml"].safety.value == "safe"

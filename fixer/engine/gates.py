@@ -12,30 +12,41 @@ as the reason, and waiting for it when fixer can fix it in turn.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from dataclasses import replace
 
+from fixer.engine.scopes import Scope, meet
 from fixer.model.rule import Finding, Safety
 
 
-def hold(findings: list[Finding], unsafe: bool = False) -> list[Finding]:
+def hold(findings: list[Finding], unsafe: bool = False,
+         scope: Scope = lambda _finding: frozenset()) -> list[Finding]:
     """The findings, each fix that relies on a stopped service's health held, each fix
     that writes a port a finding disputes without a safe fix of its own, and each fix
-    another fix of the run leaves nothing to do for (`unsafe`: the run makes unsafe fixes)."""
-    stopped: dict[str, Finding] = {}
-    disputed: dict[str, Finding] = {}
+    another fix of the run leaves nothing to do for (`unsafe`: the run makes unsafe fixes).
+    A finding is matched with those about a service of its stack (`scope`: the stacks of a
+    finding, `engine/scopes.py`), not with another stack's service of the same name."""
+    stopped: dict[str, list[Finding]] = {}
+    disputed: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.service is None:
             continue
         if finding.rule.stops_start and not finding.violation.starts:
-            stopped.setdefault(finding.service, finding)
+            stopped.setdefault(finding.service, []).append(finding)
         if finding.rule.settles_port and not finding.violation.keeps_port:
-            disputed.setdefault(finding.service, finding)
+            disputed.setdefault(finding.service, []).append(finding)
     if stopped or disputed:
-        findings = [_on_disputed_port(_held(finding, stopped), disputed) for finding in findings]
-    return _yielding(_following(findings), unsafe)
+        findings = [_on_disputed_port(_held(finding, stopped, scope), disputed, scope)
+                    for finding in findings]
+    return _yielding(_following(findings, scope), unsafe, scope)
 
 
-def _yielding(findings: list[Finding], unsafe: bool) -> list[Finding]:
+def _of_stack(candidates: list[Finding], finding: Finding, scope: Scope) -> list[Finding]:
+    """The candidates about a service of the finding's stack."""
+    return [c for c in candidates if meet(scope, c, finding)]
+
+
+def _yielding(findings: list[Finding], unsafe: bool, scope: Scope) -> list[Finding]:
     """Each fix another fix leaves nothing to do for (`Violation.yields_to`), held while that
     one is there with a fix the run makes: one run made both (`--unsafe-fixes` added a
     second health route beside the one C004's healthcheck probes, which then counts as the
@@ -43,12 +54,21 @@ def _yielding(findings: list[Finding], unsafe: bool) -> list[Finding]:
     if not any(f.violation.yields_to for f in findings):
         return findings
     made = (Safety.SAFE, Safety.UNSAFE) if unsafe else (Safety.SAFE,)
-    fixes = {(f.code, f.service): f for f in findings if f.safety in made}
-    return [_yield(f, fixes) if f.violation.yields_to and f.fixable else f for f in findings]
+    fixes = _by_key(f for f in findings if f.safety in made)
+    return [_yield(f, fixes, scope) if f.violation.yields_to and f.fixable else f
+            for f in findings]
 
 
-def _yield(finding: Finding, fixes: dict[Key, Finding]) -> Finding:
-    first = next((fixes[key] for key in finding.violation.yields_to if key in fixes), None)
+def _by_key(findings: Iterable[Finding]) -> dict[Key, list[Finding]]:
+    found: dict[Key, list[Finding]] = {}
+    for f in findings:
+        found.setdefault((f.code, f.service), []).append(f)
+    return found
+
+
+def _yield(finding: Finding, fixes: dict[Key, list[Finding]], scope: Scope) -> Finding:
+    first = next((fix for key in finding.violation.yields_to
+                  for fix in _of_stack(fixes.get(key, []), finding, scope)), None)
     if first is None:
         return finding
     reason = (f"the {first.code} fix of {first.service} ({first.path}:{first.line}) goes first, "
@@ -57,7 +77,7 @@ def _yield(finding: Finding, fixes: dict[Key, Finding]) -> Finding:
                                          waits=True))
 
 
-def _following(findings: list[Finding]) -> list[Finding]:
+def _following(findings: list[Finding], scope: Scope) -> list[Finding]:
     """Each display-only finding that follows others' fixes waits while every one of them is
     there with a safe fix, or waits in turn: plain `fixer fix` fixes it after them. Else it
     is a person's job (`blocked` where its rule said it waits, or where every fix it
@@ -65,14 +85,11 @@ def _following(findings: list[Finding]) -> list[Finding]:
     another rule not run, suppressed, or with no fix never comes."""
     if not any(f.violation.follows for f in findings):
         return findings
-    settled = _settled(findings)
-    with_unsafe = _settled(findings, Safety.UNSAFE)
-    fixes: dict[Key, list[Finding]] = {}
-    for f in findings:
-        if f.fixable:
-            fixes.setdefault((f.code, f.service), []).append(f)
-    return [_follow(f, settled, fixes, with_unsafe) if f.violation.follows and not f.fixable
-            else f for f in findings]
+    settled = _settled(findings, scope)
+    with_unsafe = _settled(findings, scope, Safety.UNSAFE)
+    fixes = _by_key(f for f in findings if f.fixable)
+    return [_follow(f, settled, fixes, with_unsafe, scope)
+            if f.violation.follows and not f.fixable else f for f in findings]
 
 
 def _nearest(candidates: list[Finding], finding: Finding) -> Finding:
@@ -85,33 +102,49 @@ def _nearest(candidates: list[Finding], finding: Finding) -> Finding:
 
 
 Key = tuple[str, str | None]
+# a finding's (code, service) in one of its stacks ("" for one with none)
+Placed = tuple[str, str | None, str]
 
 
-def _settled(findings: list[Finding], least: Safety = Safety.SAFE) -> set[Key]:
-    """The (code, service) of the findings plain `fixer fix` fixes (with `least` UNSAFE:
-    `fixer fix --unsafe-fixes`): those with such a fix, then those that follow only such
-    (C001 waits for C005's probe, which waits for C004's healthcheck), until none is added.
-    A cycle of waits settles none of them."""
+def _placed(finding: Finding, scope: Scope) -> set[Placed]:
+    return {(finding.code, finding.service, stack) for stack in scope(finding) or {""}}
+
+
+def _all_settled(follows: Iterable[Key], finding: Finding, settled: set[Placed],
+                 scope: Scope) -> bool:
+    """Every fix the finding follows is settled in one of its stacks."""
+    return any(all((code, service, stack) in settled or (code, service, "") in settled
+                   for code, service in follows) for stack in scope(finding) or {""})
+
+
+def _settled(findings: list[Finding], scope: Scope, least: Safety = Safety.SAFE) -> set[Placed]:
+    """The (code, service, stack) of the findings plain `fixer fix` fixes (with `least`
+    UNSAFE: `fixer fix --unsafe-fixes`): those with such a fix, then those that follow only
+    such (C001 waits for C005's probe, which waits for C004's healthcheck), until none is
+    added. A cycle of waits settles none of them."""
     allowed = (Safety.SAFE,) if least is Safety.SAFE else (Safety.SAFE, Safety.UNSAFE)
-    settled: set[Key] = {(f.code, f.service) for f in findings if f.safety in allowed}
+    settled: set[Placed] = {key for f in findings if f.safety in allowed
+                            for key in _placed(f, scope)}
     pending = [f for f in findings if f.violation.follows and not f.fixable and
                not f.violation.blocked]
     while True:
-        added = {(f.code, f.service) for f in pending if (f.code, f.service) not in settled
-                 and all(key in settled for key in f.violation.follows)}
+        added = {(f.code, f.service, stack) for f in pending for stack in scope(f) or {""}
+                 if (f.code, f.service, stack) not in settled and
+                 all((code, service, stack) in settled or (code, service, "") in settled
+                     for code, service in f.violation.follows)}
         if not added:
             return settled
         settled |= added
 
 
-def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, list[Finding]],
-            with_unsafe: set[Key]) -> Finding:
+def _follow(finding: Finding, settled: set[Placed], fixes: dict[Key, list[Finding]],
+            with_unsafe: set[Placed], scope: Scope) -> Finding:
     """The finding waiting, waiting for `--unsafe-fixes`, or a person's job."""
     violation = finding.violation
     if violation.blocked:
         return finding
     follows = violation.follows
-    if all(key in settled for key in follows):
+    if _all_settled(follows, finding, settled, scope):
         # a rule that said it waits gave its reason; one that did not (C003 on a healthcheck
         # D003 or P001 repairs) is told here what it follows
         reason = violation.reason if violation.waits else \
@@ -119,8 +152,10 @@ def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, list[Finding]]
         return Finding(finding.rule, replace(violation, waits=True, reason=reason))
     # the next step of other changes all the same (its rule said a list waits, or each fix
     # it follows is there): a fix that makes it appear did not make it (verify.py)
-    claimed = violation.waits or all(key in fixes for key in follows)
-    nearest = [_nearest(fixes[key], finding) for key in follows if key in fixes]
+    mine = {key: ours for key in follows
+            if (ours := _of_stack(fixes.get(key, []), finding, scope))}
+    claimed = violation.waits or all(key in mine for key in follows)
+    nearest = [_nearest(mine[key], finding) for key in follows if key in mine]
     unsafe = [fix for fix in nearest if fix.safety is Safety.UNSAFE]
     reason = violation.reason
     if unsafe:
@@ -130,7 +165,8 @@ def _follow(finding: Finding, settled: set[Key], fixes: dict[Key, list[Finding]]
                   "`--unsafe-fixes`")
     return Finding(finding.rule, replace(violation, waits=False, blocked=claimed,
                                          reason=reason,
-                                         after_unsafe=all(k in with_unsafe for k in follows)))
+                                         after_unsafe=_all_settled(follows, finding,
+                                                                   with_unsafe, scope)))
 
 
 def _named(follows: tuple[tuple[str, str], ...]) -> str:
@@ -141,13 +177,15 @@ def _named(follows: tuple[tuple[str, str], ...]) -> str:
             " and ".join(services))
 
 
-def _on_disputed_port(finding: Finding, disputed: dict[str, Finding]) -> Finding:
+def _on_disputed_port(finding: Finding, disputed: dict[str, list[Finding]],
+                      scope: Scope) -> Finding:
     """A healthcheck or EXPOSE written on the port the app listens on now, while a finding
     says compose expects another (P001): its fix, or the author's, may move the app, and
     this fix would then probe or document the port it left. It waits for P001's fix, and
     is written on the port that settles (a check's and SARIF's fixes of one finding each
     would otherwise disagree with what `fixer fix` writes)."""
-    blocker = disputed.get(finding.service or "")
+    blocker = next(iter(_of_stack(disputed.get(finding.service or "", []), finding, scope)),
+                   None)
     if blocker is None or not finding.fixable or not finding.violation.writes_port:
         return finding
     if blocker.safety is Safety.SAFE:
@@ -161,8 +199,9 @@ def _on_disputed_port(finding: Finding, disputed: dict[str, Finding]) -> Finding
                                          waits=blocker.safety is Safety.SAFE))
 
 
-def _held(finding: Finding, stopped: dict[str, Finding]) -> Finding:
-    blockers = [stopped[name] for name in finding.violation.relies_on if name in stopped]
+def _held(finding: Finding, stopped: dict[str, list[Finding]], scope: Scope) -> Finding:
+    blockers = [blocker for name in finding.violation.relies_on
+                for blocker in _of_stack(stopped.get(name, []), finding, scope)]
     if not finding.fixable or not blockers:
         return finding
     first = blockers[0]

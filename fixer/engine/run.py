@@ -27,6 +27,7 @@ from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.tree import Tree
 from fixer.engine import fanout, gates, suppress, writable
+from fixer.engine.scopes import stack_scope
 from fixer.engine.ahead import ahead_of
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
@@ -134,7 +135,8 @@ def _check(ws: Workspace, runs: Iterable[fanout.RuleRun], fixing: bool = False) 
     shown, suppressed = suppress.apply(ws, sorted(findings, key=Finding.sort_key))
     # first: a fix held by a link has no fix, and the gates judge what is left
     # a suppressed start-up finding: no hold
-    shown = gates.hold(writable.hold(ws, shown, fixing), ws.config.unsafe_fixes)
+    shown = gates.hold(writable.hold(ws, shown, fixing), ws.config.unsafe_fixes,
+                       stack_scope(ws))
     input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())
     return CheckResult(shown, suppressed, input_errors, crashes)
 
