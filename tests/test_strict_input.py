@@ -233,19 +233,11 @@ REFUSED = [
     pytest.param(_compose("") + "networks:\n  - backend\n", 5, "networks must be a mapping",
                  id="top-level-networks-list"),
     # settings Compose refuses together, past its schema
-    pytest.param(_compose("network_mode: host\nnetworks: [default]\n"), 5,
-                 "services.api: `network_mode` and `networks` exclude each other",
-                 id="network-mode-and-networks"),
     pytest.param(_compose("build:\n  context: ./api\n  dockerfile: Dockerfile\n"
                           "  dockerfile_inline: FROM python:3.12\n")
                  .replace("    build: ./api\n", "", 1), 6,
                  "services.api: `dockerfile` and `dockerfile_inline` exclude each other",
                  id="dockerfile-and-inline"),
-    pytest.param(_compose("depends_on: [api]\n"), 4, "services.api depends on itself",
-                 id="depends-on-itself"),
-    pytest.param(_compose("container_name: web-1\n") + "  db:\n    image: postgres\n"
-                 "    container_name: web-1\n", 7,
-                 "services.db: container name `web-1` is api's already", id="container-name-twice"),
     pytest.param(_compose("build:\n  context: 8000\n").replace("    build: ./api\n", "", 1), 4,
                  "services.api.build.context must be a string, not a number",
                  id="build-context-int"),
@@ -326,8 +318,12 @@ ACCEPTED = [
                           "  retries: 3.0\nports:\n  - ':8080:80'\n  - '80:80/'\n"
                           "  - target: 80.0\n  - target: '81'\nexpose: !reset ['${BAD']\n"),
                  id="spellings-compose-reads"),
-    pytest.param(_compose("healthcheck:\n  test: [CMD, 'true']\n  retries: +3\n"),
-                 id="retries-signed"),
+    pytest.param(_compose("healthcheck:\n  test: [CMD, 'true']\n  retries: +3\n"
+                          "ports:\n  - target: '+8000'\nnetworks: []\nnetwork_mode: bridge\n"),
+                 id="retries-and-target-signed"),
+    pytest.param(_compose("container_name: web-1\nprofiles: [dev]\n") + "  db:\n"
+                 "    image: postgres\n    container_name: web-1\n    profiles: [prod]\n",
+                 id="one-container-name-in-two-profiles"),
     pytest.param('version: "3.8"\nx-a: &a\n  image: x\nx-b: &b\n  restart: always\n'
                  "services:\n  api:\n    <<: [*a, *b]\n    build: ./api\nvolumes: {}\n"
                  "networks:\n  default:\n", id="merge-list-and-top-level"),

@@ -127,48 +127,24 @@ def parse(file: TextFile) -> ComposeDoc | None:
             doc.services[key] = value
     elif services is not None:   # Compose refuses an empty `services:` too
         raise InputError(file.path, doc.line(services.node), "`services` must be a mapping")
-    named: dict[str, str] = {}
     for name, value in doc.services.items():
         _check_shape(doc, value.node, f"services.{name}", _SERVICE)
         _check_ports(doc, name, value)
-        _check_service_rules(doc, name, value, named)
+        _check_build_rules(doc, name, value)
     return doc
 
 
-def _check_service_rules(doc: ComposeDoc, name: str, service: Value,
-                         named: dict[str, str]) -> None:
-    """InputError for what Compose refuses in a service past its schema: settings that
-    exclude each other (`network_mode` with `networks`, `dockerfile` with
-    `dockerfile_inline`), a service that waits for itself, and a `container_name` an earlier
-    service of the file took (`named`: the names taken so far, and by which service)."""
-    where = f"services.{name}"
+def _check_build_rules(doc: ComposeDoc, name: str, service: Value) -> None:
+    """InputError for a build Compose refuses past its schema: `dockerfile` beside
+    `dockerfile_inline`. (What other files of the stack may change, such as `networks` beside
+    `network_mode` that an override resets, is not judged on one file.)"""
     build = get(service, "build")
-    for first, second, within in (("network_mode", "networks", service),
-                                  ("dockerfile", "dockerfile_inline", build)):
-        clash = get(within, second) if within is not None and \
-            get(within, first) is not None else None
-        if clash is not None:
-            raise InputError(doc.path, doc.line(clash.node),
-                             f"{where}: `{first}` and `{second}` exclude each other: Compose "
-                             "refuses the file")
-    depends = get(service, "depends_on")
-    waits = [key for key, _v in items(depends)] if depends is not None and \
-        isinstance(depends.node, yaml.MappingNode) else \
-        [scalar(e) for e in elements(depends)]
-    mode = get(service, "network_mode")
-    own = depends if depends is not None and name in waits else \
-        mode if mode is not None and scalar(mode) == f"service:{name}" else None
-    if own is not None:
-        raise InputError(doc.path, doc.line(own.node),
-                         f"{where} depends on itself: Compose refuses the file")
-    written = get(service, "container_name")
-    container = scalar(written) if written is not None else None
-    if written is not None and container is not None and "$" not in container:
-        taken = named.setdefault(container, name)
-        if taken != name:
-            raise InputError(doc.path, doc.line(written.node),
-                             f"{where}: container name `{container}` is {taken}'s already: "
-                             "Compose refuses the file")
+    clash = get(build, "dockerfile_inline") if build is not None and \
+        get(build, "dockerfile") is not None else None
+    if clash is not None:
+        raise InputError(doc.path, doc.line(clash.node),
+                         f"services.{name}: `dockerfile` and `dockerfile_inline` exclude each "
+                         "other: Compose refuses the file")
 
 
 def _check_top_level(doc: ComposeDoc, root: yaml.MappingNode) -> None:
@@ -224,7 +200,7 @@ def _long_port_problem(entry: Value) -> str | None:
     if not isinstance(node, yaml.ScalarNode) or not node.tag.startswith(_YAML_TAG):
         return None
     text, what = str(node.value), kind(node)
-    if what == "string" and "$" not in text and not text.isdigit():
+    if what == "string" and "$" not in text and not text.removeprefix("+").isdigit():
         return f"`target: {text}` is no number"
     if what in ("integer", "float") and (float(compose_text(node) or 0) < 0 or
                                           not float(compose_text(node) or 0).is_integer()):

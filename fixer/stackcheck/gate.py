@@ -134,14 +134,19 @@ _UNCHECKED_DEFINERS: Memo[dict[str, list[ComposeDoc]]] = Memo("definitions with 
 
 def _rival_without_test(ws: Workspace, target: Service, held_in: ComposeDoc) -> str | None:
     """Why a gate on the target that `held_in` writes may stop the stack: the file relies on
-    the target without defining it, and a compose file of another stack defines a service of
-    that name with no healthcheck (`db` of a prod file, a proxy to a managed database, beside
-    the dev file's postgres): `-f` with that file instead, Compose stops at the gate."""
+    the target without defining it, and a compose file of another stack in its folder (or
+    its base's) defines a service of that name with no healthcheck (`db` of a prod file, a
+    proxy to a managed database, beside the dev file's postgres): `-f` with that file
+    instead, Compose stops at the gate."""
     if target.name in held_in.services or is_auto_override(held_in, target.stack.docs[0]):
         return None   # it defines the target, or runs only with the base file (Compose's own)
     definers = ws.derived.get(_UNCHECKED_DEFINERS, lambda: _unchecked_definers(ws))
     own = {id(doc) for doc in target.stack.docs}
-    rival = next((doc for doc in definers.get(target.name, []) if id(doc) not in own), None)
+    # a file beside the one that writes the gate, or beside the stack's base: what a `-f` run
+    # of these files may name instead (a stack in another folder is a project of its own)
+    near = {posixpath.dirname(held_in.path), posixpath.dirname(target.stack.docs[0].path)}
+    rival = next((doc for doc in definers.get(target.name, []) if id(doc) not in own and
+                  posixpath.dirname(doc.path) in near), None)
     if rival is None:
         return None
     return (f"{rival.path} also defines {target.name}, with no healthcheck, and "
