@@ -195,20 +195,15 @@ def test_a_latin_1_dockerfile_is_read_and_fixed_byte_for_byte(tmp_path: Path) ->
     assert path.read_bytes().startswith(b"# caf\xe9 au lait\nFROM")
 
 
-def test_a_latin_1_byte_in_an_env_file_leaves_its_values_read(tmp_path: Path) -> None:
-    """Compose reads `.env` as bytes: one Latin-1 comment does not hide the PORT it sets."""
+@pytest.mark.parametrize("env", [
+    pytest.param(b"# r\xe9glages\nPORT=8001\n", id="latin-1-comment"),
+    pytest.param(b"\xef\xbb\xbfPORT=8001\n# r\xe9glages\n", id="bom-before-the-first-key"),
+])
+def test_a_latin_1_byte_in_an_env_file_leaves_its_values_read(tmp_path: Path, env: bytes) -> None:
+    """Compose reads `.env` as bytes: one Latin-1 comment does not hide the PORT it sets, and
+    a UTF-8 BOM stays apart from `PORT` on its first line."""
     repo = service_tree(tmp_path, folder="good")
-    (repo / "good" / ".env").write_bytes(b"# r\xe9glages\nPORT=8001\n")
-    compose = repo / "good" / "compose.yaml"
-    compose.write_text(compose.read_text().replace('"8001:8001"', '"8001:${PORT}"'))
-    code, out, err = run_cli("check", repo, "--select", "P001")
-    assert code == 1 and "compose expects container port 8001" in out, (out, err)
-
-
-def test_a_bom_before_a_latin_1_env_file_keeps_its_first_key(tmp_path: Path) -> None:
-    """The UTF-8 BOM of an env file read as bytes stays apart from `PORT` on its first line."""
-    repo = service_tree(tmp_path, folder="good")
-    (repo / "good" / ".env").write_bytes(b"\xef\xbb\xbfPORT=8001\n# r\xe9glages\n")
+    (repo / "good" / ".env").write_bytes(env)
     compose = repo / "good" / "compose.yaml"
     compose.write_text(compose.read_text().replace('"8001:8001"', '"8001:${PORT}"'))
     code, out, err = run_cli("check", repo, "--select", "P001")
