@@ -389,6 +389,14 @@ def test_h001_a_health_literal_in_a_module_both_apps_import_counts_for_both() ->
      "dict"),   # a lazy annotation proves no version
     ("ghcr.io/acme/base:7", "from __future__ import annotations\n\n\n@app.get('/a')\n"
      "def a() -> dict[str, int]:\n    return {}\n", "dict[str, str]"),   # a route's does
+    # never evaluated: a local variable's annotation, one under TYPE_CHECKING
+    ("ghcr.io/acme/base:7", "def count():\n    seen: dict[str, int] = {}\n    return seen\n",
+     "dict"),
+    ("ghcr.io/acme/base:7", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+     "    NAMES: list[str]\n", "dict"),
+    # lazy: a decorated helper is no route, FastAPI evaluates nothing of it
+    ("ghcr.io/acme/base:7", "from __future__ import annotations\nimport functools\n\n\n"
+     "@functools.lru_cache()\ndef names() -> dict[str, str]:\n    return {}\n", "dict"),
     ("python:3.9", "", "dict[str, str]"),
     ("python:3.12-slim", "", "dict[str, str]"),
     ("ghcr.io/acme/base:7", "", "dict"),          # the image does not say its Python

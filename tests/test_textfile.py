@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from fixer.core.errors import InputError
 from fixer.core.envfile import parse_env
-from fixer.core.textfile import TextFile, decode
+from fixer.core.textfile import TextFile, decode, has_stray_bytes
 
 ENCODINGS = {
     "utf-8": b"",
@@ -101,10 +101,12 @@ def test_a_dockerfile_is_read_as_bytes_and_written_back_as_they_were(data: bytes
     assert file.text.startswith("FROM x") and file.encode() == data
 
 
-def test_an_env_file_with_a_stray_byte_reads_its_utf_8_and_leaves_that_value_unknown() -> None:
+def test_an_env_file_with_a_stray_byte_reads_its_utf_8_and_keeps_that_byte() -> None:
     """`café` stays `café` (no Latin-1 reading of its two bytes, which C001 copied into
-    compose), and a value holding a byte that is not UTF-8 is not read at all."""
-    data = b"\xef\xbb\xbfPORT=9000\nDB=caf\xc3\xa9\nODD=x\xe9y\n# r\xe9glages\n"
+    compose); a value holding a byte that is not UTF-8 is set, with the byte kept as an
+    escape no written text may hold, and a comment's byte leaves the value before it."""
+    data = (b"\xef\xbb\xbfPORT=9000 # d\xe9faut\nDB=caf\xc3\xa9\nODD=x\xe9y\n"
+            b"# r\xe9glages\n")
     file = decode("deploy/api.env", data)
-    assert parse_env(file.text) == {"PORT": "9000", "DB": "café"}
-    assert file.encode() == data
+    assert parse_env(file.text) == {"PORT": "9000", "DB": "café", "ODD": "x\udce9y"}
+    assert has_stray_bytes(parse_env(file.text)["ODD"]) and file.encode() == data

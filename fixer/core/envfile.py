@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fixer.core.lazyre import lazy_compile
-from fixer.core.textfile import TextFile, has_stray_bytes, with_stray_bytes
+from fixer.core.textfile import TextFile, with_stray_bytes
 from fixer.core.tree import NotText, Tree
 
 _LINE = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
@@ -15,13 +15,14 @@ _LINE = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\
 
 def parse_env(text: str) -> dict[str, str]:
     """The variables the file sets. A value holding a byte that is not UTF-8 (a file read as
-    bytes, `with_stray_bytes`) is left out, as unknown: no fix copies it into another file."""
+    bytes, `with_stray_bytes`) is set, as Compose sets it; a fix that would copy it into
+    another file is display-only (`engine/writable.py`)."""
     values: dict[str, str] = {}
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = _LINE.match(line)
-        if match and not has_stray_bytes(match.group(2)):
+        if match:
             values[match.group(1)] = _unquote(match.group(2))
     return values
 

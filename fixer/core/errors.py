@@ -15,6 +15,11 @@ class InputError(Exception):
     """Input fixer cannot read: malformed YAML, a binary file, a context outside the root."""
 
     def __init__(self, path: str, line: int, message: str) -> None:
+        # a byte that is not UTF-8, quoted from a file read as bytes (a surrogate escape),
+        # shown as `\xe9`: every report writes the message as UTF-8
+        if not message.isascii():
+            message = "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c
+                              for c in message)
         super().__init__(f"{path}:{line}: {message}")
         self.path = path
         self.line = line

@@ -12,7 +12,7 @@ as the reason, and waiting for it when fixer can fix it in turn.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from fixer.engine.scopes import Scope, meet
@@ -20,19 +20,23 @@ from fixer.model.rule import Finding, Safety
 
 
 def hold(findings: list[Finding], unsafe: bool = False,
-         scope: Scope = lambda _finding: frozenset()) -> list[Finding]:
+         scope: Scope = lambda _finding: frozenset(),
+         same_build: Callable[[str], frozenset[str]] = lambda name: frozenset({name})
+         ) -> list[Finding]:
     """The findings, each fix that relies on a stopped service's health held, each fix
     that writes a port a finding disputes without a safe fix of its own, and each fix
     another fix of the run leaves nothing to do for (`unsafe`: the run makes unsafe fixes).
     A finding is matched with those about a service of its stack (`scope`: the stacks of a
-    finding, `engine/scopes.py`), not with another stack's service of the same name."""
+    finding, `engine/scopes.py`), not with another stack's service of the same name; one
+    that stops a service stops every service that builds the same (`same_build`)."""
     stopped: dict[str, list[Finding]] = {}
     disputed: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.service is None:
             continue
         if finding.rule.stops_start and not finding.violation.starts:
-            stopped.setdefault(finding.service, []).append(finding)
+            for name in same_build(finding.service):
+                stopped.setdefault(name, []).append(finding)
         if finding.rule.settles_port and not finding.violation.keeps_port:
             disputed.setdefault(finding.service, []).append(finding)
     if stopped or disputed:
@@ -200,14 +204,19 @@ def _on_disputed_port(finding: Finding, disputed: dict[str, list[Finding]],
 
 
 def _held(finding: Finding, stopped: dict[str, list[Finding]], scope: Scope) -> Finding:
-    blockers = [blocker for name in finding.violation.relies_on
-                for blocker in _of_stack(stopped.get(name, []), finding, scope)]
-    if not finding.fixable or not blockers:
+    # a stop reported under another service that builds the same files stops this one in
+    # every stack; one under this service's own name, in the stacks it is about
+    held = [(name, blocker) for name in finding.violation.relies_on
+            for blocker in stopped.get(name, [])
+            if blocker.service != name or meet(scope, blocker, finding)]
+    if not finding.fixable or not held:
         return finding
-    first = blockers[0]
-    reason = (f"the fix makes services wait for {first.service} to be healthy, and "
-              f"{first.service} stops at start-up ({first.code} at {first.path}:{first.line}): "
-              "they would not start at all")
+    name, first = held[0]
+    shared = f", which {first.service} builds too" if first.service != name else ""
+    reason = (f"the fix makes services wait for {name} to be healthy, and {name} stops at "
+              f"start-up ({first.code} at {first.path}:{first.line}{shared}): they would not "
+              "start at all")
+    blockers = [blocker for _name, blocker in held]
     # waits: the stop is fixable in turn, and this fix follows once it is in
     return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
                                          waits=any(b.fixable for b in blockers)))

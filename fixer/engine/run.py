@@ -27,7 +27,7 @@ from fixer.core.edits import Edit, EditConflict, check_applicable
 from fixer.core.errors import InputError, RuleCrash
 from fixer.core.tree import Tree
 from fixer.engine import fanout, gates, suppress, writable
-from fixer.engine.scopes import stack_scope
+from fixer.engine.scopes import same_build, stack_scope
 from fixer.engine.ahead import ahead_of
 from fixer.engine.budget import Budget
 from fixer.engine.claims import Claims
@@ -136,7 +136,7 @@ def _check(ws: Workspace, runs: Iterable[fanout.RuleRun], fixing: bool = False) 
     # first: a fix held by a link has no fix, and the gates judge what is left
     # a suppressed start-up finding: no hold
     shown = gates.hold(writable.hold(ws, shown, fixing), ws.config.unsafe_fixes,
-                       stack_scope(ws))
+                       stack_scope(ws), same_build(ws))
     input_errors = list({str(e): e for e in [*ws.errors, *raised]}.values())
     return CheckResult(shown, suppressed, input_errors, crashes)
 

@@ -57,3 +57,18 @@ def meet(scope: Scope, one: Finding, other: Finding) -> bool:
     with no service has none, and meets any)."""
     mine, theirs = scope(one), scope(other)
     return not mine or not theirs or bool(mine & theirs)
+
+
+def same_build(ws: Workspace) -> Callable[[str], frozenset[str]]:
+    """The names of the services that build what a service of that name builds (its folder
+    and Dockerfile), in any stack, its own included: a finding that one stops at start-up
+    (S003, S004), reported under the first of them, is in the files they all build."""
+    groups: dict[tuple[str, str], set[str]] = {}
+    for service in ws.apps():
+        key = (service.app.folder, service.app.dockerfile.path)
+        groups.setdefault(key, set()).add(service.name)
+    names: dict[str, set[str]] = {}
+    for group in groups.values():
+        for name in group:
+            names.setdefault(name, set()).update(group)
+    return lambda name: frozenset(names.get(name, {name}))

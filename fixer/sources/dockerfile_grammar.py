@@ -64,7 +64,7 @@ def _physical_lines(text: str) -> tuple[list[str], bool]:
     # A cheap bound first: a UTF-8 character takes at most 4 bytes.
     if max(map(len, lines), default=0) > MAX_LINE_BYTES // 4:
         for index, line in enumerate(lines):
-            if len(line.encode("utf-8")) > MAX_LINE_BYTES:
+            if len(line.encode("utf-8", "surrogateescape")) > MAX_LINE_BYTES:
                 lines, too_long = lines[:index], True
                 break
     if lines and lines[0].startswith("\ufeff"):

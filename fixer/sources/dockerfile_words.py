@@ -20,12 +20,15 @@ class BadInstruction(ValueError):
 
 
 def byte_view(text: str) -> str:
-    """One character per UTF-8 byte: Go code that indexes a string sees these bytes."""
-    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+    """One character per UTF-8 byte: Go code that indexes a string sees these bytes (a byte
+    that is not UTF-8, held as a surrogate escape in a file read as bytes, is its byte)."""
+    return text if text.isascii() else \
+        text.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
 def from_bytes(view: str) -> str:
-    return view if view.isascii() else view.encode("latin-1").decode("utf-8", errors="replace")
+    return view if view.isascii() else \
+        view.encode("latin-1").decode("utf-8", errors="surrogateescape")
 
 
 def builder_flags(rest: str) -> tuple[str, tuple[str, ...]]:

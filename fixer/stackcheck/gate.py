@@ -46,7 +46,7 @@ from fixer.model.image_builders import image_builder
 from fixer.model.services import BuiltService, Service, Stack
 from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace, without_files
-from fixer.sources.compose import ComposeDoc, get
+from fixer.sources.compose import ComposeDoc, get, scalar, string_list
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.sources.fastapi_routes import AppRoutes
@@ -112,7 +112,7 @@ def can_pass_in(ws: Workspace, target: Service, held_in: ComposeDoc) -> tuple[Ve
     compose.yaml -f compose.prod.yaml up`) runs without it: where that file changes the
     target's listen port or its healthcheck, the gate is judged on the service the other
     files define. Even then it never holds: a `-f` run may name the override file too."""
-    rival = _rival_without_test(ws, target, held_in)
+    rival = rival_without_test(ws, target, held_in)
     if rival is not None:
         verdict, why = can_pass(ws, target)
         return (verdict, why) if verdict is Verdict.BROKEN else (Verdict.UNKNOWN, rival)
@@ -132,7 +132,7 @@ def can_pass_in(ws: Workspace, target: Service, held_in: ComposeDoc) -> tuple[Ve
 _UNCHECKED_DEFINERS: Memo[dict[str, list[ComposeDoc]]] = Memo("definitions with no healthcheck")
 
 
-def _rival_without_test(ws: Workspace, target: Service, held_in: ComposeDoc) -> str | None:
+def rival_without_test(ws: Workspace, target: Service, held_in: ComposeDoc) -> str | None:
     """Why a gate on the target that `held_in` writes may stop the stack: the file relies on
     the target without defining it, and a compose file of another stack in its folder (or
     its base's) defines a service of that name with no healthcheck (`db` of a prod file, a
@@ -154,12 +154,17 @@ def _rival_without_test(ws: Workspace, target: Service, held_in: ComposeDoc) -> 
 
 
 def _unchecked_definers(ws: Workspace) -> dict[str, list[ComposeDoc]]:
+    """Per service name, the compose files that define it (an image, a build, `extends:`)
+    with no healthcheck test that runs: none, `test: ["NONE"]`, or `disable: true`."""
     found: dict[str, list[ComposeDoc]] = {}
     for doc in ws.compose_docs.values():
         for name, value in doc.services.items():
+            if all(get(value, key) is None for key in ("image", "build", "extends")):
+                continue
             check = get(value, "healthcheck")
-            if (get(value, "image") is not None or get(value, "build") is not None) and \
-                    (check is None or get(check, "test") is None):
+            test = string_list(get(check, "test")) if check is not None else None
+            off = check is not None and (scalar(get(check, "disable")) or "").lower() == "true"
+            if not test or test[:1] == ["NONE"] or off:
                 found.setdefault(name, []).append(doc)
     return found
 

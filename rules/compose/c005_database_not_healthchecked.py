@@ -177,6 +177,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
 from fixer.sources.compose import ComposeDoc, Value, get, key_node, scalar
 from fixer.sources.compose_edit import Unfixable, merge_inserts
+from fixer.stackcheck.gate import rival_without_test
 
 from . import depends_plan
 
@@ -280,7 +281,11 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     title += depends_plan.c003_on_the_way(sorted(plan.c003_owners), sorted(plan.c003_gated))
     build = partial(_edits, tuple(plan.steps))
     base = replace(base, relies_on=tuple(sorted(plan.healthy)))
-    doubt = probe_doubt(ws, target) or plan.doubt
+    # a gate written in a file that may run with another definition of the database, with
+    # no healthcheck (a prod file's `db` beside the dev file's)
+    rival = next((why for owner, d in target.dependents if owner.name in plan.gated
+                  for why in [rival_without_test(ws, db, d.doc)] if why), None)
+    doubt = probe_doubt(ws, target) or plan.doubt or rival
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))

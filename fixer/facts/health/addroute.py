@@ -133,24 +133,45 @@ def _lazy_annotations(tree: ast.Module) -> bool:
                and any(a.name == "annotations" for a in stmt.names) for stmt in tree.body)
 
 
+# what a route decorator calls: `@app.get(...)`, `@router.api_route(...)`
+_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                            "trace", "api_route", "websocket"})
+
+
 def _annotations(tree: ast.Module, routes_only: bool = False) -> list[ast.expr]:
-    """The annotations a module evaluates: function returns and arguments, and annotated
-    assignments; under lazy annotations (`routes_only`), those of decorated functions alone,
-    which FastAPI evaluates when it registers a route."""
+    """The annotations Python evaluates when the module is imported: those of the module's
+    own functions and classes (their methods' signatures, their annotated assignments) and
+    its annotated assignments, not those inside a function body or an `if` (`if
+    TYPE_CHECKING:`); under lazy annotations (`routes_only`), those of the route handlers
+    alone (`@app.get(...)`), which FastAPI evaluates when it registers them."""
     found: list[ast.expr] = []
-    for stmt in every_statement(tree.body):
-        if routes_only and not (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
-                                and stmt.decorator_list):
-            continue
+    for stmt in _imported(tree.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if routes_only and not any(_is_route(d) for d in stmt.decorator_list):
+                continue
             args = stmt.args
             every = [*args.posonlyargs, *args.args, *args.kwonlyargs,
                      *(a for a in (args.vararg, args.kwarg) if a is not None)]
             found += [a.annotation for a in every if a.annotation is not None]
             found += [stmt.returns] if stmt.returns is not None else []
-        elif isinstance(stmt, ast.AnnAssign):
+        elif isinstance(stmt, ast.AnnAssign) and not routes_only:
             found.append(stmt.annotation)
     return found
+
+
+def _imported(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The module's statements and those of its classes, which run when it is imported."""
+    found: list[ast.stmt] = []
+    for stmt in body:
+        found.append(stmt)
+        if isinstance(stmt, ast.ClassDef):
+            found += _imported(stmt.body)
+    return found
+
+
+def _is_route(decorator: ast.expr) -> bool:
+    return isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and \
+        decorator.func.attr in _ROUTE_METHODS
 
 
 def _subscripts_builtin(annotation: ast.expr) -> bool:
