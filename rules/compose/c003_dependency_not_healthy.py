@@ -55,9 +55,9 @@ cannot vouch for: Compose may run `pg_isready -U `. Not so a quoted user (`pg_is
 "$POSTGRES_USER"`) or one that is a whole argument of the exec form: empty, it stays one
 argument, and pg_isready passes whatever the user once the server accepts connections.
 Unsafe too when the waiting file relies on the service without defining it and another
-compose file of the repository defines a service of that name with no healthcheck (a prod
-file's `db`, a proxy to a managed database, beside the dev file's postgres): run with that
-file instead, Compose stops at the gate.
+compose file of its folder (or of its stack's base) defines a service of that name with no
+healthcheck that runs (a prod file's `db`, a proxy to a managed database, beside the dev
+file's postgres): run with that file instead, Compose stops at the gate.
 Unsafe (the reason is given) when fixer cannot tell: an image it does not know, a probe it cannot
 read (a port written as `${VAR}`), an app whose port or routes it cannot see, a
 health route that may refuse a plain GET (its own or its router's `dependencies`, those

@@ -143,6 +143,10 @@ kept, so a probe would make none of them wait. Display-only too when a `-f` over
 Compose's own override file) sets the database's `image`, `build`, `command`,
 `entrypoint`, `environment` or `env_file`: the probe would follow the merged stack, and
 the base file, which also runs without that overlay, would wait on another server.
+Unsafe when an app service's list is written in a file that relies on the database
+without defining it, and another compose file of its folder (or of the stack's base)
+defines the database with no healthcheck that runs: `-f` with that file instead, Compose
+stops at the gate this fix writes.
 """
 
 from __future__ import annotations
