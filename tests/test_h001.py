@@ -394,6 +394,9 @@ def test_h001_a_health_literal_in_a_module_both_apps_import_counts_for_both() ->
      "dict"),
     ("ghcr.io/acme/base:7", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
      "    NAMES: list[str]\n", "dict"),
+    # lazy: a route's return annotation beside `response_model=` is not evaluated either
+    ("ghcr.io/acme/base:7", "from __future__ import annotations\n\n\n"
+     "@app.get('/a', response_model=dict)\ndef a() -> dict[str, int]:\n    return {}\n", "dict"),
     # lazy: a decorated helper is no route, FastAPI evaluates nothing of it
     ("ghcr.io/acme/base:7", "from __future__ import annotations\nimport functools\n\n\n"
      "@functools.lru_cache()\ndef names() -> dict[str, str]:\n    return {}\n", "dict"),

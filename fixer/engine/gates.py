@@ -35,7 +35,7 @@ def hold(findings: list[Finding], unsafe: bool = False,
         if finding.service is None:
             continue
         if finding.rule.stops_start and not finding.violation.starts:
-            for name in same_build(finding.service):
+            for name in finding.violation.stops or same_build(finding.service):
                 stopped.setdefault(name, []).append(finding)
         if finding.rule.settles_port and not finding.violation.keeps_port:
             disputed.setdefault(finding.service, []).append(finding)

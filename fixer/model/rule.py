@@ -146,6 +146,10 @@ class Violation:
     # A finding of a rule whose findings stop the service (STOPS_START) that does not, here:
     # a module only a function-level import loads fails the requests that run it (S004)
     starts: bool = False
+    # The services the finding stops at start-up, where the rule knows them (S004: those
+    # whose imports reach the module): the gates hold what waits for each of them. Empty:
+    # its service, and every service that builds the same files (`engine/scopes.py`)
+    stops: tuple[str, ...] = ()
     # The fix writes the port the service listens on now (C004's probe, P002's EXPOSE): held
     # while a finding of a SETTLES_PORT rule disputes that port and has no safe fix
     writes_port: bool = False

@@ -46,7 +46,7 @@ from fixer.model.image_builders import image_builder
 from fixer.model.services import BuiltService, Service, Stack
 from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace, without_files
-from fixer.sources.compose import ComposeDoc, get, scalar, string_list
+from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.sources.fastapi_routes import AppRoutes
@@ -161,12 +161,23 @@ def _unchecked_definers(ws: Workspace) -> dict[str, list[ComposeDoc]]:
         for name, value in doc.services.items():
             if all(get(value, key) is None for key in ("image", "build", "extends")):
                 continue
+            if _extends_itself(value, name):
+                continue   # `extends: {file: compose.yaml, service: db}`: db's healthcheck
             check = get(value, "healthcheck")
             test = string_list(get(check, "test")) if check is not None else None
             off = check is not None and (scalar(get(check, "disable")) or "").lower() == "true"
             if not test or test[:1] == ["NONE"] or off:
                 found.setdefault(name, []).append(doc)
     return found
+
+
+def _extends_itself(value: Value, name: str) -> bool:
+    """A service defined only by `extends:` of a service of its own name (in another file):
+    it has that one's healthcheck, which is the one the gate relies on."""
+    extends = get(value, "extends")
+    if extends is None or get(value, "image") is not None or get(value, "build") is not None:
+        return False
+    return (scalar(extends) or scalar(get(extends, "service")) or "") == name
 
 
 def _can_pass_without(ws: Workspace, target: Service, overrides: list[ComposeDoc],

@@ -17,6 +17,7 @@ import yaml
 from fixer.core.edits import TextEdit
 from fixer.core.envfile import interpolate, references, unset_names
 from fixer.core.lazyre import lazy_compile
+from fixer.core.textfile import has_stray_bytes
 from fixer.facts.database import dburl, networks
 from fixer.facts.database.dbusage import ENVIRONMENT, UrlUse, in_overlay, raw_environment
 from fixer.facts.database.images import family, postgres_major
@@ -68,6 +69,9 @@ def credentials(stack: Stack, uses: list[UrlUse]) -> Credentials:
     for part in ("user", "password", "database", "port"):
         for use in uses:
             _check_reference(use, getattr(use.url, part))
+    if any(has_stray_bytes(value or "") for value in parts.values()):
+        raise Unfixable("the URL holds a byte that is not UTF-8 (its file is read as bytes); "
+                        "fixer copies no such byte into a compose file")
     password = parts["password"]
     if password is not None and not dburl.has_interpolation(password):
         password = _literal_password(stack, uses, dburl.decoded(password))

@@ -119,5 +119,6 @@ def _report(path: str, problem: Unparsable,
     return Violation(
         message=f"{path} does not compile{cause}: {problem.compiler}; {harm}",
         path=path, line=problem.line, service=service.name, subject=path, starts=not at_start,
+        stops=tuple(names),
         reason=_REASONS["except-list" if problem.except_list else problem.kind],
     )

@@ -135,7 +135,7 @@ def _lazy_annotations(tree: ast.Module) -> bool:
 
 # what a route decorator calls: `@app.get(...)`, `@router.api_route(...)`
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
-                            "trace", "api_route", "websocket"})
+                            "trace", "api_route"})
 
 
 def _annotations(tree: ast.Module, routes_only: bool = False) -> list[ast.expr]:
@@ -147,13 +147,19 @@ def _annotations(tree: ast.Module, routes_only: bool = False) -> list[ast.expr]:
     found: list[ast.expr] = []
     for stmt in _imported(tree.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if routes_only and not any(_is_route(d) for d in stmt.decorator_list):
+            routes = [d for d in stmt.decorator_list if _is_route(d)]
+            if routes_only and not routes:
                 continue
             args = stmt.args
             every = [*args.posonlyargs, *args.args, *args.kwonlyargs,
                      *(a for a in (args.vararg, args.kwarg) if a is not None)]
             found += [a.annotation for a in every if a.annotation is not None]
-            found += [stmt.returns] if stmt.returns is not None else []
+            # FastAPI reads a route's return annotation only where no `response_model=` is
+            # given: then it evaluates it
+            returned = not routes_only or not any(
+                k.arg == "response_model" for d in routes if isinstance(d, ast.Call)
+                for k in d.keywords)
+            found += [stmt.returns] if stmt.returns is not None and returned else []
         elif isinstance(stmt, ast.AnnAssign) and not routes_only:
             found.append(stmt.annotation)
     return found
