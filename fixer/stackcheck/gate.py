@@ -68,6 +68,9 @@ class LocalProbe:
     end: int
     tls: bool = False   # `https://`
     host: str = ""      # as written: `localhost`, `127.0.0.1`
+    # where the port's digits are written; None where the URL names none (the scheme's),
+    # or one fixer cannot read (`local_probes(unread=True)`: a `${PORT}`, port 0 here)
+    digits: tuple[int, int] | None = None
 
 
 def gate_facts(ws: Workspace, stack: Stack) -> Iterator[Fact]:
@@ -396,23 +399,27 @@ def _image(service: Service) -> str:
     return service.scalar("image") or ""
 
 
-def local_probes(text: str, start: int = 0, end: int | None = None) -> Iterator[LocalProbe]:
+def local_probes(text: str, start: int = 0, end: int | None = None,
+                 unread: bool = False) -> Iterator[LocalProbe]:
     """The HTTP(S) URLs on the container itself in text[start:end]; a port written as `${VAR}`
-    is no URL here, so fixer judges neither its port nor its path."""
+    is no URL here, so fixer judges neither its port nor its path (with `unread`, such a URL
+    comes as port 0 with no digits, for a caller that must know all of them)."""
     stop = len(text) if end is None else end
     for url in URL.finditer(text, start, stop):
         scheme = url.group("scheme").lower()
-        if url.group("host") not in LOCAL_HOSTS or scheme not in ("http", "https") or \
-                url.group("var"):   # `${AUTH_PORT:-8000}`: not the scheme's port
+        if url.group("host") not in LOCAL_HOSTS or scheme not in ("http", "https"):
             continue
-        port = number(url.group("port")) if url.group("port") else (443 if scheme == "https"
-                                                                     else 80)
-        if port is None:   # a run of digits no port has: not a URL fixer reads
-            continue
+        written = number(url.group("port")) if url.group("port") else None
+        port = written if url.group("port") else (443 if scheme == "https" else 80)
         path = _URL_PATH.match(text, url.end(), stop)
         at, until = path.span() if path else (url.end(), url.end())
+        if url.group("var") or port is None:   # `${AUTH_PORT:-8000}`, or digits no port has
+            if unread:
+                yield LocalProbe(0, path.group(0) if path else "/", at, until,
+                                 scheme == "https", url.group("host"))
+            continue
         yield LocalProbe(port, path.group(0) if path else "/", at, until, scheme == "https",
-                         url.group("host"))
+                         url.group("host"), url.span("port") if written is not None else None)
 
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from fixer.core.numbers import number
 from fixer.facts.health.healthchecks import (
     Health,
     compose_health,
@@ -22,12 +21,12 @@ from fixer.facts.health.healthchecks import (
     dockerfile_health,
     nearest_healthcheck,
 )
-from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.rule import Fix, Safety, Violation
 from fixer.model.services import BuiltService, published_image
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction, stage_at
 from fixer.sources.portsites import Site
+from fixer.stackcheck.gate import local_probes
 
 from .listeners import opened_in_code, second_listeners
 from .portfix import PortMove, beside_the_server, image_listen, nginx_beside_listens
@@ -120,16 +119,10 @@ def _probe_sites(path: str, text: str, check: Instruction) -> list[tuple[int, Si
     """Each local HTTP URL of the HEALTHCHECK with the digits of its port; None when one
     names no port or a variable (`http://localhost/health`, `:${PORT}`): fixer cannot tell
     what it probes, or has no digits to rewrite."""
-    found: list[tuple[int, Site]] = []
-    for url in URL.finditer(text, check.start, check.end):
-        if url.group("host") not in LOCAL_HOSTS or \
-                url.group("scheme").lower() not in ("http", "https"):
-            continue
-        port = number(url.group("port")) if url.group("port") else None
-        if port is None:
-            return None
-        found.append((port, Site(path, url.start("port"), url.end("port"))))
-    return found
+    probes = list(local_probes(text, check.start, check.end, unread=True))
+    if any(probe.digits is None for probe in probes):
+        return None
+    return [(probe.port, Site(path, *probe.digits)) for probe in probes if probe.digits]
 
 
 def _doubt(ws: Workspace, service: BuiltService, builders: list[BuiltService],
