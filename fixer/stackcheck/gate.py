@@ -25,6 +25,7 @@ from fixer.facts.health.healthchecks import (
     nearest_healthcheck,
     one_shot,
     worker_command,
+    written_health,
 )
 from fixer.facts.health.healthroute import served_app, streams
 from fixer.facts.health.probes import (
@@ -46,7 +47,7 @@ from fixer.model.image_builders import image_builder
 from fixer.model.services import BuiltService, Service, Stack
 from fixer.model.stacks import is_auto_override
 from fixer.model.workspace import Workspace, without_files
-from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
+from fixer.sources.compose import ComposeDoc, Value, get, scalar
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
 from fixer.sources.fastapi_routes import AppRoutes
@@ -167,9 +168,7 @@ def _unchecked_definers(ws: Workspace) -> dict[str, list[ComposeDoc]]:
             if _extends_itself(value, name):
                 continue   # `extends: {file: compose.yaml, service: db}`: db's healthcheck
             check = get(value, "healthcheck")
-            test = string_list(get(check, "test")) if check is not None else None
-            off = check is not None and (scalar(get(check, "disable")) or "").lower() == "true"
-            if not test or test[:1] == ["NONE"] or off:
+            if written_health([check] if check is not None else []) is not Health.CHECKED:
                 found.setdefault(name, []).append(doc)
     return found
 

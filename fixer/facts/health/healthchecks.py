@@ -10,7 +10,7 @@ from fixer.model.appservice import is_app_service
 from fixer.model.image_builders import image_builder
 from fixer.model.services import App, Service
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import ComposeDoc, get, scalar, string_list
+from fixer.sources.compose import ComposeDoc, Value, get, scalar, string_list
 from fixer.sources.compose_style import Flow, Fragment, Map, Seq, Style
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 
@@ -38,17 +38,23 @@ def compose_health(service: Service) -> Health:
 
 
 def _compose_health(service: Service) -> Health:
+    return written_health([value for _doc, value in service.all("healthcheck")])
+
+
+def written_health(checks: list[Value]) -> Health:
+    """What `healthcheck` values written in load order say (a later one's keys win): one
+    service merged over its files, or one file's definition of it."""
     disabled = False
-    for _doc, value in service.all("healthcheck"):
+    for value in checks:
         disable = scalar(get(value, "disable"))
         if disable is not None:
             disabled = disable.lower() == "true"
-    test = compose_test(service)
+    test = _last_test(checks)
     if disabled or (test is not None and test[:1] == ["NONE"]):
         return Health.DISABLED
     if test:
         return Health.CHECKED
-    return Health.PARTIAL if service.all("healthcheck") else Health.NONE
+    return Health.PARTIAL if checks else Health.NONE
 
 
 def compose_test(service: Service) -> list[str] | None:
@@ -59,8 +65,13 @@ def compose_test(service: Service) -> list[str] | None:
 
 
 def _compose_test(service: Service) -> list[str] | None:
+    return _last_test([value for _doc, value in service.all("healthcheck")])
+
+
+def _last_test(checks: list[Value]) -> list[str] | None:
+    """The `test` of the last of the values that sets one."""
     test: list[str] | None = None
-    for _doc, value in service.all("healthcheck"):
+    for value in checks:
         found = string_list(get(value, "test"))
         if found is not None:
             test = found
