@@ -227,10 +227,11 @@ SELF_SERVED = APP + _serve('"serve:app", port=8000')
                   "svc/main.py": APP},
                  ("svc/bin/main.py", "main", "app", False, "svc/bin/serve.py"),
                  id="beside-the-script"),
-    # the script itself, a module the image does not hold, a name fixer cannot read, and a
-    # folder `app_dir=` puts first: the script stays the app module
+    # the script itself: its own app, by the name the call gives
     pytest.param(SCRIPT, {"svc/serve.py": SELF_SERVED, "svc/app/main.py": APP},
-                 ("svc/serve.py", "serve", None, False, None), id="names-itself"),
+                 ("svc/serve.py", "serve", "app", False, None), id="names-itself"),
+    # a module the image does not hold, a name fixer cannot read, and a folder `app_dir=`
+    # puts first: the script stays the app module
     pytest.param(BASE + "COPY serve.py .\n" + cmd("python", "serve.py"),
                  {"svc/serve.py": _serve('"app.main:app"'), "svc/app/main.py": APP},
                  ("svc/serve.py", "serve", None, False, None), id="not-in-the-image"),

@@ -386,6 +386,23 @@ def test_the_next_run_removes_the_temp_files_of_a_killed_run(tmp_path: Path) -> 
     assert all((root / p).exists() for p in kept)
 
 
+def test_a_file_git_tracks_is_no_leftover_whatever_its_name(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    tracked = [".env.defaults.fixer", "web/.notes.personal.fixer"]   # the pattern, by chance
+    stray = "web/.Dockerfile.k2j_x9aa.fixer"
+    write_tree(root, {p: "the user's own" for p in tracked})
+    repository = git.Repo.init(root)
+    repository.index.add(tracked)
+    write_tree(root, {stray: "partial"})
+    code, _out, err = run_cli("fix", root)
+    assert "1 temporary file left by an interrupted fixer run" in err, err
+    code, _out, err = run_cli("fix", "--apply", root)
+    assert code == 1, err
+    assert f"Removed 1 temporary file left by an interrupted fixer run: {root / stray}" in err
+    assert not (root / stray).exists()
+    assert all((root / p).read_text() == "the user's own" for p in tracked)
+
+
 # -- interrupts --------------------------------------------------------------------------------
 
 def many_services(root: Path, count: int) -> Path:

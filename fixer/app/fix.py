@@ -18,7 +18,7 @@ from fixer.app.configfile import FileReader, on_disk, unknown_services
 from fixer.core.config import Config
 from fixer.core.errors import NoComposeFile, input_errors
 from fixer.core.lazyre import lazy_compile
-from fixer.core.tree import FolderSource, Tree
+from fixer.core.tree import FolderSource, Tree, git_tracked
 from fixer.engine.ahead import early
 from fixer.model.rule import Finding, Rule
 
@@ -188,9 +188,11 @@ def _without_leftovers(root: Path, apply: bool, max_bytes: int, respect_gitignor
     """The folder's files, the leftovers kept, those removed, and what became of a run
     killed while writing (its journal followed). Temporary files of an earlier run are
     removed first by --apply (and a fresh listing made), and only named by a dry run,
-    which writes nothing."""
+    which writes nothing. A file git tracks is the user's, whatever its name."""
     source = FolderSource(root, max_bytes, respect_gitignore)
     found = leftovers(source.paths())
+    tracked = git_tracked(root, found)
+    found = [p for p in found if p not in tracked]
     if not found:
         return source, (), (), None
     if not apply:

@@ -239,6 +239,13 @@ def git_ignored(root: Path) -> tuple[str, ...]:
                              "--directory", "--no-empty-directory"])
 
 
+def git_tracked(root: Path, paths: Iterable[str]) -> set[str]:
+    """Which of `paths` (relative to `root`) git tracks: committed or staged files are the
+    user's, whatever their names. None outside a git work tree."""
+    asked = [f":(literal){p}" for p in paths]
+    return set(_git_paths(root, ["ls-files", "-z", "--", *asked])) if asked else set()
+
+
 class GitIgnores:
     """Which paths below `root` git ignores, present or not (`git check-ignore`: the same
     rules as `git_ignored`, for a file not written yet), each path asked once. A tracked

@@ -265,8 +265,8 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
     # `python -m app.serve` (or `-m app`, its `__main__`) runs a module whose `uvicorn.run`
     # may name the app: imported, as `-m` imports, from the working directory
     ran = _package_main(ws, found.path)
-    served = _served_by(ws, service, cwd, cwd, ran, found.package)
-    return served or (_as_module(found, ran) if ran != found.path else found)
+    return _with_app(service, _as_module(found, ran) if ran != found.path else found,
+                     _served_by(ws, service, cwd, cwd, ran, found.package))
 
 
 def _imported(ws: Workspace, service: BuiltService, first: str, cwd: str, module: str,
@@ -330,7 +330,7 @@ def _script(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppM
         return None
     # `python serve.py` puts the script's own folder first on sys.path
     first = posixpath.dirname(posixpath.normpath(posixpath.join(cwd, target)))
-    return _served_by(ws, service, first, cwd, path) or _as_script(path)
+    return _with_app(service, _as_script(path), _served_by(ws, service, first, cwd, path))
 
 
 def _package_main(ws: Workspace, path: str) -> str:
@@ -344,6 +344,22 @@ def _package_main(ws: Workspace, path: str) -> str:
 def _as_module(found: AppModule, ran: str) -> AppModule:
     """The package's `__main__.py` that `python -m package` runs, as the module it is."""
     return replace(found, path=ran, module=found.module + ".__main__")
+
+
+def _with_app(service: BuiltService, ran: AppModule, served: AppModule | None) -> AppModule:
+    """What the module the command runs serves: the other module its `uvicorn.run` names
+    (`served`, with `ran` as its runner), else `ran` with the app that call names, by
+    import string (`uvicorn.run("main:create_app", factory=True)` in main.py) or as its own
+    name (`uvicorn.run(api)`, `uvicorn.run(create_app())`), where a guess by name would
+    find `app` or nothing."""
+    if served is not None and served.path != ran.path:
+        return served
+    if served is not None:
+        return replace(ran, attr=served.attr, factory=served.factory)
+    serves = service.app.listen.serves
+    if serves is not None and serves.own:
+        return replace(ran, attr=serves.target, factory=serves.factory)
+    return ran
 
 
 def _as_script(path: str) -> AppModule:
@@ -369,14 +385,15 @@ def _served_by(ws: Workspace, service: BuiltService, first: str, cwd: str,
     """The module the script's `uvicorn.run("app.main:app")` names, as the script imports
     it: from `first`, the folder Python puts first on sys.path (`python serve.py`: the
     script's own; `python -m app.serve`: the working directory). None when the call names no
-    string, names the script itself, or a module not in the image."""
+    string or a module not in the image."""
     serves = service.app.listen.serves
-    if serves is None:
+    if serves is None or serves.own:
         return None
     module, _, attr = serves.target.partition(":")
     found = _imported(ws, service, first, cwd, module, attr, serves.factory)
-    return replace(found, runner=script, runner_package=package) \
-        if found is not None and found.path != script else None
+    if found is None or found.path == script:
+        return found   # the script itself, imported again by name: no runner
+    return replace(found, runner=script, runner_package=package)
 
 
 def _fastapi_file(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:

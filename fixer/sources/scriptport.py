@@ -18,6 +18,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.sources.launch import DEFAULT_PORT, TARGET
 from fixer.sources.portsites import Addition, Site
+from fixer.sources.python_modules import assigned_value, binding
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,20 @@ class ScriptPort:
     # host written; "" when it binds elsewhere or fixer cannot tell
     loopback: str = ""
     reads: str | None = None   # the variable the port is read from, set or not
-    # the app the call names by import string (`uvicorn.run("app.main:app")`): the module
-    # uvicorn imports, which need not be the script
+    # the app the call serves: by import string (`uvicorn.run("app.main:app")`: the module
+    # uvicorn imports, which need not be the script), or an object of the script's own
     serves: Served | None = None
 
 
 @dataclass(frozen=True)
 class Served:
-    """The `module:attr` a script's `uvicorn.run` names as a string literal."""
+    """The app a script's `uvicorn.run` serves: the `module:attr` it names as a string
+    literal, or (`own`) a name of the script itself: the app object (`uvicorn.run(api)`) or
+    the function whose call builds it (`uvicorn.run(create_app())`)."""
 
-    target: str      # `app.main:app`, as written
-    factory: bool    # `factory=True`: `attr` is a function that builds the app
+    target: str         # `app.main:app`, as written; `api` or `create_app` when `own`
+    factory: bool       # `factory=True`, or a call: the name is a function that builds the app
+    own: bool = False
 
 
 def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
@@ -67,7 +71,7 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
         return ScriptPort(None, "script", reason=f"several uvicorn.run(...) calls in {path}"
                           if calls else f"no uvicorn.run(...) in {path}")
     found = _call_port(tree, folder, path, source, module, call, env, loads_dotenv)
-    return replace(found, serves=_served(call))
+    return replace(found, serves=_served(call, module))
 
 
 def _call_port(tree: Tree, folder: str, path: str, source: str, module: ast.Module,
@@ -90,11 +94,19 @@ def _call_port(tree: Tree, folder: str, path: str, source: str, module: ast.Modu
 _LOADS_DOTENV = lazy_compile(r"\b(?:load_dotenv|dotenv_values)\s*\(")
 
 
-def _served(call: ast.Call) -> Served | None:
-    """The app the call names as `"module:attr"`; None for an app object, a string fixer
-    cannot read, or an `app_dir=`, which puts another folder first on sys.path."""
+def _served(call: ast.Call, module: ast.Module) -> Served | None:
+    """The app the call serves: `"module:attr"`, or a name the script binds to something
+    other than a constant (the app, or a function called to build it); None for other
+    expressions, a string fixer cannot read, or an `app_dir=`, which puts another folder
+    first on sys.path."""
     app = call.args[0] if call.args else next(
         (k.value for k in call.keywords if k.arg == "app"), None)
+    own = app.func if isinstance(app, ast.Call) else app
+    if isinstance(own, ast.Name):
+        bound = binding(module.body, own.id)
+        if bound is None or isinstance(assigned_value(bound), ast.Constant):
+            return None   # a name fixer cannot follow, or an import string in a variable
+        return Served(own.id, own is not app, own=True)
     if not isinstance(app, ast.Constant) or not isinstance(app.value, str) or \
             not TARGET.match(app.value) or app.value.endswith(")") or \
             any(k.arg in ("app_dir", None) for k in call.keywords):
