@@ -336,12 +336,15 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             result.note("the app is built with `routes=`")
         if i == 0 and isinstance(created, ast.Call):
             _class_routes(mods, site, created, result)
-            result.doubt = result.doubt or _app_wide_dependencies(created)
+            result.doubt = result.doubt or _app_wide_dependencies(created) or \
+                _default_response_class(created)
             given = next((k.value for k in created.keywords if k.arg == "root_path"), None)
             result.root_path = string_value(site.tree, given) if given is not None else None
             _builtin_routes(site, created, result)
         if i == 0 and bound is not None and bound is not site.created:
             result.doubt = result.doubt or _serving_block(site.created)
+        if i == 0:
+            result.doubt = result.doubt or _route_class(site)
         if result.doubt is None:
             refusing = _refusing_middleware(mods, site)
             if refusing is not None:
@@ -489,6 +492,40 @@ def _app_wide_dependencies(created: ast.Call) -> str | None:
         return None
     return (f"the app runs `dependencies={ast.unparse(given)}` before every route, so the "
             "app's health route answers what they answer (an auth check refuses a probe)")
+
+
+# the response classes that render a dict, as the added route returns
+_RENDERS_A_DICT = frozenset({"JSONResponse", "ORJSONResponse", "UJSONResponse"})
+
+
+def _default_response_class(created: ast.Call) -> str | None:
+    """`FastAPI(default_response_class=PlainTextResponse)` renders what every route returns
+    with that class: the dict the added route returns makes it answer 500."""
+    given = next((k.value for k in created.keywords if k.arg == "default_response_class"),
+                 None)
+    if given is None:
+        return None
+    name = given.attr if isinstance(given, ast.Attribute) else \
+        given.id if isinstance(given, ast.Name) else None
+    if name in _RENDERS_A_DICT:
+        return None
+    return (f"the app renders every route with `default_response_class="
+            f"{ast.unparse(given)}`, which may not render the dict a health route returns")
+
+
+def _route_class(site: AppSite) -> str | None:
+    """`app.router.route_class = ApiKeyRoute` builds every route the app adds afterwards
+    with that class, which may check a key before the handler runs."""
+    for _top, stmt in statements(site.scope.body):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+        for target in targets:
+            if isinstance(target, ast.Attribute) and target.attr == "route_class" and \
+                    isinstance(target.value, ast.Attribute) and target.value.attr == "router" \
+                    and isinstance(target.value.value, ast.Name) and \
+                    target.value.value.id == site.var:
+                return (f"the app builds its routes with `{ast.unparse(stmt.value)}` "
+                        f"(`{site.var}.router.route_class`), which may refuse a probe")
+    return None
 
 
 def _dependencies(created: ast.expr | None) -> ast.expr | None:

@@ -100,7 +100,9 @@ Display-only where the app serves no health route and H001 is ignored for the se
 Unsafe, with the reason, when the health route it probes may refuse a plain GET: the
 route, its router, the `include_router` call or the FastAPI app mounted with it (`admin =
 FastAPI(dependencies=[Depends(require_admin)])`, `app.mount("/admin", admin)`) has
-`dependencies=`, or its handler takes a
+`dependencies=`, the app builds its routes with a route class of its own
+(`app.router.route_class = KeyedRoute`) or renders them with a `default_response_class`
+other than a JSON one, or its handler takes a
 `Depends` parameter or one with no default (401, 403 or 422 before the handler answers),
 or the handler answers an error status of its own (`/health` setting
 `response.status_code = 503` until a model loads on the first request, or raising

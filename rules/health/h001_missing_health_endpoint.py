@@ -89,7 +89,8 @@ def health():
 Safe: it only adds a route (on the path the healthcheck probes, else `/health`),
 right after the app's last route or its creation, inside the factory function
 when a factory builds the app. The function's name never clashes with an
-existing one (`health_check`, `health_1`, ... when `health` is taken); style
+existing one (`health_check`, `health_1`, ... when `health` is taken: bound, or read
+anywhere in the module, where a `from m import *` or a `for` may bind it); style
 follows the file: `async def` when its routes are async, its indentation, quotes
 and line endings. No finding when fixer cannot find where the app object is
 created (a factory that returns `FastAPI()` unnamed).
@@ -122,7 +123,10 @@ never starts), or fixer cannot read the class or factory that builds the app (an
 installed package, a base built by a call). An `__init__` of its own is no reason:
 it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 `FastAPI(dependencies=[...])`, which run before every route, the added one too (an
-API-key check answers a probe 403), or with middleware that may refuse a probe
+API-key check answers a probe 403), with a `default_response_class` other than a JSON
+one (`PlainTextResponse` answers 500 for the dict the route returns), with
+`app.router.route_class = KeyedRoute` (a route class may check a key before any
+handler runs), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, `HTTPSRedirectMiddleware`, which answers
 every plain-HTTP probe with a redirect to https, slowapi's `SlowAPIMiddleware` with a
 limiter's `default_limits`, which limit every route, a middleware class named for auth, an

@@ -77,7 +77,10 @@ import root, `from . import *`, a local module named like a standard library mod
 (the absolute import would load the standard one), or like an installed package the app
 also imports absolutely (`celery.py` doing `from celery import Celery`: at the top level
 the local file shadows the package, and that import finds the half-initialized module), or
-comments inside parenthesized names, which the `import` lines cannot hold; and when a
+comments inside parenthesized names, which the `import` lines cannot hold, or an import
+that points at the script the command runs (`from .main import app` in a module `python
+main.py` imports): the script runs as `__main__`, and `from main import app` would run it
+again as `main`, with a second app whose routes the server never serves; and when a
 module on the import path does not compile (S004 reports it): fixer cannot see the
 imports in it. Fixing the others alone would still leave the service failing at start-up.
 Display-only for an import of the import root's own folder as a package: it is right
@@ -284,7 +287,7 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
     problem = uncompiled or next((f"{f.path}: {f.scanned.problems[0]}" if f.path != path
                                   else f.scanned.problems[0]
                                   for f in failing if f.scanned.problems), None) or \
-        _shadowing(ws, found, failing)
+        _shadowing(ws, found, failing) or _imports_the_script(found, failing)
     first = scanned.nodes[0]
     packages = {f.path: (f.package, f.scanned.silent) for f in failing}
     packaged = _packaged(ws, found) or _imported_as_package(ws, service, found, failing)
@@ -322,6 +325,29 @@ def _shadowing(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]
                 return (f"{path}:{node.lineno} imports the installed `{clash}`, which the "
                         f"local {clash} module would shadow at the top level: rename the "
                         "module first")
+    return None
+
+
+def _imports_the_script(found: appmodule.AppModule, failing: list[Failing]) -> str | None:
+    """Why the absolute form would load the script twice: a relative import that points at
+    the script the command runs (`from .main import app` in routes.py, under `python
+    main.py`). The script runs as `__main__`; `from main import app` imports the file
+    again as `main`, with a second app whose routes the server never serves (or a name
+    not yet defined in the half-run copy)."""
+    if not found.script:
+        return None
+    script = posixpath.basename(found.path)[:-3]
+    for failed in failing:
+        for node in failed.scanned.nodes:
+            above = failed.package.split(".") if failed.package else []
+            base = above[:max(len(above) - (node.level - 1), 0)]
+            names = [node.module] if node.module else [a.name for a in node.names]
+            if not base and any(name.split(".")[0] == script for name in names):
+                return (f"{failed.path}:{node.lineno} would import {script} by name, the "
+                        f"script the command runs as `__main__`: Python would run "
+                        f"{found.path} a second time, with an app of its own; serve the app "
+                        f"with `uvicorn {script}:app` instead of the script, or import it "
+                        "from another module")
     return None
 
 

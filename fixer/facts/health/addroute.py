@@ -61,10 +61,16 @@ def _past_its_comments(index: LineIndex, line: int, indent: int) -> int:
 
 
 def _free_name(routes: AppRoutes) -> str:
+    """A name for the handler that no code of the module binds or reads. A name only read
+    may come from a `from m import *`, and one bound by a `for` or `:=` anywhere: the new
+    function would shadow it for the module's code (or, in a factory, make it a local that
+    an earlier read finds unbound)."""
     site = routes.sites[0]
-    taken = bound_names(site.tree.body)
+    taken = bound_names(site.tree.body) | {
+        node.id if isinstance(node, ast.Name) else node.arg for node in ast.walk(site.tree)
+        if isinstance(node, (ast.Name, ast.arg))}
     if not isinstance(site.scope, ast.Module):
-        taken |= bound_names(site.scope.body) | {a.arg for a in site.scope.args.args}
+        taken |= bound_names(site.scope.body)
     candidates = ["health", "health_check"] + [f"health_{i}" for i in range(1, 100)]
     return next(name for name in candidates if name not in taken)
 

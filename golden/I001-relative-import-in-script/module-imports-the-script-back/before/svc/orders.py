@@ -1,0 +1,6 @@
+from .main import app
+
+
+@app.get("/orders")
+def list_orders():
+    return []
