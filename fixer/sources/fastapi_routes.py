@@ -517,8 +517,9 @@ def _route_class(site: AppSite) -> str | None:
     """`app.router.route_class = ApiKeyRoute` builds every route the app adds afterwards
     with that class, which may check a key before the handler runs."""
     for _top, stmt in statements(site.scope.body):
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else []
-        for target in targets:
+        if not isinstance(stmt, ast.Assign):
+            continue
+        for target in stmt.targets:
             if isinstance(target, ast.Attribute) and target.attr == "route_class" and \
                     isinstance(target.value, ast.Attribute) and target.value.attr == "router" \
                     and isinstance(target.value.value, ast.Name) and \
