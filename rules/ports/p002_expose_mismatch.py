@@ -53,7 +53,9 @@ Safe when every container built from the stage listens on one port: a single sta
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
 blank line when a blank line sets that comment and CMD apart), or after
-the stage's last instruction when compose `command:` starts the app. A commented-out
+the stage's last instruction when compose `command:` starts the app (above it when it is
+a heredoc, after which hadolint parses nothing, or a continuation that runs to the end of
+the file, which a line below would join). A commented-out
 `# EXPOSE 8000` of the listen port in the final stage is uncommented instead. `EXPOSE`
 changes no port the app binds, but tools read it: traefik routes to the single
 exposed port when no label names one, `docker run -P` publishes it.
@@ -96,7 +98,8 @@ from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violatio
 from fixer.model.services import App, BuiltService, StageKey, by_stage
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction, chain
-from fixer.sources.dockertext import indentation
+from fixer.sources.dockerfile_heredoc import heredocs
+from fixer.sources.dockertext import escape_char, indentation
 
 from .portfix import (
     beside_the_server,
@@ -519,6 +522,16 @@ def _anchor(app: App) -> Instruction | None:
     return starts[0] if starts else None
 
 
+def _open_ended(text: str, last: Instruction) -> bool:
+    """The file's last instruction still open at its end: a continuation that runs to the
+    end of the file (`&& echo done \\` then a blank line), which a line below would join,
+    or a heredoc, after which hadolint parses no instruction."""
+    line_end = text.find("\n", last.start)
+    first_line = text[last.start:line_end if line_end >= 0 else len(text)]
+    return bool(heredocs(first_line)) or \
+        text[last.start:last.end].rstrip().endswith(escape_char(text))
+
+
 def _rewritten(app: App, instruction: Instruction, old: str, listen: int) -> TextEdit:
     text = app.dockerfile.file.text
     pattern = re.compile(rf"(?<![\w$:-]){old}(?=/|\s|$)")
@@ -535,6 +548,10 @@ def _added(app: App, listen: int) -> TextEdit:
     anchor = _anchor(app)
     if anchor is None:  # compose `command:` starts the app: after the stage's last line
         last = app.stage.instructions[-1]
+        if _open_ended(text, last):   # above it: below, EXPOSE would be part of it
+            at = text.rfind("\n", 0, last.start) + 1
+            return TextEdit(app.dockerfile.path, at, at, f"{indentation(text, last.start)}"
+                            f"{app.dockerfile.keyword('EXPOSE')} {listen}{newline}")
         return TextEdit(app.dockerfile.path, last.end, last.end,
                         f"{newline}{indentation(text, last.start)}"
                         f"{app.dockerfile.keyword('EXPOSE')} {listen}")

@@ -38,6 +38,8 @@ def compose_test_edit(doc: ComposeDoc, test: Value, argv: list[str]) -> TextEdit
     """Make `test` run `argv` (the CMD form), keeping the node's list style and quoting.
     A string test (a shell script) stays a string."""
     node = test.node
+    if isinstance(node, yaml.ScalarNode) and node.style in (">", "|"):
+        return _block_scalar_edit(doc, node, shell_join(argv))
     if isinstance(node, yaml.ScalarNode):
         script = shell_join(argv)
         flow = _in_flow(doc, node)
@@ -61,6 +63,18 @@ def compose_test_edit(doc: ComposeDoc, test: Value, argv: list[str]) -> TextEdit
         rendered = [yaml_scalar(v, style, False) for v in values]
         text = rendered[0] + "".join(f"{doc.file.newline}{prefix}{r}" for r in rendered[1:])
     return TextEdit(doc.path, first.start_mark.index, last.end_mark.index, text)
+
+
+def _block_scalar_edit(doc: ComposeDoc, node: yaml.ScalarNode, script: str) -> TextEdit:
+    """A folded or literal test (`test: >` and the script on the lines below) keeps its
+    header and indentation, with the script on one line: its node ends where the next key
+    starts, so a quoted scalar in its place would swallow the line break before it."""
+    text = doc.file.text
+    start = text.find("\n", node.start_mark.index) + 1   # past the `>` header line
+    body = text[start:node.end_mark.index]
+    first = next((line for line in body.splitlines() if line.strip()), "")
+    indent = first[:len(first) - len(first.lstrip(" "))]
+    return TextEdit(doc.path, start, start + len(body.rstrip()), indent + script)
 
 
 def _separator(doc: ComposeDoc, items: list[Value]) -> str:
