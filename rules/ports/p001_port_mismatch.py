@@ -210,7 +210,9 @@ when the port is read from a variable): fixer judges the stack with the overlay 
 and the base file also runs without it, so a port moved for one may break the other. So
 is a service that Compose's own override file runs on another port than the base file
 alone (a dev `command` on 8001): `docker compose -f compose.yaml up` leaves the override
-out. An edit of the service's own compose lines is never held back. `/udp` entries, port ranges and
+out; and one whose app would move while that override sets its `command`, `entrypoint` or
+`build` (a dev `command` on the image's own port): the move would edit the command the
+merged stack runs, and the base file alone would keep the old port. An edit of the service's own compose lines is never held back. `/udp` entries, port ranges and
 interpolations that the stack's `.env` leaves without a value are not judged.
 Display-only as well when the app would move and its server is started by a `#!` shell
 script that the CMD or compose `command:` runs (`CMD ["/start.sh"]`, its last line `exec
@@ -261,9 +263,9 @@ from fixer.model.services import (
     by_stage,
     published_image,
 )
-from fixer.model.stacks import included_paths
+from fixer.model.stacks import included_paths, is_auto_override
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import mapping_or_list
+from fixer.sources.compose import get, mapping_or_list
 from fixer.sources.portsites import Site
 
 from .imageprobe import image_probe, probe_left_behind
@@ -401,6 +403,8 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
             if 0 < side.port < 65536 else \
             (None, f"{side.port} is no TCP port (1-65535): no server can listen there", "")
         left = probe_left_behind(service, move, listen) if move is not None else None
+        left = left or (_override_sets_server(service) if move is not None and
+                        side.port != listen else None)
         if left is not None:
             move, reason = None, left
         shared = ws.shared_anchor(move.spans()) if move is not None else None
@@ -478,6 +482,21 @@ def _override_doubt(ws: Workspace, service: BuiltService) -> str | None:
     return (f"{override.path} runs {service.name} on {service.app.listen.port}, and "
             f"{service.first_doc().path} alone runs it {where}: fixer cannot move the port "
             "for one without breaking the other")
+
+
+def _override_sets_server(service: BuiltService) -> str | None:
+    """Why the app cannot move: Compose's own override file sets how the service starts
+    (a dev `command:` on the same port as the image's CMD), and `-f compose.yml` runs it
+    without that file. A move edits the command the merged stack runs, and the base file
+    alone would keep the old port."""
+    first = service.stack.docs[0]
+    for doc, value in service.definitions:
+        key = next((k for k in _SERVER_KEYS if get(value, k) is not None), None) \
+            if is_auto_override(doc, first) else None
+        if key is not None:
+            return (f"{doc.path} sets {service.name}'s `{key}`, and {first.path} alone runs "
+                    "it without that file: fixer cannot move the app's port in both")
+    return None
 
 
 def _included_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:
