@@ -204,8 +204,10 @@ def test_a_fix_through_a_link_is_display_only(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("fields", "reason"), [
     ({"apply": True, "branch": "fixes"}, "--apply and --branch do not go together"),
-    ({"push": "origin"}, "--push and --pr-body need --branch"),
-    ({"pr_body": Path("body.md")}, "--push and --pr-body need --branch"),
+    ({"push": "origin"}, "--push needs --branch"),
+    ({"pr_body": Path("body.md")}, "--pr-body needs --branch"),
+    ({"base": "main", "author": "A <a@example.org>", "signoff": True},
+     "--base, --author and --signoff need --branch"),
     ({"options": Options(select="Z")}, "unknown rule code: Z"),
 ])
 def test_fix_refuses_flags_that_cannot_work(tmp_path: Path, fields: dict[str, Any],

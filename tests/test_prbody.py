@@ -98,7 +98,7 @@ def test_no_body_when_nothing_to_fix(tmp_path: Path) -> None:
 def test_pr_body_needs_branch(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     code, _, err = run_cli("fix", repo, "--pr-body", tmp_path / "pr.md")
-    assert code == 2 and "need --branch" in err
+    assert code == 2 and "--pr-body needs --branch" in err
 
 
 # -- revealed commits and repository-true impact -------------------------------------------------

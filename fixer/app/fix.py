@@ -34,7 +34,7 @@ class FixRequest:
     options: Options = Options()
     apply: bool = False                 # write the fixes into the working tree
     branch: str | None = None           # commit them on this branch instead
-    base: str = "HEAD"                  # with branch: the commit it starts from
+    base: str | None = None             # with branch: the commit it starts from (HEAD)
     push: str | None = None             # with branch: the remote it is pushed to
     pr_body: Path | None = None         # with branch: where the pull request's text goes
     author: str | None = None           # with branch: "Name <email>"
@@ -129,7 +129,7 @@ def _config_reader(request: FixRequest) -> FileReader:
         return on_disk
     from fixer.app import branch as branch_mode   # gitpython: branch mode only
     try:
-        return branch_mode.committed_files(request.root, request.base)
+        return branch_mode.committed_files(request.root, request.base or "HEAD")
     except branch_mode.BranchError as exc:
         raise Refused(str(exc)) from None
 
@@ -137,8 +137,13 @@ def _config_reader(request: FixRequest) -> FileReader:
 def _check_mode(request: FixRequest) -> None:
     if request.branch is not None and request.apply:
         raise RequestError("--apply and --branch do not go together")
-    if request.branch is None and (request.push or request.pr_body):
-        raise RequestError("--push and --pr-body need --branch")
+    given = [flag for flag, value in (("--base", request.base), ("--push", request.push),
+                                      ("--pr-body", request.pr_body),
+                                      ("--author", request.author),
+                                      ("--signoff", request.signoff)) if value]
+    if request.branch is None and given:   # they mean nothing without it: say so
+        listed = ", ".join(given[:-1]) + " and " + given[-1] if len(given) > 1 else given[0]
+        raise RequestError(f"{listed} {'needs' if len(given) == 1 else 'need'} --branch")
 
 
 def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> FixRun:
@@ -205,7 +210,7 @@ def _on_branch(request: FixRequest, name: str, rules: Sequence[Rule], config: Co
                say: Callable[[str], None]) -> FixRun:
     # gitpython is imported here only: `fixer check` and the dry run must stay free of it.
     from fixer.app import branch as branch_mode
-    wanted = branch_mode.BranchRequest(name, request.base, request.push, request.pr_body,
+    wanted = branch_mode.BranchRequest(name, request.base or "HEAD", request.push, request.pr_body,
                                        request.author, request.signoff, request.shown)
     try:
         done = branch_mode.run(request.root, wanted, rules, config, say)

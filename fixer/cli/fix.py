@@ -59,7 +59,7 @@ from fixer.model.rule import Finding, Safety
 @color.no_color_option
 @verbose_option
 @click.option("--branch", help="Make branch NAME with one commit per fix (from CI).")
-@click.option("--base", default="HEAD", show_default=True, help="Commit the branch starts from.")
+@click.option("--base", help="Commit the branch starts from (default: HEAD).")
 @click.option("--push", "push_remote", metavar="REMOTE", help="Push the branch to REMOTE.")
 @click.option("--pr-body", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the pull request's description (markdown) to this file; when the "
@@ -70,7 +70,7 @@ from fixer.model.rule import Finding, Safety
 def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         extend_select: str | None, ignore: str | None, port_source: str | None,
         healthcheck_strategy: str | None, postgres_image: str | None, branch: str | None,
-        base: str, push_remote: str | None, pr_body: Path | None, author: str | None,
+        base: str | None, push_remote: str | None, pr_body: Path | None, author: str | None,
         signoff: bool, verbose: bool, config_file: str | None, respect_gitignore: bool) -> int:
     """Fix findings: print a unified diff, write it with --apply, or commit it with --branch.
     One PATH (default .): the repository whose files are fixed."""

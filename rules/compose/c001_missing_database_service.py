@@ -176,7 +176,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose_edit import Unfixable
 from fixer.sources.compose import ComposeDoc
 
-from . import pgservice
+from . import depends_plan, pgservice
 
 CODE = "C001"
 NAME = "missing-database-service"
@@ -235,7 +235,10 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         return replace(base, reason=str(exc))
     if plan.waits:   # not yet: another fix of the run gives the list's entry its healthcheck
         return plan.waits.on(base)
-    title = f"Add a `{host}` postgres service and wait for it to be healthy" + \
+    waiting = sorted({gate.owner for gate in plan.gates if gate.owner})
+    who = f"make {depends_plan.names(waiting, 3 if len(waiting) > 4 else None)} wait" \
+        if waiting else "wait"
+    title = f"Add a `{host}` postgres service and {who} for it to be healthy" + \
         plan.c003_on_the_way
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
     base = replace(base, relies_on=plan.waits_for)
