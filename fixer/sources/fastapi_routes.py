@@ -57,12 +57,24 @@ class AppSite:
     scope: Scope
     var: str
     created: ast.stmt      # the top statement of `scope` that creates or binds it
+    # the top statement that binds the variable to what wraps the app (`app =
+    # GZipMiddleware(app)`): the app is the variable's value before it
+    until: ast.stmt | None = None
+    wraps: bool = False    # this site's value wraps the app of the site before it
 
     @cached_property
     def bound(self) -> ast.stmt | None:
-        """The last statement of the scope that binds the app's variable: `app_routes` and
-        `_constructor_middleware` both ask, and finding it walks the whole scope."""
-        return binding(self.scope.body, self.var)
+        """The last statement of the scope that binds the app's variable (before `until`):
+        `app_routes` and `_constructor_middleware` both ask, and finding it walks the whole
+        scope."""
+        return binding(_before(self.scope.body, self.until), self.var)
+
+
+def _before(body: list[ast.stmt], until: ast.stmt | None) -> list[ast.stmt]:
+    """The statements of `body` above its top statement `until` (all without one)."""
+    if until is None:
+        return body
+    return body[:next((i for i, stmt in enumerate(body) if stmt is until), len(body))]
 
 
 @dataclass(frozen=True)
@@ -232,20 +244,23 @@ def _pattern(route: str) -> re.Pattern[str]:
         for part in parts))
 
 
-def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0) -> list[AppSite]:
+def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0,
+             until: ast.stmt | None = None) -> list[AppSite]:
     """The app `attr` of a module (guessed when None): followed through `app = create_app()`,
-    factory functions and imports from modules of the same import root. An app built by a
-    class or factory fixer cannot read (`ServiceApp()` from an installed package) is found
-    too; `app_routes` then says what that leaves unknown."""
+    factory functions, imports from modules of the same import root, and what wraps it
+    (`app = GZipMiddleware(app)`). An app built by a class or factory fixer cannot read
+    (`ServiceApp()` from an installed package) is found too; `app_routes` then says what
+    that leaves unknown. `until`: the module's top statement above which `attr` is bound
+    (the wrapping one)."""
     loaded = mods.load(path) if depth < 5 else None
     if loaded is None:
         return []
     file, tree = loaded
     name = attr or _guess_app_name(mods, path, tree)
-    stmt = binding(tree.body, name) if name else None
+    stmt = binding(_before(tree.body, until), name) if name else None
     if name is None or stmt is None:
         return []
-    here = AppSite(path, file, tree, tree, name, _top_of(tree.body, stmt))
+    here = AppSite(path, file, tree, tree, name, _top_of(tree.body, stmt), until)
     value = assigned_value(stmt)
     if _creates_app(mods, path, tree, value):
         return [here]
@@ -256,12 +271,29 @@ def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0) -> list
         factory = _function(mods, path, tree, value.func.id, depth)
         if factory:
             return [factory, here]
+    wrapped = _wrapped(mods, here, value, depth) if isinstance(value, ast.Call) else []
+    if wrapped:
+        return [*wrapped, replace(here, wraps=True)]
     if isinstance(value, ast.Call):
         return [here] if app_class(mods, path, tree, value).unread else []
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         origin = mods.imported(path, stmt, name)
         sites = find_app(mods, origin[0], origin[1], depth + 1) if origin and origin[1] else []
         return sites + [here] if sites else []
+    return []
+
+
+def _wrapped(mods: Modules, here: AppSite, call: ast.Call, depth: int) -> list[AppSite]:
+    """The FastAPI app a call wraps, named by a variable bound above it (`GZipMiddleware(app)`,
+    `socketio.ASGIApp(sio, other_asgi_app=api)`): the ASGI app the server runs passes
+    requests on to it."""
+    given = [*call.args, *(k.value for k in call.keywords)]
+    for name in (arg.id for arg in given if isinstance(arg, ast.Name)):
+        sites = find_app(mods, here.path, name, depth + 1, here.created)
+        first = sites[0] if sites else None
+        if first is not None and _creates_app(mods, first.path, first.tree,
+                                              assigned_value(first.bound)):
+            return sites
     return []
 
 
@@ -345,6 +377,8 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             result.doubt = result.doubt or _serving_block(site.created)
         if i == 0:
             result.doubt = result.doubt or _route_class(site)
+        if site.wraps and isinstance(created, ast.Call):
+            result.doubt = result.doubt or _wrapper_doubt(created)
         if result.doubt is None:
             refusing = _refusing_middleware(mods, site)
             if refusing is not None:
@@ -511,6 +545,25 @@ def _default_response_class(created: ast.Call) -> str | None:
         return None
     return (f"the app renders every route with `default_response_class="
             f"{ast.unparse(given)}`, which may not render the dict a health route returns")
+
+
+# ASGI wrappers that pass a plain GET on to the app they wrap: compression, CORS (a request
+# with no Origin), proxy headers, error reporting and tracing, socket.io (its own path only)
+_PASSING_WRAPPERS = frozenset({"GZipMiddleware", "BrotliMiddleware", "CORSMiddleware",
+                               "ProxyHeadersMiddleware", "SentryAsgiMiddleware",
+                               "OpenTelemetryMiddleware", "ASGIApp"})
+
+
+def _wrapper_doubt(call: ast.Call) -> str | None:
+    """Why a probe may not reach the app through what the server runs (`app =
+    AuthMiddleware(app)`): a wrapper fixer does not know answers first."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else ""
+    if name in _PASSING_WRAPPERS:
+        return None
+    return (f"the server runs the app wrapped in `{ast.unparse(func)}(...)`, which fixer "
+            "does not read and may refuse a probe")
 
 
 def _route_class(site: AppSite) -> str | None:

@@ -126,7 +126,10 @@ it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 API-key check answers a probe 403), with a `default_response_class` other than a JSON
 one (`PlainTextResponse` answers 500 for the dict the route returns), with
 `app.router.route_class = KeyedRoute` (a route class may check a key before any
-handler runs), or with middleware that may refuse a probe
+handler runs), when the server runs the app wrapped in a class fixer does not know to
+pass a plain GET on (`app = SignedRequestMiddleware(api)`; the route goes on the FastAPI
+app it wraps, and compression, CORS, proxy headers, Sentry, OpenTelemetry and socket.io's
+`ASGIApp(sio, other_asgi_app=api)` pass the probe on), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, `HTTPSRedirectMiddleware`, which answers
 every plain-HTTP probe with a redirect to https, slowapi's `SlowAPIMiddleware` with a
 limiter's `default_limits`, which limit every route, a middleware class named for auth, an
