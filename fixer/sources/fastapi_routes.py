@@ -764,7 +764,8 @@ def _class_def(mods: Modules, path: str, tree: ast.Module, expr: ast.expr,
                depth: int) -> ReadClass | None:
     """Where the class `Name` or `module.Name` is defined: this module, or one of the import
     root its import names. None for a class of an installed package (Starlette's own)."""
-    found = _defined(mods, path, tree, tree, expr, lambda s: isinstance(s, ast.ClassDef), depth)
+    found = _defined(mods, path, tree, tree, expr,
+                     lambda _tree, s: isinstance(s, ast.ClassDef), depth)
     if found is None or not isinstance(found[4], ast.ClassDef):
         return None
     return found[0], found[1], found[4]
@@ -1527,7 +1528,8 @@ def _mount(mods: Modules, path: str, tree: ast.Module, scope: Scope, call: ast.C
     where = str(constant.value)
     if isinstance(mounted, ast.Call) and is_call_to(mounted, "StaticFiles"):
         return
-    found = _defined(mods, path, tree, scope, mounted, _creates_fastapi, depth)
+    found = _defined(mods, path, tree, scope, mounted,
+                     lambda _tree, s: _creates_fastapi(s), depth)
     if found is None:
         result.opaque.append((join_paths(prefix, where), ast.unparse(mounted)))
         return
@@ -1691,16 +1693,29 @@ def _router(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast.
     return found_path, found_tree, found_scope, name, value
 
 
-def _creates_router(stmt: ast.stmt) -> bool:
+def _creates_router(tree: ast.Module, stmt: ast.stmt) -> bool:
+    """`APIRouter(...)`, `fastapi.APIRouter(...)`, or a call of the name the module imports
+    it as (`from fastapi import APIRouter as Router`)."""
     value = assigned_value(stmt)
-    return isinstance(value, ast.Call) and is_call_to(value, "APIRouter")
+    if not isinstance(value, ast.Call):
+        return False
+    if is_call_to(value, "APIRouter"):
+        return True
+    if not isinstance(value.func, ast.Name):
+        return False
+    imported = binding(tree.body, value.func.id)
+    return isinstance(imported, ast.ImportFrom) and imported.module in _ROUTER_MODULES and \
+        any(a.name == "APIRouter" and a.asname == value.func.id for a in imported.names)
+
+
+_ROUTER_MODULES = ("fastapi", "fastapi.routing")
 
 
 Defined = tuple[str, ast.Module, Scope, str, ast.stmt]   # module path, tree, scope, name, stmt
 
 
 def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast.expr,
-             wanted: Callable[[ast.stmt], bool], depth: int) -> Defined | None:
+             wanted: Callable[[ast.Module, ast.stmt], bool], depth: int) -> Defined | None:
     """Where `name` or `module.name` is bound by a statement `wanted` holds of: in `scope`,
     else the module, or followed through an import of the import root (5 deep at most).
     None for what an installed package defines, and for a binding of another kind. The one
@@ -1720,7 +1735,7 @@ def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast
         stmt = binding(body_scope.body, expr.id)
         if stmt is None:
             continue
-        if wanted(stmt):
+        if wanted(tree, stmt):
             return path, tree, body_scope, expr.id, stmt
         origin = _origin(mods, path, tree, expr.id) if isinstance(
             stmt, (ast.Import, ast.ImportFrom)) else None
