@@ -131,7 +131,7 @@ def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
     there, moved where fixer does not read (an entrypoint script, a configuration file)."""
     if target.probe.doubt is not None:
         return target.probe.doubt
-    default = _DEFAULT_PORTS.get(target.probe.family)
+    default = _asked_port(ws, target)
     if default is None or _PORT_NAMED.search(" ".join(target.probe.test[1:])):
         return None
     name = re.escape(target.service.name)
@@ -144,6 +144,17 @@ def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
                         f"and the probe asks {default}: the server may listen where fixer "
                         "does not read")
     return None
+
+
+def _asked_port(ws: Workspace, target: Unchecked) -> str | None:
+    """The port the probe asks when it names none: the family's default, but PostgreSQL's
+    `PGPORT` where the container's environment sets it (the server listens there, and
+    `pg_isready` reads it too)."""
+    default = _DEFAULT_PORTS.get(target.probe.family)
+    if target.probe.family != "postgres":
+        return default
+    given = target.service.environment(ws.tree).get("PGPORT") or ""
+    return given if given.isdigit() else default
 
 
 # the port each family listens on unless told another, and the probe options that name one.
