@@ -207,8 +207,9 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
     for use in uses:
         by_variable.setdefault(use.variable, set()).add(use.service.name)
     said = [f"{variable} of {_named(sorted(users))}" for variable, users in by_variable.items()]
+    files = depends_plan.names([doc.path for doc in stack.docs], 3)   # each file Compose loads
     message = (f"{' and '.join(said)} {'points' if len(said) == 1 else 'point'} at PostgreSQL "
-               f"host `{host}`, which no service of {stack.name} provides")
+               f"host `{host}`, which no service of {files} provides")
     base = Violation(message=message, path=first.path, line=first.line, service=first.service.name,
                   subject=f"host {host} in {stack.name}")
     if not _service_name(host):
