@@ -302,3 +302,21 @@ def test_signoff_on_the_command_line(repo: Path, monkeypatch: pytest.MonkeyPatch
     assert code == 1, err
     message = git(repo, "log", "-1", "--format=%B", BRANCH)
     assert message.rstrip().endswith("\nSigned-off-by: Release Team <release@example.com>")
+
+
+def test_a_persons_branch_ahead_of_the_base_with_no_fixer_commit_is_refused(repo: Path) -> None:
+    """`feature`, one commit of a person's above the base and none of fixer's: never fixer's
+    to leave alone or take over; refused in one line with exit 2 (it was called "edited by a
+    person" with advice to delete it, and exit 0)."""
+    git(repo, "branch", "feature")
+    git(repo, "worktree", "add", "-q", "../feature", "feature")
+    checkout = repo.parent / "feature"
+    (checkout / "NOTES.md").write_text("work in progress\n")
+    git(checkout, "add", "NOTES.md")
+    git(checkout, "commit", "-q", "-m", "work in progress")
+    git(repo, "worktree", "remove", "../feature")
+    tip = rev(repo, "feature")
+    code, out, err = run_cli("fix", repo, "--branch", "feature", *SELECT)
+    assert (code, out, err) == (2, "", "fixer: branch feature exists and holds no fixer "
+                                       "commits; name another branch\n")
+    assert rev(repo, "feature") == tip

@@ -115,9 +115,11 @@ def test_a_remote_branch_that_was_never_fixers_is_refused(repo: Path) -> None:
     assert git(repo, "branch", "--list", "release") == ""
 
 
-def test_a_remote_branch_with_a_persons_commit_is_left_alone(repo: Path, tmp_path: Path) -> None:
-    """A person's commit above the base on the remote `release`: theirs, left alone with a
-    warning (exit 0), nothing pushed or made."""
+def test_a_remote_branch_with_only_a_persons_commit_is_refused(repo: Path,
+                                                             tmp_path: Path) -> None:
+    """A person's commit above the base on the remote `release`, and no fixer commit on it:
+    a branch of theirs that was never fixer's, refused in one line (exit 2), nothing pushed
+    or made (it was left alone with advice to delete it, exit 0)."""
     human = tmp_path / "human"
     git(tmp_path, "clone", "-q", "-b", "release", str(remote_dir(repo)), str(human))
     (human / "NOTES.md").write_text("release notes\n")
@@ -127,6 +129,7 @@ def test_a_remote_branch_with_a_persons_commit_is_left_alone(repo: Path, tmp_pat
     git(repo, "branch", "-D", "release")
     before = remote_refs(repo)
     code, _out, err = run_cli("fix", repo, "--branch", "release", "--push", "origin", *SELECT)
-    assert code == 0 and "edited by a person" in err, err
+    assert (code, err) == (2, "fixer: origin/release exists and holds no fixer commits; name "
+                              "another branch\n"), err
     assert remote_refs(repo) == before
     assert git(repo, "branch", "--list", "release") == ""

@@ -101,14 +101,17 @@ def read_branch(repo: git.Repo, tip: git.Commit, base: git.Commit, label: str) -
     walk ends on the commit they name as their base. A branch whose tip is fixer's commit
     and in the base already (its fixes merged by fast-forward) holds nothing to lose. A
     branch whose tip is the base or below it, and no fixer commit, is a person's (a
-    `staging` or `main` pointing where HEAD is): NotFixers, never taken over. One with a
-    person's commits above the base is theirs too, and left alone (`Edit`)."""
+    `staging` or `main` pointing where HEAD is): NotFixers, never taken over; so is one
+    above the base that holds no fixer commit (a `feature` branch). One fixer made with a
+    person's commits on it is theirs now, and left alone (`Edit`)."""
     reason = not_fixers(tip)
     at_or_below = tip.hexsha == base.hexsha or _is_ancestor(repo, tip, base)
     if reason is not None and at_or_below:
         raise NotFixers(label)
     if at_or_below:
         return BranchState(label, tip, tip.hexsha)
+    if reason is not None and not _holds_fixers(repo, tip, base):
+        raise NotFixers(label)   # a person's branch above the base: never fixer's
     if reason is not None:
         return BranchState(label, tip, None, Edit(tip, reason))
     built_on = trailers(tip)[TRAILER_BASE]
@@ -121,6 +124,21 @@ def read_branch(repo: git.Repo, tip: git.Commit, base: git.Commit, label: str) -
         if reason is not None:
             return BranchState(label, tip, None, Edit(below, reason))
         commit = below
+
+
+# How far down a branch fixer looks for a commit of its own before calling it a person's.
+_OWN_COMMITS_LOOKED_AT = 5000
+
+
+def _holds_fixers(repo: git.Repo, tip: git.Commit, base: git.Commit) -> bool:
+    """Whether a commit between the base and the tip carries fixer's trailers: a branch
+    fixer made and a person then edited, rather than a person's own branch of that name."""
+    try:
+        commits = repo.iter_commits(f"{base.hexsha}..{tip.hexsha}",
+                                    max_count=_OWN_COMMITS_LOOKED_AT)
+        return any(TRAILER_RULE in trailers(commit) for commit in commits)
+    except (git.GitCommandError, ValueError):   # a shallow clone: assume it may be fixer's
+        return True
 
 
 def _below_reason(commit: git.Commit, built_on: str, label: str) -> str | None:
