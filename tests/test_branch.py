@@ -329,6 +329,16 @@ def test_an_unborn_head_is_said_as_such(tmp_path: Path) -> None:
                               "branch starts from one, so commit the files first\n")
 
 
+def test_an_orphan_branch_checked_out_names_a_base(repo: Path) -> None:
+    """`git checkout --orphan`: the repository has commits, the branch checked out has none;
+    the line says so and names a branch to start from."""
+    main = git(repo, "branch", "--show-current").strip()
+    git(repo, "checkout", "-q", "--orphan", "drafts")
+    code, _, err = fix_branch(repo, *SELECT)
+    assert (code, err) == (2, "fixer: --base HEAD: the branch checked out has no commit yet; "
+                              f"name the commit to start from (--base {main})\n")
+
+
 def test_a_build_path_outside_the_folder_given_names_it_path(repo: Path) -> None:
     """A stack in a folder of the repository whose build context is in another: outside the
     folder fixer was given, not outside the repository; no fix count follows the error."""

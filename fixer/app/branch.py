@@ -292,9 +292,14 @@ def _base_commit(repo: git.Repo, ref: str, prefix: str) -> git.Commit:
     try:
         base = repo.commit(ref)
     except (git.BadName, ValueError):
-        if not repo.head.is_valid():   # `git init` and no commit: HEAD names no commit yet
+        if not repo.head.is_valid() and not repo.heads and ref == "HEAD":
+            # `git init` and no commit: HEAD names no commit yet
             raise BranchError(f"--base {ref}: the repository has no commit yet; fixer's "
                               "branch starts from one, so commit the files first") from None
+        if not repo.head.is_valid() and ref == "HEAD":   # an orphan branch checked out
+            raise BranchError(f"--base HEAD: the branch checked out has no commit yet; name "
+                              f"the commit to start from (--base {repo.heads[0].name})") \
+                from None
         raise BranchError(f"--base {ref}: no such commit") from None
     if prefix:
         try:
