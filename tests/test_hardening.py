@@ -270,9 +270,14 @@ def test_a_file_size_limit_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_a_read_only_file_is_reported_not_replaced(tmp_path: Path) -> None:
+    """The dry run says what --apply would refuse, and --apply refuses it."""
     root = repo(tmp_path)
     (root / "worker/Dockerfile").chmod(0o444)
     before = snapshot(root)
+    code, _out, err = run_cli("fix", root)
+    assert code == 1
+    assert ("`fixer fix --apply` would write nothing: "
+            f"{root}/worker/Dockerfile: cannot write: read-only file") in err, err
     code, _out, err = run_cli("fix", "--apply", root)
     assert code == 2
     assert f"{root}/worker/Dockerfile: cannot write: read-only file" in err
@@ -283,6 +288,9 @@ def test_a_file_with_other_hard_links_is_reported_not_split(tmp_path: Path) -> N
     root = repo(tmp_path)
     os.link(root / "web/Dockerfile", tmp_path / "shared-Dockerfile")
     before = snapshot(root)
+    code, _out, err = run_cli("fix", root)
+    assert f"would write nothing: {root}/web/Dockerfile: cannot write: it has 2 hard links" \
+        in err, err
     code, _out, err = run_cli("fix", "--apply", root)
     assert code == 2
     assert f"{root}/web/Dockerfile: cannot write: it has 2 hard links" in err

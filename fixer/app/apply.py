@@ -127,6 +127,18 @@ def write_changes(root: Path, changes: Changes,
     return len(targets)
 
 
+def refusal(root: Path, changes: Changes) -> ApplyError | None:
+    """Why `write_changes` would write nothing, asked of the files as they are now without
+    writing: a link on the way, a read-only file, one with other hard links. What a dry run
+    says of the --apply it previews."""
+    try:
+        for path, (old, new) in sorted(changes.items()):
+            _plan(root, path, old, new, lambda _path: b"")
+    except ApplyError as exc:
+        return exc
+    return None
+
+
 # -- plan ----------------------------------------------------------------------------------------
 
 def _plan(root: Path, path: str, old: TextFile | None, new: TextFile | None,

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from fixer import engine
 from fixer.app import nocompose
-from fixer.app.apply import ApplyError, Interrupted, leftovers, remove_leftovers, write_changes
+from fixer.app.apply import (ApplyError, Interrupted, leftovers, refusal, remove_leftovers,
+                             write_changes)
 from fixer.app.check import Options, RequestError, elsewhere, prepare
 from fixer.app.configfile import FileReader, on_disk, unknown_services
 from fixer.core.config import Config
@@ -52,6 +53,7 @@ class FixRun:
     landed: bool = False                # the fixes are in the working tree or on the branch
     dry_run: bool = False               # neither --apply nor --branch: the diff is the output
     blocked: bool = False               # --apply wrote nothing: the input has errors
+    would_refuse: ApplyError | None = None   # a dry run's: why --apply would write nothing
     would_block: bool = False           # a dry run whose --apply would write nothing so
     leftovers: tuple[str, ...] = ()     # dry run: temporary files of a killed run, kept
     removed: tuple[str, ...] = ()       # --apply: those removed before the run
@@ -160,7 +162,9 @@ def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> Fi
     # the other rules' verified fixes as good as they were.
     unreadable = bool(input_errors(result.errors))
     if not request.apply:
-        return replace(done, dry_run=True, would_block=unreadable and bool(result.applied))
+        refused = refusal(request.root, result.tree.changes()) if result.applied else None
+        return replace(done, dry_run=True, would_block=unreadable and bool(result.applied),
+                       would_refuse=refused)
     if unreadable:
         return replace(done, blocked=True)
     return _write(request.root, source, done)

@@ -215,6 +215,10 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
         echo_err("Nothing was written: fix the input errors above first.")
     elif done.would_block:
         echo_err("`fixer fix --apply` would write nothing while the input errors above remain.")
+    elif done.would_refuse is not None:
+        refusing = done.would_refuse
+        echo_err(f"`fixer fix --apply` would write nothing: "
+                 f"{refusing.shown(display_path(path, refusing.path))}.")
 
 
 def _where(path: str, done: FixRun, finding: Finding) -> tuple[str, str]:
