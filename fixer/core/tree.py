@@ -550,6 +550,25 @@ class Tree:
                 return link, links[link]
         return None
 
+    def through_links(self, path: str, folder: bool = False) -> str:
+        """`path` as Docker reaches it through links to folders that stay inside the
+        repository (`orders-api/Dockerfile` through `orders-api -> services/orders-api`):
+        the tree lists the files of the folder a link points at, never below the link.
+        `folder`: `path` is a folder, resolved when it is a link itself (a build context).
+        `path` itself when no such link is on its way, or one leads out of the repository
+        (or too many in a row)."""
+        for _hop in range(8):
+            found = self.link_on(path)
+            if found is None or found[0] == path and not folder or found[1].startswith("/"):
+                return path
+            link, target = found
+            real = posixpath.normpath(posixpath.join(posixpath.dirname(link), target,
+                                                     path[len(link) + 1:]))
+            if real == ".." or real.startswith("../"):
+                return path
+            path = real
+        return path
+
     def link_to(self, path: str) -> tuple[str, str] | None:
         """(link, its target) when a symbolic link of the base leads to `path`, or to a
         folder on the way to it: a write to `path` changes what the link's path reads too

@@ -516,6 +516,11 @@ def locate_build(tree: Tree, service: Service) -> Build | None:
     Any other name is matched exactly, case included, as a Linux build matches it.
     """
     build = resolve_build(service, service.stack.dotenv)
+    if build is not None and tree.link_on(build.dockerfile) is not None:
+        # a context that is a link to a folder of the repository (`web -> src/web`), which
+        # Docker builds through: the files are read, and fixed, where they are
+        build = replace(build, context=tree.through_links(build.context, folder=True),
+                        dockerfile=tree.through_links(build.dockerfile))
     lowercase = lowercase_fallback(build.dockerfile) if build is not None else None
     if build is None or lowercase is None or tree.exists(build.dockerfile):
         return build

@@ -128,26 +128,8 @@ def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
         if not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build) \
                 and not _found_from_project_directory(ws, build) and \
                 not _in_submodule(ws, build.dockerfile) and \
-                not ws.tree.exists(_through_links(ws, build.dockerfile)):
+                not ws.tree.exists(ws.tree.through_links(build.dockerfile)):
             yield service, build
-
-
-def _through_links(ws: Workspace, path: str) -> str:
-    """`path` as Docker reaches it through links to folders that stay inside the repository
-    (`orders-api/Dockerfile` through `orders-api -> services/orders-api`): the tree lists
-    the files of the folder a link points at, never below the link. `path` itself when no
-    such link is on its way, or one leads out of the repository (or too many in a row)."""
-    for _hop in range(8):
-        found = ws.tree.link_on(path)
-        if found is None or found[0] == path or found[1].startswith("/"):
-            return path
-        link, target = found
-        real = posixpath.normpath(posixpath.join(posixpath.dirname(link), target,
-                                                 path[len(link) + 1:]))
-        if real == ".." or real.startswith("../"):
-            return path
-        path = real
-    return path
 
 
 # `path = services/auth` in `.gitmodules`
