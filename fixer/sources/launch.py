@@ -85,9 +85,12 @@ class Launch:
     # an option and its value in one argument (`"--port 8004"` in an exec-form CMD): the
     # server reads an option it does not know and does not start
     joined: str | None = None
-    # several TCP binds (`-b 0.0.0.0:8000 -b [::]:8000`), as written: the server listens on
-    # each, and a port edit would have to change them all
+    # several TCP binds on different ports (`-b 0.0.0.0:8000 -b 0.0.0.0:9000`), as written:
+    # the server listens on each, and fixer reads one port only
     binds: tuple[str, ...] = ()
+    # the other argv words that bind the same port (`-b 0.0.0.0:8000 -b [::]:8000`, IPv4 and
+    # IPv6): a port edit changes each
+    also_at: tuple[int, ...] = ()
     # a bind fixer cannot read as `host:port` (`--bind "$BIND"`, a variable holding both):
     # the port is unknown, never the server's default
     unread_bind: str = ""
@@ -312,8 +315,8 @@ def _loopback(server: str, args: list[str]) -> str:
     binds = _options(args, PORT_OPTIONS[server])
     if not binds:
         return "no `--bind`"
-    bound = binds[0][0].rpartition(":")[0]
-    return f"`--bind {binds[0][0]}`" if bound in LOOPBACK_HOSTS else ""
+    loopback = all(value.rpartition(":")[0] in LOOPBACK_HOSTS for value, _index in binds)
+    return f"`--bind {binds[0][0]}`" if loopback else ""
 
 
 def _bind(server: str, args: list[str], offset: int) -> Launch:
@@ -335,9 +338,13 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
                        not v.startswith(_SOCKET_BINDS)), None)
         if unread is not None:
             return Launch(server, target, None, configured=configured, unread_bind=unread)
-        if len(tcp) > 1:
+        if len({port for port, _index in tcp}) > 1:
             written = tuple(v for v, _ in found if bind_port(v))
             return Launch(server, target, None, configured=configured, binds=written)
+        if len(tcp) > 1:   # one port on several addresses: one listen port
+            return Launch(server, target, tcp[0][0], port_index=offset + tcp[0][1],
+                          configured=configured,
+                          also_at=tuple(offset + index for _port, index in tcp[1:]))
         found = tcp
     if not found:
         return Launch(server, target, None, configured=configured)

@@ -114,8 +114,9 @@ def token_sites(path: str, text: str, words: list[Word] | None, span: tuple[int,
                 launch: Launch, port: int) -> list[Site]:
     """Where the launch's port token is written, when it holds the digits of `port`."""
     if words is not None and launch.port_index is not None and launch.port_index < len(words):
-        word = words[launch.port_index]
-        return number_sites(path, text, word.start, word.end, port)
+        indexes = [launch.port_index, *(i for i in launch.also_at if i < len(words))]
+        return [site for i in indexes
+                for site in number_sites(path, text, words[i].start, words[i].end, port)]
     if words is not None and launch.script_index is not None and launch.script_index < len(words):
         word = words[launch.script_index]
         return flag_sites(path, text, word.start, word.end, port)
