@@ -117,6 +117,9 @@ class AppRoutes:
     sites: list[AppSite]   # the first is where the app is created
     routes: list[Route] = field(default_factory=list)
     unknown: str | None = None                              # why unseen routes may exist
+    # some reason beside prefixes fixer cannot read: a prefix leaves the routes under it
+    # seen, with UNKNOWN for the prefix, which answer only paths that end as they do
+    unseen: bool = False
     anchors: list[ast.stmt] = field(default_factory=list)   # creation-scope statements adding routes
     unfollowed: list[str] = field(default_factory=list)     # included routers not read, as written
     doubt: str | None = None    # why a route added with `@app.get` may not be served as written
@@ -181,9 +184,11 @@ class AppRoutes:
                 return None
         return self.doubt
 
-    def note(self, reason: str) -> None:
+    def note(self, reason: str, prefix: bool = False) -> None:
         """Routes fixer cannot see may exist: the first reason found is kept, unless a later
-        one names health (`attach_health(app)` after `add_cors(app)`): the likelier place."""
+        one names health (`attach_health(app)` after `add_cors(app)`): the likelier place.
+        `prefix`: the reason is a prefix fixer cannot read, and nothing more."""
+        self.unseen = self.unseen or not prefix
         if self.unknown is None or ("health" in reason.lower() and
                                     "health" not in self.unknown.lower()):
             self.unknown = reason
@@ -1649,7 +1654,7 @@ def _late(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
     result.unsure.update(late)
     result.late.extend((path, include.lineno) for path in late)
     if later.unknown is not None:
-        result.note(later.unknown)
+        result.note(later.unknown, prefix=not later.unseen)
 
 
 def _written(tree: ast.Module, scope: Scope, router: ast.expr | None) -> str:
@@ -1673,7 +1678,7 @@ def _prefix(path: str, tree: ast.Module, call: ast.Call, result: AppRoutes) -> s
         return ""
     constant = string_constant(tree, node)
     if constant is None:
-        result.note(f"the prefix `{ast.unparse(node)}` is not a literal")
+        result.note(f"the prefix `{ast.unparse(node)}` is not a literal", prefix=True)
         return UNKNOWN
     return _read_literal(result, path, constant)
 

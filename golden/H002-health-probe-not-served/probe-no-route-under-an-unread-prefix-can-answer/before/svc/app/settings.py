@@ -1,0 +1,5 @@
+class S:
+    API_PREFIX = "/api/v1"
+
+
+settings = S()
