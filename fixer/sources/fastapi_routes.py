@@ -61,6 +61,9 @@ class AppSite:
     # GZipMiddleware(app)`): the app is the variable's value before it
     until: ast.stmt | None = None
     wraps: bool = False    # this site's value wraps the app of the site before it
+    # why what the server runs may not be this app as built: a factory that returns
+    # something else (`return KeyGuard(app)`), or rebinds it before returning it
+    serves_doubt: str | None = None
 
     @cached_property
     def bound(self) -> ast.stmt | None:
@@ -355,11 +358,34 @@ def _defined_function(mods: Modules, path: str, tree: ast.Module, name: str, dep
 
 def _inside_factory(mods: Modules, outer: AppSite,
                     function: ast.FunctionDef | ast.AsyncFunctionDef) -> AppSite | None:
-    for top, stmt in statements(function.body):
-        name = _assigned_name(stmt)
-        if name and _creates_app(mods, outer.path, outer.tree, assigned_value(stmt)):
-            return AppSite(outer.path, outer.file, outer.tree, function, name, top)
-    return None
+    """The app a factory function builds: the one it returns (`return root`, where `api`
+    is mounted on `root`), else the first it creates, with a doubt when what it returns is
+    not that app as built (a wrapper around it, the app rebound, another object)."""
+    created = [(top, stmt, name) for top, stmt in statements(function.body)
+               if (name := _assigned_name(stmt)) and
+               _creates_app(mods, outer.path, outer.tree, assigned_value(stmt))]
+    if not created:
+        return None
+    returned = [s.value for _top, s in statements(function.body)
+                if isinstance(s, ast.Return) and s.value is not None]
+    names = {r.id for r in returned if isinstance(r, ast.Name)}
+    chosen = next((c for c in created if c[2] in names), None) if len(names) == 1 else None
+    top, stmt, name = chosen or created[0]
+    site = AppSite(outer.path, outer.file, outer.tree, function, name, top)
+    other = next((r for r in returned if not (isinstance(r, ast.Name) and r.id == name)),
+                 None)
+    if other is not None:
+        return replace(site, serves_doubt=f"the factory returns `{ast.unparse(other)}`, not "
+                                          f"the app `{name}` it builds: what the server runs "
+                                          "may not pass a probe on to it")
+    last = binding(function.body, name)
+    if last is not None and last is not stmt and returned:
+        rebound = _top_of(function.body, last)
+        return replace(site, until=rebound,
+                       serves_doubt=f"the factory rebinds `{name}` "
+                                    f"(`{ast.unparse(last)[:60]}`) before returning it: what "
+                                    "the server runs may not pass a probe on to the app")
+    return site
 
 
 def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
@@ -383,7 +409,8 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
         if i == 0:
             result.doubt = result.doubt or _route_class(site)
         if site.wraps and isinstance(created, ast.Call):
-            result.doubt = result.doubt or _wrapper_doubt(created)
+            result.doubt = result.doubt or _wrapper_doubt(site.tree, created)
+        result.doubt = result.doubt or site.serves_doubt
         if result.doubt is None:
             refusing = _refusing_middleware(mods, site)
             if refusing is not None:
@@ -553,22 +580,41 @@ def _default_response_class(created: ast.Call) -> str | None:
 
 
 # ASGI wrappers that pass a plain GET on to the app they wrap: compression, CORS (a request
-# with no Origin), proxy headers, error reporting and tracing, socket.io (its own path only)
+# with no Origin), proxy headers, error reporting and tracing, socket.io (its own path only);
+# each as its package names it, imported from that package (a class of the repository's own
+# of the same name may do anything)
 _PASSING_WRAPPERS = frozenset({"GZipMiddleware", "BrotliMiddleware", "CORSMiddleware",
                                "ProxyHeadersMiddleware", "SentryAsgiMiddleware",
                                "OpenTelemetryMiddleware", "ASGIApp"})
+_WRAPPER_PACKAGES = frozenset({"starlette", "fastapi", "uvicorn", "brotli_asgi", "socketio",
+                               "sentry_sdk", "opentelemetry"})
 
 
-def _wrapper_doubt(call: ast.Call) -> str | None:
+def _wrapper_doubt(tree: ast.Module, call: ast.Call) -> str | None:
     """Why a probe may not reach the app through what the server runs (`app =
     AuthMiddleware(app)`): a wrapper fixer does not know answers first."""
     func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else \
-        func.id if isinstance(func, ast.Name) else ""
-    if name in _PASSING_WRAPPERS:
+    if _known_wrapper(tree, func):
         return None
     return (f"the server runs the app wrapped in `{ast.unparse(func)}(...)`, which fixer "
             "does not read and may refuse a probe")
+
+
+def _known_wrapper(tree: ast.Module, func: ast.expr) -> bool:
+    """`GZipMiddleware` imported from starlette (`from starlette.middleware.gzip import
+    GZipMiddleware`), or `socketio.ASGIApp` of `import socketio`."""
+    if isinstance(func, ast.Name) and func.id in _PASSING_WRAPPERS:
+        imported = binding(tree.body, func.id)
+        return isinstance(imported, ast.ImportFrom) and not imported.level and \
+            (imported.module or "").split(".")[0] in _WRAPPER_PACKAGES and \
+            any(a.name == func.id and a.asname is None for a in imported.names)
+    if isinstance(func, ast.Attribute) and func.attr in _PASSING_WRAPPERS and \
+            isinstance(func.value, ast.Name):
+        imported = binding(tree.body, func.value.id)
+        return isinstance(imported, ast.Import) and any(
+            (a.asname or a.name) == func.value.id and a.name.split(".")[0] in _WRAPPER_PACKAGES
+            for a in imported.names)
+    return False
 
 
 def _route_class(site: AppSite) -> str | None:

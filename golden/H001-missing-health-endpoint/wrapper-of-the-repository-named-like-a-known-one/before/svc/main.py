@@ -1,0 +1,13 @@
+from fastapi import FastAPI
+
+from wrappers import ASGIApp
+
+api = FastAPI()
+
+
+@api.get("/items")
+def items():
+    return []
+
+
+app = ASGIApp(api)
