@@ -78,8 +78,8 @@ import root, `from . import *`, a local module named like a standard library mod
 also imports absolutely (`celery.py` doing `from celery import Celery`: at the top level
 the local file shadows the package, and that import finds the half-initialized module), or
 comments inside parenthesized names, which the `import` lines cannot hold, or an import
-that points at the script the command runs (`from .main import app` in a module `python
-main.py` imports): the script runs as `__main__`, and `from main import app` would run it
+that points at the module the command runs (`from .main import app` in a module `python
+main.py` or `python -m main` imports): it runs as `__main__`, and `from main import app` would run it
 again as `main`, with a second app whose routes the server never serves; and when a
 module on the import path does not compile (S004 reports it): fixer cannot see the
 imports in it. Fixing the others alone would still leave the service failing at start-up.
@@ -120,7 +120,7 @@ from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
-from fixer.model.services import App
+from fixer.model.services import App, BuiltService
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import string_list
 from fixer.sources.python import narrow_edit
@@ -159,12 +159,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         script = found.path if found.script else None
         failing = [f for f in _failing(ws, found.root, _modules(ws, found, reached), script)
                    if f.path not in seen]
+        main = found.path if found.script or _run_with_m(service) else None
         own = own_package_import(ws, service, found)
         if any(f.scanned.stops for f in failing):
             seen.update(f.path for f in failing)
             failing.sort(key=lambda f: not f.scanned.stops)   # the finding names one that stops
             yield _report(ws, found, service.name, failing,
-                          _uncompiled(ws, reached, service.app) or _still_stops(found, own))
+                          _uncompiled(ws, reached, service.app) or _still_stops(found, own) or
+                          _imports_the_main(main, failing))
         elif own is not None and own.path not in seen:
             seen.add(own.path)
             yield _own_package_report(found, service.name, own)
@@ -287,7 +289,7 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
     problem = uncompiled or next((f"{f.path}: {f.scanned.problems[0]}" if f.path != path
                                   else f.scanned.problems[0]
                                   for f in failing if f.scanned.problems), None) or \
-        _shadowing(ws, found, failing) or _imports_the_script(found, failing)
+        _shadowing(ws, found, failing)
     first = scanned.nodes[0]
     packages = {f.path: (f.package, f.scanned.silent) for f in failing}
     packaged = _packaged(ws, found) or _imported_as_package(ws, service, found, failing)
@@ -328,15 +330,22 @@ def _shadowing(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]
     return None
 
 
-def _imports_the_script(found: appmodule.AppModule, failing: list[Failing]) -> str | None:
-    """Why the absolute form would load the script twice: a relative import that points at
-    the script the command runs (`from .main import app` in routes.py, under `python
-    main.py`). The script runs as `__main__`; `from main import app` imports the file
+def _run_with_m(service: BuiltService) -> bool:
+    """The command runs the app module with `python -m main`: as `__main__`, as a script."""
+    launch = service.app.listen.launch
+    return launch is not None and launch.runs_script and \
+        (launch.target or "").startswith("-m ")
+
+
+def _imports_the_main(main: str | None, failing: list[Failing]) -> str | None:
+    """Why the absolute form would load the module the command runs twice: a relative
+    import that points at it (`from .main import app` in routes.py, under `python main.py`
+    or `python -m main`). It runs as `__main__`; `from main import app` imports the file
     again as `main`, with a second app whose routes the server never serves (or a name
     not yet defined in the half-run copy)."""
-    if not found.script:
+    if main is None:
         return None
-    script = posixpath.basename(found.path)[:-3]
+    script = posixpath.basename(main)[:-3]
     for failed in failing:
         for node in failed.scanned.nodes:
             above = failed.package.split(".") if failed.package else []
@@ -344,8 +353,8 @@ def _imports_the_script(found: appmodule.AppModule, failing: list[Failing]) -> s
             names = [node.module] if node.module else [a.name for a in node.names]
             if not base and any(name.split(".")[0] == script for name in names):
                 return (f"{failed.path}:{node.lineno} would import {script} by name, the "
-                        f"script the command runs as `__main__`: Python would run "
-                        f"{found.path} a second time, with an app of its own; serve the app "
+                        f"module the command runs as `__main__`: Python would run "
+                        f"{main} a second time, with an app of its own; serve the app "
                         f"with `uvicorn {script}:app` instead of the script, or import it "
                         "from another module")
     return None
