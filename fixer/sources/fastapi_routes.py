@@ -399,8 +399,9 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             result.note("the app is built with `routes=`")
         if i == 0 and isinstance(created, ast.Call):
             _class_routes(mods, site, created, result)
+            created = _with_spread_keys(site.tree, created)
             result.doubt = result.doubt or _app_wide_dependencies(created) or \
-                _default_response_class(created)
+                _default_response_class(created) or _unread_keywords(created)
             given = next((k.value for k in created.keywords if k.arg == "root_path"), None)
             result.root_path = string_value(site.tree, given) if given is not None else None
             _builtin_routes(site, created, result)
@@ -619,17 +620,26 @@ def _known_wrapper(tree: ast.Module, func: ast.expr) -> bool:
 
 def _route_class(site: AppSite) -> str | None:
     """`app.router.route_class = ApiKeyRoute` builds every route the app adds afterwards
-    with that class, which may check a key before the handler runs."""
+    with that class, which may check a key before the handler runs; `app.router.
+    default_response_class = PlainTextResponse` renders them with that class."""
     for _top, stmt in statements(site.scope.body):
         if not isinstance(stmt, ast.Assign):
             continue
         for target in stmt.targets:
-            if isinstance(target, ast.Attribute) and target.attr == "route_class" and \
-                    isinstance(target.value, ast.Attribute) and target.value.attr == "router" \
-                    and isinstance(target.value.value, ast.Name) and \
-                    target.value.value.id == site.var:
+            if not (isinstance(target, ast.Attribute) and
+                    isinstance(target.value, ast.Attribute) and target.value.attr == "router"
+                    and isinstance(target.value.value, ast.Name) and
+                    target.value.value.id == site.var):
+                continue
+            if target.attr == "route_class":
                 return (f"the app builds its routes with `{ast.unparse(stmt.value)}` "
                         f"(`{site.var}.router.route_class`), which may refuse a probe")
+            if target.attr == "default_response_class":
+                given = ast.keyword(arg="default_response_class", value=stmt.value)
+                found = _default_response_class(ast.Call(func=ast.Name("FastAPI"), args=[],
+                                                         keywords=[given]))
+                if found is not None:
+                    return found
     return None
 
 
@@ -1082,6 +1092,49 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
         for init in (s for s in cls.body if isinstance(s, ast.FunctionDef)
                      and s.name == "__init__"):
             _scan(mods, path, tree, init, "self", "", result, False, 0)
+            passed = init.args.kwarg.arg if init.args.kwarg is not None else None
+            for call in _super_inits(init):   # what the class gives FastAPI's constructor
+                result.doubt = result.doubt or _app_wide_dependencies(call) or \
+                    _default_response_class(call) or _unread_keywords(call, passed)
+
+
+def _with_spread_keys(tree: ast.Module, created: ast.Call) -> ast.Call:
+    """The call with a `**NAME` whose NAME the module binds to a dict literal with string
+    keys spelled out as keywords (`FastAPI(**APP_KWARGS)`); as it is otherwise."""
+    keywords: list[ast.keyword] = []
+    for keyword in created.keywords:
+        value = assigned_value(binding(tree.body, keyword.value.id)) \
+            if keyword.arg is None and isinstance(keyword.value, ast.Name) else None
+        if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) and
+                                               isinstance(k.value, str) for k in value.keys):
+            keywords += [ast.keyword(arg=str(k.value), value=v)   # type: ignore[union-attr]
+                         for k, v in zip(value.keys, value.values)]
+        else:
+            keywords.append(keyword)
+    if keywords == created.keywords:
+        return created
+    return ast.Call(func=created.func, args=created.args, keywords=keywords)
+
+
+def _super_inits(init: ast.FunctionDef) -> list[ast.Call]:
+    """The `super().__init__(...)` calls of a class's `__init__`."""
+    return [node for node in ast.walk(init) if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__"
+            and is_call_to(node.func.value, "super")]
+
+
+def _unread_keywords(created: ast.Call, passed: str | None = None) -> str | None:
+    """`FastAPI(**settings.app_kwargs)`: keywords fixer cannot read, which may give the app
+    `dependencies=` or a `default_response_class` that the added route would have too. A
+    name bound to a dict literal fixer reads is no doubt (`app_routes` reads its keys), nor
+    is `passed`, a subclass's `**kwargs` handed on to FastAPI (its caller's, read there)."""
+    spread = next((k.value for k in created.keywords if k.arg is None and
+                   not (isinstance(k.value, ast.Name) and k.value.id == passed)), None)
+    if spread is None:
+        return None
+    return (f"the app is created with `**{ast.unparse(spread)}`, whose keywords fixer cannot "
+            "read (`dependencies=` or a `default_response_class` there apply to an added "
+            "route too)")
 
 
 # the statements `_scan` reads: decorated definitions, calls, loops; the blocks that hold

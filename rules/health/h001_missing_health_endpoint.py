@@ -124,7 +124,9 @@ installed package, a base built by a call). An `__init__` of its own is no reaso
 it leaves FastAPI's `get` as it is. Display-only too when the app is built with
 `FastAPI(dependencies=[...])`, which run before every route, the added one too (an
 API-key check answers a probe 403), with a `default_response_class` other than a JSON
-one (`PlainTextResponse` answers 500 for the dict the route returns), with
+one (`PlainTextResponse` answers 500 for the dict the route returns; given to the
+constructor, in a dict spread into it, by a subclass's `super().__init__` or set on
+`app.router`), with `**keywords` fixer cannot read (`FastAPI(**settings.kwargs)`), with
 `app.router.route_class = KeyedRoute` (a route class may check a key before any
 handler runs), when the server runs the app wrapped in a class fixer does not know to
 pass a plain GET on (`app = SignedRequestMiddleware(api)`; the route goes on the FastAPI

@@ -1,0 +1,10 @@
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+app = FastAPI()
+app.router.default_response_class = PlainTextResponse
+
+
+@app.get("/items")
+def items():
+    return "none"
