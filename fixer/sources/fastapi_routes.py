@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -120,6 +121,9 @@ class AppRoutes:
     sites: list[AppSite]   # the first is where the app is created
     routes: list[Route] = field(default_factory=list)
     unknown: str | None = None                              # why unseen routes may exist
+    # names a function added to the app's module must not take: its package's submodules,
+    # which `from package import name` finds in the package's namespace once it is bound
+    submodules: frozenset[str] = frozenset()
     # some reason beside prefixes fixer cannot read: a prefix leaves the routes under it
     # seen, with UNKNOWN for the prefix, which answer only paths that end as they do
     unseen: bool = False
@@ -419,6 +423,12 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     for path, tree, name in _back_importers(mods, sites[0]) if sites else ():
         _scan(mods, path, tree, tree, name, "", result, False, 1)
+    if sites and sites[0].path.endswith("__init__.py"):
+        folder = posixpath.dirname(sites[0].path)
+        result.submodules = frozenset(
+            name for name in HANDLER_NAMES
+            if mods.read(posixpath.join(folder, name + ".py")) is not None or
+            mods.read(posixpath.join(folder, name, "__init__.py")) is not None)
     early = _early_return(sites[0], result) if sites else None
     if early is not None:
         result.doubt = result.doubt or (
@@ -560,6 +570,9 @@ def _app_wide_dependencies(created: ast.Call) -> str | None:
     return (f"the app runs `dependencies={ast.unparse(given)}` before every route, so the "
             "app's health route answers what they answer (an auth check refuses a probe)")
 
+
+# the names an added health route's function may take, in order of preference
+HANDLER_NAMES = ("health", "health_check", *(f"health_{i}" for i in range(1, 100)))
 
 # the response classes that render a dict, as the added route returns
 _RENDERS_A_DICT = frozenset({"JSONResponse", "ORJSONResponse", "UJSONResponse"})

@@ -14,7 +14,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.facts.health.healthroute import served_app
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from fixer.sources.fastapi_routes import AppRoutes
+from fixer.sources.fastapi_routes import HANDLER_NAMES, AppRoutes
 from fixer.sources.python import LineIndex, bound_names, every_statement, indent_unit, quote_char
 
 
@@ -71,8 +71,9 @@ def _free_name(routes: AppRoutes) -> str:
         if isinstance(node, (ast.Name, ast.arg))}
     if not isinstance(site.scope, ast.Module):
         taken |= bound_names(site.scope.body)
-    candidates = ["health", "health_check"] + [f"health_{i}" for i in range(1, 100)]
-    return next(name for name in candidates if name not in taken)
+    elif site.path.endswith("__init__.py"):   # a module-level name hides a submodule
+        taken |= routes.submodules
+    return next(name for name in HANDLER_NAMES if name not in taken)
 
 
 def _render(text: str, indent: str, var: str, path: str, name: str,

@@ -1,0 +1,2 @@
+def database_ok():
+    return True
