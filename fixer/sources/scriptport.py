@@ -104,7 +104,7 @@ def _served(call: ast.Call, module: ast.Module) -> Served | None:
     own = app.func if isinstance(app, ast.Call) else app
     if isinstance(own, ast.Name):
         bound = binding(module.body, own.id)
-        if bound is None or isinstance(assigned_value(bound), ast.Constant):
+        if bound is None or own is app and _a_string(assigned_value(bound)):
             return None   # a name fixer cannot follow, or an import string in a variable
         return Served(own.id, own is not app, own=True)
     if not isinstance(app, ast.Constant) or not isinstance(app.value, str) or \
@@ -113,6 +113,21 @@ def _served(call: ast.Call, module: ast.Module) -> Served | None:
         return None
     factory = next((k.value for k in call.keywords if k.arg == "factory"), None)
     return Served(app.value, isinstance(factory, ast.Constant) and factory.value is True)
+
+
+# calls that give a string: `os.getenv("APP", "main:app")`, `os.environ.get(...)`, `"{}".format`
+_STRING_CALLS = frozenset({"getenv", "get", "format", "str", "join", "lower", "strip"})
+
+
+def _a_string(value: ast.expr | None) -> bool:
+    """A value that is (or may well be) a string, such as an import string `uvicorn.run`
+    takes: a literal, an f-string, a concatenation, `os.environ["APP"]`, `os.getenv(...)`."""
+    if isinstance(value, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Subscript)):
+        return True
+    func = value.func if isinstance(value, ast.Call) else None
+    name = func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else None
+    return name in _STRING_CALLS
 
 
 def _loaded_dotenv(tree: Tree, folder: str) -> dict[str, str]:
