@@ -62,7 +62,17 @@ def compose_test_edit(doc: ComposeDoc, test: Value, argv: list[str]) -> TextEdit
             return None
         rendered = [yaml_scalar(v, style, False) for v in values]
         text = rendered[0] + "".join(f"{doc.file.newline}{prefix}{r}" for r in rendered[1:])
-    return TextEdit(doc.path, first.start_mark.index, last.end_mark.index, text)
+    return TextEdit(doc.path, first.start_mark.index, _end_of(doc, last), text)
+
+
+def _end_of(doc: ComposeDoc, node: yaml.Node) -> int:
+    """Where a node's own text ends: a folded or literal block's node runs on to where the
+    next key starts, past the line break and indentation the text after it needs."""
+    end = int(node.end_mark.index)
+    if isinstance(node, yaml.ScalarNode) and node.style in (">", "|"):
+        start = int(node.start_mark.index)
+        return start + len(doc.file.text[start:end].rstrip())
+    return end
 
 
 def _block_scalar_edit(doc: ComposeDoc, node: yaml.ScalarNode, script: str) -> TextEdit:
@@ -74,7 +84,7 @@ def _block_scalar_edit(doc: ComposeDoc, node: yaml.ScalarNode, script: str) -> T
     body = text[start:node.end_mark.index]
     first = next((line for line in body.splitlines() if line.strip()), "")
     indent = first[:len(first) - len(first.lstrip(" "))]
-    return TextEdit(doc.path, start, start + len(body.rstrip()), indent + script)
+    return TextEdit(doc.path, start, _end_of(doc, node), indent + script)
 
 
 def _separator(doc: ComposeDoc, items: list[Value]) -> str:
