@@ -208,6 +208,7 @@ def test_a_fix_through_a_link_is_display_only(tmp_path: Path) -> None:
     ({"pr_body": Path("body.md")}, "--pr-body needs --branch"),
     ({"base": "main", "author": "A <a@example.org>", "signoff": True},
      "--base, --author and --signoff need --branch"),
+    ({"base": "", "author": ""}, "--base and --author need --branch"),
     ({"options": Options(select="Z")}, "unknown rule code: Z"),
 ])
 def test_fix_refuses_flags_that_cannot_work(tmp_path: Path, fields: dict[str, Any],

@@ -139,9 +139,10 @@ def _config_reader(request: FixRequest) -> FileReader:
 def _check_mode(request: FixRequest) -> None:
     if request.branch is not None and request.apply:
         raise RequestError("--apply and --branch do not go together")
-    given = [flag for flag, value in (("--base", request.base), ("--push", request.push),
-                                      ("--pr-body", request.pr_body),
-                                      ("--author", request.author),
+    given = [flag for flag, value in (("--base", request.base is not None),
+                                      ("--push", request.push is not None),
+                                      ("--pr-body", request.pr_body is not None),
+                                      ("--author", request.author is not None),
                                       ("--signoff", request.signoff)) if value]
     if request.branch is None and given:   # they mean nothing without it: say so
         listed = ", ".join(given[:-1]) + " and " + given[-1] if len(given) > 1 else given[0]

@@ -236,7 +236,7 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
         return replace(base, reason=str(exc))
     if plan.waits:   # not yet: another fix of the run gives the list's entry its healthcheck
         return plan.waits.on(base)
-    waiting = sorted({gate.owner for gate in plan.gates if gate.owner})
+    waiting = list(dict.fromkeys(gate.owner for gate in plan.gates if gate.owner))
     who = f"make {depends_plan.names(waiting, 3 if len(waiting) > 4 else None)} wait" \
         if waiting else "wait"
     title = f"Add a `{host}` postgres service and {who} for it to be healthy" + \
