@@ -439,23 +439,26 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
 
 def _back_importers(mods: Modules, site: AppSite) -> list[tuple[str, ast.Module, str]]:
     """The modules the app's module imports after creating the app that import it back
-    (`from app import routes` at the end of `app/main.py`, and `from app.main import app`
-    in `app/routes.py`, which decorates it): each, and the name the app has there."""
+    (`from app import routes`, `import routes` or `from routes import items` at the end of
+    `app/main.py`, and `from app.main import app` in the module it runs, which decorates
+    it): each, and the name the app has there."""
     if not isinstance(site.scope, ast.Module):
         return []
-    found: list[tuple[str, ast.Module, str]] = []
+    found: dict[str, tuple[str, ast.Module, str]] = {}
     for stmt in site.tree.body:
-        if not isinstance(stmt, ast.ImportFrom) or stmt.lineno <= site.created.lineno:
+        if not isinstance(stmt, (ast.Import, ast.ImportFrom)) or \
+                stmt.lineno <= site.created.lineno:
             continue
         for alias in stmt.names:
             where = mods.imported(site.path, stmt, alias.asname or alias.name)
-            loaded = mods.load(where[0]) if where is not None and where[1] is None else None
-            if loaded is None or where is None or where[0] == site.path:
+            module = where[0] if where is not None else None   # the file the import runs
+            loaded = mods.load(module) if module is not None else None
+            if loaded is None or module is None or module == site.path or module in found:
                 continue
-            name = _name_of_app_in(mods, where[0], loaded[1], site)
+            name = _name_of_app_in(mods, module, loaded[1], site)
             if name is not None:
-                found.append((where[0], loaded[1], name))
-    return found
+                found[module] = (module, loaded[1], name)
+    return list(found.values())
 
 
 def _name_of_app_in(mods: Modules, path: str, tree: ast.Module, site: AppSite) -> str | None:
