@@ -129,7 +129,8 @@ the probe asks the plain port, when a service that
 waits for it calls it on another port than its image's default and the probe names none
 (`postgresql://app@db:6543/app`, with the server moved by an entrypoint script fixer does
 not read; PostgreSQL's default is the `PGPORT` its environment sets, where both the
-server and `pg_isready` listen and ask; not RabbitMQ, whose `rabbitmq-diagnostics ping` never asks the AMQP port), or
+server and `pg_isready` listen and ask; not RabbitMQ, whose `rabbitmq-diagnostics ping`
+never asks the AMQP port), or
 fixer cannot resolve the image's tag where the probe depends on the version
 (`mariadb`, `mongo`), or the tag comes from a variable there (`mongo:${MONGO_TAG:-4.4}`:
 each checkout's `.env` may pick a version whose shell is the other one). Display-only

@@ -79,8 +79,9 @@ also imports absolutely (`celery.py` doing `from celery import Celery`: at the t
 the local file shadows the package, and that import finds the half-initialized module), or
 comments inside parenthesized names, which the `import` lines cannot hold, or an import
 that points at the module the command runs (`from .main import app` in a module `python
-main.py` or `python -m main` imports): it runs as `__main__`, and `from main import app` would run it
-again as `main`, with a second app whose routes the server never serves; and when a
+main.py` or `python -m main` imports): it runs as `__main__`, and `from main import app`
+would run it again as `main`, with a second app whose routes the server never serves; and
+when a
 module on the import path does not compile (S004 reports it): fixer cannot see the
 imports in it. Fixing the others alone would still leave the service failing at start-up.
 Display-only for an import of the import root's own folder as a package: it is right

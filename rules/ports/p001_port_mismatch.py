@@ -212,7 +212,8 @@ is a service that Compose's own override file runs on another port than the base
 alone (a dev `command` on 8001): `docker compose -f compose.yaml up` leaves the override
 out; and one whose app would move while that override sets its `command`, `entrypoint` or
 `build` (a dev `command` on the image's own port): the move would edit the command the
-merged stack runs, and the base file alone would keep the old port. An edit of the service's own compose lines is never held back. `/udp` entries, port ranges and
+merged stack runs, and the base file alone would keep the old port. An edit of the
+service's own compose lines is never held back. `/udp` entries, port ranges and
 interpolations that the stack's `.env` leaves without a value are not judged.
 Display-only as well when the app would move and its server is started by a `#!` shell
 script that the CMD or compose `command:` runs (`CMD ["/start.sh"]`, its last line `exec
