@@ -613,8 +613,8 @@ def _wrapper_doubt(tree: ast.Module, call: ast.Call) -> str | None:
     func = call.func
     if _known_wrapper(tree, func):
         return None
-    return (f"the server runs the app wrapped in `{ast.unparse(func)}(...)`, which fixer "
-            "does not read and may refuse a probe")
+    return (f"the server runs what `{ast.unparse(func)}(...)` makes of the app, which fixer "
+            "does not read and which may refuse a probe")
 
 
 def _known_wrapper(tree: ast.Module, func: ast.expr) -> bool:
@@ -1600,13 +1600,21 @@ def _handler_guard(call: ast.Call,
                    function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> str:
     """Why a plain GET of the route may be refused before its handler answers: dependencies
     on the route (an auth check answers 401), a `Depends` parameter, or a parameter with no
-    default (a missing query parameter answers 422)."""
+    default (a missing query parameter answers 422). A Starlette-style route (`@app.route`,
+    `add_route`) passes its handler the request as its one argument: no parameter."""
     if _keyword(call, "dependencies"):
         return "the route has dependencies"
     if function is None:
         return ""
     arguments = function.args
     positional = arguments.posonlyargs + arguments.args
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("route", "add_route"):
+        positional = [a for a in positional if a.arg not in ("self", "cls")][1:]
+        arguments = ast.arguments(posonlyargs=[], args=positional,
+                                  defaults=arguments.defaults[-len(positional):]
+                                  if positional else [],
+                                  kwonlyargs=arguments.kwonlyargs,
+                                  kw_defaults=arguments.kw_defaults)
     defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
     pairs = list(zip(positional, defaults)) + list(zip(arguments.kwonlyargs,
                                                        arguments.kw_defaults))

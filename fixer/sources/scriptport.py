@@ -11,6 +11,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from fixer.core import tree_index
 from fixer.core.envfile import parse_env
@@ -71,7 +72,7 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
         return ScriptPort(None, "script", reason=f"several uvicorn.run(...) calls in {path}"
                           if calls else f"no uvicorn.run(...) in {path}")
     found = _call_port(tree, folder, path, source, module, call, env, loads_dotenv)
-    return replace(found, serves=_served(call, module))
+    return replace(found, serves=_served(call, module, partial(_beside, tree, path)))
 
 
 def _call_port(tree: Tree, folder: str, path: str, source: str, module: ast.Module,
@@ -94,17 +95,18 @@ def _call_port(tree: Tree, folder: str, path: str, source: str, module: ast.Modu
 _LOADS_DOTENV = lazy_compile(r"\b(?:load_dotenv|dotenv_values)\s*\(")
 
 
-def _served(call: ast.Call, module: ast.Module) -> Served | None:
+def _served(call: ast.Call, module: ast.Module,
+            beside: Callable[[str], ast.Module | None]) -> Served | None:
     """The app the call serves: `"module:attr"`, or a name the script binds to something
-    other than a constant (the app, or a function called to build it); None for other
+    other than a string (the app, or a function called to build it); None for other
     expressions, a string fixer cannot read, or an `app_dir=`, which puts another folder
-    first on sys.path."""
+    first on sys.path. `beside`: the module of that name next to the script, parsed."""
     app = call.args[0] if call.args else next(
         (k.value for k in call.keywords if k.arg == "app"), None)
     own = app.func if isinstance(app, ast.Call) else app
     if isinstance(own, ast.Name):
         bound = binding(module.body, own.id)
-        if bound is None or own is app and _a_string(assigned_value(bound)):
+        if bound is None or own is app and _a_string(_value_of(bound, own.id, beside)):
             return None   # a name fixer cannot follow, or an import string in a variable
         return Served(own.id, own is not app, own=True)
     if not isinstance(app, ast.Constant) or not isinstance(app.value, str) or \
@@ -117,6 +119,28 @@ def _served(call: ast.Call, module: ast.Module) -> Served | None:
 
 # calls that give a string: `os.getenv("APP", "main:app")`, `os.environ.get(...)`, `"{}".format`
 _STRING_CALLS = frozenset({"getenv", "get", "format", "str", "join", "lower", "strip"})
+
+
+def _value_of(bound: ast.stmt, name: str,
+              beside: Callable[[str], ast.Module | None]) -> ast.expr | None:
+    """The value a statement binds `name` to: assigned here, or by a plain `from settings
+    import APP_PATH` of a module next to the script, as it is assigned there."""
+    if not isinstance(bound, ast.ImportFrom) or bound.level or not bound.module:
+        return assigned_value(bound)
+    alias = next((a for a in bound.names if (a.asname or a.name) == name), None)
+    source = beside(bound.module)
+    return assigned_value(binding(source.body, alias.name)) \
+        if source is not None and alias is not None else None
+
+
+def _beside(tree: Tree, script: str, dotted: str) -> ast.Module | None:
+    """The module `dotted` as the script's own folder holds it (first on its sys.path)."""
+    path = posixpath.join(posixpath.dirname(script), *dotted.split(".")) + ".py"
+    file = tree.read(path) if tree.exists(path) else None
+    try:
+        return ast.parse(file.text) if file is not None else None
+    except (SyntaxError, ValueError):
+        return None
 
 
 def _a_string(value: ast.expr | None) -> bool:

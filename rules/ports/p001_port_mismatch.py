@@ -211,7 +211,8 @@ and the base file also runs without it, so a port moved for one may break the ot
 is a service that Compose's own override file runs on another port than the base file
 alone (a dev `command` on 8001): `docker compose -f compose.yaml up` leaves the override
 out; and one whose app would move while that override sets its `command`, `entrypoint` or
-`build` (a dev `command` on the image's own port): the move would edit the command the
+a `build` of another context, Dockerfile or stage (a dev `command` on the image's own
+port; build args alone are none): the move would edit the command the
 merged stack runs, and the base file alone would keep the old port. An edit of the
 service's own compose lines is never held back. `/udp` entries, port ranges and
 interpolations that the stack's `.env` leaves without a value are not judged.
@@ -266,7 +267,7 @@ from fixer.model.services import (
 )
 from fixer.model.stacks import included_paths, is_auto_override
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import get, mapping_or_list
+from fixer.sources.compose import Value, get, mapping_or_list, scalar
 from fixer.sources.portsites import Site
 
 from .imageprobe import image_probe, probe_left_behind
@@ -492,12 +493,31 @@ def _override_sets_server(service: BuiltService) -> str | None:
     alone would keep the old port."""
     first = service.stack.docs[0]
     for doc, value in service.definitions:
-        key = next((k for k in _SERVER_KEYS if get(value, k) is not None), None) \
+        key = next((k for k in _SERVER_KEYS if _sets_server(service, value, k)), None) \
             if is_auto_override(doc, first) else None
         if key is not None:
             return (f"{doc.path} sets {service.name}'s `{key}`, and {first.path} alone runs "
                     "it without that file: fixer cannot move the app's port in both")
     return None
+
+
+def _sets_server(service: BuiltService, definition: Value, key: str) -> bool:
+    """The definition sets `key`, and for `build:` one that may build another image."""
+    given = get(definition, key)
+    return given is not None and (key != "build" or _other_image(service, given))
+
+
+def _other_image(service: BuiltService, build: Value) -> bool:
+    """An override's `build:` that may build another image than the base file's: another
+    context, Dockerfile or stage (build args alone, `args: {DEV: "1"}`, keep the CMD)."""
+    if any(get(build, key) is not None for key in ("dockerfile", "dockerfile_inline", "target")):
+        return True
+    context = scalar(build) or scalar(get(build, "context"))
+    base = next((d for d in service.all("build") if d[1].node is not build.node), None)
+    based = (scalar(base[1]) or scalar(get(base[1], "context"))) if base is not None else None
+    if context is None or based is None:
+        return context is not None
+    return posixpath.normpath(context) != posixpath.normpath(based)
 
 
 def _included_doubt(ws: Workspace, service: BuiltService, listen: int) -> str | None:

@@ -1,0 +1,9 @@
+from fastapi import FastAPI
+from starlette.responses import JSONResponse
+
+app = FastAPI()
+
+
+@app.route("/health")
+async def health(request):
+    return JSONResponse({"status": "ok"})
