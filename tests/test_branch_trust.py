@@ -304,10 +304,11 @@ def test_signoff_on_the_command_line(repo: Path, monkeypatch: pytest.MonkeyPatch
     assert message.rstrip().endswith("\nSigned-off-by: Release Team <release@example.com>")
 
 
-def test_a_persons_branch_ahead_of_the_base_with_no_fixer_commit_is_refused(repo: Path) -> None:
-    """`feature`, one commit of a person's above the base and none of fixer's: never fixer's
-    to leave alone or take over; refused in one line with exit 2 (it was called "edited by a
-    person" with advice to delete it, and exit 0)."""
+def test_a_persons_branch_ahead_of_the_base_with_no_fixer_commit_is_left_alone(
+        repo: Path) -> None:
+    """`feature`, one commit of a person's above the base and none of fixer's: left alone
+    (exit 0, as a branch a person edited), with a warning that says it holds none of fixer's
+    commits and gives no advice to delete it (it was told to delete the branch)."""
     git(repo, "branch", "feature")
     git(repo, "worktree", "add", "-q", "../feature", "feature")
     checkout = repo.parent / "feature"
@@ -317,6 +318,8 @@ def test_a_persons_branch_ahead_of_the_base_with_no_fixer_commit_is_refused(repo
     git(repo, "worktree", "remove", "../feature")
     tip = rev(repo, "feature")
     code, out, err = run_cli("fix", repo, "--branch", "feature", *SELECT)
-    assert (code, out, err) == (2, "", "fixer: branch feature exists and holds no fixer "
-                                       "commits; name another branch\n")
+    assert (code, out) == (0, ""), err
+    assert "branch feature holds a person's commits and none of fixer's" in err, err
+    assert "If it is not fixer's branch, name another with --branch." in err
+    assert "delete the branch" not in err
     assert rev(repo, "feature") == tip

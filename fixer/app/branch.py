@@ -223,6 +223,11 @@ def _left_alone(request: BranchRequest, base: git.Commit, local: BranchState | N
 
 
 def _edited(label: str, edit: Edit) -> str:
+    if edit.none_of_fixers:   # maybe a person's own branch: no advice to delete it
+        return (f"fixer: warning: {label} holds a person's commits and none of fixer's "
+                f"(commit {edit.commit.hexsha[:12]} {subject_of(edit.commit)!r} "
+                f"{edit.reason}); fixer leaves it alone. If it is not fixer's branch, name "
+                "another with --branch.")
     return (f"fixer: warning: {label} was edited by a person; fixer leaves it alone (commit "
             f"{edit.commit.hexsha[:12]} {subject_of(edit.commit)!r} {edit.reason}). Merge or "
             "close its pull request and delete the branch to let fixer make a new one.")
@@ -297,9 +302,10 @@ def _base_commit(repo: git.Repo, ref: str, prefix: str) -> git.Commit:
             raise BranchError(f"--base {ref}: the repository has no commit yet; fixer's "
                               "branch starts from one, so commit the files first") from None
         if not repo.head.is_valid() and ref == "HEAD":   # an orphan branch checked out
+            names = [head.name for head in repo.heads]
+            named = next((n for n in ("main", "master") if n in names), names[0])
             raise BranchError(f"--base HEAD: the branch checked out has no commit yet; name "
-                              f"the commit to start from (--base {repo.heads[0].name})") \
-                from None
+                              f"the commit to start from (--base {named})") from None
         raise BranchError(f"--base {ref}: no such commit") from None
     if prefix:
         try:

@@ -28,6 +28,9 @@ class Edit:
     """The first commit, from the tip down, that makes the branch a person's, and why."""
     commit: git.Commit
     reason: str
+    # no commit of the branch above the base is fixer's: a person's own branch of that
+    # name, or fixer's whose commits a person squashed or rewrote; never fixer's to delete
+    none_of_fixers: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,19 +104,18 @@ def read_branch(repo: git.Repo, tip: git.Commit, base: git.Commit, label: str) -
     walk ends on the commit they name as their base. A branch whose tip is fixer's commit
     and in the base already (its fixes merged by fast-forward) holds nothing to lose. A
     branch whose tip is the base or below it, and no fixer commit, is a person's (a
-    `staging` or `main` pointing where HEAD is): NotFixers, never taken over; so is one
-    above the base that holds no fixer commit (a `feature` branch). One fixer made with a
-    person's commits on it is theirs now, and left alone (`Edit`)."""
+    `staging` or `main` pointing where HEAD is): NotFixers, never taken over. One with a
+    person's commits above the base is theirs too, and left alone (`Edit`), saying so when
+    it holds no fixer commit at all (a `feature` branch, or fixer's squashed by a person)."""
     reason = not_fixers(tip)
     at_or_below = tip.hexsha == base.hexsha or _is_ancestor(repo, tip, base)
     if reason is not None and at_or_below:
         raise NotFixers(label)
     if at_or_below:
         return BranchState(label, tip, tip.hexsha)
-    if reason is not None and not _holds_fixers(repo, tip, base):
-        raise NotFixers(label)   # a person's branch above the base: never fixer's
     if reason is not None:
-        return BranchState(label, tip, None, Edit(tip, reason))
+        return BranchState(label, tip, None,
+                           Edit(tip, reason, none_of_fixers=not _holds_fixers(repo, tip, base)))
     built_on = trailers(tip)[TRAILER_BASE]
     commit = tip
     while True:

@@ -611,45 +611,67 @@ def _wrapper_doubt(tree: ast.Module, call: ast.Call) -> str | None:
     """Why a probe may not reach the app through what the server runs (`app =
     AuthMiddleware(app)`): a wrapper fixer does not know answers first."""
     func = call.func
-    if _known_wrapper(tree, func):
+    known = _known_wrapper(tree, func)
+    if known is not None and (known != "ASGIApp" or _socketio_path_apart(call)):
         return None
     return (f"the server runs what `{ast.unparse(func)}(...)` makes of the app, which fixer "
             "does not read and which may refuse a probe")
 
 
-def _known_wrapper(tree: ast.Module, func: ast.expr) -> bool:
-    """`GZipMiddleware` imported from starlette (`from starlette.middleware.gzip import
-    GZipMiddleware`), or `socketio.ASGIApp` of `import socketio`."""
-    if isinstance(func, ast.Name) and func.id in _PASSING_WRAPPERS:
+def _known_wrapper(tree: ast.Module, func: ast.expr) -> str | None:
+    """The wrapper's own name when it is one of `_PASSING_WRAPPERS` imported from its
+    package: `GZipMiddleware` (or `as GZ`) from `starlette.middleware.gzip`, or
+    `socketio.ASGIApp` of `import socketio`; None otherwise."""
+    if isinstance(func, ast.Name):
         imported = binding(tree.body, func.id)
-        return isinstance(imported, ast.ImportFrom) and not imported.level and \
-            (imported.module or "").split(".")[0] in _WRAPPER_PACKAGES and \
-            any(a.name == func.id and a.asname is None for a in imported.names)
+        if not isinstance(imported, ast.ImportFrom) or imported.level or \
+                (imported.module or "").split(".")[0] not in _WRAPPER_PACKAGES:
+            return None
+        return next((a.name for a in imported.names if (a.asname or a.name) == func.id
+                     and a.name in _PASSING_WRAPPERS), None)
     if isinstance(func, ast.Attribute) and func.attr in _PASSING_WRAPPERS and \
             isinstance(func.value, ast.Name):
         imported = binding(tree.body, func.value.id)
-        return isinstance(imported, ast.Import) and any(
-            (a.asname or a.name) == func.value.id and a.name.split(".")[0] in _WRAPPER_PACKAGES
-            for a in imported.names)
-    return False
+        if isinstance(imported, ast.Import) and any(
+                (a.asname or a.name) == func.value.id and a.name.split(".")[0] in
+                _WRAPPER_PACKAGES for a in imported.names):
+            return func.attr
+    return None
+
+
+def _socketio_path_apart(call: ast.Call) -> bool:
+    """socket.io's `ASGIApp` answers its own path only (`socket.io` by default), and passes
+    the rest on; an empty path, `/`, None or one fixer cannot read may take every request."""
+    given = next((k.value for k in call.keywords if k.arg == "socketio_path"),
+                 call.args[3] if len(call.args) > 3 else None)   # (server, app, static, path)
+    if given is None:
+        return not any(k.arg is None for k in call.keywords) and len(call.args) <= 3
+    return isinstance(given, ast.Constant) and isinstance(given.value, str) and \
+        given.value.strip("/") != ""
 
 
 def _route_class(site: AppSite) -> str | None:
     """`app.router.route_class = ApiKeyRoute` builds every route the app adds afterwards
     with that class, which may check a key before the handler runs; `app.router.
-    default_response_class = PlainTextResponse` renders them with that class."""
-    for _top, stmt in statements(site.scope.body):
+    default_response_class = PlainTextResponse` renders them with that class. Set on
+    any object of the module (`router = app.router` first, `self.router` in a class)."""
+    return _router_settings(site.file.text, site.tree)
+
+
+def _router_settings(text: str, node: ast.AST) -> str | None:
+    """Why routes added under `node` may not answer as written: an assignment of a
+    `route_class`, or of a `default_response_class` that is not JSON, to any object."""
+    if "route_class" not in text and "default_response_class" not in text:
+        return None   # most modules set neither: no walk of their tree
+    for stmt in ast.walk(node):
         if not isinstance(stmt, ast.Assign):
             continue
         for target in stmt.targets:
-            if not (isinstance(target, ast.Attribute) and
-                    isinstance(target.value, ast.Attribute) and target.value.attr == "router"
-                    and isinstance(target.value.value, ast.Name) and
-                    target.value.value.id == site.var):
+            if not isinstance(target, ast.Attribute):
                 continue
             if target.attr == "route_class":
                 return (f"the app builds its routes with `{ast.unparse(stmt.value)}` "
-                        f"(`{site.var}.router.route_class`), which may refuse a probe")
+                        f"(`{ast.unparse(target)}`), which may refuse a probe")
             if target.attr == "default_response_class":
                 given = ast.keyword(arg="default_response_class", value=stmt.value)
                 found = _default_response_class(ast.Call(func=ast.Name("FastAPI"), args=[],
@@ -1109,6 +1131,9 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
                      and s.name == "__init__"):
             _scan(mods, path, tree, init, "self", "", result, False, 0)
             passed = init.args.kwarg.arg if init.args.kwarg is not None else None
+            if passed is not None and _uses(init, passed) > 1:
+                passed = None   # `kwargs.setdefault(...)` first: not its caller's as given
+            result.doubt = result.doubt or _router_settings(ast.unparse(init), init)
             for call in _super_inits(init):   # what the class gives FastAPI's constructor
                 result.doubt = result.doubt or _app_wide_dependencies(call) or \
                     _default_response_class(call) or _unread_keywords(call, passed)
@@ -1119,8 +1144,11 @@ def _with_spread_keys(tree: ast.Module, created: ast.Call) -> ast.Call:
     keys spelled out as keywords (`FastAPI(**APP_KWARGS)`); as it is otherwise."""
     keywords: list[ast.keyword] = []
     for keyword in created.keywords:
-        value = assigned_value(binding(tree.body, keyword.value.id)) \
-            if keyword.arg is None and isinstance(keyword.value, ast.Name) else None
+        spread = keyword.value.id if keyword.arg is None and \
+            isinstance(keyword.value, ast.Name) else None
+        # read only a dict nothing else touches (`KW["dependencies"] = ...`, `KW.update`)
+        value = assigned_value(binding(tree.body, spread)) \
+            if spread is not None and _uses(tree, spread) == 2 else None
         if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) and
                                                isinstance(k.value, str) for k in value.keys):
             keywords += [ast.keyword(arg=str(k.value), value=v)   # type: ignore[union-attr]
@@ -1130,6 +1158,11 @@ def _with_spread_keys(tree: ast.Module, created: ast.Call) -> ast.Call:
     if keywords == created.keywords:
         return created
     return ast.Call(func=created.func, args=created.args, keywords=keywords)
+
+
+def _uses(node: ast.AST, name: str) -> int:
+    """How often `name` is written as a name under `node` (bound or read)."""
+    return sum(1 for found in ast.walk(node) if isinstance(found, ast.Name) and found.id == name)
 
 
 def _super_inits(init: ast.FunctionDef) -> list[ast.Call]:

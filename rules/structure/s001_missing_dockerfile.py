@@ -68,8 +68,8 @@ extended service's (`build: {target: dev}` keeps that service's context), and fi
 not follow `extends:`; nor for a context inside a git submodule a `.gitmodules` declares
 (a clone without `git submodule update --init` has no files there); nor when the
 Dockerfile exists through a symbolic link to a folder inside the repository (`orders-api
--> services/orders-api` as the context), which Docker builds through. A link that leads
-out of the repository is not followed: the context is reported as missing.
+-> services/orders-api` as the context), which Docker builds through; nor when a link that
+leads out of the repository is on the way (fixer does not follow it, and cannot tell).
 """
 
 from __future__ import annotations
@@ -128,8 +128,9 @@ def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
         if not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build) \
                 and not _found_from_project_directory(ws, build) and \
                 not _in_submodule(ws, build.dockerfile) and \
-                not ws.tree.exists(ws.tree.through_links(build.dockerfile)):
-            yield service, build
+                not ws.tree.exists(ws.tree.through_links(build.dockerfile)) and \
+                ws.tree.link_on(ws.tree.through_links(build.dockerfile)) is None:
+            yield service, build   # a link out of the repository on the way: unknown
 
 
 # `path = services/auth` in `.gitmodules`
