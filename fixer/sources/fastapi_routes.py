@@ -412,7 +412,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
         if i == 0 and bound is not None and bound is not site.created:
             result.doubt = result.doubt or _serving_block(site.created)
         if i == 0:
-            result.doubt = result.doubt or _route_class(site)
+            result.doubt = result.doubt or _router_settings(site.file.text, site.tree)
         if site.wraps and isinstance(created, ast.Call):
             result.doubt = result.doubt or _wrapper_doubt(site.tree, created)
         result.doubt = result.doubt or site.serves_doubt
@@ -586,8 +586,12 @@ def _default_response_class(created: ast.Call) -> str | None:
     with that class: the dict the added route returns makes it answer 500."""
     given = next((k.value for k in created.keywords if k.arg == "default_response_class"),
                  None)
-    if given is None:
-        return None
+    return _response_class_doubt(given) if given is not None else None
+
+
+def _response_class_doubt(given: ast.expr) -> str | None:
+    """Why routes rendered with the response class `given` (however the app gets it) may
+    not answer the dict a health route returns: it is not a JSON one."""
     name = given.attr if isinstance(given, ast.Attribute) else \
         given.id if isinstance(given, ast.Name) else None
     if name in _RENDERS_A_DICT:
@@ -650,17 +654,12 @@ def _socketio_path_apart(call: ast.Call) -> bool:
         given.value.strip("/") != ""
 
 
-def _route_class(site: AppSite) -> str | None:
-    """`app.router.route_class = ApiKeyRoute` builds every route the app adds afterwards
-    with that class, which may check a key before the handler runs; `app.router.
-    default_response_class = PlainTextResponse` renders them with that class. Set on
-    any object of the module (`router = app.router` first, `self.router` in a class)."""
-    return _router_settings(site.file.text, site.tree)
-
-
 def _router_settings(text: str, node: ast.AST) -> str | None:
-    """Why routes added under `node` may not answer as written: an assignment of a
-    `route_class`, or of a `default_response_class` that is not JSON, to any object."""
+    """Why routes added under `node` (of a module whose text is `text`) may not answer as
+    written: an assignment of a `route_class` (`app.router.route_class = ApiKeyRoute`,
+    which may check a key before any handler runs), or of a `default_response_class` that
+    is not JSON, to any object (`app.router`, `router = app.router` first, `self.router`
+    in a class)."""
     if "route_class" not in text and "default_response_class" not in text:
         return None   # most modules set neither: no walk of their tree
     for stmt in ast.walk(node):
@@ -673,9 +672,7 @@ def _router_settings(text: str, node: ast.AST) -> str | None:
                 return (f"the app builds its routes with `{ast.unparse(stmt.value)}` "
                         f"(`{ast.unparse(target)}`), which may refuse a probe")
             if target.attr == "default_response_class":
-                given = ast.keyword(arg="default_response_class", value=stmt.value)
-                found = _default_response_class(ast.Call(func=ast.Name("FastAPI"), args=[],
-                                                         keywords=[given]))
+                found = _response_class_doubt(stmt.value)
                 if found is not None:
                     return found
     return None
@@ -1133,7 +1130,8 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
             passed = init.args.kwarg.arg if init.args.kwarg is not None else None
             if passed is not None and _uses(init, passed) > 1:
                 passed = None   # `kwargs.setdefault(...)` first: not its caller's as given
-            result.doubt = result.doubt or _router_settings(ast.unparse(init), init)
+            text = mods.read(path)
+            result.doubt = result.doubt or _router_settings(text.text if text else "", init)
             for call in _super_inits(init):   # what the class gives FastAPI's constructor
                 result.doubt = result.doubt or _app_wide_dependencies(call) or \
                     _default_response_class(call) or _unread_keywords(call, passed)

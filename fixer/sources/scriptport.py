@@ -19,6 +19,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.sources.launch import DEFAULT_PORT, TARGET
 from fixer.sources.portsites import Addition, Site
+from fixer.sources.python import parse
 from fixer.sources.python_modules import assigned_value, binding
 
 
@@ -137,10 +138,7 @@ def _beside(tree: Tree, script: str, dotted: str) -> ast.Module | None:
     """The module `dotted` as the script's own folder holds it (first on its sys.path)."""
     path = posixpath.join(posixpath.dirname(script), *dotted.split(".")) + ".py"
     file = tree.read(path) if tree.exists(path) else None
-    try:
-        return ast.parse(file.text) if file is not None else None
-    except (SyntaxError, ValueError):
-        return None
+    return parse(file) if file is not None else None
 
 
 def _a_string(value: ast.expr | None) -> bool:

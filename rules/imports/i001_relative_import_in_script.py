@@ -126,7 +126,8 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose import string_list
 from fixer.sources.python import narrow_edit
 from fixer.sources.python_modules import Modules, imported_in_text
-from fixer.sources.relative_imports import RelativeImports, absolutize_imports, scan_relative
+from fixer.sources.relative_imports import (RelativeImports, absolutize_imports, scan_relative,
+                                            target_module)
 
 from .own_package import OwnPackageImport, own_package_import
 
@@ -349,10 +350,11 @@ def _imports_the_main(main: str | None, failing: list[Failing]) -> str | None:
     script = posixpath.basename(main)[:-3]
     for failed in failing:
         for node in failed.scanned.nodes:
-            above = failed.package.split(".") if failed.package else []
-            base = above[:max(len(above) - (node.level - 1), 0)]
-            names = [node.module] if node.module else [a.name for a in node.names]
-            if not base and any(name.split(".")[0] == script for name in names):
+            # the name the fix would write: from where the file sits, up to the import root
+            target = target_module(failed.package, node.level, node.module, rooted=True)
+            names = [target] if target else [a.name for a in node.names] \
+                if target == "" else []
+            if any(name.split(".")[0] == script for name in names):
                 return (f"{failed.path}:{node.lineno} would import {script} by name, the "
                         f"module the command runs as `__main__`: Python would run "
                         f"{main} a second time, with an app of its own; serve the app "
