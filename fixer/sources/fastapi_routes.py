@@ -23,7 +23,14 @@ from functools import cached_property, lru_cache
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.sources.fastapi_classes import app_class, class_doubt
-from fixer.sources.python import Scope, child_nodes, dotted_name, statements
+from fixer.sources.python import (
+    Scope,
+    absolute_module,
+    child_nodes,
+    dotted_name,
+    package_of,
+    statements,
+)
 from fixer.sources.python_modules import (
     Modules,
     assigned_value,
@@ -421,7 +428,7 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             if refusing is not None:
                 result.doubt, result.doubt_exempt = refusing
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
-    for path, tree, name in _back_importers(mods, sites[0]) if sites else ():
+    for path, tree, name in _back_importers(mods, sites[0], result) if sites else ():
         _scan(mods, path, tree, tree, name, "", result, False, 1)
     if sites and sites[0].path.endswith("__init__.py"):
         folder = posixpath.dirname(sites[0].path)
@@ -437,28 +444,62 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
     return result
 
 
-def _back_importers(mods: Modules, site: AppSite) -> list[tuple[str, ast.Module, str]]:
+def _back_importers(mods: Modules, site: AppSite,
+                    result: AppRoutes) -> list[tuple[str, ast.Module, str]]:
     """The modules the app's module imports after creating the app that import it back
     (`from app import routes`, `import routes` or `from routes import items` at the end of
-    `app/main.py`, and `from app.main import app` in the module it runs, which decorates
-    it): each, and the name the app has there."""
+    `app/main.py`, `importlib.import_module("app.routes")`, and `from app.main import app`
+    in the module it runs, which decorates it): each, and the name the app has there. A
+    module imported by a name fixer cannot read is noted in `result`."""
     if not isinstance(site.scope, ast.Module):
         return []
-    found: dict[str, tuple[str, ast.Module, str]] = {}
+    modules: list[str | None] = []
     for stmt in site.tree.body:
         if not isinstance(stmt, (ast.Import, ast.ImportFrom)) or \
                 stmt.lineno <= site.created.lineno:
             continue
         for alias in stmt.names:
             where = mods.imported(site.path, stmt, alias.asname or alias.name)
-            module = where[0] if where is not None else None   # the file the import runs
-            loaded = mods.load(module) if module is not None else None
-            if loaded is None or module is None or module == site.path or module in found:
-                continue
-            name = _name_of_app_in(mods, module, loaded[1], site)
-            if name is not None:
-                found[module] = (module, loaded[1], name)
+            modules.append(where[0] if where is not None else None)   # the file it runs
+    modules += _imported_by_name(mods, site, result)
+    found: dict[str, tuple[str, ast.Module, str]] = {}
+    for module in modules:
+        loaded = mods.load(module) if module is not None else None
+        if loaded is None or module is None or module == site.path or module in found:
+            continue
+        name = _name_of_app_in(mods, module, loaded[1], site)
+        if name is not None:
+            found[module] = (module, loaded[1], name)
     return list(found.values())
+
+
+def _imported_by_name(mods: Modules, site: AppSite, result: AppRoutes) -> list[str | None]:
+    """The file each `importlib.import_module(...)` or `__import__(...)` of the app's module
+    runs (None where no file of the import root), when it names the module by a literal
+    (`".routes"` from the module's package); one by a name built at run time
+    (`import_module(f"app.routers.{name}")`) is noted: that module may add routes."""
+    text = site.file.text
+    if "import_module" not in text and "__import__" not in text:
+        return []
+    files: list[str | None] = []
+    for node in ast.walk(site.tree):
+        if not (isinstance(node, ast.Call) and dotted_name(node.func) in _IMPORTING_CALLS):
+            continue
+        named = string_value(site.tree, node.args[0]) if node.args else None
+        if named is None:
+            result.note(f"`{ast.unparse(node.func)}` at line {node.lineno} imports a module "
+                        "by a name fixer cannot read, which may add routes")
+            continue
+        dots = len(named) - len(named.lstrip("."))
+        package = package_of(site.path, mods.root) if dots else None
+        dotted = absolute_module(package, dots, named[dots:] or None) \
+            if package is not None else named if not dots else None
+        files.append(mods.path_of(dotted) if dotted else None)
+    return files
+
+
+# calls importing a module by its name as a string
+_IMPORTING_CALLS = frozenset({"importlib.import_module", "import_module", "__import__"})
 
 
 def _name_of_app_in(mods: Modules, path: str, tree: ast.Module, site: AppSite) -> str | None:

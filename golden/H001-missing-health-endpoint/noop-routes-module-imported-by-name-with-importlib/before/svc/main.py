@@ -1,0 +1,7 @@
+import importlib
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+importlib.import_module("routes")

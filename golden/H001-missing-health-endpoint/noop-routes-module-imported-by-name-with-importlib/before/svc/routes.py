@@ -1,0 +1,11 @@
+from main import app
+
+
+@app.get("/items")
+def items():
+    return []
+
+
+@app.get("/health")
+def health():
+    return {"status": "ok"}
