@@ -9,7 +9,9 @@ routes its code shows: decorators on the app, `add_api_route`, `api_route` with
 GET, and the routes of every router the app includes, with the prefixes of
 `APIRouter(prefix=...)` and `include_router(prefix=...)` joined as FastAPI joins them
 (`@router.get("")` is the prefix itself, under a prefix fixer cannot read too),
-routers imported from the service's own modules included, and those a loop over a
+routers imported from the service's own modules included, the routes of a module the
+app's module imports after creating the app that imports the app back (`import routes`,
+`importlib.import_module("app.routes")`), and the routers a loop over a
 literal tuple or list
 includes (`for module in (users, health): app.include_router(module.router)`), as if
 included one by one. A route added on some runs only (under `if DEBUG:` or in its
@@ -24,7 +26,8 @@ any path ending in `/health`. A route whose path is not a literal
 pattern no request path matches): it is no health route, and the message names it when it
 would read as one with a `/`. Where the code adds
 routes fixer cannot follow (a router imported from another package, a
-non-literal path or prefix, `register(app)`), a health path written as a string
+non-literal path or prefix, `register(app)`, a module imported by a name built at run
+time: `import_module(f"app.routers.{name}")`), a health path written as a string
 literal in the service's Python files (tests left out, and the files only another
 app built from the same folder imports) counts as served. A FastAPI app mounted on
 this one (`app.mount("/v1", v1)`, created here or in a module of the import root)
