@@ -27,10 +27,10 @@ def hold(ws: Workspace, findings: list[Finding], fixing: bool) -> list[Finding]:
     """The findings, each fix whose edits touch a symbolic link or a JSON compose file, or
     would write a byte that is not UTF-8 (copied from a file read as bytes), made
     display-only. A fix run (`fixing`) reads the edits it builds anyway; `fixer check` builds
-    none where it can help it, and judges a link by the files the finding names (its own and
-    its causes'), which a fix run may find to be fewer than its edits touch; a JSON compose
-    file (rare) by the edits, as a finding's causes often name the compose file its fix does
-    not write."""
+    them only where a file the finding names (its own and its causes') is linked, and judges
+    the others by those names, which a fix run may find to be fewer than its edits touch; a
+    JSON compose file (rare) by the edits, as a finding's causes often name the compose file
+    its fix does not write."""
     json = _json_compose(ws)
     stray = fixing and ws.tree.holds_stray_bytes()
     if not ws.tree.source.links() and not json and not stray:   # the common case: no edit built
@@ -48,17 +48,27 @@ def _json_compose(ws: Workspace) -> frozenset[str]:
 def _held(ws: Workspace, finding: Finding, by_edits: bool, json: frozenset[str]) -> Finding:
     if not finding.fixable:
         return finding
-    try:
-        edits = finding.edits() if by_edits else []
-    except Exception:   # the fix run reports a fix that cannot be built, with its crash
+    named = None if by_edits else \
+        _why_held(ws, sorted({finding.path, *(c.path for c in finding.causes)}), json)
+    if not by_edits and named is None:
         return finding
-    paths = sorted({edit.path for edit in edits} if by_edits else
-                   {finding.path, *(cause.path for cause in finding.causes)})
+    # a file the finding names is linked: whether the fix writes there is told by its
+    # edits (H002's probe rewritten in compose names the linked app module as its cause)
+    try:
+        edits = finding.edits()
+    except Exception:   # the fix run reports a fix that cannot be built, with its crash
+        return finding if named is None else _display_only(finding, named)
     written = next((edit.path for edit in edits if isinstance(edit, (TextEdit, CreateFile))
                     and has_stray_bytes(edit.text)), None)
     if written is not None:
         return _display_only(finding, f"the fix would write into {written} bytes of a file "
                                       "that is not UTF-8, which fixer copies nowhere")
+    reason = _why_held(ws, sorted({edit.path for edit in edits}), json)
+    return finding if reason is None else _display_only(finding, reason)
+
+
+def _why_held(ws: Workspace, paths: list[str], json: frozenset[str]) -> str | None:
+    """Why a fix writing into these files would be display-only; None when it would not."""
     for path in paths:
         found = ws.tree.link_on(path)
         shared = ws.tree.link_to(path) if found is None else None
@@ -75,8 +85,8 @@ def _held(ws: Workspace, finding: Finding, by_edits: bool, json: frozenset[str])
                       "this one by hand")
         else:
             continue
-        return _display_only(finding, reason)
-    return finding
+        return reason
+    return None
 
 
 def _display_only(finding: Finding, reason: str) -> Finding:

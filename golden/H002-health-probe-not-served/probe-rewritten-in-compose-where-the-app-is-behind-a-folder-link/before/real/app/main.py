@@ -1,0 +1,13 @@
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/items")
+def items():
+    return []
+
+
+@app.get("/healthz")
+def healthz():
+    return {"ok": True}
