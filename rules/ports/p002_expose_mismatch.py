@@ -490,7 +490,16 @@ def _commented(app: App, listen: int) -> re.Match[str] | None:
     text = app.dockerfile.file.text
     line = re.compile(rf"^[ \t]*(#[ \t]*)EXPOSE[ \t]+{listen}(?:/tcp)?[ \t]*\r?$",
                       re.M | re.I)
-    return line.search(text, app.stage.instructions[0].start, app.stage.instructions[-1].end)
+    return line.search(text, app.stage.instructions[0].start, _stage_end(app))
+
+
+def _stage_end(app: App) -> int:
+    """Where the final stage's text ends: at the next stage's FROM, else at the end of the
+    file (the comments below its last instruction are the stage's: `# EXPOSE 8000` last)."""
+    stages = app.dockerfile.stages
+    after = app.stage.index + 1
+    return stages[after].instructions[0].start if after < len(stages) else \
+        len(app.dockerfile.file.text)
 
 
 # a comment about EXPOSE, and one that only comments an instruction out (`# EXPOSE 80/tcp`)
@@ -506,8 +515,7 @@ def _explained_omission(app: App, listen: int) -> str | None:
     if _commented(app, listen):
         return None
     text = app.dockerfile.file.text
-    remarks = _EXPOSE_REMARK.finditer(text, app.stage.instructions[0].start,
-                                      app.stage.instructions[-1].end)
+    remarks = _EXPOSE_REMARK.finditer(text, app.stage.instructions[0].start, _stage_end(app))
     match = next((m for m in remarks if not _BARE_EXPOSE.fullmatch(m.group(1))), None)
     if match is None:   # only commented-out lines (`# EXPOSE 80`): no reason is given
         return None
