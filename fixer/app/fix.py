@@ -19,6 +19,7 @@ from fixer.app.configfile import FileReader, on_disk, unknown_services
 from fixer.core.config import Config
 from fixer.core.errors import NoComposeFile, input_errors
 from fixer.core.lazyre import lazy_compile
+from fixer.core.wording import names
 from fixer.core.tree import FolderSource, Tree, git_tracked
 from fixer.engine.ahead import early
 from fixer.model.rule import Finding, Rule
@@ -145,8 +146,7 @@ def _check_mode(request: FixRequest) -> None:
                                       ("--author", request.author is not None),
                                       ("--signoff", request.signoff)) if value]
     if request.branch is None and given:   # they mean nothing without it: say so
-        listed = ", ".join(given[:-1]) + " and " + given[-1] if len(given) > 1 else given[0]
-        raise RequestError(f"{listed} {'needs' if len(given) == 1 else 'need'} --branch")
+        raise RequestError(f"{names(given)} {'needs' if len(given) == 1 else 'need'} --branch")
 
 
 def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> FixRun:

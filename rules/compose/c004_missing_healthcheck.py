@@ -208,6 +208,7 @@ from fixer.facts.image.tool_install import install_edits, placement
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.depends import HEALTHY, conditions_refused, dependencies, entry_line
+from fixer.model.extends import extenders
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.optout import ignored, turned_off
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
@@ -220,7 +221,7 @@ from fixer.model.services import (
 )
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Node, get, mapping_or_list, scalar, string_list
+from fixer.sources.compose import ComposeDoc, Node, get, mapping_or_list, string_list
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 from fixer.sources.compose_style import Flow, Map, Seq
 from fixer.sources.dockerfile import chain
@@ -256,7 +257,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue  # no web server in the command: nothing serves /health
         if service.reset_in("healthcheck") is not None:
             continue  # `healthcheck: !reset {}` in an overlay: taken away on purpose
-        if service.get("extends") is not None or _extended(ws, service):
+        if service.get("extends") is not None or extenders(ws, service):
             continue  # fixer does not read `extends`: the healthcheck may come from, or go
             # into, a service another one extends (and runs on its own port)
         if other_framework(ws, service) is not None:
@@ -349,30 +350,6 @@ def _changed_in_run(ws: Workspace, path: str) -> bool:
     original = ws.tree.original(path)
     current = ws.read(path)
     return original is None or current is None or original.text != current.text
-
-
-# per workspace: (compose file, service) of every service another one `extends`
-_EXTENDED: Memo[frozenset[tuple[str, str]]] = Memo("services other services extend")
-
-
-def _extended(ws: Workspace, service: Service) -> bool:
-    """Another service `extends` this one (in its file, or `file:` naming this one's): a
-    healthcheck added here is inherited there, where fixer does not know the port."""
-    found = ws.derived.get(_EXTENDED, lambda: frozenset(_extends(ws)))
-    return any((doc.path, service.name) in found for doc, _value in service.definitions)
-
-
-def _extends(ws: Workspace) -> Iterator[tuple[str, str]]:
-    for doc in ws.compose_docs.values():
-        folder = posixpath.dirname(doc.path)
-        for value in doc.services.values():
-            extends = get(value, "extends")
-            named = scalar(extends) or scalar(get(extends, "service"))
-            written = scalar(get(extends, "file")) if extends is not None else None
-            if named:
-                path = posixpath.normpath(posixpath.join(folder, written)) if written \
-                    else doc.path
-                yield path, named
 
 
 # uvicorn's settings from the environment that turn on TLS

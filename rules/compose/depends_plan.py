@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 import yaml
 
 from fixer import stackcheck
+from fixer.core.wording import names
 from fixer.facts.database.unchecked import probe_doubt, will_probe
 from fixer.facts.health.cycles import health_cycle
 from fixer.facts.health.healthchecks import (
@@ -213,14 +214,6 @@ def _gate(ws: Workspace, target: Service, doc: ComposeDoc) -> _Entry:
                           "fix of fixer repairs)", by_hand=True)
     return _Entry(why=f"{target.name}'s healthcheck can pass (today {detail})",
                   follows=tuple((code, target.name) for code in repairs))
-
-
-def names(items: Sequence[str], most: int | None = None) -> str:
-    """`a`, `a and b`, `a, b and c`: services as a fix title names them; past `most` of
-    them, `a, b, c and 996 more`."""
-    if most is not None and len(items) > most:
-        return ", ".join(items[:most]) + f" and {len(items) - most} more"
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
 
 
 def c003_on_the_way(owners: Sequence[str], gated: Sequence[str]) -> str:

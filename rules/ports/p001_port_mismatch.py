@@ -240,6 +240,7 @@ from typing import TypeVar
 from fixer.core.exclude import ExcludingSource
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
+from fixer.core.wording import names
 from fixer.core.numbers import number
 from fixer.facts.image.builttags import built_images, is_workflow, script_texts, workflow_jobs
 from fixer.facts.ports.claims import ContainerPort, heard, own_ports, target_ranges
@@ -256,6 +257,7 @@ from fixer.facts.ports.references import (
 )
 from fixer.facts.ports.side import DIRECT, Side, choose, http_claims
 from fixer.model.appservice import app_services
+from fixer.model.extends import extenders
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.listen import ListenPort
 from fixer.model.services import (
@@ -374,7 +376,9 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
                   if p.kind in DIRECT and p.effective is not None}
     # what the run judges, and so what a fix may move: in a run of `-f` overlays, theirs
     judged = [p for p in ports if run.judged is None or p.path in run.judged]
-    wrong = [p for p in judged if p.effective != listen and p.effective not in other]
+    # a value a later file replaces disputes nothing, and is moved with the others
+    wrong = [p for p in judged if p.effective != listen and p.effective not in other
+             and not p.replaced]
     if not wrong:
         return None
     first = wrong[0]
@@ -389,7 +393,8 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
         _overlay_doubt(service) or _override_doubt(ws, service) or \
         opened_in_code(ws, service, claimed) or beside_the_server(ws, service, claimed)
     if reason is None:
-        side = choose(ws.config.port_source, ports, listen, claimed[0])
+        side = choose(ws.config.port_source, [p for p in ports if not p.replaced], listen,
+                      claimed[0])
         if side.port != listen and side.evidence is None and published_image(service) and \
                 ws.config.port_source == "auto":
             side = Side(listen, None)   # the image as released keeps its port: compose follows
@@ -427,9 +432,21 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
                      _included_doubt(ws, service, listen) or
                      _deployment_doubt(ws, service, listen) or
                      _excluded_doubt(ws, service, listen)) if moves_app else None
-            fix, reason = _offered(ws, move, title, doubt)
+            fix, reason = _offered(ws, move, title, doubt or _extended_doubt(ws, service))
     return Violation(message, first.path, first.line, first.column, service.name, "port", fix,
                      reason, causes=causes)
+
+
+def _extended_doubt(ws: Workspace, service: BuiltService) -> str | None:
+    """Why a move may break another service: one `extends` this one, and inherits its
+    ports, healthcheck and image, while it may listen elsewhere (its own `command:`)."""
+    extended = extenders(ws, service)
+    if not extended:
+        return None
+    verb = "extends" if len(extended) == 1 else "extend"
+    return (f"{names(extended)} {verb} {service.name}: the ports, healthcheck and image "
+            "this fix changes are inherited there, where the app may listen elsewhere, "
+            "which fixer does not read")
 
 
 def _unjudged_range(ranges: list[tuple[range, str]]) -> str | None:

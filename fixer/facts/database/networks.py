@@ -58,6 +58,10 @@ def joined(stack: Stack, doc: ComposeDoc, members: list[Service]) -> list[str]:
     """The networks the database joins when added to `doc`; [] for the default network only."""
     wanted: list[str] = []
     for member in members:
+        if member.get("extends") is not None:
+            raise Unfixable(f"{member.name} `extends:` another service, whose networks it "
+                            "joins too: fixer does not follow `extends:`, so it cannot tell "
+                            "which network the database must be on")
         wanted += [n for n in service_networks(member) if n not in wanted]
     shared = _external(stack, wanted)
     if shared is not None:

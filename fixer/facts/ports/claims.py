@@ -57,6 +57,9 @@ class ContainerPort:
     # (80) called; evidence only where the app listens there (`heard`), never edited
     implicit: bool = False
     inline: bool = False   # written in a Compose config's `content:`: read, never edited
+    # an `environment` value a later file of the stack sets again: the merged stack never
+    # reads it (no evidence of a port), while a run without that later file does (edited)
+    replaced: bool = False
 
     @property
     def effective(self) -> int | None:
@@ -239,9 +242,11 @@ def compose_urls(service: Service, hosts: Container[str]) -> list[tuple[str, Con
     what it calls of them. Callers judge only URLs to their services: a claim for any
     other host (a database, `localhost`) would be built to be dropped."""
     out: list[tuple[str, ContainerPort]] = []
+    replaced = _replaced_variables(service)
     for doc, value in service.definitions:
         text = doc.file.text
         for item in _url_scalars(value, text):
+            dead = id(item.node) in replaced
             start, end = item.node.start_mark.index, item.node.end_mark.index
             for url in find_urls(text[start:end], implicit=True,
                                  variables=service.stack.dotenv, hosts=hosts):
@@ -251,8 +256,25 @@ def compose_urls(service: Service, hosts: Container[str]) -> list[tuple[str, Con
                     claim = replace(claim, site=None, implicit=True)
                 elif url.variable:   # `${PORT:-8080}`: a value, no digits to edit
                     claim = replace(claim, port=None, resolved=url.port, site=None)
-                out.append((url.host, claim))
+                out.append((url.host, replace(claim, replaced=True) if dead else claim))
     return out
+
+
+def _replaced_variables(service: Service) -> set[int]:
+    """The nodes of the `environment` values a later file of the stack sets again (an
+    override's `API_URL` over the base file's): Compose merges `environment` variable by
+    variable, so those never reach the container."""
+    definitions = service.definitions
+    if len(definitions) < 2:   # one file defines it: nothing is replaced
+        return set()
+    later: set[str] = set()
+    replaced: set[int] = set()
+    for _doc, value in reversed(definitions):
+        environment = get(value, "environment")
+        entries = mapping_or_list(environment)
+        replaced |= {id(node.node) for key, _raw, node in entries if key in later}
+        later |= {key for key, _raw, _node in entries}
+    return replaced
 
 
 def _url_scalars(value: Value, text: str) -> list[Value]:
