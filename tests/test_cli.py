@@ -337,9 +337,9 @@ UNSAFE_D002 = re.compile(r"^\S*/web/Dockerfile:(?P<line>\d+): D002 unsafe fix av
 
 def test_fix_names_a_remaining_finding_by_its_line_in_the_files_as_they_are(
         tmp_path: Path) -> None:
-    """D003's fix installs curl in a line above the shell-form CMD, whose D002 fix is unsafe.
-    A dry run leaves the Dockerfile as it was: the CMD is on line 6 there, not on line 7 of
-    the fixed text. Once applied, line 7 is where it is."""
+    """D003's fix installs curl (a pragma line, then the layer) above the shell-form CMD,
+    whose D002 fix is unsafe. A dry run leaves the Dockerfile as it was: the CMD is on line 6
+    there, not on line 8 of the fixed text. Once applied, line 8 is where it is."""
     repo = write_tree(tmp_path, SHIFTED)
     code, diff, err = run_cli("fix", repo)
     dry = UNSAFE_D002.search(err)
@@ -347,8 +347,8 @@ def test_fix_names_a_remaining_finding_by_its_line_in_the_files_as_they_are(
     assert dry["line"] == "6" and "line once fixed" not in err, err
     code, _, err = run_cli("fix", "--apply", repo)
     applied = UNSAFE_D002.search(err)
-    assert code == 1 and applied and applied["line"] == "7", err
-    assert (repo / "web/Dockerfile").read_text().splitlines()[6].startswith("CMD uvicorn")
+    assert code == 1 and applied and applied["line"] == "8", err
+    assert (repo / "web/Dockerfile").read_text().splitlines()[7].startswith("CMD uvicorn")
 
 
 _INTERPOLATED_SERVICE = ("FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\nEXPOSE 8000\n"

@@ -7,17 +7,24 @@ which is exactly what it meant. Comments stay where they were: items are
 rewritten one line at a time, never re-dumped. Whether they can be written
 (`conditions_refused`) is judged on the nodes and offsets the edits use, so a
 fix reports it in `fixer check` and builds its edits only when applied.
+
+Compose merges the entries of a stack's files by name, the last file's winning: a short
+entry that a later file writes with a condition is dead there (`decided_elsewhere`). The
+service an entry names may come from a file the stack's `include:` loads (`target_of`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
 
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
-from fixer.model.services import Service
+from fixer.model.services import Service, Stack
+from fixer.model.stacks import included_paths
+from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Node, Value, elements, get, items, key_node, scalar
 from fixer.sources.compose_edit import (
     Unfixable,
@@ -71,6 +78,87 @@ def _dependencies(service: Service) -> list[Dependency]:
             condition = scalar(get(entry, "condition"))
             required = (scalar(get(entry, "required")) or "true").lower() != "false"
             found.append(Dependency(name, condition, doc, definition, entry, required))
+    return found
+
+
+def decided_elsewhere(service: Service, dependency: Dependency) -> Dependency | None:
+    """The entry of another file of the stack whose explicit condition is the author's choice
+    for `dependency`, written with none: one in a later file (Compose merges the entries by
+    name and the last file's wins, so this one changes nothing in the merged stack), or one
+    in an earlier file other than `service_healthy` (this one only repeats what the short
+    form means there, `service_started`, or undoes a choice that a gate would overrule).
+    None for an entry with a condition of its own, and where no other file decides it."""
+    if dependency.condition is not None:
+        return None
+    # files before a `depends_on: !reset` or `!override` are not merged
+    live = [doc for doc, _value in service.all("depends_on")]
+    order = {id(doc): index for index, doc in enumerate(live)}
+    mine = order.get(id(dependency.doc))
+    for other in dependencies(service):
+        where = order.get(id(other.doc))
+        if other.name != dependency.name or other.condition is None or where is None \
+                or other.doc is dependency.doc or mine is None:
+            continue
+        if where > mine or other.condition != HEALTHY:
+            return other
+    return None
+
+
+def target_of(ws: Workspace, service: Service, name: str) -> Service | None:
+    """The service a `depends_on` entry of `service` names: one of its stack, else one a file
+    of the stack brings in with `include:` (`included_services`)."""
+    found = service.stack.services.get(name)
+    return found if found is not None else included_services(ws, service.stack).get(name)
+
+
+# per workspace: stack name -> the services its files' `include:` brings in, by name
+_INCLUDED: Memo[dict[str, Mapping[str, Service]]] = Memo("services brought in by include")
+
+
+def included_services(ws: Workspace, stack: Stack) -> Mapping[str, Service]:
+    """The services the stack's top-level `include:` brings into its project (through the
+    files it includes, followed through), each as the included file's own stack defines it:
+    Compose loads an included file as a project of its own (its folder, its `.env`) and adds
+    its services. Only a file fixer reads as a stack of that one file: its folder's override
+    file, or an overlay fixer joined to it, is no part of what `include:` loads."""
+    per_stack = ws.derived.get(_INCLUDED, dict)
+    if stack.name not in per_stack:
+        per_stack[stack.name] = _included(ws, stack)
+    return per_stack[stack.name]
+
+
+def _included(ws: Workspace, stack: Stack) -> dict[str, Service]:
+    by_file = {other.docs[0].path: other for other in ws.stacks if len(other.docs) == 1}
+    found: dict[str, Service] = {}
+    seen = {doc.path for doc in stack.docs}
+    waiting = [path for doc in stack.docs for path in included_paths(doc)]
+    while waiting:
+        path = waiting.pop(0)
+        included = by_file.get(path) if path is not None and path not in seen else None
+        if included is None:
+            continue
+        seen.add(included.name)
+        for name, service in included.services.items():
+            found.setdefault(name, service)
+        waiting += included_paths(included.docs[0])
+    return found
+
+
+def including_stacks(ws: Workspace, stack: Stack) -> list[Stack]:
+    """The other stacks whose `include:` brings this stack's services into their project:
+    their services' `depends_on` may name them."""
+    return ws.derived.get(_INCLUDERS, lambda: _includers(ws)).get(stack.name, [])
+
+
+# per workspace: stack name -> the stacks whose `include:` brings its services in
+_INCLUDERS: Memo[dict[str, list[Stack]]] = Memo("stacks that include a stack")
+
+
+def _includers(ws: Workspace) -> dict[str, list[Stack]]:
+    found: dict[str, list[Stack]] = {}
+    for stack in ws.stacks:
+        for included in {service.stack.name for service in included_services(ws, stack).values()}:
+            found.setdefault(included, []).append(stack)
     return found
 
 

@@ -52,6 +52,9 @@ class Stage:
 class Dockerfile:
     file: TextFile
     stages: list[Stage]
+    # the ARGs declared before the first FROM: their defaults reach the FROM lines, and a
+    # stage's own `ARG NAME` with no value (Docker's global scope)
+    global_args: list[Instruction] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -91,14 +94,16 @@ def parse(file: TextFile) -> Dockerfile:
         raise InputError(file.path, exc.line, f"invalid Dockerfile: {exc.message}") from None
     starts = line_starts(file.text)
     stages: list[Stage] = []
+    global_args: list[Instruction] = []
     for raw in found:
         instruction = _instruction(file.text, starts, raw)
         if instruction.cmd == "FROM":
             stages.append(_stage(len(stages), instruction))
         elif stages:
             stages[-1].instructions.append(instruction)
-        # instructions before the first FROM (ARG) belong to no stage
-    return Dockerfile(file, stages)
+        elif instruction.cmd == "ARG":   # before the first FROM: in no stage
+            global_args.append(instruction)
+    return Dockerfile(file, stages, global_args)
 
 
 def _instruction(text: str, starts: list[int], raw: RawInstruction) -> Instruction:

@@ -700,10 +700,16 @@ def _router_settings(text: str, node: ast.AST) -> str | None:
     written: an assignment of a `route_class` (`app.router.route_class = ApiKeyRoute`,
     which may check a key before any handler runs), or of a `default_response_class` that
     is not JSON, to any object (`app.router`, `router = app.router` first, `self.router`
-    in a class)."""
-    if "route_class" not in text and "default_response_class" not in text:
-        return None   # most modules set neither: no walk of their tree
+    in a class); or dependencies added to the app's router (`app.router.dependencies
+    .append(Depends(auth))`, `+=`, `=`), which run before each of its routes."""
+    if "route_class" not in text and "default_response_class" not in text and \
+            ".router.dependencies" not in text:
+        return None   # most modules set none: no walk of their tree
     for stmt in ast.walk(node):
+        added = _router_dependencies(stmt)
+        if added is not None:
+            return (f"`{added}` adds dependencies to every route of the app, which may "
+                    "refuse a probe")
         if not isinstance(stmt, ast.Assign):
             continue
         for target in stmt.targets:
@@ -717,6 +723,30 @@ def _router_settings(text: str, node: ast.AST) -> str | None:
                 if found is not None:
                     return found
     return None
+
+
+def _router_dependencies(node: ast.AST) -> str | None:
+    """The text of a statement that adds dependencies to an app's router: a call of
+    `append`/`extend`/`insert` on `<app>.router.dependencies`, or an assignment to it (an
+    empty list excepted)."""
+    target: ast.expr | None = None
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
+            isinstance(node.value.func, ast.Attribute) and \
+            node.value.func.attr in ("append", "extend", "insert"):
+        target = node.value.func.value
+    elif isinstance(node, ast.AugAssign):
+        target = node.target
+    elif isinstance(node, ast.Assign) and not (
+            isinstance(node.value, (ast.List, ast.Tuple)) and not node.value.elts):
+        target = next((t for t in node.targets if _is_router_dependencies(t)), None)
+    if target is None or not _is_router_dependencies(target):
+        return None
+    return ast.unparse(node).splitlines()[0]
+
+
+def _is_router_dependencies(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "dependencies" and \
+        isinstance(node.value, ast.Attribute) and node.value.attr == "router"
 
 
 def _dependencies(created: ast.expr | None) -> ast.expr | None:
@@ -766,7 +796,7 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                 isinstance(d, ast.Call) and _method_of(d, site.var) == "middleware"
                 for d in stmt.decorator_list):
-            code = _refusal(stmt)
+            code = _refusal(stmt, site.tree)
             if code is not None:
                 return (f"the middleware `{stmt.name}` answers {code} before any route, so "
                         "the health route may refuse a probe",
@@ -795,7 +825,7 @@ def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refus
         return (f"the middleware `{name}` is a function fixer does not read, and may refuse "
                 "a probe before any route answers", ())
     path, tree, function = found
-    code = _refusal(function)
+    code = _refusal(function, tree)
     if code is None:
         return None
     return (f"the middleware `{name}` ({path}:{function.lineno}) answers {code} before any "
@@ -937,14 +967,18 @@ def _class_constant(mods: Modules, path: str, tree: ast.Module,
     return None
 
 
+# the methods through which a middleware class handles each request
+_SERVING_METHODS = frozenset({"__call__", "dispatch"})
+
+
 def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef,
                    depth: int) -> int | None:
     """The error status a method of the class, or of a base fixer can read, answers with:
     `dispatch` or `__call__` may leave the refusal to a helper method, so every method
     counts."""
     methods = [m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    for method in methods:
-        code = _refusal(method)
+    for method in methods:   # `__init__` and helpers raise at start-up or when called
+        code = _refusal(method, tree, method.name in _SERVING_METHODS)
         if code is not None:
             return code
     for base in cls.bases:
@@ -979,7 +1013,8 @@ def _outside_shutdown(function: ast.AST) -> Iterator[ast.AST]:
             stack += child_nodes(node)
 
 
-def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
+def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef,
+             tree: ast.Module | None = None, serves: bool = True) -> int | None:
     """The first error status a middleware answers with, outside its `except` blocks (an
     error handler's 500 answers only what failed). A placeholder that `response = await
     call_next(request)` replaces before any return is no answer (the session middleware of
@@ -987,13 +1022,40 @@ def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
     middleware raises reaches no exception handler of the app: Starlette answers it with
     500 (checked with uvicorn). A redirect to https (`return
     RedirectResponse(request.url.replace(scheme="https"))`) refuses a probe of http:// as
-    well: its status counts (307 unless given)."""
+    well: its status counts (307 unless given). With the module's `tree`, a response a
+    function of the module builds for it counts too (`return reject(400)`). A function
+    that `serves` requests (not a class's `__init__`) and raises any exception outside its
+    `except` blocks answers 500 (`raise RuntimeError("tenant header missing")`)."""
     nodes = list(_outside_handlers(function, _placeholders(function)))
     raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
               and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
     found = next(((500 if id(node) in raised else code, node) for node in nodes
                   if (code := _status_of(node)) is not None), None)
-    return found[0] if found is not None else _https_redirect(nodes)
+    if found is not None:
+        return found[0]
+    if serves and any(isinstance(node, ast.Raise) and node.exc is not None for node in nodes):
+        return 500
+    return _https_redirect(nodes) or (_returned_by_helper(nodes, tree) if tree else None)
+
+
+def _returned_by_helper(nodes: list[ast.AST], tree: ast.Module) -> int | None:
+    """The error status of a response a middleware returns from a function of its module:
+    an error status it passes (`return reject(400)`), else one the function writes."""
+    for node in nodes:
+        call = node.value if isinstance(node, ast.Return) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            continue
+        helper = _module_function(tree, call.func.id)
+        if helper is None:
+            continue
+        passed = next((code for arg in [*call.args, *(k.value for k in call.keywords)]
+                       if (code := _error_code(arg)) is not None), None)
+        if passed is not None:
+            return passed
+        written = answered_error(_outside_handlers(helper))
+        if written is not None:
+            return written[0]
+    return None
 
 
 def _https_redirect(nodes: Iterable[ast.AST]) -> int | None:
@@ -1923,7 +1985,7 @@ def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast
     if depth > 5:
         return None
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        origin = _origin(mods, path, tree, expr.value.id)
+        origin = _origin(mods, path, tree, expr.value.id, scope)
         loaded = mods.load(origin[0]) if origin and origin[1] is None else None
         if origin is None or loaded is None:
             return None
@@ -1937,7 +1999,7 @@ def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast
             continue
         if wanted(tree, stmt):
             return path, tree, body_scope, expr.id, stmt
-        origin = _origin(mods, path, tree, expr.id) if isinstance(
+        origin = mods.imported(path, stmt, expr.id) if isinstance(
             stmt, (ast.Import, ast.ImportFrom)) else None
         loaded = mods.load(origin[0]) if origin and origin[1] else None
         if origin and origin[1] and loaded:
@@ -1947,8 +2009,12 @@ def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast
     return None
 
 
-def _origin(mods: Modules, path: str, tree: ast.Module, name: str) -> tuple[str, str | None] | None:
-    stmt = binding(tree.body, name)
+def _origin(mods: Modules, path: str, tree: ast.Module, name: str,
+            scope: Scope | None = None) -> tuple[str, str | None] | None:
+    """Where an imported name comes from: the import binding it in `scope` (a factory that
+    imports its routers inside, to break an import cycle), else in the module."""
+    stmt = binding(scope.body, name) if scope is not None and scope is not tree else None
+    stmt = stmt or binding(tree.body, name)
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return mods.imported(path, stmt, name)
     return None

@@ -132,9 +132,11 @@ class StageEnv:
 def stage_env(dockerfile: Dockerfile, stage: Stage,
               build_args: Mapping[str, str | None] | None = None) -> StageEnv:
     """ENV and ARG defaults of a stage, and where each number is written; an ENV that
-    reads an ARG (`ENV PORT=${PORT}`) points at the ARG's digits. An ARG compose's
-    `build.args` sets has that value (`$NAME`, unresolved, when fixer cannot know it) and no
-    site in the Dockerfile: its default is not what the build uses."""
+    reads an ARG (`ENV PORT=${PORT}`) points at the ARG's digits. An `ARG PORT` with no
+    value takes the default of the `ARG PORT=8000` declared before the first FROM, and
+    points at its digits (Docker's global scope). An ARG compose's `build.args` sets has
+    that value (`$NAME`, unresolved, when fixer cannot know it) and no site in the
+    Dockerfile: its default is not what the build uses."""
     found = StageEnv({}, {})
     _read_stage(dockerfile, stage, build_args or {}, found)
     return found
@@ -166,19 +168,39 @@ def build_only(dockerfile: Dockerfile, stage: Stage, name: str) -> bool:
         for i in link.find("ARG") for a in i.value)
 
 
+def global_env(dockerfile: Dockerfile,
+               build_args: Mapping[str, str | None] | None = None) -> StageEnv:
+    """The defaults of the ARGs declared before the first FROM, and where each number is
+    written; one that compose's `build.args` sets has that value, and no site."""
+    found = StageEnv({}, {})
+    _read_instructions(dockerfile, dockerfile.global_args, build_args or {}, found)
+    return found
+
+
 def _read_stage(dockerfile: Dockerfile, stage: Stage, given: Mapping[str, str | None],
                 found: StageEnv) -> None:
     """Reads the stage's ENV and ARG lines into `found`, over what it holds already."""
+    _read_instructions(dockerfile, stage.instructions, given, found)
+
+
+def _read_instructions(dockerfile: Dockerfile, instructions: list[Instruction],
+                       given: Mapping[str, str | None], found: StageEnv) -> None:
     values, sites = found.values, found.sites
     text = dockerfile.file.text
-    for instruction in stage.instructions:
+    scope: StageEnv | None = None   # the global ARGs, read at the first ARG with no value
+    for instruction in instructions:
         if instruction.cmd not in ("ENV", "ARG"):
             continue
         if instruction.cmd == "ARG":
-            for name in (a.partition("=")[0] for a in instruction.value):
+            for name, sep, _value in (a.partition("=") for a in instruction.value):
                 if name in given:
                     sites.pop(name, None)
                     values[name] = given[name] or f"${name}"
+                elif not sep and name not in values and dockerfile.global_args:
+                    # `ARG PORT` takes the global `ARG PORT=8000`'s default; an ENV set
+                    # before it (in a stage it is built from) still wins, as in Docker
+                    scope = scope or global_env(dockerfile, given)
+                    _take(scope, name, found)
         for name, raw in _pairs(instruction):
             if instruction.cmd == "ARG" and name in given:
                 continue
@@ -197,6 +219,14 @@ def _read_stage(dockerfile: Dockerfile, stage: Stage, given: Mapping[str, str | 
             match = pattern.search(text, instruction.start, instruction.end)
             if match and match.group(1) == values[name]:
                 sites[name] = Site(dockerfile.path, match.start(1), match.end(1))
+
+
+def _take(scope: StageEnv, name: str, found: StageEnv) -> None:
+    """`name`'s value from `scope` into `found`, with the site it is written at."""
+    if name in scope.values:
+        found.values[name] = scope.values[name]
+        if name in scope.sites:
+            found.sites[name] = scope.sites[name]
 
 
 def _pairs(instruction: Instruction) -> list[tuple[str, str]]:

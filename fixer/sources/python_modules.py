@@ -64,11 +64,25 @@ class Modules:
             if source is None:
                 return None
             as_module = self.path_of(f"{source}.{alias.name}" if source else alias.name)
-            if as_module is not None:
-                return as_module, None
             owner = self.path_of(source) if source else None
+            if as_module is not None and not (owner and self._rebinds(owner, alias.name)):
+                return as_module, None
             return (owner, alias.name) if owner else None
         return None
+
+    def _rebinds(self, init: str, name: str) -> bool:
+        """The package's `__init__` binds `name` to something else than its submodule of
+        that name (`from .users import router as users`): `from package import users` then
+        gets that, as Python looks the name up in the package before its submodules."""
+        loaded = self.load(init) if init.endswith("__init__.py") else None
+        stmt = binding(loaded[1].body, name) if loaded is not None else None
+        if stmt is None:
+            return False
+        if isinstance(stmt, ast.ImportFrom):   # `from . import users` binds the submodule
+            package = posixpath.basename(posixpath.dirname(init))
+            module = stmt.module or ""
+            return bool(module) and (stmt.level > 0 or module.rsplit(".", 1)[-1] != package)
+        return not isinstance(stmt, ast.Import)
 
     def import_path(self, start: str, package: str, limit: int = 2_000) -> list[str]:
         """The files of the import root that importing `start` (as `package`) runs,

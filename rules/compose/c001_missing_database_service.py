@@ -163,6 +163,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
+from fixer.core.wording import names
 from fixer.core.config import DEFAULT_POSTGRES_IMAGE
 from fixer.core.envfile import interpolate
 from fixer.core.lazyre import lazy_compile
@@ -176,7 +177,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose_edit import Unfixable
 from fixer.sources.compose import ComposeDoc
 
-from . import depends_plan, pgservice
+from . import pgservice
 
 CODE = "C001"
 NAME = "missing-database-service"
@@ -207,7 +208,7 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
     for use in uses:
         by_variable.setdefault(use.variable, set()).add(use.service.name)
     said = [f"{variable} of {_named(sorted(users))}" for variable, users in by_variable.items()]
-    files = depends_plan.names([doc.path for doc in stack.docs], 3)   # each file Compose loads
+    files = names([doc.path for doc in stack.docs], 3)   # each file Compose loads
     message = (f"{' and '.join(said)} {'points' if len(said) == 1 else 'point'} at PostgreSQL "
                f"host `{host}`, which no service of {files} provides")
     base = Violation(message=message, path=first.path, line=first.line, service=first.service.name,
@@ -237,7 +238,7 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
     if plan.waits:   # not yet: another fix of the run gives the list's entry its healthcheck
         return plan.waits.on(base)
     waiting = list(dict.fromkeys(gate.owner for gate in plan.gates if gate.owner))
-    who = f"make {depends_plan.names(waiting, 3 if len(waiting) > 4 else None)} wait" \
+    who = f"make {names(waiting, 3 if len(waiting) > 4 else None)} wait" \
         if waiting else "wait"
     title = f"Add a `{host}` postgres service and {who} for it to be healthy" + \
         plan.c003_on_the_way

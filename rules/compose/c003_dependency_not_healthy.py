@@ -12,6 +12,18 @@ only healthcheck is the image's `HEALTHCHECK` while compose runs another command
 serves no app (`command: alembic upgrade head`, a celery worker built from the API's
 image): it probes a server that never starts there, so that service is never healthy;
 a list converted for another entry gives it `service_started`.
+Compose merges the `depends_on` entries of a stack's files by name, the last file's
+winning: an entry with no condition is no finding when another file of the stack writes
+the same entry with one (`db: {condition: service_started, restart: true}` in the
+override file over the base's `- db`), that file being a later one, or an earlier one
+whose condition is not `service_healthy`: that condition is the author's choice, and a gate
+written beside it would change nothing in the merged stack or overrule it. A list
+converted for another entry gives such an entry `service_started`. An entry may name a
+service that a file of the stack's top-level `include:` brings into the project
+(`include: [infra/compose.yaml]`): that service is judged as the included file defines it,
+from its own folder and `.env`, as Compose loads it; only the waiting file is edited. An
+included file fixer reads as part of a stack of more files (its folder's override file)
+is not judged, nor is a service the including stack's own files also define.
 
 ## Why is this bad?
 Compose starts the dependent service as soon as the dependency's container
@@ -153,6 +165,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from fixer import stackcheck
+from fixer.core.wording import names
 from fixer.core.edits import TextEdit
 from fixer.facts.health.cycles import health_cycle
 from fixer.facts.health.healthchecks import (
@@ -166,9 +179,11 @@ from fixer.model.depends import (
     HEALTHY,
     Dependency,
     conditions_refused,
+    decided_elsewhere,
     dependencies,
     entry_position,
     set_conditions,
+    target_of,
 )
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
@@ -197,16 +212,19 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if service.app is None:  # an image's service (prometheus, nginx): its author's wiring
             continue
         for dependency in dependencies(service):
-            target = service.stack.services.get(dependency.name)
-            if target is None or dependency.condition is not None:
-                continue  # an explicit condition is the author's choice
+            target = target_of(ws, service, dependency.name)
+            # an explicit condition is the author's choice, in this file or another of the
+            # stack (Compose merges the entries by name)
+            if target is None or dependency.condition is not None or \
+                    decided_elsewhere(service, dependency) is not None:
+                continue
             if has_healthcheck(target) and not borrowed_healthcheck(ws, target):
-                yield _report(ws, service, dependency,
+                yield _report(ws, service, dependency, target,
                               *stackcheck.can_pass_in(ws, target, dependency.doc))
 
 
-def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Verdict,
-            why: str) -> Violation:
+def _report(ws: Workspace, service: Service, dependency: Dependency, target: Service,
+            verdict: Verdict, why: str) -> Violation:
     doc = dependency.doc
     line, column = entry_position(dependency.doc, dependency.definition, dependency.node)
     # the finding as every outcome reports it, built once with the outcome's own fields
@@ -217,15 +235,15 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
                 f"{dependency.name} has a healthcheck",
         path=doc.path, line=line, column=column, service=service.name,
         subject=f"depends_on {dependency.name}",
-        causes=_healthchecks(service.stack.services[dependency.name]),
+        causes=_healthchecks(target),
     )
     if verdict is Verdict.BROKEN:
-        reason, follows = _broken(ws, service, dependency, why)
+        reason, follows = _broken(ws, target, service, dependency, why)
         return found(reason=reason, follows=follows)
-    elsewhere = healthcheck_elsewhere(service.stack.services[dependency.name], doc)
+    elsewhere = healthcheck_elsewhere(target, doc)
     if elsewhere is not None:
         return found(reason=elsewhere)
-    cycle = health_cycle(service, service.stack.services[dependency.name])
+    cycle = health_cycle(service, target)
     if cycle is not None:
         return found(reason=cycle)
     listed = depends_plan.plan(ws, service, doc, dependency.definition,
@@ -237,24 +255,23 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, verdict: Ve
     refused = conditions_refused(doc, dependency.definition, listed.conditions)
     if refused:
         return found(reason=refused)
-    title = f"Wait for {depends_plan.names(listed.healthy)} to be healthy"
+    title = f"Wait for {names(listed.healthy)} to be healthy"
     # this entry's own service first: when it stops at start-up, the hold names it
     relies_on = tuple(sorted(listed.healthy, key=lambda name: name != dependency.name))
     build = partial(_edits, doc, dependency.definition, listed.conditions)
     doubt = (why if verdict is Verdict.UNKNOWN else listed.doubt) or \
-        slow_first_probe(service.stack.services[dependency.name])
+        slow_first_probe(target)
     if doubt:
         return found(relies_on=relies_on, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
                      reason=doubt)
     return found(relies_on=relies_on, fix=Fix(title, Safety.SAFE, build))
 
 
-def _broken(ws: Workspace, service: Service, dependency: Dependency,
+def _broken(ws: Workspace, target: Service, service: Service, dependency: Dependency,
             why: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The reason of an entry whose healthcheck cannot pass, and the findings whose fixes
     repair it, when nothing else stands in its way: the gate follows them (the engine says
     so in the reason when this run makes them, `engine/gates.py`)."""
-    target = service.stack.services[dependency.name]
     repairs = stackcheck.repaired_by(ws, target, dependency.doc)
     return (f"{why}; waiting for it would keep {service.name} from starting",
             tuple((code, target.name) for code in repairs))

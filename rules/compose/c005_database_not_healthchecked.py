@@ -18,6 +18,14 @@ service every app awaits with
 later file are a deliberate choice and are
 left alone, and so is a service with `extends:`: the service it extends may carry the
 healthcheck, and fixer does not follow `extends:`.
+A database that a file of the app's stack brings in through the top-level `include:`
+(`include: [infra/compose.yaml]`) is judged as its own file defines it: the probe goes
+into that file, with the credentials of its environment as written there (`${VAR}` kept,
+so Compose fills it from the included file's own `.env`, as it does for the server), and
+the gate into the app's file. An entry with no condition counts as the condition another
+file of the stack writes for it (the override file's `db: {condition: service_started}`
+over the base's `- db`; Compose merges entries by name, the last file's winning): that
+entry is kept as it is, never gated, and does not wait for the probe.
 
 ## Why is this bad?
 Without a healthcheck, `depends_on` can only wait for the database's container to
@@ -157,6 +165,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 
+from fixer.core.wording import names
 from fixer.core.edits import TextEdit
 from fixer.facts.database.probes import DbProbe
 from fixer.facts.database.unchecked import (
@@ -173,6 +182,7 @@ from fixer.model.depends import (
     HEALTHY,
     Dependency,
     conditions_refused,
+    decided_elsewhere,
     entry_line,
     set_conditions,
 )
@@ -254,7 +264,7 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     # the consumers a comment on their entry told not to wait are not named as waiting
     opted_out = {owner.name for owner, d in target.dependents if owner.name in target.apps
                  and commented(ws, "C005", d.doc.path, _line(d))}
-    apps = depends_plan.names(sorted(set(target.apps) - opted_out) or sorted(target.apps))
+    apps = names(sorted(set(target.apps) - opted_out) or sorted(target.apps))
     # an image merged from an `x-` anchor: the line of the service, not of the anchor
     where = definition_in(db, doc) if image.aliased else image
     base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, so {apps} cannot "
@@ -266,7 +276,7 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if refused is not None:
         return replace(base, reason=refused)
     if not target.waiting:   # the author's `condition: service_started`, kept
-        conditions = sorted({d.condition or "" for owner, d in target.dependents
+        conditions = sorted({_chosen(owner, d) for owner, d in target.dependents
                              if owner.name in target.apps})
         written = f"`condition: {conditions[0]}`" if len(conditions) == 1 else \
             "conditions other than `service_healthy`"
@@ -279,11 +289,11 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
         return exc.wait.on(base)
     except Unfixable as exc:
         return replace(base, reason=str(exc))
-    title = "Add " + depends_plan.names([f"a `{p.tool}` healthcheck to {n}"
+    title = "Add " + names([f"a `{p.tool}` healthcheck to {n}"
                                          for n, p in plan.checked.items()])
     if plan.gated:
         them = "them" if len(plan.checked) > 1 else "it"
-        title += f" and make {depends_plan.names(sorted(plan.gated))} wait for {them} to be healthy"
+        title += f" and make {names(sorted(plan.gated))} wait for {them} to be healthy"
     title += depends_plan.c003_on_the_way(sorted(plan.c003_owners), sorted(plan.c003_gated))
     build = partial(_edits, tuple(plan.steps))
     base = replace(base, relies_on=tuple(sorted(plan.healthy)))
@@ -295,6 +305,12 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _chosen(owner: Service, dependency: Dependency) -> str:
+    """The condition the author chose for the entry: its own, or another file's that Compose
+    merges over it (`decided_elsewhere`)."""
+    return (decided_elsewhere(owner, dependency) or dependency).condition or ""
 
 
 def _probe_refused(target: Unchecked) -> str | None:
@@ -318,10 +334,10 @@ def _entries_to_gate(target: Unchecked) -> tuple[Location, ...]:
     out: the entries the fix would gate (an app's, or a job's an app awaits, with no
     condition); where none waits for a healthcheck, the entries whose conditions it keeps
     (as a list another fix converted writes one it was asked not to gate)."""
-    entries = [d for owner, d in target.dependents if owner.name in target.apps]
+    entries = [(owner, d) for owner, d in target.dependents if owner.name in target.apps]
     if target.waiting:
-        entries = [d for d in entries if d.condition is None]
-    return tuple(Location(d.doc.path, _line(d)) for d in entries)
+        entries = [(owner, d) for owner, d in entries if not _chosen(owner, d)]
+    return tuple(Location(d.doc.path, _line(d)) for _owner, d in entries)
 
 
 def _line(dependency: Dependency) -> int:
@@ -350,7 +366,8 @@ def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked],
     plan = Plan()
     _add_healthcheck(plan, target)
     for owner, dependency in target.dependents:
-        if dependency.condition is not None:  # an explicit condition is the author's choice
+        # an explicit condition is the author's choice, in this file or another of the stack
+        if _chosen(owner, dependency):
             continue
         gate = owner.name in target.apps
         if gate and depends_plan.no_wait_asked(ws, dependency.doc, _line(dependency)):

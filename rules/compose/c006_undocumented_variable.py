@@ -120,6 +120,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 
+from fixer.core.wording import names
 from fixer.core.derived import Memo
 from fixer.core.edits import CreateFile, Edit, TextEdit
 from fixer.core.envfile import Reference, parse_env, references
@@ -142,7 +143,6 @@ from fixer.sources.compose import (
     scalar,
 )
 
-from . import depends_plan
 
 CODE = "C006"
 NAME = "undocumented-variable"
@@ -714,13 +714,13 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     loaded = {path for each in ws.stacks for path in _loaded(each)}
     templates = _env_file_templates(own, loaded, posixpath.join(stack.folder, ".env"))
     if own and len(templates) == len(own):
-        return None, (f"the stack's variables are documented in {depends_plan.names(own)}, "
+        return None, (f"the stack's variables are documented in {names(own)}, "
                       "the templates of the env_files its services load; Compose reads "
                       f"`${{VAR}}` from {posixpath.join(stack.folder, '.env')}: which example "
                       "documents it is for a person to choose")
     own = [p for p in own if p not in templates]
     if not own and len(readable) > 1:
-        firsts = depends_plan.names([paths[0] for paths in readable.values()])
+        firsts = names([paths[0] for paths in readable.values()])
         return None, (f"the stack's variables are documented in {firsts}: which one to extend "
                       "is for a person to choose")
     given = {posixpath.dirname(p) for p in env_files(ws)}

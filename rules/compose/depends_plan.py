@@ -14,7 +14,9 @@ entry right, and waits while one of them cannot be decided yet:
   rule will give it one, when its healthcheck calls the owner or a service that starts
   only after it (a gate there is a cycle), when it is no service of the stack (C002), for
   every entry of an image's service (a proxy or prometheus: C003 leaves its wiring to its
-  author), where the user turned C003 off (not run, `per-service-ignores`, or a `# fixer:
+  author), when another file of the stack writes the entry with a condition that is the
+  author's choice for it (Compose merges entries by name: `decided_elsewhere`), where the
+  user turned C003 off (not run, `per-service-ignores`, or a `# fixer:
   ignore[C003]` comment on the entry's line): gating it would be C003's change, and for a
   database C005 would probe whose entry has a `# fixer: ignore[C005]` comment (its owner is
   not to wait for it);
@@ -53,7 +55,14 @@ from fixer.facts.health.healthchecks import (
     slow_first_probe,
 )
 from fixer.model.appservice import is_app_service
-from fixer.model.depends import HEALTHY, STARTED, entry_line
+from fixer.model.depends import (
+    HEALTHY,
+    STARTED,
+    decided_elsewhere,
+    dependencies,
+    entry_line,
+    target_of,
+)
 from fixer.model.optout import commented, turned_off
 from fixer.model.rule import Violation
 from fixer.model.services import Service
@@ -144,7 +153,8 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
     for_c003: list[str] = []
     for name, line in listed:
         entry = _Entry(wanted[name]) if name in wanted else \
-            _judge(ws, owner, name, probes, doc, line)
+            _judge(ws, owner, name, probes, doc, line) if not _decided(owner, doc, name) else \
+            _Entry(STARTED)   # another file's condition wins: the same, merged
         conditions[name] = entry.condition or STARTED  # what a fix that does not wait writes
         if entry.refused is not None:
             refused = refused or entry.refused
@@ -160,10 +170,18 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
     return ListPlan(conditions, Wait.joined(waits), refused, doubt, tuple(probed), tuple(for_c003))
 
 
+def _decided(owner: Service, doc: ComposeDoc, name: str) -> bool:
+    """Another file of the stack writes the entry `name` of `doc`'s list with a condition
+    that is the author's choice for it (`decided_elsewhere`): the list written out keeps
+    what the short form meant, as C003 and C005 leave the entry."""
+    return any(d.name == name and d.doc is doc and decided_elsewhere(owner, d) is not None
+               for d in dependencies(owner))
+
+
 def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeDoc,
            line: int) -> _Entry:
     """The condition of an entry the fix does not ask for, written in `doc` at `line`."""
-    target = owner.stack.services.get(name)
+    target = target_of(ws, owner, name)
     if target is None or owner.app is None:
         return _Entry(STARTED)
     state = health(target)

@@ -66,11 +66,10 @@ to a non-root `USER`; but below the last line that sets up where packages come f
 that the install goes through the mirror or proxy the build needs. Debian
 `--no-install-recommends` with the apt lists removed, Alpine `apk add --no-cache`. The
 package is not version-pinned: pinning a Debian package version breaks the build when
-the base moves on. Where the repository runs
-hadolint (a `.hadolint.yaml`, a pre-commit hook or CI step that names it or
-Super-Linter/MegaLinter, a `# hadolint` comment in a Dockerfile), the new layer carries
-`# hadolint ignore=DL3008` (DL3018 on Alpine), so that its lint job passes, unless its
-configuration ignores that rule already (`ignored: [DL3008]`); elsewhere no pragma.
+the base moves on. The new layer carries
+`# hadolint ignore=DL3008` (DL3018 on Alpine), so that the fixed Dockerfile has no hadolint
+finding its original did not have, unless the repository's hadolint configuration ignores
+that rule already (`ignored: [DL3008]`).
 Nothing is installed where compose's build args pick the base image (`PYTHON_IMAGE:
 python:3.12-alpine` over the Dockerfile's `ARG PYTHON_IMAGE=python:3.12-slim`), or a build
 script sets the argument the base reads (a CI matrix's `build-args: PYTHON_IMAGE=...`,

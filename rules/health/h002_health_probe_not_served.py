@@ -218,6 +218,11 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     if shadow is not None:   # a route added after it would never answer the probe
         return replace(base, reason=f"its route `{shadow.path}` answers {site.path} first: "
                                     "probe a path the app serves")
+    mounted = routes.mounted_over(site.path)
+    if mounted is not None:   # Starlette matches in order: the mounted app answers first
+        return replace(base, reason=f"its mount at `{mounted}` answers {site.path} before a "
+                                    "route added to the app: add the route to the mounted "
+                                    "app, or probe a path the app serves")
     if site.path.rstrip("/") in BUILTIN_PAGES:   # the app turned that page off
         return replace(base, reason=f"{site.path} is FastAPI's own page, which the app turns "
                                     "off; a route answering {\"status\": \"ok\"} there is no "

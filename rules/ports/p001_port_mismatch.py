@@ -9,7 +9,9 @@ else
 script, the one its `if __name__ == "__main__":` block makes, and none is read when the port
 comes in `**kwargs`). A variable the command reads (`--port $PORT`) is read from the
 container's environment: the image's `ENV` (of the stages it is built from too; `ENV
-PORT=${PORT}` carries an `ARG`'s value), compose's `environment` and `env_file`. An `ARG`
+PORT=${PORT}` carries an `ARG`'s value, and an `ARG PORT` with no value takes the default
+of the global `ARG PORT=8000` declared before the first FROM, unless compose's
+`build.args` sets it), compose's `environment` and `env_file`. An `ARG`
 alone is gone at run time, and Docker substitutes no variable in CMD, ENTRYPOINT or
 HEALTHCHECK: the port is unknown, and no fix rewrites the `ARG`. Claims are `ports` targets,
 `expose`, local healthcheck URLs, traefik `loadbalancer.server.port` labels, nginx-proxy's
@@ -32,9 +34,12 @@ one `ports`/`expose` target is the listen port, the other targets are other list
 --port 8001 & exec nginx`) whose configuration in the build context listens on the
 compose port (`listen 8000;`): that port is nginx's. A range that does not hold it makes
 the finding display-only:
-which of the ports is the app's is the author's call. The `ports` and `expose` of a
-service with `network_mode: host` claim nothing: Docker ignores them, and the app is reached
-on the host's port it listens on.
+which of the ports is the app's is the author's call. So does a service whose `ports` and
+`expose` map only ranges (no single target), none of them holding the listen port
+(`8000-8001:8000-8001` for an app on 8002): what they publish reaches no listener; a
+`/udp` range, or one that holds a second listener's port, is another listener's. The
+`ports` and `expose` of a service with `network_mode: host` claim nothing: Docker ignores
+them, and the app is reached on the host's port it listens on.
 So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
 Where compose also names a published image beside `build:` (`image: ghcr.io/acme/api:1.4`,
 not with `pull_policy: build`), a deployment may run the image as released: with no peer
@@ -99,7 +104,8 @@ nginx files), byte for byte; published host ports stay as they are. A URL in a C
 config's inline `content:` is read but never rewritten: a move that needs it is
 display-only. When the other
 port stays, the app moves to it: the CMD/ENTRYPOINT port (or the `ENV`/`ARG`, compose
-`environment` value or `${PORT:-N}` default it reads), `EXPOSE`, `HEALTHCHECK` URLs (a
+`environment` value or `${PORT:-N}` default it reads; a global `ARG`'s default where the
+stage takes it with `ARG PORT`), `EXPOSE`, `HEALTHCHECK` URLs (a
 server on its default port gets a `--port`/`--bind` flag), and the references that
 called the old port move with it.
 
@@ -203,7 +209,10 @@ that image as well. Display-only too when the app side
 is a Dockerfile that other services build and the edit would be wrong for one of them:
 a service that runs the same CMD (it moves too) but is called on another port, or a
 service with its own compose `command:` or `environment` that listens on the port the
-app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). Display-only as well
+app leaves (the image's CMD, `EXPOSE` and `HEALTHCHECK` are its too). Display-only too
+when the port is the default of a global `ARG` (before the first FROM) that a FROM line
+or another stage reads as well (a `docs` stage's own `ARG PORT`, a `dev` stage built
+FROM the app's): the rewritten default would change that image too. Display-only as well
 when a `-f` overlay (a compose file loaded after the base, not Compose's own override file)
 sets the service's `command`, `entrypoint` or `build` (or its `environment`/`env_file`
 when the port is read from a variable): fixer judges the stack with the overlay merged,
@@ -214,8 +223,9 @@ out; and one whose app would move while that override sets its `command`, `entry
 a `build` of another context, Dockerfile or stage (a dev `command` on the image's own
 port; build args alone are none): the move would edit the command the
 merged stack runs, and the base file alone would keep the old port. An edit of the
-service's own compose lines is never held back. `/udp` entries, port ranges and
-interpolations that the stack's `.env` leaves without a value are not judged.
+service's own compose lines is never held back. `/udp` entries and interpolations that
+the stack's `.env` leaves without a value are not judged, nor are port ranges beyond what
+is said above.
 Display-only as well when the app would move and its server is started by a `#!` shell
 script that the CMD or compose `command:` runs (`CMD ["/start.sh"]`, its last line `exec
 uvicorn main:app --port 8080`): fixer reads the port there but edits no shell script, and
@@ -243,7 +253,13 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import names
 from fixer.core.numbers import number
 from fixer.facts.image.builttags import built_images, is_workflow, script_texts, workflow_jobs
-from fixer.facts.ports.claims import ContainerPort, heard, own_ports, target_ranges
+from fixer.facts.ports.claims import (
+    ContainerPort,
+    PortRange,
+    heard,
+    own_ports,
+    target_ranges,
+)
 from fixer.facts.ports.deployments import deployment_port, deployment_ports
 from fixer.facts.ports.deploysignals import deployment_of, other_marks
 from fixer.facts.ports.dockerrun import docker_runs, run_image
@@ -370,8 +386,9 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
     # a port the image EXPOSEs beside the listen port is a second listener's (a metrics
     # server on 9100): a caller of it calls that, not the app on the wrong port
     other = second_listeners(service.app, listen) | nginx_beside_listens(ws, service)
-    ranges = target_ranges(service)
-    if any(listen in span for span, _raw in ranges):   # the app's port is a target: the
+    ranges = [] if service.scalar("network_mode") == "host" else \
+        [r for r in target_ranges(service) if r.path not in run.left_out]
+    if any(listen in r.span for r in ranges):   # the app's port is a target: the
         other |= {p.effective for p in ports   # other targets are other listeners'
                   if p.kind in DIRECT and p.effective is not None}
     # what the run judges, and so what a fix may move: in a run of `-f` overlays, theirs
@@ -380,7 +397,7 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
     wrong = [p for p in judged if p.effective != listen and p.effective not in other
              and not p.replaced]
     if not wrong:
-        return None
+        return _range_only(ws, service, run, claims, ranges, other)
     first = wrong[0]
     claimed = sorted({p.effective for p in wrong if p.effective is not None})
     where = ", ".join(sorted({p.kind for p in wrong}))
@@ -449,14 +466,41 @@ def _extended_doubt(ws: Workspace, service: BuiltService) -> str | None:
             "which fixer does not read")
 
 
-def _unjudged_range(ranges: list[tuple[range, str]]) -> str | None:
+def _unjudged_range(ranges: list[PortRange]) -> str | None:
     """Why no side is chosen: compose also maps a range of container ports that does not
     hold the listen port (`8000-8001:8000-8001`), which may be the app's as much as the
     single port that differs."""
     if not ranges:
         return None
-    return f"compose also maps the container port range `{ranges[0][1]}`, which fixer does " \
+    return f"compose also maps the container port range `{ranges[0].raw}`, which fixer does " \
         "not judge"
+
+
+def _range_only(ws: Workspace, service: BuiltService, run: _Run, claims: list[ContainerPort],
+                ranges: list[PortRange], other: set[int]) -> Violation | None:
+    """The finding, display-only, when compose maps the service's container ports only as
+    ranges (`8000-8001:8000-8001`, no single `ports`/`expose` target) and none holds the
+    listen port: what they publish reaches no listener, and which of their ports is the
+    app's is the author's call. A range that holds a second listener's port (a port the
+    image EXPOSEs beside the app's) or a `/udp` one is another listener's."""
+    listen = run.listen.port
+    if listen is None or any(p.kind in DIRECT and not p.udp for p in claims) or \
+            any(listen in r.span for r in ranges):
+        return None
+    unheld = [r for r in ranges if not r.udp and other.isdisjoint(r.span)
+              and (run.judged is None or r.path in run.judged)]
+    if not unheld:
+        return None
+    first = unheld[0]
+    spans = "/".join(dict.fromkeys(f"{r.span.start}-{r.span.stop - 1}" for r in unheld))
+    kinds = ", ".join(sorted({r.kind for r in unheld}))
+    message = (f"{service.name}: compose expects container port {spans} ({kinds}) but the "
+               f"app listens on {listen} ({run.listen.origin}){run.named}")
+    reason = (f"compose maps only the container port range `{first.raw}`, which does not hold "
+              f"the listen port {listen}: which of its ports is the app's is the author's call")
+    causes = (*_causes(ws, service, claims), *(Location(r.path, r.line) for r in unheld))
+    return Violation(message, first.path, first.line, first.column, service.name, "port",
+                     None, reason, causes=tuple(dict.fromkeys(causes)))
 
 
 # What decides the port the app listens on: a `-f` overlay that sets one of these makes the

@@ -331,14 +331,50 @@ def _other_target(service: BuiltService, move: PortMove) -> str | None:
     built FROM too (`worker`), whose image would change with it."""
     app = service.app
     for span in move.spans():
-        holder = stage_at(app.dockerfile, span.start) if span.path == app.dockerfile.path \
-            else None
-        other = heir_beside(app.dockerfile, holder, app.stage) if holder is not None else None
-        if holder is not None and other is not None:
+        if span.path != app.dockerfile.path:
+            continue
+        holder = stage_at(app.dockerfile, span.start)
+        if holder is None:   # a global ARG's default, before the first FROM
+            found = _global_reader(app.dockerfile, span, app.stage)
+            if found is not None:
+                return found
+            continue
+        other = heir_beside(app.dockerfile, holder, app.stage)
+        if other is not None:
             return (f"the port is written in stage `{holder.name or holder.index}` of "
                     f"{app.dockerfile.path}, which stage `{other.name or other.index}` is "
                     "also built FROM: the edit would change that image too")
     return None
+
+
+def _global_reader(dockerfile: Dockerfile, span: Site, final: Stage) -> str | None:
+    """Why rewriting the default of a global ARG (`ARG PORT=8000` before the first FROM)
+    is wrong for another image: a FROM line reads it (the base image would change), or a
+    stage outside the final stage's chain takes it with an `ARG PORT` of its own, or is
+    built FROM a stage that does (`FROM base AS worker`)."""
+    declared = next((i for i in dockerfile.global_args if i.start <= span.start <= i.end), None)
+    if declared is None:
+        return None
+    names = {a.partition("=")[0] for a in declared.value}
+    where = f"the port is written in the global `{dockerfile.text_of(declared)}` of " \
+        f"{dockerfile.path}"
+    for stage in dockerfile.stages:
+        base = stage.instructions[0]
+        if any(re.search(rf"\$\{{?{re.escape(n)}\b", dockerfile.text_of(base)) for n in names):
+            return f"{where}, which the FROM line of stage `{stage.name or stage.index}` reads"
+    mine = chain(dockerfile, final)
+    for stage in dockerfile.stages:
+        if stage not in mine and any(_takes_global(link, names)
+                                     for link in chain(dockerfile, stage)):
+            return (f"{where}, which stage `{stage.name or stage.index}` also reads: the "
+                    "edit would change that image too")
+    return None
+
+
+def _takes_global(stage: Stage, names: set[str]) -> bool:
+    """Whether the stage declares one of `names` with no value (`ARG PORT`), which takes
+    the global ARG's default."""
+    return any("=" not in a and a in names for i in stage.find("ARG") for a in i.value)
 
 
 def _stage_mentions(dockerfile: Dockerfile, stage: Stage, old: int | None) -> list[Site]:

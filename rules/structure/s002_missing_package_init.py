@@ -26,12 +26,23 @@ notification_service/app/main.py
 ## Fix safety
 Safe: an empty `__init__.py` makes the namespace package a regular package with
 the same contents; nothing that imported before stops importing. Display-only when the
-code imports a module of the package that the folder does not hold (`acme.billing`
-beside `acme/main.py`, in an import statement or as the name given to
-`importlib.import_module` or `__import__`): another folder shares the namespace, and an
-`__init__.py` would hide it. The reason names that folder when it is the repository's and
-the container has it on PYTHONPATH (`COPY libs/core /opt/core`, `ENV PYTHONPATH=/opt/core`);
-else an installed distribution may be the one.
+package is a namespace spread over several folders, which an `__init__.py` would make
+this folder alone:
+- the code names a module of the package that the folder does not hold (`acme.billing`
+  beside `acme/main.py`): in an import statement, as the name given to
+  `importlib.import_module` or `__import__`, or as the literal prefix of a name built at run
+  time (`import_module(f"acme.plugins.{name}")`, `"acme.plugins." + name`,
+  `"acme.plugins.%s" % name`, `"acme.plugins.{}".format(name)`, also through a name
+  assigned first), and below a subfolder without `__init__.py` too (`acme.plugins.billing`
+  beside only `acme/plugins/core.py`). A name built at run time of a module the folder
+  holds (`f"acme.routers.{name}"` beside `acme/routers/`) keeps the fix safe;
+- the image puts another folder of the repository named like the package on the import
+  path: right below a PYTHONPATH entry (`ENV PYTHONPATH=/code:/code/extensions` in the
+  Dockerfile, or compose's `environment`, with `extensions/acme/`), at the import root, or
+  copied into a site-packages folder.
+
+The reason names the folder that shares the namespace when fixer sees it, and where the
+container has it; else an installed distribution may be the one.
 """
 
 from __future__ import annotations
@@ -49,7 +60,15 @@ from fixer.model.image_paths import locate, workdir
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
-from fixer.sources.python_modules import imported_in_text
+
+from .namespace_portions import (
+    NamedModule,
+    Portion,
+    missing_depth,
+    modules_named,
+    portions_on_path,
+    shares,
+)
 
 CODE = "S002"
 NAME = "missing-package-init"
@@ -74,7 +93,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                     "from it as a namespace package (Python 3 allows it; a regular package "
                     "is the norm)",
             path=found.path, line=1, service=service.name, subject=marker)
-        elsewhere = _shared_namespace(ws, service, found.root, folder, found.package)
+        elsewhere = _shared_namespace(ws, service, found, folder)
         if elsewhere is not None:
             yield replace(report, reason=elsewhere)
             continue
@@ -82,48 +101,70 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                                       partial(_created, marker)))
 
 
-_SCAN_LIMIT = 500   # Python files read for imports of the package's submodules
+_SCAN_LIMIT = 500   # Python files read for the modules of the package they name
 
 
-def _shared_namespace(ws: Workspace, service: BuiltService, root: str, folder: str,
-                      package: str) -> str | None:
-    """Why the namespace package is meant: the code imports a module of it that the folder
-    does not hold (`acme.billing` beside `acme/main.py`), which another folder sharing the
-    namespace provides: one of the repository's that the container has on PYTHONPATH, named
-    when fixer sees it, else maybe an installed distribution. An `__init__.py` would make
-    `acme` this folder alone, and that import would fail."""
+def _shared_namespace(ws: Workspace, service: BuiltService, found: appmodule.AppModule,
+                      folder: str) -> str | None:
+    """Why the namespace package is meant, or None. The code names a module of it that the
+    folder does not hold (`acme.billing` beside `acme/main.py`, also the literal prefix of
+    `import_module(f"acme.plugins.{name}")`), which another folder sharing the namespace
+    provides; or the image puts another folder named like the package on the import path
+    (`extensions/acme/`, with `ENV PYTHONPATH=/code:/code/extensions`). An `__init__.py`
+    would make `acme` this folder alone, and the other's modules would stop importing."""
+    package = found.package
+    portions = portions_on_path(ws, service, folder, package)
+    named = _module_not_held(ws, found.root, folder, package)
+    if named is None and not portions:
+        return None
+    if named is None:
+        return f"{shares(portions[0], package)}, and an `__init__.py` in {folder}/ would hide it"
+    path, module, missing = named
+    below = module.parts[package.count(".") + 1:]
+    holders = [p for p in portions if missing_depth(ws, p.folder, below) is None]
+    sharer = _sharer(ws, service, folder, package, module.parts) or \
+        next((shares(p, package) for p in holders + portions), None) or \
+        f"an installed distribution may share the `{package}` namespace"
+    what = f"`{missing}.…` (a name built at run time)" if module.built else f"`{missing}`"
+    return (f"{path} imports {what}, which {folder}/ does not hold: {sharer}, and an "
+            "`__init__.py` would hide it")
+
+
+def _module_not_held(ws: Workspace, root: str, folder: str,
+                     package: str) -> tuple[str, NamedModule, str] | None:
+    """The first module of the package a file of the import root names that the folder
+    does not hold: the file, the module, and its name down to the part the folder lacks
+    (`acme.common` of `acme.common.db` when there is no acme/common/)."""
     files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
+    depth = package.count(".") + 1
     for path in files[:_SCAN_LIMIT]:
         file = ws.read(path)
-        for parts in _submodules_imported(file.text, package) if file is not None else ():
-            sub = parts[1]
-            if not (ws.tree.exists(posixpath.join(folder, sub + ".py"))
-                    or tree_index.is_folder(ws.tree, posixpath.join(folder, sub))):
-                sharer = _sharer(ws, service, folder, parts) or \
-                    f"an installed distribution may share the `{package}` namespace"
-                return (f"{path} imports `{package}.{sub}`, which {folder}/ does not hold: "
-                        f"{sharer}, and an `__init__.py` would hide it")
+        for module in modules_named(file.text, package) if file is not None else ():
+            lacking = missing_depth(ws, folder, module.parts[depth:])
+            if lacking is not None:
+                return path, module, ".".join(module.parts[:depth + lacking])
     return None
 
 
-def _sharer(ws: Workspace, service: BuiltService, folder: str,
+def _sharer(ws: Workspace, service: BuiltService, folder: str, package: str,
             parts: list[str]) -> str | None:
     """The repository's folder that shares the namespace: one holding the module the import
     names (`app.common.db`, its longest part found first) where a PYTHONPATH entry of the
     container puts it (`libs/core/app`, copied to /opt/core, with `ENV
     PYTHONPATH=/opt/core`)."""
     cwd = workdir(service)
+    below_package = package.count(".")   # the folders from the package's to its top one
     for entry in appmodule.python_path(ws, service):
         on_path = posixpath.normpath(posixpath.join(cwd, entry))
-        for depth in range(len(parts), 1, -1):
+        for depth in range(len(parts), below_package + 1, -1):
             module = "/".join(parts[:depth])
             for relative in (module + ".py", module + "/__init__.py"):
-                found = locate(ws.tree, service, on_path, relative)
-                shared = _up(found, relative.count("/")) if found is not None else folder
+                located = locate(ws.tree, service, on_path, relative)
+                shared = _up(located, relative.count("/") - below_package) \
+                    if located is not None else folder
                 if shared != folder:
-                    return (f"the repository's {shared}/ shares the `{parts[0]}` namespace "
-                            f"(the container has it at {posixpath.join(on_path, parts[0])}/, "
-                            "on PYTHONPATH)")
+                    in_image = posixpath.join(on_path, *package.split("."))
+                    return shares(Portion(shared, in_image, True), package)
     return None
 
 
@@ -131,15 +172,6 @@ def _up(path: str, levels: int) -> str:
     for _ in range(levels):
         path = posixpath.dirname(path)
     return path
-
-
-def _submodules_imported(text: str, package: str) -> list[list[str]]:
-    """The modules the text imports from the package, as dotted parts, as written: `from
-    acme.billing import x`, `import acme.billing`, and each name of `from acme import
-    billing, auth`, in parentheses over several lines too;
-    `importlib.import_module("acme.billing")`."""
-    return [parts for dotted, _at in imported_in_text(text)
-            if (parts := dotted.split("."))[0] == package and len(parts) > 1]
 
 
 def _created(marker: str) -> list[Edit]:

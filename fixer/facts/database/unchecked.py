@@ -1,7 +1,9 @@
 """Database and broker services with no healthcheck that app services depend on: the
 services C005 reports, and gives their image's own probe when an app would wait for it. An
-app whose entry names another condition (`service_started`) chose not to wait: for it
-alone, a probe would change nothing.
+app whose entry names another condition (`service_started`), or whose entry another file
+of the stack writes with one, chose not to wait: for it alone, a probe would change nothing.
+A database of a file that another stack brings in with `include:` counts that stack's
+services among its dependents.
 
 C005 fixes them; the `depends_on` planner (`fixer_rules.compose.depends_plan`) asks whether a service
 will get its probe, so that a short list naming it waits for that fix instead of pinning
@@ -21,7 +23,14 @@ from fixer.core.lazyre import lazy_compile
 from fixer.facts.database.probes import DbProbe, probe
 from fixer.facts.health.healthchecks import Health, compose_health, healthcheck_fragment
 from fixer.model.appservice import COMPLETED, is_app_service
-from fixer.model.depends import HEALTHY, Dependency, dependencies
+from fixer.model.depends import (
+    HEALTHY,
+    Dependency,
+    decided_elsewhere,
+    dependencies,
+    including_stacks,
+    target_of,
+)
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
@@ -73,13 +82,21 @@ def _find(ws: Workspace, stack: Stack) -> dict[str, Unchecked]:
         known = probe(ws, service)
         if known is not None:
             found[name] = Unchecked(service, known, state is Health.PARTIAL)
+    if found:
+        for owners in [stack, *including_stacks(ws, stack)]:  # `include:` brings them there
+            _add_dependents(ws, owners, found)
+    return found
+
+
+def _add_dependents(ws: Workspace, stack: Stack, found: dict[str, Unchecked]) -> None:
+    """The entries of the stack's built services that name one of `found`."""
     jobs: frozenset[str] | None = None   # asked for only when a non-app service names one
     for owner in stack.services.values():
         if owner.app is None:
             continue
         for dependency in dependencies(owner):
             target = found.get(dependency.name)
-            if target is None:
+            if target is None or target_of(ws, owner, dependency.name) is not target.service:
                 continue
             target.dependents.append((owner, dependency))
             if not is_app_service(ws, owner):
@@ -87,9 +104,8 @@ def _find(ws: Workspace, stack: Stack) -> dict[str, Unchecked]:
                 if owner.name not in jobs:
                     continue
             target.apps.add(owner.name)
-            if _waits_for_health(dependency):
+            if _waits_for_health(owner, dependency):
                 target.waiting.add(owner.name)
-    return found
 
 
 def _awaited_by_apps(ws: Workspace, stack: Stack) -> frozenset[str]:
@@ -102,11 +118,13 @@ def _awaited_by_apps(ws: Workspace, stack: Stack) -> frozenset[str]:
                      if dependency.condition == COMPLETED)
 
 
-def _waits_for_health(dependency: Dependency) -> bool:
+def _waits_for_health(owner: Service, dependency: Dependency) -> bool:
     """The entry waits for the service's healthcheck once it has one: `service_healthy`, or
-    no condition, which C005 gates. Another explicit condition (`service_started`) is the
-    author's choice, kept: a healthcheck added for it would change no start-up order."""
-    return dependency.condition in (None, HEALTHY)
+    no condition, which C005 gates. Another explicit condition (`service_started`), here or
+    in another file of the stack (`decided_elsewhere`), is the author's choice, kept: a
+    healthcheck added for it would change no start-up order."""
+    return dependency.condition in (None, HEALTHY) and \
+        decided_elsewhere(owner, dependency) is None
 
 
 def will_probe(ws: Workspace, service: Service) -> Unchecked | None:

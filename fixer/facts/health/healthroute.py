@@ -279,6 +279,10 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
             if is_health(like_literal, _normalized(wanted)) else f"`{like_literal}`"
         doubt = (f"{why}, and its code names {shown}, which reads as a health route: "
                  "a second health route beside it is the author's call")
+    catch_all = unread_catch_all(ws, service.app.folder, theirs, found[1]) if found else None
+    if catch_all is not None and not doubt:
+        doubt = (f"{why}, and {catch_all[1]} declares the GET route `{catch_all[0]}`, which "
+                 f"answers {added} first unless a prefix fixer cannot see is in front of it")
     named = [r for r in found[1].unfollowed if "health" in r.lower()] if found else []
     if named:  # `from common.health import router`: it serves one, at a path fixer cannot see
         return HealthPlan(Source.UNREADABLE, None, f"the app includes the router {named[0]}, "
@@ -461,6 +465,28 @@ def health_like_literal(ws: Workspace, folder: str,
                    if _HEALTH_WORD.search(p.rstrip("/").rsplit("/", 1)[-1])
                    or _UNDER_HEALTH.search(p))
     return found[0] if found else None
+
+
+# a GET route whose whole path is one parameter (`@router.get("/{item_id}")`): it takes any
+# one-segment path, `/health` too, where nothing before it answers
+_CATCH_ALL_ROUTE = lazy_compile(r"""\.(?:get|api_route)\(\s*["'](/\{[^}/]+\})["']""")
+
+
+def unread_catch_all(ws: Workspace, folder: str, theirs: frozenset[str],
+                     routes: AppRoutes) -> tuple[str, str] | None:
+    """(path, file) of a catch-all GET route in the service's Python files (tests and
+    `theirs` left out) that fixer did not read as one of the app's routes: where some
+    routes cannot be read, one of them may answer a route added after it."""
+    read = {(module, text) for module, _line, _column, text in routes.read_literals}
+    prefix = folder + "/" if folder else ""
+    paths = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py")
+                   and not _TEST_FILE.search(p[len(prefix):]) and p not in theirs)
+    for path in paths[:_LITERAL_SCAN_LIMIT]:
+        file = ws.read(path)
+        for match in _CATCH_ALL_ROUTE.finditer(file.text if file is not None else ""):
+            if (path, match.group(1)) not in read:
+                return match.group(1), path
+    return None
 
 
 # `prefix="/health"`: the routes under it are `/health/live`, not `/health` itself

@@ -9,9 +9,9 @@ No install is offered on an image whose Debian release's package archive is gone
 `apt-get install` either, since that build already depends on an archive that is gone.
 
 A new layer is not version-pinned (a pinned Debian version breaks the build when the
-slim base moves on). Where the repository runs hadolint (`facts/image/hadolint.py`), it
-carries hadolint's ignore pragma for the pin rule: the fixed Dockerfile has no hadolint
-finding its original lacked. Elsewhere the pragma would be noise.
+slim base moves on). It carries hadolint's ignore pragma for the pin rule
+(`facts/image/hadolint.py`): the fixed Dockerfile has no hadolint finding its original
+lacked.
 """
 
 from __future__ import annotations
@@ -135,8 +135,12 @@ def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
     text = dockerfile.file.text
     newline = dockerfile.file.newline
     indent = _neighbour_indentation(dockerfile, at, following)
-    pragma = f"{indent}# hadolint ignore={UNPINNED_CODE[manager]}{newline}" \
-        if UNPINNED_CODE[manager] in hadolint else ""
+    ignored = [code for code in (UNPINNED_CODE[manager],) if code in hadolint]
+    previous = _previous(dockerfile, at)
+    if "DL3059" in hadolint and manager == "apk" and previous is not None and \
+            _single_command_run(dockerfile, previous):
+        ignored.append("DL3059")   # two one-command RUNs in a row: asked of the second
+    pragma = f"{indent}# hadolint ignore={','.join(ignored)}{newline}" if ignored else ""
     block = pragma + indent + new_layer(dockerfile, manager, tools)
     if at == len(text) and not text.endswith("\n"):
         return [TextEdit(dockerfile.path, at, at, newline + block)]
@@ -150,6 +154,12 @@ def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
         merge = pragma_edit(dockerfile, following, "DL3059")
         edits = _merge(edits, [merge] if merge is not None else [])
     return edits
+
+
+def _previous(dockerfile: Dockerfile, at: int) -> Instruction | None:
+    """The instruction that ends before `at`, where the new layer goes."""
+    before = [i for stage in dockerfile.stages for i in stage.instructions if i.end <= at]
+    return max(before, key=lambda i: i.start) if before else None
 
 
 def _neighbour_indentation(dockerfile: Dockerfile, at: int,

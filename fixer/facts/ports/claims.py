@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import yaml
 
@@ -100,20 +101,35 @@ def own_ports(service: Service) -> list[ContainerPort]:
     return [p for p in found if not _is_range(p)]
 
 
-def target_ranges(service: Service) -> list[tuple[range, str]]:
+class PortRange(NamedTuple):
+    """A range of container ports a `ports` or `expose` entry maps, and where it is
+    written."""
+
+    span: range
+    kind: str      # "ports" or "expose"
+    raw: str       # the entry as written: `8000-8001:8000-8001`
+    path: str
+    line: int
+    column: int
+    udp: bool
+
+
+def target_ranges(service: Service) -> list[PortRange]:
     """The container port ranges of the service's `ports` and `expose` entries
-    (`8000-8001:8000-8001`, `expose: ["8000-8003"]`), each with its text as written; one
-    written with a variable is left out (its bounds are the checkout's)."""
-    found: list[tuple[range, str]] = []
+    (`8000-8001:8000-8001`, `expose: ["8000-8003"]`); one written with a variable is left
+    out (its bounds are the checkout's)."""
+    found: list[PortRange] = []
     for key in ("ports", "expose"):
-        for _doc, value in service.all(key):
+        for doc, value in service.all(key):
             for item in elements(value):
                 raw = scalar(item) or ""
                 target = parse_short(raw).target if key == "ports" else body(raw)
                 low, dash, high = target.partition("-")
                 first, last = number(low), number(high)
                 if dash and "$" not in raw and first is not None and last is not None:
-                    found.append((range(first, last + 1), raw))
+                    udp = raw[len(body(raw)) + 1:].lower() == "udp"
+                    found.append(PortRange(range(first, last + 1), key, raw, doc.path,
+                                           doc.line(item.node), doc.column(item.node), udp))
     return found
 
 

@@ -1,0 +1,8 @@
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/prices")
+
+
+@router.get("")
+def listing():
+    return []
