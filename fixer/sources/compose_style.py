@@ -91,6 +91,7 @@ class Style:
     flow_tests: bool = True     # healthcheck `test` as a flow sequence
     blank_between: bool = False  # a blank line between two services
     flow_pad: str = ""          # inside the brackets of flow argv lists: `[ "CMD", ... ]`
+    key_quote: str = ""         # quote around mapping keys: a file that quotes every key
 
 
 def _plain(style: str | None) -> bool:
@@ -147,7 +148,7 @@ def _detect(doc: ComposeDoc) -> Style:
     return Style(
         newline=doc.file.newline, unit=unit, seq_offset=_most(offsets, unit),
         flow_quote=_most(_flow_quotes(nodes), '"'), value_quote=_most(_value_quotes(nodes), ""),
-        flow_pad=_most(_flow_pads(doc.file.text, nodes), ""),
+        flow_pad=_most(_flow_pads(doc.file.text, nodes), ""), key_quote=_key_quote(nodes),
         env_list=_env_list(doc), flow_tests=_flow_tests(doc),
         blank_between=_blank_between(doc),
     )
@@ -167,6 +168,14 @@ def _flow_argv_lists(nodes: list[Node]) -> Iterator[yaml.SequenceNode]:
             if key.value in _ARGV_KEYS and isinstance(value, yaml.SequenceNode) \
                     and value.flow_style and value.value:
                 yield value
+
+
+def _key_quote(nodes: list[Node]) -> str:
+    """The quote around every mapping key of the file (`"services":`), else none: keys
+    written plain anywhere are the file's habit."""
+    styles = {key.style or "" for node in nodes if isinstance(node, yaml.MappingNode)
+              for key, _value in node.value if isinstance(key, yaml.ScalarNode)}
+    return styles.pop() if len(styles) == 1 else ""
 
 
 def _flow_quotes(nodes: list[Node]) -> Counter[str]:
@@ -269,8 +278,8 @@ def scalar(value: str, quote: str = "", flow: bool = False) -> str:
     return value if plain_ok(value, flow) else quoted(value, '"')
 
 
-def key(name: str) -> str:
-    return scalar(name)
+def key(name: str, style: Style | None = None) -> str:
+    return scalar(name, style.key_quote if style is not None else "")
 
 
 # -- fragments -----------------------------------------------------------------------------
@@ -288,7 +297,8 @@ def flow(fragment: Fragment, style: Style, quote: str | None = None) -> str:
         return "[" + pad + ", ".join(scalar(i, items_quote, flow=True) for i in fragment.items) \
             + pad + "]"
     pairs = fragment.pairs
-    return "{" + ", ".join(f"{key(k)}: {flow(v, style, style.value_quote)}" for k, v in pairs) + "}"
+    return "{" + ", ".join(f"{key(k, style)}: {flow(v, style, style.value_quote)}"
+                           for k, v in pairs) + "}"
 
 
 def block(pairs: tuple[tuple[str, Fragment], ...], indent: int, style: Style) -> list[str]:
@@ -297,18 +307,18 @@ def block(pairs: tuple[tuple[str, Fragment], ...], indent: int, style: Style) ->
     pad = " " * indent
     for name, value in pairs:
         if isinstance(value, int):
-            lines.append(f"{pad}{key(name)}: {value}")
+            lines.append(f"{pad}{key(name, style)}: {value}")
         elif isinstance(value, str):
-            lines.append(f"{pad}{key(name)}: {scalar(value, style.value_quote)}")
+            lines.append(f"{pad}{key(name, style)}: {scalar(value, style.value_quote)}")
         elif isinstance(value, (Flow, FlowMap)):
-            lines.append(f"{pad}{key(name)}: {flow(value, style)}")
+            lines.append(f"{pad}{key(name, style)}: {flow(value, style)}")
         elif isinstance(value, Seq):
-            lines.append(f"{pad}{key(name)}:")
+            lines.append(f"{pad}{key(name, style)}:")
             dash = " " * (indent + style.seq_offset)
             quote = style.value_quote if value.quote is None else value.quote
             lines += [f"{dash}- {scalar(item, quote)}" for item in value.items]
         else:
-            lines.append(f"{pad}{key(name)}:")
+            lines.append(f"{pad}{key(name, style)}:")
             lines += block(value.pairs, indent + style.unit, style)
     return lines
 

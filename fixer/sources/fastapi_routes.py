@@ -254,13 +254,69 @@ class AppRoutes:
         return max(above or adders, key=lambda s: s.end_lineno or s.lineno)
 
 
+# what Starlette's convertors match (`{id:int}`): a segment of another kind is not routed
+_CONVERTORS = {"str": "[^/]+", "path": ".*", "int": "[0-9]+", "float": r"[0-9]+(?:\.[0-9]+)?",
+               "uuid": "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                       "[0-9a-fA-F]{12}"}
+# the annotations of a path parameter that no word like `health` passes: the route matches,
+# and FastAPI answers 422
+_TYPED = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "decimal.Decimal"})
+
+
 def _pattern(route: str) -> re.Pattern[str]:
     """What a route path matches, as Starlette reads it: `{name}` one segment, `{name:path}`
-    the rest."""
+    the rest, `{name:int}` digits; each parameter a group of its name where it is one."""
     parts = re.split(r"(\{[^}]*\})", route)
-    return re.compile("".join(
-        (".*" if part.endswith(":path}") else "[^/]+") if part.startswith("{") else re.escape(part)
-        for part in parts))
+    seen: set[str] = set()
+    out = []
+    for part in parts:
+        if not part.startswith("{"):
+            out.append(re.escape(part))
+            continue
+        name, _, kind = part[1:-1].partition(":")
+        matched = _CONVERTORS.get(kind or "str", "[^/]+")
+        named = name.isidentifier() and name not in seen
+        seen.add(name)
+        out.append(f"(?P<{name}>{matched})" if named else f"(?:{matched})")
+    return re.compile("".join(out))
+
+
+def typed_rejection(route: Route, path: str) -> str | None:
+    """Why the route's handler answers a GET of `path` with 422: a path parameter annotated
+    `int` (or `float`, `UUID`, ...) whose segment of `path` is a word (`/{item_id}` and
+    `item_id: int` against `/health`)."""
+    match = _pattern(route.path).fullmatch(path)
+    if match is None or route.function is None:
+        return None
+    for argument in route.function.args.args + route.function.args.kwonlyargs:
+        value = match.groupdict().get(argument.arg)
+        kind = _annotated_type(argument.annotation)
+        if value is not None and kind in _TYPED and not _parses(value, kind):
+            return f"its handler takes `{argument.arg}: {kind}`, which `{value}` is not (422)"
+    return None
+
+
+def _annotated_type(node: ast.expr | None) -> str:
+    """`int` of `item_id: int` and of `Annotated[int, Path(gt=0)]`."""
+    if isinstance(node, ast.Subscript) and dotted_name(node.value) in (
+            "Annotated", "typing.Annotated"):
+        first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+        return _annotated_type(first)
+    return (dotted_name(node) or "") if node is not None else ""
+
+
+def _parses(value: str, kind: str) -> bool:
+    """Whether a path segment passes validation as that type, as far as a word tells."""
+    if kind in ("int",):
+        return value.lstrip("+-").isdigit()
+    if kind in ("float", "Decimal", "decimal.Decimal"):
+        return re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|inf", value,
+                            re.I) is not None
+    if kind == "bool":
+        return value.lower() in ("true", "false", "1", "0", "yes", "no", "on", "off", "y",
+                                 "n", "t", "f")
+    return re.fullmatch(_CONVERTORS["uuid"], value) is not None or \
+        re.fullmatch(r"[0-9a-fA-F]{32}", value) is not None
 
 
 def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0,

@@ -50,7 +50,7 @@ from fixer.model.workspace import Workspace, without_files
 from fixer.sources.compose import ComposeDoc, Value, get, scalar
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import UNKNOWN as UNREAD
-from fixer.sources.fastapi_routes import AppRoutes
+from fixer.sources.fastapi_routes import AppRoutes, typed_rejection
 from fixer.stackcheck.verdicts import GATE, Fact, Verdict, listen_port, worst
 
 # A probe URL's path ends where a quote, a query, or the `}` of a `${VAR:-http://...}` default
@@ -611,6 +611,10 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
                                  + (f": {routes.doubt}" if matching and routes.doubt else
                                     " (added on some runs or settings only)"))
     shadow = routes.shadowing(wanted)
+    rejected = typed_rejection(shadow, wanted) if shadow is not None else None
+    if shadow is not None and rejected and not (routes.unseen or routes.opaque_over(wanted)):
+        return Verdict.BROKEN, (f"it asks for {path}, which the app's route {shadow.path} "
+                                f"answers first: {rejected}")
     if shadow is not None:   # `/health/{component}` answers `/health/db`, if its handler
         return Verdict.UNKNOWN, f"GET {wanted} may be answered by the route {shadow.path}"
     # the path written where fixer read no route for it: a route it missed may serve it (a

@@ -17,7 +17,9 @@ tags such as `12.1.1-runtime-ubuntu22.04`; their build purges the curl it fetche
 keyring with), which have no Python either, and PyTorch 2's `pytorch/pytorch` `-runtime`
 and `-devel` images (Ubuntu, with conda's `python` on the PATH); uv's images derived
 from these, `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, are
-read as the image they add uv to), through registry
+read as the image they add uv to, and so are `tiangolo/uvicorn-gunicorn(-fastapi)` images,
+built on the official Python image of their tag: `-slim` and `-alpine` ones lack curl),
+through registry
 prefixes, digests, `${VAR:-default}` tags and the compose build args that set them.
 Any other image is never reported. A stage built `FROM` an earlier stage inherits
 its image and installs; a builder stage's install does not count, nor an apk

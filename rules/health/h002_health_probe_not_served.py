@@ -99,7 +99,7 @@ from fixer.stackcheck.gate import head_option, health_command
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from fixer.sources.fastapi_routes import BUILTIN_PAGES, AppRoutes
+from fixer.sources.fastapi_routes import BUILTIN_PAGES, AppRoutes, typed_rejection
 
 from .unserved import WRITABLE, ProbeSite, answers_head, probe_sites, unserved_probes
 
@@ -216,8 +216,10 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
                                      partial(_rewrite, sites, served[0])))
     shadow = routes.shadowing(site.path)
     if shadow is not None:   # a route added after it would never answer the probe
-        return replace(base, reason=f"its route `{shadow.path}` answers {site.path} first: "
-                                    "probe a path the app serves")
+        rejected = typed_rejection(shadow, site.path)
+        why = f" ({rejected})" if rejected else ""
+        return replace(base, reason=f"its route `{shadow.path}` answers {site.path} first"
+                                    f"{why}: probe a path the app serves")
     mounted = routes.mounted_over(site.path)
     if mounted is not None:   # Starlette matches in order: the mounted app answers first
         return replace(base, reason=f"its mount at `{mounted}` answers {site.path} before a "
