@@ -96,7 +96,13 @@ existing one (`health_check`, `health_1`, ... when `health` is taken: bound, or 
 anywhere in the module, where a `from m import *` or a `for` may bind it); style
 follows the file: `async def` when its routes are async, its indentation, quotes
 and line endings. No finding when fixer cannot find where the app object is
-created (a factory that returns `FastAPI()` unnamed).
+created (a factory that returns `FastAPI()` unnamed). Display-only where a route added
+with `@app.get` may be refused before its handler runs: dependencies on the app
+(`FastAPI(dependencies=[...])`, `app.router.dependencies.append(Depends(auth))`), a
+middleware that answers an error status (inline, through a function of its module such
+as `return reject(400)`, or by raising before it calls the app: a 500), and where a route
+answers the path first (a parameter route such as `/{item_id}`; where some routers cannot
+be read, a catch-all GET route fixer did not read in the service's code).
 
 Unsafe, with the reason, when the app serves exactly one route whose last part
 names health though H001 does not count it (`/api/v1/health-check/`,

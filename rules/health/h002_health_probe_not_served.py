@@ -53,7 +53,11 @@ services:
 ```
 
 ## Fix safety
-Safe. When the app serves exactly one health-like GET route (a path H001 counts as
+Display-only where a route answers the probe's path first: a parameter route (a typed
+parameter, `/{item_id}` with `item_id: int`, answers `/health` with 422; a convertor,
+`{item_id:int}`, does not take it at all), or a FastAPI app mounted over the path
+(`app.mount("/api", api)` and a probe of `/api/health`: add the route to the mounted app).
+Safe otherwise. When the app serves exactly one health-like GET route (a path H001 counts as
 a health route, or one whose last part names health: `/healthcheck/`,
 `/api/v1/health`, `/heartbeat`, `/ping`; not one it adds on some runs only, such as
 `/debug/ping` under `if DEBUG:`), the probe's path is rewritten to it, in place:

@@ -179,7 +179,14 @@ that `internal_port`; and when an `env_file` of the service sets nginx-proxy's
 `VIRTUAL_PORT` to that port (one in compose's `environment:` moves with the app).
 
 No finding for a service with `extends:`: the service it extends may set the command
-that sets the port, and fixer does not follow `extends:`.
+that sets the port, and fixer does not follow `extends:`. Unsafe, with the reason, where
+another service `extends` the one it fixes: the ports, healthcheck and image the fix
+changes are inherited there, where the app may listen elsewhere (its own `command:`).
+
+A peer URL in `environment` that a later file of the stack sets again (the override's
+`API_URL` over the base file's) is no evidence: Compose merges `environment` variable by
+variable, and the container never gets the earlier value. It still moves with the others
+where the compose side moves, for a run without the later file.
 
 The image's own `HEALTHCHECK`, where the service runs it (compose sets no test of its own),
 is a claim too: one whose local URLs all probe another port than the listen port never
