@@ -575,7 +575,7 @@ def _branches(root: Path) -> str:
 
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("--push", "-uorigin", "--push -uorigin: a remote's name does not start with '-'"),
-    ("--pr-body", "missing/pr.md", "the folder"),
+    ("--pr-body", "missing/pr.md", "missing does not exist"),
 ])
 def test_branch_options_that_cannot_work_are_refused_first(
         tmp_path: Path, option: str, value: str, message: str) -> None:

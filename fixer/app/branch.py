@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Sequence
-from contextlib import closing
+import stat
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -31,7 +33,7 @@ from fixer.git.branch import (
     make_commits,
     set_branch,
 )
-from fixer.git.gitobjects import SigningFailed
+from fixer.git.gitobjects import ObjectsNotWritten, SigningFailed
 from fixer.git.gitsource import CommitSource
 from fixer.git.ownership import BranchState, Edit, NotFixers, ShallowClone, subject_of
 from fixer.git.push import check_remote, push_commit
@@ -86,9 +88,34 @@ def open_repo(root: Path) -> tuple[git.Repo, str]:
         raise BranchError(f"{root}: not inside a git repository") from None
     if repo.working_tree_dir is None:
         raise BranchError(f"{root}: a bare repository; run fixer in a clone")
+    _check_readable(repo, root)
     top = Path(repo.working_tree_dir).resolve()
     prefix = os.path.relpath(root.resolve(), top)
     return repo, "" if prefix == "." else Path(prefix).as_posix()
+
+
+def _check_readable(repo: git.Repo, root: Path) -> None:
+    """BranchError when git refuses to open the repository (dubious ownership, an extension
+    it does not know), in git's words, or when it is one fixer cannot read (SHA-256): not
+    the missing commit each would otherwise be taken for."""
+    try:
+        repo.git.rev_parse("--git-dir")
+    except git.GitCommandError as exc:
+        # git's line names the repository's folder
+        raise BranchError(f"git refused to open the repository: {_git_said(exc.stderr)}"
+                          f"{_trust_hint(exc.stderr)}") from None
+    # an extension git honours from the repository's own config file only
+    found = repo.config_reader("repository").get_value("extensions", "objectformat", "sha1")
+    if str(found).lower() != "sha1":
+        raise BranchError(f"{root}: the repository's object format is {found}; fixer makes "
+                          "branches in SHA-1 repositories only")
+
+
+def _trust_hint(stderr: object) -> str:
+    """git's own command that trusts a repository of dubious ownership, when it gave one."""
+    command = next((line for line in _git_lines(stderr)
+                    if line.startswith("git config --global --add safe.directory")), None)
+    return f" (to trust it: {command})" if command else ""
 
 
 def committed_files(root: Path, ref: str) -> Callable[[Path], bytes | None]:
@@ -126,6 +153,9 @@ def run(root: Path, request: BranchRequest, rules: Sequence[Rule], config: Confi
         return _run(repo, prefix, request, rules, config, say)
     except (BranchRefused, NotFixers, ShallowClone) as exc:
         raise BranchError(str(exc)) from None
+    except OSError as exc:   # a failure no step names: one line and exit 2, never exit 1
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise BranchError(f"{where}{_reason(exc)}") from None
     except git.GitCommandError as exc:
         command = exc.command[1] if isinstance(exc.command, list) and len(exc.command) > 1 else ""
         # the remote's commands fail for the remote `--push` names (unknown, unreachable)
@@ -141,15 +171,28 @@ _REMOTE = frozenset({"ls-remote", "fetch", "push"})
 def _git_said(stderr: object) -> str:
     """What went wrong, in one line: git's first `fatal:` line, else the first line it wrote
     (a hook's `remote: ...`), without GitPython's `stderr: '...'` wrapping or git's prefix.
-    The lines after it are advice ("Please make sure you have the correct access rights")."""
-    text = str(stderr).strip()
-    if text.startswith("stderr: '") and text.endswith("'"):
-        text = text[len("stderr: '"):-1]
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    said = next((line for line in lines if line.startswith("fatal: ")), lines[0] if lines else "")
+    The lines after it are advice ("Please make sure you have the correct access rights"),
+    unless it ends with a colon: then the next line ends it ("v1-only extension found:",
+    then the extension's name)."""
+    lines = _git_lines(stderr)
+    if not lines:
+        return ""
+    at = next((n for n, line in enumerate(lines) if line.startswith("fatal: ")), 0)
+    said = lines[at]
+    if said.endswith(":") and at + 1 < len(lines):
+        said += " " + lines[at + 1]
     for prefix in ("fatal: ", "error: "):
         said = said.removeprefix(prefix)
     return said
+
+
+def _git_lines(stderr: object) -> list[str]:
+    """The lines git wrote, without GitPython's `stderr: '...'` wrapping, blank ones left
+    out."""
+    text = str(stderr).strip()
+    if text.startswith("stderr: '") and text.endswith("'"):
+        text = text[len("stderr: '"):-1]
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Rule],
@@ -180,10 +223,12 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
         if _holds_already(made[-1].commit, base, local, remote, request):
             # A rerun with nothing new: no new tip, no force-push, no pull request churn.
             return BranchRun(result, [], Outcome.UP_TO_DATE)
-        _publish(repo, request, made, local, remote, say)
-        if request.pr_body is not None:
-            request.pr_body.write_text(prbody.render(made, request.name, result, config,
-                                                     prefix=prefix), encoding="utf-8")
+        body = None if request.pr_body is None else prbody.render(
+            made, request.name, result, config, prefix=prefix)
+        # on disk before anything is published: a full disk stops the run before the push
+        with _staged(request.pr_body, body) as put_in_place:
+            _publish(repo, request, made, local, remote, say)
+            put_in_place()
         return BranchRun(result, made, Outcome.MADE)
 
 
@@ -218,7 +263,8 @@ def _left_alone(request: BranchRequest, base: git.Commit, local: BranchState | N
     where = f" (on {request.push})" if remote is not None else ""
     say(f"Nothing left to fix: branch {request.name}{where} is stale; close its pull request.")
     if request.pr_body is not None:   # the recipes close the pull request with this text
-        request.pr_body.write_text(prbody.stale_note(request.name, base.hexsha), encoding="utf-8")
+        with _staged(request.pr_body, prbody.stale_note(request.name, base.hexsha)) as put:
+            put()
     return Outcome.STALE
 
 
@@ -235,7 +281,7 @@ def _edited(label: str, edit: Edit) -> str:
 
 def _signature(repo: git.Repo, request: BranchRequest) -> Signature:
     author = author_from(repo, request.author)
-    return Signature(author, committer_from(author), commit_date(), request.signoff,
+    return Signature(author, committer_from(repo, author), commit_date(), request.signoff,
                      sign=_signing_asked(repo))
 
 
@@ -244,6 +290,9 @@ def _commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[engine.A
     """The commits, signed when git is set to sign: never an unsigned commit in their place."""
     try:
         return make_commits(repo, base, prefix, fixes, by)
+    except ObjectsNotWritten as exc:   # the pack is removed; the ref was never moved
+        raise BranchRefused(f"cannot write the branch's commits to {exc.folder}: "
+                            f"{_reason(exc.error)}; no branch was made or moved") from None
     except SigningFailed as exc:
         raise BranchRefused(
             f"commit.gpgsign is set and git could not sign fixer's commits ({exc}); nothing "
@@ -290,7 +339,71 @@ def _check_request(request: BranchRequest) -> None:
         raise BranchRefused(f"--push {request.push}: a remote's name does not start with '-'")
     folder = request.pr_body.parent if request.pr_body is not None else None
     if folder is not None and not folder.is_dir():
-        raise BranchRefused(f"--pr-body {request.pr_body}: the folder {folder} does not exist")
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise BranchRefused(f"--pr-body {request.pr_body}: {folder} {what}")
+    if request.pr_body is not None:
+        _check_writable(request.pr_body)
+
+
+def _check_writable(target: Path) -> None:
+    """BranchRefused when the --pr-body file cannot be made (a folder fixer may not write,
+    a read-only file system, a name too long): said before any commit is made or pushed,
+    not once the branch is pushed, where the recipes would read the exit code as a pull
+    request to open. The file is made and removed, or, when it is there already, a file
+    beside it, as writing it will."""
+    try:
+        if os.path.lexists(target):
+            handle, probe = tempfile.mkstemp(dir=target.parent, prefix=_STAGED_PREFIX)
+            os.close(handle)
+            os.unlink(probe)
+        else:
+            with open(target, "x", encoding="utf-8"):
+                pass
+            os.unlink(target)
+    except OSError as exc:
+        raise BranchRefused(f"--pr-body {target}: cannot write: {_reason(exc)}") from None
+
+
+_STAGED_PREFIX = ".fixer-pr-body-"
+
+
+@contextmanager
+def _staged(target: Path | None, text: str | None) -> Iterator[Callable[[], None]]:
+    """The text written whole beside `target` on entry; the function given moves it into
+    place (a rename: no disk space needed). Left without that, the file beside is removed
+    and `target` stays as it was: a failed push leaves the last run's pull-request text."""
+    if target is None or text is None:
+        yield lambda: None
+        return
+    temp = _write_beside(target, text)
+    try:
+        yield lambda: os.replace(temp, target)
+    finally:
+        if os.path.lexists(temp):
+            os.unlink(temp)
+
+
+def _write_beside(target: Path, text: str) -> str:
+    """A new file in target's folder holding the text, with target's mode when it is there
+    (else rw-r--r--, as --apply makes files); BranchRefused when it cannot be written."""
+    temp = None
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else 0o644
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=_STAGED_PREFIX)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temp, mode)
+        return temp
+    except OSError as exc:
+        if temp is not None:
+            os.unlink(temp)
+        raise BranchRefused(f"--pr-body {target}: cannot write: {_reason(exc)}; nothing was "
+                            "pushed or moved") from None
+
+
+def _reason(exc: OSError) -> str:
+    """The system's reason, as the other "cannot write" lines give it."""
+    return exc.strerror.lower() if exc.strerror else str(exc)
 
 
 def _base_commit(repo: git.Repo, ref: str, prefix: str) -> git.Commit:

@@ -31,6 +31,8 @@ from fixer.model.rule import Safety
 # Used when neither --author nor git config names anyone (a bare CI runner).
 DEFAULT_AUTHOR = git.Actor("fixer", "fixer@users.noreply.localhost")
 _AUTHOR_SPEC = lazy_compile(r"^\s*([^<>\n]+?)\s*<([^<>\s]+)>\s*$")
+# what `git var GIT_AUTHOR_IDENT` prints: `Name <email> <seconds> <+hhmm>`
+_IDENT = lazy_compile(r"^(.*) <([^<>]*)> \S+ \S+$")
 
 
 class BranchRefused(Exception):
@@ -112,6 +114,25 @@ def check_name(repo: git.Repo, name: str) -> None:
         repo.git.check_ref_format("--branch", name)
     except git.GitCommandError:
         raise BranchRefused(f"{name!r} is not a valid branch name") from None
+    clash = _clashing_branch(repo, name)
+    if clash is not None:
+        raise BranchRefused(f"branch {name} cannot be made: branch {clash} exists")
+
+
+def _clashing_branch(repo: git.Repo, name: str) -> str | None:
+    """A branch that keeps refs/heads/NAME from being made: one named as a folder of NAME
+    (`fixer` for `fixer/autofix`) or one inside NAME as a folder (`fixer/autofix` for
+    `fixer`). git refuses such a ref only when it writes it, after every commit is made."""
+    parts = name.split("/")
+    folders = ["/".join(parts[:count]) for count in range(1, len(parts))]
+    # a pattern matches the ref it names and the refs below it as a folder
+    listing = repo.git.for_each_ref("--format=%(refname)",
+                                    *(f"refs/heads/{path}" for path in [*folders, name]))
+    for ref in str(listing).splitlines():
+        branch = ref.removeprefix("refs/heads/")
+        if branch in folders or branch.startswith(f"{name}/"):
+            return branch
+    return None
 
 
 def check_existing(repo: git.Repo, name: str, base: git.Commit) -> BranchState | None:
@@ -133,34 +154,36 @@ def _checked_out(repo: git.Repo) -> set[str]:
 
 
 def author_from(repo: git.Repo, spec: str | None) -> git.Actor:
-    """--author "Name <email>", else GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else git config
-    user.name/email, else fixer's default."""
+    """--author "Name <email>", else the author `git commit` would record, when git's
+    configuration or environment names one, else fixer's default."""
     if spec:
         match = _AUTHOR_SPEC.match(spec)
         if match is None:
             raise BranchRefused(f"--author {spec!r}: expected \"Name <email>\"")
         return git.Actor(match.group(1), match.group(2))
-    return _from_environment("AUTHOR") or _configured(repo)
+    return _git_identity(repo, "GIT_AUTHOR_IDENT") or DEFAULT_AUTHOR
 
 
-def committer_from(author: git.Actor) -> git.Actor:
-    """GIT_COMMITTER_NAME/GIT_COMMITTER_EMAIL, as git reads them, else the author."""
-    return _from_environment("COMMITTER") or author
+def committer_from(repo: git.Repo, author: git.Actor) -> git.Actor:
+    """The committer `git commit` would record, when git's configuration or environment
+    names one, else the author."""
+    return _git_identity(repo, "GIT_COMMITTER_IDENT") or author
 
 
-def _from_environment(role: str) -> git.Actor | None:
-    name = os.environ.get(f"GIT_{role}_NAME", "").strip()
-    email = os.environ.get(f"GIT_{role}_EMAIL", "").strip()
-    return git.Actor(name, email) if name and email else None
-
-
-def _configured(repo: git.Repo) -> git.Actor:
-    reader = repo.config_reader()
-    name = reader.get_value("user", "name", "")
-    email = reader.get_value("user", "email", "")
-    if name and email:
-        return git.Actor(str(name), str(email))
-    return DEFAULT_AUTHOR
+def _git_identity(repo: git.Repo, variable: str) -> git.Actor | None:
+    """`git var GIT_AUTHOR_IDENT` (or GIT_COMMITTER_IDENT) in the repository: git resolves
+    the identity as `git commit` does (GIT_AUTHOR_NAME and the like, author.name,
+    user.name, from every config file git reads, GIT_CONFIG_GLOBAL and GIT_CONFIG_COUNT
+    included). None when nothing names one: `user.useConfigOnly` keeps git from making one
+    up from the login name and the host name, where fixer's default is wanted."""
+    # fixer dates its commits itself; a malformed GIT_*_DATE must not make git refuse here
+    dated = {"GIT_AUTHOR_DATE": "@0 +0000", "GIT_COMMITTER_DATE": "@0 +0000"}
+    try:
+        ident = repo.git(c="user.useConfigOnly=true").var(variable, env=dated)
+    except git.GitCommandError:
+        return None
+    match = _IDENT.match(str(ident).strip())
+    return git.Actor(match.group(1), match.group(2)) if match else None
 
 
 def commit_date() -> datetime:

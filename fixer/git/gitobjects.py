@@ -36,6 +36,16 @@ class SigningFailed(Exception):
                          or "git gave no reason")
 
 
+class ObjectsNotWritten(Exception):
+    """The object store refused the branch's objects (a full disk, a folder fixer may not
+    write): the folder they were going to, and the system's error."""
+
+    def __init__(self, folder: str, error: OSError) -> None:
+        super().__init__(f"cannot write {folder}: {error}")
+        self.folder = folder
+        self.error = error
+
+
 class ObjectWriter:
     """Writes blobs, trees and commits into a repository's object store in-process, and
     remembers the trees it wrote: each commit of a chain starts from the tree written for
@@ -55,10 +65,14 @@ class ObjectWriter:
         self._layouts: dict[bytes, Layout] = {}
 
     def store(self, kind: bytes, data: bytes, path: str | None = None) -> bytes:
-        """The object's sha, once it is stored; `path` names what it is a version of."""
-        if self._pack is not None:
-            return self._pack.store(kind, data, path)
-        return bytes(self._database.store(IStream(kind, len(data), BytesIO(data))).binsha)
+        """The object's sha, once it is stored; `path` names what it is a version of.
+        ObjectsNotWritten when the object store refuses it."""
+        try:
+            if self._pack is not None:
+                return self._pack.store(kind, data, path)   # a pack is written past a size
+            return bytes(self._database.store(IStream(kind, len(data), BytesIO(data))).binsha)
+        except OSError as exc:
+            raise self._not_written(exc) from None
 
     def blob(self, data: bytes, path: str | None = None) -> bytes:
         return self.store(b"blob", data, path)
@@ -66,7 +80,15 @@ class ObjectWriter:
     def finish(self) -> None:
         """Write the pack, when objects go into one: before anything else reads them."""
         if self._pack is not None:
-            self._pack.finish()
+            try:
+                self._pack.finish()
+            except OSError as exc:
+                raise self._not_written(exc) from None
+
+    def _not_written(self, error: OSError) -> ObjectsNotWritten:
+        root = str(self.repo.odb.root_path())
+        return ObjectsNotWritten(os.path.join(root, "pack") if self._pack is not None else root,
+                                 error)
 
     def updated_tree(self, tree_sha: bytes | None, changes: Changes,
                      at: str = "") -> bytes | None:

@@ -8,9 +8,12 @@ the bytes before and after what changed, and the changed bytes. Every `MAX_DEPTH
 one is stored whole, as `git repack` keeps its chains short, so reading any one stays cheap.
 
 The pack and its index (version 2) are written when the chain is done, under their names of
-`git index-pack`, the index last: git finds a pack by its index, so a run killed before
-leaves at most an unreferenced temporary file. Until then, the writer answers for the latest
-version of each path (`data`), which is all a chain reads back.
+`git index-pack`, the index last; until then, the writer answers for the latest version of
+each path (`data`), which is all a chain reads back. git finds a pack by its index, so a run
+killed while writing leaves at most an unreferenced temporary file, and a write that fails (a
+full disk, a folder fixer may not write) removes what it wrote of the pack. A whole pack whose
+commits no branch took in the end (a push refused) is left to `git gc`: once its index is in
+place, another git process may have found an object in it and not written its own copy.
 """
 
 from __future__ import annotations
@@ -83,8 +86,15 @@ class PackWriter:
         folder = os.path.join(self._objects_dir, "pack")
         os.makedirs(folder, exist_ok=True)
         name = os.path.join(folder, f"pack-{checksum.hex()}")
-        _write_new(folder, name + ".pack", [header, *self._chunks, checksum])
-        _write_new(folder, name + ".idx", [self._index(checksum)])
+        made_pack = _write_new(folder, name + ".pack", [header, *self._chunks, checksum])
+        try:
+            _write_new(folder, name + ".idx", [self._index(checksum)])
+        except BaseException:
+            # No git process can have used a pack without its index (git finds packs by
+            # their index), so removing the one just written risks nothing.
+            if made_pack:
+                _remove_quietly(name + ".pack")
+            raise
         self._chunks, self._entries, self._latest, self._held = [], {}, {}, {}
         self._size = 12
         return name + ".pack"
@@ -230,12 +240,13 @@ def _negative_offset(distance: int) -> bytes:
     return bytes(out)
 
 
-def _write_new(folder: str, target: str, parts: list[bytes]) -> None:
+def _write_new(folder: str, target: str, parts: list[bytes]) -> bool:
     """Write the file whole under a temporary name, then rename it into place, read-only
-    as git keeps its packs. A pack of that name is there already when the same objects were
-    written before, in the same order: its name is its checksum."""
+    as git keeps its packs; whether it was written. A pack of that name is there already
+    when the same objects were written before, in the same order: its name is its
+    checksum."""
     if os.path.exists(target):
-        return
+        return False
     fd, temp = tempfile.mkstemp(dir=folder, prefix="tmp_pack_")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -246,6 +257,15 @@ def _write_new(folder: str, target: str, parts: list[bytes]) -> None:
         os.chmod(temp, 0o444)
         os.replace(temp, target)
     except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        _remove_quietly(temp)
         raise
+    return True
+
+
+def _remove_quietly(path: str) -> None:
+    """Remove a file this writer made, on the way out of a failure: the failure is what the
+    user must hear about, not a second one while cleaning up after it."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
