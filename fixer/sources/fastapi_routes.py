@@ -665,10 +665,29 @@ def _app_wide_dependencies(created: ast.Call) -> str | None:
     """`FastAPI(dependencies=[Depends(api_key)])` runs them before every route, one added
     too: a health route would answer what they answer (a 403 without the key)."""
     given = _dependencies(created)
-    if given is None:
+    if given is None or isinstance(given, (ast.List, ast.Tuple)) and \
+            all(_lets_anonymous_through(e) for e in given.elts):
         return None
     return (f"the app runs `dependencies={ast.unparse(given)}` before every route, so the "
             "app's health route answers what they answer (an auth check refuses a probe)")
+
+
+# FastAPI's security schemes: with `auto_error=False` they read a credential if one is sent
+# and refuse nothing
+_SECURITY_SCHEMES = frozenset({"APIKeyHeader", "APIKeyQuery", "APIKeyCookie", "HTTPBearer",
+                               "HTTPBasic", "HTTPDigest", "OAuth2PasswordBearer",
+                               "OAuth2AuthorizationCodeBearer", "OpenIdConnect", "OAuth2"})
+
+
+def _lets_anonymous_through(dependency: ast.expr) -> bool:
+    """`Depends(APIKeyHeader(name="X-Token", auto_error=False))`: a scheme of FastAPI's own,
+    called as is, that answers a request without the credential as any other."""
+    inner = dependency.args[0] if isinstance(dependency, ast.Call) and \
+        called_name(dependency) == "Depends" and dependency.args else None
+    return isinstance(inner, ast.Call) and \
+        (called_name(inner) or "").rsplit(".", 1)[-1] in _SECURITY_SCHEMES and \
+        any(k.arg == "auto_error" and isinstance(k.value, ast.Constant) and
+            k.value.value is False for k in inner.keywords)
 
 
 # the names an added health route's function may take, in order of preference
