@@ -35,7 +35,7 @@ from fixer.core.tree import MAX_FILE_BYTES, FolderSource, Tree
 from fixer.git.gitsource import CommitSource
 import kit
 from kit import rules
-from support import FILES, REPO, dockerfile, run_cli, write_tree
+from support import FILES, REPO, SEED_FLEET, copy_tree, dockerfile, run_cli, write_tree
 
 d001 = importlib.import_module("fixer_rules.dockerfile.d001_duplicate_dockerfile")
 
@@ -684,3 +684,21 @@ def test_megabyte_tokens_are_read_in_linear_time_by_every_rule(tmp_path: Path) -
 def test_a_number_is_one_to_nine_ascii_digits(text: str, value: int | None) -> None:
     from fixer.core.numbers import number
     assert number(text) == value
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix", "--apply"]])
+def test_a_repository_git_refuses_is_one_line_not_a_run_without_gitignore(
+        tmp_path: Path, command: list[str]) -> None:
+    """git refuses the work tree (here its `.git` names a folder that is not there; in CI,
+    most often a checkout owned by another user): .gitignore cannot be applied, and fixer
+    says so rather than reading, and fixing, what the repository leaves out."""
+    root = copy_tree(SEED_FLEET, tmp_path / "repo")
+    (root / ".git").write_text(f"gitdir: {tmp_path / 'gone'}\n")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    code, out, err = run_cli(*command, root)
+    assert (code, out) == (2, ""), err
+    assert err.startswith("fixer: git refuses to read the repository, so its .gitignore "
+                          "cannot be applied: not a git repository") and len(err.splitlines()) == 1
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    code, _out, err = run_cli(*command, "--no-respect-gitignore", root)
+    assert code == 1, err

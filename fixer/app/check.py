@@ -15,7 +15,7 @@ from fixer import engine
 from fixer.app import configfile, nocompose
 from fixer.app.registry import Selection, chosen, matches, unknown_codes
 from fixer.core.errors import InputError
-from fixer.core.tree import FolderSource, Tree, place_in_work_tree
+from fixer.core.tree import FolderSource, Tree, git_refusal, place_in_work_tree
 from fixer.engine import suppress
 from fixer.engine.ahead import early
 from fixer.formats.findings import at_or_above, moved, moved_error
@@ -139,10 +139,20 @@ def _unseen(_rules: int, _services: int) -> AbstractContextManager[Callable[[], 
     return nullcontext(lambda: None)
 
 
+def gitignore_readable(root: Path, respect_gitignore: bool) -> None:
+    """RequestError where .gitignore is to be applied and git refuses to read the work tree
+    (dubious ownership): fixer would read, and fix, what the repository leaves out."""
+    refused = git_refusal(root) if respect_gitignore else None
+    if refused:
+        raise RequestError(f"git refuses to read the repository, so its .gitignore cannot be "
+                           f"applied: {refused}; or pass --no-respect-gitignore")
+
+
 def run(request: CheckRequest, progress: Progress = _unseen) -> Checked:
     """Check the folder. RequestError for a rule code no rule has or an unreadable diff;
     configfile.ConfigError for a configuration file fixer cannot use."""
     settings, rules = prepare(request.root, request.shown, request.options, request.catalogue)
+    gitignore_readable(request.root, request.options.respect_gitignore)
     # a check writes nothing: no digest of each file read, which only --apply compares
     tree = Tree(FolderSource(request.root, settings.config.max_file_size,
                              request.options.respect_gitignore, digests=False))

@@ -14,7 +14,7 @@ from fixer import engine
 from fixer.app import nocompose
 from fixer.app.apply import (ApplyError, Interrupted, leftovers, refusal, remove_leftovers,
                              write_changes)
-from fixer.app.check import Options, RequestError, elsewhere, prepare
+from fixer.app.check import Options, RequestError, elsewhere, gitignore_readable, prepare
 from fixer.app.configfile import FileReader, on_disk, unknown_services
 from fixer.core.config import Config
 from fixer.core.errors import NoComposeFile, input_errors
@@ -150,6 +150,7 @@ def _check_mode(request: FixRequest) -> None:
 
 
 def _in_folder(request: FixRequest, rules: Sequence[Rule], config: Config) -> FixRun:
+    gitignore_readable(request.root, request.options.respect_gitignore)
     source, kept, removed, recovered = _without_leftovers(
         request.root, request.apply, config.max_file_size, request.options.respect_gitignore)
     tree = Tree(source)

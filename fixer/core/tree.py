@@ -239,6 +239,29 @@ def git_ignored(root: Path) -> tuple[str, ...]:
                              "--directory", "--no-empty-directory"])
 
 
+def git_refusal(root: Path) -> str | None:
+    """Why git refuses to read the work tree the folder is in (`detected dubious ownership
+    in repository at ...`, with git's own advice); None where it reads it, outside a work
+    tree, and where git is not installed. Asked before .gitignore is applied: a refusal
+    would read as "nothing is ignored", and fixer would edit what git leaves out."""
+    if work_tree_root(root) is None:
+        return None
+    import subprocess   # here: a folder outside git never needs it
+    try:
+        asked = subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"],
+                               capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if asked.returncode == 0:
+        return None
+    said = [line.strip() for line in asked.stderr.decode("utf-8", "replace").splitlines()
+            if line.strip()]
+    reason = next((line.removeprefix("fatal: ") for line in said
+                   if line.startswith("fatal:")), said[0] if said else "")
+    advice = next((line for line in said if line.startswith("git config")), "")
+    return reason + (f" (to trust it: {advice})" if advice else "")
+
+
 def git_tracked(root: Path, paths: Iterable[str]) -> set[str]:
     """Which of `paths` (relative to `root`) git tracks: committed or staged files are the
     user's, whatever their names. None outside a git work tree."""
