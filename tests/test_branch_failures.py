@@ -261,3 +261,17 @@ def test_a_repository_of_dubious_ownership_is_said_in_gits_words(
     assert (code, err) == (2, "fixer: git refused to open the repository: detected dubious "
                               f"ownership in repository at '{repo}' (to trust it: git config "
                               f"--global --add safe.directory {repo})\n")
+
+
+def test_a_path_through_a_link_to_a_folder_of_the_repository_makes_the_branch(
+        tmp_path: Path) -> None:
+    """`deploy -> mono/deploy` and PATH `deploy/fleet`: the repository is the one git finds
+    from the real folder (`mono`), as `--apply` reads it, not one above the link."""
+    write_tree(tmp_path / "mono" / "deploy" / "fleet", FILES)
+    git(tmp_path / "mono", "init", "-q")
+    git(tmp_path / "mono", "add", "-A")
+    git(tmp_path / "mono", "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-qm", "x")
+    (tmp_path / "deploy").symlink_to(tmp_path / "mono" / "deploy")
+    code, _out, err = fix_branch(tmp_path / "deploy" / "fleet", *SELECT)
+    assert code == 1, err
+    assert git(tmp_path / "mono", "branch", "--list", BRANCH).strip() == BRANCH

@@ -83,7 +83,9 @@ class BranchRun(NamedTuple):
 def open_repo(root: Path) -> tuple[git.Repo, str]:
     """The repository holding `root`, and root's folder inside it (POSIX, "" at the top)."""
     try:
-        repo = git.Repo(root, search_parent_directories=True)
+        # from the real folder, as git finds it: through a link, the link's parents are not
+        # the repository's
+        repo = git.Repo(root.resolve(), search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise BranchError(f"{root}: not inside a git repository") from None
     if repo.working_tree_dir is None:

@@ -139,7 +139,9 @@ class ObjectWriter:
         # identities and dates through the environment, as git reads them.
         env = {**os.environ, **_identity_env("AUTHOR", author, when),
                **_identity_env("COMMITTER", committer or author, when)}
-        command = ["git", "commit-tree", tree.hex(), "-p", parent, "-S"]
+        # the message is UTF-8 whatever `i18n.commitEncoding` says: no `encoding` header
+        command = ["git", "-c", "i18n.commitEncoding=UTF-8", "commit-tree", tree.hex(), "-p",
+                   parent, "-S"]
         try:
             done = subprocess.run(command, cwd=self.repo.git_dir, env=env, capture_output=True,
                                   input=message.encode("utf-8"), check=False,
