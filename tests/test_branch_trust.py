@@ -16,7 +16,7 @@ from fixer.app import branch as branch_mode
 from fixer.app.registry import choose, discover
 from fixer.core.config import Config
 from support import copy_tree, git, run_cli
-from test_branch import SELECT, commits, fix_branch, rev
+from test_branch import SELECT, commits, fix_branch, git_bytes, rev
 
 # Every test here commits on a branch through git, a few dozen git calls each: slow.
 pytestmark = pytest.mark.slow
@@ -261,6 +261,22 @@ def test_commit_gpgsign_signs_through_git(repo: Path, tmp_path: Path) -> None:
     for commit in made:   # signed, and still fixer's: the rerun finds it up to date
         git(repo, "verify-commit", commit)
     assert "is up to date" in fix_branch(repo, *SELECT)[2]
+
+
+@pytest.mark.slow  # ssh-keygen signs each commit
+def test_signed_commits_are_utf8_whatever_the_commit_encoding_says(repo: Path,
+                                                                   tmp_path: Path) -> None:
+    """`i18n.commitEncoding=ISO-8859-1` would have git write an `encoding` header over the
+    UTF-8 message fixer gives it: a non-ASCII name in it would read garbled."""
+    key = signing_key(tmp_path)
+    for name, value in [("commit.gpgsign", "true"), ("gpg.format", "ssh"),
+                        ("user.signingkey", str(key)), ("i18n.commitEncoding", "ISO-8859-1")]:
+        git(repo, "config", name, value)
+    code, _, err = fix_branch(repo, *SELECT, "--author", "Zoë Fixer <zoe@example.com>")
+    assert code == 1, err
+    for commit in commits(repo, "HEAD", BRANCH):
+        raw = git_bytes(repo, "cat-file", "commit", commit)
+        assert b"\nencoding " not in raw and "Zoë Fixer".encode() in raw
 
 
 def test_commit_gpgsign_without_a_key_is_refused_and_writes_nothing(repo: Path) -> None:
