@@ -185,6 +185,15 @@ def is_auto_override(doc: ComposeDoc, base: ComposeDoc) -> bool:
     return folder == posixpath.dirname(base.path) and name in OVERRIDES.values()
 
 
+def folders_above(compose_paths: Iterable[str], folder: str) -> list[str]:
+    """The folders of compose files above `folder` (nearest first): `-f docker-compose.yml
+    -f docker/docker-compose.release.yml`, run from the first file's folder, resolves the
+    second's relative paths, and reads the `.env`, from there."""
+    found = {posixpath.dirname(path) for path in compose_paths}
+    return sorted((f for f in found if f != folder and (not f or folder.startswith(f + "/"))),
+                  key=len, reverse=True)
+
+
 def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]] = (),
                  swaps: Swaps | None = None,
                  exists: Callable[[str], bool] | None = None) -> Stacks:

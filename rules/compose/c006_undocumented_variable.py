@@ -25,6 +25,9 @@ template, tpl, dist or default: `.example.env`, `.env.local.example`, `.env.defa
 container. The `.env` of one environment committed in the project folder (`.env.dev`,
 `.env.prod`, `.env.docker`, `.env.staging`, `.env.test`; not `.env.local`, one person's),
 which a README copies to `.env`, documents what it sets too; fixer never writes to it.
+A compose file in a sub-folder run with `-f` from a folder above (its builds' Dockerfiles
+are found only from there) is read with that folder's `.env` and example files, and its
+variables go into that folder's example file.
 `$$VAR` is an escaped dollar that the container's shell expands, never a variable of
 Compose. `PATH`, `HOME`, `USER`,
 `LOGNAME`, `SHELL` and `PWD` are never reported: the shell that runs Compose sets them;
@@ -130,7 +133,7 @@ from fixer.core.tree_index import files_in, files_under
 from fixer.facts.image.buildscripts import compose_variables, env_files
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack, env_file_paths
-from fixer.model.stacks import included_paths
+from fixer.model.stacks import folders_above, included_paths
 from fixer.model.workspace import Workspace
 from fixer.sources import python
 from fixer.sources.compose import (
@@ -263,6 +266,10 @@ def _home(ws: Workspace, stack: Stack) -> Stack:
     beside it would split the project's variables over two files); else the stack itself."""
     if _examples(ws, stack.folder, _loaded(stack)):
         return stack
+    above = run_from_above(ws, stack)
+    ran_by = [other for other in ws.stacks if above is not None and other.folder == above]
+    if ran_by:   # its variables are the project folder's it is run from
+        return ran_by[0]
     includers = ws.derived.get(_INCLUDERS, lambda: _includers(ws))
     found = list(dict.fromkeys(other for doc in stack.docs
                                for other in includers.get(doc.path, []) if other is not stack))
@@ -394,7 +401,30 @@ def _including(ws: Workspace, stack: Stack) -> list[tuple[str, tuple[str, ...]]]
     including project's variables (its `.env`, or the entry's `env_file`), so what documents
     those documents the included file's too."""
     included = ws.derived.get(_INCLUDED, lambda: _included(ws))
-    return list(dict.fromkeys(found for doc in stack.docs for found in included.get(doc.path, [])))
+    above = run_from_above(ws, stack)
+    return list(dict.fromkeys([*(found for doc in stack.docs
+                                 for found in included.get(doc.path, [])),
+                               *([(above, ())] if above is not None else [])]))
+
+
+def run_from_above(ws: Workspace, stack: Stack) -> str | None:
+    """The folder of a compose file above the stack's that it is run from with `-f`: a
+    build of the stack names a Dockerfile that is not there from its own folder and is
+    from that one (`docker/docker-compose.release.yml` building `./` with
+    `docker/app/Dockerfile`). Compose reads that folder's `.env` for it."""
+    folders = folders_above(ws.compose_docs, stack.folder)
+    builds = [(scalar(b) or scalar(get(b, "context")) or ".",
+               scalar(get(b, "dockerfile")) or "Dockerfile")
+              for service in stack.services.values() for _doc, b in service.all("build")]
+    builds = [(c, d) for c, d in builds if "$" not in c + d and "://" not in c
+              and not d.startswith("/")]
+    if not folders or not builds or all(
+            ws.tree.exists(posixpath.normpath(posixpath.join(stack.folder, c, d)))
+            for c, d in builds):
+        return None
+    return next((folder for folder in folders if all(
+        ws.tree.exists(posixpath.normpath(posixpath.join(folder, c, d))) for c, d in builds)),
+        None)
 
 
 # per workspace: each included compose file, with the folder and `env_file`s of each entry

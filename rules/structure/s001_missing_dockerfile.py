@@ -90,6 +90,7 @@ from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Build, Service, case_variants, locate_build
+from fixer.model.stacks import folders_above
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, scalar
 
@@ -164,10 +165,7 @@ def _found_from_project_directory(ws: Workspace, build: Build) -> bool:
     the first file's folder)."""
     context = scalar(build.node) or scalar(get(build.node, "context")) or "."
     name = scalar(get(build.node, "dockerfile")) or "Dockerfile"
-    here = posixpath.dirname(build.doc.path)
-    above = {posixpath.dirname(path) for path in ws.compose_docs
-             if here.startswith(posixpath.dirname(path) + "/" if posixpath.dirname(path)
-                                else "") and posixpath.dirname(path) != here}
+    above = folders_above(ws.compose_docs, posixpath.dirname(build.doc.path))
     return any(ws.tree.exists(posixpath.normpath(posixpath.join(folder, context, name)))
                for folder in [*project_directories(ws), *sorted(above)])
 
