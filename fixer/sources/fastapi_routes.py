@@ -547,7 +547,11 @@ def _imported_by_name(mods: Modules, site: AppSite, result: AppRoutes) -> list[s
                         "by a name fixer cannot read, which may add routes")
             continue
         dots = len(named) - len(named.lstrip("."))
-        package = package_of(site.path, mods.root) if dots else None
+        given = call_argument(node, 1, "package") \
+            if dotted_name(node.func) != "__import__" else None   # `__package__`: its own
+        package = (string_value(site.tree, given) if given is not None and not (
+            isinstance(given, ast.Name) and given.id == "__package__")
+            else package_of(site.path, mods.root)) if dots else None
         dotted = absolute_module(package, dots, named[dots:] or None) \
             if package is not None else named if not dots else None
         files.append(mods.path_of(dotted) if dotted else None)
@@ -778,10 +782,14 @@ def _router_settings(text: str, node: ast.AST) -> str | None:
     in a class); or dependencies added to the app's router (`app.router.dependencies
     .append(Depends(auth))`, `+=`, `=`), which run before each of its routes."""
     if "route_class" not in text and "default_response_class" not in text and \
-            ".router.dependencies" not in text:
+            not (".router" in text and ".dependencies" in text):
         return None   # most modules set none: no walk of their tree
+    # names the app's router is bound to (`router = app.router`)
+    routers = {t.id for stmt in ast.walk(node) if isinstance(stmt, ast.Assign)
+               and isinstance(stmt.value, ast.Attribute) and stmt.value.attr == "router"
+               for t in stmt.targets if isinstance(t, ast.Name)}
     for stmt in ast.walk(node):
-        added = _router_dependencies(stmt)
+        added = _router_dependencies(stmt, routers)
         if added is not None:
             return (f"`{added}` adds dependencies to every route of the app, which may "
                     "refuse a probe")
@@ -800,10 +808,10 @@ def _router_settings(text: str, node: ast.AST) -> str | None:
     return None
 
 
-def _router_dependencies(node: ast.AST) -> str | None:
+def _router_dependencies(node: ast.AST, routers: Collection[str] = ()) -> str | None:
     """The text of a statement that adds dependencies to an app's router: a call of
-    `append`/`extend`/`insert` on `<app>.router.dependencies`, or an assignment to it (an
-    empty list excepted)."""
+    `append`/`extend`/`insert` on `<app>.router.dependencies` (or on a name in `routers`,
+    bound to it), or an assignment to it (an empty list excepted)."""
     target: ast.expr | None = None
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
             isinstance(node.value.func, ast.Attribute) and \
@@ -813,15 +821,16 @@ def _router_dependencies(node: ast.AST) -> str | None:
         target = node.target
     elif isinstance(node, ast.Assign) and not (
             isinstance(node.value, (ast.List, ast.Tuple)) and not node.value.elts):
-        target = next((t for t in node.targets if _is_router_dependencies(t)), None)
-    if target is None or not _is_router_dependencies(target):
+        target = next((t for t in node.targets if _is_router_dependencies(t, routers)), None)
+    if target is None or not _is_router_dependencies(target, routers):
         return None
     return ast.unparse(node).splitlines()[0]
 
 
-def _is_router_dependencies(node: ast.expr) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "dependencies" and \
-        isinstance(node.value, ast.Attribute) and node.value.attr == "router"
+def _is_router_dependencies(node: ast.expr, routers: Collection[str] = ()) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "dependencies" and (
+        isinstance(node.value, ast.Attribute) and node.value.attr == "router" or
+        isinstance(node.value, ast.Name) and node.value.id in routers)
 
 
 def _dependencies(created: ast.expr | None) -> ast.expr | None:
@@ -871,7 +880,7 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                 isinstance(d, ast.Call) and _method_of(d, site.var) == "middleware"
                 for d in stmt.decorator_list):
-            code = _refusal(stmt, site.tree)
+            code = _refusal(stmt, _resolver(mods, site.path, site.tree))
             if code is not None:
                 return (f"the middleware `{stmt.name}` answers {code} before any route, so "
                         "the health route may refuse a probe",
@@ -900,7 +909,7 @@ def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refus
         return (f"the middleware `{name}` is a function fixer does not read, and may refuse "
                 "a probe before any route answers", ())
     path, tree, function = found
-    code = _refusal(function, tree)
+    code = _refusal(function, _resolver(mods, path, tree))
     if code is None:
         return None
     return (f"the middleware `{name}` ({path}:{function.lineno}) answers {code} before any "
@@ -1053,7 +1062,8 @@ def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef
     counts."""
     methods = [m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for method in methods:   # `__init__` and helpers raise at start-up or when called
-        code = _refusal(method, tree, method.name in _SERVING_METHODS)
+        serving = method.name in _SERVING_METHODS
+        code = _refusal(method, _resolver(mods, path, tree, cls) if serving else None, serving)
         if code is not None:
             return code
     for base in cls.bases:
@@ -1088,8 +1098,14 @@ def _outside_shutdown(function: ast.AST) -> Iterator[ast.AST]:
             stack += child_nodes(node)
 
 
-def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef,
-             tree: ast.Module | None = None, serves: bool = True) -> int | None:
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+# the function a name called in a middleware stands for (`reject`, `self.check`), if fixer
+# reads it
+Resolve = Callable[[str], "Function | None"]
+
+
+def _refusal(function: Function, resolve: Resolve | None = None,
+             serves: bool = True) -> int | None:
     """The first error status a middleware answers with, outside its `except` blocks (an
     error handler's 500 answers only what failed). A placeholder that `response = await
     call_next(request)` replaces before any return is no answer (the session middleware of
@@ -1097,10 +1113,12 @@ def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef,
     middleware raises reaches no exception handler of the app: Starlette answers it with
     500 (checked with uvicorn). A redirect to https (`return
     RedirectResponse(request.url.replace(scheme="https"))`) refuses a probe of http:// as
-    well: its status counts (307 unless given). With the module's `tree`, a response a
-    function of the module builds for it counts too (`return reject(400)`). A function
-    that `serves` requests (not a class's `__init__`) and raises any exception outside its
-    `except` blocks answers 500 (`raise RuntimeError("tenant header missing")`)."""
+    well: its status counts (307 unless given). A function that `serves` requests (not a
+    class's `__init__`) answers 500 where it raises before it passes the request on
+    (`raise RuntimeError("tenant header missing")`; one raised on the app's answer, after
+    `await call_next(request)`, refuses no probe the app answers well). With `resolve`, so
+    do the functions it calls before that: one given an error status (`return reject(400)`,
+    `response = forbidden()`), answering one, or raising (`self.check(request)`)."""
     nodes = list(_outside_handlers(function, _placeholders(function)))
     raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
               and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
@@ -1108,29 +1126,66 @@ def _refusal(function: ast.FunctionDef | ast.AsyncFunctionDef,
                   if (code := _status_of(node)) is not None), None)
     if found is not None:
         return found[0]
-    if serves and any(isinstance(node, ast.Raise) and node.exc is not None for node in nodes):
+    before = _before_passing_on(nodes, function)
+    if serves and any(isinstance(node, ast.Raise) and node.exc is not None for node in before):
         return 500
-    return _https_redirect(nodes) or (_returned_by_helper(nodes, tree) if tree else None)
+    return _https_redirect(nodes) or (_by_helper(before, resolve) if resolve else None)
 
 
-def _returned_by_helper(nodes: list[ast.AST], tree: ast.Module) -> int | None:
-    """The error status of a response a middleware returns from a function of its module:
-    an error status it passes (`return reject(400)`), else one the function writes."""
+# what a middleware calls to pass a request on to the app: `call_next(request)`,
+# `self.app(scope, receive, send)`, `self.call_next`
+_PASSING_ON = frozenset({"call_next", "app"})
+
+
+def _before_passing_on(nodes: list[ast.AST], function: Function) -> list[ast.AST]:
+    """The nodes above the first line that passes the request on to the app (all of them
+    where none does): what runs on the request before the app answers it. The function's
+    last positional parameter passes it on too (`async def guard(request, forward)`)."""
+    positional = function.args.args
+    names = _PASSING_ON | ({positional[-1].arg} if len(positional) > 1 else set())
+    lines = [node.lineno for node in nodes if isinstance(node, ast.Call)
+             and called_name(node) in names]
+    first = min(lines) if lines else None
+    return nodes if first is None else \
+        [node for node in nodes if getattr(node, "lineno", first) < first]
+
+
+def _by_helper(nodes: list[ast.AST], resolve: Resolve) -> int | None:
+    """The error status a function the middleware calls answers for it: one it is given
+    (`reject(400)`), else one it writes, else 500 where it raises."""
     for node in nodes:
-        call = node.value if isinstance(node, ast.Return) else None
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+        if not isinstance(node, ast.Call):
             continue
-        helper = _module_function(tree, call.func.id)
+        name = dotted_name(node.func)
+        helper = resolve(name) if name else None
         if helper is None:
             continue
-        passed = next((code for arg in [*call.args, *(k.value for k in call.keywords)]
+        passed = next((code for arg in [*node.args, *(k.value for k in node.keywords)]
                        if (code := _error_code(arg)) is not None), None)
         if passed is not None:
             return passed
-        written = answered_error(_outside_handlers(helper))
+        inside = list(_outside_handlers(helper))
+        written = answered_error(inside)
         if written is not None:
             return written[0]
+        if any(isinstance(n, ast.Raise) and n.exc is not None for n in inside):
+            return 500
     return None
+
+
+def _resolver(mods: Modules, path: str, tree: ast.Module,
+              cls: ast.ClassDef | None = None) -> Resolve:
+    """What a name a middleware calls stands for: a method of its class (`self.check`), a
+    function of its module, or one a module of the import root defines."""
+    def resolve(name: str) -> Function | None:
+        if name.startswith("self.") and cls is not None:
+            return next((m for m in cls.body if isinstance(m, (ast.FunctionDef,
+                         ast.AsyncFunctionDef)) and m.name == name[len("self."):]), None)
+        if "." in name:
+            return None
+        found = _defined_function(mods, path, tree, name)
+        return found[2] if found is not None else None
+    return resolve
 
 
 def _https_redirect(nodes: Iterable[ast.AST]) -> int | None:

@@ -84,8 +84,9 @@ Unsafe, with the reason, when fixer cannot tell whether a sibling's healthcheck
 passes.
 The database joins every network its users (and the
 services that depend on it by name) are on, written as they write theirs; none
-when they are all on the default network. Display-only where a user has `extends:`: it
-joins the networks of the service it extends too, which fixer does not follow. It goes in the base stack (the base
+when they are all on the default network; a user that `extends` a service of its file
+joins that one's networks too. Display-only where a user extends a service of another
+file, which fixer does not follow. It goes in the base stack (the base
 file, or the override file that holds the URL), never in a `-f` overlay. Credentials come
 from the URL; `${VAR}` parts are referenced
 as the same variables; a literal dollar, percent-encoded (`%24`) or escaped (`$$`), is

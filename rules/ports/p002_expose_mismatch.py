@@ -490,7 +490,10 @@ def _commented(app: App, listen: int) -> re.Match[str] | None:
     text = app.dockerfile.file.text
     line = re.compile(rf"^[ \t]*(#[ \t]*)EXPOSE[ \t]+{listen}(?:/tcp)?[ \t]*\r?$",
                       re.M | re.I)
-    return line.search(text, app.stage.instructions[0].start, _stage_end(app))
+    inside = [(i.start, i.end) for i in app.stage.instructions]   # a heredoc's body is text
+    return next((m for m in line.finditer(text, app.stage.instructions[0].start,
+                                          _stage_end(app))
+                 if not any(start <= m.start() < end for start, end in inside)), None)
 
 
 def _stage_end(app: App) -> int:

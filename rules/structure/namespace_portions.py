@@ -113,13 +113,37 @@ def portions_on_path(ws: Workspace, service: BuiltService, folder: str,
     if own is not None and own.endswith("/" + package_path):
         roots.add(own[:-len(package_path) - 1] or "/")
     portions = []
-    for other in _folders_named(ws, service.app.folder, package_path):
-        entry = _entry_holding(ws, service, other, package_path, sorted(roots)) \
-            if other != folder else None
+    others = [f for f in _folders_named(ws, service.app.folder, package_path) if f != folder]
+    for other in others:
+        entry = _entry_holding(ws, service, other, package_path, sorted(roots))
         at = posixpath.join(entry, package_path) if entry is not None else None
         if at is not None and at != own:   # a folder merged into the same one is no other
             portions.append(Portion(other, at, entry in python_path))
+    if not portions and others and _extends_sys_path(ws, service.app.folder):
+        # the code puts folders on the import path itself: any copied one may be the other
+        portions = [Portion(other, at, False) for other in others
+                    for at in [_where_in_image(ws, service, other)]
+                    if at is not None and at != own]
     return portions
+
+
+# code that puts a folder on the import path at run time
+_SYS_PATH = ("sys.path.append(", "sys.path.insert(", "sys.path.extend(", "addsitedir(")
+
+
+def _extends_sys_path(ws: Workspace, context: str) -> bool:
+    """A Python file of the build context adds a folder to the import path itself
+    (`sys.path.append(os.path.join(HERE, "..", "extensions"))`): which one, fixer does not
+    work out."""
+    for path in tree_index.files_under(ws.tree, context)[:_SCANNED]:
+        file = ws.read(path) if path.endswith(".py") else None
+        if file is not None and any(call in file.text for call in _SYS_PATH):
+            return True
+    return False
+
+
+# Python files read for a change of the import path: a service's own code, not a vendored tree
+_SCANNED = 2_000
 
 
 def _entry_holding(ws: Workspace, service: BuiltService, folder: str, package_path: str,

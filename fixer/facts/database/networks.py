@@ -58,11 +58,8 @@ def joined(stack: Stack, doc: ComposeDoc, members: list[Service]) -> list[str]:
     """The networks the database joins when added to `doc`; [] for the default network only."""
     wanted: list[str] = []
     for member in members:
-        if member.get("extends") is not None:
-            raise Unfixable(f"{member.name} `extends:` another service, whose networks it "
-                            "joins too: fixer does not follow `extends:`, so it cannot tell "
-                            "which network the database must be on")
-        wanted += [n for n in service_networks(member) if n not in wanted]
+        for joined_by in [member, *_extended(stack, member)]:
+            wanted += [n for n in service_networks(joined_by) if n not in wanted]
     shared = _external(stack, wanted)
     if shared is not None:
         raise Unfixable(f"the network `{shared}` is external, shared with containers of other "
@@ -78,6 +75,23 @@ def joined(stack: Stack, doc: ComposeDoc, members: list[Service]) -> list[str]:
             raise Unfixable(f"the network `{name}` is not declared in {doc.path} or a file "
                             "loaded before it, where the database would be added")
     return wanted
+
+
+def _extended(stack: Stack, member: Service) -> list[Service]:
+    """The service `member` extends, whose networks it joins too: one of its own file
+    (`extends: api`), read as fixer reads any service. Unfixable where it extends one of
+    another file, or one that extends in turn, which fixer does not follow."""
+    extends = member.get("extends")
+    if extends is None:
+        return []
+    value = extends[1]
+    named = scalar(value) or scalar(get(value, "service"))
+    base = stack.services.get(named or "") if get(value, "file") is None else None
+    if base is None or base.get("extends") is not None:
+        raise Unfixable(f"{member.name} `extends:` a service of another file, whose networks "
+                        "it joins too: fixer does not follow that, so it cannot tell which "
+                        "network the database must be on")
+    return [base]
 
 
 def _external(stack: Stack, names: list[str]) -> str | None:

@@ -474,8 +474,14 @@ def _peer_urls(ws: Workspace, stack: Stack, hosts: dict[str, str],
     found: list[tuple[str | None, str, ContainerPort]] = []
     for service in stack.services.values():
         found.extend((service.name, host, port) for host, port in compose_urls(service, hosts))
+        # what `environment` sets wins over every `env_file`: their value never reaches the
+        # container (no evidence of a port, still moved with the others)
+        set_here = {key for _doc, value in service.all("environment")
+                    for key, _raw, _node in mapping_or_list(value)}
         for path in service.env_files():
-            found.extend((service.name, h, p) for h, p in _file_urls(ws, path, files))
+            found.extend((service.name, h, replace(p, replaced=True)
+                          if set_here and _variable_on(ws, p) in set_here else p)
+                         for h, p in _file_urls(ws, path, files))
     found.extend((None, h, p) for h, p in _file_urls(ws, _dotenv(stack), files))
     return found
 
@@ -491,6 +497,15 @@ def _file_urls(ws: Workspace, path: str, files: _Files) -> list[tuple[str, Conta
         file = ws.read(path)
         files[path] = _env_urls(path, file.text) if file is not None else []
     return files[path]
+
+
+def _variable_on(ws: Workspace, port: ContainerPort) -> str:
+    """The variable an env file's line sets where a URL is written (`API_URL` of
+    `export API_URL=http://api:8000`)."""
+    file = ws.read(port.path)
+    lines = file.text.splitlines() if file is not None else []
+    line = lines[port.line - 1] if 0 < port.line <= len(lines) else ""
+    return line.split("=", 1)[0].strip().removeprefix("export ").strip()
 
 
 def _env_urls(path: str, text: str) -> list[tuple[str, ContainerPort]]:

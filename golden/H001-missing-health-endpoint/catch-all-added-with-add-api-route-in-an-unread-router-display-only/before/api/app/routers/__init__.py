@@ -1,0 +1,3 @@
+from .items import router as items_router
+
+ALL = [items_router]

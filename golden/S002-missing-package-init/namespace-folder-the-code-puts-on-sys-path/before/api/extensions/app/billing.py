@@ -1,0 +1,4 @@
+def register(app):
+    @app.get("/billing")
+    def billing():
+        return {"billing": True}
