@@ -145,9 +145,11 @@ def _detect(doc: ComposeDoc) -> Style:
             elif isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
                 offsets[int(value.start_mark.column - key.start_mark.column)] += 1
     unit = _most(Counter({k: v for k, v in steps.items() if k > 0}), 2)
+    value_quote = _most(_value_quotes(nodes), "")
     return Style(
         newline=doc.file.newline, unit=unit, seq_offset=_most(offsets, unit),
-        flow_quote=_most(_flow_quotes(nodes), '"'), value_quote=_most(_value_quotes(nodes), ""),
+        # with no flow list to follow, the quote of the file's values (`'10s'`)
+        flow_quote=_most(_flow_quotes(nodes), value_quote or '"'), value_quote=value_quote,
         flow_pad=_most(_flow_pads(doc.file.text, nodes), ""), key_quote=_key_quote(nodes),
         env_list=_env_list(doc), flow_tests=_flow_tests(doc),
         blank_between=_blank_between(doc),

@@ -297,11 +297,17 @@ def typed_rejection(route: Route, path: str) -> str | None:
 
 
 def _annotated_type(node: ast.expr | None) -> str:
-    """`int` of `item_id: int` and of `Annotated[int, Path(gt=0)]`."""
+    """`int` of `item_id: int`, of `Annotated[int, Path(gt=0)]`, and of `int | None` and
+    `Optional[int]` (a path segment is never None)."""
     if isinstance(node, ast.Subscript) and dotted_name(node.value) in (
-            "Annotated", "typing.Annotated"):
+            "Annotated", "typing.Annotated", "Optional", "typing.Optional"):
         first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
         return _annotated_type(first)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        kinds = {_annotated_type(side) for side in (node.left, node.right)} - {"None"}
+        return kinds.pop() if len(kinds) == 1 else ""
+    if isinstance(node, ast.Constant) and node.value is None:
+        return "None"
     return (dotted_name(node) or "") if node is not None else ""
 
 
