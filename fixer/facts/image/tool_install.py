@@ -99,10 +99,11 @@ def install_edits(where: Placement) -> list[TextEdit]:
     tools = list(where.tools)
     if where.reason is not None:
         return []
+    hadolint = where.hadolint - _ignored_globally(where.dockerfile.file.text)
     if where.install is not None:
-        return _extend(where.dockerfile, where.install, where.manager, tools, where.hadolint)
+        return _extend(where.dockerfile, where.install, where.manager, tools, hadolint)
     return _new_layer(where.dockerfile, where.manager, tools, where.at, where.following,
-                      where.hadolint)
+                      hadolint)
 
 
 def _extend(dockerfile: Dockerfile, install: PackageInstall, manager: str,
@@ -154,6 +155,16 @@ def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
         merge = pragma_edit(dockerfile, following, "DL3059")
         edits = _merge(edits, [merge] if merge is not None else [])
     return edits
+
+
+# `# hadolint global ignore=DL3008,DL3059`: rules the Dockerfile turns off for all its lines
+_GLOBAL_IGNORE = lazy_compile(r"^[ \t]*#[ \t]*hadolint[ \t]+global[ \t]+ignore=([\w, \t]+)", re.M)
+
+
+def _ignored_globally(text: str) -> frozenset[str]:
+    """The rules the Dockerfile's own global pragmas ignore: a line pragma for one is noise."""
+    return frozenset(code.strip() for match in _GLOBAL_IGNORE.finditer(text)
+                     for code in match.group(1).split(",") if code.strip())
 
 
 def _previous(dockerfile: Dockerfile, at: int) -> Instruction | None:
