@@ -35,10 +35,25 @@ def built(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def _trees() -> list[Path]:
-    """The seed fleet and every golden case but those with a compose file written as JSON,
-    where the check judges a fix by the files its edits write (`engine/writable.py`)."""
+    """The seed fleet and every golden case but those with a compose file written as JSON
+    or a symbolic link, where the check judges a fix by the files its edits write
+    (`engine/writable.py`)."""
     return [SEED_FLEET, *sorted(p for p in GOLDEN.glob("*/*/before") if p.is_dir()
-                                and not _json_compose(p))]
+                                and not _json_compose(p) and not _linked(p))]
+
+
+def _linked(root: Path) -> bool:
+    return any(p.is_symlink() for p in root.rglob("*"))
+
+
+def test_a_finding_naming_a_linked_file_has_its_edits_built(built: list[str]) -> None:
+    """The other exception: a finding that names a file a link shares or leads through is
+    judged by its edits (a probe rewritten in compose beside a linked app is no write
+    through the link)."""
+    root = GOLDEN / "H002-health-probe-not-served" / "probe-rewritten-beside-a-linked-app"
+    checked = engine.check(Workspace.load(Tree(FolderSource(root / "before")), Config()),
+                           discover())
+    assert built and any(f.code == "H002" and f.fixable for f in checked.findings)
 
 
 def _json_compose(root: Path) -> bool:
