@@ -140,6 +140,9 @@ class AppRoutes:
     # the health paths a refusing middleware (the doubt) lets through: `/health`, or the
     # prefix `/health*` (`doubt_for`)
     doubt_exempt: tuple[str, ...] = ()
+    # each middleware that may refuse a probe, in order, and the health paths it lets
+    # through (`doubt_for`); the first is the doubt
+    refusals: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     # (path, top statement) of each `app.mount(...)` of the creation scope
     mounts: list[tuple[str, ast.stmt]] = field(default_factory=list)
     # (path, what serves it) of each path a mounted app or an exporter serves that fixer
@@ -190,13 +193,12 @@ class AppRoutes:
         return {site.path: site.file.text for site in self.sites}
 
     def doubt_for(self, path: str) -> str | None:
-        """The doubt, unless the middleware behind it lets a probe of `path` through."""
-        trimmed = path.rstrip("/") or "/"
-        for exempt in self.doubt_exempt:
-            if exempt.endswith("*") and trimmed.startswith(exempt[:-1]) or \
-                    (exempt.rstrip("/") or "/") == trimmed:
-                return None
-        return self.doubt
+        """The doubt, unless the middleware behind it lets a probe of `path` through: each
+        refusing middleware's, the first that does not."""
+        if self.refusals:
+            return next((reason for reason, exempt in self.refusals
+                         if not _exempts(exempt, path)), None)
+        return None if _exempts(self.doubt_exempt, path) else self.doubt
 
     def note(self, reason: str, prefix: bool = False) -> None:
         """Routes fixer cannot see may exist: the first reason found is kept, unless a later
@@ -481,14 +483,15 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
         if i == 0 and bound is not None and bound is not site.created:
             result.doubt = result.doubt or _serving_block(site.created)
         if i == 0:
-            result.doubt = result.doubt or _router_settings(site.file.text, site.tree)
+            result.doubt = result.doubt or _router_settings(site.file.text, site.tree,
+                                                            site.var)
         if site.wraps and isinstance(created, ast.Call):
             result.doubt = result.doubt or _wrapper_doubt(site.tree, created)
         result.doubt = result.doubt or site.serves_doubt
         if result.doubt is None:
-            refusing = _refusing_middleware(mods, site)
-            if refusing is not None:
-                result.doubt, result.doubt_exempt = refusing
+            result.refusals = _refusing_middleware(mods, site)
+            if result.refusals:
+                result.doubt, result.doubt_exempt = result.refusals[0]
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     for path, tree, name in _back_importers(mods, sites[0], result) if sites else ():
         _scan(mods, path, tree, tree, name, "", result, False, 1)
@@ -700,6 +703,14 @@ def _lets_anonymous_through(dependency: ast.expr) -> bool:
             k.value.value is False for k in inner.keywords)
 
 
+def _exempts(exempt: tuple[str, ...], path: str) -> bool:
+    """A middleware letting these paths through lets a probe of `path` through: `/health`,
+    or the prefix `/health*`."""
+    trimmed = path.rstrip("/") or "/"
+    return any(e.endswith("*") and trimmed.startswith(e[:-1]) or (e.rstrip("/") or "/") == trimmed
+               for e in exempt)
+
+
 # the names an added health route's function may take, in order of preference
 HANDLER_NAMES = ("health", "health_check", *(f"health_{i}" for i in range(1, 100)))
 
@@ -780,7 +791,7 @@ def _socketio_path_apart(call: ast.Call) -> bool:
         given.value.strip("/") != ""
 
 
-def _router_settings(text: str, node: ast.AST) -> str | None:
+def _router_settings(text: str, node: ast.AST, app: str | None = None) -> str | None:
     """Why routes added under `node` (of a module whose text is `text`) may not answer as
     written: an assignment of a `route_class` (`app.router.route_class = ApiKeyRoute`,
     which may check a key before any handler runs), or of a `default_response_class` that
@@ -790,12 +801,14 @@ def _router_settings(text: str, node: ast.AST) -> str | None:
     if "route_class" not in text and "default_response_class" not in text and \
             not (".router" in text and ".dependencies" in text):
         return None   # most modules set none: no walk of their tree
-    # names the app's router is bound to (`router = app.router`)
+    # the app's router as written (`app.router`), and the names bound to it
+    own = f"{app}.router" if app else None
     routers = {t.id for stmt in ast.walk(node) if isinstance(stmt, ast.Assign)
                and isinstance(stmt.value, ast.Attribute) and stmt.value.attr == "router"
+               and ast.unparse(stmt.value) == own
                for t in stmt.targets if isinstance(t, ast.Name)}
     for stmt in ast.walk(node):
-        added = _router_dependencies(stmt, routers)
+        added = _router_dependencies(stmt, routers, own) if own else None
         if added is not None:
             return (f"`{added}` adds dependencies to every route of the app, which may "
                     "refuse a probe")
@@ -814,28 +827,34 @@ def _router_settings(text: str, node: ast.AST) -> str | None:
     return None
 
 
-def _router_dependencies(node: ast.AST, routers: Collection[str] = ()) -> str | None:
-    """The text of a statement that adds dependencies to an app's router: a call of
-    `append`/`extend`/`insert` on `<app>.router.dependencies` (or on a name in `routers`,
-    bound to it), or an assignment to it (an empty list excepted)."""
+def _router_dependencies(node: ast.AST, routers: Collection[str], own: str) -> str | None:
+    """The text of a statement that adds dependencies to the app's router (`own`,
+    `app.router`, or a name in `routers` bound to it) that may refuse a request: a call of
+    `append`/`extend`/`insert` on its `dependencies`, or an assignment to them; not of
+    FastAPI's security schemes with `auto_error=False`, which refuse nothing."""
     target: ast.expr | None = None
+    added: list[ast.expr] = []
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
             isinstance(node.value.func, ast.Attribute) and \
             node.value.func.attr in ("append", "extend", "insert"):
         target = node.value.func.value
-    elif isinstance(node, ast.AugAssign):
-        target = node.target
-    elif isinstance(node, ast.Assign) and not (
-            isinstance(node.value, (ast.List, ast.Tuple)) and not node.value.elts):
-        target = next((t for t in node.targets if _is_router_dependencies(t, routers)), None)
-    if target is None or not _is_router_dependencies(target, routers):
+        added = node.value.args[-1:]
+    elif isinstance(node, (ast.AugAssign, ast.Assign)):
+        targets = [node.target] if isinstance(node, ast.AugAssign) else node.targets
+        target = next((t for t in targets if _is_router_dependencies(t, routers, own)), None)
+        added = [node.value]
+    if target is None or not _is_router_dependencies(target, routers, own):
         return None
+    listed = [e for value in added for e in (value.elts if isinstance(
+        value, (ast.List, ast.Tuple)) else [value])]
+    if added and all(_lets_anonymous_through(e) for e in listed):
+        return None   # nothing added, or only schemes that refuse nothing
     return ast.unparse(node).splitlines()[0]
 
 
-def _is_router_dependencies(node: ast.expr, routers: Collection[str] = ()) -> bool:
+def _is_router_dependencies(node: ast.expr, routers: Collection[str], own: str) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "dependencies" and (
-        isinstance(node.value, ast.Attribute) and node.value.attr == "router" or
+        ast.unparse(node.value) == own or
         isinstance(node.value, ast.Name) and node.value.id in routers)
 
 
@@ -858,7 +877,7 @@ _STATUS_NAME = lazy_compile(r"HTTP_([45]\d\d)_")
 Refusing = tuple[str, tuple[str, ...]]
 
 
-def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
+def _refusing_middleware(mods: Modules, site: AppSite) -> list[Refusing]:
     """Middleware that may refuse a probe before any route answers: TrustedHostMiddleware
     whose hosts leave out localhost (a 400), HTTPSRedirectMiddleware (a 307 to https), a
     class that answers an error status (a tenant header check's 400, an API key's 401 or
@@ -866,32 +885,26 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> Refusing | None:
     `@app.middleware("http")` function that answers one. Every way of registering one
     counts: `add_middleware(Cls)`, `FastAPI(middleware=[Middleware(
     Cls)])`, `add_middleware(BaseHTTPMiddleware, dispatch=fn)` and
-    `app.middleware("http")(fn)`."""
-    for call in _constructor_middleware(site):
-        found = _middleware_class(mods, site, call)
-        if found:
-            return found
+    `app.middleware("http")(fn)`. Each one, in order: one that lets a health path through
+    says nothing of the next."""
+    found: list[Refusing | None] = [_middleware_class(mods, site, call)
+                                    for call in _constructor_middleware(site)]
     for _top, stmt in statements(site.scope.body):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 _method_of(stmt.value, site.var) == "add_middleware" and stmt.value.args:
-            found = _middleware_class(mods, site, stmt.value)
-            if found:
-                return found
+            found.append(_middleware_class(mods, site, stmt.value))
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 isinstance(stmt.value.func, ast.Call) and \
                 _method_of(stmt.value.func, site.var) == "middleware" and stmt.value.args:
-            found = _middleware_function(mods, site, stmt.value.args[0])
-            if found:
-                return found
+            found.append(_middleware_function(mods, site, stmt.value.args[0]))
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                 isinstance(d, ast.Call) and _method_of(d, site.var) == "middleware"
                 for d in stmt.decorator_list):
             code = _refusal(stmt, _resolver(mods, site.path, site.tree))
-            if code is not None:
-                return (f"the middleware `{stmt.name}` answers {code} before any route, so "
-                        "the health route may refuse a probe",
-                        _lets_health_through(stmt, site.tree))
-    return None
+            found.append((f"the middleware `{stmt.name}` answers {code} before any route, "
+                          "so the health route may refuse a probe",
+                          _lets_health_through(stmt, site.tree)) if code is not None else None)
+    return [refusing for refusing in found if refusing]
 
 
 def _constructor_middleware(site: AppSite) -> list[ast.Call]:
@@ -1132,10 +1145,33 @@ def _refusal(function: Function, resolve: Resolve | None = None,
                   if (code := _status_of(node)) is not None), None)
     if found is not None:
         return found[0]
-    before = _before_passing_on(nodes, function)
-    if serves and any(isinstance(node, ast.Raise) and node.exc is not None for node in before):
+    before = _on_probe(_before_passing_on(nodes, function), function)
+    if serves and _raises_on_probe(before, function):
         return 500
     return _https_redirect(nodes) or (_by_helper(before, resolve) if resolve else None)
+
+
+# what an `if` on the request's method or path tests: a plain GET of /health is not what
+# the branch it guards handles (`if request.method == "POST"`, `if path.startswith("/admin")`)
+_METHOD_OR_PATH = lazy_compile(r"\bmethod\b|\bpath\b|\burl\b|\bscope\[.(?:path|method)")
+
+
+def _on_probe(nodes: list[ast.AST], function: ast.AST) -> list[ast.AST]:
+    """The nodes a plain GET of a health path may reach: not those in the body of an `if`
+    that tests the request's method or path (a branch for POST, or for `/admin`), whose
+    `else` a probe may reach."""
+    parents = {id(child): node for node in ast.walk(function)
+               for child in ast.iter_child_nodes(node)}
+    kept = []
+    for node in nodes:
+        child, parent = node, parents.get(id(node))
+        while parent is not None and not (
+                isinstance(parent, ast.If) and any(child is s for s in parent.body) and
+                _METHOD_OR_PATH.search(_source(parent.test))):
+            child, parent = parent, parents.get(id(parent))
+        if parent is None:
+            kept.append(node)
+    return kept
 
 
 # what a middleware calls to pass a request on to the app: `call_next(request)`,
@@ -1166,17 +1202,71 @@ def _by_helper(nodes: list[ast.AST], resolve: Resolve) -> int | None:
         helper = resolve(name) if name else None
         if helper is None:
             continue
-        passed = next((code for arg in [*node.args, *(k.value for k in node.keywords)]
-                       if (code := _error_code(arg)) is not None), None)
+        passed = next((code for name, arg in _arguments(node, helper)
+                       if _STATUS_PARAMETER.search(name)
+                       and (code := _error_code(arg)) is not None), None)
         if passed is not None:
             return passed
-        inside = list(_outside_handlers(helper))
+        inside = _on_probe(_before_passing_on(list(_outside_handlers(helper)), helper), helper)
         written = answered_error(inside)
         if written is not None:
             return written[0]
-        if any(isinstance(n, ast.Raise) and n.exc is not None for n in inside):
+        if _raises_on_probe(inside, helper):
             return 500
     return None
+
+
+# what an `if` tests when it guards a refusal of a request that lacks a credential or a
+# header (`if "x-tenant" not in request.headers: raise ...`): a probe sends none
+_LACKS = lazy_compile(r"headers|cookies|query_params|authori[sz]ation|api_?key|token", re.I)
+_NEGATED = lazy_compile(r"\bnot\b|\bis None\b|!=")
+
+
+def _raises_on_probe(nodes: list[ast.AST], function: ast.AST) -> bool:
+    """One of the nodes raises where a plain GET of a health path gets to it: no `if` above
+    it, or only `if`s that test for a header or credential the request lacks. A raise under
+    another test (`if request.client is None`, `if not PATTERN.match(value)`, `if engine
+    is None`) is about input or state a probe does not bring, or fixer cannot tell."""
+    raises = [n for n in nodes if isinstance(n, ast.Raise) and n.exc is not None]
+    if not raises:
+        return False
+    parents = {id(child): node for node in ast.walk(function)
+               for child in ast.iter_child_nodes(node)}
+    # names the function gives what a request brings (`tenant = request.headers.get(...)`)
+    brought = {t.id for node in ast.walk(function) if isinstance(node, ast.Assign)
+               and _LACKS.search(_source(node.value))
+               for t in node.targets if isinstance(t, ast.Name)}
+    for raised in raises:
+        child: ast.AST = raised
+        parent = parents.get(id(raised))
+        while parent is not None:
+            if isinstance(parent, ast.If) and any(child is s for s in parent.body):
+                test = _source(parent.test)
+                reads = _LACKS.search(test) or any(
+                    isinstance(n, ast.Name) and n.id in brought for n in ast.walk(parent.test))
+                if not (reads and _NEGATED.search(test)):
+                    break
+            child, parent = parent, parents.get(id(parent))
+        if parent is None:
+            return True
+    return False
+
+
+# a parameter that takes a status (`status_code`, `code`, `status`): a number given to any
+# other (`slow_ms=500`) is no answer
+_STATUS_PARAMETER = lazy_compile(r"status|code", re.I)
+
+
+def _arguments(call: ast.Call, function: Function) -> Iterator[tuple[str, ast.expr]]:
+    """(parameter name, argument) of each argument the call gives the function."""
+    positional = [a.arg for a in function.args.posonlyargs + function.args.args]
+    if positional and positional[0] in ("self", "cls"):
+        positional = positional[1:]
+    for name, arg in zip(positional, call.args):
+        yield name, arg
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            yield keyword.arg, keyword.value
 
 
 def _resolver(mods: Modules, path: str, tree: ast.Module,
@@ -1370,7 +1460,8 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
             if passed is not None and _uses(init, passed) > 1:
                 passed = None   # `kwargs.setdefault(...)` first: not its caller's as given
             text = mods.read(path)
-            result.doubt = result.doubt or _router_settings(text.text if text else "", init)
+            result.doubt = result.doubt or _router_settings(text.text if text else "", init,
+                                                            "self")
             for call in _super_inits(init):   # what the class gives FastAPI's constructor
                 result.doubt = result.doubt or _app_wide_dependencies(call) or \
                     _default_response_class(call) or _unread_keywords(call, passed)

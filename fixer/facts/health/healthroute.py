@@ -484,10 +484,17 @@ def unread_catch_all(ws: Workspace, folder: str, theirs: frozenset[str],
                    and not _TEST_FILE.search(p[len(prefix):]) and p not in theirs)
     for path in paths[:_LITERAL_SCAN_LIMIT]:
         file = ws.read(path)
-        for match in _CATCH_ALL_ROUTE.finditer(file.text if file is not None else ""):
+        text = file.text if file is not None else ""
+        if "FastAPI(" in text or _PREFIXED_ROUTER.search(text):
+            continue   # another app's routes, or a router whose routes sit under a prefix
+        for match in _CATCH_ALL_ROUTE.finditer(text):
             if (path, match.group(1)) not in read:
                 return match.group(1), path
     return None
+
+
+# `APIRouter(prefix="/items")`: its `/{item_id}` is `/items/{item_id}`
+_PREFIXED_ROUTER = lazy_compile(r"""APIRouter\([^)]*\bprefix\s*=\s*["']/[^"']""")
 
 
 # `prefix="/health"`: the routes under it are `/health/live`, not `/health` itself
