@@ -98,11 +98,15 @@ follows the file: `async def` when its routes are async, its indentation, quotes
 and line endings. No finding when fixer cannot find where the app object is
 created (a factory that returns `FastAPI()` unnamed). Display-only where a route added
 with `@app.get` may be refused before its handler runs: dependencies on the app
-(`FastAPI(dependencies=[...])`, `app.router.dependencies.append(Depends(auth))`), a
-middleware that answers an error status (inline, through a function of its module such
-as `return reject(400)`, or by raising before it calls the app: a 500), and where a route
-answers the path first (a parameter route such as `/{item_id}`; where some routers cannot
-be read, a catch-all GET route fixer did not read in the service's code).
+(`FastAPI(dependencies=[...])`, `app.router.dependencies.append(Depends(auth))`; not
+FastAPI's security schemes with `auto_error=False`, which refuse nothing), any middleware
+of the app that answers an error status before it passes the request on (inline, or
+through a function or method it calls: `return reject(400)`), or raises there where
+nothing but a missing header or credential guards the raise (a 500; one for another
+method or path, or on input a probe does not bring, is none), and where a route answers
+the path first (a parameter route such as `/{item_id}`; where some routers cannot be
+read, a catch-all GET route fixer did not read in the service's code, outside modules
+that build another app and routers with a literal `prefix=`).
 
 Unsafe, with the reason, when the app serves exactly one route whose last part
 names health though H001 does not count it (`/api/v1/health-check/`,
