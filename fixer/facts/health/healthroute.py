@@ -470,7 +470,8 @@ def health_like_literal(ws: Workspace, folder: str,
 # a GET route whose whole path is one parameter (`@router.get("/{item_id}")`): it takes any
 # one-segment path, `/health` too, where nothing before it answers
 _CATCH_ALL_ROUTE = lazy_compile(
-    r"""\.(?:get|api_route|add_api_route|route|add_route)\(\s*(?:path\s*=\s*)?["'](/\{[^}/]+\})["']""")
+    r"""\.(?:get|api_route|add_api_route|route|add_route)\(\s*(?:path\s*=\s*)?"""
+    r"""["'](/\{[^}/]+\})["']""")
 
 
 def unread_catch_all(ws: Workspace, folder: str, theirs: frozenset[str],
