@@ -131,7 +131,7 @@ def _included(ws: Workspace, stack: Stack) -> dict[str, Service]:
     by_file = {other.docs[0].path: other for other in ws.stacks if len(other.docs) == 1}
     found: dict[str, Service] = {}
     seen = {doc.path for doc in stack.docs}
-    waiting = [path for doc in stack.docs for path in included_paths(doc)]
+    waiting = [path for doc in stack.docs for path in included_paths(doc, plain=True)]
     while waiting:
         path = waiting.pop(0)
         included = by_file.get(path) if path is not None and path not in seen else None
@@ -140,7 +140,7 @@ def _included(ws: Workspace, stack: Stack) -> dict[str, Service]:
         seen.add(included.name)
         for name, service in included.services.items():
             found.setdefault(name, service)
-        waiting += included_paths(included.docs[0])
+        waiting += included_paths(included.docs[0], plain=True)
     return found
 
 

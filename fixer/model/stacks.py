@@ -159,10 +159,13 @@ def _swap_only(doc: ComposeDoc, service: Value, exists: Callable[[str], bool]) -
     return not exists(posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), written)))
 
 
-def included_paths(doc: ComposeDoc) -> list[str | None]:
+def included_paths(doc: ComposeDoc, plain: bool = False) -> list[str | None]:
     """The files the compose file's top-level `include:` names, as repository paths
     resolved from its folder (`- path: ../shared/db.yml`, `- ./infra/compose.yaml`); None
-    for one fixer cannot resolve (a variable, an absolute path, a remote one)."""
+    for one fixer cannot resolve (a variable, an absolute path, a remote one). `plain`:
+    None too for an entry that loads its file as fixer does not read it alone: several
+    files merged (`path: [a.yml, b.yml]`), another project folder or env file
+    (`project_directory:`, `env_file:`, which change the `.env` its values come from)."""
     entries = get(Value(doc.root), "include")
     if entries is None:
         return []
@@ -170,11 +173,13 @@ def included_paths(doc: ComposeDoc) -> list[str | None]:
     folder = posixpath.dirname(doc.path)
     for entry in (elements(entries) if isinstance(entries.node, yaml.SequenceNode)
                   else [entries]):
-        paths = string_list(get(entry, "path")) if isinstance(entry.node, yaml.MappingNode) \
-            else string_list(entry)
+        mapping = isinstance(entry.node, yaml.MappingNode)
+        paths = string_list(get(entry, "path")) if mapping else string_list(entry)
+        merged = mapping and (len(paths or []) > 1 or get(entry, "project_directory") is not None
+                              or get(entry, "env_file") is not None)
         for path in paths or [""]:   # no path: nothing fixer can read
             readable = path and "$" not in path and not posixpath.isabs(path) and \
-                "://" not in path
+                "://" not in path and not (plain and merged)
             found.append(posixpath.normpath(posixpath.join(folder, path)) if readable else None)
     return found
 

@@ -403,6 +403,10 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
         raise Waits(listed.waits.after(f"the depends_on of {owner.name} "))
     plan.doubt = plan.doubt or listed.doubt
     for name in listed.probes:
+        if name not in targets:   # a database an included file defines: its own fix's
+            raise Unfixable(f"the depends_on of {owner.name} also names {name}, which "
+                            "another compose file of the project defines (through `include:`): "
+                            "fixer does not write both probes in one fix")
         _probed_along(ws, targets, name, planning, owner)
         _add_healthcheck(plan, targets[name])
     if gate:
