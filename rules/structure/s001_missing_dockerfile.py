@@ -92,7 +92,7 @@ from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violatio
 from fixer.model.services import Build, Service, case_variants, locate_build
 from fixer.model.stacks import folders_above
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import get, scalar
+from fixer.sources.compose import Value, elements, get, scalar, string_list
 
 from .dockerfile_template import find_app, fleet_base, render
 
@@ -167,7 +167,24 @@ def _found_from_project_directory(ws: Workspace, build: Build) -> bool:
     name = scalar(get(build.node, "dockerfile")) or "Dockerfile"
     above = folders_above(ws.compose_docs, posixpath.dirname(build.doc.path))
     return any(ws.tree.exists(posixpath.normpath(posixpath.join(folder, context, name)))
-               for folder in [*project_directories(ws), *sorted(above)])
+               for folder in [*project_directories(ws), *sorted(above),
+                              *_include_project_directories(ws, build.doc.path)])
+
+
+def _include_project_directories(ws: Workspace, path: str) -> list[str]:
+    """The `project_directory:` of each `include:` entry that loads the compose file at
+    `path`: Compose resolves that file's relative paths from there."""
+    found = []
+    for doc in ws.compose_docs.values():
+        entries = get(Value(doc.root), "include")
+        folder = posixpath.dirname(doc.path)
+        for entry in elements(entries) if entries is not None else []:
+            given = scalar(get(entry, "project_directory"))
+            named = [posixpath.normpath(posixpath.join(folder, p))
+                     for p in string_list(get(entry, "path")) or []]
+            if given and "$" not in given and path in named:
+                found.append(posixpath.normpath(posixpath.join(folder, given)))
+    return found
 
 
 def _unset_in_path(service: Service, build: Build) -> bool:
