@@ -49,7 +49,7 @@ def test_s002_display_only_where_a_name_built_at_run_time_names_a_module_elsewhe
 
 
 def test_s002_names_the_folder_that_holds_the_plugins_of_a_name_built_at_run_time() -> None:
-    """The reviewer's case: `ENV PYTHONPATH=/code:/code/extensions` merges
+    """A Dockerfile's `ENV PYTHONPATH=/code:/code/extensions` merges
     svc/extensions/acme/ into the namespace, and it holds `acme.plugins`."""
     files = service({"svc/acme/main.py": APP + "import importlib\n"
                      "plugin = importlib.import_module(f'acme.plugins.{NAME}')\n",
