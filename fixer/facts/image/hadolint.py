@@ -6,7 +6,7 @@ RUNs in a row). A fixed Dockerfile has no hadolint finding its original did not 
 new layer carries the rule's ignore pragma, in every repository: hadolint runs in editors and
 CI jobs a repository's files do not show. A rule the root configuration file ignores
 (`ignored: [DL3008]`) gets no pragma: hadolint says nothing there, and the pragma would be
-noise.
+noise; nor one a Dockerfile's own `# hadolint global ignore=` names, in that file.
 """
 
 from __future__ import annotations
@@ -42,3 +42,14 @@ def _ignored(ws: Workspace) -> frozenset[str]:
         for match in _IGNORED_LIST.finditer(file.text if file is not None else ""):
             found |= set(_CODE.findall(match.group(1)))
     return frozenset(found)
+
+
+# `# hadolint global ignore=DL3008,DL3059`: rules a Dockerfile turns off for all its lines
+_GLOBAL_IGNORE = lazy_compile(r"^[ \t]*#[ \t]*hadolint[ \t]+global[ \t]+ignore=([\w, \t]+)", re.M)
+
+
+def ignored_globally(text: str) -> frozenset[str]:
+    """The rules a Dockerfile's own global pragmas ignore: a line pragma for one, in that
+    file, is noise."""
+    return frozenset(code.strip() for match in _GLOBAL_IGNORE.finditer(text)
+                     for code in match.group(1).split(",") if code.strip())

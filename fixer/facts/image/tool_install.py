@@ -23,6 +23,7 @@ from functools import partial
 
 from fixer.core.edits import TextEdit
 from fixer.core.lazyre import lazy_compile
+from fixer.facts.image.hadolint import ignored_globally
 from fixer.facts.image.images import archive_gone, stage_installs, tools_removed
 from fixer.facts.image.installs import (
     UNPINNED_CODE,
@@ -99,7 +100,7 @@ def install_edits(where: Placement) -> list[TextEdit]:
     tools = list(where.tools)
     if where.reason is not None:
         return []
-    hadolint = where.hadolint - _ignored_globally(where.dockerfile.file.text)
+    hadolint = where.hadolint - ignored_globally(where.dockerfile.file.text)
     if where.install is not None:
         return _extend(where.dockerfile, where.install, where.manager, tools, hadolint)
     return _new_layer(where.dockerfile, where.manager, tools, where.at, where.following,
@@ -155,16 +156,6 @@ def _new_layer(dockerfile: Dockerfile, manager: str, tools: list[str], at: int,
         merge = pragma_edit(dockerfile, following, "DL3059")
         edits = _merge(edits, [merge] if merge is not None else [])
     return edits
-
-
-# `# hadolint global ignore=DL3008,DL3059`: rules the Dockerfile turns off for all its lines
-_GLOBAL_IGNORE = lazy_compile(r"^[ \t]*#[ \t]*hadolint[ \t]+global[ \t]+ignore=([\w, \t]+)", re.M)
-
-
-def _ignored_globally(text: str) -> frozenset[str]:
-    """The rules the Dockerfile's own global pragmas ignore: a line pragma for one is noise."""
-    return frozenset(code.strip() for match in _GLOBAL_IGNORE.finditer(text)
-                     for code in match.group(1).split(",") if code.strip())
 
 
 def _previous(dockerfile: Dockerfile, at: int) -> Instruction | None:
