@@ -46,6 +46,13 @@ ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "opt
 UNKNOWN = "*"  # stands for a path part that is not a literal: `UNKNOWN + "/health"`
 
 
+def handles_a_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Decorated as a route's handler (`@app.get("/reports/{id}")`, `@router.post(...)`):
+    its body runs when a request comes, never while the app starts."""
+    return any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+               and d.func.attr in ROUTE_METHODS for d in function.decorator_list)
+
+
 def join_paths(prefix: str, path: str) -> str:
     """A path under a prefix as FastAPI joins them, `prefix + path`: an empty path
     (`@router.get("")`) is the prefix itself, and a prefix's part fixer cannot read stays

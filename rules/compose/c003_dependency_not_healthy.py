@@ -93,8 +93,10 @@ healthcheck cannot pass (the app raises at start-up: it builds
 `StaticFiles(directory="static")`, a literal or module constant, or a folder beside
 the module's file (`Path(__file__).parent / "static"`, `os.path.join(os.path.dirname(
 __file__), "media")`), at import or in its factory, without `check_dir=False`, and the
-image has no such folder, nor may a volume, a `RUN`, an `ADD`, another stage or the code
-make one (a folder a setting or a variable names makes the gate unsafe instead); it
+image has no such folder, nor may a volume, a `RUN`, an `ADD` or another stage put one
+there, nor the code make it as the app starts (`os.makedirs("static")` at import or in the
+factory, before the StaticFiles); a call in a route's handler makes it too late, and one
+elsewhere, or a folder a setting or a variable names, makes the gate unsafe instead); it
 probes a path the app does not serve, another port, or runs a tool the image lacks (for a
 service without `build:` that runs the image another service of the stack builds, that
 build's final stage: D003 reports it there, and this finding does not wait for that fix);

@@ -163,7 +163,8 @@ when an app service waits for it with a plain `depends_on` entry fixer cannot gi
 condition (an anchor that aliases share): the healthcheck would make that entry a C003
 finding no fix settles, and `fixer fix` refuses a fix that leaves one. Unsafe, with the
 reason, when a service waits for it with a plain `depends_on` entry and fixer cannot tell
-whether the app starts (a `StaticFiles` folder read from a setting): C003's gate on the
+whether the app starts (a `StaticFiles` folder read from a setting, or one the image lacks
+that a helper's `os.makedirs` may make): C003's gate on the
 healthcheck would be unsafe, and a plain run leaves no finding it does not fix;
 `--unsafe-fixes` makes both.
 

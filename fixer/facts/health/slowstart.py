@@ -38,6 +38,7 @@ from fixer.model.listen import RUNS_ARGUMENTS
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import entrypoint
+from fixer.sources.fastapi_routes import handles_a_route
 from fixer.sources.python import parse
 
 # Calls that load, and may first download, a model: by the name called (`x.from_pretrained`,
@@ -392,7 +393,7 @@ def _loads(file: TextFile) -> list[Load]:
             pipelines = pipelines or any(a.name == _PIPELINE_SOURCE for a in node.names)
             libraries.extend((node.lineno, alias.name) for alias in node.names)
     found: list[Load] = []
-    handlers = [f for f in functions if _handles_a_route(f)]
+    handlers = [f for f in functions if handles_a_route(f)]
     pulls = any(module.split(".")[0] == _CLIENT_PULLS for _line, module in libraries)
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
         name = _loader(call.func, pipelines, pulls)
@@ -411,12 +412,6 @@ def _loads(file: TextFile) -> list[Load]:
     if imported:
         found.append(((*imported[0], True, _within(functions, imported[0][0]), False), ""))
     return found
-
-
-def _handles_a_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Decorated as a route's handler: `@app.get("/reports/{id}")`, `@router.post(...)`."""
-    return any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
-               and d.func.attr in _ROUTE_METHODS for d in function.decorator_list)
 
 
 def _inside(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> bool:
@@ -459,11 +454,6 @@ _VERBS = frozenset({"get", "post", "put", "request", "stream"})
 def _runs_at_startup(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return bool(_STARTUP.search(function.name)) or any(
         _STARTUP.search(ast.unparse(d)) for d in function.decorator_list)
-
-
-# what a route decorator calls: `@app.get("/reports/{id}")`, `@router.post(...)`
-_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "api_route", "route",
-                            "websocket"})
 
 
 def _within(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> str:

@@ -10,9 +10,13 @@ without it. Only what fixer can show counts: a literal or module-constant direct
 resolved against the container's working directory through the image's COPY instructions,
 or a folder named beside the module's own file (`Path(__file__).parent / "static"`,
 `os.path.join(os.path.dirname(__file__), "static")`), resolved from where the image puts
-that module. One a volume, a `RUN`, an `ADD`, another stage or the code itself
-(`os.makedirs`) may provide is unknown, never a crash; so is one a setting or a variable
-names, which is a doubt: a gate on the app is then unsafe.
+that module. One a volume, a `RUN`, an `ADD` or another stage may provide is unknown, never
+a crash. The code may make the folder itself (`os.makedirs`, `Path.mkdir`): a call that runs
+as the module is imported or the factory runs, before the StaticFiles and naming the folder,
+provides it; one in a route's handler runs on a request, long after the app raised, and
+counts for nothing; any other (a helper, a `__main__` block, a call naming the folder by a
+variable) is a doubt. So is a folder a setting or a variable names. A doubt makes a gate on
+the app unsafe.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from fixer.model.appservice import is_app_service
 from fixer.model.image_paths import folder_in_image, image_path_of
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
+from fixer.sources.fastapi_routes import handles_a_route
 from fixer.sources.file_relative import folder_beside
 from fixer.sources.python import parse
 from fixer.sources.python_modules import call_argument, is_call_to, string_value
@@ -57,7 +62,8 @@ def static_dir_crash(ws: Workspace, service: Service) -> str | None:
 
 def static_dir_doubt(ws: Workspace, service: Service) -> str | None:
     """Why fixer cannot tell whether the app raises at start-up: a StaticFiles built at
-    import that checks a folder fixer cannot read (a setting, a variable)."""
+    import that checks a folder fixer cannot read (a setting, a variable), or one the image
+    lacks that code other than the start-up's may make (a helper's `os.makedirs`)."""
     return _judged(ws, service).doubt
 
 
@@ -72,25 +78,119 @@ def _judge(ws: Workspace, service: Service) -> _Judged:
     module = appmodule.find(ws, service)
     if module is None:
         return _Judged()
-    texts: list[str] = []
     served: list[_Served] = []
+    makers: list[_Maker] = []
     for path in appmodule.import_packages(ws, module):
         file = ws.read(path)
         tree = parse(file) if file is not None else None
         if file is None or tree is None:
             continue
-        texts.append(file.text)
+        factory = module.attr if module.factory and path == module.path else None
         if "StaticFiles" in file.text:   # most modules build none: no walk of their tree
-            factory = module.attr if module.factory and path == module.path else None
             served += _static_dirs(tree, factory, path, file.text)
-    if not served or any(word in text for text in texts for word in _MAKES_FOLDERS):
-        return _Judged()
-    crash = next(filter(None, (_missing(ws, service, folder) for folder in served)), None)
-    unread = next((folder for folder in served if folder.unread is not None), None)
-    if crash is not None or unread is None:
-        return _Judged(crash)
-    return _Judged(doubt=f"StaticFiles(directory={unread.unread}) in {unread.module} checks a "
-                         "folder fixer cannot read, and the app raises at start-up without it")
+        if any(word in file.text for word in _MAKES_FOLDERS):
+            makers += _makers(tree, factory, path, file.text)
+    verdicts = [_verdict(ws, service, folder, makers) for folder in served]
+    crash = next((why for kind, why in verdicts if kind == "crash"), None)
+    doubt = next((why for kind, why in verdicts if kind == "doubt"), None)
+    return _Judged(crash) if crash is not None else _Judged(doubt=doubt)
+
+
+def _verdict(ws: Workspace, service: BuiltService, folder: _Served,
+             makers: list[_Maker]) -> tuple[str, str | None]:
+    """("crash", why) where the app raises for want of the folder, ("doubt", why) where fixer
+    cannot tell, ("", None) where it does not raise."""
+    missing = _missing(ws, service, folder) if folder.unread is None else None
+    if folder.unread is None and missing is None:
+        return "", None   # in the image, or put there by what fixer does not follow
+    named = folder.unread or posixpath.basename(posixpath.normpath(folder.literal or
+                                                                     folder.beside or "."))
+    relevant = [m for m in makers if not m.on_request and (m.unnamed or _names(m, folder))]
+    if any(m.early and _names(m, folder) and not _after(m, folder) for m in relevant):
+        return "", None   # made as the app starts, before StaticFiles checks it
+    if relevant:
+        maker = relevant[0]
+        return "doubt", (f"StaticFiles in {folder.module} checks {named}, and fixer cannot tell "
+                         f"whether `{maker.shown}` ({maker.module}:{maker.line}) makes it "
+                         "before: the app raises at start-up without it")
+    if missing is not None:
+        return "crash", missing
+    return "doubt", (f"StaticFiles(directory={folder.unread}) in {folder.module} checks a "
+                     "folder fixer cannot read, and the app raises at start-up without it")
+
+
+def _names(maker: _Maker, folder: _Served) -> bool:
+    """Whether the call names the folder: the folder's name among its strings, or, for a
+    folder fixer cannot read, the very expression the StaticFiles is given."""
+    if folder.unread is not None:
+        return folder.unread in maker.written
+    name = posixpath.basename(posixpath.normpath(folder.literal or folder.beside or "."))
+    return name in maker.text
+
+
+def _after(maker: _Maker, folder: _Served) -> bool:
+    """The folder made below the StaticFiles that checks it, in the same module."""
+    return maker.module == folder.module and maker.line > folder.line
+
+
+class _Maker(NamedTuple):
+    """A call that makes a folder (`os.makedirs(...)`, `Path(...).mkdir()`)."""
+
+    module: str
+    line: int
+    written: str        # the call as written
+    text: str           # its strings, module constants read: what names the folder
+    early: bool         # runs as the module is imported, or in the app factory
+    on_request: bool    # in a route's handler: runs on a request only
+    unnamed: bool       # names its folder with no string (a variable, a setting)
+
+    @property
+    def shown(self) -> str:
+        first = self.written.splitlines()[0] if self.written else ""
+        return first if len(first) <= 60 else first[:57] + "..."
+
+
+def _makers(tree: ast.Module, factory: str | None, path: str, text: str) -> list[_Maker]:
+    """The folder-making calls of a module, each with when it runs."""
+    found: list[_Maker] = []
+
+    def visit(node: ast.AST, early: bool, on_request: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, _FUNCTIONS):
+                visit(child, node is tree and child.name == factory,
+                      on_request or handles_a_route(child))
+                continue
+            if isinstance(child, ast.Lambda) or _main_block(child):
+                visit(child, False, on_request)
+                continue
+            if isinstance(child, ast.Call) and (is_call_to(child, "makedirs")
+                                                or is_call_to(child, "mkdir")):
+                written = ast.get_source_segment(text, child) or ast.unparse(child)
+                words = _strings(tree, child)
+                found.append(_Maker(path, child.lineno, written, " ".join(words), early,
+                                    on_request, not words))
+            visit(child, early, on_request)
+
+    visit(tree, True, False)
+    return found
+
+
+def _strings(tree: ast.Module, call: ast.Call) -> list[str]:
+    """The strings a folder-making call names: its literals, and the module constants it
+    reads (`os.makedirs(STATIC_DIR)` with `STATIC_DIR = "static"`)."""
+    found: list[str] = []
+    for node in ast.walk(call):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append(node.value)
+        elif isinstance(node, ast.Name):
+            value = string_value(tree, node)
+            found += [value] if value is not None else []
+    return found
+
+
+def _main_block(node: ast.AST) -> bool:
+    """`if __name__ == "__main__":`, which an imported module never runs."""
+    return isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
 
 
 class _Served(NamedTuple):
@@ -98,6 +198,7 @@ class _Served(NamedTuple):
     working directory), `beside` the module (relative to its folder), or `unread`."""
 
     module: str
+    line: int
     literal: str | None = None
     beside: str | None = None
     unread: str | None = None
@@ -158,20 +259,20 @@ def _static_dirs(tree: ast.Module, factory: str | None, path: str,
             if isinstance(node, ast.Call) and is_call_to(node, "StaticFiles") and \
                     _checks(node):
                 yield _folder(tree, own + body, call_argument(node, 0, "directory"), path,
-                              text)
+                              text)._replace(line=node.lineno)
 
 
 def _folder(tree: ast.Module, body: list[ast.stmt], directory: ast.expr | None, path: str,
             text: str) -> _Served:
     literal = string_value(tree, directory)
     if literal:
-        return _Served(path, literal=literal)
+        return _Served(path, 0, literal=literal)
     beside = folder_beside(body, directory)
     if beside is not None:
-        return _Served(path, beside=beside)
+        return _Served(path, 0, beside=beside)
     shown = (ast.get_source_segment(text, directory) or ast.unparse(directory)
              if directory is not None else "None").replace("\n", " ")
-    return _Served(path, unread=shown if len(shown) <= 60 else shown[:57] + "...")
+    return _Served(path, 0, unread=shown if len(shown) <= 60 else shown[:57] + "...")
 
 
 def _checks(call: ast.Call) -> bool:
