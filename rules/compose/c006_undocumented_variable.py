@@ -7,11 +7,20 @@ paths, networks, `x-` extensions) for `${VAR}` and `$VAR` with no default
 alternative (`${VAR:+:$VAR@}`, empty while VAR is unset, as meant),
 and reports each variable that neither the `.env` of the stack's project folder,
 nor an `env_file` of a service that reads it, nor an `--env-file` that a build script
-gives Compose (a Makefile's `docker compose --env-file .env`), nor an example file
+gives a Compose command that may run the stack, nor an example file
 defines: one in the project folder, or beside a service's `env_file` or such an
 `--env-file` (`../.env` -> `../.env.example`, the template of the file the stack is run
-with). Nor one that a script running Compose sets for it: in front of the command
-(`HOST_ROOT=$(CURDIR) docker compose up`), with `export`, or by stopping unless its caller
+with). Such a command (a Makefile's `docker compose --env-file .env -f a/compose.yml up`)
+names one of the stack's compose files with `-f`; naming none fixer knows, it runs in the
+stack's project folder, a folder above it or one below it (its script's folder, or the one
+its line's `cd` moves to; a CI workflow's steps run from the repository's root): a
+sibling project's Makefile documents only its own stack. A command fixer cannot place
+(`cd "$ROOT"`, `-f $(FILE)`, a shell script that changed folder on an earlier line) may
+run any stack, and so may options a variable holds (`ENV = --env-file=prod.env`) or a
+command it holds (`$(COMPOSE) --env-file .env up`). Another program's `--env-file`
+(`docker run --env-file .env.dev app`, `node --env-file=.env`) sets a process's variables
+and documents nothing. Nor one that a script running Compose sets for it: in front of the
+command (`HOST_ROOT=$(CURDIR) docker compose up`), with `export`, or by stopping unless its caller
 sets it (`: "${RDS_ENDPOINT:?}"`); or a Python script that runs Compose (`["docker",
 "compose", "up"]`) and sets it in `os.environ` (`os.environ["TEST_PATH"] = ...`,
 `putenv`, `setdefault`, `update`) or in the `env=` it runs a process with. A file
@@ -69,11 +78,12 @@ DB_PASSWORD=
 Safe: the fix only documents; Compose never reads `.env.example`, so the stack
 runs as before. It extends the first example file of the project folder (in the
 order above); with none there, the example file beside the `.env` a build script gives
-Compose with `--env-file` (the root `.env.example` of a stack in `docker/` run with
-`--env-file .env`): a new file in the project folder would split the stack's variables
-over two files. So does a file another compose file `include:`s with no example file in
-its own folder: its variables go into the including project's example file (Compose
-interpolates it with that project's `.env`), under `# grafana (infra/observability.yaml)`,
+Compose with `--env-file` in a command that runs the stack (the root `.env.example` of a
+stack in `docker/` run with `--env-file .env -f docker/docker-compose.yml`): a new file
+in the project folder would split the stack's variables over two files. So does a file
+another compose file `include:`s with no example file in its own folder: its variables go
+into the including project's example file (Compose interpolates it with that project's
+`.env`), under `# grafana (infra/observability.yaml)`,
 and the comment on a variable names every service that reads it, in either file.
 Unsafe where an example file elsewhere in the repository documents the variable already
 (`app/.env.example` in a service's build folder; not another stack's project folder,
@@ -292,10 +302,10 @@ def _includers(ws: Workspace) -> dict[str, list[Stack]]:
 
 def _documented(ws: Workspace, stack: Stack) -> set[str]:
     """Names the project folder's `.env` defines, those of each `--env-file` the build
-    scripts give Compose (read in its place), those the scripts that run Compose set for
-    it, and those of the stack's example files."""
+    scripts give a Compose command that may run the stack (read in its place), those the
+    scripts that run Compose set for it, and those of the stack's example files."""
     names = set(stack.dotenv) | compose_variables(ws) | _python_set(ws)
-    for path in env_files(ws):
+    for path in env_files(ws, stack):
         names |= _names(ws, path)
     for folder, env_files_given in _including(ws, stack):
         for path in env_files_given or [posixpath.join(folder, ".env")]:
@@ -468,11 +478,11 @@ def _documented_names(text: str) -> set[str]:
 
 def _stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
     """The example files that document the stack, by folder: the project folder's, then
-    those beside the services' `env_file`s and the build scripts' `--env-file`s: the
-    template of the file the stack is run with (`../.env` -> `../.env.example`). What
-    detection counts as documented is what the fix may extend."""
+    those beside the services' `env_file`s and the `--env-file`s the build scripts run the
+    stack with: the template of the file the stack is run with (`../.env` ->
+    `../.env.example`). What detection counts as documented is what the fix may extend."""
     loaded = _loaded(stack)
-    beside = [posixpath.dirname(p) for p in [*sorted(loaded), *env_files(ws)]]
+    beside = [posixpath.dirname(p) for p in [*sorted(loaded), *env_files(ws, stack)]]
     folders = dict.fromkeys([stack.folder, *beside])
     return {folder: _examples(ws, folder, loaded) for folder in folders}
 
@@ -753,7 +763,7 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
         firsts = names([paths[0] for paths in readable.values()])
         return None, (f"the stack's variables are documented in {firsts}: which one to extend "
                       "is for a person to choose")
-    given = {posixpath.dirname(p) for p in env_files(ws)}
+    given = {posixpath.dirname(p) for p in env_files(ws, stack)}
     if not own and readable and next(iter(readable)) not in given:
         # beside an `env_file` only: that `.env` sets the containers' variables, and Compose
         # reads `${VAR}` from the project folder's `.env` unless it is given another

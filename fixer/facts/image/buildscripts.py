@@ -1,16 +1,18 @@
 """The repository's build scripts: CI workflows, Makefiles, shell scripts and the other
 files that build images or run Compose. What they say about a build that the compose files
-do not (a Dockerfile they name, the `--project-directory` they run Compose with) is
-evidence a rule weighs before it calls something missing or unused.
+do not (a Dockerfile they name, the `--project-directory` or `--env-file` they run Compose
+with) is evidence a rule weighs before it calls something missing or unused.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
+from fixer.model.services import Stack
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
 
@@ -40,7 +42,7 @@ _REQUIRED = lazy_compile(r"\$\{([A-Za-z_]\w*):?\?")
 # per workspace: the folders Compose is run from with `--project-directory`
 _PROJECT_DIRECTORIES: Memo[list[str]] = Memo("compose project directories")
 # per workspace: the files Compose reads its variables from with `--env-file`
-_ENV_FILES: Memo[list[str]] = Memo("compose env files")
+_ENV_FILES: Memo[list[EnvFileGiven]] = Memo("compose env files")
 # per workspace: the variables the scripts that run Compose set for it
 _SCRIPT_SET: Memo[frozenset[str]] = Memo("variables scripts set for compose")
 
@@ -65,12 +67,6 @@ def project_directories(ws: Workspace) -> list[str]:
                           lambda: _option_paths(ws, "--project-directory", _PROJECT_DIRECTORY))
 
 
-def env_files(ws: Workspace) -> list[str]:
-    """The files the build scripts give Compose with `--env-file` (in place of the project
-    folder's `.env`), as repository paths, each resolved from its script's folder."""
-    return ws.derived.get(_ENV_FILES, lambda: _option_paths(ws, "--env-file", _ENV_FILE))
-
-
 def _option_paths(ws: Workspace, option: str, pattern: re.Pattern[str]) -> list[str]:
     """The paths the build scripts give `option`, in script order, once each; none that
     leaves the repository."""
@@ -80,10 +76,171 @@ def _option_paths(ws: Workspace, option: str, pattern: re.Pattern[str]) -> list[
         if file is None or option not in file.text:
             continue
         for match in pattern.finditer(file.text):
-            folder = posixpath.normpath(posixpath.join(posixpath.dirname(path), match.group(1)))
-            if not folder.startswith(".."):
-                found.append("" if folder == "." else folder)
+            folder = _resolved(posixpath.dirname(path), match.group(1))
+            if folder is not None:
+                found.append(folder)
     return list(dict.fromkeys(found))
+
+
+def _resolved(folder: str, written: str) -> str | None:
+    """A path written in a command run in `folder`, as a repository path ("" for the root);
+    None where it leaves the repository."""
+    resolved = posixpath.normpath(posixpath.join(folder, written))
+    if resolved == ".." or resolved.startswith("../"):
+        return None
+    return "" if resolved == "." else resolved
+
+
+@dataclass(frozen=True)
+class EnvFileGiven:
+    """An `--env-file` a build script gives Compose, as a repository path, with what fixer
+    knows of the command: the folder it runs in (`folder`: the line's `cd`, else the
+    script's own, the checkout's root for a CI file) and the compose files it names with
+    `-f` or `--file` (`named`); None where fixer cannot tell (`cd "$ROOT"`, `-f
+    $(COMPOSE_FILE)`, a shell script that changed folder on an earlier line)."""
+
+    path: str
+    folder: str | None
+    named: tuple[str, ...] | None
+
+    def may_run(self, ws: Workspace, stack: Stack) -> bool:
+        """Whether the command may run `stack`: it names one of the stack's compose files;
+        naming none that fixer knows, it runs in the stack's project folder, one below it
+        (`make -C`, a CI step's `working-directory`) or one above it (Compose looks for its
+        file up the folders). A command fixer cannot place may run any stack."""
+        if self.folder is None or self.named is None:
+            return True
+        known = [path for path in self.named if path in ws.compose_docs]
+        if known:
+            return any(doc.path in known for doc in stack.docs)
+        return within(stack.folder, self.folder) or within(self.folder, stack.folder)
+
+
+def env_files(ws: Workspace, stack: Stack) -> list[str]:
+    """The files the build scripts give Compose with `--env-file` (read in place of the
+    project folder's `.env`) in a command that may run `stack` (`EnvFileGiven.may_run`),
+    as repository paths, each resolved from the folder its command runs in. Only Compose's
+    option counts: `docker run --env-file .env.dev app` sets a container's variables, and
+    Compose never reads that file."""
+    given = ws.derived.get(_ENV_FILES, lambda: _env_files_given(ws))
+    return list(dict.fromkeys(each.path for each in given if each.may_run(ws, stack)))
+
+
+# the end of a line that a backslash continues
+_CONTINUED = ("\\\n", "\\\r\n")
+_JOINED = lazy_compile(r"\\\r?\n")
+# what ends one command of a line and starts the next: `cd api && docker compose up`
+_SEPARATOR = lazy_compile(r"&&|\|\||[;|`]")
+# the program a command runs, by the word that names it (`/usr/bin/docker` too); Compose is
+# `docker-compose`, or `docker` (`podman`, `nerdctl`) with the word `compose` after it
+_DOCKER = lazy_compile(r"""(?:^|[\s"'/(\[,])"""
+                       r"""(docker-compose|podman-compose|docker|podman|nerdctl)(?=$|[\s"',])""")
+_COMPOSE_WORD = lazy_compile(r"""(?:^|[\s"',])compose(?=$|[\s"',])""")
+# `cd api`, `pushd "services/api"`: where the rest of the line runs
+_CD = lazy_compile(r"""\b(?:cd|pushd)[ \t]+(["']?)([^\s;&|"'()]+)\1""")
+# a line that changes the folder of the lines after it (a shell script, a CI step)
+_MOVES = lazy_compile(r"^[ \t]*(?:-[ \t]+)?(?:cd|pushd)[ \t]", re.M)
+# `-f infra/docker-compose.yml`, `--file=compose.prod.yml`: a compose file the command names
+_COMPOSE_FILE = lazy_compile(r"""(?:^|\s)(?:-f|--file)(?:=|[ \t]+)["']?([^\s"';&|]+)""")
+# CI files run their steps from the repository's root
+CI_FILE = lazy_compile(r"(^|/)(\.github/workflows/[^/]+|\.gitlab-ci\.ya?ml|\.circleci/[^/]+)$")
+# files whose every line runs in a shell of its own: a `cd` moves only the rest of its line
+_ONE_SHELL_A_LINE = ("Makefile", ".mk", "justfile")
+
+
+def _env_files_given(ws: Workspace) -> list[EnvFileGiven]:
+    found: list[EnvFileGiven] = []
+    for path in sorted(p for p in ws.tree.paths() if is_build_script(p)):
+        file = ws.scan(path)
+        if file is None or "--env-file" not in file.text:
+            continue
+        for match in _ENV_FILE.finditer(file.text):
+            given = _env_file_given(path, file.text, match)
+            if given is not None:
+                found.append(given)
+    return found
+
+
+def _env_file_given(path: str, text: str, match: re.Match[str]) -> EnvFileGiven | None:
+    """The `--env-file` `match` finds in the script at `path`; None where it is another
+    program's option or its file is outside the repository."""
+    first, last = _line_span(text, match.start(), match.end())
+    line_before = _JOINED.sub(" ", text[first:match.start()])
+    head = _SEPARATOR.split(line_before)[-1]
+    if not _for_compose(head):
+        return None
+    tail = _SEPARATOR.split(_JOINED.sub(" ", text[match.end():last]), maxsplit=1)[0]
+    moved = not path.endswith(_ONE_SHELL_A_LINE) and _MOVES.search(text, 0, first) is not None
+    folder = None if moved else command_folder(path, line_before[:len(line_before) - len(head)])
+    env_file = _resolved(script_folder(path) if folder is None else folder, match.group(1))
+    if env_file is None:
+        return None
+    written = _COMPOSE_FILE.findall(head) + _COMPOSE_FILE.findall(tail)
+    named = None if folder is None or any("$" in w for w in written) else \
+        tuple(p for w in written if (p := _resolved(folder, w)) is not None)
+    return EnvFileGiven(env_file, folder, named)
+
+
+def line_start(text: str, at: int) -> int:
+    """Where the command line that holds text[at] starts, with the lines before it that a
+    trailing backslash continues."""
+    first = text.rfind("\n", 0, at) + 1
+    while first > 0 and text.endswith(_CONTINUED, 0, first):
+        first = text.rfind("\n", 0, first - 1) + 1
+    return first
+
+
+def _line_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the line that holds text[start:end] starts and ends, with the lines a trailing
+    backslash continues."""
+    first = line_start(text, start)
+    last = text.find("\n", end)
+    while last >= 0 and text.endswith(_CONTINUED, 0, last + 1):
+        last = text.find("\n", last + 1)
+    return first, len(text) if last < 0 else last
+
+
+def _for_compose(head: str) -> bool:
+    """Whether an option after `head`, the start of its command, may be Compose's: the last
+    program the command names is Compose, or it names none fixer can tell from a variable
+    (`ENV = --env-file=prod.env` keeps the option for a recipe to pass on, `$(COMPOSE)
+    --env-file .env up` runs a command a variable holds). Not `docker run --env-file`, nor
+    `node --env-file=.env`: they set a process's variables."""
+    programs = list(_DOCKER.finditer(head))
+    if programs:
+        last = programs[-1]
+        return last.group(1).endswith("-compose") or \
+            _COMPOSE_WORD.search(head, last.end()) is not None
+    return "$" in head or "=" in head or not head.strip()
+
+
+def command_folder(path: str, line_before: str) -> str | None:
+    """The folder a command of the script at `path` runs in: the script's own (the
+    checkout's root for a CI file), moved by each `cd` before it on its line
+    (`line_before`); None where a `cd` goes where fixer cannot follow (`cd "$ROOT"`, `cd
+    /srv`) or leaves the repository."""
+    folder: str | None = script_folder(path)
+    for _quote, written in _CD.findall(line_before):
+        if folder is None or written.startswith(("/", "~")) or "$" in written or "`" in written:
+            return None
+        folder = _resolved(folder, written)
+    return folder
+
+
+def script_folder(path: str) -> str:
+    """The folder the script at `path` runs its commands in: its own, the repository's root
+    for a CI file (its steps run from the checkout)."""
+    return "" if CI_FILE.search(path) else posixpath.dirname(path)
+
+
+def moves_folder(line_before: str) -> bool:
+    """Whether the command line changes folder (`cd api && ...`) before the command."""
+    return _CD.search(line_before) is not None
+
+
+def within(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or below it ("" is the repository's root)."""
+    return not folder or path == folder or path.startswith(folder + "/")
 
 
 def compose_variables(ws: Workspace) -> frozenset[str]:
