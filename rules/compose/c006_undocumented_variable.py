@@ -19,10 +19,13 @@ sibling project's Makefile documents only its own stack. A command fixer cannot 
 run any stack, and so may options a variable holds (`ENV = --env-file=prod.env`) or a
 command it holds (`$(COMPOSE) --env-file .env up`). Another program's `--env-file`
 (`docker run --env-file .env.dev app`, `node --env-file=.env`) sets a process's variables
-and documents nothing. Nor one that a script running Compose sets for it: in front of the
-command (`HOST_ROOT=$(CURDIR) docker compose up`), with `export`, or by stopping unless its caller
-sets it (`: "${RDS_ENDPOINT:?}"`); or a Python script that runs Compose (`["docker",
-"compose", "up"]`) and sets it in `os.environ` (`os.environ["TEST_PATH"] = ...`,
+and documents nothing. Nor one that a script sets for a Compose command that may run the
+stack (placed as for `--env-file`): in front of the command
+(`HOST_ROOT=$(CURDIR) docker compose up`), or, when one of the script's Compose commands
+may run the stack, with `export` or by stopping unless its caller sets it
+(`: "${RDS_ENDPOINT:?}"`); a Makefile that runs only a sibling project's stack sets them
+for that stack alone. Nor one that a Python script that runs Compose
+(`["docker", "compose", "up"]`) sets in `os.environ` (`os.environ["TEST_PATH"] = ...`,
 `putenv`, `setdefault`, `update`) or in the `env=` it runs a process with. A file
 another compose file `include:`s is also
 documented by the including project's `.env` and example files: Compose interpolates it
@@ -303,8 +306,8 @@ def _includers(ws: Workspace) -> dict[str, list[Stack]]:
 def _documented(ws: Workspace, stack: Stack) -> set[str]:
     """Names the project folder's `.env` defines, those of each `--env-file` the build
     scripts give a Compose command that may run the stack (read in its place), those the
-    scripts that run Compose set for it, and those of the stack's example files."""
-    names = set(stack.dotenv) | compose_variables(ws) | _python_set(ws)
+    scripts set for such a command, and those of the stack's example files."""
+    names = set(stack.dotenv) | compose_variables(ws, stack) | _python_set(ws)
     for path in env_files(ws, stack):
         names |= _names(ws, path)
     for folder, env_files_given in _including(ws, stack):

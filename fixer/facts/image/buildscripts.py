@@ -43,8 +43,8 @@ _REQUIRED = lazy_compile(r"\$\{([A-Za-z_]\w*):?\?")
 _PROJECT_DIRECTORIES: Memo[list[str]] = Memo("compose project directories")
 # per workspace: the files Compose reads its variables from with `--env-file`
 _ENV_FILES: Memo[list[EnvFileGiven]] = Memo("compose env files")
-# per workspace: the variables the scripts that run Compose set for it
-_SCRIPT_SET: Memo[frozenset[str]] = Memo("variables scripts set for compose")
+# per workspace: the variables the scripts that run Compose set for it, with its commands
+_SCRIPT_SET: Memo[list[VariablesSet]] = Memo("variables scripts set for compose")
 
 
 # How every name `_SCRIPT` accepts ends: a path that ends otherwise (most of a tree) takes no
@@ -92,14 +92,13 @@ def _resolved(folder: str, written: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class EnvFileGiven:
-    """An `--env-file` a build script gives Compose, as a repository path, with what fixer
-    knows of the command: the folder it runs in (`folder`: the line's `cd`, else the
-    script's own, the checkout's root for a CI file) and the compose files it names with
-    `-f` or `--file` (`named`); None where fixer cannot tell (`cd "$ROOT"`, `-f
-    $(COMPOSE_FILE)`, a shell script that changed folder on an earlier line)."""
+class ComposeCommand:
+    """A Compose command of a build script, with what fixer knows of it: the folder it runs
+    in (`folder`: the line's `cd`, else the script's own, the checkout's root for a CI file)
+    and the compose files it names with `-f` or `--file` (`named`); None where fixer cannot
+    tell (`cd "$ROOT"`, `-f $(COMPOSE_FILE)`, a shell script that changed folder on an
+    earlier line)."""
 
-    path: str
     folder: str | None
     named: tuple[str, ...] | None
 
@@ -116,14 +115,23 @@ class EnvFileGiven:
         return within(stack.folder, self.folder) or within(self.folder, stack.folder)
 
 
+@dataclass(frozen=True)
+class EnvFileGiven:
+    """An `--env-file` a build script gives Compose, as a repository path, and the command
+    it gives it to."""
+
+    path: str
+    command: ComposeCommand
+
+
 def env_files(ws: Workspace, stack: Stack) -> list[str]:
     """The files the build scripts give Compose with `--env-file` (read in place of the
-    project folder's `.env`) in a command that may run `stack` (`EnvFileGiven.may_run`),
+    project folder's `.env`) in a command that may run `stack` (`ComposeCommand.may_run`),
     as repository paths, each resolved from the folder its command runs in. Only Compose's
     option counts: `docker run --env-file .env.dev app` sets a container's variables, and
     Compose never reads that file."""
     given = ws.derived.get(_ENV_FILES, lambda: _env_files_given(ws))
-    return list(dict.fromkeys(each.path for each in given if each.may_run(ws, stack)))
+    return list(dict.fromkeys(each.path for each in given if each.command.may_run(ws, stack)))
 
 
 # the end of a line that a backslash continues
@@ -164,21 +172,30 @@ def _env_files_given(ws: Workspace) -> list[EnvFileGiven]:
 def _env_file_given(path: str, text: str, match: re.Match[str]) -> EnvFileGiven | None:
     """The `--env-file` `match` finds in the script at `path`; None where it is another
     program's option or its file is outside the repository."""
-    first, last = _line_span(text, match.start(), match.end())
-    line_before = _JOINED.sub(" ", text[first:match.start()])
+    command = _compose_command(path, text, match.start(), match.end())
+    if command is None:
+        return None
+    folder = script_folder(path) if command.folder is None else command.folder
+    env_file = _resolved(folder, match.group(1))
+    return None if env_file is None else EnvFileGiven(env_file, command)
+
+
+def _compose_command(path: str, text: str, start: int, end: int) -> ComposeCommand | None:
+    """The command of the script at `path` that holds text[start:end] (an option, or the
+    end of the words that name Compose), placed; None where that command is not Compose's
+    (`_for_compose`)."""
+    first, last = _line_span(text, start, end)
+    line_before = _JOINED.sub(" ", text[first:start])
     head = _SEPARATOR.split(line_before)[-1]
     if not _for_compose(head):
         return None
-    tail = _SEPARATOR.split(_JOINED.sub(" ", text[match.end():last]), maxsplit=1)[0]
+    tail = _SEPARATOR.split(_JOINED.sub(" ", text[end:last]), maxsplit=1)[0]
     moved = not path.endswith(_ONE_SHELL_A_LINE) and _MOVES.search(text, 0, first) is not None
     folder = None if moved else command_folder(path, line_before[:len(line_before) - len(head)])
-    env_file = _resolved(script_folder(path) if folder is None else folder, match.group(1))
-    if env_file is None:
-        return None
     written = _COMPOSE_FILE.findall(head) + _COMPOSE_FILE.findall(tail)
     named = None if folder is None or any("$" in w for w in written) else \
         tuple(p for w in written if (p := _resolved(folder, w)) is not None)
-    return EnvFileGiven(env_file, folder, named)
+    return ComposeCommand(folder, named)
 
 
 def line_start(text: str, at: int) -> int:
@@ -243,25 +260,67 @@ def within(path: str, folder: str) -> bool:
     return not folder or path == folder or path.startswith(folder + "/")
 
 
-def compose_variables(ws: Workspace) -> frozenset[str]:
-    """The variables a build script that runs Compose sets for it: in front of the command
-    (`HOST_ROOT=$(CURDIR) docker compose up`), with `export`, or by stopping unless its
-    caller set them (`: "${RDS_ENDPOINT:?}"`). Compose reads them from its environment."""
-    return ws.derived.get(_SCRIPT_SET, lambda: _script_variables(ws))
+@dataclass(frozen=True)
+class VariablesSet:
+    """Variables a build script sets for Compose, and the Compose commands they reach: the
+    one an assignment in front of it is for, or every Compose command of a script that
+    exports them or stops unless its caller set them."""
+
+    names: frozenset[str]
+    commands: tuple[ComposeCommand, ...]
 
 
-def _script_variables(ws: Workspace) -> frozenset[str]:
-    found: set[str] = set()
+def compose_variables(ws: Workspace, stack: Stack) -> frozenset[str]:
+    """The variables a build script sets for a Compose command that may run `stack`
+    (`ComposeCommand.may_run`), which reads them from its environment: in front of the
+    command (`HOST_ROOT=$(CURDIR) docker compose up`), or, for every Compose command of the
+    script, with `export` or by stopping unless its caller set them
+    (`: "${RDS_ENDPOINT:?}"`). A sibling project's Makefile sets them for its own stack."""
+    found = ws.derived.get(_SCRIPT_SET, lambda: _script_variables(ws))
+    return frozenset(name for each in found
+                     if any(command.may_run(ws, stack) for command in each.commands)
+                     for name in each.names)
+
+
+def _script_variables(ws: Workspace) -> list[VariablesSet]:
+    found: list[VariablesSet] = []
     for path in sorted(p for p in ws.tree.paths() if is_build_script(p)
                        and "compose" not in posixpath.basename(p)):
         file = ws.scan(path)
         if file is None or not _RUNS_COMPOSE.search(file.text):
             continue
         for match in _INLINE.finditer(file.text):
-            found.update(_ASSIGNED.findall(match.group(1)))
-        found.update(_EXPORTED.findall(file.text))
-        found.update(_REQUIRED.findall(file.text))
-    return frozenset(found)
+            command = _compose_command(path, file.text, match.end(), match.end())
+            if command is not None:
+                found.append(VariablesSet(frozenset(_ASSIGNED.findall(match.group(1))),
+                                          (command,)))
+        exported = frozenset(_EXPORTED.findall(file.text) + _REQUIRED.findall(file.text))
+        if exported:
+            # Compose run only through a variable fixer does not follow (`DC=docker-compose`,
+            # then `$DC up`): a command fixer cannot place, which may run any stack
+            commands = _compose_commands(path, file.text) or (ComposeCommand(None, None),)
+            found.append(VariablesSet(exported, commands))
+    return found
+
+
+def _compose_commands(path: str, text: str) -> tuple[ComposeCommand, ...]:
+    """The Compose commands of the script at `path`, placed, once each: each program
+    `_DOCKER` finds that is Compose (`docker-compose`, or `docker` with the word `compose`
+    after it in its command)."""
+    found: list[ComposeCommand] = []
+    for program in _DOCKER.finditer(text):
+        named_at = program.end()
+        if not program.group(1).endswith("-compose"):
+            _first, last = _line_span(text, program.end(), program.end())
+            ends = _SEPARATOR.search(text, program.end(), last)
+            word = _COMPOSE_WORD.search(text, program.end(), ends.start() if ends else last)
+            if word is None:
+                continue
+            named_at = word.end()
+        command = _compose_command(path, text, named_at, named_at)
+        if command is not None:
+            found.append(command)
+    return tuple(dict.fromkeys(found))
 
 
 def build_argument_set(ws: Workspace, name: str, dockerfile: str) -> tuple[str, int] | None:
