@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from fixer.app import nocompose
-from fixer.app.check import Options, RequestError, prepare
+from fixer.app.check import Options, RequestError, gitignore_readable, prepare
 from fixer.cli.shared import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -15,6 +15,7 @@ from fixer.cli.shared import (
     catalogue,
     config_option,
     echo_err,
+    gitignore_option,
     ignore_option,
     root_folder,
     select_option,
@@ -36,9 +37,11 @@ from fixer.core.tree import FolderSource, Tree
 @click.option("--port-source", type=click.Choice(PORT_SOURCES))
 @click.option("--healthcheck-strategy", type=click.Choice(["auto", "install", "python"]))
 @config_option
+@gitignore_option
 def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bool | None,
                    select: str | None, ignore: str | None, port_source: str | None,
-                   healthcheck_strategy: str | None, config_file: str | None) -> int:
+                   healthcheck_strategy: str | None, config_file: str | None,
+                   respect_gitignore: bool) -> int:
     """Write the markdown audit report (exit 0: a report is not a check; 2 when input
     could not be read, which the report lists under "Input Errors", and when PATH has no
     compose file, which writes no report)."""
@@ -47,11 +50,12 @@ def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bo
     options = Options(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes,
                       port_source=port_source, healthcheck_strategy=healthcheck_strategy,
                       config=config_file)
-    try:   # the rules and settings `check` and `fix` would run with
+    try:   # the rules and settings `check` and `fix` would run with, on the same files
         settings, rules = prepare(root, path, options, catalogue())
+        gitignore_readable(root, respect_gitignore)
     except RequestError as exc:
         raise UsageProblem(str(exc)) from None
-    tree = Tree(FolderSource(root, settings.config.max_file_size))
+    tree = Tree(FolderSource(root, settings.config.max_file_size, respect_gitignore))
     missing = nocompose.error_in(tree, settings.config, root, path)
     if missing is not None:   # an audit of no service is no report, but a wrong path
         echo_err(missing.message)
