@@ -277,9 +277,23 @@ def test_probes(test: list[str], tool: str, url: str) -> None:
     pytest.param(dockerfile_test(("CMD", "curl", "-f", "http://x"), True),
                  [["curl", "-f", "http://x"]], id="dockerfile-exec-form"),
     pytest.param(dockerfile_test(("NONE",), False), [], id="dockerfile-none"),
+    # Docker runs `sh -c curl -f http://x`: the words after the script are its $0, $1
+    pytest.param(["CMD-SHELL", "curl", "-f", "http://x"], [["curl"]], id="cmd-shell-words"),
 ])
 def test_the_commands_a_healthcheck_runs(test: list[str], expected: list[list[str]]) -> None:
     assert healthcheck_commands(test) == expected
+
+
+@pytest.mark.parametrize(("test", "unused"), [
+    (["CMD-SHELL", "pg_isready", "-U", "app"], ("-U", "app")),
+    (["CMD-SHELL", "curl -f $0", "http://x"], ()),      # the script reads them
+    (["CMD-SHELL", "pg_isready -U app"], ()),
+    (["CMD", "curl", "-f", "http://x"], ()),
+])
+def test_words_after_a_shell_script_are_its_parameters(test: list[str],
+                                                       unused: tuple[str, ...]) -> None:
+    from fixer.facts.health.probes import unused_shell_words
+    assert unused_shell_words(test) == unused
 
 
 def test_probe_options_a_python_probe_cannot_mirror() -> None:

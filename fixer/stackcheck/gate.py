@@ -34,11 +34,12 @@ from fixer.facts.health.probes import (
     head_request,
     healthcheck_commands,
     tool_of,
+    unused_shell_words,
 )
 from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.staticdir import static_dir_crash, static_dir_doubt
-from fixer.facts.image.images import TOOLS, base_image, family_of, tool_status
+from fixer.facts.image.images import HEALTH_TOOLS, TOOLS, base_image, family_of, tool_status
 from fixer.facts.image.installs import installs
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
@@ -231,6 +232,9 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     if found is None:
         return _cannot_tell(target)
     tool, text, fallbacks, test = found
+    bare = _bare_tool(list(test))
+    if bare is not None:
+        return Verdict.BROKEN, f"{target.name}'s healthcheck cannot pass: {bare}"
     probes = list(local_probes(text))
     worker = worker_command(ws, target) if probes else None
     if worker is not None:   # a celery worker built from the API's image, its probe copied
@@ -320,12 +324,28 @@ def _import_doubt(tool: str, text: str) -> str | None:
     return f"its Python probe imports {outside[0]}, which the image may lack" if outside else None
 
 
+def _bare_tool(test: list[str]) -> str | None:
+    """Why `["CMD-SHELL", "curl", "-f", URL]` never passes: Docker runs it as `sh -c curl -f
+    URL`, whose script is the bare `curl` (the words after it are the shell's `$0`, `$1`...),
+    and curl or wget with no URL fails."""
+    unused = unused_shell_words(test)
+    commands = healthcheck_commands(test) if unused else []
+    if len(commands) != 1 or len(commands[0]) != 1 or tool_of(commands[0]) not in HEALTH_TOOLS:
+        return None
+    tool = commands[0][0]
+    return (f"its test runs a bare `{tool}`: Docker runs [\"CMD-SHELL\", ...] as `sh -c` with "
+            f"the first word as the script, and the words after it (`{' '.join(unused)}`) "
+            f"are the shell's $0, $1..., not {tool}'s arguments (write the command as one "
+            "string)")
+
+
 def _unset_variables(target: Service) -> str | None:
     """A variable the compose healthcheck reads that Compose would substitute empty: no
     default, and the stack's `.env` does not set it."""
     if compose_health(target) is not Health.CHECKED:
         return None   # the image's HEALTHCHECK: its shell reads the container's environment
     test = compose_test(target) or []
+    test = test[:len(test) - len(unused_shell_words(test))]   # words the probe never reads
     for at, word in enumerate(test):
         for reference in references(word):   # `$$VAR` is the container shell's, not one
             if reference.bare and reference.name not in target.stack.dotenv and \
@@ -443,7 +463,8 @@ def health_command(service: Service) -> HealthCommand | None:
     if not test:
         return None
     found = healthcheck_commands(test)
-    return HealthCommand(tool_of(found[0] if found else []), " ".join(test),
+    ran = test[:len(test) - len(unused_shell_words(test))]   # not the script's `$0`, `$1`...
+    return HealthCommand(tool_of(found[0] if found else []), " ".join(ran),
                          fallback_tools(test), tuple(test))
 
 

@@ -100,7 +100,10 @@ elsewhere, or a folder a setting or a variable names, makes the gate unsafe inst
 probes a path the app does not serve, another port, or runs a tool the image lacks (for a
 service without `build:` that runs the image another service of the stack builds, that
 build's final stage: D003 reports it there, and this finding does not wait for that fix);
-BusyBox's wget, Alpine's unless the
+it is written `["CMD-SHELL", "curl", "-f", URL]`, which Docker runs as `sh -c curl -f URL`:
+the script is the bare `curl`, the words after it the shell's `$0`, `$1`... (so
+`["CMD-SHELL", "pg_isready", "-U", "${POSTGRES_USER}"]` runs a bare `pg_isready`, whose
+user no unset variable can empty); BusyBox's wget, Alpine's unless the
 image installs GNU wget, asks for `localhost` of a server bound to `0.0.0.0` or
 `127.0.0.1`: BusyBox tries
 `::1` only, where an IPv4 bind does not listen; it probes the container over HTTP while

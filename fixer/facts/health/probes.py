@@ -4,7 +4,9 @@ probes with, the URL it calls, and the Python urllib probe that can replace it.
 Compose `healthcheck.test` comes as `["CMD", argv...]`, `["CMD-SHELL", script]` or a
 plain string (a shell script); a Dockerfile HEALTHCHECK as `CMD argv` (exec form) or
 `CMD script`, read as the compose test that runs the same. Scripts are split into
-simple commands, so `curl -f URL || exit 1` reads as the curl it runs.
+simple commands, so `curl -f URL || exit 1` reads as the curl it runs. Docker runs
+`["CMD-SHELL", script, word...]` as `sh -c script word...`: the words after the script are
+its `$0`, `$1`..., not part of it, so `["CMD-SHELL", "curl", "-f", URL]` runs a bare `curl`.
 """
 
 from __future__ import annotations
@@ -51,8 +53,22 @@ def healthcheck_commands(test: Sequence[str]) -> list[list[str]]:
     if head == "CMD":
         return _argv_commands(list(test[1:]))
     if head == "CMD-SHELL":
-        return _script_commands(" ".join(test[1:]))
+        return _script_commands(test[1] if len(test) > 1 else "")
     return _script_commands(head) if len(test) == 1 and head != "NONE" else []
+
+
+def unused_shell_words(test: Sequence[str]) -> tuple[str, ...]:
+    """The words of `["CMD-SHELL", script, word...]` after the script, where the script
+    names no positional parameter (`$0`, `$1`, `$@`): Docker hands them to `sh -c script` as
+    its `$0`, `$1`..., and the probe never reads them (`["CMD-SHELL", "pg_isready", "-U",
+    "app"]` runs a bare `pg_isready`)."""
+    if len(test) < 3 or test[0] != "CMD-SHELL" or _POSITIONAL.search(test[1]):
+        return ()
+    return tuple(test[2:])
+
+
+# `$0`, `$1`, `${2}`, `$@`, `$*`, `$#`: a script that reads the words after it
+_POSITIONAL = lazy_compile(r"\$(?:[0-9@*#]|\{[0-9@*#])")
 
 
 def dockerfile_test(value: Sequence[str], exec_form: bool) -> list[str]:
@@ -135,7 +151,7 @@ def fallback_tools(test: Sequence[str]) -> tuple[str, ...]:
     if at is not None:
         script = argv[at]
     elif head == "CMD-SHELL":
-        script = " ".join(argv)
+        script = argv[0] if argv else ""
     elif len(test) == 1 and head not in ("CMD", "NONE"):
         script = head
     else:
