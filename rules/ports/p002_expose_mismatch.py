@@ -30,8 +30,9 @@ Display-only when a comment of the final stage speaks of EXPOSE and says why it 
 there (`# EXPOSE 8000 only in dev; prod sits behind the socket proxy`): leaving it out may
 be the author's choice (a commented-out `# EXPOSE 8000` alone is uncommented instead).
 Display-only when a service that is no app builds the same image and runs another
-server on it (`mlflow server --port 5000`, `streamlit run`; a worker listens on nothing and
-counts for nothing): EXPOSE documents every container built from the image.
+server on it (`mlflow server --port 5000`, `streamlit run`, or a script of the image that
+starts one, `/start-flower`; a worker listens on nothing and counts for nothing): EXPOSE
+documents every container built from the image.
 Display-only when compose's `environment` sets the port variable and the image has a
 value of its own (`ENV PORT=8000`, an override file's `PORT: 8001`): EXPOSE documents
 the image, and the base file alone would expose a port nothing listens on. So is one
@@ -96,6 +97,7 @@ from fixer.model.image_paths import in_image
 from fixer.model.listen import COMPOSE_KINDS, RUNS_ARGUMENTS
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import App, BuiltService, StageKey, by_stage
+from fixer.model.startscript import program_run
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction, chain
 from fixer.sources.dockerfile_heredoc import heredocs
@@ -336,10 +338,25 @@ def _other_programs(ws: Workspace, services: list[BuiltService]) -> str | None:
         if app is None or other.name in names or app.stage_key != key:
             continue
         found = other.command()
-        if found is not None and starts_a_listener(" ".join(found[2])):
-            return (f"{other.name} builds the same image and runs `{' '.join(found[2])}`: "
-                    "which port EXPOSE documents is the author's call")
+        if found is None:
+            continue
+        script = _listening_script(ws, app, found[2])
+        if script is not None or starts_a_listener(" ".join(found[2])):
+            started = f" ({script} starts a server)" if script is not None else ""
+            return (f"{other.name} builds the same image and runs `{' '.join(found[2])}`"
+                    f"{started}: which port EXPOSE documents is the author's call")
     return None
+
+
+def _listening_script(ws: Workspace, app: App, argv: list[str]) -> str | None:
+    """The script of the repository the command runs in the image (`/start-flower`, from
+    `scripts/start-flower`) when it starts a server (`exec celery -A app flower`), as an
+    inline command would; None otherwise."""
+    program = program_run(argv)
+    path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, program) \
+        if program else None
+    file = ws.tree.peek(path) if path is not None else None
+    return path if file is not None and starts_a_listener(file.text) else None
 
 
 def _second_server(ws: Workspace, services: list[BuiltService]) -> str | None:
