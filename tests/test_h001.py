@@ -928,3 +928,20 @@ def test_h001_a_middleware_that_lets_the_health_path_through_refuses_no_probe(
     assert finding.fixable is fixable and (not fixable or finding.safety.value == "safe")
     [probe] = check(files, select="C004")
     assert probe.fixable is fixable, probe.reason
+
+
+def test_h001_quotes_the_call_that_may_add_routes_as_written() -> None:
+    """The app handed to an installed package's function beside another argument: the
+    message shows the call with both, not `setup_thing(app)`, and says whose code names no
+    health path (the service's: the package's is not in the repository)."""
+    main = ("from fastapi import FastAPI\nfrom somelib.integrations import setup_thing\n\n\n"
+            "def create_app() -> FastAPI:\n    container = object()\n    app = FastAPI()\n"
+            "    setup_thing(container, app)\n    return app\n\n\napp = create_app()\n")
+    files: dict[str, str | bytes] = {
+        "docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+        "api/Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\n'
+                          'CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n',
+        "api/requirements.txt": "fastapi\nuvicorn\nsomelib\n", "api/main.py": main}
+    [finding] = check(files, select="H001")
+    assert "(`setup_thing(container, app)` may add routes; the service's code names no " \
+           "/health path)" in finding.message, finding.message

@@ -46,6 +46,18 @@ ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "opt
 UNKNOWN = "*"  # stands for a path part that is not a literal: `UNKNOWN + "/health"`
 
 
+def _call_shown(call: ast.Call, helper: str, var: str) -> str:
+    """A call handed the app, as a message shows it: `setup(container, app)` whole when
+    short, else with its other arguments elided (`setup(..., app)`)."""
+    written = ast.unparse(call)
+    if len(written) <= 50:
+        return written
+    first = next((a for a in call.args if isinstance(a, ast.Name) and a.id == var), None)
+    before = "..., " if call.args and call.args[0] is not first else ""
+    after = ", ..." if len(call.args) + len(call.keywords) > 1 + bool(before) else ""
+    return f"{helper}({before}{var}{after})"
+
+
 def handles_a_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Decorated as a route's handler (`@app.get("/reports/{id}")`, `@router.post(...)`):
     its body runs when a request comes, never while the app starts."""
@@ -1591,7 +1603,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                     not _adds_to_its_owner(scope, tree, call):
                 helper = _helper_name(call.func)
                 if _may_add_routes(mods, path, tree, call, helper, var):
-                    result.note(f"`{helper}({var})` may add routes")
+                    result.note(f"`{_call_shown(call, helper, var)}` may add routes")
                     _follow_helper(mods, path, tree, call, helper, var, prefix, result, depth)
                 if depth == 0:
                     result.doubt = result.doubt or _helper_middleware(mods, path, tree,

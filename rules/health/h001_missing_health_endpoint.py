@@ -223,7 +223,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if (path, line) in created:   # one factory builds the apps of two modules: one
             continue                  # route there serves both, and one finding says so
         created.add((path, line))
-        unread = f" ({health.why}; its code names no {health.path} path)" if health.why else ""
+        unread = f" ({health.why}; the service's code names no {health.path} path)" \
+            if health.why else ""
         violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "
                     f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))})"
