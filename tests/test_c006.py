@@ -512,3 +512,15 @@ def test_c006_points_at_the_reference(value: str, position: tuple[int, int]) -> 
     [finding] = [f for f in check({"compose.yaml": compose}, select="C006")
                  if "API_TOKEN" in f.message]
     assert (finding.line, finding.column) == position
+
+
+def test_a_literal_dollar_names_every_file_that_writes_it() -> None:
+    """Two stacks of one folder share one finding per variable: for a `$` inside a secret,
+    whose remedy is a `$$` at each place, the reason names the other file's line too."""
+    case = GOLDEN / "C006-undocumented-variable" / \
+        "dollar-inside-a-secret-in-two-files-of-one-folder"
+    [finding] = [f for f in check(read_folder(case / "before"), select="C006")
+                 if "`$B`" in f.message]
+    assert finding.path == "docker-compose.yml" and finding.line == 5
+    assert "write `$$` if the `$` is literal, also at docker-compose.prod.yml:5;" in \
+        (finding.reason or ""), finding.reason

@@ -241,7 +241,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             if open_uses and (home.folder, name) not in seen:
                 seen.add((home.folder, name))
                 # the stacks the same example file documents read it too: name them all
-                kin = [u for other, its_home, names in found if its_home is home
+                kin = [u for other, its_home, names in found if its_home.folder == home.folder
                        and other is not stack for u in names.get(name, [])]
                 yield _report(ws, stack, name, open_uses[0], uses, home, kin)
 
@@ -673,7 +673,8 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     if all(u.glued for u in uses if u.ref.bare):
         return replace(base, reason=f"`{first.ref.text}` follows a letter or digit, as a `$` "
                                     f"inside a password or hash does: write `$$` if the `$` "
-                                    f"is literal; documenting {name} would call it a variable")
+                                    f"is literal{_also_at(first, uses + kin)}; documenting "
+                                    f"{name} would call it a variable")
     target, blocked = _target(ws, home)
     if target is None:
         return replace(base, reason=blocked)
@@ -684,6 +685,14 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
         return replace(base, reason=why,
                        fix=Fix(f"Document {name} in {target} ({why})", Safety.UNSAFE, build))
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE, build))
+
+
+def _also_at(first: Use, uses: list[Use]) -> str:
+    """The other places the same text is written (`, also at docker-compose.prod.yml:11`):
+    a `$$` is an edit at each, and the stacks of one folder share this one finding."""
+    places = dict.fromkeys(f"{u.doc.path}:{u.line}" for u in uses if u.ref.bare and
+                           (u.doc.path, u.line) != (first.doc.path, first.line))
+    return f", also at {', '.join(places)}" if places else ""
 
 
 # per workspace: each variable the example files of the repository document, with the files
