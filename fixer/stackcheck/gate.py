@@ -35,6 +35,7 @@ from fixer.facts.health.probes import (
     healthcheck_commands,
     tool_of,
     unused_shell_words,
+    words_run,
 )
 from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
@@ -344,8 +345,7 @@ def _unset_variables(target: Service) -> str | None:
     default, and the stack's `.env` does not set it."""
     if compose_health(target) is not Health.CHECKED:
         return None   # the image's HEALTHCHECK: its shell reads the container's environment
-    test = compose_test(target) or []
-    test = test[:len(test) - len(unused_shell_words(test))]   # words the probe never reads
+    test = words_run(compose_test(target) or [])   # not the words the probe never reads
     for at, word in enumerate(test):
         for reference in references(word):   # `$$VAR` is the container shell's, not one
             if reference.bare and reference.name not in target.stack.dotenv and \
@@ -463,8 +463,7 @@ def health_command(service: Service) -> HealthCommand | None:
     if not test:
         return None
     found = healthcheck_commands(test)
-    ran = test[:len(test) - len(unused_shell_words(test))]   # not the script's `$0`, `$1`...
-    return HealthCommand(tool_of(found[0] if found else []), " ".join(ran),
+    return HealthCommand(tool_of(found[0] if found else []), " ".join(words_run(test)),
                          fallback_tools(test), tuple(test))
 
 

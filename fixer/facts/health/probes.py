@@ -67,6 +67,11 @@ def unused_shell_words(test: Sequence[str]) -> tuple[str, ...]:
     return tuple(test[2:])
 
 
+def words_run(test: Sequence[str]) -> list[str]:
+    """The test without the words its shell script never reads (`unused_shell_words`)."""
+    return list(test[:len(test) - len(unused_shell_words(test))])
+
+
 # `$0`, `$1`, `${2}`, `$@`, `$*`, `$#`: a script that reads the words after it
 _POSITIONAL = lazy_compile(r"\$(?:[0-9@*#]|\{[0-9@*#])")
 

@@ -103,8 +103,7 @@ def _verdict(ws: Workspace, service: BuiltService, folder: _Served,
     missing = _missing(ws, service, folder) if folder.unread is None else None
     if folder.unread is None and missing is None:
         return "", None   # in the image, or put there by what fixer does not follow
-    named = folder.unread or posixpath.basename(posixpath.normpath(folder.literal or
-                                                                     folder.beside or "."))
+    named = folder.unread or folder.name
     relevant = [m for m in makers if not m.on_request and (m.unnamed or _names(m, folder))]
     if any(m.early and _names(m, folder) and not _after(m, folder) for m in relevant):
         return "", None   # made as the app starts, before StaticFiles checks it
@@ -124,8 +123,7 @@ def _names(maker: _Maker, folder: _Served) -> bool:
     folder fixer cannot read, the very expression the StaticFiles is given."""
     if folder.unread is not None:
         return folder.unread in maker.written
-    name = posixpath.basename(posixpath.normpath(folder.literal or folder.beside or "."))
-    return name in maker.text
+    return folder.name in maker.text
 
 
 def _after(maker: _Maker, folder: _Served) -> bool:
@@ -203,12 +201,17 @@ class _Served(NamedTuple):
     beside: str | None = None
     unread: str | None = None
 
+    @property
+    def name(self) -> str:
+        """The folder's own name (`static` of `./assets/static/`); "" when unread."""
+        written = self.literal or self.beside
+        return posixpath.basename(posixpath.normpath(written)) if written else ""
+
 
 def _missing(ws: Workspace, service: BuiltService, folder: _Served) -> str | None:
     """Why the image lacks the folder, when fixer can show it does."""
     if folder.literal is not None:
-        name = posixpath.basename(posixpath.normpath(folder.literal))
-        if _image_read(service, name) and not folder_in_image(ws.tree, service, folder.literal):
+        if _image_read(service, folder.name) and not folder_in_image(ws.tree, service, folder.literal):
             return (f'the app raises at start-up: StaticFiles(directory="{folder.literal}") '
                     f"and the image has no {posixpath.normpath(folder.literal)}/")
         return None
@@ -258,21 +261,21 @@ def _static_dirs(tree: ast.Module, factory: str | None, path: str,
         for node in ast.walk(statement):
             if isinstance(node, ast.Call) and is_call_to(node, "StaticFiles") and \
                     _checks(node):
-                yield _folder(tree, own + body, call_argument(node, 0, "directory"), path,
-                              text)._replace(line=node.lineno)
+                yield _folder(tree, own + body, call_argument(node, 0, "directory"),
+                              path, node.lineno, text)
 
 
 def _folder(tree: ast.Module, body: list[ast.stmt], directory: ast.expr | None, path: str,
-            text: str) -> _Served:
+            line: int, text: str) -> _Served:
     literal = string_value(tree, directory)
     if literal:
-        return _Served(path, 0, literal=literal)
+        return _Served(path, line, literal=literal)
     beside = folder_beside(body, directory)
     if beside is not None:
-        return _Served(path, 0, beside=beside)
+        return _Served(path, line, beside=beside)
     shown = (ast.get_source_segment(text, directory) or ast.unparse(directory)
              if directory is not None else "None").replace("\n", " ")
-    return _Served(path, 0, unread=shown if len(shown) <= 60 else shown[:57] + "...")
+    return _Served(path, line, unread=shown if len(shown) <= 60 else shown[:57] + "...")
 
 
 def _checks(call: ast.Call) -> bool:
