@@ -61,6 +61,11 @@ def files_under(tree: Tree, folder: str) -> list[str]:
     return ordered[start:end]
 
 
+def within(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or below it ("" is the repository's root)."""
+    return not folder or path == folder or path.startswith(folder + "/")
+
+
 def named_under(tree: Tree, folder: str, name: str) -> list[str]:
     """The files called `name` below a folder, at any depth, in path order."""
     found = _index(tree).named.get(name, [])

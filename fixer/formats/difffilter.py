@@ -38,6 +38,7 @@ from unidiff.constants import RE_PATCH_FILE_PREFIX
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import Hunk, PatchedFile, PatchSet
 
+from fixer.core.tree_index import within
 from fixer.model.rule import Finding, Location
 from fixer.model.services import Stack, bind_mounts, resolve_build
 
@@ -239,4 +240,4 @@ def _reads(stack: Stack, path: str) -> bool:
 
 
 def _within(path: str, folder: str) -> bool:
-    return folder in ("", ".") or path == folder or path.startswith(f"{folder}/")
+    return within(path, "" if folder == "." else folder)

@@ -72,6 +72,7 @@ from typing import NamedTuple
 from fixer.core import tree_index
 from fixer.core.dockerignore import ContextFiles, context_files
 from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import within
 from fixer.facts.pydeps.dependency_sources import Declared, declared
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
@@ -126,7 +127,7 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
             continue
         origin = (_dropped(ws, service, files, root, top) if root is not None else None) \
             or _outside(ws, app.folder, top)
-        if origin is not None and not any(_within(origin.package, m) for m in mounts) and \
+        if origin is not None and not any(within(origin.package, m) for m in mounts) and \
                 _holds(ws, origin.package, stmt, top):
             candidates[top] = (path, stmt, origin)
     # read last: most services import nothing from outside their context
@@ -230,10 +231,10 @@ def _outside(ws: Workspace, context: str, top: str) -> _Origin | None:
             package = module
         elif not any(p.endswith(".py") for p in tree_index.files_under(ws.tree, package)):
             continue   # neither a module, a package nor a namespace package of Python files
-        if not _within(context, package):
+        if not within(context, package):
             return _Origin(folder, package)
     for found in project_packages(ws.tree, top):
-        if not _within(found.package, context) and not _within(found.project, context):
+        if not within(found.package, context) and not within(found.project, context):
             parent = posixpath.commonpath([context, found.project])
             return _Origin(parent, found.package, project=found.project)
     return None
@@ -266,10 +267,6 @@ def _distributions(ws: Workspace, top: str, origin: _Origin) -> set[str]:
     project that holds it."""
     folders = [origin.package, *([origin.project] if origin.project else [])]
     return {top} | {name for folder in folders for name in project_names(ws, folder)}
-
-
-def _within(path: str, folder: str) -> bool:
-    return not folder or path == folder or path.startswith(folder + "/")
 
 
 def _bind_mounts(service: Service) -> list[str] | None:
@@ -321,7 +318,7 @@ def _copied_source(service: BuiltService, package: str) -> str | None:
     """A COPY source inside the dropped package: the builder finds nothing to copy there."""
     relative = posixpath.relpath(package, service.app.folder or ".")
     return next((source for source in context_sources(service)
-                 if _within(source, relative)), None)
+                 if within(source, relative)), None)
 
 
 def _suggestion(ws: Workspace, service: BuiltService, top: str, origin: _Origin,

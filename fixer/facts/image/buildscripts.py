@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import within
 from fixer.model.services import Stack
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
@@ -254,10 +255,6 @@ def moves_folder(line_before: str) -> bool:
     """Whether the command line changes folder (`cd api && ...`) before the command."""
     return _CD.search(line_before) is not None
 
-
-def within(path: str, folder: str) -> bool:
-    """Whether `path` is `folder` or below it ("" is the repository's root)."""
-    return not folder or path == folder or path.startswith(folder + "/")
 
 
 @dataclass(frozen=True)

@@ -9,19 +9,18 @@ file's own folder) and leaves open where it cannot (`cd "$ROOT"`).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import within
 from fixer.facts.image.buildscripts import (
     CI_FILE,
     command_folder,
     is_build_script,
     line_start,
     moves_folder,
-    within,
 )
 from fixer.model.workspace import Workspace
 
