@@ -418,6 +418,26 @@ def test_fix_summary_without_revealed_findings_gives_the_count_alone(tmp_path: P
     assert err.splitlines()[-1] == "Would apply 1 fix."
 
 
+def test_fix_summary_counts_findings_another_fix_settles(tmp_path: Path) -> None:
+    """In the seed fleet one C003 fix rewrites both of gateway_service's `depends_on` entries:
+    `fixer check` counts 23 findings, the diff makes 22 fixes, and the summary says where the
+    23rd went (with `-v`, which one it is), so that the counts add up."""
+    _, out, _ = run_cli("check", SEED_FLEET, "--format", "json")
+    checked = len(json.loads(out)["findings"])
+    code, _, err = run_cli("fix", SEED_FLEET)
+    fixes = int(re.search(r"^Would apply (\d+) fixes\.", err.splitlines()[-1])[1])
+    assert code == 1 and err.splitlines()[-1].endswith(
+        f" {checked - fixes} finding is settled by another finding's fix."), err
+    _, _, err = run_cli("fix", SEED_FLEET, "-v")
+    assert re.search(r"docker-compose\.yml:17: C003 settled by another finding's fix: "
+                     r"gateway_service depends on billing_service only for it to start", err), err
+
+
+def test_fix_summary_names_no_settled_finding_when_each_has_its_own_fix(tmp_path: Path) -> None:
+    code, _, err = run_cli("fix", "-v", severity_tree(tmp_path))
+    assert code == 1 and "settled" not in err, err
+
+
 # -- the catalogue commands --------------------------------------------------------------------
 
 def test_rules_json_and_explain(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from fixer.core.config import PORT_SOURCES
 from fixer.formats import color
 from fixer.formats import diff as diff_output
 from fixer.formats.findings import display_path, error_lines
-from fixer.formats.report.fixrun import FixLine, revealed
+from fixer.formats.report.fixrun import FixLine, revealed, settled_by_others
 from fixer.model.rule import Finding, Safety
 
 
@@ -206,6 +206,12 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
     verb = "Applied" if done.landed else "Would apply" if done.would_apply else None
     summary = [f"{verb} {plural(len(result.applied), 'fix')}{_of_them_revealed(len(shown))}."
                ] if verb else []
+    # `fixer check` counted these: say where they went, or the counts do not add up
+    settled = settled_by_others(result) if verb else []
+    for finding in settled if verbose else []:
+        where, _ = _where(path, done, finding)
+        echo_err(f"{where}: {finding.code} settled by another finding's fix: {finding.message}")
+    summary += [f"{_settled_count(len(settled))} by another finding's fix."] if settled else []
     summary += [f"{plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."] \
         if unsafe else []
     summary += [f"{plural(len(manual), 'finding')} to fix by hand."] if manual else []
@@ -234,6 +240,10 @@ def _revealed_by(by: FixLine | None) -> str:
     if by is None:
         return "revealed by an earlier fix"
     return f"revealed by the {by.code} fix of {by.service or 'the repository'}"
+
+
+def _settled_count(count: int) -> str:
+    return "1 finding is settled" if count == 1 else f"{count} findings are settled"
 
 
 def _of_them_revealed(count: int) -> str:

@@ -96,6 +96,20 @@ def _fixed_later(findings: Sequence[Finding], result: FixResult) -> dict[str, st
             for f in findings if not f.fixable and f.fingerprint not in remaining}
 
 
+def settled_by_others(result: FixResult) -> list[Finding]:
+    """Findings of the run's first check that no fix of their own removed, though the run
+    removed them: another finding's fix settled them (one C003 fix rewrites two
+    `depends_on` entries). A finding with a like one left (same code, file and service) is
+    not counted: a fix may have moved it rather than settled it."""
+    own = {a.finding.fingerprint for a in result.applied}
+    own |= {f.finding.fingerprint for f in result.failed}
+    left = {f.fingerprint for f in result.remaining}
+    left_kinds = {(f.code, f.path, f.service) for f in result.remaining}
+    return [f for f in result.initial
+            if f.fingerprint not in own and f.fingerprint not in left
+            and (f.code, f.path, f.service) not in left_kinds]
+
+
 def revealed(result: FixResult, config: Config) -> list[Revealed]:
     """The fixes of the run whose finding its first check did not have, each with the
     earlier fix that made it appear. For `fix` output and the PR body too."""
