@@ -552,7 +552,8 @@ SCRIPT_DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n"
 SCRIPT_MAIN = ("import os\n\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n"
                'if __name__ == "__main__":\n    uvicorn.run("app.main:app", port={port})\n')
 PYTHON_SOURCE = ("the port is set in Python source, api/app/main.py:9, which also runs outside "
-                 "the container; change the command or the code by hand")
+                 "the container: the rewrite moves that run's port too, and Python code that "
+                 "calls the old port is not read; or set the port in the command by hand")
 
 
 @pytest.mark.parametrize(("api", "port", "unsafe", "moved"), [

@@ -218,6 +218,60 @@ def test_why_keeps_the_rules_claim_about_waiting_services_only_where_some_wait(
     assert "waits for it" not in body and "never starts" not in body
 
 
+# an api with a healthcheck that passes, and a built `setup` that waits for it only to start;
+# `{policy}`: setup's restart policy
+WAITS_TO_START = {
+    "compose.yaml": ("services:\n  api:\n    build: ./api\n    healthcheck:\n      test: "
+                     "[\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health\"]\n"
+                     "  setup:\n    build: ./setup\n{policy}    depends_on:\n      - api\n"),
+    "api/Dockerfile": ("FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install -r "
+                       "requirements.txt\nEXPOSE 8000\nCMD [\"uvicorn\", \"app.main:app\", "
+                       "\"--host\", \"0.0.0.0\", \"--port\", \"8000\"]\n"),
+    "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+    "api/app/main.py": ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n'
+                        '@app.get("/health")\ndef health() -> dict[str, str]:\n'
+                        '    return {"status": "ok"}\n'),
+    "setup/Dockerfile": 'FROM python:3.12-slim\nCOPY run.py .\nCMD ["python", "run.py"]\n',
+    "setup/run.py": 'import urllib.request\n\nurllib.request.urlopen("http://api:8000/health")\n',
+}
+RACE = "restarts until it wins the race"
+
+
+@pytest.mark.parametrize(("policy", "restarts"), [
+    pytest.param("", False, id="compose-default-no"),
+    pytest.param('    restart: "no"\n', False, id="no"),
+    pytest.param("    restart: unless-stopped\n", True, id="unless-stopped"),
+    pytest.param("    restart: on-failure:3\n", True, id="on-failure-3"),
+    pytest.param("    restart: ${RESTART:-always}\n", True, id="unread-value"),
+    pytest.param("    deploy:\n      restart_policy:\n        condition: none\n", False,
+                 id="deploy-none"),
+    pytest.param("    deploy:\n      restart_policy:\n        max_attempts: 3\n", True,
+                 id="deploy-default-any"),
+])
+def test_c003_says_the_waiting_service_restarts_only_where_docker_restarts_it(
+        tmp_path: Path, policy: str, restarts: bool) -> None:
+    """C003's docs say the app "crashes at start-up and restarts until it wins the race":
+    true of a container with a restart policy, not of a one-shot job Compose never
+    restarts (its default)."""
+    files = {**WAITS_TO_START, "compose.yaml": WAITS_TO_START["compose.yaml"].format(
+        policy=policy)}
+    why = why_of(pr_body(tmp_path, files, "--select", "C003"), "C003")
+    assert why.startswith("setup depends on api only for it to start"), why
+    assert (RACE in why) is restarts, why
+    assert "the app crashes at start-up" in why, why
+
+
+def test_c005_says_the_app_restarts_only_where_docker_restarts_one(tmp_path: Path) -> None:
+    files = {**WAITS_TO_START, "compose.yaml": (
+        "services:\n  api:\n    build: ./api\n{policy}    depends_on: [db]\n"
+        "  db:\n    image: postgres:17-alpine\n    environment:\n"
+        "      POSTGRES_PASSWORD: example\n")}
+    for name, policy, restarts in [("a", "", False), ("b", "    restart: always\n", True)]:
+        tree = {**files, "compose.yaml": files["compose.yaml"].format(policy=policy)}
+        why = why_of(pr_body(tmp_path / name, tree, "--select", "C005"), "C005")
+        assert (RACE in why) is restarts and "the app's first connection fails" in why, why
+
+
 # -- the size cap ------------------------------------------------------------------------------
 
 MORE = re.compile(r"^\*\*…and (\d+) more fix(?:es)?\*\* \(commits (\d+) to (\d+) of `([^`]+)`\): "

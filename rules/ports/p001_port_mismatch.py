@@ -113,9 +113,10 @@ Unsafe when that port is written in Python source: `uvicorn.run(port=8001)` (or 
 `os.getenv("PORT", "8001")` default it reads, or no `port=` at all) in the module the
 image runs (`python -m app.main`). That call is usually the developer's local runner
 under `if __name__ == "__main__"`: the module also runs outside the container, on the
-port it names, and other commands may serve the same app on the image's port. The
-reason names the line; change the command (`uvicorn app.main:app --port 8000`) or the
-code by hand, or take the rewrite with `--unsafe-fixes`.
+port it names, and other commands may serve the same app on the image's port; Python
+code that calls the app on its old port (a client, a printed URL) is not read. The
+reason names the line; change the command (`uvicorn app.main:app --port 8000`) by hand,
+or take the rewrite with `--unsafe-fixes`.
 
 Unsafe too when a compose file `include:`s the service's file into a project of its own,
 or the service's file includes others: fixer judges each included file as another stack,

@@ -90,8 +90,11 @@ def python_source_doubt(ws: Workspace, spans: Sequence[Site]) -> str | None:
     if span is None:
         return None
     line = ws.tree.read(span.path).line_of(span.start)
+    # the rewrite is the fix `--unsafe-fixes` makes: say what it also moves, and what else
+    # is to be had by hand, not that the rewrite itself is to be done by hand
     return (f"the port is set in Python source, {span.path}:{line}, which also runs outside "
-            f"the container; change the command or the code by hand")
+            f"the container: the rewrite moves that run's port too, and Python code that "
+            f"calls the old port is not read; or set the port in the command by hand")
 
 
 def listen_causes(ws: Workspace, service: BuiltService) -> list[Location]:

@@ -78,7 +78,7 @@ def _free_name(routes: AppRoutes) -> str:
 
 def _render(text: str, indent: str, var: str, path: str, name: str,
             routes: AppRoutes, generics: bool) -> list[str]:
-    functions = [r.function for r in routes.routes if r.function is not None]
+    functions = _style_handlers(routes)
     is_async = sum(isinstance(f, ast.AsyncFunctionDef) for f in functions) * 2 > len(functions)
     # the app's own route handlers set the style; when fixer resolved none (routes added by
     # `setup_routes(app)`), the functions of the app's module say whether it is typed: a
@@ -93,6 +93,15 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
         f"{indent}{'async ' if is_async else ''}def {name}(){returns}:",
         f"{indent}{unit}return {{{q}status{q}: {q}ok{q}}}",
     ]
+
+
+def _style_handlers(routes: AppRoutes) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The route handlers whose style the new one follows: those of the file it is written
+    into, where it has any (the routers of other files may be typed where it is not), else
+    every handler of the app."""
+    functions = [r for r in routes.routes if r.function is not None]
+    own = [r for r in functions if r.module == routes.sites[0].path]
+    return [r.function for r in own or functions if r.function is not None]
 
 
 def _route_quote(text: str, tree: ast.Module) -> str | None:

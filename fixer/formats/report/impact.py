@@ -27,6 +27,7 @@ from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
+from fixer.sources.compose import get, scalar
 
 # The clause of a rule's docs that claims services wait on the broken one, and the text
 # that goes with it: only the clause goes, never the claims written before it.
@@ -242,6 +243,45 @@ def _drop_sentences(rule: Rule, keep: Callable[[str], bool]) -> str:
     return inline(" ".join(s for s in sentences if keep(s)))
 
 
+# "... and restarts until it wins the race": true only of a container Docker restarts
+_RESTARTS = lazy_compile(r" (?:and|or) restarts until it wins the race")
+_RESTARTING = frozenset({"always", "unless-stopped", "on-failure"})
+
+
+def _c003(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    """The waiting service restarts until it wins the race only where Docker restarts it."""
+    return _restart_claim(rule, [facts.services.get(f.service or "") for f in findings])
+
+
+def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    """As C003's, for the services that depend on the database (the finding's service)."""
+    databases = {f.service for f in findings}
+    waiting = [s for s in facts.services.values()
+               if any(d.name in databases for d in dependencies(s))]
+    return _restart_claim(rule, list(waiting) or [None])
+
+
+def _restart_claim(rule: Rule, waiting: Sequence[Service | None]) -> str:
+    text = inline(doc_impact(rule))
+    if any(s is None or _may_restart(s) for s in waiting):
+        return text
+    return _RESTARTS.sub("", text)
+
+
+def _may_restart(service: Service) -> bool:
+    """Docker restarts the container when it exits: `restart:` `always`, `unless-stopped`
+    or `on-failure[:N]`, or a `deploy.restart_policy` whose condition is not `none`. A
+    value fixer cannot read (`${RESTART:-always}`) may be one. Compose's default is `no`."""
+    policy = service.scalar("restart")
+    if policy is not None and ("$" in policy or policy.split(":")[0] in _RESTARTING):
+        return True
+    deploy = service.get("deploy")
+    given = get(deploy[1], "restart_policy") if deploy else None
+    condition = scalar(get(given, "condition"))
+    return given is not None and condition != "none"
+
+
 _SPECIFIC: dict[str, Callable[[Rule, Sequence[Finding], Facts], str]] = {
-    "H001": _h001, "P001": _p001, "S001": _s001, "S002": _s002,
+    "C003": _c003, "C005": _c005, "H001": _h001, "P001": _p001, "S001": _s001,
+    "S002": _s002,
 }
