@@ -438,6 +438,27 @@ def test_fix_summary_names_no_settled_finding_when_each_has_its_own_fix(tmp_path
     assert code == 1 and "settled" not in err, err
 
 
+def test_fix_counts_a_finding_that_waits_on_an_unsafe_fix_with_it(tmp_path: Path) -> None:
+    """C005's fix for redis is unsafe here (its long form makes api wait for mq, whose
+    healthcheck fixer cannot judge); C003's entry for mq waits on it. `fixer check` counts
+    both with `--unsafe-fixes`: `fixer fix` says the same, not that C003 is a person's job."""
+    files = {**WAITS_FILES, "docker-compose.yml": WAITS_API.format(deps="[mq, cache]") +
+             "  mq:\n    image: rabbitmq:3-management\n    healthcheck:\n"
+             "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:15672\"]\n"
+             "  cache:\n    image: redis:7\n"}
+    case = write_tree(tmp_path / "repo", files)
+    code, _, err = run_cli("check", case)
+    assert err.rstrip().endswith("(2 more with `--unsafe-fixes`)."), err
+    code, _, err = run_cli("fix", case)
+    assert re.search(r"docker-compose\.yml:\d+: C003 fixed with --unsafe-fixes, after the "
+                     r"unsafe fixes it waits on: api depends on mq", err), err
+    assert "to fix by hand" not in err and "no automatic fix" not in err, err
+    assert err.splitlines()[-1] == ("Would apply 0 fixes. 1 unsafe fix available with "
+                                    "--unsafe-fixes (and 1 finding that waits on them)."), err
+    code, _, err = run_cli("fix", case, "--unsafe-fixes", "--apply")
+    assert code == 1 and run_cli("check", case)[0] == 0, err
+
+
 # -- the catalogue commands --------------------------------------------------------------------
 
 def test_rules_json_and_explain(tmp_path: Path) -> None:

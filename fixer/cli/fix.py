@@ -195,7 +195,17 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
         where, fixed_only = _where(path, done, finding)
         echo_err(f"{where}: {finding.code} unsafe fix available with --unsafe-fixes: "
                  f"{done.as_on_disk(finding, finding.fix_title)}{fixed_only}")
-    manual = [f for f in result.remaining if not f.fixable]
+    # display-only until unsafe fixes are in, which a run with `--unsafe-fixes` makes, then
+    # these: `fixer check` counts them with the unsafe fixes, not as a person's job (unless
+    # no unsafe fix is left to offer: one that failed verification is no way out)
+    follow = [f for f in result.remaining
+              if not f.fixable and f.violation.after_unsafe] if unsafe else []
+    for finding in follow:
+        where, fixed_only = _where(path, done, finding)
+        echo_err(f"{where}: {finding.code} fixed with --unsafe-fixes, after the unsafe fixes it "
+                 f"waits on: {finding.message}{fixed_only}")
+    following = {id(f) for f in follow}
+    manual = [f for f in result.remaining if not f.fixable and id(f) not in following]
     for finding in manual:
         reason = done.as_on_disk(finding, finding.reason)
         why = f" ({reason})" if reason else ""
@@ -212,8 +222,8 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
         where, _ = _where(path, done, finding)
         echo_err(f"{where}: {finding.code} settled by another finding's fix: {finding.message}")
     summary += [f"{_settled_count(len(settled))} by another finding's fix."] if settled else []
-    summary += [f"{plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes."] \
-        if unsafe else []
+    summary += [f"{plural(len(unsafe), 'unsafe fix')} available with --unsafe-fixes"
+                f"{_following(len(follow))}."] if unsafe else []
     summary += [f"{plural(len(manual), 'finding')} to fix by hand."] if manual else []
     if summary:
         echo_err(" ".join(summary))
@@ -240,6 +250,13 @@ def _revealed_by(by: FixLine | None) -> str:
     if by is None:
         return "revealed by an earlier fix"
     return f"revealed by the {by.code} fix of {by.service or 'the repository'}"
+
+
+def _following(count: int) -> str:
+    """` (and 2 findings that wait on them)`: fixed by the same `--unsafe-fixes` run."""
+    if not count:
+        return ""
+    return f" (and {plural(count, 'finding')} that {'waits' if count == 1 else 'wait'} on them)"
 
 
 def _settled_count(count: int) -> str:
