@@ -272,6 +272,17 @@ def test_c005_says_the_app_restarts_only_where_docker_restarts_one(tmp_path: Pat
         assert (RACE in why) is restarts and "the app's first connection fails" in why, why
 
 
+@pytest.mark.parametrize(("expose", "stale"), [
+    pytest.param("", False, id="none"), pytest.param("EXPOSE 9000\n", True, id="stale")])
+def test_p002_calls_an_expose_stale_only_where_one_is_written(
+        tmp_path: Path, expose: str, stale: bool) -> None:
+    files = {**WAITS_TO_START, "compose.yaml": "services:\n  api:\n    build: ./api\n",
+             "api/Dockerfile": WAITS_TO_START["api/Dockerfile"].replace("EXPOSE 8000\n", expose)}
+    why = why_of(pr_body(tmp_path, files, "--select", "P002"), "P002")
+    assert ("A stale one points them at a dead port." in why) is stale, why
+    assert ("`docker run -P` publishes no port" in why) is not stale, why
+
+
 # -- the size cap ------------------------------------------------------------------------------
 
 MORE = re.compile(r"^\*\*…and (\d+) more fix(?:es)?\*\* \(commits (\d+) to (\d+) of `([^`]+)`\): "

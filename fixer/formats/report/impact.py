@@ -243,6 +243,16 @@ def _drop_sentences(rule: Rule, keep: Callable[[str], bool]) -> str:
     return inline(" ".join(s for s in sentences if keep(s)))
 
 
+def _p002(rule: Rule, findings: Sequence[Finding], _facts: Facts) -> str:
+    """"A stale one points them at a dead port" only where an EXPOSE names a port (its own,
+    or one the stage inherits); where none does, what a missing one costs."""
+    if not all(" has no EXPOSE; " in f.message for f in findings):
+        return inline(doc_impact(rule))
+    return _drop_sentences(rule, lambda s: "stale" not in s) + (
+        " Without one, `docker run -P` publishes no port, and a reader has to find it in the"
+        " command.")
+
+
 # "... and restarts until it wins the race": true only of a container Docker restarts
 _RESTARTS = lazy_compile(r" (?:and|or) restarts until it wins the race")
 _RESTARTING = frozenset({"always", "unless-stopped", "on-failure"})
@@ -282,6 +292,6 @@ def _may_restart(service: Service) -> bool:
 
 
 _SPECIFIC: dict[str, Callable[[Rule, Sequence[Finding], Facts], str]] = {
-    "C003": _c003, "C005": _c005, "H001": _h001, "P001": _p001, "S001": _s001,
-    "S002": _s002,
+    "C003": _c003, "C005": _c005, "H001": _h001, "P001": _p001, "P002": _p002,
+    "S001": _s001, "S002": _s002,
 }
