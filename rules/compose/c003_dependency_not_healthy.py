@@ -27,9 +27,10 @@ is not judged, nor is a service the including stack's own files also define.
 
 ## Why is this bad?
 Compose starts the dependent service as soon as the dependency's container
-starts, before it accepts connections; the first requests fail, or the app
-crashes at start-up and restarts until it wins the race. The healthcheck is
-already there to say when the dependency is ready.
+starts, before it accepts connections: its first calls to the dependency may fail,
+and a service that connects at start-up without retrying may crash (and restart
+until it wins the race). The healthcheck is already there to say when the
+dependency is ready.
 
 ## Example
 ```yaml

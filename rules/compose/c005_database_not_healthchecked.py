@@ -30,8 +30,9 @@ entry is kept as it is, never gated, and does not wait for the probe.
 ## Why is this bad?
 Without a healthcheck, `depends_on` can only wait for the database's container to
 start, not for the server in it to accept connections: the app's first connection
-fails, and it crashes or restarts until it wins the race. This is the most common
-start-up race of a compose stack.
+may find it not ready, and an app that connects at start-up without retrying may
+crash (and restart until it wins the race). This is the most common start-up race
+of a compose stack.
 
 ## Example
 ```yaml

@@ -254,7 +254,7 @@ def _p002(rule: Rule, findings: Sequence[Finding], _facts: Facts) -> str:
 
 
 # "... and restarts until it wins the race": true only of a container Docker restarts
-_RESTARTS = lazy_compile(r" (?:and|or) restarts until it wins the race")
+_RESTARTS = lazy_compile(r" \(and restart until it wins the race\)")
 _RESTARTING = frozenset({"always", "unless-stopped", "on-failure"})
 
 
