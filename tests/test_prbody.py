@@ -283,6 +283,39 @@ def test_p002_calls_an_expose_stale_only_where_one_is_written(
     assert ("`docker run -P` publishes no port" in why) is not stale, why
 
 
+# auth and users with no healthcheck; users imports `utils` from auth's folder (I003: it stops
+# at start-up); gateway waits for both only to start
+HELD = {
+    "compose.yaml": ("services:\n  auth:\n    build: ./services/auth\n  users:\n"
+                     "    build: ./services/users\n  gateway:\n    build: ./services/gateway\n"
+                     "    depends_on:\n      - users\n      - auth\n"),
+    **{f"services/{name}/Dockerfile": ("FROM python:3.12\nWORKDIR /app\nRUN pip install fastapi "
+                                       "uvicorn\nCOPY . .\nEXPOSE 8000\nCMD [\"uvicorn\", "
+                                       "\"main:app\", \"--host\", \"0.0.0.0\", \"--port\", "
+                                       "\"8000\"]\n") for name in ("auth", "users")},
+    "services/auth/main.py": WAITS_TO_START["api/app/main.py"],
+    "services/auth/utils/__init__.py": "def slug(s: str) -> str:\n    return s.lower()\n",
+    "services/auth/pyproject.toml": '[project]\nname = "auth"\nversion = "1"\n',
+    "services/gateway/Dockerfile": "FROM nginx:1.27-alpine\n",
+    "services/users/main.py": "from utils import slug\n\n" + WAITS_TO_START["api/app/main.py"],
+}
+
+
+def test_the_intro_accounts_for_a_finding_held_back_by_a_defect_of_the_base(
+        tmp_path: Path) -> None:
+    """C004's healthchecks make gateway's `depends_on` a C003 finding, which no commit can
+    fix while users stops at start-up (I003): the intro's account of what may appear after a
+    commit names that case, and the branch's tip shows it."""
+    body = pr_body(tmp_path, HELD, "--select", "C003,C004,I003")
+    assert [row[1] for row in ROW.findall(body)] == ["C004", "C004"], body
+    assert ("or one held back by a defect the base already has (a gate on a service that "
+            "stops at start-up)") in body
+    git(tmp_path / "repo", "checkout", "-q", "fix")
+    code, out, err = run_cli("check", tmp_path / "repo", "--select", "C003,C004,I003")
+    assert code == 1 and err.rstrip().endswith("(3 to fix by hand)."), err
+    assert out.count(" C003 [warning] gateway depends on ") == 2, out
+
+
 # -- the size cap ------------------------------------------------------------------------------
 
 MORE = re.compile(r"^\*\*…and (\d+) more fix(?:es)?\*\* \(commits (\d+) to (\d+) of `([^`]+)`\): "

@@ -187,8 +187,10 @@ def _intro(count: int, branch: str, by: Mapping[int, int | None]) -> list[str]:
     return [f"## fixer: {count} automatic fix{plural}", "",
             f"Branch `{branch}` has one commit per fix, in this order. fixer verified each "
             "on the tree it makes: its finding is gone, any other finding that appears is "
-            "one fixer can fix in turn or one that was there but hidden (on a service the "
-            "commit made buildable), and no healthcheck gate, port reference, network or "
+            "one fixer can fix in turn, one that was there but hidden (on a service the "
+            "commit made buildable), or one held back by a defect the base already has (a "
+            "gate on a service that stops at start-up), and no healthcheck gate, port "
+            "reference, network or "
             "import that fixer could read and that worked before is broken by it. A later "
             f"commit may build on an earlier one: revert from the end.{_revealed_count(by)}"]
 
