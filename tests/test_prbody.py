@@ -316,6 +316,26 @@ def test_the_intro_accounts_for_a_finding_held_back_by_a_defect_of_the_base(
     assert out.count(" C003 [warning] gateway depends on ") == 2, out
 
 
+@pytest.mark.parametrize(("env_file", "stops"), [
+    pytest.param("    env_file:\n      - .env\n", True, id="required"),
+    pytest.param("    env_file:\n      - path: .env\n        required: false\n", False,
+                 id="optional"),
+    pytest.param("", False, id="none"),
+])
+def test_c006_says_compose_stops_where_a_required_env_file_is_missing(
+        tmp_path: Path, env_file: str, stops: bool) -> None:
+    """Where a service's `env_file` requires the project's `.env` and the repository has none
+    (it is gitignored), Compose stops before it substitutes anything: the stock "the stack
+    starts with an empty database host" is false there."""
+    files = {"compose.yaml": ("services:\n  db:\n    image: postgres:17-alpine\n" + env_file +
+                              "    environment:\n      POSTGRES_PASSWORD: ${DB_PASS}\n"),
+             ".gitignore": ".env\n"}
+    why = why_of(pr_body(tmp_path, files, "--select", "C006"), "C006")
+    assert ("Compose stops until someone writes one" in why) is stops, why
+    assert ("the stack starts with an empty database host" in why) is not stops, why
+    assert "Nothing in the repository tells the next person which variables to set." in why
+
+
 # -- the size cap ------------------------------------------------------------------------------
 
 MORE = re.compile(r"^\*\*…and (\d+) more fix(?:es)?\*\* \(commits (\d+) to (\d+) of `([^`]+)`\): "

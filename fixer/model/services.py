@@ -413,13 +413,22 @@ def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str],
                    folder: str | None = None) -> list[str]:
     """The files an `env_file` value names, resolved from `folder`: the stack's project
     folder, which for an overlay in another folder is its base's (default: the file's)."""
+    return [path for path, _required in env_file_entries(doc, value, dotenv, folder)]
+
+
+def env_file_entries(doc: ComposeDoc, value: Value, dotenv: dict[str, str],
+                     folder: str | None = None) -> list[tuple[str, bool]]:
+    """(path, required) of each file an `env_file` value names, as `env_file_paths`
+    resolves them: Compose stops when a required one (the default) is missing."""
     # short form: a path or a list of paths; long form: a list of {path, required}
-    paths = [scalar(e) or scalar(get(e, "path")) or "" for e in elements(value)]
+    entries = [(scalar(e) or scalar(get(e, "path")) or "", scalar(get(e, "required")))
+               for e in elements(value)]
     if scalar(value) is not None:
-        paths = [scalar(value) or ""]
+        entries = [(scalar(value) or "", None)]
     if folder is None:
         folder = posixpath.dirname(doc.path)
-    return [posixpath.normpath(posixpath.join(folder, interpolate(p, dotenv))) for p in paths if p]
+    return [(posixpath.normpath(posixpath.join(folder, interpolate(p, dotenv))),
+             required is None or required.lower() != "false") for p, required in entries if p]
 
 
 @dataclass(eq=False)
