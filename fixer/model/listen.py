@@ -1,11 +1,11 @@
 """The port an app service listens on, and where it is written.
 
-First match wins: compose `command:`, the final stage's CMD then ENTRYPOINT (its own, else
+First match wins: compose `entrypoint:` (with `command:` as its arguments; the image's CMD
+then never runs), compose `command:`, the final stage's CMD then ENTRYPOINT (its own, else
 those it inherits from the stage it is built FROM), the server a `#!` shell script that
-compose's `command:` or the CMD runs starts (`startscript`), `uvicorn.run(port=N)` in the
-script the command runs, then the server's default. A variable the command reads is the
-container's: the image's ENV, compose's `environment` and `env_file`, never a build's ARG
-alone.
+one of these runs starts (`startscript`), `uvicorn.run(port=N)` in the script the command
+runs, then the server's default. A variable the command reads is the container's: the
+image's ENV, compose's `environment` and `env_file`, never a build's ARG alone.
 """
 
 from __future__ import annotations
@@ -103,11 +103,12 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     """`env` is the service's compose environment; `env_sites` where its values are written;
     `build_args` compose's `build.args`, which set the stage's ARGs; `entrypoint` compose's
     `entrypoint:`, which replaces the image's ENTRYPOINT and CMD. A port read there has no
-    site a fix may edit: fixer rewrites no compose `entrypoint:`. `interpolation` is what
+    site a fix may edit: fixer rewrites no compose `entrypoint:` (a start script it runs is
+    read as one `command:` runs). `interpolation` is what
     Compose substitutes `${VAR}` of a compose `command:` from (the stack's `.env`)."""
-    found = _entrypoint_launch(*entrypoint, command) if entrypoint is not None else \
-        _launch(dockerfile, stage, command) or \
-        _script_launch(tree, folder, dockerfile, stage, command)
+    found = (_entrypoint_launch(*entrypoint, command) if entrypoint is not None else
+             _launch(dockerfile, stage, command)) or \
+        _script_launch(tree, folder, dockerfile, stage, command, entrypoint)
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
@@ -403,33 +404,60 @@ def _instruction_launch(dockerfile: Dockerfile, instruction: Instruction,
 
 
 def _script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
-                   command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
-    """The server a start script starts that compose's `command:`, else the CMD, runs
-    (`CMD ["/start.sh"]`), else an ENTRYPOINT with no CMD, which is then the container's
-    whole command (`ENTRYPOINT ["/start.sh"]`): the script as the image has it."""
-    if command is not None:
-        kind, argv = "command", _as_run(command[1], command[2])
-    else:
-        run = cmd_in_force(dockerfile, stage) or entrypoint(dockerfile, stage)
-        if run is None:
-            return None
-        kind, argv = run.cmd, list(run.value) if run.json else _split(" ".join(run.value))
-    found = script_start(tree, folder, dockerfile, stage,
-                         [word.replace("$$", "$") for word in argv] if command else argv)
-    if found is None:
+                   command: tuple[ComposeDoc, Value, list[str]] | None,
+                   given: tuple[ComposeDoc, Value, list[str] | None] | None) -> _Found | None:
+    """The server a start script starts that the container runs: the script as the image
+    has it. `given` is compose's `entrypoint:` (`entrypoint: ["/app/start.sh"]`), else
+    compose's `command:`, else the CMD (`CMD ["/start.sh"]`), else an ENTRYPOINT with no
+    CMD, which is then the container's whole command (`ENTRYPOINT ["/start.sh"]`)."""
+    run = _run_words(dockerfile, stage, command, given)
+    found = script_start(tree, folder, dockerfile, stage, run[1]) if run is not None else None
+    if run is None or found is None:
         return None
-    return _Found(Region(found.path, 0, found.end, kind, script=True,
+    return _Found(Region(found.path, 0, found.end, run[0], script=True,
                          commands=found.commands), found.launch, None, None)
+
+
+def _run_words(dockerfile: Dockerfile, stage: Stage,
+               command: tuple[ComposeDoc, Value, list[str]] | None,
+               given: tuple[ComposeDoc, Value, list[str] | None] | None
+               ) -> tuple[str, list[str]] | None:
+    """The kind of region the container's command is written in, and its words: compose's
+    `entrypoint:` with `command:` as its arguments (never the image's CMD then), else
+    compose's `command:`, else the image's CMD or ENTRYPOINT. None when fixer cannot read
+    compose's `entrypoint:`."""
+    if given is not None:
+        words = _entrypoint_words(*given, command)
+        return ("entrypoint", words) if words is not None else None
+    if command is not None:
+        return "command", _unescaped(_as_run(command[1], command[2]))
+    run = cmd_in_force(dockerfile, stage) or entrypoint(dockerfile, stage)
+    if run is None:
+        return None
+    return run.cmd, list(run.value) if run.json else _split(" ".join(run.value))
+
+
+def _entrypoint_words(doc: ComposeDoc, value: Value, argv: list[str] | None,
+                      command: tuple[ComposeDoc, Value, list[str]] | None) -> list[str] | None:
+    """What compose's `entrypoint:` runs: its words, then `command:`'s as its arguments
+    (Compose runs no shell for them, and never the image's CMD then); None when fixer
+    cannot read the `entrypoint:`."""
+    if argv is None:
+        return None
+    return _unescaped([*_as_run(value, argv),
+                       *(_as_run(command[1], command[2]) if command else [])])
+
+
+def _unescaped(words: list[str]) -> list[str]:
+    """`$$` is Compose's escape for `$`: the command sees `${PORT:-8000}` and expands it."""
+    return [word.replace("$$", "$") for word in words]
 
 
 def _entrypoint_launch(doc: ComposeDoc, value: Value, argv: list[str] | None,
                        command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
-    """The server compose's `entrypoint:` starts, with `command:` as its arguments (Compose
-    runs no shell for them, and never the image's CMD then)."""
-    if argv is None:
-        return None
-    words = [*_as_run(value, argv), *(_as_run(command[1], command[2]) if command else [])]
-    launch = find_launch([word.replace("$$", "$") for word in words])
+    """The server compose's `entrypoint:` starts, with `command:` as its arguments."""
+    words = _entrypoint_words(doc, value, argv, command)
+    launch = find_launch(words) if words is not None else None
     if launch is None:
         return None
     node = value.node
@@ -460,9 +488,7 @@ def _compose_launch(doc: ComposeDoc, value: Value, argv: list[str]) -> _Found | 
     if not words:
         words = None
         argv = _as_run(value, argv)
-    # `$$` is Compose's escape for `$`: the command sees `${PORT:-8000}` and expands it itself.
-    argv = [word.replace("$$", "$") for word in argv]
-    launch = find_launch(argv)
+    launch = find_launch(_unescaped(argv))
     if launch is None:
         return None
     if words is None:

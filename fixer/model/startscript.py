@@ -1,17 +1,19 @@
-"""The server a start script starts: `CMD ["/start.sh"]` or compose `command: ./start.sh`, a
-`#!` shell script of the build context that runs migrations, then `exec uvicorn main:app`.
+"""The server a start script starts: `CMD ["/start.sh"]`, compose `command: ./start.sh` or
+`entrypoint: ["/start.sh"]`, a `#!` shell script of the build context that runs migrations,
+then `exec uvicorn main:app` (or `python run.py`, whose `uvicorn.run` starts it).
 
 The script is found where the image has it, through the stage's COPY/ADD (`COPY ./start.sh
-/start.sh`), as the ENTRYPOINT script is. It is read only when it starts one known server on
-one line and no branch, loop or function of the shell decides whether it does: a script that
-picks uvicorn or gunicorn by an environment variable starts a server fixer cannot name.
+/start.sh`), as the ENTRYPOINT script is. It is read only when it starts one known server (or
+one Python program that may start it) on one line and no branch, loop or function of the
+shell decides whether it does: a script that picks uvicorn or gunicorn by an environment
+variable starts a server fixer cannot name.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fixer.core.derived import Memo
 from fixer.core.errors import InputError
@@ -20,7 +22,7 @@ from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import in_image
 from fixer.sources.dockerfile import Dockerfile, Stage
-from fixer.sources.launch import SHELL_NAMES, Launch, find_launch, split_shell
+from fixer.sources.launch import SHELL_NAMES, Launch, find_launch, shell_jobs
 
 # ENTRYPOINT programs that run their arguments: the CMD still starts the server
 PASSING_ON = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", "catatonit",
@@ -77,10 +79,10 @@ def _text(tree: Tree, path: str) -> TextFile | None:
         return None
 
 
-# per script text: the end of the line that starts the server, the server it starts, and
-# the commands up to it
-_STARTS: Memo[tuple[int, Launch, tuple[tuple[str, ...], ...]] | None] = \
-    Memo("server a start script starts")
+# a server a script starts: the end of its line, the server, and the commands up to it
+_Start = tuple[int, Launch, tuple[tuple[str, ...], ...]]
+# per script text: the server it starts
+_STARTS: Memo[_Start | None] = Memo("server a start script starts")
 # commands that change the folder the commands after them run in
 MOVES = frozenset({"cd", "pushd", "popd"})
 # what a move in a branch, a loop or a function leaves the folder as: a variable's value,
@@ -99,44 +101,63 @@ def _shell_script(text: str) -> bool:
     return bool(words) and posixpath.basename(words[0]) in SHELL_NAMES
 
 
-def _server_line(file: TextFile) -> tuple[int, Launch, tuple[tuple[str, ...], ...]] | None:
-    """The one line that starts a known server, when it runs unconditionally: outside every
-    branch, loop and function of the script (`if [ -n "$MIGRATE" ]; then alembic upgrade
-    head; fi` before it is fine), and not after a test on its own line; with the commands
-    run on the way to it. A branch that may change the folder before it (`if ...; then cd
-    src; fi`) leaves the folder unknown: where the app module is, is then the shell's
-    decision, while the server's command is still read."""
-    found: list[tuple[int, Launch, tuple[tuple[str, ...], ...]]] = []
+def _server_line(file: TextFile) -> _Start | None:
+    """The one line that starts a known server, or a Python program that may start one
+    (`_line_start`), when it runs unconditionally: outside every branch, loop and function
+    of the script (`if [ -n "$MIGRATE" ]; then alembic upgrade head; fi` before it is fine),
+    and not after a test on its own line; with the commands run on the way to it. A Python
+    program the script waits for and then goes on (`python -m app.wait_for_db`, then `exec
+    uvicorn ...`) is a step before the server, not it. A branch that may change the folder
+    before it (`if ...; then cd src; fi`) leaves the folder unknown: where the app module
+    is, is then the shell's decision, while the server's command is still read."""
+    found: list[tuple[_Start, bool]] = []   # each start, and whether the shell decides it
+    waited = False   # the last start found is a Python program the script waits for
     commands: list[tuple[str, ...]] = []
     depth = 0
     for match in _LOGICAL_LINE.finditer(file.text):
         line = match.group(0).strip()
         if not line or line.startswith("#"):
             continue
-        segments = split_shell(line)
-        firsts = [words[0] for words in segments]
+        if waited:   # the script goes on once that program ends: it was a step
+            found.pop()
+        jobs = shell_jobs(line)
+        firsts = [words[0] for words, _background in jobs]
         enclosed = depth > 0 or any(w in _OPENS | _TESTS or w.endswith("()") for w in firsts)
         for word in firsts:
             depth += (word in _OPENS or word.endswith("()")) - (word in _CLOSES)
         if not enclosed:
-            commands += [tuple(words) for words in segments]
+            commands += [tuple(words) for words, _background in jobs]
         elif any(w in MOVES for w in firsts):   # the folder is the shell's decision from here
             commands.append(UNKNOWN_FOLDER)
-        launch = find_launch([line], shell_form=True)
-        if launch is not None and (launch.server is not None or _execs_python(segments)):
-            if enclosed:
-                return None   # which server starts, if any, is the shell's decision
-            found.append((match.end(), launch, tuple(commands)))
-    return found[0] if len(found) == 1 else None
+        started = _line_start(line, jobs)
+        waited = started is not None and started[1]
+        if started is not None:
+            found.append(((match.end(), started[0], tuple(commands)), enclosed))
+    if any(enclosed for _start, enclosed in found):
+        return None   # which server starts, if any, is the shell's decision
+    return found[0][0] if len(found) == 1 else None
 
 
-def _execs_python(segments: list[list[str]]) -> bool:
-    """The line ends the script in a Python program (`exec python serve.py`, `exec python -m
-    app.serve`): the container's process, which may start the server itself
-    (`uvicorn.run`). One run without `exec` (`python -m app.wait_for_db`) is a step before
-    the server, not it."""
-    return bool(segments) and segments[-1][0] == "exec" and \
-        find_launch(segments[-1]) is not None
+def _line_start(line: str, jobs: list[tuple[list[str], bool]]) -> tuple[Launch, bool] | None:
+    """The server the line starts, and whether the script waits for it to end before its
+    next line. A known server anywhere on the line is the server, as in a command (`alembic
+    upgrade head && exec uvicorn ...`, and `uvicorn main:app &` beside a worker). So is a
+    Python program, which may start one itself (`uvicorn.run`), where the shell does not
+    wait for it before the line's next command: run with `exec`, in the background (`&`),
+    or as the line's last command (`some-migration & python run.py`), which the script
+    waits for, and a step if it has a next line. Whether the shell execs the program does
+    not change which server runs."""
+    launch = find_launch([line], shell_form=True)
+    if launch is None or launch.server is not None:
+        return None if launch is None else (launch, False)
+    for at in reversed(range(len(jobs))):
+        words, background = jobs[at]
+        program = find_launch(words)
+        execs = words[0] == "exec"
+        if program is not None and program.runs_script and \
+                (background or execs or at == len(jobs) - 1):
+            return replace(program, via_shell=True), not (background or execs)
+    return None
 
 
 def assigns(text: str, variable: str) -> bool:

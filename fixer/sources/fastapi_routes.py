@@ -26,8 +26,10 @@ from fixer.sources.fastapi_classes import app_class, class_doubt
 from fixer.sources.python import (
     Scope,
     absolute_module,
+    bound_names,
     child_nodes,
     dotted_name,
+    own_names,
     package_of,
     statements,
 )
@@ -186,6 +188,9 @@ class AppRoutes:
     read_literals: set[tuple[str, int, int, str]] = field(default_factory=set)
     # (module, line, column) of each `mount` call whose FastAPI app fixer reads the routes of
     followed_mounts: set[tuple[str, int, int]] = field(default_factory=set)
+    # the files the app was read from: a fix reads the repository's other files through them
+    # (the mypy configuration a route it adds must satisfy)
+    modules: Modules | None = field(default=None, compare=False, repr=False)
 
     def names_unread(self, path: str) -> bool:
         """The modules that create the app write `path` as a string literal that fixer did
@@ -485,20 +490,20 @@ def _inside_factory(mods: Modules, outer: AppSite,
 def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
     """Every route the app serves that the code shows, through included routers and the
     `__init__` of its class."""
-    result = AppRoutes(sites)
+    result = AppRoutes(sites, modules=mods)
     for i, site in enumerate(sites):
         bound = site.bound
         created = assigned_value(bound)
-        if isinstance(created, ast.Call) and any(k.arg == "routes" for k in created.keywords):
+        calls = _spread_calls(site, created) if isinstance(created, ast.Call) else []
+        if any(k.arg == "routes" for call, _taken in calls for k in call.keywords):
             result.note("the app is built with `routes=`")
         if i == 0 and isinstance(created, ast.Call):
             _class_routes(mods, site, created, result)
-            created = _with_spread_keys(site.tree, created)
-            result.doubt = result.doubt or _app_wide_dependencies(created) or \
-                _default_response_class(created) or _unread_keywords(created)
-            given = next((k.value for k in created.keywords if k.arg == "root_path"), None)
-            result.root_path = string_value(site.tree, given) if given is not None else None
-            _builtin_routes(site, created, result)
+            result.doubt = result.doubt or _keywords_doubt(calls)
+            # a root path the runs do not agree on is one fixer cannot read
+            roots = {_root_path(site.tree, call) for call, _taken in calls}
+            result.root_path = roots.pop() if len(roots) == 1 else None
+            _builtin_routes(site, [call for call, _taken in calls], result)
         if i == 0 and bound is not None and bound is not site.created:
             result.doubt = result.doubt or _serving_block(site.created)
         if i == 0:
@@ -610,24 +615,35 @@ _BUILTIN = (("openapi_url", "/openapi.json", None),
 BUILTIN_PAGES = frozenset(default for _keyword, default, _needs in _BUILTIN)
 
 
-def _builtin_routes(site: AppSite, created: ast.Call, result: AppRoutes) -> None:
+def _builtin_routes(site: AppSite, calls: list[ast.Call], result: AppRoutes) -> None:
     """FastAPI's own GET pages (`/openapi.json`, `/docs`, `/docs/oauth2-redirect`, `/redoc`),
-    at the URLs the constructor's keywords give them (None turns one off). A URL fixer cannot
-    settle makes its page unsure: a probe of it is neither served nor unserved."""
-    spread = any(k.arg is None for k in created.keywords)   # `FastAPI(**settings)`
+    at the URLs the constructor's keywords give them (None turns one off), on every call it
+    may make (`_spread_calls`). A URL fixer cannot settle makes its page unsure: a probe of it
+    is neither served nor unserved."""
     urls: dict[str, set[str | None]] = {}
-    for keyword, default, needs in _BUILTIN:
-        given = next((k.value for k in created.keywords if k.arg == keyword), None)
-        own: set[str | None] = {default, None} if spread else {default} if given is None \
-            else _possible_urls(site.tree, given, default)
-        if needs is not None and None in urls[needs]:
-            own = own | {None} if urls[needs] != {None} else {None}
-        urls[keyword] = own
+    for call in calls:
+        for keyword, own in _page_urls(site.tree, call).items():
+            urls[keyword] = urls.get(keyword, set()) | own
+    for own in urls.values():
         served = {url for url in own if url is not None}
         if len(own) == 1 and served:
             result.routes.append(Route(served.pop(), True, None, head=True))
         else:
             result.unsure |= served
+
+
+def _page_urls(tree: ast.Module, created: ast.Call) -> dict[str, set[str | None]]:
+    """The URLs each of FastAPI's pages may have on the app one constructor call creates."""
+    spread = any(k.arg is None for k in created.keywords)   # `FastAPI(**settings)`
+    urls: dict[str, set[str | None]] = {}
+    for keyword, default, needs in _BUILTIN:
+        given = next((k.value for k in created.keywords if k.arg == keyword), None)
+        own: set[str | None] = {default, None} if spread else {default} if given is None \
+            else _possible_urls(tree, given, default)
+        if needs is not None and None in urls[needs]:
+            own = own | {None} if urls[needs] != {None} else {None}
+        urls[keyword] = own
+    return urls
 
 
 def _possible_urls(tree: ast.Module, node: ast.expr, default: str) -> set[str | None]:
@@ -927,11 +943,14 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> list[Refusing]:
 
 
 def _constructor_middleware(site: AppSite) -> list[ast.Call]:
-    """The `Middleware(Cls, ...)` items of `FastAPI(middleware=[...])` that creates the app."""
+    """The `Middleware(Cls, ...)` items of `FastAPI(middleware=[...])` that creates the app,
+    through the spreads fixer reads (`FastAPI(**{"middleware": [...]})`)."""
     created = assigned_value(site.bound)
-    given = next((k.value for k in created.keywords if k.arg == "middleware"), None) \
-        if isinstance(created, ast.Call) else None
-    items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else []
+    calls = _spread_calls(site, created) if isinstance(created, ast.Call) else []
+    given = [k.value for call, _taken in calls for k in call.keywords if k.arg == "middleware"]
+    # the calls of a spread bound in two branches share the constructor's own list: once each
+    items = dict.fromkeys(item for value in given if isinstance(value, (ast.List, ast.Tuple))
+                          for item in value.elts)
     return [item for item in items if isinstance(item, ast.Call) and item.args]
 
 
@@ -1486,25 +1505,103 @@ def _class_routes(mods: Modules, site: AppSite, created: ast.Call, result: AppRo
                     _default_response_class(call) or _unread_keywords(call, passed)
 
 
-def _with_spread_keys(tree: ast.Module, created: ast.Call) -> ast.Call:
-    """The call with a `**NAME` whose NAME the module binds to a dict literal with string
-    keys spelled out as keywords (`FastAPI(**APP_KWARGS)`); as it is otherwise."""
-    keywords: list[ast.keyword] = []
+# the (name, line) of each binding of a spread's name a call took (`kw = dict(...)` at line 9)
+Taken = tuple[tuple[str, int], ...]
+# a call the app's constructor may make, its spreads fixer reads spelled out as keywords
+SpreadCall = tuple[ast.Call, Taken]
+
+
+def _spread_calls(site: AppSite, created: ast.Call) -> list[SpreadCall]:
+    """The calls `created` may make, each `**` spread fixer reads spelled out as keywords:
+    `**{"docs_url": None}`, and `**NAME` where every binding of NAME in its scope (the
+    factory's own, else the module's) is a dict literal with string keys or a `dict(k=v)`
+    call, and nothing else touches NAME (`KW["dependencies"] = ...`, `KW.update(...)`). One
+    call per binding (`if prod: kw = dict(docs_url=None) else: kw = dict()`): what any run
+    may give. A spread fixer cannot read stays in each call (`_unread_keywords`)."""
+    calls: list[tuple[list[ast.keyword], Taken]] = [([], ())]
     for keyword in created.keywords:
-        spread = keyword.value.id if keyword.arg is None and \
-            isinstance(keyword.value, ast.Name) else None
-        # read only a dict nothing else touches (`KW["dependencies"] = ...`, `KW.update`)
-        value = assigned_value(binding(tree.body, spread)) \
-            if spread is not None and _uses(tree, spread) == 2 else None
-        if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) and
-                                               isinstance(k.value, str) for k in value.keys):
-            keywords += [ast.keyword(arg=str(k.value), value=v)   # type: ignore[union-attr]
-                         for k, v in zip(value.keys, value.values)]
-        else:
-            keywords.append(keyword)
-    if keywords == created.keywords:
-        return created
-    return ast.Call(func=created.func, args=created.args, keywords=keywords)
+        options = _spread_options(site, keyword.value) if keyword.arg is None else None
+        if options is None:   # a keyword as written, or a spread fixer cannot read
+            options = [([keyword], ())]
+        calls = [(given + read, taken + where) for given, taken in calls
+                 for read, where in options]
+    if len(calls) == 1 and calls[0][0] == created.keywords:
+        return [(created, ())]
+    return [(ast.Call(func=created.func, args=created.args, keywords=given), taken)
+            for given, taken in calls]
+
+
+def _spread_options(site: AppSite,
+                    spread: ast.expr) -> list[tuple[list[ast.keyword], Taken]] | None:
+    """The keywords a `**` spread may give, one list per binding of its name (with where
+    that binding is); None when fixer cannot read them all."""
+    if isinstance(spread, ast.Dict):
+        written = _dict_keywords(spread)
+        return None if written is None else [(written, ())]
+    if not isinstance(spread, ast.Name):
+        return None
+    holder = _holder(site, spread.id)
+    bindings = [stmt for _top, stmt in statements(holder.body)
+                if spread.id in own_names(stmt)] if holder is not None else []
+    if holder is None or not bindings or _uses(holder, spread.id) != len(bindings) + 1:
+        return None
+    options: list[tuple[list[ast.keyword], Taken]] = []
+    for stmt in bindings:
+        given = _dict_keywords(assigned_value(stmt))
+        if given is None:
+            return None
+        options.append((given, ((spread.id, stmt.lineno),)))
+    return options
+
+
+def _holder(site: AppSite, name: str) -> Scope | None:
+    """The scope whose binding of `name` the app's creation reads: the factory, when it
+    binds `name` itself, else the module; None for a parameter of the factory (its
+    caller's value)."""
+    scope = site.scope
+    if isinstance(scope, ast.Module):
+        return scope
+    args = scope.args
+    parameters = [*args.posonlyargs, *args.args, *args.kwonlyargs,
+                  *(a for a in (args.vararg, args.kwarg) if a is not None)]
+    if any(a.arg == name for a in parameters):
+        return None
+    return scope if name in bound_names(scope.body) else site.tree
+
+
+def _dict_keywords(value: ast.expr | None) -> list[ast.keyword] | None:
+    """The keywords a dict spells out: a literal with string keys, or `dict(k=v, ...)`;
+    None for any other value (`dict(base)`, `{**base}`, `settings.kwargs`)."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+            value.func.id == "dict" and not value.args and \
+            all(k.arg is not None for k in value.keywords):
+        return list(value.keywords)
+    if not isinstance(value, ast.Dict):
+        return None
+    written: list[ast.keyword] = []
+    for key, item in zip(value.keys, value.values):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        written.append(ast.keyword(arg=key.value, value=item))
+    return written
+
+
+def _keywords_doubt(calls: list[SpreadCall]) -> str | None:
+    """Why a route added to the app may not answer as its constructor's keywords set it up
+    (its `dependencies=`, `default_response_class`, keywords fixer cannot read), on any call
+    it may make; a doubt some calls do not share names the binding that gives it."""
+    doubts = [(_app_wide_dependencies(call) or _default_response_class(call) or
+               _unread_keywords(call), taken) for call, taken in calls]
+    doubt, taken = next(((d, t) for d, t in doubts if d is not None), (None, ()))
+    if doubt is None or all(d == doubt for d, _t in doubts):
+        return doubt
+    where = " and ".join(f"line {line} binds `{name}`" for name, line in taken)
+    return f"where {where}, {doubt}"
+
+
+def _root_path(tree: ast.Module, created: ast.Call) -> str | None:
+    given = next((k.value for k in created.keywords if k.arg == "root_path"), None)
+    return string_value(tree, given) if given is not None else None
 
 
 def _uses(node: ast.AST, name: str) -> int:
@@ -1522,8 +1619,8 @@ def _super_inits(init: ast.FunctionDef) -> list[ast.Call]:
 def _unread_keywords(created: ast.Call, passed: str | None = None) -> str | None:
     """`FastAPI(**settings.app_kwargs)`: keywords fixer cannot read, which may give the app
     `dependencies=` or a `default_response_class` that the added route would have too. A
-    name bound to a dict literal fixer reads is no doubt (`app_routes` reads its keys), nor
-    is `passed`, a subclass's `**kwargs` handed on to FastAPI (its caller's, read there)."""
+    spread fixer reads is no doubt (`_spread_calls` spells out its keys), nor is `passed`,
+    a subclass's `**kwargs` handed on to FastAPI (its caller's, read there)."""
     spread = next((k.value for k in created.keywords if k.arg is None and
                    not (isinstance(k.value, ast.Name) and k.value.id == passed)), None)
     if spread is None:

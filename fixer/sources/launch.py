@@ -106,15 +106,26 @@ class Launch:
 
 def split_shell(script: str) -> list[list[str]]:
     """Shell script -> argv segments (best effort; an unbalanced quote gives none)."""
-    segments = []
-    for part in _SEGMENT_SPLIT.split(script.replace("\\\n", " ")):
+    return [argv for argv, _background in shell_jobs(script)]
+
+
+def shell_jobs(script: str) -> list[tuple[list[str], bool]]:
+    """The argv segments of a shell script, each with whether a lone `&` after it sends it
+    to the background (`python worker.py & exec uvicorn ...`): the shell runs what follows
+    without waiting for it to end."""
+    text = script.replace("\\\n", " ")
+    jobs: list[tuple[list[str], bool]] = []
+    start = 0
+    for separator in [*_SEGMENT_SPLIT.finditer(text), None]:
+        end = separator.start() if separator is not None else len(text)
         try:
-            argv = shlex.split(part, comments=False)
+            argv = shlex.split(text[start:end], comments=False)
         except ValueError:
-            continue
+            argv = []
         if argv:
-            segments.append(argv)
-    return segments
+            jobs.append((argv, separator is not None and separator.group(0) == "&"))
+        start = separator.end() if separator is not None else end
+    return jobs
 
 
 def find_launch(argv: list[str], shell_form: bool = False) -> Launch | None:

@@ -83,7 +83,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.compose import get
 from fixer.sources.python_modules import Modules
 
-from .project_packages import project_names, project_packages
+from .project_packages import installable, project_names, project_packages
 from .run_imports import run_imports
 
 CODE = "I003"
@@ -139,7 +139,7 @@ def _service_reports(ws: Workspace, service: BuiltService) -> Iterator[Violation
         return   # the image installs what fixer cannot name: the package may be among it
     for top, (path, stmt, origin) in candidates.items():
         if not any(found.has(name) for name in _distributions(ws, top, origin)):
-            yield _report(ws, service, path, stmt, top, origin, len(ws.stacks) > 1)
+            yield _report(ws, service, module, (path, stmt, top), origin, len(ws.stacks) > 1)
 
 
 # code the build fetches from elsewhere (`git clone ... /opt/common`, `ADD https://...`):
@@ -288,11 +288,11 @@ def _extra_contexts(service: Service) -> bool:
                for _doc, value in service.all("build"))
 
 
-def _report(ws: Workspace, service: BuiltService, path: str,
-            stmt: ast.Import | ast.ImportFrom, top: str, origin: _Origin,
-            stacks: bool) -> Violation:
+def _report(ws: Workspace, service: BuiltService, module: appmodule.AppModule,
+            imported: Import, origin: _Origin, stacks: bool) -> Violation:
     """The finding; `stacks`: the repository has several, so the message names the one whose
     service it is (the same module fails in each that builds it without the package)."""
+    path, stmt, top = imported
     context = service.app.folder
     where = f" in {service.stack.name}" if stacks else ""
     written = ast.unparse(stmt)
@@ -311,7 +311,7 @@ def _report(ws: Workspace, service: BuiltService, path: str,
     return Violation(
         message=f"`{written}`: `{top}` is {shown}, {why}",
         path=path, line=stmt.lineno, column=stmt.col_offset + 1, service=service.name,
-        subject=f"import {top}", reason=_suggestion(ws, service, top, origin, shown))
+        subject=f"import {top}", reason=_suggestion(ws, service, module, top, origin))
 
 
 def _copied_source(service: BuiltService, package: str) -> str | None:
@@ -321,19 +321,35 @@ def _copied_source(service: BuiltService, package: str) -> str | None:
                  if within(source, relative)), None)
 
 
-def _suggestion(ws: Workspace, service: BuiltService, top: str, origin: _Origin,
-                shown: str) -> str:
+def _suggestion(ws: Workspace, service: BuiltService, module: appmodule.AppModule, top: str,
+                origin: _Origin) -> str:
     if origin.ignore is not None:
-        pattern = posixpath.relpath(shown.rstrip("/"), service.app.folder or ".")
+        pattern = posixpath.relpath(origin.package, service.app.folder or ".")
         return (f"re-include it in {origin.ignore} (a `!{pattern}` line after the lines that "
                 f"drop it), or make `{top}` a package that the service's requirements install")
-    parent = origin.parent
-    dockerfile = posixpath.relpath(service.app.build.dockerfile, parent or ".")
-    build = (f"build from {parent or 'the repository root'} (`context: "
-             f"{posixpath.relpath(parent or '.', service.stack.folder or '.')}`, "
-             f"`dockerfile: {dockerfile}`) and COPY {shown} in the Dockerfile")
+    build = _build_from_parent(ws, service, module, origin)
     if origin.project is None:
         return f"{build}, or make `{top}` a package that the service's requirements install"
+    if not installable(ws, origin.project):
+        return build   # a Poetry `package-mode = false` project, a pyproject.toml of tools
     name = next(iter(project_names(ws, origin.project)), posixpath.basename(origin.project))
     return (f"install the project `{name}` ({origin.project}/, which holds `{top}`) with the "
             f"service's requirements, or {build}")
+
+
+def _build_from_parent(ws: Workspace, service: BuiltService, module: appmodule.AppModule,
+                       origin: _Origin) -> str:
+    """Build from the folder that holds both, and COPY the package: its source is relative
+    to that new context (COPY sources resolve from the context, not the repository root),
+    its destination the image folder the app module is imported from, when fixer can tell
+    it (the package is imported as a top-level one, so it must sit on that folder)."""
+    parent = origin.parent
+    dockerfile = posixpath.relpath(service.app.build.dockerfile, parent or ".")
+    slash = "" if origin.package.endswith(".py") else "/"   # a folder's, as COPY writes it
+    source = posixpath.relpath(origin.package, parent or ".") + slash
+    root = _image_root(ws, service, module)
+    copy = f"COPY {source}" if root is None else \
+        f"`COPY {source} {posixpath.join(root, posixpath.basename(origin.package))}{slash}`"
+    return (f"build from {parent or 'the repository root'} (`context: "
+            f"{posixpath.relpath(parent or '.', service.stack.folder or '.')}`, "
+            f"`dockerfile: {dockerfile}`) and {copy} in the Dockerfile")

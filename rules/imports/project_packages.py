@@ -2,7 +2,8 @@
 
 A project folder holds a `pyproject.toml` or `setup.py`; its packages sit beside it (flat
 layout, `libs/common/common/`) or in its `src/` folder. A service that imports one needs the
-project installed or copied: the folder above the service is not where it lives.
+project installed or copied: the folder above the service is not where it lives. Only a
+project pip can install (`installable`) is worth suggesting to install.
 """
 
 from __future__ import annotations
@@ -77,17 +78,37 @@ _SETUP_NAME = lazy_compile(r"""\bname\s*=\s*["']([A-Za-z0-9][\w.-]*)["']""")
 def project_names(ws: Workspace, folder: str) -> list[str]:
     """The distribution names the project in `folder` declares: pyproject.toml's
     `[project]` or `[tool.poetry]` name, setup.py's `name=`."""
-    names: list[str] = []
-    file = ws.read(posixpath.join(folder, "pyproject.toml"))
-    try:
-        data = tomllib.loads(file.text) if file is not None else {}
-    except tomllib.TOMLDecodeError:
-        data = {}
-    names += [n for n in (_dig(data, "project", "name"), _dig(data, "tool", "poetry", "name"))
-              if isinstance(n, str)]
+    data = _pyproject(ws, folder)
+    names = [n for n in (_dig(data, "project", "name"), _dig(data, "tool", "poetry", "name"))
+             if isinstance(n, str)]
     setup = ws.read(posixpath.join(folder, "setup.py"))
     found = _SETUP_NAME.search(setup.text) if setup is not None else None
     return names + ([found.group(1)] if found else [])
+
+
+def installable(ws: Workspace, folder: str) -> bool:
+    """Whether the project in `folder` is a package pip can install: it has a setup.py, or
+    its pyproject.toml has a `[build-system]` or a `[project]` table (pip builds the latter
+    with setuptools' legacy backend). A Poetry project with `package-mode = false` declares
+    it is none; a pyproject.toml with neither table (only `[tool.black]`) describes no
+    package: pip would build whatever setuptools' automatic discovery guesses, under a
+    guessed name. Setuptools' discovery refusing a flat layout is not judged here."""
+    if ws.tree.exists(posixpath.join(folder, "setup.py")):
+        return True
+    data = _pyproject(ws, folder)
+    if _dig(data, "tool", "poetry", "package-mode") is False:
+        return False
+    return any(isinstance(data.get(table), dict) for table in ("build-system", "project"))
+
+
+def _pyproject(ws: Workspace, folder: str) -> dict[str, object]:
+    """The pyproject.toml of `folder`, parsed; empty when it has none or it does not parse
+    (pip cannot build from a file it cannot read either)."""
+    file = ws.read(posixpath.join(folder, "pyproject.toml"))
+    try:
+        return tomllib.loads(file.text) if file is not None else {}
+    except tomllib.TOMLDecodeError:
+        return {}
 
 
 def _dig(data: object, *keys: str) -> object:

@@ -12,9 +12,10 @@ import ast
 from fixer.core.edits import TextEdit
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.health.healthroute import served_app
+from fixer.facts.health.mypyconfig import annotations_required
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from fixer.sources.fastapi_routes import HANDLER_NAMES, AppRoutes
+from fixer.sources.fastapi_routes import HANDLER_NAMES, AppRoutes, Function
 from fixer.sources.python import LineIndex, bound_names, every_statement, indent_unit, quote_char
 
 
@@ -78,15 +79,11 @@ def _free_name(routes: AppRoutes) -> str:
 
 def _render(text: str, indent: str, var: str, path: str, name: str,
             routes: AppRoutes, generics: bool) -> list[str]:
-    functions = _style_handlers(routes)
-    is_async = sum(isinstance(f, ast.AsyncFunctionDef) for f in functions) * 2 > len(functions)
-    # the app's own route handlers set the style; when fixer resolved none (routes added by
-    # `setup_routes(app)`), the functions of the app's module say whether it is typed: a
-    # module typed for `mypy --strict` must get an annotated handler
-    typing = functions or [s for s in every_statement(routes.sites[0].tree.body)
-                           if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    typed = sum(f.returns is not None for f in typing) * 2 > len(typing)
-    returns = f" -> {_dict_annotation(routes.sites[0].tree, generics)}" if typed else ""
+    own, every = _route_handlers(routes)
+    style = own or every
+    is_async = sum(isinstance(f, ast.AsyncFunctionDef) for f in style) * 2 > len(style)
+    returns = f" -> {_dict_annotation(routes.sites[0].tree, generics)}" \
+        if _typed(routes, own, every) else ""
     q, unit = _route_quote(text, routes.sites[0].tree) or quote_char(text), indent_unit(text)
     return [
         f"{indent}@{var}.get({q}{path}{q})",
@@ -95,13 +92,28 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
     ]
 
 
-def _style_handlers(routes: AppRoutes) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    """The route handlers whose style the new one follows: those of the file it is written
-    into, where it has any (the routers of other files may be typed where it is not), else
-    every handler of the app."""
-    functions = [r for r in routes.routes if r.function is not None]
-    own = [r for r in functions if r.module == routes.sites[0].path]
-    return [r.function for r in own or functions if r.function is not None]
+def _route_handlers(routes: AppRoutes) -> tuple[list[Function], list[Function]]:
+    """The route handlers of the file the new one is written into, and every handler of the
+    app: it follows the first where there are any (the routers of other files may be typed
+    where it is not), else the second."""
+    file = routes.sites[0].path
+    every = [r.function for r in routes.routes if r.function is not None]
+    own = [r.function for r in routes.routes if r.function is not None and r.module == file]
+    return own, every
+
+
+def _typed(routes: AppRoutes, own: list[Function], every: list[Function]) -> bool:
+    """Whether the new handler is annotated: always where the mypy configuration of the app's
+    import root (the service's folder, or one inside it, where mypy runs from) requires it;
+    else as most functions of its file are: its route handlers, else its other functions (a
+    module typed for `mypy --strict` whose routes `setup_routes(app)` adds), else the app's
+    handlers in other files."""
+    mods = routes.modules
+    if mods is not None and annotations_required(mods.read, mods.root):
+        return True
+    functions = own or [s for s in every_statement(routes.sites[0].tree.body)
+                        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))] or every
+    return sum(f.returns is not None for f in functions) * 2 > len(functions)
 
 
 def _route_quote(text: str, tree: ast.Module) -> str | None:

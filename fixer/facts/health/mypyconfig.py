@@ -1,0 +1,78 @@
+"""Whether the mypy configuration that applies to a folder requires annotated functions.
+
+A function added without annotations fails `mypy` where that configuration sets
+`disallow_untyped_defs` (or `strict`, which turns it on). mypy takes the first
+configuration file it finds from its working directory up to the repository's root: in
+each folder `mypy.ini`, `.mypy.ini`, then `pyproject.toml` with `[tool.mypy]` and
+`setup.cfg` with `[mypy]` (those two without such a section, or a file that does not parse,
+it passes over). Per-module sections (`[mypy-app.*]`, `[[tool.mypy.overrides]]`) are not
+read: the configuration's own setting decides.
+"""
+
+from __future__ import annotations
+
+import configparser
+import posixpath
+import tomllib
+from collections.abc import Iterator
+
+from fixer.core.derived import Read
+
+# the files mypy looks for in each folder, in its order
+_CONFIG_NAMES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
+
+
+def annotations_required(read: Read, folder: str) -> bool:
+    """`folder` (repository-relative, "" the root) is where mypy runs from."""
+    for where in _upwards(folder):
+        for name in _CONFIG_NAMES:
+            file = read(posixpath.join(where, name))
+            section = _mypy_section(name, file.text) if file is not None else None
+            if section is not None:
+                return _requires_annotations(section)
+    return False
+
+
+def _upwards(folder: str) -> Iterator[str]:
+    """The folder, then each one above it, to the repository's root ("")."""
+    while folder:
+        yield folder
+        folder = posixpath.dirname(folder)
+    yield ""
+
+
+def _mypy_section(name: str, text: str) -> dict[str, object] | None:
+    """The global options of a configuration file mypy takes; None for one it passes over.
+    A `mypy.ini` without `[mypy]` is taken all the same, and sets nothing."""
+    if name == "pyproject.toml":
+        try:
+            tool = tomllib.loads(text).get("tool")
+        except tomllib.TOMLDecodeError:
+            return None
+        found = tool.get("mypy") if isinstance(tool, dict) else None
+        return found if isinstance(found, dict) else None
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    if not parser.has_section("mypy"):
+        return None if name == "setup.cfg" else {}
+    return dict(parser["mypy"])
+
+
+def _requires_annotations(section: dict[str, object]) -> bool:
+    """The flag where the section sets it (`allow_untyped_defs` is its inverse), else
+    `strict`: mypy applies a flag written beside `strict` after it."""
+    if "disallow_untyped_defs" in section:
+        return _true(section["disallow_untyped_defs"])
+    if "allow_untyped_defs" in section:
+        return not _true(section["allow_untyped_defs"])
+    return _true(section.get("strict", False))
+
+
+def _true(value: object) -> bool:
+    """A TOML boolean, or an INI one as configparser reads it (`True`, `yes`, `1`, `on`)."""
+    if isinstance(value, str):
+        return configparser.RawConfigParser.BOOLEAN_STATES.get(value.strip().lower(), False)
+    return value is True

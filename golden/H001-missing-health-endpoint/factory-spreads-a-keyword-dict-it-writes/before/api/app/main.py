@@ -1,0 +1,15 @@
+from fastapi import FastAPI
+
+
+def create_app() -> FastAPI:
+    docs_kwargs = {"docs_url": None, "redoc_url": None}
+    app = FastAPI(title="x", **docs_kwargs)
+
+    @app.get("/items")
+    def items():
+        return []
+
+    return app
+
+
+app = create_app()
