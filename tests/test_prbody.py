@@ -283,6 +283,34 @@ def test_p002_calls_an_expose_stale_only_where_one_is_written(
     assert ("`docker run -P` publishes no port" in why) is not stale, why
 
 
+def test_c005_reads_the_restart_policy_of_the_stack_the_finding_is_in(tmp_path: Path) -> None:
+    """Two stacks each define `api`; only the root one restarts. The C005 finding is in the
+    test stack, whose `api` has no restart policy: its Why does not say it restarts."""
+    files = {**WAITS_TO_START,
+             "compose.yaml": ("services:\n  api:\n    build: ./api\n    restart: always\n"
+                              "    depends_on: [db]\n  db:\n    image: postgres:17\n"
+                              "    environment: {POSTGRES_PASSWORD: pw}\n    healthcheck: "
+                              "{test: [\"CMD\", \"pg_isready\", \"-U\", \"postgres\"]}\n"),
+             "api/compose.test.yml": ("services:\n  api:\n    build: .\n    depends_on: [db]\n"
+                                      "  db:\n    image: postgres:17\n"
+                                      "    environment: {POSTGRES_PASSWORD: pw}\n")}
+    why = why_of(pr_body(tmp_path, files, "--select", "C005"), "C005")
+    assert "the app's first connection may find it" in why and RACE not in why, why
+
+
+def test_s001_names_the_case_only_where_the_names_differ_in_case(tmp_path: Path) -> None:
+    """compose names `api/dockerfile`, the file is `api/Dockerfile`: the Why says a name
+    that differs only in case breaks on Linux, and quotes no name it does not have."""
+    files = {**WAITS_TO_START, "compose.yaml": ("services:\n  api:\n    build:\n"
+                                                "      context: .\n"
+                                                "      dockerfile: api/dockerfile\n")}
+    files["api/Dockerfile"] = files["api/Dockerfile"].replace("COPY . .", "COPY api/ .")
+    why = why_of(pr_body(tmp_path / "a", files, "--select", "S001"), "S001")
+    assert "differs from the file's only in case" in why and "DockerFile" not in why, why
+    body = pr_body(tmp_path / "b", NO_DOCKERFILE, "--select", "S001", "--unsafe-fixes")
+    assert "only in case" not in why_of(body, "S001")
+
+
 # auth and users with no healthcheck; users imports `utils` from auth's folder (I003: it stops
 # at start-up); gateway waits for both only to start
 HELD = {
@@ -326,13 +354,13 @@ def test_c006_says_compose_stops_where_a_required_env_file_is_missing(
         tmp_path: Path, env_file: str, stops: bool) -> None:
     """Where a service's `env_file` requires the project's `.env` and the repository has none
     (it is gitignored), Compose stops before it substitutes anything: the stock "the stack
-    starts with an empty database host" is false there."""
+    starts with an empty value" is false there."""
     files = {"compose.yaml": ("services:\n  db:\n    image: postgres:17-alpine\n" + env_file +
                               "    environment:\n      POSTGRES_PASSWORD: ${DB_PASS}\n"),
              ".gitignore": ".env\n"}
     why = why_of(pr_body(tmp_path, files, "--select", "C006"), "C006")
     assert ("Compose stops until someone writes one" in why) is stops, why
-    assert ("the stack starts with an empty database host" in why) is not stops, why
+    assert ("may silently be empty" in why) is not stops, why
     assert "Nothing in the repository tells the next person which variables to set." in why
 
 

@@ -40,7 +40,9 @@ def test_the_page_has_a_table_row_and_a_section_per_rule() -> None:
                f"{rule.category.value} | {rule.severity.value} | {safety_text(rule)} |")
         assert row in page
         section = page.split(f"\n## {rule.code} {rule.name}\n", 1)[1].split("\n## ", 1)[0]
-        assert section.lstrip().startswith(rule.summary)
+        assert " ".join(section.split()).startswith(rule.summary)
+        # a whole sentence: commit messages and `fixer rules` quote it alone
+        assert rule.summary.endswith(".") and "\n" not in rule.summary, rule.code
         assert f"\n- **Severity**: {rule.severity.value}\n" in section
         for title in DOC_SECTIONS:
             assert f"\n### {title}\n" in section, f"{rule.code}: {title}"

@@ -350,8 +350,8 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        """The first line of the docs."""
-        return self.doc.splitlines()[0].strip() if self.doc else ""
+        """The first paragraph of the docs, on one line (a summary may wrap)."""
+        return " ".join(self.doc.split("\n\n")[0].split()) if self.doc else ""
 
     def doc_section(self, title: str) -> str | None:
         match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", self.doc, re.M | re.S)

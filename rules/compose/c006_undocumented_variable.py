@@ -54,10 +54,10 @@ string. A commented-out assignment in an example file (`# VAR=value  # leave uns
 documents the variable. One finding per variable, at its first use.
 
 ## Why is this bad?
-Compose substitutes an empty string for an unset variable and only warns: the
-stack starts with an empty database host, password or image tag, and fails later
-and further from the cause. Nothing in the repository tells the next person which
-variables to set.
+Compose substitutes an empty string for an unset variable and only warns, so a
+value the stack needs (a password, a host, a port, an image tag) may silently be
+empty, and what breaks then breaks further from the cause. Nothing in the
+repository tells the next person which variables to set.
 
 ## Example
 ```yaml

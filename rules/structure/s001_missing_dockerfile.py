@@ -16,9 +16,9 @@ the name only in case, the service's other rules read that file: their findings 
 reported beside this one, not after its fix.
 
 ## Why is this bad?
-`docker compose build` fails with "failed to read dockerfile: open Dockerfile: no such
-file or directory". A `DockerFile` works on macOS and Windows checkouts, which ignore
-case, and breaks in CI on Linux.
+`docker compose build` fails with "failed to read dockerfile: open ...: no such file or
+directory". A name that differs from the file's only in case works on macOS and Windows
+checkouts, which ignore case, and breaks in CI on Linux.
 
 ## Example
 ```yaml

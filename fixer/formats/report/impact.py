@@ -162,7 +162,7 @@ def _waiting(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
 def _leaves_unhealthy(finding: Finding, facts: Facts) -> bool:
     """A P001 finding leaves the container unhealthy only when its healthcheck probes the
     wrong port; the other rules of `_BREAK_WAITERS` always do, where a healthcheck exists."""
-    service = facts.services.get(finding.service or "")
+    service = _service_of(finding, facts)
     if service is None:
         return False
     if finding.code == "P001":
@@ -185,13 +185,14 @@ def _wrong_claims(service: Service, facts: Facts) -> set[str]:
 def _p001(_rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     kinds: set[str] = set()
     for finding in findings:
-        service = facts.services.get(finding.service or "")
+        service = _service_of(finding, facts)
         kinds |= _wrong_claims(service, facts) if service else set()
     parts = [text for kind, text in _P001_PARTS if kind & kinds]
     if not parts:
         return "Traffic that names the container port goes to a port nobody listens on."
     text = "; ".join(parts)
-    return f"{text[:1].upper()}{text[1:]}. The app itself is fine."
+    # no word on the app itself: it may stop at start-up for a reason of its own (I001, I003)
+    return f"{text[:1].upper()}{text[1:]}."
 
 
 _P001_PARTS: tuple[tuple[frozenset[str], str], ...] = (
@@ -214,7 +215,7 @@ def _s001(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     case exists."""
     differs = any(s.app is not None and s.app.name_case_differs
                   for s in _services(findings, facts))
-    return _drop_sentences(rule, lambda s: differs or "`DockerFile`" not in s)
+    return _drop_sentences(rule, lambda s: differs or "only in case" not in s)
 
 
 def _s002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
@@ -233,8 +234,18 @@ def _is_regular_package(ws: Workspace, service: Service) -> bool:
     return ws.tree.exists(posixpath.join(posixpath.dirname(found.path), "__init__.py"))
 
 
+def _service_of(finding: Finding, facts: Facts) -> Service | None:
+    """The service a finding is about, from the stack whose compose file holds the finding
+    (two stacks may each define `api`, one with a restart policy); by name where the finding
+    is in no compose file (a Dockerfile, a module)."""
+    for stack in facts.ws.stacks:
+        if finding.service in stack.services and any(d.path == finding.path for d in stack.docs):
+            return stack.services[finding.service]
+    return facts.services.get(finding.service or "")
+
+
 def _services(findings: Sequence[Finding], facts: Facts) -> list[Service]:
-    found = (facts.services.get(f.service or "") for f in findings)
+    found = (_service_of(f, facts) for f in findings)
     return [service for service in found if service is not None]
 
 
@@ -282,14 +293,15 @@ _RESTARTING = frozenset({"always", "unless-stopped", "on-failure"})
 
 def _c003(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     """The waiting service restarts until it wins the race only where Docker restarts it."""
-    return _restart_claim(rule, [facts.services.get(f.service or "") for f in findings])
+    return _restart_claim(rule, [_service_of(f, facts) for f in findings])
 
 
 def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     """As C003's, for the services that depend on the database (the finding's service)."""
-    databases = {f.service for f in findings}
-    waiting = [s for s in facts.services.values()
-               if any(d.name in databases for d in dependencies(s))]
+    databases = {(f.path, f.service) for f in findings}
+    waiting = [s for stack in facts.ws.stacks for s in stack.services.values()
+               if any((doc.path, d.name) in databases
+                      for doc in stack.docs for d in dependencies(s))]
     return _restart_claim(rule, list(waiting) or [None])
 
 
