@@ -13,11 +13,14 @@ failures 10 s apart). A service gated on it with `condition: service_healthy` th
 and let it wait. fixer cannot tell how long a load takes, so a call that loads one in the
 modules on the app's import path (at import, in its lifespan, in a function) is a reason
 to doubt a gate on the app, never a finding of its own; not one in a route's handler, nor
-in a lazy getter only the module's route handlers call and no other module names: that
-runs per request. So is an import of a library that serves or runs models (`vllm`,
-`faster_whisper`, `torch`): their loaders are many (`LLM(model=...)`,
-`WhisperModel("large-v3")`, `torch.load(...)`), and a call fixer does not know is no proof
-that the app starts in time.
+in a function only route handlers call, directly or through functions only they call, in
+any module of the import path (a lazy `get_model()`, a `download(name)` that
+`@app.get("/files/{name}")` calls): that runs per request. One also called at import, in a
+lifespan or a startup handler, in a factory, or named where fixer cannot tell when it runs
+(handed on, imported under another name) may run at start-up. An import of a library that
+serves or runs models (`vllm`, `faster_whisper`, `torch`) is a reason too: their loaders
+are many (`LLM(model=...)`, `WhisperModel("large-v3")`, `torch.load(...)`), and a call
+fixer does not know is no proof that the app starts in time.
 """
 
 from __future__ import annotations
@@ -280,29 +283,105 @@ def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
 
 
 # (line, call, imported, within, network) of the loads in a module's text, first first, each
-# with the helper only the module's route handlers call that it is in ("" for none): kept
-# with the text
+# with the function it is in that may run only on request, which `model_load` follows to its
+# callers ("" at the top level, in a start-up function, for an import): kept with the text
 Load = tuple[tuple[int, str, bool, str, bool], str]
 _LOADS: Memo[list[Load]] = Memo("model loads")
 
 
 def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
     """The first call that loads a model in the modules on the app's import path. Not one in
-    a route's handler, nor in a helper that only route handlers call (a lazy `get_model()`
-    the first `POST /predict` runs): it runs per request, never before the app listens;
-    a helper another module of the import path names may be called at start-up, and
-    counts."""
+    a route's handler, nor in a function that runs only on request (a lazy `get_model()`
+    the first `POST /predict` runs, `runs_on_request`): never before the app listens."""
     module = appmodule.find(ws, service)
     if module is None:
         return None
     paths = appmodule.import_path(ws, module)
+    known: dict[str, bool] = {}
     for path in paths:
         file = ws.read(path)
         for found, helper in file.derived.get(_LOADS, lambda: _loads(file)) if file else []:
-            if not helper or _named_elsewhere(ws, paths, path, helper):
+            if not helper or not runs_on_request(ws, paths, helper, known):
                 load = ModelLoad(path, *found)
                 return load._replace(runs_at=_called_at_import(ws, paths, load))
     return None
+
+
+class _Place(NamedTuple):
+    """Where a module names a function (`download(name)`, `storage.download`)."""
+
+    within: str         # the function whose body holds it; "" at a module's top level
+    on_request: bool    # in a route handler's body, or a function defined in one
+    called: bool        # called there, not handed on (`Depends(download)`, `x = download`)
+
+
+def runs_on_request(ws: Workspace, paths: list[str], name: str,
+                    known: dict[str, bool] | None = None) -> bool:
+    """Whether the function `name` runs only when a request comes: each place a module of
+    the import path names it is in a route handler, or a call in a function that runs only
+    on request itself. A function named nowhere (a startup handler its decorator registers,
+    an app factory uvicorn calls) or in a cycle of calls may run at start-up. By name, so
+    another function's `.download` counts too: it may only make the answer no. `known`:
+    the answers so far, shared by the questions of one import path."""
+    known = {} if known is None else known
+    if name not in known:
+        known[name] = False   # while its callers are followed: a cycle proves nothing
+        places = [place for path in paths for place in _places(ws, path, name)]
+        known[name] = bool(places) and all(
+            place.on_request or (place.called and bool(place.within)
+                                 and runs_on_request(ws, paths, place.within, known))
+            for place in places)
+    return known[name]
+
+
+# per file: each name its code reads (a name, an attribute, one imported under another
+# name), with the places it does
+_PLACES: Memo[dict[str, list[_Place]] | None] = Memo("names read, with where")
+
+
+def _places(ws: Workspace, path: str, name: str) -> list[_Place]:
+    """The places the module names the function; one fixer cannot place (not on request,
+    not called) when the module names it but does not parse."""
+    file = ws.read(path)
+    if file is None or not re.search(rf"\b{re.escape(name)}\b", file.text):
+        return []
+    places = file.derived.get(_PLACES, lambda: _places_in(parse(file)))
+    return places.get(name, []) if places is not None else [_Place("", False, False)]
+
+
+def _places_in(tree: ast.Module | None) -> dict[str, list[_Place]] | None:
+    """The names the module reads, each with where: a function's decorators, defaults and
+    annotations run where it is defined, its body where it is called."""
+    if tree is None:
+        return None
+    found: dict[str, list[_Place]] = {}
+    todo: list[tuple[ast.AST, _Place]] = [(tree, _Place("", False, False))]
+    while todo:
+        node, place = todo.pop()
+        name = _name_read(node)
+        if name is not None:
+            found.setdefault(name, []).append(place)
+        outside = place._replace(called=False)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = _Place(node.name, place.on_request or handles_a_route(node), False)
+            todo += [(statement, body) for statement in node.body]
+            todo += [(part, outside) for part in (*node.decorator_list, node.args, node.returns)
+                     if part is not None]
+            continue
+        todo += [(child, outside._replace(called=isinstance(node, ast.Call)
+                                          and child is node.func))
+                 for child in ast.iter_child_nodes(node)]
+    return found
+
+
+def _name_read(node: ast.AST) -> str | None:
+    """The function name a node reads: `download`, `storage.download`, and `download` of
+    `from .storage import download as fetch` (then called by another name)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.name if isinstance(node, ast.alias) and node.asname is not None else None
 
 
 # per file: the functions its import calls by name, with the first line of each, and the
@@ -356,12 +435,6 @@ def _runs_at_import(body: list[ast.stmt]) -> Iterator[ast.AST]:
 _MAIN_GUARD = lazy_compile(r"__name__ == '__main__'|'__main__' == __name__")
 
 
-def _named_elsewhere(ws: Workspace, paths: list[str], own: str, name: str) -> bool:
-    word = _word(name)
-    return any(path != own and (file := ws.read(path)) is not None and
-               word.search(file.text) is not None for path in paths)
-
-
 def _word(name: str) -> re.Pattern[str]:
     """The name as a word of a module's text, not an attribute (`x.name`)."""
     return re.compile(rf"(?<![\w.]){re.escape(name)}\b")
@@ -399,8 +472,10 @@ def _loads(file: TextFile) -> list[Load]:
         name = _loader(call.func, pipelines, pulls)
         if name is None or _inside(handlers, call.lineno):
             continue   # a route's handler runs per request
-        within = _within(functions, call.lineno)
-        helper = within if within and _only_handlers_call(calls, handlers, within) else ""
+        function = _innermost(functions, call.lineno)
+        within = function.name if function is not None else ""
+        # a start-up function's own runs before the app listens: no caller to follow
+        helper = within if function is not None and not _runs_at_startup(function) else ""
         found.append(((call.lineno, name, False, within, False), helper))
     for function in functions:
         network = _http_request(function) if _runs_at_startup(function) else None
@@ -416,14 +491,6 @@ def _loads(file: TextFile) -> list[Load]:
 
 def _inside(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> bool:
     return any(f.lineno < line <= (f.end_lineno or f.lineno) for f in functions)
-
-
-def _only_handlers_call(calls: list[ast.Call],
-                        handlers: list[ast.FunctionDef | ast.AsyncFunctionDef],
-                        name: str) -> bool:
-    """The module calls the function `name` at least once, and only in route handlers."""
-    lines = [c.lineno for c in calls if isinstance(c.func, ast.Name) and c.func.id == name]
-    return bool(lines) and all(_inside(handlers, line) for line in lines)
 
 
 # what runs before the app listens: a `lifespan` function, an `on_event("startup")` handler
@@ -458,8 +525,14 @@ def _runs_at_startup(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def _within(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> str:
     """The innermost function whose body holds the line; "" at the top level."""
+    function = _innermost(functions, line)
+    return function.name if function is not None else ""
+
+
+def _innermost(functions: list[ast.FunctionDef | ast.AsyncFunctionDef],
+               line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     holding = [f for f in functions if f.lineno < line <= (f.end_lineno or f.lineno)]
-    return max(holding, key=lambda f: f.lineno).name if holding else ""
+    return max(holding, key=lambda f: f.lineno) if holding else None
 
 
 def _loader(func: ast.expr, pipelines: bool, pulls: bool = False) -> str | None:
