@@ -245,7 +245,9 @@ Step = Callable[[], list[TextEdit]]
 class Plan:
     """What the fix does: its edits, in order, each part built only when the fix is applied
     (judged here where it goes); the services it gives a healthcheck (with their probe), the
-    app services it makes wait for them, and why one of those gates is in doubt."""
+    app services it makes wait for them, and why each gate or probe it writes is in doubt;
+    `follow_on`: why the fix of a list it plans but leaves as written (a worker's, which C003
+    writes in long form once the database has a healthcheck) is."""
 
     steps: list[Step] = field(default_factory=list)
     checked: dict[str, DbProbe] = field(default_factory=dict)
@@ -254,7 +256,8 @@ class Plan:
     # lists whose other entries it gates as C003 would, and those entries
     c003_owners: set[str] = field(default_factory=set)
     c003_gated: set[str] = field(default_factory=set)
-    doubt: str | None = None
+    doubts: list[str] = field(default_factory=list)
+    follow_on: str | None = None
 
 
 def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Violation:
@@ -298,11 +301,12 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     title += depends_plan.c003_on_the_way(sorted(plan.c003_owners), sorted(plan.c003_gated))
     build = partial(_edits, tuple(plan.steps))
     base = replace(base, relies_on=tuple(sorted(plan.healthy)))
-    # a gate written in a file that may run with another definition of the database, with
-    # no healthcheck (a prod file's `db` beside the dev file's)
-    rival = next((why for owner, d in target.dependents if owner.name in plan.gated
-                  for why in [rival_without_test(ws, db, d.doc)] if why), None)
-    doubt = probe_doubt(ws, target) or plan.doubt or rival
+    # each risk once, though several lists share it: a fix is no safer than its least safe
+    # gate. C003's fix of a list this one reveals is unsafe too, and `fixer fix` takes back a
+    # safe fix that leaves a finding it may not fix (engine/verify.py); that fix names its
+    # own risk once revealed, so it is said here only where nothing else is in doubt
+    doubt = "; ".join(dict.fromkeys([*filter(None, [probe_doubt(ws, target)]), *plan.doubts])) \
+        or plan.follow_on
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
@@ -372,7 +376,7 @@ def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked],
             continue
         gate = owner.name in target.apps
         if gate and depends_plan.no_wait_asked(ws, dependency.doc, _line(dependency)):
-            plan.doubt = plan.doubt or _left_to_c003(ws, owner, dependency)
+            plan.doubts += filter(None, [_left_to_c003(ws, owner, dependency)])
             continue   # left as it is
         _plan_entry(ws, plan, targets, owner, dependency, gate, planning)
     return plan
@@ -402,7 +406,14 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
         raise Unfixable(f"the depends_on of {owner.name} stays as written: {listed.refused}")
     if listed.waits:
         raise Waits(listed.waits.after(f"the depends_on of {owner.name} "))
-    plan.doubt = plan.doubt or listed.doubt
+    # a list the fix does not edit (a worker's, planned for C003) writes no gate, but the
+    # probes it asks for are written all the same
+    judged = [name for name in listed.healthy if name != dependency.name] if gate else \
+        list(listed.probes)
+    plan.doubts += _entry_doubts(ws, owner, dependency, listed, judged)
+    if not gate and listed.doubt and plan.follow_on is None:
+        plan.follow_on = (f"once {dependency.name} has a healthcheck, C003 writes the "
+                          f"depends_on of {owner.name} in long form, and {listed.doubt}")
     for name in listed.probes:
         if name not in targets:   # a database an included file defines: its own fix's
             raise Unfixable(f"the depends_on of {owner.name} also names {name}, which "
@@ -415,11 +426,35 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
         if refused:
             raise Unfixable(refused)
         plan.steps.append(partial(_conditions, doc, dependency.definition, listed.conditions))
+        plan.doubts += _rivals(ws, dependency, listed, targets)
         plan.gated.add(owner.name)
         plan.healthy.update(listed.healthy)
         if listed.for_c003:
             plan.c003_owners.add(owner.name)
             plan.c003_gated.update(listed.for_c003)
+
+
+def _entry_doubts(ws: Workspace, owner: Service, dependency: Dependency,
+                  listed: depends_plan.ListPlan, judged: list[str]) -> list[str]:
+    """Why the gates or probes the list's plan writes for the `judged` entries may not pass.
+    The planner gives the first entry's reason only (`ListPlan.doubt`), so each is judged
+    again alone, the others written as planned."""
+    if listed.doubt is None:   # no entry in doubt
+        return []
+    alone = (depends_plan.plan(ws, owner, dependency.doc, dependency.definition,
+                               {other: condition for other, condition
+                                in listed.conditions.items() if other != name},
+                               probes=True).doubt for name in judged)
+    return [doubt for doubt in alone if doubt]
+
+
+def _rivals(ws: Workspace, dependency: Dependency, listed: depends_plan.ListPlan,
+            targets: dict[str, Unchecked]) -> list[str]:
+    """For each database the list is gated on with a probe this fix writes: a file that may
+    run in place of the list's own, defining it with no healthcheck (a prod file's `db`
+    beside the dev file's)."""
+    probed = (targets[name].service for name in (dependency.name, *listed.probes))
+    return [why for db in probed if (why := rival_without_test(ws, db, dependency.doc))]
 
 
 def _probed_along(ws: Workspace, targets: dict[str, Unchecked], name: str,

@@ -102,13 +102,20 @@ the package, `celery -A app.worker worker`, or in a command run outside the imag
 Makefile's `cd services/api && uvicorn app.main:app --reload`, a shell script, a Procfile,
 a justfile, tox, pytest or pyproject configuration, a CI workflow, from the folder of its
 `cd`, else from its own folder or one below it); their relative imports resolve there, and
-the absolute ones would not.
+the absolute ones would not. A Python file whose import of the module fails either way is
+no such reason: the module already imports a module of the script's folder absolutely
+(`from database import URL`), at its top level, that nothing else in the repository or the
+image provides, and nothing in the repository may put that folder on `sys.path` (a
+`sys.path`, `pythonpath` or `PYTHONPATH` anywhere in the tests, their configuration, scripts
+or CI, or a test or conftest pytest would run from that folder).
 """
 
 from __future__ import annotations
 
 import ast
 import posixpath
+import re
+import sys
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import NamedTuple
@@ -116,6 +123,7 @@ from typing import NamedTuple
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.edits import Edit
+from fixer.core.lazyre import lazy_compile
 from fixer.facts.pydeps.module_commands import DOTTED_COMMAND, commands_naming
 from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
@@ -129,7 +137,8 @@ from fixer.sources.python_modules import Modules, imported_in_text
 from fixer.sources.relative_imports import (RelativeImports, absolutize_imports, scan_relative,
                                             target_module)
 
-from .own_package import OwnPackageImport, own_package_import
+from .own_package import OwnPackageImport, installed_in_image, own_package_import
+from .run_imports import run_imports
 
 CODE = "I001"
 NAME = "relative-import-in-script"
@@ -166,7 +175,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if any(f.scanned.stops for f in failing):
             seen.update(f.path for f in failing)
             failing.sort(key=lambda f: not f.scanned.stops)   # the finding names one that stops
-            yield _report(ws, found, service.name, failing,
+            yield _report(ws, found, service, failing,
                           _uncompiled(ws, reached, service.app) or _still_stops(found, own) or
                           _imports_the_main(main, failing))
         elif own is not None and own.path not in seen:
@@ -271,8 +280,8 @@ def _uncompiled(ws: Workspace, reached: Iterable[str], app: App) -> str | None:
     return f"{found.clause}: fixer cannot see its imports"
 
 
-def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: list[Failing],
-            uncompiled: str | None) -> Violation:
+def _report(ws: Workspace, found: appmodule.AppModule, service: BuiltService,
+            failing: list[Failing], uncompiled: str | None) -> Violation:
     path, scanned = failing[0].path, failing[0].scanned
     if path != found.path and "/" not in path[len(found.root):].lstrip("/"):
         how = f"a top-level module beside the app module `{found.module}`: it fails when imported"
@@ -301,8 +310,8 @@ def _report(ws: Workspace, found: appmodule.AppModule, service: str, failing: li
                                            found.path if found.script else None))
     return Violation(message=f"relative import {scanned.summary()} in {path}, {how}{more}",
                      path=path, line=first.lineno, column=first.col_offset + 1,
-                     service=service, subject=found.path, reason=problem or packaged, fix=fix,
-                     starts=lazy)
+                     service=service.name, subject=found.path, reason=problem or packaged,
+                     fix=fix, starts=lazy)
 
 
 def _shadowing(ws: Workspace, found: appmodule.AppModule, failing: list[Failing]) -> str | None:
@@ -405,28 +414,34 @@ def _packaged(ws: Workspace, found: appmodule.AppModule) -> str | None:
             f"on the absolute imports{instead}")
 
 
-def _imported_as_package(ws: Workspace, service: str, found: appmodule.AppModule,
+def _imported_as_package(ws: Workspace, service: BuiltService, found: appmodule.AppModule,
                          failing: list[Failing]) -> str | None:
     """Why the absolute imports may break what works now, with no `__init__.py` in the
     command's folder: Python imports it as a namespace package where something names its
     modules through it (`uvicorn app.main:app` of another service built from the same
     folder, `python -m app.worker`, a test's `from app.main import app` or `from
     services.api.routes import Item`). Their relative imports resolve there, and `from db
-    import x` finds no `db`."""
+    import x` finds no `db`. A Python file whose import of the module fails there already,
+    on its absolute import of a sibling (`_fails_either_way`), is no reason."""
     served = _served_in_packages(ws)
     for path in (f.path for f in failing):
-        other = next(((name, dotted) for name, dotted in served.get(path, []) if name != service),
-                     None)
+        other = next(((name, dotted) for name, dotted in served.get(path, [])
+                      if name != service.name), None)
         if other is not None:
             return (f"{other[0]} serves `{other[1]}` as part of the package "
                     f"`{other[1].split('.')[0]}`, where the absolute imports would fail")
     index = _dotted_imports(ws)
     commands = _compose_commands(ws)
     for path in sorted(f.path for f in failing):
-        for folder, dotted in _names_through_folders(found.root, path):
+        names = _names_through_folders(found.root, path)
+        # read only where a file names the module: most are named nowhere
+        sibling = _broken_sibling(ws, service, found, path) \
+            if any(dotted in index for _folder, dotted in names) else None
+        for folder, dotted in names:
             # named through the root's own folder, even from inside it (`python -m
             # src.sync` importing `src.routers.users`): that code runs as the package
-            where = next((w for w in index.get(dotted, []) if _under(w[0], folder)), None) or \
+            where = next((w for w in index.get(dotted, []) if _under(w[0], folder) and
+                          not _fails_either_way(ws, found.root, w[0], sibling)), None) or \
                 next(((p, line) for p, line, context in commands.get(dotted, [])
                       if _under(folder + "/", context)), None) or \
                 next(((n.path, n.line) for n in commands_naming(ws).get(dotted, [])
@@ -435,6 +450,120 @@ def _imported_as_package(ws: Workspace, service: str, found: appmodule.AppModule
                 return (f"{where[0]}:{where[1]} imports `{dotted}` as part of the package "
                         f"`{dotted.split('.')[0]}`, where the absolute imports would fail")
     return None
+
+
+def _broken_sibling(ws: Workspace, service: BuiltService, found: appmodule.AppModule,
+                    path: str) -> str | None:
+    """The sibling that the module at `path` already imports absolutely at its top level
+    (`database` for `from database import URL` in api/main.py), where an import of the
+    module as part of a package (`api.main`) cannot find it either: a module or package of
+    the import root and nothing else by that name in the repository, the standard library
+    or the image's requirements. There the module fails on that import, fix or no fix."""
+    loaded = Modules(ws.read, found.root).load(path)
+    if loaded is None:
+        return None
+    file, tree = loaded
+    # only a statement of the module's own body: one under an `if` may not run
+    return next((top for stmt, top in run_imports(file, tree)
+                 if stmt in tree.body and _only_in_root(ws, found.root, top)
+                 and not installed_in_image(ws, service, top)), None)
+
+
+def _only_in_root(ws: Workspace, root: str, name: str) -> bool:
+    """`name` is a module or package of the import root, and no other file or folder of the
+    repository bears it: no folder that code may put on sys.path holds one."""
+    if name in sys.stdlib_module_names:   # found first, wherever a local one lies
+        return False
+    module, package = posixpath.join(root, name + ".py"), posixpath.join(root, name)
+    if not ws.tree.exists(module) and not tree_index.is_folder(ws.tree, package):
+        return False
+    return not any(_bears(path, name) for path in tree_index.files_under(ws.tree, "")
+                   if path != module and not tree_index.within(path, package))
+
+
+def _bears(path: str, name: str) -> bool:
+    """The file is a module `name` or lies in a folder `name`."""
+    *folders, base = path.split("/")
+    return base == name + ".py" or name in folders
+
+
+def _fails_either_way(ws: Workspace, root: str, importer: str, sibling: str | None) -> bool:
+    """The Python file `importer` imports the module as part of a package where the module's
+    absolute import of `sibling` already fails: it is broken before the fix as after it,
+    unless its run puts the import root on sys.path, where it works before and after. Only
+    where nothing shows such a run (`_may_put_root_on_path`): there fixer keeps the finding
+    unsafe, as for any other import through the package."""
+    return sibling is not None and importer.endswith(".py") and \
+        not _may_put_root_on_path(ws, root, importer)
+
+
+def _may_put_root_on_path(ws: Workspace, root: str, importer: str) -> bool:
+    """Whether the run of `importer` (a test, most often) may have the import root on
+    sys.path: pytest inserts a test file's or conftest's first folder up without an
+    `__init__.py` (the root, for `api/conftest.py`), the importer or the test setup
+    changes sys.path or sets a pythonpath, or pytest's configuration sits in the root,
+    where `python -m pytest` runs with it as the current folder."""
+    setup = _test_setup(ws)
+    file = ws.read(importer)
+    return setup.widens or root in setup.inserted or _pytest_folder(ws, importer) == root or \
+        file is None or _WIDENS_PATH.search(file.text) is not None or _pytest_rootdir(ws, root)
+
+
+class _TestSetup(NamedTuple):
+    """What the repository's tests may put on sys.path."""
+
+    inserted: frozenset[str]   # the folders pytest inserts for its test files and conftests
+    widens: bool               # a test file or the setup changes sys.path or a pythonpath
+
+
+# per workspace: read only where a module with a broken sibling import is imported as a package
+_TEST_SETUP: Memo[_TestSetup] = Memo("folders the tests put on sys.path")
+
+# what pytest imports: test modules and conftests
+_TEST_FILE = lazy_compile(r"(^|/)(conftest|test_[^/]*|[^/]*_test)\.py$")
+# what configures a test run outside the image: pytest, tox, nox, make, just, shell, CI, .env
+_SETUP_FILE = lazy_compile(r"(^|/)(pytest\.ini|tox\.ini|setup\.cfg|pyproject\.toml|noxfile\.py|"
+                           r"\.env[^/]*|GNUmakefile|[Mm]akefile|\.?[Jj]ustfile|[^/]+\.sh|"
+                           r"\.gitlab-ci\.ya?ml|\.github/workflows/[^/]+\.ya?ml)$")
+_WIDENS_PATH = lazy_compile(r"sys\.path|pythonpath|addsitedir", re.I)
+# pytest's section of a configuration file: the file makes its folder pytest's rootdir
+_PYTEST_CONFIG = lazy_compile(r"^\[(pytest|tool:pytest|tool\.pytest\.ini_options)\]", re.M)
+
+
+def _test_setup(ws: Workspace) -> _TestSetup:
+    return ws.derived.get(_TEST_SETUP, lambda: _read_test_setup(ws))
+
+
+def _read_test_setup(ws: Workspace) -> _TestSetup:
+    inserted: set[str] = set()
+    widens = False
+    for path in tree_index.files_under(ws.tree, ""):
+        tested = _TEST_FILE.search(path) is not None
+        if tested:
+            inserted.add(_pytest_folder(ws, path))
+        if tested or _SETUP_FILE.search(path):
+            file = ws.read(path)
+            widens = widens or file is None or _WIDENS_PATH.search(file.text) is not None
+    return _TestSetup(frozenset(inserted), widens)
+
+
+def _pytest_folder(ws: Workspace, path: str) -> str:
+    """The folder pytest puts on sys.path for a test file (its default `prepend` mode): the
+    first folder up from the file that holds no `__init__.py`."""
+    folder = posixpath.dirname(path)
+    while folder and ws.tree.exists(posixpath.join(folder, "__init__.py")):
+        folder = posixpath.dirname(folder)
+    return folder
+
+
+def _pytest_rootdir(ws: Workspace, root: str) -> bool:
+    """The import root holds a pytest configuration: a pytest.ini, however empty, or
+    another configuration file with a pytest section."""
+    if ws.tree.exists(posixpath.join(root, "pytest.ini")):
+        return True
+    files = (ws.read(posixpath.join(root, name)) for name in ("pyproject.toml", "tox.ini",
+                                                               "setup.cfg"))
+    return any(_PYTEST_CONFIG.search(file.text) for file in files if file is not None)
 
 
 # per workspace: dotted module name -> (compose file, line, build context) of each built

@@ -56,8 +56,8 @@ def own_package_import(ws: Workspace, service: BuiltService,
             return None
         stmt = next((s for s, top in run_imports(file, tree) if top == name), None)
         if stmt is not None:
-            return OwnPackageImport(path, stmt, name) if not _installed(ws, service, name) \
-                else None
+            return None if installed_in_image(ws, service, name) else \
+                OwnPackageImport(path, stmt, name)
     return None
 
 
@@ -78,7 +78,7 @@ def _may_widen_path(ws: Workspace, service: BuiltService) -> bool:
         any("PYTHONPATH" in word for word in appmodule.launch_words(service))
 
 
-def _installed(ws: Workspace, service: BuiltService, name: str) -> bool:
+def installed_in_image(ws: Workspace, service: BuiltService, name: str) -> bool:
     """The image may hold a package of that name: it installs a project (`pip install .`,
     a pyproject.toml), what fixer cannot name, or a requirement named so."""
     app = service.app

@@ -1,0 +1,154 @@
+"""C005's unsafe reason names exactly the gates and probes its fix writes that fixer cannot
+vouch for: every one of them, a second database's probe and a list's other entries included,
+and none of a list the fix does not edit (a worker's, which C005 does not make wait), unless
+that list, which C003 then writes in long form, is all that is in doubt."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from support import run_cli, write_tree
+
+MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+        'def health() -> dict[str, str]:\n    return {"status": "ok"}\n')
+API_DOCKERFILE = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n'
+                  'RUN pip install -r requirements.txt\nCOPY . .\nEXPOSE 8000\n'
+                  'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+WORKER_DOCKERFILE = ('FROM python:3.12-slim\nWORKDIR /app\nCOPY worker.py .\n'
+                     'CMD ["python", "worker.py"]\n')
+BROKER = ('  broker:\n    image: apache/kafka:4.1.0\n    healthcheck: {test: ["CMD", '
+          '"kafka-broker-api-versions.sh", "--bootstrap-server", "localhost:9092"]}\n')
+SEARCH = """\
+  search:
+    image: elasticsearch:9.1.5
+    healthcheck: {test: ["CMD", "curl", "-f", "http://localhost:9200"]}
+"""
+# the app calls each database on another port than the probe asks: both probes are in doubt
+CACHE_AND_DB = """\
+  cache:
+    image: redis:7
+  db:
+    image: postgres:16
+"""
+CALLS = """\
+    environment:
+      DATABASE_URL: postgresql://app@db:6543/app
+      REDIS_URL: redis://cache:6380/0
+"""
+CACHE_DOUBT = "api calls cache on port 6380, and the probe asks 6379"
+DB_DOUBT = "api calls db on port 6543, and the probe asks 5432"
+
+
+def write_repo(root: Path, compose: str) -> Path:
+    return write_tree(root, {
+        "compose.yaml": compose,
+        "api/requirements.txt": "fastapi\nuvicorn\n", "api/main.py": MAIN,
+        "api/Dockerfile": API_DOCKERFILE,
+        "worker/worker.py": "import time\n\nwhile True:\n    time.sleep(60)\n",
+        "worker/Dockerfile": WORKER_DOCKERFILE})
+
+
+def c005_reasons(root: Path) -> dict[str, str | None]:
+    """Per database, the reason `fixer check` gives for its C005 finding."""
+    code, out, err = run_cli("check", root, "--format", "json")
+    assert code in (0, 1), err
+    return {f["service"]: f["reason"] for f in json.loads(out)["findings"] if f["code"] == "C005"}
+
+
+def c005_fix_line(root: Path) -> str:
+    """The line `fixer fix` writes for the C005 fix it holds back as unsafe."""
+    code, _out, err = run_cli("fix", root)
+    assert code in (0, 1), err
+    return next(line for line in err.splitlines()
+                if " C005 unsafe fix available with --unsafe-fixes: " in line)
+
+
+def test_reason_names_the_app_list_not_a_worker_list(tmp_path: Path) -> None:
+    # worker comes first in the file: its list names broker, whose healthcheck fixer cannot
+    # judge, but the fix leaves that list alone; api's long form waits for search
+    root = write_repo(tmp_path, """\
+services:
+  worker:
+    build: ./worker
+    depends_on: [db, broker]
+  api:
+    build: ./api
+    depends_on: [db, search]
+  db:
+    image: mongo:8.0
+""" + BROKER + SEARCH)
+    reason = c005_reasons(root)["db"]
+    assert reason is not None and "search's healthcheck" in reason and "broker" not in reason
+    line = c005_fix_line(root)
+    assert "search's healthcheck" in line and "broker" not in line, line
+
+
+def test_worker_list_alone_in_doubt_is_named_as_c003_s_change(tmp_path: Path) -> None:
+    # the fix writes no gate in doubt, but C003 then writes the worker's list in long form,
+    # gating broker: that fix is unsafe, so this one is, and says why
+    root = write_repo(tmp_path, """\
+services:
+  worker:
+    build: ./worker
+    depends_on: [db, broker]
+  api:
+    build: ./api
+    depends_on: [db]
+  db:
+    image: mongo:8.0
+""" + BROKER)
+    assert c005_reasons(root)["db"] == (
+        "once db has a healthcheck, C003 writes the depends_on of worker in long form, and "
+        "fixer cannot tell whether broker's healthcheck passes")
+
+
+def test_reason_covers_both_databases_the_fix_probes(tmp_path: Path) -> None:
+    root = write_repo(tmp_path, f"""\
+services:
+  api:
+    build: ./api
+{CALLS}    depends_on: [cache, db]
+{CACHE_AND_DB}""")
+    reasons = c005_reasons(root)
+    for reason in reasons.values():
+        assert reason is not None and CACHE_DOUBT in reason and DB_DOUBT in reason, reasons
+    assert "db's probe may not pass" in (reasons["cache"] or "")
+    line = c005_fix_line(root)
+    assert CACHE_DOUBT in line and DB_DOUBT in line, line
+
+
+def test_reason_covers_every_doubtful_entry_of_the_list(tmp_path: Path) -> None:
+    # search's gate is C003's change on the way, db's probe this fix's: both are written
+    root = write_repo(tmp_path, f"""\
+services:
+  api:
+    build: ./api
+{CALLS}    depends_on: [search, cache, db]
+{CACHE_AND_DB}{SEARCH}""")
+    reason = c005_reasons(root)["cache"]
+    assert reason is not None, reason
+    assert all(part in reason for part in (CACHE_DOUBT, DB_DOUBT, "search's healthcheck"))
+    assert reason.count(DB_DOUBT) == 1, reason   # each risk once
+
+
+def test_probe_asked_for_by_a_worker_list_keeps_its_doubt(tmp_path: Path) -> None:
+    # the worker's list is not edited, but it asks for cache's probe, which the fix writes
+    # (api2 waits for cache): that probe's doubt is still the fix's
+    compose = """\
+services:
+  worker:
+    build: ./worker
+    depends_on: [db, cache]
+  api:
+    build: ./api
+    depends_on: [db]
+  api2:
+    build: ./api
+    environment:
+      REDIS_URL: redis://cache:6380/0
+    depends_on: [cache]
+""" + CACHE_AND_DB
+    reason = c005_reasons(write_repo(tmp_path, compose))["db"]
+    assert reason == ("cache's probe may not pass: api2 calls cache on port 6380, and the "
+                      "probe asks 6379: the server may listen where fixer does not read"), reason
