@@ -10,6 +10,8 @@ default files), unknown where fixer cannot read it. A script the command runs (`
 serve.py`) whose `uvicorn.run("app.main:app")` names another module serves that module,
 imported from the script's own folder; the script is its `runner`. Without a server
 command the module is guessed: app/main.py, main.py, src/main.py.
+Whatever the command, Python puts the folders of PYTHONPATH on sys.path after the
+import root: the modules the image holds there are found too (`on_python_path`).
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
-from fixer.model.image_paths import locate, may_hold, workdir
+from fixer.core.tree_index import files_under
+from fixer.model.image_paths import image_path_of, locate, may_hold, workdir
 from fixer.model.installed_project import installed_roots
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.launch import TARGET, Launch, shell_script_at, split_shell
 from fixer.sources.portsites import run_env
-from fixer.sources.python_modules import Modules
+from fixer.sources.python_modules import Modules, OnPythonPath
 
 FALLBACKS = ("app/main.py", "main.py", "src/main.py")
 
@@ -50,6 +53,8 @@ class AppModule:
     # the runner's `__package__`: "" for a file run at the top level (`python serve.py`),
     # its package for a module run with `-m` (`python -m app.serve`: `app`)
     runner_package: str = ""
+    # the modules the image's PYTHONPATH holds beyond the import root (`on_python_path`)
+    python_path: OnPythonPath = ()
 
     @property
     def package(self) -> str:
@@ -70,8 +75,18 @@ def find(ws: Workspace, service: Service) -> AppModule | None:
     found = ws.derived.get(_FOUND, dict)
     key = (service.stack.name, service.name)
     if key not in found:
-        found[key] = _find(ws, service)
+        module = _find(ws, service)
+        found[key] = _with_python_path(ws, service, module) if module is not None else None
     return found[key]
+
+
+def _with_python_path(ws: Workspace, service: Service, module: AppModule) -> AppModule:
+    """The module, with what PYTHONPATH adds to its import root (the root itself left out:
+    Python looks there first anyway)."""
+    if not isinstance(service, BuiltService):
+        return module
+    added = tuple(pair for pair in on_python_path(ws, service) if pair[1] != module.root)
+    return replace(module, python_path=added) if added else module
 
 
 def _find(ws: Workspace, service: Service) -> AppModule | None:
@@ -309,6 +324,52 @@ def python_path(ws: Workspace, service: BuiltService) -> list[str]:
     return [entry for entry in (value or "").split(":") if entry and "$" not in entry]
 
 
+# Python files of the build context whose place in the image is read to map PYTHONPATH
+_MAPPED_LIMIT = 5_000
+
+
+def on_python_path(ws: Workspace, service: BuiltService) -> OnPythonPath:
+    """The top-level modules and packages that the folders of PYTHONPATH hold in the image,
+    each with the repository folder it comes from: where the COPYs put its Python files
+    at <entry>/<their path below that folder> (`ENV PYTHONPATH=/code`, WORKDIR /code and
+    `COPY app ./app` hold `app` from the service's folder). The first entry that holds a
+    name gives it, as Python searches them in order. Only what the image holds: a name
+    copied under another (`COPY src/core ./app`) or from two folders is left out, and
+    so is an entry no COPY of the build context puts Python files in (a bind mount, a
+    folder the build fetches): fixer does not guess what it holds."""
+    launch = service.app.listen.launch
+    cwd = _cwd(service, launch) if launch is not None else workdir(service)
+    entries = [posixpath.normpath(posixpath.join(cwd, entry))
+               for entry in python_path(ws, service)]
+    if not entries:
+        return ()
+    sources = [path for path in files_under(ws.tree, service.app.folder)
+               if path.endswith(".py")][:_MAPPED_LIMIT]
+    landed = [(path, at) for path in sources
+              if (at := image_path_of(ws.tree, service, path)) is not None]
+    found: dict[str, str | None] = {}
+    for entry in entries:
+        for name, folder in _held_at(entry, landed).items():
+            found.setdefault(name, folder)
+    return tuple((name, folder) for name, folder in found.items() if folder is not None)
+
+
+def _held_at(entry: str, landed: list[tuple[str, str]]) -> dict[str, str | None]:
+    """The top-level names below the image folder `entry`, each with the repository folder
+    its files come from (None where they come from two, or under another name)."""
+    held: dict[str, str | None] = {}
+    prefix = entry.rstrip("/") + "/"
+    for path, at in landed:
+        rest = at[len(prefix):] if at.startswith(prefix) else ""
+        name = rest.split("/")[0].removesuffix(".py")
+        if not name.isidentifier():
+            continue
+        folder = path[:-len(rest)].rstrip("/") \
+            if path == rest or path.endswith("/" + rest) else None
+        held[name] = folder if held.get(name, folder) == folder else None
+    return held
+
+
 def sets_python_path(ws: Workspace, service: BuiltService) -> bool:
     """The container's environment sets PYTHONPATH (compose's or the image's), whatever it
     holds: folders other than the command's own may be on sys.path."""
@@ -374,10 +435,10 @@ def run_first(module: AppModule) -> AppModule:
     if module.runner is None:
         return module
     if not module.runner_package:
-        return _as_script(module.runner)
+        return replace(_as_script(module.runner), python_path=module.python_path)
     name = posixpath.basename(module.runner)[:-3]
     return AppModule(module.runner, module.root, f"{module.runner_package}.{name}", None, False,
-                     False, True)
+                     False, True, python_path=module.python_path)
 
 
 def _served_by(ws: Workspace, service: BuiltService, first: str, cwd: str,
@@ -496,7 +557,7 @@ def import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
 
 def _import_packages(ws: Workspace, module: AppModule) -> dict[str, str]:
     """The runner script's import path first (it runs at the top level), then the module's."""
-    modules = Modules(ws.read, module.root)
+    modules = Modules(ws.read, module.root, module.python_path)
     ran = modules.import_packages(module.runner, module.runner_package) \
         if module.runner is not None else {}
     return ran | {path: package for path, package in modules.import_packages(

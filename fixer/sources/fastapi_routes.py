@@ -30,7 +30,6 @@ from fixer.sources.python import (
     child_nodes,
     dotted_name,
     own_names,
-    package_of,
     statements,
 )
 from fixer.sources.python_modules import (
@@ -584,7 +583,7 @@ def _imported_by_name(mods: Modules, site: AppSite, result: AppRoutes) -> list[s
             if dotted_name(node.func) != "__import__" else None   # `__package__`: its own
         package = (string_value(site.tree, given) if given is not None and not (
             isinstance(given, ast.Name) and given.id == "__package__")
-            else package_of(site.path, mods.root)) if dots else None
+            else mods.package_of(site.path)) if dots else None
         dotted = absolute_module(package, dots, named[dots:] or None) \
             if package is not None else named if not dots else None
         files.append(mods.path_of(dotted) if dotted else None)
@@ -979,10 +978,9 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
         return _middleware_function(mods, site, dispatch)
     name = ast.unparse(call.args[0]).rsplit(".", 1)[-1]
     if name in _RATE_LIMITERS:
-        if _limits_every_route(site.tree) is False:
-            return None
-        return (f"slowapi's {name} applies the limiter's `default_limits` to every route, the "
-                "health route too: a probe every few seconds may be answered 429", ())
+        limits = _every_route_limits(mods, site)
+        return (f"slowapi's {name} {limits} to every route, the health route too: a probe "
+                "every few seconds may be answered 429", ()) if limits is not None else None
     if name == "HTTPSRedirectMiddleware":
         return _HTTPS_REDIRECT, ()
     if name == "TrustedHostMiddleware":
@@ -1057,15 +1055,63 @@ _ACCESS_WORDS = lazy_compile(r"auth|keycloak|jwt|oauth|oidc|apikey|api_key|beare
 
 # slowapi's middleware: every route gets the limiter's default limits
 _RATE_LIMITERS = frozenset({"SlowAPIMiddleware", "SlowAPIASGIMiddleware"})
+# `Limiter(key_func, default_limits, application_limits, ...)`: the arguments that limit every
+# route
+_EVERY_ROUTE_LIMITS = {1: "default_limits", 2: "application_limits"}
 
 
-def _limits_every_route(tree: ast.Module) -> bool | None:
-    """Whether the module's `Limiter(...)` sets limits for every route (`default_limits`,
-    `application_limits`); None when the module builds no limiter (it is imported)."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and is_call_to(node, "Limiter"):
-            return any(k.arg in ("default_limits", "application_limits") for k in node.keywords)
-    return None
+def _every_route_limits(mods: Modules, site: AppSite) -> str | None:
+    """How the limiter slowapi's middleware reads may limit every route, the health route
+    too (`applies the limiter's `default_limits``), or None where it limits only the routes
+    decorated with `@limiter.limit`: the `Limiter(...)` the app's `state.limiter` is given
+    (in the module, or imported from one of the import root; else the module's own) sets
+    `default_limits` or `application_limits`, or fixer cannot read it (`**settings`, its
+    `config_filename`, whose file may set `RATELIMIT_DEFAULT`, a limiter of a package)."""
+    given = _state_limiter(site)
+    call: ast.expr | None = given
+    if given is not None and not isinstance(given, ast.Call):
+        found = _defined(mods, site.path, site.tree, site.scope, given, _builds_limiter, 0)
+        call = assigned_value(found[4]) if found is not None else None
+    if given is None:   # set where fixer does not look: the module's own limiter, if any
+        call = next((node for node in ast.walk(site.tree)
+                     if isinstance(node, ast.Call) and is_call_to(node, "Limiter")), None)
+    if not isinstance(call, ast.Call) or not is_call_to(call, "Limiter"):
+        shown = f"`{site.var}.state.limiter = {ast.unparse(given)}`" if given is not None \
+            else f"the limiter of `{site.var}.state.limiter`"
+        return f"may apply limits fixer cannot read ({shown})"
+    return _limits_given(call)
+
+
+def _state_limiter(site: AppSite) -> ast.expr | None:
+    """The value the scope that creates the app gives `app.state.limiter` last."""
+    found = None
+    for _top, stmt in statements(site.scope.body):
+        if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and t.attr == "limiter" and
+                isinstance(t.value, ast.Attribute) and t.value.attr == "state" and
+                isinstance(t.value.value, ast.Name) and t.value.value.id == site.var
+                for t in stmt.targets):
+            found = stmt.value
+    return found
+
+
+def _builds_limiter(_tree: ast.Module, stmt: ast.stmt) -> bool:
+    return is_call_to(assigned_value(stmt), "Limiter")
+
+
+def _limits_given(call: ast.Call) -> str | None:
+    """How a `Limiter(...)` call limits every route: the argument that gives such limits
+    (an empty literal list gives none), or one fixer cannot read (`*args`, `**settings`, a
+    `config_filename`); None for neither."""
+    unread = [arg for arg in call.args if isinstance(arg, ast.Starred)] + \
+        [k for k in call.keywords if k.arg is None or k.arg == "config_filename"]
+    if unread:
+        return f"may apply limits fixer cannot read (`{ast.unparse(unread[0])}`)"
+    given = [(_EVERY_ROUTE_LIMITS[at], arg) for at, arg in enumerate(call.args)
+             if at in _EVERY_ROUTE_LIMITS] + \
+        [(k.arg, k.value) for k in call.keywords if k.arg in _EVERY_ROUTE_LIMITS.values()]
+    return next((f"applies the limiter's `{name}`" for name, arg in given
+                 if not (isinstance(arg, (ast.List, ast.Tuple)) and not arg.elts)), None)
 
 
 def _class_def(mods: Modules, path: str, tree: ast.Module, expr: ast.expr,
@@ -2239,6 +2285,45 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
     for index in range(before, len(result.routes)) if guarded else ():
         if not result.routes[index].guard:   # an inner include's dependencies come first
             result.routes[index] = replace(result.routes[index], guard=guarded)
+
+
+def routes_under_prefix(mods: Modules, path: str, prefix: str) -> list[Route]:
+    """The routes fixer reads on each router that the module gives the literal `prefix`,
+    whether or not it reads the app including it: those added to `APIRouter(prefix=
+    "/health")`, and those of the router an `include_router(health.router, prefix=
+    "/health")` includes, prefixes joined. Where some routers cannot be followed from the
+    app, they say whether a `/health` prefix is a health route itself (`@router.get("")`)
+    or only the folder of others (`/health/live`)."""
+    loaded = mods.load(path)
+    if loaded is None:
+        return []
+    tree = loaded[1]
+    result = AppRoutes([])
+    for scope, stmt in _given_prefix(tree, prefix):
+        router = _assigned_name(stmt) if _creates_router(tree, stmt) else None
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+                isinstance(stmt.value.func, ast.Attribute) and \
+                stmt.value.func.attr == "include_router":
+            _include(mods, path, tree, scope, stmt, "", result, 1)
+        elif router is not None:
+            _scan(mods, path, tree, scope, router, prefix, result, False, 1)
+    return result.routes
+
+
+def _given_prefix(tree: ast.Module, prefix: str) -> Iterator[tuple[Scope, ast.stmt]]:
+    """The statements of the module and of its functions whose call is given the literal
+    `prefix=` (`x = APIRouter(prefix=...)`, `x.include_router(r, prefix=...)`), each with
+    the scope it runs in."""
+    scopes: list[Scope] = [tree, *(node for node in ast.walk(tree)
+                                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))]
+    for scope in scopes:
+        for _top, stmt in statements(scope.body):
+            call = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)) \
+                else None
+            given = next((k.value for k in call.keywords if k.arg == "prefix"), None) \
+                if isinstance(call, ast.Call) else None
+            if given is not None and string_value(tree, given) == prefix:
+                yield scope, stmt
 
 
 def _late(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, prefix: str,

@@ -4,6 +4,8 @@
 module that defines a name, and lists the files importing a module runs (its
 import path); the other helpers read a module's own bindings
 (the last statement binding a name, the value assigned, a literal string).
+An absolute import the import root does not hold may be found in a folder the
+image's PYTHONPATH puts on sys.path after it (`OnPythonPath`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fixer.sources.python import (
     absolute_module,
     bound_names,
     every_statement,
+    module_name,
     own_names,
     package_of,
     parse,
@@ -29,12 +32,22 @@ from fixer.sources.python import (
 from fixer.sources.relative_imports import target_module
 
 
-class Modules:
-    """The Python files of one import root, loaded on demand."""
+# The top-level modules and packages that the folders of the image's PYTHONPATH hold, each
+# with the repository folder that holds it (`("app", "")`: `ENV PYTHONPATH=/code` with `COPY
+# app ./app` in WORKDIR /code), the first entry's first: Python looks there after the import
+# root (`appmodule.on_python_path` maps them)
+OnPythonPath = tuple[tuple[str, str], ...]
 
-    def __init__(self, read: Callable[[str], TextFile | None], root: str) -> None:
+
+class Modules:
+    """The Python files of one import root, loaded on demand; with `python_path`, the
+    modules the image's PYTHONPATH adds after it."""
+
+    def __init__(self, read: Callable[[str], TextFile | None], root: str,
+                 python_path: OnPythonPath = ()) -> None:
         self.read = read
         self.root = root
+        self.python_path = python_path
 
     def load(self, path: str) -> tuple[TextFile, ast.Module] | None:
         file = self.read(path)
@@ -42,10 +55,33 @@ class Modules:
         return (file, tree) if file is not None and tree is not None else None
 
     def path_of(self, dotted: str) -> str | None:
-        base = posixpath.join(self.root, *dotted.split("."))
+        """The file `import dotted` runs: in the import root, else in the PYTHONPATH folder
+        that holds its top-level package, unless the root holds that package or module (a
+        regular package is found whole in the first folder that has it)."""
+        found = self._path_in(self.root, dotted)
+        top = dotted.split(".")[0]
+        if found is not None or not self.python_path or self._path_in(self.root, top):
+            return found
+        folder = next((f for name, f in self.python_path if name == top), None)
+        return self._path_in(folder, dotted) if folder is not None else None
+
+    def _path_in(self, folder: str, dotted: str) -> str | None:
+        base = posixpath.join(folder, *dotted.split("."))
         for path in (base + "/__init__.py", base + ".py"):   # a package first, as Python
             if self.read(path) is not None:
                 return path
+        return None
+
+    def package_of(self, path: str) -> str | None:
+        """The `__package__` the file runs as: seen from the import root, else from the
+        PYTHONPATH folder it is found in; None for a file of neither."""
+        found = package_of(path, self.root)
+        if found is not None:
+            return found
+        for top, folder in self.python_path:
+            name = module_name(path, folder)
+            if name is not None and name.split(".")[0] == top:
+                return package_of(path, folder)
         return None
 
     def imported(self, path: str, stmt: ast.Import | ast.ImportFrom,
@@ -58,7 +94,7 @@ class Modules:
             if isinstance(stmt, ast.Import):
                 target = self.path_of(alias.name) if alias.asname or "." not in alias.name else None
                 return (target, None) if target else None
-            package = package_of(path, self.root)
+            package = self.package_of(path)
             source = absolute_module(package, stmt.level, stmt.module) if stmt.level and \
                 package is not None else stmt.module
             if source is None:
@@ -106,22 +142,30 @@ class Modules:
             loaded = self.load(path)
             if loaded is None:
                 continue
-            for imported in self._imported(*loaded, found[path], at_import):
+            for imported, its_package in self._imported(*loaded, found[path], at_import):
                 if imported not in found:
-                    found[imported] = package_of(imported, self.root) or ""
+                    found[imported] = its_package
                     order.append(imported)
         return found
 
     def _imported(self, file: TextFile, tree: ast.Module, package: str,
-                  at_import: bool = False) -> list[str]:
-        """Files an import statement of the module runs: each package on the way, the
-        module, and the submodules that `from pkg import name` may name."""
+                  at_import: bool = False) -> list[tuple[str, str]]:
+        """Files an import statement of the module runs (each package on the way, the
+        module, and the submodules that `from pkg import name` may name), each with the
+        `__package__` it runs as under the name imported: `app.api` for app/api/router.py
+        imported as `app.api.router` from a PYTHONPATH folder, though the import root is
+        app/ itself."""
         names = self.names_imported(file, tree, package) if not at_import else \
             _imported_names(ast.Module([s for _top, s in statements(tree.body)
                                         if isinstance(s, (ast.Import, ast.ImportFrom))], []),
                             package)
-        found = (self.path_of(n) for n in names)
-        return sorted(p for p in found if p is not None)
+        found: dict[str, str] = {}
+        for name in sorted(names):
+            path = self.path_of(name)
+            if path is not None:
+                found.setdefault(path, name if path.endswith("__init__.py")
+                                 else name.rpartition(".")[0])
+        return sorted(found.items())
 
     @staticmethod
     def names_imported(file: TextFile, tree: ast.Module, package: str) -> frozenset[str]:

@@ -55,7 +55,7 @@ def _judged(ws: Workspace, module: appmodule.AppModule) -> dict[str, tuple[int, 
 
 
 def _judge(ws: Workspace, module: appmodule.AppModule) -> dict[str, tuple[int, str | None]]:
-    mods = Modules(ws.read, module.root)
+    mods = Modules(ws.read, module.root, module.python_path)
     found: dict[str, tuple[int, str | None]] = {}
     for path, package in appmodule.import_packages(ws, module).items():   # the rules' walk
         file = ws.read(path)

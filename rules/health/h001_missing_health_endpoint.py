@@ -29,7 +29,11 @@ routes fixer cannot follow (a router imported from another package, a
 non-literal path or prefix, `register(app)`, a module imported by a name built at run
 time: `import_module(f"app.routers.{name}")`), a health path written as a string
 literal in the service's Python files (tests left out, and the files only another
-app built from the same folder imports) counts as served. A FastAPI app mounted on
+app built from the same folder imports) counts as served, and so does a router included
+under a health prefix (`include_router(health, prefix="/health")`) that serves its prefix
+itself (`@router.get("/")`). Modules are found through the image's `PYTHONPATH` too,
+where fixer can map it to the repository through WORKDIR and COPY (`fastapi run
+app/api/main.py` with `ENV PYTHONPATH=/code` imports `app.api.router`). A FastAPI app mounted on
 this one (`app.mount("/v1", v1)`, created here or in a module of the import root)
 serves its routes under the mount's path. Any other mounted app (a Flask app through
 `WSGIMiddleware`, `make_asgi_app()`, a sub-app fixer cannot follow) and an exporter's

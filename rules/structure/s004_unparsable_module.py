@@ -103,7 +103,7 @@ def _at_start(ws: Workspace, path: str,
               importers: list[tuple[Service, appmodule.AppModule]]) -> bool:
     """Whether importing an app module runs the file, or only an import inside one of
     their functions does (a request-time `from app import legacy_export`)."""
-    return any(path in Modules(ws.read, module.root).import_packages(
+    return any(path in Modules(ws.read, module.root, module.python_path).import_packages(
         module.path, module.package, at_import=True) for _service, module in importers)
 
 

@@ -23,9 +23,9 @@ from fixer.model import appmodule
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, called_name, \
-    find_app
+    find_app, join_paths, routes_under_prefix
 from fixer.sources.python import child_nodes
-from fixer.sources.python_modules import Modules
+from fixer.sources.python_modules import Modules, OnPythonPath
 
 _URL = lazy_compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
 # safe as written in a curl or Python URL literal
@@ -114,7 +114,7 @@ def _served_app(ws: Workspace, service: Service) -> tuple[appmodule.AppModule,
 
 
 def _module_routes(ws: Workspace, module: appmodule.AppModule) -> AppRoutes | None:
-    key = (module.root, module.path, module.attr)
+    key = (module.root, module.path, module.attr, module.python_path)
     return ws.tree.carried.remember(_ROUTES, key, ws.tree, lambda: _routes(ws.read, *key))
 
 
@@ -148,8 +148,9 @@ def _guessed_over_the_command(service: Service, module: appmodule.AppModule) -> 
 _ROUTES: Memo[AppRoutes | None] = Memo("app routes")
 
 
-def _routes(read: Read, root: str, path: str, attr: str | None) -> AppRoutes | None:
-    mods = Modules(read, root)
+def _routes(read: Read, root: str, path: str, attr: str | None,
+            python_path: OnPythonPath) -> AppRoutes | None:
+    mods = Modules(read, root, python_path)
     sites = find_app(mods, path, attr)
     return app_routes(mods, sites) if sites else None
 
@@ -271,6 +272,13 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     literal = health_literal(ws, service.app.folder, wanted, theirs)
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal, why)
+    mods = found[1].modules if found else None
+    under = health_under_prefix(ws, service.app.folder, wanted, theirs, mods) if mods else None
+    if under is not None:   # it serves one, at a path fixer cannot see
+        return HealthPlan(Source.UNREADABLE, None, f"{why}, and its code has the health route "
+                                                   f"`{under.replace(UNKNOWN, '…')}` under a "
+                                                   "router's prefix, below a path fixer "
+                                                   "cannot see")
     like_literal = health_like_literal(ws, service.app.folder, theirs)
     if like_literal is not None and not doubt:
         # `APIRouter(prefix="/healthcheck")` in a router fixer could not follow; a path H001
@@ -456,6 +464,32 @@ def health_literal(ws: Workspace, folder: str, wanted: list[str],
     return min(found, key=lambda p: _preference(p, wanted)) if found else None
 
 
+# a router's literal prefix (`prefix="/health"`)
+_PREFIX_LITERAL = lazy_compile(r"""\bprefix\s*=\s*["'](/[\w.~/-]*)["']""", re.ASCII)
+
+
+def health_under_prefix(ws: Workspace, folder: str, wanted: list[str], theirs: frozenset[str],
+                        mods: Modules) -> str | None:
+    """A GET health route of a router that the service's Python files (tests and `theirs`
+    left out) give a literal prefix that is a health path, read through `mods` (the app's
+    modules): `include_router(health.router, prefix="/health")` of a router with
+    `@router.get("/")` serves `…/health/`. When some routes cannot be read, the app likely
+    includes it, below a path fixer cannot see: the route starts with UNKNOWN. A prefix
+    alone is no health route: the routes under it may be `/health/live` only, and a
+    router fixer cannot read says nothing of them."""
+    normal = _normalized(wanted)
+    found: set[str] = set()
+    for path in _service_files(ws, folder, theirs):
+        file = ws.read(path)
+        prefixes = {m.group(1) for m in _PREFIX_LITERAL.finditer(file.text)} \
+            if file is not None else set()
+        for prefix in sorted(p for p in prefixes if is_health(p, normal)):
+            found.update(join_paths(UNKNOWN, route.path)
+                         for route in routes_under_prefix(mods, path, prefix)
+                         if route.get and is_health(route.path, normal))
+    return min(found, key=lambda p: _preference(p, wanted)) if found else None
+
+
 def health_like_literal(ws: Workspace, folder: str,
                         theirs: frozenset[str] = frozenset()) -> str | None:
     """A path literal in the service's Python files that reads as a health route without
@@ -480,10 +514,7 @@ def unread_catch_all(ws: Workspace, folder: str, theirs: frozenset[str],
     `theirs` left out) that fixer did not read as one of the app's routes: where some
     routes cannot be read, one of them may answer a route added after it."""
     read = {(module, text) for module, _line, _column, text in routes.read_literals}
-    prefix = folder + "/" if folder else ""
-    paths = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py")
-                   and not _TEST_FILE.search(p[len(prefix):]) and p not in theirs)
-    for path in paths[:_LITERAL_SCAN_LIMIT]:
+    for path in _service_files(ws, folder, theirs):
         file = ws.read(path)
         text = file.text if file is not None else ""
         if "FastAPI(" in text or _PREFIXED_ROUTER.search(text):
@@ -506,17 +537,23 @@ def _path_literals(ws: Workspace, folder: str, theirs: frozenset[str],
                    prefixes: bool = True) -> set[str]:
     """The probeable path literals (`"/health"`) of the service's Python files, tests and
     `theirs` left out; without a router's `prefix=` ones unless `prefixes`."""
-    prefix = folder + "/" if folder else ""
-    paths = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py")
-                   and not _TEST_FILE.search(p[len(prefix):]) and p not in theirs)
     found: set[str] = set()
-    for path in paths[:_LITERAL_SCAN_LIMIT]:
+    for path in _service_files(ws, folder, theirs):
         file = ws.read(path)
         if file is not None:
             found.update(m.group(1) for m in _PATH_LITERAL.finditer(file.text)
                          if _PROBEABLE.fullmatch(m.group(1)) and (prefixes or not
                          _PREFIX_BEFORE.search(file.text, max(0, m.start() - 24), m.start())))
     return found
+
+
+def _service_files(ws: Workspace, folder: str, theirs: frozenset[str]) -> list[str]:
+    """The service's Python files read for literals, in path order: tests and `theirs` left
+    out, the first `_LITERAL_SCAN_LIMIT` of them."""
+    prefix = folder + "/" if folder else ""
+    paths = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py")
+                   and not _TEST_FILE.search(p[len(prefix):]) and p not in theirs)
+    return paths[:_LITERAL_SCAN_LIMIT]
 
 
 def _theirs(ws: Workspace, service: BuiltService) -> frozenset[str]:
