@@ -36,7 +36,8 @@ def running(pid: int) -> bool:
     return fields is not None and fields[0] != "Z"
 
 
-def interrupted_run(root: Path, *args: str, group: bool) -> subprocess.CompletedProcess[str]:
+def interrupted_run(root: Path, *args: str, group: bool,
+                    ignored: bool = False) -> subprocess.CompletedProcess[str]:
     """Run fixer on the tree and send SIGINT once it has worked for half a second of CPU
     time: past its imports (0.1 to 0.4 s, with or without bytecode), before the end of the
     run (about 2 s for `check` on this tree). To the process alone (`kill -INT`), or to its
@@ -44,9 +45,12 @@ def interrupted_run(root: Path, *args: str, group: bool) -> subprocess.Completed
     that finished before the signal must not block on a full pipe that nobody reads yet.
     No process it started may outlive it."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        # SIGINT's disposition in the child is the test's, not the suite's: a suite run in
+        # the background (`make test &`) ignores it, and the child would inherit that
         process = subprocess.Popen([sys.executable, "-m", "fixer.cli", *args, str(root)],
                                    cwd=REPO, stdout=out, stderr=err, text=True,
-                                   start_new_session=group)
+                                   start_new_session=group,
+                                   preexec_fn=_ignore_sigint if ignored else _default_sigint)
         children: set[int] = set()
         while process.poll() is None and cpu_seconds(process.pid, children) < 0.5:
             time.sleep(0.01)
@@ -64,6 +68,14 @@ def interrupted_run(root: Path, *args: str, group: bool) -> subprocess.Completed
         time.sleep(0.05)
     assert not any(running(c) for c in children)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -91,6 +103,16 @@ def test_ctrl_c_during_the_run_says_interrupted_and_exits_130(monorepo: Path,
     run = interrupted_run(monorepo, *args, group=group)
     assert (run.returncode, run.stderr, run.stdout) == (130, "fixer: interrupted\n", "")
     assert files(monorepo) == before
+
+
+@pytest.mark.slow   # a fixer process of its own on a 1,000-service tree
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads CPU time from /proc")
+def test_an_ignored_sigint_is_left_alone(monorepo: Path) -> None:
+    """Started with SIGINT ignored (a background job of a shell script, `nohup`), fixer
+    keeps it ignored: the Ctrl-C was meant for the foreground, and the run ends as usual."""
+    run = interrupted_run(monorepo, "check", "--format", "json", group=False, ignored=True)
+    assert run.returncode == 1 and run.stdout.startswith("{"), run.stderr
+    assert "interrupted" not in run.stderr
 
 
 def test_ctrl_c_while_the_command_line_loads_says_interrupted_too() -> None:
