@@ -521,6 +521,11 @@ DEPENDS_ROUTE = APP.replace("from fastapi import FastAPI", "from fastapi import 
         "api/app/worker.py": "import time\n\ntime.sleep(60)\n"},
                  "(1 fixable with `fixer fix`, 1 once the fixes they wait on are in).",
                  id="safe-c004-still-waits"),
+    # H001 on a `/health-check` route: C004's healthcheck probes it, and no H001 fix follows
+    pytest.param({"docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+                  "api/app/main.py": APP.replace('"/health"', '"/health-check"')},
+                 "(1 fixable with `fixer fix`, 1 settled by another finding's fix).",
+                 id="settled-by-c004"),
 ])
 def test_check_counts_a_list_as_waiting_only_for_safe_fixes(
         tmp_path: Path, files: dict[str, str], summary: str) -> None:

@@ -350,10 +350,13 @@ def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (
                  (f.violation.after_unsafe and not f.fixable))
     parts = [f"{safe} fixable with `fixer fix`"] if safe else []
     parts += [f"{unsafe} more with `--unsafe-fixes`"] if unsafe else []
-    # display-only until other fixes of the same `fixer fix` are in: not a person's job
-    waiting = sum(1 for f in findings if f.violation.waits and not f.fixable)
+    # display-only until other fixes of the same `fixer fix` are in: not a person's job;
+    # one that another fix settles gets no fix of its own (as `fixer fix` counts it)
+    settled = sum(1 for f in findings if f.violation.yielded and not f.fixable)
+    waiting = sum(1 for f in findings if f.violation.waits and not f.fixable) - settled
     parts += [f"{waiting} once the fixes they wait on are in"] if waiting else []
-    manual = len(findings) - safe - unsafe - waiting
+    parts += [f"{settled} settled by another finding's fix"] if settled else []
+    manual = len(findings) - safe - unsafe - waiting - settled
     parts += [f"{manual} to fix by hand"] if manual else []
     found = f"Found {plural(len(findings), 'finding')}{_by_severity(findings)}" if findings \
         else "No findings"

@@ -78,7 +78,7 @@ def _yield(finding: Finding, fixes: dict[Key, list[Finding]], scope: Scope) -> F
     reason = (f"the {first.code} fix of {first.service} ({first.path}:{first.line}) goes first, "
               "and leaves nothing to fix here")
     return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
-                                         waits=True))
+                                         waits=True, yielded=True))
 
 
 def _following(findings: list[Finding], scope: Scope) -> list[Finding]:

@@ -174,6 +174,9 @@ class Violation:
     # unsafe fix adds a second one). While one is there with a fix, this fix is held
     # (engine/gates.py): that one goes first, and this finding is gone after it.
     yields_to: tuple[tuple[str, str], ...] = ()
+    # Held for one of `yields_to`: that fix settles this finding and no fix of its own
+    # follows, so the check counts it as settled by another fix, not as one that waits
+    yielded: bool = False
 
     @property
     def safety(self) -> Safety:

@@ -17,6 +17,7 @@ from enum import Enum
 from fixer.core.config import Config
 from fixer.core.derived import Memo, Read
 from fixer.core.lazyre import lazy_compile
+from fixer.core.textfile import TextFile
 from fixer.facts.health.healthchecks import compose_test, nearest_healthcheck
 from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
@@ -24,7 +25,7 @@ from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, called_name, \
     find_app, join_paths, routes_under_prefix
-from fixer.sources.python import child_nodes
+from fixer.sources.python import child_nodes, parse
 from fixer.sources.python_modules import Modules, OnPythonPath
 
 _URL = lazy_compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
@@ -503,9 +504,8 @@ def health_like_literal(ws: Workspace, folder: str,
 
 # a GET route whose whole path is one parameter (`@router.get("/{item_id}")`): it takes any
 # one-segment path, `/health` too, where nothing before it answers
-_CATCH_ALL_ROUTE = lazy_compile(
-    r"""\.(?:get|api_route|add_api_route|route|add_route)\(\s*(?:path\s*=\s*)?"""
-    r"""["'](/\{[^}/]+\})["']""")
+_ROUTE_CALLS = frozenset({"get", "api_route", "add_api_route", "route", "add_route"})
+_ONE_PARAMETER = lazy_compile(r"/\{[^}/]+\}")
 
 
 def unread_catch_all(ws: Workspace, folder: str, theirs: frozenset[str],
@@ -516,13 +516,29 @@ def unread_catch_all(ws: Workspace, folder: str, theirs: frozenset[str],
     read = {(module, text) for module, _line, _column, text in routes.read_literals}
     for path in _service_files(ws, folder, theirs):
         file = ws.read(path)
-        text = file.text if file is not None else ""
-        if "FastAPI(" in text or _PREFIXED_ROUTER.search(text):
+        if file is None or "FastAPI(" in file.text or _PREFIXED_ROUTER.search(file.text):
             continue   # another app's routes, or a router whose routes sit under a prefix
-        for match in _CATCH_ALL_ROUTE.finditer(text):
-            if (path, match.group(1)) not in read:
-                return match.group(1), path
+        for route in _catch_all_routes(file):
+            if (path, route) not in read:
+                return route, path
     return None
+
+
+def _catch_all_routes(file: TextFile) -> list[str]:
+    """The one-parameter paths (`/{item_id}`) the module's route calls declare, in line
+    order: code only, so a route kept in a string or a comment is none (a module that does
+    not parse has none either: fixer reads no routes of it)."""
+    tree = parse(file)
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in _ROUTE_CALLS:
+            given = node.args[0] if node.args else \
+                next((k.value for k in node.keywords if k.arg == "path"), None)
+            if isinstance(given, ast.Constant) and isinstance(given.value, str) \
+                    and _ONE_PARAMETER.fullmatch(given.value):
+                found.append((node.lineno, given.value))
+    return [route for _line, route in sorted(found)]
 
 
 # `APIRouter(prefix="/items")`: its `/{item_id}` is `/items/{item_id}`
