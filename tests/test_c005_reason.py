@@ -152,3 +152,21 @@ services:
     reason = c005_reasons(write_repo(tmp_path, compose))["db"]
     assert reason == ("cache's probe may not pass: api2 calls cache on port 6380, and the "
                       "probe asks 6379: the server may listen where fixer does not read"), reason
+
+
+def test_a_command_that_runs_no_server_of_the_image_makes_the_probe_unsafe(
+        tmp_path: Path) -> None:
+    """`mongos` (the sharding router) and redis Sentinel run in the database's image but are
+    not the server its probe is written for; a server started through `sh -c` or with its
+    own options is."""
+    compose = ("services:\n  api:\n    build: ./api\n    depends_on: [router, sentinel, cache,"
+               " db]\n  router:\n    image: mongo:7.0\n    command: mongos --configdb "
+               "cfg/c1:27019 --bind_ip_all\n  sentinel:\n    image: redis:7\n    command: "
+               "redis-sentinel /etc/redis/sentinel.conf\n  cache:\n    image: redis:7\n"
+               "    command: [\"sh\", \"-c\", \"exec redis-server --appendonly yes\"]\n"
+               "  db:\n    image: postgres:16\n    command: postgres -c max_connections=200\n")
+    reasons = c005_reasons(write_repo(tmp_path, compose))
+    assert reasons["router"] is not None and reasons["router"].startswith(
+        "the command runs `mongos`, not mongod")
+    assert reasons["sentinel"] is not None and "Sentinel" in reasons["sentinel"]
+    assert "`sh`" not in str(reasons["cache"]) and "`postgres`" not in str(reasons["db"])

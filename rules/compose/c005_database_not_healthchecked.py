@@ -87,6 +87,9 @@ unsafe: it may move the port or turn networking off);
 `redis-cli ping` (`valkey-cli`; `-p` for a `--port`; the port read from compose's
 `command:` and `entrypoint:`, a `sh -c` script included), `rabbitmq-diagnostics -q
 ping`, `mongosh --quiet --eval "db.adminCommand('ping')"` (`mongo` before 6.0).
+Unsafe, with the reason, where the command runs no server of the image's own (`mongos`,
+the sharding router, in a `mongo` image; a script), or redis Sentinel (`redis-sentinel`,
+`--sentinel`), which listens on another port: the probe is written for the server.
 User and database come from the service's `environment` as written, `${VAR}`
 interpolations kept, so Compose substitutes them as it does for the server; a value
 only the container knows (an `env_file` entry, a bare `- POSTGRES_USER`) is read

@@ -17,6 +17,7 @@ ping` exit 0 on an access error).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass
@@ -143,8 +144,39 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
         unknown = (f"the image's tag comes from `{raw}`, and the probe's tool depends on "
                    f"the version each checkout's `.env` or shell picks ({_SHELL_BY_VERSION[kind]})")
     argv, doubt = _argv(kind, env, words, version, unknown)
-    return DbProbe(kind, _test(argv), doubt or unread or _tls_port(kind, words) or
-                   _mounted_config(kind, service), _tls_only(kind, words))
+    return DbProbe(kind, _test(argv), _other_program(kind, words) or doubt or unread or
+                   _tls_port(kind, words) or _mounted_config(kind, service),
+                   _tls_only(kind, words))
+
+
+# per family: the programs that run the server the probe is written for; a command that runs
+# none of them (`mongos`, `redis-sentinel`, a script) starts something else in the image
+_SERVERS = {
+    "postgres": frozenset({"postgres"}), "redis": frozenset({"redis-server"}),
+    "valkey": frozenset({"valkey-server", "redis-server"}),
+    "mysql": frozenset({"mysqld", "mysqld_safe"}),
+    "mariadb": frozenset({"mariadbd", "mysqld", "mariadbd-safe", "mysqld_safe"}),
+    "mongo": frozenset({"mongod"}), "rabbitmq": frozenset({"rabbitmq-server"}),
+}
+# words before the program a command runs: the image's entrypoint, shells, inits
+_LAUNCHERS = frozenset({"docker-entrypoint.sh", "exec", "sh", "bash", "env", "gosu", "su-exec",
+                        "tini", "dumb-init", "--", "-c"})
+
+
+def _other_program(kind: str, words: list[str]) -> str | None:
+    """Why the probe may not pass: the command runs no server of the image's own (its words
+    start with a program, and no word names the server), or runs redis in Sentinel mode,
+    which answers on another port."""
+    servers = _SERVERS[kind]
+    named = [posixpath.basename(w) for w in words]
+    if kind in ("redis", "valkey") and ("--sentinel" in words or f"{kind}-sentinel" in named):
+        return (f"the command runs {kind} Sentinel, which listens on port 26379, and the probe "
+                f"asks the server's port")
+    program = next((w for w in named if w not in _LAUNCHERS), None)
+    if program is None or program.startswith("-") or servers & set(named):
+        return None   # the image's own command, or options the entrypoint passes to it
+    return (f"the command runs `{program}`, not {' or '.join(sorted(servers))}, the server the "
+            "probe is written for: fixer cannot tell that it answers the probe")
 
 
 # where the mysql and mariadb images read configuration files besides the command line: a
