@@ -294,7 +294,7 @@ def test_the_fix_under_a_shell_with_options_is_titled_and_read_back_as_written()
                   "CMD source /opt/venv/bin/activate && uvicorn app.main:app --port 8000\n")
     found = finding(dockerfile)
     assert (found.fix_title or "").startswith(
-        'Run it as ["/bin/bash", "-o", "pipefail", "-c", "… exec LAST"]'), found.fix_title
+        'Run it as ["/bin/bash", "-o", "pipefail", "-c", "… exec uvicorn …"]'), found.fix_title
     outcome = fix(repo(dockerfile), select="D002", unsafe=True)
     assert outcome.text("api/Dockerfile").endswith(
         'CMD ["/bin/bash", "-o", "pipefail", "-c", "source /opt/venv/bin/activate && exec '
@@ -423,3 +423,18 @@ def test_the_message_calls_only_a_server_fixer_knows_the_app(command: str, main:
     [found] = check(files, select="D002")
     assert found.message == f"CMD in shell form: /bin/sh is PID 1 and does not pass SIGTERM " \
                             f"to {what}"
+
+
+@pytest.mark.parametrize(("command", "shown"), [
+    ("celery -A tasks worker --concurrency=$CONCURRENCY", "exec celery …"),
+    ("alembic upgrade head && uvicorn app.main:app --port $PORT", "… exec uvicorn …"),
+    ("PORT=8000 gunicorn app.main:app --bind :$PORT", "… exec gunicorn …"),
+    ("cd /srv && $SERVER", "… exec $SERVER"),
+])
+def test_the_sh_c_title_names_the_program_the_container_is_handed_to(
+        command: str, shown: str) -> None:
+    """The unsafe fix's title shows which command gets `exec`, as the rewrite writes it, and
+    no placeholder: a commit subject is read by people."""
+    found = finding(HEAD + f"CMD {command}\n")
+    assert (found.fix_title or "").startswith(f'Run it as ["sh", "-c", "{shown}"]'), \
+        found.fix_title

@@ -281,6 +281,8 @@ def test_p002_calls_an_expose_stale_only_where_one_is_written(
     why = why_of(pr_body(tmp_path, files, "--select", "P002"), "P002")
     assert ("A stale one points them at a dead port." in why) is stale, why
     assert ("`docker run -P` publishes no port" in why) is not stale, why
+    # the port may be the server's default, which no command names
+    assert "find it in the command" not in why, why
 
 
 def test_c005_reads_the_restart_policy_of_the_stack_the_finding_is_in(tmp_path: Path) -> None:
@@ -361,7 +363,7 @@ def test_c006_says_compose_stops_where_a_required_env_file_is_missing(
     why = why_of(pr_body(tmp_path, files, "--select", "C006"), "C006")
     assert ("Compose stops until someone writes one" in why) is stops, why
     assert ("may silently be empty" in why) is not stops, why
-    assert "Nothing in the repository tells the next person which variables to set." in why
+    assert "And no example file tells the next person which variables to set." in why
 
 
 # -- the size cap ------------------------------------------------------------------------------
@@ -424,3 +426,40 @@ def test_a_large_fleet_body_fits_github(tmp_path: Path) -> None:
     assert len(body) < 65_536
     shown = assert_well_formed(body, total)
     assert 50 < shown < total
+
+
+@pytest.mark.parametrize(("command", "requests"), [
+    pytest.param("celery -A tasks worker --concurrency=$CONCURRENCY", False, id="worker"),
+    pytest.param("uvicorn app.main:app --host 0.0.0.0 --port $PORT", True, id="server")])
+def test_d002_says_requests_are_dropped_only_where_a_server_runs(
+        tmp_path: Path, command: str, requests: bool) -> None:
+    """A Celery worker serves no requests: what a hard kill cuts short is its work."""
+    files = {**WAITS_TO_START, "compose.yaml": "services:\n  api:\n    build: ./api\n"
+             "    environment: {PORT: '8000', CONCURRENCY: '2'}\n",
+             "api/Dockerfile": WAITS_TO_START["api/Dockerfile"].rsplit("CMD", 1)[0]
+             + f"CMD {command}\n"}
+    why = why_of(pr_body(tmp_path, files, "--select", "D002", "--unsafe-fixes"), "D002")
+    assert ("dropping in-flight requests" in why) is requests, why
+    assert ("cutting short the work in hand" in why) is not requests, why
+
+
+@pytest.mark.parametrize(("above", "merges", "tools"), [
+    pytest.param({}, "any other `src/app` folder under a `sys.path` entry merges into it",
+                 False, id="src-no-package"),
+    pytest.param({"api/src/__init__.py": ""}, None, True, id="src-a-package")])
+def test_s002_names_the_folders_that_merge_and_tools_only_where_the_fix_helps(
+        tmp_path: Path, above: dict[str, str], merges: str | None, tools: bool) -> None:
+    """For `src.app`, other `src/app` folders merge into it while `src/` is no package
+    either (and none does below a regular `src`), not any `app`; and while `src/` is no
+    package, the tools that skip it still do after the fix."""
+    files = {key: value for key, value in WAITS_TO_START.items() if not key.startswith("api/app")}
+    files |= {"compose.yaml": "services:\n  api:\n    build: ./api\n",
+              "api/src/app/main.py": WAITS_TO_START["api/app/main.py"],
+              "api/Dockerfile": WAITS_TO_START["api/Dockerfile"].replace("app.main:app",
+                                                                           "src.app.main:app"),
+              **above}
+    why = why_of(pr_body(tmp_path, files, "--select", "S002"), "S002")
+    assert "any other `app` folder" not in why and ("merges into it" in why) is bool(merges), why
+    assert merges is None or merges in why, why
+    assert ("`find_packages`" in why) is tools, why
+    assert "relative imports inside it depend on how it happened to be found" in why, why

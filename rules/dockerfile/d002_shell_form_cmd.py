@@ -125,6 +125,7 @@ from .execform import (
     bash_hands_over,
     convert,
     exec_last,
+    exec_shown,
     json_array,
     shell_features,
     wrapped_script,
@@ -388,7 +389,7 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     if features:
         why = f"it uses shell features ({', '.join(features)})"
         # the stage's SHELL as the fix writes it (`["/bin/bash", "-o", "pipefail", "-c", …]`)
-        title = f"Run it as {json_array([*shell, '… exec LAST'])} ({why})"
+        title = f"Run it as {json_array([*shell, exec_shown(command) or '…'])} ({why})"
         return replace(base, fix=Fix(title, Safety.UNSAFE, build), reason=why)
     inner = shell_features(script) if script is not None else []
     if inner:   # `sh -c "a & b"`: exec before b changes which process is PID 1

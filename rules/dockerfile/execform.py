@@ -230,6 +230,32 @@ def exec_last(script: str) -> str | None:
     ends in one: the server replaces the shell and receives SIGTERM (`celery … & exec
     uvicorn …`). None when no `exec` can do that: a pipeline, `||` or a subshell keeps
     the shell as PID 1, and a builtin (`wait`, `cd`) cannot be exec'd."""
+    words = _last_command(script)
+    if not words:
+        return None
+    if words[0].value == "exec":
+        return script
+    at = words[0].start
+    return script[:at] + "exec " + script[at:]
+
+
+def exec_shown(script: str) -> str | None:
+    """`exec_last`'s script in short, for a title: `… exec celery …` (`exec uvicorn …` for
+    a lone command), naming the program the container is handed to."""
+    words = _last_command(script)
+    if not words:
+        return None
+    program = words[1:] if words[0].value == "exec" else words
+    if not program:
+        return None
+    before = "… " if script[:words[0].start].strip() else ""
+    after = " …" if len(program) > 1 else ""
+    return f"{before}exec {program[0].value}{after}"
+
+
+def _last_command(script: str) -> list[Token] | None:
+    """The words of the chain's last command (variable assignments before it left out),
+    where an `exec` can reach it; None where none can."""
     tokens = tokenize(script)
     operators = {t.raw for t in tokens if t.operator}
     if not operators <= {"&&", ";", "&", "\n"}:
@@ -246,8 +272,5 @@ def exec_last(script: str) -> str | None:
     while words and re.match(r"^[A-Za-z_]\w*=", words[0].raw):
         words = words[1:]   # `VAR=x exec prog` exports VAR to prog
     if words and words[0].value == "exec":
-        return script
-    if not words or words[0].value in _NOT_EXECABLE:
-        return None
-    at = words[0].start
-    return script[:at] + "exec " + script[at:]
+        return words
+    return None if not words or words[0].value in _NOT_EXECABLE else words

@@ -91,7 +91,7 @@ from fixer.core.edits import Edit, TextEdit
 from fixer.core.envfile import unset_names
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.buildscripts import build_argument_set
-from fixer.facts.image.images import base_image, starts_idle
+from fixer.facts.image.images import base_exposes, base_image, starts_idle
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import in_image
 from fixer.model.listen import COMPOSE_KINDS, RUNS_ARGUMENTS
@@ -400,7 +400,8 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     # a stage built FROM another of the file keeps what that one exposes
     inherited = [(i, p) for link in chain(app.dockerfile, app.stage)[1:]
                  for i, p in _tcp_ports(link.find("EXPOSE"))]
-    written = [p for _, p in ports + inherited]
+    from_base = base_exposes(base_image(app.dockerfile, app.stage))
+    written = [p for _, p in ports + inherited] + list(from_base)
     if not listens or any(str(listen) in written for listen in listens):
         return None
     if {str(p) for s in services for p in nginx_beside_listens(ws, s)} & set(written):
@@ -419,6 +420,12 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return replace(report, reason=f"the stage inherits `EXPOSE {inherited[0][1]}` from "
                                       f"line {inherited[0][0].line}, which other stages may "
                                       "share: which to change is the author's call")
+    if not ports and from_base:
+        return replace(report, reason=(
+            f"the base image {base_image(app.dockerfile, app.stage)} exposes "
+            f"{' '.join(from_base)}, which no EXPOSE here removes: one for {listens[0]} beside "
+            "it leaves the image two ports, and tools that take the only one (traefik) need "
+            "a label naming it"))
     doubt = next((d for d in map(extends_doubt, services) if d), None) or \
         (_explained_omission(app, listens[0]) if not ports else None) or \
         _environment_doubt(ws, services) or _only_compose_sets(ws, services) or \
@@ -493,8 +500,11 @@ def _problem(app: App, ports: list[tuple[Instruction, str]], listen: int,
     line = anchor.line if anchor else app.stage.instructions[-1].end_line
     inherited = [p for link in chain(app.dockerfile, app.stage)[1:]
                  for _, p in _tcp_ports(link.find("EXPOSE"))]
+    from_base = base_exposes(base_image(app.dockerfile, app.stage))
     what = "exposes no TCP port" if app.stage.find("EXPOSE") else \
-        f"inherits EXPOSE {' '.join(inherited)}" if inherited else "has no EXPOSE"
+        f"inherits EXPOSE {' '.join(inherited)}" if inherited else \
+        f"inherits EXPOSE {' '.join(from_base)} from its base image" if from_base else \
+        "has no EXPOSE"
     message = f"{app.stage_named} {what}; {listening}"
     verb = "Uncomment" if _commented(app, listen) else "Add"
     return (Violation(message, path, line, subject="expose", writes_port=True),

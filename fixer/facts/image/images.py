@@ -117,6 +117,16 @@ def starts_idle(image: str) -> bool:
     return name in _IDLE_STARTS or name.startswith(("redhat/ubi", "registry.access.redhat.com/ubi"))
 
 
+# images known to declare EXPOSE, and the ports: a stage built FROM one inherits them
+_EXPOSES = {"tiangolo/uvicorn-gunicorn-fastapi": ("80",), "tiangolo/uvicorn-gunicorn": ("80",)}
+
+
+def base_exposes(image: str) -> tuple[str, ...]:
+    """The TCP ports the image's own EXPOSE declares, of the images fixer knows to have one
+    (`tiangolo/uvicorn-gunicorn-fastapi`: 80); none for any other."""
+    return _EXPOSES.get(_split(image.strip().lower())[0], ())
+
+
 def interpreter_entrypoint(image: str) -> bool:
     """The image's own ENTRYPOINT may be the Python interpreter, which takes a CMD as its
     arguments: Chainguard's python images (the `-dev` tags with a shell too)."""

@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dbusage
@@ -220,11 +221,59 @@ def _s001(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
 
 def _s002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     """"The fleet's convention" only where another app package of the repository is a
-    regular package."""
+    regular package; and of the docs' claims, those true of the package the fix makes
+    regular (`_s002_clauses`)."""
     missing = {f.service for f in findings}
     regular = any(_is_regular_package(facts.ws, s) for s in app_services(facts.ws)
                   if s.name not in missing)
-    return _drop_sentences(rule, lambda s: regular or "convention" not in s)
+    text = _drop_sentences(rule, lambda s: regular or "convention" not in s)
+    packages = {p for p in (_package(facts.ws, s) for s in _services(findings, facts)) if p}
+    return text.replace(_S002_CLAUSES, _s002_clauses(packages)) if packages else text
+
+
+# the docs' claims about a namespace package, said of a top-level `app`
+_S002_CLAUSES = ("any other `app` folder on `sys.path` merges into it, tools (pytest, mypy, "
+                 "setuptools' `find_packages`) skip or misname it, and relative imports "
+                 "inside it depend on how it happened to be found")
+# what the folders above a package are, within its import root
+Above = Literal["none", "regular", "namespace", "mixed"]
+
+
+def _s002_clauses(packages: set[tuple[str, Above]]) -> str:
+    """The claims true of each package (its path from the import root, and what the folders
+    above it are). Like folders merge into a top-level one (`app` on any `sys.path` entry)
+    or one below namespace folders only (`src/app` under any entry); not below a regular
+    package, whose one folder is all Python searches. Tools skip it only while it is the
+    one folder that is no package: a `src/` without `__init__.py` stays skipped after the
+    fix."""
+    names = {name for name, _above in packages}
+    kinds = {above for _name, above in packages}
+    name = next(iter(names))
+    merges = None if len(names) > 1 or len(kinds) > 1 else \
+        f"any other `{name}` folder on `sys.path` merges into it" if kinds == {"none"} else \
+        f"any other `{name}` folder under a `sys.path` entry merges into it" \
+        if kinds == {"namespace"} else None
+    tools = "tools (pytest, mypy, setuptools' `find_packages`) skip or misname it" \
+        if kinds <= {"none", "regular"} else None
+    said = [c for c in (merges, tools) if c] + \
+        ["relative imports inside it depend on how it happened to be found"]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + ", and " + said[-1]
+
+
+def _package(ws: Workspace, service: Service) -> tuple[str, Above] | None:
+    """The app's package as a path from its import root (`src/app`), and what the folders
+    above it within that root are."""
+    found = appmodule.find(ws, service)
+    if found is None or found.script or "." not in found.module:
+        return None
+    parts = found.module.split(".")[:-1]
+    folder, regular = posixpath.dirname(found.path), []
+    for _part in parts[:-1]:   # one folder up per package above the app's own
+        folder = posixpath.dirname(folder)
+        regular.append(ws.tree.exists(posixpath.join(folder, "__init__.py")))
+    above: Above = "none" if not regular else "regular" if all(regular) else \
+        "namespace" if not any(regular) else "mixed"
+    return "/".join(parts), above
 
 
 def _is_regular_package(ws: Workspace, service: Service) -> bool:
@@ -260,8 +309,31 @@ def _p002(rule: Rule, findings: Sequence[Finding], _facts: Facts) -> str:
     if not all(" has no EXPOSE; " in f.message for f in findings):
         return inline(doc_impact(rule))
     return _drop_sentences(rule, lambda s: "stale" not in s) + (
-        " Without one, `docker run -P` publishes no port, and a reader has to find it in the"
-        " command.")
+        " Without one, `docker run -P` publishes no port, and a reader has to work out which"
+        " port the app listens on.")
+
+
+# D002's claim about a web server, and what is true of a process that serves no requests
+_DROPPED_REQUESTS = ("The server never shuts down gracefully; it is killed after the stop "
+                     "timeout, dropping in-flight requests.")
+
+
+def _d002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    """"Dropping in-flight requests" only where each service the findings are about runs a
+    server fixer finds (a Celery worker serves none: its running tasks are cut short)."""
+    text = inline(doc_impact(rule))
+    services = _services(findings, facts)
+    if services and all(_runs_server(s) for s in services):
+        return text
+    servers = any(_runs_server(s) for s in services)
+    work = "requests in flight and tasks running" if servers else "the work in hand"
+    return text.replace(_DROPPED_REQUESTS, "The process never shuts down gracefully; it is "
+                                           f"killed after the stop timeout, cutting short {work}.")
+
+
+def _runs_server(service: Service) -> bool:
+    listen = service.app.listen if service.app is not None else None
+    return listen is not None and (listen.known or listen.launch is not None)
 
 
 def _c006(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
@@ -326,6 +398,6 @@ def _may_restart(service: Service) -> bool:
 
 
 _SPECIFIC: dict[str, Callable[[Rule, Sequence[Finding], Facts], str]] = {
-    "C003": _c003, "C005": _c005, "C006": _c006, "H001": _h001, "P001": _p001, "P002": _p002,
-    "S001": _s001, "S002": _s002,
+    "C003": _c003, "C005": _c005, "C006": _c006, "D002": _d002, "H001": _h001, "P001": _p001,
+    "P002": _p002, "S001": _s001, "S002": _s002,
 }
