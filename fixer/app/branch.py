@@ -20,6 +20,7 @@ from fixer.app import nocompose
 from fixer.core.config import Config
 from fixer.core.errors import input_errors
 from fixer.core.tree import Tree
+from fixer.formats.report.fixrun import settled_with
 from fixer.git import prbody
 from fixer.git.branch import (
     BranchRefused,
@@ -221,7 +222,7 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
         if linked:  # the engine holds such fixes (display-only): a backstop, as --apply's
             raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "
                                 "through links")
-        made = _commits(repo, base, prefix, result.applied, by)
+        made = _commits(repo, base, prefix, result, by)
         if _holds_already(made[-1].commit, base, local, remote, request):
             # A rerun with nothing new: no new tip, no force-push, no pull request churn.
             return BranchRun(result, [], Outcome.UP_TO_DATE)
@@ -287,11 +288,12 @@ def _signature(repo: git.Repo, request: BranchRequest) -> Signature:
                      sign=_signing_asked(repo))
 
 
-def _commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[engine.AppliedFix],
+def _commits(repo: git.Repo, base: git.Commit, prefix: str, result: engine.FixResult,
              by: Signature) -> list[MadeCommit]:
-    """The commits, signed when git is set to sign: never an unsigned commit in their place."""
+    """The commits, one per applied fix, each naming the other findings its fix settles;
+    signed when git is set to sign: never an unsigned commit in their place."""
     try:
-        return make_commits(repo, base, prefix, fixes, by)
+        return make_commits(repo, base, prefix, result.applied, by, settled_with(result))
     except ObjectsNotWritten as exc:   # the pack is removed; the ref was never moved
         raise BranchRefused(f"cannot write the branch's commits to {exc.folder}: "
                             f"{_reason(exc.error)}; no branch was made or moved") from None

@@ -31,6 +31,7 @@ from fixer.cli.shared import (
     verbose_option,
 )
 from fixer.core.config import PORT_SOURCES
+from fixer.core.wording import names
 from fixer.formats import color
 from fixer.formats import diff as diff_output
 from fixer.formats.findings import display_path, error_lines
@@ -247,9 +248,12 @@ def _where(path: str, done: FixRun, finding: Finding) -> tuple[str, str]:
 
 
 def _revealed_by(by: FixLine | None) -> str:
+    """The fix that revealed a finding, naming every service it settles a finding of (one
+    C005 fix probes both databases of a list: `mq and db`)."""
     if by is None:
         return "revealed by an earlier fix"
-    return f"revealed by the {by.code} fix of {by.service or 'the repository'}"
+    whose = names(by.services) if by.services else "the repository"
+    return f"revealed by the {by.code} fix of {whose}"
 
 
 def _following(count: int) -> str:

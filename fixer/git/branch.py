@@ -10,6 +10,7 @@ import os
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -26,7 +27,7 @@ from fixer.git.ownership import (
     BranchState,
     read_branch,
 )
-from fixer.model.rule import Safety
+from fixer.model.rule import Finding, Safety
 
 # Used when neither --author nor git config names anyone (a bare CI runner).
 DEFAULT_AUTHOR = git.Actor("fixer", "fixer@users.noreply.localhost")
@@ -44,6 +45,9 @@ class MadeCommit:
     fix: AppliedFix
     commit: git.Commit
     paths: tuple[str, ...]   # from the repository's root (`repo_paths`)
+    # the findings of the run's first check the fix settles besides its own
+    # (report/fixrun.py `settled_with`): its message and the pull request name them too
+    settles: tuple[Finding, ...] = ()
 
 
 def fix_paths(fix: AppliedFix) -> list[str]:
@@ -90,23 +94,36 @@ def distinct_subjects(fixes: list[AppliedFix], prefix: str = "") -> list[str]:
 
 
 def commit_message(fix: AppliedFix, tree: str, base: str, signoff: git.Actor | None = None,
-                   subject: str | None = None, prefix: str = "") -> str:
-    """Subject, body and trailers. Fixer-Tree is the commit's own tree and Fixer-Base the
-    commit the run started from: what tells fixer's commits from a person's edit of them.
-    Files are named from the repository's root, as the commit's diff names them."""
+                   subject: str | None = None, prefix: str = "",
+                   settles: Sequence[Finding] = ()) -> str:
+    """Subject, body and trailers. The body names the finding and each other finding the fix
+    settles (`settles`), and so does a Fixer-Fingerprint trailer each. Fixer-Tree is the
+    commit's own tree and Fixer-Base the commit the run started from: what tells fixer's
+    commits from a person's edit of them. Files are named from the repository's root, as
+    the commit's diff names them."""
     finding = fix.finding
     files = [f"- {path}" for path in repo_paths(fix, prefix)]
-    body = [finding.message, "", "Files:", *files, "",
+    body = [finding.message, *_also_settled(settles), "", "Files:", *files, "",
             f"{finding.code} {finding.rule.name}: {finding.rule.summary}"]
     if finding.safety is Safety.UNSAFE and finding.reason:
         body += ["", f"Unsafe fix, to review: {finding.reason}"]
-    # the fingerprint a report shows for the finding: of its path from the repository's root
-    rooted = finding.rooted(prefix.rstrip("/") + "/" if prefix else "")
-    trailers = [f"{TRAILER_RULE}: {finding.code}", f"{TRAILER_FINGERPRINT}: {rooted.fingerprint}",
+    # the fingerprints a report shows: of the paths from the repository's root
+    home = prefix.rstrip("/") + "/" if prefix else ""
+    fingerprints = [f"{TRAILER_FINGERPRINT}: {each.rooted(home).fingerprint}"
+                    for each in (finding, *settles)]
+    trailers = [f"{TRAILER_RULE}: {finding.code}", *fingerprints,
                 f"{TRAILER_TREE}: {tree}", f"{TRAILER_BASE}: {base}"]
     if signoff is not None:   # the Developer Certificate of Origin line `git commit -s` writes
         trailers.append(f"Signed-off-by: {signoff.name} <{signoff.email}>")
     return "\n".join([subject or commit_subject(fix), "", *body, "", *trailers]) + "\n"
+
+
+def _also_settled(settles: Sequence[Finding]) -> list[str]:
+    """The lines that name the other findings the fix settles, after its own finding."""
+    if not settles:
+        return []
+    return ["", "It also settles:",
+            *(f"- {f.code} {f.service or '-'}: {f.message}" for f in settles)]
 
 
 def check_name(repo: git.Repo, name: str) -> None:
@@ -205,23 +222,26 @@ class Signature:
 
 
 def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[AppliedFix],
-                 by: Signature) -> list[MadeCommit]:
+                 by: Signature,
+                 settled: Mapping[int, tuple[Finding, ...]] | None = None) -> list[MadeCommit]:
     """One commit per fix, each on the one before: its tree is its parent's tree plus
-    the files of that fix alone."""
+    the files of that fix alone. `settled`: by the fix's place in `fixes`, the other
+    findings it settles (report/fixrun.py `settled_with`)."""
     made: list[MadeCommit] = []
     # one pack of deltas, unless git signs: it must read each tree from the object store
     writer = ObjectWriter(repo, pack=not by.sign)
     parent = base.hexsha
     tree_sha: bytes | None = base.tree.binsha
-    for fix, subject in zip(fixes, distinct_subjects(fixes, prefix)):
+    for index, (fix, subject) in enumerate(zip(fixes, distinct_subjects(fixes, prefix))):
+        settles = (settled or {}).get(index, ())
         changes = _fix_changes(fix, prefix)
         tree_sha = writer.updated_tree(tree_sha, changes)
         tree = writer.tree_or_empty(tree_sha)
         message = commit_message(fix, tree.hex(), base.hexsha,
-                                 by.committer if by.signoff else None, subject, prefix)
+                                 by.committer if by.signoff else None, subject, prefix, settles)
         commit = writer.commit(tree, parent, message, by.author, by.when, by.committer,
                                sign=by.sign)
-        made.append(MadeCommit(fix, commit, tuple(repo_paths(fix, prefix))))
+        made.append(MadeCommit(fix, commit, tuple(repo_paths(fix, prefix)), settles))
         parent = commit.hexsha
     writer.finish()
     return made

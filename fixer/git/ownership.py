@@ -56,7 +56,9 @@ def subject_of(commit: git.Commit) -> str:
 
 def trailers(commit: git.Commit) -> dict[str, str]:
     """`Key: value` lines of the message's last paragraph (its trailer block); a key given
-    twice keeps its first value."""
+    twice keeps its first value. A commit whose fix settles several findings has a
+    Fixer-Fingerprint for each: its own finding's first; ownership asks only that one is
+    there."""
     paragraphs = [p for p in message_of(commit).strip().split("\n\n") if p.strip()]
     if len(paragraphs) < 2:
         return {}

@@ -1,6 +1,8 @@
 """The pull-request description for a fix branch, built from the commits actually made:
 a summary table, then per commit what changed, why, and its diff statistics. A commit whose
-finding only an earlier commit revealed says which one, and "why" says what the finding breaks
+fix settles other findings too (report/fixrun.py `settled_with`) names them, and its row and
+the commits it reveals name their services. A commit whose finding only an earlier commit
+revealed says which one, and "why" says what the finding breaks
 in this repository, read from the tree its fix was made on (the report's impact text).
 A long branch's body stops at whole commits below GitHub's size limit and counts the rest."""
 
@@ -13,7 +15,7 @@ from unidiff.patch import PatchSet
 from fixer.core.config import Config
 from fixer.engine import FixResult
 from fixer.formats.diff import file_diff
-from fixer.formats.report.fixrun import revealers
+from fixer.formats.report.fixrun import line_of, revealers
 from fixer.formats.report.impact import Facts, impact_text
 from fixer.git.branch import MadeCommit, fix_paths, repo_path
 from fixer.git.ownership import subject_of
@@ -54,18 +56,32 @@ def _revealed(number: int | None, made: list[MadeCommit]) -> list[str]:
     """The line of a commit whose finding appears only once commit `number` is in."""
     if number is None:
         by = "an earlier commit"
-    else:
-        finding = made[number - 1].fix.finding
-        by = f"commit {number} ({finding.code} {finding.service or '-'})"
+    else:   # every service that commit settles a finding of: `C005 mq, db`
+        item = made[number - 1]
+        by = f"commit {number} ({item.fix.finding.code} {_services(item)})"
     return [f"**Revealed by {by}:** `fixer check` on the base does not show this finding; "
             "it appears only once that commit is in.", ""]
+
+
+def _services(item: MadeCommit) -> str:
+    """Every service the commit settles a finding of, its own finding's first (`mq, db`)."""
+    return ", ".join(line_of(item.fix.finding, item.settles).services) or "-"
 
 
 def _row(number: int, item: MadeCommit) -> str:
     finding = item.fix.finding
     files = ", ".join(f"`{_cell(p)}`" for p in item.paths)
-    return (f"| {number} | {finding.code} | {_cell(finding.service or '-')} "
+    return (f"| {number} | {finding.code} | {_cell(_services(item))} "
             f"| {files} | {finding.safety.value} |")
+
+
+def _also_settled(item: MadeCommit) -> list[str]:
+    """The other findings the commit settles: no commit of their own follows for them."""
+    if not item.settles:
+        return []
+    return ["**Also settles:** " + "; ".join(
+        f"{f.code} `{f.service or '-'}`: {f.message.rstrip('.')}" for f in item.settles)
+        + ".", ""]
 
 
 def _more(left: int, shown: int, branch: str) -> list[str]:
@@ -93,7 +109,7 @@ def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
     if finding.reason and title.endswith(f" ({finding.reason})"):   # said below, once
         title = title[:-len(finding.reason) - 3]
     lines += [f"**What changed:** {title}", "",
-              f"**Why:** {_why(finding, facts)}", ""]
+              f"**Why:** {_why(finding, facts)}", "", *_also_settled(item)]
     if finding.safety is Safety.UNSAFE and finding.reason:   # what the reviewer must judge
         lines += [f"**Review before merging (unsafe fix):** {finding.reason}", ""]
     for path, added, removed in diff_stats(item):

@@ -177,6 +177,11 @@ class Violation:
     # Held for one of `yields_to`: that fix settles this finding and no fix of its own
     # follows, so the check counts it as settled by another fix, not as one that waits
     yielded: bool = False
+    # (rule code, service): other findings, in the files the fix edits, that it settles as
+    # it goes (C005's probes of the other databases a list it gates names; C003's rewrite of
+    # a list's other entries). The commit and the pull request name those the run then
+    # finds gone (formats/report/fixrun.py): no attribution is guessed from titles.
+    settles: tuple[tuple[str, str], ...] = ()
 
     @property
     def safety(self) -> Safety:

@@ -265,12 +265,14 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, target: Ser
     # this entry's own service first: when it stops at start-up, the hold names it
     relies_on = tuple(sorted(listed.healthy, key=lambda name: name != dependency.name))
     build = partial(_edits, doc, dependency.definition, listed.conditions)
+    # a short list is written out whole: the findings of its other entries go with this one
+    settles = (("C003", service.name),) if len(listed.conditions) > 1 else ()
     doubt = (why if verdict is Verdict.UNKNOWN else listed.doubt) or \
         slow_first_probe(target)
     if doubt:
-        return found(relies_on=relies_on, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
-                     reason=doubt)
-    return found(relies_on=relies_on, fix=Fix(title, Safety.SAFE, build))
+        return found(relies_on=relies_on, settles=settles,
+                     fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
+    return found(relies_on=relies_on, settles=settles, fix=Fix(title, Safety.SAFE, build))
 
 
 def _broken(ws: Workspace, target: Service, service: Service, dependency: Dependency,

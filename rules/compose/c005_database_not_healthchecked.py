@@ -303,7 +303,7 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
         title += f" and make {names(sorted(plan.gated))} wait for {them} to be healthy"
     title += depends_plan.c003_on_the_way(sorted(plan.c003_owners), sorted(plan.c003_gated))
     build = partial(_edits, tuple(plan.steps))
-    base = replace(base, relies_on=tuple(sorted(plan.healthy)))
+    base = replace(base, relies_on=tuple(sorted(plan.healthy)), settles=_settles(db, plan))
     # each risk once, though several lists share it: a fix is no safer than its least safe
     # gate. C003's fix of a list this one reveals is unsafe too, and `fixer fix` takes back a
     # safe fix that leaves a finding it may not fix (engine/verify.py); that fix names its
@@ -313,6 +313,13 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _settles(db: Service, plan: Plan) -> tuple[tuple[str, str], ...]:
+    """The other findings the fix settles: the C005 finding of each other database it
+    probes, and the C003 findings of the lists whose other entries it gates as C003 would."""
+    return (*(("C005", name) for name in plan.checked if name != db.name),
+            *(("C003", owner) for owner in sorted(plan.c003_owners)))
 
 
 def _chosen(owner: Service, dependency: Dependency) -> str:

@@ -2,7 +2,9 @@
 counts are the fixes the diff makes: one fix may settle several findings (one C003 fix, two
 `depends_on` entries), a display-only finding may be fixed once the fixes it waits on are in,
 a fix may fail verification, and a fix may reveal a finding nobody could see before it (a
-Dockerfile that S001 writes has no curl for the healthcheck: D003)."""
+Dockerfile that S001 writes has no curl for the healthcheck: D003). Which fix settled a finding
+besides its own is said only where the fix declares it (`settled_with`): its commit, the pull
+request and "revealed by" name every finding it settles."""
 
 from __future__ import annotations
 
@@ -23,6 +25,13 @@ class FixLine:
     service: str | None
     text: str                 # the fix title, or why it failed
     revealed_by: FixLine | None = None  # the fix that made its finding appear
+    # the services of the other findings the fix settles (`settled_with`), besides its own
+    also: tuple[str, ...] = ()
+
+    @property
+    def services(self) -> list[str]:
+        """Every service the fix settles a finding of, its own finding's first."""
+        return list(dict.fromkeys([*filter(None, [self.service]), *self.also]))
 
 
 @dataclass(frozen=True)
@@ -110,14 +119,34 @@ def settled_by_others(result: FixResult) -> list[Finding]:
             and (f.code, f.path, f.service) not in left_kinds]
 
 
+def settled_with(result: FixResult) -> dict[int, tuple[Finding, ...]]:
+    """Index (in `result.applied`) of each fix that settles findings besides its own -> those
+    findings: the ones `settled_by_others` counts whose (code, service) the fix declares
+    (`Violation.settles`) in a file it edits, each given to the first such fix. A finding
+    no fix declares stays counted, not attributed: nothing is guessed from titles."""
+    claims = [(set(a.finding.violation.settles), {e.path for e in a.edits})
+              for a in result.applied]
+    found: dict[int, list[Finding]] = {}
+    for finding in settled_by_others(result):
+        key = (finding.code, finding.service)
+        index = next((i for i, (keys, paths) in enumerate(claims)
+                      if key in keys and finding.path in paths), None)
+        if index is not None:
+            found.setdefault(index, []).append(finding)
+    return {index: tuple(findings) for index, findings in found.items()}
+
+
 def revealed(result: FixResult, config: Config) -> list[Revealed]:
     """The fixes of the run whose finding its first check did not have, each with the
-    earlier fix that made it appear. For `fix` output and the PR body too."""
+    earlier fix that made it appear (naming every service that fix settles a finding of).
+    For `fix` output and the PR body too."""
     found = []
+    settled = settled_with(result)
     for index, by in revealers(result, config).items():
         finding = result.applied[index].finding
         line = FixLine(finding.code, finding.service, title(finding),
-                       None if by is None else _line(result.applied[by].finding))
+                       None if by is None else
+                       line_of(result.applied[by].finding, settled.get(by, ())))
         found.append(Revealed(finding, line))
     return found
 
@@ -132,8 +161,10 @@ def revealers(result: FixResult, config: Config) -> dict[int, int | None]:
             if applied.finding.fingerprint not in known}
 
 
-def _line(finding: Finding) -> FixLine:
-    return FixLine(finding.code, finding.service, title(finding))
+def line_of(finding: Finding, settles: Sequence[Finding] = ()) -> FixLine:
+    """The fix of `finding`, which also settles the findings `settles` (`settled_with`)."""
+    also = tuple(f.service for f in settles if f.service is not None)
+    return FixLine(finding.code, finding.service, title(finding), also=also)
 
 
 def _revealer(applied: Sequence[AppliedFix], index: int, config: Config,

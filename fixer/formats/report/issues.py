@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
+from fixer.core.wording import names
 from fixer.formats.report.impact import doc_impact
 from fixer.formats.report.fixrun import FixLine, Revealed
 from fixer.formats.report.model import Audit
@@ -127,7 +128,7 @@ def _by_hand(finding: Finding, audit: Audit) -> str:
 def revealed_line(revealed: Revealed) -> str:
     """A fix of the run for a finding that only appears once another fix is in."""
     finding, by = revealed.finding, revealed.fix.revealed_by
-    after = f"the {by.code} fix of `{by.service or '-'}`" if by else "an earlier fix"
+    after = _fix_of(by) if by else "an earlier fix"
     return (f"then, revealed once {after} is in: {finding.code} {who(finding)}: "
             f"{message(finding)}. Fixed in the same run: {inline(revealed.fix.text)}")
 
@@ -175,5 +176,10 @@ def _unplaced(audit: Audit, shown: set[str]) -> Sequence[Revealed]:
 def fix_line(line: FixLine) -> str:
     """A fix made, for the report of the tree after the fixes."""
     by = line.revealed_by
-    revealed = (f" (revealed by the {by.code} fix of `{by.service or '-'}`)" if by else "")
+    revealed = f" (revealed by {_fix_of(by)})" if by else ""
     return f"{line.code} `{line.service or '-'}`: {inline(line.text)}{revealed}"
+
+
+def _fix_of(line: FixLine) -> str:
+    """`the C005 fix of `mq` and `db``: every service the fix settles a finding of."""
+    return f"the {line.code} fix of {names([f'`{s}`' for s in line.services] or ['`-`'])}"

@@ -1,0 +1,195 @@
+"""`fixer fix --branch NAME --pr-body FILE` where one fix settles other findings besides its
+own: one C005 fix probes both databases a `depends_on` list names, one C003 fix writes out a
+whole list. Its commit names each finding it settles (the message, a Fixer-Fingerprint
+trailer each), the pull request's table names their services, and a finding that fix
+reveals says it is revealed by the fix of all of them. Real git repositories."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from support import APP, git, init_repo, run_cli, write_tree
+from test_branch import commits, rev
+from test_prbody import ROW, sections
+
+# Every test here commits on a branch through git, a few dozen git calls each: slow.
+pytestmark = pytest.mark.slow
+
+BRANCH = "fixer/autofix"
+
+SVC = {
+    "svc/Dockerfile": (
+        "FROM python:3.12\nWORKDIR /code\nCOPY . .\nRUN pip install fastapi uvicorn\n"
+        "EXPOSE 8000\nHEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1\n"
+        'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n'),
+    "svc/main.py": APP,
+    "svc/requirements.txt": "fastapi\nuvicorn\n",
+}
+
+# api waits for a broker and a database, neither with a healthcheck: the C005 fix of mq
+# probes db too, and gates both. job is no app service: its plain entry on db becomes a
+# C003 finding once db has its probe.
+TWO_DATABASES = {
+    "compose.yaml": (
+        "services:\n  mq:\n    image: rabbitmq:3\n"
+        "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: pw\n"
+        '  api:\n    build: ./svc\n    ports:\n      - "8000:8000"\n'
+        "    depends_on:\n      - mq\n      - db\n"
+        '  job:\n    build: ./svc\n    command: ["python", "-c", "print(1)"]\n'
+        "    depends_on:\n      - db\n"),
+    **SVC,
+}
+
+# both entries of proxy's list have a healthcheck: two C003 findings, one fix
+TWO_ENTRIES = {
+    "compose.yaml": (
+        "services:\n  db:\n    image: postgres:16\n    environment:\n"
+        "      POSTGRES_PASSWORD: pw\n    healthcheck:\n"
+        '      test: ["CMD", "pg_isready", "-U", "postgres", "-h", "127.0.0.1"]\n'
+        "      interval: 10s\n      timeout: 5s\n      retries: 3\n      start_period: 10s\n"
+        '  api:\n    build: ./svc\n    ports:\n      - "8000:8000"\n'
+        '  proxy:\n    build: ./svc\n    ports:\n      - "8001:8000"\n'
+        "    depends_on:\n      - db\n      - api\n"),
+    **SVC,
+}
+
+# api's list names a broker with no healthcheck and an app with one: the C005 fix writes the
+# list out and gates web as C003 would, which settles C003's finding on that entry
+BROKER_AND_APP = {
+    "compose.yaml": (
+        "services:\n  mq:\n    image: rabbitmq:3\n"
+        '  web:\n    build: ./svc\n    ports:\n      - "8001:8000"\n'
+        '  api:\n    build: ./svc\n    ports:\n      - "8000:8000"\n'
+        "    depends_on:\n      - mq\n      - web\n"),
+    **SVC,
+}
+
+
+def repository(tmp_path: Path, files: dict[str, str], folder: str = "") -> Path:
+    """The files committed in a new repository, in `folder` of it; the folder checked."""
+    root = tmp_path / "repo"
+    write_tree(root, {f"{folder}/{path}" if folder else path: text
+                      for path, text in files.items()})
+    init_repo(root)
+    return root / folder if folder else root
+
+
+def fix_branch(folder: Path, body: Path) -> tuple[int, str]:
+    code, _, err = run_cli("fix", folder, "--branch", BRANCH, "--pr-body", body)
+    return code, err
+
+
+def checked(folder: Path) -> dict[tuple[str, str, str], str]:
+    """(code, service, message) -> fingerprint of each finding `fixer check` reports."""
+    out = run_cli("check", folder, "--format", "json")[1]
+    return {(f["code"], f["service"], f["message"]): f["fingerprint"]
+            for f in json.loads(out)["findings"]}
+
+
+def message(repo: Path, commit: str) -> str:
+    return git(repo, "log", "-1", "--format=%B", commit)
+
+
+def fingerprints(repo: Path, commit: str) -> list[str]:
+    """The Fixer-Fingerprint trailers as git itself parses them."""
+    return git(repo, "log", "-1", "--format=%(trailers:key=Fixer-Fingerprint,valueonly)",
+               commit).split()
+
+
+def by_code(findings: dict[tuple[str, str, str], str], code: str,
+            ) -> dict[str, tuple[str, str]]:
+    """service -> (message, fingerprint) of the findings of one rule (one each here)."""
+    return {service: (text, print_) for (rule, service, text), print_ in findings.items()
+            if rule == code}
+
+
+@pytest.mark.parametrize("folder", ["", "deploy"])
+def test_c005_commit_names_the_other_database_it_probes(tmp_path: Path, folder: str) -> None:
+    checked_folder = repository(tmp_path, TWO_DATABASES, folder)
+    repo = tmp_path / "repo"
+    c005 = by_code(checked(checked_folder), "C005")
+    assert sorted(c005) == ["db", "mq"], c005
+    body_file = tmp_path / "pr.md"
+    code, err = fix_branch(checked_folder, body_file)
+    assert code == 1, err
+    made = commits(repo, "HEAD", BRANCH)
+    assert len(made) == 2, err   # C005 of mq (db's probe with it), then C003 of job
+    first, second = (message(repo, commit) for commit in made)
+    assert first.startswith("fix(C005): add a `rabbitmq-diagnostics` healthcheck to mq and a "
+                            "`pg_isready` healthcheck to db"), first
+    # both findings, by their message and by the fingerprint `fixer check` shows
+    assert c005["mq"][0] in first and c005["db"][0] in first, first
+    assert fingerprints(repo, made[0]) == [c005["mq"][1], c005["db"][1]], first
+    assert len(fingerprints(repo, made[1])) == 1, second   # job's fix settles nothing else
+    # the pull request: the row names both services, the revealed commit says by what
+    body = body_file.read_text()
+    rows = ROW.findall(body)
+    assert [(r[1], r[2]) for r in rows] == [("C005", "mq, db"), ("C003", "job")], rows
+    part = list(sections(body).values())[1]
+    assert "**Revealed by commit 1 (C005 mq, db):**" in part, part
+    assert "revealed by the C005 fix of mq and db" in err, err
+
+
+def test_a_rerun_reads_a_commit_with_several_fingerprints_as_fixers(tmp_path: Path) -> None:
+    """A commit with two Fixer-Fingerprint trailers is still fixer's: the same base again
+    is up to date; a new base, the branch is made again, not left to a person."""
+    repo = repository(tmp_path, TWO_DATABASES)
+    body_file = tmp_path / "pr.md"
+    assert fix_branch(repo, body_file)[0] == 1
+    assert len(fingerprints(repo, commits(repo, "HEAD", BRANCH)[0])) == 2
+    tip = rev(repo, BRANCH)
+    code, err = fix_branch(repo, body_file)
+    assert code == 0 and "is up to date" in err, err
+    assert rev(repo, BRANCH) == tip
+    (repo / "README.md").write_text("a line that moves nothing fixer looks at\n")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-q", "-m", "docs")
+    code, err = fix_branch(repo, body_file)
+    assert code == 1 and "edited by a person" not in err, err
+    assert len(commits(repo, "HEAD", BRANCH)) == 2 and rev(repo, BRANCH) != tip
+
+
+def test_c003_commit_names_every_entry_of_the_list(tmp_path: Path) -> None:
+    repo = repository(tmp_path, TWO_ENTRIES)
+    c003 = checked(repo)
+    assert sorted(key[:2] for key in c003) == [("C003", "proxy")] * 2, c003
+    body_file = tmp_path / "pr.md"
+    code, err = fix_branch(repo, body_file)
+    assert code == 1, err
+    [made] = commits(repo, "HEAD", BRANCH)
+    text = message(repo, made)
+    assert text.startswith("fix(C003): wait for db and api to be healthy in proxy\n"), text
+    for (_, _, said) in c003:
+        assert said in text, text
+    assert sorted(fingerprints(repo, made)) == sorted(c003.values()), text
+    assert [(r[1], r[2]) for r in ROW.findall(body_file.read_text())] == [("C003", "proxy")]
+
+
+def test_c005_commit_names_the_c003_finding_of_the_list_it_writes_out(tmp_path: Path) -> None:
+    repo = repository(tmp_path, BROKER_AND_APP)
+    found = checked(repo)
+    assert sorted(key[:2] for key in found) == [("C003", "api"), ("C005", "mq")], found
+    body_file = tmp_path / "pr.md"
+    code, err = fix_branch(repo, body_file)
+    assert code == 1, err
+    [made] = commits(repo, "HEAD", BRANCH)
+    text = message(repo, made)
+    assert all(said in text for (_, _, said) in found), text
+    mq, api = (by_code(found, code) for code in ("C005", "C003"))
+    assert fingerprints(repo, made) == [mq["mq"][1], api["api"][1]], text
+    assert [(r[1], r[2]) for r in ROW.findall(body_file.read_text())] == [("C005", "mq, api")]
+
+
+def test_report_names_every_service_of_the_fix_that_reveals(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "stack", TWO_DATABASES)
+    out = run_cli("report", root)[1]
+    assert re.search(r"then, revealed once the C005 fix of `mq` and `db` is in: C003 `job`",
+                     out), out
+    after = run_cli("report", root, "--after")[1]
+    assert re.search(r"^\d+\. C003 `job`: Wait for db to be healthy \(revealed by the C005 "
+                     r"fix of `mq` and `db`\)$", after, flags=re.M), after
+
