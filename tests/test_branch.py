@@ -440,3 +440,17 @@ def test_tree_objects_are_written_as_git_writes_them(tmp_path: Path) -> None:
     assert writer.store(b"tree", tree_bytes(entries)).hex() == made
     with pytest.raises(ValueError, match="not a name git keeps"):
         tree_bytes({".GIT": (blob, FILE_MODE)})
+
+
+def test_a_subject_ending_in_a_file_names_the_service_with_for(tmp_path: Path) -> None:
+    """"document GRAFANA_PASSWORD in .env.example in grafana" reads as a file in a `grafana/`
+    folder: after a file the service is named with "for"; elsewhere with "in"."""
+    repo = make_repo(tmp_path / "repo", {
+        "compose.yaml": ("services:\n  grafana:\n    image: grafana/grafana-oss\n"
+                         "    environment:\n      - GF_SECURITY_ADMIN_PASSWORD="
+                         "${GRAFANA_PASSWORD}\n"),
+        "grafana/provisioning/datasources.yml": "apiVersion: 1\n"})
+    assert fix_branch(repo, "--select", "C006")[0] == 1
+    [commit] = commits(repo, "HEAD", "fixer/autofix")
+    assert git(repo, "log", "-1", "--format=%s", commit).strip() == \
+        "fix(C006): document GRAFANA_PASSWORD in .env.example for grafana"

@@ -78,8 +78,13 @@ def commit_subject(fix: AppliedFix) -> str:
         title = title[0].lower() + title[1:]
     service = finding.service
     if service and not re.search(rf"(?<![\w.-]){re.escape(service)}(?![\w.-])", title):
-        title += f" in {service}"
+        # after a file (`document X in .env.example`), "in grafana" would read as a folder
+        title += f" for {service}" if _ENDS_IN_A_PATH.search(title) else f" in {service}"
     return f"fix({finding.code}): {title}"
+
+
+# a title whose last word is a file or a path (`src/app/__init__.py`, `.env.example`)
+_ENDS_IN_A_PATH = re.compile(r"\S*(?:/|\.\w)\S*$")
 
 
 def distinct_subjects(fixes: list[AppliedFix], prefix: str = "") -> list[str]:
