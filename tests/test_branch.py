@@ -104,7 +104,7 @@ def test_message_has_finding_files_rationale_and_parseable_trailers(
                  if git(repo, "log", "-1", "--format=%s", c).startswith("fix(D001)"))
     message = git(repo, "log", "-1", "--format=%B", first)
     subject, blank, *body = message.splitlines()
-    assert subject == "fix(D001): delete api/app/Dockerfile" and blank == ""
+    assert subject == "fix(D001): delete api/app/Dockerfile for api" and blank == ""
     assert "api/app/Dockerfile duplicates api/Dockerfile" in message
     assert "- api/app/Dockerfile" in body
     assert any(line.startswith("D001 duplicate-dockerfile: ") for line in body)
@@ -454,3 +454,14 @@ def test_a_subject_ending_in_a_file_names_the_service_with_for(tmp_path: Path) -
     [commit] = commits(repo, "HEAD", "fixer/autofix")
     assert git(repo, "log", "-1", "--format=%s", commit).strip() == \
         "fix(C006): document GRAFANA_PASSWORD in .env.example for grafana"
+
+
+def test_a_folder_of_the_same_name_does_not_stand_for_the_service(tmp_path: Path) -> None:
+    """"…, with curl installed in api/Dockerfile" names a file, not the service `api`."""
+    repo = make_repo(tmp_path / "repo", {**service_files("api", 8000),
+                                         "compose.yaml": "services:\n  api:\n    build: ./api\n"})
+    assert fix_branch(repo, "--select", "C004")[0] == 1
+    [commit] = commits(repo, "HEAD", "fixer/autofix")
+    subject = git(repo, "log", "-1", "--format=%s", commit).strip()
+    assert subject.startswith("fix(C004): add a healthcheck") and \
+        subject.endswith("installed in api/Dockerfile for api"), subject

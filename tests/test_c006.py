@@ -524,3 +524,19 @@ def test_a_literal_dollar_names_every_file_that_writes_it() -> None:
     assert finding.path == "docker-compose.yml" and finding.line == 5
     assert "write `$$` if the `$` is literal, also at docker-compose.prod.yml:5;" in \
         (finding.reason or ""), finding.reason
+
+
+@pytest.mark.parametrize(("env_file", "stops"), [
+    pytest.param("    env_file: .env\n", True, id="required"),
+    pytest.param("    env_file:\n      - path: .env\n        required: false\n", False,
+                 id="optional"),
+    pytest.param("", False, id="none")])
+def test_c006_says_compose_stops_first_where_an_env_file_requires_the_missing_env(
+        env_file: str, stops: bool) -> None:
+    """With a required `env_file: .env` and no `.env` in the repository, `docker compose up`
+    stops at the missing file: it never gets to substitute an empty string."""
+    compose = HEADER + env_file + "    environment:\n      A: ${A}\n"
+    [found] = check({"docker-compose.yml": compose}, select="C006")
+    assert found.message.endswith(
+        ": Compose stops until someone writes the .env an env_file requires, then substitutes "
+        "an empty string" if stops else ": Compose substitutes an empty string"), found.message

@@ -77,7 +77,8 @@ def commit_subject(fix: AppliedFix) -> str:
     if title[:1].isupper() and not title[1:2].isupper():
         title = title[0].lower() + title[1:]
     service = finding.service
-    if service and not re.search(rf"(?<![\w.-]){re.escape(service)}(?![\w.-])", title):
+    # a folder of a path (`api/Dockerfile`) names no service: folders and services differ
+    if service and not re.search(rf"(?<![\w./-]){re.escape(service)}(?![\w./-])", title):
         # after a file (`document X in .env.example`), "in grafana" would read as a folder
         title += f" for {service}" if _ENDS_IN_A_PATH.search(title) else f" in {service}"
     return f"fix({finding.code}): {title}"

@@ -463,6 +463,16 @@ class Stack:
             out |= service.names()
         return out
 
+    def requires_missing_dotenv(self, tree: Tree) -> bool:
+        """A service's `env_file` requires the project's `.env`, which the tree does not
+        hold (a gitignored file each checkout writes): Compose stops before it starts
+        anything, where it would otherwise substitute an empty string and warn."""
+        dotenv = posixpath.normpath(posixpath.join(self.folder, ".env"))
+        return not tree.exists(dotenv) and any(
+            path == dotenv and required
+            for service in self.services.values() for doc, value in service.all("env_file")
+            for path, required in env_file_entries(doc, value, self.dotenv, self.folder))
+
 
 def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
     """Where a service's build context and Dockerfile are; None for image-only services, and

@@ -102,6 +102,9 @@ class Launch:
     # `-b 0.0.0.0:8000`); "" when the command gives none (a server default, the
     # environment or a config file decides), or several
     host: str = ""
+    # the ports other listeners of the same process take (debugpy's `--listen 5678`): no
+    # HTTP port of the app, though compose publishes them beside it
+    beside: tuple[int, ...] = ()
 
 
 def split_shell(script: str) -> list[list[str]]:
@@ -204,17 +207,52 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
         if at is None or at >= len(argv):
             return None
         if argv[at] == "-m" and len(argv) > at + 1:
+            if argv[at + 1] == "debugpy":   # the debugger runs the target in its process
+                return _under_debugpy(argv, at + 2, offset)
             if argv[at + 1] in SERVERS:
                 return _server_launch(argv[at + 1], argv[at + 2:], offset + at + 2)
             return Launch(None, "-m " + argv[at + 1], None, runs_script=True)
         if argv[at].endswith(".py"):
             return Launch(None, argv[at], None, runs_script=True)
         return None
+    if program == "debugpy":
+        return _under_debugpy(argv, 1, offset)
     if program == "fastapi" and argv[1:2] not in (["run"], ["dev"]):
         return None   # `fastapi` alone prints its help: an ENTRYPOINT script's sub-command
     if program in SERVERS:
         return _server_launch(program, argv[1:], offset + 1)
     return None
+
+
+# debugpy's own options before its target: alone, or taking the next word
+_DEBUGPY_FLAGS = frozenset({"--log-to-stderr"})
+_DEBUGPY_VALUED = frozenset({"--listen", "--connect", "--log-to"})
+
+
+def _under_debugpy(argv: list[str], at: int, offset: int) -> Launch | None:
+    """What `python -m debugpy --listen 0.0.0.0:5678 -m uvicorn ...` (or `debugpy ...`)
+    runs: its target (`-m MODULE` or a script, from `at` on) in the same process, as
+    `python` would. None at an option fixer does not know, or no target (`--pid`); and
+    with `--wait-for-client`, which starts the target only once a debugger attaches: a
+    healthcheck or a gate on it would wait for a person."""
+    listens: list[int] = []
+    while at < len(argv) and argv[at].startswith("--"):
+        word, value = argv[at].partition("=")[0], argv[at].partition("=")[2]
+        if word in _DEBUGPY_FLAGS:
+            at += 1
+        elif word in _DEBUGPY_VALUED or word.startswith("--configure-"):
+            value = value or (argv[at + 1] if at + 1 < len(argv) else "")
+            at += 1 if "=" in argv[at] else 2
+        else:
+            return None
+        port = value.rsplit(":", 1)[-1]
+        if word == "--listen" and port.isdigit():
+            listens.append(int(port))
+    if at >= len(argv) or not (argv[at] == "-m" or argv[at].endswith(".py")):
+        return None
+    # read as `python TARGET...`, the word before the target standing for the interpreter
+    found = _from_argv(["python", *argv[at:]], offset + at - 1)
+    return None if found is None else replace(found, beside=(*found.beside, *listens))
 
 
 # the interpreter's own options before `-m` or the script: alone, or taking the next word

@@ -637,6 +637,14 @@ def _position(doc: ComposeDoc, node: yaml.ScalarNode, ref: Reference) -> tuple[i
     return line, offset - text.rfind("\n", 0, offset)
 
 
+def _consequence(ws: Workspace, stack: Stack) -> str:
+    """What Compose does with the unset variable in a checkout of the repository."""
+    if stack.requires_missing_dotenv(ws.tree):
+        return ("Compose stops until someone writes the .env an env_file requires, then "
+                "substitutes an empty string")
+    return "Compose substitutes an empty string"
+
+
 def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use], home: Stack,
             kin: list[Use]) -> Violation:
     """The finding at the first open use; its fix documents `name` in `home`'s example
@@ -650,8 +658,7 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     only = f" (only {elsewhere[0]} does)" if elsewhere else ""
     base = Violation(
         message=f"{reader} reads `{first.ref.text}` with no default, and no .env, env_file or "
-                f"{EXAMPLES[0]}{of_folder} defines {name}{only}: Compose substitutes an empty "
-                "string",
+                f"{EXAMPLES[0]}{of_folder} defines {name}{only}: {_consequence(ws, stack)}",
         path=first.doc.path, line=first.line, column=first.column, service=service,
         subject=f"variable {name}")
     meant = next(((s, where) for s in first.shell

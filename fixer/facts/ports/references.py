@@ -459,8 +459,16 @@ def _stack_claims(ws: Workspace, stack: Stack, proxies: list[ProxyTarget],
     out: dict[Key, list[ContainerPort]] = {}
     for service in stack.services.values():
         found = sorted(peers.get(service.name, {}).values(), key=_where)
-        out[(stack.name, service.name)] = own_ports(service) + found
+        out[(stack.name, service.name)] = _other_listeners(service, own_ports(service) + found)
     return out
+
+
+def _other_listeners(service: Service, claims: list[ContainerPort]) -> list[ContainerPort]:
+    """The claims, those of a port another listener of the app's process takes (debugpy's
+    `--listen 5678`) marked as no HTTP port of the app."""
+    launch = service.app.listen.launch if service.app is not None else None
+    beside = set(launch.beside) if launch is not None else set()
+    return [replace(p, http=False) if p.effective in beside else p for p in claims]
 
 
 def _where(port: ContainerPort) -> tuple[str, int]:

@@ -26,7 +26,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.rule import Finding, Rule, Severity
-from fixer.model.services import Service, Stack, env_file_entries
+from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, scalar
 
@@ -342,20 +342,12 @@ def _c006(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     before it substitutes anything. What is true there is said instead."""
     paths = {f.path for f in findings}
     stacks = [s for s in facts.ws.stacks if any(d.path in paths for d in s.docs)]
-    if not stacks or not all(_requires_missing_dotenv(s, facts.ws) for s in stacks):
+    if not stacks or not all(s.requires_missing_dotenv(facts.ws.tree) for s in stacks):
         return inline(doc_impact(rule))
     kept = _drop_sentences(rule, lambda s: "substitutes an empty string" not in s)
     return ("A service's `env_file` requires the project's `.env`, which the repository does "
             "not hold: Compose stops until someone writes one, then substitutes an empty "
             f"string for each variable it lacks, and only warns. {kept}")
-
-
-def _requires_missing_dotenv(stack: Stack, ws: Workspace) -> bool:
-    dotenv = posixpath.normpath(posixpath.join(stack.folder, ".env"))
-    return not ws.tree.exists(dotenv) and any(
-        path == dotenv and required
-        for service in stack.services.values() for doc, value in service.all("env_file")
-        for path, required in env_file_entries(doc, value, stack.dotenv, stack.folder))
 
 
 # "... and restarts until it wins the race": true only of a container Docker restarts
