@@ -2419,6 +2419,13 @@ def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast
             return None
         return _defined(mods, origin[0], loaded[1], loaded[1], ast.Name(expr.attr), wanted,
                         depth + 1)
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Attribute):
+        module = _submodule(mods, tree, scope, expr.value)
+        loaded = mods.load(module) if module is not None else None
+        if module is None or loaded is None:
+            return None
+        return _defined(mods, module, loaded[1], loaded[1], ast.Name(expr.attr), wanted,
+                        depth + 1)
     if not isinstance(expr, ast.Name):
         return None
     for body_scope in ([scope, tree] if scope is not tree else [tree]):
@@ -2434,6 +2441,45 @@ def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast
             return _defined(mods, origin[0], loaded[1], loaded[1], ast.Name(origin[1]), wanted,
                             depth + 1)
         return None
+    return None
+
+
+def _submodule(mods: Modules, tree: ast.Module, scope: Scope, expr: ast.Attribute) -> str | None:
+    """The file of `routers.status`, where an `import routers...` binds `routers` and an
+    import of the module loads the submodule (`import routers.status`, `from routers.status
+    import helper`): what `routers.status.router` reads the router from."""
+    dotted = _dotted_name(expr)
+    if dotted is None:
+        return None
+    top = dotted.split(".")[0]
+    bodies = [scope.body, tree.body] if scope is not tree else [tree.body]
+    stmt = next((found for body in bodies if (found := binding(body, top)) is not None), None)
+    binds = isinstance(stmt, ast.Import) and any(
+        alias.asname is None and alias.name.split(".")[0] == top for alias in stmt.names)
+    loaded = {name for body in bodies for name in _modules_loaded(body)}
+    return mods.path_of(dotted) if binds and dotted in loaded else None
+
+
+def _modules_loaded(body: list[ast.stmt]) -> Iterator[str]:
+    """The absolute modules the statements' imports load, packages above them included
+    (`import a.b.c` loads `a`, `a.b` and `a.b.c`; `from a.b import c` may load `a.b.c`)."""
+    for stmt in body:
+        names = [a.name for a in stmt.names] if isinstance(stmt, ast.Import) else \
+            [stmt.module, *(f"{stmt.module}.{a.name}" for a in stmt.names)] \
+            if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level else []
+        for name in names:
+            parts = name.split(".")
+            yield from (".".join(parts[:count]) for count in range(1, len(parts) + 1))
+
+
+def _dotted_name(expr: ast.expr) -> str | None:
+    """`routers.status` for that chain of names; None for anything else (a call, a
+    subscript)."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        head = _dotted_name(expr.value)
+        return None if head is None else f"{head}.{expr.attr}"
     return None
 
 

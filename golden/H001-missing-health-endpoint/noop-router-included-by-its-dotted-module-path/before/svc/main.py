@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from routers import status
+
+app = FastAPI()
+app.include_router(status.router)
