@@ -605,3 +605,23 @@ def test_c005_a_list_does_not_wait_for_a_probe_nobody_waits_for() -> None:
     assert conditions(fixed_services["worker"]) == {"db": "service_started",
                                                     "auth": "service_healthy"}
     assert "healthcheck" not in fixed_services["db"]
+
+
+@pytest.mark.parametrize(("owner_list", "said"), [
+    pytest.param("api", "writing the depends_on of api in long form waits until web has a "
+                 "healthcheck (C004)", id="the-list-the-fix-writes"),
+    pytest.param("worker", "once cache has a healthcheck, C003 writes the depends_on of worker "
+                 "in long form, and that waits until web has a healthcheck (C004)",
+                 id="a-list-c003-writes-after-it"),
+])
+def test_c005_says_whose_long_form_waits(owner_list: str, said: str) -> None:
+    """The list that waits for another fix is the one the fix (or C003 after it) would write
+    out, not the repository's short list as it stands."""
+    lists = {"api": "[cache]", "worker": "[cache]", owner_list: "[cache, web]"}
+    compose = ("services:\n  api:\n    build: ./api\n" + AUTH.split("build: ./api\n")[1]
+               .format(tool="python") + f"    depends_on: {lists['api']}\n"
+               "  web:\n    build: ./api\n"
+               "  worker:\n    build: ./api\n    command: [\"python\", \"-c\", \"print(1)\"]\n"
+               f"    depends_on: {lists['worker']}\n  cache:\n    image: redis:7\n")
+    [finding] = [f for f in check(repo(compose), select=("C005", "C003")) if f.code == "C005"]
+    assert not finding.fixable and (finding.reason or "").startswith(said), finding.reason

@@ -415,7 +415,8 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
     if listed.refused:
         raise Unfixable(f"the depends_on of {owner.name} stays as written: {listed.refused}")
     if listed.waits:
-        raise Waits(listed.waits.after(f"the depends_on of {owner.name} "))
+        raise Waits(listed.waits.of_fix(owner.name) if gate else
+                    listed.waits.of_c003(owner.name, dependency.name))
     # a list the fix does not edit (a worker's, planned for C003) writes no gate, but the
     # probes it asks for are written all the same
     judged = [name for name in listed.healthy if name != dependency.name] if gate else \

@@ -87,6 +87,16 @@ class Wait:
         """The same wait, its reason said of a list (`the depends_on of api `)."""
         return replace(self, reason=prefix + self.reason)
 
+    def of_fix(self, owner: str) -> Wait:
+        """Said of a list the fix itself writes out in long form."""
+        return self.after(f"writing the depends_on of {owner} in long form ")
+
+    def of_c003(self, owner: str, dependency: str) -> Wait:
+        """Said of a list the fix leaves as it is and C003 writes out in long form once
+        `dependency` has its healthcheck."""
+        return self.after(f"once {dependency} has a healthcheck, C003 writes the depends_on "
+                          f"of {owner} in long form, and that ")
+
     @staticmethod
     def joined(waits: Sequence[Wait]) -> Wait | None:
         """All the waits as one: the list is converted once every entry of each can be;

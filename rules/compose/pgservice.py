@@ -357,7 +357,7 @@ def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Valu
         if listed.refused:
             raise Unfixable(f"the depends_on of {owner.name} stays as written: {listed.refused}")
         if listed.waits:
-            waits.append(listed.waits.after(f"the depends_on of {owner.name} "))
+            waits.append(listed.waits.of_fix(owner.name))
         doubt = doubt or listed.doubt
         refused = conditions_refused(doc, definition, listed.conditions)
         if refused:
