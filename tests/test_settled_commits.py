@@ -193,3 +193,67 @@ def test_report_names_every_service_of_the_fix_that_reveals(tmp_path: Path) -> N
     assert re.search(r"^\d+\. C003 `job`: Wait for db to be healthy \(revealed by the C005 "
                      r"fix of `mq` and `db`\)$", after, flags=re.M), after
 
+
+
+# web gets its healthcheck from C004 first: worker's entry on web becomes a C003 finding the
+# first check never had; then redis's probe (C005) reveals the entry on redis, whose C003 fix
+# writes out worker's whole list, the entry on web too
+REVEALED_ENTRY = {
+    "compose.yaml": (
+        'services:\n  web:\n    build: ./svc\n    ports:\n      - "8000:8000"\n'
+        "    depends_on:\n      - redis\n  redis:\n    image: redis:7\n"
+        "  worker:\n    build: ./svc\n    command: celery -A app.tasks worker\n"
+        "    depends_on:\n      - redis\n      - web\n"),
+    "svc/Dockerfile": SVC["svc/Dockerfile"].replace(
+        "HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1\n", ""),
+    "svc/main.py": APP, "svc/requirements.txt": "fastapi\nuvicorn\ncelery[redis]\n",
+}
+
+
+def test_a_commit_names_a_finding_an_earlier_fix_revealed_that_it_settles(
+        tmp_path: Path) -> None:
+    repo = repository(tmp_path, REVEALED_ENTRY)
+    body_file = tmp_path / "pr.md"
+    code, err = fix_branch(repo, body_file)
+    assert code == 1, err
+    made = commits(repo, "HEAD", BRANCH)
+    last = message(repo, made[-1])
+    assert last.startswith("fix(C003): wait for redis and web to be healthy in worker\n"), last
+    assert "worker depends on redis only for it to start" in last, last
+    assert "- C003 worker: worker depends on web only for it to start" in last, last
+    assert len(fingerprints(repo, made[-1])) == 2, last
+    # the settled entry is the one the C004 commit revealed: a check of that commit has it
+    git(repo, "checkout", "-q", made[0])
+    assert any(key[:2] == ("C003", "worker") and "on web" in key[2] for key in checked(repo))
+
+
+# admin builds the same slim image as api: api's C004 fix installs curl in it, and admin's,
+# made after it, adds only the healthcheck
+SHARED_IMAGE = {
+    "compose.yaml": ('services:\n  api:\n    build: ./svc\n    ports:\n      - "8000:8000"\n'
+                     "  admin:\n    build: ./svc\n    command: uvicorn main:app --host 0.0.0.0 "
+                     '--port 8001\n    ports:\n      - "8001:8001"\n'),
+    "svc/Dockerfile": ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install "
+                       "--no-cache-dir -r requirements.txt\nEXPOSE 8000\n"
+                       'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n'),
+    "svc/main.py": APP, "svc/requirements.txt": "fastapi\nuvicorn\n",
+}
+
+
+def test_a_commit_made_on_top_of_an_earlier_one_says_so(tmp_path: Path) -> None:
+    """Reverting api's commit would leave admin's healthcheck with no curl: admin's commit
+    and its section of the pull request name the commit it relies on."""
+    repo = repository(tmp_path, SHARED_IMAGE)
+    body_file = tmp_path / "pr.md"
+    code, err = fix_branch(repo, body_file)
+    assert code == 1, err
+    first, second = commits(repo, "HEAD", BRANCH)
+    subject = message(repo, first).splitlines()[0]
+    assert "curl installed in svc/Dockerfile" in subject, subject
+    text = message(repo, second)
+    assert "curl" not in text.splitlines()[0], text
+    assert f"It relies on an earlier commit of the branch; reverting it leaves this one " \
+           f"short:\n- {subject}\n" in text, text
+    assert "It relies on" not in message(repo, first)
+    part = list(sections(body_file.read_text()).values())[1]
+    assert "**Builds on commit 1 (C004 api):**" in part, part

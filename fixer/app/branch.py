@@ -20,7 +20,7 @@ from fixer.app import nocompose
 from fixer.core.config import Config
 from fixer.core.errors import input_errors
 from fixer.core.tree import Tree
-from fixer.formats.report.fixrun import settled_with
+from fixer.formats.report.fixrun import built_on, settled_with
 from fixer.git import prbody
 from fixer.git.branch import (
     BranchRefused,
@@ -293,7 +293,8 @@ def _commits(repo: git.Repo, base: git.Commit, prefix: str, result: engine.FixRe
     """The commits, one per applied fix, each naming the other findings its fix settles;
     signed when git is set to sign: never an unsigned commit in their place."""
     try:
-        return make_commits(repo, base, prefix, result.applied, by, settled_with(result))
+        return make_commits(repo, base, prefix, result.applied, by, settled_with(result),
+                            built_on(result))
     except ObjectsNotWritten as exc:   # the pack is removed; the ref was never moved
         raise BranchRefused(f"cannot write the branch's commits to {exc.folder}: "
                             f"{_reason(exc.error)}; no branch was made or moved") from None

@@ -19,7 +19,7 @@ goes one fix per round from then on, as every service did before.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fixer.core.collector import no_cyclic_collection
 from fixer.core.config import Config
@@ -99,6 +99,11 @@ class FixResult:
     problems: list[str] = field(default_factory=list)   # did not converge
     # the names of the services the stacks of the tree the run started from define
     services: frozenset[str] = frozenset()
+    # the findings a later round's check had that the first did not, each with the number
+    # of fixes applied when it appeared, without their fixes (which hold the round's
+    # workspace): what a later fix may settle besides the first check's findings (a list
+    # entry another fix's healthcheck revealed, which C003's fix of the list writes too)
+    appeared: list[tuple[int, Finding]] = field(default_factory=list)
 
 
 def check(ws: Workspace, rules: Sequence[Rule], tick: Callable[[], None] = lambda: None,
@@ -155,6 +160,7 @@ class _Run:
     alone: set[str] = field(default_factory=set)   # failed in a round: next time on its own
     serial: set[str] = field(default_factory=set)  # services back to one fix per round
     retried: set[str] = field(default_factory=set)  # fixed, brought back, fixed again
+    seen: set[str] = field(default_factory=set)     # the fingerprints any round's check had
 
 
 def fix(tree: Tree, rules: Sequence[Rule], config: Config) -> FixResult:
@@ -179,7 +185,7 @@ def _rounds(tree: Tree, rules: Sequence[Rule], config: Config, budget: Budget, w
     run = _Run(rules, config, ws, checked,
                FixResult(tree, initial=list(checked.findings), errors=checked.errors,
                          services=frozenset(s.name for s in ws.services())),
-               History(ws.tree), partner)
+               History(ws.tree), partner, seen={f.fingerprint for f in checked.findings})
     for rounds in range(50 + 2 * len(checked.findings)):
         budget.check(rounds, [partner.pid] if partner is not None else [])
         pending = sorted((f for f in run.checked.findings if allowed(f, config)
@@ -347,6 +353,11 @@ def _accept(run: _Run, batch: list[Planned], round_: Round, new_ws: Workspace, t
             if f.fingerprint not in before and f.fingerprint in fixed} - run.retried
     run.attempted -= back
     run.retried |= back
+    for finding in new_checked.findings:
+        if finding.fingerprint not in run.seen:
+            run.seen.add(finding.fingerprint)
+            run.result.appeared.append((len(run.result.applied), Finding(
+                finding.rule, replace(finding.violation, fix=None))))
     run.ws, run.token, run.checked = new_ws, token, new_checked
 
 

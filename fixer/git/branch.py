@@ -48,6 +48,9 @@ class MadeCommit:
     # the findings of the run's first check the fix settles besides its own
     # (report/fixrun.py `settled_with`): its message and the pull request name them too
     settles: tuple[Finding, ...] = ()
+    # the places (in the branch, from 0) of the earlier commits it is made on top of
+    # (report/fixrun.py `built_on`): reverting one of them leaves this one short
+    builds_on: tuple[int, ...] = ()
 
 
 def fix_paths(fix: AppliedFix) -> list[str]:
@@ -101,15 +104,17 @@ def distinct_subjects(fixes: list[AppliedFix], prefix: str = "") -> list[str]:
 
 def commit_message(fix: AppliedFix, tree: str, base: str, signoff: git.Actor | None = None,
                    subject: str | None = None, prefix: str = "",
-                   settles: Sequence[Finding] = ()) -> str:
+                   settles: Sequence[Finding] = (), builds_on: Sequence[str] = ()) -> str:
     """Subject, body and trailers. The body names the finding and each other finding the fix
     settles (`settles`), and so does a Fixer-Fingerprint trailer each. Fixer-Tree is the
     commit's own tree and Fixer-Base the commit the run started from: what tells fixer's
     commits from a person's edit of them. Files are named from the repository's root, as
-    the commit's diff names them."""
+    the commit's diff names them. `builds_on`: the subjects of the earlier commits of the
+    branch it is made on top of."""
     finding = fix.finding
     files = [f"- {path}" for path in repo_paths(fix, prefix)]
-    body = [finding.message, *_also_settled(settles), "", "Files:", *files, "",
+    body = [finding.message, *_also_settled(settles), *_built_on(builds_on), "", "Files:",
+            *files, "",
             f"{finding.code} {finding.rule.name}: {finding.rule.summary}"]
     if finding.safety is Safety.UNSAFE and finding.reason:
         body += ["", f"Unsafe fix, to review: {finding.reason}"]
@@ -130,6 +135,16 @@ def _also_settled(settles: Sequence[Finding]) -> list[str]:
         return []
     return ["", "It also settles:",
             *(f"- {f.code} {f.service or '-'}: {f.message}" for f in settles)]
+
+
+def _built_on(subjects: Sequence[str]) -> list[str]:
+    """The lines that name the earlier commits the fix is made on top of."""
+    if not subjects:
+        return []
+    which = "an earlier commit" if len(subjects) == 1 else "earlier commits"
+    them = "it" if len(subjects) == 1 else "them"
+    return ["", f"It relies on {which} of the branch; reverting {them} leaves this one short:",
+            *(f"- {s}" for s in subjects)]
 
 
 def check_name(repo: git.Repo, name: str) -> None:
@@ -228,26 +243,30 @@ class Signature:
 
 
 def make_commits(repo: git.Repo, base: git.Commit, prefix: str, fixes: list[AppliedFix],
-                 by: Signature,
-                 settled: Mapping[int, tuple[Finding, ...]] | None = None) -> list[MadeCommit]:
+                 by: Signature, settled: Mapping[int, tuple[Finding, ...]] | None = None,
+                 built_on: Mapping[int, tuple[int, ...]] | None = None) -> list[MadeCommit]:
     """One commit per fix, each on the one before: its tree is its parent's tree plus
-    the files of that fix alone. `settled`: by the fix's place in `fixes`, the other
-    findings it settles (report/fixrun.py `settled_with`)."""
+    the files of that fix alone. By the fix's place in `fixes`: `settled`, the other
+    findings it settles (report/fixrun.py `settled_with`); `built_on`, the places of the
+    earlier fixes it is made on top of (`built_on` there)."""
     made: list[MadeCommit] = []
     # one pack of deltas, unless git signs: it must read each tree from the object store
     writer = ObjectWriter(repo, pack=not by.sign)
     parent = base.hexsha
     tree_sha: bytes | None = base.tree.binsha
-    for index, (fix, subject) in enumerate(zip(fixes, distinct_subjects(fixes, prefix))):
+    subjects = distinct_subjects(fixes, prefix)
+    for index, (fix, subject) in enumerate(zip(fixes, subjects)):
         settles = (settled or {}).get(index, ())
+        on = (built_on or {}).get(index, ())
         changes = _fix_changes(fix, prefix)
         tree_sha = writer.updated_tree(tree_sha, changes)
         tree = writer.tree_or_empty(tree_sha)
         message = commit_message(fix, tree.hex(), base.hexsha,
-                                 by.committer if by.signoff else None, subject, prefix, settles)
+                                 by.committer if by.signoff else None, subject, prefix, settles,
+                                 [subjects[j] for j in on])
         commit = writer.commit(tree, parent, message, by.author, by.when, by.committer,
                                sign=by.sign)
-        made.append(MadeCommit(fix, commit, tuple(repo_paths(fix, prefix)), settles))
+        made.append(MadeCommit(fix, commit, tuple(repo_paths(fix, prefix)), settles, on))
         parent = commit.hexsha
     writer.finish()
     return made

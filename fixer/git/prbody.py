@@ -63,6 +63,16 @@ def _revealed(number: int | None, made: list[MadeCommit]) -> list[str]:
             "it appears only once that commit is in.", ""]
 
 
+def _made_on_top(item: MadeCommit, made: list[MadeCommit]) -> list[str]:
+    """The line of a commit made on top of earlier ones (`report/fixrun.py` `built_on`)."""
+    if not item.builds_on:
+        return []
+    on = ", ".join(f"commit {j + 1} ({made[j].fix.finding.code} {_services(made[j])})"
+                   for j in item.builds_on)
+    return [f"**Builds on {on}:** on the base, this fix would also change what that commit "
+            "changes first; revert them together.", ""]
+
+
 def _services(item: MadeCommit) -> str:
     """Every service the commit settles a finding of, its own finding's first (`mq, db`)."""
     return ", ".join(line_of(item.fix.finding, item.settles).services) or "-"
@@ -105,6 +115,7 @@ def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
              f"(`fixer explain {finding.code}`).", ""]
     if number in by:
         lines += _revealed(by[number], made)
+    lines += _made_on_top(item, made)
     title = finding.fix_title or finding.message
     if finding.reason and title.endswith(f" ({finding.reason})"):   # said below, once
         title = title[:-len(finding.reason) - 3]

@@ -110,30 +110,59 @@ def settled_by_others(result: FixResult) -> list[Finding]:
     removed them: another finding's fix settled them (one C003 fix rewrites two
     `depends_on` entries). A finding with a like one left (same code, file and service) is
     not counted: a fix may have moved it rather than settled it."""
+    return _gone_without_a_fix(result, result.initial)
+
+
+def _gone_without_a_fix(result: FixResult, findings: Sequence[Finding]) -> list[Finding]:
     own = {a.finding.fingerprint for a in result.applied}
     own |= {f.finding.fingerprint for f in result.failed}
     left = {f.fingerprint for f in result.remaining}
     left_kinds = {(f.code, f.path, f.service) for f in result.remaining}
-    return [f for f in result.initial
+    return [f for f in findings
             if f.fingerprint not in own and f.fingerprint not in left
             and (f.code, f.path, f.service) not in left_kinds]
 
 
 def settled_with(result: FixResult) -> dict[int, tuple[Finding, ...]]:
     """Index (in `result.applied`) of each fix that settles findings besides its own -> those
-    findings: the ones `settled_by_others` counts whose (code, service) the fix declares
-    (`Violation.settles`) in a file it edits, each given to the first such fix. A finding
-    no fix declares stays counted, not attributed: nothing is guessed from titles."""
+    findings: the ones `settled_by_others` counts, and those a later check had that went
+    the same way, whose (code, service) the fix declares (`Violation.settles`) in a file it
+    edits, each given to the first such fix made after it appeared. A finding no fix
+    declares stays counted, not attributed: nothing is guessed from titles."""
     claims = [(set(a.finding.violation.settles), {e.path for e in a.edits})
               for a in result.applied]
+    appeared = {f.fingerprint: made for made, f in result.appeared}
+    later = _gone_without_a_fix(result, [f for _made, f in result.appeared])
     found: dict[int, list[Finding]] = {}
-    for finding in settled_by_others(result):
-        key = (finding.code, finding.service)
+    for finding in [*settled_by_others(result), *later]:
+        key, since = (finding.code, finding.service), appeared.get(finding.fingerprint, 0)
         index = next((i for i, (keys, paths) in enumerate(claims)
-                      if key in keys and finding.path in paths), None)
+                      if i >= since and key in keys and finding.path in paths), None)
         if index is not None:
             found.setdefault(index, []).append(finding)
     return {index: tuple(findings) for index, findings in found.items()}
+
+
+def built_on(result: FixResult) -> dict[int, tuple[int, ...]]:
+    """Index (in `result.applied`) of each fix made on top of earlier ones -> theirs: its
+    finding's fix on the run's first check edited files it no longer edits, which those
+    earlier fixes edit (the C004 fix that finds curl installed by another service's C004
+    fix adds only the healthcheck). Reverting an earlier one leaves the later one short."""
+    first = {f.fingerprint: f for f in result.initial if f.fixable}
+    found: dict[int, tuple[int, ...]] = {}
+    for index, applied in enumerate(result.applied):
+        was = first.get(applied.finding.fingerprint)
+        if was is None or was.fix_title == applied.finding.fix_title:
+            continue
+        try:
+            dropped = {e.path for e in was.edits()} - {e.path for e in applied.edits}
+        except Exception:   # the first check's fix no longer builds: nothing to compare
+            continue
+        earlier = tuple(j for j in range(index)
+                        if dropped & {e.path for e in result.applied[j].edits})
+        if earlier:
+            found[index] = earlier
+    return found
 
 
 def revealed(result: FixResult, config: Config) -> list[Revealed]:
