@@ -945,3 +945,22 @@ def test_h001_quotes_the_call_that_may_add_routes_as_written() -> None:
     [finding] = check(files, select="H001")
     assert "(`setup_thing(container, app)` may add routes; the service's code names no " \
            "/health path)" in finding.message, finding.message
+
+
+def test_the_fix_names_every_service_that_runs_the_app() -> None:
+    """One route serves both services that run the app: the fix's title, a commit's
+    subject, names them both, not only the first."""
+    compose = ('services:\n  api:\n    build: ./svc\n    ports:\n      - "8000:8000"\n'
+               "  admin:\n    build: ./svc\n    command: uvicorn app.main:app --host 0.0.0.0 "
+               '--port 8001\n    ports:\n      - "8001:8001"\n')
+    files = {"compose.yaml": compose, "svc/requirements.txt": "fastapi\nuvicorn\n",
+             "svc/Dockerfile": ("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r "
+                                "requirements.txt\nEXPOSE 8000\nCMD [\"uvicorn\", \"app.main:app\","
+                                " \"--host\", \"0.0.0.0\", \"--port\", \"8000\"]\n"),
+             "svc/app/__init__.py": "",
+             "svc/app/main.py": ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n'
+                                 '@app.get("/items")\ndef items():\n    return []\n')}
+    [found] = check(files, select="H001")
+    assert found.fix_title == "Add a GET /health route to the app api and admin run"
+    [alone] = check({**files, "compose.yaml": compose.split("  admin:")[0]}, select="H001")
+    assert alone.fix_title == "Add a GET /health route"

@@ -190,6 +190,7 @@ from fixer.facts.health.addroute import route_edits
 from fixer.facts.image.images import service_python
 from fixer.facts.health.healthroute import Source, app_created_at, late_health, plan, \
     served_app, several_doubt
+from fixer.core.wording import names
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
@@ -209,8 +210,13 @@ FIX_ORDER = 50
 def detect(ws: Workspace) -> Iterator[Violation]:
     seen: set[tuple[str, str | None]] = set()
     created: set[tuple[str, int]] = set()   # where the apps are created: where routes go
-    for service in app_services(ws):
-        found = served_app(ws, service)
+    apps = [(service, served_app(ws, service)) for service in app_services(ws)]
+    # the services that run each app: a route added to it is theirs
+    runners: dict[tuple[str, str | None], list[str]] = {}
+    for service, found in apps:
+        if found is not None:
+            runners.setdefault((found[0].path, found[0].attr), []).append(service.name)
+    for service, found in apps:
         if found is None or (found[0].path, found[0].attr) in seen or \
                 unserved_probes(ws, service):  # H002's finding: one defect, one finding
             continue
@@ -229,6 +235,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         created.add((path, line))
         unread = f" ({health.why}; the service's code names no {health.path} path)" \
             if health.why else ""
+        added = f"Add a GET {health.path} route{_run_by(runners[(module.path, module.attr)])}"
         violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "
                     f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))})"
@@ -241,7 +248,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             # the author's smaller change
             build = partial(route_edits, routes, health.path, service_python(service))
             yield replace(violation, message=f"{violation.message} on every FastAPI release",
-                          reason=doubt, fix=Fix(f"Add a GET {health.path} route ({doubt})",
+                          reason=doubt, fix=Fix(f"{added} ({doubt})",
                                                 Safety.UNSAFE, build))
         elif health.several and health.doubt == several_doubt(health.several):
             served = " and ".join(health.several)
@@ -259,7 +266,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         elif health.gated:   # served on some runs only: a second one beside it is the author's
             build = partial(route_edits, routes, health.path, service_python(service))
             yield replace(violation, reason=health.gated,
-                          fix=Fix(f"Add a GET {health.path} route ({health.gated})",
+                          fix=Fix(f"{added} ({health.gated})",
                                   Safety.UNSAFE, build))
         elif health.like is not None:   # a second health route beside it: the user's call
             build = partial(route_edits, routes, health.path, service_python(service))
@@ -272,13 +279,19 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield replace(violation, reason=f"{doubt}; a second health route beside it is "
                                             "the user's call (`health-paths` in the "
                                             "configuration counts a path as one)",
-                          fix=Fix(f"Add a GET {health.path} route ({doubt})", Safety.UNSAFE,
+                          fix=Fix(f"{added} ({doubt})", Safety.UNSAFE,
                                   build), yields_to=(("C004", service.name),))
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
             build = partial(route_edits, routes, health.path, service_python(service))
-            yield replace(violation, fix=Fix(f"Add a GET {health.path} route", Safety.SAFE,
+            yield replace(violation, fix=Fix(added, Safety.SAFE,
                                              build))
+
+
+def _run_by(services: list[str]) -> str:
+    """` to the app api and admin run`, where several services run the app the route goes
+    into: the commit names them all (one service: its name follows the title anyway)."""
+    return f" to the app {names(services)} run" if len(services) > 1 else ""
 
 
 def _unanchored(paths: tuple[str, ...]) -> str:
