@@ -465,3 +465,17 @@ def test_a_folder_of_the_same_name_does_not_stand_for_the_service(tmp_path: Path
     subject = git(repo, "log", "-1", "--format=%s", commit).strip()
     assert subject.startswith("fix(C004): add a healthcheck") and \
         subject.endswith("installed in api/Dockerfile for api"), subject
+
+
+def test_a_dockerfile_fix_names_every_service_built_from_it(tmp_path: Path) -> None:
+    """web1 and web2 build one image: its exec-form CMD is theirs both."""
+    repo = make_repo(tmp_path / "repo", {
+        **service_files("web", 8000),
+        "web/Dockerfile": dockerfile(8000).replace(
+            'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]',
+            "CMD uvicorn app.main:app --host 0.0.0.0 --port 8000"),
+        "compose.yaml": ("services:\n  web1:\n    build: ./web\n  web2:\n    build: ./web\n")})
+    assert fix_branch(repo, "--select", "D002")[0] == 1
+    [commit] = commits(repo, "HEAD", "fixer/autofix")
+    assert git(repo, "log", "-1", "--format=%s", commit).strip() == \
+        "fix(D002): use exec form in web1 and web2"

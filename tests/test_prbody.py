@@ -363,7 +363,7 @@ def test_c006_says_compose_stops_where_a_required_env_file_is_missing(
     why = why_of(pr_body(tmp_path, files, "--select", "C006"), "C006")
     assert ("Compose stops until someone writes one" in why) is stops, why
     assert ("may silently be empty" in why) is not stops, why
-    assert "And no example file tells the next person which variables to set." in why
+    assert "And no example file tells the next person to set it." in why
 
 
 # -- the size cap ------------------------------------------------------------------------------
@@ -430,6 +430,8 @@ def test_a_large_fleet_body_fits_github(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("command", "requests"), [
     pytest.param("celery -A tasks worker --concurrency=$CONCURRENCY", False, id="worker"),
+    # a script that starts no server fixer finds: a queue consumer
+    pytest.param("python consume.py $QUEUE", False, id="consumer-script"),
     pytest.param("uvicorn app.main:app --host 0.0.0.0 --port $PORT", True, id="server")])
 def test_d002_says_requests_are_dropped_only_where_a_server_runs(
         tmp_path: Path, command: str, requests: bool) -> None:
@@ -437,7 +439,7 @@ def test_d002_says_requests_are_dropped_only_where_a_server_runs(
     files = {**WAITS_TO_START, "compose.yaml": "services:\n  api:\n    build: ./api\n"
              "    environment: {PORT: '8000', CONCURRENCY: '2'}\n",
              "api/Dockerfile": WAITS_TO_START["api/Dockerfile"].rsplit("CMD", 1)[0]
-             + f"CMD {command}\n"}
+             + f"CMD {command}\n", "api/consume.py": "import time\n\ntime.sleep(60)\n"}
     why = why_of(pr_body(tmp_path, files, "--select", "D002", "--unsafe-fixes"), "D002")
     assert ("dropping in-flight requests" in why) is requests, why
     assert ("cutting short the work in hand" in why) is not requests, why
@@ -463,3 +465,17 @@ def test_s002_names_the_folders_that_merge_and_tools_only_where_the_fix_helps(
     assert merges is None or merges in why, why
     assert ("`find_packages`" in why) is tools, why
     assert "relative imports inside it depend on how it happened to be found" in why, why
+
+
+@pytest.mark.parametrize("command", [True, False])
+def test_d002_says_where_the_cmd_runs_when_compose_replaces_it(
+        tmp_path: Path, command: bool) -> None:
+    """Every service built from the image sets its own `command:`: the shell-form CMD runs
+    only where the image runs without one."""
+    own = '    command: ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n'
+    files = {**WAITS_TO_START,
+             "compose.yaml": "services:\n  api:\n    build: ./api\n" + (own if command else ""),
+             "api/Dockerfile": WAITS_TO_START["api/Dockerfile"].rsplit("CMD", 1)[0]
+             + "CMD uvicorn app.main:app --host 0.0.0.0 --port 8000\n"}
+    why = why_of(pr_body(tmp_path, files, "--select", "D002"), "D002")
+    assert ("every service built from it sets its own `command:`" in why) is command, why

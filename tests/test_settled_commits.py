@@ -222,6 +222,10 @@ def test_a_commit_names_a_finding_an_earlier_fix_revealed_that_it_settles(
     assert "worker depends on redis only for it to start" in last, last
     assert "- C003 worker: worker depends on web only for it to start" in last, last
     assert len(fingerprints(repo, made[-1])) == 2, last
+    # it relies on both: the C004 commit revealed the entry on web, the C005 one its own
+    subjects = [message(repo, commit).splitlines()[0] for commit in made[:2]]
+    assert "It relies on earlier commits of the branch; reverting them leaves this one " \
+           "short:\n" + "".join(f"- {s}\n" for s in subjects) in last, last
     # the settled entry is the one the C004 commit revealed: a check of that commit has it
     git(repo, "checkout", "-q", made[0])
     assert any(key[:2] == ("C003", "worker") and "on web" in key[2] for key in checked(repo))
@@ -257,3 +261,20 @@ def test_a_commit_made_on_top_of_an_earlier_one_says_so(tmp_path: Path) -> None:
     assert "It relies on" not in message(repo, first)
     part = list(sections(body_file.read_text()).values())[1]
     assert "**Builds on commit 1 (C004 api):**" in part, part
+
+
+def test_a_healthcheck_commit_names_the_h001_finding_that_yields_to_it(tmp_path: Path) -> None:
+    """The app serves `/healthcheck`: C004 probes it, and H001's finding, which yields to
+    that fix, is gone with it; the C004 commit says so."""
+    repo = repository(tmp_path, {
+        "compose.yaml": 'services:\n  api:\n    build: ./svc\n    ports:\n      - "8000:8000"\n',
+        "svc/Dockerfile": SHARED_IMAGE["svc/Dockerfile"].replace("-slim", ""),
+        "svc/main.py": APP.replace('"/health"', '"/healthcheck"'),
+        "svc/requirements.txt": "fastapi\nuvicorn\n"})
+    h001 = by_code(checked(repo), "H001")["api"]
+    code, err = fix_branch(repo, tmp_path / "pr.md")
+    assert code == 1, err
+    [made] = commits(repo, "HEAD", BRANCH)
+    text = message(repo, made)
+    assert text.startswith("fix(C004):") and f"- H001 api: {h001[0]}" in text, text
+    assert h001[1] in fingerprints(repo, made), text

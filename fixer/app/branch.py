@@ -222,7 +222,7 @@ def _run(repo: git.Repo, prefix: str, request: BranchRequest, rules: Sequence[Ru
         if linked:  # the engine holds such fixes (display-only): a backstop, as --apply's
             raise BranchRefused(f"{linked[0]}:1: is a symbolic link; fixer does not write "
                                 "through links")
-        made = _commits(repo, base, prefix, result, by)
+        made = _commits(repo, base, prefix, result, config, by)
         if _holds_already(made[-1].commit, base, local, remote, request):
             # A rerun with nothing new: no new tip, no force-push, no pull request churn.
             return BranchRun(result, [], Outcome.UP_TO_DATE)
@@ -289,12 +289,12 @@ def _signature(repo: git.Repo, request: BranchRequest) -> Signature:
 
 
 def _commits(repo: git.Repo, base: git.Commit, prefix: str, result: engine.FixResult,
-             by: Signature) -> list[MadeCommit]:
+             config: Config, by: Signature) -> list[MadeCommit]:
     """The commits, one per applied fix, each naming the other findings its fix settles;
     signed when git is set to sign: never an unsigned commit in their place."""
     try:
         return make_commits(repo, base, prefix, result.applied, by, settled_with(result),
-                            built_on(result))
+                            built_on(result, config))
     except ObjectsNotWritten as exc:   # the pack is removed; the ref was never moved
         raise BranchRefused(f"cannot write the branch's commits to {exc.folder}: "
                             f"{_reason(exc.error)}; no branch was made or moved") from None

@@ -244,7 +244,7 @@ def _plan(run: _Run, pending: list[Finding], single: bool) -> list[Planned]:
     claims = Claims()
     waiting: set[str] = set()
     taken: set[str] = set()
-    built_from = _builders(run.ws)
+    built_from = run.ws.builders()
     for finding in pending:
         service = finding.service
         if service in waiting or (single and batch) or (service in run.serial and
@@ -280,14 +280,6 @@ def _met(batch: list[Planned], blamed: dict[int, str], before: CheckResult,
     return {index for service, indices in shared.items() if len(indices) > 1 and
             (service in touched or any(i in blamed for i in indices))
             for index in indices[1:]}
-
-
-def _builders(ws: Workspace) -> dict[str, list[str]]:
-    """Dockerfile path -> the services built from it."""
-    found: dict[str, list[str]] = {}
-    for service in ws.apps():
-        found.setdefault(service.app.dockerfile.path, []).append(service.name)
-    return found
 
 
 def _edits(run: _Run, finding: Finding) -> list[Edit] | None:

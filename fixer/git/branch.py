@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 import git
 
 from fixer.core.lazyre import lazy_compile
+from fixer.core.wording import names
 from fixer.engine import AppliedFix
 from fixer.git.gitobjects import EXEC_MODE, FILE_MODE, Changes, ObjectWriter
 from fixer.git.ownership import (
@@ -79,11 +80,16 @@ def commit_subject(fix: AppliedFix) -> str:
     # Lower-case a leading capital word ("Add ...") but not an acronym ("CMD ...").
     if title[:1].isupper() and not title[1:2].isupper():
         title = title[0].lower() + title[1:]
-    service = finding.service
+    # a Dockerfile several services build: the change is theirs too
+    shared = fix.planned_on.builders().get(finding.path, [])
+    services = shared if finding.service in shared and len(shared) > 1 else \
+        [finding.service] if finding.service else []
     # a folder of a path (`api/Dockerfile`) names no service: folders and services differ
-    if service and not re.search(rf"(?<![\w./-]){re.escape(service)}(?![\w./-])", title):
+    if services and not any(re.search(rf"(?<![\w./-]){re.escape(s)}(?![\w./-])", title)
+                            for s in services):
         # after a file (`document X in .env.example`), "in grafana" would read as a folder
-        title += f" for {service}" if _ENDS_IN_A_PATH.search(title) else f" in {service}"
+        title += f" for {names(services)}" if _ENDS_IN_A_PATH.search(title) \
+            else f" in {names(services)}"
     return f"fix({finding.code}): {title}"
 
 

@@ -63,14 +63,17 @@ def _revealed(number: int | None, made: list[MadeCommit]) -> list[str]:
             "it appears only once that commit is in.", ""]
 
 
-def _made_on_top(item: MadeCommit, made: list[MadeCommit]) -> list[str]:
-    """The line of a commit made on top of earlier ones (`report/fixrun.py` `built_on`)."""
-    if not item.builds_on:
+def _made_on_top(item: MadeCommit, made: list[MadeCommit], revealer: int | None) -> list[str]:
+    """The line of a commit made on top of earlier ones (`report/fixrun.py` `built_on`)
+    besides the one that revealed its finding, which the line above names."""
+    earlier = [j for j in item.builds_on if j + 1 != revealer]
+    if not earlier:
         return []
     on = ", ".join(f"commit {j + 1} ({made[j].fix.finding.code} {_services(made[j])})"
-                   for j in item.builds_on)
-    return [f"**Builds on {on}:** on the base, this fix would also change what that commit "
-            "changes first; revert them together.", ""]
+                   for j in earlier)
+    which = "that commit" if len(earlier) == 1 else "any of them"
+    return [f"**Builds on {on}:** reverting {which} leaves this one short: revert from the "
+            "end.", ""]
 
 
 def _services(item: MadeCommit) -> str:
@@ -115,7 +118,7 @@ def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
              f"(`fixer explain {finding.code}`).", ""]
     if number in by:
         lines += _revealed(by[number], made)
-    lines += _made_on_top(item, made)
+    lines += _made_on_top(item, made, by.get(number))
     title = finding.fix_title or finding.message
     if finding.reason and title.endswith(f" ({finding.reason})"):   # said below, once
         title = title[:-len(finding.reason) - 3]

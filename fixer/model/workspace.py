@@ -184,6 +184,11 @@ class Workspace:
         narrows them to the FastAPI HTTP servers."""
         return (s for s in self.services() if isinstance(s, BuiltService))
 
+    def builders(self) -> dict[str, list[str]]:
+        """Dockerfile path -> the names of the services built from it, in stack order,
+        once each (a service of two stacks is one name)."""
+        return self.derived.get(_BUILDERS, lambda: _builders(self.apps()))
+
     def record_error(self, exc: InputError) -> None:
         """Keep an input error, once (by its text), where it first appeared."""
         if all(str(e) != str(exc) for e in self.errors):
@@ -421,6 +426,16 @@ def _reached(start: list[compose.ComposeDoc],
 
 # per workspace: compose file -> the files whose `include:` names it
 _INCLUDERS: Memo[dict[str, list[compose.ComposeDoc]]] = Memo("including compose files")
+_BUILDERS: Memo[dict[str, list[str]]] = Memo("services built from each Dockerfile")
+
+
+def _builders(services: Iterable[BuiltService]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for service in services:
+        names = found.setdefault(service.app.dockerfile.path, [])
+        if service.name not in names:
+            names.append(service.name)
+    return found
 
 
 def _includers(docs: dict[str, compose.ComposeDoc]) -> dict[str, list[compose.ComposeDoc]]:

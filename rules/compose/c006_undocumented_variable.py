@@ -57,7 +57,7 @@ documents the variable. One finding per variable, at its first use.
 Compose substitutes an empty string for an unset variable and only warns, so a
 value the stack needs (a password, a host, a port, an image tag) may silently be
 empty, and what breaks then breaks further from the cause. And no example file
-tells the next person which variables to set.
+tells the next person to set it.
 
 ## Example
 ```yaml

@@ -127,8 +127,10 @@ def settled_with(result: FixResult) -> dict[int, tuple[Finding, ...]]:
     """Index (in `result.applied`) of each fix that settles findings besides its own -> those
     findings: the ones `settled_by_others` counts, and those a later check had that went
     the same way, whose (code, service) the fix declares (`Violation.settles`) in a file it
-    edits, each given to the first such fix made after it appeared. A finding no fix
-    declares stays counted, not attributed: nothing is guessed from titles."""
+    edits, or that declare they yield to the fix (`Violation.yields_to`: H001 beside the
+    C004 healthcheck that probes its route), each given to the first such fix made after
+    it appeared. A finding no fix declares stays counted, not attributed: nothing is
+    guessed from titles."""
     claims = [(set(a.finding.violation.settles), {e.path for e in a.edits})
               for a in result.applied]
     appeared = {f.fingerprint: made for made, f in result.appeared}
@@ -136,33 +138,54 @@ def settled_with(result: FixResult) -> dict[int, tuple[Finding, ...]]:
     found: dict[int, list[Finding]] = {}
     for finding in [*settled_by_others(result), *later]:
         key, since = (finding.code, finding.service), appeared.get(finding.fingerprint, 0)
+        yields = set(finding.violation.yields_to)   # declared from its side: in any file
         index = next((i for i, (keys, paths) in enumerate(claims)
-                      if i >= since and key in keys and finding.path in paths), None)
+                      if i >= since and (key in keys and finding.path in paths or
+                                         _key(result.applied[i].finding) in yields)), None)
         if index is not None:
             found.setdefault(index, []).append(finding)
     return {index: tuple(findings) for index, findings in found.items()}
 
 
-def built_on(result: FixResult) -> dict[int, tuple[int, ...]]:
-    """Index (in `result.applied`) of each fix made on top of earlier ones -> theirs: its
-    finding's fix on the run's first check edited files it no longer edits, which those
-    earlier fixes edit (the C004 fix that finds curl installed by another service's C004
-    fix adds only the healthcheck). Reverting an earlier one leaves the later one short."""
-    first = {f.fingerprint: f for f in result.initial if f.fixable}
+def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
+    """Index (in `result.applied`) of each fix made on top of earlier ones -> theirs, each
+    of which reverted would leave it short: the fix that revealed its finding, or one it
+    settles (C003's fix of a list writes the entries C004 and C005 fixes gave healthchecks
+    to); and the fixes that edit files its finding's fix on the run's first check edited
+    and it no longer does (the C004 fix that finds curl installed by another service's
+    C004 fix adds only the healthcheck)."""
+    first = {f.fingerprint for f in result.initial}
+    settled = settled_with(result)
+    loaded: dict[int, Workspace] = {}
     found: dict[int, tuple[int, ...]] = {}
     for index, applied in enumerate(result.applied):
-        was = first.get(applied.finding.fingerprint)
-        if was is None or was.fix_title == applied.finding.fix_title:
-            continue
-        try:
-            dropped = {e.path for e in was.edits()} - {e.path for e in applied.edits}
-        except Exception:   # the first check's fix no longer builds: nothing to compare
-            continue
-        earlier = tuple(j for j in range(index)
-                        if dropped & {e.path for e in result.applied[j].edits})
+        revealed_here = [f for f in (applied.finding, *settled.get(index, ()))
+                         if f.fingerprint not in first]
+        earlier = {by for f in revealed_here
+                   if (by := _revealer(result.applied, index, config, loaded, f)) is not None}
+        earlier.update(_taken_over(result, index))
         if earlier:
-            found[index] = earlier
+            found[index] = tuple(sorted(earlier))
     return found
+
+
+def _taken_over(result: FixResult, index: int) -> list[int]:
+    """The earlier fixes that edit files the first check's fix of this fix's finding edited
+    and this fix no longer does (its title changed since that check)."""
+    applied = result.applied[index]
+    was = next((f for f in result.initial
+                if f.fingerprint == applied.finding.fingerprint and f.fixable), None)
+    if was is None or was.fix_title == applied.finding.fix_title:
+        return []
+    try:
+        dropped = {e.path for e in was.edits()} - {e.path for e in applied.edits}
+    except Exception:   # the first check's fix no longer builds: nothing to compare
+        return []
+    return [j for j in range(index) if dropped & {e.path for e in result.applied[j].edits}]
+
+
+def _key(finding: Finding) -> tuple[str, str]:
+    return finding.code, finding.service or ""
 
 
 def revealed(result: FixResult, config: Config) -> list[Revealed]:
@@ -197,10 +220,11 @@ def line_of(finding: Finding, settles: Sequence[Finding] = ()) -> FixLine:
 
 
 def _revealer(applied: Sequence[AppliedFix], index: int, config: Config,
-              loaded: dict[int, Workspace]) -> int | None:
-    """The first fix before `index` after which its finding is there. Fixes of the same
-    service or file are tried first: a fix reveals what it makes visible, on what it touches."""
-    finding = applied[index].finding
+              loaded: dict[int, Workspace], finding: Finding | None = None) -> int | None:
+    """The first fix before `index` after which its finding (or `finding`, one it settles)
+    is there. Fixes of the same service or file are tried first: a fix reveals what it
+    makes visible, on what it touches."""
+    finding = finding or applied[index].finding
     owners = [i for i in range(index)
               if applied[i].finding.service == finding.service
               or finding.path in {e.path for e in applied[i].edits}]

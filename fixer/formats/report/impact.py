@@ -320,20 +320,39 @@ _DROPPED_REQUESTS = ("The server never shuts down gracefully; it is killed after
 
 def _d002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     """"Dropping in-flight requests" only where each service the findings are about runs a
-    server fixer finds (a Celery worker serves none: its running tasks are cut short)."""
+    server fixer finds (a Celery worker serves none: its running tasks are cut short); and
+    where every service built from the Dockerfile replaces the instruction (compose
+    `command:` for a CMD, `entrypoint:` for an ENTRYPOINT), that it matters only where the
+    image runs without them."""
     text = inline(doc_impact(rule))
     services = _services(findings, facts)
-    if services and all(_runs_server(s) for s in services):
+    if not services or not all(_runs_server(s) for s in services):
+        servers = any(_runs_server(s) for s in services)
+        work = "requests in flight and tasks running" if servers else "the work in hand"
+        text = text.replace(_DROPPED_REQUESTS, "The process never shuts down gracefully; it "
+                                               "is killed after the stop timeout, cutting "
+                                               f"short {work}.")
+    kinds = {f.message.split(" ", 1)[0] for f in findings}   # `CMD in shell form: …`
+    key = _REPLACED_BY.get(kinds.pop()) if len(kinds) == 1 else None
+    paths = {f.path for f in findings}
+    built = [s for s in facts.ws.apps() if s.app.dockerfile.path in paths]
+    if key is None or not built or any(s.get(key) is None for s in built):
         return text
-    servers = any(_runs_server(s) for s in services)
-    work = "requests in flight and tasks running" if servers else "the work in hand"
-    return text.replace(_DROPPED_REQUESTS, "The process never shuts down gracefully; it is "
-                                           f"killed after the stop timeout, cutting short {work}.")
+    return (f"Here every service built from it sets its own `{key}:`, so the shell form "
+            "matters where the image runs without one (`docker run`, a Kubernetes manifest "
+            f"with no `{'args' if key == 'command' else 'command'}`). {text}")
+
+
+# the compose key that replaces each instruction for the service
+_REPLACED_BY = {"CMD": "command", "ENTRYPOINT": "entrypoint"}
 
 
 def _runs_server(service: Service) -> bool:
+    """A server fixer finds: its port, or a server program (`python main.py` alone may be
+    a consumer that serves nothing)."""
     listen = service.app.listen if service.app is not None else None
-    return listen is not None and (listen.known or listen.launch is not None)
+    return listen is not None and (listen.known or (listen.launch is not None and
+                                                    listen.launch.server is not None))
 
 
 def _c006(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
