@@ -198,9 +198,13 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
     skipped = _prefix_length(argv)
     if skipped is None:
         return None
+    uv_runs = "uv" in argv[:skipped] and "run" in argv[:skipped]
     argv, offset = argv[skipped:], offset + skipped
     if not argv:
         return None
+    if uv_runs and (argv[0].endswith(".py") or argv[0] == "-m"):
+        # `uv run main.py` (or `-m pkg`) runs it with the project's Python, as `python` would
+        return _from_argv(["python", *argv], offset - 1)
     program = argv[0].rsplit("/", 1)[-1]
     if re.match(r"^python[\d.]*$", program) and len(argv) >= 2:
         at = _python_options_end(argv)   # `python -u serve.py`, `python -X dev -m uvicorn`
@@ -288,6 +292,11 @@ def _prefix_length(argv: list[str]) -> int | None:
         name = word.rsplit("/", 1)[-1]
         if name in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", word):
             i += 1
+        elif word == "uv" and i + 1 < len(argv) and argv[i + 1] == "run":
+            end = _uv_run_end(argv, i + 2)
+            if end is None:
+                return None
+            i = end
         elif word in _RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
             i += 2
         elif name in _ENV_RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
@@ -307,6 +316,29 @@ def _prefix_length(argv: list[str]) -> int | None:
         else:
             break
     return i
+
+
+# `uv run`'s own options before the command: alone, or taking the next word
+_UV_FLAGS = frozenset({"--frozen", "--locked", "--no-dev", "--no-sync", "--all-extras",
+                       "--isolated", "--no-project", "--active", "--no-editable", "--offline",
+                       "--all-packages", "--no-default-groups", "--all-groups", "-q", "--quiet"})
+_UV_VALUED = frozenset({"--extra", "--with", "--python", "-p", "--group", "--env-file",
+                        "--directory", "--project", "--package", "--only-group", "--no-group",
+                        "--with-requirements", "--with-editable"})
+
+
+def _uv_run_end(argv: list[str], at: int) -> int | None:
+    """Where `uv run`'s options end (`uv run --frozen --no-dev uvicorn`: at `uvicorn`);
+    None at an option fixer does not know, which may take the next word."""
+    while at < len(argv) and argv[at].startswith("-"):
+        option = argv[at].split("=", 1)[0]
+        if option in _UV_FLAGS or ("=" in argv[at] and option in _UV_VALUED):
+            at += 1
+        elif option in _UV_VALUED:
+            at += 2
+        else:
+            return None
+    return at
 
 
 def _env_run_end(argv: list[str], at: int) -> int | None:
