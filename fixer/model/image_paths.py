@@ -23,14 +23,18 @@ from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 
 def locate(tree: Tree, service: BuiltService, cwd: str, relative: str) -> str | None:
     """The repository file that lands at cwd/relative in the container, through COPY/ADD.
-    A stage that copies nothing from the context (a compose bind mount) runs in the
-    context itself; a file the image does not hold may come from a bind mount of the
-    service (`.:/app`, where the image copies only its requirements)."""
+    A stage that copies nothing from the context gets its code from a compose bind mount:
+    the service's own where one covers the path (`./src/app:/code/app`), else the context
+    itself is taken to be mounted there; a file the image does not hold may come from a
+    bind mount of the service (`.:/app`, where the image copies only its requirements)."""
     app = service.app
     container_path = posixpath.normpath(posixpath.join(cwd, relative))
     files = context_files(tree, app.folder, app.dockerfile.path)
     context_path = _to_context(files, app.dockerfile, app.stage, container_path, 0)
     if context_path is None and not _copies_context(app.dockerfile, app.stage):
+        mounted = _mounted(tree, service, container_path)
+        if mounted is not None:   # `./src/app:/code/app`: what the mount puts there
+            return mounted
         files = files.unfiltered()   # the context itself, mounted: the ignore file is moot
         context_path = posixpath.normpath(relative)
     if context_path is None:
