@@ -208,3 +208,30 @@ def test_a_latin_1_byte_in_an_env_file_leaves_its_values_read(tmp_path: Path, en
     compose.write_text(compose.read_text().replace('"8001:8001"', '"8001:${PORT}"'))
     code, out, err = run_cli("check", repo, "--select", "P001")
     assert code == 1 and "compose expects container port 8001" in out, (out, err)
+
+
+WORKFLOW = """\
+name: Test Docker Compose
+on:
+  push:
+    branches: [main]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker compose build
+      - run: docker compose up -d --wait
+        env:
+          DOMAIN: ${{ vars.DOMAIN }}
+"""
+
+
+@pytest.mark.parametrize("path", [".github/workflows/test-docker-compose.yml",
+                                  "ci/docker-compose-pipeline.yaml"])
+def test_a_ci_pipeline_named_for_compose_is_no_compose_file(tmp_path: Path, path: str) -> None:
+    """A workflow whose name holds `compose` is found by its name, but it is a pipeline
+    (`on:`, `jobs:`), not a file Compose loads: no input error, the stack is checked."""
+    repo = service_tree(tmp_path, folder="good")
+    write_tree(repo, {path: WORKFLOW})
+    code, _, err = run_cli("check", repo)
+    assert code == 1 and "in the input" not in err and path not in err, err

@@ -117,6 +117,8 @@ def parse(file: TextFile) -> ComposeDoc | None:
         return None
     if not isinstance(root, yaml.MappingNode):
         raise InputError(file.path, root.start_mark.line + 1, "a compose file must be a mapping")
+    if _ci_pipeline(root):
+        return None   # a workflow named for the stack it runs, not a compose file
     check_document(file.path, root)
     doc = ComposeDoc(file, root)
     _check_top_level(doc, root)
@@ -132,6 +134,19 @@ def parse(file: TextFile) -> ComposeDoc | None:
         _check_ports(doc, name, value)
         _check_build_rules(doc, name, value)
     return doc
+
+
+# top-level keys of CI pipelines (GitHub Actions workflows and actions, GitLab CI, Azure
+# Pipelines, CircleCI, Bitbucket) that no compose file has: `deploy-docker-compose.yml` in
+# `.github/workflows` is found by its name, and is no file Compose loads
+_CI_KEYS = frozenset({"on", "jobs", "steps", "runs", "stages", "pipelines", "workflows",
+                      "trigger", "pool"})
+
+
+def _ci_pipeline(root: yaml.MappingNode) -> bool:
+    """The document is a CI pipeline: a key of one at the top, and no `services`."""
+    keys = {str(key.value) for key, _value in root.value}
+    return bool(keys & _CI_KEYS) and "services" not in keys
 
 
 def _check_build_rules(doc: ComposeDoc, name: str, service: Value) -> None:
