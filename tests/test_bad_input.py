@@ -226,12 +226,22 @@ jobs:
 """
 
 
-@pytest.mark.parametrize("path", [".github/workflows/test-docker-compose.yml",
-                                  "ci/docker-compose-pipeline.yaml"])
-def test_a_ci_pipeline_named_for_compose_is_no_compose_file(tmp_path: Path, path: str) -> None:
-    """A workflow whose name holds `compose` is found by its name, but it is a pipeline
-    (`on:`, `jobs:`), not a file Compose loads: no input error, the stack is checked."""
+PLAYBOOK = "- hosts: all\n  tasks:\n    - name: start the stack\n      command: docker compose up -d\n"
+MANIFEST = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n"
+            "  replicas: 1\n")
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    (".github/workflows/test-docker-compose.yml", WORKFLOW),
+    ("ci/docker-compose-pipeline.yaml", WORKFLOW),
+    ("deploy/docker-compose-setup.yml", PLAYBOOK),
+    ("k8s/compose-api-deployment.yaml", MANIFEST)])
+def test_a_file_of_another_kind_named_for_compose_is_no_compose_file(
+        tmp_path: Path, path: str, text: str) -> None:
+    """A file whose name holds `compose` is found by its name, but a pipeline (`on:`,
+    `jobs:`), an Ansible playbook (a list) or a Kubernetes manifest is not a file Compose
+    loads: no input error, the stack is checked."""
     repo = service_tree(tmp_path, folder="good")
-    write_tree(repo, {path: WORKFLOW})
+    write_tree(repo, {path: text})
     code, _, err = run_cli("check", repo)
     assert code == 1 and "in the input" not in err and path not in err, err

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import yaml
 
 from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.sources.anchors import AnchorSpan, anchor_around, anchor_at, shared_anchors
 from fixer.sources.compose_shape import check_document, compose_text, kind
@@ -116,9 +117,11 @@ def parse(file: TextFile) -> ComposeDoc | None:
     if root is None:
         return None
     if not isinstance(root, yaml.MappingNode):
+        if not _DEFAULT_NAME.search(file.path):
+            return None   # a list (an Ansible playbook) named for the stack: no compose file
         raise InputError(file.path, root.start_mark.line + 1, "a compose file must be a mapping")
-    if _ci_pipeline(root):
-        return None   # a workflow named for the stack it runs, not a compose file
+    if _other_kind(root):
+        return None   # a workflow or manifest named for the stack, not a compose file
     check_document(file.path, root)
     doc = ComposeDoc(file, root)
     _check_top_level(doc, root)
@@ -141,12 +144,15 @@ def parse(file: TextFile) -> ComposeDoc | None:
 # `.github/workflows` is found by its name, and is no file Compose loads
 _CI_KEYS = frozenset({"on", "jobs", "steps", "runs", "stages", "pipelines", "workflows",
                       "trigger", "pool"})
+# the names Compose loads by default: a file of such a name is meant as a compose file
+_DEFAULT_NAME = lazy_compile(r"(?:^|/)(?:docker-)?compose(?:\.override)?\.ya?ml$")
 
 
-def _ci_pipeline(root: yaml.MappingNode) -> bool:
-    """The document is a CI pipeline: a key of one at the top, and no `services`."""
+def _other_kind(root: yaml.MappingNode) -> bool:
+    """The document is of another kind, with no `services`: a CI pipeline (a key of one at
+    the top) or a Kubernetes manifest (`apiVersion` and `kind`)."""
     keys = {str(key.value) for key, _value in root.value}
-    return bool(keys & _CI_KEYS) and "services" not in keys
+    return "services" not in keys and (bool(keys & _CI_KEYS) or {"apiVersion", "kind"} <= keys)
 
 
 def _check_build_rules(doc: ComposeDoc, name: str, service: Value) -> None:
