@@ -226,7 +226,8 @@ jobs:
 """
 
 
-PLAYBOOK = "- hosts: all\n  tasks:\n    - name: start the stack\n      command: docker compose up -d\n"
+PLAYBOOK = ("- hosts: all\n  tasks:\n    - name: start the stack\n"
+            "      command: docker compose up -d\n")
 MANIFEST = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n"
             "  replicas: 1\n")
 
