@@ -595,3 +595,26 @@ def test_c003_is_not_held_by_another_stacks_service_that_stops() -> None:
     found = {f.path: f for f in check(_golden("another-stacks-stopped-service-holds-nothing"))
              if f.code == "C003"}
     assert found["dev/compose.yaml"].safety.value == "safe"
+
+
+def test_the_reason_quotes_the_probed_path_as_the_healthcheck_writes_it() -> None:
+    """The healthcheck probes `/api/utils/health-check/`, under a prefix fixer cannot read:
+    the reason names that path, trailing slash and all, as a reviewer finds it."""
+    files = {
+        "compose.yml": (
+            'services:\n  api:\n    build: .\n    ports: ["8000:8000"]\n    healthcheck:\n'
+            '      test: ["CMD", "curl", "-f", "http://localhost:8000/api/utils/health-check/"]\n'
+            "  worker:\n    build: .\n    command: [\"python\", \"-c\", \"import time; "
+            "time.sleep(1e9)\"]\n    depends_on:\n      - api\n"),
+        "Dockerfile": ("FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install fastapi "
+                       "uvicorn\nEXPOSE 8000\nCMD [\"uvicorn\", \"app.main:app\", \"--host\", "
+                       "\"0.0.0.0\", \"--port\", \"8000\"]\n"),
+        "app/__init__.py": "", "app/config.py": 'PREFIX = "/api"\n',
+        "app/utils.py": ('from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/utils")'
+                         '\n\n\n@router.get("/health-check/")\ndef health_check() -> bool:\n'
+                         "    return True\n"),
+        "app/main.py": ("from fastapi import FastAPI\n\nfrom app import config, utils\n\n"
+                        "app = FastAPI()\napp.include_router(utils.router, prefix=config.PREFIX)"
+                        "\n")}
+    [finding] = check(files, select="C003")
+    assert "GET /api/utils/health-check/," in (finding.reason or ""), finding.reason

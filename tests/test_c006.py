@@ -232,7 +232,7 @@ def test_c006_extends_an_example_env_rather_than_writing_a_second_file() -> None
     assert outcome.tree["example.env"] == b"X=1\n\n# api (docker-compose.yml)\nA=\n"
 
 
-@pytest.mark.parametrize("name", [".env.local", ".envrc", "dev.env", "environment.yml",
+@pytest.mark.parametrize("name", [".env.local", ".envrc", "secrets.env", "environment.yml",
                                   "examples.txt", "envoy.example.yaml"])
 def test_c006_a_file_that_is_no_example_documents_nothing(name: str) -> None:
     """Only a name with the word `env` and a word such as example or defaults documents."""
@@ -462,7 +462,8 @@ def test_c006_a_line_joins_its_services_group() -> None:
         "# web (docker-compose.yml)\nDATABASE_URL=\n")
 
 
-@pytest.mark.parametrize("name", [".env.prod", ".env.dev", ".env.docker", ".env.staging"])
+@pytest.mark.parametrize("name", [".env.prod", ".env.dev", ".env.docker", ".env.staging",
+                                  "dev.env", "prod.env"])
 def test_c006_a_committed_env_of_one_environment_documents_what_it_sets(name: str) -> None:
     compose = HEADER + "    environment:\n      DB: ${POSTGRES_DB}\n      KEY: ${API_KEY}\n"
     outcome = fix({"docker-compose.yml": compose, name: "POSTGRES_DB=orders\n"}, select="C006")

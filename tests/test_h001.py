@@ -964,3 +964,24 @@ def test_the_fix_names_every_service_that_runs_the_app() -> None:
     assert found.fix_title == "Add a GET /health route to the app api and admin run"
     [alone] = check({**files, "compose.yaml": compose.split("  admin:")[0]}, select="H001")
     assert alone.fix_title == "Add a GET /health route"
+
+
+def test_a_router_in_a_module_fixer_cannot_parse_says_where() -> None:
+    """The router's module does not parse for fixer (here for no Python at all; in the
+    repository that taught it, `type X = ...` on a Python older than 3.12): the message
+    names the file and line, not only that the router could not be followed."""
+    files = {"compose.yaml": ('services:\n  api:\n    build: ./svc\n    ports:\n'
+                              '      - "8000:8000"\n'),
+             "svc/requirements.txt": "fastapi\nuvicorn\n",
+             "svc/Dockerfile": ("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r "
+                                "requirements.txt\nEXPOSE 8000\nCMD [\"uvicorn\", \"app.main:app\","
+                                " \"--host\", \"0.0.0.0\", \"--port\", \"8000\"]\n"),
+             "svc/app/__init__.py": "", "svc/app/routers/__init__.py": "",
+             "svc/app/routers/auth.py": ("from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+                                         "def token( -> str:\n    return 'x'\n"),
+             "svc/app/main.py": ("from fastapi import FastAPI\n\nfrom app.routers import auth\n\n"
+                                 "app = FastAPI()\napp.include_router(auth.router)\n")}
+    found = [f for f in check(files, select="H001")]
+    assert len(found) == 1, found
+    assert "the router `auth.router` could not be followed: fixer's Python " in found[0].message
+    assert "cannot read svc/app/routers/auth.py:4 (SyntaxError" in found[0].message

@@ -16,6 +16,7 @@ import ast
 import copy
 import posixpath
 import re
+import sys
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -28,6 +29,7 @@ from fixer.sources.python import (
     absolute_module,
     bound_names,
     child_nodes,
+    compile_problem,
     dotted_name,
     own_names,
     statements,
@@ -2265,7 +2267,10 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
     found = _router(mods, path, tree, scope, router, depth) if router is not None else None
     if found is None or depth > 5:
         shown = ast.unparse(router) if router is not None else "?"
-        result.note(f"the router `{shown}` could not be followed")
+        unread = _unparsed_origin(mods, path, tree, scope, router) if router is not None \
+            else None
+        result.note(f"the router `{shown}` could not be followed"
+                    + (f": {unread}" if unread else ""))
         result.unfollowed.append(_written(tree, scope, router))
         return
     rpath, rtree, rscope, rvar, rcall = found
@@ -2448,7 +2453,7 @@ def _submodule(mods: Modules, tree: ast.Module, scope: Scope, expr: ast.Attribut
     """The file of `routers.status`, where an `import routers...` binds `routers` and an
     import of the module loads the submodule (`import routers.status`, `from routers.status
     import helper`): what `routers.status.router` reads the router from."""
-    dotted = _dotted_name(expr)
+    dotted = dotted_name(expr)
     if dotted is None:
         return None
     top = dotted.split(".")[0]
@@ -2472,15 +2477,21 @@ def _modules_loaded(body: list[ast.stmt]) -> Iterator[str]:
             yield from (".".join(parts[:count]) for count in range(1, len(parts) + 1))
 
 
-def _dotted_name(expr: ast.expr) -> str | None:
-    """`routers.status` for that chain of names; None for anything else (a call, a
-    subscript)."""
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        head = _dotted_name(expr.value)
-        return None if head is None else f"{head}.{expr.attr}"
-    return None
+def _unparsed_origin(mods: Modules, path: str, tree: ast.Module, scope: Scope,
+                     router: ast.expr) -> str | None:
+    """Why the module a router comes from cannot be read (`from app.routers import auth`,
+    `auth.router`, where auth.py uses syntax newer than fixer's Python): its file and line,
+    and what the compiler says; None where the module parses, or is no file of the root."""
+    name = router.value.id if isinstance(router, ast.Attribute) and \
+        isinstance(router.value, ast.Name) else router.id if isinstance(router, ast.Name) \
+        else None
+    origin = _origin(mods, path, tree, name, scope) if name is not None else None
+    file = mods.read(origin[0]) if origin is not None else None
+    problem = compile_problem(file) if file is not None else None
+    if file is None or problem is None:
+        return None
+    running = ".".join(map(str, sys.version_info[:2]))
+    return f"fixer's Python {running} cannot read {file.path}:{problem.line} ({problem.message})"
 
 
 def _origin(mods: Modules, path: str, tree: ast.Module, name: str,

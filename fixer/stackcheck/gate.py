@@ -611,23 +611,25 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
         return Verdict.UNKNOWN, f"fixer reads no FastAPI app of {target.name} to tell whether " \
             f"it serves {path}"
     routes = found[1]
-    wanted = path.rstrip("/") or "/"  # a route `/health/` serves `/health` (FastAPI redirects)
+    # a route `/health/` serves `/health` (FastAPI redirects); the reasons quote the path as
+    # the probe writes it
+    wanted = path.rstrip("/") or "/"
     matching = [r for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
     answering = [r for r in matching if not r.direct or routes.doubt_for(wanted) is None]
     if answering and all(streams(r.function) for r in answering):
-        return Verdict.UNKNOWN, (f"it asks for {wanted}, which the app answers with a stream "
+        return Verdict.UNKNOWN, (f"it asks for {path}, which the app answers with a stream "
                                  "that may never end: the probe would time out")
     if any(not r.refusal() and not r.error_answer() for r in answering):
         return Verdict.HOLDS, ""
     if answering:   # `dependencies=[Depends(require_api_key)]` on the route or its router,
         route = answering[0]   # or a handler answering 503 until a model loads
-        return Verdict.UNKNOWN, f"GET {wanted} may be refused: " \
+        return Verdict.UNKNOWN, f"GET {path} may be refused: " \
             f"{route.refusal() or route.error_answer()}"
     if matching and routes.doubt_for(wanted):
         return Verdict.UNKNOWN, routes.doubt_for(wanted) or ""
     if matching or wanted in routes.unsure:   # `@app.get` on a class that redefines how
         # routes are added; `/docs` that may be off
-        return Verdict.UNKNOWN, (f"GET {wanted} may not be served as the code writes it"
+        return Verdict.UNKNOWN, (f"GET {path} may not be served as the code writes it"
                                  + (f": {routes.doubt}" if matching and routes.doubt else
                                     " (added on some runs or settings only)"))
     shadow = routes.shadowing(wanted)
@@ -636,13 +638,13 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
         return Verdict.BROKEN, (f"it asks for {path}, which the app's route {shadow.path} "
                                 f"answers first: {rejected}")
     if shadow is not None:   # `/health/{component}` answers `/health/db`, if its handler
-        return Verdict.UNKNOWN, f"GET {wanted} may be answered by the route {shadow.path}"
+        return Verdict.UNKNOWN, f"GET {path} may be answered by the route {shadow.path}"
     # the path written where fixer read no route for it: a route it missed may serve it (a
     # POST-only `/health` explains its own literal)
     if routes.unseen or routes.opaque_over(wanted) or \
             any(_may_answer(r.path, wanted) for r in routes.routes) or \
             routes.mounts_unread() or routes.names_unread(path):
         # a mounted app, middleware or unread route may serve it
-        return Verdict.UNKNOWN, f"fixer sees no route for GET {wanted}, but some of the " \
+        return Verdict.UNKNOWN, f"fixer sees no route for GET {path}, but some of the " \
             f"app's routes are unread ({_unread(routes)}), and one may serve it"
     return Verdict.BROKEN, f"it asks for {path}, which the app does not serve"

@@ -35,8 +35,9 @@ with that project's variables. Example files are `.env.example`, `.env.sample`,
 template, tpl, dist or default: `.example.env`, `.env.local.example`, `.env.default`,
 `.env.defaults`; never one a service loads as its `env_file`, whose values are set in the
 container. The `.env` of one environment committed in the project folder (`.env.dev`,
-`.env.prod`, `.env.docker`, `.env.staging`, `.env.test`; not `.env.local`, one person's),
-which a README copies to `.env`, documents what it sets too; fixer never writes to it.
+`.env.prod`, `.env.docker`, `.env.staging`, `.env.test`, or named the other way round,
+`dev.env`, `prod.env`; not `.env.local`, one person's), which a README copies to `.env` or
+passes with `--env-file`, documents what it sets too; fixer never writes to it.
 A compose file in a sub-folder run with `-f` from a folder above (its builds' Dockerfiles
 are found only from there) is read with that folder's `.env` and example files, and its
 variables go into that folder's example file.
@@ -183,10 +184,11 @@ _CREATED = EXAMPLES[:3]
 # service loads as its `env_file` holds values that are set, and `_examples` leaves it out.
 _ENV_WORD = lazy_compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
 _EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default", re.I)
-# The `.env` of one environment, committed beside the project's (`.env.prod`, which a README
-# says to copy to `.env`, or a script passes with `--env-file`): what it sets is documented
-_ENVIRONMENT_FILE = lazy_compile(r"\.env\.(?:dev|development|prod|production|docker|staging|"
-                                 r"stage|test|testing|ci|qa)", re.I)
+# The `.env` of one environment, committed beside the project's (`.env.prod`, or `prod.env`,
+# which a README says to copy to `.env` or to pass with `--env-file`): what it sets is
+# documented
+_ENVIRONMENTS = r"(?:dev|development|prod|production|docker|staging|stage|test|testing|ci|qa)"
+_ENVIRONMENT_FILE = lazy_compile(rf"\.env\.{_ENVIRONMENTS}|{_ENVIRONMENTS}\.env", re.I)
 _SECRET = lazy_compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
 # What the shell that runs Compose always exports: never empty, never the user's to set. A
 # `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
