@@ -12,6 +12,7 @@ their fixes (a `/health` probe, a port rewrite) would be wrong there.
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from fixer.model import appmodule
 from fixer.model.depends import dependencies
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
+from fixer.sources.python import parse
+from fixer.sources.python_modules import assigned_value, binding
 
 COMPLETED = "service_completed_successfully"
 _FASTAPI_IMPORT = lazy_compile(r"^[ \t]*(?:from[ \t]+fastapi\b|import[ \t]+fastapi\b)", re.M)
@@ -102,7 +105,30 @@ def _judge(ws: Workspace, service: Service) -> bool:
     if launch.server is None and (not _calls_uvicorn_run(ws, script)
                                   or _role_from_arguments(ws, service, script)):
         return False
+    if module.attr is not None and _other_framework(ws, module.path, module.attr):
+        return False
     return _imports_fastapi(ws, module.path, module.root)
+
+
+# what builds the app of another framework: `application = get_asgi_application()` in a
+# Django project's asgi.py, which may also import fastapi for an app mounted beside it
+_OTHER_APPS = frozenset({"get_asgi_application", "get_wsgi_application", "Flask", "Quart",
+                         "Sanic", "Litestar", "Django"})
+
+
+def _other_framework(ws: Workspace, path: str, attr: str) -> bool:
+    """The served name is assigned another framework's app in the module (`application =
+    get_asgi_application()`): the command serves that, whatever else the module holds."""
+    file = ws.read(path)
+    tree = parse(file) if file is not None else None
+    stmt = binding(tree.body, attr) if tree is not None else None
+    value = assigned_value(stmt) if stmt is not None else None
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.id if isinstance(func, ast.Name) else func.attr \
+        if isinstance(func, ast.Attribute) else None
+    return name in _OTHER_APPS
 
 
 def _is_one_shot(ws: Workspace, service: Service) -> bool:
