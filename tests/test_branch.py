@@ -467,15 +467,19 @@ def test_a_folder_of_the_same_name_does_not_stand_for_the_service(tmp_path: Path
         subject.endswith("installed in api/Dockerfile for api"), subject
 
 
-def test_a_dockerfile_fix_names_every_service_built_from_it(tmp_path: Path) -> None:
-    """web1 and web2 build one image: its exec-form CMD is theirs both."""
+@pytest.mark.parametrize("command", ["python worker.py", None])
+def test_a_dockerfile_fix_names_the_findings_service_only(tmp_path: Path,
+                                                           command: str | None) -> None:
+    """web and a worker build one image: the EXPOSE is the web's port, and the worker,
+    which listens on nothing, is not named as if it did."""
+    worker = f"    command: {command}\n" if command else ""
     repo = make_repo(tmp_path / "repo", {
         **service_files("web", 8000),
-        "web/Dockerfile": dockerfile(8000).replace(
-            'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]',
-            "CMD uvicorn app.main:app --host 0.0.0.0 --port 8000"),
-        "compose.yaml": ("services:\n  web1:\n    build: ./web\n  web2:\n    build: ./web\n")})
-    assert fix_branch(repo, "--select", "D002")[0] == 1
+        "web/Dockerfile": dockerfile(8000).replace("EXPOSE 8000\n", ""),
+        "web/worker.py": "import time\n\ntime.sleep(60)\n",
+        "compose.yaml": f"services:\n  web:\n    build: ./web\n  jobs:\n    build: ./web\n"
+                        f"{worker}"})
+    assert fix_branch(repo, "--select", "P002")[0] == 1
     [commit] = commits(repo, "HEAD", "fixer/autofix")
     assert git(repo, "log", "-1", "--format=%s", commit).strip() == \
-        "fix(D002): use exec form in web1 and web2"
+        "fix(P002): add EXPOSE 8000 in web"

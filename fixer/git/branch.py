@@ -17,7 +17,6 @@ from datetime import datetime, timezone
 import git
 
 from fixer.core.lazyre import lazy_compile
-from fixer.core.wording import names
 from fixer.engine import AppliedFix
 from fixer.git.gitobjects import EXEC_MODE, FILE_MODE, Changes, ObjectWriter
 from fixer.git.ownership import (
@@ -80,16 +79,13 @@ def commit_subject(fix: AppliedFix) -> str:
     # Lower-case a leading capital word ("Add ...") but not an acronym ("CMD ...").
     if title[:1].isupper() and not title[1:2].isupper():
         title = title[0].lower() + title[1:]
-    # a Dockerfile several services build: the change is theirs too
-    shared = fix.planned_on.builders().get(finding.path, [])
-    services = shared if finding.service in shared and len(shared) > 1 else \
-        [finding.service] if finding.service else []
-    # a folder of a path (`api/Dockerfile`) names no service: folders and services differ
-    if services and not any(re.search(rf"(?<![\w./-]){re.escape(s)}(?![\w./-])", title)
-                            for s in services):
+    service = finding.service
+    # a folder of a path (`api/Dockerfile`) names no service: folders and services differ.
+    # A Dockerfile other services build too is named for the finding's service alone: a
+    # worker built from it listens on no EXPOSE, another target's stage is not changed
+    if service and not re.search(rf"(?<![\w./-]){re.escape(service)}(?![\w./-])", title):
         # after a file (`document X in .env.example`), "in grafana" would read as a folder
-        title += f" for {names(services)}" if _ENDS_IN_A_PATH.search(title) \
-            else f" in {names(services)}"
+        title += f" for {service}" if _ENDS_IN_A_PATH.search(title) else f" in {service}"
     return f"fix({finding.code}): {title}"
 
 
