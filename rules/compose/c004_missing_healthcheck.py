@@ -502,10 +502,11 @@ def _overlay_doubt(service: Service, doc: ComposeDoc) -> tuple[str, str] | None:
 def _port_without_override(ws: Workspace, service: BuiltService, doc: ComposeDoc,
                            port: int) -> str | None:
     """Why the probe's port is wrong where the healthcheck goes: Compose's own override
-    file (which `docker compose up` loads, and `-f compose.yml` leaves out) runs the service
-    on `port`, and `doc` without it listens elsewhere (a dev `command` on another port)."""
-    found = ws.without_override(service, besides=doc)
-    if found is None:
+    file (which `docker compose up` loads, and `-f compose.yml` leaves out), or a file
+    loaded with `-f` (`docker-compose.prod.yml` binding :80), runs the service on `port`,
+    and `doc` without it listens elsewhere (a dev `command` on another port)."""
+    found = ws.without_override(service, besides=doc) or ws.without_a_file(service)
+    if found is None or found[0] is doc:
         return None
     override, alone = found
     where = f"on port {alone}" if alone is not None else "on a port fixer cannot tell"
