@@ -154,8 +154,10 @@ the service's `environment`, `env_file` or `ports`: fixer judges the stack with 
 overlay merged, and the healthcheck goes in the base file, which also runs without
 it. Display-only when such an overlay sets its `command`, `entrypoint` or `build`:
 they decide which server runs, and the port a probe written into the base file
-would call may be the overlay's only. Display-only too when Compose's own override
-file runs the service on another port than the base file does alone (a dev
+would call may be the overlay's only, and so when any overlay of the stack moves the
+listen port (an overlay that sets `ports` beside one that binds :80). Display-only too
+when Compose's own override file runs the service on another port than the base file
+does alone (a dev
 `command` on 8001 over the base's 8000): `docker compose -f compose.yml up` leaves
 the override out, and the probe would call a port nothing listens on there. An
 override that only adds `--reload` on the same port keeps the fix. Display-only as well
