@@ -170,3 +170,24 @@ def test_a_command_that_runs_no_server_of_the_image_makes_the_probe_unsafe(
         "the command runs `mongos`, not mongod")
     assert reasons["sentinel"] is not None and "Sentinel" in reasons["sentinel"]
     assert "`sh`" not in str(reasons["cache"]) and "`postgres`" not in str(reasons["db"])
+
+
+def test_an_overlay_that_repeats_the_image_is_no_other_server(tmp_path: Path) -> None:
+    """A test overlay repeats db's `image: postgres:16`: the probe follows no other server,
+    so that is no reason to hold the fix back (one that sets another database is)."""
+    compose = ("services:\n  api:\n    build: ./api\n    depends_on: [db]\n"
+               "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: pw\n")
+    overlays = {"repeats": ("    image: postgres:16\n", None),
+                "moves": ("    image: postgres:16\n    environment:\n      POSTGRES_DB: test\n",
+                          "sets db's `environment`")}
+    for name, (overlay, held) in overlays.items():
+        root = write_repo(tmp_path / name, "")
+        (root / "compose.yaml").unlink()
+        # `api` with only `ports` there: the file is an overlay of the base, not a stack
+        write_tree(root, {"docker-compose.yml": compose,
+                          "docker-compose.test.yml": f"services:\n  db:\n{overlay}"
+                                                     '  api:\n    ports: ["8000:8000"]\n'})
+        code, out, err = run_cli("check", root, "--format", "json")
+        assert code in (0, 1), err
+        [reason] = [f["reason"] or "" for f in json.loads(out)["findings"] if f["code"] == "C005"]
+        assert (held in reason) if held else "loaded with `-f`" not in reason, reason

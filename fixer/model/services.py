@@ -156,11 +156,13 @@ class Service:
         defines the service first: without it there is no such service to run."""
         first = self.stack.docs[0]
         wanted = tuple(keys)
-        origin = self.definitions[0][0] if self.definitions else None
+        origin, defined = self.definitions[0] if self.definitions else (None, None)
         for doc, value in self.definitions:
             if doc is besides or doc is first or doc is origin or is_auto_override(doc, first):
                 continue
-            key = next((k for k in wanted if get(value, k) is not None), None)
+            # a value the overlay only repeats (`image: postgres:16` in both) changes nothing
+            key = next((k for k in wanted if get(value, k) is not None and
+                        not _repeats(value, defined, k)), None)
             if key is not None:
                 return doc, key
         return None
@@ -414,6 +416,12 @@ def env_file_paths(doc: ComposeDoc, value: Value, dotenv: dict[str, str],
     """The files an `env_file` value names, resolved from `folder`: the stack's project
     folder, which for an overlay in another folder is its base's (default: the file's)."""
     return [path for path, _required in env_file_entries(doc, value, dotenv, folder)]
+
+
+def _repeats(value: Value, base: Value | None, key: str) -> bool:
+    """The overlay's `key` is the same scalar the service's first definition gives it."""
+    given = scalar(get(value, key))
+    return given is not None and base is not None and given == scalar(get(base, key))
 
 
 def env_file_entries(doc: ComposeDoc, value: Value, dotenv: dict[str, str],
