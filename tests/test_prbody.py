@@ -479,3 +479,21 @@ def test_d002_says_where_the_cmd_runs_when_compose_replaces_it(
              + "CMD uvicorn app.main:app --host 0.0.0.0 --port 8000\n"}
     why = why_of(pr_body(tmp_path, files, "--select", "D002"), "D002")
     assert ("every service built from it sets its own `command:`" in why) is command, why
+
+
+@pytest.mark.parametrize(("page", "calls"), [
+    pytest.param('<script>fetch("http://localhost:8000/health")</script>\n', False,
+                 id="static-page"),
+    pytest.param('<script>fetch("http://api:8000/health")</script>\n', True, id="calls-api")])
+def test_c003_says_calls_may_fail_only_where_the_service_names_the_dependency(
+        tmp_path: Path, page: str, calls: bool) -> None:
+    """A static site that only depends on the API makes no call to it from its container
+    (the browser calls localhost): its Why says nothing it reads names the API."""
+    files = {**WAITS_TO_START,
+             "compose.yaml": WAITS_TO_START["compose.yaml"].format(policy="").replace(
+                 "  setup:\n    build: ./setup\n", "  web:\n    build: ./web\n"),
+             "web/Dockerfile": "FROM nginx:1.27-alpine\nCOPY index.html /usr/share/nginx/html/\n",
+             "web/index.html": page}
+    why = why_of(pr_body(tmp_path, files, "--select", "C003"), "C003")
+    assert ("its first calls to the dependency may fail" in why) is calls, why
+    assert ("Nothing fixer reads of `web` names `api`" in why) is not calls, why

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import files_under
 from fixer.facts.database import dbusage
 from fixer.facts.health.healthchecks import has_healthcheck
 from fixer.facts.ports.claims import heard
@@ -26,9 +27,9 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.rule import Finding, Rule, Severity
-from fixer.model.services import Service
+from fixer.model.services import Service, bind_mounts
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import get, scalar
+from fixer.sources.compose import get, items, scalar
 
 # The clause of a rule's docs that claims services wait on the broken one, and the text
 # that goes with it: only the clause goes, never the claims written before it.
@@ -375,8 +376,51 @@ _RESTARTING = frozenset({"always", "unless-stopped", "on-failure"})
 
 
 def _c003(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
-    """The waiting service restarts until it wins the race only where Docker restarts it."""
-    return _restart_claim(rule, [_service_of(f, facts) for f in findings])
+    """The waiting service restarts until it wins the race only where Docker restarts it;
+    and its calls to the dependency may fail only where something fixer reads of it names
+    the dependency (a static web server that only depends on the API calls nothing)."""
+    text = _restart_claim(rule, [_service_of(f, facts) for f in findings])
+    pairs = [(owner, f.subject.removeprefix("depends_on ")) for f in findings
+             if (owner := _service_of(f, facts)) is not None]
+    if not pairs or any(_names_dependency(facts.ws, owner, name) for owner, name in pairs):
+        return text
+    owners = sorted({owner.name for owner, _name in pairs})
+    deps = sorted({name for _owner, name in pairs})
+    return _CALLS.sub(f". Nothing fixer reads of {_listed(owners)} names {_listed(deps)}: "
+                      "the wait may only order their start.", text, count=1)
+
+
+# C003's claim that the dependent calls the dependency, up to the end of its sentence
+_CALLS = lazy_compile(r": its first calls to the dependency may fail,.*?crash(?: \([^)]*\))?\.")
+# what is read for a name of the dependency: files of the build context and of mounts
+_NAME_SCAN_LIMIT = 400
+_NAME_SCAN_BYTES = 200_000
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def _names_dependency(ws: Workspace, owner: Service, name: str) -> bool:
+    """Whether anything fixer reads of the service names the dependency as a host: its
+    compose definition (other than `depends_on`), its env files, the files its bind mounts
+    and its build context hold. Unknown counts as named."""
+    target = owner.stack.services.get(name)
+    hosts = target.names() if target is not None else frozenset({name})
+    word = re.compile("|".join(rf"(?<![\w.-]){re.escape(h)}(?![\w-])" for h in sorted(hosts)))
+    texts = [doc.file.text[v.node.start_mark.index:v.node.end_mark.index]
+             for doc, definition in owner.definitions for key, v in items(definition)
+             if key != "depends_on"]
+    paths = [*owner.env_files(), *(p for source, _target in bind_mounts(owner)
+                                   for p in files_under(ws.tree, source) or [source])]
+    if owner.app is not None:
+        paths += files_under(ws.tree, owner.app.folder)
+    for path in paths[:_NAME_SCAN_LIMIT]:
+        file = ws.read(path)   # None for no text (an image, a font)
+        if file is not None and len(file.text) > _NAME_SCAN_BYTES:
+            return True   # a bundle fixer does not read may name it
+        texts.append(file.text if file is not None else "")
+    return any(word.search(text) for text in texts)
 
 
 def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
