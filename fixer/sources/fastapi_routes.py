@@ -257,6 +257,14 @@ class AppRoutes:
                 return where
         return None
 
+    def mount_at(self, path: str) -> str | None:
+        """The path of a mount at `path` itself (`app.mount("/", StaticFiles(..., html=True))`
+        serves `/` its index), wherever it is in the code: a probe of that path is answered,
+        and a route added for it would take the mount's place."""
+        wanted = path.rstrip("/") or "/"
+        return next((where for where, _top in self.mounts
+                     if (where.rstrip("/") or "/") == wanted), None)
+
     def opaque_over(self, path: str) -> str | None:
         """Why a GET of `path` may be answered by what fixer cannot read: the mounted app or
         exporter whose path it is under."""

@@ -243,6 +243,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if broken is not None:   # no literal in the code stands in for routes of a broken app
         return HealthPlan(Source.UNREADABLE, None, f"{broken}, so fixer cannot read the app")
     added = probes[0] if probes else "/health"
+    mount = found[1].mount_at(added) if found and probes else None
+    if mount is not None:   # the probe's own path is a mount's: it is served, not added
+        return HealthPlan(Source.UNREADABLE, None, f"its mount at `{mount}` serves {added}")
     opaque = found[1].opaque_over(added) if found else None
     if opaque is not None and probes:   # the probe may well be answered
         return HealthPlan(Source.UNREADABLE, None, opaque)
