@@ -45,11 +45,45 @@ _RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")  # `uv run uvicorn ...`
 # `run` that take a value and those that take none; any other option is one fixer cannot
 # read (it may take the next word), and the command is then unknown
 _ENV_RUNNERS = frozenset(("conda", "mamba", "micromamba"))
-_ENV_RUN_VALUED = frozenset(("-n", "--name", "-p", "--prefix", "--cwd", "-r", "--root-prefix",
-                             "-a", "--attach", "-e", "--env", "--label"))
-_ENV_RUN_FLAGS = frozenset(("--no-capture-output", "--live-stream", "--no-banner",
-                            "--clean-env", "--dev", "--debug-wrapper-scripts", "-v", "-vv",
-                            "-vvv", "--verbose", "-q", "--quiet"))
+
+
+@dataclass(frozen=True)
+class _OwnOptions:
+    """The options a program reads before the command it runs: alone (`--frozen`), or with
+    a value (`--with X`, `--with=X`; `-Xdev` where `glued`), up to a word of `stop`. Any
+    other option is one fixer cannot read (it may take the next word): `end` gives None,
+    and the command is then unknown."""
+
+    flags: frozenset[str]
+    valued: frozenset[str]
+    glued: bool = False               # a short valued option holds its value (`-Wignore`)
+    valued_prefix: str | None = None  # every option so named takes a value (`--configure-`)
+    stop: frozenset[str] = frozenset()
+
+    def end(self, argv: list[str], at: int) -> int | None:
+        """Where the options read from `at` end: at the command they run."""
+        while at < len(argv) and argv[at].startswith("-") and argv[at] not in self.stop:
+            word = argv[at]
+            option = word.partition("=")[0]
+            if option in self.flags:
+                at += 1
+            elif option in self.valued or (self.valued_prefix is not None and
+                                           option.startswith(self.valued_prefix)):
+                at += 1 if "=" in word else 2
+            elif self.glued and option[:2] in self.valued:
+                at += 1
+            else:
+                return None
+        return at
+
+
+_ENV_RUN = _OwnOptions(
+    flags=frozenset(("--no-capture-output", "--live-stream", "--no-banner", "--clean-env",
+                     "--dev", "--debug-wrapper-scripts", "-v", "-vv", "-vvv", "--verbose",
+                     "-q", "--quiet")),
+    valued=frozenset(("-n", "--name", "-p", "--prefix", "--cwd", "-r", "--root-prefix", "-a",
+                      "--attach", "-e", "--env", "--label")),
+    stop=frozenset(("--",)))
 # An option with its value in the same argument: `--port 8004`, `-b 0.0.0.0:8000`
 _JOINED_OPTION = lazy_compile(r"^--?[A-Za-z][\w-]*\s+\S")
 # An ASGI/WSGI target: `app.main:app`, `main:create_app()`; never `0.0.0.0:8000`.
@@ -207,7 +241,7 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
         return _from_argv(["python", *argv], offset - 1)
     program = argv[0].rsplit("/", 1)[-1]
     if re.match(r"^python[\d.]*$", program) and len(argv) >= 2:
-        at = _python_options_end(argv)   # `python -u serve.py`, `python -X dev -m uvicorn`
+        at = _PYTHON.end(argv, 1)   # `python -u serve.py`, `python -X dev -m uvicorn`
         if at is None or at >= len(argv):
             return None
         if argv[at] == "-m" and len(argv) > at + 1:
@@ -228,9 +262,10 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
     return None
 
 
-# debugpy's own options before its target: alone, or taking the next word
-_DEBUGPY_FLAGS = frozenset({"--log-to-stderr"})
-_DEBUGPY_VALUED = frozenset({"--listen", "--connect", "--log-to"})
+# debugpy's own options before its target (`-m MODULE`, `-c CODE` or a script)
+_DEBUGPY = _OwnOptions(flags=frozenset({"--log-to-stderr"}),
+                       valued=frozenset({"--listen", "--connect", "--log-to"}),
+                       valued_prefix="--configure-", stop=frozenset({"-m", "-c"}))
 
 
 def _under_debugpy(argv: list[str], at: int, offset: int) -> Launch | None:
@@ -239,47 +274,21 @@ def _under_debugpy(argv: list[str], at: int, offset: int) -> Launch | None:
     `python` would. None at an option fixer does not know, or no target (`--pid`); and
     with `--wait-for-client`, which starts the target only once a debugger attaches: a
     healthcheck or a gate on it would wait for a person."""
-    listens: list[int] = []
-    while at < len(argv) and argv[at].startswith("--"):
-        word, value = argv[at].partition("=")[0], argv[at].partition("=")[2]
-        if word in _DEBUGPY_FLAGS:
-            at += 1
-        elif word in _DEBUGPY_VALUED or word.startswith("--configure-"):
-            value = value or (argv[at + 1] if at + 1 < len(argv) else "")
-            at += 1 if "=" in argv[at] else 2
-        else:
-            return None
-        port = value.rsplit(":", 1)[-1]
-        if word == "--listen" and port.isdigit():
-            listens.append(int(port))
-    if at >= len(argv) or not (argv[at] == "-m" or argv[at].endswith(".py")):
+    end = _DEBUGPY.end(argv, at)
+    if end is None or end >= len(argv) or not (argv[end] == "-m" or argv[end].endswith(".py")):
         return None
+    ports = (value.rsplit(":", 1)[-1] for value, _i in _options(argv[at:end], ("--listen",)))
+    listens = [int(port) for port in ports if port.isdigit()]
+    at = end
     # read as `python TARGET...`, the word before the target standing for the interpreter
     found = _from_argv(["python", *argv[at:]], offset + at - 1)
     return None if found is None else replace(found, beside=(*found.beside, *listens))
 
 
-# the interpreter's own options before `-m` or the script: alone, or taking the next word
-_PYTHON_FLAGS = frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-b", "-bb", "-q",
-                           "-v", "-d", "-P", "-R"})
-_PYTHON_VALUED = frozenset({"-X", "-W"})
-
-
-def _python_options_end(argv: list[str]) -> int | None:
-    """Where `python`'s own options end in `argv` (`python -u -X dev serve.py`: at
-    `serve.py`); None at an option fixer does not know, which may take the next word."""
-    at = 1
-    while at < len(argv) and argv[at].startswith("-") and argv[at] != "-m":
-        word = argv[at]
-        if word in _PYTHON_FLAGS:
-            at += 1
-        elif word in _PYTHON_VALUED:
-            at += 2
-        elif word[:2] in _PYTHON_VALUED:   # `-Xdev`, `-Wignore`
-            at += 1
-        else:
-            return None
-    return at
+# the interpreter's own options before `-m` or the script
+_PYTHON = _OwnOptions(flags=frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-b",
+                                       "-bb", "-q", "-v", "-d", "-P", "-R"}),
+                      valued=frozenset({"-X", "-W"}), glued=True, stop=frozenset({"-m"}))
 
 
 def _prefix_length(argv: list[str]) -> int | None:
@@ -293,14 +302,14 @@ def _prefix_length(argv: list[str]) -> int | None:
         if name in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", word):
             i += 1
         elif word == "uv" and i + 1 < len(argv) and argv[i + 1] == "run":
-            end = _uv_run_end(argv, i + 2)
+            end = _UV_RUN.end(argv, i + 2)
             if end is None:
                 return None
             i = end
         elif word in _RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
             i += 2
         elif name in _ENV_RUNNERS and i + 1 < len(argv) and argv[i + 1] == "run":
-            end = _env_run_end(argv, i + 2)
+            end = _ENV_RUN.end(argv, i + 2)
             if end is None:
                 return None
             i = end
@@ -318,42 +327,15 @@ def _prefix_length(argv: list[str]) -> int | None:
     return i
 
 
-# `uv run`'s own options before the command: alone, or taking the next word
-_UV_FLAGS = frozenset({"--frozen", "--locked", "--no-dev", "--no-sync", "--all-extras",
-                       "--isolated", "--no-project", "--active", "--no-editable", "--offline",
-                       "--all-packages", "--no-default-groups", "--all-groups", "-q", "--quiet"})
-_UV_VALUED = frozenset({"--extra", "--with", "--python", "-p", "--group", "--env-file",
-                        "--directory", "--project", "--package", "--only-group", "--no-group",
-                        "--with-requirements", "--with-editable"})
-
-
-def _uv_run_end(argv: list[str], at: int) -> int | None:
-    """Where `uv run`'s options end (`uv run --frozen --no-dev uvicorn`: at `uvicorn`);
-    None at an option fixer does not know, which may take the next word."""
-    while at < len(argv) and argv[at].startswith("-"):
-        option = argv[at].split("=", 1)[0]
-        if option in _UV_FLAGS or ("=" in argv[at] and option in _UV_VALUED):
-            at += 1
-        elif option in _UV_VALUED:
-            at += 2
-        else:
-            return None
-    return at
-
-
-def _env_run_end(argv: list[str], at: int) -> int | None:
-    """Where the command of `conda run` (or mamba's, micromamba's) starts, its options read
-    from `at`: `-n geo`, `--name=geo`, `--no-capture-output`; None at an option fixer does
-    not know."""
-    while at < len(argv) and argv[at].startswith("-") and argv[at] != "--":
-        option = argv[at].partition("=")[0]
-        if option in _ENV_RUN_VALUED:
-            at += 1 if "=" in argv[at] else 2
-        elif argv[at] in _ENV_RUN_FLAGS:
-            at += 1
-        else:
-            return None
-    return at
+# `uv run`'s own options before the command
+_UV_RUN = _OwnOptions(
+    flags=frozenset({"--frozen", "--locked", "--no-dev", "--no-sync", "--all-extras",
+                     "--isolated", "--no-project", "--active", "--no-editable", "--offline",
+                     "--all-packages", "--no-default-groups", "--all-groups", "-q",
+                     "--quiet"}),
+    valued=frozenset({"--extra", "--with", "--python", "-p", "--group", "--env-file",
+                      "--directory", "--project", "--package", "--only-group", "--no-group",
+                      "--with-requirements", "--with-editable"}))
 
 
 def _server_launch(server: str, args: list[str], offset: int) -> Launch:
