@@ -16,7 +16,6 @@ import ast
 import copy
 import posixpath
 import re
-import sys
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -2498,8 +2497,7 @@ def _unparsed_origin(mods: Modules, path: str, tree: ast.Module, scope: Scope,
     problem = compile_problem(file) if file is not None else None
     if file is None or problem is None:
         return None
-    running = ".".join(map(str, sys.version_info[:2]))
-    return f"fixer's Python {running} cannot read {file.path}:{problem.line} ({problem.message})"
+    return problem.unread(file.path)
 
 
 def _origin(mods: Modules, path: str, tree: ast.Module, name: str,

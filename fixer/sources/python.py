@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 from collections.abc import Iterator
@@ -45,6 +46,12 @@ class CompileError(NamedTuple):
 
     line: int
     message: str   # `SyntaxError: invalid syntax`
+
+    def unread(self, path: str) -> str:
+        """`fixer's Python 3.11 cannot read app/x.py:3 (SyntaxError: ...)`: the compiler that
+        rejects it is fixer's own, which may be older than the image's."""
+        running = ".".join(map(str, sys.version_info[:2]))
+        return f"fixer's Python {running} cannot read {path}:{self.line} ({self.message})"
 
 
 _COMPILED: Memo[CompileError | None] = Memo("python compile problem")

@@ -11,7 +11,6 @@ cannot read an app say which of the two stopped them.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -139,7 +138,6 @@ def first_unreadable(read: Callable[[str], TextFile | None], paths: Iterable[str
         where = f"{path}:{problem.line}"
         if rejected(file, app) is not None:
             return Unreadable(f"{where} does not compile ({problem.message})", True)
-        running = ".".join(map(str, sys.version_info[:2]))
-        return Unreadable(f"fixer's Python {running} cannot read {where} ({problem.message}), "
-                          "which the image's newer Python may accept", False)
+        return Unreadable(f"{problem.unread(path)}, which the image's newer Python may accept",
+                          False)
     return None
