@@ -230,13 +230,26 @@ def test_c004_after_h001_in_one_run_probes_its_route() -> None:
                  "\napp = ServiceApp()\n", "display-only",
                  "the app is built by `kit.web.ServiceApp`, which fixer cannot read",
                  id="class-unreadable"),
+    # the doubt of keywords fixer cannot read is about every route, not one H001 would add
+    pytest.param("python:3.12", "from fastapi import FastAPI\nfrom app.config import KWARGS\n\n"
+                 "app = FastAPI(**KWARGS)\n\n\n@app.get('/health')\ndef health():\n"
+                 "    return 1\n", "unsafe", "there apply to every route, a health route too): "
+                 "fixer cannot vouch that the app serves `/health`", id="spread-keywords"),
+    # a route that reads as a health route is probed: no second one is added beside it
+    pytest.param("python:3.12", "from fastapi import FastAPI\nfrom app.extras import extras\n\n"
+                 "app = FastAPI()\nextras(app)\n\n\n@app.get('/ping')\ndef ping():\n"
+                 "    return 1\n", "unsafe", "(`extras(app)` may add routes: fixer cannot vouch "
+                 "that the app serves `/ping`", id="health-like-route-after-a-helper"),
 ])
 def test_c004_unsafe_or_display_only(base: str, main: str, safety: str, reason: str) -> None:
     files = repo(COMPOSE, base=base, main=main)
     if "app.config" in main:
         files["api/app/config.py"] = (
             'from enum import Enum\n\nPATHS = {"live": "/healthz", "ready": "/readyz"}\n\n\n'
-            'class Paths:\n    live = "/healthz"\n\n\nclass Route(Enum):\n    LIVE = "/livez"\n')
+            'class Paths:\n    live = "/healthz"\n\n\nclass Route(Enum):\n    LIVE = "/livez"\n'
+            'KWARGS = {"title": "demo"}\n')
+    if "app.extras" in main:
+        files["api/app/extras.py"] = 'def extras(app):\n    app.mount("/ws", object())\n'
     [finding] = check(files, select="C004")
     assert finding.safety.value == safety
     outcome = fix(files, select="C004", unsafe=True)

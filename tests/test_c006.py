@@ -539,5 +539,12 @@ def test_c006_says_compose_stops_first_where_an_env_file_requires_the_missing_en
     compose = HEADER + env_file + "    environment:\n      A: ${A}\n"
     [found] = check({"docker-compose.yml": compose}, select="C006")
     assert found.message.endswith(
-        ": Compose stops until someone writes the .env an env_file requires, then substitutes "
-        "an empty string" if stops else ": Compose substitutes an empty string"), found.message
+        ": Compose stops until someone writes the .env an env_file requires, and substitutes "
+        "an empty string where that file does not set it" if stops
+        else ": Compose substitutes an empty string"), found.message
+    # the example file does not pass for the whole `.env` the services read
+    example = fix({"docker-compose.yml": compose}, select="C006").text(".env.example")
+    assert example.startswith(
+        "# Variables the compose files read. .env is also a service's env_file: set these in "
+        "it,\n# beside what the services read from it.\n" if stops else
+        "# Variables the compose files read. Copy this file to .env and set them.\n"), example

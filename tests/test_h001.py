@@ -712,11 +712,12 @@ AUTH_MIDDLEWARE = ("from starlette.middleware.base import BaseHTTPMiddleware\n"
     pytest.param(APP + "from app.auth import mount\n\napp = FastAPI()\nmount(app)\n",
                  {"svc/app/auth.py": AUTH_MIDDLEWARE + "def mount(app):\n"
                                                       "    app.add_middleware(Guard)\n"},
-                 "`mount(app)` adds middleware (svc/app/auth.py:10)", id="helper-of-the-repo"),
+                 "the middleware `Guard` (svc/app/auth.py:5) answers 401 before any route",
+                 id="helper-of-the-repo"),
     pytest.param(APP + "from app import auth\n\napp = FastAPI()\nauth.mount(app)\n",
                  {"svc/app/auth.py": AUTH_MIDDLEWARE + "def mount(app):\n"
                                                       "    app.add_middleware(Guard)\n"},
-                 "`auth.mount(app)` adds middleware (svc/app/auth.py:10)",
+                 "the middleware `Guard` (svc/app/auth.py:5) answers 401 before any route",
                  id="function-of-an-imported-module"),
     pytest.param(APP + "from platform_kit import setup_auth\n\napp = FastAPI()\n"
                  "setup_auth(app)\n", {},

@@ -497,3 +497,66 @@ def test_c003_says_calls_may_fail_only_where_the_service_names_the_dependency(
     why = why_of(pr_body(tmp_path, files, "--select", "C003"), "C003")
     assert ("its first calls to the dependency may fail" in why) is calls, why
     assert ("Nothing fixer reads of `web` names `api`" in why) is not calls, why
+
+
+@pytest.mark.parametrize("waits", [True, False])
+def test_c005_says_an_app_whose_entrypoint_waits_does_wait(tmp_path: Path, waits: bool) -> None:
+    """The image's ENTRYPOINT script loops until the database answers, then runs the CMD:
+    the app does wait; only Compose cannot hold it back, and no crash is claimed."""
+    loop = 'until python -c "import socket; socket.create_connection((\'db\', 5432))"; do\n' \
+        "  sleep 2\ndone\n" if waits else ""
+    files = {**WAITS_TO_START,
+             "compose.yaml": ("services:\n  api:\n    build: ./api\n    restart: always\n"
+                              "    depends_on: [db]\n  db:\n    image: postgres:17-alpine\n"
+                              "    environment:\n      POSTGRES_PASSWORD: example\n"),
+             "api/Dockerfile": WAITS_TO_START["api/Dockerfile"].replace(
+                 "CMD", 'ENTRYPOINT ["/srv/entrypoint.sh"]\nCMD'),
+             "api/entrypoint.sh": f"#!/bin/sh\nset -e\n{loop}exec \"$@\"\n"}
+    body = pr_body(tmp_path, files, "--select", "C005")
+    why = why_of(body, "C005")
+    assert ("the app's first connection may find it not ready" in why) is not waits, why
+    assert ("The start script of `api` waits on its own" in why) is waits, why
+    assert ("Compose cannot hold api back until it accepts connections" in body) is waits, body
+
+
+@pytest.mark.parametrize(("base", "hands_over"), [
+    pytest.param("python:3.12-alpine", True, id="busybox-sh"),
+    pytest.param("python:3.12-slim", False, id="dash")])
+def test_d002_says_when_the_shell_hands_the_command_its_process(
+        tmp_path: Path, base: str, hands_over: bool) -> None:
+    """BusyBox sh, Alpine's `/bin/sh`, execs a lone command of `sh -c`: the app is PID 1
+    already, and neither the finding nor the Why may say the shell is; dash keeps itself."""
+    files = {**WAITS_TO_START, "compose.yaml": "services:\n  api:\n    build: ./api\n",
+             "api/Dockerfile": WAITS_TO_START["api/Dockerfile"].replace(
+                 "FROM python:3.12", f"FROM {base}").rsplit("CMD", 1)[0]
+             + "CMD uvicorn app.main:app --host 0.0.0.0 --port 8000\n"}
+    body = pr_body(tmp_path, files, "--select", "D002")
+    why = why_of(body, "D002")
+    assert ("the shell is PID 1" in why) is not hands_over, why
+    assert ("(BusyBox, on this Alpine base), which hands a lone command its process" in why) \
+        is hands_over, why
+
+
+@pytest.mark.parametrize("imports", [False, True])
+def test_c003_does_not_count_the_dependencys_own_module_in_a_shared_context(
+        tmp_path: Path, imports: bool) -> None:
+    """Both services build from one folder: the producer's module names `producer` (its own
+    variable), which says nothing of the consumer calling it; a consumer module that names
+    the host does."""
+    consumer = 'import urllib.request\n\nurllib.request.urlopen("http://producer:8000/")\n' \
+        if imports else "import time\n\nwhile True:\n    time.sleep(60)\n"
+    files = {"compose.yaml": ("services:\n  producer:\n    build: ./app\n"
+                              "    command: uvicorn producer:app --host 0.0.0.0 --port 8000\n"
+                              "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
+                              "\"http://localhost:8000/health\"]\n  consumer:\n    build: ./app\n"
+                              "    command: python consumer.py\n    depends_on:\n"
+                              "      - producer\n"),
+             "app/Dockerfile": ("FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                                "RUN pip install fastapi uvicorn\nEXPOSE 8000\n"),
+             "app/producer.py": ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n'
+                                 '@app.get("/health")\ndef health():\n    return {}\n\n\n'
+                                 '@app.post("/producer")\ndef producer():\n    return {}\n'),
+             "app/consumer.py": consumer}
+    why = why_of(pr_body(tmp_path, files, "--select", "C003"), "C003")
+    assert ("its first calls to the dependency may fail" in why) is imports, why
+    assert ("Nothing fixer reads of `consumer` names `producer`" in why) is not imports, why

@@ -1681,8 +1681,8 @@ def _unread_keywords(created: ast.Call, passed: str | None = None) -> str | None
     if spread is None:
         return None
     return (f"the app is created with `**{ast.unparse(spread)}`, whose keywords fixer cannot "
-            "read (`dependencies=` or a `default_response_class` there apply to an added "
-            "route too)")
+            "read (`dependencies=` or a `default_response_class` there apply to every "
+            "route, a health route too)")
 
 
 # the statements `_scan` reads: decorated definitions, calls, loops; the blocks that hold
@@ -1759,7 +1759,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                     _follow_helper(mods, path, tree, call, helper, var, prefix, result, depth)
                 if depth == 0:
                     result.doubt = result.doubt or _helper_middleware(mods, path, tree,
-                                                                      helper, var)
+                                                                      helper, var, call)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
             if not _unrolled(mods, path, tree, scope, stmt, var, prefix, result, depth):
@@ -1921,6 +1921,12 @@ def _handles_no_request(decorator: ast.expr, var: str) -> bool:
     return isinstance(decorator, ast.Call) and _method_of(decorator, var) in _NO_ROUTE_DECORATORS
 
 
+def _middleware_of(decorator: ast.expr, var: str) -> bool:
+    """`@app.middleware("http")`: middleware, no route (whether it answers first is
+    `_helper_middleware`'s doubt)."""
+    return isinstance(decorator, ast.Call) and _method_of(decorator, var) == "middleware"
+
+
 def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) -> bool:
     """The function's body adds no route to anything, reaches no router, defines no
     decorated function and hands `var` to no call (another helper may add routes)."""
@@ -1929,7 +1935,8 @@ def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) 
         if isinstance(node, ast.Attribute) and node.attr in adders:
             return False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
-                node is not function and not all(_handles_no_request(d, var)
+                node is not function and not all(_handles_no_request(d, var) or
+                                                 _middleware_of(d, var)
                                                  for d in node.decorator_list):
             return False
         if isinstance(node, ast.Call) and any(
@@ -1957,19 +1964,48 @@ def _follow_helper(mods: Modules, path: str, tree: ast.Module, call: ast.Call, n
 
 
 def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,
-                       var: str) -> str | None:
+                       var: str, call: ast.Call) -> str | None:
     """Why a route added to the app may refuse a probe: `name(app)` is a function of the
     repository that adds middleware to it (`app.add_middleware(...)`, which may answer 401
-    before any route), or one fixer cannot read whose name speaks of access control."""
+    before any route), or one fixer cannot read whose name speaks of access control. Where
+    the function only registers middleware on the app as the app's module would
+    (`@app.middleware("http")`, `app.add_middleware(Cls)`), it is read as that module's
+    would be: only middleware that answers first is a doubt."""
     found = _helper_function(mods, path, tree, name)
     if found is None:
         return (f"`{name}({var})`, which fixer cannot read, may add middleware that answers "
                 "before the routes") if _GUARD_WORDS.search(name) else None
-    where, _module, function = found
+    where, module, function = found
     if "middleware" not in ast.unparse(function).lower():
         return None
-    return (f"`{name}({var})` adds middleware ({where}:{function.lineno}), which may answer "
-            "before the health route")
+    doubt = (f"`{name}({var})` adds middleware ({where}:{function.lineno}), which may answer "
+             "before the health route")
+    at = next(i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == var)
+    parameters = function.args.posonlyargs + function.args.args
+    loaded = mods.load(where)
+    if at >= len(parameters) or loaded is None or not function.body or \
+            not _registers_its_middleware(function, parameters[at].arg):
+        return doubt
+    site = AppSite(where, loaded[0], module, function, parameters[at].arg, function.body[0])
+    refusing = _refusing_middleware(mods, site)
+    return refusing[0][0] if refusing else None
+
+
+def _registers_its_middleware(function: ast.FunctionDef | ast.AsyncFunctionDef,
+                              param: str) -> bool:
+    """Each middleware the function names is registered on `param` as `_refusing_middleware`
+    reads it (`param.add_middleware`, `@param.middleware`), and it hands `param` to no
+    call (which might add more)."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Attribute) and "middleware" in node.attr.lower() and not (
+                isinstance(node.value, ast.Name) and node.value.id == param
+                and node.attr in ("add_middleware", "middleware")):
+            return False
+        if isinstance(node, ast.Call) and any(
+                isinstance(a, ast.Name) and a.id == param
+                for a in [*node.args, *(k.value for k in node.keywords)]):
+            return False
+    return True
 
 
 # the app's or a router's methods that add routes when called (not as a decorator)

@@ -172,6 +172,7 @@ from functools import partial
 from fixer.core.wording import names
 from fixer.core.edits import TextEdit
 from fixer.facts.database.probes import DbProbe
+from fixer.facts.database.selfwait import waits_on_its_own
 from fixer.facts.database.unchecked import (
     HealthcheckSite,
     Unchecked,
@@ -274,8 +275,12 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     apps = names(sorted(set(target.apps) - opted_out) or sorted(target.apps))
     # an image merged from an `x-` anchor: the line of the service, not of the anchor
     where = definition_in(db, doc) if image.aliased else image
-    base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, so {apps} cannot "
-                          "wait until it accepts connections",
+    owners = [o for o, _d in target.dependents if o.name in target.apps]
+    # a start script that loops or runs a waiter does wait: only Compose cannot hold it back
+    held = f"so Compose cannot hold {apps} back until it accepts connections (a start script " \
+        "waits on its own)" if owners and all(waits_on_its_own(ws, o) for o in owners) else \
+        f"so {apps} cannot wait until it accepts connections"
+    base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, {held}",
                   path=doc.path, line=doc.line(where.node), column=doc.column(where.node),
                   service=db.name, subject=f"healthcheck of {db.name}",
                   parts=_entries_to_gate(target))

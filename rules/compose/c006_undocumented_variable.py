@@ -208,6 +208,10 @@ _RUNNER_SET = lazy_compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAV
 _PLAIN = lazy_compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
 _INTRO = "# Variables the compose files read. Copy this file to .env and set them."
+# where a service's `env_file` is the project's `.env` too: a copy of these lines alone
+# would hold none of what the services read from it
+_INTRO_ENV_FILE = ("# Variables the compose files read. .env is also a service's env_file: "
+                   "set these in it,\n# beside what the services read from it.")
 # beside a `.env` of its own: copying this over it would drop what it sets
 _INTRO_BESIDE_DOTENV = "# Variables the compose files read that .env does not set: add them there."
 
@@ -642,8 +646,8 @@ def _position(doc: ComposeDoc, node: yaml.ScalarNode, ref: Reference) -> tuple[i
 def _consequence(ws: Workspace, stack: Stack) -> str:
     """What Compose does with the unset variable in a checkout of the repository."""
     if stack.requires_missing_dotenv(ws.tree):
-        return ("Compose stops until someone writes the .env an env_file requires, then "
-                "substitutes an empty string")
+        return ("Compose stops until someone writes the .env an env_file requires, and "
+                "substitutes an empty string where that file does not set it")
     return "Compose substitutes an empty string"
 
 
@@ -816,7 +820,8 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
     file = ws.read(target)
     if file is None:
         beside = ws.tree.exists(posixpath.join(stack.folder, ".env"))
-        intro = _INTRO_BESIDE_DOTENV if beside else _INTRO
+        intro = _INTRO_BESIDE_DOTENV if beside else _INTRO_ENV_FILE \
+            if stack.requires_missing_dotenv(ws.tree) else _INTRO
         return CreateFile(target, "\n".join([intro, "", header, *lines]) + "\n")
     into = _group_end(file, header)
     if into is not None:   # the service's group, written by an earlier fix or by hand

@@ -18,9 +18,10 @@ the init's child instead, and still between it and the app; `tini -g` and `dumb-
 (unless `--single-child`) signal the child's whole group, so the finding says the app gets
 SIGTERM there. Under a bash `SHELL` a lone command, its expansions included, and the last
 command of an `&&` list replace the shell (bash 5.2 does that for `-c`, not for a pipeline,
-a subshell, a redirect of that command, a trap or a `;` list; dash and BusyBox sh do not),
-and the finding says so: exec form, or `exec` before the command, starts the app the same
-way without depending on the shell.
+a subshell, a redirect of that command, a trap or a `;` list; dash, Debian's `/bin/sh`,
+does not); BusyBox sh, the `/bin/sh` of Alpine images, does it for a lone command (not for
+an `&&` list). The finding says so there: exec form, or `exec` before the command, starts
+the app the same way without depending on the shell.
 
 ## Example
 ```dockerfile
@@ -304,18 +305,34 @@ def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner:
     if init is not None and _signals_group(dockerfile, stage):
         return (f"{init} runs {runner}, not {app}, as its child (it signals the whole group, "
                 f"so {app} gets SIGTERM too)")
-    if init is not None:
+    handed, through = _handed_over(dockerfile, stage, command, runner, shell)
+    if init is not None and handed is None:
         return f"{init} passes SIGTERM to {runner}, which does not pass it to {app}"
-    if kind == "CMD" and entrypoint(dockerfile, stage) is not None:
+    if kind == "CMD" and init is None and entrypoint(dockerfile, stage) is not None:
         return (f"the ENTRYPOINT is given it as `{runner} -c \"…\"`, and that shell does not "
                 f"pass SIGTERM to {app}")
-    handed = bash_hands_over(command) if posixpath.basename(runner) == "bash" and \
-        wrapped_script(command) is None else None   # bash -c execs a lone simple command
     if handed is not None:
         same = "exec form starts" if not shell_features(command) else "`exec` before it starts"
-        return (f"it runs through `{shell}`, which hands {handed} its process; {same} "
+        return (f"it runs through {through}, which hands {handed} its process; {same} "
                 f"{app} the same way without depending on the shell")
     return f"{runner} is PID 1 and does not pass SIGTERM to {app}"
+
+
+def _handed_over(dockerfile: Dockerfile, stage: Stage, command: str, runner: str,
+                 shell: str) -> tuple[str | None, str]:
+    """What the shell runs in its own process, replacing itself, and how the message names
+    that shell: bash -c execs a lone simple command (and the last of an `&&` list); so does
+    BusyBox sh, the `/bin/sh` of Alpine images, for a lone command (checked with `ps`:
+    `busybox sh -c 'sleep 9'` leaves no shell, `… && sleep 9` keeps it). dash, Debian's
+    `/bin/sh`, execs neither."""
+    if wrapped_script(command) is not None:
+        return None, ""
+    if posixpath.basename(runner) == "bash":
+        return bash_hands_over(command), f"`{shell}`"
+    lone = bash_hands_over(command) == "a lone command"
+    if lone and runner == "/bin/sh" and family_of(dockerfile, stage).manager == "apk":
+        return "a lone command", "`/bin/sh` (BusyBox, on this Alpine base)"
+    return None, ""
 
 
 def _what_runs(ws: Workspace, services: list[BuiltService], command: str) -> str:

@@ -69,7 +69,9 @@ not follow `extends:`; nor for a context inside a git submodule a `.gitmodules` 
 (a clone without `git submodule update --init` has no files there); nor when the
 Dockerfile exists through a symbolic link to a folder inside the repository (`orders-api
 -> services/orders-api` as the context), which Docker builds through; nor when a link that
-leads out of the repository is on the way (fixer does not follow it, and cannot tell).
+leads out of the repository is on the way (fixer does not follow it, and cannot tell);
+nor when the Dockerfile lies in a template's folder fixer does not read
+(`{{cookiecutter.project_slug}}/`), which a compose file outside it may build as written.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ from fixer.core.edits import CreateFile, Edit
 from fixer.core.envfile import unset_names
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
+from fixer.core.tree import skipped_dir
 from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
@@ -129,9 +132,17 @@ def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
         if not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build) \
                 and not _found_from_project_directory(ws, build) and \
                 not _in_submodule(ws, build.dockerfile) and \
+                not _in_unread_folder(build.dockerfile) and \
                 not ws.tree.exists(ws.tree.through_links(build.dockerfile)) and \
                 ws.tree.link_on(ws.tree.through_links(build.dockerfile)) is None:
             yield service, build   # a link out of the repository on the way: unknown
+
+
+def _in_unread_folder(path: str) -> bool:
+    """The Dockerfile lies in a folder fixer does not read (`{{cookiecutter.project_slug}}/`,
+    a template's folder, which a compose file outside it may build as written): fixer
+    cannot tell whether the file is there, so it says nothing."""
+    return any(skipped_dir(part) for part in path.split("/")[:-1])
 
 
 # `path = services/auth` in `.gitmodules`

@@ -18,13 +18,14 @@ from typing import Literal
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_under
 from fixer.facts.database import dbusage
+from fixer.facts.database.selfwait import waits_on_its_own
 from fixer.facts.health.healthchecks import has_healthcheck
 from fixer.facts.ports.claims import heard
 from fixer.facts.ports.references import service_claims
 from fixer.facts.ports.side import http_claims
 from fixer.formats.report.text import inline
 from fixer.model import appmodule
-from fixer.model.appservice import app_services
+from fixer.model.appservice import app_services, is_app_service
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.rule import Finding, Rule, Severity
 from fixer.model.services import Service, bind_mounts
@@ -327,7 +328,11 @@ def _d002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     image runs without them."""
     text = inline(doc_impact(rule))
     services = _services(findings, facts)
-    if not services or not all(_runs_server(s) for s in services):
+    if findings and all(_HANDS_OVER in f.message for f in findings):
+        text = ("Shell form runs the command through a shell, which here gets out of the way "
+                "only by that shell's own choice: another shell, or a second command added "
+                "to the line, would put it back between `docker stop` and the process.")
+    elif not services or not all(_runs_server(s) for s in services):
         servers = any(_runs_server(s) for s in services)
         work = "requests in flight and tasks running" if servers else "the work in hand"
         text = text.replace(_DROPPED_REQUESTS, "The process never shuts down gracefully; it "
@@ -344,6 +349,8 @@ def _d002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
             f"with no `{'args' if key == 'command' else 'command'}`). {text}")
 
 
+# D002's message where the shell execs the command itself (bash, or BusyBox on Alpine)
+_HANDS_OVER = "which hands "
 # the compose key that replaces each instruction for the service
 _REPLACED_BY = {"CMD": "command", "ENTRYPOINT": "entrypoint"}
 
@@ -415,6 +422,10 @@ def _names_dependency(ws: Workspace, owner: Service, name: str) -> bool:
                                    for p in files_under(ws.tree, source) or [source])]
     if owner.app is not None:
         paths += files_under(ws.tree, owner.app.folder)
+    # a build context both services share holds the dependency's own module too, which
+    # names its service (`producer = Producer()` in producer.py): not the owner's naming it
+    theirs = _entry_files(ws, target) - _entry_files(ws, owner) if target is not None else set()
+    paths = [p for p in paths if p not in theirs]
     for path in paths[:_NAME_SCAN_LIMIT]:
         file = ws.read(path)   # None for no text (an image, a font)
         if file is not None and len(file.text) > _NAME_SCAN_BYTES:
@@ -423,13 +434,31 @@ def _names_dependency(ws: Workspace, owner: Service, name: str) -> bool:
     return any(word.search(text) for text in texts)
 
 
+def _entry_files(ws: Workspace, service: Service) -> set[str]:
+    """The files a service's command runs first: its app module, and the script that
+    serves it by name."""
+    module = appmodule.find(ws, service) if service.app is not None else None
+    return {p for p in (module.path, module.runner) if p} if module is not None else set()
+
+
 def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     """As C003's, for the services that depend on the database (the finding's service)."""
     databases = {(f.path, f.service) for f in findings}
     waiting = [s for stack in facts.ws.stacks for s in stack.services.values()
                if any((doc.path, d.name) in databases
                       for doc in stack.docs for d in dependencies(s))]
+    apps = [s for s in waiting if is_app_service(facts.ws, s)]
+    if apps and all(waits_on_its_own(facts.ws, s) for s in apps):
+        names = _listed(sorted({s.name for s in apps}))
+        return _RACE.sub(f". The start script of {names} waits on its own before the server "
+                         "starts (fixer does not tell for what): a healthcheck lets Compose "
+                         "hold it back instead.", inline(doc_impact(rule)), count=1)
     return _restart_claim(rule, list(waiting) or [None])
+
+
+# C005's claim that the app's first connection may fail, up to the end of its sentence
+_RACE = lazy_compile(
+    r": the app's first connection may find it not ready,.*?crash(?: \([^)]*\))?\.")
 
 
 def _restart_claim(rule: Rule, waiting: Sequence[Service | None]) -> str:

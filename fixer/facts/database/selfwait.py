@@ -1,0 +1,63 @@
+"""Whether an app service waits on its own before its server starts: its start script
+loops (`until python -c "psycopg2.connect(...)"; do sleep 2; done`) or runs a waiter
+(`wait-for-it.sh db:5432 -- uvicorn ...`, `pg_isready`, `python -m app.wait_for_db`) on
+its way to the server.
+
+C005 and its impact text then must not say the app cannot wait or may crash on its first
+connection: what is true there is that Compose cannot hold it back, and that fixer does
+not tell what the script waits for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fixer.core.lazyre import lazy_compile
+from fixer.model.image_paths import in_image
+from fixer.model.listen import RUNS_ARGUMENTS
+from fixer.model.services import BuiltService, Service
+from fixer.model.startscript import PASSING_ON, program_run
+from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import entrypoint
+from fixer.sources.launch import find_launch
+
+# a loop of the shell, or a program that waits for a host or a database to answer
+_WAITS = lazy_compile(
+    r"^[ \t]*(?:until|while)\b"
+    r"|(?<![\w-])(?:wait-for-it|wait-for|dockerize|pg_isready|wait_for_\w+|wait-for-\w+)"
+    r"|\bnc[ \t]+-z\b|\bmysqladmin[ \t]+ping\b", re.M)
+
+
+def waits_on_its_own(ws: Workspace, service: Service) -> bool:
+    """The text the container runs before its server (the start command, and the script
+    of the ENTRYPOINT that runs it) loops or runs a waiter."""
+    if not isinstance(service, BuiltService):
+        return False
+    return any(_WAITS.search(text) for text in _before_server(ws, service))
+
+
+def _before_server(ws: Workspace, service: BuiltService) -> list[str]:
+    texts = []
+    region = service.app.listen.region
+    file = ws.read(region.path) if region is not None else None
+    if region is not None and file is not None:
+        # a start script's region runs from its start to the server's line
+        texts.append(file.text[region.start:region.end])
+    if region is not None and region.kind in ("CMD", "command"):
+        texts.append(_entrypoint_script(ws, service))
+    return texts
+
+
+def _entrypoint_script(ws: Workspace, service: BuiltService) -> str:
+    """The exec-form ENTRYPOINT script of the repository that runs the CMD (`exec "$@"`
+    at its end): what it runs before the server."""
+    app = service.app
+    found = entrypoint(app.dockerfile, app.stage)
+    argv = list(found.value) if found is not None and found.json else []
+    if not argv or find_launch(argv) is not None or argv[0].rsplit("/", 1)[-1] in PASSING_ON:
+        return ""
+    path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, program_run(argv))
+    file = ws.read(path) if path is not None else None
+    if file is None or not RUNS_ARGUMENTS.search(file.text):
+        return ""
+    return file.text
