@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mypy import api
 
-from kit import check, fix
+from kit import check, fix, read_folder
 from support import GOLDEN, copy_tree, run_cli
 from test_boot import health_status, running
 
@@ -986,3 +986,15 @@ def test_a_router_in_a_module_fixer_cannot_parse_says_where() -> None:
     assert len(found) == 1, found
     assert "the router `auth.router` could not be followed: fixer's Python " in found[0].message
     assert "cannot read svc/app/routers/auth.py:4 (SyntaxError" in found[0].message
+
+
+def test_a_helper_that_only_registers_middleware_adds_no_routes() -> None:
+    """`setup_logging(app)` registers an `@app.middleware("http")` function that reads a
+    context variable (`request_id.get()`, no route's `get`): it is said to add no routes,
+    and its 500 placeholder, replaced by `call_next`'s answer, refuses no probe."""
+    case = GOLDEN / "H001-missing-health-endpoint" / \
+        "helper-middleware-replaces-a-500-placeholder" / "before"
+    [finding] = check(read_folder(case), select="H001")
+    assert finding.message == "the app `app` in api/app/main.py serves no health route " \
+        "(GET /health)", finding.message
+    assert finding.safety.value == "safe" and finding.fixable

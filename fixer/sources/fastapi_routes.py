@@ -1482,11 +1482,19 @@ def _placeholders(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.
     return found
 
 
+def _raises_again(handler: ast.ExceptHandler) -> bool:
+    """`except Exception: log(...); raise`: the handler ends in a `raise` and returns
+    nothing, so what the `try` set up is never answered from it."""
+    return bool(handler.body) and isinstance(handler.body[-1], ast.Raise) and not any(
+        isinstance(node, ast.Return) for node in ast.walk(handler))
+
+
 def _in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """The statements that run one after the other: a `try` or `with` block's own body in
-    place of the block (a `try` with handlers stays whole: a handler may return)."""
+    place of the block (a `try` with handlers stays whole: a handler may return; not one
+    whose handlers all raise again and return nothing, as a logging handler does)."""
     for stmt in body:
-        if isinstance(stmt, ast.Try) and not stmt.handlers:
+        if isinstance(stmt, ast.Try) and all(_raises_again(h) for h in stmt.handlers):
             yield from _in_order(stmt.body)
             yield from _in_order(stmt.finalbody)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
@@ -1921,6 +1929,18 @@ def _handles_no_request(decorator: ast.expr, var: str) -> bool:
     return isinstance(decorator, ast.Call) and _method_of(decorator, var) in _NO_ROUTE_DECORATORS
 
 
+def _lookup(node: ast.Call) -> bool:
+    """A `get` that reads a value, not a route's decorator: `correlation_id.get()`,
+    `os.environ.get("KEY")` (no argument, or a first one that is no path: a route's starts
+    with `/` or is empty, under a router's prefix)."""
+    if not isinstance(node.func, ast.Attribute) or node.func.attr != "get" or \
+            any(k.arg == "path" for k in node.keywords):
+        return False
+    first = node.args[0] if node.args else None
+    return first is None or isinstance(first, ast.Constant) and isinstance(first.value, str) \
+        and first.value != "" and not first.value.startswith("/")
+
+
 def _middleware_of(decorator: ast.expr, var: str) -> bool:
     """`@app.middleware("http")`: middleware, no route (whether it answers first is
     `_helper_middleware`'s doubt)."""
@@ -1931,8 +1951,10 @@ def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) 
     """The function's body adds no route to anything, reaches no router, defines no
     decorated function and hands `var` to no call (another helper may add routes)."""
     adders = {*ROUTE_METHODS, *_CALLS_ADDING_ROUTES, "mount", "router", "routes"}
+    lookups = {id(node.func) for node in ast.walk(function)
+               if isinstance(node, ast.Call) and _lookup(node)}
     for node in ast.walk(function):
-        if isinstance(node, ast.Attribute) and node.attr in adders:
+        if isinstance(node, ast.Attribute) and node.attr in adders and id(node) not in lookups:
             return False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
                 node is not function and not all(_handles_no_request(d, var) or
