@@ -486,3 +486,29 @@ def test_a_rule_crash_is_listed_apart_from_input_errors() -> None:
     inputs, crashes = out.split("## Rules That Crashed")
     assert "- `compose.yaml:3`: mapping values" in inputs and "D001" not in inputs
     assert "- D001 (detect): KeyError: 'x'" in crashes and "compose.yaml" not in crashes
+
+
+@pytest.mark.parametrize(("run", "said"), [
+    pytest.param('import os\n\nos.execvp("uvicorn", ["uvicorn", "app.main:app"])\n',
+                 "Not checked (its build context imports fastapi, and fixer finds no server it "
+                 "knows in its command)", id="launcher-not-read"),
+    pytest.param("print('a job')\n", "Not checked (its build context imports fastapi", id="job"),
+    pytest.param('import uvicorn\n\nuvicorn.run("app.main:app", host="0.0.0.0")\n', "✅ No "
+                 "findings", id="app-service")])
+def test_a_service_fixer_finds_no_server_in_is_not_called_one_without_an_app(
+        tmp_path: Path, run: str, said: str) -> None:
+    """`python run.py` that execs uvicorn serves the FastAPI app of its build context: fixer
+    does not read how, so the app-only categories are "not checked", never "not applicable
+    (no FastAPI app)"; and the compose file that only holds an image service is named as
+    read, not as one the audited services are built from."""
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n",
+             "db/compose.yaml": "services:\n  db:\n    image: postgres:16\n",
+             "api/Dockerfile": SLIM.replace("COPY app ./app", "COPY . .").rsplit("CMD", 1)[0]
+             + 'CMD ["python", "run.py"]\n',
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/run.py": run,
+             "api/app/__init__.py": "", "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "H001")
+    assert code == 0, err
+    assert f"- **Health Endpoints**: {said}" in out, out
+    assert "no FastAPI app" not in out, out
+    assert "builds from `compose.yaml` (also read: `db/compose.yaml`)" in out, out

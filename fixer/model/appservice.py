@@ -231,6 +231,26 @@ def _run_targets(tree: Tree, root: str, text: str) -> list[str]:
             if tree.exists(c)]
 
 
+def unknown_start(ws: Workspace, service: Service) -> bool:
+    """A built service that is no app service because its command starts no server fixer
+    knows (no uvicorn, gunicorn, hypercorn, granian or `fastapi run`, no `uvicorn.run` in
+    the script it runs), though its build context imports fastapi: a launcher fixer does
+    not read (`/start-reload.sh` of a base image, `os.execvp("uvicorn", ...)`) may serve
+    that app, so the report says it was not checked rather than that there is no app."""
+    if not isinstance(service, BuiltService) or is_app_service(ws, service) or \
+            _is_one_shot(ws, service):
+        return False
+    launch = service.app.listen.launch
+    known = launch is not None and (launch.server is not None or _calls_uvicorn_run(
+        ws, _script_run(ws, service) or ""))
+    return not known and _folder_imports_fastapi(ws, service.app.folder)
+
+
+def _script_run(ws: Workspace, service: BuiltService) -> str | None:
+    module = appmodule.find(ws, service)
+    return (module.runner or module.path) if module is not None else None
+
+
 def _folder_imports_fastapi(ws: Workspace, folder: str) -> bool:
     prefix = folder + "/" if folder else ""
     python = sorted(p for p in ws.tree.paths() if p.startswith(prefix) and p.endswith(".py"))

@@ -102,6 +102,8 @@ def _mark(service: ServiceAudit) -> str:
 
 def _service_state(service: ServiceAudit) -> str:
     """A service with warnings only is compliant (with minor issues); an error makes it not."""
+    if not service.findings and service.start_unknown:
+        return "Compliant: no findings (its app checks not run: see below)"
     if not service.findings:
         return "Compliant: no findings"
     minor = _counted(service.warnings, "minor issue")
@@ -172,6 +174,9 @@ def _category_state(service: ServiceAudit, category: Category,
     if not checked[category]:
         return "Not checked"
     found = service.in_category(category)
+    if not service.app and category in APP_ONLY and not found and service.start_unknown:
+        return ("Not checked (its build context imports fastapi, and fixer finds no server it "
+                "knows in its command)")
     if not service.app and category in APP_ONLY and not found:
         return "Not applicable (no FastAPI app)"
     if not found:

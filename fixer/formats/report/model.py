@@ -11,9 +11,10 @@ from fixer.core.errors import InputError
 from fixer.formats.report.fixrun import FixRun, FixSummary, Revealed
 from fixer.formats.report.impact import Facts, broken_services, impacts
 from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
-from fixer.model.appservice import app_services
+from fixer.model.appservice import app_services, unknown_start
 from fixer.model.rule import Category, Finding, Rule, Safety, Severity
 from fixer.model.workspace import Workspace
+from fixer.sources.compose import get
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class ServiceAudit:
     name: str
     findings: tuple[Finding, ...]
     app: bool = True   # serves a FastAPI app: the app-only categories apply to it
+    # no app service, but only because fixer knows no server in its command, while its build
+    # context imports fastapi (`appservice.unknown_start`): the app-only categories are
+    # not checked, rather than not applicable
+    start_unknown: bool = False
 
     @property
     def compliant(self) -> bool:
@@ -52,6 +57,7 @@ class Audit:
     impacts: Mapping[str, str] = field(default_factory=dict)   # code -> its impact here
     broken: Mapping[str, int] = field(default_factory=dict)    # code -> services it breaks
     unscored: tuple[str, ...] = ()    # services in compose that fixer does not build
+    built_from: tuple[str, ...] = ()  # the compose files that define a built service
 
     @property
     def fixed_later(self) -> Mapping[str, str]:
@@ -135,13 +141,17 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
         if finding.service in grouped:
             grouped[finding.service].append(finding)
     apps = {s.name for s in app_services(ws)}
+    unknown = {s.name for s in ws.apps() if unknown_start(ws, s)}
     services = tuple(ServiceAudit(name, tuple(sorted(grouped[name], key=category_order)),
-                                  name in apps) for name in names)
+                                  name in apps, name in unknown - apps) for name in names)
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
+    built_from = tuple(dict.fromkeys(doc.path for s in ws.services() for doc, d in s.definitions
+                                     if get(d, "build") is not None))
     others = dict.fromkeys(s.name for s in ws.services() if s.name not in grouped)
     facts = Facts.of(ws)
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
         scores=tuple(category_scores(grouped, rules, apps)), errors=tuple(errors), after=after,
         run=run or FixRun(), impacts=impacts(facts, findings),
-        broken=broken_services(facts, findings), unscored=tuple(others))
+        broken=broken_services(facts, findings), unscored=tuple(others),
+        built_from=tuple(f for f in files if f in built_from))

@@ -23,10 +23,14 @@ def summary(audit: Audit) -> Iterator[str]:
 
 
 def _scope(audit: Audit) -> str:
-    files = ", ".join(f"`{f}`" for f in audit.compose_files) or "no compose file"
-    text = (f"Audited {plural(len(audit.services), 'service')} that fixer builds from {files} "
-            f"for containerization correctness, structural soundness and runtime readiness, "
-            f"with {plural(len(audit.rules), 'rule')}.")
+    built = audit.built_from or audit.compose_files
+    files = ", ".join(f"`{f}`" for f in built) or "no compose file"
+    # the other compose files read (image services only, overlays): named, not as builders
+    others = [f"`{f}`" for f in audit.compose_files if f not in built]
+    also = f" (also read: {', '.join(others)})" if others else ""
+    text = (f"Audited {plural(len(audit.services), 'service')} that fixer builds from {files}"
+            f"{also} for containerization correctness, structural soundness and runtime "
+            f"readiness, with {plural(len(audit.rules), 'rule')}.")
     if audit.unscored:
         names = ", ".join(f"`{name}`" for name in audit.unscored)
         text += f" Image services, drawn in the diagram but not scored: {names}."
