@@ -65,7 +65,9 @@ Display-only when the stage exposes several ports, none of them the listen port,
 when the containers built from the stage disagree: services that build it listen on
 different ports (a compose `environment` of their own), or one runs a compose
 `command:` on another port than the image's own CMD. The reason names each service
-and its port. The same where the Dockerfile has no CMD or ENTRYPOINT and its base image's
+and its port. The same where a service's compose `command:` reads its port from a
+variable fixer cannot resolve (`--port ${PORT}`, set by no `.env`): whether it listens
+on the image's port is unknown. The same where the Dockerfile has no CMD or ENTRYPOINT and its base image's
 own start is one fixer does not know (`tiangolo/uvicorn-gunicorn-fastapi` starts gunicorn
 on port 80; official python, Debian or Alpine images only a shell or interpreter): a
 compose `command:` port is one deployment's, not the image's. A service's `command:` is
@@ -156,6 +158,22 @@ def _image_port(ws: Workspace, service: BuiltService) -> int | None:
         return app.listen.port
     own = image_listen(ws, service)
     return own.port if own.launch is not None else app.listen.port
+
+
+def _unread_command_port(ws: Workspace, services: list[BuiltService],
+                         listen: int) -> str | None:
+    """Why EXPOSE is not written for the image's own port: a service's compose `command:`
+    replaces the image's CMD with a port fixer cannot read (`--port ${PORT}`, not set), so
+    whether its containers listen there too is unknown, as `_split` would say of a port
+    it could read."""
+    for service in services:
+        region = service.app.listen.region
+        if region is not None and region.kind in COMPOSE_KINDS and \
+                service.app.listen.port is None:
+            return (f"{service.name}'s compose `{region.kind}:` listens "
+                    f"{_listens_on(ws, service)}, the image's own CMD on {listen}: whether "
+                    "the containers built from it listen on one port is unknown")
+    return None
 
 
 def _files_doubt(ws: Workspace, services: list[BuiltService]) -> str | None:
@@ -430,6 +448,7 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         (_explained_omission(app, listens[0]) if not ports else None) or \
         _environment_doubt(ws, services) or _only_compose_sets(ws, services) or \
         _release_build_doubt(ws, services) or _files_doubt(ws, services) or \
+        _unread_command_port(ws, services, listens[0]) or \
         _unread_image_command(ws, services) or _second_server(ws, services) or \
         _other_programs(ws, services)
     if doubt is not None:
