@@ -67,12 +67,12 @@ different ports (a compose `environment` of their own), or one runs a compose
 `command:` on another port than the image's own CMD. The reason names each service
 and its port. The same where a service's compose `command:` reads its port from a
 variable fixer cannot resolve (`--port ${PORT}`, set by no `.env`): whether it listens
-on the image's port is unknown. The same where the Dockerfile has no CMD or ENTRYPOINT and its base image's
-own start is one fixer does not know (`tiangolo/uvicorn-gunicorn-fastapi` starts gunicorn
-on port 80; official python, Debian or Alpine images only a shell or interpreter): a
-compose `command:` port is one deployment's, not the image's. A service's `command:` is
-not the image's business, so an `EXPOSE` that
-names the image's own port is no finding; but when it names another, no rewrite is
+on the image's port is unknown. The same where the Dockerfile has no CMD or ENTRYPOINT
+and its base image's own start is one fixer does not know
+(`tiangolo/uvicorn-gunicorn-fastapi` starts gunicorn on port 80; official python, Debian
+or Alpine images only a shell or interpreter): a compose `command:` port is one
+deployment's, not the image's. A service's `command:` is not the image's business, so an
+`EXPOSE` that names the image's own port is no finding; but when it names another, no rewrite is
 right for all of them: one written for the image's CMD would point traefik and
 readers away from the service whose `command:` the old `EXPOSE` described. An
 `EXPOSE $PORT` is not judged. A stage built `FROM` another stage of the file keeps that
