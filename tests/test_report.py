@@ -490,8 +490,8 @@ def test_a_rule_crash_is_listed_apart_from_input_errors() -> None:
 
 @pytest.mark.parametrize(("run", "said"), [
     pytest.param('import os\n\nos.execvp("uvicorn", ["uvicorn", "app.main:app"])\n',
-                 "Not checked (its build context imports fastapi, and fixer finds no server it "
-                 "knows in its command)", id="launcher-not-read"),
+                 "Not checked (its build context imports fastapi, but fixer cannot tell that what "
+                 "the container runs serves it)", id="launcher-not-read"),
     pytest.param("print('a job')\n", "Not checked (its build context imports fastapi", id="job"),
     pytest.param('import uvicorn\n\nuvicorn.run("app.main:app", host="0.0.0.0")\n', "✅ No "
                  "findings", id="app-service")])
@@ -512,3 +512,26 @@ def test_a_service_fixer_finds_no_server_in_is_not_called_one_without_an_app(
     assert f"- **Health Endpoints**: {said}" in out, out
     assert "no FastAPI app" not in out, out
     assert "builds from `compose.yaml` (also read: `db/compose.yaml`)" in out, out
+
+
+def test_d003_impact_where_compose_replaces_the_images_healthcheck(tmp_path: Path) -> None:
+    """The image's HEALTHCHECK runs curl, which the slim image lacks, but compose gives the
+    service a healthcheck of its own that passes: under compose the container becomes
+    healthy and `web`, which waits for it, starts. The Impact says where it fails."""
+    compose = ("services:\n  api:\n    build: ./api\n    healthcheck:\n      test: [\"CMD\", "
+               "\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen("
+               "'http://localhost:8000/health')\"]\n  web:\n    image: nginx:1.27-alpine\n"
+               "    depends_on:\n      api:\n        condition: service_healthy\n")
+    dockerfile = SLIM.replace("EXPOSE 8000\n", "EXPOSE 8000\nHEALTHCHECK CMD curl -f "
+                              "http://localhost:8000/health || exit 1\n")
+    files = {"compose.yaml": compose, "api/Dockerfile": dockerfile,
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+             "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "D003")
+    assert code == 0, err
+    [impact] = re.findall(r"^\*\*Impact\*\*: (.+)$", out, flags=re.M)
+    assert impact.startswith("The image's own HEALTHCHECK fails on every run, its tool not "
+                             "found, wherever the image runs without compose's healthcheck"), \
+        impact
+    assert "never starts" not in impact and "while the app is fine" not in impact, impact
+    assert "(D003 healthcheck-tool-missing): breaks 1 service" in out, out

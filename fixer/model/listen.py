@@ -27,7 +27,7 @@ from fixer.model.image_paths import in_image
 from fixer.model.startscript import MOVES, PASSING_ON, assigns, program_run, script_start
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
-from fixer.sources.launch import DEFAULT_PORT, Launch, find_launch, resolve_token
+from fixer.sources.launch import DEFAULT_PORT, SHELL_NAMES, Launch, find_launch, resolve_token
 from fixer.sources.portsites import (
     Addition,
     Site,
@@ -92,6 +92,9 @@ class _Found:
     launch: Launch
     words: list[Word] | None        # the argv as written (exec form / YAML list), else None
     addition: Addition | None
+    # compose's `command:` read as the arguments of the image's exec-form ENTRYPOINT, which
+    # is the server (`ENTRYPOINT ["uvicorn"]`): nothing drops the command
+    through_entrypoint: bool = False
 
 
 def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
@@ -114,7 +117,8 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
                                                "command found")
     # compose's `command:` replaces the CMD: the image's ENTRYPOINT gets it all the same
     what = {"CMD": "the CMD", "command": "compose's command"}.get(found.region.kind)
-    dropped = _cmd_dropped(tree, folder, dockerfile, stage, what) if what else None
+    dropped = _cmd_dropped(tree, folder, dockerfile, stage, what) \
+        if what and not found.through_entrypoint else None
     if dropped is not None:
         return ListenPort(None, "none", reason=dropped)
     if found.region.kind == "command" and not found.region.script and \
@@ -230,6 +234,20 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
 RUNS_ARGUMENTS = lazy_compile(r"\$(?:@|\*|\{@\}|\{\*\})")
 
 
+# `sh -c '…; exec "$0" "$@"'`: the shell's own script ends by running the CMD it is given
+# (`$0` its first word), itself or through gosu/su-exec and a user, or an init
+_EXECS_ITS_ARGUMENTS = lazy_compile(
+    r'(?:^|[;&\n]\s*)exec\s+(?:(?:gosu|su-exec)\s+\S+\s+|(?:tini|dumb-init)\s+(?:--\s+)?)?'
+    r'"\$0"\s+"\$@"\s*;?\s*$')
+
+
+def _shell_passes_on(argv: list[str]) -> bool:
+    """An exec-form ENTRYPOINT `["sh", "-c", "chown … && exec gosu app \"$0\" \"$@\""]`:
+    the CMD's words become `$0` and `$@` of the script, which ends by exec'ing them."""
+    return len(argv) == 3 and posixpath.basename(argv[0]) in SHELL_NAMES and \
+        argv[1] == "-c" and _EXECS_ITS_ARGUMENTS.search(argv[2]) is not None
+
+
 def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
                  what: str = "the CMD") -> str | None:
     """Why the image's CMD (or compose's `command:`, `what`, which replaces it) may not be
@@ -244,7 +262,7 @@ def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         return f"the shell-form ENTRYPOINT ignores {what}"
     argv = list(found.value)
     if not argv or find_launch(argv) is not None or \
-            posixpath.basename(argv[0]) in PASSING_ON:
+            posixpath.basename(argv[0]) in PASSING_ON or _shell_passes_on(argv):
         return None
     program = program_run(argv)
     script = in_image(tree, folder, dockerfile, stage, program)
@@ -359,7 +377,7 @@ _IMAGE_LAUNCH: Memo[dict[int, _Found | None]] = Memo("server the image's command
 def _launch(dockerfile: Dockerfile, stage: Stage,
             command: tuple[ComposeDoc, Value, list[str]] | None) -> _Found | None:
     if command is not None:
-        return _compose_launch(*command)
+        return _compose_launch(*command) or _under_image_entrypoint(dockerfile, stage, *command)
     return dockerfile.file.derived.keyed(_IMAGE_LAUNCH, stage.index,
                                          lambda: _image_launch(dockerfile, stage))
 
@@ -474,10 +492,31 @@ def _as_run(value: Value, argv: list[str]) -> list[str]:
 
 
 def _split(text: str) -> list[str]:
+    # a `\` that ends a line (a folded `command: >` continued as in a shell) goes, as
+    # Compose's own split drops it: the line break stays a line break
+    text = text.replace("\\\n", "\n")
     try:
         return shlex.split(text)
     except ValueError:
         return text.split()
+
+
+def _under_image_entrypoint(dockerfile: Dockerfile, stage: Stage, doc: ComposeDoc,
+                            value: Value, argv: list[str]) -> _Found | None:
+    """The server an exec-form ENTRYPOINT of the image starts with compose's `command:` as
+    its arguments (`ENTRYPOINT ["uvicorn"]`, `command: ["main:app", "--port", "8001"]`):
+    Compose replaces only the CMD. The port is read, but no word of it is an edit site:
+    its position counts from the ENTRYPOINT's words, which are not in the compose file."""
+    given = entrypoint(dockerfile, stage)
+    if given is None or not given.json or not given.value:
+        return None
+    launch = find_launch([*given.value, *_unescaped(_as_run(value, argv))])
+    if launch is None:
+        return None
+    node = value.node
+    return _Found(Region(doc.path, node.start_mark.index, node.end_mark.index, "command"),
+                  replace(launch, port_index=None, script_index=None), None, None,
+                  through_entrypoint=True)
 
 
 def _compose_launch(doc: ComposeDoc, value: Value, argv: list[str]) -> _Found | None:

@@ -90,8 +90,8 @@ def broken_services(facts: Facts, findings: Sequence[Finding]) -> dict[str, int]
 def _broken_by(finding: Finding, facts: Facts) -> set[str]:
     service = finding.service
     names = {service} if service else set()
-    if finding.rule.severity is not Severity.ERROR:
-        return names
+    if finding.rule.severity is not Severity.ERROR or not _leaves_unhealthy(finding, facts):
+        return names   # a D003 whose image HEALTHCHECK compose replaces: nobody waits on it
     if finding.code == "C001":
         names |= _database_users(finding, facts)
     found = facts.services.get(service or "")
@@ -164,13 +164,15 @@ def _waiting(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
 
 def _leaves_unhealthy(finding: Finding, facts: Facts) -> bool:
     """A P001 finding leaves the container unhealthy only when its healthcheck probes the
-    wrong port; the other rules of `_BREAK_WAITERS` always do, where a healthcheck exists."""
+    wrong port, a D003 one unless compose's healthcheck replaces the image's; the other
+    rules of `_BREAK_WAITERS` always do, where a healthcheck exists."""
     service = _service_of(finding, facts)
     if service is None:
         return False
     if finding.code == "P001":
         return "healthcheck" in _wrong_claims(service, facts)
-    return True
+    # the image's HEALTHCHECK fails, but compose's own replaces it for every service
+    return not (finding.code == "D003" and _REPLACED_IN_COMPOSE in finding.message)
 
 
 # -- rule-specific claims ------------------------------------------------------------------
@@ -205,6 +207,21 @@ _P001_PARTS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"peer", "proxy", "traefik"}),
      "services and proxies that call it on that port get connection refused"),
 )
+
+
+def _d003(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
+    """Where compose's healthcheck replaces the image's failing HEALTHCHECK for every
+    service, the stack's containers do become healthy: the image's probe fails only where
+    it runs without compose."""
+    if findings and all(_REPLACED_IN_COMPOSE in f.message for f in findings):
+        return ("The image's own HEALTHCHECK fails on every run, its tool not found, wherever "
+                "the image runs without compose's healthcheck (`docker run`, another "
+                "orchestrator): there its containers never become healthy.")
+    return inline(doc_impact(rule))
+
+
+# D003's message where compose gives every service that builds the image its own healthcheck
+_REPLACED_IN_COMPOSE = "compose's healthcheck replaces it for"
 
 
 def _h001(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
@@ -482,6 +499,6 @@ def _may_restart(service: Service) -> bool:
 
 
 _SPECIFIC: dict[str, Callable[[Rule, Sequence[Finding], Facts], str]] = {
-    "C003": _c003, "C005": _c005, "C006": _c006, "D002": _d002, "H001": _h001, "P001": _p001,
-    "P002": _p002, "S001": _s001, "S002": _s002,
+    "C003": _c003, "C005": _c005, "C006": _c006, "D002": _d002, "D003": _d003, "H001": _h001,
+    "P001": _p001, "P002": _p002, "S001": _s001, "S002": _s002,
 }

@@ -175,8 +175,8 @@ def _category_state(service: ServiceAudit, category: Category,
         return "Not checked"
     found = service.in_category(category)
     if not service.app and category in APP_ONLY and not found and service.start_unknown:
-        return ("Not checked (its build context imports fastapi, and fixer finds no server it "
-                "knows in its command)")
+        return ("Not checked (its build context imports fastapi, but fixer cannot tell that "
+                "what the container runs serves it)")
     if not service.app and category in APP_ONLY and not found:
         return "Not applicable (no FastAPI app)"
     if not found:
