@@ -491,3 +491,20 @@ def test_c004_leaves_the_curl_install_to_d003_ignored_at_its_final_from() -> Non
     outcome = fixed(files)
     assert "curl" not in outcome.text("api/Dockerfile")
     assert healthcheck(outcome)["test"][:2] == ["CMD", "python"]
+
+
+@pytest.mark.parametrize(("script", "reason"), [
+    pytest.param("sleep 12\n", "its command sleeps 12 s before the server starts", id="sleep"),
+    pytest.param("while ! nc -z db 5432; do\n  sleep 10\ndone\n",
+                 "its command waits in a loop before the server starts (`sleep 10` each turn)",
+                 id="wait-loop")])
+def test_c004_says_how_an_entrypoint_script_delays_the_server(script: str, reason: str) -> None:
+    """The ENTRYPOINT script that starts the server is read once (its `sleep 12` is not 24 s),
+    and a loop's sleep is a wait of unknown length, not a fixed one."""
+    files = {"docker-compose.yml": COMPOSE,
+             "api/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                               'ENTRYPOINT ["/app/start.sh"]\n',
+             "api/start.sh": f"#!/bin/sh\n{script}exec uvicorn --host 0.0.0.0 main:app\n",
+             "api/main.py": MAIN}
+    [finding] = check(files, select="C004")
+    assert finding.safety.value == "unsafe" and reason in (finding.reason or ""), finding.reason

@@ -535,3 +535,26 @@ def test_d003_impact_where_compose_replaces_the_images_healthcheck(tmp_path: Pat
         impact
     assert "never starts" not in impact and "while the app is fine" not in impact, impact
     assert "(D003 healthcheck-tool-missing): breaks 1 service" in out, out
+
+
+@pytest.mark.parametrize(("assignment", "said"), [
+    pytest.param("APP_MODULE=${APP_MODULE:-app.main:app}\n", "⚠️ H001 missing-health-endpoint",
+                 id="script-default"),
+    pytest.param("", "Not checked (fixer cannot find the app module its command serves)",
+                 id="unset")])
+def test_an_app_module_read_from_a_variable_of_the_start_script(
+        tmp_path: Path, assignment: str, said: str) -> None:
+    """`exec uvicorn "$APP_MODULE"` serves the module the script's default names; where
+    nothing names it, the health rules read no app, and the report does not call them
+    passed."""
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n",
+             "api/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\n"
+                               "RUN pip install fastapi uvicorn\nEXPOSE 80\n"
+                               'CMD ["/app/start.sh"]\n',
+             "api/start.sh": f"#!/bin/sh\n{assignment}"
+                             'exec uvicorn --host 0.0.0.0 --port 80 "$APP_MODULE"\n',
+             "api/app/__init__.py": "",
+             "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "H001")
+    assert code == 0, err
+    assert f"- **Health Endpoints**: {said}" in out, out

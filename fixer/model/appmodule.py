@@ -93,6 +93,8 @@ def _find(ws: Workspace, service: Service) -> AppModule | None:
     if not isinstance(service, BuiltService):
         return None
     launch = service.app.listen.launch
+    if launch is not None:
+        launch = _resolved_target(ws, service, launch)
     if launch is not None and launch.server is not None and not launch.target:
         return _untargeted(ws, service, launch)
     if launch is not None:
@@ -114,6 +116,50 @@ def _find(ws: Workspace, service: Service) -> AppModule | None:
         relative = guessed.path[len(app.folder) + 1:] if app.folder else guessed.path
         return guessed if may_hold(app.dockerfile, app.stage, relative) else None
     return _guess(ws.tree, service.app.folder)
+
+
+# a target that is one variable: `"$APP_MODULE"`, `${APP_MODULE}`
+_VARIABLE_TARGET = lazy_compile(r"^\$\{?(\w+)\}?$")
+
+
+def _resolved_target(ws: Workspace, service: BuiltService, launch: Launch) -> Launch:
+    """The launch with a target read from a variable resolved (`exec uvicorn "$APP_MODULE"`):
+    the start script's own value (`APP_MODULE=app.main:app`), else the container's
+    (compose's `environment`, then the image's ENV), else the default the script gives
+    (`APP_MODULE=${APP_MODULE:-app.main:app}`). Unchanged when none is known."""
+    if launch.target:
+        found = _VARIABLE_TARGET.match(launch.target)
+        names = [found.group(1)] if found is not None else []
+    else:   # the parser takes no variable for a target: the script's server line may hold one
+        region = service.app.listen.region
+        line = region.commands[-1] if region is not None and region.commands else ()
+        names = [m.group(1) for m in map(_VARIABLE_TARGET.match, line) if m is not None]
+    for name in names:
+        fixed, default = _script_value(ws, service, name)
+        app = service.app
+        value = fixed or service.environment(ws.tree).get(name) or \
+            run_env(app.dockerfile, app.stage, app.args).values.get(name) or default
+        if value and TARGET.fullmatch(value):
+            return replace(launch, target=value)
+    return launch
+
+
+def _script_value(ws: Workspace, service: BuiltService, name: str) -> tuple[str | None,
+                                                                          str | None]:
+    """(value, default) the start script gives `name` before its server's line:
+    `NAME=value` sets it, `NAME=${NAME:-value}` only where the environment does not."""
+    region = service.app.listen.region
+    file = ws.read(region.path) if region is not None and region.script else None
+    if region is None or file is None:
+        return None, None
+    fixed = default = None
+    text = file.text[region.start:region.end]
+    for match in re.finditer(rf"(?:^|[;&|\s])(?:export[ \t]+)?{re.escape(name)}="
+                             rf"(?:\"?\$\{{{re.escape(name)}:?-([^}}\"]*)\}}\"?|"
+                             rf"[\"']?([^\s\"';$]+)[\"']?)(?=\s|;|$)", text, re.M):
+        fixed, default = (None, match.group(1)) if match.group(1) is not None \
+            else (match.group(2), None)
+    return fixed, default
 
 
 def _module_named(launch: Launch) -> str | None:

@@ -157,6 +157,10 @@ def slow_start(ws: Workspace, service: Service) -> str | None:
     waited = command_sleep(ws, service)
     if waited is not None:
         return f"its command sleeps {waited:g} s before the server starts"
+    looped = command_loop(ws, service)
+    if looped is not None:
+        return (f"its command waits in a loop before the server starts (`{looped}` each "
+                "turn), for as long as what it waits for takes")
     installs = command_installs(ws, service)
     if installs in _LOADER_NAMES:
         return f"its command loads a model (`{installs}`) before the server starts"
@@ -223,6 +227,24 @@ def command_sleep(ws: Workspace, service: Service) -> float | None:
     return waited if waited >= SLEEP_DOUBT else None
 
 
+def command_loop(ws: Workspace, service: Service) -> str | None:
+    """The `sleep` of a loop the command (or its ENTRYPOINT script) runs before the server
+    (`while ! nc -z db 5432; do sleep 10; done`), when one turn sleeps 10 s or more: it
+    waits as long as what it waits for, no fixed time, and `command_sleep` does not count
+    it. A loop of short turns is a readiness wait like any other."""
+    app = service.app
+    region = app.listen.region if app is not None else None
+    file = ws.read(region.path) if region is not None else None
+    if region is None or file is None:
+        return None
+    for text in (file.text[region.start:region.end], _entrypoint_prefix(ws, service)):
+        for loop in _LOOP.finditer(text):
+            found = _SLEEP.search(loop.group(0))
+            if found is not None and _slept(found.group(0)) >= SLEEP_DOUBT:
+                return found.group(0)
+    return None
+
+
 def command_installs(ws: Workspace, service: Service) -> str | None:
     """The install the command that starts the server runs first (`pip install -r
     requirements.txt && uvicorn ...`), or a model it loads first (`python -c "...
@@ -250,7 +272,13 @@ _SCRIPT_LOAD = lazy_compile(r"\b(?:%s)\b" % "|".join(sorted(_LOADER_NAMES)))
 
 
 def _slept(text: str) -> float:
-    return sum(float(n) * (60 if unit == "m" else 1) for n, unit in _SLEEP.findall(text))
+    """The seconds the text sleeps outside loops (a loop's sleep is `command_loop`'s)."""
+    outside = _LOOP.sub("", text)
+    return sum(float(n) * (60 if unit == "m" else 1) for n, unit in _SLEEP.findall(outside))
+
+
+# a shell loop, from its `while`/`until` to its `done`
+_LOOP = lazy_compile(r"(?<![\w-])(?:while|until)\b.*?(?<![\w-])done\b", re.S)
 
 
 _INITS = frozenset({"sh", "bash", "tini", "tini-static", "dumb-init", "--"})
@@ -276,8 +304,9 @@ def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
     path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, program) \
         if program else None
     script = ws.read(path) if path is not None else None
-    if script is None:
-        return ""
+    region = app.listen.region
+    if script is None or region is not None and region.path == path:
+        return ""   # the server starts in that script: its region is read already
     runs = RUNS_ARGUMENTS.search(script.text)
     return script.text[:runs.start()] if runs else script.text
 

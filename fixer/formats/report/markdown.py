@@ -168,6 +168,10 @@ def _fix_text(finding: Finding, audit: Audit) -> str:
     return f"No automatic fix: {inline(finding.reason or 'none offered')}"
 
 
+# the categories whose rules read the app's modules
+_READS_APP_CODE = frozenset({Category.IMPORTS, Category.HEALTH})
+
+
 def _category_state(service: ServiceAudit, category: Category,
                     checked: dict[Category, list[str]]) -> str:
     """❌ with an error of the category, ⚠️ with warnings only, ✅ with neither."""
@@ -179,6 +183,8 @@ def _category_state(service: ServiceAudit, category: Category,
                 "what the container runs serves it)")
     if not service.app and category in APP_ONLY and not found:
         return "Not applicable (no FastAPI app)"
+    if service.module_unknown and category in _READS_APP_CODE and not found:
+        return "Not checked (fixer cannot find the app module its command serves)"
     if not found:
         return f"✅ No findings ({', '.join(checked[category])})"
     codes = dict.fromkeys(f"{f.code} {f.rule.name}" for f in found)

@@ -11,6 +11,7 @@ from fixer.core.errors import InputError
 from fixer.formats.report.fixrun import FixRun, FixSummary, Revealed
 from fixer.formats.report.impact import Facts, broken_services, impacts
 from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
+from fixer.model import appmodule
 from fixer.model.appservice import app_services, unknown_start
 from fixer.model.rule import Category, Finding, Rule, Safety, Severity
 from fixer.model.workspace import Workspace
@@ -26,6 +27,9 @@ class ServiceAudit:
     # context imports fastapi (`appservice.unknown_start`): the app-only categories are
     # not checked, rather than not applicable
     start_unknown: bool = False
+    # an app service whose app module fixer cannot find: the rules that read app code
+    # (Imports, Health Endpoints) found nothing because they read nothing
+    module_unknown: bool = False
 
     @property
     def compliant(self) -> bool:
@@ -142,8 +146,10 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
             grouped[finding.service].append(finding)
     apps = {s.name for s in app_services(ws)}
     unknown = {s.name for s in ws.apps() if unknown_start(ws, s)}
+    moduleless = {s.name for s in app_services(ws) if appmodule.find(ws, s) is None}
     services = tuple(ServiceAudit(name, tuple(sorted(grouped[name], key=category_order)),
-                                  name in apps, name in unknown - apps) for name in names)
+                                  name in apps, name in unknown - apps, name in moduleless)
+                     for name in names)
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
     built_from = tuple(dict.fromkeys(doc.path for s in ws.services() for doc, d in s.definitions
                                      if get(d, "build") is not None))
