@@ -341,7 +341,8 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
     pytest.param({**df('CMD ["sh", "start.sh"]', compose="    environment:\n      PORT: '80'\n"),
                   "api/start.sh": "#!/bin/sh\nexport PORT=${PORT:-8000}\n"
                                   "exec uvicorn a:b --port $PORT\n"},
-                 None, "PORT in CMD", [], id="start-script-sets-the-port-itself"),
+                 80, "PORT in CMD in api/start.sh", [],
+                 id="start-script-default-under-the-environment"),
     pytest.param({**df('CMD ["./start.sh"]'), "api/start.sh":
                   "#!/bin/sh\nset -e\nif [ -n \"$MIGRATE\" ]; then\n  alembic upgrade head\n"
                   "fi\nexec uvicorn a:b --port 8121\n"},

@@ -30,6 +30,7 @@ from fixer.core.tree_index import files_under
 from fixer.model.image_paths import image_path_of, locate, may_hold, workdir
 from fixer.model.installed_project import installed_roots
 from fixer.model.services import BuiltService, Service
+from fixer.model.startscript import script_value
 from fixer.model.workspace import Workspace
 from fixer.sources.launch import TARGET, Launch, shell_script_at, split_shell
 from fixer.sources.portsites import run_env
@@ -135,31 +136,16 @@ def _resolved_target(ws: Workspace, service: BuiltService, launch: Launch) -> La
         line = region.commands[-1] if region is not None and region.commands else ()
         names = [m.group(1) for m in map(_VARIABLE_TARGET.match, line) if m is not None]
     for name in names:
-        fixed, default = _script_value(ws, service, name)
+        region = service.app.listen.region
+        file = ws.read(region.path) if region is not None and region.script else None
+        fixed, default = script_value(file.text[region.start:region.end], name) \
+            if region is not None and file is not None else (None, None)
         app = service.app
         value = fixed or service.environment(ws.tree).get(name) or \
             run_env(app.dockerfile, app.stage, app.args).values.get(name) or default
         if value and TARGET.fullmatch(value):
             return replace(launch, target=value)
     return launch
-
-
-def _script_value(ws: Workspace, service: BuiltService, name: str) -> tuple[str | None,
-                                                                          str | None]:
-    """(value, default) the start script gives `name` before its server's line:
-    `NAME=value` sets it, `NAME=${NAME:-value}` only where the environment does not."""
-    region = service.app.listen.region
-    file = ws.read(region.path) if region is not None and region.script else None
-    if region is None or file is None:
-        return None, None
-    fixed = default = None
-    text = file.text[region.start:region.end]
-    for match in re.finditer(rf"(?:^|[;&|\s])(?:export[ \t]+)?{re.escape(name)}="
-                             rf"(?:\"?\$\{{{re.escape(name)}:?-([^}}\"]*)\}}\"?|"
-                             rf"[\"']?([^\s\"';$]+)[\"']?)(?=\s|;|$)", text, re.M):
-        fixed, default = (None, match.group(1)) if match.group(1) is not None \
-            else (match.group(2), None)
-    return fixed, default
 
 
 def _module_named(launch: Launch) -> str | None:

@@ -24,7 +24,14 @@ from fixer.core.numbers import number
 from fixer.core.tree import Tree
 from fixer.core.tree_index import named_under
 from fixer.model.image_paths import in_image
-from fixer.model.startscript import MOVES, PASSING_ON, assigns, program_run, script_start
+from fixer.model.startscript import (
+    MOVES,
+    PASSING_ON,
+    assigns,
+    program_run,
+    script_start,
+    script_value,
+)
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
 from fixer.sources.launch import DEFAULT_PORT, SHELL_NAMES, Launch, find_launch, resolve_token
@@ -127,10 +134,10 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         if interpolated is not None:
             return interpolated
     # the container's environment: a build's ARG is gone by the time the command runs
-    port = _resolve(tree, folder, dockerfile, stage, found,
-                    run_env(dockerfile, stage, build_args), env, env_sites)
+    container = run_env(dockerfile, stage, build_args)
+    port = _resolve(tree, folder, dockerfile, stage, found, container, env, env_sites)
     if found.region.script:
-        return _script_port(tree, found, port)
+        return _script_port(tree, found, port, {**container.values, **env})
     return replace(port, sites=(), addition=None) if found.region.kind == "entrypoint" \
         else port
 
@@ -141,7 +148,12 @@ def _moves_before(region: Region) -> bool:
     return any(command[0] in MOVES for command in region.commands[:-1])
 
 
-def _script_port(tree: Tree, found: _Found, port: ListenPort) -> ListenPort:
+# a port written as one variable: `$PORT`, `${PORT}`, `${PORT:-8000}`
+_TOKEN_VARIABLE = lazy_compile(r"^\$\{?(\w+)(?::?-[^}]*)?\}?$")
+
+
+def _script_port(tree: Tree, found: _Found, port: ListenPort,
+                 env: Mapping[str, str]) -> ListenPort:
     """The port a start script's server listens on, with no place in the script a fix may
     edit: fixer rewrites no shell script, and a variable the script sets itself is not the
     one the container's environment gives. A variable it reads and leaves alone is the
@@ -152,9 +164,18 @@ def _script_port(tree: Tree, found: _Found, port: ListenPort) -> ListenPort:
     server_reads = _PORT_VARIABLES.get(launch.server or "") if launch.port_token is None \
         else None
     text = tree.read(found.region.path).text[:found.region.end]
-    read = next((v for v in (port.reads, port.variable, server_reads)
+    written = _TOKEN_VARIABLE.match(launch.port_token or "") if port.port is None else None
+    read = next((v for v in (port.reads, port.variable, server_reads,
+                             written.group(1) if written else None)
                  if v is not None and assigns(text, v)), None)
     if read is not None:
+        # `PORT=${PORT:-80}`: the environment's value, else the script's default; `PORT=80`
+        # the script's own. Read, never edited: the script is no file fixer rewrites
+        fixed, default = script_value(text, read)
+        value = fixed or env.get(read) or default
+        if value is not None and value.isdigit():
+            return ListenPort(int(value), f"{port.origin} in {found.region.path}", (),
+                              port.launch, port.region)
         return ListenPort(None, port.origin, (), port.launch, port.region,
                           f"{found.region.path} sets {read} itself before the server reads it")
     script = found.region.path   # places in the Python module it runs stay editable

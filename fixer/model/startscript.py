@@ -160,6 +160,18 @@ def _line_start(line: str, jobs: list[tuple[list[str], bool]]) -> tuple[Launch, 
     return None
 
 
+def script_value(text: str, name: str) -> tuple[str | None, str | None]:
+    """(value, default) a start script's `text` gives `name`, its last assignment's:
+    `NAME=value` sets it, `NAME=${NAME:-value}` only where the environment does not."""
+    fixed = default = None
+    for match in re.finditer(rf"(?:^|[;&|\s])(?:export[ \t]+)?{re.escape(name)}="
+                             rf"(?:\"?\$\{{{re.escape(name)}:?-([^}}\"]*)\}}\"?|"
+                             rf"[\"']?([^\s\"';$]+)[\"']?)(?=\s|;|$)", text, re.M):
+        fixed, default = (None, match.group(1)) if match.group(1) is not None \
+            else (match.group(2), None)
+    return fixed, default
+
+
 def assigns(text: str, variable: str) -> bool:
     """The script sets `variable` itself (`PORT=9000`, `export PORT=${PORT:-8000}`): the
     value the container's environment gives it may not be the one the server reads."""
