@@ -137,6 +137,22 @@ def test_each_stack_is_a_subgraph() -> None:
     assert '  subgraph stack_2["two/compose.yaml"]\n    svc_api_2["api<br/>image b"]\n' in text
 
 
+def test_a_service_an_include_brings_in_is_drawn_where_its_file_is_and_linked() -> None:
+    """`include: [compose.deps.yaml]` brings `db` into the project: the app's `depends_on`
+    and its DATABASE_URL point at that file's node, drawn after the subgraphs (Mermaid puts a
+    node in the first subgraph that names it), and nothing says `db` is not defined."""
+    text = diagram_of({
+        "compose.yaml": ("services:\n  api:\n    image: a\n    environment:\n"
+                         "      DATABASE_URL: postgresql://u:p@db:5432/d\n    depends_on: [db]\n"
+                         "include:\n  - compose.deps.yaml\n"),
+        "compose.deps.yaml": "services:\n  db:\n    image: postgres:17-alpine\n"})
+    assert_valid_flowchart(text)
+    assert "not defined" not in text and "outside the stack" not in text, text
+    tail = text.split("  end\n")[-1]
+    assert '  svc_api -.->|"depends_on"| svc_db\n' in tail, text
+    assert '  svc_api -->|"DATABASE_URL"| svc_db\n' in tail, text
+
+
 def test_label_quotes_and_escapes() -> None:
     assert label("a", 'say "hi" <b>') == '"a<br/>say #quot;hi#quot; #lt;b#gt;"'
 

@@ -17,6 +17,7 @@ def _template(root: Path) -> Path:
     slug = root / "{{cookiecutter.project_slug}}"
     (slug / "deploy").mkdir(parents=True)
     (slug / "deploy" / "docker-compose.yml").write_text(_COMPOSE)
+    (slug / "docker-compose.ci.yml").write_text(_COMPOSE)
     (root / "cookiecutter.json").write_text('{"project_slug": "orders"}\n')
     return root
 
@@ -26,7 +27,8 @@ def test_compose_files_only_in_template_folders_are_named_and_no_error(tmp_path:
     code, out, err = run_cli("check", root)
     assert (code, out) == (0, "")
     assert err == (f"Compose files in {root} are only in project template folders, which "
-                   "fixer skips ({{cookiecutter.project_slug}}/deploy/docker-compose.yml): "
+                   "fixer skips ({{cookiecutter.project_slug}}/docker-compose.ci.yml, "
+                   "{{cookiecutter.project_slug}}/deploy/docker-compose.yml): "
                    "nothing was checked.\n")
     code, out, err = run_cli("check", root, "--format", "json")
     assert code == 0 and json.loads(out)["findings"] == [] and "template folders" in err

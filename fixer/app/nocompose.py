@@ -100,19 +100,19 @@ def _has_services(tree: Tree, path: str) -> bool:
 
 
 def template_only(root: Path) -> str | None:
-    """The first compose file below a project template's folder under `root`
-    (`{{cookiecutter.project_slug}}/docker-compose.yml`): fixer skips those folders (their
-    files are Jinja until the template is rendered), so such a repository has nothing to
-    check. Walked only when nothing else was found, and in name order, so that the file
-    named is the same on every run."""
+    """The compose files below a project template's folders under `root`, listed
+    (`{{cookiecutter.project_slug}}/docker-compose.yml, …`): fixer skips those folders
+    (their files are Jinja until the template is rendered), so such a repository has
+    nothing to check. Walked only when nothing else was found, and in name order, so that
+    the files named are the same on every run."""
+    found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
         inside = Path(folder).relative_to(root)
         if any(skipped_dir(part) for part in inside.parts):
-            hit = next((name for name in sorted(files) if is_compose_name(name)), None)
-            if hit is not None:
-                return (inside / hit).as_posix()
-    return None
+            found += [(inside / name).as_posix() for name in sorted(files)
+                      if is_compose_name(name)]
+    return _listed(found) if found else None
 
 
 def template_warning(shown: str, template: str) -> str:

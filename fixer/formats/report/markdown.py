@@ -90,7 +90,7 @@ def _services(audit: Audit) -> Iterator[str]:
     yield "## Target Services Audited"
     yield ""
     if not audit.services:
-        yield "No service: no compose file builds one."
+        yield "No service: no compose file fixer read builds one."
     for number, service in enumerate(audit.services, 1):
         yield f"{number}. {_mark(service)} **{inline(service.name)}** - {_service_state(service)}"
     yield ""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dbusage
-from fixer.model.depends import HEALTHY, dependencies
+from fixer.model.depends import HEALTHY, dependencies, included_services
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import elements, get, scalar
@@ -89,14 +89,17 @@ def _flowchart(body: list[str]) -> str:
 def _full(ws: Workspace) -> str:
     ids, lines = _Ids(), []
     several = len(ws.stacks) > 1
+    # edges to a service another stack draws (one an `include:` brings in): after every
+    # subgraph, since Mermaid puts a node in the subgraph that first names it
+    across: list[str] = []
     for number, stack in enumerate(ws.stacks, 1):
-        body = list(_stack_lines(ws, stack, ids))
+        body = list(_stack_lines(ws, stack, ids, across))
         if several:
             lines.append(f"  subgraph stack_{number}[{label(stack.name)}]")
             lines += ["  " + line for line in body] + ["  end"]
         else:
             lines += body
-    return _flowchart(lines)
+    return _flowchart(lines + across)
 
 
 def _collapsed(ws: Workspace) -> str:
@@ -134,24 +137,33 @@ class _StackView:
 
     stack: Stack
     uses: list[dbusage.UrlUse]
-    answering: dict[str, str]     # a name containers may call -> the service answering to it
+    # a name containers may call -> the service answering to it: the stack's own, or one a
+    # file of its `include:` brings into the project (drawn in that file's stack)
+    answering: dict[str, Service]
     missing: set[str]             # PostgreSQL hosts no service answers to
 
     @classmethod
     def of(cls, ws: Workspace, stack: Stack) -> _StackView:
-        answering = {alias: service.name for service in stack.services.values()
+        brought = list(included_services(ws, stack).values())
+        answering = {alias: service for service in [*brought, *stack.services.values()]
                      for alias in service.names()}
         uses = [u for u in dbusage.postgres_uses(ws, stack)
                 if u.host and not u.url.host_is_loopback]
         return cls(stack, uses, answering, set(dbusage.missing_hosts(ws, stack)))
 
     def databases(self) -> set[str]:
-        """Services that are PostgreSQL: by image, or because a URL points at them."""
+        """Services of the stack that are PostgreSQL: by image, or because a URL points at
+        them."""
         found = {s.name for s in self.stack.services.values() if _is_postgres(s)}
-        return found | {self.answering[u.host] for u in self.uses if u.host in self.answering}
+        return found | {self.answering[u.host].name for u in self.uses
+                        if u.host in self.answering
+                        and self.answering[u.host].stack is self.stack}
+
+    def node(self, ids: _Ids, service: Service) -> str:
+        return ids.get("svc", service.stack.name, service.name)
 
 
-def _stack_lines(ws: Workspace, stack: Stack, ids: _Ids) -> Iterator[str]:
+def _stack_lines(ws: Workspace, stack: Stack, ids: _Ids, across: list[str]) -> Iterator[str]:
     view = _StackView.of(ws, stack)
     databases = view.databases()
     for service in stack.services.values():
@@ -164,9 +176,9 @@ def _stack_lines(ws: Workspace, stack: Stack, ids: _Ids) -> Iterator[str]:
         for published in _published(service):
             yield f"  {HOST_ID} -->|{label(published)}| {node_id}"
     drawn: set[str] = set()
-    yield from _database_lines(view, ids, drawn)
+    yield from _database_lines(view, ids, drawn, across)
     for service in stack.services.values():
-        yield from _dependency_lines(view, service, ids, drawn)
+        yield from _dependency_lines(view, service, ids, drawn, across)
 
 
 def _details(service: Service) -> list[str]:
@@ -195,12 +207,20 @@ def _published(service: Service) -> list[str]:
     return found
 
 
-def _dependency_lines(view: _StackView, service: Service, ids: _Ids,
-                      drawn: set[str]) -> Iterator[str]:
+def _dependency_lines(view: _StackView, service: Service, ids: _Ids, drawn: set[str],
+                      across: list[str]) -> Iterator[str]:
+    """The service's `depends_on` edges; those to a service another stack draws go to
+    `across`."""
     scope = view.stack.name
     source = ids.get("svc", scope, service.name)
     for dependency in dependencies(service):
         name = dependency.name
+        text = "depends_on (healthy)" if dependency.condition == HEALTHY else "depends_on"
+        brought = view.answering.get(name) if name not in view.stack.services else None
+        if brought is not None and brought.stack is not view.stack:
+            # brought in by `include:`: drawn in its file's stack
+            across.append(f"  {source} -.->|{label(text)}| {view.node(ids, brought)}")
+            continue
         if name in view.stack.services:
             target = ids.get("svc", scope, name)
         elif name in view.missing:  # the database host C001 would add
@@ -211,16 +231,20 @@ def _dependency_lines(view: _StackView, service: Service, ids: _Ids,
             if target not in drawn:
                 drawn.add(target)
                 yield f"  {target}[{label(name, 'not defined')}]:::missing"
-        text = "depends_on (healthy)" if dependency.condition == HEALTHY else "depends_on"
         yield f"  {source} -.->|{label(text)}| {target}"
 
 
-def _database_lines(view: _StackView, ids: _Ids, drawn: set[str]) -> Iterator[str]:
+def _database_lines(view: _StackView, ids: _Ids, drawn: set[str],
+                    across: list[str]) -> Iterator[str]:
     scope = view.stack.name
     for use in view.uses:
         source = ids.get("svc", scope, use.service.name)
+        if use.host in view.answering and view.answering[use.host].stack is not view.stack:
+            target = view.node(ids, view.answering[use.host])
+            across.append(f"  {source} -->|{label(use.variable)}| {target}")
+            continue
         if use.host in view.answering:
-            target = ids.get("svc", scope, view.answering[use.host])
+            target = view.node(ids, view.answering[use.host])
         else:
             target = ids.get("db", scope, use.host)
             yield from _missing_database(view, use.host, target, drawn)
