@@ -235,6 +235,16 @@ def test_c004_after_h001_in_one_run_probes_its_route() -> None:
                  "app = FastAPI(**KWARGS)\n\n\n@app.get('/health')\ndef health():\n"
                  "    return 1\n", "unsafe", "there apply to every route, a health route too): "
                  "fixer cannot vouch that the app serves `/health`", id="spread-keywords"),
+    # a dependency written in `Annotated[...]` is one, not a value the request must carry
+    pytest.param("python:3.12", "from typing import Annotated\n\nfrom fastapi import Depends, "
+                 "FastAPI\n\napp = FastAPI()\n\n\n@app.get('/health')\ndef health(s: "
+                 "Annotated[dict, Depends(dict)]):\n    return 1\n", "unsafe",
+                 "/health: its handler takes `s` from `Depends`", id="annotated-depends"),
+    pytest.param("python:3.12", "from typing import Annotated\n\nfrom fastapi import Depends, "
+                 "FastAPI\n\nDep = Annotated[dict, Depends(dict)]\napp = FastAPI()\n\n\n"
+                 "@app.get('/health')\ndef health(s: Dep):\n    return 1\n", "unsafe",
+                 "/health: its handler takes `s` (`Dep`) with no default (a dependency, or a "
+                 "value the request must carry)", id="annotated-alias"),
     # a route that reads as a health route is probed: no second one is added beside it
     pytest.param("python:3.12", "from fastapi import FastAPI\nfrom app.extras import extras\n\n"
                  "app = FastAPI()\nextras(app)\n\n\n@app.get('/ping')\ndef ping():\n"

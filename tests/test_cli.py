@@ -634,3 +634,17 @@ def test_a_refused_request_is_one_line(tmp_path: Path, monkeypatch: pytest.Monke
     """What fixer refuses once the flags are read: one `fixer:` line, no usage banner."""
     monkeypatch.chdir(tmp_path)
     assert run_cli(*argv) == (2, "", f"fixer: {message}\n")
+
+
+def test_a_revealed_finding_names_the_fix_that_revealed_it_not_one_in_its_file() -> None:
+    """`worker` waits for `api` in both files; C004 gives `api` a healthcheck (in the base
+    file) and C005 gives `db` one: both C003 findings on `worker` were revealed by C004,
+    though C005's fix was the one to edit a file they are in (the base file's entry is
+    found only once the override's is fixed)."""
+    case = GOLDEN / "C005-database-not-healthchecked" / \
+        "override-repeats-the-image-probe-goes-in-the-base" / "before"
+    code, _out, err = run_cli("fix", case)
+    assert code == 1, err
+    revealed = [line for line in err.splitlines() if "C003 fix for a revealed finding" in line]
+    assert len(revealed) == 2, err
+    assert all("(revealed by the C004 fix of api)" in line for line in revealed), err

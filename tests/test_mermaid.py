@@ -231,3 +231,17 @@ def test_each_stack_keeps_its_node_and_the_report_says_why(tmp_path: Path) -> No
         assert (f'  stack_{name}_compose_yaml["{name}/compose.yaml<br/>40 services: 0 built, 40 '
                 'from images<br/>39 depends_on (0 healthy)<br/>0 database URLs<br/>one node per '
                 'stack"]\n') in text
+
+
+def test_what_an_override_file_repeats_is_drawn_once() -> None:
+    """`docker-compose.override.yml` repeats the base's port, expose entry and `depends_on`:
+    Compose merges them into one each, and so does the diagram."""
+    service = ("  api:\n    image: a\n    ports:\n      - \"8000:8000\"\n    expose:\n"
+               "      - \"9000\"\n    depends_on:\n      - db\n  db:\n    image: postgres:16\n")
+    text = diagram_of({"docker-compose.yml": "services:\n" + service,
+                       "docker-compose.override.yml": "services:\n" + service})
+    assert_valid_flowchart(text)
+    assert text.count('host -->|"8000:8000"| svc_api') == 1, text
+    assert text.count('svc_api -.->|"depends_on"| svc_db') == 1, text
+    assert "expose 9000<br/>" in text or 'expose 9000"' in text, text
+    assert "9000, 9000" not in text, text

@@ -558,3 +558,21 @@ def test_an_app_module_read_from_a_variable_of_the_start_script(
     code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "H001")
     assert code == 0, err
     assert f"- **Health Endpoints**: {said}" in out, out
+    # a service the health rules read nothing of is not scored as passing them
+    score = "no service to score" if not assignment else "0% ❌ (0 of 1 service"
+    assert f"- **Health Endpoints**: {score}" in out, out
+
+
+def test_a_finding_another_fix_settles_is_not_given_a_fix_of_its_own(tmp_path: Path) -> None:
+    """The app serves `GET /ping` only: C004 probes it, which settles H001, whose own rule
+    adds nothing. The report names the C004 fix, never H001's summary as a fix."""
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n",
+             "api/Dockerfile": SLIM, "api/requirements.txt": "fastapi\nuvicorn\n",
+             "api/app/__init__.py": "",
+             "api/app/main.py": HEALTH_APP.replace('"/health"', '"/ping"')}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    assert "Settled by the C004 fix of api: Add a healthcheck on http://localhost:8000/ping" \
+        in out, out
+    assert "- `api`: settled by the C004 fix of api (Add a healthcheck" in out, out
+    assert "The FastAPI app serves no health route. (once the fixes" not in out, out

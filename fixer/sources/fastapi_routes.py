@@ -2216,8 +2216,32 @@ def _handler_guard(call: ast.Call,
             return f"its handler takes `{arg.arg}` from `{ast.unparse(default.func)}`"
         named = ast.unparse(arg.annotation).split(".")[-1] if arg.annotation else ""
         if default is None and named not in _INJECTED:
-            return f"its handler requires the parameter `{arg.arg}`"
+            return _required(arg)
     return ""
+
+
+# annotations of a value the request itself must carry (a query parameter)
+_SCALARS = frozenset({"str", "int", "float", "bool", "bytes", "UUID", "date", "datetime",
+                      "Decimal", ""})
+
+
+def _required(arg: ast.arg) -> str:
+    """What a parameter with no default takes: a `Depends` written in its `Annotated[...]`,
+    a value the request must carry, or a type fixer cannot tell apart (`SettingsDep`, an
+    alias of `Annotated[Settings, Depends(get_settings)]` or a body model)."""
+    annotation = arg.annotation
+    marks = annotation.slice.elts[1:] if isinstance(annotation, ast.Subscript) and \
+        isinstance(annotation.slice, ast.Tuple) and \
+        ast.unparse(annotation.value).split(".")[-1] == "Annotated" else []
+    given = next((m for m in marks if isinstance(m, ast.Call) and
+                  ast.unparse(m.func).split(".")[-1] in ("Depends", "Security")), None)
+    if given is not None:
+        return f"its handler takes `{arg.arg}` from `{ast.unparse(given.func)}`"
+    named = ast.unparse(annotation) if annotation is not None and not marks else ""
+    if named.split(".")[-1] in _SCALARS:
+        return f"its handler requires the parameter `{arg.arg}`"
+    return (f"its handler takes `{arg.arg}` (`{named}`) with no default (a dependency, or a "
+            "value the request must carry)")
 
 
 def _keyword(call: ast.Call, name: str) -> bool:

@@ -179,6 +179,7 @@ from fixer.facts.database.unchecked import (
     definition_in,
     healthcheck_edit,
     healthcheck_site,
+    image_named,
     probe_doubt,
     unchecked,
 )
@@ -217,7 +218,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     for stack in ws.stacks:
         targets = unchecked(ws, stack)
         for target in targets.values():
-            found = target.service.get("image")
+            found = image_named(target.service)
             if not target.apps or found is None or (found[0].path, target.service.name) in seen:
                 continue
             if all(d.condition == COMPLETED for owner, d in target.dependents
@@ -266,7 +267,7 @@ class Plan:
 
 def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> Violation:
     db = target.service
-    found = db.get("image")
+    found = image_named(db)
     assert found is not None
     doc, image = found
     # the consumers a comment on their entry told not to wait are not named as waiting

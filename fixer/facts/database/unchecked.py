@@ -34,7 +34,7 @@ from fixer.model.depends import (
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Value
+from fixer.sources.compose import ComposeDoc, Value, scalar
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 
 
@@ -191,12 +191,23 @@ class HealthcheckSite:
     definition: Value
 
 
+def image_named(service: Service) -> tuple[ComposeDoc, Value] | None:
+    """Where the service's image is named: the first file that names the image it runs (an
+    override file that repeats the base's `image:` changes nothing), so that a probe written
+    there is in every stack of those files, the base file run alone included."""
+    named = service.all("image")
+    if not named:
+        return None
+    runs = scalar(named[-1][1])
+    return next((found for found in named if scalar(found[1]) == runs), named[-1])
+
+
 def healthcheck_site(target: Unchecked) -> HealthcheckSite:
-    """The definition that names the image, judged where `add_entry` will put the entry.
-    Unfixable when it is reached through an alias, when no entry can go there, or when it
-    would land in a YAML anchor other services share."""
+    """The definition that names the image (`image_named`), judged where `add_entry` will
+    put the entry. Unfixable when it is reached through an alias, when no entry can go
+    there, or when it would land in a YAML anchor other services share."""
     service = target.service
-    image = service.get("image")
+    image = image_named(service)
     assert image is not None
     doc = image[0]
     definition = definition_in(service, doc)

@@ -8,7 +8,7 @@ request and "revealed by" name every finding it settles."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from fixer.core.config import Config
@@ -61,21 +61,27 @@ class FixRun:
     fixed_later: Mapping[str, str] = field(default_factory=dict)
     failed: tuple[FixLine, ...] = ()
     revealed: tuple[Revealed, ...] = ()
-
-
-# Trees re-checked to find which earlier fix revealed a finding (each costs a workspace
-# load and one rule); past this, the latest fix on the same service or file is named.
-_SCAN_LIMIT = 12
+    # those of them no fix of their own removes: fingerprint -> the other finding's fix that
+    # settles them (`the C004 fix of api`), which `fixed_later` gives the title of
+    settled_by: Mapping[str, str] = field(default_factory=dict)
 
 
 def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> FixRun:
     """The run `result` seen from the audited `findings` of the tree it started from."""
+    later = _fixed_later(findings, result)
+    settling = {f.fingerprint: result.applied[index].finding
+                for index, settled in settled_with(result).items() for f in settled}
+    own = {(a.finding.code, a.finding.service) for a in result.applied}
+    by = {f.fingerprint: settling[f.fingerprint] for f in findings
+          if f.fingerprint in later and (f.code, f.service) not in own
+          and f.fingerprint in settling}
     return FixRun(
         fixes=len(result.applied), unsafe=config.unsafe_fixes,
-        fixed_later=_fixed_later(findings, result),
+        fixed_later={**later, **{p: title(f) for p, f in by.items()}},
         failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
                      for f in result.failed),
-        revealed=tuple(revealed(result, config)))
+        revealed=tuple(revealed(result, config)),
+        settled_by={p: f"the {f.code} fix of {f.service or 'the stack'}" for p, f in by.items()})
 
 
 def summary(_findings: Sequence[Finding], result: FixResult, config: Config) -> FixSummary:
@@ -162,7 +168,8 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
         revealed_here = [f for f in (applied.finding, *settled.get(index, ()))
                          if f.fingerprint not in first]
         earlier = {by for f in revealed_here
-                   if (by := _revealer(result.applied, index, config, loaded, f)) is not None}
+                   if (by := _revealer(result.applied, index, config, loaded, f, first))
+                   is not None}
         earlier.update(_taken_over(result, index))
         if earlier:
             found[index] = tuple(sorted(earlier))
@@ -208,7 +215,7 @@ def revealers(result: FixResult, config: Config) -> dict[int, int | None]:
     have -> index of the earlier fix that revealed it (None when none can be named)."""
     known = {f.fingerprint for f in result.initial}
     loaded: dict[int, Workspace] = {}  # by index: fixes revealing several findings load once
-    return {index: _revealer(result.applied, index, config, loaded)
+    return {index: _revealer(result.applied, index, config, loaded, None, known)
             for index, applied in enumerate(result.applied)
             if applied.finding.fingerprint not in known}
 
@@ -219,24 +226,53 @@ def line_of(finding: Finding, settles: Sequence[Finding] = ()) -> FixLine:
     return FixLine(finding.code, finding.service, title(finding), also=also)
 
 
+# Trees re-checked in order where a finding is gone again before its own fix (each costs
+# a workspace load and one rule); past this, the latest fix on its service or file is named
+_SCAN_LIMIT = 12
+
+
 def _revealer(applied: Sequence[AppliedFix], index: int, config: Config,
-              loaded: dict[int, Workspace], finding: Finding | None = None) -> int | None:
+              loaded: dict[int, Workspace], finding: Finding | None = None,
+              initial: Collection[str] = ()) -> int | None:
     """The first fix before `index` after which its finding (or `finding`, one it settles)
-    is there. Fixes of the same service or file are tried first: a fix reveals what it
-    makes visible, on what it touches."""
+    is there. The trees after the fixes are cumulative and a finding, once revealed, stays
+    until its own fix: the first one is found by halves, whichever fix touched its file or
+    service (C005's probe in an override file may sit beside a C003 entry that C004's
+    healthcheck of the API revealed). Where that is the fix of a sibling finding (the same
+    code and service: the override file's entry, reported first) that was revealed itself,
+    what revealed the sibling revealed this one too (`initial`: the first check's
+    fingerprints)."""
     finding = finding or applied[index].finding
-    owners = [i for i in range(index)
-              if applied[i].finding.service == finding.service
-              or finding.path in {e.path for e in applied[i].edits}]
-    candidates = owners or list(range(index))
-    if len(candidates) < 2:  # no other fix to tell it from: nothing to re-check
-        return candidates[0] if candidates else None
-    for earlier in candidates[:_SCAN_LIMIT]:
-        if earlier not in loaded:
-            loaded[earlier] = Workspace.load(applied[earlier].after, config)
-        if _present(loaded[earlier], finding):
-            return earlier
-    return candidates[-1]
+    if index < 2:  # no other fix to tell it from: nothing to re-check
+        return index - 1 if index else None
+    low, high = 0, index - 1
+    if not _present_after(applied, high, finding, config, loaded):
+        # gone again before its fix (a fix of its round settled it too): the first tree
+        # that has it, among the first few
+        low = next((k for k in range(min(high, _SCAN_LIMIT))
+                    if _present_after(applied, k, finding, config, loaded)), -1)
+        if low < 0:
+            owners = [i for i in range(index) if applied[i].finding.service == finding.service
+                      or finding.path in {e.path for e in applied[i].edits}]
+            return owners[-1] if owners else high
+        high = low
+    while low < high:
+        middle = (low + high) // 2
+        if _present_after(applied, middle, finding, config, loaded):
+            high = middle
+        else:
+            low = middle + 1
+    sibling = applied[low].finding
+    if _key(sibling) == _key(finding) and sibling.fingerprint not in initial:
+        return _revealer(applied, low, config, loaded, None, initial)
+    return low
+
+
+def _present_after(applied: Sequence[AppliedFix], earlier: int, finding: Finding,
+                   config: Config, loaded: dict[int, Workspace]) -> bool:
+    if earlier not in loaded:
+        loaded[earlier] = Workspace.load(applied[earlier].after, config)
+    return _present(loaded[earlier], finding)
 
 
 def _present(ws: Workspace, finding: Finding) -> bool:

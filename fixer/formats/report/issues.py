@@ -113,6 +113,9 @@ def recommendations(audit: Audit) -> Iterator[str]:
 
 def _offered(finding: Finding, audit: Audit) -> str:
     later = audit.fixed_later.get(finding.fingerprint)
+    settling = audit.settled_by.get(finding.fingerprint)
+    if later is not None and settling is not None:
+        return f"{who(finding)}: settled by {settling} ({inline(later)})"
     if later is not None:
         return f"{who(finding)}: {inline(later)} (once the fixes it waits on are in)"
     return f"{who(finding)}: {fix_title(finding)}"

@@ -20,7 +20,14 @@ from fixer.formats.report.issues import (
 from fixer.formats.report.mermaid import Diagram
 from fixer.formats.report.fixrun import FixSummary
 from fixer.formats.report.model import Audit, ServiceAudit
-from fixer.formats.report.scores import APP_ONLY, CATEGORIES, FORMULA, badge, percent
+from fixer.formats.report.scores import (
+    APP_ONLY,
+    CATEGORIES,
+    FORMULA,
+    READS_APP_CODE,
+    badge,
+    percent,
+)
 from fixer.formats.report.summary import plural, summary
 from fixer.formats.report.text import inline
 from fixer.model.rule import Category, Finding, Severity
@@ -157,6 +164,9 @@ def _severity_mark(finding: Finding) -> str:
 
 def _fix_text(finding: Finding, audit: Audit) -> str:
     later = audit.fixed_later.get(finding.fingerprint)
+    settling = audit.settled_by.get(finding.fingerprint)
+    if later is not None and settling is not None:
+        return f"Settled by {settling}: {inline(later)}; no fix of its own"
     if later is not None:
         return (f"Fix (safe, once the fixes it waits on are in): {inline(later)}; until then: "
                 f"{inline(finding.reason or '')}")
@@ -166,10 +176,6 @@ def _fix_text(finding: Finding, audit: Audit) -> str:
     if finding.fixable:
         return f"Fix ({finding.safety.value}): {fix_title(finding)}"
     return f"No automatic fix: {inline(finding.reason or 'none offered')}"
-
-
-# the categories whose rules read the app's modules
-_READS_APP_CODE = frozenset({Category.IMPORTS, Category.HEALTH})
 
 
 def _category_state(service: ServiceAudit, category: Category,
@@ -183,7 +189,7 @@ def _category_state(service: ServiceAudit, category: Category,
                 "what the container runs serves it)")
     if not service.app and category in APP_ONLY and not found:
         return "Not applicable (no FastAPI app)"
-    if service.module_unknown and category in _READS_APP_CODE and not found:
+    if service.module_unknown and category in READS_APP_CODE and not found:
         return "Not checked (fixer cannot find the app module its command serves)"
     if not found:
         return f"✅ No findings ({', '.join(checked[category])})"

@@ -114,7 +114,7 @@ def _stack_summary(ws: Workspace, stack: Stack, ids: _Ids) -> Iterator[str]:
     services = list(stack.services.values())
     built = sum(1 for s in services if s.get("build") is not None)
     published = sum(len(_published(s)) for s in services)
-    waits = [d for s in services for d in dependencies(s)]
+    waits = [d for s in services for d in {d.name: d for d in dependencies(s)}.values()]
     healthy = sum(1 for d in waits if d.condition == HEALTHY)
     node = ids.get("stack", stack.name, stack.name)
     text = label(stack.name,
@@ -190,7 +190,9 @@ def _details(service: Service) -> list[str]:
         first = "no Dockerfile"
     else:
         first = f"image {image}" if image else "no image"
-    exposed = [scalar(e) or "" for _d, v in service.all("expose") for e in elements(v)]
+    # Compose merges what each file lists: an entry two files repeat is one
+    exposed = list(dict.fromkeys(scalar(e) or "" for _d, v in service.all("expose")
+                                 for e in elements(v)))
     return [first] + ([f"expose {', '.join(exposed)}"] if exposed else [])
 
 
@@ -204,7 +206,7 @@ def _published(service: Service) -> list[str]:
                 target, published = scalar(get(item, "target")), scalar(get(item, "published"))
                 raw = f"{published}:{target}" if published else str(target)
             found.append(raw)
-    return found
+    return list(dict.fromkeys(found))   # one entry per mapping, as Compose merges them
 
 
 def _dependency_lines(view: _StackView, service: Service, ids: _Ids, drawn: set[str],
@@ -213,7 +215,9 @@ def _dependency_lines(view: _StackView, service: Service, ids: _Ids, drawn: set[
     `across`."""
     scope = view.stack.name
     source = ids.get("svc", scope, service.name)
-    for dependency in dependencies(service):
+    # Compose merges the files' entries by name, the last file's condition winning
+    merged = {d.name: d for d in dependencies(service)}
+    for dependency in merged.values():
         name = dependency.name
         text = "depends_on (healthy)" if dependency.condition == HEALTHY else "depends_on"
         brought = view.answering.get(name) if name not in view.stack.services else None

@@ -68,6 +68,10 @@ class Audit:
         return self.run.fixed_later
 
     @property
+    def settled_by(self) -> Mapping[str, str]:
+        return self.run.settled_by
+
+    @property
     def overall(self) -> Fraction | None:
         return overall(self.scores)
 
@@ -157,7 +161,8 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     facts = Facts.of(ws)
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
-        scores=tuple(category_scores(grouped, rules, apps)), errors=tuple(errors), after=after,
+        scores=tuple(category_scores(grouped, rules, apps, moduleless)), errors=tuple(errors),
+        after=after,
         run=run or FixRun(), impacts=impacts(facts, findings),
         broken=broken_services(facts, findings), unscored=tuple(others),
         built_from=tuple(f for f in files if f in built_from))

@@ -26,6 +26,9 @@ CATEGORIES: tuple[Category, ...] = tuple(Category)
 # a worker or a Node service): another built service is not applicable there, and is left
 # out of their scores.
 APP_ONLY: frozenset[Category] = frozenset({Category.IMPORTS, Category.HEALTH, Category.PORTS})
+# The categories whose rules read the app's modules: an app service whose module fixer
+# cannot find was not judged there, and is left out of their scores too
+READS_APP_CODE: frozenset[Category] = frozenset({Category.IMPORTS, Category.HEALTH})
 
 # How much a category's error-free share and its score (no finding at all) weigh in the
 # overall score: an error breaks the stack, a warning does not (`fixer.model.rule.Severity`).
@@ -34,7 +37,8 @@ ERROR_WEIGHT, FINDING_WEIGHT = 3, 1
 FORMULA = (
     "Each category's score is the share of audited services (the compose services fixer "
     "builds; for Imports, Health Endpoints and Port Configuration, those that serve a FastAPI "
-    "app) that have no finding of that category's rules, as a percentage. A category whose "
+    "app, and for the first two, those whose app module fixer finds) that have no finding of "
+    "that category's rules, as a percentage. A category whose "
     "rules were not run, or a tree with no service, has no score. The overall score weighs "
     "errors above warnings: for each scored category, 3 × the share of services with no error "
     "in it plus 1 × its score, summed over the scored categories and divided by 4 × their "
@@ -75,10 +79,12 @@ class CategoryScore:
 
 def category_scores(findings_by_service: Mapping[str, Iterable[Finding]],
                     rules: Collection[Rule],
-                    apps: Collection[str] | None = None) -> list[CategoryScore]:
+                    apps: Collection[str] | None = None,
+                    unread: Collection[str] = ()) -> list[CategoryScore]:
     """One score per category; `findings_by_service` has every audited service as a key,
     `apps` the names of those that are FastAPI app services (the others count only in the
-    categories outside APP_ONLY; None: every one is)."""
+    categories outside APP_ONLY; None: every one is), `unread` those whose app module fixer
+    cannot find (counted in READS_APP_CODE only where a finding there judged them)."""
     checked = {rule.category for rule in rules}
     failing = {category: 0 for category in CATEGORIES}
     with_error = {category: 0 for category in CATEGORIES}
@@ -92,6 +98,11 @@ def category_scores(findings_by_service: Mapping[str, Iterable[Finding]],
     everyone = len(findings_by_service)
     app_count = everyone if apps is None else sum(name in apps for name in findings_by_service)
     totals = {c: app_count if c in APP_ONLY else everyone for c in CATEGORIES}
+    for category in READS_APP_CODE:
+        totals[category] -= sum(
+            1 for name, findings in findings_by_service.items()
+            if name in unread and (apps is None or name in apps)
+            and not any(f.rule.category is category for f in findings))
     return [CategoryScore(c, totals[c] - failing[c], totals[c], totals[c] - with_error[c],
                           totals[c] - with_warning[c], c in checked) for c in CATEGORIES]
 
