@@ -576,3 +576,21 @@ def test_a_finding_another_fix_settles_is_not_given_a_fix_of_its_own(tmp_path: P
         in out, out
     assert "- `api`: settled by the C004 fix of api (Add a healthcheck" in out, out
     assert "The FastAPI app serves no health route. (once the fixes" not in out, out
+
+
+def test_services_of_one_name_built_from_different_folders_are_audited_apart(
+        tmp_path: Path) -> None:
+    """`one/` and `two/` are separate stacks, each with an `api` built from its own folder:
+    two services, one with findings and one without, shown with their folders."""
+    files: dict[str, str] = {}
+    for folder, extra in (("one", ""), ("two", "EXPOSE 8000\n")):
+        files |= {f"{folder}/compose.yaml": "services:\n  api:\n    build: .\n",
+                  f"{folder}/Dockerfile": SLIM.replace("EXPOSE 8000\n", extra),
+                  f"{folder}/requirements.txt": "fastapi\nuvicorn\n",
+                  f"{folder}/app/__init__.py": "", f"{folder}/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "P002")
+    assert code == 0, err
+    assert "Audited 2 services" in out and "with none: 1." in out, out
+    assert "1. ✅ **api (one/)** - Compliant with minor issues" in out, out
+    assert "2. ✅ **api (two/)** - Compliant: no findings" in out, out
+    assert "- **Port Configuration**: 50% ⚠️ (1 of 2 services" in out, out

@@ -14,6 +14,7 @@ from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scor
 from fixer.model import appmodule
 from fixer.model.appservice import app_services, unknown_start
 from fixer.model.rule import Category, Finding, Rule, Safety, Severity
+from fixer.model.services import Service, locate_build
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get
 
@@ -132,32 +133,84 @@ def group_by_rule(findings: Sequence[Finding]) -> list[tuple[Rule, list[Finding]
     return sorted(groups.values(), key=lambda group: category_order(group[1][0])[:2])
 
 
+@dataclass(frozen=True)
+class _Audited:
+    """The services fixer builds, each once: one name built from one context in several
+    stacks (a base file and its test stack) is one service; the same name built from
+    different contexts in separate stacks (`one/` and `two/`, each with its `api`) is one
+    each, shown with its folder."""
+
+    keys: list[str]                            # in compose order: the names the report shows
+    of_service: dict[int, str]                 # id(Service) -> key
+    by_file: dict[tuple[str, str], str]        # (compose file, name) -> key
+    contexts: dict[str, str]                   # key -> build context
+
+    @classmethod
+    def of(cls, ws: Workspace) -> _Audited:
+        built = [s for s in ws.services() if s.get("build") is not None]
+        contexts: dict[str, set[str]] = {s.name: set() for s in built}
+        for service in built:
+            contexts[service.name].add(_context(ws, service))
+        keys = {id(s): s.name if len(contexts[s.name]) == 1 else
+                f"{s.name} ({_context(ws, s) or '.'}/)" for s in built}
+        by_file = {(doc.path, s.name): keys[id(s)] for s in built for doc, _d in s.definitions}
+        return cls(list(dict.fromkeys(keys[id(s)] for s in built)), keys, by_file,
+                   {keys[id(s)]: _context(ws, s) for s in built})
+
+    def key_of(self, finding: Finding) -> str | None:
+        """The audited service a finding is about: by its name, and where two services share
+        it, by the compose file it is in or the build context that holds its file."""
+        name = finding.service
+        found = self.by_file.get((finding.path, name or ""))
+        if found is not None or name in self.keys:
+            return found or name
+        inside = [key for key, context in self.contexts.items()
+                  if key.startswith(f"{name} (") and
+                  (not context or finding.path.startswith(context + "/"))]
+        return max(inside, key=lambda k: len(self.contexts[k])) if inside else None
+
+
+def _context(ws: Workspace, service: Service) -> str:
+    if service.app is not None:
+        return service.app.folder
+    try:
+        build = locate_build(ws.tree, service)
+    except InputError:
+        return ""
+    return build.context if build is not None else ""
+
+
 def audited_names(ws: Workspace) -> list[str]:
     """The services fixer builds (compose `build:`), in compose order. Image services
     (postgres, redis) are drawn in the diagram but not scored: fixer fixes none of their
     files, and counting them would lift every score by the share of services it never
     judged."""
-    return list(dict.fromkeys(s.name for s in ws.services() if s.get("build") is not None))
+    return _Audited.of(ws).keys
 
 
 def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule],
                 errors: Sequence[InputError], after: FixSummary | None = None,
                 run: FixRun | None = None) -> Audit:
-    names = audited_names(ws)
+    audited = _Audited.of(ws)
+    names = audited.keys
     grouped: dict[str, list[Finding]] = {name: [] for name in names}
     for finding in findings:
-        if finding.service in grouped:
-            grouped[finding.service].append(finding)
-    apps = {s.name for s in app_services(ws)}
-    unknown = {s.name for s in ws.apps() if unknown_start(ws, s)}
-    moduleless = {s.name for s in app_services(ws) if appmodule.find(ws, s) is None}
+        key = audited.key_of(finding)
+        if key is not None:
+            grouped[key].append(finding)
+    keys = audited.of_service
+    apps = {keys[id(s)] for s in app_services(ws) if id(s) in keys}
+    unknown = {keys[id(s)] for s in ws.apps() if id(s) in keys and unknown_start(ws, s)}
+    moduleless = {keys[id(s)] for s in app_services(ws)
+                  if id(s) in keys and appmodule.find(ws, s) is None}
     services = tuple(ServiceAudit(name, tuple(sorted(grouped[name], key=category_order)),
                                   name in apps, name in unknown - apps, name in moduleless)
                      for name in names)
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
     built_from = tuple(dict.fromkeys(doc.path for s in ws.services() for doc, d in s.definitions
                                      if get(d, "build") is not None))
-    others = dict.fromkeys(s.name for s in ws.services() if s.name not in grouped)
+    others = dict.fromkeys(s.name for s in ws.services() if s.get("build") is None
+                           and s.name not in grouped)
     facts = Facts.of(ws)
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
