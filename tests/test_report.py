@@ -540,6 +540,8 @@ def test_d003_impact_where_compose_replaces_the_images_healthcheck(tmp_path: Pat
 @pytest.mark.parametrize(("assignment", "said"), [
     pytest.param("APP_MODULE=${APP_MODULE:-app.main:app}\n", "⚠️ H001 missing-health-endpoint",
                  id="script-default"),
+    pytest.param('APP_MODULE=${APP_MODULE:-"app.main:app"}\n', "⚠️ H001 missing-health-endpoint",
+                 id="quoted-script-default"),
     pytest.param("", "Not checked (fixer cannot find the app module its command serves)",
                  id="unset")])
 def test_an_app_module_read_from_a_variable_of_the_start_script(

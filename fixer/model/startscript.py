@@ -165,7 +165,7 @@ def script_value(text: str, name: str) -> tuple[str | None, str | None]:
     `NAME=value` sets it, `NAME=${NAME:-value}` only where the environment does not."""
     fixed = default = None
     for match in re.finditer(rf"(?:^|[;&|\s])(?:export[ \t]+)?{re.escape(name)}="
-                             rf"(?:\"?\$\{{{re.escape(name)}:?-([^}}\"]*)\}}\"?|"
+                             rf"(?:\"?\$\{{{re.escape(name)}:?-[\"']?([^}}\"']*)[\"']?\}}\"?|"
                              rf"[\"']?([^\s\"';$]+)[\"']?)(?=\s|;|$)", text, re.M):
         fixed, default = (None, match.group(1)) if match.group(1) is not None \
             else (match.group(2), None)
