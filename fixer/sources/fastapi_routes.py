@@ -1410,7 +1410,7 @@ def _lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef, tree:
     from what it refuses: `== "/health"`, `in ["/health", "/metrics"]`, `in EXEMPT` (a
     collection the module or the class assigns), and, as a prefix (`/health*`),
     `.startswith("/health")`."""
-    found: list[str] = []
+    found: list[str] = _passed_on(function, tree, cls)
     for node in ast.walk(function):
         if isinstance(node, ast.Compare):
             parts, prefix = [node.left, *node.comparators], False
@@ -1423,6 +1423,83 @@ def _lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef, tree:
             found += [path + ("*" if prefix else "") for part in parts
                       for path in _health_literals(_named_collection(part, tree, cls))]
     return tuple(found)
+
+
+# health paths a pass-through test is tried on: the one H001 adds and the common others
+_PROBE_PATHS = ("/health", "/healthz", "/health/", "/ping", "/status", "/livez", "/readyz",
+                "/live", "/ready", "/health/live", "/health/ready", "/healthcheck")
+
+
+def _passed_on(function: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module,
+               cls: ast.ClassDef | None) -> list[str]:
+    """The health paths an early pass-through lets by (`if not request.url.path.endswith(
+    "/predict"): return await call_next(request)` before what refuses): its test, on the
+    path alone, holds for them. Only tests before anything that may answer count."""
+    found: list[str] = []
+    for stmt in function.body:
+        if isinstance(stmt, ast.If) and _returns_next(stmt.body, function):
+            found += [p for p in _PROBE_PATHS if _holds_for_path(stmt.test, p, tree, cls) is True]
+        elif any(isinstance(node, (ast.Return, ast.Raise)) for node in ast.walk(stmt)):
+            break
+    return found
+
+
+def _returns_next(body: list[ast.stmt], function: ast.FunctionDef | ast.AsyncFunctionDef
+                  ) -> bool:
+    """The block ends by handing the request on (`return await call_next(request)`) and
+    answers nothing before."""
+    names = {"call_next", function.args.args[-1].arg} if function.args.args else {"call_next"}
+    last = body[-1] if body else None
+    return isinstance(last, ast.Return) and last.value is not None and \
+        _awaits_next(last.value, names) and not any(
+            isinstance(node, (ast.Return, ast.Raise)) for stmt in body[:-1]
+            for node in ast.walk(stmt))
+
+
+def _holds_for_path(test: ast.expr, path: str, tree: ast.Module,
+               cls: ast.ClassDef | None) -> bool | None:
+    """Whether a test of the request's path holds for `path`; None when it tests anything
+    else, or in a way fixer does not evaluate."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _holds_for_path(test.operand, path, tree, cls)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        parts = [_holds_for_path(value, path, tree, cls) for value in test.values]
+        if isinstance(test.op, ast.And):
+            return False if False in parts else None if None in parts else True
+        return True if True in parts else None if None in parts else False
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and \
+            test.func.attr in ("startswith", "endswith") and len(test.args) == 1 and \
+            _reads_path(test.func.value):
+        given = _health_strings(test.args[0])
+        if given is None:
+            return None
+        check = path.startswith if test.func.attr == "startswith" else path.endswith
+        return any(check(each) for each in given)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and _reads_path(test.left):
+        op, right = test.ops[0], _named_collection(test.comparators[0], tree, cls)
+        given = _health_strings(right)
+        if given is None:
+            return None
+        if isinstance(op, (ast.Eq, ast.NotEq)) and len(given) == 1:
+            return (path == given[0]) == isinstance(op, ast.Eq)
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.List, ast.Tuple,
+                                                                      ast.Set)):
+            return (path in given) == isinstance(op, ast.In)
+    return None
+
+
+def _reads_path(node: ast.expr) -> bool:
+    """`request.url.path`, `request.scope["path"]`, a `path` variable."""
+    return not isinstance(node, ast.Constant) and "path" in ast.unparse(node)
+
+
+def _health_strings(node: ast.expr) -> list[str] | None:
+    """The strings a constant or a list, tuple or set of constants holds; None otherwise."""
+    items = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else [node]
+    if all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
+        return [str(i.value) for i in items if isinstance(i, ast.Constant)]
+    return None
 
 
 def _named_collection(node: ast.expr, tree: ast.Module, cls: ast.ClassDef | None) -> ast.expr:

@@ -1,0 +1,18 @@
+from fastapi import FastAPI, HTTPException, Request
+from starlette.middleware.base import BaseHTTPMiddleware
+
+
+class RateLimitMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        if request.url.path.startswith("/public"):
+            return await call_next(request)
+        raise HTTPException(status_code=429, detail="Rate limit exceeded")
+
+
+app = FastAPI()
+app.add_middleware(RateLimitMiddleware)
+
+
+@app.post("/predict")
+def predict():
+    return {"y": 1}
