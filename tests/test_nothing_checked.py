@@ -125,3 +125,14 @@ def test_an_empty_compose_file_is_named_not_missing(tmp_path: Path, text: str) -
     assert code == 2
     assert err == (f"No compose file to read in {tmp_path}: compose.yaml is empty (no YAML, or "
                    "comments only), which Compose refuses too: nothing was checked.\n")
+
+
+def test_the_report_of_a_template_repository_says_nothing_was_read(tmp_path: Path) -> None:
+    """The report says what `check` says: no compose file was read, and which ones the
+    template folders hold; never "Found nothing to fix"."""
+    root = _template(tmp_path)
+    code, out, err = run_cli("report", root)
+    assert code == 0, err
+    assert "only in project template folders, which fixer skips" in err, err
+    assert "fixer read no compose file, so it audited no service." in out, out
+    assert "Found nothing to fix" not in out, out

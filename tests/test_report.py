@@ -596,3 +596,14 @@ def test_services_of_one_name_built_from_different_folders_are_audited_apart(
     assert "1. ✅ **api (one/)** - Compliant with minor issues" in out, out
     assert "2. ✅ **api (two/)** - Compliant: no findings" in out, out
     assert "- **Port Configuration**: 50% ⚠️ (1 of 2 services" in out, out
+
+
+def test_s001_impact_where_the_build_context_folder_is_missing(tmp_path: Path) -> None:
+    """Compose stops at a missing context folder before it reads any Dockerfile: the Impact
+    does not quote the error of a folder that lacks only its Dockerfile."""
+    files = {"compose.yaml": "services:\n  api:\n    build:\n      context: ./api\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "S001")
+    assert code == 0, err
+    [impact] = re.findall(r"^\*\*Impact\*\*: (.+)$", out, flags=re.M)
+    assert "unable to prepare context" in impact, impact
+    assert "failed to read dockerfile" not in impact, impact

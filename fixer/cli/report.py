@@ -23,6 +23,7 @@ from fixer.cli.shared import (
 from fixer.core.config import PORT_SOURCES
 from fixer.core.errors import input_errors
 from fixer.core.tree import FolderSource, Tree
+from fixer.model.stacks import is_compose_name
 
 
 @click.command("report")
@@ -60,6 +61,11 @@ def report_command(path: str, output: Path | None, after: bool, unsafe_fixes: bo
     if missing is not None:   # an audit of no service is no report, but a wrong path
         echo_err(missing.message)
         return EXIT_ERROR
+    # walked only when nothing was read: as `check` says it, nothing of a template was
+    template = nocompose.template_only(root) \
+        if not any(is_compose_name(p) for p in tree.paths()) else None
+    if template is not None:
+        echo_err(nocompose.template_warning(path, template))
     audit = audit_report(tree, rules, settings.config, after)
     if output is None:
         click.echo(audit.text, nl=False)

@@ -994,6 +994,9 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
         return _HTTPS_REDIRECT, ()
     if name == "TrustedHostMiddleware":
         hosts = next((k.value for k in call.keywords if k.arg == "allowed_hosts"), None)
+        if isinstance(hosts, ast.Name):   # `allowed_hosts=allowed_hosts`, a list bound before
+            hosts = assigned_value(binding(site.scope.body, hosts.id)) or \
+                assigned_value(binding(site.tree.body, hosts.id)) or hosts
         listed = {e.value for e in hosts.elts if isinstance(e, ast.Constant)} \
             if isinstance(hosts, (ast.List, ast.Tuple)) else None
         if listed is None:

@@ -156,6 +156,11 @@ def image_listen(ws: Workspace, service: BuiltService) -> ListenPort:
 _COMMANDS = lazy_compile(r"&&|\|\||;|\n|(?<![&<>])&(?![&>])")
 # a port a command names: `--port 8001`, `--server.port=8501`, `-p 9000`
 _PORT_OPTION = lazy_compile(r"(?:port|-p)[= ]+(\d{2,5})\b")
+# programs that call a port another container listens on (a wait for the database, a
+# probe): a port they name is no listener of this one
+_CLIENTS = lazy_compile(r"(?<![\w-])(?:pg_isready|nc|netcat|ncat|wait-for-it(?:\.sh)?|"
+                        r"wait-for(?:\.sh)?|dockerize|mysqladmin|redis-cli|psql|mongosh|"
+                        r"curl|wget)(?![\w-])")
 # servers a command may start beside the app, with the port they listen on untold
 _DEFAULT_PORTS = {"streamlit": 8501, "gradio": 7860, "jupyter": 8888, "vllm": 8000,
                   "ollama": 11434, "mlflow": 5000, "tensorboard": 6006, "flower": 5555}
@@ -185,6 +190,8 @@ def beside_the_server(ws: Workspace, service: BuiltService,
     no port (`celery worker & uvicorn ...`) is no listener. With no `claimed`, any port
     another command names, and any server it starts, count."""
     for segment in _other_commands(ws, service):
+        if _CLIENTS.search(segment):
+            continue   # `until pg_isready -h db -p 5432`: it calls another's port
         named = [p for p in claimed if re.search(rf"(?<![\w.]){p}(?![\w.])", segment)] \
             if claimed is not None else [int(m) for m in _PORT_OPTION.findall(segment)]
         program = next((name for name in (*_DEFAULT_PORTS, *_CONFIGURED)

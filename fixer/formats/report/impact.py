@@ -235,7 +235,22 @@ def _s001(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     case exists."""
     differs = any(s.app is not None and s.app.name_case_differs
                   for s in _services(findings, facts))
-    return _drop_sentences(rule, lambda s: differs or "only in case" not in s)
+    text = _drop_sentences(rule, lambda s: differs or "only in case" not in s)
+    gone = [f for f in findings if _NO_CONTEXT.match(f.reason or "")]
+    if not gone:
+        return text
+    # a missing folder stops the build before any Dockerfile is read
+    said = ("`docker compose build` fails before it reads a Dockerfile where the build "
+            "context folder does not exist (\"unable to prepare context: path ... not "
+            "found\")")
+    if len(gone) == len(findings):
+        return said + "."
+    return f"{said}, and elsewhere with \"failed to read dockerfile: open ...: no such file " \
+        "or directory\"."
+
+
+# S001's reason where the build context folder itself is missing
+_NO_CONTEXT = lazy_compile(r"the build context .+? does not exist")
 
 
 def _s002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:

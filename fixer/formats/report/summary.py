@@ -23,6 +23,8 @@ def summary(audit: Audit) -> Iterator[str]:
 
 
 def _scope(audit: Audit) -> str:
+    if not audit.compose_files:
+        return "fixer read no compose file, so it audited no service."
     built = audit.built_from or audit.compose_files
     files = ", ".join(f"`{f}`" for f in built) or "no compose file"
     # the other compose files read (image services only, overlays): named, not as builders
@@ -38,6 +40,8 @@ def _scope(audit: Audit) -> str:
 
 
 def _found(audit: Audit) -> str:
+    if not audit.compose_files and not audit.findings:
+        return ""   # nothing was read, so nothing was found either
     if not audit.findings:
         return "Found nothing to fix."
     broken = sum(1 for s in audit.services if not s.compliant)
