@@ -2041,9 +2041,7 @@ def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) 
                                                  _middleware_of(d, var)
                                                  for d in node.decorator_list):
             return False
-        if isinstance(node, ast.Call) and any(
-                isinstance(a, ast.Name) and a.id == var
-                for a in [*node.args, *(k.value for k in node.keywords)]):
+        if _hands_on(node, var):
             return False
     return True
 
@@ -2103,11 +2101,16 @@ def _registers_its_middleware(function: ast.FunctionDef | ast.AsyncFunctionDef,
                 isinstance(node.value, ast.Name) and node.value.id == param
                 and node.attr in ("add_middleware", "middleware")):
             return False
-        if isinstance(node, ast.Call) and any(
-                isinstance(a, ast.Name) and a.id == param
-                for a in [*node.args, *(k.value for k in node.keywords)]):
+        if _hands_on(node, param):
             return False
     return True
+
+
+def _hands_on(node: ast.AST, var: str) -> bool:
+    """A call given `var` as an argument (`setup(app)`): what it does to it is its own."""
+    return isinstance(node, ast.Call) and any(
+        isinstance(a, ast.Name) and a.id == var
+        for a in [*node.args, *(k.value for k in node.keywords)])
 
 
 # the app's or a router's methods that add routes when called (not as a decorator)
