@@ -2617,6 +2617,9 @@ def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast
         if origin and origin[1] and loaded:
             return _defined(mods, origin[0], loaded[1], loaded[1], ast.Name(origin[1]), wanted,
                             depth + 1)
+        alias = assigned_value(stmt)   # `status_router = status.router`: the same object
+        if isinstance(alias, (ast.Name, ast.Attribute)) and ast.unparse(alias) != expr.id:
+            return _defined(mods, path, tree, scope, alias, wanted, depth + 1)
         return None
     return None
 
