@@ -57,8 +57,8 @@ documents the variable. One finding per variable, at its first use.
 ## Why is this bad?
 Compose substitutes an empty string for an unset variable and only warns, so a
 value the stack needs (a password, a host, a port, an image tag) may silently be
-empty, and what breaks then breaks further from the cause. And no example file
-tells the next person to set it.
+empty, and what breaks then breaks further from the cause. And no `.env.example`
+lists it for the next person to set.
 
 ## Example
 ```yaml
