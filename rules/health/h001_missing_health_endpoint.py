@@ -31,7 +31,9 @@ time: `import_module(f"app.routers.{name}")`), a health path written as a string
 literal in the service's Python files (tests left out, and the files only another
 app built from the same folder imports) counts as served, and so does a router included
 under a health prefix (`include_router(health, prefix="/health")`) that serves its prefix
-itself (`@router.get("/")`). Modules are found through the image's `PYTHONPATH` too,
+itself (`@router.get("/")`), and so does a probed path whose tail is such a literal (a
+healthcheck of `/api/status` beside a `@router.get("/status")` under a prefix fixer cannot
+read: a route added beside it would never answer). Modules are found through the image's `PYTHONPATH` too,
 where fixer can map it to the repository through WORKDIR and COPY (`fastapi run
 app/api/main.py` with `ENV PYTHONPATH=/code` imports `app.api.router`). A FastAPI app mounted on
 this one (`app.mount("/v1", v1)`, created here or in a module of the import root)

@@ -283,6 +283,11 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                                                    f"`{under.replace(UNKNOWN, '…')}` under a "
                                                    "router's prefix, below a path fixer "
                                                    "cannot see")
+    tail = _probed_tail(ws, service.app.folder, wanted, theirs)
+    if tail is not None:   # `/status` of a router fixer cannot read, probed as `/api/status`
+        return HealthPlan(Source.UNREADABLE, None, f"{why}, and its code has the path "
+                                                   f"`{tail[1]}`, which a router's prefix may "
+                                                   f"serve as the probed `{tail[0]}`")
     like_literal = health_like_literal(ws, service.app.folder, theirs)
     if like_literal is not None and not doubt:
         # `APIRouter(prefix="/healthcheck")` in a router fixer could not follow; a path H001
@@ -550,6 +555,22 @@ _PREFIXED_ROUTER = lazy_compile(r"""APIRouter\([^)]*\bprefix\s*=\s*["']/[^"']"""
 
 # `prefix="/health"`: the routes under it are `/health/live`, not `/health` itself
 _PREFIX_BEFORE = lazy_compile(r"prefix\s*=\s*$")
+
+
+def _probed_tail(ws: Workspace, folder: str, wanted: list[str],
+                 theirs: frozenset[str]) -> tuple[str, str] | None:
+    """(probed path, literal) where a path literal of the service's code is the probed path
+    less its leading segments (`/status` for `/api/status`): a route of a router whose
+    prefix fixer cannot read may serve the probe, and a route added beside it would never
+    answer."""
+    literals = _path_literals(ws, folder, theirs, prefixes=False)
+    for probed in wanted:
+        parts = [p for p in probed.split("/") if p]
+        for start in range(1, len(parts)):
+            tail = "/" + "/".join(parts[start:])
+            if tail in literals:
+                return probed, tail
+    return None
 
 
 def _path_literals(ws: Workspace, folder: str, theirs: frozenset[str],
