@@ -34,8 +34,9 @@ under a health prefix (`include_router(health, prefix="/health")`) that serves i
 itself (`@router.get("/")`), and so does a probed path whose tail is such a literal (a
 healthcheck of `/api/status` beside a `@router.get("/status")` under a prefix fixer cannot
 read: a route added beside it would never answer). Modules are found through the
-image's `PYTHONPATH` too, where fixer can map it to the repository through WORKDIR and COPY (`fastapi run
-app/api/main.py` with `ENV PYTHONPATH=/code` imports `app.api.router`). A FastAPI app mounted on
+image's `PYTHONPATH` too, where fixer can map it to the repository through WORKDIR and
+COPY (`fastapi run app/api/main.py` with `ENV PYTHONPATH=/code` imports
+`app.api.router`). A FastAPI app mounted on
 this one (`app.mount("/v1", v1)`, created here or in a module of the import root)
 serves its routes under the mount's path. Any other mounted app (a Flask app through
 `WSGIMiddleware`, `make_asgi_app()`, a sub-app fixer cannot follow) and an exporter's
