@@ -1,4 +1,6 @@
-"""`.env` / `env_file` files: KEY=VALUE lines, as Compose reads them."""
+"""`.env` / `env_file` files: KEY=VALUE lines, as Compose reads them. Compose's dotenv parser
+also reads the YAML-like `KEY: value` (a key ends at the first `=` or `:`), which example
+files copied from a YAML config use."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile, with_stray_bytes
 from fixer.core.tree import NotText, Tree
 
-_LINE = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
+_LINE = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*?)\s*$")
 
 
 def parse_env(text: str) -> dict[str, str]:

@@ -469,7 +469,8 @@ def _included(ws: Workspace) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
 
 
 # `# NAME=value` in an example file: documented, and left unset unless the reader wants it
-_COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=", re.M)
+_COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*[=:]",
+                          re.M)
 
 
 def _example_file_names(ws: Workspace, path: str) -> set[str]:
