@@ -49,7 +49,10 @@ whose server may listen elsewhere; not an ENTRYPOINT script that only runs its a
 `exec "$@"`, with no CMD), or a service that builds the stage `extends:`
 another, whose command Compose merges in and fixer does not follow; and where the command
 starts another server beside the app (`uvicorn ... --port 1337 & exec nginx`), whose
-port may be the one the image offers.
+port may be the one the image offers. So is a single `EXPOSE` of another port that the
+app's code names (`server.add_insecure_port("[::]:50051")` in a start-up hook) or that a
+`*PORT*` variable of the container's compose `environment` holds (`GRPC_PORT: "50051"`):
+it may document a second server of the app, which a rewrite would drop.
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
@@ -94,6 +97,7 @@ from fixer.core.envfile import unset_names
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.image.buildscripts import build_argument_set
 from fixer.facts.image.images import base_exposes, base_image, starts_idle
+from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import in_image
 from fixer.model.listen import COMPOSE_KINDS, RUNS_ARGUMENTS
@@ -446,6 +450,7 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
             "a label naming it"))
     doubt = next((d for d in map(extends_doubt, services) if d), None) or \
         (_explained_omission(app, listens[0]) if not ports else None) or \
+        (_named_elsewhere(ws, services, ports[0][1], listens[0]) if ports else None) or \
         _environment_doubt(ws, services) or _only_compose_sets(ws, services) or \
         _release_build_doubt(ws, services) or _files_doubt(ws, services) or \
         _unread_command_port(ws, services, listens[0]) or \
@@ -454,6 +459,45 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     if doubt is not None:
         return replace(report, reason=doubt)
     return replace(report, fix=Fix(title, Safety.SAFE, partial(_edits, app, ports, listens[0])))
+
+
+def _named_elsewhere(ws: Workspace, services: list[BuiltService], exposed: str,
+                     listen: int) -> str | None:
+    """Why the stale-looking EXPOSE is not rewritten: the app's own code, or a `*PORT*`
+    variable compose gives its container, names the exposed port, which may be a second
+    server of the app (a gRPC server its start-up hook starts on 50051, a metrics
+    endpoint) that EXPOSE rightly documents; a rewrite would drop it."""
+    for service in services:
+        found = _code_naming(ws, service, exposed) or _variable_naming(ws, service, exposed)
+        if found is not None:
+            return (f"{found} names port {exposed}, which may be another server of the app "
+                    f"that EXPOSE documents: whether EXPOSE should name {listen} instead of it "
+                    "or beside it is the author's call")
+    return None
+
+
+def _code_naming(ws: Workspace, service: BuiltService, port: str) -> str | None:
+    """`path:line` of the first module on the app's import path whose code (not a comment)
+    holds the port as a number of its own (`50051`, `"[::]:50051"`)."""
+    module = appmodule.find(ws, service)
+    pattern = re.compile(rf"(?<![\w.]){port}(?![\w.])")
+    for path in appmodule.import_path(ws, module) if module is not None else []:
+        file = ws.read(path)
+        text = file.text if file is not None else ""
+        for match in pattern.finditer(text):
+            if "#" not in text[text.rfind("\n", 0, match.start()) + 1:match.start()]:
+                return f"{path}:{text.count(chr(10), 0, match.start()) + 1}"
+    return None
+
+
+def _variable_naming(ws: Workspace, service: BuiltService, port: str) -> str | None:
+    """`NAME=port` when compose gives the container a `*PORT*` variable of that value that
+    is not the one the app's listen port comes from (`GRPC_PORT: "50051"`)."""
+    own = service.app.listen.variable
+    for name, value in service.environment(ws.tree).items():
+        if "PORT" in name.upper() and name != own and value == port:
+            return f"{service.name}'s environment {name}={value}"
+    return None
 
 
 def _edits(app: App, ports: list[tuple[Instruction, str]], listen: int) -> list[Edit]:

@@ -1,0 +1,16 @@
+import grpc
+from fastapi import FastAPI
+
+app = FastAPI()
+server = grpc.aio.server()
+
+
+@app.get("/health")
+async def health():
+    return {"status": "ok"}
+
+
+@app.on_event("startup")
+async def startup():
+    server.add_insecure_port("0.0.0.0:50051")
+    await server.start()
