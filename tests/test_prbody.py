@@ -261,15 +261,35 @@ def test_c003_says_the_waiting_service_restarts_only_where_docker_restarts_it(
     assert "a service that connects at start-up without retrying may crash" in why, why
 
 
+# the app's connection to the database of the C005 tests: what makes the race its own
+USES_DB = "    environment:\n      DATABASE_URL: postgresql://postgres:example@db/postgres\n"
+
+
 def test_c005_says_the_app_restarts_only_where_docker_restarts_one(tmp_path: Path) -> None:
     files = {**WAITS_TO_START, "compose.yaml": (
-        "services:\n  api:\n    build: ./api\n{policy}    depends_on: [db]\n"
+        "services:\n  api:\n    build: ./api\n{policy}    depends_on: [db]\n" + USES_DB +
         "  db:\n    image: postgres:17-alpine\n    environment:\n"
         "      POSTGRES_PASSWORD: example\n")}
     for name, policy, restarts in [("a", "", False), ("b", "    restart: always\n", True)]:
         tree = {**files, "compose.yaml": files["compose.yaml"].format(policy=policy)}
         why = why_of(pr_body(tmp_path / name, tree, "--select", "C005"), "C005")
         assert (RACE in why) is restarts and "the app's first connection may find it" in why, why
+
+
+@pytest.mark.parametrize("connects", [True, False])
+def test_c005_claims_the_race_only_where_the_app_names_the_database(
+        tmp_path: Path, connects: bool) -> None:
+    """An app whose only database URL is `127.0.0.1` (or none) never connects to the
+    compose service: the wait only orders their start, and no crash is claimed."""
+    url = "mongodb://mongo:27017/" if connects else "mongodb://127.0.0.1:27017/"
+    files = {**WAITS_TO_START, "compose.yaml": (
+        "services:\n  api:\n    build: ./api\n    depends_on: [mongo]\n"
+        "    env_file: .env\n  mongo:\n    image: mongo:7.0\n"), ".env": f"MONGO_URI={url}\n"}
+    why = why_of(pr_body(tmp_path, files, "--select", "C005"), "C005")
+    assert ("the app's first connection may find it not ready" in why) is connects, why
+    assert ("Nothing fixer reads of `api` names `mongo`: the wait may only order their start."
+            in why) is not connects, why
+    assert ("the most common start-up race" in why) is connects, why
 
 
 @pytest.mark.parametrize(("expose", "stale"), [
@@ -507,7 +527,8 @@ def test_c005_says_an_app_whose_entrypoint_waits_does_wait(tmp_path: Path, waits
         "  sleep 2\ndone\n" if waits else ""
     files = {**WAITS_TO_START,
              "compose.yaml": ("services:\n  api:\n    build: ./api\n    restart: always\n"
-                              "    depends_on: [db]\n  db:\n    image: postgres:17-alpine\n"
+                              "    depends_on: [db]\n" + USES_DB + "  db:\n"
+                              "    image: postgres:17-alpine\n"
                               "    environment:\n      POSTGRES_PASSWORD: example\n"),
              "api/Dockerfile": WAITS_TO_START["api/Dockerfile"].replace(
                  "CMD", 'ENTRYPOINT ["/srv/entrypoint.sh"]\nCMD'),

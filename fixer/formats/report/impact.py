@@ -474,23 +474,33 @@ def _entry_files(ws: Workspace, service: Service) -> set[str]:
 
 
 def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
-    """As C003's, for the services that depend on the database (the finding's service)."""
+    """As C003's, for the services that depend on the database (the finding's service):
+    the race is claimed only where something fixer reads of a waiting app names the
+    database (an app whose only database URL is `127.0.0.1` connects elsewhere)."""
     databases = {(f.path, f.service) for f in findings}
-    waiting = [s for stack in facts.ws.stacks for s in stack.services.values()
-               if any((doc.path, d.name) in databases
-                      for doc in stack.docs for d in dependencies(s))]
+    pairs = [(s, d.name) for stack in facts.ws.stacks for s in stack.services.values()
+             for doc in stack.docs for d in dependencies(s) if (doc.path, d.name) in databases]
+    waiting = list({id(s): s for s, _name in pairs}.values())
     apps = [s for s in waiting if is_app_service(facts.ws, s)]
     if apps and all(waits_on_its_own(facts.ws, s) for s in apps):
         names = _listed(sorted({s.name for s in apps}))
         return _RACE.sub(f". The start script of {names} waits on its own before the server "
                          "starts (fixer does not tell for what): a healthcheck lets Compose "
                          "hold it back instead.", inline(doc_impact(rule)), count=1)
-    return _restart_claim(rule, list(waiting) or [None])
+    text = _restart_claim(rule, list(waiting) or [None])
+    if not pairs or any(_names_dependency(facts.ws, owner, name) for owner, name in pairs):
+        return text
+    owners = _listed(sorted({owner.name for owner, _name in pairs}))
+    return _RACE_CLAIMED.sub(f". Nothing fixer reads of {owners} names "
+                             f"{_listed(sorted({name for _owner, name in pairs}))}: the wait "
+                             "may only order their start.", text, count=1)
 
 
 # C005's claim that the app's first connection may fail, up to the end of its sentence
-_RACE = lazy_compile(
-    r": the app's first connection may find it not ready,.*?crash(?: \([^)]*\))?\.")
+_RACE_TEXT = r": the app's first connection may find it not ready,.*?crash(?: \([^)]*\))?\."
+_RACE = lazy_compile(_RACE_TEXT)
+# the same, with the sentence that calls it a race
+_RACE_CLAIMED = lazy_compile(_RACE_TEXT + r"(?: This is the most common start-up race[^.]*\.)?")
 
 
 def _restart_claim(rule: Rule, waiting: Sequence[Service | None]) -> str:
