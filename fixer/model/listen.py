@@ -118,7 +118,8 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     Compose substitutes `${VAR}` of a compose `command:` from (the stack's `.env`)."""
     found = (_entrypoint_launch(*entrypoint, command) if entrypoint is not None else
              _launch(dockerfile, stage, command)) or \
-        _script_launch(tree, folder, dockerfile, stage, command, entrypoint)
+        _script_launch(tree, folder, dockerfile, stage, command, entrypoint) or \
+        _passed_on_by_entrypoint(tree, folder, dockerfile, stage, entrypoint, command)
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
@@ -267,6 +268,30 @@ def _shell_passes_on(argv: list[str]) -> bool:
     the CMD's words become `$0` and `$@` of the script, which ends by exec'ing them."""
     return len(argv) == 3 and posixpath.basename(argv[0]) in SHELL_NAMES and \
         argv[1] == "-c" and _EXECS_ITS_ARGUMENTS.search(argv[2]) is not None
+
+
+def _passed_on_by_entrypoint(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
+                             given: tuple[ComposeDoc, Value, list[str] | None] | None,
+                             command: tuple[ComposeDoc, Value, list[str]] | None
+                             ) -> _Found | None:
+    """The server compose's `command:` starts where compose's `entrypoint:` only runs its
+    arguments: a script of the repository that ends in `exec "$@"` (`entrypoint: /bin/sh
+    /app/entrypoint.sh`), an init (`tini --`), or `sh -c '... exec "$0" "$@"'`. The image's
+    own ENTRYPOINT and CMD are replaced then, so nothing of the image drops the command."""
+    if given is None or command is None or given[2] is None:
+        return None
+    argv = _unescaped(_as_run(given[1], given[2]))
+    words = [w for w in argv if not w.startswith("-")]
+    if not words:
+        return None
+    if not all(posixpath.basename(w) in PASSING_ON for w in words) and \
+            not _shell_passes_on(argv):
+        script = in_image(tree, folder, dockerfile, stage, program_run(argv))
+        file = tree.read(script) if script is not None and tree.exists(script) else None
+        if file is None or not RUNS_ARGUMENTS.search(file.text):
+            return None
+    found = _compose_launch(*command)
+    return replace(found, through_entrypoint=True) if found is not None else None
 
 
 def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
