@@ -500,6 +500,17 @@ MIDDLEWARE_APP = ("from fastapi import FastAPI, Request\nfrom fastapi.responses 
                  "    except Exception:\n"
                  "        return JSONResponse({'detail': 'error'}, status_code=500)\n",
                  True, id="error-handler-500"),
+    # a header a probe never sends fails its lookup: the handler's status is what it gets
+    pytest.param("\n\n@app.middleware('http')\nasync def key(request: Request, call_next):\n"
+                 "    try:\n        token = request.headers['authorization'].split(' ')[1]\n"
+                 "    except KeyError:\n        return JSONResponse({}, status_code=400)\n"
+                 "    return await call_next(request)\n", False, id="missing-header-handler"),
+    pytest.param("\n\n@app.middleware('http')\nasync def key(request: Request, call_next):\n"
+                 "    try:\n        token = request.headers['authorization'].split(' ')[1]\n"
+                 "    except Exception:\n        return JSONResponse({}, status_code=400)\n"
+                 "    if token != 'k':\n        return JSONResponse({}, status_code=401)\n"
+                 "    return await call_next(request)\n", False,
+                 id="missing-header-400-before-wrong-token-401"),
 ])
 def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: str,
                                                                   fixable: bool) -> None:

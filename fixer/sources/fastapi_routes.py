@@ -1222,7 +1222,8 @@ Resolve = Callable[[str], "Function | None"]
 def _refusal(function: Function, resolve: Resolve | None = None,
              serves: bool = True) -> int | None:
     """The first error status a middleware answers with, outside its `except` blocks (an
-    error handler's 500 answers only what failed). A placeholder that `response = await
+    error handler's 500 answers only what failed), unless the `try` looks up a header a
+    probe never sends (`_probe_failure`). A placeholder that `response = await
     call_next(request)` replaces before any return is no answer (the session middleware of
     FastAPI's SQL tutorial starts from a 500 it never sends). An `HTTPException` a
     middleware raises reaches no exception handler of the app: Starlette answers it with
@@ -1238,7 +1239,7 @@ def _refusal(function: Function, resolve: Resolve | None = None,
     raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
               and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
     found = next(((500 if id(node) in raised else code, node) for node in nodes
-                  if (code := _status_of(node)) is not None), None)
+                  if (code := _probe_failure(node) or _status_of(node)) is not None), None)
     if found is not None:
         return found[0]
     before = _on_probe(_before_passing_on(nodes, function), function)
@@ -1586,6 +1587,30 @@ def _in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 def _awaits_next(value: ast.expr, names: Collection[str]) -> bool:
     return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and \
         isinstance(value.value.func, ast.Name) and value.value.func.id in names
+
+
+# the request's mappings a probe sends nothing of: a lookup in one raises KeyError
+_SENT_BY_CLIENTS = frozenset({"headers", "cookies", "query_params"})
+# the exceptions such a lookup raises, as an `except` names them (None: a bare `except:`)
+_LOOKUP_FAILURES = frozenset({None, "Exception", "BaseException", "KeyError", "LookupError"})
+
+
+def _probe_failure(node: ast.AST) -> int | None:
+    """The error status a `try` answers a probe with where its body looks up a header, a
+    cookie or a query parameter (`request.headers["Authorization"]`), which a healthcheck
+    never sends, and a handler for the KeyError answers one: the probe takes that path
+    (the 400 of a missing token comes before the 401 of a wrong one)."""
+    if not isinstance(node, ast.Try) or not any(
+            isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute) and
+            n.value.attr in _SENT_BY_CLIENTS for stmt in node.body for n in ast.walk(stmt)):
+        return None
+    for handler in node.handlers:
+        caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if any((ast.unparse(c).rsplit(".", 1)[-1] if c is not None else None)
+               in _LOOKUP_FAILURES for c in caught):
+            return next((code for n in ast.walk(handler)
+                         if (code := _status_of(n)) is not None), None)
+    return None
 
 
 def _status_of(node: ast.AST) -> int | None:
