@@ -280,7 +280,7 @@ def _passed_on_by_entrypoint(tree: Tree, folder: str, dockerfile: Dockerfile, st
     own ENTRYPOINT and CMD are replaced then, so nothing of the image drops the command."""
     if given is None or command is None or given[2] is None:
         return None
-    argv = _unescaped(_as_run(given[1], given[2]))
+    argv = _unescaped(as_run(given[1], given[2]))
     words = [w for w in argv if not w.startswith("-")]
     if not words:
         return None
@@ -494,7 +494,7 @@ def _run_words(dockerfile: Dockerfile, stage: Stage,
         words = _entrypoint_words(*given, command)
         return ("entrypoint", words) if words is not None else None
     if command is not None:
-        return "command", _unescaped(_as_run(command[1], command[2]))
+        return "command", _unescaped(as_run(command[1], command[2]))
     run = cmd_in_force(dockerfile, stage) or entrypoint(dockerfile, stage)
     if run is None:
         return None
@@ -508,8 +508,8 @@ def _entrypoint_words(doc: ComposeDoc, value: Value, argv: list[str] | None,
     cannot read the `entrypoint:`."""
     if argv is None:
         return None
-    return _unescaped([*_as_run(value, argv),
-                       *(_as_run(command[1], command[2]) if command else [])])
+    return _unescaped([*as_run(value, argv),
+                       *(as_run(command[1], command[2]) if command else [])])
 
 
 def _unescaped(words: list[str]) -> list[str]:
@@ -529,7 +529,7 @@ def _entrypoint_launch(doc: ComposeDoc, value: Value, argv: list[str] | None,
                   launch, None, None)
 
 
-def _as_run(value: Value, argv: list[str]) -> list[str]:
+def as_run(value: Value, argv: list[str]) -> list[str]:
     """The words Compose runs for a `command:` or `entrypoint:`: a list as written, a string
     split as a shell would split it (Compose runs no shell)."""
     if isinstance(value.node, yaml.SequenceNode) or not argv:
@@ -556,7 +556,7 @@ def _under_image_entrypoint(dockerfile: Dockerfile, stage: Stage, doc: ComposeDo
     given = entrypoint(dockerfile, stage)
     if given is None or not given.json or not given.value:
         return None
-    launch = find_launch([*given.value, *_unescaped(_as_run(value, argv))])
+    launch = find_launch([*given.value, *_unescaped(as_run(value, argv))])
     if launch is None:
         return None
     node = value.node
@@ -572,7 +572,7 @@ def _compose_launch(doc: ComposeDoc, value: Value, argv: list[str]) -> _Found | 
     words: list[Word] | None = yaml_words(doc, value)
     if not words:
         words = None
-        argv = _as_run(value, argv)
+        argv = as_run(value, argv)
     launch = find_launch(_unescaped(argv))
     if launch is None:
         return None

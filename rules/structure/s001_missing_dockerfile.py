@@ -43,7 +43,10 @@ turned into `context:` plus `dockerfile:`). Unsafe otherwise: a standard FastAPI
 Dockerfile is written (the repository's python slim base, requirements installed,
 `uvicorn` in exec form on the container port compose expects, the app module found at
 `app/main.py`, `main.py` or `src/main.py`): it may not be how the service was meant to
-be built. Display-only when a path is written with `\\` (a Windows separator, which
+be built. Where several services build the same missing Dockerfile, one fix writes it, for
+the service whose compose `command:` starts a server (else one compose reaches on a
+port): its port is the file's; the other services' findings name that fix and are settled
+by it (a Celery worker's own command runs on the image either way). Display-only when a path is written with `\\` (a Windows separator, which
 Compose on Linux reads as part of a name), when the context folder does not exist,
 several files match in case, the reference is interpolated or reached through a YAML
 alias, there is no app module (the reason names a `package.json`, `go.mod` or other
@@ -91,11 +94,13 @@ from fixer.core.tree import skipped_dir
 from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
+from fixer.model.listen import as_run
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Build, Service, case_variants, locate_build
 from fixer.model.stacks import folders_above
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import Value, elements, get, scalar, string_list
+from fixer.sources.launch import find_launch
 
 from .dockerfile_template import find_app, fleet_base, render
 
@@ -111,8 +116,24 @@ SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
-    for service, build in _missing(ws):
-        yield _report(ws, service, build)
+    missing = list(_missing(ws))
+    sharing: dict[tuple[str, str], list[Service]] = {}
+    for service, build in missing:
+        sharing.setdefault((build.context, build.dockerfile), []).append(service)
+    for service, build in missing:
+        yield _report(ws, service, build, _writer(sharing[(build.context, build.dockerfile)]))
+
+
+def _writer(services: list[Service]) -> Service:
+    """The service whose S001 fix writes a Dockerfile several services build: the one whose
+    compose `command:` starts a server (the others run a worker's command on the same
+    image), else one that compose reaches on a port, else the first. The file's CMD and
+    EXPOSE are written for it."""
+    def serves(service: Service) -> bool:
+        found = service.command()
+        return found is not None and find_launch(as_run(found[1], found[2])) is not None
+    return next((s for s in services if serves(s)), None) or \
+        next((s for s in services if container_ports(s)), services[0])
 
 
 def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
@@ -221,7 +242,7 @@ def _context_exists(ws: Workspace, build: Build) -> bool:
     return not build.context or any(p.startswith(prefix) for p in ws.tree.paths())
 
 
-def _report(ws: Workspace, service: Service, build: Build) -> Violation:
+def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> Violation:
     doc = build.doc
     # at the `dockerfile:` value that names the file, else at the build (its context)
     named = get(build.node, "dockerfile")
@@ -286,6 +307,10 @@ def _report(ws: Workspace, service: Service, build: Build) -> Violation:
         return replace(base, reason=f"{app.path} builds no FastAPI app (no `FastAPI(...)`, "
                                     "no `fastapi` import): a stock FastAPI Dockerfile would "
                                     "not start it")
+    if writer is not service:
+        return replace(base, yields_to=(("S001", writer.name),), reason=(
+            f"{writer.name} builds {build.dockerfile} too: the S001 fix of {writer.name}, "
+            "whose server the file starts, writes it"))
     return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
                                  Safety.UNSAFE, partial(_generate, ws, service, build)),
                    reason="a stock Dockerfile may not be how the service was meant to be built")
