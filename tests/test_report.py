@@ -607,3 +607,147 @@ def test_s001_impact_where_the_build_context_folder_is_missing(tmp_path: Path) -
     [impact] = re.findall(r"^\*\*Impact\*\*: (.+)$", out, flags=re.M)
     assert "unable to prepare context" in impact, impact
     assert "failed to read dockerfile" not in impact, impact
+
+
+# the Dockerfile of a service whose module is `main.py` at its build context's root
+ROOT_MODULE = SLIM.replace("COPY app ./app", "COPY . .").replace("app.main:app", "main:app")
+
+
+def test_a_database_finding_counts_against_the_app_that_cannot_wait_for_it(
+        tmp_path: Path) -> None:
+    """C005 is reported at the image of `mongo`, which fixer does not build: it is about
+    `api`, whose `depends_on` cannot wait for it and which its fix gates. It counts against
+    `api`, so the summary, the service's lines and the scores say one minor issue."""
+    compose = ("services:\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n"
+               "    depends_on: [mongo]\n    healthcheck:\n      test: [\"CMD\",\"python\",\"-c\","
+               "\"import urllib.request; urllib.request.urlopen('http://localhost:8000/health')\"]"
+               "\n  mongo:\n    image: \"mongo:7.0\"\n")
+    files = {"compose.yaml": compose, "api/Dockerfile": ROOT_MODULE,
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    assert "Found 1 finding of 1 type: 0 critical issues and 1 minor. Services with critical " \
+        "issues: 0 of 1; with minor issues only: 1; with none: 0." in out, out
+    assert "1. ✅ **api** - Compliant with minor issues: 1 minor issue (Docker Compose)" in out
+    assert "- **Docker Compose**: ⚠️ C005 database-not-healthchecked" in out, out
+    assert "- ⚠️ C005 `compose.yaml:9`: mongo (mongo:7.0) has no healthcheck" in out, out
+    assert "- **Docker Compose**: 0% ❌ (0 of 1 service; 1 with warnings)" in out, out
+    assert "**Overall Compliance**: 96% - Compliant with minor issues" in out, out
+    assert issue_headings(out, MINOR) == [("Database Not Healthchecked", "C005", 1)]
+
+
+def celery_and_nginx(worker: str, frontend: str) -> dict[str, str]:
+    """`backend` serves the FastAPI app of the root context; `worker` builds the same image
+    and runs `worker`; `frontend` builds nginx from the same context."""
+    compose = ("services:\n"
+               "  backend:\n    build:\n      context: .\n      dockerfile: backend/Dockerfile\n"
+               "    ports: [\"8000:8000\"]\n"
+               "  worker:\n    build:\n      context: .\n      dockerfile: backend/Dockerfile\n"
+               f"    command: {worker}\n"
+               "  frontend:\n    build:\n      context: .\n      dockerfile: frontend/Dockerfile\n")
+    return {"compose.yaml": compose, "backend/Dockerfile": ROOT_MODULE,
+            "requirements.txt": "fastapi\nuvicorn\ncelery\n", "main.py": HEALTH_APP,
+            "tasks.py": "from celery import Celery\n\napp = Celery(\"tasks\")\n",
+            "manage.py": "import sys\n", "frontend/Dockerfile": frontend,
+            "frontend/index.html": "<html></html>\n"}
+
+
+NGINX = ("FROM nginx:alpine\nCOPY frontend/index.html /usr/share/nginx/html/index.html\n"
+         'CMD ["nginx","-g","daemon off;"]\n')
+
+
+UNTOLD = ("Not checked (its build context imports fastapi, but fixer cannot tell that what the "
+          "container runs serves it)")
+
+
+@pytest.mark.parametrize(("worker", "frontend", "said"), [
+    pytest.param("celery --app=tasks worker", NGINX, "it runs celery", id="celery"),
+    pytest.param("poetry run celery -A tasks worker", NGINX.rsplit("CMD", 1)[0],
+                 "it runs celery", id="poetry-run-and-the-nginx-image-cmd"),
+    pytest.param("[\"python\", \"-m\", \"pytest\"]", NGINX, "it runs pytest", id="python-m"),
+    pytest.param("sh -c 'alembic upgrade head && uv run flower'", NGINX, "it runs flower",
+                 id="shell-script"),
+    pytest.param("python manage.py runserver", NGINX, "it runs Django's manage.py",
+                 id="django"),
+    pytest.param("python consumer.py", NGINX, None, id="a-script-fixer-does-not-read"),
+])
+def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
+        tmp_path: Path, worker: str, frontend: str, said: str | None) -> None:
+    """Their build context imports fastapi, but what the containers run serves no FastAPI
+    app: the report says what they run; "not checked" only where fixer cannot tell (a
+    script it does not read may start the app's server)."""
+    code, out, err = run_cli("report", write_tree(tmp_path, celery_and_nginx(worker, frontend)))
+    assert code == 0, err
+    details = sections(out, "###")
+    for name, state in (("worker", f"Not applicable ({said}, not a FastAPI server)"
+                         if said else UNTOLD),
+                        ("frontend", "Not applicable (it runs nginx, not a FastAPI server)")):
+        for field in ("Imports", "Health Endpoints", "Port Configuration"):
+            assert f"- **{field}**: {state}" in details[f"✅ {name}"], details[f"✅ {name}"]
+    assert "**frontend** - Compliant: no findings\n" in out, out
+
+
+def test_an_app_service_with_no_dockerfile_is_not_checked_rather_than_not_applicable(
+        tmp_path: Path) -> None:
+    """`api` runs `uvicorn main:app` from a context with no Dockerfile (S001): fixer read no
+    image, so its app checks were not run; `worker` runs celery, which serves no app."""
+    compose = ("services:\n  worker:\n    build: ./src\n    command: celery --app=tasks worker\n"
+               "  api:\n    build: ./src\n    ports: [\"8000:8000\"]\n"
+               "    command: uvicorn main:app --host 0.0.0.0 --port 8000\n")
+    files = {"compose.yaml": compose, "src/main.py": HEALTH_APP,
+             "src/tasks.py": "from celery import Celery\n\napp = Celery(\"tasks\")\n",
+             "src/requirements.txt": "fastapi\nuvicorn\ncelery\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    details = sections(out, "###")
+    for field in ("Imports", "Health Endpoints", "Port Configuration"):
+        assert f"- **{field}**: Not checked (no Dockerfile to read: S001)" in details["❌ api"]
+        assert f"- **{field}**: Not applicable (it runs celery, not a FastAPI server)" in \
+            details["❌ worker"]
+    assert "no FastAPI app" not in out, out
+
+
+def test_a_build_context_in_a_template_folder_is_not_checked_nor_scored(tmp_path: Path) -> None:
+    """S001 is silent on a Dockerfile in `{{cookiecutter.slug}}/`, which fixer does not read:
+    the service was not checked, so it has neither "no Dockerfile" nor a score."""
+    folder = "{{cookiecutter.slug}}"
+    files = {"compose.yaml": f"services:\n  api:\n    build: \"{folder}\"\n"
+                             "    ports: [\"8000:8000\"]\n",
+             f"{folder}/Dockerfile": SLIM, f"{folder}/requirements.txt": "fastapi\nuvicorn\n",
+             f"{folder}/app/__init__.py": "", f"{folder}/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    why = f"its build context is in `{folder}/`, a template folder fixer does not read"
+    assert f"1. ➖ **api** - Not checked: {why}\n" in out, out
+    assert f"Built services not checked, and not scored: `api` ({why})." in out, out
+    for field in ("Structure", "Dockerfile", "Imports", "Docker Compose"):
+        assert f"- **{field}**: Not checked ({why})" in out, out
+        assert f"- **{field}**: no service to score" in out, out
+    assert 'svc_api["api<br/>build context not read"]' in out, out
+    assert "No findings" not in out and "no Dockerfile" not in out, out
+    assert "**Overall Compliance**: not scored" in out, out
+
+
+def test_an_unsafe_fix_another_unsafe_fix_settles_is_not_promised(tmp_path: Path) -> None:
+    """The app serves `/db_health` only, whose handler takes a session from `Depends`: C004's
+    healthcheck on it is unsafe, and so is H001's route. `fixer fix --unsafe-fixes` makes
+    the C004 fix, which settles H001: no route is added, and the report says so."""
+    main = ("from fastapi import Depends, FastAPI\n\napp = FastAPI()\n\n\n"
+            "def get_session():\n    yield None\n\n\n@app.get(\"/db_health\")\n"
+            "def db_health(session=Depends(get_session)) -> dict[str, str]:\n"
+            "    return {\"status\": \"ok\"}\n")
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n",
+             "api/Dockerfile": ROOT_MODULE, "api/requirements.txt": "fastapi\nuvicorn\n",
+             "api/main.py": main}
+    root = write_tree(tmp_path, files)
+    code, out, err = run_cli("report", root)
+    assert code == 0, err
+    unsafe = sections(sections(out, "##")["Recommendations"], "###")[
+        "Fixed by `fixer fix --unsafe-fixes` (unsafe: review the diff)"]
+    assert "- `api`: settled by the C004 fix of api (Add a healthcheck on " \
+        "http://localhost:8000/db_health" in unsafe, unsafe
+    assert "Add a GET /health route" not in out, out
+    assert "Settled with `--unsafe-fixes` by the C004 fix of api: Add a healthcheck" in out, out
+    # what that run does: the healthcheck, and no route
+    diff = run_cli("fix", root, "--unsafe-fixes")[1]
+    assert "+++ b/compose.yaml" in diff and "api/main.py" not in diff, diff

@@ -57,10 +57,24 @@ def _yielding(findings: list[Finding], unsafe: bool, scope: Scope) -> list[Findi
     app's). A fix the run does not make leaves it as it is: it is no person's job."""
     if not any(f.violation.yields_to for f in findings):
         return findings
-    made = (Safety.SAFE, Safety.UNSAFE) if unsafe else (Safety.SAFE,)
-    fixes = _by_key(f for f in findings if f.safety in made)
+    fixes = fixes_made(findings, unsafe)
     return [_yield(f, fixes, scope) if f.violation.yields_to and f.fixable else f
             for f in findings]
+
+
+def fixes_made(findings: Iterable[Finding], unsafe: bool) -> dict[Key, list[Finding]]:
+    """The findings whose fixes a run makes (safe ones; unsafe ones too with `unsafe`), by
+    (code, service)."""
+    made = (Safety.SAFE, Safety.UNSAFE) if unsafe else (Safety.SAFE,)
+    return _by_key(f for f in findings if f.safety in made)
+
+
+def yielded_to(finding: Finding, fixes: dict[Key, list[Finding]],
+               scope: Scope) -> Finding | None:
+    """The finding of `fixes` (`fixes_made`) whose fix goes first and leaves nothing for
+    this one's to do: the first of its `yields_to` about a service of its stack."""
+    return next((fix for key in finding.violation.yields_to
+                 for fix in _of_stack(fixes.get(key, []), finding, scope)), None)
 
 
 def _by_key(findings: Iterable[Finding]) -> dict[Key, list[Finding]]:
@@ -71,8 +85,7 @@ def _by_key(findings: Iterable[Finding]) -> dict[Key, list[Finding]]:
 
 
 def _yield(finding: Finding, fixes: dict[Key, list[Finding]], scope: Scope) -> Finding:
-    first = next((fix for key in finding.violation.yields_to
-                  for fix in _of_stack(fixes.get(key, []), finding, scope)), None)
+    first = yielded_to(finding, fixes, scope)
     if first is None:
         return finding
     reason = (f"the {first.code} fix of {first.service} ({first.path}:{first.line}) goes first, "

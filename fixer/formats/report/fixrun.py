@@ -69,19 +69,25 @@ class FixRun:
 def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> FixRun:
     """The run `result` seen from the audited `findings` of the tree it started from."""
     later = _fixed_later(findings, result)
-    settling = {f.fingerprint: result.applied[index].finding
+    settlers = {f.fingerprint: result.applied[index].finding
                 for index, settled in settled_with(result).items() for f in settled}
     own = {(a.finding.code, a.finding.service) for a in result.applied}
-    by = {f.fingerprint: settling[f.fingerprint] for f in findings
+    by = {f.fingerprint: settlers[f.fingerprint] for f in findings
           if f.fingerprint in later and (f.code, f.service) not in own
-          and f.fingerprint in settling}
+          and f.fingerprint in settlers}
     return FixRun(
         fixes=len(result.applied), unsafe=config.unsafe_fixes,
         fixed_later={**later, **{p: title(f) for p, f in by.items()}},
         failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
                      for f in result.failed),
         revealed=tuple(revealed(result, config)),
-        settled_by={p: f"the {f.code} fix of {f.service or 'the stack'}" for p, f in by.items()})
+        settled_by={p: settling(f) for p, f in by.items()})
+
+
+def settling(finding: Finding) -> str:
+    """How the report names the fix of `finding` that settles another: `the C004 fix of
+    api`."""
+    return f"the {finding.code} fix of {finding.service or 'the stack'}"
 
 
 def summary(_findings: Sequence[Finding], result: FixResult, config: Config) -> FixSummary:

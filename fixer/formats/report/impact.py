@@ -19,6 +19,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_under
 from fixer.facts.database import dbusage
 from fixer.facts.database.selfwait import waits_on_its_own
+from fixer.facts.database.unchecked import unchecked
 from fixer.facts.health.healthchecks import has_healthcheck
 from fixer.facts.ports.claims import heard
 from fixer.facts.ports.references import service_claims
@@ -89,7 +90,7 @@ def broken_services(facts: Facts, findings: Sequence[Finding]) -> dict[str, int]
 
 def _broken_by(finding: Finding, facts: Facts) -> set[str]:
     service = finding.service
-    names = {service} if service else set()
+    names = {s.name for s in concerned(facts.ws, finding)} or ({service} if service else set())
     if finding.rule.severity is not Severity.ERROR or not _leaves_unhealthy(finding, facts):
         return names   # a D003 whose image HEALTHCHECK compose replaces: nobody waits on it
     if finding.code == "C001":
@@ -325,6 +326,18 @@ def _service_of(finding: Finding, facts: Facts) -> Service | None:
         if finding.service in stack.services and any(d.path == finding.path for d in stack.docs):
             return stack.services[finding.service]
     return facts.services.get(finding.service or "")
+
+
+def concerned(ws: Workspace, finding: Finding) -> list[Service]:
+    """The services a finding on a database counts against: C005, reported at the image of
+    a database with no healthcheck, is about the app services (and the jobs they await)
+    that cannot wait for it, whose `depends_on` its fix gates. Empty for other findings."""
+    if finding.code != "C005" or finding.service is None:
+        return []
+    found = [unchecked(ws, stack).get(finding.service) for stack in ws.stacks
+             if any(doc.path == finding.path for doc in stack.docs)]
+    return list({id(owner): owner for target in found if target is not None
+                 for owner, _entry in target.dependents if owner.name in target.apps}.values())
 
 
 def _services(findings: Sequence[Finding], facts: Facts) -> list[Service]:

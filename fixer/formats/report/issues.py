@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from fixer.core.wording import names
 from fixer.formats.report.impact import doc_impact
-from fixer.formats.report.fixrun import FixLine, Revealed
+from fixer.formats.report.fixrun import FixLine, Revealed, settling
 from fixer.formats.report.model import Audit
 from fixer.formats.report.text import inline
 from fixer.model.rule import Finding, Rule, Safety, Severity
@@ -113,11 +113,14 @@ def recommendations(audit: Audit) -> Iterator[str]:
 
 def _offered(finding: Finding, audit: Audit) -> str:
     later = audit.fixed_later.get(finding.fingerprint)
-    settling = audit.settled_by.get(finding.fingerprint)
-    if later is not None and settling is not None:
-        return f"{who(finding)}: settled by {settling} ({inline(later)})"
+    settled = audit.settled_by.get(finding.fingerprint)
+    if later is not None and settled is not None:
+        return f"{who(finding)}: settled by {settled} ({inline(later)})"
     if later is not None:
         return f"{who(finding)}: {inline(later)} (once the fixes it waits on are in)"
+    first = audit.yields_unsafe.get(finding.fingerprint)
+    if first is not None:   # the `--unsafe-fixes` run makes that fix, not this one's
+        return f"{who(finding)}: settled by {settling(first)} ({fix_title(first)})"
     return f"{who(finding)}: {fix_title(finding)}"
 
 

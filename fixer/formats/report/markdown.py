@@ -18,7 +18,7 @@ from fixer.formats.report.issues import (
     where,
 )
 from fixer.formats.report.mermaid import Diagram
-from fixer.formats.report.fixrun import FixSummary
+from fixer.formats.report.fixrun import FixSummary, settling
 from fixer.formats.report.model import Audit, ServiceAudit
 from fixer.formats.report.scores import (
     APP_ONLY,
@@ -104,18 +104,31 @@ def _services(audit: Audit) -> Iterator[str]:
 
 
 def _mark(service: ServiceAudit) -> str:
+    if service.compliant and service.unread is not None:
+        return "➖"   # not checked: neither compliant nor not
     return "✅" if service.compliant else "❌"
 
 
 def _service_state(service: ServiceAudit) -> str:
-    """A service with warnings only is compliant (with minor issues); an error makes it not."""
-    if not service.findings and service.start_unknown:
+    """A service with warnings only is compliant (with minor issues); an error makes it not;
+    one whose build context fixer does not read was not checked, whatever else is found."""
+    if service.unread is not None:
+        found = f"; {_issues(service)}" if service.findings else ""
+        return f"Not checked: {inline(service.unread)}{found}"
+    if not service.findings and service.unchecked is not None:
         return "Compliant: no findings (its app checks not run: see below)"
     if not service.findings:
         return "Compliant: no findings"
+    if service.compliant:
+        return f"Compliant with minor issues: {_issues(service)}"
+    return _issues(service)
+
+
+def _issues(service: ServiceAudit) -> str:
+    """`1 critical issue (Structure); 2 minor issues (Dockerfile)`: what a service has."""
     minor = _counted(service.warnings, "minor issue")
     if service.compliant:
-        return f"Compliant with minor issues: {minor}"
+        return minor
     critical = _counted(service.errors, "critical issue")
     return critical + (f"; {minor}" if service.warnings else "")
 
@@ -164,15 +177,19 @@ def _severity_mark(finding: Finding) -> str:
 
 def _fix_text(finding: Finding, audit: Audit) -> str:
     later = audit.fixed_later.get(finding.fingerprint)
-    settling = audit.settled_by.get(finding.fingerprint)
-    if later is not None and settling is not None:
-        return f"Settled by {settling}: {inline(later)}; no fix of its own"
+    settled = audit.settled_by.get(finding.fingerprint)
+    if later is not None and settled is not None:
+        return f"Settled by {settled}: {inline(later)}; no fix of its own"
     if later is not None:
         return (f"Fix (safe, once the fixes it waits on are in): {inline(later)}; until then: "
                 f"{inline(finding.reason or '')}")
     failure = audit.failure_of(finding)
     if failure is not None:
         return f"Fix ({finding.safety.value}) failed verification: {inline(failure)}"
+    first = audit.yields_unsafe.get(finding.fingerprint)
+    if first is not None:
+        return (f"Settled with `--unsafe-fixes` by {settling(first)}: {fix_title(first)}; "
+                "no fix of its own")
     if finding.fixable:
         return f"Fix ({finding.safety.value}): {fix_title(finding)}"
     return f"No automatic fix: {inline(finding.reason or 'none offered')}"
@@ -184,11 +201,10 @@ def _category_state(service: ServiceAudit, category: Category,
     if not checked[category]:
         return "Not checked"
     found = service.in_category(category)
-    if not service.app and category in APP_ONLY and not found and service.start_unknown:
-        return ("Not checked (its build context imports fastapi, but fixer cannot tell that "
-                "what the container runs serves it)")
+    if service.unread is not None and not found:
+        return f"Not checked ({inline(service.unread)})"
     if not service.app and category in APP_ONLY and not found:
-        return "Not applicable (no FastAPI app)"
+        return _not_app(service)
     if service.module_unknown and category in READS_APP_CODE and not found:
         return "Not checked (fixer cannot find the app module its command serves)"
     if not found:
@@ -196,6 +212,16 @@ def _category_state(service: ServiceAudit, category: Category,
     codes = dict.fromkeys(f"{f.code} {f.rule.name}" for f in found)
     mark = "❌" if any(f.rule.severity is Severity.ERROR for f in found) else "⚠️"
     return f"{mark} " + ", ".join(codes)
+
+
+def _not_app(service: ServiceAudit) -> str:
+    """An app-only category of a service that is no app service: not applicable, with what
+    it runs where fixer knows; not checked where fixer cannot tell that it serves no app."""
+    if service.runs is not None:
+        return f"Not applicable (it runs {inline(service.runs)}, not a FastAPI server)"
+    if service.unchecked is not None:
+        return f"Not checked ({inline(service.unchecked)})"
+    return "Not applicable (no FastAPI app)"
 
 
 def _scores(audit: Audit) -> Iterator[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dbusage
+from fixer.formats.report.runs import unread_folder
 from fixer.model.depends import HEALTHY, dependencies, included_services
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
@@ -168,7 +169,7 @@ def _stack_lines(ws: Workspace, stack: Stack, ids: _Ids, across: list[str]) -> I
     databases = view.databases()
     for service in stack.services.values():
         node_id = ids.get("svc", stack.name, service.name)
-        text = label(service.name, *_details(service))
+        text = label(service.name, *_details(ws, service))
         if service.name in databases:
             yield f"  {node_id}[({text})]:::database"
         else:
@@ -181,13 +182,14 @@ def _stack_lines(ws: Workspace, stack: Stack, ids: _Ids, across: list[str]) -> I
         yield from _dependency_lines(view, service, ids, drawn, across)
 
 
-def _details(service: Service) -> list[str]:
+def _details(ws: Workspace, service: Service) -> list[str]:
     image = service.scalar("image")
     if service.app is not None:
         port = service.app.listen.port
         first = f"listens on {port}" if port is not None else "listen port unknown"
     elif service.get("build") is not None:
-        first = "no Dockerfile"
+        # a template's folder may hold the Dockerfile: fixer does not read it to tell
+        first = "build context not read" if unread_folder(ws.tree, service) else "no Dockerfile"
     else:
         first = f"image {image}" if image else "no image"
     # Compose merges what each file lists: an entry two files repeat is one

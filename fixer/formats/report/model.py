@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from fixer.core.errors import InputError
+from fixer.engine.gates import fixes_made, yielded_to
+from fixer.engine.scopes import stack_scope
 # what a fix run did, defined beside the code that reads it from one (a fix imports only that)
 from fixer.formats.report.fixrun import FixRun, FixSummary, Revealed
-from fixer.formats.report.impact import Facts, broken_services, impacts
+from fixer.formats.report.impact import Facts, broken_services, concerned, impacts
+from fixer.formats.report.runs import not_fastapi, unread_folder, unread_reason
 from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
 from fixer.model import appmodule
 from fixer.model.appservice import app_services, unknown_start
@@ -24,13 +27,20 @@ class ServiceAudit:
     name: str
     findings: tuple[Finding, ...]
     app: bool = True   # serves a FastAPI app: the app-only categories apply to it
-    # no app service, but only because fixer knows no server in its command, while its build
-    # context imports fastapi (`appservice.unknown_start`): the app-only categories are
-    # not checked, rather than not applicable
-    start_unknown: bool = False
+    # no app service, and what its container runs is a program that serves no FastAPI app
+    # (`celery`, `nginx`): the app-only categories are not applicable, and the report says why
+    runs: str | None = None
+    # no app service, but fixer cannot tell that it serves no FastAPI app: why the app-only
+    # categories are not checked, rather than not applicable (fixer knows no server in its
+    # command while its build context imports fastapi, `appservice.unknown_start`; or it
+    # has no Dockerfile to read, S001)
+    unchecked: str | None = None
     # an app service whose app module fixer cannot find: the rules that read app code
     # (Imports, Health Endpoints) found nothing because they read nothing
     module_unknown: bool = False
+    # its build context is in a folder fixer does not read (a project template's): why
+    # none of its categories was checked; it is not scored
+    unread: str | None = None
 
     @property
     def compliant(self) -> bool:
@@ -63,6 +73,15 @@ class Audit:
     broken: Mapping[str, int] = field(default_factory=dict)    # code -> services it breaks
     unscored: tuple[str, ...] = ()    # services in compose that fixer does not build
     built_from: tuple[str, ...] = ()  # the compose files that define a built service
+    # unsafe fixes that `fixer fix --unsafe-fixes` does not make, where the report's fix run
+    # made safe fixes only: fingerprint -> the finding whose fix that run makes first and
+    # which leaves nothing for this one's to do (`Violation.yields_to`)
+    yields_unsafe: Mapping[str, Finding] = field(default_factory=dict)
+
+    @property
+    def checked(self) -> list[ServiceAudit]:
+        """The services fixer checked: all but those whose build context it does not read."""
+        return [s for s in self.services if s.unread is None]
 
     @property
     def fixed_later(self) -> Mapping[str, str]:
@@ -192,30 +211,86 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
                 errors: Sequence[InputError], after: FixSummary | None = None,
                 run: FixRun | None = None) -> Audit:
     audited = _Audited.of(ws)
-    names = audited.keys
-    grouped: dict[str, list[Finding]] = {name: [] for name in names}
-    for finding in findings:
-        key = audited.key_of(finding)
-        if key is not None:
-            grouped[key].append(finding)
+    grouped = _grouped(ws, audited, findings)
     keys = audited.of_service
     apps = {keys[id(s)] for s in app_services(ws) if id(s) in keys}
-    unknown = {keys[id(s)] for s in ws.apps() if id(s) in keys and unknown_start(ws, s)}
+    unknown = {keys[id(s)] for s in ws.apps() if id(s) in keys and unknown_start(ws, s)} - apps
     moduleless = {keys[id(s)] for s in app_services(ws)
                   if id(s) in keys and appmodule.find(ws, s) is None}
-    services = tuple(ServiceAudit(name, tuple(sorted(grouped[name], key=category_order)),
-                                  name in apps, name in unknown - apps, name in moduleless)
-                     for name in names)
+    first: dict[str, Service] = {}   # a service of each key, for what its build holds
+    for service in ws.services():
+        if id(service) in keys:
+            first.setdefault(keys[id(service)], service)
+    services = tuple(_service_audit(ws, first[name], name, grouped[name], name in apps,
+                                     name in unknown, name in moduleless)
+                     for name in audited.keys)
+    unread = {s.name for s in services if s.unread is not None}
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
     built_from = tuple(dict.fromkeys(doc.path for s in ws.services() for doc, d in s.definitions
                                      if get(d, "build") is not None))
     others = dict.fromkeys(s.name for s in ws.services() if s.get("build") is None
                            and s.name not in grouped)
     facts = Facts.of(ws)
+    run = run or FixRun()
+    scored = {name: found for name, found in grouped.items() if name not in unread}
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
-        scores=tuple(category_scores(grouped, rules, apps, moduleless)), errors=tuple(errors),
+        scores=tuple(category_scores(scored, rules, apps, moduleless)), errors=tuple(errors),
         after=after,
-        run=run or FixRun(), impacts=impacts(facts, findings),
+        run=run, impacts=impacts(facts, findings),
         broken=broken_services(facts, findings), unscored=tuple(others),
-        built_from=tuple(f for f in files if f in built_from))
+        built_from=tuple(f for f in files if f in built_from),
+        yields_unsafe={} if run.unsafe else _yields_unsafe(ws, findings))
+
+
+def _grouped(ws: Workspace, audited: _Audited, findings: Sequence[Finding]
+             ) -> dict[str, list[Finding]]:
+    """Each audited service's findings: those about it, and those about a service fixer does
+    not build that count against it (C005 at a database's image, whose fix gates the app's
+    `depends_on`: `impact.concerned`)."""
+    grouped: dict[str, list[Finding]] = {name: [] for name in audited.keys}
+    for finding in findings:
+        about = {audited.key_of(finding),
+                 *(audited.of_service.get(id(s)) for s in concerned(ws, finding))}
+        for key in about:
+            if key is not None:
+                grouped[key].append(finding)
+    return grouped
+
+
+# why the app-only categories of a service that is no app service were not checked
+_START_UNKNOWN = ("its build context imports fastapi, but fixer cannot tell that what the "
+                  "container runs serves it")
+_NO_DOCKERFILE = "no Dockerfile to read: S001"
+
+
+def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Finding],
+                   app: bool, start_unknown: bool, module_unknown: bool) -> ServiceAudit:
+    """The service's findings in category order, and what the report says of the categories
+    it has none in: not applicable, not checked, and why."""
+    audit = ServiceAudit(name, tuple(sorted(findings, key=category_order)), app,
+                         module_unknown=module_unknown)
+    folder = unread_folder(ws.tree, service) if service.app is None else None
+    if folder is not None:
+        return replace(audit, unread=unread_reason(folder))
+    if app or (service.app is not None and not start_unknown):
+        return audit   # an app service, or no app service for a reason fixer knows
+    runs = not_fastapi(service)
+    if runs is not None:
+        return replace(audit, runs=runs)
+    if start_unknown:
+        return replace(audit, unchecked=_START_UNKNOWN)
+    # with no Dockerfile, what the image runs is unknown: only compose's command tells
+    missing = any(f.code == "S001" for f in findings)
+    return replace(audit, unchecked=_NO_DOCKERFILE) if missing else audit
+
+
+def _yields_unsafe(ws: Workspace, findings: Sequence[Finding]) -> dict[str, Finding]:
+    """The unsafe fixes a run with `--unsafe-fixes` holds, as `engine/gates.py` holds them
+    in that run's check, because another fix it makes goes first and leaves nothing for
+    theirs to do: fingerprint -> that other finding."""
+    fixes = fixes_made(findings, unsafe=True)
+    scope = stack_scope(ws)
+    return {finding.fingerprint: first for finding in findings
+            if finding.safety is Safety.UNSAFE and finding.violation.yields_to
+            and (first := yielded_to(finding, fixes, scope)) is not None}

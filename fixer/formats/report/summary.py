@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from fixer.formats.report.model import Audit
 from fixer.formats.report.scores import percent
+from fixer.formats.report.text import inline
 from fixer.model.rule import Safety, Severity
 
 
@@ -30,12 +31,15 @@ def _scope(audit: Audit) -> str:
     # the other compose files read (image services only, overlays): named, not as builders
     others = [f"`{f}`" for f in audit.compose_files if f not in built]
     also = f" (also read: {', '.join(others)})" if others else ""
-    text = (f"Audited {plural(len(audit.services), 'service')} that fixer builds from {files}"
+    text = (f"Audited {plural(len(audit.checked), 'service')} that fixer builds from {files}"
             f"{also} for containerization correctness, structural soundness and runtime "
             f"readiness, with {plural(len(audit.rules), 'rule')}.")
     if audit.unscored:
         names = ", ".join(f"`{name}`" for name in audit.unscored)
         text += f" Image services, drawn in the diagram but not scored: {names}."
+    unread = [f"`{s.name}` ({inline(s.unread)})" for s in audit.services if s.unread]
+    if unread:
+        text += f" Built services not checked, and not scored: {', '.join(unread)}."
     return text
 
 
@@ -44,16 +48,17 @@ def _found(audit: Audit) -> str:
         return ""   # nothing was read, so nothing was found either
     if not audit.findings:
         return "Found nothing to fix."
-    broken = sum(1 for s in audit.services if not s.compliant)
-    minor = sum(1 for s in audit.services if s.compliant and s.findings)
+    checked = audit.checked
+    broken = sum(1 for s in checked if not s.compliant)
+    minor = sum(1 for s in checked if s.compliant and s.findings)
     errors = sum(1 for f in audit.findings if f.rule.severity is Severity.ERROR)
     safe, unsafe = len(audit.with_safety(Safety.SAFE)), len(audit.with_safety(Safety.UNSAFE))
     manual = len(audit.findings) - safe - unsafe
     return (f"Found {plural(len(audit.findings), 'finding')} of "
             f"{plural(len(audit.by_rule()), 'type')}: {plural(errors, 'critical issue')} and "
             f"{len(audit.findings) - errors} minor. Services with critical issues: {broken} of "
-            f"{len(audit.services)}; with minor issues only: {minor}; with none: "
-            f"{len(audit.services) - broken - minor}. Fixable with `fixer fix`: "
+            f"{len(checked)}; with minor issues only: {minor}; with none: "
+            f"{len(checked) - broken - minor}. Fixable with `fixer fix`: "
             f"{safe}; with `--unsafe-fixes`: {unsafe} more; by hand: {manual}.")
 
 

@@ -1,0 +1,143 @@
+"""What a built service that is no app service runs, where the report can tell: the app-only
+categories are "not applicable" to a celery worker or an nginx frontend (no app service, as
+docs/rules.md says), "not checked" where fixer cannot tell what the container serves; and
+the build contexts fixer does not read at all (a project template's folder), whose services
+it did not check."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from fixer.core.errors import InputError
+from fixer.core.lazyre import lazy_compile
+from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_dir
+from fixer.model.listen import as_run
+from fixer.model.services import Service, locate_build
+from fixer.model.startscript import PASSING_ON
+from fixer.sources.dockerfile import Instruction, chain, cmd_in_force, entrypoint
+from fixer.sources.launch import shell_jobs, shell_script_at
+
+# Programs that serve no FastAPI app, by the name a command runs them as -> how the report
+# names them: Node and nginx frontends, Flask and Django apps, task queues and their web UI,
+# test runners, migrations
+_NOT_FASTAPI = {
+    "nginx": "nginx", "node": "node", "npm": "npm", "npx": "npx", "yarn": "yarn",
+    "pnpm": "pnpm", "flask": "flask", "manage.py": "Django's manage.py", "celery": "celery",
+    "flower": "flower", "pytest": "pytest", "py.test": "pytest", "alembic": "alembic",
+}
+# the official nginx images, which run nginx when no command of the Dockerfile replaces theirs
+_NGINX_IMAGE = lazy_compile(r"^(?:[\w.:-]+/)?(?:library/|nginxinc/)?nginx(?:-unprivileged)?"
+                            r"(?:[:@]|$)", re.IGNORECASE)
+# what runs the command after it: `poetry run celery ...`
+_RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm"})
+_ASSIGNMENT = lazy_compile(r"^[A-Za-z_]\w*=")
+_PYTHON = lazy_compile(r"^python[\d.]*$")
+
+
+def not_fastapi(service: Service) -> str | None:
+    """The program the service's container runs, where it is one that serves no FastAPI app
+    (`celery`, `nginx`, `npm`); None where fixer cannot tell. With no Dockerfile read, only
+    compose's `command:` and `entrypoint:` tell."""
+    words = _container_words(service)
+    if words is None:
+        return None
+    if not words:   # nothing of the Dockerfile's replaces the base image's own command
+        base = chain(service.app.dockerfile, service.app.stage)[-1].base \
+            if service.app is not None else ""
+        return "nginx" if _NGINX_IMAGE.match(base) else None
+    program = _program(words)
+    return _NOT_FASTAPI.get(program) if program is not None else None
+
+
+def unread_folder(tree: Tree, service: Service) -> str | None:
+    """The folder fixer does not read that holds the service's Dockerfile (a project
+    template's `{{cookiecutter.slug}}/`), as S001 leaves such a build alone: fixer cannot
+    tell what is there, so nothing of the service is checked. None for any other build."""
+    try:
+        build = locate_build(tree, service)
+    except InputError:
+        return None
+    parts = build.dockerfile.split("/")[:-1] if build is not None else []
+    at = next((i for i, part in enumerate(parts) if skipped_dir(part)), None)
+    return "/".join(parts[:at + 1]) if at is not None else None
+
+
+def unread_reason(folder: str) -> str:
+    """Why a service whose build context is in `folder` (`unread_folder`) was not checked."""
+    kind = "a folder" if posixpath.basename(folder) in SKIPPED_DIRS else "a template folder"
+    return f"its build context is in `{folder}/`, {kind} fixer does not read"
+
+
+def _container_words(service: Service) -> list[str] | None:
+    """The words the container runs: compose's `entrypoint:` with `command:` as its
+    arguments (the image's CMD never runs then); else the image's ENTRYPOINT, in exec form
+    with compose's `command:` or the image's CMD as its arguments; else compose's
+    `command:`, else the image's CMD. [] where none is written (the base image's own runs);
+    None where fixer cannot read them, or has no Dockerfile to read them from."""
+    given, command = service.entrypoint(), service.command()
+    arguments = as_run(command[1], command[2]) if command is not None else None
+    if given is not None:
+        words = as_run(given[1], given[2]) if given[2] is not None else None
+        return None if words is None else [*words, *(arguments or [])]
+    app = service.app
+    if app is None:
+        return arguments
+    image_entrypoint = entrypoint(app.dockerfile, app.stage)
+    if arguments is None:
+        cmd = cmd_in_force(app.dockerfile, app.stage)
+        arguments = _instruction_words(cmd) if cmd is not None else []
+    if image_entrypoint is None:
+        return arguments
+    if not image_entrypoint.json:   # a shell-form ENTRYPOINT ignores the CMD
+        return _instruction_words(image_entrypoint)
+    return [*image_entrypoint.value, *arguments]
+
+
+def _instruction_words(instruction: Instruction) -> list[str]:
+    """A CMD or ENTRYPOINT as Docker runs it: exec form as written, shell form through
+    `/bin/sh -c`."""
+    return list(instruction.value) if instruction.json else \
+        ["/bin/sh", "-c", " ".join(instruction.value)]
+
+
+def _program(words: list[str]) -> str | None:
+    """The name of the program the words run: through `exec`, `env A=B`, `tini --`, `poetry
+    run` (`uv run`, `pipenv run`), `python -m X` (X) and a shell's `-c` script (its last
+    command, unless another runs in the background beside it); None where fixer cannot
+    tell."""
+    at = 0
+    while at < len(words):
+        name = posixpath.basename(words[at])
+        if name in PASSING_ON or words[at] == "--" or _ASSIGNMENT.match(words[at]):
+            at += 1
+        elif name in _RUNNERS and words[at + 1:at + 2] == ["run"]:
+            at += 2
+        else:
+            break
+    rest = words[at:]
+    if not rest or rest[0].startswith("-"):
+        return None   # an option of a wrapper fixer does not read
+    script = shell_script_at(rest)
+    if script is not None:
+        return _script_program(rest[script])
+    name = posixpath.basename(rest[0])
+    return _python_program(rest[1:]) if _PYTHON.match(name) else name
+
+
+def _script_program(script: str) -> str | None:
+    """The program a shell script keeps running: its last command, where none runs in the
+    background beside it (`celery worker & exec uvicorn ...`)."""
+    jobs = shell_jobs(script)
+    if not jobs or any(background for _argv, background in jobs):
+        return None
+    return _program(jobs[-1][0])
+
+
+def _python_program(arguments: list[str]) -> str | None:
+    """What `python` runs: `-m X` runs X, `manage.py` Django's; any other script or option
+    is one fixer does not read."""
+    if arguments[:1] == ["-m"] and len(arguments) > 1:
+        return arguments[1]
+    return "manage.py" if arguments and posixpath.basename(arguments[0]) == "manage.py" \
+        else None
