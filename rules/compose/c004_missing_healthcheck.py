@@ -148,7 +148,8 @@ app (`lifespan`, an `on_event("startup")` handler) makes an HTTP request (`clien
 app's modules fetch a file from S3 (boto3's `s3.download_file`, `download_fileobj`,
 `get_object`): a download, a load, an install or the wait may outlast the
 healthcheck's 40 s, and the container is
-marked unhealthy.
+marked unhealthy. A load or download in a function only route handlers call, or in one
+nothing of the service names (`facts/health/slowstart.py`), is no such reason.
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
 the service's `environment`, `env_file` or `ports`: fixer judges the stack with the
 overlay merged, and the healthcheck goes in the base file, which also runs without

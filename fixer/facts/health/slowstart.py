@@ -17,10 +17,15 @@ in a function only route handlers call, directly or through functions only they 
 any module of the import path (a lazy `get_model()`, a `download(name)` that
 `@app.get("/files/{name}")` calls): that runs per request. One also called at import, in a
 lifespan or a startup handler, in a factory, or named where fixer cannot tell when it runs
-(handed on, imported under another name) may run at start-up. An import of a library that
-serves or runs models (`vllm`, `faster_whisper`, `torch`) is a reason too: their loaders
-are many (`LLM(model=...)`, `WhisperModel("large-v3")`, `torch.load(...)`), and a call
-fixer does not know is no proof that the app starts in time.
+(handed on, imported under another name) may run at start-up. A call on something
+(`store.download(name)`, `self.download`) calls a method, not the function `download` (one
+on an import, `storage.download`, may call either); a function's call of itself is no
+caller of it. Nor is a load in a function or method nothing calls a reason: no file of the
+service writes its name but in its `def`, and no decorator, dunder or library's base class
+calls it. An import of a library that serves or runs models (`vllm`, `faster_whisper`,
+`torch`) is a reason too: their loaders are many (`LLM(model=...)`, `WhisperModel(
+"large-v3")`, `torch.load(...)`), and a call fixer does not know is no proof that the app
+starts in time.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import entrypoint
 from fixer.sources.fastapi_routes import handles_a_route
-from fixer.sources.python import parse
+from fixer.sources.python import dotted_name, parse
 
 # Calls that load, and may first download, a model: by the name called (`x.from_pretrained`,
 # `SentenceTransformer(...)`); `torch.hub.load`, `spacy.load` and a `transformers` pipeline by
@@ -312,8 +317,9 @@ def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
 
 
 # (line, call, imported, within, network) of the loads in a module's text, first first, each
-# with the function it is in that may run only on request, which `model_load` follows to its
-# callers ("" at the top level, in a start-up function, for an import): kept with the text
+# with the key (`_key`) of the function it is in that may run only on request, which
+# `model_load` follows to its callers ("" at the top level, in a start-up function, for an
+# import): kept with the text
 Load = tuple[tuple[int, str, bool, str, bool], str]
 _LOADS: Memo[list[Load]] = Memo("model loads")
 
@@ -321,7 +327,8 @@ _LOADS: Memo[list[Load]] = Memo("model loads")
 def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
     """The first call that loads a model in the modules on the app's import path. Not one in
     a route's handler, nor in a function that runs only on request (a lazy `get_model()`
-    the first `POST /predict` runs, `runs_on_request`): never before the app listens."""
+    the first `POST /predict` runs, `runs_on_request`): never before the app listens; nor in
+    one nothing calls (`_never_runs`)."""
     module = appmodule.find(ws, service)
     if module is None:
         return None
@@ -330,87 +337,233 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
     for path in paths:
         file = ws.read(path)
         for found, helper in file.derived.get(_LOADS, lambda: _loads(file)) if file else []:
-            if not helper or not runs_on_request(ws, paths, helper, known):
+            if not helper or not (runs_on_request(ws, paths, helper, known)
+                                  or _never_runs(ws, service, paths, helper)):
                 load = ModelLoad(path, *found)
                 return load._replace(runs_at=_called_at_import(ws, paths, load))
     return None
 
 
+def _key(name: str, method: bool) -> str:
+    """How a function is filed: `download`, and `.download` for a method of a class. Methods
+    are called on something (`store.download(name)`, `self.download`), functions by name or
+    on their module (`storage.download`); fixer does not tell apart the classes a method of
+    one name belongs to, so their callers are counted for each."""
+    return f".{name}" if method else name
+
+
 class _Place(NamedTuple):
     """Where a module names a function (`download(name)`, `storage.download`)."""
 
-    within: str         # the function whose body holds it; "" at a module's top level
+    within: str         # the key of the function whose body holds it; "" at the top level
     on_request: bool    # in a route handler's body, or a function defined in one
     called: bool        # called there, not handed on (`Depends(download)`, `x = download`)
 
 
-def runs_on_request(ws: Workspace, paths: list[str], name: str,
+def runs_on_request(ws: Workspace, paths: list[str], key: str,
                     known: dict[str, bool] | None = None) -> bool:
-    """Whether the function `name` runs only when a request comes: each place a module of
-    the import path names it is in a route handler, or a call in a function that runs only
-    on request itself. A function named nowhere (a startup handler its decorator registers,
-    an app factory uvicorn calls) or in a cycle of calls may run at start-up. By name, so
-    another function's `.download` counts too: it may only make the answer no. `known`:
-    the answers so far, shared by the questions of one import path."""
+    """Whether the function (`_key`) runs only when a request comes: each place a module of
+    the import path names it, but its own body, is in a route handler, or a call in a
+    function that runs only on request itself. A function named nowhere (a startup handler
+    its decorator registers, an app factory uvicorn calls) or in a cycle of calls may run
+    at start-up. `known`: the answers so far, shared by the questions of one import path."""
     known = {} if known is None else known
-    if name not in known:
-        known[name] = False   # while its callers are followed: a cycle proves nothing
-        places = [place for path in paths for place in _places(ws, path, name)]
-        known[name] = bool(places) and all(
+    if key not in known:
+        known[key] = False   # while its callers are followed: a cycle proves nothing
+        # a call of itself runs only once something else has called it
+        places = [place for path in paths for place in _places(ws, path, key)
+                  if place.within != key]
+        known[key] = bool(places) and all(
             place.on_request or (place.called and bool(place.within)
                                  and runs_on_request(ws, paths, place.within, known))
             for place in places)
-    return known[name]
+    return known[key]
 
 
-# per file: each name its code reads (a name, an attribute, one imported under another
-# name), with the places it does
-_PLACES: Memo[dict[str, list[_Place]] | None] = Memo("names read, with where")
+class _Names(NamedTuple):
+    """What a module's code says of the functions it names and defines, by `_key`."""
+
+    places: dict[str, list[_Place]]
+    # those that may run where no code names them (`_called_unnamed`)
+    unnamed: set[str]
+    # each method's classes, and each class's bases (the last part of their dotted names)
+    owners: dict[str, list[str]]
+    bases: dict[str, list[tuple[str, ...]]]
 
 
-def _places(ws: Workspace, path: str, name: str) -> list[_Place]:
-    """The places the module names the function; one fixer cannot place (not on request,
-    not called) when the module names it but does not parse."""
+# per file: what its code says of the functions it names and defines; None where it does
+# not parse
+_NAMES: Memo[_Names | None] = Memo("functions named and defined, with where")
+
+
+def _read_names(ws: Workspace, path: str, name: str) -> tuple[bool, _Names | None]:
+    """Whether the module's text holds the name, and what its code says of it."""
     file = ws.read(path)
     if file is None or not re.search(rf"\b{re.escape(name)}\b", file.text):
+        return False, None
+    return True, file.derived.get(_NAMES, lambda: _names_in(parse(file)))
+
+
+def _places(ws: Workspace, path: str, key: str) -> list[_Place]:
+    """The places the module names the function; one fixer cannot place (not on request,
+    not called) when the module names it but does not parse."""
+    holds, names = _read_names(ws, path, key.lstrip("."))
+    if not holds:
         return []
-    places = file.derived.get(_PLACES, lambda: _places_in(parse(file)))
-    return places.get(name, []) if places is not None else [_Place("", False, False)]
+    return names.places.get(key, []) if names is not None else [_Place("", False, False)]
 
 
-def _places_in(tree: ast.Module | None) -> dict[str, list[_Place]] | None:
-    """The names the module reads, each with where: a function's decorators, defaults and
-    annotations run where it is defined, its body where it is called."""
+def _names_in(tree: ast.Module | None) -> _Names | None:
+    """The functions the module names, each with where, and those it defines: a function's
+    decorators, defaults and annotations run where it is defined, its body where it is
+    called."""
     if tree is None:
         return None
-    found: dict[str, list[_Place]] = {}
-    todo: list[tuple[ast.AST, _Place]] = [(tree, _Place("", False, False))]
+    imported = _imported(tree)
+    found = _Names({}, set(), {}, {})
+    # each node with its place, and the class whose body holds it directly ("" if none)
+    todo: list[tuple[ast.AST, _Place, str]] = [(tree, _Place("", False, False), "")]
     while todo:
-        node, place = todo.pop()
-        name = _name_read(node)
-        if name is not None:
-            found.setdefault(name, []).append(place)
+        node, place, owner = todo.pop()
+        for key in _keys_read(node, imported):
+            found.places.setdefault(key, []).append(place)
         outside = place._replace(called=False)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = _Place(node.name, place.on_request or handles_a_route(node), False)
-            todo += [(statement, body) for statement in node.body]
-            todo += [(part, outside) for part in (*node.decorator_list, node.args, node.returns)
-                     if part is not None]
+            key = _defined(found, node, owner)
+            body = _Place(key, place.on_request or handles_a_route(node), False)
+            todo += [(statement, body, "") for statement in node.body]
+            todo += [(part, outside, "") for part in (*node.decorator_list, node.args,
+                                                      node.returns) if part is not None]
+            continue
+        if isinstance(node, ast.ClassDef):
+            found.bases.setdefault(node.name, []).append(tuple(map(_last_name, node.bases)))
+            todo += [(statement, outside, node.name) for statement in node.body]
+            todo += [(part, outside, "") for part in (*node.bases, *node.keywords,
+                                                      *node.decorator_list)]
             continue
         todo += [(child, outside._replace(called=isinstance(node, ast.Call)
-                                          and child is node.func))
+                                          and child is node.func), "")
                  for child in ast.iter_child_nodes(node)]
     return found
 
 
-def _name_read(node: ast.AST) -> str | None:
-    """The function name a node reads: `download`, `storage.download`, and `download` of
-    `from .storage import download as fetch` (then called by another name)."""
+def _imported(tree: ast.Module) -> frozenset[str]:
+    """The names the module's imports bind: `storage` of `from app import storage`, `app`
+    of `import app.storage`."""
+    return frozenset(alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names)
+
+
+def _keys_read(node: ast.AST, imported: frozenset[str]) -> tuple[str, ...]:
+    """The keys of the functions a node names: `download` (and `download` of `from .storage
+    import download as fetch`, then called by another name), `.download` of any attribute
+    (`store.download`, `self.download`: a method, not the function `download`), and both
+    where the attribute is read on an import (`storage.download`: a module's function, or
+    a method of an object imported)."""
     if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.name if isinstance(node, ast.alias) and node.asname is not None else None
+        return (node.id,)
+    if isinstance(node, ast.alias):
+        return (node.name,) if node.asname is not None else ()
+    if not isinstance(node, ast.Attribute):
+        return ()
+    receiver = dotted_name(node.value)
+    on_import = receiver is not None and receiver.split(".")[0] in imported
+    return (node.attr, _key(node.attr, True)) if on_import else (_key(node.attr, True),)
+
+
+def _defined(found: _Names, function: ast.FunctionDef | ast.AsyncFunctionDef,
+             owner: str) -> str:
+    """Notes the function the module defines (a method of `owner` when a class's body holds
+    it): whether it may run unnamed, and its class. Its key."""
+    key = _key(function.name, bool(owner))
+    if _called_unnamed(function):
+        found.unnamed.add(key)
+    if owner:
+        found.owners.setdefault(key, []).append(owner)
+    return key
+
+
+# decorators that register nothing: what they decorate runs where code names it
+_PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "property", "cached_property",
+                               "abstractmethod", "cache", "lru_cache"})
+
+
+def _called_unnamed(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether something may call the function where no code names it: a decorator that may
+    register it (`@app.on_event("startup")`, `@scheduler.scheduled_job(...)`), or Python
+    itself (`__init__` when its class is called, `__call__`)."""
+    dunder = function.name.startswith("__") and function.name.endswith("__")
+    return dunder or any(_last_name(d.func if isinstance(d, ast.Call) else d)
+                         not in _PLAIN_DECORATORS for d in function.decorator_list)
+
+
+def _last_name(node: ast.AST) -> str:
+    """`scheduled_job` of `scheduler.scheduled_job`; "" for what is not a dotted name."""
+    return (dotted_name(node) or "").rsplit(".", 1)[-1]
+
+
+def _never_runs(ws: Workspace, service: Service, paths: list[str], key: str) -> bool:
+    """Whether nothing can call the function: no module of the import path names it, no file
+    of the service writes its name but in a `def` of it (a callback handed on, a `getattr`
+    string, a command's `main:create_app`), and nothing calls it unnamed
+    (`_runs_named_only`)."""
+    return not any(_places(ws, path, key) for path in paths) \
+        and _runs_named_only(ws, paths, key) \
+        and not _named_in_service(ws, service, key.lstrip("."))
+
+
+def _runs_named_only(ws: Workspace, paths: list[str], key: str) -> bool:
+    """Whether only code that names the function calls it: in each module of the import path
+    that defines it, no decorator registers it, it is no dunder Python calls, and a method's
+    classes derive from no library's class (`Thread` calls `run`, a middleware's base
+    `dispatch`)."""
+    for path in paths:
+        holds, names = _read_names(ws, path, key.lstrip("."))
+        if holds and (names is None or key in names.unnamed or not all(
+                _plain_class(ws, paths, owner, set()) for owner in names.owners.get(key, []))):
+            return False
+    return True
+
+
+# the bases of a class whose methods only the code that names them calls
+_PLAIN_BASES = frozenset({"object", "ABC"})
+
+
+def _plain_class(ws: Workspace, paths: list[str], name: str, seen: set[str]) -> bool:
+    """Whether the class derives from `object` (or `ABC`) only, directly or through classes
+    the modules of the import path define that do: no other class calls its methods."""
+    if not name:
+        return False   # a base that is no dotted name (`Generic[T]`): fixer cannot read it
+    if name in seen:
+        return True   # reached already by another base: its answer is that one's
+    seen.add(name)
+    found = [_read_names(ws, path, name) for path in paths]
+    if any(holds and names is None for holds, names in found):
+        return False
+    defined = [bases for _holds, names in found if names is not None
+               for bases in names.bases.get(name, [])]
+    return bool(defined) and all(base in _PLAIN_BASES or _plain_class(ws, paths, base, seen)
+                                 for bases in defined for base in bases)
+
+
+# per workspace: (build folder, Dockerfile, name) -> whether those files write the name
+_NAMED: Memo[dict[tuple[str, str, str], bool]] = Memo("names the files of a service write")
+
+
+def _named_in_service(ws: Workspace, service: Service, name: str) -> bool:
+    """Whether a file of the service (its build context, its Dockerfile, the compose files)
+    writes the name other than in a `def` of it."""
+    app = service.app
+    folder, dockerfile = (app.folder, app.dockerfile.path) if app is not None else ("", "")
+    found = ws.derived.get(_NAMED, dict)
+    if (folder, dockerfile, name) not in found:
+        word = re.compile(rf"\bdef\s+{re.escape(name)}\b|(?<!\w)({re.escape(name)})\b")
+        files = (ws.scan(path) for path in (*tree_index.files_under(ws.tree, folder),
+                                            *ws.compose_docs, dockerfile) if path)
+        found[(folder, dockerfile, name)] = any(
+            file is not None and name in file.text
+            and any(match.group(1) for match in word.finditer(file.text)) for file in files)
+    return found[(folder, dockerfile, name)]
 
 
 # per file: the functions its import calls by name, with the first line of each, and the
@@ -480,12 +633,15 @@ def _loads(file: TextFile) -> list[Load]:
     calls: list[ast.Call] = []
     libraries: list[tuple[int, str]] = []
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    methods: set[int] = set()   # the ids of the functions a class's body holds
     pipelines = False   # `from transformers import pipeline`, or `import transformers`
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             calls.append(node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.append(node)
+        elif isinstance(node, ast.ClassDef):
+            methods.update(id(statement) for statement in node.body)
         elif isinstance(node, ast.ImportFrom):
             if node.module == _PIPELINE_SOURCE:
                 pipelines = pipelines or any(alias.name == "pipeline" for alias in node.names)
@@ -504,7 +660,8 @@ def _loads(file: TextFile) -> list[Load]:
         function = _innermost(functions, call.lineno)
         within = function.name if function is not None else ""
         # a start-up function's own runs before the app listens: no caller to follow
-        helper = within if function is not None and not _runs_at_startup(function) else ""
+        helper = _key(within, id(function) in methods) \
+            if function is not None and not _runs_at_startup(function) else ""
         found.append(((call.lineno, name, False, within, False), helper))
     for function in functions:
         network = _http_request(function) if _runs_at_startup(function) else None
