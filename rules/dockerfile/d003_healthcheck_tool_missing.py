@@ -35,8 +35,8 @@ alone above it). A comment at one healthcheck of several leaves that one out: of
 of the tools to install and of the Python strategy's rewrite.
 
 ## Why is this bad?
-The probe fails on every run, its tool not found: the container never becomes healthy
-while the app is fine. So every service that waits for it with
+The probe fails on every run, its tool not found: the container never becomes healthy,
+however well the app runs. So every service that waits for it with
 `condition: service_healthy` never starts.
 
 ## Example
