@@ -109,7 +109,8 @@ def _server_line(file: TextFile) -> _Start | None:
     program the script waits for and then goes on (`python -m app.wait_for_db`, then `exec
     uvicorn ...`) is a step before the server, not it. A branch that may change the folder
     before it (`if ...; then cd src; fi`) leaves the folder unknown: where the app module
-    is, is then the shell's decision, while the server's command is still read."""
+    is, is then the shell's decision, while the server's command is still read. A line
+    that starts a known server wins over lines that run Python programs beside it."""
     found: list[tuple[_Start, bool]] = []   # each start, and whether the shell decides it
     waited = False   # the last start found is a Python program the script waits for
     commands: list[tuple[str, ...]] = []
@@ -135,7 +136,11 @@ def _server_line(file: TextFile) -> _Start | None:
             found.append(((match.end(), started[0], tuple(commands)), enclosed))
     if any(enclosed for _start, enclosed in found):
         return None   # which server starts, if any, is the shell's decision
-    return found[0][0] if len(found) == 1 else None
+    # a known server wins over Python programs beside it (`python -m app.consumer &` on a
+    # line of its own), as it does on one line (`python -m app.worker & exec uvicorn ...`)
+    servers = [start for start, _enclosed in found if start[1].server is not None]
+    starts = servers or [start for start, _enclosed in found]
+    return starts[0] if len(starts) == 1 else None
 
 
 def _line_start(line: str, jobs: list[tuple[list[str], bool]]) -> tuple[Launch, bool] | None:
