@@ -29,6 +29,7 @@ from fixer.core.tree import Tree
 from fixer.core.tree_index import files_under
 from fixer.model.image_paths import image_path_of, locate, may_hold, workdir
 from fixer.model.installed_project import installed_roots
+from fixer.model.listen import run_words
 from fixer.model.services import BuiltService, Service
 from fixer.model.startscript import script_value
 from fixer.model.workspace import Workspace
@@ -119,33 +120,63 @@ def _find(ws: Workspace, service: Service) -> AppModule | None:
     return _guess(ws.tree, service.app.folder)
 
 
-# a target that is one variable: `"$APP_MODULE"`, `${APP_MODULE}`
-_VARIABLE_TARGET = lazy_compile(r"^\$\{?(\w+)\}?$")
+# a target that is one variable: `"$APP_MODULE"`, `${APP_MODULE}`, and one with a default
+# (`${APP_MODULE:-app.main:app}`, group 2)
+_VARIABLE_TARGET = lazy_compile(r"^\$(?:(\w+)|\{(\w+)(?::?-([^{}$]*))?\})$")
 
 
 def _resolved_target(ws: Workspace, service: BuiltService, launch: Launch) -> Launch:
     """The launch with a target read from a variable resolved (`exec uvicorn "$APP_MODULE"`):
     the start script's own value (`APP_MODULE=app.main:app`), else the container's
     (compose's `environment`, then the image's ENV), else the default the script gives
-    (`APP_MODULE=${APP_MODULE:-app.main:app}`). Unchanged when none is known."""
+    (`APP_MODULE=${APP_MODULE:-app.main:app}`), else the command's own
+    (`uvicorn ${APP_MODULE:-app.main:app}`). Unchanged when none is known."""
     if launch.target:
         found = _VARIABLE_TARGET.match(launch.target)
-        names = [found.group(1)] if found is not None else []
-    else:   # the parser takes no variable for a target: the script's server line may hold one
+        matches = [found] if found is not None else []
+    else:   # the parser takes no variable for a target: the command may hold one
         region = service.app.listen.region
-        line = region.commands[-1] if region is not None and region.commands else ()
-        names = [m.group(1) for m in map(_VARIABLE_TARGET.match, line) if m is not None]
-    for name in names:
-        region = service.app.listen.region
-        file = ws.read(region.path) if region is not None and region.script else None
-        fixed, default = script_value(file.text[region.start:region.end], name) \
-            if region is not None and file is not None else (None, None)
-        app = service.app
-        value = fixed or service.environment(ws.tree).get(name) or \
-            run_env(app.dockerfile, app.stage, app.args).values.get(name) or default
+        line = region.commands[-1] if region is not None and region.commands else \
+            _words(service, launch)[0]
+        matches = [m for m in map(_VARIABLE_TARGET.match, line) if m is not None]
+    for match in matches:
+        value = _value_of(ws, service, match)
         if value and TARGET.fullmatch(value):
             return replace(launch, target=value)
     return launch
+
+
+def variable_value(ws: Workspace, service: BuiltService, word: str) -> str | None:
+    """The value a command word that is one variable (`$WORKER_CLASS`, `"${APP}"`,
+    `${APP:-app.main:app}`) has when the server starts, as `_resolved_target` reads it; None
+    for another word or a value fixer cannot tell."""
+    match = _VARIABLE_TARGET.match(word)
+    return _value_of(ws, service, match) if match is not None else None
+
+
+def _value_of(ws: Workspace, service: BuiltService, match: re.Match[str]) -> str | None:
+    """The variable's value: the start script's (or `sh -c` command's) own, the container's
+    (compose's `environment`, the image's ENV), the script's default, the command's own
+    default."""
+    name, inline = match.group(1) or match.group(2), match.group(3)
+    script = _script_text(ws, service)
+    fixed, default = script_value(script, name) if script is not None else (None, None)
+    app = service.app
+    return fixed or service.environment(ws.tree).get(name) or \
+        run_env(app.dockerfile, app.stage, app.args).values.get(name) or default or inline
+
+
+def _script_text(ws: Workspace, service: BuiltService) -> str | None:
+    """The shell text that starts the server: the start script the command runs, else the
+    `sh -c` script of the command itself (`sh -c "APP=...; exec uvicorn $APP"`)."""
+    region = service.app.listen.region
+    if region is not None and region.script:
+        file = ws.read(region.path)
+        return file.text[region.start:region.end] if file is not None else None
+    app = service.app
+    run = run_words(app.dockerfile, app.stage, service.command(), service.entrypoint())
+    at = shell_script_at(run[1]) if run is not None else None
+    return run[1][at] if run is not None and at is not None else None
 
 
 def _module_named(launch: Launch) -> str | None:

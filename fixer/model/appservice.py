@@ -158,6 +158,8 @@ def _starts_http_server(ws: Workspace, service: BuiltService) -> bool:
         worker = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in _WORKER_OPTIONS),
                       None) or next((w.split("=", 1)[1] for w in words
                                      if w.startswith("--worker-class=")), None)
+        if worker is not None:   # `-k "$WORKER_CLASS"`, set earlier in its start script
+            worker = appmodule.variable_value(ws, service, worker.strip('"')) or worker
         return worker is None or "uvicorn" in worker.lower()
     return True
 

@@ -474,7 +474,7 @@ def _script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage
     has it. `given` is compose's `entrypoint:` (`entrypoint: ["/app/start.sh"]`), else
     compose's `command:`, else the CMD (`CMD ["/start.sh"]`), else an ENTRYPOINT with no
     CMD, which is then the container's whole command (`ENTRYPOINT ["/start.sh"]`)."""
-    run = _run_words(dockerfile, stage, command, given)
+    run = run_words(dockerfile, stage, command, given)
     found = script_start(tree, folder, dockerfile, stage, run[1]) if run is not None else None
     if run is None or found is None:
         return None
@@ -482,7 +482,7 @@ def _script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage
                          commands=found.commands), found.launch, None, None)
 
 
-def _run_words(dockerfile: Dockerfile, stage: Stage,
+def run_words(dockerfile: Dockerfile, stage: Stage,
                command: tuple[ComposeDoc, Value, list[str]] | None,
                given: tuple[ComposeDoc, Value, list[str] | None] | None
                ) -> tuple[str, list[str]] | None:
