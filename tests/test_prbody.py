@@ -519,6 +519,19 @@ def test_c003_says_calls_may_fail_only_where_the_service_names_the_dependency(
     assert ("Nothing fixer reads of `web` names `api`" in why) is not calls, why
 
 
+def test_c003_reads_no_lock_file_as_naming_the_dependency(tmp_path: Path) -> None:
+    """A 250 kB package-lock.json in the frontend's context is no bundle that may call the
+    API: it lists packages. The Why still says nothing the frontend reads names the API."""
+    files = {**WAITS_TO_START,
+             "compose.yaml": WAITS_TO_START["compose.yaml"].format(policy="").replace(
+                 "  setup:\n    build: ./setup\n", "  web:\n    build: ./web\n"),
+             "web/Dockerfile": "FROM nginx:1.27-alpine\nCOPY index.html /usr/share/nginx/html/\n",
+             "web/index.html": "<p>hi</p>\n",
+             "web/package-lock.json": '{"lockfileVersion": 3, "x": "' + "x" * 250_000 + '"}\n'}
+    why = why_of(pr_body(tmp_path, files, "--select", "C003"), "C003")
+    assert "Nothing fixer reads of `web` names `api`" in why, why
+
+
 @pytest.mark.parametrize("waits", [True, False])
 def test_c005_says_an_app_whose_entrypoint_waits_does_wait(tmp_path: Path, waits: bool) -> None:
     """The image's ENTRYPOINT script loops until the database answers, then runs the CMD:

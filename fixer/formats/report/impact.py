@@ -444,6 +444,10 @@ def _c003(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
 
 # C003's claim that the dependent calls the dependency, up to the end of its sentence
 _CALLS = lazy_compile(r": its first calls to the dependency may fail,.*?crash(?: \([^)]*\))?\.")
+# package managers' lock files: large, and no part of what a service runs
+_LOCK_FILES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb",
+                         "poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock", "Cargo.lock",
+                         "composer.lock", "Gemfile.lock", "go.sum"})
 # what is read for a name of the dependency: files of the build context and of mounts
 _NAME_SCAN_LIMIT = 400
 _NAME_SCAN_BYTES = 200_000
@@ -472,6 +476,8 @@ def _names_dependency(ws: Workspace, owner: Service, name: str) -> bool:
     theirs = _entry_files(ws, target) - _entry_files(ws, owner) if target is not None else set()
     paths = [p for p in paths if p not in theirs]
     for path in paths[:_NAME_SCAN_LIMIT]:
+        if posixpath.basename(path) in _LOCK_FILES:
+            continue   # names packages and their sources, never a host the service calls
         file = ws.read(path)   # None for no text (an image, a font)
         if file is not None and len(file.text) > _NAME_SCAN_BYTES:
             return True   # a bundle fixer does not read may name it
