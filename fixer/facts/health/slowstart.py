@@ -552,18 +552,33 @@ _NAMED: Memo[dict[tuple[str, str, str], bool]] = Memo("names the files of a serv
 
 def _named_in_service(ws: Workspace, service: Service, name: str) -> bool:
     """Whether a file of the service (its build context, its Dockerfile, the compose files)
-    writes the name other than in a `def` of it."""
+    writes the name other than in a `def` of it or a Python import that binds it as it is
+    (`from app.storage import download_file`, which calls nothing: a call of it elsewhere
+    is another place that names it)."""
     app = service.app
     folder, dockerfile = (app.folder, app.dockerfile.path) if app is not None else ("", "")
     found = ws.derived.get(_NAMED, dict)
     if (folder, dockerfile, name) not in found:
-        word = re.compile(rf"\bdef\s+{re.escape(name)}\b|(?<!\w)({re.escape(name)})\b")
+        word = re.compile(rf"\bdef\s+{re.escape(name)}\b|(?<!\w)({re.escape(name)})\b"
+                          rf"(?!\s+as\b)")
         files = (ws.scan(path) for path in (*tree_index.files_under(ws.tree, folder),
                                             *ws.compose_docs, dockerfile) if path)
         found[(folder, dockerfile, name)] = any(
-            file is not None and name in file.text
-            and any(match.group(1) for match in word.finditer(file.text)) for file in files)
+            file is not None and name in file.text and any(
+                match.group(1) and not _in_import(file.path, file.text, match.start())
+                for match in word.finditer(file.text)) for file in files)
     return found[(folder, dockerfile, name)]
+
+
+# a Python import statement, a parenthesized list of names over several lines included
+_IMPORT_STATEMENT = lazy_compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*"
+                                 r"(?:\([^)]*\)|[^\n]*)|import[ \t][^\n]*)", re.M)
+
+
+def _in_import(path: str, text: str, at: int) -> bool:
+    """The offset lies in an import statement of a Python file."""
+    return path.endswith(".py") and any(m.start() <= at < m.end()
+                                        for m in _IMPORT_STATEMENT.finditer(text))
 
 
 # per file: the functions its import calls by name, with the first line of each, and the
