@@ -113,7 +113,10 @@ def portions_on_path(ws: Workspace, service: BuiltService, folder: str,
     if own is not None and own.endswith("/" + package_path):
         roots.add(own[:-len(package_path) - 1] or "/")
     portions = []
-    others = [f for f in _folders_named(ws, service.app.folder, package_path) if f != folder]
+    # a folder with an `__init__.py` is a regular package, no portion of a namespace: found
+    # on the import path it is imported instead of every portion, with or without the fix
+    others = [f for f in _folders_named(ws, service.app.folder, package_path)
+              if f != folder and not ws.tree.exists(posixpath.join(f, "__init__.py"))]
     for other in others:
         entry = _entry_holding(ws, service, other, package_path, sorted(roots))
         at = posixpath.join(entry, package_path) if entry is not None else None
@@ -136,7 +139,8 @@ def _extends_sys_path(ws: Workspace, context: str) -> bool:
     (`sys.path.append(os.path.join(HERE, "..", "extensions"))`): which one, fixer does not
     work out."""
     for path in tree_index.files_under(ws.tree, context)[:_SCANNED]:
-        file = ws.read(path) if path.endswith(".py") else None
+        vendored = any(part in _SITE_FOLDERS for part in path.split("/"))
+        file = ws.read(path) if path.endswith(".py") and not vendored else None
         if file is not None and any(call in file.text for call in _SYS_PATH):
             return True
     return False
