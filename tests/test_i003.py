@@ -179,3 +179,19 @@ def test_i003_package_of_a_setup_py_project() -> None:
                                                  "setup(name='acme-common')\n",
                         "libs/common/common/__init__.py": ""}, imports="import common\n")
     assert "install the project `acme-common`" in reported_with_no_fix(files)
+
+
+def test_a_copy_out_of_the_context_fails_the_build_not_the_start() -> None:
+    """`COPY ../shared /app/shared` with the context orders/: no builder reaches out of the
+    context, so the build fails there, and a service that waits for orders to be healthy
+    would wait for an image that cannot be built, not for a crash at start-up."""
+    dockerfile = DOCKERFILE.replace("COPY . .\n", "COPY ../shared /app/shared\nCOPY . .\n")
+    waiting = "  web:\n    build: ./web\n    depends_on:\n      - orders\n"
+    files = {**repo(more=waiting), "orders/Dockerfile": dockerfile.replace(
+        "CMD", 'HEALTHCHECK CMD python -c "print(1)"\nCMD'),
+        "web/Dockerfile": "FROM nginx:1.27-alpine\n"}
+    [finding] = i003(files)
+    assert "the Dockerfile's `COPY ../shared` reaches out of the context" in finding.message
+    assert "ModuleNotFoundError" not in finding.message
+    [gate] = [f for f in check(files, select=["C003", "I003"]) if f.code == "C003"]
+    assert "orders cannot be built (I003 at" in (gate.reason or ""), gate.reason

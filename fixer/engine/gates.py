@@ -226,8 +226,10 @@ def _held(finding: Finding, stopped: dict[str, list[Finding]], scope: Scope) -> 
         return finding
     name, first = held[0]
     shared = f", which {first.service} builds too" if first.service != name else ""
-    reason = (f"the fix makes services wait for {name} to be healthy, and {name} stops at "
-              f"start-up ({first.code} at {first.path}:{first.line}{shared}): they would not "
+    # a stop whose message says the image cannot be built (I003's COPY out of the context)
+    stops = "cannot be built" if "the build fails" in first.message else "stops at start-up"
+    reason = (f"the fix makes services wait for {name} to be healthy, and {name} {stops} "
+              f"({first.code} at {first.path}:{first.line}{shared}): they would not "
               "start at all")
     blockers = [blocker for _name, blocker in held]
     # waits: the stop is fixable in turn, and this fix follows once it is in

@@ -81,6 +81,7 @@ from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import BuiltService, Service, mount_entries
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get
+from fixer.sources.dockerfile import chain
 from fixer.sources.python_modules import Modules
 
 from .project_packages import installable, project_names, project_packages
@@ -305,13 +306,32 @@ def _report(ws: Workspace, service: BuiltService, module: appmodule.AppModule,
             f"no COPY can put it in the image, and {service.name} stops at start-up "
             "(ModuleNotFoundError)")
     else:
-        why = (f"outside the build context {context or '.'}/ of {service.name}{where}; the "
-               f"image cannot hold it, and {service.name} stops at start-up "
-               "(ModuleNotFoundError)")
+        escaping = _escaping_copy(service, origin.package)
+        why = (f"outside the build context {context or '.'}/ of {service.name}{where}; " + (
+            f"the Dockerfile's `{escaping}` reaches out of the context, which no build "
+            "can: the build fails there (the builder finds no such file in the context)"
+            if escaping is not None else
+            f"the image cannot hold it, and {service.name} stops at start-up "
+            "(ModuleNotFoundError)"))
     return Violation(
         message=f"`{written}`: `{top}` is {shown}, {why}",
         path=path, line=stmt.lineno, column=stmt.col_offset + 1, service=service.name,
         subject=f"import {top}", reason=_suggestion(ws, service, module, top, origin))
+
+
+def _escaping_copy(service: BuiltService, package: str) -> str | None:
+    """A COPY or ADD of the final stage (or those it is built FROM) whose source climbs out
+    of the build context to the package (`COPY ../shared /app/shared` with the context
+    svc/): the instruction as written, up to its destination."""
+    app = service.app
+    for link in chain(app.dockerfile, app.stage):
+        for instruction in [*link.find("COPY"), *link.find("ADD")]:
+            sources = [w for w in instruction.value[:-1] if not w.startswith("--")]
+            for source in sources:
+                landed = posixpath.normpath(posixpath.join(app.folder or ".", source))
+                if source.startswith("..") and (within(landed, package) or within(package, landed)):
+                    return f"{instruction.cmd} {source}"
+    return None
 
 
 def _copied_source(service: BuiltService, package: str) -> str | None:
