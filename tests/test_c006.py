@@ -548,3 +548,15 @@ def test_c006_says_compose_stops_first_where_an_env_file_requires_the_missing_en
         "# Variables the compose files read. .env is also a service's env_file: set these in "
         "it,\n# beside what the services read from it.\n" if stops else
         "# Variables the compose files read. Copy this file to .env and set them.\n"), example
+
+
+def test_c006_names_the_root_example_file_apart_from_the_project_folders() -> None:
+    """The stack's project folder is compose/; the only example file is the repository
+    root's. The message writes it `./.env.example`: a bare `.env.example` read as the
+    project folder's own one, which it had just said does not define the variable."""
+    stack = "services:\n  db:\n    image: postgres:17\n    environment:\n" \
+            "      POSTGRES_USER: ${DB_USER}\n"
+    [finding] = check({"compose/docker-compose.yml": stack, ".env.example": "DB_USER=app\n"},
+                      select="C006")
+    assert "of the project folder compose defines DB_USER (only ./.env.example does)" in \
+        finding.message, finding.message

@@ -662,7 +662,9 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     elsewhere = _documented_elsewhere(ws, stack, name)
     of_folder = f" of the project folder{' ' + stack.folder if stack.folder else ''}" \
         if elsewhere else ""
-    only = f" (only {elsewhere[0]} does)" if elsewhere else ""
+    # `./.env.example` for the root's, not to be read as the project folder's own
+    shown = next((p if "/" in p else f"./{p}" for p in elsewhere[:1]), "")
+    only = f" (only {shown} does)" if shown else ""
     base = Violation(
         message=f"{reader} reads `{first.ref.text}` with no default, and no .env, env_file or "
                 f"{EXAMPLES[0]}{of_folder} defines {name}{only}: {_consequence(ws, stack)}",
