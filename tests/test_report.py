@@ -751,3 +751,12 @@ def test_an_unsafe_fix_another_unsafe_fix_settles_is_not_promised(tmp_path: Path
     # what that run does: the healthcheck, and no route
     diff = run_cli("fix", root, "--unsafe-fixes")[1]
     assert "+++ b/compose.yaml" in diff and "api/main.py" not in diff, diff
+    # reported from that run, the settled finding is still no safe fix: plain `fixer fix`
+    # makes neither
+    code, out, err = run_cli("report", root, "--unsafe-fixes")
+    assert code == 0, err
+    fixes = sections(sections(out, "##")["Recommendations"], "###")
+    assert fixes["Fixed by `fixer fix` (safe)"].strip() == "None.", out
+    assert "- `api`: settled by the C004 fix of api" in \
+        fixes["Fixed by `fixer fix --unsafe-fixes` (unsafe: review the diff)"], out
+    assert "Fixable with `fixer fix`: 0; with `--unsafe-fixes`: 2 more" in out, out

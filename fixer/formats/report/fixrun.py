@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from fixer.core.config import Config
 from fixer.engine import AppliedFix, FixResult
-from fixer.model.rule import Finding
+from fixer.model.rule import Finding, Safety
 from fixer.model.workspace import Workspace
 
 
@@ -64,6 +64,9 @@ class FixRun:
     # those of them no fix of their own removes: fingerprint -> the other finding's fix that
     # settles them (`the C004 fix of api`), which `fixed_later` gives the title of
     settled_by: Mapping[str, str] = field(default_factory=dict)
+    # those of `fixed_later` whose fix (their own, or the one that settles them) is unsafe:
+    # only `fixer fix --unsafe-fixes` makes it
+    later_unsafe: frozenset[str] = frozenset()
 
 
 def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> FixRun:
@@ -75,13 +78,18 @@ def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> F
     by = {f.fingerprint: settlers[f.fingerprint] for f in findings
           if f.fingerprint in later and (f.code, f.service) not in own
           and f.fingerprint in settlers}
+    made = {(a.finding.code, a.finding.service): a.finding for a in result.applied}
+    fixers = {f.fingerprint: by.get(f.fingerprint) or made.get((f.code, f.service))
+              for f in findings if f.fingerprint in later}
     return FixRun(
         fixes=len(result.applied), unsafe=config.unsafe_fixes,
         fixed_later={**later, **{p: title(f) for p, f in by.items()}},
         failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
                      for f in result.failed),
         revealed=tuple(revealed(result, config)),
-        settled_by={p: settling(f) for p, f in by.items()})
+        settled_by={p: settling(f) for p, f in by.items()},
+        later_unsafe=frozenset(p for p, fixer in fixers.items()
+                               if fixer is not None and fixer.safety is Safety.UNSAFE))
 
 
 def settling(finding: Finding) -> str:

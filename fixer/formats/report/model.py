@@ -118,7 +118,7 @@ class Audit:
         verification (in the fix run, or in a report of the tree after it) is a person's
         job."""
         if finding.fingerprint in self.fixed_later:
-            return Safety.SAFE
+            return Safety.UNSAFE if finding.fingerprint in self.run.later_unsafe else Safety.SAFE
         if finding.violation.after_unsafe and not finding.fixable:
             return Safety.UNSAFE   # the `--unsafe-fixes` run makes it after the fixes it follows
         if finding.safety is Safety.SAFE and \
