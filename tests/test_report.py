@@ -705,6 +705,11 @@ def test_an_app_service_with_no_dockerfile_is_not_checked_rather_than_not_applic
         assert f"- **{field}**: Not applicable (it runs celery, not a FastAPI server)" in \
             details["❌ worker"]
     assert "no FastAPI app" not in out, out
+    # nor were the Dockerfile rules run: neither service is scored there
+    for service in ("❌ api", "❌ worker"):
+        assert "- **Dockerfile**: Not checked (no Dockerfile to read: S001)" in \
+            details[service], details[service]
+    assert "- **Dockerfile**: no service to score" in out, out
 
 
 def test_a_build_context_in_a_template_folder_is_not_checked_nor_scored(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from fixer.formats.report.issues import (
 )
 from fixer.formats.report.mermaid import Diagram
 from fixer.formats.report.fixrun import FixSummary, settling
-from fixer.formats.report.model import Audit, ServiceAudit
+from fixer.formats.report.model import NO_DOCKERFILE, Audit, ServiceAudit
 from fixer.formats.report.scores import (
     APP_ONLY,
     CATEGORIES,
@@ -207,6 +207,8 @@ def _category_state(service: ServiceAudit, category: Category,
         return _not_app(service)
     if service.module_unknown and category in READS_APP_CODE and not found:
         return "Not checked (fixer cannot find the app module its command serves)"
+    if service.no_dockerfile and category is Category.DOCKERFILE and not found:
+        return f"Not checked ({NO_DOCKERFILE})"
     if not found:
         return f"✅ No findings ({', '.join(checked[category])})"
     codes = dict.fromkeys(f"{f.code} {f.rule.name}" for f in found)

@@ -41,6 +41,8 @@ class ServiceAudit:
     # its build context is in a folder fixer does not read (a project template's): why
     # none of its categories was checked; it is not scored
     unread: str | None = None
+    # it builds a Dockerfile that is not there (S001): the Dockerfile rules read nothing of it
+    no_dockerfile: bool = False
 
     @property
     def compliant(self) -> bool:
@@ -235,7 +237,9 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     scored = {name: found for name, found in grouped.items() if name not in unread}
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
-        scores=tuple(category_scores(scored, rules, apps, moduleless)), errors=tuple(errors),
+        scores=tuple(category_scores(scored, rules, apps, moduleless,
+                                     {s.name for s in services if s.no_dockerfile})),
+        errors=tuple(errors),
         after=after,
         run=run, impacts=impacts(facts, findings),
         broken=broken_services(facts, findings), unscored=tuple(others),
@@ -261,15 +265,16 @@ def _grouped(ws: Workspace, audited: _Audited, findings: Sequence[Finding]
 # why the app-only categories of a service that is no app service were not checked
 _START_UNKNOWN = ("its build context imports fastapi, but fixer cannot tell that what the "
                   "container runs serves it")
-_NO_DOCKERFILE = "no Dockerfile to read: S001"
+NO_DOCKERFILE = "no Dockerfile to read: S001"
 
 
 def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Finding],
                    app: bool, start_unknown: bool, module_unknown: bool) -> ServiceAudit:
     """The service's findings in category order, and what the report says of the categories
     it has none in: not applicable, not checked, and why."""
+    missing = service.app is None and any(f.code == "S001" for f in findings)
     audit = ServiceAudit(name, tuple(sorted(findings, key=category_order)), app,
-                         module_unknown=module_unknown)
+                         module_unknown=module_unknown, no_dockerfile=missing)
     folder = unread_folder(ws.tree, service) if service.app is None else None
     if folder is not None:
         return replace(audit, unread=unread_reason(folder))
@@ -281,8 +286,7 @@ def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Fi
     if start_unknown:
         return replace(audit, unchecked=_START_UNKNOWN)
     # with no Dockerfile, what the image runs is unknown: only compose's command tells
-    missing = any(f.code == "S001" for f in findings)
-    return replace(audit, unchecked=_NO_DOCKERFILE) if missing else audit
+    return replace(audit, unchecked=NO_DOCKERFILE) if missing else audit
 
 
 def _yields_unsafe(ws: Workspace, findings: Sequence[Finding]) -> dict[str, Finding]:
