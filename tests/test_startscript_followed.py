@@ -90,6 +90,11 @@ def test_a_python_program_the_script_ends_in_is_read(script: str) -> None:
                  id="beside-a-server-with-exec"),
     pytest.param("uvicorn main:app --port 8005 &\npython run.py\n", None,
                  id="beside-a-server-without-exec"),
+    # one the script runs in the background is a consumer beside the server in front
+    pytest.param("python -m app.consumer &\nexec uvicorn main:app --port 8005\n", 8005,
+                 id="in-the-background-beside-a-server"),
+    pytest.param("uvicorn main:app --port 8005 &\npython -m app.consumer &\nwait -n\n", 8005,
+                 id="both-in-the-background"),
     # the shell decides whether it runs
     pytest.param('if [ -n "$SERVE" ]; then\n  python run.py\nfi\n', None, id="in-a-branch"),
 ])

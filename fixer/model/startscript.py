@@ -110,8 +110,11 @@ def _server_line(file: TextFile) -> _Start | None:
     uvicorn ...`) is a step before the server, not it. A branch that may change the folder
     before it (`if ...; then cd src; fi`) leaves the folder unknown: where the app module
     is, is then the shell's decision, while the server's command is still read. A line
-    that starts a known server wins over lines that run Python programs beside it."""
-    found: list[tuple[_Start, bool]] = []   # each start, and whether the shell decides it
+    that starts a known server wins over lines that run Python programs in the background
+    beside it."""
+    # each start, whether the shell decides it, and whether it is a Python program the
+    # script runs in the background (`python -m app.consumer &`)
+    found: list[tuple[_Start, bool, bool]] = []
     waited = False   # the last start found is a Python program the script waits for
     commands: list[tuple[str, ...]] = []
     depth = 0
@@ -133,17 +136,21 @@ def _server_line(file: TextFile) -> _Start | None:
         started = _line_start(line, jobs)
         waited = started is not None and started[1]
         if started is not None:
-            found.append(((match.end(), started[0], tuple(commands)), enclosed))
-    if any(enclosed for _start, enclosed in found):
+            found.append(((match.end(), started[0], tuple(commands)), enclosed, started[2]))
+    if any(enclosed for _start, enclosed, _background in found):
         return None   # which server starts, if any, is the shell's decision
-    # a known server wins over Python programs beside it (`python -m app.consumer &` on a
-    # line of its own), as it does on one line (`python -m app.worker & exec uvicorn ...`)
-    servers = [start for start, _enclosed in found if start[1].server is not None]
-    starts = servers or [start for start, _enclosed in found]
+    # a known server wins over Python programs run in the background beside it (`python -m
+    # app.consumer &` on a line of its own), as it does on one line; one the script runs in
+    # the foreground (`exec python run.py`) may be the server itself
+    starts = [start for start, _enclosed, background in found
+              if start[1].server is not None or not background]
+    if not any(start[1].server is not None for start in starts):
+        starts = [start for start, _enclosed, _background in found]
     return starts[0] if len(starts) == 1 else None
 
 
-def _line_start(line: str, jobs: list[tuple[list[str], bool]]) -> tuple[Launch, bool] | None:
+def _line_start(line: str,
+                jobs: list[tuple[list[str], bool]]) -> tuple[Launch, bool, bool] | None:
     """The server the line starts, and whether the script waits for it to end before its
     next line. A known server anywhere on the line is the server, as in a command (`alembic
     upgrade head && exec uvicorn ...`, and `uvicorn main:app &` beside a worker). So is a
@@ -151,17 +158,17 @@ def _line_start(line: str, jobs: list[tuple[list[str], bool]]) -> tuple[Launch, 
     wait for it before the line's next command: run with `exec`, in the background (`&`),
     or as the line's last command (`some-migration & python run.py`), which the script
     waits for, and a step if it has a next line. Whether the shell execs the program does
-    not change which server runs."""
+    not change which server runs. Third, whether that program runs in the background."""
     launch = find_launch([line], shell_form=True)
     if launch is None or launch.server is not None:
-        return None if launch is None else (launch, False)
+        return None if launch is None else (launch, False, False)
     for at in reversed(range(len(jobs))):
         words, background = jobs[at]
         program = find_launch(words)
         execs = words[0] == "exec"
         if program is not None and program.runs_script and \
                 (background or execs or at == len(jobs) - 1):
-            return replace(program, via_shell=True), not (background or execs)
+            return replace(program, via_shell=True), not (background or execs), background
     return None
 
 
