@@ -33,6 +33,7 @@ from fixer.model.startscript import (
     script_value,
 )
 from fixer.sources.compose import ComposeDoc, Value
+from fixer.sources.console_scripts import console_script_module
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
 from fixer.sources.launch import DEFAULT_PORT, SHELL_NAMES, Launch, find_launch, resolve_token
 from fixer.sources.portsites import (
@@ -119,7 +120,8 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     found = (_entrypoint_launch(*entrypoint, command) if entrypoint is not None else
              _launch(dockerfile, stage, command)) or \
         _script_launch(tree, folder, dockerfile, stage, command, entrypoint) or \
-        _passed_on_by_entrypoint(tree, folder, dockerfile, stage, entrypoint, command)
+        _passed_on_by_entrypoint(tree, folder, dockerfile, stage, entrypoint, command) or \
+        _console_script_launch(tree, folder, dockerfile, stage, command, entrypoint)
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
@@ -292,6 +294,56 @@ def _passed_on_by_entrypoint(tree: Tree, folder: str, dockerfile: Dockerfile, st
             return None
     found = _compose_launch(*command)
     return replace(found, through_entrypoint=True) if found is not None else None
+
+
+# what runs the command after it in the project's environment: `poetry run serve`
+_PROJECT_RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm"})
+
+
+def _console_script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
+                           command: tuple[ComposeDoc, Value, list[str]] | None,
+                           given: tuple[ComposeDoc, Value, list[str] | None] | None
+                           ) -> _Found | None:
+    """A console script of the project the image installs (`serve`, `poetry run serve`,
+    with `serve = "app.main:run"` in pyproject.toml) whose function runs uvicorn: read as
+    `python -m app.main`, which reads the same `uvicorn.run` (`console_script_module`)."""
+    run = run_words(dockerfile, stage, command, given)
+    words = _project_command(run[1]) if run is not None else []
+    module = console_script_module(tree, folder, words[0]) \
+        if words and "/" not in words[0] and not words[0].endswith(".py") else None
+    if run is None or module is None:
+        return None
+    region = _command_region(dockerfile, stage, command, given, run[0])
+    launch = Launch(None, f"-m {module}", None, runs_script=True)
+    return _Found(region, launch, None, None) if region is not None else None
+
+
+def _project_command(words: list[str]) -> list[str]:
+    """The words after `exec` and a project runner (`poetry run`, `uv run`)."""
+    at = 0
+    while at < len(words):
+        if words[at] == "exec":
+            at += 1
+        elif words[at] in _PROJECT_RUNNERS and words[at + 1:at + 2] == ["run"]:
+            at += 2
+        else:
+            break
+    return words[at:]
+
+
+def _command_region(dockerfile: Dockerfile, stage: Stage,
+                    command: tuple[ComposeDoc, Value, list[str]] | None,
+                    given: tuple[ComposeDoc, Value, list[str] | None] | None,
+                    kind: str) -> Region | None:
+    """Where the container's command (`run_words`) is written."""
+    written = given if kind == "entrypoint" else command if kind == "command" else None
+    if written is not None:
+        node = written[1].node
+        return Region(written[0].path, node.start_mark.index, node.end_mark.index, kind)
+    instruction = cmd_in_force(dockerfile, stage) if kind == "CMD" else \
+        entrypoint(dockerfile, stage)
+    return None if instruction is None else Region(
+        dockerfile.path, instruction.start, instruction.end, instruction.cmd, instruction)
 
 
 def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,

@@ -1,0 +1,6 @@
+import time
+
+
+def run():
+    while True:
+        time.sleep(60)
