@@ -710,6 +710,11 @@ def test_an_app_service_with_no_dockerfile_is_not_checked_rather_than_not_applic
         assert "- **Dockerfile**: Not checked (no Dockerfile to read: S001)" in \
             details[service], details[service]
     assert "- **Dockerfile**: no service to score" in out, out
+    # the app's rules judged neither: not found passing for the worker, not run for the api
+    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006)\n" in \
+        details["❌ worker"], details["❌ worker"]
+    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006); not checked: C004, " \
+        "C005" in details["❌ api"], details["❌ api"]
 
 
 def test_a_build_context_in_a_template_folder_is_not_checked_nor_scored(tmp_path: Path) -> None:

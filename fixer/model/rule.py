@@ -340,6 +340,10 @@ class Rule:
     # Its findings dispute which port a service listens on (SETTLES_PORT in the module):
     # while one has no safe fix, fixes that write that port are held (engine/gates.py).
     settles_port: bool = False
+    # It judges app services only (APP_ONLY in the module; the Imports, Health Endpoints and
+    # Port Configuration rules all do): of a service that is no app service, the report
+    # says it does not apply, or was not checked, rather than that it found nothing.
+    app_only: bool = False
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -353,6 +357,7 @@ class Rule:
             stops_start=getattr(module, "STOPS_START", False),
             reads_app_code=getattr(module, "READS_APP_CODE", False),
             settles_port=getattr(module, "SETTLES_PORT", False),
+            app_only=getattr(module, "APP_ONLY", False),
             severity=module.SEVERITY,
         )
 

@@ -236,6 +236,7 @@ CODE = "C004"
 NAME = "missing-healthcheck"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.WARNING
+APP_ONLY = True   # a healthcheck on the app's route
 READS_APP_CODE = True   # it probes only a route the app serves
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 

@@ -207,6 +207,7 @@ CODE = "C005"
 NAME = "database-not-healthchecked"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.WARNING
+APP_ONLY = True   # a database an app service waits for
 SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 # After C004 and D003, which give the other entries of a short list the healthcheck they can
 # be gated on; before C001 and C003, which convert lists too (depends_plan.py).

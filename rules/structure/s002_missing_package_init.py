@@ -74,6 +74,7 @@ CODE = "S002"
 NAME = "missing-package-init"
 CATEGORY = Category.STRUCTURE
 SEVERITY = Severity.WARNING
+APP_ONLY = True   # the package of an app service's app module
 SAFETY = (Safety.SAFE, Safety.DISPLAY)
 
 

@@ -150,6 +150,7 @@ CODE = "S003"
 NAME = "missing-server-dependency"
 CATEGORY = Category.STRUCTURE
 SEVERITY = Severity.ERROR
+APP_ONLY = True   # the server an app service's command runs
 # Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
 STOPS_START = True
 SAFETY = (Safety.UNSAFE, Safety.DISPLAY)

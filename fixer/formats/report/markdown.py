@@ -155,13 +155,15 @@ def _details(audit: Audit) -> Iterator[str]:
     yield ""
     checked = {category: sorted(r.code for r in audit.rules if r.category is category)
                for category in CATEGORIES}
+    app_only = frozenset(r.code for r in audit.rules if r.app_only)
     if not audit.services:
         yield "No service."
         yield ""
     for service in audit.services:
         yield f"### {_mark(service)} {inline(service.name)}"
         for category in CATEGORIES:
-            yield f"- **{category.value}**: {_category_state(service, category, checked)}"
+            yield (f"- **{category.value}**: "
+                   f"{_category_state(service, category, checked, app_only)}")
         yield "- **Issues**:" + (" None" if not service.findings else "")
         for finding in service.findings:
             yield (f"  - {_severity_mark(finding)} {finding.code} {where(finding)}: "
@@ -196,8 +198,9 @@ def _fix_text(finding: Finding, audit: Audit) -> str:
 
 
 def _category_state(service: ServiceAudit, category: Category,
-                    checked: dict[Category, list[str]]) -> str:
-    """❌ with an error of the category, ⚠️ with warnings only, ✅ with neither."""
+                    checked: dict[Category, list[str]], app_only: frozenset[str]) -> str:
+    """❌ with an error of the category, ⚠️ with warnings only, ✅ with neither. Of a service
+    that is no app service, "No findings" names only the rules that judged it."""
     if not checked[category]:
         return "Not checked"
     found = service.in_category(category)
@@ -210,7 +213,14 @@ def _category_state(service: ServiceAudit, category: Category,
     if service.no_dockerfile and category is Category.DOCKERFILE and not found:
         return f"Not checked ({NO_DOCKERFILE})"
     if not found:
-        return f"✅ No findings ({', '.join(checked[category])})"
+        judged = [c for c in checked[category] if service.app or c not in app_only]
+        unjudged = [c for c in checked[category] if c not in judged]
+        if not judged:
+            return _not_app(service)
+        # a service fixer cannot tell serves no app: the app's rules were not run on it
+        rest = f"; not checked: {', '.join(unjudged)}" \
+            if unjudged and service.unchecked is not None else ""
+        return f"✅ No findings ({', '.join(judged)}){rest}"
     codes = dict.fromkeys(f"{f.code} {f.rule.name}" for f in found)
     mark = "❌" if any(f.rule.severity is Severity.ERROR for f in found) else "⚠️"
     return f"{mark} " + ", ".join(codes)
