@@ -504,7 +504,9 @@ def test_d002_says_where_the_cmd_runs_when_compose_replaces_it(
 @pytest.mark.parametrize(("page", "calls"), [
     pytest.param('<script>fetch("http://localhost:8000/health")</script>\n', False,
                  id="static-page"),
-    pytest.param('<script>fetch("http://api:8000/health")</script>\n', True, id="calls-api")])
+    pytest.param('<script>fetch("http://api:8000/health")</script>\n', True, id="calls-api"),
+    pytest.param('<script>fetch("http://localhost:8000/api/items")</script>\n', False,
+                 id="a-path-segment-named-like-it")])
 def test_c003_says_calls_may_fail_only_where_the_service_names_the_dependency(
         tmp_path: Path, page: str, calls: bool) -> None:
     """A static site that only depends on the API makes no call to it from its container

@@ -463,7 +463,10 @@ def _names_dependency(ws: Workspace, owner: Service, name: str) -> bool:
     and its build context hold. Unknown counts as named."""
     target = owner.stack.services.get(name)
     hosts = target.names() if target is not None else frozenset({name})
-    word = re.compile("|".join(rf"(?<![\w.-]){re.escape(h)}(?![\w-])" for h in sorted(hosts)))
+    # a host, not a segment of a URL's path (`localhost:8000/api/items`): a `/` before the
+    # name is the `//` of a URL's authority or none
+    word = re.compile("|".join(rf"(?<![\w.-])(?<![^/]/){re.escape(h)}(?![\w-])"
+                               for h in sorted(hosts)))
     texts = [doc.file.text[v.node.start_mark.index:v.node.end_mark.index]
              for doc, definition in owner.definitions for key, v in items(definition)
              if key != "depends_on"]
