@@ -598,6 +598,24 @@ def test_services_of_one_name_built_from_different_folders_are_audited_apart(
     assert "- **Port Configuration**: 50% ⚠️ (1 of 2 services" in out, out
 
 
+def test_findings_of_services_of_one_name_are_counted_and_listed_apart(
+        tmp_path: Path) -> None:
+    """Both `api`s lack EXPOSE: the finding type is in 2 services, not 1, and the fix list
+    has one line for each fix `fixer fix` makes, each naming its folder."""
+    files: dict[str, str] = {}
+    for folder in ("one", "two"):
+        files |= {f"{folder}/compose.yaml": "services:\n  api:\n    build: .\n",
+                  f"{folder}/Dockerfile": SLIM.replace("EXPOSE 8000\n", ""),
+                  f"{folder}/requirements.txt": "fastapi\nuvicorn\n",
+                  f"{folder}/app/__init__.py": "", f"{folder}/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "P002")
+    assert code == 0, err
+    assert "(P002 expose-mismatch): in 2 services" in out, out
+    safe = sections(sections(out, "##")["Recommendations"], "###")["Fixed by `fixer fix` (safe)"]
+    assert "   - `api (one/)`: Add EXPOSE 8000\n   - `api (two/)`: Add EXPOSE 8000" in safe, safe
+    assert "- `api (one/)`: final stage has no EXPOSE" in out, out
+
+
 def test_s001_impact_where_the_build_context_folder_is_missing(tmp_path: Path) -> None:
     """Compose stops at a missing context folder before it reads any Dockerfile: the Impact
     does not quote the error of a folder that lacks only its Dockerfile."""

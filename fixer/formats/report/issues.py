@@ -47,8 +47,12 @@ def message(finding: Finding) -> str:
     return inline(text)
 
 
-def who(finding: Finding) -> str:
-    return f"`{finding.service}`" if finding.service else "(no service)"
+def who(finding: Finding, audit: Audit | None = None) -> str:
+    """The service a finding is about, as the report shows it: with its folder where
+    services of one name are built from different folders (`web (one/)`)."""
+    shown = audit.shown_as.get(finding.fingerprint) if audit is not None else None
+    name = shown or finding.service
+    return f"`{name}`" if name else "(no service)"
 
 
 def fix_title(finding: Finding) -> str:
@@ -94,7 +98,7 @@ def _issue_groups(audit: Audit, severity: Severity, verb: str) -> Iterator[str]:
         yield ""
         yield "**Affected Services**:"
         for finding in findings:
-            yield f"- {who(finding)}: {message(finding)} ({where(finding)})"
+            yield f"- {who(finding, audit)}: {message(finding)} ({where(finding)})"
         yield ""
         yield f"**Impact**: {audit.impacts.get(rule.code) or inline(doc_impact(rule))}"
         yield ""
@@ -115,20 +119,20 @@ def _offered(finding: Finding, audit: Audit) -> str:
     later = audit.fixed_later.get(finding.fingerprint)
     settled = audit.settled_by.get(finding.fingerprint)
     if later is not None and settled is not None:
-        return f"{who(finding)}: settled by {settled} ({inline(later)})"
+        return f"{who(finding, audit)}: settled by {settled} ({inline(later)})"
     if later is not None:
-        return f"{who(finding)}: {inline(later)} (once the fixes it waits on are in)"
+        return f"{who(finding, audit)}: {inline(later)} (once the fixes it waits on are in)"
     first = audit.yields_unsafe.get(finding.fingerprint)
     if first is not None:   # the `--unsafe-fixes` run makes that fix, not this one's
-        return f"{who(finding)}: settled by {settling(first)} ({fix_title(first)})"
-    return f"{who(finding)}: {fix_title(finding)}"
+        return f"{who(finding, audit)}: settled by {settling(first)} ({fix_title(first)})"
+    return f"{who(finding, audit)}: {fix_title(finding)}"
 
 
 def _by_hand(finding: Finding, audit: Audit) -> str:
     failure = audit.failure_of(finding)
     reason = f"its fix failed verification: {failure}" if failure else finding.reason
     why = f" Why no automatic fix: {inline(reason.rstrip('.'))}." if reason else ""
-    return f"{who(finding)}: {message(finding)} ({where(finding)}).{why}"
+    return f"{who(finding, audit)}: {message(finding)} ({where(finding)}).{why}"
 
 
 def revealed_line(revealed: Revealed) -> str:

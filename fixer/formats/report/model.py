@@ -79,6 +79,9 @@ class Audit:
     # made safe fixes only: fingerprint -> the finding whose fix that run makes first and
     # which leaves nothing for this one's to do (`Violation.yields_to`)
     yields_unsafe: Mapping[str, Finding] = field(default_factory=dict)
+    # fingerprint -> the audited service the finding is about, where that is not its
+    # service's name alone (`web (one/)`, one of two `web` built from different folders)
+    shown_as: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def checked(self) -> list[ServiceAudit]:
@@ -235,6 +238,9 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     facts = Facts.of(ws)
     run = run or FixRun()
     scored = {name: found for name, found in grouped.items() if name not in unread}
+    keyed = _keyed(ws, audited, findings)
+    broken = {code: max(count, len(keyed.get(code, ())))
+              for code, count in broken_services(facts, findings).items()}
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
         scores=tuple(category_scores(scored, rules, apps, moduleless,
@@ -242,9 +248,24 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
         errors=tuple(errors),
         after=after,
         run=run, impacts=impacts(facts, findings),
-        broken=broken_services(facts, findings), unscored=tuple(others),
+        broken=broken, unscored=tuple(others),
+        shown_as={f.fingerprint: key for f in findings
+                  if (key := audited.key_of(f)) is not None and key != f.service},
         built_from=tuple(f for f in files if f in built_from),
         yields_unsafe={} if run.unsafe else _yields_unsafe(ws, findings))
+
+
+def _keyed(ws: Workspace, audited: _Audited,
+           findings: Sequence[Finding]) -> dict[str, set[str]]:
+    """Code -> the audited services its findings are about, those of one name built from
+    different folders apart: at least that many services it breaks or touches, which
+    `broken_services` counts by name."""
+    found: dict[str, set[str]] = {}
+    for finding in findings:
+        keys = {audited.key_of(finding),
+                *(audited.of_service.get(id(s)) for s in concerned(ws, finding))}
+        found.setdefault(finding.code, set()).update(k for k in keys if k is not None)
+    return found
 
 
 def _grouped(ws: Workspace, audited: _Audited, findings: Sequence[Finding]
