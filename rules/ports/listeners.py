@@ -47,11 +47,13 @@ def opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> 
             if str(port) not in file.text:
                 continue   # the call writes its digits: no pattern to build and run
             guarded = _main_block(file.text) if guarded is None else guarded
-            match = next((m for m in re.finditer(rf"""[(,=]\s*(["']?){port}\1\s*[,)]""",
-                                                 file.text) if m.start() not in guarded), None)
+            # `serve(port=9100)`, `start(host, 50051)`, an address `"[::]:50051"`
+            match = next((m for m in re.finditer(
+                rf"""[(,=]\s*(["']?){port}\1\s*[,)]|["'][^"'\n]*:{port}["']""", file.text)
+                if m.start() not in guarded), None)
             if match is not None:
-                return (f"{path}:{file.line_of(match.start())} passes {port} to a call: a "
-                        "second server of the app may listen there")
+                return (f"{path}:{file.line_of(match.start())} names {port} as a port of "
+                        "the app's code: a second server of the app may listen there")
         # the pattern opens with `\b`, so the regex engine tries it at every character: a
         # literal search first passes over the modules that start no such server
         started = _SECOND_SERVER.search(file.text) if "_server(" in file.text else None
@@ -73,3 +75,22 @@ def _main_block(text: str) -> range:
         return range(0)
     end = re.compile(r"^[^\s#]", re.M).search(text, guard.end() + 1)
     return range(guard.start(), end.start() if end is not None else len(text))
+
+
+def named_in_environment(ws: Workspace, service: BuiltService, claimed: list[int]) -> str | None:
+    """Why the claimed port may be a second server's: a variable compose gives the container
+    holds it, other than the one the app's port comes from: `GRPC_PORT: "50051"`, or a
+    command or bind address in a value (`JUPYTER: jupyter lab --port=8888`, `0.0.0.0:9090`);
+    not a URL (`http://api:8080/v1`), which calls the port rather than opens it."""
+    own = service.app.listen.variable
+    for name, value in service.environment(ws.tree).items():
+        if name == own:
+            continue
+        for port in claimed:
+            if value == str(port) and "PORT" in name.upper() or \
+                    re.search(rf"--port[= ]{port}(?!\d)|(?:0\.0\.0\.0|\[::\]):{port}(?!\d)",
+                              value):
+                return (f"{service.name}'s environment {name} names {port}: a second server of "
+                        "the container may listen there")
+    return None
+

@@ -46,8 +46,11 @@ not with `pull_policy: build`), a deployment may run the image as released: with
 deciding, the compose side moves (`"8000:8080"`); where peers would move the app, the fix
 is unsafe with the reason.
 Display-only when a module of the app's folder passes the claimed port to a call
-(`start_http_server(9100)`, a default `"9100"`), or starts a metrics server on a port it
-reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`): a second
+(`start_http_server(9100)`, a default `"9100"`) or writes it in an address
+(`"[::]:50051"`), or starts a metrics server on a port it
+reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`), or when a
+variable of the container's compose environment holds it (`GRPC_PORT: "50051"`, a command
+`jupyter lab --port=8888`, a bind `0.0.0.0:9090`; not a URL that calls it): a second
 server of the app may listen there. So is one when the command starts a process in the
 background beside the server that names the claimed port (`vllm ... --port 8001 &
 uvicorn ...`) or listens there by default (`streamlit run dash.py &`, 8501).
@@ -297,7 +300,7 @@ from fixer.sources.compose import Value, get, mapping_or_list, scalar
 from fixer.sources.portsites import Site
 
 from .imageprobe import image_probe, probe_left_behind
-from .listeners import opened_in_code, second_listeners
+from .listeners import named_in_environment, opened_in_code, second_listeners
 from .portfix import (
     PortMove,
     app_side_move,
@@ -416,7 +419,8 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
     fix: Fix | None = None   # the finding is built once, when its fix and reason are known
     reason = _unjudged_range(ranges) or _ambiguity(wrong, claimed) or _runtime_proxy(claims) or \
         _overlay_doubt(service) or _override_doubt(ws, service) or \
-        opened_in_code(ws, service, claimed) or beside_the_server(ws, service, claimed)
+        opened_in_code(ws, service, claimed) or named_in_environment(ws, service, claimed) or \
+        beside_the_server(ws, service, claimed)
     if reason is None:
         side = choose(ws.config.port_source, [p for p in ports if not p.replaced], listen,
                       claimed[0])

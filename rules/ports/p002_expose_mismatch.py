@@ -50,9 +50,10 @@ whose server may listen elsewhere; not an ENTRYPOINT script that only runs its a
 another, whose command Compose merges in and fixer does not follow; and where the command
 starts another server beside the app (`uvicorn ... --port 1337 & exec nginx`), whose
 port may be the one the image offers. So is a single `EXPOSE` of another port that the
-app's code names (`server.add_insecure_port("[::]:50051")` in a start-up hook) or that a
-`*PORT*` variable of the container's compose `environment` holds (`GRPC_PORT: "50051"`):
-it may document a second server of the app, which a rewrite would drop.
+app's code names (`server.add_insecure_port("[::]:50051")` in a start-up hook, as P001
+reads it) or that a variable of the container's compose `environment` holds
+(`GRPC_PORT: "50051"`): it may document a second server of the app, which a rewrite
+would drop.
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
 just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
@@ -95,9 +96,9 @@ from functools import partial
 from fixer.core.edits import Edit, TextEdit
 from fixer.core.envfile import unset_names
 from fixer.core.lazyre import lazy_compile
+from fixer.core.numbers import number
 from fixer.facts.image.buildscripts import build_argument_set
 from fixer.facts.image.images import base_exposes, base_image, starts_idle
-from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.image_paths import in_image
 from fixer.model.listen import COMPOSE_KINDS, RUNS_ARGUMENTS
@@ -109,6 +110,7 @@ from fixer.sources.dockerfile import Instruction, chain
 from fixer.sources.dockerfile_heredoc import heredocs
 from fixer.sources.dockertext import escape_char, indentation
 
+from .listeners import named_in_environment, opened_in_code
 from .portfix import (
     beside_the_server,
     extends_doubt,
@@ -463,40 +465,17 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
 
 def _named_elsewhere(ws: Workspace, services: list[BuiltService], exposed: str,
                      listen: int) -> str | None:
-    """Why the stale-looking EXPOSE is not rewritten: the app's own code, or a `*PORT*`
-    variable compose gives its container, names the exposed port, which may be a second
-    server of the app (a gRPC server its start-up hook starts on 50051, a metrics
-    endpoint) that EXPOSE rightly documents; a rewrite would drop it."""
+    """Why the stale-looking EXPOSE is not rewritten: the app's own code, or a variable
+    compose gives its container, names the exposed port, which may be a second server of
+    the app (a gRPC server its start-up hook starts on 50051, a metrics endpoint) that
+    EXPOSE rightly documents; a rewrite would drop it."""
+    port = number(exposed)
     for service in services:
-        found = _code_naming(ws, service, exposed) or _variable_naming(ws, service, exposed)
+        found = opened_in_code(ws, service, [port]) or named_in_environment(ws, service, [port]) \
+            if port is not None else None
         if found is not None:
-            return (f"{found} names port {exposed}, which may be another server of the app "
-                    f"that EXPOSE documents: whether EXPOSE should name {listen} instead of it "
-                    "or beside it is the author's call")
-    return None
-
-
-def _code_naming(ws: Workspace, service: BuiltService, port: str) -> str | None:
-    """`path:line` of the first module on the app's import path whose code (not a comment)
-    holds the port as a number of its own (`50051`, `"[::]:50051"`)."""
-    module = appmodule.find(ws, service)
-    pattern = re.compile(rf"(?<![\w.]){port}(?![\w.])")
-    for path in appmodule.import_path(ws, module) if module is not None else []:
-        file = ws.read(path)
-        text = file.text if file is not None else ""
-        for match in pattern.finditer(text):
-            if "#" not in text[text.rfind("\n", 0, match.start()) + 1:match.start()]:
-                return f"{path}:{text.count(chr(10), 0, match.start()) + 1}"
-    return None
-
-
-def _variable_naming(ws: Workspace, service: BuiltService, port: str) -> str | None:
-    """`NAME=port` when compose gives the container a `*PORT*` variable of that value that
-    is not the one the app's listen port comes from (`GRPC_PORT: "50051"`)."""
-    own = service.app.listen.variable
-    for name, value in service.environment(ws.tree).items():
-        if "PORT" in name.upper() and name != own and value == port:
-            return f"{service.name}'s environment {name}={value}"
+            return (f"{found}; whether EXPOSE should name {listen} instead of {exposed} or "
+                    "beside it is the author's call")
     return None
 
 
