@@ -29,13 +29,14 @@ from fixer.sources.python_modules import assigned_value, binding
 
 COMPLETED = "service_completed_successfully"
 _FASTAPI_IMPORT = lazy_compile(r"^[ \t]*(?:from[ \t]+fastapi\b|import[ \t]+fastapi\b)", re.M)
-_UVICORN_RUN = lazy_compile(r"\buvicorn\.run\(|^[ \t]*from[ \t]+uvicorn[ \t]+import[ \t].*\brun\b",
+_UVICORN_RUN = lazy_compile(r"\buvicorn\.(?:run|Config)\(|"
+                            r"^[ \t]*from[ \t]+uvicorn[ \t]+import[ \t].*\b(?:run|Config)\b",
                             re.M)
 # `from pkg.mod import x`, `from . import x`, `import pkg.mod`: where to look for a factory
 _LOCAL_IMPORT = lazy_compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))",
                            re.M)
 # `uvicorn.run("app.main:app", ...)`: the script serves a module it names as a string
-_RUN_TARGET = lazy_compile(r"""\buvicorn\.run\(\s*["']([\w.]+):""")
+_RUN_TARGET = lazy_compile(r"""\buvicorn\.(?:run|Config)\(\s*["']([\w.]+):""")
 # a script that reads its command line: `sys.argv`, argparse, click, typer, fire, getopt
 _READS_ARGUMENTS = lazy_compile(r"\bsys\.argv\b|^[ \t]*from[ \t]+sys[ \t]+import\b.*\bargv\b|"
                               r"^[ \t]*(?:import|from)[ \t]+"

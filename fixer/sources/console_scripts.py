@@ -15,6 +15,7 @@ import tomllib
 
 from fixer.core.tree import NotText, Tree
 from fixer.sources.python import parse
+from fixer.sources.scriptport import uvicorn_runs
 
 # where a module of the project may sit below the pyproject.toml: flat, or the src layout
 _LAYOUTS = ("", "src")
@@ -60,14 +61,8 @@ def _serves_only_in(tree: Tree, path: str, function: str) -> bool:
     module = parse(tree.read(path))
     if module is None:
         return False
+    everywhere = uvicorn_runs(module)
     inside = [node for stmt in module.body
               if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
-              and stmt.name == function for node in ast.walk(stmt) if _runs_uvicorn(node)]
-    everywhere = [node for node in ast.walk(module) if _runs_uvicorn(node)]
+              and stmt.name == function for node in ast.walk(stmt) if node in everywhere]
     return bool(inside) and len(inside) == len(everywhere)
-
-
-def _runs_uvicorn(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-        node.func.attr == "run" and isinstance(node.func.value, ast.Name) and \
-        node.func.value.id == "uvicorn"

@@ -67,7 +67,7 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
         module = ast.parse(source)
     except SyntaxError as exc:
         return ScriptPort(None, "script", reason=f"{path}: {exc.msg}")
-    calls = _uvicorn_runs(module)
+    calls = uvicorn_runs(module)
     call = _the_run(module, calls)
     if call is None:
         return ScriptPort(None, "script", reason=f"several uvicorn.run(...) calls in {path}"
@@ -206,21 +206,29 @@ def _script_path(tree: Tree, folder: str, target: str) -> str | None:
     return None
 
 
-def _uvicorn_runs(module: ast.Module) -> list[ast.Call]:
-    imported_run = any(isinstance(n, ast.ImportFrom) and n.module == "uvicorn"
-                       and any(a.name == "run" and a.asname is None for a in n.names)
-                       for n in ast.walk(module))
+def uvicorn_runs(module: ast.Module) -> list[ast.Call]:
+    """The module's calls that start uvicorn or set up the server it starts:
+    `uvicorn.run(app, port=...)`, and `uvicorn.Config(app, port=...)`, which takes the same
+    arguments and which `uvicorn.Server(config).serve()` runs (`run` and `Config` imported
+    from uvicorn too)."""
+    imported = {a.name for n in ast.walk(module) if isinstance(n, ast.ImportFrom)
+                and n.module == "uvicorn" for a in n.names
+                if a.name in _STARTS and a.asname is None}
     found: list[ast.Call] = []
     for node in ast.walk(module):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "run" and \
+        if isinstance(func, ast.Attribute) and func.attr in _STARTS and \
                 isinstance(func.value, ast.Name) and func.value.id == "uvicorn":
             found.append(node)
-        elif imported_run and isinstance(func, ast.Name) and func.id == "run":
+        elif isinstance(func, ast.Name) and func.id in imported:
             found.append(node)
     return found
+
+
+# what a script calls to serve the app with uvicorn
+_STARTS = frozenset({"run", "Config"})
 
 
 def _the_run(module: ast.Module, calls: list[ast.Call]) -> ast.Call | None:
