@@ -748,11 +748,36 @@ def test_a_build_context_in_a_template_folder_is_not_checked_nor_scored(tmp_path
     why = f"its build context is in `{folder}/`, a template folder fixer does not read"
     assert f"1. ➖ **api** - Not checked: {why}\n" in out, out
     assert f"Built services not checked, and not scored: `api` ({why})." in out, out
-    for field in ("Structure", "Dockerfile", "Imports", "Docker Compose"):
+    for field in ("Structure", "Dockerfile", "Imports"):
         assert f"- **{field}**: Not checked ({why})" in out, out
+    # compose's own rules judged its compose entries; the app's did not
+    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006); not checked: C004, " \
+        "C005" in out, out
         assert f"- **{field}**: no service to score" in out, out
-    assert 'svc_api["api<br/>build context not read"]' in out, out
+    assert 'svc_api["api<br/>build not read"]' in out, out
     assert "No findings" not in out and "no Dockerfile" not in out, out
+    assert "**Overall Compliance**: not scored" in out, out
+
+
+def test_builds_fixer_does_not_read_are_not_checked_nor_scored(tmp_path: Path) -> None:
+    """A Dockerfile written in compose and a remote build context: fixer read no image, so
+    neither service is "Compliant: no findings" nor scored; compose's own rules still ran."""
+    compose = ("services:\n  api:\n    build:\n      context: .\n      dockerfile_inline: |\n"
+               "        FROM python:3.12-slim\n        CMD [\"uvicorn\", \"main:app\"]\n"
+               "  remote:\n    build: https://github.com/acme/api.git#main\n")
+    files = {"compose.yaml": compose, "main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    assert "1. ➖ **api** - Not checked: its Dockerfile is written in compose " \
+        "(`dockerfile_inline`), which fixer does not read" in out, out
+    assert "2. ➖ **remote** - Not checked: its build context is a remote repository " \
+        "(`https://github.com/acme/api.git#main`)" in out, out
+    details = sections(out, "###")
+    assert "- **Dockerfile**: Not checked (its Dockerfile is written in compose" in \
+        details["➖ api"], details["➖ api"]
+    assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006); not checked: C004, " \
+        "C005" in details["➖ api"], details["➖ api"]
+    assert "Compliant: no findings" not in out and "no Dockerfile" not in out, out
     assert "**Overall Compliance**: not scored" in out, out
 
 

@@ -204,7 +204,8 @@ def _category_state(service: ServiceAudit, category: Category,
     if not checked[category]:
         return "Not checked"
     found = service.in_category(category)
-    if service.unread is not None and not found:
+    # the image's categories: compose's rules still judge the service's compose entries
+    if service.unread is not None and not found and category in _IMAGE_CATEGORIES:
         return f"Not checked ({inline(service.unread)})"
     if not service.app and category in APP_ONLY and not found:
         return _not_app(service)
@@ -218,12 +219,17 @@ def _category_state(service: ServiceAudit, category: Category,
         if not judged:
             return _not_app(service)
         # a service fixer cannot tell serves no app: the app's rules were not run on it
-        rest = f"; not checked: {', '.join(unjudged)}" \
-            if unjudged and service.unchecked is not None else ""
+        unknown = service.unchecked is not None or service.unread is not None
+        rest = f"; not checked: {', '.join(unjudged)}" if unjudged and unknown else ""
         return f"✅ No findings ({', '.join(judged)}){rest}"
     codes = dict.fromkeys(f"{f.code} {f.rule.name}" for f in found)
     mark = "❌" if any(f.rule.severity is Severity.ERROR for f in found) else "⚠️"
     return f"{mark} " + ", ".join(codes)
+
+
+# the categories whose rules read the image a service builds, and the code in it
+_IMAGE_CATEGORIES = frozenset({Category.STRUCTURE, Category.DOCKERFILE, Category.IMPORTS,
+                               Category.HEALTH, Category.PORTS})
 
 
 def _not_app(service: ServiceAudit) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dbusage
-from fixer.formats.report.runs import unread_folder
+from fixer.formats.report.runs import unread_build
 from fixer.model.depends import HEALTHY, dependencies, included_services
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
@@ -188,8 +188,9 @@ def _details(ws: Workspace, service: Service) -> list[str]:
         port = service.app.listen.port
         first = f"listens on {port}" if port is not None else "listen port unknown"
     elif service.get("build") is not None:
-        # a template's folder may hold the Dockerfile: fixer does not read it to tell
-        first = "build context not read" if unread_folder(ws.tree, service) else "no Dockerfile"
+        # a template's folder or a remote context may hold the Dockerfile, or compose
+        # itself: fixer does not read it to tell
+        first = "build not read" if unread_build(ws.tree, service) else "no Dockerfile"
     else:
         first = f"image {image}" if image else "no image"
     # Compose merges what each file lists: an entry two files repeat is one

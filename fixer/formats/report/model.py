@@ -12,7 +12,7 @@ from fixer.engine.scopes import stack_scope
 # what a fix run did, defined beside the code that reads it from one (a fix imports only that)
 from fixer.formats.report.fixrun import FixRun, FixSummary, Revealed
 from fixer.formats.report.impact import Facts, broken_services, concerned, impacts
-from fixer.formats.report.runs import not_fastapi, unread_folder, unread_reason
+from fixer.formats.report.runs import not_fastapi, unread_build
 from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
 from fixer.model import appmodule
 from fixer.model.appservice import app_services, unknown_start
@@ -296,9 +296,9 @@ def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Fi
     missing = service.app is None and any(f.code == "S001" for f in findings)
     audit = ServiceAudit(name, tuple(sorted(findings, key=category_order)), app,
                          module_unknown=module_unknown, no_dockerfile=missing)
-    folder = unread_folder(ws.tree, service) if service.app is None else None
-    if folder is not None:
-        return replace(audit, unread=unread_reason(folder))
+    unread = unread_build(ws.tree, service) if service.app is None else None
+    if unread is not None:
+        return replace(audit, unread=unread)
     if app or (service.app is not None and not start_unknown):
         return audit   # an app service, or no app service for a reason fixer knows
     runs = not_fastapi(service)

@@ -15,6 +15,7 @@ from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_dir
 from fixer.model.listen import as_run
 from fixer.model.services import Service, locate_build
 from fixer.model.startscript import PASSING_ON
+from fixer.sources.compose import get, scalar
 from fixer.sources.dockerfile import Instruction, chain, cmd_in_force, entrypoint
 from fixer.sources.launch import shell_jobs, shell_script_at
 
@@ -63,10 +64,25 @@ def unread_folder(tree: Tree, service: Service) -> str | None:
     return "/".join(parts[:at + 1]) if at is not None else None
 
 
-def unread_reason(folder: str) -> str:
-    """Why a service whose build context is in `folder` (`unread_folder`) was not checked."""
-    kind = "a folder" if posixpath.basename(folder) in SKIPPED_DIRS else "a template folder"
-    return f"its build context is in `{folder}/`, {kind} fixer does not read"
+def unread_build(tree: Tree, service: Service) -> str | None:
+    """Why fixer read nothing of a built service's image: its build context is in a folder
+    it does not read (`unread_folder`), its Dockerfile is written in compose
+    (`dockerfile_inline`), or its context is a remote repository; None for any other."""
+    folder = unread_folder(tree, service)
+    if folder is not None:
+        kind = "a folder" if posixpath.basename(folder) in SKIPPED_DIRS else \
+            "a template folder"
+        return f"its build context is in `{folder}/`, {kind} fixer does not read"
+    build = service.get("build")
+    node = build[1] if build is not None else None
+    if node is not None and get(node, "dockerfile_inline") is not None:
+        return "its Dockerfile is written in compose (`dockerfile_inline`), which fixer " \
+               "does not read"
+    context = scalar(get(node, "context")) or scalar(node) if node is not None else None
+    if context is not None and ("://" in context or context.startswith(("git@", "github.com/"))):
+        return f"its build context is a remote repository (`{context}`), which fixer does " \
+               "not read"
+    return None
 
 
 def _container_words(service: Service) -> list[str] | None:
