@@ -748,14 +748,15 @@ def test_a_build_context_in_a_template_folder_is_not_checked_nor_scored(tmp_path
     why = f"its build context is in `{folder}/`, a template folder fixer does not read"
     assert f"1. ➖ **api** - Not checked: {why}\n" in out, out
     assert f"Built services not checked, and not scored: `api` ({why})." in out, out
+    for field in ("Structure", "Dockerfile", "Imports", "Docker Compose"):
+        assert f"- **{field}**: no service to score" in out, out
     for field in ("Structure", "Dockerfile", "Imports"):
         assert f"- **{field}**: Not checked ({why})" in out, out
     # compose's own rules judged its compose entries; the app's did not
     assert "- **Docker Compose**: ✅ No findings (C001, C002, C003, C006); not checked: C004, " \
         "C005" in out, out
-        assert f"- **{field}**: no service to score" in out, out
     assert 'svc_api["api<br/>build not read"]' in out, out
-    assert "No findings" not in out and "no Dockerfile" not in out, out
+    assert "Compliant: no findings" not in out and "no Dockerfile" not in out, out
     assert "**Overall Compliance**: not scored" in out, out
 
 
