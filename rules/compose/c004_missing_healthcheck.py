@@ -615,7 +615,10 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
         return Choice(block=f"{health_plan.doubt}: which of them to probe is the author's call "
                             "(`health-paths` in the configuration counts a path as one)")
     if health_plan.doubt:
-        return Choice(block="the app serves no health route, and fixer cannot vouch that one "
+        # where fixer could not read every route, it saw none it can probe: it may be there
+        seen = "fixer sees no health route of the app" if health_plan.why else \
+            "the app serves no health route"
+        return Choice(block=f"{seen}, and fixer cannot vouch that one "
                             f"added with a decorator would work: {health_plan.doubt}")
     found = served_app(ws, service)   # asked where H001 reports, so that its comment counts
     if found is not None and ignored(ws, "H001", service.name, *app_created_at(found[1])):

@@ -236,8 +236,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if (path, line) in created:   # one factory builds the apps of two modules: one
             continue                  # route there serves both, and one finding says so
         created.add((path, line))
-        unread = f" ({health.why}; the service's code names no {health.path} path)" \
-            if health.why else ""
+        named = f"{health.names_like}, no {health.path} route" if health.names_like else \
+            f"no {health.path} path"
+        unread = f" ({health.why}; the service's code names {named})" if health.why else ""
         added = f"Add a GET {health.path} route{_run_by(runners[(module.path, module.attr)])}"
         violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "

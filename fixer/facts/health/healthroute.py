@@ -67,6 +67,9 @@ class HealthPlan:
     # for ADDED: the routes with no leading `/` that would read as health routes with one
     # (`unanchored_health`): why the app serves none though its code seems to
     unanchored: tuple[str, ...] = ()
+    # for ADDED where fixer could not read every route (`why`): a health path the code
+    # names only as a router's prefix, as the message shows it
+    names_like: str = ""
     # for SERVED: the route, whose handler is read when the doubt is asked (C004 asks for
     # the services it adds a healthcheck to; H001 plans every app and asks for none)
     served: Route | None = field(default=None, compare=False, repr=False)
@@ -289,11 +292,11 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                                                    f"`{tail[1]}`, which a router's prefix may "
                                                    f"serve as the probed `{tail[0]}`")
     like_literal = health_like_literal(ws, service.app.folder, theirs)
-    if like_literal is not None and not doubt:
-        # `APIRouter(prefix="/healthcheck")` in a router fixer could not follow; a path H001
-        # counts is named only as a prefix (`health_literal` did not take it)
-        shown = f"`{like_literal}` as a router's prefix" \
-            if is_health(like_literal, _normalized(wanted)) else f"`{like_literal}`"
+    # `APIRouter(prefix="/healthcheck")` in a router fixer could not follow; a path H001
+    # counts is named only as a prefix (`health_literal` did not take it)
+    shown = "" if like_literal is None else f"`{like_literal}` as a router's prefix" \
+        if is_health(like_literal, _normalized(wanted)) else f"`{like_literal}`"
+    if shown and not doubt:
         doubt = (f"{why}, and its code names {shown}, which reads as a health route: "
                  "a second health route beside it is the author's call")
     catch_all = unread_catch_all(ws, service.app.folder, theirs, found[1]) if found else None
@@ -304,9 +307,11 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if named:  # `from common.health import router`: it serves one, at a path fixer cannot see
         return HealthPlan(Source.UNREADABLE, None, f"the app includes the router {named[0]}, "
                                                    "which fixer cannot read")
+    # a health path named only as a prefix: "the code names no /health path" would be false
+    prefix = shown if like_literal and is_health(like_literal, _normalized(wanted)) else ""
     return HealthPlan(Source.ADDED, added, why, doubt, one_like, several, gated=gated or "",
-                      unanchored=unanchored) if found else HealthPlan(Source.UNREADABLE, None,
-                                                                      why)
+                      unanchored=unanchored, names_like=prefix) if found else \
+        HealthPlan(Source.UNREADABLE, None, why)
 
 
 # calls that queue work or write data: a probe every 10 s would do it every 10 s
