@@ -269,6 +269,13 @@ SH_PORT = 'CMD ["sh", "-c", "uvicorn a:b --port $PORT"]'
     pytest.param({**df('ENTRYPOINT ["./run.sh"]', 'CMD ["uvicorn", "a:b", "--port", "8112"]'),
                   "api/run.sh": "#!/bin/sh\nexec uvicorn a:b --port 8001\n"},
                  None, "none", [], id="entrypoint-script-ignores-cmd"),
+    # ... and the CMD it is given starts nothing, or runs that very script: the script is it
+    pytest.param({**df('ENTRYPOINT ["./run.sh"]', 'CMD ["--reload"]'),
+                  "api/run.sh": "#!/bin/sh\nexec uvicorn a:b --port 8001\n"},
+                 8001, "ENTRYPOINT in api/run.sh", [], id="entrypoint-script-ignores-options"),
+    pytest.param({**df('ENTRYPOINT ["./run.sh"]', 'CMD ["./run.sh"]'),
+                  "api/run.sh": "#!/bin/sh\nexec uvicorn a:b --port 8001\n"},
+                 8001, "ENTRYPOINT in api/run.sh", [], id="entrypoint-script-given-itself"),
     pytest.param(df('ENTRYPOINT ["./run.sh"]', 'CMD ["uvicorn", "a:b", "--port", "8112"]'),
                  None, "none", [], id="entrypoint-script-fixer-cannot-read"),
     pytest.param(df('ENTRYPOINT ["tini", "--"]', 'CMD ["uvicorn", "a:b", "--port", "8113"]'),

@@ -122,6 +122,11 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         _script_launch(tree, folder, dockerfile, stage, command, entrypoint) or \
         _passed_on_by_entrypoint(tree, folder, dockerfile, stage, entrypoint, command) or \
         _console_script_launch(tree, folder, dockerfile, stage, command, entrypoint)
+    if found is None and entrypoint is None:
+        # a CMD or `command:` that starts nothing (`--reload`), given to an ENTRYPOINT
+        # script that never runs its arguments: that script is what runs
+        found = _entrypoint_script_launch(tree, folder, dockerfile, stage) \
+            if _cmd_dropped(tree, folder, dockerfile, stage) is not None else None
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
                                                "command found")
@@ -130,7 +135,13 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     dropped = _cmd_dropped(tree, folder, dockerfile, stage, what) \
         if what and not found.through_entrypoint else None
     if dropped is not None:
-        return ListenPort(None, "none", reason=dropped)
+        # the ENTRYPOINT script runs alone: where the command it drops runs that very script
+        # (`command: ["./entrypoint.sh"]`), the server it starts is the container's; where
+        # the command names a server of its own, which one the author meant is unknown
+        alone = _entrypoint_script_launch(tree, folder, dockerfile, stage)
+        if alone is None or not (found.region.script and found.region.path == alone.region.path):
+            return ListenPort(None, "none", reason=dropped)
+        found = alone
     if found.region.kind == "command" and not found.region.script and \
             found.launch.port_token is not None and "$" in found.launch.port_token:
         interpolated = _compose_port(tree, found, interpolation or {})
@@ -344,6 +355,20 @@ def _command_region(dockerfile: Dockerfile, stage: Stage,
         entrypoint(dockerfile, stage)
     return None if instruction is None else Region(
         dockerfile.path, instruction.start, instruction.end, instruction.cmd, instruction)
+
+
+def _entrypoint_script_launch(tree: Tree, folder: str, dockerfile: Dockerfile,
+                              stage: Stage) -> _Found | None:
+    """The server the image's exec-form ENTRYPOINT script starts by itself (`exec uvicorn
+    ...` in a script that never runs its arguments), read where the CMD or compose's
+    `command:` it is given does not run."""
+    given = entrypoint(dockerfile, stage)
+    found = script_start(tree, folder, dockerfile, stage, list(given.value)) \
+        if given is not None and given.json and given.value else None
+    if found is None:
+        return None
+    return _Found(Region(found.path, 0, found.end, "ENTRYPOINT", script=True,
+                         commands=found.commands), found.launch, None, None)
 
 
 def _cmd_dropped(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
