@@ -306,14 +306,15 @@ def _from_list(doc: ComposeDoc, definition: Value, node: Node, wanted: dict[str,
         return _flow_list(doc, node, conditions, new, style)
     key = key_node(definition, "depends_on")
     assert key is not None  # an own key: where_aliased refuses one merged in
-    column = int(key.start_mark.column) + style.unit
+    column = int(key.start_mark.column) + style.step_at(int(key.start_mark.column))
     text = doc.file.text
     edits: list[TextEdit] = []
     for index, item in enumerate(node.value):
         start = line_start(text, int(item.start_mark.index))
         end = item_end(text, node, index)
         edits.append(TextEdit(doc.path, start, end, " " * column + doc.source(item) + ":"))
-        lines = block((("condition", conditions[names[index]]),), column + style.unit, style)
+        lines = block((("condition", conditions[names[index]]),), column + style.step_at(column),
+                      style)
         edits.append(insert_lines(doc, after_line(text, end), lines))
     last = after_line(text, item_end(text, node, len(node.value) - 1))
     for name, condition in new.items():
@@ -367,7 +368,7 @@ def _entry_condition(doc: ComposeDoc, key: Node, entry: Node, condition: str,
                      style: Style) -> list[TextEdit]:
     text = doc.file.text
     if isinstance(entry, yaml.ScalarNode):  # `db:` with nothing after (_entry_refused)
-        column = int(key.start_mark.column) + style.unit
+        column = int(key.start_mark.column) + style.step_at(int(key.start_mark.column))
         point = after_line(text, value_end(text, key, entry))
         return [insert_lines(doc, point, block((("condition", condition),), column, style))]
     for sub_key, sub_value in entry.value:

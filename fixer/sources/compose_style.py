@@ -92,6 +92,16 @@ class Style:
     blank_between: bool = False  # a blank line between two services
     flow_pad: str = ""          # inside the brackets of flow argv lists: `[ "CMD", ... ]`
     key_quote: str = ""         # quote around mapping keys: a file that quotes every key
+    # (key column, step) of the file's nested block mappings, by the column of their key
+    # (`services:` and a service's keys by 4, `build:` by 2)
+    column_steps: tuple[tuple[int, int], ...] = ()
+
+    def step_at(self, column: int) -> int:
+        """The indentation step from a key at `column` to its nested mapping's keys: the
+        file's own there, else that of the nearest column to the left (deeper mappings
+        follow the ones above them), else `unit`."""
+        left = [step for at, step in self.column_steps if at <= column]
+        return left[-1] if left else self.unit
 
 
 def _plain(style: str | None) -> bool:
@@ -134,6 +144,7 @@ def detect(doc: ComposeDoc) -> Style:
 def _detect(doc: ComposeDoc) -> Style:
     nodes = walk(doc.root)
     steps: Counter[int] = Counter()
+    by_column: dict[int, Counter[int]] = {}
     offsets: Counter[int] = Counter()
     for node in nodes:
         if not isinstance(node, yaml.MappingNode) or node.flow_style:
@@ -141,10 +152,15 @@ def _detect(doc: ComposeDoc) -> Style:
         for key, value in node.value:
             if isinstance(value, yaml.MappingNode) and not value.flow_style and value.value \
                     and value.start_mark.line > key.start_mark.line:
-                steps[int(value.value[0][0].start_mark.column - key.start_mark.column)] += 1
+                step = int(value.value[0][0].start_mark.column - key.start_mark.column)
+                steps[step] += 1
+                if step > 0:
+                    by_column.setdefault(int(key.start_mark.column), Counter())[step] += 1
             elif isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
                 offsets[int(value.start_mark.column - key.start_mark.column)] += 1
     unit = _most(Counter({k: v for k, v in steps.items() if k > 0}), 2)
+    column_steps = tuple(sorted((column, _most(counted, unit))
+                                for column, counted in by_column.items()))
     value_quote = _most(_value_quotes(nodes), "")
     return Style(
         newline=doc.file.newline, unit=unit, seq_offset=_most(offsets, unit),
@@ -152,7 +168,7 @@ def _detect(doc: ComposeDoc) -> Style:
         flow_quote=_most(_flow_quotes(nodes), value_quote or '"'), value_quote=value_quote,
         flow_pad=_most(_flow_pads(doc.file.text, nodes), ""), key_quote=_key_quote(nodes),
         env_list=_env_list(doc), flow_tests=_flow_tests(doc),
-        blank_between=_blank_between(doc),
+        blank_between=_blank_between(doc), column_steps=column_steps,
     )
 
 
@@ -321,6 +337,6 @@ def block(pairs: tuple[tuple[str, Fragment], ...], indent: int, style: Style) ->
             lines += [f"{dash}- {scalar(item, quote)}" for item in value.items]
         else:
             lines.append(f"{pad}{key(name, style)}:")
-            lines += block(value.pairs, indent + style.unit, style)
+            lines += block(value.pairs, indent + style.step_at(indent), style)
     return lines
 
