@@ -95,6 +95,13 @@ def test_a_python_program_the_script_ends_in_is_read(script: str) -> None:
                  id="in-the-background-beside-a-server"),
     pytest.param("uvicorn main:app --port 8005 &\npython -m app.consumer &\nwait -n\n", 8005,
                  id="both-in-the-background"),
+    # each branch starts the same server on the same port: it is the server, as written
+    pytest.param('if [ "$ENV" = dev ]; then\n  exec uvicorn main:app --port 8005 --reload\n'
+                 "else\n  exec uvicorn main:app --port 8005 --workers 4\nfi\n", 8005,
+                 id="the-same-server-in-each-branch"),
+    pytest.param('if [ "$ENV" = dev ]; then\n  exec uvicorn main:app --port 8005 --reload\n'
+                 "else\n  exec uvicorn main:app --port 8006\nfi\n", None,
+                 id="branches-on-different-ports"),
     # the shell decides whether it runs
     pytest.param('if [ -n "$SERVE" ]; then\n  python run.py\nfi\n', None, id="in-a-branch"),
 ])

@@ -138,7 +138,12 @@ def _server_line(file: TextFile) -> _Start | None:
         if started is not None:
             found.append(((match.end(), started[0], tuple(commands)), enclosed, started[2]))
     if any(enclosed for _start, enclosed, _background in found):
-        return None   # which server starts, if any, is the shell's decision
+        # which server starts, if any, is the shell's decision; unless each branch starts
+        # the same one (`if [ "$ENV" = dev ]; then exec uvicorn app.main:app --reload ...;
+        # else exec uvicorn app.main:app ...; fi`), on the same port
+        same = {(s[1].server, s[1].target, s[1].port_token) for s, _e, _b in found}
+        server = next(iter(same))[0] if len(same) == 1 else None
+        return found[-1][0] if server is not None else None
     # a known server wins over Python programs run in the background beside it (`python -m
     # app.consumer &` on a line of its own), as it does on one line; one the script runs in
     # the foreground (`exec python run.py`) may be the server itself
