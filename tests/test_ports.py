@@ -783,7 +783,8 @@ METRICS_MAIN = ("from fastapi import FastAPI\nfrom prometheus_client import star
 
 @pytest.mark.parametrize(("expose", "port", "reason"), [
     pytest.param("EXPOSE 8000 9100\n", 1, None, id="the-image-exposes-the-second-port"),
-    pytest.param("EXPOSE 8000\n", 9100, "users/app/main.py:4 names 9100 as a port of the app's code",
+    pytest.param("EXPOSE 8000\n", 9100,
+                 "users/app/main.py:4 names 9100 as a port of the app's code",
                  id="the-code-opens-it"),
 ])
 def test_p001_a_caller_of_a_second_listener_is_no_mismatch(expose: str, port: int,

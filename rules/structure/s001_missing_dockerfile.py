@@ -46,8 +46,9 @@ Dockerfile is written (the repository's python slim base, requirements installed
 be built. Where several services build the same missing Dockerfile, one fix writes it, for
 the service whose compose `command:` starts a server (else one compose reaches on a
 port): its port is the file's; the other services' findings name that fix and are settled
-by it (a Celery worker's own command runs on the image either way). Display-only when a path is written with `\\` (a Windows separator, which
-Compose on Linux reads as part of a name), when the context folder does not exist,
+by it (a Celery worker's own command runs on the image either way). Display-only when a
+path is written with `\\` (a Windows separator, which Compose on Linux reads as part of a
+name), when the context folder does not exist,
 several files match in case, the reference is interpolated or reached through a YAML
 alias, there is no app module (the reason names a `package.json`, `go.mod` or other
 manifest of another language at the context's root), the module builds no FastAPI app (no
