@@ -667,7 +667,9 @@ def celery_and_nginx(worker: str, frontend: str) -> dict[str, str]:
             "requirements.txt": "fastapi\nuvicorn\ncelery\n", "main.py": HEALTH_APP,
             "tasks.py": "from celery import Celery\n\napp = Celery(\"tasks\")\n",
             "manage.py": "import sys\n", "frontend/Dockerfile": frontend,
-            "frontend/index.html": "<html></html>\n"}
+            "frontend/index.html": "<html></html>\n",
+            "worker-start.sh": "#!/usr/bin/env bash\nset -e\n# wait for the broker\n"
+                               "python pre_start.py\n\ncelery --app=tasks worker -l info\n"}
 
 
 NGINX = ("FROM nginx:alpine\nCOPY frontend/index.html /usr/share/nginx/html/index.html\n"
@@ -688,6 +690,8 @@ UNTOLD = ("Not checked (its build context imports fastapi, but fixer cannot tell
     pytest.param("python manage.py runserver", NGINX, "it runs Django's manage.py",
                  id="django"),
     pytest.param("python consumer.py", NGINX, None, id="a-script-fixer-does-not-read"),
+    pytest.param("bash worker-start.sh", NGINX, "it runs celery",
+                 id="the-last-command-of-a-start-script"),
 ])
 def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
         tmp_path: Path, worker: str, frontend: str, said: str | None) -> None:

@@ -301,7 +301,7 @@ def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Fi
         return replace(audit, unread=unread)
     if app or (service.app is not None and not start_unknown):
         return audit   # an app service, or no app service for a reason fixer knows
-    runs = not_fastapi(service)
+    runs = not_fastapi(ws.tree, service)
     if runs is not None:
         return replace(audit, runs=runs)
     if start_unknown:

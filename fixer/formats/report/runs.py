@@ -14,7 +14,8 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_dir
 from fixer.model.listen import as_run
 from fixer.model.services import Service, locate_build
-from fixer.model.startscript import PASSING_ON
+from fixer.model.image_paths import in_image
+from fixer.model.startscript import PASSING_ON, program_run
 from fixer.sources.compose import get, scalar
 from fixer.sources.dockerfile import Instruction, chain, cmd_in_force, entrypoint
 from fixer.sources.launch import shell_jobs, shell_script_at
@@ -36,10 +37,11 @@ _ASSIGNMENT = lazy_compile(r"^[A-Za-z_]\w*=")
 _PYTHON = lazy_compile(r"^python[\d.]*$")
 
 
-def not_fastapi(service: Service) -> str | None:
+def not_fastapi(tree: Tree, service: Service) -> str | None:
     """The program the service's container runs, where it is one that serves no FastAPI app
-    (`celery`, `nginx`, `npm`); None where fixer cannot tell. With no Dockerfile read, only
-    compose's `command:` and `entrypoint:` tell."""
+    (`celery`, `nginx`, `npm`), also as the last command of a start script of the
+    repository it runs (`/worker-start.sh` ending in `celery worker ...`); None where fixer
+    cannot tell. With no Dockerfile read, only compose's `command:` and `entrypoint:` tell."""
     words = _container_words(service)
     if words is None:
         return None
@@ -48,7 +50,23 @@ def not_fastapi(service: Service) -> str | None:
             if service.app is not None else ""
         return "nginx" if _NGINX_IMAGE.match(base) else None
     program = _program(words)
-    return _NOT_FASTAPI.get(program) if program is not None else None
+    if program is None:
+        return None
+    return _NOT_FASTAPI.get(program) or _NOT_FASTAPI.get(_script_run(tree, service, words) or "")
+
+
+def _script_run(tree: Tree, service: Service, words: list[str]) -> str | None:
+    """The program a start script of the repository that the words run keeps running: its
+    last command (`_script_program`), comments and blank lines aside."""
+    app = service.app
+    path = in_image(tree, app.folder, app.dockerfile, app.stage, program_run(words)) \
+        if app is not None else None
+    file = tree.peek(path) if path is not None else None
+    if file is None or not file.text.startswith("#!"):
+        return None
+    lines = [line for line in file.text.splitlines() if line.strip()
+             and not line.lstrip().startswith("#")]
+    return _script_program("\n".join(lines))
 
 
 def unread_folder(tree: Tree, service: Service) -> str | None:
