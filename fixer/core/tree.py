@@ -27,6 +27,14 @@ SKIPPED_DIRS = frozenset(
 )
 
 
+def skipped_folder(path: str) -> str | None:
+    """The first folder on the way to `path` that fixer does not read (`skipped_dir`: a
+    template's `{{cookiecutter.project_slug}}`), as a path; None when it reads them all."""
+    parts = path.split("/")[:-1]
+    at = next((i for i, part in enumerate(parts) if skipped_dir(part)), None)
+    return "/".join(parts[:at + 1]) if at is not None else None
+
+
 def skipped_dir(name: str) -> bool:
     """A folder fixer does not read: one of SKIPPED_DIRS, or a project template's folder
     (`{{cookiecutter.project_slug}}`, copier's `{{ project_name }}`, a folder copier creates

@@ -15,7 +15,7 @@ from typing import IO, NamedTuple
 import git
 
 from fixer.core.errors import InputError
-from fixer.core.tree import MAX_FILE_BYTES, GitIgnores, skipped_dir, too_large
+from fixer.core.tree import MAX_FILE_BYTES, GitIgnores, skipped_folder, too_large
 
 
 # A chain of links longer than this is a loop, as the kernel's own limit says for paths.
@@ -174,7 +174,7 @@ def _listed(repo: git.Repo, tree: str) -> dict[str, _Entry]:
         meta, _, raw_path = record.partition(b"\t")
         mode, kind, sha, size = meta.split()
         path = raw_path.decode("utf-8", "surrogateescape")
-        if kind != b"blob" or any(skipped_dir(part) for part in path.split("/")[:-1]):
+        if kind != b"blob" or skipped_folder(path) is not None:
             continue
         found[path] = _Entry(sha.decode(), int(mode, 8), int(size))
     return found

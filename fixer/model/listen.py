@@ -35,7 +35,14 @@ from fixer.model.startscript import (
 from fixer.sources.compose import ComposeDoc, Value
 from fixer.sources.console_scripts import console_script_module
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, cmd_in_force, entrypoint
-from fixer.sources.launch import DEFAULT_PORT, SHELL_NAMES, Launch, find_launch, resolve_token
+from fixer.sources.launch import (
+    DEFAULT_PORT,
+    SHELL_NAMES,
+    Launch,
+    find_launch,
+    prefix_length,
+    resolve_token,
+)
 from fixer.sources.portsites import (
     Addition,
     Site,
@@ -307,10 +314,6 @@ def _passed_on_by_entrypoint(tree: Tree, folder: str, dockerfile: Dockerfile, st
     return replace(found, through_entrypoint=True) if found is not None else None
 
 
-# what runs the command after it in the project's environment: `poetry run serve`
-_PROJECT_RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm"})
-
-
 def _console_script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
                            command: tuple[ComposeDoc, Value, list[str]] | None,
                            given: tuple[ComposeDoc, Value, list[str] | None] | None
@@ -319,7 +322,8 @@ def _console_script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stag
     with `serve = "app.main:run"` in pyproject.toml) whose function runs uvicorn: read as
     `python -m app.main`, which reads the same `uvicorn.run` (`console_script_module`)."""
     run = run_words(dockerfile, stage, command, given)
-    words = _project_command(run[1]) if run is not None else []
+    skipped = prefix_length(run[1]) if run is not None else None   # `poetry run`, `exec`
+    words = run[1][skipped:] if run is not None and skipped is not None else []
     module = console_script_module(tree, folder, words[0]) \
         if words and "/" not in words[0] and not words[0].endswith(".py") else None
     if run is None or module is None:
@@ -327,19 +331,6 @@ def _console_script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stag
     region = _command_region(dockerfile, stage, command, given, run[0])
     launch = Launch(None, f"-m {module}", None, runs_script=True)
     return _Found(region, launch, None, None) if region is not None else None
-
-
-def _project_command(words: list[str]) -> list[str]:
-    """The words after `exec` and a project runner (`poetry run`, `uv run`)."""
-    at = 0
-    while at < len(words):
-        if words[at] == "exec":
-            at += 1
-        elif words[at] in _PROJECT_RUNNERS and words[at + 1:at + 2] == ["run"]:
-            at += 2
-        else:
-            break
-    return words[at:]
 
 
 def _command_region(dockerfile: Dockerfile, stage: Stage,

@@ -114,6 +114,12 @@ _RESET, _OVERRIDE = MERGE_TAGS
 _REMOTE_PREFIXES = ("git@", "github.com/")
 
 
+def remote_context(context: str) -> bool:
+    """A build context that is a remote repository or URL (`https://...git#main`,
+    `git@github.com:...`), which fixer does not read."""
+    return "://" in context or context.startswith(_REMOTE_PREFIXES)
+
+
 # A service, a stack: one object per run of the model, compared by identity (a field-by-field
 # comparison walks the whole stack, and two services are never equal but the same one).
 @dataclass(eq=False)
@@ -515,7 +521,7 @@ def resolve_build(service: Service, dotenv: dict[str, str]) -> Build | None:
         return None
     targets = [scalar(get(v, "target")) for _d, v in service.all("build")]
     target = next((t for t in reversed(targets) if t is not None), None)
-    if "://" in context_raw or context_raw.startswith(_REMOTE_PREFIXES):
+    if remote_context(context_raw):
         return None
     if any(name != "PWD" for raw in (context_raw, dockerfile_raw)
            for name in unset_names(raw, dotenv)):

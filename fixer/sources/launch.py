@@ -229,7 +229,7 @@ def _shell_script(script: str) -> str | None:
 
 
 def _from_argv(argv: list[str], offset: int) -> Launch | None:
-    skipped = _prefix_length(argv)
+    skipped = prefix_length(argv)
     if skipped is None:
         return None
     uv_runs = "uv" in argv[:skipped] and "run" in argv[:skipped]
@@ -291,7 +291,7 @@ _PYTHON = _OwnOptions(flags=frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S"
                       valued=frozenset({"-X", "-W"}), glued=True, stop=frozenset({"-m"}))
 
 
-def _prefix_length(argv: list[str]) -> int | None:
+def prefix_length(argv: list[str]) -> int | None:
     """How many words of `exec`, `env A=B`, `VAR=value`, `uv run`, `conda run -n geo`, `tini
     --`, `gosu app`, `wait-for-it.sh HOST:PORT --`, `dockerize -wait URL` come first; None
     when a wrapper is given an option fixer cannot read."""

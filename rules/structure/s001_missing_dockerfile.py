@@ -91,7 +91,7 @@ from fixer.core.edits import CreateFile, Edit
 from fixer.core.envfile import unset_names
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
-from fixer.core.tree import skipped_dir
+from fixer.core.tree import skipped_folder
 from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
@@ -164,7 +164,7 @@ def _in_unread_folder(path: str) -> bool:
     """The Dockerfile lies in a folder fixer does not read (`{{cookiecutter.project_slug}}/`,
     a template's folder, which a compose file outside it may build as written): fixer
     cannot tell whether the file is there, so it says nothing."""
-    return any(skipped_dir(part) for part in path.split("/")[:-1])
+    return skipped_folder(path) is not None
 
 
 # `path = services/auth` in `.gitmodules`

@@ -11,14 +11,14 @@ import re
 
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
-from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_dir
+from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_folder
 from fixer.model.listen import as_run
-from fixer.model.services import Service, locate_build
+from fixer.model.services import Service, locate_build, remote_context
 from fixer.model.image_paths import in_image
-from fixer.model.startscript import PASSING_ON, program_run
+from fixer.model.startscript import program_run
 from fixer.sources.compose import get, scalar
 from fixer.sources.dockerfile import Instruction, chain, cmd_in_force, entrypoint
-from fixer.sources.launch import shell_jobs, shell_script_at
+from fixer.sources.launch import prefix_length, shell_jobs, shell_script_at
 
 # Programs that serve no FastAPI app, by the name a command runs them as -> how the report
 # names them: Node and nginx frontends, Flask and Django apps, task queues and their web UI,
@@ -31,9 +31,6 @@ _NOT_FASTAPI = {
 # the official nginx images, which run nginx when no command of the Dockerfile replaces theirs
 _NGINX_IMAGE = lazy_compile(r"^(?:[\w.:-]+/)?(?:library/|nginxinc/)?nginx(?:-unprivileged)?"
                             r"(?:[:@]|$)", re.IGNORECASE)
-# what runs the command after it: `poetry run celery ...`
-_RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm"})
-_ASSIGNMENT = lazy_compile(r"^[A-Za-z_]\w*=")
 _PYTHON = lazy_compile(r"^python[\d.]*$")
 
 
@@ -77,9 +74,7 @@ def unread_folder(tree: Tree, service: Service) -> str | None:
         build = locate_build(tree, service)
     except InputError:
         return None
-    parts = build.dockerfile.split("/")[:-1] if build is not None else []
-    at = next((i for i, part in enumerate(parts) if skipped_dir(part)), None)
-    return "/".join(parts[:at + 1]) if at is not None else None
+    return skipped_folder(build.dockerfile) if build is not None else None
 
 
 def unread_build(tree: Tree, service: Service) -> str | None:
@@ -97,7 +92,7 @@ def unread_build(tree: Tree, service: Service) -> str | None:
         return "its Dockerfile is written in compose (`dockerfile_inline`), which fixer " \
                "does not read"
     context = scalar(get(node, "context")) or scalar(node) if node is not None else None
-    if context is not None and ("://" in context or context.startswith(("git@", "github.com/"))):
+    if context is not None and remote_context(context):
         return f"its build context is a remote repository (`{context}`), which fixer does " \
                "not read"
     return None
@@ -136,20 +131,12 @@ def _instruction_words(instruction: Instruction) -> list[str]:
 
 
 def _program(words: list[str]) -> str | None:
-    """The name of the program the words run: through `exec`, `env A=B`, `tini --`, `poetry
-    run` (`uv run`, `pipenv run`), `python -m X` (X) and a shell's `-c` script (its last
+    """The name of the program the words run: past the wrappers a command reads as such
+    (`exec`, `env A=B`, `tini --`, `poetry run`, `gosu app`: `prefix_length`), `python -m X` (X) and a shell's `-c` script (its last
     command, unless another runs in the background beside it); None where fixer cannot
     tell."""
-    at = 0
-    while at < len(words):
-        name = posixpath.basename(words[at])
-        if name in PASSING_ON or words[at] == "--" or _ASSIGNMENT.match(words[at]):
-            at += 1
-        elif name in _RUNNERS and words[at + 1:at + 2] == ["run"]:
-            at += 2
-        else:
-            break
-    rest = words[at:]
+    at = prefix_length(words)
+    rest = words[at:] if at is not None else []
     if not rest or rest[0].startswith("-"):
         return None   # an option of a wrapper fixer does not read
     script = shell_script_at(rest)
