@@ -564,9 +564,8 @@ def _named_in_service(ws: Workspace, service: Service, name: str) -> bool:
         files = (ws.scan(path) for path in (*tree_index.files_under(ws.tree, folder),
                                             *ws.compose_docs, dockerfile) if path)
         found[(folder, dockerfile, name)] = any(
-            file is not None and name in file.text and any(
-                match.group(1) and not _in_import(file.path, file.text, match.start())
-                for match in word.finditer(file.text)) for file in files)
+            file is not None and name in file.text and _names_outside_imports(file, word)
+            for file in files)
     return found[(folder, dockerfile, name)]
 
 
@@ -575,10 +574,21 @@ _IMPORT_STATEMENT = lazy_compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*"
                                  r"(?:\([^)]*\)|[^\n]*)|import[ \t][^\n]*)", re.M)
 
 
-def _in_import(path: str, text: str, at: int) -> bool:
-    """The offset lies in an import statement of a Python file."""
-    return path.endswith(".py") and any(m.start() <= at < m.end()
-                                        for m in _IMPORT_STATEMENT.finditer(text))
+def _names_outside_imports(file: TextFile, word: re.Pattern[str]) -> bool:
+    """A match of `word`'s name group lies outside every import statement of the file (a
+    Python file's imports found once, where a match asks)."""
+    imports: list[range] | None = None
+    for match in word.finditer(file.text):
+        if not match.group(1):
+            continue
+        if not file.path.endswith(".py"):
+            return True
+        if imports is None:
+            imports = [range(m.start(), m.end())
+                       for m in _IMPORT_STATEMENT.finditer(file.text)]
+        if not any(match.start() in span for span in imports):
+            return True
+    return False
 
 
 # per file: the functions its import calls by name, with the first line of each, and the
