@@ -818,3 +818,30 @@ def test_an_unsafe_fix_another_unsafe_fix_settles_is_not_promised(tmp_path: Path
     assert "- `api`: settled by the C004 fix of api" in \
         fixes["Fixed by `fixer fix --unsafe-fixes` (unsafe: review the diff)"], out
     assert "Fixable with `fixer fix`: 0; with `--unsafe-fixes`: 2 more" in out, out
+
+
+def test_a_probe_fixer_cannot_judge_is_not_checked_rather_than_passed(tmp_path: Path) -> None:
+    """The app's router is included under `settings.API_V1_STR`, a prefix fixer does not read,
+    and the healthcheck probes `/health`: H002 cannot tell whether the app serves it, so the
+    report says H002 was not checked there and leaves the service out of that score."""
+    main = ("from fastapi import APIRouter, FastAPI\n\nfrom app.config import settings\n\n"
+            "router = APIRouter()\n\n\n@router.get(\"/health\")\n"
+            "def health() -> dict[str, str]:\n    return {\"status\": \"ok\"}\n\n\n"
+            "app = FastAPI()\napp.include_router(router, prefix=settings.API_V1_STR)\n")
+    probe = "http://localhost:8000/health"
+    compose = ("services:\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n"
+               f"    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"{probe}\"]\n")
+    files = {"compose.yaml": compose, "api/Dockerfile": SLIM.replace("slim", "bookworm"),
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+             "api/app/config.py": "class Settings:\n    API_V1_STR: str = \"/api/v1\"\n\n\n"
+                                  "settings = Settings()\n",
+             "api/app/main.py": main}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    assert "1. ✅ **api** - Compliant: no findings (not checked: H002; see below)\n" in out, out
+    details = sections(out, "###")["✅ api"]
+    assert "- **Health Endpoints**: ✅ No findings (H001); not checked: H002 (fixer sees no " \
+        "route for GET /health, but some of the app's routes are unread (the prefix " \
+        "`settings.API_V1_STR` is not a literal), and one may serve it)\n" in details, details
+    assert "- **Health Endpoints**: no service to score\n" in out, out
+    assert "- **Imports**: 100% ✅ (1 of 1 service)\n" in out, out

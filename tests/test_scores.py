@@ -94,6 +94,16 @@ def test_no_service_or_no_rule_means_no_score() -> None:
     assert overall(category_scores({"a": []}, [])) is None
 
 
+def test_a_service_a_rule_could_not_judge_is_left_out_once() -> None:
+    """`a` has no app module fixer finds and a probe H002 cannot judge: out of the Health
+    score once, not twice; `b`, undecided too but failing there, still counts; `c` passes."""
+    health = rule("H900", Category.HEALTH)
+    by_service = {"a": [], "b": [finding(health, "b")], "c": []}
+    scores = {s.category: s for s in category_scores(
+        by_service, [health], unread={"a"}, undecided={Category.HEALTH: {"a", "b"}})}
+    assert (scores[Category.HEALTH].passing, scores[Category.HEALTH].total) == (1, 2)
+
+
 def test_the_categories_are_the_six_of_the_rules_catalogue_in_its_order() -> None:
     assert [c.value for c in CATEGORIES] == [
         "Structure", "Dockerfile", "Imports", "Health Endpoints", "Port Configuration",

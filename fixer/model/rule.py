@@ -17,6 +17,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 
 if TYPE_CHECKING:
+    from fixer.model.services import Service
     from fixer.model.workspace import Workspace
     from fixer.sources.compose import ComposeDoc, Node
 
@@ -344,6 +345,10 @@ class Rule:
     # Port Configuration rules all do): of a service that is no app service, the report
     # says it does not apply, or was not checked, rather than that it found nothing.
     app_only: bool = False
+    # Why it could not judge an app service it found nothing in (`undecided(ws, service)` in
+    # the module; None: it judged it): the report says "not checked" there, never "passed"
+    undecided_fn: Callable[[Workspace, Service], str | None] | None = field(
+        default=None, repr=False)
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -358,6 +363,7 @@ class Rule:
             reads_app_code=getattr(module, "READS_APP_CODE", False),
             settles_port=getattr(module, "SETTLES_PORT", False),
             app_only=getattr(module, "APP_ONLY", False),
+            undecided_fn=getattr(module, "undecided", None),
             severity=module.SEVERITY,
         )
 

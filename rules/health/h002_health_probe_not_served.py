@@ -23,11 +23,12 @@ the mount's path, an exporter's endpoint such as `Instrumentator().expose(app)`'
 `/metrics`, `register(app)`), or an app whose code names the path in a literal that
 fixer did not read as a route's path or a prefix (middleware may answer it; the
 `"/health"` of `@router.get("/health")` under `include_router(router,
-prefix="/api/v1")` is the route `/api/v1/health`). A probe that sends HEAD (`curl -I`, GNU wget's
-`--spider`) of a path the app serves with GET routes only (`@app.get`, which FastAPI
-answers 405 for HEAD) is reported too, display-only: the probe is the author's to
-rewrite as a GET. A route that takes HEAD (`@app.head`, HEAD in `methods=`, a Starlette
-`app.route`) serves such a probe.
+prefix="/api/v1")` is the route `/api/v1/health`); `fixer report` lists H002 as not checked
+for such a service, with why, and leaves it out of the Health Endpoints score. A probe that
+sends HEAD (`curl -I`, GNU wget's `--spider`) of a path the app serves with GET routes only
+(`@app.get`, which FastAPI answers 405 for HEAD) is reported too, display-only: the probe
+is the author's to rewrite as a GET. A route that takes HEAD (`@app.head`, HEAD in
+`methods=`, a Starlette `app.route`) serves such a probe.
 
 ## Why is this bad?
 The probe gets 404 on every try: the container never becomes healthy, every
@@ -99,7 +100,8 @@ from fixer.facts.image.images import service_python
 from fixer.facts.health.healthroute import health_like, served_app, wanted_paths
 from fixer.facts.health.serverflags import root_path
 from fixer.model.appservice import app_services
-from fixer.stackcheck.gate import head_option, health_command
+from fixer.stackcheck.gate import head_option, health_command, path_verdict
+from fixer.stackcheck.verdicts import Verdict
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
@@ -130,6 +132,17 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             refused = _refused_head(ws, service, head) if head is not None else None
             if refused is not None:
                 yield refused
+
+
+def undecided(ws: Workspace, service: Service) -> str | None:
+    """Why fixer cannot tell whether the app serves what its healthcheck probes (a router
+    under a prefix it cannot read, a path written with a variable); None where it can, or
+    where nothing is probed: silence there is no pass."""
+    listen = service.app.listen.port if service.app is not None else None
+    paths = dict.fromkeys(s.path for s in probe_sites(service)
+                          if listen is None or s.port in (0, listen))
+    verdicts = (path_verdict(ws, service, path) for path in paths)
+    return next((why for verdict, why in verdicts if verdict is Verdict.UNKNOWN), None)
 
 
 def _refused_head(ws: Workspace, service: Service, head: str) -> Violation | None:

@@ -117,6 +117,8 @@ def _service_state(service: ServiceAudit) -> str:
         return f"Not checked: {inline(service.unread)}{found}"
     if not service.findings and service.unchecked is not None:
         return "Compliant: no findings (its app checks not run: see below)"
+    if not service.findings and service.undecided:
+        return f"Compliant: no findings (not checked: {', '.join(service.undecided)}; see below)"
     if not service.findings:
         return "Compliant: no findings"
     if service.compliant:
@@ -221,6 +223,12 @@ def _category_state(service: ServiceAudit, category: Category,
         # a service fixer cannot tell serves no app: the app's rules were not run on it
         unknown = service.unchecked is not None or service.unread is not None
         rest = f"; not checked: {', '.join(unjudged)}" if unjudged and unknown else ""
+        undecided = [f"{code} ({inline(service.undecided[code])})" for code in judged
+                     if code in service.undecided]
+        judged = [code for code in judged if code not in service.undecided]
+        if not judged:
+            return f"Not checked: {', '.join(undecided)}"
+        rest += f"; not checked: {', '.join(undecided)}" if undecided else ""
         return f"✅ No findings ({', '.join(judged)}){rest}"
     codes = dict.fromkeys(f"{f.code} {f.rule.name}" for f in found)
     mark = "❌" if any(f.rule.severity is Severity.ERROR for f in found) else "⚠️"

@@ -43,6 +43,8 @@ class ServiceAudit:
     unread: str | None = None
     # it builds a Dockerfile that is not there (S001): the Dockerfile rules read nothing of it
     no_dockerfile: bool = False
+    # code -> why that rule, finding nothing, could not judge the service (`Rule.undecided_fn`)
+    undecided: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def compliant(self) -> bool:
@@ -227,7 +229,9 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
         if id(service) in keys:
             first.setdefault(keys[id(service)], service)
     services = tuple(_service_audit(ws, first[name], name, grouped[name], name in apps,
-                                     name in unknown, name in moduleless)
+                                     name in unknown, name in moduleless,
+                                     _undecided(ws, first[name], rules, grouped[name])
+                                     if name in apps else {})
                      for name in audited.keys)
     unread = {s.name for s in services if s.unread is not None}
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
@@ -244,7 +248,8 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     return Audit(
         compose_files=files, services=services, findings=tuple(findings), rules=tuple(rules),
         scores=tuple(category_scores(scored, rules, apps, moduleless,
-                                     {s.name for s in services if s.no_dockerfile})),
+                                     {s.name for s in services if s.no_dockerfile},
+                                     _undecided_categories(services, rules))),
         errors=tuple(errors),
         after=after,
         run=run, impacts=impacts(facts, findings),
@@ -289,13 +294,36 @@ _START_UNKNOWN = ("its build context imports fastapi, but fixer cannot tell that
 NO_DOCKERFILE = "no Dockerfile to read: S001"
 
 
+def _undecided(ws: Workspace, service: Service, rules: Sequence[Rule],
+               findings: list[Finding]) -> dict[str, str]:
+    """Code -> why that rule, which found nothing in the app service, could not judge it."""
+    found = {f.code for f in findings}
+    reasons = {rule.code: rule.undecided_fn(ws, service) for rule in rules
+               if rule.undecided_fn is not None and rule.code not in found}
+    return {code: why for code, why in reasons.items() if why}
+
+
+def _undecided_categories(services: Sequence[ServiceAudit],
+                          rules: Sequence[Rule]) -> dict[Category, set[str]]:
+    """Category -> the services a rule of it could not judge: not scored there, as their
+    pass is not shown."""
+    category = {rule.code: rule.category for rule in rules}
+    found: dict[Category, set[str]] = {}
+    for service in services:
+        for code in service.undecided:
+            found.setdefault(category[code], set()).add(service.name)
+    return found
+
+
 def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Finding],
-                   app: bool, start_unknown: bool, module_unknown: bool) -> ServiceAudit:
+                   app: bool, start_unknown: bool, module_unknown: bool,
+                   undecided: dict[str, str]) -> ServiceAudit:
     """The service's findings in category order, and what the report says of the categories
     it has none in: not applicable, not checked, and why."""
     missing = service.app is None and any(f.code == "S001" for f in findings)
     audit = ServiceAudit(name, tuple(sorted(findings, key=category_order)), app,
-                         module_unknown=module_unknown, no_dockerfile=missing)
+                         module_unknown=module_unknown, no_dockerfile=missing,
+                         undecided=undecided)
     unread = unread_build(ws.tree, service) if service.app is None else None
     if unread is not None:
         return replace(audit, unread=unread)

@@ -81,13 +81,16 @@ def category_scores(findings_by_service: Mapping[str, Iterable[Finding]],
                     rules: Collection[Rule],
                     apps: Collection[str] | None = None,
                     unread: Collection[str] = (),
-                    no_dockerfile: Collection[str] = ()) -> list[CategoryScore]:
+                    no_dockerfile: Collection[str] = (),
+                    undecided: Mapping[Category, Collection[str]] | None = None
+                    ) -> list[CategoryScore]:
     """One score per category; `findings_by_service` has every audited service as a key,
     `apps` the names of those that are FastAPI app services (the others count only in the
     categories outside APP_ONLY; None: every one is), `unread` those whose app module fixer
     cannot find (counted in READS_APP_CODE only where a finding there judged them), and
     `no_dockerfile` those with no Dockerfile to read (S001), counted in the Dockerfile
-    category only where a finding there judged them."""
+    category only where a finding there judged them; `undecided`, per category, those a rule
+    of it could not judge (H002 and a router prefix it cannot read), counted likewise."""
     checked = {rule.category for rule in rules}
     failing = {category: 0 for category in CATEGORIES}
     with_error = {category: 0 for category in CATEGORIES}
@@ -101,13 +104,17 @@ def category_scores(findings_by_service: Mapping[str, Iterable[Finding]],
     everyone = len(findings_by_service)
     app_count = everyone if apps is None else sum(name in apps for name in findings_by_service)
     totals = {c: app_count if c in APP_ONLY else everyone for c in CATEGORIES}
-    unjudged = [(category, unread, True) for category in READS_APP_CODE] + \
-        [(Category.DOCKERFILE, no_dockerfile, False)]
-    for category, names, app_only in unjudged:
-        totals[category] -= sum(
-            1 for name, findings in findings_by_service.items()
-            if name in names and (not app_only or apps is None or name in apps)
-            and not any(f.rule.category is category for f in findings))
+    # per category, the services none of its findings judged that it leaves out, each once
+    unjudged: dict[Category, set[str]] = {c: set(unread) for c in READS_APP_CODE}
+    for category, names in (undecided or {}).items():
+        unjudged.setdefault(category, set()).update(names)
+    for category, names in unjudged.items():
+        totals[category] -= sum(1 for name, findings in findings_by_service.items()
+                                if name in names and (apps is None or name in apps)
+                                and not any(f.rule.category is category for f in findings))
+    totals[Category.DOCKERFILE] -= sum(
+        1 for name, findings in findings_by_service.items() if name in no_dockerfile
+        and not any(f.rule.category is Category.DOCKERFILE for f in findings))
     return [CategoryScore(c, totals[c] - failing[c], totals[c], totals[c] - with_error[c],
                           totals[c] - with_warning[c], c in checked) for c in CATEGORIES]
 
