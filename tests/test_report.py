@@ -845,3 +845,22 @@ def test_a_probe_fixer_cannot_judge_is_not_checked_rather_than_passed(tmp_path: 
         "`settings.API_V1_STR` is not a literal), and one may serve it)\n" in details, details
     assert "- **Health Endpoints**: no service to score\n" in out, out
     assert "- **Imports**: 100% ✅ (1 of 1 service)\n" in out, out
+
+
+def test_a_finding_in_a_dockerfile_two_services_build_counts_against_both(
+        tmp_path: Path) -> None:
+    """`api-1` and `api-2` build one Dockerfile whose HEALTHCHECK calls a curl the slim image
+    lacks: D003 reports it once, and the report charges it to both images."""
+    dockerfile = SLIM.replace("EXPOSE 8000\n", "EXPOSE 8000\nHEALTHCHECK CMD curl -f "
+                              "http://localhost:8000/health || exit 1\n")
+    compose = "services:\n" + "".join(
+        f"  api-{n}:\n    build: ./svc\n    ports: [\"800{n}:8000\"]\n" for n in (1, 2))
+    files = {"compose.yaml": compose, "svc/Dockerfile": dockerfile,
+             "svc/requirements.txt": "fastapi\nuvicorn\n", "svc/app/__init__.py": "",
+             "svc/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    for number in (1, 2):
+        assert f"{number}. ❌ **api-{number}** - 1 critical issue (Dockerfile)\n" in out, out
+    assert "Services with critical issues: 2 of 2" in out, out
+    assert "- **Dockerfile**: 0% ❌ (0 of 2 services; 2 with errors)\n" in out, out

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from fixer.core.derived import Memo
+from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_under
 from fixer.facts.database import dbusage
@@ -29,7 +31,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services, is_app_service
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.rule import Finding, Rule, Severity
-from fixer.model.services import Service, bind_mounts
+from fixer.model.services import Service, bind_mounts, locate_build
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, items, scalar
 
@@ -329,15 +331,44 @@ def _service_of(finding: Finding, facts: Facts) -> Service | None:
 
 
 def concerned(ws: Workspace, finding: Finding) -> list[Service]:
-    """The services a finding on a database counts against: C005, reported at the image of
-    a database with no healthcheck, is about the app services (and the jobs they await)
-    that cannot wait for it, whose `depends_on` its fix gates. Empty for other findings."""
-    if finding.code != "C005" or finding.service is None:
+    """The services a finding counts against beside its own. A finding on a database: C005,
+    reported at the image of a database with no healthcheck, is about the app services (and
+    the jobs they await) that cannot wait for it, whose `depends_on` its fix gates. A finding
+    in a Dockerfile that several services build to the same stage is about each of their
+    images (three replicas that all lack the EXPOSE P002 reports once). Empty otherwise."""
+    if finding.service is None:
         return []
+    if finding.code != "C005":
+        return _image_builders(ws, finding)
     found = [unchecked(ws, stack).get(finding.service) for stack in ws.stacks
              if any(doc.path == finding.path for doc in stack.docs)]
     return list({id(owner): owner for target in found if target is not None
                  for owner, _entry in target.dependents if owner.name in target.apps}.values())
+
+
+# per workspace, each Dockerfile's builders: path -> (service, the stage it builds)
+_BUILDERS: Memo[dict[str, list[tuple[Service, str | None]]]] = Memo("Dockerfile builders")
+
+
+def _image_builders(ws: Workspace, finding: Finding) -> list[Service]:
+    """The services that build the Dockerfile a finding is in to the stage its service
+    builds, when more than one does."""
+    builders = ws.derived.get(_BUILDERS, lambda: _dockerfile_builders(ws)).get(finding.path, [])
+    stages = {target for service, target in builders if service.name == finding.service}
+    sharing = [service for service, target in builders if target in stages]
+    return sharing if len({s.name for s in sharing}) > 1 else []
+
+
+def _dockerfile_builders(ws: Workspace) -> dict[str, list[tuple[Service, str | None]]]:
+    found: dict[str, list[tuple[Service, str | None]]] = {}
+    for service in ws.services():
+        try:
+            build = locate_build(ws.tree, service) if service.get("build") is not None else None
+        except InputError:   # reported by the rules that read it
+            continue
+        if build is not None:
+            found.setdefault(build.dockerfile, []).append((service, build.target))
+    return found
 
 
 def _services(findings: Sequence[Finding], facts: Facts) -> list[Service]:
