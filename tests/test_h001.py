@@ -511,6 +511,21 @@ MIDDLEWARE_APP = ("from fastapi import FastAPI, Request\nfrom fastapi.responses 
                  "    if token != 'k':\n        return JSONResponse({}, status_code=401)\n"
                  "    return await call_next(request)\n", False,
                  id="missing-header-400-before-wrong-token-401"),
+    # a 500 it starts from and only logs, when `call_next` raises: it answers nothing
+    pytest.param("\n\n@app.middleware('http')\nasync def log(request: Request, call_next):\n"
+                 "    status_code: int = status.HTTP_500_INTERNAL_SERVER_ERROR\n"
+                 "    try:\n        response = await call_next(request)\n"
+                 "        status_code = response.status_code\n"
+                 "    finally:\n        logger.info('done', status_code=status_code)\n"
+                 "        print(f'{request.url.path} {status_code}')\n"
+                 "    return response\n", True, id="logged-500"),
+    # the same start, answered when a header is missing: the 500 refuses the probe
+    pytest.param("\n\n@app.middleware('http')\nasync def key(request: Request, call_next):\n"
+                 "    code = status.HTTP_500_INTERNAL_SERVER_ERROR\n"
+                 "    logger.info('start', status_code=code)\n"
+                 "    if request.headers.get('x-key') is None:\n"
+                 "        return JSONResponse({}, status_code=code)\n"
+                 "    return await call_next(request)\n", False, id="answered-500"),
 ])
 def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: str,
                                                                   fixable: bool) -> None:

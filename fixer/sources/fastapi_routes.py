@@ -1235,7 +1235,7 @@ def _refusal(function: Function, resolve: Resolve | None = None,
     `await call_next(request)`, refuses no probe the app answers well). With `resolve`, so
     do the functions it calls before that: one given an error status (`return reject(400)`,
     `response = forbidden()`), answering one, or raising (`self.check(request)`)."""
-    nodes = list(_outside_handlers(function, _placeholders(function)))
+    nodes = list(_outside_handlers(function, _placeholders(function) + _only_told(function)))
     raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
               and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
     found = next(((500 if id(node) in raised else code, node) for node in nodes
@@ -1561,6 +1561,50 @@ def _placeholders(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.
         elif any(isinstance(node, ast.Return) for node in ast.walk(stmt)):
             pending.clear()   # the placeholder may be what it returns
     return found
+
+
+def _only_told(function: Function) -> list[ast.stmt]:
+    """`status_code = HTTP_500_INTERNAL_SERVER_ERROR` statements whose name nothing answers
+    with: every read of it is told (a log call's argument, a comparison), none returned,
+    raised, given to a response or an exception, or bound to another name. A logging
+    middleware starts from a 500 it logs when `call_next` raises, and answers nothing."""
+    bound: dict[str, list[ast.stmt]] = {}
+    for node in ast.walk(function):
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if len(targets) == 1 and isinstance(targets[0], ast.Name) and \
+                _status_of(node.value) is not None:
+            bound.setdefault(targets[0].id, []).append(node)
+    if not bound:
+        return []
+    parents = {id(child): node for node in ast.walk(function)
+               for child in ast.iter_child_nodes(node)}
+    answered = {node.id for node in ast.walk(function) if isinstance(node, ast.Name)
+                and node.id in bound and isinstance(node.ctx, ast.Load)
+                and _answers_with(node, parents)}
+    return [stmt for name, stmts in bound.items() if name not in answered for stmt in stmts]
+
+
+def _answers_with(name: ast.Name, parents: dict[int, ast.AST]) -> bool:
+    """Whether the value read may become an answer: it is returned or raised, given to a
+    response or an exception (`JSONResponse(status_code=code)`), or bound elsewhere."""
+    node: ast.AST = name
+    as_status = False   # given as `status_code=`: to a response, unless a logger takes it
+    while (parent := parents.get(id(node))) is not None and not isinstance(parent, ast.stmt):
+        as_status |= isinstance(parent, ast.keyword) and parent.arg in ("status_code", "status")
+        called = (called_name(parent) or "") if isinstance(parent, ast.Call) else ""
+        if _TOLD_TO.fullmatch(called):
+            return False   # `logger.info("done", status_code=status_code)`
+        if called and (as_status or called.endswith(("Response", "Exception", "Error"))):
+            return True
+        node = parent
+    return isinstance(parent, (ast.Return, ast.Raise, ast.Assign, ast.AnnAssign, ast.AugAssign))
+
+
+# the calls that only tell a value: a logger's methods, print, a metric's observation
+_TOLD_TO = lazy_compile(r"debug|info|warning|warn|error|exception|critical|log|msg|print|"
+                        r"observe|inc|labels|set_attribute|set_tag")
 
 
 def _raises_again(handler: ast.ExceptHandler) -> bool:

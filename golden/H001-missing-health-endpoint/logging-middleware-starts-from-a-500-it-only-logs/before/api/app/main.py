@@ -1,0 +1,11 @@
+from fastapi import FastAPI
+
+from app.middlewares import LogMiddleware
+
+app = FastAPI()
+app.add_middleware(LogMiddleware)
+
+
+@app.get("/items")
+def items():
+    return []
