@@ -165,6 +165,20 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
                  {"dev/Dockerfile": DOCKERFILE, "Dockerfile": DOCKERFILE, "main.py": MAIN},
                  "`/dev/Dockerfile` is an absolute path, which Compose reads outside the build "
                  "context; dev/Dockerfile is in the context", id="leading-slash-typo"),
+    # one context for all, each service's Dockerfile in its own folder: another service's
+    # is never this one's recipe
+    pytest.param("services:\n  users:\n    build:\n      context: .\n"
+                 "      dockerfile: ./users/Dockerfile\n  orders:\n    build:\n"
+                 "      context: .\n      dockerfile: ./orders/Dockerfile\n",
+                 {"orders/Dockerfile": DOCKERFILE, "orders/main.py": MAIN},
+                 "users/, the folder of its Dockerfile, is not in the repository: the "
+                 "service's code is not there to build", id="service-folder-missing"),
+    pytest.param("services:\n  users:\n    build:\n      context: .\n"
+                 "      dockerfile: ./users/Dockerfile\n  orders:\n    build:\n"
+                 "      context: .\n      dockerfile: ./orders/Dockerfile\n",
+                 {"orders/Dockerfile": DOCKERFILE, "orders/main.py": MAIN, "users/main.py": MAIN},
+                 "the Dockerfiles in the build context are other services' (orders/Dockerfile "
+                 "is what orders builds): none is users's", id="others-dockerfiles"),
 ])
 def test_s001_display_only(compose: str, files: dict[str, str], reason: str) -> None:
     found = findings(repo(compose, files))

@@ -56,7 +56,11 @@ manifest of another language at the context's root), the module builds no FastAP
 the context
 (`app/Dockerfile`, or Podman's `Containerfile`, which Docker's builders do not look for):
 the author's recipe exists, only not where compose looks, and a stock
-file beside it would replace it (D001 would then delete theirs as a stray copy). The same
+file beside it would replace it (D001 would then delete theirs as a stray copy); where
+every Dockerfile of the context is one another service builds (one context for all, each
+service's Dockerfile in its folder), the reason says none is the service's own, and where
+the folder of the Dockerfile is not in the repository at all, that the service's code is
+not there to build. The same
 when the Dockerfile compose names (a name of its own, `Dockerfile.test`, not a bare
 `Dockerfile`, which above the context is most often another service's) exists from a
 folder above the context: a relative `context:` with one `..` too few; the reason says
@@ -291,12 +295,23 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
         return replace(base, reason=f"the build context looks {_levels(levels)} off: the "
                                     "Dockerfile it names exists from "
                                     f"{_folder_named(_up(build.context, levels))} ({found})")
+    folder = posixpath.dirname(build.dockerfile)
+    if folder and folder != build.context and not _context_exists(ws, replace(build,
+                                                                             context=folder)):
+        return replace(base, reason=f"{folder}/, the folder of its Dockerfile, is not in the "
+                                    "repository: the service's code is not there to build")
     elsewhere = _dockerfiles_below(ws, build)
-    if elsewhere:
+    others = _built_by_others(ws, service)
+    own = [path for path in elsewhere if path not in others]
+    if own:
         # The author's recipe is there (its COPY paths expect its own folder as the context):
         # a stock file beside it would replace what they wrote, never a fix to vouch for.
-        return replace(base, reason=f"the build context holds {elsewhere[0]}: point `build:` "
+        return replace(base, reason=f"the build context holds {own[0]}: point `build:` "
                                     "at the Dockerfile the service is meant to build")
+    if elsewhere:   # a context several services share, each with a Dockerfile of its own
+        return replace(base, reason=f"the Dockerfiles in the build context are other "
+                                    f"services' ({elsewhere[0]} is what "
+                                    f"{others[elsewhere[0]]} builds): none is {service.name}'s")
     app = find_app(ws.tree, build.context)
     if app is None:
         other = _other_ecosystem(ws, build)
@@ -326,6 +341,21 @@ def _other_ecosystem(ws: Workspace, build: Build) -> str | None:
     """The manifest of another language at the context's root (`package.json`)."""
     return next((name for name in _MANIFESTS
                  if ws.tree.exists(posixpath.join(build.context, name))), None)
+
+
+def _built_by_others(ws: Workspace, service: Service) -> dict[str, str]:
+    """The Dockerfiles other services build, each with the first of them: path -> name."""
+    found: dict[str, str] = {}
+    for other in ws.services():
+        if other.name == service.name:
+            continue
+        try:
+            build = other.app.build if other.app is not None else locate_build(ws.tree, other)
+        except InputError:
+            continue
+        if build is not None and ws.tree.exists(build.dockerfile):
+            found.setdefault(build.dockerfile, other.name)
+    return found
 
 
 def _dockerfiles_below(ws: Workspace, build: Build) -> list[str]:
