@@ -61,6 +61,9 @@ def test_check_reports_the_error_and_the_good_stack(good_and_bad: tuple[Path, st
     assert f"{repo}/{message}" in err
     assert re.search(r"^\S+:\d+: ", err.splitlines()[0])
     assert out.startswith(f"{repo}/good/compose.yaml:5:") and " P001 " in out
+    # the good stack's fix is counted, and so is that `--apply` writes none of it for now
+    assert "(1 fixable with `fixer fix`); 1 error in the input. `fixer fix --apply` writes " \
+        "none of the fixes while the input errors remain." in err, err
 
 
 @pytest.mark.parametrize("good_and_bad", BAD_CASES, indirect=True)

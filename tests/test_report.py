@@ -864,3 +864,26 @@ def test_a_finding_in_a_dockerfile_two_services_build_counts_against_both(
         assert f"{number}. ❌ **api-{number}** - 1 critical issue (Dockerfile)\n" in out, out
     assert "Services with critical issues: 2 of 2" in out, out
     assert "- **Dockerfile**: 0% ❌ (0 of 2 services; 2 with errors)\n" in out, out
+
+
+def test_a_service_whose_dockerfile_cannot_be_read_is_not_checked(tmp_path: Path) -> None:
+    """`api`'s CMD spreads a JSON array over lines with no `\\`: the build fails on the line
+    after `CMD [`, and fixer reads nothing of the image. The report does not call it
+    compliant, and says `fixer fix` writes its counted fixes only once the input is read."""
+    broken = SLIM.replace('CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", '
+                          '"8000"]\n', 'CMD [\n    "uvicorn",\n    "app.main:app"\n]\n')
+    compose = ("services:\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n"
+               "  web:\n    build: ./web\n    ports: [\"8001:8000\"]\n")
+    files = {"compose.yaml": compose, "api/Dockerfile": broken, "web/Dockerfile": SLIM}
+    for folder in ("api", "web"):
+        files |= {f"{folder}/requirements.txt": "fastapi\nuvicorn\n",
+                  f"{folder}/app/__init__.py": "", f"{folder}/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 2, err   # bad input: the report is written all the same
+    why = 'its Dockerfile cannot be read: api/Dockerfile:8: unknown instruction "UVICORN",: ' \
+        "the build fails"
+    assert f"1. ➖ **api** - Not checked: {why}\n" in out, out
+    assert f"- **Dockerfile**: Not checked ({why})\n" in sections(out, "###")["➖ api"], out
+    assert "`fixer fix` makes 1 fix once the input errors are fixed (until then `--apply` " \
+        "writes none)." in out, out
+    assert "- **Dockerfile**: 100% ✅ (1 of 1 service)\n" in out, out

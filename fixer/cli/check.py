@@ -361,7 +361,11 @@ def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (
     found = f"Found {plural(len(findings), 'finding')}{_by_severity(findings)}" if findings \
         else "No findings"
     text = found + (f" ({', '.join(parts)})" if parts else "")
-    return text + _errors_part(errors, unused) + hidden
+    # `fixer fix --apply` writes no fix while input cannot be read: counts it could not make
+    # would be a promise
+    blocked = " `fixer fix --apply` writes none of the fixes while the input errors remain." \
+        if (safe or unsafe) and input_errors(errors) else ""
+    return text + _errors_part(errors, unused) + blocked + hidden
 
 
 def _errors_part(errors: Sequence[InputError], unused: int = 0) -> str:

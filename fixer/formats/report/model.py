@@ -231,7 +231,7 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     services = tuple(_service_audit(ws, first[name], name, grouped[name], name in apps,
                                      name in unknown, name in moduleless,
                                      _undecided(ws, first[name], rules, grouped[name])
-                                     if name in apps else {})
+                                     if name in apps else {}, errors)
                      for name in audited.keys)
     unread = {s.name for s in services if s.unread is not None}
     files = tuple(doc.path for stack in ws.stacks for doc in stack.docs)
@@ -317,14 +317,15 @@ def _undecided_categories(services: Sequence[ServiceAudit],
 
 def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Finding],
                    app: bool, start_unknown: bool, module_unknown: bool,
-                   undecided: dict[str, str]) -> ServiceAudit:
+                   undecided: dict[str, str], errors: Sequence[InputError]) -> ServiceAudit:
     """The service's findings in category order, and what the report says of the categories
     it has none in: not applicable, not checked, and why."""
     missing = service.app is None and any(f.code == "S001" for f in findings)
     audit = ServiceAudit(name, tuple(sorted(findings, key=category_order)), app,
                          module_unknown=module_unknown, no_dockerfile=missing,
                          undecided=undecided)
-    unread = unread_build(ws.tree, service) if service.app is None else None
+    unread = unread_build(ws.tree, service) or _unreadable(ws, service, errors) \
+        if service.app is None else None
     if unread is not None:
         return replace(audit, unread=unread)
     if app or (service.app is not None and not start_unknown):
@@ -336,6 +337,18 @@ def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Fi
         return replace(audit, unchecked=_START_UNKNOWN)
     # with no Dockerfile, what the image runs is unknown: only compose's command tells
     return replace(audit, unchecked=NO_DOCKERFILE) if missing else audit
+
+
+def _unreadable(ws: Workspace, service: Service, errors: Sequence[InputError]) -> str | None:
+    """Why fixer read nothing of the service's image: its Dockerfile is input it cannot
+    read (`file with no instructions`, an unknown instruction), which the build fails on."""
+    try:
+        build = locate_build(ws.tree, service)
+    except InputError:
+        return None
+    error = next((e for e in errors if build is not None and e.path == build.dockerfile), None)
+    return f"its Dockerfile cannot be read: {error.path}:{error.line}: {error.message}" \
+        if error is not None else None
 
 
 def _yields_unsafe(ws: Workspace, findings: Sequence[Finding]) -> dict[str, Finding]:

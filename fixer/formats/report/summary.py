@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fixer.core.errors import input_errors
 from fixer.formats.report.model import Audit
 from fixer.formats.report.scores import percent
 from fixer.formats.report.text import inline
@@ -70,6 +71,8 @@ def _run(audit: Audit) -> str:
         return ""
     command = "`fixer fix --unsafe-fixes`" if run.unsafe else "`fixer fix`"
     text = f"{command} makes {plural(run.fixes, 'fix', 'fixes')}"
+    if input_errors(audit.errors):   # `--apply` writes nothing while input cannot be read
+        text += " once the input errors are fixed (until then `--apply` writes none)"
     if run.fixes - len(run.revealed) < len(audit.with_safety(Safety.SAFE)):
         text += " (one fix may settle several findings)"
     if run.revealed:
