@@ -468,12 +468,15 @@ def test_d002_says_requests_are_dropped_only_where_a_server_runs(
 @pytest.mark.parametrize(("above", "merges", "tools"), [
     pytest.param({}, "any other `src/app` folder under a `sys.path` entry merges into it",
                  False, id="src-no-package"),
-    pytest.param({"api/src/__init__.py": ""}, None, True, id="src-a-package")])
+    pytest.param({"api/src/__init__.py": ""}, None, True, id="src-a-package"),
+    pytest.param({"api/src/__init__.py": "", "api/src/app/tasks.py": "from .main import app\n"},
+                 None, True, id="src-a-package-importing-relatively")])
 def test_s002_names_the_folders_that_merge_and_tools_only_where_the_fix_helps(
         tmp_path: Path, above: dict[str, str], merges: str | None, tools: bool) -> None:
     """For `src.app`, other `src/app` folders merge into it while `src/` is no package
     either (and none does below a regular `src`), not any `app`; and while `src/` is no
-    package, the tools that skip it still do after the fix."""
+    package, the tools that skip it still do after the fix. Relative imports are named
+    where a module of the package has one (or where nothing else would be said)."""
     files = {key: value for key, value in WAITS_TO_START.items() if not key.startswith("api/app")}
     files |= {"compose.yaml": "services:\n  api:\n    build: ./api\n",
               "api/src/app/main.py": WAITS_TO_START["api/app/main.py"],
@@ -484,7 +487,9 @@ def test_s002_names_the_folders_that_merge_and_tools_only_where_the_fix_helps(
     assert "any other `app` folder" not in why and ("merges into it" in why) is bool(merges), why
     assert merges is None or merges in why, why
     assert ("`find_packages`" in why) is tools, why
-    assert "relative imports inside it depend on how it happened to be found" in why, why
+    relative = "api/src/app/tasks.py" in above or (merges is None and not tools)
+    assert ("relative imports inside it depend on how it happened to be found" in why) is \
+        relative, why
 
 
 @pytest.mark.parametrize("command", [True, False])
@@ -596,3 +601,48 @@ def test_c003_does_not_count_the_dependencys_own_module_in_a_shared_context(
     why = why_of(pr_body(tmp_path, files, "--select", "C003"), "C003")
     assert ("its first calls to the dependency may fail" in why) is imports, why
     assert ("Nothing fixer reads of `consumer` names `producer`" in why) is not imports, why
+
+
+def _packaged_services(names: str, regular: str) -> dict[str, str]:
+    """One app service per letter of `names`, those in `regular` with an `app/__init__.py`."""
+    compose = "services:\n" + "".join(f"  {n}:\n    build: ./{n}\n" for n in names)
+    files = {"compose.yaml": compose}
+    for name in names:
+        files |= {f"{name}/Dockerfile": DOCKERFILE_APP, f"{name}/requirements.txt": "fastapi\n",
+                  f"{name}/app/main.py": APP_MAIN}
+        files |= {f"{name}/app/__init__.py": ""} if name in regular else {}
+    return files
+
+
+DOCKERFILE_APP = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nRUN pip install fastapi "
+                  "uvicorn\nEXPOSE 8000\nCMD [\"uvicorn\", \"app.main:app\", \"--host\", "
+                  "\"0.0.0.0\", \"--port\", \"8000\"]\n")
+APP_MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+@pytest.mark.parametrize(("regular", "convention"), [
+    pytest.param("", False, id="none-regular-before-the-branch"),
+    pytest.param("c", False, id="a-minority-regular"),
+    pytest.param("bcd", True, id="most-regular"),
+])
+def test_s002_names_the_fleets_convention_only_where_the_repository_has_one(
+        tmp_path: Path, regular: str, convention: bool) -> None:
+    """"The fleet's convention is a regular package" is said of the repository as it was:
+    not where the packages regular before a commit are those the branch's earlier commits
+    made so, nor where most of the repository's packages are namespace packages. `e` has no
+    Dockerfile: its S002 appears only once S001's commit writes one, on a tree where the
+    branch's first S002 commits made the other packages regular."""
+    files = _packaged_services("abcde", regular)
+    del files["e/Dockerfile"]
+    body = pr_body(tmp_path, files, "--select", "S001,S002", "--unsafe-fixes")
+    whys = [why_of_section(part) for part in sections(body).values()
+            if part.startswith("fix(S002)")]
+    assert len(whys) == 5 - len(regular), body
+    assert all(("The fleet's convention is a regular package" in why) is convention
+               for why in whys), body
+
+
+def why_of_section(part: str) -> str:
+    found = re.search(r"^\*\*Why:\*\* (.+)$", part, re.M)
+    assert found is not None, part
+    return found.group(1)

@@ -138,7 +138,9 @@ def _facts(item: MadeCommit, known: dict[int, Facts]) -> Facts:
     round, not per commit."""
     ws = item.fix.planned_on
     if id(ws) not in known:
-        known[id(ws)] = Facts.of(ws)
+        # the first commit's tree is the repository's own: what its conventions are
+        base = next(iter(known.values())).ws if known else ws
+        known[id(ws)] = Facts.of(ws, base)
     return known[id(ws)]
 
 

@@ -56,9 +56,12 @@ class Facts:
     ws: Workspace
     services: Mapping[str, Service]          # by name (the first stack's, on a clash)
     waiters: Mapping[str, frozenset[str]]    # service -> services awaiting it healthy
+    # the repository as the run found it, where `ws` is a tree earlier fixes changed (a
+    # branch's later commit): what the repository's own convention is, fixer's edits aside
+    base: Workspace | None = None
 
     @classmethod
-    def of(cls, ws: Workspace) -> Facts:
+    def of(cls, ws: Workspace, base: Workspace | None = None) -> Facts:
         services: dict[str, Service] = {}
         waiters: dict[str, set[str]] = {}
         for service in ws.services():
@@ -66,7 +69,7 @@ class Facts:
             for dependency in dependencies(service):
                 if dependency.condition == HEALTHY:
                     waiters.setdefault(dependency.name, set()).add(service.name)
-        return cls(ws, services, {k: frozenset(v) for k, v in waiters.items()})
+        return cls(ws, services, {k: frozenset(v) for k, v in waiters.items()}, base)
 
     def waiting_on(self, names: Iterable[str]) -> set[str]:
         """Every service that waits, directly or through others, for one of `names` to be
@@ -257,15 +260,20 @@ _NO_CONTEXT = lazy_compile(r"the build context .+? does not exist")
 
 
 def _s002(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
-    """"The fleet's convention" only where another app package of the repository is a
-    regular package; and of the docs' claims, those true of the package the fix makes
-    regular (`_s002_clauses`)."""
+    """"The fleet's convention" only where most of the repository's other app packages are
+    regular packages, as the run found them (not those earlier commits of a branch made
+    regular); and of the docs' claims, those true of the package the fix makes regular
+    (`_s002_clauses`)."""
     missing = {f.service for f in findings}
-    regular = any(_is_regular_package(facts.ws, s) for s in app_services(facts.ws)
-                  if s.name not in missing)
+    found = facts.base or facts.ws
+    kinds = [_is_regular_package(found, s) for s in app_services(found)
+             if s.name not in missing and _package(found, s) is not None]
+    regular = sum(kinds) * 2 > len(kinds)
     text = _drop_sentences(rule, lambda s: regular or "convention" not in s)
-    packages = {p for p in (_package(facts.ws, s) for s in _services(findings, facts)) if p}
-    return text.replace(_S002_CLAUSES, _s002_clauses(packages)) if packages else text
+    services = _services(findings, facts)
+    packages = {p for p in (_package(facts.ws, s) for s in services) if p}
+    relative = any(_imports_relatively(facts.ws, s) for s in services)
+    return text.replace(_S002_CLAUSES, _s002_clauses(packages, relative)) if packages else text
 
 
 # the docs' claims about a namespace package, said of a top-level `app`
@@ -276,13 +284,14 @@ _S002_CLAUSES = ("any other `app` folder on `sys.path` merges into it, tools (py
 Above = Literal["none", "regular", "namespace", "mixed"]
 
 
-def _s002_clauses(packages: set[tuple[str, Above]]) -> str:
+def _s002_clauses(packages: set[tuple[str, Above]], relative: bool) -> str:
     """The claims true of each package (its path from the import root, and what the folders
     above it are). Like folders merge into a top-level one (`app` on any `sys.path` entry)
     or one below namespace folders only (`src/app` under any entry); not below a regular
     package, whose one folder is all Python searches. Tools skip it only while it is the
     one folder that is no package: a `src/` without `__init__.py` stays skipped after the
-    fix."""
+    fix. Relative imports only where a module of it has one (the last claim standing where
+    no other is true)."""
     names = {name for name, _above in packages}
     kinds = {above for _name, above in packages}
     name = next(iter(names))
@@ -292,9 +301,24 @@ def _s002_clauses(packages: set[tuple[str, Above]]) -> str:
         if kinds == {"namespace"} else None
     tools = "tools (pytest, mypy, setuptools' `find_packages`) skip or misname it" \
         if kinds <= {"none", "regular"} else None
-    said = [c for c in (merges, tools) if c] + \
-        ["relative imports inside it depend on how it happened to be found"]
+    said = [c for c in (merges, tools) if c]
+    said += ["relative imports inside it depend on how it happened to be found"] \
+        if relative or not said else []
     return said[0] if len(said) == 1 else ", ".join(said[:-1]) + ", and " + said[-1]
+
+
+# a relative import statement, `from . import x`, `from .models import y`
+_RELATIVE_IMPORT = lazy_compile(r"^[ \t]*from[ \t]+\.", re.M)
+
+
+def _imports_relatively(ws: Workspace, service: Service) -> bool:
+    """A module of the app's package imports relatively."""
+    found = appmodule.find(ws, service)
+    if found is None or found.script or "." not in found.module:
+        return False
+    return any(_RELATIVE_IMPORT.search(ws.tree.read(path).text)
+               for path in files_under(ws.tree, posixpath.dirname(found.path))
+               if path.endswith(".py"))
 
 
 def _package(ws: Workspace, service: Service) -> tuple[str, Above] | None:
