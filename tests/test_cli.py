@@ -351,6 +351,34 @@ def test_fix_names_a_remaining_finding_by_its_line_in_the_files_as_they_are(
     assert (repo / "web/Dockerfile").read_text().splitlines()[7].startswith("CMD uvicorn")
 
 
+def test_a_revealed_finding_is_named_by_its_line_in_the_fixed_file(tmp_path: Path) -> None:
+    """C004 gives `auth` a healthcheck; only then may `gateway` and `orders` wait for it
+    healthy (C003). Both waits are fixed in one round, `gateway`'s above `orders`'s: the
+    line named for `orders`'s is where its `auth:` entry is in the fixed file, dry run or
+    applied, not where it was in the tree that round started from."""
+    service = {"Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install "
+                             "fastapi uvicorn\nEXPOSE 8000\nCMD [\"uvicorn\", \"app.main:app\", "
+                             "\"--host\", \"0.0.0.0\", \"--port\", \"8000\"]\n",
+               "app/__init__.py": "", "app/main.py": APP}
+    compose = ("services:\n  gateway:\n    build: ./gateway\n    depends_on:\n      - auth\n"
+               "      - orders\n  auth:\n    build: ./auth\n  orders:\n    build: ./orders\n"
+               "    depends_on:\n      - auth\n")
+    repo = write_tree(tmp_path, {"compose.yaml": compose, **{
+        f"{name}/{path}": text for name in ("gateway", "auth", "orders")
+        for path, text in service.items()}})
+    pattern = re.compile(r"^\S*/compose\.yaml:(\d+): C003 fix for a revealed finding: Wait for "
+                         r"auth to be healthy ", re.M)
+    code, _, err = run_cli("fix", repo)
+    assert code == 1 and pattern.search(err), err
+    dry = int(pattern.findall(err)[-1])
+    code, _, err = run_cli("fix", "--apply", repo)
+    assert code == 1 and pattern.search(err), err
+    lines = (repo / "compose.yaml").read_text().splitlines()
+    entry = next(n for n, text in enumerate(lines, 1) if n > lines.index("  orders:")
+                 and text == "      auth:")
+    assert dry == int(pattern.findall(err)[-1]) == entry, (err, lines)
+
+
 _INTERPOLATED_SERVICE = ("FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\nEXPOSE 8000\n"
                          'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8080"]\n')
 INTERPOLATED_BELOW = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,13 +74,35 @@ class FixRun:
         return self.dry_run and not input_errors(self.result.errors)
 
     def line_on_disk(self, finding: Finding) -> int | None:
-        """The line to name a finding of the fixed files by. Where the fixes landed, its own.
-        Otherwise the files are as the run's first check read them (a fix above the finding
-        may have moved it in the fixed text only): the line that check found it at. None for
-        a finding only the fixes brought out, which has a line in the fixed text alone."""
+        """The line to name a finding of the fixed files by. Where the fixes landed, its line
+        in the fixed text (`line_once_fixed`). Otherwise the files are as the run's first
+        check read them (a fix above the finding may have moved it in the fixed text only):
+        the line that check found it at. None for a finding only the fixes brought out,
+        which has a line in the fixed text alone."""
         if self.landed:
-            return finding.line
+            return self.line_once_fixed(finding)
         return self._first_lines.get(finding.fingerprint)
+
+    def line_once_fixed(self, finding: Finding) -> int:
+        """A finding's line in the fixed text. One a later round's check found (a finding an
+        earlier fix revealed) has its line in that round's tree, which the fixes of that
+        round and later ones may move: carried through to the fixed file, to the start of
+        the lines its own fix wrote in its place."""
+        planned = self._planned_on.get(id(finding))
+        if planned is None or finding.line <= 0:
+            return finding.line
+        tree = self.result.tree
+        if not planned.exists(finding.path) or not tree.exists(finding.path):
+            return finding.line
+        return carried_line(planned.read(finding.path).text, tree.read(finding.path).text,
+                            finding.line)
+
+    @cached_property
+    def _planned_on(self) -> dict[int, Tree]:
+        """id(finding) -> the tree a later round's fix of it was planned on."""
+        first = {f.fingerprint for f in self.result.initial}
+        return {id(a.finding): a.planned_on.tree for a in self.result.applied
+                if a.finding.fingerprint not in first}
 
     def as_on_disk(self, finding: Finding, said: str | None) -> str | None:
         """A finding's reason or fix title (`said`) with the lines it names as the files on
@@ -103,6 +126,18 @@ class FixRun:
 
 
 _NUMBERS = lazy_compile(r"\d+")
+
+
+def carried_line(before: str, after: str, line: int) -> int:
+    """Line `line` (1-based) of `before` in `after`: where the lines around it are kept, its
+    place among them; where it was rewritten or removed, the first line written in its
+    place."""
+    old, new = before.splitlines(), after.splitlines()
+    for tag, i1, i2, j1, _j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if i1 <= line - 1 < i2 or (tag == "insert" and i1 == line - 1 == len(old)):
+            return j1 + (line - 1 - i1 if tag == "equal" else 0) + 1
+    return line
+
 
 
 def _silent(_line: str) -> None:

@@ -243,7 +243,8 @@ def _where(path: str, done: FixRun, finding: Finding) -> tuple[str, str]:
     and the words that follow its message when the line is the fixed text's alone."""
     line = done.line_on_disk(finding)
     if line is None:
-        return f"{display_path(path, finding.path)}:{finding.line}", " (line once fixed)"
+        return f"{display_path(path, finding.path)}:{done.line_once_fixed(finding)}", \
+            " (line once fixed)"
     return f"{display_path(path, finding.path)}:{line}", ""
 
 
