@@ -233,9 +233,16 @@ _DEFINITION = lazy_compile(r"^(?:@|def |async def |class )")
 def _module_gap(text: str) -> int:
     """The blank lines the module puts between its module-level definitions (above one's
     decorators, and the comment lines right above them, below the indented body of the
-    one before): 1 when every such gap has exactly one, else PEP 8's 2."""
+    one before): 1 when every such gap has exactly one, else PEP 8's 2. A module with no
+    two definitions in a row is read by the gaps above its definitions (below a statement:
+    `app.include_router(...)`, one blank line, `@app.on_event(...)`)."""
     lines = text.splitlines()
     gaps: list[int] = []
+    below_statements: list[int] = []
+    # what follows a body, definition or not (`app = Api()` two blank lines below its class)
+    below_bodies = [blanks for number, line in enumerate(lines)
+                    if line[:1] not in ("", " ", "\t", "#")
+                    and (blanks := _blanks_above(lines, number)) is not None]
     for number, line in enumerate(lines):
         if not _DEFINITION.match(line) or (number and lines[number - 1].startswith("@")):
             continue
@@ -247,7 +254,19 @@ def _module_gap(text: str) -> int:
             blanks, above = blanks + 1, above - 1
         if above >= 0 and blanks and lines[above][:1] in (" ", "\t"):
             gaps.append(blanks)   # none: a decorator's own lines (`@app.get(` ... `)`)
+        elif above >= 0 and blanks:
+            below_statements.append(blanks)
+    gaps = gaps or below_bodies or below_statements
     return 1 if gaps and all(gap == 1 for gap in gaps) else 2
+
+
+def _blanks_above(lines: list[str], number: int) -> int | None:
+    """The blank lines between a top-level line and the indented line of a body above it;
+    None where what is above is no body (a statement, a comment, the start of the file)."""
+    above, blanks = number - 1, 0
+    while above >= 0 and not lines[above].strip():
+        blanks, above = blanks + 1, above - 1
+    return blanks if blanks and above >= 0 and lines[above][:1] in (" ", "\t") else None
 
 
 def _missing_blanks(after: str, wanted: int) -> int:
