@@ -887,3 +887,45 @@ def test_a_service_whose_dockerfile_cannot_be_read_is_not_checked(tmp_path: Path
     assert "`fixer fix` makes 1 fix once the input errors are fixed (until then `--apply` " \
         "writes none)." in out, out
     assert "- **Dockerfile**: 100% ✅ (1 of 1 service)\n" in out, out
+
+
+def test_a_revealed_fix_is_listed_under_the_service_of_its_own_stack(tmp_path: Path) -> None:
+    """Two stacks each build a `web` (from `web/` and `sub/web/`); the root stack's C004 fix
+    of `web` reveals `gw`'s C003. The revealed line goes under `web (web/)` alone."""
+    full = SLIM.replace("slim", "bookworm")
+    files = {"docker-compose.yml": "services:\n  gw:\n    build: ./gw\n    depends_on:\n"
+                                   "      - web\n  web:\n    build: ./web\n",
+             "sub/docker-compose.yml": "services:\n  web:\n    build: ./web\n",
+             "gw/Dockerfile": full.replace("EXPOSE 8000\n", "EXPOSE 8000\nHEALTHCHECK CMD "
+                                           "curl -f http://localhost:8000/health || exit 1\n")}
+    for folder in ("gw", "web", "sub/web"):
+        files |= {f"{folder}/requirements.txt": "fastapi\nuvicorn\n",
+                  f"{folder}/app/__init__.py": "", f"{folder}/app/main.py": HEALTH_APP}
+        files.setdefault(f"{folder}/Dockerfile", full)
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    details = sections(out, "###")
+    revealed = "revealed once the C004 fix of `web` is in: C003 `gw`"
+    assert revealed in details["✅ web (web/)"], details
+    assert revealed not in details["✅ web (sub/web/)"], details
+
+
+def test_findings_about_services_fixer_does_not_build_are_listed_apart(tmp_path: Path) -> None:
+    """C006 on `cache` (a redis image) and on the `api` of `deploy/` (an image of a stack of
+    its own): neither is the `api` fixer builds, so neither counts against it, and both are
+    listed under their services, not scored, so that the listed findings add up."""
+    compose = ("services:\n  cache:\n    image: redis:7\n    environment:\n"
+               "      - REDIS_PASSWORD=${REDIS_PASSWORD}\n  api:\n    build: ./api\n"
+               "    ports: [\"8000:8000\"]\n")
+    files = {"compose.yaml": compose, "api/Dockerfile": SLIM,
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+             "api/app/main.py": HEALTH_APP,
+             "deploy/compose.yaml": "services:\n  api:\n    image: acme/api:${TAG}\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "C006")
+    assert code == 0, err
+    assert "1. ✅ **api** - Compliant: no findings\n" in out, out
+    details = sections(out, "###")
+    for name, path, variable in (("cache", "compose.yaml", "REDIS_PASSWORD"),
+                                 ("api", "deploy/compose.yaml", "TAG")):
+        listed = details[f"➖ {name} (`{path}`: not built by fixer, not scored)"]
+        assert f"C006 `{path}:" in listed and f"`${{{variable}}}`" in listed, listed

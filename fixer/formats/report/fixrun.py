@@ -27,6 +27,9 @@ class FixLine:
     revealed_by: FixLine | None = None  # the fix that made its finding appear
     # the services of the other findings the fix settles (`settled_with`), besides its own
     also: tuple[str, ...] = ()
+    # the finding's own (`Finding.fingerprint`): which of two same-named services of different
+    # stacks its fix is for
+    fingerprint: str = ""
 
     @property
     def services(self) -> list[str]:
@@ -249,7 +252,8 @@ def revealers(result: FixResult, config: Config) -> dict[int, int | None]:
 def line_of(finding: Finding, settles: Sequence[Finding] = ()) -> FixLine:
     """The fix of `finding`, which also settles the findings `settles` (`settled_with`)."""
     also = tuple(f.service for f in settles if f.service is not None)
-    return FixLine(finding.code, finding.service, title(finding), also=also)
+    return FixLine(finding.code, finding.service, title(finding), also=also,
+                   fingerprint=finding.fingerprint)
 
 
 # Trees re-checked in order where a finding is gone again before its own fix (each costs

@@ -4,7 +4,7 @@ only repository-relative ones, so a golden file can pin it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from fixer.core.errors import RuleCrash
 from fixer.formats.report.issues import (
@@ -167,11 +167,31 @@ def _details(audit: Audit) -> Iterator[str]:
             yield (f"- **{category.value}**: "
                    f"{_category_state(service, category, checked, app_only)}")
         yield "- **Issues**:" + (" None" if not service.findings else "")
-        for finding in service.findings:
-            yield (f"  - {_severity_mark(finding)} {finding.code} {where(finding)}: "
-                   f"{message(finding)}. {_fix_text(finding, audit)}")
-            for revealed in audit.revealed_by(finding):
-                yield f"    - {revealed_line(revealed)}"
+        yield from _issue_lines(service.findings, audit)
+        yield ""
+    yield from _unbuilt(audit)
+
+
+def _issue_lines(findings: Sequence[Finding], audit: Audit) -> Iterator[str]:
+    for finding in findings:
+        yield (f"  - {_severity_mark(finding)} {finding.code} {where(finding)}: "
+               f"{message(finding)}. {_fix_text(finding, audit)}")
+        for revealed in audit.revealed_by(finding):
+            yield f"    - {revealed_line(revealed)}"
+
+
+def _unbuilt(audit: Audit) -> Iterator[str]:
+    """The findings about services fixer does not build (C006 on a database image's
+    `${VAR}`), under their services: counted in the totals, so listed too, but not scored."""
+    listed = {id(f) for service in audit.services for f in service.findings}
+    by_service: dict[tuple[str, str], list[Finding]] = {}
+    for finding in audit.findings:
+        if id(finding) not in listed:
+            by_service.setdefault((finding.service or "-", finding.path), []).append(finding)
+    for (name, path), findings in by_service.items():
+        yield f"### ➖ {inline(name)} (`{path}`: not built by fixer, not scored)"
+        yield "- **Issues**:"
+        yield from _issue_lines(findings, audit)
         yield ""
 
 

@@ -141,9 +141,9 @@ class Audit:
 
     def revealed_by(self, finding: Finding) -> list[Revealed]:
         """What the finding's fix reveals and the same run fixes."""
-        return [r for r in self.run.revealed if r.fix.revealed_by is not None and
-                (r.fix.revealed_by.code, r.fix.revealed_by.service)
-                == (finding.code, finding.service)]
+        return [r for r in self.run.revealed if (by := r.fix.revealed_by) is not None and
+                (by.fingerprint == finding.fingerprint if by.fingerprint else
+                 (by.code, by.service) == (finding.code, finding.service))]
 
 
 def category_order(finding: Finding) -> tuple[int, str, tuple[str, int, int, str, str]]:
@@ -170,6 +170,8 @@ class _Audited:
     of_service: dict[int, str]                 # id(Service) -> key
     by_file: dict[tuple[str, str], str]        # (compose file, name) -> key
     contexts: dict[str, str]                   # key -> build context
+    # (compose file, name) of every service a compose file defines, built or not
+    defined: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def of(cls, ws: Workspace) -> _Audited:
@@ -180,14 +182,17 @@ class _Audited:
         keys = {id(s): s.name if len(contexts[s.name]) == 1 else
                 f"{s.name} ({_context(ws, s) or '.'}/)" for s in built}
         by_file = {(doc.path, s.name): keys[id(s)] for s in built for doc, _d in s.definitions}
+        defined = frozenset((doc.path, s.name) for s in ws.services() for doc, _d in s.definitions)
         return cls(list(dict.fromkeys(keys[id(s)] for s in built)), keys, by_file,
-                   {keys[id(s)]: _context(ws, s) for s in built})
+                   {keys[id(s)]: _context(ws, s) for s in built}, defined)
 
     def key_of(self, finding: Finding) -> str | None:
         """The audited service a finding is about: by its name, and where two services share
         it, by the compose file it is in or the build context that holds its file."""
         name = finding.service
         found = self.by_file.get((finding.path, name or ""))
+        if found is None and (finding.path, name or "") in self.defined:
+            return None   # a service of that file fixer does not build (an image's)
         if found is not None or name in self.keys:
             return found or name
         inside = [key for key, context in self.contexts.items()
