@@ -929,3 +929,19 @@ def test_findings_about_services_fixer_does_not_build_are_listed_apart(tmp_path:
                                  ("api", "deploy/compose.yaml", "TAG")):
         listed = details[f"➖ {name} (`{path}`: not built by fixer, not scored)"]
         assert f"C006 `{path}:" in listed and f"`${{{variable}}}`" in listed, listed
+
+
+def test_an_overlay_entry_with_no_image_is_not_called_an_image_service(tmp_path: Path) -> None:
+    """`extra` is defined only in an overlay, with ports and neither `image` nor `build`:
+    no image service; the summary says what it is."""
+    files = {"docker-compose.yml": "services:\n  broker:\n    image: rabbitmq:3-management\n"
+                                   "  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n",
+             "docker-compose.override.yml": "services:\n  extra:\n    ports:\n"
+                                            "      - \"7000:7001\"\n",
+             "api/Dockerfile": SLIM, "api/requirements.txt": "fastapi\nuvicorn\n",
+             "api/app/__init__.py": "", "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "C006")
+    assert code == 0, err
+    assert "Image services, drawn in the diagram but not scored: `broker`." in out, out
+    assert "Services with neither `image` nor `build` in the compose files fixer read, not " \
+        "scored: `extra`." in out, out

@@ -76,6 +76,8 @@ class Audit:
     impacts: Mapping[str, str] = field(default_factory=dict)   # code -> its impact here
     broken: Mapping[str, int] = field(default_factory=dict)    # code -> services it breaks
     unscored: tuple[str, ...] = ()    # services in compose that fixer does not build
+    # of those, the ones with no `image` either in the files fixer read (an overlay's entry)
+    imageless: tuple[str, ...] = ()
     built_from: tuple[str, ...] = ()  # the compose files that define a built service
     # unsafe fixes that `fixer fix --unsafe-fixes` does not make, where the report's fix run
     # made safe fixes only: fingerprint -> the finding whose fix that run makes first and
@@ -259,6 +261,9 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
         after=after,
         run=run, impacts=impacts(facts, findings),
         broken=broken, unscored=tuple(others),
+        imageless=tuple(name for name in others
+                        if not any(s.get("image") is not None for s in ws.services()
+                                   if s.name == name)),
         shown_as={f.fingerprint: key for f in findings
                   if (key := audited.key_of(f)) is not None and key != f.service},
         built_from=tuple(f for f in files if f in built_from),

@@ -35,9 +35,14 @@ def _scope(audit: Audit) -> str:
     text = (f"Audited {plural(len(audit.checked), 'service')} that fixer builds from {files}"
             f"{also} for containerization correctness, structural soundness and runtime "
             f"readiness, with {plural(len(audit.rules), 'rule')}.")
-    if audit.unscored:
-        names = ", ".join(f"`{name}`" for name in audit.unscored)
+    images = [name for name in audit.unscored if name not in audit.imageless]
+    if images:
+        names = ", ".join(f"`{name}`" for name in images)
         text += f" Image services, drawn in the diagram but not scored: {names}."
+    if audit.imageless:
+        names = ", ".join(f"`{name}`" for name in audit.imageless)
+        text += (f" Services with neither `image` nor `build` in the compose files fixer read, "
+                 f"not scored: {names}.")
     unread = [f"`{s.name}` ({inline(s.unread)})" for s in audit.services if s.unread]
     if unread:
         text += f" Built services not checked, and not scored: {', '.join(unread)}."
