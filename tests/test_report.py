@@ -492,7 +492,11 @@ def test_a_rule_crash_is_listed_apart_from_input_errors() -> None:
     pytest.param('import os\n\nos.execvp("uvicorn", ["uvicorn", "app.main:app"])\n',
                  "Not checked (its build context imports fastapi, but fixer cannot tell that what "
                  "the container runs serves it)", id="launcher-not-read"),
-    pytest.param("print('a job')\n", "Not checked (its build context imports fastapi", id="job"),
+    # a script that imports no framework or server, nor anything fixer does not follow
+    pytest.param("print('a job')\n", "Not applicable (it runs `python run.py`, which imports "
+                 "no web framework or server, not a FastAPI server)", id="job"),
+    pytest.param("from tasks import work\n\nwork()\n", "Not checked (its build context "
+                 "imports fastapi", id="job-importing-a-module-that-runs-a-subprocess"),
     pytest.param('import uvicorn\n\nuvicorn.run("app.main:app", host="0.0.0.0")\n', "✅ No "
                  "findings", id="app-service")])
 def test_a_service_fixer_finds_no_server_in_is_not_called_one_without_an_app(
@@ -506,6 +510,8 @@ def test_a_service_fixer_finds_no_server_in_is_not_called_one_without_an_app(
              "api/Dockerfile": SLIM.replace("COPY app ./app", "COPY . .").rsplit("CMD", 1)[0]
              + 'CMD ["python", "run.py"]\n',
              "api/requirements.txt": "fastapi\nuvicorn\n", "api/run.py": run,
+             "api/tasks.py": "import subprocess\n\n\ndef work():\n"
+                             "    subprocess.run(['serve'], check=True)\n",
              "api/app/__init__.py": "", "api/app/main.py": HEALTH_APP}
     code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "H001")
     assert code == 0, err

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_folder
+from fixer.core.tree_index import files_under
 from fixer.model.listen import as_run
 from fixer.model.services import Service, locate_build, remote_context
 from fixer.model.image_paths import in_image
@@ -19,6 +21,7 @@ from fixer.model.startscript import program_run
 from fixer.sources.compose import get, scalar
 from fixer.sources.dockerfile import Instruction, chain, cmd_in_force, entrypoint
 from fixer.sources.launch import prefix_length, shell_jobs, shell_script_at
+from fixer.sources.python_modules import Modules
 
 # Programs that serve no FastAPI app, by the name a command runs them as -> how the report
 # names them: Node and nginx frontends, Flask and Django apps, task queues and their web UI,
@@ -48,8 +51,44 @@ def not_fastapi(tree: Tree, service: Service) -> str | None:
         return "nginx" if _NGINX_IMAGE.match(base) else None
     program = _program(words)
     if program is None:
-        return None
+        return _quiet_script(tree, service, words)
     return _NOT_FASTAPI.get(program) or _NOT_FASTAPI.get(_script_run(tree, service, words) or "")
+
+
+# a name in a script's modules that may serve an app, or run code fixer does not follow:
+# the web frameworks and servers, and dynamic imports, subprocesses and exec
+_MAY_SERVE = lazy_compile(r"\b(?:fastapi|starlette|uvicorn|hypercorn|granian|gunicorn|daphne|"
+                          r"flask|django|aiohttp|tornado|sanic|litestar|quart|importlib|"
+                          r"__import__|runpy|subprocess|system|exec\w*|eval|spawn\w*)\b")
+
+
+def _quiet_script(tree: Tree, service: Service, words: list[str]) -> str | None:
+    """`python worker.py`, where the script and every module of the repository it imports
+    name no web framework or server and run no code fixer does not follow (an import by a
+    name built at run time, a subprocess): the command, as the report names it. None where
+    fixer cannot read all of it (a module it imports from a folder of the build context
+    that is not on its import path, which PYTHONPATH may put there)."""
+    app = service.app
+    at = prefix_length(words)
+    rest = words[at:] if at is not None else []
+    if app is None or len(rest) < 2 or not _PYTHON.match(posixpath.basename(rest[0])) or \
+            not rest[1].endswith(".py"):
+        return None
+    path = in_image(tree, app.folder, app.dockerfile, app.stage, rest[1])
+    if path is None:
+        return None
+    modules = Modules(tree.peek, posixpath.dirname(path))
+    local = {posixpath.basename(p).removesuffix(".py") for p in files_under(tree, app.folder)} \
+        | {part for p in files_under(tree, app.folder) for part in p.split("/")[:-1]}
+    for file_path in modules.import_path(path, ""):
+        loaded = modules.load(file_path)
+        if loaded is None or _MAY_SERVE.search(loaded[0].text):
+            return None
+        names = Modules.names_imported(*loaded, modules.package_of(file_path) or "")
+        if any(modules.path_of(name) is None and name.split(".")[0] in local
+               and name.split(".")[0] not in sys.stdlib_module_names for name in names):
+            return None   # a module of the build context fixer does not find from here
+    return f"`{' '.join(rest[:2])}`, which imports no web framework or server"
 
 
 def _script_run(tree: Tree, service: Service, words: list[str]) -> str | None:
