@@ -951,3 +951,20 @@ def test_an_overlay_entry_with_no_image_is_not_called_an_image_service(tmp_path:
     assert "Image services, drawn in the diagram but not scored: `broker`." in out, out
     assert "Services with neither `image` nor `build` in the compose files fixer read, not " \
         "scored: `extra`." in out, out
+
+
+def test_a_count_of_broken_services_beyond_the_list_says_where_the_rest_are(
+        tmp_path: Path) -> None:
+    """`orders` has no build context (S001); `api` waits for it to be healthy and so never
+    starts: S001 breaks two services, and the heading says one is the finding's and the
+    other one it stops, as the list below names `orders` alone."""
+    compose = ("services:\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n"
+               "    depends_on:\n      orders:\n        condition: service_healthy\n"
+               "  orders:\n    build: ./orders\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n")
+    files = {"compose.yaml": compose, "api/Dockerfile": SLIM,
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+             "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "S001")
+    assert code == 0, err
+    assert "(S001 missing-dockerfile): breaks 2 services (1 with the finding, 1 it stops too: " \
+        "see Impact)\n" in out, out

@@ -91,8 +91,13 @@ def minor_issues(audit: Audit) -> Iterator[str]:
 def _issue_groups(audit: Audit, severity: Severity, verb: str) -> Iterator[str]:
     for number, (rule, findings) in enumerate(audit.by_impact(severity), 1):
         count = audit.broken.get(rule.code, 0)
+        # a count beyond the services the findings are about: those it stops too (a service
+        # waiting for one that never becomes healthy), which the lists below do not name
+        own = len({who(finding, audit) for finding in findings})
+        beyond = f" ({own} with the finding, {count - own} it stops too: see Impact)" \
+            if count > own else ""
         yield (f"### {number}. **{heading(rule)}** ({rule.code} {rule.name}): {verb} "
-               f"{count} service{'s' * (count != 1)}")
+               f"{count} service{'s' * (count != 1)}{beyond}")
         yield ""
         yield f"**Issue**: {inline(rule.summary)}"
         yield ""
