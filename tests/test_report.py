@@ -35,8 +35,9 @@ def sections(markdown: str, level: str) -> dict[str, str]:
 
 
 CRITICAL, MINOR = "Critical Issues Found", "Minor Issues"
-ISSUE_HEADING = re.compile(r"^### \d+\. \*\*(.+?)\*\* \((\w+) [\w-]+\): (?:breaks|in) (\d+) services?$",
-                           re.M)
+ISSUE_HEADING = re.compile(r"^### \d+\. \*\*(.+?)\*\* \((\w+) [\w-]+\): (?:breaks|in) "
+                           r"(\d+) services?(?: \(\d+ with the finding, \d+ it stops too: see "
+                           r"Impact\))?$", re.M)
 
 
 def issue_section(markdown: str, heading: str, part: str = CRITICAL) -> str:
@@ -960,7 +961,8 @@ def test_a_count_of_broken_services_beyond_the_list_says_where_the_rest_are(
     other one it stops, as the list below names `orders` alone."""
     compose = ("services:\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n"
                "    depends_on:\n      orders:\n        condition: service_healthy\n"
-               "  orders:\n    build: ./orders\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n")
+               "  orders:\n    build: ./orders\n    healthcheck:\n"
+               "      test: [\"CMD\", \"true\"]\n")
     files = {"compose.yaml": compose, "api/Dockerfile": SLIM,
              "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
              "api/app/main.py": HEALTH_APP}
