@@ -95,6 +95,21 @@ def test_find_launch_scripts(argv: list[str], target: str) -> None:
     assert launch is not None and launch.runs_script and launch.target == target
 
 
+@pytest.mark.parametrize(("argv", "shell_form"), [
+    pytest.param(["uv", "run", "sh", "-c", "alembic upgrade head && uvicorn main:app --port 8000"],
+                 False, id="exec-form"),
+    pytest.param(["uv run sh -c \"alembic upgrade head && uvicorn main:app --port 8000\""], True,
+                 id="shell-form"),
+])
+def test_find_launch_in_a_shell_script_behind_a_wrapper(argv: list[str],
+                                                         shell_form: bool) -> None:
+    """`uv run sh -c "..."`: the server the script starts, as without the wrapper."""
+    launch = find_launch(argv, shell_form)
+    assert launch is not None and launch.via_shell
+    assert (launch.server, launch.target, launch.port_token) == ("uvicorn", "main:app", "8000")
+    assert launch.script_index == (None if shell_form else 4)
+
+
 @pytest.mark.parametrize("argv", [
     pytest.param(["./start.sh"], id="script-of-unknown-content"),
     pytest.param(["celery", "-A", "app.worker", "worker"], id="other-program"),

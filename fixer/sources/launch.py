@@ -219,11 +219,13 @@ def _from_script(script: str) -> Launch | None:
 
 
 def _shell_script(script: str) -> str | None:
-    """The script of `sh -c "SCRIPT"` when that is the whole command; None otherwise."""
+    """The script of `sh -c "SCRIPT"` when that is the whole command, behind the wrappers a
+    command reads as such (`uv run sh -c "SCRIPT"`: `prefix_length`); None otherwise."""
     try:
         words = shlex.split(script)
     except ValueError:
         return None
+    words = words[prefix_length(words) or 0:]
     at = shell_script_at(words)
     return words[at] if at is not None and at == len(words) - 1 else None
 
@@ -236,6 +238,10 @@ def _from_argv(argv: list[str], offset: int) -> Launch | None:
     argv, offset = argv[skipped:], offset + skipped
     if not argv:
         return None
+    script = shell_script_at(argv) if skipped else None
+    if script is not None:   # `uv run sh -c "alembic upgrade head && uvicorn ..."`
+        launch = _from_script(argv[script])
+        return replace(launch, script_index=offset + script) if launch else None
     if uv_runs and (argv[0].endswith(".py") or argv[0] == "-m"):
         # `uv run main.py` (or `-m pkg`) runs it with the project's Python, as `python` would
         return _from_argv(["python", *argv], offset - 1)

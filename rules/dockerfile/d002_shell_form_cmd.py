@@ -61,8 +61,8 @@ PORT=${PORT}`, no compose `environment` setting it: `--port $PORT`): Docker subs
 variable in CMD or ENTRYPOINT, the shell expands it to nothing, and `sh -c` would not start
 the app either; the reason says to add the `ENV`.
 A shell-form `sh -c "…"` wrapper keeps its shell and gets the same `exec` (unsafe
-when its script uses shell features). Display-only where no `exec` can reach the
-server: a pipeline, `||`, a subshell,
+when its script uses shell features), behind a wrapper program too (`uv run sh -c "…"`).
+Display-only where no `exec` can reach the server: a pipeline, `||`, a subshell,
 or a chain that ends in a builtin such as `wait` keeps the shell as PID 1 (run
 the commands from a script that ends in `exec`); a chain whose server is not its last
 command (`uvicorn …; sleep infinity`, `uvicorn … && echo stopped`), where `exec` would

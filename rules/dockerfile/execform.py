@@ -25,7 +25,7 @@ from fixer.sources.dockertext import (
     physical_lines,
     tokenize,
 )
-from fixer.sources.launch import shell_script_at
+from fixer.sources.launch import prefix_length, shell_script_at
 
 DEFAULT_SHELL = ("sh", "-c")
 # BusyBox's sh (ash) is one too: distroless `:debug` images have it as `/busybox/sh`
@@ -184,12 +184,14 @@ def _tidy(text: str, lines: list[Line], instruction: Instruction, joined: str) -
 def wrapped_script(command: str) -> str | None:
     """The script of a shell-form command that is itself a shell wrapper, plain words
     such as `sh -c "celery … & uvicorn …"` or `sh -c "uvicorn … --port ${PORT}"` (the
-    wrapper's shell expands the script's features); None for any other command."""
+    wrapper's shell expands the script's features), behind the wrappers a command reads as
+    such (`uv run sh -c "…"`, `tini -- sh -c "…"`: `prefix_length`); None for any other
+    command."""
     if _outer_features(command):
         return None
     words = [t.value for t in tokenize(command) if not t.operator]
-    if words and words[0] == "exec":
-        words = words[1:]
+    at = prefix_length(words)
+    words = words[at:] if at is not None else []
     script = shell_script_at(words) if words and POSIX_SHELLS.match(words[0]) else None
     return words[script] if script is not None and script == len(words) - 1 else None
 
