@@ -970,3 +970,24 @@ def test_a_count_of_broken_services_beyond_the_list_says_where_the_rest_are(
     assert code == 0, err
     assert "(S001 missing-dockerfile): breaks 2 services (1 with the finding, 1 it stops too: " \
         "see Impact)\n" in out, out
+
+
+def test_a_probe_of_a_route_the_app_serves_is_judged_by_h002(tmp_path: Path) -> None:
+    """The healthcheck probes `/ready`, whose handler answers 503 until the app is ready:
+    the app serves the path, so H002 judged it and found nothing; whether the probe passes
+    is no question of H002's."""
+    main = HEALTH_APP + ("\n\nREADY = False\n\n\n@app.get(\"/ready\")\ndef ready():\n"
+                         "    if not READY:\n        raise HTTPException(status_code=503)\n"
+                         "    return {\"ready\": True}\n")
+    main = main.replace("from fastapi import FastAPI", "from fastapi import FastAPI, "
+                        "HTTPException")
+    compose = ("services:\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n"
+               "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
+               "\"http://localhost:8000/ready\"]\n")
+    files = {"compose.yaml": compose, "api/Dockerfile": SLIM.replace("slim", "bookworm"),
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+             "api/app/main.py": main}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    assert "- **Health Endpoints**: ✅ No findings (H001, H002)\n" in out, out
+    assert "- **Health Endpoints**: 100% ✅ (1 of 1 service)\n" in out, out
