@@ -42,6 +42,13 @@ BAD_CASES = [
                  id="context-outside-root"),
     case({"bad/compose.yaml": "services:\n  a:\n    build:\n      context: /srv/app\n"},
                  "bad/compose.yaml:4: build path /srv/app is absolute", id="absolute-context"),
+    # Compose's schema: a service's `volumes` is a list (`config` says "must be a array")
+    case({"bad/compose.yaml": "services:\n  db:\n    image: postgres:16\n    volumes:\n"
+                              "      data: /var/lib/postgresql/data\n"},
+         "bad/compose.yaml:5: services.db.volumes must be a list", id="volumes-as-a-mapping"),
+    case({"bad/compose.yaml": "services:\n  a:\n    image: x\n    networks: default\n"},
+         "bad/compose.yaml:4: services.a.networks must be a list or a mapping, not a string "
+         "(default)", id="networks-as-a-string"),
 ]
 
 

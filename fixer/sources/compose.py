@@ -306,6 +306,10 @@ _CONDITION = Shape("`service_started`, `service_healthy` or `service_completed_s
                    _STRING, pattern=re.compile(
                        r"service_started|service_healthy|service_completed_successfully"))
 _LABELS = Shape("a mapping or a list", mapping=True, sequence=True)
+# a service's `volumes`, `secrets` and `configs`: short strings or long mappings
+_MOUNTS = Shape("a list", sequence=True, element=Shape("a string or a mapping", _STRING,
+                                                       mapping=True))
+_STRINGS = Shape("a list of strings", sequence=True, element=_TEXT)
 _PORT = Shape("a number, a string or a mapping", _NUMBER, mapping=True, keys=(
     ("target", Shape("a number or a string", _NUMBER | {"float"})),
     ("published", Shape("a number or a string", _NUMBER))),
@@ -337,6 +341,12 @@ _SERVICE = Shape("a mapping", mapping=True, allowed=SERVICE_KEYS, called="a serv
     ("env_file", Shape("a string or a list", _STRING, sequence=True,
                        element=Shape("a string or a mapping", _STRING, mapping=True,
                                      keys=(("path", _TEXT),)))),
+    # what Compose's schema refuses of a service's mounts and attachments (checked with
+    # `docker compose config`): `volumes:` written as a mapping, `networks: default`
+    ("volumes", _MOUNTS), ("secrets", _MOUNTS), ("configs", _MOUNTS),
+    ("networks", Shape("a list or a mapping", sequence=True, mapping=True, element=_TEXT)),
+    ("cap_add", _STRINGS), ("cap_drop", _STRINGS),
+    ("extra_hosts", Shape("a mapping or a list", mapping=True, sequence=True)),
 ))
 _RESOURCES = Shape("a mapping", mapping=True)
 _TOP_LEVEL_SHAPES = {"version": _TEXT, "name": _TEXT, "networks": _RESOURCES,
