@@ -740,6 +740,20 @@ def test_p001_keeps_the_app_on_a_port_called_without_a_scheme(
     assert found.fix_title == f"Set the compose container port of users to 8080, as {where}"
 
 
+def test_p001_title_names_the_calls_it_rewrites_where_compose_already_agrees() -> None:
+    """`api` listens on 8000 and compose publishes 8000; `web` calls it on 9000 and on 8000:
+    the fix rewrites web's URL alone, and its title says so, not that compose's port moves."""
+    compose = ("services:\n  api:\n    build: ./api\n    ports:\n      - \"8000:8000\"\n"
+               "  web:\n    build: ./web\n    environment:\n"
+               "      - API_URL=http://api:9000\n      - API_ADMIN_URL=http://api:8000/admin\n")
+    repo = {"docker-compose.yml": compose,
+            **_service("api", 'CMD ["uvicorn", "app.main:app", "--port", "8000"]'),
+            **_service("web", 'CMD ["uvicorn", "app.main:app", "--port", "8001"]')}
+    [found] = check(repo, select="P001")
+    assert found.safety.value == "safe", found.reason
+    assert found.fix_title == "Point the URLs that call api at port 8000 (docker-compose.yml)"
+
+
 def test_p001_holds_the_move_off_a_port_python_calls() -> None:
     repo = {"docker-compose.yml": _CALLED,
             "orders/app/grpc_client.py": 'TARGET = "users:8080"\n',

@@ -1029,8 +1029,10 @@ def _plan(ws: Workspace, service: BuiltService, builders: list[BuiltService],
     moved, reason = _reference_sites([p for p in ports if p.effective != side.port])
     because = _because(side)
     if side.port == listen:
-        title = f"Set the compose container port of {service.name} to {listen}{because}"
-        return (PortMove(listen, tuple(moved)) if reason is None else None), reason, title
+        title = _compose_side_title(service.name, listen, [p for p in ports
+                                                          if p.effective != side.port])
+        return (PortMove(listen, tuple(moved)) if reason is None else None), reason, \
+            title + because
     title = f"Make {service.name} listen on {side.port}{because}"
     if left_out is not None:
         return None, (f"the app would move to {side.port}{because}, and fixer judged its "
@@ -1041,6 +1043,21 @@ def _plan(ws: Workspace, service: BuiltService, builders: list[BuiltService],
     if app is None or reason is not None:
         return None, reason, title
     return app.also(moved), None, title
+
+
+# the claims that are other services' calls of the service, not its own compose entries
+_CALLS = frozenset({"peer", "proxy"})
+
+
+def _compose_side_title(name: str, listen: int, moved: list[ContainerPort]) -> str:
+    """What the fix that keeps the listen port changes: the service's own compose port, the
+    URLs that call it (a peer's `NOTIFICATION_URL` in its `.env`), or both."""
+    kinds = {p.kind for p in moved}
+    if kinds and kinds <= _CALLS:
+        files = ", ".join(dict.fromkeys(p.path for p in moved))
+        return f"Point the URLs that call {name} at port {listen} ({files})"
+    calls = ", and the URLs that call it" if kinds & _CALLS else ""
+    return f"Set the compose container port of {name} to {listen}{calls}"
 
 
 def _because(side: Side) -> str:
