@@ -991,3 +991,21 @@ def test_a_probe_of_a_route_the_app_serves_is_judged_by_h002(tmp_path: Path) -> 
     assert code == 0, err
     assert "- **Health Endpoints**: ✅ No findings (H001, H002)\n" in out, out
     assert "- **Health Endpoints**: 100% ✅ (1 of 1 service)\n" in out, out
+
+
+def test_a_finding_in_the_code_two_replicas_build_counts_against_both(tmp_path: Path) -> None:
+    """`api_1` and `api_2` build one folder whose app serves no health route and whose `app/`
+    has no `__init__.py`: H001 and S002 report it once, against both replicas."""
+    compose = "services:\n" + "".join(f"  api_{n}:\n    build: ./svc\n" for n in (1, 2))
+    files = {"compose.yaml": compose, "svc/Dockerfile": SLIM,
+             "svc/requirements.txt": "fastapi\nuvicorn\n",
+             "svc/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+                                "@app.get(\"/items\")\ndef items():\n    return []\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "S002,H001")
+    assert code == 0, err
+    details = sections(out, "###")
+    for name in ("api_1", "api_2"):
+        for field, code_name in (("Structure", "S002 missing-package-init"),
+                                 ("Health Endpoints", "H001 missing-health-endpoint")):
+            assert f"- **{field}**: ⚠️ {code_name}\n" in details[f"✅ {name}"], details
+    assert "- **Health Endpoints**: 0% ❌ (0 of 2 services; 2 with warnings)\n" in out, out

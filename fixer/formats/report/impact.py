@@ -370,28 +370,40 @@ def concerned(ws: Workspace, finding: Finding) -> list[Service]:
                  for owner, _entry in target.dependents if owner.name in target.apps}.values())
 
 
-# per workspace, each Dockerfile's builders: path -> (service, the stage it builds)
-_BUILDERS: Memo[dict[str, list[tuple[Service, str | None]]]] = Memo("Dockerfile builders")
+# per workspace, each built service's image: (service, Dockerfile, stage, build context)
+_BUILDERS: Memo[list[tuple[Service, str, str | None, str]]] = Memo("Dockerfile builders")
 
 
 def _image_builders(ws: Workspace, finding: Finding) -> list[Service]:
-    """The services that build the Dockerfile a finding is in to the stage its service
-    builds, when more than one does."""
-    builders = ws.derived.get(_BUILDERS, lambda: _dockerfile_builders(ws)).get(finding.path, [])
-    stages = {target for service, target in builders if service.name == finding.service}
-    sharing = [service for service, target in builders if target in stages]
+    """The services that build the image a finding is in, when more than one does: the
+    Dockerfile's (to the stage its service builds), or a file of the build context (the
+    app's module, in a folder two replicas build alike). A compose file's finding is about
+    its own service's entry."""
+    builders = ws.derived.get(_BUILDERS, lambda: _dockerfile_builders(ws))
+    own = {(dockerfile, target, context) for service, dockerfile, target, context in builders
+           if service.name == finding.service and
+           (finding.path == dockerfile or _inside(finding.path, context))}
+    if any(doc.path == finding.path for stack in ws.stacks for doc in stack.docs):
+        return []
+    sharing = [service for service, dockerfile, target, context in builders
+               if (dockerfile, target, context) in own or finding.path == dockerfile
+               and any((dockerfile, target) == (d, t) for d, t, _c in own)]
     return sharing if len({s.name for s in sharing}) > 1 else []
 
 
-def _dockerfile_builders(ws: Workspace) -> dict[str, list[tuple[Service, str | None]]]:
-    found: dict[str, list[tuple[Service, str | None]]] = {}
+def _inside(path: str, folder: str) -> bool:
+    return not folder or path.startswith(folder + "/")
+
+
+def _dockerfile_builders(ws: Workspace) -> list[tuple[Service, str, str | None, str]]:
+    found: list[tuple[Service, str, str | None, str]] = []
     for service in ws.services():
         try:
             build = locate_build(ws.tree, service) if service.get("build") is not None else None
         except InputError:   # reported by the rules that read it
             continue
         if build is not None:
-            found.setdefault(build.dockerfile, []).append((service, build.target))
+            found.append((service, build.dockerfile, build.target, build.context))
     return found
 
 

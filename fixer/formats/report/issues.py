@@ -93,7 +93,11 @@ def _issue_groups(audit: Audit, severity: Severity, verb: str) -> Iterator[str]:
         count = audit.broken.get(rule.code, 0)
         # a count beyond the services the findings are about: those it stops too (a service
         # waiting for one that never becomes healthy), which the lists below do not name
-        own = len({who(finding, audit) for finding in findings})
+        ids = {id(finding) for finding in findings}
+        listed = [s for s in audit.services if any(id(f) in ids for f in s.findings)]
+        unlisted = {f.service for f in findings
+                    if not any(f in s.findings for s in listed)}   # not built by fixer
+        own = len(listed) + len(unlisted)
         beyond = f" ({own} with the finding, {count - own} it stops too: see Impact)" \
             if count > own else ""
         yield (f"### {number}. **{heading(rule)}** ({rule.code} {rule.name}): {verb} "
