@@ -646,3 +646,19 @@ def why_of_section(part: str) -> str:
     found = re.search(r"^\*\*Why:\*\* (.+)$", part, re.M)
     assert found is not None, part
     return found.group(1)
+
+
+def test_a_revealed_c003_does_not_say_the_healthcheck_was_already_there(tmp_path: Path) -> None:
+    """`b` has no healthcheck until the branch's C004 commit adds one; only then may `a` wait
+    for it healthy (C003). The C003 section says an earlier commit adds the healthcheck."""
+    compose = "services:\n  a:\n    build: ./a\n    depends_on:\n      - b\n  b:\n    build: ./b\n"
+    files = {"compose.yaml": compose}
+    for name in "ab":
+        files |= {f"{name}/Dockerfile": DOCKERFILE_APP.replace("slim", "bookworm"),
+                  f"{name}/requirements.txt": "fastapi\n", f"{name}/app/__init__.py": "",
+                  f"{name}/app/main.py": APP_MAIN + "\n\n@app.get(\"/health\")\n"
+                                                    "def health():\n    return {}\n"}
+    why = why_of(pr_body(tmp_path, files, "--select", "C003,C004"), "C003")
+    assert "already there" not in why, why
+    assert "The healthcheck an earlier commit of this branch adds says when the dependency " \
+        "is ready." in why, why

@@ -501,12 +501,25 @@ def _c003(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     text = _restart_claim(rule, [_service_of(f, facts) for f in findings])
     pairs = [(owner, f.subject.removeprefix("depends_on ")) for f in findings
              if (owner := _service_of(f, facts)) is not None]
+    if facts.base is not None and not all(_checked_in(facts.base, name) for _o, name in pairs):
+        # a finding an earlier commit of the branch revealed: that commit adds the healthcheck
+        text = text.replace(_ALREADY_THERE, "The healthcheck an earlier commit of this branch "
+                                            "adds says when the dependency is ready.")
     if not pairs or any(_names_dependency(facts.ws, owner, name) for owner, name in pairs):
         return text
     owners = sorted({owner.name for owner, _name in pairs})
     deps = sorted({name for _owner, name in pairs})
     return _CALLS.sub(f". Nothing fixer reads of {_listed(owners)} names {_listed(deps)}: "
                       "the wait may only order their start.", text, count=1)
+
+
+# C003's claim that the dependency has its healthcheck before the fix
+_ALREADY_THERE = "The healthcheck is already there to say when the dependency is ready."
+
+
+def _checked_in(ws: Workspace, name: str) -> bool:
+    """A service of that name has a healthcheck (compose or its image's) in the tree."""
+    return any(has_healthcheck(service) for service in ws.services() if service.name == name)
 
 
 # C003's claim that the dependent calls the dependency, up to the end of its sentence
