@@ -1009,3 +1009,22 @@ def test_a_finding_in_the_code_two_replicas_build_counts_against_both(tmp_path: 
                                  ("Health Endpoints", "H001 missing-health-endpoint")):
             assert f"- **{field}**: ⚠️ {code_name}\n" in details[f"✅ {name}"], details
     assert "- **Health Endpoints**: 0% ❌ (0 of 2 services; 2 with warnings)\n" in out, out
+
+
+def test_the_same_fix_in_two_compose_files_is_listed_once_for_each(tmp_path: Path) -> None:
+    """`api` is defined in the root compose file and in `api/`'s own, with no healthcheck in
+    either: `fixer fix` adds one to each file, and Recommendations lists both."""
+    files = {"docker-compose.yml": "services:\n  api:\n    build: ./api\n"
+                                   "    ports: [\"8000:8000\"]\n",
+             "api/docker-compose.yml": "services:\n  api:\n    build: .\n"
+                                       "    ports: [\"8000:8000\"]\n",
+             "api/Dockerfile": SLIM.replace("slim", "bookworm"),
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+             "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "C004")
+    assert code == 0, err
+    safe = out.split("### Fixed by `fixer fix` (safe)")[1].split("###")[0]
+    for path in ("api/docker-compose.yml", "docker-compose.yml"):
+        assert f"   - `api`: Add a healthcheck on http://localhost:8000/health (in `{path}`)\n" \
+            in safe, safe
+    assert "`fixer fix` makes 2 fixes." in out, out

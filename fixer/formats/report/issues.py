@@ -164,9 +164,14 @@ def _fix_list(title: str, audit: Audit, safety: Safety,
     for number, (rule, group) in enumerate(groups, 1):
         yield f"{number}. **{heading(rule)}** ({rule.code})"
         # one line per fix: a fix that settles several findings (two `depends_on` entries of
-        # one service) is listed once, so the lines are the fixes the diff makes
+        # one service) is listed once, so the lines are the fixes the diff makes; the same
+        # words for another file (a service of one name in two compose files) name the file
+        files: dict[str, set[str]] = {}
         for finding in group:
-            text = f"   - {line(finding)}"
+            files.setdefault(line(finding), set()).add(finding.path)
+        for finding in group:
+            said = line(finding)
+            text = f"   - {said}" + (f" (in `{finding.path}`)" if len(files[said]) > 1 else "")
             if text in shown:
                 continue
             shown.add(text)
