@@ -662,3 +662,24 @@ def test_a_revealed_c003_does_not_say_the_healthcheck_was_already_there(tmp_path
     assert "already there" not in why, why
     assert "The healthcheck an earlier commit of this branch adds says when the dependency " \
         "is ready." in why, why
+
+
+def test_a_commit_builds_on_the_fix_that_took_over_its_edit_not_on_its_neighbours(
+        tmp_path: Path) -> None:
+    """The first check's C004 fix of `svc` (in its own compose file) would install curl in its
+    Dockerfile; D003's commit installs it first, and P002's adds EXPOSE there too. The C004
+    commit builds on D003's, not on P002's."""
+    files = {"docker-compose.yml": "services:\n  svc:\n    build: ./svc\n    healthcheck:\n"
+                                   "      test: [\"CMD-SHELL\", \"curl -f "
+                                   "http://localhost:8002/health || exit 1\"]\n",
+             "svc/docker-compose.yml": "services:\n  svc:\n    build: .\n    ports:\n"
+                                       "      - \"8002:8002\"\n",
+             "svc/Dockerfile": DOCKERFILE_APP.replace("EXPOSE 8000\n", "").replace(
+                 "8000", "8002"),
+             "svc/requirements.txt": "fastapi\n", "svc/app/__init__.py": "",
+             "svc/app/main.py": APP_MAIN + "\n\n@app.get(\"/health\")\ndef health():\n"
+                                           "    return {}\n"}
+    body = pr_body(tmp_path, files, "--select", "C004,D003,P002")
+    [c004] = [part for part in sections(body).values() if part.startswith("fix(C004)")]
+    assert "**Builds on commit" in c004 and "(D003 svc)" in c004, c004
+    assert "P002" not in c004, c004

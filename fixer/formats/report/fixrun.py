@@ -8,10 +8,12 @@ request and "revealed by" name every finding it settles."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from fixer.core.config import Config
+from fixer.core.edits import Edit
+from fixer.core.lazyre import lazy_compile
 from fixer.engine import AppliedFix, FixResult
 from fixer.model.rule import Finding, Safety
 from fixer.model.workspace import Workspace
@@ -214,10 +216,23 @@ def _taken_over(result: FixResult, index: int) -> list[int]:
     if was is None or was.fix_title == applied.finding.fix_title:
         return []
     try:
-        dropped = {e.path for e in was.edits()} - {e.path for e in applied.edits}
+        before = list(was.edits())
     except Exception:   # the first check's fix no longer builds: nothing to compare
         return []
-    return [j for j in range(index) if dropped & {e.path for e in result.applied[j].edits}]
+    dropped = {e.path for e in before} - {e.path for e in applied.edits}
+    # what it would have written there (`apt-get install … curl`): an earlier fix took it
+    # over only where it writes some of it (D003's curl, not P002's EXPOSE in the same file)
+    wanted = _words(e for e in before if e.path in dropped)
+    return [j for j in range(index)
+            if wanted & _words(e for e in result.applied[j].edits if e.path in dropped)]
+
+
+# the words of an edit's text that say what it adds (`curl`, `apt-get`), not its numbers
+_WORD = lazy_compile(r"[A-Za-z][\w.-]{2,}")
+
+
+def _words(edits: Iterable[Edit]) -> set[str]:
+    return {word for edit in edits for word in _WORD.findall(getattr(edit, "text", ""))}
 
 
 def _key(finding: Finding) -> tuple[str, str]:
