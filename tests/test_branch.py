@@ -17,7 +17,7 @@ from fixer.core.config import Config
 from fixer.app.registry import choose, discover
 from fixer.core.tree import FolderSource, Tree
 from support import (
-    COMPOSE, FILES, SEED_FLEET, assert_compose_accepts, copy_tree, dockerfile, git, init_repo,
+    APP, COMPOSE, FILES, SEED_FLEET, assert_compose_accepts, copy_tree, dockerfile, git, init_repo,
     make_repo, run_cli, service_files, write_tree,
 )
 
@@ -454,6 +454,21 @@ def test_a_subject_ending_in_a_file_names_the_service_with_for(tmp_path: Path) -
     [commit] = commits(repo, "HEAD", "fixer/autofix")
     assert git(repo, "log", "-1", "--format=%s", commit).strip() == \
         "fix(C006): document GRAFANA_PASSWORD in .env.example for grafana"
+
+
+def test_a_service_named_like_a_word_of_the_title_is_still_named(tmp_path: Path) -> None:
+    """"add a healthcheck on …" holds the word "a": a service named `a` is named all the
+    same."""
+    repo = make_repo(tmp_path / "repo", {
+        "compose.yaml": "services:\n  a:\n    build: ./a\n",
+        "a/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install fastapi "
+                        "uvicorn\nEXPOSE 8000\nCMD [\"uvicorn\", \"app.main:app\", \"--host\", "
+                        "\"0.0.0.0\", \"--port\", \"8000\"]\n",
+        "a/app/__init__.py": "", "a/app/main.py": APP})
+    assert fix_branch(repo, "--select", "C004")[0] == 1
+    [commit] = commits(repo, "HEAD", "fixer/autofix")
+    assert git(repo, "log", "-1", "--format=%s", commit).strip() == \
+        "fix(C004): add a healthcheck on http://localhost:8000/health for a"
 
 
 def test_a_folder_of_the_same_name_does_not_stand_for_the_service(tmp_path: Path) -> None:

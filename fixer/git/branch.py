@@ -83,12 +83,16 @@ def commit_subject(fix: AppliedFix) -> str:
     # a folder of a path (`api/Dockerfile`) names no service: folders and services differ.
     # A Dockerfile other services build too is named for the finding's service alone: a
     # worker built from it listens on no EXPOSE, another target's stage is not changed
-    if service and not re.search(rf"(?<![\w./-]){re.escape(service)}(?![\w./-])", title):
+    if service and (service.lower() in _FUNCTION_WORDS or
+                    not re.search(rf"(?<![\w./-]){re.escape(service)}(?![\w./-])", title)):
         # after a file (`document X in .env.example`), "in grafana" would read as a folder
         title += f" for {service}" if _ENDS_IN_A_PATH.search(title) else f" in {service}"
     return f"fix({finding.code}): {title}"
 
 
+# words every title may hold (`add a healthcheck on …`): a service named `a` is not named there
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "on", "in", "to", "of", "for", "and", "or", "at",
+                             "by", "as", "it", "is", "its", "with", "from"})
 # a title whose last word is a file or a path (`src/app/__init__.py`, `.env.example`)
 _ENDS_IN_A_PATH = re.compile(r"\S*(?:/|\.\w)\S*$")
 
