@@ -14,9 +14,9 @@ service, so it is reported at the service's key (`api:`), where a
 `# fixer: ignore[C004]` comment goes (at the end of its line, or alone above it).
 
 ## Why is this bad?
-Without a healthcheck Docker cannot tell a hung app from a working one,
-`depends_on: condition: service_healthy` cannot wait for it, and orchestrators
-route traffic to containers that do not answer.
+Without a healthcheck Docker cannot tell a hung app from a working one (`docker ps`
+and `docker compose up --wait` see a running container, whatever it answers), and
+`depends_on: condition: service_healthy` cannot wait for it.
 
 ## Example
 ```yaml
