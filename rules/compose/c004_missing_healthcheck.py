@@ -77,7 +77,8 @@ substitutes (`--port ${API_PORT:-8000}`): each checkout's `.env` or shell may se
 the probe names one value. So where the port variable the app reads (`--port $PORT`,
 `os.getenv("PORT", "8000")`) is set by compose from such a substitution (`PORT:
 ${API_PORT:-9000}`), by an env_file each checkout keeps for itself (`.env`, or one git
-ignores), or may be set by an env_file not in the repository.
+ignores), or may be set by an env_file not in the repository (not where compose's own
+`environment` sets it to a value: that wins over every env_file).
 Unsafe, with the reason, when the server binds 127.0.0.1 only: uvicorn, granian or
 `fastapi dev` with no `--host` (and no `UVICORN_HOST`/`GRANIAN_HOST`), gunicorn or
 hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), a script's
@@ -453,13 +454,15 @@ def _checkout_port(ws: Workspace, service: BuiltService, port: int) -> str | Non
     name = service.app.listen.variable or service.app.listen.reads
     if name is None:
         return None
+    set_here = False   # compose's `environment` wins over any env_file
     for _doc, value in service.all("environment"):
         for key, raw, _node in mapping_or_list(value):
             if key == name and raw is not None and "$" in raw.replace("$$", ""):
                 return (f"{service.name} listens on {name}, which compose sets to `{raw}`: "
                         f"each checkout's .env or shell may set it, and a probe on {port} "
                         "names one value of it")
-    for path in service.env_files():
+            set_here |= key == name and raw is not None
+    for path in service.env_files() if not set_here else ():
         file = ws.read(path)
         if file is None:   # each deployment supplies it: any variable may come from it
             return (f"{service.name} reads its port from {name}, which its env_file "
