@@ -683,3 +683,21 @@ def test_a_commit_builds_on_the_fix_that_took_over_its_edit_not_on_its_neighbour
     [c004] = [part for part in sections(body).values() if part.startswith("fix(C004)")]
     assert "**Builds on commit" in c004 and "(D003 svc)" in c004, c004
     assert "P002" not in c004, c004
+
+
+def test_fixes_the_first_check_held_for_the_port_build_on_the_port_fix(tmp_path: Path) -> None:
+    """compose calls `api` on 8000, its CMD listens on 8080: P001 moves the app to 8000, and
+    the first check held P002's EXPOSE and C004's probe, which write that port, until then.
+    Their commits build on P001's: without it they name a port nothing listens on."""
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n    ports:\n"
+                             "      - \"8001:8000\"\n",
+             "api/Dockerfile": DOCKERFILE_APP.replace("EXPOSE 8000\n", "").replace(
+                 "\"8000\"", "\"8080\""),
+             "api/requirements.txt": "fastapi\n", "api/app/__init__.py": "",
+             "api/app/main.py": APP_MAIN + "\n\n@app.get(\"/health\")\ndef health():\n"
+                                           "    return {}\n"}
+    body = pr_body(tmp_path, files, "--select", "P001,P002,C004")
+    parts = {part.split("\n", 1)[0][:9]: part for part in sections(body).values()}
+    assert set(parts) == {"fix(P001)", "fix(P002)", "fix(C004)"}, body
+    for code in ("P002", "C004"):
+        assert "**Builds on commit 1 (P001 api):**" in parts[f"fix({code})"], parts

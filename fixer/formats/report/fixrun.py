@@ -202,9 +202,27 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
                    if (by := _revealer(result.applied, index, config, loaded, f, first))
                    is not None}
         earlier.update(_taken_over(result, index))
+        earlier.update(_released_by(result, index))
         if earlier:
             found[index] = tuple(sorted(earlier))
     return found
+
+
+def _released_by(result: FixResult, index: int) -> list[int]:
+    """The earlier fixes the first check held this fix's finding for: those it follows
+    (`Violation.follows`: C003's wait on a healthcheck C004 adds), and, for a fix that
+    writes the port the service listens on (P002's EXPOSE, C004's probe), the fixes that
+    settled that port (P001's)."""
+    applied = result.applied[index]
+    was = next((f for f in result.initial
+                if f.fingerprint == applied.finding.fingerprint and not f.fixable), None)
+    if was is None:
+        return []
+    follows = set(was.violation.follows)
+    port = was.violation.writes_port
+    return [j for j, earlier in enumerate(result.applied[:index])
+            if _key(earlier.finding) in follows or port and earlier.finding.rule.settles_port
+            and earlier.finding.service == applied.finding.service]
 
 
 def _taken_over(result: FixResult, index: int) -> list[int]:
