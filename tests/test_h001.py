@@ -991,6 +991,10 @@ def test_the_fix_names_every_service_that_runs_the_app() -> None:
     assert found.fix_title == "Add a GET /health route to the app api and admin run"
     [alone] = check({**files, "compose.yaml": compose.split("  admin:")[0]}, select="H001")
     assert alone.fix_title == "Add a GET /health route"
+    # one name in two stacks (a dev file beside the base) is one service, named once
+    [twice] = check({**files, "compose.yaml": compose.split("  admin:")[0],
+                     "compose.dev.yml": compose.split("  admin:")[0]}, select="H001")
+    assert twice.fix_title == "Add a GET /health route", twice.fix_title
 
 
 def test_a_router_in_a_module_fixer_cannot_parse_says_where() -> None:

@@ -1028,3 +1028,22 @@ def test_the_same_fix_in_two_compose_files_is_listed_once_for_each(tmp_path: Pat
         assert f"   - `api`: Add a healthcheck on http://localhost:8000/health (in `{path}`)\n" \
             in safe, safe
     assert "`fixer fix` makes 2 fixes." in out, out
+
+
+def test_a_test_runner_of_the_apps_image_is_not_charged_the_apps_findings(
+        tmp_path: Path) -> None:
+    """`api_tests` builds the app's folder and runs pytest: the app's H001 and P002 are the
+    app service's alone, and the scores stay within 0 and 100."""
+    compose = ("services:\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n"
+               "  api_tests:\n    build: ./api\n    command: pytest -q /app/tests\n")
+    files = {"compose.yaml": compose,
+             "api/Dockerfile": SLIM.replace("EXPOSE 8000\n", "").replace("COPY app ./app",
+                                                                           "COPY . ."),
+             "api/requirements.txt": "fastapi\nuvicorn\npytest\n", "api/app/__init__.py": "",
+             "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "H001,P002")
+    assert code == 0, err
+    assert "2. ✅ **api_tests** - Compliant: no findings\n" in out, out
+    for field in ("Health Endpoints", "Port Configuration"):
+        assert f"- **{field}**: 0% ❌ (0 of 1 service; 1 with warnings)\n" in out, out
+    assert "-100%" not in out, out

@@ -197,3 +197,14 @@ def test_a_service_without_a_fastapi_app_is_left_out_of_the_app_only_categories(
     scores = {s.category: s for s in category_scores(by_service, [STRUCTURE, PORTS], {"api"})}
     assert (scores[PORTS.category].passing, scores[PORTS.category].total) == (0, 1)
     assert (scores[STRUCTURE.category].passing, scores[STRUCTURE.category].total) == (2, 2)
+
+
+def test_an_app_only_finding_of_a_service_that_is_no_app_is_not_scored() -> None:
+    """`tests` runs pytest on the app's image: an app-only category's finding charged to it
+    (as a report may charge one to each service of an image) leaves that category's score
+    to the app services: never below zero."""
+    health = rule("H900", Category.HEALTH, Severity.WARNING)
+    by_service = {"api": [finding(health, "api")], "tests": [finding(health, "api")]}
+    [score] = [s for s in category_scores(by_service, [health], apps={"api"})
+               if s.category is Category.HEALTH]
+    assert (score.passing, score.total) == (0, 1)

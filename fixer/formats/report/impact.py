@@ -26,6 +26,7 @@ from fixer.facts.health.healthchecks import has_healthcheck
 from fixer.facts.ports.claims import heard
 from fixer.facts.ports.references import service_claims
 from fixer.facts.ports.side import http_claims
+from fixer.formats.report.scores import APP_ONLY
 from fixer.formats.report.text import inline
 from fixer.model import appmodule
 from fixer.model.appservice import app_services, is_app_service
@@ -388,6 +389,9 @@ def _image_builders(ws: Workspace, finding: Finding) -> list[Service]:
     sharing = [service for service, dockerfile, target, context in builders
                if (dockerfile, target, context) in own or finding.path == dockerfile
                and any((dockerfile, target) == (d, t) for d, t, _c in own)]
+    if finding.rule.app_only or finding.rule.category in APP_ONLY:
+        # the app's rules judge app services only: not a test runner of the same image
+        sharing = [s for s in sharing if is_app_service(ws, s)]
     return sharing if len({s.name for s in sharing}) > 1 else []
 
 

@@ -95,8 +95,10 @@ def category_scores(findings_by_service: Mapping[str, Iterable[Finding]],
     failing = {category: 0 for category in CATEGORIES}
     with_error = {category: 0 for category in CATEGORIES}
     with_warning = {category: 0 for category in CATEGORIES}
-    for findings in findings_by_service.values():
-        found = {(f.rule.category, f.rule.severity) for f in findings}
+    for name, findings in findings_by_service.items():
+        found = {(f.rule.category, f.rule.severity) for f in findings
+                 # a service out of an app-only category's total is out of its count too
+                 if apps is None or name in apps or f.rule.category not in APP_ONLY}
         for category in {category for category, _severity in found}:
             failing[category] += 1
             with_error[category] += (category, Severity.ERROR) in found
