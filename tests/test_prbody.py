@@ -539,17 +539,22 @@ def test_c003_reads_no_lock_file_as_naming_the_dependency(tmp_path: Path) -> Non
     assert "Nothing fixer reads of `web` names `api`" in why, why
 
 
-@pytest.mark.parametrize("waits", [True, False])
-def test_c005_says_an_app_whose_entrypoint_waits_does_wait(tmp_path: Path, waits: bool) -> None:
+@pytest.mark.parametrize(("loop", "waits"), [
+    ('until python -c "import socket; socket.create_connection((\'db\', 5432))"; do\n'
+     "  sleep 2\ndone\n", True),
+    ("", False),
+    # a waiter for another service of the stack: it waits for that one, not the database
+    ("./wait-for-it.sh broker:5672 --timeout=30\n", False)])
+def test_c005_says_an_app_whose_entrypoint_waits_does_wait(tmp_path: Path, loop: str,
+                                                          waits: bool) -> None:
     """The image's ENTRYPOINT script loops until the database answers, then runs the CMD:
     the app does wait; only Compose cannot hold it back, and no crash is claimed."""
-    loop = 'until python -c "import socket; socket.create_connection((\'db\', 5432))"; do\n' \
-        "  sleep 2\ndone\n" if waits else ""
     files = {**WAITS_TO_START,
              "compose.yaml": ("services:\n  api:\n    build: ./api\n    restart: always\n"
                               "    depends_on: [db]\n" + USES_DB + "  db:\n"
                               "    image: postgres:17-alpine\n"
-                              "    environment:\n      POSTGRES_PASSWORD: example\n"),
+                              "    environment:\n      POSTGRES_PASSWORD: example\n"
+                              "  broker:\n    image: rabbitmq:3\n"),
              "api/Dockerfile": WAITS_TO_START["api/Dockerfile"].replace(
                  "CMD", 'ENTRYPOINT ["/srv/entrypoint.sh"]\nCMD'),
              "api/entrypoint.sh": f"#!/bin/sh\nset -e\n{loop}exec \"$@\"\n"}
@@ -658,6 +663,9 @@ def test_a_revealed_c003_does_not_say_the_healthcheck_was_already_there(tmp_path
                   f"{name}/requirements.txt": "fastapi\n", f"{name}/app/__init__.py": "",
                   f"{name}/app/main.py": APP_MAIN + "\n\n@app.get(\"/health\")\n"
                                                     "def health():\n    return {}\n"}
+    # another stack's `b`, with a healthcheck of its own, is another container
+    files["other/compose.yaml"] = ("services:\n  b:\n    image: redis:7\n    healthcheck:\n"
+                                   "      test: [\"CMD\", \"redis-cli\", \"ping\"]\n")
     why = why_of(pr_body(tmp_path, files, "--select", "C003,C004"), "C003")
     assert "already there" not in why, why
     assert "The healthcheck an earlier commit of this branch adds says when the dependency " \

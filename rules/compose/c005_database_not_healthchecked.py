@@ -280,7 +280,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     owners = [o for o, _d in target.dependents if o.name in target.apps]
     # a start script that loops or runs a waiter does wait: only Compose cannot hold it back
     held = f"so Compose cannot hold {apps} back until it accepts connections (a start script " \
-        "waits on its own)" if owners and all(waits_on_its_own(ws, o) for o in owners) else \
+        "waits on its own)" if owners and all(waits_on_its_own(ws, o, db.name)
+                                              for o in owners) else \
         f"so {apps} cannot wait until it accepts connections"
     base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, {held}",
                   path=doc.path, line=doc.line(where.node), column=doc.column(where.node),

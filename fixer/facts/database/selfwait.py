@@ -28,12 +28,26 @@ _WAITS = lazy_compile(
     r"|\bnc[ \t]+-z\b|\bmysqladmin[ \t]+ping\b", re.M)
 
 
-def waits_on_its_own(ws: Workspace, service: Service) -> bool:
+def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None) -> bool:
     """The text the container runs before its server (the start command, and the script
-    of the ENTRYPOINT that runs it) loops or runs a waiter."""
+    of the ENTRYPOINT that runs it) loops or runs a waiter; with `host`, one that may wait
+    for it: a waiter whose line names another service of the stack and not `host`
+    (`wait-for-kafka.sh kafka 9092`, for redis) waits for that one."""
     if not isinstance(service, BuiltService):
         return False
-    return any(_WAITS.search(text) for text in _before_server(ws, service))
+    others = set(service.stack.services) - {host} if host is not None else set()
+    return any(_for_host(text, match.start(), host, others)
+               for text in _before_server(ws, service) for match in _WAITS.finditer(text))
+
+
+def _for_host(text: str, at: int, host: str | None, others: set[str]) -> bool:
+    """Whether the waiter at `at` may wait for `host`: its line names it, or names no other
+    service (a loop on `psycopg2.connect(...)`, `python -m app.wait_for_db`)."""
+    if host is None:
+        return True
+    line = text[text.rfind("\n", 0, at) + 1:text.find("\n", at) % (len(text) + 1)]
+    words = set(re.findall(r"[\w.-]+", line))
+    return host in words or not words & others
 
 
 def _before_server(ws: Workspace, service: BuiltService) -> list[str]:

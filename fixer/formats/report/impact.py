@@ -505,7 +505,8 @@ def _c003(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     text = _restart_claim(rule, [_service_of(f, facts) for f in findings])
     pairs = [(owner, f.subject.removeprefix("depends_on ")) for f in findings
              if (owner := _service_of(f, facts)) is not None]
-    if facts.base is not None and not all(_checked_in(facts.base, name) for _o, name in pairs):
+    if facts.base is not None and \
+            not all(_checked_in(facts.base, owner, name) for owner, name in pairs):
         # a finding an earlier commit of the branch revealed: that commit adds the healthcheck
         text = text.replace(_ALREADY_THERE, "The healthcheck an earlier commit of this branch "
                                             "adds says when the dependency is ready.")
@@ -521,9 +522,12 @@ def _c003(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
 _ALREADY_THERE = "The healthcheck is already there to say when the dependency is ready."
 
 
-def _checked_in(ws: Workspace, name: str) -> bool:
-    """A service of that name has a healthcheck (compose or its image's) in the tree."""
-    return any(has_healthcheck(service) for service in ws.services() if service.name == name)
+def _checked_in(ws: Workspace, owner: Service, name: str) -> bool:
+    """The dependency `name` of `owner`'s stack has a healthcheck (compose or its image's)
+    in the tree `ws` (another stack's service of that name is another container)."""
+    stack = next((s for s in ws.stacks if s.name == owner.stack.name), None)
+    found = stack.services.get(name) if stack is not None else None
+    return found is not None and has_healthcheck(found)
 
 
 # C003's claim that the dependent calls the dependency, up to the end of its sentence
@@ -588,7 +592,9 @@ def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
              for doc in stack.docs for d in dependencies(s) if (doc.path, d.name) in databases]
     waiting = list({id(s): s for s, _name in pairs}.values())
     apps = [s for s in waiting if is_app_service(facts.ws, s)]
-    if apps and all(waits_on_its_own(facts.ws, s) for s in apps):
+    hosts = {name for _path, name in databases}
+    if apps and all(waits_on_its_own(facts.ws, s, next(iter(hosts)) if len(hosts) == 1
+                                      else None) for s in apps):
         names = _listed(sorted({s.name for s in apps}))
         return _RACE.sub(f". The start script of {names} waits on its own before the server "
                          "starts (fixer does not tell for what): a healthcheck lets Compose "
