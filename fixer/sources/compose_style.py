@@ -95,6 +95,19 @@ class Style:
     # (key column, step) of the file's nested block mappings, by the column of their key
     # (`services:` and a service's keys by 4, `build:` by 2)
     column_steps: tuple[tuple[int, int], ...] = ()
+    # key -> the quote the file's block values of that key take, where it writes some
+    # (`interval: 5s` bare in a file whose environment values are all quoted)
+    key_values: tuple[tuple[str, str], ...] = ()
+
+    def quote_for(self, key: str, siblings: tuple[str, ...] = ()) -> str:
+        """The quote for a new block value of `key`: the file's for that key, else the one
+        its written siblings of the new block take (`start_period` as `interval`), else
+        its values' habit."""
+        known = dict(self.key_values)
+        if key in known:
+            return known[key]
+        found = Counter(known[name] for name in siblings if name in known)
+        return found.most_common(1)[0][0] if found else self.value_quote
 
     def step_at(self, column: int) -> int:
         """The indentation step from a key at `column` to its nested mapping's keys: the
@@ -162,13 +175,15 @@ def _detect(doc: ComposeDoc) -> Style:
     column_steps = tuple(sorted((column, _most(counted, unit))
                                 for column, counted in by_column.items()))
     value_quote = _most(_value_quotes(nodes), "")
+    key_values = tuple(sorted((name, _most(counted, value_quote))
+                              for name, counted in _key_value_quotes(nodes).items()))
     return Style(
         newline=doc.file.newline, unit=unit, seq_offset=_most(offsets, unit),
         # with no flow list to follow, the quote of the file's values (`'10s'`)
         flow_quote=_most(_flow_quotes(nodes), value_quote or '"'), value_quote=value_quote,
         flow_pad=_most(_flow_pads(doc.file.text, nodes), ""), key_quote=_key_quote(nodes),
         env_list=_env_list(doc), flow_tests=_flow_tests(doc),
-        blank_between=_blank_between(doc), column_steps=column_steps,
+        blank_between=_blank_between(doc), column_steps=column_steps, key_values=key_values,
     )
 
 
@@ -224,6 +239,19 @@ def _value_quotes(nodes: list[Node]) -> Counter[str]:
                         and value.value and plain_ok(value.value, flow=False):
                     quotes[value.style or ""] += 1
     return quotes
+
+
+def _key_value_quotes(nodes: list[Node]) -> dict[str, Counter[str]]:
+    """Per key, the quotes around its block values that would be fine plain."""
+    found: dict[str, Counter[str]] = {}
+    for node in nodes:
+        if isinstance(node, yaml.MappingNode) and not node.flow_style:
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode) \
+                        and value.style in ('"', "'", "", None) and value.value \
+                        and plain_ok(value.value, flow=False):
+                    found.setdefault(str(key.value), Counter())[value.style or ""] += 1
+    return found
 
 
 def _service_values(doc: ComposeDoc, key: str) -> list[Value]:
@@ -327,7 +355,9 @@ def block(pairs: tuple[tuple[str, Fragment], ...], indent: int, style: Style) ->
         if isinstance(value, int):
             lines.append(f"{pad}{key(name, style)}: {value}")
         elif isinstance(value, str):
-            lines.append(f"{pad}{key(name, style)}: {scalar(value, style.value_quote)}")
+            siblings = tuple(n for n, v in pairs if isinstance(v, str))
+            lines.append(f"{pad}{key(name, style)}: "
+                         f"{scalar(value, style.quote_for(name, siblings))}")
         elif isinstance(value, (Flow, FlowMap)):
             lines.append(f"{pad}{key(name, style)}: {flow(value, style)}")
         elif isinstance(value, Seq):
