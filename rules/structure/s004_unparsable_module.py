@@ -67,6 +67,7 @@ NAME = "unparsable-module"
 CATEGORY = Category.STRUCTURE
 SEVERITY = Severity.ERROR
 READS_APP_CODE = True   # whether each module on the import path compiles
+APP_ONLY = True   # the modules an app service imports
 # Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
 STOPS_START = True
 SAFETY = (Safety.DISPLAY,)
