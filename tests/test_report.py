@@ -1014,6 +1014,8 @@ def test_a_finding_in_the_code_two_replicas_build_counts_against_both(tmp_path: 
                                  ("Health Endpoints", "H001 missing-health-endpoint")):
             assert f"- **{field}**: ⚠️ {code_name}\n" in details[f"✅ {name}"], details
     assert "- **Health Endpoints**: 0% ❌ (0 of 2 services; 2 with warnings)\n" in out, out
+    # the list under a finding type names the services its heading counts
+    assert "in 2 services\n" in out and "- `api_1`, `api_2`: the app `app` in " in out, out
 
 
 def test_the_same_fix_in_two_compose_files_is_listed_once_for_each(tmp_path: Path) -> None:

@@ -55,6 +55,16 @@ def who(finding: Finding, audit: Audit | None = None) -> str:
     return f"`{name}`" if name else "(no service)"
 
 
+def _counted_against(finding: Finding, audit: Audit) -> str:
+    """The services the report counts a finding against, as the heading counts them: the
+    apps that wait on a database C005 is about, the replicas of one image; else the
+    service it is about (`who`)."""
+    listed = [s.name for s in audit.services if any(f is finding for f in s.findings)]
+    if len(listed) < 2 and (not listed or listed == [finding.service]):
+        return who(finding, audit)
+    return ", ".join(f"`{name}`" for name in listed)
+
+
 def fix_title(finding: Finding) -> str:
     return inline(finding.fix_title or finding.rule.summary)
 
@@ -107,7 +117,7 @@ def _issue_groups(audit: Audit, severity: Severity, verb: str) -> Iterator[str]:
         yield ""
         yield "**Affected Services**:"
         for finding in findings:
-            yield f"- {who(finding, audit)}: {message(finding)} ({where(finding)})"
+            yield f"- {_counted_against(finding, audit)}: {message(finding)} ({where(finding)})"
         yield ""
         yield f"**Impact**: {audit.impacts.get(rule.code) or inline(doc_impact(rule))}"
         yield ""
