@@ -625,6 +625,14 @@ DOCKERFILE_APP = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nRUN pip instal
 APP_MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 
 
+def health_service(folder: str, dockerfile: str) -> dict[str, str]:
+    """A service folder whose app serves `/health`, built by `dockerfile`."""
+    return {f"{folder}/Dockerfile": dockerfile, f"{folder}/requirements.txt": "fastapi\n",
+            f"{folder}/app/__init__.py": "",
+            f"{folder}/app/main.py": APP_MAIN + "\n\n@app.get(\"/health\")\ndef health():\n"
+                                               "    return {}\n"}
+
+
 @pytest.mark.parametrize(("regular", "convention"), [
     pytest.param("", False, id="none-regular-before-the-branch"),
     pytest.param("c", False, id="a-minority-regular"),
@@ -659,10 +667,7 @@ def test_a_revealed_c003_does_not_say_the_healthcheck_was_already_there(tmp_path
     compose = "services:\n  a:\n    build: ./a\n    depends_on:\n      - b\n  b:\n    build: ./b\n"
     files = {"compose.yaml": compose}
     for name in "ab":
-        files |= {f"{name}/Dockerfile": DOCKERFILE_APP.replace("slim", "bookworm"),
-                  f"{name}/requirements.txt": "fastapi\n", f"{name}/app/__init__.py": "",
-                  f"{name}/app/main.py": APP_MAIN + "\n\n@app.get(\"/health\")\n"
-                                                    "def health():\n    return {}\n"}
+        files |= health_service(name, DOCKERFILE_APP.replace("slim", "bookworm"))
     # another stack's `b`, with a healthcheck of its own, is another container
     files["other/compose.yaml"] = ("services:\n  b:\n    image: redis:7\n    healthcheck:\n"
                                    "      test: [\"CMD\", \"redis-cli\", \"ping\"]\n")
@@ -682,11 +687,8 @@ def test_a_commit_builds_on_the_fix_that_took_over_its_edit_not_on_its_neighbour
                                    "http://localhost:8002/health || exit 1\"]\n",
              "svc/docker-compose.yml": "services:\n  svc:\n    build: .\n    ports:\n"
                                        "      - \"8002:8002\"\n",
-             "svc/Dockerfile": DOCKERFILE_APP.replace("EXPOSE 8000\n", "").replace(
-                 "8000", "8002"),
-             "svc/requirements.txt": "fastapi\n", "svc/app/__init__.py": "",
-             "svc/app/main.py": APP_MAIN + "\n\n@app.get(\"/health\")\ndef health():\n"
-                                           "    return {}\n"}
+             **health_service("svc", DOCKERFILE_APP.replace("EXPOSE 8000\n", "").replace(
+                 "8000", "8002"))}
     body = pr_body(tmp_path, files, "--select", "C004,D003,P002")
     [c004] = [part for part in sections(body).values() if part.startswith("fix(C004)")]
     assert "**Builds on commit" in c004 and "(D003 svc)" in c004, c004
@@ -699,11 +701,8 @@ def test_fixes_the_first_check_held_for_the_port_build_on_the_port_fix(tmp_path:
     Their commits build on P001's: without it they name a port nothing listens on."""
     files = {"compose.yaml": "services:\n  api:\n    build: ./api\n    ports:\n"
                              "      - \"8001:8000\"\n",
-             "api/Dockerfile": DOCKERFILE_APP.replace("EXPOSE 8000\n", "").replace(
-                 "\"8000\"", "\"8080\""),
-             "api/requirements.txt": "fastapi\n", "api/app/__init__.py": "",
-             "api/app/main.py": APP_MAIN + "\n\n@app.get(\"/health\")\ndef health():\n"
-                                           "    return {}\n"}
+             **health_service("api", DOCKERFILE_APP.replace("EXPOSE 8000\n", "").replace(
+                 "\"8000\"", "\"8080\""))}
     body = pr_body(tmp_path, files, "--select", "P001,P002,C004")
     parts = {part.split("\n", 1)[0][:9]: part for part in sections(body).values()}
     assert set(parts) == {"fix(P001)", "fix(P002)", "fix(C004)"}, body

@@ -357,6 +357,12 @@ def test_a_revealed_finding_is_shown_with_the_fix_that_reveals_it(tmp_path: Path
 SLIM = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
         "RUN pip install --no-cache-dir -r requirements.txt\nCOPY app ./app\nEXPOSE 8000\n"
         'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+
+
+def api_service(dockerfile: str = "", main: str = HEALTH_APP) -> dict[str, str]:
+    """`api/`: a FastAPI app built by `dockerfile` (python slim's, CMD on 8000, by default)."""
+    return {"api/Dockerfile": dockerfile or SLIM, "api/requirements.txt": "fastapi\nuvicorn\n",
+            "api/app/__init__.py": "", "api/app/main.py": main}
 FLASK = "from flask import Flask\n\napp = Flask(__name__)\n"
 
 
@@ -531,9 +537,7 @@ def test_d003_impact_where_compose_replaces_the_images_healthcheck(tmp_path: Pat
                "    depends_on:\n      api:\n        condition: service_healthy\n")
     dockerfile = SLIM.replace("EXPOSE 8000\n", "EXPOSE 8000\nHEALTHCHECK CMD curl -f "
                               "http://localhost:8000/health || exit 1\n")
-    files = {"compose.yaml": compose, "api/Dockerfile": dockerfile,
-             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
-             "api/app/main.py": HEALTH_APP}
+    files = {"compose.yaml": compose, **api_service(dockerfile)}
     code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "D003")
     assert code == 0, err
     [impact] = re.findall(r"^\*\*Impact\*\*: (.+)$", out, flags=re.M)
@@ -968,9 +972,7 @@ def test_a_count_of_broken_services_beyond_the_list_says_where_the_rest_are(
                "    depends_on:\n      orders:\n        condition: service_healthy\n"
                "  orders:\n    build: ./orders\n    healthcheck:\n"
                "      test: [\"CMD\", \"true\"]\n")
-    files = {"compose.yaml": compose, "api/Dockerfile": SLIM,
-             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
-             "api/app/main.py": HEALTH_APP}
+    files = {"compose.yaml": compose, **api_service()}
     code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "S001")
     assert code == 0, err
     assert "(S001 missing-dockerfile): breaks 2 services (1 with the finding, 1 it stops too: " \
@@ -989,9 +991,7 @@ def test_a_probe_of_a_route_the_app_serves_is_judged_by_h002(tmp_path: Path) -> 
     compose = ("services:\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n"
                "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", "
                "\"http://localhost:8000/ready\"]\n")
-    files = {"compose.yaml": compose, "api/Dockerfile": SLIM.replace("slim", "bookworm"),
-             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
-             "api/app/main.py": main}
+    files = {"compose.yaml": compose, **api_service(SLIM.replace("slim", "bookworm"), main)}
     code, out, err = run_cli("report", write_tree(tmp_path, files))
     assert code == 0, err
     assert "- **Health Endpoints**: ✅ No findings (H001, H002)\n" in out, out
