@@ -518,3 +518,20 @@ def test_c004_says_how_an_entrypoint_script_delays_the_server(script: str, reaso
              "api/main.py": MAIN}
     [finding] = check(files, select="C004")
     assert finding.safety.value == "unsafe" and reason in (finding.reason or ""), finding.reason
+
+
+@pytest.mark.parametrize(("overlay", "how"), [
+    pytest.param("docker-compose.prod.yml", "loaded with `-f`", id="an-f-file"),
+    pytest.param("docker-compose.override.example.yml",
+                 "a template a checkout may copy in as an overlay", id="a-template-to-copy"),
+])
+def test_c004_says_how_the_overlay_that_changes_the_service_comes_in(overlay: str,
+                                                                     how: str) -> None:
+    """An overlay sets the service's environment: the healthcheck of the base file is
+    unsafe, and the reason says how that file comes into a run (an `.example` file is a
+    template a checkout copies, never loaded as it is)."""
+    files = {**repo(), overlay: "services:\n  api:\n    environment:\n      LOG: debug\n"}
+    [found] = check(files, select="C004")
+    said = (f"{overlay}, {how}, sets api's `environment`; the healthcheck goes in "
+            "docker-compose.yml, which also runs without it")
+    assert found.reason == said, found.reason

@@ -197,6 +197,7 @@ from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
+from fixer.core.wording import how_loaded
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import (
@@ -502,7 +503,8 @@ def _overlay_doubt(service: Service, doc: ComposeDoc) -> tuple[str, str] | None:
     if found is None:
         return None
     other, changed = found
-    return changed, (f"{other.path}, loaded with `-f`, sets {service.name}'s `{changed}`; "
+    return changed, (f"{other.path}, {how_loaded(other.path)}, sets {service.name}'s "
+                     f"`{changed}`; "
                      f"the healthcheck goes in {doc.path}, which also runs without it")
 
 

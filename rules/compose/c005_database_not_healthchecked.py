@@ -169,7 +169,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from fixer.core.wording import names
+from fixer.core.wording import how_loaded, names
 from fixer.core.edits import TextEdit
 from fixer.facts.database.probes import DbProbe
 from fixer.facts.database.selfwait import waits_on_its_own
@@ -346,7 +346,8 @@ def _probe_refused(target: Unchecked) -> str | None:
         return target.probe.refused
     overlay = db.overlay_setting(_SERVER_KEYS)
     if overlay is not None:
-        return (f"{overlay[0].path}, loaded with `-f`, sets {db.name}'s `{overlay[1]}`: the "
+        return (f"{overlay[0].path}, {how_loaded(overlay[0].path)}, sets {db.name}'s "
+                f"`{overlay[1]}`: the "
                 "probe would follow it, while the stack also runs without that file, where "
                 "the gate would wait on another server")
     return None

@@ -261,7 +261,7 @@ from typing import TypeVar
 from fixer.core.exclude import ExcludingSource
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
-from fixer.core.wording import names
+from fixer.core.wording import how_loaded, names
 from fixer.core.numbers import number
 from fixer.facts.image.builttags import built_images, is_workflow, script_texts, workflow_jobs
 from fixer.facts.ports.claims import (
@@ -540,7 +540,8 @@ def _overlay_doubt(service: BuiltService) -> str | None:
     if found is None:
         return None
     overlay, key = found
-    return (f"{overlay.path}, loaded with `-f`, sets {service.name}'s `{key}`, and "
+    return (f"{overlay.path}, {how_loaded(overlay.path)}, sets {service.name}'s `{key}`, "
+            "and "
             f"{service.first_doc().path} also runs without it: fixer cannot move the port "
             "for one without breaking the other")
 
