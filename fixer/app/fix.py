@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import names
 from fixer.core.tree import FolderSource, Tree, git_tracked
 from fixer.engine.ahead import early
+from fixer.formats.patience import opcodes
 from fixer.model.rule import Finding, Rule
 
 if TYPE_CHECKING:   # gitpython is imported only when a branch is asked for
@@ -133,7 +133,8 @@ def carried_line(before: str, after: str, line: int) -> int:
     place among them; where it was rewritten or removed, the first line written in its
     place."""
     old, new = before.splitlines(), after.splitlines()
-    for tag, i1, i2, j1, _j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    # the project's line diff: difflib alone is quadratic on a compose file's repeated lines
+    for tag, i1, i2, j1, _j2 in opcodes(old, new):
         if i1 <= line - 1 < i2 or (tag == "insert" and i1 == line - 1 == len(old)):
             return j1 + (line - 1 - i1 if tag == "equal" else 0) + 1
     return line

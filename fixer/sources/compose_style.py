@@ -174,9 +174,10 @@ def _detect(doc: ComposeDoc) -> Style:
     unit = _most(Counter({k: v for k, v in steps.items() if k > 0}), 2)
     column_steps = tuple(sorted((column, _most(counted, unit))
                                 for column, counted in by_column.items()))
-    value_quote = _most(_value_quotes(nodes), "")
+    by_key = _key_value_quotes(nodes)
+    value_quote = _most(sum(by_key.values(), Counter()), "")
     key_values = tuple(sorted((name, _most(counted, value_quote))
-                              for name, counted in _key_value_quotes(nodes).items()))
+                              for name, counted in by_key.items()))
     return Style(
         newline=doc.file.newline, unit=unit, seq_offset=_most(offsets, unit),
         # with no flow list to follow, the quote of the file's values (`'10s'`)
@@ -229,20 +230,9 @@ def _flow_pads(text: str, nodes: list[Node]) -> Counter[str]:
     return pads
 
 
-def _value_quotes(nodes: list[Node]) -> Counter[str]:
-    """Quotes around block values that would be fine plain: the author's habit, not a need."""
-    quotes: Counter[str] = Counter()
-    for node in nodes:
-        if isinstance(node, yaml.MappingNode) and not node.flow_style:
-            for _key, value in node.value:
-                if isinstance(value, yaml.ScalarNode) and value.style in ('"', "'", "", None) \
-                        and value.value and plain_ok(value.value, flow=False):
-                    quotes[value.style or ""] += 1
-    return quotes
-
-
 def _key_value_quotes(nodes: list[Node]) -> dict[str, Counter[str]]:
-    """Per key, the quotes around its block values that would be fine plain."""
+    """Per key, the quotes around its block values that would be fine plain: the author's
+    habit, not a need (all keys together: the file's habit)."""
     found: dict[str, Counter[str]] = {}
     for node in nodes:
         if isinstance(node, yaml.MappingNode) and not node.flow_style:

@@ -107,7 +107,8 @@ from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import BUILTIN_PAGES, AppRoutes, typed_rejection
 
-from .unserved import WRITABLE, ProbeSite, answers_head, probe_sites, unserved_probes
+from .unserved import (WRITABLE, ProbeSite, answers_head, listened_probe_sites, probe_sites,
+                       unserved_probes)
 
 CODE = "H002"
 NAME = "health-probe-not-served"
@@ -138,15 +139,13 @@ def undecided(ws: Workspace, service: Service) -> str | None:
     """Why fixer cannot tell whether the app serves what its healthcheck probes (a router
     under a prefix it cannot read, a path written with a variable); None where it can, or
     where nothing is probed: silence there is no pass."""
-    listen = service.app.listen.port if service.app is not None else None
     found = served_app(ws, service)
     routes = found[1].routes if found is not None else []
     # a path a GET route of the app has is served: whether the probe passes there (a
     # handler's 503 until a model loads) is the healthcheck's, not H002's question
     served = {r.path.rstrip("/") or "/" for r in routes if r.get}
-    paths = dict.fromkeys(s.path for s in probe_sites(service)
-                          if (listen is None or s.port in (0, listen))
-                          and (s.path.rstrip("/") or "/") not in served)
+    paths = dict.fromkeys(s.path for s in listened_probe_sites(service)
+                          if (s.path.rstrip("/") or "/") not in served)
     verdicts = (path_verdict(ws, service, path) for path in paths)
     return next((why for verdict, why in verdicts if verdict is Verdict.UNKNOWN), None)
 

@@ -55,10 +55,7 @@ def unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
 
 
 def _unserved_probes(ws: Workspace, service: Service) -> list[list[ProbeSite]]:
-    # a probe of another port asks another listener (a second server the command starts),
-    # or is P001's: not a path this app fails to serve
-    listen = service.app.listen.port if service.app is not None else None
-    sites = [s for s in probe_sites(service) if listen is None or s.port in (0, listen)]
+    sites = listened_probe_sites(service)
     found = served_app(ws, service)
     if not sites or found is None:
         return []
@@ -73,6 +70,13 @@ def answers_head(routes: AppRoutes, path: str) -> bool:
     """A route at `path` answers HEAD (`@app.head`): a HEAD probe of it is served."""
     wanted = path.rstrip("/") or "/"
     return any(r.head and (r.path.rstrip("/") or "/") == wanted for r in routes.routes)
+
+
+def listened_probe_sites(service: Service) -> list[ProbeSite]:
+    """The local probes of the port the app listens on (or of no port written): a probe of
+    another port asks another listener (a second server the command starts), or is P001's."""
+    listen = service.app.listen.port if service.app is not None else None
+    return [s for s in probe_sites(service) if listen is None or s.port in (0, listen)]
 
 
 def probe_sites(service: Service) -> list[ProbeSite]:
