@@ -13,6 +13,10 @@ from test_cli import APP, write_tree
 
 FLASK = "from flask import Flask\n\napp = Flask(__name__)\n"
 DJANGO = "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"
+# the name in fullwidth letters, which Python folds to `get_asgi_application` (NFKC): the
+# module names no other framework's app in ASCII, yet serves one
+DJANGO_FULLWIDTH = ("from django.core.asgi import \uff47et_asgi_application\nimport fastapi\n\n"
+                    "application = \uff47et_asgi_application()\n")
 FACTORY = "from app.factory import create_app\n\napp = create_app()\n"
 FACTORY_MODULE = "from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\n    return FastAPI()\n"
 SUBCLASS = "from fastapi import FastAPI\n\n\nclass Api(FastAPI):\n    pass\n\n\napp = Api()\n"
@@ -58,6 +62,8 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
     ("gunicorn-gevent-worker", '["gunicorn", "-k", "gevent", "app.main:app"]',
      {"app/main.py": APP}, False),
     ("django-wsgi", '["gunicorn", "app.main:application"]', {"app/main.py": DJANGO}, False),
+    ("django-asgi-named-in-fullwidth", '["uvicorn", "app.main:application"]',
+     {"app/main.py": DJANGO_FULLWIDTH}, False),
     ("telegram-bot-script", '["python", "bot.py"]', {"bot.py": BOT, "app/main.py": APP}, False),
     ("celery-worker", '["celery", "-A", "app.main", "worker"]', {"app/main.py": APP}, False),
     ("pytest-container", '["python", "-m", "pytest"]', {"app/main.py": APP}, False),

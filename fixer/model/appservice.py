@@ -121,7 +121,9 @@ def _other_framework(ws: Workspace, path: str, attr: str) -> bool:
     """The served name is assigned another framework's app in the module (`application =
     get_asgi_application()`): the command serves that, whatever else the module holds."""
     file = ws.read(path)
-    tree = parse(file) if file is not None else None
+    if file is None or not _may_name_other_app(file.text):
+        return False
+    tree = parse(file)
     stmt = binding(tree.body, attr) if tree is not None else None
     value = assigned_value(stmt) if stmt is not None else None
     if not isinstance(value, ast.Call):
@@ -130,6 +132,13 @@ def _other_framework(ws: Workspace, path: str, attr: str) -> bool:
     name = func.id if isinstance(func, ast.Name) else func.attr \
         if isinstance(func, ast.Attribute) else None
     return name in _OTHER_APPS
+
+
+def _may_name_other_app(text: str) -> bool:
+    """Whether the text may call one of `_OTHER_APPS`: parsing a module costs more than the
+    rest of the verdict, and most modules name none of them. Python folds identifiers to
+    NFKC (a fullwidth `Ｆlask` is `Flask`), so a text beyond ASCII is parsed to tell."""
+    return not text.isascii() or any(name in text for name in _OTHER_APPS)
 
 
 def _is_one_shot(ws: Workspace, service: Service) -> bool:

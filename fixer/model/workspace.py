@@ -112,7 +112,9 @@ class Workspace:
         file (one a stack reads, or a `.env.*` such as `.env.example`) is read as Compose
         reads it (`read_env`: its bytes, absent when it is binary)."""
         try:
-            if path in self.env_paths or posixpath.basename(path).startswith(".env"):
+            # the substring first: this runs for every file a rule reads, tens of thousands
+            if path in self.env_paths or ".env" in path and \
+                    posixpath.basename(path).startswith(".env"):
                 return read_env(self.tree, path)
             return self.tree.read(path) if self.tree.exists(path) else None
         except InputError as exc:
