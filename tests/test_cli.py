@@ -487,6 +487,56 @@ def test_fix_counts_a_finding_that_waits_on_an_unsafe_fix_with_it(tmp_path: Path
     assert code == 1 and run_cli("check", case)[0] == 0, err
 
 
+def _service_on(name: str, port: int) -> dict[str, str]:
+    cmd = f'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "{port}"]\n'
+    return {f"{name}/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n" + cmd,
+            f"{name}/requirements.txt": "fastapi\nuvicorn\n", f"{name}/app/__init__.py": "",
+            f"{name}/app/main.py": ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+                                    "@app.get(\"/health\")\ndef health():\n"
+                                    "    return {\"ok\": True}\n")}
+
+
+def test_a_fix_held_by_an_unsafe_port_move_counts_with_the_unsafe_fixes(tmp_path: Path) -> None:
+    """P001 can only move users unsafely (Python calls both its ports); users' C004 writes
+    the port P001 settles, so it waits for that unsafe fix: `--unsafe-fixes` makes both.
+    `check`, `fix` and the report count it with the unsafe fixes, not as a safe fix nor as
+    a person's job."""
+    files = {"docker-compose.yml": "services:\n  users:\n    build: ./users\n    ports:\n"
+                                   "      - \"8000:8000\"\n    healthcheck:\n      test: "
+                                   "[\"CMD\", \"true\"]\n  orders:\n    build: ./orders\n"
+                                   "    healthcheck:\n      test: [\"CMD\", \"true\"]\n",
+             "orders/app/config.py": 'USERS = "http://users:8080"\nOLD = "http://users:8000"\n',
+             **_service_on("users", 8080), **_service_on("orders", 8000)}
+    case = write_tree(tmp_path / "repo", files)
+    code, _, err = run_cli("check", case, "--select", "P001,P002")
+    # orders' P002 is safe; users' P001 is unsafe, and its P002 waits on it
+    assert err.rstrip().endswith("(1 fixable with `fixer fix`, 2 more with `--unsafe-fixes`)."), err
+    code, _, err = run_cli("fix", case, "--select", "P001,P002")
+    assert "P002 fixed with --unsafe-fixes, after the unsafe fixes it waits on" in err, err
+    assert "to fix by hand" not in err, err
+    code, out, err = run_cli("report", case, "--select", "P001,P002", "--unsafe-fixes")
+    assert "Fixable with `fixer fix`: 1; with `--unsafe-fixes`: 2 more; by hand: 0" in out, out
+
+
+def test_a_revealed_fix_names_only_the_services_its_revealer_is_the_fix_of(
+        tmp_path: Path) -> None:
+    """C005's fix of db rewrites web's list too (settling web's C003 finding); the C003 fix
+    it reveals for the worker's list is revealed by "the C005 fix of db": web has no C005."""
+    compose = ("services:\n  db:\n    image: postgres:16\n    environment:\n"
+               "      POSTGRES_PASSWORD: pw\n  api:\n    build: ./api\n    environment:\n"
+               "      DATABASE_URL: postgresql://postgres:pw@db:5432/postgres\n"
+               "    depends_on:\n      - db\n  web:\n    build: ./api\n    depends_on:\n"
+               "      - db\n      - api\n  worker:\n    build: ./worker\n    depends_on:\n"
+               "      - db\n")
+    files = {**WAITS_FILES, "docker-compose.yml": compose,
+             "worker/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                                  'CMD ["python", "worker.py"]\n',
+             "worker/worker.py": "print('hi')\n"}
+    case = write_tree(tmp_path / "repo", files)
+    code, _, err = run_cli("fix", case)
+    assert "revealed by the C005 fix of db)" in err, err
+
+
 # -- the catalogue commands --------------------------------------------------------------------
 
 def test_rules_json_and_explain(tmp_path: Path) -> None:

@@ -754,9 +754,23 @@ def test_p001_title_names_the_calls_it_rewrites_where_compose_already_agrees() -
     assert found.fix_title == "Point the URLs that call api at port 8000 (docker-compose.yml)"
 
 
-def test_p001_holds_the_move_off_a_port_python_calls() -> None:
+def test_p001_keeps_the_port_python_calls_and_moves_compose() -> None:
+    """fixer edits no URL in Python code: the app stays on the port the code calls, and the
+    compose side (its container port) moves to it, safely."""
+    repo = {"docker-compose.yml": _CALLED,
+            "orders/app/grpc_client.py": '"""Users over gRPC."""\nTARGET = "users:8080"\n',
+            **_service("users", 'CMD ["uvicorn", "app.main:app", "--port", "8080"]'),
+            **_service("orders", 'CMD ["uvicorn", "app.main:app", "--port", "8000"]')}
+    [found] = check(repo, select="P001")
+    assert found.safety.value == "safe", found.reason
+    assert found.fix_title == ("Set the compose container port of users to 8080, as "
+                               "orders/app/grpc_client.py:2 calls it")
+
+
+def test_p001_holds_the_move_where_python_calls_both_ports() -> None:
     repo = {"docker-compose.yml": _CALLED,
             "orders/app/grpc_client.py": 'TARGET = "users:8080"\n',
+            "orders/app/reports.py": 'REPORTS = "http://users:8000/reports"\n',
             **_service("users", 'CMD ["uvicorn", "app.main:app", "--port", "8080"]'),
             **_service("orders", 'CMD ["uvicorn", "app.main:app", "--port", "8000"]')}
     [found] = check(repo, select="P001")

@@ -212,8 +212,10 @@ def _on_disputed_port(finding: Finding, disputed: dict[str, list[Finding]],
         reason = (f"the fix writes the port {finding.service} listens on now, which "
                   f"{blocker.code} disputes ({blocker.path}:{blocker.line}): settle the port "
                   "first")
+    # an unsafe blocker: the `--unsafe-fixes` run settles the port, then makes this fix
     return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
-                                         waits=blocker.safety is Safety.SAFE))
+                                         waits=blocker.safety is Safety.SAFE,
+                                         after_unsafe=blocker.safety is Safety.UNSAFE))
 
 
 def _held(finding: Finding, stopped: dict[str, list[Finding]], scope: Scope) -> Finding:

@@ -95,8 +95,9 @@ with more references (peers, `ports`, `expose`) stays; a tie keeps what compose'
 `ports`/`expose` say. A healthcheck probe is never evidence: it follows the app. A call
 of the service on the listen port that fixer does not edit keeps the listen port: a
 mounted Caddyfile's `reverse_proxy web:8080`, a traefik file provider's `url:
-http://billing:8001`, a `wait-for-it api:8080` argument; the compose side moves, and the
-call keeps reaching the app. But
+http://billing:8001`, a `wait-for-it api:8080` argument, a URL in Python source or a
+frontend's configuration (`http://users:8080` as a settings default) where none calls the
+other port; the compose side moves, and the call keeps reaching the app. But
 when the service's first compose file alone (`docker compose -f compose.yml`) claims the
 listen port and only a later file's definition of it differs (`ports: !override
 ["8000:8000"]` in Compose's override), the listen port stays and that file is fixed:
@@ -969,18 +970,45 @@ def _pinned(ws: Workspace, service: BuiltService, listen: int,
     """The listen port as the side that stays, when a call fixer does not edit reaches the
     app there: a mounted Caddyfile's `reverse_proxy web:8080`, a traefik file provider's
     `url: http://billing:8001`, a `wait-for-it api:8080` in compose, nginx configuration
-    written in a Compose config's `content:`. Moving the app would break it; compose's side
-    follows the app instead, and that call keeps working."""
+    written in a Compose config's `content:`, a URL in Python source (`_source_call`).
+    Moving the app would break it; compose's side follows the app instead, and that call
+    keeps working."""
     inline = next((p for p in claims if p.inline and p.port == listen), None)
     if inline is not None:
         return Side(listen, inline)
     found = _called_at(service, listen, bare_addresses(ws, service.stack)) or \
-        _file_call(ws, service, listen)
+        _file_call(ws, service, listen) or _source_call(ws, service, listen, claims)
     if found is None:
         return None
     path, line = found[1]
     return Side(listen, ContainerPort(listen, "peer", path, line, None,
                                       raw=f"{found[0]}:{listen}"))
+
+
+def _source_call(ws: Workspace, service: BuiltService, listen: int,
+                 claims: list[ContainerPort]) -> tuple[str, tuple[str, int]] | None:
+    """(name, (path, line)) of Python source or a frontend's file that calls the service at
+    `listen` (`http://users:8080` as a settings default), where none calls it at a port
+    compose claims: fixer edits no such URL, so moving the app would break the call, and
+    moving compose's side keeps it. Where some call each port, either move breaks one."""
+    urls = source_urls(ws)
+    claimed = {p.effective for p in claims if p.effective is not None and p.effective != listen}
+    if any(_called_at(service, port, urls) is not None for port in claimed):
+        return None
+    found = _called_at(service, listen, urls)
+    if found is None:
+        return None
+    name, path = found
+    return name, (path, _line_naming(ws, path, f"{name}:{listen}"))
+
+
+def _line_naming(ws: Workspace, path: str, address: str) -> int:
+    """The line of the file that first writes `address` as a whole host:port (1 when not
+    found: the file was read as a whole)."""
+    file = ws.scan(path)
+    match = re.search(rf"(?<![\w.-]){re.escape(address)}(?!\d)", file.text) \
+        if file is not None else None
+    return file.text.count("\n", 0, match.start()) + 1 if file is not None and match else 1
 
 
 Where = TypeVar("Where")   # where a call is written: a path, or (path, line)

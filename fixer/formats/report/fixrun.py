@@ -69,8 +69,9 @@ class FixRun:
     # those of them no fix of their own removes: fingerprint -> the other finding's fix that
     # settles them (`the C004 fix of api`), which `fixed_later` gives the title of
     settled_by: Mapping[str, str] = field(default_factory=dict)
-    # those of `fixed_later` whose fix (their own, or the one that settles them) is unsafe:
-    # only `fixer fix --unsafe-fixes` makes it
+    # those of `fixed_later` whose fix (their own, or the one that settles them) is unsafe,
+    # or that wait on an unsafe fix (C004 on a port P001's unsafe fix settles): only `fixer
+    # fix --unsafe-fixes` makes it
     later_unsafe: frozenset[str] = frozenset()
 
 
@@ -94,7 +95,8 @@ def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> F
         revealed=tuple(revealed(result, config)),
         settled_by={p: settling(f) for p, f in by.items()},
         later_unsafe=frozenset(p for p, fixer in fixers.items()
-                               if fixer is not None and fixer.safety is Safety.UNSAFE))
+                               if fixer is not None and fixer.safety is Safety.UNSAFE) |
+        {f.fingerprint for f in findings if f.fingerprint in later and f.violation.after_unsafe})
 
 
 def settling(finding: Finding) -> str:
@@ -259,15 +261,17 @@ def _key(finding: Finding) -> tuple[str, str]:
 
 def revealed(result: FixResult, config: Config) -> list[Revealed]:
     """The fixes of the run whose finding its first check did not have, each with the
-    earlier fix that made it appear (naming every service that fix settles a finding of).
-    For `fix` output and the PR body too."""
+    earlier fix that made it appear, naming every service that fix settles a finding of its
+    own code of (`the C005 fix of db and cache`; not a service whose C003 entry it rewrites,
+    which has no C005 fix). For `fix` output and the PR body too."""
     found = []
     settled = settled_with(result)
     for index, by in revealers(result, config).items():
         finding = result.applied[index].finding
         line = FixLine(finding.code, finding.service, title(finding),
-                       None if by is None else
-                       line_of(result.applied[by].finding, settled.get(by, ())))
+                       None if by is None else line_of(result.applied[by].finding, [
+                           f for f in settled.get(by, ())
+                           if f.code == result.applied[by].finding.code]))
         found.append(Revealed(finding, line))
     return found
 

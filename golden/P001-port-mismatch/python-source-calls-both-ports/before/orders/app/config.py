@@ -1,0 +1,3 @@
+import os
+
+USERS_URL = os.getenv("USERS_URL", "http://users:8080")
