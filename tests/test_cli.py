@@ -172,7 +172,7 @@ def test_an_unknown_severity_is_a_usage_error(tmp_path: Path) -> None:
 # -- check: JSON -------------------------------------------------------------------------------
 
 FINDING_KEYS = {"code", "name", "category", "severity", "service", "path", "line", "column",
-                "message", "fix", "reason", "fingerprint"}
+                "message", "fix", "fixed_later", "reason", "fingerprint"}
 
 
 def test_json_is_exactly_the_contract_object(tmp_path: Path) -> None:
@@ -511,6 +511,9 @@ def test_a_fix_held_by_an_unsafe_port_move_counts_with_the_unsafe_fixes(tmp_path
     code, _, err = run_cli("check", case, "--select", "P001,P002")
     # orders' P002 is safe; users' P001 is unsafe, and its P002 waits on it
     assert err.rstrip().endswith("(1 fixable with `fixer fix`, 2 more with `--unsafe-fixes`)."), err
+    code, out, _ = run_cli("check", case, "--select", "P001,P002", "--format", "json")
+    assert {(f["code"], f["service"]): f["fixed_later"] for f in json.loads(out)["findings"]} \
+        == {("P001", "users"): None, ("P002", "users"): "unsafe", ("P002", "orders"): None}
     code, _, err = run_cli("fix", case, "--select", "P001,P002")
     assert "P002 fixed with --unsafe-fixes, after the unsafe fixes it waits on" in err, err
     assert "to fix by hand" not in err, err

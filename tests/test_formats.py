@@ -62,6 +62,44 @@ def test_json_with_errors_and_display_only_findings_matches_the_schema(
     assert document["errors"] and any(f["fix"] is None for f in document["findings"])
 
 
+def test_json_says_which_findings_without_a_fix_are_fixed_later(
+        tmp_path: Path, validator: jsonschema.Draft202012Validator) -> None:
+    """db's C005 probe waits for api's healthcheck (C004), which web's long form needs too:
+    `fixer fix` makes it once that is in, and the JSON says so, as `check` counts it."""
+    app = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 8000\nCMD [\"uvicorn\", "
+           "\"app.main:app\", \"--host\", \"0.0.0.0\", \"--port\", \"8000\"]\n")
+    main = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n' \
+        'def health():\n    return {"status": "ok"}\n'
+    files = {"compose.yaml": "services:\n  db:\n    image: postgres:16\n    environment:\n"
+                             "      POSTGRES_PASSWORD: pw\n  api:\n    build: ./api\n"
+                             "    depends_on:\n      - db\n  web:\n    build: ./api\n"
+                             "    depends_on:\n      - db\n      - api\n",
+             "api/Dockerfile": app, "api/requirements.txt": "fastapi\nuvicorn\n",
+             "api/app/__init__.py": "", "api/app/main.py": main}
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    document = check_json(tmp_path)
+    validator.validate(document)
+    later = {(f["code"], f["service"]): f["fixed_later"] for f in document["findings"]}
+    assert later == {("C005", "db"): "safe", ("C004", "api"): None, ("C004", "web"): None}
+    _, _, err = run_cli("check", tmp_path)
+    assert err.rstrip().endswith("(2 fixable with `fixer fix`, 1 once the fixes they wait on "
+                                 "are in)."), err
+
+
+def test_json_says_which_findings_another_fix_settles(
+        validator: jsonschema.Draft202012Validator) -> None:
+    """C004's healthcheck probes the app's /heartbeat, which then counts as its health route:
+    H001's second route beside it is left to that fix (settled), as `check` counts it."""
+    case = REPO / "golden" / "C004-missing-healthcheck" / \
+        "probes-the-heartbeat-route-the-app-serves" / "before"
+    document = check_json(case, "--select", "C004,H001")
+    validator.validate(document)
+    assert [(f["code"], f["fixed_later"]) for f in document["findings"]] == \
+        [("C004", None), ("H001", "settled")]
+
+
 def test_a_rule_crash_is_an_error_of_kind_crash_beside_input_errors(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         validator: jsonschema.Draft202012Validator) -> None:

@@ -4,6 +4,7 @@ the baseline a flag names)."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -37,7 +38,11 @@ from fixer.engine.suppress import Unused
 # them, and junit's XML alone cost a few ms of every check
 from fixer.formats import color
 from fixer.formats.findings import (
+    LATER_SAFE,
+    LATER_SETTLED,
+    LATER_UNSAFE,
     error_lines,
+    fixed_later,
     json_document,
     moved,
     moved_error,
@@ -345,15 +350,14 @@ def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (
     if not findings and not errors and not unused:
         return "All checks passed." + hidden
     safe = sum(1 for f in findings if f.safety is Safety.SAFE)
+    later = Counter(fixed_later(f) for f in findings)
     # a finding that follows unsafe fixes is fixed by the same `--unsafe-fixes` run
-    unsafe = sum(1 for f in findings if f.safety is Safety.UNSAFE or
-                 (f.violation.after_unsafe and not f.fixable))
+    unsafe = sum(1 for f in findings if f.safety is Safety.UNSAFE) + later[LATER_UNSAFE]
     parts = [f"{safe} fixable with `fixer fix`"] if safe else []
     parts += [f"{unsafe} more with `--unsafe-fixes`"] if unsafe else []
     # display-only until other fixes of the same `fixer fix` are in: not a person's job;
     # one that another fix settles gets no fix of its own (as `fixer fix` counts it)
-    settled = sum(1 for f in findings if f.violation.yielded and not f.fixable)
-    waiting = sum(1 for f in findings if f.violation.waits and not f.fixable) - settled
+    settled, waiting = later[LATER_SETTLED], later[LATER_SAFE]
     parts += [f"{waiting} once the fixes they wait on are in"] if waiting else []
     parts += [f"{settled} settled by another finding's fix"] if settled else []
     manual = len(findings) - safe - unsafe - waiting - settled

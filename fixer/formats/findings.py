@@ -89,6 +89,26 @@ def error_lines(errors: Sequence[InputError], prefix: str, verbose: bool = False
     return lines
 
 
+# How a finding with no fix of its own yet is fixed all the same (`fixed_later`)
+LATER_SAFE = "safe"          # by `fixer fix`, once the fixes it waits on are in
+LATER_UNSAFE = "unsafe"      # by `fixer fix --unsafe-fixes`, after the unsafe fixes it follows
+LATER_SETTLED = "settled"    # by another finding's fix, which leaves nothing to do here
+
+
+def fixed_later(finding: Finding) -> str | None:
+    """How `fixer fix` still fixes a finding that has no fix of its own now (C003's entry for
+    a dependency whose healthcheck another fix adds), or None: its fix is the one it has, or
+    it is a person's job. `check`'s summary counts by it, and the JSON carries it."""
+    if finding.fixable:
+        return None
+    violation = finding.violation
+    if violation.yielded:
+        return LATER_SETTLED
+    if violation.waits:
+        return LATER_SAFE
+    return LATER_UNSAFE if violation.after_unsafe else None
+
+
 def finding_object(finding: Finding) -> dict[str, object]:
     """Exactly the keys of docs/schema/check.schema.json: scripts rely on the shape."""
     fix = None
@@ -99,6 +119,7 @@ def finding_object(finding: Finding) -> dict[str, object]:
         "category": finding.rule.category.value, "severity": finding.rule.severity.value,
         "service": finding.service, "path": finding.path, "line": finding.line,
         "column": finding.column, "message": finding.message, "fix": fix,
+        "fixed_later": fixed_later(finding),
         "reason": finding.reason, "fingerprint": finding.fingerprint,
     }
 
