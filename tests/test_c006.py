@@ -309,6 +309,25 @@ def test_c006_never_creates_an_example_file_git_ignores(tmp_path: Path, gitignor
     assert git(repo, "status", "--porcelain") == f"?? {created}\n"   # and git would commit it
 
 
+@pytest.mark.parametrize(("gitignore", "created"), [
+    pytest.param(".env\n.env.*\n", None, id="env-star-ignores-every-name"),
+    pytest.param(".env\n.env.*\n!.env.example\n", ".env.example", id="negated"),
+    pytest.param(".env.example\n", ".env.sample", id="next-name"),
+])
+def test_c006_reads_the_gitignore_of_a_folder_outside_git(tmp_path: Path, gitignore: str,
+                                                          created: str | None) -> None:
+    """An exported checkout (no `.git`) is judged as its repository would be: git cannot be
+    asked, but the folder's `.gitignore` still says `.env.example` is never committed."""
+    repo = write_tree(tmp_path / "export", {"docker-compose.yml": DB, ".gitignore": gitignore})
+    code, diff, err = run_cli("fix", repo, "--select", "C006")
+    if created is None:
+        assert (code, diff) == (0, ""), err
+        assert "the repository's .gitignore ignores .env.example, so a new example file " \
+               "would not be committed" in err
+    else:
+        assert code == 1 and f"+++ b/{created}\n" in diff and diff.count("+++ b/") == 1, err
+
+
 def test_c006_extends_a_tracked_example_file_an_ignore_pattern_matches(tmp_path: Path) -> None:
     """git commits the changes of a tracked file whatever .gitignore says."""
     repo = make_repo(tmp_path / "repo", {"docker-compose.yml": DB, ".gitignore": ".env.*\n"})

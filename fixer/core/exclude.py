@@ -15,41 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from fixer.core.ignorefiles import glob_body
 from fixer.core.tree import Source, Tree
-
-
-def _segment(pattern: str) -> str:
-    """Regex for one glob without `**`."""
-    out, i = [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[" and "]" in pattern[i + 2:]:
-            end = pattern.index("]", i + 2)
-            inner = pattern[i + 1:end]
-            out.append("[" + ("^" + inner[1:] if inner.startswith("!") else inner) + "]")
-            i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return "".join(out)
 
 
 def glob_regex(pattern: str) -> str:
     """The regex a repository path must match (whole path, or a folder above it)."""
     clean = pattern.strip().removeprefix("./").strip("/")
     anywhere = "/" not in clean
-    parts = clean.split("/")
-    body = ""
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        if part == "**":
-            body += ".*" if last else "(?:[^/]+/)*"
-        else:
-            body += _segment(part) + ("" if last else "/")
+    body = glob_body(clean)
     prefix = "(?:.*/)?" if anywhere else ""
     return f"^{prefix}{body}(?:/.*)?$"
 

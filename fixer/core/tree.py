@@ -9,6 +9,7 @@ import os
 import posixpath
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -16,6 +17,7 @@ from fixer.core import derived as tracking
 from fixer.core.derived import Carried, Derived, Memo
 from fixer.core.edits import Edit, apply_to_texts
 from fixer.core.errors import InputError
+from fixer.core.ignorefiles import IgnoreFiles
 from fixer.core.textfile import KEPT_BYTES, TextFile, decode
 
 T = TypeVar("T")
@@ -280,20 +282,39 @@ def git_tracked(root: Path, paths: Iterable[str]) -> set[str]:
 class GitIgnores:
     """Which paths below `root` git ignores, present or not (`git check-ignore`: the same
     rules as `git_ignored`, for a file not written yet), each path asked once. A tracked
-    file is not ignored, as git adds its changes. Nothing outside a git work tree."""
+    file is not ignored, as git adds its changes. Outside a git work tree, what the
+    folder's own `.gitignore` files leave out (`ignorefiles`): an exported checkout is
+    judged as its repository would be."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._known: dict[str, bool] = {}
+        self._files: IgnoreFiles | None = None
 
     def among(self, paths: Iterable[str]) -> set[str]:
         paths = list(dict.fromkeys(paths))
+        if work_tree_root(self.root) is None:
+            if self._files is None:
+                self._files = IgnoreFiles(partial(_ignore_file, self.root))
+            return {p for p in paths if self._files.ignores(p)}
         asked = [p for p in paths if p not in self._known]
         if asked:
             ignored = set(_git_paths(self.root, ["check-ignore", "--stdin", "-z"],
                                      "\0".join(asked), accepted=(0, 1)))
             self._known.update((p, p in ignored) for p in asked)
         return {p for p in paths if self._known[p]}
+
+
+def _ignore_file(root: Path, path: str) -> str | None:
+    """The text of the regular file `path` below `root` (a link is not followed), or None."""
+    full = os.path.join(root, path)
+    try:
+        info = os.lstat(full)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return read_regular(path, full, info=info).decode("utf-8", "replace")
+    except (OSError, InputError):
+        return None
 
 
 def _git_paths(root: Path, args: list[str], stdin: str = "",

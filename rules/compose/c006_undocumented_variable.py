@@ -106,8 +106,9 @@ person to choose. With no example
 file, it creates `.env.example` in the project folder (`.env.sample`, `.env.template` when
 git ignores it), never a file the repository's git ignore rules leave out: it would not be
 committed, and a run that skips ignored files would write it again. Display-only when git
-ignores them all (`.env.*` in `.gitignore`). The fix writes one `VAR=` line per variable
-under a comment naming the service (and file, from the example file's folder) that reads
+ignores them all (`.env.*` in `.gitignore`). A folder outside a git work tree (an exported
+checkout) is judged by the `.gitignore` files it holds, as its repository would be. The
+fix writes one `VAR=` line per variable under a comment naming the service (and file, from the example file's folder) that reads
 it first, with the other readers named, in the order of first use. A default that another
 use in the stack, or in another stack of the project folder (it reads the same `.env`,
 where an empty `NAME=` would override its `${NAME-default}`), gives is filled in, except
