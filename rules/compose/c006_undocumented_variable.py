@@ -108,7 +108,8 @@ git ignores it), never a file the repository's git ignore rules leave out: it wo
 committed, and a run that skips ignored files would write it again. Display-only when git
 ignores them all (`.env.*` in `.gitignore`). A folder outside a git work tree (an exported
 checkout) is judged by the `.gitignore` files it holds, as its repository would be. The
-fix writes one `VAR=` line per variable under a comment naming the service (and file, from the example file's folder) that reads
+fix writes one `VAR=` line per variable under a comment naming the service (and file,
+from the example file's folder) that reads
 it first, with the other readers named, in the order of first use. A default that another
 use in the stack, or in another stack of the project folder (it reads the same `.env`,
 where an empty `NAME=` would override its `${NAME-default}`), gives is filled in, except
