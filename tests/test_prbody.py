@@ -148,6 +148,46 @@ def test_an_unsafe_commit_says_what_to_review(tmp_path: Path) -> None:
     assert "Unsafe fix, to review: " in message and "(" not in subject.split(":", 1)[1]
 
 
+# web waits for a and b to start; each has a healthcheck fixer cannot vouch for, each its own
+TWO_DOUBTS = {
+    "compose.yaml": "services:\n  a:\n    build: ./a\n  b:\n    build: ./b\n  web:\n"
+                    "    build: ./web\n    ports: [\"8080:80\"]\n    depends_on:\n      - a\n"
+                    "      - b\n",
+    "a/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+                    "RUN pip install --no-cache-dir -r requirements.txt\nCOPY app ./app\n"
+                    "EXPOSE 8000\nHEALTHCHECK CMD python -c \"import urllib.request;urllib."
+                    "request.urlopen('http://localhost:8000/health')\"\n"
+                    'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+    "a/requirements.txt": "fastapi\nuvicorn\n", "a/app/__init__.py": "",
+    "a/app/main.py": "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n"
+                     "READY = False\n\n\n@app.get(\"/health\")\ndef health():\n"
+                     "    if not READY:\n        raise HTTPException(503, \"starting\")\n"
+                     "    return {\"status\": \"ok\"}\n",
+    "b/Dockerfile": "FROM node:20-alpine\nWORKDIR /app\nCOPY server.js .\nEXPOSE 3000\n"
+                    "HEALTHCHECK CMD wget -qO- http://localhost:3000/ready || exit 1\n"
+                    'CMD ["node", "server.js"]\n',
+    "b/server.js": "require('http').createServer((q, r) => r.end()).listen(3000);\n",
+    "web/Dockerfile": "FROM nginx:alpine\nCOPY nginx.conf /etc/nginx/conf.d/default.conf\n",
+    "web/nginx.conf": "server {\n    listen 80;\n    location /a/ { proxy_pass http://a:8000/; }\n"
+                      "    location /b/ { proxy_pass http://b:3000/; }\n}\n",
+}
+
+
+def test_an_unsafe_commit_that_settles_two_findings_gives_each_reason(tmp_path: Path) -> None:
+    """One C003 commit writes web's entries for a and b: the reviewer is told why each may
+    keep web from starting (a's 503, b's route fixer cannot read), not only a's."""
+    body = pr_body(tmp_path, TWO_DOUBTS, "--unsafe-fixes")
+    [part] = [p for p in sections(body).values() if p.startswith("fix(C003):")]
+    review = part.split("**Review before merging (unsafe fix):**", 1)[1]
+    assert "a's healthcheck passes" in review and "b's healthcheck passes" in review, part
+    [commit] = commits(tmp_path / "repo", "HEAD", "fix")
+    message = git(tmp_path / "repo", "log", "-1", "--format=%b", commit)
+    reasons = message.split("Unsafe fix, to review:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [r.split(":")[0] for r in reasons] == [
+        "- fixer cannot tell whether a's healthcheck passes",
+        "- fixer cannot tell whether b's healthcheck passes"], message
+
+
 def test_the_body_names_the_errors_the_branch_leaves(tmp_path: Path) -> None:
     """Without `--unsafe-fixes`, S001 (an error) stays: the body says the stack is still
     broken, with the finding, so that a merged branch is not read as a fixed stack."""

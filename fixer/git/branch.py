@@ -122,8 +122,11 @@ def commit_message(fix: AppliedFix, tree: str, base: str, signoff: git.Actor | N
     body = [finding.message, *_also_settled(settles), *_built_on(builds_on), "", "Files:",
             *files, "",
             f"{finding.code} {finding.rule.name}: {finding.rule.summary}"]
-    if finding.safety is Safety.UNSAFE and finding.reason:
-        body += ["", f"Unsafe fix, to review: {finding.reason}"]
+    reasons = review_reasons(finding, settles)
+    if len(reasons) == 1:
+        body += ["", f"Unsafe fix, to review: {reasons[0]}"]
+    elif reasons:
+        body += ["", "Unsafe fix, to review:", *(f"- {reason}" for reason in reasons)]
     # the fingerprints a report shows: of the paths from the repository's root
     home = prefix.rstrip("/") + "/" if prefix else ""
     fingerprints = [f"{TRAILER_FINGERPRINT}: {each.rooted(home).fingerprint}"
@@ -133,6 +136,16 @@ def commit_message(fix: AppliedFix, tree: str, base: str, signoff: git.Actor | N
     if signoff is not None:   # the Developer Certificate of Origin line `git commit -s` writes
         trailers.append(f"Signed-off-by: {signoff.name} <{signoff.email}>")
     return "\n".join([subject or commit_subject(fix), "", *body, "", *trailers]) + "\n"
+
+
+def review_reasons(finding: Finding, settles: Sequence[Finding] = ()) -> list[str]:
+    """Why the fix is unsafe, for whoever reviews it: its finding's reason, and that of each
+    other unsafe finding it settles (one C003 fix writes the entries of two dependencies,
+    each with its own doubt), each once. None for a safe fix."""
+    if finding.safety is not Safety.UNSAFE:
+        return []
+    found = [f.reason for f in (finding, *settles) if f.safety is Safety.UNSAFE and f.reason]
+    return list(dict.fromkeys(found))
 
 
 def _also_settled(settles: Sequence[Finding]) -> list[str]:

@@ -17,7 +17,7 @@ from fixer.engine import FixResult
 from fixer.formats.diff import file_diff
 from fixer.formats.report.fixrun import line_of, revealers
 from fixer.formats.report.impact import Facts, impact_text
-from fixer.git.branch import MadeCommit, fix_paths, repo_path
+from fixer.git.branch import MadeCommit, fix_paths, repo_path, review_reasons
 from fixer.git.ownership import subject_of
 from fixer.model.rule import Finding, Safety, Severity
 
@@ -124,8 +124,12 @@ def _section(number: int, made: list[MadeCommit], by: Mapping[int, int | None],
         title = title[:-len(finding.reason) - 3]
     lines += [f"**What changed:** {title}", "",
               f"**Why:** {_why(finding, facts)}", "", *_also_settled(item)]
-    if finding.safety is Safety.UNSAFE and finding.reason:   # what the reviewer must judge
-        lines += [f"**Review before merging (unsafe fix):** {finding.reason}", ""]
+    reasons = review_reasons(finding, item.settles)   # what the reviewer must judge
+    if len(reasons) == 1:
+        lines += [f"**Review before merging (unsafe fix):** {reasons[0]}", ""]
+    elif reasons:
+        lines += ["**Review before merging (unsafe fix):**", "",
+                  *(f"- {reason}" for reason in reasons), ""]
     for path, added, removed in diff_stats(item):
         lines.append(f"- `{path}`: +{added} -{removed}")
     return lines
