@@ -540,6 +540,30 @@ def test_a_revealed_fix_names_only_the_services_its_revealer_is_the_fix_of(
     assert "revealed by the C005 fix of db)" in err, err
 
 
+def test_the_report_lists_a_finding_the_fixes_reveal_and_leave_to_a_person(
+        tmp_path: Path) -> None:
+    """auth's healthcheck (C004) reveals gateway's short `depends_on` entry for it (C003),
+    whose long form waits for users' healthcheck, which waits for P001's unsafe fix:
+    `fixer fix` leaves it to a person, and the report says so under Needs a Person."""
+    files = {"docker-compose.yml": "services:\n  gateway:\n    build: ./gateway\n"
+                                   "    depends_on:\n      - users\n      - auth\n"
+                                   "  users:\n    build: ./users\n    ports:\n"
+                                   "      - \"8002:8000\"\n  auth:\n    build: ./auth\n",
+             "gateway/app/clients.py": 'USERS = "http://users:8001"\n'
+                                       'REPORTS = "http://users:8000/reports"\n',
+             **_service_on("gateway", 8080), **_service_on("users", 8001),
+             **_service_on("auth", 8000)}
+    case = write_tree(tmp_path / "repo", files)
+    code, _, err = run_cli("fix", case, "--select", "C003,C004,P001")
+    assert re.search(r"C003 no automatic fix \(waits until users has a healthcheck", err), err
+    assert err.rstrip().endswith("1 finding to fix by hand."), err
+    code, out, _ = run_cli("report", case, "--select", "C003,C004,P001")
+    assert "its fixes reveal 1 finding they leave to a person (under Needs a Person)" in out
+    person = out.split("### Needs a Person", 1)[1].split("## ", 1)[0]
+    assert "   - C003 `gateway`, once the C004 fix of `auth` is in: gateway depends on auth " \
+           "only for it to start" in person, person
+
+
 # -- the catalogue commands --------------------------------------------------------------------
 
 def test_rules_json_and_explain(tmp_path: Path) -> None:

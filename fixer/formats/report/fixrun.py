@@ -55,6 +55,15 @@ class Revealed:
 
 
 @dataclass(frozen=True)
+class LeftRevealed:
+    """A finding that appears only once another fix is in, and that the run leaves to a
+    person (no fix of its own, none after the fixes it waits on)."""
+
+    finding: Finding
+    revealed_by: FixLine | None   # the fix that made it appear; None when none can be named
+
+
+@dataclass(frozen=True)
 class FixRun:
     """What `fixer fix` does with the tree the report is about (before the fixes)."""
 
@@ -69,6 +78,9 @@ class FixRun:
     # those of them no fix of their own removes: fingerprint -> the other finding's fix that
     # settles them (`the C004 fix of api`), which `fixed_later` gives the title of
     settled_by: Mapping[str, str] = field(default_factory=dict)
+    # findings the run's fixes reveal and leave to a person: `fixer fix` counts them "to fix
+    # by hand", and the report lists them under Needs a Person
+    left: tuple[LeftRevealed, ...] = ()
     # those of `fixed_later` whose fix (their own, or the one that settles them) is unsafe,
     # or that wait on an unsafe fix (C004 on a port P001's unsafe fix settles): only `fixer
     # fix --unsafe-fixes` makes it
@@ -93,6 +105,7 @@ def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> F
         failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
                      for f in result.failed),
         revealed=tuple(revealed(result, config)),
+        left=tuple(left_revealed(result, config)),
         settled_by={p: settling(f) for p, f in by.items()},
         later_unsafe=frozenset(p for p, fixer in fixers.items()
                                if fixer is not None and fixer.safety is Safety.UNSAFE) |
@@ -261,19 +274,44 @@ def _key(finding: Finding) -> tuple[str, str]:
 
 def revealed(result: FixResult, config: Config) -> list[Revealed]:
     """The fixes of the run whose finding its first check did not have, each with the
-    earlier fix that made it appear, naming every service that fix settles a finding of its
-    own code of (`the C005 fix of db and cache`; not a service whose C003 entry it rewrites,
-    which has no C005 fix). For `fix` output and the PR body too."""
+    earlier fix that made it appear (`_revealing`). For `fix` output and the PR body too."""
     found = []
     settled = settled_with(result)
     for index, by in revealers(result, config).items():
         finding = result.applied[index].finding
         line = FixLine(finding.code, finding.service, title(finding),
-                       None if by is None else line_of(result.applied[by].finding, [
-                           f for f in settled.get(by, ())
-                           if f.code == result.applied[by].finding.code]))
+                       _revealing(result, by, settled))
         found.append(Revealed(finding, line))
     return found
+
+
+def left_revealed(result: FixResult, config: Config) -> list[LeftRevealed]:
+    """The findings of the run's last check that its first did not have and that no run of
+    fixer fixes as things are: neither a fix of their own nor one after the unsafe fixes
+    they follow (`fixer fix` lists them "no automatic fix"), each with the fix that made it
+    appear."""
+    known = {f.fingerprint for f in result.initial}
+    left = [f for f in result.remaining if f.fingerprint not in known and not f.fixable
+            and not f.violation.after_unsafe]
+    if not left:
+        return []
+    settled = settled_with(result)
+    loaded: dict[int, Workspace] = {}
+    end = len(result.applied)
+    return [LeftRevealed(f, _revealing(result, _revealer(result.applied, end, config, loaded,
+                                                         f, known) if end else None, settled))
+            for f in left]
+
+
+def _revealing(result: FixResult, by: int | None,
+               settled: Mapping[int, Sequence[Finding]]) -> FixLine | None:
+    """The fix at `by` in `result.applied`, naming every service it settles a finding of its
+    own code of (`the C005 fix of db and cache`; not a service whose C003 entry it rewrites,
+    which has no C005 fix)."""
+    if by is None:
+        return None
+    fixing = result.applied[by].finding
+    return line_of(fixing, [f for f in settled.get(by, ()) if f.code == fixing.code])
 
 
 def revealers(result: FixResult, config: Config) -> dict[int, int | None]:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from fixer.core.wording import names
 from fixer.formats.report.impact import doc_impact
-from fixer.formats.report.fixrun import FixLine, Revealed, settling
+from fixer.formats.report.fixrun import FixLine, LeftRevealed, Revealed, settling
 from fixer.formats.report.model import Audit
 from fixer.formats.report.text import inline
 from fixer.model.rule import Finding, Rule, Safety, Severity
@@ -194,9 +194,23 @@ def _fix_list(title: str, audit: Audit, safety: Safety,
     if rest:
         yield f"{len(groups) + 1}. **Revealed by other fixes**"
         yield from (f"   - {revealed_line(r)}" for r in rest)
-    if not findings and not rest:
+    left = audit.run.left if safety is Safety.DISPLAY and audit.after is None else ()
+    if left:
+        yield f"{len(groups) + 1}. **Revealed by the fixes of `fixer fix`**"
+        yield from (f"   - {_left_line(item)}" for item in left)
+    if not findings and not rest and not left:
         yield "None."
     yield ""
+
+
+def _left_line(item: LeftRevealed) -> str:
+    """A finding a fix of the run reveals and leaves to a person, with why."""
+    finding, by = item.finding, item.revealed_by
+    after = _fix_of(by) if by else "an earlier fix"
+    why = f" Why no automatic fix: {inline(finding.reason.rstrip('.'))}." \
+        if finding.reason else ""
+    return (f"{finding.code} `{finding.service or '-'}`, once {after} is in: "
+            f"{message(finding)} (`{finding.path}`).{why}")
 
 
 def _unplaced(audit: Audit, shown: set[str]) -> Sequence[Revealed]:

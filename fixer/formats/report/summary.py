@@ -83,4 +83,7 @@ def _run(audit: Audit) -> str:
     if run.revealed:
         text += (f", {len(run.revealed)} of them for findings that appear only once another "
                  "fix is in (under Recommendations, with the fix that reveals them)")
+    if run.left:
+        text += (f"; its fixes reveal {plural(len(run.left), 'finding')} they leave to a "
+                 "person (under Needs a Person)")
     return text + "."
