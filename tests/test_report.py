@@ -527,6 +527,26 @@ def test_a_service_fixer_finds_no_server_in_is_not_called_one_without_an_app(
     assert "builds from `compose.yaml` (also read: `db/compose.yaml`)" in out, out
 
 
+@pytest.mark.parametrize(("package", "said"), [
+    pytest.param("", "Not applicable (it runs `python -m app.worker`, which imports no web "
+                 "framework or server, not a FastAPI server)", id="worker-module"),
+    # importing the package runs its __init__, which builds the app: fixer cannot tell more
+    pytest.param("from .main import app  # noqa: F401\n", "Not checked (its build context "
+                 "imports fastapi", id="package-that-imports-the-app")])
+def test_a_worker_run_as_a_module_is_no_app_service(tmp_path: Path, package: str,
+                                                     said: str) -> None:
+    """`python -m app.worker` runs app/__init__.py, then app/worker.py: where neither
+    imports a framework or server, the app-only categories do not apply, as they do not to
+    `python worker.py`."""
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n  worker:\n"
+                             "    build: ./api\n    command: python -m app.worker\n",
+             **api_service(main=HEALTH_APP), "api/app/__init__.py": package,
+             "api/app/worker.py": "import time\n\nwhile True:\n    time.sleep(5)\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    worker = out.split("### ✅ worker", 1)[1].split("### ", 1)[0]
+    assert f"- **Health Endpoints**: {said}" in worker, out
+
+
 def test_d003_impact_where_compose_replaces_the_images_healthcheck(tmp_path: Path) -> None:
     """The image's HEALTHCHECK runs curl, which the slim image lacks, but compose gives the
     service a healthcheck of its own that passes: under compose the container becomes

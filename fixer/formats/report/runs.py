@@ -52,7 +52,9 @@ def not_fastapi(tree: Tree, service: Service) -> str | None:
     program = _program(words)
     if program is None:
         return _quiet_script(tree, service, words)
-    return _NOT_FASTAPI.get(program) or _NOT_FASTAPI.get(_script_run(tree, service, words) or "")
+    # `python -m app.worker` names the module as its program: the repository's own module
+    return _NOT_FASTAPI.get(program) or _NOT_FASTAPI.get(_script_run(tree, service, words) or "") \
+        or _quiet_script(tree, service, words)
 
 
 # a name in a script's modules that may serve an app, or run code fixer does not follow:
@@ -62,33 +64,66 @@ _MAY_SERVE = lazy_compile(r"\b(?:fastapi|starlette|uvicorn|hypercorn|granian|gun
                           r"__import__|runpy|subprocess|system|exec\w*|eval|spawn\w*)\b")
 
 
+# a module `python -m` runs: dotted identifiers
+_MODULE_NAME = lazy_compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
+
+
 def _quiet_script(tree: Tree, service: Service, words: list[str]) -> str | None:
-    """`python worker.py`, where the script and every module of the repository it imports
-    name no web framework or server and run no code fixer does not follow (an import by a
-    name built at run time, a subprocess): the command, as the report names it. None where
-    fixer cannot read all of it (a module it imports from a folder of the build context
-    that is not on its import path, which PYTHONPATH may put there)."""
+    """`python worker.py` or `python -m app.worker`, where the script (or module, and the
+    packages above it) and every module of the repository it imports name no web framework
+    or server and run no code fixer does not follow (an import by a name built at run time,
+    a subprocess): the command, as the report names it. None where fixer cannot read all of
+    it (a module it imports from a folder of the build context that is not on its import
+    path, which PYTHONPATH may put there)."""
     app = service.app
     at = prefix_length(words)
     rest = words[at:] if at is not None else []
-    if app is None or len(rest) < 2 or not _PYTHON.match(posixpath.basename(rest[0])) or \
-            not rest[1].endswith(".py"):
+    if app is None or len(rest) < 2 or not _PYTHON.match(posixpath.basename(rest[0])):
         return None
-    path = in_image(tree, app.folder, app.dockerfile, app.stage, rest[1])
-    if path is None:
+    started = _started(tree, service, rest)
+    if started is None:
         return None
-    modules = Modules(tree.peek, posixpath.dirname(path))
+    command, root, starts = started
+    modules = Modules(tree.peek, root)
     local = {posixpath.basename(p).removesuffix(".py") for p in files_under(tree, app.folder)} \
         | {part for p in files_under(tree, app.folder) for part in p.split("/")[:-1]}
-    for file_path in modules.import_path(path, ""):
-        loaded = modules.load(file_path)
-        if loaded is None or _MAY_SERVE.search(loaded[0].text):
-            return None
-        names = Modules.names_imported(*loaded, modules.package_of(file_path) or "")
-        if any(modules.path_of(name) is None and name.split(".")[0] in local
-               and name.split(".")[0] not in sys.stdlib_module_names for name in names):
-            return None   # a module of the build context fixer does not find from here
-    return f"`{' '.join(rest[:2])}`, which imports no web framework or server"
+    for path, package in starts:
+        for file_path in modules.import_path(path, package):
+            loaded = modules.load(file_path)
+            if loaded is None or _MAY_SERVE.search(loaded[0].text):
+                return None
+            names = Modules.names_imported(*loaded, modules.package_of(file_path) or "")
+            if any(modules.path_of(name) is None and name.split(".")[0] in local
+                   and name.split(".")[0] not in sys.stdlib_module_names for name in names):
+                return None   # a module of the build context fixer does not find from here
+    return f"`{command}`, which imports no web framework or server"
+
+
+def _started(tree: Tree, service: Service, rest: list[str]
+             ) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """What `python X.py` or `python -m a.b` starts: the command as written, the import root
+    (the script's folder; the working directory for `-m`), and the files it runs first, each
+    with its package (`-m a.b` imports the package `a` before it runs `a/b.py`)."""
+    app = service.app
+    if app is None:
+        return None
+    if rest[1].endswith(".py"):
+        path = in_image(tree, app.folder, app.dockerfile, app.stage, rest[1])
+        return None if path is None else (" ".join(rest[:2]), posixpath.dirname(path),
+                                          [(path, "")])
+    if rest[1] != "-m" or len(rest) < 3 or not _MODULE_NAME.match(rest[2]):
+        return None
+    parts = rest[2].split(".")
+    path = in_image(tree, app.folder, app.dockerfile, app.stage, "/".join(parts) + ".py")
+    if path is None:
+        return None
+    root = posixpath.dirname(path)
+    for _part in parts[1:]:
+        root = posixpath.dirname(root)
+    packages = [(posixpath.join(root, *parts[:n], "__init__.py"), ".".join(parts[:n]))
+                for n in range(1, len(parts))]
+    starts = [(p, package) for p, package in packages if tree.peek(p) is not None]
+    return " ".join(rest[:3]), root, [*starts, (path, ".".join(parts[:-1]))]
 
 
 def _script_run(tree: Tree, service: Service, words: list[str]) -> str | None:
