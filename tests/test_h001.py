@@ -988,7 +988,7 @@ def test_the_fix_names_every_service_that_runs_the_app() -> None:
              "svc/app/main.py": ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n'
                                  '@app.get("/items")\ndef items():\n    return []\n')}
     [found] = check(files, select="H001")
-    assert found.fix_title == "Add a GET /health route to the app api and admin run"
+    assert found.fix_title == "Add a GET /health route to the app that api and admin run"
     [alone] = check({**files, "compose.yaml": compose.split("  admin:")[0]}, select="H001")
     assert alone.fix_title == "Add a GET /health route"
     # one name in two stacks (a dev file beside the base) is one service, named once

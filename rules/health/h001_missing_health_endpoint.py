@@ -294,10 +294,10 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 
 def _run_by(services: list[str]) -> str:
-    """` to the app api and admin run`, where several services run the app the route goes
+    """` to the app that api and admin run`, where several services run the app the route goes
     into: the commit names them all (one service: its name follows the title anyway)."""
     distinct = list(dict.fromkeys(services))   # one name in two stacks runs it once
-    return f" to the app {names(distinct)} run" if len(distinct) > 1 else ""
+    return f" to the app that {names(distinct)} run" if len(distinct) > 1 else ""
 
 
 def _unanchored(paths: tuple[str, ...]) -> str:
