@@ -191,3 +191,21 @@ def test_an_overlay_that_repeats_the_image_is_no_other_server(tmp_path: Path) ->
         assert code in (0, 1), err
         [reason] = [f["reason"] or "" for f in json.loads(out)["findings"] if f["code"] == "C005"]
         assert (held in reason) if held else "loaded with `-f`" not in reason, reason
+
+
+def test_credentials_that_look_like_a_host_and_port_are_no_call(tmp_path: Path) -> None:
+    """`postgres:1974@localhost` is the user `postgres` and the password 1974: no call of
+    the service `postgres` on port 1974 puts its probe in doubt."""
+    root = write_repo(tmp_path, """\
+services:
+  api:
+    build: ./api
+    depends_on: [postgres]
+    environment:
+      DATABASE_URL: postgresql://postgres:1974@localhost:5432/shop
+  postgres:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: "1974"
+""")
+    assert c005_reasons(root) == {"postgres": None}

@@ -767,6 +767,17 @@ def test_p001_keeps_the_port_python_calls_and_moves_compose() -> None:
                                "orders/app/grpc_client.py:2 calls it")
 
 
+def test_p001_reads_no_call_in_a_urls_credentials() -> None:
+    """`postgresql://users:8080@db/app` is the user `users` with the password 8080: no call
+    of the service users on 8080 keeps that port."""
+    repo = {"docker-compose.yml": _CALLED,
+            "orders/app/db.py": 'URL = "postgresql://users:8080@db:5432/app"\n',
+            **_service("users", 'CMD ["uvicorn", "app.main:app", "--port", "8080"]'),
+            **_service("orders", 'CMD ["uvicorn", "app.main:app", "--port", "8000"]')}
+    [found] = check(repo, select="P001")
+    assert found.fix_title == "Make users listen on 8000", found.fix_title
+
+
 def test_p001_holds_the_move_where_python_calls_both_ports() -> None:
     repo = {"docker-compose.yml": _CALLED,
             "orders/app/grpc_client.py": 'TARGET = "users:8080"\n',

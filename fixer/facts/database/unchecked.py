@@ -153,7 +153,8 @@ def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
     if default is None or _PORT_NAMED.search(" ".join(target.probe.test[1:])):
         return None
     name = re.escape(target.service.name)
-    called = re.compile(rf"://(?:[^/@\s]*@)?{name}:(\d+)")
+    # the host after the credentials: `postgres:1974@localhost` is a user and a password
+    called = re.compile(rf"://(?:[^/@\s]*@)?{name}:(\d+)(?![\d@])")
     for owner, _dependency in target.dependents:
         for value in owner.environment(ws.tree).values():
             match = called.search(value or "")

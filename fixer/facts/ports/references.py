@@ -180,8 +180,9 @@ UNREAD_PROXIES = ("caddy", "haproxy", "envoy", "varnish",
 
 
 # `http://users:8080` in Python source, or a quoted `"users:50051"` (a gRPC channel's
-# target): a peer address compose does not show
-_SOURCE_URL = lazy_compile(r"(?://|[\"'])([A-Za-z0-9_.-]+):(\d{2,5})\b")
+# target): a peer address compose does not show. Not credentials: `//users:8080@db` is the
+# user `users` with the password 8080
+_SOURCE_URL = lazy_compile(r"(?://|[\"'])([A-Za-z0-9_.-]+):(\d{2,5})\b(?!@)")
 # what every such address holds: a file without it (most source) is passed over by a
 # literal search, not tried at each of its quotes
 _PORT_DIGITS = lazy_compile(r":\d\d")
