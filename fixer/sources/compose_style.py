@@ -87,6 +87,9 @@ class Style:
     seq_offset: int = 2         # columns from a key to the `-` of its block sequence
     flow_quote: str = '"'       # quote around flow sequence items: '"', "'" or "" (plain)
     value_quote: str = ""       # quote around block scalar values that need none
+    # the quote character the file writes where a value needs one (`- '8000:8000'`): new
+    # text that needs quoting takes it too
+    needed_quote: str = '"'
     env_list: bool = False      # `environment` as `- KEY=value`
     flow_tests: bool = True     # healthcheck `test` as a flow sequence
     blank_between: bool = False  # a blank line between two services
@@ -176,12 +179,16 @@ def _detect(doc: ComposeDoc) -> Style:
                                 for column, counted in by_column.items()))
     by_key = _key_value_quotes(nodes)
     value_quote = _most(sum(by_key.values(), Counter()), "")
+    chars = _quote_chars(doc.root, nodes)
+    needed_quote = "'" if chars["'"] > chars['"'] else '"'
     key_values = tuple(sorted((name, _most(counted, value_quote))
                               for name, counted in by_key.items()))
     return Style(
         newline=doc.file.newline, unit=unit, seq_offset=_most(offsets, unit),
-        # with no flow list to follow, the quote of the file's values (`'10s'`)
-        flow_quote=_most(_flow_quotes(nodes), value_quote or '"'), value_quote=value_quote,
+        # with no flow list to follow, the quote of the file's values (`'10s'`), else the
+        # one it writes where a value needs one
+        flow_quote=_most(_flow_quotes(nodes), value_quote or needed_quote),
+        value_quote=value_quote, needed_quote=needed_quote,
         flow_pad=_most(_flow_pads(doc.file.text, nodes), ""), key_quote=_key_quote(nodes),
         env_list=_env_list(doc), flow_tests=_flow_tests(doc),
         blank_between=_blank_between(doc), column_steps=column_steps, key_values=key_values,
@@ -228,6 +235,18 @@ def _flow_pads(text: str, nodes: list[Node]) -> Counter[str]:
         if opening == closing and opening in ("", " "):
             pads[opening] += 1
     return pads
+
+
+def _quote_chars(root: Node, nodes: list[Node]) -> Counter[str]:
+    """The quote characters of the file's quoted scalars: whether it writes `'8000:8000'`
+    or `"8000:8000"`. Not its keys, nor the top-level `version: '3.8'` most files copy from
+    one example or another."""
+    skipped = {id(key) for node in nodes if isinstance(node, yaml.MappingNode)
+               for key, _value in node.value}
+    if isinstance(root, yaml.MappingNode):
+        skipped |= {id(value) for key, value in root.value if key.value == "version"}
+    return Counter(node.style for node in nodes if isinstance(node, yaml.ScalarNode)
+                   and node.style in ('"', "'") and id(node) not in skipped)
 
 
 def _key_value_quotes(nodes: list[Node]) -> dict[str, Counter[str]]:
@@ -307,11 +326,12 @@ def quoted(value: str, quote: str) -> str:
     return f'"{escaped}"'
 
 
-def scalar(value: str, quote: str = "", flow: bool = False) -> str:
-    """A scalar in the given quote style; quoted anyway when plain would change its meaning."""
+def scalar(value: str, quote: str = "", flow: bool = False, needed: str = '"') -> str:
+    """A scalar in the given quote style; quoted anyway (with `needed`) when plain would
+    change its meaning."""
     if quote:
         return quoted(value, quote)
-    return value if plain_ok(value, flow) else quoted(value, '"')
+    return value if plain_ok(value, flow) else quoted(value, needed)
 
 
 def key(name: str, style: Style | None = None) -> str:
@@ -326,12 +346,13 @@ def flow(fragment: Fragment, style: Style, quote: str | None = None) -> str:
     if isinstance(fragment, int):
         return str(fragment)
     if isinstance(fragment, str):
-        return scalar(fragment, style.flow_quote if quote is None else quote, flow=True)
+        return scalar(fragment, style.flow_quote if quote is None else quote, flow=True,
+                      needed=style.needed_quote)
     if isinstance(fragment, (Flow, Seq)):
         items_quote = style.flow_quote if fragment.quote is None else fragment.quote
         pad = style.flow_pad if fragment.items else ""
-        return "[" + pad + ", ".join(scalar(i, items_quote, flow=True) for i in fragment.items) \
-            + pad + "]"
+        return "[" + pad + ", ".join(scalar(i, items_quote, flow=True, needed=style.needed_quote)
+                                     for i in fragment.items) + pad + "]"
     pairs = fragment.pairs
     return "{" + ", ".join(f"{key(k, style)}: {flow(v, style, style.value_quote)}"
                            for k, v in pairs) + "}"
@@ -346,15 +367,16 @@ def block(pairs: tuple[tuple[str, Fragment], ...], indent: int, style: Style) ->
             lines.append(f"{pad}{key(name, style)}: {value}")
         elif isinstance(value, str):
             siblings = tuple(n for n, v in pairs if isinstance(v, str))
-            lines.append(f"{pad}{key(name, style)}: "
-                         f"{scalar(value, style.quote_for(name, siblings))}")
+            text = scalar(value, style.quote_for(name, siblings), needed=style.needed_quote)
+            lines.append(f"{pad}{key(name, style)}: {text}")
         elif isinstance(value, (Flow, FlowMap)):
             lines.append(f"{pad}{key(name, style)}: {flow(value, style)}")
         elif isinstance(value, Seq):
             lines.append(f"{pad}{key(name, style)}:")
             dash = " " * (indent + style.seq_offset)
             quote = style.value_quote if value.quote is None else value.quote
-            lines += [f"{dash}- {scalar(item, quote)}" for item in value.items]
+            lines += [f"{dash}- {scalar(item, quote, needed=style.needed_quote)}"
+                      for item in value.items]
         else:
             lines.append(f"{pad}{key(name, style)}:")
             lines += block(value.pairs, indent + style.step_at(indent), style)
