@@ -936,6 +936,14 @@ def test_h001_names_only_a_call_that_may_add_routes(main: str, files: dict[str, 
                  id="in-a-class-attribute"),
     pytest.param("request.url.path in OPEN", False, "OPEN = ['/docs']\n",
                  id="constant-without-the-health-path"),
+    pytest.param("re.match(r'^/health$', request.url.path)", True, "import re\n",
+                 id="a-regular-expression"),
+    pytest.param("any(p.match(request.url.path) for p in PUBLIC)", True,
+                 "import re\nPUBLIC = [re.compile(r'^/docs'), re.compile(r'^/health$')]\n",
+                 id="any-compiled-pattern-of-a-constant"),
+    pytest.param("any(p.match(request.url.path) for p in PUBLIC)", False,
+                 "import re\nPUBLIC = [re.compile(r'^/docs')]\n",
+                 id="patterns-without-the-health-path"),
 ])
 def test_h001_a_middleware_that_lets_the_health_path_through_refuses_no_probe(
         exempt: str, fixable: bool, named: str) -> None:
@@ -955,6 +963,50 @@ def test_h001_a_middleware_that_lets_the_health_path_through_refuses_no_probe(
     assert finding.fixable is fixable and (not fixable or finding.safety.value == "safe")
     [probe] = check(files, select="C004")
     assert probe.fixable is fixable, probe.reason
+
+
+PREDICATE_GUARD = """\
+import re
+
+from fastapi.responses import JSONResponse
+from starlette.middleware.base import BaseHTTPMiddleware
+
+PUBLIC = [re.compile(r"^/health$")]
+
+
+class Key(BaseHTTPMiddleware):
+    def _is_public(self, path: str) -> bool:
+        \"\"\"Whether the path needs no key.\"\"\"
+        return any(pattern.match(path) for pattern in PUBLIC)
+
+    async def dispatch(self, request, call_next):
+        path = request.url.path
+        is_public = self._is_public(path)
+{between}        if is_public:
+            return await call_next(request)
+        if not request.headers.get("Authorization"):
+            return JSONResponse({{"detail": "no"}}, status_code=401)
+        return await call_next(request)
+"""
+
+
+@pytest.mark.parametrize(("between", "fixable"), [
+    pytest.param("", True, id="a-predicate-of-the-class-bound-to-a-name"),
+    # bound again in a block: what the name holds there is not known
+    pytest.param("        if request.headers.get('X-Strict'):\n            is_public = False\n",
+                 False, id="the-name-bound-again-in-a-block"),
+])
+def test_h001_a_middleware_that_asks_a_predicate_of_its_own(between: str,
+                                                            fixable: bool) -> None:
+    """`is_public = self._is_public(path)`, then `if is_public: return await call_next(...)`:
+    the one-line predicate matches /health against the module's patterns, so a probe of
+    the route H001 adds passes; a name bound again in a block before its test is not read."""
+    files = service({"svc/app/main.py": CLASS_APP.format(imports="from app.guard import Key\n",
+                                                           added="Key"),
+                     "svc/app/guard.py": PREDICATE_GUARD.format(between=between)})
+    [finding] = check(files, select="H001")
+    assert finding.fixable is fixable and (not fixable or finding.safety.value == "safe"), \
+        finding.reason
 
 
 def test_h001_quotes_the_call_that_may_add_routes_as_written() -> None:

@@ -33,6 +33,7 @@ from fixer.sources.python import (
     own_names,
     statements,
 )
+from fixer.sources.path_tests import holds_for_path, named_collection, with_values
 from fixer.sources.python_modules import (
     Modules,
     assigned_value,
@@ -1425,7 +1426,7 @@ def _lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef, tree:
             continue
         if any("path" in ast.unparse(part) for part in parts):
             found += [path + ("*" if prefix else "") for part in parts
-                      for path in _health_literals(_named_collection(part, tree, cls))]
+                      for path in _health_literals(named_collection(part, tree, cls))]
     return tuple(found)
 
 
@@ -1440,11 +1441,20 @@ def _passed_on(function: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Modul
     "/predict"): return await call_next(request)` before what refuses): its test, on the
     path alone, holds for them. Only tests before anything that may answer count."""
     found: list[str] = []
+    local: dict[str, ast.expr] = {}   # `is_public = self._is_public(path)`, tested below
     for stmt in function.body:
         if isinstance(stmt, ast.If) and _returns_next(stmt.body, function):
-            found += [p for p in _PROBE_PATHS if _holds_for_path(stmt.test, p, tree, cls) is True]
+            test = with_values(stmt.test, local)
+            found += [p for p in _PROBE_PATHS if holds_for_path(test, p, tree, cls) is True]
         elif any(isinstance(node, (ast.Return, ast.Raise)) for node in ast.walk(stmt)):
             break
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], ast.Name):
+            local[stmt.targets[0].id] = with_values(stmt.value, local)
+        else:   # bound again in a block, maybe: no longer known
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    local.pop(node.id, None)
     return found
 
 
@@ -1458,72 +1468,6 @@ def _returns_next(body: list[ast.stmt], function: ast.FunctionDef | ast.AsyncFun
         _awaits_next(last.value, names) and not any(
             isinstance(node, (ast.Return, ast.Raise)) for stmt in body[:-1]
             for node in ast.walk(stmt))
-
-
-def _holds_for_path(test: ast.expr, path: str, tree: ast.Module,
-               cls: ast.ClassDef | None) -> bool | None:
-    """Whether a test of the request's path holds for `path`; None when it tests anything
-    else, or in a way fixer does not evaluate."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _holds_for_path(test.operand, path, tree, cls)
-        return None if inner is None else not inner
-    if isinstance(test, ast.BoolOp):
-        parts = [_holds_for_path(value, path, tree, cls) for value in test.values]
-        if isinstance(test.op, ast.And):
-            return False if False in parts else None if None in parts else True
-        return True if True in parts else None if None in parts else False
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and \
-            test.func.attr in ("startswith", "endswith") and len(test.args) == 1 and \
-            _reads_path(test.func.value):
-        given = _health_strings(test.args[0])
-        if given is None:
-            return None
-        check = path.startswith if test.func.attr == "startswith" else path.endswith
-        return any(check(each) for each in given)
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and _reads_path(test.left):
-        op, right = test.ops[0], _named_collection(test.comparators[0], tree, cls)
-        given = _health_strings(right)
-        if given is None:
-            return None
-        if isinstance(op, (ast.Eq, ast.NotEq)) and len(given) == 1:
-            return (path == given[0]) == isinstance(op, ast.Eq)
-        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.List, ast.Tuple,
-                                                                      ast.Set)):
-            return (path in given) == isinstance(op, ast.In)
-    return None
-
-
-def _reads_path(node: ast.expr) -> bool:
-    """`request.url.path`, `request.scope["path"]`, a `path` variable."""
-    return not isinstance(node, ast.Constant) and "path" in ast.unparse(node)
-
-
-def _health_strings(node: ast.expr) -> list[str] | None:
-    """The strings a constant or a list, tuple or set of constants holds; None otherwise."""
-    items = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else [node]
-    if all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
-        return [str(i.value) for i in items if isinstance(i, ast.Constant)]
-    return None
-
-
-def _named_collection(node: ast.expr, tree: ast.Module, cls: ast.ClassDef | None) -> ast.expr:
-    """What `EXEMPT` or `self.EXEMPT` is assigned (`EXEMPT = {"/health", "/docs"}`,
-    `frozenset({...})`) in the module or the class; else the node itself."""
-    name = node.id if isinstance(node, ast.Name) else node.attr if (
-        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-        and node.value.id in ("self", "cls")) else None
-    if name is None:
-        return node
-    bodies = [cls.body] if cls is not None and isinstance(node, ast.Attribute) else \
-        [tree.body] + ([cls.body] if cls is not None else [])
-    for body in bodies:
-        value = assigned_value(binding(body, name))
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
-                value.func.id in ("set", "frozenset", "list", "tuple") and value.args:
-            value = value.args[0]
-        if value is not None:
-            return value
-    return node
 
 
 def _health_literals(node: ast.expr) -> list[str]:

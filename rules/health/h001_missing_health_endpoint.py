@@ -166,7 +166,9 @@ in the session middleware of FastAPI's SQL tutorial, nor a `status_code = 500` i
 unless it first lets the health path
 through, `if request.url.path in EXEMPT: return await
 call_next(request)` with the paths written there or in a collection the module or its
-class assigns; or a
+class assigns, or matched by a regular expression (`any(p.match(path) for p in PUBLIC)`
+over `re.compile` patterns), also through a one-line predicate of the class or the module
+(`if self._is_public(path):`, or a name bound to its answer above the test); or a
 function the app is passed to, `mount(app)` or `mw.setup(app)`, that adds middleware, or
 one fixer cannot read whose name speaks of access control, `setup_auth(app)`), when a
 route with path parameters or a mount (`app.mount("/", StaticFiles(...))`) answers the path
