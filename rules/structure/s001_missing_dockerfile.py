@@ -52,7 +52,10 @@ name), when the context folder does not exist,
 several files match in case, the reference is interpolated or reached through a YAML
 alias, there is no app module (the reason names a `package.json`, `go.mod` or other
 manifest of another language at the context's root), the module builds no FastAPI app (no
-`FastAPI(...)`, no `fastapi` import: Flask, Streamlit), or a Dockerfile sits in a folder of
+`FastAPI(...)`, no `fastapi` import: Flask, Streamlit), the context has no
+requirements.txt or pyproject.toml while the app imports packages a stock install of
+fastapi and uvicorn leaves out (`sqlalchemy`: the app would stop at start-up), or a
+Dockerfile sits in a folder of
 the context
 (`app/Dockerfile`, or Podman's `Containerfile`, which Docker's builders do not look for):
 the author's recipe exists, only not where compose looks, and a stock
@@ -86,6 +89,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -96,6 +100,7 @@ from fixer.core.envfile import unset_names
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import skipped_folder
+from fixer.core.wording import names
 from fixer.facts.image.buildscripts import project_directories
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
@@ -106,8 +111,9 @@ from fixer.model.stacks import folders_above
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import Value, elements, get, scalar, string_list
 from fixer.sources.launch import find_launch
+from fixer.sources.python_modules import Modules
 
-from .dockerfile_template import find_app, fleet_base, render
+from .dockerfile_template import AppTarget, find_app, fleet_base, render
 
 # Dockerfile, Dockerfile.prod, api.Dockerfile, AuthDockerfile, dockerfile (any case), and
 # Podman's `Containerfile` (Docker's builders look for `Dockerfile` only)
@@ -327,6 +333,13 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
         return replace(base, yields_to=(("S001", writer.name),), reason=(
             f"{writer.name} builds {build.dockerfile} too: the S001 fix of {writer.name}, "
             "whose server the file starts, writes it"))
+    unlisted = [] if _install(ws, build) != "packages" else _uninstalled(ws, build, app)
+    if unlisted:
+        return replace(base, reason=(
+            f"the build context has no requirements.txt or pyproject.toml, and the app imports "
+            f"{names([f'`{name}`' for name, _path in unlisted])} ({unlisted[0][1]}), which a "
+            "stock Dockerfile (fastapi and uvicorn only) would not install: the app would "
+            "stop at start-up"))
     return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
                                  Safety.UNSAFE, partial(_generate, ws, service, build)),
                    reason="a stock Dockerfile may not be how the service was meant to be built")
@@ -402,15 +415,46 @@ def _relative(build: Build, path: str) -> str:
 def _generate(ws: Workspace, service: Service, build: Build) -> list[Edit]:
     app = find_app(ws.tree, build.context)
     assert app is not None
-    folder = build.context
-    if ws.tree.exists(posixpath.join(folder, "requirements.txt") if folder else "requirements.txt"):
-        install = "requirements"
-    elif ws.tree.exists(posixpath.join(folder, "pyproject.toml") if folder else "pyproject.toml"):
-        install = "pyproject"
-    else:
-        install = "packages"
-    text = render(fleet_base(ws), app, _port(service), install, build.doc.file.newline)
+    text = render(fleet_base(ws), app, _port(service), _install(ws, build),
+                  build.doc.file.newline)
     return [CreateFile(build.dockerfile, text)]
+
+
+def _install(ws: Workspace, build: Build) -> str:
+    """How the stock Dockerfile installs the app's dependencies: from the context's
+    requirements.txt, its pyproject.toml, else fastapi and uvicorn alone ("packages")."""
+    for name, install in (("requirements.txt", "requirements"), ("pyproject.toml", "pyproject")):
+        if ws.tree.exists(posixpath.join(build.context, name) if build.context else name):
+            return install
+    return "packages"
+
+
+# what `pip install fastapi "uvicorn[standard]"` makes importable
+_STOCK_PACKAGES = frozenset({
+    "fastapi", "starlette", "pydantic", "pydantic_core", "typing_extensions",
+    "typing_inspection", "annotated_types", "anyio", "sniffio", "idna", "uvicorn", "h11",
+    "click", "httptools", "uvloop", "watchfiles", "websockets", "dotenv", "yaml"})
+
+
+def _uninstalled(ws: Workspace, build: Build, app: AppTarget) -> list[tuple[str, str]]:
+    """(top-level name, the first file importing it) of each package the app's modules
+    import that is neither the standard library's, the context's own, nor installed with
+    fastapi and uvicorn: a stock Dockerfile with no requirements leaves it out."""
+    modules = Modules(ws.read, build.context)
+    relative = app.path[len(build.context) + 1:] if build.context else app.path
+    package = posixpath.dirname(relative).replace("/", ".")
+    found: dict[str, str] = {}
+    for path in modules.import_path(app.path, package):
+        loaded = modules.load(path)
+        if loaded is None:
+            continue
+        for name in Modules.names_imported(*loaded, modules.package_of(path) or ""):
+            top = name.split(".")[0]
+            if top not in found and top not in sys.stdlib_module_names and \
+                    top not in _STOCK_PACKAGES and modules.path_of(top) is None and \
+                    not tree_index.is_folder(ws.tree, posixpath.join(build.context, top)):
+                found[top] = path
+    return sorted(found.items())
 
 
 def _port(service: Service) -> int:
