@@ -519,6 +519,10 @@ def test_a_fix_held_by_an_unsafe_port_move_counts_with_the_unsafe_fixes(tmp_path
     assert "to fix by hand" not in err, err
     code, out, err = run_cli("report", case, "--select", "P001,P002", "--unsafe-fixes")
     assert "Fixable with `fixer fix`: 1; with `--unsafe-fixes`: 2 more; by hand: 0" in out, out
+    # the report of plain `fixer fix` says what the held fix waits for, not the rule's summary
+    code, out, err = run_cli("report", case, "--select", "P001,P002")
+    unsafe = out.split("### Fixed by `fixer fix --unsafe-fixes`", 1)[1].split("###", 1)[0]
+    assert re.search(r"- `users`: .+; fixed after the unsafe fix it waits on \(", unsafe), unsafe
 
 
 def test_a_revealed_fix_names_only_the_services_its_revealer_is_the_fix_of(

@@ -144,6 +144,10 @@ def _offered(finding: Finding, audit: Audit) -> str:
     first = audit.yields_unsafe.get(finding.fingerprint)
     if first is not None:   # the `--unsafe-fixes` run makes that fix, not this one's
         return f"{who(finding, audit)}: settled by {settling(first)} ({fix_title(first)})"
+    if not finding.fixable and finding.violation.after_unsafe and finding.reason:
+        # no fix of its own until the unsafe one it waits on is in: what it waits for
+        return (f"{who(finding, audit)}: {message(finding)}; fixed after the unsafe fix it "
+                f"waits on ({inline(finding.reason)})")
     return f"{who(finding, audit)}: {fix_title(finding)}"
 
 
