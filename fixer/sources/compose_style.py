@@ -320,7 +320,9 @@ def plain_ok(value: str, flow: bool) -> bool:
 
 
 def quoted(value: str, quote: str) -> str:
-    if quote == "'" and "\n" not in value:
+    """The value in `quote`; in double quotes where single ones would double its own (a
+    `python -c` probe's `'http://...'`), as a formatter that prefers single quotes does."""
+    if quote == "'" and "\n" not in value and value.count("'") <= value.count('"'):
         return "'" + value.replace("'", "''") + "'"
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'

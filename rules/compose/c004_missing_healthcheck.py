@@ -674,13 +674,14 @@ def _tool(ws: Workspace, service: BuiltService, url: str) -> Choice:
                                    doubt=_unknown_base(base_image(dockerfile, stage), python[0]))
     if ws.config.healthcheck_strategy == "python":
         return Choice(("CMD", *python))
-    if published_image(service) and family.python is not None and \
-            not {"curl", "wget"} & family.tools:
+    image = published_image(service)
+    if image is not None and family.python is not None and not {"curl", "wget"} & family.tools:
         # a deployment may pull the published image, which may predate a curl the
         # Dockerfile installs: the image's Python probes the pulled and the built one alike
         # (and a second run chooses the same probe as the first)
-        return Choice(("CMD", *python), says="a Python urllib probe (compose also names a "
-                                             "published image)")
+        return Choice(("CMD", *python), says=f"a Python urllib probe (compose also names the "
+                                             f"image {image}, which may be pulled rather "
+                                             "than built)")
     found = _present_probe(present - {"python"}, python, url, "install")
     if found is not None:
         return found
