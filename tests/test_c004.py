@@ -535,3 +535,46 @@ def test_c004_says_how_the_overlay_that_changes_the_service_comes_in(overlay: st
     said = (f"{overlay}, {how}, sets api's `environment`; the healthcheck goes in "
             "docker-compose.yml, which also runs without it")
     assert found.reason == said, found.reason
+
+
+_PING_APP = """\
+from fastapi import APIRouter, FastAPI, HTTPException
+
+router = APIRouter()
+
+
+@router.get("/{item_id}")
+def get_item(item_id: int):
+    raise HTTPException(status_code=404)
+
+
+app = FastAPI()
+{first}
+{second}
+"""
+_INCLUDE = "app.include_router(router)\n"
+_PING = '\n@app.get("/ping")\ndef ping():\n    return {"message": "pong"}\n'
+
+
+@pytest.mark.parametrize(("first", "second", "reason"), [
+    pytest.param(_INCLUDE, _PING, "its route `/{item_id}` answers /ping first: fixer cannot "
+                 "vouch that the app serves `/ping` as its code writes it",
+                 id="a-route-registered-before-it-answers-the-probe"),
+    pytest.param(_PING, _INCLUDE, None, id="registered-before-the-route-that-would"),
+])
+def test_c004_probes_the_apps_own_health_like_route_as_it_is_registered(
+        first: str, second: str, reason: str | None) -> None:
+    """C004 probes `/ping`, the route the app serves that reads as its health route: what
+    may keep a probe of it from its handler is said of it (a `/{item_id}` route registered
+    before it takes the request), not of the `/health` route H001 would add after them."""
+    files = {"compose.yaml": 'services:\n  api:\n    build: ./api\n    ports:\n'
+                             '      - "8000:8000"\n',
+             "api/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                               'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", '
+                               '"--port", "8000"]\n',
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+             "api/app/main.py": _PING_APP.replace("{first}", first).replace("{second}",
+                                                                            second)}
+    [found] = check(files, select="C004")
+    assert found.fix_title is not None and "/ping" in found.fix_title, found.fix_title
+    assert found.reason == reason, found.reason

@@ -243,6 +243,17 @@ class AppRoutes:
                 return route
         return None
 
+    def shadowing_before(self, path: str) -> Route | None:
+        """A GET route with path parameters registered before the app's own GET route of
+        `path` that answers it: Starlette matches in order, so it takes the request."""
+        for route in self.routes:
+            if route.get and route.path == path:
+                return None
+            if route.get and "{" in route.path and not route.path.startswith(UNKNOWN) and \
+                    _pattern(route.path).fullmatch(path):
+                return route
+        return None
+
     def mounted_over(self, path: str) -> str | None:
         """The path of a mount (`app.mount("/", StaticFiles(...))`) that answers `path` and
         comes before where a new route goes: Starlette matches in order, so that route would

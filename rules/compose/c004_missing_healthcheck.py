@@ -609,10 +609,9 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     if health_plan.like is not None:   # the route H002 would point a probe at; its guards
         # count as a served health route's (a router included with `dependencies=`)
         guard = like_doubt(ws, service, health_plan.like)
-        # where in doubt, said as what leaves the app's routes unread (`why`), not as the
-        # doubt of a route H001 would add beside it (a second health route), which this fix
-        # does not add
-        unread = (health_plan.why or health_plan.doubt) if health_plan.doubt else ""
+        # where in doubt, said of that route (`like_noted`), not as the doubt of a route H001
+        # would add beside it (a second health route), which this fix does not add
+        unread = health_plan.like_noted
         return Choice((health_plan.like,), doubt=guard or (
             f"{unread}: fixer cannot vouch that the app serves `{health_plan.like}` as its "
             "code writes it" if unread else None))

@@ -73,6 +73,9 @@ class HealthPlan:
     # for SERVED: the route, whose handler is read when the doubt is asked (C004 asks for
     # the services it adds a healthcheck to; H001 plans every app and asks for none)
     served: Route | None = field(default=None, compare=False, repr=False)
+    # for ADDED with `like`: why a probe of that route may fail (a middleware that may refuse
+    # it, a route with path parameters registered before it that answers it first)
+    like_noted: str = ""
 
     @cached_property
     def doubt(self) -> str:
@@ -225,6 +228,15 @@ def is_health(path: str, normal: set[str]) -> bool:
     return known in normal or known.endswith("/health")
 
 
+def _like_doubt(routes: AppRoutes, like: str, opaque: str | None) -> str:
+    """Why a probe of the app's own route `like` may fail: what may refuse it, or a route
+    with path parameters registered before it that takes the request (`/{item_id}` answers
+    `/ping` first, with a 422)."""
+    earlier = routes.shadowing_before(like)
+    return routes.doubt_for(like) or opaque or (
+        f"its route `{earlier.path}` answers {like} first" if earlier is not None else "")
+
+
 def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     """The health route of the service's app: served, to be added by H001, only named by
     a literal in the code (some routes could not be read), or unreadable."""
@@ -274,7 +286,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     unanchored = unanchored_health(found[1], wanted) if found else ()
     if why is None:
         return HealthPlan(Source.ADDED, added, noted=doubt, like=one_like, several=several,
-                          gated=gated or "", unanchored=unanchored)
+                          gated=gated or "", unanchored=unanchored,
+                          like_noted=_like_doubt(found[1], one_like, opaque)
+                          if found and one_like else "")
     theirs = _theirs(ws, service)
     literal = health_literal(ws, service.app.folder, wanted, theirs)
     if literal is not None:
@@ -309,8 +323,10 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                                                    "which fixer cannot read")
     # a health path named only as a prefix: "the code names no /health path" would be false
     prefix = shown if like_literal and is_health(like_literal, _normalized(wanted)) else ""
+    # routes fixer cannot read (`why`) may take a probe of the one it sees, as of any other
     return HealthPlan(Source.ADDED, added, why, doubt, one_like, several, gated=gated or "",
-                      unanchored=unanchored, names_like=prefix) if found else \
+                      unanchored=unanchored, names_like=prefix,
+                      like_noted=why if one_like and doubt else "") if found else \
         HealthPlan(Source.UNREADABLE, None, why)
 
 
