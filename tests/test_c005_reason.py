@@ -209,3 +209,28 @@ services:
       POSTGRES_PASSWORD: "1974"
 """)
     assert c005_reasons(root) == {"postgres": None}
+
+
+def test_a_database_probed_along_brings_its_own_fixs_doubt(tmp_path: Path) -> None:
+    """api waits for db and cache; worker waits for db and a broker fixer cannot judge. The
+    fix of either database probes both, so once db has a healthcheck C003 writes worker's
+    list, gating the broker: cache's finding says so as db's does (it was safe, and
+    `fixer fix` then failed verifying it, exit 2)."""
+    root = write_repo(tmp_path, """\
+services:
+  api:
+    build: ./api
+    depends_on: [db, cache]
+  worker:
+    build: ./worker
+    depends_on: [broker, db]
+  db:
+    image: postgres:16
+  cache:
+    image: redis:7
+""" + BROKER)
+    reasons = c005_reasons(root)
+    assert reasons["cache"] == reasons["db"] and reasons["db"] is not None, reasons
+    assert "C003 writes the depends_on of worker in long form" in reasons["db"], reasons
+    code, _out, err = run_cli("fix", root)
+    assert code in (0, 1) and "fix failed" not in err, err

@@ -117,8 +117,9 @@ a list another fix writes out in long form keeps the entry `service_started`.
 A short list turned into the long form is converted once, every entry decided in
 this fix (as C003 decides them): `service_healthy` for each entry whose healthcheck
 can pass and each database this fix gives its probe too (the fix unsafe, with that
-database's reason, where its probe is one C005's own fix for it offers as unsafe: a fix
-is no safer than the least safe gate it writes; display-only where C005's own fix for
+database's reason, where its probe is one C005's own fix for it offers as unsafe, or
+where that fix is unsafe for what it reveals (a worker's list C003 then writes gating a
+broker fixer cannot judge): a fix is no safer than the least safe gate it writes or reveals; display-only where C005's own fix for
 that database is display-only, since its healthcheck would make its other users' plain
 entries C003 findings this fix does not settle; waiting where that fix waits),
 `service_started`, what
@@ -439,7 +440,9 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
             raise Unfixable(f"the depends_on of {owner.name} also names {name}, which "
                             "another compose file of the project defines (through `include:`): "
                             "fixer does not write both probes in one fix")
-        _probed_along(ws, targets, name, planning, owner)
+        along = _probed_along(ws, targets, name, planning, owner)
+        if along is not None and along not in plan.doubts:
+            plan.doubts.append(along)
         _add_healthcheck(plan, targets[name])
     if gate:
         refused = conditions_refused(doc, dependency.definition, listed.conditions)
@@ -478,18 +481,22 @@ def _rivals(ws: Workspace, dependency: Dependency, listed: depends_plan.ListPlan
 
 
 def _probed_along(ws: Workspace, targets: dict[str, Unchecked], name: str,
-                  planning: frozenset[str], owner: Service) -> None:
+                  planning: frozenset[str], owner: Service) -> str | None:
     """Another database the list of `owner` names gets its probe in the same edit: only
     where its own fix would write it. Its healthcheck makes every plain entry on it a C003
     finding, its other users' too, which its own fix gates and this one does not; where that
     fix cannot be made (a list in an anchor aliases share), this one leaves a finding no fix
-    settles, and where it waits, this one waits with it."""
+    settles, and where it waits, this one waits with it. Returns why its own fix is in
+    doubt (a worker's list C003 then writes waits for a broker fixer cannot judge): C003's
+    fix of those entries, revealed by this one, is no safer, and this fix is no safer than
+    what it reveals."""
     if name in planning:
-        return
+        return None
     refused = _probe_refused(targets[name])
+    other: Plan | None = None
     try:
         if refused is None:
-            _plan(ws, targets[name], targets, planning)
+            other = _plan(ws, targets[name], targets, planning)
     except Waits:
         raise
     except Unfixable as exc:
@@ -498,6 +505,9 @@ def _probed_along(ws: Workspace, targets: dict[str, Unchecked], name: str,
         raise Unfixable(f"the depends_on of {owner.name} also names {name}, whose healthcheck "
                         f"fixer does not add ({refused}): its long form would pin {name} to "
                         "service_started")
+    if other is None:
+        return None
+    return "; ".join(dict.fromkeys(other.doubts)) or other.follow_on
 
 
 def _add_healthcheck(plan: Plan, target: Unchecked) -> None:
