@@ -119,10 +119,10 @@ this fix (as C003 decides them): `service_healthy` for each entry whose healthch
 can pass and each database this fix gives its probe too (the fix unsafe, with that
 database's reason, where its probe is one C005's own fix for it offers as unsafe, or
 where that fix is unsafe for what it reveals (a worker's list C003 then writes gating a
-broker fixer cannot judge): a fix is no safer than the least safe gate it writes or reveals; display-only where C005's own fix for
-that database is display-only, since its healthcheck would make its other users' plain
-entries C003 findings this fix does not settle; waiting where that fix waits),
-`service_started`, what
+broker fixer cannot judge): a fix is no safer than the least safe gate it writes or
+reveals; display-only where C005's own fix for that database is display-only, since its
+healthcheck would make its other users' plain entries C003 findings this fix does not
+settle; waiting where that fix waits), `service_started`, what
 the short form meant, for a service no rule gives a healthcheck and for an entry
 the user turned C003 off for (not run, `per-service-ignores`, a `# fixer:
 ignore[C003]` comment on its line): gating it is C003's change. The title names
