@@ -34,7 +34,7 @@ from fixer.core.config import PORT_SOURCES
 from fixer.core.wording import names
 from fixer.formats import color
 from fixer.formats import diff as diff_output
-from fixer.formats.findings import display_path, error_lines
+from fixer.formats.findings import after_unsafe_fixes, display_path, error_lines
 from fixer.formats.report.fixrun import FixLine, revealed, settled_by_others
 from fixer.model.rule import Finding, Safety
 
@@ -200,7 +200,7 @@ def _summarize(done: FixRun, path: str, verbose: bool = False) -> None:
     # these: `fixer check` counts them with the unsafe fixes, not as a person's job (unless
     # no unsafe fix is left to offer: one that failed verification is no way out)
     follow = [f for f in result.remaining
-              if not f.fixable and f.violation.after_unsafe] if unsafe else []
+              if after_unsafe_fixes(f)] if unsafe else []
     for finding in follow:
         where, fixed_only = _where(path, done, finding)
         echo_err(f"{where}: {finding.code} fixed with --unsafe-fixes, after the unsafe fixes it "

@@ -109,6 +109,12 @@ def fixed_later(finding: Finding) -> str | None:
     return LATER_UNSAFE if violation.after_unsafe else None
 
 
+def after_unsafe_fixes(finding: Finding) -> bool:
+    """No fix of its own, and `fixer fix --unsafe-fixes` fixes it after the unsafe fixes it
+    follows: counted with them, never as a person's job (`check`, `fix`, the report)."""
+    return fixed_later(finding) == LATER_UNSAFE
+
+
 def finding_object(finding: Finding) -> dict[str, object]:
     """Exactly the keys of docs/schema/check.schema.json: scripts rely on the shape."""
     fix = None

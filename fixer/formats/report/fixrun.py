@@ -15,6 +15,7 @@ from fixer.core.config import Config
 from fixer.core.edits import Edit
 from fixer.core.lazyre import lazy_compile
 from fixer.engine import AppliedFix, FixResult
+from fixer.formats.findings import after_unsafe_fixes
 from fixer.model.rule import Finding, Safety
 from fixer.model.workspace import Workspace
 
@@ -109,7 +110,7 @@ def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> F
         settled_by={p: settling(f) for p, f in by.items()},
         later_unsafe=frozenset(p for p, fixer in fixers.items()
                                if fixer is not None and fixer.safety is Safety.UNSAFE) |
-        {f.fingerprint for f in findings if f.fingerprint in later and f.violation.after_unsafe})
+        {f.fingerprint for f in findings if f.fingerprint in later and after_unsafe_fixes(f)})
 
 
 def settling(finding: Finding) -> str:
@@ -292,7 +293,7 @@ def left_revealed(result: FixResult, config: Config) -> list[LeftRevealed]:
     appear."""
     known = {f.fingerprint for f in result.initial}
     left = [f for f in result.remaining if f.fingerprint not in known and not f.fixable
-            and not f.violation.after_unsafe]
+            and not after_unsafe_fixes(f)]
     if not left:
         return []
     settled = settled_with(result)

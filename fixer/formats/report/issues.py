@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from fixer.core.wording import names
+from fixer.formats.findings import after_unsafe_fixes
 from fixer.formats.report.impact import doc_impact
 from fixer.formats.report.fixrun import FixLine, LeftRevealed, Revealed, settling
 from fixer.formats.report.model import Audit
@@ -144,7 +145,7 @@ def _offered(finding: Finding, audit: Audit) -> str:
     first = audit.yields_unsafe.get(finding.fingerprint)
     if first is not None:   # the `--unsafe-fixes` run makes that fix, not this one's
         return f"{who(finding, audit)}: settled by {settling(first)} ({fix_title(first)})"
-    if not finding.fixable and finding.violation.after_unsafe and finding.reason:
+    if after_unsafe_fixes(finding) and finding.reason:
         # no fix of its own until the unsafe one it waits on is in: what it waits for
         return (f"{who(finding, audit)}: {message(finding)}; fixed after the unsafe fix it "
                 f"waits on ({inline(finding.reason)})")

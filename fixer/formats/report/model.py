@@ -9,6 +9,7 @@ from fractions import Fraction
 from fixer.core.errors import InputError
 from fixer.engine.gates import fixes_made, yielded_to
 from fixer.engine.scopes import stack_scope
+from fixer.formats.findings import after_unsafe_fixes
 # what a fix run did, defined beside the code that reads it from one (a fix imports only that)
 from fixer.formats.report.fixrun import FixRun, FixSummary, Revealed
 from fixer.formats.report.impact import Facts, broken_services, concerned, impacts
@@ -128,7 +129,7 @@ class Audit:
         job."""
         if finding.fingerprint in self.fixed_later:
             return Safety.UNSAFE if finding.fingerprint in self.run.later_unsafe else Safety.SAFE
-        if finding.violation.after_unsafe and not finding.fixable:
+        if after_unsafe_fixes(finding):
             return Safety.UNSAFE   # the `--unsafe-fixes` run makes it after the fixes it follows
         if finding.safety is Safety.SAFE and \
                 (self.after is not None or self.failure_of(finding) is not None):
