@@ -28,6 +28,9 @@ CASES = Path(__file__).parent.parent / "golden" / "P001-port-mismatch"
     ("a-ci-smoke-test-runs-the-image-on-the-host-network", ".github/workflows/ci.yml:9 runs "
      "`docker run` and may run api's image, on a port fixer does not read there: moving the "
      "app off 5000 may break it"),
+    ("terraform-of-several-services-cited-at-this-ones-image", "infra/main.tf:10 runs an "
+     "image and may run api's image, on a port fixer does not read there: moving the app off "
+     "8002 may break it"),
     ("nomad-job-holds-the-port", "deploy/api.nomad.hcl:5 deploys api's image with container "
      "port 8080"),
     ("render-blueprint-holds-the-port", "render.yaml:8 deploys api's image with container "

@@ -101,6 +101,14 @@ def test_a_service_with_a_merge_tag_overrides_even_with_a_build_of_its_own(
     assert stacks(tmp_path) == [["docker-compose.yml", "docker-compose.prod.yml"]]
 
 
+def test_an_overlay_that_resets_a_build_is_left_out(tmp_path: Path) -> None:
+    # `docker compose -f docker-compose.yml -f docker-compose.ecr.yml pull`: merged, it
+    # would leave no build to check in the stack a plain `docker compose up` builds
+    registry = "services:\n  web:\n    build: !reset null\n    image: registry/web:1\n"
+    write_tree(tmp_path, {"docker-compose.yml": WEB, "docker-compose.ecr.yml": registry})
+    assert stacks(tmp_path) == [["docker-compose.yml"]]
+
+
 def test_a_file_with_only_networks_and_volumes_is_no_stack(tmp_path: Path) -> None:
     write_tree(tmp_path, {"compose.yaml": "networks:\n  shared: {}\nvolumes:\n  data: {}\n",
                           "svc/compose.yaml": WEB, "other/compose.yaml": "services: {}\n"})

@@ -73,11 +73,23 @@ def may_hold(dockerfile: Dockerfile, stage: Stage, relative: str) -> bool:
     in the context) somewhere in the image: a source that is the file, a folder above it
     or the whole context, or one fixer cannot read (a glob, a variable). A stage that
     copies nothing from the context may get it from a bind mount: it may hold it too."""
-    if not _copies_context(dockerfile, stage):
-        return True
+    return not _copies_context(dockerfile, stage) or _may_copy(dockerfile, stage, relative, 0)
+
+
+def _may_copy(dockerfile: Dockerfile, stage: Stage, relative: str, depth: int) -> bool:
+    """Whether the stage's lineage copies the file from the context, or copies from a stage
+    that does (`COPY --from=builder /install /usr/local` after `COPY app ./app` and
+    `pip install .` there: the package is installed where fixer does not follow)."""
     for current in _lineage(dockerfile, stage):
         for ins in current.instructions:
-            if ins.cmd not in ("COPY", "ADD") or _flag(ins, "--from") is not None:
+            if ins.cmd not in ("COPY", "ADD"):
+                continue
+            origin = _flag(ins, "--from")
+            if origin is not None:
+                built = stage_named(dockerfile, origin)
+                if built is not None and depth < 5 and \
+                        _may_copy(dockerfile, built, relative, depth + 1):
+                    return True
                 continue
             for source in ins.value[:-1]:
                 plain = posixpath.normpath(source.lstrip("/"))
@@ -85,6 +97,15 @@ def may_hold(dockerfile: Dockerfile, stage: Stage, relative: str) -> bool:
                         or relative.startswith(plain + "/"):
                     return True
     return False
+
+
+def stage_named(dockerfile: Dockerfile, origin: str) -> Stage | None:
+    """The stage of the Dockerfile a `--from` names, by name or index; None for an image."""
+    if origin.isdigit():
+        index = int(origin)
+        return dockerfile.stages[index] if index < len(dockerfile.stages) else None
+    return next((s for s in dockerfile.stages if s.name and s.name.lower() == origin.lower()),
+                None)
 
 
 def _lineage(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
@@ -155,8 +176,7 @@ def _through(files: ContextFiles, dockerfile: Dockerfile, copy: _Copy, target: s
              depth: int) -> str | None:
     for source in copy.sources:
         if copy.origin is not None:
-            stage = next((s for s in dockerfile.stages if s.name and s.name.lower()
-                          == copy.origin.lower()), None)
+            stage = stage_named(dockerfile, copy.origin)
             rest = _below(target, copy.dest)
             if stage is None or rest is None:
                 continue

@@ -76,6 +76,14 @@ def overridden(doc: ComposeDoc, swaps: Swaps | None = None) -> list[str]:
             if name in swapped or not is_standalone(value) or (tagged and _merge_tagged(value))]
 
 
+def resets_a_build(doc: ComposeDoc) -> bool:
+    """A service of the file drops the build a base gives it (`build: !reset null`): the
+    file runs images pulled from a registry in place of what the base builds."""
+    return "!reset" in doc.file.text and any(
+        build is not None and build.node.tag == "!reset"
+        for build in (get(service, "build") for service in doc.services.values()))
+
+
 def _merge_tagged(service: Value) -> bool:
     """A `!reset` or `!override` tag anywhere in the service's definition."""
     stack = [service.node]
@@ -334,6 +342,9 @@ class _Bases:
     def base_for(self, overlay: ComposeDoc) -> list[ComposeDoc] | None:
         """The nearest stack defining what the overlay overrides; else, for a file of
         overrides only, the canonical stack of its own folder."""
+        if resets_a_build(overlay):
+            return None   # a variant that pulls what the stack builds (`build: !reset`):
+            # Compose loads it only when told to (`-f`), and merged it hides every build
         needed = set(_needed(overlay))
         names = overridden(overlay, self.swaps) + sorted(needed)
         folder: str | None = posixpath.dirname(overlay.path)

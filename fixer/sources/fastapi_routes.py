@@ -33,6 +33,7 @@ from fixer.sources.python import (
     own_names,
     statements,
 )
+from fixer.sources.middleware_class import as_constructed, passes_every_request
 from fixer.sources.path_tests import holds_for_path, named_collection, with_values
 from fixer.sources.python_modules import (
     Modules,
@@ -1019,6 +1020,8 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
     local = binding(site.scope.body, name) if isinstance(call.args[0], ast.Name) else None
     read = (site.path, site.tree, local) if isinstance(local, ast.ClassDef) else \
         _class_def(mods, site.path, site.tree, call.args[0], 0)
+    if read is not None:   # the paths its `__init__` keeps, as this call builds it
+        read = (read[0], read[1], as_constructed(read[2], call))
     code = _class_refusal(mods, *read, 0) if read is not None else None
     if read is not None and code is not None:
         exempt = tuple(path for method in read[2].body
@@ -1028,8 +1031,9 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
         return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers {code} "
                 "before any route, so the health route may refuse a probe", exempt)
     # a class that reads as harmless may still refuse through code fixer does not follow
-    # (a helper of another package): its name keeps the doubt
-    if _ACCESS_WORDS.search(name):
+    # (a helper of another package): its name keeps the doubt, unless its `dispatch` hands
+    # every request on whatever that code does
+    if _ACCESS_WORDS.search(name) and not (read is not None and passes_every_request(read[2])):
         return f"the middleware `{name}` may refuse a probe before any route answers", ()
     return None
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fixer.core import tree_index
 from fixer.core.derived import Memo
@@ -97,9 +97,24 @@ def deployment_of(ws: Workspace, service: BuiltService, built: Iterable[BuiltSer
         return None
     marks = service_marks(ws, service)
     named = next((d for d in found if d.words & marks), None)
+    if named is not None:
+        return _at_mark(ws, named, named.words & marks)
     others = [service_marks(ws, other) for other in built
               if other.app.dockerfile.path != service.app.dockerfile.path]
-    return named or next((d for d in found if not any(d.words & o for o in others)), None)
+    return next((d for d in found if not any(d.words & o for o in others)), None)
+
+
+def _at_mark(ws: Workspace, deployment: Deployment, marks: Collection[str]) -> Deployment:
+    """A definition that runs images, cited at its first line naming the service (the
+    `kyc-service:latest` of a Terraform file whose first image is another service's); a
+    script stays at its command."""
+    file = ws.tree.peek(deployment.path)
+    if file is None or deployment.what.startswith("runs `"):
+        return deployment
+    words = "|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True))
+    found = re.search(rf"(?<![\w.-])(?:{words})(?![\w-])", file.text)
+    return deployment if found is None else \
+        replace(deployment, line=file.text.count("\n", 0, found.start()) + 1)
 
 
 def other_marks(ws: Workspace, service: BuiltService) -> list[str]:

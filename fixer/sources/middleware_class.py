@@ -1,0 +1,137 @@
+"""What a middleware class does with a request, read from its own code.
+
+Two questions the probe gates ask of a `BaseHTTPMiddleware` subclass that names no error
+status: does it hand every request on (`passes_every_request`: a JWT reader that only sets
+the user when a token is valid refuses nothing, whatever its name says), and which paths does
+it let through, where the class keeps them in an attribute its `__init__` sets
+(`as_constructed`: `self.excluded_paths = excluded_paths or ["/health"]`).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# what a handler of a `try` that swallows every error catches
+_EVERY_ERROR = ("Exception", "BaseException")
+_COLLECTIONS = (ast.List, ast.Tuple, ast.Set)
+
+
+def passes_every_request(cls: ast.ClassDef) -> bool:
+    """The class's `dispatch` hands every request on: it returns only what `call_next`
+    gives, raises nothing, and calls nothing but `call_next` outside a `try` whose handlers
+    catch every error and answer nothing (a token read that may fail: the request goes on
+    without a user)."""
+    dispatch = next((m for m in cls.body if isinstance(m, _FUNCTIONS)
+                     and m.name == "dispatch"), None)
+    if dispatch is None or len(dispatch.args.args) != 3:
+        return False
+    call_next = dispatch.args.args[2].arg
+    responses: set[str] = set()   # names bound to `await call_next(request)`
+    body = dispatch.body
+    return bool(body) and isinstance(body[-1], ast.Return) and \
+        all(_hands_on(stmt, call_next, responses) for stmt in body)
+
+
+def _hands_on(stmt: ast.stmt, call_next: str, responses: set[str]) -> bool:
+    if isinstance(stmt, ast.Try) and _swallows(stmt):
+        return not any(isinstance(node, (ast.Return, *_FUNCTIONS))
+                       for node in ast.walk(ast.Module(stmt.body, []))) and \
+            all(_hands_on(s, call_next, responses) for s in stmt.orelse + stmt.finalbody)
+    if isinstance(stmt, ast.Return):
+        return stmt.value is not None and (_awaits_next(stmt.value, call_next) or (
+            isinstance(stmt.value, ast.Name) and stmt.value.id in responses))
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
+            isinstance(stmt.targets[0], ast.Name) and _awaits_next(stmt.value, call_next):
+        responses.add(stmt.targets[0].id)
+        return True
+    if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Pass)):
+        return not any(isinstance(node, (ast.Call, ast.Await, ast.Raise))
+                       for node in ast.walk(stmt))
+    return False   # a branch, a loop, a raise: what it answers is not read
+
+
+def _swallows(stmt: ast.Try) -> bool:
+    """Every handler catches any error (`except Exception:`, a bare `except:`) and only
+    passes or logs: what the `try` raises goes nowhere."""
+    return bool(stmt.handlers) and all(
+        (handler.type is None or isinstance(handler.type, ast.Name)
+         and handler.type.id in _EVERY_ERROR)
+        and not any(isinstance(node, (ast.Return, ast.Raise)) for node in ast.walk(handler))
+        for handler in stmt.handlers)
+
+
+def _awaits_next(value: ast.expr, call_next: str) -> bool:
+    return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and \
+        isinstance(value.value.func, ast.Name) and value.value.func.id == call_next
+
+
+def as_constructed(cls: ast.ClassDef, call: ast.Call) -> ast.ClassDef:
+    """The class as the call builds it (`add_middleware(Cls)`): each attribute its
+    `__init__` sets at the top of its body to a literal collection, or to a parameter the
+    call leaves to its default (`excluded_paths or ["/health"]`, `excluded=("/health",)`),
+    read as a class attribute of that value. A parameter the call passes says nothing."""
+    init = next((m for m in cls.body if isinstance(m, ast.FunctionDef)
+                 and m.name == "__init__"), None)
+    if init is None:
+        return cls
+    defaults = _left_to_default(init, call)
+    added: list[ast.stmt] = []
+    for stmt in init.body:
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and \
+            len(stmt.targets) == 1 else None
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
+                target.value.id == "self" and isinstance(stmt, ast.Assign):
+            value = _value_by_default(stmt.value, defaults)
+            if value is not None:
+                added.append(ast.copy_location(
+                    ast.Assign([ast.Name(target.attr, ast.Store())], value), stmt))
+    if not added:
+        return cls
+    built = copy.copy(cls)
+    built.body = [*cls.body, *added]   # set last: an instance's attribute wins
+    return built
+
+
+def _left_to_default(init: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr | None]:
+    """`__init__`'s parameters the call does not pass, each with its default (None when it
+    has none); the call's first argument is the class itself, `app` is given by Starlette."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or \
+            any(k.arg is None for k in call.keywords):
+        return {}   # `*args`, `**options`: what they pass is not read
+    params = init.args.args[2:]   # self, app
+    passed = {p.arg for p in params[:len(call.args) - 1]} | {k.arg for k in call.keywords}
+    defaults = [None] * (len(params) - len(init.args.defaults)) + list(init.args.defaults)
+    found: dict[str, ast.expr | None] = {p.arg: d for p, d in zip(params, defaults)
+                                         if p.arg not in passed}
+    found.update((p.arg, d) for p, d in zip(init.args.kwonlyargs, init.args.kw_defaults)
+                 if p.arg not in passed)
+    return found
+
+
+def _value_by_default(value: ast.expr, defaults: dict[str, ast.expr | None]) -> ast.expr | None:
+    """The literal collection an attribute holds when the call leaves its parameters to
+    their defaults; None when it is not one fixer can read."""
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and \
+            len(value.values) == 2 and isinstance(value.values[0], ast.Name):
+        name, fallback = value.values[0].id, value.values[1]
+        default = defaults.get(name)
+        if default is None:
+            return None   # passed, or not a parameter: what it holds is not read
+        if isinstance(default, ast.Constant) and not default.value:   # None, "", ()
+            return fallback if _collection(fallback) else None
+        return default if _collection(default) else None
+    if isinstance(value, ast.Name) and value.id in defaults:
+        given = defaults[value.id]
+        return given if given is not None and _collection(given) else None
+    return value if _collection(value) else None
+
+
+def _collection(value: ast.expr) -> bool:
+    """A literal list, tuple or set of strings, or `set(...)`/`frozenset(...)` of one."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+            value.func.id in ("set", "frozenset", "list", "tuple") and len(value.args) == 1:
+        value = value.args[0]
+    return isinstance(value, _COLLECTIONS) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts)
