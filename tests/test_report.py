@@ -480,6 +480,20 @@ def test_image_services_are_drawn_but_not_scored(tmp_path: Path) -> None:
     assert "- **Docker Compose**: 100% ✅ (1 of 1 service)" in out
 
 
+def test_a_database_url_in_the_databases_own_env_file_draws_no_edge(tmp_path: Path) -> None:
+    # db.env gives postgres its user and api its DATABASE_URL: postgres calls nothing
+    env = "POSTGRES_PASSWORD=app\nDATABASE_URL=postgresql://postgres:app@db:5432/postgres\n"
+    compose = ("services:\n  db:\n    image: postgres:16\n    env_file: [./db.env]\n"
+               "  api:\n    build: ./api\n    env_file: [./db.env]\n")
+    files = {"compose.yaml": compose, "db.env": env, "api/Dockerfile": SLIM,
+             "api/requirements.txt": "fastapi\n", "api/app/__init__.py": "",
+             "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "C002")
+    assert code == 0, err
+    assert re.findall(r"^  (\w+) -->\|\"DATABASE_URL\"\| (\w+)$", out, flags=re.M) == [
+        ("svc_api", "svc_db")]
+
+
 def test_a_rule_crash_is_listed_apart_from_input_errors() -> None:
     """A crashing rule is a bug in fixer: the report says so, apart from the files that could
     not be read, and names no file of the repository for it."""

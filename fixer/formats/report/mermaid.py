@@ -245,6 +245,10 @@ def _database_lines(view: _StackView, ids: _Ids, drawn: set[str],
                     across: list[str]) -> Iterator[str]:
     scope = view.stack.name
     for use in view.uses:
+        answering = view.answering.get(use.host)
+        if answering is not None and answering.stack is view.stack and \
+                answering.name == use.service.name:
+            continue   # the database's own env_file, shared with its users: no edge
         source = ids.get("svc", scope, use.service.name)
         if use.host in view.answering and view.answering[use.host].stack is not view.stack:
             target = view.node(ids, view.answering[use.host])
