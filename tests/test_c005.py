@@ -543,14 +543,13 @@ def test_a_list_does_not_wait_for_a_healthcheck_c004_cannot_add() -> None:
 
 
 def test_c005_title_of_a_fix_that_probes_two_databases() -> None:
-    """Written out, the list gates both databases: the title says `them`."""
+    """Written out, the list gates both databases: the title says `them`. The fix of db, the
+    first in the file, probes cache along: cache's finding is settled by it."""
     compose = (API.replace("- db\n", "- db\n      - cache\n") + "  db:\n    image: postgres:16\n"
                "  cache:\n    image: redis:7\n")
-    titles = {f.fix_title for f in check(repo(compose), select="C005")}
-    assert titles == {"Add a `pg_isready` healthcheck to db and a `redis-cli` healthcheck to cache "
-                      "and make api wait for them to be healthy",
-                      "Add a `redis-cli` healthcheck to cache and a `pg_isready` healthcheck to db "
-                      "and make api wait for them to be healthy"}
+    titles = {f.service: f.fix_title for f in check(repo(compose), select="C005")}
+    assert titles == {"db": "Add a `pg_isready` healthcheck to db and a `redis-cli` healthcheck "
+                            "to cache and make api wait for them to be healthy", "cache": None}
 
 
 def test_c005_a_cluster_state_file_is_no_configuration() -> None:

@@ -260,6 +260,7 @@ class Plan:
     checked: dict[str, DbProbe] = field(default_factory=dict)
     gated: set[str] = field(default_factory=set)
     healthy: set[str] = field(default_factory=set)   # what the gated lists wait for
+    waits: dict[str, set[str]] = field(default_factory=dict)   # each gated list's, by owner
     # lists whose other entries it gates as C003 would, and those entries
     c003_owners: set[str] = field(default_factory=set)
     c003_gated: set[str] = field(default_factory=set)
@@ -306,13 +307,11 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     except Unfixable as exc:
         return replace(base, reason=str(exc))
     title = "Add " + names([f"a `{p.tool}` healthcheck to {n}"
-                                         for n, p in plan.checked.items()])
-    if plan.gated:
-        them = "them" if len(plan.checked) > 1 else "it"
-        title += f" and make {names(sorted(plan.gated))} wait for {them} to be healthy"
+                                         for n, p in plan.checked.items()]) + _gates_title(plan)
     title += depends_plan.c003_on_the_way(sorted(plan.c003_owners), sorted(plan.c003_gated))
     build = partial(_edits, tuple(plan.steps))
-    base = replace(base, relies_on=tuple(sorted(plan.healthy)), settles=_settles(db, plan))
+    base = replace(base, relies_on=tuple(sorted(plan.healthy)), settles=_settles(db, plan),
+                   yields_to=_yields_to(target, plan, targets))
     # each risk once, though several lists share it: a fix is no safer than its least safe
     # gate. C003's fix of a list this one reveals is unsafe too, and `fixer fix` takes back a
     # safe fix that leaves a finding it may not fix (engine/verify.py); that fix names its
@@ -322,6 +321,43 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _gates_title(plan: Plan) -> str:
+    """` and make a and b wait for them to be healthy`; where the lists wait for different
+    databases of the fix, who waits for which (` and make a and b wait for db and b for mq to
+    be healthy`): the title says no gate the fix does not write."""
+    if not plan.gated:
+        return ""
+    waits = {owner: plan.waits.get(owner, set()) & plan.checked.keys()
+             for owner in sorted(plan.gated)}
+    if all(len(dbs) == len(plan.checked) for dbs in waits.values()):
+        them = "them" if len(plan.checked) > 1 else "it"
+        return f" and make {names(sorted(plan.gated))} wait for {them} to be healthy"
+    waiting = [(names([owner for owner, dbs in waits.items() if db in dbs]), db)
+               for db in plan.checked if any(db in dbs for dbs in waits.values())]
+    gates = [f"{owners} wait for {db}" if i == 0 else f"{owners} for {db}"
+             for i, (owners, db) in enumerate(waiting)]
+    return f" and make {names(gates)} to be healthy"
+
+
+def _yields_to(target: Unchecked, plan: Plan,
+               targets: dict[str, Unchecked]) -> tuple[tuple[str, str], ...]:
+    """The C005 findings of the other databases this fix probes whose fixes come first (in
+    file order) and probe this one too: after such a fix nothing is left for this one's."""
+    place = _place(target)
+    return tuple(("C005", name) for name in plan.checked
+                 if name != target.service.name and name in targets
+                 and _place(targets[name]) < place)
+
+
+def _place(target: Unchecked) -> tuple[str, int]:
+    """Where the database's finding is reported: its image's file and line."""
+    found = image_named(target.service)
+    assert found is not None
+    doc, image = found
+    where = definition_in(target.service, doc) if image.aliased else image
+    return doc.path, doc.line(where.node)
 
 
 def _settles(db: Service, plan: Plan) -> tuple[tuple[str, str], ...]:
@@ -452,6 +488,7 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
         plan.doubts += _rivals(ws, dependency, listed, targets)
         plan.gated.add(owner.name)
         plan.healthy.update(listed.healthy)
+        plan.waits.setdefault(owner.name, set()).update(listed.healthy)
         if listed.for_c003:
             plan.c003_owners.add(owner.name)
             plan.c003_gated.update(listed.for_c003)

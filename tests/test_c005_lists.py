@@ -1,0 +1,72 @@
+"""C005's one fix for databases that lists wait for in different sets (a waits for db, b for
+db and mq): its title names who waits for which, and the finding of the database whose
+probe the first fix writes along is settled by it, in `check` as in `fix`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from support import run_cli, write_tree
+
+DOCKERFILE = ('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install fastapi uvicorn\n'
+              'EXPOSE 8000\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", '
+              '"8000"]\n')
+MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+        'def health():\n    return {"status": "ok"}\n')
+COMPOSE = """\
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: p
+  mq:
+    image: rabbitmq:3
+  a:
+    build: ./a
+    depends_on:
+      - db
+  b:
+    build: ./b
+    depends_on:
+      - db
+      - mq
+"""
+
+
+def _tree(tmp_path: Path, compose: str = COMPOSE) -> Path:
+    files = {"compose.yaml": compose}
+    for name in ("a", "b"):
+        files |= {f"{name}/Dockerfile": DOCKERFILE, f"{name}/app/__init__.py": "",
+                  f"{name}/app/main.py": MAIN}
+    return write_tree(tmp_path, files)
+
+
+def _c005(root: Path) -> list[dict[str, object]]:
+    code, out, err = run_cli("check", root, "--select", "C005", "--format", "json")
+    assert code == 1, err
+    return [f for f in json.loads(out)["findings"] if f["code"] == "C005"]
+
+
+def test_the_title_says_who_waits_for_which_database(tmp_path: Path) -> None:
+    db, mq = _c005(_tree(tmp_path))
+    assert db["fix"] == {"safety": "safe", "title": (
+        "Add a `pg_isready` healthcheck to db and a `rabbitmq-diagnostics` healthcheck to mq "
+        "and make a and b wait for db and b for mq to be healthy")}
+    assert (mq["service"], mq["fix"], mq["fixed_later"]) == ("mq", None, "settled")
+
+
+def test_check_and_fix_count_the_settled_finding_alike(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    code, out, err = run_cli("check", root, "--select", "C005")
+    assert code == 1 and "(1 fixable with `fixer fix`, 1 settled by another finding's " \
+        "fix)." in err, err
+    code, out, err = run_cli("fix", root, "--select", "C005")
+    assert "Would apply 1 fix. 1 finding is settled by another finding's fix." in err
+
+
+def test_lists_that_wait_for_every_database_keep_the_short_title(tmp_path: Path) -> None:
+    both = COMPOSE.replace("      - db\n  b:", "      - db\n      - mq\n  b:")
+    db, _mq = _c005(_tree(tmp_path, both))
+    assert str(db["fix"]["title"]).endswith(  # type: ignore[index]
+        "and make a and b wait for them to be healthy")
