@@ -250,3 +250,35 @@ def test_script_serves_the_module_it_names(
     found = resolve(dockerfile, files)
     assert found is not None
     assert (found.path, found.module, found.attr, found.factory, found.runner) == expected
+
+
+MISSING_MODULE = {
+    "compose.yaml": "services:\n  api:\n    build: ./api\n",
+    "api/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install fastapi uvicorn\n"
+                      'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+    "api/app/__init__.py": "",
+    "api/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+}
+
+
+def _missing(files: dict[str, str]) -> str | None:
+    ws = Workspace.load(tree(files))
+    [service] = ws.services()
+    return appmodule.missing_module(ws, service)
+
+
+def test_a_command_module_the_image_lacks_is_named() -> None:
+    # `uvicorn main:app` in /app, where `COPY . .` puts app/main.py, not main.py
+    assert _missing(MISSING_MODULE) == (
+        "the command serves `main:app`, and fixer finds no main.py in /app, where it runs, "
+        "nor on the image's import path, so the app may stop at start-up")
+
+
+@pytest.mark.parametrize("change", [
+    {"api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"},   # found
+    {"compose.yaml": "services:\n  api:\n    build: ./api\n    volumes: [./src:/app]\n"},
+    {"api/Dockerfile": MISSING_MODULE["api/Dockerfile"].replace(
+        "WORKDIR /app\n", "WORKDIR /app\nENV PYTHONPATH=/app/app\n")},
+])
+def test_what_may_bring_the_module_says_nothing(change: dict[str, str]) -> None:
+    assert _missing({**MISSING_MODULE, **change}) is None

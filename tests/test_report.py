@@ -494,6 +494,20 @@ def test_a_database_url_in_the_databases_own_env_file_draws_no_edge(tmp_path: Pa
         ("svc_api", "svc_db")]
 
 
+def test_a_command_module_the_image_lacks_is_why_the_app_code_was_not_checked(
+        tmp_path: Path) -> None:
+    dockerfile = SLIM.replace('"app.main:app"', '"main:app"')
+    assert dockerfile != SLIM
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n", "api/Dockerfile": dockerfile,
+             "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+             "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    assert "- **Health Endpoints**: Not checked (the command serves `main:app`, and fixer " \
+        "finds no main.py in /app, where it runs, nor on the image's import path, so the app " \
+        "may stop at start-up)" in out
+
+
 def test_a_rule_crash_is_listed_apart_from_input_errors() -> None:
     """A crashing rule is a bug in fixer: the report says so, apart from the files that could
     not be read, and names no file of the repository for it."""

@@ -27,7 +27,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.core.tree_index import files_under
-from fixer.model.image_paths import image_path_of, locate, may_hold, workdir
+from fixer.model.image_paths import copies_context, image_path_of, locate, may_hold, workdir
 from fixer.model.installed_project import installed_roots
 from fixer.model.listen import run_words
 from fixer.model.services import BuiltService, Service
@@ -80,6 +80,28 @@ def find(ws: Workspace, service: Service) -> AppModule | None:
         module = _find(ws, service)
         found[key] = _with_python_path(ws, service, module) if module is not None else None
     return found[key]
+
+
+def missing_module(ws: Workspace, service: Service) -> str | None:
+    """Why the app module is not found, where the command names one the image does not hold
+    where the server runs (`uvicorn main:app` in /app, which `COPY . .` fills with `app/`,
+    `requirements.txt`): None where it is found, or where a mount, PYTHONPATH, an installed
+    project or a command fixer does not read may bring it."""
+    if not isinstance(service, BuiltService) or find(ws, service) is not None:
+        return None
+    launch = service.app.listen.launch
+    named = _module_named(launch) if launch is not None and launch.server else None
+    if launch is None or named is None or launch.runs_script or \
+            service.get("volumes") is not None or not copies_context(
+                service.app.dockerfile, service.app.stage) or \
+            python_path(ws, service) or installed_roots(ws.tree, service):
+        return None
+    cwd = _cwd(service, launch)
+    if "$" in cwd or "$" in named:
+        return None
+    return (f"the command serves `{launch.target}`, and fixer finds no "
+            f"{named.replace('.', '/')}.py in {cwd}, where it runs, nor on the image's import "
+            "path, so the app may stop at start-up")
 
 
 def _with_python_path(ws: Workspace, service: Service, module: AppModule) -> AppModule:

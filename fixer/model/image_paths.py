@@ -31,7 +31,7 @@ def locate(tree: Tree, service: BuiltService, cwd: str, relative: str) -> str | 
     container_path = posixpath.normpath(posixpath.join(cwd, relative))
     files = context_files(tree, app.folder, app.dockerfile.path)
     context_path = _to_context(files, app.dockerfile, app.stage, container_path, 0)
-    if context_path is None and not _copies_context(app.dockerfile, app.stage):
+    if context_path is None and not copies_context(app.dockerfile, app.stage):
         mounted = _mounted(tree, service, container_path)
         if mounted is not None:   # `./src/app:/code/app`: what the mount puts there
             return mounted
@@ -60,7 +60,8 @@ def _mounted(tree: Tree, service: BuiltService, container_path: str) -> str | No
     return None
 
 
-def _copies_context(dockerfile: Dockerfile, stage: Stage) -> bool:
+def copies_context(dockerfile: Dockerfile, stage: Stage) -> bool:
+    """A COPY or ADD of the stage, or of a stage it is built FROM, takes the build context."""
     for current in _lineage(dockerfile, stage):
         for ins in current.instructions:
             if ins.cmd in ("COPY", "ADD") and _flag(ins, "--from") is None:
@@ -73,7 +74,7 @@ def may_hold(dockerfile: Dockerfile, stage: Stage, relative: str) -> bool:
     in the context) somewhere in the image: a source that is the file, a folder above it
     or the whole context, or one fixer cannot read (a glob, a variable). A stage that
     copies nothing from the context may get it from a bind mount: it may hold it too."""
-    return not _copies_context(dockerfile, stage) or _may_copy(dockerfile, stage, relative, 0)
+    return not copies_context(dockerfile, stage) or _may_copy(dockerfile, stage, relative, 0)
 
 
 def _may_copy(dockerfile: Dockerfile, stage: Stage, relative: str, depth: int) -> bool:

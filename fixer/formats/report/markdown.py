@@ -232,7 +232,7 @@ def _category_state(service: ServiceAudit, category: Category,
     if not service.app and category in APP_ONLY and not found:
         return _not_app(service)
     if service.module_unknown and category in READS_APP_CODE and not found:
-        return "Not checked (fixer cannot find the app module its command serves)"
+        return f"Not checked ({inline(service.module_unknown)})"
     if service.no_dockerfile and category is Category.DOCKERFILE and not found:
         return f"Not checked ({NO_DOCKERFILE})"
     if not found:

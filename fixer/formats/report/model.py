@@ -36,9 +36,9 @@ class ServiceAudit:
     # command while its build context imports fastapi, `appservice.unknown_start`; or it
     # has no Dockerfile to read, S001)
     unchecked: str | None = None
-    # an app service whose app module fixer cannot find: the rules that read app code
-    # (Imports, Health Endpoints) found nothing because they read nothing
-    module_unknown: bool = False
+    # an app service whose app module fixer cannot find, and why: the rules that read app
+    # code (Imports, Health Endpoints) found nothing because they read nothing
+    module_unknown: str | None = None
     # its build context is in a folder fixer does not read (a project template's): why
     # none of its categories was checked; it is not scored
     unread: str | None = None
@@ -230,14 +230,16 @@ def build_audit(ws: Workspace, findings: Sequence[Finding], rules: Sequence[Rule
     keys = audited.of_service
     apps = {keys[id(s)] for s in app_services(ws) if id(s) in keys}
     unknown = {keys[id(s)] for s in ws.apps() if id(s) in keys and unknown_start(ws, s)} - apps
-    moduleless = {keys[id(s)] for s in app_services(ws)
-                  if id(s) in keys and appmodule.find(ws, s) is None}
+    # why fixer cannot find each app module it does not (the command names one the image
+    # lacks, else that it cannot tell where the app object is created)
+    moduleless = {keys[id(s)]: appmodule.missing_module(ws, s) or _MODULE_UNKNOWN
+                  for s in app_services(ws) if id(s) in keys and appmodule.find(ws, s) is None}
     first: dict[str, Service] = {}   # a service of each key, for what its build holds
     for service in ws.services():
         if id(service) in keys:
             first.setdefault(keys[id(service)], service)
     services = tuple(_service_audit(ws, first[name], name, grouped[name], name in apps,
-                                     name in unknown, name in moduleless,
+                                     name in unknown, moduleless.get(name),
                                      _undecided(ws, first[name], rules, grouped[name])
                                      if name in apps else {}, errors)
                      for name in audited.keys)
@@ -303,6 +305,7 @@ def _grouped(ws: Workspace, audited: _Audited, findings: Sequence[Finding]
 _START_UNKNOWN = ("its build context imports fastapi, but fixer cannot tell that what the "
                   "container runs serves it")
 NO_DOCKERFILE = "no Dockerfile to read: S001"
+_MODULE_UNKNOWN = "fixer cannot find the app module its command serves"
 
 
 def _undecided(ws: Workspace, service: Service, rules: Sequence[Rule],
@@ -327,7 +330,7 @@ def _undecided_categories(services: Sequence[ServiceAudit],
 
 
 def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Finding],
-                   app: bool, start_unknown: bool, module_unknown: bool,
+                   app: bool, start_unknown: bool, module_unknown: str | None,
                    undecided: dict[str, str], errors: Sequence[InputError]) -> ServiceAudit:
     """The service's findings in category order, and what the report says of the categories
     it has none in: not applicable, not checked, and why."""
