@@ -134,8 +134,9 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 
 import yaml
 
@@ -828,23 +829,37 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
         intro = _INTRO_BESIDE_DOTENV if beside else _INTRO_ENV_FILE \
             if stack.requires_missing_dotenv(ws.tree) else _INTRO
         return CreateFile(target, "\n".join([intro, "", header, *lines]) + "\n")
-    into = _group_end(file, header)
+    opens = partial(_opens_group, header=header, service=first.readers[0])
+    into = _group_end(file, opens)
     if into is not None:   # the service's group, written by an earlier fix or by hand
         return TextEdit(target, into, into, file.newline.join(lines) + file.newline)
-    return TextEdit(target, len(file.text), len(file.text), _appended(file, header, lines))
+    return TextEdit(target, len(file.text), len(file.text),
+                    _appended(file, header, lines, opens))
 
 
-def _group_end(file: TextFile, header: str) -> int | None:
-    """The offset just after the last line of the paragraph `header` opens, when that is
-    not the file's last paragraph (`_appended` extends that one) and its lines end with a
-    line ending; None otherwise."""
+# what frames a heading comment's name: `# ── ms-chatbot ─────`, `# --- api ---`
+_FRAMING = " \t#─━═-=*_~|:>"
+
+
+def _opens_group(line: str, header: str, service: str) -> bool:
+    """The line heads the service's group: the header fixer writes, or a comment naming the
+    service alone in the file's own framing (`# ── ms-chatbot ───`)."""
+    line = line.rstrip("\r\n")
+    return line == header or line.lstrip().startswith("#") and \
+        line.strip(_FRAMING).lower() == service.lower()
+
+
+def _group_end(file: TextFile, opens: Callable[[str], bool]) -> int | None:
+    """The offset just after the last line of the paragraph a line that `opens` the
+    service's group heads, when that is not the file's last paragraph (`_appended` extends
+    that one) and its lines end with a line ending; None otherwise."""
     text = file.text
     lines = text.splitlines(keepends=True)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
     for index, line in enumerate(lines):
-        if line.rstrip("\r\n") != header:
+        if not opens(line):
             continue
         end = index
         while end + 1 < len(lines) and lines[end + 1].strip():
@@ -874,17 +889,18 @@ def _value(name: str, uses: list[Use]) -> str:
     return f"'{default}'" if "'" not in default and "\n" not in default else ""
 
 
-def _appended(file: TextFile, header: str, lines: list[str]) -> str:
-    """What to add at the end of `file`: under `header` when its last paragraph is that
-    header's (the same service), else a new paragraph; in the file's line endings, and with
-    a final newline only when the file ends with one."""
+def _appended(file: TextFile, header: str, lines: list[str],
+              opens: Callable[[str], bool]) -> str:
+    """What to add at the end of `file`: in its last paragraph when a line that `opens` the
+    service's group heads it, else a new paragraph under `header`; in the file's line
+    endings, and with a final newline only when the file ends with one."""
     existing = file.text.splitlines()
     paragraph: list[str] = []
     for line in reversed(existing):
         if not line.strip():
             break
         paragraph.insert(0, line)
-    block = lines if paragraph[:1] == [header] else [header, *lines]
+    block = lines if paragraph and opens(paragraph[0]) else [header, *lines]
     if block[0] == header and existing and existing[-1].strip():
         block = ["", *block]
     newline = file.newline
