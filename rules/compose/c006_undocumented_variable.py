@@ -116,7 +116,9 @@ where an empty `NAME=` would override its `${NAME-default}`), gives is filled in
 for names that look like secrets
 (password, secret, token, key, credential, auth, DSN), which stay empty: a secret
 is never invented nor copied. An existing file keeps its bytes; the lines are
-appended in its line endings, with or without its final newline, its BOM kept.
+appended in its line endings, with or without its final newline, its BOM kept, at the
+end of the service's group where a comment heads one (fixer's own, or one naming the
+service alone in the file's framing: `# ── api ───`).
 Display-only when a `command`, `entrypoint` or `healthcheck` reads `$VAR` that the
 service's own `environment` or its image's `ENV` sets, or that its script sets itself
 (`SERVER_PID=$!`, `for f in`): the container's shell was probably meant to read it
