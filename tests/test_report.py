@@ -225,7 +225,7 @@ def test_unreadable_files_are_listed_and_the_verdict_says_incomplete(tmp_path: P
     code, out, err = run_cli("report", tmp_path, "--select", "C002")
     assert code == 2, err   # the report is written, and the exit code says it is incomplete
     assert "- `two/compose.yaml:3`: " in sections(out, "##")["Input Errors"]
-    assert "**Overall Compliance**: 100% - Incomplete: some files could not be read" in out
+    assert "**Overall Compliance**: 100% - Incomplete: some files could not be used" in out
 
 
 def test_rule_text_is_escaped_but_code_spans_are_kept() -> None:
@@ -506,6 +506,23 @@ def test_a_command_module_the_image_lacks_is_why_the_app_code_was_not_checked(
     assert "- **Health Endpoints**: Not checked (the command serves `main:app`, and fixer " \
         "finds no main.py in /app, where it runs, nor on the image's import path, so the app " \
         "may stop at start-up)" in out
+
+
+def test_a_build_target_that_is_no_stage_leaves_the_service_unchecked(tmp_path: Path) -> None:
+    # the compose file was read: the build fails, the Dockerfile is there, nothing is passed
+    files = {"compose.yaml": "services:\n  api:\n    build: ./api\n",
+             "worker/compose.yaml": "services:\n  worker:\n    build:\n      context: .\n"
+                                    "      target: final\n",
+             "worker/Dockerfile": "FROM alpine:3.20\nCMD [\"echo\", \"hi\"]\n", **api_service()}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 2, err
+    assert "fixer could not use these files as written; the findings below leave out what " \
+        "they define." in out
+    assert 'svc_worker["worker<br/>Dockerfile not read"]' in out
+    assert "2. ➖ **worker** - Not checked: worker/compose.yaml:5: build target `final` of " \
+        "worker is no stage of worker/Dockerfile" in out
+    assert "Compliant: no findings" not in sections(out, "##")["Target Services Audited"] \
+        .split("**worker**")[1]
 
 
 def test_a_rule_crash_is_listed_apart_from_input_errors() -> None:

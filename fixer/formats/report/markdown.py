@@ -62,7 +62,8 @@ def _errors(audit: Audit) -> Iterator[str]:
     if inputs:
         yield "## Input Errors"
         yield ""
-        yield "These files could not be read; the findings below leave them out."
+        yield "fixer could not use these files as written; the findings below leave out " \
+            "what they define."
         yield ""
         for error in inputs:
             yield f"- `{error.path}:{error.line}`: {inline(error.message)}"
@@ -295,7 +296,7 @@ def _verdict(audit: Audit) -> str:
     if share is None:
         return "not scored (no service audited, or no category checked)"
     if audit.errors:
-        verdict = "Incomplete: some files could not be read"
+        verdict = "Incomplete: some files could not be used"
     elif any(not s.compliant for s in audit.services):
         verdict = "Requires fixes before production deployment"
     elif any(s.findings for s in audit.services):

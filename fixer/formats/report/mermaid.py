@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dbusage
 from fixer.formats.report.runs import unread_build
 from fixer.model.depends import HEALTHY, dependencies, included_services
-from fixer.model.services import Service, Stack
+from fixer.model.services import Service, Stack, locate_build
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import elements, get, scalar
 
@@ -182,6 +183,16 @@ def _stack_lines(ws: Workspace, stack: Stack, ids: _Ids, across: list[str]) -> I
         yield from _dependency_lines(view, service, ids, drawn, across)
 
 
+def _dockerfile_there(ws: Workspace, service: Service) -> bool:
+    """The Dockerfile the build names exists, though fixer built no app from it (its
+    `build.target` is no stage of it, or it cannot be read: input errors)."""
+    try:
+        build = locate_build(ws.tree, service)
+    except InputError:
+        return False
+    return build is not None and ws.tree.exists(build.dockerfile)
+
+
 def _details(ws: Workspace, service: Service) -> list[str]:
     image = service.scalar("image")
     if service.app is not None:
@@ -190,7 +201,8 @@ def _details(ws: Workspace, service: Service) -> list[str]:
     elif service.get("build") is not None:
         # a template's folder or a remote context may hold the Dockerfile, or compose
         # itself: fixer does not read it to tell
-        first = "build not read" if unread_build(ws.tree, service) else "no Dockerfile"
+        first = "build not read" if unread_build(ws.tree, service) else \
+            "Dockerfile not read" if _dockerfile_there(ws, service) else "no Dockerfile"
     else:
         first = f"image {image}" if image else "no image"
     # Compose merges what each file lists: an entry two files repeat is one

@@ -355,14 +355,19 @@ def _service_audit(ws: Workspace, service: Service, name: str, findings: list[Fi
 
 def _unreadable(ws: Workspace, service: Service, errors: Sequence[InputError]) -> str | None:
     """Why fixer read nothing of the service's image: its Dockerfile is input it cannot
-    read (`file with no instructions`, an unknown instruction), which the build fails on."""
+    read (`file with no instructions`, an unknown instruction), or its `build.target` names
+    no stage of it; the build fails on either."""
     try:
         build = locate_build(ws.tree, service)
     except InputError:
         return None
     error = next((e for e in errors if build is not None and e.path == build.dockerfile), None)
-    return f"its Dockerfile cannot be read: {error.path}:{error.line}: {error.message}" \
-        if error is not None else None
+    if error is not None:
+        return f"its Dockerfile cannot be read: {error.path}:{error.line}: {error.message}"
+    targets = {(doc.path, doc.line(target.node)) for doc, value in service.all("build")
+               if (target := get(value, "target")) is not None}
+    error = next((e for e in errors if (e.path, e.line) in targets), None)
+    return f"{error.path}:{error.line}: {error.message}" if error is not None else None
 
 
 def _yields_unsafe(ws: Workspace, findings: Sequence[Finding]) -> dict[str, Finding]:
