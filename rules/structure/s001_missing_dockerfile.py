@@ -59,7 +59,10 @@ Dockerfile sits in a folder of
 the context
 (`app/Dockerfile`, or Podman's `Containerfile`, which Docker's builders do not look for):
 the author's recipe exists, only not where compose looks, and a stock
-file beside it would replace it (D001 would then delete theirs as a stray copy); where
+file beside it would replace it (D001 would then delete theirs as a stray copy); so does a
+Dockerfile a build script or CI file builds the context from (`context: services/api` with
+`file: docker/api/Dockerfile`): the reason names it and the `dockerfile:` to write. Also
+display-only where `.gitignore` ignores the Dockerfile's path. Where
 every Dockerfile of the context is one another service builds (one context for all, each
 service's Dockerfile in its folder), the reason says none is the service's own, and where
 the folder of the Dockerfile is not in the repository at all, that the service's code is
@@ -102,8 +105,10 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import skipped_folder
 from fixer.core.wording import names
 from fixer.facts.image.buildscripts import project_directories
+from fixer.facts.image.builttags import ScriptBuild, script_builds
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
+from fixer.model.committed import not_committed
 from fixer.model.listen import as_run
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Build, Service, case_variants, locate_build
@@ -314,6 +319,12 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
         # a stock file beside it would replace what they wrote, never a fix to vouch for.
         return replace(base, reason=f"the build context holds {own[0]}: point `build:` "
                                     "at the Dockerfile the service is meant to build")
+    scripted = _scripted_dockerfile(ws, build)
+    if scripted is not None:   # CI builds the context with the author's recipe
+        written = posixpath.relpath(scripted.dockerfile, build.context or ".")
+        return replace(base, reason=f"{scripted.path} builds {build.context or 'the root'} "
+                                    f"with {scripted.dockerfile}: point `build.dockerfile` "
+                                    f"at it (`dockerfile: {written}`)")
     if elsewhere:   # a context several services share, each with a Dockerfile of its own
         return replace(base, reason=f"the Dockerfiles in the build context are other "
                                     f"services' ({elsewhere[0]} is what "
@@ -340,9 +351,20 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
             f"{names([f'`{name}`' for name, _path in unlisted])} ({unlisted[0][1]}), which a "
             "stock Dockerfile (fastapi and uvicorn only) would not install: the app would "
             "stop at start-up"))
+    ignored = not_committed(ws, build.dockerfile)
+    if ignored is not None:
+        return replace(base, reason=ignored)
     return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
                                  Safety.UNSAFE, partial(_generate, ws, service, build)),
                    reason="a stock Dockerfile may not be how the service was meant to be built")
+
+
+def _scripted_dockerfile(ws: Workspace, build: Build) -> ScriptBuild | None:
+    """A build of a script or CI file that builds the same context from a Dockerfile of the
+    repository other than the one compose names (`context: services/api` with `file:
+    docker/api/Dockerfile`)."""
+    return next((b for b in script_builds(ws) if b.context == build.context
+                 and b.dockerfile != build.dockerfile and ws.tree.exists(b.dockerfile)), None)
 
 
 # the manifest of a service in another language

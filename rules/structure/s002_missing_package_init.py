@@ -42,7 +42,9 @@ this folder alone:
   copied into a site-packages folder.
 
 The reason names the folder that shares the namespace when fixer sees it, and where the
-container has it; else an installed distribution may be the one.
+container has it; else an installed distribution may be the one. Display-only too when the
+repository's `.gitignore` ignores the `__init__.py`: it would not be committed, and the
+next run, reading what git keeps, would report it missing again.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core import tree_index
+from fixer.model.committed import not_committed
 from fixer.core.edits import CreateFile, Edit
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
@@ -94,7 +97,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                     "from it as a namespace package (Python 3 allows it; a regular package "
                     "is the norm)",
             path=found.path, line=1, service=service.name, subject=marker)
-        elsewhere = _shared_namespace(ws, service, found, folder)
+        elsewhere = _shared_namespace(ws, service, found, folder) or not_committed(ws, marker)
         if elsewhere is not None:
             yield replace(report, reason=elsewhere)
             continue

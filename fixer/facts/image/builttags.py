@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import yaml
 
@@ -31,6 +32,7 @@ from fixer.sources import yamldata
 # per workspace: image name (registry and path kept, no tag) -> the Dockerfiles it is built
 # from, as repository paths
 _BUILT: Memo[dict[str, list[str]]] = Memo("image names built by scripts")
+_BUILDS: Memo[list[ScriptBuild]] = Memo("builds of the scripts")
 _DOCKER_BUILD = lazy_compile(r"\bdocker[ \t]+(?:buildx[ \t]+)?build\b[^\n;&|]*")
 _WORKFLOW = lazy_compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 _SKAFFOLD = lazy_compile(r"(^|/)skaffold[^/]*\.ya?ml$")
@@ -47,9 +49,23 @@ def script_texts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:
             yield path, re.sub(r"\\(\r?\n)", lambda m: " " * len(m.group()), file.text), file
 
 
+class ScriptBuild(NamedTuple):
+    """One build a script, Makefile, workflow or Skaffold file makes."""
+
+    path: str                  # the file that builds
+    context: str               # repository paths
+    dockerfile: str
+    tags: tuple[str, ...]      # image names given, untagged
+
+
 def built_images(ws: Workspace) -> dict[str, list[str]]:
     """Image name -> the Dockerfiles the build scripts build it from."""
     return ws.derived.get(_BUILT, lambda: _built(ws))
+
+
+def script_builds(ws: Workspace) -> list[ScriptBuild]:
+    """Every build the repository's scripts make, tagged or not, in path order."""
+    return ws.derived.get(_BUILDS, lambda: list(_script_builds(ws)))
 
 
 def names_built_from(ws: Workspace, dockerfile: str) -> list[str]:
@@ -86,6 +102,13 @@ def untagged(image: str) -> str:
 
 def _built(ws: Workspace) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
+    for build in script_builds(ws):
+        for tag in build.tags:
+            found.setdefault(tag, []).append(build.dockerfile)
+    return found
+
+
+def _script_builds(ws: Workspace) -> Iterator[ScriptBuild]:
     for path, text, _file in script_texts(ws):
         folder = posixpath.dirname(path)
         for build in _docker_builds(text):
@@ -95,15 +118,14 @@ def _built(ws: Workspace) -> dict[str, list[str]]:
             context = _repo_path(posixpath.join(folder, words[-1].strip("\"'")))
             dockerfile = _repo_path(posixpath.join(folder, files[-1].strip("\"'"))) if files \
                 else posixpath.join(context, "Dockerfile")
-            for tag in tags:
-                found.setdefault(untagged(tag.strip("\"'")), []).append(dockerfile)
+            yield ScriptBuild(path, context, dockerfile,
+                              tuple(untagged(tag.strip("\"'")) for tag in tags))
         if is_workflow(path) and "context" in text:
-            for tag, dockerfile in _workflow_builds(text):
-                found.setdefault(untagged(tag), []).append(dockerfile)
+            for tags, context, dockerfile in _workflow_builds(text):
+                yield ScriptBuild(path, context, dockerfile, tuple(map(untagged, tags)))
         if _SKAFFOLD.search(path) and "artifacts" in text:
-            for tag, dockerfile in _skaffold_builds(text, folder):
-                found.setdefault(untagged(tag), []).append(dockerfile)
-    return found
+            for tag, context, dockerfile in _skaffold_builds(text, folder):
+                yield ScriptBuild(path, context, dockerfile, (untagged(tag),))
 
 
 def _docker_builds(text: str) -> Iterator[re.Match[str]]:
@@ -118,8 +140,9 @@ def _docker_builds(text: str) -> Iterator[re.Match[str]]:
         at = text.find("docker", build.end() if build is not None else at + 1)
 
 
-def _skaffold_builds(text: str, folder: str) -> Iterator[tuple[str, str]]:
-    """(image name, Dockerfile) of each artifact a Skaffold file builds, in its `build:` and
+def _skaffold_builds(text: str, folder: str) -> Iterator[tuple[str, str, str]]:
+    """(image name, context, Dockerfile) of each artifact a Skaffold file builds, in its
+    `build:` and
     its profiles' (`image:`, `context:` from the file's folder, `docker.dockerfile:` from
     the context, `Dockerfile` when unset)."""
     try:
@@ -144,7 +167,7 @@ def _skaffold_builds(text: str, folder: str) -> Iterator[tuple[str, str]]:
                 docker = artifact.get("docker")
                 named = docker.get("dockerfile") if isinstance(docker, dict) else None
                 root = _repo_path(posixpath.join(folder, context))
-                yield image, _repo_path(posixpath.join(
+                yield image, root, _repo_path(posixpath.join(
                     root, named if isinstance(named, str) else "Dockerfile"))
 
 
@@ -170,9 +193,9 @@ def workflow_jobs(text: str) -> list[dict[object, object]]:
         if isinstance(jobs, dict) else []
 
 
-def _workflow_builds(text: str) -> Iterator[tuple[str, str]]:
-    """(image name, Dockerfile) of each step of a GitHub workflow that builds with
-    `context:` and `tags:` (paths from the checkout's root)."""
+def _workflow_builds(text: str) -> Iterator[tuple[list[str], str, str]]:
+    """(image names, context, Dockerfile) of each step of a GitHub workflow that builds with
+    `context:` (paths from the checkout's root), its names from `tags:`."""
     for job in workflow_jobs(text):
         listed = job.get("steps")
         steps: list[dict[object, object]] = \
@@ -190,10 +213,10 @@ def _workflow_builds(text: str) -> Iterator[tuple[str, str]]:
             file = given.get("file")
             dockerfile = _repo_path(file) if isinstance(file, str) else \
                 posixpath.join(_repo_path(context), "Dockerfile")
-            for tag in _words(given.get("tags")):
-                named = _STEP_TAGS.search(tag)
-                for name in (images.get(named.group(1), []) if named else [tag]):
-                    yield name, dockerfile
+            names = [name for tag in _words(given.get("tags"))
+                     for named in [_STEP_TAGS.search(tag)]
+                     for name in (images.get(named.group(1), []) if named else [tag])]
+            yield names, _repo_path(context), dockerfile
 
 
 def _words(value: object) -> list[str]:
