@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from fixer.core.derived import Memo
@@ -28,7 +29,8 @@ from fixer.sources.launch import SHELL_NAMES, Launch, find_launch, shell_jobs
 PASSING_ON = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", "catatonit",
                         "s6-overlay", "env", "exec"})
 # one logical line of a script: lines continued with `\` belong to it
-_LOGICAL_LINE = lazy_compile(r"(?:[^\n]*\\\n)*[^\n]*")
+# a here-document's opening (`<<EOF`, `<<-'EOF'`, `<< "EOF"`): its body is data, not commands
+_HEREDOC = lazy_compile(r"(?<!<)<<(-?)[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\2")
 # the first words of commands that open and close a branch, a loop or a group (a function's
 # body too), and of tests (`[ -n "$DEV" ] && exec uvicorn ...` starts it on a condition)
 _OPENS = frozenset({"if", "case", "while", "until", "for", "select", "function", "{"})
@@ -118,8 +120,8 @@ def _server_line(file: TextFile) -> _Start | None:
     waited = False   # the last start found is a Python program the script waits for
     commands: list[tuple[str, ...]] = []
     depth = 0
-    for match in _LOGICAL_LINE.finditer(file.text):
-        line = match.group(0).strip()
+    for line, end in logical_lines(file.text):
+        line = line.strip()
         if not line or line.startswith("#"):
             continue
         if waited:   # the script goes on once that program ends: it was a step
@@ -136,7 +138,7 @@ def _server_line(file: TextFile) -> _Start | None:
         started = _line_start(line, jobs)
         waited = started is not None and started[1]
         if started is not None:
-            found.append(((match.end(), started[0], tuple(commands)), enclosed, started[2]))
+            found.append(((end, started[0], tuple(commands)), enclosed, started[2]))
     if any(enclosed for _start, enclosed, _background in found):
         # which server starts, if any, is the shell's decision; unless each branch starts
         # the same one (`if [ "$ENV" = dev ]; then exec uvicorn app.main:app --reload ...;
@@ -152,6 +154,56 @@ def _server_line(file: TextFile) -> _Start | None:
     if not any(start[1].server is not None for start in starts):
         starts = [start for start, _enclosed, _background in found]
     return starts[0] if len(starts) == 1 else None
+
+
+def logical_lines(text: str) -> Iterator[tuple[str, int]]:
+    """The script's command lines, each with the offset it ends at: a line continued with
+    `\\`, or whose quote is still open at its end (`python -c "` and the program's lines up
+    to the closing `"`), runs on into the next; the body of a here-document is no command
+    (the `<<EOF` line is, its body up to `EOF` is skipped)."""
+    start = at = 0
+    quote = ""
+    heredocs: list[tuple[str, bool]] = []
+    while at < len(text):
+        char = text[at]
+        if char == "\\" and quote != "'" and at + 1 < len(text):
+            at += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (at == start or text[at - 1] in " \t;&|("):
+            at = _line_end(text, at)   # a comment: its quotes open nothing
+            continue
+        elif char == "\n":
+            line = text[start:at]
+            yield line, at
+            heredocs += [(m.group(3), bool(m.group(1))) for m in _HEREDOC.finditer(line)]
+            start = at = _after_heredocs(text, at + 1, heredocs)
+            heredocs = []
+            continue
+        at += 1
+    if start < len(text):   # the last line, with no line ending (or a quote left open)
+        yield text[start:], len(text)
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _after_heredocs(text: str, at: int, heredocs: list[tuple[str, bool]]) -> int:
+    """The offset past the bodies of the here-documents a line opened, each up to the line
+    that is its word alone (tabs before it allowed with `<<-`)."""
+    for word, tabs in heredocs:
+        while at < len(text):
+            end = _line_end(text, at)
+            line = text[at:end].rstrip("\r")
+            at = end + 1
+            if (line.lstrip("\t") if tabs else line) == word:
+                break
+    return min(at, len(text) + 1)
 
 
 def _line_start(line: str,

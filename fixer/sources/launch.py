@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from fixer.core.lazyre import lazy_compile
@@ -153,7 +153,7 @@ def shell_jobs(script: str) -> list[tuple[list[str], bool]]:
     text = script.replace("\\\n", " ")
     jobs: list[tuple[list[str], bool]] = []
     start = 0
-    for separator in [*_SEGMENT_SPLIT.finditer(text), None]:
+    for separator in [*_separators(text), None]:
         end = separator.start() if separator is not None else len(text)
         try:
             argv = shlex.split(text[start:end], comments=False)
@@ -163,6 +163,31 @@ def shell_jobs(script: str) -> list[tuple[list[str], bool]]:
             jobs.append((argv, separator is not None and separator.group(0) == "&"))
         start = separator.end() if separator is not None else end
     return jobs
+
+
+def _separators(text: str) -> Iterator[re.Match[str]]:
+    """The separators of the script's commands outside quotes: a `;` or a line break
+    inside `python -c "..."` is the program's, not the shell's."""
+    if "'" not in text and '"' not in text:
+        yield from _SEGMENT_SPLIT.finditer(text)
+        return
+    quote, at = "", 0
+    while at < len(text):
+        char = text[at]
+        if char == "\\" and quote != "'":
+            at += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        else:
+            found = _SEGMENT_SPLIT.match(text, at)
+            if found is not None:
+                yield found
+                at = found.end()
+                continue
+        at += 1
 
 
 def find_launch(argv: list[str], shell_form: bool = False) -> Launch | None:
