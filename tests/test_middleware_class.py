@@ -6,7 +6,8 @@ import ast
 
 import pytest
 
-from fixer.sources.middleware_class import as_constructed, passes_every_request
+from fixer.sources.middleware_class import (
+    as_constructed, for_other_methods, passes_every_request)
 
 
 def _class(source: str) -> ast.ClassDef:
@@ -85,3 +86,29 @@ def test_a_default_given_in_the_signature() -> None:
                  "        self.exempt = exempt\n")
     assert _attributes(cls, "app.add_middleware(M)") == {"exempt": "('/health',)"}
     assert _attributes(cls, "app.add_middleware(M, exempt=())") == {}
+
+
+def _answers(test: str) -> list[str]:
+    """The statuses a middleware answers on the branches a probe's GET may reach."""
+    function = ast.parse(f"async def guard(request, call_next):\n    if {test}:\n"
+                         "        return JSONResponse({}, status_code=413)\n"
+                         "    return await call_next(request)\n").body[0]
+    nodes = list(ast.walk(function))
+    skipped = {id(n) for n in for_other_methods(nodes, function)}
+    return [ast.unparse(n) for n in nodes if isinstance(n, ast.Return) and id(n) not in skipped]
+
+
+@pytest.mark.parametrize("test", [
+    'request.method == "POST"', 'request.method.upper() in ("POST", "PUT")',
+    'request.method != "GET"', 'scope["method"] not in {"GET", "HEAD", "OPTIONS"}',
+    'request.method == "POST" and int(request.headers["content-length"]) > 10'])
+def test_a_branch_for_other_methods_is_not_the_probes(test: str) -> None:
+    assert _answers(test) == ["return await call_next(request)"]
+
+
+@pytest.mark.parametrize("test", [
+    'request.method == "GET"', 'request.method in ("GET", "POST")',
+    'request.method != "POST"', 'request.method == "POST" or too_big(request)',
+    'method == verb'])
+def test_a_branch_a_get_may_enter_is(test: str) -> None:
+    assert len(_answers(test)) == 2

@@ -33,7 +33,8 @@ from fixer.sources.python import (
     own_names,
     statements,
 )
-from fixer.sources.middleware_class import as_constructed, passes_every_request
+from fixer.sources.middleware_class import (
+    as_constructed, for_other_methods, passes_every_request)
 from fixer.sources.path_tests import holds_for_path, named_collection, with_values
 from fixer.sources.python_modules import (
     Modules,
@@ -1252,6 +1253,8 @@ def _refusal(function: Function, resolve: Resolve | None = None,
     do the functions it calls before that: one given an error status (`return reject(400)`,
     `response = forbidden()`), answering one, or raising (`self.check(request)`)."""
     nodes = list(_outside_handlers(function, _placeholders(function) + _only_told(function)))
+    other_methods = {id(node) for node in for_other_methods(nodes, function)}
+    nodes = [node for node in nodes if id(node) not in other_methods]
     raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
               and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
     found = next(((500 if id(node) in raised else code, node) for node in nodes

@@ -1,10 +1,12 @@
-"""What a middleware class does with a request, read from its own code.
+"""What a middleware does with a request, read from its own code.
 
-Two questions the probe gates ask of a `BaseHTTPMiddleware` subclass that names no error
-status: does it hand every request on (`passes_every_request`: a JWT reader that only sets
-the user when a token is valid refuses nothing, whatever its name says), and which paths does
-it let through, where the class keeps them in an attribute its `__init__` sets
-(`as_constructed`: `self.excluded_paths = excluded_paths or ["/health"]`).
+Which of its branches a probe's GET never enters (`for_other_methods`: `if request.method
+== "POST":` around a 413 for oversized uploads). And two questions the probe gates ask of a
+`BaseHTTPMiddleware` subclass that names no error status: does it hand every request on
+(`passes_every_request`: a JWT reader that only sets the user when a token is valid refuses
+nothing, whatever its name says), and which paths does it let through, where the class
+keeps them in an attribute its `__init__` sets (`as_constructed`: `self.excluded_paths =
+excluded_paths or ["/health"]`).
 """
 
 from __future__ import annotations
@@ -135,3 +137,62 @@ def _collection(value: ast.expr) -> bool:
         value = value.args[0]
     return isinstance(value, _COLLECTIONS) and all(
         isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts)
+
+
+# what a healthcheck sends: curl and wget GET, some probes HEAD
+_PROBE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def for_other_methods(nodes: list[ast.AST], function: ast.AST) -> list[ast.AST]:
+    """The nodes a probe's GET does not reach: those in the body of an `if` that holds for
+    other methods only (`if request.method == "POST":`, `in ("POST", "PUT")`, `!= "GET"`)."""
+    parents = {id(child): node for node in ast.walk(function)
+               for child in ast.iter_child_nodes(node)}
+    skipped = []
+    for node in nodes:
+        child, parent = node, parents.get(id(node))
+        while parent is not None and not (isinstance(parent, ast.If) and _other_methods(
+                parent.test) and any(child is s for s in parent.body)):
+            child, parent = parent, parents.get(id(parent))
+        if parent is not None:
+            skipped.append(node)
+    return skipped
+
+
+def _other_methods(test: ast.expr) -> bool:
+    """The test holds for methods a probe does not send only: `request.method == "POST"`,
+    `.method.upper() in {"POST", "PUT"}`, `method != "GET"`, and `and` of such a test with
+    any other."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_other_methods(value) for value in test.values)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and _is_method(test.left)):
+        return False
+    op, right = test.ops[0], test.comparators[0]
+    named = _strings(right)
+    if named is None:
+        return False
+    if isinstance(op, (ast.Eq, ast.In)):
+        return not {m.upper() for m in named} & _PROBE_METHODS
+    if isinstance(op, (ast.NotEq, ast.NotIn)):
+        return {m.upper() for m in named} >= {"GET"}
+    return False
+
+
+def _is_method(node: ast.expr) -> bool:
+    """`request.method`, `scope["method"]`, or either with `.upper()` or `.lower()`."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in ("upper", "lower") and not node.args:
+        node = node.func.value
+    if isinstance(node, ast.Attribute):
+        return node.attr == "method"
+    return isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
+        node.slice.value == "method"
+
+
+def _strings(node: ast.expr) -> list[str] | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, _COLLECTIONS) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return [e.value for e in node.elts]   # type: ignore[attr-defined]
+    return None
