@@ -278,3 +278,40 @@ def test_a_healthcheck_commit_names_the_h001_finding_that_yields_to_it(tmp_path:
     text = message(repo, made)
     assert text.startswith("fix(C004):") and f"- H001 api: {h001[0]}" in text, text
     assert h001[1] in fingerprints(repo, made), text
+
+
+# web waits for orders and users: each probes a port its app does not listen on (P001),
+# and users' app serves /health only in dead code (H001 adds it)
+PROBED = ('    healthcheck:\n      test: ["CMD", "python3", "-c", "import urllib.request; '
+          "urllib.request.urlopen('http://localhost:{port}/health')\"]\n")
+SLIM = ('FROM python:3.11-slim\nWORKDIR /srv\nCOPY requirements.txt .\n'
+        'RUN pip install --no-cache-dir -r requirements.txt\nCOPY app ./app\nEXPOSE 8000\n'
+        'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+DEAD_HEALTH = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/items")\n'
+               'def items():\n    return []\n\n    @app.get("/health")\n    def health():\n'
+               '        return {"status": "ok"}\n')
+WAITING_WEB = {
+    "docker-compose.yml": ("services:\n  orders:\n    build: ./orders\n" + PROBED.format(port=9001)
+                           + "  users:\n    build: ./users\n" + PROBED.format(port=8000)
+                           + "  web:\n    build: ./web\n    depends_on:\n      - orders\n"
+                           "      - users\n"),
+    "orders/Dockerfile": SLIM, "orders/requirements.txt": "fastapi\nuvicorn\n",
+    "orders/app/__init__.py": "", "orders/app/main.py": APP,
+    "users/Dockerfile": SLIM, "users/requirements.txt": "fastapi\nuvicorn\n",
+    "users/app/__init__.py": "", "users/app/main.py": DEAD_HEALTH,
+    "web/Dockerfile": 'FROM python:3.11-slim\nCMD ["python", "-m", "http.server", "80"]\n',
+}
+
+
+def test_a_gate_on_several_services_relies_on_the_fixes_of_each(tmp_path: Path) -> None:
+    """The C003 commit that makes web wait for orders and users names the commits that
+    make each healthy: orders' port (P001) and users' route (H001)."""
+    repo = repository(tmp_path, WAITING_WEB)
+    code, err = fix_branch(repo, tmp_path / "pr.md")
+    assert code == 1, err
+    subjects = {message(repo, c).splitlines()[0]: c for c in commits(repo, "HEAD", BRANCH)}
+    gate = next(c for s, c in subjects.items() if s.startswith("fix(C003)"))
+    relied = message(repo, gate).split("leaves this one short:\n")[1].split("\n\n")[0]
+    assert sorted(relied.splitlines()) == sorted(
+        f"- {s}" for s in subjects if s.startswith(("fix(P001)", "fix(H001)"))), relied
+    assert any(s.startswith("fix(H001)") for s in subjects), subjects

@@ -15,6 +15,7 @@ from fixer.core.config import Config
 from fixer.core.edits import Edit
 from fixer.core.lazyre import lazy_compile
 from fixer.engine import AppliedFix, FixResult
+from fixer.engine.scopes import Scope, meet, stack_scope
 from fixer.formats.findings import after_unsafe_fixes
 from fixer.model.rule import Finding, Safety
 from fixer.model.workspace import Workspace
@@ -219,9 +220,37 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
                    is not None}
         earlier.update(_taken_over(result, index))
         earlier.update(_released_by(result, index))
+        if result.applied[index].finding.violation.relies_on:
+            earlier.update(_health_made_by(result, index, _scope(result, config, loaded)))
         if earlier:
             found[index] = tuple(sorted(earlier))
     return found
+
+
+# the fixes that make a service's healthcheck pass or its app start: what a fix that makes
+# others wait for that service's health relies on (not D001's stray copy, P002's EXPOSE)
+_HEALTH_CODES = frozenset({"P001", "D003", "C004", "H001", "H002", "S001", "S003",
+                           "I001", "I002", "I003"})
+
+
+def _health_made_by(result: FixResult, index: int, scope: Scope) -> list[int]:
+    """The earlier fixes that make the services whose health this fix waits for healthy
+    (`Violation.relies_on`), in its stack: C003's gate of web on orders and users relies
+    on the P001 fixes of both, and on H001's route that a healthcheck probes."""
+    applied = result.applied[index].finding
+    relied = set(applied.violation.relies_on)
+    return [j for j, earlier in enumerate(result.applied[:index])
+            if earlier.finding.code in _HEALTH_CODES and earlier.finding.service in relied
+            and meet(scope, earlier.finding, applied)]
+
+
+def _scope(result: FixResult, config: Config, loaded: dict[int, Workspace]) -> Scope:
+    """The stacks of findings, as the tree after the run's last fix has them (a workspace
+    `_revealer` may have loaded already)."""
+    last = len(result.applied) - 1
+    if last not in loaded:
+        loaded[last] = Workspace.load(result.applied[last].after, config)
+    return stack_scope(loaded[last])
 
 
 def _released_by(result: FixResult, index: int) -> list[int]:
