@@ -525,6 +525,24 @@ def test_a_build_target_that_is_no_stage_leaves_the_service_unchecked(tmp_path: 
         .split("**worker**")[1]
 
 
+def test_a_finding_fixed_after_unsafe_fixes_is_not_said_to_have_no_fix(tmp_path: Path) -> None:
+    # users' base image is unknown: its C004 fix is unsafe, and C005's rewrite of orders'
+    # list waits for it; `--unsafe-fixes` makes both
+    mirror = SLIM.replace("FROM python:3.12-slim", "FROM mirror.example.com/python:3.12-slim")
+    files = {"compose.yaml": "services:\n  db:\n    image: postgres:16\n    environment:\n"
+                             "      POSTGRES_PASSWORD: example\n  users:\n    build: ./users\n"
+                             "  orders:\n    build: ./orders\n    depends_on:\n      - db\n"
+                             "      - users\n"}
+    for name in ("users", "orders"):
+        files |= {f"{name}/{path.split('/', 1)[1]}": text
+                  for path, text in api_service(mirror).items()}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    [line] = [ln for ln in out.splitlines() if ln.startswith("  - ⚠️ C005")]
+    assert "Fix (with `--unsafe-fixes`, after the unsafe fixes it waits on): " in line, line
+    assert "No automatic fix" not in line
+
+
 def test_a_rule_crash_is_listed_apart_from_input_errors() -> None:
     """A crashing rule is a bug in fixer: the report says so, apart from the files that could
     not be read, and names no file of the repository for it."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from fixer.core.errors import RuleCrash
+from fixer.formats.findings import after_unsafe_fixes
 from fixer.formats.report.issues import (
     critical_issues,
     fix_line,
@@ -217,6 +218,9 @@ def _fix_text(finding: Finding, audit: Audit) -> str:
                 "no fix of its own")
     if finding.fixable:
         return f"Fix ({finding.safety.value}): {fix_title(finding)}"
+    if after_unsafe_fixes(finding):   # `--unsafe-fixes` fixes it after those it waits on
+        return (f"Fix (with `--unsafe-fixes`, after the unsafe fixes it waits on): "
+                f"{inline(finding.reason or '')}")
     return f"No automatic fix: {inline(finding.reason or 'none offered')}"
 
 
