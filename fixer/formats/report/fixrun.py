@@ -212,6 +212,7 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
     settled = settled_with(result)
     loaded: dict[int, Workspace] = {}
     found: dict[int, tuple[int, ...]] = {}
+    healing = _healing(result)
     for index, applied in enumerate(result.applied):
         revealed_here = [f for f in (applied.finding, *settled.get(index, ()))
                          if f.fingerprint not in first]
@@ -220,8 +221,9 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
                    is not None}
         earlier.update(_taken_over(result, index))
         earlier.update(_released_by(result, index))
-        if result.applied[index].finding.violation.relies_on:
-            earlier.update(_health_made_by(result, index, _scope(result, config, loaded)))
+        if applied.finding.violation.relies_on:
+            earlier.update(_health_made_by(result, index, healing,
+                                           _scope(result, config, loaded)))
         if earlier:
             found[index] = tuple(sorted(earlier))
     return found
@@ -233,15 +235,23 @@ _HEALTH_CODES = frozenset({"P001", "D003", "C004", "H001", "H002", "S001", "S003
                            "I001", "I002", "I003"})
 
 
-def _health_made_by(result: FixResult, index: int, scope: Scope) -> list[int]:
+def _healing(result: FixResult) -> dict[str, list[int]]:
+    """Service name -> the places of the fixes of it that may make it healthy."""
+    found: dict[str, list[int]] = {}
+    for index, applied in enumerate(result.applied):
+        if applied.finding.code in _HEALTH_CODES and applied.finding.service is not None:
+            found.setdefault(applied.finding.service, []).append(index)
+    return found
+
+
+def _health_made_by(result: FixResult, index: int, healing: Mapping[str, list[int]],
+                    scope: Scope) -> list[int]:
     """The earlier fixes that make the services whose health this fix waits for healthy
     (`Violation.relies_on`), in its stack: C003's gate of web on orders and users relies
     on the P001 fixes of both, and on H001's route that a healthcheck probes."""
-    applied = result.applied[index].finding
-    relied = set(applied.violation.relies_on)
-    return [j for j, earlier in enumerate(result.applied[:index])
-            if earlier.finding.code in _HEALTH_CODES and earlier.finding.service in relied
-            and meet(scope, earlier.finding, applied)]
+    finding = result.applied[index].finding
+    return [j for name in finding.violation.relies_on for j in healing.get(name, ())
+            if j < index and meet(scope, result.applied[j].finding, finding)]
 
 
 def _scope(result: FixResult, config: Config, loaded: dict[int, Workspace]) -> Scope:
