@@ -70,3 +70,14 @@ def test_lists_that_wait_for_every_database_keep_the_short_title(tmp_path: Path)
     db, _mq = _c005(_tree(tmp_path, both))
     assert str(db["fix"]["title"]).endswith(  # type: ignore[index]
         "and make a and b wait for them to be healthy")
+
+
+def test_every_database_probed_along_yields_to_the_first_fix(tmp_path: Path) -> None:
+    # b waits for all three: the fix of db, the first in the file, is the one made
+    # (b lists mq, cache, db: the fix of mq probes cache before db)
+    three = COMPOSE.replace("  mq:\n", "  cache:\n    image: redis:7\n  mq:\n").replace(
+        "      - db\n      - mq\n", "      - mq\n      - cache\n      - db\n")
+    db, cache, mq = _c005(_tree(tmp_path, three))
+    assert db["fix"] is not None and cache["fix"] is None and mq["fix"] is None
+    assert "the C005 fix of db (compose.yaml:3) goes first" in str(mq["reason"]), mq
+    assert "the C005 fix of db (compose.yaml:3) goes first" in str(cache["reason"]), cache

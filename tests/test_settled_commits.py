@@ -315,3 +315,27 @@ def test_a_gate_on_several_services_relies_on_the_fixes_of_each(tmp_path: Path) 
     assert sorted(relied.splitlines()) == sorted(
         f"- {s}" for s in subjects if s.startswith(("fix(P001)", "fix(H001)"))), relied
     assert any(s.startswith("fix(H001)") for s in subjects), subjects
+
+
+# a dev and a prod file, each with its db and redis that api waits for: each file's C005 fix
+# probes both of its own databases, and settles its own redis finding, not the other file's
+TWO_FILES = {
+    "compose.yaml": ("services:\n  db:\n    image: postgres:16\n  redis:\n    image: redis:7\n"
+                     "  api:\n    build: ./svc\n    depends_on:\n      - db\n      - redis\n"),
+    "compose.prod.yaml": ("services:\n  db:\n    image: postgres:16\n  redis:\n"
+                          "    image: redis:7\n  api:\n    build: ./svc\n    depends_on:\n"
+                          "      - db\n      - redis\n"),
+    **SVC,
+}
+
+
+def test_a_settled_finding_goes_to_the_fix_of_its_own_file(tmp_path: Path) -> None:
+    repo = repository(tmp_path, TWO_FILES)
+    out = run_cli("check", repo, "--select", "C005", "--format", "json")[1]
+    by_file: dict[str, set[str]] = {}
+    for f in json.loads(out)["findings"]:
+        by_file.setdefault(f["path"], set()).add(f["fingerprint"])
+    code, _, err = run_cli("fix", repo, "--select", "C005", "--branch", BRANCH)
+    assert code == 1, err
+    made = [set(fingerprints(repo, c)) for c in commits(repo, "HEAD", BRANCH)]
+    assert sorted(map(sorted, made)) == sorted(map(sorted, by_file.values())), (made, by_file)

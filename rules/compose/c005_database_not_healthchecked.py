@@ -346,9 +346,10 @@ def _yields_to(target: Unchecked, plan: Plan,
     """The C005 findings of the other databases this fix probes whose fixes come first (in
     file order) and probe this one too: after such a fix nothing is left for this one's."""
     place = _place(target)
-    return tuple(("C005", name) for name in plan.checked
-                 if name != target.service.name and name in targets
-                 and _place(targets[name]) < place)
+    earlier = sorted((_place(targets[name]), name) for name in plan.checked
+                     if name != target.service.name and name in targets)
+    # the first in the file first: its fix is the one made, the others yield to it too
+    return tuple(("C005", name) for at, name in earlier if at < place)
 
 
 def _place(target: Unchecked) -> tuple[str, int]:

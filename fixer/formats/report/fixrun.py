@@ -188,10 +188,13 @@ def settled_with(result: FixResult) -> dict[int, tuple[Finding, ...]]:
         since = appeared.get(finding.fingerprint, 0)
         editing = (i for i in declaring.get((finding.code, finding.service), ())
                    if i >= since and finding.path in {e.path for e in result.applied[i].edits})
-        # declared from its side: in any file
-        yielding = (i for key in set(finding.violation.yields_to)
-                    for i in fixing.get(key, ()) if i >= since)
-        index = min((next(editing, None), *yielding), key=_none_last)
+        # declared from its side: in any file (H001's route beside C004's healthcheck), one
+        # that edits the finding's own file first (a dev and a prod file each with a db)
+        yielding = [i for key in set(finding.violation.yields_to)
+                    for i in fixing.get(key, ()) if i >= since]
+        beside = [i for i in yielding
+                  if finding.path in {e.path for e in result.applied[i].edits}]
+        index = min((next(editing, None), *(beside or yielding)), key=_none_last)
         if index is not None:
             found.setdefault(index, []).append(finding)
     return {index: tuple(findings) for index, findings in found.items()}
