@@ -46,8 +46,10 @@ Display-only: which side of a conflict to keep, or what a broken line meant, nee
 a person. fixer compiles with the Python it runs on; when the image may run a newer
 Python (a `python:3.13` base, or a base whose version fixer cannot read), syntax
 that only newer versions accept would look broken here, so only what no Python 3
-accepts is reported then: conflict markers, Python 2 syntax, and a coding declaration
-Python refuses (a UTF-8 BOM before `coding: latin-1`, a codec it does not know).
+accepts is reported then: conflict markers, Python 2 syntax, a coding declaration
+Python refuses (a UTF-8 BOM before `coding: latin-1`, a codec it does not know), and
+indentation the tokenizer rejects (tabs and spaces mixed in a block, a dedent to no
+enclosing level).
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ _REASONS = {
                    "`except (A, B):` where it lists types (Python 3.14 accepts them "
                    "without parentheses)",
     "encoding": "save the file as its coding declaration says, or correct the declaration",
+    "indentation": "indent the block with spaces alone (or tabs alone), to a level it opens",
     "syntax": "correct the syntax error",
 }
 

@@ -37,6 +37,11 @@ _UNICODE_RAW = lazy_compile(r"\b[uU][rR][\"']")   # ur"...", before strings are 
 _EXCEPT_LIST = lazy_compile(r"^([ \t]*except\*?[ \t]+)([^:#\n]*,[^:#\n]*?)([ \t]*:)", re.M)
 _LAST_WITHOUT_EXCEPT_LISTS = (3, 13)
 _STRING = lazy_compile(r"([\"'])(?:\\.|(?!\1).)*\1")
+# what the tokenizer rejects before any grammar is tried, in every Python 3: tabs and spaces
+# mixed in one block, a dedent to no enclosing level (a parser's "unexpected indent" may
+# follow syntax of a newer version, and is weighed as syntax)
+_LEXICAL_INDENTATION = ("TabError:",
+                        "IndentationError: unindent does not match any outer indentation")
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class Unparsable:
 
     line: int
     compiler: str     # `SyntaxError: invalid syntax`
-    kind: str         # conflict | python2 | encoding | syntax
+    kind: str         # conflict | python2 | encoding | indentation | syntax
     cause: str = ""   # what in the file causes it, as shown
     except_list: bool = False   # `except A, B:`, which Python 3.14 accepts
 
@@ -102,6 +107,8 @@ def diagnose(file: TextFile) -> Unparsable | None:
     if _python2(message, text):
         return Unparsable(line, message, "python2", "Python 2 syntax",
                           _accepted_list(_EXCEPT_LIST.match(text)))
+    if message.startswith(_LEXICAL_INDENTATION):
+        return Unparsable(line, message, "indentation", "its indentation")
     return Unparsable(line, message, "syntax")
 
 

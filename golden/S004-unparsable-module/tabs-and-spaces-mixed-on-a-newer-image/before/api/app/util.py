@@ -1,0 +1,4 @@
+def greet():
+    if True:
+	return "hi"
+    return "no"
