@@ -77,6 +77,12 @@ def _main_block(text: str) -> range:
     return range(guard.start(), end.start() if end is not None else len(text))
 
 
+# the names a container's environment states the app's own HTTP port by (`PORT=8007` beside
+# `uvicorn --port 8005`: the author's port for the app, stale or not, not another server's)
+_APP_PORT_NAMES = frozenset({"PORT", "APP_PORT", "SERVER_PORT", "SERVICE_PORT", "HTTP_PORT",
+                             "API_PORT", "WEB_PORT", "UVICORN_PORT"})
+
+
 def named_in_environment(ws: Workspace, service: BuiltService, claimed: list[int]) -> str | None:
     """Why the claimed port may be a second server's: a variable compose gives the container
     holds it, other than the one the app's port comes from: `GRPC_PORT: "50051"`, or a
@@ -84,8 +90,8 @@ def named_in_environment(ws: Workspace, service: BuiltService, claimed: list[int
     not a URL (`http://api:8080/v1`), which calls the port rather than opens it."""
     own = service.app.listen.variable
     for name, value in service.environment(ws.tree).items():
-        if name == own:
-            continue
+        if name == own or name.upper() in _APP_PORT_NAMES:
+            continue   # the app's own port, as the author states it: no second server
         for port in claimed:
             if value == str(port) and "PORT" in name.upper() or \
                     re.search(rf"--port[= ]{port}(?!\d)|(?:0\.0\.0\.0|\[::\]):{port}(?!\d)",

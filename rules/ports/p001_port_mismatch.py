@@ -50,8 +50,9 @@ Display-only when a module of the app's folder passes the claimed port to a call
 (`"[::]:50051"`), or starts a metrics server on a port it
 reads at run time (`start_http_server(int(os.environ["METRICS_PORT"]))`), or when a
 variable of the container's compose environment holds it (`GRPC_PORT: "50051"`, a command
-`jupyter lab --port=8888`, a bind `0.0.0.0:9090`; not a URL that calls it): a second
-server of the app may listen there. So is one when the command starts a process in the
+`jupyter lab --port=8888`, a bind `0.0.0.0:9090`; not a URL that calls it, nor `PORT`,
+`APP_PORT` and the like, which state the app's own port): a second server of the app may
+listen there. So is one when the command starts a process in the
 background beside the server that names the claimed port (`vllm ... --port 8001 &
 uvicorn ...`) or listens there by default (`streamlit run dash.py &`, 8501).
 Where Compose's own override file (`compose.override.yaml`) defines the service and the
