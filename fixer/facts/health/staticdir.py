@@ -6,7 +6,8 @@ a module's top level, on the app's import path) or in the app factory, it stops 
 before uvicorn listens: its healthcheck never passes, and every service gated on it with
 `condition: service_healthy` stops `docker compose up` with "dependency failed to start".
 Git keeps no empty folder, so a project whose `static/` holds nothing yet ships an image
-without it. Only what fixer can show counts: a literal or module-constant directory,
+without it. Only what fixer can show counts: a literal or module-constant directory (a string, or
+a path: `UPLOAD_DIR = Path("uploads")` and `str(UPLOAD_DIR)`),
 resolved against the container's working directory through the image's COPY instructions,
 or a folder named beside the module's own file (`Path(__file__).parent / "static"`,
 `os.path.join(os.path.dirname(__file__), "static")`), resolved from where the image puts
@@ -35,7 +36,8 @@ from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import handles_a_route
 from fixer.sources.file_relative import folder_beside
 from fixer.sources.python import parse
-from fixer.sources.python_modules import call_argument, is_call_to, string_value
+from fixer.sources.python_modules import (
+    assigned_value, binding, call_argument, is_call_to, string_value)
 
 # what makes a folder at run time: the code may create the one it mounts
 _MAKES_FOLDERS = ("makedirs", "mkdir")
@@ -181,9 +183,28 @@ def _strings(tree: ast.Module, call: ast.Call) -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             found.append(node.value)
         elif isinstance(node, ast.Name):
-            value = string_value(tree, node)
+            value = path_value(tree, node)
             found += [value] if value is not None else []
     return found
+
+
+_PATH_TYPES = ("Path", "PurePath", "PosixPath")
+
+
+def path_value(tree: ast.Module, node: ast.expr | None) -> str | None:
+    """The folder a string or a path names: a literal, `Path("uploads")`, `str(...)` of one,
+    or a module-level constant holding one (`UPLOAD_DIR = Path("uploads")`); None
+    otherwise."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+            node.func.id == "str" and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    if isinstance(node, ast.Name):
+        bound = assigned_value(binding(tree.body, node.id))
+        node = bound if isinstance(bound, ast.Call) else node
+    if isinstance(node, ast.Call) and any(is_call_to(node, name) for name in _PATH_TYPES) \
+            and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    return string_value(tree, node)
 
 
 def _main_block(node: ast.AST) -> bool:
@@ -267,7 +288,7 @@ def _static_dirs(tree: ast.Module, factory: str | None, path: str,
 
 def _folder(tree: ast.Module, body: list[ast.stmt], directory: ast.expr | None, path: str,
             line: int, text: str) -> _Served:
-    literal = string_value(tree, directory)
+    literal = path_value(tree, directory)
     if literal:
         return _Served(path, line, literal=literal)
     beside = folder_beside(body, directory)
