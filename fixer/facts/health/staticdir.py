@@ -8,7 +8,8 @@ before uvicorn listens: its healthcheck never passes, and every service gated on
 Git keeps no empty folder, so a project whose `static/` holds nothing yet ships an image
 without it. Only what fixer can show counts: a literal or module-constant directory (a
 string, or a path: `UPLOAD_DIR = Path("uploads")` and `str(UPLOAD_DIR)`), resolved against
-the container's working directory through the image's COPY instructions, or a folder named beside the module's own file (`Path(__file__).parent / "static"`,
+the container's working directory through the image's COPY instructions, or a folder
+named beside the module's own file (`Path(__file__).parent / "static"`,
 `os.path.join(os.path.dirname(__file__), "static")`), resolved from where the image puts
 that module. One a volume, a `RUN`, an `ADD` or another stage may provide is unknown, never
 a crash. The code may make the folder itself (`os.makedirs`, `Path.mkdir`): a call that runs
