@@ -24,6 +24,7 @@ from fixer.core.tree import Tree
 from fixer.model.image_paths import in_image
 from fixer.sources.dockerfile import Dockerfile, Stage
 from fixer.sources.launch import SHELL_NAMES, Launch, find_launch, shell_jobs
+from fixer.sources.shellquote import go_on, unquoted
 
 # ENTRYPOINT programs that run their arguments: the CMD still starts the server
 PASSING_ON = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", "catatonit",
@@ -161,29 +162,19 @@ def logical_lines(text: str) -> Iterator[tuple[str, int]]:
     `\\`, or whose quote is still open at its end (`python -c "` and the program's lines up
     to the closing `"`), runs on into the next; the body of a here-document is no command
     (the `<<EOF` line is, its body up to `EOF` is skipped)."""
-    start = at = 0
-    quote = ""
-    heredocs: list[tuple[str, bool]] = []
-    while at < len(text):
-        char = text[at]
-        if char == "\\" and quote != "'" and at + 1 < len(text):
-            at += 2
-            continue
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "#" and (at == start or text[at - 1] in " \t;&|("):
-            at = _line_end(text, at)   # a comment: its quotes open nothing
-            continue
-        elif char == "\n":
+    start = 0
+    offsets = unquoted(text)
+    at = go_on(offsets)
+    while at is not None:
+        jump = None
+        if text[at] == "#" and (at == start or text[at - 1] in " \t;&|("):
+            jump = _line_end(text, at)   # a comment: its quotes open nothing
+        elif text[at] == "\n":
             line = text[start:at]
             yield line, at
-            heredocs += [(m.group(3), bool(m.group(1))) for m in _HEREDOC.finditer(line)]
-            start = at = _after_heredocs(text, at + 1, heredocs)
-            heredocs = []
-            continue
-        at += 1
+            heredocs = [(m.group(3), bool(m.group(1))) for m in _HEREDOC.finditer(line)]
+            start = jump = _after_heredocs(text, at + 1, heredocs)
+        at = go_on(offsets, jump)
     if start < len(text):   # the last line, with no line ending (or a quote left open)
         yield text[start:], len(text)
 

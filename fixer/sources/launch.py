@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
+from fixer.sources.shellquote import go_on, unquoted
 
 SERVERS = ("uvicorn", "gunicorn", "fastapi", "hypercorn", "granian")
 DEFAULT_PORT = 8000  # every server above listens on 8000 when not told otherwise
@@ -171,23 +172,13 @@ def _separators(text: str) -> Iterator[re.Match[str]]:
     if "'" not in text and '"' not in text:
         yield from _SEGMENT_SPLIT.finditer(text)
         return
-    quote, at = "", 0
-    while at < len(text):
-        char = text[at]
-        if char == "\\" and quote != "'":
-            at += 2
-            continue
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        else:
-            found = _SEGMENT_SPLIT.match(text, at)
-            if found is not None:
-                yield found
-                at = found.end()
-                continue
-        at += 1
+    offsets = unquoted(text)
+    at = go_on(offsets)
+    while at is not None:
+        found = _SEGMENT_SPLIT.match(text, at)
+        if found is not None:
+            yield found
+        at = go_on(offsets, found.end() if found is not None else None)
 
 
 def find_launch(argv: list[str], shell_form: bool = False) -> Launch | None:
