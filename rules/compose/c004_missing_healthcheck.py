@@ -92,8 +92,9 @@ cannot show the probe reaches the app; uvicorn with `--workers 2` or more binds 
 Unsafe, with the reason, when compose also names a published image beside `build:`
 (`image: ${API_IMAGE:-acme/api:latest}`; not a plain local tag, nor with `pull_policy:
 build`) and the probe needs what only a build brings (the route or curl this fix adds, or
-code or a Dockerfile an earlier fix of the run changed): a deployment that pulls the image
-runs without it. Where such an image's base has neither curl nor wget, the probe is the
+code or a Dockerfile an earlier fix of the run changed; not code a bind mount of the
+service puts where the image has it): a deployment that pulls the image runs without it.
+Where such an image's base has neither curl nor wget, the probe is the
 image's Python (urllib), whatever the Dockerfile installs: the pulled image may predate it.
 Display-only where the app serves no health route and H001 is ignored for the service
 (`--ignore H001`, `per-service-ignores`, a comment); where D003 is, no curl is installed
@@ -215,6 +216,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.depends import HEALTHY, conditions_refused, dependencies, entry_line
 from fixer.model.extends import extenders
+from fixer.model.image_paths import image_path_of
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.optout import ignored, turned_off
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
@@ -223,6 +225,7 @@ from fixer.model.services import (
     Service,
     Stack,
     StageKey,
+    bind_mounts,
     published_image,
 )
 from fixer.model.workspace import Workspace
@@ -339,18 +342,36 @@ def _published_image(ws: Workspace, service: BuiltService, route: Choice,
     if image is None:
         return None
     module = appmodule.find(ws, service)
-    changed = [module.path] if module is not None and _changed_in_run(ws, module.path) else []
+    # code a bind mount puts in the container comes from the checkout, pulled image or not
+    mounted = module is not None and _bind_mounted(ws, service, module.path)
+    changed = [module.path] if module is not None and not mounted and \
+        _changed_in_run(ws, module.path) else []
     program = tool.value[1] if len(tool.value) > 1 else ""
     original = ws.tree.original(service.app.dockerfile.path)
     if program in ("curl", "wget") and original is not None and \
             program not in original.text and program in service.app.dockerfile.file.text:
         changed.append(service.app.dockerfile.path)   # this run installed the probe's tool
-    needs = [c.says for c in (route, tool) if c.build is not None] + \
+    needs = [c.says for c in (route, tool) if c.build is not None
+             and not (c is route and mounted)] + \
         [f"this run's change to {p}" for p in changed]
     if not needs:
         return None
-    return (f"compose also names the image `{image}`: a deployment that pulls it instead of "
-            f"building it runs without {needs[0]}, which the probe needs")
+    return (f"a deployment that pulls the image `{image}` compose also names, instead of "
+            f"building it, runs without {needs[0]}, which the probe needs")
+
+
+def _bind_mounted(ws: Workspace, service: BuiltService, path: str) -> bool:
+    """A bind mount of the service puts the repository file at `path` where the image has
+    it (`./api/app:/app/app` over `COPY app ./app` in /app, for api/app/main.py)."""
+    inside = image_path_of(ws.tree, service, path)
+    if inside is None:
+        return False
+    for source, target in bind_mounts(service):
+        rest = posixpath.relpath(path, source) if source != "." else path
+        if not rest.startswith("..") and \
+                posixpath.normpath(posixpath.join(target, rest)) == inside:
+            return True
+    return False
 
 
 def _changed_in_run(ws: Workspace, path: str) -> bool:
