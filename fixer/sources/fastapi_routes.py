@@ -1024,18 +1024,18 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
     if read is not None:   # the paths its `__init__` keeps, as this call builds it
         read = (read[0], read[1], as_constructed(read[2], call))
     code = _class_refusal(mods, *read, 0) if read is not None else None
+    exempt = tuple(path for method in read[2].body
+                   if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   for path in _lets_health_through(method, read[1], read[2])) + \
+        _exempt_by_keyword(call, site.tree, read[1]) if read is not None else ()
     if read is not None and code is not None:
-        exempt = tuple(path for method in read[2].body
-                       if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
-                       for path in _lets_health_through(method, read[1], read[2])) + \
-            _exempt_by_keyword(call, site.tree, read[1])
         return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers {code} "
                 "before any route, so the health route may refuse a probe", exempt)
     # a class that reads as harmless may still refuse through code fixer does not follow
     # (a helper of another package): its name keeps the doubt, unless its `dispatch` hands
-    # every request on whatever that code does
+    # every request on whatever that code does; what it lets through is let through
     if _ACCESS_WORDS.search(name) and not (read is not None and passes_every_request(read[2])):
-        return f"the middleware `{name}` may refuse a probe before any route answers", ()
+        return f"the middleware `{name}` may refuse a probe before any route answers", exempt
     return None
 
 

@@ -42,6 +42,8 @@ from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.staticdir import static_dir_crash, static_dir_doubt
 from fixer.facts.image.images import HEALTH_TOOLS, TOOLS, base_image, family_of, tool_status
 from fixer.facts.image.installs import installs
+from fixer.facts.pydeps.dependency_sources import declared
+from fixer.facts.pydeps.requirements import normalize
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, dependencies
@@ -258,7 +260,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     unset = _unset_variables(target)
     if unset is not None:
         return Verdict.UNKNOWN, _unset_reason(ws, target, unset)
-    doubt = _tls_doubt(probes) or _import_doubt(tool, text) or why or \
+    doubt = _tls_doubt(probes) or _import_doubt(ws, target, tool, text) or why or \
         static_dir_doubt(ws, target)
     if doubt is not None:
         return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck " \
@@ -316,12 +318,19 @@ def _tls_doubt(probes: list[LocalProbe]) -> str | None:
 _PROBE_IMPORT = lazy_compile(r"(?:^|[;\s\"'])(?:import|from)\s+([A-Za-z_]\w*)")
 
 
-def _import_doubt(tool: str, text: str) -> str | None:
+def _import_doubt(ws: Workspace, target: Service, tool: str, text: str) -> str | None:
     """A Python probe that imports a package beyond the standard library (`requests`),
-    which the image may not have: the probe then fails on ImportError."""
+    which the image may not have: the probe then fails on ImportError. One the image's
+    requirements or pyproject name (`httpx` listed) is there."""
     if not tool.startswith("python"):
         return None
     outside = sorted({m for m in _PROBE_IMPORT.findall(text) if m not in sys.stdlib_module_names})
+    app = target.app if isinstance(target, BuiltService) else None
+    if outside and app is not None:
+        listed = declared(ws, app.folder, app.dockerfile, app.stage, app.args)
+        installed = {normalize(name) for name in listed.names} | \
+            {normalize(name) for name in listed.brought}
+        outside = [m for m in outside if normalize(m) not in installed]
     return f"its Python probe imports {outside[0]}, which the image may lack" if outside else None
 
 
