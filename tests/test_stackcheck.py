@@ -457,3 +457,25 @@ def test_a_file_the_round_did_not_touch_is_no_compile_regression() -> None:
     before.pop("api/Dockerfile")
     after = {"compose.yaml": SIMPLE, **api(app__main_py=module)}
     assert regressions(before, after) == []
+
+
+HTTPX_PROBE = ('["CMD", "python", "-c", "import httpx; '
+               "httpx.get('http://127.0.0.1:8000/health').raise_for_status()\"]")
+INSTALLS_REQUIREMENTS = "COPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+
+
+@pytest.mark.parametrize("extra, requirements, verdict", [
+    pytest.param(INSTALLS_REQUIREMENTS, "fastapi\nuvicorn\nhttpx\n", Verdict.HOLDS,
+                 id="listed-in-the-requirements-the-image-installs"),
+    pytest.param(INSTALLS_REQUIREMENTS, "fastapi\nuvicorn\n", Verdict.UNKNOWN,
+                 id="not-listed"),
+    # the context's requirements.txt names httpx, but the image installs two packages alone
+    pytest.param("RUN pip install fastapi uvicorn\n", "fastapi\nuvicorn\nhttpx\n",
+                 Verdict.UNKNOWN, id="listed-in-requirements-nothing-installs"),
+])
+def test_a_python_probes_import_is_there_where_the_image_installs_it(
+        extra: str, requirements: str, verdict: Verdict) -> None:
+    files = {**api(Dockerfile=dockerfile(extra=extra)), "api/requirements.txt": requirements}
+    fact = only({"compose.yaml": GATED.format(test=HTTPX_PROBE), **files}, stackcheck.GATE)
+    assert fact.verdict is verdict, fact.why
+    assert ("imports httpx" in fact.why) is (verdict is Verdict.UNKNOWN), fact.why

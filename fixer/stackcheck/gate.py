@@ -42,8 +42,7 @@ from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.staticdir import static_dir_crash, static_dir_doubt
 from fixer.facts.image.images import HEALTH_TOOLS, TOOLS, base_image, family_of, tool_status
 from fixer.facts.image.installs import installs
-from fixer.facts.pydeps.dependency_sources import declared
-from fixer.facts.pydeps.requirements import normalize
+from fixer.facts.pydeps.dependency_sources import Declared, declared
 from fixer.facts.ports.urls import LOCAL_HOSTS, URL
 from fixer.model.appservice import is_app_service
 from fixer.model.depends import HEALTHY, dependencies
@@ -328,10 +327,17 @@ def _import_doubt(ws: Workspace, target: Service, tool: str, text: str) -> str |
     app = target.app if isinstance(target, BuiltService) else None
     if outside and app is not None:
         listed = declared(ws, app.folder, app.dockerfile, app.stage, app.args)
-        installed = {normalize(name) for name in listed.names} | \
-            {normalize(name) for name in listed.brought}
-        outside = [m for m in outside if normalize(m) not in installed]
+        outside = [m for m in outside if not _installed(listed, m)]
     return f"its Python probe imports {outside[0]}, which the image may lack" if outside else None
+
+
+def _installed(listed: Declared, name: str) -> bool:
+    """The image installs `name`: a requirement, and every file the requirements were read
+    from is one the Dockerfile installs (the build context's requirements.txt or pyproject
+    counts as declared even where no command installs it: not here, where it would vouch
+    for a probe that fails)."""
+    files = [*listed.requirement_files, *([listed.pyproject] if listed.pyproject else [])]
+    return listed.provides(name) and all(path in listed.locations for path in files)
 
 
 def _bare_tool(test: list[str]) -> str | None:
