@@ -87,7 +87,7 @@ def _may_copy(dockerfile: Dockerfile, stage: Stage, relative: str, depth: int) -
                 continue
             origin = _flag(ins, "--from")
             if origin is not None:
-                built = stage_named(dockerfile, origin)
+                built = dockerfile.stage_from(origin)
                 if built is not None and depth < 5 and \
                         _may_copy(dockerfile, built, relative, depth + 1):
                     return True
@@ -98,15 +98,6 @@ def _may_copy(dockerfile: Dockerfile, stage: Stage, relative: str, depth: int) -
                         or relative.startswith(plain + "/"):
                     return True
     return False
-
-
-def stage_named(dockerfile: Dockerfile, origin: str) -> Stage | None:
-    """The stage of the Dockerfile a `--from` names, by name or index; None for an image."""
-    if origin.isdigit():
-        index = int(origin)
-        return dockerfile.stages[index] if index < len(dockerfile.stages) else None
-    return next((s for s in dockerfile.stages if s.name and s.name.lower() == origin.lower()),
-                None)
 
 
 def _lineage(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
@@ -177,7 +168,7 @@ def _through(files: ContextFiles, dockerfile: Dockerfile, copy: _Copy, target: s
              depth: int) -> str | None:
     for source in copy.sources:
         if copy.origin is not None:
-            stage = stage_named(dockerfile, copy.origin)
+            stage = dockerfile.stage_from(copy.origin)
             rest = _below(target, copy.dest)
             if stage is None or rest is None:
                 continue

@@ -63,11 +63,20 @@ class Dockerfile:
     def final_stage(self, target: str | None = None) -> Stage | None:
         """The stage `build.target` names, else the last one."""
         if target:
-            for stage in self.stages:
-                if stage.name and stage.name.lower() == target.lower():
-                    return stage
-            return None
+            return self.stage_named(target)
         return self.stages[-1] if self.stages else None
+
+    def stage_named(self, name: str) -> Stage | None:
+        """The stage a name gives (`AS builder`, matched as Docker does, case aside)."""
+        return next((s for s in self.stages if s.name and s.name.lower() == name.lower()),
+                    None)
+
+    def stage_from(self, origin: str) -> Stage | None:
+        """The stage a `COPY --from` names, by name or index; None for an image."""
+        if origin.isdigit():
+            index = int(origin)
+            return self.stages[index] if index < len(self.stages) else None
+        return self.stage_named(origin)
 
     def text_of(self, instruction: Instruction) -> str:
         return self.file.text[instruction.start:instruction.end]

@@ -493,7 +493,7 @@ class _Reader:
         return locked_releases(file, parts) if file else {}
 
     def _copy(self, source: str, paths: list[str], out: Declared) -> None:
-        stage = self._stage_named(source)
+        stage = self.dockerfile.stage_from(source)
         packages = any(PACKAGE_PATH.search(p) for p in paths)
         if stage is None:
             if packages:
@@ -511,12 +511,6 @@ class _Reader:
             out.merge(copied, lambda location: carried(location, together), why)
         elif copied.unknown and packages:
             out.unreadable(copied.unknown)
-
-    def _stage_named(self, source: str) -> Stage | None:
-        for stage in self.dockerfile.stages:
-            if (stage.name or "").lower() == source.lower() or str(stage.index) == source:
-                return stage
-        return None
 
     def _locate(self, arg: str) -> str | None:
         return None if "$" in arg else repository_file(self.ws, self.context, self.dockerfile, arg)
