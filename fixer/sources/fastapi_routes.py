@@ -35,7 +35,7 @@ from fixer.sources.python import (
 )
 from fixer.sources.middleware_class import (
     as_constructed, for_other_methods, passes_every_request)
-from fixer.sources.path_tests import holds_for_path, named_collection, with_values
+from fixer.sources.path_tests import holds_for_path, named_collection, unwrapped, with_values
 from fixer.sources.python_modules import (
     Modules,
     assigned_value,
@@ -1057,10 +1057,7 @@ def _exempt_by_keyword(call: ast.Call, *trees: ast.Module) -> tuple[str, ...]:
             value = next((v for tree in trees
                           if (v := assigned_value(binding(tree.body, value.id))) is not None),
                          None)
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
-                value.func.id in ("set", "frozenset", "list", "tuple") and value.args:
-            value = value.args[0]
-        found += _health_literals(value) if value is not None else []
+        found += _health_literals(unwrapped(value)) if value is not None else []
     return tuple(found)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 import copy
 
+from fixer.sources.path_tests import unwrapped
+
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # what a handler of a `try` that swallows every error catches
 _EVERY_ERROR = ("Exception", "BaseException")
@@ -132,9 +134,7 @@ def _value_by_default(value: ast.expr, defaults: dict[str, ast.expr | None]) -> 
 
 def _collection(value: ast.expr) -> bool:
     """A literal list, tuple or set of strings, or `set(...)`/`frozenset(...)` of one."""
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
-            value.func.id in ("set", "frozenset", "list", "tuple") and len(value.args) == 1:
-        value = value.args[0]
+    value = unwrapped(value)
     return isinstance(value, _COLLECTIONS) and all(
         isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts)
 

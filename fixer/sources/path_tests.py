@@ -226,9 +226,15 @@ def named_collection(node: ast.expr, tree: ast.Module, cls: ast.ClassDef | None)
         [tree.body] + ([cls.body] if cls is not None else [])
     for body in bodies:
         value = assigned_value(binding(body, name))
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
-                value.func.id in ("set", "frozenset", "list", "tuple") and value.args:
-            value = value.args[0]
         if value is not None:
-            return value
+            return unwrapped(value)
     return node
+
+
+def unwrapped(value: ast.expr) -> ast.expr:
+    """The collection `set(...)`, `frozenset(...)`, `list(...)` or `tuple(...)` is given
+    (`frozenset({"/health", "/docs"})`); else the value itself."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+            value.func.id in ("set", "frozenset", "list", "tuple") and value.args:
+        return value.args[0]
+    return value
