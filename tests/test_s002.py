@@ -79,15 +79,20 @@ def test_s002_display_only_where_a_string_names_a_module_of_the_namespace(call: 
     assert "svc/acme/prices.py imports `acme.money`" in (finding.reason or ""), finding.reason
 
 
-@pytest.mark.parametrize(("dockerfile", "sharer"), [
+@pytest.mark.parametrize(("dockerfile", "why"), [
     pytest.param("COPY libs/core /opt/core\nENV PYTHONPATH=/opt/core\n",
-                 "the repository's libs/core/app/ shares the `app` namespace (the container "
-                 "has it at /opt/core/app/, on PYTHONPATH)", id="copied-onto-pythonpath"),
+                 ": the repository's libs/core/app/ shares the `app` namespace (the container "
+                 "has it at /opt/core/app/, on PYTHONPATH), and an `__init__.py` would hide it",
+                 id="copied-onto-pythonpath"),
+    # the library is in the repository but not where the container imports from: no folder
+    # is named, and the reason does not pretend that a distribution provides the module
     pytest.param("COPY libs/core /opt/core\n",
-                 "an installed distribution may share the `app` namespace", id="not-on-the-path"),
+                 ", nor any folder fixer sees on the image's import path: unless an installed "
+                 "distribution shares the `app` namespace (an `__init__.py` would hide it), "
+                 "that import fails", id="not-on-the-path"),
 ])
 def test_s002_names_the_repositorys_folder_that_shares_the_namespace(dockerfile: str,
-                                                                      sharer: str) -> None:
+                                                                      why: str) -> None:
     """A monorepo's library merged into the service's `app` namespace through PYTHONPATH:
     the reason names it, not a distribution that may not exist."""
     files = {"docker-compose.yml": "services:\n  api:\n    build:\n      context: .\n"
@@ -101,5 +106,4 @@ def test_s002_names_the_repositorys_folder_that_shares_the_namespace(dockerfile:
     [finding] = check(files, select="S002")
     assert finding.fixable is False, finding
     assert finding.reason == ("services/api/app/main.py imports `app.common`, which "
-                              f"services/api/app/ does not hold: {sharer}, and an "
-                              "`__init__.py` would hide it")
+                              f"services/api/app/ does not hold{why}")

@@ -44,8 +44,9 @@ def test_s002_display_only_where_a_name_built_at_run_time_names_a_module_elsewhe
             f"    app.include_router({loads}.router)\n")
     assert the_reason(service({"svc/acme/main.py": main})) == (
         "svc/acme/main.py imports `acme.plugins.…` (a name built at run time), which "
-        "svc/acme/ does not hold: an installed distribution may share the `acme` namespace, "
-        "and an `__init__.py` would hide it")
+        "svc/acme/ does not hold, nor any folder fixer sees on the image's import path: "
+        "unless an installed distribution shares the `acme` namespace (an `__init__.py` "
+        "would hide it), that import fails")
 
 
 def test_s002_names_the_folder_that_holds_the_plugins_of_a_name_built_at_run_time() -> None:
@@ -92,4 +93,4 @@ def test_s002_display_only_where_a_namespace_subfolder_lacks_the_module() -> Non
     files = service({"svc/acme/main.py": APP + "from acme.plugins import billing\n",
                      "svc/acme/plugins/core.py": ROUTER})
     assert the_reason(files).startswith(
-        "svc/acme/main.py imports `acme.plugins.billing`, which svc/acme/ does not hold: ")
+        "svc/acme/main.py imports `acme.plugins.billing`, which svc/acme/ does not hold, ")

@@ -42,7 +42,8 @@ this folder alone:
   copied into a site-packages folder.
 
 The reason names the folder that shares the namespace when fixer sees it, and where the
-container has it; else an installed distribution may be the one. Display-only too when the
+container has it; else that the import fails unless an installed distribution shares the
+namespace. Display-only too when the
 repository's `.gitignore` ignores the `__init__.py`: it would not be committed, and the
 next run, reading what git keeps, would report it missing again.
 """
@@ -127,9 +128,13 @@ def _shared_namespace(ws: Workspace, service: BuiltService, found: appmodule.App
     below = module.parts[package.count(".") + 1:]
     holders = [p for p in portions if missing_depth(ws, p.folder, below) is None]
     sharer = _sharer(ws, service, folder, package, module.parts) or \
-        next((shares(p, package) for p in holders + portions), None) or \
-        f"an installed distribution may share the `{package}` namespace"
+        next((shares(p, package) for p in holders + portions), None)
     what = f"`{missing}.…` (a name built at run time)" if module.built else f"`{missing}`"
+    if sharer is None:   # nothing fixer sees provides it: the import may simply fail
+        return (f"{path} imports {what}, which {folder}/ does not hold, nor any folder "
+                "fixer sees on the image's import path: unless an installed distribution "
+                f"shares the `{package}` namespace (an `__init__.py` would hide it), that "
+                "import fails")
     return (f"{path} imports {what}, which {folder}/ does not hold: {sharer}, and an "
             "`__init__.py` would hide it")
 
