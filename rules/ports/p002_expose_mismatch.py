@@ -432,7 +432,7 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return None   # the image exposes the port of the nginx it runs in front of the app
     if any(not p.isdigit() for p in written):
         return None  # a variable in EXPOSE cannot be judged
-    report, title = _problem(app, ports, listens[0], _listening(services, listens))
+    report, title = _problem(app, ports, listens[0], _listening(services, listens, ports))
     report = replace(report, service=services[0].name, causes=_causes(ws, services))
     split = _split(services, listens)
     if split is not None:
@@ -517,16 +517,23 @@ def _listeners(services: list[BuiltService], listens: list[int]) -> list[tuple[s
     return heard + [("the image's own CMD", port, "") for port in listens if port not in ports]
 
 
-def _listening(services: list[BuiltService], listens: list[int]) -> str:
+def _listening(services: list[BuiltService], listens: list[int],
+               ports: list[tuple[Instruction, str]]) -> str:
     """`the app listens on 8000`, or with several ports `its containers listen on 8000
-    (alpha) and 8001 (beta)`: the headline names every port EXPOSE would have to fit."""
+    (alpha) and 8001 (beta)`: the headline names every port EXPOSE would have to fit. Where
+    EXPOSE names one of them, a compose `command:`'s, it first says what EXPOSE is judged
+    by, the image's own CMD (`EXPOSE 8000 but its containers listen on 8000 (api)` reads as
+    no fault)."""
     by_port: dict[int, list[str]] = {}
     for who, port, _ in _listeners(services, listens):
         by_port.setdefault(port, []).append(who)
     if len(by_port) < 2:
         return f"the app listens on {listens[0]}"
-    return "its containers listen on " + " and ".join(
+    containers = "its containers listen on " + " and ".join(
         f"{port} ({', '.join(who)})" for port, who in sorted(by_port.items()))
+    if any(number(exposed) in by_port for _, exposed in ports):
+        return f"the image's own CMD listens on {listens[0]}; {containers}"
+    return containers
 
 
 def _problem(app: App, ports: list[tuple[Instruction, str]], listen: int,
