@@ -54,6 +54,7 @@ class Dependency:
     definition: Value          # the service's mapping in `doc`
     node: Value                # the entry: a scalar item, or the long form's value
     required: bool = True
+    listed: bool = False       # an item of a short list (`depends_on: [db]`)
 
 
 _DEPENDENCIES: Memo[tuple[Dependency, ...]] = Memo("depends_on entries")
@@ -72,7 +73,8 @@ def _dependencies(service: Service) -> list[Dependency]:
         if value is None:
             continue
         if isinstance(value.node, yaml.SequenceNode):
-            found += [Dependency(scalar(e) or "", None, doc, definition, e) for e in elements(value)]
+            found += [Dependency(scalar(e) or "", None, doc, definition, e, listed=True)
+                      for e in elements(value)]
             continue
         for name, entry in items(value):
             condition = scalar(get(entry, "condition"))

@@ -79,7 +79,10 @@ check counts it as waiting only while those fixes are there and safe; an unsafe 
 reason names it) or none leaves it a person's job.
 Display-only when such an app service has `extends:`: its healthcheck may come from the
 service it extends, which fixer does not follow, and C004 never adds one, so that wait
-would never end.
+would never end. Display-only too where a build script deploys the file as a Swarm stack
+(`docker stack deploy -c docker-compose.yml`): the schema it reads takes `depends_on` only
+as a list, so the wait would stop the deploy (and a stack often reaches a database run
+elsewhere).
 Unsafe, with the reason, when fixer cannot tell whether a sibling's healthcheck
 passes.
 The database joins every network its users (and the

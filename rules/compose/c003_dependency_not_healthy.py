@@ -24,6 +24,11 @@ service that a file of the stack's top-level `include:` brings into the project
 from its own folder and `.env`, as Compose loads it; only the waiting file is edited. An
 included file fixer reads as part of a stack of more files (its folder's override file)
 is not judged, nor is a service the including stack's own files also define.
+Nor is a short list in a compose file that a build script deploys as a Swarm stack (a
+Makefile, shell script or CI line runs `docker stack deploy -c docker-compose.yml`; with
+`-c $(STACK_FILE)`, any compose file): the schema `docker stack deploy` reads takes
+`depends_on` only as a list of names, so the long form would stop the deploy, and Swarm
+ignores `depends_on` anyway.
 
 ## Why is this bad?
 Compose starts the dependent service as soon as the dependency's container
@@ -174,6 +179,7 @@ from fixer import stackcheck
 from fixer.core.wording import names
 from fixer.core.edits import TextEdit
 from fixer.facts.health.cycles import health_cycle
+from fixer.facts.image.swarmstack import list_only
 from fixer.facts.health.healthchecks import (
     borrowed_healthcheck,
     has_healthcheck,
@@ -224,6 +230,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             if target is None or dependency.condition is not None or \
                     decided_elsewhere(service, dependency) is not None:
                 continue
+            if dependency.listed and list_only(ws, dependency.doc.path):
+                continue   # a Swarm stack's list: no other form deploys, and Swarm ignores it
             if has_healthcheck(target) and not borrowed_healthcheck(ws, target):
                 yield _report(ws, service, dependency, target,
                               *stackcheck.can_pass_in(ws, target, dependency.doc))

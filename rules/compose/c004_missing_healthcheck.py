@@ -212,6 +212,7 @@ from fixer.facts.image.buildscripts import base_argument_set
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
 from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import install_edits, placement
+from fixer.facts.image.swarmstack import list_only
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.depends import HEALTHY, conditions_refused, dependencies, entry_line
@@ -595,7 +596,8 @@ def _plain_waits(ws: Workspace, stack: Stack) -> dict[str, list[tuple[str, str |
         if waiter.app is None:   # C003 leaves an image's depends_on to its author
             continue
         for entry in dependencies(waiter):
-            if entry.condition is not None or entry.name not in stack.services:
+            if entry.condition is not None or entry.name not in stack.services or \
+                    entry.listed and list_only(ws, entry.doc.path):   # C003 leaves it alone
                 continue
             why = conditions_refused(entry.doc, entry.definition, {entry.name: HEALTHY})
             line = entry_line(entry.doc, entry.definition, entry.node)

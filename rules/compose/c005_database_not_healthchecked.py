@@ -158,6 +158,9 @@ kept, so a probe would make none of them wait. Display-only too when a `-f` over
 Compose's own override file) sets the database's `image`, `build`, `command`,
 `entrypoint`, `environment` or `env_file`: the probe would follow the merged stack, and
 the base file, which also runs without that overlay, would wait on another server.
+Display-only when a build script deploys the file of a short list to edit as a Swarm stack
+(`docker stack deploy -c docker-compose.yml`): that schema takes `depends_on` only as a
+list, and the long form would stop the deploy; the reason names the command and its line.
 Unsafe when an app service's list is written in a file that relies on the database
 without defining it, and another compose file of its folder (or of the stack's base)
 defines the database with no healthcheck that runs: `-f` with that file instead, Compose

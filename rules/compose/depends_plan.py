@@ -28,6 +28,9 @@ entry right, and waits while one of them cannot be decided yet:
   those rules' findings (`Wait`): the check counts it as waiting only while each is there
   with a safe fix, or waits in turn (engine/gates.py); a healthcheck no rule repairs (a
   `redis-cli ping` on a moved port) is a person's job from the start;
+- no conversion at all (display-only with the reason) in a file a build script deploys with
+  `docker stack deploy`: Swarm's schema takes `depends_on` only as a list, and a long form
+  (or a new `depends_on` mapping) stops that deploy (`fixer.facts.image.swarmstack`);
 - no conversion at all (display-only with the reason) when such an app service has
   `extends:`: its healthcheck may come from the service it extends, which fixer does not
   read, and C004 never adds one there, so a wait for it would never end.
@@ -45,6 +48,7 @@ import yaml
 from fixer import stackcheck
 from fixer.core.wording import names
 from fixer.facts.database.unchecked import probe_doubt, will_probe
+from fixer.facts.image.swarmstack import list_only
 from fixer.facts.health.cycles import health_cycle
 from fixer.facts.health.healthchecks import (
     Health,
@@ -151,8 +155,13 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
     get theirs. `probes`: the fix (C005) gives the databases C005 would probe their probe
     too, so they can be gated in the same edit."""
     value = get(definition, "depends_on")
-    if value is None or not isinstance(value.node, yaml.SequenceNode):
+    if value is not None and not isinstance(value.node, yaml.SequenceNode):
         return ListPlan(dict(wanted))  # a mapping: setting one entry leaves the others alone
+    swarm = list_only(ws, doc.path)   # a mapping written where there was none or a list
+    if swarm is not None:
+        return ListPlan(dict(wanted), refused=swarm)
+    if value is None:
+        return ListPlan(dict(wanted))
     listed = [(name, entry_line(doc, definition, e))
               for name, e in ((scalar(e), e) for e in elements(value)) if name]
     conditions: dict[str, str] = {}   # as listed, then the entries the fix adds

@@ -355,7 +355,7 @@ def _gates(ws: Workspace, host: str, sites: list[tuple[Service, ComposeDoc, Valu
     for owner, doc, definition in sites:
         listed = depends_plan.plan(ws, owner, doc, definition, {host: HEALTHY})
         if listed.refused:
-            raise Unfixable(f"the depends_on of {owner.name} stays as written: {listed.refused}")
+            raise Unfixable(f"{owner.name} cannot be made to wait for {host}: {listed.refused}")
         if listed.waits:
             waits.append(listed.waits.of_fix(owner.name))
         doubt = doubt or listed.doubt
