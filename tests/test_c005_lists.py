@@ -52,7 +52,7 @@ def test_the_title_says_who_waits_for_which_database(tmp_path: Path) -> None:
     db, mq = _c005(_tree(tmp_path))
     assert db["fix"] == {"safety": "safe", "title": (
         "Add a `pg_isready` healthcheck to db and a `rabbitmq-diagnostics` healthcheck to mq "
-        "and make a and b wait for db and b for mq to be healthy")}
+        "and make a and b wait for db, and b for mq, to be healthy")}
     assert (mq["service"], mq["fix"], mq["fixed_later"]) == ("mq", None, "settled")
 
 

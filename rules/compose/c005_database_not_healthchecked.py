@@ -328,8 +328,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
 
 def _gates_title(plan: Plan) -> str:
     """` and make a and b wait for them to be healthy`; where the lists wait for different
-    databases of the fix, who waits for which (` and make a and b wait for db and b for mq to
-    be healthy`): the title says no gate the fix does not write."""
+    databases of the fix, who waits for which (` and make a and b wait for db, and b for mq,
+    to be healthy`): the title says no gate the fix does not write."""
     if not plan.gated:
         return ""
     waits = {owner: plan.waits.get(owner, set()) & plan.checked.keys()
@@ -341,7 +341,10 @@ def _gates_title(plan: Plan) -> str:
                for db in plan.checked if any(db in dbs for dbs in waits.values())]
     gates = [f"{owners} wait for {db}" if i == 0 else f"{owners} for {db}"
              for i, (owners, db) in enumerate(waiting)]
-    return f" and make {names(gates)} to be healthy"
+    if len(gates) == 1:
+        return f" and make {gates[0]} to be healthy"
+    # commas keep the groups apart: `b wait for db and a and b for mq` reads as one list
+    return f" and make {', '.join(gates[:-1])}, and {gates[-1]}, to be healthy"
 
 
 def _yields_to(target: Unchecked, plan: Plan,
@@ -430,6 +433,21 @@ def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked],
     planning = planning | {target.service.name}
     plan = Plan()
     _add_healthcheck(plan, target)
+    planned: set[tuple[str, int]] = set()
+    users_planned: set[str] = set()
+    # a database a list gets its probe along with this one (`mq` beside `db`) is waited for
+    # by its other users too, as its own fix would make them: the fix that settles its
+    # finding does all of its work (with C003 off, nothing else would gate them)
+    while (name := next((n for n in plan.checked if n not in users_planned), None)):
+        users_planned.add(name)
+        _plan_users(ws, plan, targets.get(name, target), targets, planning, planned)
+    return plan
+
+
+def _plan_users(ws: Workspace, plan: Plan, target: Unchecked, targets: dict[str, Unchecked],
+                planning: frozenset[str], planned: set[tuple[str, int]]) -> None:
+    """The gates on `target` of each list that names it, a list once (`planned`: by file and
+    service mapping) whichever of the fix's databases it was planned for."""
     for owner, dependency in target.dependents:
         # an explicit condition is the author's choice, in this file or another of the stack
         if _chosen(owner, dependency):
@@ -438,8 +456,10 @@ def _plan(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked],
         if gate and depends_plan.no_wait_asked(ws, dependency.doc, _line(dependency)):
             plan.doubts += filter(None, [_left_to_c003(ws, owner, dependency)])
             continue   # left as it is
-        _plan_entry(ws, plan, targets, owner, dependency, gate, planning)
-    return plan
+        key = (dependency.doc.path, id(dependency.definition.node))
+        if key not in planned:
+            planned.add(key)
+            _plan_entry(ws, plan, targets, owner, dependency, gate, planning)
 
 
 def _left_to_c003(ws: Workspace, owner: Service, dependency: Dependency) -> str | None:
