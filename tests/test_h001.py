@@ -821,7 +821,9 @@ def test_h001_follows_routers_included_in_a_loop_over_a_literal(loop: str, serve
     leaves its routes unknown: `/health` is only a literal of its code (unsafe)."""
     main = (APP + "from app import health, items\nfrom app.extra import EXTRA, modules\n\n"
             "app = FastAPI()\n\n" + loop)
-    repo = service({"svc/app/main.py": main, **ROUTERS})
+    repo = service({"svc/app/main.py": main, **ROUTERS,
+                    "svc/app/extra.py": "EXTRA = []\n\n\ndef modules() -> list[object]:\n"
+                                        "    return []\n"})
     assert check(repo, select="H001") == []
     [finding] = check(repo, select="C004")
     assert ("not a route fixer sees it serve" in (finding.reason or "")) is not served, finding

@@ -39,7 +39,8 @@ from fixer.facts.health.probes import (
 )
 from fixer.facts.health.serverflags import ipv6_bind
 from fixer.facts.health.slowstart import slow_start
-from fixer.facts.health.staticdir import static_dir_crash, static_dir_doubt
+from fixer.facts.health.startcrash import start_crash
+from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.image.images import HEALTH_TOOLS, TOOLS, base_image, family_of, tool_status
 from fixer.facts.image.installs import installs
 from fixer.facts.pydeps.dependency_sources import Declared, declared
@@ -227,7 +228,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return Verdict.BROKEN, (f"{target.name} runs `{job}` and exits: its healthcheck never "
                                 "passes (wait for it with `condition: "
                                 "service_completed_successfully`)")
-    crash = static_dir_crash(ws, target)
+    crash = start_crash(ws, target)
     if crash is not None:   # the container stops before anything answers its probe
         return Verdict.BROKEN, f"{target.name}'s healthcheck cannot pass: {crash}"
     found = health_command(target)

@@ -124,7 +124,11 @@ H001 says of a route it would add); which host the probe should send is the auth
 Display-only when the app raises at start-up, so that no healthcheck passes: it builds
 `StaticFiles(directory="static")` (a literal or module constant, or a folder beside the
 module's file, at import or in its factory, without `check_dir=False`) and the image has
-no such folder (as C003 judges it).
+no such folder (as C003 judges it), or a module that importing the app runs imports, in its
+own body, a module of the app's regular package that no file provides (`from
+app.db.base_class import Base` beside only `app/db/base.py`: `ModuleNotFoundError`); not
+where a volume may bring it, git ignores it, a build step may write it (a `RUN` naming it,
+protobuf's `_pb2`) or a namespace package or a path `__init__.py` extends may hold it.
 Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
 with no test, when the app's health route is not a plain path, when the image lacks curl
 and wget and can neither install one (its Debian package archive is gone) nor run Python, when
@@ -206,7 +210,8 @@ from fixer.facts.health.healthroute import (
     route_doubt, served_app, several_doubt)
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start
-from fixer.facts.health.staticdir import static_dir_crash, static_dir_doubt
+from fixer.facts.health.startcrash import start_crash
+from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set
 from fixer.facts.image.images import base_image, family_of, service_python, tools_present
@@ -297,7 +302,7 @@ def _command(ws: Workspace, service: BuiltService) -> tuple[Location, ...]:
 
 def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
              base: Violation) -> Violation:
-    crash = static_dir_crash(ws, service)
+    crash = start_crash(ws, service)
     if crash is not None:   # no healthcheck passes: it would only turn a gate on it red
         return replace(base, reason=crash)
     route = _route(ws, service, plan(ws, service))

@@ -1,0 +1,169 @@
+"""Why an app stops at start-up, before anything answers a probe: a StaticFiles folder the
+image lacks (`staticdir.py`), or a module the app imports at import time that its own
+package does not hold (`from app.db.base_class import Base` beside only `app/db/base.py`).
+
+Uvicorn imports the app module before it listens; a `ModuleNotFoundError` on the way ends
+the container, and a restart policy only repeats it. No healthcheck of it passes, and a
+`condition: service_healthy` on it keeps its users from starting, where the short form let
+them start. So a gate on such an app is no fix fixer can vouch for, nor a healthcheck that
+would only turn red.
+
+A module counts as missing only where Python cannot find it anywhere else: it is imported
+by a statement of a module's own body (not inside an `if`, `try`, `with` or function) of a
+module that importing the app runs, and it lies below a regular package of the import root
+(every level has its `__init__.py`, which does not extend `__path__`), where no file, folder
+or compiled extension of that name is. Not where the service mounts volumes (they may bring
+the file), where the image's command is a script that serves the app by name, where git
+ignores the file (local settings, generated code), nor for names that builds generate
+(`_pb2`, `_version`) or that a `RUN` of the Dockerfile names.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from typing import NamedTuple
+
+from fixer.core import tree_index
+from fixer.core.derived import Memo
+from fixer.facts.health.staticdir import static_dir_crash
+from fixer.model import appmodule
+from fixer.model.image_paths import image_path_of, locate
+from fixer.model.services import BuiltService, Service
+from fixer.model.workspace import Workspace
+from fixer.sources.python import absolute_module
+from fixer.sources.python_modules import Modules
+
+# modules a build step writes (protobuf stubs, setuptools-scm's version file)
+_GENERATED_SUFFIXES = ("_pb2", "_pb2_grpc", "_version", "version")
+
+
+def start_crash(ws: Workspace, service: Service) -> str | None:
+    """Why the app stops at start-up, or None when it does not or fixer cannot tell."""
+    return static_dir_crash(ws, service) or missing_import(ws, service)
+
+
+class _Import(NamedTuple):
+    path: str        # the importing file
+    line: int
+    module: str      # the dotted module that must exist
+
+
+# per (stack, service): why its app stops on an import, or None
+_MISSING: Memo[dict[tuple[str, str], str | None]] = Memo("imports of missing modules")
+
+
+def missing_import(ws: Workspace, service: Service) -> str | None:
+    """`the app stops at start-up: app/main.py:3 imports `app.db.base_class`, which app/db/
+    does not hold`, or None."""
+    known = ws.derived.get(_MISSING, dict)
+    key = (service.stack.name, service.name)
+    if key not in known:
+        known[key] = _missing_import(ws, service)
+    return known[key]
+
+
+def _missing_import(ws: Workspace, service: Service) -> str | None:
+    if not isinstance(service, BuiltService) or service.get("volumes") is not None:
+        return None
+    module = appmodule.find(ws, service)
+    if module is None or module.runner is not None:
+        return None
+    modules = Modules(ws.read, module.root, module.python_path)
+    # the import path every app rule shares (imports inside functions followed too) first:
+    # a missing module is rare, and only then is the path importing the app runs walked
+    missing = [(found, lacks) for path, package in appmodule.import_packages(ws, module).items()
+               for found in _module_imports(modules, path, package)
+               if (lacks := _missing_at(ws, module.root, found.module)) is not None]
+    if not missing:
+        return None
+    at_import = modules.import_packages(module.path, module.package, at_import=True)
+    for found, lacks in missing:
+        if found.path in at_import and not _made_by_build(ws, service, found.module,
+                                                          lacks.folder) \
+                and not _in_image(ws, service, lacks):
+            return (f"the app stops at start-up: {found.path}:{found.line} imports "
+                    f"`{found.module}`, which {lacks.folder}/ does not hold "
+                    "(ModuleNotFoundError)")
+    return None
+
+
+def _module_imports(modules: Modules, path: str, package: str) -> list[_Import]:
+    """The modules the file's own body imports: not in a block or function, which may not
+    run or may handle the failure."""
+    loaded = modules.load(path)
+    if loaded is None:
+        return []
+    found: list[_Import] = []
+    for stmt in loaded[1].body:
+        if isinstance(stmt, ast.Import):
+            found += [_Import(path, stmt.lineno, alias.name) for alias in stmt.names]
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module:
+            name = absolute_module(package, stmt.level, stmt.module) if stmt.level else \
+                stmt.module
+            if name and (package or not stmt.level):   # a script's `from .x` is I001's
+                found.append(_Import(path, stmt.lineno, name))
+    return found
+
+
+class _Missing(NamedTuple):
+    folder: str              # the regular package's folder
+    rest: tuple[str, ...]    # the parts of the module below it, the first of them not there
+
+
+def _missing_at(ws: Workspace, root: str, dotted: str) -> _Missing | None:
+    """The folder of a regular package of the import root that lacks the next part of
+    `dotted`, or None where every part is there or Python may find it elsewhere."""
+    parts = dotted.split(".")
+    folder = root
+    for depth, part in enumerate(parts):
+        here = posixpath.join(folder, part) if folder else part
+        init = posixpath.join(here, "__init__.py")
+        if depth > 0 and not _held(ws, folder, part):
+            return _Missing(folder or ".", tuple(parts[depth:]))
+        if not ws.tree.exists(init) or _extends_path(ws, init):
+            return None   # a module, a namespace portion or a path others extend: done
+        folder = here
+    return None
+
+
+def _in_image(ws: Workspace, service: BuiltService, missing: _Missing) -> bool:
+    """Whether the image may hold the module all the same: another COPY puts it in the
+    package's folder (`COPY messaging/ app/messaging/`), or fixer cannot tell where the
+    package lands."""
+    landed = image_path_of(ws.tree, service, posixpath.join(missing.folder, "__init__.py"))
+    if landed is None:
+        return True
+    package = posixpath.dirname(landed)
+    first, whole = missing.rest[0], posixpath.join(*missing.rest)
+    return any(locate(ws.tree, service, package, relative) is not None for relative in
+               (f"{first}.py", f"{first}/__init__.py", f"{whole}.py", f"{whole}/__init__.py"))
+
+
+def _held(ws: Workspace, folder: str, name: str) -> bool:
+    """The folder holds a module, package, folder or compiled extension of that name."""
+    prefix = posixpath.join(folder, name) if folder else name
+    if tree_index.is_folder(ws.tree, prefix):
+        return True
+    return any(posixpath.basename(p).split(".")[0] == name
+               for p in tree_index.files_in(ws.tree, folder))
+
+
+def _extends_path(ws: Workspace, init: str) -> bool:
+    """The package's `__init__.py` extends its `__path__` (`pkgutil.extend_path`): its
+    modules may lie in other folders."""
+    file = ws.read(init)
+    return file is not None and "__path__" in file.text
+
+
+def _made_by_build(ws: Workspace, service: BuiltService, dotted: str, folder: str) -> bool:
+    """The module may be written when the image is built or kept out of git on purpose: a
+    generated name, a `RUN` naming it, or a path git ignores."""
+    name = dotted.rsplit(".", 1)[-1]
+    if name.endswith(_GENERATED_SUFFIXES):
+        return True
+    if any(name in " ".join(i.value) or "protoc" in " ".join(i.value)
+           for stage in service.app.dockerfile.stages for i in stage.find("RUN")):
+        return True
+    path = posixpath.join(folder, name) if folder not in ("", ".") else name
+    return bool(ws.tree.ignored([path + ".py", path + "/__init__.py"]))

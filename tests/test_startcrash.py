@@ -1,0 +1,109 @@
+"""An app that imports a module its own package does not hold stops at start-up: no
+healthcheck of it passes, so no gate on it is safe (fixer.facts.health.startcrash)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit import check
+
+DOCKERFILE = ("FROM python:3.12-slim\nWORKDIR /code\nRUN pip install fastapi uvicorn\n"
+              "COPY . .\nEXPOSE 8000\n"
+              'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+APP = ('from fastapi import FastAPI\n\n{imports}\napp = FastAPI()\n\n\n@app.get("/health")\n'
+       'def health():\n    return {{"ok": True}}\n')
+
+
+def files(imports: str, extra: dict[str, str] | None = None,
+          dockerfile: str = DOCKERFILE) -> dict[str, str]:
+    return {"docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+            "api/Dockerfile": dockerfile, "api/app/__init__.py": "",
+            "api/app/db/__init__.py": "", "api/app/db/base.py": "Base = object\n",
+            "api/app/main.py": APP.format(imports=imports), **(extra or {})}
+
+
+def c004_reason(tree: dict[str, str]) -> str | None:
+    [finding] = check(tree, select="C004")
+    return None if finding.fixable else finding.reason
+
+
+@pytest.mark.parametrize("imports", [
+    "from app.db.base_class import Base\n",
+    "import app.db.base_class\n",
+    "from .db.base_class import Base\n",
+])
+def test_an_import_of_a_module_the_package_lacks_stops_the_app(imports: str) -> None:
+    assert c004_reason(files(imports)) == (
+        "the app stops at start-up: api/app/main.py:3 imports `app.db.base_class`, which "
+        "api/app/db/ does not hold (ModuleNotFoundError)")
+
+
+def test_a_module_the_app_imports_through_another_is_found_there_too() -> None:
+    tree = files("from app import routes\n",
+                 {"api/app/routes.py": "from app.db.session import engine\n"})
+    assert c004_reason(tree) == (
+        "the app stops at start-up: api/app/routes.py:1 imports `app.db.session`, which "
+        "api/app/db/ does not hold (ModuleNotFoundError)")
+
+
+@pytest.mark.parametrize(("imports", "extra", "dockerfile"), [
+    pytest.param("from app.db.base import Base\n", {}, DOCKERFILE, id="present"),
+    pytest.param("from app.db import base_class\n", {}, DOCKERFILE,
+                 id="a-name-the-package-may-bind"),
+    pytest.param("try:\n    from app.db.base_class import Base\nexcept ImportError:\n"
+                 "    Base = object\n", {}, DOCKERFILE, id="guarded"),
+    pytest.param("from app.db.models import Base\n",
+                 {"api/app/db/models/__init__.py": "Base = object\n"}, DOCKERFILE,
+                 id="a-package"),
+    pytest.param("from app.db.fast import Base\n",
+                 {"api/app/db/fast.cpython-312-x86_64-linux-gnu.so": "\x7fELF"}, DOCKERFILE,
+                 id="a-compiled-extension"),
+    pytest.param("from app.proto.orders_pb2 import Order\n",
+                 {"api/app/proto/__init__.py": ""}, DOCKERFILE, id="a-generated-stub"),
+    pytest.param("from app.db.schema import Base\n", {},
+                 DOCKERFILE.replace("COPY . .\n",
+                                    "COPY . .\nRUN python gen.py > app/db/schema.py\n"),
+                 id="a-run-writes-it"),
+    pytest.param("from app.plugins.billing import Base\n",
+                 {"api/app/plugins/core.py": ""}, DOCKERFILE, id="a-namespace-portion"),
+    pytest.param("from app.db.base_class import Base\n",
+                 {"api/app/db/__init__.py": "from pkgutil import extend_path\n"
+                                            "__path__ = extend_path(__path__, __name__)\n"},
+                 DOCKERFILE, id="an-extended-path"),
+    pytest.param("import requests\n", {}, DOCKERFILE, id="an-installed-package"),
+])
+def test_no_start_crash_where_python_may_find_the_module(
+        imports: str, extra: dict[str, str], dockerfile: str) -> None:
+    assert c004_reason(files(imports, extra, dockerfile)) is None
+
+
+def test_a_volume_may_bring_the_module() -> None:
+    tree = files("from app.db.base_class import Base\n")
+    tree["docker-compose.yml"] += "    volumes:\n      - ./api:/code\n"
+    assert c004_reason(tree) is None
+
+
+def test_a_copy_that_puts_the_module_in_the_package_holds_it() -> None:
+    """`COPY messaging/ app/messaging/`: the image has the module the repository keeps
+    beside the package, not in it."""
+    tree = files("from app.messaging.rabbitmq import Client\n",
+                 {"api/messaging/rabbitmq.py": "Client = object\n"},
+                 DOCKERFILE.replace("COPY . .\n",
+                                    "COPY app/ app/\nCOPY messaging/ app/messaging/\n"))
+    assert c004_reason(tree) is None
+    tree["api/Dockerfile"] = DOCKERFILE.replace("COPY . .\n", "COPY app/ app/\n")
+    assert c004_reason(tree) == (
+        "the app stops at start-up: api/app/main.py:3 imports `app.messaging.rabbitmq`, which "
+        "api/app/ does not hold (ModuleNotFoundError)")
+
+
+def test_a_package_the_image_takes_from_elsewhere_is_not_judged_by_the_stale_copy() -> None:
+    """The service folder keeps an old `shared/`; the image copies the repository's."""
+    tree = files("from shared.events import Event\n", {"api/shared/__init__.py": ""})
+    tree["docker-compose.yml"] = ("services:\n  api:\n    build:\n      context: .\n"
+                                  "      dockerfile: api/Dockerfile\n")
+    tree["api/Dockerfile"] = DOCKERFILE.replace(
+        "COPY . .\n", "COPY shared ./shared\nCOPY api/app ./app\n")
+    tree["shared/__init__.py"] = ""
+    tree["shared/events.py"] = "Event = object\n"
+    assert c004_reason(tree) is None
