@@ -23,10 +23,12 @@ from functools import cached_property, lru_cache
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.sources.fastapi_classes import app_class, class_doubt
+from fixer.sources.handler_status import Answer, computed_error, outside_shutdown
 from fixer.sources.python import (
     Scope,
     absolute_module,
     bound_names,
+    called_name,
     child_nodes,
     compile_problem,
     dotted_name,
@@ -131,13 +133,18 @@ class Route:
         """Why the handler itself may answer a probe with an error: a status of 400 to 599
         on a path of its own (`/health` answering 503 until a model loads on the first
         request, or while a check it makes fails, in an `except` block too), which fixer
-        cannot show ends once the app is up. Not one under an `if` on a flag named for
-        shutting down (`if app.state.draining:`): the app answers it only while it stops."""
+        cannot show ends once the app is up, whether it raises it or returns it (`status_code=
+        200 if ok else 503`). Not one under an `if` on a flag named for shutting down (`if
+        app.state.draining:`): the app answers it only while it stops. A status fixer cannot
+        read (`status_code=upstream.status_code`) may be an error too."""
         found = _answered_by(self.function) if self.function is not None else None
         if found is None:
             return ""
-        at = f"{self.module}:{found[1]}" if self.module else f"line {found[1]}"
-        return f"its handler answers {found[0]} in some state ({at})"
+        status, line = found
+        at = f"{self.module}:{line}" if self.module else f"line {line}"
+        if isinstance(status, str):
+            return f"its handler answers a status fixer cannot read (`{status}` at {at})"
+        return f"its handler answers {status} in some state ({at})"
 
     def refusal(self) -> str:
         """Why a plain GET of the route may be refused before its handler answers: its own
@@ -695,13 +702,6 @@ def _serving_block(block: ast.stmt) -> str | None:
            "registered before the server starts"
 
 
-def called_name(call: ast.Call) -> str | None:
-    """The called function's own name: `run` of `uvicorn.run(...)`, `f` of `f(...)`."""
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else \
-        func.id if isinstance(func, ast.Name) else None
-
-
 def _early_return(site: AppSite, routes: AppRoutes) -> ast.Return | None:
     """A `return` of the factory from the app's creation to the statement a new route goes
     after, inclusive: a path on which the app is returned before a route added there is."""
@@ -1204,27 +1204,12 @@ def _class_refusal(mods: Modules, path: str, tree: ast.Module, cls: ast.ClassDef
 
 
 @lru_cache(maxsize=4096)
-def _answered_by(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, int] | None:
-    """`answered_error` of a handler, once: every gate of every fix round asks for it."""
-    return answered_error(_outside_shutdown(function))
-
-
-# a flag a graceful shutdown sets: `draining`, `shutting_down`, `is_stopping`, `terminating`
-_SHUTDOWN_FLAG = lazy_compile(r"drain|shut|stopping|terminat|closing", re.I)
-
-
-def _outside_shutdown(function: ast.AST) -> Iterator[ast.AST]:
-    """The function's nodes, less the bodies of `if` statements whose test names a shutdown
-    flag (`if app.state.draining:`, `if SHUTTING_DOWN:`); their `else` stays."""
-    stack = [function]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, ast.If) and isinstance(node.test, (ast.Name, ast.Attribute)) and \
-                _SHUTDOWN_FLAG.search(_source(node.test)):   # the flag alone, not `a or b`
-            stack.extend([node.test, *node.orelse])
-        else:
-            stack += child_nodes(node)
+def _answered_by(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Answer | None:
+    """The error status a handler may answer, once (every gate of every fix round asks):
+    a literal one it writes (`answered_error`), else one among the values of a status it
+    computes, else a status it answers that fixer cannot read (`computed_error`)."""
+    nodes = list(outside_shutdown(function))
+    return answered_error(nodes) or computed_error(nodes)
 
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef

@@ -203,6 +203,13 @@ def dotted_name(node: ast.AST) -> str | None:
     return ".".join([node.id, *reversed(attributes)])
 
 
+def called_name(call: ast.Call) -> str | None:
+    """The called function's own name: `run` of `uvicorn.run(...)`, `f` of `f(...)`."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else None
+
+
 def bound_names(body: list[ast.stmt]) -> set[str]:
     """Names a body binds: defs, classes, assignments to plain names and imports."""
     names: set[str] = set()

@@ -107,10 +107,15 @@ FastAPI(dependencies=[Depends(require_admin)])`, `app.mount("/admin", admin)`) h
 other than a JSON one, or its handler takes a
 `Depends` parameter or one with no default (401, 403 or 422 before the handler answers),
 or the handler answers an error status of its own (`/health` setting
-`response.status_code = 503` until a model loads on the first request, or raising
-`HTTPException(503)` when a check it makes fails; not one under `if app.state.draining:`,
-a flag named for shutting down): fixer cannot show that state ends, and a gate on the
-healthcheck would wait for it.
+`response.status_code = 503` until a model loads on the first request, raising
+`HTTPException(503)` when a check it makes fails, or returning it: `JSONResponse(...,
+status_code=200 if ok else 503)`, `PlainTextResponse("down", 503)`, a status bound to a
+local name; any error status, 400 or more, among the values it may take; not one under `if
+app.state.draining:`, a flag named for shutting down): fixer cannot show that state ends,
+and a gate on the healthcheck would wait for it. So is one answering a status fixer cannot
+read (`status_code=reply.status_code` of a response or an `HTTPException`, or set on a
+`Response` parameter or a response it built; a module constant, a parameter): it may be an
+error. A literal success (`status_code=200`, `status.HTTP_204_NO_CONTENT`) is no doubt.
 Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
 installs neither curl nor wget (the probe then runs `python3`, as the app does; on
 `mambaorg/micromamba` images, which have no system Python and put their environment on

@@ -23,9 +23,9 @@ from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
-from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, called_name, \
-    find_app, join_paths, routes_under_prefix
-from fixer.sources.python import child_nodes, parse
+from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, find_app, \
+    join_paths, routes_under_prefix
+from fixer.sources.python import called_name, child_nodes, parse
 from fixer.sources.python_modules import Modules, OnPythonPath
 
 _URL = lazy_compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
