@@ -210,6 +210,7 @@ def test_c006_golden_stack_resolves_with_the_example_file(tmp_path: Path, case: 
     assert outcome.applied
     root = write_tree(tmp_path / "repo", outcome.tree)
     # the file the fix wrote: the project folder's, or one the stack is run with elsewhere
+    # (the template of the `--env-file` a script runs an overlay with), read after it
     [written] = outcome.files
     for files in compose_stacks(root):
         folder = (root / files[0]).parent
@@ -217,6 +218,8 @@ def test_c006_golden_stack_resolves_with_the_example_file(tmp_path: Path, case: 
         example = (named or sorted(p for p in folder.iterdir() if is_example_name(p.name)) or
                    [root / written])[0]
         args = [str(compose_binary()), "--env-file", str(example)]
+        if example != root / written:
+            args += ["--env-file", str(root / written)]
         for name in files:
             args += ["-f", str(root / name)]
         result = subprocess.run(args + ["config", "-q"], cwd=folder, capture_output=True,
@@ -579,3 +582,97 @@ def test_c006_names_the_root_example_file_apart_from_the_project_folders() -> No
                       select="C006")
     assert "of the project folder compose defines DB_USER (only ./.env.example does)" in \
         finding.message, finding.message
+
+
+BASE = "services:\n  grafana:\n    image: grafana/grafana\n"
+PROD = ("services:\n  grafana:\n    environment:\n"
+        "      GF_SECURITY_ADMIN_PASSWORD: ${GRAFANA_ADMIN_PASSWORD}\n")
+RUN_PROD = "docker compose -f docker-compose.yml -f docker-compose.prod.yml"
+
+
+@pytest.mark.parametrize(("extra", "target"), [
+    # a Makefile of the root: `.env.production`, whose template is named after it
+    pytest.param({"Makefile": f"up:\n\t{RUN_PROD} --env-file .env.production up -d\n",
+                  ".env.production.example": "DOMAIN=example.org\n"},
+                 ".env.production.example", id="template-named-after-the-env-file"),
+    # a script that changed folder: its `--env-file` is read beside it, as fixer counts it
+    pytest.param({"deploy/deploy.sh": f'cd "$(dirname "$0")/.."\n{RUN_PROD} --env-file '
+                                      ".env.production up -d\n",
+                  "deploy/env.production.example": "DOMAIN=example.org\n"},
+                 "deploy/env.production.example", id="template-beside-the-scripts-env-file"),
+    # a command with no `--env-file` reads the root .env too
+    pytest.param({"Makefile": f"up:\n\t{RUN_PROD} --env-file .env.production up -d\n"
+                              f"dev:\n\t{RUN_PROD} up\n",
+                  ".env.production.example": "DOMAIN=example.org\n"},
+                 ".env.example", id="another-command-without-an-env-file"),
+    # COMPOSE_FILE in the root .env: `docker compose up` loads the overlay with that .env
+    pytest.param({"Makefile": f"up:\n\t{RUN_PROD} --env-file .env.production up -d\n",
+                  ".env.production.example": "DOMAIN=example.org\n",
+                  ".env.example": "COMPOSE_FILE=docker-compose.yml:docker-compose.prod.yml\n"},
+                 ".env.example", id="compose-file-set-in-the-root-env"),
+    # an unplaced command that names another compose file runs another stack
+    pytest.param({"deploy/staging.sh": 'cd "$ROOT"\ndocker compose -f staging.yml --env-file '
+                                       ".env.staging up\n",
+                  "deploy/env.staging.example": "X=1\n"},
+                 ".env.example", id="unplaced-command-of-another-file"),
+    # no script runs the overlay: a person does, from the root
+    pytest.param({"deploy/env.production.example": "DOMAIN=example.org\n"}, ".env.example",
+                 id="no-script-runs-it"),
+])
+def test_c006_a_file_run_only_with_an_env_file_is_documented_in_its_template(
+        extra: dict[str, str | bytes], target: str) -> None:
+    """`docker-compose.prod.yml` is loaded only by commands that give `--env-file`: Compose
+    never reads the root `.env` for it, whose template `.env.example` is then not where the
+    variable belongs; the template of the file those commands give is."""
+    files = {"docker-compose.yml": BASE, "docker-compose.prod.yml": PROD,
+             ".env.example": "DEV_ONLY=1\n", **extra}
+    [finding] = check(files, select="C006")
+    assert (finding.fix_title, finding.safety.value) == \
+        (f"Document GRAFANA_ADMIN_PASSWORD in {target}", "safe")
+    outcome = fix(files, select="C006")
+    assert outcome.clean and list(outcome.files) == [target]
+
+
+def test_c006_a_default_file_run_with_an_env_file_keeps_the_root_example() -> None:
+    """`docker compose up` loads docker-compose.yml with the root `.env`, whatever the
+    scripts give: its variables stay in `.env.example`."""
+    files = {"docker-compose.yml": BASE + "    environment:\n      A: ${A}\n",
+             "Makefile": "up:\n\tdocker compose --env-file .env.production up -d\n",
+             ".env.production.example": "DOMAIN=example.org\n", ".env.example": "B=1\n"}
+    [finding] = check(files, select="C006")
+    assert finding.fix_title == "Document A in .env.example"
+
+
+@pytest.mark.parametrize(("extra", "reason"), [
+    pytest.param({"Makefile": f"prod:\n\t{RUN_PROD} --env-file .env.production up -d\n"
+                              f"staging:\n\t{RUN_PROD} --env-file .env.staging up -d\n",
+                  ".env.production.example": "DOMAIN=example.org\n",
+                  ".env.staging.example": "DOMAIN=staging.example.org\n"},
+                 "every Compose command that loads docker-compose.prod.yml gives `--env-file` "
+                 "(Makefile:2 and Makefile:4), so Compose reads GRAFANA_ADMIN_PASSWORD from "
+                 "the files given, never from .env, and their templates are "
+                 ".env.production.example and .env.staging.example: which one documents "
+                 "GRAFANA_ADMIN_PASSWORD is for a person to choose",
+                 id="two-templates"),
+    pytest.param({"Makefile": f"up:\n\t{RUN_PROD} --env-file .env.production up -d\n"},
+                 "every Compose command that loads docker-compose.prod.yml gives `--env-file` "
+                 "(Makefile:2), so Compose reads GRAFANA_ADMIN_PASSWORD from the files given, "
+                 "never from .env, and no example file is the template of .env.production: "
+                 "which one documents GRAFANA_ADMIN_PASSWORD is for a person to choose",
+                 id="no-template"),
+    pytest.param({"Makefile": f"up:\n\t{RUN_PROD} --env-file ../secrets/prod.env up -d\n"},
+                 "every Compose command that loads docker-compose.prod.yml gives `--env-file` "
+                 "(Makefile:2), so Compose reads GRAFANA_ADMIN_PASSWORD from the files given, "
+                 "never from .env, and no example file is the template of ../secrets/prod.env: "
+                 "which one documents GRAFANA_ADMIN_PASSWORD is for a person to choose",
+                 id="outside-the-repository"),
+])
+def test_c006_a_file_run_only_with_env_files_of_no_one_template_is_display_only(
+        extra: dict[str, str | bytes], reason: str) -> None:
+    """Where the files given have several templates, or one has none, fixer cannot tell
+    which documents the variable; the root `.env.example` (beside it, here) does not."""
+    files = {"docker-compose.yml": BASE, "docker-compose.prod.yml": PROD,
+             ".env.example": "DEV_ONLY=1\n", **extra}
+    outcome = fix(files, select="C006")
+    [finding] = outcome.remaining
+    assert (finding.fixable, finding.reason, outcome.files) == (False, reason, {})

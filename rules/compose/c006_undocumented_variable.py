@@ -89,6 +89,17 @@ another compose file `include:`s with no example file in its own folder: its var
 into the including project's example file (Compose interpolates it with that project's
 `.env`), under `# grafana (infra/observability.yaml)`,
 and the comment on a variable names every service that reads it, in either file.
+A variable read only in files that every Compose command of the build scripts loading
+them runs with `--env-file` (an overlay, `docker compose -f docker-compose.yml -f
+docker-compose.prod.yml --env-file .env.production up`) goes into the template of the
+file given instead: the example file beside it that documents the stack (one named after
+it where there is one, `env.production.example`; in the project folder only such a one,
+its others being the `.env`'s), as Compose never reads the project folder's `.env` for
+that overlay. Not for a file `docker compose up` loads by itself (`docker-compose.yml`, its
+override), nor with COMPOSE_FILE set, nor where no script loads it or one loads it with
+no `--env-file`: the project folder's `.env` may be read for it there. Display-only where
+the files given have several templates, or one has none: which example documents the
+variable is for a person to choose, and the project folder's is not it.
 Unsafe where an example file elsewhere in the repository documents the variable already
 (`app/.env.example` in a service's build folder; not another stack's project folder,
 which documents that stack): the finding names it, and a second example file holding the
@@ -149,7 +160,13 @@ from fixer.core.envfile import Reference, parse_env, references
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree_index import files_in, files_under
-from fixer.facts.image.buildscripts import compose_variables, env_files
+from fixer.facts.image.buildscripts import (
+    DEFAULT_FILES,
+    ComposeRun,
+    compose_runs,
+    compose_variables,
+    env_files,
+)
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import Service, Stack, env_file_paths
 from fixer.model.stacks import folders_above, included_paths
@@ -696,7 +713,7 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
                                     f"inside a password or hash does: write `$$` if the `$` "
                                     f"is literal{_also_at(first, uses + kin)}; documenting "
                                     f"{name} would call it a variable")
-    target, blocked = _target(ws, home)
+    target, blocked = _env_file_target(ws, stack, home, name, uses + kin) or _target(ws, home)
     if target is None:
         return replace(base, reason=blocked)
     build = (lambda: [_edit(ws, home, target, name, first, uses + kin)])
@@ -815,6 +832,71 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     what = "lines added to it" if ws.tree.exists(candidates[0]) else "a new example file"
     return None, (f"the repository's .gitignore ignores {candidates[0]}, so {what} would not "
                   "be committed")
+
+
+def _env_file_target(ws: Workspace, stack: Stack, home: Stack, name: str,
+                     uses: list[Use]) -> tuple[str | None, str | None] | None:
+    """The example file to write, or None and why there is none, where every Compose
+    command of the build scripts that loads a file reading `name` gives `--env-file`
+    (`docker compose -f docker-compose.yml -f docker-compose.prod.yml --env-file
+    .env.production up`): Compose never reads the project folder's `.env` for that file,
+    and `.env.example`, that file's template, is not where anyone looks for the variable.
+    The target is then the one template of the files given, the example file beside each
+    that `_stack_examples` counts (`_templates`); where the files have several, or one has
+    none, which example documents it is for a person to choose. None (the project folder's
+    example stands) where a file reading it may be loaded with that `.env`: a default file
+    `docker compose up` loads, COMPOSE_FILE set, a command with no `--env-file`, or no
+    command of a script that loads the file at all (a person's, by hand)."""
+    paths = list(dict.fromkeys(u.doc.path for u in uses if u.ref.bare))
+    runs: list[ComposeRun] = []
+    for path in paths:
+        found = [] if posixpath.basename(path) in DEFAULT_FILES else compose_runs(ws, path)
+        if not found or any(not run.env_files for run in found):
+            return None
+        runs.extend(found)
+    if _compose_file_set(ws, stack, home):
+        return None
+    loaded = _loaded(stack)
+    by_run = [list(dict.fromkeys(t for given in run.env_files
+                                 for t in _templates(ws, home, given, loaded))) for run in runs]
+    dotenv = posixpath.join(home.folder, ".env")
+    head = (f"every Compose command that loads {names(paths)} gives `--env-file` "
+            f"({names(list(dict.fromkeys(run.where for run in runs)))}), so Compose reads "
+            f"{name} from the files given, never from {dotenv}")
+    lacking = list(dict.fromkeys(given for run, found in zip(runs, by_run) if not found
+                                 for given in run.env_files))
+    if lacking:
+        return None, (f"{head}, and no example file is the template of {names(lacking)}: "
+                      f"which one documents {name} is for a person to choose")
+    candidates = list(dict.fromkeys(t for found in by_run for t in found))
+    if len(candidates) > 1:
+        return None, (f"{head}, and their templates are {names(candidates)}: which one "
+                      f"documents {name} is for a person to choose")
+    if ws.tree.ignored(candidates):
+        return None, (f"the repository's .gitignore ignores {candidates[0]}, so lines added "
+                      "to it would not be committed")
+    return candidates[0], None
+
+
+def _compose_file_set(ws: Workspace, stack: Stack, home: Stack) -> bool:
+    """COMPOSE_FILE is set for Compose (in the project folder's `.env` or its template, or
+    by a build script): a `docker compose up` with no `-f` may then load any file of the
+    stack, with that `.env`."""
+    key = "COMPOSE_FILE"
+    return key in stack.dotenv or key in home.dotenv or key in compose_variables(ws, stack) \
+        or any(key in _example_file_names(ws, p) for p in _examples(ws, home.folder, set()))
+
+
+def _templates(ws: Workspace, home: Stack, given: str, loaded: set[str]) -> list[str]:
+    """The example files that document the env file `given` (a build script's
+    `--env-file`): those of its folder, which `_stack_examples` counts for the stack; of
+    them, those with its name where there are any (`env.production.example` of
+    `.env.production`). In the project folder, only those: its others are the template of
+    the `.env` the command does not read."""
+    folder = posixpath.dirname(given)
+    examples = [p for p in _examples(ws, folder, loaded) if ws.read(p) is not None]
+    named = [p for p in examples if _name_key(p) == _name_key(given)]
+    return named if named or folder == home.folder else examples
 
 
 def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,

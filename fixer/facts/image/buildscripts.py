@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import within
 from fixer.model.services import Stack
+from fixer.model.stacks import CANONICAL, OVERRIDES
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
 
@@ -46,6 +48,10 @@ _PROJECT_DIRECTORIES: Memo[list[str]] = Memo("compose project directories")
 _ENV_FILES: Memo[list[EnvFileGiven]] = Memo("compose env files")
 # per workspace: the variables the scripts that run Compose set for it, with its commands
 _SCRIPT_SET: Memo[list[VariablesSet]] = Memo("variables scripts set for compose")
+# per workspace: the Compose commands of the build scripts, with the `--env-file`s they give
+_RUNS: Memo[list[ComposeRun]] = Memo("compose commands of the build scripts")
+# the files Compose loads with no `-f` (and no COMPOSE_FILE): the canonical ones, overrides
+DEFAULT_FILES = frozenset([*CANONICAL, *OVERRIDES.values()])
 
 
 # How every name `_SCRIPT` accepts ends: a path that ends otherwise (most of a tree) takes no
@@ -102,6 +108,8 @@ class ComposeCommand:
 
     folder: str | None
     named: tuple[str, ...] | None
+    # the `-f` paths as written (`docker-compose.prod.yml`): what an unplaced command names
+    written: tuple[str, ...] = ()
 
     def may_run(self, ws: Workspace, stack: Stack) -> bool:
         """Whether the command may run `stack`: it names one of the stack's compose files;
@@ -114,6 +122,76 @@ class ComposeCommand:
         if known:
             return any(doc.path in known for doc in stack.docs)
         return within(stack.folder, self.folder) or within(self.folder, stack.folder)
+
+    def may_load(self, ws: Workspace, path: str) -> bool:
+        """Whether the command may load the compose file at `path`: it names it with `-f`;
+        naming none fixer knows, only a default file (`compose.yaml`, its override) of its
+        folder, one above or one below it, as `may_run` places a stack: never one that only
+        `-f` brings in (`docker-compose.prod.yml`). Unplaced, a file whose path ends with
+        one it names, or any file when it names one through a variable (`-f $FILE`)."""
+        if self.folder is not None and self.named is not None:
+            if any(named in ws.compose_docs for named in self.named):
+                return path in self.named
+        elif any("$" in w for w in self.written):
+            return True
+        elif self.written:
+            return any(_same_tail(path, posixpath.normpath(w)) for w in self.written)
+        folder, name = posixpath.split(path)
+        return name in DEFAULT_FILES and (self.folder is None or within(folder, self.folder)
+                                          or within(self.folder, folder))
+
+
+def _same_tail(path: str, written: str) -> bool:
+    """Whether a path written where fixer cannot tell the folder (`../compose.prod.yml`,
+    `/srv/app/compose.prod.yml`) may be the repository's `path`: one ends with the other's
+    segments."""
+    tail = written
+    while tail.startswith(("../", "/")):
+        tail = tail[3:] if tail.startswith("../") else tail[1:]
+    return path == tail or path.endswith("/" + tail) or written.endswith("/" + path)
+
+
+@dataclass(frozen=True)
+class ComposeRun:
+    """A Compose command of a build script (`script`, `line`), placed, with the files it
+    gives `--env-file` (repository paths, in order; none when it gives none)."""
+
+    script: str
+    line: int
+    command: ComposeCommand
+    env_files: tuple[str, ...]
+
+    @property
+    def where(self) -> str:
+        return f"{self.script}:{self.line}"
+
+
+def compose_runs(ws: Workspace, path: str) -> list[ComposeRun]:
+    """The Compose commands of the build scripts that may load the compose file at `path`
+    (`ComposeCommand.may_load`), in script order. A command that runs Compose through a
+    variable (`$(COMPOSE) up`) is none fixer sees."""
+    found = ws.derived.get(_RUNS, lambda: _compose_runs(ws))
+    return [run for run in found if run.command.may_load(ws, path)]
+
+
+def _compose_runs(ws: Workspace) -> list[ComposeRun]:
+    found: list[ComposeRun] = []
+    for path in sorted(p for p in ws.tree.paths() if is_build_script(p)
+                       and p not in ws.compose_docs):
+        file = ws.scan(path)
+        if file is None or "compose" not in file.text:
+            continue
+        text = file.text
+        for named_at, command in _compose_programs(path, text):
+            # the command's own options: up to the next command of its line
+            _first, last = _line_span(text, named_at, named_at)
+            ends = _SEPARATOR.search(text, named_at, last)
+            # one outside the repository (`../secrets/prod.env`) is given too, as written
+            given = tuple(g.path if (g := _env_file_given(path, text, match)) else match[1]
+                          for match in _ENV_FILE.finditer(text, named_at,
+                                                          ends.start() if ends else last))
+            found.append(ComposeRun(path, text.count("\n", 0, named_at) + 1, command, given))
+    return found
 
 
 @dataclass(frozen=True)
@@ -196,7 +274,7 @@ def _compose_command(path: str, text: str, start: int, end: int) -> ComposeComma
     written = _COMPOSE_FILE.findall(head) + _COMPOSE_FILE.findall(tail)
     named = None if folder is None or any("$" in w for w in written) else \
         tuple(p for w in written if (p := _resolved(folder, w)) is not None)
-    return ComposeCommand(folder, named)
+    return ComposeCommand(folder, named, tuple(written))
 
 
 def line_start(text: str, at: int) -> int:
@@ -301,10 +379,14 @@ def _script_variables(ws: Workspace) -> list[VariablesSet]:
 
 
 def _compose_commands(path: str, text: str) -> tuple[ComposeCommand, ...]:
-    """The Compose commands of the script at `path`, placed, once each: each program
-    `_DOCKER` finds that is Compose (`docker-compose`, or `docker` with the word `compose`
-    after it in its command)."""
-    found: list[ComposeCommand] = []
+    """The Compose commands of the script at `path`, placed, once each."""
+    return tuple(dict.fromkeys(command for _at, command in _compose_programs(path, text)))
+
+
+def _compose_programs(path: str, text: str) -> Iterator[tuple[int, ComposeCommand]]:
+    """Each Compose command of the script at `path`, placed, with the offset where the
+    words that name it end: each program `_DOCKER` finds that is Compose (`docker-compose`,
+    or `docker` with the word `compose` after it in its command)."""
     for program in _DOCKER.finditer(text):
         named_at = program.end()
         if not program.group(1).endswith("-compose"):
@@ -316,8 +398,7 @@ def _compose_commands(path: str, text: str) -> tuple[ComposeCommand, ...]:
             named_at = word.end()
         command = _compose_command(path, text, named_at, named_at)
         if command is not None:
-            found.append(command)
-    return tuple(dict.fromkeys(found))
+            yield named_at, command
 
 
 def build_argument_set(ws: Workspace, name: str, dockerfile: str) -> tuple[str, int] | None:
