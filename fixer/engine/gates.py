@@ -201,15 +201,18 @@ def _on_disputed_port(finding: Finding, disputed: dict[str, list[Finding]],
     this fix would then probe or document the port it left. It waits for P001's fix, and
     is written on the port that settles (a check's and SARIF's fixes of one finding each
     would otherwise disagree with what `fixer fix` writes)."""
-    blocker = next(iter(_of_stack(disputed.get(finding.service or "", []), finding, scope)),
-                   None)
+    names = finding.violation.port_services or (finding.service or "",)
+    blocker = next((found for name in names
+                    for found in _of_stack(disputed.get(name, []), finding, scope)), None)
     if blocker is None or not finding.fixable or not finding.violation.writes_port:
         return finding
+    # the service the dispute is about: another one that builds the same image, for EXPOSE
+    whose = blocker.service or finding.service
     if blocker.safety is Safety.SAFE:
         reason = (f"it follows the {blocker.code} fix ({blocker.path}:{blocker.line}), which "
-                  f"settles the port {finding.service} listens on")
+                  f"settles the port {whose} listens on")
     else:
-        reason = (f"the fix writes the port {finding.service} listens on now, which "
+        reason = (f"the fix writes the port {whose} listens on now, which "
                   f"{blocker.code} disputes ({blocker.path}:{blocker.line}): settle the port "
                   "first")
     # an unsafe blocker: the `--unsafe-fixes` run settles the port, then makes this fix

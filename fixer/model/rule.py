@@ -154,6 +154,9 @@ class Violation:
     # The fix writes the port the service listens on now (C004's probe, P002's EXPOSE): held
     # while a finding of a SETTLES_PORT rule disputes that port and has no safe fix
     writes_port: bool = False
+    # The services whose listen port it writes, where the fix serves more than its own (P002's
+    # EXPOSE in an image several services build): a dispute of any of them holds it
+    port_services: tuple[str, ...] = ()
     # A finding of a SETTLES_PORT rule that disputes no listen port (P001 on the image's
     # HEALTHCHECK probe: the probe moves, the app stays): it holds no `writes_port` fix
     keeps_port: bool = False

@@ -22,10 +22,10 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ```
 
 ## Fix safety
-Waits for P001 while it reports that compose expects another port than the app's:
-EXPOSE would document the port P001's fix, or the author's, may move the app off
-(`fixer fix` writes it once P001's fix is in; without a safe P001 fix it stays
-display-only).
+Waits for P001 while it reports that compose expects another port than the app's, for
+any service that builds the stage: EXPOSE would document the port P001's fix, or the
+author's, may move the app off (`fixer fix` writes it once P001's fix is in; without a safe
+P001 fix it stays display-only).
 Display-only when a comment of the final stage speaks of EXPOSE and says why it is not
 there (`# EXPOSE 8000 only in dev; prod sits behind the socket proxy`): leaving it out may
 be the author's choice (a commented-out `# EXPOSE 8000` alone is uncommented instead).
@@ -433,7 +433,9 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
     if any(not p.isdigit() for p in written):
         return None  # a variable in EXPOSE cannot be judged
     report, title = _problem(app, ports, listens[0], _listening(services, listens, ports))
-    report = replace(report, service=services[0].name, causes=_causes(ws, services))
+    report = replace(report, service=services[0].name, causes=_causes(ws, services),
+                     port_services=tuple(s.name for s in services) if len(services) > 1
+                     else ())
     split = _split(services, listens)
     if split is not None:
         return replace(report, reason=split)
