@@ -155,12 +155,17 @@ installs packages or fetches a model or data first (`pip install ... && uvicorn 
 `python download_model.py && ...`, `ollama pull`, `python -c "...snapshot_download(...)"`,
 or that script's `pip install` or `from_pretrained`), or when a start-up function of the
 app (`lifespan`, an `on_event("startup")` handler) makes an HTTP request (`client.post(
-".../api/pull")`) or pulls a model through an Ollama client (`client.pull(...)`), or the
+".../api/pull")`), itself or in a function it calls, directly or through further
+functions, in any module of the import path (`await register_service()` of `app/sd.py`,
+which registers with Consul; the reason names the chain of calls), or pulls a model through
+an Ollama client (`client.pull(...)`), or the
 app's modules fetch a file from S3 (boto3's `s3.download_file`, `download_fileobj`,
 `get_object`): a download, a load, an install or the wait may outlast the
 healthcheck's 40 s, and the container is
 marked unhealthy. A load or download in a function only route handlers call, or in one
-nothing of the service names (`facts/health/slowstart.py`), is no such reason.
+nothing of the service names, is no such reason (`facts/health/slowstart.py`); nor is an
+HTTP request in a function only route handlers or middleware call, or in one a start-up
+function runs as a task of its own, beside it (`asyncio.create_task(sync())`).
 Unsafe, with the reason, when a `-f` overlay (not Compose's own override file) sets
 the service's `environment`, `env_file` or `ports`: fixer judges the stack with the
 overlay merged, and the healthcheck goes in the base file, which also runs without

@@ -1,7 +1,13 @@
 """Whether an app may take longer to start than a healthcheck waits: it loads a model, its
 command sleeps, installs or downloads before it starts the server (`sleep 60 && uvicorn ...`,
 `python download_model.py && uvicorn ...`), or a start-up function of the app (`lifespan`,
-an `on_event("startup")` handler) makes an HTTP request (`client.post(".../api/pull")`).
+an `on_event("startup")` handler) makes an HTTP request (`client.post(".../api/pull")`),
+itself or in a function it calls, directly or through further functions, by name or on a
+module of the app, in any module of the import path (`await register_service()` of
+`app/sd.py`: `startup_requests.py`). A request in a function only route handlers or
+middleware call, or nothing calls, is none: it runs per request or never; nor is one in a
+function a start-up function runs as a task of its own (`asyncio.create_task(sync())`),
+which runs beside it while the app listens.
 
 Uvicorn listens only once the app module is imported and its lifespan has started, and a
 model loaded on the way (`AutoModel.from_pretrained(...)`, a `transformers` pipeline, a
@@ -40,6 +46,8 @@ from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
+from fixer.facts.health.startup_requests import (
+    Caller, StartupRequest, http_request, runs_at_startup, startup_request)
 from fixer.model import appmodule
 from fixer.model.image_paths import in_image
 from fixer.model.listen import RUNS_ARGUMENTS
@@ -48,6 +56,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import entrypoint
 from fixer.sources.fastapi_routes import handles_a_route
 from fixer.sources.python import dotted_name, parse
+from fixer.sources.python_modules import Modules
 
 # Calls that load, and may first download, a model: by the name called (`x.from_pretrained`,
 # `SentenceTransformer(...)`); `torch.hub.load`, `spacy.load` and a `transformers` pipeline by
@@ -104,6 +113,9 @@ class ModelLoad(NamedTuple):
     # `path:line` of a call of `within` that runs when a module of the import path is
     # imported (`model = get_segmentator()` at its top level): "" when fixer sees none
     runs_at: str = ""
+    # for an HTTP call in a function a start-up function calls: the functions calling
+    # `within`, its own caller first and the start-up function last
+    callers: tuple[Caller, ...] = ()
 
 
 def _when(load: ModelLoad) -> str:
@@ -117,12 +129,23 @@ def _when(load: ModelLoad) -> str:
     return f"in `{load.within}()`, which may run at start-up"
 
 
+def _at_startup(load: ModelLoad) -> str:
+    """How the function the HTTP call is in runs at start-up: it is a start-up function
+    (" at start-up"), or the chain of calls from one, its nearest caller first (", which
+    `initial_sync()` calls (path:line), which `lifespan()` calls at start-up (path:line)")."""
+    if not load.callers:
+        return " at start-up"
+    *between, first = load.callers
+    return "".join(f", which `{caller.name}()` calls ({caller.at})" for caller in between) + \
+        f", which `{first.name}()` calls at start-up ({first.at})"
+
+
 def described(load: ModelLoad) -> str:
     """`api/app/main.py:4 loads a model (`pipeline`), which may be downloaded first`."""
     if load.network:
-        return (f"{load.path}:{load.line} calls `{load.call}` in `{load.within}()` at "
-                "start-up, and fixer cannot tell how long it takes (a model pulled, a "
-                "service awaited)")
+        return (f"{load.path}:{load.line} calls `{load.call}` in `{load.within}()`"
+                f"{_at_startup(load)}, and fixer cannot tell how long it takes (a model "
+                "pulled, a service awaited)")
     if load.call.endswith("wait_for_client"):
         return (f"{load.path}:{load.line} waits for a debugger to attach (`{load.call}`) "
                 "before the app listens")
@@ -328,7 +351,8 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
     """The first call that loads a model in the modules on the app's import path. Not one in
     a route's handler, nor in a function that runs only on request (a lazy `get_model()`
     the first `POST /predict` runs, `runs_on_request`): never before the app listens; nor in
-    one nothing calls (`_never_runs`)."""
+    one nothing calls (`_never_runs`). Else the first HTTP request of a function that a
+    start-up function calls (`startup_requests`)."""
     module = appmodule.find(ws, service)
     if module is None:
         return None
@@ -341,7 +365,13 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
                                   or _never_runs(ws, service, paths, helper)):
                 load = ModelLoad(path, *found)
                 return load._replace(runs_at=_called_at_import(ws, paths, load))
-    return None
+    request = startup_request(Modules(ws.read, module.root, module.python_path), paths)
+    return _from_request(request) if request is not None else None
+
+
+def _from_request(request: StartupRequest) -> ModelLoad:
+    return ModelLoad(request.path, request.line, request.call, within=request.within,
+                     network=True, callers=request.callers)
 
 
 def _key(name: str, method: bool) -> str:
@@ -686,10 +716,10 @@ def _loads(file: TextFile) -> list[Load]:
         within = function.name if function is not None else ""
         # a start-up function's own runs before the app listens: no caller to follow
         helper = _key(within, id(function) in methods) \
-            if function is not None and not _runs_at_startup(function) else ""
+            if function is not None and not runs_at_startup(function) else ""
         found.append(((call.lineno, name, False, within, False), helper))
     for function in functions:
-        network = _http_request(function) if _runs_at_startup(function) else None
+        network = http_request(function) if runs_at_startup(function) else None
         if network is not None:
             found.append(((network.lineno, ast.unparse(network.func), False, function.name,
                            True), ""))
@@ -702,36 +732,6 @@ def _loads(file: TextFile) -> list[Load]:
 
 def _inside(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> bool:
     return any(f.lineno < line <= (f.end_lineno or f.lineno) for f in functions)
-
-
-# what runs before the app listens: a `lifespan` function, an `on_event("startup")` handler
-_STARTUP = lazy_compile(r"lifespan|on_event\(\s*['\"]startup")
-# an HTTP request: a call on an HTTP client (`client.post`, `session.get`) or its module
-_HTTP_CALL = lazy_compile(r"(?:httpx|requests|aiohttp|urllib\.request|\w*client|\w*session)\."
-                        r"(?:get|post|put|request|stream|urlopen)$", re.I)
-
-
-def _http_request(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:
-    """The first HTTP request the function makes: on a client module or one it opens with
-    `with`/`async with` (`async with httpx.AsyncClient() as c: await c.post(...)`)."""
-    clients = {item.optional_vars.id for node in ast.walk(function)
-               if isinstance(node, (ast.With, ast.AsyncWith)) for item in node.items
-               if isinstance(item.optional_vars, ast.Name)
-               and _CLIENT.match(ast.unparse(item.context_expr))}
-    return next((c for c in ast.walk(function) if isinstance(c, ast.Call) and (
-        _HTTP_CALL.match(ast.unparse(c.func)) or isinstance(c.func, ast.Attribute)
-        and isinstance(c.func.value, ast.Name) and c.func.value.id in clients
-        and c.func.attr in _VERBS)), None)
-
-
-# an HTTP client opened in a `with`: `httpx.AsyncClient(...)`, `aiohttp.ClientSession()`
-_CLIENT = lazy_compile(r"(?:httpx|aiohttp|requests)\.(?:Async)?(?:Client|ClientSession|Session)\(")
-_VERBS = frozenset({"get", "post", "put", "request", "stream"})
-
-
-def _runs_at_startup(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return bool(_STARTUP.search(function.name)) or any(
-        _STARTUP.search(ast.unparse(d)) for d in function.decorator_list)
 
 
 def _within(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], line: int) -> str:

@@ -1,0 +1,244 @@
+"""The HTTP request an app makes before it listens: in a start-up function (`lifespan`, an
+`on_event("startup")` handler), or in a function one calls, directly or through further
+functions, by name (`await initial_sync()`, `from app.sd import register_service`) or on a
+module of the app (`sd.register_service()`), in any module of the import path.
+
+Functions are followed, not methods (`self.sync()`, `registry.register()`: fixer does not
+tell which class's method runs); a function reached again is not followed again, so a
+cycle of calls stops. A call handed to `asyncio.create_task` or `ensure_future` runs beside
+the start-up, not before the app listens: it is not followed. Only what a start-up function
+calls is followed: a function that route handlers or middleware call runs per request.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import deque
+from typing import NamedTuple
+
+from fixer.core.derived import Memo
+from fixer.core.lazyre import lazy_compile
+from fixer.sources.python import dotted_name, every_statement, parse, statements
+from fixer.sources.python_modules import Modules, binding
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+# an HTTP request: a call on an HTTP client (`client.post`, `session.get`) or its module
+_HTTP_CALL = lazy_compile(r"(?:httpx|requests|aiohttp|urllib\.request|\w*client|\w*session)\."
+                          r"(?:get|post|put|request|stream|urlopen)$", re.I)
+# an HTTP client opened in a `with`: `httpx.AsyncClient(...)`, `aiohttp.ClientSession()`
+_CLIENT = lazy_compile(r"(?:httpx|aiohttp|requests)\.(?:Async)?(?:Client|ClientSession|Session)\(")
+_VERBS = frozenset({"get", "post", "put", "request", "stream"})
+# asyncio's functions that run the coroutine they are given as a task of its own, beside the
+# caller (not a `TaskGroup`'s `create_task`: the group waits for its tasks)
+_SPAWNERS = frozenset({"create_task", "ensure_future", "asyncio.create_task",
+                       "asyncio.ensure_future"})
+# how many imports a name is followed through to its `def` (`app/__init__.py` re-exporting
+# `from app.sd import register_service`)
+_REEXPORTS = 5
+
+
+def runs_at_startup(function: Function) -> bool:
+    """A `lifespan` function (by its name or a decorator's), an `on_event("startup")`
+    handler."""
+    return "lifespan" in function.name or any(
+        _startup_decorator(d) for d in function.decorator_list)
+
+
+def _startup_decorator(decorator: ast.expr) -> bool:
+    """`@app.on_event("startup")`, or a decorator naming a lifespan; read from its parts, as
+    every function of every module with a start-up function is asked about."""
+    call = decorator if isinstance(decorator, ast.Call) else None
+    name = dotted_name(call.func if call is not None else decorator) or ""
+    first = call.args[0] if call is not None and call.args else None
+    return "lifespan" in name or name.rsplit(".", 1)[-1] == "on_event" and isinstance(
+        first, ast.Constant) and str(first.value).startswith("startup")
+
+
+def http_request(function: Function) -> ast.Call | None:
+    """The first HTTP request the function makes: on a client module or one it opens with
+    `with`/`async with` (`async with httpx.AsyncClient() as c: await c.post(...)`)."""
+    return _first_request(list(ast.walk(function)))
+
+
+def _first_request(nodes: list[ast.AST]) -> ast.Call | None:
+    """`http_request` of the nodes of a function, in the order `ast.walk` gives them."""
+    clients = {item.optional_vars.id for node in nodes
+               if isinstance(node, (ast.With, ast.AsyncWith)) for item in node.items
+               if isinstance(item.optional_vars, ast.Name)
+               and _CLIENT.match(ast.unparse(item.context_expr))}
+    return next((c for c in nodes if isinstance(c, ast.Call) and (
+        _HTTP_CALL.match(ast.unparse(c.func)) or isinstance(c.func, ast.Attribute)
+        and isinstance(c.func.value, ast.Name) and c.func.value.id in clients
+        and c.func.attr in _VERBS)), None)
+
+
+class Caller(NamedTuple):
+    """A function on the way from a start-up function to a request, and where it calls the
+    next one."""
+
+    name: str
+    at: str   # `path:line` of its call
+
+
+class StartupRequest(NamedTuple):
+    path: str
+    line: int
+    call: str                     # as written: `client.put`
+    within: str                   # the function that makes the request
+    callers: tuple[Caller, ...]   # `within`'s caller first, the start-up function last
+
+
+class _Calls(NamedTuple):
+    """What a function does that `startup_request` follows."""
+
+    # the functions it calls as written (`sync`, `sd.sync`), with the line of each call
+    calls: tuple[tuple[str, int], ...]
+    request: ast.Call | None   # the first HTTP request it makes (`http_request`)
+
+
+class _Module(NamedTuple):
+    """A module's start-up functions (at any depth, as `_loads` finds them) and the functions
+    its top level defines by name (the last `def` of a name); what each function calls
+    (by the line of its `def`) and what each name stands for at the top level, found where
+    asked."""
+
+    tree: ast.Module
+    startup: list[Function]
+    defined: dict[str, Function]
+    calls: dict[int, _Calls]
+    bindings: dict[str, ast.stmt | None]
+
+
+# per file: its start-up functions and functions; None where it does not parse
+_MODULE: Memo[_Module | None] = Memo("start-up functions and the functions a module defines")
+# a module fixer cannot read: it defines nothing (`startup_request` asks what it calls of
+# its functions only, so its dicts stay empty)
+_NO_MODULE = _Module(ast.Module([], []), [], {}, {}, {})
+
+
+def startup_request(mods: Modules, paths: list[str]) -> StartupRequest | None:
+    """The first HTTP request of a function that a start-up function of a module of the
+    import path calls, directly or through further functions (one fewer calls away
+    first). None where no module has a start-up function (most apps: their text names
+    none), and for a start-up function's own request (`_loads` counts that one)."""
+    roots = [(path, function) for path in paths if _may_start(mods, path)
+             for function in _module(mods, path).startup]
+    seen = {(path, function.name) for path, function in roots}
+    todo: deque[tuple[str, Function, tuple[Caller, ...]]] = deque(
+        (path, function, ()) for path, function in roots)
+    while todo:
+        path, function, callers = todo.popleft()
+        for written, line in _calls(_module(mods, path), function).calls:
+            found = _definition(mods, path, function, written)
+            if found is None or found in seen:
+                continue
+            seen.add(found)
+            callee = _module(mods, found[0])
+            node = callee.defined.get(found[1])
+            if node is None:
+                continue
+            hops = (Caller(function.name, f"{path}:{line}"), *callers)
+            request = _calls(callee, node).request
+            if request is not None:
+                return StartupRequest(found[0], request.lineno, ast.unparse(request.func),
+                                      node.name, hops)
+            todo.append((found[0], node, hops))
+    return None
+
+
+def _may_start(mods: Modules, path: str) -> bool:
+    """Whether the module's text names a start-up function: most are not parsed for one."""
+    file = mods.read(path)
+    return file is not None and ("lifespan" in file.text or "startup" in file.text)
+
+
+def _module(mods: Modules, path: str) -> _Module:
+    """What the module defines; nothing where it cannot be read or parsed."""
+    file = mods.read(path)
+    if file is None:
+        return _NO_MODULE
+    return file.derived.get(_MODULE, lambda: _read_module(parse(file), file.text)) or _NO_MODULE
+
+
+def _read_module(tree: ast.Module | None, text: str) -> _Module | None:
+    if tree is None:
+        return None
+    # a start-up function names `lifespan` or `startup`: a module reached as a callee's is
+    # walked for one only where its text names them
+    startup = [stmt for stmt in every_statement(tree.body) if isinstance(stmt, Function)
+               and runs_at_startup(stmt)] if "lifespan" in text or "startup" in text else []
+    defined = {stmt.name: stmt for _top, stmt in statements(tree.body)
+               if isinstance(stmt, Function)}
+    return _Module(tree, startup, defined, {}, {})
+
+
+def _calls(module: _Module, function: Function) -> _Calls:
+    """What the function calls, and its HTTP request, from one walk of its nodes; not a
+    call handed to `asyncio.create_task`, which runs beside it."""
+    if function.lineno not in module.calls:
+        nodes = list(ast.walk(function))
+        calls = [node for node in nodes if isinstance(node, ast.Call)]
+        spawned = {id(arg) for node in calls if dotted_name(node.func) in _SPAWNERS
+                   for arg in node.args}
+        module.calls[function.lineno] = _Calls(tuple(
+            (written, node.lineno) for node in calls if id(node) not in spawned
+            for written in (dotted_name(node.func),) if written is not None),
+            _first_request(nodes))
+    return module.calls[function.lineno]
+
+
+def _definition(mods: Modules, path: str, function: Function,
+                written: str) -> tuple[str, str] | None:
+    """(file, name) of the module-level function a call written in the function runs:
+    `sync` defined or imported by the module (or by the function itself), `sd.sync` or
+    `app.sd.sync` of a module imported."""
+    head, _, name = written.rpartition(".")
+    if not head:
+        return _defined_in(mods, path, name, _bound(mods, path, function, name))
+    stmt = _bound(mods, path, function, head.split(".")[0])
+    target: str | None = None
+    if isinstance(stmt, ast.Import):
+        # `import app.sd` binds `app`, and `app.sd.sync()` names the submodule; `import
+        # app.sd as sd` binds `sd`
+        target = next((mods.path_of(head if alias.asname is None else alias.name)
+                       for alias in stmt.names if head in (alias.asname, alias.name) or
+                       alias.asname is None and alias.name.startswith(head + ".")), None)
+    elif isinstance(stmt, ast.ImportFrom) and "." not in head:
+        origin = mods.imported(path, stmt, head)   # `from app import sd`
+        target = origin[0] if origin is not None and origin[1] is None else None
+    return _defined_in(mods, target, name, _top_binding(mods, target, name)) \
+        if target is not None else None
+
+
+def _bound(mods: Modules, path: str, function: Function, name: str) -> ast.stmt | None:
+    """The statement binding the name where the function reads it: its own body (an import
+    inside it), else its module's top level."""
+    local = binding(function.body, name)
+    return local if local is not None else _top_binding(mods, path, name)
+
+
+def _top_binding(mods: Modules, path: str, name: str) -> ast.stmt | None:
+    """The statement of the module's top level that binds the name last."""
+    module = _module(mods, path)
+    if module is _NO_MODULE:
+        return None   # no tree to read, and no cache to keep beyond the run
+    if name not in module.bindings:
+        module.bindings[name] = binding(module.tree.body, name)
+    return module.bindings[name]
+
+
+def _defined_in(mods: Modules, path: str, name: str, stmt: ast.stmt | None,
+                hops: int = 0) -> tuple[str, str] | None:
+    """(file, name) of the `def` the name stands for in the module, where `stmt` binds it:
+    that `def`, or the one an import brings, through the re-exports of packages."""
+    if isinstance(stmt, Function):
+        return path, name
+    if not isinstance(stmt, (ast.Import, ast.ImportFrom)) or hops >= _REEXPORTS:
+        return None
+    origin = mods.imported(path, stmt, name)
+    if origin is None or origin[1] is None:
+        return None
+    return _defined_in(mods, origin[0], origin[1], _top_binding(mods, origin[0], origin[1]),
+                       hops + 1)

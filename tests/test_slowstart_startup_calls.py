@@ -1,0 +1,135 @@
+"""facts/health/startup_requests.py: an HTTP request in a function that a start-up function
+(`lifespan`, an `on_event("startup")` handler) calls, directly or through further functions,
+in any module of the import path, may outlast the healthcheck C004 writes, as one in the
+start-up function itself does; one that only route handlers or middleware reach does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit import check
+
+COMPOSE = 'services:\n  api:\n    build: .\n    ports: ["8000:8000"]\n'
+DOCKERFILE = ('FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install -r requirements.txt\n'
+              'EXPOSE 8000\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n')
+SD = ('import httpx\n\n\nasync def register_service() -> None:\n'
+      '    async with httpx.AsyncClient() as client:\n'
+      '        await client.put("http://consul:8500/v1/agent/service/register", json={})\n')
+MAIN = ('from contextlib import asynccontextmanager\n\nfrom fastapi import FastAPI\n'
+        '{imports}\n\n\n@asynccontextmanager\nasync def lifespan(app: FastAPI):\n'
+        '    {startup}\n    yield\n\n\napp = FastAPI(lifespan=lifespan)\n{extra}\n\n'
+        '@app.get("/health")\nasync def health() -> dict[str, str]:\n'
+        '    return {{"status": "ok"}}\n')
+DOUBT = "fixer cannot tell whether api starts before the healthcheck gives up (about 40 s): "
+HOW_LONG = ", and fixer cannot tell how long it takes (a model pulled, a service awaited)"
+
+
+def app(startup: str = "await register_service()",
+        imports: str = "from app.sd import register_service", extra: str = "",
+        **modules: str) -> dict[str, str]:
+    main = MAIN.format(imports=imports, startup=startup, extra=extra)
+    return {"compose.yaml": COMPOSE, "Dockerfile": DOCKERFILE,
+            "requirements.txt": "fastapi\nuvicorn\nhttpx\n", "app/__init__.py": "",
+            "app/sd.py": SD, "app/main.py": main,
+            **{f"app/{name}.py": text for name, text in modules.items()}}
+
+
+def c004(files: dict[str, str]) -> tuple[str, str | None]:
+    [finding] = check(files, select="C004")
+    return finding.safety.value, finding.reason
+
+
+def test_the_reason_names_the_chain_of_calls_from_the_start_up_function() -> None:
+    assert c004(app()) == ("unsafe", (
+        f"{DOUBT}app/sd.py:6 calls `client.put` in `register_service()`, which `lifespan()` "
+        f"calls at start-up (app/main.py:9){HOW_LONG}"))
+
+
+def test_each_function_on_the_way_is_named_with_its_call() -> None:
+    sync = ("from app.sd import register_service\n\n\nasync def initial_sync() -> None:\n"
+            "    await register_service()\n")
+    files = app("await initial_sync()", "from app.sync import initial_sync", sync=sync)
+    assert c004(files) == ("unsafe", (
+        f"{DOUBT}app/sd.py:6 calls `client.put` in `register_service()`, which "
+        "`initial_sync()` calls (app/sync.py:5), which `lifespan()` calls at start-up "
+        f"(app/main.py:9){HOW_LONG}"))
+
+
+@pytest.mark.parametrize(("imports", "startup"), [
+    pytest.param("from app import sd", "await sd.register_service()", id="on-its-module"),
+    pytest.param("import app.sd as sd", "await sd.register_service()", id="on-an-import-as"),
+    pytest.param("from app.sd import register_service as register", "await register()",
+                 id="imported-under-another-name"),
+    pytest.param("", "from app.sd import register_service\n    await register_service()",
+                 id="imported-inside-the-lifespan"),
+    pytest.param("from app import register_service", "await register_service()",
+                 id="re-exported-by-its-package"),
+    pytest.param("import asyncio\nfrom app.sd import register_service",
+                 "await asyncio.wait_for(register_service(), timeout=30)",
+                 id="awaited-through-another-call"),
+])
+def test_a_function_the_lifespan_calls_is_followed(imports: str, startup: str) -> None:
+    files = app(startup, imports)
+    files["app/__init__.py"] = "from app.sd import register_service\n"
+    safety, reason = c004(files)
+    assert safety == "unsafe" and "app/sd.py:6 calls `client.put`" in (reason or "")
+
+
+def test_a_function_of_a_module_imported_by_its_dotted_name_is_followed() -> None:
+    # `import app.sd` binds `app`, which main.py binds to the FastAPI app: a module of its own
+    boot = "import app.sd\n\n\nasync def boot() -> None:\n    await app.sd.register_service()\n"
+    safety, reason = c004(app("await boot()", "from app.boot import boot", boot=boot))
+    assert safety == "unsafe" and "which `boot()` calls (app/boot.py:5)" in (reason or "")
+
+
+def test_a_startup_handler_s_calls_are_followed() -> None:
+    extra = ('\n\n@app.on_event("startup")\nasync def register() -> None:\n'
+             '    await register_service()\n')
+    safety, reason = c004(app("pass", "from app.sd import register_service", extra))
+    assert safety == "unsafe" and "which `register()` calls at start-up (app/main.py:18)" \
+        in (reason or "")
+
+
+@pytest.mark.parametrize(("startup", "imports", "extra"), [
+    pytest.param("pass", "from app.sd import register_service",
+                 '\n\n@app.get("/register")\nasync def register() -> None:\n'
+                 "    await register_service()\n", id="called-by-a-route-handler"),
+    pytest.param("pass", "from fastapi import Request\nfrom app.sd import register_service",
+                 '\n\n@app.middleware("http")\nasync def registered(request: Request, call_next):\n'
+                 "    await register_service()\n    return await call_next(request)\n",
+                 id="called-by-a-middleware-function"),
+    pytest.param("pass", "from starlette.middleware.base import BaseHTTPMiddleware\n"
+                 "from app.sd import register_service",
+                 "\n\nclass Registered(BaseHTTPMiddleware):\n"
+                 "    async def dispatch(self, request, call_next):\n"
+                 "        await register_service()\n        return await call_next(request)\n"
+                 "\n\napp.add_middleware(Registered)\n", id="called-by-a-middleware-dispatch"),
+    pytest.param("pass", "from app.sd import register_service", "", id="called-by-nothing"),
+    # a task of its own: the lifespan goes on to `yield`, and the app listens meanwhile
+    pytest.param("asyncio.create_task(register_service())",
+                 "import asyncio\nfrom app.sd import register_service", "",
+                 id="run-as-a-task"),
+    # a method of an object: fixer follows functions, not methods
+    pytest.param("await registry.register_service()",
+                 "from app.sd import register_service\n\n\nclass Registry:\n"
+                 "    async def register_service(self) -> None:\n        return None\n\n\n"
+                 "registry = Registry()", "", id="a-method-of-the-same-name"),
+])
+def test_a_request_no_start_up_function_reaches_is_no_slow_start(startup: str, imports: str,
+                                                                  extra: str) -> None:
+    assert c004(app(startup, imports, extra)) == ("safe", None)
+
+
+def test_a_cycle_of_calls_stops() -> None:
+    """`a` calls `b` and `b` calls `a`: each is followed once; the request beyond is found,
+    and a cycle with none stays safe."""
+    loop = ("from app.sd import register_service\n\n\nasync def a(n: int) -> None:\n"
+            "    if n:\n        await b(n - 1)\n\n\nasync def b(n: int) -> None:\n"
+            "    await a(n)\n    {then}\n")
+    found = app("await a(3)", "from app.loop import a",
+                loop=loop.format(then="await register_service()"))
+    safety, reason = c004(found)
+    assert safety == "unsafe" and "in `register_service()`, which `b()` calls (app/loop.py:11), " \
+        "which `a()` calls (app/loop.py:6), which `lifespan()` calls at start-up" in (reason or "")
+    assert c004(app("await a(3)", "from app.loop import a", loop=loop.format(then="pass"))) \
+        == ("safe", None)
