@@ -18,7 +18,7 @@ from fixer.formats.report.text import inline
 from fixer.model.rule import Severity
 from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
-from support import REPO, SEED_FLEET, copy_tree, run_cli
+from support import REPO, SEED_FLEET, copy_tree, run_cli, write_tree
 
 GOLDEN_REPORT = REPO / "tests" / "data" / "report" / "seed-fleet.md"
 REGENERATE = "fixer report examples/seed-fleet -o tests/data/report/seed-fleet.md"
@@ -1137,3 +1137,28 @@ def test_a_test_runner_of_the_apps_image_is_not_charged_the_apps_findings(
     for field in ("Health Endpoints", "Port Configuration"):
         assert f"- **{field}**: 0% ❌ (0 of 1 service; 1 with warnings)\n" in out, out
     assert "-100%" not in out, out
+
+
+def test_a_finding_only_on_an_unscored_service_is_no_clean_verdict(tmp_path: Path) -> None:
+    """An image's service is not scored, but its finding is one: the verdict does not say
+    there is none, and no heading says that what was found cannot stop the stack."""
+    root = write_tree(tmp_path / "repo", {
+        "docker-compose.yml": "services:\n  api:\n    build: ./api\n    healthcheck:\n"
+                              "      test: [\"CMD\", \"python\", \"-c\", \"import urllib.request; "
+                              "urllib.request.urlopen('http://127.0.0.1:8000/health')\"]\n"
+                              "  grafana:\n    image: grafana/grafana:11.2.0\n"
+                              "    environment:\n"
+                              "      GF_SECURITY_ADMIN_PASSWORD: ${GRAFANA_ADMIN_PASSWORD}\n",
+        "api/Dockerfile": "FROM python:3.12-slim\nWORKDIR /code\nCOPY requirements.txt .\n"
+                          "RUN pip install -r requirements.txt\nCOPY app ./app\nEXPOSE 8000\n"
+                          'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", '
+                          '"8000"]\n',
+        "api/requirements.txt": "fastapi\nuvicorn\n", "api/app/__init__.py": "",
+        "api/app/main.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n'
+                           '@app.get("/health")\ndef health():\n    return {"ok": True}\n'})
+    code, out, err = run_cli("report", root)
+    assert code == 0, err
+    assert "**Overall Compliance**: 100% - Compliant with minor issues" in out
+    assert sections(out, "##")["Critical Issues Found"].strip() == (
+        "None: no finding is an error (see Minor Issues).")
+    assert "do not stop the stack" not in out

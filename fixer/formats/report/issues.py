@@ -82,7 +82,8 @@ def critical_issues(audit: Audit) -> Iterator[str]:
         yield "None: no rule found anything."
         yield ""
     elif not audit.by_impact(Severity.ERROR):
-        yield f"None: nothing found breaks the stack (see {MINOR})."
+        # not "nothing breaks the stack": a warning may say what stops it (C006's .env)
+        yield f"None: no finding is an error (see {MINOR})."
         yield ""
     yield from _issue_groups(audit, Severity.ERROR, "breaks")
 
@@ -94,7 +95,8 @@ def minor_issues(audit: Audit) -> Iterator[str]:
         return
     yield f"## {MINOR}"
     yield ""
-    yield "These do not stop the stack from running."
+    yield ("Warnings: hardening, hygiene and the audit's policy; each says below what it "
+           "costs.")
     yield ""
     yield from _issue_groups(audit, Severity.WARNING, "in")
 

@@ -303,7 +303,8 @@ def _verdict(audit: Audit) -> str:
         verdict = "Incomplete: some files could not be used"
     elif any(not s.compliant for s in audit.services):
         verdict = "Requires fixes before production deployment"
-    elif any(s.findings for s in audit.services):
+    elif any(s.findings for s in audit.services) or audit.findings:
+        # a finding on a service the score leaves out (an image's C006) is still one
         verdict = "Compliant with minor issues"
     else:
         # fixer reads configuration; it has not seen the stack run
