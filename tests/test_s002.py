@@ -107,3 +107,19 @@ def test_s002_names_the_repositorys_folder_that_shares_the_namespace(dockerfile:
     assert finding.fixable is False, finding
     assert finding.reason == ("services/api/app/main.py imports `app.common`, which "
                               f"services/api/app/ does not hold{why}")
+
+
+@pytest.mark.parametrize(("run", "found"), [
+    pytest.param("RUN test -f /app/api_service/__init__.py || touch /app/api_service/__init__.py",
+                 [], id="absolute"),
+    pytest.param("RUN touch api_service/__init__.py", [], id="relative-to-the-workdir"),
+    pytest.param("RUN touch /app/other/__init__.py", ["S002"], id="another-package"),
+])
+def test_s002_none_where_the_image_build_writes_the_init(run: str, found: list[str]) -> None:
+    """`COPY app ./api_service` then a `RUN` that writes its `__init__.py`: the image holds
+    a regular package, whatever the repository's folder lacks."""
+    files = {"docker-compose.yml": COMPOSE, "svc/app/main.py": APP,
+             "svc/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY app ./api_service\n"
+                               f"{run}\n"
+                               'CMD ["uvicorn", "api_service.main:app", "--host", "0.0.0.0"]\n'}
+    assert [f.code for f in check(files, select="S002")] == found

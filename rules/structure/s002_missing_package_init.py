@@ -3,7 +3,9 @@
 ## What it does
 Finds the folder of the app module (`app/` for `uvicorn app.main:app`) when the
 command imports the module as part of a package and that folder has no
-`__init__.py`.
+`__init__.py`. Not where a `RUN` of the image writes the package's `__init__.py` where the
+image holds it (`COPY app ./api_service` then `RUN touch /app/api_service/__init__.py`):
+the image has a regular package.
 
 ## Why is this bad?
 Without `__init__.py` the folder is only a namespace package: it still imports,
@@ -60,10 +62,11 @@ from fixer.model.committed import not_committed
 from fixer.core.edits import CreateFile, Edit
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
-from fixer.model.image_paths import locate, workdir
+from fixer.model.image_paths import image_path_of, locate, run_workdir, workdir
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import chain
 
 from .namespace_portions import (
     NamedModule,
@@ -90,7 +93,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue
         folder = posixpath.dirname(found.path)
         marker = posixpath.join(folder, "__init__.py")
-        if marker in seen or ws.tree.exists(marker):
+        if marker in seen or ws.tree.exists(marker) or _made_in_image(ws, service, found):
             continue
         seen.add(marker)
         report = Violation(
@@ -107,6 +110,25 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 
 _SCAN_LIMIT = 500   # Python files read for the modules of the package they name
+
+
+def _made_in_image(ws: Workspace, service: BuiltService, found: appmodule.AppModule) -> bool:
+    """A `RUN` of the final stage (or a stage it is built FROM) names the package's
+    `__init__.py` where the image holds the package (`RUN touch /app/api/__init__.py`, or
+    relative to its working directory): the image has a regular package, whatever the
+    repository's folder lacks."""
+    landed = image_path_of(ws.tree, service, found.path)
+    if landed is None:
+        return False
+    marker = posixpath.join(posixpath.dirname(landed), "__init__.py")
+    app = service.app
+    for stage in chain(app.dockerfile, app.stage):
+        for run in stage.find("RUN"):
+            text = " ".join(run.value)
+            relative = posixpath.relpath(marker, run_workdir(app.dockerfile, stage, run))
+            if "__init__.py" in text and (marker in text or relative in text):
+                return True
+    return False
 
 
 def _shared_namespace(ws: Workspace, service: BuiltService, found: appmodule.AppModule,
