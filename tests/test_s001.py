@@ -380,3 +380,37 @@ def test_s001_points_at_the_dockerfile_it_names() -> None:
     files = {"compose.yaml": compose, "api/Dockerfile": "FROM python:3.12-slim\n"}
     [finding] = check(files, select="S001")
     assert (finding.line, finding.column) == (5, 19)
+
+
+TYPO_BASE = ("services:\n  db:\n    image: postgres:16\n  api:\n    build:\n"
+             "      context: ./svc\n      dockerfile: api-typo/Dockerfile\n")
+CI_DB = "  db:\n    ports: []\n"
+
+
+@pytest.mark.parametrize(("base", "overlay", "makefile", "reported"), [
+    pytest.param("docker-compose.yml", "    build:\n      context: ./svc\n"
+                 "      dockerfile: api/Dockerfile\n" + CI_DB, None, True,
+                 id="default-base-overlay-also-of-an-image-service"),
+    pytest.param("docker-compose.yml", "    build:\n      dockerfile: api/Dockerfile\n", None,
+                 True, id="default-base-overlay-only-swaps-the-dockerfile"),
+    pytest.param("docker-compose.base.yml", "    build:\n      context: ./svc\n"
+                 "      dockerfile: api/Dockerfile\n" + CI_DB, None, False,
+                 id="base-only-given-with-its-overlay"),
+    pytest.param("docker-compose.base.yml", "    build:\n      context: ./svc\n"
+                 "      dockerfile: api/Dockerfile\n" + CI_DB,
+                 "up:\n\tdocker compose -f docker-compose.base.yml up\n", True,
+                 id="a-script-runs-the-base-alone"),
+    pytest.param("docker-compose.base.yml", "    build:\n      context: ./svc\n"
+                 "      dockerfile: api/Dockerfile\n" + CI_DB,
+                 "up:\n\tdocker compose -f docker-compose.base.yml -f docker-compose.ci.yml up\n",
+                 False, id="a-script-runs-the-base-with-its-overlay"),
+])
+def test_s001_judges_the_base_as_it_runs_without_a_build_overlay(
+        base: str, overlay: str, makefile: str | None, reported: bool) -> None:
+    """`docker compose up` builds docker-compose.yml's Dockerfile whatever a `-f` overlay
+    builds instead: the base file runs alone too, and is judged so."""
+    files = {base: TYPO_BASE, "docker-compose.ci.yml": "services:\n  api:\n" + overlay,
+             "svc/api/Dockerfile": DOCKERFILE, "svc/api/app/main.py": MAIN,
+             **({"Makefile": makefile} if makefile else {})}
+    found = [(f.path, f.line) for f in findings(files)]
+    assert found == ([(base, 7)] if reported else [])

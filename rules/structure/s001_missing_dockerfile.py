@@ -11,7 +11,12 @@ name in `build.dockerfile` (`DockerFile`, `Dockerfile.prod`) is matched exactly.
 using `dockerfile_inline` or a remote context are left alone. `build:` merges over the
 stack's files as Compose merges it: an overlay such as `ci/docker-compose.ci.yml` that
 only sets `cache_from` keeps the base's context, and paths in an overlay resolve from
-its base file's folder, as `docker compose -f` resolves them. When one file differs from
+its base file's folder, as `docker compose -f` resolves them. Where a `-f` overlay sets a
+service's `build:` and Compose also runs the base without it (a default name such as
+`docker-compose.yml`, which `docker compose up` loads with no overlay, or a build script's
+`docker compose -f` that names the base and no overlay), the base's own build is judged
+too, at its `dockerfile:` line: whatever the overlay builds, that run builds the base's
+Dockerfile. When one file differs from
 the name only in case, the service's other rules read that file: their findings are
 reported beside this one, not after its fix.
 
@@ -104,7 +109,7 @@ from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import skipped_folder
 from fixer.core.wording import names
-from fixer.facts.image.buildscripts import project_directories
+from fixer.facts.image.buildscripts import compose_runs, project_directories
 from fixer.facts.image.builttags import ScriptBuild, script_builds
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
@@ -112,8 +117,8 @@ from fixer.model.committed import not_committed
 from fixer.model.listen import as_run
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
 from fixer.model.services import Build, Service, case_variants, locate_build
-from fixer.model.stacks import folders_above
-from fixer.model.workspace import Workspace
+from fixer.model.stacks import CANONICAL, folders_above, is_auto_override
+from fixer.model.workspace import Workspace, without_files
 from fixer.sources.compose import Value, elements, get, scalar, string_list
 from fixer.sources.launch import find_launch
 from fixer.sources.python_modules import Modules
@@ -157,22 +162,71 @@ def _missing(ws: Workspace) -> Iterator[tuple[Service, Build]]:
         if service.app is not None:
             if service.app.name_case_differs:  # read from the file that differs in case
                 yield service, service.app.build
-            continue
-        if service.get("extends") is not None:
-            continue   # its build merges over the extended service's, which fixer does not read
-        try:
-            build = locate_build(ws.tree, service)
-        except InputError:
-            continue   # the workspace reports it
-        if build is None or get(build.node, "dockerfile_inline") is not None:
-            continue
-        if not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build) \
-                and not _found_from_project_directory(ws, build) and \
-                not _in_submodule(ws, build.dockerfile) and \
-                not _in_unread_folder(build.dockerfile) and \
-                not ws.tree.exists(ws.tree.through_links(build.dockerfile)) and \
-                ws.tree.link_on(ws.tree.through_links(build.dockerfile)) is None:
-            yield service, build   # a link out of the repository on the way: unknown
+        elif service.get("extends") is None:
+            # with `extends:`, the build merges over the extended service's, which fixer
+            # does not read
+            build = _build_of(ws, service)
+            if build is not None and _absent(ws, service, build):
+                yield service, build
+        yield from _missing_alone(ws, service)
+
+
+def _build_of(ws: Workspace, service: Service) -> Build | None:
+    try:
+        build = locate_build(ws.tree, service)
+    except InputError:
+        return None   # the workspace reports it
+    if build is None or get(build.node, "dockerfile_inline") is not None:
+        return None
+    return build
+
+
+def _absent(ws: Workspace, service: Service, build: Build) -> bool:
+    """The build's Dockerfile is not in the repository, nor where Compose may read it from
+    (a project directory the scripts give, a submodule, a template's folder, a link); with
+    a link out of the repository on the way, fixer cannot tell and says nothing."""
+    return not ws.tree.exists(build.dockerfile) and not _unset_in_path(service, build) \
+        and not _found_from_project_directory(ws, build) and \
+        not _in_submodule(ws, build.dockerfile) and \
+        not _in_unread_folder(build.dockerfile) and \
+        not ws.tree.exists(ws.tree.through_links(build.dockerfile)) and \
+        ws.tree.link_on(ws.tree.through_links(build.dockerfile)) is None
+
+
+def _missing_alone(ws: Workspace, service: Service) -> Iterator[tuple[Service, Build]]:
+    """The service's build as its stack's base file runs it alone, where that Dockerfile
+    is missing and is not the one the merged stack builds (that one is judged above)."""
+    alone = _run_alone(ws, service)
+    if alone is None or alone.get("extends") is not None:
+        return
+    build = _build_of(ws, alone)
+    if build is None or not _absent(ws, alone, build):
+        return
+    merged = service.app.build if service.app is not None else _build_of(ws, service)
+    if merged is None or merged.dockerfile != build.dockerfile:
+        yield alone, build
+
+
+def _run_alone(ws: Workspace, service: Service) -> Service | None:
+    """The service without the stack's `-f` overlays, where one of them sets its `build:`
+    and Compose also runs the base file without them: `docker compose up` loads a default
+    file (`docker-compose.yml`, with Compose's own override file) and no `-f` overlay, and
+    a build script may run the base with `-f` alone. Whatever the overlay builds, that run
+    builds the base's Dockerfile. None otherwise (a base only ever given with its
+    overlays, `docker-compose.base.yml`, is judged merged)."""
+    if service.overlay_setting(("build",)) is None:
+        return None
+    first = service.stack.docs[0]
+    overlays = [doc for doc in service.stack.docs[1:] if not is_auto_override(doc, first)]
+    alone = without_files(service, overlays)
+    if not alone.definitions or alone.first_doc() is not service.first_doc():
+        return None   # an overlay defines the service: the base alone has none to build
+    if posixpath.basename(first.path) in CANONICAL or any(
+            run.command.named is not None and all(o.path not in run.command.named
+                                                  for o in overlays)
+            for run in compose_runs(ws, first.path)):
+        return alone
+    return None
 
 
 def _in_unread_folder(path: str) -> bool:
