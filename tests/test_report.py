@@ -18,7 +18,7 @@ from fixer.formats.report.text import inline
 from fixer.model.rule import Severity
 from fixer.core.tree import FolderSource, Tree
 from fixer.model.workspace import Workspace
-from support import REPO, SEED_FLEET, copy_tree, run_cli, write_tree
+from support import REPO, SEED_FLEET, copy_tree, run_cli
 
 GOLDEN_REPORT = REPO / "tests" / "data" / "report" / "seed-fleet.md"
 REGENERATE = "fixer report examples/seed-fleet -o tests/data/report/seed-fleet.md"
