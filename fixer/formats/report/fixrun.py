@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fixer.core.config import Config
 from fixer.core.edits import Edit
 from fixer.core.lazyre import lazy_compile
-from fixer.engine import AppliedFix, FixResult
+from fixer.engine import AppliedFix, FailedFix, FixResult
 from fixer.engine.scopes import Scope, meet, stack_scope
 from fixer.formats.findings import after_unsafe_fixes
 from fixer.model.rule import Finding, Safety
@@ -91,27 +91,37 @@ class FixRun:
 
 def fix_run(findings: Sequence[Finding], result: FixResult, config: Config) -> FixRun:
     """The run `result` seen from the audited `findings` of the tree it started from."""
-    later = _fixed_later(findings, result)
-    settlers = {f.fingerprint: result.applied[index].finding
-                for index, settled in settled_with(result).items() for f in settled}
-    own = {(a.finding.code, a.finding.service) for a in result.applied}
-    by = {f.fingerprint: settlers[f.fingerprint] for f in findings
-          if f.fingerprint in later and (f.code, f.service) not in own
-          and f.fingerprint in settlers}
-    made = {(a.finding.code, a.finding.service): a.finding for a in result.applied}
-    fixers = {f.fingerprint: by.get(f.fingerprint) or made.get((f.code, f.service))
-              for f in findings if f.fingerprint in later}
+    fixers = _fixed_later(findings, result)
+    later = [(f, fixers[f.fingerprint]) for f in findings if f.fingerprint in fixers]
+    # settled by another finding's fix: not its own, nor the one of its list (the fix of a
+    # C003 entry revealed beside it, which converts the whole `depends_on` list)
+    by = {f.fingerprint: fixer for f, fixer in later
+          if fixer is not None and not _of_its_own(fixer, f)}
     return FixRun(
         fixes=len(result.applied), unsafe=config.unsafe_fixes,
-        fixed_later={**later, **{p: title(f) for p, f in by.items()}},
-        failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
-                     for f in result.failed),
+        fixed_later={f.fingerprint: title(fixer) if fixer is not None else f.rule.summary
+                     for f, fixer in later},
+        failed=tuple(_failed_line(f) for f in result.failed),
         revealed=tuple(revealed(result, config)),
         left=tuple(left_revealed(result, config)),
         settled_by={p: settling(f) for p, f in by.items()},
         later_unsafe=frozenset(p for p, fixer in fixers.items()
                                if fixer is not None and fixer.safety is Safety.UNSAFE) |
-        {f.fingerprint for f in findings if f.fingerprint in later and after_unsafe_fixes(f)})
+        {f.fingerprint for f, _fixer in later if after_unsafe_fixes(f)})
+
+
+def _of_its_own(fixer: Finding, finding: Finding) -> bool:
+    """The fix of `fixer` is `finding`'s own, or one of the same rule on the same service in
+    the same file."""
+    return fixer.fingerprint == finding.fingerprint or \
+        (fixer.code, fixer.service, fixer.path) == (finding.code, finding.service, finding.path)
+
+
+def _failed_line(failed: FailedFix) -> FixLine:
+    """A fix that failed verification, with why, for its own finding only."""
+    finding = failed.finding
+    return FixLine(finding.code, finding.service, failed.reason,
+                   fingerprint=finding.fingerprint)
 
 
 def settling(finding: Finding) -> str:
@@ -128,8 +138,7 @@ def summary(_findings: Sequence[Finding], result: FixResult, config: Config) -> 
     return FixSummary(
         applied=tuple(FixLine(a.finding.code, a.finding.service, title(a.finding),
                               by.get(a.finding.fingerprint)) for a in result.applied),
-        failed=tuple(FixLine(f.finding.code, f.finding.service, f.reason)
-                     for f in result.failed),
+        failed=tuple(_failed_line(f) for f in result.failed),
         problems=tuple(result.problems))
 
 
@@ -137,13 +146,23 @@ def title(finding: Finding) -> str:
     return finding.fix_title or finding.rule.summary
 
 
-def _fixed_later(findings: Sequence[Finding], result: FixResult) -> dict[str, str]:
+def _fixed_later(findings: Sequence[Finding], result: FixResult) -> dict[str, Finding | None]:
     """Display-only findings of the tree that the fix run removed, after the fixes they wait
-    on (one C003 fix may settle two entries): fingerprint -> the title of the fix."""
+    on: fingerprint -> the finding whose fix removed it (None where none can be named). That
+    is its own fix, else the fix `settled_with` gives it to (one C003 fix settles two
+    entries), else a fix of the same rule on the same service in its file; never one in
+    another file: a C003 finding of `docker-compose.test.yml` is not settled by the fix of
+    `docker-compose.yml`'s list, which waits for other services."""
     remaining = {f.fingerprint for f in result.remaining}
-    titles = {(a.finding.code, a.finding.service): a.finding.fix_title
-              for a in result.applied}
-    return {f.fingerprint: titles.get((f.code, f.service)) or f.rule.summary
+    made = {a.finding.fingerprint: a.finding for a in result.applied}
+    settlers = {f.fingerprint: result.applied[index].finding
+                for index, settled in settled_with(result).items() for f in settled}
+    beside: dict[tuple[str, str | None, str], Finding] = {}
+    for applied in result.applied:
+        finding = applied.finding
+        beside.setdefault((finding.code, finding.service, finding.path), finding)
+    return {f.fingerprint: made.get(f.fingerprint) or settlers.get(f.fingerprint)
+            or beside.get((f.code, f.service, f.path))
             for f in findings if not f.fixable and f.fingerprint not in remaining}
 
 

@@ -11,7 +11,7 @@ from fixer.engine.gates import fixes_made, yielded_to
 from fixer.engine.scopes import stack_scope
 from fixer.formats.findings import after_unsafe_fixes
 # what a fix run did, defined beside the code that reads it from one (a fix imports only that)
-from fixer.formats.report.fixrun import FixRun, FixSummary, Revealed
+from fixer.formats.report.fixrun import FixLine, FixRun, FixSummary, Revealed
 from fixer.formats.report.impact import Facts, broken_services, concerned, impacts
 from fixer.formats.report.runs import not_fastapi, unread_build
 from fixer.formats.report.scores import CATEGORIES, CategoryScore, category_scores, overall
@@ -137,16 +137,22 @@ class Audit:
         return finding.safety
 
     def failure_of(self, finding: Finding) -> str | None:
-        """Why `fixer fix` could not fix the finding."""
+        """Why `fixer fix` could not fix the finding: the failure of its own fix, not of one
+        of the same rule and service in another file or stack."""
         failed = self.after.failed if self.after is not None else self.run.failed
-        return next((f.text for f in failed
-                     if (f.code, f.service) == (finding.code, finding.service)), None)
+        return next((f.text for f in failed if _fix_of(f, finding)), None)
 
     def revealed_by(self, finding: Finding) -> list[Revealed]:
         """What the finding's fix reveals and the same run fixes."""
-        return [r for r in self.run.revealed if (by := r.fix.revealed_by) is not None and
-                (by.fingerprint == finding.fingerprint if by.fingerprint else
-                 (by.code, by.service) == (finding.code, finding.service))]
+        return [r for r in self.run.revealed
+                if (by := r.fix.revealed_by) is not None and _fix_of(by, finding)]
+
+
+def _fix_of(line: FixLine, finding: Finding) -> bool:
+    """The fix is the finding's own: by its fingerprint where the line has one."""
+    if line.fingerprint:
+        return line.fingerprint == finding.fingerprint
+    return (line.code, line.service) == (finding.code, finding.service)
 
 
 def category_order(finding: Finding) -> tuple[int, str, tuple[str, int, int, str, str]]:
