@@ -29,7 +29,6 @@ from fixer.sources.python import (
     absolute_module,
     bound_names,
     called_name,
-    child_nodes,
     compile_problem,
     dotted_name,
     own_names,

@@ -269,8 +269,7 @@ def _compose_command(path: str, text: str, start: int, end: int) -> ComposeComma
     if not _for_compose(head):
         return None
     tail = _SEPARATOR.split(_JOINED.sub(" ", text[end:last]), maxsplit=1)[0]
-    moved = not path.endswith(_ONE_SHELL_A_LINE) and _MOVES.search(text, 0, first) is not None
-    folder = None if moved else command_folder(path, line_before[:len(line_before) - len(head)])
+    folder = placed_folder(path, text, first, line_before[:len(line_before) - len(head)])
     written = _COMPOSE_FILE.findall(head) + _COMPOSE_FILE.findall(tail)
     named = None if folder is None or any("$" in w for w in written) else \
         tuple(p for w in written if (p := _resolved(folder, w)) is not None)
@@ -308,6 +307,15 @@ def _for_compose(head: str) -> bool:
         return last.group(1).endswith("-compose") or \
             _COMPOSE_WORD.search(head, last.end()) is not None
     return "$" in head or "=" in head or not head.strip()
+
+
+def placed_folder(path: str, text: str, first: int, line_before: str) -> str | None:
+    """The folder the command of the script at `path` whose line starts at text[first] runs
+    in (`command_folder`); None also in a shell script or CI step that changed folder on an
+    earlier line, which fixer does not follow."""
+    if not path.endswith(_ONE_SHELL_A_LINE) and _MOVES.search(text, 0, first) is not None:
+        return None
+    return command_folder(path, line_before)
 
 
 def command_folder(path: str, line_before: str) -> str | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
-from fixer.facts.image.buildscripts import command_folder, is_build_script, line_start
+from fixer.facts.image.buildscripts import is_build_script, line_start, placed_folder
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
@@ -32,9 +32,6 @@ _COMPOSE_FILE = lazy_compile(
     r"""(?:^|\s)(?:-c|--compose-file)(?:=|[ \t]+)?["']?([^\s"';&|)]+)""")
 # what ends the command on its line: `docker stack deploy -c a.yml app && echo done`
 _COMMAND_END = lazy_compile(r"&&|\|\||[;|`\n]")
-# a line that changes the folder of the lines after it (a shell script, a CI step)
-_MOVES = lazy_compile(r"^[ \t]*(?:-[ \t]+)?(?:cd|pushd)[ \t]", re.M)
-_ONE_SHELL_A_LINE = ("Makefile", ".mk", "justfile")
 
 
 @dataclass(frozen=True)
@@ -104,9 +101,7 @@ def _deploy(path: str, text: str, match: re.Match[str]) -> StackDeploy | None:
     line = text.count("\n", 0, match.start()) + 1
     if not written or any("$" in w or "`" in w for w in written):
         return StackDeploy(path, line, command, None)
-    moved = not path.endswith(_ONE_SHELL_A_LINE) and \
-        _MOVES.search(text, 0, first) is not None
-    folder = None if moved else command_folder(path, line_before)
+    folder = placed_folder(path, text, first, line_before)
     if folder is None:
         return StackDeploy(path, line, command, None,
                            tuple(posixpath.basename(w) for w in written))
