@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from fixer.core.edits import TextEdit
+from fixer.facts.envvars import documented
 from fixer.model.depends import HEALTHY, set_conditions
 from fixer.sources import compose_style
 from fixer.sources.compose_edit import Unfixable
@@ -456,6 +457,97 @@ def test_no_safe_gate_on_a_healthcheck_compose_substitutes_empty(
             "; the repository has no .env"
         assert "which Compose substitutes from the shell or the project's .env only (an " \
             f"env_file does not count){tail}" in (found.reason or ""), found.reason
+
+
+# -- a dependency whose environment reads a variable nothing defines ----------------------------
+
+AUTH = ("  auth:\n    build: ./auth\n{env}    healthcheck:\n"
+        "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health\"]\n")
+WAITS_FOR_AUTH = API.format(deps="\n      - auth") + AUTH
+UNDEFINED = ("its environment takes DATABASE_URL from `{written}`, which no .env, env_file or "
+             "example file of the stack defines (C006): Compose substitutes an empty string, "
+             "and auth may stop at start-up")
+EMPTY = ("its environment takes DATABASE_URL from `${{DATABASE_URL}}`, which {example} "
+         "documents with no value: a .env copied from it leaves DATABASE_URL empty, and auth "
+         "may stop at start-up")
+
+
+def auth_repo(env: str, files: Files | None = None) -> dict[str, str | bytes]:
+    return repo(WAITS_FOR_AUTH.format(env=env), {**app_files("auth"), **(files or {})})
+
+
+@pytest.mark.parametrize(("env", "files", "doubt"), [
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n", {},
+                 UNDEFINED.format(written="${DATABASE_URL}"), id="mapping"),
+    pytest.param("    environment:\n      - DATABASE_URL=$DATABASE_URL\n", {},
+                 UNDEFINED.format(written="$DATABASE_URL"), id="list-unbraced"),
+    pytest.param("    environment:\n      DATABASE_URL: postgresql://db/${DB_NAME}\n", {},
+                 "its environment takes DATABASE_URL from `${DB_NAME}`, which no .env", id="part"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+                 {".env.example": "# the database\nDATABASE_URL=\n"},
+                 EMPTY.format(example=".env.example"), id="example-leaves-it-empty"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+                 {".env.sample": "# DATABASE_URL=postgresql://db/auth\n"},
+                 EMPTY.format(example=".env.sample"), id="example-comments-it-out"),
+    pytest.param("", {"docker-compose.override.yml": "services:\n  auth:\n    environment:\n"
+                                                     "      DATABASE_URL: ${DATABASE_URL}\n"},
+                 UNDEFINED.format(written="${DATABASE_URL}"), id="in-the-override-file"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL:-sqlite://}\n", {}, None,
+                 id="default"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL-sqlite://}\n", {}, None,
+                 id="default-when-unset"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL:?set it}\n", {}, None,
+                 id="required"),
+    pytest.param("    environment:\n      DATABASE_URL: $$DATABASE_URL\n", {}, None, id="escaped"),
+    pytest.param("    environment:\n      - DATABASE_URL\n", {}, None, id="passed-through"),
+    pytest.param("    environment:\n      DATA: ${HOME}/data\n", {}, None, id="the-shell-sets-it"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+                 {".env": "DATABASE_URL=\n"}, None, id="dotenv-sets-it"),
+    pytest.param("    env_file: auth.env\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+                 {"auth.env": "DATABASE_URL=postgresql://db/auth\n"}, None,
+                 id="its-env-file-sets-it"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+                 {".env.example": "DATABASE_URL=postgresql://db/auth\n"}, None,
+                 id="example-sets-it"),
+    pytest.param("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+                 {"Makefile": "up:\n\tDATABASE_URL=sqlite:// docker compose up\n"}, None,
+                 id="the-script-that-runs-compose-sets-it"),
+])
+def test_no_safe_gate_on_a_dependency_whose_environment_compose_substitutes_empty(
+        env: str, files: Files, doubt: str | None) -> None:
+    """`DATABASE_URL: ${DATABASE_URL}` that nothing defines (C006 reports it): the app that
+    reads it at import stops, and a gate on it stops the services that wait, which start
+    without one. An example file counts when it gives the variable a value: a `.env` copied
+    from `DATABASE_URL=` (C006's own fix writes that line) sets it empty."""
+    [found] = check(auth_repo(env, files), select="C003")
+    assert (found.safety.value == "safe") == (doubt is None), found.reason
+    if doubt is not None:
+        assert (found.reason or "").startswith(
+            f"fixer cannot tell whether auth's healthcheck passes: {doubt}"), found.reason
+
+
+def test_a_variable_c006_documents_leaves_the_gate_unsafe() -> None:
+    """C006's fix writes `DATABASE_URL=` into a new `.env.example`: the next round's check
+    must not take that for a value and write the gate after all."""
+    outcome = fix(auth_repo("    environment:\n      DATABASE_URL: ${DATABASE_URL}\n"),
+                  select=("C003", "C006"))
+    assert outcome.clean and [f.code for f in outcome.applied] == ["C006"]
+    assert "      - auth\n" in outcome.text("docker-compose.yml")
+    assert "DATABASE_URL=\n" in outcome.text(".env.example")
+
+
+def test_the_stacks_variables_are_read_once_and_only_for_a_bare_reference(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stack check asks for every gated service each fix round: what defines the stack's
+    variables is read once per stack, and not at all where no environment has `${VAR}`."""
+    read = calls(monkeypatch, documented, "_stack_variables")
+    check(auth_repo("    environment:\n      LOG_LEVEL: ${LOG_LEVEL:-info}\n"), select="C003")
+    assert read == []
+    env = "    environment:\n      DATABASE_URL: ${DATABASE_URL}\n"
+    both = API.format(deps="\n      - auth\n      - users") + AUTH.format(env=env) + \
+        AUTH.replace("auth", "users").format(env=env)
+    found = check(repo(both, {**app_files("auth"), **app_files("users")}), select="C003")
+    assert [f.safety.value for f in found] == ["unsafe", "unsafe"] and len(read) == 1
 
 
 # -- a healthcheck that first runs minutes after its container starts ---------------------------

@@ -17,6 +17,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import probe_fails, probe_unsure
+from fixer.facts.envvars.documented import unset_in_environment
 from fixer.facts.health.healthchecks import (
     Health,
     compose_health,
@@ -260,8 +261,8 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     unset = _unset_variables(target)
     if unset is not None:
         return Verdict.UNKNOWN, _unset_reason(ws, target, unset)
-    doubt = _tls_doubt(probes) or _import_doubt(ws, target, tool, text) or why or \
-        static_dir_doubt(ws, target)
+    doubt = environment_doubt(ws, target) or _tls_doubt(probes) or \
+        _import_doubt(ws, target, tool, text) or why or static_dir_doubt(ws, target)
     if doubt is not None:
         return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck " \
             f"passes: {doubt}"
@@ -301,6 +302,25 @@ def repaired_by(ws: Workspace, target: Service, held_in: ComposeDoc) -> tuple[st
     if verdict[0] is not Verdict.BROKEN or verdict != can_pass(ws, target):
         return ()
     return ws.derived.get(_REPAIRED_BY, dict).get(target, ())
+
+
+def environment_doubt(ws: Workspace, target: Service) -> str | None:
+    """A variable the target's `environment` reads that Compose substitutes empty (nothing
+    defines it, or the example file leaves it empty): an app that reads it at import
+    (`create_engine(os.getenv("DATABASE_URL"))`), or a database image that needs its
+    password, stops at start-up, and the gate would stop the services waiting for it, which
+    start without it. Unknown, never broken: the app may well start without it."""
+    unset = unset_in_environment(ws, target)
+    if unset is None:
+        return None
+    name, takes = unset.reference.name, \
+        f"its environment takes {unset.key} from `{unset.reference.text}`"
+    if unset.example is None:
+        return (f"{takes}, which no .env, env_file or example file of the stack defines "
+                f"(C006): Compose substitutes an empty string, and {target.name} may stop "
+                "at start-up")
+    return (f"{takes}, which {unset.example} documents with no value: a .env copied from it "
+            f"leaves {name} empty, and {target.name} may stop at start-up")
 
 
 def _tls_doubt(probes: list[LocalProbe]) -> str | None:

@@ -72,6 +72,15 @@ with the user only in an `env_file`, which Compose never substitutes from) is on
 cannot vouch for: Compose may run `pg_isready -U `. Not so a quoted user (`pg_isready -U
 "$POSTGRES_USER"`) or one that is a whole argument of the exec form: empty, it stays one
 argument, and pg_isready passes whatever the user once the server accepts connections.
+Unsafe too when the service's compose `environment`, in any file of the stack that defines
+it, reads a variable with no default (`DATABASE_URL: ${DATABASE_URL}`, `$VAR`; not
+`${VAR:-x}`, `${VAR-x}`, `${VAR:?msg}` or `$$VAR`) that no `.env`, env_file of the service
+or example file defines, as C006 judges it, or that the example file documents with no value
+(`DATABASE_URL=`, the line C006's fix writes: a `.env` copied from it sets it empty):
+Compose substitutes an empty string, and an app that reads it at start-up
+(`create_engine(os.getenv("DATABASE_URL"))` at import) or a database image that needs its
+password stops there; with the short form the waiting service still starts, a gate would
+stop it.
 Unsafe too when the waiting file relies on the service without defining it and another
 compose file of its folder (or of its stack's base) defines a service of that name with no
 healthcheck that runs (a prod file's `db`, a proxy to a managed database, beside the dev

@@ -221,6 +221,7 @@ from fixer.facts.health.healthroute import (
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.startcrash import start_crash
+from fixer.stackcheck.gate import environment_doubt
 from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set
@@ -583,10 +584,11 @@ def _unconvertible_wait(ws: Workspace, service: BuiltService) -> str | None:
 def _doubtful_wait(ws: Workspace, service: BuiltService) -> str | None:
     """Why the healthcheck would leave a C003 finding only an unsafe fix settles: a service
     waits for this one with a plain `depends_on` entry, and fixer cannot tell whether the app
-    starts (a StaticFiles folder read from a setting), so C003's gate on it is unsafe. A
-    plain fix run refuses a fix that leaves a finding it does not fix, so this fix is unsafe
-    too: `--unsafe-fixes` makes both."""
-    doubt = static_dir_doubt(ws, service)
+    starts (a StaticFiles folder read from a setting, a variable its environment reads that
+    nothing defines), so C003's gate on it is unsafe. A plain fix run refuses a fix that
+    leaves a finding it does not fix, so this fix is unsafe too: `--unsafe-fixes` makes
+    both."""
+    doubt = static_dir_doubt(ws, service) or environment_doubt(ws, service)
     waiters = _plain_waiters(ws, service) if doubt is not None else []
     if not waiters:
         return None

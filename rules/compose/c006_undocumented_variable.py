@@ -144,7 +144,6 @@ where `$$` is the fix. A variable inside another's default (`${A:-${B}}`) is not
 
 from __future__ import annotations
 
-import ast
 import posixpath
 import re
 from collections.abc import Callable, Iterator
@@ -156,10 +155,26 @@ import yaml
 from fixer.core.wording import names
 from fixer.core.derived import Memo
 from fixer.core.edits import CreateFile, Edit, TextEdit
-from fixer.core.envfile import Reference, parse_env, references
+from fixer.core.envfile import Reference, references
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
-from fixer.core.tree_index import files_in, files_under
+from fixer.core.tree_index import files_under
+from fixer.facts.envvars.documented import (
+    env_file_names,
+    run_from_above,
+    set_outside,
+    stack_variables,
+)
+from fixer.facts.envvars.examples import (
+    EXAMPLE_WORD,
+    EXAMPLES,
+    documented_names,
+    example_file_names,
+    examples,
+    is_example_name,
+    loaded_env_files,
+    stack_examples,
+)
 from fixer.facts.image.buildscripts import (
     DEFAULT_FILES,
     ComposeRun,
@@ -168,18 +183,14 @@ from fixer.facts.image.buildscripts import (
     env_files,
 )
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
-from fixer.model.services import Service, Stack, env_file_paths
-from fixer.model.stacks import folders_above, included_paths
+from fixer.model.services import Service, Stack
+from fixer.model.stacks import included_paths
 from fixer.model.workspace import Workspace
-from fixer.sources import python
 from fixer.sources.compose import (
     ComposeDoc,
     Value,
-    elements,
-    get,
     items,
     mapping_or_list,
-    scalar,
 )
 
 
@@ -192,41 +203,11 @@ SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 # of the same service must not wait behind them.
 FIX_ORDER = 200
 
-# The names projects give the file that documents their variables; the first is the one
-# fixer creates when there is none (an `example.env` beside it would be a second copy).
-EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.dist",
-            "example.env", "sample.env", "env.example", "env.sample")
 # The names fixer may create, in order, when git ignores the first: the usual spellings. A
 # repository that ignores all three (`.env.*`) ignores env files of that form on purpose, and
 # `example.env` would only slip past its rule.
 _CREATED = EXAMPLES[:3]
-# Other names that document variables too (`.example.env`, `.env.local.example`): "env" as a
-# word of the name, and a word that says it is not the real one. "default" too: a
-# `.env.default` is the template a README says to copy (`cp .env.default .env`); one that a
-# service loads as its `env_file` holds values that are set, and `_examples` leaves it out.
-_ENV_WORD = lazy_compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
-_EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default", re.I)
-# The `.env` of one environment, committed beside the project's (`.env.prod`, or `prod.env`,
-# which a README says to copy to `.env` or to pass with `--env-file`): what it sets is
-# documented
-_ENVIRONMENTS = r"(?:dev|development|prod|production|docker|staging|stage|test|testing|ci|qa)"
-_ENVIRONMENT_FILE = lazy_compile(rf"\.env\.{_ENVIRONMENTS}|{_ENVIRONMENTS}\.env", re.I)
 _SECRET = lazy_compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.I)
-# What the shell that runs Compose always exports: never empty, never the user's to set. A
-# `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
-# containers' PATH (UID and GID are shell variables, not exported: they stay findings).
-_SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD",
-                        # and what Windows sets for every process (a compose file written
-                        # for Docker Desktop mounts `${USERPROFILE}/.aws`)
-                        "USERPROFILE", "APPDATA", "LOCALAPPDATA", "USERNAME", "HOMEDRIVE",
-                        "HOMEPATH", "COMPUTERNAME", "SYSTEMROOT", "PROGRAMDATA", "TEMP",
-                        "TMP",
-                        # and what Compose itself sets for interpolation: the project name
-                        "COMPOSE_PROJECT_NAME"})
-# what a CI runner sets for the jobs it runs (`CI=true`, `GITHUB_SHA`, GitLab's `CI_*`):
-# empty on a developer's machine, as intended
-_RUNNER_SET = lazy_compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAVIS|"
-                           r"BITBUCKET|DRONE|JENKINS|TEAMCITY|TF_BUILD|APPVEYOR)_\w+|TF_BUILD")
 _PLAIN = lazy_compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
 _INTRO = "# Variables the compose files read. Copy this file to .env and set them."
@@ -262,7 +243,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue
         defined = _Definitions(ws, stack)
         for name, uses in by_name.items():
-            if name in _SHELL_SET or _RUNNER_SET.fullmatch(name):
+            if set_outside(name):
                 continue
             open_uses = [u for u in uses if u.ref.bare and not defined.covers(u)
                          and not _required(uses, u, stack)]
@@ -287,16 +268,17 @@ class _Definitions:
 
     def __init__(self, ws: Workspace, stack: Stack) -> None:
         self.ws, self.stack = ws, stack
-        self.documented = _documented(ws, stack)
+        self.documented = stack_variables(ws, stack)
         self.env_files: dict[str, set[str]] = {}
 
     def covers(self, use: Use) -> bool:
         name = use.ref.name
-        return name in self.documented or any(name in self._env_file(s) for s in use.services)
+        return self.documented.documents(name) or \
+            any(name in self._env_file(s) for s in use.services)
 
     def _env_file(self, service: str) -> set[str]:
         if service not in self.env_files:
-            self.env_files[service] = _env_file_names(self.ws, self.stack.services[service])
+            self.env_files[service] = env_file_names(self.ws, self.stack.services[service])
         return self.env_files[service]
 
 
@@ -305,7 +287,7 @@ def _home(ws: Workspace, stack: Stack) -> Stack:
     `include:`s its files when their folder has no example file of its own (Compose
     interpolates an included file with the including project's `.env`: a new example file
     beside it would split the project's variables over two files); else the stack itself."""
-    if _examples(ws, stack.folder, _loaded(stack)):
+    if examples(ws, stack.folder, loaded_env_files(stack)):
         return stack
     above = run_from_above(ws, stack)
     ran_by = [other for other in ws.stacks if above is not None and other.folder == above]
@@ -331,194 +313,6 @@ def _includers(ws: Workspace) -> dict[str, list[Stack]]:
     return found
 
 
-def _documented(ws: Workspace, stack: Stack) -> set[str]:
-    """Names the project folder's `.env` defines, those of each `--env-file` the build
-    scripts give a Compose command that may run the stack (read in its place), those the
-    scripts set for such a command, and those of the stack's example files."""
-    names = set(stack.dotenv) | compose_variables(ws, stack) | _python_set(ws)
-    for path in env_files(ws, stack):
-        names |= _names(ws, path)
-    for folder, env_files_given in _including(ws, stack):
-        for path in env_files_given or [posixpath.join(folder, ".env")]:
-            names |= _names(ws, path)
-        for path in _examples(ws, folder, set()):
-            names |= _example_file_names(ws, path)
-    for paths in _stack_examples(ws, stack).values():
-        for path in paths:
-            names |= _example_file_names(ws, path)
-    for path in files_in(ws.tree, stack.folder):
-        if _ENVIRONMENT_FILE.fullmatch(posixpath.basename(path)):
-            names |= _names(ws, path)
-    return names
-
-
-# Compose run from Python: `"docker-compose -f ..."`, `["docker", "compose", "up"]`
-_PYTHON_RUNS_COMPOSE = lazy_compile(
-    r"""docker-compose\b|\bdocker(?:[ \t]+|["'][ \t]*,[ \t]*["'])compose\b""")
-# per workspace: the variables the Python scripts that run Compose set for it
-_PYTHON_SET: Memo[frozenset[str]] = Memo("variables Python scripts set for compose")
-
-
-def _python_set(ws: Workspace) -> frozenset[str]:
-    """The variables a Python script that runs Compose sets in the environment it runs it
-    with (a `test_runner.py` that sets `os.environ["TEST_PATH"]`, or passes `env=` to
-    `subprocess.run`): as a shell script's `export`, Compose reads them from there."""
-    return ws.derived.get(_PYTHON_SET, lambda: _python_variables(ws))
-
-
-def _python_variables(ws: Workspace) -> frozenset[str]:
-    found: set[str] = set()
-    for path in sorted(p for p in ws.tree.paths() if p.endswith(".py")):
-        file = ws.read(path)
-        if file is None or not _PYTHON_RUNS_COMPOSE.search(file.text):
-            continue
-        module = python.parse(file)
-        found |= _environment_set(module) if module is not None else set()
-    return frozenset(found)
-
-
-def _environment_set(module: ast.Module) -> set[str]:
-    """The names a module sets in an environment: `os.environ["X"] = ...`, `os.putenv("X",
-    ...)`, `os.environ.setdefault("X", ...)`, `os.environ.update({"X": ...})` or `(X=...)`,
-    and the keys of a mapping given as `env=` (written there, or in the name given:
-    `env = os.environ.copy()`, `env["X"] = "1"`, `run(..., env=env)`)."""
-    nodes = list(ast.walk(module))
-    given = {kw.value.id for node in nodes if isinstance(node, ast.Call)
-             for kw in node.keywords if kw.arg == "env" and isinstance(kw.value, ast.Name)}
-    found: set[str] = set()
-    for node in nodes:
-        if isinstance(node, ast.Assign):
-            found |= {key for target in node.targets for key in _set_key(target, given)}
-            if any(isinstance(t, ast.Name) and t.id in given for t in node.targets):
-                found |= _keys(node.value)
-        elif isinstance(node, ast.Call):
-            found |= _call_sets(node, given)
-    return found
-
-
-def _is_environment(node: ast.expr, given: set[str]) -> bool:
-    """`os.environ`, `environ`, or a name given to a process as its `env=`."""
-    return (isinstance(node, ast.Attribute) and node.attr == "environ") or \
-        (isinstance(node, ast.Name) and (node.id == "environ" or node.id in given))
-
-
-def _set_key(target: ast.expr, given: set[str]) -> list[str]:
-    """`X` of an assignment to `os.environ["X"]` (or `env["X"]`)."""
-    if isinstance(target, ast.Subscript) and _is_environment(target.value, given):
-        return _strings([target.slice])
-    return []
-
-
-def _call_sets(call: ast.Call, given: set[str]) -> set[str]:
-    found = {key for kw in call.keywords if kw.arg == "env" for key in _keys(kw.value)}
-    func = call.func
-    if not isinstance(func, ast.Attribute):
-        return found
-    if func.attr == "putenv" or (func.attr == "setdefault" and
-                                 _is_environment(func.value, given)):
-        found.update(_strings(call.args[:1]))
-    elif func.attr == "update" and _is_environment(func.value, given):
-        found.update(key for arg in call.args for key in _keys(arg))
-        found.update(kw.arg for kw in call.keywords if kw.arg is not None)
-    return found
-
-
-def _keys(node: ast.expr) -> set[str]:
-    """The string keys of a mapping written out (`{"X": "1", **os.environ}`, `dict(X="1")`)."""
-    if isinstance(node, ast.Dict):
-        return set(_strings([k for k in node.keys if k is not None]))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
-        return {kw.arg for kw in node.keywords if kw.arg is not None}
-    return set()
-
-
-def _strings(nodes: list[ast.expr]) -> list[str]:
-    return [n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-
-
-def _including(ws: Workspace, stack: Stack) -> list[tuple[str, tuple[str, ...]]]:
-    """(project folder, `env_file`s of the `include:` entry) of each compose file that
-    `include:`s one of the stack's files: Compose interpolates an included file with the
-    including project's variables (its `.env`, or the entry's `env_file`), so what documents
-    those documents the included file's too."""
-    included = ws.derived.get(_INCLUDED, lambda: _included(ws))
-    above = run_from_above(ws, stack)
-    return list(dict.fromkeys([*(found for doc in stack.docs
-                                 for found in included.get(doc.path, [])),
-                               *([(above, ())] if above is not None else [])]))
-
-
-def run_from_above(ws: Workspace, stack: Stack) -> str | None:
-    """The folder of a compose file above the stack's that it is run from with `-f`: a
-    build of the stack names a Dockerfile that is not there from its own folder and is
-    from that one (`docker/docker-compose.release.yml` building `./` with
-    `docker/app/Dockerfile`). Compose reads that folder's `.env` for it."""
-    folders = folders_above(ws.compose_docs, stack.folder)
-    builds = [(scalar(b) or scalar(get(b, "context")) or ".",
-               scalar(get(b, "dockerfile")) or "Dockerfile")
-              for service in stack.services.values() for _doc, b in service.all("build")]
-    builds = [(c, d) for c, d in builds if "$" not in c + d and "://" not in c
-              and not d.startswith("/")]
-    if not folders or not builds or all(
-            ws.tree.exists(posixpath.normpath(posixpath.join(stack.folder, c, d)))
-            for c, d in builds):
-        return None
-    return next((folder for folder in folders if all(
-        ws.tree.exists(posixpath.normpath(posixpath.join(folder, c, d))) for c, d in builds)),
-        None)
-
-
-# per workspace: each included compose file, with the folder and `env_file`s of each entry
-# that includes it
-_INCLUDED: Memo[dict[str, list[tuple[str, tuple[str, ...]]]]] = Memo("compose files included")
-
-
-def _included(ws: Workspace) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-    found: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for doc in ws.compose_docs.values():
-        folder = posixpath.dirname(doc.path)
-        for entry in elements(get(Value(doc.root), "include")):
-            written = scalar(entry) or scalar(get(entry, "path"))
-            if not written or "$" in written:
-                continue
-            given = get(entry, "env_file") if scalar(entry) is None else None
-            env_paths = tuple(posixpath.normpath(posixpath.join(folder, p)) for p in
-                              ([scalar(given)] if scalar(given) else
-                               [scalar(e) for e in elements(given)]) if p)
-            path = posixpath.normpath(posixpath.join(folder, written))
-            found.setdefault(path, []).append((folder, env_paths))
-    return found
-
-
-# `# NAME=value` in an example file: documented, and left unset unless the reader wants it
-_COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*[=:]",
-                          re.M)
-
-
-def _example_file_names(ws: Workspace, path: str) -> set[str]:
-    """The names an example file documents (none when it is absent)."""
-    file = ws.read(path)
-    return set() if file is None else _documented_names(file.text)
-
-
-def _documented_names(text: str) -> set[str]:
-    """The names an example file's text documents: its assignments, and its commented-out
-    ones (`# NAME=...  (leave unset for the default)`), which a fix that appended `NAME=`
-    below them would repeat."""
-    return set(parse_env(text)) | set(_COMMENTED.findall(text))
-
-
-def _stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
-    """The example files that document the stack, by folder: the project folder's, then
-    those beside the services' `env_file`s and the `--env-file`s the build scripts run the
-    stack with: the template of the file the stack is run with (`../.env` ->
-    `../.env.example`). What detection counts as documented is what the fix may extend."""
-    loaded = _loaded(stack)
-    beside = [posixpath.dirname(p) for p in [*sorted(loaded), *env_files(ws, stack)]]
-    folders = dict.fromkeys([stack.folder, *beside])
-    return {folder: _examples(ws, folder, loaded) for folder in folders}
-
-
 def _required(uses: list[Use], use: Use, stack: Stack) -> bool:
     """Another use of the variable marks it required (`${VAR:?}`) in a file loaded whenever
     this use's is (its own, or the stack's base): unset, Compose stops with an error there
@@ -526,29 +320,6 @@ def _required(uses: list[Use], use: Use, stack: Stack) -> bool:
     loaded = (use.doc, stack.docs[0])
     return any(other.ref.operator in ("?", ":?") and any(other.doc is d for d in loaded)
                for other in uses)
-
-
-def _names(ws: Workspace, path: str) -> set[str]:
-    """The names an env file defines (none when it is absent)."""
-    file = ws.read(path)
-    return set() if file is None else set(parse_env(file.text))
-
-
-def _loaded(stack: Stack) -> set[str]:
-    """The files the stack's services load as their `env_file`."""
-    return {path for service in stack.services.values()
-            for doc, value in service.all("env_file")
-            for path in env_file_paths(doc, value, stack.dotenv, stack.folder)}
-
-
-def _examples(ws: Workspace, folder: str, loaded: set[str]) -> list[str]:
-    """The folder's example files: those of EXAMPLES that exist, in that order, then any
-    other whose name says it is one, by name. A file a service loads as its `env_file`
-    (`loaded`) is none, whatever its name: what it holds is set in the container."""
-    named = [p for p in (posixpath.join(folder, n) for n in EXAMPLES) if ws.tree.exists(p)]
-    others = sorted(p for p in files_in(ws.tree, folder) if p not in named and
-                    is_example_name(posixpath.basename(p)))
-    return [p for p in named + others if p not in loaded]
 
 
 def _env_file_templates(examples: list[str], loaded: set[str], dotenv: str) -> set[str]:
@@ -566,16 +337,7 @@ def _name_key(path: str) -> tuple[str, ...]:
     `template.base.env` and `.base.env` both give (folder, base, env)."""
     folder, name = posixpath.split(path)
     words = re.split(r"[._-]+", name.lower())
-    return folder, *sorted(w for w in words if w and not _EXAMPLE_WORD.fullmatch(w))
-
-
-def is_example_name(name: str) -> bool:
-    """A file name that says it documents variables (`.example.env`, `.env.defaults`)."""
-    return bool(_ENV_WORD.search(name) and _EXAMPLE_WORD.search(name))
-
-
-def _env_file_names(ws: Workspace, service: Service) -> set[str]:
-    return {name for path in service.env_files() for name in _names(ws, path)}
+    return folder, *sorted(w for w in words if w and not EXAMPLE_WORD.fullmatch(w))
 
 
 def _uses(stack: Stack) -> Iterator[Use]:
@@ -753,7 +515,7 @@ def _example_names(ws: Workspace) -> dict[str, list[str]]:
         # peeked: a file no rule reads is no input error of this run (git-crypt, binary)
         file = ws.tree.peek(path) if name in EXAMPLES or is_example_name(name) else None
         if file is not None:
-            for defined in _documented_names(file.text):
+            for defined in documented_names(file.text):
                 found.setdefault(defined, []).append(path)
     return found
 
@@ -797,11 +559,11 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     none, the first of _CREATED in the project folder. Never one git ignores: its lines
     would not be committed, and a run that leaves ignored files out would not see them and
     write them again."""
-    readable = {folder: kept for folder, paths in _stack_examples(ws, stack).items()
+    readable = {folder: kept for folder, paths in stack_examples(ws, stack).items()
                 if (kept := [p for p in paths if ws.read(p) is not None])}
     own = readable.pop(stack.folder, [])
     # another stack's env_file too (`env.dev.example` of the dev stack's `.env.dev`)
-    loaded = {path for each in ws.stacks for path in _loaded(each)}
+    loaded = {path for each in ws.stacks for path in loaded_env_files(each)}
     templates = _env_file_templates(own, loaded, posixpath.join(stack.folder, ".env"))
     if own and len(templates) == len(own):
         return None, (f"the stack's variables are documented in {names(own)}, "
@@ -842,7 +604,7 @@ def _env_file_target(ws: Workspace, stack: Stack, home: Stack, name: str,
     .env.production up`): Compose never reads the project folder's `.env` for that file,
     and `.env.example`, that file's template, is not where anyone looks for the variable.
     The target is then the one template of the files given, the example file beside each
-    that `_stack_examples` counts (`_templates`); where the files have several, or one has
+    that `stack_examples` counts (`_templates`); where the files have several, or one has
     none, which example documents it is for a person to choose. None (the project folder's
     example stands) where a file reading it may be loaded with that `.env`: a default file
     `docker compose up` loads, COMPOSE_FILE set, a command with no `--env-file`, or no
@@ -856,7 +618,7 @@ def _env_file_target(ws: Workspace, stack: Stack, home: Stack, name: str,
         runs.extend(found)
     if _compose_file_set(ws, stack, home):
         return None
-    loaded = _loaded(stack)
+    loaded = loaded_env_files(stack)
     by_run = [list(dict.fromkeys(t for given in run.env_files
                                  for t in _templates(ws, home, given, loaded))) for run in runs]
     dotenv = posixpath.join(home.folder, ".env")
@@ -884,19 +646,19 @@ def _compose_file_set(ws: Workspace, stack: Stack, home: Stack) -> bool:
     stack, with that `.env`."""
     key = "COMPOSE_FILE"
     return key in stack.dotenv or key in home.dotenv or key in compose_variables(ws, stack) \
-        or any(key in _example_file_names(ws, p) for p in _examples(ws, home.folder, set()))
+        or any(key in example_file_names(ws, p) for p in examples(ws, home.folder, set()))
 
 
 def _templates(ws: Workspace, home: Stack, given: str, loaded: set[str]) -> list[str]:
     """The example files that document the env file `given` (a build script's
-    `--env-file`): those of its folder, which `_stack_examples` counts for the stack; of
+    `--env-file`): those of its folder, which `stack_examples` counts for the stack; of
     them, those with its name where there are any (`env.production.example` of
     `.env.production`). In the project folder, only those: its others are the template of
     the `.env` the command does not read."""
     folder = posixpath.dirname(given)
-    examples = [p for p in _examples(ws, folder, loaded) if ws.read(p) is not None]
-    named = [p for p in examples if _name_key(p) == _name_key(given)]
-    return named if named or folder == home.folder else examples
+    readable = [p for p in examples(ws, folder, loaded) if ws.read(p) is not None]
+    named = [p for p in readable if _name_key(p) == _name_key(given)]
+    return named if named or folder == home.folder else readable
 
 
 def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,

@@ -1,0 +1,203 @@
+"""What defines the variables a stack's compose files read, as C006 counts it: the project
+folder's `.env`, the `--env-file`s and variables the build scripts give a Compose command
+that may run the stack, what a Python script that runs Compose sets, the `.env` of one
+environment committed in the project folder (`.env.prod`), the `.env` and example files of
+a project that `include:`s the stack's files, and the stack's example files. The stack
+check asks it too: a service whose `environment` reads a variable nothing defines may stop
+at start-up, and a gate on it stops the stack."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from fixer.core.derived import Memo
+from fixer.core.envfile import Reference, references
+from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import files_in
+from fixer.facts.envvars.examples import (
+    documented_names,
+    env_names,
+    examples,
+    stack_examples,
+    valued_names,
+)
+from fixer.facts.envvars.pythonset import python_set
+from fixer.facts.image.buildscripts import compose_variables, env_files
+from fixer.model.services import Service, Stack
+from fixer.model.stacks import folders_above
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import Value, elements, get, mapping_or_list, scalar
+
+# The `.env` of one environment, committed beside the project's (`.env.prod`, or `prod.env`,
+# which a README says to copy to `.env` or to pass with `--env-file`): what it sets is
+# documented
+_ENVIRONMENTS = r"(?:dev|development|prod|production|docker|staging|stage|test|testing|ci|qa)"
+_ENVIRONMENT_FILE = lazy_compile(rf"\.env\.{_ENVIRONMENTS}|{_ENVIRONMENTS}\.env", re.I)
+# What the shell that runs Compose always exports: never empty, never the user's to set. A
+# `.env.example` line `PATH=` copied to a `.env` that is also an env_file emptied the
+# containers' PATH (UID and GID are shell variables, not exported: they stay findings).
+_SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD",
+                        # and what Windows sets for every process (a compose file written
+                        # for Docker Desktop mounts `${USERPROFILE}/.aws`)
+                        "USERPROFILE", "APPDATA", "LOCALAPPDATA", "USERNAME", "HOMEDRIVE",
+                        "HOMEPATH", "COMPUTERNAME", "SYSTEMROOT", "PROGRAMDATA", "TEMP",
+                        "TMP",
+                        # and what Compose itself sets for interpolation: the project name
+                        "COMPOSE_PROJECT_NAME"})
+# what a CI runner sets for the jobs it runs (`CI=true`, `GITHUB_SHA`, GitLab's `CI_*`):
+# empty on a developer's machine, as intended
+_RUNNER_SET = lazy_compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAVIS|"
+                           r"BITBUCKET|DRONE|JENKINS|TEAMCITY|TF_BUILD|APPVEYOR)_\w+|TF_BUILD")
+
+
+def set_outside(name: str) -> bool:
+    """The shell that runs Compose sets the variable (`PATH`, `HOME`), or Compose does
+    (`COMPOSE_PROJECT_NAME`), or a CI runner does (`CI`, `GITHUB_SHA`): never the
+    repository's to define."""
+    return name in _SHELL_SET or _RUNNER_SET.fullmatch(name) is not None
+
+
+@dataclass(frozen=True)
+class StackVariables:
+    """What defines the variables of one stack (the env_files of its services aside)."""
+
+    # set for Compose: by a file it reads for the stack, or a script that runs it
+    defined: frozenset[str]
+    # documented by an example file, each with the first that does
+    examples: Mapping[str, str]
+    # of those, the ones an example file gives a value (`NAME=x`)
+    valued: frozenset[str]
+
+    def documents(self, name: str) -> bool:
+        return name in self.defined or name in self.examples
+
+
+# per workspace: each stack's defined and documented variables (C006 asks once per stack, the
+# stack check for every gated service of every fix round)
+_STACK_VARIABLES: Memo[dict[Stack, StackVariables]] = Memo("variables each stack defines")
+
+
+def stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
+    """What defines the stack's variables, as the module's docstring lists it: computed once
+    per stack and workspace."""
+    return ws.derived.keyed(_STACK_VARIABLES, stack, lambda: _stack_variables(ws, stack))
+
+
+def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
+    names = set(stack.dotenv) | compose_variables(ws, stack) | python_set(ws)
+    for path in env_files(ws, stack):
+        names |= env_names(ws, path)
+    documenting = [path for paths in stack_examples(ws, stack).values() for path in paths]
+    for folder, env_files_given in including(ws, stack):
+        for path in env_files_given or [posixpath.join(folder, ".env")]:
+            names |= env_names(ws, path)
+        documenting.extend(examples(ws, folder, set()))
+    for path in files_in(ws.tree, stack.folder):
+        if _ENVIRONMENT_FILE.fullmatch(posixpath.basename(path)):
+            names |= env_names(ws, path)
+    documented: dict[str, str] = {}
+    valued: set[str] = set()
+    for path in documenting:
+        file = ws.read(path)
+        if file is not None:
+            documented.update((name, path) for name in documented_names(file.text)
+                              if name not in documented)
+            valued |= valued_names(file.text)
+    return StackVariables(frozenset(names), documented, frozenset(valued))
+
+
+@dataclass(frozen=True)
+class Unset:
+    """A variable a service's `environment` reads that Compose substitutes empty."""
+
+    key: str               # the container's variable it sets (`DATABASE_URL`)
+    reference: Reference   # `${DATABASE_URL}`
+    example: str | None    # the example file that documents it with no value, if one does
+
+
+def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
+    """The first bare `${VAR}` or `$VAR` (no default, no required marker; `$$VAR` is the
+    container's) of the service's `environment`, in any file of the stack that defines it,
+    whose variable C006 finds undefined: no `.env`, env_file of the service or example file
+    defines it. Or one an example file documents with no value (`VAR=`, `# VAR=x`): a `.env`
+    copied from it sets VAR empty (C006's own fix writes such a line). What defines the
+    stack's variables is read only when the environment has such a reference."""
+    bare = [(key, ref) for _doc, value in service.all("environment")
+            for key, raw, _node in mapping_or_list(value) if raw is not None and "$" in raw
+            for ref in references(raw) if ref.bare and not set_outside(ref.name)]
+    if not bare:
+        return None
+    known = stack_variables(ws, service.stack)
+    own: set[str] | None = None   # the service's env_files, read when first needed
+    for key, ref in bare:
+        if ref.name in known.defined:
+            continue
+        own = env_file_names(ws, service) if own is None else own
+        if ref.name in own:
+            continue
+        example = known.examples.get(ref.name)
+        if example is None or ref.name not in known.valued:
+            return Unset(key, ref, example)
+    return None
+
+
+def env_file_names(ws: Workspace, service: Service) -> set[str]:
+    """The names the service's `env_file`s define."""
+    return {name for path in service.env_files() for name in env_names(ws, path)}
+
+
+def including(ws: Workspace, stack: Stack) -> list[tuple[str, tuple[str, ...]]]:
+    """(project folder, `env_file`s of the `include:` entry) of each compose file that
+    `include:`s one of the stack's files: Compose interpolates an included file with the
+    including project's variables (its `.env`, or the entry's `env_file`), so what documents
+    those documents the included file's too."""
+    included = ws.derived.get(_INCLUDED, lambda: _included(ws))
+    above = run_from_above(ws, stack)
+    return list(dict.fromkeys([*(found for doc in stack.docs
+                                 for found in included.get(doc.path, [])),
+                               *([(above, ())] if above is not None else [])]))
+
+
+def run_from_above(ws: Workspace, stack: Stack) -> str | None:
+    """The folder of a compose file above the stack's that it is run from with `-f`: a
+    build of the stack names a Dockerfile that is not there from its own folder and is
+    from that one (`docker/docker-compose.release.yml` building `./` with
+    `docker/app/Dockerfile`). Compose reads that folder's `.env` for it."""
+    folders = folders_above(ws.compose_docs, stack.folder)
+    builds = [(scalar(b) or scalar(get(b, "context")) or ".",
+               scalar(get(b, "dockerfile")) or "Dockerfile")
+              for service in stack.services.values() for _doc, b in service.all("build")]
+    builds = [(c, d) for c, d in builds if "$" not in c + d and "://" not in c
+              and not d.startswith("/")]
+    if not folders or not builds or all(
+            ws.tree.exists(posixpath.normpath(posixpath.join(stack.folder, c, d)))
+            for c, d in builds):
+        return None
+    return next((folder for folder in folders if all(
+        ws.tree.exists(posixpath.normpath(posixpath.join(folder, c, d))) for c, d in builds)),
+        None)
+
+
+# per workspace: each included compose file, with the folder and `env_file`s of each entry
+# that includes it
+_INCLUDED: Memo[dict[str, list[tuple[str, tuple[str, ...]]]]] = Memo("compose files included")
+
+
+def _included(ws: Workspace) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    found: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for doc in ws.compose_docs.values():
+        folder = posixpath.dirname(doc.path)
+        for entry in elements(get(Value(doc.root), "include")):
+            written = scalar(entry) or scalar(get(entry, "path"))
+            if not written or "$" in written:
+                continue
+            given = get(entry, "env_file") if scalar(entry) is None else None
+            env_paths = tuple(posixpath.normpath(posixpath.join(folder, p)) for p in
+                              ([scalar(given)] if scalar(given) else
+                               [scalar(e) for e in elements(given)]) if p)
+            path = posixpath.normpath(posixpath.join(folder, written))
+            found.setdefault(path, []).append((folder, env_paths))
+    return found

@@ -1,0 +1,87 @@
+"""Example files: the `.env.example` a project keeps for the variables its stack reads, which
+`cp .env.example .env` turns into the values Compose interpolates with. Compose never reads
+them; what they document is what the next person is told to set."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from fixer.core.envfile import parse_env
+from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import files_in
+from fixer.facts.image.buildscripts import env_files
+from fixer.model.services import Stack, env_file_paths
+from fixer.model.workspace import Workspace
+
+# The names projects give the file that documents their variables; the first is the one
+# fixer creates when there is none (an `example.env` beside it would be a second copy).
+EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.dist",
+            "example.env", "sample.env", "env.example", "env.sample")
+# Other names that document variables too (`.example.env`, `.env.local.example`): "env" as a
+# word of the name, and a word that says it is not the real one. "default" too: a
+# `.env.default` is the template a README says to copy (`cp .env.default .env`); one that a
+# service loads as its `env_file` holds values that are set, and `examples` leaves it out.
+_ENV_WORD = lazy_compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
+EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default", re.I)
+# `# NAME=value` in an example file: documented, and left unset unless the reader wants it
+_COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*[=:]",
+                          re.M)
+
+
+def is_example_name(name: str) -> bool:
+    """A file name that says it documents variables (`.example.env`, `.env.defaults`)."""
+    return bool(_ENV_WORD.search(name) and EXAMPLE_WORD.search(name))
+
+
+def example_file_names(ws: Workspace, path: str) -> set[str]:
+    """The names an example file documents (none when it is absent)."""
+    file = ws.read(path)
+    return set() if file is None else documented_names(file.text)
+
+
+def documented_names(text: str) -> set[str]:
+    """The names an example file's text documents: its assignments, and its commented-out
+    ones (`# NAME=...  (leave unset for the default)`), which a fix that appended `NAME=`
+    below them would repeat."""
+    return set(parse_env(text)) | set(_COMMENTED.findall(text))
+
+
+def valued_names(text: str) -> set[str]:
+    """The names an example file's text gives a value (`NAME=x`; not `NAME=`, nor `# NAME=x`):
+    a `.env` copied from it sets them to something."""
+    return {name for name, value in parse_env(text).items() if value.strip()}
+
+
+def env_names(ws: Workspace, path: str) -> set[str]:
+    """The names an env file defines (none when it is absent)."""
+    file = ws.read(path)
+    return set() if file is None else set(parse_env(file.text))
+
+
+def loaded_env_files(stack: Stack) -> set[str]:
+    """The files the stack's services load as their `env_file`."""
+    return {path for service in stack.services.values()
+            for doc, value in service.all("env_file")
+            for path in env_file_paths(doc, value, stack.dotenv, stack.folder)}
+
+
+def examples(ws: Workspace, folder: str, loaded: set[str]) -> list[str]:
+    """The folder's example files: those of EXAMPLES that exist, in that order, then any
+    other whose name says it is one, by name. A file a service loads as its `env_file`
+    (`loaded`) is none, whatever its name: what it holds is set in the container."""
+    named = [p for p in (posixpath.join(folder, n) for n in EXAMPLES) if ws.tree.exists(p)]
+    others = sorted(p for p in files_in(ws.tree, folder) if p not in named and
+                    is_example_name(posixpath.basename(p)))
+    return [p for p in named + others if p not in loaded]
+
+
+def stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
+    """The example files that document the stack, by folder: the project folder's, then
+    those beside the services' `env_file`s and the `--env-file`s the build scripts run the
+    stack with: the template of the file the stack is run with (`../.env` ->
+    `../.env.example`). What C006 counts as documented is what its fix may extend."""
+    found = loaded_env_files(stack)
+    beside = [posixpath.dirname(p) for p in [*sorted(found), *env_files(ws, stack)]]
+    folders = dict.fromkeys([stack.folder, *beside])
+    return {folder: examples(ws, folder, found) for folder in folders}
