@@ -133,3 +133,60 @@ def test_a_cycle_of_calls_stops() -> None:
         "which `a()` calls (app/loop.py:6), which `lifespan()` calls at start-up" in (reason or "")
     assert c004(app("await a(3)", "from app.loop import a", loop=loop.format(then="pass"))) \
         == ("safe", None)
+
+
+HANDED = ('from fastapi import FastAPI\n\nfrom app.sd import register_service\n\n\n'
+          'async def boot() -> None:\n    await register_service()\n\n\n{app}\n\n\n'
+          '@app.get("/health")\nasync def health() -> dict[str, str]:\n'
+          '    return {{"status": "ok"}}\n')
+
+
+@pytest.mark.parametrize("made", [
+    pytest.param('app = FastAPI()\napp.add_event_handler("startup", boot)',
+                 id="add-event-handler"),
+    pytest.param("app = FastAPI(on_startup=[boot])", id="on-startup-list"),
+    pytest.param("app = FastAPI()\napp.router.on_startup.append(boot)",
+                 id="router-on-startup-append"),
+])
+def test_a_function_handed_to_the_app_as_a_startup_handler_is_followed(made: str) -> None:
+    files = app()
+    files["app/main.py"] = HANDED.format(app=made)
+    assert c004(files) == ("unsafe", (
+        f"{DOUBT}app/sd.py:6 calls `client.put` in `register_service()`, which `boot()` "
+        f"calls at start-up (app/main.py:7){HOW_LONG}"))
+
+
+@pytest.mark.parametrize("made", [
+    pytest.param("app = FastAPI(lifespan=boot_context)", id="lifespan-keyword"),
+    pytest.param("app = FastAPI()\napp.router.lifespan_context = boot_context",
+                 id="router-lifespan-context"),
+])
+def test_a_lifespan_of_any_name_is_followed(made: str) -> None:
+    context = ("from contextlib import asynccontextmanager\n\n\n@asynccontextmanager\n"
+               "async def boot_context(app):\n    await boot()\n    yield\n\n\n" + made)
+    files = app()
+    files["app/main.py"] = HANDED.format(app=context)
+    safety, reason = c004(files)
+    assert safety == "unsafe" and "in `register_service()`, which `boot()` calls " \
+        "(app/main.py:7), which `boot_context()` calls at start-up (app/main.py:15)" \
+        in (reason or "")
+
+
+def test_a_function_of_another_module_handed_on_makes_its_own_request() -> None:
+    files = app()
+    files["app/main.py"] = HANDED.format(
+        app='app = FastAPI()\napp.add_event_handler("startup", register_service)')
+    assert c004(files) == ("unsafe", (
+        f"{DOUBT}app/sd.py:6 calls `client.put` in `register_service()` at start-up"
+        f"{HOW_LONG}"))
+
+
+@pytest.mark.parametrize("made", [
+    pytest.param('app = FastAPI()\napp.add_event_handler("shutdown", boot)',
+                 id="a-shutdown-handler"),
+    pytest.param("app = FastAPI(on_shutdown=[boot])", id="on-shutdown"),
+])
+def test_a_function_handed_on_for_shutdown_is_no_slow_start(made: str) -> None:
+    files = app()
+    files["app/main.py"] = HANDED.format(app=made)
+    assert c004(files) == ("safe", None)

@@ -154,8 +154,9 @@ ENTRYPOINT script before `exec "$@"`, `sleep ${DELAY:-30}` read at its default) 
 installs packages or fetches a model or data first (`pip install ... && uvicorn ...`,
 `python download_model.py && ...`, `ollama pull`, `python -c "...snapshot_download(...)"`,
 or that script's `pip install` or `from_pretrained`), or when a start-up function of the
-app (`lifespan`, an `on_event("startup")` handler) makes an HTTP request (`client.post(
-".../api/pull")`), itself or in a function it calls, directly or through further
+app (`lifespan`, an `on_event("startup")` handler, or one handed to the app as such:
+`add_event_handler("startup", f)`, `FastAPI(on_startup=[f])`, `FastAPI(lifespan=ctx)` of
+any name) makes an HTTP request (`client.post(".../api/pull")`), itself or in a function it calls, directly or through further
 functions, in any module of the import path (`await register_service()` of `app/sd.py`,
 which registers with Consul; the reason names the chain of calls), or pulls a model through
 an Ollama client (`client.pull(...)`), or the

@@ -1,7 +1,8 @@
 """Whether an app may take longer to start than a healthcheck waits: it loads a model, its
 command sleeps, installs or downloads before it starts the server (`sleep 60 && uvicorn ...`,
 `python download_model.py && uvicorn ...`), or a start-up function of the app (`lifespan`,
-an `on_event("startup")` handler) makes an HTTP request (`client.post(".../api/pull")`),
+an `on_event("startup")` handler, one handed to the app: `startup_requests.py`) makes an
+HTTP request (`client.post(".../api/pull")`),
 itself or in a function it calls, directly or through further functions, by name or on a
 module of the app, in any module of the import path (`await register_service()` of
 `app/sd.py`: `startup_requests.py`). A request in a function only route handlers or
@@ -47,7 +48,7 @@ from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.health.startup_requests import (
-    Caller, StartupRequest, http_request, runs_at_startup, startup_request)
+    Caller, StartupRequest, http_request, startup_functions, startup_request)
 from fixer.model import appmodule
 from fixer.model.image_paths import in_image
 from fixer.model.listen import RUNS_ARGUMENTS
@@ -706,6 +707,7 @@ def _loads(file: TextFile) -> list[Load]:
             pipelines = pipelines or any(a.name == _PIPELINE_SOURCE for a in node.names)
             libraries.extend((node.lineno, alias.name) for alias in node.names)
     found: list[Load] = []
+    startup = {id(function) for function in startup_functions(tree, file.text)}
     handlers = [f for f in functions if handles_a_route(f)]
     pulls = any(module.split(".")[0] == _CLIENT_PULLS for _line, module in libraries)
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
@@ -716,10 +718,10 @@ def _loads(file: TextFile) -> list[Load]:
         within = function.name if function is not None else ""
         # a start-up function's own runs before the app listens: no caller to follow
         helper = _key(within, id(function) in methods) \
-            if function is not None and not runs_at_startup(function) else ""
+            if function is not None and id(function) not in startup else ""
         found.append(((call.lineno, name, False, within, False), helper))
     for function in functions:
-        network = http_request(function) if runs_at_startup(function) else None
+        network = http_request(function) if id(function) in startup else None
         if network is not None:
             found.append(((network.lineno, ast.unparse(network.func), False, function.name,
                            True), ""))

@@ -1,7 +1,10 @@
 """The HTTP request an app makes before it listens: in a start-up function (`lifespan`, an
-`on_event("startup")` handler), or in a function one calls, directly or through further
-functions, by name (`await initial_sync()`, `from app.sd import register_service`) or on a
-module of the app (`sd.register_service()`), in any module of the import path.
+`on_event("startup")` handler, or a function the module hands to the app as one:
+`app.add_event_handler("startup", f)`, `FastAPI(on_startup=[f])`, `FastAPI(lifespan=ctx)`,
+`app.router.on_startup.append(f)`, `app.router.lifespan_context = ctx`), or in a function one
+calls, directly or through further functions, by name (`await initial_sync()`,
+`from app.sd import register_service`) or on a module of the app (`sd.register_service()`),
+in any module of the import path.
 
 Functions are followed, not methods (`self.sync()`, `registry.register()`: fixer does not
 tell which class's method runs); a function reached again is not followed again, so a
@@ -39,11 +42,56 @@ _SPAWNERS = frozenset({"create_task", "ensure_future", "asyncio.create_task",
 _REEXPORTS = 5
 
 
-def runs_at_startup(function: Function) -> bool:
+def _runs_at_startup(function: Function) -> bool:
     """A `lifespan` function (by its name or a decorator's), an `on_event("startup")`
     handler."""
     return "lifespan" in function.name or any(
         _startup_decorator(d) for d in function.decorator_list)
+
+
+def startup_functions(tree: ast.Module, text: str) -> list[Function]:
+    """The module's start-up functions: those `_runs_at_startup` says are, at any depth, and
+    the top-level functions the module hands to the app as one (`registered_startup`). Only
+    where the text names `lifespan` or `startup`: every one of these does."""
+    if "lifespan" not in text and "startup" not in text:
+        return []
+    registered = registered_startup(tree)
+    top = {id(stmt) for _top, stmt in statements(tree.body)}
+    return [stmt for stmt in every_statement(tree.body) if isinstance(stmt, Function)
+            and (_runs_at_startup(stmt) or id(stmt) in top and stmt.name in registered)]
+
+
+def registered_startup(tree: ast.Module) -> frozenset[str]:
+    """The names, as written, of the functions the module hands to the app to run at
+    start-up: `add_event_handler("startup", f)`, `on_startup=[f]` and `lifespan=ctx` of a
+    call (FastAPI, Starlette, an APIRouter), `.on_startup.append(f)`, and
+    `.lifespan_context = ctx`."""
+    handed: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            handed.extend(_handed_at_call(node))
+        elif isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and t.attr == "lifespan_context"
+                for t in node.targets):
+            handed.append(node.value)
+    return frozenset(name for name in map(dotted_name, handed) if name is not None)
+
+
+def _handed_at_call(call: ast.Call) -> list[ast.expr]:
+    """What one call hands on as a start-up function."""
+    name = dotted_name(call.func) or ""
+    handed: list[ast.expr] = []
+    if name.rsplit(".", 1)[-1] == "add_event_handler" and len(call.args) == 2 and isinstance(
+            call.args[0], ast.Constant) and call.args[0].value == "startup":
+        handed.append(call.args[1])
+    elif name.endswith("on_startup.append") and len(call.args) == 1:
+        handed.append(call.args[0])
+    for keyword in call.keywords:
+        if keyword.arg == "lifespan":
+            handed.append(keyword.value)
+        elif keyword.arg == "on_startup" and isinstance(keyword.value, (ast.List, ast.Tuple)):
+            handed.extend(keyword.value.elts)
+    return handed
 
 
 def _startup_decorator(decorator: ast.expr) -> bool:
@@ -106,6 +154,7 @@ class _Module(NamedTuple):
 
     tree: ast.Module
     startup: list[Function]
+    registered: frozenset[str]   # `registered_startup`
     defined: dict[str, Function]
     calls: dict[int, _Calls]
     bindings: dict[str, ast.stmt | None]
@@ -115,7 +164,7 @@ class _Module(NamedTuple):
 _MODULE: Memo[_Module | None] = Memo("start-up functions and the functions a module defines")
 # a module fixer cannot read: it defines nothing (`startup_request` asks what it calls of
 # its functions only, so its dicts stay empty)
-_NO_MODULE = _Module(ast.Module([], []), [], {}, {}, {})
+_NO_MODULE = _Module(ast.Module([], []), [], frozenset(), {}, {}, {})
 
 
 def startup_request(mods: Modules, paths: list[str]) -> StartupRequest | None:
@@ -125,7 +174,14 @@ def startup_request(mods: Modules, paths: list[str]) -> StartupRequest | None:
     none), and for a start-up function's own request (`_loads` counts that one)."""
     roots = [(path, function) for path in paths if _may_start(mods, path)
              for function in _module(mods, path).startup]
-    seen = {(path, function.name) for path, function in roots}
+    elsewhere = _registered_elsewhere(mods, [path for path in paths if _may_start(mods, path)])
+    seen = {(path, function.name) for path, function in [*roots, *elsewhere]}
+    for path, function in elsewhere:   # `_loads` reads only its own module's start-up
+        request = _calls(_module(mods, path), function).request
+        if request is not None:
+            return StartupRequest(path, request.lineno, ast.unparse(request.func),
+                                  function.name, ())
+    roots.extend(elsewhere)
     todo: deque[tuple[str, Function, tuple[Caller, ...]]] = deque(
         (path, function, ()) for path, function in roots)
     while todo:
@@ -148,6 +204,20 @@ def startup_request(mods: Modules, paths: list[str]) -> StartupRequest | None:
     return None
 
 
+def _registered_elsewhere(mods: Modules, paths: list[str]) -> list[tuple[str, Function]]:
+    """The start-up functions the modules hand to the app that another module defines
+    (`from app.events import connect`, then `app.add_event_handler("startup", connect)`)."""
+    found: list[tuple[str, Function]] = []
+    for path in paths:
+        module = _module(mods, path)
+        for written in module.registered:
+            place = _definition(mods, path, None, written)
+            node = _module(mods, place[0]).defined.get(place[1]) if place else None
+            if place is not None and place[0] != path and node is not None:
+                found.append((place[0], node))
+    return found
+
+
 def _may_start(mods: Modules, path: str) -> bool:
     """Whether the module's text names a start-up function: most are not parsed for one."""
     file = mods.read(path)
@@ -165,13 +235,13 @@ def _module(mods: Modules, path: str) -> _Module:
 def _read_module(tree: ast.Module | None, text: str) -> _Module | None:
     if tree is None:
         return None
-    # a start-up function names `lifespan` or `startup`: a module reached as a callee's is
-    # walked for one only where its text names them
-    startup = [stmt for stmt in every_statement(tree.body) if isinstance(stmt, Function)
-               and runs_at_startup(stmt)] if "lifespan" in text or "startup" in text else []
+    # a module reached as a callee's is walked for start-up functions only where its text
+    # names `lifespan` or `startup`
+    starts = "lifespan" in text or "startup" in text
     defined = {stmt.name: stmt for _top, stmt in statements(tree.body)
                if isinstance(stmt, Function)}
-    return _Module(tree, startup, defined, {}, {})
+    return _Module(tree, startup_functions(tree, text),
+                   registered_startup(tree) if starts else frozenset(), defined, {}, {})
 
 
 def _calls(module: _Module, function: Function) -> _Calls:
@@ -189,11 +259,11 @@ def _calls(module: _Module, function: Function) -> _Calls:
     return module.calls[function.lineno]
 
 
-def _definition(mods: Modules, path: str, function: Function,
+def _definition(mods: Modules, path: str, function: Function | None,
                 written: str) -> tuple[str, str] | None:
-    """(file, name) of the module-level function a call written in the function runs:
-    `sync` defined or imported by the module (or by the function itself), `sd.sync` or
-    `app.sd.sync` of a module imported."""
+    """(file, name) of the module-level function a call written in the function (None: at
+    the module's top level) runs: `sync` defined or imported by the module (or by the
+    function itself), `sd.sync` or `app.sd.sync` of a module imported."""
     head, _, name = written.rpartition(".")
     if not head:
         return _defined_in(mods, path, name, _bound(mods, path, function, name))
@@ -212,10 +282,11 @@ def _definition(mods: Modules, path: str, function: Function,
         if target is not None else None
 
 
-def _bound(mods: Modules, path: str, function: Function, name: str) -> ast.stmt | None:
+def _bound(mods: Modules, path: str, function: Function | None,
+           name: str) -> ast.stmt | None:
     """The statement binding the name where the function reads it: its own body (an import
     inside it), else its module's top level."""
-    local = binding(function.body, name)
+    local = binding(function.body, name) if function is not None else None
     return local if local is not None else _top_binding(mods, path, name)
 
 
