@@ -120,7 +120,11 @@ Unsafe, with the reason, when fixer does not know the base image and the Dockerf
 installs neither curl nor wget (the probe then runs `python3`, as the app does; on
 `mambaorg/micromamba` images, which have no system Python and put their environment on
 PATH only in the entrypoint script a healthcheck skips, the reason says so), or when
-some routes cannot be read and the health path is only named by a literal in the code.
+some routes cannot be read and the health path is only named by a literal in the code
+(a route of a router created with a literal `prefix=` is probed under it:
+`APIRouter(prefix="/api")` with `@router.get("/health")` is `/api/health`; under a prefix
+that is no literal it names no path; a file no COPY of the image takes, such as a
+generator's template beside the services, is not read).
 Display-only when the app serves HTTPS (a certificate option of its server, uvicorn's
 `UVICORN_SSL_CERTFILE`, `uvicorn.run(ssl_certfile=...)`): an `http://` probe never passes.
 Display-only too when its `TrustedHostMiddleware` lists `allowed_hosts` that leave out
@@ -644,7 +648,8 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
                                              if health_plan.doubt else None))
     if health_plan.source is Source.LITERAL and path:
         return Choice((path,), doubt=f"{health_plan.why}: `{path}` is a health path its code "
-                                     "names, not a route fixer sees it serve")
+                                     f"names{health_plan.named}, not a route fixer sees it "
+                                     "serve")
     if health_plan.source is not Source.ADDED or not path:
         return Choice(block=f"fixer cannot tell which path to probe: {health_plan.why}")
     if health_plan.like is not None:   # the route H002 would point a probe at; its guards

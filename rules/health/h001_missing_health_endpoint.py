@@ -265,8 +265,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                           reason="which of them is the health route is the author's call "
                                  "(`health-paths` in the configuration counts a path as one)")
         elif health.doubt:
-            served = (f"; it serves GET {health.like}, which looks like one but fixer does "
-                      "not count as a health path") if health.like is not None else ""
+            served = _looks_like(health.like) if health.like is not None else ""
             yield replace(violation, message=violation.message + served,
                           reason=f"fixer cannot vouch that a route added with "
                                  f"`@{site.var}.get` works: {health.doubt}")
@@ -278,9 +277,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         elif health.like is not None:   # a second health route beside it: the user's call
             build = partial(route_edits, routes, health.path, service_python(service))
             doubt = f"the app serves GET {health.like}, which reads as its health route"
-            violation = replace(violation, message=f"{violation.message}; it serves GET "
-                                                   f"{health.like}, which looks like one but "
-                                                   "fixer does not count as a health path")
+            violation = replace(violation,
+                                message=violation.message + _looks_like(health.like))
             # C004's healthcheck probes that route, which then counts as the health route:
             # while C004 has a fix, this one waits for it and is gone after it
             yield replace(violation, reason=f"{doubt}; a second health route beside it is "
@@ -293,6 +291,13 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             build = partial(route_edits, routes, health.path, service_python(service))
             yield replace(violation, fix=Fix(added, Safety.SAFE,
                                              build))
+
+
+def _looks_like(path: str) -> str:
+    """`; it serves GET /heartbeat, which looks like one ...`: a route that reads as the
+    health route counts once a healthcheck of the service probes it, as C004's then does."""
+    return (f"; it serves GET {path}, which looks like one: fixer counts it once the "
+            "service's healthcheck probes it")
 
 
 def _run_by(services: list[str]) -> str:

@@ -33,6 +33,9 @@ left alone where something else may put that folder on `sys.path`: a `PYTHONPATH
 the container's environment, the Dockerfile or the command, an `ENTRYPOINT` or compose
 `entrypoint` (a wrapper script may set one), a `.pth` file, code that changes
 `sys.path`, or an image that installs a project or a package of that name.
+Only app services are read (a FastAPI app that a server fixer knows serves, README
+"App services"): a Flask or Django service, a worker or a job has no finding here, even
+where the same import would stop it.
 
 ## Why is this bad?
 A top-level module has no parent package, so Python stops the service at start-up

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from enum import Enum
+from typing import NamedTuple
 
 from fixer.core.config import Config
 from fixer.core.derived import Memo, Read
@@ -21,11 +22,12 @@ from fixer.core.textfile import TextFile
 from fixer.facts.health.healthchecks import compose_test, nearest_healthcheck
 from fixer.facts.pydeps.python_syntax import first_unreadable
 from fixer.model import appmodule
+from fixer.model.image_paths import may_hold
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, find_app, \
     join_paths, routes_under_prefix
-from fixer.sources.python import called_name, child_nodes, parse
+from fixer.sources.python import called_name, child_nodes, parse, statements
 from fixer.sources.python_modules import Modules, OnPythonPath
 
 _URL = lazy_compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
@@ -76,6 +78,8 @@ class HealthPlan:
     # for ADDED with `like`: why a probe of that route may fail (a middleware that may refuse
     # it, a route with path parameters registered before it that answers it first)
     like_noted: str = ""
+    # for LITERAL: how the code names the path where not as written (`Literal.named`)
+    named: str = ""
 
     @cached_property
     def doubt(self) -> str:
@@ -293,7 +297,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     theirs = _theirs(ws, service)
     literal = health_literal(ws, service.app.folder, wanted, theirs)
     if literal is not None:
-        return HealthPlan(Source.LITERAL, literal, why)
+        return HealthPlan(Source.LITERAL, literal.path, why, named=literal.named)
     mods = found[1].modules if found else None
     under = health_under_prefix(ws, service.app.folder, wanted, theirs, mods) if mods else None
     if under is not None:   # it serves one, at a path fixer cannot see
@@ -485,14 +489,87 @@ def _uncompiled(ws: Workspace, service: BuiltService) -> str | None:
     return None if found is None else found.clause
 
 
+class Literal(NamedTuple):
+    """A health path the service's code names, and how it names it where not as written."""
+
+    path: str
+    named: str = ""   # ` (`/healthz` of a router with the prefix `/admin`)`
+
+
 def health_literal(ws: Workspace, folder: str, wanted: list[str],
-                   theirs: frozenset[str] = frozenset()) -> str | None:
+                   theirs: frozenset[str] = frozenset()) -> Literal | None:
     """A health path written as a string literal in the service's Python files (tests
-    left out, and `theirs`): when some routes cannot be read, it is likely one of them."""
+    left out, and `theirs`): when some routes cannot be read, it is likely one of them. A
+    route path of a router the module creates with a prefix is served under it
+    (`APIRouter(prefix="/admin")` and `@router.get("/healthz")`: `/admin/healthz`); under
+    a prefix that is no literal, it is no path fixer can write."""
     normal = _normalized(wanted)
-    found = {p for p in _path_literals(ws, folder, theirs, prefixes=False)
-             if is_health(p, normal)}
-    return min(found, key=lambda p: _preference(p, wanted)) if found else None
+    found = _served_literals(ws, folder, theirs, prefixes=False)
+    healthy = [p for p in found if is_health(p, normal)]
+    best = min(healthy, key=lambda p: _preference(p, wanted)) if healthy else None
+    return Literal(best, found[best]) if best is not None else None
+
+
+def _served_literals(ws: Workspace, folder: str, theirs: frozenset[str],
+                     prefixes: bool) -> dict[str, str]:
+    """`_path_literals`, each with how the code names it (`Literal.named`): a route path of a
+    router the module creates with a prefix joined to it, or left out where the prefix is no
+    literal."""
+    found: dict[str, str] = {}
+    for path in _service_files(ws, folder, theirs):
+        file = ws.read(path)
+        if file is None:
+            continue
+        routed = _prefixed_routes(file)
+        for literal in _literals_of(file, prefixes):
+            if literal not in routed:
+                found.setdefault(literal, "")
+            elif (joined := routed[literal]) is not None:
+                found.setdefault(joined, f" (`{literal}` of a router with the prefix "
+                                         f"`{joined[:len(joined) - len(literal)]}`)")
+    return found
+
+
+def _prefixed_routes(file: TextFile) -> dict[str, str | None]:
+    """The route paths of the routers the module creates with a prefix, each joined to its
+    prefix; None where the prefix is no literal (`prefix=settings.API_PREFIX`)."""
+    if "Router(" not in file.text or "prefix" not in file.text:
+        return {}
+    tree = parse(file)
+    if tree is None:
+        return {}
+    prefixes = _router_prefixes(tree)
+    routes: dict[str, str | None] = {}
+    for node in ast.walk(tree) if prefixes else ():
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.attr in _ROUTE_CALLS \
+                and node.func.value.id in prefixes:
+            given = node.args[0] if node.args else \
+                next((k.value for k in node.keywords if k.arg == "path"), None)
+            if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                prefix = prefixes[node.func.value.id]
+                routes[given.value] = join_paths(prefix, given.value) \
+                    if prefix is not None else None
+    return routes
+
+
+def _router_prefixes(tree: ast.Module) -> dict[str, str | None]:
+    """Name -> prefix of each router the module's top level creates with one
+    (`router = APIRouter(prefix="/admin")`); None for a prefix that is no literal."""
+    found: dict[str, str | None] = {}
+    for _top, stmt in statements(tree.body):
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+            else stmt.target if isinstance(stmt, ast.AnnAssign) else None
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+        if not isinstance(target, ast.Name) or not isinstance(value, ast.Call) \
+                or not (called_name(value) or "").endswith("Router"):
+            continue
+        given = value.args[0] if value.args else \
+            next((k.value for k in value.keywords if k.arg == "prefix"), None)
+        if given is not None:
+            found[target.id] = given.value if isinstance(given, ast.Constant) and isinstance(
+                given.value, str) and given.value else None
+    return found
 
 
 # a router's literal prefix (`prefix="/health"`)
@@ -526,7 +603,7 @@ def health_like_literal(ws: Workspace, folder: str,
     """A path literal in the service's Python files that reads as a health route without
     being one H001 counts (`/healthcheck`, a router's prefix): when some routes cannot be
     read, the app likely serves it."""
-    found = sorted(p for p in _path_literals(ws, folder, theirs)
+    found = sorted(p for p in _served_literals(ws, folder, theirs, prefixes=True)
                    if _HEALTH_WORD.search(p.rstrip("/").rsplit("/", 1)[-1])
                    or _UNDER_HEALTH.search(p))
     return found[0] if found else None
@@ -603,10 +680,15 @@ def _path_literals(ws: Workspace, folder: str, theirs: frozenset[str],
     for path in _service_files(ws, folder, theirs):
         file = ws.read(path)
         if file is not None:
-            found.update(m.group(1) for m in _PATH_LITERAL.finditer(file.text)
-                         if _PROBEABLE.fullmatch(m.group(1)) and (prefixes or not
-                         _PREFIX_BEFORE.search(file.text, max(0, m.start() - 24), m.start())))
+            found.update(_literals_of(file, prefixes))
     return found
+
+
+def _literals_of(file: TextFile, prefixes: bool) -> list[str]:
+    """`_path_literals` of one file."""
+    return [m.group(1) for m in _PATH_LITERAL.finditer(file.text)
+            if _PROBEABLE.fullmatch(m.group(1)) and (prefixes or not
+            _PREFIX_BEFORE.search(file.text, max(0, m.start() - 24), m.start()))]
 
 
 def _service_files(ws: Workspace, folder: str, theirs: frozenset[str]) -> list[str]:
@@ -632,7 +714,18 @@ def _theirs(ws: Workspace, service: BuiltService) -> frozenset[str]:
         module = appmodule.find(ws, other)
         if module is not None and module.path not in mine:
             found.update(appmodule.import_path(ws, module))
-    return frozenset(found - mine)
+    return frozenset((found | _not_in_image(ws, service)) - mine)
+
+
+def _not_in_image(ws: Workspace, service: BuiltService) -> set[str]:
+    """The Python files of the build context that no COPY or ADD of the image takes: where
+    the context is the repository's root, another service's code and a generator's
+    templates (`tools/bootstrap.py` writing `@router.get("/healthz")`) are not the app's."""
+    app = service.app
+    prefix = app.folder + "/" if app.folder else ""
+    return {path for path in ws.tree.paths() if path.startswith(prefix)
+            and path.endswith(".py") and not may_hold(app.dockerfile, app.stage,
+                                                      path[len(prefix):])}
 
 
 def _preference(path: str, wanted: list[str]) -> tuple[bool, int, str]:
