@@ -238,6 +238,22 @@ def test_an_overlay_joins_the_nearest_base_that_defines_its_services(tmp_path: P
     ]
 
 
+def test_an_overlay_joins_a_base_above_that_defines_all_it_overrides(tmp_path: Path) -> None:
+    # `-f docker-compose.yml -f ci/compose.ci.yml [-f ci/compose.prebuilt.yml]`: the file of
+    # `image:` lines beside the CI overlay defines `api` only, the base above it `worker` too
+    write_tree(tmp_path, {
+        "docker-compose.yml": "services:\n  api:\n    build: ./api\n"
+                              "  worker:\n    build: ./api\n",
+        "ci/compose.prebuilt.yml": "services:\n  api:\n    image: registry/api:rc\n",
+        "ci/compose.ci.yml": "services:\n  api:\n    restart: 'no'\n"
+                             "  worker:\n    restart: 'no'\n",
+        "api/Dockerfile": dockerfile(8000), "api/app/main.py": APP,
+    })
+    assert stacks(tmp_path) == [["docker-compose.yml", "ci/compose.ci.yml"],
+                                ["ci/compose.prebuilt.yml"]]
+    assert compose_config(tmp_path, ["docker-compose.yml", "ci/compose.ci.yml"]).returncode == 0
+
+
 def test_a_variant_with_a_service_of_overrides_is_an_overlay_of_its_folder(
         tmp_path: Path) -> None:
     write_tree(tmp_path, {

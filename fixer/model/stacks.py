@@ -6,8 +6,8 @@ only override (no `image`, no build context, no `extends`) services a base defin
 such as a `-f` file `ci/docker-compose.ci.yml`, or only swap the Dockerfile of a base's
 build (`swapped_dockerfiles`), or use a merge tag (`volumes: !reset []`), which means
 something only over a base. An overlay joins the stack of the
-nearest base that defines what it overrides: its own folder first, then each parent
-folder, then anywhere in the repository. Lookups go through indexes by folder and by
+nearest base that defines all it overrides (else the nearest defining most of it): its own
+folder first, then each parent folder, then anywhere in the repository. Lookups go through indexes by folder and by
 service name, so grouping stays linear in the number of files and services.
 """
 
@@ -347,12 +347,17 @@ class _Bases:
             # Compose loads it only when told to (`-f`), and merged it hides every build
         needed = set(_needed(overlay))
         names = overridden(overlay, self.swaps) + sorted(needed)
-        folder: str | None = posixpath.dirname(overlay.path)
-        while folder is not None:
-            best = self._most_names(overlay, self.by_folder.get(folder, []), names, needed)
-            if best is not None:
-                return best
-            folder = posixpath.dirname(folder) if folder else None
+        # first the nearest that defines every service the overlay overrides: a file of
+        # `image:` lines beside a CI overlay (`ci/docker-compose.prebuilt.yml`) defines
+        # some of them, the base above it all
+        for whole in (set(names), set()):
+            folder: str | None = posixpath.dirname(overlay.path)
+            while folder is not None:
+                best = self._most_names(overlay, self.by_folder.get(folder, []), names,
+                                        needed | whole)
+                if best is not None:
+                    return best
+                folder = posixpath.dirname(folder) if folder else None
         anywhere = [s for name in names for s in self.by_name.get(name, [])]
         best = self._most_names(overlay, sorted(anywhere, key=lambda s: _distance(overlay, s)),
                                 names, needed)
