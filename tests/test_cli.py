@@ -16,7 +16,7 @@ import pytest
 
 from fixer.cli import shared
 from fixer.app.registry import discover
-from support import GOLDEN, SEED_FLEET, run_cli, write_tree
+from support import GOLDEN, SEED_FLEET, run_cli, service_files, write_tree
 from test_report import NO_DOCKERFILE
 
 COMPOSE = 'services:\n  web:\n    build: ./web\n    ports:\n      - "8001:8001"\n'
@@ -743,6 +743,24 @@ def test_a_refused_request_is_one_line(tmp_path: Path, monkeypatch: pytest.Monke
     """What fixer refuses once the flags are read: one `fixer:` line, no usage banner."""
     monkeypatch.chdir(tmp_path)
     assert run_cli(*argv) == (2, "", f"fixer: {message}\n")
+
+
+def test_a_gate_revealed_by_several_fixes_names_them_all(tmp_path: Path) -> None:
+    """`web` waits for a, b and c, none with a healthcheck: the C003 fix of its list comes
+    after the C004 fixes of all three, and both the fix output and the report say so."""
+    waits = ("services:\n  a:\n    build: ./a\n  b:\n    build: ./b\n  c:\n    build: ./c\n"
+             "  web:\n    build: ./web\n    depends_on:\n      - a\n      - b\n      - c\n")
+    files = {"compose.yaml": waits}
+    for name in ("a", "b", "c", "web"):
+        files |= service_files(name, 8000)
+    root = write_tree(tmp_path / "repo", files)
+    code, _out, err = run_cli("fix", root)
+    assert code == 1, err
+    [revealed] = [line for line in err.splitlines() if "fix for a revealed finding" in line]
+    assert "(revealed by the C004 fixes of a, b and c)" in revealed, err
+    code, _out, err = run_cli("report", root, "-o", tmp_path / "report.md")
+    assert "revealed once the C004 fixes of `a`, `b` and `c` are in: C003 `web`" in \
+        (tmp_path / "report.md").read_text(encoding="utf-8"), err
 
 
 def test_a_revealed_finding_names_the_fix_that_revealed_it_not_one_in_its_file() -> None:

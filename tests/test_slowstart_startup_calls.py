@@ -190,3 +190,61 @@ def test_a_function_handed_on_for_shutdown_is_no_slow_start(made: str) -> None:
     files = app()
     files["app/main.py"] = HANDED.format(app=made)
     assert c004(files) == ("safe", None)
+
+
+RETRY = ("import asyncio\n\n\nasync def connect_broker() -> None:\n"
+         "    for attempt in {loop}:\n        try:\n            await open_connection()\n"
+         "            return\n        except OSError:\n            await asyncio.sleep({delay})\n\n\n"
+         "async def open_connection() -> None:\n    return None\n")
+
+
+@pytest.mark.parametrize(("loop", "delay"), [
+    pytest.param("range(20)", "5", id="twenty-tries-five-seconds-apart"),
+    pytest.param("range(max_retries)", "1", id="a-count-fixer-cannot-read"),
+    pytest.param("range(3)", "RETRY_DELAY", id="a-delay-fixer-cannot-read"),
+])
+def test_a_retry_loop_that_sleeps_at_start_up_may_start_slowly(loop: str, delay: str) -> None:
+    files = app("await connect_broker()", "from app.broker import connect_broker",
+                broker=RETRY.format(loop=loop, delay=delay))
+    assert c004(files) == ("unsafe", (
+        f"{DOUBT}app/broker.py:10 sleeps in a loop (`asyncio.sleep`) in `connect_broker()`, "
+        f"which `lifespan()` calls at start-up (app/main.py:9){HOW_LONG}"))
+
+
+def test_a_short_retry_loop_is_no_slow_start() -> None:
+    files = app("await connect_broker()", "from app.broker import connect_broker",
+                broker=RETRY.format(loop="range(3)", delay="0.5"))
+    assert c004(files) == ("safe", None)
+
+
+def test_what_a_lifespan_does_after_it_yields_runs_at_shutdown() -> None:
+    files = app("yield\n    await register_service()\n    return")
+    files["app/main.py"] = files["app/main.py"].replace("    return\n    yield\n", "")
+    assert "await register_service()" in files["app/main.py"]
+    assert c004(files) == ("safe", None)
+
+
+PRODUCER = ("import asyncio\n\n\nclass Producer:\n    def __init__(self, retries: int) -> None:\n"
+            "        self.retries = retries\n\n"
+            "    async def start(self) -> None:\n        for _ in range(self.retries):\n"
+            "            await asyncio.sleep(5)\n\n\n"
+            "producer = None\n\n\n"
+            "async def get_producer() -> Producer:\n    global producer\n"
+            "    if producer is None:\n        producer = Producer(retries=20)\n"
+            "        await producer.start()\n    return producer\n")
+
+
+def test_a_method_of_an_object_made_of_an_app_class_is_followed() -> None:
+    files = app("await get_producer()", "from app.broker import get_producer", broker=PRODUCER)
+    assert c004(files) == ("unsafe", (
+        f"{DOUBT}app/broker.py:10 sleeps in a loop (`asyncio.sleep`) in `start()`, which "
+        "`get_producer()` calls (app/broker.py:20), which `lifespan()` calls at start-up "
+        f"(app/main.py:9){HOW_LONG}"))
+
+
+def test_a_method_of_an_object_made_elsewhere_is_not_followed() -> None:
+    # `producer` comes from a call fixer does not follow: which class's `start` runs is unknown
+    made = PRODUCER.replace("producer = Producer(retries=20)", "producer = make(Producer)")
+    files = app("await get_producer()", "from app.broker import get_producer",
+                broker=made + "\n\ndef make(kind):\n    return kind(retries=20)\n")
+    assert c004(files) == ("safe", None)

@@ -253,8 +253,9 @@ def _revealed_by(by: FixLine | None) -> str:
     C005 fix probes both databases of a list: `mq and db`)."""
     if by is None:
         return "revealed by an earlier fix"
-    whose = names(by.services) if by.services else "the repository"
-    return f"revealed by the {by.code} fix of {whose}"
+    fixes, services = by.revealing
+    whose = names(services) if services else "the repository"
+    return f"revealed by the {by.code} {fixes} of {whose}"
 
 
 def _following(count: int) -> str:

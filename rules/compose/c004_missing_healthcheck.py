@@ -160,7 +160,9 @@ installs packages or fetches a model or data first (`pip install ... && uvicorn 
 or that script's `pip install` or `from_pretrained`), or when a start-up function of the
 app (`lifespan`, an `on_event("startup")` handler, or one handed to the app as such:
 `add_event_handler("startup", f)`, `FastAPI(on_startup=[f])`, `FastAPI(lifespan=ctx)` of
-any name) makes an HTTP request (`client.post(".../api/pull")`), itself or in a function it calls, directly or through further
+any name) makes an HTTP request (`client.post(".../api/pull")`) or sleeps in a loop that
+may wait 10 s or more (a retry of a broker's connection, `for _ in range(20): ...
+await asyncio.sleep(5)`), itself or in a function it calls, directly or through further
 functions, in any module of the import path (`await register_service()` of `app/sd.py`,
 which registers with Consul; the reason names the chain of calls), or pulls a model through
 an Ollama client (`client.pull(...)`), or the

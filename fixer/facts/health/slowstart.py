@@ -48,7 +48,7 @@ from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.health.startup_requests import (
-    Caller, StartupRequest, http_request, startup_functions, startup_request)
+    SLEEP_DOUBT, Caller, StartupRequest, http_request, startup_functions, startup_request)
 from fixer.model import appmodule
 from fixer.model.image_paths import in_image
 from fixer.model.listen import RUNS_ARGUMENTS
@@ -144,7 +144,9 @@ def _at_startup(load: ModelLoad) -> str:
 def described(load: ModelLoad) -> str:
     """`api/app/main.py:4 loads a model (`pipeline`), which may be downloaded first`."""
     if load.network:
-        return (f"{load.path}:{load.line} calls `{load.call}` in `{load.within}()`"
+        does = f"sleeps in a loop (`{load.call}`)" if load.call.endswith("sleep") else \
+            f"calls `{load.call}`"
+        return (f"{load.path}:{load.line} {does} in `{load.within}()`"
                 f"{_at_startup(load)}, and fixer cannot tell how long it takes (a model "
                 "pulled, a service awaited)")
     if load.call.endswith("wait_for_client"):
@@ -165,7 +167,6 @@ def described(load: ModelLoad) -> str:
 # on, a quarter of the about 40 s a healthcheck fixer writes waits, the start is in doubt
 # `sleep 60`, `sleep 1m`, `sleep ${STARTUP_DELAY:-30}` (its default)
 _SLEEP = lazy_compile(r"(?<![\w-])sleep\s+(?:\$\{\w+:?-)?[\"']?(\d+(?:\.\d+)?)(s|m)?\b")
-SLEEP_DOUBT = 10.0
 
 
 # installs and downloads a command runs before its server: minutes on a first start

@@ -6,8 +6,11 @@ calls, directly or through further functions, by name (`await initial_sync()`,
 `from app.sd import register_service`) or on a module of the app (`sd.register_service()`),
 in any module of the import path.
 
-Functions are followed, not methods (`self.sync()`, `registry.register()`: fixer does not
-tell which class's method runs); a function reached again is not followed again, so a
+Functions are followed, and the methods of an object made of a class of the app where it is
+called (`producer = KafkaProducer(...)` in the function or at its module's top level, then
+`await producer.start()`: the class's own `start`); not other methods (`self.sync()`,
+`registry.register()`: fixer does not tell which class's method runs). A `lifespan`'s code
+after its `yield` runs as the app shuts down: it is not followed. A function reached again is not followed again, so a
 cycle of calls stops. A call handed to `asyncio.create_task` or `ensure_future` runs beside
 the start-up, not before the app listens: it is not followed. Only what a start-up function
 calls is followed: a function that route handlers or middleware call runs per request.
@@ -23,9 +26,10 @@ from typing import NamedTuple
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.sources.python import dotted_name, every_statement, parse, statements
-from fixer.sources.python_modules import Modules, binding
+from fixer.sources.python_modules import Modules, assigned_value, binding
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
+_FUNCTIONS: tuple[type[ast.stmt], ...] = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 # an HTTP request: a call on an HTTP client (`client.post`, `session.get`) or its module
 _HTTP_CALL = lazy_compile(r"(?:httpx|requests|aiohttp|urllib\.request|\w*client|\w*session)\."
@@ -37,6 +41,11 @@ _VERBS = frozenset({"get", "post", "put", "request", "stream"})
 # caller (not a `TaskGroup`'s `create_task`: the group waits for its tasks)
 _SPAWNERS = frozenset({"create_task", "ensure_future", "asyncio.create_task",
                        "asyncio.ensure_future"})
+# a wait of start-up of this many seconds or more may outlast a healthcheck's patience (a
+# quarter of the about 40 s the one C004 writes waits)
+SLEEP_DOUBT = 10.0
+# `time.sleep`, `asyncio.sleep`, `anyio.sleep`, `sleep` imported from one of them
+_SLEEP_CALL = lazy_compile(r"(?:(?:time|asyncio|anyio|trio|gevent)\.)?sleep$")
 # how many imports a name is followed through to its `def` (`app/__init__.py` re-exporting
 # `from app.sd import register_service`)
 _REEXPORTS = 5
@@ -105,9 +114,22 @@ def _startup_decorator(decorator: ast.expr) -> bool:
 
 
 def http_request(function: Function) -> ast.Call | None:
-    """The first HTTP request the function makes: on a client module or one it opens with
-    `with`/`async with` (`async with httpx.AsyncClient() as c: await c.post(...)`)."""
-    return _first_request(list(ast.walk(function)))
+    """The first HTTP request the function makes before the app listens: on a client module
+    or one it opens with `with`/`async with` (`async with httpx.AsyncClient() as c: await
+    c.post(...)`); else the `sleep` of a loop that may wait 10 s or more (a retry of a
+    broker's or a peer's connection, `for _ in range(20): ... await asyncio.sleep(5)`)."""
+    return _first_request(_startup_nodes(function))
+
+
+def _startup_nodes(function: Function) -> list[ast.AST]:
+    """The function's nodes in the order `ast.walk` gives them, those after its first
+    `yield` left out: a lifespan's code after it runs as the app shuts down."""
+    nodes = list(ast.walk(function))
+    ends = [node.lineno for node in nodes if isinstance(node, ast.Yield)]
+    if not ends:
+        return nodes
+    end = min(ends)
+    return [node for node in nodes if getattr(node, "lineno", 0) < end]
 
 
 def _first_request(nodes: list[ast.AST]) -> ast.Call | None:
@@ -119,7 +141,46 @@ def _first_request(nodes: list[ast.AST]) -> ast.Call | None:
     return next((c for c in nodes if isinstance(c, ast.Call) and (
         _HTTP_CALL.match(ast.unparse(c.func)) or isinstance(c.func, ast.Attribute)
         and isinstance(c.func.value, ast.Name) and c.func.value.id in clients
-        and c.func.attr in _VERBS)), None)
+        and c.func.attr in _VERBS)), None) or next(
+        (wait for node in nodes if isinstance(node, _LOOPS)
+         for wait in [_long_wait(node)] if wait is not None), None)
+
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _long_wait(loop: ast.For | ast.AsyncFor | ast.While) -> ast.Call | None:
+    """The loop's first `sleep` call where the loop may wait `SLEEP_DOUBT` seconds or more:
+    any loop but a `for` over `range` of a literal count whose sleeps are literal seconds
+    that add up to less."""
+    sleeps = [node for statement in loop.body for node in ast.walk(statement)
+              if isinstance(node, ast.Call) and _SLEEP_CALL.match(dotted_name(node.func) or "")]
+    if not sleeps:
+        return None
+    count = _range_count(loop) if isinstance(loop, (ast.For, ast.AsyncFor)) else None
+    seconds = [_literal_seconds(call) for call in sleeps]
+    if count is not None and None not in seconds and \
+            count * sum(s for s in seconds if s is not None) < SLEEP_DOUBT:
+        return None
+    return sleeps[0]
+
+
+def _range_count(loop: ast.For | ast.AsyncFor) -> int | None:
+    """How many times `for _ in range(3)` or `range(1, 4)` runs; None for another loop."""
+    call = loop.iter
+    if not (isinstance(call, ast.Call) and dotted_name(call.func) == "range"):
+        return None
+    bounds = [a.value for a in call.args
+              if isinstance(a, ast.Constant) and isinstance(a.value, int)]
+    if len(bounds) != len(call.args) or not 1 <= len(bounds) <= 2:
+        return None
+    return max(0, bounds[-1] - (bounds[0] if len(bounds) == 2 else 0))
+
+
+def _literal_seconds(call: ast.Call) -> float | None:
+    given = call.args[0] if call.args else None
+    return float(given.value) if isinstance(given, ast.Constant) and isinstance(
+        given.value, (int, float)) and not isinstance(given.value, bool) else None
 
 
 class Caller(NamedTuple):
@@ -240,6 +301,9 @@ def _read_module(tree: ast.Module | None, text: str) -> _Module | None:
     starts = "lifespan" in text or "startup" in text
     defined = {stmt.name: stmt for _top, stmt in statements(tree.body)
                if isinstance(stmt, Function)}
+    defined.update((f"{cls.name}.{stmt.name}", stmt) for _top, cls in statements(tree.body)
+                   if isinstance(cls, ast.ClassDef) for stmt in cls.body
+                   if isinstance(stmt, Function))
     return _Module(tree, startup_functions(tree, text),
                    registered_startup(tree) if starts else frozenset(), defined, {}, {})
 
@@ -248,7 +312,7 @@ def _calls(module: _Module, function: Function) -> _Calls:
     """What the function calls, and its HTTP request, from one walk of its nodes; not a
     call handed to `asyncio.create_task`, which runs beside it."""
     if function.lineno not in module.calls:
-        nodes = list(ast.walk(function))
+        nodes = _startup_nodes(function)
         calls = [node for node in nodes if isinstance(node, ast.Call)]
         spawned = {id(arg) for node in calls if dotted_name(node.func) in _SPAWNERS
                    for arg in node.args}
@@ -268,6 +332,9 @@ def _definition(mods: Modules, path: str, function: Function | None,
     if not head:
         return _defined_in(mods, path, name, _bound(mods, path, function, name))
     stmt = _bound(mods, path, function, head.split(".")[0])
+    made = assigned_value(stmt) if "." not in head else None
+    if isinstance(made, ast.Call) and isinstance(made.func, ast.Name):
+        return _method(mods, path, function, made.func.id, name)
     target: str | None = None
     if isinstance(stmt, ast.Import):
         # `import app.sd` binds `app`, and `app.sd.sync()` names the submodule; `import
@@ -280,6 +347,19 @@ def _definition(mods: Modules, path: str, function: Function | None,
         target = origin[0] if origin is not None and origin[1] is None else None
     return _defined_in(mods, target, name, _top_binding(mods, target, name)) \
         if target is not None else None
+
+
+def _method(mods: Modules, path: str, function: Function | None, cls: str,
+            name: str) -> tuple[str, str] | None:
+    """(file, `Class.name`) of the method a call runs on an object the function or its
+    module makes of a class of the app (`producer = KafkaProducer(...)`, then
+    `await producer.start()`): the class's own method, not one it inherits."""
+    found = _defined_in(mods, path, cls, _bound(mods, path, function, cls),
+                        kind=(ast.ClassDef,))
+    if found is None:
+        return None
+    method = f"{found[1]}.{name}"
+    return (found[0], method) if method in _module(mods, found[0]).defined else None
 
 
 def _bound(mods: Modules, path: str, function: Function | None,
@@ -301,10 +381,12 @@ def _top_binding(mods: Modules, path: str, name: str) -> ast.stmt | None:
 
 
 def _defined_in(mods: Modules, path: str, name: str, stmt: ast.stmt | None,
-                hops: int = 0) -> tuple[str, str] | None:
-    """(file, name) of the `def` the name stands for in the module, where `stmt` binds it:
-    that `def`, or the one an import brings, through the re-exports of packages."""
-    if isinstance(stmt, Function):
+                hops: int = 0, kind: tuple[type[ast.stmt], ...] = _FUNCTIONS,
+                ) -> tuple[str, str] | None:
+    """(file, name) of the `def` (or the statement of `kind`: a `class`) the name stands
+    for in the module, where `stmt` binds it: that `def`, or the one an import brings,
+    through the re-exports of packages."""
+    if isinstance(stmt, kind):
         return path, name
     if not isinstance(stmt, (ast.Import, ast.ImportFrom)) or hops >= _REEXPORTS:
         return None
@@ -312,4 +394,4 @@ def _defined_in(mods: Modules, path: str, name: str, stmt: ast.stmt | None,
     if origin is None or origin[1] is None:
         return None
     return _defined_in(mods, origin[0], origin[1], _top_binding(mods, origin[0], origin[1]),
-                       hops + 1)
+                       hops + 1, kind)

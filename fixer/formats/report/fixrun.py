@@ -9,7 +9,7 @@ request and "revealed by" name every finding it settles."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fixer.core.config import Config
 from fixer.core.edits import Edit
@@ -34,11 +34,20 @@ class FixLine:
     # the finding's own (`Finding.fingerprint`): which of two same-named services of different
     # stacks its fix is for
     fingerprint: str = ""
+    # as `revealed_by`: the services of the other fixes of its code that the revealed fix
+    # waits for too (C003's list of a, b and c, once C004's fixes of all three are in)
+    along: tuple[str, ...] = ()
 
     @property
     def services(self) -> list[str]:
         """Every service the fix settles a finding of, its own finding's first."""
         return list(dict.fromkeys([*filter(None, [self.service]), *self.also]))
+
+    @property
+    def revealing(self) -> tuple[str, list[str]]:
+        """As the fix that revealed a finding: `fix` or `fixes`, and the services named."""
+        named = list(dict.fromkeys([*self.services, *self.along]))
+        return ("fixes" if self.along else "fix"), named
 
 
 @dataclass(frozen=True)
@@ -339,12 +348,37 @@ def revealed(result: FixResult, config: Config) -> list[Revealed]:
     earlier fix that made it appear (`_revealing`). For `fix` output and the PR body too."""
     found = []
     settled = settled_with(result)
+    loaded: dict[int, Workspace] = {}
     for index, by in revealers(result, config).items():
         finding = result.applied[index].finding
         line = FixLine(finding.code, finding.service, title(finding),
-                       _revealing(result, by, settled))
+                       _with_along(_revealing(result, by, settled),
+                                   _along(result, index, by, config, loaded)))
         found.append(Revealed(finding, line))
     return found
+
+
+def _along(result: FixResult, index: int, by: int | None, config: Config,
+           loaded: dict[int, Workspace]) -> tuple[str, ...]:
+    """The services of the earlier fixes of the revealing fix's code, in the stack of the
+    fix at `index`, that make healthy a service its finding waits for
+    (`Violation.relies_on`), the revealing fix's own left out."""
+    finding = result.applied[index].finding
+    if by is None or not finding.violation.relies_on:
+        return ()
+    code = result.applied[by].finding.code
+    healing = {name: [j for j in places if result.applied[j].finding.code == code]
+               for name, places in _healing(result).items()}
+    made = _health_made_by(result, index, healing, _scope(result, config, loaded))
+    return tuple(dict.fromkeys(service for j in sorted(made) if j != by
+                               for service in [result.applied[j].finding.service]
+                               if service is not None))
+
+
+def _with_along(line: FixLine | None, along: tuple[str, ...]) -> FixLine | None:
+    if line is None or not along:
+        return line
+    return replace(line, along=tuple(s for s in along if s not in line.services))
 
 
 def left_revealed(result: FixResult, config: Config) -> list[LeftRevealed]:

@@ -165,7 +165,7 @@ def revealed_line(revealed: Revealed) -> str:
     """A fix of the run for a finding that only appears once another fix is in."""
     finding, by = revealed.finding, revealed.fix.revealed_by
     after = _fix_of(by) if by else "an earlier fix"
-    return (f"then, revealed once {after} is in: {finding.code} {who(finding)}: "
+    return (f"then, revealed once {after} {_are(by)} in: {finding.code} {who(finding)}: "
             f"{message(finding)}. Fixed in the same run: {inline(revealed.fix.text)}")
 
 
@@ -216,7 +216,7 @@ def _left_line(item: LeftRevealed) -> str:
     after = _fix_of(by) if by else "an earlier fix"
     why = f" Why no automatic fix: {inline(finding.reason.rstrip('.'))}." \
         if finding.reason else ""
-    return (f"{finding.code} `{finding.service or '-'}`, once {after} is in: "
+    return (f"{finding.code} `{finding.service or '-'}`, once {after} {_are(by)} in: "
             f"{message(finding)} (`{finding.path}`).{why}")
 
 
@@ -235,6 +235,13 @@ def fix_line(line: FixLine) -> str:
     return f"{line.code} `{line.service or '-'}`: {inline(line.text)}{revealed}"
 
 
+def _are(line: FixLine | None) -> str:
+    """`is` after one fix, `are` after the fixes a revealing fix names (`FixLine.along`)."""
+    return "are" if line is not None and line.along else "is"
+
+
 def _fix_of(line: FixLine) -> str:
-    """`the C005 fix of `mq` and `db``: every service the fix settles a finding of."""
-    return f"the {line.code} fix of {names([f'`{s}`' for s in line.services] or ['`-`'])}"
+    """`the C005 fix of `mq` and `db``: every service the fix settles a finding of (and, as
+    the fix that revealed a finding, those of the fixes beside it: `FixLine.revealing`)."""
+    fixes, services = line.revealing
+    return f"the {line.code} {fixes} of {names([f'`{s}`' for s in services] or ['`-`'])}"
