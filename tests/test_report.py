@@ -1101,6 +1101,39 @@ def test_a_finding_in_the_code_two_replicas_build_counts_against_both(tmp_path: 
     assert "in 2 services\n" in out and "- `api_1`, `api_2`: the app `app` in " in out, out
 
 
+def test_a_finding_counts_against_the_images_that_hold_it_not_each_sharing_a_context(
+        tmp_path: Path) -> None:
+    """`a` and `b` build `services/Dockerfile.dev` (shell-form CMD) from `services/`, each
+    with its own code mounted; the production `a` builds `Dockerfile.prod` from the root,
+    whose context holds the other file. D002 is about the two images built from
+    `Dockerfile.dev`, and S002 of `services/b/app/` about `b`, whose app it is."""
+    app = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
+           'def health():\n    return {"ok": True}\n')
+    dev = "".join(f"  {name}:\n    build:\n      context: ./services\n      dockerfile: "
+                  f"./Dockerfile.dev\n      args:\n        SERVICE_NAME: {name}\n    volumes:\n"
+                  f"      - ./services/{name}/:/app\n" for name in ("a", "b"))
+    prod = ("services:\n  a:\n    build:\n      context: ./\n      dockerfile: "
+            "./services/Dockerfile.prod\n      args:\n        SERVICE_NAME: a\n")
+    base = ("FROM python:3.11-slim\nARG SERVICE_NAME\nWORKDIR /app\nCOPY {src}${{SERVICE_NAME}}/"
+            "requirements.txt /app/\nRUN pip install --no-cache-dir -r /app/requirements.txt\n"
+            "{copy}EXPOSE 8000\n{cmd}\n")
+    files = {"docker-compose.yml": "services:\n" + dev, "docker-compose.prod.yml": prod,
+             "services/Dockerfile.dev": base.format(
+                 src="./", copy="", cmd="CMD uvicorn app.main:app --host 0.0.0.0 --port 8000"),
+             "services/Dockerfile.prod": base.format(
+                 src="services/", copy="COPY services/${SERVICE_NAME}/ /app/\n",
+                 cmd='CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]'),
+             "services/a/app/__init__.py": "", "services/a/app/main.py": app,
+             "services/b/app/main.py": app}
+    for name in ("a", "b"):
+        files[f"services/{name}/requirements.txt"] = "fastapi\nuvicorn\n"
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "S002,D002")
+    assert code == 0, err
+    assert "- `a (services/)`, `b`: CMD in shell form" in out, out
+    assert "- `b`: services/b/app/ has no" in out, out
+    assert "**a (./)** - Compliant: no findings" in out, out
+
+
 def test_the_same_fix_in_two_compose_files_is_listed_once_for_each(tmp_path: Path) -> None:
     """`api` is defined in the root compose file and in `api/`'s own, with no healthcheck in
     either: `fixer fix` adds one to each file, and Recommendations lists both."""

@@ -381,18 +381,32 @@ def _image_builders(ws: Workspace, finding: Finding) -> list[Service]:
     app's module, in a folder two replicas build alike). A compose file's finding is about
     its own service's entry."""
     builders = ws.derived.get(_BUILDERS, lambda: _dockerfile_builders(ws))
+    # a Dockerfile's finding is about the images built from it, not every image whose
+    # context holds it (`Dockerfile.dev` in the context of the image `Dockerfile.prod` builds)
+    in_dockerfile = any(finding.path == dockerfile for _s, dockerfile, _t, _c in builders)
     own = {(dockerfile, target, context) for service, dockerfile, target, context in builders
-           if service.name == finding.service and
-           (finding.path == dockerfile or _inside(finding.path, context))}
+           if service.name == finding.service and (finding.path == dockerfile if in_dockerfile
+                                                   else _inside(finding.path, context))}
     if any(doc.path == finding.path for stack in ws.stacks for doc in stack.docs):
         return []
     sharing = [service for service, dockerfile, target, context in builders
                if (dockerfile, target, context) in own or finding.path == dockerfile
                and any((dockerfile, target) == (d, t) for d, t, _c in own)]
+    if finding.path.endswith(".py"):
+        # a module is about the apps that import it, not each image of a shared context
+        # (`services/b/app/main.py` beside `services/a/app/`, each mounted into its own)
+        sharing = [s for s in sharing if s.name == finding.service
+                   or finding.path in _app_modules(ws, s)]
     if finding.rule.app_only or finding.rule.category in APP_ONLY:
         # the app's rules judge app services only: not a test runner of the same image
         sharing = [s for s in sharing if is_app_service(ws, s)]
     return sharing if len({s.name for s in sharing}) > 1 else []
+
+
+def _app_modules(ws: Workspace, service: Service) -> list[str]:
+    """The files on the import path of the service's app; none where fixer finds no app."""
+    found = appmodule.find(ws, service)
+    return appmodule.import_path(ws, found) if found is not None else []
 
 
 def _inside(path: str, folder: str) -> bool:
