@@ -248,3 +248,25 @@ def test_a_method_of_an_object_made_elsewhere_is_not_followed() -> None:
     files = app("await get_producer()", "from app.broker import get_producer",
                 broker=made + "\n\ndef make(kind):\n    return kind(retries=20)\n")
     assert c004(files) == ("safe", None)
+
+
+def test_a_retry_loop_of_a_service_started_once_its_dependencies_are_healthy_is_no_doubt() -> None:
+    # Compose starts api once db answers its healthcheck: the first try connects
+    files = app("await connect_broker()", "from app.broker import connect_broker",
+                broker=RETRY.format(loop="range(20)", delay="5"))
+    files["compose.yaml"] = COMPOSE + ("    depends_on:\n      db:\n"
+                                       "        condition: service_healthy\n  db:\n"
+                                       "    image: postgres:17\n    healthcheck:\n"
+                                       "      test: [\"CMD\", \"pg_isready\"]\n")
+    assert c004(files) == ("safe", None)
+    started = files["compose.yaml"].replace("service_healthy", "service_started")
+    assert c004({**files, "compose.yaml": started})[0] == "unsafe"
+
+
+def test_a_retry_loop_in_a_thread_s_target_is_no_slow_start() -> None:
+    consumer = ("import threading\nimport time\n\n\ndef start_consumer() -> None:\n"
+                "    def run() -> None:\n        while True:\n            time.sleep(3)\n\n"
+                "    threading.Thread(target=run, daemon=True).start()\n")
+    files = app("start_consumer()", "from app.consumer import start_consumer",
+                consumer=consumer)
+    assert c004(files) == ("safe", None)

@@ -50,6 +50,7 @@ from fixer.core.textfile import TextFile
 from fixer.facts.health.startup_requests import (
     SLEEP_DOUBT, Caller, StartupRequest, http_request, startup_functions, startup_request)
 from fixer.model import appmodule
+from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.image_paths import in_image
 from fixer.model.listen import RUNS_ARGUMENTS
 from fixer.model.services import Service
@@ -144,7 +145,7 @@ def _at_startup(load: ModelLoad) -> str:
 def described(load: ModelLoad) -> str:
     """`api/app/main.py:4 loads a model (`pipeline`), which may be downloaded first`."""
     if load.network:
-        does = f"sleeps in a loop (`{load.call}`)" if load.call.endswith("sleep") else \
+        does = f"sleeps in a loop (`{load.call}`)" if _a_wait(load.call) else \
             f"calls `{load.call}`"
         return (f"{load.path}:{load.line} {does} in `{load.within}()`"
                 f"{_at_startup(load)}, and fixer cannot tell how long it takes (a model "
@@ -360,15 +361,34 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
         return None
     paths = appmodule.import_path(ws, module)
     known: dict[str, bool] = {}
+    waits = not _ready_first(service)
     for path in paths:
         file = ws.read(path)
         for found, helper in file.derived.get(_LOADS, lambda: _loads(file)) if file else []:
+            if not waits and _a_wait(found[1]):
+                continue
             if not helper or not (runs_on_request(ws, paths, helper, known)
                                   or _never_runs(ws, service, paths, helper)):
                 load = ModelLoad(path, *found)
                 return load._replace(runs_at=_called_at_import(ws, paths, load))
-    request = startup_request(Modules(ws.read, module.root, module.python_path), paths)
+    request = startup_request(Modules(ws.read, module.root, module.python_path), paths, waits)
     return _from_request(request) if request is not None else None
+
+
+def _a_wait(call: str) -> bool:
+    """The call a start-up's loop waits with (`asyncio.sleep`), not a request or a load."""
+    return call.rsplit(".", 1)[-1] == "sleep"
+
+
+def _ready_first(service: Service) -> bool:
+    """Whether Compose starts the service only once every service it depends on is healthy
+    (or has completed): a loop of its start-up that retries a connection to one of them
+    then ends at once. One with no `depends_on` may wait for anything."""
+    entries = dependencies(service)
+    return bool(entries) and all(entry.condition in _READY for entry in entries)
+
+
+_READY = frozenset({HEALTHY, "service_completed_successfully"})
 
 
 def _from_request(request: StartupRequest) -> ModelLoad:
@@ -722,7 +742,7 @@ def _loads(file: TextFile) -> list[Load]:
             if function is not None and id(function) not in startup else ""
         found.append(((call.lineno, name, False, within, False), helper))
     for function in functions:
-        network = http_request(function) if id(function) in startup else None
+        network = http_request(function, waits=True) if id(function) in startup else None
         if network is not None:
             found.append(((network.lineno, ast.unparse(network.func), False, function.name,
                            True), ""))

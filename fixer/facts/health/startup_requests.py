@@ -113,12 +113,14 @@ def _startup_decorator(decorator: ast.expr) -> bool:
         first, ast.Constant) and str(first.value).startswith("startup")
 
 
-def http_request(function: Function) -> ast.Call | None:
+def http_request(function: Function, waits: bool) -> ast.Call | None:
     """The first HTTP request the function makes before the app listens: on a client module
     or one it opens with `with`/`async with` (`async with httpx.AsyncClient() as c: await
-    c.post(...)`); else the `sleep` of a loop that may wait 10 s or more (a retry of a
-    broker's or a peer's connection, `for _ in range(20): ... await asyncio.sleep(5)`)."""
-    return _first_request(_startup_nodes(function))
+    c.post(...)`); else, with `waits`, the `sleep` of a loop that may wait 10 s or more (a
+    retry of a broker's or a peer's connection, `for _ in range(20): ... await
+    asyncio.sleep(5)`), not one in a function it defines (a thread's target)."""
+    nodes = _startup_nodes(function)
+    return _first_request(nodes) or (_loop_wait(nodes, function) if waits else None)
 
 
 def _startup_nodes(function: Function) -> list[ast.AST]:
@@ -141,12 +143,20 @@ def _first_request(nodes: list[ast.AST]) -> ast.Call | None:
     return next((c for c in nodes if isinstance(c, ast.Call) and (
         _HTTP_CALL.match(ast.unparse(c.func)) or isinstance(c.func, ast.Attribute)
         and isinstance(c.func.value, ast.Name) and c.func.value.id in clients
-        and c.func.attr in _VERBS)), None) or next(
-        (wait for node in nodes if isinstance(node, _LOOPS)
-         for wait in [_long_wait(node)] if wait is not None), None)
+        and c.func.attr in _VERBS)), None)
 
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _loop_wait(nodes: list[ast.AST], function: Function) -> ast.Call | None:
+    """The first `_long_wait` of the loops among the function's nodes, not of one in a
+    function or class it defines (a thread's target runs beside the start-up)."""
+    nested = {id(inner) for node in ast.walk(function) if isinstance(node, _NESTED)
+              and node is not function for inner in ast.walk(node)}
+    return next((wait for node in nodes if isinstance(node, _LOOPS) and id(node) not in nested
+                 for wait in [_long_wait(node)] if wait is not None), None)
 
 
 def _long_wait(loop: ast.For | ast.AsyncFor | ast.While) -> ast.Call | None:
@@ -205,6 +215,11 @@ class _Calls(NamedTuple):
     # the functions it calls as written (`sync`, `sd.sync`), with the line of each call
     calls: tuple[tuple[str, int], ...]
     request: ast.Call | None   # the first HTTP request it makes (`http_request`)
+    wait: ast.Call | None      # the `sleep` of its first loop that may wait long
+
+    def made(self, waits: bool) -> ast.Call | None:
+        """Its HTTP request; else, with `waits`, its long wait."""
+        return self.request or (self.wait if waits else None)
 
 
 class _Module(NamedTuple):
@@ -228,17 +243,18 @@ _MODULE: Memo[_Module | None] = Memo("start-up functions and the functions a mod
 _NO_MODULE = _Module(ast.Module([], []), [], frozenset(), {}, {}, {})
 
 
-def startup_request(mods: Modules, paths: list[str]) -> StartupRequest | None:
-    """The first HTTP request of a function that a start-up function of a module of the
-    import path calls, directly or through further functions (one fewer calls away
-    first). None where no module has a start-up function (most apps: their text names
-    none), and for a start-up function's own request (`_loads` counts that one)."""
+def startup_request(mods: Modules, paths: list[str], waits: bool) -> StartupRequest | None:
+    """The first HTTP request (with `waits`, or long wait in a loop) of a function that a
+    start-up function of a module of the import path calls, directly or through further
+    functions (one fewer calls away first). None where no module has a start-up function
+    (most apps: their text names none), and for a start-up function's own request (`_loads`
+    counts that one)."""
     roots = [(path, function) for path in paths if _may_start(mods, path)
              for function in _module(mods, path).startup]
     elsewhere = _registered_elsewhere(mods, [path for path in paths if _may_start(mods, path)])
     seen = {(path, function.name) for path, function in [*roots, *elsewhere]}
     for path, function in elsewhere:   # `_loads` reads only its own module's start-up
-        request = _calls(_module(mods, path), function).request
+        request = _calls(_module(mods, path), function).made(waits)
         if request is not None:
             return StartupRequest(path, request.lineno, ast.unparse(request.func),
                                   function.name, ())
@@ -257,7 +273,7 @@ def startup_request(mods: Modules, paths: list[str]) -> StartupRequest | None:
             if node is None:
                 continue
             hops = (Caller(function.name, f"{path}:{line}"), *callers)
-            request = _calls(callee, node).request
+            request = _calls(callee, node).made(waits)
             if request is not None:
                 return StartupRequest(found[0], request.lineno, ast.unparse(request.func),
                                       node.name, hops)
@@ -319,7 +335,7 @@ def _calls(module: _Module, function: Function) -> _Calls:
         module.calls[function.lineno] = _Calls(tuple(
             (written, node.lineno) for node in calls if id(node) not in spawned
             for written in (dotted_name(node.func),) if written is not None),
-            _first_request(nodes))
+            _first_request(nodes), _loop_wait(nodes, function))
     return module.calls[function.lineno]
 
 
