@@ -258,10 +258,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                           reason=doubt, fix=Fix(f"{added} ({doubt})",
                                                 Safety.UNSAFE, build))
         elif health.several and health.doubt == several_doubt(health.several):
-            served = " and ".join(health.several)
-            yield replace(violation, message=f"{violation.message}; it serves GET {served}, "
-                                             "which look like health routes but fixer "
-                                             "does not count them as health paths",
+            yield replace(violation, message=violation.message + _looks_like(*health.several),
                           reason="which of them is the health route is the author's call "
                                  "(`health-paths` in the configuration counts a path as one)")
         elif health.doubt:
@@ -293,11 +290,15 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                                              build))
 
 
-def _looks_like(path: str) -> str:
+def _looks_like(*paths: str) -> str:
     """`; it serves GET /heartbeat, which looks like one ...`: a route that reads as the
-    health route counts once a healthcheck of the service probes it, as C004's then does."""
-    return (f"; it serves GET {path}, which looks like one: fixer counts it once the "
-            "service's healthcheck probes it")
+    health route counts once a healthcheck of the service probes it, as C004's then does
+    (where it serves one such route; of several, which to probe is the author's call)."""
+    if len(paths) == 1:
+        return (f"; it serves GET {paths[0]}, which looks like one: fixer counts it once "
+                "the service's healthcheck probes it")
+    return (f"; it serves GET {' and '.join(paths)}, which look like health routes: fixer "
+            "counts one once the service's healthcheck probes it")
 
 
 def _run_by(services: list[str]) -> str:
