@@ -808,6 +808,23 @@ def test_a_service_that_runs_no_fastapi_server_is_not_applicable(
     assert "**frontend** - Compliant: no findings\n" in out, out
 
 
+def test_a_binary_in_an_image_without_python_is_not_applicable(tmp_path: Path) -> None:
+    """`api` builds a Go binary into distroless `static` from a context that also holds a
+    FastAPI app: its image has no Python, so no app of that context runs there."""
+    go = ("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n"
+          "RUN go build -o /app/server ./go\n"
+          "FROM gcr.io/distroless/static-debian12:nonroot\n"
+          "COPY --from=build /app/server /app/server\nENTRYPOINT [\"/app/server\"]\n")
+    files = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
+                             "      dockerfile: go/Dockerfile\n",
+             "go/Dockerfile": go, "go/main.go": "package main\n\nfunc main() {}\n",
+             "py/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files))
+    assert code == 0, err
+    assert UNTOLD not in out, out
+    assert "- **Imports**: Not applicable" in sections(out, "###")["✅ api"], out
+
+
 def test_an_app_service_with_no_dockerfile_is_not_checked_rather_than_not_applicable(
         tmp_path: Path) -> None:
     """`api` runs `uvicorn main:app` from a context with no Dockerfile (S001): fixer read no
