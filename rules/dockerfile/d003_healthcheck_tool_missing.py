@@ -333,8 +333,8 @@ def _missing(target: Target, uses: list[Use]) -> list[str]:
 def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str],
             parts: tuple[Location, ...]) -> Violation:
     family = target.family
-    places = sorted({f"service {u.service}" if u.service else "HEALTHCHECK" for u in uses
-                     if u.probe.tool in missing})
+    twice = _named_twice(ws)
+    places = sorted({_place(u, twice) for u in uses if u.probe.tool in missing})
     named = target.services[0].app.stage_named
     message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
                f"{named} ({target.image}, {family.label}) does not have" +
@@ -350,6 +350,26 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str],
                      line=target.stage.instructions[0].line, service=target.services[0].name,
                      subject=target.subject, causes=causes, fix=fix, reason=reason,
                      parts=parts)
+
+
+def _place(use: Use, twice: frozenset[str]) -> str:
+    """`service api`, or `HEALTHCHECK`; with its compose file where two stacks define a
+    service of that name (`service api in api/docker-compose.yml:19`): the other's may
+    have no healthcheck at all."""
+    if not use.service:
+        return "HEALTHCHECK"
+    where = f" in {use.place.path}:{use.place.line}" if use.service in twice else ""
+    return f"service {use.service}{where}"
+
+
+def _named_twice(ws: Workspace) -> frozenset[str]:
+    """The service names more than one stack defines."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for stack in ws.stacks:
+        for name in stack.services:
+            (twice if name in seen else seen).add(name)
+    return frozenset(twice)
 
 
 def _replaced_in_compose(target: Target, places: list[str]) -> str:
