@@ -336,8 +336,8 @@ def test_h001_display_only_beside_several_routes_that_read_as_health_routes() ->
     assert not finding.fixable
     # the message says what it serves, not only what it lacks; the reason, whose call it is
     assert finding.message.endswith("; it serves GET /health/live and /health/ready, which "
-                                    "look like health routes but fixer does not count them "
-                                    "as health paths"), finding.message
+                                    "look like health routes: fixer counts one once the "
+                                    "service's healthcheck probes it"), finding.message
     assert finding.reason == ("which of them is the health route is the author's call "
                               "(`health-paths` in the configuration counts a path as one)")
 

@@ -149,8 +149,9 @@ same fix, because each condition written reads from then on as the author's
 choice: `condition: service_healthy` for every entry with a healthcheck that
 can pass (unsafe, with the reason, when fixer cannot tell whether one passes),
 and `condition: service_started`, which is what the short form meant, for a
-service with no healthcheck that no rule gives one, and for an entry a
-`# fixer: ignore[C003]` comment covers; all keep their comments.
+service with no healthcheck that no rule gives one (an app service the user turned C004
+off for: `# fixer: ignore[C004]` at its key, or an `ignore` of the configuration), and for
+an entry a `# fixer: ignore[C003]` comment covers; all keep their comments.
 While an entry of the list is an app service with no healthcheck (C004 may add
 one), a database C005 gives its probe, or a service whose healthcheck cannot
 pass yet (D003, P001 or H002 may repair it), the list is left as it is

@@ -67,7 +67,7 @@ from fixer.model.depends import (
     entry_line,
     target_of,
 )
-from fixer.model.optout import commented, turned_off
+from fixer.model.optout import commented, ignored, turned_off
 from fixer.model.rule import Violation
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
@@ -221,13 +221,21 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
             doubt = probe_doubt(ws, database)
             return _Entry(HEALTHY, doubt and f"{name}'s probe may not pass: {doubt}", probed=True)
         return _Entry(why=f"{name} has a healthcheck (C005)", follows=(("C005", name),))
-    if is_app_service(ws, target) and cannot_add(target) is None and not c003_off:
+    if is_app_service(ws, target) and cannot_add(target) is None and not c003_off \
+            and not _no_healthcheck_asked(ws, target):
         if target.get("extends") is not None:   # C004 leaves it alone: no wait ends
             return _Entry(refused=f"{name} has `extends:`, which fixer does not follow: "
                                   f"whether {owner.name} should wait for it to be healthy "
                                   "is for a person to decide (write the long form by hand)")
         return _Entry(why=f"{name} has a healthcheck (C004)", follows=(("C004", name),))
     return _Entry(STARTED)   # none, and none to come: what the short form meant
+
+
+def _no_healthcheck_asked(ws: Workspace, target: Service) -> bool:
+    """The user said no to C004 for the service (`# fixer: ignore[C004]` at its key, an
+    `ignore` of the configuration): no healthcheck is to come, so nothing is to wait for."""
+    doc, key = target.key()
+    return ignored(ws, "C004", target.name, doc.path, doc.line(key))
 
 
 def no_wait_asked(ws: Workspace, doc: ComposeDoc, line: int) -> bool:

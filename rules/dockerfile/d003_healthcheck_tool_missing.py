@@ -333,7 +333,7 @@ def _missing(target: Target, uses: list[Use]) -> list[str]:
 def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str],
             parts: tuple[Location, ...]) -> Violation:
     family = target.family
-    twice = _named_twice(ws)
+    twice = _named_twice(target)
     places = sorted({_place(u, twice) for u in uses if u.probe.tool in missing})
     named = target.services[0].app.stage_named
     message = (f"the healthcheck ({', '.join(places)}) runs {' and '.join(missing)}, which the "
@@ -353,22 +353,21 @@ def _report(ws: Workspace, target: Target, uses: list[Use], missing: list[str],
 
 
 def _place(use: Use, twice: frozenset[str]) -> str:
-    """`service api`, or `HEALTHCHECK`; with its compose file where two stacks define a
-    service of that name (`service api in api/docker-compose.yml:19`): the other's may
-    have no healthcheck at all."""
+    """`service api`, or `HEALTHCHECK`; with its compose file where services of two stacks
+    run the image under that name (`service api in api/docker-compose.yml:19`): the other
+    may have no healthcheck at all."""
     if not use.service:
         return "HEALTHCHECK"
     where = f" in {use.place.path}:{use.place.line}" if use.service in twice else ""
     return f"service {use.service}{where}"
 
 
-def _named_twice(ws: Workspace) -> frozenset[str]:
-    """The service names more than one stack defines."""
+def _named_twice(target: Target) -> frozenset[str]:
+    """The names of more than one of the services that run the image."""
     seen: set[str] = set()
     twice: set[str] = set()
-    for stack in ws.stacks:
-        for name in stack.services:
-            (twice if name in seen else seen).add(name)
+    for service in target.running:
+        (twice if service.name in seen else seen).add(service.name)
     return frozenset(twice)
 
 
