@@ -763,6 +763,25 @@ def test_a_gate_revealed_by_several_fixes_names_them_all(tmp_path: Path) -> None
         (tmp_path / "report.md").read_text(encoding="utf-8"), err
 
 
+def test_a_gate_fixer_cannot_judge_once_repaired_is_counted_with_the_unsafe_fixes() -> None:
+    """D003 gives auth-service the curl its HEALTHCHECK runs; fixer reads no app of it to tell
+    whether it serves /health, so C003's gate is unsafe then: `check` counts it with the
+    unsafe fixes, as `fix` and `fix --unsafe-fixes` then do."""
+    case = GOLDEN / "C003-dependency-not-healthy" / ("a-gate-whose-healthcheck-a-safe-fix-"
+                                                     "repairs-and-fixer-then-cannot-judge-waits"
+                                                     "-for-unsafe-fixes") / "before"
+    code, out, err = run_cli("check", case, "--select", "C003,D003", "--format", "json")
+    [gate] = [f for f in json.loads(out)["findings"] if f["code"] == "C003"]
+    assert gate["fixed_later"] == "unsafe", gate
+    assert "once the D003 fix of auth-service is in, fixer cannot tell whether auth-service's " \
+        "healthcheck passes" in gate["reason"], gate
+    code, out, err = run_cli("fix", case, "--select", "C003,D003")
+    assert "condition: service_healthy" not in out, out
+    assert "C003 unsafe fix available with --unsafe-fixes" in err, err
+    code, out, err = run_cli("fix", case, "--select", "C003,D003", "--unsafe-fixes")
+    assert "+        condition: service_healthy" in out, out
+
+
 def test_a_revealed_finding_names_the_fix_that_revealed_it_not_one_in_its_file() -> None:
     """`worker` waits for `api` in both files; C004 gives `api` a healthcheck (in the base
     file) and C005 gives `db` one: both C003 findings on `worker` were revealed by C004,

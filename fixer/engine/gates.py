@@ -162,6 +162,12 @@ def _follow(finding: Finding, settled: set[Placed], fixes: dict[Key, list[Findin
         return finding
     follows = violation.follows
     if _all_settled(follows, finding, settled, scope):
+        if violation.then_doubt:   # its own fix is unsafe once they are in
+            are = "are" if len(follows) > 1 else "is"
+            then = (f"{violation.reason or ''}; once the {_named(follows)} {are} in, "
+                    f"{violation.then_doubt}: `fixer fix --unsafe-fixes` makes this change")
+            return Finding(finding.rule, replace(violation, waits=False, blocked=True,
+                                                 reason=then, after_unsafe=True))
         # a rule that said it waits gave its reason; one that did not (C003 on a healthcheck
         # D003 or P001 repairs) is told here what it follows
         reason = violation.reason if violation.waits else \

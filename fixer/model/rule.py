@@ -173,6 +173,10 @@ class Violation:
     # Blocked only until `--unsafe-fixes`: every fix it follows is there, and a run with
     # unsafe fixes makes them, then this one (the check counts it with the unsafe fixes)
     after_unsafe: bool = False
+    # Where it follows fixes: what fixer cannot tell of its change once they are in (the
+    # gated service's health route, which it cannot read). Its fix is unsafe then, so it
+    # waits for `--unsafe-fixes`, not for `fixer fix` (engine/gates.py)
+    then_doubt: str = ""
     # (rule code, service): findings whose fixes leave nothing for this one's to do (C004's
     # healthcheck on the route that reads as the app's health route, beside which H001's
     # unsafe fix adds a second one). While one is there with a fix, this fix is held

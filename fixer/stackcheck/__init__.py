@@ -25,15 +25,17 @@ from dataclasses import dataclass
 from fixer.core.derived import Memo
 from fixer.model.services import Stack, env_file_paths
 from fixer.model.workspace import Workspace
-from fixer.stackcheck.gate import can_pass, can_pass_in, gate_facts, health_command, repaired_by
+from fixer.stackcheck.gate import (
+    can_pass, can_pass_in, doubt_once_repaired, gate_facts, health_command, repaired_by)
 from fixer.stackcheck.imports import COMPILER_ERRORS, import_facts
 from fixer.stackcheck.network import network_facts
 from fixer.stackcheck.references import reference_facts
 from fixer.stackcheck.verdicts import GATE, IMPORT, NETWORK, REFERENCE, Fact, StackFacts, Verdict
 
 __all__ = ["GATE", "IMPORT", "NETWORK", "REFERENCE", "Breakage", "Fact", "StackFacts",
-           "Verdict", "app_facts", "can_pass", "can_pass_in", "changed_stacks", "facts", "give",
-           "health_command", "regressions", "repaired_by"]
+           "Verdict", "app_facts", "can_pass", "can_pass_in", "changed_stacks",
+           "doubt_once_repaired", "facts", "give", "health_command", "regressions",
+           "repaired_by"]
 
 
 @dataclass(frozen=True)

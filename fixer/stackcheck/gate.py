@@ -256,7 +256,9 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
              *((path_verdict(ws, target, probe.path), "H002") for probe in probes)]
     verdict, why = worst(part for part, _code in parts)
     if verdict is Verdict.BROKEN:
-        _note_repairs(ws, target, parts)
+        if _note_repairs(ws, target, parts):
+            ws.derived.get(_ONCE_REPAIRED, dict)[target] = \
+                _once_repaired(ws, target, parts, tool, text, probes)
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
     unset = _unset_variables(target)
     if unset is not None:
@@ -286,10 +288,45 @@ _REPAIRED_BY: Memo[dict[Service, tuple[str, ...]]] = Memo("healthchecks other fi
 
 
 def _note_repairs(ws: Workspace, target: Service,
-                  parts: list[tuple[tuple[Verdict, str], str | None]]) -> None:
+                  parts: list[tuple[tuple[Verdict, str], str | None]]) -> bool:
+    """Notes the rules whose fixes repair the parts that break the healthcheck, where a
+    rule's fix repairs each: whether it did."""
     codes = [code for (verdict, _why), code in parts if verdict is Verdict.BROKEN]
-    if None not in codes:
-        ws.derived.get(_REPAIRED_BY, dict)[target] = tuple(sorted(set(c for c in codes if c)))
+    if None in codes:
+        return False
+    ws.derived.get(_REPAIRED_BY, dict)[target] = tuple(sorted(set(c for c in codes if c)))
+    return True
+
+
+# per workspace: for a healthcheck other fixes repair (`_REPAIRED_BY`), what fixer still
+# cannot tell of it once they are in ("" where nothing)
+_ONCE_REPAIRED: Memo[dict[Service, str]] = Memo("doubt once the repairs are in")
+
+
+def _once_repaired(ws: Workspace, target: Service,
+                   parts: list[tuple[tuple[Verdict, str], str | None]], tool: str, text: str,
+                   probes: list[LocalProbe]) -> str:
+    """Why fixer cannot tell that the healthcheck passes once the fixes that repair its
+    broken parts are in (its route, which fixer cannot read, stays in doubt): what
+    `_can_pass` would say of it then."""
+    verdict, why = worst(part for part, _code in parts if part[0] is not Verdict.BROKEN)
+    unset = _unset_variables(target)
+    if unset is not None:
+        return _unset_reason(ws, target, unset)
+    doubt = environment_doubt(ws, target) or _tls_doubt(probes) or \
+        _import_doubt(ws, target, tool, text) or why or static_dir_doubt(ws, target)
+    if doubt:
+        return f"fixer cannot tell whether {target.name}'s healthcheck passes: {doubt}"
+    late = _in_time(ws, target) if verdict is Verdict.HOLDS and probes else None
+    return late[1] if late is not None and late[0] is Verdict.UNKNOWN else ""
+
+
+def doubt_once_repaired(ws: Workspace, target: Service, held_in: ComposeDoc) -> str:
+    """For a healthcheck `repaired_by` names fixes for: what fixer still cannot tell of it
+    once they are in ("fixer cannot tell whether auth's healthcheck passes: ..."), or ""."""
+    if not repaired_by(ws, target, held_in):
+        return ""
+    return ws.derived.get(_ONCE_REPAIRED, dict).get(target, "")
 
 
 def repaired_by(ws: Workspace, target: Service, held_in: ComposeDoc) -> tuple[str, ...]:

@@ -264,7 +264,8 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, target: Ser
     )
     if verdict is Verdict.BROKEN:
         reason, follows = _broken(ws, target, service, dependency, why)
-        return found(reason=reason, follows=follows)
+        return found(reason=reason, follows=follows,
+                     then_doubt=stackcheck.doubt_once_repaired(ws, target, dependency.doc))
     elsewhere = healthcheck_elsewhere(target, doc)
     if elsewhere is not None:
         return found(reason=elsewhere)

@@ -86,6 +86,7 @@ class Wait:
     reason: str
     follows: tuple[Key, ...] = ()
     by_hand: bool = False
+    then: str = ""   # what fixer cannot tell of the gate once those fixes are in
 
     def after(self, prefix: str) -> Wait:
         """The same wait, its reason said of a list (`the depends_on of api `)."""
@@ -111,13 +112,13 @@ class Wait:
         first = next((wait for wait in waits if wait.by_hand), waits[0])
         return Wait(first.reason,
                     tuple(dict.fromkeys(key for wait in waits for key in wait.follows)),
-                    first.by_hand)
+                    first.by_hand, next((wait.then for wait in waits if wait.then), ""))
 
     def on(self, violation: Violation) -> Violation:
         """The finding, display-only while it waits: for the fixes it follows (the check
         judges them, engine/gates.py), or for a person."""
         return replace(violation, reason=self.reason, follows=self.follows,
-                       waits=not self.by_hand, blocked=self.by_hand)
+                       waits=not self.by_hand, blocked=self.by_hand, then_doubt=self.then)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class _Entry:
     refused: str | None = None        # why no fix can decide it (a person must)
     follows: tuple[Key, ...] = ()     # while it waits: the findings whose fixes decide it
     by_hand: bool = False             # while it waits: no rule's fix decides it
+    then: str = ""                    # while it waits: its gate's doubt once they are in
 
 
 def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
@@ -179,7 +181,7 @@ def plan(ws: Workspace, owner: Service, doc: ComposeDoc, definition: Value,
             refused = refused or entry.refused
         elif entry.condition is None:
             waits.append(Wait(f"waits until {entry.why}; the long form now would pin {name} "
-                              "to service_started", entry.follows, entry.by_hand))
+                              "to service_started", entry.follows, entry.by_hand, entry.then))
         elif entry.condition == HEALTHY:
             doubt = doubt or entry.why
         probed += [name] if entry.probed else []
@@ -258,7 +260,8 @@ def _gate(ws: Workspace, target: Service, doc: ComposeDoc) -> _Entry:
         return _Entry(why=f"{target.name}'s healthcheck can pass (today {detail}, which no "
                           "fix of fixer repairs)", by_hand=True)
     return _Entry(why=f"{target.name}'s healthcheck can pass (today {detail})",
-                  follows=tuple((code, target.name) for code in repairs))
+                  follows=tuple((code, target.name) for code in repairs),
+                  then=stackcheck.doubt_once_repaired(ws, target, doc))
 
 
 def c003_on_the_way(owners: Sequence[str], gated: Sequence[str]) -> str:
