@@ -1151,6 +1151,22 @@ def test_a_finding_counts_against_the_images_that_hold_it_not_each_sharing_a_con
     assert "**a (./)** - Compliant: no findings" in out, out
 
 
+def test_a_finding_in_an_env_file_counts_against_the_services_that_load_it(
+        tmp_path: Path) -> None:
+    """The root file's `auth-service` and `api/`'s own `api` build one image; only the
+    latter loads `.env.docker`, whose URL names a database host no service provides
+    (C001)."""
+    files = {"docker-compose.yml": "services:\n  auth-service:\n    build: ./api\n",
+             "api/docker-compose.yml": "services:\n  api:\n    build: .\n"
+                                       "    env_file: .env.docker\n",
+             "api/.env.docker": "DATABASE_URL=postgresql://app:${DB_PASSWORD}@dt-auth:5432/app\n",
+             "api/Dockerfile": SLIM, "api/requirements.txt": "fastapi\nuvicorn\n",
+             "api/app/__init__.py": "", "api/app/main.py": HEALTH_APP}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "C001")
+    assert "(C001 missing-database-service): breaks 1 service\n" in out, out
+    assert "- `api`: DATABASE_URL of api points at" in out, out
+
+
 def test_the_same_fix_in_two_compose_files_is_listed_once_for_each(tmp_path: Path) -> None:
     """`api` is defined in the root compose file and in `api/`'s own, with no healthcheck in
     either: `fixer fix` adds one to each file, and Recommendations lists both."""

@@ -397,6 +397,10 @@ def _image_builders(ws: Workspace, finding: Finding) -> list[Service]:
         # (`services/b/app/main.py` beside `services/a/app/`, each mounted into its own)
         sharing = [s for s in sharing if s.name == finding.service
                    or finding.path in _app_modules(ws, s)]
+    elif not in_dockerfile and any(finding.path in s.env_files() for s in sharing):
+        # an env file is about the services that load it (`env_file:`), not each image
+        # whose context holds it
+        sharing = [s for s in sharing if finding.path in s.env_files()]
     if finding.rule.app_only or finding.rule.category in APP_ONLY:
         # the app's rules judge app services only: not a test runner of the same image
         sharing = [s for s in sharing if is_app_service(ws, s)]
