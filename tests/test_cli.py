@@ -794,3 +794,15 @@ def test_a_revealed_finding_names_the_fix_that_revealed_it_not_one_in_its_file()
     revealed = [line for line in err.splitlines() if "C003 fix for a revealed finding" in line]
     assert len(revealed) == 2, err
     assert all("(revealed by the C004 fix of api)" in line for line in revealed), err
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    ("check", "Exit 0 when nothing is found (at or above --severity), or with --exit-zero; 1 "
+              "on findings"),
+    ("fix", "Exit 0 when there is nothing to fix; 1 when there are fixes (the dry run's diff) "
+            "or fixes were made (--apply)"),
+])
+def test_help_says_what_each_exit_code_means(command: str, said: str) -> None:
+    code, out, _err = run_cli(command, "--help")
+    words = " ".join(out.split())   # as wrapped for the terminal
+    assert code == 0 and said in words and "; 2 on an error" in words, out

@@ -95,7 +95,11 @@ def check(paths: tuple[str, ...], fmt: str, select: str | None, extend_select: s
           output_file: str | None, baseline_file: str | None, baseline_if_exists: str | None,
           write_baseline: str | None, config_file: str | None, respect_gitignore: bool) -> int:
     """Report findings; write nothing. Each PATH (default .) is checked as a repository
-    of its own, and their findings are reported together."""
+    of its own, and their findings are reported together.
+
+    Exit 0 when nothing is found (at or above --severity), or with --exit-zero; 1 on
+    findings (and on the unused suppressions --show-unused-suppressions lists); 2 on an
+    error (bad usage, unreadable input, no compose file)."""
     shown = list(paths) or ["."]
     _refuse(shown, fmt, statistics, diff_filter, output_file, write_baseline)
     known = _baseline(baseline_file, baseline_if_exists, write_baseline)

@@ -74,7 +74,12 @@ def fix(path: str, apply_: bool, unsafe_fixes: bool | None, select: str | None,
         base: str | None, push_remote: str | None, pr_body: Path | None, author: str | None,
         signoff: bool, verbose: bool, config_file: str | None, respect_gitignore: bool) -> int:
     """Fix findings: print a unified diff, write it with --apply, or commit it with --branch.
-    One PATH (default .): the repository whose files are fixed."""
+    One PATH (default .): the repository whose files are fixed.
+
+    Exit 0 when there is nothing to fix; 1 when there are fixes (the dry run's diff) or
+    fixes were made (--apply), so that CI sees the change; 2 on an error (bad usage,
+    unreadable input, no compose file, a fix that failed verification). Branch mode: see
+    the README."""
     options = Options(select=select, ignore=ignore, extend_select=extend_select,
                       unsafe_fixes=unsafe_fixes, port_source=port_source,
                       healthcheck_strategy=healthcheck_strategy,
