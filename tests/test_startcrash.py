@@ -107,3 +107,31 @@ def test_a_package_the_image_takes_from_elsewhere_is_not_judged_by_the_stale_cop
     tree["shared/__init__.py"] = ""
     tree["shared/events.py"] = "Event = object\n"
     assert c004_reason(tree) is None
+
+
+def unbound(main: str) -> dict[str, str]:
+    tree = files("")
+    tree["api/app/main.py"] = main
+    return tree
+
+
+def test_an_app_made_by_a_name_the_module_never_binds_stops_the_app() -> None:
+    main = "from fastapi import FastApi\n\napp = FastAPI()\n"
+    assert c004_reason(unbound(main)) == (
+        "the app stops at start-up: api/app/main.py:3 calls `FastAPI`, which the module never "
+        "binds (NameError)")
+
+
+@pytest.mark.parametrize("main", [
+    pytest.param("import fastapi\n\napp = fastapi.FastAPI()\n", id="on-its-module"),
+    pytest.param("from fastapi import *\n\napp = FastAPI()\n", id="a-star-import"),
+    pytest.param("try:\n    from fastapi import FastAPI\nexcept ImportError:\n    raise\n\n"
+                 "app = FastAPI()\n", id="bound-in-a-block"),
+    pytest.param("from fastapi import FastAPI as API\n\nFastAPI = API\napp = FastAPI()\n",
+                 id="assigned"),
+    pytest.param("import fastapi\n\n\ndef FastAPI():\n    return fastapi.FastAPI()\n\n\n"
+                 "app = FastAPI()\n", id="a-function-of-that-name"),
+])
+def test_an_app_made_by_a_name_the_module_binds_is_no_crash(main: str) -> None:
+    reason = c004_reason(unbound(main))
+    assert reason is None or "NameError" not in reason, reason

@@ -2,6 +2,9 @@
 image lacks (`staticdir.py`), or a module the app imports at import time that its own
 package does not hold (`from app.db.base_class import Base` beside only `app/db/base.py`).
 
+So does an app whose own statement calls a name the module never binds (`from fastapi
+import FastApi`, then `app = FastAPI()`): a NameError as the module is imported.
+
 Uvicorn imports the app module before it listens; a `ModuleNotFoundError` on the way ends
 the container, and a restart policy only repeats it. No healthcheck of it passes, and a
 `condition: service_healthy` on it keeps its users from starting, where the short form let
@@ -21,6 +24,7 @@ ignores the file (local settings, generated code), nor for names that builds gen
 from __future__ import annotations
 
 import ast
+import builtins
 import posixpath
 from typing import NamedTuple
 
@@ -31,8 +35,8 @@ from fixer.model import appmodule
 from fixer.model.image_paths import image_path_of, locate
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
-from fixer.sources.python import absolute_module
-from fixer.sources.python_modules import Modules
+from fixer.sources.python import absolute_module, dotted_name
+from fixer.sources.python_modules import Modules, assigned_value, binding
 
 # modules a build step writes (protobuf stubs, setuptools-scm's version file)
 _GENERATED_SUFFIXES = ("_pb2", "_pb2_grpc", "_version", "version")
@@ -40,7 +44,54 @@ _GENERATED_SUFFIXES = ("_pb2", "_pb2_grpc", "_version", "version")
 
 def start_crash(ws: Workspace, service: Service) -> str | None:
     """Why the app stops at start-up, or None when it does not or fixer cannot tell."""
-    return static_dir_crash(ws, service) or missing_import(ws, service)
+    return static_dir_crash(ws, service) or missing_import(ws, service) or \
+        unbound_constructor(ws, service)
+
+
+def unbound_constructor(ws: Workspace, service: Service) -> str | None:
+    """`the app stops at start-up: app/main.py:3 calls `FastAPI`, which the module never
+    binds (NameError)`: the class or factory the app's own statement calls is a name no
+    statement of the module binds (`from fastapi import FastApi`, then `app = FastAPI()`),
+    nor a builtin, in a module with no `import *`. None where the command names no app
+    object (a factory it calls, a script)."""
+    module = appmodule.find(ws, service) if isinstance(service, BuiltService) else None
+    if module is None or module.attr is None or module.runner is not None:
+        return None
+    loaded = Modules(ws.read, module.root, module.python_path).load(module.path)
+    if loaded is None:
+        return None
+    body = loaded[1].body
+    made = assigned_value(binding(body, module.attr))
+    called = dotted_name(made.func) if isinstance(made, ast.Call) else None
+    name = called.split(".")[0] if called else None
+    if name is None or name in _BUILTINS or _binds(body, name):
+        return None
+    return (f"the app stops at start-up: {module.path}:{made.lineno if made else 0} calls "
+            f"`{called}`, which the module never binds (NameError)")
+
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+def _binds(body: list[ast.stmt], name: str) -> bool:
+    """Whether a statement of the module binds the name anywhere (a function's `global`, a
+    star import, a walrus at the top level: taken as binding it), so that fixer cannot
+    say it is never bound."""
+    for node in ast.walk(ast.Module(body, [])):
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name.split(".")[0]) == name for a in node.names):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                and node.name == name:
+            return True
+        if isinstance(node, ast.Name) and node.id == name and \
+                isinstance(node.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(node, ast.Global) and name in node.names:
+            return True
+    return False
 
 
 class _Import(NamedTuple):
