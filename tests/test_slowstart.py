@@ -31,7 +31,7 @@ def stack(head: str) -> dict[str, str]:
             "ui/Dockerfile": "FROM nginx:1.27\n"}
 
 
-def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool] | None:
+def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool, bool] | None:
     found = _loads(file)
     return found[0][0] if found else None
 
@@ -73,7 +73,7 @@ def test_a_model_load_in_a_function_names_it() -> None:
     """A load inside a function may run per request: the reason names the function."""
     text = "def transcribe(path):\n    import whisper\n\n    model = whisper.load_model('base')\n"
     assert _first_load(TextFile("api/app/asr.py", text)) == (4, "whisper.load_model", False,
-                                                             "transcribe", False)
+                                                             "transcribe", False, False)
 
 
 def test_an_http_call_of_a_start_up_function_is_a_slow_start() -> None:
@@ -83,7 +83,7 @@ def test_an_http_call_of_a_start_up_function_is_a_slow_start() -> None:
             "async def chat(prompt):\n    async with httpx.AsyncClient() as client:\n"
             "        return await client.post('http://ollama:11434/api/generate')\n")
     assert _first_load(TextFile("api/app/main.py", text)) == (5, "c.post", False, "lifespan",
-                                                              True)
+                                                              True, False)
     request_only = text.replace("async def lifespan(app):", "async def pull(app):")
     assert _first_load(TextFile("api/app/main.py", request_only)) is None
 

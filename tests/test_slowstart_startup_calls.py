@@ -270,3 +270,23 @@ def test_a_retry_loop_in_a_thread_s_target_is_no_slow_start() -> None:
     files = app("start_consumer()", "from app.consumer import start_consumer",
                 consumer=consumer)
     assert c004(files) == ("safe", None)
+
+
+def test_a_plain_wait_in_a_loop_is_a_slow_start_whatever_compose_gates() -> None:
+    """Not a retry (nothing leaves the loop once a try succeeds): it sleeps its 60 s however
+    healthy the database is when the service starts."""
+    gated = COMPOSE + ("    depends_on:\n      db:\n        condition: service_healthy\n"
+                       "  db:\n    image: postgres:17\n    healthcheck:\n"
+                       "      test: [\"CMD\", \"pg_isready\"]\n")
+    waits = ("import time\n\n\ndef warm_up() -> None:\n    for _ in range(20):\n"
+             "        time.sleep(3)\n")
+    files = app("warm_up()", "from app.warm import warm_up", warm=waits)
+    safety, reason = c004({**files, "compose.yaml": gated})
+    assert safety == "unsafe" and "app/warm.py:6 sleeps in a loop (`time.sleep`)" in (reason or "")
+    # the same in a startup handler of the app module itself
+    handler = ("import time\n\n\n@app.on_event(\"startup\")\ndef startup() -> None:\n"
+               "    for _ in range(20):\n        time.sleep(3)\n")
+    files = app("pass", "", extra=handler)
+    safety, reason = c004({**files, "compose.yaml": gated})
+    assert safety == "unsafe" and "sleeps in a loop (`time.sleep`) in `startup()`" in \
+        (reason or ""), reason

@@ -48,7 +48,8 @@ from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.health.startup_requests import (
-    SLEEP_DOUBT, Caller, StartupRequest, http_request, startup_functions, startup_request)
+    SLEEP_DOUBT, Caller, StartupRequest, http_request, loop_wait, startup_functions,
+    startup_request)
 from fixer.model import appmodule
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.image_paths import in_image
@@ -112,6 +113,8 @@ class ModelLoad(NamedTuple):
     imported: bool = False   # `call` is a library the module imports, not a call
     within: str = ""         # the function the call is in ("" at the module's top level)
     network: bool = False    # an HTTP call of the app's start-up (`lifespan`), not a load
+    # for a `sleep` in a loop of the start-up: the loop retries what it tries (`LoopWait`)
+    retry: bool = False
     # `path:line` of a call of `within` that runs when a module of the import path is
     # imported (`model = get_segmentator()` at its top level): "" when fixer sees none
     runs_at: str = ""
@@ -342,11 +345,12 @@ def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
     return script.text[:runs.start()] if runs else script.text
 
 
-# (line, call, imported, within, network) of the loads in a module's text, first first, each
+# (line, call, imported, within, network, retry) of the loads in a module's text, first first,
+# each
 # with the key (`_key`) of the function it is in that may run only on request, which
 # `model_load` follows to its callers ("" at the top level, in a start-up function, for an
 # import): kept with the text
-Load = tuple[tuple[int, str, bool, str, bool], str]
+Load = tuple[tuple[int, str, bool, str, bool, bool], str]
 _LOADS: Memo[list[Load]] = Memo("model loads")
 
 
@@ -365,7 +369,7 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
     for path in paths:
         file = ws.read(path)
         for found, helper in file.derived.get(_LOADS, lambda: _loads(file)) if file else []:
-            if not waits and _a_wait(found[1]):
+            if not waits and found[5]:   # a retry that connects at once: no doubt
                 continue
             if not helper or not (runs_on_request(ws, paths, helper, known)
                                   or _never_runs(ws, service, paths, helper)):
@@ -740,16 +744,21 @@ def _loads(file: TextFile) -> list[Load]:
         # a start-up function's own runs before the app listens: no caller to follow
         helper = _key(within, id(function) in methods) \
             if function is not None and id(function) not in startup else ""
-        found.append(((call.lineno, name, False, within, False), helper))
+        found.append(((call.lineno, name, False, within, False, False), helper))
     for function in functions:
-        network = http_request(function, waits=True) if id(function) in startup else None
-        if network is not None:
-            found.append(((network.lineno, ast.unparse(network.func), False, function.name,
-                           True), ""))
+        if id(function) not in startup:
+            continue
+        network = http_request(function)
+        wait = loop_wait(function) if network is None else None
+        waited = network or (wait.call if wait is not None else None)
+        if waited is not None:
+            found.append(((waited.lineno, ast.unparse(waited.func), False, function.name, True,
+                           wait is not None and wait.retry), ""))
     imported = sorted((line, name.split(".")[0]) for line, name in libraries
                       if name.split(".")[0] in _MODEL_LIBRARIES)
     if imported:
-        found.append(((*imported[0], True, _within(functions, imported[0][0]), False), ""))
+        found.append(((*imported[0], True, _within(functions, imported[0][0]), False, False),
+                      ""))
     return found
 
 

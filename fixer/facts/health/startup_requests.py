@@ -113,14 +113,32 @@ def _startup_decorator(decorator: ast.expr) -> bool:
         first, ast.Constant) and str(first.value).startswith("startup")
 
 
-def http_request(function: Function, waits: bool) -> ast.Call | None:
+def http_request(function: Function) -> ast.Call | None:
     """The first HTTP request the function makes before the app listens: on a client module
     or one it opens with `with`/`async with` (`async with httpx.AsyncClient() as c: await
-    c.post(...)`); else, with `waits`, the `sleep` of a loop that may wait 10 s or more (a
-    retry of a broker's or a peer's connection, `for _ in range(20): ... await
-    asyncio.sleep(5)`), not one in a function it defines (a thread's target)."""
-    nodes = _startup_nodes(function)
-    return _first_request(nodes) or (_loop_wait(nodes, function) if waits else None)
+    c.post(...)`)."""
+    return _first_request(_startup_nodes(function))
+
+
+class LoopWait(NamedTuple):
+    """The `sleep` of a loop of a start-up that may wait 10 s or more."""
+
+    call: ast.Call
+    # a retry: the loop leaves once what it tries succeeds (`try: connect(); return`), so
+    # it ends at once where what it connects to is up
+    retry: bool
+
+    def counts(self, waits: bool) -> bool:
+        """A reason to doubt the start: a plain wait always; a retry only with `waits` (not
+        where Compose starts the service once all it depends on is healthy)."""
+        return waits or not self.retry
+
+
+def loop_wait(function: Function) -> LoopWait | None:
+    """The first long wait in a loop of the function before the app listens (a retry of a
+    broker's or a peer's connection, `for _ in range(20): ... await asyncio.sleep(5)`), not
+    one in a function it defines (a thread's target)."""
+    return _loop_wait(_startup_nodes(function), function)
 
 
 def _startup_nodes(function: Function) -> list[ast.AST]:
@@ -150,13 +168,24 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def _loop_wait(nodes: list[ast.AST], function: Function) -> ast.Call | None:
+def _loop_wait(nodes: list[ast.AST], function: Function) -> LoopWait | None:
     """The first `_long_wait` of the loops among the function's nodes, not of one in a
     function or class it defines (a thread's target runs beside the start-up)."""
     nested = {id(inner) for node in ast.walk(function) if isinstance(node, _NESTED)
               and node is not function for inner in ast.walk(node)}
-    return next((wait for node in nodes if isinstance(node, _LOOPS) and id(node) not in nested
+    return next((LoopWait(wait, _retries(node)) for node in nodes
+                 if isinstance(node, _LOOPS) and id(node) not in nested
                  for wait in [_long_wait(node)] if wait is not None), None)
+
+
+def _retries(loop: ast.For | ast.AsyncFor | ast.While) -> bool:
+    """The loop leaves once what it tries succeeds: a `try` of its body whose own body (or
+    `else`) returns or breaks (`try: connect(); return` / `break`, the wait in the handler)."""
+    tries = [node for statement in loop.body for node in ast.walk(statement)
+             if isinstance(node, (ast.Try, ast.TryStar))]
+    return any(isinstance(node, (ast.Return, ast.Break))
+               for found in tries for part in (*found.body, *found.orelse)
+               for node in ast.walk(part))
 
 
 def _long_wait(loop: ast.For | ast.AsyncFor | ast.While) -> ast.Call | None:
@@ -215,11 +244,12 @@ class _Calls(NamedTuple):
     # the functions it calls as written (`sync`, `sd.sync`), with the line of each call
     calls: tuple[tuple[str, int], ...]
     request: ast.Call | None   # the first HTTP request it makes (`http_request`)
-    wait: ast.Call | None      # the `sleep` of its first loop that may wait long
+    wait: LoopWait | None      # its first loop that may wait long (`loop_wait`)
 
     def made(self, waits: bool) -> ast.Call | None:
-        """Its HTTP request; else, with `waits`, its long wait."""
-        return self.request or (self.wait if waits else None)
+        """Its HTTP request; else its long wait, where it counts (`LoopWait.counts`)."""
+        wait = self.wait
+        return self.request or (wait.call if wait is not None and wait.counts(waits) else None)
 
 
 class _Module(NamedTuple):
