@@ -245,3 +245,13 @@ def test_what_an_override_file_repeats_is_drawn_once() -> None:
     assert text.count('svc_api -.->|"depends_on"| svc_db') == 1, text
     assert "expose 9000<br/>" in text or 'expose 9000"' in text, text
     assert "9000, 9000" not in text, text
+
+
+def test_a_built_service_whose_server_fixer_does_not_read_shows_its_expose() -> None:
+    """An nginx frontend: fixer reads no port of it, and says what the image declares."""
+    text = diagram_of({"compose.yaml": "services:\n  web:\n    build: ./web\n"
+                                       "    ports: [\"3000:80\"]\n",
+                       "web/Dockerfile": "FROM nginx:alpine\nEXPOSE 80\n"
+                                         "CMD [\"nginx\", \"-g\", \"daemon off;\"]\n"})
+    assert_valid_flowchart(text)
+    assert 'svc_web["web<br/>listen port not read (EXPOSE 80)"]' in text, text

@@ -16,7 +16,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.facts.database import dbusage
 from fixer.formats.report.runs import unread_build
 from fixer.model.depends import HEALTHY, dependencies, included_services
-from fixer.model.services import Service, Stack, locate_build
+from fixer.model.services import App, Service, Stack, locate_build
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import elements, get, scalar
 
@@ -197,7 +197,7 @@ def _details(ws: Workspace, service: Service) -> list[str]:
     image = service.scalar("image")
     if service.app is not None:
         port = service.app.listen.port
-        first = f"listens on {port}" if port is not None else "listen port unknown"
+        first = f"listens on {port}" if port is not None else _unread_port(service.app)
     elif service.get("build") is not None:
         # a template's folder or a remote context may hold the Dockerfile, or compose
         # itself: fixer does not read it to tell
@@ -209,6 +209,14 @@ def _details(ws: Workspace, service: Service) -> list[str]:
     exposed = list(dict.fromkeys(scalar(e) or "" for _d, v in service.all("expose")
                                  for e in elements(v)))
     return [first] + ([f"expose {', '.join(exposed)}"] if exposed else [])
+
+
+def _unread_port(app: App) -> str:
+    """Where fixer reads no server of the image (nginx, Flask): what its final stage's
+    EXPOSE declares, which is no port fixer judged."""
+    declared = [word for ins in app.stage.find("EXPOSE") for word in ins.value]
+    return f"listen port not read (EXPOSE {' '.join(declared)})" if declared else \
+        "listen port unknown"
 
 
 def _published(service: Service) -> list[str]:
