@@ -443,6 +443,20 @@ def test_c004_probe_of_a_health_route_with_side_effects_is_unsafe(path: str) -> 
     assert "its handler calls `ping.delay()`" in (finding.reason or ""), finding.reason
 
 
+@pytest.mark.parametrize(("call", "unsafe"), [
+    ("await app.state.producer.send('raw-events', value=b'x')", True),
+    ("await producer.send_and_wait('events', b'x')", True),
+    ("await websocket_manager.send('hello')", False),
+])
+def test_c004_a_message_producer_s_send_in_the_health_handler_is_a_side_effect(
+        call: str, unsafe: bool) -> None:
+    main = ("from fastapi import FastAPI\n\nproducer = None\nwebsocket_manager = None\n"
+            f"app = FastAPI()\n\n\n@app.get('/health')\nasync def health():\n    {call}\n"
+            "    return 1\n")
+    [finding] = check(repo(COMPOSE, main=main), select="C004")
+    assert (finding.safety.value == "unsafe") is unsafe, finding.reason
+
+
 def test_c004_the_reason_names_the_helper_that_may_serve_the_health_route() -> None:
     main = ("from fastapi import FastAPI\n\nfrom platform_kit import add_cors, attach_health\n\n"
             "app = FastAPI()\nadd_cors(app)\nattach_health(app)\n")
@@ -580,3 +594,21 @@ def test_c004_probes_the_apps_own_health_like_route_as_it_is_registered(
     [found] = check(files, select="C004")
     assert found.fix_title is not None and "/ping" in found.fix_title, found.fix_title
     assert found.reason == reason, found.reason
+
+
+@pytest.mark.parametrize(("exempt", "unsafe"), [("", True),
+                                                ("    if request.url.path == '/health':\n"
+                                                 "        return await call_next(request)\n",
+                                                 False)])
+def test_c004_a_middleware_that_writes_on_every_request_makes_the_probe_unsafe(
+        exempt: str, unsafe: bool) -> None:
+    main = ("from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n"
+            "@app.middleware('http')\nasync def track(request: Request, call_next):\n"
+            f"{exempt}    response = await call_next(request)\n"
+            "    await app.state.producer.send('raw-events', value=b'x')\n"
+            "    return response\n\n\n@app.get('/health')\nasync def health():\n    return 1\n")
+    [finding] = check(repo(COMPOSE, main=main), select="C004")
+    assert (finding.safety.value == "unsafe") is unsafe, finding.reason
+    if unsafe:
+        assert finding.reason == ("the middleware `track` calls `app.state.producer.send()` on "
+                                  "every request, which a probe every 10 s would repeat")

@@ -959,7 +959,7 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> list[Refusing]:
             code = _refusal(stmt, _resolver(mods, site.path, site.tree))
             found.append((f"the middleware `{stmt.name}` answers {code} before any route, "
                           "so the health route may refuse a probe",
-                          _lets_health_through(stmt, site.tree)) if code is not None else None)
+                          lets_health_through(stmt, site.tree)) if code is not None else None)
     return [refusing for refusing in found if refusing]
 
 
@@ -991,7 +991,7 @@ def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refus
     if code is None:
         return None
     return (f"the middleware `{name}` ({path}:{function.lineno}) answers {code} before any "
-            "route, so the health route may refuse a probe", _lets_health_through(function, tree))
+            "route, so the health route may refuse a probe", lets_health_through(function, tree))
 
 
 def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing | None:
@@ -1025,7 +1025,7 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
     code = _class_refusal(mods, *read, 0) if read is not None else None
     exempt = tuple(path for method in read[2].body
                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
-                   for path in _lets_health_through(method, read[1], read[2])) + \
+                   for path in lets_health_through(method, read[1], read[2])) + \
         _exempt_by_keyword(call, site.tree, read[1]) if read is not None else ()
     if read is not None and code is not None:
         return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers {code} "
@@ -1408,7 +1408,7 @@ def answered_error(nodes: Iterable[ast.AST]) -> tuple[int, int] | None:
     return None
 
 
-def _lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module,
+def lets_health_through(function: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module,
                          cls: ast.ClassDef | None = None) -> tuple[str, ...]:
     """The health paths the middleware tests the request's path against, to exempt them
     from what it refuses: `== "/health"`, `in ["/health", "/metrics"]`, `in EXEMPT` (a

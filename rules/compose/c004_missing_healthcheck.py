@@ -71,7 +71,9 @@ probe would be written on the port P001's fix, or the author's, may move the app
 fix it stays display-only.
 
 Unsafe, with the reason, when the handler of the health route it probes queues a task or
-writes (`ping_task.delay()`, `session.commit()`): a probe every 10 s would repeat it.
+writes (`ping_task.delay()`, `session.commit()`, a message producer's `producer.send()`),
+or an `@app.middleware("http")` function of the app's module does so on every request it
+does not let a health path through: a probe every 10 s would repeat it.
 Unsafe, with the reason, when compose's command takes the port from a variable Compose
 substitutes (`--port ${API_PORT:-8000}`): each checkout's `.env` or shell may set it, and
 the probe names one value. So where the port variable the app reads (`--port $PORT`,
@@ -226,8 +228,8 @@ from fixer.core.wording import how_loaded
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import (
-    HealthPlan, Source, app_created_at, late_health, like_doubt, other_framework, plan,
-    route_doubt, served_app, several_doubt)
+    HealthPlan, Source, app_created_at, late_health, like_doubt, middleware_side_effect,
+    other_framework, plan, route_doubt, served_app, several_doubt)
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.startcrash import start_crash
@@ -327,6 +329,8 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     if crash is not None:   # no healthcheck passes: it would only turn a gate on it red
         return replace(base, reason=crash)
     route = _route(ws, service, plan(ws, service))
+    writes = middleware_side_effect(ws, service) if route.value and not route.doubt else ""
+    route = replace(route, doubt=writes) if writes else route
     url = f"http://localhost:{port}{route.value[0]}" if route.value else ""
     tool = _tool(ws, service, url) if url else Choice()
     if tool.value and tool.value[1] == "wget":

@@ -26,8 +26,8 @@ from fixer.model.image_paths import may_hold
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import UNKNOWN, AppRoutes, Route, app_routes, find_app, \
-    join_paths, routes_under_prefix
-from fixer.sources.python import called_name, child_nodes, parse, statements
+    join_paths, lets_health_through, routes_under_prefix
+from fixer.sources.python import called_name, child_nodes, dotted_name, parse, statements
 from fixer.sources.python_modules import Modules, OnPythonPath
 
 _URL = lazy_compile(r"https?://[^\s/\"'?#]+(/[^\s\"'?#]*)?")
@@ -361,13 +361,45 @@ def route_doubt(route: Route) -> str:
 def side_effect(route: Route) -> str:
     """Why probing the route every few seconds is the author's call: its handler queues a
     task or writes (`ping_task.delay()`, `session.commit()`)."""
-    function = route.function
-    for node in ast.walk(function) if function is not None else ():
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                node.func.attr in _SIDE_EFFECTS:
-            return (f"{route.path}: its handler calls `{ast.unparse(node.func)}()`, which a "
-                    "probe every 10 s would repeat")
+    written = _writes(route.function) if route.function is not None else None
+    return (f"{route.path}: its handler calls `{written}()`, which a probe every 10 s would "
+            "repeat") if written else ""
+
+
+def _writes(function: ast.AST) -> str | None:
+    """The first call of the function that queues work or writes (`ping.delay`), as
+    written."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in _SIDE_EFFECTS or node.func.attr in _SENDS
+                and "producer" in ast.unparse(node.func.value).lower()):
+            return ast.unparse(node.func)
+    return None
+
+
+def middleware_side_effect(ws: Workspace, service: Service) -> str:
+    """Why probing any route of the app every few seconds is the author's call: an
+    `@app.middleware("http")` function of the module that creates the app queues work or
+    writes on every request it does not let a health path through (a Kafka event per
+    request, `session.commit()`)."""
+    found = served_app(ws, service)
+    if not found or not found[1].sites:
+        return ""
+    site = found[1].sites[0]
+    for _top, stmt in statements(site.scope.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                isinstance(d, ast.Call) and dotted_name(d.func) == f"{site.var}.middleware"
+                for d in stmt.decorator_list) and not lets_health_through(stmt, site.tree):
+            written = _writes(stmt)
+            if written:
+                return (f"the middleware `{stmt.name}` calls `{written}()` on every request, "
+                        "which a probe every 10 s would repeat")
     return ""
+
+
+# a message producer's sends (aiokafka's `producer.send`, `send_and_wait`): as generic a name
+# as `send` counts only on a receiver named a producer
+_SENDS = frozenset({"send", "send_and_wait"})
 
 
 def several_doubt(paths: tuple[str, ...]) -> str:
