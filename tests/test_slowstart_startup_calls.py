@@ -194,7 +194,8 @@ def test_a_function_handed_on_for_shutdown_is_no_slow_start(made: str) -> None:
 
 RETRY = ("import asyncio\n\n\nasync def connect_broker() -> None:\n"
          "    for attempt in {loop}:\n        try:\n            await open_connection()\n"
-         "            return\n        except OSError:\n            await asyncio.sleep({delay})\n\n\n"
+         "            return\n        except OSError:\n"
+         "            await asyncio.sleep({delay})\n\n\n"
          "async def open_connection() -> None:\n    return None\n")
 
 

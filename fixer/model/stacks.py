@@ -7,7 +7,8 @@ such as a `-f` file `ci/docker-compose.ci.yml`, or only swap the Dockerfile of a
 build (`swapped_dockerfiles`), or use a merge tag (`volumes: !reset []`), which means
 something only over a base. An overlay joins the stack of the
 nearest base that defines all it overrides (else the nearest defining most of it): its own
-folder first, then each parent folder, then anywhere in the repository. Lookups go through indexes by folder and by
+folder first, then each parent folder, then anywhere in the repository. Lookups go through
+indexes by folder and by
 service name, so grouping stays linear in the number of files and services.
 """
 

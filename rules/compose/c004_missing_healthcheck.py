@@ -167,7 +167,8 @@ app (`lifespan`, an `on_event("startup")` handler, or one handed to the app as s
 any name) makes an HTTP request (`client.post(".../api/pull")`) or sleeps in a loop that
 may wait 10 s or more (a retry of a broker's connection, `for _ in range(20): ...
 await asyncio.sleep(5)`; not a retry that leaves once it connects where every
-`depends_on` entry of the service waits for health, so that the first try connects), itself or in a function it calls, directly or through further
+`depends_on` entry of the service waits for health, so that the first try connects), itself
+or in a function it calls, directly or through further
 functions, in any module of the import path (`await register_service()` of `app/sd.py`,
 which registers with Consul; the reason names the chain of calls), or pulls a model through
 an Ollama client (`client.pull(...)`), or the

@@ -10,7 +10,8 @@ Functions are followed, and the methods of an object made of a class of the app 
 called (`producer = KafkaProducer(...)` in the function or at its module's top level, then
 `await producer.start()`: the class's own `start`); not other methods (`self.sync()`,
 `registry.register()`: fixer does not tell which class's method runs). A `lifespan`'s code
-after its `yield` runs as the app shuts down: it is not followed. A function reached again is not followed again, so a
+after its `yield` runs as the app shuts down: it is not followed. A function reached again
+is not followed again, so a
 cycle of calls stops. A call handed to `asyncio.create_task` or `ensure_future` runs beside
 the start-up, not before the app listens: it is not followed. Only what a start-up function
 calls is followed: a function that route handlers or middleware call runs per request.
