@@ -260,14 +260,9 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
             ws.derived.get(_ONCE_REPAIRED, dict)[target] = \
                 _once_repaired(ws, target, parts, tool, text, probes)
         return verdict, f"{target.name}'s healthcheck cannot pass: {why}"
-    unset = _unset_variables(target)
-    if unset is not None:
-        return Verdict.UNKNOWN, _unset_reason(ws, target, unset)
-    doubt = environment_doubt(ws, target) or _tls_doubt(probes) or \
-        _import_doubt(ws, target, tool, text) or why or static_dir_doubt(ws, target)
-    if doubt is not None:
-        return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck " \
-            f"passes: {doubt}"
+    unknown = _unknown(ws, target, why, tool, text, probes)
+    if unknown is not None:
+        return Verdict.UNKNOWN, unknown
     if ships_probe(_image(target), tool):
         fails = probe_fails(ws, target, text)
         if fails is not None:
@@ -310,15 +305,25 @@ def _once_repaired(ws: Workspace, target: Service,
     broken parts are in (its route, which fixer cannot read, stays in doubt): what
     `_can_pass` would say of it then."""
     verdict, why = worst(part for part, _code in parts if part[0] is not Verdict.BROKEN)
+    unknown = _unknown(ws, target, why, tool, text, probes)
+    if unknown is not None:
+        return unknown
+    late = _in_time(ws, target) if verdict is Verdict.HOLDS and probes else None
+    return late[1] if late is not None and late[0] is Verdict.UNKNOWN else ""
+
+
+def _unknown(ws: Workspace, target: Service, why: str, tool: str, text: str,
+             probes: list[LocalProbe]) -> str | None:
+    """Why fixer cannot tell whether a healthcheck none of whose parts is broken passes
+    (`why`: what its parts leave unknown), or None: a variable Compose leaves empty, the
+    environment, TLS, an import of the probe, a static folder."""
     unset = _unset_variables(target)
     if unset is not None:
         return _unset_reason(ws, target, unset)
     doubt = environment_doubt(ws, target) or _tls_doubt(probes) or \
         _import_doubt(ws, target, tool, text) or why or static_dir_doubt(ws, target)
-    if doubt:
-        return f"fixer cannot tell whether {target.name}'s healthcheck passes: {doubt}"
-    late = _in_time(ws, target) if verdict is Verdict.HOLDS and probes else None
-    return late[1] if late is not None and late[0] is Verdict.UNKNOWN else ""
+    return f"fixer cannot tell whether {target.name}'s healthcheck passes: {doubt}" \
+        if doubt is not None else None
 
 
 def doubt_once_repaired(ws: Workspace, target: Service, held_in: ComposeDoc) -> str:
