@@ -8,7 +8,7 @@ request and "revealed by" name every finding it settles."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from fixer.core.config import Config
@@ -349,28 +349,33 @@ def revealed(result: FixResult, config: Config) -> list[Revealed]:
     found = []
     settled = settled_with(result)
     loaded: dict[int, Workspace] = {}
+    healing = _healing(result)
     for index, by in revealers(result, config).items():
         finding = result.applied[index].finding
+        along = _along(result, index, by, healing, lambda: _scope(result, config, loaded))
         line = FixLine(finding.code, finding.service, title(finding),
-                       _with_along(_revealing(result, by, settled),
-                                   _along(result, index, by, config, loaded)))
+                       _with_along(_revealing(result, by, settled), along))
         found.append(Revealed(finding, line))
     return found
 
 
-def _along(result: FixResult, index: int, by: int | None, config: Config,
-           loaded: dict[int, Workspace]) -> tuple[str, ...]:
+def _along(result: FixResult, index: int, by: int | None, healing: Mapping[str, list[int]],
+           scope: Callable[[], Scope]) -> tuple[str, ...]:
     """The services of the earlier fixes of the revealing fix's code, in the stack of the
     fix at `index`, that make healthy a service its finding waits for
-    (`Violation.relies_on`), the revealing fix's own left out."""
+    (`Violation.relies_on`), the revealing fix's own left out. The stacks (`scope`: a
+    workspace load) are asked only where there is such a fix."""
     finding = result.applied[index].finding
     if by is None or not finding.violation.relies_on:
         return ()
     code = result.applied[by].finding.code
-    healing = {name: [j for j in places if result.applied[j].finding.code == code]
-               for name, places in _healing(result).items()}
-    made = _health_made_by(result, index, healing, _scope(result, config, loaded))
-    return tuple(dict.fromkeys(service for j in sorted(made) if j != by
+    others = {name: [j for j in healing.get(name, ()) if j < index and j != by
+                     and result.applied[j].finding.code == code]
+              for name in finding.violation.relies_on}
+    if not any(others.values()):
+        return ()
+    made = _health_made_by(result, index, others, scope())
+    return tuple(dict.fromkeys(service for j in sorted(made)
                                for service in [result.applied[j].finding.service]
                                if service is not None))
 
