@@ -434,15 +434,24 @@ def env_file_entries(doc: ComposeDoc, value: Value, dotenv: dict[str, str],
                      folder: str | None = None) -> list[tuple[str, bool]]:
     """(path, required) of each file an `env_file` value names, as `env_file_paths`
     resolves them: Compose stops when a required one (the default) is missing."""
+    return [(path, required)
+            for _node, _raw, path, required in env_file_entry_nodes(doc, value, dotenv, folder)]
+
+
+def env_file_entry_nodes(doc: ComposeDoc, value: Value, dotenv: dict[str, str],
+                         folder: str | None = None) -> list[tuple[Value, str, str, bool]]:
+    """(node, path as written, path resolved, required) of each entry of an `env_file`
+    value: the node is the entry's own (its line is where a finding about it goes)."""
     # short form: a path or a list of paths; long form: a list of {path, required}
-    entries = [(scalar(e) or scalar(get(e, "path")) or "", scalar(get(e, "required")))
+    entries = [(e, scalar(e) or scalar(get(e, "path")) or "", scalar(get(e, "required")))
                for e in elements(value)]
     if scalar(value) is not None:
-        entries = [(scalar(value) or "", None)]
+        entries = [(value, scalar(value) or "", None)]
     if folder is None:
         folder = posixpath.dirname(doc.path)
-    return [(posixpath.normpath(posixpath.join(folder, interpolate(p, dotenv))),
-             required is None or required.lower() != "false") for p, required in entries if p]
+    return [(node, p, posixpath.normpath(posixpath.join(folder, interpolate(p, dotenv))),
+             required is None or required.lower() != "false")
+            for node, p, required in entries if p]
 
 
 @dataclass(eq=False)

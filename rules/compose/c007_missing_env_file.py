@@ -1,0 +1,142 @@
+"""A service's `env_file` names a file the repository does not hold, and nothing documents it.
+
+## What it does
+Resolves every `env_file` entry of the stack's services (short form, a list, or the long
+form's `path`) from the stack's project folder, as Compose does, and reports a file that
+Compose requires (every entry but one marked `required: false`) and that the repository
+does not hold, when no example of it documents what it sets: an example file (see C006:
+`.env.example`, `.env.sample`, `example.env`, ...) in its folder, or a file beside it
+named after it with a word that says it is a template (`notes.env.example`,
+`app.env.sample`). One finding per missing file and compose file,
+at its first entry, naming every service that loads it.
+
+Left alone: a path that reads a variable (which file it is depends on the run), a path
+outside the repository (`../shared.env`, `/etc/app.env`: the host's), and entries of a
+compose file named for a deployment (`docker-compose.prod.yml`, `compose.staging.yaml`,
+`deploy/`), whose env files hold the secrets of the host that runs them.
+
+## Why is this bad?
+Compose refuses the whole project before it starts anything: `docker compose up`
+stops with "env file ... not found" on every fresh clone, and with no example nobody
+can tell which variables the file must set.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api
+    env_file: .env      # gitignored, and no .env.example
+```
+
+## Use instead
+Commit an example for each checkout to copy (`cp .env.example .env`), or mark an
+entry the service runs without as optional:
+```yaml
+services:
+  api:
+    build: ./api
+    env_file:
+      - path: .env
+        required: false
+```
+
+## Fix safety
+Display-only: which variables the file must set, and whether the service runs
+without it, only its authors know.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import files_in
+from fixer.facts.envvars.examples import EXAMPLE_WORD, examples, loaded_env_files
+from fixer.model.rule import Category, Safety, Severity, Violation
+from fixer.model.services import env_file_entry_nodes
+from fixer.model.workspace import Workspace
+from fixer.sources.compose import ComposeDoc
+
+CODE = "C007"
+NAME = "missing-env-file"
+CATEGORY = Category.COMPOSE
+SEVERITY = Severity.ERROR
+SAFETY = (Safety.DISPLAY,)
+
+# a compose file or folder named for where it is deployed: its env files are the host's
+_DEPLOYMENT = lazy_compile(r"(?:^|[._/-])(?:prod|production|staging|stage|deploy|"
+                           r"deployment|release|live)(?:[._/-]|$)", re.I)
+
+
+@dataclass
+class _Missing:
+    """One missing file as one compose file names it: where first, and who loads it."""
+
+    doc: ComposeDoc
+    line: int
+    column: int
+    shown: str
+    services: list[str] = field(default_factory=list)
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    seen: dict[tuple[str, str], _Missing] = {}
+    for stack in ws.stacks:
+        loaded = loaded_env_files(stack)
+        for service in stack.services.values():
+            for doc, value in service.all("env_file"):
+                if _DEPLOYMENT.search(doc.path):
+                    continue
+                for node, raw, path, required in env_file_entry_nodes(
+                        doc, value, stack.dotenv, stack.folder):
+                    if not required or "$" in raw or not _in_repository(path) \
+                            or ws.tree.exists(path) or _documented(ws, path, loaded):
+                        continue
+                    missing = seen.setdefault(
+                        (doc.path, path),
+                        _Missing(doc, doc.line(node.node), doc.column(node.node), raw))
+                    if service.name not in missing.services:
+                        missing.services.append(service.name)
+    for (_, path), missing in seen.items():
+        yield _violation(path, missing)
+
+
+def _violation(path: str, missing: _Missing) -> Violation:
+    names = missing.services
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    their = "its" if len(names) == 1 else "their"
+    return Violation(
+        message=(f"{who} load{'s' if len(names) == 1 else ''} `{missing.shown}` as {their} "
+                 "env_file, which the repository does not hold and no example documents: "
+                 "`docker compose up` stops at once (\"env file ... not found\")"),
+        path=missing.doc.path, line=missing.line, column=missing.column,
+        service=names[0],
+        subject=f"env_file {path}",
+        reason=("which variables it must set only its authors know: commit an example for "
+                "each checkout to copy, or mark the entry `required: false` where the "
+                "service runs without it"))
+
+
+def _in_repository(path: str) -> bool:
+    return not (path.startswith("/") or path == ".." or path.startswith("../"))
+
+
+def _documented(ws: Workspace, path: str, loaded: set[str]) -> bool:
+    """An example documents the file: an example file in its folder (`.env.example`
+    beside `orders/.env`), or a file beside it named after it as a template
+    (`notes.env.example`). The project folder's documents the files of that folder only:
+    `cp .env.example orders/.env` is no step a reader guesses."""
+    folder, name = posixpath.split(path)
+    if examples(ws, folder, loaded):
+        return True
+    return any(_names_template_of(posixpath.basename(other), name)
+               for other in files_in(ws.tree, folder))
+
+
+def _names_template_of(candidate: str, name: str) -> bool:
+    """`notes.env.example` and `notes.env-sample` name templates of `notes.env`."""
+    rest = candidate[len(name):] if candidate.startswith(name) else ""
+    return rest[:1] in (".", "-", "_") and bool(EXAMPLE_WORD.search(rest))
