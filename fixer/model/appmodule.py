@@ -82,26 +82,44 @@ def find(ws: Workspace, service: Service) -> AppModule | None:
     return found[key]
 
 
+@dataclass(frozen=True)
+class MissingModule:
+    """A module the command serves that the image does not hold where the server runs."""
+
+    target: str        # as the command names it: `app.main:app`
+    file: str          # the file it would be: `app/main.py`
+    cwd: str           # the folder the server runs in: `/app`
+
+
 def missing_module(ws: Workspace, service: Service) -> str | None:
     """Why the app module is not found, where the command names one the image does not hold
-    where the server runs (`uvicorn main:app` in /app, which `COPY . .` fills with `app/`,
-    `requirements.txt`): None where it is found, or where a mount, PYTHONPATH, an installed
-    project or a command fixer does not read may bring it."""
+    (`missing_module_file`): None where it is found, or where something may bring it."""
+    missing = missing_module_file(ws, service)
+    if missing is None:
+        return None
+    return (f"the command serves `{missing.target}`, and fixer finds no {missing.file} in "
+            f"{missing.cwd}, where it runs, nor on the image's import path, so the app may stop "
+            "at start-up")
+
+
+def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None:
+    """The module the command names that the image does not hold where the server runs
+    (`uvicorn main:app` in /app, which `COPY . .` fills with `app/`, `requirements.txt`):
+    None where it is found, or where a mount, PYTHONPATH, an installed project or a command
+    fixer does not read may bring it."""
     if not isinstance(service, BuiltService) or find(ws, service) is not None:
         return None
-    launch = service.app.listen.launch
+    app = service.app
+    launch = app.listen.launch
     named = _module_named(launch) if launch is not None and launch.server else None
     if launch is None or named is None or launch.runs_script or \
-            service.get("volumes") is not None or not copies_context(
-                service.app.dockerfile, service.app.stage) or \
-            python_path(ws, service) or installed_roots(ws.tree, service):
+            service.get("volumes") is not None or not copies_context(app.dockerfile, app.stage) \
+            or python_path(ws, service) or installed_roots(ws.tree, service):
         return None
     cwd = _cwd(service, launch)
     if "$" in cwd or "$" in named:
         return None
-    return (f"the command serves `{launch.target}`, and fixer finds no "
-            f"{named.replace('.', '/')}.py in {cwd}, where it runs, nor on the image's import "
-            "path, so the app may stop at start-up")
+    return MissingModule(launch.target or named, f"{named.replace('.', '/')}.py", cwd)
 
 
 def _with_python_path(ws: Workspace, service: Service, module: AppModule) -> AppModule:

@@ -124,3 +124,44 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [v for v in _list(value) if isinstance(v, str)]
+
+
+# the tools whose install verb installs a project (and a workspace's members) from the
+# working directory, whatever options it is given
+_PROJECT_INSTALLERS = {"uv": "sync", "poetry": "install", "pdm": "install", "pipenv": "install",
+                       "hatch": "env", "rye": "sync"}
+
+
+def installs_local_code(service: BuiltService) -> bool:
+    """A RUN of the final stage (or of a stage it is built FROM) may install code of the
+    build context as a package (`uv sync --package api`, `pip install ./libs/core`,
+    `pip install dist/app.whl`, `python setup.py install`): its modules then import from
+    site-packages, where fixer does not follow them."""
+    app = service.app
+    text = app.dockerfile.file.text
+    return any(_installs_local(words) for stage in chain(app.dockerfile, app.stage)
+               for instruction in stage.find("RUN") for words in _commands(text, instruction))
+
+
+def _installs_local(argv: list[str]) -> bool:
+    words = argv[program_at(argv):]
+    if len(words) > 2 and re.match(r"^python[\d.]*$", posixpath.basename(words[0])):
+        if words[1] == "-m":
+            words = words[2:]
+        elif posixpath.basename(words[1]) == "setup.py":
+            return True
+    if len(words) < 2:
+        return False
+    tool = posixpath.basename(words[0])
+    if tool == "uv" and words[1] == "pip":
+        tool, words = "pip", words[1:]
+    if _PIP.match(tool):
+        return words[1:2] == ["install"] and any(_local_operand(w) for w in words[2:])
+    return _PROJECT_INSTALLERS.get(tool) == words[1]
+
+
+def _local_operand(word: str) -> bool:
+    """A pip operand that names files rather than a requirement of an index: a path, a
+    wheel or an editable install (`-e`, `--editable`)."""
+    return word.startswith((".", "/", "-e", "--editable")) or word.endswith((".whl", ".tar.gz")) \
+        or ("/" in word and "://" not in word and not word.startswith("-"))

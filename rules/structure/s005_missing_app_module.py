@@ -1,0 +1,99 @@
+"""The command serves an app module that the image does not hold.
+
+## What it does
+Follows an app service's command (`uvicorn app.main:app`, `gunicorn main:app`,
+`fastapi run`) to the module it names, from the folder the server runs in (the
+final stage's `WORKDIR`, or compose's `working_dir`), through what the image's
+`COPY` and `ADD` instructions put there, and reports the command when no file of the
+build context lands where Python would import the module from: a `COPY app ./app`
+that leaves the service's root `main.py` out, an `app/main.py` renamed or moved.
+
+Left alone, because they may bring the module: a bind mount over the service
+(`volumes:`), `PYTHONPATH`, code of the build context the image installs as a package
+(`pip install .`, `pip install ./libs/core`, a wheel, `uv sync`, `poetry install`), a stage
+that copies nothing from the build context, a base image fixer does not know (an
+organization's image may hold the code), a start script, and a folder or module that
+reads a variable.
+
+## Why is this bad?
+The server imports the module before it binds its port: the container stops at
+once with `ModuleNotFoundError` (or restarts in a loop), every healthcheck fails,
+and whatever waits for the service never starts.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY app ./app
+# the app is main.py at the service's root, which no COPY takes
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+## Use instead
+```dockerfile
+COPY main.py .
+CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+## Fix safety
+Display-only: whether the command or the `COPY` is wrong, and which module is the
+app, needs a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixer.core.textfile import TextFile
+from fixer.facts.image.images import family_of
+from fixer.model import appmodule
+from fixer.model.appservice import app_services
+from fixer.model.installed_project import installs_local_code
+from fixer.model.rule import Category, Location, Safety, Severity, Violation
+from fixer.model.services import BuiltService
+from fixer.model.workspace import Workspace
+
+CODE = "S005"
+NAME = "missing-app-module"
+CATEGORY = Category.STRUCTURE
+SEVERITY = Severity.ERROR
+READS_APP_CODE = True   # which module the command serves, as the other app rules find it
+APP_ONLY = True   # the module an app service's command serves
+# Its findings stop the service at start-up: a fix that waits for it to be healthy is held.
+STOPS_START = True
+SAFETY = (Safety.DISPLAY,)
+
+
+def detect(ws: Workspace) -> Iterator[Violation]:
+    seen: set[tuple[str, int]] = set()
+    for service in app_services(ws):
+        found = _violation(ws, service)
+        if found is not None and (found.path, found.line) not in seen:
+            seen.add((found.path, found.line))
+            yield found
+
+
+def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
+    app = service.app
+    if not family_of(app.dockerfile, app.stage, app.args).known or installs_local_code(service):
+        return None   # an organization's base image, or an installed package, may hold it
+    missing = appmodule.missing_module_file(ws, service)
+    region = app.listen.region
+    if missing is None or region is None:
+        return None
+    file = ws.read(region.path)
+    line = _line_of(file, region.start) if file is not None else 1
+    return Violation(
+        message=(f"{service.name} serves `{missing.target}` from {missing.cwd}, and no COPY "
+                 f"puts {missing.file} there nor on the image's import path: the server "
+                 "stops at start-up with ModuleNotFoundError"),
+        path=region.path, line=line, service=service.name,
+        subject=f"module {missing.target}",
+        reason=("whether the command or the COPY is wrong, and which module is the app, "
+                "needs a person"))
+
+
+def _line_of(file: TextFile, offset: int) -> int:
+    return Location.of_text(file, offset, offset).line or 1   # never None: a line of text
