@@ -782,6 +782,27 @@ def test_a_gate_fixer_cannot_judge_once_repaired_is_counted_with_the_unsafe_fixe
     assert "+        condition: service_healthy" in out, out
 
 
+def test_a_short_list_entry_is_no_safer_once_repaired_than_its_siblings_gate() -> None:
+    """`gw: depends_on: [a, b]`, both healthchecks needing D003's curl: C003 writes the list
+    out whole once both are repaired, and b's gate is in doubt then (its /health takes a
+    dependency), so a's entry too is counted with the unsafe fixes, not as a safe fix to
+    come; `fix` then offers the list only with `--unsafe-fixes`."""
+    case = GOLDEN / "C003-dependency-not-healthy" / ("a-short-list-waits-for-every-entrys-"
+                                                     "repair-and-is-no-safer-than-its-least-"
+                                                     "safe-gate") / "before"
+    code, out, err = run_cli("check", case, "--select", "C003,D003", "--format", "json")
+    gates = {f["message"].split()[3]: f for f in json.loads(out)["findings"]
+             if f["code"] == "C003"}
+    assert {name: f["fixed_later"] for name, f in gates.items()} == \
+        {"a": "unsafe", "b": "unsafe"}, gates
+    assert "once the D003 fixes of a and b are in, fixer cannot tell whether b's " \
+        "healthcheck passes" in gates["a"]["reason"], gates["a"]
+    code, out, err = run_cli("check", case, "--select", "C003,D003")
+    assert "2 more with `--unsafe-fixes`" in err and "once the fixes" not in err, err
+    code, out, err = run_cli("fix", case, "--select", "C003,D003")
+    assert "condition: service_healthy" not in out, out
+
+
 def test_a_revealed_finding_names_the_fix_that_revealed_it_not_one_in_its_file() -> None:
     """`worker` waits for `api` in both files; C004 gives `api` a healthcheck (in the base
     file) and C005 gives `db` one: both C003 findings on `worker` were revealed by C004,

@@ -196,7 +196,7 @@ def _named(follows: tuple[tuple[str, str], ...]) -> str:
     """`D003 and P001 fixes of auth`: the fixes a finding follows."""
     codes = sorted({code for code, _service in follows})
     services = sorted({service for _code, service in follows})
-    return (" and ".join(codes) + (" fixes" if len(codes) > 1 else " fix") + " of " +
+    return (" and ".join(codes) + (" fixes" if len(follows) > 1 else " fix") + " of " +
             " and ".join(services))
 
 

@@ -265,8 +265,18 @@ def _report(ws: Workspace, service: Service, dependency: Dependency, target: Ser
     )
     if verdict is Verdict.BROKEN:
         reason, follows = _broken(ws, target, service, dependency, why)
-        return found(reason=reason, follows=follows,
-                     then_doubt=stackcheck.doubt_once_repaired(ws, target, dependency.doc))
+        then = stackcheck.doubt_once_repaired(ws, target, dependency.doc)
+        # once it is repaired, the fix writes the whole short list out: it waits for the
+        # other entries' repairs too, and is no safer than the least safe gate it writes
+        listed = depends_plan.plan(ws, service, doc, dependency.definition,
+                                   {dependency.name: HEALTHY})
+        if listed.refused:
+            return found(reason=listed.refused)
+        if listed.waits is not None:
+            follows = tuple(dict.fromkeys(follows + listed.waits.follows))
+        then = then or (listed.waits.then if listed.waits is not None else "") or \
+            listed.doubt or ""
+        return found(reason=reason, follows=follows, then_doubt=then)
     elsewhere = healthcheck_elsewhere(target, doc)
     if elsewhere is not None:
         return found(reason=elsewhere)
