@@ -282,3 +282,35 @@ def test_a_command_module_the_image_lacks_is_named() -> None:
 ])
 def test_what_may_bring_the_module_says_nothing(change: dict[str, str]) -> None:
     assert _missing({**MISSING_MODULE, **change}) is None
+
+
+def _s005(files: dict[str, str]) -> list[str]:
+    from fixer.app.registry import discover
+    [rule] = [r for r in discover() if r.code == "S005"]
+    return [v.message for v in rule.detect(Workspace.load(tree(files)))]
+
+
+@pytest.mark.parametrize("install", [
+    "RUN pip install --no-cache-dir ./libs/core",
+    "RUN pip install dist/api-1.0-py3-none-any.whl",
+    "RUN python -m pip install -e .",
+    "RUN python setup.py install",
+    "RUN uv sync --frozen --package api",
+    "RUN poetry install --only main",
+])
+def test_code_the_image_installs_as_a_package_may_bring_the_module(install: str) -> None:
+    """S005 stays silent where a RUN installs code of the build context: the module may
+    import from site-packages, where fixer does not follow it."""
+    assert _s005(MISSING_MODULE) != []
+    dockerfile = MISSING_MODULE["api/Dockerfile"].replace("COPY . .\n", f"COPY . .\n{install}\n")
+    assert _s005({**MISSING_MODULE, "api/Dockerfile": dockerfile}) == []
+
+
+@pytest.mark.parametrize("install", [
+    "RUN pip install --no-cache-dir -r requirements.txt",
+    "RUN pip install fastapi==0.115.0 'uvicorn[standard]'",
+    "RUN pip install git+https://example.com/org/lib.git",
+])
+def test_requirements_from_an_index_do_not_bring_the_module(install: str) -> None:
+    dockerfile = MISSING_MODULE["api/Dockerfile"].replace("COPY . .\n", f"COPY . .\n{install}\n")
+    assert _s005({**MISSING_MODULE, "api/Dockerfile": dockerfile}) != []
