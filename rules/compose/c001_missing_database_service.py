@@ -105,7 +105,10 @@ creates the database and runs `/docker-entrypoint-initdb.d` on a temporary serve
 listens on no TCP port, and a service let through then fails to connect. Unsafe when
 only metrics exporters use the URL (a `postgres-exporter`'s `DATA_SOURCE_NAME`): the
 database an exporter watches is often one outside the stack, and an empty one beside it
-is no fix. Unsafe too when the
+is no fix. Unsafe when every variable that names the host is named for a deployment
+(`PROD_DATABASE_URL`, `DATABASE_URL_STAGING`): it sits beside what a local run uses (a
+`LOCAL_RUN=1` switch to SQLite), the app may never read it, and the database may be one
+that deployment provides. Unsafe too when the
 users need an extension the database's image does not ship (pgvector, PostGIS,
 TimescaleDB), as a user's requirement (`pgvector`, `langchain-postgres`, `geoalchemy2`), a
 `CREATE EXTENSION` in its code or the host name (`pgvector`, `postgis`) says: `CREATE
@@ -250,7 +253,8 @@ def _missing(ws: Workspace, stack: Stack, host: str, uses: list[dbusage.UrlUse])
     build = partial(pgservice.render, plan)  # the edits, only when the fix is applied
     base = replace(base, relies_on=plan.waits_for)
     doubt = _ssl_doubt(stack, uses) or _chosen_host(stack, uses) or plan.doubt or \
-        _only_exporters(uses) or _extension_doubt(ws, stack, host, uses)
+        _only_exporters(uses) or _other_environment(uses) or \
+        _extension_doubt(ws, stack, host, uses)
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build),
                        reason=doubt)
@@ -316,6 +320,22 @@ def _only_exporters(uses: list[dbusage.UrlUse]) -> str | None:
     return (f"only {_named(names)}, a metrics exporter, "
             f"{'names' if len(names) == 1 else 'name'} it: the database it watches may live "
             "outside the stack, and an empty one is no fix")
+
+
+def _other_environment(uses: list[dbusage.UrlUse]) -> str | None:
+    """Why an added database may be no fix: every variable that names the host is named for
+    a deployment (`PROD_DATABASE_URL`, `DATABASE_URL_STAGING`), kept beside what a local run
+    uses (a `LOCAL_RUN=1` switch to SQLite): the app may never read it here, and an empty
+    database beside it would only make the services wait for it."""
+    variables = sorted({use.variable for use in uses})
+    if not variables or not all(_DEPLOYMENT_VARIABLE.search(v) for v in variables):
+        return None
+    return (f"{names([f'`{v}`' for v in variables], 3)} "
+            f"{'is' if len(variables) == 1 else 'are'} named for a deployment: the app may "
+            "not read it in this stack, and the database may be one that deployment provides")
+
+
+_DEPLOYMENT_VARIABLE = lazy_compile(r"(?:^|_)(?:PROD|PRODUCTION|STAGING|STAGE)(?:_|$)", re.I)
 
 
 # `prometheuscommunity/postgres-exporter`, `wrouesnel/postgres_exporter`
