@@ -10,6 +10,10 @@ named after it with a word that says it is a template (`notes.env.example`,
 `app.env.sample`). One finding per missing file and compose file,
 at its first entry, naming every service that loads it.
 
+The path counts as held or documented when it is, resolved from a folder Compose may
+resolve the file's paths from, as S001 reads builds: the `--project-directory` a build
+script gives, or the folder of a compose file above it, loaded before it with `-f`.
+
 Left alone: a path that reads a variable (which file it is depends on the run), a path
 outside the repository (`../shared.env`, `/etc/app.env`: the host's), and entries of a
 compose file named for a deployment (`docker-compose.prod.yml`, `compose.staging.yaml`,
@@ -52,11 +56,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from fixer.core.envfile import interpolate
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_in
 from fixer.facts.envvars.examples import EXAMPLE_WORD, examples, loaded_env_files
+from fixer.facts.image.buildscripts import project_directories
 from fixer.model.rule import Category, Safety, Severity, Violation
-from fixer.model.services import env_file_entry_nodes
+from fixer.model.services import Stack, env_file_entry_nodes
+from fixer.model.stacks import folders_above
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc
 
@@ -90,10 +97,12 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             for doc, value in service.all("env_file"):
                 if _DEPLOYMENT.search(doc.path):
                     continue
+                others = _other_folders(ws, doc)
                 for node, raw, path, required in env_file_entry_nodes(
                         doc, value, stack.dotenv, stack.folder):
-                    if not required or "$" in raw or not _in_repository(path) \
-                            or ws.tree.exists(path) or _documented(ws, path, loaded):
+                    if not required or "$" in raw or not _in_repository(path) or \
+                            any(_present(ws, stack, raw, folder, loaded)
+                                for folder in [stack.folder, *others]):
                         continue
                     missing = seen.setdefault(
                         (doc.path, path),
@@ -118,6 +127,22 @@ def _violation(path: str, missing: _Missing) -> Violation:
         reason=("which variables it must set only its authors know: commit an example for "
                 "each checkout to copy, or mark the entry `required: false` where the "
                 "service runs without it"))
+
+
+def _other_folders(ws: Workspace, doc: ComposeDoc) -> list[str]:
+    """The other folders Compose may resolve the file's paths from, as S001 reads its
+    builds: a `--project-directory` of the build scripts, and the folder of a compose file
+    above it, loaded before it with `-f` (`-f docker-compose.yml -f svc/api/compose.yml`)."""
+    folder = posixpath.dirname(doc.path)
+    return [f for f in dict.fromkeys([*project_directories(ws),
+                                      *folders_above(ws.compose_docs, folder)])
+            if f != folder]
+
+
+def _present(ws: Workspace, stack: Stack, raw: str, folder: str, loaded: set[str]) -> bool:
+    """The file, resolved from `folder`, exists or an example documents it."""
+    path = posixpath.normpath(posixpath.join(folder, interpolate(raw, stack.dotenv)))
+    return _in_repository(path) and (ws.tree.exists(path) or _documented(ws, path, loaded))
 
 
 def _in_repository(path: str) -> bool:
