@@ -7,7 +7,10 @@ Compose requires (every entry but one marked `required: false`) and that the rep
 does not hold, when no example of it documents what it sets: an example file (see C006:
 `.env.example`, `.env.sample`, `example.env`, ...) in its folder, or a file beside it
 named after it with a word that says it is a template (`notes.env.example`,
-`app.env.sample`). One finding per missing file and compose file,
+`app.env.sample`), and when nothing tells a checkout to write it: the project folder's
+example file naming its path (`# copy to monitor/.env`), or a Markdown file of the
+repository's root, the project folder or their `docs/` with a line that names it and
+says to write it (`cp .env.example monitor/.env`, "create a `.env` file"). One finding per missing file and compose file,
 at its first entry, naming every service that loads it.
 
 The path counts as held or documented when it is, resolved from a folder Compose may
@@ -119,8 +122,9 @@ def _violation(path: str, missing: _Missing) -> Violation:
     their = "its" if len(names) == 1 else "their"
     return Violation(
         message=(f"{who} load{'s' if len(names) == 1 else ''} `{missing.shown}` as {their} "
-                 "env_file, which the repository does not hold and no example documents: "
-                 "`docker compose up` stops at once (\"env file ... not found\")"),
+                 "env_file, which the repository does not hold and neither an example file nor "
+                 "its docs tell a checkout to write: `docker compose up` stops at once "
+                 "(\"env file ... not found\")"),
         path=missing.doc.path, line=missing.line, column=missing.column,
         service=names[0],
         subject=f"env_file {path}",
@@ -140,9 +144,37 @@ def _other_folders(ws: Workspace, doc: ComposeDoc) -> list[str]:
 
 
 def _present(ws: Workspace, stack: Stack, raw: str, folder: str, loaded: set[str]) -> bool:
-    """The file, resolved from `folder`, exists or an example documents it."""
+    """The file, resolved from `folder`, exists, or an example or the docs tell a checkout
+    to write it."""
     path = posixpath.normpath(posixpath.join(folder, interpolate(raw, stack.dotenv)))
-    return _in_repository(path) and (ws.tree.exists(path) or _documented(ws, path, loaded))
+    return _in_repository(path) and (ws.tree.exists(path) or _documented(ws, path, loaded)
+                                      or _told(ws, folder, path, loaded))
+
+
+def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
+    """The project's example file names the file (`# copy to monitor/.env`), or a Markdown
+    file of the repository's root, the project folder or their `docs/` says to write it
+    (`cp .env.example monitor/.env`, "create a `.env` file"): a checkout is told."""
+    named = posixpath.relpath(path, folder or ".")
+    if "/" in named and any(named in _text(ws, e) for e in examples(ws, folder, loaded)):
+        return True
+    guides = [p for where in dict.fromkeys([folder, "", posixpath.join(folder, "docs"), "docs"])
+              for p in files_in(ws.tree, where) if p.lower().endswith(".md")]
+    told = _told_line(named)
+    return any(told.search(_text(ws, guide)) for guide in guides)
+
+
+def _told_line(named: str) -> re.Pattern[str]:
+    """A line that names the file (its path from the project folder, as a word of its own)
+    and a verb that writes it."""
+    word = r"(?<![\w./-])(?:\./)?" + re.escape(named) + r"(?![\w/-])"
+    verb = r"\b(?:cp|copy|create|rename|mv|touch)\b"
+    return re.compile(rf"(?im)^(?=[^\n]*{verb})[^\n]*{word}")
+
+
+def _text(ws: Workspace, path: str) -> str:
+    file = ws.read(path)
+    return "" if file is None else file.text
 
 
 def _in_repository(path: str) -> bool:
