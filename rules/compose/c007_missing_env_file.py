@@ -17,7 +17,8 @@ The path counts as held or documented when it is, resolved from a folder Compose
 resolve the file's paths from, as S001 reads builds: the `--project-directory` a build
 script gives, or the folder of a compose file above it, loaded before it with `-f`.
 
-Left alone: a path that reads a variable (which file it is depends on the run), a path
+Left alone: a service under `profiles:` (Compose reads its env files only when a profile
+starts it), a path that reads a variable (which file it is depends on the run), a path
 outside the repository (`../shared.env`, `/etc/app.env`: the host's), and entries of a
 compose file named for a deployment (`docker-compose.prod.yml`, `compose.staging.yaml`,
 `deploy/`), whose env files hold the secrets of the host that runs them.
@@ -97,6 +98,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     for stack in ws.stacks:
         loaded = loaded_env_files(stack)
         for service in stack.services.values():
+            if service.get("profiles") is not None:
+                continue   # Compose reads its env_file only when a profile starts it
             for doc, value in service.all("env_file"):
                 if _DEPLOYMENT.search(doc.path):
                     continue

@@ -12,8 +12,12 @@ Left alone, because they may bring the module: a bind mount over the service
 (`volumes:`), `PYTHONPATH`, code of the build context the image installs as a package
 (`pip install .`, `pip install ./libs/core`, a wheel, `uv sync`, `poetry install`), a stage
 that copies nothing from the build context, a base image fixer does not know (an
-organization's image may hold the code), a start script, and a folder or module that
-reads a variable.
+organization's image may hold the code), a start script, a folder or module that
+reads a variable, and a build step that may put code where fixer does not follow it: a
+COPY or ADD from another stage or image (`--from`), of a source that reads a variable or
+is a glob (`COPY services/${SERVICE}/ ./`), a heredoc (`COPY <<PY main.py`), an ADD that
+unpacks an archive or downloads, and a RUN that fetches, unpacks or moves files (`git
+clone`, `tar -x`, `cp -r`).
 
 ## Why is this bad?
 The server imports the module before it binds its port: the container stops at
@@ -44,8 +48,10 @@ app, needs a person.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.image.images import family_of
 from fixer.model import appmodule
@@ -54,6 +60,7 @@ from fixer.model.installed_project import installs_local_code
 from fixer.model.rule import Category, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
+from fixer.sources.dockerfile import Dockerfile, Stage, chain
 
 CODE = "S005"
 NAME = "missing-app-module"
@@ -77,8 +84,10 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
     app = service.app
-    if not family_of(app.dockerfile, app.stage, app.args).known or installs_local_code(service):
-        return None   # an organization's base image, or an installed package, may hold it
+    if not family_of(app.dockerfile, app.stage, app.args).known or \
+            installs_local_code(service) or _may_bring_code(app.dockerfile, app.stage):
+        return None   # an organization's base image, a package, or a step fixer does not
+                      # follow may put it there
     missing = appmodule.missing_module_file(ws, service)
     region = app.listen.region
     if missing is None or region is None:
@@ -93,6 +102,35 @@ def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
         subject=f"module {missing.target}",
         reason=("whether the command or the COPY is wrong, and which module is the app, "
                 "needs a person"))
+
+
+# RUN steps that may fetch, unpack or move code into place (`git clone`, `tar -xzf`,
+# `cp -r /src/app /app`): fixer follows COPY alone
+_MOVES_CODE = lazy_compile(r"\b(?:git|tar|unzip|cp|mv|ln|rsync|wget|curl|svn|hg|gsutil|aws|"
+                           r"rclone|cookiecutter|ansible|make)\b")
+# what ADD unpacks or downloads: a local archive, a URL, a git repository
+_ADD_FETCHES = lazy_compile(r"(?:://|^git@|\.(?:tar|tgz|tbz2?|txz|zip|gz|bz2|xz)$)", re.I)
+
+
+def _may_bring_code(dockerfile: Dockerfile, stage: Stage) -> bool:
+    """A step of the stage's lineage that may put code where fixer does not follow it: a
+    COPY or ADD from another stage or image (`--from`), of a source that reads a variable
+    or a glob (`COPY services/${SERVICE}/ ./`), a heredoc (`COPY <<PY main.py`), an ADD
+    that unpacks or downloads, or a RUN that fetches, unpacks or moves files."""
+    text = dockerfile.file.text
+    for link in chain(dockerfile, stage):
+        for ins in link.instructions:
+            if ins.cmd == "RUN" and _MOVES_CODE.search(text[ins.start:ins.end]):
+                return True
+            if ins.cmd not in ("COPY", "ADD"):
+                continue
+            sources = ins.value[:-1]
+            if any(f.startswith("--from=") for f in ins.flags) or \
+                    "<<" in text[ins.start:ins.end] or \
+                    any(c in source for source in sources for c in "$*?[") or \
+                    (ins.cmd == "ADD" and any(_ADD_FETCHES.search(s) for s in sources)):
+                return True
+    return False
 
 
 def _line_of(file: TextFile, offset: int) -> int:
