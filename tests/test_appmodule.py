@@ -299,6 +299,9 @@ def _s005(files: dict[str, str]) -> list[str]:
     "RUN poetry install --only main",
     "RUN pip install git+https://example.com/org/app.git",
     "RUN git clone https://example.com/org/app.git /app/app",
+    "RUN mkdir -p /app && cp -r /tmp/src/app /app/",
+    "RUN curl -fsSL https://example.com/app.tar.gz | tar -xz -C /app",
+    'RUN ["git", "clone", "https://example.com/org/app.git", "."]',
 ])
 def test_code_the_image_installs_as_a_package_may_bring_the_module(install: str) -> None:
     """S005 stays silent where a RUN installs code of the build context: the module may
@@ -311,7 +314,8 @@ def test_code_the_image_installs_as_a_package_may_bring_the_module(install: str)
 @pytest.mark.parametrize("install", [
     "RUN pip install --no-cache-dir -r requirements.txt",
     "RUN pip install fastapi==0.115.0 'uvicorn[standard]'",
-    "RUN apt-get update && apt-get install -y --no-install-recommends libpq5",
+    "RUN apt-get update && apt-get install -y --no-install-recommends curl git",
+    "RUN apk add --no-cache curl tar",
 ])
 def test_requirements_from_an_index_do_not_bring_the_module(install: str) -> None:
     dockerfile = MISSING_MODULE["api/Dockerfile"].replace("COPY . .\n", f"COPY . .\n{install}\n")

@@ -60,7 +60,7 @@ from fixer.model.installed_project import installs_local_code
 from fixer.model.rule import Category, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import Dockerfile, Stage, chain
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 
 CODE = "S005"
 NAME = "missing-app-module"
@@ -105,9 +105,11 @@ def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
 
 
 # RUN steps that may fetch, unpack or move code into place (`git clone`, `tar -xzf`,
-# `cp -r /src/app /app`): fixer follows COPY alone
-_MOVES_CODE = lazy_compile(r"\b(?:git|tar|unzip|cp|mv|ln|rsync|wget|curl|svn|hg|gsutil|aws|"
-                           r"rclone|cookiecutter|ansible|make)\b")
+# `cp -r /src/app /app`, `pip install git+https://...`): fixer follows COPY alone. The
+# program in a command's place, not a package name (`apt-get install -y curl git`).
+_MOVERS = r"(?:git|tar|unzip|cp|mv|ln|rsync|wget|curl|svn|hg|gsutil|aws|rclone|make)"
+_MOVES_CODE = lazy_compile(r"(?:^|&&|\|\|?|;|\bRUN\b|\bthen\b|\bdo\b|`|\$\()\s*"
+                           r"(?:sudo\s+)?" + _MOVERS + r"\b|\bgit\+", re.M)
 # what ADD unpacks or downloads: a local archive, a URL, a git repository
 _ADD_FETCHES = lazy_compile(r"(?:://|^git@|\.(?:tar|tgz|tbz2?|txz|zip|gz|bz2|xz)$)", re.I)
 
@@ -120,7 +122,7 @@ def _may_bring_code(dockerfile: Dockerfile, stage: Stage) -> bool:
     text = dockerfile.file.text
     for link in chain(dockerfile, stage):
         for ins in link.instructions:
-            if ins.cmd == "RUN" and _MOVES_CODE.search(text[ins.start:ins.end]):
+            if ins.cmd == "RUN" and _runs_a_mover(ins, text):
                 return True
             if ins.cmd not in ("COPY", "ADD"):
                 continue
@@ -131,6 +133,13 @@ def _may_bring_code(dockerfile: Dockerfile, stage: Stage) -> bool:
                     (ins.cmd == "ADD" and any(_ADD_FETCHES.search(s) for s in sources)):
                 return True
     return False
+
+
+def _runs_a_mover(ins: Instruction, text: str) -> bool:
+    if ins.json:
+        return bool(ins.value) and re.fullmatch(_MOVERS, ins.value[0].rsplit("/", 1)[-1]) \
+            is not None
+    return _MOVES_CODE.search(text[ins.start:ins.end]) is not None
 
 
 def _line_of(file: TextFile, offset: int) -> int:
