@@ -119,6 +119,26 @@ def test_i001_display_only(source: str, reason: str) -> None:
     unchanged(files)
 
 
+@pytest.mark.parametrize(("cmd", "advice"), [
+    pytest.param('"uvicorn", "main:app", "--host", "0.0.0.0"',
+                 "serve `app.main:app` from the folder that holds app/, in the image too "
+                 "(`COPY app ./app`)", id="server"),
+    pytest.param('"python", "main.py"', "run it as a module of the package (`python -m "
+                 "app.main`) from the folder that holds app/", id="script"),
+])
+def test_a_module_that_imports_its_own_folder_is_told_how_to_run(cmd: str, advice: str) -> None:
+    """`COPY app /app` flattens the package: a server is told to serve the module by its
+    dotted name with the folder kept, not to run it with `python -m` (it has no main)."""
+    files = {"docker-compose.yml": COMPOSE,
+             "svc/Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY app /app\n"
+                               f"CMD [{cmd}]\n",
+             "svc/app/__init__.py": "", "svc/app/db.py": "x = 1\n",
+             "svc/app/main.py": app_module("from app.db import x\n",
+                                           UVICORN if "uvicorn" in cmd else cmd)}
+    [finding] = check(files, select="I001")
+    assert advice in (finding.reason or ""), finding.reason
+
+
 @pytest.mark.parametrize(("package", "level", "module", "expected"), [
     ("", 1, "db", "db"), ("", 1, None, ""), ("", 2, "db", None),
     ("app", 1, "db", "app.db"), ("app", 1, None, "app"), ("app", 2, None, None),

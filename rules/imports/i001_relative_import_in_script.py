@@ -265,9 +265,19 @@ def _own_package_report(found: appmodule.AppModule, service: str,
                 f"start-up (ModuleNotFoundError: No module named '{own.package}')",
         path=own.path, line=own.stmt.lineno, column=own.stmt.col_offset + 1,
         service=service, subject=found.path,
-        reason=f"run it as a module of the package from the folder that holds "
-               f"{own.package}/ (`python -m {dotted}`), or import from {found.root}/ "
-               "itself")
+        reason=_own_package_advice(found, own.package, dotted))
+
+
+def _own_package_advice(found: appmodule.AppModule, package: str, dotted: str) -> str:
+    """How to make the package importable: a server serves the module by its dotted name
+    from the folder that holds the package (the image must keep that folder: `COPY app
+    ./app`, not `COPY app /app`); a script runs as a module of it."""
+    if found.script or found.attr is None:
+        how = f"run it as a module of the package (`python -m {dotted}`)"
+    else:
+        how = f"serve `{dotted}:{found.attr}`"
+    return (f"{how} from the folder that holds {package}/, in the image too "
+            f"(`COPY {package} ./{package}`), or import from {found.root}/ itself")
 
 
 def _uncompiled(ws: Workspace, reached: Iterable[str], app: App) -> str | None:
