@@ -414,3 +414,17 @@ def test_s001_judges_the_base_as_it_runs_without_a_build_overlay(
              **({"Makefile": makefile} if makefile else {})}
     found = [(f.path, f.line) for f in findings(files)]
     assert found == ([(base, 7)] if reported else [])
+
+
+def test_a_compose_file_that_builds_the_service_from_an_existing_dockerfile_is_named() -> None:
+    """The base names `orders/Dockerfile`, which is gone; the CI overlay builds the same
+    context from `orders-service/Dockerfile`: the reason points there rather than saying
+    the service's code is not in the repository."""
+    case = Path(__file__).parent.parent / "golden" / "S001-missing-dockerfile" / \
+        "noop-a-ci-overlay-builds-it-from-the-dockerfile-that-exists" / "before"
+    files = {str(p.relative_to(case)): p.read_text(encoding="utf-8")
+             for p in case.rglob("*") if p.is_file()}
+    [finding] = check(files, select="S001")
+    assert finding.reason == (
+        "docker-compose.ci.yml builds orders from services/orders-service/Dockerfile: point "
+        "`build.dockerfile` at it (`dockerfile: orders-service/Dockerfile`)"), finding.reason

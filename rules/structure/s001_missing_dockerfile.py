@@ -66,7 +66,10 @@ the context
 the author's recipe exists, only not where compose looks, and a stock
 file beside it would replace it (D001 would then delete theirs as a stray copy); so does a
 Dockerfile a build script or CI file builds the context from (`context: services/api` with
-`file: docker/api/Dockerfile`): the reason names it and the `dockerfile:` to write. Also
+`file: docker/api/Dockerfile`), and so does another compose file of the repository that
+builds the same service and context from a Dockerfile that exists (a CI overlay run with
+`-f docker-compose.yml -f docker-compose.ci.yml`): the reason names it and the
+`dockerfile:` to write. Also
 display-only where `.gitignore` ignores the Dockerfile's path. Where
 every Dockerfile of the context is one another service builds (one context for all, each
 service's Dockerfile in its folder), the reason says none is the service's own, and where
@@ -360,6 +363,13 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
         return replace(base, reason=f"the build context looks {_levels(levels)} off: the "
                                     "Dockerfile it names exists from "
                                     f"{_folder_named(_up(build.context, levels))} ({found})")
+    overlay = _built_in_another_file(ws, service, build)
+    if overlay is not None:   # a CI or local file of the stack builds it from the right one
+        elsewhere_file, dockerfile = overlay
+        written = posixpath.relpath(dockerfile, build.context or ".")
+        return replace(base, reason=f"{elsewhere_file} builds {service.name} from {dockerfile}: "
+                                    "point "
+                                    f"`build.dockerfile` at it (`dockerfile: {written}`)")
     folder = posixpath.dirname(build.dockerfile)
     if folder and folder != build.context and not _context_exists(ws, replace(build,
                                                                              context=folder)):
@@ -411,6 +421,28 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
     return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
                                  Safety.UNSAFE, partial(_generate, ws, service, build)),
                    reason="a stock Dockerfile may not be how the service was meant to be built")
+
+
+def _built_in_another_file(ws: Workspace, service: Service,
+                          build: Build) -> tuple[str, str] | None:
+    """(compose file, Dockerfile) where another compose file of the repository (a CI
+    overlay, `-f docker-compose.yml -f docker-compose.ci.yml`) builds the same service in
+    the same context from a Dockerfile that exists."""
+    for path, doc in sorted(ws.compose_docs.items()):
+        value = doc.services.get(service.name)
+        written = get(value, "build") if path != build.doc.path and value is not None else None
+        if written is None or scalar(written) is not None:
+            continue
+        context = scalar(get(written, "context")) or "."
+        name = scalar(get(written, "dockerfile"))
+        if name is None or "$" in context + name:
+            continue
+        folder = posixpath.normpath(posixpath.join(service.stack.folder, context))
+        dockerfile = posixpath.normpath(posixpath.join(folder, name))
+        if folder == build.context and dockerfile != build.dockerfile and \
+                ws.tree.exists(dockerfile):
+            return path, dockerfile
+    return None
 
 
 def _scripted_dockerfile(ws: Workspace, build: Build) -> ScriptBuild | None:
