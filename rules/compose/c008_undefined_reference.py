@@ -7,7 +7,8 @@ reports a name that the top-level `networks:`, `volumes:`, `secrets:` or `config
 no file of the stack defines. One finding per name and compose file, at its first use,
 naming every service that uses it.
 
-Left alone: the `default` network; a service with `network_mode` (it joins no network of
+Left alone: a service under `profiles:` (Compose refuses only a run that enables the
+profile); the `default` network; a service with `network_mode` (it joins no network of
 its own); a name that reads a variable; a name that another compose file of the
 repository defines (the files may be run together: a split stack, as C002 reads it); a
 stack that `include:`s other files or a service with `extends:` (their definitions come
@@ -89,8 +90,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue   # an included file may define any of them
         defined = _defined(stack.docs)
         for service in stack.services.values():
-            if service.get("extends") is not None:
-                continue
+            if service.get("extends") is not None or service.get("profiles") is not None:
+                continue   # merged from a file fixer does not read; or started by a profile
             for key, doc, name, node in _references(service):
                 if name in defined[key] or name in anywhere[key]:
                     continue

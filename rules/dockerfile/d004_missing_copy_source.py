@@ -66,7 +66,7 @@ class _Missing:
     dockerfile: Dockerfile
     instruction: Instruction
     source: str
-    dropped: bool          # the context holds it, and its .dockerignore drops it
+    dropped: str | None    # the ignore file that drops it, where the context holds it
     context: str
     services: list[str] = field(default_factory=list)
 
@@ -79,8 +79,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         for stage in _built(app.dockerfile, app.stage):
             for instruction in stage.instructions:
                 for source in _sources(app.dockerfile, instruction):
-                    dropped = _missing(ws, files, source)
-                    if dropped is None:
+                    missing_here, dropped = _missing(ws, files, source)
+                    if not missing_here:
                         continue
                     key = (app.dockerfile.path, app.build.context, instruction.start, source)
                     missing = found.setdefault(key, _Missing(
@@ -95,7 +95,7 @@ def _violation(missing: _Missing) -> Violation:
     names = missing.services
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     context = f"`{missing.context or '.'}/`"
-    why = f"the .dockerignore of the build context {context} drops" \
+    why = f"{missing.dropped} drops from the build context {context}" \
         if missing.dropped else f"the build context {context} does not hold"
     ins = missing.instruction
     return Violation(
@@ -141,20 +141,21 @@ def _sources(dockerfile: Dockerfile, instruction: Instruction) -> list[str]:
             if not any(c in s for c in "$*?[") and not _FETCHED.search(s)]
 
 
-def _missing(ws: Workspace, files: ContextFiles, source: str) -> bool | None:
-    """None when the context sends the source (or fixer leaves it alone); else whether
-    the context holds it and its .dockerignore drops it (False: it holds no such path)."""
+def _missing(ws: Workspace, files: ContextFiles, source: str) -> tuple[bool, str | None]:
+    """(missing, the ignore file that drops it): whether the context fails to send the
+    source (never where fixer leaves it alone), and the ignore file that drops it where
+    the context holds it (None: it holds no such path)."""
     relative = posixpath.normpath(source.lstrip("/") or ".")
-    if relative == ".." or relative.startswith("../"):
-        return None
-    if files.has_file(relative) or files.has_folder(relative):
-        return None
+    if relative == ".." or relative.startswith("../") or \
+            files.has_file(relative) or files.has_folder(relative):
+        return False, None
     full = files.path(relative)
     # a file inside asks about a folder too: git matches `dist/` to folders only
     if ws.tree.ignored([full, full + "/_"]) or _under_link(ws, full):
-        return None   # written by a build step, or reached through a link
+        return False, None   # written by a build step, or reached through a link
     whole = files.unfiltered()
-    return whole.has_file(relative) or whole.has_folder(relative)
+    held = whole.has_file(relative) or whole.has_folder(relative)
+    return True, files.ignore.path if held and files.ignore is not None else None
 
 
 def _under_link(ws: Workspace, path: str) -> bool:
