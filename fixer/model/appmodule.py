@@ -23,11 +23,13 @@ import tomllib
 from dataclasses import dataclass, replace
 
 from fixer.core.derived import Memo
+from fixer.core.dockerignore import context_files
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.core.tree_index import files_under
-from fixer.model.image_paths import copies_context, image_path_of, locate, may_hold, workdir
+from fixer.model.image_paths import (context_sources, copies_context, image_path_of, locate,
+                                     may_hold, workdir)
 from fixer.model.installed_project import installed_roots
 from fixer.model.listen import run_words
 from fixer.model.services import BuiltService, Service
@@ -107,7 +109,7 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
     (`uvicorn main:app` in /app, which `COPY . .` fills with `app/`, `requirements.txt`):
     None where it is found, or where a mount, PYTHONPATH, an installed project or a command
     fixer does not read may bring it."""
-    if not isinstance(service, BuiltService) or find(ws, service) is not None:
+    if not isinstance(service, BuiltService) or _served_found(ws, service):
         return None
     app = service.app
     launch = app.listen.launch
@@ -120,6 +122,41 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
     if "$" in cwd or "$" in named:
         return None
     return MissingModule(launch.target or named, f"{named.replace('.', '/')}.py", cwd)
+
+
+def _served_found(ws: Workspace, service: BuiltService) -> bool:
+    """The module the command names is where the server imports it from: `find`'s guess
+    (the context's `app/main.py`, which some COPY takes) stands in for the other rules, but
+    says nothing of where the COPY puts it (`COPY app/ .` flattens the package). A module
+    a COPY names but the context's ignore file drops counts as found: the build stops at
+    that COPY first, which D004 reports."""
+    found = find(ws, service)
+    if found is None:
+        return False
+    if _copy_of_it_fails(ws, service, found.path):
+        return True
+    launch = service.app.listen.launch
+    if launch is None or launch.server is None:
+        return True
+    launch = _resolved_target(ws, service, launch)
+    return not launch.target or _from_launch(ws, service, launch) is not None
+
+
+def _copy_of_it_fails(ws: Workspace, service: BuiltService, path: str) -> bool:
+    """A COPY names the repository file `path`, or a folder above it, and the context's
+    ignore file drops all of it: the build stops there ("app: not found")."""
+    app = service.app
+    files = context_files(ws.tree, app.folder, app.dockerfile.path)
+    if files.ignore is None:
+        return False
+    whole = files.unfiltered()
+    prefix = app.folder + "/" if app.folder else ""
+    relative = path[len(prefix):] if path.startswith(prefix) else None
+    return relative is not None and any(
+        (relative == source or relative.startswith(source + "/"))
+        and (whole.has_file(source) or whole.has_folder(source))
+        and not files.has_file(source) and not files.has_folder(source)
+        for source in context_sources(service) if source != ".")
 
 
 def _with_python_path(ws: Workspace, service: Service, module: AppModule) -> AppModule:
