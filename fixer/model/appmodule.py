@@ -125,21 +125,20 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
 
 
 def _served_found(ws: Workspace, service: BuiltService) -> bool:
-    """The module the command names is where the server imports it from: `find`'s guess
-    (the context's `app/main.py`, which some COPY takes) stands in for the other rules, but
-    says nothing of where the COPY puts it (`COPY app/ .` flattens the package). A module
-    a COPY names but the context's ignore file drops counts as found: the build stops at
+    """The module the command names is where the server imports it from. `find` guesses
+    the context's `app/main.py` where the command's module is not found, which stands in
+    for the other rules but says nothing of where the COPY puts it (`COPY app/ .` flattens
+    the package): a guess is no module served where the command names one. A module a
+    COPY names but the context's ignore file drops counts as found: the build stops at
     that COPY first, which D004 reports."""
     found = find(ws, service)
     if found is None:
         return False
-    if _copy_of_it_fails(ws, service, found.path):
+    if found.from_command or _copy_of_it_fails(ws, service, found.path):
         return True
     launch = service.app.listen.launch
-    if launch is None or launch.server is None:
-        return True
-    launch = _resolved_target(ws, service, launch)
-    return not launch.target or _from_launch(ws, service, launch) is not None
+    return launch is None or launch.server is None or \
+        not _resolved_target(ws, service, launch).target
 
 
 def _copy_of_it_fails(ws: Workspace, service: BuiltService, path: str) -> bool:
