@@ -188,3 +188,25 @@ def test_seed_fleet_service_serves_after_the_full_fix(tmp_path: Path) -> None:
     assert (service / "app" / "__init__.py").exists()
     with running(service, tmp_path / "fleet.log") as (process, port):
         assert health_status(process, port, tmp_path / "fleet.log") == 200
+
+
+def test_s005_served_name_the_module_never_binds_stops_the_server(tmp_path: Path) -> None:
+    """S005's claim holds under the real server: the name is reported, and uvicorn stops
+    with the error the message quotes; a star import that binds the name serves."""
+    root, service = golden_service("S005-missing-app-module/served-name-the-module-never-binds",
+                                   "users", tmp_path)
+    code, out, err = run_cli("check", root, "--select", "S005")
+    assert code == 1, err
+    quoted = 'Attribute "application" not found in module "main"'
+    assert quoted in out
+    log = tmp_path / "never-binds.log"
+    with running(service, log) as (process, _port):
+        assert process.wait(timeout=DEADLINE) != 0
+    assert quoted in log.read_text()
+    other = tmp_path / "star"
+    root, service = golden_service(
+        "S005-missing-app-module/noop-served-name-a-star-import-may-bind", "users", other)
+    code, out, err = run_cli("check", root, "--select", "S005")
+    assert (code, out) == (0, ""), (out, err)
+    with running(service, other / "star.log") as (process, port):
+        assert health_status(process, port, other / "star.log") == 200

@@ -27,7 +27,7 @@ from fixer.core.dockerignore import context_files
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
-from fixer.core.tree_index import files_under
+from fixer.core.tree_index import files_under, is_folder
 from fixer.model.image_paths import (context_sources, copies_context, image_path_of, locate,
                                      may_hold, workdir)
 from fixer.model.installed_project import installed_roots
@@ -122,6 +122,50 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
     if "$" in cwd or "$" in named:
         return None
     return MissingModule(launch.target or named, f"{named.replace('.', '/')}.py", cwd)
+
+
+@dataclass(frozen=True)
+class MissingAttribute:
+    """The name a command serves that the module it imports never binds."""
+
+    target: str        # as the command names it: `main:application`
+    name: str          # the name: `application`
+    path: str          # the module's file, repository-relative
+
+
+# what may bind a module's name unseen: a star import, a module `__getattr__`, writes to
+# the module's namespace
+_BINDS_UNSEEN = lazy_compile(r"\bimport\s*\*|__getattr__|\b(?:globals|vars|locals|setattr|exec)"
+                             r"\s*\(|\bsys\.modules\b|__dict__")
+
+
+def missing_app_attribute(ws: Workspace, service: Service) -> MissingAttribute | None:
+    """The name the command serves (`uvicorn main:application`) where the module it imports
+    never writes that name at all: the server stops at start-up ("Attribute "application"
+    not found in module "main""). Read as text, so a name written anywhere (in a loop, a
+    comment, a string) or a module that may bind names unseen is no finding; nor a package
+    with a submodule of the name (an import elsewhere binds the submodule there, and what
+    fails then is another story), nor a module a mount or PYTHONPATH may shadow."""
+    if not isinstance(service, BuiltService):
+        return None
+    found = find(ws, service)
+    launch = service.app.listen.launch
+    if found is None or not found.from_command or found.runner is not None or found.script \
+            or not found.attr or launch is None or launch.server in (None, "fastapi") \
+            or launch.runs_script or service.get("volumes") is not None \
+            or python_path(ws, service):
+        return None
+    name = found.attr
+    file = ws.read(found.path)
+    if not name.isidentifier() or file is None or _BINDS_UNSEEN.search(file.text) or \
+            re.search(rf"\b{re.escape(name)}\b", file.text):
+        return None
+    folder = posixpath.dirname(found.path)
+    if found.path.endswith("__init__.py") and (
+            ws.tree.exists(posixpath.join(folder, name + ".py"))
+            or is_folder(ws.tree, posixpath.join(folder, name))):
+        return None
+    return MissingAttribute(f"{found.module}:{name}", name, found.path)
 
 
 def _served_found(ws: Workspace, service: BuiltService) -> bool:

@@ -7,6 +7,10 @@ final stage's `WORKDIR`, or compose's `working_dir`), through what the image's
 `COPY` and `ADD` instructions put there, and reports the command when no file of the
 build context lands where Python would import the module from: a `COPY app ./app`
 that leaves the service's root `main.py` out, an `app/main.py` renamed or moved.
+Also reports a module the image holds that never names the app the command serves
+(`uvicorn main:application` where `main.py` builds `api = FastAPI()`): read as text, so
+a name written anywhere in the module, a star import, a module `__getattr__` or a
+write to its namespace (`globals()`, `setattr`) leaves it alone.
 
 Left alone, because they may bring the module: a bind mount over the service
 (`volumes:`), `PYTHONPATH`, code of the build context the image installs as a package
@@ -21,7 +25,8 @@ clone`, `tar -x`, `cp -r`).
 
 ## Why is this bad?
 The server imports the module before it binds its port: the container stops at
-once with `ModuleNotFoundError` (or restarts in a loop), every healthcheck fails,
+once with `ModuleNotFoundError` or `Attribute "app" not found in module "main"` (or
+restarts in a loop), every healthcheck fails,
 and whatever waits for the service never starts.
 
 ## Example
@@ -88,20 +93,33 @@ def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
             installs_local_code(service) or _may_bring_code(app.dockerfile, app.stage):
         return None   # an organization's base image, a package, or a step fixer does not
                       # follow may put it there
-    missing = appmodule.missing_module_file(ws, service)
     region = app.listen.region
-    if missing is None or region is None:
+    if region is None:
         return None
     file = ws.read(region.path)
     line = _line_of(file, region.start) if file is not None else 1
+    missing = appmodule.missing_module_file(ws, service)
+    if missing is not None:
+        return Violation(
+            message=(f"{service.name} serves `{missing.target}` from {missing.cwd}, and no "
+                     f"COPY puts {missing.file} there nor on the image's import path: the "
+                     "server stops at start-up with ModuleNotFoundError"),
+            path=region.path, line=line, service=service.name,
+            subject=f"module {missing.target}",
+            reason=("whether the command or the COPY is wrong, and which module is the app, "
+                    "needs a person"))
+    unbound = appmodule.missing_app_attribute(ws, service)
+    if unbound is None:
+        return None
+    module = unbound.target.partition(":")[0]
     return Violation(
-        message=(f"{service.name} serves `{missing.target}` from {missing.cwd}, and no COPY "
-                 f"puts {missing.file} there nor on the image's import path: the server "
-                 "stops at start-up with ModuleNotFoundError"),
+        message=(f"{service.name} serves `{unbound.target}`, and {unbound.path} never names "
+                 f"`{unbound.name}`: the server stops at start-up (Attribute "
+                 f"\"{unbound.name}\" not found in module \"{module}\")"),
         path=region.path, line=line, service=service.name,
-        subject=f"module {missing.target}",
-        reason=("whether the command or the COPY is wrong, and which module is the app, "
-                "needs a person"))
+        subject=f"module {unbound.target}",
+        reason=("whether the command names the wrong app or the module lost it needs a "
+                "person"))
 
 
 # RUN steps that may fetch, unpack or move code into place (`git clone`, `tar -xzf`,
