@@ -143,6 +143,14 @@ class ContextFiles:
             not self.dropped(path[start:])
             for path in files_under(self.tree, "" if full == "." else full)))
 
+    def drops_all_of(self, relative: str) -> bool:
+        """The context holds `relative` (a file, or a folder with files) and the ignore
+        file drops all of it: a COPY of it fails ("not found")."""
+        if self.ignore is None or self.has_file(relative) or self.has_folder(relative):
+            return False
+        whole = self.unfiltered()
+        return whole.has_file(relative) or whole.has_folder(relative)
+
     def unfiltered(self) -> ContextFiles:
         """The context as it would be without the ignore file."""
         return ContextFiles(self.tree, self.folder, None)

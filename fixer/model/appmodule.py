@@ -128,7 +128,7 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
 class MissingAttribute:
     """The name a command serves that the module it imports never binds."""
 
-    target: str        # as the command names it: `main:application`
+    target: str        # the module as imported, and the name: `main:application`
     name: str          # the name: `application`
     path: str          # the module's file, repository-relative
 
@@ -190,16 +190,13 @@ def _copy_of_it_fails(ws: Workspace, service: BuiltService, path: str) -> bool:
     ignore file drops all of it: the build stops there ("app: not found")."""
     app = service.app
     files = context_files(ws.tree, app.folder, app.dockerfile.path)
-    if files.ignore is None:
-        return False
-    whole = files.unfiltered()
     prefix = app.folder + "/" if app.folder else ""
-    relative = path[len(prefix):] if path.startswith(prefix) else None
-    return relative is not None and any(
-        (relative == source or relative.startswith(source + "/"))
-        and (whole.has_file(source) or whole.has_folder(source))
-        and not files.has_file(source) and not files.has_folder(source)
-        for source in context_sources(service) if source != ".")
+    if files.ignore is None or not path.startswith(prefix):
+        return False
+    relative = path[len(prefix):]
+    return any((relative == source or relative.startswith(source + "/"))
+               and files.drops_all_of(source)
+               for source in context_sources(service) if source != ".")
 
 
 def _with_python_path(ws: Workspace, service: Service, module: AppModule) -> AppModule:

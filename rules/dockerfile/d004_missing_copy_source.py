@@ -153,9 +153,8 @@ def _missing(ws: Workspace, files: ContextFiles, source: str) -> tuple[bool, str
     # a file inside asks about a folder too: git matches `dist/` to folders only
     if ws.tree.ignored([full, full + "/_"]) or _under_link(ws, full):
         return False, None   # written by a build step, or reached through a link
-    whole = files.unfiltered()
-    held = whole.has_file(relative) or whole.has_folder(relative)
-    return True, files.ignore.path if held and files.ignore is not None else None
+    return True, files.ignore.path if files.ignore is not None and \
+        files.drops_all_of(relative) else None
 
 
 def _under_link(ws: Workspace, path: str) -> bool:
