@@ -157,8 +157,9 @@ def missing_app_attribute(ws: Workspace, service: Service) -> MissingAttribute |
         return None
     name = found.attr
     file = ws.read(found.path)
-    if not name.isidentifier() or file is None or _BINDS_UNSEEN.search(file.text) or \
-            re.search(rf"\b{re.escape(name)}\b", file.text):
+    # the name first: nearly every module writes it, and the scan for unseen binding is slower
+    if not name.isidentifier() or file is None or \
+            re.search(rf"\b{re.escape(name)}\b", file.text) or _BINDS_UNSEEN.search(file.text):
         return None
     folder = posixpath.dirname(found.path)
     if found.path.endswith("__init__.py") and (

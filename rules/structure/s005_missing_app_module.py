@@ -57,7 +57,6 @@ import re
 from collections.abc import Iterator
 
 from fixer.core.lazyre import lazy_compile
-from fixer.core.textfile import TextFile
 from fixer.facts.image.images import family_of
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
@@ -96,15 +95,14 @@ def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
     region = app.listen.region
     if region is None:
         return None
-    file = ws.read(region.path)
-    line = _line_of(file, region.start) if file is not None else 1
     missing = appmodule.missing_module_file(ws, service)
     if missing is not None:
         return Violation(
             message=(f"{service.name} serves `{missing.target}` from {missing.cwd}, and no "
                      f"COPY puts {missing.file} there nor on the image's import path: the "
                      "server stops at start-up with ModuleNotFoundError"),
-            path=region.path, line=line, service=service.name,
+            path=region.path, line=_line_of(ws, region.path, region.start),
+            service=service.name,
             subject=f"module {missing.target}",
             reason=("whether the command or the COPY is wrong, and which module is the app, "
                     "needs a person"))
@@ -116,7 +114,7 @@ def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
         message=(f"{service.name} serves `{unbound.target}`, and {unbound.path} never names "
                  f"`{unbound.name}`: the server stops at start-up (Attribute "
                  f"\"{unbound.name}\" not found in module \"{module}\")"),
-        path=region.path, line=line, service=service.name,
+        path=region.path, line=_line_of(ws, region.path, region.start), service=service.name,
         subject=f"module {unbound.target}",
         reason=("whether the command names the wrong app or the module lost it needs a "
                 "person"))
@@ -160,5 +158,7 @@ def _runs_a_mover(ins: Instruction, text: str) -> bool:
     return _MOVES_CODE.search(text[ins.start:ins.end]) is not None
 
 
-def _line_of(file: TextFile, offset: int) -> int:
-    return Location.of_text(file, offset, offset).line or 1   # never None: a line of text
+def _line_of(ws: Workspace, path: str, offset: int) -> int:
+    file = ws.read(path)
+    # never None: a line of text
+    return Location.of_text(file, offset, offset).line or 1 if file is not None else 1
