@@ -210,3 +210,28 @@ def test_s005_served_name_the_module_never_binds_stops_the_server(tmp_path: Path
     assert (code, out) == (0, ""), (out, err)
     with running(service, other / "star.log") as (process, port):
         assert health_status(process, port, other / "star.log") == 200
+
+
+def test_hyphenated_module_is_served_and_gets_the_health_route(tmp_path: Path) -> None:
+    """uvicorn imports `user-service:app` from user-service.py (importlib finds any file):
+    H001 gives that module the route, not the main.py beside it, and it is served; named for
+    an underscored file, the module is missing, as S005 says, and the server stops."""
+    root, service = golden_service(
+        "H001-missing-health-endpoint/served-module-with-a-hyphen-beside-a-main", "users",
+        tmp_path)
+    with running(service, tmp_path / "before.log") as (process, port):
+        assert health_status(process, port, tmp_path / "before.log") == 404
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
+    assert code == 1, err
+    with running(service, tmp_path / "after.log") as (process, port):
+        assert health_status(process, port, tmp_path / "after.log") == 200
+    other = tmp_path / "underscored"
+    root, service = golden_service(
+        "S005-missing-app-module/hyphenated-module-named-for-an-underscored-file", "users",
+        other)
+    code, out, err = run_cli("check", root, "--select", "S005")
+    assert code == 1 and "user-service:app" in out, (out, err)
+    log = other / "missing.log"
+    with running(service, log) as (process, _port):
+        assert process.wait(timeout=DEADLINE) != 0
+    assert "user-service" in log.read_text()

@@ -75,6 +75,12 @@ UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
                  ("uvicorn", "main:app", "8015", 11), id="mamba-run-options"),
     pytest.param(["conda run -p /opt/env uvicorn app.main:app --port 8016"], True,
                  ("uvicorn", "app.main:app", "8016", None), id="conda-run-shell-form"),
+    # importlib imports a module file with a hyphen in its name: the server serves it
+    pytest.param(["uvicorn", "user-service:app", "--port", "8017"], False,
+                 ("uvicorn", "user-service:app", "8017", 3), id="hyphenated-module"),
+    # a response header's `Name:Value` before the target is no target
+    pytest.param(["uvicorn", "--header", "X-Frame-Options:DENY", "main:app", "--port", "8018"],
+                 False, ("uvicorn", "main:app", "8018", 5), id="header-before-target"),
 ])
 def test_find_launch(argv: list[str], shell_form: bool,
                      expected: tuple[str, str, str | None, int | None]) -> None:

@@ -87,8 +87,12 @@ _ENV_RUN = _OwnOptions(
     stop=frozenset(("--",)))
 # An option with its value in the same argument: `--port 8004`, `-b 0.0.0.0:8000`
 _JOINED_OPTION = lazy_compile(r"^--?[A-Za-z][\w-]*\s+\S")
-# An ASGI/WSGI target: `app.main:app`, `main:create_app()`; never `0.0.0.0:8000`.
-TARGET = lazy_compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(\))?$")
+# An ASGI/WSGI target: `app.main:app`, `main:create_app()`; never `0.0.0.0:8000`. The
+# module may hold a hyphen (`user-service:app`): the server imports it with importlib, which
+# finds `user-service.py` as it finds any file; only an `import` statement cannot name it.
+TARGET = lazy_compile(r"^[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*(?:\(\))?$")
+# uvicorn's option whose value looks like a target: `--header X-Frame-Options:DENY`
+_NAME_VALUE_OPTIONS = ("--header",)
 # hypercorn's `--insecure-bind` is a plain-HTTP bind beside its TLS `--bind`: both listen
 PORT_OPTIONS = {"uvicorn": ("--port",), "fastapi": ("--port",), "granian": ("--port",),
                 "gunicorn": ("--bind", "-b"), "hypercorn": ("--bind", "-b", "--insecure-bind")}
@@ -410,7 +414,8 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
     binds = server in ("gunicorn", "hypercorn")
     config = _option(args, CONFIG_OPTIONS) if binds else None   # `-c gunicorn.conf.py`
     target = next((a for i, a in enumerate(args) if (TARGET.match(a) or a.endswith(".py"))
-                   and (config is None or i != config[1])), None)
+                   and (config is None or i != config[1])
+                   and (i == 0 or args[i - 1] not in _NAME_VALUE_OPTIONS)), None)
     configured = config is not None
     if server in _SOCKET_OPTIONS and _option(args, _SOCKET_OPTIONS[server]) is not None:
         return Launch(server, target, None, configured=configured, socket=True)
