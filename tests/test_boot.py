@@ -235,3 +235,19 @@ def test_hyphenated_module_is_served_and_gets_the_health_route(tmp_path: Path) -
     with running(service, log) as (process, _port):
         assert process.wait(timeout=DEADLINE) != 0
     assert "user-service" in log.read_text()
+
+
+def test_i001_dotted_module_importing_its_package_by_name_stops_the_server(
+        tmp_path: Path) -> None:
+    """I001's claim for a module served by its dotted name that imports its own package as
+    a top-level one holds under the real server: uvicorn stops with the error it quotes."""
+    root, _ = golden_service(
+        "I001-relative-import-in-script/dotted-command-module-imports-its-own-package-by-name",
+        ".", tmp_path)
+    code, out, err = run_cli("check", root, "--select", "I001")
+    quoted = "No module named 'app'"
+    assert code == 1 and quoted in out, (out, err)
+    log = tmp_path / "dotted.log"
+    with running(root, log) as (process, _port):
+        assert process.wait(timeout=DEADLINE) != 0
+    assert quoted in log.read_text()

@@ -3,6 +3,7 @@ the file's style; explicit conditions and image services are the author's wiring
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -710,3 +711,17 @@ def test_the_reason_quotes_the_probed_path_as_the_healthcheck_writes_it() -> Non
                         "\n")}
     [finding] = check(files, select="C003")
     assert "GET /api/utils/health-check/," in (finding.reason or ""), finding.reason
+
+
+def test_c003_gate_on_a_service_whose_database_is_never_created_is_held() -> None:
+    """C009's finding holds the gate, and the reason says the service may stop (where the
+    app connects decides it), not that it does."""
+    from support import GOLDEN, run_cli
+    before = GOLDEN / "C003-dependency-not-healthy" / \
+        "a-dependency-whose-database-is-never-created" / "before"
+    code, out, err = run_cli("check", before, "--select", "C003,C009", "--format", "json")
+    found = {f["code"]: f for f in json.loads(out)["findings"]}
+    assert code == 1, err
+    assert found["C003"]["fix"] is None
+    assert "back may stop at start-up, or never be healthy (C009 at docker-compose.yml:8): " \
+        "they may not start at all" in found["C003"]["reason"]

@@ -342,6 +342,9 @@ class Rule:
     # Its findings stop the service at start-up (STOPS_START in the module): a missing
     # server package, a module that does not compile or import.
     stops_start: bool = False
+    # How a held fix's reason says the service stops (STOP_WORDING in the module): a rule
+    # whose findings may stop it only at the first query says so
+    stop_wording: str = "stops at start-up"
     # Its detect reads the services' Python code (READS_APP_CODE in the module): such rules
     # share the costliest facts, so a check on two cores runs them in one process.
     reads_app_code: bool = False
@@ -367,6 +370,7 @@ class Rule:
             default=getattr(module, "DEFAULT", True),
             fix_order=getattr(module, "FIX_ORDER", DEFAULT_FIX_ORDER),
             stops_start=getattr(module, "STOPS_START", False),
+            stop_wording=getattr(module, "STOP_WORDING", "stops at start-up"),
             reads_app_code=getattr(module, "READS_APP_CODE", False),
             settles_port=getattr(module, "SETTLES_PORT", False),
             app_only=getattr(module, "APP_ONLY", False),

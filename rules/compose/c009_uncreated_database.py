@@ -56,7 +56,9 @@ that creates each of them.
 
 ## Fix safety
 Display-only: whether the server should create the database or the URL should name
-another, and which of several, needs a person.
+another, and which of several, needs a person. While it is reported, a fix that makes
+services wait for the service to be healthy (C003's `condition: service_healthy`) is held:
+fixer cannot show that it ever is.
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ NAME = "uncreated-database"
 CATEGORY = Category.COMPOSE
 SEVERITY = Severity.ERROR
 SAFETY = (Safety.DISPLAY,)
+# An app that connects at start-up (a migration, `create_all`) stops there, and one that
+# connects later answers its healthcheck only where that asks no query: fixer cannot show
+# that it becomes healthy, so a fix that waits for it to be is held.
+STOPS_START = True
+STOP_WORDING = "may stop at start-up, or never be healthy"
 
 # what every PostgreSQL server holds once initdb has run
 ALWAYS = frozenset({"postgres", "template0", "template1"})

@@ -33,6 +33,10 @@ left alone where something else may put that folder on `sys.path`: a `PYTHONPATH
 the container's environment, the Dockerfile or the command, an `ENTRYPOINT` or compose
 `entrypoint` (a wrapper script may set one), a `.pth` file, code that changes
 `sys.path`, or an image that installs a project or a package of that name.
+And the same mistake from a package: a module the command serves by its dotted name
+(`uvicorn services.users.app.main:app`) whose import path imports one of the packages
+below the top-level one by its own name (`from app.db import x`, `app` being
+`services/users/app/`), where the import root holds no `app`; left alone in the same cases.
 Only app services are read (a FastAPI app that a server fixer knows serves, README
 "App services"): a Flask or Django service, a worker or a job has no finding here, even
 where the same import would stop it.
@@ -87,6 +91,9 @@ would run it again as `main`, with a second app whose routes the server never se
 when a
 module on the import path does not compile (S004 reports it): fixer cannot see the
 imports in it. Fixing the others alone would still leave the service failing at start-up.
+Display-only for an import of a package by its own name where the command serves its
+module by a longer dotted name: the full name, a relative import or serving the module
+from the folder above the package (`--app-dir`) all work, and which is the author's call.
 Display-only for an import of the import root's own folder as a package: it is right
 where the module runs as part of that package (`python -m app.main` from the folder
 above), and whether to change the command or the imports is the author's call; a
@@ -140,7 +147,8 @@ from fixer.sources.python_modules import Modules, imported_in_text
 from fixer.sources.relative_imports import (RelativeImports, absolutize_imports, scan_relative,
                                             target_module)
 
-from .own_package import OwnPackageImport, installed_in_image, own_package_import
+from .own_package import (OwnPackageImport, inner_package_import, installed_in_image,
+                          own_package_import)
 from .run_imports import run_imports
 
 CODE = "I001"
@@ -167,8 +175,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         found = appmodule.find(ws, service)
         # a script that serves `app.main` by name: it is the module that runs at the top level
         found = appmodule.run_first(found) if found is not None else None
-        if found is None or not found.from_command or found.package:
+        if found is not None and found.from_command and found.package:
+            inner = inner_package_import(ws, service, found)
+            if inner is not None and inner.path not in seen:
+                seen.add(inner.path)
+                yield _inner_package_report(found, service.name, inner)
             continue  # a package module: its relative imports resolve
+        if found is None or not found.from_command:
+            continue
         reached = appmodule.import_packages(ws, found)
         script = found.path if found.script else None
         failing = [f for f in _failing(ws, found.root, _modules(ws, found, reached), script)
@@ -266,6 +280,29 @@ def _own_package_report(found: appmodule.AppModule, service: str,
         path=own.path, line=own.stmt.lineno, column=own.stmt.col_offset + 1,
         service=service, subject=found.path,
         reason=_own_package_advice(found, own.package, dotted))
+
+
+def _inner_package_report(found: appmodule.AppModule, service: str,
+                          inner: OwnPackageImport) -> Violation:
+    """Display-only: importing the package by its full name, relatively, or serving the
+    module from the folder above the package are all right; which one is the author's
+    call."""
+    written = ast.unparse(inner.stmt)
+    written = written if len(written) <= 60 else written[:57] + "..."
+    parts = found.module.split(".")
+    above = parts[:parts.index(inner.package)]   # the packages above the one it names
+    folder = posixpath.join(found.root, *above)
+    root = f"{found.root}/" if found.root else "the repository's root"
+    served = ".".join(parts[len(above):]) + (f":{found.attr}" if found.attr else "")
+    return Violation(
+        message=f"`{written}` in {inner.path} imports `{inner.package}` as a top-level "
+                f"package, and the command serves `{found.module}` from {root}, which holds "
+                f"no `{inner.package}`: {service} stops at start-up (ModuleNotFoundError: No "
+                f"module named '{inner.package}')",
+        path=inner.path, line=inner.stmt.lineno, column=inner.stmt.col_offset + 1,
+        service=service, subject=found.path,
+        reason=(f"import it by its full name (`{'.'.join([*above, inner.package])}`) or "
+                f"relatively, or serve `{served}` from {folder}/ (`--app-dir {folder}`)"))
 
 
 def _own_package_advice(found: appmodule.AppModule, package: str, dotted: str) -> str:

@@ -61,6 +61,36 @@ def own_package_import(ws: Workspace, service: BuiltService,
     return None
 
 
+def inner_package_import(ws: Workspace, service: BuiltService,
+                         found: AppModule) -> OwnPackageImport | None:
+    """The import that stops the service at start-up, if the command serves a module of a
+    package by its dotted name (`services.users.app.main`) and a module on its import path
+    imports one of the packages below the top-level one by its own name (`from app.db
+    import x`): Python looks for `app` in the import root, where there is none. None where
+    the root holds one of that name, or something may put its folder on sys.path or
+    install a package so named, as for `own_package_import`."""
+    inner = found.package.split(".")[1:]
+    names = {name for name in inner
+             if name.isidentifier() and name not in sys.stdlib_module_names
+             and not _resolves_in_root(ws, found.root, name)}
+    if not found.package or not found.from_command or found.script or not names or \
+            _may_widen_path(ws, service):
+        return None
+    modules = Modules(ws.read, found.root)
+    for path in appmodule.import_path(ws, found):
+        loaded = modules.load(path)
+        if loaded is None:
+            continue
+        file, tree = loaded
+        if "sys.path" in file.text:
+            return None
+        stmt = next(((s, top) for s, top in run_imports(file, tree) if top in names), None)
+        if stmt is not None:
+            return None if installed_in_image(ws, service, stmt[1]) else \
+                OwnPackageImport(path, stmt[0], stmt[1])
+    return None
+
+
 def _resolves_in_root(ws: Workspace, root: str, name: str) -> bool:
     """The import root holds a module, package or folder of that name (`app/app/`)."""
     return Modules(ws.read, root).path_of(name) is not None or \
