@@ -251,3 +251,18 @@ def test_i001_dotted_module_importing_its_package_by_name_stops_the_server(
     with running(root, log) as (process, _port):
         assert process.wait(timeout=DEADLINE) != 0
     assert quoted in log.read_text()
+
+
+def test_s005_package_that_never_binds_its_submodule_stops_the_server(tmp_path: Path) -> None:
+    """`uvicorn app:app` serving a package whose `__init__.py` imports nothing, beside
+    `app/app.py`: S005 reports it, and uvicorn stops with the error the message quotes."""
+    root, service = golden_service(
+        "S005-missing-app-module/package-init-binds-no-submodule-of-the-served-name", "api",
+        tmp_path)
+    code, out, err = run_cli("check", root, "--select", "S005")
+    quoted = 'Attribute "app" not found in module "app"'
+    assert code == 1 and quoted in out, (out, err)
+    log = tmp_path / "package.log"
+    with running(service, log) as (process, _port):
+        assert process.wait(timeout=DEADLINE) != 0
+    assert quoted in log.read_text()

@@ -139,13 +139,19 @@ _BINDS_UNSEEN = lazy_compile(r"\bimport\s*\*|__getattr__|\b(?:globals|vars|local
                              r"\s*\(|\bsys\.modules\b|__dict__")
 
 
+# an import statement or call: in a package's `__init__.py`, what may bind a submodule
+_IMPORTS = lazy_compile(r"\bimport\b|__import__")
+
+
 def missing_app_attribute(ws: Workspace, service: Service) -> MissingAttribute | None:
     """The name the command serves (`uvicorn main:application`) where the module it imports
     never writes that name at all: the server stops at start-up ("Attribute "application"
     not found in module "main""). Read as text, so a name written anywhere (in a loop, a
     comment, a string) or a module that may bind names unseen is no finding; nor a package
-    with a submodule of the name (an import elsewhere binds the submodule there, and what
-    fails then is another story), nor a module a mount or PYTHONPATH may shadow."""
+    with a submodule of the name whose `__init__.py` imports anything (an import there may
+    bind the submodule to the name, and what fails then is another story: a module is
+    served), nor a module a mount or PYTHONPATH may shadow. A package `__init__.py` that
+    imports nothing binds no submodule: `uvicorn app:app` beside `app/app.py` stops."""
     if not isinstance(service, BuiltService):
         return None
     found = find(ws, service)
@@ -162,7 +168,7 @@ def missing_app_attribute(ws: Workspace, service: Service) -> MissingAttribute |
             re.search(rf"\b{re.escape(name)}\b", file.text) or _BINDS_UNSEEN.search(file.text):
         return None
     folder = posixpath.dirname(found.path)
-    if found.path.endswith("__init__.py") and (
+    if found.path.endswith("__init__.py") and _IMPORTS.search(file.text) and (
             ws.tree.exists(posixpath.join(folder, name + ".py"))
             or is_folder(ws.tree, posixpath.join(folder, name))):
         return None

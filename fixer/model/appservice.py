@@ -108,7 +108,19 @@ def _judge(ws: Workspace, service: Service) -> bool:
         return False
     if module.attr is not None and _other_framework(ws, module.path, module.attr):
         return False
-    return _imports_fastapi(ws, module.path, module.root)
+    return _imports_fastapi(ws, module.path, module.root) or \
+        _served_submodule_imports_fastapi(ws, module)
+
+
+def _served_submodule_imports_fastapi(ws: Workspace, module: appmodule.AppModule) -> bool:
+    """`uvicorn app:app` serving a package whose submodule `app/app.py` builds the FastAPI
+    app: the command means that app (S005 says when the package never binds it)."""
+    if module.attr is None or not module.path.endswith("/__init__.py"):
+        return False
+    folder = posixpath.dirname(module.path)
+    return any(ws.tree.exists(candidate) and _imports_fastapi(ws, candidate, module.root)
+               for candidate in (posixpath.join(folder, module.attr + ".py"),
+                                 posixpath.join(folder, module.attr, "__init__.py")))
 
 
 # what builds the app of another framework: `application = get_asgi_application()` in a

@@ -10,7 +10,9 @@ that leaves the service's root `main.py` out, an `app/main.py` renamed or moved.
 Also reports a module the image holds that never names the app the command serves
 (`uvicorn main:application` where `main.py` builds `api = FastAPI()`): read as text, so
 a name written anywhere in the module, a star import, a module `__getattr__` or a
-write to its namespace (`globals()`, `setattr`) leaves it alone.
+write to its namespace (`globals()`, `setattr`) leaves it alone. A package served by its
+name (`uvicorn app:app`) with a submodule of the served name (`app/app.py`) is reported
+only when its `__init__.py` imports nothing: an import there may bind the submodule.
 
 Left alone, because they may bring the module: a bind mount over the service
 (`volumes:`), `PYTHONPATH`, code of the build context the image installs as a package

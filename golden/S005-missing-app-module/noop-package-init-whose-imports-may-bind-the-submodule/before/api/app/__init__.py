@@ -1,0 +1,2 @@
+"""The API package: its routes module loads the app."""
+from . import routes
