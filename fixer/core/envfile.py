@@ -200,6 +200,15 @@ def unset_names(value: str, env: Mapping[str, str]) -> list[str]:
             if "-" not in (m.group(2) or "") and (m.group(1) or m.group(3)) not in env]
 
 
+def resolved(value: str, env: Mapping[str, str]) -> str | None:
+    """`value` as Compose interpolates it from `env` (a stack's `.env`); None where it reads
+    a variable that `env` does not set and no default covers: only the shell running
+    Compose knows it."""
+    if "$" not in value:
+        return value
+    return None if unset_names(value, env) else interpolate(value, env)
+
+
 def references(value: str) -> list[Reference]:
     """The variables `value` reads, with `interpolate`'s pattern. `$$` is an escaped dollar
     (the container's shell reads `$$VAR`, Compose does not), and a name Compose refuses

@@ -9,7 +9,8 @@ naming every service that uses it.
 
 Left alone: a service under `profiles:` (Compose refuses only a run that enables the
 profile); the `default` network; a service with `network_mode` (it joins no network of
-its own); a name that reads a variable; a name that another compose file of the
+its own); a name that reads a variable that neither the stack's `.env` nor a default
+sets (`${NET:-backend}` is read as `backend`); a name that another compose file of the
 repository defines (the files may be run together: a split stack, as C002 reads it); a
 stack that `include:`s other files or a service with `extends:` (their definitions come
 from files fixer does not merge); a bind mount (`./data:/data`, `/srv:/srv`, `~/x:/x`).
@@ -57,6 +58,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from fixer.core.envfile import resolved
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service
 from fixer.model.stacks import included_paths
@@ -129,14 +131,24 @@ def _defined(docs: Iterable[ComposeDoc]) -> dict[str, set[str]]:
 
 def _references(service: Service) -> Iterator[tuple[str, ComposeDoc, str, Value]]:
     """(kind's key, file, name, node) of each named network, volume, secret and config the
-    service uses, names that read a variable left out."""
+    service uses, as Compose reads it from `.env` or a default (`${NET:-backend}`); names
+    that read a variable nothing sets left out."""
     for key in KINDS:
         if key == "networks" and service.get("network_mode") is not None:
             continue
         for doc, value in service.all(key):
-            for name, node in _names(key, value):
-                if name and "$" not in name and not (key == "networks" and name == "default"):
-                    yield key, doc, name, node
+            for written, node in _names(key, value):
+                name = resolved(written, service.stack.dotenv)
+                if _checked(key, name):
+                    yield key, doc, name or "", node
+
+
+def _checked(key: str, name: str | None) -> bool:
+    """A name to look up: read whole (no variable left), never the `default` network, and
+    no path a variable gave a volume entry (`${DATA:-./data}` is a bind mount)."""
+    return bool(name) and "$" not in (name or "") and \
+        not (key == "networks" and name == "default") and \
+        not (key == "volumes" and _is_path(name or ""))
 
 
 def _names(key: str, value: Value) -> list[tuple[str, Value]]:

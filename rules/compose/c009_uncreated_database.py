@@ -68,7 +68,7 @@ import re
 from collections.abc import Iterator
 
 from fixer.core.derived import Memo
-from fixer.core.envfile import interpolate, unset_names
+from fixer.core.envfile import resolved
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import names
 from fixer.facts.database import dbusage, dburl
@@ -138,13 +138,7 @@ def _database(use: dbusage.UrlUse) -> str | None:
     written = use.url.database
     if not written:
         return None
-    return _resolved(dburl.decoded(written), use.service.stack.dotenv) or None
-
-
-def _resolved(value: str, dotenv: dict[str, str]) -> str | None:
-    if "$" not in value:
-        return value
-    return None if unset_names(value, dotenv) else interpolate(value, dotenv)
+    return resolved(dburl.decoded(written), use.service.stack.dotenv) or None
 
 
 def _created(ws: Workspace, server: Service) -> frozenset[str] | None:
@@ -163,7 +157,7 @@ def _created(ws: Workspace, server: Service) -> frozenset[str] | None:
         if key not in env:
             continue
         written = env[key]
-        value = None if written is None else _resolved(written, server.stack.dotenv)
+        value = None if written is None else resolved(written, server.stack.dotenv)
         if value is None:
             return None   # decided where fixer cannot read it
         chosen.append(value)
