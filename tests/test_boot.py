@@ -85,6 +85,16 @@ def health_status(process: subprocess.Popen[bytes], port: int, log: Path,
     raise AssertionError(f"no answer on port {port} within {DEADLINE}s:\n{log.read_text()}")
 
 
+def stops_as_reported(root: Path, service: Path, code: str, quoted: str, log: Path) -> None:
+    """`code` reports the service quoting the server's error, and the real server, started
+    as its image would, stops with that error."""
+    exit_code, out, err = run_cli("check", root, "--select", code)
+    assert exit_code == 1 and quoted in out, (out, err)
+    with running(service, log) as (process, _port):
+        assert process.wait(timeout=DEADLINE) != 0
+    assert quoted in log.read_text()
+
+
 def golden_service(case: str, service: str, tmp_path: Path) -> tuple[Path, Path]:
     root = copy_tree(GOLDEN / case / "before", tmp_path / "repo")
     return root, root / service
@@ -93,12 +103,17 @@ def golden_service(case: str, service: str, tmp_path: Path) -> tuple[Path, Path]
 def test_missing_health_route_is_served_after_the_fix(tmp_path: Path) -> None:
     root, service = golden_service("H001-missing-health-endpoint/after-last-route",
                                    "items_service", tmp_path)
-    with running(service, tmp_path / "before.log") as (process, port):
-        assert health_status(process, port, tmp_path / "before.log") == 404
+    served_after_h001(root, service, tmp_path)
+
+
+def served_after_h001(root: Path, service: Path, logs: Path) -> None:
+    """GET /health answers 404 before H001's fix and 200 after it, from the real server."""
+    with running(service, logs / "before.log") as (process, port):
+        assert health_status(process, port, logs / "before.log") == 404
     code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
     assert code == 1, err
-    with running(service, tmp_path / "after.log") as (process, port):
-        assert health_status(process, port, tmp_path / "after.log") == 200
+    with running(service, logs / "after.log") as (process, port):
+        assert health_status(process, port, logs / "after.log") == 200
 
 
 def probed_path(root: Path, service: str) -> str:
@@ -195,14 +210,9 @@ def test_s005_served_name_the_module_never_binds_stops_the_server(tmp_path: Path
     with the error the message quotes; a star import that binds the name serves."""
     root, service = golden_service("S005-missing-app-module/served-name-the-module-never-binds",
                                    "users", tmp_path)
-    code, out, err = run_cli("check", root, "--select", "S005")
-    assert code == 1, err
-    quoted = 'Attribute "application" not found in module "main"'
-    assert quoted in out
-    log = tmp_path / "never-binds.log"
-    with running(service, log) as (process, _port):
-        assert process.wait(timeout=DEADLINE) != 0
-    assert quoted in log.read_text()
+    stops_as_reported(root, service, "S005",
+                      'Attribute "application" not found in module "main"',
+                      tmp_path / "never-binds.log")
     other = tmp_path / "star"
     root, service = golden_service(
         "S005-missing-app-module/noop-served-name-a-star-import-may-bind", "users", other)
@@ -219,22 +229,12 @@ def test_hyphenated_module_is_served_and_gets_the_health_route(tmp_path: Path) -
     root, service = golden_service(
         "H001-missing-health-endpoint/served-module-with-a-hyphen-beside-a-main", "users",
         tmp_path)
-    with running(service, tmp_path / "before.log") as (process, port):
-        assert health_status(process, port, tmp_path / "before.log") == 404
-    code, _, err = run_cli("fix", "--apply", root, "--select", "H001")
-    assert code == 1, err
-    with running(service, tmp_path / "after.log") as (process, port):
-        assert health_status(process, port, tmp_path / "after.log") == 200
+    served_after_h001(root, service, tmp_path)
     other = tmp_path / "underscored"
     root, service = golden_service(
         "S005-missing-app-module/hyphenated-module-named-for-an-underscored-file", "users",
         other)
-    code, out, err = run_cli("check", root, "--select", "S005")
-    assert code == 1 and "user-service:app" in out, (out, err)
-    log = other / "missing.log"
-    with running(service, log) as (process, _port):
-        assert process.wait(timeout=DEADLINE) != 0
-    assert "user-service" in log.read_text()
+    stops_as_reported(root, service, "S005", "user-service", other / "missing.log")
 
 
 def test_i001_dotted_module_importing_its_package_by_name_stops_the_server(
@@ -244,13 +244,7 @@ def test_i001_dotted_module_importing_its_package_by_name_stops_the_server(
     root, _ = golden_service(
         "I001-relative-import-in-script/dotted-command-module-imports-its-own-package-by-name",
         ".", tmp_path)
-    code, out, err = run_cli("check", root, "--select", "I001")
-    quoted = "No module named 'app'"
-    assert code == 1 and quoted in out, (out, err)
-    log = tmp_path / "dotted.log"
-    with running(root, log) as (process, _port):
-        assert process.wait(timeout=DEADLINE) != 0
-    assert quoted in log.read_text()
+    stops_as_reported(root, root, "I001", "No module named 'app'", tmp_path / "dotted.log")
 
 
 def test_s005_package_that_never_binds_its_submodule_stops_the_server(tmp_path: Path) -> None:
@@ -259,10 +253,5 @@ def test_s005_package_that_never_binds_its_submodule_stops_the_server(tmp_path: 
     root, service = golden_service(
         "S005-missing-app-module/package-init-binds-no-submodule-of-the-served-name", "api",
         tmp_path)
-    code, out, err = run_cli("check", root, "--select", "S005")
-    quoted = 'Attribute "app" not found in module "app"'
-    assert code == 1 and quoted in out, (out, err)
-    log = tmp_path / "package.log"
-    with running(service, log) as (process, _port):
-        assert process.wait(timeout=DEADLINE) != 0
-    assert quoted in log.read_text()
+    stops_as_reported(root, service, "S005", 'Attribute "app" not found in module "app"',
+                      tmp_path / "package.log")

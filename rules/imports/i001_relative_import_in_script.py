@@ -267,8 +267,7 @@ def _own_package_report(found: appmodule.AppModule, service: str,
                         own: OwnPackageImport) -> Violation:
     """Display-only: the import is right for `python -m`, and which of the command or the
     imports should change is the author's call."""
-    written = ast.unparse(own.stmt)
-    written = written if len(written) <= 60 else written[:57] + "..."
+    written = _shown(own.stmt)
     runs = "the command runs it as a script" if found.script else \
         f"the command imports it as top-level `{found.module}`"
     dotted = f"{own.package}.{found.module}"
@@ -287,8 +286,7 @@ def _inner_package_report(found: appmodule.AppModule, service: str,
     """Display-only: importing the package by its full name, relatively, or serving the
     module from the folder above the package are all right; which one is the author's
     call."""
-    written = ast.unparse(inner.stmt)
-    written = written if len(written) <= 60 else written[:57] + "..."
+    written = _shown(inner.stmt)
     parts = found.module.split(".")
     above = parts[:parts.index(inner.package)]   # the packages above the one it names
     folder = posixpath.join(found.root, *above)
@@ -303,6 +301,12 @@ def _inner_package_report(found: appmodule.AppModule, service: str,
         service=service, subject=found.path,
         reason=(f"import it by its full name (`{'.'.join([*above, inner.package])}`) or "
                 f"relatively, or serve `{served}` from {folder}/ (`--app-dir {folder}`)"))
+
+
+def _shown(stmt: ast.Import | ast.ImportFrom) -> str:
+    """The import statement as a message quotes it: cut to 60 characters."""
+    written = ast.unparse(stmt)
+    return written if len(written) <= 60 else written[:57] + "..."
 
 
 def _own_package_advice(found: appmodule.AppModule, package: str, dotted: str) -> str:

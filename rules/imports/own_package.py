@@ -46,19 +46,7 @@ def own_package_import(ws: Workspace, service: BuiltService,
             name in sys.stdlib_module_names or _resolves_in_root(ws, found.root, name) or \
             _may_widen_path(ws, service):
         return None
-    modules = Modules(ws.read, found.root)
-    for path in appmodule.import_path(ws, found):
-        loaded = modules.load(path)
-        if loaded is None:
-            continue
-        file, tree = loaded
-        if "sys.path" in file.text:   # `sys.path.insert(0, parent)` before the import
-            return None
-        stmt = next((s for s, top in run_imports(file, tree) if top == name), None)
-        if stmt is not None:
-            return None if installed_in_image(ws, service, name) else \
-                OwnPackageImport(path, stmt, name)
-    return None
+    return _first_import_of(ws, service, found, {name})
 
 
 def inner_package_import(ws: Workspace, service: BuiltService,
@@ -76,6 +64,14 @@ def inner_package_import(ws: Workspace, service: BuiltService,
     if not found.package or not found.from_command or found.script or not names or \
             _may_widen_path(ws, service):
         return None
+    return _first_import_of(ws, service, found, names)
+
+
+def _first_import_of(ws: Workspace, service: BuiltService, found: AppModule,
+                     names: set[str]) -> OwnPackageImport | None:
+    """The first module-level import, along the app module's import path, of one of the
+    top-level `names`; None where a module before it touches `sys.path` (`sys.path.insert(0,
+    parent)` first) or the image may install a package of that name."""
     modules = Modules(ws.read, found.root)
     for path in appmodule.import_path(ws, found):
         loaded = modules.load(path)
