@@ -81,6 +81,8 @@ UV = ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
     # a response header's `Name:Value` before the target is no target
     pytest.param(["uvicorn", "--header", "X-Frame-Options:DENY", "main:app", "--port", "8018"],
                  False, ("uvicorn", "main:app", "8018", 5), id="header-before-target"),
+    pytest.param(["gunicorn", "--ciphers", "ECDHE-RSA-AES256:HIGH", "-b", ":8019", "main:app"],
+                 False, ("gunicorn", "main:app", "8019", 4), id="ciphers-before-target"),
 ])
 def test_find_launch(argv: list[str], shell_form: bool,
                      expected: tuple[str, str, str | None, int | None]) -> None:

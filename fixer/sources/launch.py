@@ -91,8 +91,9 @@ _JOINED_OPTION = lazy_compile(r"^--?[A-Za-z][\w-]*\s+\S")
 # module may hold a hyphen (`user-service:app`): the server imports it with importlib, which
 # finds `user-service.py` as it finds any file; only an `import` statement cannot name it.
 TARGET = lazy_compile(r"^[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*(?:\(\))?$")
-# uvicorn's option whose value looks like a target: `--header X-Frame-Options:DENY`
-_NAME_VALUE_OPTIONS = ("--header",)
+# options whose value may look like a target: uvicorn's `--header X-Frame-Options:DENY`, a
+# cipher list (`--ssl-ciphers ECDHE-RSA-AES256:HIGH`, gunicorn's and hypercorn's `--ciphers`)
+_NAME_VALUE_OPTIONS = ("--header", "--ssl-ciphers", "--ciphers")
 # hypercorn's `--insecure-bind` is a plain-HTTP bind beside its TLS `--bind`: both listen
 PORT_OPTIONS = {"uvicorn": ("--port",), "fastapi": ("--port",), "granian": ("--port",),
                 "gunicorn": ("--bind", "-b"), "hypercorn": ("--bind", "-b", "--insecure-bind")}
