@@ -724,4 +724,4 @@ def test_c003_gate_on_a_service_whose_database_is_never_created_is_held() -> Non
     assert code == 1, err
     assert found["C003"]["fix"] is None
     assert "back may stop at start-up, or never be healthy (C009 at docker-compose.yml:8): " \
-        "they may not start at all" in found["C003"]["reason"]
+        "then they would not start at all" in found["C003"]["reason"]

@@ -239,9 +239,9 @@ def _held(finding: Finding, stopped: dict[str, list[Finding]], scope: Scope) -> 
     shared = f", which {first.service} builds too" if first.service != name else ""
     # a stop whose message says the image cannot be built (I003's COPY out of the context)
     stops = "cannot be built" if "the build fails" in first.message else first.rule.stop_wording
-    then = "may" if stops.startswith("may ") else "would"   # C009: where the app connects
+    # the rule's wording says how sure the stop is (C009's "may"): the consequence follows it
     reason = (f"the fix makes services wait for {name} to be healthy, and {name} {stops} "
-              f"({first.code} at {first.path}:{first.line}{shared}): they {then} not "
+              f"({first.code} at {first.path}:{first.line}{shared}): then they would not "
               "start at all")
     blockers = [blocker for _name, blocker in held]
     # waits: the stop is fixable in turn, and this fix follows once it is in
