@@ -343,6 +343,17 @@ def line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1
 
 
+def comments_above(text: str, at: int) -> int:
+    """The start of the comment lines right above the line that starts at `at` (`at` when
+    there are none): what a line written above it keeps with it, as they describe it."""
+    while at > 0:
+        above = line_start(text, at - 1)
+        if not text[above:at].lstrip().startswith("#"):
+            break
+        at = above
+    return at
+
+
 def indentation(text: str, keyword: int) -> str:
     """The blanks before an instruction's keyword (at offset `keyword`) on its line: what a
     line written beside it starts with, where a Dockerfile indents its stages' lines."""

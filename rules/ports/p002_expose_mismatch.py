@@ -108,7 +108,7 @@ from fixer.model.startscript import program_run
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction, chain
 from fixer.sources.dockerfile_heredoc import heredocs
-from fixer.sources.dockertext import escape_char, indentation
+from fixer.sources.dockertext import comments_above, escape_char, indentation, line_start
 
 from .listeners import named_in_environment, opened_in_code
 from .portfix import (
@@ -644,12 +644,8 @@ def _added(app: App, listen: int) -> TextEdit:
         return TextEdit(app.dockerfile.path, last.end, last.end,
                         f"{newline}{indentation(text, last.start)}"
                         f"{app.dockerfile.keyword('EXPOSE')} {listen}")
-    start = at = text.rfind("\n", 0, anchor.start) + 1
-    while at > 0:  # keep the comment lines that introduce the CMD next to it
-        previous = text.rfind("\n", 0, at - 1) + 1
-        if not text[previous:at].lstrip().startswith("#"):
-            break
-        at = previous
+    start = line_start(text, anchor.start)
+    at = comments_above(text, start)   # the comment lines that introduce the CMD stay by it
     # Above a commented CMD that stands in a paragraph of its own, EXPOSE gets one too: glued
     # to the comment, it would read as part of what the comment introduces.
     before = text[text.rfind("\n", 0, at - 1) + 1:at] if at > 0 else ""

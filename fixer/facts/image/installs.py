@@ -16,6 +16,7 @@ from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.dockertext import (
     Token,
     commands,
+    comments_above,
     escape_char,
     instruction_tokens,
     line_start,
@@ -318,21 +319,11 @@ def add_package(dockerfile: Dockerfile, install: PackageInstall, name: str) -> l
     if position < len(words):
         word = words[position]
         indent = text[line_start(text, word.start):word.start]
-        start = _above_comments(text, line_start(text, word.start))
+        start = comments_above(text, line_start(text, word.start))
         return [TextEdit(path, start, start, f"{indent}{name}{tail}{newline}")]
     last = words[-1]
     indent = text[line_start(text, last.start):last.start]
     return [TextEdit(path, last.end, last.end, f"{tail}{newline}{indent}{name}")]
-
-
-def _above_comments(text: str, start: int) -> int:
-    """The start of the comment lines right above a line: they describe the package below."""
-    while start > 0:
-        above = line_start(text, start - 1)
-        if not text[above:start].lstrip().startswith("#"):
-            break
-        start = above
-    return start
 
 
 def _one_per_line(text: str, words: tuple[Token, ...]) -> bool:

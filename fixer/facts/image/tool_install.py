@@ -35,6 +35,7 @@ from fixer.facts.image.installs import (
 )
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.dockertext import (
+    comments_above,
     commands,
     escape_char,
     indentation,
@@ -198,13 +199,22 @@ def _insertion_point(dockerfile: Dockerfile, stage: Stage) -> tuple[int, Instruc
         end = text.find("\n", instructions[-1].end)
         return (len(text) if end < 0 else end + 1), None
     anchor = instructions[index]
-    at = line_start(text, anchor.start)
-    while at > 0:  # keep the comments written above the anchor with it
-        above = line_start(text, at - 1)
-        if not text[above:at].lstrip().startswith("#"):
-            break
-        at = above
-    return at, anchor
+    return _heading_start(text, comments_above(text, line_start(text, anchor.start))), anchor
+
+
+def _heading_start(text: str, at: int) -> int:
+    """The start of the comment that heads the section the line at `at` opens, written
+    apart from it (`# Copy the dependencies`, a blank line, `COPY requirements.txt .`) with
+    a blank line above it too: the layer goes above the heading, not between the heading
+    and what it names. `at` when there is none, or when the comment hangs under the line
+    above it (it describes that line)."""
+    probe = at
+    while probe > 0 and not text[line_start(text, probe - 1):probe].strip():
+        probe = line_start(text, probe - 1)
+    top = comments_above(text, probe) if probe < at else probe
+    if top == probe or (top > 0 and text[line_start(text, top - 1):top].strip()):
+        return at
+    return top
 
 
 # a line that configures where packages come from: an install above it bypasses the mirror
