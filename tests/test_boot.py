@@ -255,3 +255,18 @@ def test_s005_package_that_never_binds_its_submodule_stops_the_server(tmp_path: 
         tmp_path)
     stops_as_reported(root, service, "S005", 'Attribute "app" not found in module "app"',
                       tmp_path / "package.log")
+
+
+def test_routes_a_function_handed_the_app_adds_are_served(tmp_path: Path) -> None:
+    """`app = with_health(app)` and `app = health_check_middleware(name)(app)`: the function
+    adds /health to the app it is handed and returns it, so the server answers the probe
+    (H002 and H001 are silent); one that adds /status answers 404 at /health, as H002 says."""
+    for case, status in (("noop-health-route-added-by-a-function-handed-the-app", 200),
+                         ("noop-health-route-added-by-a-decorator-factory", 200),
+                         ("function-handed-the-app-adds-another-route", 404)):
+        root, service = golden_service(f"H002-health-probe-not-served/{case}", "svc",
+                                       tmp_path / case)
+        with running(service, tmp_path / f"{case}.log") as (process, port):
+            assert health_status(process, port, tmp_path / f"{case}.log") == status, case
+        exit_code, out, _err = run_cli("check", root, "--select", "H001,H002")
+        assert (exit_code == 0) == (status == 200), out

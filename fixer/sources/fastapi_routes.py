@@ -538,7 +538,12 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             result.doubt = result.doubt or _router_settings(site.file.text, site.tree,
                                                             site.var)
         if site.wraps and isinstance(created, ast.Call):
-            result.doubt = result.doubt or _wrapper_doubt(site.tree, created)
+            handler = _app_handler(mods, site, created, sites[i - 1].var)
+            if handler is not None:   # `app = add_health(app)`: the routes it adds are served
+                _scan(mods, handler[0], handler[1], handler[2], handler[3], "", result,
+                      False, 1)
+            if handler is None or not _returns_only(handler[2], handler[3]):
+                result.doubt = result.doubt or _wrapper_doubt(site.tree, created)
         result.doubt = result.doubt or site.serves_doubt
         if result.doubt is None:
             result.refusals = _refusing_middleware(mods, site)
@@ -802,6 +807,48 @@ _PASSING_WRAPPERS = frozenset({"GZipMiddleware", "BrotliMiddleware", "CORSMiddle
                                "OpenTelemetryMiddleware", "ASGIApp"})
 _WRAPPER_PACKAGES = frozenset({"starlette", "fastapi", "uvicorn", "brotli_asgi", "socketio",
                                "sentry_sdk", "opentelemetry"})
+
+
+Handler = tuple[str, ast.Module, ast.FunctionDef | ast.AsyncFunctionDef, str]
+
+
+def _app_handler(mods: Modules, site: AppSite, call: ast.Call, var: str) -> Handler | None:
+    """The function of the repository that `app = add_health(app)`, or the decorator
+    factory's `app = with_health(config)(app)`, hands the app to: (module path, module,
+    function, the parameter that takes the app). None for a class, a function fixer cannot
+    read (an installed package's) or one that may take the app among `*args`."""
+    at = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == var),
+              None)
+    curried = isinstance(call.func, ast.Call)
+    name = _helper_name(call.func.func if isinstance(call.func, ast.Call) else call.func)
+    found = _helper_function(mods, site.path, site.tree, name) if name and at is not None \
+        else None
+    function = _returned_function(found[2]) if found and curried else found[2] if found \
+        else None
+    if found is None or function is None or at is None or function.args.vararg is not None:
+        return None
+    parameters = function.args.posonlyargs + function.args.args
+    return (found[0], found[1], function, parameters[at].arg) if at < len(parameters) \
+        else None
+
+
+def _returned_function(factory: ast.FunctionDef | ast.AsyncFunctionDef
+                       ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The function a decorator factory defines and returns (`def decorator(app): ...`,
+    `return decorator`)."""
+    returned = {s.value.id for _top, s in statements(factory.body)
+                if isinstance(s, ast.Return) and isinstance(s.value, ast.Name)}
+    defined = [s for _top, s in statements(factory.body)
+               if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in returned]
+    return defined[0] if len(returned) == 1 and len(defined) == 1 else None
+
+
+def _returns_only(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) -> bool:
+    """The function returns the object it was handed as `var`, never rebound, and nothing
+    else: what the server runs is the app itself, not a wrapper around it."""
+    returns = [s for _top, s in statements(function.body) if isinstance(s, ast.Return)]
+    return bool(returns) and binding(function.body, var) is None and \
+        all(isinstance(r.value, ast.Name) and r.value.id == var for r in returns)
 
 
 def _wrapper_doubt(tree: ast.Module, call: ast.Call) -> str | None:
