@@ -65,7 +65,10 @@ dependency on a local path (Poetry's `shared = { path = "../libs/shared" }`, `sh
 file:///...`), which brings that library's own dependencies, `pipenv` or
 `conda`, packages copied from another image, or a base image other than a plain Python
 or OS one (`tiangolo/uvicorn-gunicorn-fastapi` already carries them; uv's images built on
-them, `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, are plain). A pyproject.toml the
+them, `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, are plain). Nor when the command installs
+packages as the container starts: `uv run` in another project's folder or a workspace
+member (`--directory`, `--project`, `--package`, `--all-packages`: uv syncs that project
+first) or with packages of its own (`--with`, `--with-requirements`, `--isolated`). A pyproject.toml the
 image installs that is not valid TOML is an input error (its file and line), and no
 finding.
 
@@ -144,7 +147,7 @@ from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violatio
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 
-from .server_needs import Need, needs
+from .server_needs import Need, installs_at_start, needs
 
 CODE = "S003"
 NAME = "missing-server-dependency"
@@ -172,8 +175,8 @@ def _missing(ws: Workspace, service: BuiltService) -> list[tuple[Need, Declared,
     if not wanted:
         return []
     found = declared(ws, app.build.context, app.dockerfile, app.stage, app.args)
-    if found.unknown is not None:
-        return []   # the image installs packages fixer cannot name: they may include it
+    if found.unknown is not None or installs_at_start(service) is not None:
+        return []   # the image, or the start, installs packages fixer cannot name
     region = app.listen.region
     path = region.path if region else app.dockerfile.path
     file = ws.read(path)

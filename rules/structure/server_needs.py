@@ -15,7 +15,7 @@ from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.dockertext import tokenize
-from fixer.sources.launch import shell_script_at
+from fixer.sources.launch import prefix_length, shell_script_at
 
 _IMPORTS_FASTAPI = lazy_compile(r"^[ \t]*(?:from[ \t]+fastapi[\s.]|import[ \t]+fastapi\b)", re.M)
 _WORKER_OPTIONS = ("-k", "--worker-class")
@@ -55,6 +55,25 @@ def needs(ws: Workspace, service: BuiltService) -> list[Need]:
     if _imports_fastapi(ws, service):
         out.append(_simple("fastapi", "the app imports fastapi"))
     return out
+
+
+# `uv run` options under which the start installs packages the image's build did not: the
+# project of another folder or workspace member, synced when the container starts
+# (`uv run --directory services/users uvicorn ...`), or packages of their own (`--with`)
+_UV_RUN_INSTALLS = frozenset({"--directory", "--project", "--package", "--all-packages",
+                              "--with", "--with-requirements", "--with-editable",
+                              "--isolated"})
+
+
+def installs_at_start(service: BuiltService) -> str | None:
+    """The `uv run` option under which the service's command installs packages as the
+    container starts, besides what the image holds; None when it installs none."""
+    words = _command_words(service)
+    at = next((i for i in range(len(words) - 1)
+               if posixpath.basename(words[i]) == "uv" and words[i + 1] == "run"), None)
+    end = prefix_length(words) if at is not None else None
+    options = words[at + 2:end] if at is not None and end is not None else []
+    return next((w for w in options if w.split("=", 1)[0] in _UV_RUN_INSTALLS), None)
 
 
 def _command_words(service: BuiltService) -> list[str]:

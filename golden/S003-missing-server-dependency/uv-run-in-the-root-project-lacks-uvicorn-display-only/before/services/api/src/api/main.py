@@ -1,0 +1,9 @@
+from common.health import ok
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/health")
+def health():
+    return ok()
