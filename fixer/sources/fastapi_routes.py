@@ -542,6 +542,8 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             if handler is not None:   # `app = add_health(app)`: the routes it adds are served
                 _scan(mods, handler[0], handler[1], handler[2], handler[3], "", result,
                       False, 1)
+            else:
+                _unread_handler(mods, site, created, sites[i - 1].var, result)
             if handler is None or not _returns_only(handler[2], handler[3]):
                 result.doubt = result.doubt or _wrapper_doubt(site.tree, created)
         result.doubt = result.doubt or site.serves_doubt
@@ -830,6 +832,26 @@ def _app_handler(mods: Modules, site: AppSite, call: ast.Call, var: str) -> Hand
     parameters = function.args.posonlyargs + function.args.args
     return (found[0], found[1], function, parameters[at].arg) if at < len(parameters) \
         else None
+
+
+# a middleware or wrapper named for health checks, which fixer cannot read: it may answer a
+# probe itself, before any route (`app.add_middleware(HealthCheckMiddleware)`)
+_HEALTH_NAME = lazy_compile(r"health|liveness|readiness|heartbeat", re.I)
+
+
+def _unread_handler(mods: Modules, site: AppSite, call: ast.Call, var: str,
+                    result: AppRoutes) -> None:
+    """What `app = with_health(app)` may add that fixer cannot read (a function of an
+    installed package): routes, as where the statement is the call alone; or, from a class
+    named for health checks (`app = HealthMiddleware(app)`), an answer to a probe."""
+    callee = call.func.func if isinstance(call.func, ast.Call) else call.func
+    name = _helper_name(callee)
+    last = name.rsplit(".", 1)[-1]
+    if last[:1].isupper():   # a class: what wraps the app, which routes nothing
+        if _HEALTH_NAME.search(last):
+            result.opaque.append(("/", f"`{ast.unparse(callee)}(...)`"))
+    elif name and _may_add_routes(mods, site.path, site.tree, call, name, var):
+        result.note(f"`{_call_shown(call, name, var)}` may add routes")
 
 
 def _returned_function(factory: ast.FunctionDef | ast.AsyncFunctionDef
@@ -1875,6 +1897,8 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 found = _module_function(tree, call.args[0].id)
                 if found is not None:
                     _middleware_answers(tree, found, result)
+                elif _HEALTH_NAME.search(call.args[0].id):
+                    result.opaque.append(("/", f"the middleware `{call.args[0].id}`"))
             if method == "mount":
                 _mount(mods, path, tree, scope, call, prefix, result, depth)
                 where = string_value(tree, call_argument(call, 0, "path"))
