@@ -257,16 +257,22 @@ def test_s005_package_that_never_binds_its_submodule_stops_the_server(tmp_path: 
                       tmp_path / "package.log")
 
 
-def test_routes_a_function_handed_the_app_adds_are_served(tmp_path: Path) -> None:
-    """`app = with_health(app)` and `app = health_check_middleware(name)(app)`: the function
-    adds /health to the app it is handed and returns it, so the server answers the probe
-    (H002 and H001 are silent); one that adds /status answers 404 at /health, as H002 says."""
-    for case, status in (("noop-health-route-added-by-a-function-handed-the-app", 200),
-                         ("noop-health-route-added-by-a-decorator-factory", 200),
-                         ("function-handed-the-app-adds-another-route", 404)):
-        root, service = golden_service(f"H002-health-probe-not-served/{case}", "svc",
-                                       tmp_path / case)
-        with running(service, tmp_path / f"{case}.log") as (process, port):
-            assert health_status(process, port, tmp_path / f"{case}.log") == status, case
+def test_routes_a_function_adds_to_the_app_are_served(tmp_path: Path) -> None:
+    """`app = with_health(app)`, `app = health_check_middleware(name)(app)`, and a function
+    of the module that `@app.get`s on the module's app (`register_routes()`): the real server
+    answers the route the function adds, so H001 and H002 are silent there; where it adds
+    /status, /health answers 404, as H002 says, and /status answers the rewritten probe."""
+    h001, h002 = "H001-missing-health-endpoint", "H002-health-probe-not-served"
+    for case, path, status in (
+            (f"{h002}/noop-health-route-added-by-a-function-handed-the-app", "/health", 200),
+            (f"{h002}/noop-health-route-added-by-a-decorator-factory", "/health", 200),
+            (f"{h001}/noop-health-route-added-by-a-function-the-module-calls", "/health", 200),
+            (f"{h002}/function-handed-the-app-adds-another-route", "/health", 404),
+            (f"{h002}/function-handed-the-app-adds-another-route", "/status", 200),
+            (f"{h002}/probe-rewritten-to-a-route-a-called-function-adds", "/status", 200)):
+        name = f"{case.rsplit('/', 1)[1]}{path.replace('/', '-')}"
+        root, service = golden_service(case, "svc", tmp_path / name)
+        with running(service, tmp_path / f"{name}.log") as (process, port):
+            assert health_status(process, port, tmp_path / f"{name}.log", path) == status, name
         exit_code, out, _err = run_cli("check", root, "--select", "H001,H002")
-        assert (exit_code == 0) == (status == 200), out
+        assert (exit_code == 0) == case.rsplit("/", 1)[1].startswith("noop-"), out

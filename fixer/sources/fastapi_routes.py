@@ -1931,6 +1931,9 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 if depth == 0:
                     result.doubt = result.doubt or _helper_middleware(mods, path, tree,
                                                                       helper, var, call)
+            elif (closing := _closing_over(scope, call, var)) is not None and depth <= 5:
+                # `register_routes()`, whose `@app.get("/health")` adds to this scope's app
+                _scan(mods, path, tree, closing, var, prefix, result, False, depth + 1)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
             if not _unrolled(mods, path, tree, scope, stmt, var, prefix, result, depth):
@@ -2012,6 +2015,22 @@ def _bodies(block: ast.stmt) -> Iterator[tuple[list[ast.stmt], bool]]:
 
 # An installed helper named for access control: it may refuse a probe as its middleware
 _GUARD_WORDS = lazy_compile(r"auth|security|secure|guard|jwt|token|permission|middleware", re.I)
+
+
+def _closing_over(scope: Scope, call: ast.Call, var: str
+                  ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The function of the app's own scope that a statement calls without handing it the
+    app, whose body reaches the app by its name (`register_routes()`, where `@app.get` adds
+    to the module's `app`); None when the function has a name `var` of its own."""
+    if not isinstance(call.func, ast.Name):
+        return None
+    function = binding(scope.body, call.func.id)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    arguments = function.args
+    own = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                           arguments.vararg, arguments.kwarg) if a is not None}
+    return None if var in own or binding(function.body, var) is not None else function
 
 
 def _adds_to_its_owner(scope: Scope, tree: ast.Module, call: ast.Call) -> bool:
