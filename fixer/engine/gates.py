@@ -88,10 +88,31 @@ def _yield(finding: Finding, fixes: dict[Key, list[Finding]], scope: Scope) -> F
     first = yielded_to(finding, fixes, scope)
     if first is None:
         return finding
-    reason = (f"the {first.code} fix of {first.service} ({first.path}:{first.line}) goes first, "
-              "and leaves nothing to fix here")
+    reason = f"{_named_fix(first)} goes first, and leaves nothing to fix here"
     return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
                                          waits=True, yielded=True))
+
+
+def _named_fix(first: Finding) -> str:
+    return f"the {first.code} fix of {first.service} ({first.path}:{first.line})"
+
+
+def after_failures(findings: list[Finding], failed: Iterable[Finding]) -> list[Finding]:
+    """The findings a fix run leaves, where one held for a fix that went first (`_yield`)
+    and then failed verification says so: that fix is not coming, and the reason named it
+    as what settles this finding."""
+    named = [_named_fix(f) for f in failed]
+    out: list[Finding] = []
+    for finding in findings:
+        held_for = next((n for n in named if finding.violation.yielded
+                         and (finding.reason or "").startswith(n)), None)
+        out.append(finding if held_for is None else _unsettled(finding, held_for))
+    return out
+
+
+def _unsettled(finding: Finding, named: str) -> Finding:
+    reason = f"{named}, which would leave nothing to fix here, failed verification"
+    return Finding(finding.rule, replace(finding.violation, reason=reason))
 
 
 def _following(findings: list[Finding], scope: Scope) -> list[Finding]:

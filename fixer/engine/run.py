@@ -200,7 +200,9 @@ def _rounds(tree: Tree, rules: Sequence[Rule], config: Config, budget: Budget, w
 
 def _finish(run: _Run) -> FixResult:
     result = run.result
-    result.tree, result.remaining = run.ws.tree, run.checked.findings
+    result.tree = run.ws.tree
+    result.remaining = gates.after_failures(run.checked.findings,
+                                            [f.finding for f in result.failed])
     fixed = {a.finding.fingerprint for a in result.applied}
     back = [f for f in run.checked.findings if f.fingerprint in fixed and allowed(f, run.config)]
     if back:
