@@ -29,7 +29,10 @@ for that stack alone. Nor one that a Python script that runs Compose
 `putenv`, `setdefault`, `update`) or in the `env=` it runs a process with. A file
 another compose file `include:`s is also
 documented by the including project's `.env` and example files: Compose interpolates it
-with that project's variables. Example files are `.env.example`, `.env.sample`,
+with that project's variables. So is a variable that a code block of a Markdown file of the
+project folder, the repository's root or their `docs/` sets (a README's `## .env File`
+section listing `DB_NAME=backend`): the checkout is told to write it. Example files are
+`.env.example`, `.env.sample`,
 `.env.template`, `.env.tpl`, `.env.dist`, `example.env`, `sample.env`, `env.example`,
 `env.sample`, and any other file whose name has the word `env` and one of example, sample,
 template, tpl, dist or default: `.example.env`, `.env.local.example`, `.env.default`,
@@ -114,7 +117,10 @@ would document it where neither Compose nor the service reading it looks. When s
 files are in several
 folders (`../.env.example` and `../config/.env.sample`): which one to extend is for a
 person to choose. With no example
-file, it creates `.env.example` in the project folder (`.env.sample`, `.env.template` when
+file, and a Markdown file that lists other variables the stack reads in a code block (a
+README's `.env` to write), display-only: the variable belongs in that list, and a new
+`.env.example` would list the stack's variables in two places. With neither, it creates
+`.env.example` in the project folder (`.env.sample`, `.env.template` when
 git ignores it), never a file the repository's git ignore rules leave out: it would not be
 committed, and a run that skips ignored files would write it again. Display-only when git
 ignores them all (`.env.*` in `.gitignore`). A folder outside a git work tree (an exported
@@ -571,6 +577,11 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
                       f"`${{VAR}}` from {posixpath.join(stack.folder, '.env')}: which example "
                       "documents it is for a person to choose")
     own = [p for p in own if p not in templates]
+    guide = None if own or readable else _env_guide(ws, stack)
+    if guide is not None:
+        return None, (f"{guide} lists the `.env` to write for the stack's variables: document "
+                      f"it there, beside them (a new {_CREATED[0]} would list them in two "
+                      "places)")
     if not own and len(readable) > 1:
         firsts = names([paths[0] for paths in readable.values()])
         return None, (f"the stack's variables are documented in {firsts}: which one to extend "
@@ -594,6 +605,14 @@ def _target(ws: Workspace, stack: Stack) -> tuple[str | None, str | None]:
     what = "lines added to it" if ws.tree.exists(candidates[0]) else "a new example file"
     return None, (f"the repository's .gitignore ignores {candidates[0]}, so {what} would not "
                   "be committed")
+
+
+def _env_guide(ws: Workspace, stack: Stack) -> str | None:
+    """The Markdown file whose code block lists variables the stack reads (a README's
+    "## .env" section), where the stack has no example file."""
+    read = set(_by_name(stack))
+    return next((path for name, path in stack_variables(ws, stack).examples.items()
+                 if name in read and path.lower().endswith(".md")), None)
 
 
 def _env_file_target(ws: Workspace, stack: Stack, home: Stack, name: str,

@@ -21,6 +21,8 @@ from fixer.facts.envvars.examples import (
     documented_names,
     env_names,
     examples,
+    guide_names,
+    guides,
     stack_examples,
     valued_names,
 )
@@ -106,6 +108,12 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
             documented.update((name, path) for name in documented_names(file.text)
                               if name not in documented)
             valued |= valued_names(file.text)
+    for path in guides(ws, stack.folder):   # a README's `.env` block to write
+        file = ws.read(path)
+        for name, given in guide_names(file.text).items() if file is not None else ():
+            documented.setdefault(name, path)
+            if given:
+                valued.add(name)
     return StackVariables(frozenset(names), documented, frozenset(valued))
 
 

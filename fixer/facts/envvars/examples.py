@@ -29,6 +29,27 @@ _COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_
                           re.M)
 
 
+# A Markdown code block, and a line of one that sets a variable (`DB_NAME=backend`, `export
+# API_KEY=`): a README that lists the `.env` to write documents what it sets
+_FENCED = lazy_compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1", re.M | re.S)
+_GUIDE_ASSIGNMENT = lazy_compile(r"^[ \t]*(?:export[ \t]+)?([A-Z_][A-Z0-9_]*)=([^\n]*)$", re.M)
+
+
+def guides(ws: Workspace, folder: str) -> list[str]:
+    """The Markdown files that tell a checkout of the project in `folder` what to do: those
+    of the folder, of the repository's root, and of their `docs/`."""
+    return [p for where in dict.fromkeys([folder, "", posixpath.join(folder, "docs"), "docs"])
+            for p in files_in(ws.tree, where) if p.lower().endswith(".md")]
+
+
+def guide_names(text: str) -> dict[str, bool]:
+    """The variables the code blocks of a Markdown text set, each with whether it gives
+    a value (`DOMAIN_EMAIL=  # for letsencrypt` gives none)."""
+    return {match[1]: bool(re.split(r"\s#", match[2], maxsplit=1)[0].strip())
+            for block in _FENCED.finditer(text)
+            for match in _GUIDE_ASSIGNMENT.finditer(block[2])}
+
+
 def is_example_name(name: str) -> bool:
     """A file name that says it documents variables (`.example.env`, `.env.defaults`)."""
     return bool(_ENV_WORD.search(name) and EXAMPLE_WORD.search(name))
