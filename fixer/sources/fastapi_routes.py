@@ -823,15 +823,15 @@ def _app_handler(mods: Modules, site: AppSite, call: ast.Call, var: str) -> Hand
               None)
     curried = isinstance(call.func, ast.Call)
     name = _helper_name(call.func.func if isinstance(call.func, ast.Call) else call.func)
-    found = _helper_function(mods, site.path, site.tree, name) if name and at is not None \
-        else None
-    function = _returned_function(found[2]) if found and curried else found[2] if found \
-        else None
-    if found is None or function is None or at is None or function.args.vararg is not None:
+    found = _helper_function(mods, site.path, site.tree, name) if name else None
+    if found is None or at is None:
         return None
-    parameters = function.args.posonlyargs + function.args.args
-    return (found[0], found[1], function, parameters[at].arg) if at < len(parameters) \
-        else None
+    where, module, outer = found
+    function = _returned_function(outer) if curried else outer
+    parameters = function.args.posonlyargs + function.args.args if function else []
+    if function is None or function.args.vararg is not None or at >= len(parameters):
+        return None
+    return where, module, function, parameters[at].arg
 
 
 # a middleware or wrapper named for health checks, which fixer cannot read: it may answer a
