@@ -239,7 +239,9 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
     to); and the fixes that edit files its finding's fix on the run's first check edited
     and it no longer does (the C004 fix that finds curl installed by another service's
     C004 fix adds only the healthcheck)."""
-    first = {f.fingerprint for f in result.initial}
+    first: dict[str, list[Finding]] = {}
+    for finding in result.initial:   # looked up once per fix: a scan each time is quadratic
+        first.setdefault(finding.fingerprint, []).append(finding)
     settled = settled_with(result)
     loaded: dict[int, Workspace] = {}
     found: dict[int, tuple[int, ...]] = {}
@@ -250,8 +252,8 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
         earlier = {by for f in revealed_here
                    if (by := _revealer(result.applied, index, config, loaded, f, first))
                    is not None}
-        earlier.update(_taken_over(result, index))
-        earlier.update(_released_by(result, index))
+        earlier.update(_taken_over(result, index, first))
+        earlier.update(_released_by(result, index, first))
         if applied.finding.violation.relies_on:
             earlier.update(_health_made_by(result, index, healing,
                                            _scope(result, config, loaded)))
@@ -294,14 +296,14 @@ def _scope(result: FixResult, config: Config, loaded: dict[int, Workspace]) -> S
     return stack_scope(loaded[last])
 
 
-def _released_by(result: FixResult, index: int) -> list[int]:
+def _released_by(result: FixResult, index: int,
+                 initial: Mapping[str, list[Finding]]) -> list[int]:
     """The earlier fixes the first check held this fix's finding for: those it follows
     (`Violation.follows`: C003's wait on a healthcheck C004 adds), and, for a fix that
     writes the port the service listens on (P002's EXPOSE, C004's probe), the fixes that
     settled that port (P001's)."""
     applied = result.applied[index]
-    was = next((f for f in result.initial
-                if f.fingerprint == applied.finding.fingerprint and not f.fixable), None)
+    was = next((f for f in initial.get(applied.finding.fingerprint, ()) if not f.fixable), None)
     if was is None:
         return []
     follows = set(was.violation.follows)
@@ -311,12 +313,12 @@ def _released_by(result: FixResult, index: int) -> list[int]:
             and earlier.finding.service == applied.finding.service]
 
 
-def _taken_over(result: FixResult, index: int) -> list[int]:
+def _taken_over(result: FixResult, index: int,
+                initial: Mapping[str, list[Finding]]) -> list[int]:
     """The earlier fixes that edit files the first check's fix of this fix's finding edited
     and this fix no longer does (its title changed since that check)."""
     applied = result.applied[index]
-    was = next((f for f in result.initial
-                if f.fingerprint == applied.finding.fingerprint and f.fixable), None)
+    was = next((f for f in initial.get(applied.finding.fingerprint, ()) if f.fixable), None)
     if was is None or was.fix_title == applied.finding.fix_title:
         return []
     try:
