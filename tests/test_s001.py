@@ -121,6 +121,11 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
     pytest.param("services:\n  api:\n    build: ./inference\n", {"Inference/Dockerfile": ""},
                  "the build context inference does not exist; Inference differs from it only "
                  "in case", id="context-differs-only-in-case"),
+    pytest.param("services:\n  orders:\n    build: ./orders\n",
+                 {"1_orders/Dockerfile": DOCKERFILE, "2_payments/Dockerfile": DOCKERFILE},
+                 "the build context orders does not exist; 1_orders/ beside it, named after it "
+                 "with a prefix, holds Dockerfile: if the folder was renamed, point `build:` "
+                 "at it", id="context-renamed-with-a-prefix"),
     pytest.param("x-build: &b\n  context: ./api\nservices:\n  api:\n    build: *b\n",
                  {"api/DockerFile": DOCKERFILE}, "YAML alias", id="alias"),
     pytest.param("services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ${DF:-Dockerfile}\n",

@@ -76,6 +76,18 @@ def is_folder(tree: Tree, folder: str) -> bool:
     return folder in ("", ".") or folder in _index(tree).folders
 
 
+def folders_prefixed(tree: Tree, folder: str) -> list[str]:
+    """The folders beside `folder` whose name is its name after a prefix and a separator
+    (`1_orders`, `svc-orders` beside `orders`), sorted: what it may have been renamed to."""
+    parent, name = posixpath.split(folder)
+    return sorted(f for f in _index(tree).folders
+                  if posixpath.dirname(f) == parent and _prefixed(posixpath.basename(f), name))
+
+
+def _prefixed(other: str, name: str) -> bool:
+    return len(other) > len(name) and other.endswith(name) and other[-len(name) - 1] in "-_."
+
+
 def folders_like(tree: Tree, folder: str) -> list[str]:
     """The folders whose path differs from `folder` only in case, sorted: what a checkout on
     a case-insensitive disk (macOS, Windows) finds under the name, and Linux does not."""

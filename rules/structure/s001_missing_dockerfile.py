@@ -315,6 +315,21 @@ def _context_exists(ws: Workspace, build: Build) -> bool:
     return not build.context or any(p.startswith(prefix) for p in ws.tree.paths())
 
 
+def _missing_context_hint(ws: Workspace, build: Build) -> str:
+    """What the missing context may be: one folder whose name differs only in case, else
+    the one beside it named after it with a prefix that holds the Dockerfile (`1_orders/`
+    for `orders`, the folders numbered since the compose file was written)."""
+    like = tree_index.folders_like(ws.tree, build.context)
+    if len(like) == 1:
+        return (f"; {like[0]} differs from it only in case, which a case-insensitive checkout "
+                "(macOS, Windows) builds and a Linux build does not find")
+    inside = posixpath.relpath(build.dockerfile, build.context)
+    renamed = [f for f in tree_index.folders_prefixed(ws.tree, build.context)
+               if ws.tree.exists(posixpath.join(f, inside))]
+    return (f"; {renamed[0]}/ beside it, named after it with a prefix, holds {inside}: "
+            "if the folder was renamed, point `build:` at it") if len(renamed) == 1 else ""
+
+
 def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> Violation:
     doc = build.doc
     # at the `dockerfile:` value that names the file, else at the build (its context)
@@ -336,10 +351,8 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
                                     "Windows separator: Compose on Linux and macOS reads it as "
                                     "part of a name; write the path with `/`")
     if not _context_exists(ws, build):
-        like = tree_index.folders_like(ws.tree, build.context)
-        return replace(base, reason=f"the build context {build.context} does not exist" + (
-            f"; {like[0]} differs from it only in case, which a case-insensitive checkout "
-            "(macOS, Windows) builds and a Linux build does not find" if len(like) == 1 else ""))
+        return replace(base, reason=f"the build context {build.context} does not exist"
+                       + _missing_context_hint(ws, build))
     rooted = _rooted_typo(ws, build, written)
     if rooted is not None:
         return replace(base, reason=f"`{written}` is an absolute path, which Compose reads "
