@@ -90,7 +90,7 @@ def _yield(finding: Finding, fixes: dict[Key, list[Finding]], scope: Scope) -> F
         return finding
     reason = f"{_named_fix(first)} goes first, and leaves nothing to fix here"
     return Finding(finding.rule, replace(finding.violation, fix=None, reason=reason, held=True,
-                                         waits=True, yielded=True))
+                                         waits=True, yielded=first.fingerprint))
 
 
 def _named_fix(first: Finding) -> str:
@@ -101,17 +101,16 @@ def after_failures(findings: list[Finding], failed: Iterable[Finding]) -> list[F
     """The findings a fix run leaves, where one held for a fix that went first (`_yield`)
     and then failed verification says so: that fix is not coming, and the reason named it
     as what settles this finding."""
-    named = [_named_fix(f) for f in failed]
+    failed_by = {f.fingerprint: f for f in failed}
     out: list[Finding] = []
     for finding in findings:
-        held_for = next((n for n in named if finding.violation.yielded
-                         and (finding.reason or "").startswith(n)), None)
-        out.append(finding if held_for is None else _unsettled(finding, held_for))
+        first = failed_by.get(finding.violation.yielded) if finding.violation.yielded else None
+        out.append(finding if first is None else _unsettled(finding, first))
     return out
 
 
-def _unsettled(finding: Finding, named: str) -> Finding:
-    reason = f"{named}, which would leave nothing to fix here, failed verification"
+def _unsettled(finding: Finding, first: Finding) -> Finding:
+    reason = f"{_named_fix(first)}, which would leave nothing to fix here, failed verification"
     return Finding(finding.rule, replace(finding.violation, reason=reason))
 
 

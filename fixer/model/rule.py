@@ -182,9 +182,10 @@ class Violation:
     # unsafe fix adds a second one). While one is there with a fix, this fix is held
     # (engine/gates.py): that one goes first, and this finding is gone after it.
     yields_to: tuple[tuple[str, str], ...] = ()
-    # Held for one of `yields_to`: that fix settles this finding and no fix of its own
-    # follows, so the check counts it as settled by another fix, not as one that waits
-    yielded: bool = False
+    # Held for one of `yields_to`: the fingerprint of the finding whose fix settles this one
+    # ("" when none). No fix of its own follows, so the check counts it as settled by
+    # another fix, not as one that waits; and a run whose fix of that finding failed says so
+    yielded: str = ""
     # (rule code, service): other findings, in the files the fix edits, that it settles as
     # it goes (C005's probes of the other databases a list it gates names; C003's rewrite of
     # a list's other entries). The commit and the pull request name those the run then
