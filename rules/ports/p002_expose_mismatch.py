@@ -56,8 +56,8 @@ reads it) or that a variable of the container's compose `environment` holds
 would drop.
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
-just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by a
-blank line when a blank line sets that comment and CMD apart), or after
+just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by as
+many blank lines as set that comment and CMD apart from the line above), or after
 the stage's last instruction when compose `command:` starts the app (above it when it is
 a heredoc, after which hadolint parses nothing, or a continuation that runs to the end of
 the file, which a line below would join). A commented-out
@@ -647,10 +647,20 @@ def _added(app: App, listen: int) -> TextEdit:
     start = line_start(text, anchor.start)
     at = comments_above(text, start)   # the comment lines that introduce the CMD stay by it
     # Above a commented CMD that stands in a paragraph of its own, EXPOSE gets one too: glued
-    # to the comment, it would read as part of what the comment introduces.
-    before = text[text.rfind("\n", 0, at - 1) + 1:at] if at > 0 else ""
-    paragraph = at < start and at > 0 and not before.strip()
+    # to the comment, it would read as part of what the comment introduces. It is set apart
+    # by as many blank lines as the file sets that paragraph apart with.
+    apart = _blank_lines_above(text, at) if at < start else 0
     return TextEdit(app.dockerfile.path, at, at, f"{indentation(text, anchor.start)}"
-                    f"{app.dockerfile.keyword('EXPOSE')} {listen}{newline}" +
-                    (newline if paragraph else ""))
+                    f"{app.dockerfile.keyword('EXPOSE')} {listen}{newline}" + newline * apart)
+
+
+def _blank_lines_above(text: str, at: int) -> int:
+    """How many blank lines run right above the line that starts at `at`."""
+    count = 0
+    while at > 0:
+        above = line_start(text, at - 1)
+        if text[above:at].strip():
+            break
+        count, at = count + 1, above
+    return count
 
