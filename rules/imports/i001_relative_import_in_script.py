@@ -271,14 +271,13 @@ def _own_package_report(found: appmodule.AppModule, service: str,
     runs = "the command runs it as a script" if found.script else \
         f"the command imports it as top-level `{found.module}`"
     dotted = f"{own.package}.{found.module}"
-    return Violation(
-        message=f"`{written}` in {own.path} imports `{own.package}` as a package, and "
-                f"{found.path} runs at the top level ({runs}): Python puts {found.root}/ "
-                f"itself on sys.path, not the folder above it, so {service} stops at "
-                f"start-up (ModuleNotFoundError: No module named '{own.package}')",
-        path=own.path, line=own.stmt.lineno, column=own.stmt.col_offset + 1,
-        service=service, subject=found.path,
-        reason=_own_package_advice(found, own.package, dotted))
+    return _at_import(
+        own, found, service,
+        f"`{written}` in {own.path} imports `{own.package}` as a package, and "
+        f"{found.path} runs at the top level ({runs}): Python puts {found.root}/ "
+        f"itself on sys.path, not the folder above it, so {service} stops at "
+        f"start-up (ModuleNotFoundError: No module named '{own.package}')",
+        _own_package_advice(found, own.package, dotted))
 
 
 def _inner_package_report(found: appmodule.AppModule, service: str,
@@ -292,15 +291,22 @@ def _inner_package_report(found: appmodule.AppModule, service: str,
     folder = posixpath.join(found.root, *above)
     root = f"{found.root}/" if found.root else "the repository's root"
     served = ".".join(parts[len(above):]) + (f":{found.attr}" if found.attr else "")
-    return Violation(
-        message=f"`{written}` in {inner.path} imports `{inner.package}` as a top-level "
-                f"package, and the command serves `{found.module}` from {root}, which holds "
-                f"no `{inner.package}`: {service} stops at start-up (ModuleNotFoundError: No "
-                f"module named '{inner.package}')",
-        path=inner.path, line=inner.stmt.lineno, column=inner.stmt.col_offset + 1,
-        service=service, subject=found.path,
-        reason=(f"import it by its full name (`{'.'.join([*above, inner.package])}`) or "
-                f"relatively, or serve `{served}` from {folder}/ (`--app-dir {folder}`)"))
+    return _at_import(
+        inner, found, service,
+        f"`{written}` in {inner.path} imports `{inner.package}` as a top-level "
+        f"package, and the command serves `{found.module}` from {root}, which holds "
+        f"no `{inner.package}`: {service} stops at start-up (ModuleNotFoundError: No "
+        f"module named '{inner.package}')",
+        f"import it by its full name (`{'.'.join([*above, inner.package])}`) or "
+        f"relatively, or serve `{served}` from {folder}/ (`--app-dir {folder}`)")
+
+
+def _at_import(imported: OwnPackageImport, found: appmodule.AppModule, service: str,
+               message: str, reason: str) -> Violation:
+    """A display-only report at the import statement that stops the served module."""
+    return Violation(message=message, path=imported.path, line=imported.stmt.lineno,
+                     column=imported.stmt.col_offset + 1, service=service,
+                     subject=found.path, reason=reason)
 
 
 def _shown(stmt: ast.Import | ast.ImportFrom) -> str:
