@@ -29,9 +29,15 @@ for that stack alone. Nor one that a Python script that runs Compose
 `putenv`, `setdefault`, `update`) or in the `env=` it runs a process with. A file
 another compose file `include:`s is also
 documented by the including project's `.env` and example files: Compose interpolates it
-with that project's variables. So is a variable that a code block of a Markdown file of the
-project folder, the repository's root or their `docs/` sets (a README's `## .env File`
-section listing `DB_NAME=backend`): the checkout is told to write it. Example files are
+with that project's variables. So is a variable that a Markdown file of the project folder,
+the repository's root or their `docs/` sets in a code block, fenced or indented, or in a
+list item (a README's `## .env File` section listing `DB_NAME=backend`, `- MONGO_USER=<user>`,
+`OLLAMA_URL = "http://..."`; not a line of a Python block, nor one whose value reads
+another variable, `- DB_NAME=${DB_NAME}` quoting the compose file), or that its prose or
+tables name in capitals (`| OLLAMA_API_URL | the model's endpoint |`): the checkout is told
+to write it. So is one the project folder's `.env` holds commented out (`# MONGO_USER=admin`,
+uncommented to set it), and a Markdown file fixer cannot read as text (a NUL byte in a tree
+drawing) is no input error: it is read for what it tells, never built. Example files are
 `.env.example`, `.env.sample`,
 `.env.template`, `.env.tpl`, `.env.dist`, `example.env`, `sample.env`, `env.example`,
 `env.sample`, and any other file whose name has the word `env` and one of example, sample,

@@ -63,7 +63,13 @@ from dataclasses import dataclass, field
 from fixer.core.envfile import interpolate
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_in
-from fixer.facts.envvars.examples import EXAMPLE_WORD, examples, guides, loaded_env_files
+from fixer.facts.envvars.examples import (
+    EXAMPLE_WORD,
+    examples,
+    guide_text,
+    guides,
+    loaded_env_files,
+)
 from fixer.facts.image.buildscripts import project_directories
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Stack, env_file_entry_nodes
@@ -162,7 +168,7 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
     if "/" in named and any(named in _text(ws, e) for e in examples(ws, folder, loaded)):
         return True
     told = _told_line(named)
-    return any(told.search(_text(ws, guide)) for guide in guides(ws, folder))
+    return any(told.search(guide_text(ws, guide)) for guide in guides(ws, folder))
 
 
 def _told_line(named: str) -> re.Pattern[str]:

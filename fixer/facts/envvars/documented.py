@@ -18,10 +18,13 @@ from fixer.core.envfile import Reference, references
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_in
 from fixer.facts.envvars.examples import (
+    commented_names,
     documented_names,
     env_names,
     examples,
+    guide_mentions,
     guide_names,
+    guide_text,
     guides,
     stack_examples,
     valued_names,
@@ -72,9 +75,12 @@ class StackVariables:
     examples: Mapping[str, str]
     # of those, the ones an example file gives a value (`NAME=x`)
     valued: frozenset[str]
+    # named where the reader is told of them: a README's prose or tables, a line of the
+    # `.env` commented out (never set, so neither defined nor an example's)
+    mentioned: frozenset[str] = frozenset()
 
     def documents(self, name: str) -> bool:
-        return name in self.defined or name in self.examples
+        return name in self.defined or name in self.examples or name in self.mentioned
 
 
 # per workspace: each stack's defined and documented variables (C006 asks once per stack, the
@@ -108,13 +114,18 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
             documented.update((name, path) for name in documented_names(file.text)
                               if name not in documented)
             valued |= valued_names(file.text)
+    mentioned: set[str] = set()
     for path in guides(ws, stack.folder):   # a README's `.env` block to write
-        file = ws.read(path)
-        for name, given in guide_names(file.text).items() if file is not None else ():
+        text = guide_text(ws, path)
+        for name, given in guide_names(text).items():
             documented.setdefault(name, path)
             if given:
                 valued.add(name)
-    return StackVariables(frozenset(names), documented, frozenset(valued))
+        mentioned |= guide_mentions(text)
+    for path in [posixpath.join(stack.folder, ".env"), *env_files(ws, stack)]:
+        mentioned |= commented_names(ws, path)   # `# MONGO_USER=admin`: uncomment to set
+    return StackVariables(frozenset(names), documented, frozenset(valued),
+                          frozenset(mentioned))
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,17 @@ _COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_
                           re.M)
 
 
-# A Markdown code block, and a line of one that sets a variable (`DB_NAME=backend`, `export
-# API_KEY=`): a README that lists the `.env` to write documents what it sets
-_FENCED = lazy_compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1", re.M | re.S)
-_GUIDE_ASSIGNMENT = lazy_compile(r"^[ \t]*(?:export[ \t]+)?([A-Z_][A-Z0-9_]*)=([^\n]*)$", re.M)
+# A Markdown fenced code block, with its info string (`python`, `env`)
+_FENCED = lazy_compile(r"^[ \t]*(```|~~~)([^\n]*)\n(.*?)^[ \t]*\1", re.M | re.S)
+# A line that sets a variable, as a README lists the `.env` to write: `DB_NAME=backend`,
+# `export API_KEY=`, `OLLAMA_URL = "http://..."`, in a code block (fenced, or indented by
+# four spaces) or as a list item (`- MONGO_USER=<user>`, `` 1. `PORT=8000` ``)
+_GUIDE_ASSIGNMENT = lazy_compile(r"^[ \t]*((?:[-*+]|\d+[.)])[ \t]+)?(?:export[ \t]+)?`?"
+                                 r"([A-Z_][A-Z0-9_]*)[ \t]*=[ \t]*([^\n]*)$", re.M)
+# Fenced blocks of code whose constants look like variables (`DATABASE_URL = os.getenv(...)`)
+_CODE_INFO = lazy_compile(r"py|python\d?|pycon|ipython", re.I)
+# A word written in capitals (`OLLAMA_API_URL`, `PORT`): how prose and tables name variables
+_CAPITALS_WORD = lazy_compile(r"(?<![\w$])[A-Z_][A-Z0-9_]*[A-Z0-9](?![\w])")
 
 
 def guides(ws: Workspace, folder: str) -> list[str]:
@@ -42,12 +49,37 @@ def guides(ws: Workspace, folder: str) -> list[str]:
             for p in files_in(ws.tree, where) if p.lower().endswith(".md")]
 
 
+def guide_text(ws: Workspace, path: str) -> str:
+    """A guide's text; empty when it cannot be read. A README is read for what it tells
+    the reader, never run or built: one fixer cannot read (a NUL byte in a tree drawing)
+    is no input error, which would hold back every fix of the repository."""
+    file = ws.scan(path)
+    return "" if file is None else file.text
+
+
 def guide_names(text: str) -> dict[str, bool]:
-    """The variables the code blocks of a Markdown text set, each with whether it gives
-    a value (`DOMAIN_EMAIL=  # for letsencrypt` gives none)."""
-    return {match[1]: bool(re.split(r"\s#", match[2], maxsplit=1)[0].strip())
-            for block in _FENCED.finditer(text)
-            for match in _GUIDE_ASSIGNMENT.finditer(block[2])}
+    """The variables a Markdown text lists the values of, each with whether it gives one
+    (`DOMAIN_EMAIL=  # for letsencrypt` gives none): lines that set them, in code blocks
+    (not those of Python code, whose constants are no variables) or list items. A value
+    that reads another variable (`- DB_PASSWORD=${DB_PASSWORD}`, a compose file quoted in a
+    README) lists nothing."""
+    found: dict[str, bool] = {}
+    outside = _FENCED.sub("", text)
+    fenced = [block[3] for block in _FENCED.finditer(text)
+              if not _CODE_INFO.fullmatch(block[2].strip())]
+    for lines, in_fence in [(outside, False), *((block, True) for block in fenced)]:
+        for match in _GUIDE_ASSIGNMENT.finditer(lines):
+            value = re.split(r"\s#", match[3], maxsplit=1)[0].strip().strip("`").strip()
+            if value.startswith("$") or (in_fence and match[1]):   # a YAML list in a fence
+                continue
+            found[match[2]] = found.get(match[2], False) or bool(value)
+    return found
+
+
+def guide_mentions(text: str) -> set[str]:
+    """The words in capitals a Markdown text writes outside its fenced code blocks: the
+    variables its prose and tables name (`| OLLAMA_API_URL | the model's endpoint |`)."""
+    return set(_CAPITALS_WORD.findall(_FENCED.sub("", text)))
 
 
 def is_example_name(name: str) -> bool:
@@ -72,6 +104,13 @@ def valued_names(text: str) -> set[str]:
     """The names an example file's text gives a value (`NAME=x`; not `NAME=`, nor `# NAME=x`):
     a `.env` copied from it sets them to something."""
     return {name for name, value in parse_env(text).items() if value.strip()}
+
+
+def commented_names(ws: Workspace, path: str) -> set[str]:
+    """The names an env file holds commented out (`# MONGO_USER=admin`; none when it is
+    absent): what its reader may uncomment and set."""
+    file = ws.read(path)
+    return set() if file is None else set(_COMMENTED.findall(file.text))
 
 
 def env_names(ws: Workspace, path: str) -> set[str]:
