@@ -234,3 +234,25 @@ services:
     assert "C003 writes the depends_on of worker in long form" in reasons["db"], reasons
     code, _out, err = run_cli("fix", root)
     assert code in (0, 1) and "fix failed" not in err, err
+
+
+def test_each_doubt_is_said_once_when_databases_probed_along_share_them(
+        tmp_path: Path) -> None:
+    # db's fix probes cache and mongo along (api's list names them), and each of their plans
+    # doubts broker and search, as db's own does: the reason names each doubt once
+    root = write_repo(tmp_path, """\
+services:
+  api:
+    build: ./api
+    depends_on: [db, cache, mongo, broker, search]
+  db:
+    image: postgres:16
+  mongo:
+    image: mongo:8.0
+  cache:
+    image: redis:7
+""" + BROKER + SEARCH)
+    line = c005_fix_line(root)
+    doubts = line.rsplit(" (", 1)[1].rstrip(")").split("; ")
+    assert "fixer cannot tell whether broker's healthcheck passes" in doubts, line
+    assert len(doubts) == len(set(doubts)), line

@@ -500,9 +500,8 @@ def _plan_entry(ws: Workspace, plan: Plan, targets: dict[str, Unchecked], owner:
             raise Unfixable(f"the depends_on of {owner.name} also names {name}, which "
                             "another compose file of the project defines (through `include:`): "
                             "fixer does not write both probes in one fix")
-        along = _probed_along(ws, targets, name, planning, owner)
-        if along is not None and along not in plan.doubts:
-            plan.doubts.append(along)
+        plan.doubts += [why for why in _probed_along(ws, targets, name, planning, owner)
+                        if why not in plan.doubts]
         _add_healthcheck(plan, targets[name])
     if gate:
         refused = conditions_refused(doc, dependency.definition, listed.conditions)
@@ -542,17 +541,17 @@ def _rivals(ws: Workspace, dependency: Dependency, listed: depends_plan.ListPlan
 
 
 def _probed_along(ws: Workspace, targets: dict[str, Unchecked], name: str,
-                  planning: frozenset[str], owner: Service) -> str | None:
+                  planning: frozenset[str], owner: Service) -> list[str]:
     """Another database the list of `owner` names gets its probe in the same edit: only
     where its own fix would write it. Its healthcheck makes every plain entry on it a C003
     finding, its other users' too, which its own fix gates and this one does not; where that
     fix cannot be made (a list in an anchor aliases share), this one leaves a finding no fix
     settles, and where it waits, this one waits with it. Returns why its own fix is in
-    doubt (a worker's list C003 then writes waits for a broker fixer cannot judge): C003's
-    fix of those entries, revealed by this one, is no safer, and this fix is no safer than
-    what it reveals."""
+    doubts (a worker's list C003 then writes waits for a broker fixer cannot judge), each
+    once: C003's fix of those entries, revealed by this one, is no safer, and this fix is no
+    safer than what it reveals."""
     if name in planning:
-        return None
+        return []
     refused = _probe_refused(targets[name])
     other: Plan | None = None
     try:
@@ -567,8 +566,8 @@ def _probed_along(ws: Workspace, targets: dict[str, Unchecked], name: str,
                         f"fixer does not add ({refused}): its long form would pin {name} to "
                         "service_started")
     if other is None:
-        return None
-    return "; ".join(dict.fromkeys(other.doubts)) or other.follow_on
+        return []
+    return list(dict.fromkeys(other.doubts)) or ([other.follow_on] if other.follow_on else [])
 
 
 def _add_healthcheck(plan: Plan, target: Unchecked) -> None:
