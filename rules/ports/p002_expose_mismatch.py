@@ -56,8 +56,9 @@ reads it) or that a variable of the container's compose `environment` holds
 would drop.
 Safe when every container built from the stage listens on one port: a single stale
 port is rewritten; a missing `EXPOSE` (or one that names only `/udp` ports) is added
-just before the CMD/ENTRYPOINT (above the comment lines that introduce it, followed by as
-many blank lines as set that comment and CMD apart from the line above), or after
+just before the CMD/ENTRYPOINT (above the comment lines that introduce it, in a paragraph
+of its own where a blank line sets that comment apart: between two such blank lines, else
+followed by one; below a comment that speaks of exposing, `# Expose 8000 and run`), or after
 the stage's last instruction when compose `command:` starts the app (above it when it is
 a heredoc, after which hadolint parses nothing, or a continuation that runs to the end of
 the file, which a line below would join). A commented-out
@@ -587,6 +588,9 @@ def _stage_end(app: App) -> int:
 _EXPOSE_REMARK = lazy_compile(r"^[ \t]*#(?=[^\n]*\bEXPOSE\b)([^\n]*?)\r?$", re.M)
 _BARE_EXPOSE = lazy_compile(r"\s*EXPOSE(?:\s+(?:\d+(?:-\d+)?(?:/\w+)?|\$\{?\w+(?::?-\d+)?\}?))*\s*",
                             re.I)
+# a comment that speaks of exposing the port (`# Expose port 8000 and run FastAPI`): the
+# EXPOSE it introduces goes below it
+_EXPOSE_WORD = lazy_compile(r"\bexpos(?:e|es|ed|ing)\b", re.I)
 
 
 def _explained_omission(app: App, listen: int) -> str | None:
@@ -646,21 +650,35 @@ def _added(app: App, listen: int) -> TextEdit:
                         f"{app.dockerfile.keyword('EXPOSE')} {listen}")
     start = line_start(text, anchor.start)
     at = comments_above(text, start)   # the comment lines that introduce the CMD stay by it
+    line = f"{indentation(text, anchor.start)}{app.dockerfile.keyword('EXPOSE')} {listen}"
+    if _speaks_of_exposing(text[at:start]):   # `# Expose 8000 and run`: EXPOSE below it
+        return TextEdit(app.dockerfile.path, start, start, line + newline)
     # Above a commented CMD that stands in a paragraph of its own, EXPOSE gets one too: glued
-    # to the comment, it would read as part of what the comment introduces. It is set apart
-    # by as many blank lines as the file sets that paragraph apart with.
-    apart = _blank_lines_above(text, at) if at < start else 0
-    return TextEdit(app.dockerfile.path, at, at, f"{indentation(text, anchor.start)}"
-                    f"{app.dockerfile.keyword('EXPOSE')} {listen}{newline}" + newline * apart)
+    # to the comment, it would read as part of what the comment introduces. Where several
+    # blank lines set the comment apart, EXPOSE goes between them; else one is added below.
+    blanks = _blank_lines_above(text, at) if at < start else []
+    if len(blanks) > 1:
+        at = blanks[(len(blanks) - 1) // 2]
+    return TextEdit(app.dockerfile.path, at, at,
+                    line + newline + (newline if len(blanks) == 1 else ""))
 
 
-def _blank_lines_above(text: str, at: int) -> int:
-    """How many blank lines run right above the line that starts at `at`."""
-    count = 0
+def _speaks_of_exposing(comments: str) -> bool:
+    """A line of the comments says what is exposed (not one that comments an instruction
+    out, `# EXPOSE 80`, which stays below the line added)."""
+    return any(_EXPOSE_WORD.search(line) and not _BARE_EXPOSE.fullmatch(line.lstrip("# \t"))
+               for line in comments.splitlines())
+
+
+def _blank_lines_above(text: str, at: int) -> list[int]:
+    """The starts of the blank lines that run right above the line that starts at `at`,
+    nearest first."""
+    blanks: list[int] = []
     while at > 0:
         above = line_start(text, at - 1)
         if text[above:at].strip():
             break
-        count, at = count + 1, above
-    return count
+        blanks.append(above)
+        at = above
+    return blanks
 
