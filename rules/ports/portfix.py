@@ -220,7 +220,10 @@ def _other_commands(ws: Workspace, service: BuiltService) -> list[str]:
 
 def _commands_beside(ws: Workspace, service: BuiltService) -> list[str]:
     region, launch = service.app.listen.region, service.app.listen.launch
-    if region is None or launch is None or launch.server is None:
+    # the server's program, or the script that runs it (`exec python run.py`, whose
+    # `uvicorn.run` sets the port)
+    started = launch and (launch.server or (launch.target if launch.runs_script else None))
+    if region is None or not started:
         return []
     written = _compose_command(service, region)
     if written is None:
@@ -229,7 +232,7 @@ def _commands_beside(ws: Workspace, service: BuiltService) -> list[str]:
     # a shell), then a line continued with `\` (or a Dockerfile's escape character) is one
     # command
     text = re.sub(r"[\\`][ \t]*\r?\n", " ", _COMMENT_LINE.sub("", written))
-    server = re.compile(rf"(?<![\w-]){re.escape(launch.server)}(?![\w-])")
+    server = re.compile(rf"(?<![\w-]){re.escape(started)}(?![\w-])")
     return [segment for segment in _COMMANDS.split(text) if not server.search(segment)]
 
 

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+nginx
+exec python run.py
