@@ -443,8 +443,8 @@ def test_an_unsafe_fix_that_failed_is_not_offered_again(tmp_path: Path) -> None:
 SETTLING_FIX_FAILS = {
     "docker-compose.yml": (
         "services:\n  db:\n    image: postgres:15\n    environment:\n"
-        "      POSTGRES_USER: ${DB_USER}\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n"
-        "      POSTGRES_DB: ${DB_NAME}\n  redis:\n    image: redis:7\n  api:\n    build: .\n"
+        "      POSTGRES_PASSWORD: example\n  redis:\n    image: redis:7\n"
+        "    command: redis-server --port ${REDIS_PORT}\n  api:\n    build: .\n"
         "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n    depends_on:\n"
         "      - redis\n      - db\n  worker:\n    build: .\n"
         "    command: celery -A app.tasks worker\n    depends_on:\n      - redis\n      - db\n"),
@@ -457,9 +457,9 @@ SETTLING_FIX_FAILS = {
 
 def test_a_finding_held_for_a_fix_that_failed_says_the_fix_failed(tmp_path: Path) -> None:
     """db's C005 fix gives redis its healthcheck too, so redis's finding waits for it; the
-    fix fails verification (the worker's C003 it reveals is only unsafe to fix: db's
-    healthcheck reads variables no committed .env sets). redis's line says that fix failed,
-    not that it leaves nothing to fix."""
+    fix fails verification (the worker's C003 it reveals is only unsafe to fix: redis's
+    probe asks the port `${REDIS_PORT}`, which no committed .env sets). redis's line says
+    that fix failed, not that it leaves nothing to fix."""
     repo = write_tree(tmp_path, SETTLING_FIX_FAILS)
     _, _, err = run_cli("fix", repo, "--select", "C003,C005")
     assert re.search(r"docker-compose.yml:3: C005 fix failed: the fix would introduce C003", err)

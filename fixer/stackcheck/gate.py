@@ -17,7 +17,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.numbers import number
 from fixer.facts.database.images import ships_probe
 from fixer.facts.database.probes import probe_fails, probe_unsure
-from fixer.facts.envvars.documented import unset_in_environment
+from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.healthchecks import (
     Health,
     compose_health,
@@ -346,25 +346,6 @@ def repaired_by(ws: Workspace, target: Service, held_in: ComposeDoc) -> tuple[st
     return ws.derived.get(_REPAIRED_BY, dict).get(target, ())
 
 
-def environment_doubt(ws: Workspace, target: Service) -> str | None:
-    """A variable the target's `environment` reads that Compose substitutes empty (nothing
-    defines it, or the example file leaves it empty): an app that reads it at import
-    (`create_engine(os.getenv("DATABASE_URL"))`), or a database image that needs its
-    password, stops at start-up, and the gate would stop the services waiting for it, which
-    start without it. Unknown, never broken: the app may well start without it."""
-    unset = unset_in_environment(ws, target)
-    if unset is None:
-        return None
-    name, takes = unset.reference.name, \
-        f"its environment takes {unset.key} from `{unset.reference.text}`"
-    if unset.example is None:
-        return (f"{takes}, which no .env, env_file or example file of the stack defines "
-                f"(C006): Compose substitutes an empty string, and {target.name} may stop "
-                "at start-up")
-    return (f"{takes}, which {unset.example} documents with no value: a .env copied from it "
-            f"leaves {name} empty, and {target.name} may stop at start-up")
-
-
 def _tls_doubt(probes: list[LocalProbe]) -> str | None:
     """An `https://` probe: whether the app serves TLS on that port, and with a certificate
     the probe trusts, is more than fixer reads (a plain-HTTP uvicorn fails every handshake;
@@ -432,20 +413,25 @@ def _unset_variables(target: Service) -> str | None:
     return None
 
 
-# `pg_isready -U "$POSTGRES_USER"`, `--username='${PGUSER}'`: the user, quoted
-_QUOTED_USER = lazy_compile(r"\bpg_isready\b[^;&|]*\s(?:-U\s*|--username[=\s]\s*)([\"'])$")
+# `pg_isready -U "$POSTGRES_USER"`, `--username='${PGUSER}'`, `-d "$POSTGRES_DB"`: the user
+# or the database, quoted
+_QUOTED_USER = lazy_compile(r"\bpg_isready\b[^;&|]*\s(?:-[Ud]\s*|--(?:username|dbname)[=\s]\s*)"
+                            r"([\"'])$")
+# the options of pg_isready whose value does not change its answer
+_ANY_VALUE = ("-U", "--username", "-d", "--dbname")
 
 
 def _empty_user(test: list[str], at: int, reference: Reference) -> bool:
-    """A variable that, empty, leaves pg_isready's probe as it was: the `-U` user, one
-    argument even when empty (`-U ""`), and pg_isready passes once the server accepts
-    connections whatever the user. So is it where the exec form names it as a whole
-    argument (Compose passes an empty one); an unquoted `-U $POSTGRES_USER` in a shell
-    loses its argument instead, and takes the next word as the user."""
+    """A variable that, empty, leaves pg_isready's probe as it was: the `-U` user or the
+    `-d` database, one argument even when empty (`-U ""`), and pg_isready passes once the
+    server accepts connections whatever the user and database. So is it where the exec
+    form names it as a whole argument (Compose passes an empty one); an unquoted `-U
+    $POSTGRES_USER` in a shell loses its argument instead, and takes the next word as the
+    user."""
     word = test[at]
     if test[:1] == ["CMD"]:
         return word == reference.text and at >= 2 and "pg_isready" in test[1] and \
-            test[at - 1] in ("-U", "--username")
+            test[at - 1] in _ANY_VALUE
     quoted = _QUOTED_USER.search(word, 0, reference.start)
     end = reference.start + len(reference.text)
     return test[:1] != ["NONE"] and quoted is not None and \

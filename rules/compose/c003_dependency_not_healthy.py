@@ -69,9 +69,10 @@ or a FastAPI app probed over HTTP on `localhost` with a tool its final stage
 has, on the port it listens on, for a path it serves. A compose healthcheck that
 reads a variable with no default that no `.env` sets (`pg_isready -U ${POSTGRES_USER}`
 with the user only in an `env_file`, which Compose never substitutes from) is one fixer
-cannot vouch for: Compose may run `pg_isready -U `. Not so a quoted user (`pg_isready -U
-"$POSTGRES_USER"`) or one that is a whole argument of the exec form: empty, it stays one
-argument, and pg_isready passes whatever the user once the server accepts connections.
+cannot vouch for: Compose may run `pg_isready -U `. Not so a quoted user or database
+(`pg_isready -U "$POSTGRES_USER"`, `-d "$POSTGRES_DB"`) or one that is a whole argument of
+the exec form: empty, it stays one argument, and pg_isready passes whatever the user and
+database once the server accepts connections.
 Unsafe too when the service's compose `environment`, in any file of the stack that defines
 it, reads a variable with no default (`DATABASE_URL: ${DATABASE_URL}`, `$VAR`; not
 `${VAR:-x}`, `${VAR-x}`, `${VAR:?msg}` or `$$VAR`) that no `.env`, env_file of the service
@@ -80,7 +81,8 @@ or example file defines, as C006 judges it, or that the example file documents w
 Compose substitutes an empty string, and an app that reads it at start-up
 (`create_engine(os.getenv("DATABASE_URL"))` at import) or a database image that needs its
 password stops there; with the short form the waiting service still starts, a gate would
-stop it.
+stop it. Not a `postgres` image's `POSTGRES_USER` or `POSTGRES_DB`: its entrypoint gives an
+empty one the default, as an unset one (`postgres`, the user's name).
 Unsafe too when the waiting file relies on the service without defining it and another
 compose file of its folder (or of its stack's base) defines a service of that name with no
 healthcheck that runs (a prod file's `db`, a proxy to a managed database, beside the dev

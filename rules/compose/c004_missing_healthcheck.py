@@ -226,6 +226,7 @@ from fixer.core.edits import Edit
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded
+from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import (
@@ -234,7 +235,6 @@ from fixer.facts.health.healthroute import (
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.startcrash import start_crash
-from fixer.stackcheck.gate import environment_doubt
 from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set

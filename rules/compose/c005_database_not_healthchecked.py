@@ -87,7 +87,10 @@ unsafe: it may move the port or turn networking off);
 `redis-cli ping` (`valkey-cli`; `-p` for a `--port`; the port read from compose's
 `command:` and `entrypoint:`, a `sh -c` script included), `rabbitmq-diagnostics -q
 ping`, `mongosh --quiet --eval "db.adminCommand('ping')"` (`mongo` before 6.0).
-Unsafe, with the reason, where the command runs no server of the image's own (`mongos`,
+Unsafe, with the reason, where the database's `environment` reads a variable Compose may
+substitute empty, as C003 judges a gate on a database that has its healthcheck (an empty
+`POSTGRES_PASSWORD` stops the server at start-up: with the short form the app still
+starts, a gate would stop it). Unsafe where the command runs no server of the image's own (`mongos`,
 the sharding router, in a `mongo` image; a script), or redis Sentinel (`redis-sentinel`,
 `--sentinel`), which listens on another port: the probe is written for the server.
 User and database come from the service's `environment` as written, `${VAR}`
@@ -184,7 +187,6 @@ from fixer.facts.database.unchecked import (
     healthcheck_edit,
     healthcheck_site,
     image_named,
-    probe_doubt,
     unchecked,
 )
 from fixer.model.appservice import COMPLETED
@@ -319,7 +321,8 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     # gate. C003's fix of a list this one reveals is unsafe too, and `fixer fix` takes back a
     # safe fix that leaves a finding it may not fix (engine/verify.py); that fix names its
     # own risk once revealed, so it is said here only where nothing else is in doubt
-    doubt = "; ".join(dict.fromkeys([*filter(None, [probe_doubt(ws, target)]), *plan.doubts])) \
+    doubt = "; ".join(dict.fromkeys([*filter(None, [depends_plan.database_doubt(ws, target)]),
+                                     *plan.doubts])) \
         or plan.follow_on
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)

@@ -47,7 +47,8 @@ import yaml
 
 from fixer import stackcheck
 from fixer.core.wording import names
-from fixer.facts.database.unchecked import probe_doubt, will_probe
+from fixer.facts.database.unchecked import Unchecked, probe_doubt, will_probe
+from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.image.swarmstack import list_only
 from fixer.facts.health.cycles import health_cycle
 from fixer.facts.health.healthchecks import (
@@ -220,7 +221,7 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
         if no_wait_asked(ws, doc, line):   # not to wait for it, whichever fix converts
             return _Entry(STARTED)
         if probes:   # C005's own change: the probe and its gate, no safer than its own fix
-            doubt = probe_doubt(ws, database)
+            doubt = database_doubt(ws, database)
             return _Entry(HEALTHY, doubt and f"{name}'s probe may not pass: {doubt}", probed=True)
         return _Entry(why=f"{name} has a healthcheck (C005)", follows=(("C005", name),))
     if is_app_service(ws, target) and cannot_add(target) is None and not c003_off \
@@ -231,6 +232,16 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
                                   "is for a person to decide (write the long form by hand)")
         return _Entry(why=f"{name} has a healthcheck (C004)", follows=(("C004", name),))
     return _Entry(STARTED)   # none, and none to come: what the short form meant
+
+
+def database_doubt(ws: Workspace, database: Unchecked) -> str | None:
+    """Why fixer cannot vouch that a database C005 probes is ever healthy: its probe's own
+    doubt, or a variable its `environment` reads that Compose may substitute empty (an
+    empty `POSTGRES_PASSWORD` stops the server at start-up), which makes a gate on it as
+    doubtful as on a database that has its healthcheck already (C003)."""
+    unset = environment_doubt(ws, database.service)
+    return probe_doubt(ws, database) or (
+        unset and f"fixer cannot tell whether {database.service.name} starts: {unset}")
 
 
 def _no_healthcheck_asked(ws: Workspace, target: Service) -> bool:

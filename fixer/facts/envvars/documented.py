@@ -29,6 +29,7 @@ from fixer.facts.envvars.examples import (
     stack_examples,
     valued_names,
 )
+from fixer.facts.database.images import family
 from fixer.facts.envvars.pythonset import python_set
 from fixer.facts.image.buildscripts import compose_variables, env_files
 from fixer.model.services import Service, Stack
@@ -128,6 +129,12 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
                           frozenset(mentioned))
 
 
+# The variables a database image's entrypoint gives a default when they are empty, as when
+# unset: the official postgres image's `POSTGRES_USER` (postgres) and `POSTGRES_DB` (the
+# user's name). Empty, the server starts all the same.
+_DEFAULTED = {"postgres": frozenset({"POSTGRES_USER", "POSTGRES_DB"})}
+
+
 @dataclass(frozen=True)
 class Unset:
     """A variable a service's `environment` reads that Compose substitutes empty."""
@@ -144,8 +151,10 @@ def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
     defines it. Or one an example file documents with no value (`VAR=`, `# VAR=x`): a `.env`
     copied from it sets VAR empty (C006's own fix writes such a line). What defines the
     stack's variables is read only when the environment has such a reference."""
+    defaulted = _DEFAULTED.get(family(service.scalar("image") or "") or "", frozenset())
     bare = [(key, ref) for _doc, value in service.all("environment")
             for key, raw, _node in mapping_or_list(value) if raw is not None and "$" in raw
+            and key not in defaulted
             for ref in references(raw) if ref.bare and not set_outside(ref.name)]
     if not bare:
         return None
@@ -161,6 +170,25 @@ def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
         if example is None or ref.name not in known.valued:
             return Unset(key, ref, example)
     return None
+
+
+def environment_doubt(ws: Workspace, target: Service) -> str | None:
+    """A variable the target's `environment` reads that Compose substitutes empty (nothing
+    defines it, or the example file leaves it empty): an app that reads it at import
+    (`create_engine(os.getenv("DATABASE_URL"))`), or a database image that needs its
+    password, stops at start-up, and the gate would stop the services waiting for it, which
+    start without it. Unknown, never broken: the app may well start without it."""
+    unset = unset_in_environment(ws, target)
+    if unset is None:
+        return None
+    name, takes = unset.reference.name, \
+        f"its environment takes {unset.key} from `{unset.reference.text}`"
+    if unset.example is None:
+        return (f"{takes}, which no .env, env_file or example file of the stack defines "
+                f"(C006): Compose substitutes an empty string, and {target.name} may stop "
+                "at start-up")
+    return (f"{takes}, which {unset.example} documents with no value: a .env copied from it "
+            f"leaves {name} empty, and {target.name} may stop at start-up")
 
 
 def env_file_names(ws: Workspace, service: Service) -> set[str]:
