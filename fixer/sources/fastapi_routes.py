@@ -2084,12 +2084,7 @@ def _may_add_routes(mods: Modules, path: str, tree: ast.Module, call: ast.Call, 
     package's function (`uvicorn.run(app)`, `FastAPIInstrumentor.instrument_app(app)`), nor
     a function of the repository that adds none (`app.add_middleware` alone) and hands the
     app to nothing else."""
-    owner = name.split(".", 1)[0]
-    stmt = binding(tree.body, owner)
-    source = stmt.module if isinstance(stmt, ast.ImportFrom) else \
-        next((a.name for a in stmt.names if (a.asname or a.name) == owner), owner) \
-        if isinstance(stmt, ast.Import) else None
-    if (source if source is not None else owner).split(".", 1)[0] in _ADD_NO_ROUTES:
+    if _of_no_route_package(tree, name):
         return False
     found = _helper_function(mods, path, tree, name)
     if found is None:
@@ -2099,7 +2094,18 @@ def _may_add_routes(mods: Modules, path: str, tree: ast.Module, call: ast.Call, 
     parameters = function.args.posonlyargs + function.args.args
     if at >= len(parameters) or function.args.vararg is not None:
         return True
-    return not _adds_no_routes(function, parameters[at].arg)
+    return not _adds_no_routes(function, parameters[at].arg, found[1])
+
+
+def _of_no_route_package(tree: ast.Module, name: str) -> bool:
+    """`name` (`FastAPIInstrumentor.instrument_app`) comes from a package whose functions
+    add no route (`_ADD_NO_ROUTES`), as the module `tree` imports it."""
+    owner = name.split(".", 1)[0]
+    stmt = binding(tree.body, owner)
+    source = stmt.module if isinstance(stmt, ast.ImportFrom) else \
+        next((a.name for a in stmt.names if (a.asname or a.name) == owner), owner) \
+        if isinstance(stmt, ast.Import) else None
+    return (source if source is not None else owner).split(".", 1)[0] in _ADD_NO_ROUTES
 
 
 # decorators of the app that register no route: an error handler, an event handler
@@ -2129,9 +2135,12 @@ def _middleware_of(decorator: ast.expr, var: str) -> bool:
     return isinstance(decorator, ast.Call) and _method_of(decorator, var) == "middleware"
 
 
-def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) -> bool:
+def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str,
+                    module: ast.Module) -> bool:
     """The function's body adds no route to anything, reaches no router, defines no
-    decorated function and hands `var` to no call (another helper may add routes)."""
+    decorated function and hands `var` to no call (another helper may add routes) but a
+    function of a package that adds none (`FastAPIInstrumentor.instrument_app(app)`, as
+    its `module` imports it)."""
     adders = {*ROUTE_METHODS, *_CALLS_ADDING_ROUTES, "mount", "router", "routes"}
     lookups = {id(node.func) for node in ast.walk(function)
                if isinstance(node, ast.Call) and _lookup(node)}
@@ -2143,7 +2152,8 @@ def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str) 
                                                  _middleware_of(d, var)
                                                  for d in node.decorator_list):
             return False
-        if _hands_on(node, var):
+        if isinstance(node, ast.Call) and _hands_on(node, var) and \
+                not _of_no_route_package(module, _helper_name(node.func)):
             return False
     return True
 
