@@ -535,7 +535,7 @@ def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: st
     if not fixable and "@app.middleware" in middleware:
         code = re.search(r"status_code=(\d+)|HTTP_(\d+)", middleware)
         assert code is not None
-        assert f"answers {code.group(1) or code.group(2)} before any route" in \
+        assert f"can answer {code.group(1) or code.group(2)} before any route" in \
             (finding.reason or ""), finding.reason
 
 
@@ -651,10 +651,10 @@ def test_h001_stands_back_from_a_middleware_class_that_answers_401_or_403(
                      **{f"svc/app/{name}.py": text for name, text in modules.items()}})
     [finding] = check(files, select="H001")
     assert not finding.fixable, finding
-    assert re.search(r"answers 40[13] before any route", finding.reason or ""), finding.reason
+    assert re.search(r"answer 40[13] before any route", finding.reason or ""), finding.reason
     assert "svc/app/guard.py:" in (finding.reason or ""), finding.reason
     [probe] = check(files, select="C004")
-    assert not probe.fixable and "answers 40" in (probe.reason or ""), probe.reason
+    assert not probe.fixable and "answer 40" in (probe.reason or ""), probe.reason
 
 
 def test_h001_middleware_class_defined_beside_the_app_is_read() -> None:
@@ -738,12 +738,12 @@ AUTH_MIDDLEWARE = ("from starlette.middleware.base import BaseHTTPMiddleware\n"
     pytest.param(APP + "from app.auth import mount\n\napp = FastAPI()\nmount(app)\n",
                  {"svc/app/auth.py": AUTH_MIDDLEWARE + "def mount(app):\n"
                                                       "    app.add_middleware(Guard)\n"},
-                 "the middleware `Guard` (svc/app/auth.py:5) answers 401 before any route",
+                 "the middleware `Guard` (svc/app/auth.py:5) can answer 401 before any route",
                  id="helper-of-the-repo"),
     pytest.param(APP + "from app import auth\n\napp = FastAPI()\nauth.mount(app)\n",
                  {"svc/app/auth.py": AUTH_MIDDLEWARE + "def mount(app):\n"
                                                       "    app.add_middleware(Guard)\n"},
-                 "the middleware `Guard` (svc/app/auth.py:5) answers 401 before any route",
+                 "the middleware `Guard` (svc/app/auth.py:5) can answer 401 before any route",
                  id="function-of-an-imported-module"),
     pytest.param(APP + "from platform_kit import setup_auth\n\napp = FastAPI()\n"
                  "setup_auth(app)\n", {},

@@ -1026,7 +1026,7 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> list[Refusing]:
                 isinstance(d, ast.Call) and _method_of(d, site.var) == "middleware"
                 for d in stmt.decorator_list):
             code = _refusal(stmt, _resolver(mods, site.path, site.tree))
-            found.append((f"the middleware `{stmt.name}` answers {code} before any route, "
+            found.append((f"the middleware `{stmt.name}` can answer {code} before any route, "
                           "so the health route may refuse a probe",
                           lets_health_through(stmt, site.tree)) if code is not None else None)
     return [refusing for refusing in found if refusing]
@@ -1059,7 +1059,7 @@ def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refus
     code = _refusal(function, _resolver(mods, path, tree))
     if code is None:
         return None
-    return (f"the middleware `{name}` ({path}:{function.lineno}) answers {code} before any "
+    return (f"the middleware `{name}` ({path}:{function.lineno}) can answer {code} before any "
             "route, so the health route may refuse a probe", lets_health_through(function, tree))
 
 
@@ -1097,7 +1097,7 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
                    for path in lets_health_through(method, read[1], read[2])) + \
         _exempt_by_keyword(call, site.tree, read[1]) if read is not None else ()
     if read is not None and code is not None:
-        return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) answers {code} "
+        return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) can answer {code} "
                 "before any route, so the health route may refuse a probe", exempt)
     # a class that reads as harmless may still refuse through code fixer does not follow
     # (a helper of another package): its name keeps the doubt, unless its `dispatch` hands
