@@ -31,7 +31,7 @@ from fixer.facts.envvars.examples import (
 )
 from fixer.facts.database.images import family
 from fixer.facts.envvars.pythonset import python_set
-from fixer.facts.image.buildscripts import compose_variables, env_files
+from fixer.facts.image.buildscripts import compose_variables, env_files, exported
 from fixer.model.services import Service, Stack
 from fixer.model.stacks import folders_above
 from fixer.model.workspace import Workspace
@@ -118,6 +118,7 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
     mentioned: set[str] = set()
     for path in guides(ws, stack.folder):   # a README's `.env` block to write
         text = guide_text(ws, path)
+        names |= sourced(ws, stack, path, text)
         for name, given in guide_names(text).items():
             documented.setdefault(name, path)
             if given:
@@ -133,6 +134,28 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
 # unset: the official postgres image's `POSTGRES_USER` (postgres) and `POSTGRES_DB` (the
 # user's name). Empty, the server starts all the same.
 _DEFAULTED = {"postgres": frozenset({"POSTGRES_USER", "POSTGRES_DB"})}
+
+
+# `source env.sh`, `. ./scripts/env.sh`: a script a guide has the reader run in the shell
+# that then runs Compose
+_SOURCED = lazy_compile(r"(?:^|[\s;&(`$])(?:source|\.)[ \t]+([\w./-]+\.(?:sh|env|bash))\b",
+                        re.M)
+
+
+def sourced(ws: Workspace, stack: Stack, guide: str, text: str) -> frozenset[str]:
+    """The variables the shell scripts a guide tells the reader to source export
+    (`source env.sh` before `docker compose up`, which exports `CURRENT_UID`): set for
+    Compose when the reader follows it. A script is looked for beside the guide, in the
+    stack's folder and at the repository's root."""
+    found: set[str] = set()
+    for written in dict.fromkeys(_SOURCED.findall(text)):
+        for folder in dict.fromkeys([posixpath.dirname(guide), stack.folder, ""]):
+            path = posixpath.normpath(posixpath.join(folder, written))
+            file = ws.scan(path) if not path.startswith("..") else None
+            if file is not None:
+                found |= exported(file.text)
+                break
+    return frozenset(found)
 
 
 @dataclass(frozen=True)

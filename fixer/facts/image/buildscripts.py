@@ -353,6 +353,12 @@ class VariablesSet:
     commands: tuple[ComposeCommand, ...]
 
 
+def exported(text: str) -> frozenset[str]:
+    """The variables a shell script exports (`export NAME=...`): set in the shell that
+    sources it."""
+    return frozenset(_EXPORTED.findall(text))
+
+
 def compose_variables(ws: Workspace, stack: Stack) -> frozenset[str]:
     """The variables a build script sets for a Compose command that may run `stack`
     (`ComposeCommand.may_run`), which reads them from its environment: in front of the

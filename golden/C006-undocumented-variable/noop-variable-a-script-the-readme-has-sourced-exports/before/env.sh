@@ -1,0 +1,1 @@
+export CURRENT_UID="$(id -u):$(id -g)"
