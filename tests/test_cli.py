@@ -300,7 +300,7 @@ def test_unsafe_fixes_are_listed_but_applied_only_when_asked(tmp_path: Path) -> 
 
 REVEALED_LINE = re.compile(r"^\S*/api/Dockerfile:\d+: D003 fix for a revealed finding: "
                            r"Install curl in the final stage \(revealed by the S001 fix of api\)"
-                           r"(?P<once_fixed> \(line once fixed\))?$", re.M)
+                           r"(?P<once_fixed> \(a line of the fixed file\))?$", re.M)
 REVEALED_COUNT = "2 fixes (1 for a finding revealed by an earlier fix)."
 
 
@@ -344,7 +344,7 @@ def test_fix_names_a_remaining_finding_by_its_line_in_the_files_as_they_are(
     code, diff, err = run_cli("fix", repo)
     dry = UNSAFE_D002.search(err)
     assert code == 1 and "curl" in diff and dry, err
-    assert dry["line"] == "6" and "line once fixed" not in err, err
+    assert dry["line"] == "6" and "a line of the fixed file" not in err, err
     code, _, err = run_cli("fix", "--apply", repo)
     applied = UNSAFE_D002.search(err)
     assert code == 1 and applied and applied["line"] == "8", err

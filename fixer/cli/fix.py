@@ -249,7 +249,7 @@ def _where(path: str, done: FixRun, finding: Finding) -> tuple[str, str]:
     line = done.line_on_disk(finding)
     if line is None:
         return f"{display_path(path, finding.path)}:{done.line_once_fixed(finding)}", \
-            " (line once fixed)"
+            " (a line of the fixed file)"
     return f"{display_path(path, finding.path)}:{line}", ""
 
 
