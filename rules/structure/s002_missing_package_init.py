@@ -45,7 +45,12 @@ this folder alone:
 
 The reason names the folder that shares the namespace when fixer sees it, and where the
 container has it; else that the import fails unless an installed distribution shares the
-namespace. Display-only too when the
+namespace. Unsafe when a project above the folder discovers its packages (`find_packages()`
+in a `setup.py`, `packages = find:` in a `setup.cfg`, `[tool.setuptools.packages.find]` in a
+`pyproject.toml`, with no `where=`) and every folder between is a package: the
+distribution it builds would ship this folder as a package too (`examples`, the demo app
+of a library published to PyPI), unless the project names it (`exclude=["examples"]`).
+Display-only too when the
 repository's `.gitignore` ignores the `__init__.py`: it would not be committed, and the
 next run, reading what git keeps, would report it missing again.
 """
@@ -53,11 +58,13 @@ next run, reading what git keeps, would report it missing again.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
 from fixer.core import tree_index
+from fixer.core.lazyre import lazy_compile
 from fixer.model.committed import not_committed
 from fixer.core.edits import CreateFile, Edit
 from fixer.model import appmodule
@@ -82,7 +89,7 @@ NAME = "missing-package-init"
 CATEGORY = Category.STRUCTURE
 SEVERITY = Severity.WARNING
 APP_ONLY = True   # the package of an app service's app module
-SAFETY = (Safety.SAFE, Safety.DISPLAY)
+SAFETY = (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY)
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -105,8 +112,41 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         if elsewhere is not None:
             yield replace(report, reason=elsewhere)
             continue
-        yield replace(report, fix=Fix(f"Create an empty {marker}", Safety.SAFE,
-                                      partial(_created, marker)))
+        published = _published(ws, folder)
+        yield replace(report, fix=Fix(f"Create an empty {marker}" + (
+            f" ({published})" if published else ""), Safety.UNSAFE if published else
+            Safety.SAFE, partial(_created, marker)), reason=published)
+
+
+# Package discovery that takes every folder holding an `__init__.py` below the project's:
+# `find_packages()` in a setup.py, `packages = find:` in a setup.cfg, and the `find` table
+# of a pyproject.toml
+_DISCOVERY = {"setup.py": lazy_compile(r"\bfind_packages\s*\("),
+              "setup.cfg": lazy_compile(r"^\s*packages\s*=\s*find:", re.M),
+              "pyproject.toml": lazy_compile(r"^\[tool\.setuptools\.packages\.find\]", re.M)}
+
+
+def _published(ws: Workspace, folder: str) -> str | None:
+    """Why an `__init__.py` would change more than the container: a project above the
+    folder discovers its packages (`find_packages()`), and every folder between is a package
+    already, so the distribution it builds would ship this one too (`examples`, the demo
+    app of a library published to PyPI). Not where the project names it among what it
+    excludes, nor where it discovers from another folder (`where=`)."""
+    parts = folder.split("/")
+    for depth in range(len(parts) - 1, -1, -1):
+        project = "/".join(parts[:depth])
+        for name, pattern in _DISCOVERY.items():
+            config = posixpath.join(project, name)
+            file = ws.scan(config) if ws.tree.exists(config) else None
+            if file is None or not pattern.search(file.text) or "where" in file.text or \
+                    re.search(rf"\b{re.escape(parts[depth])}\b", file.text):
+                continue
+            between = ["/".join(parts[:i]) for i in range(depth + 1, len(parts))]
+            if all(ws.tree.exists(posixpath.join(b, "__init__.py")) for b in between):
+                top = ".".join(parts[depth:])
+                return (f"{config} discovers its packages, so the distribution it builds "
+                        f"would ship `{top}` as one")
+    return None
 
 
 _SCAN_LIMIT = 500   # Python files read for the modules of the package they name
