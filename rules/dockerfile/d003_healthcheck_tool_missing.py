@@ -60,7 +60,10 @@ service that runs it, and a tool more in the image changes nothing any of them r
 tool is added to the final stage's own `apt-get install`/`apk add` when it
 has one that runs on every build (never to an apk `--virtual` group, to an install under
 an `if`, a loop, a test or `||`, which a build argument may skip, nor to one whose RUN marks
-what it installed for automatic removal with `apt-mark auto`), else one install layer goes where the
+what it installed for automatic removal with `apt-mark auto`); where the stage has none
+and the healthcheck is the HEALTHCHECK of a stage it is built FROM that has one (`base`,
+which `development` and `production` are built from), to that one: one edit serves every
+stage built from it, not a layer in each. Else one install layer goes where the
 build cache keeps it: after the stage's `FROM` and the `ARG`/`ENV`/`WORKDIR`/`USER
 root` lines right after it, so before its first `COPY`/`ADD` and before any switch
 to a non-root `USER`; but below the last line that sets up where packages come from
@@ -155,7 +158,7 @@ from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violatio
 from fixer.model.services import BuiltService, Service, by_stage, published_image
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, get, key_node, scalar, string_list
-from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 
 CODE = "D003"
 NAME = "healthcheck-tool-missing"
@@ -462,7 +465,7 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
         name, worker = workers[0]
         return "", (f"{name} runs `{worker}`, which serves no HTTP: its healthcheck never "
                     "passes, with the tool or without; the healthcheck is what to fix")
-    plan = _install(target, missing)
+    plan = _install(target, missing, failing)
     if _python(ws, target, plan) is None:
         if target.picked_by_args:
             return "", (f"{target.picked_by} ({target.image} here), which the Dockerfile's "
@@ -472,7 +475,7 @@ def _choice(ws: Workspace, target: Target, failing: list[Use],
             return "", target.variant
         if target.pulled:
             return "", f"{target.pulled}, and the image has no Python for a urllib probe"
-        return (f"Install {' and '.join(missing)} in the {target.services[0].app.stage_named}",
+        return (f"Install {' and '.join(missing)} in {_installed_in(target, plan)}",
                 _python_instead(target, failing, plan.reason))
     title = "Rewrite the healthcheck as a Python urllib probe"
     reason = _rewrite_reason(failing) or (_needs_a_shell(failing) if target.family.manager is None
@@ -519,18 +522,47 @@ def _python_instead(target: Target, failing: list[Use], reason: str | None) -> s
             "the healthcheck to one")
 
 
-def _install(target: Target, missing: list[str],
+def _install(target: Target, missing: list[str], uses: list[Use],
              hadolint: frozenset[str] = frozenset()) -> Placement:
     """Where the install goes (judged in detect, rendered by `install_edits` in the fix);
     `hadolint`: the ignore pragmas it carries, which only its edits show (`pragmas`, read
-    from every Dockerfile and CI file of the repository, is asked for by the fix alone)."""
+    from every Dockerfile and CI file of the repository, is asked for by the fix alone).
+    Where the healthchecks are the HEALTHCHECK of a stage the target is built FROM, which
+    installs packages already, and the target installs none of its own, the tool joins
+    that install: one edit for every stage built from it (`development` and `production`
+    FROM `base`), not a layer in each."""
     family = target.family
     if family.manager is None:
         return Placement(target.dockerfile, "", tuple(missing),
                          reason=f"a {family.label} image has no shell or package manager to "
                                 "install a tool with")
-    return placement(target.dockerfile, target.stage, family.manager, missing, target.image,
-                     hadolint)
+    own = placement(target.dockerfile, target.stage, family.manager, missing, target.image,
+                    hadolint)
+    holder = _healthcheck_stage(target, uses)
+    if own.reason is not None or own.install is not None or holder is None:
+        return own
+    shared = placement(target.dockerfile, holder, family.manager, missing, target.image,
+                       hadolint)
+    return shared if shared.install is not None else own
+
+
+def _healthcheck_stage(target: Target, uses: list[Use]) -> Stage | None:
+    """The stage the target is built FROM whose HEALTHCHECK every one of the uses is."""
+    if not uses or any(use.instruction is None for use in uses):
+        return None
+    return next((stage for stage in chain(target.dockerfile, target.stage)[1:]
+                 if all(use.instruction in stage.instructions for use in uses)), None)
+
+
+def _installed_in(target: Target, plan: Placement) -> str:
+    """Where the title says the install goes: the target's stage, or the stage it is built
+    FROM whose install the tool joins."""
+    named = target.services[0].app.stage_named
+    if plan.install is None or plan.install.instruction in target.stage.instructions:
+        return f"the {named}"
+    holder = next(s for s in chain(target.dockerfile, target.stage)
+                  if plan.install.instruction in s.instructions)
+    return f"stage `{holder.name or holder.index}`, which the {named} is built from"
 
 
 def _needs_a_shell(uses: list[Use]) -> str | None:
@@ -553,7 +585,7 @@ def _rewrite_reason(uses: list[Use]) -> str | None:
 
 
 def _edits(ws: Workspace, target: Target, uses: list[Use], missing: list[str]) -> list[Edit]:
-    plan = _install(target, missing, pragmas(ws))
+    plan = _install(target, missing, [u for u in uses if u.probe.tool in missing], pragmas(ws))
     python = _python(ws, target, plan)
     if python is not None:
         return [e for u in uses if u.probe.tool in missing for e in _rewrite(target, u, python)]
