@@ -2558,8 +2558,8 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
         result.unfollowed.append(_written(tree, scope, router))
         return
     rpath, rtree, rscope, rvar, rcall = found
-    given = _prefix(path, tree, call, result)
-    joined = join_paths(join_paths(prefix, given), _prefix(rpath, rtree, rcall, result))
+    given = _prefix(mods, path, tree, call, result)
+    joined = join_paths(join_paths(prefix, given), _prefix(mods, rpath, rtree, rcall, result))
     before = len(result.routes)
     here = (rpath, rscope) == (path, scope)
     _scan(mods, rpath, rtree, rscope, rvar, joined, result, False, depth + 1,
@@ -2645,16 +2645,34 @@ def _written(tree: ast.Module, scope: Scope, router: ast.expr | None) -> str:
     return f"{ast.unparse(router)} ({bound})" if bound else ast.unparse(router)
 
 
-def _prefix(path: str, tree: ast.Module, call: ast.Call, result: AppRoutes) -> str:
-    """The `prefix=` of an `include_router` or `APIRouter` call in the module `path`."""
+def _prefix(mods: Modules, path: str, tree: ast.Module, call: ast.Call,
+            result: AppRoutes) -> str:
+    """The `prefix=` of an `include_router` or `APIRouter` call in the module `path`: a
+    literal, a constant of the module, or one it imports from a module of the repository
+    (`from app.routers.v1 import ROUTE_PREFIX as v1_prefix`)."""
     node = next((k.value for k in call.keywords if k.arg == "prefix"), None)
     if node is None:
         return ""
     constant = string_constant(tree, node)
+    if constant is None and isinstance(node, ast.Name):
+        path, constant = _imported_constant(mods, path, tree, node.id) or (path, None)
     if constant is None:
         result.note(f"the prefix `{ast.unparse(node)}` is not a literal", prefix=True)
         return UNKNOWN
     return _read_literal(result, path, constant)
+
+
+def _imported_constant(mods: Modules, path: str, tree: ast.Module,
+                       name: str) -> tuple[str, ast.Constant] | None:
+    """The module and the string literal of a constant `name` is imported as, from a module
+    of the repository that assigns it at its top level."""
+    stmt = binding(tree.body, name)
+    origin = mods.imported(path, stmt, name) if isinstance(stmt, ast.ImportFrom) else None
+    loaded = mods.load(origin[0]) if origin is not None and origin[1] is not None else None
+    if origin is None or origin[1] is None or loaded is None:
+        return None
+    constant = string_constant(loaded[1], ast.Name(origin[1]))
+    return (origin[0], constant) if constant is not None else None
 
 
 RouterDef = tuple[str, ast.Module, Scope, str, ast.Call]

@@ -1,0 +1,1 @@
+ROUTE_PREFIX = "/api/v1"
