@@ -276,3 +276,20 @@ def test_routes_a_function_adds_to_the_app_are_served(tmp_path: Path) -> None:
             assert health_status(process, port, tmp_path / f"{name}.log", path) == status, name
         exit_code, out, _err = run_cli("check", root, "--select", "H001,H002")
         assert (exit_code == 0) == case.rsplit("/", 1)[1].startswith("noop-"), out
+
+
+def test_a_prefix_imported_from_a_module_of_the_repository_is_served_as_read(
+        tmp_path: Path) -> None:
+    """`include_router(items.router, prefix=v1_prefix)`, the prefix imported from a module of
+    the repository: the real server answers the route under it, and 404 where H002 says
+    the probe asks outside it; after H002's fix the probe's path answers."""
+    root, service = golden_service(
+        "H002-health-probe-not-served/probe-outside-a-prefix-imported-from-a-module-of-the-"
+        "repository", ".", tmp_path)
+    with running(service, tmp_path / "before.log") as (process, port):
+        assert health_status(process, port, tmp_path / "before.log", "/api/v1/health") == 200
+        assert health_status(process, port, tmp_path / "before.log", "/api/health") == 404
+    code, _, err = run_cli("fix", "--apply", root, "--select", "H002")
+    assert code == 1, err
+    probe = (root / "docker-compose.yml").read_text(encoding="utf-8")
+    assert '"http://localhost:8000/api/v1/health"' in probe, probe
