@@ -28,8 +28,9 @@ def test_p002_names_the_build_argument_that_moves_the_port() -> None:
     assert finding.reason == (
         "the image's own port is 8000, which its EXPOSE documents; compose sets the build "
         "argument APP_PORT=9000 (the image's ENV PORT=${APP_PORT}) for quotes, which moves "
-        "it to 9000: whether EXPOSE should follow one deployment (Traefik routes to the "
-        "exposed port) is the author's call")
+        "it to 9000: whether EXPOSE, which tools read as the image's port (`docker run -P`, "
+        "a proxy that routes to the exposed port), should follow one deployment is the "
+        "author's call")
 
 
 ARG_PORT = {**APP,

@@ -231,8 +231,9 @@ def _environment_doubt(ws: Workspace, services: list[BuiltService]) -> str | Non
     documents = ", which its EXPOSE documents" if str(own) in exposed else ""
     return (f"the image's own port is {own}{documents}; compose sets "
             f"{_setting(ws, service)} for {service.name}, which moves it to {listen.port}: "
-            "whether EXPOSE should follow one deployment (Traefik routes to the exposed port) "
-            "is the author's call")
+            "whether EXPOSE, which tools read as the image's port (`docker run -P`, a proxy "
+            "that routes to the exposed port), should follow one deployment is the author's "
+            "call")
 
 
 def _setting(ws: Workspace, service: BuiltService) -> str:
