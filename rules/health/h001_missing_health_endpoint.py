@@ -56,6 +56,9 @@ module answers itself (`if request.url.path == "/healthz": return PlainTextRespo
 `BaseHTTPMiddleware` class); a `.startswith("/health")` it answers may serve any path
 under it.
 
+An app that serves a route that reads as its health route (`/healthcheck`), run by a
+service whose healthcheck runs a command naming no URL fixer reads (`test:
+/healthchecks/request.py`, a script), is no finding: that healthcheck may well probe it.
 A service whose healthcheck asks for a path the app does not serve is H002's
 finding, not this one's (one defect, one finding): H002's fix rewrites the probe
 to the app's health route or adds the route it asks for.
@@ -194,11 +197,14 @@ from functools import partial
 
 from fixer.facts.health.addroute import route_edits
 from fixer.facts.image.images import service_python
+from fixer.facts.health.healthchecks import Health
+from fixer.facts.health.healthchecks import health as health_state
 from fixer.facts.health.healthroute import Source, app_created_at, late_health, plan, \
-    served_app, several_doubt
+    probe_paths, served_app, several_doubt
 from fixer.core.wording import names
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
+from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
 
 from .unserved import WRITABLE, unserved_probes
@@ -271,6 +277,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             yield replace(violation, reason=health.gated,
                           fix=Fix(f"{added} ({health.gated})",
                                   Safety.UNSAFE, build))
+        elif health.like is not None and _probe_unread(service):
+            continue   # its healthcheck runs what fixer cannot read (a script), which may
+            # well probe the route that reads as the health route
         elif health.like is not None:   # a second health route beside it: the user's call
             build = partial(route_edits, routes, health.path, service_python(service))
             doubt = f"the app serves GET {health.like}, which reads as its health route"
@@ -288,6 +297,12 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             build = partial(route_edits, routes, health.path, service_python(service))
             yield replace(violation, fix=Fix(added, Safety.SAFE,
                                              build))
+
+
+def _probe_unread(service: BuiltService) -> bool:
+    """The service has a healthcheck whose command names no URL fixer reads
+    (`test: /healthchecks/request.py`, a script): what it probes is unknown."""
+    return health_state(service) is Health.CHECKED and not probe_paths(service)
 
 
 def _looks_like(*paths: str) -> str:
