@@ -495,12 +495,15 @@ def test_c004_several_routes_reading_as_health_leave_the_choice_to_the_author() 
 
 
 def test_c004_names_a_prefix_it_cannot_read() -> None:
-    """A health route under a router prefix imported from another module: the reason says
-    why fixer cannot write the probe, not only that it cannot."""
-    main = ("from fastapi import APIRouter, FastAPI\n\nfrom app.config import API_PREFIX\n\n"
+    """A health route under a router prefix a setting holds: the reason says why fixer
+    cannot write the probe, not only that it cannot."""
+    main = ("from fastapi import APIRouter, FastAPI\n\nfrom app.config import settings\n\n"
             "router = APIRouter()\n\n\n@router.get('/health')\ndef health() -> dict:\n"
-            "    return {}\n\n\napp = FastAPI()\napp.include_router(router, prefix=API_PREFIX)\n")
-    files = {**repo(main=main), "api/app/config.py": "API_PREFIX = '/api'\n"}
+            "    return {}\n\n\napp = FastAPI()\n"
+            "app.include_router(router, prefix=settings.api_prefix)\n")
+    files = {**repo(main=main), "api/app/config.py": (
+        "import os\n\n\nclass Settings:\n    api_prefix = os.getenv('API_PREFIX', '/api')\n"
+        "\n\nsettings = Settings()\n")}
     [finding] = check(files, select="C004")
     assert not finding.fixable
     assert "its health route `…/health` is not a path fixer can write in a probe (its " \

@@ -494,8 +494,9 @@ def test_p002_leaves_an_expose_of_the_image_port_that_compose_environment_moves(
                                                   False)
     assert finding.reason == (
         "the image's own port is 8000, which its EXPOSE documents; compose sets PORT=9000 for "
-        "api, which moves it to 9000: whether EXPOSE should follow one deployment (Traefik "
-        "routes to the exposed port) is the author's call")
+        "api, which moves it to 9000: whether EXPOSE, which tools read as the image's port "
+        "(`docker run -P`, a proxy that routes to the exposed port), should follow one "
+        "deployment is the author's call")
 
 
 def test_p002_without_expose_says_so_where_compose_environment_moves_the_port() -> None:
