@@ -33,15 +33,14 @@ with that project's variables. So is a variable that a Markdown file of the proj
 the repository's root or their `docs/` sets in a code block, fenced or indented, or in a
 list item (a README's `## .env File` section listing `DB_NAME=backend`, `- MONGO_USER=<user>`,
 `OLLAMA_URL = "http://..."`; not a line of a Python block, nor one whose value reads
-another variable, `- DB_NAME=${DB_NAME}` quoting the compose file), or that its prose or
-tables name in capitals (`| OLLAMA_API_URL | the model's endpoint |`): the checkout is told
-to write it. So is one a shell script exports that such a file tells the reader to source
-(`source env.sh` before `docker compose up`, the script beside the Markdown file, in the
-project folder or at the root). So is one the project folder's `.env` holds commented out
-(`# MONGO_USER=admin`, uncommented to set it), and a Markdown file fixer cannot read as text
-(a NUL byte in a tree drawing) is no input error: it is read for what it tells, never
-built. Example files are
-`.env.example`, `.env.sample`,
+another variable, `- DB_NAME=${DB_NAME}` quoting the compose file): the checkout is told
+to write it. Not one its prose or a table only names: a new `.env.example` lists it too,
+or a `cp .env.example .env` would leave it out. So is one a shell script exports that such
+a file tells the reader to source (`source env.sh` before `docker compose up`, the script
+beside the Markdown file, in the project folder or at the root). So is one the project
+folder's `.env` holds commented out (`# MONGO_USER=admin`, uncommented to set it), and a
+Markdown file fixer cannot read as text (a NUL byte in a tree drawing) is no input error: it
+is read for what it tells, never built. Example files are `.env.example`, `.env.sample`,
 `.env.template`, `.env.tpl`, `.env.dist`, `example.env`, `sample.env`, `env.example`,
 `env.sample`, and any other file whose name has the word `env` and one of example, sample,
 template, tpl, dist or default: `.example.env`, `.env.local.example`, `.env.default`,

@@ -22,7 +22,6 @@ from fixer.facts.envvars.examples import (
     documented_names,
     env_names,
     examples,
-    guide_mentions,
     guide_names,
     guide_text,
     guides,
@@ -76,8 +75,8 @@ class StackVariables:
     examples: Mapping[str, str]
     # of those, the ones an example file gives a value (`NAME=x`)
     valued: frozenset[str]
-    # named where the reader is told of them: a README's prose or tables, a line of the
-    # `.env` commented out (never set, so neither defined nor an example's)
+    # named where the reader sets the others: a line of the `.env` commented out (never
+    # set, so neither defined nor an example's)
     mentioned: frozenset[str] = frozenset()
 
     def documents(self, name: str) -> bool:
@@ -123,7 +122,6 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
             documented.setdefault(name, path)
             if given:
                 valued.add(name)
-        mentioned |= guide_mentions(text)
     for path in [posixpath.join(stack.folder, ".env"), *env_files(ws, stack)]:
         mentioned |= commented_names(ws, path)   # `# MONGO_USER=admin`: uncomment to set
     return StackVariables(frozenset(names), documented, frozenset(valued),

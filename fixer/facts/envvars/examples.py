@@ -38,8 +38,6 @@ _GUIDE_ASSIGNMENT = lazy_compile(r"^[ \t]*((?:[-*+]|\d+[.)])[ \t]+)?(?:export[ \
                                  r"([A-Z_][A-Z0-9_]*)[ \t]*=[ \t]*([^\n]*)$", re.M)
 # Fenced blocks of code whose constants look like variables (`DATABASE_URL = os.getenv(...)`)
 _CODE_INFO = lazy_compile(r"py|python\d?|pycon|ipython", re.I)
-# A word written in capitals (`OLLAMA_API_URL`, `PORT`): how prose and tables name variables
-_CAPITALS_WORD = lazy_compile(r"(?<![\w$])[A-Z_][A-Z0-9_]*[A-Z0-9](?![\w])")
 
 
 def guides(ws: Workspace, folder: str) -> list[str]:
@@ -74,12 +72,6 @@ def guide_names(text: str) -> dict[str, bool]:
                 continue
             found[match[2]] = found.get(match[2], False) or bool(value)
     return found
-
-
-def guide_mentions(text: str) -> set[str]:
-    """The words in capitals a Markdown text writes outside its fenced code blocks: the
-    variables its prose and tables name (`| OLLAMA_API_URL | the model's endpoint |`)."""
-    return set(_CAPITALS_WORD.findall(_FENCED.sub("", text)))
 
 
 def is_example_name(name: str) -> bool:
