@@ -37,6 +37,16 @@ _HEREDOC = lazy_compile(r"(?<!<)<<(-?)[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\2")
 _OPENS = frozenset({"if", "case", "while", "until", "for", "select", "function", "{"})
 _CLOSES = frozenset({"fi", "esac", "done", "}"})
 _TESTS = frozenset({"[", "[[", "test"})
+# What a branch runs that starts no program of its own: the shell's words and built-ins, the
+# file and package steps a script takes before its server (`if dev; then pip install -e .;
+# exec uvicorn ... --reload; else exec uvicorn ...; fi`), and a branch that gives up
+# (`echo "bad mode"; exit 1`)
+_STEPS = frozenset({"then", "elif", "else", "fi", "case", "esac", "do", "done", ";;", "in",
+                    "echo", "printf", "exit", "return", "set", "export", "unset", "cd",
+                    "pushd", "popd", "source", ".", "shift", "local", "true", "false", ":",
+                    "sleep", "mkdir", "rm", "cp", "mv", "chmod", "chown", "touch", "ln", "cat",
+                    "pip", "pip3", "uv", "poetry", "alembic", *_OPENS, *_CLOSES, *_TESTS})
+_ASSIGNMENT = lazy_compile(r"[A-Za-z_]\w*=.*")
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,14 @@ def _shell_script(text: str) -> bool:
     return bool(words) and posixpath.basename(words[0]) in SHELL_NAMES
 
 
+def _runs_a_program(words: list[str]) -> bool:
+    """A command of a branch that runs a program of its own, not a step of the shell's
+    (after a `case` pattern, `worker)`, assignments and `exec`)."""
+    first = next((w for w in words if not _ASSIGNMENT.fullmatch(w) and w != "exec"
+                  and not w.endswith(")")), None)
+    return first is not None and first not in _STEPS
+
+
 def _server_line(file: TextFile) -> _Start | None:
     """The one line that starts a known server, or a Python program that may start one
     (`_line_start`), when it runs unconditionally: outside every branch, loop and function
@@ -118,6 +136,8 @@ def _server_line(file: TextFile) -> _Start | None:
     # each start, whether the shell decides it, and whether it is a Python program the
     # script runs in the background (`python -m app.consumer &`)
     found: list[tuple[_Start, bool, bool]] = []
+    # a branch runs another program (`dramatiq app.worker` where `$1` is `worker`)
+    branches_run_others = False
     waited = False   # the last start found is a Python program the script waits for
     commands: list[tuple[str, ...]] = []
     depth = 0
@@ -140,12 +160,15 @@ def _server_line(file: TextFile) -> _Start | None:
         waited = started is not None and started[1]
         if started is not None:
             found.append(((end, started[0], tuple(commands)), enclosed, started[2]))
+        elif enclosed and any(_runs_a_program(words) for words, _background in jobs):
+            branches_run_others = True
     if any(enclosed for _start, enclosed, _background in found):
         # which server starts, if any, is the shell's decision; unless each branch starts
         # the same one (`if [ "$ENV" = dev ]; then exec uvicorn app.main:app --reload ...;
-        # else exec uvicorn app.main:app ...; fi`), on the same port
+        # else exec uvicorn app.main:app ...; fi`), on the same port, and no branch runs
+        # another program instead (`dramatiq app.worker` for `command: worker`)
         same = {(s[1].server, s[1].target, s[1].port_token) for s, _e, _b in found}
-        server = next(iter(same))[0] if len(same) == 1 else None
+        server = next(iter(same))[0] if len(same) == 1 and not branches_run_others else None
         return found[-1][0] if server is not None else None
     # a known server wins over Python programs run in the background beside it (`python -m
     # app.consumer &` on a line of its own), as it does on one line; one the script runs in
