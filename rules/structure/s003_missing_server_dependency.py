@@ -19,7 +19,8 @@ on; uv: its default groups, `dev` unless `[tool.uv] default-groups` says otherwi
 changed by `--no-dev`, `--group`, `--only-group`, `--no-group`, `--all-groups`,
 `--extra`, `--all-extras`; Poetry: every group not marked
 optional, changed by `--with`, `--without`, `--only`, `--no-dev`, `--extras`; pdm: `--prod`
-leaves out the dev groups, `-G` and `--without` choose), or a `pip install NAME` — in
+leaves out the dev groups, `-G` and `--without` choose), or a `pip install NAME`, `poetry
+add NAME`, `uv add NAME` or `pdm add NAME` — in
 the final stage, the stages it is built FROM, or a stage whose installs it copies
 (`pip install --prefix=/install` then `COPY --from=builder /install /usr/local`, a
 venv, site-packages). Names compare PEP 503-normalized; extras, markers and versions

@@ -71,6 +71,13 @@ _PLAIN_BASES = lazy_compile(r"^(?:python|pypy|debian|ubuntu|alpine|buildpack-dep
 _PROJECT_TOOLS = {("uv", "sync"), ("poetry", "install"), ("poetry", "sync"),
                   ("pdm", "install"), ("pdm", "sync")}
 _OPAQUE_TOOLS = {"pipenv", "conda", "mamba", "micromamba", "hatch"}
+# `poetry add gunicorn`, `uv add gunicorn==22.0.0`: the project gets the package, and the
+# environment the tool installs into has it; and the options of theirs that take a value
+_ADDING_TOOLS = {("poetry", "add"), ("uv", "add"), ("pdm", "add")}
+_ADD_VALUED = frozenset({"-G", "--group", "-E", "--extras", "--extra", "--source",
+                         "--python", "-p", "--platform", "--markers", "--optional", "--index",
+                         "--package", "--directory", "--project", "-r", "--requirements",
+                         "--branch", "--tag", "--rev", "--constraints", "-c"})
 _PIP = lazy_compile(r"^pip(?:\d+(?:\.\d+)?)?$")
 _PIP_VERBS = ("install", "sync", "wheel", "download")
 # a distribution package of a Python project: `python3-uvicorn`, `py3-fastapi`
@@ -335,6 +342,12 @@ class _Reader:
             out.installs = True
             self._project(partial(installed_parts, argv, state.env), f"`{tool} {verb}`",
                           tool_location(tool, state), out, lock=f"{tool}.lock")
+        elif (tool, verb) in _ADDING_TOOLS:
+            out.installs = True
+            for spec in _added(argv[argv.index(verb) + 1:]):
+                parsed = parse_requirement(spec)
+                if parsed is not None:
+                    out.add(*parsed, specifier_of(spec))
         elif tool in _OPAQUE_TOOLS and verb in ("install", "sync", "create", "update"):
             out.installs = True
             out.unreadable(f"`{tool} {verb}` installs packages from files fixer does not read")
@@ -559,3 +572,18 @@ def _image_name(image: str) -> str:
     for prefix in ("docker.io/", "index.docker.io/", "library/"):
         name = name[len(prefix):] if name.startswith(prefix) else name
     return name
+
+
+def _added(operands: list[str]) -> list[str]:
+    """The packages of a `poetry add` / `uv add` command's operands: its options, and the
+    values of those that take one, left out."""
+    packages: list[str] = []
+    skip = False
+    for word in operands:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in _ADD_VALUED
+        else:
+            packages.append(word)
+    return packages
