@@ -18,7 +18,7 @@ from fixer.core.edits import splice
 from fixer.facts.image import compose_build
 from fixer.model.rule import Finding
 from kit import calls, check, fix
-from support import assert_compose_accepts, write_tree
+from support import assert_compose_accepts, run_cli, write_tree
 
 MAIN = ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/health')\n"
         "def health() -> dict[str, str]:\n    return {'status': 'ok'}\n")
@@ -433,3 +433,21 @@ def test_a_compose_file_that_builds_the_service_from_an_existing_dockerfile_is_n
     assert finding.reason == (
         "docker-compose.ci.yml builds orders from services/orders-service/Dockerfile: point "
         "`build.dockerfile` at it (`dockerfile: orders-service/Dockerfile`)"), finding.reason
+
+
+@pytest.mark.parametrize(("extra", "said"), [
+    ({".gitignore": ".env\n"}, True),
+    ({".gitignore": ".env\n", ".dockerignore": ".env\n"}, False),
+    ({}, False)])
+def test_s001_stock_dockerfile_names_a_secrets_file_its_copy_would_take(
+        tmp_path: Path, extra: dict[str, str], said: bool) -> None:
+    """`COPY . .` with no .dockerignore puts a `.env` git keeps out of the repository into
+    the image: the unsafe fix's reason says so, where git ignores one in the context."""
+    root = write_tree(tmp_path, repo("services:\n  api:\n    build: .\n    ports: ['8000:8000']\n",
+                                     {"app/__init__.py": "", "app/main.py": MAIN,
+                                      "requirements.txt": "fastapi\nuvicorn\n", **extra}))
+    code, out, err = run_cli("check", root, "--select", "S001", "--format", "json")
+    [finding] = json.loads(out)["findings"]
+    assert finding["fix"]["safety"] == "unsafe", (code, err)
+    assert ("its `COPY . .` would put .env, which git ignores, into the image"
+            in (finding["reason"] or "")) == said, finding["reason"]

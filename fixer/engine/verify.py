@@ -66,12 +66,20 @@ def problems(before_ws: Workspace, before: CheckResult, after_ws: Workspace,
     for new in after.findings:
         if new.fingerprint in known or allowed(new, config) or new.violation.waits or \
                 new.violation.blocked or \
-                new.violation.held:   # held by a start-up finding the fix did not make
+                new.violation.held or \
+                _unveiled(new, batch):   # held by a start-up finding the fix did not make
             continue
         _blame(blamed, batch, new.path, (new.service,),
                f"the fix would introduce {new.code} ({new.message})")
     _stack_check(blamed, before_ws, after_ws, batch)
     return blamed
+
+
+def _unveiled(new: Finding, batch: Sequence[Planned]) -> bool:
+    """A finding of the service a fix of the batch makes buildable (`Violation.unveils`),
+    outside the files that fix writes: there before, where no rule could see it."""
+    return any(plan.finding.violation.unveils and plan.finding.service == new.service and
+               new.path not in plan.paths for plan in batch)
 
 
 def _new_errors(before: Sequence[InputError], after: Sequence[InputError]) -> list[InputError]:

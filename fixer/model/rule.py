@@ -191,6 +191,11 @@ class Violation:
     # a list's other entries). The commit and the pull request name those the run then
     # finds gone (formats/report/fixrun.py): no attribution is guessed from titles.
     settles: tuple[tuple[str, str], ...] = ()
+    # The fix makes the service's image buildable (S001's Dockerfile), so the rules that
+    # read built services see it for the first time: what they then find in files the fix
+    # does not write was there before, unseen, and is no finding the fix introduces
+    # (engine/verify.py); it is reported after it, to fix in turn or by hand.
+    unveils: bool = False
 
     @property
     def safety(self) -> Safety:

@@ -61,12 +61,13 @@ def fleet_base(ws: Workspace) -> str:
     return bases.most_common(1)[0][0] if bases else DEFAULT_BASE
 
 
-def render(base: str, app: AppTarget, port: int, install: str, newline: str) -> str:
+def render(base: str, app: AppTarget, port: int, install: str, newline: str,
+           workdir: str = "/app") -> str:
     """The Dockerfile text. `install` is "requirements", "pyproject" or "packages"."""
     argv = ["uvicorn", app.target, *(["--factory"] if app.factory else []),
             "--host", "0.0.0.0", "--port", str(port)]
     lines = [f"FROM {base}", "", "ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1", "",
-             "WORKDIR /app", ""]
+             f"WORKDIR {workdir}", ""]
     if install == "requirements":
         lines += ["COPY requirements.txt .",
                   "RUN pip install --no-cache-dir -r requirements.txt", "", "COPY . .", ""]

@@ -48,7 +48,14 @@ turned into `context:` plus `dockerfile:`). Unsafe otherwise: a standard FastAPI
 Dockerfile is written (the repository's python slim base, requirements installed,
 `uvicorn` in exec form on the container port compose expects, the app module found at
 `app/main.py`, `main.py` or `src/main.py`): it may not be how the service was meant to
-be built. Where several services build the same missing Dockerfile, one fix writes it, for
+be built; its WORKDIR is the service's `working_dir:`, else where compose bind-mounts the
+build context (`- ./:/code`, which `--reload` watches), else /app, and where the context
+has no `.dockerignore` while git ignores a `.env` there, the reason says its `COPY . .`
+would put that file into the image. The rules that read built services then see the
+service for the first time: what they find in files the fix does not write (no health
+route, a healthcheck to add) was there before, and is reported after it, to fix in turn
+or by hand, not taken for a finding the fix introduces. Where several services build the
+same missing Dockerfile, one fix writes it, for
 the service whose compose `command:` starts a server (else one compose reaches on a
 port): its port is the file's; the other services' findings name that fix and are settled
 by it (a Celery worker's own command runs on the image either way). Display-only when a
@@ -119,7 +126,7 @@ from fixer.facts.ports.claims import container_ports
 from fixer.model.committed import not_committed
 from fixer.model.listen import as_run
 from fixer.model.rule import Category, Fix, Location, Safety, Severity, Violation
-from fixer.model.services import Build, Service, case_variants, locate_build
+from fixer.model.services import Build, Service, bind_mounts, case_variants, locate_build
 from fixer.model.stacks import CANONICAL, folders_above, is_auto_override
 from fixer.model.workspace import Workspace, without_files
 from fixer.sources.compose import Value, elements, get, scalar, string_list
@@ -433,7 +440,26 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
         return replace(base, reason=ignored)
     return replace(base, fix=Fix(f"Write a standard FastAPI Dockerfile at {build.dockerfile}",
                                  Safety.UNSAFE, partial(_generate, ws, service, build)),
-                   reason="a stock Dockerfile may not be how the service was meant to be built")
+                   reason="a stock Dockerfile may not be how the service was meant to be built"
+                          + _secrets_copied(ws, build), unveils=True)
+
+
+# files that hold secrets a checkout keeps out of git: `COPY . .` takes them along
+_SECRET_FILES = (".env", ".env.local", ".env.production")
+
+
+def _secrets_copied(ws: Workspace, build: Build) -> str:
+    """`; its COPY . . would copy .env ...` where the context has no .dockerignore and the
+    repository's git ignore rules keep a secrets file of the context out of git: the file
+    is on the developer's disk, and the image would carry it."""
+    if ws.tree.exists(posixpath.join(build.context, ".dockerignore")):
+        return ""
+    paths = [posixpath.join(build.context, name) for name in _SECRET_FILES]
+    kept_out = [p for p in paths if p in ws.tree.ignored(paths)]
+    if not kept_out:
+        return ""
+    return (f"; the context has no .dockerignore, so its `COPY . .` would put "
+            f"{kept_out[0]}, which git ignores, into the image")
 
 
 def _built_in_another_file(ws: Workspace, service: Service,
@@ -537,8 +563,21 @@ def _generate(ws: Workspace, service: Service, build: Build) -> list[Edit]:
     app = find_app(ws.tree, build.context)
     assert app is not None
     text = render(fleet_base(ws), app, _port(service), _install(ws, build),
-                  build.doc.file.newline)
+                  build.doc.file.newline, _workdir(service, build))
     return [CreateFile(build.dockerfile, text)]
+
+
+def _workdir(service: Service, build: Build) -> str:
+    """Where the image keeps the code: the service's `working_dir:`, where the command runs;
+    else where it bind-mounts the build context (`- ./:/code`, for `--reload` to watch the
+    files being edited); else /app."""
+    given = service.scalar("working_dir") or ""
+    if given.startswith("/") and "$" not in given:
+        return given
+    context = posixpath.normpath(build.context or ".")
+    return next((target for source, target in bind_mounts(service)
+                 if source == context and target.startswith("/") and "$" not in target),
+                "/app")
 
 
 def _install(ws: Workspace, build: Build) -> str:
