@@ -10,8 +10,9 @@ named after it with a word that says it is a template (`notes.env.example`,
 `app.env.sample`), and when nothing tells a checkout to write it: the project folder's
 example file naming its path (`# copy to monitor/.env`), or a Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
-says to write it (`cp .env.example monitor/.env`, "create a `.env` file"). One finding per missing file and compose file,
-at its first entry, naming every service that loads it.
+says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "the script
+creates `.env.development`"). One finding per missing file and compose file, at its first
+entry, naming every service that loads it.
 
 The path counts as held or documented when it is, resolved from a folder Compose may
 resolve the file's paths from, as S001 reads builds: the `--project-directory` a build
@@ -175,7 +176,8 @@ def _told_line(named: str) -> re.Pattern[str]:
     """A line that names the file (its path from the project folder, as a word of its own)
     and a verb that writes it."""
     word = r"(?<![\w./-])(?:\./)?" + re.escape(named) + r"(?![\w/-])"
-    verb = r"\b(?:cp|copy|create|rename|mv|touch)\b"
+    verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|" \
+        r"writ(?:e|es|ing)|rename[sd]?|mv|touch)\b"
     return re.compile(rf"(?im)^(?=[^\n]*{verb})[^\n]*{word}")
 
 
