@@ -1082,3 +1082,19 @@ def test_a_helper_that_only_registers_middleware_adds_no_routes() -> None:
     assert finding.message == "the app `app` in api/app/main.py serves no health route " \
         "(GET /health)", finding.message
     assert finding.safety.value == "safe" and finding.fixable
+
+
+@pytest.mark.parametrize(("root", "like"), [
+    ('@app.get("/", tags=["Health"])\ndef root():\n    return {}\n', True),
+    ('@app.get("/", summary="Health Check")\ndef root():\n    return {}\n', True),
+    ('@app.get("/")\ndef root():\n    """Health check endpoint"""\n    return {}\n', True),
+    ('@app.get("/", tags=["patients"])\ndef root():\n    """Patient health records."""\n'
+     '    return {}\n', False)])
+def test_h001_a_route_tagged_or_described_as_the_health_check_reads_as_one(
+        root: str, like: bool) -> None:
+    """`GET /` tagged `Health`, summed up or documented as the health check reads as the
+    health route: H001 adds no second one beside it, and counts it once probed."""
+    [finding] = check(service({"svc/app/main.py": APP + "app = FastAPI()\n\n\n" + root}),
+                      select="H001")
+    assert ("it serves GET /, which looks like one" in finding.message) == like, finding
+    assert (finding.safety.value == "safe") != like, finding

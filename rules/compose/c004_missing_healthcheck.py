@@ -43,7 +43,8 @@ Safe: a healthcheck at the app's listen port on a route the app serves, with
 `interval: 10s` (a long interval delays everything that waits on it), `timeout:
 5s`, `retries: 3`, `start_period: 10s`. Where the app serves no health route H001
 counts but exactly one whose last part names health (`/api/v1/health-check/`, `/heartbeat`,
-`/ping`) or whose handler is named for it (`def health()` on `/api/status`), the
+`/ping`) or whose handler is named for it (`def health()` on `/api/status`), tagged,
+summed up or documented as the health check (`tags=["Health"]`), the
 probe calls that one (as H002 points a probe at it), judged as a health route H001 counts
 is (see the guards below); never a route the app adds on some runs only (`/debug/ping`
 under `if DEBUG:`). Where the app serves none, the

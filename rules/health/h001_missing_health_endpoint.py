@@ -123,7 +123,10 @@ names health though H001 does not count it (`/api/v1/health-check/`,
 `/healthcheck`, `/heartbeat`, the word `ping`, `alive`, `live`, `ready`, `liveness`,
 `readiness`, or such a route under a `health` folder: `/health/live`; `/up` or
 `/status` at the app's root), or whose
-handler is named for health whatever its path (`def health()` on `/api/status`): a
+handler is named for health whatever its path (`def health()` on `/api/status`), or that
+its decorator tags or sums up as the health check, or its docstring's first line calls one
+(`@app.get("/", tags=["Health"], summary="Health Check")`, a docstring "Health check
+endpoint"): a
 second health route beside it is the user's call (C004 probes
 that one; `health-paths` in the configuration makes H001 count it). While C004 has a
 fix for the service, that fix goes first and H001's waits: the healthcheck then probes

@@ -440,10 +440,34 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
         if not (route.get and not path.startswith(UNKNOWN) and _PROBEABLE.fullmatch(path)):
             continue
         handler = route.function.name if route.function is not None else ""
-        if (_health_path(path, normal) or _HEALTH_HANDLER.fullmatch(handler)) and \
-                not streams(route.function):
+        if (_health_path(path, normal) or _HEALTH_HANDLER.fullmatch(handler) or
+                _described_as_health(route.function)) and not streams(route.function):
             found.add(path)
     return sorted(found)
+
+
+# what the decorator's `tags`, its `summary` or the handler's docstring call a health check
+# (`tags=["Health"]`, `summary="Health Check"`, `"""Health check endpoint"""`)
+_HEALTH_TAG = lazy_compile(r"\s*health(?:[ _-]?checks?)?\s*", re.I)
+_HEALTH_SUMMARY = lazy_compile(r"\bhealth[ _-]?checks?\b|^\s*health\s*$", re.I)
+
+
+def _described_as_health(function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """The route's decorator tags or sums it up as the health check, or the first line of
+    its handler's docstring does (a `GET /` whose handler is `root`)."""
+    if function is None:
+        return False
+    doc = (ast.get_docstring(function) or "").strip()
+    if doc and _HEALTH_SUMMARY.search(doc.splitlines()[0]):
+        return True
+    for call in (d for d in function.decorator_list if isinstance(d, ast.Call)):
+        for keyword in call.keywords:
+            texts = [n.value for n in ast.walk(keyword.value)
+                     if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            if keyword.arg == "tags" and any(_HEALTH_TAG.fullmatch(t) for t in texts) or \
+                    keyword.arg == "summary" and any(_HEALTH_SUMMARY.search(t) for t in texts):
+                return True
+    return False
 
 
 def unanchored_health(routes: AppRoutes, wanted: list[str]) -> tuple[str, ...]:
