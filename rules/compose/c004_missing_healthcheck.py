@@ -119,6 +119,11 @@ and a gate on the healthcheck would wait for it. So is one answering a status fi
 read (`status_code=reply.status_code` of a response or an `HTTPException`, or set on a
 `Response` parameter or a response it built; a module constant, a parameter): it may be an
 error. A literal success (`status_code=200`, `status.HTTP_204_NO_CONTENT`) is no doubt.
+Display-only where the app serves no health route H001 counts and the route that reads as
+one (`/healthcheck`) sits in a router the app includes with `dependencies=`
+(`include_router(core, dependencies=[Depends(current_user)])`, an API guarded as a whole):
+a probe with no credentials may never pass, and H001's unsafe fix adds an unguarded
+`/health` beside it, which the healthcheck probes once it is there.
 Unsafe, with the reason, when fixer does not know the base image and the Dockerfile
 installs neither curl nor wget (the probe then runs `python3`, as the app does; on
 `mambaorg/micromamba` images, which have no system Python and put their environment on
@@ -231,8 +236,8 @@ from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.healthroute import (
-    HealthPlan, Source, app_created_at, late_health, like_doubt, middleware_side_effect,
-    other_framework, plan, route_doubt, served_app, several_doubt)
+    HealthPlan, Source, app_created_at, late_health, like_doubt, like_router_guard,
+    middleware_side_effect, other_framework, plan, route_doubt, served_app, several_doubt)
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
 from fixer.facts.health.slowstart import slow_start
 from fixer.facts.health.startcrash import start_crash
@@ -665,6 +670,12 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
         return Choice(block=f"fixer cannot tell which path to probe: {health_plan.why}")
     if health_plan.like is not None:   # the route H002 would point a probe at; its guards
         # count as a served health route's (a router included with `dependencies=`)
+        refused = like_router_guard(ws, service, health_plan.like)
+        if refused:   # behind `dependencies=` (an auth check) a probe may never pass: H001's
+            # route beside it is the way, and a second health route the user's call
+            return Choice(block=f"{refused}; H001's unsafe fix adds an unguarded GET /health "
+                                "beside it (the user's call), which a healthcheck can then "
+                                "probe")
         guard = like_doubt(ws, service, health_plan.like)
         # where in doubt, said of that route (`like_noted`), not as the doubt of a route H001
         # would add beside it (a second health route), which this fix does not add

@@ -131,8 +131,11 @@ second health route beside it is the user's call (C004 probes
 that one; `health-paths` in the configuration makes H001 count it). While C004 has a
 fix for the service, that fix goes first and H001's waits: the healthcheck then probes
 the route, which counts, and nothing is left to fix (`--unsafe-fixes` added a second
-route beside the one the new healthcheck probes). Display-only
-beside several such routes: which one is the health route is the author's call. Unsafe too when a router gets such a
+route beside the one the new healthcheck probes); not where that route's router is
+included with `dependencies=` (an API guarded as a whole, where a probe with no
+credentials may never pass): C004 probes none there, and this fix adds the route it then
+probes. Display-only beside several such routes: which one is the health route is the
+author's call. Unsafe too when a router gets such a
 route below the line that includes it in the app (`app.include_router(router)`, then
 `@router.get("/health")`): FastAPI releases that copy a router's routes when it is
 included do not serve it, and later ones do; moving the include down is the smaller
@@ -202,8 +205,8 @@ from fixer.facts.health.addroute import route_edits
 from fixer.facts.image.images import service_python
 from fixer.facts.health.healthchecks import Health
 from fixer.facts.health.healthchecks import health as health_state
-from fixer.facts.health.healthroute import Source, app_created_at, late_health, plan, \
-    probe_paths, served_app, several_doubt
+from fixer.facts.health.healthroute import Source, app_created_at, late_health, \
+    like_router_guard, plan, probe_paths, served_app, several_doubt
 from fixer.core.wording import names
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
@@ -289,12 +292,15 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             violation = replace(violation,
                                 message=violation.message + _looks_like(health.like))
             # C004's healthcheck probes that route, which then counts as the health route:
-            # while C004 has a fix, this one waits for it and is gone after it
+            # while C004 has a fix, this one waits for it and is gone after it; not where a
+            # plain GET of it may be refused (C004 probes none there, and waits for this one)
+            guarded = like_router_guard(ws, service, health.like)
             yield replace(violation, reason=f"{doubt}; a second health route beside it is "
                                             "the user's call (`health-paths` in the "
                                             "configuration counts a path as one)",
                           fix=Fix(f"{added} ({doubt})", Safety.UNSAFE,
-                                  build), yields_to=(("C004", service.name),))
+                                  build),
+                          yields_to=() if guarded else (("C004", service.name),))
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
             build = partial(route_edits, routes, health.path, service_python(service))

@@ -343,10 +343,25 @@ _SIDE_EFFECTS = frozenset({"delay", "apply_async", "send_task", "commit", "publi
 def like_doubt(ws: Workspace, service: Service, path: str) -> str:
     """`route_doubt` of the app's GET route at `path` (one that reads as a health route):
     the first one there, which Starlette matches first."""
-    found = served_app(ws, service)
-    route = next((r for r in found[1].routes if r.path == path and r.get), None) \
-        if found else None
+    route = _get_route(ws, service, path)
     return route_doubt(route) if route is not None else ""
+
+
+def like_router_guard(ws: Workspace, service: Service, path: str) -> str:
+    """Why every request to the app's GET route at `path` passes its router's dependencies
+    first (`include_router(core, dependencies=[Depends(current_user)])`): a health route
+    inside an API its authors guard as a whole, where a probe with no credentials never
+    passes the usual guard. Not the route's own dependencies (a database session)."""
+    route = _get_route(ws, service, path)
+    return f"{route.path}: {route.guard}, which may refuse a probe" \
+        if route is not None and route.guard else ""
+
+
+def _get_route(ws: Workspace, service: Service, path: str) -> Route | None:
+    """The app's first GET route at `path`, which Starlette matches first."""
+    found = served_app(ws, service)
+    return next((r for r in found[1].routes if r.path == path and r.get), None) \
+        if found else None
 
 
 def route_doubt(route: Route) -> str:
