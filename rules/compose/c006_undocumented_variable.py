@@ -141,7 +141,9 @@ where an empty `NAME=` would override its `${NAME-default}`), gives is filled in
 for names that look like secrets
 (password, secret, token, key, credential, auth, DSN), which stay empty: a secret
 is never invented nor copied. An existing file keeps its bytes; the lines are
-appended in its line endings, with or without its final newline, its BOM kept, at the
+appended in its line endings and its assignments' style (`DB_PASSWORD  =` where its lines
+set `=` apart, in the column where they align it), with or without its final newline, its
+BOM kept, at the
 end of the service's group where a comment heads one (fixer's own, or one naming the
 service alone in the file's framing: `# ── api ───`).
 Display-only when a `command`, `entrypoint` or `healthcheck` reads `$VAR` that the
@@ -694,9 +696,9 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
     where = posixpath.relpath(first.doc.path, posixpath.dirname(target) or ".")
     header = f"# {first.readers[0]} ({where})"
     others = [r for r in dict.fromkeys(r for u in uses for r in u.readers) if r != first.readers[0]]
-    lines = ([f"# {name} is also read by {', '.join(others)}"] if others else []) + \
-        [f"{name}={_value(name, uses + _folder_uses(ws, stack, name))}"]
     file = ws.read(target)
+    lines = ([f"# {name} is also read by {', '.join(others)}"] if others else []) + \
+        [_assignment(file, name, _value(name, uses + _folder_uses(ws, stack, name)))]
     if file is None:
         beside = ws.tree.exists(posixpath.join(stack.folder, ".env"))
         intro = _INTRO_BESIDE_DOTENV if beside else _INTRO_ENV_FILE \
@@ -750,6 +752,21 @@ def _folder_uses(ws: Workspace, stack: Stack, name: str) -> list[Use]:
     default of theirs."""
     return [use for other in ws.stacks if other is not stack and other.folder == stack.folder
             for use in _uses(other) if use.ref.name == name and use.ref.default]
+
+
+# an assignment line of an env file, up to its value: the name and the blanks around `=`
+_ASSIGNED = lazy_compile(r"^[ \t]*([A-Za-z_]\w*)([ \t]*)=([ \t]*)", re.M)
+
+
+def _assignment(file: TextFile | None, name: str, value: str) -> str:
+    """`NAME=value`, in the style of the file's own assignments: `NAME = value` where they
+    all set `=` apart, its column kept where they align it (`DB_USER      = postgres`)."""
+    written = _ASSIGNED.findall(file.text) if file is not None else []
+    if not written or not all(before and after for _name, before, after in written):
+        return f"{name}={value}"
+    columns = {len(n) + len(before) for n, before, _after in written}
+    column = columns.pop() if len(columns) == 1 and len(written) > 1 else 0
+    return f"{name.ljust(column - 1)} = {value}".rstrip()
 
 
 def _value(name: str, uses: list[Use]) -> str:
