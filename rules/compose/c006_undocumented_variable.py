@@ -43,9 +43,11 @@ Markdown file fixer cannot read as text (a NUL byte in a tree drawing) is no inp
 is read for what it tells, never built. Example files are `.env.example`, `.env.sample`,
 `.env.template`, `.env.tpl`, `.env.dist`, `example.env`, `sample.env`, `env.example`,
 `env.sample`, and any other file whose name has the word `env` and one of example, sample,
-template, tpl, dist or default: `.example.env`, `.env.local.example`, `.env.default`,
-`.env.defaults`; never one a service loads as its `env_file`, whose values are set in the
-container. The `.env` of one environment committed in the project folder (`.env.dev`,
+template, tpl, dist or default, or the word for example in Portuguese, Spanish, French,
+Italian or German (`.env.exemplo`, `ejemplo`, `exemple`, `esempio`, `beispiel`):
+`.example.env`, `.env.local.example`, `.env.default`, `.env.defaults`; never one a
+service loads as its `env_file`, whose values are set in the container. The `.env` of one
+environment committed in the project folder (`.env.dev`,
 `.env.prod`, `.env.docker`, `.env.staging`, `.env.test`, or named the other way round,
 `dev.env`, `prod.env`; not `.env.local`, one person's), which a README copies to `.env` or
 passes with `--env-file`, documents what it sets too; fixer never writes to it.

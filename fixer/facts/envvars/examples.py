@@ -23,7 +23,10 @@ EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.di
 # `.env.default` is the template a README says to copy (`cp .env.default .env`); one that a
 # service loads as its `env_file` holds values that are set, and `examples` leaves it out.
 _ENV_WORD = lazy_compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
-EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default", re.I)
+# In other languages too: `.env.exemplo` (Portuguese), `ejemplo`, `exemple`, `esempio`,
+# `beispiel`.
+EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default|exemplo|ejemplo|"
+                            r"exemple|esempio|beispiel", re.I)
 # `# NAME=value` in an example file: documented, and left unset unless the reader wants it
 _COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*[=:]",
                           re.M)
