@@ -4,10 +4,11 @@
 Resolves every `env_file` entry of the stack's services (short form, a list, or the long
 form's `path`) from the stack's project folder, as Compose does, and reports a file that
 Compose requires (every entry but one marked `required: false`) and that the repository
-does not hold, when no example of it documents what it sets: an example file (see C006:
-`.env.example`, `.env.sample`, `example.env`, ...) in its folder, or a file beside it
-named after it with a word that says it is a template (`notes.env.example`,
-`app.env.sample`), and when nothing tells a checkout to write it: the project folder's
+does not hold, when no example of it documents what it sets: for a `.env`, an example file
+(see C006: `.env.example`, `.env.sample`, `example.env`, ...) in its folder; for any, a
+file beside it named after it with a word that says it is a template (`notes.env.example`,
+`app.env.sample`, `develop-demo.env` for `develop.env`; a `.env.example` says to write a
+`.env`, not the `.env.dev` a service loads), and when nothing tells a checkout to write it: the project folder's
 example file naming its path (`# copy to monitor/.env`), or a Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "the script
@@ -191,18 +192,26 @@ def _in_repository(path: str) -> bool:
 
 
 def _documented(ws: Workspace, path: str, loaded: set[str]) -> bool:
-    """An example documents the file: an example file in its folder (`.env.example`
-    beside `orders/.env`), or a file beside it named after it as a template
-    (`notes.env.example`). The project folder's documents the files of that folder only:
-    `cp .env.example orders/.env` is no step a reader guesses."""
+    """An example documents the file: an example file in its folder documents its `.env`
+    (`.env.example` beside `orders/.env`), and a file beside it named after it as a
+    template documents it (`notes.env.example`, `.env.dev.example`). The project folder's
+    documents the files of that folder only: `cp .env.example orders/.env` is no step a
+    reader guesses; nor is `cp .env.example .env.dev`, the file a `.env.example` says to
+    write being `.env`."""
     folder, name = posixpath.split(path)
-    if examples(ws, folder, loaded):
+    if name == ".env" and examples(ws, folder, loaded):
         return True
     return any(_names_template_of(posixpath.basename(other), name)
                for other in files_in(ws.tree, folder))
 
 
 def _names_template_of(candidate: str, name: str) -> bool:
-    """`notes.env.example` and `notes.env-sample` name templates of `notes.env`."""
+    """`notes.env.example` and `notes.env-sample` name templates of `notes.env`; so do
+    `notes-demo.env` and `notes.example.env`, the word before its `.env`."""
     rest = candidate[len(name):] if candidate.startswith(name) else ""
-    return rest[:1] in (".", "-", "_") and bool(EXAMPLE_WORD.search(rest))
+    if rest[:1] in (".", "-", "_") and EXAMPLE_WORD.search(rest):
+        return True
+    stem, dot, suffix = name.rpartition(".")
+    inner = candidate[len(stem):-len(suffix) - 1] if stem and dot and \
+        candidate.startswith(stem) and candidate.endswith(f".{suffix}") else ""
+    return inner[:1] in (".", "-", "_") and bool(EXAMPLE_WORD.search(inner))

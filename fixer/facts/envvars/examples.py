@@ -25,7 +25,7 @@ EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.di
 _ENV_WORD = lazy_compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
 # In other languages too: `.env.exemplo` (Portuguese), `ejemplo`, `exemple`, `esempio`,
 # `beispiel`.
-EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default|exemplo|ejemplo|"
+EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default|demo|exemplo|ejemplo|"
                             r"exemple|esempio|beispiel", re.I)
 # `# NAME=value` in an example file: documented, and left unset unless the reader wants it
 _COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*[=:]",
