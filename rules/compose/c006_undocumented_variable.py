@@ -133,7 +133,10 @@ README's `.env` to write), display-only: the variable belongs in that list, and 
 `.env.example` in the project folder (`.env.sample`, `.env.template` when
 git ignores it), never a file the repository's git ignore rules leave out: it would not be
 committed, and a run that skips ignored files would write it again. Display-only when git
-ignores them all (`.env.*` in `.gitignore`). A folder outside a git work tree (an exported
+ignores them all (`.env.*` in `.gitignore`), and where a service loads the missing `.env`
+as its `env_file` (C007): a new example file would list what the compose files read, not
+what the services read from that file, which only their authors know (and it would pass
+for the template C007 asks for). A folder outside a git work tree (an exported
 checkout) is judged by the `.gitignore` files it holds, as its repository would be. The
 fix writes one `VAR=` line per variable under a comment naming the service (and file,
 from the example file's folder) that reads
@@ -229,10 +232,6 @@ _SECRET = lazy_compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|AUTH", re.
 _PLAIN = lazy_compile(r"[\w@%+=:,./-]*")
 _SHELL_KEYS = ("command", "entrypoint", "healthcheck")
 _INTRO = "# Variables the compose files read. Copy this file to .env and set them."
-# where a service's `env_file` is the project's `.env` too: a copy of these lines alone
-# would hold none of what the services read from it
-_INTRO_ENV_FILE = ("# Variables the compose files read. .env is also a service's env_file: "
-                   "set these in it,\n# beside what the services read from it.")
 # beside a `.env` of its own: copying this over it would drop what it sets
 _INTRO_BESIDE_DOTENV = "# Variables the compose files read that .env does not set: add them there."
 
@@ -496,6 +495,11 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     target, blocked = _env_file_target(ws, stack, home, name, uses + kin) or _target(ws, home)
     if target is None:
         return replace(base, reason=blocked)
+    if not ws.tree.exists(target) and home.requires_missing_dotenv(ws.tree):
+        return replace(base, reason=(
+            "a service loads the missing .env as its env_file (C007): an example file "
+            "written now would list what the compose files read, not what the services "
+            "read from that file, which only their authors know: write it with them"))
     build = (lambda: [_edit(ws, home, target, name, first, uses + kin)])
     if elsewhere:
         why = (f"{elsewhere[0]} documents {name} already: the fix writes it into {target} "
@@ -703,8 +707,7 @@ def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
         [_assignment(file, name, _value(name, uses + _folder_uses(ws, stack, name)))]
     if file is None:
         beside = ws.tree.exists(posixpath.join(stack.folder, ".env"))
-        intro = _INTRO_BESIDE_DOTENV if beside else _INTRO_ENV_FILE \
-            if stack.requires_missing_dotenv(ws.tree) else _INTRO
+        intro = _INTRO_BESIDE_DOTENV if beside else _INTRO
         return CreateFile(target, "\n".join([intro, "", header, *lines]) + "\n")
     opens = partial(_opens_group, header=header, service=first.readers[0])
     into = _group_end(file, opens)
