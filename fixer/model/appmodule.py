@@ -116,8 +116,8 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
     named = _module_named(launch) if launch is not None and launch.server else None
     if launch is None or named is None or launch.runs_script or \
             service.get("volumes") is not None or not copies_context(app.dockerfile, app.stage) \
-            or python_path(ws, service) or installed_roots(ws.tree, service):
-        return None
+            or sets_python_path(ws, service) or installed_roots(ws.tree, service):
+        return None   # a PYTHONPATH, even one fixer cannot resolve (`$PWD/todos`), may hold it
     cwd = _cwd(service, launch)
     if "$" in cwd or "$" in named:
         return None

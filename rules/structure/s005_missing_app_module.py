@@ -15,8 +15,9 @@ name (`uvicorn app:app`) with a submodule of the served name (`app/app.py`) is r
 only when its `__init__.py` imports nothing: an import there may bind the submodule.
 
 Left alone, because they may bring the module: a bind mount over the service
-(`volumes:`), `PYTHONPATH`, code of the build context the image installs as a package
-(`pip install .`, `pip install ./libs/core`, a wheel, `uv sync`, `poetry install`), a stage
+(`volumes:`), `PYTHONPATH` (set to anything, `$PWD/todos` too), code of the build context
+the image installs as a package (`pip install .`, `pip install ./libs/core`, a wheel, `uv
+sync`, `poetry install`), a stage
 that copies nothing from the build context, a base image fixer does not know (an
 organization's image may hold the code), a start script, a folder or module that
 reads a variable, and a build step that may put code where fixer does not follow it: a
