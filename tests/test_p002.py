@@ -3,9 +3,12 @@ compose text."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kit import check
+from support import GOLDEN, run_cli
 
 APP = {"quotes/app/__init__.py": "",
        "quotes/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
@@ -123,3 +126,14 @@ def test_p002_names_the_unset_port_an_override_file_runs() -> None:
 def test_p002_a_build_argument_of_another_image_does_not_count(path: str, text: str) -> None:
     [finding] = check({**ARG_PORT, path: text}, select="P002")
     assert finding.fixable and finding.reason is None
+
+
+def test_p002_names_the_service_whose_word_makes_the_shared_script_start_a_server() -> None:
+    """`celery.sh worker` and `celery.sh flower` run one script on the app's image; only the
+    `flower` branch starts a server: the reason names flower, not the worker listed first."""
+    case = GOLDEN / "P002-expose-mismatch/image-shared-with-the-server-a-script-starts-for-one-word"
+    code, out, err = run_cli("check", case / "before", "--select", "P002", "--format", "json")
+    [finding] = json.loads(out)["findings"]
+    assert (finding["reason"] or "").startswith(
+        "flower builds the same image and runs `/srv/docker/celery.sh flower` "
+        "(docker/celery.sh starts a server for some of its arguments)"), (code, err, finding)

@@ -359,6 +359,8 @@ def _other_programs(ws: Workspace, services: list[BuiltService]) -> str | None:
     nothing): EXPOSE documents every container built from the image."""
     key = services[0].app.stage_key
     names = {s.name for s in services}
+    # each server another service runs: (its name, its command, the script that starts it)
+    runs: list[tuple[str, list[str], str | None]] = []
     for other in ws.services():
         app = other.app
         if app is None or other.name in names or app.stage_key != key:
@@ -368,10 +370,26 @@ def _other_programs(ws: Workspace, services: list[BuiltService]) -> str | None:
             continue
         script = _listening_script(ws, app, found[2])
         if script is not None or starts_a_listener(" ".join(found[2])):
-            started = f" ({script} starts a server)" if script is not None else ""
-            return (f"{other.name} builds the same image and runs `{' '.join(found[2])}`"
-                    f"{started}: which port EXPOSE documents is the author's call")
-    return None
+            runs.append((other.name, found[2], script))
+    if not runs:
+        return None
+    # a script given a word (`celery.sh worker`, `celery.sh flower`) may start its server
+    # for one of them: the service whose word a line starting one names is the one to name
+    name, argv, script = next((r for r in runs if _word_starts_it(ws, r[2], r[1])), runs[0])
+    started = "" if script is None else f" ({script} starts a server)" if len(argv) < 2 \
+        else f" ({script} starts a server for some of its arguments)"
+    return (f"{name} builds the same image and runs `{' '.join(argv)}`{started}: which "
+            "port EXPOSE documents is the author's call")
+
+
+def _word_starts_it(ws: Workspace, script: str | None, argv: list[str]) -> bool:
+    """A word the command gives its script is on a line of the script that starts a
+    server (`flower` of `celery.sh flower`, beside `exec celery -A app flower`)."""
+    file = ws.tree.peek(script) if script is not None else None
+    words = {w for w in argv[1:] if len(w) > 2 and not w.startswith("-")}
+    return file is not None and any(
+        starts_a_listener(line) and any(re.search(rf"\b{re.escape(w)}\b", line) for w in words)
+        for line in file.text.splitlines())
 
 
 def _listening_script(ws: Workspace, app: App, argv: list[str]) -> str | None:
