@@ -61,7 +61,8 @@ nor are those Windows sets for every process (`USERPROFILE`, `APPDATA`, `LOCALAP
 `USERNAME`, `TEMP`, ...), which a compose file written for Docker Desktop reads, nor
 `COMPOSE_PROJECT_NAME`, which Compose sets to the project's name.
 Nor are the variables a CI runner sets (`CI`, `GITHUB_*`, GitLab's `CI_*`, `BUILDKITE_*`,
-...), empty on a developer's machine as intended.
+...), empty on a developer's machine as intended, nor those Coolify generates for the
+compose files it deploys (`SERVICE_FQDN_API`, `SERVICE_PASSWORD_ADMIN`, `SERVICE_URL_*`).
 A variable that another use marks required (`${VAR:?}`) in the same file or the stack's
 base is no finding: unset, Compose stops with that error instead of substituting an empty
 string. A commented-out assignment in an example file (`# VAR=value  # leave unset`)

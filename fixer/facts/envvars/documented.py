@@ -55,13 +55,18 @@ _SHELL_SET = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD",
 # what a CI runner sets for the jobs it runs (`CI=true`, `GITHUB_SHA`, GitLab's `CI_*`):
 # empty on a developer's machine, as intended
 _RUNNER_SET = lazy_compile(r"CI|(?:CI|GITHUB|GITLAB|RUNNER|BUILDKITE|CIRCLE|TRAVIS|"
-                           r"BITBUCKET|DRONE|JENKINS|TEAMCITY|TF_BUILD|APPVEYOR)_\w+|TF_BUILD")
+                           r"BITBUCKET|DRONE|JENKINS|TEAMCITY|TF_BUILD|APPVEYOR)_\w+|TF_BUILD|"
+                           # and what Coolify generates for the compose files it deploys
+                           # (`SERVICE_FQDN_API`, `SERVICE_PASSWORD_GRAFANA`)
+                           r"SERVICE_(?:FQDN|URL|USER|PASSWORD|PASSWORD_64|BASE64|BASE64_64|"
+                           r"BASE64_128|REALBASE64|REALBASE64_64|REALBASE64_128)_\w+")
 
 
 def set_outside(name: str) -> bool:
     """The shell that runs Compose sets the variable (`PATH`, `HOME`), or Compose does
-    (`COMPOSE_PROJECT_NAME`), or a CI runner does (`CI`, `GITHUB_SHA`): never the
-    repository's to define."""
+    (`COMPOSE_PROJECT_NAME`), or a CI runner does (`CI`, `GITHUB_SHA`), or the platform
+    that deploys the file does (Coolify's `SERVICE_FQDN_API`): never the repository's to
+    define."""
     return name in _SHELL_SET or _RUNNER_SET.fullmatch(name) is not None
 
 

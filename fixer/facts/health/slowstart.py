@@ -306,11 +306,14 @@ _SCRIPT_LOAD = lazy_compile(r"\b(?:%s)\b" % "|".join(sorted(_LOADER_NAMES)))
 
 
 def _slept(text: str) -> float:
-    """The seconds the text sleeps outside loops (a loop's sleep is `command_loop`'s)."""
-    outside = _LOOP.sub("", text)
+    """The seconds the text sleeps outside loops (a loop's sleep is `command_loop`'s) and
+    outside comment lines (`#sleep 60`, left from debugging, sleeps nothing)."""
+    outside = _LOOP.sub("", _COMMENT_LINE.sub("", text))
     return sum(float(n) * (60 if unit == "m" else 1) for n, unit in _SLEEP.findall(outside))
 
 
+# a comment line of a shell script
+_COMMENT_LINE = lazy_compile(r"^[ \t]*#[^\n]*", re.M)
 # a shell loop, from its `while`/`until` to its `done`
 _LOOP = lazy_compile(r"(?<![\w-])(?:while|until)\b.*?(?<![\w-])done\b", re.S)
 
