@@ -256,3 +256,26 @@ services:
     doubts = line.rsplit(" (", 1)[1].rstrip(")").split("; ")
     assert "fixer cannot tell whether broker's healthcheck passes" in doubts, line
     assert len(doubts) == len(set(doubts)), line
+
+
+def test_a_databases_own_probe_doubt_is_said_once(tmp_path: Path) -> None:
+    # db's fix probes cache along, whose plan reads api's list, which names db: its doubt
+    # comes back as "db's probe may not pass: ..."; the reason says it once, as its own
+    root = write_repo(tmp_path, """\
+services:
+  api:
+    build: ./api
+    depends_on: [db, cache]
+  db:
+    image: mariadb:11
+    volumes:
+      - ./mysql:/etc/mysql/conf.d
+  cache:
+    image: redis:7
+    command: redis-server /usr/local/etc/redis/redis.conf
+    volumes:
+      - ./redis.conf:/usr/local/etc/redis/redis.conf
+""")
+    line = c005_fix_line(root)
+    assert line.count("/etc/mysql/conf.d") == 1, line
+    assert line.count("/usr/local/etc/redis/redis.conf`, which may set another port") == 1, line

@@ -321,8 +321,11 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     # gate. C003's fix of a list this one reveals is unsafe too, and `fixer fix` takes back a
     # safe fix that leaves a finding it may not fix (engine/verify.py); that fix names its
     # own risk once revealed, so it is said here only where nothing else is in doubt
-    doubt = "; ".join(dict.fromkeys([*filter(None, [depends_plan.database_doubt(ws, target)]),
-                                     *plan.doubts])) \
+    own = depends_plan.database_doubt(ws, target)
+    # its own probe's doubt once, though a list another database's plan reads names it too
+    said = depends_plan.its_probe_doubt(target.service.name, own) if own else None
+    doubt = "; ".join(dict.fromkeys([*filter(None, [own]),
+                                     *(d for d in plan.doubts if d != said)])) \
         or plan.follow_on
     if doubt:
         return replace(base, fix=Fix(f"{title} ({doubt})", Safety.UNSAFE, build), reason=doubt)

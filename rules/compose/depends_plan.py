@@ -222,7 +222,7 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
             return _Entry(STARTED)
         if probes:   # C005's own change: the probe and its gate, no safer than its own fix
             doubt = database_doubt(ws, database)
-            return _Entry(HEALTHY, doubt and f"{name}'s probe may not pass: {doubt}", probed=True)
+            return _Entry(HEALTHY, doubt and its_probe_doubt(name, doubt), probed=True)
         return _Entry(why=f"{name} has a healthcheck (C005)", follows=(("C005", name),))
     if is_app_service(ws, target) and cannot_add(target) is None and not c003_off \
             and not _no_healthcheck_asked(ws, target):
@@ -232,6 +232,11 @@ def _judge(ws: Workspace, owner: Service, name: str, probes: bool, doc: ComposeD
                                   "is for a person to decide (write the long form by hand)")
         return _Entry(why=f"{name} has a healthcheck (C004)", follows=(("C004", name),))
     return _Entry(STARTED)   # none, and none to come: what the short form meant
+
+
+def its_probe_doubt(name: str, doubt: str) -> str:
+    """A database's probe doubt, said of it by name in another's fix."""
+    return f"{name}'s probe may not pass: {doubt}"
 
 
 def database_doubt(ws: Workspace, database: Unchecked) -> str | None:
