@@ -93,6 +93,9 @@ substitute empty, as C003 judges a gate on a database that has its healthcheck (
 starts, a gate would stop it). Unsafe where the command runs no server of the image's own (`mongos`,
 the sharding router, in a `mongo` image; a script), or redis Sentinel (`redis-sentinel`,
 `--sentinel`), which listens on another port: the probe is written for the server.
+Display-only where redis binds only addresses other than the loopback (`bind redis_cache`
+in the `redis.conf` the service mounts from the repository, or `--bind` on its command):
+`redis-cli ping` on 127.0.0.1 never reaches it.
 User and database come from the service's `environment` as written, `${VAR}`
 interpolations kept, so Compose substitutes them as it does for the server; a value
 only the container knows (an `env_file` entry, a bare `- POSTGRES_USER`) is read

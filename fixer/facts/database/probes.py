@@ -26,7 +26,7 @@ from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.database.images import family, image_version
 from fixer.facts.image.images import base_image
-from fixer.model.services import Service, mount_entries
+from fixer.model.services import Service, bind_mounts, mount_entries
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import mapping_or_list
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
@@ -146,7 +146,34 @@ def probe(ws: Workspace, service: Service) -> DbProbe | None:
     argv, doubt = _argv(kind, env, words, version, unknown)
     return DbProbe(kind, _test(argv), _other_program(kind, words) or doubt or unread or
                    _tls_port(kind, words) or _mounted_config(kind, service),
-                   _tls_only(kind, words))
+                   _tls_only(kind, words) or _bound_elsewhere(ws, kind, service, words))
+
+
+# the addresses that take a probe run inside the container on 127.0.0.1
+_LOCAL_BINDS = frozenset({"127.0.0.1", "localhost", "0.0.0.0", "*", "::", "::1", "-::*",
+                          "-::1"})
+
+
+def _bound_elsewhere(ws: Workspace, kind: str, service: Service,
+                     words: list[str]) -> str | None:
+    """Why `redis-cli ping` never passes: the server binds only addresses other than the
+    loopback (`bind redis_cache` in the `redis.conf` the service mounts from the
+    repository, or `--bind` on its command), and the probe asks 127.0.0.1."""
+    if kind not in ("redis", "valkey"):
+        return None
+    given = _option(words, ("--bind",))
+    where = "its command's `--bind`"
+    if given is None:
+        config = next((w for w in words if w.endswith(".conf")), None)
+        source = next((src for src, target in bind_mounts(service) if target == config), None)
+        file = ws.read(source) if source is not None else None
+        binds = re.findall(r"^[ \t]*bind[ \t]+([^\n#]+)", file.text, re.M) if file else []
+        given, where = (binds[-1].strip(), f"`{source}`") if binds else (None, "")
+    addresses = given.split() if given else []
+    if not addresses or any(a in _LOCAL_BINDS for a in addresses):
+        return None
+    return (f"{kind}-server binds only {' '.join(addresses)} ({where}), so `{kind}-cli ping` "
+            "on 127.0.0.1 never reaches it: write a probe with `-h` by hand")
 
 
 # per family: the programs that run the server the probe is written for; a command that runs
