@@ -624,3 +624,22 @@ def test_c005_says_whose_long_form_waits(owner_list: str, said: str) -> None:
                f"    depends_on: {lists['worker']}\n  cache:\n    image: redis:7\n")
     [finding] = [f for f in check(repo(compose), select=("C005", "C003")) if f.code == "C005"]
     assert not finding.fixable and (finding.reason or "").startswith(said), finding.reason
+
+
+@pytest.mark.parametrize(("db", "refused"), [
+    ("    command: redis-server --bind cache --port 6379\n", True),
+    ("    command: redis-server --bind 0.0.0.0\n", False),
+    ("    command: redis-server /etc/redis/redis.conf\n    volumes:\n"
+     "      - ./redis.conf:/etc/redis/redis.conf\n", True),
+    ("    command: redis-server /etc/redis/redis.conf\n    volumes:\n"
+     "      - ./local.conf:/etc/redis/redis.conf\n", False)])
+def test_c005_writes_no_probe_of_a_redis_bound_away_from_the_loopback(
+        db: str, refused: bool) -> None:
+    """`redis-cli ping` asks 127.0.0.1: a redis that binds only its network name (`--bind
+    cache`, or `bind cache` in the configuration it mounts) never answers it."""
+    compose = API + "  db:\n    image: redis:7\n" + db
+    files = repo(compose, {"redis.conf": "bind cache\nport 6379\n",
+                           "local.conf": "bind 127.0.0.1 cache\n"})
+    [finding] = check(files, select="C005")
+    assert (finding.violation.fix is None) is refused, finding
+    assert ("on 127.0.0.1 never reaches it" in (finding.reason or "")) is refused, finding
