@@ -326,8 +326,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if named:  # `from common.health import router`: it serves one, at a path fixer cannot see
         return HealthPlan(Source.UNREADABLE, None, f"the app includes the router {named[0]}, "
                                                    "which fixer cannot read")
-    # a health path named only as a prefix: "the code names no /health path" would be false
-    prefix = shown if like_literal and is_health(like_literal, _normalized(wanted)) else ""
+    # the health-like path the code names (`/healthcheck`, or a health path named only as a
+    # prefix): beside the doubt that names it, "the code names no /health path" reads false
+    prefix = shown
     # routes fixer cannot read (`why`) may take a probe of the one it sees, as of any other
     return HealthPlan(Source.ADDED, added, why, doubt, one_like, several, gated=gated or "",
                       unanchored=unanchored, names_like=prefix,
