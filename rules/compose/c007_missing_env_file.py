@@ -12,8 +12,9 @@ file beside it named after it with a word that says it is a template (`notes.env
 example file naming its path (`# copy to monitor/.env`), or a Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "the script
-creates `.env.development`"). One finding per missing file and compose file, at its first
-entry, naming every service that loads it.
+creates `.env.development`"), or that names it and lists its variables in a code block or
+list items ("Example of the .env file:", then `DB_USER=app`). One finding per missing file
+and compose file, at its first entry, naming every service that loads it.
 
 The path counts as held or documented when it is, resolved from a folder Compose may
 resolve the file's paths from, as S001 reads builds: the `--project-directory` a build
@@ -68,6 +69,7 @@ from fixer.core.tree_index import files_in
 from fixer.facts.envvars.examples import (
     EXAMPLE_WORD,
     examples,
+    guide_names,
     guide_text,
     guides,
     loaded_env_files,
@@ -170,13 +172,22 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
     if "/" in named and any(named in _text(ws, e) for e in examples(ws, folder, loaded)):
         return True
     told = _told_line(named)
-    return any(told.search(guide_text(ws, guide)) for guide in guides(ws, folder))
+    word = _named_word(named)
+    return any(told.search(text) or (word.search(text) and guide_names(text))
+               for text in (guide_text(ws, guide) for guide in guides(ws, folder)))
+
+
+def _named_word(named: str) -> re.Pattern[str]:
+    """The file's path as a word of its own: a guide that names it and lists variables in a
+    code block or list items (`Example of the .env file:`, then `MYSQL_PASSWORD=apppass`)
+    shows the checkout what to write."""
+    return re.compile(r"(?<![\w./-])(?:\./)?" + re.escape(named) + r"(?![\w/-])")
 
 
 def _told_line(named: str) -> re.Pattern[str]:
     """A line that names the file (its path from the project folder, as a word of its own)
     and a verb that writes it."""
-    word = r"(?<![\w./-])(?:\./)?" + re.escape(named) + r"(?![\w/-])"
+    word = _named_word(named).pattern
     verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|" \
         r"writ(?:e|es|ing)|rename[sd]?|mv|touch)\b"
     return re.compile(rf"(?im)^(?=[^\n]*{verb})[^\n]*{word}")
