@@ -8,8 +8,9 @@ does not hold, when no example of it documents what it sets: for a `.env`, an ex
 (see C006: `.env.example`, `.env.sample`, `example.env`, ...) in its folder; for any, a
 file beside it named after it with a word that says it is a template (`notes.env.example`,
 `app.env.sample`, `develop-demo.env` for `develop.env`; a `.env.example` says to write a
-`.env`, not the `.env.dev` a service loads), and when nothing tells a checkout to write it: the project folder's
-example file naming its path (`# copy to monitor/.env`), or a Markdown file of the
+`.env`, not the `.env.dev` a service loads), and when nothing tells a checkout to write
+it: the project folder's example file naming its path (`# copy to monitor/.env`), or a
+Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "the script
 creates `.env.development`"), or that names it and lists its variables in a code block or
