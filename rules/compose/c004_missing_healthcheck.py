@@ -204,7 +204,10 @@ reason, when a service waits for it with a plain `depends_on` entry and fixer ca
 whether the app starts (a `StaticFiles` folder read from a setting, or one the image lacks
 that a helper's `os.makedirs` may make): C003's gate on the
 healthcheck would be unsafe, and a plain run leaves no finding it does not fix;
-`--unsafe-fixes` makes both.
+`--unsafe-fixes` makes both. So where that list also names another app service with no
+healthcheck whose start is in such doubt (`gateway: [users, orders]`, users mounting a
+`StaticFiles` folder from a setting): C003 writes the list out once both healthchecks are
+there, so the finding orders' healthcheck makes waits for users' unsafe fix.
 
 No finding for a service with `extends:` (the service it extends may carry the
 healthcheck, and fixer does not follow `extends:`), nor for a service another one extends
@@ -609,12 +612,34 @@ def _doubtful_wait(ws: Workspace, service: BuiltService) -> str | None:
     nothing defines), so C003's gate on it is unsafe. A plain fix run refuses a fix that
     leaves a finding it does not fix, so this fix is unsafe too: `--unsafe-fixes` makes
     both."""
-    doubt = static_dir_doubt(ws, service) or environment_doubt(ws, service)
-    waiters = _plain_waiters(ws, service) if doubt is not None else []
-    if not waiters:
-        return None
-    return (f"{waiters[0][0]} waits for {service.name} with a plain depends_on entry, which a "
-            f"healthcheck makes a C003 finding with an unsafe fix: {doubt}")
+    doubt = _start_doubt(ws, service)
+    waiters = _plain_waiters(ws, service)
+    if doubt is not None and waiters:
+        return (f"{waiters[0][0]} waits for {service.name} with a plain depends_on entry, "
+                f"which a healthcheck makes a C003 finding with an unsafe fix: {doubt}")
+    # the waiter's list also names an app service whose healthcheck is as doubtful: C003
+    # writes the list out once every entry's healthcheck is there, so the finding this one
+    # makes waits for that unsafe fix (`api-gateway: [users, orders]`, users in doubt)
+    for waiter, _why in waiters:
+        stack = service.stack.services
+        for entry in dependencies(stack[waiter]) if waiter in stack else []:
+            other = stack.get(entry.name)
+            if entry.condition is not None or other is None or other is service or \
+                    not isinstance(other, BuiltService) or other.app is None or \
+                    health(other) is not Health.NONE:
+                continue
+            its = _start_doubt(ws, other)
+            if its is not None:
+                return (f"{waiter} waits for {service.name} with a plain depends_on entry, "
+                        f"which a healthcheck makes a C003 finding; its list also names "
+                        f"{other.name}, whose healthcheck fixer adds only as unsafe ({its}), "
+                        "and C003 writes the list out once both are there")
+    return None
+
+
+def _start_doubt(ws: Workspace, service: BuiltService) -> str | None:
+    """Why fixer cannot tell whether the app starts, which makes a gate on it unsafe."""
+    return static_dir_doubt(ws, service) or environment_doubt(ws, service)
 
 
 def _plain_waiters(ws: Workspace, service: BuiltService) -> list[tuple[str, str | None]]:
