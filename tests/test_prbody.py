@@ -416,10 +416,11 @@ def test_c006_says_compose_stops_where_a_required_env_file_is_missing(
         tmp_path: Path, env_file: str, stops: bool) -> None:
     """Where a service's `env_file` requires the project's `.env` and the repository has none
     (it is gitignored), Compose stops before it substitutes anything: the stock "the stack
-    starts with an empty value" is false there."""
+    starts with an empty value" is false there. (The example file exists: a new one is
+    for the services' authors to write there, and C006 writes none.)"""
     files = {"compose.yaml": ("services:\n  db:\n    image: postgres:17-alpine\n" + env_file +
                               "    environment:\n      POSTGRES_PASSWORD: ${DB_PASS}\n"),
-             ".gitignore": ".env\n"}
+             ".gitignore": ".env\n", ".env.example": "POSTGRES_USER=app\n"}
     why = why_of(pr_body(tmp_path, files, "--select", "C006"), "C006")
     assert ("Compose stops until someone writes one" in why) is stops, why
     assert ("may silently be empty" in why) is not stops, why
