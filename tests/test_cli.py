@@ -440,34 +440,6 @@ def test_an_unsafe_fix_that_failed_is_not_offered_again(tmp_path: Path) -> None:
     assert "S001 unsafe fix available with --unsafe-fixes" in err, err
 
 
-SETTLING_FIX_FAILS = {
-    "docker-compose.yml": (
-        "services:\n  db:\n    image: postgres:15\n    environment:\n"
-        "      POSTGRES_PASSWORD: example\n  redis:\n    image: redis:7\n"
-        "    command: redis-server --port ${REDIS_PORT}\n  api:\n    build: .\n"
-        "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n    depends_on:\n"
-        "      - redis\n      - db\n  worker:\n    build: .\n"
-        "    command: celery -A app.tasks worker\n    depends_on:\n      - redis\n      - db\n"),
-    "Dockerfile": ("FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n"
-                   "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nEXPOSE 8000\n"
-                   'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n'),
-    "requirements.txt": "fastapi\nuvicorn\ncelery\n", "app/__init__.py": "", "app/main.py": APP,
-}
-
-
-def test_a_finding_held_for_a_fix_that_failed_says_the_fix_failed(tmp_path: Path) -> None:
-    """db's C005 fix gives redis its healthcheck too, so redis's finding waits for it; the
-    fix fails verification (the worker's C003 it reveals is only unsafe to fix: redis's
-    probe asks the port `${REDIS_PORT}`, which no committed .env sets). redis's line says
-    that fix failed, not that it leaves nothing to fix."""
-    repo = write_tree(tmp_path, SETTLING_FIX_FAILS)
-    _, _, err = run_cli("fix", repo, "--select", "C003,C005")
-    assert re.search(r"docker-compose.yml:3: C005 fix failed: the fix would introduce C003", err)
-    assert ("C005 no automatic fix (the C005 fix of db (docker-compose.yml:3), which would "
-            "leave nothing to fix here, failed verification): redis") in err, err
-    assert "goes first" not in err, err
-
-
 def test_fix_summary_without_revealed_findings_gives_the_count_alone(tmp_path: Path) -> None:
     code, _, err = run_cli("fix", severity_tree(tmp_path), "--select", "P001")
     assert code == 1 and "revealed" not in err, err

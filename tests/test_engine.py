@@ -536,9 +536,10 @@ def test_a_bad_fix_among_fixes_of_one_file_fails_alone(tmp_path: Path) -> None:
 
 
 def service_rule(code: str, old: str, new: Callable[[str], str],
-                 safety: Safety = Safety.SAFE) -> Rule:
+                 safety: Safety = Safety.SAFE, yields_to: tuple[str, ...] = ()) -> Rule:
     """Finds `old` in each `<service>.txt` and reports it on that service; the fix writes
-    `new(text)`, computed from the file's text on the workspace it was found on."""
+    `new(text)`, computed from the file's text on the workspace it was found on. The fixes of
+    the codes in `yields_to` leave nothing for it to do (`Violation.yields_to`)."""
 
     def detect(ws: Workspace) -> Iterator[Violation]:
         for path, text in text_files(ws):
@@ -548,7 +549,8 @@ def service_rule(code: str, old: str, new: Callable[[str], str],
                 offered = None if safety is Safety.DISPLAY else \
                     Fix(f"Replace {old}", safety, partial(list, [edit]))
                 yield Violation(f"{old} in {path}", path, 1, service=path[:-4], subject=old,
-                                fix=offered)
+                                fix=offered,
+                                yields_to=tuple((code, path[:-4]) for code in yields_to))
 
     return Rule(code, f"service-{old.lower()}", Category.STRUCTURE, (safety,), f"{old}.",
                 detect)
@@ -822,3 +824,20 @@ def test_the_console_script_runs_without_the_collector(
     frozen = gc.get_freeze_count()
     gc.unfreeze()
     assert frozen > 0
+
+
+def test_a_finding_held_for_a_fix_that_failed_says_the_fix_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """X002 waits for X001's fix of the same service, which leaves nothing for its own to
+    do; that fix fails verification (its finding stays). X002's line says that fix failed,
+    not that it goes first."""
+    root = write_tree(tmp_path, {"api.txt": "STAY OLD\n"})
+    rules = [service_rule("X001", "STAY", lambda _: "STAY!"),
+             service_rule("X002", "OLD", lambda _: "NEW", yields_to=("X001",))]
+    monkeypatch.setattr(shared, "discover", lambda: rules)
+    code, diff, err = run_cli("fix", root)
+    assert code == 2 and not diff, err
+    assert re.search(r"api\.txt:1: X001 fix failed: the finding is still there", err), err
+    assert re.search(r"api\.txt:1: X002 no automatic fix \(the X001 fix of api \(api\.txt:1\), "
+                     r"which would leave nothing to fix here, failed verification\)", err), err
+    assert "goes first" not in err, err

@@ -26,7 +26,8 @@ from fixer.core.derived import Memo
 from fixer.model.services import Stack, env_file_paths
 from fixer.model.workspace import Workspace
 from fixer.stackcheck.gate import (
-    can_pass, can_pass_in, doubt_once_repaired, gate_facts, health_command, repaired_by)
+    can_pass, can_pass_in, doubt_once_repaired, gate_facts, health_command, repaired_by,
+    unset_in_probe)
 from fixer.stackcheck.imports import COMPILER_ERRORS, import_facts
 from fixer.stackcheck.network import network_facts
 from fixer.stackcheck.references import reference_facts
@@ -35,7 +36,7 @@ from fixer.stackcheck.verdicts import GATE, IMPORT, NETWORK, REFERENCE, Fact, St
 __all__ = ["GATE", "IMPORT", "NETWORK", "REFERENCE", "Breakage", "Fact", "StackFacts",
            "Verdict", "app_facts", "can_pass", "can_pass_in", "changed_stacks",
            "doubt_once_repaired", "facts", "give", "health_command", "regressions",
-           "repaired_by"]
+           "repaired_by", "unset_in_probe"]
 
 
 @dataclass(frozen=True)

@@ -404,7 +404,18 @@ def _unset_variables(target: Service) -> str | None:
     default, and the stack's `.env` does not set it."""
     if compose_health(target) is not Health.CHECKED:
         return None   # the image's HEALTHCHECK: its shell reads the container's environment
-    test = words_run(compose_test(target) or [])   # not the words the probe never reads
+    return _unset_in(target, list(compose_test(target) or []))
+
+
+def unset_in_probe(ws: Workspace, target: Service, test: list[str]) -> str | None:
+    """Why a compose healthcheck `test` (one fixer would write) may not pass: a variable it
+    reads that Compose would substitute empty, as C003 judges one written already."""
+    unset = _unset_in(target, test)
+    return _unset_reason(ws, target, unset) if unset is not None else None
+
+
+def _unset_in(target: Service, written: list[str]) -> str | None:
+    test = words_run(written)   # not the words the probe never reads
     for at, word in enumerate(test):
         for reference in references(word):   # `$$VAR` is the container shell's, not one
             if reference.bare and reference.name not in target.stack.dotenv and \

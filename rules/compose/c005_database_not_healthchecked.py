@@ -90,9 +90,11 @@ ping`, `mongosh --quiet --eval "db.adminCommand('ping')"` (`mongo` before 6.0).
 Unsafe, with the reason, where the database's `environment` reads a variable Compose may
 substitute empty, as C003 judges a gate on a database that has its healthcheck (an empty
 `POSTGRES_PASSWORD` stops the server at start-up: with the short form the app still
-starts, a gate would stop it). Unsafe where the command runs no server of the image's own (`mongos`,
-the sharding router, in a `mongo` image; a script), or redis Sentinel (`redis-sentinel`,
-`--sentinel`), which listens on another port: the probe is written for the server.
+starts, a gate would stop it), or where the probe itself reads one (a port taken from
+`--port ${REDIS_PORT}` that no `.env` sets and no default gives). Unsafe where the command
+runs no server of the image's own (`mongos`, the sharding router, in a `mongo` image; a
+script), or redis Sentinel (`redis-sentinel`, `--sentinel`), which listens on another
+port: the probe is written for the server.
 Display-only where redis binds only addresses other than the loopback (`bind redis_cache`
 in the `redis.conf` the service mounts from the repository, or `--bind` on its command):
 `redis-cli ping` on 127.0.0.1 never reaches it.

@@ -241,11 +241,13 @@ def its_probe_doubt(name: str, doubt: str) -> str:
 
 def database_doubt(ws: Workspace, database: Unchecked) -> str | None:
     """Why fixer cannot vouch that a database C005 probes is ever healthy: its probe's own
-    doubt, or a variable its `environment` reads that Compose may substitute empty (an
-    empty `POSTGRES_PASSWORD` stops the server at start-up), which makes a gate on it as
-    doubtful as on a database that has its healthcheck already (C003)."""
+    doubt, a variable the probe reads that Compose may substitute empty (one it takes from
+    the server's command, `--port ${REDIS_PORT}`), or one its `environment` reads (an
+    empty `POSTGRES_PASSWORD` stops the server at start-up): each makes a gate on it as
+    doubtful as on a database that has that healthcheck already (C003)."""
     unset = environment_doubt(ws, database.service)
-    return probe_doubt(ws, database) or (
+    return probe_doubt(ws, database) or \
+        stackcheck.unset_in_probe(ws, database.service, list(database.probe.test)) or (
         unset and f"fixer cannot tell whether {database.service.name} starts: {unset}")
 
 
