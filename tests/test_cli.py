@@ -428,6 +428,20 @@ FAILS_VERIFICATION = {
 }
 
 
+def test_a_module_first_judged_by_a_fix_does_not_import_not_no_longer(tmp_path: Path) -> None:
+    """S001's stock Dockerfile makes `api` an app service whose main module imports one the
+    repository does not hold: the stack check refuses the fix, and says the module does not
+    import, not that it no longer does (it never did)."""
+    repo = write_tree(tmp_path, {
+        "docker-compose.yml": "services:\n  api:\n    build: .\n",
+        "requirements.txt": "fastapi\nuvicorn\n", "app/__init__.py": "",
+        "app/main.py": APP.replace("\n", "\nfrom .settings import config\n", 1)})
+    code, _, err = run_cli("fix", repo, "--unsafe-fixes")
+    assert code == 2 and re.search(r"S001 fix failed: breaks the stack check \(import\): "
+                                   r"app/main\.py:\d a module on api's import path does not "
+                                   r"import: `from \.settings import config`", err), err
+
+
 def test_an_unsafe_fix_that_failed_is_not_offered_again(tmp_path: Path) -> None:
     """S001's stock Dockerfile makes `api` an app service whose broker C005 cannot gate (an
     explicit `service_started`): the fix fails verification. With --unsafe-fixes given, the

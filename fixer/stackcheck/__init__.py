@@ -71,8 +71,20 @@ def regressions(before_ws: Workspace, after_ws: Workspace, stacks: Collection[st
             continue
         if fact.verdict is Verdict.BROKEN and (old is None or old.verdict is not Verdict.BROKEN):
             found.append(Breakage(fact.prop, fact.subject, fact.path, fact.line, fact.services,
-                                  fact.why))
+                                  fact.why if old is not None else _first_judged(fact.why)))
     return found
+
+
+# A subject the round brought (S001's Dockerfile makes a service an app, whose modules are
+# judged for the first time): it did not stop working, it does not work
+_FIRST_JUDGED = {"no longer imports": "does not import", "no longer reaches": "does not reach"}
+
+
+def _first_judged(why: str) -> str:
+    for said, first in _FIRST_JUDGED.items():
+        if why.startswith(said):
+            return first + why[len(said):]
+    return why
 
 
 def _untouched_compile_error(fact: Fact, paths: Collection[str]) -> bool:
