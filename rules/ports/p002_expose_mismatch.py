@@ -452,11 +452,11 @@ def _check(ws: Workspace, services: list[BuiltService]) -> Violation | None:
         return None   # the image exposes the port of the nginx it runs in front of the app
     if any(not p.isdigit() for p in written):
         return None  # a variable in EXPOSE cannot be judged
-    report, title = _problem(app, ports, listens[0], _listening(services, listens, ports))
+    report, title = _problem(app, ports, listens[0], _listening(ws, services, listens, ports))
     report = replace(report, service=services[0].name, causes=_causes(ws, services),
                      port_services=tuple(s.name for s in services) if len(services) > 1
                      else ())
-    split = _split(services, listens)
+    split = _split(ws, services, listens)
     if split is not None:
         return replace(report, reason=split)
     if len(ports) > 1:
@@ -517,12 +517,12 @@ def _causes(ws: Workspace, services: list[BuiltService]) -> tuple[Location, ...]
     return tuple(dict.fromkeys(found))
 
 
-def _split(services: list[BuiltService], listens: list[int]) -> str | None:
+def _split(ws: Workspace, services: list[BuiltService], listens: list[int]) -> str | None:
     """Why no one EXPOSE fits every container built from the stage: its services listen
     on different ports (a compose `command:` or `environment` of their own), or one runs a
     compose `command:` on another port than the image's CMD. A rewrite for one of them
     would be wrong for another (traefik, for one, routes to the single exposed port)."""
-    heard = _listeners(services, listens)
+    heard = _listeners(ws, services, listens)
     if len({port for _, port, _ in heard}) < 2:
         return None
     parts = [f"{who} on {port} ({origin})" if origin else f"{who} on {port}"
@@ -530,16 +530,35 @@ def _split(services: list[BuiltService], listens: list[int]) -> str | None:
     return f"the containers built from it listen on different ports: {', '.join(parts)}"
 
 
-def _listeners(services: list[BuiltService], listens: list[int]) -> list[tuple[str, int, str]]:
+def _listeners(ws: Workspace, services: list[BuiltService],
+               listens: list[int]) -> list[tuple[str, int, str]]:
     """(who, port, where it comes from) for each container built from the stage that
-    listens on a known port, then the image's own CMD where no container uses its port."""
-    heard = [(s.name, s.app.listen.port, s.app.listen.origin) for s in services
+    listens on a known port, then the image's own CMD where no container uses its port.
+    A service that listens there only with one of its compose files says which
+    (`api with docker-compose.prod.yml`)."""
+    heard = [(_who(ws, s), s.app.listen.port, s.app.listen.origin) for s in services
              if s.app.listen.port is not None]
     ports = {port for _, port, _ in heard}
     return heard + [("the image's own CMD", port, "") for port in listens if port not in ports]
 
 
-def _listening(services: list[BuiltService], listens: list[int],
+def _who(ws: Workspace, service: BuiltService) -> str:
+    found = ws.without_a_file(service)
+    return service.name if found is None else f"{service.name} with {found[0].path}"
+
+
+def _with_file(ws: Workspace, services: list[BuiltService]) -> str:
+    """` with docker-compose.prod.yml (8000 without it)`: the port is the one the app
+    listens on only where that file is loaded (`-f`)."""
+    for service in services:
+        found = ws.without_a_file(service)
+        if found is not None:
+            doc, alone = found
+            return f" with {doc.path}" + (f" ({alone} without it)" if alone is not None else "")
+    return ""
+
+
+def _listening(ws: Workspace, services: list[BuiltService], listens: list[int],
                ports: list[tuple[Instruction, str]]) -> str:
     """`the app listens on 8000`, or with several ports `its containers listen on 8000
     (alpha) and 8001 (beta)`: the headline names every port EXPOSE would have to fit. Where
@@ -547,10 +566,10 @@ def _listening(services: list[BuiltService], listens: list[int],
     by, the image's own CMD (`EXPOSE 8000 but its containers listen on 8000 (api)` reads as
     no fault)."""
     by_port: dict[int, list[str]] = {}
-    for who, port, _ in _listeners(services, listens):
+    for who, port, _ in _listeners(ws, services, listens):
         by_port.setdefault(port, []).append(who)
     if len(by_port) < 2:
-        return f"the app listens on {listens[0]}"
+        return f"the app listens on {listens[0]}{_with_file(ws, services)}"
     containers = "its containers listen on " + " and ".join(
         f"{port} ({', '.join(who)})" for port, who in sorted(by_port.items()))
     if any(number(exposed) in by_port for _, exposed in ports):
