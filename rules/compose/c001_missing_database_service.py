@@ -431,7 +431,7 @@ def _loopback(ws: Workspace, stack: Stack) -> Iterator[Violation]:
     for use in dbusage.postgres_uses(ws, stack):
         if not use.url.host_is_loopback or posixpath.basename(use.path) == ".env":
             continue
-        if re.match(r"(?:TEST_|.*_TEST(?:_|$))", use.variable):
+        if use.for_tests:
             continue  # a test suite's database, which tests run on the host reach there
         if use.service.get("network_mode") is not None:
             continue  # `host` or another container's network: localhost may well answer

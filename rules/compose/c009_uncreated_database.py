@@ -21,7 +21,8 @@ says `CREATE DATABASE`, `createdb`, `create_database`, `database_exists`,
 `POSTGRES_MULTIPLE_DATABASES` or `docker-entrypoint-initdb` (a mount under
 `/docker-entrypoint-initdb.d` names it). A URL with no database (the
 driver then asks for the user's), or one whose database, host or the server's variables read
-a variable that neither `.env` nor a default sets, is left alone too.
+a variable that neither `.env` nor a default sets, is left alone too, as is a test suite's
+variable (`TEST_DATABASE_URL`, `DATABASE_TEST_URL`): the tests may create their database.
 
 ## Why is this bad?
 The server answers every connection to it with `FATAL: database "orders" does not exist`:
@@ -108,7 +109,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     for stack in ws.stacks:
         for use in dbusage.postgres_uses(ws, stack):
             server = stack.services.get(use.host)
-            if server is None or (use.path, use.line) in seen:
+            if server is None or (use.path, use.line) in seen or use.for_tests:
                 continue
             wanted = _database(use)
             created = _created(ws, server) if wanted is not None else None

@@ -45,6 +45,15 @@ class UrlUse:
     source: str               # the compose file whose `environment`/`env_file` gives it
     file_keys: frozenset[str] = frozenset()  # keys the env file itself defines
 
+    @property
+    def for_tests(self) -> bool:
+        """A test suite's database (`TEST_DATABASE_URL`, `DATABASE_TEST_URL`): tests may run
+        on the host, or create it themselves; the service itself need not connect to it."""
+        return _TEST_VARIABLE.match(self.variable) is not None
+
+
+_TEST_VARIABLE = lazy_compile(r"(?:TEST_|.*_TEST(?:_|$))")
+
 
 @dataclass(frozen=True)
 class _Raw:
