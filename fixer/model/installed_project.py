@@ -22,8 +22,8 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import in_image, run_workdir
 from fixer.model.services import BuiltService
-from fixer.sources.dockerfile import Instruction, chain
-from fixer.sources.dockertext import commands, escape_char, instruction_tokens, program_at
+from fixer.sources.dockerfile import chain
+from fixer.sources.dockertext import program_at, run_commands
 
 # a pip operand that is the project in the working directory: `.`, `./`, `.[server]`
 PROJECT_OPERAND = lazy_compile(r"^\.(?:/)?(\[[^\]]*\])?$")
@@ -58,18 +58,11 @@ def _installs_project(tree: Tree, service: BuiltService, project: str) -> bool:
     for stage in chain(app.dockerfile, app.stage):
         for instruction in stage.find("RUN"):
             cwd = run_workdir(app.dockerfile, stage, instruction)
-            if any(_installs_itself(words) for words in _commands(text, instruction)) and \
+            if any(_installs_itself(words) for words in run_commands(text, instruction)) and \
                     in_image(tree, app.folder, app.dockerfile, app.stage,
                              posixpath.join(cwd, "pyproject.toml")) == project:
                 return True
     return False
-
-
-def _commands(text: str, instruction: Instruction) -> list[list[str]]:
-    if instruction.json:
-        return [list(instruction.value)]
-    tokens = instruction_tokens(text, instruction, escape_char(text))
-    return [[w.value for w in words] for words in commands(tokens)]
 
 
 def _installs_itself(argv: list[str]) -> bool:
@@ -140,7 +133,7 @@ def installs_local_code(service: BuiltService) -> bool:
     app = service.app
     text = app.dockerfile.file.text
     return any(_installs_local(words) for stage in chain(app.dockerfile, app.stage)
-               for instruction in stage.find("RUN") for words in _commands(text, instruction))
+               for instruction in stage.find("RUN") for words in run_commands(text, instruction))
 
 
 def _installs_local(argv: list[str]) -> bool:

@@ -328,6 +328,24 @@ _RUNNERS = frozenset(("sudo", "env", "exec", "command"))
 _OPENERS = frozenset(("then", "else", "do", "{", "!"))
 
 
+def run_commands(text: str, instruction: Instruction) -> list[list[str]]:
+    """A RUN's simple commands as words (`text`: the Dockerfile's), each followed by those of
+    the shell script it wraps, if any (`bash -c "if ...; then poetry install; fi"`, `RUN
+    ["sh", "-c", "..."]`): the commands the build runs."""
+    if instruction.json:
+        found = [list(instruction.value)]
+    else:
+        found = [[w.value for w in words]
+                 for words in commands(instruction_tokens(text, instruction, escape_char(text)))]
+    out: list[list[str]] = []
+    for argv in found:
+        out.append(argv)
+        script = shell_script(argv[program_at(argv):])
+        if script is not None:
+            out.extend([w.value for w in words] for words in commands(tokenize(script)))
+    return out
+
+
 def program_at(words: list[str]) -> int:
     """Where a simple command's program is: past `sudo`, `env`, `exec`, `command`, the
     `VAR=value` assignments before it, and a reserved word that opens it (`then`, `else`,

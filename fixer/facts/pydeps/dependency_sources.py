@@ -62,7 +62,7 @@ from fixer.facts.pydeps.requirements import (
 )
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
-from fixer.sources.dockertext import commands, escape_char, instruction_tokens, program_at
+from fixer.sources.dockertext import program_at, run_commands
 
 # Bases that carry no Python packages beyond pip: the official Python images, OS images
 # (and uv's images derived from them, `uv_derived`).
@@ -308,7 +308,7 @@ class _Reader:
             for key, raw in zip(value[::2], value[1::2]):
                 state.env[key] = resolve_image(raw.strip("\"'"), state.env)
         elif instruction.cmd == "RUN":
-            for argv in self._commands(instruction):
+            for argv in run_commands(self.dockerfile.file.text, instruction):
                 self._command(argv[program_at(argv):], state, out)
         elif instruction.cmd == "COPY":
             source = next((f.split("=", 1)[1] for f in instruction.flags
@@ -316,12 +316,6 @@ class _Reader:
             if source is not None and len(value) > 1:
                 self._copy(source, list(value[:-1]), out)
 
-    def _commands(self, instruction: Instruction) -> list[list[str]]:
-        if instruction.json:
-            return [list(instruction.value)]
-        text = self.dockerfile.file.text
-        tokens = instruction_tokens(text, instruction, escape_char(text))
-        return [[w.value for w in words] for words in commands(tokens)]
 
     def _command(self, argv: list[str], state: BuildState, out: Declared) -> None:
         # `if [ -f requirements.txt ]; then pip install -r requirements.txt; fi`: the command
