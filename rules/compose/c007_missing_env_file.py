@@ -14,7 +14,9 @@ Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "the script
 creates `.env.development`"), or that names it and lists its variables in a code block or
-list items ("Example of the .env file:", then `DB_USER=app`). One finding per missing file
+list items ("Example of the .env file:", then `DB_USER=app`), or a Makefile, task file or
+shell script there (or in their `scripts/`) with a command that writes it (`cp -n
+config/.env.template .env` in a make target, `cat > .env`). One finding per missing file
 and compose file, at its first entry, naming every service that loads it.
 
 The path counts as held or documented when it is, resolved from a folder Compose may
@@ -74,6 +76,7 @@ from fixer.facts.envvars.examples import (
     guide_text,
     guides,
     loaded_env_files,
+    setup_files,
 )
 from fixer.facts.image.buildscripts import project_directories
 from fixer.model.rule import Category, Safety, Severity, Violation
@@ -174,8 +177,19 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
         return True
     told = _told_line(named)
     word = _named_word(named)
-    return any(told.search(text) or (word.search(text) and guide_names(text))
-               for text in (guide_text(ws, guide) for guide in guides(ws, folder)))
+    if any(told.search(text) or (word.search(text) and guide_names(text))
+           for text in (guide_text(ws, guide) for guide in guides(ws, folder))):
+        return True
+    written = _written_by(named)
+    return any(written.search(guide_text(ws, path)) for path in setup_files(ws, folder))
+
+
+def _written_by(named: str) -> re.Pattern[str]:
+    """A command of a setup file that writes the file (`cp -n config/.env.template .env`
+    in a make target, `cat > .env <<EOF` in a script): a checkout that runs it has it."""
+    word = r"(?:\./)?" + re.escape(named) + r"(?![\w./-])"   # not `.env` of `.env.test`
+    return re.compile(rf"(?m)^[^#\n]*(?:\b(?:cp|mv|touch|install)\b[^#\n]*\s|>>?\s*)"
+                      rf"[\"']?{word}")
 
 
 def _named_word(named: str) -> re.Pattern[str]:

@@ -50,6 +50,20 @@ def guides(ws: Workspace, folder: str) -> list[str]:
             for p in files_in(ws.tree, where) if p.lower().endswith(".md")]
 
 
+# the files a checkout runs to set itself up: a make target, a task runner's, a script
+_SETUP_NAMES = frozenset(("Makefile", "makefile", "GNUmakefile", "Justfile", "justfile",
+                          "Taskfile.yml", "Taskfile.yaml"))
+
+
+def setup_files(ws: Workspace, folder: str) -> list[str]:
+    """The files that set a checkout of the project in `folder` up: Makefiles, task files
+    and shell scripts of the folder, of the repository's root, and of their `scripts/`."""
+    return [p for where in dict.fromkeys([folder, "", posixpath.join(folder, "scripts"),
+                                          "scripts"])
+            for p in files_in(ws.tree, where)
+            if posixpath.basename(p) in _SETUP_NAMES or p.endswith(".sh")]
+
+
 def guide_text(ws: Workspace, path: str) -> str:
     """A guide's text; empty when it cannot be read. A README is read for what it tells
     the reader, never run or built: one fixer cannot read (a NUL byte in a tree drawing)
