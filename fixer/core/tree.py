@@ -445,6 +445,7 @@ class Tree:
         # facts of files kept across the trees a fix run makes (`with_files`)
         self.carried = carried if carried is not None else Carried()
         self._listing: set[str] | None = None
+        self._sorted: tuple[set[str], list[str]] | None = None   # (of that listing, sorted)
         self._base_paths: set[str] | None = None
         # facts of this tree's files as a whole (a folder index): they rest on its listing
         self.derived: Derived = _ListingFacts(self)
@@ -463,6 +464,15 @@ class Tree:
                     listing.add(path)
             self._listing = listing
         return self._listing
+
+    def sorted_paths(self) -> list[str]:
+        """`paths` in path order: what a search that takes the first file it finds, or
+        lists what it finds, walks, so that a run says the same thing every time (a set's
+        order changes from one process to the next)."""
+        listing = self.paths()
+        if self._sorted is None or self._sorted[0] is not listing:
+            self._sorted = (listing, sorted(listing))
+        return self._sorted[1]
 
     def exists(self, path: str) -> bool:
         present = self.present(path)

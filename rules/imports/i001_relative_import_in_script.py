@@ -8,7 +8,8 @@ that the command loads as top-level modules: the app module of `uvicorn main:app
 that import root, which the app can only import as top-level modules too (unless the
 root folder is itself a package, or the app imports that module through the root folder's
 own name, `from api.handlers import x` in `api/main.py` with `PYTHONPATH` on the folder
-above: it then runs in package `api`). It follows the app module's imports through the
+above, or a module imported so imports it, `from api.errors import x` in
+`api/services/mail.py`: it then runs in package `api`). It follows the app module's imports through the
 import root, transitively, and also finds relative imports that climb above their
 top-level package there (`from ..database import x` in `routers/items.py`, imported
 as `routers.items`). All of one service's are one finding with one fix. A relative
@@ -244,12 +245,24 @@ def _imported_through_root(ws: Workspace, found: appmodule.AppModule,
         return set()
     modules = Modules(ws.read, found.root)
     names: set[str] = set()
-    for path, package in reached.items():
+    # what those modules import runs in package `api` too (`from api.services import mail`
+    # in main.py, then `from api.error_decorators import x` in services/mail.py): followed,
+    # in path order, each file once
+    queue = sorted(reached.items())
+    seen = {path for path, _ in queue}
+    while queue:
+        path, package = queue.pop(0)
         loaded = modules.load(path)
-        for dotted in modules.names_imported(*loaded, package) if loaded else ():
+        for dotted in sorted(modules.names_imported(*loaded, package)) if loaded else ():
             head, _, rest = dotted.partition(".")
-            if head == folder and rest:
-                names.add(rest.split(".")[0])
+            if head != folder or not rest:
+                continue
+            names.add(rest.split(".")[0])
+            inner = modules.path_of(rest)
+            if inner is not None and inner not in seen:
+                seen.add(inner)
+                is_package = inner.endswith("/__init__.py")
+                queue.append((inner, dotted if is_package else dotted.rpartition(".")[0]))
     return names
 
 
@@ -700,7 +713,7 @@ def _dotted_imports(ws: Workspace) -> dict[str, list[tuple[str, int]]]:
 def _index_dotted(ws: Workspace) -> dict[str, list[tuple[str, int]]]:
     """Read once per workspace: I001 asks for every service it would fix."""
     found: dict[str, list[tuple[str, int]]] = {}
-    for path in ws.tree.paths():
+    for path in ws.tree.sorted_paths():
         name = posixpath.basename(path)
         python = path.endswith(".py")
         command = name.startswith(("Dockerfile", "compose", "docker-compose"))

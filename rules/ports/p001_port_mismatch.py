@@ -833,7 +833,7 @@ _FLY: Memo[dict[tuple[str, int], tuple[str, frozenset[str]]]] = Memo("Fly.io int
 
 def _fly_ports(ws: Workspace) -> dict[tuple[str, int], tuple[str, frozenset[str]]]:
     found: dict[tuple[str, int], tuple[str, frozenset[str]]] = {}
-    for path in ws.tree.paths():
+    for path in ws.tree.sorted_paths():
         if not path.endswith(".toml"):
             continue   # most files: no name or path to work out
         name = posixpath.basename(path)

@@ -423,7 +423,7 @@ def build_argument_set(ws: Workspace, name: str, dockerfile: str) -> tuple[str, 
     the frontend); one whose context or file fixer cannot read does."""
     pattern = re.compile(rf"""--build-arg[ \t=]+["']?{re.escape(name)}=|"""
                          rf"""^[ \t]*["']?{re.escape(name)}["']?[ \t]*=""", re.M)
-    for path in ws.tree.paths():
+    for path in ws.tree.sorted_paths():
         if not is_build_script(path) or "compose" in posixpath.basename(path):
             continue
         file = ws.tree.peek(path)

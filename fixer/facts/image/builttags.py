@@ -43,7 +43,7 @@ _STEP_TAGS = lazy_compile(r"steps\.([\w-]+)\.outputs\.tags")
 def script_texts(ws: Workspace) -> Iterator[tuple[str, str, TextFile]]:
     """Each build script, its continued lines (`docker run --rm \\` then `-p 8080:8080 \\`)
     joined with their offsets kept."""
-    for path in ws.tree.paths():
+    for path in ws.tree.sorted_paths():
         file = ws.scan(path) if is_build_script(path) else None
         if file is not None:
             yield path, re.sub(r"\\(\r?\n)", lambda m: " " * len(m.group()), file.text), file

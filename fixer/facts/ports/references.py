@@ -416,7 +416,7 @@ def _traefik_with_files(ws: Workspace, service: Service) -> str | None:
     texts = [" ".join(command[2])] if command is not None else []
     texts += [key for _doc, value in service.all("environment")
               for key, _val, _item in mapping_or_list(value)]
-    texts += [file.text for path in ws.tree.paths() if _TRAEFIK_CONFIG.search(path)
+    texts += [file.text for path in ws.tree.sorted_paths() if _TRAEFIK_CONFIG.search(path)
               for file in [ws.read(path)] if file is not None]
     return f"{image} with its file provider" if any(_FILE_PROVIDER.search(t) for t in texts) \
         else None

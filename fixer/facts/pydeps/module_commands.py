@@ -63,7 +63,7 @@ def commands_naming(ws: Workspace) -> dict[str, list[Named]]:
 
 def _index(ws: Workspace) -> dict[str, list[Named]]:
     found: dict[str, list[Named]] = {}
-    for path in ws.tree.paths():
+    for path in ws.tree.sorted_paths():
         if _SKIP.search(path) or not (is_build_script(path) or _CONFIG.search(path)
                                       or CI_FILE.search(path)):
             continue

@@ -1,0 +1,5 @@
+from fastapi import APIRouter
+
+from api.services import mail
+
+router = APIRouter()
