@@ -157,11 +157,13 @@ service's own `environment` or its image's `ENV` sets, or that its script sets i
 (`SERVER_PID=$!`, `for f in`): the container's shell was probably meant to read it
 (`$$VAR`), which needs a person to confirm. Display-only too where the `environment` sets
 a variable from itself (`PYTHONPATH: /code:$PYTHONPATH`): Compose fills it from the host's
-shell, where the container's own value was meant (`$$PYTHONPATH`). Display-only too when every
-use is
-an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`): a `$`
-inside a password or a hash reads so, and documenting `B` would call it a variable
-where `$$` is the fix. A variable inside another's default (`${A:-${B}}`) is not read.
+shell, where the container's own value was meant (`$$PYTHONPATH`). Display-only too when
+every use is an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`):
+a `$` inside a password or a hash reads so, and documenting `B` would call it a variable
+where `$$` is the fix. So is one inside single quotes of a command's or healthcheck's shell
+script (`mosquitto_sub -t '$SYS/broker/uptime'`, MQTT's own topic), where the shell would
+read it as written; not the quotes that hand `sh -c` its script. A variable inside
+another's default (`${A:-${B}}`) is not read.
 """
 
 from __future__ import annotations
@@ -251,6 +253,9 @@ class Use:
     glued: bool = False
     assigned: bool = False     # a command or healthcheck script that sets NAME itself
     column: int = 1            # of the reference as written
+    # inside single quotes of a shell script (`mosquitto_sub -t '$SYS/broker/uptime'`),
+    # where the shell would read it as written: maybe a literal `$`
+    quoted: bool = False
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -377,7 +382,8 @@ def _uses(stack: Stack) -> Iterator[Use]:
                     line, column = _position(doc, node, ref)
                     yield Use(ref, doc, line, services or (str(key.value),),
                               services, scripts, glued,
-                              bool(scripts) and _assigns(text, ref.name), column)
+                              bool(scripts) and _assigns(text, ref.name), column,
+                              bool(scripts) and _single_quoted(text, ref.start))
 
 
 def _assigns(script: str, name: str) -> bool:
@@ -385,6 +391,29 @@ def _assigns(script: str, name: str) -> bool:
     its `$NAME` is the shell's, which Compose substitutes first unless written `$$NAME`."""
     return re.search(rf"(?:^|[\s;&|(]|\bexport\s+)(?:{name}=|for\s+{name}\s+in\b|"
                      rf"read(?:\s+-\w+)*\s+{name}\b)", script) is not None
+
+
+def _single_quoted(script: str, at: int) -> bool:
+    """The offset `at` of the shell script lies inside single quotes (those of a double
+    quoted part, and an escaped one, are no quotes), other than those that hand a shell
+    its script (`sh -c 'uvicorn main:app --port $PORT'`, a command Compose splits)."""
+    quote: str | None = None
+    opened = 0
+    escaped = False
+    for index, char in enumerate(script[:at]):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote is None and char in "'\"":
+            quote, opened = char, index
+        elif char == quote:
+            quote = None
+    return quote == "'" and _SCRIPT_OPTION.search(script, 0, opened) is None
+
+
+# the end of a shell's options before its script: `sh -c `, `bash -lc `
+_SCRIPT_OPTION = lazy_compile(r"(?:^|\s)-[a-z]*c\s+$")
 
 
 def _may_interpolate(text: str) -> bool:
@@ -493,6 +522,13 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
                                     f"inside a password or hash does: write `$$` if the `$` "
                                     f"is literal{_also_at(first, uses + kin)}; documenting "
                                     f"{name} would call it a variable")
+    quoted = next((u for u in uses if u.quoted and u.ref.bare), None)
+    if quoted is not None:
+        return replace(base, reason=f"`{quoted.ref.text}` is inside single quotes of the shell "
+                                    f"script at {quoted.doc.path}:{quoted.line}, where the "
+                                    f"shell reads it as written: if the `$` is literal, write "
+                                    f"`$$`{_also_at(first, uses + kin)}; documenting {name} "
+                                    f"would call it a variable")
     target, blocked = _env_file_target(ws, stack, home, name, uses + kin) or _target(ws, home)
     if target is None:
         return replace(base, reason=blocked)
