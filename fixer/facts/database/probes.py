@@ -255,7 +255,9 @@ def server_words(service: Service) -> tuple[list[str], str | None]:
     they may not say where it listens (an entrypoint fixer cannot read)."""
     given = service.entrypoint()
     found = service.command()
-    words = (given[2] or [] if given else []) + (_command_words(found[2]) if found else [])
+    # a string is split as Compose splits it (`entrypoint: redis-server --appendonly yes`)
+    words = (_command_words(given[2]) if given and given[2] else []) + \
+        (_command_words(found[2]) if found else [])
     if given is None and found is None and service.app is not None:   # a built server
         words = _image_command(service.app.dockerfile, service.app.stage)
     script = shell_script_at(words)
