@@ -36,18 +36,27 @@ def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None) -
     if not isinstance(service, BuiltService):
         return False
     others = set(service.stack.services) - {host} if host is not None else set()
-    return any(_for_host(text, match.start(), host, others)
+    env = service.environment(ws.tree) if host is not None else {}
+    return any(_for_host(text, match.start(), host, others, env)
                for text in _before_server(ws, service) for match in _WAITS.finditer(text))
 
 
-def _for_host(text: str, at: int, host: str | None, others: set[str]) -> bool:
+def _for_host(text: str, at: int, host: str | None, others: set[str],
+              env: dict[str, str]) -> bool:
     """Whether the waiter at `at` may wait for `host`: its line names it, or names no other
-    service (a loop on `psycopg2.connect(...)`, `python -m app.wait_for_db`)."""
+    service (a loop on `psycopg2.connect(...)`, `python -m app.wait_for_db`). A variable
+    of the line is read as the container's environment sets it (`nc -z $DB_HOST $DB_PORT`
+    with `DB_HOST=db` names db)."""
     if host is None:
         return True
     line = text[text.rfind("\n", 0, at) + 1:text.find("\n", at) % (len(text) + 1)]
+    line = _VARIABLE.sub(lambda m: f" {env.get(m[1] or m[3]) or m[2] or ''} ", line)
     words = set(re.findall(r"[\w.-]+", line))
     return host in words or not words & others
+
+
+# `$DB_HOST`, `${DB_HOST}`, `${DB_HOST:-db}` (its default where the environment sets none)
+_VARIABLE = lazy_compile(r"\$\{(\w+)(?::?-([^}]*))?[^}]*\}|\$(\w+)")
 
 
 def _before_server(ws: Workspace, service: BuiltService) -> list[str]:
