@@ -166,6 +166,9 @@ class AppRoutes:
     unseen: bool = False
     anchors: list[ast.stmt] = field(default_factory=list)   # creation-scope statements adding routes
     unfollowed: list[str] = field(default_factory=list)     # included routers not read, as written
+    # the prefixes those are included under (`include_router(create_router(), prefix="/api")`):
+    # a health path the code names may be served below one
+    unfollowed_under: list[str] = field(default_factory=list)
     doubt: str | None = None    # why a route added with `@app.get` may not be served as written
     # the health paths a refusing middleware (the doubt) lets through: `/health`, or the
     # prefix `/health*` (`doubt_for`)
@@ -2556,6 +2559,9 @@ def _include(mods: Modules, path: str, tree: ast.Module, scope: Scope, stmt: ast
         result.note(f"the router `{shown}` could not be followed"
                     + (f": {unread}" if unread else ""))
         result.unfollowed.append(_written(tree, scope, router))
+        under = join_paths(prefix, _prefix(mods, path, tree, call, result))
+        if under:
+            result.unfollowed_under.append(under)
         return
     rpath, rtree, rscope, rvar, rcall = found
     given = _prefix(mods, path, tree, call, result)

@@ -296,6 +296,13 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                           if found and one_like else "")
     theirs = _theirs(ws, service)
     literal = health_literal(ws, service.app.folder, wanted, theirs)
+    prefixes = found[1].unfollowed_under if found else []
+    if literal is not None and prefixes:   # the router that names it may be served below one
+        shown = prefixes[0].replace(UNKNOWN, "…")
+        return HealthPlan(Source.UNREADABLE, None, f"{why}, and it is included under the "
+                                                   f"prefix `{shown}`: the health path its "
+                                                   f"code names (`{literal.path}`) may be "
+                                                   "served there")
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal.path, why, named=literal.named)
     mods = found[1].modules if found else None
