@@ -42,6 +42,9 @@ STARTED = ("services:\n  api:\n    build: ./api\n    depends_on:\n      db:\n"
            "        condition: service_started\n")
 
 
+# a PostgreSQL server that starts: its entrypoint has the password it needs
+PG_DB = "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: x\n"
+
 def repo(compose: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     return {"docker-compose.yml": compose, "api/Dockerfile": DOCKERFILE,
             "api/app/__init__.py": "", "api/app/main.py": MAIN, **(extra or {})}
@@ -164,7 +167,8 @@ def postgres() -> Iterator[tuple[str, int]]:
     pytest.param("    environment:\n      POSTGRES_PASSWORD: x\n      POSTGRES_DB:\n", {},
                  ["sh", "-c", "pg_isready -U postgres -d ${POSTGRES_DB:-postgres} -h 127.0.0.1"],
                  id="passed-through-null"),
-    pytest.param("    environment:\n      - POSTGRES_USER\n      - POSTGRES_DB\n", {},
+    pytest.param("    environment:\n      - POSTGRES_USER\n      - POSTGRES_DB\n"
+                 "      - POSTGRES_PASSWORD=x\n", {},
                  ["sh", "-c", "pg_isready -U ${POSTGRES_USER:-postgres} "
                   "-d ${POSTGRES_DB:-${POSTGRES_USER:-postgres}} -h 127.0.0.1"],
                  id="passed-through-bare"),
@@ -191,7 +195,8 @@ def test_c005_pg_isready_waits_for_the_server_that_listens(tmp_path: Path,
     """The image's entrypoint creates the database and runs /docker-entrypoint-initdb.d on a
     temporary server that listens on its socket only: the probe asks TCP, so the gate stays
     shut until the server a migration connects to listens."""
-    service = on_disk(tmp_path, repo(API + "  db:\n    image: postgres:16-alpine\n"))
+    service = on_disk(tmp_path, repo(API + "  db:\n    image: postgres:16-alpine\n"
+                                      "    environment:\n      POSTGRES_PASSWORD: x\n"))
     folder, port = postgres
     # PGHOST: the socket where a probe with no `-h` finds it, as in the container
     where = {"PGHOST": folder, "PGPORT": str(port)}
@@ -231,7 +236,8 @@ def test_c005_env_file_not_in_the_repository(tmp_path: Path, postgres: tuple[str
 @pytest.mark.slow
 def test_c005_postgres_port_from_the_command(tmp_path: Path, postgres: tuple[str, int]) -> None:
     folder, port = postgres
-    compose = API + f"  db:\n    image: postgres:16\n    command: postgres -p {port}\n"
+    compose = API + (f"  db:\n    image: postgres:16\n    command: postgres -p {port}\n"
+                     "    environment:\n      POSTGRES_PASSWORD: x\n")
     service = on_disk(tmp_path, repo(compose))
     assert container_command(service)[-2:] == ["-p", str(port)]
     assert run_probe(service, PGHOST=folder) == 0
@@ -302,6 +308,14 @@ PINNED = [
 ]
 
 
+def initialised(image: str) -> str:
+    """The password the image's entrypoint needs before it creates its database (C005's probe
+    of a server that stops at its first start is unsafe)."""
+    needs = {"mysql": "MYSQL_ROOT_PASSWORD", "mariadb": "MARIADB_ROOT_PASSWORD"}
+    name = next((v for k, v in needs.items() if image.startswith(k)), None)
+    return f"    environment:\n      {name}: x\n" if name else ""
+
+
 def pinned_healthcheck(image: str, argv: list[str], minute: str = "60s") -> dict[str, Any]:
     """C004's timings; a start period of a `minute` for the servers whose first start is
     slow."""
@@ -312,7 +326,7 @@ def pinned_healthcheck(image: str, argv: list[str], minute: str = "60s") -> dict
 
 @pytest.mark.parametrize(("image", "argv"), PINNED)
 def test_c005_pinned_probes(image: str, argv: list[str]) -> None:
-    service = services(fixed(repo(API + f"  db:\n    image: {image}\n")))["db"]
+    service = services(fixed(repo(API + f"  db:\n    image: {image}\n{initialised(image)}")))["db"]
     assert container_command(service) == argv
     assert service["healthcheck"] == pinned_healthcheck(image, argv)
 
@@ -321,7 +335,7 @@ def test_c005_pinned_probes(image: str, argv: list[str]) -> None:
 @pytest.mark.parametrize(("image", "argv"), PINNED)
 def test_c005_pinned_probes_as_compose_resolves_them(tmp_path: Path, image: str,
                                                      argv: list[str]) -> None:
-    service = on_disk(tmp_path, repo(API + f"  db:\n    image: {image}\n"))
+    service = on_disk(tmp_path, repo(API + f"  db:\n    image: {image}\n{initialised(image)}"))
     # Compose prints the durations it read in its own way
     assert service["healthcheck"] == pinned_healthcheck(image, argv, minute="1m0s")
 
@@ -348,7 +362,7 @@ def test_c005_noop(compose: str) -> None:
 
 
 @pytest.mark.parametrize("compose", [
-    pytest.param(STARTED + "  db:\n    image: postgres:16\n", id="explicit-service-started"),
+    pytest.param(STARTED + PG_DB, id="explicit-service-started"),
     pytest.param(STARTED + "  worker:\n    build: ./api\n    command: celery -A app worker\n"
                  "    depends_on: [db]\n  db:\n    image: rabbitmq:3\n",
                  id="started-app-and-short-list-worker"),
@@ -400,7 +414,8 @@ def test_c005_unsafe_or_display_only(db: str, safety: str, reason: str) -> None:
 def test_c005_mysql_probe_asks_the_server_over_tcp() -> None:
     """The socket answers while the entrypoint initialises on a server with
     `--skip-networking`: the probe asks TCP, on the port the command moves it to."""
-    compose = API + "  db:\n    image: mysql:8.4\n    command: [mysqld, --port=3307]\n"
+    compose = API + ("  db:\n    image: mysql:8.4\n    command: [mysqld, --port=3307]\n"
+                     "    environment:\n      MYSQL_ROOT_PASSWORD: x\n")
     service = services(fixed(repo(compose)))["db"]
     assert container_command(service) == ["mysqladmin", "ping", "-h", "127.0.0.1",
                                           "--protocol=tcp", "-P", "3307"]
@@ -409,7 +424,8 @@ def test_c005_mysql_probe_asks_the_server_over_tcp() -> None:
 def test_c005_postgres_user_from_a_secret_file() -> None:
     """`POSTGRES_USER_FILE`: the probe names the user the entrypoint reads from the file."""
     compose = API + ("  db:\n    image: postgres:16\n    environment:\n"
-                     "      POSTGRES_USER_FILE: /run/secrets/db_user\n")
+                     "      POSTGRES_USER_FILE: /run/secrets/db_user\n"
+                     "      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n")
     service = services(fixed(repo(compose)))["db"]
     assert service["healthcheck"]["test"] == [
         "CMD-SHELL", 'pg_isready -U "$$(cat "$$POSTGRES_USER_FILE")" '
@@ -433,7 +449,7 @@ def conditions(service: dict[str, Any]) -> dict[str, str]:
 def test_c005_short_list_sibling_that_passes_is_gated_in_the_same_edit() -> None:
     """Written out, the list would pin auth to `service_started` for good (C003 never
     overrides a condition): the edit gates it as C003 would, and its title says so."""
-    compose = SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
+    compose = SHORT_LIST + AUTH.format(tool="python") + PG_DB
     [finding] = [f for f in check(repo(compose), select=("C005", "C003")) if f.code == "C005"]
     assert finding.fix_title == (
         "Add a `pg_isready` healthcheck to db and make api wait for it to be healthy; in long "
@@ -457,7 +473,7 @@ def test_c005_leaves_the_sibling_to_the_user_who_turned_c003_off(
         options: dict[str, Any]) -> None:
     """Gating auth is C003's change: where the user turned C003 off, the list written out
     keeps what the short form meant, and the title claims nothing for C003."""
-    compose = (SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
+    compose = (SHORT_LIST + AUTH.format(tool="python") + PG_DB
                ).replace(*compose_change)
     [finding] = [f for f in check(repo(compose), select=select, **options)
                  if f.code == "C005"]
@@ -482,7 +498,7 @@ def test_c005_waits_while_a_sibling_cannot_be_gated_yet(sibling: str, other: str
     """A healthcheck alone would leave C003 an entry it cannot gate yet, and converting the
     list would pin the sibling to `service_started`: the fix waits, and `fixer fix` applies
     it after the other rule's fix, converting the list once with both entries gated."""
-    files = repo(SHORT_LIST + sibling + "  db:\n    image: postgres:16\n")
+    files = repo(SHORT_LIST + sibling + PG_DB)
     [finding] = [f for f in check(files, select=("C005", "C003")) if f.code == "C005"]
     assert not finding.fixable and reason in (finding.reason or "")
     fixed_services = services(fixed(files, ("C005", "C003", other)))
@@ -494,7 +510,7 @@ def test_c005_waits_while_a_sibling_cannot_be_gated_yet(sibling: str, other: str
 
 @pytest.mark.slow  # the Compose binary
 def test_c005_compose_resolves_a_converted_short_list(tmp_path: Path) -> None:
-    compose = SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
+    compose = SHORT_LIST + AUTH.format(tool="python") + PG_DB
     assert conditions(on_disk(tmp_path, repo(compose), "api", ("C005", "C003"))) == {
         "db": "service_healthy", "auth": "service_healthy"}
 
@@ -503,7 +519,7 @@ def test_c005_check_builds_no_edit(monkeypatch: pytest.MonkeyPatch) -> None:
     """`fixer check` judges where the probe and the conditions go without writing them:
     both are rendered only when the fix's edits are asked for."""
     built = calls(monkeypatch, c005, "healthcheck_edit", "set_conditions")
-    compose = SHORT_LIST + AUTH.format(tool="python") + "  db:\n    image: postgres:16\n"
+    compose = SHORT_LIST + AUTH.format(tool="python") + PG_DB
     [finding] = check(repo(compose), select="C005")
     assert finding.fix_title == ("Add a `pg_isready` healthcheck to db and make api wait for it "
                                  "to be healthy")
@@ -545,7 +561,7 @@ def test_a_list_does_not_wait_for_a_healthcheck_c004_cannot_add() -> None:
 def test_c005_title_of_a_fix_that_probes_two_databases() -> None:
     """Written out, the list gates both databases: the title says `them`. The fix of db, the
     first in the file, probes cache along: cache's finding is settled by it."""
-    compose = (API.replace("- db\n", "- db\n      - cache\n") + "  db:\n    image: postgres:16\n"
+    compose = (API.replace("- db\n", "- db\n      - cache\n") + PG_DB +
                "  cache:\n    image: redis:7\n")
     titles = {f.service: f.fix_title for f in check(repo(compose), select="C005")}
     assert titles == {"db": "Add a `pg_isready` healthcheck to db and a `redis-cli` healthcheck "
@@ -569,8 +585,8 @@ def test_c005_a_cluster_state_file_is_no_configuration() -> None:
 def test_c005_gates_only_the_apps_with_no_condition() -> None:
     """api chose `service_started` and keeps it; web, whose short list has no condition, is
     the app the healthcheck is for, and the only one the finding names."""
-    compose = (STARTED + "  web:\n    build: ./api\n    depends_on: [db]\n"
-               "  db:\n    image: postgres:16\n")
+    compose = (STARTED + "  web:\n    build: ./api\n    depends_on: [db]\n" +
+               PG_DB)
     [finding] = check(repo(compose), select="C005")
     assert finding.message.endswith("so api and web cannot wait until it accepts connections")
     assert finding.fix_title is not None and "make web wait" in finding.fix_title
@@ -597,7 +613,7 @@ def test_c005_a_list_does_not_wait_for_a_probe_nobody_waits_for() -> None:
     fix that never comes."""
     compose = (STARTED + "  worker:\n    build: ./api\n    command: celery -A app worker\n"
                "    depends_on:\n      - db\n      - auth\n" + AUTH.format(tool="python") +
-               "  db:\n    image: postgres:16\n")
+               PG_DB)
     found = check(repo(compose), select=("C003", "C005"))
     assert [(f.code, f.fixable) for f in found] == [("C003", True), ("C005", False)]
     fixed_services = services(fixed(repo(compose), ("C003", "C005")))

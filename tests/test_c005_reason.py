@@ -30,6 +30,8 @@ CACHE_AND_DB = """\
     image: redis:7
   db:
     image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: x
 """
 CALLS = """\
     environment:
@@ -164,7 +166,8 @@ def test_a_command_that_runs_no_server_of_the_image_makes_the_probe_unsafe(
                "cfg/c1:27019 --bind_ip_all\n  sentinel:\n    image: redis:7\n    command: "
                "redis-sentinel /etc/redis/sentinel.conf\n  cache:\n    image: redis:7\n"
                "    command: [\"sh\", \"-c\", \"exec redis-server --appendonly yes\"]\n"
-               "  db:\n    image: postgres:16\n    command: postgres -c max_connections=200\n")
+               "  db:\n    image: postgres:16\n    command: postgres -c max_connections=200\n"
+               "    environment:\n      POSTGRES_PASSWORD: x\n")
     reasons = c005_reasons(write_repo(tmp_path, compose))
     assert reasons["router"] is not None and reasons["router"].startswith(
         "the command runs `mongos`, not mongod")
@@ -226,6 +229,8 @@ services:
     depends_on: [broker, db]
   db:
     image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: x
   cache:
     image: redis:7
 """ + BROKER)
@@ -247,6 +252,8 @@ services:
     depends_on: [db, cache, mongo, broker, search]
   db:
     image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: x
   mongo:
     image: mongo:8.0
   cache:

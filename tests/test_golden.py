@@ -60,9 +60,13 @@ def check_args(args: list[str]) -> list[str]:
 def finding_lines(repo: Path, args: list[str]) -> list[str]:
     code, out, err = run_cli("check", repo, "--format", "json", *check_args(args))
     assert code in (0, 1), err
+    findings = json.loads(out)["findings"]
+    # a fix run, a baseline and a branch tell findings apart by it: two alike were one
+    fingerprints = [f["fingerprint"] for f in findings]
+    assert len(set(fingerprints)) == len(fingerprints), f"findings share a fingerprint: {out}"
     return [f"{f['path']}:{f['line']}: {f['code']} "
             f"{f['fix']['safety'] if f['fix'] else 'display-only'} {f['message']}"
-            for f in json.loads(out)["findings"]]
+            for f in findings]
 
 
 def _check_findings(case: Path, repo: Path, args: list[str]) -> None:

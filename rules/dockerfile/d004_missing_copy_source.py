@@ -68,6 +68,9 @@ class _Missing:
     source: str
     dropped: str | None    # the ignore file that drops it, where the context holds it
     context: str
+    # what tells it from another COPY of the same source (a fingerprint is code, service,
+    # file and subject): its stage, and its place among that stage's copies of it
+    where: str = ""
     services: list[str] = field(default_factory=list)
 
 
@@ -77,14 +80,19 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         app = service.app
         files = context_files(ws.tree, app.build.context, app.dockerfile.path)
         for stage in _built(app.dockerfile, app.stage):
+            copies: dict[str, int] = {}
             for instruction in stage.instructions:
                 for source in _sources(app.dockerfile, instruction):
+                    copies[source] = copies.get(source, 0) + 1
                     missing_here, dropped = _missing(ws, files, source)
                     if not missing_here:
                         continue
                     key = (app.dockerfile.path, app.build.context, instruction.start, source)
+                    where = f" in stage {stage.name or stage.index}" + \
+                        (f" ({copies[source]})" if copies[source] > 1 else "")
                     missing = found.setdefault(key, _Missing(
-                        app.dockerfile, instruction, source, dropped, app.build.context))
+                        app.dockerfile, instruction, source, dropped, app.build.context,
+                        where))
                     if service.name not in missing.services:
                         missing.services.append(service.name)
     for missing in found.values():
@@ -102,7 +110,7 @@ def _violation(missing: _Missing) -> Violation:
         message=(f"{ins.cmd} takes `{missing.source}`, which {why}: the build of {who} stops "
                  f"(\"{missing.source.strip('/')}: not found\")"),
         path=missing.dockerfile.path, line=ins.line, service=names[0],
-        subject=f"{ins.cmd} {missing.source}",
+        subject=f"{ins.cmd} {missing.source}{missing.where}",
         reason=("whether the path moved, belongs to another build context or is written by a "
                 "build step needs a person"))
 

@@ -34,7 +34,7 @@ from fixer.model.depends import (
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Value, scalar
+from fixer.sources.compose import ComposeDoc, Value, mapping_or_list, scalar
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 
 
@@ -149,6 +149,9 @@ def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
     there, moved where fixer does not read (an entrypoint script, a configuration file)."""
     if target.probe.doubt is not None:
         return target.probe.doubt
+    uninitialised = _no_password(ws, target)
+    if uninitialised is not None:
+        return uninitialised
     default = _asked_port(ws, target)
     if default is None or _PORT_NAMED.search(" ".join(target.probe.test[1:])):
         return None
@@ -163,6 +166,39 @@ def probe_doubt(ws: Workspace, target: Unchecked) -> str | None:
                         f"and the probe asks {default}: the server may listen where fixer "
                         "does not read")
     return None
+
+
+# what the image's entrypoint needs before it initialises a fresh data folder: one of these
+_MYSQL_NEEDS = ("MYSQL_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD_FILE", "MYSQL_ALLOW_EMPTY_PASSWORD",
+                "MYSQL_RANDOM_ROOT_PASSWORD")
+_INIT_NEEDS = {
+    "postgres": ("POSTGRES_PASSWORD", "POSTGRES_PASSWORD_FILE", "POSTGRES_HOST_AUTH_METHOD"),
+    "mysql": _MYSQL_NEEDS,
+    "mariadb": ("MARIADB_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD_FILE",
+                "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "MARIADB_RANDOM_ROOT_PASSWORD",
+                *_MYSQL_NEEDS),
+}
+
+
+def _no_password(ws: Workspace, target: Unchecked) -> str | None:
+    """Why the probe may never pass: the image's entrypoint stops at the first start, where
+    the service sets no password nor says to go without one (`POSTGRES_PASSWORD`,
+    `MYSQL_ROOT_PASSWORD`, their `_FILE` forms, `POSTGRES_HOST_AUTH_METHOD`): the server
+    never runs, and a service that waits for it never starts (before the gate, it started).
+    Not for a built image (its ENV may set it), an `entrypoint:` of its own, or an
+    `env_file` the repository does not hold (each deployment's may set it)."""
+    needs = _INIT_NEEDS.get(target.probe.family)
+    service = target.service
+    if needs is None or service.app is not None or service.entrypoint() is not None or \
+            any(not ws.tree.exists(path) for path in service.env_files()):
+        return None
+    named = set(service.environment(ws.tree)) | {
+        key for _doc, value in service.all("environment") for key, _v, _n in mapping_or_list(value)}
+    if named & set(needs):
+        return None
+    return (f"{service.name} sets no {needs[0]} (nor {', '.join(needs[1:3])}), so the "
+            f"{target.probe.family} image stops at its first start, before the server runs: "
+            "the probe would never pass")
 
 
 def _asked_port(ws: Workspace, target: Unchecked) -> str | None:
