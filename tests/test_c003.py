@@ -220,7 +220,7 @@ def test_c003_a_probe_on_an_interpolated_port_is_unsafe() -> None:
     [finding] = check(repo(compose, app_files("auth")), select="C003")
     assert (finding.safety.value, finding.fix_title) == (
         "unsafe", "Wait for auth to be healthy (fixer cannot tell whether auth's healthcheck "
-        "passes)")
+        "passes: the URL its `curl` asks is not one it reads)")
 
 
 @pytest.mark.parametrize("deps", [

@@ -274,7 +274,10 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
         return Verdict.HOLDS, ""
     if verdict is Verdict.HOLDS and probes:
         return _in_time(ws, target)
-    return _cannot_tell(target)  # a probe fixer does not read, or a port it cannot see
+    # a probe fixer does not read, or a port it cannot see
+    return _cannot_tell(target, "" if probes else
+                        f"the URL its `{tool}` asks is not one it reads" if tool in HEALTH_TOOLS
+                        else f"its test runs `{tool}`, whose answer fixer does not judge")
 
 
 # per workspace: the rules whose fixes repair a healthcheck that cannot pass today, for the
@@ -482,8 +485,9 @@ def _no_healthcheck(target: Service) -> tuple[Verdict, str]:
     return _cannot_tell(target)
 
 
-def _cannot_tell(target: Service) -> tuple[Verdict, str]:
-    return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck passes"
+def _cannot_tell(target: Service, why: str = "") -> tuple[Verdict, str]:
+    return Verdict.UNKNOWN, f"fixer cannot tell whether {target.name}'s healthcheck passes" + \
+        (f": {why}" if why else "")
 
 
 def _image(service: Service) -> str:

@@ -161,6 +161,11 @@ def sourced(ws: Workspace, stack: Stack, guide: str, text: str) -> frozenset[str
     return frozenset(found)
 
 
+# variables whose empty value is the ordinary "none" (`HTTP_PROXY=${HTTP_PROXY}` passes a
+# proxy only where the host has one): empty, they stop nothing
+_EMPTY_IS_NONE = frozenset({"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "FTP_PROXY"})
+
+
 @dataclass(frozen=True)
 class Unset:
     """A variable a service's `environment` reads that Compose substitutes empty."""
@@ -180,7 +185,7 @@ def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
     defaulted = _DEFAULTED.get(family(service.scalar("image") or "") or "", frozenset())
     bare = [(key, ref) for _doc, value in service.all("environment")
             for key, raw, _node in mapping_or_list(value) if raw is not None and "$" in raw
-            and key not in defaulted
+            and key not in defaulted and key.upper() not in _EMPTY_IS_NONE
             for ref in references(raw) if ref.bare and not set_outside(ref.name)]
     if not bare:
         return None
