@@ -235,6 +235,10 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
         return ListenPort(None, region.kind, (), launch, region,
                           f"{launch.server} binds `{launch.unread_bind}`, which fixer cannot "
                           "read as host:port (a variable holding both)")
+    if launch.host_bind:   # no addition: a `--bind` beside it would be a second one
+        return ListenPort(DEFAULT_PORT, f"{launch.server}'s default port, bound to "
+                          f"`{launch.host_bind}` with none", (),
+                          launch, region)
     if launch.binds:
         return ListenPort(None, region.kind, (), launch, region,
                           f"{launch.server} binds {' and '.join(launch.binds)}: it listens on "

@@ -134,6 +134,9 @@ class Launch:
     # a bind fixer cannot read as `host:port` (`--bind "$BIND"`, a variable holding both):
     # the port is unknown, never the server's default
     unread_bind: str = ""
+    # a bind of a host alone (`--bind=0.0.0.0`): gunicorn and hypercorn take port 8000 for
+    # it, whatever PORT says; a port option added beside it would be a second bind
+    host_bind: str = ""
     # how it comes to bind 127.0.0.1 only, as written (`--host 127.0.0.1`) or by the
     # server's default (uvicorn with no `--host`); "" when it binds elsewhere or fixer
     # cannot tell. The environment may still set the host (`UVICORN_HOST`)
@@ -425,10 +428,13 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
         tcp = [(port, index) for value, index in found if (port := bind_port(value))]
         if found and not tcp and all(v.startswith(_SOCKET_BINDS) for v, _ in found):
             return Launch(server, target, None, configured=configured, socket=True)
+        host_only = [v for v, _ in found if _host_alone(v)]
         unread = next((v for v, _ in found if not bind_port(v) and
-                       not v.startswith(_SOCKET_BINDS)), None)
+                       not v.startswith(_SOCKET_BINDS) and not _host_alone(v)), None)
         if unread is not None:
             return Launch(server, target, None, configured=configured, unread_bind=unread)
+        if host_only and not tcp:
+            return Launch(server, target, None, configured=configured, host_bind=host_only[0])
         if len({port for port, _index in tcp}) > 1:
             written = tuple(v for v, _ in found if bind_port(v))
             return Launch(server, target, None, configured=configured, binds=written)
@@ -467,6 +473,14 @@ def _options(args: list[str], names: tuple[str, ...]) -> list[tuple[str, int]]:
             elif len(name) == 2 and arg.startswith(name) and len(arg) > 2:
                 found.append((arg[3:] if arg[2] == "=" else arg[2:], i))
     return found
+
+
+def _host_alone(bind: str) -> bool:
+    """A bind of an address with no port, written out (`0.0.0.0`, `[::]`, `localhost`)."""
+    return bool(_HOST_ALONE.fullmatch(bind))
+
+
+_HOST_ALONE = lazy_compile(r"\[[0-9a-fA-F:.]+\]|[\w.-]+")
 
 
 def bind_port(bind: str) -> str | None:
