@@ -357,6 +357,28 @@ def mount_entries(service: Service) -> list[tuple[str, str]]:
     return found
 
 
+def volume_mounts(service: Service) -> list[tuple[str, str]]:
+    """(volume name, container path) of each volume the service mounts: a named one
+    (`pgdata:/var/lib/postgresql/data`, long syntax `type: volume`), or an anonymous one
+    ("" for `/app/node_modules`). Docker fills a new volume from the image, once: where it
+    exists already, it keeps what it holds over what the image holds now."""
+    found: list[tuple[str, str]] = []
+    for _doc, volumes in service.all("volumes"):
+        for entry in elements(volumes) if isinstance(volumes.node, yaml.SequenceNode) else []:
+            if isinstance(entry.node, yaml.ScalarNode):
+                text = scalar(entry) or ""
+                first, _, rest = text.partition(":")
+                if not rest and first.startswith("/"):
+                    found.append(("", first))
+                elif rest and not first.startswith((".", "/", "~", "$")):
+                    found.append((first, rest.split(":", 1)[0]))
+            elif isinstance(entry.node, yaml.MappingNode) and \
+                    scalar(get(entry, "type")) == "volume":
+                found.append((scalar(get(entry, "source")) or "",
+                              scalar(get(entry, "target")) or ""))
+    return found
+
+
 def bind_mounts(service: Service) -> list[tuple[str, str]]:
     """(repository path, container path) of each bind mount of the repository's files
     (`mount_entries` whose source is relative), the path resolved from the stack's project

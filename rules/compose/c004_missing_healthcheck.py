@@ -97,6 +97,9 @@ Unsafe, with the reason, when compose also names a published image beside `build
 build`) and the probe needs what only a build brings (the route or curl this fix adds, or
 code or a Dockerfile an earlier fix of the run changed; not code a bind mount of the
 service puts where the image has it): a deployment that pulls the image runs without it.
+Unsafe, with the reason, when a named or anonymous volume is mounted over the folder the
+image holds the app's code in (`app_code:/app` over `COPY . .`): a volume that exists from
+an earlier run keeps the code it was filled with, which may not serve the probed route.
 Where such an image's base has neither curl nor wget, the probe is the
 image's Python (urllib), whatever the Dockerfile installs: the pulled image may predate it.
 Display-only where the app serves no health route and H001 is ignored for the service
@@ -266,6 +269,7 @@ from fixer.model.services import (
     StageKey,
     bind_mounts,
     published_image,
+    volume_mounts,
 )
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
@@ -363,7 +367,8 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     loopback = _loopback_doubt(ws, service) or _ipv6_doubt(ws, service) or \
         _interpolated_port(ws, service, port) or \
         _checkout_port(ws, service, port) or \
-        _published_image(ws, service, route, tool) or _doubtful_wait(ws, service)
+        _published_image(ws, service, route, tool) or _volume_over_code(ws, service) or \
+        _doubtful_wait(ws, service)
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
                        + ([slow] if slow else []) + ([loopback] if loopback else []))
     if doubts:
@@ -399,6 +404,25 @@ def _published_image(ws: Workspace, service: BuiltService, route: Choice,
         return None
     return (f"a deployment that pulls the image `{image}` compose also names, instead of "
             f"building it, runs without {needs[0]}, which the probe needs")
+
+
+def _volume_over_code(ws: Workspace, service: BuiltService) -> str | None:
+    """Why the probe may fail where the stack ran before: a volume is mounted over the
+    folder the image holds the app's code in (`app_code:/app` over `COPY . .`), and a
+    volume that exists already keeps the code it was filled with, which fixer cannot read:
+    the route the probe asks (or the one this run adds) may not be in it. Whether the route
+    is new or not, so that a run after H001's fix says the same."""
+    module = appmodule.find(ws, service)
+    inside = image_path_of(ws.tree, service, module.path) if module is not None else None
+    if inside is None:
+        return None
+    for name, target in volume_mounts(service):
+        if target and (inside + "/").startswith(target.rstrip("/") + "/"):
+            shown = f"the volume `{name}`" if name else "an anonymous volume"
+            return (f"{shown} is mounted at {target}, over the image's {inside}: where it "
+                    "exists from an earlier run, the container runs the code it was filled "
+                    "with, which may not serve the route the probe asks")
+    return None
 
 
 def _bind_mounted(ws: Workspace, service: BuiltService, path: str) -> bool:
