@@ -623,7 +623,7 @@ def _named_in_service(ws: Workspace, service: Service, name: str) -> bool:
         files = (ws.scan(path) for path in (*tree_index.files_under(ws.tree, folder),
                                             *ws.compose_docs, dockerfile) if path)
         found[(folder, dockerfile, name)] = any(
-            file is not None and name in file.text and _names_outside_imports(file, word)
+            file is not None and name in file.text and _names_outside_imports(file, word, name)
             for file in files)
     return found[(folder, dockerfile, name)]
 
@@ -633,21 +633,39 @@ _IMPORT_STATEMENT = lazy_compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*"
                                  r"(?:\([^)]*\)|[^\n]*)|import[ \t][^\n]*)", re.M)
 
 
-def _names_outside_imports(file: TextFile, word: re.Pattern[str]) -> bool:
-    """A match of `word`'s name group lies outside every import statement of the file (a
-    Python file's imports found once, where a match asks)."""
-    imports: list[range] | None = None
+def _names_outside_imports(file: TextFile, word: re.Pattern[str], name: str) -> bool:
+    """A match of `word`'s name group lies outside every import statement of the file and
+    outside the body of a `def` of that name (its own `print("get_file_obj", key)`, or a
+    call of itself, runs nothing): a Python file's imports and bodies found once, where a
+    match asks."""
+    skipped: list[range] | None = None
     for match in word.finditer(file.text):
         if not match.group(1):
             continue
         if not file.path.endswith(".py"):
             return True
-        if imports is None:
-            imports = [range(m.start(), m.end())
-                       for m in _IMPORT_STATEMENT.finditer(file.text)]
-        if not any(match.start() in span for span in imports):
+        if skipped is None:
+            skipped = [range(m.start(), m.end())
+                       for m in _IMPORT_STATEMENT.finditer(file.text)] + \
+                _own_bodies(file, name)
+        if not any(match.start() in span for span in skipped):
             return True
     return False
+
+
+def _own_bodies(file: TextFile, name: str) -> list[range]:
+    """The offsets of the bodies of the functions named `name` the file defines."""
+    tree = parse(file)
+    if tree is None:
+        return []
+    starts = file.line_starts()
+
+    def start(line: int) -> int:   # of a 1-based line; past the last, the text's end
+        return starts[line - 1] if line - 1 < len(starts) else len(file.text)
+
+    return [range(start(node.body[0].lineno), start((node.end_lineno or node.lineno) + 1))
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name]
 
 
 # per file: the functions its import calls by name, with the first line of each, and the
