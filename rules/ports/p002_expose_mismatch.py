@@ -89,6 +89,7 @@ app's final stage that has no `EXPOSE` either is left to that stage's finding: o
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Container, Iterator
 from dataclasses import replace
@@ -110,6 +111,7 @@ from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Instruction, chain
 from fixer.sources.dockerfile_heredoc import heredocs
 from fixer.sources.dockertext import comments_above, escape_char, indentation, line_start
+from fixer.sources.launch import SHELL_NAMES
 
 from .listeners import named_in_environment, opened_in_code
 from .portfix import (
@@ -427,12 +429,17 @@ def _image_command(ws: Workspace, app: App) -> Instruction | None:
 
 
 def _passes_on_nothing(ws: Workspace, app: App, found: Instruction) -> bool:
-    """`ENTRYPOINT ["/app/entrypoint.sh"]`, a script that ends in `exec "$@"`, with no CMD
+    """`ENTRYPOINT ["/app/entrypoint.sh"]` (or `["sh", "./entrypoint.sh"]`), a script that
+    ends in `exec "$@"`, with no CMD
     in the stage or those it is built from: the compose `command:` is what it runs."""
     if found.cmd != "ENTRYPOINT" or not found.json or \
             any(link.last("CMD") for link in chain(app.dockerfile, app.stage)):
         return False
-    path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, found.value[0])
+    words = list(found.value)
+    if len(words) > 1 and posixpath.basename(words[0]) in SHELL_NAMES and \
+            not words[1].startswith("-"):
+        words = words[1:]   # `["sh", "./scripts/start.sh"]`: the shell runs the script file
+    path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, words[0])
     script = ws.read(path) if path is not None else None
     return script is not None and RUNS_ARGUMENTS.search(script.text) is not None
 
