@@ -357,8 +357,10 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
         return replace(base, reason=f"`{shown}` is written with `\\`, a "
                                     "Windows separator: Compose on Linux and macOS reads it as "
                                     "part of a name; write the path with `/`")
-    if not _context_exists(ws, build):
-        return replace(base, reason=f"the build context {build.context} does not exist"
+    if not _context_exists(ws, build):   # Compose stops at the folder, before any file
+        return replace(base, message=f"{service.name}: the build context {build.context} "
+                                     "does not exist",
+                       reason=f"the build context {build.context} does not exist"
                        + _missing_context_hint(ws, build))
     rooted = _rooted_typo(ws, build, written)
     if rooted is not None:
@@ -401,8 +403,13 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
     if own:
         # The author's recipe is there (its COPY paths expect its own folder as the context):
         # a stock file beside it would replace what they wrote, never a fix to vouch for.
-        return replace(base, reason=f"the build context holds {own[0]}: point `build:` "
-                                    "at the Dockerfile the service is meant to build")
+        # The one beside the missing file is the likely one; of several others, none is.
+        near = [path for path in own if posixpath.dirname(path) == folder]
+        likely = near[0] if near else own[0] if len(own) == 1 else None
+        held = likely or f"{len(own)} Dockerfiles ({', '.join(own[:3])}" + \
+            (", ..." if len(own) > 3 else "") + ")"
+        return replace(base, reason=f"the build context holds {held}: point `build:` at the "
+                                    "Dockerfile the service is meant to build")
     scripted = _scripted_dockerfile(ws, build)
     if scripted is not None:   # CI builds the context with the author's recipe
         written = posixpath.relpath(scripted.dockerfile, build.context or ".")
