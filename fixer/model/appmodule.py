@@ -284,10 +284,11 @@ def _value_of(ws: Workspace, service: BuiltService, match: re.Match[str]) -> str
     default."""
     name, inline = match.group(1) or match.group(2), match.group(3)
     script = _script_text(ws, service)
-    fixed, default = script_value(script, name) if script is not None else (None, None)
     app = service.app
-    return fixed or service.environment(ws.tree).get(name) or \
-        run_env(app.dockerfile, app.stage, app.args).values.get(name) or default or inline
+    env = {**run_env(app.dockerfile, app.stage, app.args).values,
+           **service.environment(ws.tree)}
+    value = script_value(script, name, env) if script is not None else env.get(name)
+    return value or inline
 
 
 def _script_text(ws: Workspace, service: BuiltService) -> str | None:

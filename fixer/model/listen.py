@@ -192,8 +192,7 @@ def _script_port(tree: Tree, found: _Found, port: ListenPort,
     if read is not None:
         # `PORT=${PORT:-80}`: the environment's value, else the script's default; `PORT=80`
         # the script's own. Read, never edited: the script is no file fixer rewrites
-        fixed, default = script_value(text, read)
-        value = fixed or env.get(read) or default
+        value = script_value(text, read, env)
         if value is not None and value.isdigit():
             return ListenPort(int(value), f"{port.origin} in {found.region.path}", (),
                               port.launch, port.region)

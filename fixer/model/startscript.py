@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from fixer.core.derived import Memo
@@ -243,16 +243,50 @@ def _line_start(line: str,
     return None
 
 
-def script_value(text: str, name: str) -> tuple[str | None, str | None]:
-    """(value, default) a start script's `text` gives `name`, its last assignment's:
-    `NAME=value` sets it, `NAME=${NAME:-value}` only where the environment does not."""
-    fixed = default = None
-    for match in re.finditer(rf"(?:^|[;&|\s])(?:export[ \t]+)?{re.escape(name)}="
-                             rf"(?:\"?\$\{{{re.escape(name)}:?-[\"']?([^}}\"']*)[\"']?\}}\"?|"
-                             rf"[\"']?([^\s\"';$]+)[\"']?)(?=\s|;|$)", text, re.M):
-        fixed, default = (None, match.group(1)) if match.group(1) is not None \
-            else (match.group(2), None)
-    return fixed, default
+def script_value(text: str, name: str, env: Mapping[str, str]) -> str | None:
+    """The value a start script's `text` gives `name` where the server reads it, with `env`
+    the container's environment: its last assignment's (`NAME=value`; `NAME=${NAME:-value}`
+    only where the environment does not set it; `RUN_PORT=${PORT:-8000}` from another
+    variable, the script's own before it, else the environment's), else the environment's.
+    None where a part of it is unknown (a command's output, a variable nothing sets)."""
+    return _resolved(text, name, env, frozenset())
+
+
+def _resolved(text: str, name: str, env: Mapping[str, str],
+              seen: frozenset[str]) -> str | None:
+    if name in seen:
+        return None
+    last = None
+    for last in re.finditer(rf"(?:^|[;&|\s])(?:export[ \t]+)?{re.escape(name)}="
+                            r"(\"[^\"\n]*\"|'[^'\n]*'|[^\s;&|]*)", text, re.M):
+        pass
+    if last is None:
+        return env.get(name)
+    raw = last.group(1)
+    if raw.startswith("'"):
+        return raw[1:-1]   # single quotes: as written
+    return _expanded(raw.strip('"'), text[:last.start()], name, env, seen | {name})
+
+
+def _expanded(raw: str, before: str, name: str, env: Mapping[str, str],
+              seen: frozenset[str]) -> str | None:
+    """`raw` with each `$VAR`, `${VAR}` and `${VAR:-default}` replaced by its value: `name`'s
+    own from the environment, another's as the script sets it before (`before`)."""
+    out, at = [], 0
+    for ref in _REFERENCE.finditer(raw):
+        var = ref.group(1) or ref.group(3)
+        value = env.get(var) if var == name else _resolved(before, var, env, seen)
+        if not value and ref.group(2) is not None:
+            value = _expanded(ref.group(2).strip("\"'"), before, name, env, seen)
+        if value is None or "$(" in raw or "`" in raw:
+            return None
+        out += [raw[at:ref.start()], value]
+        at = ref.end()
+    return "".join([*out, raw[at:]]) if "$(" not in raw and "`" not in raw else None
+
+
+# `$VAR`, `${VAR}`, `${VAR:-default}` (`-` too)
+_REFERENCE = lazy_compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 
 
 def assigns(text: str, variable: str) -> bool:

@@ -1,0 +1,8 @@
+#!/bin/sh
+set -e
+DEFAULT_MODULE_NAME=app.main
+MODULE_NAME=${MODULE_NAME:-$DEFAULT_MODULE_NAME}
+VARIABLE_NAME=${VARIABLE_NAME:-app}
+export APP_MODULE=${APP_MODULE:-"$MODULE_NAME:$VARIABLE_NAME"}
+RUN_PORT=${PORT:-8000}
+exec gunicorn -k uvicorn.workers.UvicornWorker "$APP_MODULE" --bind "0.0.0.0:${RUN_PORT}"
