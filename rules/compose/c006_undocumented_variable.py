@@ -162,16 +162,19 @@ every use is an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$
 a `$` inside a password or a hash reads so, and documenting `B` would call it a variable
 where `$$` is the fix. So is one inside single quotes of a command's or healthcheck's shell
 script (`mosquitto_sub -t '$SYS/broker/uptime'`, MQTT's own topic), where the shell would
-read it as written; not the quotes that hand `sh -c` its script. A variable inside
-another's default (`${A:-${B}}`) is not read.
+read it as written; not the quotes that hand `sh -c` its script. And so is one the
+project's `.env` sets written otherwise (`POSTGRES_PW` for `POSTGRES_PASSWORD`: the same
+first word, most letters alike): one of the names is misspelt, and documenting the other
+would keep them apart. A variable inside another's default (`${A:-${B}}`) is not read.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import partial
 
 import yaml
@@ -393,6 +396,21 @@ def _assigns(script: str, name: str) -> bool:
                      rf"read(?:\s+-\w+)*\s+{name}\b)", script) is not None
 
 
+def _near_miss(name: str, dotenv: Mapping[str, str]) -> str | None:
+    """A name the project's `.env` sets that reads as the same one written otherwise
+    (`POSTGRES_PW` for `POSTGRES_PASSWORD`, `PGADMIN_MAIL` for `PGADMIN_EMAIL`): the same
+    first word, and most of the letters in the same order."""
+    head = name.split("_", 1)[0]
+    return next((other for other in sorted(dotenv) if other != name and
+                 other.split("_", 1)[0] == head and
+                 SequenceMatcher(None, other, name).ratio() >= _NEAR), None)
+
+
+# how alike two names are, at the least, to read as one (difflib's ratio): `DB_HOST` and
+# `DB_PORT` (0.71) are two names
+_NEAR = 0.75
+
+
 def _single_quoted(script: str, at: int) -> bool:
     """The offset `at` of the shell script lies inside single quotes (those of a double
     quoted part, and an escaped one, are no quotes), other than those that hand a shell
@@ -522,6 +540,11 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
                                     f"inside a password or hash does: write `$$` if the `$` "
                                     f"is literal{_also_at(first, uses + kin)}; documenting "
                                     f"{name} would call it a variable")
+    near = _near_miss(name, stack.dotenv)
+    if near is not None:
+        return replace(base, reason=f"the project's .env sets {near}, not {name}: if they are "
+                                    "one value, one of the two names is misspelt, and "
+                                    f"documenting {name} would keep them apart")
     quoted = next((u for u in uses if u.quoted and u.ref.bare), None)
     if quoted is not None:
         return replace(base, reason=f"`{quoted.ref.text}` is inside single quotes of the shell "
