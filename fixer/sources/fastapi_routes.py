@@ -2097,7 +2097,7 @@ def _may_add_routes(mods: Modules, path: str, tree: ast.Module, call: ast.Call, 
     parameters = function.args.posonlyargs + function.args.args
     if at >= len(parameters) or function.args.vararg is not None:
         return True
-    return not _adds_no_routes(function, parameters[at].arg, found[1])
+    return not _adds_no_routes(function, parameters[at].arg, found[1], mods, found[0])
 
 
 def _of_no_route_package(tree: ast.Module, name: str) -> bool:
@@ -2139,11 +2139,13 @@ def _middleware_of(decorator: ast.expr, var: str) -> bool:
 
 
 def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str,
-                    module: ast.Module) -> bool:
-    """The function's body adds no route to anything, reaches no router, defines no
-    decorated function and hands `var` to no call (another helper may add routes) but a
-    function of a package that adds none (`FastAPIInstrumentor.instrument_app(app)`, as
-    its `module` imports it)."""
+                    module: ast.Module, mods: Modules, where: str, depth: int = 0) -> bool:
+    """The function's body (in the module `where`) adds no route to anything, reaches no
+    router, defines no decorated function and hands `var` to no call (another helper may
+    add routes) but a function of a package that adds none
+    (`FastAPIInstrumentor.instrument_app(app)`, as its `module` imports it) or one of the
+    repository that adds none in turn (`register_exception_handler(app, exc, 500)`, a few
+    calls deep)."""
     adders = {*ROUTE_METHODS, *_CALLS_ADDING_ROUTES, "mount", "router", "routes"}
     lookups = {id(node.func) for node in ast.walk(function)
                if isinstance(node, ast.Call) and _lookup(node)}
@@ -2156,9 +2158,25 @@ def _adds_no_routes(function: ast.FunctionDef | ast.AsyncFunctionDef, var: str,
                                                  for d in node.decorator_list):
             return False
         if isinstance(node, ast.Call) and _hands_on(node, var) and \
-                not _of_no_route_package(module, _helper_name(node.func)):
+                not _of_no_route_package(module, _helper_name(node.func)) and \
+                not _helper_adds_none(mods, where, module, node, var, depth):
             return False
     return True
+
+
+def _helper_adds_none(mods: Modules, where: str, module: ast.Module, call: ast.Call,
+                      var: str, depth: int) -> bool:
+    """The repository function `call` hands `var` to adds no route (`_adds_no_routes`):
+    read three calls deep at most."""
+    name = _helper_name(call.func)
+    found = _helper_function(mods, where, module, name) if name and depth < 3 else None
+    if found is None:
+        return False
+    inner = found[2]
+    at = next(i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == var)
+    parameters = inner.args.posonlyargs + inner.args.args
+    return at < len(parameters) and inner.args.vararg is None and \
+        _adds_no_routes(inner, parameters[at].arg, found[1], mods, found[0], depth + 1)
 
 
 def _follow_helper(mods: Modules, path: str, tree: ast.Module, call: ast.Call, name: str,
