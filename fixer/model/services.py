@@ -381,12 +381,16 @@ def volume_mounts(service: Service) -> list[tuple[str, str]]:
 
 def bind_mounts(service: Service) -> list[tuple[str, str]]:
     """(repository path, container path) of each bind mount of the repository's files
-    (`mount_entries` whose source is relative), the path resolved from the stack's project
-    folder; absolute host paths are no repository file. A config or secret with a `file:`
+    (`mount_entries` whose source is relative, once the stack's .env gives its variables),
+    the path resolved from the stack's project folder; absolute host paths are no
+    repository file. A config or secret with a `file:`
     counts: Compose mounts that file read-only at its target."""
-    folder = service.stack.folder
+    folder, dotenv = service.stack.folder, service.stack.dotenv
+    # `${APP_DIR}:/app` with `APP_DIR=./app` in the stack's .env: Compose reads the same path
+    sources = [(interpolate(source, dotenv) if "$" in source else source, target)
+               for source, target in mount_entries(service)]
     found = [(posixpath.normpath(posixpath.join(folder, source)), target)
-             for source, target in mount_entries(service) if source.startswith(".")]
+             for source, target in sources if source.startswith(".")]
     for _doc, definition, target in granted_files(service):
         source = interpolate(scalar(get(definition, "file")) or "", service.stack.dotenv)
         if source and not source.startswith(("/", "~", "$")):
