@@ -69,7 +69,9 @@ def is_build_script(path: str) -> bool:
 
 def project_directories(ws: Workspace) -> list[str]:
     """The folders the build scripts give Compose with `--project-directory`, as repository
-    paths ("" for the root), each resolved from its script's folder."""
+    paths ("" for the root), each resolved from its script's folder; and those the
+    repository's root README and other Markdown guides there show it run with (`docker
+    compose -f deploy/docker-compose.yml --project-directory . up`, from the root)."""
     return ws.derived.get(_PROJECT_DIRECTORIES,
                           lambda: _option_paths(ws, "--project-directory", _PROJECT_DIRECTORY))
 
@@ -78,7 +80,8 @@ def _option_paths(ws: Workspace, option: str, pattern: re.Pattern[str]) -> list[
     """The paths the build scripts give `option`, in script order, once each; none that
     leaves the repository."""
     found: list[str] = []
-    for path in sorted(p for p in ws.tree.paths() if is_build_script(p)):
+    guides = [p for p in ws.tree.sorted_paths() if "/" not in p and p.lower().endswith(".md")]
+    for path in [*sorted(p for p in ws.tree.paths() if is_build_script(p)), *guides]:
         file = ws.scan(path)
         if file is None or option not in file.text:
             continue
