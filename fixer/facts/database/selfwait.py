@@ -37,23 +37,36 @@ def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None) -
         return False
     others = set(service.stack.services) - {host} if host is not None else set()
     env = service.environment(ws.tree) if host is not None else {}
-    return any(_for_host(text, match.start(), host, others, env)
+    return any(_for_host(text, match.start(), host, others, env,
+                         _LOOP_BODY if match.group().lstrip().startswith(("until", "while"))
+                         else 0)
                for text in _before_server(ws, service) for match in _WAITS.finditer(text))
 
 
 def _for_host(text: str, at: int, host: str | None, others: set[str],
-              env: dict[str, str]) -> bool:
-    """Whether the waiter at `at` may wait for `host`: its line names it, or names no other
-    service (a loop on `psycopg2.connect(...)`, `python -m app.wait_for_db`). A variable
-    of the line is read as the container's environment sets it (`nc -z $DB_HOST $DB_PORT`
-    with `DB_HOST=db` names db)."""
+              env: dict[str, str], below: int = 0) -> bool:
+    """Whether the waiter at `at` may wait for `host`: its line (and the `below` lines after
+    it, a loop's body: `while True:` then `psycopg.connect(host=host)`) names it, or names
+    no other service (a loop on `psycopg2.connect(...)`, `python -m app.wait_for_db`). A
+    variable there is read as the container's environment sets it (`nc -z $DB_HOST
+    $DB_PORT` with `DB_HOST=db` names db)."""
     if host is None:
         return True
-    line = text[text.rfind("\n", 0, at) + 1:text.find("\n", at) % (len(text) + 1)]
+    end = at
+    for _ in range(below + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            end = len(text)
+            break
+    line = text[text.rfind("\n", 0, at) + 1:end]
     line = _VARIABLE.sub(lambda m: f" {env.get(m[1] or m[3]) or m[2] or ''} ", line)
     words = set(re.findall(r"[\w.-]+", line))
     return host in words or not words & others
 
+
+# the lines after a loop's first that hold what it waits for (its body, or the condition of a
+# Python heredoc's `while True:`)
+_LOOP_BODY = 8
 
 # `$DB_HOST`, `${DB_HOST}`, `${DB_HOST:-db}` (its default where the environment sets none)
 _VARIABLE = lazy_compile(r"\$\{(\w+)(?::?-([^}]*))?[^}]*\}|\$(\w+)")
