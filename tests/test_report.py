@@ -1228,3 +1228,29 @@ def test_a_finding_only_on_an_unscored_service_is_no_clean_verdict(tmp_path: Pat
     assert sections(out, "##")["Critical Issues Found"].strip() == (
         "None: no finding is an error (see Minor Issues).")
     assert "do not stop the stack" not in out
+
+
+MISSING_ENV_FILE = {
+    "docker-compose.yml": ("services:\n  db:\n    image: postgres:16\n    env_file:\n"
+                           "      - .env-non-dev\n  crm:\n    build: .\n    env_file:\n"
+                           "      - .env-non-dev\n  celery:\n    build: .\n"
+                           "    command: celery -A app.tasks worker\n    env_file:\n"
+                           "      - .env-non-dev\n"),
+    "Dockerfile": ("FROM python:3.12-slim\nCOPY . .\nRUN pip install fastapi uvicorn celery\n"
+                   'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n'),
+    "app/main.py": 'from fastapi import FastAPI\napp = FastAPI()\n',
+}
+
+
+def test_a_finding_that_names_several_services_breaks_each(tmp_path: Path) -> None:
+    """C007 is reported once, at db's entry, and names db, crm and celery, which all load the
+    missing env file: each built service is marked broken, not only the first (db is an
+    image, not scored), and the heading counts them."""
+    for path, text in MISSING_ENV_FILE.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    code, out, err = run_cli("report", tmp_path)
+    assert code == 0, err
+    assert "(C007 missing-env-file): breaks 2 services" in out, out
+    assert re.search(r"❌ \*\*crm\*\* - 1 critical issue", out), out
+    assert re.search(r"❌ \*\*celery\*\* - 1 critical issue", out), out

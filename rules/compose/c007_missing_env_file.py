@@ -143,7 +143,7 @@ def _violation(path: str, missing: _Missing) -> Violation:
                  "its docs tell a checkout to write: `docker compose up` stops at once "
                  "(\"env file ... not found\")"),
         path=missing.doc.path, line=missing.line, column=missing.column,
-        service=names[0],
+        service=names[0], stops=tuple(names),
         subject=f"env_file {path}",
         reason=("which variables it must set only its authors know: commit an example for "
                 "each checkout to copy, or mark the entry `required: false` where the "

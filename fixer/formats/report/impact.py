@@ -356,13 +356,19 @@ def _service_of(finding: Finding, facts: Facts) -> Service | None:
 
 
 def concerned(ws: Workspace, finding: Finding) -> list[Service]:
-    """The services a finding counts against beside its own. A finding on a database: C005,
-    reported at the image of a database with no healthcheck, is about the app services (and
-    the jobs they await) that cannot wait for it, whose `depends_on` its fix gates. A finding
-    in a Dockerfile that several services build to the same stage is about each of their
-    images (three replicas that all lack the EXPOSE P002 reports once). Empty otherwise."""
+    """The services a finding counts against beside its own: those it says it stops
+    (`Violation.stops`: C007's, each that loads the missing env file). A finding on a
+    database: C005, reported at the image of a database with no healthcheck, is about the
+    app services (and the jobs they await) that cannot wait for it, whose `depends_on` its
+    fix gates. A finding in a Dockerfile that several services build to the same stage is
+    about each of their images (three replicas that all lack the EXPOSE P002 reports once).
+    Empty otherwise."""
     if finding.service is None:
         return []
+    if finding.violation.stops:   # every service it names (C007: each that loads the file)
+        return [service for stack in ws.stacks if any(d.path == finding.path for d in stack.docs)
+                for name, service in stack.services.items()
+                if name in finding.violation.stops and name != finding.service]
     if finding.code != "C005":
         return _image_builders(ws, finding)
     found = [unchecked(ws, stack).get(finding.service) for stack in ws.stacks
