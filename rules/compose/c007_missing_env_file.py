@@ -130,18 +130,23 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                     if service.name not in missing.services:
                         missing.services.append(service.name)
     for (_, path), missing in seen.items():
-        yield _violation(path, missing)
+        beside = examples(ws, posixpath.dirname(path), set())
+        yield _violation(path, missing, beside[0] if beside else None)
 
 
-def _violation(path: str, missing: _Missing) -> Violation:
+def _violation(path: str, missing: _Missing, beside: str | None) -> Violation:
+    """`beside`: an example file in the missing file's folder, which documents a `.env`
+    there, not this file: the message names it, as a checkout may be meant to copy it."""
     names = missing.services
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     their = "its" if len(names) == 1 else "their"
+    told = (f", and nothing says to write it from {beside} beside it, an example of a "
+            "`.env`" if beside else " and neither an example file nor its docs tell a "
+            "checkout to write")
     return Violation(
         message=(f"{who} load{'s' if len(names) == 1 else ''} `{missing.shown}` as {their} "
-                 "env_file, which the repository does not hold and neither an example file nor "
-                 "its docs tell a checkout to write: `docker compose up` stops at once "
-                 "(\"env file ... not found\")"),
+                 f"env_file, which the repository does not hold{told}: `docker compose up` "
+                 "stops at once (\"env file ... not found\")"),
         path=missing.doc.path, line=missing.line, column=missing.column,
         service=names[0], stops=tuple(names),
         subject=f"env_file {path}",
