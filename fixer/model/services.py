@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -343,18 +343,8 @@ def mount_entries(service: Service) -> list[tuple[str, str]]:
     """(source as written, container path) of each bind mount of the service: the short
     syntax's host path (`./app:/code/app:ro`, `/srv/data:/data`, `~/x:/x`, `${DIR}:/d`) or
     the long syntax's `type: bind` `source:` and `target:`; named volumes are none."""
-    found: list[tuple[str, str]] = []
-    for _doc, volumes in service.all("volumes"):
-        for entry in elements(volumes) if isinstance(volumes.node, yaml.SequenceNode) else []:
-            if isinstance(entry.node, yaml.ScalarNode):
-                source, _, rest = (scalar(entry) or "").partition(":")
-                if source.startswith((".", "/", "~", "$")):
-                    found.append((source, rest.split(":", 1)[0]))
-            elif isinstance(entry.node, yaml.MappingNode) and \
-                    scalar(get(entry, "type")) == "bind":
-                found.append((scalar(get(entry, "source")) or "",
-                              scalar(get(entry, "target")) or ""))
-    return found
+    return [(source, target) for kind, source, target in _volume_entries(service)
+            if kind == "bind"]
 
 
 def volume_mounts(service: Service) -> list[tuple[str, str]]:
@@ -362,21 +352,28 @@ def volume_mounts(service: Service) -> list[tuple[str, str]]:
     (`pgdata:/var/lib/postgresql/data`, long syntax `type: volume`), or an anonymous one
     ("" for `/app/node_modules`). Docker fills a new volume from the image, once: where it
     exists already, it keeps what it holds over what the image holds now."""
-    found: list[tuple[str, str]] = []
+    return [(source, target) for kind, source, target in _volume_entries(service)
+            if kind == "volume"]
+
+
+def _volume_entries(service: Service) -> Iterator[tuple[str, str, str]]:
+    """(type, source as written, container path) of each `volumes:` entry: the short
+    syntax's typed by its source (a host path binds, a name is a volume, none an anonymous
+    one), the long syntax's by its `type:`."""
     for _doc, volumes in service.all("volumes"):
         for entry in elements(volumes) if isinstance(volumes.node, yaml.SequenceNode) else []:
             if isinstance(entry.node, yaml.ScalarNode):
-                text = scalar(entry) or ""
-                first, _, rest = text.partition(":")
-                if not rest and first.startswith("/"):
-                    found.append(("", first))
-                elif rest and not first.startswith((".", "/", "~", "$")):
-                    found.append((first, rest.split(":", 1)[0]))
-            elif isinstance(entry.node, yaml.MappingNode) and \
-                    scalar(get(entry, "type")) == "volume":
-                found.append((scalar(get(entry, "source")) or "",
-                              scalar(get(entry, "target")) or ""))
-    return found
+                first, _, rest = (scalar(entry) or "").partition(":")
+                target = rest.split(":", 1)[0]
+                if not rest:
+                    yield "volume", "", first
+                elif first.startswith((".", "/", "~", "$")):
+                    yield "bind", first, target
+                else:
+                    yield "volume", first, target
+            elif isinstance(entry.node, yaml.MappingNode):
+                yield (scalar(get(entry, "type")) or "", scalar(get(entry, "source")) or "",
+                       scalar(get(entry, "target")) or "")
 
 
 def bind_mounts(service: Service) -> list[tuple[str, str]]:
