@@ -330,6 +330,11 @@ def test_under_bash_a_lone_command_is_not_said_to_miss_sigterm() -> None:
     pytest.param("#!/bin/sh\nalembic upgrade head\npython3 app/main.py\n",
                  "api/start.sh then runs `python3 app/main.py` without `exec`: end it with "
                  "`exec python3 app/main.py`", id="last-command-without-exec"),
+    pytest.param("#!/bin/sh\nalembic upgrade head && python3 app/main.py\n",
+                 "end it with `alembic upgrade head && exec python3 app/main.py`",
+                 id="last-line-a-chain"),
+    pytest.param("#!/bin/sh\nalembic upgrade head && exec python3 app/main.py\n", None,
+                 id="last-line-a-chain-execd"),
     pytest.param("#!/bin/sh\nalembic upgrade head\nexec python3 app/main.py\n", None,
                  id="last-command-execd"),
     pytest.param("#!/bin/sh\nif [ -n \"$DEBUG\" ]; then\n  python3 -m debugpy app/main.py\nfi\n",

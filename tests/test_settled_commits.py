@@ -320,9 +320,11 @@ def test_a_gate_on_several_services_relies_on_the_fixes_of_each(tmp_path: Path) 
 # a dev and a prod file, each with its db and redis that api waits for: each file's C005 fix
 # probes both of its own databases, and settles its own redis finding, not the other file's
 TWO_FILES = {
-    "compose.yaml": ("services:\n  db:\n    image: postgres:16\n  redis:\n    image: redis:7\n"
+    "compose.yaml": ("services:\n  db:\n    image: postgres:16\n    environment:\n"
+                     "      POSTGRES_PASSWORD: pw\n  redis:\n    image: redis:7\n"
                      "  api:\n    build: ./svc\n    depends_on:\n      - db\n      - redis\n"),
-    "compose.prod.yaml": ("services:\n  db:\n    image: postgres:16\n  redis:\n"
+    "compose.prod.yaml": ("services:\n  db:\n    image: postgres:16\n    environment:\n"
+                          "      POSTGRES_PASSWORD: pw\n  redis:\n"
                           "    image: redis:7\n  api:\n    build: ./svc\n    depends_on:\n"
                           "      - db\n      - redis\n"),
     **SVC,

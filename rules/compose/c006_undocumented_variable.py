@@ -557,9 +557,10 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
         return replace(base, reason=blocked)
     if not ws.tree.exists(target) and home.requires_missing_dotenv(ws.tree):
         return replace(base, reason=(
-            "a service loads the missing .env as its env_file (C007): an example file "
-            "written now would list what the compose files read, not what the services "
-            "read from that file, which only their authors know: write it with them"))
+            "a service loads the .env, which the repository does not hold, as its "
+            "env_file: an example file written now would list what the compose files read, "
+            "not what the services read from that file, which only their authors know: "
+            "write it with them"))
     build = (lambda: [_edit(ws, home, target, name, first, uses + kin)])
     if elsewhere:
         why = (f"{elsewhere[0]} documents {name} already: the fix writes it into {target} "

@@ -497,7 +497,13 @@ def _script_keeps_the_signal(ws: Workspace, service: BuiltService, command: str)
     first = last.split()[0] if last.split() else ""
     if not last or first == "exec" or first in _SHELL_WORDS or last.endswith(("&", "\\")):
         return None
-    return (f"{path} then runs `{last}` without `exec`: end it with `exec {last}` for the app "
+    chain = commands(tokenize(last))
+    start = chain[-1][0].start if chain and chain[-1] else 0
+    if chain and chain[-1] and chain[-1][0].value == "exec":
+        return None   # `alembic upgrade head && exec gunicorn ...`
+    # `exec` before the line's last command (`alembic upgrade head && exec gunicorn ...`)
+    exec_last = f"{last[:start]}exec {last[start:]}"
+    return (f"{path} then runs `{last}` without `exec`: end it with `{exec_last}` for the app "
             "to get SIGTERM")
 
 
