@@ -841,3 +841,30 @@ def test_help_says_what_each_exit_code_means(command: str, said: str) -> None:
     code, out, _err = run_cli(command, "--help")
     words = " ".join(out.split())   # as wrapped for the terminal
     assert code == 0 and said in words and "; 2 on an error" in words, out
+
+
+PING_BEHIND_A_DEPENDENCY = {
+    "docker-compose.yml": 'services:\n  api:\n    build: .\n    ports:\n      - "8000:8000"\n',
+    "Dockerfile": ("FROM python:3.12\nWORKDIR /code\nCOPY requirements.txt .\n"
+                   "RUN pip install -r requirements.txt\nCOPY . .\nEXPOSE 8000\n"
+                   'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n'),
+    "requirements.txt": "fastapi\nuvicorn\n", "app/__init__.py": "",
+    "app/main.py": ("from fastapi import Depends, FastAPI\n\napp = FastAPI()\n\n\n"
+                    "def get_settings() -> dict[str, str]:\n    return {}\n\n\n"
+                    '@app.get("/ping")\ndef ping(settings: dict = Depends(get_settings)):\n'
+                    '    return {"ping": "pong"}\n'),
+}
+
+
+def test_an_unsafe_fix_another_unsafe_fix_settles_says_so(tmp_path: Path) -> None:
+    """H001's unsafe `/health` route yields to C004's unsafe probe of `/ping`: the run
+    without `--unsafe-fixes` says that the run with it makes C004's fix instead, which then
+    settles H001 (it promised a route that run does not add)."""
+    repo = write_tree(tmp_path, PING_BEHIND_A_DEPENDENCY)
+    _, _, err = run_cli("fix", repo)
+    assert re.search(r"H001 unsafe fix available with --unsafe-fixes: Add a GET /health route "
+                     r".*; with --unsafe-fixes, the C004 fix of api \(docker-compose\.yml:2\) "
+                     r"goes first and leaves nothing to fix here", err), err
+    _, diff, err = run_cli("fix", repo, "--unsafe-fixes")
+    assert "/health" not in diff and "localhost:8000/ping" in diff, diff
+    assert "1 finding is settled by another finding's fix" in err, err

@@ -58,7 +58,8 @@ def _yielding(findings: list[Finding], unsafe: bool, scope: Scope) -> list[Findi
     if not any(f.violation.yields_to for f in findings):
         return findings
     fixes = fixes_made(findings, unsafe)
-    return [_yield(f, fixes, scope) if f.violation.yields_to and f.fixable else f
+    later = fixes_made(findings, True) if not unsafe else {}
+    return [_yield(f, fixes, scope, later) if f.violation.yields_to and f.fixable else f
             for f in findings]
 
 
@@ -84,8 +85,21 @@ def _by_key(findings: Iterable[Finding]) -> dict[Key, list[Finding]]:
     return found
 
 
-def _yield(finding: Finding, fixes: dict[Key, list[Finding]], scope: Scope) -> Finding:
+def _yield(finding: Finding, fixes: dict[Key, list[Finding]], scope: Scope,
+           later: dict[Key, list[Finding]] | None = None) -> Finding:
+    """`later`: the fixes `--unsafe-fixes` makes, in a run without it. An unsafe fix that
+    one of them would leave nothing to do for says so in its title: `fixer fix
+    --unsafe-fixes` makes that one instead of it."""
     first = yielded_to(finding, fixes, scope)
+    if first is None and later and finding.safety is Safety.UNSAFE and \
+            finding.violation.fix is not None:
+        instead = yielded_to(finding, later, scope)
+        if instead is not None:
+            fix = finding.violation.fix
+            title = (f"{fix.title}; with --unsafe-fixes, {_named_fix(instead)} goes first "
+                     "and leaves nothing to fix here")
+            return Finding(finding.rule, replace(finding.violation,
+                                                 fix=replace(fix, title=title)))
     if first is None:
         return finding
     reason = f"{_named_fix(first)} goes first, and leaves nothing to fix here"
