@@ -29,7 +29,10 @@ the import root of the command, by the name the image gives its package (`COPY
 services/orders/app ./orders` with `uvicorn orders.main:app`: `orders.routers`, not
 `app.routers`); comments and formatting around it are kept.
 Display-only where the dots climb above the import root, or where a top-level
-module's import has no absolute form (see I001); and where the image names the app's
+module's import has no absolute form (see I001); where code of the import root imports
+the root's own folder as a package (`from app import models` beside `python
+app/main.py`): its modules also run in package `app`, and a name from the root would load
+them a second time; and where the image names the app's
 package otherwise than its folder and the file lies outside that folder: fixer cannot
 tell what its package is named there. Unsafe where the image renames the folder and code
 outside the image imports it by its own name (`from app.main import app` in a test,
@@ -82,6 +85,10 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         renamed = _renamed(found) if found is not None else None
         named = _named_by_folder(ws, found.root, renamed) \
             if found is not None and renamed is not None else None
+        # the import root's own folder imported as a package (`from app import models` in
+        # app/api/auth.py, `python app/main.py` with PYTHONPATH on the folder above): its
+        # modules run in package `app`, and a name from the root loads them a second time
+        twice = _root_as_package(ws, root) if found is not None and root else None
         for path in _python_files(ws, service.app.folder):
             package = package_of(path, root)
             if path in seen or package is None:
@@ -93,7 +100,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 unnamed = None if package is not None else \
                     f"the image holds {renamed.folder}/ as `{renamed.dotted}`: fixer cannot " \
                     f"tell what the package of {path} is named there"
-            report = _report(ws, path, package or "", service.name, unnamed,
+            report = _report(ws, path, package or "", service.name, unnamed or twice,
                              named if package is not None else None)
             if report is not None:
                 yield report
@@ -140,6 +147,27 @@ def _named_by_folder(ws: Workspace, root: str, renamed: Renamed) -> str | None:
         if where is not None:
             return f"{where.path}:{where.line} imports `{dotted}` by its folder's name, " \
                 f"where `{renamed.dotted}` would not import"
+    return None
+
+
+def _root_as_package(ws: Workspace, root: str) -> str | None:
+    """Why no name from the import root is the module's: code of the root imports the
+    root's own folder as a package (`from app import models`), so its modules also run in
+    package `app`; `from models import Base` would load a second copy of them (two
+    SQLAlchemy `Base` classes), and fail where only the folder above is on sys.path."""
+    own = posixpath.basename(root)
+    if not own.isidentifier():
+        return None
+    files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
+    for path in files[:_SCAN_LIMIT]:
+        file = ws.read(path)
+        hit = next(((dotted, at) for dotted, at in imported_in_text(file.text)
+                    if dotted == own or dotted.startswith(own + ".")), None) \
+            if file is not None else None
+        if file is not None and hit is not None:
+            return (f"{path}:{file.line_of(hit[1])} imports `{hit[0]}` through the import "
+                    f"root's own folder, so its modules also run in package `{own}`: which "
+                    "absolute name each import means is the author's call")
     return None
 
 

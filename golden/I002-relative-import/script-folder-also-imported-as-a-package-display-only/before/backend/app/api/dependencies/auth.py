@@ -1,0 +1,2 @@
+from app import models
+from .user import current_user
