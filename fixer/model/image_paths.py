@@ -338,3 +338,18 @@ def _flag(ins: Instruction, name: str) -> str | None:
         if flag.startswith(name + "="):
             return flag.split("=", 1)[1]
     return None
+
+
+def bind_mounted(tree: Tree, service: BuiltService, path: str) -> bool:
+    """A bind mount of the service puts the repository file at `path` where the image has
+    it (`./api/app:/app/app` over `COPY app ./app` in /app, for api/app/main.py): the
+    container runs the checkout's file, whatever image it runs."""
+    inside = image_path_of(tree, service, path)
+    if inside is None:
+        return False
+    for source, target in bind_mounts(service):
+        rest = posixpath.relpath(path, source) if source != "." else path
+        if not rest.startswith("..") and \
+                posixpath.normpath(posixpath.join(target, rest)) == inside:
+            return True
+    return False

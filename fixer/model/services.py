@@ -319,15 +319,23 @@ def published_image(service: Service) -> str | None:
     """The published image a built service may run instead of its build: compose names an
     `image:` from a registry or a variable beside `build:` (`${API_IMAGE:-acme/api:1.4}`),
     which `docker compose pull`, `pull_policy: always` or the default policy (pull first,
-    build if that fails) run as released. None for a plain local tag (`image: api`), which
-    only names what is built, and with `pull_policy: build`."""
+    build if that fails) run as released. None for a plain local tag (`image: api`, or
+    `${COMPOSE_PROJECT_NAME:-api}_prod` as its default and the .env give it), which only
+    names what is built, and with `pull_policy: build`."""
     image = service.scalar("image")
     if image is None or (service.scalar("pull_policy") or "") == "build":
         return None
     # what is written before any variable: none (`${API_IMAGE}`) may name a registry's image;
     # `paddle-api:cpu-${VARIANT}` is a local tag whose variable is in the tag
     literal = image.split("$", 1)[0]
-    return image if not literal or "/" in literal else None
+    if literal:
+        return image if "/" in literal else None
+    # `${COMPOSE_PROJECT_NAME:-api}_prod`: the name its defaults and the stack's .env give
+    # (the project's own name has no `/`); a variable nothing sets may name any registry
+    dotenv = {"COMPOSE_PROJECT_NAME": "project", **service.stack.dotenv}
+    if unset_names(image, dotenv):
+        return image
+    return image if "/" in interpolate(image, dotenv) else None
 
 
 def by_stage(services: Iterable[BuiltService]) -> dict[StageKey, list[BuiltService]]:

@@ -258,7 +258,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.depends import HEALTHY, conditions_refused, dependencies, entry_line
 from fixer.model.extends import extenders
-from fixer.model.image_paths import image_path_of
+from fixer.model.image_paths import bind_mounted, image_path_of
 from fixer.model.listen import COMPOSE_KINDS
 from fixer.model.optout import ignored, turned_off
 from fixer.model.rule import Category, EditBuilder, Fix, Location, Safety, Severity, Violation
@@ -267,7 +267,6 @@ from fixer.model.services import (
     Service,
     Stack,
     StageKey,
-    bind_mounts,
     published_image,
     volume_mounts,
 )
@@ -389,7 +388,7 @@ def _published_image(ws: Workspace, service: BuiltService, route: Choice,
         return None
     module = appmodule.find(ws, service)
     # code a bind mount puts in the container comes from the checkout, pulled image or not
-    mounted = module is not None and _bind_mounted(ws, service, module.path)
+    mounted = module is not None and bind_mounted(ws.tree, service, module.path)
     changed = [module.path] if module is not None and not mounted and \
         _changed_in_run(ws, module.path) else []
     program = tool.value[1] if len(tool.value) > 1 else ""
@@ -423,20 +422,6 @@ def _volume_over_code(ws: Workspace, service: BuiltService) -> str | None:
                     "exists from an earlier run, the container runs the code it was filled "
                     "with, which may not serve the route the probe asks")
     return None
-
-
-def _bind_mounted(ws: Workspace, service: BuiltService, path: str) -> bool:
-    """A bind mount of the service puts the repository file at `path` where the image has
-    it (`./api/app:/app/app` over `COPY app ./app` in /app, for api/app/main.py)."""
-    inside = image_path_of(ws.tree, service, path)
-    if inside is None:
-        return False
-    for source, target in bind_mounts(service):
-        rest = posixpath.relpath(path, source) if source != "." else path
-        if not rest.startswith("..") and \
-                posixpath.normpath(posixpath.join(target, rest)) == inside:
-            return True
-    return False
 
 
 def _changed_in_run(ws: Workspace, path: str) -> bool:

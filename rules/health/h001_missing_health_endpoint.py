@@ -106,7 +106,11 @@ existing one (`health_check`, `health_1`, ... when `health` is taken: bound, or 
 anywhere in the module, where a `from m import *` or a `for` may bind it); style
 follows the file: `async def` when its routes are async, its indentation, quotes
 and line endings. No finding when fixer cannot find where the app object is
-created (a factory that returns `FastAPI()` unnamed). Display-only where a route added
+created (a factory that returns `FastAPI()` unnamed). Unsafe where the service has no
+healthcheck and compose also names a published image beside its build (`image:
+acme/api:latest`, not bind-mounting the code): C004's healthcheck on the route is unsafe
+there (a pulled image predates it), and the two go together, so that a later run does not
+take the route for an old one. Display-only where a route added
 with `@app.get` may be refused before its handler runs: dependencies on the app
 (`FastAPI(dependencies=[...])`, `app.router.dependencies.append(Depends(auth))`; not
 FastAPI's security schemes with `auto_error=False`, which refuse nothing), any middleware
@@ -208,9 +212,11 @@ from fixer.facts.health.healthchecks import health as health_state
 from fixer.facts.health.healthroute import Source, app_created_at, late_health, \
     like_router_guard, plan, probe_paths, served_app, several_doubt
 from fixer.core.wording import names
+from fixer.model import appmodule
 from fixer.model.appservice import app_services
+from fixer.model.image_paths import bind_mounted
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
-from fixer.model.services import BuiltService
+from fixer.model.services import BuiltService, published_image
 from fixer.model.workspace import Workspace
 
 from .unserved import WRITABLE, unserved_probes
@@ -304,8 +310,27 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
             build = partial(route_edits, routes, health.path, service_python(service))
-            yield replace(violation, fix=Fix(added, Safety.SAFE,
-                                             build))
+            pulled = _pulled_without_it(ws, service)
+            yield replace(violation, reason=pulled,
+                          fix=Fix(f"{added} ({pulled})" if pulled else added,
+                                  Safety.UNSAFE if pulled else Safety.SAFE, build))
+
+
+def _pulled_without_it(ws: Workspace, service: BuiltService) -> str | None:
+    """Why the route is no safe fix on its own: the service has no healthcheck, compose
+    also names a published image beside its build (`image: acme/api:latest`), and C004's
+    healthcheck on the route would fail where a deployment pulls that image, built before
+    the route, so C004's fix is unsafe. Applied alone, the route would leave that fix to a
+    later run, which could no longer tell the route is new: the two go together, with
+    `--unsafe-fixes`."""
+    image = published_image(service)
+    module = appmodule.find(ws, service) if image is not None else None
+    if image is None or health_state(service) is not Health.NONE or \
+            (module is not None and bind_mounted(ws.tree, service, module.path)):
+        return None   # a bind mount brings the checkout's code, pulled image or not
+    return (f"compose also names the image `{image}`, which a deployment may pull instead of "
+            "building: the healthcheck C004 writes on this route fails there until that "
+            "image is rebuilt with it")
 
 
 def _probe_unread(service: BuiltService) -> bool:
