@@ -295,7 +295,10 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                           like_noted=_like_doubt(found[1], one_like, opaque)
                           if found and one_like else "")
     theirs = _theirs(ws, service)
-    literal = health_literal(ws, service.app.folder, wanted, theirs)
+    # the module the command serves is not in the image: the app never starts, and a path
+    # the folder's code names (another stack's app, or one H001 adds to it) is none of its
+    missing = found is None and appmodule.missing_module(ws, service) is not None
+    literal = None if missing else health_literal(ws, service.app.folder, wanted, theirs)
     prefixes = found[1].unfollowed_under if found else []
     if literal is not None and prefixes:   # the router that names it may be served below one
         shown = prefixes[0].replace(UNKNOWN, "…")
