@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from fixer.core.derived import Memo
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_in
@@ -142,7 +143,29 @@ def examples(ws: Workspace, folder: str, loaded: set[str]) -> list[str]:
     named = [p for p in (posixpath.join(folder, n) for n in EXAMPLES) if ws.tree.exists(p)]
     others = sorted(p for p in files_in(ws.tree, folder) if p not in named and
                     is_example_name(posixpath.basename(p)))
-    return [p for p in named + others if p not in loaded]
+    copied = [p for p in copied_to_dotenv(ws, folder) if p not in named and p not in others]
+    return [p for p in named + others + copied if p not in loaded]
+
+
+def copied_to_dotenv(ws: Workspace, folder: str) -> list[str]:
+    """The files of the folder a guide says to copy to its `.env` (`cp .env-semple .env`,
+    whatever the template's name): the example a checkout writes its `.env` from."""
+    found = ws.derived.get(_COPIED, dict)
+    if folder not in found:
+        files = set(files_in(ws.tree, folder))
+        named = [posixpath.normpath(posixpath.join(folder, m.group(1)))
+                 for guide in guides(ws, folder)
+                 for m in _COPY_TO_DOTENV.finditer(guide_text(ws, guide))]
+        found[folder] = [p for p in dict.fromkeys(named) if p in files and
+                         posixpath.basename(p) != ".env"]
+    return found[folder]
+
+
+# per workspace: each folder's files a guide copies to its `.env`
+_COPIED: Memo[dict[str, list[str]]] = Memo("files a guide copies to .env")
+# `cp .env-semple .env`, `cp ./config/env.tpl ./.env`, `copy .env.dist .env`
+_COPY_TO_DOTENV = lazy_compile(r"\b(?:cp|copy)\s+(?:-\w+\s+)*[\"']?(?:\./)?([\w.-][\w./-]*)"
+                               r"[\"']?\s+[\"']?(?:\./)?\.env[\"']?(?![\w./-])")
 
 
 def stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
