@@ -315,6 +315,15 @@ class BuiltService(Service):
 
 
 
+def named_in_environment(service: Service, tree: Tree) -> set[str]:
+    """The variables the container's environment names: those its `env_file`s and
+    `environment` set, and the keys `environment` passes through from the shell running
+    Compose (`- POSTGRES_PASSWORD`), which may set them."""
+    return set(service.environment(tree)) | {
+        key for _doc, value in service.all("environment")
+        for key, _value, _node in mapping_or_list(value)}
+
+
 def published_image(service: Service) -> str | None:
     """The published image a built service may run instead of its build: compose names an
     `image:` from a registry or a variable beside `build:` (`${API_IMAGE:-acme/api:1.4}`),

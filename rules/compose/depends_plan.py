@@ -40,15 +40,18 @@ so in `fixer fix` a waiting list is converted once those fixes are in.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import yaml
 
 from fixer import stackcheck
+from fixer.core.envfile import parse_env
 from fixer.core.wording import names
-from fixer.facts.database.unchecked import Unchecked, probe_doubt, will_probe
+from fixer.facts.database.unchecked import Unchecked, password_names, probe_doubt, will_probe
 from fixer.facts.envvars.documented import environment_doubt
+from fixer.facts.envvars.examples import examples
 from fixer.facts.image.swarmstack import list_only
 from fixer.facts.health.cycles import health_cycle
 from fixer.facts.health.healthchecks import (
@@ -70,7 +73,7 @@ from fixer.model.depends import (
 )
 from fixer.model.optout import commented, ignored, turned_off
 from fixer.model.rule import Violation
-from fixer.model.services import Service
+from fixer.model.services import Service, named_in_environment
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import ComposeDoc, Value, elements, get, scalar
 
@@ -245,10 +248,36 @@ def database_doubt(ws: Workspace, database: Unchecked) -> str | None:
     the server's command, `--port ${REDIS_PORT}`), or one its `environment` reads (an
     empty `POSTGRES_PASSWORD` stops the server at start-up): each makes a gate on it as
     doubtful as on a database that has that healthcheck already (C003)."""
-    unset = environment_doubt(ws, database.service)
+    unset = environment_doubt(ws, database.service) or _password_untold(ws, database)
     return probe_doubt(ws, database) or \
         stackcheck.unset_in_probe(ws, database.service, list(database.probe.test)) or (
         unset and f"fixer cannot tell whether {database.service.name} starts: {unset}")
+
+
+def _password_untold(ws: Workspace, database: Unchecked) -> str | None:
+    """Where the database's password can come only from an `env_file` the repository does
+    not hold (each deployment's `.env`), and no example file of the repository names it:
+    the image stops at its first start without one, and nothing tells a checkout to set
+    it. An example that names it tells."""
+    needs = password_names(database)
+    service = database.service
+    if not needs or service.app is not None or service.entrypoint() is not None:
+        return None
+    missing = [p for p in service.env_files() if not ws.tree.exists(p)]
+    if not missing or named_in_environment(service, ws.tree) & set(needs):
+        return None
+    valued = {name for path in missing
+              for example in examples(ws, posixpath.dirname(path), set())
+              for name, value in _example_values(ws, example).items() if value}
+    if valued & set(needs):
+        return None
+    return (f"its password ({needs[0]}) can come only from {missing[0]}, which the "
+            "repository does not hold, and no example file gives it a value")
+
+
+def _example_values(ws: Workspace, path: str) -> dict[str, str]:
+    file = ws.read(path)
+    return parse_env(file.text) if file is not None else {}
 
 
 def _no_healthcheck_asked(ws: Workspace, target: Service) -> bool:

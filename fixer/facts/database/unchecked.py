@@ -31,10 +31,10 @@ from fixer.model.depends import (
     including_stacks,
     target_of,
 )
-from fixer.model.services import Service, Stack
+from fixer.model.services import Service, Stack, named_in_environment
 from fixer.model.workspace import Workspace
 from fixer.sources import compose_style
-from fixer.sources.compose import ComposeDoc, Value, mapping_or_list, scalar
+from fixer.sources.compose import ComposeDoc, Value, scalar
 from fixer.sources.compose_edit import Unfixable, add_entry, entry_point
 
 
@@ -180,6 +180,12 @@ _INIT_NEEDS = {
 }
 
 
+def password_names(target: Unchecked) -> tuple[str, ...]:
+    """The settings one of which the image's entrypoint needs before it creates its database
+    (`POSTGRES_PASSWORD` and its alternatives); none for an image that needs none."""
+    return _INIT_NEEDS.get(target.probe.family, ())
+
+
 def _no_password(ws: Workspace, target: Unchecked) -> str | None:
     """Why the probe may never pass: the image's entrypoint stops at the first start, where
     the service sets no password nor says to go without one (`POSTGRES_PASSWORD`,
@@ -192,9 +198,7 @@ def _no_password(ws: Workspace, target: Unchecked) -> str | None:
     if needs is None or service.app is not None or service.entrypoint() is not None or \
             any(not ws.tree.exists(path) for path in service.env_files()):
         return None
-    named = set(service.environment(ws.tree)) | {
-        key for _doc, value in service.all("environment") for key, _v, _n in mapping_or_list(value)}
-    if named & set(needs):
+    if named_in_environment(service, ws.tree) & set(needs):
         return None
     return (f"{service.name} sets no {needs[0]} (nor {', '.join(needs[1:3])}), so the "
             f"{target.probe.family} image stops at its first start, before the server runs: "
