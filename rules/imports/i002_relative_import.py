@@ -132,15 +132,10 @@ def _named_by_folder(ws: Workspace, root: str, renamed: Renamed) -> str | None:
     orders.routers import x` finds no `orders`; the relative import works in both."""
     own = renamed.folder[len(root) + 1:].replace("/", ".") if root else \
         renamed.folder.replace("/", ".")
-    files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
-    for path in files[:_SCAN_LIMIT]:
-        file = ws.read(path)
-        hit = next(((dotted, at) for dotted, at in imported_in_text(file.text)
-                    if dotted == own or dotted.startswith(own + ".")), None) \
-            if file is not None else None
-        if file is not None and hit is not None:
-            return f"{path}:{file.line_of(hit[1])} imports `{hit[0]}` by its folder's name, " \
-                f"where `{renamed.dotted}` would not import"
+    hit = _imported_as(ws, root, own)
+    if hit is not None:
+        return f"{hit[0]} imports `{hit[1]}` by its folder's name, " \
+            f"where `{renamed.dotted}` would not import"
     for dotted, commands in commands_naming(ws).items():
         where = next((c for c in commands if c.from_folder(root)), None) \
             if dotted.startswith(own + ".") else None
@@ -156,8 +151,17 @@ def _root_as_package(ws: Workspace, root: str) -> str | None:
     package `app`; `from models import Base` would load a second copy of them (two
     SQLAlchemy `Base` classes), and fail where only the folder above is on sys.path."""
     own = posixpath.basename(root)
-    if not own.isidentifier():
+    hit = _imported_as(ws, root, own) if own.isidentifier() else None
+    if hit is None:
         return None
+    return (f"{hit[0]} imports `{hit[1]}` through the import root's own folder, so its "
+            f"modules also run in package `{own}`: which absolute name each import means is "
+            "the author's call")
+
+
+def _imported_as(ws: Workspace, root: str, own: str) -> tuple[str, str] | None:
+    """(`path:line`, dotted name) of the first import in a Python file of the import root
+    of the package `own` or a module below it (`from app import models` for `app`)."""
     files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
     for path in files[:_SCAN_LIMIT]:
         file = ws.read(path)
@@ -165,9 +169,7 @@ def _root_as_package(ws: Workspace, root: str) -> str | None:
                     if dotted == own or dotted.startswith(own + ".")), None) \
             if file is not None else None
         if file is not None and hit is not None:
-            return (f"{path}:{file.line_of(hit[1])} imports `{hit[0]}` through the import "
-                    f"root's own folder, so its modules also run in package `{own}`: which "
-                    "absolute name each import means is the author's call")
+            return f"{path}:{file.line_of(hit[1])}", hit[0]
     return None
 
 
