@@ -221,7 +221,9 @@ def test_c005_env_file_not_in_the_repository(tmp_path: Path, postgres: tuple[str
     """The user the deployment's env file sets, read by the container's shell: a probe as
     `postgres` would pass too, but the server would log a failed login every 10 seconds."""
     root = tmp_path
-    service = on_disk(root, repo(API + "  db:\n    image: postgres:16-alpine\n" + DEPLOYED_ENV))
+    # its example gives the password a value: the server starts from a copy of it
+    service = on_disk(root, repo(API + "  db:\n    image: postgres:16-alpine\n" + DEPLOYED_ENV,
+                                 {"db.prod.env.example": "POSTGRES_PASSWORD=change-me\n"}))
     assert container_command(service) == ["sh", "-c", FROM_DEPLOYED_ENV]
     folder, port = postgres
     assert run_probe(service, PGHOST=folder, PGPORT=str(port)) == 0

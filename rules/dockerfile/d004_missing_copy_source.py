@@ -15,8 +15,9 @@ ignores: a file a build step writes before `docker build` (`dist/`, `target/app.
 a generated `requirements.txt`) is no part of the repository.
 
 ## Why is this bad?
-The build stops before any image exists: `failed to compute cache key: "/shared":
-not found`. `docker compose up --build` fails for every service built from the file.
+The build stops before any image exists, with BuildKit's `failed to compute cache key`
+naming the missing path as `not found`. `docker compose up --build` fails for every
+service built from the file.
 
 ## Example
 ```dockerfile

@@ -207,7 +207,7 @@ from functools import partial
 
 from fixer.facts.health.addroute import route_edits
 from fixer.facts.image.images import service_python
-from fixer.facts.health.healthchecks import Health
+from fixer.facts.health.healthchecks import Health, cannot_add
 from fixer.facts.health.healthchecks import health as health_state
 from fixer.facts.health.healthroute import Source, app_created_at, late_health, \
     like_router_guard, plan, probe_paths, served_app, several_doubt
@@ -326,8 +326,9 @@ def _pulled_without_it(ws: Workspace, service: BuiltService) -> str | None:
     image = published_image(service)
     module = appmodule.find(ws, service) if image is not None else None
     if image is None or health_state(service) is not Health.NONE or \
+            cannot_add(service) is not None or \
             (module is not None and bind_mounted(ws.tree, service, module.path)):
-        return None   # a bind mount brings the checkout's code, pulled image or not
+        return None   # no healthcheck C004 writes; or a bind mount brings the checkout's code
     return (f"compose also names the image `{image}`, which a deployment may pull instead of "
             "building: the healthcheck C004 writes on this route fails there until that "
             "image is rebuilt with it")
