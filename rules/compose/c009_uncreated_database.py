@@ -22,7 +22,8 @@ says `CREATE DATABASE`, `createdb`, `create_database`, `database_exists`,
 `/docker-entrypoint-initdb.d` names it). A URL with no database (the
 driver then asks for the user's), or one whose database, host or the server's variables read
 a variable that neither `.env` nor a default sets, is left alone too, as is a test suite's
-variable (`TEST_DATABASE_URL`, `DATABASE_TEST_URL`): the tests may create their database.
+variable (`TEST_DATABASE_URL`, `DATABASE_TEST_URL`) or a service that runs the tests
+(`pytest` in its command, a `test` build target): the tests may create their database.
 
 ## Why is this bad?
 The server answers every connection to it with `FATAL: database "orders" does not exist`:
@@ -109,7 +110,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     for stack in ws.stacks:
         for use in dbusage.postgres_uses(ws, stack):
             server = stack.services.get(use.host)
-            if server is None or (use.path, use.line) in seen or use.for_tests:
+            if server is None or (use.path, use.line) in seen or use.for_tests or \
+                    _runs_tests(use.service):
                 continue
             wanted = _database(use)
             created = _created(ws, server) if wanted is not None else None
@@ -118,6 +120,17 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 continue
             seen.add((use.path, use.line))
             yield _violation(use, wanted, created)
+
+
+def _runs_tests(service: Service) -> bool:
+    """The service runs a test suite (`pytest` in its command or entrypoint, a `test` build
+    target): the tests may create their database, or never connect to the URL."""
+    words = [word for found in (service.entrypoint(), service.command()) if found
+             for part in found[2] or [] for word in part.split()]
+    build = service.get("build")
+    target = scalar(get(build[1], "target")) if build is not None else None
+    return any(w.rsplit("/", 1)[-1] in ("pytest", "py.test") for w in words) or \
+        (target or "").lower() in ("test", "tests", "testing")
 
 
 def _violation(use: dbusage.UrlUse, wanted: str, created: frozenset[str]) -> Violation:
