@@ -190,6 +190,11 @@ def test_style_detection(text: str, style: dict[str, object]) -> None:
                  id="commented-out-item-belongs"),
     pytest.param("s:\n  a:\n    k: v\n# top comment\nt: 1\n", "    k: v\n",
                  id="first-column-comment-does-not"),
+    # past a blank line, a deeper heading of what follows does not; commented-out YAML does
+    pytest.param("s:\n  k:\n    - x\n\n    # Web service\nt:\n  k: v\n", "    - x\n",
+                 id="heading-after-a-gap-does-not"),
+    pytest.param("s:\n  k:\n    - x\n\n    # - y\nt:\n  k: v\n", "    # - y\n",
+                 id="commented-out-item-after-a-gap-belongs"),
 ])
 def test_block_append_point(text: str, point_after: str) -> None:
     root = yaml.compose(text, Loader=yaml.SafeLoader)

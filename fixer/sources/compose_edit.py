@@ -112,6 +112,9 @@ def block_append_point(text: str, node: Node) -> int:
     indented deeper than the entries (they belong to the last entry), or as deep
     and right below it (`# redis is optional, so not listed` under a `depends_on`
     list); before blank lines and shallower comments (they belong to what follows).
+    Past a blank line, a deeper comment that reads as prose (`# Frontend service` over
+    the next service's key) is a heading of what follows; one that reads as YAML
+    (`# - other-net`, `# restart: always`) still belongs to the entry.
     A line commented out by a `#` in its first column (`#      - db` below `- cache`)
     is as deep as its text was: the entry goes after it, or uncommenting it would
     put it in the new entry.
@@ -128,13 +131,22 @@ def block_append_point(text: str, node: Node) -> int:
         line = text[probe:end]
         stripped = line.lstrip(" ")
         indent = _comment_depth(line) if line.startswith("#") else len(line) - len(stripped)
-        if stripped.startswith("#") and (indent > column or (indent == column and not gap)):
+        if stripped.startswith("#") and (indent > column and not (gap and _prose(stripped))
+                                         or (indent == column and not gap)):
             point = probe = end
         elif not stripped.strip():
             probe, gap = end, True
         else:
             break
     return point
+
+
+# a comment whose text is a list item or a `key:` line: YAML commented out, not a heading
+_COMMENTED_YAML = lazy_compile(r"#+\s*(-(\s|$)|[\w.-]+:(\s|$))")
+
+
+def _prose(comment: str) -> bool:
+    return _COMMENTED_YAML.match(comment) is None
 
 
 def _comment_depth(line: str) -> int:
