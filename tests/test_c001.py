@@ -468,3 +468,16 @@ def test_c001_ssl_the_server_may_decline_stays_safe(url: str) -> None:
 def test_c001_a_host_query_parameter_replaces_the_host() -> None:
     url = "postgresql://app:app@localhost/app?host=/cloudsql/project:region:instance"
     assert check({"docker-compose.yml": API.format(url=url)}, select="C001") == []
+
+
+@pytest.mark.parametrize(("beside", "advice"), [
+    ("  db:\n    image: postgres:16\n", "use the database service's name (`db`) as the host"),
+    ("", "the stack runs no PostgreSQL service: add one, or reach a database on the host as "
+         "`host.docker.internal`"),
+])
+def test_c001_loopback_advice_names_the_database_the_stack_has(beside: str, advice: str) -> None:
+    """`localhost` in a compose URL: the advice names the stack's database service, and one
+    with none is told to add one or reach the host's, not to use a name it does not have."""
+    url = "postgresql://app:app@localhost:54320/app"
+    [finding] = check({"docker-compose.yml": API.format(url=url) + beside}, select="C001")
+    assert (finding.reason or "").startswith(advice), finding.reason

@@ -440,5 +440,17 @@ def _loopback(ws: Workspace, stack: Stack) -> Iterator[Violation]:
                     "service's own container, where no database runs",
             path=use.path, line=use.line, service=use.service.name,
             subject=f"loopback {use.variable}",
-            reason="use the database service's name as the host")
+            reason=_loopback_advice(stack))
+
+
+def _loopback_advice(stack: Stack) -> str:
+    """What to put in place of `localhost`: the stack's PostgreSQL service, where it has one;
+    else a database it does not run, on the host (port 54320 of a developer's machine)."""
+    databases = sorted(f"`{name}`" for name, service in stack.services.items()
+                       if _postgres_image(service))
+    if databases:
+        return f"use the database service's name ({' or '.join(databases)}) as the host"
+    return ("the stack runs no PostgreSQL service: add one, or reach a database on the host "
+            "as `host.docker.internal` (on Linux with `extra_hosts: "
+            "[\"host.docker.internal:host-gateway\"]`)")
 
