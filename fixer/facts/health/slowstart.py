@@ -415,7 +415,9 @@ class _Place(NamedTuple):
     """Where a module names a function (`download(name)`, `storage.download`)."""
 
     within: str         # the key of the function whose body holds it; "" at the top level
-    on_request: bool    # in a route handler's body, or a function defined in one
+    # in a route handler's body, or a function defined in one; or handed to a task queue
+    # (`process.delay(job_id)`), whose worker runs it: never in the app's start-up
+    on_request: bool
     called: bool        # called there, not handed on (`Depends(download)`, `x = download`)
 
 
@@ -500,10 +502,24 @@ def _names_in(tree: ast.Module | None) -> _Names | None:
             todo += [(part, outside, "") for part in (*node.bases, *node.keywords,
                                                       *node.decorator_list)]
             continue
+        if _enqueued(node):
+            outside = outside._replace(on_request=True)
         todo += [(child, outside._replace(called=isinstance(node, ast.Call)
                                           and child is node.func), "")
                  for child in ast.iter_child_nodes(node)]
     return found
+
+
+# Celery's ways to queue a task (`task.delay(...)`, `task.apply_async(...)`, a signature
+# `task.s(...)` for a chain): a worker runs it, not the app that queues it
+_ENQUEUES = frozenset({"delay", "apply_async", "s", "si", "signature"})
+
+
+def _enqueued(node: ast.AST) -> bool:
+    """`process_document.delay` (`tasks.process_document.delay`): the task is named to be
+    queued, not called."""
+    return isinstance(node, ast.Attribute) and node.attr in _ENQUEUES \
+        and isinstance(node.value, (ast.Name, ast.Attribute))
 
 
 def _imported(tree: ast.Module) -> frozenset[str]:
