@@ -137,3 +137,19 @@ def test_p002_names_the_service_whose_word_makes_the_shared_script_start_a_serve
     assert (finding["reason"] or "").startswith(
         "flower builds the same image and runs `/srv/docker/celery.sh flower` "
         "(docker/celery.sh starts a server for some of its arguments)"), (code, err, finding)
+
+
+def test_p002_an_image_running_a_worker_is_read_not_unreadable() -> None:
+    """The image's own CMD runs a celery worker and compose's `command:` runs uvicorn on 8000:
+    fixer read the CMD and found no port in it, which the reason says (not "cannot read")."""
+    files = {**APP,
+             "compose.yaml": "services:\n  quotes:\n    build: ./quotes\n"
+                             "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n"
+                             "    ports:\n      - \"8000:8000\"\n",
+             "quotes/Dockerfile": "FROM python:3.12-slim\nCOPY app ./app\n"
+                                  'CMD ["celery", "-A", "app.worker", "worker"]\n'}
+    [finding] = check(files, select="P002")
+    assert finding.fixable is False
+    assert (finding.reason or "").startswith(
+        "the image's own CMD runs `celery -A app.worker worker`, in which fixer finds no port; "
+        "quotes's `command:` listens on 8000"), finding.reason

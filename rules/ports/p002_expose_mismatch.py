@@ -330,8 +330,8 @@ def _unread_image_command(ws: Workspace, services: list[BuiltService]) -> str | 
             continue
         own = _image_command(ws, service.app)
         if own is not None:
-            return (f"the image's own {own.cmd} runs `{' '.join(own.value)}`, which fixer "
-                    f"cannot read; {service.name}'s `{region.kind}:` listens on "
+            return (f"the image's own {own.cmd} runs `{' '.join(own.value)}`, in which fixer "
+                    f"finds no port; {service.name}'s `{region.kind}:` listens on "
                     f"{service.app.listen.port}: which port EXPOSE documents is the author's "
                     "call")
         base = _unread_base_start(service.app)
