@@ -121,8 +121,9 @@ def included_services(ws: Workspace, stack: Stack) -> Mapping[str, Service]:
     """The services the stack's top-level `include:` brings into its project (through the
     files it includes, followed through), each as the included file's own stack defines it:
     Compose loads an included file as a project of its own (its folder, its `.env`) and adds
-    its services. Only a file fixer reads as a stack of that one file: its folder's override
-    file, or an overlay fixer joined to it, is no part of what `include:` loads."""
+    its services. Only what the included file defines itself: its folder's override file, or
+    an overlay fixer joined to it (a `-f` file that relies on one of its services), is no
+    part of what `include:` loads, and a service such a file overrides is left out."""
     per_stack = ws.derived.get(_INCLUDED, dict)
     if stack.name not in per_stack:
         per_stack[stack.name] = _included(ws, stack)
@@ -130,7 +131,7 @@ def included_services(ws: Workspace, stack: Stack) -> Mapping[str, Service]:
 
 
 def _included(ws: Workspace, stack: Stack) -> dict[str, Service]:
-    by_file = {other.docs[0].path: other for other in ws.stacks if len(other.docs) == 1}
+    by_file = {other.docs[0].path: other for other in ws.stacks}
     found: dict[str, Service] = {}
     seen = {doc.path for doc in stack.docs}
     waiting = [path for doc in stack.docs for path in included_paths(doc, plain=True)]
@@ -139,10 +140,12 @@ def _included(ws: Workspace, stack: Stack) -> dict[str, Service]:
         included = by_file.get(path) if path is not None and path not in seen else None
         if included is None:
             continue
-        seen.add(included.name)
+        seen.update((included.name, path))
+        base = included.docs[0]
         for name, service in included.services.items():
-            found.setdefault(name, service)
-        waiting += included_paths(included.docs[0], plain=True)
+            if all(doc is base for doc, _value in service.definitions):
+                found.setdefault(name, service)
+        waiting += included_paths(base, plain=True)
     return found
 
 
