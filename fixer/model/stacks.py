@@ -222,7 +222,7 @@ def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]]
     """
     files = list(docs)
     stacks = _configured_stacks(files, configured)
-    grouped = {doc.path for stack in stacks for doc in stack}
+    grouped = {doc.path for stack in stacks for doc in stack} | _templates(files)
     by_folder: dict[str, dict[str, ComposeDoc]] = {}
     for doc in files:
         if doc.services and doc.path not in grouped:
@@ -237,6 +237,22 @@ def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]]
     overlays.extend(bases.take_partial_overlays(by_files))
     bases.join(overlays, by_files)
     return [stack for stack in stacks if stack]
+
+
+def _templates(docs: list[ComposeDoc]) -> set[str]:
+    """Files other compose files name in `extends: {file: ...}` only, by a name Compose does
+    not load by itself (`docker-compose-python.yml`): templates of services, whose build
+    context the extending service sets. Compose reads them through `extends` alone, so
+    they are no stack: their `build:` with no context of its own is no build to check."""
+    named: set[str] = set()
+    for doc in docs:
+        folder = posixpath.dirname(doc.path)
+        for service in doc.services.values():
+            written = scalar(get(get(service, "extends"), "file"))
+            if written:
+                named.add(posixpath.normpath(posixpath.join(folder, written)))
+    return {path for path in named
+            if posixpath.basename(path) not in (*CANONICAL, *OVERRIDES.values())}
 
 
 def _configured_stacks(docs: list[ComposeDoc], configured: Sequence[Sequence[str]]) -> Stacks:
