@@ -136,7 +136,8 @@ README's `.env` to write), display-only: the variable belongs in that list, and 
 git ignores it), never a file the repository's git ignore rules leave out: it would not be
 committed, and a run that skips ignored files would write it again. Display-only when git
 ignores them all (`.env.*` in `.gitignore`), and where a service loads the missing `.env`
-as its `env_file` (C007): a new example file would list what the compose files read, not
+as its `env_file` (C007), a service of this stack or of another whose compose file sits in
+the same folder (the dev stack beside `docker-compose.prod.yml`): a new example file would list what the compose files read, not
 what the services read from that file, which only their authors know (and it would pass
 for the template C007 asks for). A folder outside a git work tree (an exported
 checkout) is judged by the `.gitignore` files it holds, as its repository would be. The
@@ -556,9 +557,12 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     target, blocked = _env_file_target(ws, stack, home, name, uses + kin) or _target(ws, home)
     if target is None:
         return replace(base, reason=blocked)
-    if not ws.tree.exists(target) and home.requires_missing_dotenv(ws.tree):
+    requiring = None if ws.tree.exists(target) else \
+        _dotenv_required(ws, posixpath.dirname(target))
+    if requiring is not None:
+        of = "" if requiring is home else f" of {requiring.docs[0].path}"
         return replace(base, reason=(
-            "a service loads the .env, which the repository does not hold, as its "
+            f"a service{of} loads the .env, which the repository does not hold, as its "
             "env_file: an example file written now would list what the compose files read, "
             "not what the services read from that file, which only their authors know: "
             "write it with them"))
@@ -569,6 +573,15 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
         return replace(base, reason=why,
                        fix=Fix(f"Document {name} in {target} ({why})", Safety.UNSAFE, build))
     return replace(base, fix=Fix(f"Document {name} in {target}", Safety.SAFE, build))
+
+
+def _dotenv_required(ws: Workspace, folder: str) -> Stack | None:
+    """A stack of the folder (this one, or another whose compose file sits beside it, the
+    dev stack's file beside a `docker-compose.prod.yml`) that loads the folder's `.env`,
+    which the repository does not hold, as an env_file: C007's error, which a new example
+    file there would pass for the answer to."""
+    return next((each for each in ws.stacks
+                 if each.folder == folder and each.requires_missing_dotenv(ws.tree)), None)
 
 
 def _also_at(first: Use, uses: list[Use]) -> str:
