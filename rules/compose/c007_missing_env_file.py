@@ -16,8 +16,10 @@ says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "the s
 creates `.env.development`"), or that names it and lists its variables in a code block or
 list items ("Example of the .env file:", then `DB_USER=app`), or a Makefile, task file or
 shell script there (or in their `scripts/`) with a command that writes it (`cp -n
-config/.env.template .env` in a make target, `cat > .env`). One finding per missing file
-and compose file, at its first entry, naming every service that loads it.
+config/.env.template .env` in a make target, `cat > .env`). A copy from a file the
+repository does not hold (`cp .env.example .env` with no `.env.example`) tells nothing: the
+finding names that step. One finding per missing file and compose file, at its first
+entry, naming every service that loads it.
 
 The path counts as held or documented when it is, resolved from a folder Compose may
 resolve the file's paths from, as S001 reads builds: the `--project-directory` a build
@@ -104,6 +106,7 @@ class _Missing:
     line: int
     column: int
     shown: str
+    folder: str   # the project folder it is resolved from
     services: list[str] = field(default_factory=list)
 
 
@@ -126,23 +129,29 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                         continue
                     missing = seen.setdefault(
                         (doc.path, path),
-                        _Missing(doc, doc.line(node.node), doc.column(node.node), raw))
+                        _Missing(doc, doc.line(node.node), doc.column(node.node), raw,
+                                 stack.folder))
                     if service.name not in missing.services:
                         missing.services.append(service.name)
     for (_, path), missing in seen.items():
         beside = examples(ws, posixpath.dirname(path), set())
-        yield _violation(path, missing, beside[0] if beside else None)
+        yield _violation(path, missing, beside[0] if beside else None,
+                         _unfollowable(ws, missing.folder, path))
 
 
-def _violation(path: str, missing: _Missing, beside: str | None) -> Violation:
+def _violation(path: str, missing: _Missing, beside: str | None,
+               unfollowable: str | None) -> Violation:
     """`beside`: an example file in the missing file's folder, which documents a `.env`
-    there, not this file: the message names it, as a checkout may be meant to copy it."""
+    there, not this file: the message names it, as a checkout may be meant to copy it.
+    `unfollowable`: a step of the docs that writes it by copying a file not held."""
     names = missing.services
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     their = "its" if len(names) == 1 else "their"
     told = (f", and nothing says to write it from {beside} beside it, an example of a "
             "`.env`" if beside else " and neither an example file nor its docs tell a "
             "checkout to write")
+    if unfollowable is not None and beside is None:
+        told = f", and {unfollowable} copies a file the repository does not hold either"
     return Violation(
         message=(f"{who} load{'s' if len(names) == 1 else ''} `{missing.shown}` as {their} "
                  f"env_file, which the repository does not hold{told}: `docker compose up` "
@@ -182,11 +191,56 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
         return True
     told = _told_line(named)
     word = _named_word(named)
-    if any(told.search(text) or (word.search(text) and guide_names(text))
+    if any(_followable(ws, folder, told, text) or (word.search(text) and guide_names(text))
            for text in (guide_text(ws, guide) for guide in guides(ws, folder))):
         return True
     written = _written_by(named)
-    return any(written.search(guide_text(ws, path)) for path in setup_files(ws, folder))
+    return any(_followable(ws, folder, written, guide_text(ws, path))
+               for path in setup_files(ws, folder))
+
+
+# a copy or move (`cp -n .env.example .env`): its source is the word after the options
+_COPY = lazy_compile(r"(?:^|[\s;&|(`$])(?:cp|mv)\s+(?:-\S+\s+)*[\"']?([\w./-]+)[\"']?\s+\S")
+
+
+def _followable(ws: Workspace, folder: str, line: re.Pattern[str], text: str) -> bool:
+    """A line of `text` the pattern matches that a checkout can follow: not a copy of a
+    file the repository does not hold (`cp .env.example .env` with no `.env.example`,
+    whose `docker compose up` still stops)."""
+    return any(not _copies_missing(ws, folder, found) for found in _lines(line, text))
+
+
+def _lines(pattern: re.Pattern[str], text: str) -> Iterator[str]:
+    """Each match of the pattern, to the end of its line."""
+    for match in pattern.finditer(text):
+        end = text.find("\n", match.start())
+        yield text[match.start():end if end >= 0 else None]
+
+
+def _unfollowable(ws: Workspace, folder: str, path: str) -> str | None:
+    """The first step of the docs or setup files that would write the file by copying one
+    the repository does not hold: "`cp .env.example .env` (README.md)"."""
+    named = posixpath.relpath(path, folder or ".")
+    for pattern, where in ((_told_line(named), guides(ws, folder)),
+                           (_written_by(named), setup_files(ws, folder))):
+        for guide in where:
+            for line in _lines(pattern, guide_text(ws, guide)):
+                if _copies_missing(ws, folder, line):
+                    copy = _COPY.search(line)
+                    shown = line[copy.start():].strip(" \t;&|(`$") if copy else line.strip()
+                    return f"`{shown}` ({guide})"
+    return None
+
+
+def _copies_missing(ws: Workspace, folder: str, line: str) -> bool:
+    """The line copies or moves a file of the repository that it does not hold, from the
+    project folder or the root."""
+    copy = _COPY.search(line)
+    if copy is None or not _in_repository(copy.group(1)):
+        return False
+    source = copy.group(1)
+    return not any(ws.tree.exists(posixpath.normpath(posixpath.join(where, source)))
+                   for where in dict.fromkeys([folder, ""]))
 
 
 def _written_by(named: str) -> re.Pattern[str]:
