@@ -149,10 +149,12 @@ def _copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
 def _stage_copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
     out: list[_Copy] = []
     dirs = _workdirs(dockerfile, stage)
+    dests = _expanded_dests(stage)
     for ins, cwd in zip(reversed(stage.instructions), reversed(dirs)):
         if ins.cmd not in ("COPY", "ADD") or len(ins.value) < 2:
             continue
-        *sources, dest = ins.value
+        *sources, _written = ins.value
+        dest = dests[id(ins)]
         dest_path = posixpath.normpath(posixpath.join(cwd, dest))
         # a file copied to `.` (or to the WORKDIR by name) lands inside it: it is a folder
         # (the working directories are normalized already)
@@ -231,15 +233,55 @@ def run_workdir(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) 
 def _stage_workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:
     lineage = _lineage(dockerfile, stage)
     cwd = _final_workdir(dockerfile, lineage[1]) if len(lineage) > 1 else "/"
-    env: dict[str, str] = {}
+    scope = _Scope()
     out: list[str] = []
     for ins in stage.instructions:
-        if ins.cmd == "ENV":
-            env.update(zip(ins.value[0::2], ins.value[1::2]))
-        elif ins.cmd == "WORKDIR" and ins.value:
-            cwd = posixpath.normpath(posixpath.join(cwd, _expand(ins.value[0], env)))
+        scope.read(ins)
+        if ins.cmd == "WORKDIR" and ins.value:
+            cwd = posixpath.normpath(posixpath.join(cwd, scope.expand(ins.value[0])))
         out.append(cwd)
     return out
+
+
+def _expanded_dests(stage: Stage) -> dict[int, str]:
+    """Each COPY/ADD of the stage (by id) -> its destination, variables expanded as
+    `_Scope` knows them (`COPY . ${WORKDIR}/`)."""
+    scope = _Scope()
+    found: dict[int, str] = {}
+    for ins in stage.instructions:
+        scope.read(ins)
+        if ins.cmd in ("COPY", "ADD") and ins.value:
+            found[id(ins)] = scope.expand(ins.value[-1])
+    return found
+
+
+class _Scope:
+    """The variables a stage's paths may read: its ENVs, and its ARGs' defaults (an ENV of
+    one name wins, as in Docker). A default compose's `build.args` replaces is not known
+    here; a WORKDIR and the COPYs into it read one variable, so where files land relative
+    to each other holds."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.from_env: set[str] = set()
+
+    def read(self, ins: Instruction) -> None:
+        if ins.cmd == "ENV":
+            for name, value in zip(ins.value[0::2], ins.value[1::2]):
+                self.values[name] = self.expand(_unquoted(value))
+                self.from_env.add(name)
+        elif ins.cmd == "ARG":
+            for name, sep, value in (a.partition("=") for a in ins.value):
+                if sep and name not in self.from_env:
+                    self.values[name] = self.expand(_unquoted(value))
+
+    def expand(self, value: str) -> str:
+        return _expand(value, self.values)
+
+
+def _unquoted(value: str) -> str:
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" \
+        else value
 
 
 def _final_workdir(dockerfile: Dockerfile, stage: Stage) -> str:
