@@ -2093,11 +2093,27 @@ def _may_add_routes(mods: Modules, path: str, tree: ast.Module, call: ast.Call, 
     if found is None:
         return True
     function = found[2]
-    at = next(i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == var)
-    parameters = function.args.posonlyargs + function.args.args
-    if at >= len(parameters) or function.args.vararg is not None:
+    parameter = _given_parameter(call, function, var)
+    if parameter is None:
         return True
-    return not _adds_no_routes(function, parameters[at].arg, found[1], mods, found[0])
+    return not _adds_no_routes(function, parameter, found[1], mods, found[0])
+
+
+def _given_parameter(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef,
+                     var: str) -> str | None:
+    """The parameter of `function` that `call` hands `var` to, by position or by keyword
+    (`setup(app)`, `setup(app=app)`); None where fixer cannot tell (after a `*list` of the
+    call, into the function's `*args` or `**kwargs`, or where the call does not hand it)."""
+    arguments = function.args
+    positional = arguments.posonlyargs + arguments.args
+    for at, argument in enumerate(call.args):
+        if isinstance(argument, ast.Starred):
+            return None
+        if isinstance(argument, ast.Name) and argument.id == var:
+            return positional[at].arg if at < len(positional) else None
+    named = {a.arg for a in [*arguments.args, *arguments.kwonlyargs]}
+    return next((k.arg for k in call.keywords if k.arg in named
+                 and isinstance(k.value, ast.Name) and k.value.id == var), None)
 
 
 def _of_no_route_package(tree: ast.Module, name: str) -> bool:
@@ -2172,11 +2188,9 @@ def _helper_adds_none(mods: Modules, where: str, module: ast.Module, call: ast.C
     found = _helper_function(mods, where, module, name) if name and depth < 3 else None
     if found is None:
         return False
-    inner = found[2]
-    at = next(i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == var)
-    parameters = inner.args.posonlyargs + inner.args.args
-    return at < len(parameters) and inner.args.vararg is None and \
-        _adds_no_routes(inner, parameters[at].arg, found[1], mods, found[0], depth + 1)
+    parameter = _given_parameter(call, found[2], var)
+    return parameter is not None and \
+        _adds_no_routes(found[2], parameter, found[1], mods, found[0], depth + 1)
 
 
 def _follow_helper(mods: Modules, path: str, tree: ast.Module, call: ast.Call, name: str,
@@ -2189,11 +2203,9 @@ def _follow_helper(mods: Modules, path: str, tree: ast.Module, call: ast.Call, n
     if found is None:
         return
     where, module, function = found
-    at = next(i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == var)
-    parameters = function.args.posonlyargs + function.args.args
-    if at < len(parameters):
-        _scan(mods, where, module, function, parameters[at].arg, prefix, result, False,
-              depth + 1)
+    parameter = _given_parameter(call, function, var)
+    if parameter is not None:
+        _scan(mods, where, module, function, parameter, prefix, result, False, depth + 1)
 
 
 def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,
@@ -2213,13 +2225,12 @@ def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,
         return None
     doubt = (f"`{name}({var})` adds middleware ({where}:{function.lineno}), which may answer "
              "before the health route")
-    at = next(i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == var)
-    parameters = function.args.posonlyargs + function.args.args
+    parameter = _given_parameter(call, function, var)
     loaded = mods.load(where)
-    if at >= len(parameters) or loaded is None or not function.body or \
-            not _registers_its_middleware(function, parameters[at].arg):
+    if parameter is None or loaded is None or not function.body or \
+            not _registers_its_middleware(function, parameter):
         return doubt
-    site = AppSite(where, loaded[0], module, function, parameters[at].arg, function.body[0])
+    site = AppSite(where, loaded[0], module, function, parameter, function.body[0])
     refusing = _refusing_middleware(mods, site)
     return refusing[0][0] if refusing else None
 

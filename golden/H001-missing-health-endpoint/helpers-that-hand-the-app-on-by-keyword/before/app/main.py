@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from app.core.exceptions import setup
+
+app = FastAPI()
+setup(app, debug=False)
