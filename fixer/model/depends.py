@@ -140,7 +140,7 @@ def _included(ws: Workspace, stack: Stack) -> dict[str, Service]:
         included = by_file.get(path) if path is not None and path not in seen else None
         if included is None:
             continue
-        seen.update((included.name, path))
+        seen.update((included.name, included.docs[0].path))
         base = included.docs[0]
         for name, service in included.services.items():
             if all(doc is base for doc, _value in service.definitions):

@@ -32,12 +32,16 @@ Display-only where the dots climb above the import root, or where a top-level
 module's import has no absolute form (see I001); where code of the import root imports
 the root's own folder as a package (`from app import models` beside `python
 app/main.py`): its modules also run in package `app`, and a name from the root would load
-them a second time; and where the image names the app's
-package otherwise than its folder and the file lies outside that folder: fixer cannot
-tell what its package is named there. Unsafe where the image renames the folder and code
+them a second time; where code names the package from a folder below the root
+(`uvicorn.run("skill.app:app")` in src/skill/__main__.py, served as `src.skill.app`): it
+also runs with that folder on sys.path, where no name from the root imports; and where
+the image names the app's package otherwise than its folder and the file lies outside that
+folder: fixer cannot tell what its package is named there. Unsafe where the image renames the folder and code
 outside the image imports it by its own name (`from app.main import app` in a test,
 `uvicorn app.main:app` in a Makefile): the image's name does not import where that code
-runs. Files outside the import root are left alone: they have no absolute name to use.
+runs. Files outside the import root are left alone: they have no absolute name to use; so
+are those of a folder below the service folder that holds a Dockerfile of its own and not
+the app (another image's code, with its own import root).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from typing import NamedTuple
 
 from fixer.core import tree_index
 from fixer.core.edits import Edit
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import SKIPPED_DIRS
 from fixer.facts.pydeps.module_commands import commands_naming
@@ -89,18 +94,23 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         # app/api/auth.py, `python app/main.py` with PYTHONPATH on the folder above): its
         # modules run in package `app`, and a name from the root loads them a second time
         twice = _root_as_package(ws, root) if found is not None and root else None
-        for path in _python_files(ws, service.app.folder):
+        below: dict[str, str | None] = {}   # package -> `_named_below_root`
+        for path in _own_python_files(ws, service.app.folder, found):
             package = package_of(path, root)
             if path in seen or package is None:
                 continue
             seen.add(path)
+            if package not in below:
+                below[package] = _named_below_root(ws, root, package)
+            doubt = twice or below[package]
             unnamed = None
             if renamed is not None:
                 package = _image_package(path, renamed)
                 unnamed = None if package is not None else \
                     f"the image holds {renamed.folder}/ as `{renamed.dotted}`: fixer cannot " \
                     f"tell what the package of {path} is named there"
-            report = _report(ws, path, package or "", service.name, unnamed or twice,
+            report = _report(ws, path, package or "", service.name,
+                             unnamed or doubt,
                              named if package is not None else None)
             if report is not None:
                 yield report
@@ -145,6 +155,42 @@ def _named_by_folder(ws: Workspace, root: str, renamed: Renamed) -> str | None:
     return None
 
 
+def _named_below_root(ws: Workspace, root: str, package: str) -> str | None:
+    """Why no name from the import root is the package's: code names it from a folder
+    below the root (`uvicorn.run("skill_api.app:app")` in src/skill_api/__main__.py, where
+    the image serves `src.skill_api.app`), so it also runs with that folder on sys.path,
+    where `src.skill_api` does not import. A top-level module of that name beside the root's
+    own is another module: no doubt."""
+    parts = package.split(".")
+    for depth in range(1, len(parts)):
+        name, folder = parts[depth], posixpath.join(root, *parts[:depth])
+        if ws.tree.exists(posixpath.join(root, name)) or \
+                ws.tree.exists(posixpath.join(root, name + ".py")):
+            continue
+        hit = _imported_as(ws, root, name)
+        if hit is not None:
+            return (f"{hit[0]} names `{hit[1]}` from {folder}/, where `{package}` does not "
+                    "import: which absolute name each import means is the author's call")
+    return None
+
+
+def _own_python_files(ws: Workspace, folder: str, found: appmodule.AppModule | None
+                  ) -> Iterator[str]:
+    """The service folder's Python files, but those of a folder below it that holds a
+    Dockerfile of its own and not the app (`exempleImage/` beside `app/`): another image's
+    code, whose import root is its own folder."""
+    app_folder = posixpath.dirname(found.path) if found is not None else folder
+    others = {posixpath.dirname(p) for p in tree_index.files_under(ws.tree, folder)
+              if posixpath.basename(p) == "Dockerfile"}
+    others = {o for o in others if o != folder and not _within(app_folder, o)}
+    return (p for p in _python_files(ws, folder)
+            if not any(_within(p, other) for other in others))
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder + "/")
+
+
 def _root_as_package(ws: Workspace, root: str) -> str | None:
     """Why no name from the import root is the module's: code of the root imports the
     root's own folder as a package (`from app import models`), so its modules also run in
@@ -165,12 +211,23 @@ def _imported_as(ws: Workspace, root: str, own: str) -> tuple[str, str] | None:
     files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
     for path in files[:_SCAN_LIMIT]:
         file = ws.read(path)
-        hit = next(((dotted, at) for dotted, at in imported_in_text(file.text)
+        hit = next(((dotted, at) for dotted, at in _names_in(file.text)
                     if dotted == own or dotted.startswith(own + ".")), None) \
             if file is not None else None
         if file is not None and hit is not None:
             return f"{path}:{file.line_of(hit[1])}", hit[0]
     return None
+
+
+# a server's target written in the code (`uvicorn.run("skill_api.app:app")`)
+_TARGET = lazy_compile(r"[\"']([A-Za-z_][\w.]*):[A-Za-z_]\w*[\"']")
+
+
+def _names_in(text: str) -> Iterator[tuple[str, int]]:
+    """The modules the text imports, and those it names as a server's target."""
+    yield from imported_in_text(text)
+    for match in _TARGET.finditer(text):
+        yield match.group(1), match.start()
 
 
 def _image_package(path: str, renamed: Renamed) -> str | None:

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from .settings import PORT
+
+app = FastAPI(title=f"skill on {PORT}")
