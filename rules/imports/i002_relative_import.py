@@ -36,12 +36,12 @@ them a second time; where code names the package from a folder below the root
 (`uvicorn.run("skill.app:app")` in src/skill/__main__.py, served as `src.skill.app`): it
 also runs with that folder on sys.path, where no name from the root imports; and where
 the image names the app's package otherwise than its folder and the file lies outside that
-folder: fixer cannot tell what its package is named there. Unsafe where the image renames the folder and code
-outside the image imports it by its own name (`from app.main import app` in a test,
-`uvicorn app.main:app` in a Makefile): the image's name does not import where that code
-runs. Files outside the import root are left alone: they have no absolute name to use; so
-are those of a folder below the service folder that holds a Dockerfile of its own and not
-the app (another image's code, with its own import root).
+folder: fixer cannot tell what its package is named there. Unsafe where the image renames
+the folder and code outside the image imports it by its own name (`from app.main import
+app` in a test, `uvicorn app.main:app` in a Makefile): the image's name does not import
+where that code runs. Files outside the import root are left alone: they have no absolute
+name to use; so are those of a folder below the service folder that holds a Dockerfile of
+its own and not the app (another image's code, with its own import root).
 """
 
 from __future__ import annotations
