@@ -868,3 +868,18 @@ def test_an_unsafe_fix_another_unsafe_fix_settles_says_so(tmp_path: Path) -> Non
     _, diff, err = run_cli("fix", repo, "--unsafe-fixes")
     assert "/health" not in diff and "localhost:8000/ping" in diff, diff
     assert "1 finding is settled by another finding's fix" in err, err
+
+
+def test_a_revealed_fix_names_the_fixes_of_other_codes_it_waits_for(tmp_path: Path) -> None:
+    """A worker waits for db and api in one list: C005's probe of db reveals the C003
+    finding, and C004's healthcheck of api is in the same fix's wait: both are named."""
+    compose = ("services:\n  db:\n    image: postgres:16\n    environment:\n"
+               "      POSTGRES_PASSWORD: pw\n  api:\n    build: ./api\n    ports:\n"
+               "      - \"8000:8000\"\n    environment:\n"
+               "      DATABASE_URL: postgresql://postgres:pw@db:5432/postgres\n"
+               "    depends_on:\n      - db\n"
+               "  worker:\n    build: ./api\n    command: python -m app.worker\n"
+               "    depends_on:\n      - db\n      - api\n")
+    case = write_tree(tmp_path / "repo", {**WAITS_FILES, "docker-compose.yml": compose})
+    code, _, err = run_cli("fix", case)
+    assert "revealed by the C005 fix of db and the C004 fix of api)" in err, err

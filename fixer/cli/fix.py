@@ -31,7 +31,6 @@ from fixer.cli.shared import (
     verbose_option,
 )
 from fixer.core.config import PORT_SOURCES
-from fixer.core.wording import names
 from fixer.formats import color
 from fixer.formats import diff as diff_output
 from fixer.formats.findings import after_unsafe_fixes, display_path, error_lines
@@ -258,9 +257,7 @@ def _revealed_by(by: FixLine | None) -> str:
     C005 fix probes both databases of a list: `mq and db`)."""
     if by is None:
         return "revealed by an earlier fix"
-    fixes, services = by.revealing
-    whose = names(services) if services else "the repository"
-    return f"revealed by the {by.code} {fixes} of {whose}"
+    return f"revealed by {by.revealing_fixes(nobody='the repository')}"
 
 
 def _following(count: int) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from fixer.core.config import Config
 from fixer.core.edits import Edit
+from fixer.core.wording import names
 from fixer.core.lazyre import lazy_compile
 from fixer.engine import AppliedFix, FailedFix, FixResult
 from fixer.engine.scopes import Scope, meet, stack_scope
@@ -37,6 +38,9 @@ class FixLine:
     # as `revealed_by`: the services of the other fixes of its code that the revealed fix
     # waits for too (C003's list of a, b and c, once C004's fixes of all three are in)
     along: tuple[str, ...] = ()
+    # as `revealed_by`: (code, service) of the fixes of other codes that write a
+    # healthcheck the revealed fix waits for too (C004's of app beside C005's of db)
+    others: tuple[tuple[str, str], ...] = ()
 
     @property
     def services(self) -> list[str]:
@@ -48,6 +52,18 @@ class FixLine:
         """As the fix that revealed a finding: `fix` or `fixes`, and the services named."""
         named = list(dict.fromkeys([*self.services, *self.along]))
         return ("fixes" if self.along else "fix"), named
+
+    def revealing_fixes(self, shown: Callable[[str], str] = str, nobody: str = "-") -> str:
+        """As the fix that revealed a finding, with those beside it: `the C005 fix of db and
+        the C004 fix of app`; `nobody` stands for a fix of no service."""
+        fixes, services = self.revealing
+        by_code: dict[str, list[str]] = {}
+        for code, service in self.others:
+            by_code.setdefault(code, []).append(service)
+        parts = [f"the {self.code} {fixes} of {names([shown(s) for s in services] or [nobody])}",
+                 *(f"the {code} fix{'es' if len(of) > 1 else ''} of "
+                   f"{names([shown(s) for s in of])}" for code, of in by_code.items())]
+        return names(parts)
 
 
 @dataclass(frozen=True)
@@ -266,13 +282,17 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
 # others wait for that service's health relies on (not D001's stray copy, P002's EXPOSE)
 _HEALTH_CODES = frozenset({"P001", "D003", "C004", "H001", "H002", "S001", "S003",
                            "I001", "I002", "I003"})
+# the fixes that write a healthcheck: what reveals a wait on a service's health (C003)
+_HEALTHCHECK_CODES = frozenset({"C001", "C004", "C005"})
 
 
-def _healing(result: FixResult) -> dict[str, list[int]]:
-    """Service name -> the places of the fixes of it that may make it healthy."""
+def _healing(result: FixResult, codes: Collection[str] = _HEALTH_CODES
+             ) -> dict[str, list[int]]:
+    """Service name -> the places of the fixes of it that may make it healthy: those of
+    `codes`."""
     found: dict[str, list[int]] = {}
     for index, applied in enumerate(result.applied):
-        if applied.finding.code in _HEALTH_CODES and applied.finding.service is not None:
+        if applied.finding.code in codes and applied.finding.service is not None:
             found.setdefault(applied.finding.service, []).append(index)
     return found
 
@@ -351,41 +371,49 @@ def revealed(result: FixResult, config: Config) -> list[Revealed]:
     found = []
     settled = settled_with(result)
     loaded: dict[int, Workspace] = {}
-    healing = _healing(result)
+    healing = _healing(result, _HEALTH_CODES | _HEALTHCHECK_CODES)
     for index, by in revealers(result, config).items():
         finding = result.applied[index].finding
-        along = _along(result, index, by, healing, lambda: _scope(result, config, loaded))
+        along, others = _along(result, index, by, healing,
+                               lambda: _scope(result, config, loaded))
         line = FixLine(finding.code, finding.service, title(finding),
-                       _with_along(_revealing(result, by, settled), along))
+                       _with_along(_revealing(result, by, settled), along, others))
         found.append(Revealed(finding, line))
     return found
 
 
 def _along(result: FixResult, index: int, by: int | None, healing: Mapping[str, list[int]],
-           scope: Callable[[], Scope]) -> tuple[str, ...]:
-    """The services of the earlier fixes of the revealing fix's code, in the stack of the
-    fix at `index`, that make healthy a service its finding waits for
-    (`Violation.relies_on`), the revealing fix's own left out. The stacks (`scope`: a
-    workspace load) are asked only where there is such a fix."""
+           scope: Callable[[], Scope]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The earlier fixes, in the stack of the fix at `index`, that make healthy a service
+    its finding waits for (`Violation.relies_on`), the revealing fix's own left out: the
+    services of those of the revealing fix's code, and (code, service) of those of other
+    codes that write a healthcheck (C004's of app beside C005's of db). The stacks
+    (`scope`: a workspace load) are asked only where there is such a fix."""
     finding = result.applied[index].finding
     if by is None or not finding.violation.relies_on:
-        return ()
+        return (), ()
     code = result.applied[by].finding.code
-    others = {name: [j for j in healing.get(name, ()) if j < index and j != by
-                     and result.applied[j].finding.code == code]
-              for name in finding.violation.relies_on}
-    if not any(others.values()):
-        return ()
-    made = _health_made_by(result, index, others, scope())
-    return tuple(dict.fromkeys(service for j in sorted(made)
-                               for service in [result.applied[j].finding.service]
-                               if service is not None))
+    wanted = {code, *_HEALTHCHECK_CODES}
+    candidates = {name: [j for j in healing.get(name, ()) if j < index and j != by
+                         and result.applied[j].finding.code in wanted]
+                  for name in finding.violation.relies_on}
+    if not any(candidates.values()):
+        return (), ()
+    made = [result.applied[j].finding for j in sorted(_health_made_by(
+        result, index, candidates, scope()))]
+    along = tuple(dict.fromkeys(f.service for f in made
+                                if f.code == code and f.service is not None))
+    others = tuple(dict.fromkeys((f.code, f.service) for f in made
+                                 if f.code != code and f.service is not None))
+    return along, others
 
 
-def _with_along(line: FixLine | None, along: tuple[str, ...]) -> FixLine | None:
-    if line is None or not along:
+def _with_along(line: FixLine | None, along: tuple[str, ...],
+                others: tuple[tuple[str, str], ...] = ()) -> FixLine | None:
+    if line is None or not (along or others):
         return line
-    return replace(line, along=tuple(s for s in along if s not in line.services))
+    return replace(line, along=tuple(s for s in along if s not in line.services),
+                   others=others)
 
 
 def left_revealed(result: FixResult, config: Config) -> list[LeftRevealed]:

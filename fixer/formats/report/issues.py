@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from fixer.core.wording import names
 from fixer.formats.findings import after_unsafe_fixes
 from fixer.formats.report.impact import doc_impact
 from fixer.formats.report.fixrun import FixLine, LeftRevealed, Revealed, settling
@@ -237,11 +236,10 @@ def fix_line(line: FixLine) -> str:
 
 def _are(line: FixLine | None) -> str:
     """`is` after one fix, `are` after the fixes a revealing fix names (`FixLine.along`)."""
-    return "are" if line is not None and line.along else "is"
+    return "are" if line is not None and (line.along or line.others) else "is"
 
 
 def _fix_of(line: FixLine) -> str:
     """`the C005 fix of `mq` and `db``: every service the fix settles a finding of (and, as
     the fix that revealed a finding, those of the fixes beside it: `FixLine.revealing`)."""
-    fixes, services = line.revealing
-    return f"the {line.code} {fixes} of {names([f'`{s}`' for s in services] or ['`-`'])}"
+    return line.revealing_fixes(lambda service: f"`{service}`", "`-`")
