@@ -173,7 +173,8 @@ def global_env(dockerfile: Dockerfile,
     """The defaults of the ARGs declared before the first FROM, and where each number is
     written; one that compose's `build.args` sets has that value, and no site."""
     found = StageEnv({}, {})
-    _read_instructions(dockerfile, dockerfile.global_args, build_args or {}, found)
+    _read_instructions(dockerfile, dockerfile.global_args, build_args or {}, found,
+                       in_stage=False)
     return found
 
 
@@ -184,7 +185,11 @@ def _read_stage(dockerfile: Dockerfile, stage: Stage, given: Mapping[str, str | 
 
 
 def _read_instructions(dockerfile: Dockerfile, instructions: list[Instruction],
-                       given: Mapping[str, str | None], found: StageEnv) -> None:
+                       given: Mapping[str, str | None], found: StageEnv,
+                       in_stage: bool = True) -> None:
+    """`in_stage`: the instructions are a stage's, whose `ARG NAME` with no value takes the
+    global one's default; the global ARGs themselves (before the first FROM) have no scope
+    above them."""
     values, sites = found.values, found.sites
     text = dockerfile.file.text
     scope: StageEnv | None = None   # the global ARGs, read at the first ARG with no value
@@ -196,7 +201,7 @@ def _read_instructions(dockerfile: Dockerfile, instructions: list[Instruction],
                 if name in given:
                     sites.pop(name, None)
                     values[name] = given[name] or f"${name}"
-                elif not sep and name not in values and dockerfile.global_args:
+                elif not sep and name not in values and in_stage and dockerfile.global_args:
                     # `ARG PORT` takes the global `ARG PORT=8000`'s default; an ENV set
                     # before it (in a stage it is built from) still wins, as in Docker
                     scope = scope or global_env(dockerfile, given)
