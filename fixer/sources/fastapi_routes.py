@@ -530,7 +530,8 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             result.note("the app is built with `routes=`")
         if i == 0 and isinstance(created, ast.Call):
             _class_routes(mods, site, created, result)
-            result.doubt = result.doubt or _keywords_doubt(calls)
+            result.doubt = result.doubt or _keywords_doubt(calls) or \
+                _unique_id_doubt(mods, site, calls)
             # a root path the runs do not agree on is one fixer cannot read
             roots = {_root_path(site.tree, call) for call, _taken in calls}
             result.root_path = roots.pop() if len(roots) == 1 else None
@@ -1824,6 +1825,33 @@ def _keywords_doubt(calls: list[SpreadCall]) -> str | None:
         return doubt
     where = " and ".join(f"line {line} binds `{name}`" for name, line in taken)
     return f"where {where}, {doubt}"
+
+
+def _unique_id_doubt(mods: Modules, site: AppSite, calls: list[SpreadCall]) -> str | None:
+    """`FastAPI(generate_unique_id_function=by_tag)`: FastAPI calls it for each route as the
+    route is added, an added health route too; one that reads the route's tags
+    (`f"{route.tags[0]}-{route.name}"`, as the full-stack template's does) raises
+    IndexError at import for a route with none, and the app never starts. One fixer cannot
+    read may do the same."""
+    for call, _taken in calls:
+        given = next((k.value for k in call.keywords
+                      if k.arg == "generate_unique_id_function"), None)
+        if given is None:
+            continue
+        found = _defined_function(mods, site.path, site.tree, given.id) \
+            if isinstance(given, ast.Name) else None
+        read: ast.AST | None = given if isinstance(given, ast.Lambda) else \
+            found[2] if found is not None else None
+        shown = ast.unparse(given)[:60]
+        if read is None:
+            return (f"the app names each route's operation id with `{shown}`, which fixer "
+                    "cannot read: it may fail on a route added with no tags")
+        if any(isinstance(n, ast.Attribute) and n.attr == "tags" for n in ast.walk(read)):
+            where = f" ({found[0]}:{found[2].lineno})" if found is not None else ""
+            return (f"the app names each route's operation id with `{shown}`{where}, which "
+                    "reads the route's tags: a route added with none raises at import, and "
+                    "the app would not start")
+    return None
 
 
 def _root_path(tree: ast.Module, created: ast.Call) -> str | None:
