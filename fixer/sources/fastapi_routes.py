@@ -1020,7 +1020,8 @@ def _refusing_middleware(mods: Modules, site: AppSite) -> list[Refusing]:
                                     for call in _constructor_middleware(site)]
     for _top, stmt in statements(site.scope.body):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
-                _method_of(stmt.value, site.var) == "add_middleware" and stmt.value.args:
+                _method_of(stmt.value, site.var) == "add_middleware" and \
+                _middleware_given(stmt.value) is not None:
             found.append(_middleware_class(mods, site, stmt.value))
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 isinstance(stmt.value.func, ast.Call) and \
@@ -1045,7 +1046,8 @@ def _constructor_middleware(site: AppSite) -> list[ast.Call]:
     # the calls of a spread bound in two branches share the constructor's own list: once each
     items = dict.fromkeys(item for value in given if isinstance(value, (ast.List, ast.Tuple))
                           for item in value.elts)
-    return [item for item in items if isinstance(item, ast.Call) and item.args]
+    return [item for item in items
+            if isinstance(item, ast.Call) and _middleware_given(item) is not None]
 
 
 def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refusing | None:
@@ -1067,11 +1069,22 @@ def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refus
             "route, so the health route may refuse a probe", lets_health_through(function, tree))
 
 
+def _middleware_given(call: ast.Call) -> ast.expr | None:
+    """The class `add_middleware(Cls)` or `Middleware(Cls)` is given, by position or as
+    `middleware_class=`/`cls=`."""
+    if call.args:
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg in ("middleware_class", "cls")), None)
+
+
 def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing | None:
     dispatch = next((k.value for k in call.keywords if k.arg == "dispatch"), None)
     if dispatch is not None:   # BaseHTTPMiddleware with a function: the function decides
         return _middleware_function(mods, site, dispatch)
-    name = ast.unparse(call.args[0]).rsplit(".", 1)[-1]
+    given = _middleware_given(call)
+    if given is None:
+        return None
+    name = ast.unparse(given).rsplit(".", 1)[-1]
     if name in _RATE_LIMITERS:
         limits = _every_route_limits(mods, site)
         return (f"slowapi's {name} {limits} to every route, the health route too: a probe "
@@ -1090,9 +1103,9 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
                     "`allowed_hosts` may leave out localhost, which a healthcheck probes", ())
         return (LOCALHOST_REFUSED, ()) if not listed & _LOCAL_HOSTS else None
     # a class the factory defines for itself, else one of the module or the import root
-    local = binding(site.scope.body, name) if isinstance(call.args[0], ast.Name) else None
+    local = binding(site.scope.body, name) if isinstance(given, ast.Name) else None
     read = (site.path, site.tree, local) if isinstance(local, ast.ClassDef) else \
-        _class_def(mods, site.path, site.tree, call.args[0], 0)
+        _class_def(mods, site.path, site.tree, given, 0)
     if read is not None:   # the paths its `__init__` keeps, as this call builds it
         read = (read[0], read[1], as_constructed(read[2], call))
     code = _class_refusal(mods, *read, 0) if read is not None else None
@@ -1355,7 +1368,9 @@ def _before_passing_on(nodes: list[ast.AST], function: Function) -> list[ast.AST
     last positional parameter passes it on too (`async def guard(request, forward)`)."""
     positional = function.args.args
     names = _PASSING_ON | ({positional[-1].arg} if len(positional) > 1 else set())
-    lines = [node.lineno for node in nodes if isinstance(node, ast.Call)
+    # one in a branch for other paths or methods (`if path in PUBLIC: return await
+    # call_next(request)`) does not pass a probe of the health path on
+    lines = [node.lineno for node in _on_probe(nodes, function) if isinstance(node, ast.Call)
              and called_name(node) in names]
     first = min(lines) if lines else None
     return nodes if first is None else \
