@@ -398,14 +398,17 @@ def _assigns(script: str, name: str) -> bool:
                      rf"read(?:\s+-\w+)*\s+{name}\b)", script) is not None
 
 
-def _near_miss(name: str, dotenv: Mapping[str, str]) -> str | None:
+def _near_miss(name: str, dotenv: Mapping[str, str], stack: Stack) -> str | None:
     """A name the project's `.env` sets that reads as the same one written otherwise
     (`POSTGRES_PW` for `POSTGRES_PASSWORD`, `PGADMIN_MAIL` for `PGADMIN_EMAIL`): the same
-    first word, and most of the letters in the same order."""
+    first word, and most of the letters in the same order; not one the stack reads itself
+    (`REDIS_PORT` beside `REDIS_PASSWORD`: two variables)."""
     head = name.split("_", 1)[0]
-    return next((other for other in sorted(dotenv) if other != name and
-                 other.split("_", 1)[0] == head and
-                 SequenceMatcher(None, other, name).ratio() >= _NEAR), None)
+    alike = [other for other in sorted(dotenv) if other != name and
+             other.split("_", 1)[0] == head and
+             SequenceMatcher(None, other, name).ratio() >= _NEAR]
+    read = set(_by_name(stack)) if alike else set()
+    return next((other for other in alike if other not in read), None)
 
 
 # how alike two names are, at the least, to read as one (difflib's ratio): `DB_HOST` and
@@ -542,12 +545,15 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
                                     f"inside a password or hash does: write `$$` if the `$` "
                                     f"is literal{_also_at(first, uses + kin)}; documenting "
                                     f"{name} would call it a variable")
-    near = _near_miss(name, stack.dotenv)
+    near = _near_miss(name, stack.dotenv, stack)
     if near is not None:
         return replace(base, reason=f"the project's .env sets {near}, not {name}: if they are "
                                     "one value, one of the two names is misspelt, and "
                                     f"documenting {name} would keep them apart")
-    quoted = next((u for u in uses if u.quoted and u.ref.bare), None)
+    # `'$SYS/broker'` reads as the literal text; a `${NAME}` in quotes that an
+    # `environment:` entry also reads is Compose's variable
+    quoted = next((u for u in uses if u.quoted and u.ref.bare and (
+        not u.ref.text.startswith("${") or all(o.quoted for o in uses if o.ref.bare))), None)
     if quoted is not None:
         return replace(base, reason=f"`{quoted.ref.text}` is inside single quotes of the shell "
                                     f"script at {quoted.doc.path}:{quoted.line}, where the "
