@@ -435,6 +435,8 @@ def _loopback(ws: Workspace, stack: Stack) -> Iterator[Violation]:
             continue  # a test suite's database, which tests run on the host reach there
         if use.service.get("network_mode") is not None:
             continue  # `host` or another container's network: localhost may well answer
+        if _postgres_image(use.service):
+            continue  # the server itself, loading the app's env_file: it runs there
         yield Violation(
             message=f"{use.variable} of {use.service.name} points at `{use.url.host}`, the "
                     "service's own container, where no database runs",
