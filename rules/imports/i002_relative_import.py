@@ -29,14 +29,15 @@ the import root of the command, by the name the image gives its package (`COPY
 services/orders/app ./orders` with `uvicorn orders.main:app`: `orders.routers`, not
 `app.routers`); comments and formatting around it are kept.
 Display-only where the dots climb above the import root, or where a top-level
-module's import has no absolute form (see I001); where code of the import root imports
+module's import has no absolute form (see I001); where code of the service folder imports
 the root's own folder as a package (`from app import models` beside `python
-app/main.py`): its modules also run in package `app`, and a name from the root would load
-them a second time; where code names the package from a folder below the root
-(`uvicorn.run("skill.app:app")` in src/skill/__main__.py, served as `src.skill.app`): it
-also runs with that folder on sys.path, where no name from the root imports; and where
-the image names the app's package otherwise than its folder and the file lies outside that
-folder: fixer cannot tell what its package is named there. Unsafe where the image renames
+app/main.py`, `from src.app.main import app` in a test): its modules also run in
+package `app`, and a name from the root would load them a second time; where code names
+the package from a folder below the root (`uvicorn.run("skill.app:app")` in
+src/skill/__main__.py, served as `src.skill.app`): it also runs with that folder on
+sys.path, where no name from the root imports; and where the image names the app's package
+otherwise than its folder and the file lies outside that folder: fixer cannot tell what its
+package is named there. Unsafe where the image renames
 the folder and code outside the image imports it by its own name (`from app.main import
 app` in a test, `uvicorn app.main:app` in a Makefile): the image's name does not import
 where that code runs. Files outside the import root are left alone: they have no absolute
@@ -93,7 +94,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         # the import root's own folder imported as a package (`from app import models` in
         # app/api/auth.py, `python app/main.py` with PYTHONPATH on the folder above): its
         # modules run in package `app`, and a name from the root loads them a second time
-        twice = _root_as_package(ws, root) if found is not None and root else None
+        twice = _root_as_package(ws, root, service.app.folder) \
+            if found is not None and root else None
         below: dict[str, str | None] = {}   # package -> `_named_below_root`
         for path in _own_python_files(ws, service.app.folder, found):
             package = package_of(path, root)
@@ -188,16 +190,18 @@ def _own_python_files(ws: Workspace, folder: str, found: appmodule.AppModule | N
 
 
 def _within(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder + "/")
+    return not folder or path == folder or path.startswith(folder + "/")
 
 
-def _root_as_package(ws: Workspace, root: str) -> str | None:
-    """Why no name from the import root is the module's: code of the root imports the
-    root's own folder as a package (`from app import models`), so its modules also run in
-    package `app`; `from models import Base` would load a second copy of them (two
-    SQLAlchemy `Base` classes), and fail where only the folder above is on sys.path."""
+def _root_as_package(ws: Workspace, root: str, folder: str) -> str | None:
+    """Why no name from the import root is the module's: code of the service folder (the
+    root's, or a test beside it) imports the root's own folder as a package (`from app
+    import models`, `from src.app.main import app` in tests/conftest.py), so its modules
+    also run in package `app`; `from models import Base` would load a second copy of them
+    (two SQLAlchemy `Base` classes), and fail where only the folder above is on sys.path."""
     own = posixpath.basename(root)
-    hit = _imported_as(ws, root, own) if own.isidentifier() else None
+    above = folder if _within(root, folder) else root
+    hit = _imported_as(ws, above, own) if own.isidentifier() else None
     if hit is None:
         return None
     return (f"{hit[0]} imports `{hit[1]}` through the import root's own folder, so its "

@@ -1,0 +1,5 @@
+from src.app.main import app
+
+
+def test_title() -> None:
+    assert app.title == "shop"
