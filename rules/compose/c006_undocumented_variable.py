@@ -137,8 +137,8 @@ git ignores it), never a file the repository's git ignore rules leave out: it wo
 committed, and a run that skips ignored files would write it again. Display-only when git
 ignores them all (`.env.*` in `.gitignore`), and where a service loads the missing `.env`
 as its `env_file` (C007), a service of this stack or of another whose compose file sits in
-the same folder (the dev stack beside `docker-compose.prod.yml`): a new example file would list what the compose files read, not
-what the services read from that file, which only their authors know (and it would pass
+the same folder (the dev stack beside `docker-compose.prod.yml`): a new example file
+would list what the compose files read, not what the services read from that file, which only their authors know (and it would pass
 for the template C007 asks for). A folder outside a git work tree (an exported
 checkout) is judged by the `.gitignore` files it holds, as its repository would be. The
 fix writes one `VAR=` line per variable under a comment naming the service (and file,

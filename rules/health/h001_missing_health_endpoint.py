@@ -163,8 +163,8 @@ constructor, in a dict spread into it, by a subclass's `super().__init__` or set
 `app.router.route_class = KeyedRoute` (a route class may check a key before any
 handler runs), with a `generate_unique_id_function` that reads the route's tags
 (`f"{route.tags[0]}-{route.name}"`, as the full-stack template's does: a route added
-with none raises IndexError at import) or one fixer cannot read, when the server runs the app wrapped in a class fixer does not know to
-pass a plain GET on (`app = SignedRequestMiddleware(api)`; the route goes on the FastAPI
+with none raises IndexError at import) or one fixer cannot read, when the server runs
+the app wrapped in a class fixer does not know to pass a plain GET on (`app = SignedRequestMiddleware(api)`; the route goes on the FastAPI
 app it wraps, and compression, CORS, proxy headers, Sentry, OpenTelemetry and socket.io's
 `ASGIApp(sio, other_asgi_app=api)` pass the probe on), or with middleware that may refuse a probe
 (`TrustedHostMiddleware` leaving out localhost, `HTTPSRedirectMiddleware`, which answers
