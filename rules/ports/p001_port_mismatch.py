@@ -265,6 +265,7 @@ from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded, names
 from fixer.core.numbers import number
+from fixer.facts.database.images import family
 from fixer.facts.image.builttags import built_images, is_workflow, script_texts, workflow_jobs
 from fixer.facts.ports.claims import (
     ContainerPort,
@@ -936,6 +937,8 @@ def _unseen_env_files(ws: Workspace, stack: Stack) -> list[tuple[str, str]]:
     """Found once per stack: P001 asks for every service that would move."""
     first: dict[str, str] = {}   # two services are enough: one that is not the asker
     for other in stack.services.values():
+        if other.app is None and family(other.scalar("image") or "") is not None:
+            continue   # a database or broker image (postgres, redis): it calls no HTTP app
         for path in other.env_files():
             if len(first) < 2 and other.name not in first and ws.read(path) is None:
                 first[other.name] = path
