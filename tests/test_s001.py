@@ -451,3 +451,20 @@ def test_s001_stock_dockerfile_names_a_secrets_file_its_copy_would_take(
     assert finding["fix"]["safety"] == "unsafe", (code, err)
     assert ("its `COPY . .` would put .env, which git ignores, into the image"
             in (finding["reason"] or "")) == said, finding["reason"]
+
+
+def test_s001_a_context_with_no_requirements_is_said_to_each_service_building_it() -> None:
+    """api and worker build one context that lists no requirements and whose code imports
+    celery: api's fix is display-only for it, so the worker's reason says the same, not
+    that api's fix writes the file."""
+    files = {"compose.yaml": "services:\n  worker:\n    build: ./src\n"
+                             "    command: celery --app=tasks worker\n  api:\n"
+                             "    build: ./src\n    ports: [\"8001:8001\"]\n"
+                             "    command: uvicorn main:app --host 0.0.0.0 --port 8001\n",
+             "src/main.py": "from fastapi import FastAPI\n\nfrom tasks import app as jobs\n\n"
+                            "app = FastAPI()\n",
+             "src/tasks.py": "from celery import Celery\n\napp = Celery('tasks')\n"}
+    found = check(files, select="S001")
+    assert [f.service for f in found] == ["worker", "api"]
+    assert all((f.reason or "").startswith("the build context has no requirements.txt")
+               for f in found), [f.reason for f in found]

@@ -432,10 +432,7 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
         return replace(base, reason=f"{app.path} builds no FastAPI app (no `FastAPI(...)`, "
                                     "no `fastapi` import): a stock FastAPI Dockerfile would "
                                     "not start it")
-    if writer is not service:
-        return replace(base, yields_to=(("S001", writer.name),), reason=(
-            f"{writer.name} builds {build.dockerfile} too: the S001 fix of {writer.name}, "
-            "whose server the file starts, writes it"))
+    # the context's, whichever service writes the file: said to each that builds it
     unlisted = [] if _install(ws, build) != "packages" else _uninstalled(ws, build, app)
     if unlisted:
         return replace(base, reason=(
@@ -443,6 +440,10 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
             f"{names([f'`{name}`' for name, _path in unlisted])} ({unlisted[0][1]}), which a "
             "stock Dockerfile (fastapi and uvicorn only) would not install: the app would "
             "stop at start-up"))
+    if writer is not service:
+        return replace(base, yields_to=(("S001", writer.name),), reason=(
+            f"{writer.name} builds {build.dockerfile} too: the S001 fix of {writer.name}, "
+            "whose server the file starts, writes it"))
     ignored = not_committed(ws, build.dockerfile)
     if ignored is not None:
         return replace(base, reason=ignored)
