@@ -615,3 +615,27 @@ def test_c004_a_middleware_that_writes_on_every_request_makes_the_probe_unsafe(
     if unsafe:
         assert finding.reason == ("the middleware `track` calls `app.state.producer.send()` on "
                                   "every request, which a probe every 10 s would repeat")
+
+
+def test_c004_a_script_whose_option_picks_its_role_is_an_app_only_for_http() -> None:
+    """Three services run `python main.py --adapter X`: the option picks the role, so only
+    the `http` one is an app service, and its reason names what the script writes (two
+    `uvicorn.Config` calls), not "several uvicorn.run(...) calls"."""
+    script = ("import asyncio\nimport sys\n\nimport uvicorn\nfrom fastapi import FastAPI\n\n"
+              "app = FastAPI()\n\n\nasync def http() -> None:\n"
+              "    await uvicorn.Server(uvicorn.Config(app, host='0.0.0.0', port=8000)).serve()\n"
+              "\n\nasync def both() -> None:\n"
+              "    await uvicorn.Server(uvicorn.Config(app, host='0.0.0.0', port=8000)).serve()\n"
+              "\n\nif __name__ == '__main__':\n"
+              "    asyncio.run(http() if sys.argv[-1] == 'http' else both())\n")
+    services = "".join(f"  {role}:\n    build: .\n    command: python main.py --adapter {role}\n"
+                       for role in ("http", "kafka", "celery"))
+    files = {"compose.yaml": "services:\n" + services,
+             "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n"
+                           "RUN pip install -r requirements.txt\nCOPY . .\n",
+             "requirements.txt": "fastapi\nuvicorn\n", "main.py": script}
+    [finding] = check(files, select="C004")
+    assert finding.service == "http"
+    assert (finding.reason or "").endswith(
+        "main.py starts uvicorn in 2 places (uvicorn.Config at lines 11 and 15), and fixer "
+        "cannot tell which one runs"), finding.reason

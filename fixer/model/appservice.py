@@ -196,17 +196,61 @@ def _role_from_arguments(ws: Workspace, service: BuiltService, path: str) -> boo
     roles it has (`uvicorn.run` for `api`, a celery worker, flower) the word picks is the
     script's logic, so whether this service serves the app over HTTP is not known. Options
     alone (`python main.py --port 8080`) pick no role."""
-    words = appmodule.launch_words(service)
     target = service.app.listen.launch.target if service.app.listen.launch else None
     if target is None:
         return False
-    given = target.split()   # `main.py`, or `-m app.main`
-    at = next((i for i in range(len(words)) if words[i:i + len(given)] == given), None)
-    following = words[at + len(given):] if at is not None else []
-    if not following or following[0].startswith("-"):
+    following = _arguments_after(service, target)
+    if not following or following[0].startswith("-") and \
+            not _options_pick_roles(service, target, following):
         return False
     file = ws.read(path)
     return file is not None and bool(_READS_ARGUMENTS.search(file.text))
+
+
+def _arguments_after(service: BuiltService, target: str) -> list[str]:
+    """The words of the service's command after the script it runs."""
+    words = appmodule.launch_words(service)
+    given = target.split()   # `main.py`, or `-m app.main`
+    at = next((i for i in range(len(words)) if words[i:i + len(given)] == given), None)
+    return words[at + len(given):] if at is not None else []
+
+
+def _options_pick_roles(service: BuiltService, target: str, following: list[str]) -> bool:
+    """Another service of the stack runs the same script from the same folder with one of
+    these options set otherwise (`python main.py --adapter kafka` beside `--adapter http`
+    and `--adapter celery`): the option picks the role, as a word would; one that names
+    the HTTP role (`http`, `api`, `web`) picks the server."""
+    mine = {name: value for name, value in _option_values(following).items()
+            if value.lower() not in _HTTP_ROLES}
+    if not mine:
+        return False
+    for other in service.stack.services.values():
+        if other is service or not isinstance(other, BuiltService) or \
+                other.app.folder != service.app.folder or other.app.listen.launch is None \
+                or other.app.listen.launch.target != target:
+            continue
+        theirs = _option_values(_arguments_after(other, target))
+        if any(name in theirs and theirs[name] != value for name, value in mine.items()):
+            return True
+    return False
+
+
+# an option's value that picks the script's HTTP server among its roles
+_HTTP_ROLES = frozenset({"http", "api", "web", "server", "rest", "app", "fastapi", "uvicorn"})
+
+
+def _option_values(words: list[str]) -> dict[str, str]:
+    """`--adapter http` and `--adapter=http` -> {"--adapter": "http"}."""
+    found: dict[str, str] = {}
+    for i, word in enumerate(words):
+        if not word.startswith("-"):
+            continue
+        name, sep, value = word.partition("=")
+        if sep:
+            found[name] = value
+        elif i + 1 < len(words) and not words[i + 1].startswith("-"):
+            found[name] = words[i + 1]
+    return found
 
 
 def _imports_fastapi(ws: Workspace, path: str, root: str) -> bool:

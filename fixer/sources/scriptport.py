@@ -70,7 +70,7 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
     calls = uvicorn_runs(module)
     call = _the_run(module, calls)
     if call is None:
-        return ScriptPort(None, "script", reason=f"several uvicorn.run(...) calls in {path}"
+        return ScriptPort(None, "script", reason=_several(path, calls)
                           if calls else f"no uvicorn.run(...) in {path}")
     found = _call_port(tree, folder, path, source, module, call, env, loads_dotenv)
     return replace(found, serves=_served(call, module, partial(_beside, tree, path)))
@@ -241,6 +241,16 @@ def _the_run(module: ast.Module, calls: list[ast.Call]) -> ast.Call | None:
             for node in ast.walk(stmt) if isinstance(node, ast.Call) and node in calls
             for c in [node]]
     return main[0] if len(main) == 1 else None
+
+
+def _several(path: str, calls: list[ast.Call]) -> str:
+    """`main.py starts uvicorn in two places (uvicorn.Config at lines 28 and 85), and
+    fixer cannot tell which one runs`."""
+    named = sorted({ast.unparse(call.func) for call in calls})
+    lines = sorted(call.lineno for call in calls)
+    shown = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+    return (f"{path} starts uvicorn in {len(calls)} places ({' and '.join(named)} at lines "
+            f"{shown}), and fixer cannot tell which one runs")
 
 
 def _is_main_guard(stmt: ast.stmt) -> bool:
