@@ -13,10 +13,12 @@ it: the project folder's example file naming its path (`# copy to monitor/.env`)
 Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "the script
-creates `.env.development`"), or that names it and lists its variables in a code block or
-list items ("Example of the .env file:", then `DB_USER=app`), or a Makefile, task file or
-shell script there (or in their `scripts/`) with a command that writes it (`cp -n
-config/.env.template .env` in a make target, `cat > .env`). A copy from a file the
+creates `.env.development`"), or that renames files by a pattern that makes it from one
+beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or that
+names it and lists its variables in a code block or list items ("Example of the .env
+file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
+`scripts/`) with a command that writes it (`cp -n config/.env.template .env` in a make
+target, `cat > .env`). A copy from a file the
 repository does not hold (`cp .env.example .env` with no `.env.example`) tells nothing: the
 finding names that step. One finding per missing file and compose file, at its first
 entry, naming every service that loads it.
@@ -191,8 +193,9 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
         return True
     told = _told_line(named)
     word = _named_word(named)
+    texts = [guide_text(ws, guide) for guide in guides(ws, folder)]
     if any(_followable(ws, folder, told, text) or (word.search(text) and guide_names(text))
-           for text in (guide_text(ws, guide) for guide in guides(ws, folder))):
+           or _renamed_by_pattern(ws, path, text) for text in texts):
         return True
     written = _written_by(named)
     return any(_followable(ws, folder, written, guide_text(ws, path))
@@ -265,6 +268,30 @@ def _told_line(named: str) -> re.Pattern[str]:
     verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|" \
         r"writ(?:e|es|ing)|rename[sd]?|mv|touch)\b"
     return re.compile(rf"(?im)^(?=[^\n]*{verb})[^\n]*{word}")
+
+
+# a line that renames files by a pattern: "Change all the dev.*.env files to *.env",
+# `rename dev.*.env to *.env`
+_PATTERN_RENAME = lazy_compile(r"(?im)^[^\n]*\b(?:cp|cop(?:y|ies)|mv|move|renam(?:e|es|ing)|"
+                               r"chang(?:e|es|ing))\b[^\n]*?([\w.-]*\*[\w.-]*)"
+                               r"[^\n]*?\bto\s+`?([\w.-]*\*[\w.-]*)")
+
+
+def _renamed_by_pattern(ws: Workspace, path: str, text: str) -> bool:
+    """A guide line renames files by a pattern, and one of the repository's files beside the
+    missing one becomes it (`dev.auth-redis.env` to `auth-redis.env` by "Change all the
+    dev.*.env files to *.env")."""
+    folder, name = posixpath.split(path)
+    for match in _PATTERN_RENAME.finditer(text):
+        source, target = match.group(1), match.group(2)
+        head, _star, tail = source.partition("*")
+        for other in files_in(ws.tree, folder):
+            base = posixpath.basename(other)
+            if len(base) > len(head) + len(tail) and base.startswith(head) and \
+                    base.endswith(tail) and target.replace(
+                        "*", base[len(head):len(base) - len(tail)], 1) == name:
+                return True
+    return False
 
 
 def _text(ws: Workspace, path: str) -> str:
