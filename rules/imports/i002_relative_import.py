@@ -42,7 +42,9 @@ the folder and code outside the image imports it by its own name (`from app.main
 app` in a test, `uvicorn app.main:app` in a Makefile): the image's name does not import
 where that code runs. Files outside the import root are left alone: they have no absolute
 name to use; so are those of a folder below the service folder that holds a Dockerfile of
-its own and not the app (another image's code, with its own import root).
+its own and not the app (another image's code, with its own import root), and those of a
+folder beside the app's with files named with a placeholder (`scaffold/module/schema/
+{Module}Base.py`: a template a script copies, whose relative imports move with it).
 """
 
 from __future__ import annotations
@@ -177,16 +179,37 @@ def _named_below_root(ws: Workspace, root: str, package: str) -> str | None:
 
 
 def _own_python_files(ws: Workspace, folder: str, found: appmodule.AppModule | None
-                  ) -> Iterator[str]:
-    """The service folder's Python files, but those of a folder below it that holds a
-    Dockerfile of its own and not the app (`exempleImage/` beside `app/`): another image's
-    code, whose import root is its own folder."""
+                      ) -> Iterator[str]:
+    """The service folder's Python files, but those of a folder below it, away from the
+    app's, that holds a Dockerfile of its own (`exempleImage/` beside `app/`: another
+    image's code, whose import root is its own folder), or files named with a placeholder
+    (`scaffold/module/schema/{Module}Base.py`: a template a script copies and fills in,
+    whose relative imports are meant to move with it)."""
     app_folder = posixpath.dirname(found.path) if found is not None else folder
-    others = {posixpath.dirname(p) for p in tree_index.files_under(ws.tree, folder)
-              if posixpath.basename(p) == "Dockerfile"}
+    files = tree_index.files_under(ws.tree, folder)
+    others = {posixpath.dirname(p) for p in files if posixpath.basename(p) == "Dockerfile"}
     others = {o for o in others if o != folder and not _within(app_folder, o)}
+    others |= {top for p in files if _PLACEHOLDER.search(p)
+               if (top := _away_from(posixpath.dirname(p), folder, app_folder)) is not None}
     return (p for p in _python_files(ws, folder)
             if not any(_within(p, other) for other in others))
+
+
+# a name a scaffolding script fills in: `{Module}Base.py`, `test_{module}.py`
+_PLACEHOLDER = lazy_compile(r"\{\w+\}")
+
+
+def _away_from(path: str, folder: str, app_folder: str) -> str | None:
+    """The topmost folder holding `path` below `folder` that does not hold the app's folder
+    (`scaffold` for scaffold/module/schema beside app/); None when every one holds it."""
+    if path == folder:
+        return None   # a placeholder file of the service folder itself: nothing to leave
+    parts = path[len(folder) + 1:].split("/") if folder else path.split("/")
+    for depth in range(1, len(parts) + 1):
+        top = posixpath.join(folder, *parts[:depth])
+        if not _within(app_folder, top):
+            return top
+    return None
 
 
 def _within(path: str, folder: str) -> bool:

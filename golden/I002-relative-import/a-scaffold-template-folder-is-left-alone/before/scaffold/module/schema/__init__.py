@@ -1,0 +1,1 @@
+from .{Module}Base import {Module}Base
