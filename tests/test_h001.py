@@ -727,6 +727,15 @@ def test_h001_route_quotes_follow_the_route_decorators() -> None:
     assert '@app.get("/health")' in added and 'return {"status": "ok"}' in added
 
 
+def test_h001_the_dict_follows_the_handlers_strings() -> None:
+    """The routes write their paths in single quotes and return dicts in double quotes:
+    the new route does each as they do."""
+    main = (APP + "app = FastAPI()\n\n\n"
+            "@app.get('/')\ndef index():\n    return {\"message\": \"Hello\"}\n")
+    added = fixed(service({"svc/app/main.py": main})).decode()
+    assert "@app.get('/health')" in added and 'return {"status": "ok"}' in added
+
+
 AUTH_MIDDLEWARE = ("from starlette.middleware.base import BaseHTTPMiddleware\n"
                    "from starlette.responses import JSONResponse\n\n\n"
                    "class Guard(BaseHTTPMiddleware):\n"

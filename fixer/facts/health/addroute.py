@@ -8,6 +8,7 @@ run where H001 is not selected.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 from fixer.core.edits import TextEdit
 from fixer.core.lazyre import lazy_compile
@@ -84,11 +85,13 @@ def _render(text: str, indent: str, var: str, path: str, name: str,
     is_async = sum(isinstance(f, ast.AsyncFunctionDef) for f in style) * 2 > len(style)
     returns = f" -> {_dict_annotation(routes.sites[0].tree, generics)}" \
         if _typed(routes, own, every) else ""
+    # the path as the module's routes write theirs; the dict as their handlers' strings are
     q, unit = _route_quote(text, routes.sites[0].tree) or quote_char(text), indent_unit(text)
+    strings = _body_quote(text, own) or q
     return [
         f"{indent}@{var}.get({q}{path}{q})",
         f"{indent}{'async ' if is_async else ''}def {name}(){returns}:",
-        f"{indent}{unit}return {{{q}status{q}: {q}ok{q}}}",
+        f"{indent}{unit}return {{{strings}status{strings}: {strings}ok{strings}}}",
     ]
 
 
@@ -120,19 +123,32 @@ def _route_quote(text: str, tree: ast.Module) -> str | None:
     """The quote most route decorators of the module write their path in
     (`@app.post("/setup")`), which the new route follows; None when it has none. The file's
     other strings (a config dict in single quotes) say less about how its routes look."""
+    paths = [decorator.args[0] for node in ast.walk(tree)
+             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+             for decorator in node.decorator_list
+             if isinstance(decorator, ast.Call) and decorator.args]
+    return _most_quoted(text, paths)
+
+
+def _body_quote(text: str, handlers: list[Function]) -> str | None:
+    """The quote most strings in the bodies of the file's route handlers are written in
+    (`return {"message": "Hello"}` under `@app.get('/')`), which the new handler's dict
+    follows; None when they have none."""
+    return _most_quoted(text, [node for handler in handlers for statement in handler.body
+                               for node in ast.walk(statement)])
+
+
+def _most_quoted(text: str, nodes: Sequence[ast.AST]) -> str | None:
+    """The quote most of the string literals among `nodes` open with (not a triple-quoted
+    one); None on a tie."""
     lines = text.splitlines()
     counts = {'"': 0, "'": 0}
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for decorator in node.decorator_list:
-            path = decorator.args[0] if isinstance(decorator, ast.Call) and decorator.args \
-                else None
-            if isinstance(path, ast.Constant) and isinstance(path.value, str) and \
-                    path.lineno <= len(lines):
-                char = lines[path.lineno - 1][path.col_offset:path.col_offset + 1]
-                if char in counts:
-                    counts[char] += 1
+    for node in nodes:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                node.lineno <= len(lines):
+            opening = lines[node.lineno - 1][node.col_offset:node.col_offset + 3]
+            if opening[:1] in counts and opening not in ('"""', "'''"):
+                counts[opening[0]] += 1
     if counts['"'] == counts["'"]:
         return None
     return '"' if counts['"'] > counts["'"] else "'"
