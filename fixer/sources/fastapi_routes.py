@@ -556,8 +556,16 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             if result.refusals:
                 result.doubt, result.doubt_exempt = result.refusals[0]
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
-    for path, tree, name in _back_importers(mods, sites[0], result) if sites else ():
-        _scan(mods, path, tree, tree, name, "", result, False, 1)
+    # the modules the app's module, or a module that imports the app from it (the one the
+    # server runs: `from application import app`, then `import health_routes`), imports
+    # after binding it, that import it back and decorate it
+    chain = [site for site in sites if isinstance(site.scope, ast.Module) and not site.wraps]
+    scanned: set[str] = set()
+    for site in chain:
+        for path, tree, name in _back_importers(mods, site, result, chain):
+            if path not in scanned:
+                scanned.add(path)
+                _scan(mods, path, tree, tree, name, "", result, False, 1)
     if sites and sites[0].path.endswith("__init__.py"):
         folder = posixpath.dirname(sites[0].path)
         result.submodules = frozenset(
@@ -572,13 +580,14 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
     return result
 
 
-def _back_importers(mods: Modules, site: AppSite,
-                    result: AppRoutes) -> list[tuple[str, ast.Module, str]]:
+def _back_importers(mods: Modules, site: AppSite, result: AppRoutes,
+                    chain: list[AppSite]) -> list[tuple[str, ast.Module, str]]:
     """The modules the app's module imports after creating the app that import it back
     (`from app import routes`, `import routes` or `from routes import items` at the end of
     `app/main.py`, `importlib.import_module("app.routes")`, and `from app.main import app`
-    in the module it runs, which decorates it): each, and the name the app has there. A
-    module imported by a name fixer cannot read is noted in `result`."""
+    in the module it runs, which decorates it): each, and the name the app has there, as it
+    imports the app from any module of the `chain` of sites that bind it. A module imported
+    by a name fixer cannot read is noted in `result`."""
     if not isinstance(site.scope, ast.Module):
         return []
     modules: list[str | None] = []
@@ -593,9 +602,10 @@ def _back_importers(mods: Modules, site: AppSite,
     found: dict[str, tuple[str, ast.Module, str]] = {}
     for module in modules:
         loaded = mods.load(module) if module is not None else None
-        if loaded is None or module is None or module == site.path or module in found:
+        if loaded is None or module is None or module in found or \
+                any(module == other.path for other in chain):
             continue
-        name = _name_of_app_in(mods, module, loaded[1], site)
+        name = _name_of_app_in(mods, module, loaded[1], chain)
         if name is not None:
             found[module] = (module, loaded[1], name)
     return list(found.values())
@@ -634,13 +644,15 @@ def _imported_by_name(mods: Modules, site: AppSite, result: AppRoutes) -> list[s
 _IMPORTING_CALLS = frozenset({"importlib.import_module", "import_module", "__import__"})
 
 
-def _name_of_app_in(mods: Modules, path: str, tree: ast.Module, site: AppSite) -> str | None:
-    """The name a module binds the app to with `from <its module> import <app>`."""
+def _name_of_app_in(mods: Modules, path: str, tree: ast.Module,
+                    chain: list[AppSite]) -> str | None:
+    """The name a module binds the app to with `from <a module of the chain> import <app>`."""
+    bindings = {(site.path, site.var) for site in chain}
     for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 bound = alias.asname or alias.name
-                if mods.imported(path, stmt, bound) == (site.path, site.var):
+                if mods.imported(path, stmt, bound) in bindings:
                     return bound
     return None
 
@@ -1258,8 +1270,11 @@ def _class_constant(mods: Modules, path: str, tree: ast.Module,
     enum = bool(bases & _ENUMS)
     if value != enum and not (enum and not value and bases & {"str", "StrEnum"}):
         return None   # `.value` of a plain string, or a member that is no string
+    # `HEALTH = "/health"`, or annotated: `HEALTH: Final[str] = "/health"`
     assigned = next((s.value for s in cls.body if isinstance(s, ast.Assign) and any(
-        isinstance(t, ast.Name) and t.id == member.attr for t in s.targets)), None)
+        isinstance(t, ast.Name) and t.id == member.attr for t in s.targets)
+        or isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+        and s.target.id == member.attr), None)
     if isinstance(assigned, ast.Constant) and isinstance(assigned.value, str):
         return read[0], assigned
     return None

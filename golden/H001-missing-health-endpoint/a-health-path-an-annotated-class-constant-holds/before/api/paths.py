@@ -1,0 +1,5 @@
+from typing import Final
+
+
+class Paths:
+    HEALTH_CHECK: Final[str] = "/ht"

@@ -1,0 +1,6 @@
+from application import app
+
+
+@app.get("/health")
+async def health():
+    return {"status": "ok"}
