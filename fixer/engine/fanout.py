@@ -37,6 +37,7 @@ from fixer.core.derived import Memo
 from fixer.core.edits import Edit
 from fixer.core.errors import InputError
 from fixer.engine import wire
+from fixer.engine.forking import fork_quietly
 from fixer.model.rule import Finding, Rule, Violation
 from fixer.model.workspace import Workspace
 
@@ -97,7 +98,7 @@ def _forked(ws: Workspace, rules: Sequence[Rule], child: set[int], tick: Callabl
     initial = list(ws.errors)
     read_end, write_end = os.pipe()
     try:
-        pid = os.fork()
+        pid = fork_quietly()
     except OSError:   # no memory or no process slot left: one process it is
         os.close(read_end)
         os.close(write_end)
@@ -149,7 +150,6 @@ def _child(ws: Workspace, rules: Sequence[Rule], mine: list[int], fd: int,
            ahead: Callable[[], AbstractContextManager[object]]) -> None:
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C ends the child, quietly
         with open(fd, "wb") as out, ahead():
             for index in mine:
                 frame = _frame(ws, index, rules[index])

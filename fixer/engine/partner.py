@@ -37,6 +37,7 @@ from fixer import stackcheck
 from fixer.core.edits import CreateFile, DeleteFile, Edit, TextEdit
 from fixer.core.textfile import TextFile
 from fixer.engine import fanout, wire
+from fixer.engine.forking import fork_quietly
 from fixer.engine.wire import Wire
 from fixer.engine.ahead import ahead_of
 from fixer.model.rule import Finding, Fix, Rule
@@ -94,7 +95,7 @@ class Partner:
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
         try:
-            pid = os.fork()
+            pid = fork_quietly()
         except OSError:   # no memory or no process slot left: one process it is
             for fd in (child_reads, parent_writes, parent_reads, child_writes):
                 os.close(fd)
@@ -236,7 +237,6 @@ def _serve(ws: Workspace, rules: Sequence[Rule], mine: list[int], requests: int,
            answers: int) -> None:   # pragma: no cover - runs in the partner
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C ends the partner, quietly
         kept = {FIRST: ws}
         with open(requests, "rb") as inbox, open(answers, "wb") as out:
             _check(ws, FIRST, rules, mine, out)
