@@ -170,6 +170,9 @@ class AppRoutes:
     # a health path the code names may be served below one
     unfollowed_under: list[str] = field(default_factory=list)
     doubt: str | None = None    # why a route added with `@app.get` may not be served as written
+    # why adding a route may break the app, where the routes it serves are fine: its
+    # operation ids read each route's tags (`_unique_id_doubt`)
+    add_doubt: str | None = None
     # the health paths a refusing middleware (the doubt) lets through: `/health`, or the
     # prefix `/health*` (`doubt_for`)
     doubt_exempt: tuple[str, ...] = ()
@@ -530,8 +533,8 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             result.note("the app is built with `routes=`")
         if i == 0 and isinstance(created, ast.Call):
             _class_routes(mods, site, created, result)
-            result.doubt = result.doubt or _keywords_doubt(calls) or \
-                _unique_id_doubt(mods, site, calls)
+            result.doubt = result.doubt or _keywords_doubt(calls)
+            result.add_doubt = _unique_id_doubt(mods, site, calls)
             # a root path the runs do not agree on is one fixer cannot read
             roots = {_root_path(site.tree, call) for call, _taken in calls}
             result.root_path = roots.pop() if len(roots) == 1 else None

@@ -275,7 +275,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     why = (appmodule.missing_module(ws, service) or
            "fixer cannot find where the app object is created") if found is None else \
         found[1].unknown or opaque
-    doubt = (found[1].doubt_for(added) or opaque or "") if found else ""
+    doubt = (found[1].doubt_for(added) or opaque or found[1].add_doubt or "") if found else ""
     shadow = found[1].shadowing(added) if found else None
     if shadow is not None:   # a route added after it would never answer
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"
