@@ -50,7 +50,7 @@ folder beside the app's with files named with a placeholder (`scaffold/module/sc
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import NamedTuple
 
@@ -171,11 +171,22 @@ def _named_below_root(ws: Workspace, root: str, package: str) -> str | None:
         if ws.tree.exists(posixpath.join(root, name)) or \
                 ws.tree.exists(posixpath.join(root, name + ".py")):
             continue
-        hit = _imported_as(ws, root, name)
+        # a name of that folder's own module (`skill.app`), not a library's (`import redis`
+        # beside app/infrastructure/redis/)
+        hit = _imported_as(ws, root, name, partial(_module_in, ws, folder))
         if hit is not None:
             return (f"{hit[0]} names `{hit[1]}` from {folder}/, where `{package}` does not "
                     "import: which absolute name each import means is the author's call")
     return None
+
+
+def _module_in(ws: Workspace, folder: str, dotted: str) -> bool:
+    """`skill.app` is a module of `folder`: folder/skill/app.py or folder/skill/app/."""
+    parts = dotted.split(".")
+    if len(parts) < 2:
+        return False
+    path = posixpath.join(folder, *parts)
+    return ws.tree.exists(path + ".py") or ws.tree.exists(posixpath.join(path, "__init__.py"))
 
 
 def _own_python_files(ws: Workspace, folder: str, found: appmodule.AppModule | None
@@ -232,15 +243,18 @@ def _root_as_package(ws: Workspace, root: str, folder: str) -> str | None:
             "the author's call")
 
 
-def _imported_as(ws: Workspace, root: str, own: str) -> tuple[str, str] | None:
+def _imported_as(ws: Workspace, root: str, own: str,
+                 meant: Callable[[str], bool] = lambda _dotted: True
+                 ) -> tuple[str, str] | None:
     """(`path:line`, dotted name) of the first import in a Python file of the import root
-    of the package `own` or a module below it (`from app import models` for `app`)."""
+    of the package `own` or a module below it (`from app import models` for `app`), of
+    those `meant` takes."""
     files = [p for p in tree_index.files_under(ws.tree, root) if p.endswith(".py")]
     for path in files[:_SCAN_LIMIT]:
         file = ws.read(path)
         hit = next(((dotted, at) for dotted, at in _names_in(file.text)
-                    if dotted == own or dotted.startswith(own + ".")), None) \
-            if file is not None else None
+                    if (dotted == own or dotted.startswith(own + ".")) and meant(dotted)),
+                   None) if file is not None else None
         if file is not None and hit is not None:
             return f"{path}:{file.line_of(hit[1])}", hit[0]
     return None

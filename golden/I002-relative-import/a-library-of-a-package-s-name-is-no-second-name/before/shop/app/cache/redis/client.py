@@ -1,0 +1,5 @@
+from .pool import POOL
+
+
+def connection():
+    return POOL
