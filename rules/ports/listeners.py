@@ -63,6 +63,20 @@ def opened_in_code(ws: Workspace, service: BuiltService, claimed: list[int]) -> 
     return None
 
 
+def debugger_ports(ws: Workspace, service: BuiltService, claimed: list[int]) -> set[int]:
+    """The claimed ports a Python file of the build context opens a debugger on
+    (`debugpy.listen(("0.0.0.0", 5679))` in a test's conftest.py, for an IDE to attach to
+    when the tests run in the container): compose publishes them for that listener."""
+    found: set[int] = set()
+    for path in tree_index.files_under(ws.tree, service.app.folder):
+        file = ws.read(path) if path.endswith(".py") else None
+        if file is None or "debugpy" not in file.text:
+            continue
+        found |= {port for port in claimed if re.search(
+            rf"\bdebugpy\.listen\([^\n]*?(?<![\w.]){port}(?![\w.])", file.text)}
+    return found
+
+
 _MAIN_GUARD = lazy_compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:.*$""", re.M)
 
 

@@ -37,7 +37,9 @@ the finding display-only:
 which of the ports is the app's is the author's call. So does a service whose `ports` and
 `expose` map only ranges (no single target), none of them holding the listen port
 (`8000-8001:8000-8001` for an app on 8002): what they publish reaches no listener; a
-`/udp` range, or one that holds a second listener's port, is another listener's. The
+`/udp` range, or one that holds a second listener's port, is another listener's; so is
+a port a Python file of the build context opens a debugger on (`debugpy.listen(("0.0.0.0",
+5679))` in a test's conftest.py). The
 `ports` and `expose` of a service with `network_mode: host` claim nothing: Docker ignores
 them, and the app is reached on the host's port it listens on.
 So is a port the final stage EXPOSEs beside the listen port (`EXPOSE 8000 9100`).
@@ -303,7 +305,7 @@ from fixer.sources.compose import Value, get, mapping_or_list, scalar
 from fixer.sources.portsites import Site
 
 from .imageprobe import image_probe, probe_left_behind
-from .listeners import named_in_environment, opened_in_code, second_listeners
+from .listeners import debugger_ports, named_in_environment, opened_in_code, second_listeners
 from .portfix import (
     PortMove,
     app_side_move,
@@ -410,6 +412,10 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
     # a value a later file replaces disputes nothing, and is moved with the others
     wrong = [p for p in judged if p.effective != listen and p.effective not in other
              and not p.replaced]
+    if wrong:   # a port the service's code opens a debugger on is that listener's
+        debugging = debugger_ports(ws, service, [p.effective for p in wrong
+                                                 if p.effective is not None])
+        wrong = [p for p in wrong if p.effective not in debugging]
     if not wrong:
         return _range_only(ws, service, run, claims, ranges, other)
     first = wrong[0]
