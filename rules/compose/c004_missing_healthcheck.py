@@ -241,6 +241,7 @@ from fixer.core.wording import how_loaded
 from fixer.facts.envvars.documented import environment_doubt
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
+from fixer.facts.health.pulled import pulled_without_app_route
 from fixer.facts.health.healthroute import (
     HealthPlan, Source, app_created_at, late_health, like_doubt, like_router_guard,
     middleware_side_effect, other_framework, plan, route_doubt, served_app, several_doubt)
@@ -733,9 +734,13 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     routes = addable(ws, service, path)
     if routes is None:
         return Choice(block="the app serves no health route, and fixer cannot add one")
+    # the route goes with the healthchecks of every stack running the app (a prod stack's
+    # beside a pulled image's): unsafe here where it is unsafe for one of them
+    pulled = pulled_without_app_route(ws, routes.sites[0].path) \
+        if published_image(service) is None else None
     return Choice((path,), partial(route_edits, routes, path, service_python(service)),
                   f"the GET {path} route it probes ({routes.sites[0].path})",
-                  doubt=late_health(routes, [path]) or health_plan.gated or None)
+                  doubt=late_health(routes, [path]) or health_plan.gated or pulled)
 
 
 def _unknown_base(image: str, python: str) -> str:

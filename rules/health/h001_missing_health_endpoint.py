@@ -209,16 +209,15 @@ from functools import partial
 
 from fixer.facts.health.addroute import route_edits
 from fixer.facts.image.images import service_python
-from fixer.facts.health.healthchecks import Health, cannot_add
+from fixer.facts.health.healthchecks import Health
 from fixer.facts.health.healthchecks import health as health_state
+from fixer.facts.health.pulled import pulled_without_route
 from fixer.facts.health.healthroute import Source, app_created_at, late_health, \
     like_router_guard, plan, probe_paths, served_app, several_doubt
 from fixer.core.wording import names
-from fixer.model import appmodule
 from fixer.model.appservice import app_services
-from fixer.model.image_paths import bind_mounted
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
-from fixer.model.services import BuiltService, published_image
+from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
 
 from .unserved import WRITABLE, unserved_probes
@@ -238,10 +237,10 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     created: set[tuple[str, int]] = set()   # where the apps are created: where routes go
     apps = [(service, served_app(ws, service)) for service in app_services(ws)]
     # the services that run each app: a route added to it is theirs
-    runners: dict[tuple[str, str | None], list[str]] = {}
+    runners: dict[tuple[str, str | None], list[BuiltService]] = {}
     for service, found in apps:
         if found is not None:
-            runners.setdefault((found[0].path, found[0].attr), []).append(service.name)
+            runners.setdefault((found[0].path, found[0].attr), []).append(service)
     for service, found in apps:
         if found is None or (found[0].path, found[0].attr) in seen or \
                 unserved_probes(ws, service):  # H002's finding: one defect, one finding
@@ -262,7 +261,8 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         named = f"{health.names_like}, no {health.path} route" if health.names_like else \
             f"no {health.path} path"
         unread = f" ({health.why}; the service's code names {named})" if health.why else ""
-        added = f"Add a GET {health.path} route{_run_by(runners[(module.path, module.attr)])}"
+        running = runners[(module.path, module.attr)]
+        added = f"Add a GET {health.path} route{_run_by([s.name for s in running])}"
         violation = Violation(
             message=f"the app `{site.var}` in {site.path} serves no health route "
                     f"(GET {' or '.join(dict.fromkeys([health.path, '/health']))})"
@@ -312,28 +312,12 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
             build = partial(route_edits, routes, health.path, service_python(service))
-            pulled = _pulled_without_it(ws, service)
+            # any service that runs the app: the prod stack's beside the dev stack's
+            pulled = next((why for each in running if (why := pulled_without_route(ws, each))),
+                          None)
             yield replace(violation, reason=pulled,
                           fix=Fix(f"{added} ({pulled})" if pulled else added,
                                   Safety.UNSAFE if pulled else Safety.SAFE, build))
-
-
-def _pulled_without_it(ws: Workspace, service: BuiltService) -> str | None:
-    """Why the route is no safe fix on its own: the service has no healthcheck, compose
-    also names a published image beside its build (`image: acme/api:latest`), and C004's
-    healthcheck on the route would fail where a deployment pulls that image, built before
-    the route, so C004's fix is unsafe. Applied alone, the route would leave that fix to a
-    later run, which could no longer tell the route is new: the two go together, with
-    `--unsafe-fixes`."""
-    image = published_image(service)
-    module = appmodule.find(ws, service) if image is not None else None
-    if image is None or health_state(service) is not Health.NONE or \
-            cannot_add(service) is not None or \
-            (module is not None and bind_mounted(ws.tree, service, module.path)):
-        return None   # no healthcheck C004 writes; or a bind mount brings the checkout's code
-    return (f"compose also names the image `{image}`, which a deployment may pull instead of "
-            "building: the healthcheck C004 writes on this route fails there until that "
-            "image is rebuilt with it")
 
 
 def _probe_unread(service: BuiltService) -> bool:
