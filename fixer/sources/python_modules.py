@@ -279,6 +279,12 @@ def string_constant(tree: ast.Module, node: ast.expr | None) -> ast.Constant | N
     constant is assigned (where the code writes the text, for a caller that counts it)."""
     if isinstance(node, ast.Name):
         node = assigned_value(binding(tree.body, node.id))
+    if isinstance(node, ast.JoinedStr) and all(
+            isinstance(part, ast.Constant) for part in node.values):
+        # an f-string with no placeholder (`f'/users'`) is its text, written where it is
+        text = "".join(str(part.value) for part in node.values
+                       if isinstance(part, ast.Constant))
+        return ast.copy_location(ast.Constant(value=text), node)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node
     return None

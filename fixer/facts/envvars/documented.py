@@ -137,6 +137,12 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
 # unset: the official postgres image's `POSTGRES_USER` (postgres) and `POSTGRES_DB` (the
 # user's name). Empty, the server starts all the same.
 _DEFAULTED = {"postgres": frozenset({"POSTGRES_USER", "POSTGRES_DB"})}
+# The variables a database or broker image's own entrypoint reads, by family: another one
+# in its `environment` (`REDIS_PASSWORD` on the official redis image, which reads none) does
+# nothing unless its command names it (`redis-server --requirepass $$REDIS_PASSWORD`).
+_IMAGE_READS: dict[str, tuple[str, ...]] = {
+    "postgres": ("POSTGRES_", "PG"), "mysql": ("MYSQL_",), "mariadb": ("MARIADB_", "MYSQL_"),
+    "mongo": ("MONGO_INITDB_",), "rabbitmq": ("RABBITMQ_",), "redis": (), "valkey": ()}
 
 
 # `source env.sh`, `. ./scripts/env.sh`: a script a guide has the reader run in the shell
@@ -182,10 +188,12 @@ def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
     defines it. Or one an example file documents with no value (`VAR=`, `# VAR=x`): a `.env`
     copied from it sets VAR empty (C006's own fix writes such a line). What defines the
     stack's variables is read only when the environment has such a reference."""
-    defaulted = _DEFAULTED.get(family(service.scalar("image") or "") or "", frozenset())
+    kind = family(service.scalar("image") or "") or ""
+    defaulted = _DEFAULTED.get(kind, frozenset())
     bare = [(key, ref) for _doc, value in service.all("environment")
             for key, raw, _node in mapping_or_list(value) if raw is not None and "$" in raw
             and key not in defaulted and key.upper() not in _EMPTY_IS_NONE
+            and _read_there(service, kind, key)
             for ref in references(raw) if ref.bare and not set_outside(ref.name)]
     if not bare:
         return None
@@ -201,6 +209,22 @@ def unset_in_environment(ws: Workspace, service: Service) -> Unset | None:
         if example is None or ref.name not in known.valued:
             return Unset(key, ref, example)
     return None
+
+
+def _read_there(service: Service, kind: str, key: str) -> bool:
+    """Whether the container's variable `key` is read: by an image fixer does not know, as
+    any may be; by a known database or broker image, when its entrypoint reads it
+    (`_IMAGE_READS`) or its command or entrypoint names it."""
+    prefixes = _IMAGE_READS.get(kind)
+    if prefixes is None or key.startswith(prefixes):
+        return True
+    return any(key in text for name in ("command", "entrypoint")
+               if (found := service.get(name)) is not None and (text := _text_of(found[1])))
+
+
+def _text_of(value: Value) -> str:
+    """A `command:` or `entrypoint:` as text, a list's items joined."""
+    return scalar(value) or " ".join(scalar(item) or "" for item in elements(value))
 
 
 def environment_doubt(ws: Workspace, target: Service) -> str | None:
