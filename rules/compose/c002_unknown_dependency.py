@@ -49,6 +49,7 @@ a person, and so does whether a service needs a profiled one always (its
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import yaml
 
@@ -57,7 +58,7 @@ from fixer.model.depends import Dependency, dependencies
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service, Stack
 from fixer.model.workspace import Workspace
-from fixer.sources.compose import elements, scalar
+from fixer.sources.compose import elements, get, scalar
 
 CODE = "C002"
 NAME = "unknown-dependency"
@@ -76,10 +77,25 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         known = defined | included | set(dbusage.missing_hosts(ws, stack, repository))
         active = _active_profiles(stack)
         for service in stack.services.values():
-            for dependency in dependencies(service):
-                found = _violation(stack, service, dependency, known, active)
+            entries = dependencies(service)
+            merged = _merged_required(entries)
+            for dependency in entries:
+                found = _violation(stack, service, replace(
+                    dependency, required=merged.get(dependency.name, dependency.required)),
+                    known, active)
                 if found is not None:
                     yield found
+
+
+def _merged_required(entries: tuple[Dependency, ...]) -> dict[str, bool]:
+    """Each entry's `required` as Compose merges the files' `depends_on` by name: the last
+    file that writes it for the name wins (`required: false` in a `-f` overlay spares the
+    base file's entry)."""
+    found: dict[str, bool] = {}
+    for entry in entries:
+        if not entry.listed and get(entry.node, "required") is not None:
+            found[entry.name] = entry.required
+    return found
 
 
 def _violation(stack: Stack, service: Service, dependency: Dependency, known: set[str],
