@@ -96,8 +96,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         # the import root's own folder imported as a package (`from app import models` in
         # app/api/auth.py, `python app/main.py` with PYTHONPATH on the folder above): its
         # modules run in package `app`, and a name from the root loads them a second time
-        twice = _root_as_package(ws, root, service.app.folder) \
-            if found is not None and root else None
+        twice = _root_as_package(ws, root) if found is not None and root else None
         below: dict[str, str | None] = {}   # package -> `_named_below_root`
         for path in _own_python_files(ws, service.app.folder, found):
             package = package_of(path, root)
@@ -227,15 +226,16 @@ def _within(path: str, folder: str) -> bool:
     return not folder or path == folder or path.startswith(folder + "/")
 
 
-def _root_as_package(ws: Workspace, root: str, folder: str) -> str | None:
-    """Why no name from the import root is the module's: code of the service folder (the
-    root's, or a test beside it) imports the root's own folder as a package (`from app
-    import models`, `from src.app.main import app` in tests/conftest.py), so its modules
-    also run in package `app`; `from models import Base` would load a second copy of them
-    (two SQLAlchemy `Base` classes), and fail where only the folder above is on sys.path."""
+def _root_as_package(ws: Workspace, root: str) -> str | None:
+    """Why no name from the import root is the module's: code of the repository (the
+    root's, a test beside it or outside the image) imports one of the root's modules
+    through the root's own folder (`from app import models`, `from src.app.main import app`
+    in tests/conftest.py, `from backend.crud import x` in tests/), so they also run in
+    package `app`; `from models import Base` would load a second copy of them (two
+    SQLAlchemy `Base` classes), and fail where only the folder above is on sys.path."""
     own = posixpath.basename(root)
-    above = folder if _within(root, folder) else root
-    hit = _imported_as(ws, above, own) if own.isidentifier() else None
+    hit = _imported_as(ws, "", own, partial(_module_in, ws, posixpath.dirname(root))) \
+        if own.isidentifier() else None
     if hit is None:
         return None
     return (f"{hit[0]} imports `{hit[1]}` through the import root's own folder, so its "
