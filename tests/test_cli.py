@@ -883,3 +883,23 @@ def test_a_revealed_fix_names_the_fixes_of_other_codes_it_waits_for(tmp_path: Pa
     case = write_tree(tmp_path / "repo", {**WAITS_FILES, "docker-compose.yml": compose})
     code, _, err = run_cli("fix", case)
     assert "revealed by the C005 fix of db and the C004 fix of api)" in err, err
+
+
+def test_a_gate_reason_does_not_cite_the_example_line_this_run_writes(tmp_path: Path) -> None:
+    """C006's fix of the run lists CORS_ORIGINS in a new .env.example with no value: the
+    held C003 gate on api says nothing defines it, and that the line is this run's, not
+    that the example documents it."""
+    files = {"api/Dockerfile": "FROM python:3.12\nWORKDIR /srv\nCOPY . .\n"
+                               "RUN pip install fastapi uvicorn\n"
+                               'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n',
+             "api/app/__init__.py": "", "api/app/main.py": APP,
+             "docker-compose.yml": "services:\n  api:\n    build: ./api\n    environment:\n"
+                                   "      CORS_ORIGINS: ${CORS_ORIGINS}\n    healthcheck:\n"
+                                   "      test: [\"CMD\", \"curl\", \"-f\", "
+                                   "\"http://localhost:8000/health\"]\n  worker:\n"
+                                   "    build: ./api\n    command: python -m app.worker\n"
+                                   "    depends_on:\n      - api\n"}
+    case = write_tree(tmp_path / "repo", files)
+    _code, _out, err = run_cli("fix", case)
+    assert "which nothing of the stack defines (this run's C006 fix lists it in " \
+           ".env.example with no value)" in err, err

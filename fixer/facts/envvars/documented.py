@@ -242,8 +242,20 @@ def environment_doubt(ws: Workspace, target: Service) -> str | None:
         return (f"{takes}, which no .env, env_file or example file of the stack defines "
                 f"(C006): Compose substitutes an empty string, and {target.name} may stop "
                 "at start-up")
+    if _written_in_run(ws, unset.example, name):   # C006's line of this run, not the
+        # author's: the variable is as undefined as where no example names it
+        return (f"{takes}, which nothing of the stack defines (this run's C006 fix lists it "
+                f"in {unset.example} with no value): Compose substitutes an empty string, and "
+                f"{target.name} may stop at start-up")
     return (f"{takes}, which {unset.example} documents with no value: a .env copied from it "
             f"leaves {name} empty, and {target.name} may stop at start-up")
+
+
+def _written_in_run(ws: Workspace, example: str, name: str) -> bool:
+    """The example file names the variable only since a fix of this run wrote it."""
+    original = ws.tree.original(example)
+    return original is None or re.search(rf"(?m)^\s*#?\s*{re.escape(name)}=",
+                                         original.text) is None
 
 
 def env_file_names(ws: Workspace, service: Service) -> set[str]:
