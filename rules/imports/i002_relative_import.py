@@ -180,12 +180,16 @@ def _named_below_root(ws: Workspace, root: str, package: str) -> str | None:
 
 
 def _module_in(ws: Workspace, folder: str, dotted: str) -> bool:
-    """`skill.app` is a module of `folder`: folder/skill/app.py or folder/skill/app/."""
+    """`skill.app` is a module of `folder` (folder/skill/app.py or folder/skill/app/) that
+    imports relatively: named so, it runs in package `skill`, and its relative imports load
+    their modules there too; one with none loads only itself under that name, and the
+    absolute imports of the others change nothing for it."""
     parts = dotted.split(".")
     if len(parts) < 2:
         return False
     path = posixpath.join(folder, *parts)
-    return ws.tree.exists(path + ".py") or ws.tree.exists(posixpath.join(path, "__init__.py"))
+    file = ws.read(path + ".py") or ws.read(posixpath.join(path, "__init__.py"))
+    return file is not None and _RELATIVE.search(file.text) is not None
 
 
 def _own_python_files(ws: Workspace, folder: str, found: appmodule.AppModule | None
@@ -260,6 +264,8 @@ def _imported_as(ws: Workspace, root: str, own: str,
     return None
 
 
+# a relative import statement: `from .config import x`, `from . import models`
+_RELATIVE = lazy_compile(r"(?m)^[ \t]*from[ \t]+\.")
 # a server's target written in the code (`uvicorn.run("skill_api.app:app")`)
 _TARGET = lazy_compile(r"[\"']([A-Za-z_][\w.]*):[A-Za-z_]\w*[\"']")
 
