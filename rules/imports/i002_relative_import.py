@@ -50,6 +50,7 @@ folder beside the app's with files named with a placeholder (`scaffold/module/sc
 from __future__ import annotations
 
 import posixpath
+import sys
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import NamedTuple
@@ -167,9 +168,9 @@ def _named_below_root(ws: Workspace, root: str, package: str) -> str | None:
     parts = package.split(".")
     for depth in range(1, len(parts)):
         name, folder = parts[depth], posixpath.join(root, *parts[:depth])
-        if ws.tree.exists(posixpath.join(root, name)) or \
+        if name in sys.stdlib_module_names or ws.tree.exists(posixpath.join(root, name)) or \
                 ws.tree.exists(posixpath.join(root, name + ".py")):
-            continue
+            continue   # `email.utils` is the standard library's, whatever app/email/ holds
         # a name of that folder's own module (`skill.app`), not a library's (`import redis`
         # beside app/infrastructure/redis/)
         hit = _imported_as(ws, root, name, partial(_module_in, ws, folder))

@@ -1,0 +1,1 @@
+SENDER = "noreply@example.com"

@@ -1,0 +1,5 @@
+from email.utils import parseaddr
+
+from .base import SENDER
+
+NAME = parseaddr(SENDER)[1]
