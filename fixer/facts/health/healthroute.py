@@ -466,10 +466,25 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
         if not (route.get and not path.startswith(UNKNOWN) and _PROBEABLE.fullmatch(path)):
             continue
         handler = route.function.name if route.function is not None else ""
-        if (_health_path(path, normal) or _HEALTH_HANDLER.fullmatch(handler) or
+        named = _HEALTH_HANDLER.fullmatch(handler) and not _takes_a_dependency(route.function)
+        if (_health_path(path, normal) or named or
                 _described_as_health(route.function)) and not streams(route.function):
             found.add(path)
     return sorted(found)
+
+
+def _takes_a_dependency(function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """The handler takes a parameter from `Depends(...)` (`current_user: User =
+    Depends(get_current_active_user)` on `/users/me`, whose handler is named `ping`): it
+    serves a caller, not a probe, whatever its name says."""
+    if function is None:
+        return False
+    arguments = function.args
+    defaults = [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]
+    annotated = [a.annotation for a in [*arguments.args, *arguments.kwonlyargs]
+                 if a.annotation is not None]
+    return any(isinstance(node, ast.Call) and (dotted_name(node.func) or "").endswith(
+        "Depends") for value in [*defaults, *annotated] for node in ast.walk(value))
 
 
 # what the decorator's `tags`, its `summary` or the handler's docstring call a health check
