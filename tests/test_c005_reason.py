@@ -288,3 +288,23 @@ services:
     line = c005_fix_line(root)
     assert line.count("/etc/mysql/conf.d") == 1, line
     assert line.count("/usr/local/etc/redis/redis.conf`, which may set another port") == 1, line
+
+
+def test_a_redis_port_given_after_its_configuration_leaves_only_the_rest_in_doubt(
+        tmp_path: Path) -> None:
+    # redis applies its arguments in order: `--port 6379` after the file wins over the
+    # file's port, so the reason names what the file may still set
+    root = write_repo(tmp_path, """\
+services:
+  api:
+    build: ./api
+    depends_on: [cache]
+  cache:
+    image: redis:7
+    command: ["sh", "-c", "redis-server --include /usr/local/etc/redis/redis.conf --port 6379"]
+    volumes:
+      - ./redis.conf:/usr/local/etc/redis/redis.conf
+""")
+    reason = c005_reasons(root)["cache"] or ""
+    assert "which may set a password or a bind address the probe does not know (the " \
+           "command's `--port` after it wins over the file's port)" in reason, reason

@@ -284,7 +284,7 @@ def _argv(kind: str, env: Environment, words: list[str],
         settings = [w for i, w in enumerate(words)
                     if not (i and words[i - 1] == "--cluster-config-file")]
         return [Word(tool), *([Word("-p"), _port(port)] if port else []), Word("ping")], \
-            _config_doubt(settings, "redis-server", r"\.conf$")
+            _redis_config_doubt(settings)
     if kind in ("mysql", "mariadb"):
         # mariadb 11 images no longer ship `mysqladmin`; `mariadb-admin` came in 10.5
         modern = kind == "mariadb" and (version is None or version >= (10, 5))
@@ -490,6 +490,20 @@ def _option(words: list[str], flags: tuple[str, ...], prefixes: tuple[str, ...] 
             if word.startswith(prefix):
                 return word[len(prefix):]
     return None
+
+
+def _redis_config_doubt(words: list[str]) -> str | None:
+    """A configuration file redis-server reads may set its port, a password or a bind
+    address; a `--port` after it on the command line wins over the file's port (redis
+    applies its arguments in order), so only the rest is in doubt."""
+    at = next((i for i, w in enumerate(words) if w.endswith(".conf")), None)
+    if at is None:
+        return None
+    if any(w == "--port" or w.startswith("--port=") for w in words[at + 1:]):
+        return (f"redis-server reads the configuration `{words[at]}`, which may set a "
+                "password or a bind address the probe does not know (the command's `--port` "
+                "after it wins over the file's port)")
+    return _config_doubt(words, "redis-server", r"\.conf$")
 
 
 def _config_doubt(words: list[str], server: str, pattern: str) -> str | None:
