@@ -104,6 +104,14 @@ def test_a_python_program_the_script_ends_in_is_read(script: str) -> None:
                  id="branches-on-different-ports"),
     # the shell decides whether it runs
     pytest.param('if [ -n "$SERVE" ]; then\n  python run.py\nfi\n', None, id="in-a-branch"),
+    # another branch runs a worker through `uv run`: which program starts is the shell's
+    pytest.param('case "$ROLE" in\n  app)\n    uv run uvicorn main:app --port 8005 &\n    ;;\n'
+                 "  worker)\n    exec uv run celery -A main.celery worker\n    ;;\nesac\n", None,
+                 id="beside-a-branch-running-another-program-through-uv"),
+    pytest.param('case "$ROLE" in\n  app) uv sync\n'
+                 "    exec uv run uvicorn main:app --port 8005 ;;\n"
+                 "  *) exec uv run uvicorn main:app --port 8005 --reload ;;\nesac\n", 8005,
+                 id="branches-with-a-uv-step"),
 ])
 def test_a_python_program_that_may_not_be_the_server(script: str, port: int | None) -> None:
     listen = listen_of('command: ["/app/start.sh"]', script)

@@ -23,7 +23,7 @@ from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.model.image_paths import in_image
 from fixer.sources.dockerfile import Dockerfile, Stage
-from fixer.sources.launch import SHELL_NAMES, Launch, find_launch, shell_jobs
+from fixer.sources.launch import SHELL_NAMES, Launch, find_launch, prefix_length, shell_jobs
 from fixer.sources.shellquote import go_on, unquoted
 
 # ENTRYPOINT programs that run their arguments: the CMD still starts the server
@@ -47,6 +47,8 @@ _STEPS = frozenset({"then", "elif", "else", "fi", "case", "esac", "do", "done", 
                     "sleep", "mkdir", "rm", "cp", "mv", "chmod", "chown", "touch", "ln", "cat",
                     "pip", "pip3", "uv", "poetry", "alembic", *_OPENS, *_CLOSES, *_TESTS})
 _ASSIGNMENT = lazy_compile(r"[A-Za-z_]\w*=.*")
+# a `case` pattern that opens a branch: `worker)`, `(api | web)`, `"app")`, `*)`
+_CASE_PATTERN = lazy_compile(r"^\(?\s*[^\s()=;&|]+(?:\s*\|\s*[^\s()=;&|]+)*\s*\)\s*")
 
 
 @dataclass(frozen=True)
@@ -116,10 +118,14 @@ def _shell_script(text: str) -> bool:
 
 def _runs_a_program(words: list[str]) -> bool:
     """A command of a branch that runs a program of its own, not a step of the shell's
-    (after a `case` pattern, `worker)`, assignments and `exec`)."""
-    first = next((w for w in words if not _ASSIGNMENT.fullmatch(w) and w != "exec"
-                  and not w.endswith(")")), None)
-    return first is not None and first not in _STEPS
+    (after a `case` pattern, `worker)`, and what runs its arguments: assignments, `exec`,
+    `uv run`, as `exec uv run celery ...` runs celery while `uv sync` is a step). A wrapper
+    given an option fixer cannot read runs a program it cannot name."""
+    command = words[1:] if words and words[0].endswith(")") else words
+    skipped = prefix_length(command)
+    if skipped is None:
+        return True
+    return skipped < len(command) and command[skipped] not in _STEPS
 
 
 def _server_line(file: TextFile) -> _Start | None:
@@ -143,6 +149,8 @@ def _server_line(file: TextFile) -> _Start | None:
     depth = 0
     for line, end in logical_lines(file.text):
         line = line.strip()
+        if depth > 0:   # a `case` pattern before its commands (`worker) exec celery ...`)
+            line = _CASE_PATTERN.sub("", line, count=1)
         if not line or line.startswith("#"):
             continue
         if waited:   # the script goes on once that program ends: it was a step

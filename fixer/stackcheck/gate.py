@@ -586,10 +586,11 @@ def _method_verdict(ws: Workspace, target: Service, test: tuple[str, ...]) -> tu
 
 def head_option(service: Service, test: Sequence[str]) -> str | None:
     """The option as written when the built service's healthcheck test sends HEAD (`curl
-    -I`, GNU wget's `--spider`: Alpine's wget is BusyBox's, whose `--spider` sends GET)."""
+    -I`, GNU wget's `--spider`: Alpine's wget is BusyBox's, whose `--spider` sends GET; the
+    wget of an image fixer does not know may be either, and is not judged)."""
     if service.app is None:
         return None
-    return head_request(test, _busybox_wget(service))
+    return head_request(test, busybox=not _gnu_wget(service))
 
 
 def _busybox_wget(service: Service) -> bool:
@@ -597,8 +598,24 @@ def _busybox_wget(service: Service) -> bool:
     app = service.app
     return app is not None and \
         family_of(app.dockerfile, app.stage, service.build_args()).manager == "apk" and \
-        not any("wget" in install.names() for link in chain(app.dockerfile, app.stage)
-                for install in installs(app.dockerfile, link))
+        not _installs_wget(service)
+
+
+def _gnu_wget(service: Service) -> bool:
+    """The image's wget is surely GNU's: it installs the `wget` package, or its base is a
+    Debian or Ubuntu image of the table (`images.py`)."""
+    app = service.app
+    if app is None:
+        return False
+    family = family_of(app.dockerfile, app.stage, service.build_args())
+    return _installs_wget(service) or (family.known and family.manager == "apt")
+
+
+def _installs_wget(service: Service) -> bool:
+    app = service.app
+    return app is not None and any("wget" in install.names()
+                                   for link in chain(app.dockerfile, app.stage)
+                                   for install in installs(app.dockerfile, link))
 
 
 # the addresses of a server that takes IPv4 connections only

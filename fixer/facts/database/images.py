@@ -11,6 +11,7 @@ import posixpath
 import re
 
 from fixer.core.lazyre import lazy_compile
+from fixer.facts.image.hubname import hub_name
 
 # image name (registry and `library/` stripped, no tag) -> the probe commands it ships
 PROBES: dict[str, frozenset[str]] = {
@@ -37,7 +38,6 @@ FAMILIES: dict[str, str] = {
 _OTHER_POSTGRES = frozenset({"bitnami/postgresql", "bitnami/postgresql-repmgr",
                              "supabase/postgres", "timescale/timescaledb-ha",
                              "ghcr.io/cloudnative-pg/postgresql", "ankane/pgvector"})
-_REGISTRIES = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 
 
 def image_name(reference: str) -> str:
@@ -45,9 +45,7 @@ def image_name(reference: str) -> str:
     name = reference.strip().split("@", 1)[0].lower()
     if ":" in posixpath.basename(name):
         name = name.rsplit(":", 1)[0]
-    for prefix in _REGISTRIES:
-        name = name.removeprefix(prefix)
-    return name.removeprefix("library/")
+    return hub_name(name)
 
 
 def image_version(reference: str) -> tuple[int, ...] | None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
+from fixer.facts.image.hubname import hub_name
 from fixer.facts.image.installs import (
     PackageInstall,
     installs,
@@ -261,12 +262,7 @@ def _split(image: str) -> tuple[str, str]:
     slash = image.rfind("/")
     colon = image.rfind(":")
     name, tag = (image[:colon], image[colon + 1:]) if colon > slash else (image, "latest")
-    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
-        if name.startswith(prefix):
-            name = name[len(prefix):]
-    if name.startswith("library/"):
-        name = name[len("library/"):]
-    return name, tag
+    return hub_name(name), tag
 
 
 _META_ARG = lazy_compile(r"^[ \t]*ARG[ \t]+(\w+)=[\"']?([^\s\"']*)", re.I | re.M)

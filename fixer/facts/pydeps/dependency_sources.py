@@ -28,6 +28,7 @@ from fixer.core.derived import Memo, untrack
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
+from fixer.facts.image.hubname import hub_name
 from fixer.facts.image.images import meta_args, resolve_image, uv_derived
 from fixer.facts.image.installs import installs
 from fixer.facts.pydeps.install_paths import (
@@ -563,9 +564,7 @@ def _image_name(image: str) -> str:
     name = image.strip().lower().split("@", 1)[0]
     if name.rfind(":") > name.rfind("/"):
         name = name[:name.rfind(":")]
-    for prefix in ("docker.io/", "index.docker.io/", "library/"):
-        name = name[len(prefix):] if name.startswith(prefix) else name
-    return name
+    return hub_name(name)
 
 
 def _added(operands: list[str]) -> list[str]:

@@ -1,0 +1,22 @@
+"""The name an image of Docker Hub goes by, whichever way a reference writes it."""
+
+from __future__ import annotations
+
+_REGISTRIES = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
+# Docker Hub's per-architecture namespaces republish the official images for one platform
+# each (`arm64v8/python:3.11-alpine` is `python:3.11-alpine` as arm64 pulls it). Not
+# `windows-amd64`, whose plain tags are Windows images.
+ARCHITECTURES = frozenset({"amd64", "arm32v5", "arm32v6", "arm32v7", "arm64v8", "i386",
+                           "mips64le", "ppc64le", "riscv64", "s390x"})
+
+
+def hub_name(name: str) -> str:
+    """`docker.io/library/python`, `library/python` and `arm64v8/python` -> `python`; any
+    other name as it is, past a Docker Hub registry prefix. The name has no tag or digest."""
+    for prefix in _REGISTRIES:
+        name = name.removeprefix(prefix)
+    namespace, slash, rest = name.partition("/")
+    if slash and rest and "/" not in rest and \
+            (namespace == "library" or namespace in ARCHITECTURES):
+        return rest
+    return name
