@@ -207,8 +207,10 @@ def _wrapper_script(dockerfile: Dockerfile, instruction: Instruction) -> str | N
 
 def _conditional(script: str) -> bool:
     """A script in which a command may not run on every build: an `if`, a loop, a test or
-    `||` (`sh -c 'apt-get install -y curl || true'`)."""
-    return any(_makes_conditional(t) for t in tokenize(script))
+    `||` (`sh -c 'apt-get install -y curl || true'`), or one the shell may not wait for
+    (`&`)."""
+    return any(_makes_conditional(t) or (t.operator and t.value == "&")
+               for t in tokenize(script))
 
 
 def _makes_conditional(token: Token) -> bool:
@@ -271,9 +273,19 @@ def _unconditional(dockerfile: Dockerfile, instruction: Instruction,
     at = words[0].start if words else instruction.end
     end = words[-1].end if words else instruction.end
     after = next((t for t in tokens if t.operator and t.start >= end), None)
-    if after is not None and after.value == "||":
+    if after is not None and after.value == "||" or _backgrounded(tokens, end):
         return False
     return not any(_makes_conditional(t) for t in tokens if t.start < at)
+
+
+def _backgrounded(tokens: list[Token], end: int) -> bool:
+    """The command ending at `end` is part of a list the shell runs in the background (`apt-get
+    update && apt-get install -y gcc & rm -rf /var/lib/apt/lists/*`): the RUN's shell does
+    not wait for it, and its end stops the step, whatever the job was doing."""
+    for token in (t for t in tokens if t.operator and t.start >= end):
+        if token.value not in ("&&", "||", "|"):   # the and-or list goes on past these
+            return token.value == "&"
+    return False
 
 
 def _option_value(words: list[Token], names: tuple[str, ...]) -> str | None:
