@@ -173,12 +173,13 @@ class AppRoutes:
     # why adding a route may break the app, where the routes it serves are fine: its
     # operation ids read each route's tags (`_unique_id_doubt`)
     add_doubt: str | None = None
-    # the health paths a refusing middleware (the doubt) lets through: `/health`, or the
-    # prefix `/health*` (`doubt_for`)
-    doubt_exempt: tuple[str, ...] = ()
     # each middleware that may refuse a probe, in order, and the health paths it lets
-    # through (`doubt_for`); the first is the doubt
+    # through: `/health`, or the prefix `/health*` (`refusal_for`); they refuse whatever
+    # route serves the path, one of an included router too
     refusals: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # the doubt is the first refusal's, not something of the app's class: `doubt_for`
+    # reads the refusals
+    refusal_doubt: bool = False
     # (path, top statement) of each `app.mount(...)` of the creation scope
     mounts: list[tuple[str, ast.stmt]] = field(default_factory=list)
     # (path, what serves it) of each path a mounted app or an exporter serves that fixer
@@ -234,10 +235,13 @@ class AppRoutes:
     def doubt_for(self, path: str) -> str | None:
         """The doubt, unless the middleware behind it lets a probe of `path` through: each
         refusing middleware's, the first that does not."""
-        if self.refusals:
-            return next((reason for reason, exempt in self.refusals
-                         if not _exempts(exempt, path)), None)
-        return None if _exempts(self.doubt_exempt, path) else self.doubt
+        return self.refusal_for(path) if self.refusal_doubt else self.doubt
+
+    def refusal_for(self, path: str) -> str | None:
+        """Why a middleware may refuse a probe of `path` before any route answers it: the
+        first that does not let it through."""
+        return next((reason for reason, exempt in self.refusals if not _exempts(exempt, path)),
+                    None)
 
     def note(self, reason: str, prefix: bool = False) -> None:
         """Routes fixer cannot see may exist: the first reason found is kept, unless a later
@@ -554,10 +558,9 @@ def app_routes(mods: Modules, sites: list[AppSite]) -> AppRoutes:
             if handler is None or not _returns_only(handler[2], handler[3]):
                 result.doubt = result.doubt or _wrapper_doubt(site.tree, created)
         result.doubt = result.doubt or site.serves_doubt
-        if result.doubt is None:
-            result.refusals = _refusing_middleware(mods, site)
-            if result.refusals:
-                result.doubt, result.doubt_exempt = result.refusals[0]
+        result.refusals += _refusing_middleware(mods, site)
+        if result.doubt is None and result.refusals:
+            result.doubt, result.refusal_doubt = result.refusals[0][0], True
         _scan(mods, site.path, site.tree, site.scope, site.var, "", result, i == 0, 0)
     # the modules the app's module, or a module that imports the app from it (the one the
     # server runs: `from application import app`, then `import health_routes`), imports

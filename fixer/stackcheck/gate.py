@@ -712,6 +712,9 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
     wanted = path.rstrip("/") or "/"
     matching = [r for r in routes.routes if r.get and (r.path.rstrip("/") or "/") == wanted]
     answering = [r for r in matching if not r.direct or routes.doubt_for(wanted) is None]
+    refused = routes.refusal_for(wanted)
+    if answering and refused:   # a router's route too: the middleware comes first
+        return Verdict.UNKNOWN, refused
     if answering and all(streams(r.function) for r in answering):
         return Verdict.UNKNOWN, (f"it asks for {path}, which the app answers with a stream "
                                  "that may never end: the probe would time out")

@@ -80,6 +80,9 @@ class HealthPlan:
     like_noted: str = ""
     # for LITERAL: how the code names the path where not as written (`Literal.named`)
     named: str = ""
+    # for SERVED: why a middleware may refuse a probe of the route, whatever adds it (an
+    # included router's route too, which `noted` leaves to its router)
+    refused: str = ""
 
     @cached_property
     def doubt(self) -> str:
@@ -89,7 +92,7 @@ class HealthPlan:
         route = self.served
         if route is None:
             return self.noted
-        return route_doubt(route) or (self.noted if route.direct else "")
+        return route_doubt(route) or (self.noted if route.direct else self.refused)
 
 
 # each service's app and routes: H001, H002, C004, C003's gate and the stack check all
@@ -251,7 +254,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     route = health_route(found[1], wanted) if found else None
     if found and route is not None and _PROBEABLE.fullmatch(route.path):
         return HealthPlan(Source.SERVED, route.path, noted=found[1].doubt_for(route.path) or "",
-                          served=route)
+                          served=route, refused=found[1].refusal_for(route.path) or "")
     if route is not None:
         shown = route.path.replace(UNKNOWN, "…")
         prefix = " (its router's prefix is not a literal: a setting, or a name from " \
