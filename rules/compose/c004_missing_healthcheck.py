@@ -210,7 +210,9 @@ healthcheck would be unsafe, and a plain run leaves no finding it does not fix;
 `--unsafe-fixes` makes both. So where that list also names another app service with no
 healthcheck whose start is in such doubt (`gateway: [users, orders]`, users mounting a
 `StaticFiles` folder from a setting): C003 writes the list out once both healthchecks are
-there, so the finding orders' healthcheck makes waits for users' unsafe fix.
+there, so the finding orders' healthcheck makes waits for users' unsafe fix. And so
+where that list names a service whose gate fixer cannot vouch for (a redis healthcheck that
+reads a password nothing in the repository sets): C003's fix of the list would be unsafe.
 
 No finding for a service with `extends:` (the service it extends may carry the
 healthcheck, and fixer does not follow `extends:`), nor for a service another one extends
@@ -279,6 +281,8 @@ from fixer.sources.compose_style import Flow, Map, Seq
 from fixer.sources.dockerfile import chain
 from fixer.sources.fastapi_routes import LOCALHOST_REFUSED
 from fixer.sources.portsites import stage_env
+
+from . import depends_plan
 
 CODE = "C004"
 NAME = "missing-healthcheck"
@@ -644,6 +648,24 @@ def _doubtful_wait(ws: Workspace, service: BuiltService) -> str | None:
                         f"which a healthcheck makes a C003 finding; its list also names "
                         f"{other.name}, whose healthcheck fixer adds only as unsafe ({its}), "
                         "and C003 writes the list out once both are there")
+    return _doubtful_list(ws, service, [waiter for waiter, _why in waiters])
+
+
+def _doubtful_list(ws: Workspace, service: BuiltService, waiters: list[str]) -> str | None:
+    """Why the C003 finding the healthcheck makes of a waiter's list has only an unsafe fix:
+    the list names another service whose gate fixer cannot vouch for (a redis probe that
+    reads an unset password), and C003 writes the whole list out in one fix."""
+    stack = service.stack.services
+    for waiter in (stack[name] for name in waiters if name in stack):
+        for entry in dependencies(waiter):
+            if entry.name != service.name or entry.condition is not None:
+                continue
+            listed = depends_plan.plan(ws, waiter, entry.doc, entry.definition,
+                                       {service.name: HEALTHY})
+            if listed.doubt is not None and listed.waits is None and listed.refused is None:
+                return (f"{waiter.name} waits for {service.name} with a plain depends_on "
+                        "entry, which a healthcheck makes a C003 finding whose fix writes "
+                        f"the whole list out, and {listed.doubt}")
     return None
 
 
