@@ -33,8 +33,10 @@ _ENV_FILE = lazy_compile(_OPTION_PATH.format("--env-file"))
 
 # Compose run by a script line: `docker compose`, `docker-compose`
 _RUNS_COMPOSE = lazy_compile(r"docker[ \t]+compose\b|docker-compose\b")
-# `HOST_ROOT=$(CURDIR) docker compose up`: assignments in front of the command on its line
-_INLINE = lazy_compile(r"((?:\b[A-Za-z_]\w*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s'\"]*)[ \t]+)+)"
+# `HOST_ROOT=$(CURDIR) docker compose up`: assignments in front of the command on its line,
+# each value of quoted, substituted (`$(id -u)`, `` `id -u` ``) and plain parts
+_INLINE = lazy_compile(r"((?:\b[A-Za-z_]\w*=(?:\"[^\"\n]*\"|'[^'\n]*'|\$\([^()\n]*\)|`[^`\n]*`"
+                       r"|[^\s'\"`$]|\$(?!\())*[ \t]+)+)"
                        r"(?:sudo[ \t]+|env[ \t]+)?(?:docker[ \t]+compose\b|docker-compose\b)")
 _ASSIGNED = lazy_compile(r"\b([A-Za-z_]\w*)=")
 # `export NAME=...`, `export NAME` (shell, make); `: "${NAME:?set it}"` (a script that stops
