@@ -388,13 +388,38 @@ def _script_variables(ws: Workspace) -> list[VariablesSet]:
             if command is not None:
                 found.append(VariablesSet(frozenset(_ASSIGNED.findall(match.group(1))),
                                           (command,)))
-        exported = frozenset(_EXPORTED.findall(file.text) + _REQUIRED.findall(file.text))
+        exported = frozenset(_EXPORTED.findall(file.text) + _REQUIRED.findall(file.text)) | \
+            _make_exports(ws, path, file.text)
         if exported:
             # Compose run only through a variable fixer does not follow (`DC=docker-compose`,
             # then `$DC up`): a command fixer cannot place, which may run any stack
             commands = _compose_commands(path, file.text) or (ComposeCommand(None, None),)
             found.append(VariablesSet(exported, commands))
     return found
+
+
+# Make: `include env.app`, `-include .env`, `sinclude a.mk b.mk`
+_MAKE_INCLUDE = lazy_compile(r"^[ \t]*-?s?include[ \t]+([^#\n$]+)", re.M)
+# Make exports variables to the commands it runs: a bare `export`, `.EXPORT_ALL_VARIABLES:`,
+# or `export` of names fixer does not settle (`export $(shell sed 's/=.*//' env.app)`)
+_MAKE_EXPORTS_ALL = lazy_compile(r"^[ \t]*(?:export[ \t]*$|export[ \t]+\$|\.EXPORT_ALL_VARIABLES:)",
+                                 re.M)
+_MAKE_ASSIGNED = lazy_compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_]\w*)[ \t]*[:?+!]?=", re.M)
+
+
+def _make_exports(ws: Workspace, path: str, text: str) -> frozenset[str]:
+    """The variables a Makefile exports to its commands all at once: where it exports every
+    variable, or names fixer cannot read, those it assigns and those of the files it
+    includes (`-include env.app` of `NAME=value` lines)."""
+    if not path.endswith(("Makefile", ".mk")) or not _MAKE_EXPORTS_ALL.search(text):
+        return frozenset()
+    names = set(_MAKE_ASSIGNED.findall(text))
+    folder = posixpath.dirname(path)
+    for match in _MAKE_INCLUDE.finditer(text):
+        for written in match.group(1).split():
+            included = ws.scan(posixpath.normpath(posixpath.join(folder, written)))
+            names |= set(_MAKE_ASSIGNED.findall(included.text)) if included is not None else set()
+    return frozenset(names)
 
 
 def _compose_commands(path: str, text: str) -> tuple[ComposeCommand, ...]:
