@@ -24,8 +24,10 @@ and documents nothing. Nor one that a script sets for a Compose command that may
 stack (placed as for `--env-file`): in front of the command
 (`HOST_ROOT=$(CURDIR) docker compose up`), or, when one of the script's Compose commands
 may run the stack, with `export` or by stopping unless its caller sets it
-(`: "${RDS_ENDPOINT:?}"`); a Makefile that runs only a sibling project's stack sets them
-for that stack alone. Nor one that a Python script that runs Compose
+(`: "${RDS_ENDPOINT:?}"`), or a Makefile's that exports every variable (a bare `export`,
+`.EXPORT_ALL_VARIABLES:`, `export $(shell sed 's/=.*//' env.app)`): those it assigns and
+those of the files it includes (`-include env.app`); a Makefile that runs only a sibling
+project's stack sets them for that stack alone. Nor one that a Python script that runs Compose
 (`["docker", "compose", "up"]`) sets in `os.environ` (`os.environ["TEST_PATH"] = ...`,
 `putenv`, `setdefault`, `update`) or in the `env=` it runs a process with. A file
 another compose file `include:`s is also
