@@ -1,6 +1,7 @@
 """Edits that make a Dockerfile stage install a tool (curl, wget): into the stage's own
-`apt-get install` / `apk add` when it has one, else as one new layer where the build
-cache keeps it: right after the stage's FROM and the ARG/ENV/WORKDIR/`USER root` lines
+`apt-get install` / `apk add` when it has one, else into one of a stage it is built FROM
+that runs before a stage of its chain copies files in (the code), else as one new layer
+where the build cache keeps it: right after the stage's FROM and the ARG/ENV/WORKDIR/`USER root` lines
 that follow it, so before its first COPY/ADD (a source change does not re-run
 `apt-get update`) and before any switch to a non-root USER (which could not install).
 
@@ -88,12 +89,36 @@ def placement(dockerfile: Dockerfile, stage: Stage, manager: str, tools: list[st
                 and runs_every_build(dockerfile, i)]
     if existing:
         return where(install=existing[0])
+    inherited = _inherited_install(dockerfile, stage, manager)
+    if inherited is not None:
+        return where(install=inherited)
     at, following = _insertion_point(dockerfile, stage)
     user = _user_at(dockerfile, stage, at)
     if user is not None:
         return where(reason=f"the stage runs as USER {user} (from an earlier stage), "
                               "which cannot install packages")
     return where(at=at, following=following)
+
+
+def _inherited_install(dockerfile: Dockerfile, stage: Stage,
+                       manager: str) -> PackageInstall | None:
+    """An install of a stage the stage is built FROM that runs before any file is copied
+    in, where an earlier stage of the chain copies files (the code): a layer of the stage
+    itself would run again on every change of them, that install's is kept by the build
+    cache (`FROM python:3.12-slim AS base`, its `apt-get install -y libpq-dev`, then `FROM
+    base AS build` copying `src/`, then `FROM build AS dev`)."""
+    found: PackageInstall | None = None
+    for link in reversed(chain(dockerfile, stage)[1:]):   # the base first, as it is built
+        copies = [i.start for i in link.instructions if i.cmd in ("COPY", "ADD")]
+        first_copy = min(copies, default=None)
+        usable = [i for i in stage_installs(dockerfile, link, manager)
+                  if i.group is None and i.packages and not i.wrapped
+                  and runs_every_build(dockerfile, i)
+                  and (first_copy is None or i.instruction.start < first_copy)]
+        found = found or (usable[0] if usable else None)
+        if first_copy is not None:
+            return found
+    return None
 
 
 def install_edits(where: Placement) -> list[TextEdit]:
