@@ -149,12 +149,11 @@ def _copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
 def _stage_copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
     out: list[_Copy] = []
     dirs = _workdirs(dockerfile, stage)
-    dests = _expanded_dests(stage)
+    expanded = _expanded_paths(stage)
     for ins, cwd in zip(reversed(stage.instructions), reversed(dirs)):
         if ins.cmd not in ("COPY", "ADD") or len(ins.value) < 2:
             continue
-        *sources, _written = ins.value
-        dest = dests[id(ins)]
+        *sources, dest = expanded[id(ins)]
         dest_path = posixpath.normpath(posixpath.join(cwd, dest))
         # a file copied to `.` (or to the WORKDIR by name) lands inside it: it is a folder
         # (the working directories are normalized already)
@@ -243,15 +242,15 @@ def _stage_workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:
     return out
 
 
-def _expanded_dests(stage: Stage) -> dict[int, str]:
-    """Each COPY/ADD of the stage (by id) -> its destination, variables expanded as
-    `_Scope` knows them (`COPY . ${WORKDIR}/`)."""
+def _expanded_paths(stage: Stage) -> dict[int, list[str]]:
+    """Each COPY/ADD of the stage (by id) -> its sources and destination, variables
+    expanded as `_Scope` knows them (`COPY ./$APP_DIR/ ${WORKDIR}/$APP_DIR/`)."""
     scope = _Scope()
-    found: dict[int, str] = {}
+    found: dict[int, list[str]] = {}
     for ins in stage.instructions:
         scope.read(ins)
         if ins.cmd in ("COPY", "ADD") and ins.value:
-            found[id(ins)] = scope.expand(ins.value[-1])
+            found[id(ins)] = [scope.expand(word) for word in ins.value]
     return found
 
 
