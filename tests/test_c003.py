@@ -725,3 +725,20 @@ def test_c003_gate_on_a_service_whose_database_is_never_created_is_held() -> Non
     assert found["C003"]["fix"] is None
     assert "back may stop at start-up, or never be healthy (C009 at docker-compose.yml:8): " \
         "then they would not start at all" in found["C003"]["reason"]
+
+
+def test_c003_a_list_waiting_for_a_fix_that_never_comes_says_so() -> None:
+    """api's app is built from settings fixer cannot read: C004 has no automatic fix, so
+    the worker's list, which waits for api's healthcheck, is a person's job, and says why."""
+    compose = "services:\n  api:\n    build: ./api\n" + WORKER + DB
+    unread = "from fastapi import FastAPI\n\nfrom app.settings import options\n\n" \
+        "app = FastAPI(**options())\n"
+    files = repo(compose, {"api/app/main.py": unread,
+                           "api/app/settings.py": "def options() -> dict:\n    return {}\n",
+                           "api/app/worker.py": "import time\n"})
+    found = {f.code: f for f in check(files)}
+    assert not found["C004"].fixable
+    waiting = found["C003"]
+    assert not waiting.fixable and waiting.violation.blocked and not waiting.violation.waits
+    assert "the C004 finding of api it waits for has no automatic fix (docker-compose.yml:2)" \
+        in (waiting.reason or ""), waiting.reason

@@ -139,7 +139,8 @@ def _following(findings: list[Finding], scope: Scope) -> list[Finding]:
     settled = _settled(findings, scope)
     with_unsafe = _settled(findings, scope, Safety.UNSAFE)
     fixes = _by_key(f for f in findings if f.fixable)
-    return [_follow(f, settled, fixes, with_unsafe, scope)
+    unfixed = _by_key(f for f in findings if not f.fixable)
+    return [_follow(f, settled, fixes, with_unsafe, scope, unfixed)
             if f.violation.follows and not f.fixable else f for f in findings]
 
 
@@ -189,8 +190,10 @@ def _settled(findings: list[Finding], scope: Scope, least: Safety = Safety.SAFE)
 
 
 def _follow(finding: Finding, settled: set[Placed], fixes: dict[Key, list[Finding]],
-            with_unsafe: set[Placed], scope: Scope) -> Finding:
-    """The finding waiting, waiting for `--unsafe-fixes`, or a person's job."""
+            with_unsafe: set[Placed], scope: Scope,
+            unfixed: dict[Key, list[Finding]] | None = None) -> Finding:
+    """The finding waiting, waiting for `--unsafe-fixes`, or a person's job. `unfixed`: the
+    findings with no fix, by code and service: one it waits for says why no fix comes."""
     violation = finding.violation
     if violation.blocked:
         return finding
@@ -215,11 +218,17 @@ def _follow(finding: Finding, settled: set[Placed], fixes: dict[Key, list[Findin
     nearest = [_nearest(mine[key], finding) for key in follows if key in mine]
     unsafe = [fix for fix in nearest if fix.safety is Safety.UNSAFE]
     reason = violation.reason
+    manual = [_nearest(found, finding) for key in follows if key not in mine
+              and (found := _of_stack((unfixed or {}).get(key, []), finding, scope))]
     if unsafe:
         first = unsafe[0]
         reason = (f"{reason}; the {first.code} fix of {first.service} it waits for is unsafe "
                   f"({first.path}:{first.line}): `fixer fix` applies it only with "
                   "`--unsafe-fixes`")
+    elif manual:   # what it waits for is a person's change too
+        first = manual[0]
+        reason = (f"{reason}; the {first.code} finding of {first.service} it waits for has no "
+                  f"automatic fix ({first.path}:{first.line})")
     return Finding(finding.rule, replace(violation, waits=False, blocked=claimed,
                                          reason=reason,
                                          after_unsafe=_all_settled(follows, finding,
