@@ -526,6 +526,24 @@ MIDDLEWARE_APP = ("from fastapi import FastAPI, Request\nfrom fastapi.responses 
                  "    if request.headers.get('x-key') is None:\n"
                  "        return JSONResponse({}, status_code=code)\n"
                  "    return await call_next(request)\n", False, id="answered-500"),
+    # a probe's GET sends no Content-Length: a size limit on a body never answers it
+    pytest.param("\n\n@app.middleware('http')\nasync def size(request: Request, call_next):\n"
+                 "    content_length = request.headers.get('Content-Length')\n"
+                 "    if content_length:\n"
+                 "        if int(content_length) > 1024:\n"
+                 "            return JSONResponse({}, status_code=413)\n"
+                 "    return await call_next(request)\n", True, id="body-size-limit-413"),
+    pytest.param("\n\n@app.middleware('http')\nasync def size(request: Request, call_next):\n"
+                 "    length = request.headers.get('content-length')\n"
+                 "    if length and int(length) > 1024:\n"
+                 "        return JSONResponse({}, status_code=413)\n"
+                 "    return await call_next(request)\n", True,
+                 id="body-size-limit-413-one-test"),
+    # but one that refuses a request that says no length does refuse the probe
+    pytest.param("\n\n@app.middleware('http')\nasync def size(request: Request, call_next):\n"
+                 "    if not request.headers.get('content-length'):\n"
+                 "        return JSONResponse({}, status_code=411)\n"
+                 "    return await call_next(request)\n", False, id="length-required-411"),
 ])
 def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: str,
                                                                   fixable: bool) -> None:

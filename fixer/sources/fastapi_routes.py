@@ -1342,7 +1342,8 @@ def _refusal(function: Function, resolve: Resolve | None = None,
     `response = forbidden()`), answering one, or raising (`self.check(request)`)."""
     nodes = list(_outside_handlers(function, _placeholders(function) + _only_told(function)))
     other_methods = {id(node) for node in for_other_methods(nodes, function)}
-    nodes = [node for node in nodes if id(node) not in other_methods]
+    nodes = _outside_branches([node for node in nodes if id(node) not in other_methods],
+                              function, _sized_body(function))
     raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
               and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
     found = next(((500 if id(node) in raised else code, node) for node in nodes
@@ -1364,6 +1365,37 @@ def _on_probe(nodes: list[ast.AST], function: ast.AST) -> list[ast.AST]:
     """The nodes a plain GET of a health path may reach: not those in the body of an `if`
     that tests the request's method or path (a branch for POST, or for `/admin`), whose
     `else` a probe may reach."""
+    return _outside_branches(nodes, function,
+                             lambda test: bool(_METHOD_OR_PATH.search(_source(test))))
+
+
+# a test that holds only where the request says how long its body is (`if content_length
+# and int(content_length) > MAX_SIZE`): a probe's GET has no body and sends no length; not
+# one that holds where it is missing (`if not content_length`, `is None`)
+_BODY_LENGTH = lazy_compile(r"content[-_ ]?length", re.I)
+_WHERE_MISSING = lazy_compile(r"\bnot\b|\bNone\b|\bor\b")
+
+
+def _sized_body(function: ast.AST) -> Callable[[ast.expr], bool]:
+    """Whether a test holds only where the request says how long its body is, itself or
+    through a name the function binds to the header (`length = request.headers.get(
+    "content-length")`)."""
+    names = {target.id for node in ast.walk(function) if isinstance(node, ast.Assign)
+             and _BODY_LENGTH.search(_source(node.value))
+             for target in node.targets if isinstance(target, ast.Name)}
+    bound = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b") \
+        if names else None
+
+    def sized(test: ast.expr) -> bool:
+        written = _source(test)
+        return bool(_BODY_LENGTH.search(written) or bound and bound.search(written)) and \
+            not _WHERE_MISSING.search(written)
+    return sized
+
+
+def _outside_branches(nodes: list[ast.AST], function: ast.AST,
+                      skipped: Callable[[ast.expr], bool]) -> list[ast.AST]:
+    """The nodes not in the body of an `if` whose test a probe does not pass (`skipped`)."""
     parents = {id(child): node for node in ast.walk(function)
                for child in ast.iter_child_nodes(node)}
     kept = []
@@ -1371,7 +1403,7 @@ def _on_probe(nodes: list[ast.AST], function: ast.AST) -> list[ast.AST]:
         child, parent = node, parents.get(id(node))
         while parent is not None and not (
                 isinstance(parent, ast.If) and any(child is s for s in parent.body) and
-                _METHOD_OR_PATH.search(_source(parent.test))):
+                skipped(parent.test)):
             child, parent = parent, parents.get(id(parent))
         if parent is None:
             kept.append(node)
