@@ -425,3 +425,19 @@ def test_no_addition_inside_sh_c() -> None:
     listen = listen_of({"docker-compose.yml": COMPOSE,
                                   **df('CMD ["sh", "-c", "exec uvicorn a:b"]')})
     assert listen.port == 8000 and listen.addition is None
+
+
+@pytest.mark.parametrize(("command", "why"), [
+    pytest.param('CMD ["gunicorn", "-c", "settings/gunicorn.conf.py", "a:b"]',
+                 "gunicorn reads its bind from the config file it is given "
+                 "(`settings/gunicorn.conf.py`), which fixer does not read", id="given-with-c"),
+    pytest.param('CMD ["gunicorn", "a:b"]', "gunicorn reads ./gunicorn.conf.py from its "
+                 "working directory (api/gunicorn.conf.py)", id="found-untold"),
+])
+def test_a_gunicorn_config_file_says_which_one(command: str, why: str) -> None:
+    """The file `-c` names is the one gunicorn reads, not ./gunicorn.conf.py by default."""
+    files = {"docker-compose.yml": COMPOSE, **df(command),
+             "api/gunicorn.conf.py": 'bind = "0.0.0.0:9000"\n',
+             "api/settings/gunicorn.conf.py": 'bind = "0.0.0.0:9000"\n'}
+    listen = listen_of(files)
+    assert (listen.port, listen.reason) == (None, why)

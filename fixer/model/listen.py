@@ -431,7 +431,7 @@ def _implicit_gunicorn_config(tree: Tree, folder: str, launch: Launch,
     of its working directory, untold.
     Any such file in the build context may be the one (where COPY puts it is not judged
     here): the port is then unknown, never a guess."""
-    if launch.server != "gunicorn":
+    if launch.server != "gunicorn" or launch.configured:   # a file it is given (`_default`)
         return None
     # a Dockerfile's ENV value keeps its quotes here
     options = merged.get("GUNICORN_CMD_ARGS", "").strip().strip("\"'").split()
@@ -456,7 +456,8 @@ def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: St
     launch, region = found.launch, found.region
     if launch.configured:
         return ListenPort(None, region.kind, (), launch, region,
-                          f"{launch.server} reads its bind from a config file")
+                          f"{launch.server} reads its bind from the config file it is given "
+                          f"(`{launch.configured}`), which fixer does not read")
     variable = _PORT_VARIABLES.get(launch.server or "")
     value = merged.get(variable or "", "")
     port = number(value) if variable else None

@@ -119,7 +119,7 @@ class Launch:
     runs_script: bool = False   # `python main.py` / `python -m pkg.mod`
     port_index: int | None = None    # index of the argv word that holds the port (exec form)
     script_index: int | None = None  # index of the `sh -c` script word (exec form)
-    configured: bool = False    # `-c gunicorn.conf.py`: the bind may come from that file
+    configured: str = ""        # `-c gunicorn.conf.py`, its file: the bind may come from it
     socket: bool = False        # binds a Unix socket or a file descriptor only: no TCP port
     tls: bool = False           # `--ssl-certfile`, `--certfile`: it serves HTTPS
     # an option and its value in one argument (`"--port 8004"` in an exec-form CMD): the
@@ -420,7 +420,7 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
     target = next((a for i, a in enumerate(args) if (TARGET.match(a) or a.endswith(".py"))
                    and (config is None or i != config[1])
                    and (i == 0 or args[i - 1] not in _NAME_VALUE_OPTIONS)), None)
-    configured = config is not None
+    configured = config[0] if config is not None else ""
     if server in _SOCKET_OPTIONS and _option(args, _SOCKET_OPTIONS[server]) is not None:
         return Launch(server, target, None, configured=configured, socket=True)
     found = _options(args, PORT_OPTIONS[server])
