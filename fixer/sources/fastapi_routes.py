@@ -41,6 +41,7 @@ from fixer.sources.python_modules import (
     Modules,
     assigned_value,
     binding,
+    binding_before,
     call_argument,
     is_call_to,
     string_constant,
@@ -2851,7 +2852,9 @@ def _defined(mods: Modules, path: str, tree: ast.Module, scope: Scope, expr: ast
     if depth > 5:
         return None
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        origin = _origin(mods, path, tree, expr.value.id, scope)
+        # module-level code reads the name as bound above it
+        at = getattr(expr, "lineno", None) if scope is tree else None
+        origin = _origin(mods, path, tree, expr.value.id, scope, at)
         loaded = mods.load(origin[0]) if origin and origin[1] is None else None
         if origin is None or loaded is None:
             return None
@@ -2930,11 +2933,13 @@ def _unparsed_origin(mods: Modules, path: str, tree: ast.Module, scope: Scope,
 
 
 def _origin(mods: Modules, path: str, tree: ast.Module, name: str,
-            scope: Scope | None = None) -> tuple[str, str | None] | None:
+            scope: Scope | None = None, at: int | None = None) -> tuple[str, str | None] | None:
     """Where an imported name comes from: the import binding it in `scope` (a factory that
-    imports its routers inside, to break an import cycle), else in the module."""
+    imports its routers inside, to break an import cycle), else in the module; as bound
+    above the line `at` of module-level code that reads it, where given."""
     stmt = binding(scope.body, name) if scope is not None and scope is not tree else None
-    stmt = stmt or binding(tree.body, name)
+    stmt = stmt or (binding_before(tree.body, name, at) if at is not None else None) or \
+        binding(tree.body, name)
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return mods.imported(path, stmt, name)
     return None

@@ -253,6 +253,14 @@ def binding(body: list[ast.stmt], name: str) -> ast.stmt | None:
     return found
 
 
+def binding_before(body: list[ast.stmt], name: str, line: int) -> ast.stmt | None:
+    """The last statement of a body that binds `name` above `line`: what the name is where
+    module-level code on that line runs (`include_router(orders.router)` of the module
+    `orders`, though a `def orders` further down binds the name again)."""
+    above = [stmt for stmt in body if stmt.lineno < line]
+    return binding(above, name)
+
+
 def assigned_value(stmt: ast.stmt | None) -> ast.expr | None:
     if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
         return stmt.value
