@@ -544,6 +544,13 @@ MIDDLEWARE_APP = ("from fastapi import FastAPI, Request\nfrom fastapi.responses 
                  "    if not request.headers.get('content-length'):\n"
                  "        return JSONResponse({}, status_code=411)\n"
                  "    return await call_next(request)\n", False, id="length-required-411"),
+    # what it answers in place of the app's own error: a health route's 200 passes through
+    pytest.param("\n\n@app.middleware('http')\nasync def errors(request: Request, call_next):\n"
+                 "    response = await call_next(request)\n"
+                 "    if 400 <= response.status_code < 500:\n"
+                 "        if response.status_code == 404:\n"
+                 "            return JSONResponse({'detail': 'nothing here'}, status_code=404)\n"
+                 "    return response\n", True, id="rewrites-the-apps-own-404"),
 ])
 def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: str,
                                                                   fixable: bool) -> None:
