@@ -96,3 +96,21 @@ def test_explain_an_unknown_rule_is_a_usage_error() -> None:
     code, out, err = run_cli("explain", "Z999")
     assert (code, out) == (2, "")
     assert "unknown rule: Z999" in err
+
+
+# the packages a server command names (S003): what the rule is about, not an example's name
+_ABOUT = {"S003": {"fastapi", "uvicorn"}}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_why_is_this_bad_quotes_no_name_of_the_example(rule: Rule) -> None:
+    """The report shows "Why is this bad?" as a finding's impact in any repository: an
+    error message quoting the example's names (`database "orders" does not exist`) would
+    name what the repository does not have."""
+    why, example = rule.doc_section("Why is this bad?"), rule.doc_section("Example")
+    if why is None or example is None:
+        return
+    quoted = {word for pair in re.findall(r'"([\w.-]+)"|\'([\w.-]+)\'', why) for word in pair
+              if word} - _ABOUT.get(rule.code, set())
+    named = sorted(w for w in quoted if re.search(rf"\b{re.escape(w)}\b", example))
+    assert not named, f"{rule.code}: {named}"

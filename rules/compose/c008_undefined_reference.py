@@ -16,8 +16,8 @@ stack that `include:`s other files or a service with `extends:` (their definitio
 from files fixer does not merge); a bind mount (`./data:/data`, `/srv:/srv`, `~/x:/x`).
 
 ## Why is this bad?
-Compose refuses the whole project before it starts anything: "service api refers to
-undefined network backnet: invalid compose project". Usually a name was renamed in one
+Compose refuses the whole project before it starts anything: "service … refers to
+undefined network …: invalid compose project". Usually a name was renamed in one
 place, or the top-level definition was never written.
 
 ## Example

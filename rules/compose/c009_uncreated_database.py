@@ -26,7 +26,7 @@ variable (`TEST_DATABASE_URL`, `DATABASE_TEST_URL`) or a service that runs the t
 (`pytest` in its command, a `test` build target): the tests may create their database.
 
 ## Why is this bad?
-The server answers every connection to it with `FATAL: database "orders" does not exist`:
+The server answers every connection to it with `FATAL: database "…" does not exist`:
 the app stops at start-up where it connects then (a migration, `create_all`, a pool that
 connects first), or answers 500 to every request that needs the database.
 

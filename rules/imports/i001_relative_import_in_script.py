@@ -47,7 +47,7 @@ A top-level module has no parent package, so Python stops the service at start-u
 with `ImportError: attempted relative import with no known parent package`; dots
 that climb above the top-level package stop it with `attempted relative import
 beyond top-level package`, and an import of the module's own folder as a package with
-`ModuleNotFoundError: No module named 'app'`. Fixing only the app module leaves the service failing
+`ModuleNotFoundError: No module named '…'`. Fixing only the app module leaves the service failing
 at the next module it imports.
 
 ## Example

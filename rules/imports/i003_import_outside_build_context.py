@@ -30,8 +30,8 @@ none of the names the import takes from it (`from kafka import KafkaProducer` be
 
 ## Why is this bad?
 `docker compose build` sends only the build context to the builder, so no `COPY`
-can reach `../shared`: the image holds the service without the package, and the
-server stops at start-up with `ModuleNotFoundError: No module named 'shared'`. It
+can reach a folder beside it: the image holds the service without the package, and the
+server stops at start-up with `ModuleNotFoundError: No module named '…'`. It
 works on the developer's machine, where the repository root is on `sys.path`.
 
 ## Example

@@ -28,7 +28,7 @@ clone`, `tar -x`, `cp -r`).
 
 ## Why is this bad?
 The server imports the module before it binds its port: the container stops at
-once with `ModuleNotFoundError` or `Attribute "app" not found in module "main"` (or
+once with `ModuleNotFoundError` or `Attribute "…" not found in module "…"` (or
 restarts in a loop), every healthcheck fails,
 and whatever waits for the service never starts.
 
