@@ -12,7 +12,8 @@ the build), a URL or a git repository (ADD fetches it), a heredoc, a COPY from a
 stage, image or named context (`--from`), a source outside the context (`../shared`: the
 builder refuses it, and S001 and I003 tell the context to use), and a path that git
 ignores: a file a build step writes before `docker build` (`dist/`, `target/app.jar`,
-a generated `requirements.txt`) is no part of the repository.
+a generated `requirements.txt`) is no part of the repository; so is a `.env` beside an
+example file (`.env.example`), which each checkout writes from it before it builds.
 
 ## Why is this bad?
 The build stops before any image exists, with BuildKit's `failed to compute cache key`
@@ -47,6 +48,7 @@ from dataclasses import dataclass, field
 
 from fixer.core.dockerignore import ContextFiles, context_files
 from fixer.core.lazyre import lazy_compile
+from fixer.facts.envvars.examples import examples
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
@@ -162,6 +164,8 @@ def _missing(ws: Workspace, files: ContextFiles, source: str) -> tuple[bool, str
     # a file inside asks about a folder too: git matches `dist/` to folders only
     if ws.tree.ignored([full, full + "/_"]) or _under_link(ws, full):
         return False, None   # written by a build step, or reached through a link
+    if posixpath.basename(full) == ".env" and examples(ws, posixpath.dirname(full), set()):
+        return False, None   # each checkout writes it from the example beside it
     return True, files.ignore.path if files.ignore is not None and \
         files.drops_all_of(relative) else None
 
