@@ -197,6 +197,11 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
     if any(_followable(ws, folder, told, text) or (word.search(text) and guide_names(text))
            or _renamed_by_pattern(ws, path, text) for text in texts):
         return True
+    inner, name = posixpath.split(named)
+    if inner and any(_followable(ws, posixpath.join(folder, inner), pattern, steps)
+                     for text in texts for steps in _steps_in(inner, text)
+                     for pattern in (_told_line(name), _written_by(name))):
+        return True   # `cd backend`, then `echo "SECRET_KEY=..." > .env`
     written = _written_by(named)
     return any(_followable(ws, folder, written, guide_text(ws, path))
                for path in setup_files(ws, folder))
@@ -204,6 +209,22 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
 
 # a copy or move (`cp -n .env.example .env`): its source is the word after the options
 _COPY = lazy_compile(r"(?:^|[\s;&|(`$])(?:cp|mv)\s+(?:-\S+\s+)*[\"']?([\w./-]+)[\"']?\s+\S")
+
+
+# a guide's step into a folder (`cd backend`, `cd ./services/api/`), and what ends the steps
+# taken there: another `cd`, or the end of the code block
+_CD = lazy_compile(r"(?m)^[ \t]*(?:\$[ \t]*)?cd[ \t]+[\"']?(?:\./)?([\w./-]+?)/?[\"']?[ \t]*$")
+_STEPS_END = lazy_compile(r"(?m)^[ \t]*(?:```|~~~|(?:\$[ \t]*)?cd[ \t])")
+
+
+def _steps_in(folder: str, text: str) -> Iterator[str]:
+    """The steps a guide takes in `folder` (relative to the project folder), from the line
+    that changes into it to the next `cd` or the end of its code block."""
+    for match in _CD.finditer(text):
+        if posixpath.normpath(match.group(1)) != folder:
+            continue
+        end = _STEPS_END.search(text, match.end())
+        yield text[match.end():end.start() if end else len(text)]
 
 
 def _followable(ws: Workspace, folder: str, line: re.Pattern[str], text: str) -> bool:
