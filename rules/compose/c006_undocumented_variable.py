@@ -72,10 +72,11 @@ string. A commented-out assignment in an example file (`# VAR=value  # leave uns
 documents the variable. One finding per variable, at its first use.
 
 ## Why is this bad?
-Compose substitutes an empty string for an unset variable and only warns, so a
-value the stack needs (a password, a host, a port, an image tag) may silently be
-empty, and what breaks then breaks further from the cause. And no `.env.example`
-lists it for the next person to set.
+Compose warns of the unset variable at most, so a value the stack needs (a password, a
+host, a port, an image tag) may be empty, and what breaks then breaks further from the
+cause; where the empty value leaves a volume or a port that Compose cannot read
+(`:/var/lib/mysql`), it refuses the file. And no `.env.example` lists it for the next
+person to set.
 
 ## Example
 ```yaml
