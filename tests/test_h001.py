@@ -1106,6 +1106,32 @@ def test_a_router_in_a_module_fixer_cannot_parse_says_where() -> None:
     assert "cannot read svc/app/routers/auth.py:4 (SyntaxError" in found[0].message
 
 
+@pytest.mark.parametrize(("module", "said"), [
+    pytest.param("from fastapi import APIRouter\n\nrouter = APIRouter()\n<<<<<<< HEAD\n"
+                 "X = 1\n=======\nX = 2\n>>>>>>> feature\n",
+                 "svc/app/routers/auth.py:4 does not compile (a merge-conflict marker "
+                 "`<<<<<<< HEAD`)", id="conflict-marker"),
+    pytest.param("from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+                 "def token() -> str:\n\n",
+                 "svc/app/routers/auth.py:7 does not compile (IndentationError",
+                 id="indentation"),
+])
+def test_a_router_module_no_python_reads_is_not_blamed_on_fixers_python(module: str,
+                                                                        said: str) -> None:
+    """A merge conflict or a missing block is no newer syntax: no Python reads the file."""
+    files = {"compose.yaml": 'services:\n  api:\n    build: ./svc\n',
+             "svc/requirements.txt": "fastapi\nuvicorn\n",
+             "svc/Dockerfile": ("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r "
+                                "requirements.txt\nCMD [\"uvicorn\", \"app.main:app\", "
+                                "\"--host\", \"0.0.0.0\", \"--port\", \"8000\"]\n"),
+             "svc/app/__init__.py": "", "svc/app/routers/__init__.py": "",
+             "svc/app/routers/auth.py": module,
+             "svc/app/main.py": ("from fastapi import FastAPI\n\nfrom app.routers import auth\n\n"
+                                 "app = FastAPI()\napp.include_router(auth.router)\n")}
+    [found] = check(files, select="H001")
+    assert said in found.message and "fixer's Python" not in found.message, found.message
+
+
 def test_a_helper_that_only_registers_middleware_adds_no_routes() -> None:
     """`setup_logging(app)` registers an `@app.middleware("http")` function that reads a
     context variable (`request_id.get()`, no route's `get`): it is said to add no routes,

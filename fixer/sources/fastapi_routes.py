@@ -2943,7 +2943,7 @@ def _unparsed_origin(mods: Modules, path: str, tree: ast.Module, scope: Scope,
     problem = compile_problem(file) if file is not None else None
     if file is None or problem is None:
         return None
-    return problem.unread(file.path)
+    return problem.unread(file.path, file.text)
 
 
 def _origin(mods: Modules, path: str, tree: ast.Module, name: str,

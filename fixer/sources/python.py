@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from fixer.core.derived import Memo
 from fixer.core.edits import TextEdit
+from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.sources import compile_ahead
 
@@ -47,11 +48,24 @@ class CompileError(NamedTuple):
     line: int
     message: str   # `SyntaxError: invalid syntax`
 
-    def unread(self, path: str) -> str:
+    def unread(self, path: str, text: str = "") -> str:
         """`fixer's Python 3.11 cannot read app/x.py:3 (SyntaxError: ...)`: the compiler that
-        rejects it is fixer's own, which may be older than the image's."""
+        rejects it is fixer's own, which may be older than the image's. Where no Python
+        reads it (`text` holds a merge-conflict marker, an IndentationError), it says so."""
+        marker = CONFLICT_MARKER.search(text)
+        if marker is not None:
+            at = text.count("\n", 0, marker.start()) + 1
+            return (f"{path}:{at} does not compile (a merge-conflict marker "
+                    f"`{marker.group(0).rstrip()}`)")
+        if self.message.startswith("IndentationError"):
+            return f"{path}:{self.line} does not compile ({self.message})"
         running = ".".join(map(str, sys.version_info[:2]))
         return f"fixer's Python {running} cannot read {path}:{self.line} ({self.message})"
+
+
+# git writes `<<<<<<< ours`, `=======`, `>>>>>>> theirs`; a lone `=======` may be a
+# docstring's heading underline
+CONFLICT_MARKER = lazy_compile(r"^(?:<{7}|>{7})(?:[ \t].*)?$", re.M)
 
 
 _COMPILED: Memo[CompileError | None] = Memo("python compile problem")

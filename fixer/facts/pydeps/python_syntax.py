@@ -20,11 +20,8 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.facts.image.images import may_run_newer_python
 from fixer.model.services import App
-from fixer.sources.python import compile_problem, declaration_problem
+from fixer.sources.python import CONFLICT_MARKER, compile_problem, declaration_problem
 
-# git writes `<<<<<<< ours`, `=======`, `>>>>>>> theirs`; a lone `=======` may be a
-# docstring's heading underline
-_MARKER = lazy_compile(r"^(?:<{7}|>{7})(?:[ \t].*)?$", re.M)
 # Python 2 syntax that no Python 3 accepts: what the compiler names itself, and what it
 # calls "invalid syntax" on the line it rejects (string literals taken out first, so
 # that a backtick or `<>` inside one is no evidence)
@@ -97,7 +94,7 @@ def diagnose(file: TextFile) -> Unparsable | None:
     line, message = problem
     if declaration_problem(file) is not None:   # every Python 3 refuses it so
         return Unparsable(line, message, "encoding", "its coding declaration")
-    marker = _MARKER.search(file.text)
+    marker = CONFLICT_MARKER.search(file.text)
     if marker is not None:   # the compiler may stop later, at the other side's text
         at = file.line_of(marker.start())
         return Unparsable(at, message + (f" at line {line}" if line != at else ""), "conflict",
@@ -145,6 +142,8 @@ def first_unreadable(read: Callable[[str], TextFile | None], paths: Iterable[str
         where = f"{path}:{problem.line}"
         if rejected(file, app) is not None:
             return Unreadable(f"{where} does not compile ({problem.message})", True)
-        return Unreadable(f"{problem.unread(path)}, which the image's newer Python may accept",
-                          False)
+        said = problem.unread(path, file.text)
+        if not said.startswith("fixer's"):   # no Python reads it (an IndentationError)
+            return Unreadable(said, True)
+        return Unreadable(f"{said}, which the image's newer Python may accept", False)
     return None
