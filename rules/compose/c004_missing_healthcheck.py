@@ -150,7 +150,9 @@ app.db.base_class import Base` beside only `app/db/base.py`: `ModuleNotFoundErro
 where a volume may bring it, git ignores it, a build step may write it (a `RUN` naming it,
 protobuf's `_pb2`) or a namespace package or a path `__init__.py` extends may hold it;
 or the app's own statement calls a name the module never binds (`from fastapi import
-FastApi`, then `app = FastAPI()`: `NameError`).
+FastApi`, then `app = FastAPI()`: `NameError`), or a module importing the app runs imports
+a name from itself above any statement binding it (`from db import get_db` in db.py:
+`ImportError`).
 Display-only when the listen port is unknown, when a compose `healthcheck` sets timings
 with no test, when the app's health route is not a plain path, when the image lacks curl
 and wget and can neither install one (its Debian package archive is gone) nor run Python, when

@@ -3,7 +3,9 @@ image lacks (`staticdir.py`), or a module the app imports at import time that it
 package does not hold (`from app.db.base_class import Base` beside only `app/db/base.py`).
 
 So does an app whose own statement calls a name the module never binds (`from fastapi
-import FastApi`, then `app = FastAPI()`): a NameError as the module is imported.
+import FastApi`, then `app = FastAPI()`): a NameError as the module is imported; and one
+that runs a module importing a name from itself before binding it (`from db import get_db`
+at the top of db.py): an ImportError from the half-run module.
 
 Uvicorn imports the app module before it listens; a `ModuleNotFoundError` on the way ends
 the container, and a restart policy only repeats it. No healthcheck of it passes, and a
@@ -45,7 +47,34 @@ _GENERATED_SUFFIXES = ("_pb2", "_pb2_grpc", "_version", "version")
 def start_crash(ws: Workspace, service: Service) -> str | None:
     """Why the app stops at start-up, or None when it does not or fixer cannot tell."""
     return static_dir_crash(ws, service) or missing_import(ws, service) or \
-        unbound_constructor(ws, service)
+        unbound_constructor(ws, service) or self_import(ws, service)
+
+
+def self_import(ws: Workspace, service: Service) -> str | None:
+    """`the app stops at start-up: db.py:1 imports `get_db` from `db`, the module itself,
+    above any statement that binds it (ImportError)`: importing the app runs a module whose
+    own body imports a name from itself (`from db import get_db` in db.py) before it
+    defines it; Python hands the statement the half-run module, which lacks the name."""
+    module = appmodule.find(ws, service) if isinstance(service, BuiltService) else None
+    if module is None or module.runner is not None:
+        return None
+    modules = Modules(ws.read, module.root, module.python_path)
+    for path, package in modules.import_packages(module.path, module.package,
+                                                 at_import=True).items():
+        loaded = modules.load(path)
+        stem = posixpath.basename(path)[:-3]
+        own = package if stem == "__init__" else f"{package}.{stem}" if package else stem
+        body = loaded[1].body if loaded is not None else []
+        for at, stmt in enumerate(body):
+            if not isinstance(stmt, ast.ImportFrom) or stmt.level or stmt.module != own:
+                continue
+            unbound = next((a.name for a in stmt.names if a.name != "*"
+                            and not _binds(body[:at], a.name)), None)
+            if unbound is not None:
+                return (f"the app stops at start-up: {path}:{stmt.lineno} imports "
+                        f"`{unbound}` from `{own}`, the module itself, above any statement "
+                        "that binds it (ImportError)")
+    return None
 
 
 def unbound_constructor(ws: Workspace, service: Service) -> str | None:

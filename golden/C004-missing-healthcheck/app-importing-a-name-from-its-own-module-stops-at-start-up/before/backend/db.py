@@ -1,0 +1,7 @@
+from db import get_db_connection
+
+import psycopg2
+
+
+def get_connection():
+    return get_db_connection()
