@@ -178,6 +178,17 @@ def test_s001_compose_accepts_the_corrected_reference(tmp_path: Path, compose: s
                  {"orders/Dockerfile": DOCKERFILE, "orders/main.py": MAIN},
                  "users/, the folder of its Dockerfile, is not in the repository: the "
                  "service's code is not there to build", id="service-folder-missing"),
+    # the folder the path names is missing, not the code: the context holds the app, and a
+    # Dockerfile of its own where there is one
+    pytest.param("services:\n  api:\n    build:\n      context: .\n"
+                 "      dockerfile: docker/Dockerfile\n",
+                 {"Dockerfile": DOCKERFILE, "main.py": MAIN},
+                 "the build context holds Dockerfile: point `build:` at the Dockerfile",
+                 id="folder-missing-beside-the-contexts-own-dockerfile"),
+    pytest.param("services:\n  api:\n    build:\n      context: .\n"
+                 "      dockerfile: docker/prod/Dockerfile\n", {"main.py": MAIN},
+                 "docker/prod/, the folder of its Dockerfile, is not in the repository",
+                 id="folder-missing-beside-the-code"),
     pytest.param("services:\n  users:\n    build:\n      context: .\n"
                  "      dockerfile: ./users/Dockerfile\n  orders:\n    build:\n"
                  "      context: .\n      dockerfile: ./orders/Dockerfile\n",
@@ -468,3 +479,13 @@ def test_s001_a_context_with_no_requirements_is_said_to_each_service_building_it
     assert [f.service for f in found] == ["worker", "api"]
     assert all((f.reason or "").startswith("the build context has no requirements.txt")
                for f in found), [f.reason for f in found]
+
+
+def test_s001_a_missing_dockerfile_folder_beside_the_code_does_not_say_the_code_is_missing(
+        ) -> None:
+    compose = ("services:\n  api:\n    build:\n      context: .\n"
+               "      dockerfile: docker/prod/Dockerfile\n")
+    [left] = unchanged(repo(compose, {"main.py": MAIN}), unsafe=True)
+    assert "docker/prod/, the folder of its Dockerfile, is not in the repository" in \
+        (left.reason or "")
+    assert "code is not there" not in (left.reason or ""), left.reason

@@ -394,13 +394,15 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
                                     "point "
                                     f"`build.dockerfile` at it (`dockerfile: {written}`)")
     folder = posixpath.dirname(build.dockerfile)
-    if folder and folder != build.context and not _context_exists(ws, replace(build,
-                                                                             context=folder)):
-        return replace(base, reason=f"{folder}/, the folder of its Dockerfile, is not in the "
-                                    "repository: the service's code is not there to build")
     elsewhere = _dockerfiles_below(ws, build)
     others = _built_by_others(ws, service)
     own = [path for path in elsewhere if path not in others]
+    if not own and folder and folder != build.context and \
+            not _context_exists(ws, replace(build, context=folder)):
+        code = "" if find_app(ws.tree, build.context) is not None else \
+            ": the service's code is not there to build"
+        return replace(base, reason=f"{folder}/, the folder of its Dockerfile, is not in the "
+                                    f"repository{code}")
     if own:
         # The author's recipe is there (its COPY paths expect its own folder as the context):
         # a stock file beside it would replace what they wrote, never a fix to vouch for.
