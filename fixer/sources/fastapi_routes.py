@@ -2051,7 +2051,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
             if not _unrolled(mods, path, tree, scope, stmt, var, prefix, result, depth):
-                result.note(f"routes are added to `{var}` in a loop (line {stmt.lineno})")
+                result.note(f"routes are added to `{var}` in a loop ({path}:{stmt.lineno})")
         if anchors and routed:
             result.anchors.append(top)
         condition = None
