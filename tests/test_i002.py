@@ -13,9 +13,12 @@ APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 def service(files: dict[str, str], target: str = "app.main:app",
             copy: str = "COPY . .") -> dict[str, str]:
     dockerfile = f'FROM python:3.12-slim\nWORKDIR /app\n{copy}\nCMD ["uvicorn", "{target}"]\n'
+    # the modules the imports below name: one that names none fails either way (display-only)
+    named = {"svc/app/db.py": "x = 1\n", "svc/app/api/users.py": "router = None\n",
+             "svc/app/api/v1/__init__.py": "", "svc/app/api/v1/items.py": "y = 1\n"}
     return {"docker-compose.yml": COMPOSE, "svc/Dockerfile": dockerfile,
             "svc/app/__init__.py": "", "svc/app/main.py": APP, "svc/app/api/__init__.py": "",
-            **files}
+            **named, **files}
 
 
 def fixed(files: dict[str, str]) -> dict[str, bytes]:
@@ -43,7 +46,8 @@ def test_i002_fixes(path: str, before: str, after: str) -> None:
 
 
 def test_i002_fixes_from_the_commands_import_root() -> None:
-    tree = fixed(service({"svc/src/shop/__init__.py": "", "svc/src/shop/api.py":
+    tree = fixed(service({"svc/src/shop/__init__.py": "", "svc/src/shop/db.py": "",
+                          "svc/src/shop/api.py":
                           APP + "from .db import x\n", "svc/scripts/seed.py": "from .x import y\n"},
                          target="shop.api:app", copy="COPY src/ ."))
     assert tree["svc/src/shop/api.py"].decode() == APP + "from shop.db import x\n"
@@ -95,3 +99,12 @@ def test_i002_unsafe_where_code_outside_the_image_imports_the_folder_by_its_name
     assert finding.safety.value == "unsafe", finding
     assert (finding.reason or "").startswith(where), finding.reason
     assert "where `shop` would not import" in (finding.reason or "")
+
+
+def test_i002_an_import_of_a_module_the_folder_lacks_is_display_only() -> None:
+    """`from .users import users` beside no users.py fails as written: no absolute name can
+    be shown to resolve, so the file's imports stay as they are."""
+    files = service({"svc/app/api/__init__.py": "from .missing import router\n"})
+    [found] = [f for f in check(files, select="I002") if f.path == "svc/app/api/__init__.py"]
+    assert not found.fixable
+    assert "names a module svc/app/api/ does not hold" in (found.reason or ""), found.reason

@@ -28,8 +28,10 @@ Safe: the absolute import names the module the relative one resolved to, from
 the import root of the command, by the name the image gives its package (`COPY
 services/orders/app ./orders` with `uvicorn orders.main:app`: `orders.routers`, not
 `app.routers`); comments and formatting around it are kept.
-Display-only where the dots climb above the import root, or where a top-level
-module's import has no absolute form (see I001); where code of the service folder imports
+Display-only where the dots climb above the import root, where the import names a
+module the repository does not hold beside the file (`from .users import users` with no
+users.py: it fails either way, and no absolute name can be shown to resolve), or where a
+top-level module's import has no absolute form (see I001); where code of the service folder imports
 the root's own folder as a package (`from app import models` beside `python
 app/main.py`, `from src.app.main import app` in a test): its modules also run in
 package `app`, and a name from the root would load them a second time; where code names
@@ -49,6 +51,7 @@ folder beside the app's with files named with a placeholder (`scaffold/module/sc
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import sys
 from collections.abc import Callable, Iterator
@@ -302,13 +305,34 @@ def _report(ws: Workspace, path: str, package: str, service: str,
     if file is None or scanned is None:
         return None
     first = scanned.nodes[0]
-    problem = unnamed or (scanned.problems[0] if scanned.problems else None)
+    problem = unnamed or (scanned.problems[0] if scanned.problems else None) or \
+        next((why for node in scanned.nodes if (why := _unresolved(ws, path, node))), None)
     title = "Import from the import root" + (f" ({named})" if named else "")
     fix = None if problem else Fix(title, Safety.UNSAFE if named else Safety.SAFE,
                                    partial(_absolutized, file, package))
     return Violation(message=f"relative import {scanned.summary()} in {path}", path=path,
                      line=first.lineno, column=first.col_offset + 1, service=service,
                      subject=path, reason=problem or named, fix=fix)
+
+
+def _unresolved(ws: Workspace, path: str, node: ast.ImportFrom) -> str | None:
+    """Why the relative import resolves to no module of the repository (`from .users import
+    users` beside no users.py): it fails as written, and fixer cannot show that an absolute
+    name resolves either."""
+    if node.module is None:   # `from . import x`: the package's own names may hold it
+        return None
+    folder = posixpath.dirname(path)
+    for _ in range(node.level - 1):
+        folder = posixpath.dirname(folder)
+    first = node.module.split(".")[0]
+    here = posixpath.join(folder, first) if folder else first
+    if tree_index.is_folder(ws.tree, here) or any(
+            posixpath.basename(p).split(".")[0] == first
+            for p in tree_index.files_in(ws.tree, folder)):
+        return None
+    return (f"`from {'.' * node.level}{node.module} import ...` ({path}:{node.lineno}) names "
+            f"a module {folder or '.'}/ does not hold: the import fails as written, and "
+            "fixer cannot show that an absolute one resolves")
 
 
 def _absolutized(file: TextFile, package: str) -> list[Edit]:

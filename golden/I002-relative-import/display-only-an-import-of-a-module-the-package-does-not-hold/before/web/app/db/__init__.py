@@ -1,0 +1,2 @@
+from .users import users
+from .base import Base
