@@ -639,3 +639,17 @@ def test_c004_a_script_whose_option_picks_its_role_is_an_app_only_for_http() -> 
     assert (finding.reason or "").endswith(
         "main.py starts uvicorn in 2 places (uvicorn.Config at lines 11 and 15), and fixer "
         "cannot tell which one runs"), finding.reason
+
+
+def test_c004_health_like_routes_before_a_catch_all_are_the_authors_call() -> None:
+    """`/health/live` and `/health/ready` come before the SPA's `/{full_path:path}`, which
+    takes only what no earlier route answers: the app serves health-like routes, and which
+    to probe is the author's call; the catch-all matters only to a route added after it."""
+    case = GOLDEN / "H001-missing-health-endpoint" / \
+        "several-health-like-routes-before-a-catch-all-display-only" / "before"
+    files = {p.relative_to(case).as_posix(): p.read_text() for p in case.rglob("*")
+             if p.is_file()}
+    found = {f.code: f for f in check(files, select=["H001", "C004"])}
+    assert "which of them to probe is the author's call" in (found["C004"].reason or ""), \
+        found["C004"].reason
+    assert "answers /health first" not in (found["H001"].reason or ""), found["H001"].reason

@@ -279,15 +279,15 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
            "fixer cannot find where the app object is created") if found is None else \
         found[1].unknown or opaque
     doubt = (found[1].doubt_for(added) or opaque or found[1].add_doubt or "") if found else ""
+    like = health_like(found[1], wanted) if found else []
+    if len(like) > 1:   # which of them is the one to probe is the author's call, whatever
+        doubt = doubt or several_doubt(tuple(like[:3]))   # a route added later would meet
     shadow = found[1].shadowing(added) if found else None
     if shadow is not None:   # a route added after it would never answer
         doubt = doubt or f"its route `{shadow.path}` answers {added} first"
     mounted = found[1].mounted_over(added) if found else None
     if mounted is not None:
         doubt = doubt or f"its mount at `{mounted}` answers {added} first"
-    like = health_like(found[1], wanted) if found else []
-    if len(like) > 1:   # which of them is the one to probe is the author's call
-        doubt = doubt or several_doubt(tuple(like[:3]))
     one_like = like[0] if len(like) == 1 else None
     several = tuple(like[:3]) if len(like) > 1 else ()
     gated = gated_health(found[1], wanted) if found else None
