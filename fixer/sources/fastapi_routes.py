@@ -244,6 +244,20 @@ class AppRoutes:
         return next((reason for reason, exempt in self.refusals if not _exempts(exempt, path)),
                     None)
 
+    def prefixed_may_answer(self, wanted: str) -> bool:
+        """A route under a prefix fixer cannot read (`include_router(r, prefix=settings.API)`)
+        may answer `wanted`: a prefix is a whole number of path segments, so `…/health`
+        answers only paths that end in `/health`; one whose own part is unread or has
+        parameters may answer anything."""
+        for route in self.routes:
+            if not route.path.startswith(UNKNOWN):
+                continue
+            tail = route.path[len(UNKNOWN):].rstrip("/")
+            if not tail or UNKNOWN in tail or "{" in tail or not tail.startswith("/") or \
+                    wanted == tail or wanted.endswith(tail):
+                return True
+        return False
+
     def note(self, reason: str, prefix: bool = False) -> None:
         """Routes fixer cannot see may exist: the first reason found is kept, unless a later
         one names health (`attach_health(app)` after `add_cors(app)`): the likelier place.

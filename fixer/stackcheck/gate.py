@@ -683,19 +683,6 @@ def path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, st
                             lambda: _path_verdict(ws, target, path))
 
 
-def _may_answer(route: str, wanted: str) -> bool:
-    """A route under a prefix fixer cannot read (`include_router(r, prefix=settings.API)`)
-    may answer `wanted`: a prefix is a whole number of path segments, so `…/health` answers
-    only paths that end in `/health`; one whose own part is unread or has parameters may
-    answer anything."""
-    if not route.startswith(UNREAD):
-        return False
-    tail = route[len(UNREAD):].rstrip("/")
-    if not tail or UNREAD in tail or "{" in tail or not tail.startswith("/"):
-        return True
-    return wanted == tail or wanted.endswith(tail)
-
-
 def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, str]:
     if "$" in path:
         return Verdict.UNKNOWN, f"it asks for {path}, a path written with a variable"
@@ -741,7 +728,7 @@ def _path_verdict(ws: Workspace, target: Service, path: str) -> tuple[Verdict, s
     # the path written where fixer read no route for it: a route it missed may serve it (a
     # POST-only `/health` explains its own literal)
     if routes.unseen or routes.opaque_over(wanted) or \
-            any(_may_answer(r.path, wanted) for r in routes.routes) or \
+            routes.prefixed_may_answer(wanted) or \
             routes.mounts_unread() or routes.names_unread(path):
         # a mounted app, middleware or unread route may serve it
         return Verdict.UNKNOWN, f"fixer sees no route for GET {path}, but some of the " \

@@ -292,6 +292,9 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     several = tuple(like[:3]) if len(like) > 1 else ()
     gated = gated_health(found[1], wanted) if found else None
     unanchored = unanchored_health(found[1], wanted) if found else ()
+    if found is not None and one_like is not None and why == found[1].unknown and \
+            not found[1].unseen and not found[1].prefixed_may_answer(one_like):
+        why = None   # only prefixes fixer cannot read, whose routes cannot answer `like`
     if why is None:
         return HealthPlan(Source.ADDED, added, noted=doubt, like=one_like, several=several,
                           gated=gated or "", unanchored=unanchored,

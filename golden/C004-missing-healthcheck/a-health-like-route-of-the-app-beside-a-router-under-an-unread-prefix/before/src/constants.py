@@ -1,0 +1,2 @@
+class Prefixes:
+    AUTH = "/api/v1/auth"
