@@ -531,12 +531,17 @@ def _inside_factory(mods: Modules, outer: AppSite,
                                           f"the app `{name}` it builds: what the server runs "
                                           "may not pass a probe on to it")
     last = binding(function.body, name)
-    if last is not None and last is not stmt and returned:
+    # another branch of the block that creates it (`if prod: app = FastAPI(...) else: app =
+    # FastAPI(debug=True)`) builds the app too: no rebinding
+    alternative = any(last is other and other_top is top for other_top, other, _n in created)
+    if last is not None and last is not stmt and returned and not alternative:
         rebound = _top_of(function.body, last)
+        written = ast.unparse(last)
+        shown = written if len(written) <= 60 else written[:59] + "…"
         return replace(site, until=rebound,
-                       serves_doubt=f"the factory rebinds `{name}` "
-                                    f"(`{ast.unparse(last)[:60]}`) before returning it: what "
-                                    "the server runs may not pass a probe on to the app")
+                       serves_doubt=f"the factory rebinds `{name}` (`{shown}`) before "
+                                    "returning it: what the server runs may not pass a probe "
+                                    "on to the app")
     return site
 
 
