@@ -154,8 +154,12 @@ def _violation(path: str, missing: _Missing, beside: str | None,
             "checkout to write")
     if unfollowable is not None and beside is None:
         told = f", and {unfollowable} copies a file the repository does not hold either"
+    # where the path as written reads as another file (`./.env` of docker/compose.yaml,
+    # beside a `.env` at the root): the file Compose looks for, by its place
+    written = posixpath.normpath(missing.shown)
+    shown = f"`{missing.shown}`" if written == path else f"`{missing.shown}` ({path})"
     return Violation(
-        message=(f"{who} load{'s' if len(names) == 1 else ''} `{missing.shown}` as {their} "
+        message=(f"{who} load{'s' if len(names) == 1 else ''} {shown} as {their} "
                  f"env_file, which the repository does not hold{told}: `docker compose up` "
                  "stops at once (\"env file ... not found\")"),
         path=missing.doc.path, line=missing.line, column=missing.column,
