@@ -4,11 +4,12 @@ compose text."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from kit import check
-from support import GOLDEN, run_cli
+from support import GOLDEN, copy_tree, run_cli
 
 APP = {"quotes/app/__init__.py": "",
        "quotes/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
@@ -153,3 +154,20 @@ def test_p002_an_image_running_a_worker_is_read_not_unreadable() -> None:
     assert (finding.reason or "").startswith(
         "the image's own CMD runs `celery -A app.worker worker`, in which fixer finds no port; "
         "quotes's `command:` listens on 8000"), finding.reason
+
+
+def test_p002_a_word_that_names_the_program_too_picks_its_branch_only(tmp_path: Path) -> None:
+    """The worker's word is `celery`, which every line of the script runs: the branch the
+    word picks starts the worker, and the one `flower` picks starts the server."""
+    case = GOLDEN / "P002-expose-mismatch/image-shared-with-the-server-a-script-starts-for-one-word"
+    root = copy_tree(case / "before", tmp_path / "repo")
+    (root / "docker" / "celery.sh").write_text(
+        '#!/bin/bash\n\nif [[ "${1}" == "celery" ]]; then\n'
+        "    celery --app=app.tasks.celery:celery worker -l INFO\n"
+        'elif [[ "${1}" == "flower" ]]; then\n'
+        "    celery --app=app.tasks.celery:celery flower\nfi\n")
+    compose = root / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace('celery.sh", "worker', 'celery.sh", "celery'))
+    code, out, err = run_cli("check", root, "--select", "P002", "--format", "json")
+    [finding] = json.loads(out)["findings"]
+    assert (finding["reason"] or "").startswith("flower builds the same image"), finding

@@ -385,13 +385,27 @@ def _other_programs(ws: Workspace, services: list[BuiltService]) -> str | None:
 
 
 def _word_starts_it(ws: Workspace, script: str | None, argv: list[str]) -> bool:
-    """A word the command gives its script is on a line of the script that starts a
-    server (`flower` of `celery.sh flower`, beside `exec celery -A app flower`)."""
+    """A word the command gives its script picks a branch that starts a server (`flower` of
+    `celery.sh flower`, beside `elif [[ "$1" == "flower" ]]; then celery -A app flower`), or,
+    where no branch tests it, is on a line of the script that starts one (`exec celery -A
+    app flower`)."""
     file = ws.tree.peek(script) if script is not None else None
     words = {w for w in argv[1:] if len(w) > 2 and not w.startswith("-")}
-    return file is not None and any(
-        starts_a_listener(line) and any(re.search(rf"\b{re.escape(w)}\b", line) for w in words)
-        for line in file.text.splitlines())
+    if file is None or not words:
+        return False
+    lines = [line.strip() for line in file.text.splitlines()]
+    named = [i for i, line in enumerate(lines) if _BRANCH_TEST.match(line)
+             and any(re.search(rf"\b{re.escape(w)}\b", line) for w in words)]
+    if named:   # the first command of each branch its word picks
+        return any(starts_a_listener(next((line for line in lines[i + 1:] if line and
+                                           not line.startswith(("#", "then"))), ""))
+                   for i in named)
+    return any(starts_a_listener(line) and
+               any(re.search(rf"\b{re.escape(w)}\b", line) for w in words) for line in lines)
+
+
+# a line that tests for a branch (`if [[ "$1" == flower ]]; then`, `elif [ ... ]`, `flower)`)
+_BRANCH_TEST = lazy_compile(r"^(?:(?:el)?if\b|[\w|\"' -]+\)\s*$)")
 
 
 def _listening_script(ws: Workspace, app: App, argv: list[str]) -> str | None:
