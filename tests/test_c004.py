@@ -653,3 +653,23 @@ def test_c004_health_like_routes_before_a_catch_all_are_the_authors_call() -> No
     assert "which of them to probe is the author's call" in (found["C004"].reason or ""), \
         found["C004"].reason
     assert "answers /health first" not in (found["H001"].reason or ""), found["H001"].reason
+
+
+def test_c004_a_package_importing_its_own_submodules_does_not_stop_the_app() -> None:
+    """`from app.api.v1 import auth, users` in app/api/v1/__init__.py imports the package's
+    submodules auth.py and users.py: no ImportError, the fix stays safe."""
+    router = "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+    files = {"docker-compose.yml": 'services:\n  api:\n    build: .\n',
+             "Dockerfile": 'FROM python:3.12\nWORKDIR /code\nCOPY app ./app\n'
+                           'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n',
+             "app/__init__.py": "", "app/api/__init__.py": "",
+             "app/api/v1/__init__.py": "from fastapi import APIRouter\n\n"
+                                       "from app.api.v1 import auth, users\n\n"
+                                       "api_router = APIRouter()\n"
+                                       "api_router.include_router(auth.router)\n",
+             "app/api/v1/auth.py": router, "app/api/v1/users.py": router,
+             "app/main.py": "from fastapi import FastAPI\n\nfrom app.api.v1 import api_router\n\n"
+                            "app = FastAPI()\napp.include_router(api_router)\n\n\n"
+                            "@app.get('/health')\ndef health():\n    return {'status': 'ok'}\n"}
+    [found] = check(files, select="C004")
+    assert found.safety.value == "safe", found.reason

@@ -551,6 +551,12 @@ MIDDLEWARE_APP = ("from fastapi import FastAPI, Request\nfrom fastapi.responses 
                  "        if response.status_code == 404:\n"
                  "            return JSONResponse({'detail': 'nothing here'}, status_code=404)\n"
                  "    return response\n", True, id="rewrites-the-apps-own-404"),
+    # it checks a token only where the request brings one, which a probe never does
+    pytest.param("\n\n@app.middleware('http')\nasync def token(request: Request, call_next):\n"
+                 "    if request.method != 'OPTIONS' and request.headers.get('Authorization'):\n"
+                 "        if not valid(request.headers['Authorization']):\n"
+                 "            return JSONResponse({'detail': 'Invalid header'}, status_code=401)\n"
+                 "    return await call_next(request)\n", True, id="token-checked-where-sent"),
 ])
 def test_h001_stands_back_from_middleware_that_may_refuse_a_probe(middleware: str,
                                                                   fixable: bool) -> None:

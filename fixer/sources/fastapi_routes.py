@@ -1364,7 +1364,7 @@ def _refusal(function: Function, resolve: Resolve | None = None,
     other_methods = {id(node) for node in for_other_methods(nodes, function)}
     nodes = _outside_branches(_outside_branches(
         [node for node in nodes if id(node) not in other_methods], function,
-        _sized_body(function)), function, _on_the_apps_status(function))
+        _sent_header_only(function)), function, _on_the_apps_status(function))
     raised = {id(node.exc) for node in nodes if isinstance(node, ast.Raise)
               and isinstance(node.exc, ast.Call) and called_name(node.exc) == "HTTPException"}
     found = next(((500 if id(node) in raised else code, node) for node in nodes
@@ -1390,28 +1390,48 @@ def _on_probe(nodes: list[ast.AST], function: ast.AST) -> list[ast.AST]:
                              lambda test: bool(_METHOD_OR_PATH.search(_source(test))))
 
 
-# a test that holds only where the request says how long its body is (`if content_length
-# and int(content_length) > MAX_SIZE`): a probe's GET has no body and sends no length; not
-# one that holds where it is missing (`if not content_length`, `is None`)
-_BODY_LENGTH = lazy_compile(r"content[-_ ]?length", re.I)
-_WHERE_MISSING = lazy_compile(r"\bnot\b|\bNone\b|\bor\b")
+# the headers a healthcheck's curl, wget or Python urllib sends with its GET: a branch
+# taken only where another header is present is never taken for a probe
+_PROBE_HEADERS = frozenset({"host", "user-agent", "accept", "accept-encoding", "connection"})
 
 
-def _sized_body(function: ast.AST) -> Callable[[ast.expr], bool]:
-    """Whether a test holds only where the request says how long its body is, itself or
-    through a name the function binds to the header (`length = request.headers.get(
-    "content-length")`)."""
-    names = {target.id for node in ast.walk(function) if isinstance(node, ast.Assign)
-             and _BODY_LENGTH.search(_source(node.value))
+def _header_of(expr: ast.expr) -> str | None:
+    """The header a presence test reads (`request.headers.get("Authorization")` with no
+    default, `"x-api-key" in request.headers`), lowercased; None for anything else."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and \
+            expr.func.attr == "get" and _source(expr.func.value).endswith("headers") and \
+            len(expr.args) == 1 and not expr.keywords and \
+            isinstance(expr.args[0], ast.Constant) and isinstance(expr.args[0].value, str):
+        return expr.args[0].value.lower()
+    if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and \
+            isinstance(expr.ops[0], ast.In) and isinstance(expr.left, ast.Constant) and \
+            isinstance(expr.left.value, str) and \
+            _source(expr.comparators[0]).endswith("headers"):
+        return expr.left.value.lower()
+    return None
+
+
+def _sent_header_only(function: ast.AST) -> Callable[[ast.expr], bool]:
+    """Whether a test holds only where the request carries a header a probe never sends:
+    the test, or one operand of its `and`, checks that the header is there, itself or
+    through a name bound to it (`length = request.headers.get("content-length")`, then `if
+    length and int(length) > MAX_SIZE`; `if request.method != "OPTIONS" and
+    request.headers.get("Authorization")`). Not a comparison (`!= API_KEY` holds where the
+    header is missing)."""
+    bound = {target.id: header for node in ast.walk(function) if isinstance(node, ast.Assign)
+             and (header := _header_of(node.value)) is not None
              for target in node.targets if isinstance(target, ast.Name)}
-    bound = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b") \
-        if names else None
 
-    def sized(test: ast.expr) -> bool:
-        written = _source(test)
-        return bool(_BODY_LENGTH.search(written) or bound and bound.search(written)) and \
-            not _WHERE_MISSING.search(written)
-    return sized
+    def present_only(test: ast.expr) -> bool:
+        operands = test.values if isinstance(test, ast.BoolOp) and \
+            isinstance(test.op, ast.And) else [test]
+        for operand in operands:
+            header = _header_of(operand) or (bound.get(operand.id)
+                                             if isinstance(operand, ast.Name) else None)
+            if header is not None and header not in _PROBE_HEADERS:
+                return True
+        return False
+    return present_only
 
 
 def _on_the_apps_status(function: ast.AST) -> Callable[[ast.expr], bool]:

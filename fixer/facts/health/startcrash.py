@@ -62,7 +62,7 @@ def self_import(ws: Workspace, service: Service) -> str | None:
     # the import path every app rule shares first: only a module that imports from itself
     # asks for the path importing the app runs
     found = [(path, *its) for path, package in appmodule.import_packages(ws, module).items()
-             if (its := _from_itself(modules, path, package)) is not None]
+             if (its := _from_itself(ws, modules, path, package)) is not None]
     if not found:
         return None
     at_import = modules.import_packages(module.path, module.package, at_import=True)
@@ -71,18 +71,22 @@ def self_import(ws: Workspace, service: Service) -> str | None:
                  for path, line, name, own in found if path in at_import), None)
 
 
-def _from_itself(modules: Modules, path: str, package: str) -> tuple[int, str, str] | None:
+def _from_itself(ws: Workspace, modules: Modules, path: str,
+                 package: str) -> tuple[int, str, str] | None:
     """The line, name and module of the module's own statement that imports a name from
     the module itself above any statement binding it."""
     loaded = modules.load(path)
     stem = posixpath.basename(path)[:-3]
     own = package if stem == "__init__" else f"{package}.{stem}" if package else stem
     body = loaded[1].body if loaded is not None else []
+    folder = posixpath.dirname(path)
     for at, stmt in enumerate(body):
         if not isinstance(stmt, ast.ImportFrom) or stmt.level or stmt.module != own:
             continue
+        # a package's `from app.api import auth` imports its submodule auth.py: no error
         unbound = next((a.name for a in stmt.names if a.name != "*"
-                        and not _binds(body[:at], a.name)), None)
+                        and not _binds(body[:at], a.name)
+                        and not (stem == "__init__" and _held(ws, folder, a.name))), None)
         if unbound is not None:
             return stmt.lineno, unbound, own
     return None
