@@ -64,9 +64,9 @@ what it installed for automatic removal with `apt-mark auto`); where the stage h
 and the healthcheck is the HEALTHCHECK of a stage it is built FROM that has one (`base`,
 which `development` and `production` are built from), to that one: one edit serves every
 stage built from it, not a layer in each; and where a stage it is built FROM copies
-files in (`FROM build AS dev`, `build` copying the code), to an install of a stage of
-that chain that runs before the first copy: a layer of its own would run again on every
-change of the code. Else one install layer goes where the
+the code in (`FROM build AS dev`, `build` copying `src/`; not only `pyproject.toml` or a
+lock file), to an install of a stage of that chain that runs before the first copy: a
+layer of its own would run again on every change of the code. Else one install layer goes where the
 build cache keeps it: after the stage's `FROM` and the `ARG`/`ENV`/`WORKDIR`/`USER
 root` lines right after it, so before its first `COPY`/`ADD` and before any switch
 to a non-root `USER`; but below the last line that sets up where packages come from

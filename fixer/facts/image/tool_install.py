@@ -17,6 +17,7 @@ lacked.
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from dataclasses import dataclass
@@ -116,9 +117,21 @@ def _inherited_install(dockerfile: Dockerfile, stage: Stage,
                   and runs_every_build(dockerfile, i)
                   and (first_copy is None or i.instruction.start < first_copy)]
         found = found or (usable[0] if usable else None)
-        if first_copy is not None:
+        if any(_copies_code(i) for i in link.instructions):
             return found
     return None
+
+
+def _copies_code(instruction: Instruction) -> bool:
+    """A COPY or ADD of the code: a folder (`src/api`, `.`) or a Python file, not only the
+    files that list dependencies (`pyproject.toml`, `uv.lock`, `requirements.txt`), whose
+    layers a code change leaves cached."""
+    if instruction.cmd not in ("COPY", "ADD") or any(f.startswith("--from") for f
+                                                      in instruction.flags):
+        return False
+    sources = instruction.value[:-1]
+    return any(source.endswith(".py") or "." not in posixpath.basename(source.rstrip("/"))
+               or source.rstrip("/") in (".", "./") for source in sources)
 
 
 def install_edits(where: Placement) -> list[TextEdit]:
