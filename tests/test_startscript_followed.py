@@ -117,3 +117,24 @@ def test_a_python_program_that_may_not_be_the_server(script: str, port: int | No
     listen = listen_of('command: ["/app/start.sh"]', script)
     assert listen.port == port
     assert listen.origin != SERVES_8003
+
+
+CASE_SCRIPT = ('case "$ROLE" in\n  "api"|web)\n    exec uvicorn main:app --port 8005\n    ;;\n'
+               "  worker) exec celery -A main.celery worker ;;\n"
+               "  *)\n    exec uvicorn main:app --port 8006\n    ;;\nesac\n")
+
+
+@pytest.mark.parametrize(("role", "port"), [
+    pytest.param("api", 8005, id="quoted-pattern"),
+    pytest.param("web", 8005, id="second-pattern"),
+    pytest.param("worker", None, id="a-branch-starting-no-server"),
+    pytest.param("other", 8006, id="the-default-branch"),
+])
+def test_the_branch_the_services_variable_picks_is_read(role: str, port: int | None) -> None:
+    """`case "$ROLE" in` picks one branch by the value the service's environment gives."""
+    runs = f'command: ["/app/start.sh"]\n    environment:\n      ROLE: {role}'
+    assert listen_of(runs, CASE_SCRIPT).port == port
+
+
+def test_a_case_on_a_variable_nothing_sets_starts_no_server_fixer_names() -> None:
+    assert listen_of('command: ["/app/start.sh"]', CASE_SCRIPT).port is None

@@ -124,15 +124,17 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     site a fix may edit: fixer rewrites no compose `entrypoint:` (a start script it runs is
     read as one `command:` runs). `interpolation` is what
     Compose substitutes `${VAR}` of a compose `command:` from (the stack's `.env`)."""
+    # what a start script's `case "$SERVICE_TYPE" in` picks its branch by
+    running = {**run_env(dockerfile, stage, build_args).values, **env}
     found = (_entrypoint_launch(*entrypoint, command) if entrypoint is not None else
              _launch(dockerfile, stage, command)) or \
-        _script_launch(tree, folder, dockerfile, stage, command, entrypoint) or \
+        _script_launch(tree, folder, dockerfile, stage, command, entrypoint, running) or \
         _passed_on_by_entrypoint(tree, folder, dockerfile, stage, entrypoint, command) or \
         _console_script_launch(tree, folder, dockerfile, stage, command, entrypoint)
     if found is None and entrypoint is None:
         # a CMD or `command:` that starts nothing (`--reload`), given to an ENTRYPOINT
         # script that never runs its arguments: that script is what runs
-        found = _entrypoint_script_launch(tree, folder, dockerfile, stage) \
+        found = _entrypoint_script_launch(tree, folder, dockerfile, stage, running) \
             if _cmd_dropped(tree, folder, dockerfile, stage) is not None else None
     if found is None:
         return ListenPort(None, "none", reason="no uvicorn, gunicorn, fastapi or hypercorn "
@@ -145,7 +147,7 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
         # the ENTRYPOINT script runs alone: where the command it drops runs that very script
         # (`command: ["./entrypoint.sh"]`), the server it starts is the container's; where
         # the command names a server of its own, which one the author meant is unknown
-        alone = _entrypoint_script_launch(tree, folder, dockerfile, stage)
+        alone = _entrypoint_script_launch(tree, folder, dockerfile, stage, running)
         if alone is None or not (found.region.script and found.region.path == alone.region.path):
             return ListenPort(None, "none", reason=dropped)
         found = alone
@@ -352,12 +354,13 @@ def _command_region(dockerfile: Dockerfile, stage: Stage,
 
 
 def _entrypoint_script_launch(tree: Tree, folder: str, dockerfile: Dockerfile,
-                              stage: Stage) -> _Found | None:
+                              stage: Stage, env: Mapping[str, str] | None = None
+                              ) -> _Found | None:
     """The server the image's exec-form ENTRYPOINT script starts by itself (`exec uvicorn
     ...` in a script that never runs its arguments), read where the CMD or compose's
     `command:` it is given does not run."""
     given = entrypoint(dockerfile, stage)
-    found = script_start(tree, folder, dockerfile, stage, list(given.value)) \
+    found = script_start(tree, folder, dockerfile, stage, list(given.value), env) \
         if given is not None and given.json and given.value else None
     if found is None:
         return None
@@ -541,13 +544,15 @@ def _instruction_launch(dockerfile: Dockerfile, instruction: Instruction,
 
 def _script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
                    command: tuple[ComposeDoc, Value, list[str]] | None,
-                   given: tuple[ComposeDoc, Value, list[str] | None] | None) -> _Found | None:
+                   given: tuple[ComposeDoc, Value, list[str] | None] | None,
+                   env: Mapping[str, str] | None = None) -> _Found | None:
     """The server a start script starts that the container runs: the script as the image
     has it. `given` is compose's `entrypoint:` (`entrypoint: ["/app/start.sh"]`), else
     compose's `command:`, else the CMD (`CMD ["/start.sh"]`), else an ENTRYPOINT with no
     CMD, which is then the container's whole command (`ENTRYPOINT ["/start.sh"]`)."""
     run = run_words(dockerfile, stage, command, given)
-    found = script_start(tree, folder, dockerfile, stage, run[1]) if run is not None else None
+    found = script_start(tree, folder, dockerfile, stage, run[1], env) \
+        if run is not None else None
     if run is None or found is None:
         return None
     return _Found(Region(found.path, 0, found.end, run[0], script=True,

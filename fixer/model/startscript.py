@@ -11,6 +11,7 @@ variable starts a server fixer cannot name.
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
@@ -73,17 +74,78 @@ def program_run(argv: list[str]) -> str:
 
 
 def script_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
-                 argv: list[str]) -> ScriptStart | None:
+                 argv: list[str], env: Mapping[str, str] | None = None) -> ScriptStart | None:
     """The server the `#!` shell script `argv` runs starts, the script found in the image
     the stage builds; None when the command runs no such script or fixer cannot tell which
-    server it starts."""
+    server it starts. `env`: the container's environment, whose value of the variable a
+    `case` picks its branch by (`case "$SERVICE_TYPE" in`) chooses the branch that runs."""
     program = program_run(argv)
     path = in_image(tree, folder, dockerfile, stage, program) if program else None
     file = _text(tree, path) if path is not None else None
     if path is None or file is None or not _shell_script(file.text):
         return None
-    found = file.derived.get(_STARTS, lambda: _server_line(file))
+    found = file.derived.get(_STARTS, lambda: _server_line(file.text))
+    chosen = _chosen_branch(file.text, env) if found is None and env else None
+    if chosen is not None:
+        found = _server_line(chosen)
     return ScriptStart(path, *found) if found is not None else None
+
+
+# `case "$SERVICE_TYPE" in` / `case ${ROLE} in`: a branch picked by a variable's value
+_CASE_OF = lazy_compile(r'(?m)^[ \t]*case[ \t]+"?\$\{?(\w+)\}?"?[ \t]+in[ \t]*(?:#.*)?$')
+_ESAC = lazy_compile(r"(?m)^[ \t]*esac\b[^\n]*$")
+_BRANCH = lazy_compile(r"^([ \t]*\(?)([^()\n]+)\)")
+
+
+def _chosen_branch(text: str, env: Mapping[str, str]) -> str | None:
+    """The script with its one `case` on a variable the environment sets reduced to the
+    branch that value picks, each other character of the statement a space (offsets and
+    lines stay where they were); None where there is no such `case`, it holds another, or
+    no branch matches."""
+    found = _CASE_OF.search(text)
+    value = env.get(found.group(1)) if found is not None else None
+    end = _ESAC.search(text, found.end()) if found is not None else None
+    if found is None or end is None or value is None or "$" in value or \
+            _CASE_OF.search(text, found.end(), end.start()):
+        return None
+    kept: list[tuple[int, int]] = []   # the chosen body, as spans of the text
+    chosen = taking = in_body = False
+    at = found.end() + 1
+    while at < end.start():
+        line_end = text.find("\n", at)
+        line_end = end.start() if line_end < 0 or line_end > end.start() else line_end
+        line = text[at:line_end]
+        body_start = at
+        if not in_body:
+            branch = _BRANCH.match(line)
+            if branch is None:
+                if line.strip() and not line.strip().startswith("#"):
+                    return None   # a command outside any branch: no `case` fixer reads
+                at = line_end + 1
+                continue
+            patterns = [p.strip().strip("\"'") for p in branch.group(2).split("|")]
+            taking = not chosen and any(fnmatch.fnmatchcase(value, p) for p in patterns)
+            chosen = chosen or taking
+            in_body, body_start = True, at + branch.end()
+        stop = text.find(";;", body_start, line_end)
+        if taking:
+            kept.append((body_start, stop if stop >= 0 else line_end))
+        if stop >= 0:
+            in_body = taking = False
+        at = line_end + 1
+    if not chosen:
+        return None
+    return _blanked(text, found.start(), end.end(), kept)
+
+
+def _blanked(text: str, start: int, end: int, kept: list[tuple[int, int]]) -> str:
+    """The text with every character of start..end a space, but newlines and the kept spans."""
+    chars = list(text)
+    keep = {i for a, b in kept for i in range(a, b)}
+    for i in range(start, end):
+        if i not in keep and chars[i] != "\n":
+            chars[i] = " "
+    return "".join(chars)
 
 
 def _text(tree: Tree, path: str) -> TextFile | None:
@@ -128,7 +190,7 @@ def _runs_a_program(words: list[str]) -> bool:
     return skipped < len(command) and command[skipped] not in _STEPS
 
 
-def _server_line(file: TextFile) -> _Start | None:
+def _server_line(text: str) -> _Start | None:
     """The one line that starts a known server, or a Python program that may start one
     (`_line_start`), when it runs unconditionally: outside every branch, loop and function
     of the script (`if [ -n "$MIGRATE" ]; then alembic upgrade head; fi` before it is fine),
@@ -147,7 +209,7 @@ def _server_line(file: TextFile) -> _Start | None:
     waited = False   # the last start found is a Python program the script waits for
     commands: list[tuple[str, ...]] = []
     depth = 0
-    for line, end in logical_lines(file.text):
+    for line, end in logical_lines(text):
         line = line.strip()
         if depth > 0:   # a `case` pattern before its commands (`worker) exec celery ...`)
             line = _CASE_PATTERN.sub("", line, count=1)
