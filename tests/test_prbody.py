@@ -423,7 +423,8 @@ def test_c006_says_compose_stops_where_a_required_env_file_is_missing(
              ".gitignore": ".env\n", ".env.example": "POSTGRES_USER=app\n"}
     why = why_of(pr_body(tmp_path, files, "--select", "C006"), "C006")
     assert ("Compose stops until someone writes one" in why) is stops, why
-    assert ("may silently be empty" in why) is not stops, why
+    assert ("a value the stack needs (a password, a host, a port, an image tag) may be empty"
+            in why) is not stops, why
     assert "And no `.env.example` lists it for the next person to set." in why
 
 

@@ -511,7 +511,7 @@ def _c006(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     stacks = [s for s in facts.ws.stacks if any(d.path in paths for d in s.docs)]
     if not stacks or not all(s.requires_missing_dotenv(facts.ws.tree) for s in stacks):
         return inline(doc_impact(rule))
-    kept = _drop_sentences(rule, lambda s: "substitutes an empty string" not in s)
+    kept = _drop_sentences(rule, lambda s: "warns of the unset variable" not in s)
     return ("A service's `env_file` requires the project's `.env`, which the repository does "
             "not hold: Compose stops until someone writes one, then substitutes an empty "
             f"string for each variable it lacks, and only warns. {kept}")
