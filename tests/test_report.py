@@ -1254,3 +1254,18 @@ def test_a_finding_that_names_several_services_breaks_each(tmp_path: Path) -> No
     assert "(C007 missing-env-file): breaks 2 services" in out, out
     assert re.search(r"❌ \*\*crm\*\* - 1 critical issue", out), out
     assert re.search(r"❌ \*\*celery\*\* - 1 critical issue", out), out
+
+
+def test_a_missing_env_file_breaks_every_service_of_the_project(tmp_path: Path) -> None:
+    """Only db loads the missing file, but Compose refuses the whole project: web, which
+    loads none, does not start either, and is not marked compliant."""
+    files = {**MISSING_ENV_FILE,
+             "docker-compose.yml": ("services:\n  db:\n    image: postgres:16\n    env_file:\n"
+                                    "      - .env-non-dev\n  web:\n    build: .\n")}
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    code, out, err = run_cli("report", tmp_path)
+    assert code == 0, err
+    assert "(C007 missing-env-file): breaks 1 service" in out, out
+    assert re.search(r"❌ \*\*web\*\* - 1 critical issue", out), out

@@ -355,9 +355,15 @@ def _service_of(finding: Finding, facts: Facts) -> Service | None:
     return facts.services.get(finding.service or "")
 
 
+# findings Compose refuses the whole project for (a required env_file it cannot read):
+# every service of the stack is one that does not start
+_REFUSES_THE_PROJECT = frozenset({"C007"})
+
+
 def concerned(ws: Workspace, finding: Finding) -> list[Service]:
-    """The services a finding counts against beside its own: those it says it stops
-    (`Violation.stops`: C007's, each that loads the missing env file). A finding on a
+    """The services a finding counts against beside its own: every service of its stack
+    for one that makes Compose refuse the project (C007), else those it says it stops
+    (`Violation.stops`). A finding on a
     database: C005, reported at the image of a database with no healthcheck, is about the
     app services (and the jobs they await) that cannot wait for it, whose `depends_on` its
     fix gates. A finding in a Dockerfile that several services build to the same stage is
@@ -365,7 +371,10 @@ def concerned(ws: Workspace, finding: Finding) -> list[Service]:
     Empty otherwise."""
     if finding.service is None:
         return []
-    if finding.violation.stops:   # every service it names (C007: each that loads the file)
+    if finding.code in _REFUSES_THE_PROJECT:   # `docker compose up` starts none of them
+        return [service for stack in ws.stacks if any(d.path == finding.path for d in stack.docs)
+                for name, service in stack.services.items() if name != finding.service]
+    if finding.violation.stops:   # every service it names (S004: each that imports it)
         return [service for stack in ws.stacks if any(d.path == finding.path for d in stack.docs)
                 for name, service in stack.services.items()
                 if name in finding.violation.stops and name != finding.service]
