@@ -153,19 +153,35 @@ def copied_to_dotenv(ws: Workspace, folder: str) -> list[str]:
     found = ws.derived.get(_COPIED, dict)
     if folder not in found:
         files = set(files_in(ws.tree, folder))
-        named = [posixpath.normpath(posixpath.join(folder, m.group(1)))
-                 for guide in guides(ws, folder)
-                 for m in _COPY_TO_DOTENV.finditer(guide_text(ws, guide))]
+        texts = [guide_text(ws, guide) for guide in guides(ws, folder)]
+        named = [posixpath.normpath(posixpath.join(folder, name)) for text in texts
+                 for name in [*(m.group(1) for m in _COPY_TO_DOTENV.finditer(text)),
+                              *_named_beside_dotenv(text)]]
         found[folder] = [p for p in dict.fromkeys(named) if p in files and
                          posixpath.basename(p) != ".env"]
     return found[folder]
 
 
+def _named_beside_dotenv(text: str) -> list[str]:
+    """The env files a guide names on a line that tells of `.env` ("Create a .env file and
+    use the .env.public to fill it"): the template it is written from, whatever the verb."""
+    return [name for line in text.splitlines() if _DOTENV_WORD.search(line)
+            for name in _ENV_FILE_WORD.findall(line)
+            if _ENV_WORD.search(posixpath.basename(name))]
+
+
 # per workspace: each folder's files a guide copies to its `.env`
 _COPIED: Memo[dict[str, list[str]]] = Memo("files a guide copies to .env")
-# `cp .env-semple .env`, `cp ./config/env.tpl ./.env`, `copy .env.dist .env`
-_COPY_TO_DOTENV = lazy_compile(r"\b(?:cp|copy)\s+(?:-\w+\s+)*[\"']?(?:\./)?([\w.-][\w./-]*)"
+# `cp .env-semple .env`, `cp ./config/env.tpl ./.env`, `copy .env.dist .env`, `mv env.txt .env`
+_COPY_TO_DOTENV = lazy_compile(r"\b(?:cp|copy|mv|move)\s+(?:-\w+\s+)*[\"']?(?:\./)?([\w.-][\w./-]*)"
                                r"[\"']?\s+[\"']?(?:\./)?\.env[\"']?(?![\w./-])")
+
+
+# `.env` as a word of a line (not `.env.public`, not `app.env`)
+_DOTENV_WORD = lazy_compile(r"(?<![\w./-])(?:\./)?\.env(?![\w./-])")
+# a file name with a dot or a dash in it that a line names (`.env.public`, `env_docker.txt`)
+_ENV_FILE_WORD = lazy_compile(r"(?<![\w./-])(?:\./)?([\w-]*[.][\w./-]*\w|\.?[\w-]*env[\w-]*)"
+                              r"(?![\w/-])")
 
 
 def stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
