@@ -210,6 +210,12 @@ def test_tools_follow_the_stage_chain_and_meta_args() -> None:
     purged = inherited + "RUN pip install x && apt-get purge -y --auto-remove curl\n"
     assert stage_tools(purged) == {"python"}
     assert stage_tools("FROM python:3.12\nRUN apt-get remove -y curl wget\n") == {"python"}
+    # `autoremove` takes out the packages it is named too; options may come first
+    assert stage_tools(inherited + "RUN apt-get autoremove -y gcc curl\n") == {"python"}
+    assert stage_tools("FROM python:3.12\nRUN apt-get -y purge curl\n") == {"wget", "python"}
+    assert stage_tools("FROM python:3.12\nRUN apt-get -o Debug::X=1 remove wget\n") == \
+        {"curl", "python"}
+    assert stage_tools(inherited + "RUN apt-get autoremove -y\n") == {"curl", "python"}
     assert stage_tools(purged + "FROM final\nRUN apt-get install -y curl\n") == {"curl", "python"}
     # in one stage a removal reads as coming after its installs (a build-deps cleanup): the
     # cautious side, since a tool wrongly taken as present gives a probe that never passes

@@ -91,9 +91,11 @@ def _find_installs(dockerfile: Dockerfile, stage: Stage) -> list[PackageInstall]
     return found
 
 
-# The subcommands that take packages out again, per program.
-_REMOVING = {"apk": ("del",), "apt-get": ("purge", "remove"), "apt": ("purge", "remove"),
-             "yum": ("remove", "erase"), "dnf": ("remove", "erase"), "microdnf": ("remove",)}
+# The subcommands that take packages out again, per program; `autoremove` takes out the
+# packages it is given too (`apt-get autoremove -y gcc curl`).
+_REMOVING = {"apk": ("del",), "apt-get": ("purge", "remove", "autoremove"),
+             "apt": ("purge", "remove", "autoremove"), "yum": ("remove", "erase", "autoremove"),
+             "dnf": ("remove", "erase", "autoremove"), "microdnf": ("remove",)}
 
 
 # per Dockerfile (kept with its file): stage index -> the names its RUNs remove
@@ -111,11 +113,12 @@ def _find_removed(dockerfile: Dockerfile, stage: Stage, surely: bool = False) ->
     found: set[str] = set()
     for instruction, words in _run_commands(dockerfile, stage):
         program = posixpath.basename(words[0].value) if words else ""
-        if len(words) > 2 and words[1].value in _REMOVING.get(program, ()) and \
+        options = _VALUE_OPTIONS[_PROGRAMS[program][0]] if program in _PROGRAMS else set()
+        rest = _operands(words[1:], options)   # `apt-get -y purge curl`: options first
+        if len(rest) > 1 and rest[0].value in _REMOVING.get(program, ()) and \
                 (not surely or _unconditional(dockerfile, instruction, words,
                                               words[0].start == words[1].start)):
-            found.update(package_name(w.value) for w in words[2:]
-                         if not w.value.startswith("-"))
+            found.update(package_name(w.value) for w in _operands(rest[1:], options))
     return frozenset(found)
 
 
