@@ -34,6 +34,7 @@ from fixer.facts.health.probes import (
     fallback_tools,
     head_request,
     healthcheck_commands,
+    shell_in_argument,
     tool_of,
     unused_shell_words,
     words_run,
@@ -236,7 +237,7 @@ def _can_pass(ws: Workspace, target: Service) -> tuple[Verdict, str]:
     if found is None:
         return _cannot_tell(target)
     tool, text, fallbacks, test = found
-    bare = _bare_tool(list(test))
+    bare = _bare_tool(list(test)) or shell_in_argument(test)
     if bare is not None:
         return Verdict.BROKEN, f"{target.name}'s healthcheck cannot pass: {bare}"
     probes = list(local_probes(text))

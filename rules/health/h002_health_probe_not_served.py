@@ -70,8 +70,10 @@ cannot be edited (its URL is inside a `${VAR:-...}` default, or in a YAML anchor
 other services share, or in a Dockerfile another service builds too), the route is
 added instead. A probe of one of FastAPI's own pages that the app turns off gets no
 such route (it would fake the page): display-only. So is a probe that sends HEAD (`curl
--I`, GNU wget's `--spider`): a route added with `@app.get` answers it 405. Display-only too
-when that one
+-I`, GNU wget's `--spider`): a route added with `@app.get` answers it 405. So is a probe
+written in exec form with shell syntax in its URL argument (`["CMD", "curl", "-f",
+"http://localhost:8000/health || exit 1"]`): no shell runs it, the tool gets the words as
+one URL and fails whatever the path. Display-only too when that one
 health route may refuse a plain GET (`dependencies=[Depends(require_api_key)]` on the
 route or on the `include_router` that adds it), or its handler answers an error status of
 its own (`response.status_code = 503` until a model loads): a probe moved there fails all
@@ -98,6 +100,7 @@ from fixer.core.edits import Edit, TextEdit
 from fixer.facts.health.addroute import addable, route_edits
 from fixer.facts.image.images import service_python
 from fixer.facts.health.healthroute import health_like, served_app, wanted_paths
+from fixer.facts.health.probes import shell_in_argument
 from fixer.facts.health.serverflags import root_path
 from fixer.model.appservice import app_services
 from fixer.stackcheck.gate import head_option, health_command, path_verdict
@@ -219,6 +222,10 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     if head is not None:
         return replace(base, reason=f"`{head}` sends HEAD, which FastAPI answers 405 on a "
                                     "route added with `@app.get`: probe with a GET")
+    found = health_command(service)
+    spaced = shell_in_argument(found.test) if found is not None else None
+    if spaced is not None:   # a served path would not make that probe pass
+        return replace(base, reason=f"the probe fails whatever its path: {spaced}")
     past = _past_root_path(ws, service, routes, site.path)
     if past is not None:   # a route repeating the proxy's prefix: probe the app's own
         inner, given = past

@@ -76,6 +76,28 @@ def words_run(test: Sequence[str]) -> list[str]:
 _POSITIONAL = lazy_compile(r"\$(?:[0-9@*#]|\{[0-9@*#])")
 
 
+def shell_in_argument(test: Sequence[str]) -> str | None:
+    """Why an exec-form test's curl or wget never passes where its URL argument carries
+    shell syntax (`["CMD", "curl", "-f", "http://localhost:8000/health || exit 1"]`): no
+    shell runs it, so the tool gets `URL || exit 1` as one URL, spaces and all (curl
+    rejects it, wget asks for a path with them in it)."""
+    for argv in healthcheck_commands(test) if test and test[0] == "CMD" and \
+            shell_script_at(list(test[1:])) is None else ():
+        tool = tool_of(argv)
+        spaced = next((a for a in argv[1:] if not a.startswith("-") and
+                       _URL_WITH_MORE.match(a)), None) if tool in TOOLS else None
+        if spaced is not None:
+            return (f"its test runs without a shell (`CMD`), so {tool} gets `{spaced}` as one "
+                    "URL, spaces and all, and fails on every try (write the test as "
+                    f"`CMD-SHELL`, or drop `{spaced.split(None, 1)[1]}`)")
+    return None
+
+
+# a URL, then whitespace and more words (`http://localhost:8000/health || exit 1`)
+_URL_WITH_MORE = lazy_compile(r"(?:https?://\S+|[\w.-]+:\d+(?:/\S*)?|"
+                              r"(?:localhost|127\.0\.0\.1|\[::1\])(?:/\S*)?)\s+\S")
+
+
 def dockerfile_test(value: Sequence[str], exec_form: bool) -> list[str]:
     """A Dockerfile HEALTHCHECK's parsed value, ("CMD", argv...) or ("CMD", script), as the
     compose test that runs the same; [] for `HEALTHCHECK NONE`."""
