@@ -312,6 +312,13 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                                                    f"prefix `{shown}`: the health path its "
                                                    f"code names (`{literal.path}`) may be "
                                                    "served there")
+    nesting = _nesting_prefix(ws, service.app.folder, theirs) if literal is not None else None
+    if literal is not None and nesting is not None and \
+            not literal.path.startswith(nesting[0].rstrip("/") + "/"):
+        return HealthPlan(Source.UNREADABLE, None, f"{why}, and {nesting[1]} includes routers "
+                                                   f"in one with the prefix `{nesting[0]}`: the "
+                                                   f"health path its code names "
+                                                   f"(`{literal.path}`) may be served under it")
     if literal is not None:
         return HealthPlan(Source.LITERAL, literal.path, why, named=literal.named)
     mods = found[1].modules if found else None
@@ -699,6 +706,27 @@ def health_under_prefix(ws: Workspace, folder: str, wanted: list[str], theirs: f
                          for route in routes_under_prefix(mods, path, prefix)
                          if route.get and is_health(route.path, normal))
     return min(found, key=lambda p: _preference(p, wanted)) if found else None
+
+
+def _nesting_prefix(ws: Workspace, folder: str,
+                    theirs: frozenset[str]) -> tuple[str, str] | None:
+    """(prefix, file) of a router that a service file creates with a literal prefix and
+    includes other routers in (`router = APIRouter(prefix="/api/v1")`, then
+    `router.include_router(system.router)`): the routes of those routers are served under
+    it, whatever path their own module gives them."""
+    for path in _service_files(ws, folder, theirs):
+        file = ws.read(path)
+        if file is None or ".include_router(" not in file.text or "Router(" not in file.text:
+            continue
+        tree = parse(file)
+        prefixes = _router_prefixes(tree) if tree is not None else {}
+        for node in ast.walk(tree) if tree is not None and prefixes else ():
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr == "include_router" and \
+                    isinstance(node.func.value, ast.Name) and \
+                    prefixes.get(node.func.value.id) not in (None, "", "/"):
+                return str(prefixes[node.func.value.id]), path
+    return None
 
 
 def health_like_literal(ws: Workspace, folder: str,
