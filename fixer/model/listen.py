@@ -117,13 +117,16 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
             env: dict[str, str], env_sites: dict[str, Site],
             build_args: Mapping[str, str | None] | None = None,
             entrypoint: tuple[ComposeDoc, Value, list[str] | None] | None = None,
-            interpolation: Mapping[str, str] | None = None) -> ListenPort:
+            interpolation: Mapping[str, str] | None = None,
+            templated: Mapping[str, str] | None = None) -> ListenPort:
     """`env` is the service's compose environment; `env_sites` where its values are written;
     `build_args` compose's `build.args`, which set the stage's ARGs; `entrypoint` compose's
     `entrypoint:`, which replaces the image's ENTRYPOINT and CMD. A port read there has no
     site a fix may edit: fixer rewrites no compose `entrypoint:` (a start script it runs is
     read as one `command:` runs). `interpolation` is what
-    Compose substitutes `${VAR}` of a compose `command:` from (the stack's `.env`)."""
+    Compose substitutes `${VAR}` of a compose `command:` from (the stack's `.env`);
+    `templated` the variables an env file the repository does not hold most likely sets,
+    each with where (its template sets it)."""
     # what a start script's `case "$SERVICE_TYPE" in` picks its branch by
     running = {**run_env(dockerfile, stage, build_args).values, **env}
     found = (_entrypoint_launch(*entrypoint, command) if entrypoint is not None else
@@ -158,7 +161,8 @@ def resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
             return interpolated
     # the container's environment: a build's ARG is gone by the time the command runs
     container = run_env(dockerfile, stage, build_args)
-    port = _resolve(tree, folder, dockerfile, stage, found, container, env, env_sites)
+    port = _resolve(tree, folder, dockerfile, stage, found, container, env, env_sites,
+                    templated or {})
     if found.region.script:
         return _script_port(tree, found, port, {**container.values, **env})
     return replace(port, sites=(), addition=None) if found.region.kind == "entrypoint" \
@@ -208,7 +212,8 @@ def _script_port(tree: Tree, found: _Found, port: ListenPort,
 
 
 def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, found: _Found,
-             own: StageEnv, env: dict[str, str], env_sites: dict[str, Site]) -> ListenPort:
+             own: StageEnv, env: dict[str, str], env_sites: dict[str, Site],
+             templated: Mapping[str, str]) -> ListenPort:
     merged = {**own.values, **env}
     region, launch = found.region, found.launch
     if launch.runs_script and region.script and _moves_before(region):
@@ -248,7 +253,7 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
         implicit = _implicit_gunicorn_config(tree, folder, launch, merged)
         if implicit is not None:
             return ListenPort(None, region.kind, (), launch, region, implicit)
-        return _default(found, merged, env, own, env_sites)
+        return _default(found, merged, env, own, env_sites, templated)
     if "$" in launch.port_token and region.instruction is not None and \
             region.instruction.json and not launch.via_shell:
         return ListenPort(None, region.kind, (), launch, region,
@@ -454,14 +459,20 @@ _PORT_VARIABLES = {"uvicorn": "UVICORN_PORT", "gunicorn": "PORT", "granian": "GR
 
 
 def _default(found: _Found, merged: dict[str, str], env: dict[str, str], own: StageEnv,
-             env_sites: dict[str, Site]) -> ListenPort:
-    """No port flag: the server's own default, or the variable it reads instead."""
+             env_sites: dict[str, Site], templated: Mapping[str, str]) -> ListenPort:
+    """No port flag: the server's own default, or the variable it reads instead. Where an
+    env file the repository does not hold sets that variable, as its template shows, the
+    port is each checkout's to choose."""
     launch, region = found.launch, found.region
     if launch.configured:
         return ListenPort(None, region.kind, (), launch, region,
                           f"{launch.server} reads its bind from the config file it is given "
                           f"(`{launch.configured}`), which fixer does not read")
     variable = _PORT_VARIABLES.get(launch.server or "")
+    if variable and variable not in merged and variable in templated:
+        return ListenPort(None, region.kind, (), launch, region,
+                          f"{launch.server} reads its port from {variable}, which the env_file "
+                          f"{templated[variable]}")
     value = merged.get(variable or "", "")
     port = number(value) if variable else None
     if variable and value and port is None:

@@ -8,6 +8,7 @@ a fix changed.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
@@ -20,6 +21,7 @@ from fixer.core.edits import CreateFile, DeleteFile, Edit
 from fixer.core.envfile import parse_env, read_env
 from fixer.core.errors import InputError
 from fixer.core.textfile import TextFile
+from fixer.core.tree_index import files_in
 from fixer.core.tree import Tree
 from fixer.model import listen
 from fixer.model.services import (
@@ -331,7 +333,8 @@ class Workspace:
                 stage: Stage) -> listen.ListenPort:
         return listen.resolve(self.tree, build.context, parsed, stage, service.command(),
                               service.environment(self.tree), {}, service.build_args(),
-                              service.entrypoint(), service.stack.dotenv)
+                              service.entrypoint(), service.stack.dotenv,
+                              templated(self.tree, service.env_files()))
 
     def _dockerfile_path(self, build: Build) -> str:
         """The Dockerfile compose names, else the one file that differs from it only in
@@ -340,6 +343,29 @@ class Workspace:
             return build.dockerfile
         variants = case_variants(self.tree, build)
         return variants[0] if len(variants) == 1 else build.dockerfile
+
+
+def templated(tree: Tree, env_files: Iterable[str]) -> dict[str, str]:
+    """The variables the templates of the env files the repository does not hold set
+    (`.env` missing, `.env.template` beside it), each with where: what each checkout's own
+    copy most likely sets too, which fixer cannot read."""
+    found: dict[str, str] = {}
+    for path in env_files:
+        if tree.exists(path):
+            continue
+        folder, name = posixpath.split(path)
+        template = re.compile(re.escape(name) + _TEMPLATE_SUFFIX, re.I)
+        for sibling in files_in(tree, folder):
+            file = read_env(tree, sibling) if template.fullmatch(
+                posixpath.basename(sibling)) else None
+            for variable in parse_env(file.text) if file is not None else ():
+                found.setdefault(variable, f"{path} (not in the repository; its template "
+                                           f"{sibling} sets it)")
+    return found
+
+
+# what a template of an env file adds to its name (`.env.template`, `.env-example`)
+_TEMPLATE_SUFFIX = r"[._-](?:example|sample|template|tpl|dist|default|defaults)"
 
 
 def without_files(service: Service, left_out: Iterable[compose.ComposeDoc]) -> Service:
