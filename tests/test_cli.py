@@ -605,6 +605,12 @@ def test_check_summary_counts_findings_that_wait_for_other_fixes() -> None:
         "(2 fixable with `fixer fix`, 2 once the fixes they wait on are in).")
 
 
+# a start-up that retries its database until it answers
+RETRIES_THE_DATABASE = ("\n\nasync def wait_for_db():\n    while True:\n        try:\n"
+                        "            await connect()\n            break\n"
+                        "        except Exception:\n            await asyncio.sleep(5)\n\n\n"
+                        "@app.on_event(\"startup\")\nasync def startup():\n"
+                        "    await wait_for_db()\n")
 # a healthy FastAPI `api` (python:3.12 has curl) and a stack around it (`{deps}`: its list)
 WAITS_API = ("services:\n  api:\n    build: ./api\n    depends_on: {deps}\n    healthcheck:\n"
              "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/health\"]\n")
@@ -644,6 +650,15 @@ DEPENDS_ROUTE = APP.replace("from fastapi import FastAPI", "from fastapi import 
         "api/app/worker.py": "import time\n\ntime.sleep(60)\n"},
                  "(1 fixable with `fixer fix`, 1 once the fixes they wait on are in).",
                  id="safe-c004-still-waits"),
+    # C004 unsafe for a start-up that retries the database until it answers, which ends at
+    # once when C005's fix makes the app wait for it to be healthy: `fixer fix` makes both
+    pytest.param({"docker-compose.yml": "services:\n  api:\n    build: ./api\n"
+                  "    depends_on: [db]\n  db:\n    image: postgres:16-alpine\n"
+                  "    environment:\n      POSTGRES_PASSWORD: pw\n",
+                  "api/app/main.py": APP.replace("from fastapi", "import asyncio\n\nfrom fastapi")
+                  + RETRIES_THE_DATABASE},
+                 "(1 fixable with `fixer fix`, 1 once the fixes they wait on are in).",
+                 id="c004-safe-once-c005-gates-the-database"),
     # H001 on a `/health-check` route: C004's healthcheck probes it, and no H001 fix follows
     pytest.param({"docker-compose.yml": "services:\n  api:\n    build: ./api\n",
                   "api/app/main.py": APP.replace('"/health"', '"/health-check"')},

@@ -355,8 +355,10 @@ def _check_summary(findings: Sequence[Finding], errors: Sequence[InputError] = (
         return "All checks passed." + hidden
     safe = sum(1 for f in findings if f.safety is Safety.SAFE)
     later = Counter(fixed_later(f) for f in findings)
-    # a finding that follows unsafe fixes is fixed by the same `--unsafe-fixes` run
-    unsafe = sum(1 for f in findings if f.safety is Safety.UNSAFE) + later[LATER_UNSAFE]
+    # a finding that follows unsafe fixes is fixed by the same `--unsafe-fixes` run; an
+    # unsafe fix that others' safe fixes make safe, by `fixer fix` after them
+    unsafe = sum(1 for f in findings if f.safety is Safety.UNSAFE and fixed_later(f) is None) \
+        + later[LATER_UNSAFE]
     parts = [f"{safe} fixable with `fixer fix`"] if safe else []
     parts += [f"{unsafe} more with `--unsafe-fixes`"] if unsafe else []
     # display-only until other fixes of the same `fixer fix` are in: not a person's job;

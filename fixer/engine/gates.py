@@ -42,7 +42,30 @@ def hold(findings: list[Finding], unsafe: bool = False,
     if stopped or disputed:
         findings = [_on_disputed_port(_held(finding, stopped, scope), disputed, scope)
                     for finding in findings]
-    return _yielding(_following(findings, scope), unsafe, scope)
+    return _yielding(_safe_after(_following(findings, scope), scope), unsafe, scope)
+
+
+def _safe_after(findings: list[Finding], scope: Scope) -> list[Finding]:
+    """Each unsafe fix that the safe fixes of others make safe (`Violation.safe_after`),
+    waiting while every one of them is there: `fixer fix` makes it after them."""
+    if not any(f.violation.safe_after for f in findings):
+        return findings
+    settled = _settled(findings, scope)
+    return [_safe_once(f) if f.violation.safe_after and f.safety is Safety.UNSAFE and
+            _all_settled(f.violation.safe_after, f, settled, scope) else f for f in findings]
+
+
+def _safe_once(finding: Finding) -> Finding:
+    violation = finding.violation
+    follows = violation.safe_after
+    are = "are" if len(follows) > 1 else "is"
+    reason = (f"{violation.reason or ''}; once the {_named(follows)} {are} in, nothing is "
+              f"left in doubt: `fixer fix` makes this change after {_them(follows)}")
+    return Finding(finding.rule, replace(violation, reason=reason, waits=True))
+
+
+def _them(follows: tuple[tuple[str, str], ...]) -> str:
+    return "them" if len(follows) > 1 else "it"
 
 
 def _of_stack(candidates: list[Finding], finding: Finding, scope: Scope) -> list[Finding]:

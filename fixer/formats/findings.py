@@ -99,9 +99,9 @@ def fixed_later(finding: Finding) -> str | None:
     """How `fixer fix` still fixes a finding that has no fix of its own now (C003's entry for
     a dependency whose healthcheck another fix adds), or None: its fix is the one it has, or
     it is a person's job. `check`'s summary counts by it, and the JSON carries it."""
-    if finding.fixable:
-        return None
     violation = finding.violation
+    if finding.fixable:   # an unsafe fix the safe fixes of others make safe (gates.py)
+        return LATER_SAFE if finding.safety is Safety.UNSAFE and violation.waits else None
     if violation.yielded:
         return LATER_SETTLED
     if violation.waits:

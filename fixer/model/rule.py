@@ -177,6 +177,12 @@ class Violation:
     # gated service's health route, which it cannot read). Its fix is unsafe then, so it
     # waits for `--unsafe-fixes`, not for `fixer fix` (engine/gates.py)
     then_doubt: str = ""
+    # (rule code, service): findings whose safe fixes lift what makes this one's fix unsafe
+    # (C004's doubt of a start-up that retries its database until it answers, which a C005
+    # fix making the app wait for that database to be healthy ends at once). While each is
+    # there with a safe fix, `fixer fix` makes this fix after them (engine/gates.py): the
+    # check counts it as waiting, not as one for `--unsafe-fixes`.
+    safe_after: tuple[tuple[str, str], ...] = ()
     # (rule code, service): findings whose fixes leave nothing for this one's to do (C004's
     # healthcheck on the route that reads as the app's health route, beside which H001's
     # unsafe fix adds a second one). While one is there with a fix, this fix is held

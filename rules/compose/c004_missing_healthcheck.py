@@ -250,7 +250,7 @@ from fixer.facts.health.healthroute import (
     HealthPlan, Source, app_created_at, late_health, like_doubt, like_router_guard,
     middleware_side_effect, other_framework, plan, route_doubt, served_app, several_doubt)
 from fixer.facts.health.serverflags import ipv6_bind, server_environment
-from fixer.facts.health.slowstart import slow_start
+from fixer.facts.health.slowstart import slow_start, unready
 from fixer.facts.health.startcrash import start_crash
 from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.health.probes import python_argv
@@ -378,8 +378,20 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     doubts = "; ".join([c.doubt for c in choices if c.doubt] + ([overlay[1]] if overlay else [])
                        + ([slow] if slow else []) + ([loopback] if loopback else []))
     if doubts:
-        return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts)
+        only_slow = slow is not None and doubts == slow
+        return replace(base, fix=Fix(f"{title} ({doubts})", Safety.UNSAFE, build), reason=doubts,
+                       safe_after=_gates_ending_the_wait(ws, service) if only_slow else ())
     return replace(base, fix=Fix(title, Safety.SAFE, build))
+
+
+def _gates_ending_the_wait(ws: Workspace, service: BuiltService) -> tuple[tuple[str, str], ...]:
+    """The C005 fixes whose gates end the start-up's wait that makes this fix unsafe: a loop
+    retrying a database ends at once when Compose starts the app only once every service
+    it depends on is healthy. None when the wait would remain."""
+    names = unready(service)
+    if not names or slow_start(ws, service, ready=True) is not None:
+        return ()
+    return tuple(("C005", name) for name in names)
 
 
 def _published_image(ws: Workspace, service: BuiltService, route: Choice,

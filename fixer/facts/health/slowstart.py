@@ -184,10 +184,11 @@ _INSTALLS = lazy_compile(r"(?<![\w-])(?:pip3?\s+install|uv\s+(?:sync|pip\s+insta
                          r"warm|prepare)[\w./-]*)")
 
 
-def slow_start(ws: Workspace, service: Service) -> str | None:
+def slow_start(ws: Workspace, service: Service, ready: bool | None = None) -> str | None:
     """Why the app may not listen before a healthcheck gives up: its command sleeps or
     installs packages first, or it loads a model (`model_load`). None when fixer sees
-    none of them."""
+    none of them. `ready`: whether what the service depends on is healthy before it starts,
+    where not as its `depends_on` says (True: once other fixes gate every entry)."""
     waited = command_sleep(ws, service)
     if waited is not None:
         return f"its command sleeps {waited:g} s before the server starts"
@@ -209,7 +210,7 @@ def slow_start(ws: Workspace, service: Service) -> str | None:
     if step is not None:
         what = f"loads a model (`{step[1]}`)" if step[1] in _LOADER_NAMES else f"runs `{step[1]}`"
         return f"its command runs {step[0]} before the server starts, which {what}"
-    load = model_load(ws, service)
+    load = model_load(ws, service, ready)
     return described(load) if load is not None else None
 
 
@@ -357,7 +358,7 @@ Load = tuple[tuple[int, str, bool, str, bool, bool], str]
 _LOADS: Memo[list[Load]] = Memo("model loads")
 
 
-def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
+def model_load(ws: Workspace, service: Service, ready: bool | None = None) -> ModelLoad | None:
     """The first call that loads a model in the modules on the app's import path. Not one in
     a route's handler, nor in a function that runs only on request (a lazy `get_model()`
     the first `POST /predict` runs, `runs_on_request`): never before the app listens; nor in
@@ -368,7 +369,7 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
         return None
     paths = appmodule.import_path(ws, module)
     known: dict[str, bool] = {}
-    waits = not _ready_first(service)
+    waits = not (_ready_first(service) if ready is None else ready)
     for path in paths:
         file = ws.read(path)
         for found, helper in file.derived.get(_LOADS, lambda: _loads(file)) if file else []:
@@ -385,6 +386,12 @@ def model_load(ws: Workspace, service: Service) -> ModelLoad | None:
 def _a_wait(call: str) -> bool:
     """The call a start-up's loop waits with (`asyncio.sleep`), not a request or a load."""
     return call.rsplit(".", 1)[-1] == "sleep"
+
+
+def unready(service: Service) -> list[str]:
+    """The services the service depends on without waiting until they are healthy (or have
+    completed): a gate on each makes its start-up's retries end at once."""
+    return [entry.name for entry in dependencies(service) if entry.condition not in _READY]
 
 
 def _ready_first(service: Service) -> bool:
