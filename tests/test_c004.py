@@ -673,3 +673,26 @@ def test_c004_a_package_importing_its_own_submodules_does_not_stop_the_app() -> 
                             "@app.get('/health')\ndef health():\n    return {'status': 'ok'}\n"}
     [found] = check(files, select="C004")
     assert found.safety.value == "safe", found.reason
+
+
+
+# api on 8000, as a proxy reaches it; a URL calls it at 8080: P001 moves the URL
+PEERS = ("services:\n  api:\n    build: ./api\n    ports:\n      - 8002:8000\n"
+         "  web:\n    build: ./api\n    environment:\n      - API_URL=http://api:8080/v1/\n"
+         "  proxy:\n    image: nginx:1.27\n    ports:\n      - \"8080:8080\"\n    volumes:\n"
+         "      - ./nginx.conf:/etc/nginx/conf.d/default.conf\n")
+PROXY = "server {\n    listen 8080;\n    location /api {\n        proxy_pass http://api:8000/v1;\n" \
+        "    }\n}\n"
+
+
+def test_c004_is_not_held_by_a_p001_fix_that_leaves_the_app_on_its_port() -> None:
+    """A healthcheck written on the port the app listens on waits for P001's fix only where
+    that fix may move the app: one that rewrites compose's side (the URL that calls api at
+    8080) leaves the probe right either way, so the check offers both, and a branch does
+    not say the C004 commit relies on the P001 one."""
+    findings = {(f.code, f.service): f
+                for f in check({**repo(PEERS), "nginx.conf": PROXY}, select=("P001", "C004"))}
+    assert findings["P001", "api"].fix_title == \
+        "Point the URLs that call api at port 8000 (docker-compose.yml)"
+    assert findings["P001", "api"].safety.value == "safe"
+    assert findings["C004", "api"].fixable and findings["C004", "api"].safety.value == "safe"

@@ -158,7 +158,8 @@ class Violation:
     # EXPOSE in an image several services build): a dispute of any of them holds it
     port_services: tuple[str, ...] = ()
     # A finding of a SETTLES_PORT rule that disputes no listen port (P001 on the image's
-    # HEALTHCHECK probe: the probe moves, the app stays): it holds no `writes_port` fix
+    # HEALTHCHECK probe: the probe moves, the app stays; P001 whose safe fix moves compose's
+    # side): it holds no `writes_port` fix
     keeps_port: bool = False
     # (rule code, service): the findings whose fixes this one's fix follows (C003's gate on a
     # healthcheck D003 or P001 repairs; a `depends_on` list waiting for C004 or C005). While

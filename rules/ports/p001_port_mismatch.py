@@ -471,6 +471,11 @@ def _check_run(ws: Workspace, service: BuiltService, builders: list[BuiltService
                      _deployment_doubt(ws, service, listen) or
                      _excluded_doubt(ws, service, listen)) if moves_app else None
             fix, reason = _offered(ws, move, title, doubt or _extended_doubt(ws, service))
+            # a safe fix of compose's side leaves the app on its port: what a healthcheck
+            # or an EXPOSE writes of that port stands whether or not this fix is made
+            keeps = fix.safety is Safety.SAFE and not moves_app
+            return Violation(message, first.path, first.line, first.column, service.name,
+                             "port", fix, reason, causes=causes, keeps_port=keeps)
     return Violation(message, first.path, first.line, first.column, service.name, "port", fix,
                      reason, causes=causes)
 
