@@ -71,6 +71,14 @@ CASES = [
                  {"svc/app/main.py": APP, "svc/app/__init__.py": ""},
                  ("svc/app/main.py", "svc", "app.main", None, "app", True),
                  id="fastapi-file-package"),
+    # a package folder: fastapi-cli imports the package, the app in its `__init__.py`
+    pytest.param(BASE + "COPY . .\n" + cmd("fastapi", "run", "app", "--port", "8000"),
+                 {"svc/app/__init__.py": APP},
+                 ("svc/app/__init__.py", "svc", "app", None, "app", True), id="fastapi-package"),
+    pytest.param(BASE + "COPY . .\n" + cmd("fastapi", "run", "--host", "0.0.0.0", "src/app/"),
+                 {"svc/src/app/__init__.py": APP},
+                 ("svc/src/app/__init__.py", "svc/src", "app", None, "app", True),
+                 id="fastapi-package-in-a-folder"),
     # No usable command: guessed, and marked as guessed.
     pytest.param(BASE + "COPY . .\n", {"svc/main.py": APP},
                  ("svc/main.py", "svc", "main", None, "", False), id="no-cmd-guess-main"),

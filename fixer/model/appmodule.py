@@ -459,6 +459,8 @@ def _from_launch(ws: Workspace, service: BuiltService, launch: Launch) -> AppMod
         return _script(ws, service, cwd, target)
     if launch.server == "fastapi" and target.endswith(".py"):
         return _fastapi_file(ws, service, cwd, target)
+    if launch.server == "fastapi" and target.endswith("/"):   # a package folder
+        return _fastapi_file(ws, service, cwd, target + "__init__.py")
     module, _, attr = target.removeprefix("-m ").partition(":")
     factory = "--factory" in words or attr.endswith(")")
     # the working directory first: the server puts it on sys.path
@@ -647,12 +649,15 @@ def _served_by(ws: Workspace, service: BuiltService, first: str, cwd: str,
 
 def _fastapi_file(ws: Workspace, service: BuiltService, cwd: str, target: str) -> AppModule | None:
     """`fastapi run app/main.py` imports the file as a package module when its folders have
-    `__init__.py` files, else as a top-level module from its own folder."""
+    `__init__.py` files, else as a top-level module from its own folder; `fastapi run app`,
+    the package (`app/__init__.py`)."""
     path = locate(ws.tree, service, cwd, target)
     if path is None:
         return None
     parts = [posixpath.basename(path)[:-3]]
     folder = posixpath.dirname(path)
+    if parts == ["__init__"]:   # the package itself (`fastapi run app`)
+        parts, folder = [posixpath.basename(folder)], posixpath.dirname(folder)
     while folder and ws.tree.exists(posixpath.join(folder, "__init__.py")):
         parts.insert(0, posixpath.basename(folder))
         folder = posixpath.dirname(folder)

@@ -420,6 +420,8 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
     target = next((a for i, a in enumerate(args) if (TARGET.match(a) or a.endswith(".py"))
                    and (config is None or i != config[1])
                    and (i == 0 or args[i - 1] not in _NAME_VALUE_OPTIONS)), None)
+    if server == "fastapi" and target is None:
+        target = _fastapi_package(args)
     configured = config[0] if config is not None else ""
     if server in _SOCKET_OPTIONS and _option(args, _SOCKET_OPTIONS[server]) is not None:
         return Launch(server, target, None, configured=configured, socket=True)
@@ -447,6 +449,27 @@ def _bind(server: str, args: list[str], offset: int) -> Launch:
         return Launch(server, target, None, configured=configured)
     port, index = found[0]
     return Launch(server, target, port, port_index=offset + index, configured=configured)
+
+
+# `fastapi run`'s options that take a value: the word after one is no path
+_FASTAPI_VALUED = frozenset({"--host", "--port", "--workers", "--root-path", "--app",
+                             "--entrypoint", "-e", "--forwarded-allow-ips"})
+
+
+def _fastapi_package(args: list[str]) -> str | None:
+    """The package folder `fastapi run app` is given as its path (fastapi-cli imports the
+    package and finds the app in its `__init__.py`), as `app/`: the first word that is no
+    option nor an option's value, and no `.py` file."""
+    for i, arg in enumerate(args):
+        if arg.startswith("-") or i and args[i - 1] in _FASTAPI_VALUED:
+            continue
+        folder = arg.rstrip("/")
+        return folder + "/" if _PACKAGE_PATH.fullmatch(folder) else None
+    return None
+
+
+# a folder path of Python names (`app`, `src/app`, `./app`)
+_PACKAGE_PATH = lazy_compile(r"(?:\./)?(?:[A-Za-z_]\w*/)*[A-Za-z_]\w*")
 
 
 def _option(args: list[str], names: tuple[str, ...]) -> tuple[str, int] | None:
