@@ -428,7 +428,7 @@ def find_app(mods: Modules, path: str, attr: str | None, depth: int = 0,
         inner = _inside_factory(mods, here, stmt)
         return [inner] if inner else []
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
-        factory = _function(mods, path, tree, value.func.id, depth)
+        factory = _function(mods, path, tree, value.func.id, depth, _unpacked_at(stmt, name))
         if factory:
             return [factory, here]
     wrapped = _wrapped(mods, here, value, depth) if isinstance(value, ast.Call) else []
@@ -482,15 +482,39 @@ def _top_of(body: list[ast.stmt], stmt: ast.stmt) -> ast.stmt:
 
 
 def _function(mods: Modules, path: str, tree: ast.Module, name: str,
-              depth: int) -> AppSite | None:
-    """The app a factory function builds, the function defined here or imported."""
+              depth: int, unpacked: int | None = None) -> AppSite | None:
+    """The app a factory function builds, the function defined here or imported.
+    `unpacked`: the place of the app among the names its result is unpacked into (`app,
+    tracer = create_app()`)."""
     found = _defined_function(mods, path, tree, name, depth)
     loaded = mods.load(found[0]) if found is not None else None
     if found is None or loaded is None:
         return None
     where, module, function = found
     return _inside_factory(mods, AppSite(where, loaded[0], module, module, function.name,
-                                         function), function)
+                                         function), function, unpacked)
+
+
+def _unpacked_at(stmt: ast.stmt, name: str) -> int | None:
+    """The place of `name` among the targets `stmt` unpacks a value into (`app, tracer =
+    ...`), None where it assigns one name or unpacks with a starred target."""
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+        else None
+    if not isinstance(target, (ast.Tuple, ast.List)) or \
+            any(isinstance(e, ast.Starred) for e in target.elts):
+        return None
+    return next((i for i, e in enumerate(target.elts)
+                 if isinstance(e, ast.Name) and e.id == name), None)
+
+
+def _part_returned(value: ast.expr, unpacked: int | None) -> ast.expr:
+    """What of a returned value the caller keeps: the item at `unpacked` of a tuple it
+    unpacks (`return app, tracer`), else the value."""
+    if unpacked is not None and isinstance(value, (ast.Tuple, ast.List)) and \
+            len(value.elts) > unpacked and \
+            not any(isinstance(e, ast.Starred) for e in value.elts):
+        return value.elts[unpacked]
+    return value
 
 
 def _defined_function(mods: Modules, path: str, tree: ast.Module, name: str, depth: int = 0
@@ -509,16 +533,18 @@ def _defined_function(mods: Modules, path: str, tree: ast.Module, name: str, dep
 
 
 def _inside_factory(mods: Modules, outer: AppSite,
-                    function: ast.FunctionDef | ast.AsyncFunctionDef) -> AppSite | None:
+                    function: ast.FunctionDef | ast.AsyncFunctionDef,
+                    unpacked: int | None = None) -> AppSite | None:
     """The app a factory function builds: the one it returns (`return root`, where `api`
-    is mounted on `root`), else the first it creates, with a doubt when what it returns is
-    not that app as built (a wrapper around it, the app rebound, another object)."""
+    is mounted on `root`; the item the caller unpacks it as, `unpacked`), else the first it
+    creates, with a doubt when what it returns is not that app as built (a wrapper around
+    it, the app rebound, another object)."""
     created = [(top, stmt, name) for top, stmt in statements(function.body)
                if (name := _assigned_name(stmt)) and
                _creates_app(mods, outer.path, outer.tree, assigned_value(stmt))]
     if not created:
         return None
-    returned = [s.value for _top, s in statements(function.body)
+    returned = [_part_returned(s.value, unpacked) for _top, s in statements(function.body)
                 if isinstance(s, ast.Return) and s.value is not None]
     names = {r.id for r in returned if isinstance(r, ast.Name)}
     chosen = next((c for c in created if c[2] in names), None) if len(names) == 1 else None
