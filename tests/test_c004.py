@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -696,3 +697,22 @@ def test_c004_is_not_held_by_a_p001_fix_that_leaves_the_app_on_its_port() -> Non
         "Point the URLs that call api at port 8000 (docker-compose.yml)"
     assert findings["P001", "api"].safety.value == "safe"
     assert findings["C004", "api"].fixable and findings["C004", "api"].safety.value == "safe"
+
+
+@pytest.mark.parametrize(("gitignore", "reason"), [
+    pytest.param(None, "a `.env` is edited where the stack is deployed", id="committed"),
+    # git leaves it out of what fixer reads: each checkout's own, not in the repository
+    pytest.param(".env\n", "its env_file .env (not in the repository) may set", id="ignored"),
+])
+def test_c004_port_from_the_env_file_says_whose_value_it_is(
+        tmp_path: Path, gitignore: str | None, reason: str) -> None:
+    """A committed `.env` is no file each checkout keeps for itself: the reason says what
+    is true of it (edited where deployed), and of one git ignores (not in the repository)."""
+    case = copy_tree(GOLDEN / "C004-missing-healthcheck" / "port-variable-from-the-checkouts-"
+                     "env-file" / "before", tmp_path / "repo")
+    if gitignore is not None:
+        (case / ".gitignore").write_text(gitignore)
+    subprocess.run(["git", "init", "-q", str(case)], check=True)
+    code, out, _ = run_cli("check", case, "--select", "C004", "--format", "json")
+    [finding] = json.loads(out)["findings"]
+    assert code == 1 and reason in finding["reason"], finding["reason"]

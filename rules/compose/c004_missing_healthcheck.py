@@ -79,8 +79,8 @@ Unsafe, with the reason, when compose's command takes the port from a variable C
 substitutes (`--port ${API_PORT:-8000}`): each checkout's `.env` or shell may set it, and
 the probe names one value. So where the port variable the app reads (`--port $PORT`,
 `os.getenv("PORT", "8000")`) is set by compose from such a substitution (`PORT:
-${API_PORT:-9000}`), by an env_file each checkout keeps for itself (`.env`, or one git
-ignores), or may be set by an env_file not in the repository (not where compose's own
+${API_PORT:-9000}`), by an env_file each checkout keeps for itself (one git ignores) or
+edits where it is deployed (`.env`, committed or not), or may be set by an env_file not in the repository (not where compose's own
 `environment` sets it to a value: that wins over every env_file).
 Unsafe, with the reason, when the server binds 127.0.0.1 only: uvicorn, granian or
 `fastapi dev` with no `--host` (and no `UVICORN_HOST`/`GRANIAN_HOST`), gunicorn or
@@ -540,8 +540,8 @@ def _interpolated_port(ws: Workspace, service: BuiltService, port: int) -> str |
 def _checkout_port(ws: Workspace, service: BuiltService, port: int) -> str | None:
     """Why a probe on `port` may miss the app: the port variable the app reads is set by
     compose from a variable Compose substitutes (`PORT: ${API_PORT:-9000}`), or by an
-    env_file each checkout keeps for itself (`.env`, or one git ignores): the probe would
-    name one value of it, where a checkout's own may differ."""
+    env_file each checkout keeps for itself (one git ignores) or edits where it is deployed
+    (`.env`): the probe would name one value of it, where a checkout's own may differ."""
     name = service.app.listen.variable or service.app.listen.reads
     if name is None:
         return None
@@ -561,9 +561,14 @@ def _checkout_port(ws: Workspace, service: BuiltService, port: int) -> str | Non
                     "one value of it")
         if name not in parse_env(file.text):
             continue
-        if posixpath.basename(path) == ".env" or ws.tree.ignored([path]):
-            return (f"{service.name} listens on {name}, which {path} sets, a file each "
-                    f"checkout keeps for itself: a probe on {port} names this one's value")
+        if ws.tree.ignored([path]):
+            return (f"{service.name} listens on {name}, which {path} sets, a file git "
+                    f"ignores and each checkout keeps for itself: a probe on {port} names "
+                    "this one's value")
+        if posixpath.basename(path) == ".env":   # committed, and edited where it is deployed
+            return (f"{service.name} listens on {name}, which {path} sets: a `.env` is edited "
+                    f"where the stack is deployed, and a probe on {port} names only the value "
+                    "written here")
     return None
 
 
