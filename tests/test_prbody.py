@@ -332,6 +332,26 @@ def test_c005_claims_the_race_only_where_the_app_names_the_database(
     assert ("the most common start-up race" in why) is connects, why
 
 
+@pytest.mark.parametrize(("code", "connects"), [
+    pytest.param("db = object()\n", False, id="a-variable"),
+    pytest.param('HOST = "db"\n', True, id="a-host-setting"),
+    pytest.param('URL = "postgresql://app@db:5432/app"\n', True, id="a-url"),
+])
+def test_c005_a_variable_named_as_the_database_is_no_host(
+        tmp_path: Path, code: str, connects: bool) -> None:
+    """`db = SessionLocal()` in the app's code names no host: an app whose database URL
+    points elsewhere (a managed database) never connects to the compose service `db`."""
+    files = {**WAITS_TO_START, "compose.yaml": (
+        "services:\n  api:\n    build: ./api\n    depends_on: [db]\n    environment:\n"
+        "      DATABASE_URL: postgresql://app:pw@pg.example.com/app\n  db:\n"
+        "    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: pw\n"),
+        "api/app/db.py": code}
+    why = why_of(pr_body(tmp_path, files, "--select", "C005"), "C005")
+    assert ("the app's first connection may find it not ready" in why) is connects, why
+    assert ("Nothing fixer reads of `api` names `db`: the wait may only order their start."
+            in why) is not connects, why
+
+
 @pytest.mark.parametrize(("expose", "stale"), [
     pytest.param("", False, id="none"), pytest.param("EXPOSE 9000\n", True, id="stale")])
 def test_p002_calls_an_expose_stale_only_where_one_is_written(
@@ -354,7 +374,7 @@ def test_c005_reads_the_restart_policy_of_the_stack_the_finding_is_in(tmp_path: 
                               "    environment: {POSTGRES_PASSWORD: pw}\n    healthcheck: "
                               "{test: [\"CMD\", \"pg_isready\", \"-U\", \"postgres\"]}\n"),
              "api/compose.test.yml": ("services:\n  api:\n    build: .\n    depends_on: [db]\n"
-                                      "  db:\n    image: postgres:17\n"
+                                      + USES_DB + "  db:\n    image: postgres:17\n"
                                       "    environment: {POSTGRES_PASSWORD: pw}\n")}
     why = why_of(pr_body(tmp_path, files, "--select", "C005"), "C005")
     assert "the app's first connection may find it" in why and RACE not in why, why

@@ -591,8 +591,15 @@ def _names_dependency(ws: Workspace, owner: Service, name: str) -> bool:
     texts = [doc.file.text[v.node.start_mark.index:v.node.end_mark.index]
              for doc, definition in owner.definitions for key, v in items(definition)
              if key != "depends_on"]
-    paths = [*owner.env_files(), *(p for source, _target in bind_mounts(owner)
-                                   for p in files_under(ws.tree, source) or [source])]
+    texts += [file.text for path in owner.env_files() if (file := ws.read(path)) is not None]
+    if any(word.search(text) for text in texts):
+        return True
+    # in code and the files it reads, a host as a host is written (`db` there is as often a
+    # variable: `db = SessionLocal()`)
+    word = re.compile("|".join(_AS_HOST.format(name=re.escape(h)) for h in sorted(hosts)))
+    texts = []
+    paths = [p for source, _target in bind_mounts(owner)
+             for p in files_under(ws.tree, source) or [source]]
     if owner.app is not None:
         paths += files_under(ws.tree, owner.app.folder)
     # a build context both services share holds the dependency's own module too, which
@@ -607,6 +614,13 @@ def _names_dependency(ws: Workspace, owner: Service, name: str) -> bool:
             return True   # a bundle fixer does not read may name it
         texts.append(file.text if file is not None else "")
     return any(word.search(text) for text in texts)
+
+
+# a host name where code or a configuration file writes it as one: in a URL (`//db`,
+# `@db`), before a port (`db:5432`), quoted whole (`"db"`), or as a setting's value
+# (`HOST=db`, `host: db`)
+_AS_HOST = (r"(?<=//){name}(?![\w-])|(?<=@){name}(?![\w-])|(?<![\w.-]){name}:\d|"
+            r"[\"']{name}[\"']|(?<==){name}(?![\w.-])|(?<=: ){name}(?![\w.-])")
 
 
 def _entry_files(ws: Workspace, service: Service) -> set[str]:
