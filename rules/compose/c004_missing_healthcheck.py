@@ -243,7 +243,7 @@ from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import how_loaded
 from fixer.facts.envvars.documented import environment_doubt
-from fixer.facts.health.addroute import addable, route_edits
+from fixer.facts.health.addroute import addable, code_python, route_edits
 from fixer.facts.health.healthchecks import TIMINGS, Health, cannot_add, health
 from fixer.facts.health.pulled import pulled_without_app_route
 from fixer.facts.health.healthroute import (
@@ -255,7 +255,7 @@ from fixer.facts.health.startcrash import start_crash
 from fixer.facts.health.staticdir import static_dir_doubt
 from fixer.facts.health.probes import python_argv
 from fixer.facts.image.buildscripts import base_argument_set
-from fixer.facts.image.images import base_image, family_of, service_python, tools_present
+from fixer.facts.image.images import base_image, family_of, tools_present
 from fixer.facts.image.hadolint import pragmas
 from fixer.facts.image.tool_install import install_edits, placement
 from fixer.facts.image.swarmstack import list_only
@@ -779,7 +779,7 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
     # beside a pulled image's): unsafe here where it is unsafe for one of them
     pulled = pulled_without_app_route(ws, routes.sites[0].path) \
         if published_image(service) is None else None
-    return Choice((path,), partial(route_edits, routes, path, service_python(service)),
+    return Choice((path,), partial(route_edits, routes, path, code_python(ws, service)),
                   f"the GET {path} route it probes ({routes.sites[0].path})",
                   doubt=late_health(routes, [path]) or health_plan.gated or pulled)
 

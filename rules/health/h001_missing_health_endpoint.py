@@ -105,7 +105,9 @@ when a factory builds the app. The function's name never clashes with an
 existing one (`health_check`, `health_1`, ... when `health` is taken: bound, or read
 anywhere in the module, where a `from m import *` or a `for` may bind it); style
 follows the file: `async def` when its routes are async, its indentation, quotes
-and line endings. No finding when fixer cannot find where the app object is
+and line endings; its return annotation is `dict[str, str]` only where the image's Python
+and the oldest one the project states (`requires-python`, Poetry's `python`) take it,
+else `dict` (3.8 raises TypeError importing `dict[str, str]`). No finding when fixer cannot find where the app object is
 created (a factory that returns `FastAPI()` unnamed). Unsafe where the service has no
 healthcheck and compose also names a published image beside its build (`image:
 acme/api:latest`, not bind-mounting the code): C004's healthcheck on the route is unsafe
@@ -207,8 +209,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
-from fixer.facts.health.addroute import route_edits
-from fixer.facts.image.images import service_python
+from fixer.facts.health.addroute import code_python, route_edits
 from fixer.facts.health.healthchecks import Health
 from fixer.facts.health.healthchecks import health as health_state
 from fixer.facts.health.pulled import pulled_without_route
@@ -273,7 +274,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         doubt = late_health(routes, [health.path])
         if doubt is not None:   # the fix serves it on every release; moving the include is
             # the author's smaller change
-            build = partial(route_edits, routes, health.path, service_python(service))
+            build = partial(route_edits, routes, health.path, code_python(ws, service))
             yield replace(violation, message=f"{violation.message} on every FastAPI release",
                           reason=doubt, fix=Fix(f"{added} ({doubt})",
                                                 Safety.UNSAFE, build))
@@ -287,7 +288,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                           reason=f"fixer cannot vouch that a route added with "
                                  f"`@{site.var}.get` works: {health.doubt}")
         elif health.gated:   # served on some runs only: a second one beside it is the author's
-            build = partial(route_edits, routes, health.path, service_python(service))
+            build = partial(route_edits, routes, health.path, code_python(ws, service))
             yield replace(violation, reason=health.gated,
                           fix=Fix(f"{added} ({health.gated})",
                                   Safety.UNSAFE, build))
@@ -295,7 +296,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
             continue   # its healthcheck runs what fixer cannot read (a script), which may
             # well probe the route that reads as the health route
         elif health.like is not None:   # a second health route beside it: the user's call
-            build = partial(route_edits, routes, health.path, service_python(service))
+            build = partial(route_edits, routes, health.path, code_python(ws, service))
             doubt = f"the app serves GET {health.like}, which reads as its health route"
             violation = replace(violation,
                                 message=violation.message + _looks_like(health.like))
@@ -311,7 +312,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                           yields_to=() if guarded else (("C004", service.name),))
         else:
             # no doubt about the app's class: `addable` holds, and the route renders on it
-            build = partial(route_edits, routes, health.path, service_python(service))
+            build = partial(route_edits, routes, health.path, code_python(ws, service))
             # any service that runs the app: the prod stack's beside the dev stack's
             pulled = next((why for each in running if (why := pulled_without_route(ws, each))),
                           None)

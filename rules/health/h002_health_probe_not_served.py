@@ -97,8 +97,7 @@ from dataclasses import replace
 from functools import partial
 
 from fixer.core.edits import Edit, TextEdit
-from fixer.facts.health.addroute import addable, route_edits
-from fixer.facts.image.images import service_python
+from fixer.facts.health.addroute import addable, code_python, route_edits
 from fixer.facts.health.healthroute import health_like, served_app, wanted_paths
 from fixer.facts.health.probes import shell_in_argument
 from fixer.facts.health.serverflags import root_path
@@ -262,7 +261,8 @@ def _report(ws: Workspace, service: Service, routes: AppRoutes,
     if added is None:
         return replace(base, reason=f"probe a path the app serves, or add GET {site.path} to it")
     return replace(base, fix=Fix(f"Add a GET {site.path} route for the probe", Safety.SAFE,
-                                 partial(route_edits, added, site.path, service_python(service))))
+                                 partial(route_edits, added, site.path,
+                                         code_python(ws, service))))
 
 
 def _head_probe(service: Service) -> str | None:

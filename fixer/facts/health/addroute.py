@@ -14,6 +14,8 @@ from fixer.core.edits import TextEdit
 from fixer.core.lazyre import lazy_compile
 from fixer.facts.health.healthroute import served_app
 from fixer.facts.health.mypyconfig import annotations_required
+from fixer.facts.health.pythonfloor import declared_floor
+from fixer.facts.image.images import service_python
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.fastapi_routes import HANDLER_NAMES, AppRoutes, Function
@@ -27,6 +29,17 @@ def addable(ws: Workspace, service: Service, path: str) -> AppRoutes | None:
     `add_route` renders on what it returns."""
     found = served_app(ws, service)
     return None if found is None or found[1].doubt_for(path) else found[1]
+
+
+def code_python(ws: Workspace, service: Service) -> tuple[int, int] | None:
+    """The Python the route a fix adds must import on: the image's, or the oldest the
+    project says it runs on where that is older (`requires-python = ">=3.8"`, whose CI
+    imports the module on 3.8 whatever the image has)."""
+    image = service_python(service)
+    app = service.app
+    floor = declared_floor(ws.read, app.folder) if app is not None else None
+    return floor if floor is not None and (image is None or floor < image) and \
+        floor < (3, 9) else image
 
 
 def route_edits(routes: AppRoutes, path: str, python: tuple[int, int] | None) -> list[TextEdit]:
