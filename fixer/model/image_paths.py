@@ -93,7 +93,7 @@ def _may_copy(dockerfile: Dockerfile, stage: Stage, relative: str, depth: int) -
                     return True
                 continue
             for source in ins.value[:-1]:
-                plain = posixpath.normpath(source.lstrip("/"))
+                plain = context_path(source)
                 if plain == "." or any(c in source for c in "*?[$") or plain == relative \
                         or relative.startswith(plain + "/"):
                     return True
@@ -146,6 +146,13 @@ def _copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
                                          lambda: _stage_copies(dockerfile, stage))
 
 
+def context_path(source: str) -> str:
+    """A COPY source as the path in the build context it names: BuildKit reads it from the
+    context's root, absolute or not, and a `..` above the root stays at the root (`COPY
+    ../ ./` copies the whole context)."""
+    return posixpath.normpath("/" + source).lstrip("/") or "."
+
+
 def _stage_copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
     out: list[_Copy] = []
     dirs = _workdirs(dockerfile, stage)
@@ -160,7 +167,7 @@ def _stage_copies(dockerfile: Dockerfile, stage: Stage) -> list[_Copy]:
         into_folder = dest.endswith("/") or len(sources) > 1 or dest_path == cwd
         origin = _flag(ins, "--from")
         if origin is None:
-            sources = [posixpath.normpath(source.lstrip("/")) for source in sources]
+            sources = [context_path(source) for source in sources]
         out.append(_Copy(tuple(reversed(sources)), dest_path, into_folder, origin))
     return out
 

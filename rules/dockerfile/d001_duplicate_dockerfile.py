@@ -63,6 +63,7 @@ from fixer.core.textfile import TextFile
 from fixer.core.tree_index import files_in, is_folder
 from fixer.facts.image.buildscripts import is_build_script
 from fixer.model import appmodule
+from fixer.model.image_paths import context_path
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
@@ -162,7 +163,7 @@ def _copied_folders(ws: Workspace, service: BuiltService) -> list[str]:
             if any(f.startswith("--from=") for f in instruction.flags):
                 continue
             for source in instruction.value[:-1]:
-                folder = posixpath.normpath(posixpath.join(context, source.lstrip("/")))
+                folder = posixpath.normpath(posixpath.join(context, context_path(source)))
                 if _inside(folder, context) and is_folder(ws.tree, folder):
                     out.append(folder)
     return out
