@@ -281,6 +281,15 @@ def _broken_json(command: str) -> str | None:
     return None
 
 
+def _who_stops(replaced: str) -> str:
+    """Which container a broken instruction stops: every one, or, where each service built
+    from the image sets its own `command:` (or `entrypoint:`), one run without it."""
+    if not replaced:
+        return "the container does not start"
+    return (f"a container run from the image without a `{replaced}:` (`docker run`) does not "
+            f"start; every service built from it here sets its own")
+
+
 def _single_quoted_list(command: str) -> bool:
     """`CMD ['uvicorn', 'app.main:app']`: meant as exec form, read by Docker as shell form
     (JSON takes double quotes only). Wrapping it in `sh -c` keeps it broken."""
@@ -295,12 +304,13 @@ def _single_quoted_list(command: str) -> bool:
 
 
 def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner: str,
-          shell: str = "", app: str = "the app") -> str:
+          shell: str = "", app: str = "the app", replaced: str = "") -> str:
     """What shell form does here, for the finding's message; `app` names what the command
-    runs (`_what_runs`)."""
+    runs (`_what_runs`); `replaced`, the compose key every service built from the image
+    replaces the instruction with, where each does (`command`)."""
     if _single_quoted_list(command) or _broken_json(command) is not None:
         return (f"it is meant as a JSON list but is not valid JSON, so {runner} runs it as "
-                "one broken command and the container does not start")
+                f"one broken command and {_who_stops(replaced)}")
     init = _init_entrypoint(dockerfile, stage) if kind == "CMD" else None
     if init is not None and _signals_group(dockerfile, stage):
         return (f"{init} runs {runner}, not {app}, as its child (it signals the whole group, "
@@ -357,8 +367,10 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     shell = _stage_shell(dockerfile, stage, instruction)
     runs = _past_env(shell)
     runner = "/bin/sh" if shell == DEFAULT_SHELL else runs[0]   # what Docker runs it with
+    key = "command" if kind == "CMD" else "entrypoint"
+    replaced = key if services and all(s.get(key) is not None for s in services) else ""
     harm = _harm(dockerfile, stage, kind, command, runner, " ".join(runs),
-                 _what_runs(ws, services, command)) if shellless is None else \
+                 _what_runs(ws, services, command), replaced) if shellless is None else \
         f"the {shellless.label} base image has no /bin/sh, so the container cannot start"
     base = Violation(
         message=f"{kind} in shell form: {harm}",
@@ -371,8 +383,8 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     broken = _broken_json(command)
     if broken is not None:
         return replace(base, reason=f"the {kind} is meant as a JSON list but does not parse "
-                                    f"({broken}): sh runs it as one broken command and the "
-                                    "container does not start; correct the JSON")
+                                    f"({broken}): sh runs it as one broken command and "
+                                    f"{_who_stops(replaced)}; correct the JSON")
     unset = _build_arg_read(ws, services, dockerfile, stage, command)
     if unset is not None:
         return replace(base, reason=(
