@@ -2048,7 +2048,9 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
     for top, stmt in statements(scope.body):
         if stmt is until:
             return
-        if not isinstance(stmt, _MAY_ADD_ROUTES):   # an import, an assignment: most of them
+        if not isinstance(stmt, _MAY_ADD_ROUTES) and not (   # an import, most assignments
+                depth == 0 and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and
+                isinstance(stmt.value, ast.Call) and (stmt.value.args or stmt.value.keywords)):
             continue
         before = len(result.routes)
         routed = False  # the statement adds routes (even unreadable ones): a new one goes after
@@ -2100,8 +2102,7 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 else:
                     _add_route(result, tree, call, prefix, None, depth == 0, mods,
                                path)
-            elif _helper_name(call.func) and any(
-                    isinstance(a, ast.Name) and a.id == var for a in call.args) and \
+            elif _helper_name(call.func) and _hands_over(call, var) and \
                     not _adds_to_its_owner(scope, tree, call):
                 helper = _helper_name(call.func)
                 if _may_add_routes(mods, path, tree, call, helper, var):
@@ -2113,6 +2114,12 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
             elif (closing := _closing_over(scope, call, var)) is not None and depth <= 5:
                 # `register_routes()`, whose `@app.get("/health")` adds to this scope's app
                 _scan(mods, path, tree, closing, var, prefix, result, False, depth + 1)
+        elif depth == 0 and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and \
+                isinstance(stmt.value, ast.Call) and _hands_over(stmt.value, var) and \
+                _helper_name(stmt.value.func) and _assigned_name(stmt) != var:
+            # (`app = GZipMiddleware(app)` wraps it: `find_app` reads what the server runs)
+            # `mw = Middleware(app)`, then `mw.register()`: what it does to the app is its own
+            result.doubt = result.doubt or _kept_by(mods, path, tree, stmt.value, var)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _adds_in_loop(stmt, var):
             routed = True   # `for path, fn in ROUTES: router.add_api_route(path, fn)`
             if not _unrolled(mods, path, tree, scope, stmt, var, prefix, result, depth):
@@ -2382,6 +2389,49 @@ def _follow_helper(mods: Modules, path: str, tree: ast.Module, call: ast.Call, n
     parameter = _given_parameter(call, function, var)
     if parameter is not None:
         _scan(mods, where, module, function, parameter, prefix, result, False, depth + 1)
+
+
+def _hands_over(call: ast.Call, var: str) -> bool:
+    """The call is given `var` itself, by position or by keyword (`setup(app)`,
+    `init_middlewares(app_=app)`)."""
+    return any(isinstance(a, ast.Name) and a.id == var
+               for a in [*call.args, *(k.value for k in call.keywords)])
+
+
+def _kept_by(mods: Modules, path: str, tree: ast.Module, call: ast.Call,
+             var: str) -> str | None:
+    """Why a route added to the app may refuse a probe, where a call whose result is kept
+    is handed the app (`middleware = Middleware(app)`): a function is read as when its
+    result is not kept (`_helper_middleware`); a class of the repository whose code adds
+    middleware, or one fixer cannot read named for access control, may add middleware
+    that answers before the routes."""
+    name = _helper_name(call.func)
+    if _helper_function(mods, path, tree, name) is not None:
+        return _helper_middleware(mods, path, tree, name, var, call)
+    found = _helper_class(mods, path, tree, name)
+    shown = _call_shown(call, name, var)
+    if found is None:
+        return (f"`{shown}`, which fixer cannot read, may add middleware that answers before "
+                "the routes") if _GUARD_WORDS.search(name) and \
+            not _of_no_route_package(tree, name) else None
+    where, cls = found
+    if "middleware" not in ast.unparse(cls).lower():
+        return None
+    return (f"`{shown}` hands the app to the class {cls.name} ({where}:{cls.lineno}), which "
+            "adds middleware to it that may answer before the health route")
+
+
+def _helper_class(mods: Modules, path: str, tree: ast.Module,
+                  name: str) -> tuple[str, ast.ClassDef] | None:
+    """(path, definition) of the class `name` names: of this module, or imported from a
+    module of the repository."""
+    stmt = binding(tree.body, name) if "." not in name else None
+    if isinstance(stmt, ast.ClassDef):
+        return path, stmt
+    origin = mods.imported(path, stmt, name) if isinstance(stmt, ast.ImportFrom) else None
+    loaded = mods.load(origin[0]) if origin and origin[1] else None
+    found = binding(loaded[1].body, origin[1]) if origin and origin[1] and loaded else None
+    return (origin[0], found) if origin and isinstance(found, ast.ClassDef) else None
 
 
 def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,

@@ -1,0 +1,12 @@
+from fastapi import FastAPI
+
+from app.middlewares.auth import Middleware
+
+app = FastAPI()
+middleware = Middleware(app)
+middleware.register()
+
+
+@app.get("/items")
+def items():
+    return []
