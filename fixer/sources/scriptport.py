@@ -79,7 +79,7 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
 def _call_port(tree: Tree, folder: str, path: str, source: str, module: ast.Module,
                call: ast.Call, env: dict[str, str], loads_dotenv: bool) -> ScriptPort:
     keyword = next((k for k in call.keywords if k.arg == "port"), None)
-    loopback = _loopback(path, call)
+    loopback = _loopback(path, call, module, env)
     if keyword is None and any(k.arg is None for k in call.keywords):
         return ScriptPort(None, "script", reason=f"uvicorn.run in {path} takes its port from "
                                                  f"`**{ast.unparse(_spread(call))}`")
@@ -165,15 +165,45 @@ def _loaded_dotenv(tree: Tree, folder: str) -> dict[str, str]:
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def _loopback(path: str, call: ast.Call) -> str:
-    """uvicorn.run binds 127.0.0.1 unless told (its CLI's `UVICORN_HOST` is not read)."""
+def _loopback(path: str, call: ast.Call, module: ast.Module | None = None,
+              env: dict[str, str] | None = None) -> str:
+    """uvicorn.run binds 127.0.0.1 unless told (its CLI's `UVICORN_HOST` is not read); a
+    host read from a variable binds what the container's environment (`env`) gives it,
+    else the default the code gives (`os.getenv("APP_HOST", "127.0.0.1")`, python-decouple's
+    `config("APP_HOST", default="127.0.0.1")`)."""
     host = next((k.value for k in call.keywords if k.arg == "host"), None)
     if host is None:
         return "" if any(k.arg is None for k in call.keywords) else \
             f"no `host=` in uvicorn.run, {path}:{call.lineno}"
     if isinstance(host, ast.Constant) and host.value in _LOOPBACK:
         return f"`host={host.value!r}` in uvicorn.run, {path}:{call.lineno}"
+    assigned = _module_constant(module, host.id) \
+        if module is not None and isinstance(host, ast.Name) else None
+    lookup = _setting_lookup(assigned) if assigned is not None else None
+    if lookup is None or (env or {}).get(lookup[0]) is not None:
+        value = (env or {}).get(lookup[0]) if lookup is not None else None
+        return (f"`host={ast.unparse(host)}` in uvicorn.run, {path}:{call.lineno}, and "
+                f"{lookup[0] if lookup else ''} is {value!r}") if value in _LOOPBACK else ""
+    name, default = lookup
+    if isinstance(default, ast.Constant) and default.value in _LOOPBACK:
+        return (f"`host={ast.unparse(host)}` in uvicorn.run, {path}:{call.lineno}: {name} is "
+                f"set by nothing fixer reads, and its default is {default.value!r}")
     return ""
+
+
+def _setting_lookup(expr: ast.expr) -> tuple[str, ast.expr | None] | None:
+    """`_env_lookup`, and python-decouple's or Starlette's `config("HOST", default="x")`
+    (a second argument, or `default=`)."""
+    found = _env_lookup(expr)
+    if found is not None or not isinstance(expr, ast.Call) or not expr.args or \
+            ast.unparse(expr.func).rsplit(".", 1)[-1] != "config":
+        return found
+    name = expr.args[0]
+    if not isinstance(name, ast.Constant) or not isinstance(name.value, str):
+        return None
+    default = expr.args[1] if len(expr.args) > 1 else \
+        next((k.value for k in expr.keywords if k.arg == "default"), None)
+    return name.value, default
 
 
 def _spread(call: ast.Call) -> ast.expr:
