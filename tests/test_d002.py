@@ -443,3 +443,17 @@ def test_the_sh_c_title_names_the_program_the_container_is_handed_to(
     found = finding(HEAD + f"CMD {command}\n")
     assert (found.fix_title or "").startswith(f'Run it as ["sh", "-c", "{shown}"]'), \
         found.fix_title
+
+
+@pytest.mark.parametrize("command", ["./entrypoint.sh", "bash entrypoint.sh", "sh entrypoint.sh"])
+def test_the_title_says_a_script_that_runs_the_server_without_exec_keeps_the_signal(
+        command: str) -> None:
+    """Exec form makes the script's shell PID 1, and that shell still does not hand SIGTERM
+    to a server it runs without `exec`: the fix says what is left to write, whether the
+    shell is the script's `#!` or named in the command (`bash entrypoint.sh`)."""
+    files = {**repo(HEAD + f"CMD {command}\n"),
+             "api/entrypoint.sh": "#!/bin/bash\nalembic upgrade head\n"
+                                  "uvicorn app.main:app --host 0.0.0.0 --port 8000\n"}
+    [found] = check(files, select="D002")
+    assert found.fix_title is not None and \
+        "end it with `exec uvicorn app.main:app --host 0.0.0.0 --port 8000`" in found.fix_title

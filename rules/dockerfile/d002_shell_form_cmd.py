@@ -117,7 +117,7 @@ from fixer.sources.dockerfile import (
     stage_at,
 )
 from fixer.sources.dockertext import commands, program_at, tokenize
-from fixer.sources.launch import SERVERS, find_launch
+from fixer.sources.launch import SERVERS, SHELL_NAMES, find_launch
 from fixer.sources.portsites import build_only
 
 from .execform import (
@@ -499,8 +499,12 @@ def _script_keeps_the_signal(ws: Workspace, service: BuiltService, command: str)
     """What exec form leaves for the author: the command is a script of the repository
     whose last command runs without `exec` (`python3 app/main.py`), so the script, now PID
     1, still does not hand SIGTERM to the app."""
-    program = command.split()[0]
-    if not (program.startswith("./") or program.endswith(".sh") or "/" in program):
+    words = command.split()
+    # `bash entrypoint.sh`: the shell named runs the script, and stays PID 1 as well
+    run = words[1] if len(words) > 1 and posixpath.basename(words[0]) in SHELL_NAMES and \
+        not words[1].startswith("-") else None
+    program = run or words[0]
+    if not (run or program.startswith("./") or program.endswith(".sh") or "/" in program):
         return None
     path = locate(ws.tree, service, workdir(service), program)
     file = ws.read(path) if path is not None else None
