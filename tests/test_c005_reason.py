@@ -308,3 +308,19 @@ services:
     reason = c005_reasons(root)["cache"] or ""
     assert "which may set a password or a bind address the probe does not know (the " \
            "command's `--port` after it wins over the file's port)" in reason, reason
+
+
+def test_mysql_reason_names_the_root_password_not_a_user_it_only_skips(tmp_path: Path) -> None:
+    """mysql creates no user for an empty MYSQL_USER and starts all the same; an empty
+    MYSQL_ROOT_PASSWORD stops it: that is the variable the reason names."""
+    case = write_tree(tmp_path / "repo", {
+        "docker-compose.yml": (
+            "services:\n  api:\n    build: ./api\n    depends_on: [db]\n"
+            "  db:\n    image: mysql:8\n    environment:\n"
+            "      MYSQL_USER: ${SQL_USER}\n      MYSQL_ROOT_PASSWORD: ${SQL_PASSWORD}\n"),
+        ".env.example": "SQL_USER=''\nSQL_PASSWORD=''\n",
+        "api/Dockerfile": API_DOCKERFILE, "api/requirements.txt": "fastapi\nuvicorn\n",
+        "api/app/__init__.py": "", "api/app/main.py": MAIN})
+    _code, out, _ = run_cli("check", case, "--select", "C005", "--format", "json")
+    [finding] = json.loads(out)["findings"]
+    assert "MYSQL_ROOT_PASSWORD from `${SQL_PASSWORD}`" in finding["reason"], finding["reason"]

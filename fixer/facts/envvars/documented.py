@@ -135,8 +135,13 @@ def _stack_variables(ws: Workspace, stack: Stack) -> StackVariables:
 
 # The variables a database image's entrypoint gives a default when they are empty, as when
 # unset: the official postgres image's `POSTGRES_USER` (postgres) and `POSTGRES_DB` (the
-# user's name). Empty, the server starts all the same.
-_DEFAULTED = {"postgres": frozenset({"POSTGRES_USER", "POSTGRES_DB"})}
+# user's name); or that it only skips when empty: mysql's and mariadb's user, its password
+# and database (it creates none; only an empty root password stops it). Empty, the server
+# starts all the same.
+_SKIPPED_EMPTY = frozenset({"MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE"})
+_DEFAULTED = {"postgres": frozenset({"POSTGRES_USER", "POSTGRES_DB"}),
+              "mysql": _SKIPPED_EMPTY,
+              "mariadb": _SKIPPED_EMPTY | {"MARIADB_USER", "MARIADB_PASSWORD", "MARIADB_DATABASE"}}
 # The variables a database or broker image's own entrypoint reads, by family: another one
 # in its `environment` (`REDIS_PASSWORD` on the official redis image, which reads none) does
 # nothing unless its command names it (`redis-server --requirepass $$REDIS_PASSWORD`).
