@@ -28,8 +28,8 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.core.tree_index import files_under, is_folder
-from fixer.model.image_paths import (context_sources, copies_context, image_path_of, locate,
-                                     may_hold, workdir)
+from fixer.model.image_paths import (context_sources, copies_context, folder_copied,
+                                     image_path_of, locate, may_hold, workdir)
 from fixer.model.installed_project import installed_roots
 from fixer.model.listen import run_words
 from fixer.model.services import BuiltService, Service
@@ -91,6 +91,9 @@ class MissingModule:
     target: str        # as the command names it: `app.main:app`
     file: str          # the file it would be: `app/main.py`
     cwd: str           # the folder the server runs in: `/app`
+    # what the server does without it
+    stops: str = "the server stops at start-up with ModuleNotFoundError"
+    imported: bool = True   # found on sys.path (not a path fastapi-cli reads from the folder)
 
 
 def missing_module(ws: Workspace, service: Service) -> str | None:
@@ -114,6 +117,10 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
     app = service.app
     launch = app.listen.launch
     named = _module_named(launch) if launch is not None and launch.server else None
+    path = fastapi_path(launch) if launch is not None else None
+    if path is not None and launch is not None and not launch.runs_script and \
+            service.get("volumes") is None:   # fastapi-cli reads the path, not sys.path
+        return _missing_path(ws, service, launch, path)
     if launch is None or named is None or launch.runs_script or \
             service.get("volumes") is not None or not copies_context(app.dockerfile, app.stage) \
             or sets_python_path(ws, service) or installed_roots(ws.tree, service):
@@ -122,6 +129,25 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
     if "$" in cwd or "$" in named:
         return None
     return MissingModule(launch.target or named, f"{named.replace('.', '/')}.py", cwd)
+
+
+def _missing_path(ws: Workspace, service: BuiltService, launch: Launch,
+                  path: str) -> MissingModule | None:
+    """`fastapi run app/main.py` where a COPY puts the folder the path names there from the
+    build context, which lacks the file: fastapi-cli stops ("Path does not exist")."""
+    cwd = _cwd(service, launch)
+    file = path + "__init__.py" if path.endswith("/") else path
+    if "$" in cwd or "$" in path or locate(ws.tree, service, cwd, file) is not None or \
+            not folder_copied(ws.tree, service, cwd, posixpath.dirname(file) or "."):
+        return None
+    return MissingModule(path, file, cwd, "fastapi-cli stops at start-up: the path does not "
+                                          "exist", imported=False)
+
+
+def fastapi_path(launch: Launch) -> str | None:
+    """The file or package folder `fastapi run` is given (`app/main.py`, `app/`)."""
+    target = launch.target or ""
+    return target if launch.server == "fastapi" and target.endswith((".py", "/")) else None
 
 
 @dataclass(frozen=True)

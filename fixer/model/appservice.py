@@ -100,15 +100,16 @@ def _judge(ws: Workspace, service: Service) -> bool:
     if launch is None or not _starts_http_server(ws, service):
         return False
     module = appmodule.find(ws, service)
-    if module is None:
-        return _folder_imports_fastapi(ws, service.app.folder)
+    if module is None:   # `fastapi run` serves a FastAPI app or stops (S005 says which)
+        return launch.server == "fastapi" or _folder_imports_fastapi(ws, service.app.folder)
     script = module.runner or module.path   # what `python serve.py` runs
     if launch.server is None and (not _calls_uvicorn_run(ws, script)
                                   or _role_from_arguments(ws, service, script)):
         return False
     if module.attr is not None and _other_framework(ws, module.path, module.attr):
         return False
-    return _imports_fastapi(ws, module.path, module.root) or \
+    return _imports_fastapi(ws, module.path, module.root,
+                            tuple(folder for _package, folder in module.python_path)) or \
         _served_submodule_imports_fastapi(ws, module)
 
 
@@ -253,8 +254,9 @@ def _option_values(words: list[str]) -> dict[str, str]:
     return found
 
 
-def _imports_fastapi(ws: Workspace, path: str, root: str) -> bool:
-    """The module, or a module of its import root that it imports, imports fastapi."""
+def _imports_fastapi(ws: Workspace, path: str, root: str, more: tuple[str, ...] = ()) -> bool:
+    """The module, or a module of its import root (or of the folders `more` the image's
+    PYTHONPATH adds) that it imports, imports fastapi."""
     seen: set[str] = set()
     frontier = [path]
     for _depth in range(_FOLLOW_DEPTH + 1):
@@ -268,7 +270,8 @@ def _imports_fastapi(ws: Workspace, path: str, root: str) -> bool:
                 continue
             if _FASTAPI_IMPORT.search(file.text):
                 return True
-            following.extend(_local_modules(ws.tree, current, root, file.text))
+            for base in (root, *more):
+                following.extend(_local_modules(ws.tree, current, base, file.text))
             following.extend(_run_targets(ws.tree, root, file.text))
         frontier = following
     return False

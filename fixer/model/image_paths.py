@@ -42,6 +42,16 @@ def locate(tree: Tree, service: BuiltService, cwd: str, relative: str) -> str | 
     return files.path(context_path) if files.has_file(context_path) else None
 
 
+def folder_copied(tree: Tree, service: BuiltService, cwd: str, relative: str) -> bool:
+    """A COPY or ADD puts a folder of the build context at cwd/relative: what the image has
+    there is what that folder holds (a file it lacks, no such copy brings)."""
+    app = service.app
+    files = context_files(tree, app.folder, app.dockerfile.path)
+    found = _to_context(files, app.dockerfile, app.stage,
+                        posixpath.normpath(posixpath.join(cwd, relative)), 0)
+    return found is not None and (found == "." or files.has_folder(found))
+
+
 def _mounted(tree: Tree, service: BuiltService, container_path: str) -> str | None:
     """The repository file a bind mount of the service puts at `container_path`."""
     for source, target in bind_mounts(service):

@@ -13,6 +13,10 @@ a name written anywhere in the module, a star import, a module `__getattr__` or 
 write to its namespace (`globals()`, `setattr`) leaves it alone. A package served by its
 name (`uvicorn app:app`) with a submodule of the served name (`app/app.py`) is reported
 only when its `__init__.py` imports nothing: an import there may bind the submodule.
+A path `fastapi run` is given (`fastapi run app/main.py`, a package folder `app`) is read
+from the folder the server runs in, as fastapi-cli reads it: reported where a COPY puts
+the path's folder there from the build context and that folder lacks the file
+(PYTHONPATH and installed packages do not bring a path; a bind mount still may).
 
 Left alone, because they may bring the module: a bind mount over the service
 (`volumes:`), `PYTHONPATH` (set to anything, `$PWD/todos` too), code of the build context
@@ -91,10 +95,12 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
     app = service.app
+    path = appmodule.fastapi_path(app.listen.launch) if app.listen.launch else None
     if not family_of(app.dockerfile, app.stage, app.args).known or \
-            installs_local_code(service) or _may_bring_code(app.dockerfile, app.stage):
-        return None   # an organization's base image, a package, or a step fixer does not
-                      # follow may put it there
+            (path is None and installs_local_code(service)) or \
+            _may_bring_code(app.dockerfile, app.stage):
+        return None   # an organization's base image, a package (not for a path fastapi-cli
+                      # reads from the folder), or a step fixer does not follow may put it
     region = app.listen.region
     if region is None:
         return None
@@ -102,8 +108,9 @@ def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
     if missing is not None:
         return Violation(
             message=(f"{service.name} serves `{missing.target}` from {missing.cwd}, and no "
-                     f"COPY puts {missing.file} there nor on the image's import path: the "
-                     "server stops at start-up with ModuleNotFoundError"),
+                     f"COPY puts {missing.file} there"
+                     + (" nor on the image's import path" if missing.imported else "")
+                     + f": {missing.stops}"),
             path=region.path, line=_line_of(ws, region.path, region.start),
             service=service.name,
             subject=f"module {missing.target}",
