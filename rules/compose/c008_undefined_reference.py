@@ -53,7 +53,7 @@ what a new network or volume should be, needs a person.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import yaml
@@ -101,11 +101,22 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 if service.name not in use.services:
                     use.services.append(service.name)
     for (_path, key, name), use in seen.items():
-        yield _violation(key, name, use)
+        yield _violation(key, name, use, _defined_in_its_stack(name, key, use, ws))
 
 
-def _violation(key: str, name: str, use: _Use) -> Violation:
+def _defined_in_its_stack(name: str, key: str, use: _Use, ws: Workspace) -> set[str]:
+    """The names the top-level `key:` of the stacks the use's file belongs to define."""
+    return {n for stack in ws.stacks if any(d is use.doc for d in stack.docs)
+            for n in _defined(stack.docs)[key]}
+
+
+def _violation(key: str, name: str, use: _Use, defined: Collection[str] = ()) -> Violation:
     kind = KINDS[key]
+    # `pgadmin-data/:/var/lib/pgadmin` beside a defined `pgadmin-data`: the slash makes a
+    # name Docker refuses anyway, and the one meant is plain
+    meant = name.rstrip("/") if name.endswith("/") and name.rstrip("/") in defined else None
+    fix = (f"remove the trailing `/` from `{name}`: `{meant}` is defined" if meant else
+           f"define `{name}` under the top-level `{key}:`, or name the {kind} that was meant")
     users = use.services
     who = users[0] if len(users) == 1 else ", ".join(users[:-1]) + " and " + users[-1]
     return Violation(
@@ -113,9 +124,7 @@ def _violation(key: str, name: str, use: _Use) -> Violation:
                  f"top-level `{key}:` defines: Compose refuses the project (\"refers to "
                  f"undefined {kind}\")"),
         path=use.doc.path, line=use.doc.line(use.node.node), column=use.doc.column(use.node.node),
-        service=users[0], subject=f"{kind} {name}",
-        reason=f"define `{name}` under the top-level `{key}:`, or name the {kind} that was "
-               "meant")
+        service=users[0], subject=f"{kind} {name}", reason=fix)
 
 
 def _defined(docs: Iterable[ComposeDoc]) -> dict[str, set[str]]:
