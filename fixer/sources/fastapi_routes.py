@@ -2095,6 +2095,8 @@ def _scan(mods: Modules, path: str, tree: ast.Module, scope: Scope, var: str, pr
                 handler = _module_function(tree, call.args[0].id) \
                     if call.args and isinstance(call.args[0], ast.Name) else None
                 _add_route(result, tree, call.func, prefix, handler, depth == 0, mods, path)
+            elif method in ("add_websocket_route", "add_api_websocket_route"):
+                routed = True   # no GET route; a route added goes after it all the same
             elif method in _CALLS_ADDING_ROUTES:
                 routed = True
                 if method == "include_router":

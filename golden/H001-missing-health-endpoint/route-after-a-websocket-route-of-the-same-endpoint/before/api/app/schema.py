@@ -1,0 +1,1 @@
+graphql_app = object()
