@@ -1269,3 +1269,21 @@ def test_a_missing_env_file_breaks_every_service_of_the_project(tmp_path: Path) 
     assert code == 0, err
     assert "(C007 missing-env-file): breaks 1 service" in out, out
     assert re.search(r"❌ \*\*web\*\* - 1 critical issue", out), out
+
+
+def test_a_shell_form_cmd_counts_only_against_the_services_that_run_it(tmp_path: Path) -> None:
+    """`api` runs the image's shell-form CMD; `worker` builds the same image with its own
+    compose `command:`, which replaces the CMD: D002 is about `api`'s container only, and
+    names it whichever service compose lists first."""
+    compose = ("services:\n  worker:\n    build: ./svc\n    command: celery -A app.tasks worker\n"
+               "  api:\n    build: ./svc\n")
+    files = {"compose.yaml": compose, "svc/requirements.txt": "fastapi\nuvicorn\ncelery\n",
+             "svc/Dockerfile": SLIM.replace('CMD ["uvicorn", "app.main:app", "--host", '
+                                            '"0.0.0.0", "--port", "8000"]',
+                                            "CMD uvicorn app.main:app --host 0.0.0.0"),
+             "svc/app/__init__.py": "", "svc/app/tasks.py": "",
+             "svc/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "D002")
+    assert code == 0, err
+    assert "- `api`: CMD in shell form" in out and "`worker`, `api`" not in out, out
+    assert "✅ **worker** - Compliant: no findings" in out, out

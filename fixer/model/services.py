@@ -659,3 +659,10 @@ def _inside_root(doc: ComposeDoc, value: Value, folder: str, written: str) -> st
                          f"build path {written} is outside PATH, the folder fixer was "
                          "given; run fixer on a folder that holds it")
     return "" if normal == "." else normal
+
+
+def runs_the_image(service: Service, kind: str) -> bool:
+    """The service runs the image's CMD (or ENTRYPOINT, `kind`): compose gives it no
+    `command:` nor `entrypoint:` (which drops the CMD too), or no `entrypoint:`."""
+    keys = ("entrypoint",) if kind == "ENTRYPOINT" else ("command", "entrypoint")
+    return all(service.get(key) is None for key in keys)

@@ -104,7 +104,7 @@ from fixer.facts.ports.kubernetes import builds_one_app, container_args, deploye
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.appservice import is_app_service
 from fixer.model.image_paths import locate, workdir
-from fixer.model.services import BuiltService, by_stage
+from fixer.model.services import BuiltService, by_stage, runs_the_image
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import (
     Dockerfile,
@@ -372,9 +372,12 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     harm = _harm(dockerfile, stage, kind, command, runner, " ".join(runs),
                  _what_runs(ws, services, command), replaced) if shellless is None else \
         f"the {shellless.label} base image has no /bin/sh, so the container cannot start"
+    # the service the finding is about: one that runs the instruction (a `command:` of
+    # compose replaces the CMD), else the first
+    running = next((s for s in services if runs_the_image(s, kind)), services[0])
     base = Violation(
         message=f"{kind} in shell form: {harm}",
-        path=dockerfile.path, line=instruction.line, service=services[0].name,
+        path=dockerfile.path, line=instruction.line, service=running.name,
         subject=_subject(stage, kind))
     if _single_quoted_list(command):
         return replace(base, reason=f"the {kind} is a list in single quotes, which Docker does "

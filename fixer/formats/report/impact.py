@@ -32,7 +32,7 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services, is_app_service
 from fixer.model.depends import HEALTHY, dependencies
 from fixer.model.rule import Finding, Rule, Severity
-from fixer.model.services import Service, bind_mounts, locate_build
+from fixer.model.services import Service, bind_mounts, locate_build, runs_the_image
 from fixer.model.workspace import Workspace
 from fixer.sources.compose import get, items, scalar
 
@@ -419,6 +419,11 @@ def _image_builders(ws: Workspace, finding: Finding) -> list[Service]:
     if finding.rule.app_only or finding.rule.category in APP_ONLY:
         # the app's rules judge app services only: not a test runner of the same image
         sharing = [s for s in sharing if is_app_service(ws, s)]
+    kind = finding.message.split(" ", 1)[0]   # D002's `CMD in shell form: …`
+    if finding.code == "D002" and kind in _REPLACED_BY:
+        # a service whose compose `command:` (or `entrypoint:`) replaces the instruction
+        # never runs it: the finding is not about its container
+        sharing = [s for s in sharing if s.name == finding.service or runs_the_image(s, kind)]
     return sharing if len({s.name for s in sharing}) > 1 else []
 
 
