@@ -189,6 +189,7 @@ from fixer.core.wording import how_loaded, names
 from fixer.core.edits import TextEdit
 from fixer.facts.database.probes import DbProbe
 from fixer.facts.database.selfwait import waits_on_its_own
+from fixer.facts.envvars.examples import documented_values
 from fixer.facts.database.unchecked import (
     HealthcheckSite,
     Unchecked,
@@ -296,8 +297,9 @@ def _report(ws: Workspace, target: Unchecked, targets: dict[str, Unchecked]) -> 
     owners = [o for o, _d in target.dependents if o.name in target.apps]
     # a start script that loops or runs a waiter does wait: only Compose cannot hold it back
     held = f"so Compose cannot hold {apps} back until it accepts connections (a start script " \
-        "waits on its own)" if owners and all(waits_on_its_own(ws, o, db.name)
-                                              for o in owners) else \
+        "waits on its own)" if owners and all(
+            waits_on_its_own(ws, o, db.name, documented_values(ws, o.stack))
+            for o in owners) else \
         f"so {apps} cannot wait until it accepts connections"
     base = Violation(message=f"{db.name} ({scalar(image)}) has no healthcheck, {held}",
                   path=doc.path, line=doc.line(where.node), column=doc.column(where.node),

@@ -11,6 +11,7 @@ not tell what the script waits for.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from fixer.core.lazyre import lazy_compile
 from fixer.model.image_paths import in_image
@@ -28,15 +29,19 @@ _WAITS = lazy_compile(
     r"|\bnc[ \t]+-z\b|\bmysqladmin[ \t]+ping\b", re.M)
 
 
-def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None) -> bool:
+def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None,
+                     documented: Mapping[str, str] | None = None) -> bool:
     """The text the container runs before its server (the start command, and the script
     of the ENTRYPOINT that runs it) loops or runs a waiter; with `host`, one that may wait
     for it: a waiter whose line names another service of the stack and not `host`
-    (`wait-for-kafka.sh kafka 9092`, for redis) waits for that one."""
+    (`wait-for-kafka.sh kafka 9092`, for redis) waits for that one. A variable there is
+    read as the container's environment, then Compose's `.env`, then `documented` (the
+    values the stack's example files give, `envvars.examples.documented_values`) set it."""
     if not isinstance(service, BuiltService):
         return False
     others = set(service.stack.services) - {host} if host is not None else set()
-    env = service.environment(ws.tree) if host is not None else {}
+    env = {**(documented or {}), **service.stack.dotenv, **service.environment(ws.tree)} \
+        if host is not None else {}
     return any(_for_host(text, match.start(), host, others, env,
                          _LOOP_BODY if match.group().lstrip().startswith(("until", "while"))
                          else 0)

