@@ -206,9 +206,30 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
                      for text in texts for steps in _steps_in(inner, text)
                      for pattern in (_told_line(name), _written_by(name))):
         return True   # `cd backend`, then `echo "SECRET_KEY=..." > .env`
+    if _told_beside(ws, folder, path):
+        return True
     written = _written_by(named)
     return any(_followable(ws, folder, written, guide_text(ws, path))
                for path in setup_files(ws, folder))
+
+
+def _told_beside(ws: Workspace, folder: str, path: str) -> bool:
+    """A Markdown file of a folder between the project folder and the file says to write
+    it, naming it from its own folder (`infrastructure/README.md`: "copy to
+    `serverless/.env.development`")."""
+    inner = posixpath.dirname(path)
+    between: list[str] = []
+    while inner and inner != folder and _inside(inner, folder):
+        between.append(inner)
+        inner = posixpath.dirname(inner)
+    return any(_followable(ws, where, _told_line(posixpath.relpath(path, where)),
+                           guide_text(ws, guide))
+               for where in between for guide in files_in(ws.tree, where)
+               if guide.lower().endswith(".md"))
+
+
+def _inside(path: str, folder: str) -> bool:
+    return not folder or path.startswith(folder + "/")
 
 
 # a copy or move (`cp -n .env.example .env`): its source is the word after the options

@@ -10,7 +10,7 @@ import re
 from fixer.core.derived import Memo
 from fixer.core.envfile import parse_env
 from fixer.core.lazyre import lazy_compile
-from fixer.core.tree_index import files_in
+from fixer.core.tree_index import files_in, files_under
 from fixer.facts.image.buildscripts import env_files
 from fixer.model.services import Stack, env_file_paths
 from fixer.model.workspace import Workspace
@@ -46,9 +46,18 @@ _CODE_INFO = lazy_compile(r"py|python\d?|pycon|ipython", re.I)
 
 def guides(ws: Workspace, folder: str) -> list[str]:
     """The Markdown files that tell a checkout of the project in `folder` what to do: those
-    of the folder, of the repository's root, and of their `docs/`."""
-    return [p for where in dict.fromkeys([folder, "", posixpath.join(folder, "docs"), "docs"])
+    of the folder, of the repository's root, and of their `docs/`, its subfolders too
+    (`docs/development/getting-started.md`)."""
+    near = [p for where in dict.fromkeys([folder, ""])
             for p in files_in(ws.tree, where) if p.lower().endswith(".md")]
+    docs = [p for where in dict.fromkeys([posixpath.join(folder, "docs"), "docs"])
+            for p in files_under(ws.tree, where) if p.lower().endswith(".md")]
+    return near + docs[:_DOCS_LIMIT]
+
+
+# the Markdown files of `docs/` folders read, at most: a documentation site may hold
+# thousands
+_DOCS_LIMIT = 200
 
 
 # the files a checkout runs to set itself up: a make target, a task runner's, a script
