@@ -99,9 +99,10 @@ class Style:
     # (`services:` and a service's keys by 4, `build:` by 2); those under `services:` where
     # it has any (a top-level `networks:` indented otherwise says nothing of a service's)
     column_steps: tuple[tuple[int, int], ...] = ()
-    # (key column, step) of the mappings whose keys sit at that column, by the step that
-    # brought them there from their own key (a service's keys 2 in from its name)
-    into_steps: tuple[tuple[int, int], ...] = ()
+    # (key column, offset) of the block sequences under keys at that column, counted as
+    # `column_steps` is (a service's keys at 6 with their lists' `-` at 8: 2): how the
+    # author nests under those keys where no mapping shows it
+    list_steps: tuple[tuple[int, int], ...] = ()
     # key -> the quote the file's block values of that key take, where it writes some
     # (`interval: 5s` bare in a file whose environment values are all quoted)
     key_values: tuple[tuple[str, str], ...] = ()
@@ -118,14 +119,13 @@ class Style:
 
     def step_at(self, column: int) -> int:
         """The indentation step from a key at `column` to its nested mapping's keys: the
-        file's own there, else the step the keys at that column are indented by (a service
-        whose keys sit 2 in nests 2 more), else that of the nearest column to the left
-        (deeper mappings follow the ones above them), else `unit`."""
-        into = dict(self.into_steps)
+        file's own there, else how the lists under keys at that column are nested (a
+        service's `ports:` with its `- "8000:8000"` 2 in), else that of the nearest column
+        to the left (deeper mappings follow the ones above them), else `unit`."""
         left = [step for at, step in self.column_steps if at <= column]
         if left and self.column_steps[len(left) - 1][0] == column:
             return left[-1]
-        return into.get(column) or (left[-1] if left else self.unit)
+        return dict(self.list_steps).get(column) or (left[-1] if left else self.unit)
 
 
 def _plain(style: str | None) -> bool:
@@ -169,7 +169,7 @@ def _detect(doc: ComposeDoc) -> Style:
     nodes = walk(doc.root)
     steps: Counter[int] = Counter()
     by_column: dict[int, Counter[int]] = {}
-    into: dict[int, Counter[int]] = {}
+    lists: dict[int, Counter[int]] = {}
     offsets: Counter[int] = Counter()
     for node in nodes:
         if not isinstance(node, yaml.MappingNode) or node.flow_style:
@@ -181,15 +181,16 @@ def _detect(doc: ComposeDoc) -> Style:
                 steps[step] += 1
             elif isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
                 offsets[int(value.start_mark.column - key.start_mark.column)] += 1
-    for key, value in _nested_mappings(doc.root):
-        step = int(value.value[0][0].start_mark.column - key.start_mark.column)
+    for key, value in _nested_blocks(doc.root):
+        first = value.value[0][0] if isinstance(value, yaml.MappingNode) else value
+        step = int(first.start_mark.column - key.start_mark.column)
         if step > 0:
-            by_column.setdefault(int(key.start_mark.column), Counter())[step] += 1
-            into.setdefault(int(value.value[0][0].start_mark.column), Counter())[step] += 1
+            counted = by_column if isinstance(value, yaml.MappingNode) else lists
+            counted.setdefault(int(key.start_mark.column), Counter())[step] += 1
     unit = _most(Counter({k: v for k, v in steps.items() if k > 0}), 2)
     column_steps = tuple(sorted((column, _most(counted, unit))
                                 for column, counted in by_column.items()))
-    into_steps = tuple(sorted((column, _most(counted, unit)) for column, counted in into.items()))
+    list_steps = tuple(sorted((column, _most(counted, unit)) for column, counted in lists.items()))
     by_key = _key_value_quotes(nodes)
     value_quote = _most(sum(by_key.values(), Counter()), "")
     chars = _quote_chars(doc.root, nodes)
@@ -205,27 +206,29 @@ def _detect(doc: ComposeDoc) -> Style:
         flow_pad=_most(_flow_pads(doc.file.text, nodes), ""), key_quote=_key_quote(nodes),
         env_list=_env_list(doc), flow_tests=_flow_tests(doc),
         blank_between=_blank_between(doc), column_steps=column_steps, key_values=key_values,
-        into_steps=into_steps,
+        list_steps=list_steps,
     )
 
 
-def _nested_mappings(root: Node) -> list[tuple[Node, yaml.MappingNode]]:
-    """(key, block mapping) of each block mapping nested below a key on a line of its own:
-    those inside `services:` (and `services:` itself) where it has any, else the file's."""
+def _nested_blocks(root: Node) -> list[tuple[Node, Node]]:
+    """(key, block mapping or sequence) of each block collection nested below a key on a
+    line of its own: those inside `services:` (and `services:` itself) where it has any
+    mapping, else the file's."""
     services = next((value for key, value in root.value if isinstance(key, yaml.ScalarNode)
                      and key.value == "services"), None) \
         if isinstance(root, yaml.MappingNode) else None
     within = _block_pairs(walk(services)) if services is not None else []
-    if within:
+    if any(isinstance(value, yaml.MappingNode) for _key, value in within):
         return [pair for pair in _block_pairs([root]) if pair[1] is services] + within
     return _block_pairs(walk(root))
 
 
-def _block_pairs(nodes: list[Node]) -> list[tuple[Node, yaml.MappingNode]]:
+def _block_pairs(nodes: list[Node]) -> list[tuple[Node, Node]]:
     return [(key, value) for node in nodes
             if isinstance(node, yaml.MappingNode) and not node.flow_style
             for key, value in node.value
-            if isinstance(value, yaml.MappingNode) and not value.flow_style and value.value
+            if isinstance(value, (yaml.MappingNode, yaml.SequenceNode))
+            and not value.flow_style and value.value
             and value.start_mark.line > key.start_mark.line]
 
 
