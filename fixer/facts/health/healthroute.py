@@ -312,7 +312,8 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
                                                    f"prefix `{shown}`: the health path its "
                                                    f"code names (`{literal.path}`) may be "
                                                    "served there")
-    nesting = _nesting_prefix(ws, service.app.folder, theirs) if literal is not None else None
+    nesting = _nesting_prefix(ws, service.app.folder, theirs) \
+        if literal is not None and _of_a_router(ws, literal.module) else None
     if literal is not None and nesting is not None and \
             not literal.path.startswith(nesting[0].rstrip("/") + "/"):
         return HealthPlan(Source.UNREADABLE, None, f"{why}, and {nesting[1]} includes routers "
@@ -604,6 +605,7 @@ class Literal(NamedTuple):
 
     path: str
     named: str = ""   # ` (`/healthz` of a router with the prefix `/admin`)`
+    module: str = ""  # the file that names it
 
 
 def health_literal(ws: Workspace, folder: str, wanted: list[str],
@@ -617,15 +619,15 @@ def health_literal(ws: Workspace, folder: str, wanted: list[str],
     found = _served_literals(ws, folder, theirs, prefixes=False)
     healthy = [p for p in found if is_health(p, normal)]
     best = min(healthy, key=lambda p: _preference(p, wanted)) if healthy else None
-    return Literal(best, found[best]) if best is not None else None
+    return Literal(best, *found[best]) if best is not None else None
 
 
 def _served_literals(ws: Workspace, folder: str, theirs: frozenset[str],
-                     prefixes: bool) -> dict[str, str]:
-    """`_path_literals`, each with how the code names it (`Literal.named`): a route path of a
-    router the module creates with a prefix joined to it, or left out where the prefix is no
-    literal."""
-    found: dict[str, str] = {}
+                     prefixes: bool) -> dict[str, tuple[str, str]]:
+    """`_path_literals`, each with how the code names it (`Literal.named`) and the file that
+    does: a route path of a router the module creates with a prefix joined to it, or left
+    out where the prefix is no literal."""
+    found: dict[str, tuple[str, str]] = {}
     for path in _service_files(ws, folder, theirs):
         file = ws.read(path)
         if file is None:
@@ -633,10 +635,10 @@ def _served_literals(ws: Workspace, folder: str, theirs: frozenset[str],
         routed = _prefixed_routes(file)
         for literal in _literals_of(file, prefixes):
             if literal not in routed:
-                found.setdefault(literal, "")
+                found.setdefault(literal, ("", path))
             elif (joined := routed[literal]) is not None:
-                found.setdefault(joined, f" (`{literal}` of a router with the prefix "
-                                         f"`{joined[:len(joined) - len(literal)]}`)")
+                found.setdefault(joined, (f" (`{literal}` of a router with the prefix "
+                                          f"`{joined[:len(joined) - len(literal)]}`)", path))
     return found
 
 
@@ -706,6 +708,13 @@ def health_under_prefix(ws: Workspace, folder: str, wanted: list[str], theirs: f
                          for route in routes_under_prefix(mods, path, prefix)
                          if route.get and is_health(route.path, normal))
     return min(found, key=lambda p: _preference(p, wanted)) if found else None
+
+
+def _of_a_router(ws: Workspace, path: str) -> bool:
+    """The module creates a router and no app: a path it names may be a route of that
+    router, served wherever the router is included."""
+    file = ws.read(path)
+    return file is not None and "Router(" in file.text and "FastAPI(" not in file.text
 
 
 def _nesting_prefix(ws: Workspace, folder: str,
