@@ -1133,6 +1133,30 @@ def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refus
             "route, so the health route may refuse a probe", lets_health_through(function, tree))
 
 
+def _adds_nothing(cls: ast.ClassDef) -> bool:
+    """A subclass with no method of its own (`class AuthenticationMiddleware(Base): pass`):
+    it runs as its base does."""
+    return not any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) for s in cls.body)
+
+
+def _backend_never_refuses(mods: Modules, site: AppSite, call: ast.Call) -> bool:
+    """The `backend=` of Starlette's AuthenticationMiddleware is a class of the repository
+    whose methods raise nothing, in a module that names no AuthenticationError: its
+    `authenticate` returns for a request without credentials, and the middleware hands
+    every request on (it answers 400 only for an AuthenticationError)."""
+    backend = next((k.value for k in call.keywords if k.arg == "backend"), None)
+    if not isinstance(backend, ast.Call):
+        return False
+    read = _class_def(mods, site.path, site.tree, backend.func, 0)
+    if read is None:
+        return False
+    path, tree, cls = read
+    file = mods.load(path)
+    return file is not None and "AuthenticationError" not in file[0].text and \
+        any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "authenticate"
+            for s in cls.body) and not any(isinstance(n, ast.Raise) for n in ast.walk(cls))
+
+
 def _middleware_given(call: ast.Call) -> ast.expr | None:
     """The class `add_middleware(Cls)` or `Middleware(Cls)` is given, by position or as
     `middleware_class=`/`cls=`."""
@@ -1180,6 +1204,9 @@ def _middleware_class(mods: Modules, site: AppSite, call: ast.Call) -> Refusing 
     if read is not None and code is not None:
         return (f"the middleware `{name}` ({read[0]}:{read[2].lineno}) can answer {code} "
                 "before any route, so the health route may refuse a probe", exempt)
+    if name == "AuthenticationMiddleware" and (read is None or _adds_nothing(read[2])) and \
+            _backend_never_refuses(mods, site, call):
+        return None   # Starlette's: it answers an error only where the backend raises
     # a class that reads as harmless may still refuse through code fixer does not follow
     # (a helper of another package): its name keeps the doubt, unless its `dispatch` hands
     # every request on whatever that code does; what it lets through is let through
