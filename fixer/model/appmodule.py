@@ -96,6 +96,20 @@ class MissingModule:
     imported: bool = True   # found on sys.path (not a path fastapi-cli reads from the folder)
 
 
+def unfound_module(ws: Workspace, service: Service) -> str | None:
+    """Why fixer finds no app where `missing_module` cannot say the image lacks it (a bind
+    mount, PYTHONPATH): the module the command names, which fixer finds nowhere the server
+    imports from."""
+    if not isinstance(service, BuiltService) or find(ws, service) is not None:
+        return None
+    launch = service.app.listen.launch
+    named = _module_named(launch) if launch is not None and launch.server else None
+    if launch is None or named is None or "$" in named:
+        return None
+    return (f"the command serves `{launch.target or named}`, and fixer finds no "
+            f"{named.replace('.', '/')}.py where the server imports it from")
+
+
 def missing_module(ws: Workspace, service: Service) -> str | None:
     """Why the app module is not found, where the command names one the image does not hold
     (`missing_module_file`): None where it is found, or where something may bring it."""

@@ -275,7 +275,7 @@ def plan(ws: Workspace, service: BuiltService) -> HealthPlan:
     if answering is not None:   # `/health/{component}` answers a probe of `/health/db`
         return HealthPlan(Source.UNREADABLE, None, f"its route `{answering.path}` answers "
                                                    f"{added} if its handler takes the value")
-    why = (appmodule.missing_module(ws, service) or
+    why = (appmodule.missing_module(ws, service) or appmodule.unfound_module(ws, service) or
            "fixer cannot find where the app object is created") if found is None else \
         found[1].unknown or opaque
     doubt = (found[1].doubt_for(added) or opaque or found[1].add_doubt or "") if found else ""
