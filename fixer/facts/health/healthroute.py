@@ -482,9 +482,21 @@ def health_like(routes: AppRoutes, wanted: list[str]) -> list[str]:
         handler = route.function.name if route.function is not None else ""
         named = _HEALTH_HANDLER.fullmatch(handler) and not _takes_a_dependency(route.function)
         if (_health_path(path, normal) or named or
-                _described_as_health(route.function)) and not streams(route.function):
+                _described_as_health(route.function)) and not streams(route.function) and \
+                not _always_raises(route.function):
             found.add(path)
     return sorted(found)
+
+
+def _always_raises(function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """The handler's first statement (past its docstring) raises (`def ping(): raise
+    Exception`): every request gets 500, a route for testing error handling, no health
+    route."""
+    body = function.body if function is not None else []
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return bool(body) and isinstance(body[0], ast.Raise)
 
 
 def _takes_a_dependency(function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
