@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 
 from fixer.core.envfile import interpolate
 from fixer.core.lazyre import lazy_compile
-from fixer.core.tree_index import files_in
+from fixer.core.tree_index import files_in, within
 from fixer.facts.envvars.examples import (
     EXAMPLE_WORD,
     examples,
@@ -219,17 +219,13 @@ def _told_beside(ws: Workspace, folder: str, path: str) -> bool:
     `serverless/.env.development`")."""
     inner = posixpath.dirname(path)
     between: list[str] = []
-    while inner and inner != folder and _inside(inner, folder):
+    while inner and inner != folder and within(inner, folder):
         between.append(inner)
         inner = posixpath.dirname(inner)
     return any(_followable(ws, where, _told_line(posixpath.relpath(path, where)),
                            guide_text(ws, guide))
                for where in between for guide in files_in(ws.tree, where)
                if guide.lower().endswith(".md"))
-
-
-def _inside(path: str, folder: str) -> bool:
-    return not folder or path.startswith(folder + "/")
 
 
 # a copy or move (`cp -n .env.example .env`): its source is the word after the options
