@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar, Union
 
 import yaml
@@ -168,8 +168,6 @@ def detect(doc: ComposeDoc) -> Style:
 def _detect(doc: ComposeDoc) -> Style:
     nodes = walk(doc.root)
     steps: Counter[int] = Counter()
-    by_column: dict[int, Counter[int]] = {}
-    lists: dict[int, Counter[int]] = {}
     offsets: Counter[int] = Counter()
     for node in nodes:
         if not isinstance(node, yaml.MappingNode) or node.flow_style:
@@ -181,16 +179,8 @@ def _detect(doc: ComposeDoc) -> Style:
                 steps[step] += 1
             elif isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
                 offsets[int(value.start_mark.column - key.start_mark.column)] += 1
-    for key, value in _nested_blocks(doc.root):
-        first = value.value[0][0] if isinstance(value, yaml.MappingNode) else value
-        step = int(first.start_mark.column - key.start_mark.column)
-        if step > 0:
-            counted = by_column if isinstance(value, yaml.MappingNode) else lists
-            counted.setdefault(int(key.start_mark.column), Counter())[step] += 1
     unit = _most(Counter({k: v for k, v in steps.items() if k > 0}), 2)
-    column_steps = tuple(sorted((column, _most(counted, unit))
-                                for column, counted in by_column.items()))
-    list_steps = tuple(sorted((column, _most(counted, unit)) for column, counted in lists.items()))
+    column_steps, list_steps = _nesting(_nested_blocks(doc.root), unit)
     by_key = _key_value_quotes(nodes)
     value_quote = _most(sum(by_key.values(), Counter()), "")
     chars = _quote_chars(doc.root, nodes)
@@ -210,13 +200,62 @@ def _detect(doc: ComposeDoc) -> Style:
     )
 
 
+Steps = tuple[tuple[int, int], ...]
+
+
+def _nesting(pairs: list[tuple[Node, Node]], unit: int) -> tuple[Steps, Steps]:
+    """(column, step) of the block mappings and of the block sequences nested below keys,
+    the most common step at each key column (`Style.column_steps`, `Style.list_steps`)."""
+    by_column: dict[int, Counter[int]] = {}
+    lists: dict[int, Counter[int]] = {}
+    for key, value in pairs:
+        first = value.value[0][0] if isinstance(value, yaml.MappingNode) else value
+        step = int(first.start_mark.column - key.start_mark.column)
+        if step > 0:
+            counted = by_column if isinstance(value, yaml.MappingNode) else lists
+            counted.setdefault(int(key.start_mark.column), Counter())[step] += 1
+    return (tuple(sorted((column, _most(counted, unit)) for column, counted in by_column.items())),
+            tuple(sorted((column, _most(counted, unit)) for column, counted in lists.items())))
+
+
+def detect_for(doc: ComposeDoc, service: Node) -> Style:
+    """The file's style for new text inside one service's mapping: the service's own
+    nesting where it shows some (a file may nest one service by 4 and the next by 2, and
+    the text fixer adds to the second must not follow the first), the file's elsewhere."""
+    style = detect(doc)
+    name = next((key for key, value in _service_pairs(doc.root) if value is service), None)
+    if name is None or not isinstance(service, yaml.MappingNode) or service.flow_style:
+        return style
+    column = int(name.start_mark.column)
+    inner = _block_pairs(walk(service))
+    own_steps, own_lists = _nesting([(name, service), *inner], style.unit)
+    if inner:   # what the service shows below its keys stands for all its deeper levels
+        kept_steps = tuple(pair for pair in style.column_steps if pair[0] < column)
+        kept_lists = tuple(pair for pair in style.list_steps if pair[0] < column)
+    else:
+        kept_steps = tuple(pair for pair in style.column_steps if pair[0] != column)
+        kept_lists = style.list_steps
+    return replace(style, column_steps=tuple(sorted(kept_steps + own_steps)),
+                   list_steps=tuple(sorted(kept_lists + own_lists)))
+
+
+def _service_pairs(root: Node) -> list[tuple[Node, Node]]:
+    services = _services_node(root)
+    return list(services.value) if isinstance(services, yaml.MappingNode) else []
+
+
+def _services_node(root: Node) -> Node | None:
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    return next((value for key, value in root.value if isinstance(key, yaml.ScalarNode)
+                 and key.value == "services"), None)
+
+
 def _nested_blocks(root: Node) -> list[tuple[Node, Node]]:
     """(key, block mapping or sequence) of each block collection nested below a key on a
     line of its own: those inside `services:` (and `services:` itself) where it has any
     mapping, else the file's."""
-    services = next((value for key, value in root.value if isinstance(key, yaml.ScalarNode)
-                     and key.value == "services"), None) \
-        if isinstance(root, yaml.MappingNode) else None
+    services = _services_node(root)
     within = _block_pairs(walk(services)) if services is not None else []
     if any(isinstance(value, yaml.MappingNode) for _key, value in within):
         return [pair for pair in _block_pairs([root]) if pair[1] is services] + within

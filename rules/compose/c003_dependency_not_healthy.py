@@ -320,7 +320,8 @@ def _broken(ws: Workspace, target: Service, service: Service, dependency: Depend
 
 def _edits(doc: ComposeDoc, definition: Value, conditions: dict[str, str]) -> list[TextEdit]:
     """The conditions written, when the fix is applied (`conditions_refused` accepted them)."""
-    return merge_inserts(set_conditions(doc, definition, conditions, compose_style.detect(doc)))
+    return merge_inserts(set_conditions(doc, definition, conditions,
+                                       compose_style.detect_for(doc, definition.node)))
 
 
 def _healthchecks(target: Service) -> tuple[Location, ...]:

@@ -951,6 +951,6 @@ def _healthcheck(service: Service, doc: ComposeDoc, test: tuple[str, ...]) -> Ch
 
 
 def _healthcheck_edits(doc: ComposeDoc, mapping: Node, test: tuple[str, ...]) -> list[Edit]:
-    style = compose_style.detect(doc)
+    style = compose_style.detect_for(doc, mapping)
     value = Map((("test", Flow(test) if style.flow_tests else Seq(test)), *TIMINGS))
     return [add_entry(doc, mapping, "healthcheck", value, style)]

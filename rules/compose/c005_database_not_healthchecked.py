@@ -598,4 +598,5 @@ def _healthcheck(target: Unchecked, site: HealthcheckSite) -> list[TextEdit]:
 
 
 def _conditions(doc: ComposeDoc, definition: Value, wanted: dict[str, str]) -> list[TextEdit]:
-    return set_conditions(doc, definition, wanted, compose_style.detect(doc))
+    return set_conditions(doc, definition, wanted,
+                          compose_style.detect_for(doc, definition.node))

@@ -397,7 +397,8 @@ def render(plan: DatabasePlan) -> list[TextEdit]:
     """The edits of a plan that `plan` returned: every user's `depends_on`, the service, its
     volume. Each place they go was judged there, so nothing here refuses."""
     edits = [edit for gate in plan.gates for edit in set_conditions(
-        gate.doc, gate.definition, gate.conditions, compose_style.detect(gate.doc))]
+        gate.doc, gate.definition, gate.conditions,
+        compose_style.detect_for(gate.doc, gate.definition.node))]
     doc = plan.doc
     services = _services(doc).node
     style = compose_style.detect(doc)

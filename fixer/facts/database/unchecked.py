@@ -265,7 +265,7 @@ def healthcheck_site(target: Unchecked) -> HealthcheckSite:
 def healthcheck_edit(target: Unchecked, site: HealthcheckSite) -> TextEdit:
     """`healthcheck:` with the image's probe added at a site `healthcheck_site` accepted,
     in the file's style."""
-    style = compose_style.detect(site.doc)
+    style = compose_style.detect_for(site.doc, site.definition.node)
     return add_entry(site.doc, site.definition.node, "healthcheck",
                      healthcheck_fragment(target.probe.test, style,
                                           target.probe.start_period), style)
