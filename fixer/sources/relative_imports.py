@@ -270,10 +270,24 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
             if target is None:
                 return updated
             if target:
-                return updated.with_changes(relative=[], module=cst.parse_expression(target))
+                moved = updated.with_changes(relative=[], module=cst.parse_expression(target))
+                return self._realigned(original, moved, len(target) - level - len(written or ""))
             if isinstance(updated.names, cst.ImportStar):
                 return updated
             return cst.FlattenSentinel(_one_per_name(updated, updated.names))
+
+        def _realigned(self, original: cst.ImportFrom, moved: cst.ImportFrom,
+                       delta: int) -> cst.ImportFrom:
+            """Continuation lines aligned under the first name (`from .db import (a,` over
+            `                 b)`) moved by as much as the new module name moved that name:
+            where a reader, and a linter's visual indent check (E128), expect them."""
+            if not delta or isinstance(original.names, cst.ImportStar):
+                return moved
+            start = self.get_metadata(PositionProvider, original).start
+            first = self.get_metadata(PositionProvider, original.names[0]).start
+            if first.line != start.line:
+                return moved   # a hanging indent (`import (` ending the line) stays
+            return _shift_continuations(moved, start.column, first.column, delta)
 
         def leave_SimpleStatementLine(
                 self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -286,6 +300,40 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
         return MetadataWrapper(cst.parse_module(text)).visit(Absolutize()).code
     except cst.ParserSyntaxError as exc:
         raise ValueError(f"libcst cannot parse the file: {exc.message}") from None
+
+
+def _shift_continuations(node: libcst.ImportFrom, indent: int, column: int,
+                         delta: int) -> libcst.ImportFrom:
+    """`node` with each line break among its names that lands on `column` landing `delta`
+    further; `indent`: the statement's own column, which an indented line break counts
+    from (libcst writes the block's indentation apart)."""
+    import libcst as cst
+
+    def shifted(space: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+        if isinstance(space, cst.ParenthesizedWhitespace):
+            base = indent if space.indent else 0
+            if base + len(space.last_line.value) == column:
+                return space.with_changes(
+                    last_line=cst.SimpleWhitespace(" " * (column + delta - base)))
+            return space
+        if not isinstance(space, cst.SimpleWhitespace):
+            return space
+        broken = _BACKSLASH_BREAK.fullmatch(space.value)
+        if broken and len(broken.group(2)) == column:
+            return cst.SimpleWhitespace(broken.group(1) + " " * (column + delta))
+        return space
+
+    assert not isinstance(node.names, cst.ImportStar)
+    names = [alias.with_changes(comma=alias.comma.with_changes(
+        whitespace_after=shifted(alias.comma.whitespace_after)))
+        if isinstance(alias.comma, cst.Comma) else alias for alias in node.names]
+    rpar = node.rpar.with_changes(whitespace_before=shifted(node.rpar.whitespace_before)) \
+        if node.rpar is not None else None
+    return node.with_changes(names=names, rpar=rpar)
+
+
+# a line break inside a statement written with a backslash: `a, \` and the next line's indent
+_BACKSLASH_BREAK = re.compile(r"([ \t]*\\\r?\n)( *)")
 
 
 def _one_per_name(node: libcst.ImportFrom,

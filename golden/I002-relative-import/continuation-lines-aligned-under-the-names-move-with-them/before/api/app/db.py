@@ -1,0 +1,1 @@
+get_db = 1; engine = 2
