@@ -191,8 +191,15 @@ def _present(ws: Workspace, stack: Stack, raw: str, folder: str, loaded: set[str
 def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
     """The project's example file names the file (`# copy to monitor/.env`), or a Markdown
     file of the repository's root, the project folder or their `docs/` says to write it
-    (`cp .env.example monitor/.env`, "create a `.env` file"): a checkout is told."""
-    named = posixpath.relpath(path, folder or ".")
+    (`cp .env.example monitor/.env`, "create a `.env` file"): a checkout is told. Named
+    from the project folder, or from the root where a reader stands (`app/.env.postgres`
+    for `../app/.env.postgres` of `docker/compose.yaml`)."""
+    return any(_told_as(ws, folder, path, named, loaded)
+               for named in dict.fromkeys([posixpath.relpath(path, folder or "."), path])) \
+        or _told_beside(ws, folder, path)
+
+
+def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]) -> bool:
     if "/" in named and any(named in _text(ws, e) for e in examples(ws, folder, loaded)):
         return True
     told = _told_line(named)
@@ -206,11 +213,9 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
                      for text in texts for steps in _steps_in(inner, text)
                      for pattern in (_told_line(name), _written_by(name))):
         return True   # `cd backend`, then `echo "SECRET_KEY=..." > .env`
-    if _told_beside(ws, folder, path):
-        return True
     written = _written_by(named)
-    return any(_followable(ws, folder, written, guide_text(ws, path))
-               for path in setup_files(ws, folder))
+    return any(_followable(ws, folder, written, guide_text(ws, setup))
+               for setup in setup_files(ws, folder))
 
 
 def _told_beside(ws: Workspace, folder: str, path: str) -> bool:
