@@ -39,6 +39,11 @@ def fixed(files: dict[str, str]) -> dict[str, bytes]:
                  "from app.api.users import router\n", id="package-init"),
     pytest.param("svc/app/api/users.py", "def f():\n    from .v1 . items import y\n",
                  "def f():\n    from app.api.v1.items import y\n", id="nested-spaced"),
+    # libcst alone gives back `x\n  `: the blank lines before a last line of spaces are kept
+    pytest.param("svc/app/api/users.py", "from ..db import x\n\n  ",
+                 "from app.db import x\n\n  ", id="blank-lines-before-a-last-line-of-spaces"),
+    pytest.param("svc/app/api/users.py", "from ..db import x\r\n\r\n\r\n    \r\n\r\n",
+                 "from app.db import x\r\n\r\n\r\n    \r\n\r\n", id="blank-tail-crlf"),
 ])
 def test_i002_fixes(path: str, before: str, after: str) -> None:
     head = APP if path == "svc/app/main.py" else ""  # the app module stays a FastAPI app

@@ -296,10 +296,22 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
                 return updated   # beside other statements (`x = 1; from . import a, b`)
             return cst.FlattenSentinel(_own_lines(updated))
 
+    body, tail = _split_blank_tail(text)
     try:
-        return MetadataWrapper(cst.parse_module(text)).visit(Absolutize()).code
+        return MetadataWrapper(cst.parse_module(body)).visit(Absolutize()).code + tail
     except cst.ParserSyntaxError as exc:
         raise ValueError(f"libcst cannot parse the file: {exc.message}") from None
+
+
+# the blank lines ending a file after its last line break that follows text
+_BLANK_TAIL = re.compile(r"(?<=\n)[ \t\f\r\n]*\Z")
+
+
+def _split_blank_tail(text: str) -> tuple[str, str]:
+    """The text, and the blank lines that end it: libcst drops blank lines before a last
+    line of spaces (`x = 1\\n\\n  ` comes back as `x = 1\\n  `), bytes no rewrite owns."""
+    found = _BLANK_TAIL.search(text)
+    return (text, "") if found is None else (text[:found.start()], found.group())
 
 
 def _shift_continuations(node: libcst.ImportFrom, indent: int, column: int,
