@@ -87,7 +87,8 @@ Unsafe, with the reason, when the server binds 127.0.0.1 only: uvicorn, granian 
 hypercorn with no `--bind` (gunicorn binds 0.0.0.0 when `PORT` is set), a script's
 `uvicorn.run(...)` with no `host=` (the CLI's `UVICORN_HOST` is not read there), or a
 loopback host given: the probe passes inside the container while the published port and the other
-containers cannot reach the app, so a healthy container would say nothing of it.
+containers cannot reach the app, so a healthy container would say nothing of it (not
+with `network_mode: host`: the loopback is the host's, which is what reaches it there).
 Unsafe, with the reason, when the server binds an IPv6 address (`--host ::`, `--bind
 [::]:8000`): whether that socket takes the probe's IPv4 connection differs by server and
 worker count (uvicorn with one worker sets IPV6_V6ONLY: 127.0.0.1 is refused), so fixer
@@ -490,8 +491,8 @@ def _loopback_doubt(ws: Workspace, service: BuiltService) -> str | None:
     containers do not. The healthcheck would pass, and `service_healthy` release its users,
     while every request from outside fails."""
     launch = service.app.listen.launch
-    if launch is None or not launch.loopback:
-        return None
+    if launch is None or not launch.loopback or service.scalar("network_mode") == "host":
+        return None   # on the host's network, its loopback is the host's: what reaches it
     variable = _HOST_VARIABLES.get(launch.server or "")
     app = service.app
     env = {k: v for link in reversed(chain(app.dockerfile, app.stage))
