@@ -18,7 +18,10 @@ beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or
 names it and lists its variables in a code block or list items ("Example of the .env
 file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
 `scripts/`) with a command that writes it (`cp -n config/.env.template .env` in a make
-target, `cat > .env`). A copy from a file the
+target, `cat > .env`), or a file beside it whose first lines say to make this file into it
+(`rename_this_to_env.py` opening with `# rename this file to .env`). A guide may name the
+file from the project folder or from the root (`app/.env.db` for `../app/.env.db` of
+`docker/compose.yaml`), and with alternatives (`.env.{dev|prod}`). A copy from a file the
 repository does not hold (`cp .env.example .env` with no `.env.example`) tells nothing: the
 finding names that step. One finding per missing file and compose file, at its first
 entry, naming every service that loads it.
@@ -196,7 +199,7 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
     for `../app/.env.postgres` of `docker/compose.yaml`)."""
     return any(_told_as(ws, folder, path, named, loaded)
                for named in dict.fromkeys([posixpath.relpath(path, folder or "."), path])) \
-        or _told_beside(ws, folder, path)
+        or _told_beside(ws, folder, path) or _template_beside(ws, path)
 
 
 def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]) -> bool:
@@ -204,7 +207,7 @@ def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]
         return True
     told = _told_line(named)
     word = _named_word(named)
-    texts = [guide_text(ws, guide) for guide in guides(ws, folder)]
+    texts = [_braces_spelled_out(guide_text(ws, guide)) for guide in guides(ws, folder)]
     if any(_followable(ws, folder, told, text) or (word.search(text) and guide_names(text))
            or _renamed_by_pattern(ws, path, text) for text in texts):
         return True
@@ -216,6 +219,33 @@ def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]
     written = _written_by(named)
     return any(_followable(ws, folder, written, guide_text(ws, setup))
                for setup in setup_files(ws, folder))
+
+
+def _template_beside(ws: Workspace, path: str) -> bool:
+    """A file beside it whose first lines say to make it into the file: a template by an
+    odd name (`rename_this_to_env.py` opening with `# rename this file to .env`)."""
+    folder, name = posixpath.split(path)
+    told = _told_line(name)
+    return any(told.search(head) and _THIS.search(head)
+               for other in files_in(ws.tree, folder)
+               for head in ["\n".join(guide_text(ws, other)[:1000].splitlines()[:3])])
+
+
+_THIS = lazy_compile(r"(?i)\bthis\b")
+
+
+# a name written with alternatives: `.env.{dev|prod}`, `.env.{dev,prod}`
+_BRACED = lazy_compile(r"([\w./-]*)\{([\w.-]+(?:[|,][\w.-]+)+)\}([\w./-]*)")
+
+
+def _braces_spelled_out(text: str) -> str:
+    """The text with each name written with alternatives as the names it stands for
+    (`.env.{dev|prod}` as `.env.dev .env.prod`): "copy `.env.example` to
+    `.env.{dev|prod}`" tells a checkout to write `.env.dev`."""
+    if "{" not in text:
+        return text
+    return _BRACED.sub(lambda found: " ".join(
+        found[1] + each + found[3] for each in re.split(r"[|,]", found[2])), text)
 
 
 def _told_beside(ws: Workspace, folder: str, path: str) -> bool:

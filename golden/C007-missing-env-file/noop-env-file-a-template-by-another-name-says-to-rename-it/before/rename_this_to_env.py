@@ -1,0 +1,4 @@
+# rename this file to .env
+
+# DB_USER=app
+# DB_PASSWORD=
