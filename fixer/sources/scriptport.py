@@ -110,12 +110,41 @@ def _served(call: ast.Call, module: ast.Module,
         if bound is None or own is app and _a_string(_value_of(bound, own.id, beside)):
             return None   # a name fixer cannot follow, or an import string in a variable
         return Served(own.id, own is not app, own=True)
+    imported = _imported_attribute(own, module)
+    if imported is not None and not any(k.arg in ("app_dir", None) for k in call.keywords):
+        return Served(imported, own is not app)
     if not isinstance(app, ast.Constant) or not isinstance(app.value, str) or \
             not TARGET.match(app.value) or app.value.endswith(")") or \
             any(k.arg in ("app_dir", None) for k in call.keywords):
         return None
     factory = next((k.value for k in call.keywords if k.arg == "factory"), None)
     return Served(app.value, isinstance(factory, ast.Constant) and factory.value is True)
+
+
+def _imported_attribute(node: ast.expr | None, module: ast.Module) -> str | None:
+    """`app.main.app` of a script that runs `import app` (its package imports `main`), as
+    the import string it amounts to: `app.main:app`; `m.app` of `import app.main as m`
+    and `main.app` of `from app import main` too. None for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or not parts:
+        return None
+    bound = binding(module.body, node.id)
+    if isinstance(bound, ast.ImportFrom) and not bound.level and bound.module:
+        alias = next((a for a in bound.names if (a.asname or a.name) == node.id), None)
+        head = f"{bound.module}.{alias.name}" if alias is not None else None
+    elif isinstance(bound, ast.Import):
+        alias = next((a for a in bound.names if (a.asname or a.name.split(".")[0]) == node.id),
+                     None)
+        head = (alias.name if alias.asname else node.id) if alias is not None else None
+    else:
+        head = None
+    if head is None:
+        return None
+    dotted = [head, *parts]
+    return ".".join(dotted[:-1]) + ":" + dotted[-1]
 
 
 # calls that give a string: `os.getenv("APP", "main:app")`, `os.environ.get(...)`, `"{}".format`
