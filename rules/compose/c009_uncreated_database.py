@@ -8,7 +8,9 @@ stack running the official `postgres` image or one built on it (`postgis/postgis
 that server creates on a fresh volume: the image's entrypoint creates `POSTGRES_DB`, or
 `POSTGRES_USER` when that is unset, or `postgres`; and `postgres`, `template0` and
 `template1` always exist. The variables are read as Compose reads them (`${DB_NAME:-app}`
-through the stack's `.env`).
+through the stack's `.env`). The finding names a service that connects with the URL: not
+a database or broker image that loads the same env file (the server itself, a RabbitMQ
+beside it), which reads other variables of it.
 
 Left alone, because the database may be created where fixer does not look: a server whose
 image is built (`build:`) or is another PostgreSQL image (`bitnami/postgresql` reads other
@@ -74,7 +76,7 @@ from fixer.core.envfile import resolved
 from fixer.core.lazyre import lazy_compile
 from fixer.core.wording import names
 from fixer.facts.database import dbusage, dburl
-from fixer.facts.database.images import family
+from fixer.facts.database.images import family, runs_postgres
 from fixer.facts.database.probes import resolved_image, written_environment
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Service, bind_mounts
@@ -111,7 +113,7 @@ def detect(ws: Workspace) -> Iterator[Violation]:
         for use in dbusage.postgres_uses(ws, stack):
             server = stack.services.get(use.host)
             if server is None or (use.path, use.line) in seen or use.for_tests or \
-                    _runs_tests(use.service):
+                    _runs_tests(use.service) or _a_server(use.service):
                 continue
             wanted = _database(use)
             created = _created(ws, server) if wanted is not None else None
@@ -120,6 +122,14 @@ def detect(ws: Workspace) -> Iterator[Violation]:
                 continue
             seen.add((use.path, use.line))
             yield _violation(use, wanted, created)
+
+
+def _a_server(service: Service) -> bool:
+    """The service runs a database or broker image (the PostgreSQL server itself, a
+    RabbitMQ beside it) that loads the env file holding the URL: it connects nowhere with
+    it, and is never the client to name."""
+    image = resolved_image(service) if service.get("build") is None else None
+    return image is not None and (family(image) is not None or runs_postgres(image))
 
 
 def _runs_tests(service: Service) -> bool:
