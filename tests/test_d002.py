@@ -457,3 +457,15 @@ def test_the_title_says_a_script_that_runs_the_server_without_exec_keeps_the_sig
     [found] = check(files, select="D002")
     assert found.fix_title is not None and \
         "end it with `exec uvicorn app.main:app --host 0.0.0.0 --port 8000`" in found.fix_title
+
+
+def test_the_message_says_where_every_service_replaces_the_cmd() -> None:
+    """Each service built from the image sets its own `command:`: the shell is PID 1 only
+    where the image runs without one, and the one-line message says so."""
+    compose = "services:\n  api:\n    build: ./api\n    command: uvicorn app.main:app\n"
+    [found] = check(repo(HEAD + "CMD uvicorn app.main:app\n", compose), select="D002")
+    assert found.violation.message.endswith(
+        "where the image runs without a `command:` (every service built from it here sets "
+        "its own)"), found.violation.message
+    [plain] = check(repo(HEAD + "CMD uvicorn app.main:app\n"), select="D002")
+    assert "where the image runs" not in plain.violation.message, plain.violation.message

@@ -325,7 +325,9 @@ def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner:
         same = "exec form starts" if not shell_features(command) else "`exec` before it starts"
         return (f"it runs through {through}, which hands {handed} its process; {same} "
                 f"{app} the same way without depending on the shell")
-    return f"{runner} is PID 1 and does not pass SIGTERM to {app}"
+    where = (f" where the image runs without a `{replaced}:` (every service built from it "
+             "here sets its own)") if replaced else ""
+    return f"{runner} is PID 1 and does not pass SIGTERM to {app}{where}"
 
 
 def _handed_over(dockerfile: Dockerfile, stage: Stage, command: str, runner: str,
