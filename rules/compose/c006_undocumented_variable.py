@@ -148,7 +148,10 @@ fix writes one `VAR=` line per variable under a comment naming the service (and 
 from the example file's folder) that reads
 it first, with the other readers named, in the order of first use. A default that another
 use in the stack, or in another stack of the project folder (it reads the same `.env`,
-where an empty `NAME=` would override its `${NAME-default}`), gives is filled in, except
+where an empty `NAME=` would override its `${NAME-default}`), gives is filled in; else,
+for an `environment` entry that passes the variable on (`LOG_LEVEL: ${LOG_LEVEL}`) where
+the image sets it (`ENV LOG_LEVEL=info`), the image's value, which Compose's empty string
+replaces (the message says so), except
 for names that look like secrets
 (password, secret, token, key, credential, auth, DSN), which stay empty: a secret
 is never invented nor copied. An existing file keeps its bytes; the lines are
@@ -177,7 +180,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import partial
@@ -224,6 +227,7 @@ from fixer.sources.compose import (
     items,
     mapping_or_list,
 )
+from fixer.sources.portsites import run_env
 
 
 CODE = "C006"
@@ -522,9 +526,12 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     # `./.env.example` for the root's, not to be read as the project folder's own
     shown = next((p if "/" in p else f"./{p}" for p in elsewhere[:1]), "")
     only = f" (only {shown} does)" if shown else ""
+    emptied = _image_value_replaced(stack, first.services, name)
+    over = f", over the `{name}={emptied[1]}` the image of {emptied[0]} sets" if emptied else ""
     base = Violation(
         message=f"{reader} reads `{first.ref.text}` with no default, and no .env, env_file or "
-                f"{EXAMPLES[0]}{of_folder} defines {name}{only}: {_consequence(ws, stack)}",
+                f"{EXAMPLES[0]}{of_folder} defines {name}{only}: {_consequence(ws, stack)}"
+                f"{over}",
         path=first.doc.path, line=first.line, column=first.column, service=service,
         subject=f"variable {name}")
     meant = next(((s, where) for s in first.shell
@@ -575,7 +582,10 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
             "env_file: an example file written now would list what the compose files read, "
             "not what the services read from that file, which only their authors know: "
             "write it with them"))
-    build = (lambda: [_edit(ws, home, target, name, first, uses + kin)])
+    # the image's value, where Compose's empty string replaces it: what a copied example
+    # then keeps
+    kept = emptied[1] if emptied else ""
+    build = (lambda: [_edit(ws, home, target, name, first, uses + kin, kept)])
     if elsewhere:
         why = (f"{elsewhere[0]} documents {name} already: the fix writes it into {target} "
                "too, where copying or moving that file may be what the project wants")
@@ -647,6 +657,28 @@ def _container_sets(service: Service, name: str) -> str:
                                for i in app.stage.instructions):
         return "the image's `ENV`"
     return ""
+
+
+def _image_value_replaced(stack: Stack, services: Iterable[str], name: str
+                          ) -> tuple[str, str] | None:
+    """(service, value) where the service's `environment` passes `name` on (`NAME:
+    ${NAME}`) and the image it builds sets it (`ENV NAME=info`): the empty string Compose
+    substitutes replaces the image's value."""
+    for each in services:
+        service = stack.services[each]
+        app = service.app
+        if app is None or not _passes_on(service, name):
+            continue
+        value = run_env(app.dockerfile, app.stage).values.get(name)
+        if value and "$" not in value:
+            return each, value
+    return None
+
+
+def _passes_on(service: Service, name: str) -> bool:
+    return any(key == name and raw is not None and raw.strip() in (f"${{{name}}}", f"${name}")
+               for _doc, value in service.all("environment")
+               for key, raw, _node in mapping_or_list(value))
 
 
 def _environment_keys(service: Service) -> set[str]:
@@ -781,14 +813,14 @@ def _templates(ws: Workspace, home: Stack, given: str, loaded: set[str]) -> list
 
 
 def _edit(ws: Workspace, stack: Stack, target: str, name: str, first: Use,
-          uses: list[Use]) -> Edit:
+          uses: list[Use], fallback: str = "") -> Edit:
     # named from the example file's folder: the root one of a stack in docker/ says so
     where = posixpath.relpath(first.doc.path, posixpath.dirname(target) or ".")
     header = f"# {first.readers[0]} ({where})"
     others = [r for r in dict.fromkeys(r for u in uses for r in u.readers) if r != first.readers[0]]
     file = ws.read(target)
     lines = ([f"# {name} is also read by {', '.join(others)}"] if others else []) + \
-        [_assignment(file, name, _value(name, uses + _folder_uses(ws, stack, name)))]
+        [_assignment(file, name, _value(name, uses + _folder_uses(ws, stack, name), fallback))]
     if file is None:
         beside = ws.tree.exists(posixpath.join(stack.folder, ".env"))
         intro = _INTRO_BESIDE_DOTENV if beside else _INTRO
@@ -858,9 +890,10 @@ def _assignment(file: TextFile | None, name: str, value: str) -> str:
     return f"{name.ljust(column - 1)} = {value}".rstrip()
 
 
-def _value(name: str, uses: list[Use]) -> str:
-    """A default another use gives, written so that Compose's .env parser reads it back."""
-    default = next((u.ref.default for u in uses if u.ref.default), "")
+def _value(name: str, uses: list[Use], fallback: str = "") -> str:
+    """A default another use gives (else `fallback`), written so that Compose's .env parser
+    reads it back."""
+    default = next((u.ref.default for u in uses if u.ref.default), fallback)
     if not default or _SECRET.search(name) or "${" in default:  # a nested one: not a value
         return ""
     if _PLAIN.fullmatch(default):
