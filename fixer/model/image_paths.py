@@ -247,8 +247,7 @@ def run_workdir(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) 
 
 
 def _stage_workdirs(dockerfile: Dockerfile, stage: Stage) -> list[str]:
-    lineage = _lineage(dockerfile, stage)
-    cwd = _final_workdir(dockerfile, lineage[1]) if len(lineage) > 1 else "/"
+    cwd = _start_workdir(dockerfile, stage)
     scope = _Scope()
     out: list[str] = []
     for ins in stage.instructions:
@@ -302,7 +301,35 @@ def _unquoted(value: str) -> str:
 
 def _final_workdir(dockerfile: Dockerfile, stage: Stage) -> str:
     dirs = _workdirs(dockerfile, stage)
-    return dirs[-1] if stage.instructions else "/"
+    return dirs[-1] if stage.instructions else _start_workdir(dockerfile, stage)
+
+
+def _start_workdir(dockerfile: Dockerfile, stage: Stage) -> str:
+    """The working directory a stage starts in: its parent stage's last, else the one its
+    base image sets (`/app` of `tiangolo/uvicorn-gunicorn-fastapi`), else `/`."""
+    lineage = _lineage(dockerfile, stage)
+    if len(lineage) > 1:
+        return _final_workdir(dockerfile, lineage[1])
+    return _BASE_WORKDIRS.get(_image_name(lineage[-1].base), "/")
+
+
+# the base images fixer knows to set a WORKDIR of their own, which a stage FROM them
+# starts in (`uvicorn main:app` of a stage with none runs there)
+_BASE_WORKDIRS = {"tiangolo/uvicorn-gunicorn-fastapi": "/app",
+                  "tiangolo/uvicorn-gunicorn": "/app",
+                  "tiangolo/uvicorn-gunicorn-starlette": "/app",
+                  "pytorch/pytorch": "/workspace"}
+
+
+def _image_name(reference: str) -> str:
+    """`docker.io/library/python:3.12@sha256:...` -> `python`: the name without registry,
+    tag or digest, as Docker Hub lists it."""
+    name = reference.strip().lower().split("@", 1)[0]
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/", "library/"):
+        name = name.removeprefix(prefix)
+    return name
 
 
 def _expand(value: str, env: dict[str, str]) -> str:

@@ -3,7 +3,8 @@
 ## What it does
 Follows an app service's command (`uvicorn app.main:app`, `gunicorn main:app`,
 `fastapi run`) to the module it names, from the folder the server runs in (the
-final stage's `WORKDIR`, or compose's `working_dir`), through what the image's
+final stage's `WORKDIR`, or the one its base image sets, `/app` of
+`tiangolo/uvicorn-gunicorn-fastapi`; or compose's `working_dir`), through what the image's
 `COPY` and `ADD` instructions put there, and reports the command when no file of the
 build context lands where Python would import the module from: a `COPY app ./app`
 that leaves the service's root `main.py` out, an `app/main.py` renamed or moved.
