@@ -742,3 +742,20 @@ def test_c003_a_list_waiting_for_a_fix_that_never_comes_says_so() -> None:
     assert not waiting.fixable and waiting.violation.blocked and not waiting.violation.waits
     assert "the C004 finding of api it waits for has no automatic fix (docker-compose.yml:2)" \
         in (waiting.reason or ""), waiting.reason
+
+
+@pytest.mark.parametrize(("image", "fixable", "why"), [
+    pytest.param("mongo:5.0", True, "", id="mongo-5-ships-the-mongo-shell"),
+    pytest.param("mongo:7.0", False, "mongo 6 images ship `mongosh`, not the `mongo` shell",
+                 id="mongo-7-does-not"),
+])
+def test_c003_a_probe_an_echo_feeds_is_judged_by_the_command_after_it(
+        image: str, fixable: bool, why: str) -> None:
+    """`echo '...' | mongo ...`: the echo answers 0 whatever happens; whether the gate can
+    pass is the mongo shell's to say, as the image's version ships it or not."""
+    mongo = (f"  mongodb:\n    image: {image}\n    healthcheck:\n      test: echo "
+             "'db.runCommand(\"ping\").ok' | mongo localhost:27017/test --quiet\n")
+    [finding] = check(repo(API.format(deps="\n      - mongodb\n") + mongo), select="C003")
+    assert bool(finding.fixable) is fixable, finding
+    assert why in (finding.reason or ""), finding.reason
+    assert "`echo`" not in (finding.reason or ""), finding.reason

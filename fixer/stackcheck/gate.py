@@ -542,9 +542,15 @@ def health_command(service: Service) -> HealthCommand | None:
         test = dockerfile_test(check.value, check.json) if check is not None else []
     if not test:
         return None
-    found = healthcheck_commands(test)
+    # `echo 'db...ping' | mongo ...`: an echo answers 0 whatever happens, the command after
+    # it is the probe
+    found = [argv for argv in healthcheck_commands(test) if tool_of(argv) not in _SAYS_ONLY] \
+        or healthcheck_commands(test)
     return HealthCommand(tool_of(found[0] if found else []), " ".join(words_run(test)),
                          fallback_tools(test), tuple(test))
+
+
+_SAYS_ONLY = frozenset({"echo", "printf"})
 
 
 def _tool_verdict(ws: Workspace, target: Service, tool: str,
