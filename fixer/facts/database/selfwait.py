@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 
 from fixer.core.lazyre import lazy_compile
+from fixer.facts.database.images import family
+from fixer.facts.database.probes import resolved_image
 from fixer.model.image_paths import in_image
 from fixer.model.listen import RUNS_ARGUMENTS
 from fixer.model.services import BuiltService, Service
@@ -42,19 +44,24 @@ def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None,
     others = set(service.stack.services) - {host} if host is not None else set()
     env = {**(documented or {}), **service.stack.dotenv, **service.environment(ws.tree)} \
         if host is not None else {}
+    target = service.stack.services.get(host) if host is not None else None
+    image = resolved_image(target) if target is not None else None
+    kind = family(image) if image is not None else None
     return any(_for_host(text, match.start(), host, others, env,
                          _LOOP_BODY if match.group().lstrip().startswith(("until", "while"))
-                         else 0)
+                         else 0, kind)
                for text in _before_server(ws, service) for match in _WAITS.finditer(text))
 
 
 def _for_host(text: str, at: int, host: str | None, others: set[str],
-              env: dict[str, str], below: int = 0) -> bool:
+              env: dict[str, str], below: int = 0, kind: str | None = None) -> bool:
     """Whether the waiter at `at` may wait for `host`: its line (and the `below` lines after
     it, a loop's body: `while True:` then `psycopg.connect(host=host)`) names it, or names
-    no other service (a loop on `psycopg2.connect(...)`, `python -m app.wait_for_db`). A
-    variable there is read as the container's environment sets it (`nc -z $DB_HOST
-    $DB_PORT` with `DB_HOST=db` names db)."""
+    no other service (a loop on `psycopg2.connect(...)`, `python -m app.wait_for_db`) nor
+    only servers of another kind than `host`'s (`kind`: `until postgres_ready` and
+    `pg_isready` wait for a PostgreSQL, not for redis). A variable there is read as the
+    container's environment sets it (`nc -z $DB_HOST $DB_PORT` with `DB_HOST=db` names
+    db)."""
     if host is None:
         return True
     end = at
@@ -66,7 +73,26 @@ def _for_host(text: str, at: int, host: str | None, others: set[str],
     line = text[text.rfind("\n", 0, at) + 1:end]
     line = _VARIABLE.sub(lambda m: f" {env.get(m[1] or m[3]) or m[2] or ''} ", line)
     words = set(re.findall(r"[\w.-]+", line))
-    return host in words or not words & others
+    if host in words:
+        return True
+    if words & others:
+        return False
+    named = {each for word in re.findall(r"[a-z0-9]+", line.lower())
+             for each, spelled in _KIND_WORDS.items() if word in spelled}
+    return kind is None or not named or kind in named
+
+
+# the words a waiter's line uses for the server it waits for, by the family of its image
+_KIND_WORDS = {
+    "postgres": frozenset({"postgres", "postgresql", "psql", "pg", "psycopg", "psycopg2",
+                           "asyncpg"}),
+    "mysql": frozenset({"mysql", "mysqladmin", "pymysql", "mysqldb"}),
+    "mariadb": frozenset({"mariadb", "mysql", "mysqladmin", "pymysql"}),
+    "redis": frozenset({"redis"}),
+    "valkey": frozenset({"valkey", "redis"}),
+    "mongo": frozenset({"mongo", "mongodb", "mongosh", "pymongo", "motor"}),
+    "rabbitmq": frozenset({"rabbitmq", "rabbit", "amqp", "pika", "aio_pika"}),
+}
 
 
 # the lines after a loop's first that hold what it waits for (its body, or the condition of a
