@@ -341,3 +341,35 @@ def test_a_settled_finding_goes_to_the_fix_of_its_own_file(tmp_path: Path) -> No
     assert code == 1, err
     made = [set(fingerprints(repo, c)) for c in commits(repo, "HEAD", BRANCH)]
     assert sorted(map(sorted, made)) == sorted(map(sorted, by_file.values())), (made, by_file)
+
+
+# backend has no healthcheck; worker's list names backend and redis: the C005 fix of redis
+# goes after backend's C004 fix, for the C003 fix of worker's list it reveals, not its own
+ORDER_ONLY = {
+    "compose.yaml": (
+        '  backend:\n    build: ./api\n    ports:\n      - "8000:8000"\n'
+        "    depends_on:\n      - redis\n"
+        '  worker:\n    build: ./api\n    command: ["celery", "-A", "tasks", "worker"]\n'
+        "    depends_on:\n      - backend\n      - redis\n"
+        "  redis:\n    image: redis:7\n").join(["services:\n", ""]),
+    "api/Dockerfile": SVC["svc/Dockerfile"].replace(
+        "HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1\n", ""),
+    "api/main.py": APP,
+    "api/requirements.txt": "fastapi\nuvicorn\n",
+}
+
+
+def test_a_fix_made_after_another_for_a_third_ones_sake_does_not_rely_on_it(
+        tmp_path: Path) -> None:
+    """Reverting backend's C004 commit leaves the C005 commit of redis whole (it gates
+    backend on redis, which needs nothing of backend's healthcheck); only worker's C003
+    commit, which writes backend's entry `service_healthy`, relies on it."""
+    repo = repository(tmp_path, ORDER_ONLY)
+    code, err = fix_branch(repo, tmp_path / "pr.md")
+    assert code == 1, err
+    texts = {message(repo, c).splitlines()[0]: message(repo, c)
+             for c in commits(repo, "HEAD", BRANCH)}
+    [c005] = [text for subject, text in texts.items() if subject.startswith("fix(C005)")]
+    [c003] = [text for subject, text in texts.items() if subject.startswith("fix(C003)")]
+    assert "It relies on" not in c005, c005
+    assert "fix(C004)" in c003.split("It relies on", 1)[1], c003

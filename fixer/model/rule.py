@@ -166,6 +166,9 @@ class Violation:
     # each is there with a safe fix, or waits in turn, the finding waits (engine/gates.py):
     # `fixer fix` fixes it after them, so it is no person's job.
     follows: tuple[tuple[str, str], ...] = ()
+    # The fixes it follows go first for another fix's sake (the C003 fix of a list this
+    # one reveals), not for its own: its commit does not say it relies on them
+    follows_for_order: bool = False
     # Display-only until a change no safe fix of the run makes (a fix it follows that is
     # unsafe or missing, a healthcheck no rule repairs): a person's job in the check's
     # counts, unlike `waits`; like it, the next step of other changes, so a fix that makes

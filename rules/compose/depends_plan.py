@@ -91,6 +91,9 @@ class Wait:
     follows: tuple[Key, ...] = ()
     by_hand: bool = False
     then: str = ""   # what fixer cannot tell of the gate once those fixes are in
+    # the fixes it follows are those the C003 fix this one reveals needs first, not this
+    # one (`of_c003`): it is made after them, but does not rely on them
+    for_c003: bool = False
 
     def after(self, prefix: str) -> Wait:
         """The same wait, its reason said of a list (`the depends_on of api `)."""
@@ -103,8 +106,9 @@ class Wait:
     def of_c003(self, owner: str, dependency: str) -> Wait:
         """Said of a list the fix leaves as it is and C003 writes out in long form once
         `dependency` has its healthcheck."""
-        return self.after(f"once {dependency} has a healthcheck, C003 writes the depends_on "
-                          f"of {owner} in long form, and that ")
+        return replace(self.after(f"once {dependency} has a healthcheck, C003 writes the "
+                                  f"depends_on of {owner} in long form, and that "),
+                       for_c003=True)
 
     @staticmethod
     def joined(waits: Sequence[Wait]) -> Wait | None:
@@ -116,13 +120,15 @@ class Wait:
         first = next((wait for wait in waits if wait.by_hand), waits[0])
         return Wait(first.reason,
                     tuple(dict.fromkeys(key for wait in waits for key in wait.follows)),
-                    first.by_hand, next((wait.then for wait in waits if wait.then), ""))
+                    first.by_hand, next((wait.then for wait in waits if wait.then), ""),
+                    all(wait.for_c003 for wait in waits))
 
     def on(self, violation: Violation) -> Violation:
         """The finding, display-only while it waits: for the fixes it follows (the check
         judges them, engine/gates.py), or for a person."""
         return replace(violation, reason=self.reason, follows=self.follows,
-                       waits=not self.by_hand, blocked=self.by_hand, then_doubt=self.then)
+                       waits=not self.by_hand, blocked=self.by_hand, then_doubt=self.then,
+                       follows_for_order=self.for_c003)
 
 
 @dataclass(frozen=True)

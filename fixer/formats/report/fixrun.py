@@ -326,7 +326,7 @@ def _released_by(result: FixResult, index: int,
     was = next((f for f in initial.get(applied.finding.fingerprint, ()) if not f.fixable), None)
     if was is None:
         return []
-    follows = set(was.violation.follows)
+    follows = set(was.violation.follows) if not was.violation.follows_for_order else set()
     port = was.violation.writes_port
     return [j for j, earlier in enumerate(result.applied[:index])
             if _key(earlier.finding) in follows or port and earlier.finding.rule.settles_port
