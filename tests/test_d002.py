@@ -469,3 +469,12 @@ def test_the_message_says_where_every_service_replaces_the_cmd() -> None:
         "its own)"), found.violation.message
     [plain] = check(repo(HEAD + "CMD uvicorn app.main:app\n"), select="D002")
     assert "where the image runs" not in plain.violation.message, plain.violation.message
+
+
+def test_a_dev_containers_idle_command_does_not_replace_the_cmd() -> None:
+    """A dev container's overlay keeps the editor's container up with its own `command:`;
+    `docker compose up` of the project runs the CMD, as the message says of any image."""
+    files = {**repo(HEAD + "CMD uvicorn app.main:app\n"),
+             ".devcontainer/docker-compose.yml": "services:\n  api:\n    command: sleep infinity\n"}
+    [found] = check(files, select="D002")
+    assert "where the image runs" not in found.violation.message, found.violation.message

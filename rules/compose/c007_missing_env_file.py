@@ -197,18 +197,25 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
     (`cp .env.example monitor/.env`, "create a `.env` file"): a checkout is told. Named
     from the project folder, or from the root where a reader stands (`app/.env.postgres`
     for `../app/.env.postgres` of `docker/compose.yaml`)."""
-    return any(_told_as(ws, folder, path, named, loaded)
-               for named in dict.fromkeys([posixpath.relpath(path, folder or "."), path])) \
-        or _told_beside(ws, folder, path) or _template_beside(ws, path)
+    named = posixpath.relpath(path, folder or ".")
+    # from the root, a line must say to write it: a README that names `.env.dev` in a
+    # command that reads it and lists some variable elsewhere says nothing of its content
+    return _told_as(ws, folder, path, named, loaded) or \
+        (path != named and _told_as(ws, folder, path, path, loaded, listed=False)) or \
+        _told_beside(ws, folder, path) or _template_beside(ws, path)
 
 
-def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]) -> bool:
+def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str],
+             listed: bool = True) -> bool:
+    """As `_told` says, of the file named `named`; `listed`: a guide that names it and
+    lists variables counts too."""
     if "/" in named and any(named in _text(ws, e) for e in examples(ws, folder, loaded)):
         return True
     told = _told_line(named)
     word = _named_word(named)
     texts = [_braces_spelled_out(guide_text(ws, guide)) for guide in guides(ws, folder)]
-    if any(_followable(ws, folder, told, text) or (word.search(text) and guide_names(text))
+    if any(_followable(ws, folder, told, text)
+           or (listed and word.search(text) and guide_names(text))
            or _renamed_by_pattern(ws, path, text) for text in texts):
         return True
     inner, name = posixpath.split(named)

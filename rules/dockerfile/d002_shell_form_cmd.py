@@ -303,6 +303,13 @@ def _single_quoted_list(command: str) -> bool:
     return isinstance(value, list) and all(isinstance(word, str) for word in value)
 
 
+def _replaces(service: BuiltService, key: str) -> bool:
+    """The service sets its own `command:` (or `entrypoint:`) where it is deployed: not
+    only in a dev container's overlay (`.devcontainer/docker-compose.yml`), whose idle
+    command keeps the editor's container up while `docker compose up` runs the CMD."""
+    return any(".devcontainer" not in doc.path.split("/") for doc, _value in service.all(key))
+
+
 def _harm(dockerfile: Dockerfile, stage: Stage, kind: str, command: str, runner: str,
           shell: str = "", app: str = "the app", replaced: str = "") -> str:
     """What shell form does here, for the finding's message; `app` names what the command
@@ -370,7 +377,7 @@ def _report(ws: Workspace, services: list[BuiltService], dockerfile: Dockerfile,
     runs = _past_env(shell)
     runner = "/bin/sh" if shell == DEFAULT_SHELL else runs[0]   # what Docker runs it with
     key = "command" if kind == "CMD" else "entrypoint"
-    replaced = key if services and all(s.get(key) is not None for s in services) else ""
+    replaced = key if services and all(_replaces(s, key) for s in services) else ""
     harm = _harm(dockerfile, stage, kind, command, runner, " ".join(runs),
                  _what_runs(ws, services, command), replaced) if shellless is None else \
         f"the {shellless.label} base image has no /bin/sh, so the container cannot start"
