@@ -178,6 +178,38 @@ def test_style_detection(text: str, style: dict[str, object]) -> None:
     assert {k: getattr(detected, k) for k in style} == style
 
 
+@pytest.mark.parametrize(("text", "service", "column", "step"), [
+    # zookeeper nests its keys and lists by 4, the app by 2: the app's `condition:` by 2
+    pytest.param("services:\n  zk:\n      image: z\n      ports:\n          - 1:1\n"
+                 "  app:\n    build:\n      context: .\n    depends_on:\n      - zk\n",
+                 "app", 6, 2, id="another-services-columns-say-nothing"),
+    # every mapping nests by 4, the app's lists by 2 and 4 alike: the file's 4
+    pytest.param("services:\n    db:\n        environment:\n            A: 1\n"
+                 "    api:\n        depends_on:\n          - db\n        ports:\n"
+                 "            - 1:1\n", "api", 8, 4, id="lists-that-disagree-say-nothing"),
+    # the app's one `build:` by 2 where its lists and the file's mappings nest by 4
+    pytest.param("services:\n    app:\n        build:\n          context: .\n        ports:\n"
+                 "            - 1:1\n    w:\n        build:\n            context: .\n",
+                 "app", 8, 4, id="one-odd-mapping-says-nothing"),
+    # db has nothing but lists by 2, beside a web whose `build:` nests by 6
+    pytest.param("services:\n    web:\n        build:\n              context: .\n"
+                 "    db:\n        ports:\n          - 1:1\n        networks:\n          - n\n",
+                 "db", 8, 2, id="a-services-own-lists-where-they-agree"),
+    # a list hung one column in is no step for a mapping
+    pytest.param("services:\n  k:\n    environment:\n      A: 1\n  p:\n    depends_on:\n"
+                 "     - k\n", "p", 4, 2, id="no-mapping-by-one"),
+    # deeper than any mapping: as the nearest column above, a list's included
+    pytest.param("services:\n    web:\n        depends_on:\n          - api\n    api:\n"
+                 "        build: .\n", "web", 10, 2, id="deeper-follows-the-nearest-list"),
+])
+def test_a_service_nests_new_text_as_it_and_its_peers_do(text: str, service: str,
+                                                         column: int, step: int) -> None:
+    doc = parse(decode("docker-compose.yml", text.encode()))
+    assert doc is not None
+    style = compose_style.detect_for(doc, doc.services[service].node)
+    assert style.step_at(column) == step, style
+
+
 @pytest.mark.parametrize(("text", "point_after"), [
     pytest.param("s:\n  a:\n    k: v\n    # deeper comment\n\n# top comment\nt: 1\n",
                  "    # deeper comment\n", id="deeper-comment-belongs"),

@@ -121,11 +121,14 @@ class Style:
         """The indentation step from a key at `column` to its nested mapping's keys: the
         file's own there, else how the lists under keys at that column are nested (a
         service's `ports:` with its `- "8000:8000"` 2 in), else that of the nearest column
-        to the left (deeper mappings follow the ones above them), else `unit`."""
-        left = [step for at, step in self.column_steps if at <= column]
-        if left and self.column_steps[len(left) - 1][0] == column:
-            return left[-1]
-        return dict(self.list_steps).get(column) or (left[-1] if left else self.unit)
+        to the left, a mapping's or a list's (deeper levels follow the ones above them: a
+        `condition:` under a `depends_on` entry nests as that entry did), else `unit`."""
+        own = dict(self.column_steps).get(column) or dict(self.list_steps).get(column)
+        if own:
+            return own
+        left = [(at, step) for at, step in (*self.column_steps, *self.list_steps)
+                if at < column]
+        return max(left, key=lambda pair: pair[0])[1] if left else self.unit
 
 
 def _plain(style: str | None) -> bool:
@@ -206,6 +209,14 @@ Steps = tuple[tuple[int, int], ...]
 def _nesting(pairs: list[tuple[Node, Node]], unit: int) -> tuple[Steps, Steps]:
     """(column, step) of the block mappings and of the block sequences nested below keys,
     the most common step at each key column (`Style.column_steps`, `Style.list_steps`)."""
+    by_column, lists = _counted(pairs)
+    return _steps(by_column, unit), _steps(lists, unit)
+
+
+def _counted(pairs: list[tuple[Node, Node]]) -> tuple[dict[int, Counter[int]],
+                                                     dict[int, Counter[int]]]:
+    """Per key column, how often each step nests a block mapping, and a block sequence,
+    below a key there."""
     by_column: dict[int, Counter[int]] = {}
     lists: dict[int, Counter[int]] = {}
     for key, value in pairs:
@@ -214,29 +225,59 @@ def _nesting(pairs: list[tuple[Node, Node]], unit: int) -> tuple[Steps, Steps]:
         if step > 0:
             counted = by_column if isinstance(value, yaml.MappingNode) else lists
             counted.setdefault(int(key.start_mark.column), Counter())[step] += 1
-    return (tuple(sorted((column, _most(counted, unit)) for column, counted in by_column.items())),
-            tuple(sorted((column, _most(counted, unit)) for column, counted in lists.items())))
+    return by_column, lists
+
+
+def _steps(counted: dict[int, Counter[int]], unit: int) -> Steps:
+    return tuple(sorted((column, _most(steps, unit)) for column, steps in counted.items()))
 
 
 def detect_for(doc: ComposeDoc, service: Node) -> Style:
-    """The file's style for new text inside one service's mapping: the service's own
-    nesting where it shows some (a file may nest one service by 4 and the next by 2, and
-    the text fixer adds to the second must not follow the first), the file's elsewhere."""
+    """The file's style for new text inside one service's mapping. Its nesting is read from
+    the services whose keys stand in the same column as this one's (a file may nest one
+    service's keys by 4 and the next one's by 2: their deeper columns say nothing of each
+    other), then from the service itself: a mapping it nests there, unless that one is the
+    odd one out (`build:` by 2 where the service's lists and the other services' mappings
+    nest by 4), else its lists where they all nest alike (a `db:` with nothing but lists
+    by 2 beside a `web:` whose `build:` nests by 6)."""
     style = detect(doc)
-    name = next((key for key, value in _service_pairs(doc.root) if value is service), None)
-    if name is None or not isinstance(service, yaml.MappingNode) or service.flow_style:
+    pairs = _service_pairs(doc.root)
+    name = next((key for key, value in pairs if value is service), None)
+    column = _keys_column(service)
+    if name is None or column is None:
         return style
-    column = int(name.start_mark.column)
-    inner = _block_pairs(walk(service))
-    own_steps, own_lists = _nesting([(name, service), *inner], style.unit)
-    if inner:   # what the service shows below its keys stands for all its deeper levels
-        kept_steps = tuple(pair for pair in style.column_steps if pair[0] < column)
-        kept_lists = tuple(pair for pair in style.list_steps if pair[0] < column)
-    else:
-        kept_steps = tuple(pair for pair in style.column_steps if pair[0] != column)
-        kept_lists = style.list_steps
-    return replace(style, column_steps=tuple(sorted(kept_steps + own_steps)),
-                   list_steps=tuple(sorted(kept_lists + own_lists)))
+    peers = [pair for key, value in pairs if value is not service and
+             _keys_column(value) == column
+             for pair in [(key, value), *_block_pairs(walk(value))]]
+    maps, lists = (dict(steps) for steps in _nesting(peers, style.unit))
+    own_maps, own_counts = _counted([(name, service), *_block_pairs(walk(service))])
+    # the service's lists where they agree (`networks:` by 1 beside `depends_on:` by 2 says
+    # nothing): the peers' otherwise, which count them too
+    own_lists = {at: next(iter(steps)) for at, steps in own_counts.items() if len(steps) == 1}
+    mine = dict(_steps(own_maps, style.unit))
+    for at, step in mine.items():
+        if own_lists.get(at, step) == step or maps.get(at, step) == step:
+            maps[at] = step
+    for at, step in own_lists.items():
+        # nothing but lists there: a new mapping nests as they do (not by 1, the offset of
+        # a `- item` hung one column in, which no mapping of the file takes)
+        if at not in mine and step > 1:
+            maps[at] = step
+    lists.update(own_lists)
+    above = int(name.start_mark.column)
+    return replace(
+        style,
+        column_steps=tuple(sorted([*(p for p in style.column_steps if p[0] < above),
+                                   *maps.items()])),
+        list_steps=tuple(sorted([*(p for p in style.list_steps if p[0] < above),
+                                 *lists.items()])))
+
+
+def _keys_column(service: Node) -> int | None:
+    """The column of a service's keys; None for a flow or empty mapping."""
+    if not isinstance(service, yaml.MappingNode) or service.flow_style or not service.value:
+        return None
+    return int(service.value[0][0].start_mark.column)
 
 
 def _service_pairs(root: Node) -> list[tuple[Node, Node]]:
