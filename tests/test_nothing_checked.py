@@ -94,10 +94,21 @@ def test_compose_files_by_other_names_are_named_with_the_setting_that_reads_them
     assert err == (f"No compose file found in {tmp_path}: nothing was checked. local.yml, "
                    "production.yml have a `services:` key: to read them as compose files, "
                    "name them in the `stacks` setting of fixer.toml "
-                   '(stacks = [["local.yml"], ["production.yml"]]).\n')
+                   '(stacks = [["local.yml"], ["production.yml"]]; files Compose loads '
+                   "together (`-f a.yml -f b.yml`) go in one group).\n")
     (tmp_path / "fixer.toml").write_text('stacks = [["local.yml"], ["production.yml"]]\n')
     code, out, err = run_cli("check", tmp_path, "--select", "C004")
     assert code == 1 and "local.yml:" in out and "production.yml:" in out, err
+
+
+def test_every_file_by_another_name_is_counted(tmp_path: Path) -> None:
+    """Five files with a `services:` key: the hint names three and counts the others."""
+    names = [f"stack/{name}.yaml" for name in ("app", "kafka", "mongo", "backup", "express")]
+    write_tree(tmp_path, {**_SERVICE, **{name: _STACK for name in names}})
+    code, _, err = run_cli("check", tmp_path)
+    assert code == 2
+    assert "stack/app.yaml, stack/backup.yaml, stack/express.yaml and 2 more have a " \
+        "`services:` key" in err, err
 
 
 def test_branch_mode_names_the_commit_and_the_untracked_compose_file(tmp_path: Path) -> None:

@@ -73,12 +73,14 @@ def _how_to_name(tree: Tree) -> str:
         return ("Compose files are found by name (any .yml or .yaml file whose name holds "
                 "`compose`); others go in the `stacks` setting of fixer.toml "
                 "(stacks = [[\"deploy/app.yml\"]]).")
-    listed = ", ".join(found)
-    example = ", ".join(f'["{path}"]' for path in found)
-    return (f"{listed} {'has' if len(found) == 1 else 'have'} a `services:` key: to read "
-            f"{'it' if len(found) == 1 else 'them'} as compose files, name "
-            f"{'it' if len(found) == 1 else 'them'} in the `stacks` setting of fixer.toml "
-            f"(stacks = [{example}]).")
+    one = len(found) == 1
+    example = ", ".join(f'["{path}"]' for path in found[:_NAMED_AT_MOST])
+    together = "" if one else (
+        "; files Compose loads together (`-f a.yml -f b.yml`) go in one group")
+    return (f"{_listed(found)} {'has' if one else 'have'} a `services:` key: to read "
+            f"{'it' if one else 'them'} as compose files, name "
+            f"{'it' if one else 'them'} in the `stacks` setting of fixer.toml "
+            f"(stacks = [{example}]{together}).")
 
 
 def _lookalikes(tree: Tree) -> list[str]:
@@ -87,8 +89,6 @@ def _lookalikes(tree: Tree) -> list[str]:
         if path.endswith((".yml", ".yaml")) and not is_compose_name(path) and \
                 _has_services(tree, path):
             found.append(path)
-            if len(found) == _NAMED_AT_MOST:
-                break
     return found
 
 
