@@ -813,7 +813,7 @@ def _app_wide_dependencies(created: ast.Call) -> str | None:
             all(_lets_anonymous_through(e) for e in given.elts):
         return None
     return (f"the app runs `dependencies={ast.unparse(given)}` before every route, so the "
-            "app's health route answers what they answer (an auth check refuses a probe)")
+            "app's health route answers what they answer (an auth check may refuse a probe)")
 
 
 # FastAPI's security schemes: with `auto_error=False` they read a credential if one is sent
