@@ -278,7 +278,18 @@ def _unconditional(dockerfile: Dockerfile, instruction: Instruction,
     after = next((t for t in tokens if t.operator and t.start >= end), None)
     if after is not None and after.value == "||" or _backgrounded(tokens, end):
         return False
-    return not any(_makes_conditional(t) for t in tokens if t.start < at)
+    before = [t for t in tokens if t.start < at]
+    return not any(_makes_conditional(t) and not _or_true(before, i)
+                   for i, t in enumerate(before))
+
+
+def _or_true(tokens: list[Token], at: int) -> bool:
+    """The `||` at `at` ends in `true` or `:` (`apt-get update || true && apt-get install
+    curl`): the list before it succeeds either way, so what follows runs on every build."""
+    following = tokens[at + 1:at + 3]
+    return bool(tokens[at].operator and tokens[at].value == "||" and following
+                and not following[0].operator and following[0].value in ("true", ":")
+                and (len(following) == 1 or following[1].operator))
 
 
 def _backgrounded(tokens: list[Token], end: int) -> bool:
