@@ -4,8 +4,10 @@
 Reads the COPY and ADD instructions of the stages a service's build runs (the stage it
 builds, the stages it is built FROM, and those it copies from with `--from`), and
 reports a source that the build context does not send to the builder: no such file or
-folder in the context, or one that its `.dockerignore` drops. One finding per
-instruction and source, naming the services built from it.
+folder in the context, or one that its `.dockerignore` drops (a pattern that matches it
+or a folder above it: a folder whose files alone the patterns drop, `data/docs/*.pdf`, is
+still sent, empty). One finding per instruction and source, naming the services built
+from it.
 
 Left alone: a source that reads a variable or is a glob (which files it takes depends on
 the build), a URL or a git repository (ADD fetches it), a heredoc, a COPY from another
@@ -160,6 +162,9 @@ def _missing(ws: Workspace, files: ContextFiles, source: str) -> tuple[bool, str
     if relative == ".." or relative.startswith("../") or \
             files.has_file(relative) or files.has_folder(relative):
         return False, None
+    if files.unfiltered().has_folder(relative) and not files.dropped(relative):
+        return False, None   # sent, if empty: the builder leaves out a folder only where a
+        # pattern matches it or a folder above (`data/docs/*.pdf` drops the files only)
     full = files.path(relative)
     # a file inside asks about a folder too: git matches `dist/` to folders only
     if ws.tree.ignored([full, full + "/_"]) or _under_link(ws, full):
