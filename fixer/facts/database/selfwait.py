@@ -82,16 +82,17 @@ def _for_host(text: str, at: int, host: str | None, others: set[str],
     return kind is None or not named or kind in named
 
 
-# the words a waiter's line uses for the server it waits for, by the family of its image
+# the words a waiter's line uses for the server it waits for, by the family of its image:
+# names, client libraries and default ports (`nc -z $DB_HOST 5432`)
 _KIND_WORDS = {
     "postgres": frozenset({"postgres", "postgresql", "psql", "pg", "psycopg", "psycopg2",
-                           "asyncpg"}),
-    "mysql": frozenset({"mysql", "mysqladmin", "pymysql", "mysqldb"}),
-    "mariadb": frozenset({"mariadb", "mysql", "mysqladmin", "pymysql"}),
-    "redis": frozenset({"redis"}),
-    "valkey": frozenset({"valkey", "redis"}),
-    "mongo": frozenset({"mongo", "mongodb", "mongosh", "pymongo", "motor"}),
-    "rabbitmq": frozenset({"rabbitmq", "rabbit", "amqp", "pika", "aio_pika"}),
+                           "asyncpg", "5432"}),
+    "mysql": frozenset({"mysql", "mysqladmin", "pymysql", "mysqldb", "3306"}),
+    "mariadb": frozenset({"mariadb", "mysql", "mysqladmin", "pymysql", "3306"}),
+    "redis": frozenset({"redis", "6379"}),
+    "valkey": frozenset({"valkey", "redis", "6379"}),
+    "mongo": frozenset({"mongo", "mongodb", "mongosh", "pymongo", "motor", "27017"}),
+    "rabbitmq": frozenset({"rabbitmq", "rabbit", "amqp", "pika", "aio_pika", "5672"}),
 }
 
 
