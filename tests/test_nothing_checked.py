@@ -111,6 +111,20 @@ def test_every_file_by_another_name_is_counted(tmp_path: Path) -> None:
         "`services:` key" in err, err
 
 
+def test_files_a_make_target_loads_together_are_one_group_in_the_hint(tmp_path: Path) -> None:
+    """`-f ${APP_FILE} -f ${DB_FILE}` of a make target, its variables read: the example
+    groups the two as the one stack Compose runs, and names where that command is."""
+    make = ("DC = docker compose\nAPP_FILE = stack/app.yaml\nDB_FILE = stack/db.yaml\n\n"
+            "up:\n\t${DC} -f ${APP_FILE} -f ${DB_FILE} up -d\n\n"
+            "down:\n\t${DC} -f ${APP_FILE} down\n")
+    write_tree(tmp_path, {**_SERVICE, "stack/app.yaml": _STACK, "stack/db.yaml": _STACK,
+                          "Makefile": make})
+    code, _, err = run_cli("check", tmp_path)
+    assert code == 2
+    assert '(stacks = [["stack/app.yaml", "stack/db.yaml"]], as Makefile:6 loads them ' \
+        "together)" in err, err
+
+
 def test_branch_mode_names_the_commit_and_the_untracked_compose_file(tmp_path: Path) -> None:
     root = write_tree(tmp_path, _SERVICE)
     init_repo(root)

@@ -7,6 +7,7 @@ nothing to check, and that is no error."""
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from fixer.core.config import Config
 from fixer.core.errors import InputError, NoComposeFile
 from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import SKIPPED_DIRS, Tree, skipped_dir
+from fixer.facts.image.buildscripts import is_build_script
 from fixer.model.stacks import is_compose_name
 from fixer.model.workspace import Workspace
 
@@ -74,13 +76,46 @@ def _how_to_name(tree: Tree) -> str:
                 "`compose`); others go in the `stacks` setting of fixer.toml "
                 "(stacks = [[\"deploy/app.yml\"]]).")
     one = len(found) == 1
-    example = ", ".join(f'["{path}"]' for path in found[:_NAMED_AT_MOST])
-    together = "" if one else (
+    grouped, where = _loaded_together(tree, found)
+    groups = [*grouped, *([path] for path in found if not any(path in g for g in grouped))]
+    example = ", ".join("[" + ", ".join(f'"{path}"' for path in group) + "]"
+                        for group in groups[:_NAMED_AT_MOST])
+    together = f", as {where} loads them together" if where else "" if one else (
         "; files Compose loads together (`-f a.yml -f b.yml`) go in one group")
     return (f"{_listed(found)} {'has' if one else 'have'} a `services:` key: to read "
             f"{'it' if one else 'them'} as compose files, name "
             f"{'it' if one else 'them'} in the `stacks` setting of fixer.toml "
             f"(stacks = [{example}]{together}).")
+
+
+def _loaded_together(tree: Tree, found: list[str]) -> tuple[list[list[str]], str]:
+    """The groups of `found` that a build script's Compose command loads together (`-f
+    app.yaml -f storages.yaml`, its make variables read: `-f ${APP_FILE}`), and where the
+    first is ("Makefile:18"); none when no command names two of them."""
+    groups: list[list[str]] = []
+    where = ""
+    for path in sorted(p for p in tree.paths() if is_build_script(p) and p not in found):
+        text = tree.read(path).text if tree.exists(path) else ""
+        if "-f" not in text and "--file" not in text:
+            continue
+        values = dict(_MAKE_VARIABLE.findall(text))
+        for number, line in enumerate(text.splitlines(), 1):
+            named = [posixpath.normpath(posixpath.join(posixpath.dirname(path), _SET.sub(
+                lambda m: values.get(m[1] or m[2], m[0]), written)))
+                for written in _FILE_OPTION.findall(line)]
+            group = list(dict.fromkeys(n for n in named if n in found))
+            if len(group) > 1 and group not in groups:
+                groups.append(group)
+                where = where or f"{path}:{number}"
+    # `down` of two of the files `up` loads with a third: the larger group says it
+    return [g for g in groups if not any(set(g) < set(other) for other in groups)], where
+
+
+# a make variable (`APP_FILE = docker_compose/app.yaml`), what reads one (`${APP_FILE}`,
+# `$(APP_FILE)`), and a compose file given to a command
+_MAKE_VARIABLE = lazy_compile(r"^([A-Za-z_]\w*)[ \t]*[:?]?=[ \t]*(\S+)[ \t]*$", re.MULTILINE)
+_SET = lazy_compile(r"\$\{(\w+)\}|\$\((\w+)\)")
+_FILE_OPTION = lazy_compile(r"(?:^|\s)(?:-f|--file)(?:[ \t]+|=)[\"']?([^\s\"']+)")
 
 
 def _lookalikes(tree: Tree) -> list[str]:
