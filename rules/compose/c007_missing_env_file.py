@@ -20,8 +20,9 @@ file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or 
 `scripts/`) with a command that writes it (`cp -n config/.env.template .env` in a make
 target, `cat > .env`), or a file beside it whose first lines say to make this file into it
 (`rename_this_to_env.py` opening with `# rename this file to .env`). A guide may name the
-file from the project folder or from the root (`app/.env.db` for `../app/.env.db` of
-`docker/compose.yaml`), and with alternatives (`.env.{dev|prod}`). A copy from a file the
+file from the project folder, or from the root in a line that says to write it (`touch
+app/.env.db` for `../app/.env.db` of `docker/compose.yaml`), and with alternatives
+(`.env.{dev|prod}`). A copy from a file the
 repository does not hold (`cp .env.example .env` with no `.env.example`) tells nothing: the
 finding names that step. One finding per missing file and compose file, at its first
 entry, naming every service that loads it.
