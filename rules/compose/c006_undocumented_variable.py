@@ -669,7 +669,9 @@ def _image_value_replaced(stack: Stack, services: Iterable[str], name: str
         app = service.app
         if app is None or not _passes_on(service, name):
             continue
-        value = run_env(app.dockerfile, app.stage).values.get(name)
+        # the build args compose gives (`UI_VERSION: ${UI_VERSION}`) replace the ARG
+        # defaults an ENV reads: such a value is not the image's to keep
+        value = run_env(app.dockerfile, app.stage, service.build_args()).values.get(name)
         if value and "$" not in value:
             return each, value
     return None
