@@ -239,22 +239,64 @@ def detect_for(doc: ComposeDoc, service: Node) -> Style:
     other), then from the service itself: a mapping it nests there, unless that one is the
     odd one out (`build:` by 2 where the service's lists and the other services' mappings
     nest by 4), else its lists where they all nest alike (a `db:` with nothing but lists
-    by 2 beside a `web:` whose `build:` nests by 6)."""
+    by 2 beside a `web:` whose `build:` nests by 6). Kept with the file's text: every
+    fix in a file of a thousand services asks it."""
+    return doc.file.derived.keyed(_SERVICE_STYLES, id(service),
+                                  lambda: _detect_for(doc, service))
+
+
+_SERVICE_STYLES: Memo[dict[int, Style]] = Memo("compose style of each service")
+
+
+@dataclass(frozen=True)
+class _Nested:
+    """What one service's nesting shows (`_counted` of its blocks), and its keys' column."""
+
+    name: Node
+    column: int
+    maps: dict[int, Counter[int]]
+    lists: dict[int, Counter[int]]
+
+
+# the nesting of each service (by node id), and the totals of the services whose keys
+# stand in each column: counted once per file, not once per service asked
+_NESTINGS: Memo[tuple[dict[int, _Nested], dict[int, tuple[Counter[tuple[int, int]],
+                                                         Counter[tuple[int, int]]]]]] = \
+    Memo("nesting of each compose service")
+
+
+def _nestings(doc: ComposeDoc) -> tuple[dict[int, _Nested],
+                                         dict[int, tuple[Counter[tuple[int, int]],
+                                                         Counter[tuple[int, int]]]]]:
+    each: dict[int, _Nested] = {}
+    totals: dict[int, tuple[Counter[tuple[int, int]], Counter[tuple[int, int]]]] = {}
+    for key, value in _service_pairs(doc.root):
+        column = _keys_column(value)
+        if column is None:
+            continue
+        maps, lists = _counted([(key, value), *_block_pairs(walk(value))])
+        each[id(value)] = _Nested(key, column, maps, lists)
+        group = totals.setdefault(column, (Counter(), Counter()))
+        for total, counted in zip(group, (maps, lists)):
+            total.update({(at, step): n for at, steps in counted.items()
+                          for step, n in steps.items()})
+    return each, totals
+
+
+def _detect_for(doc: ComposeDoc, service: Node) -> Style:
     style = detect(doc)
-    pairs = _service_pairs(doc.root)
-    name = next((key for key, value in pairs if value is service), None)
-    column = _keys_column(service)
-    if name is None or column is None:
+    each, totals = doc.file.derived.get(_NESTINGS, lambda: _nestings(doc))
+    own = each.get(id(service))
+    if own is None:
         return style
-    peers = [pair for key, value in pairs if value is not service and
-             _keys_column(value) == column
-             for pair in [(key, value), *_block_pairs(walk(value))]]
-    maps, lists = (dict(steps) for steps in _nesting(peers, style.unit))
-    own_maps, own_counts = _counted([(name, service), *_block_pairs(walk(service))])
+    # the peers: the services of the same keys' column, this one left out
+    maps, lists = ({at: _most(steps, style.unit) for at, steps in
+                    _by_column(total - _flat(counted)).items()}
+                   for total, counted in zip(totals[own.column], (own.maps, own.lists)))
     # the service's lists where they agree (`networks:` by 1 beside `depends_on:` by 2 says
-    # nothing): the peers' otherwise, which count them too
-    own_lists = {at: next(iter(steps)) for at, steps in own_counts.items() if len(steps) == 1}
-    mine = dict(_steps(own_maps, style.unit))
+    # nothing): the peers' otherwise
+    own_lists = {at: next(iter(steps)) for at, steps in own.lists.items() if len(steps) == 1}
+    mine = dict(_steps(own.maps, style.unit))
     for at, step in mine.items():
         if own_lists.get(at, step) == step or maps.get(at, step) == step:
             maps[at] = step
@@ -264,13 +306,25 @@ def detect_for(doc: ComposeDoc, service: Node) -> Style:
         if at not in mine and step > 1:
             maps[at] = step
     lists.update(own_lists)
-    above = int(name.start_mark.column)
+    above = int(own.name.start_mark.column)
     return replace(
         style,
         column_steps=tuple(sorted([*(p for p in style.column_steps if p[0] < above),
                                    *maps.items()])),
         list_steps=tuple(sorted([*(p for p in style.list_steps if p[0] < above),
                                  *lists.items()])))
+
+
+def _flat(counted: dict[int, Counter[int]]) -> Counter[tuple[int, int]]:
+    return Counter({(at, step): n for at, steps in counted.items() for step, n in steps.items()})
+
+
+def _by_column(flat: Counter[tuple[int, int]]) -> dict[int, Counter[int]]:
+    found: dict[int, Counter[int]] = {}
+    for (at, step), n in flat.items():
+        if n > 0:
+            found.setdefault(at, Counter())[step] = n
+    return found
 
 
 def _keys_column(service: Node) -> int | None:
