@@ -89,8 +89,9 @@ how many levels off the context looks and names the file. No
 finding when the context or the Dockerfile name reads a variable with no default that no `.env` sets
 (`Dockerfile.${APP_ENV:?}`): which file is built is each deployment's; and none when
 the Dockerfile exists resolved from a `--project-directory` the repository's scripts
-run Compose with (a Makefile's `docker compose --project-directory . -f infra/...`, or
-a command of a Markdown guide at the repository's root, run from there), or
+run Compose with (a Makefile's `docker compose --project-directory . -f infra/...`; a
+script below the root whose `-f` paths name compose files from the root, which it is
+run from; or a command of a Markdown guide at the repository's root, run from there), or
 from the folder of a compose file above the file's own, which Compose uses when the file
 is loaded after it with `-f` (`-f docker-compose.yml -f ci/docker-compose.ci.yml`).
 No finding either for a service with `extends:`: Compose merges its `build:` over the

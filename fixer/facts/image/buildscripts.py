@@ -87,11 +87,28 @@ def _option_paths(ws: Workspace, option: str, pattern: re.Pattern[str]) -> list[
         file = ws.scan(path)
         if file is None or option not in file.text:
             continue
+        runs_in = _runs_in(ws, path, file.text)
         for match in pattern.finditer(file.text):
-            folder = _resolved(posixpath.dirname(path), match.group(1))
+            folder = _resolved(runs_in, match.group(1))
             if folder is not None:
                 found.append(folder)
     return list(dict.fromkeys(found))
+
+
+def _runs_in(ws: Workspace, path: str, text: str) -> str:
+    """The folder a script's Compose commands run in: its own, or the repository's root
+    where the compose files its `-f` options name are there and not below its own folder
+    (`scripts/compose/prod.sh` with `-f ./docker/compose/docker-compose.yaml`, which CI
+    runs from the root)."""
+    own = posixpath.dirname(path)
+    written = [w for w in _COMPOSE_FILE.findall(text) if "$" not in w]
+    if not own or not written:
+        return own
+    from_root = [_resolved("", w) for w in written]
+    if all(p is not None and p in ws.compose_docs for p in from_root) and \
+            not any(_resolved(own, w) in ws.compose_docs for w in written):
+        return ""
+    return own
 
 
 def _resolved(folder: str, written: str) -> str | None:
