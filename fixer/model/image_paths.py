@@ -19,6 +19,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import Tree
 from fixer.model.services import BuiltService, bind_mounts
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
+from fixer.sources.hubname import image_name
 
 
 def locate(tree: Tree, service: BuiltService, cwd: str, relative: str) -> str | None:
@@ -310,7 +311,7 @@ def _start_workdir(dockerfile: Dockerfile, stage: Stage) -> str:
     lineage = _lineage(dockerfile, stage)
     if len(lineage) > 1:
         return _final_workdir(dockerfile, lineage[1])
-    return _BASE_WORKDIRS.get(_image_name(lineage[-1].base), "/")
+    return _BASE_WORKDIRS.get(image_name(lineage[-1].base), "/")
 
 
 # the base images fixer knows to set a WORKDIR of their own, which a stage FROM them
@@ -319,17 +320,6 @@ _BASE_WORKDIRS = {"tiangolo/uvicorn-gunicorn-fastapi": "/app",
                   "tiangolo/uvicorn-gunicorn": "/app",
                   "tiangolo/uvicorn-gunicorn-starlette": "/app",
                   "pytorch/pytorch": "/workspace"}
-
-
-def _image_name(reference: str) -> str:
-    """`docker.io/library/python:3.12@sha256:...` -> `python`: the name without registry,
-    tag or digest, as Docker Hub lists it."""
-    name = reference.strip().lower().split("@", 1)[0]
-    if ":" in name.rsplit("/", 1)[-1]:
-        name = name.rsplit(":", 1)[0]
-    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/", "library/"):
-        name = name.removeprefix(prefix)
-    return name
 
 
 def _expand(value: str, env: dict[str, str]) -> str:

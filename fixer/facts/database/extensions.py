@@ -15,10 +15,10 @@ from typing import NamedTuple
 from fixer.core import tree_index
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
-from fixer.facts.database.images import image_name
 from fixer.facts.pydeps.dependency_sources import declared
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
+from fixer.sources.hubname import image_name
 
 
 class Extension(NamedTuple):

@@ -11,7 +11,7 @@ import posixpath
 import re
 
 from fixer.core.lazyre import lazy_compile
-from fixer.facts.image.hubname import hub_name
+from fixer.sources.hubname import image_name
 
 # image name (registry and `library/` stripped, no tag) -> the probe commands it ships
 PROBES: dict[str, frozenset[str]] = {
@@ -38,14 +38,6 @@ FAMILIES: dict[str, str] = {
 _OTHER_POSTGRES = frozenset({"bitnami/postgresql", "bitnami/postgresql-repmgr",
                              "supabase/postgres", "timescale/timescaledb-ha",
                              "ghcr.io/cloudnative-pg/postgresql", "ankane/pgvector"})
-
-
-def image_name(reference: str) -> str:
-    """`docker.io/library/postgres:16-alpine@sha256:..` -> `postgres`."""
-    name = reference.strip().split("@", 1)[0].lower()
-    if ":" in posixpath.basename(name):
-        name = name.rsplit(":", 1)[0]
-    return hub_name(name)
 
 
 def image_version(reference: str) -> tuple[int, ...] | None:

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from fixer.core.derived import Memo
 from fixer.core.lazyre import lazy_compile
-from fixer.facts.image.hubname import hub_name
 from fixer.facts.image.installs import (
     PackageInstall,
     installs,
@@ -37,6 +36,7 @@ from fixer.facts.image.installs import (
 from fixer.facts.image.releases import SUITES, Release, release
 from fixer.model.services import Service
 from fixer.sources.dockerfile import Dockerfile, Stage, chain
+from fixer.sources.hubname import hub_name
 
 HEALTH_TOOLS = ("curl", "wget")        # what a healthcheck runs, and D003 installs
 TOOLS = (*HEALTH_TOOLS, "python")      # what the table judges

@@ -28,7 +28,6 @@ from fixer.core.derived import Memo, untrack
 from fixer.core.errors import InputError
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
-from fixer.facts.image.hubname import hub_name
 from fixer.facts.image.images import meta_args, resolve_image, uv_derived
 from fixer.facts.image.installs import installs
 from fixer.facts.pydeps.install_paths import (
@@ -64,6 +63,7 @@ from fixer.facts.pydeps.requirements import (
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 from fixer.sources.dockertext import program_at, run_commands
+from fixer.sources.hubname import hub_name
 
 # Bases that carry no Python packages beyond pip: the official Python images, OS images
 # (and uv's images derived from them, `uv_derived`).

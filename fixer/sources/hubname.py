@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 _REGISTRIES = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 # Docker Hub's per-architecture namespaces republish the official images for one platform
 # each (`arm64v8/python:3.11-alpine` is `python:3.11-alpine` as arm64 pulls it). Not
@@ -20,3 +22,12 @@ def hub_name(name: str) -> str:
             (namespace == "library" or namespace in ARCHITECTURES):
         return rest
     return name
+
+
+def image_name(reference: str) -> str:
+    """`docker.io/library/postgres:16-alpine@sha256:..` -> `postgres`: a reference's Docker
+    Hub name, lowercased, with no tag or digest."""
+    name = reference.strip().split("@", 1)[0].lower()
+    if ":" in posixpath.basename(name):
+        name = name.rsplit(":", 1)[0]
+    return hub_name(name)
