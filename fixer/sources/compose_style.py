@@ -278,8 +278,7 @@ def _nestings(doc: ComposeDoc) -> tuple[dict[int, _Nested],
         each[id(value)] = _Nested(key, column, maps, lists)
         group = totals.setdefault(column, (Counter(), Counter()))
         for total, counted in zip(group, (maps, lists)):
-            total.update({(at, step): n for at, steps in counted.items()
-                          for step, n in steps.items()})
+            total.update(_flat(counted))
     return each, totals
 
 
