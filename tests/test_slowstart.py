@@ -57,6 +57,9 @@ def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool, bool] | None
     # a file read from S3 into memory: as long as a download of it
     ("import boto3\n\nbody = boto3.client('s3').get_object(Bucket='b', Key='m')['Body']\n",
      (3, "get_object", False)),
+    # ... on an `s3` client another module builds
+    ("from app.deps import s3\n\nbody = s3.get_object(Bucket='b', Key='m')['Body']\n",
+     (3, "s3.get_object", False)),
     # a library that serves or runs models, whose loader fixer does not know by name
     ("from vllm import LLM\n\nllm = LLM(model='facebook/opt-125m')\n", (1, "vllm", True)),
     ("import os\nfrom faster_whisper import WhisperModel\nm = WhisperModel('large-v3')\n",
@@ -67,6 +70,14 @@ def _first_load(file: TextFile) -> tuple[int, str, bool, str, bool, bool] | None
 def test_a_model_load_is_found_with_its_line(text: str, found: tuple[int, str, bool]) -> None:
     load = _first_load(TextFile("api/app/main.py", text))
     assert load is not None and load[:3] == found
+
+
+def test_a_lookup_named_get_object_is_no_s3_read() -> None:
+    """`get_object` is also a repository's own lookup (a service or ORM class method): a
+    read from S3 only on an `s3` client or in a module that imports an S3 client library."""
+    text = ("from app.services import UserService\n\n\nasync def login(email):\n"
+            "    return await UserService.get_object(email=email)\n")
+    assert _first_load(TextFile("api/app/admin.py", text)) is None
 
 
 def test_a_model_load_in_a_function_names_it() -> None:

@@ -13,7 +13,8 @@ it: the project folder's example file naming its path (`# copy to monitor/.env`)
 Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "the script
-creates `.env.development`"), or that renames files by a pattern that makes it from one
+creates `.env.development`"; or by its name and the folder it goes in, "the `postgres.env`
+file should be located in the `envs_for_docker` directory"), or that renames files by a pattern that makes it from one
 beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or that
 names it and lists its variables in a code block or list items ("Example of the .env
 file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
@@ -220,6 +221,9 @@ def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str]
            or _renamed_by_pattern(ws, path, text) for text in texts):
         return True
     inner, name = posixpath.split(named)
+    if inner and any(_followable(ws, folder, _placed_line(inner, name), text)
+                     for text in texts):
+        return True   # "The `postgres.env` file should be located in the `envs/` directory"
     if inner and any(_followable(ws, posixpath.join(folder, inner), pattern, steps)
                      for text in texts for steps in _steps_in(inner, text)
                      for pattern in (_told_line(name), _written_by(name))):
@@ -353,6 +357,17 @@ def _told_line(named: str) -> re.Pattern[str]:
     verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|" \
         r"writ(?:e|es|ing)|rename[sd]?|mv|touch)\b"
     return re.compile(rf"(?im)^(?=[^\n]*{verb})[^\n]*{word}")
+
+
+def _placed_line(inner: str, name: str) -> re.Pattern[str]:
+    """A line that names the file by its own name and the folder it goes in, with a verb
+    that writes or places it ("The `postgres.env` file should be located in the
+    `/path/to/source/envs_for_docker` directory", "put `.env` in `backend/`")."""
+    word = _named_word(name).pattern
+    place = r"(?<![\w.-])(?:[\w./-]*/)?" + re.escape(inner) + r"/?(?![\w.-])"
+    verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|writ(?:e|es|ing)|locat(?:e|ed)|" \
+        r"plac(?:e|ed)|put|sav(?:e|ed)|stor(?:e|ed)|mv|mov(?:e|ed)|touch)\b"
+    return re.compile(rf"(?im)^(?=[^\n]*{verb})(?=[^\n]*{word})[^\n]*{place}")
 
 
 # a line that renames files by a pattern: "Change all the dev.*.env files to *.env",

@@ -81,8 +81,13 @@ _LOADER_NAMES = frozenset({"from_pretrained", "SentenceTransformer", "CrossEncod
 # a bucket, so only called on something
 _S3_DOWNLOADS = frozenset({"download_file", "download_fileobj",
                            # `s3.get_object(Bucket=..., Key=...)["Body"].read()`: the same
-                           # file read into memory
+                           # file read into memory (`_S3_READS`)
                            "get_object"})
+# `get_object` is also what a repository's own services and ORMs call a lookup
+# (`UserService.get_object(email=...)`): a read from S3 only on an `s3` client, or in a
+# module that imports an S3 client library
+_S3_READS = "get_object"
+_S3_LIBRARIES = frozenset({"boto3", "aioboto3", "botocore", "aiobotocore", "minio"})
 # `torch.hub.load`, `spacy.load`, `nltk.download("punkt")`
 # `ollama.pull("llama3.1")`: the Ollama client asks its server to download a model (the
 # client alone, an HTTP client, loads nothing)
@@ -779,8 +784,9 @@ def _loads(file: TextFile) -> list[Load]:
     startup = {id(function) for function in startup_functions(tree, file.text)}
     handlers = [f for f in functions if handles_a_route(f)]
     pulls = any(module.split(".")[0] == _CLIENT_PULLS for _line, module in libraries)
+    buckets = any(module.split(".")[0] in _S3_LIBRARIES for _line, module in libraries)
     for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
-        name = _loader(call.func, pipelines, pulls)
+        name = _loader(call.func, pipelines, pulls, buckets)
         if name is None or _inside(handlers, call.lineno):
             continue   # a route's handler runs per request
         function = _innermost(functions, call.lineno)
@@ -822,9 +828,11 @@ def _innermost(functions: list[ast.FunctionDef | ast.AsyncFunctionDef],
     return max(holding, key=lambda f: f.lineno) if holding else None
 
 
-def _loader(func: ast.expr, pipelines: bool, pulls: bool = False) -> str | None:
+def _loader(func: ast.expr, pipelines: bool, pulls: bool = False,
+            buckets: bool = False) -> str | None:
     """The call as written when it loads a model, else None. `pulls`: the module imports
-    ollama, whose clients' `.pull()` downloads one."""
+    ollama, whose clients' `.pull()` downloads one; `buckets`: it imports an S3 client
+    library, whose clients' `.get_object()` reads a file."""
     if isinstance(func, ast.Name):
         loads = func.id in _LOADER_NAMES or (pipelines and func.id == "pipeline")
         return func.id if loads else None
@@ -832,6 +840,8 @@ def _loader(func: ast.expr, pipelines: bool, pulls: bool = False) -> str | None:
         return None
     owner = func.value.attr if isinstance(func.value, ast.Attribute) else \
         func.value.id if isinstance(func.value, ast.Name) else None
+    if func.attr == _S3_READS and not (buckets or "s3" in (owner or "").lower()):
+        return None
     if func.attr in _LOADER_NAMES or func.attr in _S3_DOWNLOADS or \
             owner in _LOADER_OWNERS.get(func.attr, ()) or (pulls and func.attr == "pull") or \
             (pipelines and func.attr == "pipeline" and owner == _PIPELINE_SOURCE):
