@@ -16,8 +16,9 @@ service's `build:` and Compose also runs the base without it (a default name suc
 `docker-compose.yml`, which `docker compose up` loads with no overlay, or a build script's
 `docker compose -f` that names the base and no overlay), the base's own build is judged
 too, at its `dockerfile:` line: whatever the overlay builds, that run builds the base's
-Dockerfile. When one file differs from
-the name only in case, the service's other rules read that file: their findings are
+Dockerfile. A `dockerfile:` that names a folder (`dockerfile: .`, the context itself) is
+reported as one, with the `Dockerfile` that folder holds to name instead. When one file
+differs from the name only in case, the service's other rules read that file: their findings are
 reported beside this one, not after its fix.
 
 ## Why is this bad?
@@ -319,6 +320,28 @@ def _rooted_typo(ws: Workspace, build: Build, written: str) -> str | None:
     return path if ws.tree.exists(path) else None
 
 
+def _names_a_folder(ws: Workspace, build: Build) -> bool:
+    """`dockerfile: .` (or `./`, or any folder of the repository): a path that names a
+    folder, which the build cannot read as its Dockerfile."""
+    return build.dockerfile in ("", ".", build.context) or \
+        _context_exists(ws, replace(build, context=build.dockerfile))
+
+
+def _folder_named_as_dockerfile(ws: Workspace, service: Service, build: Build,
+                                base: Violation, written: str) -> Violation:
+    """The finding for a `dockerfile:` that names a folder, with the Dockerfile in that
+    folder to name instead where there is one."""
+    folder = "" if build.dockerfile == "." else build.dockerfile
+    inside = posixpath.join(folder, "Dockerfile")
+    shown = f"{folder}/" if folder else "the repository's root"
+    hint = f": {inside} is there, write `dockerfile: " \
+        f"{posixpath.relpath(inside, build.context or '.')}`" if ws.tree.exists(inside) else ""
+    return replace(base, message=f"{service.name}: `dockerfile: {written}` names a folder "
+                                 f"({shown}), not a file",
+                   reason=f"the build reads its Dockerfile from the file `build.dockerfile` "
+                          f"names, and {shown} is a folder{hint}")
+
+
 def _context_exists(ws: Workspace, build: Build) -> bool:
     prefix = build.context + "/"
     return not build.context or any(p.startswith(prefix) for p in ws.tree.paths())
@@ -364,6 +387,8 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
                                      "does not exist",
                        reason=f"the build context {build.context} does not exist"
                        + _missing_context_hint(ws, build))
+    if _names_a_folder(ws, build):
+        return _folder_named_as_dockerfile(ws, service, build, base, written)
     rooted = _rooted_typo(ws, build, written)
     if rooted is not None:
         return replace(base, reason=f"`{written}` is an absolute path, which Compose reads "
