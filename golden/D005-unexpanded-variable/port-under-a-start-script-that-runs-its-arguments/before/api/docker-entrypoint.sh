@@ -1,0 +1,5 @@
+#!/bin/sh
+set -e
+# migrations first
+python -m app.migrate
+exec "$@"
