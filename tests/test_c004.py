@@ -728,3 +728,14 @@ def test_c004_names_the_module_it_finds_nowhere() -> None:
     [finding] = check(files, select="C004")
     assert finding.reason is not None and "the command serves `main:app`, and fixer finds no " \
         "main.py where the server imports it from" in finding.reason, finding.reason
+
+
+def test_c004_names_a_middleware_object_a_call_builds_as_such() -> None:
+    """`app.middleware("http")(MetricsMiddleware())` registers what the call returns (an
+    instance whose `__call__` runs), not a function: the reason says so."""
+    main = MAIN + '\n\nclass MetricsMiddleware:\n    async def __call__(self, request, call_next):\n' \
+                  '        return await call_next(request)\n\n\n' \
+                  'app.middleware("http")(MetricsMiddleware())\n'
+    [found] = check(repo(main=main), select="C004")
+    assert "the middleware `MetricsMiddleware()` is what a call returns, which fixer does " \
+           "not read" in (found.reason or ""), found.reason

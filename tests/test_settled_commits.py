@@ -78,8 +78,8 @@ def repository(tmp_path: Path, files: dict[str, str], folder: str = "") -> Path:
     return root / folder if folder else root
 
 
-def fix_branch(folder: Path, body: Path) -> tuple[int, str]:
-    code, _, err = run_cli("fix", folder, "--branch", BRANCH, "--pr-body", body)
+def fix_branch(folder: Path, body: Path, *options: str) -> tuple[int, str]:
+    code, _, err = run_cli("fix", folder, "--branch", BRANCH, "--pr-body", body, *options)
     return code, err
 
 
@@ -278,6 +278,34 @@ def test_a_healthcheck_commit_names_the_h001_finding_that_yields_to_it(tmp_path:
     text = message(repo, made)
     assert text.startswith("fix(C004):") and f"- H001 api: {h001[0]}" in text, text
     assert h001[1] in fingerprints(repo, made), text
+
+
+GUARDED_HEALTH = ('from fastapi import APIRouter, Depends, FastAPI\n\n\ndef auth():\n'
+                  '    return True\n\n\nhealth_router = APIRouter()\n\n\n'
+                  '@health_router.get("")\ndef health_check():\n    return {"status": "ok"}\n'
+                  '\n\napp = FastAPI()\napp.include_router(health_router, prefix="/health_check", '
+                  'dependencies=[Depends(auth)])\n')
+
+
+def test_a_healthcheck_on_the_route_an_unsafe_fix_adds_relies_on_it(tmp_path: Path) -> None:
+    """The app's health-like route sits behind an auth dependency: C004 probes only the
+    unguarded `/health` H001's unsafe fix adds. Its commit, made after H001's, says it relies
+    on it, and its pull request section that it builds on it."""
+    repo = repository(tmp_path, {
+        "compose.yaml": 'services:\n  api:\n    build: ./svc\n    ports:\n      - "8000:8000"\n',
+        "svc/Dockerfile": SHARED_IMAGE["svc/Dockerfile"].replace("-slim", ""),
+        "svc/main.py": GUARDED_HEALTH, "svc/requirements.txt": "fastapi\nuvicorn\n"})
+    body_file = tmp_path / "pr.md"
+    code, err = fix_branch(repo, body_file, "--unsafe-fixes")
+    assert code == 1, err
+    first, second = commits(repo, "HEAD", BRANCH)
+    subject = message(repo, first).splitlines()[0]
+    assert subject.startswith("fix(H001):"), subject
+    text = message(repo, second)
+    assert text.startswith("fix(C004):") and f"reverting it leaves this one short:\n- " \
+        f"{subject}\n" in text, text
+    part = list(sections(body_file.read_text()).values())[1]
+    assert "**Builds on commit 1 (H001 api):**" in part, part
 
 
 # web waits for orders and users: each probes a port its app does not listen on (P001),

@@ -1122,9 +1122,10 @@ def _middleware_function(mods: Modules, site: AppSite, given: ast.expr) -> Refus
     name = ast.unparse(given)
     found = _defined_function(mods, site.path, site.tree, given.id) \
         if isinstance(given, ast.Name) else None
-    if found is None:
-        return (f"the middleware `{name}` is a function fixer does not read, and may refuse "
-                "a probe before any route answers", ())
+    if found is None:   # an instance (`MetricsMiddleware()`) calls its class's `__call__`
+        what = "what a call returns" if isinstance(given, ast.Call) else "a callable"
+        return (f"the middleware `{name}` is {what}, which fixer does not read, and may "
+                "refuse a probe before any route answers", ())
     path, tree, function = found
     code = _refusal(function, _resolver(mods, path, tree))
     if code is None:

@@ -307,6 +307,9 @@ class Choice:
     says: str = ""                         # for the fix title: what it adds, or why so
     doubt: str | None = None
     block: str | None = None
+    # (rule code, service): the fixes that lift the block (H001's unguarded route beside a
+    # guarded one): the healthcheck made after them builds on them
+    follows: tuple[tuple[str, str], ...] = ()
 
 
 def detect(ws: Workspace) -> Iterator[Violation]:
@@ -359,7 +362,7 @@ def _fixable(ws: Workspace, service: BuiltService, doc: ComposeDoc, port: int,
     setting = _healthcheck(service, doc, tool.value) if tool.value else Choice()
     block = route.block or tool.block or setting.block
     if block is not None:
-        return replace(base, reason=block)
+        return replace(base, reason=block, follows=route.follows)
     choices = (setting, route, tool)
     says = [c.says for c in choices if c.says]
     title = f"Add a healthcheck on {url}" + (", with " + " and ".join(says) if says else "")
@@ -752,7 +755,7 @@ def _route(ws: Workspace, service: Service, health_plan: HealthPlan) -> Choice:
             # route beside it is the way, and a second health route the user's call
             return Choice(block=f"{refused}; H001's unsafe fix adds an unguarded GET /health "
                                 "beside it (the user's call), which a healthcheck can then "
-                                "probe")
+                                "probe", follows=(("H001", service.name),))
         guard = like_doubt(ws, service, health_plan.like)
         # where in doubt, said of that route (`like_noted`), not as the doubt of a route H001
         # would add beside it (a second health route), which this fix does not add
