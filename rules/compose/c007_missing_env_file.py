@@ -12,14 +12,15 @@ file beside it named after it with a word that says it is a template (`notes.env
 it: the project folder's example file naming its path (`# copy to monitor/.env`), or a
 Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
-says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "the script
-creates `.env.development`"; or by its name and the folder it goes in, "the `postgres.env`
+says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "set up the
+variables in a `.env` file", "the script creates `.env.development`"; or by its name and the folder it goes in, "the `postgres.env`
 file should be located in the `envs_for_docker` directory"), or that renames files by a pattern that makes it from one
 beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or that
 names it and lists its variables in a code block or list items ("Example of the .env
 file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
 `scripts/`) with a command that writes it (`cp -n config/.env.template .env` in a make
-target, `cat > .env`), or a file beside it whose first lines say to make this file into it
+target, `cat > .env`), or a CI workflow's step that does (`run: cp .env.dev .env`, named
+from the root, where CI runs), or a file beside it whose first lines say to make this file into it
 (`rename_this_to_env.py` opening with `# rename this file to .env`). A guide may name the
 file from the project folder, or from the root in a line that says to write it (`touch
 app/.env.db` for `../app/.env.db` of `docker/compose.yaml`), and with alternatives
@@ -87,7 +88,7 @@ from fixer.facts.envvars.examples import (
     loaded_env_files,
     setup_files,
 )
-from fixer.facts.image.buildscripts import project_directories
+from fixer.facts.image.buildscripts import CI_FILE, project_directories
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import Stack, env_file_entry_nodes
 from fixer.model.stacks import folders_above
@@ -204,7 +205,20 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
     # command that reads it and lists some variable elsewhere says nothing of its content
     return _told_as(ws, folder, path, named, loaded) or \
         (path != named and _told_as(ws, folder, path, path, loaded, listed=False)) or \
-        _told_beside(ws, folder, path) or _template_beside(ws, path)
+        _told_beside(ws, folder, path) or _template_beside(ws, path) or _written_in_ci(ws, path)
+
+
+def _written_in_ci(ws: Workspace, path: str) -> bool:
+    """A CI workflow's step writes the file before it runs Compose (`run: cp .env.dev .env`):
+    the repository's own pipeline shows the step. A step runs from the root, and names it
+    from there."""
+    written = _written_by(path)
+    return any(_followable(ws, "", written, guide_text(ws, ci)) for ci in _ci_files(ws))
+
+
+def _ci_files(ws: Workspace) -> list[str]:
+    return [p for p in [*files_in(ws.tree, ".github/workflows"), ".gitlab-ci.yml",
+                        ".gitlab-ci.yaml"] if CI_FILE.search(p) and ws.tree.exists(p)]
 
 
 def _told_as(ws: Workspace, folder: str, path: str, named: str, loaded: set[str],
@@ -355,7 +369,8 @@ def _told_line(named: str) -> re.Pattern[str]:
     and a verb that writes it."""
     word = _named_word(named).pattern
     verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|" \
-        r"writ(?:e|es|ing)|rename[sd]?|mv|touch)\b"
+        r"writ(?:e|es|ing)|rename[sd]?|mv|touch|set(?:ting)?[ -]?up|" \
+        r"configur(?:e|es|ed|ing)|populat(?:e|es|ed|ing)|prepar(?:e|es|ed|ing))\b"
     return re.compile(rf"(?im)^(?=[^\n]*{verb})[^\n]*{word}")
 
 
