@@ -674,3 +674,16 @@ def test_c006_a_file_run_only_with_env_files_of_no_one_template_is_display_only(
     outcome = fix(files, select="C006")
     [finding] = outcome.remaining
     assert (finding.fixable, finding.reason, outcome.files) == (False, reason, {})
+
+
+def test_c006_says_an_entry_that_reads_itself_needs_the_value_written_out() -> None:
+    """`PYTHONPATH: /code:$PYTHONPATH` reads the host's value: the image's is what was
+    meant, and only writing it out gives it (a `$$` would pass the text itself)."""
+    files = {"docker-compose.yml": "services:\n  api:\n    image: python:3.12\n"
+                                   "    environment:\n      PYTHONPATH: /code:$PYTHONPATH\n"}
+    [found] = check(files, select="C006")
+    assert found.reason == (
+        "the `environment` of api sets PYTHONPATH from itself (`PYTHONPATH: ...$PYTHONPATH`): "
+        "Compose fills it from the shell that runs it, the host's PYTHONPATH, not the image's; "
+        "if the image's value was meant, write it out in full (nothing expands a "
+        "`$$PYTHONPATH` there)"), found.reason

@@ -165,8 +165,8 @@ service's own `environment` or its image's `ENV` sets, or that its script sets i
 (`SERVER_PID=$!`, `for f in`): the container's shell was probably meant to read it
 (`$$VAR`), which needs a person to confirm. Display-only too where the `environment` sets
 a variable from itself (`PYTHONPATH: /code:$PYTHONPATH`): Compose fills it from the host's
-shell, where the container's own value was meant (`$$PYTHONPATH`). Display-only too when
-every use is an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`):
+shell, where the image's own value was meant, which only writing it out in full gives.
+Display-only too when every use is an unbraced `$VAR` right after a letter or digit (`SECRET_KEY=uZq3$B+E(H@`):
 a `$` inside a password or a hash reads so, and documenting `B` would call it a variable
 where `$$` is the fix. So is one inside single quotes of a command's or healthcheck's shell
 script (`mosquitto_sub -t '$SYS/broker/uptime'`, MQTT's own topic), where the shell would
@@ -548,8 +548,9 @@ def _report(ws: Workspace, stack: Stack, name: str, first: Use, uses: list[Use],
     if itself is not None:
         return replace(base, reason=f"the `environment` of {itself} sets {name} from itself "
                                     f"(`{name}: ...{first.ref.text}`): Compose fills it from "
-                                    f"the shell that runs it, the host's {name}; `$${name}` "
-                                    "if the container's own value was meant, or leave it out")
+                                    f"the shell that runs it, the host's {name}, not the "
+                                    "image's; if the image's value was meant, write it out in "
+                                    f"full (nothing expands a `$${name}` there)")
     if all(u.glued for u in uses if u.ref.bare):
         return replace(base, reason=f"`{first.ref.text}` follows a letter or digit, as a `$` "
                                     f"inside a password or hash does: write `$$` if the `$` "
@@ -639,10 +640,11 @@ def _example_names(ws: Workspace) -> dict[str, list[str]]:
 def _reads_itself(service: Service, name: str) -> bool:
     """The service's `environment` extends `name` with its own value (`PYTHONPATH:
     /code:$PYTHONPATH`): what was meant is the container's value, which Compose never sees.
-    A plain pass-through (`PORT: ${PORT}`) is Compose's own use of it, not this."""
+    A plain pass-through (`PORT: ${PORT}`) is Compose's own use of it, not this, a stray
+    quote beside it too (`POSTGRES_USER: ${POSTGRES_USER}"`)."""
     pattern = re.compile(rf"(?<!\$)\$(?:\{{{name}\}}|{name}\b)")
     return any(key == name and raw is not None and pattern.search(raw) is not None and
-               pattern.sub("", raw).strip() != ""
+               pattern.sub("", raw).strip(" \t\"'") != ""
                for _doc, value in service.all("environment")
                for key, raw, _node in mapping_or_list(value))
 

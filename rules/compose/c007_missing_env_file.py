@@ -13,8 +13,9 @@ it: the project folder's example file naming its path (`# copy to monitor/.env`)
 Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "set up the
-variables in a `.env` file", "the script creates `.env.development`"; or by its name and the folder it goes in, "the `postgres.env`
-file should be located in the `envs_for_docker` directory"), or that renames files by a pattern that makes it from one
+variables in a `.env` file", "the script creates `.env.development`"; or by its name and
+the folder it goes in, "the `postgres.env` file should be located in the
+`envs_for_docker` directory"), or that renames files by a pattern that makes it from one
 beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or that
 names it and lists its variables in a code block or list items ("Example of the .env
 file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their

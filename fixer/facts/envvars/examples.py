@@ -102,8 +102,15 @@ def guide_names(text: str) -> dict[str, bool]:
 
 
 def is_example_name(name: str) -> bool:
-    """A file name that says it documents variables (`.example.env`, `.env.defaults`)."""
-    return bool(_ENV_WORD.search(name) and EXAMPLE_WORD.search(name))
+    """A file name that says it documents variables (`.example.env`, `.env.defaults`; the
+    words run together too, `.exampleenv`, `.envsample`)."""
+    return bool(_ENV_WORD.search(name) and EXAMPLE_WORD.search(name)) or \
+        _GLUED_EXAMPLE.fullmatch(name) is not None
+
+
+# `.exampleenv`, `.envexample`: the two words of an example's name with no separator
+_GLUED_EXAMPLE = lazy_compile(
+    rf"\.?(?:(?:{EXAMPLE_WORD.pattern})env|env(?:{EXAMPLE_WORD.pattern}))", re.I)
 
 
 def example_file_names(ws: Workspace, path: str) -> set[str]:
