@@ -428,8 +428,9 @@ def test_probe_impact_keeps_its_claims_when_nobody_waits(tmp_path: Path) -> None
     code, out, err = run_cli("report", write_tree(tmp_path, files), "--select", "H002")
     assert code == 0, err
     impact = issue_section(out, "Health Probe Not Served")
-    assert ("**Impact**: The probe gets 404 on every try: the container never becomes healthy, "
-            "and `docker compose up --wait` fails.") in impact
+    assert ("**Impact**: The probe asks for a path the app does not serve: each try that "
+            "reaches the app gets 404, the container never becomes healthy, and `docker "
+            "compose up --wait` fails.") in impact
     assert "waits for it" not in impact
 
 

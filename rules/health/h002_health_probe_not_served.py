@@ -31,7 +31,8 @@ is the author's to rewrite as a GET. A route that takes HEAD (`@app.head`, HEAD 
 `methods=`, a Starlette `app.route`) serves such a probe.
 
 ## Why is this bad?
-The probe gets 404 on every try: the container never becomes healthy, every
+The probe asks for a path the app does not serve: each try that reaches the app gets
+404, the container never becomes healthy, every
 service that waits for it with `condition: service_healthy` never starts, and
 `docker compose up --wait` fails. An orchestrator restarts the container forever.
 
