@@ -336,6 +336,19 @@ def in_image(tree: Tree, context: str, dockerfile: Dockerfile, stage: Stage,
     return files.path(found) if found is not None and files.has_file(found) else None
 
 
+# what an exec-form ENTRYPOINT runs in front of its script: an init, a shell, `--`
+ENTRYPOINT_WRAPPERS = frozenset({"sh", "bash", "tini", "tini-static", "dumb-init", "--"})
+
+
+def entrypoint_program(entry: Instruction) -> str | None:
+    """The program an exec-form ENTRYPOINT runs past its init and shell (`/entrypoint.sh`
+    of `["tini", "--", "/entrypoint.sh"]`); None for a shell form or one of wrappers only."""
+    if not entry.json:
+        return None
+    return next((w for w in entry.value if not w.startswith("-")
+                 and posixpath.basename(w) not in ENTRYPOINT_WRAPPERS), None)
+
+
 def folder_in_image(tree: Tree, service: BuiltService, path: str) -> bool:
     """Whether the stage's COPY/ADD put a folder of the repository at `path` (absolute, or
     relative to the container's working directory), as `in_image` finds a file."""

@@ -48,7 +48,7 @@ from collections.abc import Iterator
 
 from fixer.core.lazyre import lazy_compile
 from fixer.model.appservice import app_services
-from fixer.model.image_paths import in_image
+from fixer.model.image_paths import entrypoint_program, in_image
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
@@ -112,10 +112,9 @@ def _entrypoint_may_expand(ws: Workspace, service: BuiltService) -> bool:
     found = entrypoint(app.dockerfile, app.stage)
     if found is None or not found.value:
         return False
-    program = next((w for w in found.value if not w.startswith("-")
-                    and posixpath.basename(w) not in _INITS), None)
-    if program is None:
-        return False
+    program = entrypoint_program(found)
+    if program is None:   # an init alone runs the words as they are; a shell may expand them
+        return not (found.json and all(posixpath.basename(w) in _INITS for w in found.value))
     path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, program)
     script = ws.read(path) if path is not None else None
     return script is None or _REEXPANDS.search(script.text) is not None

@@ -52,7 +52,7 @@ from fixer.facts.health.startup_requests import (
     startup_request)
 from fixer.model import appmodule
 from fixer.model.depends import HEALTHY, dependencies
-from fixer.model.image_paths import in_image
+from fixer.model.image_paths import entrypoint_program, in_image
 from fixer.model.listen import RUNS_ARGUMENTS
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
@@ -324,9 +324,6 @@ _COMMENT_LINE = lazy_compile(r"^[ \t]*#[^\n]*", re.M)
 _LOOP = lazy_compile(r"(?<![\w-])(?:while|until)\b.*?(?<![\w-])done\b", re.S)
 
 
-_INITS = frozenset({"sh", "bash", "tini", "tini-static", "dumb-init", "--"})
-
-
 def _entrypoint_sleep(ws: Workspace, service: Service) -> float:
     """The seconds the image's ENTRYPOINT script sleeps before it runs the command it is
     given (`sleep 60; alembic upgrade head; exec "$@"`)."""
@@ -341,9 +338,7 @@ def _entrypoint_prefix(ws: Workspace, service: Service) -> str:
     if app is None or service.get("entrypoint") is not None:
         return ""
     found = entrypoint(app.dockerfile, app.stage)
-    program = next((w for w in found.value if not w.startswith("-")
-                    and posixpath.basename(w) not in _INITS), None) \
-        if found is not None and found.json else None
+    program = entrypoint_program(found) if found is not None else None
     path = in_image(ws.tree, app.folder, app.dockerfile, app.stage, program) \
         if program else None
     script = ws.read(path) if path is not None else None
