@@ -308,6 +308,30 @@ def test_a_healthcheck_on_the_route_an_unsafe_fix_adds_relies_on_it(tmp_path: Pa
     assert "**Builds on commit 1 (H001 api):**" in part, part
 
 
+def test_a_healthcheck_made_after_the_port_and_the_route_relies_on_both(
+        tmp_path: Path) -> None:
+    """gateway listens on 80 where compose says 81, and serves no health route: its
+    healthcheck, made once P001 settles the port, probes the route H001 adds. Its commit
+    names both commits it relies on."""
+    repo = repository(tmp_path, {
+        "compose.yaml": 'services:\n  gateway:\n    build: ./svc\n    ports:\n'
+                        '      - "8081:81"\n',
+        "svc/Dockerfile": "FROM python:3.12\nWORKDIR /code\nCOPY . .\n"
+                          "RUN pip install fastapi uvicorn\nEXPOSE 80\n"
+                          'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "80"]\n',
+        "svc/main.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/pets")\n'
+                       "def pets():\n    return []\n",
+        "svc/requirements.txt": "fastapi\nuvicorn\n"})
+    code, err = fix_branch(repo, tmp_path / "pr.md")
+    assert code == 1, err
+    made = [message(repo, c) for c in commits(repo, "HEAD", BRANCH)]
+    text = next(m for m in made if m.startswith("fix(C004)"))
+    subjects = {m.splitlines()[0] for m in made}
+    relied = text.split("leaves this one short:\n", 1)[1].split("\n\n", 1)[0]
+    assert {line[2:] for line in relied.splitlines()} == \
+        {s for s in subjects if s.startswith(("fix(P001)", "fix(H001)"))}, text
+
+
 # web waits for orders and users: each probes a port its app does not listen on (P001),
 # and users' app serves /health only in dead code (H001 adds it)
 PROBED = ('    healthcheck:\n      test: ["CMD", "python3", "-c", "import urllib.request; '

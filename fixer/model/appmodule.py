@@ -289,6 +289,23 @@ def _find(ws: Workspace, service: Service) -> AppModule | None:
 _VARIABLE_TARGET = lazy_compile(r"^\$(?:(\w+)|\{(\w+)(?::?-([^{}$]*))?\})$")
 
 
+def served_file(ws: Workspace, service: BuiltService) -> str | None:
+    """Where in the container the file the command serves sits, from the folder the server
+    runs in (`/code/app/main.py` for `uvicorn app.main:app` in `/code`, `/srv/main.py` for
+    `python main.py` in `/srv`); None where the command names none."""
+    launch = service.app.listen.launch
+    launch = _resolved_target(ws, service, launch) if launch is not None else None
+    target = launch.target if launch is not None else None
+    if launch is None or not target or "$" in target:
+        return None
+    cwd = _cwd(service, launch)
+    if launch.runs_script and not target.startswith("-m ") or \
+            launch.server == "fastapi" and target.endswith((".py", "/")):
+        return posixpath.normpath(posixpath.join(cwd, target))
+    module = target.removeprefix("-m ").partition(":")[0]
+    return posixpath.join(cwd, *module.split(".")) + ".py" if module else None
+
+
 def _resolved_target(ws: Workspace, service: BuiltService, launch: Launch) -> Launch:
     """The launch with a target read from a variable resolved (`exec uvicorn "$APP_MODULE"`):
     the start script's own value (`APP_MODULE=app.main:app`), else the container's

@@ -399,17 +399,24 @@ def bind_mounts(service: Service) -> list[tuple[str, str]]:
     the path resolved from the stack's project folder; absolute host paths are no
     repository file. A config or secret with a `file:`
     counts: Compose mounts that file read-only at its target."""
-    folder, dotenv = service.stack.folder, service.stack.dotenv
-    # `${APP_DIR}:/app` with `APP_DIR=./app` in the stack's .env: Compose reads the same path
-    sources = [(interpolate(source, dotenv) if "$" in source else source, target)
-               for source, target in mount_entries(service)]
-    found = [(posixpath.normpath(posixpath.join(folder, source)), target)
-             for source, target in sources if source.startswith(".")]
+    folder = service.stack.folder
+    found = [(path, target) for _written, path, target in relative_bind_mounts(service)]
     for _doc, definition, target in granted_files(service):
         source = interpolate(scalar(get(definition, "file")) or "", service.stack.dotenv)
         if source and not source.startswith(("/", "~", "$")):
             found.append((posixpath.normpath(posixpath.join(folder, source)), target))
     return found
+
+
+def relative_bind_mounts(service: Service) -> list[tuple[str, str, str]]:
+    """(source as written, repository path, container path) of each bind mount whose source
+    is relative, resolved from the stack's project folder once the stack's .env gives its
+    variables (`${APP_DIR}:/app` with `APP_DIR=./app`: Compose reads the same path)."""
+    folder, dotenv = service.stack.folder, service.stack.dotenv
+    sources = [(written, interpolate(written, dotenv) if "$" in written else written, target)
+               for written, target in mount_entries(service)]
+    return [(written, posixpath.normpath(posixpath.join(folder, source)), target)
+            for written, source, target in sources if source.startswith(".")]
 
 
 # Where Compose mounts a config or secret whose target is not an absolute path: a config at

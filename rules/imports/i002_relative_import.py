@@ -42,7 +42,10 @@ otherwise than its folder and the file lies outside that folder: fixer cannot te
 package is named there. Unsafe where the image renames
 the folder and code outside the image imports it by its own name (`from app.main import
 app` in a test, `uvicorn app.main:app` in a Makefile): the image's name does not import
-where that code runs. Files outside the import root are left alone: they have no absolute
+where that code runs. Unsafe too where an import written on one line grows past the line
+length the project's linter or formatter sets (`[tool.ruff]`, `[tool.black]`, `ruff.toml`,
+a `[flake8]` `max-line-length`), where it fit before: its lint would fail until the line
+is wrapped, which is the formatter's call. Files outside the import root are left alone: they have no absolute
 name to use; so are those of a folder below the service folder that holds a Dockerfile of
 its own and not the app (another image's code, with its own import root), and those of a
 folder beside the app's with files named with a placeholder (`scaffold/module/schema/
@@ -70,7 +73,8 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
 from fixer.sources.python import narrow_edit, package_of
 from fixer.sources.python_modules import imported_in_text
-from fixer.sources.relative_imports import absolutize_imports, scan_relative
+from fixer.sources.linelimit import line_limit
+from fixer.sources.relative_imports import absolutize_imports, scan_relative, target_module
 
 CODE = "I002"
 NAME = "relative-import"
@@ -307,12 +311,42 @@ def _report(ws: Workspace, path: str, package: str, service: str,
     first = scanned.nodes[0]
     problem = unnamed or (scanned.problems[0] if scanned.problems else None) or \
         next((why for node in scanned.nodes if (why := _unresolved(ws, path, node))), None)
-    title = "Import from the import root" + (f" ({named})" if named else "")
-    fix = None if problem else Fix(title, Safety.UNSAFE if named else Safety.SAFE,
+    doubt = named or (_overlong(ws, file, package, scanned.nodes) if not problem else None)
+    title = "Import from the import root" + (f" ({doubt})" if doubt else "")
+    fix = None if problem else Fix(title, Safety.UNSAFE if doubt else Safety.SAFE,
                                    partial(_absolutized, file, package))
     return Violation(message=f"relative import {scanned.summary()} in {path}", path=path,
                      line=first.lineno, column=first.col_offset + 1, service=service,
-                     subject=path, reason=problem or named, fix=fix)
+                     subject=path, reason=problem or doubt, fix=fix)
+
+
+def _overlong(ws: Workspace, file: TextFile, package: str,
+              nodes: list[ast.ImportFrom]) -> str | None:
+    """Why the absolute imports would fail the project's own lint: one written on one line
+    grows past the line length its linter or formatter sets (`linelimit.py`), where it fit
+    before. Wrapping it is the formatter's call, which fixer does not make."""
+    limit = line_limit(_text_of(ws), file.path)
+    if limit is None:
+        return None
+    lines = file.text.splitlines()
+    for node in nodes:
+        target = target_module(package, node.level, node.module)
+        if not target or node.end_lineno != node.lineno or node.lineno > len(lines):
+            continue
+        old = len(lines[node.lineno - 1])
+        new = old + len(target) - node.level - len(node.module or "")
+        if new > limit.limit >= old:
+            return (f"the absolute import at {file.path}:{node.lineno} is {new} characters "
+                    f"long, over the line length of {limit.limit} that {limit.source} sets: the "
+                    "project's linter would reject it until it is wrapped")
+    return None
+
+
+def _text_of(ws: Workspace) -> Callable[[str], str | None]:
+    def text(path: str) -> str | None:
+        found = ws.scan(path)
+        return found.text if found is not None else None
+    return text
 
 
 def _unresolved(ws: Workspace, path: str, node: ast.ImportFrom) -> str | None:

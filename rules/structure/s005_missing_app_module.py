@@ -18,6 +18,11 @@ A path `fastapi run` is given (`fastapi run app/main.py`, a package folder `app`
 from the folder the server runs in, as fastapi-cli reads it: reported where a COPY puts
 the path's folder there from the build context and that folder lacks the file
 (PYTHONPATH and installed packages do not bring a path; a bind mount still may).
+Also reports a bind mount over the served module whose source the repository does not
+hold (`./app/:/app` beside a repository with no `app/`): Docker creates the folder empty
+on the host, and the mount hides the code the image put there. Not a source git ignores
+(a step writes it) or a submodule's, nor where the module may come from elsewhere (a
+package the image installs, PYTHONPATH).
 
 Left alone, because they may bring the module: a bind mount over the service
 (`volumes:`), `PYTHONPATH` (set to anything, `$PWD/todos` too), code of the build context
@@ -61,16 +66,18 @@ app, needs a person.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
 from fixer.core.lazyre import lazy_compile
+from fixer.core.tree_index import is_folder
 from fixer.facts.image.images import family_of
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.installed_project import installs_local_code
 from fixer.model.rule import Category, Location, Safety, Severity, Violation
-from fixer.model.services import BuiltService
+from fixer.model.services import BuiltService, relative_bind_mounts
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 
@@ -95,6 +102,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
 
 
 def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
+    hidden = _hidden_by_a_missing_mount(ws, service)
+    if hidden is not None:
+        return hidden
     app = service.app
     path = appmodule.fastapi_path(app.listen.launch) if app.listen.launch else None
     if not family_of(app.dockerfile, app.stage, app.args).known or \
@@ -129,6 +139,51 @@ def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
         subject=f"module {unbound.target}",
         reason=("whether the command names the wrong app or the module lost it needs a "
                 "person"))
+
+
+def _hidden_by_a_missing_mount(ws: Workspace, service: BuiltService) -> Violation | None:
+    """A bind mount over the served module whose source the repository does not hold
+    (`./app/:/app`, no `app/`): Docker creates the folder empty on the host, and the mount
+    hides what the image put there. Not where the module may come from elsewhere (a
+    package the image installs, PYTHONPATH), nor a source git ignores (a step writes it) or
+    a submodule's (a recursive checkout fills it)."""
+    served = appmodule.served_file(ws, service)
+    if served is None or installs_local_code(service) or \
+            appmodule.sets_python_path(ws, service):
+        return None
+    for written, path, target in relative_bind_mounts(service):
+        over = posixpath.normpath(target).rstrip("/") + "/"
+        if not served.startswith(over) or _held(ws, path):
+            continue
+        doc, key = service.key()
+        return Violation(
+            message=(f"{service.name} mounts `{written}` over {target}, and the repository "
+                     f"has no {path}/: Docker creates it empty, which hides the {served} the "
+                     "image puts there: the server stops at start-up with "
+                     "ModuleNotFoundError"),
+            path=doc.path, line=doc.line(key), column=doc.column(key), service=service.name,
+            subject=f"mount {written}",
+            reason=("whether the mount names the wrong folder or is left from another layout "
+                    "needs a person"))
+    return None
+
+
+def _held(ws: Workspace, path: str) -> bool:
+    """The repository holds the path, or a checkout may: git ignores it, or a submodule
+    puts it there."""
+    if path in ("", ".") or path == ".." or path.startswith("../"):
+        return True
+    if ws.tree.exists(path) or is_folder(ws.tree, path) or \
+            ws.tree.ignored([path, path + "/_"]):
+        return True
+    modules = ws.scan(".gitmodules")
+    return modules is not None and any(
+        path == held or path.startswith(held + "/") or held.startswith(path + "/")
+        for held in _SUBMODULE_PATH.findall(modules.text))
+
+
+# `path = vendor/app` of a `.gitmodules` section
+_SUBMODULE_PATH = lazy_compile(r"(?m)^[ \t]*path[ \t]*=[ \t]*(\S+)")
 
 
 # RUN steps that may fetch, unpack or move code into place (`git clone`, `tar -xzf`,

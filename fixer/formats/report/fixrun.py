@@ -273,6 +273,9 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
         if applied.finding.violation.relies_on:
             earlier.update(_health_made_by(result, index, healing,
                                            _scope(result, config, loaded)))
+        if applied.finding.code in _PROBING_CODES:
+            earlier.update(_route_made_by(result, index, healing,
+                                          _scope(result, config, loaded)))
         if earlier:
             found[index] = tuple(sorted(earlier))
     return found
@@ -305,6 +308,22 @@ def _health_made_by(result: FixResult, index: int, healing: Mapping[str, list[in
     finding = result.applied[index].finding
     return [j for name in finding.violation.relies_on for j in healing.get(name, ())
             if j < index and meet(scope, result.applied[j].finding, finding)]
+
+
+# the fixes that write a healthcheck probing the app's health route, and those that add it
+_PROBING_CODES = frozenset({"C004"})
+_ROUTE_CODES = frozenset({"H001"})
+
+
+def _route_made_by(result: FixResult, index: int, healing: Mapping[str, list[int]],
+                   scope: Scope) -> list[int]:
+    """The earlier fixes that add the health route this fix's healthcheck probes: H001's of
+    the same service in its stack (the route a C004 fix made after it probes), whether or
+    not the first check held this fix for another one (P001's port)."""
+    finding = result.applied[index].finding
+    return [j for j in healing.get(finding.service or "", ())
+            if j < index and result.applied[j].finding.code in _ROUTE_CODES
+            and meet(scope, result.applied[j].finding, finding)]
 
 
 def _scope(result: FixResult, config: Config, loaded: dict[int, Workspace]) -> Scope:
