@@ -262,6 +262,7 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
     loaded: dict[int, Workspace] = {}
     found: dict[int, tuple[int, ...]] = {}
     healing = _healing(result)
+    scope: Scope | None = None   # made once, where a fix asks
     for index, applied in enumerate(result.applied):
         revealed_here = [f for f in (applied.finding, *settled.get(index, ()))
                          if f.fingerprint not in first]
@@ -271,11 +272,11 @@ def built_on(result: FixResult, config: Config) -> dict[int, tuple[int, ...]]:
         earlier.update(_taken_over(result, index, first))
         earlier.update(_released_by(result, index, first))
         if applied.finding.violation.relies_on:
-            earlier.update(_health_made_by(result, index, healing,
-                                           _scope(result, config, loaded)))
-        if applied.finding.code in _PROBING_CODES:
-            earlier.update(_route_made_by(result, index, healing,
-                                          _scope(result, config, loaded)))
+            scope = scope or _scope(result, config, loaded)
+            earlier.update(_health_made_by(result, index, healing, scope))
+        if applied.finding.code in _PROBING_CODES and _route_fix_before(result, index, healing):
+            scope = scope or _scope(result, config, loaded)
+            earlier.update(_route_made_by(result, index, healing, scope))
         if earlier:
             found[index] = tuple(sorted(earlier))
     return found
@@ -313,6 +314,13 @@ def _health_made_by(result: FixResult, index: int, healing: Mapping[str, list[in
 # the fixes that write a healthcheck probing the app's health route, and those that add it
 _PROBING_CODES = frozenset({"C004"})
 _ROUTE_CODES = frozenset({"H001"})
+
+
+def _route_fix_before(result: FixResult, index: int, healing: Mapping[str, list[int]]) -> bool:
+    """Whether an H001 fix of the fix's service comes before it: only then is the stack
+    scope worth making."""
+    return any(j < index and result.applied[j].finding.code in _ROUTE_CODES
+               for j in healing.get(result.applied[index].finding.service or "", ()))
 
 
 def _route_made_by(result: FixResult, index: int, healing: Mapping[str, list[int]],
