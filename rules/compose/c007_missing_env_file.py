@@ -20,9 +20,10 @@ beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or
 names it and lists its variables in a code block or list items ("Example of the .env
 file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or in their
 `scripts/`) with a command that writes it (`cp -n config/.env.template .env` in a make
-target, `cat > .env`), or a CI workflow's step that does (`run: cp .env.dev .env`, named
-from the root, where CI runs), or a file beside it whose first lines say to make this file into it
-(`rename_this_to_env.py` opening with `# rename this file to .env`). A guide may name the
+target, `cat > .env`), or a CI workflow's step that does so a checkout can follow (`run: cp
+.env.dev .env`, variables written by name; not a secret's text, `echo "$ENV_FILE" > .env`;
+named from the root, where CI runs), or a file beside it whose first lines say to make
+this file into it (`rename_this_to_env.py` opening with `# rename this file to .env`). A guide may name the
 file from the project folder, or from the root in a line that says to write it (`touch
 app/.env.db` for `../app/.env.db` of `docker/compose.yaml`), and with alternatives
 (`.env.{dev|prod}`). A copy from a file the
@@ -210,11 +211,19 @@ def _told(ws: Workspace, folder: str, path: str, loaded: set[str]) -> bool:
 
 
 def _written_in_ci(ws: Workspace, path: str) -> bool:
-    """A CI workflow's step writes the file before it runs Compose (`run: cp .env.dev .env`):
-    the repository's own pipeline shows the step. A step runs from the root, and names it
-    from there."""
+    """A CI workflow's step writes the file before it runs Compose, in a way a checkout can
+    follow: it copies a file the repository holds (`run: cp .env.dev .env`), or writes
+    variables by name (`echo "DATABASE_URL=..." >> .env`), or an empty one. Not one that
+    writes a secret's text (`echo "$ENV_FILE" > .env`): what it holds is nowhere in the
+    repository. A step runs from the root, and names the file from there."""
     written = _written_by(path)
-    return any(_followable(ws, "", written, guide_text(ws, ci)) for ci in _ci_files(ws))
+    return any(_FOLLOWABLE_WRITE.search(line) is not None and not _copies_missing(ws, "", line)
+               for ci in _ci_files(ws) for line in _lines(written, guide_text(ws, ci)))
+
+
+# a write a checkout can follow: a copy, an empty file (`touch .env`), or a variable by name
+# (`DATABASE_URL=...`)
+_FOLLOWABLE_WRITE = lazy_compile(r"(?:^|[\s;&|(`])(?:cp|mv|touch)\s|(?<![\w$])[A-Za-z_]\w*=")
 
 
 def _ci_files(ws: Workspace) -> list[str]:
