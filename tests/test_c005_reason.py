@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from support import run_cli, write_tree
 
 MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\n'
@@ -174,6 +176,18 @@ def test_a_command_that_runs_no_server_of_the_image_makes_the_probe_unsafe(
         "the command runs `mongos`, not mongod")
     assert reasons["sentinel"] is not None and "Sentinel" in reasons["sentinel"]
     assert "`sh`" not in str(reasons["cache"]) and "`postgres`" not in str(reasons["db"])
+
+
+@pytest.mark.parametrize("command", ["-c timezone=Asia/Seoul",
+                                     '["-c", "max_connections=200"]'])
+def test_a_command_of_server_options_alone_runs_the_server(tmp_path: Path,
+                                                           command: str) -> None:
+    """The postgres image's entrypoint puts `postgres` in front of a command that starts with
+    an option: `-c timezone=Asia/Seoul` runs the server, not a program `Seoul`."""
+    compose = ("services:\n  api:\n    build: ./api\n    depends_on: [db]\n"
+               f"  db:\n    image: postgres:16-alpine\n    command: {command}\n"
+               "    environment:\n      POSTGRES_PASSWORD: pw\n")
+    assert c005_reasons(write_repo(tmp_path, compose))["db"] is None
 
 
 def test_an_overlay_that_repeats_the_image_is_no_other_server(tmp_path: Path) -> None:

@@ -199,6 +199,8 @@ def _other_program(kind: str, words: list[str]) -> str | None:
     if kind in ("redis", "valkey") and ("--sentinel" in words or f"{kind}-sentinel" in named):
         return (f"the command runs {kind} Sentinel, which listens on port 26379, and the probe "
                 f"asks the server's port")
+    if words and words[0].startswith("-"):
+        return None   # `-c timezone=UTC`: the entrypoint runs the server with these options
     program = next((w for w in named if w not in _LAUNCHERS), None)
     if program is None or program.startswith("-") or servers & set(named):
         return None   # the image's own command, or options the entrypoint passes to it
