@@ -14,8 +14,10 @@ the build), a URL or a git repository (ADD fetches it), a heredoc, a COPY from a
 stage, image or named context (`--from`), a source outside the context (`../shared`: the
 builder refuses it, and S001 and I003 tell the context to use), and a path that git
 ignores: a file a build step writes before `docker build` (`dist/`, `target/app.jar`,
-a generated `requirements.txt`) is no part of the repository; so is a `.env` beside an
-example file (`.env.example`), which each checkout writes from it before it builds.
+a generated `requirements.txt`) is no part of the repository; so is a git submodule's
+folder (`.gitmodules`), which a checkout with `--recurse-submodules` fills; so is a `.env`
+beside an example file (`.env.example`), which each checkout writes from it before it
+builds.
 
 ## Why is this bad?
 The build stops before any image exists, with BuildKit's `failed to compute cache key`
@@ -53,6 +55,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.facts.envvars.examples import examples
 from fixer.model.rule import Category, Safety, Severity, Violation
 from fixer.model.services import BuiltService
+from fixer.model.submodules import in_submodule
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 
@@ -167,8 +170,9 @@ def _missing(ws: Workspace, files: ContextFiles, source: str) -> tuple[bool, str
         # pattern matches it or a folder above (`data/docs/*.pdf` drops the files only)
     full = files.path(relative)
     # a file inside asks about a folder too: git matches `dist/` to folders only
-    if ws.tree.ignored([full, full + "/_"]) or _under_link(ws, full):
-        return False, None   # written by a build step, or reached through a link
+    if ws.tree.ignored([full, full + "/_"]) or _under_link(ws, full) or in_submodule(ws, full):
+        return False, None   # written by a build step, reached through a link, or a
+        # submodule's, which the documented recursive checkout fills
     if posixpath.basename(full) == ".env" and examples(ws, posixpath.dirname(full), set()):
         return False, None   # each checkout writes it from the example beside it
     return True, files.ignore.path if files.ignore is not None and \

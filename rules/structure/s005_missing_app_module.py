@@ -78,6 +78,7 @@ from fixer.model.appservice import app_services
 from fixer.model.installed_project import installs_local_code
 from fixer.model.rule import Category, Location, Safety, Severity, Violation
 from fixer.model.services import BuiltService, relative_bind_mounts
+from fixer.model.submodules import in_submodule
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 
@@ -176,14 +177,7 @@ def _held(ws: Workspace, path: str) -> bool:
     if ws.tree.exists(path) or is_folder(ws.tree, path) or \
             ws.tree.ignored([path, path + "/_"]):
         return True
-    modules = ws.scan(".gitmodules")
-    return modules is not None and any(
-        path == held or path.startswith(held + "/") or held.startswith(path + "/")
-        for held in _SUBMODULE_PATH.findall(modules.text))
-
-
-# `path = vendor/app` of a `.gitmodules` section
-_SUBMODULE_PATH = lazy_compile(r"(?m)^[ \t]*path[ \t]*=[ \t]*(\S+)")
+    return in_submodule(ws, path)
 
 
 # RUN steps that may fetch, unpack or move code into place (`git clone`, `tar -xzf`,

@@ -25,8 +25,8 @@ EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.tpl", ".env.di
 # service loads as its `env_file` holds values that are set, and `examples` leaves it out.
 _ENV_WORD = lazy_compile(r"(?:^|[._-])env(?:[._-]|$)", re.I)
 # In other languages too: `.env.exemplo` (Portuguese), `ejemplo`, `exemple`, `esempio`,
-# `beispiel`.
-EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default|demo|exemplo|ejemplo|"
+# `beispiel`. A `.env.copy` is the file to copy.
+EXAMPLE_WORD = lazy_compile(r"example|sample|template|tpl|dist|default|demo|copy|exemplo|ejemplo|"
                             r"exemple|esempio|beispiel", re.I)
 # `# NAME=value` in an example file: documented, and left unset unless the reader wants it
 _COMMENTED = lazy_compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*[=:]",
