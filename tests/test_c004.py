@@ -739,3 +739,17 @@ def test_c004_names_a_middleware_object_a_call_builds_as_such() -> None:
     [found] = check(repo(main=main), select="C004")
     assert "the middleware `MetricsMiddleware()` is what a call returns, which fixer does " \
            "not read" in (found.reason or ""), found.reason
+
+
+def test_c004_predicts_no_start_up_failure_for_a_module_a_wheel_installs() -> None:
+    """The image installs the project's wheel (`pip install *.whl`): the served module imports
+    from site-packages, so its absence from the working directory says nothing of the start."""
+    files = {"docker-compose.yml": "services:\n  api:\n    build: .\n    command: gunicorn -k "
+                                   "uvicorn.workers.UvicornWorker app.api.http_server:application"
+                                   "\n",
+             "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY dist/*.whl .\n"
+                           "RUN pip install *.whl\n",
+             "pyproject.toml": '[tool.poetry]\nname = "api"\npackages = [{include = "app"}]\n',
+             "app/__init__.py": "", "app/api/__init__.py": "", "app/api/http_server.py": MAIN}
+    [found] = check(files, select="C004")
+    assert found.reason is not None and "may stop at start-up" not in found.reason, found.reason

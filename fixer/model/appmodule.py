@@ -30,7 +30,7 @@ from fixer.core.tree import Tree
 from fixer.core.tree_index import files_under, is_folder
 from fixer.model.image_paths import (context_sources, copies_context, folder_copied,
                                      image_path_of, locate, may_hold, workdir)
-from fixer.model.installed_project import installed_roots
+from fixer.model.installed_project import installed_roots, installs_local_code
 from fixer.model.listen import run_words
 from fixer.model.services import BuiltService, Service
 from fixer.model.startscript import script_value
@@ -137,8 +137,10 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
         return _missing_path(ws, service, launch, path)
     if launch is None or named is None or launch.runs_script or \
             service.get("volumes") is not None or not copies_context(app.dockerfile, app.stage) \
-            or sets_python_path(ws, service) or installed_roots(ws.tree, service):
-        return None   # a PYTHONPATH, even one fixer cannot resolve (`$PWD/todos`), may hold it
+            or sets_python_path(ws, service) or installed_roots(ws.tree, service) \
+            or installs_local_code(service):
+        return None   # a PYTHONPATH, even one fixer cannot resolve (`$PWD/todos`), may hold
+        # it; so may a package the image installs (`pip install *.whl` of a build's wheel)
     cwd = _cwd(service, launch)
     if "$" in cwd or "$" in named:
         return None
