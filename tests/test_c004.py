@@ -733,7 +733,8 @@ def test_c004_names_the_module_it_finds_nowhere() -> None:
 def test_c004_names_a_middleware_object_a_call_builds_as_such() -> None:
     """`app.middleware("http")(MetricsMiddleware())` registers what the call returns (an
     instance whose `__call__` runs), not a function: the reason says so."""
-    main = MAIN + '\n\nclass MetricsMiddleware:\n    async def __call__(self, request, call_next):\n' \
+    main = MAIN + '\n\nclass MetricsMiddleware:\n' \
+                  '    async def __call__(self, request, call_next):\n' \
                   '        return await call_next(request)\n\n\n' \
                   'app.middleware("http")(MetricsMiddleware())\n'
     [found] = check(repo(main=main), select="C004")
@@ -753,3 +754,27 @@ def test_c004_predicts_no_start_up_failure_for_a_module_a_wheel_installs() -> No
              "app/__init__.py": "", "app/api/__init__.py": "", "app/api/http_server.py": MAIN}
     [found] = check(files, select="C004")
     assert found.reason is not None and "may stop at start-up" not in found.reason, found.reason
+
+
+_UV_IMAGE = ("FROM python:3.12-slim\n"
+             "COPY --from=ghcr.io/astral-sh/uv:latest /uv /usr/local/bin/uv\n"
+             "WORKDIR /app\nCOPY pyproject.toml .\nRUN uv sync --no-dev\nCOPY . .\n"
+             "{env}CMD [\"sh\", \"-c\", \"uv run alembic upgrade head && "
+             "uv run uvicorn app.main:app --host 0.0.0.0 --port 8000\"]\n")
+_UV_PROJECT = ('[project]\nname = "api"\nversion = "1"\ndependencies = ["fastapi", "uvicorn"]\n'
+               '\n[dependency-groups]\ndev = ["pytest"]\n')
+
+
+@pytest.mark.parametrize(("env", "project", "slow"), [
+    pytest.param("", _UV_PROJECT, True, id="dev-group-left-out"),
+    pytest.param("ENV UV_NO_SYNC=1\n", _UV_PROJECT, False, id="no-sync"),
+    pytest.param("", _UV_PROJECT.split("\n[dependency-groups]")[0] + "\n", False,
+                 id="no-dev-group")])
+def test_c004_doubts_a_uv_run_that_installs_the_dev_group_first(env: str, project: str,
+                                                                slow: bool) -> None:
+    """`uv run` syncs the environment before it runs the server: where the image's `uv sync
+    --no-dev` left the project's dev group out, it installs that first, over the network."""
+    files = {"docker-compose.yml": COMPOSE, "api/Dockerfile": _UV_IMAGE.format(env=env),
+             "api/pyproject.toml": project, "api/app/__init__.py": "", "api/app/main.py": MAIN}
+    [found] = check(files, select="C004")
+    assert ("uv run" in (found.reason or "")) is slow, found.reason

@@ -173,8 +173,9 @@ command sleeps 10 s or more before the server starts (`sleep 60 && uvicorn ...`,
 ENTRYPOINT script before `exec "$@"`, `sleep ${DELAY:-30}` read at its default) or
 installs packages or fetches a model or data first (`pip install ... && uvicorn ...`,
 `python download_model.py && ...`, `ollama pull`, `python -c "...snapshot_download(...)"`,
-or that script's `pip install` or `from_pretrained`), or when a start-up function of the
-app (`lifespan`, an `on_event("startup")` handler, or one handed to the app as such:
+or that script's `pip install` or `from_pretrained`; a `uv run` that first installs the
+project's `dev` group, which the image's `uv sync --no-dev` left out), or when a start-up
+function of the app (`lifespan`, an `on_event("startup")` handler, or one handed to the app as such:
 `add_event_handler("startup", f)`, `FastAPI(on_startup=[f])`, `FastAPI(lifespan=ctx)` of
 any name) makes an HTTP request (`client.post(".../api/pull")`) or sleeps in a loop that
 may wait 10 s or more (a retry of a broker's connection, `for _ in range(20): ...

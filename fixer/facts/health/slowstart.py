@@ -40,6 +40,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+import tomllib
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -56,7 +57,8 @@ from fixer.model.image_paths import entrypoint_program, in_image
 from fixer.model.listen import RUNS_ARGUMENTS
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
-from fixer.sources.dockerfile import entrypoint
+from fixer.sources.dockerfile import chain, entrypoint
+from fixer.sources.portsites import run_env
 from fixer.sources.fastapi_routes import handles_a_route
 from fixer.sources.python import dotted_name, parse
 from fixer.sources.python_modules import Modules
@@ -211,12 +213,64 @@ def slow_start(ws: Workspace, service: Service, ready: bool | None = None) -> st
         return f"its ENTRYPOINT script loads a model (`{installs}`) before the server starts"
     if installs is not None:
         return f"its ENTRYPOINT script runs `{installs}` before the server starts"
+    synced = uv_run_sync(ws, service)
+    if synced is not None:
+        return synced
     step = _slow_step(ws, service)
     if step is not None:
         what = f"loads a model (`{step[1]}`)" if step[1] in _LOADER_NAMES else f"runs `{step[1]}`"
         return f"its command runs {step[0]} before the server starts, which {what}"
     load = model_load(ws, service, ready)
     return described(load) if load is not None else None
+
+
+# `uv run` with what keeps it from syncing the environment first, or from adding the dev group
+_UV_RUN = lazy_compile(r"(?<![\w-])uv\s+run\b(?P<options>(?:\s+-[-\w]+(?:[= ][\w.,-]+)?)*)")
+_UV_RUN_KEEPS = ("--no-sync", "--no-dev", "--no-default-groups", "--only-group")
+_UV_SYNC_NO_DEV = lazy_compile(r"(?<![\w-])uv\s+sync\b[^\n&;|]*?\s--(?:no-dev|"
+                               r"no-default-groups|only-group)\b")
+_UV_ENV_KEEPS = ("UV_NO_SYNC", "UV_NO_DEV", "UV_NO_DEFAULT_GROUPS")
+
+
+def uv_run_sync(ws: Workspace, service: Service) -> str | None:
+    """Why `uv run` in the command (or its ENTRYPOINT script) installs packages before the
+    server starts: it syncs the project's environment first, with the `dev` dependency
+    group, which the image's `uv sync --no-dev` left out. None where it cannot (`--no-sync`,
+    `--no-dev`, `UV_NO_SYNC` or `UV_NO_DEV` set) or the project declares no dev group."""
+    app = service.app
+    region = app.listen.region if app is not None else None
+    file = ws.read(region.path) if region is not None else None
+    if app is None or region is None or file is None:
+        return None
+    texts = (file.text[region.start:region.end], _entrypoint_prefix(ws, service))
+    runs = [m for text in texts for m in _UV_RUN.finditer(text)
+            if not any(keep in m.group("options") for keep in _UV_RUN_KEEPS)]
+    dockerfile = app.dockerfile.file.text
+    built = "\n".join(dockerfile[i.start:i.end] for stage in chain(app.dockerfile, app.stage)
+                      for i in stage.find("RUN"))
+    kept = set(run_env(app.dockerfile, app.stage).values) | set(service.environment(ws.tree))
+    if not runs or not _UV_SYNC_NO_DEV.search(built) or kept & set(_UV_ENV_KEEPS) or \
+            not _dev_group(ws, app.folder):
+        return None
+    return ("its command runs `uv run`, which first installs the `dev` dependency group "
+            "the image's `uv sync` left out, before the server starts")
+
+
+def _dev_group(ws: Workspace, folder: str) -> bool:
+    """The project of the build context declares a `dev` dependency group (`[dependency-
+    groups] dev`, or uv's older `[tool.uv] dev-dependencies`)."""
+    file = ws.scan(posixpath.join(folder, "pyproject.toml"))
+    if file is None:
+        return False
+    try:
+        data = tomllib.loads(file.text)
+    except tomllib.TOMLDecodeError:
+        return False
+    groups = data.get("dependency-groups")
+    tool = data.get("tool")
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    return (isinstance(groups, dict) and bool(groups.get("dev"))) or \
+        (isinstance(uv, dict) and bool(uv.get("dev-dependencies")))
 
 
 # a step of the command that runs a file of the repository: `python -m app.setup_models`,
