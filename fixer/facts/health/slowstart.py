@@ -245,11 +245,13 @@ def uv_run_sync(ws: Workspace, service: Service) -> str | None:
     texts = (file.text[region.start:region.end], _entrypoint_prefix(ws, service))
     runs = [m for text in texts for m in _UV_RUN.finditer(text)
             if not any(keep in m.group("options") for keep in _UV_RUN_KEEPS)]
+    if not runs:
+        return None   # the common case, asked of every app service: nothing more to read
     dockerfile = app.dockerfile.file.text
     built = "\n".join(dockerfile[i.start:i.end] for stage in chain(app.dockerfile, app.stage)
                       for i in stage.find("RUN"))
     kept = set(run_env(app.dockerfile, app.stage).values) | set(service.environment(ws.tree))
-    if not runs or not _UV_SYNC_NO_DEV.search(built) or kept & set(_UV_ENV_KEEPS) or \
+    if not _UV_SYNC_NO_DEV.search(built) or kept & set(_UV_ENV_KEEPS) or \
             not _dev_group(ws, app.folder):
         return None
     return ("its command runs `uv run`, which first installs the `dev` dependency group "
