@@ -778,3 +778,16 @@ def test_c004_doubts_a_uv_run_that_installs_the_dev_group_first(env: str, projec
              "api/pyproject.toml": project, "api/app/__init__.py": "", "api/app/main.py": MAIN}
     [found] = check(files, select="C004")
     assert ("uv run" in (found.reason or "")) is slow, found.reason
+
+
+def test_c004_adds_no_healthcheck_where_a_mount_of_a_missing_folder_hides_the_code() -> None:
+    """`./app/:/app` beside no `app/`: Docker mounts an empty folder over the module, the
+    server stops at start-up, and a healthcheck would only turn red (S005 says why)."""
+    files = {"docker-compose.yml": "services:\n  api:\n    build: ./api\n    volumes:\n"
+                                   "      - ./api/app/:/app\n",
+             "api/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+                               'CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n',
+             "api/main.py": MAIN}
+    [found] = check(files, select="C004")
+    assert found.fix_title is None and "hides the /app/main.py" in (found.reason or ""), \
+        found.reason

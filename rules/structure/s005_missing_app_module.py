@@ -66,19 +66,17 @@ app, needs a person.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 
 from fixer.core.lazyre import lazy_compile
-from fixer.core.tree_index import is_folder
 from fixer.facts.image.images import family_of
 from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.installed_project import installs_local_code
 from fixer.model.rule import Category, Location, Safety, Severity, Violation
-from fixer.model.services import BuiltService, relative_bind_mounts
-from fixer.model.submodules import in_submodule
+from fixer.model.hidden_code import hidden_code
+from fixer.model.services import BuiltService
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage, chain
 
@@ -143,41 +141,18 @@ def _violation(ws: Workspace, service: BuiltService) -> Violation | None:
 
 
 def _hidden_by_a_missing_mount(ws: Workspace, service: BuiltService) -> Violation | None:
-    """A bind mount over the served module whose source the repository does not hold
-    (`./app/:/app`, no `app/`): Docker creates the folder empty on the host, and the mount
-    hides what the image put there. Not where the module may come from elsewhere (a
-    package the image installs, PYTHONPATH), nor a source git ignores (a step writes it) or
-    a submodule's (a recursive checkout fills it)."""
-    served = appmodule.served_file(ws, service)
-    if served is None or installs_local_code(service) or \
-            appmodule.sets_python_path(ws, service):
+    """A bind mount over the served module of a folder the repository does not hold
+    (`model/hidden_code.py`)."""
+    hidden = hidden_code(ws, service)
+    if hidden is None:
         return None
-    for written, path, target in relative_bind_mounts(service):
-        over = posixpath.normpath(target).rstrip("/") + "/"
-        if not served.startswith(over) or _held(ws, path):
-            continue
-        doc, key = service.key()
-        return Violation(
-            message=(f"{service.name} mounts `{written}` over {target}, and the repository "
-                     f"has no {path}/: Docker creates it empty, which hides the {served} the "
-                     "image puts there: the server stops at start-up with "
-                     "ModuleNotFoundError"),
-            path=doc.path, line=doc.line(key), column=doc.column(key), service=service.name,
-            subject=f"mount {written}",
-            reason=("whether the mount names the wrong folder or is left from another layout "
-                    "needs a person"))
-    return None
-
-
-def _held(ws: Workspace, path: str) -> bool:
-    """The repository holds the path, or a checkout may: git ignores it, or a submodule
-    puts it there."""
-    if path in ("", ".") or path == ".." or path.startswith("../"):
-        return True
-    if ws.tree.exists(path) or is_folder(ws.tree, path) or \
-            ws.tree.ignored([path, path + "/_"]):
-        return True
-    return in_submodule(ws, path)
+    doc, key = service.key()
+    return Violation(
+        message=f"{service.name} {hidden.says()}",
+        path=doc.path, line=doc.line(key), column=doc.column(key), service=service.name,
+        subject=f"mount {hidden.written}",
+        reason=("whether the mount names the wrong folder or is left from another layout "
+                "needs a person"))
 
 
 # RUN steps that may fetch, unpack or move code into place (`git clone`, `tar -xzf`,

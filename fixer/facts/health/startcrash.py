@@ -1,6 +1,8 @@
 """Why an app stops at start-up, before anything answers a probe: a StaticFiles folder the
 image lacks (`staticdir.py`), or a module the app imports at import time that its own
-package does not hold (`from app.db.base_class import Base` beside only `app/db/base.py`).
+package does not hold (`from app.db.base_class import Base` beside only `app/db/base.py`),
+or a bind mount of a folder the repository does not hold over the served module
+(`model/hidden_code.py`).
 
 So does an app whose own statement calls a name the module never binds (`from fastapi
 import FastApi`, then `app = FastAPI()`): a NameError as the module is imported; and one
@@ -35,6 +37,7 @@ from fixer.core.derived import Memo
 from fixer.facts.health.staticdir import static_dir_crash
 from fixer.model import appmodule
 from fixer.model.image_paths import image_path_of, locate
+from fixer.model.hidden_code import hidden_code
 from fixer.model.services import BuiltService, Service
 from fixer.model.workspace import Workspace
 from fixer.sources.python import absolute_module, dotted_name
@@ -47,7 +50,14 @@ _GENERATED_SUFFIXES = ("_pb2", "_pb2_grpc", "_version", "version")
 def start_crash(ws: Workspace, service: Service) -> str | None:
     """Why the app stops at start-up, or None when it does not or fixer cannot tell."""
     return static_dir_crash(ws, service) or missing_import(ws, service) or \
-        unbound_constructor(ws, service) or self_import(ws, service)
+        unbound_constructor(ws, service) or self_import(ws, service) or \
+        _hidden_code(ws, service)
+
+
+def _hidden_code(ws: Workspace, service: Service) -> str | None:
+    """A bind mount of a folder the repository does not hold over the served module (S005)."""
+    hidden = hidden_code(ws, service) if isinstance(service, BuiltService) else None
+    return f"{service.name} {hidden.says()}" if hidden is not None else None
 
 
 def self_import(ws: Workspace, service: Service) -> str | None:
