@@ -113,3 +113,14 @@ def test_i002_an_import_of_a_module_the_folder_lacks_is_display_only() -> None:
     [found] = [f for f in check(files, select="I002") if f.path == "svc/app/api/__init__.py"]
     assert not found.fixable
     assert "names a module svc/app/api/ does not hold" in (found.reason or ""), found.reason
+
+
+def test_i002_unsafe_where_the_project_sorts_its_imports() -> None:
+    """An import made absolute leaves the relative imports' group; the project's sorter
+    (here ruff's I001, from the service's pyproject.toml) wants it elsewhere."""
+    files = service({"svc/app/main.py": APP + "from app.api import users\n\nfrom .db import x\n",
+                     "svc/pyproject.toml": "[tool.ruff.lint]\nextend-select = ['I']\n"})
+    [found] = [f for f in check(files, select="I002") if f.path == "svc/app/main.py"]
+    assert found.safety.value == "unsafe", found
+    assert (found.reason or "").startswith(
+        "svc/pyproject.toml (`[tool.ruff]`) has ruff's I001 sort the imports"), found.reason

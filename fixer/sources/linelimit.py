@@ -16,7 +16,9 @@ import configparser
 import posixpath
 import tomllib
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+Found = TypeVar("Found")
 
 # ruff's and black's `line-length` where the section sets none
 _DEFAULT = 88
@@ -30,9 +32,17 @@ class LineLimit(NamedTuple):
 def line_limit(read: Callable[[str], str | None], path: str) -> LineLimit | None:
     """The limit the configuration nearest the file `path` sets; None where none does.
     `read` gives a repository file's text (None when absent)."""
+    return nearest(read, path, _in_folder)
+
+
+def nearest(read: Callable[[str], str | None], path: str,
+            in_folder: Callable[[Callable[[str], str | None], str], Found | None]
+            ) -> Found | None:
+    """What `in_folder` finds in the nearest folder, from the file `path`'s own up to the
+    repository's root, where it finds anything: the way linters find their configuration."""
     folder = posixpath.dirname(path)
     while True:
-        found = _in_folder(read, folder)
+        found = in_folder(read, folder)
         if found is not None:
             return found
         if not folder:
@@ -41,17 +51,13 @@ def line_limit(read: Callable[[str], str | None], path: str) -> LineLimit | None
 
 
 def _in_folder(read: Callable[[str], str | None], folder: str) -> LineLimit | None:
-    for name in ("ruff.toml", ".ruff.toml"):
-        table = _toml(read, posixpath.join(folder, name))
-        if table is not None:
-            return LineLimit(_length(table), posixpath.join(folder, name))
-    project = _toml(read, posixpath.join(folder, "pyproject.toml"))
-    tools = project.get("tool") if project is not None else None
-    for tool in ("ruff", "black"):
-        section = tools.get(tool) if isinstance(tools, dict) else None
-        if isinstance(section, dict):
-            where = posixpath.join(folder, "pyproject.toml")
-            return LineLimit(_length(section), f"{where} (`[tool.{tool}]`)")
+    ruff = ruff_settings(read, folder)
+    if ruff is not None:
+        return LineLimit(_length(ruff.table), ruff.source)
+    black = tool_table(read, folder, "black")
+    if black is not None:
+        return LineLimit(_length(black), f"{posixpath.join(folder, 'pyproject.toml')} "
+                                         "(`[tool.black]`)")
     for name in ("setup.cfg", "tox.ini", ".flake8"):
         written = _flake8_limit(read, posixpath.join(folder, name))
         if written is not None:
@@ -59,12 +65,42 @@ def _in_folder(read: Callable[[str], str | None], folder: str) -> LineLimit | No
     return None
 
 
+class ToolSettings(NamedTuple):
+    table: dict[str, Any]    # the tool's settings: `[tool.ruff]`, or a whole ruff.toml
+    path: str                # the file that holds them
+    source: str              # where they are, as a reader finds them
+
+
+def ruff_settings(read: Callable[[str], str | None], folder: str) -> ToolSettings | None:
+    """Ruff's settings in the folder: `ruff.toml`, `.ruff.toml`, then a pyproject.toml's
+    `[tool.ruff]` (ruff passes over a pyproject.toml without one)."""
+    for name in ("ruff.toml", ".ruff.toml"):
+        table = toml_file(read, posixpath.join(folder, name))
+        if table is not None:
+            where = posixpath.join(folder, name)
+            return ToolSettings(table, where, where)
+    section = tool_table(read, folder, "ruff")
+    if section is None:
+        return None
+    where = posixpath.join(folder, "pyproject.toml")
+    return ToolSettings(section, where, f"{where} (`[tool.ruff]`)")
+
+
+def tool_table(read: Callable[[str], str | None], folder: str,
+               tool: str) -> dict[str, Any] | None:
+    """The folder's pyproject.toml's `[tool.<tool>]`, when it has one."""
+    project = toml_file(read, posixpath.join(folder, "pyproject.toml"))
+    tools = project.get("tool") if project is not None else None
+    section = tools.get(tool) if isinstance(tools, dict) else None
+    return section if isinstance(section, dict) else None
+
+
 def _length(section: dict[str, Any]) -> int:
     value = section.get("line-length", section.get("line_length"))
     return value if isinstance(value, int) and value > 0 else _DEFAULT
 
 
-def _toml(read: Callable[[str], str | None], path: str) -> dict[str, Any] | None:
+def toml_file(read: Callable[[str], str | None], path: str) -> dict[str, Any] | None:
     text = read(path)
     if text is None:
         return None

@@ -45,8 +45,10 @@ app` in a test, `uvicorn app.main:app` in a Makefile): the image's name does not
 where that code runs. Unsafe too where an import written on one line grows past the line
 length the project's linter or formatter sets (`[tool.ruff]`, `[tool.black]`, `ruff.toml`,
 a `[flake8]` `max-line-length`), where it fit before: its lint would fail until the line
-is wrapped, which is the formatter's call. Files outside the import root are left alone: they have no absolute
-name to use; so are those of a folder below the service folder that holds a Dockerfile of
+is wrapped, which is the formatter's call. Unsafe as well where the project sorts its
+imports (ruff selecting `I001`, an isort configuration, an isort pre-commit hook): the
+absolute import leaves the relative imports' group, and the sorter wants it elsewhere.
+Files outside the import root are left alone: they have no absolute name to use; so are those of a folder below the service folder that holds a Dockerfile of
 its own and not the app (another image's code, with its own import root), and those of a
 folder beside the app's with files named with a placeholder (`scaffold/module/schema/
 {Module}Base.py`: a template a script copies, whose relative imports move with it).
@@ -73,6 +75,7 @@ from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
 from fixer.sources.python import narrow_edit, package_of
 from fixer.sources.python_modules import imported_in_text
+from fixer.sources.importsort import import_sorter
 from fixer.sources.linelimit import line_limit
 from fixer.sources.relative_imports import absolutize_imports, scan_relative, target_module
 
@@ -311,7 +314,8 @@ def _report(ws: Workspace, path: str, package: str, service: str,
     first = scanned.nodes[0]
     problem = unnamed or (scanned.problems[0] if scanned.problems else None) or \
         next((why for node in scanned.nodes if (why := _unresolved(ws, path, node))), None)
-    doubt = named or (_overlong(ws, file, package, scanned.nodes) if not problem else None)
+    doubt = named or (_overlong(ws, file, package, scanned.nodes) or _resorted(ws, file)
+                      if not problem else None)
     title = "Import from the import root" + (f" ({doubt})" if doubt else "")
     fix = None if problem else Fix(title, Safety.UNSAFE if doubt else Safety.SAFE,
                                    partial(_absolutized, file, package))
@@ -340,6 +344,19 @@ def _overlong(ws: Workspace, file: TextFile, package: str,
                     f"long, over the line length of {limit.limit} that {limit.source} sets: the "
                     "project's linter would reject it until it is wrapped")
     return None
+
+
+def _resorted(ws: Workspace, file: TextFile) -> str | None:
+    """Why the absolute imports would fail the project's own lint: its tooling sorts imports
+    (`importsort.py`), and an import made absolute leaves the relative imports' group for
+    one the sorter orders otherwise (a first-party or a third-party one, as the sorter
+    reads the package). Putting it where the sorter wants it is the sorter's call."""
+    sorter = import_sorter(_text_of(ws), file.path)
+    if sorter is None:
+        return None
+    return (f"{sorter.source} has {sorter.tool} sort the imports: an absolute import belongs "
+            f"to another group of {file.path}'s imports than a relative one, and that check "
+            "fails until the sorter has moved it")
 
 
 def _text_of(ws: Workspace) -> Callable[[str], str | None]:
