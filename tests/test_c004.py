@@ -759,22 +759,28 @@ def test_c004_predicts_no_start_up_failure_for_a_module_a_wheel_installs() -> No
 _UV_IMAGE = ("FROM python:3.12-slim\n"
              "COPY --from=ghcr.io/astral-sh/uv:latest /uv /usr/local/bin/uv\n"
              "WORKDIR /app\nCOPY pyproject.toml .\nRUN uv sync --no-dev\nCOPY . .\n"
-             "{env}CMD [\"sh\", \"-c\", \"uv run alembic upgrade head && "
-             "uv run uvicorn app.main:app --host 0.0.0.0 --port 8000\"]\n")
+             "{env}CMD {cmd}\n")
+_SH_C = ('["sh", "-c", "uv run alembic upgrade head && '
+         'uv run uvicorn app.main:app --host 0.0.0.0 --port 8000"]')
 _UV_PROJECT = ('[project]\nname = "api"\nversion = "1"\ndependencies = ["fastapi", "uvicorn"]\n'
                '\n[dependency-groups]\ndev = ["pytest"]\n')
 
 
-@pytest.mark.parametrize(("env", "project", "slow"), [
-    pytest.param("", _UV_PROJECT, True, id="dev-group-left-out"),
-    pytest.param("ENV UV_NO_SYNC=1\n", _UV_PROJECT, False, id="no-sync"),
-    pytest.param("", _UV_PROJECT.split("\n[dependency-groups]")[0] + "\n", False,
+@pytest.mark.parametrize(("env", "cmd", "project", "slow"), [
+    pytest.param("", _SH_C, _UV_PROJECT, True, id="dev-group-left-out"),
+    pytest.param("", '["uv", "run", "uvicorn", "app.main:app", "--host", "0.0.0.0"]',
+                 _UV_PROJECT, True, id="exec-form"),
+    pytest.param("", '["uv", "run", "--no-dev", "uvicorn", "app.main:app"]',
+                 _UV_PROJECT, False, id="exec-form-no-dev"),
+    pytest.param("ENV UV_NO_SYNC=1\n", _SH_C, _UV_PROJECT, False, id="no-sync"),
+    pytest.param("", _SH_C, _UV_PROJECT.split("\n[dependency-groups]")[0] + "\n", False,
                  id="no-dev-group")])
-def test_c004_doubts_a_uv_run_that_installs_the_dev_group_first(env: str, project: str,
+def test_c004_doubts_a_uv_run_that_installs_the_dev_group_first(env: str, cmd: str,
+                                                                project: str,
                                                                 slow: bool) -> None:
     """`uv run` syncs the environment before it runs the server: where the image's `uv sync
     --no-dev` left the project's dev group out, it installs that first, over the network."""
-    files = {"docker-compose.yml": COMPOSE, "api/Dockerfile": _UV_IMAGE.format(env=env),
+    files = {"docker-compose.yml": COMPOSE, "api/Dockerfile": _UV_IMAGE.format(env=env, cmd=cmd),
              "api/pyproject.toml": project, "api/app/__init__.py": "", "api/app/main.py": MAIN}
     [found] = check(files, select="C004")
     assert ("uv run" in (found.reason or "")) is slow, found.reason

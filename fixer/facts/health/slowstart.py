@@ -230,6 +230,8 @@ _UV_RUN_KEEPS = ("--no-sync", "--no-dev", "--no-default-groups", "--only-group")
 _UV_SYNC_NO_DEV = lazy_compile(r"(?<![\w-])uv\s+sync\b[^\n&;|]*?\s--(?:no-dev|"
                                r"no-default-groups|only-group)\b")
 _UV_ENV_KEEPS = ("UV_NO_SYNC", "UV_NO_DEV", "UV_NO_DEFAULT_GROUPS")
+# what sets a list's words apart: JSON's brackets, quotes and commas, YAML's `- ` items
+_LIST_PUNCTUATION = lazy_compile(r"""[\[\]"',]|\n\s*-\s""")
 
 
 def uv_run_sync(ws: Workspace, service: Service) -> str | None:
@@ -242,7 +244,9 @@ def uv_run_sync(ws: Workspace, service: Service) -> str | None:
     file = ws.read(region.path) if region is not None else None
     if app is None or region is None or file is None:
         return None
-    texts = (file.text[region.start:region.end], _entrypoint_prefix(ws, service))
+    # an exec form's or a YAML list's words read as a shell line: `["uv", "run", ...]`
+    words = _LIST_PUNCTUATION.sub(" ", file.text[region.start:region.end])
+    texts = (words, _entrypoint_prefix(ws, service))
     runs = [m for text in texts for m in _UV_RUN.finditer(text)
             if not any(keep in m.group("options") for keep in _UV_RUN_KEEPS)]
     if not runs:
