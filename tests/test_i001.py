@@ -68,6 +68,8 @@ def unchanged(files: dict[str, bytes | str]) -> None:
     pytest.param("def f():\n    from . import db\n    return db\n",
                  "def f():\n    import db\n    return db\n", id="inside-function"),
     pytest.param("from . db import x\n", "from db import x\n", id="space-after-dot"),
+    pytest.param("from.db import x\n", "from db import x\n", id="no-space-before-the-dot"),
+    pytest.param("from. import db\n", "import db\n", id="no-space-before-a-lone-dot"),
     pytest.param(b"\xef\xbb\xbffrom fastapi import FastAPI\r\nimport os\r\nfrom .db import x\r\n",
                  b"\xef\xbb\xbffrom fastapi import FastAPI\r\nimport os\r\nfrom db import x\r\n",
                  id="crlf-bom"),

@@ -31,6 +31,10 @@ def fixed(files: dict[str, str]) -> dict[str, bytes]:
 @pytest.mark.parametrize(("path", "before", "after"), [
     pytest.param("svc/app/main.py", "from .db import x\n", "from app.db import x\n", id="sibling"),
     pytest.param("svc/app/main.py", "from . import db\n", "from app import db\n", id="dot"),
+    pytest.param("svc/app/main.py", "from.db import x\n", "from app.db import x\n",
+                 id="no-space-before-the-dots"),
+    pytest.param("svc/app/api/users.py", "from..db import (a,\n" + " " * 17 + "b)\n",
+                 "from app.db import (a,\n" + " " * 20 + "b)\n", id="no-space-aligned"),
     pytest.param("svc/app/api/users.py", "from ..db import x  # keep\n",
                  "from app.db import x  # keep\n", id="parent"),
     pytest.param("svc/app/api/users.py", "from .. import (\n    db,\n)\n",

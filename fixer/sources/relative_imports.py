@@ -202,7 +202,8 @@ def scan_relative(file: TextFile, package: str, failing: bool = False,
     unless `main_runs`, not those of its `if __name__ == "__main__":` block). With
     `module_exists` (a dotted name of the import root is a module there), also the failing
     ones a `try` guards with a stand-in whose module exists: `silent`."""
-    if "from ." not in file.text and not re.search(r"from\s+\.", file.text):
+    # `from.models import x` is one too: Python needs no space before the dots
+    if "from ." not in file.text and not re.search(r"(?<![\w.])from\s*\.", file.text):
         return None  # cheap: most files have no relative import at all
     tree = parse(file)
     if tree is None:
@@ -270,8 +271,14 @@ def absolutize_imports(text: str, package: str, failing: bool = False,
             if target is None:
                 return updated
             if target:
-                moved = updated.with_changes(relative=[], module=cst.parse_expression(target))
-                return self._realigned(original, moved, len(target) - level - len(written or ""))
+                # `from.models import x` needs its space once the dots are gone
+                spaced = updated.whitespace_after_from.value == ""
+                moved = updated.with_changes(
+                    relative=[], module=cst.parse_expression(target),
+                    whitespace_after_from=cst.SimpleWhitespace(" ")
+                    if spaced else updated.whitespace_after_from)
+                return self._realigned(original, moved,
+                                       len(target) - level - len(written or "") + spaced)
             if isinstance(updated.names, cst.ImportStar):
                 return updated
             return cst.FlattenSentinel(_one_per_name(updated, updated.names))

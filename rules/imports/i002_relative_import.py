@@ -276,7 +276,7 @@ def _imported_as(ws: Workspace, root: str, own: str,
 
 
 # a relative import statement: `from .config import x`, `from . import models`
-_RELATIVE = lazy_compile(r"(?m)^[ \t]*from[ \t]+\.")
+_RELATIVE = lazy_compile(r"(?m)^[ \t]*from[ \t]*\.")
 # a server's target written in the code (`uvicorn.run("skill_api.app:app")`)
 _TARGET = lazy_compile(r"[\"']([A-Za-z_][\w.]*):[A-Za-z_]\w*[\"']")
 

@@ -310,7 +310,7 @@ def _s002_clauses(packages: set[tuple[str, Above]], relative: bool) -> str:
 
 
 # a relative import statement, `from . import x`, `from .models import y`
-_RELATIVE_IMPORT = lazy_compile(r"^[ \t]*from[ \t]+\.", re.M)
+_RELATIVE_IMPORT = lazy_compile(r"^[ \t]*from[ \t]*\.", re.M)
 
 
 def _imports_relatively(ws: Workspace, service: Service) -> bool:
