@@ -13,7 +13,8 @@ it: the project folder's example file naming its path (`# copy to monitor/.env`)
 Markdown file of the
 repository's root, the project folder or their `docs/` with a line that names it and
 says to write it (`cp .env.example monitor/.env`, "create a `.env` file", "set up the
-variables in a `.env` file", "the script creates `.env.development`"; or by its name and
+variables in a `.env` file", "the script creates `.env.development`", in other languages
+too: "Создайте файл `.env-non-dev`", "erstellen Sie die `.env`"; or by its name and
 the folder it goes in, "the `postgres.env` file should be located in the
 `envs_for_docker` directory"), or that renames files by a pattern that makes it from one
 beside it ("Change all the dev.*.env files to *.env" beside `dev.redis.env`), or that
@@ -23,8 +24,8 @@ file:", then `DB_USER=app`), or a Makefile, task file or shell script there (or 
 target, `cat > .env`), or a CI workflow's step that does so a checkout can follow (`run: cp
 .env.dev .env`, variables written by name; not a secret's text, `echo "$ENV_FILE" > .env`;
 named from the root, where CI runs), or a file beside it whose first lines say to make
-this file into it (`rename_this_to_env.py` opening with `# rename this file to .env`). A guide may name the
-file from the project folder, or from the root in a line that says to write it (`touch
+this file into it (`rename_this_to_env.py` opening with `# rename this file to .env`). A
+guide may name the file from the project folder, or from the root in a line that says to write it (`touch
 app/.env.db` for `../app/.env.db` of `docker/compose.yaml`), and with alternatives
 (`.env.{dev|prod}`). A copy from a file the
 repository does not hold (`cp .env.example .env` with no `.env.example`) tells nothing: the
@@ -381,7 +382,18 @@ def _told_line(named: str) -> re.Pattern[str]:
     verb = r"\b(?:cp|cop(?:y|ies|ied)|creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|" \
         r"writ(?:e|es|ing)|rename[sd]?|mv|touch|set(?:ting)?[ -]?up|" \
         r"configur(?:e|es|ed|ing)|populat(?:e|es|ed|ing)|prepar(?:e|es|ed|ing))\b"
-    return re.compile(rf"(?im)^(?=[^\n]*{verb})[^\n]*{word}")
+    return re.compile(rf"(?im)^(?=[^\n]*(?:{verb}|{_WRITE_ELSEWHERE}))[^\n]*{word}")
+
+
+# the verbs that say to create, copy, rename, fill in or configure a file in the other
+# languages guides are written in (Russian, Spanish, Portuguese, Italian, French, German,
+# Turkish; the Chinese, Japanese and Korean ones stand inside words, with no boundary)
+_WRITE_ELSEWHERE = (
+    r"\b(?:созда\w*|скопиру\w*|копиру\w*|переимену\w*|заполни(?:те|ть)?|настро(?:йте|ить)|"
+    r"cre(?:a|ar|e|are|amos)|cri(?:e|ar|a)|copi(?:a|ar|e|are|ez|er)|renombr\w*|renome\w*|"
+    r"rinomin\w*|configur(?:a|ar|e|ez|er)|cré(?:ez|er|e)|renomm\w*|rempli\w*|"
+    r"erstell\w*|kopier\w*|anleg\w*|umbenenn\w*|konfigurier\w*|oluştur\w*)\b|"
+    "创建|新建|复制|拷贝|配置|作成|コピー|생성|복사|작성|만들")
 
 
 def _placed_line(inner: str, name: str) -> re.Pattern[str]:
