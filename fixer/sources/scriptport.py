@@ -59,7 +59,7 @@ def script_port(tree: Tree, folder: str, target: str, env: dict[str, str],
     alone does not tell (`COPY ./src /app`). `loads_dotenv`: the command loads a `.env`
     into the environment (`pipenv run`), as the script's own `load_dotenv()` does; a port
     variable such a file sets is then unknown."""
-    path = _script_path(tree, folder, target) or _copied_script(target, in_image)
+    path = _script_path(tree, folder, target) or _copied_script(target, in_image, env)
     if path is None:
         return ScriptPort(None, "script", reason=f"{target} not found")
     source = tree.read(path).text
@@ -239,14 +239,21 @@ def _spread(call: ast.Call) -> ast.expr:
     return next(k.value for k in call.keywords if k.arg is None)
 
 
-def _copied_script(target: str, in_image: Callable[[str], str | None]) -> str | None:
+def _copied_script(target: str, in_image: Callable[[str], str | None],
+                   env: dict[str, str]) -> str | None:
     """The repository file the image runs for `target`: the path itself, or for `-m
     pkg.mod` the module the working directory holds (`COPY app/ .` then `python -m
-    main`: Python looks there first), or its package's `__main__.py`."""
+    main`: Python looks there first), or its package's `__main__.py`; then the one a folder
+    of PYTHONPATH holds (`ENV PYTHONPATH=/app/src`), where Python looks next."""
     if not target.startswith("-m "):
         return in_image(target)
     relative = target[3:].strip().replace(".", "/")
-    return in_image(relative + ".py") or in_image(relative + "/__main__.py")
+    for folder in ["", *(f for f in env.get("PYTHONPATH", "").split(":") if f and "$" not in f)]:
+        stem = posixpath.join(folder, relative)
+        found = in_image(stem + ".py") or in_image(stem + "/__main__.py")
+        if found is not None:
+            return found
+    return None
 
 
 def _script_path(tree: Tree, folder: str, target: str) -> str | None:
