@@ -34,7 +34,10 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 ```
 
 A shell form whose chain already `exec`s its last command (`CMD exec uvicorn … --port
-$PORT`) is not reported: the server replaces the shell as PID 1 and gets SIGTERM.
+$PORT`) is not reported: the server replaces the shell as PID 1 and gets SIGTERM. Nor is
+one whose author switched the same check off for another linter: BuildKit's `# check=skip=
+JSONArgsRecommended` (or `skip=all`) at the top of the Dockerfile, or hadolint's `# hadolint
+ignore=DL3025` right above it (`# hadolint global ignore=DL3025` anywhere).
 
 ## Fix safety
 Safe when the command is plain words: the JSON array runs exactly what the shell
@@ -118,6 +121,7 @@ from fixer.sources.dockerfile import (
 )
 from fixer.sources.dockertext import commands, program_at, tokenize
 from fixer.sources.launch import SERVERS, SHELL_NAMES, find_launch
+from fixer.sources.lintskips import skipped_by
 from fixer.sources.portsites import build_only
 
 from .execform import (
@@ -153,7 +157,9 @@ def detect(ws: Workspace) -> Iterator[Violation]:
     for key, (instruction, finals) in found.items():
         services = groups[key]
         app = services[0].app
-        if not _hands_over(services, app.dockerfile, app.stage, instruction):
+        if not _hands_over(services, app.dockerfile, app.stage, instruction) and \
+                skipped_by(app.dockerfile.file.text, instruction.start,
+                           "JSONArgsRecommended", "DL3025") is None:
             report = _report(ws, services, app.dockerfile, app.stage, instruction)
             yield _shared_stage(report, app.dockerfile, finals, instruction)
 
