@@ -28,7 +28,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.core.tree_index import files_under, is_folder
-from fixer.model.image_paths import (context_sources, copies_context, folder_copied,
+from fixer.model.image_paths import (context_sources, copies_context, folder_copied, folder_known,
                                      image_path_of, locate, may_hold, workdir)
 from fixer.model.installed_project import installed_roots, installs_local_code
 from fixer.model.listen import run_words
@@ -142,9 +142,21 @@ def missing_module_file(ws: Workspace, service: Service) -> MissingModule | None
         return None   # a PYTHONPATH, even one fixer cannot resolve (`$PWD/todos`), may hold
         # it; so may a package the image installs (`pip install *.whl` of a build's wheel)
     cwd = _cwd(service, launch)
-    if "$" in cwd or "$" in named:
+    if "$" in cwd or "$" in named or not _moves_known(ws, service, launch):
         return None
     return MissingModule(launch.target or named, f"{named.replace('.', '/')}.py", cwd)
+
+
+def _moves_known(ws: Workspace, service: BuiltService, launch: Launch) -> bool:
+    """Each folder the command's `cd` moves to is one the image has. A `cd` to one it may
+    lack fails, and the command goes on where it was (a script without `set -e`) or stops:
+    where the server then looks for its module, fixer cannot tell."""
+    cwd = workdir(service)
+    for folder in _words(service, launch)[1]:
+        cwd = posixpath.normpath(posixpath.join(cwd, folder))
+        if not folder_known(ws.tree, service, cwd):
+            return False
+    return True
 
 
 def _missing_path(ws: Workspace, service: BuiltService, launch: Launch,

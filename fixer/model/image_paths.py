@@ -53,6 +53,15 @@ def folder_copied(tree: Tree, service: BuiltService, cwd: str, relative: str) ->
     return found is not None and (found == "." or files.has_folder(found))
 
 
+def folder_known(tree: Tree, service: BuiltService, path: str) -> bool:
+    """The image has the folder `path` (absolute): a WORKDIR of the stage made it, or holds
+    it, or a COPY or ADD put a folder of the build context there."""
+    app = service.app
+    made = _workdirs(app.dockerfile, app.stage) or [workdir(service)]
+    return any(w == path or w.startswith(path.rstrip("/") + "/") for w in made) or \
+        folder_copied(tree, service, "/", path)
+
+
 def _mounted(tree: Tree, service: BuiltService, container_path: str) -> str | None:
     """The repository file a bind mount of the service puts at `container_path`."""
     for source, target in bind_mounts(service):
