@@ -34,6 +34,8 @@ OVERRIDES = {
 BUILD_KEYS = ("context", "dockerfile", "dockerfile_inline")
 # Compose's merge tags: `!reset` removes what the files before set, `!override` replaces it
 MERGE_TAGS = ("!reset", "!override")
+# the folder of a dev container's settings, whose compose files only an editor loads
+DEV_CONTAINER = ".devcontainer"
 _COMPOSE_NAME = lazy_compile(r"(^|/)[^/]*compose[^/]*\.ya?ml$", re.IGNORECASE)
 
 Stacks = list[list[ComposeDoc]]
@@ -225,7 +227,7 @@ def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]]
     grouped = {doc.path for stack in stacks for doc in stack} | _templates(files)
     by_folder: dict[str, dict[str, ComposeDoc]] = {}
     for doc in files:
-        if doc.services and doc.path not in grouped:
+        if doc.services and doc.path not in grouped and not _dev_container_overlay(doc):
             folder, name = posixpath.split(doc.path)
             by_folder.setdefault(folder, {})[name] = doc
     overlays: list[ComposeDoc] = []
@@ -237,6 +239,14 @@ def group_stacks(docs: Iterable[ComposeDoc], configured: Sequence[Sequence[str]]
     overlays.extend(bases.take_partial_overlays(by_files))
     bases.join(overlays, by_files)
     return [stack for stack in stacks if stack]
+
+
+def _dev_container_overlay(doc: ComposeDoc) -> bool:
+    """A dev container's file that overrides services of a stack (VS Code merges
+    `.devcontainer/docker-compose.yml` over it, to keep a container idle for the editor,
+    `sleep infinity`): no deployment loads it, and merged it would hide the commands
+    `docker compose up` runs. It is no stack, nor part of one."""
+    return DEV_CONTAINER in doc.path.split("/")[:-1] and bool(overridden(doc))
 
 
 def _templates(docs: list[ComposeDoc]) -> set[str]:
