@@ -57,3 +57,17 @@ def test_an_alternative_is_no_bare_reference() -> None:
 def test_env_line_values(line: str, value: str) -> None:
     [(_key, found)] = parse_env(line).items()
     assert found == value
+
+
+def test_a_default_is_read_to_its_closing_brace() -> None:
+    """A default holds interpolations of its own (`${URL:-postgres://${USER}@db/${NAME}}`):
+    each is a reference, and Compose closes their braces before the default's."""
+    value = "${URL:-postgresql://${DB_USER}:${DB_PASSWORD}@db/${DB_NAME}}"
+    assert [(r.name, r.bare) for r in references(value)] == [
+        ("URL", False), ("DB_USER", True), ("DB_PASSWORD", True), ("DB_NAME", True)]
+    assert references(value)[0].default == "postgresql://${DB_USER}:${DB_PASSWORD}@db/${DB_NAME}"
+    env = {"DB_USER": "u", "DB_PASSWORD": "p", "DB_NAME": "n"}
+    assert interpolate(value, env) == "postgresql://u:p@db/n"
+    assert interpolate(value, {**env, "URL": "sqlite://"}) == "sqlite://"
+    assert unset_names("${B:-db+${SYNC_URL}}", {}) == ["SYNC_URL"]
+    assert unset_names("${B:-db+${SYNC_URL}}", {"B": "x"}) == []

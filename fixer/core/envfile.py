@@ -5,8 +5,9 @@ files copied from a YAML config use."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from fixer.core.lazyre import lazy_compile
 from fixer.core.textfile import TextFile, with_stray_bytes
@@ -89,9 +90,6 @@ _ESCAPED = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v
             "$": "$$", '"': '"', "\\": "\\"}
 
 
-_INTERPOLATION = lazy_compile(r"\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
-
-
 _NAME = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = (":-", ":?", ":+", "-", "?", "+")
 
@@ -154,20 +152,65 @@ def _closing(value: str, start: int) -> int | None:
     return None
 
 
+class _Found(NamedTuple):
+    """One interpolation of a value, outermost only: `${NAME<operator><body>}` or `$NAME`."""
+
+    name: str
+    start: int
+    end: int                 # past its closing brace
+    operator: str | None
+    body: tuple[int, int]    # the default, message or alternative: (start, end) in the value
+
+
+# where an interpolation starts: `${NAME` (its operator and body read on), or `$NAME`
+_START = lazy_compile(r"\$\{(\w+)|\$(\w+)")
+
+
+def _interpolations(masked: str, start: int, end: int) -> Iterator[_Found]:
+    """The outermost interpolations of `masked[start:end]` (`$$` masked as two NULs), as
+    Compose reads them: a default may hold interpolations of its own (`${A:-${B}/x}`), whose
+    braces it closes first. What Compose refuses (`${A x}`, no closing brace) is none."""
+    at = start
+    while (match := _START.search(masked, at, end)) is not None:
+        if match.group(2) is not None:
+            yield _Found(match.group(2), match.start(), match.end(), None, (match.end(),) * 2)
+            at = match.end()
+            continue
+        after = match.end()
+        operator = next((op for op in _OPERATORS if masked.startswith(op, after)), None)
+        close = _closing(masked, after) if operator or masked.startswith("}", after) else None
+        if close is None or close >= end:
+            at = after
+            continue
+        body = (after + len(operator or ""), close)
+        yield _Found(match.group(1), match.start(), close + 1, operator, body)
+        at = close + 1
+
+
 def interpolate(value: str, env: Mapping[str, str]) -> str:
     """Compose-style `${VAR:-default}` substitution (and `${VAR:+alternative}`, which gives
-    the alternative only when VAR is set); unknown variables become empty."""
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(4)
-        found = env.get(name)
-        op, default = match.group(2), match.group(3)
+    the alternative only when VAR is set); unknown variables become empty. A default or an
+    alternative is interpolated in turn (`${A:-${B}/x}`)."""
+    masked = value.replace("$$", "\x00\x00")
+    return _substituted(masked, 0, len(masked), env).replace("\x00\x00", "$")
+
+
+def _substituted(masked: str, start: int, end: int, env: Mapping[str, str]) -> str:
+    out: list[str] = []
+    at = start
+    for found in _interpolations(masked, start, end):
+        out.append(masked[at:found.start])
+        value, op = env.get(found.name), found.operator
         if op and op.endswith("+"):
-            given = found is not None and (found != "" or op == "+")
-            return interpolate(default or "", env) if given else ""
-        if op and op.endswith("-") and (found is None or (found == "" and op == ":-")):
-            return default or ""
-        return found or ""
-    return _INTERPOLATION.sub(substitute, value.replace("$$", "\x00")).replace("\x00", "$")
+            given = value is not None and (value != "" or op == "+")
+            out.append(_substituted(masked, *found.body, env) if given else "")
+        elif op and op.endswith("-") and (value is None or (value == "" and op == ":-")):
+            out.append(_substituted(masked, *found.body, env))
+        else:
+            out.append(value or "")
+        at = found.end
+    out.append(masked[at:end])
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -187,17 +230,25 @@ class Reference:
         return self.operator is None
 
 
-# every `${...}` and `$NAME`, whatever follows the name in braces (`:?`, `:+`, ...)
-_ANY_REFERENCE = lazy_compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
-
-
 def unset_names(value: str, env: Mapping[str, str]) -> list[str]:
     """The variables `value` reads that `env` does not set and no `-`/`:-` default covers:
     what only the shell running Compose could give (a `:?` marker or a `:+` alternative
-    still needs one). `$$` is an escaped dollar, which reads none (`pa$$word`)."""
+    still needs one). `$$` is an escaped dollar, which reads none (`pa$$word`). A default
+    that applies is read in turn (`${URL:-postgres://${DB_USER}@db}` reads DB_USER)."""
     masked = value.replace("$$", "\x00\x00")
-    return [m.group(1) or m.group(3) for m in _ANY_REFERENCE.finditer(masked)
-            if "-" not in (m.group(2) or "") and (m.group(1) or m.group(3)) not in env]
+    return _unset(masked, 0, len(masked), env)
+
+
+def _unset(masked: str, start: int, end: int, env: Mapping[str, str]) -> list[str]:
+    names: list[str] = []
+    for found in _interpolations(masked, start, end):
+        op = found.operator or ""
+        if found.name not in env and "-" not in op:
+            names.append(found.name)
+        if op.endswith("-") and (found.name not in env or (env[found.name] == "" and
+                                                           op == ":-")):
+            names += _unset(masked, *found.body, env)
+    return names
 
 
 def resolved(value: str, env: Mapping[str, str]) -> str | None:
@@ -210,16 +261,22 @@ def resolved(value: str, env: Mapping[str, str]) -> str | None:
 
 
 def references(value: str) -> list[Reference]:
-    """The variables `value` reads, with `interpolate`'s pattern. `$$` is an escaped dollar
-    (the container's shell reads `$$VAR`, Compose does not), and a name Compose refuses
-    (`$1`) is none."""
+    """The variables `value` reads, in the order they are written, those a default reads
+    too (`${URL:-postgres://${DB_USER}@db}`: URL, then DB_USER); not those of a `:+`
+    alternative, read only where its variable is set. `$$` is an escaped dollar (the container's shell reads
+    `$$VAR`, Compose does not), and a name Compose refuses (`$1`) is none."""
     masked = value.replace("$$", "\x00\x00")   # same length: offsets stay those of `value`
     found: list[Reference] = []
-    for match in _INTERPOLATION.finditer(masked):
-        name = match.group(1) or match.group(4)
-        if name[0].isdigit():
-            continue
-        default = match.group(3) if match.group(2) and match.group(2).endswith("-") else None
-        found.append(Reference(name, value[match.start():match.end()], match.start(),
-                               match.group(2), default and default.replace("\x00\x00", "$")))
-    return found
+    _referenced(value, masked, 0, len(masked), found)
+    return sorted(found, key=lambda ref: ref.start)
+
+
+def _referenced(value: str, masked: str, start: int, end: int, found: list[Reference]) -> None:
+    for match in _interpolations(masked, start, end):
+        body = masked[match.body[0]:match.body[1]].replace("\x00\x00", "$")
+        default = body if match.operator and match.operator.endswith("-") else None
+        if not match.name[0].isdigit():
+            found.append(Reference(match.name, value[match.start:match.end], match.start,
+                                   match.operator, default))
+        if default is not None:   # an alternative (`${P:+:$P@}`) reads only what is set
+            _referenced(value, masked, *match.body, found)
