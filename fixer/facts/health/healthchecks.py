@@ -22,7 +22,7 @@ TIMINGS: tuple[tuple[str, Fragment], ...] = (
 
 class Health(str, Enum):
     CHECKED = "checked"      # a test runs
-    DISABLED = "disabled"    # `disable: true`, test NONE, or HEALTHCHECK NONE: deliberately none
+    DISABLED = "disabled"    # `disable: true`, test NONE or [], HEALTHCHECK NONE: deliberately none
     PARTIAL = "partial"      # compose sets only timings (interval, ...) and nothing supplies a test
     NONE = "none"
 
@@ -50,7 +50,9 @@ def written_health(checks: list[Value]) -> Health:
         if disable is not None:
             disabled = disable.lower() == "true"
     test = _last_test(checks)
-    if disabled or (test is not None and test[:1] == ["NONE"]):
+    # `test: []` asks for the image's test: written out, it is the author's choice (a `-f`
+    # file for tests that drops the base's probe), read as `disable: true` is
+    if disabled or (test is not None and test[:1] in (["NONE"], [])):
         return Health.DISABLED
     if test:
         return Health.CHECKED
