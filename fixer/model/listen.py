@@ -223,7 +223,8 @@ def _resolve(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage, foun
     if launch.runs_script:
         pipenv = re.search(r"\bpipenv[\s\"',]+run\b", tree.read(region.path).text[
             region.start:region.end]) is not None   # pipenv loads the project's `.env`
-        script = script_port(tree, folder, launch.target or "", merged,
+        root = posixpath.join(folder, launch.module_root) if launch.module_root else folder
+        script = script_port(tree, root, launch.target or "", merged,
                              lambda path: in_image(tree, folder, dockerfile, stage, path),
                              pipenv)
         sites = script.sites + _variable_sites(script.variable, env, own, env_sites)
@@ -339,7 +340,8 @@ def _console_script_launch(tree: Tree, folder: str, dockerfile: Dockerfile, stag
     if run is None or module is None:
         return None
     region = _command_region(dockerfile, stage, command, given, run[0])
-    launch = Launch(None, f"-m {module}", None, runs_script=True)
+    launch = Launch(None, f"-m {module.module}", None, runs_script=True,
+                    module_root=module.root)
     return _Found(region, launch, None, None) if region is not None else None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import tomllib
+from typing import NamedTuple
 
 from fixer.core.tree import NotText, Tree
 from fixer.sources.python import parse
@@ -21,10 +22,16 @@ from fixer.sources.scriptport import uvicorn_runs
 _LAYOUTS = ("", "src")
 
 
-def console_script_module(tree: Tree, folder: str, name: str) -> str | None:
+class ScriptModule(NamedTuple):
+    module: str      # dotted: `api.app`
+    root: str        # the folder below the project's that holds it: "" flat, `src`
+
+
+def console_script_module(tree: Tree, folder: str, name: str) -> ScriptModule | None:
     """The dotted module whose function the project's console script `name` calls, when
-    that function holds every `uvicorn.run` call of the module (at least one); None for a
-    name the project declares no script for, or one fixer cannot follow."""
+    that function holds every `uvicorn.run` call of the module (at least one), and the
+    layout it sits in; None for a name the project declares no script for, or one fixer
+    cannot follow."""
     target = _declared(tree, folder, name)
     if target is None or target.count(":") != 1:
         return None
@@ -33,7 +40,8 @@ def console_script_module(tree: Tree, folder: str, name: str) -> str | None:
     for layout in _LAYOUTS:
         path = posixpath.join(folder, layout, *module.split(".")) + ".py"
         if tree.exists(path):
-            return module if _serves_only_in(tree, path, function) else None
+            return ScriptModule(module, layout) if _serves_only_in(tree, path, function) \
+                else None
     return None
 
 

@@ -148,6 +148,9 @@ class Launch:
     # the ports other listeners of the same process take (debugpy's `--listen 5678`): no
     # HTTP port of the app, though compose publishes them beside it
     beside: tuple[int, ...] = ()
+    # the folder of the build context below which the module a project's console script
+    # runs sits (`src` of a src layout; "" flat): `-m api.app` is src/api/app.py there
+    module_root: str = ""
 
 
 def split_shell(script: str) -> list[list[str]]:
