@@ -47,7 +47,10 @@ length the project's linter or formatter sets (`[tool.ruff]`, `[tool.black]`, `r
 a `[flake8]` `max-line-length`), where it fit before: its lint would fail until the line
 is wrapped, which is the formatter's call. Unsafe as well where the project sorts its
 imports (ruff selecting `I001`, an isort configuration, an isort pre-commit hook): the
-absolute import leaves the relative imports' group, and the sorter wants it elsewhere.
+absolute import leaves the relative imports' group, and the sorter may want it elsewhere;
+but safe where ruff sorts and the order is shown to hold (the relative imports are the
+last group of the module's top-level imports and in ruff's order once absolute, ruff counts
+their package as first-party, and no other import of the module is first-party).
 Files outside the import root are left alone: they have no absolute name to use; so are those of a folder below the service folder that holds a Dockerfile of
 its own and not the app (another image's code, with its own import root), and those of a
 folder beside the app's with files named with a placeholder (`scaffold/module/schema/
@@ -73,9 +76,9 @@ from fixer.model import appmodule
 from fixer.model.appservice import app_services
 from fixer.model.rule import Category, Fix, Safety, Severity, Violation
 from fixer.model.workspace import Workspace
-from fixer.sources.python import narrow_edit, package_of
+from fixer.sources.python import narrow_edit, package_of, parse
 from fixer.sources.python_modules import imported_in_text
-from fixer.sources.importsort import import_sorter
+from fixer.sources.importsort import import_sorter, ruff_keeps_order
 from fixer.sources.linelimit import line_limit
 from fixer.sources.relative_imports import absolutize_imports, scan_relative, target_module
 
@@ -314,8 +317,8 @@ def _report(ws: Workspace, path: str, package: str, service: str,
     first = scanned.nodes[0]
     problem = unnamed or (scanned.problems[0] if scanned.problems else None) or \
         next((why for node in scanned.nodes if (why := _unresolved(ws, path, node))), None)
-    doubt = named or (_overlong(ws, file, package, scanned.nodes) or _resorted(ws, file)
-                      if not problem else None)
+    doubt = named or (_overlong(ws, file, package, scanned.nodes) or
+                      _resorted(ws, file, package, scanned.nodes) if not problem else None)
     title = "Import from the import root" + (f" ({doubt})" if doubt else "")
     fix = None if problem else Fix(title, Safety.UNSAFE if doubt else Safety.SAFE,
                                    partial(_absolutized, file, package))
@@ -346,17 +349,30 @@ def _overlong(ws: Workspace, file: TextFile, package: str,
     return None
 
 
-def _resorted(ws: Workspace, file: TextFile) -> str | None:
-    """Why the absolute imports would fail the project's own lint: its tooling sorts imports
+def _resorted(ws: Workspace, file: TextFile, package: str,
+              nodes: list[ast.ImportFrom]) -> str | None:
+    """Why the absolute imports may fail the project's own lint: its tooling sorts imports
     (`importsort.py`), and an import made absolute leaves the relative imports' group for
-    one the sorter orders otherwise (a first-party or a third-party one, as the sorter
-    reads the package). Putting it where the sorter wants it is the sorter's call."""
+    one the sorter may order otherwise (beside the module's other first-party imports, or
+    among the third-party ones where the sorter does not know the package). Where ruff
+    sorts and its order is shown to hold (`ruff_keeps_order`), none."""
     sorter = import_sorter(_text_of(ws), file.path)
     if sorter is None:
         return None
-    return (f"{sorter.source} has {sorter.tool} sort the imports: an absolute import belongs "
-            f"to another group of {file.path}'s imports than a relative one, and that check "
-            "fails until the sorter has moved it")
+    tree = parse(file)
+    rewritten = [(node, target) for node in nodes
+                 if (target := target_module(package, node.level, node.module))]
+    if sorter.ruff is not None and tree is not None and len(rewritten) == len(nodes) and \
+            ruff_keeps_order(sorter.ruff, partial(_is_module, ws), tree, rewritten):
+        return None
+    return (f"{sorter.source} has {sorter.tool} sort the imports: made absolute, the imports "
+            f"of {file.path} may belong in another group than the relative ones, and that "
+            "check fails until the sorter has moved them")
+
+
+def _is_module(ws: Workspace, path: str) -> bool:
+    """A package folder or a `.py` module of the repository at `path` (no extension)."""
+    return tree_index.is_folder(ws.tree, path) or ws.tree.exists(path + ".py")
 
 
 def _text_of(ws: Workspace) -> Callable[[str], str | None]:
