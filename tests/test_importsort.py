@@ -67,8 +67,8 @@ def _keeps(source: str, table: dict[str, object], modules: set[str]) -> bool:
     return ruff_keeps_order(settings, lambda path: path in modules, module, rewritten)
 
 
-LOCAL = "import os\n\nfrom fastapi import FastAPI\n\nfrom .config import X\nfrom .routers import r\n\n" \
-        "app = FastAPI()\n"
+LOCAL = "import os\n\nfrom fastapi import FastAPI\n\nfrom .config import X\n" \
+        "from .routers import r\n\napp = FastAPI()\n"
 SORTED = {"lint": {"select": ["I"]}}
 
 
