@@ -316,6 +316,18 @@ def test_c005_says_the_app_restarts_only_where_docker_restarts_one(tmp_path: Pat
         assert (RACE in why) is restarts and "the app's first connection may find it" in why, why
 
 
+def test_c005_counts_the_restart_policy_of_the_apps_only(tmp_path: Path) -> None:
+    """An admin image that waits on the database and restarts says nothing of the app
+    that connects: the app stays down when it crashes."""
+    files = {**WAITS_TO_START, "compose.yaml": (
+        "services:\n  api:\n    build: ./api\n    depends_on: [db]\n" + USES_DB +
+        "  adminer:\n    image: adminer:4\n    restart: always\n    depends_on: [db]\n"
+        "  db:\n    image: postgres:17-alpine\n    environment:\n"
+        "      POSTGRES_PASSWORD: example\n")}
+    why = why_of(pr_body(tmp_path, files, "--select", "C005"), "C005")
+    assert RACE not in why and "the app's first connection may find it" in why, why
+
+
 @pytest.mark.parametrize("connects", [True, False])
 def test_c005_claims_the_race_only_where_the_app_names_the_database(
         tmp_path: Path, connects: bool) -> None:

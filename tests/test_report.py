@@ -1246,20 +1246,20 @@ MISSING_ENV_FILE = {
 def test_a_finding_that_names_several_services_breaks_each(tmp_path: Path) -> None:
     """C007 is reported once, at db's entry, and names db, crm and celery, which all load the
     missing env file: each built service is marked broken, not only the first (db is an
-    image, not scored), and the heading counts them."""
+    image, not scored), and the heading counts every service Compose does not start."""
     for path, text in MISSING_ENV_FILE.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text)
     code, out, err = run_cli("report", tmp_path)
     assert code == 0, err
-    assert "(C007 missing-env-file): breaks 2 services" in out, out
+    assert "(C007 missing-env-file): breaks 3 services" in out, out
     assert re.search(r"❌ \*\*crm\*\* - 1 critical issue", out), out
     assert re.search(r"❌ \*\*celery\*\* - 1 critical issue", out), out
 
 
 def test_a_missing_env_file_breaks_every_service_of_the_project(tmp_path: Path) -> None:
     """Only db loads the missing file, but Compose refuses the whole project: web, which
-    loads none, does not start either, and is not marked compliant."""
+    loads none, does not start either, and is not marked compliant; db neither: both count."""
     files = {**MISSING_ENV_FILE,
              "docker-compose.yml": ("services:\n  db:\n    image: postgres:16\n    env_file:\n"
                                     "      - .env-non-dev\n  web:\n    build: .\n")}
@@ -1268,7 +1268,7 @@ def test_a_missing_env_file_breaks_every_service_of_the_project(tmp_path: Path) 
         (tmp_path / path).write_text(text)
     code, out, err = run_cli("report", tmp_path)
     assert code == 0, err
-    assert "(C007 missing-env-file): breaks 1 service" in out, out
+    assert "(C007 missing-env-file): breaks 2 services" in out, out
     assert re.search(r"❌ \*\*web\*\* - 1 critical issue", out), out
 
 

@@ -97,7 +97,9 @@ def broken_services(facts: Facts, findings: Sequence[Finding]) -> dict[str, int]
 
 def _broken_by(finding: Finding, facts: Facts) -> set[str]:
     service = finding.service
-    names = {s.name for s in concerned(facts.ws, finding)} or ({service} if service else set())
+    names = {s.name for s in concerned(facts.ws, finding)}
+    if service and (not names or finding.code in _REFUSES_THE_PROJECT):
+        names.add(service)   # a project Compose refuses starts the finding's service neither
     if finding.rule.severity is not Severity.ERROR or not _leaves_unhealthy(finding, facts):
         return names   # a D003 whose image HEALTHCHECK compose replaces: nobody waits on it
     if finding.code == "C001":
@@ -653,7 +655,7 @@ def _c005(rule: Rule, findings: Sequence[Finding], facts: Facts) -> str:
         return _RACE.sub(f". The start script of {names} waits on its own before the server "
                          "starts (fixer does not tell for what): a healthcheck lets Compose "
                          "hold it back instead.", inline(doc_impact(rule)), count=1)
-    text = _restart_claim(rule, list(waiting) or [None])
+    text = _restart_claim(rule, list(apps or waiting) or [None])   # the apps that connect
     if not pairs or any(_names_dependency(facts.ws, owner, name) for owner, name in pairs):
         return text
     owners = _listed(sorted({owner.name for owner, _name in pairs}))
