@@ -20,6 +20,7 @@ from fixer.core.tree import Tree
 from fixer.model.services import BuiltService, bind_mounts
 from fixer.sources.dockerfile import Dockerfile, Instruction, Stage
 from fixer.sources.hubname import image_name
+from fixer.sources.portsites import run_env
 
 
 def locate(tree: Tree, service: BuiltService, cwd: str, relative: str) -> str | None:
@@ -338,11 +339,31 @@ def _expand(value: str, env: dict[str, str]) -> str:
 def in_image(tree: Tree, context: str, dockerfile: Dockerfile, stage: Stage,
              path: str) -> str | None:
     """The repository file the stage's COPY/ADD put at `path` (absolute, or relative to the
-    final WORKDIR): `COPY ./src /app` puts <context>/src/main.py at /app/main.py."""
-    target = posixpath.normpath(posixpath.join(_final_workdir(dockerfile, stage), path))
+    final WORKDIR): `COPY ./src /app` puts <context>/src/main.py at /app/main.py. A bare
+    name found nowhere there is looked up as a program is, in the folders of PATH
+    (`ENTRYPOINT ["entrypoint.sh"]` after `COPY entrypoint.sh /usr/local/bin/`)."""
     files = context_files(tree, context, dockerfile.path)
-    found = _to_context(files, dockerfile, stage, target, 0)
-    return files.path(found) if found is not None and files.has_file(found) else None
+    folders = [_final_workdir(dockerfile, stage)]
+    if path and "/" not in path:
+        folders += _path_folders(dockerfile, stage)
+    for folder in folders:
+        found = _to_context(files, dockerfile, stage,
+                            posixpath.normpath(posixpath.join(folder, path)), 0)
+        if found is not None and files.has_file(found):
+            return files.path(found)
+    return None
+
+
+# the PATH of the images fixer meets (Debian's and the python images'), in its order
+_DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def _path_folders(dockerfile: Dockerfile, stage: Stage) -> list[str]:
+    """The folders a program is looked up in: those an `ENV PATH=` of the stage writes out
+    (`/opt/venv/bin:$PATH`), then the images' usual ones."""
+    value = run_env(dockerfile, stage).values.get("PATH", "")
+    written = [f for f in value.split(":") if f.startswith("/")]
+    return [*written, *(f for f in _DEFAULT_PATH if f not in written)]
 
 
 # what an exec-form ENTRYPOINT runs in front of its script: an init, a shell, `--`
