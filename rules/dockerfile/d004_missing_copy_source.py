@@ -17,7 +17,8 @@ ignores: a file a build step writes before `docker build` (`dist/`, `target/app.
 a generated `requirements.txt`) is no part of the repository; so is a git submodule's
 folder (`.gitmodules`), which a checkout with `--recurse-submodules` fills; so is a `.env`
 beside an example file (`.env.example`), which each checkout writes from it before it
-builds.
+builds. Unless the `.dockerignore` drops that path too: then no file written there is
+sent, and the build stops all the same.
 
 ## Why is this bad?
 The build stops before any image exists, with BuildKit's `failed to compute cache key`
@@ -169,14 +170,17 @@ def _missing(ws: Workspace, files: ContextFiles, source: str) -> tuple[bool, str
         return False, None   # sent, if empty: the builder leaves out a folder only where a
         # pattern matches it or a folder above (`data/docs/*.pdf` drops the files only)
     full = files.path(relative)
+    if _under_link(ws, full) or in_submodule(ws, full):
+        return False, None   # reached through a link, or a submodule's, which the
+        # documented recursive checkout fills
+    if files.ignore is not None and (files.drops_all_of(relative) or files.dropped(relative)):
+        return True, files.ignore.path   # whatever a checkout writes there, it is not sent
     # a file inside asks about a folder too: git matches `dist/` to folders only
-    if ws.tree.ignored([full, full + "/_"]) or _under_link(ws, full) or in_submodule(ws, full):
-        return False, None   # written by a build step, reached through a link, or a
-        # submodule's, which the documented recursive checkout fills
+    if ws.tree.ignored([full, full + "/_"]):
+        return False, None   # written by a build step or by each checkout
     if posixpath.basename(full) == ".env" and examples(ws, posixpath.dirname(full), set()):
         return False, None   # each checkout writes it from the example beside it
-    return True, files.ignore.path if files.ignore is not None and \
-        files.drops_all_of(relative) else None
+    return True, None
 
 
 def _under_link(ws: Workspace, path: str) -> bool:
