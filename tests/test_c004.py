@@ -11,6 +11,9 @@ import pytest
 import yaml
 
 import fixer_rules.compose.c004_missing_healthcheck as c004
+from fixer.core.textfile import TextFile
+from fixer.model.image_paths import unknown_base_workdir
+from fixer.sources.dockerfile import parse
 from kit import FixOutcome, calls, check, fix
 from support import (GOLDEN, assert_compose_accepts, compose_binary, copy_tree, run_cli,
                      write_tree)
@@ -797,3 +800,30 @@ def test_c004_adds_no_healthcheck_where_a_mount_of_a_missing_folder_hides_the_co
     [found] = check(files, select="C004")
     assert found.fix_title is None and "hides the /app/main.py" in (found.reason or ""), \
         found.reason
+
+
+@pytest.mark.parametrize("base", ["public.ecr.aws/lambda/python:3.12",
+                                  "amazon/aws-lambda-python:3.9"])
+def test_c004_finds_the_app_in_the_task_root_of_a_lambda_image(base: str) -> None:
+    """`COPY app /var/task/app` with no WORKDIR: AWS Lambda's images run in /var/task,
+    where the server finds the module; the reason is about the probe, not a missing app."""
+    files = {"docker-compose.yml": COMPOSE,
+             "api/Dockerfile": f"FROM {base}\nCOPY app /var/task/app\nCMD {CMD}\n",
+             "api/app/__init__.py": "", "api/app/main.py": MAIN}
+    [finding] = check(files, select="C004")
+    assert "ships; the probe assumes `python3`" in (finding.reason or ""), finding.reason
+
+
+@pytest.mark.parametrize(("dockerfile", "unknown"), [
+    pytest.param("FROM registry.example.com/team/base:1\nCOPY . /srv\n",
+                 "registry.example.com/team/base:1", id="unknown-base"),
+    pytest.param("FROM registry.example.com/team/base:1\nWORKDIR /srv\n", None,
+                 id="workdir-set"),
+    pytest.param("FROM registry.example.com/team/base:1 AS base\nWORKDIR /srv\n"
+                 "FROM base\nCOPY . .\n", None, id="workdir-of-the-stage-below"),
+    pytest.param("FROM public.ecr.aws/lambda/python:3.12\nCOPY . .\n", None, id="lambda"),
+])
+def test_the_base_images_unknown_working_directory(dockerfile: str,
+                                                   unknown: str | None) -> None:
+    parsed = parse(TextFile("Dockerfile", dockerfile))
+    assert unknown_base_workdir(parsed, parsed.stages[-1]) == unknown

@@ -788,7 +788,7 @@ AUTH_MIDDLEWARE = ("from starlette.middleware.base import BaseHTTPMiddleware\n"
                  id="function-of-an-imported-module"),
     pytest.param(APP + "from platform_kit import setup_auth\n\napp = FastAPI()\n"
                  "setup_auth(app)\n", {},
-                 "`setup_auth(app)`, which fixer cannot read, may add middleware",
+                 "`setup_auth(app)`, which fixer does not read, may add middleware",
                  id="installed-auth-helper"),
 ])
 def test_h001_unsafe_when_a_helper_may_add_middleware(main: str, files: dict[str, str],

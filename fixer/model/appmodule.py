@@ -29,7 +29,8 @@ from fixer.core.textfile import TextFile
 from fixer.core.tree import Tree
 from fixer.core.tree_index import files_under, is_folder
 from fixer.model.image_paths import (context_sources, copies_context, folder_copied, folder_known,
-                                     image_path_of, locate, may_hold, workdir)
+                                     image_path_of, locate, may_hold, unknown_base_workdir,
+                                     workdir)
 from fixer.model.installed_project import installed_roots, installs_local_code
 from fixer.model.listen import run_words
 from fixer.model.services import BuiltService, Service
@@ -106,6 +107,11 @@ def unfound_module(ws: Workspace, service: Service) -> str | None:
     named = _module_named(launch) if launch is not None and launch.server else None
     if launch is None or named is None or "$" in named:
         return None
+    app = service.app
+    base = unknown_base_workdir(app.dockerfile, app.stage)
+    if base is not None:
+        return (f"the command serves `{launch.target or named}`, and the image sets no "
+                f"WORKDIR: fixer does not know the folder {base} runs it in")
     return (f"the command serves `{launch.target or named}`, and fixer finds no "
             f"{named.replace('.', '/')}.py where the server imports it from")
 

@@ -329,7 +329,22 @@ def _start_workdir(dockerfile: Dockerfile, stage: Stage) -> str:
 _BASE_WORKDIRS = {"tiangolo/uvicorn-gunicorn-fastapi": "/app",
                   "tiangolo/uvicorn-gunicorn": "/app",
                   "tiangolo/uvicorn-gunicorn-starlette": "/app",
-                  "pytorch/pytorch": "/workspace"}
+                  "pytorch/pytorch": "/workspace",
+                  # AWS Lambda's images: the task root, LAMBDA_TASK_ROOT
+                  "amazon/aws-lambda-python": "/var/task",
+                  "public.ecr.aws/lambda/python": "/var/task"}
+
+
+def unknown_base_workdir(dockerfile: Dockerfile, stage: Stage) -> str | None:
+    """The base image whose working directory the stage runs in, where no WORKDIR of the
+    stage (or of those it is built FROM) sets one and fixer does not know that image's
+    (`/` is then a guess); None where it is known."""
+    lineage = _lineage(dockerfile, stage)
+    if any(s.find("WORKDIR") for s in lineage):
+        return None
+    base = lineage[-1].base
+    known = image_name(base) in _BASE_WORKDIRS or base.lower() == "scratch"
+    return None if known else base
 
 
 def _expand(value: str, env: dict[str, str]) -> str:

@@ -2441,7 +2441,7 @@ def _kept_by(mods: Modules, path: str, tree: ast.Module, call: ast.Call,
     found = _helper_class(mods, path, tree, name)
     shown = _call_shown(call, name, var)
     if found is None:
-        return (f"`{shown}`, which fixer cannot read, may add middleware that answers before "
+        return (f"`{shown}`, which fixer does not read, may add middleware that answers before "
                 "the routes") if _GUARD_WORDS.search(name) and \
             not _of_no_route_package(tree, name) else None
     where, cls = found
@@ -2474,7 +2474,7 @@ def _helper_middleware(mods: Modules, path: str, tree: ast.Module, name: str,
     would be: only middleware that answers first is a doubt."""
     found = _helper_function(mods, path, tree, name)
     if found is None:
-        return (f"`{name}({var})`, which fixer cannot read, may add middleware that answers "
+        return (f"`{name}({var})`, which fixer does not read, may add middleware that answers "
                 "before the routes") if _GUARD_WORDS.search(name) else None
     where, module, function = found
     if "middleware" not in ast.unparse(function).lower():
