@@ -13,13 +13,13 @@ configuration is nearest the file (`.isort.cfg`, `[tool.isort]`, an `[isort]` or
 from __future__ import annotations
 
 import ast
-import configparser
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from fixer.core.lazyre import lazy_compile
-from fixer.sources.linelimit import ToolSettings, nearest, ruff_settings, tool_table, toml_file
+from fixer.sources.linelimit import (ToolSettings, ini_file, nearest, ruff_settings, tool_table,
+                                     toml_file)
 
 Read = Callable[[str], str | None]
 
@@ -113,15 +113,9 @@ def _isort_settings(read: Read, folder: str) -> str | None:
 
 
 def _ini_section(read: Read, path: str, names: tuple[str, ...]) -> str | None:
-    text = read(path)
-    if text is None or "isort" not in text:
-        return None
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return None
-    return next((name for name in names if parser.has_section(name)), None)
+    parser = ini_file(read, path, "isort")
+    return next((name for name in names if parser.has_section(name)), None) \
+        if parser is not None else None
 
 
 # `[lint.isort]` settings that change nothing of where a sorted block puts a first-party

@@ -111,14 +111,27 @@ def toml_file(read: Callable[[str], str | None], path: str) -> dict[str, Any] | 
 
 
 def _flake8_limit(read: Callable[[str], str | None], path: str) -> int | None:
-    text = read(path)
-    if text is None or "flake8" not in text:
+    parser = ini_file(read, path, "flake8")
+    if parser is None:
         return None
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
-        parser.read_string(text)
         value = parser.get("flake8", "max-line-length", fallback=None) or \
             parser.get("flake8", "max_line_length", fallback=None)
     except configparser.Error:
         return None
     return int(value) if value is not None and value.strip().isdigit() else None
+
+
+def ini_file(read: Callable[[str], str | None], path: str,
+             word: str) -> configparser.ConfigParser | None:
+    """The INI file (setup.cfg, tox.ini) read as the tools read it, where its text names
+    `word` (most such files configure other tools); None where it is absent or unreadable."""
+    text = read(path)
+    if text is None or word not in text:
+        return None
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    return parser
