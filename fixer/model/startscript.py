@@ -82,7 +82,8 @@ def script_start(tree: Tree, folder: str, dockerfile: Dockerfile, stage: Stage,
     program = program_run(argv)
     path = in_image(tree, folder, dockerfile, stage, program) if program else None
     file = _text(tree, path) if path is not None else None
-    if path is None or file is None or not _shell_script(file.text):
+    if path is None or file is None or \
+            not (_shell_script(file.text) or _run_by_a_shell(argv, program)):
         return None
     found = file.derived.get(_STARTS, lambda: _server_line(file.text))
     chosen = _chosen_branch(file.text, env) if found is None and env else None
@@ -165,6 +166,13 @@ MOVES = frozenset({"cd", "pushd", "popd"})
 # what a move in a branch, a loop or a function leaves the folder as: a variable's value,
 # which no file of the repository is found under (`cd "$DIR"` reads so too)
 UNKNOWN_FOLDER = ("cd", "$FOLDER_A_BRANCH_DECIDES")
+
+
+def _run_by_a_shell(argv: list[str], program: str) -> bool:
+    """The command hands the script to a shell (`bash ./docker/start.sh`): it needs no `#!`
+    line, the shell reads it."""
+    before = argv[:argv.index(program)] if program in argv else []
+    return any(posixpath.basename(word) in SHELL_NAMES for word in before)
 
 
 def _shell_script(text: str) -> bool:

@@ -1,0 +1,4 @@
+set -e
+
+echo "Starting app..."
+uvicorn app.main:app --host 0.0.0.0 --port 8000
