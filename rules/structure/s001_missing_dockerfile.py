@@ -67,7 +67,9 @@ alias, there is no app module (the reason names a `package.json`, `go.mod` or ot
 manifest of another language at the context's root), the module builds no FastAPI app (no
 `FastAPI(...)`, no `fastapi` import: Flask, Streamlit), the context has no
 requirements.txt or pyproject.toml while the app imports packages a stock install of
-fastapi and uvicorn leaves out (`sqlalchemy`: the app would stop at start-up), or a
+fastapi and uvicorn leaves out (`sqlalchemy`: the app would stop at start-up), its
+requirements.txt installs a package pip builds from source (`psycopg2`, `mysqlclient`: no
+Linux wheel, and the slim image has no compiler nor headers), or a
 Dockerfile sits in a folder of
 the context
 (`app/Dockerfile`, or Podman's `Containerfile`, which Docker's builders do not look for):
@@ -123,6 +125,7 @@ from fixer.core.lazyre import lazy_compile
 from fixer.core.tree import skipped_folder
 from fixer.core.wording import names
 from fixer.facts.image.buildscripts import compose_runs, project_directories
+from fixer.facts.pydeps.requirements import read_requirements_file
 from fixer.facts.image.builttags import ScriptBuild, script_builds
 from fixer.facts.image.compose_build import plan_reference
 from fixer.facts.ports.claims import container_ports
@@ -468,6 +471,9 @@ def _report(ws: Workspace, service: Service, build: Build, writer: Service) -> V
             f"{names([f'`{name}`' for name, _path in unlisted])} ({unlisted[0][1]}), which a "
             "stock Dockerfile (fastapi and uvicorn only) would not install: the app would "
             "stop at start-up"))
+    compiled = _built_from_source(ws, build)
+    if compiled is not None:
+        return replace(base, reason=compiled)
     if writer is not service:
         return replace(base, yields_to=(("S001", writer.name),), reason=(
             f"{writer.name} builds {build.dockerfile} too: the S001 fix of {writer.name}, "
@@ -615,6 +621,29 @@ def _workdir(service: Service, build: Build) -> str:
     return next((target for source, target in bind_mounts(service)
                  if source == context and target.startswith("/") and "$" not in target),
                 "/app")
+
+
+# packages PyPI has no Linux wheel of: pip builds them, with a compiler and the C library's
+# headers (`pg_config` of libpq-dev) that a slim image lacks
+_SOURCE_BUILT = frozenset({"psycopg2", "mysqlclient", "mysql-python", "python-ldap",
+                           "pygraphviz", "uwsgi", "cx-oracle"})
+
+
+def _built_from_source(ws: Workspace, build: Build) -> str | None:
+    """Why the stock Dockerfile would not build: on the slim base it writes, its
+    requirements.txt installs a package pip compiles (`psycopg2`, not `psycopg2-binary`),
+    and the image has no compiler nor the library's headers: `pip install` stops."""
+    image = fleet_base(ws)
+    path = posixpath.join(build.context, "requirements.txt") if build.context \
+        else "requirements.txt"
+    file = ws.read(path) if "slim" in image else None
+    entries = read_requirements_file(file).entries if file is not None else ()
+    compiled = sorted({e.name for e in entries} & _SOURCE_BUILT)
+    if not compiled:
+        return None
+    return (f"{path} installs {names([f'`{name}`' for name in compiled])}, which pip builds "
+            f"from source (PyPI has no Linux wheel of it): a stock Dockerfile on {image} has "
+            "no compiler nor the library's headers, and its build would stop at `pip install`")
 
 
 def _install(ws: Workspace, build: Build) -> str:
