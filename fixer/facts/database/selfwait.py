@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 
 from fixer.core.lazyre import lazy_compile
+from fixer.facts.database.dbusage import reachable_names
 from fixer.facts.database.images import family
 from fixer.facts.database.probes import resolved_image
 from fixer.model.image_paths import in_image
@@ -47,21 +48,25 @@ def waits_on_its_own(ws: Workspace, service: Service, host: str | None = None,
     target = service.stack.services.get(host) if host is not None else None
     image = resolved_image(target) if target is not None else None
     kind = family(image) if image is not None else None
+    known = reachable_names(service.stack) if host is not None else set()
     return any(_for_host(text, match.start(), host, others, env,
                          _LOOP_BODY if match.group().lstrip().startswith(("until", "while"))
-                         else 0, kind)
+                         else 0, kind, known)
                for text in _before_server(ws, service) for match in _WAITS.finditer(text))
 
 
 def _for_host(text: str, at: int, host: str | None, others: set[str],
-              env: dict[str, str], below: int = 0, kind: str | None = None) -> bool:
+              env: dict[str, str], below: int = 0, kind: str | None = None,
+              known: set[str] | None = None) -> bool:
     """Whether the waiter at `at` may wait for `host`: its line (and the `below` lines after
     it, a loop's body: `while True:` then `psycopg.connect(host=host)`) names it, or names
     no other service (a loop on `psycopg2.connect(...)`, `python -m app.wait_for_db`) nor
     only servers of another kind than `host`'s (`kind`: `until postgres_ready` and
     `pg_isready` wait for a PostgreSQL, not for redis). A variable there is read as the
     container's environment sets it (`nc -z $DB_HOST $DB_PORT` with `DB_HOST=db` names
-    db)."""
+    db). One that names its targets as `host:port` (`wait-for-it.sh db:3306`) only where
+    one of them is `host` or a name the stack's containers resolve (`known`): `db:3306` in a
+    stack with no `db` waits for nothing there, however its line speaks of the server."""
     if host is None:
         return True
     end = at
@@ -75,11 +80,18 @@ def _for_host(text: str, at: int, host: str | None, others: set[str],
     words = set(re.findall(r"[\w.-]+", line))
     if host in words:
         return True
+    targets = {m[1] for m in _TARGET.finditer(line)}
+    if targets and known is not None and not targets & known:
+        return False
     if words & others:
         return False
     named = {each for word in re.findall(r"[a-z0-9]+", line.lower())
              for each, spelled in _KIND_WORDS.items() if word in spelled}
     return kind is None or not named or kind in named
+
+
+# a waiter's target written as `host:port` (`db:3306`, `tcp://db:5432`)
+_TARGET = lazy_compile(r"(?<![\w.:/-])(?:tcp://)?([A-Za-z_][\w.-]*):(\d{2,5})\b")
 
 
 # the words a waiter's line uses for the server it waits for, by the family of its image:
