@@ -393,7 +393,9 @@ _WRITE_ELSEWHERE = (
     r"cre(?:a|ar|e|are|amos)|cri(?:e|ar|a)|copi(?:a|ar|e|are|ez|er)|renombr\w*|renome\w*|"
     r"rinomin\w*|configur(?:a|ar|e|ez|er)|cré(?:ez|er|e)|renomm\w*|rempli\w*|"
     r"erstell\w*|kopier\w*|anleg\w*|umbenenn\w*|konfigurier\w*|oluştur\w*)\b|"
-    "创建|新建|复制|拷贝|配置|作成|コピー|생성|복사|작성|만들")
+    # nouns too in these languages (配置, configuration, heads a list of settings): only
+    # the forms a sentence uses as a verb (作成し, 생성하)
+    "创建|新建|复制|拷贝|作成[しす]|コピー[しす]|생성하|복사하|작성하|만들")
 
 
 def _placed_line(inner: str, name: str) -> re.Pattern[str]:
