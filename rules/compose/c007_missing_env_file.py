@@ -321,10 +321,12 @@ def _steps_in(folder: str, text: str) -> Iterator[str]:
 
 
 def _followable(ws: Workspace, folder: str, line: re.Pattern[str], text: str) -> bool:
-    """A line of `text` the pattern matches that a checkout can follow: not a copy of a
-    file the repository does not hold (`cp .env.example .env` with no `.env.example`,
-    whose `docker compose up` still stops)."""
-    return any(not _copies_missing(ws, folder, found) for found in _lines(line, text))
+    """Lines of `text` the pattern matches, all of which a checkout can follow: none a
+    copy of a file the repository does not hold (`cp .env.example .env` with no
+    `.env.example`, whose `docker compose up` still stops). Where the guide makes the file
+    so, its other lines ("fill in `.env` with your values") work on that copy."""
+    found = list(_lines(line, text))
+    return bool(found) and not any(_copies_missing(ws, folder, each) for each in found)
 
 
 def _lines(pattern: re.Pattern[str], text: str) -> Iterator[str]:
