@@ -180,9 +180,11 @@ def described(load: ModelLoad) -> str:
 _SLEEP = lazy_compile(r"(?<![\w-])sleep\s+(?:\$\{\w+:?-)?[\"']?(\d+(?:\.\d+)?)(s|m)?\b")
 
 
-# installs and downloads a command runs before its server: minutes on a first start
+# installs and downloads a command runs before its server: minutes on a first start; so
+# may a test suite it runs first (`pytest -v`, `python -m pytest`, `tox`)
 _INSTALLS = lazy_compile(r"(?<![\w-])(?:pip3?\s+install|uv\s+(?:sync|pip\s+install)|poetry\s+"
-                         r"install|pipenv\s+install|apt-get\s+install|apk\s+add|npm\s+"
+                         r"install|(?:python[\d.]*\s+-m\s+)?pytest\b|tox\b|nox\b|"
+                         r"coverage\s+run\b|pipenv\s+install|apt-get\s+install|apk\s+add|npm\s+"
                          r"(?:install|ci)|spacy\s+download|huggingface-cli\s+download|"
                          r"ollama\s+pull|dvc\s+pull|git\s+lfs\s+pull|gsutil\s+(?:-m\s+)?cp|"
                          r"aws\s+s3\s+(?:cp|sync)|wget\s|curl\s[^\n&;|]*\s-[oO]\b|"
