@@ -15,17 +15,16 @@ from __future__ import annotations
 import ast
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from fixer.core.lazyre import lazy_compile
-from fixer.sources.linelimit import (ToolSettings, ini_file, nearest, ruff_settings, tool_table,
-                                     toml_file)
+from fixer.sources.linelimit import ToolSettings, ini_file, nearest, ruff_settings, tool_table
+from fixer.sources.ruffrules import lint_table, selects
 
 Read = Callable[[str], str | None]
 
-# ruff's import-sorting rule, and how many `extend`s of a ruff settings file are followed
+# ruff's import-sorting rule
 _RULE = "I001"
-_MAX_EXTENDS = 5
 # a pre-commit hook running isort: `- id: isort`
 _ISORT_HOOK = lazy_compile(r"(?m)^\s*-?\s*id:\s*['\"]?isort['\"]?\s*$")
 
@@ -40,7 +39,7 @@ def import_sorter(read: Read, path: str) -> ImportSorter | None:
     """The tool that sorts the imports of the file `path`, and where; None where nothing
     fixer reads does. `read` gives a repository file's text (None when absent)."""
     ruff = nearest(read, path, ruff_settings)
-    if ruff is not None and _selects_sorting(read, ruff):
+    if ruff is not None and selects(read, ruff, _RULE):
         return ImportSorter(f"ruff's {_RULE}", ruff.source, ruff)
     isort = nearest(read, path, _isort_settings)
     if isort is not None:
@@ -49,53 +48,6 @@ def import_sorter(read: Read, path: str) -> ImportSorter | None:
     if hooks is not None and _ISORT_HOOK.search(hooks):
         return ImportSorter("isort", ".pre-commit-config.yaml")
     return None
-
-
-def _selects_sorting(read: Read, ruff: ToolSettings) -> bool:
-    """The settings, with those they extend, select I001: the most specific selector of it
-    in `select`/`extend-select` is more specific than any in `ignore`."""
-    selected, ignored = -1, -1
-    for table in _extended(read, ruff.table, posixpath.dirname(ruff.path)):
-        lint = _lint(table)
-        selected = max(selected, _specificity(lint.get("select")),
-                       _specificity(lint.get("extend-select")))
-        ignored = max(ignored, _specificity(lint.get("ignore")))
-    return selected > ignored
-
-
-def _extended(read: Read, table: dict[str, Any], folder: str) -> Iterable[dict[str, Any]]:
-    """The settings, then those each `extend` names in turn (a path from its own folder)."""
-    for _ in range(_MAX_EXTENDS):
-        yield table
-        target = table.get("extend")
-        if not isinstance(target, str):
-            return
-        path = posixpath.normpath(posixpath.join(folder, target))
-        parent = toml_file(read, path) if not path.startswith("../") else None
-        if parent is None:   # outside the repository, or unreadable: not followed
-            return
-        folder = posixpath.dirname(path)
-        tools = parent.get("tool") if posixpath.basename(path) == "pyproject.toml" else None
-        ruff = tools.get("ruff") if isinstance(tools, dict) else parent
-        if not isinstance(ruff, dict):
-            return
-        table = ruff
-
-
-def _lint(table: dict[str, Any]) -> dict[str, Any]:
-    """The rule selection: `[lint]`'s keys over the top level's (ruff reads both)."""
-    lint = table.get("lint")
-    return {**table, **lint} if isinstance(lint, dict) else table
-
-
-def _specificity(selectors: object) -> int:
-    """The length of the longest selector in the list that selects I001 (0 for `ALL`);
-    -1 where none does."""
-    if not isinstance(selectors, list):
-        return -1
-    found = [0 if s == "ALL" else len(s) for s in selectors
-             if isinstance(s, str) and (s == "ALL" or (s and _RULE.startswith(s)))]
-    return max(found, default=-1)
 
 
 def _isort_settings(read: Read, folder: str) -> str | None:
@@ -137,7 +89,7 @@ def ruff_keeps_order(sorter: ToolSettings, is_module: Callable[[str], bool],
     of the module is from, and come in ruff's order. Then they make the first-party group
     where the relative ones made the last, in the same place. `is_module` tells whether a
     repository path (with no extension) is a package folder or a `.py` module."""
-    lint = _lint(sorter.table)
+    lint = lint_table(sorter.table)
     isort = lint.get("isort", {})
     if "extend" in sorter.table or not isinstance(isort, dict) or \
             set(isort) - _ORDER_KEPT - {"section-order", "sections"} or \
@@ -186,7 +138,7 @@ def _in_own_section(sections: object, modules: set[str]) -> bool:
 def _first_party(sorter: ToolSettings, is_module: Callable[[str], bool], top: str) -> bool:
     """Ruff counts `top` as first-party: `known-first-party` names it, or a folder of its
     `src` (from the settings' folder) holds it as a package or a module."""
-    isort = _lint(sorter.table).get("isort", {})
+    isort = lint_table(sorter.table).get("isort", {})
     known = isort.get("known-first-party", []) if isinstance(isort, dict) else []
     if isinstance(known, list) and top in known:
         return True

@@ -105,10 +105,13 @@ when a factory builds the app. The function's name never clashes with an
 existing one (`health_check`, `health_1`, ... when `health` is taken: bound, or read
 anywhere in the module, where a `from m import *` or a `for` may bind it); style
 follows the file: `async def` when its routes are async, its indentation, quotes
-and line endings; its return annotation is `dict[str, str]` only where the image's Python
-and the oldest one the project states (`requires-python`, Poetry's `python`) take it,
-else `dict` (3.8 raises TypeError importing `dict[str, str]`). No finding when fixer cannot find where the app object is
-created (a factory that returns `FastAPI()` unnamed). Unsafe where the service has no
+and line endings, a docstring where its handlers have one; where the project's linters
+and formatter decide (ruff, black, blue, flake8, their pre-commit hooks), it follows
+them: their quotes, two blank lines around it, a docstring where ruff selects D103, a
+return annotation where it selects ANN201; its return annotation is `dict[str, str]`
+only where the image's Python and the oldest one the project states (`requires-python`,
+Poetry's `python`) take it, else `dict` (3.8 raises TypeError importing `dict[str,
+str]`). No finding when fixer cannot find where the app object is created (a factory that returns `FastAPI()` unnamed). Unsafe where the service has no
 healthcheck and compose also names a published image beside its build (`image:
 acme/api:latest`, not bind-mounting the code): C004's healthcheck on the route is unsafe
 there (a pulled image predates it), and the two go together, so that a later run does not

@@ -18,6 +18,7 @@ from fixer.facts.health.pythonfloor import declared_floor
 from fixer.facts.image.images import service_python
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
+from fixer.sources.codestyle import CodeStyle, code_style
 from fixer.sources.fastapi_routes import HANDLER_NAMES, AppRoutes, Function
 from fixer.sources.python import LineIndex, bound_names, every_statement, indent_unit, quote_char
 
@@ -57,10 +58,22 @@ def add_route(routes: AppRoutes, path: str, generics: bool = False) -> TextEdit:
     anchor = routes.last_adder
     index = LineIndex(site.file.text)
     indent = index.line_text(anchor.lineno)[:anchor.col_offset]
-    block = _render(site.file.text, indent, site.var, path, _free_name(routes), routes, generics)
+    style = _style(routes)
+    block = _render(site.file.text, indent, site.var, path, _free_name(routes), routes, generics,
+                    style)
     last = _past_its_comments(index, anchor.end_lineno or anchor.lineno, len(indent))
     return _insert(site.path, site.file.text, site.file.newline, index, last, block,
-                   site.scope is site.tree)
+                   site.scope is site.tree, style.two_blank_lines)
+
+
+def _style(routes: AppRoutes) -> CodeStyle:
+    """What the project's linters and formatters hold the file the route goes into to."""
+    mods = routes.modules
+    if mods is None:
+        return CodeStyle()
+    read = mods.read
+    return code_style(lambda path: file.text if (file := read(path)) is not None else None,
+                      routes.sites[0].path)
 
 
 def _past_its_comments(index: LineIndex, line: int, indent: int) -> int:
@@ -92,18 +105,23 @@ def _free_name(routes: AppRoutes) -> str:
 
 
 def _render(text: str, indent: str, var: str, path: str, name: str,
-            routes: AppRoutes, generics: bool) -> list[str]:
+            routes: AppRoutes, generics: bool, tooling: CodeStyle) -> list[str]:
     own, every = _route_handlers(routes)
     style = own or every
     is_async = sum(isinstance(f, ast.AsyncFunctionDef) for f in style) * 2 > len(style)
     returns = f" -> {_dict_annotation(routes.sites[0].tree, generics)}" \
-        if _typed(routes, own, every) else ""
-    # the path as the module's routes write theirs; the dict as their handlers' strings are
-    q, unit = _route_quote(text, routes.sites[0].tree) or quote_char(text), indent_unit(text)
-    strings = _body_quote(text, own) or q
+        if tooling.annotations or _typed(routes, own, every) else ""
+    # the path as the formatter writes strings, else as the module's routes write theirs;
+    # the dict as their handlers' strings are
+    q = tooling.quote or _route_quote(text, routes.sites[0].tree) or quote_char(text)
+    strings = tooling.quote or _body_quote(text, own) or q
+    unit = indent_unit(text)
+    documented = tooling.docstrings or \
+        sum(ast.get_docstring(f) is not None for f in style) * 2 > len(style) > 0
     return [
         f"{indent}@{var}.get({q}{path}{q})",
         f"{indent}{'async ' if is_async else ''}def {name}(){returns}:",
+        *([f'{indent}{unit}"""Report that the service is up."""'] if documented else []),
         f"{indent}{unit}return {{{strings}status{strings}: {strings}ok{strings}}}",
     ]
 
@@ -243,10 +261,11 @@ def _subscripts_builtin(annotation: ast.expr) -> bool:
 
 
 def _insert(path: str, text: str, newline: str, index: LineIndex, after_line: int,
-            block: list[str], module_level: bool) -> TextEdit:
+            block: list[str], module_level: bool, two_blank_lines: bool) -> TextEdit:
     """The block after a line, with blank lines around it as the scope wants: PEP 8's two
-    at module level, unless the module sets its definitions apart by one."""
-    wanted = _module_gap(text) if module_level else 1
+    at module level, unless the module sets its definitions apart by one and no linter or
+    formatter of the project holds it to two (`two_blank_lines`)."""
+    wanted = (2 if two_blank_lines else _module_gap(text)) if module_level else 1
     position = index.line_end(after_line)
     body = newline.join(block)
     if position == len(text) and not text.endswith("\n"):

@@ -1,0 +1,10 @@
+from fastapi import FastAPI
+
+app = FastAPI()
+
+@app.get("/items")
+def items():
+    return []
+
+def helper():
+    return 1

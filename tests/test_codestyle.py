@@ -1,0 +1,42 @@
+"""sources/codestyle.py: what a repository's linters and formatters hold new code to."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixer.sources.codestyle import CodeStyle, code_style
+
+PATH = "api/app/main.py"
+
+
+@pytest.mark.parametrize(("files", "style"), [
+    pytest.param({}, CodeStyle(), id="no-tooling"),
+    pytest.param({"pyproject.toml": "[tool.black]\nline-length = 100\n"},
+                 CodeStyle(quote='"', two_blank_lines=True), id="black"),
+    pytest.param({"api/pyproject.toml": "[tool.blue]\n"},
+                 CodeStyle(quote="'", two_blank_lines=True), id="blue-nearest"),
+    pytest.param({"ruff.toml": "[format]\nquote-style = 'single'\n"},
+                 CodeStyle(quote="'", two_blank_lines=True), id="ruff-format-single"),
+    pytest.param({"ruff.toml": "[format]\nquote-style = 'preserve'\n"},
+                 CodeStyle(two_blank_lines=True), id="ruff-format-preserve"),
+    pytest.param({"ruff.toml": "line-length = 100\n"}, CodeStyle(), id="ruff-lint-defaults"),
+    pytest.param({".pre-commit-config.yaml": "repos:\n  - hooks:\n      - id: ruff-format\n"},
+                 CodeStyle(quote='"', two_blank_lines=True), id="ruff-format-hook"),
+    pytest.param({"ruff.toml": "[lint]\nselect = ['ALL']\nignore = ['D103']\n"},
+                 CodeStyle(annotations=True), id="all-but-d103"),
+    pytest.param({"ruff.toml": "[lint]\nselect = ['D', 'ANN2']\n"},
+                 CodeStyle(docstrings=True, annotations=True), id="docstrings-annotations"),
+    pytest.param({"ruff.toml": "preview = true\n[lint]\nextend-select = ['E3']\n"},
+                 CodeStyle(two_blank_lines=True), id="ruff-preview-e302"),
+    pytest.param({"ruff.toml": "[lint]\nextend-select = ['E3']\n"}, CodeStyle(),
+                 id="ruff-e302-needs-preview"),
+    pytest.param({"setup.cfg": "[flake8]\nmax-line-length = 100\n"},
+                 CodeStyle(two_blank_lines=True), id="flake8"),
+    pytest.param({"setup.cfg": "[flake8]\nextend-ignore = E203, E302\n"}, CodeStyle(),
+                 id="flake8-e302-ignored"),
+    pytest.param({".pre-commit-config.yaml": "repos:\n  - hooks:\n      - id: flake8\n"},
+                 CodeStyle(two_blank_lines=True), id="flake8-hook"),
+])
+def test_the_tooling_nearest_the_file_sets_the_style(files: dict[str, str],
+                                                     style: CodeStyle) -> None:
+    assert code_style(files.get, PATH) == style
