@@ -188,6 +188,11 @@ def test_a_load_in_a_function_a_module_calls_at_import_runs_at_import(head: str,
                  "its command sleeps 60 s before the server starts", id="sleep-1m"),
     pytest.param('["sh", "-c", "sleep 3 && exec uvicorn app.main:app --host 0.0.0.0"]', None,
                  id="a-short-sleep"),
+    pytest.param('["sh", "-c", "python load_taxi_data.py && exec uvicorn app.main:app"]',
+                 "its command runs `python load_taxi_data.py` before the server starts",
+                 id="a-data-load"),
+    pytest.param('["sh", "-c", "pytest -q && exec uvicorn app.main:app"]',
+                 "its command runs `pytest` before the server starts", id="the-test-suite"),
 ])
 def test_a_command_that_sleeps_before_its_server_starts_slowly(command: str,
                                                                unsafe: str | None) -> None:

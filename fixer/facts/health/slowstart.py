@@ -188,9 +188,10 @@ _INSTALLS = lazy_compile(r"(?<![\w-])(?:pip3?\s+install|uv\s+(?:sync|pip\s+insta
                          r"(?:install|ci)|spacy\s+download|huggingface-cli\s+download|"
                          r"ollama\s+pull|dvc\s+pull|git\s+lfs\s+pull|gsutil\s+(?:-m\s+)?cp|"
                          r"aws\s+s3\s+(?:cp|sync)|wget\s|curl\s[^\n&;|]*\s-[oO]\b|"
-                         # a script of the repository that fetches or prepares data first
+                         # a script of the repository that fetches, prepares or loads data
+                         # first (`python load_taxi_data.py`, `python -m app.seed`)
                          r"python[\d.]*\s+(?:-m\s+)?[\w./-]*(?:download|fetch|pull|prefetch|"
-                         r"warm|prepare)[\w./-]*)")
+                         r"warm|prepare|load|seed|ingest|populate|import)[\w./-]*)")
 
 
 def slow_start(ws: Workspace, service: Service, ready: bool | None = None) -> str | None:
