@@ -193,6 +193,8 @@ def test_a_load_in_a_function_a_module_calls_at_import_runs_at_import(head: str,
                  id="a-data-load"),
     pytest.param('["sh", "-c", "pytest -q && exec uvicorn app.main:app"]',
                  "its command runs `pytest` before the server starts", id="the-test-suite"),
+    pytest.param('["sh", "-c", "uvicorn app.main:app --host 0.0.0.0 && pytest -q"]', None,
+                 id="tests-once-the-server-stops"),
 ])
 def test_a_command_that_sleeps_before_its_server_starts_slowly(command: str,
                                                                unsafe: str | None) -> None:

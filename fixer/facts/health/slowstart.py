@@ -58,6 +58,7 @@ from fixer.model.listen import RUNS_ARGUMENTS
 from fixer.model.services import Service
 from fixer.model.workspace import Workspace
 from fixer.sources.dockerfile import chain, entrypoint
+from fixer.sources.launch import Launch
 from fixer.sources.portsites import run_env
 from fixer.sources.fastapi_routes import handles_a_route
 from fixer.sources.python import dotted_name, parse
@@ -355,10 +356,22 @@ def command_installs(ws: Workspace, service: Service) -> str | None:
     app = service.app
     region = app.listen.region if app is not None else None
     file = ws.read(region.path) if region is not None else None
-    found = (_INSTALLS.search(file.text, region.start, region.end) or
-             _SCRIPT_LOAD.search(file.text, region.start, region.end)) \
-        if region is not None and file is not None else None
+    if app is None or region is None or file is None:
+        return None
+    stop = _server_at(file.text, region.start, region.end, app.listen.launch)
+    found = _INSTALLS.search(file.text, region.start, stop) or \
+        _SCRIPT_LOAD.search(file.text, region.start, stop)
     return found.group(0) if found is not None else None
+
+
+def _server_at(text: str, start: int, end: int, launch: Launch | None) -> int:
+    """Where the command starts its server: what it runs after (`uvicorn ... && pytest`)
+    runs once the server has stopped, no part of its start."""
+    for word in (launch.target, launch.server) if launch is not None else ():
+        at = text.find(word, start, end) if word else -1
+        if at >= 0:
+            return at
+    return end
 
 
 def entrypoint_installs(ws: Workspace, service: Service) -> str | None:
